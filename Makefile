@@ -1,0 +1,30 @@
+# Thin front for CMake.  The README's two commands: `make run` and `make test`.
+BUILD ?= build
+DB ?= var/opsdesk.db
+LISTEN ?= 127.0.0.1:8080
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build run test clean bench fuzz crash format
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@bash scripts/run.sh $(BUILD)/opsdesk $(DB) $(LISTEN)
+
+test: build
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
+
+clean:
+	rm -rf $(BUILD)

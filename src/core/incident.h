@@ -1,0 +1,135 @@
+/* incident.h — the incident rules of seed 000, pure (REQUIREMENTS §2–§5):
+ * grading (R-INC-1…6), escalation by time (R-ESC-1…3), deadlines (R-NOT-1,
+ * R-NOT-4, R-NOT-5), authorities (R-ACT-1, R-CLOSE-1) and the lifecycle
+ * state machine (R-CLOSE-2).  Every function takes the policy and `now` as
+ * arguments; nothing here reads a clock, allocates, or does I/O.
+ * Thread-safe (no state). */
+#ifndef OD_INCIDENT_H
+#define OD_INCIDENT_H
+
+#include "core/policy.h"
+#include "util/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OD_NO_TIME INT64_MAX /* "never" for next-due computations */
+
+/* ---- grading (R-INC-2…6) ---- */
+
+/* The full answer of the quick-reference (速查表) for a level and severity. */
+typedef struct od_grading {
+    od_grade level;
+    od_severity severity;
+    bool severity_provisional;   /* severity unknown → severe (R-INC-4) */
+    od_resp response;            /* matrix[level][severity] */
+    int64_t handling_limit_ms;   /* 0 = none (NG) */
+    int64_t first_report_ms;     /* from detection */
+    od_recipients recipients;    /* of the first report */
+    bool ack_required;           /* recipients must acknowledge (R-NOT-4) */
+    int64_t ack_window_ms;
+    od_role activation_role;     /* R-ACT-1 for `response` */
+    int64_t progress_every_ms;   /* R-NOT-5 for `response`; 0 = none */
+} od_grading;
+
+/* Incident level from the grades of the affected CIs: the highest wins
+ * (R-INC-2, R-INC-4).  n must be > 0; returns OD_E_UNPROCESSABLE if n == 0. */
+od_err od_incident_level(const od_grade *grades, size_t n, od_grade *out);
+
+/* Grade an incident: severity < 0 means "not yet known" → severe,
+ * provisional.  Fills every field of *out from the policy. */
+void od_grade_incident(const od_policy *p, od_grade level, int severity, od_grading *out);
+
+/* One line of "the rule behind each value" for the 速查表 answer. */
+typedef struct od_rule_line {
+    const char *field;  /* "level", "response_level", "handling_limit_minutes", ... */
+    const char *req;    /* requirement id, e.g. "R-INC-3" */
+    char text[256];     /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
+} od_rule_line;
+/* Fills up to cap lines; returns how many it would fill (≤ 12). */
+size_t od_grading_explain(const od_policy *p, const od_grading *g, od_rule_line *out, size_t cap);
+
+/* ---- escalation by time (R-ESC-1…3) ---- */
+
+/* Handling deadline = detected + limit(base); OD_NO_TIME when base has no
+ * limit (NG). */
+int64_t od_handling_deadline(const od_policy *p, od_resp base, int64_t detected_ms);
+
+/* The response level the time rule puts an unresolved incident at, `now`:
+ * the highest level k (above `base`, with a limit) such that
+ * deadline - now <= limit(k); else `base`.  Never lower than `base`. */
+od_resp od_escalation_level_at(const od_policy *p, od_resp base, int64_t detected_ms, int64_t now_ms);
+
+/* The earliest time > ... at which the time rule raises an incident that is
+ * now at `current` (current <= base in seriousness order, i.e. current is
+ * base or already higher) to a still higher level; OD_NO_TIME if none. */
+int64_t od_escalation_next_at(const od_policy *p, od_resp base, od_resp current, int64_t detected_ms);
+
+/* ---- deadlines (R-NOT-1, R-NOT-4, R-NOT-5, R-NOT-6) ---- */
+
+typedef enum od_deadline_kind {
+    OD_DL_FIRST_REPORT = 0, /* first report within 5/10 min of detection */
+    OD_DL_ACK,              /* a recipient's acknowledgement */
+    OD_DL_PROGRESS,         /* next progress report */
+    OD_DL_HANDLING,         /* resolution within the handling limit */
+    OD_DL_ESCALATION,       /* the next time-rule escalation step (internal) */
+    OD_DL_PROGRESS_REMIND,  /* reminder before a progress report is due (internal) */
+    OD_DL_RENOTIFY,         /* re-notify unacknowledged recipients (internal) */
+    OD_DL__COUNT
+} od_deadline_kind;
+const char *od_deadline_kind_key(od_deadline_kind k); /* "first_report", "ack", ... */
+int od_deadline_kind_parse(const char *s);
+
+typedef enum od_deadline_state { OD_DLS_PENDING = 0, OD_DLS_MET, OD_DLS_MISSED, OD_DLS_MET_LATE } od_deadline_state;
+/* A deadline is met when met_ms <= due_ms; missed when not met and now > due;
+ * met late when met after due.  met_ms == 0 means not met yet. */
+od_deadline_state od_deadline_state_at(int64_t due_ms, int64_t met_ms, int64_t now_ms);
+
+int64_t od_first_report_due(const od_policy *p, od_grade level, int64_t detected_ms);
+/* Acknowledgement due for a recipient notified at notified_ms (R-NOT-4);
+ * OD_NO_TIME when the level does not require acknowledgements. */
+int64_t od_ack_due(const od_policy *p, od_grade level, int64_t notified_ms);
+/* Next progress report due after `since_ms` (detection or the last progress
+ * report) at response level r; OD_NO_TIME when r has no cadence. */
+int64_t od_progress_due(const od_policy *p, od_resp r, int64_t since_ms);
+/* After an escalation to `to` at now: the next progress due is the earlier
+ * of the current due and now + cadence(to). */
+int64_t od_progress_due_after_escalation(const od_policy *p, od_resp to, int64_t current_due, int64_t now_ms);
+
+/* ---- authorities (R-ACT-1, R-CLOSE-1) ---- */
+
+od_role od_activation_role(const od_policy *p, od_resp r);
+bool od_may_activate(const od_policy *p, od_resp current, od_roleset roles);
+/* Closure needs the activation authority of the highest level reached. */
+bool od_may_close(const od_policy *p, od_resp highest_reached, od_roleset roles);
+
+/* ---- lifecycle (R-CLOSE-2) ----
+ *
+ *   detected --first report--> reported --second report--> confirmed
+ *      --activate--> activated --final report--> resolved --close--> closed
+ *      --review--> reviewed
+ *
+ * Progress reports: reported, confirmed, activated.  Acknowledgements and
+ * regrading: any state before resolved. */
+typedef enum od_inc_state {
+    OD_INC_DETECTED = 0, OD_INC_REPORTED, OD_INC_CONFIRMED, OD_INC_ACTIVATED,
+    OD_INC_RESOLVED, OD_INC_CLOSED, OD_INC_REVIEWED, OD_INC__COUNT
+} od_inc_state;
+typedef enum od_inc_action {
+    OD_IA_FIRST_REPORT = 0, OD_IA_SECOND_REPORT, OD_IA_ACTIVATE, OD_IA_PROGRESS_REPORT,
+    OD_IA_FINAL_REPORT, OD_IA_CLOSE, OD_IA_REVIEW, OD_IA_ACK, OD_IA_REGRADE, OD_IA__COUNT
+} od_inc_action;
+const char *od_inc_state_key(od_inc_state s);   /* "detected" ... */
+const char *od_inc_state_name_zh(od_inc_state s);
+const char *od_inc_action_key(od_inc_action a); /* "first_report" ... */
+int od_inc_state_parse(const char *s);
+
+/* Legal → OD_OK and *to (unchanged state for non-moving actions).  Illegal
+ * → OD_E_CONFLICT with a message naming the missing step, e.g.
+ * "需要先提交首报 (first report required before second report)". */
+od_err od_inc_transition(od_inc_state from, od_inc_action a, od_inc_state *to, od_error *e);
+/* True while escalation and progress rules apply (before resolved). */
+bool od_inc_state_open(od_inc_state s);
+
+#endif

@@ -1,0 +1,158 @@
+/* policy.c — key tables for grades, severities, response levels and roles,
+ * and the seed 000 default policy.  Pure: no I/O. */
+#include "policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const grade_keys[OD_GRADE__COUNT] = {"L1", "L2", "L3", "NG"};
+static const char *const grade_zh[OD_GRADE__COUNT] = {"一级", "二级", "三级", "非等级"};
+static const char *const sev_keys[OD_SEV__COUNT] = {"severe", "moderate", "minor"};
+static const char *const sev_zh[OD_SEV__COUNT] = {"严重", "中等", "轻微"};
+static const char *const resp_keys[OD_RESP__COUNT] = {"R1", "R2", "R3", "NG"};
+static const char *const resp_zh[OD_RESP__COUNT] = {"一级响应", "二级响应", "三级响应", "非等级响应"};
+static const char *const role_keys[OD_ROLE__COUNT] = {
+    "monitoring_engineer", "ops_engineer", "ops_section_head", "ops_department_head",
+    "department_head", "ops_leader", "emergency_leadership", "liaison",
+    "service_desk", "problem_manager", "change_manager", "cab_member",
+    "system_admin", "security_admin", "auditor",
+};
+static const char *const role_zh[OD_ROLE__COUNT] = {
+    "监控工程师", "运维工程师", "运行部科室负责人", "运行部部门负责人",
+    "有关部门负责人", "主管运行的中心领导", "应急领导小组", "特定联络人",
+    "服务台", "问题经理", "变更经理", "变更咨询委员会成员",
+    "系统管理员", "安全管理员", "审计员",
+};
+
+static int parse_key(const char *const *keys, int n, const char *s)
+{
+    if (!s)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (strcmp(keys[i], s) == 0)
+            return i;
+    return -1;
+}
+
+#define KEYFN(fn, type, arr, count)                                                                \
+    const char *fn(type v)                                                                         \
+    {                                                                                              \
+        return ((unsigned)v < (count)) ? arr[v] : "?";                                             \
+    }
+KEYFN(od_grade_key, od_grade, grade_keys, OD_GRADE__COUNT)
+KEYFN(od_grade_name_zh, od_grade, grade_zh, OD_GRADE__COUNT)
+KEYFN(od_severity_key, od_severity, sev_keys, OD_SEV__COUNT)
+KEYFN(od_severity_name_zh, od_severity, sev_zh, OD_SEV__COUNT)
+KEYFN(od_resp_key, od_resp, resp_keys, OD_RESP__COUNT)
+KEYFN(od_resp_name_zh, od_resp, resp_zh, OD_RESP__COUNT)
+KEYFN(od_role_key, od_role, role_keys, OD_ROLE__COUNT)
+KEYFN(od_role_name_zh, od_role, role_zh, OD_ROLE__COUNT)
+#undef KEYFN
+
+int od_grade_parse(const char *s) { return parse_key(grade_keys, OD_GRADE__COUNT, s); }
+int od_severity_parse(const char *s) { return parse_key(sev_keys, OD_SEV__COUNT, s); }
+int od_resp_parse(const char *s) { return parse_key(resp_keys, OD_RESP__COUNT, s); }
+int od_role_parse(const char *s) { return parse_key(role_keys, OD_ROLE__COUNT, s); }
+
+#define MIN_MS (60 * 1000LL)
+#define HOUR_MS (60 * MIN_MS)
+
+static const struct {
+    const char *key, *zh, *en;
+    unsigned grades;
+} default_categories[] = {
+    {"physical_env", "自然及物理环境", "Natural and physical environment", 0x3},
+    {"application", "应用", "Application", 0xF},
+    {"security_device", "安全设备", "Security device", 0x3},
+    {"server", "主机服务器", "Host server", 0xF},
+    {"network", "网络设备及线路", "Network device and line", 0xF},
+    {"database", "数据库", "Database", 0xB},
+    {"data_transfer", "数据传输", "Data transfer", 0xB},
+};
+
+od_policy *od_policy_new_default(void)
+{
+    od_policy *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    size_t n = sizeof default_categories / sizeof default_categories[0];
+    p->categories = calloc(n, sizeof *p->categories);
+    if (!p->categories) {
+        free(p);
+        return NULL;
+    }
+    p->n_categories = n;
+    for (size_t i = 0; i < n; i++) {
+        od_category *c = &p->categories[i];
+        strncpy(c->key, default_categories[i].key, sizeof c->key - 1);
+        strncpy(c->name_zh, default_categories[i].zh, sizeof c->name_zh - 1);
+        strncpy(c->name_en, default_categories[i].en, sizeof c->name_en - 1);
+        c->grades_allowed = default_categories[i].grades;
+    }
+    static const od_resp m[OD_GRADE__COUNT][OD_SEV__COUNT] = {
+        {OD_RESP_R1, OD_RESP_R1, OD_RESP_R2},
+        {OD_RESP_R1, OD_RESP_R2, OD_RESP_R2},
+        {OD_RESP_R2, OD_RESP_R3, OD_RESP_R3},
+        {OD_RESP_NG, OD_RESP_NG, OD_RESP_NG},
+    };
+    memcpy(p->matrix, m, sizeof m);
+    p->handling_limit_ms[OD_RESP_R1] = 2 * HOUR_MS;
+    p->handling_limit_ms[OD_RESP_R2] = 4 * HOUR_MS;
+    p->handling_limit_ms[OD_RESP_R3] = 8 * HOUR_MS;
+    p->handling_limit_ms[OD_RESP_NG] = 0;
+    p->first_report_ms[OD_GRADE_L1] = 5 * MIN_MS;
+    p->first_report_ms[OD_GRADE_L2] = 5 * MIN_MS;
+    p->first_report_ms[OD_GRADE_L3] = 10 * MIN_MS;
+    p->first_report_ms[OD_GRADE_NG] = 10 * MIN_MS;
+    od_roleset sect_liaison = OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_LIAISON);
+    p->first_report_recipients[OD_GRADE_L1] =
+        (od_recipients){sect_liaison | OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP), false};
+    p->first_report_recipients[OD_GRADE_L2] =
+        (od_recipients){sect_liaison | OD_ROLEBIT(OD_ROLE_OPS_LEADER), true};
+    p->first_report_recipients[OD_GRADE_L3] = (od_recipients){sect_liaison, true};
+    p->first_report_recipients[OD_GRADE_NG] = (od_recipients){sect_liaison, false};
+    p->ack_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
+    p->ack_window_ms = 5 * MIN_MS;
+    p->renotify_every_ms = 5 * MIN_MS;
+    p->progress_every_ms[OD_RESP_R1] = 30 * MIN_MS;
+    p->progress_every_ms[OD_RESP_R2] = 60 * MIN_MS;
+    p->progress_every_ms[OD_RESP_R3] = 120 * MIN_MS;
+    p->progress_every_ms[OD_RESP_NG] = 0;
+    p->progress_remind_before_ms = 5 * MIN_MS;
+    p->activation_role[OD_RESP_R1] = OD_ROLE_EMERGENCY_LEADERSHIP;
+    p->activation_role[OD_RESP_R2] = OD_ROLE_OPS_LEADER;
+    p->activation_role[OD_RESP_R3] = OD_ROLE_OPS_DEPARTMENT_HEAD;
+    p->activation_role[OD_RESP_NG] = OD_ROLE_OPS_SECTION_HEAD;
+    p->password = (od_password_policy){8, true, true, true, true};
+    p->login = (od_login_policy){5, 15 * MIN_MS, 15 * MIN_MS, 12 * HOUR_MS};
+    return p;
+}
+
+void od_policy_free(od_policy *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_categories; i++) {
+        free(p->categories[i].principle);
+        for (int g = 0; g < OD_GRADE__COUNT; g++)
+            free(p->categories[i].guidance[g]);
+    }
+    free(p->categories);
+    for (int s = 0; s < OD_SEV__COUNT; s++)
+        free(p->severity_desc[s]);
+    free(p->name);
+    free(p);
+}
+
+const od_category *od_policy_category(const od_policy *p, const char *key)
+{
+    for (size_t i = 0; key && i < p->n_categories; i++)
+        if (strcmp(p->categories[i].key, key) == 0)
+            return &p->categories[i];
+    return NULL;
+}
+
+bool od_category_allows(const od_category *c, od_grade g)
+{
+    return (unsigned)g < OD_GRADE__COUNT && (c->grades_allowed & (1u << g));
+}

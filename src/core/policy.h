@@ -1,0 +1,126 @@
+/* policy.h — the policy as data: categories and grades, the response matrix,
+ * limits, recipients, authorities, password and login rules.  Pure types and
+ * lookups; no I/O (the YAML loader is src/app/policy_load.c).  A policy is
+ * immutable once loaded and may be shared by all threads.
+ *
+ * Ordering convention: for grades, severities and response levels, a lower
+ * enum value is the higher (more serious) level.  "Take the higher" = min. */
+#ifndef OD_POLICY_H
+#define OD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum od_grade { OD_GRADE_L1 = 0, OD_GRADE_L2, OD_GRADE_L3, OD_GRADE_NG, OD_GRADE__COUNT } od_grade;
+typedef enum od_severity { OD_SEV_SEVERE = 0, OD_SEV_MODERATE, OD_SEV_MINOR, OD_SEV__COUNT } od_severity;
+typedef enum od_resp { OD_RESP_R1 = 0, OD_RESP_R2, OD_RESP_R3, OD_RESP_NG, OD_RESP__COUNT } od_resp;
+
+/* Stable role keys (R-SEC-SYS-2).  Order never changes; add at the end. */
+typedef enum od_role {
+    OD_ROLE_MONITORING_ENGINEER = 0,
+    OD_ROLE_OPS_ENGINEER,
+    OD_ROLE_OPS_SECTION_HEAD,
+    OD_ROLE_OPS_DEPARTMENT_HEAD,
+    OD_ROLE_DEPARTMENT_HEAD,
+    OD_ROLE_OPS_LEADER,
+    OD_ROLE_EMERGENCY_LEADERSHIP,
+    OD_ROLE_LIAISON,
+    OD_ROLE_SERVICE_DESK,
+    OD_ROLE_PROBLEM_MANAGER,
+    OD_ROLE_CHANGE_MANAGER,
+    OD_ROLE_CAB_MEMBER,
+    OD_ROLE_SYSTEM_ADMIN,
+    OD_ROLE_SECURITY_ADMIN,
+    OD_ROLE_AUDITOR,
+    OD_ROLE__COUNT
+} od_role;
+
+typedef uint32_t od_roleset; /* bit (1u << od_role) */
+#define OD_ROLEBIT(r) ((od_roleset)1u << (r))
+
+/* Key <-> enum.  *_parse return -1 for an unknown key. */
+const char *od_grade_key(od_grade g);       /* "L1".."NG" */
+const char *od_severity_key(od_severity s); /* "severe","moderate","minor" */
+const char *od_resp_key(od_resp r);         /* "R1".."NG" */
+const char *od_role_key(od_role r);         /* "ops_engineer" ... */
+const char *od_grade_name_zh(od_grade g);   /* "一级" ... "非等级" */
+const char *od_severity_name_zh(od_severity s);
+const char *od_resp_name_zh(od_resp r);
+const char *od_role_name_zh(od_role r);
+int od_grade_parse(const char *s);
+int od_severity_parse(const char *s);
+int od_resp_parse(const char *s);
+int od_role_parse(const char *s);
+
+#define OD_KEY_MAX 48
+#define OD_NAME_MAX 128
+
+/* A CI category and the grades it allows (R-CI-2), with the seed's grading
+ * guidance per grade (R-CI-3).  Strings are owned by the policy. */
+typedef struct od_category {
+    char key[OD_KEY_MAX];
+    char name_zh[OD_NAME_MAX];
+    char name_en[OD_NAME_MAX];
+    unsigned grades_allowed;          /* bit (1u << od_grade) */
+    char *principle;                  /* 分级原则, may be NULL */
+    char *guidance[OD_GRADE__COUNT];  /* per-grade rule text, NULL if none */
+} od_category;
+
+/* Who receives the first report for one incident level (R-NOT-1).  Roles
+ * resolve to users; owning_department_heads adds users holding
+ * department_head whose department owns an affected CI. */
+typedef struct od_recipients {
+    od_roleset roles;
+    bool owning_department_heads;
+} od_recipients;
+
+typedef struct od_password_policy {
+    int min_length;
+    bool require_upper, require_lower, require_digit, require_special;
+} od_password_policy;
+
+typedef struct od_login_policy {
+    int max_failures;     /* failures within window before lockout */
+    int64_t window_ms;
+    int64_t lockout_ms;
+    int64_t session_ttl_ms;
+} od_login_policy;
+
+typedef struct od_policy {
+    char *name;                 /* free text, e.g. "seed 000 default" */
+    od_category *categories;
+    size_t n_categories;
+    /* R-INC-1: description of each severity (zh), per object class. */
+    char *severity_desc[OD_SEV__COUNT];
+    /* R-INC-3 */
+    od_resp matrix[OD_GRADE__COUNT][OD_SEV__COUNT];
+    /* R-ESC-1: handling limit per response level; 0 = none */
+    int64_t handling_limit_ms[OD_RESP__COUNT];
+    /* R-NOT-1 */
+    int64_t first_report_ms[OD_GRADE__COUNT];
+    od_recipients first_report_recipients[OD_GRADE__COUNT];
+    /* R-NOT-4: levels whose recipients must acknowledge, and the window */
+    unsigned ack_levels; /* bit (1u << od_grade) */
+    int64_t ack_window_ms;
+    int64_t renotify_every_ms; /* re-notify unacknowledged recipients */
+    /* R-NOT-5: progress cadence per response level; 0 = none */
+    int64_t progress_every_ms[OD_RESP__COUNT];
+    int64_t progress_remind_before_ms;
+    /* R-ACT-1, R-CLOSE-1 */
+    od_role activation_role[OD_RESP__COUNT];
+    od_password_policy password;
+    od_login_policy login;
+} od_policy;
+
+/* The seed's defaults (seed 000), without categories' guidance text.  Used
+ * by tests and as the base the YAML loader overrides.  Caller frees with
+ * od_policy_free().  Returns NULL on allocation failure. */
+od_policy *od_policy_new_default(void);
+void od_policy_free(od_policy *p);
+
+/* Category by key, NULL if unknown. */
+const od_category *od_policy_category(const od_policy *p, const char *key);
+bool od_category_allows(const od_category *c, od_grade g);
+
+#endif

@@ -1,0 +1,116 @@
+/* clock.c — system and manual clocks; RFC 3339 formatting and parsing. */
+#include "clock.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void od_clock_init_system(od_clock *c)
+{
+    c->manual = false;
+    atomic_store(&c->now_ms, 0);
+}
+
+void od_clock_init_manual(od_clock *c, int64_t start_ms)
+{
+    c->manual = true;
+    atomic_store(&c->now_ms, start_ms);
+}
+
+int64_t od_clock_now(const od_clock *c)
+{
+    if (c && c->manual)
+        return atomic_load(&((od_clock *)(uintptr_t)c)->now_ms);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void od_clock_set(od_clock *c, int64_t ms)
+{
+    if (c && c->manual)
+        atomic_store(&c->now_ms, ms);
+}
+
+char *od_time_format(int64_t ms, char buf[OD_TIME_STR_MAX])
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int frac = (int)(ms - secs * 1000);
+    time_t t = (time_t)secs;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(buf, OD_TIME_STR_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    return buf;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool od_time_parse(const char *s, int64_t *out_ms)
+{
+    int Y, M, D, h, m, sec;
+    if (!s || strlen(s) < 20)
+        return false;
+    if (!digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
+        !digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &m) || s[16] != ':' ||
+        !digits(s + 17, 2, &sec))
+        return false;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60 || Y < 1970)
+        return false;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (D > mdays[M - 1])
+        return false;
+    if (M == 2 && D == 29 && !((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0))
+        return false;
+    const char *p = s + 19;
+    int frac_ms = 0;
+    if (*p == '.') {
+        p++;
+        int n = 0, scale = 100;
+        while (isdigit((unsigned char)*p)) {
+            if (n < 3)
+                frac_ms += (*p - '0') * scale, scale /= 10;
+            p++, n++;
+            if (n > 9)
+                return false;
+        }
+        if (n == 0)
+            return false;
+    }
+    int off_min = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+            return false;
+        off_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return false;
+    }
+    if (*p)
+        return false;
+    struct tm tm = {0};
+    tm.tm_year = Y - 1900;
+    tm.tm_mon = M - 1;
+    tm.tm_mday = D;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = sec > 59 ? 59 : sec;
+    time_t t = timegm(&tm);
+    *out_ms = ((int64_t)t - (int64_t)off_min * 60) * 1000 + frac_ms;
+    return true;
+}
