@@ -1,0 +1,585 @@
+/* accounts.c — users, roles and scopes, login sessions (R-SEC-SYS-1, -2).
+ * Passwords: argon2id (libsodium crypto_pwhash_str).  Tokens: 32 random
+ * bytes, base64url to the client, SHA-256 hex in the database.  Failed
+ * logins are limited per account and per address (limiter.c) and audited. */
+#include "app/app.h"
+#include "app/limiter.h"
+#include "core/password.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *od_roles_to_json(od_roleset roles)
+{
+    json_t *a = json_array();
+    for (int r = 0; r < OD_ROLE__COUNT; r++)
+        if (roles & OD_ROLEBIT(r))
+            json_array_append_new(a, json_string(od_role_key((od_role)r)));
+    return a;
+}
+
+static od_err hash_password(od_app *a, const char *pw, char out[crypto_pwhash_STRBYTES], od_error *e)
+{
+    unsigned long long ops = a->pwhash_cost ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    size_t mem = a->pwhash_cost ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    if (crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return od_error_set(e, OD_E_NOMEM, NULL, "password hashing failed (out of memory)");
+    return OD_OK;
+}
+
+static void token_hash(const char *token, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static json_t *user_row_json(od_rows *r)
+{
+    char c[OD_TIME_STR_MAX], u[OD_TIME_STR_MAX];
+    json_t *scopes = json_loads(od_rows_text(r, 7), 0, NULL);
+    return json_pack("{sI ss ss ss ss ss so so sb ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
+                     od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "department", od_rows_text(r, 3),
+                     "phone", od_rows_text(r, 4), "email", od_rows_text(r, 5), "roles",
+                     od_roles_to_json((od_roleset)od_rows_int(r, 6)), "scopes", scopes ? scopes : json_array(),
+                     "disabled", (int)od_rows_int(r, 8), "lang", od_rows_text(r, 9), "created_at",
+                     od_time_format(od_rows_int(r, 10), c), "updated_at", od_time_format(od_rows_int(r, 11), u));
+}
+
+static od_err user_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
+{
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    if (rc)
+        return rc;
+    int s = od_rows_next(r, e);
+    if (s == 1)
+        *out = user_row_json(r);
+    od_rows_close(r);
+    if (s < 0)
+        return OD_E_STORE;
+    if (s == 0)
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (user %lld not found)", (long long)id,
+                            (long long)id);
+    return OD_OK;
+}
+
+static od_err validate_username(const char *u, od_error *e)
+{
+    size_t n = u ? strlen(u) : 0;
+    if (n < 2 || n >= OD_USERNAME_MAX)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "username",
+                            "用户名须为2到63个字符 (username must be 2 to 63 characters)");
+    for (const char *p = u; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+              *p == '.' || *p == '-'))
+            return od_error_set(e, OD_E_UNPROCESSABLE, "username",
+                                "用户名只能包含字母、数字、_ . - (username may hold letters, digits, _ . - only)");
+    return OD_OK;
+}
+
+static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const od_user_input *in,
+                          int64_t *id, od_error *e)
+{
+    char h[crypto_pwhash_STRBYTES];
+    od_err rc = validate_username(in->username, e);
+    if (!rc)
+        rc = od_password_check(&a->policy->password, in->password, e);
+    if (!rc)
+        rc = od_roles_check_separation(in->roles, e);
+    if (!rc)
+        rc = hash_password(a, in->password, h, e);
+    if (rc)
+        return rc;
+    int64_t now = od_app_now(a);
+    rc = od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, "sssssssiii", in->username, h,
+                      in->display_name ? in->display_name : "", in->department ? in->department : "",
+                      in->phone ? in->phone : "", in->email ? in->email : "", (int64_t)in->roles, "[]", now, now);
+    sodium_memzero(h, sizeof h);
+    if (rc == OD_E_CONFLICT) {
+        od_error_clear(e);
+        return od_error_set(e, OD_E_CONFLICT, "username", "用户名 %s 已存在 (username %s is taken)", in->username,
+                            in->username);
+    }
+    if (rc)
+        return rc;
+    json_t *after = NULL;
+    rc = user_load(tx, *id, &after, e);
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, "user.create", "user", *id, NULL, after, e);
+    json_decref(after);
+    return rc;
+}
+
+od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3], od_error *e)
+{
+    static const struct {
+        const char *name, *display;
+        od_role role;
+    } admins[3] = {
+        {"sysadmin", "系统管理员 System administrator", OD_ROLE_SYSTEM_ADMIN},
+        {"secadmin", "安全管理员 Security administrator", OD_ROLE_SECURITY_ADMIN},
+        {"auditor", "审计员 Auditor", OD_ROLE_AUDITOR},
+    };
+    od_principal sys;
+    od_principal_system(&sys);
+    od_tx *tx = NULL;
+    for (int i = 0; i < 3; i++)
+        out_passwords[i] = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    for (int i = 0; i < 3 && !rc; i++) {
+        od_rows *r = NULL;
+        rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", admins[i].name);
+        if (rc)
+            break;
+        int exists = od_rows_next(r, e);
+        od_rows_close(r);
+        if (exists != 0) {
+            rc = exists < 0 ? OD_E_STORE : OD_OK;
+            continue;
+        }
+        char pw[40];
+        if (password) {
+            snprintf(pw, sizeof pw, "%s", password);
+        } else {
+            /* random: 16 url-safe chars plus fixed classes so the policy holds */
+            unsigned char raw[12];
+            randombytes_buf(raw, sizeof raw);
+            char b64[sodium_base64_ENCODED_LEN(12, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+            sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+            snprintf(pw, sizeof pw, "Od-%s-7a", b64);
+        }
+        od_user_input in = {.username = admins[i].name, .password = pw, .display_name = admins[i].display,
+                            .roles = OD_ROLEBIT(admins[i].role)};
+        int64_t id;
+        rc = insert_user(a, tx, &sys, &in, &id, e);
+        if (!rc && !password)
+            out_passwords[i] = strdup(pw);
+        sodium_memzero(pw, sizeof pw);
+    }
+    if (rc) {
+        od_tx_rollback(tx);
+        for (int i = 0; i < 3; i++)
+            free(out_passwords[i]), out_passwords[i] = NULL;
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}
+
+od_err od_user_create(od_app *a, const od_principal *actor, const od_user_input *in, json_t **out, od_error *e)
+{
+    od_tx *tx = NULL;
+    int64_t id = 0;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = insert_user(a, tx, actor, in, &id, e);
+    if (!rc)
+        rc = user_load(tx, id, out, e);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    rc = od_tx_commit(tx, e);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+od_err od_user_get(od_app *a, int64_t id, json_t **out, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = user_load(tx, id, out, e);
+    od_tx_rollback(tx);
+    return rc;
+}
+
+od_err od_user_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t total = 0;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *items = json_array();
+    rc = od_tx_scalar(tx, OD_Q_USER_COUNT, &total, e, "");
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_USER_LIST, &r, e, "ii", limit, offset);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        json_array_append_new(items, user_row_json(r));
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc || s < 0) {
+        json_decref(items);
+        return rc ? rc : OD_E_STORE;
+    }
+    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
+                     "offset", (json_int_t)offset);
+    return OD_OK;
+}
+
+/* Runs fn(tx) between loading the user (before) and auditing (after). */
+typedef od_err (*user_change_fn)(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error *e);
+
+static od_err change_user(od_app *a, const od_principal *actor, int64_t id, const char *action,
+                          user_change_fn fn, void *ctx, json_t **out, od_error *e)
+{
+    od_tx *tx = NULL;
+    json_t *before = NULL, *after = NULL;
+    int64_t now = od_app_now(a);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = user_load(tx, id, &before, e);
+    if (!rc)
+        rc = fn(tx, id, now, ctx, e);
+    if (!rc)
+        rc = user_load(tx, id, &after, e);
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, action, "user", id, before, after, e);
+    json_decref(before);
+    if (rc) {
+        json_decref(after);
+        od_tx_rollback(tx);
+        return rc;
+    }
+    rc = od_tx_commit(tx, e);
+    if (rc || !out)
+        json_decref(after);
+    else
+        *out = after;
+    return rc;
+}
+
+typedef struct {
+    od_roleset roles;
+    json_t *scopes;
+} roles_ctx;
+
+static od_err do_set_roles(od_tx *tx, int64_t id, int64_t now, void *vctx, od_error *e)
+{
+    roles_ctx *c = vctx;
+    char *sc = c->scopes ? json_dumps(c->scopes, JSON_COMPACT) : NULL;
+    od_err rc;
+    if (!sc) {
+        /* keep the current scopes */
+        od_rows *r = NULL;
+        rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+        if (rc)
+            return rc;
+        if (od_rows_next(r, e) == 1)
+            sc = strdup(od_rows_text(r, 7));
+        od_rows_close(r);
+        if (!sc)
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    rc = od_tx_exec(tx, OD_Q_USER_SET_ROLES, e, "isii", (int64_t)c->roles, sc, now, id);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, "ii", now, id); /* new roles → sign in again */
+    free(sc);
+    return rc;
+}
+
+od_err od_user_set_roles(od_app *a, const od_principal *actor, int64_t id, od_roleset roles, json_t *scopes,
+                         json_t **out, od_error *e)
+{
+    od_err rc = od_roles_check_separation(roles, e);
+    if (rc)
+        return rc;
+    if (scopes) {
+        size_t i;
+        json_t *v;
+        if (!json_is_array(scopes) || json_array_size(scopes) > OD_SCOPES_MAX)
+            return od_error_set(e, OD_E_UNPROCESSABLE, "scopes", "scopes 须为至多%d个部门名的数组 "
+                                "(scopes must be an array of at most %d department names)", OD_SCOPES_MAX,
+                                OD_SCOPES_MAX);
+        json_array_foreach(scopes, i, v)
+        {
+            if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= OD_DEPT_MAX)
+                return od_error_set(e, OD_E_UNPROCESSABLE, "scopes",
+                                    "scopes 中的部门名无效 (invalid department name in scopes)");
+        }
+    }
+    roles_ctx c = {roles, scopes};
+    return change_user(a, actor, id, "user.set_roles", do_set_roles, &c, out, e);
+}
+
+static od_err do_set_disabled(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error *e)
+{
+    bool dis = *(bool *)ctx;
+    od_err rc = od_tx_exec(tx, OD_Q_USER_SET_DISABLED, e, "bii", dis, now, id);
+    if (!rc && dis)
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, "ii", now, id);
+    return rc;
+}
+
+od_err od_user_set_disabled(od_app *a, const od_principal *actor, int64_t id, bool disabled, json_t **out,
+                            od_error *e)
+{
+    if (actor && actor->id == id && disabled)
+        return od_error_set(e, OD_E_CONFLICT, NULL, "不能停用自己的账号 (you cannot disable your own account)");
+    return change_user(a, actor, id, disabled ? "user.disable" : "user.enable", do_set_disabled, &disabled, out,
+                       e);
+}
+
+static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error *e)
+{
+    const od_user_input *in = ctx;
+    od_rows *r = NULL;
+    char *cur[5] = {0};
+    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    if (rc)
+        return rc;
+    if (od_rows_next(r, e) == 1) {
+        cur[0] = strdup(in->display_name ? in->display_name : od_rows_text(r, 2));
+        cur[1] = strdup(in->department ? in->department : od_rows_text(r, 3));
+        cur[2] = strdup(in->phone ? in->phone : od_rows_text(r, 4));
+        cur[3] = strdup(in->email ? in->email : od_rows_text(r, 5));
+        cur[4] = strdup(in->lang ? in->lang : od_rows_text(r, 9));
+    }
+    od_rows_close(r);
+    if (!cur[0] || !cur[1] || !cur[2] || !cur[3] || !cur[4])
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, "sssssii", cur[0], cur[1], cur[2], cur[3], cur[4], now, id);
+    for (int i = 0; i < 5; i++)
+        free(cur[i]);
+    return rc;
+}
+
+od_err od_user_update(od_app *a, const od_principal *actor, int64_t id, const od_user_input *in, json_t **out,
+                      od_error *e)
+{
+    if (in->lang && strcmp(in->lang, "zh-CN") != 0 && strcmp(in->lang, "en") != 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
+    return change_user(a, actor, id, "user.update", do_update, (void *)(uintptr_t)in, out, e);
+}
+
+typedef struct {
+    od_app *a;
+    const char *old_pw, *new_pw;
+} pw_ctx;
+
+static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_error *e)
+{
+    pw_ctx *c = vctx;
+    od_rows *r = NULL;
+    char h[crypto_pwhash_STRBYTES];
+    bool ok = false;
+    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    if (rc)
+        return rc;
+    int s = od_rows_next(r, e);
+    char uname[OD_USERNAME_MAX] = "";
+    if (s == 1)
+        snprintf(uname, sizeof uname, "%s", od_rows_text(r, 1));
+    od_rows_close(r);
+    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", uname);
+    if (rc)
+        return rc;
+    if (od_rows_next(r, e) == 1)
+        ok = crypto_pwhash_str_verify(od_rows_text(r, 1), c->old_pw, strlen(c->old_pw)) == 0;
+    od_rows_close(r);
+    if (!ok)
+        return od_error_set(e, OD_E_FORBIDDEN, "old_password", "原密码不正确 (the current password is wrong)");
+    rc = od_password_check(&c->a->policy->password, c->new_pw, e);
+    if (!rc)
+        rc = hash_password(c->a, c->new_pw, h, e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, "sii", h, now, id);
+    sodium_memzero(h, sizeof h);
+    return rc;
+}
+
+od_err od_user_change_password(od_app *a, const od_principal *actor, const char *old_pw, const char *new_pw,
+                               od_error *e)
+{
+    pw_ctx c = {a, old_pw, new_pw};
+    return change_user(a, actor, actor->id, "user.change_password", do_password, &c, NULL, e);
+}
+
+/* ---- sessions ---- */
+
+static void audit_login_event(od_app *a, const char *action, const char *username, const char *addr)
+{
+    od_tx *tx = NULL;
+    od_principal p;
+    od_principal_system(&p);
+    snprintf(p.username, sizeof p.username, "%s", username);
+    json_t *info = json_pack("{ss ss}", "username", username, "addr", addr);
+    if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
+        if (od_audit_append(tx, od_app_now(a), &p, action, "session", 0, NULL, info, NULL) == OD_OK)
+            (void)od_tx_commit(tx, NULL);
+        else
+            od_tx_rollback(tx);
+    }
+    json_decref(info);
+}
+
+od_err od_auth_login(od_app *a, const char *username, const char *password, const char *addr, char **token,
+                     int64_t *expires_at, od_error *e)
+{
+    *token = NULL;
+    int64_t now = od_app_now(a);
+    const od_login_policy *lp = &a->policy->login;
+    char ukey[160], akey[160];
+    snprintf(ukey, sizeof ukey, "u:%s", username);
+    snprintf(akey, sizeof akey, "a:%s", addr);
+    int64_t wait = od_limiter_wait(a->limiter, lp, ukey, now);
+    int64_t wait2 = od_limiter_wait(a->limiter, lp, akey, now);
+    if (wait2 > wait)
+        wait = wait2;
+    if (wait > 0) {
+        e->retry_after = (int)((wait + 999) / 1000);
+        return od_error_set(e, OD_E_RATE_LIMIT, NULL,
+                            "登录失败次数过多，请 %d 秒后再试 (too many failed logins; try again in %d s)",
+                            e->retry_after, e->retry_after);
+    }
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", username);
+    char hash[crypto_pwhash_STRBYTES] = "";
+    int64_t uid = 0;
+    bool disabled = false;
+    if (!rc && od_rows_next(r, e) == 1) {
+        uid = od_rows_int(r, 0);
+        snprintf(hash, sizeof hash, "%s", od_rows_text(r, 1));
+        disabled = od_rows_int(r, 2) != 0;
+    }
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc)
+        return rc;
+    bool ok;
+    if (uid) {
+        ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    } else {
+        /* same work for unknown names, so timing does not reveal which exist */
+        char dummy[crypto_pwhash_STRBYTES];
+        ok = false;
+        if (hash_password(a, "Dummy-password-1", dummy, NULL) == OD_OK)
+            (void)crypto_pwhash_str_verify(dummy, password, strlen(password));
+    }
+    sodium_memzero(hash, sizeof hash);
+    if (!ok || disabled) {
+        /* an address (many people behind one proxy) gets four times the account's allowance */
+        od_login_policy alp = *lp;
+        alp.max_failures = lp->max_failures * 4;
+        bool l1 = od_limiter_fail(a->limiter, lp, ukey, now);
+        bool l2 = od_limiter_fail(a->limiter, &alp, akey, now);
+        audit_login_event(a, "login.fail", username, addr);
+        if (l1 || l2)
+            audit_login_event(a, "login.lockout", username, addr);
+        return od_error_set(e, OD_E_UNAUTH, NULL, "用户名或密码错误，或账号已停用 (wrong username or password, or "
+                                                  "the account is disabled)");
+    }
+    od_limiter_reset(a->limiter, ukey);
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    size_t tlen = sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *tok = malloc(tlen + 4);
+    if (!tok)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    memcpy(tok, "od_", 3);
+    sodium_bin2base64(tok + 3, tlen, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    char th[65];
+    token_hash(tok, th);
+    int64_t exp = now + lp->session_ttl_ms, sid = 0;
+    rc = od_tx_begin(a->store, true, &tx, e);
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_SESSION_INSERT, &sid, e, "siiis", th, uid, now, exp, addr);
+    if (!rc) {
+        od_principal p;
+        od_principal_system(&p);
+        p.id = uid;
+        snprintf(p.username, sizeof p.username, "%s", username);
+        json_t *info = json_pack("{ss}", "addr", addr);
+        rc = od_audit_append(tx, now, &p, "login", "session", sid, NULL, info, e);
+        json_decref(info);
+    }
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (rc) {
+        sodium_memzero(tok, strlen(tok));
+        free(tok);
+        return rc;
+    }
+    *token = tok;
+    *expires_at = exp;
+    return OD_OK;
+}
+
+od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *e)
+{
+    memset(p, 0, sizeof *p);
+    if (!token || strlen(token) > 128)
+        return od_error_set(e, OD_E_UNAUTH, NULL, "需要登录 (authentication required)");
+    char th[65];
+    token_hash(token, th);
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_SESSION_LOOKUP, &r, e, "s", th);
+    int s = rc ? -1 : od_rows_next(r, e);
+    bool ok = false;
+    if (s == 1 && od_rows_int(r, 2) > od_app_now(a) && od_rows_int(r, 6) == 0) {
+        ok = true;
+        p->session_id = od_rows_int(r, 0);
+        p->id = od_rows_int(r, 1);
+        snprintf(p->username, sizeof p->username, "%s", od_rows_text(r, 3));
+        p->roles = (od_roleset)od_rows_int(r, 4);
+        snprintf(p->department, sizeof p->department, "%s", od_rows_text(r, 7));
+        json_t *sc = json_loads(od_rows_text(r, 5), 0, NULL);
+        size_t i;
+        json_t *v;
+        json_array_foreach(sc, i, v)
+        {
+            if (p->n_scopes < OD_SCOPES_MAX && json_is_string(v))
+                snprintf(p->scopes[p->n_scopes++], OD_DEPT_MAX, "%s", json_string_value(v));
+        }
+        json_decref(sc);
+    }
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc)
+        return rc;
+    if (!ok)
+        return od_error_set(e, OD_E_UNAUTH, NULL, "登录已失效，请重新登录 (session expired or invalid; sign in again)");
+    return OD_OK;
+}
+
+od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e)
+{
+    od_tx *tx = NULL;
+    int64_t now = od_app_now(a);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE, e, "ii", now, p->session_id);
+    if (!rc)
+        rc = od_audit_append(tx, now, p, "logout", "session", p->session_id, NULL, NULL, e);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}

@@ -1,0 +1,63 @@
+/* app.c — the application context and principal helpers. */
+#include "app/app.h"
+#include "app/limiter.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source, bool manual_clock,
+                  od_app **out, od_error *e)
+{
+    *out = NULL;
+    if (sodium_init() < 0)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "libsodium init failed");
+    od_app *a = calloc(1, sizeof *a);
+    if (!a)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    a->store = store;
+    a->policy = policy;
+    a->policy_source = strdup(policy_source ? policy_source : "");
+    if (manual_clock)
+        od_clock_init_manual(&a->clock, od_clock_now(NULL));
+    else
+        od_clock_init_system(&a->clock);
+    a->limiter = od_limiter_new();
+    if (!a->limiter || !a->policy_source) {
+        od_app_free(a);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    const char *cost = getenv("OPSDESK_PWHASH_COST");
+    a->pwhash_cost = (cost && strcmp(cost, "min") == 0) ? 1 : 0;
+    *out = a;
+    return OD_OK;
+}
+
+void od_app_free(od_app *a)
+{
+    if (!a)
+        return;
+    od_limiter_free(a->limiter);
+    od_store_close(a->store);
+    od_policy_free(a->policy);
+    free(a->policy_source);
+    free(a);
+}
+
+int64_t od_app_now(const od_app *a) { return od_clock_now(&a->clock); }
+
+void od_principal_system(od_principal *p)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->username, sizeof p->username, "system");
+}
+
+bool od_principal_in_scope(const od_principal *p, const char *department)
+{
+    if (p->id == 0 || p->n_scopes == 0)
+        return true;
+    for (int i = 0; i < p->n_scopes; i++)
+        if (strcmp(p->scopes[i], department ? department : "") == 0)
+            return true;
+    return false;
+}

@@ -1,0 +1,139 @@
+/* app.h — the use cases of opsdesk (DESIGN.md "app/"): one function per
+ * action, each in one store transaction that writes the record, its audit
+ * entry (and later timeline, outbox and deadlines) together.  Inputs are
+ * validated C values or jansson objects already checked by the caller for
+ * shape; outputs are new jansson references the caller owns.  Rules are
+ * asked of src/core/.  Thread-safe: an od_app is shared by all threads. */
+#ifndef OD_APP_H
+#define OD_APP_H
+
+#include "core/authz.h"
+#include "core/policy.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/err.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#define OD_USERNAME_MAX 64
+#define OD_SCOPES_MAX 16
+#define OD_DEPT_MAX 128
+
+/* Who is acting.  id 0 = the system itself (scheduler, migrations). */
+typedef struct od_principal {
+    int64_t id;
+    int64_t session_id;
+    char username[OD_USERNAME_MAX];
+    char department[OD_DEPT_MAX];
+    od_roleset roles;
+    int n_scopes;                         /* 0 = every department */
+    char scopes[OD_SCOPES_MAX][OD_DEPT_MAX];
+    char addr[64];
+} od_principal;
+
+typedef struct od_limiter od_limiter;
+typedef struct od_sched od_sched;
+
+typedef struct od_app {
+    od_policy *policy;
+    char *policy_source;  /* file path or "embedded:default.yaml" */
+    od_store *store;
+    od_clock clock;
+    od_limiter *limiter;
+    od_sched *sched;      /* NULL when not serving */
+    int pwhash_cost;      /* 0 = interactive (default), 1 = minimum (tests only) */
+} od_app;
+
+/* Creates the app over an open store and loaded policy (both owned by the
+ * app afterwards). */
+OD_NODISCARD od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
+                               bool manual_clock, od_app **out, od_error *e);
+void od_app_free(od_app *a);
+int64_t od_app_now(const od_app *a);
+
+/* A principal for the system itself (audit actor "system"). */
+void od_principal_system(od_principal *p);
+/* True if the principal may see/act on records of `department` (R-SEC-SYS-2 scopes). */
+bool od_principal_in_scope(const od_principal *p, const char *department);
+
+/* ---- audit (R-SEC-SYS-3) ---- */
+/* Appends a hash-chained entry inside tx.  before/after may be NULL (borrowed). */
+OD_NODISCARD od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const char *action,
+                                    const char *entity, int64_t entity_id, json_t *before, json_t *after,
+                                    od_error *e);
+typedef struct od_audit_report {
+    int64_t rows;
+    int64_t first_bad_id;  /* 0 = chain intact */
+    char reason[256];
+} od_audit_report;
+OD_NODISCARD od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e);
+OD_NODISCARD od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor,
+                                  int64_t limit, int64_t offset, json_t **out, od_error *e);
+
+/* ---- accounts and sessions (R-SEC-SYS-1, R-SEC-SYS-2) ---- */
+typedef struct od_user_input {
+    const char *username, *password, *display_name, *department, *phone, *email, *lang;
+    od_roleset roles;
+} od_user_input;
+
+/* Creates the schema's three administrators if absent (opsdesk init).
+ * password NULL → a random one per account, returned in out_passwords[3]
+ * (caller frees each). */
+OD_NODISCARD od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3],
+                                       od_error *e);
+OD_NODISCARD od_err od_user_create(od_app *a, const od_principal *actor, const od_user_input *in,
+                                   json_t **out, od_error *e);
+OD_NODISCARD od_err od_user_get(od_app *a, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_user_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e);
+/* roles + scopes (security_admin).  scopes: array of department names or NULL = unchanged. */
+OD_NODISCARD od_err od_user_set_roles(od_app *a, const od_principal *actor, int64_t id, od_roleset roles,
+                                      json_t *scopes, json_t **out, od_error *e);
+OD_NODISCARD od_err od_user_set_disabled(od_app *a, const od_principal *actor, int64_t id, bool disabled,
+                                         json_t **out, od_error *e);
+OD_NODISCARD od_err od_user_update(od_app *a, const od_principal *actor, int64_t id,
+                                   const od_user_input *in, json_t **out, od_error *e);
+/* Own password change: needs the old one. */
+OD_NODISCARD od_err od_user_change_password(od_app *a, const od_principal *actor, const char *old_pw,
+                                            const char *new_pw, od_error *e);
+json_t *od_roles_to_json(od_roleset roles);
+
+/* Login: OD_E_UNAUTH on bad credentials, OD_E_RATE_LIMIT (retry_after set)
+ * when the account or the address is locked out.  *token is a new string. */
+OD_NODISCARD od_err od_auth_login(od_app *a, const char *username, const char *password, const char *addr,
+                                  char **token, int64_t *expires_at, od_error *e);
+/* Resolves a bearer token to a principal: OD_E_UNAUTH when unknown,
+ * expired, revoked or the account is disabled. */
+OD_NODISCARD od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *e);
+OD_NODISCARD od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e);
+
+/* ---- CMDB (R-CI-1…5) ---- */
+typedef struct od_ci_input {
+    const char *name, *category, *grade, *department, *environment, *location;
+    json_t *attributes; /* borrowed object or NULL */
+} od_ci_input;
+OD_NODISCARD od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in, json_t **out,
+                                 od_error *e);
+OD_NODISCARD od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade,
+                               const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e);
+/* PATCH: fields left NULL are unchanged. */
+OD_NODISCARD od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_ci_input *in,
+                                 json_t **out, od_error *e);
+OD_NODISCARD od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, const char *type,
+                                       int64_t target_id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
+/* CIs not verified in the period ("week" | "month") ending now. */
+OD_NODISCARD od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period, int64_t limit,
+                                     int64_t offset, json_t **out, od_error *e);
+/* Loads a CI's grade/category/department for rules; OD_E_NOT_FOUND. */
+OD_NODISCARD od_err od_ci_load_grade(od_tx *tx, int64_t id, od_grade *grade, char *category, size_t catlen,
+                                     char *department, size_t deptlen, od_error *e);
+
+/* ---- policy views ---- */
+json_t *od_policy_categories_json(const od_policy *p);
+json_t *od_policy_table_json(const od_policy *p);
+
+#endif

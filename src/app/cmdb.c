@@ -1,0 +1,482 @@
+/* cmdb.c — the graded CMDB (R-CI-1…5): configuration items, their grades as
+ * the policy allows per category, relations, transitive impact, and the
+ * inventory review.  Scope (R-SEC-SYS-2): a scoped principal sees and
+ * changes only CIs of its departments. */
+#include "app/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMPACT_MAX 10000
+
+static const char *const environments[] = {"production", "same_city_backup", "same_room_backup", "test",
+                                           "training"};
+static const char *const relation_types[] = {"runs_on", "depends_on", "backs_up", "connects_to"};
+
+static bool in_list(const char *v, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static json_t *ci_row_json(od_rows *r)
+{
+    char c[OD_TIME_STR_MAX], u[OD_TIME_STR_MAX], v[OD_TIME_STR_MAX];
+    json_t *attrs = json_loads(od_rows_text(r, 7), 0, NULL);
+    json_t *o = json_pack("{sI ss ss ss ss ss ss so ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
+                          od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade", od_rows_text(r, 3),
+                          "department", od_rows_text(r, 4), "environment", od_rows_text(r, 5), "location",
+                          od_rows_text(r, 6), "attributes", attrs ? attrs : json_object(), "created_at",
+                          od_time_format(od_rows_int(r, 10), c), "updated_at",
+                          od_time_format(od_rows_int(r, 11), u));
+    json_object_set_new(o, "last_verified_at",
+                        od_rows_null(r, 8) ? json_null() : json_string(od_time_format(od_rows_int(r, 8), v)));
+    json_object_set_new(o, "verified_by", od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
+    return o;
+}
+
+static od_err ci_load(od_tx *tx, const od_principal *actor, int64_t id, json_t **out, od_error *e)
+{
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, "i", id);
+    if (rc)
+        return rc;
+    int s = od_rows_next(r, e);
+    json_t *o = s == 1 ? ci_row_json(r) : NULL;
+    od_rows_close(r);
+    if (s < 0)
+        return OD_E_STORE;
+    if (!o || (actor && !od_principal_in_scope(actor, json_string_value(json_object_get(o, "department"))))) {
+        json_decref(o);
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "配置项 %lld 不存在 (CI %lld not found)", (long long)id,
+                            (long long)id);
+    }
+    *out = o;
+    return OD_OK;
+}
+
+od_err od_ci_load_grade(od_tx *tx, int64_t id, od_grade *grade, char *category, size_t catlen, char *department,
+                        size_t deptlen, od_error *e)
+{
+    json_t *o = NULL;
+    od_err rc = ci_load(tx, NULL, id, &o, e);
+    if (rc)
+        return rc;
+    *grade = (od_grade)od_grade_parse(json_string_value(json_object_get(o, "grade")));
+    if (category)
+        snprintf(category, catlen, "%s", json_string_value(json_object_get(o, "category")));
+    if (department)
+        snprintf(department, deptlen, "%s", json_string_value(json_object_get(o, "department")));
+    json_decref(o);
+    return OD_OK;
+}
+
+/* Checks a complete CI (after merging a PATCH) against the policy. */
+static od_err ci_validate(const od_app *a, const od_principal *actor, const od_ci_input *in, od_error *e)
+{
+    if (!in->name || !in->name[0] || strlen(in->name) > 200)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "name", "名称不能为空且不超过200字节 (name is required, at most "
+                                                           "200 bytes)");
+    const od_category *cat = od_policy_category(a->policy, in->category);
+    if (!cat) {
+        char keys[512] = "";
+        size_t n = 0;
+        for (size_t i = 0; i < a->policy->n_categories && n < sizeof keys; i++)
+            n += (size_t)snprintf(keys + n, sizeof keys - n, "%s%s", i ? ", " : "", a->policy->categories[i].key);
+        return od_error_set(e, OD_E_UNPROCESSABLE, "category", "未知类别 %s，可选：%s (unknown category %s; one of: %s)",
+                            in->category ? in->category : "", keys, in->category ? in->category : "", keys);
+    }
+    int g = od_grade_parse(in->grade);
+    if (g < 0 || !od_category_allows(cat, (od_grade)g)) {
+        char allowed[64] = "";
+        size_t n = 0;
+        for (int i = 0; i < OD_GRADE__COUNT; i++)
+            if (od_category_allows(cat, (od_grade)i))
+                n += (size_t)snprintf(allowed + n, sizeof allowed - n, "%s%s", n ? ", " : "", od_grade_key((od_grade)i));
+        return od_error_set(e, OD_E_UNPROCESSABLE, "grade",
+                            "类别 %s（%s）不允许等级 %s，允许：%s (category %s allows grades %s, not %s)", cat->key,
+                            cat->name_zh, in->grade ? in->grade : "", allowed, cat->key, allowed,
+                            in->grade ? in->grade : "");
+    }
+    if (in->environment && !in_list(in->environment, environments, sizeof environments / sizeof *environments))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "environment",
+                            "环境须为 production, same_city_backup, same_room_backup, test, training 之一 "
+                            "(environment must be one of production, same_city_backup, same_room_backup, "
+                            "test, training)");
+    if (in->attributes && !json_is_object(in->attributes))
+        return od_error_set(e, OD_E_INVALID, "attributes", "attributes 须为对象 (attributes must be an object)");
+    if (!od_principal_in_scope(actor, in->department ? in->department : ""))
+        return od_error_set(e, OD_E_FORBIDDEN, "department", "部门 %s 不在您的权限范围内 (department %s is outside "
+                                                             "your scope)", in->department ? in->department : "",
+                            in->department ? in->department : "");
+    return OD_OK;
+}
+
+static od_err commit_or_rollback(od_tx *tx, od_err rc, json_t **out, od_error *e)
+{
+    if (rc) {
+        od_tx_rollback(tx);
+        json_decref(*out);
+        *out = NULL;
+        return rc;
+    }
+    rc = od_tx_commit(tx, e);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_err rc = ci_validate(a, actor, in, e);
+    if (rc)
+        return rc;
+    od_tx *tx = NULL;
+    int64_t now = od_app_now(a), id = 0;
+    char *attrs = json_dumps(in->attributes ? in->attributes : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc) {
+        free(attrs);
+        return rc;
+    }
+    rc = od_tx_scalar(tx, OD_Q_CI_INSERT, &id, e, "sssssssii", in->name, in->category, in->grade,
+                      in->department ? in->department : "", in->environment ? in->environment : "production",
+                      in->location ? in->location : "", attrs ? attrs : "{}", now, now);
+    free(attrs);
+    if (rc == OD_E_CONFLICT) {
+        od_error_clear(e);
+        rc = od_error_set(e, OD_E_CONFLICT, "name", "配置项名称 %s 已存在 (a CI named %s exists)", in->name, in->name);
+    }
+    if (!rc)
+        rc = ci_load(tx, NULL, id, out, e);
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, "ci.create", "ci", id, NULL, *out, e);
+    return commit_or_rollback(tx, rc, out, e);
+}
+
+od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, out, e);
+    if (!rc) {
+        json_t *rels = json_array();
+        rc = od_tx_query(tx, OD_Q_REL_OF_CI, &r, e, "ii", id, id);
+        int s = 0;
+        while (!rc && (s = od_rows_next(r, e)) == 1)
+            json_array_append_new(rels, json_pack("{sI sI ss sI ss ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                                  "source_id", (json_int_t)od_rows_int(r, 1), "type",
+                                                  od_rows_text(r, 2), "target_id", (json_int_t)od_rows_int(r, 3),
+                                                  "source_name", od_rows_text(r, 4), "target_name",
+                                                  od_rows_text(r, 5)));
+        od_rows_close(r);
+        if (s < 0)
+            rc = OD_E_STORE;
+        json_object_set_new(*out, "relations", rels);
+        const od_category *cat = od_policy_category(a->policy, json_string_value(json_object_get(*out, "category")));
+        int g = od_grade_parse(json_string_value(json_object_get(*out, "grade")));
+        if (cat && g >= 0 && cat->guidance[g])
+            json_object_set_new(*out, "grade_guidance", json_string(cat->guidance[g]));
+    }
+    od_tx_rollback(tx);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Escapes LIKE wildcards; returns a new "%q%" string. */
+static char *like_pattern(const char *q)
+{
+    size_t n = strlen(q);
+    char *p = malloc(2 * n + 3), *w = p;
+    if (!p)
+        return NULL;
+    *w++ = '%';
+    for (const char *s = q; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            *w++ = '\\';
+        *w++ = *s;
+    }
+    *w++ = '%';
+    *w = 0;
+    return p;
+}
+
+od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade, const char *q,
+                  int64_t limit, int64_t offset, json_t **out, od_error *e)
+{
+    const char *c = category ? category : "", *g = grade ? grade : "", *qq = q ? q : "";
+    char *like = like_pattern(qq);
+    if (!like)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t total = 0;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    json_t *items = json_array();
+    if (!rc && actor->n_scopes == 0)
+        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e, "ssssssss", c, c, g, g, qq, like, like, like);
+    /* scoped principals: filter rows here; paginate over visible rows */
+    int64_t skip = offset, seen = 0;
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, "ssssssssii", c, c, g, g, qq, like, like, like,
+                         actor->n_scopes ? (int64_t)-1 : limit, actor->n_scopes ? (int64_t)0 : offset);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        if (actor->n_scopes) {
+            if (!od_principal_in_scope(actor, od_rows_text(r, 4)))
+                continue;
+            seen++;
+            if (skip > 0) {
+                skip--;
+                continue;
+            }
+            if ((int64_t)json_array_size(items) >= limit)
+                continue;
+        }
+        json_array_append_new(items, ci_row_json(r));
+    }
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    free(like);
+    if (rc || s < 0) {
+        json_decref(items);
+        return rc ? rc : OD_E_STORE;
+    }
+    if (actor->n_scopes)
+        total = seen;
+    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
+                     "offset", (json_int_t)offset);
+    return OD_OK;
+}
+
+od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_ci_input *in, json_t **out,
+                    od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    json_t *before = NULL;
+    int64_t now = od_app_now(a);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, &before, e);
+    if (!rc) {
+#define PICK(f) (in->f ? in->f : json_string_value(json_object_get(before, #f)))
+        od_ci_input m = {PICK(name), PICK(category), PICK(grade), PICK(department), PICK(environment), PICK(location),
+                         in->attributes ? in->attributes : json_object_get(before, "attributes")};
+#undef PICK
+        rc = ci_validate(a, actor, &m, e);
+        char *attrs = rc ? NULL : json_dumps(m.attributes, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, "ssssssssi", m.name, m.category, m.grade, m.department,
+                            m.environment, m.location, attrs ? attrs : "{}", now, id);
+        free(attrs);
+        if (rc == OD_E_CONFLICT) {
+            od_error_clear(e);
+            rc = od_error_set(e, OD_E_CONFLICT, "name", "配置项名称已存在 (a CI with that name exists)");
+        }
+    }
+    if (!rc)
+        rc = ci_load(tx, NULL, id, out, e);
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, "ci.update", "ci", id, before, *out, e);
+    json_decref(before);
+    return commit_or_rollback(tx, rc, out, e);
+}
+
+od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, const char *type, int64_t target_id,
+                          json_t **out, od_error *e)
+{
+    *out = NULL;
+    if (!type || !in_list(type, relation_types, sizeof relation_types / sizeof *relation_types))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "type", "关系类型须为 runs_on, depends_on, backs_up, connects_to 之一 "
+                                                           "(type must be one of runs_on, depends_on, backs_up, "
+                                                           "connects_to)");
+    if (target_id == id)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "target_id", "配置项不能与自身建立关系 (a CI cannot relate to itself)");
+    od_tx *tx = NULL;
+    json_t *src = NULL, *dst = NULL;
+    int64_t now = od_app_now(a), rid = 0;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, &src, e);
+    if (!rc && !od_principal_in_scope(actor, json_string_value(json_object_get(src, "department"))))
+        rc = od_error_set(e, OD_E_FORBIDDEN, NULL, "不在权限范围内 (outside your scope)");
+    if (!rc) {
+        rc = ci_load(tx, NULL, target_id, &dst, e);
+        if (rc == OD_E_NOT_FOUND) {
+            od_error_clear(e);
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "target_id", "目标配置项 %lld 不存在 (target CI %lld not found)",
+                              (long long)target_id, (long long)target_id);
+        }
+    }
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_REL_INSERT, &rid, e, "isii", id, type, target_id, now);
+    if (rc == OD_E_CONFLICT) {
+        od_error_clear(e);
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "该关系已存在 (the relation exists)");
+    }
+    if (!rc) {
+        *out = json_pack("{sI sI ss sI}", "id", (json_int_t)rid, "source_id", (json_int_t)id, "type", type,
+                         "target_id", (json_int_t)target_id);
+        rc = od_audit_append(tx, now, actor, "ci.relate", "ci", id, NULL, *out, e);
+    }
+    json_decref(src);
+    json_decref(dst);
+    return commit_or_rollback(tx, rc, out, e);
+}
+
+/* Breadth-first over "who depends on me" edges; `seen` stops cycles. */
+od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    json_t *root = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, &root, e);
+    int64_t *queue = NULL, *depth = NULL;
+    size_t head = 0, tail = 0, cap = 0;
+    json_t *seen = json_object(), *items = json_array();
+    char key[32];
+#define PUSH(v, d)                                                                                 \
+    do {                                                                                           \
+        if (tail == cap) {                                                                         \
+            cap = cap ? cap * 2 : 64;                                                              \
+            int64_t *nq = realloc(queue, cap * sizeof *queue), *nd = realloc(depth, cap * sizeof *depth); \
+            if (nq)                                                                                \
+                queue = nq;                                                                        \
+            if (nd)                                                                                \
+                depth = nd;                                                                        \
+            if (!nq || !nd) {                                                                      \
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");                           \
+                break;                                                                             \
+            }                                                                                      \
+        }                                                                                          \
+        queue[tail] = (v);                                                                         \
+        depth[tail++] = (d);                                                                       \
+    } while (0)
+    if (!rc) {
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        json_object_set_new(seen, key, json_true());
+        PUSH(id, 0);
+    }
+    while (!rc && head < tail) {
+        int64_t cur = queue[head], d = depth[head];
+        head++;
+        od_rows *r = NULL;
+        rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, "i", cur);
+        int s = 0;
+        int64_t deps[256];
+        char types[256][16];
+        int nd = 0;
+        while (!rc && (s = od_rows_next(r, e)) == 1 && nd < 256) {
+            deps[nd] = od_rows_int(r, 0);
+            snprintf(types[nd], sizeof types[nd], "%s", od_rows_text(r, 1));
+            nd++;
+        }
+        od_rows_close(r);
+        if (s < 0)
+            rc = OD_E_STORE;
+        for (int i = 0; !rc && i < nd; i++) {
+            snprintf(key, sizeof key, "%lld", (long long)deps[i]);
+            if (json_object_get(seen, key))
+                continue;
+            json_object_set_new(seen, key, json_true());
+            if (json_array_size(items) >= IMPACT_MAX) {
+                rc = od_error_set(e, OD_E_TOO_LARGE, NULL, "影响范围超过 %d 个配置项 (impact exceeds %d CIs)",
+                                  IMPACT_MAX, IMPACT_MAX);
+                break;
+            }
+            json_t *ci = NULL;
+            rc = ci_load(tx, NULL, deps[i], &ci, e);
+            if (rc)
+                break;
+            json_object_set_new(ci, "depth", json_integer(d + 1));
+            json_object_set_new(ci, "via", json_integer(cur));
+            json_object_set_new(ci, "relation", json_string(types[i]));
+            json_array_append_new(items, ci);
+            PUSH(deps[i], d + 1);
+        }
+    }
+#undef PUSH
+    free(queue);
+    free(depth);
+    json_decref(seen);
+    od_tx_rollback(tx);
+    if (rc) {
+        json_decref(root);
+        json_decref(items);
+        return rc;
+    }
+    *out = json_pack("{so so sI}", "ci", root, "impacted", items, "count", (json_int_t)json_array_size(items));
+    return OD_OK;
+}
+
+od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    json_t *before = NULL;
+    int64_t now = od_app_now(a);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, &before, e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_CI_VERIFY, e, "iIii", now, actor->id, now, id);
+    if (!rc)
+        rc = ci_load(tx, NULL, id, out, e);
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, "ci.verify", "ci", id, before, *out, e);
+    json_decref(before);
+    return commit_or_rollback(tx, rc, out, e);
+}
+
+od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period, int64_t limit, int64_t offset,
+                        json_t **out, od_error *e)
+{
+    int64_t span;
+    if (!period || strcmp(period, "week") == 0)
+        span = 7LL * 86400000;
+    else if (strcmp(period, "month") == 0)
+        span = 30LL * 86400000;
+    else
+        return od_error_set(e, OD_E_INVALID, "period", "period 须为 week 或 month (period must be week or month)");
+    int64_t since = od_app_now(a) - span;
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *items = json_array();
+    rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, "iii", since, limit, offset);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        if (od_principal_in_scope(actor, od_rows_text(r, 4)))
+            json_array_append_new(items, ci_row_json(r));
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc || s < 0) {
+        json_decref(items);
+        return rc ? rc : OD_E_STORE;
+    }
+    char t[OD_TIME_STR_MAX];
+    *out = json_pack("{ss ss so}", "period", period ? period : "week", "since", od_time_format(since, t), "items",
+                     items);
+    return OD_OK;
+}

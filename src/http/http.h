@@ -1,0 +1,108 @@
+/* http.h — the REST API: server lifecycle, the request record handlers
+ * work on, the route table, and JSON body validation.  Handlers translate
+ * HTTP ⇄ app calls and decide no rule.  Threading: libmicrohttpd's
+ * internal thread pool calls handlers concurrently; an od_req belongs to
+ * one request. */
+#ifndef OD_HTTP_H
+#define OD_HTTP_H
+
+#include "app/app.h"
+#include "core/authz.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define OD_BODY_MAX_DEFAULT (1024 * 1024)
+#define OD_PATH_PARAMS_MAX 4
+
+typedef struct od_server od_server;
+struct od_route;
+
+typedef struct od_req {
+    od_app *app;
+    od_server *srv;
+    const char *method;
+    const char *path;            /* without the query string */
+    const struct od_route *route;
+    int64_t ids[OD_PATH_PARAMS_MAX]; /* {id}-style path parameters, in order */
+    int n_ids;
+    void *conn;                  /* struct MHD_Connection * */
+    char *body;
+    size_t body_len;
+    json_t *json;                /* parsed body (object or array), NULL if none */
+    od_principal who;
+    bool authed;
+    od_error err;
+    /* response */
+    int status;
+    json_t *resp;                /* JSON answer (owned) */
+    char *raw;                   /* or a raw answer (owned) */
+    size_t raw_len;
+    const char *raw_static;      /* or a static answer (not freed) */
+    const char *content_type;
+    char extra_header[2][160];   /* "Name: value" pairs added to the answer */
+} od_req;
+
+typedef od_err (*od_handler)(od_req *r);
+
+typedef struct od_route {
+    const char *method;
+    const char *pattern;   /* "/api/v1/cis/{id}/relations" */
+    od_perm perm;
+    od_handler fn;
+    const char *summary;   /* for docs */
+} od_route;
+
+/* The route table (routes.c), terminated by a {NULL} row. */
+extern const od_route od_routes[];
+size_t od_routes_count(void);
+/* Matches method+path; returns the route or NULL.  *path_matched is set
+ * when the path exists under another method (→ 405). */
+const od_route *od_route_match(const char *method, const char *path, int64_t ids[OD_PATH_PARAMS_MAX], int *n_ids,
+                               bool *path_matched);
+
+typedef struct od_server_opts {
+    const char *listen;     /* "127.0.0.1:8080" */
+    bool test_clock;
+    size_t body_max;
+    unsigned threads;
+    const char *tls_cert, *tls_key;
+} od_server_opts;
+
+OD_NODISCARD od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od_error *e);
+/* Stops accepting, lets in-flight requests finish, frees. */
+void od_server_stop(od_server *s);
+bool od_server_test_clock(const od_server *s);
+
+/* ---- JSON bodies ---- */
+typedef enum od_jtype { OD_JT_STRING, OD_JT_INT, OD_JT_BOOL, OD_JT_OBJECT, OD_JT_ARRAY, OD_JT_TIME, OD_JT_NUMBER } od_jtype;
+typedef struct od_field {
+    const char *name;
+    od_jtype type;
+    bool required;
+    size_t max_len; /* strings: bytes; arrays: items; 0 = default (4096 / 1000) */
+} od_field;
+/* Checks that r->json is an object holding only the listed fields with the
+ * right types: unknown field or wrong type → OD_E_INVALID (400) naming it;
+ * a required field missing or an empty required string → OD_E_UNPROCESSABLE. */
+OD_NODISCARD od_err od_req_fields(od_req *r, const od_field *fields);
+/* Field accessors after od_req_fields (NULL / default when absent). */
+const char *od_req_str(od_req *r, const char *name);
+int64_t od_req_int(od_req *r, const char *name, int64_t dflt);
+bool od_req_bool(od_req *r, const char *name, bool dflt);
+json_t *od_req_get(od_req *r, const char *name); /* borrowed */
+
+/* Query string parameter (NULL if absent). */
+const char *od_req_query(od_req *r, const char *name);
+/* limit/offset from the query: default 50, max 500. */
+OD_NODISCARD od_err od_req_page(od_req *r, int64_t *limit, int64_t *offset);
+
+/* Sets the JSON answer (steals resp). */
+od_err od_reply(od_req *r, int status, json_t *resp);
+
+/* metrics */
+void od_metrics_observe(size_t route_idx, int status, double seconds);
+char *od_metrics_render(od_app *app); /* malloc'd Prometheus text */
+
+#endif

@@ -1,0 +1,381 @@
+/* server.c — libmicrohttpd glue: accepts requests (thread pool + epoll),
+ * collects bodies under a hard cap, finds the route, authenticates and
+ * checks the route's permission in one place, calls the handler, and writes
+ * the JSON answer with the security headers.  Clean stop: quiesce, then
+ * MHD_stop_daemon waits for in-flight requests. */
+#include "http/http.h"
+#include "util/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct od_server {
+    od_app *app;
+    struct MHD_Daemon *d;
+    od_server_opts o;
+    char *cert, *key;
+};
+
+typedef struct req_state {
+    od_req r;
+    size_t cap;
+    bool too_large;
+    struct timespec t0;
+} req_state;
+
+bool od_server_test_clock(const od_server *s) { return s->o.test_clock; }
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void error_body(od_req *r)
+{
+    od_err code = r->err.code ? r->err.code : OD_E_INTERNAL;
+    if (!r->err.message[0])
+        snprintf(r->err.message, sizeof r->err.message, "%s", od_err_str(code));
+    json_t *er = json_pack("{ss ss}", "code", od_err_str(code), "message", r->err.message);
+    json_object_set_new(er, "field", r->err.field[0] ? json_string(r->err.field) : json_null());
+    json_decref(r->resp);
+    r->resp = json_pack("{so}", "error", er);
+    free(r->raw);
+    r->raw = NULL;
+    r->raw_static = NULL;
+    r->status = od_err_http(code);
+}
+
+static const char *bearer(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (h && strncasecmp(h, "Bearer ", 7) == 0)
+        return h + 7;
+    return NULL;
+}
+
+static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, n, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
+}
+
+static void dispatch(od_server *s, req_state *st)
+{
+    od_req *r = &st->r;
+    bool path_matched = false;
+    r->route = od_route_match(r->method, r->path, r->ids, &r->n_ids, &path_matched);
+    if (!r->route) {
+        if (path_matched)
+            od_error_set(&r->err, OD_E_METHOD, NULL, "方法不允许 (method %s not allowed here)", r->method);
+        else
+            od_error_set(&r->err, OD_E_NOT_FOUND, NULL, "没有这个接口 (no such route: %s)", r->path);
+        return;
+    }
+    if (r->route->perm == OD_PERM_TEST_CLOCK && !s->o.test_clock) {
+        od_error_set(&r->err, OD_E_NOT_FOUND, NULL, "没有这个接口 (no such route: %s)", r->path);
+        return;
+    }
+    client_addr(r->conn, r->who.addr, sizeof r->who.addr);
+    if (r->route->perm != OD_PERM_PUBLIC && r->route->perm != OD_PERM_TEST_CLOCK) {
+        char addr[64];
+        memcpy(addr, r->who.addr, sizeof addr);
+        if (od_auth_resolve(s->app, bearer(r->conn), &r->who, &r->err) != OD_OK)
+            return;
+        memcpy(r->who.addr, addr, sizeof addr);
+        r->authed = true;
+        if (!od_roles_allow(r->who.roles, r->route->perm)) {
+            char roles[512] = "";
+            size_t n = 0;
+            od_roleset need = od_perm_roles(r->route->perm);
+            for (int i = 0; i < OD_ROLE__COUNT && n < sizeof roles; i++)
+                if (need & OD_ROLEBIT(i))
+                    n += (size_t)snprintf(roles + n, sizeof roles - n, "%s%s", n ? ", " : "", od_role_key((od_role)i));
+            od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)",
+                         od_perm_key(r->route->perm), roles, od_perm_key(r->route->perm), roles);
+            return;
+        }
+    }
+    if (st->too_large) {
+        od_error_set(&r->err, OD_E_TOO_LARGE, NULL, "请求体超过 %zu 字节 (request body over %zu bytes)", st->cap,
+                     st->cap);
+        return;
+    }
+    if (r->body_len > 0) {
+        json_error_t je;
+        r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+        if (!r->json) {
+            od_error_set(&r->err, OD_E_INVALID, NULL, "JSON 格式错误 (malformed JSON at line %d column %d: %s)",
+                         je.line, je.column, je.text);
+            return;
+        }
+    }
+    od_err rc = r->route->fn(r);
+    if (rc && !r->err.code)
+        od_error_set(&r->err, rc, NULL, "%s", od_err_str(rc));
+}
+
+static enum MHD_Result respond(od_server *s, req_state *st)
+{
+    od_req *r = &st->r;
+    if (r->err.code)
+        error_body(r);
+    const char *data = NULL;
+    size_t len = 0;
+    char *dumped = NULL;
+    enum MHD_ResponseMemoryMode mode = MHD_RESPMEM_PERSISTENT;
+    if (r->resp) {
+        dumped = json_dumps(r->resp, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (!dumped)
+            dumped = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\",\"field\":null}}");
+        data = dumped;
+        len = dumped ? strlen(dumped) : 0;
+        mode = MHD_RESPMEM_MUST_FREE;
+        if (!r->content_type)
+            r->content_type = "application/json; charset=utf-8";
+    } else if (r->raw) {
+        data = r->raw;
+        len = r->raw_len;
+        r->raw = NULL;
+        mode = MHD_RESPMEM_MUST_FREE;
+    } else if (r->raw_static) {
+        data = r->raw_static;
+        len = r->raw_len;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, mode);
+    if (!resp) {
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free((void *)(uintptr_t)data);
+        return MHD_NO;
+    }
+    if (r->content_type)
+        MHD_add_response_header(resp, "Content-Type", r->content_type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (strncmp(r->path, "/api/", 5) == 0)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    else
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    for (int i = 0; i < 2; i++) {
+        char *colon = strchr(r->extra_header[i], ':');
+        if (colon) {
+            *colon = 0;
+            MHD_add_response_header(resp, r->extra_header[i], colon + 1 + (colon[1] == ' '));
+        }
+    }
+    if ((r->status == 429 || r->status == 503) && r->err.retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", r->err.retry_after);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
+    if (r->status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"opsdesk\"");
+    if (st->too_large)
+        MHD_add_response_header(resp, "Connection", "close");
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    size_t idx = r->route ? (size_t)(r->route - od_routes) : od_routes_count();
+    od_metrics_observe(idx, r->status, since(&st->t0));
+    (void)s;
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    od_server *s = cls;
+    req_state *st = *con_cls;
+    if (!st) {
+        st = calloc(1, sizeof *st);
+        if (!st)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &st->t0);
+        st->cap = s->o.body_max;
+        st->r.app = s->app;
+        st->r.srv = s;
+        st->r.method = method;
+        st->r.path = url;
+        st->r.conn = conn;
+        st->r.status = 200;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > st->cap)
+            st->too_large = true;
+        *con_cls = st;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!st->too_large) {
+            if (st->r.body_len + *upload_size > st->cap) {
+                st->too_large = true;
+                free(st->r.body);
+                st->r.body = NULL;
+                st->r.body_len = 0;
+            } else {
+                char *nb = realloc(st->r.body, st->r.body_len + *upload_size + 1);
+                if (!nb)
+                    return MHD_NO;
+                memcpy(nb + st->r.body_len, upload_data, *upload_size);
+                st->r.body = nb;
+                st->r.body_len += *upload_size;
+                nb[st->r.body_len] = 0;
+            }
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    dispatch(s, st);
+    return respond(s, st);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    req_state *st = *con_cls;
+    if (!st)
+        return;
+    json_decref(st->r.json);
+    json_decref(st->r.resp);
+    free(st->r.body);
+    free(st->r.raw);
+    free(st);
+    *con_cls = NULL;
+}
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)(const void *)ss)->sin_addr.s_addr) >> 24) == 127;
+    if (ss->ss_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
+    return false;
+}
+
+static od_err parse_listen(const char *listen, struct sockaddr_storage *ss, od_error *e)
+{
+    memset(ss, 0, sizeof *ss);
+    char host[128];
+    const char *colon = strrchr(listen ? listen : "", ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return od_error_set(e, OD_E_INVALID, "listen", "监听地址须为 HOST:PORT (listen address must be HOST:PORT): %s",
+                            listen ? listen : "");
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = 0;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return od_error_set(e, OD_E_INVALID, "listen", "端口无效 (bad port): %s", colon + 1);
+    char *h = host;
+    if (h[0] == '[') {
+        h++;
+        h[strlen(h) - 1] = 0;
+    }
+    struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, h, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)port);
+    } else if (inet_pton(AF_INET6, h, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+    } else {
+        return od_error_set(e, OD_E_INVALID, "listen", "主机须为 IP 地址 (host must be an IP address): %s", h);
+    }
+    return OD_OK;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[n] = 0;
+    return buf;
+}
+
+od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od_error *e)
+{
+    *out = NULL;
+    struct sockaddr_storage ss;
+    od_err rc = parse_listen(o->listen, &ss, e);
+    if (rc)
+        return rc;
+    if (o->test_clock && !is_loopback(&ss))
+        return od_error_set(e, OD_E_INVALID, "test-clock",
+                            "--test-clock 只允许在回环地址上使用 (--test-clock is refused unless listening on loopback)");
+    od_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    s->app = app;
+    s->o = *o;
+    if (!s->o.body_max)
+        s->o.body_max = OD_BODY_MAX_DEFAULT;
+    if (!s->o.threads)
+        s->o.threads = 4;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (o->tls_cert || o->tls_key) {
+        s->cert = o->tls_cert ? slurp(o->tls_cert) : NULL;
+        s->key = o->tls_key ? slurp(o->tls_key) : NULL;
+        if (!s->cert || !s->key) {
+            od_server_stop(s);
+            return od_error_set(e, OD_E_IO, "tls", "无法读取证书或私钥 (cannot read the TLS certificate or key)");
+        }
+        flags |= MHD_USE_TLS;
+    } else if (!is_loopback(&ss)) {
+        od_warn("serving plain HTTP on a non-loopback address %s: use --tls-cert/--tls-key", o->listen);
+    }
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+                            MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_ARRAY,
+                            (s->cert ? tls_opts : &tls_opts[2]), MHD_OPTION_END);
+    if (!s->d) {
+        od_server_stop(s);
+        return od_error_set(e, OD_E_IO, "listen", "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)",
+                            o->listen, o->listen);
+    }
+    *out = s;
+    return OD_OK;
+}
+
+void od_server_stop(od_server *s)
+{
+    if (!s)
+        return;
+    if (s->d) {
+        MHD_quiesce_daemon(s->d);
+        MHD_stop_daemon(s->d);
+    }
+    free(s->cert);
+    free(s->key);
+    free(s);
+}

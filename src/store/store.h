@@ -1,0 +1,62 @@
+/* store.h — the storage interface (DESIGN.md "Data", STYLE.md §11).
+ * A store is opened from a path (SQLite, the embedded default) and later a
+ * postgres:// URL.  Callers run named queries (src/store/queries.h) inside
+ * transactions with bound parameters; no SQL exists outside src/store/.
+ *
+ * Transactions: od_tx_begin(write=true) serializes writers (one at a time);
+ * read transactions run concurrently on their own connections.  A tx must
+ * end with od_tx_commit or od_tx_rollback, which free it.
+ *
+ * Parameter formats (fmt string, one char per parameter):
+ *   'i' int64_t   'I' int64_t, bound as NULL when 0   's' const char * (NULL → NULL)
+ *   'd' double    'b' bool/int (0/1)
+ * Thread-safe: a store may be shared; a tx belongs to one thread. */
+#ifndef OD_STORE_H
+#define OD_STORE_H
+
+#include "store/queries.h"
+#include "util/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct od_store od_store;
+typedef struct od_tx od_tx;
+typedef struct od_rows od_rows;
+
+/* Opens (creating if needed) and applies pending migrations. */
+OD_NODISCARD od_err od_store_open(const char *path, od_store **out, od_error *e);
+void od_store_close(od_store *s);
+/* Size of the database in bytes (for /metrics); -1 if unknown. */
+int64_t od_store_size(od_store *s);
+const char *od_store_path(const od_store *s);
+/* Applied schema version. */
+int od_store_schema_version(od_store *s);
+
+OD_NODISCARD od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e);
+OD_NODISCARD od_err od_tx_commit(od_tx *tx, od_error *e);
+void od_tx_rollback(od_tx *tx); /* NULL-safe */
+
+/* Runs a statement that returns no rows (or whose rows are ignored). */
+OD_NODISCARD od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...);
+/* Rows changed by the last exec. */
+int64_t od_tx_changes(od_tx *tx);
+/* Runs a query; iterate with od_rows_next.  The rows must be closed before
+ * the next statement on the same query id (cached statements). */
+OD_NODISCARD od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, ...);
+/* 1 = a row is available, 0 = done, -1 = error (e filled). */
+int od_rows_next(od_rows *r, od_error *e);
+int64_t od_rows_int(od_rows *r, int col);
+double od_rows_double(od_rows *r, int col);
+const char *od_rows_text(od_rows *r, int col); /* "" for NULL; valid until next/close */
+bool od_rows_null(od_rows *r, int col);
+void od_rows_close(od_rows *r); /* NULL-safe */
+
+/* Convenience: first column of the first row as int64; OD_E_NOT_FOUND if no row. */
+OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, ...);
+
+/* Whole-database checkpoint (WAL → main file), used at clean shutdown. */
+void od_store_checkpoint(od_store *s);
+
+#endif

@@ -1,0 +1,466 @@
+/* store_sqlite.c — the SQLite backend of store.h (the embedded default).
+ * One writer connection guarded by a mutex (writers are serialized, as
+ * SQLite requires) and a pool of reader connections (WAL lets them read
+ * while the writer writes).  Each connection caches its prepared statements
+ * by query id.  Migrations (src/store/migrations/NNNN_*.sql, embedded) are
+ * applied in order at open, each in its own transaction. */
+#include "store/store.h"
+#include "util/embed.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define READERS_MAX 8
+
+static const char *const query_sql[OD_Q__COUNT] = {
+#define OD_Q_SQL(name, sql) [OD_Q_##name] = sql,
+    OD_QUERY_LIST(OD_Q_SQL)
+#undef OD_Q_SQL
+};
+
+typedef struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[OD_Q__COUNT];
+    bool busy;
+} conn;
+
+struct od_store {
+    char *path;
+    conn writer;
+    pthread_mutex_t write_lock;
+    conn readers[READERS_MAX];
+    int n_readers;
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_cond;
+    int schema_version;
+};
+
+struct od_tx {
+    od_store *s;
+    conn *c;
+    bool write;
+    int64_t changes;
+};
+
+struct od_rows {
+    od_tx *tx;
+    sqlite3_stmt *st;
+};
+
+static od_err db_err(sqlite3 *db, od_error *e, const char *what)
+{
+    return od_error_set(e, OD_E_STORE, NULL, "数据库错误 (database error): %s: %s", what,
+                        db ? sqlite3_errmsg(db) : "?");
+}
+
+static od_err conn_open(od_store *s, conn *c, od_error *e)
+{
+    memset(c, 0, sizeof *c);
+    int rc = sqlite3_open_v2(s->path, &c->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        od_err r = od_error_set(e, OD_E_STORE, NULL, "无法打开数据库 (cannot open database) %s: %s",
+                                s->path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        c->db = NULL;
+        return r;
+    }
+    sqlite3_busy_timeout(c->db, 10000);
+    sqlite3_extended_result_codes(c->db, 1);
+    const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                          "PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;";
+    if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+        od_err r = db_err(c->db, e, "pragmas");
+        sqlite3_close(c->db);
+        c->db = NULL;
+        return r;
+    }
+    return OD_OK;
+}
+
+static void conn_close(conn *c)
+{
+    for (int i = 0; i < OD_Q__COUNT; i++)
+        sqlite3_finalize(c->stmts[i]);
+    sqlite3_close(c->db);
+    memset(c, 0, sizeof *c);
+}
+
+static int schema_version_read(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static od_err migrate(od_store *s, od_error *e)
+{
+    sqlite3 *db = s->writer.db;
+    if (sqlite3_exec(db,
+                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                     "name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(db, e, "schema_migrations");
+    int have = schema_version_read(db);
+    for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++) {
+        char *end = NULL;
+        long v = strtol(f->name, &end, 10);
+        if (v <= 0 || !end || *end != '_')
+            return od_error_set(e, OD_E_INTERNAL, NULL, "bad migration file name %s", f->name);
+        if (v <= have)
+            continue;
+        char *err = NULL;
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            return db_err(db, e, "begin migration");
+        if (sqlite3_exec(db, (const char *)f->data, NULL, NULL, &err) != SQLITE_OK) {
+            od_error_set(e, OD_E_STORE, NULL, "迁移失败 (migration %s failed): %s", f->name,
+                         err ? err : "?");
+            sqlite3_free(err);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return OD_E_STORE;
+        }
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(db,
+                                    "INSERT INTO schema_migrations(version, name, applied_at) "
+                                    "VALUES(?, ?, CAST(strftime('%s','now') AS INTEGER) * 1000)",
+                                    -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, v);
+            sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            od_err r = db_err(db, e, f->name);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return r;
+        }
+        have = (int)v;
+    }
+    s->schema_version = have;
+    return OD_OK;
+}
+
+od_err od_store_open(const char *path, od_store **out, od_error *e)
+{
+    *out = NULL;
+    od_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    s->path = strdup(path);
+    pthread_mutex_init(&s->write_lock, NULL);
+    pthread_mutex_init(&s->pool_lock, NULL);
+    pthread_cond_init(&s->pool_cond, NULL);
+    od_err rc = s->path ? conn_open(s, &s->writer, e) : OD_E_NOMEM;
+    if (!rc)
+        rc = migrate(s, e);
+    if (rc) {
+        od_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return OD_OK;
+}
+
+void od_store_close(od_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->n_readers; i++)
+        conn_close(&s->readers[i]);
+    if (s->writer.db) {
+        sqlite3_exec(s->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+        conn_close(&s->writer);
+    }
+    pthread_mutex_destroy(&s->write_lock);
+    pthread_mutex_destroy(&s->pool_lock);
+    pthread_cond_destroy(&s->pool_cond);
+    free(s->path);
+    free(s);
+}
+
+void od_store_checkpoint(od_store *s)
+{
+    pthread_mutex_lock(&s->write_lock);
+    sqlite3_exec(s->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->write_lock);
+}
+
+const char *od_store_path(const od_store *s) { return s->path; }
+int od_store_schema_version(od_store *s) { return s->schema_version; }
+
+int64_t od_store_size(od_store *s)
+{
+    struct stat st;
+    int64_t total = 0;
+    char buf[4096];
+    if (stat(s->path, &st) != 0)
+        return -1;
+    total = st.st_size;
+    snprintf(buf, sizeof buf, "%s-wal", s->path);
+    if (stat(buf, &st) == 0)
+        total += st.st_size;
+    return total;
+}
+
+static conn *reader_take(od_store *s, od_error *e)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    for (;;) {
+        for (int i = 0; i < s->n_readers; i++)
+            if (!s->readers[i].busy) {
+                s->readers[i].busy = true;
+                pthread_mutex_unlock(&s->pool_lock);
+                return &s->readers[i];
+            }
+        if (s->n_readers < READERS_MAX) {
+            conn *c = &s->readers[s->n_readers];
+            if (conn_open(s, c, e) != OD_OK) {
+                pthread_mutex_unlock(&s->pool_lock);
+                return NULL;
+            }
+            c->busy = true;
+            s->n_readers++;
+            pthread_mutex_unlock(&s->pool_lock);
+            return c;
+        }
+        pthread_cond_wait(&s->pool_cond, &s->pool_lock);
+    }
+}
+
+static void reader_give(od_store *s, conn *c)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    c->busy = false;
+    pthread_cond_signal(&s->pool_cond);
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
+od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = calloc(1, sizeof *tx);
+    if (!tx)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    tx->s = s;
+    tx->write = write;
+    if (write) {
+        pthread_mutex_lock(&s->write_lock);
+        tx->c = &s->writer;
+    } else {
+        tx->c = reader_take(s, e);
+        if (!tx->c) {
+            free(tx);
+            return OD_E_STORE;
+        }
+    }
+    if (sqlite3_exec(tx->c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        od_err r = db_err(tx->c->db, e, "begin");
+        if (write)
+            pthread_mutex_unlock(&s->write_lock);
+        else
+            reader_give(s, tx->c);
+        free(tx);
+        return r;
+    }
+    *out = tx;
+    return OD_OK;
+}
+
+static void tx_release(od_tx *tx)
+{
+    if (tx->write)
+        pthread_mutex_unlock(&tx->s->write_lock);
+    else
+        reader_give(tx->s, tx->c);
+    free(tx);
+}
+
+od_err od_tx_commit(od_tx *tx, od_error *e)
+{
+    od_err rc = OD_OK;
+    if (sqlite3_exec(tx->c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_err(tx->c->db, e, "commit");
+        sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    tx_release(tx);
+    return rc;
+}
+
+void od_tx_rollback(od_tx *tx)
+{
+    if (!tx)
+        return;
+    sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+    tx_release(tx);
+}
+
+static od_err prepare(od_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, const char *fmt, va_list ap)
+{
+    conn *c = tx->c;
+    if ((unsigned)q >= OD_Q__COUNT)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "bad query id %d", (int)q);
+    if (!c->stmts[q] && sqlite3_prepare_v3(c->db, query_sql[q], -1, SQLITE_PREPARE_PERSISTENT,
+                                           &c->stmts[q], NULL) != SQLITE_OK)
+        return db_err(c->db, e, "prepare");
+    sqlite3_stmt *st = c->stmts[q];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    int n = sqlite3_bind_parameter_count(st);
+    int i = 0;
+    for (const char *f = fmt; f && *f; f++) {
+        i++;
+        int rc = SQLITE_OK;
+        switch (*f) {
+        case 'i':
+            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            break;
+        case 'I': {
+            int64_t v = va_arg(ap, int64_t);
+            rc = v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+            break;
+        }
+        case 'b':
+            rc = sqlite3_bind_int(st, i, va_arg(ap, int) ? 1 : 0);
+            break;
+        case 'd':
+            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            break;
+        case 's': {
+            const char *v = va_arg(ap, const char *);
+            rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+            break;
+        }
+        default:
+            return od_error_set(e, OD_E_INTERNAL, NULL, "bad bind format '%c'", *f);
+        }
+        if (rc != SQLITE_OK)
+            return db_err(c->db, e, "bind");
+    }
+    if (i != n)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "query %d: %d parameters bound, %d expected",
+                            (int)q, i, n);
+    *out = st;
+    return OD_OK;
+}
+
+od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    od_err rc = prepare(tx, q, &st, e, fmt, ap);
+    va_end(ap);
+    if (rc)
+        return rc;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (s != SQLITE_DONE) {
+        int ext = sqlite3_extended_errcode(tx->c->db);
+        od_err r = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+                       ? od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)")
+                       : db_err(tx->c->db, e, "exec");
+        sqlite3_reset(st);
+        return r;
+    }
+    tx->changes = sqlite3_changes(tx->c->db);
+    sqlite3_reset(st);
+    return OD_OK;
+}
+
+int64_t od_tx_changes(od_tx *tx) { return tx->changes; }
+
+od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, ...)
+{
+    *out = NULL;
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    od_err rc = prepare(tx, q, &st, e, fmt, ap);
+    va_end(ap);
+    if (rc)
+        return rc;
+    od_rows *r = calloc(1, sizeof *r);
+    if (!r)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    r->tx = tx;
+    r->st = st;
+    *out = r;
+    return OD_OK;
+}
+
+int od_rows_next(od_rows *r, od_error *e)
+{
+    int s = sqlite3_step(r->st);
+    if (s == SQLITE_ROW)
+        return 1;
+    if (s == SQLITE_DONE) {
+        r->tx->changes = sqlite3_changes(r->tx->c->db);
+        return 0;
+    }
+    int ext = sqlite3_extended_errcode(r->tx->c->db);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
+    else
+        db_err(r->tx->c->db, e, "step");
+    return -1;
+}
+
+int64_t od_rows_int(od_rows *r, int col) { return sqlite3_column_int64(r->st, col); }
+double od_rows_double(od_rows *r, int col) { return sqlite3_column_double(r->st, col); }
+bool od_rows_null(od_rows *r, int col) { return sqlite3_column_type(r->st, col) == SQLITE_NULL; }
+
+const char *od_rows_text(od_rows *r, int col)
+{
+    const unsigned char *t = sqlite3_column_text(r->st, col);
+    return t ? (const char *)t : "";
+}
+
+void od_rows_close(od_rows *r)
+{
+    if (!r)
+        return;
+    sqlite3_reset(r->st);
+    free(r);
+}
+
+od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    od_err rc = prepare(tx, q, &st, e, fmt, ap);
+    va_end(ap);
+    if (rc)
+        return rc;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            ;
+        tx->changes = sqlite3_changes(tx->c->db);
+        sqlite3_reset(st);
+        return OD_OK;
+    }
+    if (s == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "未找到 (not found)");
+    }
+    int ext = sqlite3_extended_errcode(tx->c->db);
+    od_err r = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+                   ? od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)")
+                   : db_err(tx->c->db, e, "query");
+    sqlite3_reset(st);
+    return r;
+}
