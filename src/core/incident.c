@@ -25,8 +25,14 @@
 
 /* ---- small helpers ---- */
 
-static bool grade_ok(od_grade g) { return (unsigned)g < OD_GRADE__COUNT; }
-static bool resp_ok(od_resp r) { return (unsigned)r < OD_RESP__COUNT; }
+static bool grade_ok(od_grade g)
+{
+    return (unsigned)g < OD_GRADE__COUNT;
+}
+static bool resp_ok(od_resp r)
+{
+    return (unsigned)r < OD_RESP__COUNT;
+}
 
 /* a + b, saturating to OD_NO_TIME / INT64_MIN instead of overflowing. */
 static int64_t add_sat(int64_t a, int64_t b)
@@ -198,8 +204,8 @@ static void explain_grading(const od_grading *g, explain_ctx *x)
                  gz, gk);
     l = next_line(x, "response_level", "R-INC-3");
     if (l)
-        snprintf(l->text, sizeof l->text, "%s × %s → %s (%s × %s → %s)", gz,
-                 od_severity_name_zh(g->severity), rz, gk, od_severity_key(g->severity), rk);
+        snprintf(l->text, sizeof l->text, "%s × %s → %s (%s × %s → %s)", gz, od_severity_name_zh(g->severity),
+                 rz, gk, od_severity_key(g->severity), rk);
     if (g->severity_provisional) {
         l = next_line(x, "severity_provisional", "R-INC-4");
         if (l)
@@ -218,19 +224,16 @@ static void explain_limits(const od_grading *g, explain_ctx *x)
     if (l && g->handling_limit_ms > 0) {
         fmt_dur(g->handling_limit_ms, zh, sizeof zh, en, sizeof en);
         snprintf(l->text, sizeof l->text,
-                 "%s处理时限%s，超时按时间升级 (%s handling limit %s; escalated by time)", rz, zh,
-                 rk, en);
+                 "%s处理时限%s，超时按时间升级 (%s handling limit %s; escalated by time)", rz, zh, rk, en);
     } else if (l) {
         snprintf(l->text, sizeof l->text,
-                 "%s无处理时限，不按时间升级 (%s: no handling limit, no escalation by time)", rz,
-                 rk);
+                 "%s无处理时限，不按时间升级 (%s: no handling limit, no escalation by time)", rz, rk);
     }
     l = next_line(x, "first_report_minutes", "R-NOT-1");
     if (l) {
         fmt_dur(g->first_report_ms, zh, sizeof zh, en, sizeof en);
         snprintf(l->text, sizeof l->text,
-                 "%s事件须在发现后%s内首报 (%s: first report within %s of detection)", gz, zh,
-                 gk, en);
+                 "%s事件须在发现后%s内首报 (%s: first report within %s of detection)", gz, zh, gk, en);
     }
     l = next_line(x, "recipients", "R-NOT-1");
     if (l)
@@ -246,17 +249,15 @@ static void explain_followup(const od_grading *g, explain_ctx *x)
     if (l && g->ack_required) {
         fmt_dur(g->ack_window_ms, zh, sizeof zh, en, sizeof en);
         snprintf(l->text, sizeof l->text,
-                 "%s事件的接收人须在%s内确认 (%s: recipients must acknowledge within %s)", gz, zh,
-                 gk, en);
+                 "%s事件的接收人须在%s内确认 (%s: recipients must acknowledge within %s)", gz, zh, gk, en);
     } else if (l) {
-        snprintf(l->text, sizeof l->text, "%s事件无需确认 (%s: no acknowledgement required)", gz,
-                 gk);
+        snprintf(l->text, sizeof l->text, "%s事件无需确认 (%s: no acknowledgement required)", gz, gk);
     }
     l = next_line(x, "progress_every_minutes", "R-NOT-5");
     if (l && g->progress_every_ms > 0) {
         fmt_dur(g->progress_every_ms, zh, sizeof zh, en, sizeof en);
-        snprintf(l->text, sizeof l->text,
-                 "%s每%s报告一次处理进展 (%s: progress report every %s)", rz, zh, rk, en);
+        snprintf(l->text, sizeof l->text, "%s每%s报告一次处理进展 (%s: progress report every %s)", rz, zh, rk,
+                 en);
     } else if (l) {
         snprintf(l->text, sizeof l->text, "%s无需定期进展报告 (%s: no progress reports)", rz, rk);
     }
@@ -342,7 +343,10 @@ const char *od_deadline_kind_key(od_deadline_kind k)
     return (unsigned)k < OD_DL__COUNT ? dl_keys[k] : "?";
 }
 
-int od_deadline_kind_parse(const char *s) { return parse_key(dl_keys, OD_DL__COUNT, s); }
+int od_deadline_kind_parse(const char *s)
+{
+    return parse_key(dl_keys, OD_DL__COUNT, s);
+}
 
 od_deadline_state od_deadline_state_at(int64_t due_ms, int64_t met_ms, int64_t now_ms)
 {
@@ -411,25 +415,30 @@ static const char *const state_zh[OD_INC__COUNT] = {
 };
 static const char *const action_keys[OD_IA__COUNT] = {
     "first_report", "second_report", "activate", "progress_report", "final_report",
-    "close", "review", "ack", "regrade",
+    "close",        "review",        "ack",      "regrade",
 };
 /* What doing the action is called, for messages ("不能再…" / "before …"). */
 static const char *const action_zh[OD_IA__COUNT] = {
     "提交首报", "提交第二次上报", "启动应急预案", "提交进展报告", "提交终报",
-    "关闭事件", "提交复盘报告", "确认收到", "调整级别",
+    "关闭事件", "提交复盘报告",   "确认收到",     "调整级别",
 };
 static const char *const action_en[OD_IA__COUNT] = {
-    "the first report", "the second report", "plan activation", "a progress report",
-    "the final report", "closure", "the post-incident review", "an acknowledgement", "regrading",
+    "the first report",         "the second report",  "plan activation",
+    "a progress report",        "the final report",   "closure",
+    "the post-incident review", "an acknowledgement", "regrading",
 };
 /* The step that moves an incident out of each state (the missing one). */
 static const char *const next_step_zh[OD_INC__COUNT] = {
-    "提交首报", "提交第二次上报确认响应级别", "启动应急预案", "提交终报",
-    "授权关闭事件", "提交复盘报告", "",
+    "提交首报", "提交第二次上报确认响应级别", "启动应急预案", "提交终报", "授权关闭事件", "提交复盘报告", "",
 };
 static const char *const next_step_en[OD_INC__COUNT] = {
-    "the first report", "the second report confirming the response level", "plan activation",
-    "the final report", "authorized closure", "the post-incident review", "",
+    "the first report",
+    "the second report confirming the response level",
+    "plan activation",
+    "the final report",
+    "authorized closure",
+    "the post-incident review",
+    "",
 };
 static const char *const state_en[OD_INC__COUNT] = {
     "detected", "reported", "confirmed", "activated", "resolved", "closed", "reviewed",
@@ -480,9 +489,15 @@ const char *od_inc_action_key(od_inc_action a)
     return (unsigned)a < OD_IA__COUNT ? action_keys[a] : "?";
 }
 
-int od_inc_state_parse(const char *s) { return parse_key(state_keys, OD_INC__COUNT, s); }
+int od_inc_state_parse(const char *s)
+{
+    return parse_key(state_keys, OD_INC__COUNT, s);
+}
 
-bool od_inc_state_open(od_inc_state s) { return (unsigned)s < OD_INC_RESOLVED; }
+bool od_inc_state_open(od_inc_state s)
+{
+    return (unsigned)s < OD_INC_RESOLVED;
+}
 
 /* The earliest state in which the table allows `a`. */
 static od_inc_state earliest_from(od_inc_action a)
@@ -503,8 +518,9 @@ static od_err refuse(od_inc_state from, od_inc_action a, od_error *e)
         return od_error_set(e, OD_E_CONFLICT, "state", "需要先%s，才能%s (%s is required first, before %s)",
                             next_step_zh[from], action_zh[a], next_step_en[from], action_en[a]);
     if (!od_inc_state_open(from))
-        return od_error_set(e, OD_E_CONFLICT, "state", "事件%s，不能再%s (already %s: %s is no longer allowed)",
-                            state_zh[from], action_zh[a], state_en[from], action_en[a]);
+        return od_error_set(e, OD_E_CONFLICT, "state",
+                            "事件%s，不能再%s (already %s: %s is no longer allowed)", state_zh[from],
+                            action_zh[a], state_en[from], action_en[a]);
     return od_error_set(e, OD_E_CONFLICT, "state", "已%s，不能重复 (already done: %s; the incident is %s)",
                         action_zh[a], action_en[a], state_en[from]);
 }

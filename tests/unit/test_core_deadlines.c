@@ -139,7 +139,8 @@ static void test_progress_after_escalation(void **state)
         od_resp to;
         int64_t current_due, now, want; /* offsets from T0 */
     } rows[] = {
-        {"R3→R2 at 4h, last report at 3h30 (due 5h30) → 5h", OD_RESP_R2, 5 * HOUR + 30 * MIN, 4 * HOUR, 5 * HOUR},
+        {"R3→R2 at 4h, last report at 3h30 (due 5h30) → 5h", OD_RESP_R2, 5 * HOUR + 30 * MIN, 4 * HOUR,
+         5 * HOUR},
         {"R3→R2 at 4h, due 4h30 stays", OD_RESP_R2, 4 * HOUR + 30 * MIN, 4 * HOUR, 4 * HOUR + 30 * MIN},
         {"R3→R2 at 4h, due exactly 5h stays", OD_RESP_R2, 5 * HOUR, 4 * HOUR, 5 * HOUR},
         {"R2→R1 at 2h, due 3h → 2h30", OD_RESP_R1, 3 * HOUR, 2 * HOUR, 2 * HOUR + 30 * MIN},
@@ -147,7 +148,8 @@ static void test_progress_after_escalation(void **state)
         {"to NG keeps the current due", OD_RESP_NG, 7 * HOUR, 6 * HOUR, 7 * HOUR},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        int64_t got = od_progress_due_after_escalation(p, rows[i].to, T0 + rows[i].current_due, T0 + rows[i].now);
+        int64_t got =
+            od_progress_due_after_escalation(p, rows[i].to, T0 + rows[i].current_due, T0 + rows[i].now);
         if (got != T0 + rows[i].want)
             fail_msg("%s: got %lld", rows[i].name, (long long)(got - T0));
     }

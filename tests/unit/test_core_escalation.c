@@ -168,12 +168,9 @@ static void test_modified_limits(void **state)
     p->handling_limit_ms[OD_RESP_R2] = 3 * HOUR;
     p->handling_limit_ms[OD_RESP_R3] = 10 * HOUR;
     static const level_row rows[] = {
-        {"R3 7h-1", OD_RESP_R3, 7 * HOUR - 1, OD_RESP_R3},
-        {"R3 7h", OD_RESP_R3, 7 * HOUR, OD_RESP_R2},
-        {"R3 9h-1", OD_RESP_R3, 9 * HOUR - 1, OD_RESP_R2},
-        {"R3 9h", OD_RESP_R3, 9 * HOUR, OD_RESP_R1},
-        {"R2 2h-1", OD_RESP_R2, 2 * HOUR - 1, OD_RESP_R2},
-        {"R2 2h", OD_RESP_R2, 2 * HOUR, OD_RESP_R1},
+        {"R3 7h-1", OD_RESP_R3, 7 * HOUR - 1, OD_RESP_R3}, {"R3 7h", OD_RESP_R3, 7 * HOUR, OD_RESP_R2},
+        {"R3 9h-1", OD_RESP_R3, 9 * HOUR - 1, OD_RESP_R2}, {"R3 9h", OD_RESP_R3, 9 * HOUR, OD_RESP_R1},
+        {"R2 2h-1", OD_RESP_R2, 2 * HOUR - 1, OD_RESP_R2}, {"R2 2h", OD_RESP_R2, 2 * HOUR, OD_RESP_R1},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if (od_escalation_level_at(p, rows[i].base, T0, T0 + rows[i].at) != rows[i].want)

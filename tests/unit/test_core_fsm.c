@@ -14,18 +14,29 @@
 
 #define X (-1) /* refused */
 
-/* want[state][action] = resulting state, or X.
- * actions: first_report second_report activate progress_report
- *          final_report close review ack regrade */
+/* short names for the table below */
+#define DET OD_INC_DETECTED
+#define REP OD_INC_REPORTED
+#define CON OD_INC_CONFIRMED
+#define ACT OD_INC_ACTIVATED
+#define RES OD_INC_RESOLVED
+#define CLO OD_INC_CLOSED
+#define REV OD_INC_REVIEWED
+
+/* want[state][action] = resulting state, or X (R-CLOSE-2; progress reports
+ * R-NOT-5; acknowledgements R-NOT-4; regrading R-INC-4).
+ *         first second activate progress final close review ack  regrade */
+/* clang-format off */
 static const int want_to[OD_INC__COUNT][OD_IA__COUNT] = {
-    [OD_INC_DETECTED] = {OD_INC_REPORTED, X, X, X, X, X, X, OD_INC_DETECTED, OD_INC_DETECTED},
-    [OD_INC_REPORTED] = {X, OD_INC_CONFIRMED, X, OD_INC_REPORTED, X, X, X, OD_INC_REPORTED, OD_INC_REPORTED},
-    [OD_INC_CONFIRMED] = {X, X, OD_INC_ACTIVATED, OD_INC_CONFIRMED, X, X, X, OD_INC_CONFIRMED, OD_INC_CONFIRMED},
-    [OD_INC_ACTIVATED] = {X, X, X, OD_INC_ACTIVATED, OD_INC_RESOLVED, X, X, OD_INC_ACTIVATED, OD_INC_ACTIVATED},
-    [OD_INC_RESOLVED] = {X, X, X, X, X, OD_INC_CLOSED, X, X, X},
-    [OD_INC_CLOSED] = {X, X, X, X, X, X, OD_INC_REVIEWED, X, X},
-    [OD_INC_REVIEWED] = {X, X, X, X, X, X, X, X, X},
+    [DET] = {REP,  X,     X,       X,       X,    X,    X,     DET, DET},
+    [REP] = {X,    CON,   X,       REP,     X,    X,    X,     REP, REP},
+    [CON] = {X,    X,     ACT,     CON,     X,    X,    X,     CON, CON},
+    [ACT] = {X,    X,     X,       ACT,     RES,  X,    X,     ACT, ACT},
+    [RES] = {X,    X,     X,       X,       X,    CLO,  X,     X,   X},
+    [CLO] = {X,    X,     X,       X,       X,    X,    REV,   X,   X},
+    [REV] = {X,    X,     X,       X,       X,    X,    X,     X,   X},
 };
+/* clang-format on */
 
 /* For each refused pair, a piece of the message that names the concrete
  * reason (NULL where the pair is allowed).  Written per state: */
@@ -74,7 +85,8 @@ static void test_every_state_action_pair(void **state)
             const char *pair_a = od_inc_action_key((od_inc_action)a);
             if (want_to[s][a] != X) {
                 if (rc != OD_OK || (int)to != want_to[s][a])
-                    fail_msg("%s/%s: rc %d to %d, want ok to %d", pair_s, pair_a, (int)rc, (int)to, want_to[s][a]);
+                    fail_msg("%s/%s: rc %d to %d, want ok to %d", pair_s, pair_a, (int)rc, (int)to,
+                             want_to[s][a]);
                 assert_int_equal(e.code, OD_OK);
                 assert_null(want_msg[s][a]);
                 allowed++;
@@ -155,8 +167,8 @@ static void test_happy_path(void **state)
 {
     (void)state;
     static const od_inc_action path[] = {
-        OD_IA_ACK, OD_IA_FIRST_REPORT, OD_IA_PROGRESS_REPORT, OD_IA_SECOND_REPORT, OD_IA_REGRADE,
-        OD_IA_ACTIVATE, OD_IA_PROGRESS_REPORT, OD_IA_FINAL_REPORT, OD_IA_CLOSE, OD_IA_REVIEW,
+        OD_IA_ACK,      OD_IA_FIRST_REPORT,    OD_IA_PROGRESS_REPORT, OD_IA_SECOND_REPORT, OD_IA_REGRADE,
+        OD_IA_ACTIVATE, OD_IA_PROGRESS_REPORT, OD_IA_FINAL_REPORT,    OD_IA_CLOSE,         OD_IA_REVIEW,
     };
     od_inc_state s = OD_INC_DETECTED;
     for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
@@ -174,8 +186,8 @@ static void test_state_keys(void **state)
         const char *key, *zh;
         bool open;
     } rows[OD_INC__COUNT] = {
-        {"detected", "已发现", true},   {"reported", "已上报", true},  {"confirmed", "已确认", true},
-        {"activated", "已启动", true},  {"resolved", "已解决", false}, {"closed", "已关闭", false},
+        {"detected", "已发现", true},  {"reported", "已上报", true},  {"confirmed", "已确认", true},
+        {"activated", "已启动", true}, {"resolved", "已解决", false}, {"closed", "已关闭", false},
         {"reviewed", "已复盘", false},
     };
     for (int s = 0; s < OD_INC__COUNT; s++) {
@@ -197,7 +209,7 @@ static void test_action_keys(void **state)
     (void)state;
     static const char *const keys[OD_IA__COUNT] = {
         "first_report", "second_report", "activate", "progress_report", "final_report",
-        "close", "review", "ack", "regrade",
+        "close",        "review",        "ack",      "regrade",
     };
     for (int a = 0; a < OD_IA__COUNT; a++)
         assert_string_equal(od_inc_action_key((od_inc_action)a), keys[a]);
@@ -209,7 +221,9 @@ static void test_action_keys(void **state)
 /* R-ACT-1: R1 emergency leadership group, R2 leader in charge of
  * operations, R3 head of the operations department, NG section head. */
 static const od_role activator[OD_RESP__COUNT] = {
-    OD_ROLE_EMERGENCY_LEADERSHIP, OD_ROLE_OPS_LEADER, OD_ROLE_OPS_DEPARTMENT_HEAD,
+    OD_ROLE_EMERGENCY_LEADERSHIP,
+    OD_ROLE_OPS_LEADER,
+    OD_ROLE_OPS_DEPARTMENT_HEAD,
     OD_ROLE_OPS_SECTION_HEAD,
 };
 

@@ -107,22 +107,24 @@ static void test_level_errors(void **state)
 typedef struct grading_row {
     od_grade level;
     int severity;
-    od_resp resp;          /* R-INC-3 table */
-    int64_t limit;         /* R-ESC-1 */
-    int64_t first_report;  /* R-NOT-1 */
-    od_roleset roles;      /* R-NOT-1 */
-    bool owning_heads;     /* R-NOT-1 "heads of the departments concerned" */
-    bool ack;              /* R-NOT-4: L1, L2 */
-    int64_t progress;      /* R-NOT-5 */
-    od_role activator;     /* R-ACT-1 */
+    od_resp resp;         /* R-INC-3 table */
+    int64_t limit;        /* R-ESC-1 */
+    int64_t first_report; /* R-NOT-1 */
+    od_roleset roles;     /* R-NOT-1 */
+    bool owning_heads;    /* R-NOT-1 "heads of the departments concerned" */
+    bool ack;             /* R-NOT-4: L1, L2 */
+    int64_t progress;     /* R-NOT-5 */
+    od_role activator;    /* R-ACT-1 */
 } grading_row;
 
 #define RCP_L1 (B(EMERGENCY_LEADERSHIP) | B(OPS_SECTION_HEAD) | B(LIAISON))
 #define RCP_L2 (B(OPS_LEADER) | B(OPS_SECTION_HEAD) | B(LIAISON))
 #define RCP_L3 (B(OPS_SECTION_HEAD) | B(LIAISON))
 #define RCP_NG (B(OPS_SECTION_HEAD) | B(LIAISON))
-#define ROW(lv, sev, r, lim, fr, rc, oh, ack, prog, act)                                           \
-    {OD_GRADE_##lv, sev, OD_RESP_##r, lim, fr, rc, oh, ack, prog, OD_ROLE_##act}
+#define ROW(lv, sev, r, lim, fr, rc, oh, ack, prog, act)                                                     \
+    {                                                                                                        \
+        OD_GRADE_##lv, sev, OD_RESP_##r, lim, fr, rc, oh, ack, prog, OD_ROLE_##act                           \
+    }
 
 static const grading_row grading_rows[] = {
     ROW(L1, OD_SEV_SEVERE, R1, 2 * HOUR, 5 * MIN, RCP_L1, false, true, 30 * MIN, EMERGENCY_LEADERSHIP),
@@ -190,7 +192,11 @@ static bool utf8_valid(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
     while (*u) {
-        int n = *u < 0x80 ? 0 : (*u & 0xE0) == 0xC0 ? 1 : (*u & 0xF0) == 0xE0 ? 2 : (*u & 0xF8) == 0xF0 ? 3 : -1;
+        int n = *u < 0x80             ? 0
+                : (*u & 0xE0) == 0xC0 ? 1
+                : (*u & 0xF0) == 0xE0 ? 2
+                : (*u & 0xF8) == 0xF0 ? 3
+                                      : -1;
         if (n < 0)
             return false;
         u++;

@@ -30,7 +30,6 @@ static int teardown(void **state)
 
 /* ---- keys and names ---- */
 
-
 static void check_keys(const char *const *keys, const char *const *zh, int n, const char *(*key)(int),
                        const char *(*name)(int), int (*parse)(const char *))
 {
@@ -49,14 +48,38 @@ static void check_keys(const char *const *keys, const char *const *zh, int n, co
 }
 
 /* Adapters: the policy.c functions take enums; the table checker ints. */
-static const char *grade_key(int v) { return od_grade_key((od_grade)v); }
-static const char *grade_zh(int v) { return od_grade_name_zh((od_grade)v); }
-static const char *sev_key(int v) { return od_severity_key((od_severity)v); }
-static const char *sev_zh(int v) { return od_severity_name_zh((od_severity)v); }
-static const char *resp_key(int v) { return od_resp_key((od_resp)v); }
-static const char *resp_zh(int v) { return od_resp_name_zh((od_resp)v); }
-static const char *role_key(int v) { return od_role_key((od_role)v); }
-static const char *role_zh(int v) { return od_role_name_zh((od_role)v); }
+static const char *grade_key(int v)
+{
+    return od_grade_key((od_grade)v);
+}
+static const char *grade_zh(int v)
+{
+    return od_grade_name_zh((od_grade)v);
+}
+static const char *sev_key(int v)
+{
+    return od_severity_key((od_severity)v);
+}
+static const char *sev_zh(int v)
+{
+    return od_severity_name_zh((od_severity)v);
+}
+static const char *resp_key(int v)
+{
+    return od_resp_key((od_resp)v);
+}
+static const char *resp_zh(int v)
+{
+    return od_resp_name_zh((od_resp)v);
+}
+static const char *role_key(int v)
+{
+    return od_role_key((od_role)v);
+}
+static const char *role_zh(int v)
+{
+    return od_role_name_zh((od_role)v);
+}
 
 static void test_grade_keys(void **state)
 {
@@ -89,16 +112,16 @@ static void test_role_keys(void **state)
 {
     (void)state;
     static const char *const k[] = {
-        "monitoring_engineer", "ops_engineer", "ops_section_head", "ops_department_head",
-        "department_head", "ops_leader", "emergency_leadership", "liaison",
-        "service_desk", "problem_manager", "change_manager", "cab_member",
-        "system_admin", "security_admin", "auditor",
+        "monitoring_engineer",  "ops_engineer",    "ops_section_head",
+        "ops_department_head",  "department_head", "ops_leader",
+        "emergency_leadership", "liaison",         "service_desk",
+        "problem_manager",      "change_manager",  "cab_member",
+        "system_admin",         "security_admin",  "auditor",
     };
     static const char *const z[] = {
-        "监控工程师", "运维工程师", "运行部科室负责人", "运行部部门负责人",
-        "有关部门负责人", "主管运行的中心领导", "应急领导小组", "特定联络人",
-        "服务台", "问题经理", "变更经理", "变更咨询委员会成员",
-        "系统管理员", "安全管理员", "审计员",
+        "监控工程师",         "运维工程师",         "运行部科室负责人", "运行部部门负责人", "有关部门负责人",
+        "主管运行的中心领导", "应急领导小组",       "特定联络人",       "服务台",           "问题经理",
+        "变更经理",           "变更咨询委员会成员", "系统管理员",       "安全管理员",       "审计员",
     };
     assert_int_equal(sizeof k / sizeof k[0], OD_ROLE__COUNT);
     check_keys(k, z, OD_ROLE__COUNT, role_key, role_zh, od_role_parse);
@@ -116,12 +139,9 @@ static void test_default_categories(void **state)
         const char *key, *zh;
         unsigned grades;
     } rows[] = {
-        {"physical_env", "自然及物理环境", L1 | L2},
-        {"application", "应用", L1 | L2 | L3 | NG},
-        {"security_device", "安全设备", L1 | L2},
-        {"server", "主机服务器", L1 | L2 | L3 | NG},
-        {"network", "网络设备及线路", L1 | L2 | L3 | NG},
-        {"database", "数据库", L1 | L2 | NG},
+        {"physical_env", "自然及物理环境", L1 | L2},      {"application", "应用", L1 | L2 | L3 | NG},
+        {"security_device", "安全设备", L1 | L2},         {"server", "主机服务器", L1 | L2 | L3 | NG},
+        {"network", "网络设备及线路", L1 | L2 | L3 | NG}, {"database", "数据库", L1 | L2 | NG},
         {"data_transfer", "数据传输", L1 | L2 | NG},
     };
     assert_int_equal(p->n_categories, sizeof rows / sizeof rows[0]);
