@@ -34,11 +34,14 @@ typedef struct od_grading {
 } od_grading;
 
 /* Incident level from the grades of the affected CIs: the highest wins
- * (R-INC-2, R-INC-4).  n must be > 0; returns OD_E_UNPROCESSABLE if n == 0. */
+ * (R-INC-2, R-INC-4).  n must be > 0; returns OD_E_UNPROCESSABLE if n == 0,
+ * OD_E_INVALID for a value outside od_grade; *out is set only on OD_OK. */
 od_err od_incident_level(const od_grade *grades, size_t n, od_grade *out);
 
 /* Grade an incident: severity < 0 means "not yet known" → severe,
- * provisional.  Fills every field of *out from the policy. */
+ * provisional (so does a value past the last severity; an out-of-range level
+ * counts as L1 — when in doubt, take the higher).  Fills every field of *out
+ * from the policy; ack_window_ms is 0 when no acknowledgement is required. */
 void od_grade_incident(const od_policy *p, od_grade level, int severity, od_grading *out);
 
 /* One line of "the rule behind each value" for the 速查表 answer. */
@@ -47,7 +50,11 @@ typedef struct od_rule_line {
     const char *req;    /* requirement id, e.g. "R-INC-3" */
     char text[256];     /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
 } od_rule_line;
-/* Fills up to cap lines; returns how many it would fill (≤ 12). */
+/* Fills up to cap lines (out may be NULL when cap is 0); returns how many
+ * it would fill (≤ 12).  Fields, in order: level, response_level,
+ * severity_provisional (only when provisional), handling_limit_minutes,
+ * first_report_minutes, recipients, ack_window_minutes,
+ * progress_every_minutes, activation_role. */
 size_t od_grading_explain(const od_policy *p, const od_grading *g, od_rule_line *out, size_t cap);
 
 /* ---- escalation by time (R-ESC-1…3) ---- */
@@ -61,9 +68,12 @@ int64_t od_handling_deadline(const od_policy *p, od_resp base, int64_t detected_
  * deadline - now <= limit(k); else `base`.  Never lower than `base`. */
 od_resp od_escalation_level_at(const od_policy *p, od_resp base, int64_t detected_ms, int64_t now_ms);
 
-/* The earliest time > ... at which the time rule raises an incident that is
- * now at `current` (current <= base in seriousness order, i.e. current is
- * base or already higher) to a still higher level; OD_NO_TIME if none. */
+/* The earliest time at which the time rule raises an incident that is now
+ * at `current` (current <= base in seriousness order, i.e. current is base
+ * or already higher) to a still higher level; OD_NO_TIME if none (current
+ * R1, or base without a limit).  The time may lie in the past (a late
+ * registration): the caller escalates at once.  A `current` less serious
+ * than `base` counts as `base`. */
 int64_t od_escalation_next_at(const od_policy *p, od_resp base, od_resp current, int64_t detected_ms);
 
 /* ---- deadlines (R-NOT-1, R-NOT-4, R-NOT-5, R-NOT-6) ---- */
@@ -127,7 +137,9 @@ int od_inc_state_parse(const char *s);
 
 /* Legal → OD_OK and *to (unchanged state for non-moving actions).  Illegal
  * → OD_E_CONFLICT with a message naming the missing step, e.g.
- * "需要先提交首报 (first report required before second report)". */
+ * "需要先提交首报，才能提交第二次上报 (the first report is required first,
+ * before the second report)"; e->field is "state".  An out-of-range state or
+ * action → OD_E_INVALID.  e may be NULL. */
 od_err od_inc_transition(od_inc_state from, od_inc_action a, od_inc_state *to, od_error *e);
 /* True while escalation and progress rules apply (before resolved). */
 bool od_inc_state_open(od_inc_state s);
