@@ -1,0 +1,47 @@
+/* incidents.h — incident use cases (REQUIREMENTS §2–§6): register, regrade,
+ * reports, acknowledgements, activation, closure, review, case library, and
+ * the deadline handler the scheduler calls.  Each runs in one write
+ * transaction that also writes the timeline, audit entry, outbox messages
+ * and deadlines.  Rules come from src/core/incident.h. */
+#ifndef OD_APP_INCIDENTS_H
+#define OD_APP_INCIDENTS_H
+
+#include "app/app.h"
+
+typedef struct od_incident_input {
+    const char *title, *location, *symptoms, *impact_scope;
+    json_t *ci_ids;        /* array of integers (borrowed) */
+    const char *severity;  /* NULL → provisional severe */
+    int64_t detected_at;   /* 0 → now */
+    bool drill;
+} od_incident_input;
+
+OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in,
+                                       json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_list(od_app *a, const od_principal *who, const char *state, const char *level,
+                                     const char *response, int drill, const char *q, int64_t limit, int64_t offset,
+                                     json_t **out, od_error *e);
+/* body: {"severity"?, "ci_ids"?, "response_level"?, "reason"?} (shape-checked by the caller) */
+OD_NODISCARD od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                                        od_error *e);
+/* body: {"kind", ...fields of that kind} (shape-checked by the caller) */
+OD_NODISCARD od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                                       od_error *e);
+OD_NODISCARD od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                                       od_error *e);
+/* The incident report (R-PIR-2, R-PIR-3): format "md" or "html"; *out is malloc'd. */
+OD_NODISCARD od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format, char **out,
+                                       od_error *e);
+OD_NODISCARD od_err od_cases_search(od_app *a, const char *q, const char *level, const char *category, int64_t limit,
+                                    int64_t offset, json_t **out, od_error *e);
+
+/* Scheduler entry: handles one due deadline row (already known due at
+ * `now`) in its own transaction.  Returns OD_OK also when the row turned
+ * out to be no longer due (another node or a concurrent change took it). */
+OD_NODISCARD od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od_error *e);
+
+#endif

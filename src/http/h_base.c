@@ -1,0 +1,227 @@
+/* h_base.c — handlers for health, metrics, the test clock, sessions,
+ * accounts and the audit trail. */
+#include "http/handlers.h"
+#include "sched/sched.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+od_err od_h_result(od_req *r, od_err rc, int status, json_t *out)
+{
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return od_reply(r, status, out);
+}
+
+od_err od_h_healthz(od_req *r)
+{
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(r->app->store, false, &tx, &r->err);
+    if (rc)
+        return rc;
+    od_tx_rollback(tx);
+    return od_reply(r, 200, json_pack("{ss si}", "status", "ok", "schema_version",
+                                      od_store_schema_version(r->app->store)));
+}
+
+od_err od_h_metrics(od_req *r)
+{
+    char *m = od_metrics_render(r->app);
+    if (!m)
+        return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
+    r->raw = m;
+    r->raw_len = strlen(m);
+    r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return OD_OK;
+}
+
+od_err od_h_test_clock(od_req *r)
+{
+    static const od_field f[] = {{"advance_seconds", OD_JT_INT, false, 0}, {"set", OD_JT_TIME, false, 0}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    int64_t now = od_app_now(r->app), to = now;
+    if (od_req_get(r, "set"))
+        (void)od_time_parse(od_req_str(r, "set"), &to);
+    else if (od_req_get(r, "advance_seconds")) {
+        int64_t s = od_req_int(r, "advance_seconds", 0);
+        if (s < 0 || s > 10LL * 365 * 86400)
+            return od_error_set(&r->err, OD_E_UNPROCESSABLE, "advance_seconds",
+                                "advance_seconds 须在 0 到 10 年之间 (must be 0 to 10 years)");
+        to = now + s * 1000;
+    } else
+        return od_error_set(&r->err, OD_E_UNPROCESSABLE, NULL, "需要 advance_seconds 或 set (advance_seconds or set "
+                                                               "is required)");
+    if (to < now)
+        return od_error_set(&r->err, OD_E_UNPROCESSABLE, "set", "测试时钟不能倒退 (the test clock cannot go back)");
+    rc = od_sched_advance(r->app->sched, r->app, to, &r->err);
+    if (rc)
+        return rc;
+    char t[OD_TIME_STR_MAX];
+    return od_reply(r, 200, json_pack("{ss sI}", "now", od_time_format(od_app_now(r->app), t), "now_ms",
+                                      (json_int_t)od_app_now(r->app)));
+}
+
+od_err od_h_login(od_req *r)
+{
+    static const od_field f[] = {{"username", OD_JT_STRING, true, 64}, {"password", OD_JT_STRING, true, 256}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    char addr[64];
+    snprintf(addr, sizeof addr, "%s", r->who.addr[0] ? r->who.addr : "?");
+    char *token = NULL;
+    int64_t exp = 0;
+    rc = od_auth_login(r->app, od_req_str(r, "username"), od_req_str(r, "password"), addr, &token, &exp, &r->err);
+    if (rc)
+        return rc;
+    char t[OD_TIME_STR_MAX];
+    rc = od_reply(r, 200, json_pack("{ss ss}", "token", token, "expires_at", od_time_format(exp, t)));
+    sodium_memzero(token, strlen(token));
+    free(token);
+    return rc;
+}
+
+od_err od_h_logout(od_req *r)
+{
+    od_err rc = od_auth_logout(r->app, &r->who, &r->err);
+    return rc ? rc : od_reply(r, 200, json_pack("{sb}", "ok", 1));
+}
+
+od_err od_h_me(od_req *r)
+{
+    json_t *u = NULL;
+    od_err rc = od_user_get(r->app, r->who.id, &u, &r->err);
+    return od_h_result(r, rc, 200, u);
+}
+
+od_err od_h_password(od_req *r)
+{
+    static const od_field f[] = {{"old_password", OD_JT_STRING, true, 256}, {"new_password", OD_JT_STRING, true, 256},
+                                 {0}};
+    od_err rc = od_req_fields(r, f);
+    if (!rc)
+        rc = od_user_change_password(r->app, &r->who, od_req_str(r, "old_password"), od_req_str(r, "new_password"),
+                                     &r->err);
+    return rc ? rc : od_reply(r, 200, json_pack("{sb}", "ok", 1));
+}
+
+static const od_field user_fields[] = {
+    {"username", OD_JT_STRING, true, 63},      {"password", OD_JT_STRING, true, 256},
+    {"display_name", OD_JT_STRING, false, 128}, {"department", OD_JT_STRING, false, 127},
+    {"phone", OD_JT_STRING, false, 32},        {"email", OD_JT_STRING, false, 254},
+    {"lang", OD_JT_STRING, false, 8},          {0}};
+
+od_err od_h_user_create(od_req *r)
+{
+    od_err rc = od_req_fields(r, user_fields);
+    if (rc)
+        return rc;
+    od_user_input in = {od_req_str(r, "username"), od_req_str(r, "password"), od_req_str(r, "display_name"),
+                        od_req_str(r, "department"), od_req_str(r, "phone"), od_req_str(r, "email"),
+                        od_req_str(r, "lang"), 0};
+    json_t *out = NULL;
+    rc = od_user_create(r->app, &r->who, &in, &out, &r->err);
+    return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_user_list(od_req *r)
+{
+    int64_t limit, offset;
+    json_t *out = NULL;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (!rc)
+        rc = od_user_list(r->app, limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_user_get(od_req *r)
+{
+    json_t *out = NULL;
+    od_err rc = od_user_get(r->app, r->ids[0], &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_user_update(od_req *r)
+{
+    static const od_field f[] = {{"display_name", OD_JT_STRING, false, 128}, {"department", OD_JT_STRING, false, 127},
+                                 {"phone", OD_JT_STRING, false, 32},        {"email", OD_JT_STRING, false, 254},
+                                 {"lang", OD_JT_STRING, false, 8},          {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    od_user_input in = {NULL, NULL, od_req_str(r, "display_name"), od_req_str(r, "department"),
+                        od_req_str(r, "phone"), od_req_str(r, "email"), od_req_str(r, "lang"), 0};
+    json_t *out = NULL;
+    rc = od_user_update(r->app, &r->who, r->ids[0], &in, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_user_roles(od_req *r)
+{
+    static const od_field f[] = {{"roles", OD_JT_ARRAY, true, 32}, {"scopes", OD_JT_ARRAY, false, 16}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    od_roleset rs = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(od_req_get(r, "roles"), i, v)
+    {
+        int role = od_role_parse(json_string_value(v));
+        if (role < 0)
+            return od_error_set(&r->err, OD_E_UNPROCESSABLE, "roles", "未知角色 %s (unknown role %s)",
+                                json_is_string(v) ? json_string_value(v) : "?",
+                                json_is_string(v) ? json_string_value(v) : "?");
+        rs |= OD_ROLEBIT(role);
+    }
+    json_t *out = NULL;
+    rc = od_user_set_roles(r->app, &r->who, r->ids[0], rs, od_req_get(r, "scopes"), &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+static od_err set_disabled(od_req *r, bool dis)
+{
+    json_t *out = NULL;
+    od_err rc = od_user_set_disabled(r->app, &r->who, r->ids[0], dis, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+od_err od_h_user_disable(od_req *r) { return set_disabled(r, true); }
+od_err od_h_user_enable(od_req *r) { return set_disabled(r, false); }
+
+od_err od_h_audit_list(od_req *r)
+{
+    int64_t limit, offset, eid = 0;
+    od_err rc = od_req_page(r, &limit, &offset);
+    const char *s = od_req_query(r, "entity_id");
+    if (s) {
+        char *end;
+        eid = strtoll(s, &end, 10);
+        if (*end || eid < 0)
+            return od_error_set(&r->err, OD_E_INVALID, "entity_id", "entity_id 须为整数 (entity_id must be an integer)");
+    }
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_audit_list(r->app, od_req_query(r, "entity"), eid, od_req_query(r, "actor"), limit, offset, &out,
+                           &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_audit_verify(od_req *r)
+{
+    od_audit_report rep;
+    od_err rc = od_audit_verify(r->app->store, &rep, &r->err);
+    if (rc)
+        return rc;
+    json_t *o = json_pack("{sb sI}", "ok", rep.first_bad_id == 0, "rows", (json_int_t)rep.rows);
+    if (rep.first_bad_id) {
+        json_object_set_new(o, "first_bad_id", json_integer(rep.first_bad_id));
+        json_object_set_new(o, "reason", json_string(rep.reason));
+    }
+    return od_reply(r, 200, o);
+}

@@ -1,0 +1,24 @@
+/* handlers.h — the route handlers (one per route), private to src/http/. */
+#ifndef OD_HANDLERS_H
+#define OD_HANDLERS_H
+
+#include "http/http.h"
+
+#define H(name) od_err od_h_##name(od_req *r);
+#define OD_HANDLER_LIST(X)                                                                         \
+    X(healthz) X(metrics) X(test_clock)                                                            \
+    X(login) X(logout) X(me) X(password)                                                           \
+    X(user_create) X(user_list) X(user_get) X(user_update) X(user_roles) X(user_disable) X(user_enable) \
+    X(audit_list) X(audit_verify)                                                                  \
+    X(ci_create) X(ci_list) X(ci_get) X(ci_patch) X(ci_relate) X(ci_impact) X(ci_verify) X(ci_unverified) \
+    X(policy_categories) X(policy_table) X(grading)                                                \
+    X(incident_create) X(incident_list) X(incident_get) X(incident_patch) X(incident_report)        \
+    X(incident_activate) X(incident_close) X(incident_ack) X(incident_review) X(incident_md)       \
+    X(incident_html) X(cases)
+OD_HANDLER_LIST(H)
+#undef H
+
+/* Shared: wraps an app call result; status on success. */
+od_err od_h_result(od_req *r, od_err rc, int status, json_t *out);
+
+#endif
