@@ -388,6 +388,13 @@ static void sub(char *out, const char *path, const char *key)
         memcpy(out + PATH_MAX_LEN - 4, "...", 4);
 }
 
+/* out = path[i], cut like sub(). */
+static void idx(char *out, const char *path, size_t i)
+{
+    if (snprintf(out, PATH_MAX_LEN, "%s[%zu]", path, i) >= PATH_MAX_LEN)
+        memcpy(out + PATH_MAX_LEN - 4, "...", 4);
+}
+
 /* A string value: non-empty, at most max-1 bytes. */
 static bool get_str(ctx *c, const node *n, const char *path, size_t max, const char **out)
 {
@@ -553,7 +560,7 @@ static bool get_enum_set(ctx *c, const node *n, const char *path, const char *wh
     bool ok = true;
     for (size_t i = 0; i < n->n; i++) {
         char ip[PATH_MAX_LEN];
-        snprintf(ip, sizeof ip, "%s[%zu]", path, i);
+        idx(ip, path, i);
         int v = get_enum(c, n->kids[i], ip, what, parse, key, count);
         if (v < 0) {
             ok = false;
@@ -702,7 +709,7 @@ static void load_categories(ctx *c, od_policy *pol, const node *v)
     pol->n_categories = v->n;
     for (size_t i = 0; i < v->n; i++) {
         char p[PATH_MAX_LEN];
-        snprintf(p, sizeof p, "categories[%zu]", i);
+        idx(p, "categories", i);
         load_category(c, &cats[i], v->kids[i], p);
         for (size_t j = 0; j < i && cats[i].key[0]; j++) {
             if (strcmp(cats[j].key, cats[i].key) == 0) {
