@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -358,9 +359,12 @@ static void test_limits(void **state)
     free(big);
 
     /* the same through a file */
-    const char *path = "build/test_policy_load_huge.yaml";
-    FILE *f = fopen(path, "wb");
-    if (f) {
+    char path[] = "/tmp/od_policy_huge_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    {
         for (int i = 0; i < 40000; i++)
             fputs("# padding padding padding padding\n", f);
         fclose(f);
