@@ -1,0 +1,55 @@
+/* policy_load.h — read a policy file (YAML, libyaml) into an od_policy.
+ * The loader starts from od_policy_new_default() and overrides every
+ * section the file names; it validates everything and reports every error
+ * it finds (up to OD_POLICY_DIAG_MAX) with its 1-based line.  The schema is
+ * documented in docs/policy.md.  No global state: safe from any thread, and
+ * od_policy_load_buffer() is the fuzz entry point (it never crashes, never
+ * leaks, and bounds input size, nesting depth and string length). */
+#ifndef OD_POLICY_LOAD_H
+#define OD_POLICY_LOAD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/policy.h"
+#include "util/err.h"
+
+#define OD_POLICY_DIAG_MAX 64
+#define OD_POLICY_FILE_MAX (1024 * 1024) /* bytes */
+#define OD_POLICY_DEPTH_MAX 32           /* nested collections */
+#define OD_POLICY_STRING_MAX (8 * 1024)  /* bytes in one scalar */
+
+/* One finding.  line/column are 1-based; 0 when no position applies (e.g.
+ * the file could not be opened). */
+typedef struct od_policy_diag {
+    int line;
+    int column;
+    char message[256];
+} od_policy_diag;
+
+/* The findings of one load: the first OD_POLICY_DIAG_MAX in items[0..n),
+ * and how many were found in all (total >= n). */
+typedef struct od_policy_diags {
+    od_policy_diag items[OD_POLICY_DIAG_MAX];
+    size_t n;
+    size_t total;
+} od_policy_diags;
+
+/* Load and validate the policy file at path.  On success returns OD_OK and
+ * *out owns a new policy (free with od_policy_free()).  On a validation
+ * error returns OD_E_INVALID, sets *out = NULL and lists every error (up to
+ * OD_POLICY_DIAG_MAX) in diags.  Returns OD_E_IO if the file cannot be read
+ * and OD_E_NOMEM if memory runs out (both with one diag).  diags may be NULL
+ * (the findings are then dropped); it is cleared first. */
+OD_NODISCARD od_err od_policy_load_file(const char *path, od_policy **out, od_policy_diags *diags);
+
+/* As od_policy_load_file() on the len bytes at yaml (need not be
+ * NUL-terminated).  Input longer than OD_POLICY_FILE_MAX is rejected. */
+OD_NODISCARD od_err od_policy_load_buffer(const char *yaml, size_t len, od_policy **out,
+                                          od_policy_diags *diags);
+
+/* Writes the findings to f, one per line, as "path:line:column: message"
+ * (path may be NULL), then "... and N more" if some were dropped. */
+void od_policy_diags_print(FILE *f, const char *path, const od_policy_diags *diags);
+
+#endif
