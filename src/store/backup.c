@@ -266,10 +266,11 @@ static od_err parse_digits(const char *s, size_t len, const struct key_label *l,
             continue;
         int v = hexval(s[i]);
         if (v < 0)
-            return od_error_set(e, OD_E_INVALID, l->field,
-                                "%s中有非十六进制字符（数字部分第 %zu 个字符） (%s has an invalid character at "
-                                "position %zu of its digits)",
-                                l->zh, i + 1, l->en, i + 1);
+            return od_error_set(
+                e, OD_E_INVALID, l->field,
+                "%s中有非十六进制字符（数字部分第 %zu 个字符） (%s has an invalid character at "
+                "position %zu of its digits)",
+                l->zh, i + 1, l->en, i + 1);
         if (nd < KEYTEXT_HEX) {
             if (hi < 0) {
                 hi = v;
@@ -289,8 +290,8 @@ static od_err parse_digits(const char *s, size_t len, const struct key_label *l,
 }
 
 /* Parses any text form into bytes and reports which role it carries. */
-static od_err key_decode(const char *s, const struct key_label *l, enum key_role *role, unsigned char bytes[32],
-                         od_error *e)
+static od_err key_decode(const char *s, const struct key_label *l, enum key_role *role,
+                         unsigned char bytes[32], od_error *e)
 {
     unsigned char raw[32 + KEYTEXT_CKSUM];
     unsigned char sum[KEYTEXT_CKSUM];
@@ -575,28 +576,51 @@ out:
     return rc;
 }
 
+/* An open file and its name (for messages). */
+typedef struct named_file {
+    FILE *f;
+    const char *path;
+} named_file;
+
 /* Reads up to cap bytes; sets *n.  OD_E_IO on a read error. */
-static od_err read_full(FILE *f, unsigned char *buf, size_t cap, size_t *n, const char *path, od_error *e)
+static od_err read_full(const named_file *nf, unsigned char *buf, size_t cap, size_t *n, od_error *e)
 {
-    *n = fread(buf, 1, cap, f);
-    if (*n < cap && ferror(f))
-        return od_error_set(e, OD_E_IO, NULL, "读取失败 %s (read error on %s)", path, path);
+    *n = fread(buf, 1, cap, nf->f);
+    if (*n < cap && ferror(nf->f))
+        return od_error_set(e, OD_E_IO, NULL, "读取失败 %s (read error on %s)", nf->path, nf->path);
     return OD_OK;
 }
 
-/* Encrypts the plaintext file `in` (size bytes) to `out`. */
-static od_err encrypt_stream(FILE *in, uint64_t size, FILE *out, const od_backup_key *k, int64_t now_ms,
-                             const char *in_path, const char *out_path, od_error *e)
+/* True at end of file; false (with the byte pushed back) otherwise. */
+static od_err at_eof(const named_file *nf, bool *eof, od_error *e)
+{
+    int c = fgetc(nf->f);
+    if (c == EOF && ferror(nf->f))
+        return od_error_set(e, OD_E_IO, NULL, "读取失败 %s (read error on %s)", nf->path, nf->path);
+    *eof = c == EOF;
+    if (!*eof)
+        ungetc(c, nf->f);
+    return OD_OK;
+}
+
+/* What encrypt_stream works on. */
+struct enc_job {
+    named_file in;  /* the plaintext snapshot */
+    uint64_t size;  /* its size in bytes */
+    named_file out; /* the backup being written */
+    int64_t now_ms; /* recorded as created-at */
+};
+
+/* Writes the header and the encrypted chunks of j->in to j->out. */
+static od_err encrypt_stream(const struct enc_job *j, const od_backup_key *k, od_error *e)
 {
     crypto_secretstream_xchacha20poly1305_state st;
     struct subkeys sk;
     unsigned char hdr[HEADER_LEN];
-    unsigned char *pt = NULL, *ct = NULL;
-    od_err rc = OD_OK;
+    unsigned char *pt = malloc(CHUNK), *ct = malloc(CHUNK + ABYTES);
     uint64_t total = 0;
-
-    pt = malloc(CHUNK);
-    ct = malloc(CHUNK + ABYTES);
+    bool final = false;
+    od_err rc = OD_OK;
     if (!pt || !ct) {
         rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
         goto out;
@@ -605,49 +629,34 @@ static od_err encrypt_stream(FILE *in, uint64_t size, FILE *out, const od_backup
     memcpy(hdr, MAGIC, MAGIC_LEN);
     put_be(hdr + 16, FORMAT_VERSION, 4);
     put_be(hdr + 20, CHUNK, 4);
-    put_be(hdr + 24, (uint64_t)now_ms, 8);
-    put_be(hdr + 32, size, 8);
+    put_be(hdr + 24, (uint64_t)j->now_ms, 8);
+    put_be(hdr + 32, j->size, 8);
     header_keycheck(&sk, hdr, hdr + KEYCHECK_OFF);
     crypto_secretstream_xchacha20poly1305_init_push(&st, hdr + SSHDR_OFF, sk.stream);
-    if (fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr)
+    if (fwrite(hdr, 1, sizeof hdr, j->out.f) != sizeof hdr)
         goto write_err;
-    for (;;) {
+    while (!final) {
         size_t n;
-        rc = read_full(in, pt, CHUNK, &n, in_path, e);
-        if (rc)
-            goto out;
-        bool final = n < CHUNK;
-        if (!final) {
-            int c = fgetc(in);
-            if (c == EOF) {
-                if (ferror(in)) {
-                    rc = od_error_set(e, OD_E_IO, NULL, "读取失败 %s (read error on %s)", in_path, in_path);
-                    goto out;
-                }
-                final = true;
-            } else {
-                ungetc(c, in);
-            }
-        }
-        total += n;
-        unsigned char tag = final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
         unsigned long long clen;
-        crypto_secretstream_xchacha20poly1305_push(&st, ct, &clen, pt, n, hdr, sizeof hdr, tag);
-        if (fwrite(ct, 1, (size_t)clen, out) != (size_t)clen)
+        if ((rc = read_full(&j->in, pt, CHUNK, &n, e)))
+            goto out;
+        final = n < CHUNK;
+        if (!final && (rc = at_eof(&j->in, &final, e)))
+            goto out;
+        total += n;
+        crypto_secretstream_xchacha20poly1305_push(&st, ct, &clen, pt, n, hdr, sizeof hdr,
+                                                   final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+                                                         : 0);
+        if (fwrite(ct, 1, (size_t)clen, j->out.f) != (size_t)clen)
             goto write_err;
-        if (final)
-            break;
     }
-    if (total != size) {
+    if (total != j->size)
         rc = od_error_set(e, OD_E_INTERNAL, NULL,
-                          "临时副本大小在加密时改变 (temporary copy changed size while "
-                          "encrypting)");
-        goto out;
-    }
+                          "临时副本大小在加密时改变 (the temporary copy changed size while being encrypted)");
     goto out;
 write_err:
-    rc = od_error_set(e, OD_E_IO, "out", "写入备份文件失败 %s (cannot write backup file %s: %s)", out_path,
-                      out_path, strerror(errno));
+    rc = od_error_set(e, OD_E_IO, "out", "写入备份文件失败 %s (cannot write backup file %s: %s)", j->out.path,
+                      j->out.path, strerror(errno));
 out:
     sodium_memzero(&st, sizeof st);
     sodium_memzero(&sk, sizeof sk);
@@ -658,18 +667,17 @@ out:
     return rc;
 }
 
-/* Opens path for writing as a new private file (never following a link). */
-static od_err open_private(const char *path, bool excl, FILE **f, od_error *e)
+/* Opens path for writing as a private file, truncating it, never following
+ * a symlink. */
+static od_err open_private(const char *path, FILE **f, od_error *e)
 {
-    int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC);
-    int fd = open(path, flags, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return od_error_set(e, OD_E_IO, NULL, "无法创建文件 %s (cannot create %s: %s)", path, path,
+        return od_error_set(e, OD_E_IO, "out", "无法创建文件 %s (cannot create %s: %s)", path, path,
                             strerror(errno));
     *f = fdopen(fd, "wb");
     if (!*f) {
         close(fd);
-        (void)unlink(path);
         return od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
     }
     return OD_OK;
@@ -688,16 +696,10 @@ static od_err close_synced(FILE *f, const char *path, od_error *e)
     return OD_OK;
 }
 
-od_err od_backup_create(const char *db_path, const char *out_path, const od_backup_key *k, int64_t now_ms,
-                        od_error *e)
+/* Checks db_path names an existing regular file. */
+static od_err check_source(const char *db_path, od_error *e)
 {
-    char tmp_db[PATH_MAX] = "", out_tmp[PATH_MAX] = "", out_dir[PATH_MAX];
-    FILE *in = NULL, *out = NULL;
-    bool tmp_db_made = false, out_tmp_made = false;
     struct stat st;
-    od_err rc = sodium_ready(e);
-    if (rc)
-        return rc;
     if (stat(db_path, &st) != 0) {
         if (errno == ENOENT)
             return od_error_set(e, OD_E_NOT_FOUND, "db", "数据库不存在 %s (database not found: %s)", db_path,
@@ -708,51 +710,64 @@ od_err od_backup_create(const char *db_path, const char *out_path, const od_back
     if (!S_ISREG(st.st_mode))
         return od_error_set(e, OD_E_INVALID, "db", "不是普通文件 %s (not a regular file: %s)", db_path,
                             db_path);
-    if ((rc = path_join(tmp_db, sizeof tmp_db, db_path, ".backup-XXXXXX", e)) ||
-        (rc = path_join(out_tmp, sizeof out_tmp, out_path, ".tmp", e)) ||
-        (rc = dir_of(out_path, out_dir, sizeof out_dir, e)))
-        goto out;
+    return OD_OK;
+}
 
-    int fd = mkstemp(tmp_db);
-    if (fd < 0) {
-        rc = od_error_set(e, OD_E_IO, "db",
-                          "无法在数据库目录创建临时文件 (cannot create a temporary file next to %s: %s)",
-                          db_path, strerror(errno));
-        goto out;
-    }
-    close(fd);
-    tmp_db_made = true;
-    if ((rc = snapshot_db(db_path, tmp_db, e)))
-        goto out;
-
-    in = fopen(tmp_db, "rb");
-    if (!in || fstat(fileno(in), &st) != 0) {
+/* Encrypts the snapshot tmp_db into out_tmp (created here, fsynced). */
+static od_err encrypt_to(const char *tmp_db, const char *out_tmp, const od_backup_key *k, int64_t now_ms,
+                         od_error *e)
+{
+    struct enc_job j = {.in = {NULL, tmp_db}, .out = {NULL, out_tmp}, .now_ms = now_ms};
+    struct stat st;
+    od_err rc = OD_OK;
+    j.in.f = fopen(tmp_db, "rb");
+    if (!j.in.f || fstat(fileno(j.in.f), &st) != 0) {
         rc = od_error_set(e, OD_E_IO, NULL, "无法读取临时副本 %s (cannot read temporary copy %s: %s)", tmp_db,
                           tmp_db, strerror(errno));
         goto out;
     }
-    if ((rc = open_private(out_tmp, false, &out, e)))
+    j.size = (uint64_t)st.st_size;
+    if ((rc = open_private(out_tmp, &j.out.f, e)) || (rc = encrypt_stream(&j, k, e)))
         goto out;
-    out_tmp_made = true;
-    if ((rc = encrypt_stream(in, (uint64_t)st.st_size, out, k, now_ms, tmp_db, out_tmp, e)))
-        goto out;
-    rc = close_synced(out, out_tmp, e);
-    out = NULL;
-    if (rc)
+    rc = close_synced(j.out.f, out_tmp, e);
+    j.out.f = NULL;
+out:
+    if (j.out.f)
+        fclose(j.out.f);
+    if (j.in.f)
+        fclose(j.in.f);
+    return rc;
+}
+
+od_err od_backup_create(const char *db_path, const char *out_path, const od_backup_key *k, int64_t now_ms,
+                        od_error *e)
+{
+    char tmp_db[PATH_MAX] = "", out_tmp[PATH_MAX] = "", out_dir[PATH_MAX];
+    bool tmp_db_made = false;
+    od_err rc = sodium_ready(e);
+    if (rc || (rc = check_source(db_path, e)))
+        return rc;
+    if ((rc = path_join(tmp_db, sizeof tmp_db, db_path, ".backup-XXXXXX", e)) ||
+        (rc = path_join(out_tmp, sizeof out_tmp, out_path, ".tmp", e)) ||
+        (rc = dir_of(out_path, out_dir, sizeof out_dir, e)))
+        return rc;
+    int fd = mkstemp(tmp_db);
+    if (fd < 0)
+        return od_error_set(e, OD_E_IO, "db",
+                            "无法在数据库目录创建临时文件 (cannot create a temporary file next to %s: %s)",
+                            db_path, strerror(errno));
+    close(fd);
+    tmp_db_made = true;
+    if ((rc = snapshot_db(db_path, tmp_db, e)) || (rc = encrypt_to(tmp_db, out_tmp, k, now_ms, e)))
         goto out;
     if (rename(out_tmp, out_path) != 0) {
         rc = od_error_set(e, OD_E_IO, "out", "无法把备份移到 %s (cannot rename backup to %s: %s)", out_path,
                           out_path, strerror(errno));
         goto out;
     }
-    out_tmp_made = false;
     rc = fsync_dir(out_dir, e);
 out:
-    if (out)
-        fclose(out);
-    if (in)
-        fclose(in);
-    if (out_tmp_made)
+    if (rc)
         (void)unlink(out_tmp);
     if (tmp_db_made)
         unlink_db_files(tmp_db);
@@ -763,16 +778,17 @@ out:
 
 static od_err bad_file(od_error *e, const char *path, const char *zh, const char *en)
 {
-    return od_error_set(e, OD_E_INVALID, "in", "备份文件 %s %s (backup file %s: %s)", path, zh, path, en);
+    return od_error_set(e, OD_E_INVALID, "in", "备份文件 %s %s (backup file %s %s)", path, zh, path, en);
 }
 
 /* Reads and checks the header; leaves the stream state ready to pull. */
-static od_err read_header(FILE *in, const char *path, const struct subkeys *sk, unsigned char hdr[HEADER_LEN],
+static od_err read_header(const named_file *in, const struct subkeys *sk, unsigned char hdr[HEADER_LEN],
                           crypto_secretstream_xchacha20poly1305_state *st, od_error *e)
 {
     size_t n;
     unsigned char check[KEYCHECK_LEN];
-    od_err rc = read_full(in, hdr, HEADER_LEN, &n, path, e);
+    const char *path = in->path;
+    od_err rc = read_full(in, hdr, HEADER_LEN, &n, e);
     if (rc)
         return rc;
     if (n >= MAGIC_LEN && memcmp(hdr, MAGIC, MAGIC_LEN) != 0)
@@ -801,24 +817,25 @@ static od_err read_header(FILE *in, const char *path, const struct subkeys *sk, 
     return OD_OK;
 }
 
-/* Decrypts every chunk of `in` (positioned after the header) into `out`. */
-static od_err decrypt_stream(FILE *in, FILE *out, const char *path, const unsigned char hdr[HEADER_LEN],
+/* Decrypts every chunk of in (positioned after the header) into out and
+ * checks the final tag comes exactly at end of file. */
+static od_err decrypt_stream(const named_file *in, FILE *out, const unsigned char hdr[HEADER_LEN],
                              crypto_secretstream_xchacha20poly1305_state *st, od_error *e)
 {
-    unsigned char *pt = malloc(CHUNK);
-    unsigned char *ct = malloc(CHUNK + ABYTES);
+    unsigned char *pt = malloc(CHUNK), *ct = malloc(CHUNK + ABYTES);
     uint64_t want = get_be(hdr + 32, 8), total = 0, chunk_no = 0;
+    unsigned char tag = 0;
+    const char *path = in->path;
     od_err rc = OD_OK;
     if (!pt || !ct) {
         rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
         goto out;
     }
-    for (;;) {
+    while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
         size_t n;
         unsigned long long plen;
-        unsigned char tag;
         chunk_no++;
-        if ((rc = read_full(in, ct, CHUNK + ABYTES, &n, path, e)))
+        if ((rc = read_full(in, ct, CHUNK + ABYTES, &n, e)))
             goto out;
         if (n < ABYTES) {
             rc = bad_file(e, path, "被截断（缺少结束标记）",
@@ -839,27 +856,22 @@ static od_err decrypt_stream(FILE *in, FILE *out, const char *path, const unsign
             goto out;
         }
         if (plen && fwrite(pt, 1, (size_t)plen, out) != (size_t)plen) {
-            rc = od_error_set(e, OD_E_IO, "db", "写入恢复文件失败 (cannot write restored file: %s)",
+            rc = od_error_set(e, OD_E_IO, "db", "写入恢复文件失败 (cannot write the restored file: %s)",
                               strerror(errno));
             goto out;
         }
-        if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-            int c = fgetc(in);
-            if (c != EOF || ferror(in)) {
-                rc = ferror(in) ? od_error_set(e, OD_E_IO, NULL, "读取失败 %s (read error on %s)", path, path)
-                                : bad_file(e, path, "在结束标记之后还有多余数据",
-                                           "has extra data after the end-of-backup marker");
-                goto out;
-            }
-            break;
-        }
-        if (tag != 0 || n != CHUNK + ABYTES) {
+        if (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL && (tag != 0 || n != CHUNK + ABYTES)) {
             rc = bad_file(e, path, "的块结构不对", "has a malformed chunk sequence");
             goto out;
         }
     }
-    if (total != want)
-        rc = bad_file(e, path, "的内容长度与文件头不符", "holds less data than its header declares");
+    bool eof = false;
+    if ((rc = at_eof(in, &eof, e)))
+        goto out;
+    if (!eof)
+        rc = bad_file(e, path, "在结束标记之后还有多余数据", "has extra data after the end-of-backup marker");
+    else if (total != want)
+        rc = bad_file(e, path, "的内容比文件头声明的短", "holds less data than its header declares");
 out:
     if (pt)
         sodium_memzero(pt, CHUNK);
@@ -892,6 +904,12 @@ static od_err check_integrity(const char *path, od_error *e)
 out:
     sqlite3_finalize(stmt);
     sqlite3_close(db);
+    /* Opening may have created -wal/-shm next to the checked file. */
+    char side[PATH_MAX];
+    if (!path_join(side, sizeof side, path, "-wal", NULL))
+        (void)unlink(side);
+    if (!path_join(side, sizeof side, path, "-shm", NULL))
+        (void)unlink(side);
     return rc;
 }
 
@@ -918,12 +936,8 @@ static od_err install_restored(const char *tmp, const char *dest, bool force, od
         (void)unlink(tmp);
         return OD_OK;
     }
-    if (errno == EEXIST)
-        return od_error_set(e, OD_E_CONFLICT, "db",
-                            "目标数据库已存在 %s，未覆盖 (destination %s already exists; not overwritten)",
-                            dest, dest);
-    /* File systems without hard links: check, then rename (not atomic). */
-    if (file_exists(dest))
+    /* EEXIST, or a file system without hard links: check, then rename. */
+    if (errno == EEXIST || file_exists(dest))
         return od_error_set(e, OD_E_CONFLICT, "db",
                             "目标数据库已存在 %s，未覆盖 (destination %s already exists; not overwritten)",
                             dest, dest);
@@ -950,77 +964,73 @@ static od_err check_dest_free(const char *dest, od_error *e)
     return OD_OK;
 }
 
-od_err od_backup_restore(const char *backup_path, const od_backup_key *k, const char *dest_db_path,
-                         bool force, od_error *e)
+/* Decrypts in into tmp (a mkstemp template, filled in here) and fsyncs it.
+ * On failure tmp is removed. */
+static od_err decrypt_to_temp(const named_file *in, const od_backup_key *k, char *tmp, od_error *e)
 {
-    char tmp[PATH_MAX] = "", dir[PATH_MAX];
     unsigned char hdr[HEADER_LEN];
     crypto_secretstream_xchacha20poly1305_state st;
     struct subkeys sk;
-    FILE *in = NULL, *out = NULL;
-    bool tmp_made = false;
-    od_err rc = sodium_ready(e);
-    if (rc)
-        return rc;
+    FILE *out = NULL;
+    bool made = false;
     derive_subkeys(k, &sk);
-    if (!force && (rc = check_dest_free(dest_db_path, e)))
-        goto out;
-    if ((rc = path_join(tmp, sizeof tmp, dest_db_path, ".restore-XXXXXX", e)) ||
-        (rc = dir_of(dest_db_path, dir, sizeof dir, e)))
-        goto out;
-    in = fopen(backup_path, "rb");
-    if (!in) {
-        rc = errno == ENOENT
-                 ? od_error_set(e, OD_E_NOT_FOUND, "in", "备份文件不存在 %s (backup file not found: %s)",
-                                backup_path, backup_path)
-                 : od_error_set(e, OD_E_IO, "in", "无法打开备份文件 %s (cannot open backup file %s: %s)",
-                                backup_path, backup_path, strerror(errno));
-        goto out;
-    }
-    if ((rc = read_header(in, backup_path, &sk, hdr, &st, e)))
+    od_err rc = read_header(in, &sk, hdr, &st, e);
+    if (rc)
         goto out;
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = od_error_set(e, OD_E_IO, "db",
-                          "无法在目标目录创建临时文件 (cannot create a temporary file next to %s: %s)",
-                          dest_db_path, strerror(errno));
+        rc =
+            od_error_set(e, OD_E_IO, "db", "无法在目标目录创建临时文件 (cannot create temporary file %s: %s)",
+                         tmp, strerror(errno));
         goto out;
     }
-    tmp_made = true;
-    out = fdopen(fd, "wb");
-    if (!out) {
+    made = true;
+    if (!(out = fdopen(fd, "wb"))) {
         close(fd);
         rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
         goto out;
     }
-    if ((rc = decrypt_stream(in, out, backup_path, hdr, &st, e)))
+    if ((rc = decrypt_stream(in, out, hdr, &st, e)))
         goto out;
     rc = close_synced(out, tmp, e);
     out = NULL;
-    if (rc || (rc = check_integrity(tmp, e)))
-        goto out;
-    {
-        /* integrity_check may have created tmp-wal/-shm for a WAL-mode file. */
-        static const char *const sfx[] = {"-wal", "-shm", "-journal"};
-        char side[PATH_MAX];
-        for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
-            if (!path_join(side, sizeof side, tmp, sfx[i], NULL))
-                (void)unlink(side);
-    }
-    if ((rc = install_restored(tmp, dest_db_path, force, e)))
-        goto out;
-    tmp_made = false;
-    rc = fsync_dir(dir, e);
 out:
     if (out)
         fclose(out);
-    if (in)
-        fclose(in);
-    if (tmp_made)
-        unlink_db_files(tmp);
+    if (rc && made)
+        (void)unlink(tmp);
     sodium_memzero(&st, sizeof st);
     sodium_memzero(&sk, sizeof sk);
     return rc;
+}
+
+od_err od_backup_restore(const char *backup_path, const od_backup_key *k, const char *dest_db_path,
+                         bool force, od_error *e)
+{
+    char tmp[PATH_MAX] = "", dir[PATH_MAX];
+    named_file in = {NULL, backup_path};
+    od_err rc = sodium_ready(e);
+    if (rc || (!force && (rc = check_dest_free(dest_db_path, e))))
+        return rc;
+    if ((rc = path_join(tmp, sizeof tmp, dest_db_path, ".restore-XXXXXX", e)) ||
+        (rc = dir_of(dest_db_path, dir, sizeof dir, e)))
+        return rc;
+    if (!(in.f = fopen(backup_path, "rb"))) {
+        if (errno == ENOENT)
+            return od_error_set(e, OD_E_NOT_FOUND, "in", "备份文件不存在 %s (backup file not found: %s)",
+                                backup_path, backup_path);
+        return od_error_set(e, OD_E_IO, "in", "无法打开备份文件 %s (cannot open backup file %s: %s)",
+                            backup_path, backup_path, strerror(errno));
+    }
+    rc = decrypt_to_temp(&in, k, tmp, e);
+    fclose(in.f);
+    if (rc)
+        return rc;
+    if ((rc = check_integrity(tmp, e)) || (rc = install_restored(tmp, dest_db_path, force, e))) {
+        unlink_db_files(tmp);
+        return rc;
+    }
+    return fsync_dir(dir, e);
 }
 
 /* ---- rotation --------------------------------------------------------- */
@@ -1041,9 +1051,12 @@ char *od_backup_file_name(int64_t now_ms, char out[OD_BACKUP_FILE_NAME_MAX])
 }
 
 /* opsdesk-YYYYMMDD-HHMMSS.odbk, digits where the pattern says so. */
+static const char BACKUP_PATTERN[] = "opsdesk-########-######.odbk";
+_Static_assert(sizeof BACKUP_PATTERN == OD_BACKUP_FILE_NAME_MAX - 3, "name length");
+
 static bool is_backup_name(const char *s)
 {
-    static const char pat[] = "opsdesk-########-######.odbk";
+    const char *pat = BACKUP_PATTERN;
     size_t i = 0;
     for (; pat[i]; i++) {
         if (pat[i] == '#') {
@@ -1058,73 +1071,70 @@ static bool is_backup_name(const char *s)
 
 static int cmp_names(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(a, b);
 }
 
-od_err od_backup_rotate(const char *dir, int keep, od_error *e)
+/* The matching names of a backup directory; names are fixed-length. */
+struct name_list {
+    char (*v)[OD_BACKUP_FILE_NAME_MAX];
+    size_t n, cap;
+};
+
+/* Adds every regular file in d whose name matches the pattern. */
+static od_err collect_backups(DIR *d, const char *dir, struct name_list *l, od_error *e)
 {
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    od_err rc = OD_OK;
-    DIR *d = NULL;
-    if (keep < 1)
-        return od_error_set(e, OD_E_INVALID, "backup_keep",
-                            "保留份数至少为 1 (the number of backups to keep must be at least 1, got %d)",
-                            keep);
-    d = opendir(dir);
-    if (!d)
-        return od_error_set(e, errno == ENOENT ? OD_E_NOT_FOUND : OD_E_IO, "backup_dir",
-                            "无法读取备份目录 %s (cannot read backup directory %s: %s)", dir, dir,
-                            strerror(errno));
     for (;;) {
         errno = 0;
         struct dirent *de = readdir(d);
         if (!de) {
             if (errno)
-                rc = od_error_set(e, OD_E_IO, "backup_dir", "读取备份目录失败 %s (error reading %s: %s)", dir,
-                                  dir, strerror(errno));
-            break;
+                return od_error_set(e, OD_E_IO, "backup_dir", "读取备份目录失败 %s (error reading %s: %s)",
+                                    dir, dir, strerror(errno));
+            return OD_OK;
         }
-        if (!is_backup_name(de->d_name))
-            continue;
         struct stat st;
-        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        if (!is_backup_name(de->d_name) || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode))
             continue;
-        if (n == ROTATE_MAX) {
-            rc = od_error_set(e, OD_E_TOO_LARGE, "backup_dir",
-                              "备份目录中的备份文件过多 %s (more than %d backup files in %s)", dir,
-                              ROTATE_MAX, dir);
-            break;
+        if (l->n == ROTATE_MAX)
+            return od_error_set(e, OD_E_TOO_LARGE, "backup_dir",
+                                "备份目录中的备份文件过多 %s (more than %d backup files in %s)", dir,
+                                ROTATE_MAX, dir);
+        if (l->n == l->cap) {
+            size_t ncap = l->cap ? l->cap * 2 : 32;
+            void *nv = realloc(l->v, ncap * sizeof *l->v);
+            if (!nv)
+                return od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
+            l->v = nv;
+            l->cap = ncap;
         }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            char **nn = realloc(names, ncap * sizeof *nn);
-            if (!nn) {
-                rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
-                break;
-            }
-            names = nn;
-            cap = ncap;
-        }
-        names[n] = strdup(de->d_name);
-        if (!names[n]) {
-            rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
-            break;
-        }
-        n++;
+        memcpy(l->v[l->n++], de->d_name, sizeof BACKUP_PATTERN); /* matched: exactly this long */
     }
-    if (rc)
-        goto out;
-    qsort(names, n, sizeof *names, cmp_names);
-    for (size_t i = 0; n > (size_t)keep && i < n - (size_t)keep; i++) {
-        if (unlinkat(dirfd(d), names[i], 0) != 0 && errno != ENOENT && !rc)
-            rc = od_error_set(e, OD_E_IO, "backup_dir", "无法删除旧备份 %s (cannot delete old backup %s: %s)",
-                              names[i], names[i], strerror(errno));
+}
+
+od_err od_backup_rotate(const char *dir, int keep, od_error *e)
+{
+    struct name_list l = {NULL, 0, 0};
+    if (keep < 1)
+        return od_error_set(e, OD_E_INVALID, "backup_keep",
+                            "保留份数至少为 1 (the number of backups to keep must be at least 1, got %d)",
+                            keep);
+    DIR *d = opendir(dir);
+    if (!d)
+        return od_error_set(e, errno == ENOENT ? OD_E_NOT_FOUND : OD_E_IO, "backup_dir",
+                            "无法读取备份目录 %s (cannot read backup directory %s: %s)", dir, dir,
+                            strerror(errno));
+    od_err rc = collect_backups(d, dir, &l, e);
+    if (!rc && l.n > (size_t)keep) {
+        /* The names sort by time; the oldest come first. */
+        qsort(l.v, l.n, sizeof *l.v, cmp_names);
+        for (size_t i = 0; i < l.n - (size_t)keep; i++)
+            if (unlinkat(dirfd(d), l.v[i], 0) != 0 && errno != ENOENT && !rc)
+                rc = od_error_set(e, OD_E_IO, "backup_dir",
+                                  "无法删除旧备份 %s (cannot delete old backup %s: %s)", l.v[i], l.v[i],
+                                  strerror(errno));
     }
-out:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    free(l.v);
     closedir(d);
     return rc;
 }

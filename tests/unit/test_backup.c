@@ -376,6 +376,16 @@ static void test_restore_with_key(void **state)
     assert_int_equal(od_backup_restore(f->bak, &f->key, f->dest, true, &e), OD_OK);
     assert_int_equal(access(wal, F_OK), -1);
     assert_same_db(f->db, f->dest);
+
+    /* A stale -wal with no database would be replayed into the restored
+     * file, so it is refused too without force. */
+    char other[160], other_wal[170];
+    path_in(f, other, sizeof other, "other.db");
+    snprintf(other_wal, sizeof other_wal, "%s-wal", other);
+    touch(other_wal);
+    od_error_clear(&e);
+    assert_int_equal(od_backup_restore(f->bak, &f->key, other, false, &e), OD_E_CONFLICT);
+    assert_int_equal(access(other, F_OK), -1);
 }
 
 static void test_restore_with_shares(void **state)
