@@ -20,9 +20,10 @@
  *   32  8  plaintext size in bytes
  *   40 16  key check: BLAKE2b-128 of bytes 0..39, keyed with subkey 1
  *   56 24  crypto_secretstream header
- *   80 ..  chunks: ciphertext of 65536 plaintext bytes + 17 each, the last
- *          one shorter (possibly empty) and tagged TAG_FINAL.  Bytes 0..79
- *          are the additional data of every chunk.
+ *   80 ..  chunks: ciphertext of 65536 plaintext bytes + 17 each, tagged
+ *          MESSAGE; the last one holds 1..65536 bytes (0 only for an empty
+ *          file) and is tagged TAG_FINAL.  Bytes 0..79 are the additional
+ *          data of every chunk.
  * Subkeys come from the master key with crypto_kdf (context "odbackup"):
  * id 1 = key check, id 2 = stream key. */
 #include "store/backup.h"
@@ -60,7 +61,7 @@
 #define KEYTEXT_HEX ((32 + KEYTEXT_CKSUM) * 2)
 #define KEYFILE_MAX 4096
 
-#define BUSY_RETRIES 200 /* x 50 ms: how long a backup waits for a lock */
+#define BUSY_RETRIES 200 /* x 50 ms: a backup waits up to ~10 s for a lock */
 #define ROTATE_MAX 100000
 
 _Static_assert(HEADER_LEN == 80, "header layout");
@@ -537,7 +538,6 @@ static od_err snapshot_db(const char *db_path, const char *tmp_path, od_error *e
                           db_path, src ? sqlite3_errmsg(src) : sqlite3_errstr(src_rc));
         goto out;
     }
-    sqlite3_busy_timeout(src, 5000);
     if (sqlite3_open_v2(tmp_path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
         sqlite3_exec(dst, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL) !=
             SQLITE_OK) {
