@@ -281,11 +281,11 @@ static od_err parse_rate(cfg *g, const char *s, od_channel *c)
 }
 
 static const char *const common_keys[] = {"name", "kind", "url", "url_file", "url_env", "secret_file",
-                                          "secret_env", "timeout_ms", "connect_timeout_ms", "rate_limit",
+                                          "secret_env", "secret", "timeout_ms", "connect_timeout_ms", "rate_limit",
                                           "burst", NULL};
 static const char *const http_keys[] = {"method", "headers", "body", "max_chars", "max_bytes", NULL};
 static const char *const bot_keys[] = {"max_bytes", "msg_type", NULL};
-static const char *const mail_keys[] = {"from", "username", "password_file", "password_env", "use_tls",
+static const char *const mail_keys[] = {"from", "username", "password", "password_file", "password_env", "use_tls",
                                         "transfer_encoding", NULL};
 
 static bool in_list(const char *const *l, const char *k)

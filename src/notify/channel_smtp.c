@@ -105,7 +105,8 @@ static void mail_date(int64_t now_ms, char out[64])
 }
 
 /* Subject: plain when printable ASCII, else RFC 2047 "B" encoded words of at
- * most 45 bytes each (60 base64 chars, 72 with the wrapper), never splitting
+ * most 39 bytes each (52 base64 chars, 64 with the wrapper, so the first
+ * line "Subject: " + word stays under 78), never splitting
  * a UTF-8 character, folded with CRLF SP. */
 static void put_subject(sbuf *b, const char *subject)
 {
@@ -120,7 +121,7 @@ static void put_subject(sbuf *b, const char *subject)
         if (len > 4096)
             len = od_utf8_prefix_bytes(subject, len, 4096);
         for (size_t i = 0; i < len;) {
-            size_t n = od_utf8_prefix_bytes(subject + i, len - i, 45);
+            size_t n = od_utf8_prefix_bytes(subject + i, len - i, 39);
             if (n == 0)
                 n = 1;
             if (i)
