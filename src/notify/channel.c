@@ -169,7 +169,8 @@ static od_err get_long(cfg *g, yaml_node_t *map, const char *key, long lo, long 
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi)
-        return od_error_set(g->e, OD_E_INVALID, fld(g, key), "%s must be an integer in [%ld, %ld]", key, lo, hi);
+        return od_error_set(g->e, OD_E_INVALID, fld(g, key), "%s must be an integer in [%ld, %ld]", key, lo,
+                            hi);
     *out = v;
     return OD_OK;
 }
@@ -213,12 +214,14 @@ static od_err get_secret(cfg *g, yaml_node_t *map, const char *base, bool allow_
     snprintf(kf, sizeof kf, "%s_file", base);
     snprintf(ke, sizeof ke, "%s_env", base);
     *out = NULL;
-    if ((rc = get_str(g, map, base, &inl)) || (rc = get_str(g, map, kf, &file)) || (rc = get_str(g, map, ke, &env)))
+    if ((rc = get_str(g, map, base, &inl)) || (rc = get_str(g, map, kf, &file)) ||
+        (rc = get_str(g, map, ke, &env)))
         return rc;
     if ((inl != NULL) + (file != NULL) + (env != NULL) > 1)
         return od_error_set(g->e, OD_E_INVALID, fld(g, base), "give only one of %s, %s, %s", base, kf, ke);
     if (inl && !allow_inline)
-        return od_error_set(g->e, OD_E_INVALID, fld(g, base), "%s may not be inline; use %s or %s", base, kf, ke);
+        return od_error_set(g->e, OD_E_INVALID, fld(g, base), "%s may not be inline; use %s or %s", base, kf,
+                            ke);
     if (inl)
         return dup_str(g, inl, out);
     if (env) {
@@ -280,13 +283,14 @@ static od_err parse_rate(cfg *g, const char *s, od_channel *c)
     return OD_OK;
 }
 
-static const char *const common_keys[] = {"name", "kind", "url", "url_file", "url_env", "secret_file",
-                                          "secret_env", "secret", "timeout_ms", "connect_timeout_ms", "rate_limit",
-                                          "burst", NULL};
+static const char *const common_keys[] = {
+    "name",        "kind",       "url",    "url_file",   "url_env",
+    "secret_file", "secret_env", "secret", "timeout_ms", "connect_timeout_ms",
+    "rate_limit",  "burst",      NULL};
 static const char *const http_keys[] = {"method", "headers", "body", "max_chars", "max_bytes", NULL};
 static const char *const bot_keys[] = {"max_bytes", "msg_type", NULL};
-static const char *const mail_keys[] = {"from", "username", "password", "password_file", "password_env", "use_tls",
-                                        "transfer_encoding", NULL};
+static const char *const mail_keys[] = {"from",         "username", "password",          "password_file",
+                                        "password_env", "use_tls",  "transfer_encoding", NULL};
 
 static bool in_list(const char *const *l, const char *k)
 {
@@ -317,8 +321,8 @@ static od_err check_keys(cfg *g, yaml_node_t *map, od_channel_kind kind)
 
 static const char *sample_lookup(void *ctx, const char *name)
 {
-    static const char *const known[] = {"to", "text", "subject", "markdown", "link", "idempotency_key", "secret",
-                                        NULL};
+    static const char *const known[] = {"to",     "text", "subject", "markdown", "link", "idempotency_key",
+                                        "secret", NULL};
     (void)ctx;
     return in_list(known, name) ? "x\"\\\n\xE4\xB8\xAD" : NULL;
 }
@@ -394,7 +398,8 @@ static od_err load_http(cfg *g, yaml_node_t *map, od_channel *c)
     if (!body && c->kind == OD_CH_SMS && strcmp(method, "GET") != 0)
         return od_error_set(g->e, OD_E_INVALID, fld(g, "body"), "an sms channel needs a body template");
     if (body && strcmp(method, "GET") == 0)
-        return od_error_set(g->e, OD_E_INVALID, fld(g, "body"), "a GET request has no body; use {{...}} in url");
+        return od_error_set(g->e, OD_E_INVALID, fld(g, "body"),
+                            "a GET request has no body; use {{...}} in url");
     if (body) {
         if ((rc = check_template(g, "body", body, c->body_escape == OD_ESC_JSON)) ||
             (rc = dup_str(g, body, &c->body_tpl)))
@@ -452,7 +457,8 @@ static od_err load_mail(cfg *g, yaml_node_t *map, od_channel *c)
         (rc = get_secret(g, map, "password", false, &c->password)))
         return rc;
     if (strncmp(c->url, "smtp://", 7) != 0 && strncmp(c->url, "smtps://", 8) != 0)
-        return od_error_set(g->e, OD_E_INVALID, fld(g, "url"), "an email url starts with smtp:// or smtps://");
+        return od_error_set(g->e, OD_E_INVALID, fld(g, "url"),
+                            "an email url starts with smtp:// or smtps://");
     if (!from || !strchr(from, '@') || has_crlf(from))
         return od_error_set(g->e, OD_E_INVALID, fld(g, "from"), "from must be an e-mail address");
     if ((rc = dup_str(g, from, &c->from)) || (user && (rc = dup_str(g, user, &c->username))))
@@ -486,7 +492,8 @@ static od_err load_channel(cfg *g, yaml_node_t *map, od_channel **out)
     if ((rc = get_str(g, map, "name", &name)))
         return rc;
     if (!name || !*name || strlen(name) > 48)
-        return od_error_set(g->e, OD_E_INVALID, "channels.name", "every channel needs a name (1-48 characters)");
+        return od_error_set(g->e, OD_E_INVALID, "channels.name",
+                            "every channel needs a name (1-48 characters)");
     g->chname = name;
     if ((rc = get_str(g, map, "kind", &kind)))
         return rc;
@@ -642,5 +649,6 @@ od_err od_channel_send(od_channel *c, const od_message *m, int64_t now_ms, od_se
         od_send_result_error(r, "recipient, link or idempotency key contains a line break");
         return OD_E_INVALID;
     }
-    return c->kind == OD_CH_EMAIL ? od_channel_send_mail(c, m, now_ms, r) : od_channel_send_http(c, m, now_ms, r);
+    return c->kind == OD_CH_EMAIL ? od_channel_send_mail(c, m, now_ms, r)
+                                  : od_channel_send_http(c, m, now_ms, r);
 }

@@ -48,20 +48,23 @@ od_channel_kind od_channel_kind_of(const od_channel *c);
 const char *od_channel_kind_name(od_channel_kind k);
 
 typedef struct od_message {
-    const char *to;              /* phone number, e-mail address, or NULL for group bots (the bot URL is the destination) */
+    const char
+        *to; /* phone number, e-mail address, or NULL for group bots (the bot URL is the destination) */
     const char *subject;         /* e-mail subject / bot title */
     const char *text;            /* plain-text body (UTF-8) */
     const char *markdown;        /* markdown body for bots; NULL → text */
     const char *link;            /* incident or ack link, appended when the body is truncated */
-    const char *idempotency_key; /* sent as Idempotency-Key / X-Opsdesk-Message-Id header where the channel allows, and as the e-mail Message-ID */
+    const char *idempotency_key; /* sent as Idempotency-Key / X-Opsdesk-Message-Id header where the channel
+                                    allows, and as the e-mail Message-ID */
 } od_message;
 
 typedef struct od_send_result {
-    int http_status;         /* 0 if no HTTP answer */
-    char vendor_code[32];    /* errcode / code from DingTalk/WeCom/Feishu JSON, SMTP reply code for e-mail; "" if none */
-    char error[256];         /* person-readable, never contains secrets */
-    bool retryable;          /* timeouts, connection errors, 5xx, 429, vendor rate-limit codes, SMTP 4xx */
-    int64_t retry_after_ms;  /* from Retry-After when present, else 0 */
+    int http_status;      /* 0 if no HTTP answer */
+    char vendor_code[32]; /* errcode / code from DingTalk/WeCom/Feishu JSON, SMTP reply code for e-mail; "" if
+                             none */
+    char error[256];      /* person-readable, never contains secrets */
+    bool retryable;       /* timeouts, connection errors, 5xx, 429, vendor rate-limit codes, SMTP 4xx */
+    int64_t retry_after_ms; /* from Retry-After when present, else 0 */
 } od_send_result;
 
 /* Sends synchronously, bounded by the channel's timeout_ms.  Returns OD_OK

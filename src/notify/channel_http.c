@@ -93,8 +93,8 @@ bool od_channel_classify(od_channel_kind kind, long status, const char *body, si
     }
     if (status < 200 || status > 299) {
         if (has_code)
-            od_send_result_error(r, "HTTP %ld from %s, code %ld: %s", status, od_channel_kind_name(kind), code,
-                                 msg);
+            od_send_result_error(r, "HTTP %ld from %s, code %ld: %s", status, od_channel_kind_name(kind),
+                                 code, msg);
         else
             od_send_result_error(r, "HTTP %ld from %s", status, od_channel_kind_name(kind));
         return false;
@@ -258,10 +258,10 @@ static json_t *feishu_json(const od_channel *c, const char *title, const char *c
         return j;
     }
     if (strcmp(mt, "post") == 0)
-        return json_pack("{s:s, s:{s:{s:{s:s, s:[[{s:s, s:s}]]}}}}", "msg_type", "post", "content", "post", "zh_cn",
-                         "title", title, "content", "tag", "text", "text", content);
-    json_t *card = json_pack("{s:{s:b}, s:[{s:s, s:{s:s, s:s}}]}", "config", "wide_screen_mode", 1, "elements",
-                             "tag", "div", "text", "tag", "lark_md", "content", content);
+        return json_pack("{s:s, s:{s:{s:{s:s, s:[[{s:s, s:s}]]}}}}", "msg_type", "post", "content", "post",
+                         "zh_cn", "title", title, "content", "tag", "text", "text", content);
+    json_t *card = json_pack("{s:{s:b}, s:[{s:s, s:{s:s, s:s}}]}", "config", "wide_screen_mode", 1,
+                             "elements", "tag", "div", "text", "tag", "lark_md", "content", content);
     if (card && *title)
         json_object_set_new(card, "header",
                             json_pack("{s:{s:s, s:s}, s:s}", "title", "tag", "plain_text", "content", title,
@@ -269,15 +269,15 @@ static json_t *feishu_json(const od_channel *c, const char *title, const char *c
     return card ? json_pack("{s:s, s:o}", "msg_type", "interactive", "card", card) : NULL;
 }
 
-static od_err bot_json(const od_channel *c, const char *title, const char *content, int64_t now_ms, char **out,
-                       od_error *e)
+static od_err bot_json(const od_channel *c, const char *title, const char *content, int64_t now_ms,
+                       char **out, od_error *e)
 {
     json_t *j = NULL;
     od_err rc = OD_OK;
     *out = NULL;
     if (c->kind == OD_CH_DINGTALK)
-        j = json_pack("{s:s, s:{s:s, s:s}}", "msgtype", "markdown", "markdown", "title", *title ? title : "opsdesk",
-                      "text", content);
+        j = json_pack("{s:s, s:{s:s, s:s}}", "msgtype", "markdown", "markdown", "title",
+                      *title ? title : "opsdesk", "text", content);
     else if (c->kind == OD_CH_WECOM)
         j = json_pack("{s:s, s:{s:s}}", "msgtype", "markdown", "markdown", "content", content);
     else
@@ -348,8 +348,8 @@ out:
 /* ---- SMS and webhook templates -------------------------------------- */
 
 enum { V_TO, V_TEXT, V_SUBJECT, V_MARKDOWN, V_LINK, V_KEY, V_SECRET, V__COUNT };
-static const char *const var_names[V__COUNT] = {"to", "text", "subject", "markdown", "link", "idempotency_key",
-                                                "secret"};
+static const char *const var_names[V__COUNT] = {
+    "to", "text", "subject", "markdown", "link", "idempotency_key", "secret"};
 
 typedef struct vars {
     const char *v[V__COUNT];
@@ -422,8 +422,8 @@ static od_err templated(const od_channel *c, const od_message *m, char **url, st
         rc = od_utf8_sanitize(raw, &text, e);
     if (rc)
         return rc;
-    const char *vals[V__COUNT] = {m->to, text, m->subject, m->markdown ? m->markdown : text, m->link,
-                                  m->idempotency_key, c->secret};
+    const char *vals[V__COUNT] = {
+        m->to, text, m->subject, m->markdown ? m->markdown : text, m->link, m->idempotency_key, c->secret};
     for (int i = 0; i < V__COUNT; i++)
         vs.v[i] = vals[i] ? vals[i] : "";
     if ((rc = vars_encode(&vs, e)) || (rc = render(&vs, c->url, OD_ESC_FORM, url, e)))
@@ -488,8 +488,8 @@ static od_err dingtalk_url(const od_channel *c, int64_t now_ms, char **url, od_e
     *url = malloc(n);
     if (!*url)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    snprintf(*url, n, "%s%ctimestamp=%lld&sign=%s", c->url, strchr(c->url, '?') ? '&' : '?', (long long)now_ms,
-             sign);
+    snprintf(*url, n, "%s%ctimestamp=%lld&sign=%s", c->url, strchr(c->url, '?') ? '&' : '?',
+             (long long)now_ms, sign);
     return OD_OK;
 }
 

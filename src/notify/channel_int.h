@@ -27,11 +27,11 @@ struct od_channel {
     char *method;
     od_header_tpl *headers;
     size_t n_headers;
-    char *body_tpl;         /* NULL: webhook default JSON body */
+    char *body_tpl; /* NULL: webhook default JSON body */
     od_body_escape body_escape;
-    bool has_content_type;  /* a Content-Type header was configured */
+    bool has_content_type; /* a Content-Type header was configured */
     /* Feishu */
-    char *feishu_msg_type;  /* "text", "post" or "interactive" */
+    char *feishu_msg_type; /* "text", "post" or "interactive" */
     /* Size limit: 0 = none.  DingTalk and Feishu: whole request body bytes;
      * WeCom: markdown content bytes; SMS: characters of the text. */
     size_t max_len;

@@ -270,8 +270,9 @@ static void classify(CURLcode cc, long code, const char *errbuf, od_send_result 
     else if (code >= 500)
         r->retryable = false;
     else
-        r->retryable = !(cc == CURLE_LOGIN_DENIED || cc == CURLE_USE_SSL_FAILED || cc == CURLE_URL_MALFORMAT ||
-                         cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_PEER_FAILED_VERIFICATION);
+        r->retryable =
+            !(cc == CURLE_LOGIN_DENIED || cc == CURLE_USE_SSL_FAILED || cc == CURLE_URL_MALFORMAT ||
+              cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_PEER_FAILED_VERIFICATION);
     od_send_result_error(r, "SMTP: %s%s%s", curl_easy_strerror(cc), errbuf[0] ? ": " : "", errbuf);
 }
 
@@ -299,7 +300,8 @@ od_err od_channel_send_mail(od_channel *c, const od_message *m, int64_t now_ms, 
         r->retryable = true;
         goto out;
     }
-    static const long tls[] = {[OD_TLS_TRY] = (long)CURLUSESSL_TRY, [OD_TLS_REQUIRE] = (long)CURLUSESSL_ALL,
+    static const long tls[] = {[OD_TLS_TRY] = (long)CURLUSESSL_TRY,
+                               [OD_TLS_REQUIRE] = (long)CURLUSESSL_ALL,
                                [OD_TLS_NONE] = (long)CURLUSESSL_NONE};
     curl_easy_setopt(h, CURLOPT_URL, c->url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");

@@ -9,8 +9,8 @@ static od_err hmac(const void *key, size_t keylen, const void *msg, size_t len,
                    unsigned char mac[crypto_auth_hmacsha256_BYTES])
 {
     crypto_auth_hmacsha256_state st;
-    if (crypto_auth_hmacsha256_init(&st, key, keylen) != 0 || crypto_auth_hmacsha256_update(&st, msg, len) != 0 ||
-        crypto_auth_hmacsha256_final(&st, mac) != 0)
+    if (crypto_auth_hmacsha256_init(&st, key, keylen) != 0 ||
+        crypto_auth_hmacsha256_update(&st, msg, len) != 0 || crypto_auth_hmacsha256_final(&st, mac) != 0)
         return OD_E_INTERNAL;
     sodium_memzero(&st, sizeof st);
     return OD_OK;

@@ -10,8 +10,8 @@
 
 #include "util/err.h"
 
-#define OD_TEMPLATE_MAX (64 * 1024)  /* output cap, NUL excluded */
-#define OD_TEMPLATE_NAME_MAX 64      /* longest placeholder name */
+#define OD_TEMPLATE_MAX (64 * 1024) /* output cap, NUL excluded */
+#define OD_TEMPLATE_NAME_MAX 64     /* longest placeholder name */
 
 /* Returns the value of a placeholder, or NULL when the name is unknown.  The
  * string is borrowed; it must stay valid until the render returns. */
@@ -24,7 +24,7 @@ typedef const char *(*od_template_lookup)(void *ctx, const char *name);
  * U+FFFD, so a well-formed JSON template stays well-formed.
  * Errors: OD_E_INVALID (unterminated "{{", bad or unknown name, NULL tpl),
  * OD_E_TOO_LARGE (output over OD_TEMPLATE_MAX), OD_E_NOMEM. */
-OD_NODISCARD od_err od_template_render(const char *tpl, od_template_lookup lookup, void *ctx, bool json_escape,
-                                       char **out, od_error *e);
+OD_NODISCARD od_err od_template_render(const char *tpl, od_template_lookup lookup, void *ctx,
+                                       bool json_escape, char **out, od_error *e);
 
 #endif

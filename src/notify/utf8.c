@@ -113,7 +113,8 @@ static size_t measure(const char *s, size_t len, od_utf8_unit unit)
 /* Longest boundary-respecting prefix of s[0..len) within budget units. */
 static size_t prefix(const char *s, size_t len, size_t budget, od_utf8_unit unit)
 {
-    return unit == OD_UTF8_BYTES ? od_utf8_prefix_bytes(s, len, budget) : od_utf8_prefix_chars(s, len, budget);
+    return unit == OD_UTF8_BYTES ? od_utf8_prefix_bytes(s, len, budget)
+                                 : od_utf8_prefix_chars(s, len, budget);
 }
 
 od_err od_utf8_truncate(const char *s, size_t limit, od_utf8_unit unit, const char *link, char **out,

@@ -115,14 +115,18 @@ static void test_load_bad(void **state)
          "a.secret_env", "not set"},
         {"channels:\n  - {name: a, kind: webhook, url: 'http://x', secret_file: /nonexistent/s}\n",
          "a.secret_file", "cannot read"},
-        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', colour: red}\n", "a.colour", "unknown key"},
+        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', colour: red}\n", "a.colour",
+         "unknown key"},
         {"channels:\n  - {name: a, kind: dingtalk, url: 'http://x', body: '{}'}\n", "a.body", "unknown key"},
         {"channels:\n  - {name: a, kind: webhook, url: 'ftp://x'}\n", "a.url", "http"},
         {"channels:\n  - {name: a, kind: webhook}\n", "a.url", "required"},
-        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', rate_limit: fast}\n", "a.rate_limit", "20/min"},
-        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', timeout_ms: 5}\n", "a.timeout_ms", "integer"},
+        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', rate_limit: fast}\n", "a.rate_limit",
+         "20/min"},
+        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', timeout_ms: 5}\n", "a.timeout_ms",
+         "integer"},
         {"channels:\n  - {name: a, kind: webhook, url: 'http://x', body: '{{nope}}'}\n", "a.body", "nope"},
-        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', body: '{{text'}\n", "a.body", "unterminated"},
+        {"channels:\n  - {name: a, kind: webhook, url: 'http://x', body: '{{text'}\n", "a.body",
+         "unterminated"},
         {"channels:\n  - {name: a, kind: sms, url: 'http://x'}\n", "a.body", "body"},
         {"channels:\n  - {name: a, kind: sms, url: 'http://x', method: GET, body: x}\n", "a.body", "GET"},
         {"channels:\n  - {name: a, kind: webhook, url: 'http://x', headers: {'Bad Name': v}}\n", "a.headers",
@@ -133,8 +137,10 @@ static void test_load_bad(void **state)
          "use_tls"},
         {"channels:\n  - {name: a, kind: email, url: 'smtp://x', from: a@b, password: pw}\n", "a.password",
          "inline"},
-        {"channels:\n  - {name: a, kind: feishu, url: 'http://x', msg_type: image}\n", "a.msg_type", "msg_type"},
-        {"channels:\n  - {name: a, kind: webhook, url: 'http://x'}\n  - {name: a, kind: webhook, url: 'http://y'}\n",
+        {"channels:\n  - {name: a, kind: feishu, url: 'http://x', msg_type: image}\n", "a.msg_type",
+         "msg_type"},
+        {"channels:\n  - {name: a, kind: webhook, url: 'http://x'}\n  - {name: a, kind: webhook, url: "
+         "'http://y'}\n",
          "channels.name", "duplicate"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -200,10 +206,12 @@ static void test_classify(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         od_send_result r;
         memset(&r, 0, sizeof r);
-        bool ok = od_channel_classify(cases[i].kind, cases[i].status, cases[i].body, strlen(cases[i].body), &r);
-        if (ok != cases[i].ok || r.retryable != cases[i].retryable || strcmp(r.vendor_code, cases[i].code) != 0 ||
-            r.http_status != cases[i].status)
-            fail_msg("case %zu: ok %d retryable %d code \"%s\" (%s)", i, ok, r.retryable, r.vendor_code, r.error);
+        bool ok =
+            od_channel_classify(cases[i].kind, cases[i].status, cases[i].body, strlen(cases[i].body), &r);
+        if (ok != cases[i].ok || r.retryable != cases[i].retryable ||
+            strcmp(r.vendor_code, cases[i].code) != 0 || r.http_status != cases[i].status)
+            fail_msg("case %zu: ok %d retryable %d code \"%s\" (%s)", i, ok, r.retryable, r.vendor_code,
+                     r.error);
         if (!ok)
             assert_true(r.error[0] != '\0');
     }
@@ -332,7 +340,7 @@ static void test_mail_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_good), cmocka_unit_test(test_load_bad), cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_load_good),  cmocka_unit_test(test_load_bad),  cmocka_unit_test(test_classify),
         cmocka_unit_test(test_bot_bodies), cmocka_unit_test(test_mail_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

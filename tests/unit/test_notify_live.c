@@ -24,8 +24,11 @@
 #include "notify/channel.h"
 #include "util/clock.h"
 
-#define ZH_SUBJECT "[L1] \xE6\x95\xB0\xE6\x8D\xAE\xE4\xB8\xAD\xE5\xBF\x83 A \xE6\x9C\xBA\xE6\x88\xBF\xE6\x96\xAD\xE7\x94\xB5 \xE2\x80\x94 " \
-                   "\xE8\xAF\xB7\xE7\xAB\x8B\xE5\x8D\xB3\xE5\x8A\xA0\xE5\x85\xA5\xE5\xBA\x94\xE6\x80\xA5\xE4\xBC\x9A\xE8\xAE\xAE\xE6\xA1\xA5 \xF0\x9F\x94\xA5"
+#define ZH_SUBJECT                                                                                           \
+    "[L1] \xE6\x95\xB0\xE6\x8D\xAE\xE4\xB8\xAD\xE5\xBF\x83 A "                                               \
+    "\xE6\x9C\xBA\xE6\x88\xBF\xE6\x96\xAD\xE7\x94\xB5 \xE2\x80\x94 "                                         \
+    "\xE8\xAF\xB7\xE7\xAB\x8B\xE5\x8D\xB3\xE5\x8A\xA0\xE5\x85\xA5\xE5\xBA\x94\xE6\x80\xA5\xE4\xBC\x9A\xE8"   \
+    "\xAE\xAE\xE6\xA1\xA5 \xF0\x9F\x94\xA5"
 #define ZH "\xE4\xB8\xAD"
 
 static struct {
@@ -130,9 +133,8 @@ static json_t *last_request(const char *path)
 {
     json_t *log = control("/_log", NULL), *found = NULL, *r;
     size_t i;
-    json_array_foreach(json_object_get(log, "requests"), i, r)
-        if (strcmp(json_string_value(json_object_get(r, "path")), path) == 0)
-            found = r;
+    json_array_foreach(json_object_get(log, "requests"), i,
+                       r) if (strcmp(json_string_value(json_object_get(r, "path")), path) == 0) found = r;
     assert_non_null(found);
     json_incref(found);
     json_decref(log);
@@ -210,52 +212,53 @@ static int setup(void **state)
     setenv("OD_TEST_WRONG_SECRET", "SECwrong", 1);
     hp = G.http_port;
     sp = G.smtp_port;
-    snprintf(cfg, sizeof cfg,
-             "server: {listen: 127.0.0.1}\n"
-             "channels:\n"
-             "  - {name: ding, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/ok?access_token=t1',"
-             " secret_file: %s/ding.secret}\n"
-             "  - {name: ding_wrong, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/ok?access_token=t1',"
-             " secret_env: OD_TEST_WRONG_SECRET}\n"
-             "  - {name: ding_plain, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/plain?access_token=t2'}\n"
-             "  - {name: wecom, kind: wecom, url: 'http://127.0.0.1:%d/wecom/ok?key=K1'}\n"
-             "  - {name: wecom_badkey, kind: wecom, url: 'http://127.0.0.1:%d/wecom/ok?key=WRONG'}\n"
-             "  - {name: feishu, kind: feishu, url: 'http://127.0.0.1:%d/feishu/ok',"
-             " secret_env: OD_TEST_FEISHU_SECRET}\n"
-             "  - {name: feishu_text, kind: feishu, msg_type: text, url: 'http://127.0.0.1:%d/feishu/ok',"
-             " secret_env: OD_TEST_FEISHU_SECRET}\n"
-             "  - {name: feishu_post, kind: feishu, msg_type: post, url: 'http://127.0.0.1:%d/feishu/post'}\n"
-             "  - {name: feishu_wrong, kind: feishu, url: 'http://127.0.0.1:%d/feishu/ok',"
-             " secret_env: OD_TEST_WRONG_SECRET}\n"
-             "  - name: hook\n"
-             "    kind: webhook\n"
-             "    url: 'http://127.0.0.1:%d/webhook/ok'\n"
-             "    secret_file: %s/hook.secret\n"
-             "    headers: {X-Team: noc, X-Subject: '{{subject}}'}\n"
-             "  - name: hook_tpl\n"
-             "    kind: webhook\n"
-             "    url: 'http://127.0.0.1:%d/webhook/tpl'\n"
-             "    body: '{\"msg\": \"{{text}}\", \"sev\": \"L1\", \"key\": \"{{idempotency_key}}\"}'\n"
-             "  - {name: hook_slow, kind: webhook, url: 'http://127.0.0.1:%d/webhook/slow', timeout_ms: 300}\n"
-             "  - {name: hook_dead, kind: webhook, url: 'http://127.0.0.1:1/webhook/dead', timeout_ms: 2000}\n"
-             "  - name: sms\n"
-             "    kind: sms\n"
-             "    url: 'http://127.0.0.1:%d/sms/json'\n"
-             "    headers: {Content-Type: application/json, X-Api-Key: '{{secret}}'}\n"
-             "    secret_file: %s/hook.secret\n"
-             "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n"
-             "    max_chars: 20\n"
-             "  - name: sms_get\n"
-             "    kind: sms\n"
-             "    method: GET\n"
-             "    url: 'http://127.0.0.1:%d/sms/get?to={{to}}&msg={{text}}'\n"
-             "  - {name: mail, kind: email, url: 'smtp://127.0.0.1:%d', use_tls: none,"
-             " from: 'opsdesk <noc@example.com>'}\n"
-             "  - {name: mail8, kind: email, url: 'smtp://127.0.0.1:%d', use_tls: try,"
-             " transfer_encoding: 8bit, from: noc@example.com}\n"
-             "  - {name: mail_tls, kind: email, url: 'smtp://127.0.0.1:%d', use_tls: require,"
-             " from: noc@example.com}\n",
-             hp, G.dir, hp, hp, hp, hp, hp, hp, hp, hp, hp, G.dir, hp, hp, hp, G.dir, hp, sp, sp, sp);
+    snprintf(
+        cfg, sizeof cfg,
+        "server: {listen: 127.0.0.1}\n"
+        "channels:\n"
+        "  - {name: ding, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/ok?access_token=t1',"
+        " secret_file: %s/ding.secret}\n"
+        "  - {name: ding_wrong, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/ok?access_token=t1',"
+        " secret_env: OD_TEST_WRONG_SECRET}\n"
+        "  - {name: ding_plain, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/plain?access_token=t2'}\n"
+        "  - {name: wecom, kind: wecom, url: 'http://127.0.0.1:%d/wecom/ok?key=K1'}\n"
+        "  - {name: wecom_badkey, kind: wecom, url: 'http://127.0.0.1:%d/wecom/ok?key=WRONG'}\n"
+        "  - {name: feishu, kind: feishu, url: 'http://127.0.0.1:%d/feishu/ok',"
+        " secret_env: OD_TEST_FEISHU_SECRET}\n"
+        "  - {name: feishu_text, kind: feishu, msg_type: text, url: 'http://127.0.0.1:%d/feishu/ok',"
+        " secret_env: OD_TEST_FEISHU_SECRET}\n"
+        "  - {name: feishu_post, kind: feishu, msg_type: post, url: 'http://127.0.0.1:%d/feishu/post'}\n"
+        "  - {name: feishu_wrong, kind: feishu, url: 'http://127.0.0.1:%d/feishu/ok',"
+        " secret_env: OD_TEST_WRONG_SECRET}\n"
+        "  - name: hook\n"
+        "    kind: webhook\n"
+        "    url: 'http://127.0.0.1:%d/webhook/ok'\n"
+        "    secret_file: %s/hook.secret\n"
+        "    headers: {X-Team: noc, X-Subject: '{{subject}}'}\n"
+        "  - name: hook_tpl\n"
+        "    kind: webhook\n"
+        "    url: 'http://127.0.0.1:%d/webhook/tpl'\n"
+        "    body: '{\"msg\": \"{{text}}\", \"sev\": \"L1\", \"key\": \"{{idempotency_key}}\"}'\n"
+        "  - {name: hook_slow, kind: webhook, url: 'http://127.0.0.1:%d/webhook/slow', timeout_ms: 300}\n"
+        "  - {name: hook_dead, kind: webhook, url: 'http://127.0.0.1:1/webhook/dead', timeout_ms: 2000}\n"
+        "  - name: sms\n"
+        "    kind: sms\n"
+        "    url: 'http://127.0.0.1:%d/sms/json'\n"
+        "    headers: {Content-Type: application/json, X-Api-Key: '{{secret}}'}\n"
+        "    secret_file: %s/hook.secret\n"
+        "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n"
+        "    max_chars: 20\n"
+        "  - name: sms_get\n"
+        "    kind: sms\n"
+        "    method: GET\n"
+        "    url: 'http://127.0.0.1:%d/sms/get?to={{to}}&msg={{text}}'\n"
+        "  - {name: mail, kind: email, url: 'smtp://127.0.0.1:%d', use_tls: none,"
+        " from: 'opsdesk <noc@example.com>'}\n"
+        "  - {name: mail8, kind: email, url: 'smtp://127.0.0.1:%d', use_tls: try,"
+        " transfer_encoding: 8bit, from: noc@example.com}\n"
+        "  - {name: mail_tls, kind: email, url: 'smtp://127.0.0.1:%d', use_tls: require,"
+        " from: noc@example.com}\n",
+        hp, G.dir, hp, hp, hp, hp, hp, hp, hp, hp, hp, G.dir, hp, hp, hp, G.dir, hp, sp, sp, sp);
     snprintf(path, sizeof path, "%s/channels.yaml", G.dir);
     write_file(path, cfg);
     od_error e;
@@ -292,9 +295,10 @@ static int teardown(void **state)
 
 /* ---- cases ----------------------------------------------------------- */
 
-static const od_message base = {
-    .subject = "Disk full", .text = "web-1 /var 100% " ZH, .link = "https://desk.example/i/42",
-    .idempotency_key = "inc42-step1-ding"};
+static const od_message base = {.subject = "Disk full",
+                                .text = "web-1 /var 100% " ZH,
+                                .link = "https://desk.example/i/42",
+                                .idempotency_key = "inc42-step1-ding"};
 
 static void test_dingtalk_signed(void **state)
 {
@@ -367,7 +371,8 @@ static void test_wecom(void **state)
     assert_int_equal(send_msg("wecom", &m, &r), OD_OK);
     json_t *q = last_request("/wecom/ok");
     assert_string_equal(jstr(q, "json.msgtype"), "markdown");
-    assert_string_equal(jstr(q, "json.markdown.content"), "**Disk full**\n> <font color=\"warning\">web-1</font> " ZH);
+    assert_string_equal(jstr(q, "json.markdown.content"),
+                        "**Disk full**\n> <font color=\"warning\">web-1</font> " ZH);
     json_decref(q);
 
     char big[6001];
@@ -382,8 +387,9 @@ static void test_wecom(void **state)
     assert_int_equal(send_msg("wecom_badkey", &base, &r), OD_E_IO);
     assert_string_equal(r.vendor_code, "93000");
     assert_false(r.retryable);
-    rx_config("{\"path\": \"/wecom/ok\", \"responses\": [{\"json\": {\"errcode\": 45009, \"errmsg\": \"api freq "
-              "out of limit\"}}]}");
+    rx_config(
+        "{\"path\": \"/wecom/ok\", \"responses\": [{\"json\": {\"errcode\": 45009, \"errmsg\": \"api freq "
+        "out of limit\"}}]}");
     assert_int_equal(send_msg("wecom", &base, &r), OD_E_IO);
     assert_string_equal(r.vendor_code, "45009");
     assert_true(r.retryable);
@@ -400,7 +406,8 @@ static void test_feishu(void **state)
     assert_true(json_is_true(json_object_get(q, "sig_ok")));
     assert_string_equal(jstr(q, "json.msg_type"), "interactive");
     assert_string_equal(jstr(q, "json.card.header.title.content"), "Disk full");
-    json_t *el = json_array_get(json_object_get(json_object_get(json_object_get(q, "json"), "card"), "elements"), 0);
+    json_t *el =
+        json_array_get(json_object_get(json_object_get(json_object_get(q, "json"), "card"), "elements"), 0);
     assert_string_equal(jstr(el, "text.content"), m.markdown);
     json_decref(q);
 
@@ -465,7 +472,8 @@ static void test_webhook(void **state)
 
     rx_config("{\"path\": \"/webhook/tpl\", \"responses\": ["
               "{\"status\": 429, \"headers\": {\"Retry-After\": \"7\"}, \"json\": {}},"
-              "{\"status\": 503, \"json\": {}}, {\"status\": 400, \"json\": {}}, {\"status\": 404, \"json\": {}}]}");
+              "{\"status\": 503, \"json\": {}}, {\"status\": 400, \"json\": {}}, {\"status\": 404, \"json\": "
+              "{}}]}");
     assert_int_equal(send_msg("hook_tpl", &m, &r), OD_E_IO);
     assert_int_equal(r.http_status, 429);
     assert_true(r.retryable);
@@ -541,7 +549,8 @@ static void test_email(void **state)
     assert_string_equal(jstr(q, "cte"), "base64");
     assert_string_equal(jstr(q, "message_id"), "<inc42=2Fstep1=3Amail@example.com>");
     assert_string_equal(jstr(q, "mail_from"), "noc@example.com");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(q, "rcpt_tos"), 0)), "oncall@example.com");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(q, "rcpt_tos"), 0)),
+                        "oncall@example.com");
     assert_int_equal(json_array_size(json_object_get(q, "defects")), 0);
     json_decref(q);
 
@@ -549,7 +558,9 @@ static void test_email(void **state)
     q = last_mail();
     assert_string_equal(jstr(q, "subject"), ZH_SUBJECT);
     assert_string_equal(jstr(q, "cte"), "8bit");
-    assert_string_equal(jstr(q, "body"), "\xE6\x9C\xBA\xE6\x88\xBF A \xE6\x96\xAD\xE7\x94\xB5\n.leading dot line\nsecond line\n");
+    assert_string_equal(
+        jstr(q, "body"),
+        "\xE6\x9C\xBA\xE6\x88\xBF A \xE6\x96\xAD\xE7\x94\xB5\n.leading dot line\nsecond line\n");
     json_decref(q);
 
     rx_config("{\"smtp\": [\"451 4.3.0 try again later\", \"550 5.1.1 no such user\"]}");
@@ -581,10 +592,14 @@ static void test_throttle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dingtalk_signed), cmocka_unit_test(test_dingtalk_limits_and_codes),
-        cmocka_unit_test(test_wecom),           cmocka_unit_test(test_feishu),
-        cmocka_unit_test(test_webhook),         cmocka_unit_test(test_transport_failures),
-        cmocka_unit_test(test_sms),             cmocka_unit_test(test_email),
+        cmocka_unit_test(test_dingtalk_signed),
+        cmocka_unit_test(test_dingtalk_limits_and_codes),
+        cmocka_unit_test(test_wecom),
+        cmocka_unit_test(test_feishu),
+        cmocka_unit_test(test_webhook),
+        cmocka_unit_test(test_transport_failures),
+        cmocka_unit_test(test_sms),
+        cmocka_unit_test(test_email),
         cmocka_unit_test(test_throttle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

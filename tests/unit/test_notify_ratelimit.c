@@ -34,7 +34,8 @@ static void test_sustained_rate(void **state)
     (void)state;
     od_bucket b;
     int64_t t = 0, sent = 0;
-    assert_true(od_bucket_init(&b, OD_BUCKET_FEISHU_CAPACITY, OD_BUCKET_FEISHU_CAPACITY, OD_BUCKET_FEISHU_PER_MS, 0));
+    assert_true(
+        od_bucket_init(&b, OD_BUCKET_FEISHU_CAPACITY, OD_BUCKET_FEISHU_CAPACITY, OD_BUCKET_FEISHU_PER_MS, 0));
     /* Obey every wait for 10 s: exactly 5 burst + 5/s * 10 s sends, none dropped. */
     while (t <= 10000) {
         int64_t w = od_bucket_take(&b, t);
@@ -59,7 +60,8 @@ static void test_backwards_clock_and_bad_init(void **state)
     assert_false(od_bucket_init(&b, 1, 1, 0, 0));
     assert_false(od_bucket_init(&b, OD_BUCKET_MAX_CAPACITY + 1, 1, 1000, 0));
     /* Extremes do not overflow. */
-    assert_true(od_bucket_init(&b, OD_BUCKET_MAX_CAPACITY, OD_BUCKET_MAX_CAPACITY, OD_BUCKET_MAX_PERIOD_MS, 0));
+    assert_true(
+        od_bucket_init(&b, OD_BUCKET_MAX_CAPACITY, OD_BUCKET_MAX_CAPACITY, OD_BUCKET_MAX_PERIOD_MS, 0));
     assert_int_equal(od_bucket_take(&b, INT64_MAX / 2), 0);
 }
 

@@ -20,7 +20,8 @@ static const char *lookup(void *ctx, const char *name)
     if (strcmp(name, "text") == 0)
         return "CPU \"high\"\n\\ \x01 \xE4\xB8\xAD";
     if (strcmp(name, "bad") == 0)
-        return "a\xFF" "b";
+        return "a\xFF"
+               "b";
     if (strcmp(name, "big") == 0)
         return (const char *)ctx;
     if (strcmp(name, "empty") == 0)

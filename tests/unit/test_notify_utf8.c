@@ -11,7 +11,7 @@
 
 #include "notify/utf8.h"
 
-#define ZH "\xE4\xB8\xAD" /* 中, 3 bytes */
+#define ZH "\xE4\xB8\xAD"        /* 中, 3 bytes */
 #define EMOJI "\xF0\x9F\x94\xA5" /* U+1F525, 4 bytes */
 #define ELL OD_UTF8_ELLIPSIS
 
@@ -22,7 +22,10 @@ static void test_valid(void **state)
         const char *s;
         bool ok;
     } cases[] = {
-        {"", true}, {"abc", true}, {ZH EMOJI, true}, {"\xC3\xA9", true},
+        {"", true},
+        {"abc", true},
+        {ZH EMOJI, true},
+        {"\xC3\xA9", true},
         {"\xC0\xAF", false},         /* overlong '/' */
         {"\xE0\x80\xAF", false},     /* overlong */
         {"\xED\xA0\x80", false},     /* surrogate */
@@ -69,8 +72,8 @@ static void test_truncate_table(void **state)
         char *out = NULL;
         od_error e;
         od_error_clear(&e);
-        assert_int_equal(od_utf8_truncate(cases[i].in, cases[i].limit, cases[i].unit, cases[i].link, &out, &e),
-                         OD_OK);
+        assert_int_equal(
+            od_utf8_truncate(cases[i].in, cases[i].limit, cases[i].unit, cases[i].link, &out, &e), OD_OK);
         if (strcmp(out, cases[i].want) != 0)
             fail_msg("%s: got \"%s\", want \"%s\"", cases[i].name, out, cases[i].want);
         size_t len = strlen(out);
@@ -89,7 +92,8 @@ static void test_truncate_all_limits(void **state)
     for (size_t limit = 0; limit < strlen(s) + 2; limit++) {
         for (int unit = 0; unit < 2; unit++) {
             char *out = NULL;
-            assert_int_equal(od_utf8_truncate(s, limit, (od_utf8_unit)unit, "https://i/1", &out, NULL), OD_OK);
+            assert_int_equal(od_utf8_truncate(s, limit, (od_utf8_unit)unit, "https://i/1", &out, NULL),
+                             OD_OK);
             size_t len = strlen(out);
             assert_true(od_utf8_valid(out, len));
             assert_true((unit == OD_UTF8_BYTES ? len : od_utf8_count(out, len)) <= limit ||
