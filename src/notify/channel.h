@@ -48,22 +48,27 @@ od_channel_kind od_channel_kind_of(const od_channel *c);
 const char *od_channel_kind_name(od_channel_kind k);
 
 typedef struct od_message {
-    const char
-        *to; /* phone number, e-mail address, or NULL for group bots (the bot URL is the destination) */
-    const char *subject;         /* e-mail subject / bot title */
-    const char *text;            /* plain-text body (UTF-8) */
-    const char *markdown;        /* markdown body for bots; NULL → text */
-    const char *link;            /* incident or ack link, appended when the body is truncated */
-    const char *idempotency_key; /* sent as Idempotency-Key / X-Opsdesk-Message-Id header where the channel
-                                    allows, and as the e-mail Message-ID */
+    /* phone number, e-mail address, or NULL for group bots (the bot URL is
+     * the destination) */
+    const char *to;
+    const char *subject;  /* e-mail subject / bot title */
+    const char *text;     /* plain-text body (UTF-8) */
+    const char *markdown; /* markdown body for bots; NULL → text */
+    const char *link;     /* incident or ack link, appended when the body is truncated */
+    /* sent as Idempotency-Key / X-Opsdesk-Message-Id header where the
+     * channel allows, and as the e-mail Message-ID */
+    const char *idempotency_key;
 } od_message;
 
 typedef struct od_send_result {
-    int http_status;      /* 0 if no HTTP answer */
-    char vendor_code[32]; /* errcode / code from DingTalk/WeCom/Feishu JSON, SMTP reply code for e-mail; "" if
-                             none */
-    char error[256];      /* person-readable, never contains secrets */
-    bool retryable;       /* timeouts, connection errors, 5xx, 429, vendor rate-limit codes, SMTP 4xx */
+    int http_status; /* 0 if no HTTP answer */
+    /* errcode / code from DingTalk/WeCom/Feishu JSON, the SMTP reply code
+     * for e-mail; "" if none */
+    char vendor_code[32];
+    char error[256]; /* person-readable, never contains secrets */
+    /* timeouts, connection errors, 5xx, 408, 429, vendor rate-limit codes,
+     * SMTP 4xx */
+    bool retryable;
     int64_t retry_after_ms; /* from Retry-After when present, else 0 */
 } od_send_result;
 
