@@ -58,6 +58,7 @@ void od_error_clear(od_error *e);
  * e may be NULL (then only the code is returned). */
 od_err od_error_set(od_error *e, od_err code, const char *field, const char *fmt, ...)
     OD_PRINTF(4, 5);
-od_err od_error_vset(od_error *e, od_err code, const char *field, const char *fmt, va_list ap);
+od_err od_error_vset(od_error *e, od_err code, const char *field, const char *fmt, va_list ap)
+    OD_PRINTF(4, 0);
 
 #endif

@@ -1,0 +1,227 @@
+/* report.c — the incident report (R-PIR-2) as Markdown and printable HTML
+ * (R-PIR-3): time, location, cause, measures and effect, result, with the
+ * levels, escalations, reports and review.  Built from the same JSON the API
+ * returns, so the export never disagrees with the record. */
+#include "app/incidents.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+    bool html;
+    bool oom;
+} doc;
+
+static void raw(doc *d, const char *s, size_t n)
+{
+    if (d->oom)
+        return;
+    if (d->n + n + 1 > d->cap) {
+        size_t nc = (d->cap ? d->cap * 2 : 8192) + n;
+        char *np = realloc(d->p, nc);
+        if (!np) {
+            d->oom = true;
+            return;
+        }
+        d->p = np;
+        d->cap = nc;
+    }
+    memcpy(d->p + d->n, s, n);
+    d->n += n;
+    d->p[d->n] = 0;
+}
+
+static void lit(doc *d, const char *s) { raw(d, s, strlen(s)); }
+
+/* Text: escaped for HTML, or Markdown-safe (line breaks kept). */
+static void text(doc *d, const char *s)
+{
+    for (s = s ? s : ""; *s; s++) {
+        if (d->html) {
+            const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+            if (rep) {
+                raw(d, rep, strlen(rep));
+                continue;
+            }
+            if (*s == '\n') {
+                raw(d, "<br>", 4);
+                continue;
+            }
+        } else if (strchr("\\`*_[]<>|#", *s)) {
+            raw(d, "\\", 1);
+        }
+        raw(d, s, 1);
+    }
+}
+
+static void fmt(doc *d, const char *f, ...) OD_PRINTF(2, 3);
+static void fmt(doc *d, const char *f, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(buf, sizeof buf, f, ap);
+    va_end(ap);
+    if (n > 0)
+        raw(d, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static const char *js(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : "—";
+}
+
+static void heading(doc *d, int level, const char *t)
+{
+    if (d->html) {
+        fmt(d, "<h%d>", level);
+        text(d, t);
+        fmt(d, "</h%d>\n", level);
+    } else {
+        for (int i = 0; i < level; i++)
+            raw(d, "#", 1);
+        raw(d, " ", 1);
+        text(d, t);
+        raw(d, "\n\n", 2);
+    }
+}
+
+static void field(doc *d, const char *label, const char *value)
+{
+    if (d->html) {
+        raw(d, "<tr><th>", 8);
+        text(d, label);
+        raw(d, "</th><td>", 9);
+        text(d, value);
+        raw(d, "</td></tr>\n", 11);
+    } else {
+        fmt(d, "- **%s**：", label);
+        text(d, value);
+        raw(d, "\n", 1);
+    }
+}
+
+static void table_open(doc *d) { d->html ? raw(d, "<table>\n", 8) : (void)0; }
+static void table_close(doc *d) { d->html ? raw(d, "</table>\n", 9) : raw(d, "\n", 1); }
+
+static json_t *report_of(json_t *inc, const char *kind)
+{
+    size_t i;
+    json_t *r, *found = NULL;
+    json_array_foreach(json_object_get(inc, "reports"), i, r) if (strcmp(js(r, "kind"), kind) == 0) found = r;
+    return found ? json_object_get(found, "fields") : NULL;
+}
+
+static void render(doc *d, json_t *inc)
+{
+    char title[512];
+    snprintf(title, sizeof title, "突发事件报告 Incident report %s%s", js(inc, "number"),
+             json_is_true(json_object_get(inc, "drill")) ? "（演练 DRILL）" : "");
+    if (d->html)
+        lit(d, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
+    if (d->html) {
+        text(d, title);
+        lit(d,
+            "</title><style>@page{size:A4;margin:18mm}body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
+            "\"WenQuanYi Micro Hei\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;font-size:11pt;color:#111;"
+            "max-width:180mm;margin:auto}h1{font-size:18pt}h2{font-size:13pt;border-bottom:1px solid #999;margin-top:"
+            "1.2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:4px 6px;text-align:"
+            "left;vertical-align:top}th{width:32%;background:#f2f2f2}@media print{h2{break-after:avoid}tr{break-inside:"
+            "avoid}}</style></head><body>\n");
+    }
+    heading(d, 1, title);
+    heading(d, 2, "一、基本情况 Summary");
+    table_open(d);
+    field(d, "标题 Title", js(inc, "title"));
+    field(d, "发生时间 Detected at", js(inc, "detected_at"));
+    field(d, "地点 Location", js(inc, "location"));
+    field(d, "现象 Symptoms", js(inc, "symptoms"));
+    field(d, "影响范围 Impact scope", js(inc, "impact_scope"));
+    char lv[128];
+    snprintf(lv, sizeof lv, "%s / %s（最高 highest %s）", js(inc, "level"), js(inc, "response_level"),
+             js(inc, "highest_response_level"));
+    field(d, "事件级别 / 响应级别 Level / response", lv);
+    field(d, "状态 State", js(inc, "state_zh"));
+    size_t i;
+    json_t *v;
+    char cis[1024] = "";
+    size_t n = 0;
+    json_array_foreach(json_object_get(inc, "cis"), i, v) n += (size_t)snprintf(
+        cis + n, n < sizeof cis ? sizeof cis - n : 0, "%s%s (%s %s)", i ? "、" : "", js(v, "name"), js(v, "category"),
+        js(v, "grade"));
+    field(d, "受影响配置项 Affected CIs", cis);
+    table_close(d);
+    heading(d, 2, "二、原因 Cause");
+    json_t *fin = report_of(inc, "final"), *rev = report_of(inc, "review");
+    table_open(d);
+    field(d, "原因 Cause", fin ? js(fin, "cause") : "—");
+    field(d, "原因分析 Cause analysis", rev ? js(rev, "cause_analysis") : "—");
+    table_close(d);
+    heading(d, 2, "三、处理措施及效果 Measures and effect");
+    table_open(d);
+    field(d, "处理过程 Process", fin ? js(fin, "process") : "—");
+    field(d, "采取的措施 Measures", rev ? js(rev, "measures") : "—");
+    field(d, "当前状态 Current state", fin ? js(fin, "current_state") : "—");
+    char mins[64] = "—";
+    if (fin && json_is_integer(json_object_get(fin, "business_impact_minutes")))
+        snprintf(mins, sizeof mins, "%lld 分钟 min", (long long)json_integer_value(json_object_get(fin, "business_impact_minutes")));
+    field(d, "业务影响时长 Business impact", mins);
+    table_close(d);
+    heading(d, 2, "四、结果 Result");
+    table_open(d);
+    field(d, "结果 Result", rev ? js(rev, "result") : "—");
+    field(d, "经验教训 Lessons", rev ? js(rev, "lessons") : "—");
+    field(d, "改进建议 Improvements", rev ? js(rev, "improvements") : fin ? js(fin, "improvements") : "—");
+    table_close(d);
+    heading(d, 2, "五、升级与时限 Escalations and deadlines");
+    table_open(d);
+    json_array_foreach(json_object_get(inc, "escalations"), i, v)
+    {
+        char k[128], t[1200];
+        snprintf(k, sizeof k, "升级 %s → %s", js(v, "from"), js(v, "to"));
+        snprintf(t, sizeof t, "%s：%s", js(v, "at"), js(v, "reason"));
+        field(d, k, t);
+    }
+    json_array_foreach(json_object_get(inc, "deadlines"), i, v)
+    {
+        char t[256];
+        snprintf(t, sizeof t, "应于 due %s；完成 met %s；%s", js(v, "due_at"), js(v, "met_at"),
+                 json_is_true(json_object_get(v, "missed")) ? "逾期 MISSED" : "按时 on time / pending");
+        field(d, js(v, "kind"), t);
+    }
+    table_close(d);
+    heading(d, 2, "六、时间线 Timeline");
+    table_open(d);
+    json_array_foreach(json_object_get(inc, "timeline"), i, v)
+    {
+        char k[128];
+        snprintf(k, sizeof k, "%s %s", js(v, "at"), js(v, "actor"));
+        field(d, k, js(v, "text"));
+    }
+    table_close(d);
+    if (d->html)
+        raw(d, "</body></html>\n", 15);
+}
+
+od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format, char **out, od_error *e)
+{
+    *out = NULL;
+    json_t *inc = NULL;
+    od_err rc = od_incident_get(a, who, id, &inc, e);
+    if (rc)
+        return rc;
+    doc d = {.html = strcmp(format, "html") == 0};
+    render(&d, inc);
+    json_decref(inc);
+    if (d.oom || !d.p) {
+        free(d.p);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    *out = d.p;
+    return OD_OK;
+}

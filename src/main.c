@@ -1,0 +1,308 @@
+/* main.c — the opsdesk binary: server (serve), administration (init,
+ * policy check, audit verify, backup, restore) and, for every other command
+ * word, the HTTP client in src/cli/.  Parses arguments and calls app/;
+ * decides no rule. */
+#include "app/app.h"
+#include "app/policy_load.h"
+#include "cli/cli.h"
+#include "http/http.h"
+#include "sched/sched.h"
+#include "store/backup.h"
+#include "util/embed.h"
+#include "util/log.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --name VALUE lookup; flags (no value) via has_flag. */
+static const char *opt(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc - 1; i++)
+        if (strcmp(argv[i], name) == 0)
+            return argv[i + 1];
+    return NULL;
+}
+
+static bool has_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
+               "服务与管理 Server and administration:\n"
+               "  opsdesk init --db PATH [--policy FILE]\n"
+               "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--test-clock] [--threads N]\n"
+               "                [--tls-cert FILE --tls-key FILE]\n"
+               "  opsdesk policy check FILE\n"
+               "  opsdesk audit verify --db PATH\n"
+               "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
+               "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
+    od_cli_usage(f);
+}
+
+/* The policy: a file, or the embedded seed default. */
+static int load_policy(const char *path, od_policy **out, char **source)
+{
+    od_policy_diags d = {0};
+    od_err rc;
+    if (path) {
+        rc = od_policy_load_file(path, out, &d);
+        *source = strdup(path);
+    } else {
+        const struct od_embedded_file *f = od_embed_find(od_embedded_policy, "default.yaml");
+        if (!f) {
+            fprintf(stderr, "错误 error: embedded default policy missing\n");
+            return 1;
+        }
+        rc = od_policy_load_buffer((const char *)f->data, f->len, out, &d);
+        *source = strdup("embedded:policy/default.yaml");
+    }
+    if (rc) {
+        od_policy_diags_print(stderr, path ? path : "policy/default.yaml", &d);
+        free(*source);
+        *source = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+static int open_app(const char *db, const char *policy_path, bool manual_clock, od_app **out)
+{
+    od_error e = {0};
+    od_policy *pol = NULL;
+    char *src = NULL;
+    if (!db) {
+        fprintf(stderr, "错误 error: --db PATH is required\n");
+        return 2;
+    }
+    if (load_policy(policy_path, &pol, &src))
+        return 1;
+    od_store *st = NULL;
+    if (od_store_open(db, &st, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        od_policy_free(pol);
+        free(src);
+        return 1;
+    }
+    od_err rc = od_app_new(st, pol, src, manual_clock, out, &e);
+    free(src);
+    if (rc) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        od_store_close(st);
+        od_policy_free(pol);
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    od_app *a = NULL;
+    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), false, &a);
+    if (rc)
+        return rc;
+    od_error e = {0};
+    char *pw[3] = {0};
+    const char *fixed = getenv("OPSDESK_ADMIN_PASSWORD");
+    if (od_app_init_admins(a, fixed && *fixed ? fixed : NULL, pw, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        od_app_free(a);
+        return 1;
+    }
+    printf("数据库已就绪 database ready: %s (schema %d, policy %s)\n", opt(argc, argv, "--db"),
+           od_store_schema_version(a->store), a->policy_source);
+    static const char *const names[3] = {"sysadmin", "secadmin", "auditor"};
+    for (int i = 0; i < 3; i++)
+        if (pw[i]) {
+            printf("初始密码 initial password  %-9s %s\n", names[i], pw[i]);
+            free(pw[i]);
+        }
+    if (fixed && *fixed)
+        printf("管理员账号使用 OPSDESK_ADMIN_PASSWORD (admin accounts use OPSDESK_ADMIN_PASSWORD)\n");
+    od_app_free(a);
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    bool test_clock = has_flag(argc, argv, "--test-clock");
+    od_app *a = NULL;
+    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a);
+    if (rc)
+        return rc;
+    od_error e = {0};
+    if (test_clock) {
+        /* a restart never moves the test clock back */
+        od_tx *tx = NULL;
+        int64_t saved = 0;
+        if (od_tx_begin(a->store, false, &tx, &e) == OD_OK) {
+            if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, "s", "test_clock_ms") == OD_OK &&
+                saved > od_app_now(a))
+                od_clock_set(&a->clock, saved);
+            od_tx_rollback(tx);
+        }
+    }
+    /* block the stop signals before any thread starts; the main thread waits for them */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    const char *threads = opt(argc, argv, "--threads");
+    od_server_opts o = {.listen = opt(argc, argv, "--listen") ? opt(argc, argv, "--listen") : "127.0.0.1:8080",
+                        .test_clock = test_clock,
+                        .threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 0,
+                        .tls_cert = opt(argc, argv, "--tls-cert"),
+                        .tls_key = opt(argc, argv, "--tls-key")};
+    od_server *srv = NULL;
+    if (od_sched_start(a, &a->sched, &e) != OD_OK || od_server_start(a, &o, &srv, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        od_sched_stop(a->sched);
+        od_app_free(a);
+        return 1;
+    }
+    od_info("opsdesk serving on %s://%s (db %s, policy %s%s)", o.tls_cert ? "https" : "http", o.listen,
+            od_store_path(a->store), a->policy_source, test_clock ? ", TEST CLOCK" : "");
+    int sig = 0;
+    sigwait(&set, &sig);
+    od_info("signal %d: stopping (finishing in-flight requests)", sig);
+    od_server_stop(srv);
+    od_sched_stop(a->sched);
+    a->sched = NULL;
+    od_app_free(a);
+    od_info("stopped cleanly");
+    return 0;
+}
+
+static int cmd_policy_check(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "用法 usage: opsdesk policy check FILE\n");
+        return 2;
+    }
+    od_policy *p = NULL;
+    char *src = NULL;
+    if (load_policy(argv[2], &p, &src))
+        return 1;
+    printf("%s: 策略有效 policy OK (%zu categories)\n", argv[2], p->n_categories);
+    od_policy_free(p);
+    free(src);
+    return 0;
+}
+
+static int cmd_audit_verify(int argc, char **argv)
+{
+    const char *db = opt(argc, argv, "--db");
+    if (!db) {
+        fprintf(stderr, "用法 usage: opsdesk audit verify --db PATH\n");
+        return 2;
+    }
+    od_error e = {0};
+    od_store *st = NULL;
+    if (od_store_open(db, &st, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
+    od_audit_report rep;
+    od_err rc = od_audit_verify(st, &rep, &e);
+    od_store_close(st);
+    if (rc) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
+    if (rep.first_bad_id) {
+        printf("审计链被破坏 audit chain BROKEN at entry %lld: %s\n", (long long)rep.first_bad_id, rep.reason);
+        return 1;
+    }
+    printf("审计链完整 audit chain OK: %lld entries\n", (long long)rep.rows);
+    return 0;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+    const char *db = opt(argc, argv, "--db"), *out = opt(argc, argv, "--out"), *kf = opt(argc, argv, "--key-file");
+    bool split = has_flag(argc, argv, "--split-key");
+    if (!db || !out || (!kf && !split)) {
+        fprintf(stderr, "用法 usage: opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n");
+        return 2;
+    }
+    od_error e = {0};
+    od_backup_key k;
+    od_err rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_generate(&k);
+    if (!rc)
+        rc = od_backup_create(db, out, &k, od_clock_now(NULL), &e);
+    if (!rc && split) {
+        char s1[OD_BACKUP_KEY_TEXT_MAX], s2[OD_BACKUP_KEY_TEXT_MAX];
+        rc = od_backup_key_split(&k, s1, s2);
+        if (!rc)
+            printf("备份已写入 backup written: %s\n"
+                   "密钥分片，分别交给两位保管人；任一分片单独无法解密 (key shares for two custodians; neither alone "
+                   "decrypts):\n  分片1 share 1: %s\n  分片2 share 2: %s\n",
+                   out, s1, s2);
+    } else if (!rc) {
+        printf("备份已写入 backup written: %s (key %s)\n", out, kf);
+    }
+    od_backup_key_wipe(&k);
+    if (rc) {
+        fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+    const char *in = opt(argc, argv, "--in"), *db = opt(argc, argv, "--db"), *kf = opt(argc, argv, "--key-file");
+    const char *s1 = opt(argc, argv, "--share1"), *s2 = opt(argc, argv, "--share2");
+    if (!in || !db || (!kf && !(s1 && s2))) {
+        fprintf(stderr, "用法 usage: opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) "
+                        "[--force]\n");
+        return 2;
+    }
+    od_error e = {0};
+    od_backup_key k;
+    od_err rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_join(s1, s2, &k, &e);
+    if (!rc)
+        rc = od_backup_restore(in, &k, db, has_flag(argc, argv, "--force"), &e);
+    od_backup_key_wipe(&k);
+    if (rc) {
+        fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
+        return 1;
+    }
+    printf("已恢复 restored: %s → %s\n", in, db);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || has_flag(2, argv, "--help") || has_flag(2, argv, "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(argc, argv);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc, argv);
+    if (strcmp(cmd, "policy") == 0 && argc >= 3 && strcmp(argv[2], "check") == 0)
+        return cmd_policy_check(argc, argv);
+    if (strcmp(cmd, "audit") == 0 && argc >= 3 && strcmp(argv[2], "verify") == 0)
+        return cmd_audit_verify(argc, argv);
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(argc, argv);
+    if (strcmp(cmd, "restore") == 0)
+        return cmd_restore(argc, argv);
+    if (od_cli_handles(argc - 1, argv + 1))
+        return od_cli_run(argc - 1, argv + 1);
+    fprintf(stderr, "未知命令 unknown command: %s\n\n", cmd);
+    usage(stderr);
+    return 2;
+}
