@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/limiter.h"
 #include "core/password.h"
+#include "util/log.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -94,7 +95,7 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     if (rc)
         return rc;
     int64_t now = od_app_now(a);
-    rc = od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, "sssssssiii", in->username, h,
+    rc = od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, "ssssssisii", in->username, h,
                       in->display_name ? in->display_name : "", in->department ? in->department : "",
                       in->phone ? in->phone : "", in->email ? in->email : "", (int64_t)in->roles, "[]", now, now);
     sodium_memzero(h, sizeof h);
@@ -419,8 +420,10 @@ static void audit_login_event(od_app *a, const char *action, const char *usernam
     snprintf(p.username, sizeof p.username, "%s", username);
     json_t *info = json_pack("{ss ss}", "username", username, "addr", addr);
     if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
-        if (od_audit_append(tx, od_app_now(a), &p, action, "session", 0, NULL, info, NULL) == OD_OK)
-            (void)od_tx_commit(tx, NULL);
+        if (od_audit_append(tx, od_app_now(a), &p, action, "session", 0, NULL, info, NULL) == OD_OK) {
+            if (od_tx_commit(tx, NULL) != OD_OK)
+                od_warn("cannot audit %s of %s", action, username);
+        }
         else
             od_tx_rollback(tx);
     }
@@ -471,8 +474,10 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
         /* same work for unknown names, so timing does not reveal which exist */
         char dummy[crypto_pwhash_STRBYTES];
         ok = false;
-        if (hash_password(a, "Dummy-password-1", dummy, NULL) == OD_OK)
-            (void)crypto_pwhash_str_verify(dummy, password, strlen(password));
+        if (hash_password(a, "Dummy-password-1", dummy, NULL) == OD_OK) {
+            int same_work = crypto_pwhash_str_verify(dummy, password, strlen(password));
+            (void)same_work;
+        }
     }
     sodium_memzero(hash, sizeof hash);
     if (!ok || disabled) {

@@ -280,7 +280,7 @@ od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_c
         rc = ci_validate(a, actor, &m, e);
         char *attrs = rc ? NULL : json_dumps(m.attributes, JSON_COMPACT | JSON_SORT_KEYS);
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, "ssssssssi", m.name, m.category, m.grade, m.department,
+            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, "sssssssii", m.name, m.category, m.grade, m.department,
                             m.environment, m.location, attrs ? attrs : "{}", now, id);
         free(attrs);
         if (rc == OD_E_CONFLICT) {
@@ -357,12 +357,12 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
     do {                                                                                           \
         if (tail == cap) {                                                                         \
             cap = cap ? cap * 2 : 64;                                                              \
-            int64_t *nq = realloc(queue, cap * sizeof *queue), *nd = realloc(depth, cap * sizeof *depth); \
+            int64_t *nq = realloc(queue, cap * sizeof *queue), *ndp = realloc(depth, cap * sizeof *depth); \
             if (nq)                                                                                \
                 queue = nq;                                                                        \
-            if (nd)                                                                                \
-                depth = nd;                                                                        \
-            if (!nq || !nd) {                                                                      \
+            if (ndp)                                                                               \
+                depth = ndp;                                                                       \
+            if (!nq || !ndp) {                                                                      \
                 rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");                           \
                 break;                                                                             \
             }                                                                                      \

@@ -198,16 +198,16 @@ static od_err outbox_user(od_tx *tx, const inc *x, json_t *user, const char *cau
     const char *phone = json_string_value(json_object_get(user, "phone"));
     const char *email = json_string_value(json_object_get(user, "email"));
     int64_t uid = (int64_t)json_integer_value(json_object_get(user, "id"));
-    struct {
+    struct chan {
         const char *ch, *addr;
     } chans[3];
     int n = 0;
     if (phone && *phone)
-        chans[n++] = (typeof(chans[0])){"sms", phone};
+        chans[n++] = (struct chan){"sms", phone};
     if (email && *email)
-        chans[n++] = (typeof(chans[0])){"email", email};
+        chans[n++] = (struct chan){"email", email};
     if (n == 0)
-        chans[n++] = (typeof(chans[0])){"inbox", ""};
+        chans[n++] = (struct chan){"inbox", ""};
     for (int i = 0; i < n; i++) {
         od_err rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "siissssssii", cause, x->id, uid, chans[i].ch, chans[i].addr,
                                kind, desk ? desk : "", subject, body, now, now);
@@ -332,7 +332,7 @@ static od_err schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, o
 
 static od_err set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, "sssbsssIisii", od_grade_key(x->level), od_severity_key(x->sev),
+    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, "ssbsssIisii", od_grade_key(x->level), od_severity_key(x->sev),
                       x->prov, od_resp_key(x->base), od_resp_key(x->cur), od_resp_key(x->highest),
                       x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline, x->first_due, S(x, "departments"), now,
                       x->id);
@@ -456,8 +456,9 @@ static od_err grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_g
         if (!have && dept[0])
             json_array_append_new(deps, json_string(dept));
     }
-    od_err rc = od_incident_level(grades, n, level, e);
+    od_err rc = od_incident_level(grades, n, level);
     if (rc) {
+        od_error_set(e, rc, "ci_ids", "配置项等级无效 (a CI has an invalid grade)");
         json_decref(deps);
         return rc;
     }
@@ -518,7 +519,7 @@ od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_
     int64_t first_due = od_first_report_due(p, g.level, detected);
     char *depstr = deps ? json_dumps(deps, JSON_COMPACT) : NULL;
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_INC_INSERT, &id, e, "ssssssbsssiiIisssssbIi", number, in->title,
+        rc = od_tx_scalar(tx, OD_Q_INC_INSERT, &id, e, "sssssbsssiiIissssbIi", number, in->title,
                           od_inc_state_key(OD_INC_DETECTED), od_grade_key(g.level), od_severity_key(g.severity),
                           g.severity_provisional, od_resp_key(g.response), od_resp_key(g.response),
                           od_resp_key(g.response), detected, now, deadline == OD_NO_TIME ? (int64_t)0 : deadline,
@@ -993,7 +994,7 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         json_decref(users);
     } else if (!rc && act == OD_IA_FINAL_REPORT) {
         /* R-ESC-3: escalation stops at resolution; R-NOT-2: to everyone notified */
-        rc = od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e, "sii", od_inc_state_key(to), now, now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e, "siii", od_inc_state_key(to), now, now, x.id);
         if (!rc)
             rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "handling", (int64_t)0, (int64_t)0);
         static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify"};

@@ -1,0 +1,220 @@
+"""harness.py — starts a real opsdesk server on 127.0.0.1 with a temporary
+database and drives it over HTTP (stdlib only).  Used by every tests/api/test_*.py.
+
+OPSDESK_BIN selects the binary (CTest passes the plain or the -asan build).
+The server is stopped with SIGTERM at the end; a non-zero exit (e.g. a leak
+found by LeakSanitizer, exit code 23) fails the test that owned it.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("OPSDESK_BIN") or os.path.join(ROOT, "build", "opsdesk")
+ADMIN_PW = "Admin-pass-1"
+USER_PW = "User-pass-1!"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Response:
+    def __init__(self, status, body, headers):
+        self.status = status
+        self.raw = body
+        self.headers = headers
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.raw[:300])
+
+
+class Server:
+    """One opsdesk process over one temporary database directory."""
+
+    def __init__(self, test_clock=True, policy=None, tmp=None, extra_env=None):
+        self.tmp = tmp or tempfile.mkdtemp(prefix="opsdesk-api-")
+        self.owns_tmp = tmp is None
+        self.db = os.path.join(self.tmp, "opsdesk.db")
+        self.port = free_port()
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.test_clock = test_clock
+        self.policy = policy
+        self.env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW, OPSDESK_PWHASH_COST="min")
+        self.env.update(extra_env or {})
+        self.proc = None
+        self.log_path = os.path.join(self.tmp, "server.log")
+        self.tokens = {}
+
+    def init(self):
+        args = [BIN, "init", "--db", self.db]
+        if self.policy:
+            args += ["--policy", self.policy]
+        out = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=120)
+        if out.returncode != 0:
+            raise RuntimeError("init failed: " + out.stdout + out.stderr)
+        return out
+
+    def start(self):
+        args = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port]
+        if self.test_clock:
+            args.append("--test-clock")
+        if self.policy:
+            args += ["--policy", self.policy]
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(args, env=self.env, stdout=self.log, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited: " + self.read_log())
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start")
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stops the server; returns its exit code."""
+        if not self.proc:
+            return 0
+        self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc = None
+        self.log.close()
+        return rc
+
+    def kill9(self):
+        return self.stop(signal.SIGKILL)
+
+    def read_log(self):
+        try:
+            with open(self.log_path, "r", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def cleanup(self):
+        if self.proc:
+            self.stop()
+        if self.owns_tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ---- HTTP ----
+    def request(self, method, path, body=None, token=None, raw=None, headers=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return Response(r.status, r.read().decode("utf-8", "replace"), dict(r.headers))
+        except urllib.error.HTTPError as e:
+            return Response(e.code, e.read().decode("utf-8", "replace"), dict(e.headers))
+
+    def get(self, path, token=None):
+        return self.request("GET", path, token=token)
+
+    def post(self, path, body=None, token=None):
+        return self.request("POST", path, body=body, token=token)
+
+    def login(self, username, password):
+        r = self.post("/api/v1/auth/login", {"username": username, "password": password})
+        if r.status != 200:
+            raise AssertionError("login %s: %r" % (username, r))
+        self.tokens[username] = r.json["token"]
+        return r.json["token"]
+
+    def admin(self, name="sysadmin"):
+        return self.tokens.get(name) or self.login(name, ADMIN_PW)
+
+    def make_user(self, username, roles, department="运行部", scopes=None, **extra):
+        """Creates a user (as sysadmin), assigns roles (as secadmin), logs in; returns (id, token)."""
+        body = {"username": username, "password": USER_PW, "display_name": username, "department": department}
+        body.update(extra)
+        r = self.post("/api/v1/users", body, token=self.admin("sysadmin"))
+        if r.status != 201:
+            raise AssertionError("create user %s: %r" % (username, r))
+        uid = r.json["id"]
+        rb = {"roles": roles}
+        if scopes is not None:
+            rb["scopes"] = scopes
+        r = self.request("PUT", "/api/v1/users/%d/roles" % uid, rb, token=self.admin("secadmin"))
+        if r.status != 200:
+            raise AssertionError("roles %s: %r" % (username, r))
+        return uid, self.login(username, USER_PW)
+
+    def clock(self, advance_seconds=None, set_to=None):
+        body = {"advance_seconds": advance_seconds} if advance_seconds is not None else {"set": set_to}
+        r = self.post("/api/v1/test/clock", body)
+        if r.status != 200:
+            raise AssertionError("clock: %r" % r)
+        return r.json
+
+    def now_ms(self):
+        return self.clock(0)["now_ms"]
+
+
+class ServerTest(unittest.TestCase):
+    """A test case with a fresh initialized server per class."""
+
+    test_clock = True
+    policy = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(test_clock=cls.test_clock, policy=cls.policy)
+        cls.srv.init()
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.srv.stop()
+        log = cls.srv.read_log()
+        cls.srv.cleanup()
+        if rc != 0:
+            raise AssertionError("server exited with %d (sanitizer report?)\n%s" % (rc, log[-6000:]))
+
+    def assertStatus(self, r, status, msg=None):
+        if r.status != status:
+            self.fail("expected %d, got %r %s" % (status, r, msg or ""))
+
+    def assertError(self, r, status, code=None, field=None, contains=None):
+        self.assertStatus(r, status)
+        self.assertIn("error", r.json or {}, r.raw)
+        err = r.json["error"]
+        if code:
+            self.assertEqual(err["code"], code, r.raw)
+        if field is not None:
+            self.assertEqual(err["field"], field, r.raw)
+        if contains:
+            self.assertIn(contains, err["message"], r.raw)
+        return err
+
+
+def main():
+    unittest.main(verbosity=2)
