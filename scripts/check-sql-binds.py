@@ -5,7 +5,7 @@
 import re,glob,os,sys
 root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 bad=0
-qs=open(os.path.join(root,'src/store/queries.h')).read()
+qs=''.join(open(f).read() for f in glob.glob(os.path.join(root,'src/store/queries*.h')))
 sql={}
 for m in re.finditer(r'X\((\w+),((?:\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', qs):
     sql[m.group(1)]=''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))

@@ -4,7 +4,10 @@
 #ifndef OD_QUERIES_H
 #define OD_QUERIES_H
 
+#include "store/queries_notify.h"
+
 #define OD_QUERY_LIST(X)                                                                           \
+    OD_QUERY_LIST_NOTIFY(X)                                                                        \
     /* meta */                                                                                     \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                            \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                       \
