@@ -4,6 +4,7 @@
  * the JSON answer with the security headers.  Clean stop: quiesce, then
  * MHD_stop_daemon waits for in-flight requests. */
 #include "http/http.h"
+#include "util/embed.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
@@ -73,11 +74,37 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
+/* The embedded web UI: GET of a non-API path serves web/<path> ("/" → index.html). */
+static bool static_file(od_req *r)
+{
+    if (strcmp(r->method, "GET") != 0 || strncmp(r->path, "/api/", 5) == 0)
+        return false;
+    const char *name = strcmp(r->path, "/") == 0 ? "index.html" : r->path + 1;
+    const struct od_embedded_file *f = od_embed_find(od_embedded_web, name);
+    if (!f)
+        return false;
+    static const struct {
+        const char *ext, *type;
+    } types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+                 {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
+                 {".png", "image/png"},                 {".json", "application/json"}};
+    r->content_type = "application/octet-stream";
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            r->content_type = types[i].type;
+    r->raw_static = (const char *)f->data;
+    r->raw_len = f->len;
+    return true;
+}
+
 static void dispatch(od_server *s, req_state *st)
 {
     od_req *r = &st->r;
     bool path_matched = false;
     r->route = od_route_match(r->method, r->path, r->ids, &r->n_ids, &path_matched);
+    if (!r->route && !path_matched && static_file(r))
+        return;
     if (!r->route) {
         if (path_matched)
             od_error_set(&r->err, OD_E_METHOD, NULL, "方法不允许 (method %s not allowed here)", r->method);
