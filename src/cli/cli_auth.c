@@ -40,14 +40,14 @@ static bool prompt_password(const char *prompt, char *buf, size_t n)
 {
     struct termios old, quiet;
     bool echo_off = tcgetattr(STDIN_FILENO, &old) == 0;
-    fputs(prompt, stderr);
-    fflush(stderr);
-    if (echo_off) {
+    if (echo_off) { /* echo goes off before the prompt shows: nothing typed after it is echoed */
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         quiet.c_lflag |= ECHONL;
         echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
     }
+    fputs(prompt, stderr);
+    fflush(stderr);
     bool ok = read_line(buf, n);
     if (echo_off)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);

@@ -307,6 +307,39 @@ class CliTest(unittest.TestCase):
         path = os.path.join(self.tmp.name, ".config", "opsdesk", "session.json")
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
 
+    def test_login_prompts_without_echo_on_a_tty(self):
+        import pty
+        import select
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.Popen([BIN, "login", "--user", "tty"], stdin=slave, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=self.env)
+            os.close(slave)
+            slave = None
+            prompt = b""
+            while b"Password" not in prompt:
+                chunk = os.read(p.stderr.fileno(), 256)
+                self.assertTrue(chunk, "no prompt")
+                prompt += chunk
+            os.write(master, b"Tty!pass9\n")
+            out, _ = p.communicate(timeout=30)
+            self.assertEqual(p.returncode, 0)
+            echoed = b""
+            while select.select([master], [], [], 0.2)[0]:
+                try:
+                    data = os.read(master, 4096)
+                except OSError:
+                    break
+                if not data:
+                    break
+                echoed += data
+            self.assertNotIn(b"Tty!pass9", echoed)
+            self.assertEqual(self.last()["body"], {"username": "tty", "password": "Tty!pass9"})
+        finally:
+            os.close(master)
+            if slave is not None:
+                os.close(slave)
+
     def test_login_without_password_is_usage_error(self):
         _, err = self.run_cli("login", "--user", "bob", code=2)
         self.assertIn("--password-stdin", err)
