@@ -346,7 +346,6 @@ static int resolve(od_cli_ctx *c, const globals *g)
     const char *server = g->server;
     if (!server && env_server && env_server[0])
         server = env_server;
-    c->server_given = server != NULL;
     if (!server)
         server = s_server ? s_server : OD_CLI_DEFAULT_SERVER;
     const char *token = g->token;

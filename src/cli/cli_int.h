@@ -20,12 +20,11 @@
 
 /* One invocation: where to talk to, with which token, how to print. */
 typedef struct od_cli_ctx {
-    char *server;      /* base URL without a trailing '/'; owned */
-    char *token;       /* bearer token or NULL; owned */
-    bool server_given; /* --server or $OPSDESK_SERVER chose the server */
-    bool json;         /* --json: print the raw answer, pretty-printed */
-    FILE *out;         /* stdout */
-    FILE *err;         /* stderr */
+    char *server; /* base URL without a trailing '/'; owned */
+    char *token;  /* bearer token or NULL; owned */
+    bool json;    /* --json: print the raw answer, pretty-printed */
+    FILE *out;    /* stdout */
+    FILE *err;    /* stderr */
 } od_cli_ctx;
 
 /* An HTTP answer.  body is NUL-terminated; json is the parsed body when it
