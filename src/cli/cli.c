@@ -40,8 +40,7 @@ static bool known_group(const char *group)
 static const od_cli_cmd *find_cmd(const char *group, const char *verb)
 {
     for (const od_cli_cmd *c = od_cli_cmds; c->group; c++)
-        if (strcmp(c->group, group) == 0 &&
-            (c->verb ? verb && strcmp(c->verb, verb) == 0 : verb == NULL))
+        if (strcmp(c->group, group) == 0 && (c->verb ? verb && strcmp(c->verb, verb) == 0 : verb == NULL))
             return c;
     return NULL;
 }
@@ -196,7 +195,8 @@ bad:
 }
 
 /* Turns the text of one option into its JSON value in dst. */
-static int set_opt(const od_cli_ctx *c, const od_cli_cmd *cmd, const od_cli_opt *o, const char *v, json_t *dst)
+static int set_opt(const od_cli_ctx *c, const od_cli_cmd *cmd, const od_cli_opt *o, const char *v,
+                   json_t *dst)
 {
     long long n = 0;
     json_t *j = NULL;
@@ -346,7 +346,6 @@ static int resolve(od_cli_ctx *c, const globals *g)
     const char *server = g->server;
     if (!server && env_server && env_server[0])
         server = env_server;
-    c->server_given = server != NULL;
     if (!server)
         server = s_server ? s_server : OD_CLI_DEFAULT_SERVER;
     const char *token = g->token;
@@ -362,8 +361,9 @@ static int resolve(od_cli_ctx *c, const globals *g)
         return OD_CLI_EXIT_REFUSED;
     }
     if (strncmp(c->server, "http://", 7) != 0 && strncmp(c->server, "https://", 8) != 0) {
-        fprintf(c->err, "用法错误 usage error: 服务器地址须以 http:// 或 https:// 开头 (server URL must start with "
-                        "http:// or https://): %s\n",
+        fprintf(c->err,
+                "用法错误 usage error: 服务器地址须以 http:// 或 https:// 开头 (server URL must start with "
+                "http:// or https://): %s\n",
                 c->server);
         return OD_CLI_EXIT_USAGE;
     }
@@ -376,16 +376,18 @@ static int resolve(od_cli_ctx *c, const globals *g)
 static bool build_path(const od_cli_inv *inv, char *buf, size_t n)
 {
     const char *p = inv->cmd->path, *mark = strstr(p, "{id}");
-    int w = mark ? snprintf(buf, n, "%.*s%s%s", (int)(mark - p), p, inv->id, mark + 4) : snprintf(buf, n, "%s", p);
+    int w = mark ? snprintf(buf, n, "%.*s%s%s", (int)(mark - p), p, inv->id, mark + 4)
+                 : snprintf(buf, n, "%s", p);
     return w > 0 && (size_t)w < n;
 }
 
 /* Appends params as a query string ("?k=v&…"). */
-static bool build_query(const json_t *params, char *buf, size_t n)
+bool od_cli_build_query(const json_t *params, char *buf, size_t n)
 {
     const char *k;
     json_t *v;
-    json_object_foreach ((json_t *)(uintptr_t)params, k, v) {
+    json_object_foreach((json_t *)(uintptr_t)params, k, v)
+    {
         char *text = json_is_boolean(v) ? strdup(json_is_true(v) ? "true" : "false") : NULL;
         if (!text && json_is_array(v)) {
             /* lists go as "a,b" */
@@ -443,7 +445,7 @@ int od_cli_generic(od_cli_ctx *c, const od_cli_inv *inv)
     char path[QUERY_MAX] = "";
     od_cli_answer a;
     if (!build_path(inv, path, sizeof path) ||
-        ((cmd->flags & OD_CLI_QUERY) && !build_query(inv->params, path, sizeof path)))
+        ((cmd->flags & OD_CLI_QUERY) && !od_cli_build_query(inv->params, path, sizeof path)))
         return usage_err(c, cmd, "参数过长 (arguments too long)");
     bool get = strcmp(cmd->method, "GET") == 0;
     int rc = od_cli_call(c, cmd->method, path, get || (cmd->flags & OD_CLI_QUERY) ? NULL : inv->params, &a);
@@ -473,6 +475,11 @@ static int run(od_cli_ctx *c, int argc, char **argv)
     }
     const char *group = argv[i++];
     const char *verb = NULL;
+    while (i < argc && (rc = global_opt(argc, argv, &i, c, &g.server, &g.token)) != 0) {
+        if (rc < 0)
+            return usage_err(c, NULL, "%s 缺少取值 (needs a value)", argv[i]);
+        i++;
+    }
     if (has_verbs(group)) {
         if (i >= argc || argv[i][0] == '-' || strcmp(argv[i], "help") == 0) {
             bool help = i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||

@@ -40,14 +40,14 @@ static bool prompt_password(const char *prompt, char *buf, size_t n)
 {
     struct termios old, quiet;
     bool echo_off = tcgetattr(STDIN_FILENO, &old) == 0;
-    fputs(prompt, stderr);
-    fflush(stderr);
-    if (echo_off) {
+    if (echo_off) { /* echo goes off before the prompt shows: nothing typed after it is echoed */
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         quiet.c_lflag |= ECHONL;
         echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
     }
+    fputs(prompt, stderr);
+    fflush(stderr);
     bool ok = read_line(buf, n);
     if (echo_off)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
@@ -65,29 +65,39 @@ static int no_password(const od_cli_ctx *c, const char *how)
     return OD_CLI_EXIT_USAGE;
 }
 
+/* The login password: --password-stdin, else $OPSDESK_PASSWORD, else a
+ * prompt when stdin is a terminal.  Returns an exit code. */
+static int login_password(const od_cli_ctx *c, const od_cli_inv *inv, char *pw, size_t n)
+{
+    const char *env = getenv("OPSDESK_PASSWORD");
+    if (has_flag(inv, "password_stdin")) {
+        if (!read_line(pw, n))
+            return no_password(c, "stdin 为空或过长 (stdin is empty or too long)");
+    } else if (env && env[0]) {
+        int w = snprintf(pw, n, "%s", env);
+        if (w < 0 || (size_t)w >= n)
+            return no_password(c, "$OPSDESK_PASSWORD 过长 (too long)");
+    } else if (isatty(STDIN_FILENO)) {
+        if (!prompt_password("密码 Password: ", pw, n))
+            return no_password(c, "未输入 (nothing entered)");
+    } else {
+        return no_password(
+            c, "用 --password-stdin 或 $OPSDESK_PASSWORD (use --password-stdin or $OPSDESK_PASSWORD)");
+    }
+    return OD_CLI_EXIT_OK;
+}
+
 int od_cli_login(od_cli_ctx *c, const od_cli_inv *inv)
 {
     char pw[PASSWORD_MAX] = "";
     const char *user = json_string_value(json_object_get(inv->params, "username"));
-    const char *env = getenv("OPSDESK_PASSWORD");
     od_cli_answer a = {0};
     json_t *body = NULL, *sess = NULL;
-    int rc = OD_CLI_EXIT_OK;
-
-    if (has_flag(inv, "password_stdin")) {
-        if (!read_line(pw, sizeof pw))
-            return no_password(c, "stdin 为空或过长 (stdin is empty or too long)");
-    } else if (env && env[0]) {
-        int w = snprintf(pw, sizeof pw, "%s", env);
-        if (w < 0 || (size_t)w >= sizeof pw)
-            return no_password(c, "$OPSDESK_PASSWORD 过长 (too long)");
-    } else if (isatty(STDIN_FILENO)) {
-        if (!prompt_password("密码 Password: ", pw, sizeof pw))
-            return no_password(c, "未输入 (nothing entered)");
-    } else {
-        return no_password(c, "用 --password-stdin 或 $OPSDESK_PASSWORD (use --password-stdin or $OPSDESK_PASSWORD)");
+    int rc = login_password(c, inv, pw, sizeof pw);
+    if (rc) {
+        wipe(pw, sizeof pw);
+        return rc;
     }
-
     body = json_pack("{s:s, s:s}", "username", user, "password", pw);
     wipe(pw, sizeof pw);
     if (!body) {
@@ -107,12 +117,13 @@ int od_cli_login(od_cli_ctx *c, const od_cli_inv *inv)
         goto out;
     }
     json_t *exp = json_object_get(a.json, "expires_at");
-    sess = json_pack("{s:s, s:O, s:s, s:O}", "server", c->server, "token", token, "username", user, "expires_at",
-                     exp ? exp : json_null());
+    sess = json_pack("{s:s, s:O, s:s, s:O}", "server", c->server, "token", token, "username", user,
+                     "expires_at", exp ? exp : json_null());
     od_error e;
     od_error_clear(&e);
     if (!sess || od_cli_session_save(sess, &e) != OD_OK) {
-        fprintf(c->err, "错误 error: 无法保存会话 (cannot save the session): %s\n", sess ? e.message : "no memory");
+        fprintf(c->err, "错误 error: 无法保存会话 (cannot save the session): %s\n",
+                sess ? e.message : "no memory");
         rc = OD_CLI_EXIT_REFUSED;
         goto out;
     }
@@ -200,7 +211,8 @@ int od_cli_user_add(od_cli_ctx *c, const od_cli_inv *inv)
             return no_password(c, "--password 过长 (too long)");
     } else if (!has_flag(inv, "password_stdin") && !isatty(STDIN_FILENO)) {
         return no_password(c, "用 --password-stdin 或 --password (use --password-stdin or --password)");
-    } else if ((rc = new_password(c, has_flag(inv, "password_stdin"), "新用户密码 Password: ", pw, sizeof pw))) {
+    } else if ((rc = new_password(c, has_flag(inv, "password_stdin"), "新用户密码 Password: ", pw,
+                                  sizeof pw))) {
         return rc;
     }
     od_cli_inv with = *inv;
@@ -223,7 +235,8 @@ int od_cli_passwd(od_cli_ctx *c, const od_cli_inv *inv)
     bool from_stdin = has_flag(inv, "password_stdin") || !isatty(STDIN_FILENO);
     od_cli_answer a = {0};
     int rc;
-    if (from_stdin ? !read_line(old_pw, sizeof old_pw) : !prompt_password("原密码 Old password: ", old_pw, sizeof old_pw))
+    if (from_stdin ? !read_line(old_pw, sizeof old_pw)
+                   : !prompt_password("原密码 Old password: ", old_pw, sizeof old_pw))
         return no_password(c, "需要原密码 (the old password is needed: first line of stdin)");
     rc = new_password(c, from_stdin, "新密码 New password: ", new_pw, sizeof new_pw);
     if (rc) {

@@ -19,30 +19,40 @@ static char *fmt_deadline(const json_t *row, const char *key)
     (void)key;
     bool met = json_is_string(json_object_get(row, "met_at"));
     bool missed = json_is_true(json_object_get(row, "missed"));
-    const char *s = met ? (missed ? "迟交 met late" : "已完成 met") : missed ? "已超时 missed" : "待完成 pending";
+    const char *s = met      ? (missed ? "迟交 met late" : "已完成 met")
+                    : missed ? "已超时 missed"
+                             : "待完成 pending";
     return strdup(s);
 }
 
 /* ---- views ---- */
 
 static const od_cli_col ci_fields[] = {
-    {"id", NULL, NULL},          {"name", NULL, NULL},
-    {"category", NULL, NULL},    {"grade", NULL, NULL},
-    {"grade_guidance", NULL, NULL}, {"department", NULL, NULL},
-    {"environment", NULL, NULL}, {"location", NULL, NULL},
-    {"attributes", NULL, NULL},  {"last_verified_at", NULL, NULL},
-    {"verified_by", NULL, NULL}, {"created_at", NULL, NULL},
-    {"updated_at", NULL, NULL},  {NULL, NULL, NULL},
+    {"id", NULL, NULL},
+    {"name", NULL, NULL},
+    {"category", NULL, NULL},
+    {"grade", NULL, NULL},
+    {"grade_guidance", NULL, NULL},
+    {"department", NULL, NULL},
+    {"environment", NULL, NULL},
+    {"location", NULL, NULL},
+    {"attributes", NULL, NULL},
+    {"last_verified_at", NULL, NULL},
+    {"verified_by", NULL, NULL},
+    {"created_at", NULL, NULL},
+    {"updated_at", NULL, NULL},
+    {NULL, NULL, NULL},
 };
 static const od_cli_col ci_cols[] = {
-    {"id", NULL, NULL},          {"name", NULL, NULL},     {"category", NULL, NULL},
-    {"grade", NULL, NULL},       {"department", NULL, NULL}, {"environment", NULL, NULL},
-    {"location", NULL, NULL},    {"last_verified_at", NULL, NULL}, {NULL, NULL, NULL},
+    {"id", NULL, NULL},         {"name", NULL, NULL},
+    {"category", NULL, NULL},   {"grade", NULL, NULL},
+    {"department", NULL, NULL}, {"environment", NULL, NULL},
+    {"location", NULL, NULL},   {"last_verified_at", NULL, NULL},
+    {NULL, NULL, NULL},
 };
 static const od_cli_col rel_cols[] = {
-    {"id", NULL, NULL},        {"source_id", NULL, NULL}, {"source_name", NULL, NULL},
-    {"type", NULL, NULL},      {"target_id", NULL, NULL}, {"target_name", NULL, NULL},
-    {NULL, NULL, NULL},
+    {"id", NULL, NULL},        {"source_id", NULL, NULL},   {"source_name", NULL, NULL}, {"type", NULL, NULL},
+    {"target_id", NULL, NULL}, {"target_name", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_section ci_sections[] = {
     {"relations", "关系 Relations", rel_cols},
@@ -53,17 +63,14 @@ static const od_cli_section ci_list_sections[] = {{"items", NULL, ci_cols}, {NUL
 static const od_cli_view ci_list_view = {NULL, ci_list_sections};
 
 static const od_cli_col rel_fields[] = {
-    {"id", NULL, NULL}, {"source_id", NULL, NULL}, {"type", NULL, NULL}, {"target_id", NULL, NULL},
-    {NULL, NULL, NULL},
+    {"id", NULL, NULL},        {"source_id", NULL, NULL}, {"type", NULL, NULL},
+    {"target_id", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_view rel_view = {rel_fields, NULL};
 
 static const od_cli_col impact_fields[] = {
-    {"ci.id", "配置项 CI", NULL},
-    {"ci.name", NULL, NULL},
-    {"ci.grade", NULL, NULL},
-    {"count", "受影响数 Impacted", NULL},
-    {NULL, NULL, NULL},
+    {"ci.id", "配置项 CI", NULL},         {"ci.name", NULL, NULL}, {"ci.grade", NULL, NULL},
+    {"count", "受影响数 Impacted", NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_col impact_cols[] = {
     {"id", NULL, NULL},    {"name", NULL, NULL}, {"category", NULL, NULL}, {"grade", NULL, NULL},
@@ -76,7 +83,9 @@ static const od_cli_section impact_sections[] = {
 static const od_cli_view impact_view = {impact_fields, impact_sections};
 
 static const od_cli_col unverified_fields[] = {
-    {"period", NULL, NULL}, {"since", NULL, NULL}, {NULL, NULL, NULL},
+    {"period", NULL, NULL},
+    {"since", NULL, NULL},
+    {NULL, NULL, NULL},
 };
 static const od_cli_section unverified_sections[] = {
     {"items", "未核实 Not verified", ci_cols},
@@ -85,10 +94,10 @@ static const od_cli_section unverified_sections[] = {
 static const od_cli_view unverified_view = {unverified_fields, unverified_sections};
 
 static const od_cli_col user_fields[] = {
-    {"id", NULL, NULL},       {"username", NULL, NULL}, {"display_name", NULL, NULL},
-    {"department", NULL, NULL}, {"phone", NULL, NULL},  {"email", NULL, NULL},
-    {"roles", NULL, NULL},    {"scopes", NULL, NULL},   {"disabled", NULL, NULL},
-    {"lang", NULL, NULL},     {"created_at", NULL, NULL}, {"updated_at", NULL, NULL},
+    {"id", NULL, NULL},         {"username", NULL, NULL},   {"display_name", NULL, NULL},
+    {"department", NULL, NULL}, {"phone", NULL, NULL},      {"email", NULL, NULL},
+    {"roles", NULL, NULL},      {"scopes", NULL, NULL},     {"disabled", NULL, NULL},
+    {"lang", NULL, NULL},       {"created_at", NULL, NULL}, {"updated_at", NULL, NULL},
     {"expires_at", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_col user_cols[] = {
@@ -131,10 +140,8 @@ static const od_cli_col inc_cols[] = {
     {NULL, NULL, NULL},
 };
 static const od_cli_col deadline_cols[] = {
-    {"kind", NULL, NULL},
-    {"due_at", NULL, NULL},
-    {"met_at", NULL, NULL},
-    {"missed", "结果 Result", fmt_deadline},
+    {"kind", NULL, NULL},   {"due_at", NULL, NULL},
+    {"met_at", NULL, NULL}, {"missed", "结果 Result", fmt_deadline},
     {NULL, NULL, NULL},
 };
 static const od_cli_col escalation_cols[] = {
@@ -156,8 +163,8 @@ static const od_cli_section inc_list_sections[] = {{"items", NULL, inc_cols}, {N
 static const od_cli_view inc_list_view = {NULL, inc_list_sections};
 
 static const od_cli_col event_cols[] = {
-    {"id", NULL, NULL},      {"source", NULL, NULL}, {"ci_id", NULL, NULL},   {"severity", NULL, NULL},
-    {"status", NULL, NULL},  {"message", NULL, NULL}, {"created_at", NULL, NULL}, {NULL, NULL, NULL},
+    {"id", NULL, NULL},     {"source", NULL, NULL},  {"ci_id", NULL, NULL},      {"severity", NULL, NULL},
+    {"status", NULL, NULL}, {"message", NULL, NULL}, {"created_at", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_section event_list_sections[] = {{"items", NULL, event_cols}, {NULL, NULL, NULL}};
 static const od_cli_view event_list_view = {NULL, event_list_sections};
@@ -323,12 +330,14 @@ const od_cli_cmd od_cli_cmds[] = {
 
     {"ci", "add", "POST", "/api/v1/cis", 0, o_ci_add, &ci_view, NULL, "登记配置项 register a CI"},
     {"ci", "list", "GET", "/api/v1/cis", P, o_ci_list, &ci_list_view, NULL, "配置项列表 list CIs"},
-    {"ci", "show", "GET", "/api/v1/cis/{id}", 0, o_none, &ci_view, NULL, "配置项详情 show a CI and its relations"},
+    {"ci", "show", "GET", "/api/v1/cis/{id}", 0, o_none, &ci_view, NULL,
+     "配置项详情 show a CI and its relations"},
     {"ci", "relate", "POST", "/api/v1/cis/{id}/relations", 0, o_ci_relate, &rel_view, NULL,
      "添加关系 relate a CI to another (ID depends_on TARGET)"},
     {"ci", "impact", "GET", "/api/v1/cis/{id}/impact", 0, o_none, &impact_view, NULL,
      "影响分析 CIs that depend on this one, transitively"},
-    {"ci", "verify", "POST", "/api/v1/cis/{id}/verify", 0, o_none, &ci_view, NULL, "核实配置项 mark a CI verified"},
+    {"ci", "verify", "POST", "/api/v1/cis/{id}/verify", 0, o_none, &ci_view, NULL,
+     "核实配置项 mark a CI verified"},
     {"ci", "unverified", "GET", "/api/v1/cis/unverified", Q, o_ci_unverified, &unverified_view, NULL,
      "未核实清单 CIs not verified this week/month"},
 
@@ -338,13 +347,17 @@ const od_cli_cmd od_cli_cmds[] = {
     {"user", "show", "GET", "/api/v1/users/{id}", 0, o_none, &user_view, NULL, "用户详情 show a user"},
     {"user", "roles", "PUT", "/api/v1/users/{id}/roles", 0, o_user_roles, &user_view, NULL,
      "设置角色与范围 set a user's roles and scopes"},
-    {"user", "disable", "POST", "/api/v1/users/{id}/disable", 0, o_none, &user_view, NULL, "停用用户 disable a user"},
-    {"user", "enable", "POST", "/api/v1/users/{id}/enable", 0, o_none, &user_view, NULL, "启用用户 enable a user"},
+    {"user", "disable", "POST", "/api/v1/users/{id}/disable", 0, o_none, &user_view, NULL,
+     "停用用户 disable a user"},
+    {"user", "enable", "POST", "/api/v1/users/{id}/enable", 0, o_none, &user_view, NULL,
+     "启用用户 enable a user"},
     {"user", "passwd", "POST", "/api/v1/auth/password", 0, o_passwd, NULL, od_cli_passwd,
      "修改本人密码 change your own password (old and new: prompt, or two lines on stdin)"},
 
-    {"incident", "new", "POST", "/api/v1/incidents", 0, o_inc_new, &inc_brief_view, NULL, "登记事件 register an incident"},
-    {"incident", "list", "GET", "/api/v1/incidents", P, o_inc_list, &inc_list_view, NULL, "事件列表 list incidents"},
+    {"incident", "new", "POST", "/api/v1/incidents", 0, o_inc_new, &inc_brief_view, NULL,
+     "登记事件 register an incident"},
+    {"incident", "list", "GET", "/api/v1/incidents", P, o_inc_list, &inc_list_view, NULL,
+     "事件列表 list incidents"},
     {"incident", "show", "GET", "/api/v1/incidents/{id}", 0, o_none, &inc_view, NULL,
      "事件详情 show an incident: levels, deadlines, escalations, recipients, acks, reports"},
     {"incident", "report", "POST", "/api/v1/incidents/{id}/reports", 0, o_inc_report, &inc_brief_view, NULL,
@@ -359,15 +372,16 @@ const od_cli_cmd od_cli_cmds[] = {
      "事后复盘 post-incident review"},
     {"incident", "regrade", "PATCH", "/api/v1/incidents/{id}", 0, o_inc_regrade, &inc_brief_view, NULL,
      "重新定级 regrade (severity, CIs, response level) with a reason"},
-    {"incident", "export", "GET", "/api/v1/incidents/{id}/report", OD_CLI_RAW, o_inc_export, NULL, export_report,
-     "导出事件报告 print the incident report as Markdown or HTML"},
+    {"incident", "export", "GET", "/api/v1/incidents/{id}/report", OD_CLI_RAW, o_inc_export, NULL,
+     export_report, "导出事件报告 print the incident report as Markdown or HTML"},
 
     {"grade", NULL, "GET", "/api/v1/grading", Q, o_grade, NULL, od_cli_grade,
      "定级查询 grade: --ci ID or --category C --grade G, with --severity"},
     {"policy", "table", "GET", "/api/v1/policy/table", 0, o_none, NULL, od_cli_policy_table,
      "速查表 the quick-reference table of the loaded policy"},
 
-    {"event", "list", "GET", "/api/v1/events", P, o_event_list, &event_list_view, NULL, "事件告警列表 list events"},
+    {"event", "list", "GET", "/api/v1/events", P, o_event_list, &event_list_view, NULL,
+     "事件告警列表 list events"},
     {"event", "show", "GET", "/api/v1/events/{id}", 0, o_none, &event_view, NULL, "告警详情 show an event"},
     {"event", "silence", "POST", "/api/v1/maintenance-windows", 0, o_event_silence, &window_view, NULL,
      "维护窗口静默 silence events of CIs during a maintenance window"},

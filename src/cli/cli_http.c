@@ -113,13 +113,60 @@ static bool setup(CURL *h, const char *url, sink *s, char *errbuf)
     return ok;
 }
 
+/* Appends a header line; on failure frees the whole list and gives NULL. */
+static struct curl_slist *add_header(struct curl_slist *list, const char *line)
+{
+    struct curl_slist *n = curl_slist_append(list, line);
+    if (!n)
+        curl_slist_free_all(list);
+    return n;
+}
+
+/* Sets method, headers (token, content type) and body on h.  *hdr and
+ * *payload receive what must outlive the transfer (caller frees).
+ * Returns an exit code; the reason is printed. */
+static int prepare(const od_cli_ctx *c, CURL *h, const char *method, const json_t *body,
+                   struct curl_slist **hdr, char **payload)
+{
+    char auth[1024];
+    bool get = strcmp(method, "GET") == 0;
+    *hdr = add_header(NULL, "Accept: application/json");
+    if (*hdr && c->token && c->token[0]) {
+        int n = snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->token);
+        if (n < 0 || (size_t)n >= sizeof auth) {
+            fprintf(c->err, "错误 error: 令牌过长 (token too long)\n");
+            return OD_CLI_EXIT_USAGE;
+        }
+        *hdr = add_header(*hdr, auth);
+    }
+    if (*hdr && body) {
+        *payload = json_dumps(body, JSON_COMPACT);
+        *hdr = add_header(*hdr, "Content-Type: application/json");
+    }
+    bool ok = *hdr && (!body || *payload);
+    if (ok && body)
+        ok = curl_easy_setopt(h, CURLOPT_POSTFIELDS, *payload) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(*payload)) == CURLE_OK;
+    else if (ok && !get) /* an empty body, with Content-Length: 0 */
+        ok = curl_easy_setopt(h, CURLOPT_POSTFIELDS, "") == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L) == CURLE_OK;
+    ok = ok && curl_easy_setopt(h, CURLOPT_HTTPHEADER, *hdr) == CURLE_OK &&
+         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK;
+    ok = ok && (!get || curl_easy_setopt(h, CURLOPT_HTTPGET, 1L) == CURLE_OK);
+    if (!ok) {
+        fprintf(c->err, "错误 error: 内存不足 (out of memory)\n");
+        return OD_CLI_EXIT_REFUSED;
+    }
+    return OD_CLI_EXIT_OK;
+}
+
 int od_cli_request(const od_cli_ctx *c, const char *method, const char *path, const json_t *body,
                    od_cli_answer *a)
 {
     int rc = OD_CLI_EXIT_REFUSED;
-    char url[4096], auth[1024], errbuf[CURL_ERROR_SIZE] = "";
+    char url[4096], errbuf[CURL_ERROR_SIZE] = "";
     char *payload = NULL;
-    struct curl_slist *hdr = NULL, *tmp;
+    struct curl_slist *hdr = NULL;
     sink s = {0};
     CURL *h = NULL;
 
@@ -134,38 +181,9 @@ int od_cli_request(const od_cli_ctx *c, const char *method, const char *path, co
         fprintf(c->err, "错误 error: 无法初始化 libcurl (cannot set up libcurl)\n");
         goto out;
     }
-    hdr = curl_slist_append(NULL, "Accept: application/json");
-    if (hdr && c->token && c->token[0]) {
-        n = snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->token);
-        if (n < 0 || (size_t)n >= sizeof auth) {
-            fprintf(c->err, "错误 error: 令牌过长 (token too long)\n");
-            rc = OD_CLI_EXIT_USAGE;
-            goto out;
-        }
-        hdr = (tmp = curl_slist_append(hdr, auth)) ? tmp : NULL;
-    }
-    if (hdr && body) {
-        payload = json_dumps(body, JSON_COMPACT);
-        hdr = (tmp = curl_slist_append(hdr, "Content-Type: application/json")) ? tmp : NULL;
-        if (!payload || !hdr) {
-            fprintf(c->err, "错误 error: 内存不足 (out of memory)\n");
-            goto out;
-        }
-        if (curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload) != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload)) != CURLE_OK)
-            goto out;
-    } else if (strcmp(method, "GET") != 0 && (curl_easy_setopt(h, CURLOPT_POSTFIELDS, "") != CURLE_OK ||
-                                              curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L) != CURLE_OK)) {
+    rc = prepare(c, h, method, body, &hdr, &payload);
+    if (rc)
         goto out;
-    }
-    if (!hdr || curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr) != CURLE_OK ||
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK) {
-        fprintf(c->err, "错误 error: 内存不足 (out of memory)\n");
-        goto out;
-    }
-    if (strcmp(method, "GET") == 0 && curl_easy_setopt(h, CURLOPT_HTTPGET, 1L) != CURLE_OK)
-        goto out;
-
     CURLcode cr = curl_easy_perform(h);
     if (cr != CURLE_OK) {
         rc = curl_failure(c, cr, &s, url, errbuf);
@@ -176,11 +194,11 @@ int od_cli_request(const od_cli_ctx *c, const char *method, const char *path, co
     s.buf = NULL;
     if (!a->body) {
         fprintf(c->err, "错误 error: 内存不足 (out of memory)\n");
+        rc = OD_CLI_EXIT_REFUSED;
         goto out;
     }
     a->len = s.len;
     a->json = a->len ? json_loadb(a->body, a->len, 0, NULL) : NULL;
-    rc = OD_CLI_EXIT_OK;
 out:
     free(s.buf);
     free(payload);

@@ -20,12 +20,11 @@
 
 /* One invocation: where to talk to, with which token, how to print. */
 typedef struct od_cli_ctx {
-    char *server;        /* base URL without a trailing '/'; owned */
-    char *token;         /* bearer token or NULL; owned */
-    bool server_given;   /* --server or $OPSDESK_SERVER chose the server */
-    bool json;           /* --json: print the raw answer, pretty-printed */
-    FILE *out;           /* stdout */
-    FILE *err;           /* stderr */
+    char *server; /* base URL without a trailing '/'; owned */
+    char *token;  /* bearer token or NULL; owned */
+    bool json;    /* --json: print the raw answer, pretty-printed */
+    FILE *out;    /* stdout */
+    FILE *err;    /* stderr */
 } od_cli_ctx;
 
 /* An HTTP answer.  body is NUL-terminated; json is the parsed body when it
@@ -136,8 +135,8 @@ typedef enum od_cli_optkind {
 
 /* An option of a command.  Lists end with a {NULL} row. */
 typedef struct od_cli_opt {
-    const char *name;    /* "--name" or "-q" */
-    const char *key;     /* JSON body key or query parameter */
+    const char *name; /* "--name" or "-q" */
+    const char *key;  /* JSON body key or query parameter */
     od_cli_optkind kind;
     unsigned flags;      /* OD_CLI_REQUIRED, OD_CLI_LOCAL */
     const char *choices; /* "a|b|c": the allowed values, or NULL */
@@ -149,9 +148,9 @@ struct od_cli_cmd;
 /* One parsed command line. */
 typedef struct od_cli_inv {
     const struct od_cli_cmd *cmd;
-    const char *id;  /* the ID positional (checked: a positive integer) or NULL */
-    json_t *params;  /* options to send: body or query (owned object) */
-    json_t *local;   /* OD_CLI_LOCAL options (owned object) */
+    const char *id; /* the ID positional (checked: a positive integer) or NULL */
+    json_t *params; /* options to send: body or query (owned object) */
+    json_t *local;  /* OD_CLI_LOCAL options (owned object) */
 } od_cli_inv;
 
 typedef int (*od_cli_handler)(od_cli_ctx *c, const od_cli_inv *inv);
@@ -183,6 +182,9 @@ extern const od_cli_cmd od_cli_cmds[];
  * the route, prints the answer (--json, raw, or the command's view).
  * Returns an exit code. */
 int od_cli_generic(od_cli_ctx *c, const od_cli_inv *inv);
+/* Appends params (an object of scalars and lists) to buf as a query string
+ * ("?k=v&…", values URL-encoded, lists as "a,b"); false if it does not fit. */
+bool od_cli_build_query(const json_t *params, char *buf, size_t n);
 /* Prints the answer of a successful call as the command asks. */
 void od_cli_show(const od_cli_ctx *c, const od_cli_cmd *cmd, const od_cli_answer *a);
 

@@ -43,7 +43,8 @@ static void print_rules(FILE *out, const json_t *rules, const char *field)
 {
     size_t i;
     json_t *r;
-    json_array_foreach (rules, i, r) {
+    json_array_foreach(rules, i, r)
+    {
         const char *f = json_string_value(json_object_get(r, "field"));
         if (field ? !f || strcmp(f, field) != 0 : f && listed(f))
             continue;
@@ -54,78 +55,75 @@ static void print_rules(FILE *out, const json_t *rules, const char *field)
     }
 }
 
+/* Prints each value of the grading answer with the rules behind it. */
+static void print_grade(FILE *out, const json_t *ans)
+{
+    const json_t *rules = json_object_get(ans, "rules");
+    if (json_object_get(ans, "severity_provisional") == json_true())
+        fputs("注意 note: 严重程度未定，按从高原则 (severity unknown: graded as severe)\n", out);
+    size_t lw = 0;
+    for (const od_cli_col *f = grade_fields; f->key; f++)
+        if (od_cli_width(od_cli_label(f->key)) > lw)
+            lw = od_cli_width(od_cli_label(f->key));
+    for (const od_cli_col *f = grade_fields; f->key; f++) {
+        if (!json_object_get(ans, f->key))
+            continue;
+        const char *label = od_cli_label(f->key);
+        char *text = f->fmt ? f->fmt(ans, f->key) : od_cli_text(json_object_get(ans, f->key));
+        fprintf(out, "%s%*s%s\n", label, (int)(lw - od_cli_width(label) + 2), "", text ? text : "?");
+        free(text);
+        print_rules(out, rules, f->key);
+    }
+    size_t i = 0;
+    json_t *r;
+    json_array_foreach(rules, i, r)
+    {
+        const char *f = json_string_value(json_object_get(r, "field"));
+        if (!f || !listed(f)) {
+            fputs("其他依据 other rules:\n", out);
+            print_rules(out, rules, NULL);
+            break;
+        }
+    }
+}
+
 int od_cli_grade(od_cli_ctx *c, const od_cli_inv *inv)
 {
     bool by_ci = json_object_get(inv->params, "ci_id") != NULL;
     bool by_cat = json_object_get(inv->params, "category") || json_object_get(inv->params, "grade");
     if (by_ci == by_cat ||
         (by_cat && !(json_object_get(inv->params, "category") && json_object_get(inv->params, "grade")))) {
-        fputs("用法错误 usage error: 用 --ci ID 或 --category C --grade G 之一 (give --ci ID, or --category C "
-              "--grade G)\n",
-              c->err);
+        fputs(
+            "用法错误 usage error: 用 --ci ID 或 --category C --grade G 之一 (give --ci ID, or --category C "
+            "--grade G)\n",
+            c->err);
         return OD_CLI_EXIT_USAGE;
     }
     char path[2048] = "/api/v1/grading";
-    const char *k;
-    json_t *v;
-    json_object_foreach (inv->params, k, v) {
-        char *text = od_cli_text(v);
-        bool ok = text && od_cli_query_add(path, sizeof path, k, text);
-        free(text);
-        if (!ok) {
-            fputs("用法错误 usage error: 参数过长 (arguments too long)\n", c->err);
-            return OD_CLI_EXIT_USAGE;
-        }
+    if (!od_cli_build_query(inv->params, path, sizeof path)) {
+        fputs("用法错误 usage error: 参数过长 (arguments too long)\n", c->err);
+        return OD_CLI_EXIT_USAGE;
     }
     od_cli_answer a;
     int rc = od_cli_call(c, "GET", path, NULL, &a);
-    if (rc || c->json || !json_is_object(a.json)) {
-        if (!rc)
-            od_cli_show(c, inv->cmd, &a);
-        od_cli_answer_cleanup(&a);
-        return rc;
-    }
-    const json_t *rules = json_object_get(a.json, "rules");
-    if (json_object_get(a.json, "severity_provisional") == json_true())
-        fputs("注意 note: 严重程度未定，按从高原则 (severity unknown: graded as severe)\n", c->out);
-    size_t lw = 0;
-    for (const od_cli_col *f = grade_fields; f->key; f++)
-        if (od_cli_width(od_cli_label(f->key)) > lw)
-            lw = od_cli_width(od_cli_label(f->key));
-    for (const od_cli_col *f = grade_fields; f->key; f++) {
-        if (!json_object_get(a.json, f->key))
-            continue;
-        const char *label = od_cli_label(f->key);
-        char *text = f->fmt ? f->fmt(a.json, f->key) : od_cli_text(json_object_get(a.json, f->key));
-        fprintf(c->out, "%s%*s%s\n", label, (int)(lw - od_cli_width(label) + 2), "", text ? text : "?");
-        free(text);
-        print_rules(c->out, rules, f->key);
-    }
-    size_t before = 0;
-    json_t *r;
-    json_array_foreach (rules, before, r) {
-        const char *f = json_string_value(json_object_get(r, "field"));
-        if (!f || !listed(f)) {
-            fputs("其他依据 other rules:\n", c->out);
-            print_rules(c->out, rules, NULL);
-            break;
-        }
-    }
+    if (!rc && !c->json && json_is_object(a.json))
+        print_grade(c->out, a.json);
+    else if (!rc)
+        od_cli_show(c, inv->cmd, &a);
     od_cli_answer_cleanup(&a);
-    return OD_CLI_EXIT_OK;
+    return rc;
 }
 
 /* ---- policy table ---- */
 
 static const od_cli_col matrix_cols[] = {
-    {"level", NULL, NULL}, {"severe", NULL, NULL}, {"moderate", NULL, NULL}, {"minor", NULL, NULL},
-    {NULL, NULL, NULL},
+    {"level", NULL, NULL}, {"severe", NULL, NULL}, {"moderate", NULL, NULL},
+    {"minor", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_col level_cols[] = {
     {"level", NULL, NULL},
     {"name_zh", NULL, NULL},
     {"first_report_within_minutes", NULL, fmt_minutes},
-    {"recipients", "报告对象 Recipients", NULL},
     {"ack_within_minutes", NULL, fmt_minutes},
     {NULL, NULL, NULL},
 };
@@ -176,16 +174,18 @@ static bool build_rows(json_t *ans, json_t *matrix, json_t *levels, json_t *resp
     const char *k;
     json_t *v;
     bool ok = true;
-    json_object_foreach (json_object_get(ans, "response_matrix"), k, v)
-        ok = ok && json_array_append_new(matrix, row_of("level", k, v)) == 0;
-    json_object_foreach (json_object_get(ans, "levels"), k, v) {
+    json_object_foreach(json_object_get(ans, "response_matrix"), k, v) ok =
+        ok && json_array_append_new(matrix, row_of("level", k, v)) == 0;
+    json_object_foreach(json_object_get(ans, "levels"), k, v)
+    {
         json_t *row = row_of("level", k, v);
         ok = ok && row && json_object_set_new(row, "recipients", recipients_text(v)) == 0;
         if (row && !json_is_true(json_object_get(v, "ack_required")))
             json_object_set_new(row, "ack_within_minutes", json_string("不需要 not required"));
         ok = ok && json_array_append_new(levels, row) == 0;
     }
-    json_object_foreach (json_object_get(ans, "responses"), k, v) {
+    json_object_foreach(json_object_get(ans, "responses"), k, v)
+    {
         json_t *row = row_of("response_level", k, v);
         const char *zh = json_string_value(json_object_get(v, "activation_role_zh"));
         const char *key = json_string_value(json_object_get(v, "activation_role"));
@@ -218,9 +218,16 @@ int od_cli_policy_table(od_cli_ctx *c, const od_cli_inv *inv)
             json_is_string(name) ? json_string_value(name) : "");
     fputs("响应矩阵 Response matrix (事件级别 × 严重程度 → 响应级别 level × severity → response)\n", c->out);
     od_cli_print_table(c->out, matrix, matrix_cols);
-    fputs("\n首报时限与报告对象 First report deadline and recipients per level\n", c->out);
+    fputs("\n首报与确认时限 First report and acknowledgement deadlines per level\n", c->out);
     od_cli_print_table(c->out, levels, level_cols);
-    fputs("\n处置时限、进展报告间隔与启动权限 Handling limit, progress cadence and activation authority\n", c->out);
+    fputs("\n报告对象 Recipients of the first report\n", c->out);
+    for (size_t i = 0; i < json_array_size(levels); i++) {
+        const json_t *row = json_array_get(levels, i);
+        fprintf(c->out, "  %s  %s\n", json_string_value(json_object_get(row, "level")),
+                json_string_value(json_object_get(row, "recipients")));
+    }
+    fputs("\n处置时限、进展报告间隔与启动权限 Handling limit, progress cadence and activation authority\n",
+          c->out);
     od_cli_print_table(c->out, responses, response_cols);
 out:
     json_decref(matrix);

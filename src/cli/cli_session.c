@@ -92,7 +92,8 @@ od_err od_cli_session_save(const json_t *session, od_error *e)
     od_err rc = OD_OK;
     int fd = -1;
     if (!session_dir(dir, sizeof dir) || !od_cli_session_path(path, sizeof path))
-        return od_error_set(e, OD_E_IO, NULL, "未设置 HOME 或 XDG_CONFIG_HOME (neither HOME nor XDG_CONFIG_HOME is set)");
+        return od_error_set(e, OD_E_IO, NULL,
+                            "未设置 HOME 或 XDG_CONFIG_HOME (neither HOME nor XDG_CONFIG_HOME is set)");
     int w = snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
     if (w < 0 || (size_t)w >= sizeof tmp)
         return od_error_set(e, OD_E_IO, NULL, "路径过长 (path too long)");

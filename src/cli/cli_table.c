@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CELL_MAX 48  /* widest table cell, in terminal columns */
-#define KEY_MAX 128  /* longest dotted path segment */
+#define CELL_MAX 48    /* widest table cell, in terminal columns */
+#define KEY_MAX 128    /* longest dotted path segment */
 #define TEXT_MAX 65536 /* longest value rendered for people */
 
 static const struct {
@@ -95,10 +95,16 @@ static const struct {
     {"ci_id", "配置项 CI"},
     {"starts_at", "开始 Starts"},
     {"ends_at", "结束 Ends"},
+    {"by", "提交人 By"},
+    {"user", "用户 User"},
+    {"timeline", "时间线 Timeline"},
 };
 
 const char *od_cli_label(const char *key)
 {
+    const char *dot = strrchr(key, '.');
+    if (dot)
+        key = dot + 1; /* "ci.name" is labelled as "name" */
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (strcmp(labels[i].key, key) == 0)
             return labels[i].label;
@@ -181,7 +187,8 @@ static void add_object(sb *b, const json_t *v, int depth)
     const char *k;
     json_t *item;
     bool first = true;
-    json_object_foreach ((json_t *)(uintptr_t)v, k, item) {
+    json_object_foreach((json_t *)(uintptr_t)v, k, item)
+    {
         if (!first)
             sb_str(b, ", ");
         first = false;
@@ -341,42 +348,61 @@ static size_t ncols(const od_cli_col *cols)
     return n;
 }
 
+/* The text of one cell or field; an empty text shows as "-". */
 static char *cell(const json_t *row, const od_cli_col *col)
 {
-    if (col->fmt)
-        return col->fmt(row, col->key);
-    return od_cli_text(od_cli_get(row, col->key));
+    char *s = col->fmt ? col->fmt(row, col->key) : od_cli_text(od_cli_get(row, col->key));
+    if (s && !s[0]) {
+        free(s);
+        s = strdup("-");
+    }
+    return s;
 }
 
-/* Columns from the keys of the rows, in first-seen order (caller frees the
- * array; keys are borrowed from rows). */
-static od_cli_col *auto_cols(const json_t *rows)
+/* Columns from the keys of objs[0..n), in first-seen order, ending with a
+ * {NULL} row (caller frees the array; keys are borrowed from the objects). */
+static od_cli_col *auto_cols(const json_t *const *objs, size_t n_objs)
 {
-    size_t cap = 0, n = 0;
-    od_cli_col *cols = NULL;
-    for (size_t i = 0; i < json_array_size(rows); i++) {
+    size_t cap = 16, n = 0;
+    od_cli_col *cols = calloc(cap, sizeof *cols);
+    for (size_t i = 0; cols && i < n_objs; i++) {
         const char *k;
         json_t *v;
-        json_object_foreach (json_array_get(rows, i), k, v) {
+        json_object_foreach((json_t *)(uintptr_t)objs[i], k, v)
+        {
             bool seen = false;
             for (size_t j = 0; j < n && !seen; j++)
                 seen = strcmp(cols[j].key, k) == 0;
             if (seen)
                 continue;
             if (n + 1 >= cap) {
-                cap = cap ? cap * 2 : 16;
-                od_cli_col *nc = realloc(cols, cap * sizeof *cols);
+                od_cli_col *nc = realloc(cols, cap * 2 * sizeof *cols);
                 if (!nc)
                     break;
                 cols = nc;
+                cap *= 2;
             }
             cols[n++] = (od_cli_col){k, NULL, NULL};
         }
     }
-    if (!cols)
-        cols = calloc(1, sizeof *cols);
-    else
+    if (cols)
         cols[n] = (od_cli_col){NULL, NULL, NULL};
+    return cols;
+}
+
+/* auto_cols over the object rows of a JSON array. */
+static od_cli_col *auto_cols_of(const json_t *rows)
+{
+    size_t n = json_array_size(rows);
+    const json_t **objs = calloc(n ? n : 1, sizeof *objs);
+    if (!objs)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (json_is_object(json_array_get(rows, i)))
+            objs[k++] = json_array_get(rows, i);
+    od_cli_col *cols = auto_cols(objs, k);
+    free(objs);
     return cols;
 }
 
@@ -386,7 +412,7 @@ void od_cli_print_table(FILE *out, const json_t *rows, const od_cli_col *cols)
     if (!json_is_array(rows))
         return;
     if (!cols)
-        cols = owned = auto_cols(rows);
+        cols = owned = auto_cols_of(rows);
     if (!cols)
         return;
     size_t nc = ncols(cols), nr = json_array_size(rows);
@@ -432,9 +458,10 @@ out:
 }
 
 /* "label  value" lines; continuation lines of multi-line values are
- * indented under the value. */
-static void print_fields(FILE *out, const json_t *root, const od_cli_col *fields)
+ * indented under the value.  Returns how many lines were printed. */
+static size_t print_fields(FILE *out, const json_t *root, const od_cli_col *fields)
 {
+    size_t printed = 0;
     size_t lw = 0;
     for (const od_cli_col *f = fields; f->key; f++) {
         const char *h = f->header ? f->header : od_cli_label(f->key);
@@ -455,16 +482,16 @@ static void print_fields(FILE *out, const json_t *root, const od_cli_col *fields
         }
         fputc('\n', out);
         free(s);
+        printed++;
     }
+    return printed;
 }
 
 void od_cli_print_view(FILE *out, const json_t *root, const od_cli_view *view)
 {
     bool any = false;
-    if (view->fields) {
-        print_fields(out, root, view->fields);
-        any = true;
-    }
+    if (view->fields)
+        any = print_fields(out, root, view->fields) > 0;
     for (const od_cli_section *s = view->sections; s && s->key; s++) {
         const json_t *rows = s->key[0] ? od_cli_get(root, s->key) : root;
         if (!json_is_array(rows))
@@ -479,6 +506,12 @@ void od_cli_print_view(FILE *out, const json_t *root, const od_cli_view *view)
             continue;
         }
         od_cli_print_table(out, rows, s->cols);
+    }
+    if (!any && json_is_object(root)) {
+        od_cli_col *fields = auto_cols(&root, 1);
+        if (fields)
+            print_fields(out, root, fields);
+        free(fields);
     }
 }
 
