@@ -27,14 +27,14 @@ json_t *od_policy_categories_json(const od_policy *p)
             if (c->guidance[g])
                 json_object_set_new(guide, od_grade_key((od_grade)g), json_string(c->guidance[g]));
         }
-        json_array_append_new(arr, json_pack("{ss ss ss so so s?s}", "key", c->key, "name_zh", c->name_zh, "name_en",
+        json_array_append_new(arr, json_pack("{ss ss ss so so ss?}", "key", c->key, "name_zh", c->name_zh, "name_en",
                                              c->name_en, "grades", grades, "guidance", guide, "principle",
                                              c->principle));
     }
     json_t *sev = json_object();
     for (int s = 0; s < OD_SEV__COUNT; s++)
         json_object_set_new(sev, od_severity_key((od_severity)s),
-                            json_pack("{ss s?s}", "name_zh", od_severity_name_zh((od_severity)s), "description",
+                            json_pack("{ss ss?}", "name_zh", od_severity_name_zh((od_severity)s), "description",
                                       p->severity_desc[s]));
     return json_pack("{so so}", "categories", arr, "severities", sev);
 }
@@ -62,6 +62,6 @@ json_t *od_policy_table_json(const od_policy *p)
                                       "progress_every_minutes", minutes(p->progress_every_ms[r]), "activation_role",
                                       od_role_key(p->activation_role[r]), "activation_role_zh",
                                       od_role_name_zh(p->activation_role[r])));
-    return json_pack("{s?s so so so}", "name", p->name, "response_matrix", matrix, "levels", levels, "responses",
+    return json_pack("{ss? so so so}", "name", p->name, "response_matrix", matrix, "levels", levels, "responses",
                      responses);
 }
