@@ -334,7 +334,7 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         s->o.body_max = OD_BODY_MAX_DEFAULT;
     if (!s->o.threads)
         s->o.threads = 4;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (o->tls_cert || o->tls_key) {

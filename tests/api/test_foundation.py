@@ -381,6 +381,10 @@ class Init(unittest.TestCase):
             srv.login("sysadmin", ADMIN_PW)
             import signal
             self.assertEqual(srv.stop(signal.SIGINT), 0, srv.read_log())
+            log = srv.read_log()
+            self.assertIn("stopped cleanly", log)
+            # quiescing (stop accepting, finish in-flight requests) must actually work
+            self.assertNotIn("MHD_quiesce_daemon", log)
         finally:
             srv.cleanup()
 
