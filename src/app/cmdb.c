@@ -139,7 +139,7 @@ od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in,
         return rc;
     od_tx *tx = NULL;
     int64_t now = od_app_now(a), id = 0;
-    char *attrs = json_dumps(in->attributes ? in->attributes : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    char *attrs = in->attributes ? json_dumps(in->attributes, JSON_COMPACT | JSON_SORT_KEYS) : NULL; /* NULL → "{}" */
     rc = od_tx_begin(a->store, true, &tx, e);
     if (rc) {
         free(attrs);
