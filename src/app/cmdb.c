@@ -139,7 +139,7 @@ od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in,
         return rc;
     od_tx *tx = NULL;
     int64_t now = od_app_now(a), id = 0;
-    char *attrs = json_dumps(in->attributes ? in->attributes : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    char *attrs = in->attributes ? json_dumps(in->attributes, JSON_COMPACT | JSON_SORT_KEYS) : NULL; /* NULL → "{}" */
     rc = od_tx_begin(a->store, true, &tx, e);
     if (rc) {
         free(attrs);
@@ -316,7 +316,7 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
     if (!rc && !od_principal_in_scope(actor, json_string_value(json_object_get(src, "department"))))
         rc = od_error_set(e, OD_E_FORBIDDEN, NULL, "不在权限范围内 (outside your scope)");
     if (!rc) {
-        rc = ci_load(tx, NULL, target_id, &dst, e);
+        rc = ci_load(tx, actor, target_id, &dst, e); /* out of scope = unknown, like a missing one */
         if (rc == OD_E_NOT_FOUND) {
             od_error_clear(e);
             rc = od_error_set(e, OD_E_UNPROCESSABLE, "target_id", "目标配置项 %lld 不存在 (target CI %lld not found)",
@@ -409,7 +409,12 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
             json_object_set_new(ci, "depth", json_integer(d + 1));
             json_object_set_new(ci, "via", json_integer(cur));
             json_object_set_new(ci, "relation", json_string(types[i]));
-            json_array_append_new(items, ci);
+            /* a scoped principal is not shown CIs of other departments, but the
+             * walk goes on through them to the in-scope CIs beyond */
+            if (od_principal_in_scope(actor, json_string_value(json_object_get(ci, "department"))))
+                json_array_append_new(items, ci);
+            else
+                json_decref(ci);
             PUSH(deps[i], d + 1);
         }
     }

@@ -1,0 +1,208 @@
+"""test_permissions.py — walks the route table (src/http/routes.c) and the
+permission table (src/core/authz.c): anonymous → 401, no permission → 403,
+holders of the permission get past the check; and department scopes
+(R-SEC-SYS-2) on CIs."""
+import os
+import re
+
+import harness
+from harness import ROOT
+
+PUBLIC = {"PUBLIC"}
+NO_AUTH = {"PUBLIC", "TEST_CLOCK"}
+
+
+def load_routes():
+    src = open(os.path.join(ROOT, "src", "http", "routes.c"), encoding="utf-8").read()
+    rows = re.findall(r'\{\s*"([A-Z]+)",\s*"([^"]+)",\s*P\((\w+)\)', src)
+    assert len(rows) >= 30, rows
+    return rows
+
+
+def load_perms():
+    """{perm name: set of role keys} expanded from authz.c's table and macros."""
+    src = open(os.path.join(ROOT, "src", "core", "authz.c"), encoding="utf-8").read()
+    flat = src.replace("\\\n", " ")
+    macros = dict(re.findall(r"^#define (OPS_ALL|LEADS)\s+(.*)$", flat, re.M))
+    table = {}
+    for name, expr in re.findall(r'\[OD_PERM_(\w+)\]\s*=\s*\{"[^"]+",\s*([^}]*)\}', flat, re.S):
+        for m, body in macros.items():
+            expr = re.sub(r"\b%s\b" % m, body, expr)
+        table[name] = {r.lower() for r in re.findall(r"R\((\w+)\)", expr)}
+    assert "CI_WRITE" in table and table["CI_WRITE"], table
+    return table
+
+
+ROUTES = load_routes()
+PERMS = load_perms()
+ALL_ROLES = sorted(set().union(*PERMS.values()))
+ADMIN_ACCOUNTS = {"system_admin": "sysadmin", "security_admin": "secadmin", "auditor": "auditor"}
+
+
+def concrete(path):
+    return path.replace("{id}", "1")
+
+
+class RouteTable(harness.ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.noroles_id, cls.noroles = cls.srv.make_user("noroles", [])
+        cls.role_tokens = {}
+        for role in ALL_ROLES:
+            if role in ADMIN_ACCOUNTS:
+                cls.role_tokens[role] = cls.srv.admin(ADMIN_ACCOUNTS[role])
+            else:
+                cls.role_tokens[role] = cls.srv.make_user("r_" + role, [role])[1]
+
+    def test_tables_parsed(self):
+        self.assertEqual(len(ROUTES), len(set((m, p) for m, p, _ in ROUTES)))
+        for _, _, perm in ROUTES:
+            self.assertIn(perm, PERMS, perm)
+        self.assertEqual(len(ALL_ROLES), 15, ALL_ROLES)
+
+    def test_anonymous_gets_401(self):
+        for method, path, perm in ROUTES:
+            r = self.srv.request(method, concrete(path))
+            if perm in NO_AUTH:
+                self.assertNotIn(r.status, (401, 403), (method, path, r))
+            else:
+                self.assertError(r, 401, code="unauthenticated")
+                self.assertIn("WWW-Authenticate", r.headers, (method, path))
+
+    def test_no_roles_gets_403(self):
+        for method, path, perm in ROUTES:
+            if path == "/api/v1/auth/logout":
+                continue  # would revoke the session; checked below
+            r = self.srv.request(method, concrete(path), token=self.noroles)
+            if perm in NO_AUTH or perm == "AUTHENTICATED":
+                self.assertNotIn(r.status, (401, 403), (method, path, r))
+            else:
+                err = self.assertError(r, 403, code="forbidden")
+                self.assertIn("permission", err["message"], (method, path))
+        tok = self.srv.login("noroles", harness.USER_PW)
+        self.assertStatus(self.srv.post("/api/v1/auth/logout", token=tok), 200)
+
+    def test_each_role_against_every_route(self):
+        """A role outside the route's permission gets 403; a holder is let through the check."""
+        for role, tok in sorted(self.role_tokens.items()):
+            for method, path, perm in ROUTES:
+                if perm in NO_AUTH or perm == "AUTHENTICATED":
+                    continue
+                r = self.srv.request(method, concrete(path), token=tok)
+                if role in PERMS[perm]:
+                    self.assertNotIn(r.status, (401, 403), (role, method, path, r))
+                else:
+                    self.assertError(r, 403, code="forbidden")
+
+    def test_admin_separation_in_table(self):
+        """The three administrators: sysadmin writes accounts, secadmin assigns roles, auditor reads the audit."""
+        self.assertEqual(PERMS["USER_WRITE"], {"system_admin"})
+        self.assertEqual(PERMS["ROLE_ASSIGN"], {"security_admin"})
+        self.assertEqual(PERMS["AUDIT_READ"], {"auditor"})
+        for perm, roles in PERMS.items():
+            if perm.startswith(("CI_WRITE", "INCIDENT_")) and perm != "INCIDENT_READ":
+                self.assertFalse(roles & set(ADMIN_ACCOUNTS), perm)
+
+
+A, B = "运行部", "网络部"
+
+
+class Scopes(harness.ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        _, cls.unscoped = s.make_user("ops_all", ["ops_engineer"])
+        _, cls.scoped = s.make_user("ops_a", ["ops_engineer"], scopes=[A])
+
+        def ci(name, dept):
+            r = s.post("/api/v1/cis", {"name": name, "category": "server", "grade": "L2", "department": dept},
+                       cls.unscoped)
+            assert r.status == 201, r
+            return r.json["id"]
+
+        cls.ca = ci("scope-a-1", A)
+        cls.cb = ci("scope-b-1", B)
+        cls.ca2 = ci("scope-a-2", A)
+        # ca2 depends on cb, cb depends on ca: impact(ca) = {cb, ca2}
+        for src, dst in ((cls.cb, cls.ca), (cls.ca2, cls.cb)):
+            r = s.post("/api/v1/cis/%d/relations" % src, {"type": "depends_on", "target_id": dst}, cls.unscoped)
+            assert r.status == 201, r
+
+    def test_scoped_cannot_read_other_department(self):
+        s = self.srv
+        self.assertStatus(s.get("/api/v1/cis/%d" % self.ca, self.scoped), 200)
+        r = s.get("/api/v1/cis/%d" % self.cb, self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+        self.assertNotIn("scope-b-1", r.raw)
+        r = s.get("/api/v1/cis/%d/impact" % self.cb, self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+        r = s.get("/api/v1/grading?ci_id=%d&severity=minor" % self.cb, self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+
+    def test_scoped_cannot_change_other_department(self):
+        s = self.srv
+        audit_before = s.get("/api/v1/audit/verify", s.admin("auditor")).json["rows"]
+        r = s.request("PATCH", "/api/v1/cis/%d" % self.cb, {"location": "x"}, token=self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+        r = s.post("/api/v1/cis/%d/verify" % self.cb, token=self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+        r = s.post("/api/v1/cis/%d/relations" % self.cb, {"type": "depends_on", "target_id": self.ca}, self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+        # moving an own CI out of scope, or creating one outside it, is refused too
+        r = s.request("PATCH", "/api/v1/cis/%d" % self.ca, {"department": B}, token=self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+        r = s.post("/api/v1/cis", {"name": "scope-b-new", "category": "server", "grade": "L2", "department": B},
+                   self.scoped)
+        self.assertIn(r.status, (403, 404), r)
+        self.assertEqual(s.get("/api/v1/audit/verify", s.admin("auditor")).json["rows"], audit_before)
+        self.assertEqual(s.get("/api/v1/cis/%d" % self.cb, self.unscoped).json["location"], "")
+
+    def test_scoped_cannot_relate_to_other_department(self):
+        """A target outside the scope is as unknown as a missing one (no existence oracle)."""
+        r = self.srv.post("/api/v1/cis/%d/relations" % self.ca, {"type": "runs_on", "target_id": self.cb},
+                          self.scoped)
+        missing = self.srv.post("/api/v1/cis/%d/relations" % self.ca, {"type": "runs_on", "target_id": 99999},
+                                self.scoped)
+        self.assertEqual(missing.status, 422, missing)
+        self.assertEqual(r.status, missing.status, r)
+
+    def test_lists_filtered(self):
+        s = self.srv
+        r = s.get("/api/v1/cis?q=scope-", self.scoped)
+        self.assertStatus(r, 200)
+        names = {c["name"] for c in r.json["items"]}
+        self.assertEqual(names, {"scope-a-1", "scope-a-2"})
+        self.assertEqual(r.json["total"], 2)
+        r = s.get("/api/v1/cis?q=scope-&limit=1&offset=1", self.scoped)
+        self.assertEqual([c["name"] for c in r.json["items"]], ["scope-a-2"])
+        self.assertEqual(r.json["total"], 2)
+        r = s.get("/api/v1/cis/unverified?period=week", self.scoped)
+        self.assertStatus(r, 200)
+        self.assertNotIn("scope-b-1", {c["name"] for c in r.json["items"]})
+        r = s.get("/api/v1/cis?q=scope-", self.unscoped)
+        self.assertEqual({c["name"] for c in r.json["items"]}, {"scope-a-1", "scope-a-2", "scope-b-1"})
+        self.assertEqual(r.json["total"], 3)
+
+    def test_impact_hides_other_department(self):
+        r = self.srv.get("/api/v1/cis/%d/impact" % self.ca, self.unscoped)
+        self.assertStatus(r, 200)
+        self.assertEqual({c["name"] for c in r.json["impacted"]}, {"scope-b-1", "scope-a-2"})
+        r = self.srv.get("/api/v1/cis/%d/impact" % self.ca, self.scoped)
+        self.assertStatus(r, 200)
+        self.assertNotIn("scope-b-1", r.raw)
+        # what lies in scope beyond a hidden CI is still reported
+        self.assertEqual({c["name"] for c in r.json["impacted"]}, {"scope-a-2"})
+
+    def test_unscoped_sees_and_changes_both(self):
+        s = self.srv
+        for cid in (self.ca, self.cb):
+            self.assertStatus(s.get("/api/v1/cis/%d" % cid, self.unscoped), 200)
+        r = s.request("PATCH", "/api/v1/cis/%d" % self.cb, {"environment": "test"}, token=self.unscoped)
+        self.assertStatus(r, 200)
+        self.assertStatus(s.post("/api/v1/cis/%d/verify" % self.cb, token=self.unscoped), 200)
+
+
+if __name__ == "__main__":
+    harness.main()
