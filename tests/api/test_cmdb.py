@@ -196,11 +196,8 @@ class PolicyViews(harness.ServerTest):
         super().setUpClass()
         _, cls.ops = cls.srv.make_user("pol_ops", ["ops_engineer"])
 
-    @unittest.expectedFailure
     def test_categories_with_guidance(self):
-        # BUG: src/app/policy_view.c od_policy_categories_json packs with "{ss ss ss so so s?s}" and
-        # "{ss s?s}": "s?s" is not a jansson format (the nullable string is "s?"), so json_pack fails
-        # and every category/severity is dropped: the answer is {"categories":[],"severities":{}}.
+        # R-CI-2, R-CI-3, R-INC-1
         r = self.srv.get("/api/v1/policy/categories", self.ops)
         self.assertStatus(r, 200)
         cats = {c["key"]: c for c in r.json["categories"]}
@@ -210,10 +207,8 @@ class PolicyViews(harness.ServerTest):
                 self.assertTrue(cats[key]["guidance"].get(g), (key, g))
         self.assertEqual(set(r.json["severities"]), {"severe", "moderate", "minor"})
 
-    @unittest.expectedFailure
     def test_policy_table(self):
-        # BUG: src/app/policy_view.c od_policy_table_json packs with "{s?s so so so}" (invalid format,
-        # see above): json_pack returns NULL and the route answers 500 out_of_memory.
+        # R-INC-6
         r = self.srv.get("/api/v1/policy/table", self.ops)
         self.assertStatus(r, 200)
         self.assertEqual(r.json["response_matrix"]["L1"]["minor"], "R2")
