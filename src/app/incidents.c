@@ -542,7 +542,7 @@ od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_
         rc = inc_load(tx, NULL, id, &x, e);
     if (!rc)
         rc = timeline(tx, id, now, who, "registered", NULL, e,
-                      "登记事件：%s级事件，影响程度%s%s，%s (registered: %s, %s%s, %s)", od_grade_name_zh(g.level),
+                      "登记事件：%s事件，影响程度%s%s，%s (registered: %s, %s%s, %s)", od_grade_name_zh(g.level),
                       od_severity_name_zh(g.severity), g.severity_provisional ? "（暂定，就高原则）" : "",
                       od_resp_name_zh(g.response), od_grade_key(g.level), od_severity_key(g.severity),
                       g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
@@ -1242,7 +1242,7 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
         after = rc ? NULL : json_deep_copy(x.row);
     }
     if (!rc)
-        rc = timeline(tx, id, now, who, "regrade", body, e, "调整分级：%s级，%s，%s；理由：%s (regraded: %s, %s, %s)",
+        rc = timeline(tx, id, now, who, "regrade", body, e, "调整分级：%s事件，%s，%s；理由：%s (regraded: %s, %s, %s)",
                       od_grade_name_zh(x.level), od_severity_name_zh(x.sev), od_resp_name_zh(x.cur),
                       reason ? reason : "—", od_grade_key(x.level), od_severity_key(x.sev), od_resp_key(x.cur));
     if (!rc) {
