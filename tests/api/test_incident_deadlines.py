@@ -92,6 +92,30 @@ class EscalationTest(IncidentWorld):
         self.assertEqual(inc["response_level"], "R1")
         self.assertEqual(pairs(self.get(inc["id"])), [("R3", "R1")])
 
+    def test_first_report_after_late_escalation_reaches_recipients_r_not_1(self):
+        # the late registration escalated at once and notified the L2 recipients;
+        # the first report must still go to every recipient (R-NOT-2)
+        inc = self.create("L3", "moderate", detected_at=fmt_time(self.now() - 5 * HOUR * SEC))
+        g = self.first(inc["id"])
+        self.assertEqual(self.recipient_names(g), {"leader", "sechead", "liaison", "dh"})
+        for u in ("sechead", "liaison", "dh", "leader"):
+            got = sorted(m["channel"] for m in g["messages"] if m["kind"] == "first"
+                         and m["recipient_id"] == self.uid[u])
+            self.assertEqual(got, ["email", "sms"], u)
+
+    def test_long_late_registration_one_missed_progress_r_not_5(self):
+        # registered 3 days late: the missed progress report shows once, not once per past slot
+        inc = self.create("L3", "minor", detected_at=fmt_time(self.now() - 72 * HOUR * SEC))
+        self.assertEqual(inc["response_level"], "R1")
+        self.advance(1)
+        g = self.get(inc["id"])
+        missed = [d for d in g["deadlines"] if d["kind"] == "progress" and d["missed"]]
+        self.assertEqual(len(missed), 1, g["deadlines"])
+        pend = [d for d in g["deadlines"] if d["kind"] == "progress" and d["state"] == "pending"]
+        self.assertEqual(len(pend), 1, g["deadlines"])
+        self.assertGreater(parse_time(pend[0]["due_at"]), self.now())
+        self.assertLessEqual(parse_time(pend[0]["due_at"]), self.now() + 30 * MIN * SEC)
+
     def test_escalation_stops_after_final_report_r_esc_3(self):
         inc = self.create("L2", "moderate")
         iid = inc["id"]

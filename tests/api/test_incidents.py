@@ -86,8 +86,9 @@ class IncidentWorld(harness.ServerTest):
 
     @classmethod
     def make_ci(cls, name, grade, dept=CI_DEPT, category="application"):
+        # "attributes": {} sidesteps a leak in od_ci_create (see CmdbLeakTest)
         r = cls.srv.post("/api/v1/cis", {"name": name, "category": category, "grade": grade,
-                                         "department": dept}, token=cls.tok["eng"])
+                                         "department": dept, "attributes": {}}, token=cls.tok["eng"])
         if r.status != 201:
             raise AssertionError("create CI %s: %r" % (name, r))
         return r.json["id"]
@@ -568,6 +569,37 @@ class LifecycleTest(IncidentWorld):
         r = self.action(iid, "close", "opsdept")
         self.assertError(r, 409)
 
+    def test_first_report_fields_update_the_incident_r_not_2(self):
+        inc = self.create("L3", "minor", location="", symptoms="", impact_scope="")
+        r = self.report(inc["id"], "first", location="机房C-12", symptoms="链路丢包", impact_scope="网银")
+        self.assertStatus(r, 201)
+        g = r.json
+        self.assertEqual((g["location"], g["symptoms"], g["impact_scope"]), ("机房C-12", "链路丢包", "网银"))
+        md = self.srv.get("/api/v1/incidents/%d/report.md" % inc["id"], token=self.tok["eng"]).raw
+        self.assertIn("机房C-12", md)
+
+    def test_long_text_kept_whole_utf8_r_pir_3(self):
+        # long Chinese text must not be cut in the middle of a character (the timeline
+        # entry would vanish from the JSON) nor dropped from the report
+        inc = self.create("L1", "severe")
+        reason = "因" + "核实后影响范围较小" * 70 + "止"  # ~1900 bytes
+        r = self.patch(inc["id"], {"severity": "minor", "reason": reason})
+        self.assertStatus(r, 200)
+        tl = [t for t in r.json["timeline"] if t["kind"] == "regrade"]
+        self.assertEqual(len(tl), 1, r.json["timeline"])
+        md = self.srv.get("/api/v1/incidents/%d/report.md" % inc["id"], token=self.tok["eng"])
+        md.raw.encode("utf-8")
+        self.assertNotIn("\ufffd", md.raw)
+        self.assertIn(reason, md.raw)
+        # many CIs with long names: every one is listed in the report
+        names = ["ci-%02d-%s" % (i, "x" * 150) for i in range(8)]
+        ids = [self.make_ci(n, "L3") for n in names]
+        inc = self.create(ci_ids=ids, severity="minor")
+        for fmt in ("md", "html"):
+            doc = self.srv.get("/api/v1/incidents/%d/report.%s" % (inc["id"], fmt), token=self.tok["eng"]).raw
+            for n in names:
+                self.assertIn(n.replace("_", "\\_") if fmt == "md" else n, doc)
+
     def test_list_filters(self):
         a = self.create("L3", "minor", title="filterprobe alpha")
         b = self.create("L1", "severe", title="filterprobe beta")
@@ -580,6 +612,23 @@ class LifecycleTest(IncidentWorld):
         self.assertEqual([i["id"] for i in r.json["items"]], [a["id"]])
         r = self.srv.get("/api/v1/incidents?drill=maybe", token=self.tok["eng"])
         self.assertStatus(r, 400)
+
+
+class CmdbLeakTest(harness.ServerTest):
+    """Pins a leak outside the incident code, found by these tests under ASan."""
+
+    # BUG (src/app/cmdb.c od_ci_create, not ours): a CI created without
+    # "attributes" leaks the json_object() built for json_dumps(); LeakSanitizer
+    # fails the server's exit (code 23).  Only visible on the -asan build.
+    @unittest.skipUnless("asan" in os.path.basename(harness.BIN), "a leak shows only on the -asan build")
+    @unittest.expectedFailure
+    def test_ci_without_attributes_no_leak(self):
+        _, tok = self.srv.make_user("eng", ["ops_engineer"])
+        r = self.srv.post("/api/v1/cis", {"name": "leakprobe", "category": "application", "grade": "L3",
+                                          "department": CI_DEPT}, token=tok)
+        self.assertStatus(r, 201)
+        rc = self.srv.stop()
+        self.assertEqual(rc, 0, self.srv.read_log()[-3000:])
 
 
 if __name__ == "__main__":
