@@ -15,6 +15,22 @@
 
 #define MIN_MS 60000LL
 
+/* After snprintf into a fixed buffer: drops a UTF-8 character cut at the end,
+ * so message bodies stay valid UTF-8. */
+static char *utf8_cut(char *s)
+{
+    size_t n = strlen(s), i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return s;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (i - 1) < want)
+        s[i - 1] = '\0';
+    return s;
+}
+
 typedef struct inc {
     json_t *row; /* raw columns by name (owned) */
     int64_t id;
@@ -101,14 +117,19 @@ static od_err timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principa
 static od_err timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principal *who, const char *kind,
                        json_t *data, od_error *e, const char *fmt, ...)
 {
-    char text[1024];
+    /* whole, never cut: a cut in the middle of a UTF-8 character would make
+     * the entry unrepresentable in JSON */
+    char *text = NULL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    int n = vasprintf(&text, fmt, ap);
     va_end(ap);
+    if (n < 0)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, "iissss", inc_id, now, who ? who->username : "system", kind, text, d);
     free(d);
+    free(text);
     return rc;
 }
 
@@ -369,7 +390,7 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     if (!rc)
         rc = add_recipients(tx, p, x, lk, "escalation", cause, "escalation", "升级通知 escalation", NULL, now, e);
     if (!rc) /* also tell those already notified */
-        rc = notify_all(tx, p, x, users, cause, "escalation", "升级通知 escalation", NULL, extra, now, e);
+        rc = notify_all(tx, p, x, users, cause, "escalation", "升级通知 escalation", NULL, utf8_cut(extra), now, e);
     json_decref(users);
     /* R-NOT-5: shorter progress cadence from now on */
     if (!rc && x->state != OD_INC_DETECTED) {
@@ -542,7 +563,7 @@ od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_
         rc = inc_load(tx, NULL, id, &x, e);
     if (!rc)
         rc = timeline(tx, id, now, who, "registered", NULL, e,
-                      "登记事件：%s级事件，影响程度%s%s，%s (registered: %s, %s%s, %s)", od_grade_name_zh(g.level),
+                      "登记事件：%s事件，影响程度%s%s，%s (registered: %s, %s%s, %s)", od_grade_name_zh(g.level),
                       od_severity_name_zh(g.severity), g.severity_provisional ? "（暂定，就高原则）" : "",
                       od_resp_name_zh(g.response), od_grade_key(g.level), od_severity_key(g.severity),
                       g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
@@ -941,10 +962,25 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
     if (!rc && act == OD_IA_FIRST_REPORT) {
         /* R-NOT-1: the level's recipients; R-NOT-4: their acknowledgements */
         rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(to), now, x.id);
+        /* the reported location, symptoms and impact scope become the incident's */
+        static const char *const det[] = {"location", "symptoms", "impact_scope"};
+        for (size_t i = 0; i < 3; i++)
+            json_object_set(x.row, det[i], json_object_get(fields, det[i]));
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, "sssii", S(&x, "location"), S(&x, "symptoms"),
+                            S(&x, "impact_scope"), now, x.id);
         if (!rc)
             rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "first_report", (int64_t)0, (int64_t)0);
         if (!rc)
             rc = add_recipients(tx, p, &x, x.level, "first_report", cause, "first", "首报 first report", desk, now, e);
+        /* those already recipients (an escalation before the first report)
+         * get the first report too; the cause keeps it to one per channel */
+        json_t *users = NULL;
+        if (!rc)
+            rc = current_recipients(tx, x.id, &users, e);
+        if (!rc)
+            rc = notify_all(tx, p, &x, users, cause, "first", "首报 first report", desk, NULL, now, e);
+        json_decref(users);
     } else if (!rc && act == OD_IA_SECOND_REPORT) {
         x.state = to;
         rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(to), now, x.id);
@@ -969,7 +1005,7 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
                  od_resp_key(x.cur), json_string_value(json_object_get(body, "system_impact")),
                  od_time_format(eta, t));
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "second", "续报 second report", desk, extra, now, e);
+            rc = notify_all(tx, p, &x, users, cause, "second", "续报 second report", desk, utf8_cut(extra), now, e);
         if (!rc)
             rc = notify_all(tx, p, &x, mon, cause, "second", "续报 second report", desk, extra, now, e);
         json_decref(users);
@@ -990,7 +1026,7 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         if (!rc)
             rc = current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "progress", "进展报告 progress report", desk, extra, now, e);
+            rc = notify_all(tx, p, &x, users, cause, "progress", "进展报告 progress report", desk, utf8_cut(extra), now, e);
         json_decref(users);
     } else if (!rc && act == OD_IA_FINAL_REPORT) {
         /* R-ESC-3: escalation stops at resolution; R-NOT-2: to everyone notified */
@@ -1012,7 +1048,7 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         if (!rc)
             rc = current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "final", "终报 final report", desk, extra, now, e);
+            rc = notify_all(tx, p, &x, users, cause, "final", "终报 final report", desk, utf8_cut(extra), now, e);
         json_decref(users);
     }
     if (!rc)
@@ -1242,7 +1278,7 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
         after = rc ? NULL : json_deep_copy(x.row);
     }
     if (!rc)
-        rc = timeline(tx, id, now, who, "regrade", body, e, "调整分级：%s级，%s，%s；理由：%s (regraded: %s, %s, %s)",
+        rc = timeline(tx, id, now, who, "regrade", body, e, "调整分级：%s事件，%s，%s；理由：%s (regraded: %s, %s, %s)",
                       od_grade_name_zh(x.level), od_severity_name_zh(x.sev), od_resp_name_zh(x.cur),
                       reason ? reason : "—", od_grade_key(x.level), od_severity_key(x.sev), od_resp_key(x.cur));
     if (!rc) {
@@ -1420,8 +1456,11 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
                                   now + p->renotify_every_ms, e);
         }
         if (!rc && kind == OD_DL_PROGRESS && od_inc_state_open(x.state)) {
-            /* the next one is still due one cadence later */
+            /* the next one is still due one cadence later; slots already past
+             * (a late registration, a server down) count as this one miss */
             int64_t nd = od_progress_due(p, x.cur, due);
+            while (nd != OD_NO_TIME && nd <= now)
+                nd = od_progress_due(p, x.cur, nd);
             rc = deadline_add(tx, x.id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
             if (!rc && nd != OD_NO_TIME)
                 rc = deadline_add(tx, x.id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);

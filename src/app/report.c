@@ -37,6 +37,15 @@ static void raw(doc *d, const char *s, size_t n)
 
 static void lit(doc *d, const char *s) { raw(d, s, strlen(s)); }
 
+/* Appends four strings (no escaping: for building a field's value). */
+static void cat(doc *d, const char *a, const char *b, const char *c, const char *x)
+{
+    lit(d, a);
+    lit(d, b);
+    lit(d, c);
+    lit(d, x);
+}
+
 /* Text: escaped for HTML, or Markdown-safe (line breaks kept). */
 static void text(doc *d, const char *s)
 {
@@ -149,12 +158,15 @@ static void render(doc *d, json_t *inc)
     field(d, "状态 State", js(inc, "state_zh"));
     size_t i;
     json_t *v;
-    char cis[1024] = "";
-    size_t n = 0;
-    json_array_foreach(json_object_get(inc, "cis"), i, v) n += (size_t)snprintf(
-        cis + n, n < sizeof cis ? sizeof cis - n : 0, "%s%s (%s %s)", i ? "、" : "", js(v, "name"), js(v, "category"),
-        js(v, "grade"));
-    field(d, "受影响配置项 Affected CIs", cis);
+    doc cis = {0}; /* every CI, however long the names (no fixed buffer) */
+    json_array_foreach(json_object_get(inc, "cis"), i, v)
+    {
+        cat(&cis, i ? "、" : "", js(v, "name"), " (", js(v, "category"));
+        cat(&cis, " ", js(v, "grade"), ")", "");
+    }
+    d->oom |= cis.oom;
+    field(d, "受影响配置项 Affected CIs", cis.p ? cis.p : "");
+    free(cis.p);
     table_close(d);
     heading(d, 2, "二、原因 Cause");
     json_t *fin = report_of(inc, "final"), *rev = report_of(inc, "review");
@@ -182,17 +194,22 @@ static void render(doc *d, json_t *inc)
     table_open(d);
     json_array_foreach(json_object_get(inc, "escalations"), i, v)
     {
-        char k[128], t[1200];
+        char k[128];
         snprintf(k, sizeof k, "升级 %s → %s", js(v, "from"), js(v, "to"));
-        snprintf(t, sizeof t, "%s：%s", js(v, "at"), js(v, "reason"));
-        field(d, k, t);
+        doc t = {0}; /* the reason may be long (a regrade's): kept whole */
+        cat(&t, js(v, "at"), "：", js(v, "reason"), "");
+        d->oom |= t.oom;
+        field(d, k, t.p ? t.p : "");
+        free(t.p);
     }
     json_array_foreach(json_object_get(inc, "deadlines"), i, v)
     {
-        char t[256];
-        snprintf(t, sizeof t, "应于 due %s；完成 met %s；%s", js(v, "due_at"), js(v, "met_at"),
-                 json_is_true(json_object_get(v, "missed")) ? "逾期 MISSED" : "按时 on time / pending");
-        field(d, js(v, "kind"), t);
+        doc t = {0};
+        cat(&t, "应于 due ", js(v, "due_at"), "；完成 met ", js(v, "met_at"));
+        cat(&t, "；", json_is_true(json_object_get(v, "missed")) ? "逾期 MISSED" : "按时 on time / pending", "", "");
+        d->oom |= t.oom;
+        field(d, js(v, "kind"), t.p ? t.p : "");
+        free(t.p);
     }
     table_close(d);
     heading(d, 2, "六、时间线 Timeline");

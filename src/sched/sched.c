@@ -59,6 +59,22 @@ static od_err next_due(od_app *a, int64_t now, int64_t *id, int64_t *fire_at, od
     return rc;
 }
 
+#define RETRY_MS 60000
+
+static od_err postpone(od_app *a, int64_t id, int64_t at, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", at, id);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}
+
 od_err od_sched_run_due(od_app *a, int64_t now, int *fired, od_error *e)
 {
     int n = 0;
@@ -70,8 +86,17 @@ od_err od_sched_run_due(od_app *a, int64_t now, int *fired, od_error *e)
         if (!id)
             break;
         rc = od_incident_fire_deadline(a, id, now, e);
-        if (rc)
-            return rc;
+        if (rc) {
+            /* one failing row must not stop (or spin) the runner: it is
+             * logged and tried again a minute later; the others go on */
+            od_errorlog("scheduler: deadline %lld failed (%s); retrying in 60 s", (long long)id,
+                        e && e->message[0] ? e->message : od_err_str(rc));
+            od_error_clear(e);
+            rc = postpone(a, id, now + RETRY_MS, e);
+            if (rc)
+                return rc;
+            continue;
+        }
         n++;
     }
     if (fired)

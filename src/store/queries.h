@@ -100,6 +100,8 @@
                  "AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title "  \
                  "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\')")   \
     X(INC_SET_STATE, "UPDATE incidents SET state = ?, updated_at = ? WHERE id = ?")                 \
+    X(INC_SET_DETAILS, "UPDATE incidents SET location = ?, symptoms = ?, impact_scope = ?, "        \
+                       "updated_at = ? WHERE id = ?")                                              \
     X(INC_SET_LEVELS, "UPDATE incidents SET level = ?, severity = ?, severity_provisional = ?, "     \
                       "base_response = ?, response_level = ?, highest_response = ?, "               \
                       "handling_deadline = ?, first_report_due = ?, departments = ?, updated_at = ? " \
@@ -151,6 +153,7 @@
     X(DL_GET, "SELECT id, incident_id, kind, recipient_id, due_at, fire_at, status FROM deadlines "   \
               "WHERE id = ?")                                                                      \
     X(DL_FIRED, "UPDATE deadlines SET fire_at = NULL, status = ? WHERE id = ?")                     \
+    X(DL_POSTPONE, "UPDATE deadlines SET fire_at = ? WHERE id = ? AND fire_at IS NOT NULL")         \
     X(DL_PENDING_COUNT, "SELECT COUNT(*) FROM deadlines WHERE fire_at IS NOT NULL")                 \
     X(OUTBOX_INSERT, "INSERT INTO outbox(cause, incident_id, recipient_id, channel, address, kind, "  \
                      "desk, subject, body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?) " \
