@@ -387,9 +387,13 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     json_t *users = NULL;
     if (!rc)
         rc = recipients_for(tx, p, lk, S(x, "departments"), &users, e);
-    if (!rc)
-        rc = add_recipients(tx, p, x, lk, "escalation", cause, "escalation", "升级通知 escalation", NULL, now, e);
-    if (!rc) /* also tell those already notified */
+    if (!rc) {
+        /* the join notice (with the ack request) and the escalation notice are two messages */
+        char join[112];
+        snprintf(join, sizeof join, "%s:join", cause);
+        rc = add_recipients(tx, p, x, lk, "escalation", join, "escalation", "升级通知 escalation", NULL, now, e);
+    }
+    if (!rc) /* the escalation notice, with its reason, to every recipient of the new level */
         rc = notify_all(tx, p, x, users, cause, "escalation", "升级通知 escalation", NULL, utf8_cut(extra), now, e);
     json_decref(users);
     /* R-NOT-5: shorter progress cadence from now on */
