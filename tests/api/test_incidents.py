@@ -333,12 +333,17 @@ class NotifyTest(IncidentWorld):
         self.advance(4 * HOUR)
         g = self.get(inc["id"])
         self.assertEqual(g["response_level"], "R2")
-        # the escalation notifies the L2 recipients (R-ESC-3): the newly added ones are
-        # notified once as new recipients and once as the level's users, with one cause
-        esc = self.messages(g, ":esc:R2")
+        # the escalation notifies the L2 recipients (R-ESC-3): every one gets the escalation
+        # notice with its reason (cause …:esc:R2) once per channel; the newly added ones also
+        # get the join notice with the ack request (cause …:esc:R2:join), once per channel
+        esc = [m for m in g["messages"] if m["cause"].endswith(":esc:R2")]
+        join = [m for m in g["messages"] if m["cause"].endswith(":esc:R2:join")]
         for u in RECIPIENTS["L2"]:
             got = sorted(m["channel"] for m in esc if m["recipient_id"] == self.uid[u])
             self.assertEqual(got, ["email", "sms"], u)
+            got = sorted(m["channel"] for m in join if m["recipient_id"] == self.uid[u])
+            new = u not in RECIPIENTS["L3"]  # recipients since the L3 first report get no join notice
+            self.assertEqual(got, ["email", "sms"] if new else [], u)
         keys = [(m["cause"], m["recipient_id"], m["channel"]) for m in g["messages"]]
         self.assertEqual(len(keys), len(set(keys)))
         # a refused regrade (below the time rule) writes nothing
