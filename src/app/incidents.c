@@ -1080,58 +1080,49 @@ static od_err authority_error(const od_policy *p, od_resp level, const char *wha
                         od_resp_key(level), od_role_key(need));
 }
 
-od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+/* Activation (R-ACT-1) and closure (R-CLOSE-1): the lifecycle first (409
+ * names the missing step), then the authority of the level concerned — the
+ * current level to activate, the highest level reached to close. */
+static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, json_t **out,
+                          od_error *e)
 {
     *out = NULL;
+    bool closing = act == OD_IA_CLOSE;
     od_tx *tx = NULL;
     inc x;
     od_inc_state to;
     int64_t now = od_app_now(a);
-    od_err rc = begin_action(a, who, id, OD_IA_ACTIVATE, &tx, &x, &to, e);
+    od_err rc = begin_action(a, who, id, act, &tx, &x, &to, e);
     if (rc)
         return rc;
-    if (!od_may_activate(a->policy, x.cur, who->roles))
-        rc = authority_error(a->policy, x.cur, "应急预案的启动", "activation", e);
-    if (!rc)
+    od_resp level = closing ? x.highest : x.cur;
+    if (!(closing ? od_may_close : od_may_activate)(a->policy, level, who->roles))
+        rc = closing ? authority_error(a->policy, level, "事件的关闭", "closing", e)
+                     : authority_error(a->policy, level, "应急预案的启动", "activation", e);
+    if (!rc && closing)
+        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+    else if (!rc)
         rc = od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
     if (!rc)
-        rc = timeline(tx, x.id, now, who, "activated", NULL, e, "启动%s应急预案 (plan activated at %s)",
-                      od_resp_name_zh(x.cur), od_resp_key(x.cur));
+        rc = closing ? timeline(tx, x.id, now, who, "closed", NULL, e, "由%s授权关闭事件 (closed by the %s authority)",
+                                od_role_name_zh(od_activation_role(a->policy, level)), od_resp_key(level))
+                     : timeline(tx, x.id, now, who, "activated", NULL, e, "启动%s应急预案 (plan activated at %s)",
+                                od_resp_name_zh(level), od_resp_key(level));
     if (!rc)
-        rc = od_audit_append(tx, now, who, "incident.activate", "incident", x.id, NULL, NULL, e);
+        rc = od_audit_append(tx, now, who, closing ? "incident.close" : "incident.activate", "incident", x.id, NULL,
+                             NULL, e);
     inc_free(&x);
     return commit_and_get(a, tx, rc, who, id, out, e);
 }
 
+od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+{
+    return lead_action(a, who, id, OD_IA_ACTIVATE, out, e);
+}
+
 od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
-    *out = NULL;
-    od_tx *tx = NULL;
-    inc x;
-    od_inc_state to;
-    int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
-    rc = inc_load(tx, who, id, &x, e);
-    if (rc) {
-        od_tx_rollback(tx);
-        return rc;
-    }
-    /* R-CLOSE-1: only the authority of the highest level reached */
-    if (!od_may_close(a->policy, x.highest, who->roles))
-        rc = authority_error(a->policy, x.highest, "事件的关闭", "closing", e);
-    if (!rc)
-        rc = od_inc_transition(x.state, OD_IA_CLOSE, &to, e);
-    if (!rc)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
-    if (!rc)
-        rc = timeline(tx, x.id, now, who, "closed", NULL, e, "授权关闭事件 (closed by the %s authority)",
-                      od_resp_key(x.highest));
-    if (!rc)
-        rc = od_audit_append(tx, now, who, "incident.close", "incident", x.id, NULL, NULL, e);
-    inc_free(&x);
-    return commit_and_get(a, tx, rc, who, id, out, e);
+    return lead_action(a, who, id, OD_IA_CLOSE, out, e);
 }
 
 od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
@@ -1388,6 +1379,39 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
 
 /* ---- the scheduler's handler ---- */
 
+/* Sends one message to one user (looked up by id). */
+static od_err notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
+                          const char *kind_zh, const char *extra, int64_t now, od_error *e)
+{
+    json_t *users = json_array();
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_USER_CONTACT, &r, e, "i", uid);
+    if (!rc && od_rows_next(r, e) == 1)
+        json_array_append_new(users, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
+                                               od_rows_text(r, 1), "phone", od_rows_text(r, 4), "email",
+                                               od_rows_text(r, 5)));
+    od_rows_close(r);
+    if (!rc)
+        rc = notify_all(tx, p, x, users, cause, "reminder", kind_zh, NULL, extra, now, e);
+    json_decref(users);
+    return rc;
+}
+
+/* R-NOT-4: re-notifies a recipient who has not acknowledged, and schedules
+ * the next re-notification. */
+static od_err renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient, int64_t now, od_error *e)
+{
+    char cause[96];
+    snprintf(cause, sizeof cause, "inc:%lld:renotify:%lld:%lld", (long long)x->id, (long long)recipient,
+             (long long)now);
+    od_err rc = notify_user(tx, p, x, recipient, cause, "未确认提醒 ack reminder",
+                            "您尚未确认，请立即接入应急电话会议 (not acknowledged yet: join the bridge now)", now, e);
+    if (!rc && p->renotify_every_ms > 0)
+        rc = deadline_add(tx, x->id, OD_DL_RENOTIFY, recipient, now + p->renotify_every_ms,
+                          now + p->renotify_every_ms, e);
+    return rc;
+}
+
 od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od_error *e)
 {
     const od_policy *p = a->policy;
@@ -1441,23 +1465,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
                       od_deadline_kind_key((od_deadline_kind)kind), t);
         if (!rc && kind == OD_DL_ACK && od_inc_state_open(x.state)) {
             /* R-NOT-4: re-notify who has not acknowledged, again every renotify_every */
-            json_t *users = json_array();
-            od_rows *ur = NULL;
-            rc = od_tx_query(tx, OD_Q_USER_CONTACT, &ur, e, "i", recipient);
-            if (!rc && od_rows_next(ur, e) == 1)
-                json_array_append_new(users, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(ur, 0),
-                                                       "username", od_rows_text(ur, 1), "phone", od_rows_text(ur, 4),
-                                                       "email", od_rows_text(ur, 5)));
-            od_rows_close(ur);
-            snprintf(cause, sizeof cause, "inc:%lld:renotify:%lld:%lld", (long long)x.id, (long long)recipient,
-                     (long long)now);
-            if (!rc)
-                rc = notify_all(tx, p, &x, users, cause, "reminder", "未确认提醒 ack reminder", NULL,
-                                "您尚未确认，请立即接入应急电话会议 (not acknowledged yet: join the bridge now)", now, e);
-            json_decref(users);
-            if (!rc && p->renotify_every_ms > 0)
-                rc = deadline_add(tx, x.id, OD_DL_RENOTIFY, recipient, now + p->renotify_every_ms,
-                                  now + p->renotify_every_ms, e);
+            rc = renotify(tx, p, &x, recipient, now, e);
         }
         if (!rc && kind == OD_DL_PROGRESS && od_inc_state_open(x.state)) {
             /* the next one is still due one cadence later; slots already past
@@ -1478,44 +1486,17 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
         if (!rc && od_rows_next(rr, e) == 1)
             acked = !od_rows_null(rr, 1);
         od_rows_close(rr);
-        if (!rc && !acked && od_inc_state_open(x.state)) {
-            json_t *users = json_array();
-            rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, "i", recipient);
-            if (!rc && od_rows_next(rr, e) == 1)
-                json_array_append_new(users, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(rr, 0),
-                                                       "username", od_rows_text(rr, 1), "phone", od_rows_text(rr, 4),
-                                                       "email", od_rows_text(rr, 5)));
-            od_rows_close(rr);
-            snprintf(cause, sizeof cause, "inc:%lld:renotify:%lld:%lld", (long long)x.id, (long long)recipient,
-                     (long long)now);
-            if (!rc)
-                rc = notify_all(tx, p, &x, users, cause, "reminder", "未确认提醒 ack reminder", NULL,
-                                "您尚未确认，请立即接入应急电话会议 (not acknowledged yet: join the bridge now)", now, e);
-            json_decref(users);
-            if (!rc)
-                rc = deadline_add(tx, x.id, OD_DL_RENOTIFY, recipient, now + p->renotify_every_ms,
-                                  now + p->renotify_every_ms, e);
-        }
+        if (!rc && !acked && od_inc_state_open(x.state))
+            rc = renotify(tx, p, &x, recipient, now, e);
         break;
     }
     case OD_DL_PROGRESS_REMIND: {
         /* R-NOT-5: remind the owner before a progress report is due */
         if (od_inc_state_open(x.state) && x.created_by) {
-            json_t *users = json_array();
-            od_rows *rr = NULL;
-            rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, "i", x.created_by);
-            if (!rc && od_rows_next(rr, e) == 1)
-                json_array_append_new(users, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(rr, 0),
-                                                       "username", od_rows_text(rr, 1), "phone", od_rows_text(rr, 4),
-                                                       "email", od_rows_text(rr, 5)));
-            od_rows_close(rr);
             snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x.id, (long long)deadline_id);
             char extra[160], t[OD_TIME_STR_MAX];
             snprintf(extra, sizeof extra, "进展报告将于 %s 到期 (progress report due %s)", od_time_format(due, t), t);
-            if (!rc)
-                rc = notify_all(tx, p, &x, users, cause, "reminder", "进展报告提醒 progress reminder", NULL, extra, now,
-                                e);
-            json_decref(users);
+            rc = notify_user(tx, p, &x, x.created_by, cause, "进展报告提醒 progress reminder", extra, now, e);
         }
         break;
     }
