@@ -6,6 +6,7 @@
 #include "app/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
+#include "notify/dispatcher.h" /* notification dispatcher (issue 4) */
 #include "sched/sched.h"
 #include "store/backup.h"
 #include "util/embed.h"
@@ -163,9 +164,18 @@ static int cmd_serve(int argc, char **argv)
                         .tls_cert = opt(argc, argv, "--tls-cert"),
                         .tls_key = opt(argc, argv, "--tls-key")};
     od_server *srv = NULL;
-    if (od_sched_start(a, &a->sched, &e) != OD_OK || od_server_start(a, &o, &srv, &e) != OD_OK) {
-        fprintf(stderr, "错误 error: %s\n", e.message);
+    /* notification dispatcher (issue 4): --channels FILE, see docs/notify.md */
+    od_channel **chs = NULL;
+    size_t n_chs = 0;
+    od_dispatcher *disp = NULL;
+    const char *chfile = opt(argc, argv, "--channels");
+    if ((chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) ||
+        od_dispatcher_start(a, chs, n_chs, &disp, &e) != OD_OK || od_sched_start(a, &a->sched, &e) != OD_OK ||
+        od_server_start(a, &o, &srv, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
         od_sched_stop(a->sched);
+        od_dispatcher_stop(disp);
+        od_channels_free(chs, n_chs);
         od_app_free(a);
         return 1;
     }
@@ -177,6 +187,8 @@ static int cmd_serve(int argc, char **argv)
     od_server_stop(srv);
     od_sched_stop(a->sched);
     a->sched = NULL;
+    od_dispatcher_stop(disp); /* notification dispatcher (issue 4) */
+    od_channels_free(chs, n_chs);
     od_app_free(a);
     od_info("stopped cleanly");
     return 0;

@@ -1,8 +1,66 @@
 /* queries_notify.h — the outbox dispatcher's statements (issue 4), kept in
- * their own list so that its changes do not collide with the others. */
+ * their own list so that its changes do not collide with the others.
+ * DSP_* work on `outbox` (one row per recipient and channel), DSP_BOT_* on
+ * `bot_outbox` (one row per cause and group bot), both from
+ * src/notify/dispatcher.c; deliveries is the attempt log of both. */
 #ifndef OD_QUERIES_NOTIFY_H
 #define OD_QUERIES_NOTIFY_H
 
-#define OD_QUERY_LIST_NOTIFY(X) /* X(NAME, "SQL") rows */
+#define OD_QUERY_LIST_NOTIFY(X)                                                                    \
+    /* fan-out of incident messages to the group bots */                                          \
+    X(DSP_FANOUT_SCAN, "SELECT id, cause, incident_id, kind, desk, subject, body, created_at "    \
+                       "FROM outbox WHERE id > ? ORDER BY id LIMIT ?")                             \
+    X(DSP_BOT_INSERT, "INSERT INTO bot_outbox(cause, incident_id, channel_name, kind, desk, "     \
+                      "subject, body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?) "    \
+                      "ON CONFLICT(cause, channel_name) DO NOTHING")                              \
+    /* claiming due rows */                                                                        \
+    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id FROM outbox "   \
+               "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "  \
+               "LIMIT ?")                                                                          \
+    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id FROM "      \
+                   "bot_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY "       \
+                   "next_attempt_at, id LIMIT ?")                                                  \
+    X(DSP_CLAIM, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? "    \
+                 "AND status = 'pending'")                                                         \
+    X(DSP_BOT_CLAIM, "UPDATE bot_outbox SET status = 'sending', attempts = attempts + 1 WHERE "   \
+                     "id = ? AND status = 'pending'")                                              \
+    X(DSP_UNCLAIM, "UPDATE outbox SET status = 'pending', attempts = attempts - 1 WHERE id = ? "  \
+                   "AND status = 'sending'")                                                       \
+    X(DSP_BOT_UNCLAIM, "UPDATE bot_outbox SET status = 'pending', attempts = attempts - 1 "       \
+                       "WHERE id = ? AND status = 'sending'")                                      \
+    X(DSP_DEFER, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")                            \
+    X(DSP_BOT_DEFER, "UPDATE bot_outbox SET next_attempt_at = ? WHERE id = ?")                    \
+    X(DSP_FINISH, "UPDATE outbox SET status = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?")  \
+    X(DSP_BOT_FINISH, "UPDATE bot_outbox SET status = ?, next_attempt_at = ?, sent_at = ? "       \
+                      "WHERE id = ?")                                                              \
+    X(DSP_DELIVERY_INSERT, "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, " \
+                           "status, http_status, vendor_code, error) VALUES(?,?,?,?,?,?,?,?,?)")  \
+    /* crash recovery: rows left 'sending' */                                                      \
+    X(DSP_RECOVER_LOG, "INSERT INTO deliveries(outbox_id, incident_id, at, channel, status, "     \
+                       "error) SELECT id, incident_id, ?, channel, 'interrupted', ? FROM outbox " \
+                       "WHERE status = 'sending'")                                                 \
+    X(DSP_BOT_RECOVER_LOG, "INSERT INTO deliveries(bot_id, incident_id, at, channel, status, "    \
+                           "error) SELECT id, incident_id, ?, channel_name, 'interrupted', ? "    \
+                           "FROM bot_outbox WHERE status = 'sending'")                             \
+    X(DSP_RECOVER, "UPDATE outbox SET status = 'pending' WHERE status = 'sending'")               \
+    X(DSP_BOT_RECOVER, "UPDATE bot_outbox SET status = 'pending' WHERE status = 'sending'")       \
+    /* timing and metrics */                                                                       \
+    X(DSP_MIN_DUE, "SELECT MIN(t) FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE "      \
+                   "status = 'pending' UNION ALL SELECT MIN(next_attempt_at) AS t FROM "          \
+                   "bot_outbox WHERE status = 'pending') AS due")                                  \
+    X(DSP_OLDEST, "SELECT MIN(t) FROM (SELECT MIN(created_at) AS t FROM outbox WHERE status IN "  \
+                  "('pending', 'sending') UNION ALL SELECT MIN(created_at) AS t FROM bot_outbox " \
+                  "WHERE status IN ('pending', 'sending')) AS waiting")                            \
+    X(DSP_QUEUED, "SELECT channel, COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') "  \
+                  "GROUP BY channel UNION ALL SELECT channel_name, COUNT(*) FROM bot_outbox "     \
+                  "WHERE status IN ('pending', 'sending') GROUP BY channel_name")                  \
+    /* GET /api/v1/incidents/{id}/deliveries */                                                    \
+    X(DSP_OF_INCIDENT, "SELECT d.id, d.outbox_id, d.bot_id, d.at, d.channel, d.status, "          \
+                       "d.http_status, d.vendor_code, d.error, o.recipient_id, "                  \
+                       "COALESCE(o.kind, b.kind), COALESCE(o.cause, b.cause), "                   \
+                       "COALESCE(o.status, b.status), COALESCE(o.attempts, b.attempts) FROM "     \
+                       "deliveries d LEFT JOIN outbox o ON o.id = d.outbox_id LEFT JOIN "         \
+                       "bot_outbox b ON b.id = d.bot_id WHERE d.incident_id = ? ORDER BY d.id "   \
+                       "LIMIT ? OFFSET ?")
 
 #endif

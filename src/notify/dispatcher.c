@@ -1,0 +1,805 @@
+/* dispatcher.c — the outbox dispatcher; the contract is in dispatcher.h.
+ *
+ *   pending --claim (tx 1)--> sending --send (no tx)--> record (tx 2):
+ *       OD_OK                                 → sent      (delivery 'sent')
+ *       retryable, attempts < MAX_ATTEMPTS    → pending   (delivery 'retry', next = now + back-off)
+ *       otherwise                             → failed    (delivery 'failed')
+ *   pending --claim, throttled--> pending (next = now + wait; no attempt counted)
+ *   pending --claim, 'inbox'--> sent;  --claim, no channel--> failed
+ *   sending --start (crash recovery)--> pending (delivery 'interrupted')
+ *   sending --stop before its send--> pending (attempt given back)
+ *
+ * Invariants: a row is 'sending' only between tx 1 and tx 2 of one pass, or
+ * after a crash; a row that got OD_OK is never sent again by us (only the
+ * crash window between a send and tx 2 can repeat it, and the idempotency
+ * key covers that where the channel supports one).  One pass at a time
+ * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
+#include "notify/dispatcher.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NAME_MAX_LEN 64
+#define FANOUT_SCAN 256
+#define FANOUT_META_KEY "dispatch_fanout_outbox_id"
+
+enum { ST_SENT, ST_RETRIED, ST_FAILED, ST_THROTTLED, ST__COUNT };
+static const char *const st_names[ST__COUNT] = {"sent", "retried", "failed", "throttled"};
+
+/* Counters per label: one per configured channel, then "inbox", then "none"
+ * (rows that had no channel). */
+typedef struct counter {
+    char label[NAME_MAX_LEN];
+    uint64_t n[ST__COUNT];
+} counter;
+
+struct od_dispatcher {
+    od_app *app;
+    od_channel **chs;
+    size_t n_chs;
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu; /* stop, woken, counters, rnd */
+    pthread_cond_t cv;
+    bool stop, woken;
+    pthread_mutex_t run_mu; /* one pass at a time */
+    int64_t last_now;       /* under run_mu */
+    uint64_t rnd;
+    counter *ctr; /* n_chs + 2 */
+};
+
+/* The two queues: outbox (bot = false) and bot_outbox (bot = true).  The
+ * statements are named at each call (scripts/check-sql-binds.py reads them). */
+typedef struct table {
+    bool bot;
+} table;
+static const table TABLES[2] = {{false}, {true}};
+
+/* A claimed row, from tx 1 to tx 2. */
+typedef struct job {
+    const table *t;
+    int64_t id, incident_id;
+    int attempts; /* after the claim */
+    od_channel *ch;
+    char *to, *subject, *body;
+    bool sent_tried; /* the send ran */
+    od_err rc;
+    od_send_result r;
+} job;
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static uint64_t next_rnd(od_dispatcher *d)
+{
+    pthread_mutex_lock(&d->mu);
+    /* xorshift64*: jitter only, not security */
+    uint64_t x = d->rnd;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    d->rnd = x;
+    pthread_mutex_unlock(&d->mu);
+    return x * 2685821657736338717ULL;
+}
+
+int64_t od_dispatch_backoff_ms(int attempts, uint64_t rnd)
+{
+    int64_t delay = OD_DISPATCH_BACKOFF_BASE_MS;
+    for (int i = 1; i < attempts && delay < OD_DISPATCH_BACKOFF_CAP_MS; i++)
+        delay *= 2;
+    if (delay > OD_DISPATCH_BACKOFF_CAP_MS)
+        delay = OD_DISPATCH_BACKOFF_CAP_MS;
+    int64_t jitter_permyriad = (int64_t)(rnd % 4001) - 2000; /* -20.00 % .. +20.00 % */
+    return delay + delay * jitter_permyriad / 10000;
+}
+
+static void count(od_dispatcher *d, size_t slot, int st)
+{
+    pthread_mutex_lock(&d->mu);
+    d->ctr[slot].n[st]++;
+    pthread_mutex_unlock(&d->mu);
+}
+
+static size_t slot_of(od_dispatcher *d, const od_channel *ch)
+{
+    for (size_t i = 0; i < d->n_chs; i++)
+        if (d->chs[i] == ch)
+            return i;
+    return d->n_chs + 1; /* "none" */
+}
+
+static bool is_bot_kind(od_channel_kind k)
+{
+    return k == OD_CH_DINGTALK || k == OD_CH_WECOM || k == OD_CH_FEISHU || k == OD_CH_WEBHOOK;
+}
+
+/* outbox.channel → a configured channel: 'sms' / 'email' → the first channel
+ * of that kind; otherwise a channel of that name (bot rows); NULL if none. */
+static od_channel *resolve(od_dispatcher *d, const char *name)
+{
+    od_channel_kind want = OD_CH__COUNT;
+    if (strcmp(name, "sms") == 0)
+        want = OD_CH_SMS;
+    else if (strcmp(name, "email") == 0)
+        want = OD_CH_EMAIL;
+    for (size_t i = 0; i < d->n_chs; i++) {
+        if (want != OD_CH__COUNT ? od_channel_kind_of(d->chs[i]) == want
+                                 : strcmp(od_channel_name(d->chs[i]), name) == 0)
+            return d->chs[i];
+    }
+    return NULL;
+}
+
+static void job_free(job *j)
+{
+    free(j->to);
+    free(j->subject);
+    free(j->body);
+}
+
+static od_err log_delivery(od_tx *tx, const job *j, int64_t now, const char *channel, const char *status,
+                           int http_status, const char *vendor_code, const char *error, od_error *e)
+{
+    return od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, e, "IIIississ", j->t->bot ? 0 : j->id, j->t->bot ? j->id : 0,
+                      j->incident_id, now, channel, status, (int64_t)http_status, vendor_code, error);
+}
+
+/* Sets a row's final or retry state: status, next_attempt_at, sent_at (0 → NULL). */
+static od_err finish(od_tx *tx, const job *j, const char *status, int64_t next, int64_t sent_at, od_error *e)
+{
+    if (j->t->bot)
+        return od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, e, "siIi", status, next, sent_at, j->id);
+    return od_tx_exec(tx, OD_Q_DSP_FINISH, e, "siIi", status, next, sent_at, j->id);
+}
+
+/* pending → sending, attempts + 1. */
+static od_err row_claim(od_tx *tx, const job *j, od_error *e)
+{
+    if (j->t->bot)
+        return od_tx_exec(tx, OD_Q_DSP_BOT_CLAIM, e, "i", j->id);
+    return od_tx_exec(tx, OD_Q_DSP_CLAIM, e, "i", j->id);
+}
+
+/* sending → pending, attempts - 1 (claimed but never sent). */
+static od_err row_unclaim(od_tx *tx, const job *j, od_error *e)
+{
+    if (j->t->bot)
+        return od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e, "i", j->id);
+    return od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e, "i", j->id);
+}
+
+/* Stays pending until `at` (rate limit). */
+static od_err row_defer(od_tx *tx, const job *j, int64_t at, od_error *e)
+{
+    if (j->t->bot)
+        return od_tx_exec(tx, OD_Q_DSP_BOT_DEFER, e, "ii", at, j->id);
+    return od_tx_exec(tx, OD_Q_DSP_DEFER, e, "ii", at, j->id);
+}
+
+/* ---- fan-out to the group bots ----------------------------------------- */
+
+/* Copies every outbox row not yet seen (id above the watermark in meta) to
+ * each configured bot, once per cause.  One write transaction. */
+static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    if (rc)
+        return rc;
+    int64_t mark = 0;
+    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &mark, NULL, "s", FANOUT_META_KEY) != OD_OK)
+        mark = 0;
+    int64_t last = mark;
+    for (;;) {
+        /* Read the batch first (a statement cannot stay open across inserts
+         * on another), then insert. */
+        struct src {
+            int64_t id, inc, created;
+            char *cause, *kind, *desk, *subject, *body;
+        } *v = calloc(FANOUT_SCAN, sizeof *v);
+        size_t nv = 0;
+        if (!v) {
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+            break;
+        }
+        rc = od_tx_query(tx, OD_Q_DSP_FANOUT_SCAN, &r, e, "ii", last, (int64_t)FANOUT_SCAN);
+        int s = 0;
+        while (!rc && nv < FANOUT_SCAN && (s = od_rows_next(r, e)) == 1) {
+            struct src *x = &v[nv++];
+            x->id = od_rows_int(r, 0);
+            x->inc = od_rows_int(r, 2);
+            x->created = od_rows_int(r, 7);
+            x->cause = strdup(od_rows_text(r, 1));
+            x->kind = strdup(od_rows_text(r, 3));
+            x->desk = strdup(od_rows_text(r, 4));
+            x->subject = strdup(od_rows_text(r, 5));
+            x->body = strdup(od_rows_text(r, 6));
+            if (!x->cause || !x->kind || !x->desk || !x->subject || !x->body)
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        }
+        od_rows_close(r);
+        r = NULL;
+        if (!rc && s < 0)
+            rc = OD_E_STORE;
+        for (size_t k = 0; !rc && k < nv; k++) {
+            struct src *x = &v[k];
+            last = x->id;
+            if (!x->inc || x->created < now - OD_DISPATCH_FANOUT_MAX_AGE_MS)
+                continue;
+            for (size_t i = 0; !rc && i < d->n_chs; i++) {
+                if (!is_bot_kind(od_channel_kind_of(d->chs[i])))
+                    continue;
+                rc = od_tx_exec(tx, OD_Q_DSP_BOT_INSERT, e, "sisssssii", x->cause, x->inc,
+                                od_channel_name(d->chs[i]), x->kind, x->desk, x->subject, x->body, now, now);
+            }
+        }
+        for (size_t k = 0; k < nv; k++) {
+            free(v[k].cause);
+            free(v[k].kind);
+            free(v[k].desk);
+            free(v[k].subject);
+            free(v[k].body);
+        }
+        free(v);
+        if (rc || nv < FANOUT_SCAN)
+            break;
+    }
+    /* with no bot the watermark still moves: a bot added later gets new messages only */
+    if (!rc && last != mark) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%" PRId64, last);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", FANOUT_META_KEY, buf);
+    }
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}
+
+/* ---- claim (tx 1) ------------------------------------------------------ */
+
+/* Handles one due row inside tx 1: inbox and unconfigured rows end here;
+ * throttled rows are deferred; the rest are claimed into jobs[*nj]. */
+static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, int64_t now, job *jobs, size_t *nj,
+                        int *sent, od_error *e)
+{
+    od_err rc;
+    if (!j->t->bot && strcmp(chan, "inbox") == 0) {
+        /* in-app only: the incident view is the delivery */
+        rc = row_claim(tx, j, e);
+        if (!rc)
+            rc = finish(tx, j, "sent", now, now, e);
+        if (!rc)
+            rc = log_delivery(tx, j, now, "inbox", "sent", 0, "", "", e);
+        if (!rc) {
+            count(d, d->n_chs, ST_SENT);
+            (*sent)++;
+        }
+        return rc;
+    }
+    j->ch = resolve(d, chan);
+    if (!j->ch) {
+        rc = row_claim(tx, j, e);
+        if (!rc)
+            rc = finish(tx, j, "failed", now, 0, e);
+        if (!rc)
+            rc = log_delivery(tx, j, now, chan, "failed", 0, "", "no channel configured", e);
+        if (!rc)
+            count(d, d->n_chs + 1, ST_FAILED);
+        return rc;
+    }
+    int64_t wait = od_channel_throttle(j->ch, now);
+    if (wait > 0) {
+        count(d, slot_of(d, j->ch), ST_THROTTLED);
+        return row_defer(tx, j, now + wait, e);
+    }
+    rc = row_claim(tx, j, e);
+    if (!rc) {
+        j->attempts++;
+        jobs[(*nj)++] = *j;
+        memset(j, 0, sizeof *j); /* ownership of the strings moved */
+    }
+    return rc;
+}
+
+/* Tx 1: looks at up to OD_DISPATCH_BATCH due rows of each table.  *seen is
+ * how many rows it looked at (0 = nothing due). */
+static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t *seen, int *sent, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    *nj = 0;
+    *seen = 0;
+    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    if (rc)
+        return rc;
+    for (size_t t = 0; !rc && t < 2; t++) {
+        job rows[OD_DISPATCH_BATCH];
+        char chans[OD_DISPATCH_BATCH][NAME_MAX_LEN];
+        size_t n = 0;
+        int s = 0;
+        if (TABLES[t].bot)
+            rc = od_tx_query(tx, OD_Q_DSP_BOT_DUE, &r, e, "ii", now, (int64_t)OD_DISPATCH_BATCH);
+        else
+            rc = od_tx_query(tx, OD_Q_DSP_DUE, &r, e, "ii", now, (int64_t)OD_DISPATCH_BATCH);
+        while (!rc && n < OD_DISPATCH_BATCH && (s = od_rows_next(r, e)) == 1) {
+            job *j = &rows[n];
+            memset(j, 0, sizeof *j);
+            j->t = &TABLES[t];
+            j->id = od_rows_int(r, 0);
+            snprintf(chans[n], sizeof chans[n], "%s", od_rows_text(r, 1));
+            j->to = strdup(od_rows_text(r, 2));
+            j->subject = strdup(od_rows_text(r, 3));
+            j->body = strdup(od_rows_text(r, 4));
+            j->attempts = (int)od_rows_int(r, 5);
+            j->incident_id = od_rows_int(r, 6);
+            n++;
+            if (!j->to || !j->subject || !j->body)
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        }
+        od_rows_close(r);
+        r = NULL;
+        if (!rc && s < 0)
+            rc = OD_E_STORE;
+        for (size_t k = 0; k < n; k++) {
+            if (!rc)
+                rc = claim_row(d, tx, &rows[k], chans[k], now, jobs, nj, sent, e);
+            job_free(&rows[k]);
+        }
+        *seen += n;
+    }
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (rc) {
+        for (size_t k = 0; k < *nj; k++)
+            job_free(&jobs[k]);
+        *nj = 0;
+    }
+    return rc;
+}
+
+/* ---- send and record (tx 2) -------------------------------------------- */
+
+static bool stopping(od_dispatcher *d)
+{
+    pthread_mutex_lock(&d->mu);
+    bool s = d->stop;
+    pthread_mutex_unlock(&d->mu);
+    return s;
+}
+
+static void send_job(od_dispatcher *d, job *j)
+{
+    char key[48];
+    snprintf(key, sizeof key, j->t->bot ? "opsdesk-bot-%" PRId64 : "opsdesk-%" PRId64, j->id);
+    od_message m = {.to = j->t->bot ? NULL : j->to,
+                    .subject = j->subject,
+                    .text = j->body,
+                    .markdown = NULL,
+                    .link = NULL,
+                    .idempotency_key = key};
+    (void)d;
+    /* wall clock: vendors check signature timestamps against real time */
+    j->rc = od_channel_send(j->ch, &m, od_clock_now(NULL), &j->r);
+    j->sent_tried = true;
+}
+
+static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *sent, od_error *e)
+{
+    const char *name = od_channel_name(j->ch);
+    size_t slot = slot_of(d, j->ch);
+    if (!j->sent_tried)
+        return row_unclaim(tx, j, e);
+    if (j->rc == OD_OK) {
+        od_err rc = finish(tx, j, "sent", now, now, e);
+        if (!rc)
+            rc = log_delivery(tx, j, now, name, "sent", j->r.http_status, j->r.vendor_code, "", e);
+        if (!rc) {
+            count(d, slot, ST_SENT);
+            (*sent)++;
+        }
+        return rc;
+    }
+    const char *err = j->r.error[0] ? j->r.error : od_err_str(j->rc);
+    bool retry = j->rc == OD_E_IO && j->r.retryable && j->attempts < OD_DISPATCH_MAX_ATTEMPTS;
+    if (retry) {
+        int64_t delay = od_dispatch_backoff_ms(j->attempts, next_rnd(d));
+        if (j->r.retry_after_ms > delay)
+            delay = j->r.retry_after_ms < OD_DISPATCH_BACKOFF_CAP_MS * 6 ? j->r.retry_after_ms
+                                                                        : OD_DISPATCH_BACKOFF_CAP_MS * 6;
+        od_err rc = finish(tx, j, "pending", now + delay, 0, e);
+        if (!rc)
+            rc = log_delivery(tx, j, now, name, "retry", j->r.http_status, j->r.vendor_code, err, e);
+        if (!rc)
+            count(d, slot, ST_RETRIED);
+        return rc;
+    }
+    od_err rc = finish(tx, j, "failed", now, 0, e);
+    if (!rc)
+        rc = log_delivery(tx, j, now, name, "failed", j->r.http_status, j->r.vendor_code, err, e);
+    if (!rc) {
+        count(d, slot, ST_FAILED);
+        od_warn("notification %s %" PRId64 " failed on %s after %d attempt(s): %s", j->t->bot ? "bot" : "outbox",
+                j->id, name, j->attempts, err);
+    }
+    return rc;
+}
+
+static od_err record(od_dispatcher *d, job *jobs, size_t nj, int64_t now, int *sent, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    for (size_t k = 0; !rc && k < nj; k++)
+        rc = record_job(d, tx, &jobs[k], now, sent, e);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}
+
+/* ---- passes ------------------------------------------------------------ */
+
+/* One pass at `now`; run_mu held. */
+static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
+{
+    od_err rc = fanout(d, now, e);
+    job *jobs = calloc(2 * OD_DISPATCH_BATCH, sizeof *jobs);
+    if (!rc && !jobs)
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    while (!rc) {
+        size_t nj = 0, seen = 0;
+        rc = claim(d, now, jobs, &nj, &seen, sent, e);
+        if (rc || seen == 0)
+            break;
+        for (size_t k = 0; k < nj; k++)
+            if (!stopping(d))
+                send_job(d, &jobs[k]);
+        rc = record(d, jobs, nj, now, sent, e);
+        for (size_t k = 0; k < nj; k++)
+            job_free(&jobs[k]);
+        if (stopping(d))
+            break;
+    }
+    free(jobs);
+    return rc;
+}
+
+od_err od_dispatcher_run_once(od_dispatcher *d, int64_t now, int *sent, od_error *e)
+{
+    int n = 0;
+    pthread_mutex_lock(&d->run_mu);
+    if (now < d->last_now)
+        now = d->last_now;
+    d->last_now = now;
+    od_err rc = pass(d, now, &n, e);
+    pthread_mutex_unlock(&d->run_mu);
+    if (sent)
+        *sent = n;
+    return rc;
+}
+
+/* Earliest next_attempt_at of a pending row; INT64_MAX when none. */
+static od_err next_due(od_dispatcher *d, int64_t *out, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    *out = INT64_MAX;
+    od_err rc = od_tx_begin(d->app->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_DSP_MIN_DUE, &r, e, "");
+    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 0))
+        *out = od_rows_int(r, 0);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    return rc;
+}
+
+od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
+{
+    if (!d)
+        return OD_OK;
+    for (;;) {
+        int64_t next;
+        od_err rc = next_due(d, &next, e);
+        if (rc)
+            return rc;
+        if (next > to)
+            return OD_OK;
+        rc = od_dispatcher_run_once(d, next, NULL, e);
+        if (rc)
+            return rc;
+    }
+}
+
+/* ---- thread ------------------------------------------------------------ */
+
+static void *loop(void *arg)
+{
+    od_dispatcher *d = arg;
+    for (;;) {
+        pthread_mutex_lock(&d->mu);
+        bool stop = d->stop;
+        d->woken = false;
+        pthread_mutex_unlock(&d->mu);
+        if (stop)
+            break;
+        od_error e = {0};
+        int64_t now = od_app_now(d->app), next = INT64_MAX;
+        if (od_dispatcher_run_once(d, now, NULL, &e) != OD_OK)
+            od_errorlog("dispatcher: %s", e.message);
+        od_error_clear(&e);
+        if (next_due(d, &next, &e) != OD_OK)
+            od_errorlog("dispatcher: %s", e.message);
+        /* sleep until the next due row, at most OD_DISPATCH_POLL_MS; with a
+         * test clock, time moves only through od_dispatcher_advance */
+        int64_t wait = next == INT64_MAX ? OD_DISPATCH_POLL_MS : next - od_app_now(d->app);
+        if (wait > OD_DISPATCH_POLL_MS || d->app->clock.manual)
+            wait = OD_DISPATCH_POLL_MS;
+        if (wait < 0)
+            wait = 0;
+        int64_t until = od_clock_now(NULL) + wait;
+        struct timespec ts = {.tv_sec = (time_t)(until / 1000), .tv_nsec = (long)(until % 1000) * 1000000};
+        pthread_mutex_lock(&d->mu);
+        while (!d->stop && !d->woken)
+            if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT)
+                break;
+        pthread_mutex_unlock(&d->mu);
+    }
+    return NULL;
+}
+
+/* Rows left 'sending' by a crash go back to 'pending', with a log entry. */
+static od_err recover(od_dispatcher *d, od_error *e)
+{
+    od_tx *tx = NULL;
+    int64_t now = od_app_now(d->app);
+    const char *why = "server stopped during the send; will be sent again";
+    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_exec(tx, OD_Q_DSP_RECOVER_LOG, e, "is", now, why);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER_LOG, e, "is", now, why);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_DSP_RECOVER, e, "");
+    int64_t n = rc ? 0 : od_tx_changes(tx);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER, e, "");
+    n += rc ? 0 : od_tx_changes(tx);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    rc = od_tx_commit(tx, e);
+    if (!rc && n)
+        od_warn("dispatcher: %" PRId64 " message(s) were in flight at the last stop; sending them again", n);
+    return rc;
+}
+
+static void destroy(od_dispatcher *d)
+{
+    pthread_mutex_destroy(&d->mu);
+    pthread_mutex_destroy(&d->run_mu);
+    pthread_cond_destroy(&d->cv);
+    free(d->ctr);
+    free(d);
+}
+
+od_err od_dispatcher_start(od_app *a, od_channel **chs, size_t n, od_dispatcher **out, od_error *e)
+{
+    *out = NULL;
+    od_dispatcher *d = calloc(1, sizeof *d);
+    if (!d)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    d->ctr = calloc(n + 2, sizeof *d->ctr);
+    if (!d->ctr) {
+        free(d);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    d->app = a;
+    d->chs = chs;
+    d->n_chs = n;
+    d->rnd = (uint64_t)od_clock_now(NULL) ^ (uint64_t)(uintptr_t)d ^ 0x9E3779B97F4A7C15ULL;
+    if (!d->rnd)
+        d->rnd = 1;
+    for (size_t i = 0; i < n; i++)
+        snprintf(d->ctr[i].label, sizeof d->ctr[i].label, "%s", od_channel_name(chs[i]));
+    snprintf(d->ctr[n].label, sizeof d->ctr[n].label, "inbox");
+    snprintf(d->ctr[n + 1].label, sizeof d->ctr[n + 1].label, "none");
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_mutex_init(&d->run_mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_REALTIME);
+    pthread_cond_init(&d->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    od_err rc = recover(d, e);
+    if (!rc && pthread_create(&d->thread, NULL, loop, d) != 0)
+        rc = od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the dispatcher thread");
+    if (rc) {
+        destroy(d);
+        return rc;
+    }
+    d->started = true;
+    *out = d;
+    return OD_OK;
+}
+
+void od_dispatcher_wake(od_dispatcher *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->woken = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
+void od_dispatcher_stop(od_dispatcher *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->stop = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    if (d->started)
+        pthread_join(d->thread, NULL);
+    destroy(d);
+}
+
+/* ---- metrics ----------------------------------------------------------- */
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} sbuf;
+
+static void put(sbuf *b, const char *fmt, ...) OD_PRINTF(2, 3);
+static void put(sbuf *b, const char *fmt, ...)
+{
+    while (!b->oom) {
+        va_list ap;
+        va_start(ap, fmt);
+        int m = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (m < 0)
+            return;
+        if (b->p && b->n + (size_t)m < b->cap) {
+            b->n += (size_t)m;
+            return;
+        }
+        size_t nc = (b->cap ? b->cap * 2 : 4096) + (size_t)m;
+        char *np = realloc(b->p, nc);
+        if (!np) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
+    }
+}
+
+/* A Prometheus label value: \ " and newline escaped. */
+static void label(char *out, size_t cap, const char *v)
+{
+    size_t k = 0;
+    for (; *v && k + 3 < cap; v++) {
+        if (*v == '\\' || *v == '"' || *v == '\n') {
+            out[k++] = '\\';
+            out[k++] = *v == '\n' ? 'n' : *v;
+        } else
+            out[k++] = *v;
+    }
+    out[k] = '\0';
+}
+
+char *od_dispatcher_metrics(od_dispatcher *d)
+{
+    if (!d)
+        return NULL;
+    sbuf b = {0};
+    char l[2 * NAME_MAX_LEN + 1];
+    put(&b, "# HELP opsdesk_notify_messages_total Notification send outcomes by channel since start.\n"
+            "# TYPE opsdesk_notify_messages_total counter\n");
+    pthread_mutex_lock(&d->mu);
+    for (size_t i = 0; i < d->n_chs + 2; i++) {
+        label(l, sizeof l, d->ctr[i].label);
+        for (int s = 0; s < ST__COUNT; s++)
+            put(&b, "opsdesk_notify_messages_total{channel=\"%s\",status=\"%s\"} %" PRIu64 "\n", l, st_names[s],
+                d->ctr[i].n[s]);
+    }
+    pthread_mutex_unlock(&d->mu);
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t now = od_app_now(d->app), oldest = 0;
+    if (od_tx_begin(d->app->store, false, &tx, &e) == OD_OK) {
+        put(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by outbox channel.\n"
+                "# TYPE opsdesk_notify_queued gauge\n");
+        if (od_tx_query(tx, OD_Q_DSP_QUEUED, &r, &e, "") == OD_OK)
+            while (od_rows_next(r, &e) == 1) {
+                label(l, sizeof l, od_rows_text(r, 0));
+                put(&b, "opsdesk_notify_queued{channel=\"%s\"} %" PRId64 "\n", l, od_rows_int(r, 1));
+            }
+        od_rows_close(r);
+        r = NULL;
+        if (od_tx_query(tx, OD_Q_DSP_OLDEST, &r, &e, "") == OD_OK && od_rows_next(r, &e) == 1 &&
+            !od_rows_null(r, 0))
+            oldest = now - od_rows_int(r, 0);
+        od_rows_close(r);
+        od_tx_rollback(tx);
+    }
+    put(&b, "# HELP opsdesk_notify_oldest_pending_seconds Age of the oldest message not yet sent (0 when none).\n"
+            "# TYPE opsdesk_notify_oldest_pending_seconds gauge\nopsdesk_notify_oldest_pending_seconds %.3f\n",
+        oldest > 0 ? (double)oldest / 1000.0 : 0.0);
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* ---- delivery log ------------------------------------------------------ */
+
+od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t offset, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    json_t *items = json_array();
+    if (!items)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, "iii", incident_id, limit, offset);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        char t[OD_TIME_STR_MAX];
+        json_t *it = json_pack("{sI ss ss sI ss ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "at",
+                               od_time_format(od_rows_int(r, 3), t), "channel", od_rows_text(r, 4), "http_status",
+                               (json_int_t)od_rows_int(r, 6), "vendor_code", od_rows_text(r, 7), "error",
+                               od_rows_text(r, 8), "kind", od_rows_text(r, 10), "cause", od_rows_text(r, 11),
+                               "message_attempts", (json_int_t)od_rows_int(r, 13));
+        if (!it) {
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+            break;
+        }
+        json_object_set_new(it, "status", json_string(od_rows_text(r, 5)));
+        json_object_set_new(it, "message_status", json_string(od_rows_text(r, 12)));
+        if (od_rows_null(r, 1)) {
+            json_object_set_new(it, "bot_message_id", json_integer(od_rows_int(r, 2)));
+            json_object_set_new(it, "recipient_id", json_null());
+        } else {
+            json_object_set_new(it, "outbox_id", json_integer(od_rows_int(r, 1)));
+            json_object_set_new(it, "recipient_id",
+                                od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
+        }
+        json_array_append_new(items, it);
+    }
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (rc) {
+        json_decref(items);
+        return rc;
+    }
+    *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+}

@@ -1,0 +1,92 @@
+/* dispatcher.h — the outbox dispatcher (issue 4, R-NOT-7): delivers the rows
+ * the incident use cases put into `outbox`, plus one copy of each incident
+ * message per configured group bot (`bot_outbox`), over the channels of
+ * channel.h, and logs every attempt in `deliveries`.
+ *
+ * A row moves  pending --claim--> sending --record--> sent | pending (retry,
+ * later next_attempt_at) | failed.  Claiming and recording are separate
+ * write transactions; the send runs between them, outside any transaction.
+ * A row found 'sending' at start was interrupted by a crash: it goes back to
+ * 'pending' (logged as 'interrupted') and is sent again with the same
+ * idempotency key ("opsdesk-<outbox id>", "opsdesk-bot-<bot id>").
+ *
+ * Time: scheduling (next_attempt_at, back-off, the channel rate limit) uses
+ * the app clock, so a test clock drives it; signatures and the e-mail Date
+ * use the wall clock, because vendors check them against real time.
+ * Threading: one worker thread; od_dispatcher_run_once / _advance may be
+ * called from other threads and are serialized with it.  Details:
+ * docs/notify.md, "Dispatcher". */
+#ifndef OD_NOTIFY_DISPATCHER_H
+#define OD_NOTIFY_DISPATCHER_H
+
+#include "app/app.h"
+#include "notify/channel.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* Attempts after which a retryable failure becomes 'failed' (policy limit;
+ * a constant until the policy carries one). */
+#define OD_DISPATCH_MAX_ATTEMPTS 8
+/* Rows claimed per table per batch. */
+#define OD_DISPATCH_BATCH 32
+/* Back-off: 5 s * 2^(attempts-1), at most 10 min, then +-20 % jitter. */
+#define OD_DISPATCH_BACKOFF_BASE_MS 5000
+#define OD_DISPATCH_BACKOFF_CAP_MS (10 * 60 * 1000)
+/* The worker looks for new rows at least this often (the incident code does
+ * not wake it yet). */
+#define OD_DISPATCH_POLL_MS 1000
+/* Outbox rows older than this when first seen are not copied to the bots
+ * (so configuring a bot on an old database does not replay history). */
+#define OD_DISPATCH_FANOUT_MAX_AGE_MS (60 * 60 * 1000)
+
+typedef struct od_dispatcher od_dispatcher;
+
+/* Recovers rows left 'sending', then starts the worker thread.  chs (n
+ * channels) is borrowed: it must outlive the dispatcher; n may be 0 (then
+ * only 'inbox' rows are delivered and the others fail visibly).  a is
+ * borrowed too.  Errors: OD_E_STORE, OD_E_NOMEM, OD_E_INTERNAL (thread). */
+OD_NODISCARD od_err od_dispatcher_start(od_app *a, od_channel **chs, size_t n, od_dispatcher **out, od_error *e);
+/* Stops the worker after its current send (claimed rows not yet sent go
+ * back to 'pending'), joins it and frees.  NULL-safe. */
+void od_dispatcher_stop(od_dispatcher *d);
+/* Makes the worker look for due rows now.  NULL-safe. */
+void od_dispatcher_wake(od_dispatcher *d);
+
+/* Processes every row due at `now` (next_attempt_at <= now), batch after
+ * batch, until none is left; rows it retries or throttles get a later
+ * next_attempt_at, so this returns.  *sent (may be NULL) counts the rows
+ * that reached 'sent' (inbox included).  A `now` earlier than a previous
+ * pass is raised to it (the dispatcher's time never goes back).  Errors:
+ * store failures (the batch's claimed rows stay 'sending' and are recovered
+ * at the next start). */
+OD_NODISCARD od_err od_dispatcher_run_once(od_dispatcher *d, int64_t now, int *sent, od_error *e);
+/* Test clock: runs od_dispatcher_run_once at each due time up to `to`, in
+ * order, so back-off and rate limits play out as in real time.  Does not
+ * move the app clock.  d NULL → OD_OK (nothing to do). */
+OD_NODISCARD od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e);
+
+/* Prometheus text: opsdesk_notify_messages_total{channel,status}
+ * (status sent | retried | failed | throttled, since start),
+ * opsdesk_notify_queued{channel} and opsdesk_notify_oldest_pending_seconds
+ * (from the store).  Returns a malloc'd string the caller frees; NULL when d
+ * is NULL or on allocation failure. */
+char *od_dispatcher_metrics(od_dispatcher *d);
+
+/* The retry delay after `attempts` attempts (>= 1), before jitter is
+ * applied by rnd: jitter = ((rnd % 4001) - 2000) / 10000 of the delay.
+ * Pure; exposed for the unit tests. */
+int64_t od_dispatch_backoff_ms(int attempts, uint64_t rnd);
+
+/* Every recorded attempt for the incident's messages, oldest first, as a
+ * new JSON object {"items": [...], "limit", "offset"}.  The caller checks
+ * that the principal may see the incident.  OD_E_STORE. */
+OD_NODISCARD od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t offset, json_t **out,
+                                       od_error *e);
+
+/* GET /api/v1/incidents/{id}/deliveries (dispatcher_http.c); declared here
+ * so that src/http/handlers.h only has to list it. */
+struct od_req;
+od_err od_h_incident_deliveries(struct od_req *r);
+
+#endif

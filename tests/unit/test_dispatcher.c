@@ -1,0 +1,633 @@
+/* test_dispatcher.c — the outbox dispatcher against real receivers: starts
+ * tests/notify/receivers.py, configures real channels pointing at it, puts
+ * rows into a temporary SQLite store with the named queries, and drives the
+ * dispatcher with a manual clock (od_dispatcher_advance, never sleeping for
+ * back-off).  Cases: retry then success, permanent failure, attempt limit,
+ * crash recovery (exactly once), inbox / unconfigured channel, DingTalk rate
+ * limit (25 messages, never more than 20 in a minute of clock time), back-off
+ * table, metrics.  Each case gets its own store and dispatcher; channels are
+ * shared, each case uses its own receiver path.  Needs python3. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "app/app.h"
+#include "app/policy_load.h"
+#include "notify/channel.h"
+#include "notify/dispatcher.h"
+#include "util/embed.h"
+
+/* 2030-01-01T00:00:00Z: far from the wall clock, so a signature dated by the
+ * test clock would fail at the receiver (signing must use real time). */
+#define T0 1893456000000LL
+#define MIN_MS 60000LL
+
+static struct {
+    pid_t pid;
+    int to_child;
+    int http_port;
+    char dir[64];
+    od_channel **chs;
+    size_t n;
+} G;
+
+/* One case's world. */
+typedef struct fx {
+    char db[128];
+    od_app *a;
+    od_dispatcher *d;
+    od_channel **arr; /* the channels lent to d */
+    int64_t inc, uid;
+} fx;
+
+/* ---- receivers ---------------------------------------------------------- */
+
+static const char *python(void)
+{
+    const char *p = getenv("OPSDESK_PYTHON");
+    if (p && *p)
+        return p;
+    return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+}
+
+static bool spawn_receivers(void)
+{
+    int in[2], out[2];
+    if (pipe(in) || pipe(out))
+        return false;
+    G.pid = fork();
+    if (G.pid < 0)
+        return false;
+    if (G.pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[1]);
+        close(out[0]);
+        execlp(python(), python(), "tests/notify/receivers.py", "--no-smtp", (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    G.to_child = in[1];
+    char line[256];
+    FILE *f = fdopen(out[0], "r");
+    bool ok = f && fgets(line, sizeof line, f);
+    if (f)
+        fclose(f);
+    json_t *j = ok ? json_loads(line, 0, NULL) : NULL;
+    if (!j)
+        return false;
+    G.http_port = (int)json_integer_value(json_object_get(j, "http"));
+    json_decref(j);
+    return G.http_port > 0;
+}
+
+typedef struct sink {
+    char *p;
+    size_t len;
+} sink;
+
+static size_t on_data(char *p, size_t sz, size_t n, void *ud)
+{
+    sink *s = ud;
+    char *np = realloc(s->p, s->len + sz * n + 1);
+    if (!np)
+        return 0;
+    memcpy(np + s->len, p, sz * n);
+    s->p = np;
+    s->len += sz * n;
+    s->p[s->len] = '\0';
+    return sz * n;
+}
+
+/* POST (body != NULL) or GET a control URL; returns the parsed answer. */
+static json_t *control(const char *path, const char *body)
+{
+    sink s = {0};
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", G.http_port, path);
+    CURL *h = curl_easy_init();
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+    if (body)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    CURLcode cc = curl_easy_perform(h);
+    curl_easy_cleanup(h);
+    assert_int_equal(cc, CURLE_OK);
+    json_t *j = json_loads(s.p ? s.p : "", 0, NULL);
+    free(s.p);
+    assert_non_null(j);
+    return j;
+}
+
+/* Requests the receiver logged for path: how many, how many answered 200,
+ * and how many carried the idempotency key (NULL = any). */
+static void rx_count(const char *path, const char *key, int *all, int *ok)
+{
+    json_t *log = control("/_log", NULL), *r;
+    size_t i;
+    *all = *ok = 0;
+    json_array_foreach(json_object_get(log, "requests"), i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "path")), path) != 0)
+            continue;
+        const char *k = json_string_value(json_object_get(r, "idempotency_key"));
+        if (key && (!k || strcmp(k, key) != 0))
+            continue;
+        (*all)++;
+        *ok += json_integer_value(json_object_get(r, "status")) == 200;
+    }
+    json_decref(log);
+}
+
+/* ---- store fixtures ----------------------------------------------------- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void fx_open(fx *x, const char *name)
+{
+    od_error e = {0};
+    od_store *s = NULL;
+    od_policy *p = NULL;
+    memset(x, 0, sizeof *x);
+    snprintf(x->db, sizeof x->db, "%s/%s.db", G.dir, name);
+    assert_int_equal(od_store_open(x->db, &s, &e), OD_OK);
+    const struct od_embedded_file *f = od_embed_find(od_embedded_policy, "default.yaml");
+    assert_non_null(f);
+    assert_int_equal(od_policy_load_buffer((const char *)f->data, f->len, &p, NULL), OD_OK);
+    assert_int_equal(od_app_new(s, p, "test", true, &x->a, &e), OD_OK);
+    od_clock_set(&x->a->clock, T0);
+    /* one user and one incident for the foreign keys */
+    od_tx *tx = NULL;
+    assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_USER_INSERT, &x->uid, &e, "ssssssisii", "duty", "x", "Duty", "NOC",
+                                  "13800000000", "duty@example.com", (int64_t)0, "[]", T0, T0),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_INC_INSERT, &x->inc, &e, "sssssisssiiIissssiIi", "INC-1", "Disk full",
+                                  "registered", "L3", "minor", (int64_t)0, "IV", "IV", "IV", T0, T0, (int64_t)0,
+                                  T0 + 3600000, "A", "s", "i", "[]", (int64_t)0, (int64_t)0, T0),
+                     OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
+static void fx_start(fx *x, const char *const *names)
+{
+    od_channel *sel[8];
+    size_t n = 0;
+    for (; names && names[n]; n++) {
+        sel[n] = NULL;
+        for (size_t i = 0; i < G.n; i++)
+            if (strcmp(od_channel_name(G.chs[i]), names[n]) == 0)
+                sel[n] = G.chs[i];
+        assert_non_null(sel[n]);
+    }
+    /* the dispatcher borrows the array: keep a copy for its lifetime */
+    x->arr = calloc(n + 1, sizeof *x->arr);
+    assert_non_null(x->arr);
+    if (n)
+        memcpy(x->arr, sel, n * sizeof *x->arr);
+    od_error e = {0};
+    assert_int_equal(od_dispatcher_start(x->a, x->arr, n, &x->d, &e), OD_OK);
+}
+
+static void fx_stop(fx *x)
+{
+    od_dispatcher_stop(x->d);
+    x->d = NULL;
+    free(x->arr);
+    x->arr = NULL;
+}
+
+static void fx_close(fx *x)
+{
+    if (x->d)
+        fx_stop(x);
+    od_app_free(x->a);
+    const char *sfx[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[160];
+        snprintf(p, sizeof p, "%s%s", x->db, sfx[i]);
+        unlink(p);
+    }
+}
+
+/* Puts one outbox row; returns its id. */
+static int64_t put_row(fx *x, const char *cause, const char *channel, const char *addr)
+{
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t id = 0, now = od_app_now(x->a);
+    assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_OUTBOX_INSERT, &e, "siissssssii", cause, x->inc, x->uid, channel, addr,
+                                "first", "monitoring", "[首报] INC-1 Disk full", "磁盘已满 disk full", now, now),
+                     OD_OK);
+    od_rows *r = NULL;
+    assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, "i", x->inc), OD_OK);
+    while (od_rows_next(r, &e) == 1)
+        if (strcmp(od_rows_text(r, 1), cause) == 0 && strcmp(od_rows_text(r, 3), channel) == 0)
+            id = od_rows_int(r, 0);
+    od_rows_close(r);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+/* status and attempts of an outbox row */
+static void row_state(fx *x, int64_t id, char *status, size_t cap, int *attempts)
+{
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    status[0] = '\0';
+    *attempts = -1;
+    assert_int_equal(od_tx_begin(x->a->store, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, "i", x->inc), OD_OK);
+    while (od_rows_next(r, &e) == 1)
+        if (od_rows_int(r, 0) == id) {
+            snprintf(status, cap, "%s", od_rows_text(r, 8));
+            *attempts = (int)od_rows_int(r, 9);
+        }
+    od_rows_close(r);
+    od_tx_rollback(tx);
+}
+
+/* The incident's delivery log (new reference). */
+static json_t *deliveries(fx *x)
+{
+    od_error e = {0};
+    json_t *out = NULL;
+    assert_int_equal(od_deliveries_list(x->a, x->inc, 500, 0, &out, &e), OD_OK);
+    return json_object_get(out, "items") ? out : NULL;
+}
+
+static size_t count_status(json_t *log, const char *status)
+{
+    size_t i, n = 0;
+    json_t *it;
+    json_array_foreach(json_object_get(log, "items"), i, it) n +=
+        strcmp(json_string_value(json_object_get(it, "status")), status) == 0;
+    return n;
+}
+
+static void advance(fx *x, int64_t by_ms)
+{
+    od_error e = {0};
+    assert_int_equal(od_dispatcher_advance(x->d, od_app_now(x->a) + by_ms, &e), OD_OK);
+    od_clock_set(&x->a->clock, od_app_now(x->a) + by_ms);
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    (void)state;
+    char path[128], cfg[4096];
+    signal(SIGPIPE, SIG_IGN);
+    if (!spawn_receivers()) {
+        fprintf(stderr, "cannot start tests/notify/receivers.py with %s\n", python());
+        return -1;
+    }
+    snprintf(G.dir, sizeof G.dir, "/tmp/od-dispatch-XXXXXX");
+    if (!mkdtemp(G.dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/ding.secret", G.dir);
+    write_file(path, "SECrl-secret\n");
+    int hp = G.http_port;
+    snprintf(cfg, sizeof cfg,
+             "channels:\n"
+             "  - name: sms\n"
+             "    kind: sms\n"
+             "    url: 'http://127.0.0.1:%d/sms/{{idempotency_key}}'\n"
+             "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n"
+             "  - {name: sms_perm, kind: sms, url: 'http://127.0.0.1:%d/sms/perm', body: '{{to}} {{text}}'}\n"
+             "  - {name: sms_limit, kind: sms, url: 'http://127.0.0.1:%d/sms/limit', body: '{{to}} {{text}}'}\n"
+             "  - {name: sms_crash, kind: sms, url: 'http://127.0.0.1:%d/sms/crash', body: '{{to}} {{text}}'}\n"
+             /* burst 1: see docs/notify.md "Dispatcher" on the default burst */
+             "  - {name: ding_rl, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/rl?access_token=r',"
+             " secret_file: %s/ding.secret, rate_limit: 20/min, burst: 1}\n"
+             "  - {name: hook, kind: webhook, url: 'http://127.0.0.1:%d/webhook/fan'}\n",
+             hp, hp, hp, hp, hp, G.dir, hp);
+    snprintf(path, sizeof path, "%s/channels.yaml", G.dir);
+    write_file(path, cfg);
+    od_error e = {0};
+    if (od_channels_load_file(path, &G.chs, &G.n, &e)) {
+        fprintf(stderr, "load: %s (%s)\n", e.message, e.field);
+        return -1;
+    }
+    json_decref(control("/_config", "{\"path\": \"/dingtalk/rl\", \"secret\": \"SECrl-secret\"}"));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char path[128];
+    od_channels_free(G.chs, G.n);
+    if (G.to_child > 0)
+        close(G.to_child);
+    if (G.pid > 0)
+        waitpid(G.pid, NULL, 0);
+    const char *files[] = {"ding.secret", "channels.yaml"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", G.dir, files[i]);
+        unlink(path);
+    }
+    rmdir(G.dir);
+    return 0;
+}
+
+/* ---- cases ------------------------------------------------------------- */
+
+static void test_backoff_table(void **state)
+{
+    (void)state;
+    static const struct {
+        int attempts;
+        uint64_t rnd;
+        int64_t want;
+    } rows[] = {
+        {1, 2000, 5000},     /* jitter 0 */
+        {1, 0, 4000},        /* -20 % */
+        {1, 4000, 6000},     /* +20 % */
+        {2, 2000, 10000},    {3, 2000, 20000},  {4, 2000, 40000},
+        {8, 2000, 600000},   /* 640 s capped at 10 min */
+        {30, 2000, 600000},  {30, 4000, 720000}, {30, 0, 480000},
+        {1, 4001 + 2000, 5000}, /* rnd is taken modulo 4001 */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(od_dispatch_backoff_ms(rows[i].attempts, rows[i].rnd), rows[i].want);
+}
+
+static void test_retry_then_success(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "retry");
+    int64_t id = put_row(&x, "retry-1", "sms", "13800000001");
+    char key[64], path[96];
+    snprintf(key, sizeof key, "opsdesk-%lld", (long long)id);
+    snprintf(path, sizeof path, "/sms/%s", key);
+    char cfg[256];
+    snprintf(cfg, sizeof cfg, "{\"path\": \"%s\", \"responses\": [{\"status\": 500}]}", path);
+    json_decref(control("/_config", cfg));
+    const char *names[] = {"sms", NULL};
+    fx_start(&x, names);
+    od_error e = {0};
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    char st[16];
+    int attempts;
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "pending");
+    assert_int_equal(attempts, 1);
+    advance(&x, 10 * MIN_MS);
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    assert_int_equal(attempts, 2);
+    int all, ok;
+    rx_count(path, key, &all, &ok);
+    assert_int_equal(all, 2);
+    assert_int_equal(ok, 1);
+    json_t *log = deliveries(&x);
+    assert_int_equal(json_array_size(json_object_get(log, "items")), 2);
+    assert_int_equal(count_status(log, "retry"), 1);
+    assert_int_equal(count_status(log, "sent"), 1);
+    json_t *first = json_array_get(json_object_get(log, "items"), 0);
+    assert_int_equal(json_integer_value(json_object_get(first, "http_status")), 500);
+    json_decref(log);
+    char *m = od_dispatcher_metrics(x.d);
+    assert_non_null(m);
+    assert_non_null(strstr(m, "opsdesk_notify_messages_total{channel=\"sms\",status=\"sent\"} 1\n"));
+    assert_non_null(strstr(m, "opsdesk_notify_messages_total{channel=\"sms\",status=\"retried\"} 1\n"));
+    assert_non_null(strstr(m, "opsdesk_notify_oldest_pending_seconds 0.000\n"));
+    free(m);
+    fx_close(&x);
+}
+
+static void test_permanent_failure(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "perm");
+    json_decref(control("/_config", "{\"path\": \"/sms/perm\", \"responses\": [{\"status\": 400}]}"));
+    int64_t id = put_row(&x, "perm-1", "sms", "13800000002");
+    const char *names[] = {"sms_perm", NULL};
+    fx_start(&x, names);
+    advance(&x, 60 * MIN_MS);
+    char st[16];
+    int attempts, all, ok;
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "failed");
+    assert_int_equal(attempts, 1);
+    rx_count("/sms/perm", NULL, &all, &ok);
+    assert_int_equal(all, 1);
+    json_t *log = deliveries(&x);
+    assert_int_equal(json_array_size(json_object_get(log, "items")), 1);
+    assert_int_equal(count_status(log, "failed"), 1);
+    json_decref(log);
+    fx_close(&x);
+}
+
+static void test_attempt_limit(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "limit");
+    char cfg[1024] = "{\"path\": \"/sms/limit\", \"responses\": [";
+    for (int i = 0; i < OD_DISPATCH_MAX_ATTEMPTS + 2; i++)
+        strncat(cfg, i ? ", {\"status\": 503}" : "{\"status\": 503}", sizeof cfg - strlen(cfg) - 1);
+    strncat(cfg, "]}", sizeof cfg - strlen(cfg) - 1);
+    json_decref(control("/_config", cfg));
+    int64_t id = put_row(&x, "limit-1", "sms", "13800000003");
+    const char *names[] = {"sms_limit", NULL};
+    fx_start(&x, names);
+    advance(&x, 3 * 60 * MIN_MS);
+    char st[16];
+    int attempts, all, ok;
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "failed");
+    assert_int_equal(attempts, OD_DISPATCH_MAX_ATTEMPTS);
+    rx_count("/sms/limit", NULL, &all, &ok);
+    assert_int_equal(all, OD_DISPATCH_MAX_ATTEMPTS);
+    assert_int_equal(ok, 0);
+    json_t *log = deliveries(&x);
+    assert_int_equal(count_status(log, "retry"), OD_DISPATCH_MAX_ATTEMPTS - 1);
+    assert_int_equal(count_status(log, "failed"), 1);
+    json_decref(log);
+    json_decref(control("/_config", "{\"path\": \"/sms/limit\", \"responses\": []}"));
+    fx_close(&x);
+}
+
+static void test_crash_recovery(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "crash");
+    int64_t id = put_row(&x, "crash-1", "sms", "13800000004");
+    /* a previous process claimed the row and died before recording */
+    od_error e = {0};
+    od_tx *tx = NULL;
+    assert_int_equal(od_tx_begin(x.a->store, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DSP_CLAIM, &e, "i", id), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    char st[16], key[64];
+    int attempts, all, ok;
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "sending");
+    snprintf(key, sizeof key, "opsdesk-%lld", (long long)id);
+    const char *names[] = {"sms_crash", NULL};
+    fx_start(&x, names);
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    /* a second restart sends nothing again */
+    fx_stop(&x);
+    fx_start(&x, names);
+    advance(&x, 60 * MIN_MS);
+    rx_count("/sms/crash", key, &all, &ok);
+    assert_int_equal(all, 1);
+    assert_int_equal(ok, 1);
+    json_t *log = deliveries(&x);
+    assert_int_equal(count_status(log, "interrupted"), 1);
+    assert_int_equal(count_status(log, "sent"), 1);
+    json_decref(log);
+    fx_close(&x);
+}
+
+static void test_inbox_and_unconfigured(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "inbox");
+    int64_t in = put_row(&x, "inbox-1", "inbox", "");
+    int64_t em = put_row(&x, "inbox-1", "email", "duty@example.com");
+    fx_start(&x, NULL);
+    od_error e = {0};
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    char st[16];
+    int attempts;
+    row_state(&x, in, st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    row_state(&x, em, st, sizeof st, &attempts);
+    assert_string_equal(st, "failed");
+    json_t *log = deliveries(&x);
+    json_t *it;
+    size_t i;
+    bool seen = false;
+    json_array_foreach(json_object_get(log, "items"), i, it) if (strcmp(
+        json_string_value(json_object_get(it, "error")), "no channel configured") == 0) seen = true;
+    assert_true(seen);
+    json_decref(log);
+    fx_close(&x);
+}
+
+/* 25 incident messages fan out to one signed DingTalk robot limited to
+ * 20/min: all are delivered, signatures verify although the test clock is
+ * years away from real time, and no 60 s window of clock time holds more
+ * than 20 sends. */
+static void test_dingtalk_rate_limit(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "rl");
+    for (int i = 0; i < 25; i++) {
+        char cause[32];
+        snprintf(cause, sizeof cause, "rl-%d", i);
+        (void)put_row(&x, cause, "inbox", "");
+    }
+    const char *names[] = {"ding_rl", NULL};
+    fx_start(&x, names);
+    advance(&x, 10 * MIN_MS);
+    int all, ok;
+    rx_count("/dingtalk/rl", NULL, &all, &ok);
+    assert_int_equal(all, 25);
+    assert_int_equal(ok, 25);
+    /* every request signed correctly, every idempotency key seen once */
+    json_t *lg = control("/_log", NULL), *r, *keys = json_object();
+    size_t i;
+    json_array_foreach(json_object_get(lg, "requests"), i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "path")), "/dingtalk/rl") != 0)
+            continue;
+        assert_true(json_is_true(json_object_get(r, "sig_ok")));
+        const char *k = json_string_value(json_object_get(r, "idempotency_key"));
+        assert_non_null(k);
+        assert_null(json_object_get(keys, k));
+        json_object_set_new(keys, k, json_true());
+    }
+    assert_int_equal(json_object_size(keys), 25);
+    json_decref(keys);
+    json_decref(lg);
+    json_t *log = deliveries(&x), *it;
+    int64_t at[64];
+    size_t n = 0;
+    json_array_foreach(json_object_get(log, "items"), i, it)
+    {
+        if (strcmp(json_string_value(json_object_get(it, "channel")), "ding_rl") != 0)
+            continue;
+        assert_string_equal(json_string_value(json_object_get(it, "status")), "sent");
+        assert_true(n < 64);
+        assert_true(od_time_parse(json_string_value(json_object_get(it, "at")), &at[n]));
+        n++;
+    }
+    assert_int_equal(n, 25);
+    for (size_t a = 0; a < n; a++) {
+        size_t in_window = 0;
+        for (size_t b = 0; b < n; b++)
+            in_window += at[b] >= at[a] && at[b] < at[a] + MIN_MS;
+        assert_true(in_window <= 20);
+    }
+    json_decref(log);
+    fx_close(&x);
+}
+
+/* Bot fan-out: one copy per cause and bot, none for a repeat cause. */
+static void test_bot_fanout_once_per_cause(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "fan");
+    (void)put_row(&x, "fan-1", "inbox", "");
+    (void)put_row(&x, "fan-1", "sms", "13800000009"); /* same cause, another channel */
+    (void)put_row(&x, "fan-2", "inbox", "");
+    const char *names[] = {"hook", NULL};
+    fx_start(&x, names);
+    advance(&x, MIN_MS);
+    int all, ok;
+    rx_count("/webhook/fan", NULL, &all, &ok);
+    assert_int_equal(all, 2);
+    assert_int_equal(ok, 2);
+    fx_close(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_backoff_table),
+        cmocka_unit_test(test_retry_then_success),
+        cmocka_unit_test(test_permanent_failure),
+        cmocka_unit_test(test_attempt_limit),
+        cmocka_unit_test(test_crash_recovery),
+        cmocka_unit_test(test_inbox_and_unconfigured),
+        cmocka_unit_test(test_dingtalk_rate_limit),
+        cmocka_unit_test(test_bot_fanout_once_per_cause),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
