@@ -39,7 +39,8 @@ static void usage(FILE *f)
     fprintf(f, "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
                "服务与管理 Server and administration:\n"
                "  opsdesk init --db PATH [--policy FILE]\n"
-               "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--test-clock] [--threads N]\n"
+               "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
+               "                [--threads N]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
                "  opsdesk policy check FILE\n"
                "  opsdesk audit verify --db PATH\n"
@@ -179,6 +180,7 @@ static int cmd_serve(int argc, char **argv)
         od_app_free(a);
         return 1;
     }
+    a->dispatcher = disp;
     od_info("opsdesk serving on %s://%s (db %s, policy %s%s)", o.tls_cert ? "https" : "http", o.listen,
             od_store_path(a->store), a->policy_source, test_clock ? ", TEST CLOCK" : "");
     int sig = 0;
@@ -187,6 +189,7 @@ static int cmd_serve(int argc, char **argv)
     od_server_stop(srv);
     od_sched_stop(a->sched);
     a->sched = NULL;
+    a->dispatcher = NULL;
     od_dispatcher_stop(disp); /* notification dispatcher (issue 4) */
     od_channels_free(chs, n_chs);
     od_app_free(a);

@@ -35,6 +35,7 @@ typedef struct od_principal {
 
 typedef struct od_limiter od_limiter;
 typedef struct od_sched od_sched;
+typedef struct od_dispatcher od_dispatcher;
 
 typedef struct od_app {
     od_policy *policy;
@@ -43,6 +44,7 @@ typedef struct od_app {
     od_clock clock;
     od_limiter *limiter;
     od_sched *sched;      /* NULL when not serving */
+    od_dispatcher *dispatcher; /* NULL when not serving or no channels */
     int pwhash_cost;      /* 0 = interactive (default), 1 = minimum (tests only) */
 } od_app;
 

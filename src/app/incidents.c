@@ -7,6 +7,7 @@
  * progress_remind, renotify) are timers; the others are shown to people. */
 #include "app/incidents.h"
 #include "core/incident.h"
+#include "notify/dispatcher.h"
 #include "sched/sched.h"
 
 #include <stdio.h>
@@ -502,6 +503,7 @@ static od_err commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal
     if (rc)
         return rc;
     od_sched_wake(a->sched);
+    od_dispatcher_wake(a->dispatcher);
     return od_incident_get(a, who, id, out, e);
 }
 

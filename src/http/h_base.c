@@ -1,6 +1,7 @@
 /* h_base.c — handlers for health, metrics, the test clock, sessions,
  * accounts and the audit trail. */
 #include "http/handlers.h"
+#include "notify/dispatcher.h"
 #include "sched/sched.h"
 
 #include <sodium.h>
@@ -60,6 +61,8 @@ od_err od_h_test_clock(od_req *r)
     if (to < now)
         return od_error_set(&r->err, OD_E_UNPROCESSABLE, "set", "测试时钟不能倒退 (the test clock cannot go back)");
     rc = od_sched_advance(r->app->sched, r->app, to, &r->err);
+    if (!rc)
+        rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
     if (rc)
         return rc;
     char t[OD_TIME_STR_MAX];

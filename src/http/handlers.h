@@ -3,6 +3,7 @@
 #define OD_HANDLERS_H
 
 #include "http/http.h"
+#include "notify/dispatcher.h"
 
 #define H(name) od_err od_h_##name(od_req *r);
 #define OD_HANDLER_LIST(X)                                                                         \
@@ -14,7 +15,7 @@
     X(policy_categories) X(policy_table) X(grading)                                                \
     X(incident_create) X(incident_list) X(incident_get) X(incident_patch) X(incident_report)        \
     X(incident_activate) X(incident_close) X(incident_ack) X(incident_review) X(incident_md)       \
-    X(incident_html) X(cases)
+    X(incident_html) X(incident_deliveries) X(cases)
 OD_HANDLER_LIST(H)
 #undef H
 

@@ -2,6 +2,7 @@
  * one latency histogram, database size.  Counters are process-wide atomics
  * on purpose (one registry per process, as Prometheus clients do). */
 #include "http/http.h"
+#include "notify/dispatcher.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -93,5 +94,10 @@ char *od_metrics_render(od_app *app)
     put(&b, "# HELP opsdesk_database_size_bytes Size of the database files.\n"
             "# TYPE opsdesk_database_size_bytes gauge\nopsdesk_database_size_bytes %lld\n",
         (long long)od_store_size(app->store));
+    char *dm = od_dispatcher_metrics(app->dispatcher);
+    if (dm) {
+        put(&b, "%s", dm);
+        free(dm);
+    }
     return b.p;
 }

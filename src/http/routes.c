@@ -44,6 +44,8 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/incidents/{id}/review", P(INCIDENT_REVIEW), od_h_incident_review, "post-incident review"},
     {"GET", "/api/v1/incidents/{id}/report.md", P(INCIDENT_READ), od_h_incident_md, "report as Markdown"},
     {"GET", "/api/v1/incidents/{id}/report.html", P(INCIDENT_READ), od_h_incident_html, "report as HTML"},
+    {"GET", "/api/v1/incidents/{id}/deliveries", P(INCIDENT_READ), od_h_incident_deliveries,
+     "delivery attempts of the incident's messages"},
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
     {NULL, NULL, 0, NULL, NULL},
 };

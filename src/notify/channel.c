@@ -539,6 +539,11 @@ static od_err load_channel(cfg *g, yaml_node_t *map, od_channel **out)
         goto out;
     if (burst && c->rl_capacity)
         c->rl_capacity = burst;
+    else if (!burst && (k == OD_CH_DINGTALK || k == OD_CH_WECOM) && c->rl_capacity) {
+        /* DingTalk and WeCom count 20 per sliding minute: a full bucket of 20
+         * would let up to 40 through in the first minute, so no burst by default */
+        c->rl_capacity = 1; /* rl_tokens stays the refill: 20 per minute */
+    }
     if (k == OD_CH_SMS || k == OD_CH_WEBHOOK)
         rc = load_http(g, map, c);
     else if (k == OD_CH_EMAIL)

@@ -103,6 +103,20 @@ static int schema_version_read(sqlite3 *db)
     return v;
 }
 
+/* Each migration is applied once, by its own number (a lower number added
+ * after a higher one was applied still runs). */
+static bool migration_applied(sqlite3 *db, long v)
+{
+    sqlite3_stmt *st = NULL;
+    bool yes = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, v);
+        yes = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return yes;
+}
+
 static od_err migrate(od_store *s, od_error *e)
 {
     sqlite3 *db = s->writer.db;
@@ -111,13 +125,12 @@ static od_err migrate(od_store *s, od_error *e)
                      "name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
                      NULL, NULL, NULL) != SQLITE_OK)
         return db_err(db, e, "schema_migrations");
-    int have = schema_version_read(db);
     for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++) {
         char *end = NULL;
         long v = strtol(f->name, &end, 10);
         if (v <= 0 || !end || *end != '_')
             return od_error_set(e, OD_E_INTERNAL, NULL, "bad migration file name %s", f->name);
-        if (v <= have)
+        if (migration_applied(db, v))
             continue;
         char *err = NULL;
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -145,9 +158,8 @@ static od_err migrate(od_store *s, od_error *e)
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return r;
         }
-        have = (int)v;
     }
-    s->schema_version = have;
+    s->schema_version = schema_version_read(db);
     return OD_OK;
 }
 

@@ -87,7 +87,8 @@ static void test_load_good(void **state)
     assert_string_equal(chs[0]->secret, "SECabc"); /* trailing newline trimmed */
     assert_int_equal(chs[0]->max_len, 20000);
     assert_int_equal(chs[1]->max_len, 4096);
-    assert_int_equal(chs[1]->rl_capacity, 20);
+    assert_int_equal(chs[1]->rl_capacity, 1); /* WeCom: no burst by default (sliding minute) */
+    assert_int_equal(chs[1]->rl_tokens, 20);
     assert_int_equal(chs[1]->rl_per_ms, 60000);
     assert_string_equal(chs[2]->secret, "envsecret");
     assert_int_equal(chs[2]->rl_capacity, 5);
