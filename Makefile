@@ -23,6 +23,14 @@ run: build
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
 
+# Benchmarks (bench/results.md): the scheduler against 1k/100k/1M pending
+# deadlines, then incident create under wrk.  BENCH_DIR=/dev/shm takes fsync out.
+BENCH_DIR ?= /tmp
+bench: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target opsdesk sched_bench
+	$(BUILD)/bench/sched_bench -q -d $(BENCH_DIR)
+	OPSDESK_BIN=$(abspath $(BUILD))/opsdesk BENCH_DIR=$(BENCH_DIR) bash bench/incident_create.sh
+
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
 
