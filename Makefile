@@ -31,6 +31,15 @@ bench: deps $(BUILD)/build.ninja
 	$(BUILD)/bench/sched_bench -q -d $(BENCH_DIR)
 	OPSDESK_BIN=$(abspath $(BUILD))/opsdesk BENCH_DIR=$(BENCH_DIR) bash bench/incident_create.sh
 
+# libFuzzer targets (clang) in build-fuzz, each run FUZZ_SECONDS on its
+# corpus with 2 jobs; a dated table is appended to bench/fuzz.md.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOD_FUZZ=ON -DOD_WITH_ASAN=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-all
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_BUILD)
+
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
 

@@ -113,6 +113,12 @@ bool od_time_parse(const char *s, int64_t *out_ms)
     tm.tm_min = m;
     tm.tm_sec = sec > 59 ? 59 : sec;
     time_t t = timegm(&tm);
-    *out_ms = ((int64_t)t - (int64_t)off_min * 60) * 1000 + frac_ms;
+    int64_t ms = ((int64_t)t - (int64_t)off_min * 60) * 1000 + frac_ms;
+    /* An offset can move the instant out of 1970..9999 UTC, which
+     * od_time_format() cannot write back in a form this parser accepts
+     * (found by tests/fuzz/fuzz_time). */
+    if (ms < 0 || ms > INT64_C(253402300799999))
+        return false;
+    *out_ms = ms;
     return true;
 }
