@@ -9,6 +9,7 @@
 #   FUZZ_TARGETS="policy time ..."  subset (default: all)
 #   FUZZ_NOTE="..."   a line written under the table
 #   FUZZ_BENCH=FILE   where the table goes (default bench/fuzz.md)
+#   FUZZ_MAX_LEN=65536  libFuzzer -max_len (smaller is faster for policy/template)
 #
 # New inputs go to BUILD_DIR/fuzz-runs/<t>/corpus (the committed seeds in
 # tests/fuzz/corpus/<t> are read, never written); crash/leak/timeout/oom
@@ -37,7 +38,7 @@ for t in $targets; do
     start=$(date +%s)
     (cd "$work" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$bin" -jobs="$jobs" -workers="$jobs" -max_total_time="$secs" -print_final_stats=1 \
-        -timeout=10 -rss_limit_mb=2048 -max_len=65536 "${dict[@]}" -artifact_prefix="$work/artifacts/" \
+        -timeout=10 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-65536}" "${dict[@]}" -artifact_prefix="$work/artifacts/" \
         "$work/corpus" "$root/tests/fuzz/corpus/$t" >"$work/driver.log" 2>&1)
     elapsed=$(( $(date +%s) - start ))
     execs=0
