@@ -195,29 +195,11 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
     return rc;
 }
 
-/* Escapes LIKE wildcards; returns a new "%q%" string. */
-static char *like_pattern(const char *q)
-{
-    size_t n = strlen(q);
-    char *p = malloc(2 * n + 3), *w = p;
-    if (!p)
-        return NULL;
-    *w++ = '%';
-    for (const char *s = q; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *w++ = '\\';
-        *w++ = *s;
-    }
-    *w++ = '%';
-    *w = 0;
-    return p;
-}
-
 od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade, const char *q,
                   int64_t limit, int64_t offset, json_t **out, od_error *e)
 {
     const char *c = category ? category : "", *g = grade ? grade : "", *qq = q ? q : "";
-    char *like = like_pattern(qq);
+    char *like = od_store_like_pattern(qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_tx *tx = NULL;

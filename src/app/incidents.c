@@ -380,7 +380,7 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
         rc = timeline(tx, x->id, now, who, "escalation", NULL, e, "响应级别由 %s 升至 %s：%s (response raised %s → %s)",
                       od_resp_name_zh(from), od_resp_name_zh(to), reason, od_resp_key(from), od_resp_key(to));
     /* R-ESC-3: the recipients of Rk are those of incident level Lk */
-    od_grade lk = to == OD_RESP_NG ? OD_GRADE_NG : (od_grade)to;
+    od_grade lk = od_resp_recipient_level(to);
     snprintf(cause, sizeof cause, "inc:%lld:esc:%s", (long long)x->id, od_resp_key(to));
     char extra[512];
     snprintf(extra, sizeof extra, "升级原因 reason：%s\n须由 %s 决定启动和关闭 (authority: %s)", reason,
@@ -766,28 +766,11 @@ od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **
     return rc;
 }
 
-static char *like_of(const char *q)
-{
-    size_t n = strlen(q);
-    char *p = malloc(2 * n + 3), *w = p;
-    if (!p)
-        return NULL;
-    *w++ = '%';
-    for (; *q; q++) {
-        if (*q == '%' || *q == '_' || *q == '\\')
-            *w++ = '\\';
-        *w++ = *q;
-    }
-    *w++ = '%';
-    *w = 0;
-    return p;
-}
-
 od_err od_incident_list(od_app *a, const od_principal *who, const char *state, const char *level, const char *response,
                         int drill, const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e)
 {
     const char *st = state ? state : "", *lv = level ? level : "", *rs = response ? response : "", *qq = q ? q : "";
-    char *like = like_of(qq);
+    char *like = od_store_like_pattern(qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_tx *tx = NULL;
@@ -890,31 +873,18 @@ static od_err report_insert(od_tx *tx, const inc *x, const char *kind, const od_
     return rc;
 }
 
-static const char *const first_req[] = {"location", "symptoms", "impact_scope"};
-static const char *const second_req[] = {"response_level", "system_impact", "estimated_recovery_at"};
-static const char *const progress_req[] = {"text"};
-static const char *const final_req[] = {"cause", "process", "current_state", "business_impact_minutes",
-                                        "improvements"};
-
 od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
 {
     *out = NULL;
     const od_policy *p = a->policy;
     const char *kind = json_string_value(json_object_get(body, "kind"));
-    od_inc_action act;
-    const char *const *req;
-    size_t nreq;
-    if (kind && strcmp(kind, "first") == 0)
-        act = OD_IA_FIRST_REPORT, req = first_req, nreq = 3;
-    else if (kind && strcmp(kind, "second") == 0)
-        act = OD_IA_SECOND_REPORT, req = second_req, nreq = 3;
-    else if (kind && strcmp(kind, "progress") == 0)
-        act = OD_IA_PROGRESS_REPORT, req = progress_req, nreq = 1;
-    else if (kind && strcmp(kind, "final") == 0)
-        act = OD_IA_FINAL_REPORT, req = final_req, nreq = 5;
-    else
+    const od_report_kind *rk = od_report_kind_find(kind); /* R-NOT-2 */
+    if (!rk)
         return od_error_set(e, OD_E_UNPROCESSABLE, "kind", "报告类型须为 first/second/progress/final (kind must be "
                                                            "first, second, progress or final)");
+    od_inc_action act = (od_inc_action)rk->action;
+    const char *const *req = rk->required;
+    size_t nreq = rk->n_required;
     const char *desk = json_string_value(json_object_get(body, "desk"));
     if (desk && strcmp(desk, "monitoring") != 0 && strcmp(desk, "ops_security") != 0)
         return od_error_set(e, OD_E_UNPROCESSABLE, "desk", "上报接口须为 monitoring 或 ops_security (desk must be "
@@ -994,7 +964,7 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
             rc = raise_to(tx, p, &x, confirm, now, who, "续报确认更高的响应级别 (second report confirmed a higher level)", e);
         /* to the leaders of the confirmed level, fed back to the monitoring desk */
         json_t *users = NULL, *mon = json_array();
-        od_grade lk = x.cur == OD_RESP_NG ? OD_GRADE_NG : (od_grade)x.cur;
+        od_grade lk = od_resp_recipient_level(x.cur);
         if (!rc)
             rc = recipients_for(tx, p, lk, S(&x, "departments"), &users, e);
         od_rows *r = NULL;
@@ -1204,7 +1174,7 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     /* the new current level: the time rule on the new base, or the explicit one */
     od_resp by_time = od_escalation_level_at(p, g.response, x.detected, now);
     od_resp target = rl >= 0 ? (od_resp)rl : by_time;
-    bool lowers = level > x.level || target > x.cur;
+    bool lowers = od_regrade_needs_reason(x.level, level, x.cur, target);
     if (!rc && lowers && (!reason || !*reason))
         rc = od_error_set(e, OD_E_UNPROCESSABLE, "reason", "降低级别必须说明理由 (lowering a level needs a reason)");
     if (!rc && rl >= 0 && (od_resp)rl > by_time)
@@ -1349,7 +1319,7 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
                        int64_t offset, json_t **out, od_error *e)
 {
     const char *qq = q ? q : "", *lv = level ? level : "", *cat = category ? category : "";
-    char *like = like_of(qq), *clike = like_of(cat);
+    char *like = od_store_like_pattern(qq), *clike = od_store_like_pattern(cat);
     od_tx *tx = NULL;
     od_rows *r = NULL;
     json_t *items = json_array();

@@ -3,6 +3,7 @@
  * levels, escalations, reports and review.  Built from the same JSON the API
  * returns, so the export never disagrees with the record. */
 #include "app/incidents.h"
+#include "util/sbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,30 +11,11 @@
 #include <string.h>
 
 typedef struct {
-    char *p;
-    size_t n, cap;
+    od_sbuf b;
     bool html;
-    bool oom;
 } doc;
 
-static void raw(doc *d, const char *s, size_t n)
-{
-    if (d->oom)
-        return;
-    if (d->n + n + 1 > d->cap) {
-        size_t nc = (d->cap ? d->cap * 2 : 8192) + n;
-        char *np = realloc(d->p, nc);
-        if (!np) {
-            d->oom = true;
-            return;
-        }
-        d->p = np;
-        d->cap = nc;
-    }
-    memcpy(d->p + d->n, s, n);
-    d->n += n;
-    d->p[d->n] = 0;
-}
+static void raw(doc *d, const char *s, size_t n) { od_sbuf_append(&d->b, s, n); }
 
 static void lit(doc *d, const char *s) { raw(d, s, strlen(s)); }
 
@@ -70,13 +52,10 @@ static void text(doc *d, const char *s)
 static void fmt(doc *d, const char *f, ...) OD_PRINTF(2, 3);
 static void fmt(doc *d, const char *f, ...)
 {
-    char buf[1024];
     va_list ap;
     va_start(ap, f);
-    int n = vsnprintf(buf, sizeof buf, f, ap);
+    od_sbuf_vprintf(&d->b, f, ap);
     va_end(ap);
-    if (n > 0)
-        raw(d, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 static const char *js(json_t *o, const char *k)
@@ -164,9 +143,9 @@ static void render(doc *d, json_t *inc)
         cat(&cis, i ? "、" : "", js(v, "name"), " (", js(v, "category"));
         cat(&cis, " ", js(v, "grade"), ")", "");
     }
-    d->oom |= cis.oom;
-    field(d, "受影响配置项 Affected CIs", cis.p ? cis.p : "");
-    free(cis.p);
+    d->b.oom |= cis.b.oom;
+    field(d, "受影响配置项 Affected CIs", cis.b.p ? cis.b.p : "");
+    free(cis.b.p);
     table_close(d);
     heading(d, 2, "二、原因 Cause");
     json_t *fin = report_of(inc, "final"), *rev = report_of(inc, "review");
@@ -198,18 +177,18 @@ static void render(doc *d, json_t *inc)
         snprintf(k, sizeof k, "升级 %s → %s", js(v, "from"), js(v, "to"));
         doc t = {0}; /* the reason may be long (a regrade's): kept whole */
         cat(&t, js(v, "at"), "：", js(v, "reason"), "");
-        d->oom |= t.oom;
-        field(d, k, t.p ? t.p : "");
-        free(t.p);
+        d->b.oom |= t.b.oom;
+        field(d, k, t.b.p ? t.b.p : "");
+        free(t.b.p);
     }
     json_array_foreach(json_object_get(inc, "deadlines"), i, v)
     {
         doc t = {0};
         cat(&t, "应于 due ", js(v, "due_at"), "；完成 met ", js(v, "met_at"));
         cat(&t, "；", json_is_true(json_object_get(v, "missed")) ? "逾期 MISSED" : "按时 on time / pending", "", "");
-        d->oom |= t.oom;
-        field(d, js(v, "kind"), t.p ? t.p : "");
-        free(t.p);
+        d->b.oom |= t.b.oom;
+        field(d, js(v, "kind"), t.b.p ? t.b.p : "");
+        free(t.b.p);
     }
     table_close(d);
     heading(d, 2, "六、时间线 Timeline");
@@ -235,10 +214,10 @@ od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const 
     doc d = {.html = strcmp(format, "html") == 0};
     render(&d, inc);
     json_decref(inc);
-    if (d.oom || !d.p) {
-        free(d.p);
+    if (d.b.oom || !d.b.p) {
+        free(d.b.p);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
-    *out = d.p;
+    *out = d.b.p;
     return OD_OK;
 }

@@ -540,3 +540,44 @@ od_err od_inc_transition(od_inc_state from, od_inc_action a, od_inc_state *to, o
     }
     return refuse(from, a, e);
 }
+
+/* ---- recipients by response level, regrading, report kinds ---- */
+
+od_grade od_resp_recipient_level(od_resp r)
+{
+    switch (r) {
+    case OD_RESP_R1:
+        return OD_GRADE_L1;
+    case OD_RESP_R2:
+        return OD_GRADE_L2;
+    case OD_RESP_R3:
+        return OD_GRADE_L3;
+    default:
+        return OD_GRADE_NG;
+    }
+}
+
+bool od_regrade_needs_reason(od_grade old_level, od_grade new_level, od_resp old_resp, od_resp new_resp)
+{
+    return new_level > old_level || new_resp > old_resp;
+}
+
+static const char *const first_req[] = {"location", "symptoms", "impact_scope"};
+static const char *const second_req[] = {"response_level", "system_impact", "estimated_recovery_at"};
+static const char *const progress_req[] = {"text"};
+static const char *const final_req[] = {"cause", "process", "current_state", "business_impact_minutes",
+                                        "improvements"};
+static const od_report_kind report_kinds[] = {
+    {"first", OD_IA_FIRST_REPORT, first_req, 3},
+    {"second", OD_IA_SECOND_REPORT, second_req, 3},
+    {"progress", OD_IA_PROGRESS_REPORT, progress_req, 1},
+    {"final", OD_IA_FINAL_REPORT, final_req, 5},
+};
+
+const od_report_kind *od_report_kind_find(const char *key)
+{
+    for (size_t i = 0; key && i < sizeof report_kinds / sizeof report_kinds[0]; i++)
+        if (strcmp(report_kinds[i].key, key) == 0)
+            return &report_kinds[i];
+    return NULL;
+}

@@ -107,6 +107,24 @@ int64_t od_progress_due(const od_policy *p, od_resp r, int64_t since_ms);
  * of the current due and now + cadence(to). */
 int64_t od_progress_due_after_escalation(const od_policy *p, od_resp to, int64_t current_due, int64_t now_ms);
 
+/* R-ESC-3: the recipients of response level Rk are those of incident level
+ * Lk (R1 → L1 … NG → NG). */
+od_grade od_resp_recipient_level(od_resp r);
+
+/* R-INC-4, R-ESC-3: a regrade that lowers the incident level or the
+ * response level needs a recorded reason. */
+bool od_regrade_needs_reason(od_grade old_level, od_grade new_level, od_resp old_resp, od_resp new_resp);
+
+/* R-NOT-2: the report kinds and their required fields. */
+typedef struct od_report_kind {
+    const char *key;             /* "first", "second", "progress", "final" */
+    int action;                  /* od_inc_action */
+    const char *const *required; /* field names */
+    size_t n_required;
+} od_report_kind;
+/* NULL for an unknown kind. */
+const od_report_kind *od_report_kind_find(const char *key);
+
 /* ---- authorities (R-ACT-1, R-CLOSE-1) ---- */
 
 od_role od_activation_role(const od_policy *p, od_resp r);

@@ -3,6 +3,7 @@
  * on purpose (one registry per process, as Prometheus clients do). */
 #include "http/http.h"
 #include "notify/dispatcher.h"
+#include "util/sbuf.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -36,38 +37,10 @@ void od_metrics_observe(size_t route_idx, int status, double seconds)
     atomic_fetch_add(&hist_sum_us, (uint64_t)(seconds * 1e6));
 }
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) OD_PRINTF(2, 3);
-static void put(sbuf *b, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int m = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
-        va_end(ap);
-        if (m < 0)
-            return;
-        if (b->p && b->n + (size_t)m < b->cap) {
-            b->n += (size_t)m;
-            return;
-        }
-        size_t nc = (b->cap ? b->cap * 2 : 16384) + (size_t)m;
-        char *np = realloc(b->p, nc);
-        if (!np)
-            return;
-        b->p = np;
-        b->cap = nc;
-    }
-}
-
 char *od_metrics_render(od_app *app)
 {
-    sbuf b = {0};
-    put(&b, "# HELP opsdesk_http_requests_total HTTP requests by route and status class.\n"
+    od_sbuf b = {0};
+    od_sbuf_printf(&b, "# HELP opsdesk_http_requests_total HTTP requests by route and status class.\n"
             "# TYPE opsdesk_http_requests_total counter\n");
     size_t n = od_routes_count();
     for (size_t i = 0; i <= n && i <= ROUTES_MAX; i++)
@@ -77,27 +50,31 @@ char *od_metrics_render(od_app *app)
                 continue;
             const char *m = i < n ? od_routes[i].method : "";
             const char *p = i < n ? od_routes[i].pattern : "unmatched";
-            put(&b, "opsdesk_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n", m, p,
+            od_sbuf_printf(&b, "opsdesk_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n", m, p,
                 c ? (const char *[]){"", "1xx", "2xx", "3xx", "4xx", "5xx"}[c] : "other", (unsigned long long)v);
         }
-    put(&b, "# HELP opsdesk_http_request_duration_seconds Request latency.\n"
+    od_sbuf_printf(&b, "# HELP opsdesk_http_request_duration_seconds Request latency.\n"
             "# TYPE opsdesk_http_request_duration_seconds histogram\n");
     uint64_t cum = 0;
     for (size_t i = 0; i < NB; i++) {
         cum += atomic_load(&hist[i]);
-        put(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i], (unsigned long long)cum);
+        od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i], (unsigned long long)cum);
     }
     cum += atomic_load(&hist[NB]);
-    put(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
-    put(&b, "opsdesk_http_request_duration_seconds_sum %.6f\n", (double)atomic_load(&hist_sum_us) / 1e6);
-    put(&b, "opsdesk_http_request_duration_seconds_count %llu\n", (unsigned long long)atomic_load(&hist_count));
-    put(&b, "# HELP opsdesk_database_size_bytes Size of the database files.\n"
+    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_sum %.6f\n", (double)atomic_load(&hist_sum_us) / 1e6);
+    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_count %llu\n", (unsigned long long)atomic_load(&hist_count));
+    od_sbuf_printf(&b, "# HELP opsdesk_database_size_bytes Size of the database files.\n"
             "# TYPE opsdesk_database_size_bytes gauge\nopsdesk_database_size_bytes %lld\n",
         (long long)od_store_size(app->store));
     char *dm = od_dispatcher_metrics(app->dispatcher);
     if (dm) {
-        put(&b, "%s", dm);
+        od_sbuf_puts(&b, dm);
         free(dm);
+    }
+    if (b.oom) {
+        free(b.p);
+        return NULL;
     }
     return b.p;
 }

@@ -15,6 +15,7 @@
  * key covers that where the channel supports one).  One pass at a time
  * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
 #include "notify/dispatcher.h"
+#include "util/sbuf.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -664,37 +665,6 @@ void od_dispatcher_stop(od_dispatcher *d)
 
 /* ---- metrics ----------------------------------------------------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) OD_PRINTF(2, 3);
-static void put(sbuf *b, const char *fmt, ...)
-{
-    while (!b->oom) {
-        va_list ap;
-        va_start(ap, fmt);
-        int m = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
-        va_end(ap);
-        if (m < 0)
-            return;
-        if (b->p && b->n + (size_t)m < b->cap) {
-            b->n += (size_t)m;
-            return;
-        }
-        size_t nc = (b->cap ? b->cap * 2 : 4096) + (size_t)m;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-}
-
 /* A Prometheus label value: \ " and newline escaped. */
 static void label(char *out, size_t cap, const char *v)
 {
@@ -713,15 +683,15 @@ char *od_dispatcher_metrics(od_dispatcher *d)
 {
     if (!d)
         return NULL;
-    sbuf b = {0};
+    od_sbuf b = {0};
     char l[2 * NAME_MAX_LEN + 1];
-    put(&b, "# HELP opsdesk_notify_messages_total Notification send outcomes by channel since start.\n"
+    od_sbuf_printf(&b, "# HELP opsdesk_notify_messages_total Notification send outcomes by channel since start.\n"
             "# TYPE opsdesk_notify_messages_total counter\n");
     pthread_mutex_lock(&d->mu);
     for (size_t i = 0; i < d->n_chs + 2; i++) {
         label(l, sizeof l, d->ctr[i].label);
         for (int s = 0; s < ST__COUNT; s++)
-            put(&b, "opsdesk_notify_messages_total{channel=\"%s\",status=\"%s\"} %" PRIu64 "\n", l, st_names[s],
+            od_sbuf_printf(&b, "opsdesk_notify_messages_total{channel=\"%s\",status=\"%s\"} %" PRIu64 "\n", l, st_names[s],
                 d->ctr[i].n[s]);
     }
     pthread_mutex_unlock(&d->mu);
@@ -730,12 +700,12 @@ char *od_dispatcher_metrics(od_dispatcher *d)
     od_rows *r = NULL;
     int64_t now = od_app_now(d->app), oldest = 0;
     if (od_tx_begin(d->app->store, false, &tx, &e) == OD_OK) {
-        put(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by outbox channel.\n"
+        od_sbuf_printf(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by outbox channel.\n"
                 "# TYPE opsdesk_notify_queued gauge\n");
         if (od_tx_query(tx, OD_Q_DSP_QUEUED, &r, &e, "") == OD_OK)
             while (od_rows_next(r, &e) == 1) {
                 label(l, sizeof l, od_rows_text(r, 0));
-                put(&b, "opsdesk_notify_queued{channel=\"%s\"} %" PRId64 "\n", l, od_rows_int(r, 1));
+                od_sbuf_printf(&b, "opsdesk_notify_queued{channel=\"%s\"} %" PRId64 "\n", l, od_rows_int(r, 1));
             }
         od_rows_close(r);
         r = NULL;
@@ -745,7 +715,7 @@ char *od_dispatcher_metrics(od_dispatcher *d)
         od_rows_close(r);
         od_tx_rollback(tx);
     }
-    put(&b, "# HELP opsdesk_notify_oldest_pending_seconds Age of the oldest message not yet sent (0 when none).\n"
+    od_sbuf_printf(&b, "# HELP opsdesk_notify_oldest_pending_seconds Age of the oldest message not yet sent (0 when none).\n"
             "# TYPE opsdesk_notify_oldest_pending_seconds gauge\nopsdesk_notify_oldest_pending_seconds %.3f\n",
         oldest > 0 ? (double)oldest / 1000.0 : 0.0);
     if (b.oom) {

@@ -56,6 +56,10 @@ void od_rows_close(od_rows *r); /* NULL-safe */
 /* Convenience: first column of the first row as int64; OD_E_NOT_FOUND if no row. */
 OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, ...);
 
+/* A "%q%" pattern for the named queries' `LIKE ? ESCAPE '\'` clauses, with
+ * %, _ and \ in q escaped.  Returns a new string (caller frees), NULL on OOM. */
+char *od_store_like_pattern(const char *q);
+
 /* Whole-database checkpoint (WAL → main file), used at clean shutdown. */
 void od_store_checkpoint(od_store *s);
 

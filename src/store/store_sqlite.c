@@ -201,6 +201,23 @@ void od_store_close(od_store *s)
     free(s);
 }
 
+char *od_store_like_pattern(const char *q)
+{
+    size_t n = strlen(q);
+    char *p = malloc(2 * n + 3), *w = p;
+    if (!p)
+        return NULL;
+    *w++ = '%';
+    for (; *q; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            *w++ = '\\';
+        *w++ = *q;
+    }
+    *w++ = '%';
+    *w = 0;
+    return p;
+}
+
 void od_store_checkpoint(od_store *s)
 {
     pthread_mutex_lock(&s->write_lock);
@@ -366,6 +383,16 @@ static od_err prepare(od_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, co
     return OD_OK;
 }
 
+/* The error of a failed step: a uniqueness violation is a conflict the
+ * caller can name; anything else is a database error. */
+static od_err step_err(sqlite3 *db, od_error *e, const char *what)
+{
+    int ext = sqlite3_extended_errcode(db);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
+    return db_err(db, e, what);
+}
+
 od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
@@ -379,10 +406,7 @@ od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
         ;
     if (s != SQLITE_DONE) {
-        int ext = sqlite3_extended_errcode(tx->c->db);
-        od_err r = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-                       ? od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)")
-                       : db_err(tx->c->db, e, "exec");
+        od_err r = step_err(tx->c->db, e, "exec");
         sqlite3_reset(st);
         return r;
     }
@@ -421,11 +445,7 @@ int od_rows_next(od_rows *r, od_error *e)
         r->tx->changes = sqlite3_changes(r->tx->c->db);
         return 0;
     }
-    int ext = sqlite3_extended_errcode(r->tx->c->db);
-    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-        od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
-    else
-        db_err(r->tx->c->db, e, "step");
+    step_err(r->tx->c->db, e, "step");
     return -1;
 }
 
@@ -469,10 +489,7 @@ od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char
         sqlite3_reset(st);
         return od_error_set(e, OD_E_NOT_FOUND, NULL, "未找到 (not found)");
     }
-    int ext = sqlite3_extended_errcode(tx->c->db);
-    od_err r = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-                   ? od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)")
-                   : db_err(tx->c->db, e, "query");
+    od_err r = step_err(tx->c->db, e, "query");
     sqlite3_reset(st);
     return r;
 }
