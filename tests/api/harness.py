@@ -7,6 +7,7 @@ found by LeakSanitizer, exit code 23) fails the test that owned it.
 """
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -77,6 +78,9 @@ class Server:
             args.append("--test-clock")
         if self.policy:
             args += ["--policy", self.policy]
+        args += getattr(self, "extra_args", [])  # e.g. --channels FILE (tests/crash), --tls-cert
+        # OPSDESK_WRAP="valgrind --leak-check=full --error-exitcode=1" runs the server under a tool
+        args = shlex.split(os.environ.get("OPSDESK_WRAP", "")) + args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.time() + 30
