@@ -106,6 +106,12 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     }
     if (rc)
         return rc;
+    if (in->lang) /* USER_INSERT has no lang column: set it the way an update does */
+        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, "sssssii", in->display_name ? in->display_name : "",
+                        in->department ? in->department : "", in->phone ? in->phone : "", in->email ? in->email : "",
+                        in->lang, now, *id);
+    if (rc)
+        return rc;
     json_t *after = NULL;
     rc = user_load(tx, *id, &after, e);
     if (!rc)
@@ -171,11 +177,22 @@ od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3
     return od_tx_commit(tx, e);
 }
 
+static od_err check_lang(const char *lang, od_error *e)
+{
+    if (lang && strcmp(lang, "zh-CN") != 0 && strcmp(lang, "en") != 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
+    return OD_OK;
+}
+
 od_err od_user_create(od_app *a, const od_principal *actor, const od_user_input *in, json_t **out, od_error *e)
 {
     od_tx *tx = NULL;
     int64_t id = 0;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    /* lang used to be ignored on create (found by tests/api/test_bad_input.py) */
+    od_err rc = check_lang(in->lang, e);
+    if (rc)
+        return rc;
+    rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
     rc = insert_user(a, tx, actor, in, &id, e);
@@ -362,8 +379,9 @@ static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error 
 od_err od_user_update(od_app *a, const od_principal *actor, int64_t id, const od_user_input *in, json_t **out,
                       od_error *e)
 {
-    if (in->lang && strcmp(in->lang, "zh-CN") != 0 && strcmp(in->lang, "en") != 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
+    od_err rc = check_lang(in->lang, e);
+    if (rc)
+        return rc;
     return change_user(a, actor, id, "user.update", do_update, (void *)(uintptr_t)in, out, e);
 }
 

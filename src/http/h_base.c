@@ -92,7 +92,9 @@ od_err od_h_login(od_req *r)
 
 od_err od_h_logout(od_req *r)
 {
-    od_err rc = od_auth_logout(r->app, &r->who, &r->err);
+    od_err rc = od_req_no_fields(r);
+    if (!rc)
+        rc = od_auth_logout(r->app, &r->who, &r->err);
     return rc ? rc : od_reply(r, 200, json_pack("{sb}", "ok", 1));
 }
 
@@ -191,7 +193,9 @@ od_err od_h_user_roles(od_req *r)
 static od_err set_disabled(od_req *r, bool dis)
 {
     json_t *out = NULL;
-    od_err rc = od_user_set_disabled(r->app, &r->who, r->ids[0], dis, &out, &r->err);
+    od_err rc = od_req_no_fields(r);
+    if (!rc)
+        rc = od_user_set_disabled(r->app, &r->who, r->ids[0], dis, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 od_err od_h_user_disable(od_req *r) { return set_disabled(r, true); }

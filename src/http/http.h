@@ -105,4 +105,9 @@ od_err od_reply(od_req *r, int status, json_t *resp);
 void od_metrics_observe(size_t route_idx, int status, double seconds);
 char *od_metrics_render(od_app *app); /* malloc'd Prometheus text */
 
+/* An action that takes no body fields (logout, disable, verify …): no body,
+ * or an empty JSON object; anything else is OD_E_INVALID (400).  Found by
+ * tests/api/test_bad_input.py: such routes used to ignore the body. */
+OD_NODISCARD od_err od_req_no_fields(od_req *r);
+
 #endif

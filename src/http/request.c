@@ -197,3 +197,10 @@ od_err od_reply(od_req *r, int status, json_t *resp)
         return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
     return OD_OK;
 }
+
+od_err od_req_no_fields(od_req *r)
+{
+    if (r->json && (!json_is_object(r->json) || json_object_size(r->json) > 0))
+        return od_error_set(&r->err, OD_E_INVALID, NULL, "此操作不接受请求体字段 (this action takes no body fields)");
+    return OD_OK;
+}
