@@ -22,3 +22,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq || true
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# issue 7: openssl makes the self-signed certificate of tests/api/test_tls.py;
+# valgrind runs the API suite under memcheck (docs/internals/testing.md).
+for p in openssl valgrind; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    echo "deps: installing $p"
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo" || SUDO=""
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p"
+  fi
+done
