@@ -3,6 +3,7 @@
 #include "http/handlers.h"
 #include "notify/dispatcher.h"
 #include "sched/sched.h"
+#include "sched/backup_sched.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -63,6 +64,8 @@ od_err od_h_test_clock(od_req *r)
     rc = od_sched_advance(r->app->sched, r->app, to, &r->err);
     if (!rc)
         rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
+    if (!rc) /* scheduled backups (issue 7) */
+        rc = od_backup_sched_advance(r->app->backup_sched, od_app_now(r->app), &r->err);
     if (rc)
         return rc;
     char t[OD_TIME_STR_MAX];
