@@ -40,7 +40,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
                "服务与管理 Server and administration:\n"
-               "  opsdesk init --db PATH [--policy FILE]\n"
+               "  opsdesk init --db PATH [--policy FILE] [--test-clock]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
                "                [--threads N]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
@@ -111,7 +111,8 @@ static int open_app(const char *db, const char *policy_path, bool manual_clock, 
 static int cmd_init(int argc, char **argv)
 {
     od_app *a = NULL;
-    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), false, &a);
+    /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min, issue 7) */
+    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), has_flag(argc, argv, "--test-clock"), &a);
     if (rc)
         return rc;
     od_error e = {0};

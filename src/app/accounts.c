@@ -1,7 +1,15 @@
 /* accounts.c — users, roles and scopes, login sessions (R-SEC-SYS-1, -2).
  * Passwords: argon2id (libsodium crypto_pwhash_str).  Tokens: 32 random
  * bytes, base64url to the client, SHA-256 hex in the database.  Failed
- * logins are limited per account and per address (limiter.c) and audited. */
+ * logins are limited per account and per address (limiter.c) and audited.
+ *
+ * Comparisons of secrets (audited for issue 7): a password is only ever
+ * checked by crypto_pwhash_str_verify (constant time); an unknown user name
+ * costs the same hash work.  A token is never compared: its SHA-256 is
+ * looked up, so lookup timing can only tell about a hash of 256 random bits.
+ * Session fixation: a token is minted by a successful login only (never
+ * taken from the request), a new one every time; logout, a role change, a
+ * disabled account and a password change revoke sessions for good. */
 #include "app/app.h"
 #include "app/limiter.h"
 #include "core/password.h"
@@ -417,6 +425,10 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
         rc = hash_password(c->a, c->new_pw, h, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, "sii", h, now, id);
+    /* every session of the account ends, this one included: a stolen token
+     * does not survive the password change (issue 7); sign in again */
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, "ii", now, id);
     sodium_memzero(h, sizeof h);
     return rc;
 }

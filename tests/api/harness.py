@@ -65,6 +65,8 @@ class Server:
 
     def init(self):
         args = [BIN, "init", "--db", self.db]
+        if self.test_clock:
+            args.append("--test-clock")  # a test database: OPSDESK_PWHASH_COST=min is honoured
         if self.policy:
             args += ["--policy", self.policy]
         out = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=120)
