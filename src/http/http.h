@@ -110,4 +110,9 @@ char *od_metrics_render(od_app *app); /* malloc'd Prometheus text */
  * tests/api/test_bad_input.py: such routes used to ignore the body. */
 OD_NODISCARD od_err od_req_no_fields(od_req *r);
 
+/* An integer query parameter s (NULL/"" → dflt) within [min, max]; else
+ * OD_E_INVALID naming `name`.  Pure; fuzzed by tests/fuzz/fuzz_query.c. */
+OD_NODISCARD od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min, int64_t max,
+                                       int64_t *out, od_error *e);
+
 #endif
