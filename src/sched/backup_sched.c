@@ -31,7 +31,7 @@ struct od_backup_sched {
     pthread_cond_t cv;
     pthread_mutex_t run_mu;
     bool stop;
-    int64_t next;       /* app-clock ms of the next run */
+    int64_t next; /* app-clock ms of the next run */
     uint64_t ok, failed;
     int64_t last_ok_at; /* app-clock ms, 0 = never */
     long long last_size;
@@ -49,7 +49,8 @@ static bool two_digits(const char *s, int *v)
 od_err od_backup_at_parse(const char *s, int *minute_utc, od_error *e)
 {
     int h, m, oh = 0, om = 0, sign = 1;
-    bool ok = s && strlen(s) >= 5 && two_digits(s, &h) && s[2] == ':' && two_digits(s + 3, &m) && h < 24 && m < 60;
+    bool ok =
+        s && strlen(s) >= 5 && two_digits(s, &h) && s[2] == ':' && two_digits(s + 3, &m) && h < 24 && m < 60;
     if (ok && s[5]) {
         const char *z = s + 5;
         if (strcmp(z, "Z") == 0)
@@ -61,9 +62,11 @@ od_err od_backup_at_parse(const char *s, int *minute_utc, od_error *e)
             ok = false;
     }
     if (!ok)
-        return od_error_set(e, OD_E_INVALID, "backup-at",
-                            "--backup-at 须为 HH:MM（UTC）或 HH:MM+08:00 (--backup-at must be HH:MM in UTC or "
-                            "HH:MM+08:00): %s", s ? s : "");
+        return od_error_set(
+            e, OD_E_INVALID, "backup-at",
+            "--backup-at 须为 HH:MM（UTC）或 HH:MM+08:00 (--backup-at must be HH:MM in UTC or "
+            "HH:MM+08:00): %s",
+            s ? s : "");
     int local = h * 60 + m, off = sign * (oh * 60 + om);
     *minute_utc = ((local - off) % 1440 + 1440) % 1440;
     return OD_OK;
@@ -108,11 +111,11 @@ static void run(od_backup_sched *b, int64_t at)
     }
     pthread_mutex_unlock(&b->mu);
     if (rc)
-        od_errorlog("定时备份失败 scheduled backup failed (%s): %s; next try at the next scheduled time", path,
-                    e.message[0] ? e.message : od_err_str(rc));
+        od_errorlog("定时备份失败 scheduled backup failed (%s): %s; next try at the next scheduled time",
+                    path, e.message[0] ? e.message : od_err_str(rc));
     else
-        od_info("定时备份已写入 scheduled backup written: %s (%lld bytes, %.2f s, keeping %d)", path, size, secs,
-                b->keep);
+        od_info("定时备份已写入 scheduled backup written: %s (%lld bytes, %.2f s, keeping %d)", path, size,
+                secs, b->keep);
 }
 
 /* If the run time has come by now: run once at the latest due time and
@@ -168,13 +171,16 @@ od_err od_backup_sched_start(od_app *a, const od_backup_sched_opts *o, od_backup
     *out = NULL;
     struct stat st;
     if (!o->dir || stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(o->dir, W_OK | X_OK) != 0)
-        return od_error_set(e, OD_E_INVALID, "backup-dir", "备份目录不存在或不可写 (backup directory missing or not "
-                                                           "writable): %s", o->dir ? o->dir : "");
+        return od_error_set(e, OD_E_INVALID, "backup-dir",
+                            "备份目录不存在或不可写 (backup directory missing or not "
+                            "writable): %s",
+                            o->dir ? o->dir : "");
     if (!o->key_file)
         return od_error_set(e, OD_E_INVALID, "backup-key-file",
                             "定时备份需要 --backup-key-file (scheduled backups need --backup-key-file)");
     if (o->keep < 0)
-        return od_error_set(e, OD_E_INVALID, "backup-keep", "--backup-keep 至少为 1 (--backup-keep must be at least 1)");
+        return od_error_set(e, OD_E_INVALID, "backup-keep",
+                            "--backup-keep 至少为 1 (--backup-keep must be at least 1)");
     int minute = 0;
     od_err rc = od_backup_at_parse(o->at ? o->at : DEFAULT_AT, &minute, e);
     if (rc)
@@ -208,8 +214,8 @@ od_err od_backup_sched_start(od_app *a, const od_backup_sched_opts *o, od_backup
         return od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the backup thread");
     }
     char t[OD_TIME_STR_MAX];
-    od_info("定时备份 scheduled backups: %s, daily at %02d:%02d UTC (next %s), keeping %d", b->dir, minute / 60,
-            minute % 60, od_time_format(b->next, t), b->keep);
+    od_info("定时备份 scheduled backups: %s, daily at %02d:%02d UTC (next %s), keeping %d", b->dir,
+            minute / 60, minute % 60, od_time_format(b->next, t), b->keep);
     *out = b;
     return OD_OK;
 }
@@ -248,26 +254,27 @@ char *od_backup_sched_metrics(od_backup_sched *b)
         return NULL;
     od_sbuf s = {0};
     pthread_mutex_lock(&b->mu);
-    od_sbuf_printf(&s,
-                   "# HELP opsdesk_backup_runs_total Scheduled backups by result since start.\n"
-                   "# TYPE opsdesk_backup_runs_total counter\n"
-                   "opsdesk_backup_runs_total{result=\"ok\"} %llu\n"
-                   "opsdesk_backup_runs_total{result=\"error\"} %llu\n"
-                   "# HELP opsdesk_backup_last_success_timestamp_seconds Time of the last good scheduled backup "
-                   "(0 = none since start).\n"
-                   "# TYPE opsdesk_backup_last_success_timestamp_seconds gauge\n"
-                   "opsdesk_backup_last_success_timestamp_seconds %.3f\n"
-                   "# HELP opsdesk_backup_last_size_bytes Size of the last good backup file.\n"
-                   "# TYPE opsdesk_backup_last_size_bytes gauge\n"
-                   "opsdesk_backup_last_size_bytes %lld\n"
-                   "# HELP opsdesk_backup_last_duration_seconds How long the last good backup took.\n"
-                   "# TYPE opsdesk_backup_last_duration_seconds gauge\n"
-                   "opsdesk_backup_last_duration_seconds %.3f\n"
-                   "# HELP opsdesk_backup_next_run_timestamp_seconds When the next scheduled backup runs.\n"
-                   "# TYPE opsdesk_backup_next_run_timestamp_seconds gauge\n"
-                   "opsdesk_backup_next_run_timestamp_seconds %.3f\n",
-                   (unsigned long long)b->ok, (unsigned long long)b->failed, (double)b->last_ok_at / 1000.0,
-                   b->last_size, b->last_seconds, (double)b->next / 1000.0);
+    od_sbuf_printf(
+        &s,
+        "# HELP opsdesk_backup_runs_total Scheduled backups by result since start.\n"
+        "# TYPE opsdesk_backup_runs_total counter\n"
+        "opsdesk_backup_runs_total{result=\"ok\"} %llu\n"
+        "opsdesk_backup_runs_total{result=\"error\"} %llu\n"
+        "# HELP opsdesk_backup_last_success_timestamp_seconds Time of the last good scheduled backup "
+        "(0 = none since start).\n"
+        "# TYPE opsdesk_backup_last_success_timestamp_seconds gauge\n"
+        "opsdesk_backup_last_success_timestamp_seconds %.3f\n"
+        "# HELP opsdesk_backup_last_size_bytes Size of the last good backup file.\n"
+        "# TYPE opsdesk_backup_last_size_bytes gauge\n"
+        "opsdesk_backup_last_size_bytes %lld\n"
+        "# HELP opsdesk_backup_last_duration_seconds How long the last good backup took.\n"
+        "# TYPE opsdesk_backup_last_duration_seconds gauge\n"
+        "opsdesk_backup_last_duration_seconds %.3f\n"
+        "# HELP opsdesk_backup_next_run_timestamp_seconds When the next scheduled backup runs.\n"
+        "# TYPE opsdesk_backup_next_run_timestamp_seconds gauge\n"
+        "opsdesk_backup_next_run_timestamp_seconds %.3f\n",
+        (unsigned long long)b->ok, (unsigned long long)b->failed, (double)b->last_ok_at / 1000.0,
+        b->last_size, b->last_seconds, (double)b->next / 1000.0);
     pthread_mutex_unlock(&b->mu);
     if (s.oom) {
         free(s.p);
