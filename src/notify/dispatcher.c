@@ -519,17 +519,27 @@ od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
 {
     if (!d)
         return OD_OK;
+    /* next_due and each pass under run_mu: a row the worker thread has
+     * claimed ('sending', so not pending) is recorded before we look again;
+     * otherwise advance could return with a due row still in flight (seen
+     * running test_dispatcher twice at once, issue 7). */
+    od_err rc = OD_OK;
+    pthread_mutex_lock(&d->run_mu);
     for (;;) {
         int64_t next;
-        od_err rc = next_due(d, &next, e);
+        rc = next_due(d, &next, e);
+        if (rc || next > to)
+            break;
+        if (next < d->last_now)
+            next = d->last_now;
+        d->last_now = next;
+        int n = 0;
+        rc = pass(d, next, &n, e);
         if (rc)
-            return rc;
-        if (next > to)
-            return OD_OK;
-        rc = od_dispatcher_run_once(d, next, NULL, e);
-        if (rc)
-            return rc;
+            break;
     }
+    pthread_mutex_unlock(&d->run_mu);
+    return rc;
 }
 
 /* ---- thread ------------------------------------------------------------ */
