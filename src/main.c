@@ -199,15 +199,15 @@ static int cmd_serve(int argc, char **argv)
 
 static int cmd_policy_check(int argc, char **argv)
 {
-    if (argc < 3) {
+    if (argc < 4) { /* opsdesk policy check FILE */
         fprintf(stderr, "用法 usage: opsdesk policy check FILE\n");
         return 2;
     }
     od_policy *p = NULL;
     char *src = NULL;
-    if (load_policy(argv[2], &p, &src))
+    if (load_policy(argv[3], &p, &src))
         return 1;
-    printf("%s: 策略有效 policy OK (%zu categories)\n", argv[2], p->n_categories);
+    printf("%s: 策略有效 policy OK (%zu categories)\n", argv[3], p->n_categories);
     od_policy_free(p);
     free(src);
     return 0;

@@ -8,6 +8,7 @@
 #include "app/incidents.h"
 #include "core/incident.h"
 #include "notify/dispatcher.h"
+#include "notify/message.h"
 #include "sched/sched.h"
 
 #include <stdio.h>
@@ -15,22 +16,6 @@
 #include <string.h>
 
 #define MIN_MS 60000LL
-
-/* After snprintf into a fixed buffer: drops a UTF-8 character cut at the end,
- * so message bodies stay valid UTF-8. */
-static char *utf8_cut(char *s)
-{
-    size_t n = strlen(s), i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i == 0)
-        return s;
-    unsigned char lead = (unsigned char)s[i - 1];
-    size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (n - (i - 1) < want)
-        s[i - 1] = '\0';
-    return s;
-}
 
 typedef struct inc {
     json_t *row; /* raw columns by name (owned) */
@@ -205,66 +190,145 @@ static od_err recipients_for(od_tx *tx, const od_policy *p, od_grade level, cons
     return OD_OK;
 }
 
-static const char *desk_name(const char *desk)
+/* "客服部监控服务科 (monitoring desk)" for a desk key (R-NOT-3). */
+static const char *desk_name(const od_policy *p, const char *desk, char buf[2 * OD_NAME_MAX + 8])
 {
-    if (desk && strcmp(desk, "monitoring") == 0)
-        return "客服部监控服务科 (monitoring desk)";
-    return "运行部安全保障科 (operations security desk)";
+    return od_notify_desk_label(p, desk, buf, 2 * OD_NAME_MAX + 8);
 }
 
-/* One outbox row per channel the user can be reached on (R-NOT-7).  The
- * unique (cause, recipient, channel) key makes a repeat a no-op. */
-static od_err outbox_user(od_tx *tx, const inc *x, json_t *user, const char *cause, const char *kind, const char *desk,
-                          const char *subject, const char *body, int64_t now, od_error *e)
+/* What a message says beyond the incident itself (R-NOT-2): its kind, the
+ * desk and person sending it, and the report's fields or the event's
+ * details.  Rendered with the policy's template in each recipient's
+ * language (notify/message.h). */
+typedef struct msgspec {
+    od_msg_kind kind;
+    const char *desk;     /* desk key; NULL = the policy's system desk */
+    const char *reporter; /* username, or NULL for the system */
+    json_t *fields;       /* the report body (borrowed) or NULL */
+    const char *from_level, *reason, *due_at;
+} msgspec;
+
+static const char *field_text(json_t *fields, const char *k, char *buf, size_t n)
 {
-    const char *phone = json_string_value(json_object_get(user, "phone"));
-    const char *email = json_string_value(json_object_get(user, "email"));
-    int64_t uid = (int64_t)json_integer_value(json_object_get(user, "id"));
+    json_t *v = json_object_get(fields, k);
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+        return buf;
+    }
+    return "";
+}
+
+/* Renders spec for incident x in language lang. */
+static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_lang lang, char **subject,
+                         char **body, od_error *e)
+{
+    od_msg_vars v = {{0}};
+    char det[OD_MSG_TIME_MAX], eta[OD_MSG_TIME_MAX], mins[32], ackmin[32], deskb[2 * OD_NAME_MAX + 8];
+    bool zh = lang == OD_LANG_ZH;
+    v.v[OD_V_NUMBER] = S(x, "number");
+    v.v[OD_V_TITLE] = S(x, "title");
+    v.v[OD_V_DRILL] = x->drill ? od_notify_drill_tag(p, lang) : "";
+    v.v[OD_V_LEVEL] = od_grade_key(x->level);
+    v.v[OD_V_LEVEL_NAME] = zh ? od_grade_name_zh(x->level) : od_grade_key(x->level);
+    v.v[OD_V_SEVERITY] = od_severity_key(x->sev);
+    v.v[OD_V_SEVERITY_NAME] = zh ? od_severity_name_zh(x->sev) : od_severity_key(x->sev);
+    v.v[OD_V_RESPONSE_LEVEL] = od_resp_key(x->cur);
+    v.v[OD_V_RESPONSE_NAME] = zh ? od_resp_name_zh(x->cur) : od_resp_key(x->cur);
+    v.v[OD_V_DETECTED_AT] = od_msg_time(x->detected, det);
+    v.v[OD_V_LOCATION] = S(x, "location");
+    v.v[OD_V_SYMPTOMS] = S(x, "symptoms");
+    v.v[OD_V_IMPACT_SCOPE] = S(x, "impact_scope");
+    const char *desk = m->desk ? m->desk : od_notify_system_desk(p);
+    const od_desk *d = od_notify_desk(p, desk);
+    v.v[OD_V_DESK] = d ? (zh ? d->name_zh : d->name_en) : desk_name(p, desk, deskb);
+    v.v[OD_V_REPORTER] = m->reporter ? m->reporter : "";
+    char tmp[5][32];
+    v.v[OD_V_SYSTEM_IMPACT] = field_text(m->fields, "system_impact", tmp[0], 32);
+    int64_t eta_ms = 0;
+    if (od_time_parse(json_string_value(json_object_get(m->fields, "estimated_recovery_at")), &eta_ms))
+        v.v[OD_V_ESTIMATED_RECOVERY_AT] = od_msg_time(eta_ms, eta);
+    v.v[OD_V_PROGRESS] = field_text(m->fields, "text", tmp[1], 32);
+    v.v[OD_V_CAUSE] = field_text(m->fields, "cause", tmp[2], 32);
+    v.v[OD_V_PROCESS] = field_text(m->fields, "process", tmp[3], 32);
+    v.v[OD_V_CURRENT_STATE] = field_text(m->fields, "current_state", tmp[4], 32);
+    v.v[OD_V_BUSINESS_IMPACT_MINUTES] = field_text(m->fields, "business_impact_minutes", mins, sizeof mins);
+    v.v[OD_V_IMPROVEMENTS] = field_text(m->fields, "improvements", tmp[0], 32);
+    v.v[OD_V_FROM_LEVEL] = m->from_level;
+    v.v[OD_V_REASON] = m->reason;
+    od_role auth = od_activation_role(p, x->highest);
+    v.v[OD_V_AUTHORITY] = zh ? od_role_name_zh(auth) : od_role_key(auth);
+    snprintf(ackmin, sizeof ackmin, "%lld", (long long)(p->ack_window_ms / MIN_MS));
+    v.v[OD_V_ACK_WITHIN_MINUTES] = ackmin;
+    v.v[OD_V_DUE_AT] = m->due_at;
+    return od_msg_render(p, m->kind, lang, &v, subject, body, e);
+}
+
+/* One outbox row per channel the user is reached on at this level (R-NOT-7):
+ * the user's own choice for the incident level (directory), else the
+ * policy's; SMS needs a mobile number, e-mail an address, "personal_bot" a
+ * personal bot webhook.  Nobody reachable: the in-app inbox.  The unique
+ * (cause, recipient, channel) key makes a repeat a no-op. */
+static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
+                          const char *kind, const char *desk, const char *subject, const char *body, int64_t now,
+                          od_error *e)
+{
+    od_rows *r = NULL;
+    char phone[64] = "", email[256] = "";
+    bool bot = false;
+    unsigned want = od_notify_level_channels(p, x->level);
+    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
+    if (!rc && od_rows_next(r, e) == 1) {
+        snprintf(phone, sizeof phone, "%s", od_rows_text(r, 0));
+        snprintf(email, sizeof email, "%s", od_rows_text(r, 1));
+        bot = !od_rows_null(r, 3) && od_rows_text(r, 3)[0];
+        json_t *pref = od_rows_null(r, 4) ? NULL : json_loads(od_rows_text(r, 4), 0, NULL);
+        json_t *lv = json_object_get(pref, od_grade_key(x->level));
+        if (json_is_array(lv)) { /* the user's own choice for this level */
+            size_t i;
+            json_t *c;
+            want = 0;
+            json_array_foreach(lv, i, c)
+            {
+                const char *k = json_string_value(c);
+                want |= !k ? 0u
+                        : strcmp(k, "sms") == 0   ? (unsigned)OD_CONTACT_SMS
+                        : strcmp(k, "email") == 0 ? (unsigned)OD_CONTACT_EMAIL
+                        : strcmp(k, "bot") == 0   ? (unsigned)OD_CONTACT_BOT
+                                                  : 0u;
+            }
+        }
+        json_decref(pref);
+    }
+    od_rows_close(r);
+    if (rc)
+        return rc;
     struct chan {
         const char *ch, *addr;
     } chans[3];
     int n = 0;
-    if (phone && *phone)
+    if (phone[0] && (want & OD_CONTACT_SMS))
         chans[n++] = (struct chan){"sms", phone};
-    if (email && *email)
+    if (email[0] && (want & OD_CONTACT_EMAIL))
         chans[n++] = (struct chan){"email", email};
+    if (bot && (want & OD_CONTACT_BOT))
+        chans[n++] = (struct chan){"personal_bot", ""};
     if (n == 0)
         chans[n++] = (struct chan){"inbox", ""};
-    for (int i = 0; i < n; i++) {
-        od_err rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "siissssssii", cause, x->id, uid, chans[i].ch, chans[i].addr,
-                               kind, desk ? desk : "", subject, body, now, now);
-        if (rc)
-            return rc;
-    }
-    return OD_OK;
+    for (int i = 0; i < n && !rc; i++)
+        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "siissssssii", cause, x->id, uid, chans[i].ch, chans[i].addr,
+                        kind, desk, subject, body, now, now);
+    return rc;
 }
 
-static char *message(const od_policy *p, const inc *x, const char *kind_zh, const char *extra)
-{
-    char *m = NULL;
-    char t[OD_TIME_STR_MAX];
-    (void)p;
-    if (asprintf(&m,
-                 "%s【%s】%s %s\n事件级别 level：%s (%s)  响应级别 response：%s (%s)\n开始时间 detected：%s\n"
-                 "地点 location：%s\n现象 symptoms：%s\n可能影响范围 impact：%s\n%s",
-                 x->drill ? "【演练 DRILL】" : "", kind_zh, S(x, "number"), S(x, "title"), od_grade_name_zh(x->level),
-                 od_grade_key(x->level), od_resp_name_zh(x->cur), od_resp_key(x->cur), od_time_format(x->detected, t),
-                 S(x, "location"), S(x, "symptoms"), S(x, "impact_scope"), extra ? extra : "") < 0)
-        return NULL;
-    return m;
-}
-
-/* Sends a message to every user in `users` (array). */
+/* Sends the message m to every user in `users` (array of {"id"}), each in
+ * the user's language (users.lang), recorded with its desk (R-NOT-3). */
 static od_err notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users, const char *cause,
-                         const char *kind, const char *kind_zh, const char *desk, const char *extra, int64_t now,
-                         od_error *e)
+                         const char *kind, const msgspec *m, int64_t now, od_error *e)
 {
-    char *body = message(p, x, kind_zh, extra);
-    char subject[256];
-    snprintf(subject, sizeof subject, "%s[%s] %s %s %s", x->drill ? "[演练 DRILL] " : "", kind_zh, S(x, "number"),
-             od_resp_key(x->cur), S(x, "title"));
-    if (!body)
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    char *subject[OD_LANG__COUNT] = {0}, *body[OD_LANG__COUNT] = {0};
+    const char *desk = m->desk ? m->desk : od_notify_system_desk(p);
     od_err rc = OD_OK;
     size_t i;
     json_t *u;
@@ -272,9 +336,22 @@ static od_err notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *us
     {
         if (rc)
             break;
-        rc = outbox_user(tx, x, u, cause, kind, desk, subject, body, now, e);
+        int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id"));
+        int lang = OD_LANG_ZH;
+        od_rows *r = NULL;
+        rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
+        if (!rc && od_rows_next(r, e) == 1 && od_lang_parse(od_rows_text(r, 2)) >= 0)
+            lang = od_lang_parse(od_rows_text(r, 2));
+        od_rows_close(r);
+        if (!rc && !body[lang])
+            rc = render_msg(p, x, m, (od_lang)lang, &subject[lang], &body[lang], e);
+        if (!rc)
+            rc = outbox_user(tx, p, x, uid, cause, kind, desk, subject[lang], body[lang], now, e);
     }
-    free(body);
+    for (int l = 0; l < OD_LANG__COUNT; l++) {
+        free(subject[l]);
+        free(body[l]);
+    }
     return rc;
 }
 
@@ -302,8 +379,7 @@ static od_err current_recipients(od_tx *tx, int64_t inc_id, json_t **out, od_err
  * (R-NOT-4); notifies each newly added one.  *added (optional) gets the
  * users added. */
 static od_err add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level, const char *reason,
-                             const char *cause, const char *kind, const char *kind_zh, const char *desk,
-                             int64_t now, od_error *e)
+                             const char *cause, const char *kind, const msgspec *m, int64_t now, od_error *e)
 {
     json_t *users = NULL, *added = json_array();
     od_err rc = recipients_for(tx, p, level, S(x, "departments"), &users, e);
@@ -329,13 +405,8 @@ static od_err add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_gra
         if (ack_due != OD_NO_TIME)
             rc = deadline_add(tx, x->id, OD_DL_ACK, uid, ack_due, ack_due + 1, e);
     }
-    if (!rc && json_array_size(added)) {
-        char extra[256] = "";
-        if (ack_due != OD_NO_TIME)
-            snprintf(extra, sizeof extra, "请在 %lld 分钟内确认并接入应急电话会议 (acknowledge within %lld min)",
-                     (long long)(p->ack_window_ms / MIN_MS), (long long)(p->ack_window_ms / MIN_MS));
-        rc = notify_all(tx, p, x, added, cause, kind, kind_zh, desk, extra, now, e);
-    }
+    if (!rc && json_array_size(added))
+        rc = notify_all(tx, p, x, added, cause, kind, m, now, e);
     json_decref(users);
     json_decref(added);
     return rc;
@@ -382,9 +453,7 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     /* R-ESC-3: the recipients of Rk are those of incident level Lk */
     od_grade lk = od_resp_recipient_level(to);
     snprintf(cause, sizeof cause, "inc:%lld:esc:%s", (long long)x->id, od_resp_key(to));
-    char extra[512];
-    snprintf(extra, sizeof extra, "升级原因 reason：%s\n须由 %s 决定启动和关闭 (authority: %s)", reason,
-             od_role_name_zh(od_activation_role(p, x->highest)), od_role_key(od_activation_role(p, x->highest)));
+    msgspec m = {.kind = OD_MSG_ESCALATION, .from_level = od_resp_key(from), .reason = reason};
     json_t *users = NULL;
     if (!rc)
         rc = recipients_for(tx, p, lk, S(x, "departments"), &users, e);
@@ -392,10 +461,10 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
         /* the join notice (with the ack request) and the escalation notice are two messages */
         char join[112];
         snprintf(join, sizeof join, "%s:join", cause);
-        rc = add_recipients(tx, p, x, lk, "escalation", join, "escalation", "升级通知 escalation", NULL, now, e);
+        rc = add_recipients(tx, p, x, lk, "escalation", join, "escalation", &m, now, e);
     }
     if (!rc) /* the escalation notice, with its reason, to every recipient of the new level */
-        rc = notify_all(tx, p, x, users, cause, "escalation", "升级通知 escalation", NULL, utf8_cut(extra), now, e);
+        rc = notify_all(tx, p, x, users, cause, "escalation", &m, now, e);
     json_decref(users);
     /* R-NOT-5: shorter progress cadence from now on */
     if (!rc && x->state != OD_INC_DETECTED) {
@@ -719,9 +788,10 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
+        char dn[2 * OD_NAME_MAX + 8];
         json_array_append_new(reps, json_pack("{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at",
                                               time_or_null(od_rows_int(r, 1)), "author", od_rows_text(r, 2), "desk",
-                                              od_rows_text(r, 3), "desk_name", desk_name(od_rows_text(r, 3)), "fields",
+                                              od_rows_text(r, 3), "desk_name", desk_name(p, od_rows_text(r, 3), dn), "fields",
                                               body ? body : json_object()));
     }
     od_rows_close(r);
@@ -740,6 +810,22 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
                                               od_rows_text(r, 6), "status", od_rows_text(r, 8), "attempts",
                                               (json_int_t)od_rows_int(r, 9), "created_at",
                                               time_or_null(od_rows_int(r, 10))));
+    od_rows_close(r);
+    /* R-NOT-7: messages that failed after the policy's attempt limit, with the last error */
+    json_t *failed = json_array();
+    json_object_set_new(o, "failed_messages", failed);
+    if (!rc && s >= 0)
+        rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, "ii", x->id, x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        char dn[2 * OD_NAME_MAX + 8];
+        json_t *f = json_pack("{ss sI ss ss ss ss sI ss ss}", "queue", od_rows_text(r, 0), "id",
+                              (json_int_t)od_rows_int(r, 1), "channel", od_rows_text(r, 3), "kind",
+                              od_rows_text(r, 4), "desk", od_rows_text(r, 5), "desk_name",
+                              desk_name(p, od_rows_text(r, 5), dn), "attempts", (json_int_t)od_rows_int(r, 6),
+                              "error", od_rows_text(r, 7), "cause", od_rows_text(r, 8));
+        json_object_set_new(f, "recipient_id", od_rows_null(r, 2) ? json_null() : json_integer(od_rows_int(r, 2)));
+        json_array_append_new(failed, f);
+    }
     od_rows_close(r);
     if (!rc && s < 0)
         rc = OD_E_STORE;
@@ -858,9 +944,12 @@ static od_err missing_fields(json_t *body, const char *const *req, size_t n, con
                         zh);
 }
 
-static const char *default_desk(const od_principal *who)
+static const char *default_desk(const od_policy *p, const od_principal *who)
 {
-    return (who->roles & OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER)) ? "monitoring" : "ops_security";
+    const char *d = (who->roles & OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER)) ? "monitoring" : "ops_security";
+    if (!od_notify_desk(p, d) && od_notify_n_desks(p)) /* a policy with other desks: its first */
+        d = od_notify_desk_at(p, 0)->key;
+    return d;
 }
 
 static od_err report_insert(od_tx *tx, const inc *x, const char *kind, const od_principal *who, const char *desk,
@@ -886,11 +975,12 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
     const char *const *req = rk->required;
     size_t nreq = rk->n_required;
     const char *desk = json_string_value(json_object_get(body, "desk"));
-    if (desk && strcmp(desk, "monitoring") != 0 && strcmp(desk, "ops_security") != 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "desk", "上报接口须为 monitoring 或 ops_security (desk must be "
-                                                           "monitoring or ops_security)");
+    if (desk && !od_notify_desk(p, desk)) /* R-NOT-3: the policy's reporting desks */
+        return od_error_set(e, OD_E_UNPROCESSABLE, "desk", "上报接口须为策略中的上报科室之一，如 monitoring 或 "
+                                                           "ops_security (desk must be one of the policy's desks, "
+                                                           "e.g. monitoring or ops_security)");
     if (!desk)
-        desk = default_desk(who);
+        desk = default_desk(p, who);
     od_tx *tx = NULL;
     inc x;
     od_inc_state to;
@@ -935,6 +1025,14 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         rc = report_insert(tx, &x, kind, who, desk, fields, now, e);
     char cause[96];
     snprintf(cause, sizeof cause, "inc:%lld:%s:%lld", (long long)x.id, kind, (long long)now);
+    /* R-NOT-2: the report's fields, from the policy's template of its kind */
+    msgspec msg = {.kind = act == OD_IA_FIRST_REPORT    ? OD_MSG_FIRST
+                           : act == OD_IA_SECOND_REPORT ? OD_MSG_SECOND
+                           : act == OD_IA_PROGRESS_REPORT ? OD_MSG_PROGRESS
+                                                          : OD_MSG_FINAL,
+                   .desk = desk,
+                   .reporter = who->username,
+                   .fields = body};
     if (!rc && act == OD_IA_FIRST_REPORT) {
         /* R-NOT-1: the level's recipients; R-NOT-4: their acknowledgements */
         rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(to), now, x.id);
@@ -948,14 +1046,14 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         if (!rc)
             rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "first_report", (int64_t)0, (int64_t)0);
         if (!rc)
-            rc = add_recipients(tx, p, &x, x.level, "first_report", cause, "first", "首报 first report", desk, now, e);
+            rc = add_recipients(tx, p, &x, x.level, "first_report", cause, "first", &msg, now, e);
         /* those already recipients (an escalation before the first report)
          * get the first report too; the cause keeps it to one per channel */
         json_t *users = NULL;
         if (!rc)
             rc = current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "first", "首报 first report", desk, NULL, now, e);
+            rc = notify_all(tx, p, &x, users, cause, "first", &msg, now, e);
         json_decref(users);
     } else if (!rc && act == OD_IA_SECOND_REPORT) {
         x.state = to;
@@ -975,15 +1073,10 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
                                                  od_rows_text(r, 1), "phone", od_rows_text(r, 4), "email",
                                                  od_rows_text(r, 5)));
         od_rows_close(r);
-        char extra[1024];
-        char t[OD_TIME_STR_MAX];
-        snprintf(extra, sizeof extra, "确认响应级别 confirmed：%s\n对系统的影响 system impact：%s\n预计恢复时间 ETA：%s",
-                 od_resp_key(x.cur), json_string_value(json_object_get(body, "system_impact")),
-                 od_time_format(eta, t));
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "second", "续报 second report", desk, utf8_cut(extra), now, e);
+            rc = notify_all(tx, p, &x, users, cause, "second", &msg, now, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, mon, cause, "second", "续报 second report", desk, extra, now, e);
+            rc = notify_all(tx, p, &x, mon, cause, "second", &msg, now, e);
         json_decref(users);
         json_decref(mon);
     } else if (!rc && act == OD_IA_PROGRESS_REPORT) {
@@ -997,12 +1090,10 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         if (!rc && nd != OD_NO_TIME)
             rc = deadline_add(tx, x.id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);
         json_t *users = NULL;
-        char extra[4200];
-        snprintf(extra, sizeof extra, "处理进展 progress：%s", json_string_value(json_object_get(body, "text")));
         if (!rc)
             rc = current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "progress", "进展报告 progress report", desk, utf8_cut(extra), now, e);
+            rc = notify_all(tx, p, &x, users, cause, "progress", &msg, now, e);
         json_decref(users);
     } else if (!rc && act == OD_IA_FINAL_REPORT) {
         /* R-ESC-3: escalation stops at resolution; R-NOT-2: to everyone notified */
@@ -1013,27 +1104,20 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         for (size_t i = 0; !rc && i < 4; i++)
             rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, stop[i]);
         json_t *users = NULL;
-        char extra[8192];
-        snprintf(extra, sizeof extra,
-                 "原因 cause：%s\n处理过程 process：%s\n当前状态 current state：%s\n业务影响时长 business impact：%lld 分钟 "
-                 "min\n改进建议 improvements：%s",
-                 json_string_value(json_object_get(body, "cause")), json_string_value(json_object_get(body, "process")),
-                 json_string_value(json_object_get(body, "current_state")),
-                 (long long)json_integer_value(json_object_get(body, "business_impact_minutes")),
-                 json_string_value(json_object_get(body, "improvements")));
         if (!rc)
             rc = current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "final", "终报 final report", desk, utf8_cut(extra), now, e);
+            rc = notify_all(tx, p, &x, users, cause, "final", &msg, now, e);
         json_decref(users);
     }
+    char dn[2 * OD_NAME_MAX + 8];
     if (!rc)
         rc = timeline(tx, x.id, now, who, kind, fields, e, "提交%s（%s）(%s report via %s desk)",
                       act == OD_IA_FIRST_REPORT    ? "首报"
                       : act == OD_IA_SECOND_REPORT ? "续报"
                       : act == OD_IA_PROGRESS_REPORT ? "进展报告"
                                                      : "终报",
-                      desk_name(desk), kind, desk);
+                      desk_name(p, desk, dn), kind, desk);
     if (!rc) {
         json_t *aud = json_pack("{ss sO}", "kind", kind, "fields", fields);
         rc = od_audit_append(tx, now, who, "incident.report", "incident", x.id, NULL, aud, e);
@@ -1234,8 +1318,8 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
         if (!rc && x.level < old_level && x.state != OD_INC_DETECTED) {
             char cause[96];
             snprintf(cause, sizeof cause, "inc:%lld:regrade:%s", (long long)x.id, od_grade_key(x.level));
-            rc = add_recipients(tx, p, &x, x.level, "regrade", cause, "first", "首报（级别调整）first report (regraded)",
-                                NULL, now, e);
+            msgspec m = {.kind = OD_MSG_FIRST};
+            rc = add_recipients(tx, p, &x, x.level, "regrade", cause, "first", &m, now, e);
         }
     }
     json_t *after = NULL;
@@ -1353,18 +1437,11 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
 
 /* Sends one message to one user (looked up by id). */
 static od_err notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
-                          const char *kind_zh, const char *extra, int64_t now, od_error *e)
+                          const msgspec *m, int64_t now, od_error *e)
 {
-    json_t *users = json_array();
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_USER_CONTACT, &r, e, "i", uid);
-    if (!rc && od_rows_next(r, e) == 1)
-        json_array_append_new(users, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
-                                               od_rows_text(r, 1), "phone", od_rows_text(r, 4), "email",
-                                               od_rows_text(r, 5)));
-    od_rows_close(r);
-    if (!rc)
-        rc = notify_all(tx, p, x, users, cause, "reminder", kind_zh, NULL, extra, now, e);
+    json_t *users = json_pack("[{sI}]", "id", (json_int_t)uid);
+    od_err rc = users ? notify_all(tx, p, x, users, cause, "reminder", m, now, e)
+                      : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     json_decref(users);
     return rc;
 }
@@ -1376,8 +1453,8 @@ static od_err renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t reci
     char cause[96];
     snprintf(cause, sizeof cause, "inc:%lld:renotify:%lld:%lld", (long long)x->id, (long long)recipient,
              (long long)now);
-    od_err rc = notify_user(tx, p, x, recipient, cause, "未确认提醒 ack reminder",
-                            "您尚未确认，请立即接入应急电话会议 (not acknowledged yet: join the bridge now)", now, e);
+    msgspec m = {.kind = OD_MSG_REMINDER};
+    od_err rc = notify_user(tx, p, x, recipient, cause, &m, now, e);
     if (!rc && p->renotify_every_ms > 0)
         rc = deadline_add(tx, x->id, OD_DL_RENOTIFY, recipient, now + p->renotify_every_ms,
                           now + p->renotify_every_ms, e);
@@ -1466,9 +1543,9 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
         /* R-NOT-5: remind the owner before a progress report is due */
         if (od_inc_state_open(x.state) && x.created_by) {
             snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x.id, (long long)deadline_id);
-            char extra[160], t[OD_TIME_STR_MAX];
-            snprintf(extra, sizeof extra, "进展报告将于 %s 到期 (progress report due %s)", od_time_format(due, t), t);
-            rc = notify_user(tx, p, &x, x.created_by, cause, "进展报告提醒 progress reminder", extra, now, e);
+            char t[OD_MSG_TIME_MAX];
+            msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(due, t)};
+            rc = notify_user(tx, p, &x, x.created_by, cause, &m, now, e);
         }
         break;
     }

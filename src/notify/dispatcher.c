@@ -15,6 +15,7 @@
  * key covers that where the channel supports one).  One pass at a time
  * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
 #include "notify/dispatcher.h"
+#include "notify/message.h"
 #include "util/sbuf.h"
 #include "util/log.h"
 
@@ -385,9 +386,11 @@ static void send_job(od_dispatcher *d, job *j)
 {
     char key[48];
     snprintf(key, sizeof key, j->t->bot ? "opsdesk-bot-%" PRId64 : "opsdesk-%" PRId64, j->id);
+    /* the ack-link line of the template (notify/message.h) */
+    char *text = od_msg_put_link(j->body, NULL);
     od_message m = {.to = j->t->bot ? NULL : j->to,
                     .subject = j->subject,
-                    .text = j->body,
+                    .text = text ? text : j->body,
                     .markdown = NULL,
                     .link = NULL,
                     .idempotency_key = key};
@@ -395,6 +398,7 @@ static void send_job(od_dispatcher *d, job *j)
     /* wall clock: vendors check signature timestamps against real time */
     j->rc = od_channel_send(j->ch, &m, od_clock_now(NULL), &j->r);
     j->sent_tried = true;
+    free(text);
 }
 
 static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *sent, od_error *e)
