@@ -1181,6 +1181,48 @@ od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t 
     return lead_action(a, who, id, OD_IA_CLOSE, out, e);
 }
 
+/* The acknowledgement itself (R-NOT-4), inside tx: the recipient's row, the
+ * ack and renotify deadlines met, the timeline and the audit say who, when
+ * and how (via "api" or "link").  *already (may be NULL) tells whether the
+ * recipient had acknowledged before (then nothing is written). */
+static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const char *via, json_t *detail,
+                        int64_t now, bool *already, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    bool acked = false;
+    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, "ii", x->id, who->id);
+    if (!rc && (s = od_rows_next(r, e)) == 1)
+        acked = !od_rows_null(r, 1);
+    od_rows_close(r);
+    if (!rc && s == 0)
+        rc = od_error_set(e, OD_E_FORBIDDEN, NULL, "您不是本事件的通知对象 (you are not a recipient of this incident)");
+    else if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (already)
+        *already = acked;
+    if (!rc && !acked) {
+        bool link = strcmp(via, "link") == 0;
+        rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, "iii", now, x->id, who->id);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "ack", who->id, who->id);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "renotify", who->id, who->id);
+        if (!rc)
+            rc = link ? timeline(tx, x->id, now, who, "ack", detail, e,
+                                 "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
+                                 who->username)
+                      : timeline(tx, x->id, now, who, "ack", NULL, e, "%s 已确认 (acknowledged)", who->username);
+        json_t *aud = json_pack("{ss}", "via", via);
+        if (aud && detail)
+            json_object_update(aud, detail);
+        if (!rc)
+            rc = od_audit_append(tx, now, who, "incident.ack", "incident", x->id, NULL, link ? aud : NULL, e);
+        json_decref(aud);
+    }
+    return rc;
+}
+
 od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -1191,30 +1233,24 @@ od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **
     od_err rc = begin_action(a, who, id, OD_IA_ACK, &tx, &x, &to, e);
     if (rc)
         return rc;
-    od_rows *r = NULL;
-    int s = 0;
-    bool acked = false;
-    rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, "ii", x.id, who->id);
-    if (!rc && (s = od_rows_next(r, e)) == 1)
-        acked = !od_rows_null(r, 1);
-    od_rows_close(r);
-    if (!rc && s == 0)
-        rc = od_error_set(e, OD_E_FORBIDDEN, NULL, "您不是本事件的通知对象 (you are not a recipient of this incident)");
-    else if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && !acked) {
-        rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, "iii", now, x.id, who->id);
-        if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "ack", who->id, who->id);
-        if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "renotify", who->id, who->id);
-        if (!rc)
-            rc = timeline(tx, x.id, now, who, "ack", NULL, e, "%s 已确认 (acknowledged)", who->username);
-        if (!rc)
-            rc = od_audit_append(tx, now, who, "incident.ack", "incident", x.id, NULL, NULL, e);
-    }
+    rc = ack_in_tx(tx, who, &x, "api", NULL, now, NULL, e);
     inc_free(&x);
     return commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t *detail, int64_t now,
+                          bool *already, od_error *e)
+{
+    inc x;
+    od_inc_state to;
+    od_err rc = inc_load(tx, NULL, id, &x, e);
+    if (rc)
+        return rc;
+    rc = od_inc_transition(x.state, OD_IA_ACK, &to, e);
+    if (!rc)
+        rc = ack_in_tx(tx, who, &x, "link", detail, now, already, e);
+    inc_free(&x);
+    return rc;
 }
 
 od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)

@@ -31,6 +31,14 @@ OD_NODISCARD od_err od_incident_report(od_app *a, const od_principal *who, int64
 OD_NODISCARD od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+/* R-NOT-4 acknowledgement through a link (src/notify/acklink.c), inside the
+ * caller's write transaction: checks the lifecycle (OD_E_CONFLICT when the
+ * incident no longer takes acknowledgements) and that who is a recipient
+ * (OD_E_FORBIDDEN); records via "link" with detail (borrowed, may be NULL)
+ * in the timeline and audit.  *already: the recipient had acknowledged
+ * before (nothing written).  No scope check: the link is the credential. */
+OD_NODISCARD od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t *detail, int64_t now,
+                                       bool *already, od_error *e);
 OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
                                        od_error *e);
 /* The incident report (R-PIR-2, R-PIR-3): format "md" or "html"; *out is malloc'd. */

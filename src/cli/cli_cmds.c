@@ -316,6 +316,28 @@ static const od_cli_opt o_event_silence[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
+/* notification (issue 4) */
+static const od_cli_opt o_notify_test[] = {
+    {"--channel", "channel", OD_CLI_STR, R, NULL, "NAME"},
+    {"--to", "to", OD_CLI_STR, 0, NULL, "ADDRESS"},
+    {"--wait", "wait", OD_CLI_INT, L, NULL, "SECONDS"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_user_notify[] = {
+    {"--bot-kind", "bot_kind", OD_CLI_STR, 0, NULL, "dingtalk|wecom|feishu|webhook|\"\""},
+    {"--bot-url", "bot_url", OD_CLI_STR, 0, NULL, "URL"},
+    {"--bot-secret-stdin", "bot_secret_stdin", OD_CLI_FLAG, L, NULL, NULL},
+    {"--channel", "channels", OD_CLI_KV, 0, NULL, "LEVEL=sms,email,bot"},
+    {"--lang", "lang", OD_CLI_STR, 0, "zh-CN|en", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_col notify_fields[] = {
+    {"user_id", NULL, NULL}, {"phone", NULL, NULL},    {"email", NULL, NULL},        {"lang", NULL, NULL},
+    {"bot.kind", NULL, NULL}, {"bot.url", NULL, NULL}, {"channels.L1", "L1", NULL}, {"channels.L2", "L2", NULL},
+    {"channels.L3", "L3", NULL}, {"channels.NG", "NG", NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view notify_view = {notify_fields, NULL};
+
 static int export_report(od_cli_ctx *c, const od_cli_inv *inv);
 
 #define Q OD_CLI_QUERY
@@ -385,6 +407,12 @@ const od_cli_cmd od_cli_cmds[] = {
     {"event", "show", "GET", "/api/v1/events/{id}", 0, o_none, &event_view, NULL, "告警详情 show an event"},
     {"event", "silence", "POST", "/api/v1/maintenance-windows", 0, o_event_silence, &window_view, NULL,
      "维护窗口静默 silence events of CIs during a maintenance window"},
+    {"notify", "test", "POST", "/api/v1/notify/test", 0, o_notify_test, NULL, od_cli_notify_test,
+     "发送测试消息并显示尝试记录 send a test message over a configured channel and print the attempt log"},
+    {"user", "notify", "PUT", "/api/v1/users/{id}/notify", 0, o_user_notify, &notify_view, od_cli_user_notify,
+     "设置通知：个人机器人、各级别渠道、语言 set a user's personal bot, channels per level, language"},
+    {"user", "notify-show", "GET", "/api/v1/users/{id}/notify", 0, o_none, &notify_view, NULL,
+     "查看通知设置 show a user's notification settings"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -4,6 +4,7 @@
 
 #include "http/http.h"
 #include "notify/dispatcher.h"
+#include "notify/notify_http.h" /* acknowledgement links, directory, notify test (issue 4) */
 
 #define H(name) od_err od_h_##name(od_req *r);
 #define OD_HANDLER_LIST(X)                                                                         \

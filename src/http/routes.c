@@ -47,6 +47,16 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/incidents/{id}/deliveries", P(INCIDENT_READ), od_h_incident_deliveries,
      "delivery attempts of the incident's messages"},
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
+    /* notification (issue 4): acknowledgement links, the directory, notify test */
+    {"GET", "/ack.js", P(PUBLIC), od_h_ack_js, "script of the acknowledgement page"},
+    {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},
+    {"POST", "/ack/{token}", P(PUBLIC), od_h_ack_post, "acknowledge through a link"},
+    {"GET", "/api/v1/users/{id}/notify", P(USER_READ), od_h_user_notify_get, "a user's notification directory entry"},
+    {"PUT", "/api/v1/users/{id}/notify", P(USER_WRITE), od_h_user_notify_put, "set personal bot, channels, language"},
+    {"GET", "/api/v1/auth/me/notify", P(AUTHENTICATED), od_h_me_notify_get, "my notification settings"},
+    {"PUT", "/api/v1/auth/me/notify", P(AUTHENTICATED), od_h_me_notify_put, "set my notification settings"},
+    {"POST", "/api/v1/notify/test", P(CONFIG_WRITE), od_h_notify_test, "send a test message over a channel"},
+    {"GET", "/api/v1/notify/test/{id}", P(CONFIG_WRITE), od_h_notify_test_get, "a test message and its attempts"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

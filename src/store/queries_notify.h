@@ -73,6 +73,7 @@
                            "UPDATE SET bot_kind = excluded.bot_kind, bot_url = excluded.bot_url, " \
                            "bot_secret = excluded.bot_secret, channels = excluded.channels, "     \
                            "updated_at = excluded.updated_at")                                     \
+    X(NTF_USER_SET_LANG, "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?")                \
     /* acknowledgement links (R-NOT-4) */                                                          \
     X(NTF_ACK_NEEDED, "SELECT 1 FROM incident_recipients r JOIN incidents i ON i.id = "           \
                       "r.incident_id WHERE r.incident_id = ? AND r.user_id = ? AND r.acked_at IS " \

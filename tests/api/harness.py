@@ -48,7 +48,7 @@ class Response:
 class Server:
     """One opsdesk process over one temporary database directory."""
 
-    def __init__(self, test_clock=True, policy=None, tmp=None, extra_env=None):
+    def __init__(self, test_clock=True, policy=None, tmp=None, extra_env=None, channels=None, extra_args=None):
         self.tmp = tmp or tempfile.mkdtemp(prefix="opsdesk-api-")
         self.owns_tmp = tmp is None
         self.db = os.path.join(self.tmp, "opsdesk.db")
@@ -61,6 +61,8 @@ class Server:
         self.proc = None
         self.log_path = os.path.join(self.tmp, "server.log")
         self.tokens = {}
+        self.channels = channels  # --channels FILE (notification channels, docs/notify.md)
+        self.extra_args = list(extra_args or [])  # more `serve` arguments, e.g. ["--public-url", URL]
 
     def init(self):
         args = [BIN, "init", "--db", self.db]
@@ -77,6 +79,9 @@ class Server:
             args.append("--test-clock")
         if self.policy:
             args += ["--policy", self.policy]
+        if self.channels:
+            args += ["--channels", self.channels]
+        args += self.extra_args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.time() + 30
