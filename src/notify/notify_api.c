@@ -256,7 +256,9 @@ od_err od_h_notify_test(od_req *r)
     const char *name = od_req_str(r, "channel"), *to = od_req_str(r, "to");
     int kind = od_dispatcher_channel_kind(r->app->dispatcher, name);
     if (kind < 0) {
-        char *list = json_dumps(od_dispatcher_channels_json(r->app->dispatcher), JSON_COMPACT);
+        json_t *chs = od_dispatcher_channels_json(r->app->dispatcher);
+        char *list = json_dumps(chs, JSON_COMPACT);
+        json_decref(chs);
         od_error_set(&r->err, OD_E_NOT_FOUND, "channel",
                      "没有名为 %s 的渠道；已配置 (no channel named %s; configured: %s)", name, name, list ? list : "[]");
         free(list);
