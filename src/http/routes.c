@@ -47,6 +47,7 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/incidents/{id}/deliveries", P(INCIDENT_READ), od_h_incident_deliveries,
      "delivery attempts of the incident's messages"},
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
+    {"GET", "/api/v1/dashboard", P(INCIDENT_READ), od_h_dashboard, "wall-screen summary (态势总览)"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P
