@@ -104,13 +104,16 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
-/* The embedded web UI: GET of a non-API path serves web/<path> ("/" → index.html). */
+/* The embedded web UI: GET of a non-API path serves web/<path> ("/" →
+ * index.html), then the vendored files (vendor/echarts.min.js). */
 static bool static_file(od_req *r)
 {
     if (strcmp(r->method, "GET") != 0 || strncmp(r->path, "/api/", 5) == 0)
         return false;
     const char *name = strcmp(r->path, "/") == 0 ? "index.html" : r->path + 1;
     const struct od_embedded_file *f = od_embed_find(od_embedded_web, name);
+    if (!f)
+        f = od_embed_find(od_embedded_vendor, name);
     if (!f)
         return false;
     static const struct {
