@@ -95,6 +95,7 @@ test('CMDB: create a CI with the grading guidance beside the grade field', async
   await waitText(eng, '.panel', 'e2e-web-01');
   const ink = await canvasInk(eng, '[data-testid=impact-graph]');
   assert.ok(ink.canvas && ink.ink > 500, 'the impact graph is drawn: ' + JSON.stringify(ink.ink));
+  await eng.screenshot({ path: artifact('ci-page.png'), fullPage: true });
 });
 
 test('register: the predicted levels, deadlines and recipients appear before saving', async () => {
@@ -214,7 +215,11 @@ test('the authority closes, the review files the case, the case library finds it
   await waitText(eng, '[data-testid=print-doc]', '连接池扩至 300');
   await eng.emulateMedia({ media: 'print' });
   assert.equal(await eng.locator('header.top').isVisible(), false, 'no navigation on paper');
+  await eng.pdf({ path: artifact('incident-report.pdf'), format: 'A4', printBackground: true });
   await eng.emulateMedia({ media: 'screen' });
+  await eng.goto(srv.base + '/#/policy');
+  await waitText(eng, '.print-doc', '一级响应');
+  await eng.screenshot({ path: artifact('policy.png'), fullPage: true });
 });
 
 test('dashboard: the charts are drawn from the data (1920×1080 wall screen)', async () => {
@@ -246,6 +251,8 @@ test('English and back: the switch is remembered', async () => {
   assert.equal(await eng.getAttribute('html', 'lang'), 'en');
   await eng.reload();
   await waitText(eng, 'header nav', 'Case library');
+  await eng.waitForSelector('#chart-per-day canvas', WAIT);
+  await eng.screenshot({ path: artifact('dashboard-en.png') });
   await eng.goto(srv.base + `/#/incidents/${S.inc}`);
   await waitText(eng, '[data-testid=inc-state]', 'Reviewed');
   assert.doesNotMatch(await text(eng, '[data-testid=timeline]'), /[\u4e00-\u9fff]{4,}[^)]*$/m, 'API texts shown in English');

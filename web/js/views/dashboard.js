@@ -3,7 +3,7 @@
 // countdowns (R-NOT-6), incidents per day by level (30 days), events per
 // hour by class (GET /api/v1/events/stats — an empty chart with a note when
 // that API is absent), drills apart.  Polls every 5 s; no reload needed.
-import { t, currentLang } from '../i18n.js';
+import { t, tOr, currentLang } from '../i18n.js';
 import { get, ApiError } from '../api.js';
 import { h, clear, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime } from '../dom.js';
 
@@ -89,7 +89,7 @@ function renderKpis(el, d) {
 }
 
 function matrixTable(o) {
-  return table([t('dash.level_resp'), ...RESPS.map(respName), t('dash.sum')],
+  return table([t('dash.level_resp'), ...RESPS.map((r) => tOr('rshort.' + r, r)), t('dash.sum')],
     LEVELS.map((l) => tr(levelBadge(l), ...RESPS.map((r) => h('td', { class: 'num' + (o.matrix[l][r] ? ' hot' : '') }, String(o.matrix[l][r]))),
       h('td', { class: 'num' }, String(o.by_level[l])))),
     { cls: 'matrix' });
@@ -101,10 +101,10 @@ function renderDeadlines(el, list, emptyKey) {
     return;
   }
   clear(el, list.slice(0, 12).map((x) => h('li', { class: x.missed ? 'missed' : '' },
-    h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number),
-    ' ', levelBadge(x.incident.level), ' ', respBadge(x.incident.response_level),
-    h('span', { class: 'dl-title' }, x.incident.title),
-    h('span', { class: 'dl-kind' }, dlName(x.kind) + (x.recipient ? ' · ' + (x.recipient.display_name || x.recipient.username) : '')),
+    h('div', { class: 'dl-main' },
+      h('div', {}, h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), ' ', levelBadge(x.incident.level), ' ', respBadge(x.incident.response_level)),
+      h('div', { class: 'dl-title' }, x.incident.title),
+      h('div', { class: 'dl-kind' }, dlName(x.kind) + (x.recipient ? ' · ' + (x.recipient.display_name || x.recipient.username) : ''))),
     countdown(x.due_at))));
 }
 
@@ -115,7 +115,7 @@ function renderDrills(el, d) {
     h('p', { class: 'drill-line' }, t('dash.drills_summary', { open: d.drills.open.total, days: d.days, n: sum })),
     LEVELS.filter((l) => d.drills.open.by_level[l]).map((l) => h('span', { class: 'chip' }, levelName(l) + ' × ' + d.drills.open.by_level[l])),
     dl.length ? h('ol', { class: 'dl-list' }, dl.slice(0, 5).map((x) => h('li', {},
-      h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), ' ', h('span', { class: 'dl-kind' }, dlName(x.kind)), countdown(x.due_at)))) : null);
+      h('div', { class: 'dl-main' }, h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), h('div', { class: 'dl-kind' }, dlName(x.kind))), countdown(x.due_at)))) : null);
 }
 
 const axisText = () => ({ color: '#c9ced6', fontSize: 14 });
