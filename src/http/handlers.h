@@ -18,6 +18,7 @@
     X(incident_activate) X(incident_close) X(incident_ack) X(incident_review) X(incident_md)       \
     X(incident_html) X(incident_deliveries) X(cases)
 OD_HANDLER_LIST(H)
+H(dashboard) /* issue 6: the wall-screen summary (h_dashboard.c) */
 #undef H
 
 /* Shared: wraps an app call result; status on success. */

@@ -57,6 +57,7 @@ const od_route od_routes[] = {
     {"PUT", "/api/v1/auth/me/notify", P(AUTHENTICATED), od_h_me_notify_put, "set my notification settings"},
     {"POST", "/api/v1/notify/test", P(CONFIG_WRITE), od_h_notify_test, "send a test message over a channel"},
     {"GET", "/api/v1/notify/test/{id}", P(CONFIG_WRITE), od_h_notify_test_get, "a test message and its attempts"},
+    {"GET", "/api/v1/dashboard", P(INCIDENT_READ), od_h_dashboard, "wall-screen summary (态势总览)"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

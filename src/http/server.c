@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,35 @@ typedef struct req_state {
 } req_state;
 
 bool od_server_test_clock(const od_server *s) { return s->o.test_clock; }
+
+bool od_server_tls(const od_server *s) { return s->cert != NULL; }
+
+void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX])
+{
+    static const char key[] = "opsdesk-csrf-token-v1"; /* domain separation, not a secret */
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)session_token, strlen(session_token),
+                       (const unsigned char *)key, sizeof key - 1);
+    sodium_bin2base64(out, OD_CSRF_TOKEN_MAX, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* The browser session (issue 6): with no bearer token, the od_session
+ * cookie authenticates; a request that may change something must then
+ * carry the session's CSRF token in X-CSRF-Token (checked before the
+ * handler runs, so a refused request writes nothing). */
+static const char *session_cookie(struct MHD_Connection *c)
+{
+    return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, OD_SESSION_COOKIE);
+}
+
+static bool safe_method(const char *m) { return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0; }
+
+static bool csrf_ok(od_req *r)
+{
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    size_t n = strlen(r->csrf);
+    return h && strlen(h) == n && sodium_memcmp(h, r->csrf, n) == 0;
+}
 
 static double since(const struct timespec *t0)
 {
@@ -74,13 +104,16 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
-/* The embedded web UI: GET of a non-API path serves web/<path> ("/" → index.html). */
+/* The embedded web UI: GET of a non-API path serves web/<path> ("/" →
+ * index.html), then the vendored files (vendor/echarts.min.js). */
 static bool static_file(od_req *r)
 {
     if (strcmp(r->method, "GET") != 0 || strncmp(r->path, "/api/", 5) == 0)
         return false;
     const char *name = strcmp(r->path, "/") == 0 ? "index.html" : r->path + 1;
     const struct od_embedded_file *f = od_embed_find(od_embedded_web, name);
+    if (!f)
+        f = od_embed_find(od_embedded_vendor, name);
     if (!f)
         return false;
     static const struct {
@@ -120,10 +153,20 @@ static void dispatch(od_server *s, req_state *st)
     if (r->route->perm != OD_PERM_PUBLIC && r->route->perm != OD_PERM_TEST_CLOCK) {
         char addr[64];
         memcpy(addr, r->who.addr, sizeof addr);
-        if (od_auth_resolve(s->app, bearer(r->conn), &r->who, &r->err) != OD_OK)
+        const char *tok = bearer(r->conn);
+        if (!tok && (tok = session_cookie(r->conn)) != NULL) {
+            r->via_cookie = true;
+            od_http_csrf_token(tok, r->csrf);
+        }
+        if (od_auth_resolve(s->app, tok, &r->who, &r->err) != OD_OK)
             return;
         memcpy(r->who.addr, addr, sizeof addr);
         r->authed = true;
+        if (r->via_cookie && !safe_method(r->method) && !csrf_ok(r)) {
+            od_error_set(&r->err, OD_E_FORBIDDEN, "X-CSRF-Token",
+                         "缺少或错误的 CSRF 令牌 (missing or wrong X-CSRF-Token for a cookie session)");
+            return;
+        }
         if (!od_roles_allow(r->who.roles, r->route->perm)) {
             char roles[512] = "";
             size_t n = 0;
@@ -193,12 +236,17 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    if (strncmp(r->path, "/api/", 5) == 0)
+    if (strncmp(r->path, "/api/", 5) == 0) {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
-    else
+        char now[24]; /* the server's clock (the test clock too), for the UI's countdowns */
+        snprintf(now, sizeof now, "%lld", (long long)od_app_now(s->app));
+        MHD_add_response_header(resp, "X-Opsdesk-Now", now);
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    }
     for (int i = 0; i < 2; i++) {
         char *colon = strchr(r->extra_header[i], ':');
         if (colon) {
@@ -219,7 +267,6 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     MHD_destroy_response(resp);
     size_t idx = r->route ? (size_t)(r->route - od_routes) : od_routes_count();
     od_metrics_observe(idx, r->status, since(&st->t0));
-    (void)s;
     return ret;
 }
 
