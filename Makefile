@@ -45,3 +45,10 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# Crash consistency (tests/crash/crash.py, issue 7): CRASH_ROUNDS kill -9s of
+# a loaded server; prints rounds, acknowledged writes, lost, duplicated.
+CRASH_ROUNDS ?= 100
+CRASH_BUDGET ?= 1500
+crash: build
+	python3 tests/crash/crash.py --rounds $(CRASH_ROUNDS) --budget $(CRASH_BUDGET) --quiet

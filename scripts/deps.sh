@@ -51,3 +51,12 @@ if [ ! -f "$web_root/node_modules/.package-lock.json" ] ||
   echo "deps: npm ci (echarts, playwright-core)"
   (cd "$web_root" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
 fi
+# issue 7: openssl makes the self-signed certificate of tests/api/test_tls.py;
+# valgrind runs the API suite under memcheck (docs/internals/testing.md).
+for p in openssl valgrind; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    echo "deps: installing $p"
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo" || SUDO=""
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p"
+  fi
+done

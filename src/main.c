@@ -8,11 +8,13 @@
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher (issue 4) */
 #include "sched/sched.h"
+#include "sched/backup_sched.h" /* scheduled backups (issue 7) */
 #include "store/backup.h"
 #include "util/embed.h"
 #include "util/log.h"
 
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +40,16 @@ static void usage(FILE *f)
 {
     fprintf(f, "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
                "服务与管理 Server and administration:\n"
-               "  opsdesk init --db PATH [--policy FILE]\n"
+               "  opsdesk init --db PATH [--policy FILE] [--test-clock]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
                "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
                "                [--threads N]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
+               "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
                "  opsdesk policy check FILE\n"
                "  opsdesk audit verify --db PATH\n"
                "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
+               "  opsdesk backup-key new --key-file FILE\n"
                "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
     od_cli_usage(f);
 }
@@ -108,7 +112,8 @@ static int open_app(const char *db, const char *policy_path, bool manual_clock, 
 static int cmd_init(int argc, char **argv)
 {
     od_app *a = NULL;
-    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), false, &a);
+    /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min, issue 7) */
+    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), has_flag(argc, argv, "--test-clock"), &a);
     if (rc)
         return rc;
     od_error e = {0};
@@ -165,6 +170,23 @@ static int cmd_serve(int argc, char **argv)
                         .threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 0,
                         .tls_cert = opt(argc, argv, "--tls-cert"),
                         .tls_key = opt(argc, argv, "--tls-key")};
+    /* scheduled daily backups (issue 7, R-SEC-SYS-4): --backup-dir DIR --backup-key-file F */
+    od_backup_sched *bsched = NULL;
+    if (opt(argc, argv, "--backup-dir")) {
+        const char *keep = opt(argc, argv, "--backup-keep");
+        char *kend = NULL;
+        long kv = keep ? strtol(keep, &kend, 10) : 0;
+        od_backup_sched_opts bo = {.dir = opt(argc, argv, "--backup-dir"),
+                                   .key_file = opt(argc, argv, "--backup-key-file"),
+                                   .at = opt(argc, argv, "--backup-at"),
+                                   .keep = keep ? ((*kend || kv < 1 || kv > 100000) ? -1 : (int)kv) : 0};
+        if (od_backup_sched_start(a, &bo, &bsched, &e) != OD_OK) {
+            fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
+            od_app_free(a);
+            return 1;
+        }
+        a->backup_sched = bsched;
+    }
     od_server *srv = NULL;
     /* notification dispatcher (issue 4): --channels FILE, see docs/notify.md */
     od_channel **chs = NULL;
@@ -181,6 +203,8 @@ static int cmd_serve(int argc, char **argv)
         od_sched_start(a, &a->sched, &e) != OD_OK ||
         od_server_start(a, &o, &srv, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
+        a->backup_sched = NULL;
+        od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
         od_sched_stop(a->sched);
         od_dispatcher_stop(disp);
         od_channels_free(chs, n_chs);
@@ -194,6 +218,8 @@ static int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     od_info("signal %d: stopping (finishing in-flight requests)", sig);
     od_server_stop(srv);
+    a->backup_sched = NULL;
+    od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
     od_sched_stop(a->sched);
     a->sched = NULL;
     a->dispatcher = NULL;
@@ -280,6 +306,38 @@ static int cmd_backup(int argc, char **argv)
     return 0;
 }
 
+/* opsdesk backup-key new --key-file F (issue 7): the key of scheduled
+ * backups, written 0600 (never over an existing file), and its two shares
+ * printed once for the custodians (docs/backup.md). */
+static int cmd_backup_key(int argc, char **argv)
+{
+    const char *kf = opt(argc, argv, "--key-file");
+    if (argc < 3 || strcmp(argv[2], "new") != 0 || !kf) {
+        fprintf(stderr, "用法 usage: opsdesk backup-key new --key-file FILE\n");
+        return 2;
+    }
+    od_error e = {0};
+    od_backup_key k;
+    char s1[OD_BACKUP_KEY_TEXT_MAX], s2[OD_BACKUP_KEY_TEXT_MAX];
+    od_err rc = od_backup_key_generate(&k);
+    if (!rc)
+        rc = od_backup_key_save_file(&k, kf, &e);
+    if (!rc)
+        rc = od_backup_key_split(&k, s1, s2);
+    od_backup_key_wipe(&k);
+    if (rc) {
+        fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
+        return 1;
+    }
+    printf("备份密钥已写入 backup key written: %s (0600)\n"
+           "密钥分片，分别交给两位保管人；任一分片单独无法解密 (key shares for two custodians; neither alone "
+           "decrypts):\n  分片1 share 1: %s\n  分片2 share 2: %s\n",
+           kf, s1, s2);
+    sodium_memzero(s1, sizeof s1);
+    sodium_memzero(s2, sizeof s2);
+    return 0;
+}
+
 static int cmd_restore(int argc, char **argv)
 {
     const char *in = opt(argc, argv, "--in"), *db = opt(argc, argv, "--db"), *kf = opt(argc, argv, "--key-file");
@@ -322,6 +380,8 @@ int main(int argc, char **argv)
         return cmd_backup(argc, argv);
     if (strcmp(cmd, "restore") == 0)
         return cmd_restore(argc, argv);
+    if (strcmp(cmd, "backup-key") == 0) /* issue 7 */
+        return cmd_backup_key(argc, argv);
     if (od_cli_handles(argc - 1, argv + 1))
         return od_cli_run(argc - 1, argv + 1);
     fprintf(stderr, "未知命令 unknown command: %s\n\n", cmd);

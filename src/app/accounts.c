@@ -1,7 +1,15 @@
 /* accounts.c — users, roles and scopes, login sessions (R-SEC-SYS-1, -2).
  * Passwords: argon2id (libsodium crypto_pwhash_str).  Tokens: 32 random
  * bytes, base64url to the client, SHA-256 hex in the database.  Failed
- * logins are limited per account and per address (limiter.c) and audited. */
+ * logins are limited per account and per address (limiter.c) and audited.
+ *
+ * Comparisons of secrets (audited for issue 7): a password is only ever
+ * checked by crypto_pwhash_str_verify (constant time); an unknown user name
+ * costs the same hash work.  A token is never compared: its SHA-256 is
+ * looked up, so lookup timing can only tell about a hash of 256 random bits.
+ * Session fixation: a token is minted by a successful login only (never
+ * taken from the request), a new one every time; logout, a role change, a
+ * disabled account and a password change revoke sessions for good. */
 #include "app/app.h"
 #include "app/limiter.h"
 #include "core/password.h"
@@ -106,6 +114,12 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     }
     if (rc)
         return rc;
+    if (in->lang) /* USER_INSERT has no lang column: set it the way an update does */
+        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, "sssssii", in->display_name ? in->display_name : "",
+                        in->department ? in->department : "", in->phone ? in->phone : "", in->email ? in->email : "",
+                        in->lang, now, *id);
+    if (rc)
+        return rc;
     json_t *after = NULL;
     rc = user_load(tx, *id, &after, e);
     if (!rc)
@@ -171,11 +185,22 @@ od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3
     return od_tx_commit(tx, e);
 }
 
+static od_err check_lang(const char *lang, od_error *e)
+{
+    if (lang && strcmp(lang, "zh-CN") != 0 && strcmp(lang, "en") != 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
+    return OD_OK;
+}
+
 od_err od_user_create(od_app *a, const od_principal *actor, const od_user_input *in, json_t **out, od_error *e)
 {
     od_tx *tx = NULL;
     int64_t id = 0;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    /* lang used to be ignored on create (found by tests/api/test_bad_input.py) */
+    od_err rc = check_lang(in->lang, e);
+    if (rc)
+        return rc;
+    rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
     rc = insert_user(a, tx, actor, in, &id, e);
@@ -362,8 +387,9 @@ static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error 
 od_err od_user_update(od_app *a, const od_principal *actor, int64_t id, const od_user_input *in, json_t **out,
                       od_error *e)
 {
-    if (in->lang && strcmp(in->lang, "zh-CN") != 0 && strcmp(in->lang, "en") != 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
+    od_err rc = check_lang(in->lang, e);
+    if (rc)
+        return rc;
     return change_user(a, actor, id, "user.update", do_update, (void *)(uintptr_t)in, out, e);
 }
 
@@ -399,6 +425,10 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
         rc = hash_password(c->a, c->new_pw, h, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, "sii", h, now, id);
+    /* every session of the account ends, this one included: a stolen token
+     * does not survive the password change (issue 7); sign in again */
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, "ii", now, id);
     sodium_memzero(h, sizeof h);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* app.c — the application context and principal helpers. */
 #include "app/app.h"
 #include "app/limiter.h"
+#include "util/log.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -27,8 +28,15 @@ od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
         od_app_free(a);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
+    /* Cheap password hashes only for test databases and test servers (issue 7):
+     * a production server never honours OPSDESK_PWHASH_COST, only one started
+     * with --test-clock (refused off loopback) or `init --test-clock`. */
     const char *cost = getenv("OPSDESK_PWHASH_COST");
-    a->pwhash_cost = (cost && strcmp(cost, "min") == 0) ? 1 : 0;
+    bool want_min = cost && strcmp(cost, "min") == 0;
+    a->pwhash_cost = (want_min && manual_clock) ? 1 : 0;
+    if (want_min && !manual_clock)
+        od_warn("OPSDESK_PWHASH_COST=min 被忽略，仅在 --test-clock 下生效 (OPSDESK_PWHASH_COST=min ignored: only "
+                "honoured with --test-clock)");
     *out = a;
     return OD_OK;
 }

@@ -962,6 +962,19 @@ static od_err report_insert(od_tx *tx, const inc *x, const char *kind, const od_
     return rc;
 }
 
+/* Number of reports of the incident so far (this transaction's included). */
+static od_err report_count(od_tx *tx, int64_t inc_id, int64_t *n, od_error *e)
+{
+    od_rows *r = NULL;
+    *n = 0;
+    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", inc_id);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        (*n)++;
+    od_rows_close(r);
+    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+}
+
 od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -1023,8 +1036,15 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
     }
     if (!rc)
         rc = report_insert(tx, &x, kind, who, desk, fields, now, e);
+    /* The report's number within the incident is part of the cause: two
+     * reports in the same millisecond would otherwise share the outbox key
+     * (cause, recipient, channel) and the second one's messages be dropped
+     * (found by tests/crash). */
+    int64_t seq = 0;
+    if (!rc)
+        rc = report_count(tx, x.id, &seq, e);
     char cause[96];
-    snprintf(cause, sizeof cause, "inc:%lld:%s:%lld", (long long)x.id, kind, (long long)now);
+    snprintf(cause, sizeof cause, "inc:%lld:%s:%lld:%lld", (long long)x.id, kind, (long long)now, (long long)seq);
     /* R-NOT-2: the report's fields, from the policy's template of its kind */
     msgspec msg = {.kind = act == OD_IA_FIRST_REPORT    ? OD_MSG_FIRST
                            : act == OD_IA_SECOND_REPORT ? OD_MSG_SECOND

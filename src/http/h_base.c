@@ -3,6 +3,7 @@
 #include "http/handlers.h"
 #include "notify/dispatcher.h"
 #include "sched/sched.h"
+#include "sched/backup_sched.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -63,6 +64,8 @@ od_err od_h_test_clock(od_req *r)
     rc = od_sched_advance(r->app->sched, r->app, to, &r->err);
     if (!rc)
         rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
+    if (!rc) /* scheduled backups (issue 7) */
+        rc = od_backup_sched_advance(r->app->backup_sched, od_app_now(r->app), &r->err);
     if (rc)
         return rc;
     char t[OD_TIME_STR_MAX];
@@ -112,7 +115,9 @@ od_err od_h_login(od_req *r)
 /* Revokes the session; a browser session's cookie is cleared too. */
 od_err od_h_logout(od_req *r)
 {
-    od_err rc = od_auth_logout(r->app, &r->who, &r->err);
+    od_err rc = od_req_no_fields(r);
+    if (!rc)
+        rc = od_auth_logout(r->app, &r->who, &r->err);
     if (!rc && r->via_cookie)
         snprintf(r->extra_header[0], sizeof r->extra_header[0],
                  "Set-Cookie: " OD_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
@@ -218,7 +223,9 @@ od_err od_h_user_roles(od_req *r)
 static od_err set_disabled(od_req *r, bool dis)
 {
     json_t *out = NULL;
-    od_err rc = od_user_set_disabled(r->app, &r->who, r->ids[0], dis, &out, &r->err);
+    od_err rc = od_req_no_fields(r);
+    if (!rc)
+        rc = od_user_set_disabled(r->app, &r->who, r->ids[0], dis, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 od_err od_h_user_disable(od_req *r) { return set_disabled(r, true); }

@@ -106,7 +106,9 @@ od_err od_h_ci_impact(od_req *r)
 od_err od_h_ci_verify(od_req *r)
 {
     json_t *out = NULL;
-    od_err rc = od_ci_verify(r->app, &r->who, r->ids[0], &out, &r->err);
+    od_err rc = od_req_no_fields(r);
+    if (!rc)
+        rc = od_ci_verify(r->app, &r->who, r->ids[0], &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

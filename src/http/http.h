@@ -116,4 +116,14 @@ od_err od_reply(od_req *r, int status, json_t *resp);
 void od_metrics_observe(size_t route_idx, int status, double seconds);
 char *od_metrics_render(od_app *app); /* malloc'd Prometheus text */
 
+/* An action that takes no body fields (logout, disable, verify …): no body,
+ * or an empty JSON object; anything else is OD_E_INVALID (400).  Found by
+ * tests/api/test_bad_input.py: such routes used to ignore the body. */
+OD_NODISCARD od_err od_req_no_fields(od_req *r);
+
+/* An integer query parameter s (NULL/"" → dflt) within [min, max]; else
+ * OD_E_INVALID naming `name`.  Pure; fuzzed by tests/fuzz/fuzz_query.c. */
+OD_NODISCARD od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min, int64_t max,
+                                       int64_t *out, od_error *e);
+
 #endif

@@ -3,6 +3,7 @@
  * on purpose (one registry per process, as Prometheus clients do). */
 #include "http/http.h"
 #include "notify/dispatcher.h"
+#include "sched/backup_sched.h"
 #include "util/sbuf.h"
 
 #include <stdarg.h>
@@ -71,6 +72,11 @@ char *od_metrics_render(od_app *app)
     if (dm) {
         od_sbuf_puts(&b, dm);
         free(dm);
+    }
+    char *bm = od_backup_sched_metrics(app->backup_sched); /* scheduled backups (issue 7) */
+    if (bm) {
+        od_sbuf_puts(&b, bm);
+        free(bm);
     }
     if (b.oom) {
         free(b.p);

@@ -2,6 +2,7 @@
  * answer helpers shared by every handler. */
 #include "http/http.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,20 +178,27 @@ const char *od_req_query(od_req *r, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-static od_err query_int(od_req *r, const char *name, int64_t dflt, int64_t min, int64_t max, int64_t *out)
+od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out,
+                          od_error *e)
 {
-    const char *s = od_req_query(r, name);
     *out = dflt;
     if (!s || !*s)
         return OD_OK;
     char *end;
+    errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (*end || v < min || v > max)
-        return od_error_set(&r->err, OD_E_INVALID, name, "参数 %s 须为 %lld 到 %lld 的整数 (%s must be an integer "
-                                                          "from %lld to %lld)", name, (long long)min, (long long)max,
+    /* errno: "99999999999999999999" saturates to LLONG_MAX, which could be in range */
+    if (*end || errno == ERANGE || v < min || v > max)
+        return od_error_set(e, OD_E_INVALID, name, "参数 %s 须为 %lld 到 %lld 的整数 (%s must be an integer "
+                                                   "from %lld to %lld)", name, (long long)min, (long long)max,
                             name, (long long)min, (long long)max);
     *out = v;
     return OD_OK;
+}
+
+static od_err query_int(od_req *r, const char *name, int64_t dflt, int64_t min, int64_t max, int64_t *out)
+{
+    return od_query_int_parse(name, od_req_query(r, name), dflt, min, max, out, &r->err);
 }
 
 od_err od_req_page(od_req *r, int64_t *limit, int64_t *offset)
@@ -208,5 +216,12 @@ od_err od_reply(od_req *r, int status, json_t *resp)
     r->status = status;
     if (!resp)
         return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
+    return OD_OK;
+}
+
+od_err od_req_no_fields(od_req *r)
+{
+    if (r->json && (!json_is_object(r->json) || json_object_size(r->json) > 0))
+        return od_error_set(&r->err, OD_E_INVALID, NULL, "此操作不接受请求体字段 (this action takes no body fields)");
     return OD_OK;
 }

@@ -236,11 +236,17 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (s->cert) /* HTTPS: browsers keep to HTTPS for a year (issue 7) */
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     if (strncmp(r->path, "/api/", 5) == 0) {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
         char now[24]; /* the server's clock (the test clock too), for the UI's countdowns */
         snprintf(now, sizeof now, "%lld", (long long)od_app_now(s->app));
         MHD_add_response_header(resp, "X-Opsdesk-Now", now);
+        /* API answers are data; the report export is HTML without scripts */
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     } else {
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
         MHD_add_response_header(resp, "Content-Security-Policy",
@@ -420,7 +426,9 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         }
         flags |= MHD_USE_TLS;
     } else if (!is_loopback(&ss)) {
-        od_warn("serving plain HTTP on a non-loopback address %s: use --tls-cert/--tls-key", o->listen);
+        od_warn("警告：在非回环地址 %s 上以明文 HTTP 提供服务，口令和令牌可被窃听；请使用 --tls-cert/--tls-key "
+                "(serving plain HTTP on a non-loopback address %s: passwords and tokens can be sniffed; use "
+                "--tls-cert/--tls-key)", o->listen, o->listen);
     }
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
@@ -450,6 +458,8 @@ void od_server_stop(od_server *s)
         MHD_stop_daemon(s->d);
     }
     free(s->cert);
+    if (s->key) /* the private key does not outlive the server in freed memory */
+        explicit_bzero(s->key, strlen(s->key));
     free(s->key);
     free(s);
 }

@@ -7,6 +7,7 @@ found by LeakSanitizer, exit code 23) fails the test that owned it.
 """
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -66,6 +67,8 @@ class Server:
 
     def init(self):
         args = [BIN, "init", "--db", self.db]
+        if self.test_clock:
+            args.append("--test-clock")  # a test database: OPSDESK_PWHASH_COST=min is honoured
         if self.policy:
             args += ["--policy", self.policy]
         out = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=120)
@@ -81,7 +84,9 @@ class Server:
             args += ["--policy", self.policy]
         if self.channels:
             args += ["--channels", self.channels]
-        args += self.extra_args
+        args += self.extra_args  # e.g. --public-url, --tls-cert (tests/crash sets it too)
+        # OPSDESK_WRAP="valgrind --leak-check=full --error-exitcode=1" runs the server under a tool
+        args = shlex.split(os.environ.get("OPSDESK_WRAP", "")) + args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.time() + 30

@@ -1,0 +1,190 @@
+"""test_tls.py — HTTPS and security headers (issue 7): `opsdesk serve
+--tls-cert FILE --tls-key FILE` serves HTTPS (libmicrohttpd + GnuTLS) with a
+self-signed certificate made here with openssl; plain HTTP to the TLS port
+gets no answer; every response carries the security headers (CSP,
+X-Content-Type-Options, Referrer-Policy, and HSTS over TLS only); serving
+plain HTTP on a non-loopback address logs a warning (R-SEC-SYS-1: passwords
+and tokens must not cross the network in clear)."""
+import http.client
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import unittest
+
+import harness
+
+WARNING = "serving plain HTTP on a non-loopback address"
+WARNING_ZH = "以明文 HTTP 提供服务"
+
+
+def make_cert(d):
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=120)
+    return cert, key
+
+
+def https(port, cafile, method, path, body=None, headers=None):
+    ctx = ssl.create_default_context(cafile=cafile)
+    c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=60)
+    try:
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        return harness.Response(r.status, r.read().decode("utf-8", "replace"), dict(r.getheaders()))
+    finally:
+        c.close()
+
+
+def check_headers(t, r, tls):
+    h = {k.lower(): v for k, v in r.headers.items()}
+    t.assertIn("content-security-policy", h, r.headers)
+    t.assertIn("frame-ancestors 'none'", h["content-security-policy"])
+    t.assertEqual(h.get("x-content-type-options"), "nosniff")
+    t.assertEqual(h.get("referrer-policy"), "no-referrer")
+    if tls:
+        t.assertTrue(h.get("strict-transport-security", "").startswith("max-age="), r.headers)
+    else:
+        t.assertNotIn("strict-transport-security", h, "HSTS on plain HTTP is meaningless")
+
+
+class Tls(harness.ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.certdir = tempfile.mkdtemp(prefix="opsdesk-tls-")
+        cls.cert, cls.key = make_cert(cls.certdir)
+        cls.srv = harness.Server(test_clock=True)
+        cls.srv.extra_args = ["--tls-cert", cls.cert, "--tls-key", cls.key]
+        cls.srv.init()
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.certdir, ignore_errors=True)
+
+    def req(self, method, path, body=None, token=None):
+        h = {"Content-Type": "application/json"}
+        if token:
+            h["Authorization"] = "Bearer " + token
+        return https(self.srv.port, self.cert, method, path, body, h)
+
+    def test_https_works_with_security_headers(self):
+        r = self.req("GET", "/healthz")
+        self.assertStatus(r, 200)
+        check_headers(self, r, tls=True)
+        r = self.req("POST", "/api/v1/auth/login", '{"username": "sysadmin", "password": "%s"}' % harness.ADMIN_PW)
+        self.assertStatus(r, 200)
+        check_headers(self, r, tls=True)
+        me = self.req("GET", "/api/v1/auth/me", token=r.json["token"])
+        self.assertStatus(me, 200)
+        self.assertEqual(me.json["username"], "sysadmin")
+        ui = self.req("GET", "/")
+        self.assertStatus(ui, 200)
+        check_headers(self, ui, tls=True)
+        self.assertIn("default-src 'self'", ui.headers["Content-Security-Policy"])
+        err = self.req("GET", "/api/v1/nope")
+        self.assertStatus(err, 404)
+        check_headers(self, err, tls=True)
+
+    def test_log_says_https(self):
+        self.assertIn("https://127.0.0.1:%d" % self.srv.port, self.srv.read_log())
+        self.assertNotIn(WARNING, self.srv.read_log())
+
+    def test_plain_http_to_tls_port_fails(self):
+        c = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10)
+        try:
+            c.request("GET", "/healthz")
+            r = c.getresponse()
+            got = (r.status, r.read())
+        except (http.client.HTTPException, OSError) as e:
+            got = e
+        finally:
+            c.close()
+        self.assertFalse(isinstance(got, tuple) and got[0] == 200, "plain HTTP answered on the TLS port: %r" % (got,))
+
+    def test_untrusted_certificate_is_refused_by_a_verifying_client(self):
+        # the client side of the picture: a verifying client without our CA refuses
+        ctx = ssl.create_default_context()
+        c = http.client.HTTPSConnection("127.0.0.1", self.srv.port, context=ctx, timeout=10)
+        with self.assertRaises(ssl.SSLError):
+            c.request("GET", "/healthz")
+        c.close()
+
+
+class PlainHeaders(harness.ServerTest):
+    def test_security_headers_on_plain_http(self):
+        for path in ("/healthz", "/", "/api/v1/auth/me", "/api/v1/nope"):
+            r = self.srv.get(path)
+            check_headers(self, r, tls=False)
+
+    def test_no_warning_on_loopback(self):
+        self.assertNotIn(WARNING, self.srv.read_log())
+
+
+class Warnings(unittest.TestCase):
+    def serve(self, listen, *extra):
+        s = harness.Server(test_clock=False)
+        s.init()
+        args = [harness.BIN, "serve", "--db", s.db, "--listen", listen, *extra]
+        p = subprocess.Popen(args, env=s.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return s, p
+
+    def wait_listen(self, port, p):
+        deadline = time.time() + 30
+        while time.time() < deadline and p.poll() is None:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+
+    def test_plain_http_on_all_addresses_warns(self):
+        port = harness.free_port()
+        s, p = self.serve("0.0.0.0:%d" % port)
+        try:
+            self.wait_listen(port, p)
+            self.assertIsNone(p.poll(), "server exited")
+        finally:
+            p.terminate()
+            out, _ = p.communicate(timeout=60)
+            s.cleanup()
+        self.assertEqual(p.returncode, 0, out)
+        line = [ln for ln in out.splitlines() if WARNING in ln]
+        self.assertTrue(line, out)
+        self.assertIn("warn", line[0])
+        self.assertIn(WARNING_ZH, line[0])
+        self.assertIn("--tls-cert", line[0])
+
+    def test_tls_on_all_addresses_does_not_warn(self):
+        d = tempfile.mkdtemp(prefix="opsdesk-tls-")
+        cert, key = make_cert(d)
+        port = harness.free_port()
+        s, p = self.serve("0.0.0.0:%d" % port, "--tls-cert", cert, "--tls-key", key)
+        try:
+            self.wait_listen(port, p)
+            r = https(port, cert, "GET", "/healthz")
+            self.assertEqual(r.status, 200)
+        finally:
+            p.terminate()
+            out, _ = p.communicate(timeout=60)
+            s.cleanup()
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertNotIn(WARNING, out)
+
+    def test_missing_key_file_refuses_to_start(self):
+        port = harness.free_port()
+        s, p = self.serve("127.0.0.1:%d" % port, "--tls-cert", "/nonexistent/cert.pem", "--tls-key",
+                          "/nonexistent/key.pem")
+        out, _ = p.communicate(timeout=60)
+        s.cleanup()
+        self.assertEqual(p.returncode, 1, out)
+        self.assertIn("TLS", out)
+
+
+if __name__ == "__main__":
+    harness.main()
