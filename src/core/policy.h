@@ -111,6 +111,9 @@ typedef struct od_policy {
     od_role activation_role[OD_RESP__COUNT];
     od_password_policy password;
     od_login_policy login;
+    /* issue 5, R-EVT-1…4: the `events:` section (core/event.h); NULL = the
+     * built-in defaults (od_event_policy_new_default) */
+    struct od_event_policy *events;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used
