@@ -586,7 +586,7 @@ od_err od_api_key_create(od_app *a, const od_principal *who, const char *name, c
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_KEY_INSERT, &id, e, "ssssii", name, integration, hash, prefix, who->username, now);
+    rc = od_tx_scalar(tx, OD_Q_KEY_INSERT, &id, e, "sssssi", name, integration, hash, prefix, who->username, now);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, "name", "同名 API 密钥已存在 (an API key of this name exists)");
