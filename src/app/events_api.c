@@ -133,6 +133,7 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
     int s = rc ? -1 : od_rows_next(r, e);
     json_t *ev = s == 1 ? event_row(r, true) : NULL;
     od_rows_close(r);
+    r = NULL;
     if (!rc && s < 0)
         rc = OD_E_STORE;
     if (!rc && !ev)
