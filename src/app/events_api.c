@@ -380,7 +380,9 @@ static od_err window_check(od_tx *tx, json_t *w, char **matchers, int64_t *start
         od_err rc = od_matcher_init(&probe, json_string_value(n), op, json_string_value(v), e);
         if (rc) {
             json_decref(norm);
-            return rc == OD_E_INVALID ? OD_E_UNPROCESSABLE : rc;
+            if (rc == OD_E_INVALID && e) /* well-formed JSON, an unusable matcher */
+                e->code = rc = OD_E_UNPROCESSABLE;
+            return rc;
         }
         od_matcher_cleanup(&probe);
         json_array_append_new(norm, json_pack("{sO sO sb sb}", "name", n, "value", v, "regex", json_is_true(re),
