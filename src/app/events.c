@@ -680,9 +680,8 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, js
             flapping ? "；抖动 (flapping)" : "");
     } else if (act == OD_DD_REPEAT) {
         dec(&o, "dedup", NULL, "维护窗口已结束，重新处理 (maintenance window over: evaluated again)");
-    } else {
-        dec(&o, "dedup", NULL, act == OD_DD_NEW ? "新事件 (new event)" : "恢复通知，无对应告警 (resolved, never seen "
-                                                                        "firing)");
+    } else if (act == OD_DD_NEW_RESOLVED) { /* a new firing event needs no row to say so */
+        dec(&o, "dedup", NULL, "恢复通知，无对应告警 (resolved, never seen firing)");
     }
     if (act == OD_DD_RESOLVE) {
         /* keep what the pipeline decided; a resolve closes it */

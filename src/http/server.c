@@ -436,7 +436,7 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
     };
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
                             MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_ARRAY,
                             (s->cert ? tls_opts : &tls_opts[2]), MHD_OPTION_END);
     if (!s->d) {
