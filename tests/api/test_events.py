@@ -9,6 +9,7 @@ import copy
 import json
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 
@@ -532,6 +533,56 @@ class QueueFull(harness.ServerTest):
         self.assertStatus(out["a"], 202)
         rows = s.get("/api/v1/events?q=q-", self.eng).json
         self.assertEqual(sorted(e["dedup_key"] for e in rows["items"]), ["q-0", "q-a"])
+
+
+def policy_with_webhook_response():
+    """policy/default.yaml with one automatic response: ServiceDown → the channel "restarter"."""
+    text = open(os.path.join(harness.ROOT, "policy", "default.yaml"), encoding="utf-8").read()
+    rule = ("rules:\n      - name: restart-service\n        match: ['alertname=ServiceDown']\n"
+            "        webhook: restarter\n")
+    assert text.count("rules: []") == 1
+    path = os.path.join(tempfile.mkdtemp(prefix="opsdesk-pol-"), "policy.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("rules: []\n", rule))
+    return path
+
+
+class Responses(harness.ServerTest):
+    """Step 6 (seed 004 table 6.2.2-1 items 6-8): a rule's automatic response
+    calls a configured webhook through the outbox and marks the event handled;
+    otherwise the on-duty role is alerted through the outbox (SMS, e-mail or
+    inbox per person)."""
+    policy = policy_with_webhook_response()
+
+    def test_webhook_and_role_alert_through_the_outbox(self):
+        s = self.srv
+        key = s.post("/api/v1/api-keys", {"name": "resp", "integration": "api"}, s.admin("sysadmin")).json["key"]
+        s.make_user("duty_mon", ["monitoring_engineer"], phone="13800000009")
+        _, eng = s.make_user("resp_eng", ["ops_engineer"])
+        r = s.request("POST", "/api/v1/events", {"status": "firing", "dedup_key": "svc-1", "severity": "warning",
+                                                 "summary": "nginx down", "labels": {"alertname": "ServiceDown"}},
+                      token=key)
+        ev = s.get("/api/v1/events/%d" % r.json["events"][0]["id"], eng).json
+        self.assertEqual(ev["state"], "handled")
+        resp = [d for d in ev["decisions"] if d["step"] == "respond"][0]
+        self.assertEqual(resp["rule"], "restart-service")
+        r = s.request("POST", "/api/v1/events", {"status": "firing", "dedup_key": "svc-2", "severity": "warning",
+                                                 "summary": "queue slow", "labels": {"alertname": "QueueSlow"}},
+                      token=key)
+        ev2 = s.get("/api/v1/events/%d" % r.json["events"][0]["id"], eng).json
+        self.assertEqual(ev2["state"], "open")
+        self.assertIn("monitoring_engineer", [d for d in ev2["decisions"] if d["step"] == "respond"][0]["result"])
+        db = sqlite3.connect(s.db)
+        rows = db.execute("SELECT channel, address, kind, body FROM outbox WHERE incident_id IS NULL "
+                          "ORDER BY id").fetchall()
+        db.close()
+        hook = [x for x in rows if x[2] == "event_response"]
+        self.assertEqual(len(hook), 1)
+        self.assertEqual(hook[0][0], "restarter")
+        self.assertEqual(json.loads(hook[0][3])["dedup_key"], "svc-1")
+        alerts = [x for x in rows if x[2] == "event_alert"]
+        self.assertEqual([(x[0], x[1]) for x in alerts], [("sms", "13800000009")])
+        self.assertIn("queue slow", alerts[0][3])
 
 
 class KillNine(harness.ServerTest):
