@@ -578,9 +578,10 @@ static od_err commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal
 
 /* ---- register (R-INC-2…5) ---- */
 
-od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in, json_t **out, od_error *e)
+od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, const od_incident_input *in,
+                             int64_t *out_id, od_error *e)
 {
-    *out = NULL;
+    *out_id = 0;
     const od_policy *p = a->policy;
     int64_t now = od_app_now(a);
     int sev = -1;
@@ -592,14 +593,10 @@ od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_
         return od_error_set(e, OD_E_UNPROCESSABLE, "detected_at", "发现时间不能晚于现在 (detected_at is in the future)");
     if (!in->title || !*in->title)
         return od_error_set(e, OD_E_UNPROCESSABLE, "title", "缺少必填字段 title (required field title is missing)");
-    od_tx *tx = NULL;
     json_t *deps = NULL, *audit = NULL;
     od_grade level;
     inc x = {0};
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
-    rc = grade_cis(tx, who, in->ci_ids, &level, &deps, e);
+    od_err rc = grade_cis(tx, who, in->ci_ids, &level, &deps, e);
     int64_t seq = 0, id = 0;
     char number[32] = "", year_key[32];
     if (!rc) {
@@ -667,6 +664,19 @@ od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_
     json_decref(audit);
     json_decref(deps);
     inc_free(&x);
+    *out_id = rc ? 0 : id;
+    return rc;
+}
+
+od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    int64_t id = 0;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_create_in(a, tx, who, in, &id, e);
     return commit_and_get(a, tx, rc, who, id, out, e);
 }
 

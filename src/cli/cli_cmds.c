@@ -162,16 +162,19 @@ static const od_cli_view inc_brief_view = {inc_fields, NULL};
 static const od_cli_section inc_list_sections[] = {{"items", NULL, inc_cols}, {NULL, NULL, NULL}};
 static const od_cli_view inc_list_view = {NULL, inc_list_sections};
 
+/* issue 5: the event shape of GET /api/v1/events (docs/events.md) */
 static const od_cli_col event_cols[] = {
-    {"id", NULL, NULL},     {"source", NULL, NULL},  {"ci_id", NULL, NULL},      {"severity", NULL, NULL},
-    {"status", NULL, NULL}, {"message", NULL, NULL}, {"created_at", NULL, NULL}, {NULL, NULL, NULL},
+    {"id", NULL, NULL},       {"source", NULL, NULL},  {"status", NULL, NULL},   {"state", NULL, NULL},
+    {"class", NULL, NULL},    {"severity", NULL, NULL}, {"summary", NULL, NULL}, {"count", NULL, NULL},
+    {"last_seen", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_section event_list_sections[] = {{"items", NULL, event_cols}, {NULL, NULL, NULL}};
 static const od_cli_view event_list_view = {NULL, event_list_sections};
 static const od_cli_view event_view = {event_cols, NULL};
 static const od_cli_col window_fields[] = {
-    {"id", NULL, NULL},      {"ci_ids", NULL, NULL}, {"starts_at", NULL, NULL},
-    {"ends_at", NULL, NULL}, {"reason", NULL, NULL}, {NULL, NULL, NULL},
+    {"id", NULL, NULL},      {"name", NULL, NULL},    {"starts_at", NULL, NULL},  {"ends_at", NULL, NULL},
+    {"ci", NULL, NULL},      {"matchers", NULL, NULL}, {"comment", NULL, NULL},   {"created_by", NULL, NULL},
+    {NULL, NULL, NULL},
 };
 static const od_cli_view window_view = {window_fields, NULL};
 
@@ -300,19 +303,21 @@ static const od_cli_opt o_grade[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_event_list[] = {
-    {"--status", "status", OD_CLI_STR, 0, NULL, "STATUS"},
+    {"--status", "status", OD_CLI_STR, 0, "firing|resolved|open|closed|filtered|silenced|suppressed|handled", NULL},
+    {"--class", "class", OD_CLI_STR, 0, "info|warning|exception|none", NULL},
     {"--source", "source", OD_CLI_STR, 0, NULL, "SOURCE"},
-    {"--ci", "ci_id", OD_CLI_INT, 0, NULL, "ID"},
+    {"--ci", "ci", OD_CLI_STR, 0, NULL, "ID|NAME"},
     {"-q", "q", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
     {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_event_silence[] = {
-    {"--ci", "ci_ids", OD_CLI_INTLIST, R, NULL, "ID,ID"},
+    {"--ci", "ci_id", OD_CLI_INT, R, NULL, "ID"},
     {"--start", "starts_at", OD_CLI_STR, R, NULL, "RFC3339"},
     {"--end", "ends_at", OD_CLI_STR, R, NULL, "RFC3339"},
-    {"--reason", "reason", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--reason", "comment", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--name", "name", OD_CLI_STR, 0, NULL, "NAME"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

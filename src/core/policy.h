@@ -158,6 +158,9 @@ typedef struct od_policy {
     /* Notification (issue 4): message templates, reporting desks, delivery
      * (policy file sections `templates:` and `notify:`; see od_notify_policy). */
     od_notify_policy notify;
+    /* issue 5, R-EVT-1…4: the `events:` section (core/event.h); NULL = the
+     * built-in defaults (od_event_policy_new_default) */
+    struct od_event_policy *events;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used
