@@ -154,11 +154,15 @@ test('a maintenance window created in the UI silences the next alert; edit and d
   assert.equal(w.created_by, 'mon');
   assert.ok(Date.parse(w.starts_at) <= Date.now() + 60000 && Date.parse(w.ends_at) > Date.now(), 'active now (default: now … +2 h)');
 
+  // a keyboard user in the list keeps their place when new alerts arrive
+  await row(page, S.warn).locator('button.linklike').focus();
   const [silenced] = await alertmanager({ labels: { alertname: 'DiskFull', instance: 'ev-web-01:9100', severity: 'warning' }, annotations: { summary: 'ev-web-01 磁盘将满' } });
   assert.equal(silenced.state, 'silenced');
   S.silenced = silenced.id;
   await row(page, S.silenced).waitFor(WAIT);
   await page.waitForFunction((id) => document.querySelector(`tr[data-event-id="${id}"]`).dataset.state === 'silenced', S.silenced, WAIT);
+  assert.equal(await page.evaluate(() => document.activeElement.closest('tr') && document.activeElement.closest('tr').dataset.eventId), String(S.warn),
+    'the focus stays on the same event after the list refreshed');
   const txt = await row(page, S.silenced).innerText();
   assert.match(txt, /已静默/);
   assert.match(txt, /ev-web-01 扩容维护/, 'the window that silenced it');
@@ -232,5 +236,22 @@ test('the dashboard draws events per hour from GET /api/v1/events/stats', async 
   assert.ok(ink.colors.includes('15,6,1'), 'a warning bar (#f76b15)');
   assert.ok(ink.colors.includes('8,4,12'), 'a silenced bar (#8e4ec6)');
   assert.match(await page.locator('[data-testid=events-ingest]').innerText(), /0 \/ \d+/);
+  await page.screenshot({ path: artifact('dashboard-events.png') });
+});
+
+test('in English: the screen, the step names and the API\'s decision texts', async () => {
+  await page.goto(srv.base + '/#/events');
+  await row(page, S.exc).waitFor(WAIT);
+  await page.selectOption('#lang-switch', 'en');
+  await waitText(page, 'h1', 'Monitoring events');
+  await row(page, S.exc).locator('button.linklike').click();
+  await page.waitForSelector('[data-testid=event-detail] table.decisions', WAIT);
+  const d = await page.locator('[data-testid=event-detail]').innerText();
+  assert.match(d, /Classify/);
+  assert.match(d, /opened incident INC-/);
+  assert.doesNotMatch(d, /登记事件|影响程度/, 'no Chinese from the API in English');
+  assert.match(await row(page, S.silenced).innerText(), /Silenced/);
+  await page.selectOption('#lang-switch', 'zh-CN');
+  await waitText(page, 'h1', '监控事件');
   assert.deepEqual(S.pageErrors || [], [], 'no script errors');
 });

@@ -38,8 +38,8 @@ export async function eventsView(ctx) {
   const ciSel = select([['', t('common.all')], ...cis.map((c) => [String(c.id), c.name])], '', { name: 'ci' });
   const source = h('input', { name: 'source', list: 'ev-sources', autocomplete: 'off' });
   const sources = h('datalist', { id: 'ev-sources' }, ['alertmanager', 'zabbix'].map((s) => h('option', { value: s })));
-  const list = h('div', { 'data-testid': 'event-list', 'aria-live': 'polite' });
-  const detail = h('div', { 'data-testid': 'event-detail', 'aria-live': 'polite' });
+  const list = h('div', { 'data-testid': 'event-list' });
+  const detail = h('div', { 'data-testid': 'event-detail' });
   const windows = h('div', { 'data-testid': 'windows' });
   const note = h('p', { class: 'note', hidden: true, 'data-testid': 'events-absent' });
   const stamp = h('span', { class: 'note', 'data-testid': 'events-refreshed' });
@@ -58,6 +58,22 @@ export async function eventsView(ctx) {
   clear(detail, h('p', { class: 'note' }, t('ev.pick')));
 
   let selected = null; // id of the event in the detail
+  let lastList = '';
+
+  // The list is rebuilt when it changes: a keyboard user inside it keeps
+  // their place (same event, same link or button).
+  function focusKey() {
+    const a = document.activeElement;
+    if (!a || !list.contains(a)) return null;
+    const r = a.closest('tr[data-event-id]');
+    return r ? { id: r.dataset.eventId, i: [...r.querySelectorAll('a, button')].indexOf(a) } : null;
+  }
+  function refocus(k) {
+    if (!k) return;
+    const r = list.querySelector(`tr[data-event-id="${k.id}"]`);
+    const el = r && r.querySelectorAll('a, button')[k.i];
+    if (el) el.focus({ preventScroll: true });
+  }
   let selectedSig = '';
 
   async function load() {
@@ -66,9 +82,15 @@ export async function eventsView(ctx) {
       if (!ctx.alive()) return;
       note.hidden = true;
       stamp.textContent = t('dash.refreshed', { at: fmtTime(serverNow()) });
-      clear(list, table([t('ev.last_seen'), t('ev.class'), t('ev.status'), t('ev.state'), t('ev.count'), t('ev.ci'), t('ev.summary'), t('ev.incident')],
-        r.items.map(row), { cls: 'events' }),
-      h('p', { class: 'note' }, t('ev.shown', { n: r.items.length, total: r.total })));
+      const listSig = JSON.stringify(r);
+      if (listSig !== lastList) { // unchanged answers leave the DOM (and the keyboard focus) alone
+        lastList = listSig;
+        const where = focusKey();
+        clear(list, table([t('ev.last_seen'), t('ev.class'), t('ev.status'), t('ev.state'), t('ev.count'), t('ev.ci'), t('ev.summary'), t('ev.incident')],
+          r.items.map(row), { cls: 'events' }),
+        h('p', { class: 'note' }, t('ev.shown', { n: r.items.length, total: r.total })));
+        refocus(where);
+      }
       const cur = r.items.find((e) => e.id === selected);
       if (cur && sig(cur) !== selectedSig) show(cur.id, false);
     } catch (e) {
