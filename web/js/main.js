@@ -14,6 +14,7 @@ import { eventsView } from './views/events.js';
 import { policyView } from './views/policy.js';
 import { casesView } from './views/cases.js';
 import { accountView } from './views/account.js';
+import { usersView, userView } from './views/users.js';
 
 export const session = { me: null };
 const RETURN_KEY = 'opsdesk.return';
@@ -33,6 +34,8 @@ const routes = [
   [/^\/policy$/, policyView, 'policy'],
   [/^\/cases$/, casesView, 'cases'],
   [/^\/account$/, accountView, 'account'],
+  [/^\/users$/, usersView, 'users'],
+  [/^\/users\/(\d+)$/, userView, 'users'],
 ];
 
 let current = null; // {timers, charts}
@@ -107,6 +110,7 @@ export async function loadMe() {
   session.me = me;
   setCsrf(me.csrf_token);
   document.getElementById('who').textContent = me.display_name || me.username;
+  document.getElementById('nav-users').hidden = !hasRole('system_admin', 'security_admin');
   return me;
 }
 
