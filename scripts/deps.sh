@@ -23,6 +23,34 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# ---- web UI (issue 6) ----
+# node + npm build the UI's vendored ECharts and run the browser tests
+# (playwright-core), which drive Debian's chromium; fonts-noto-cjk gives
+# Chinese text (and the printed report) its glyphs.  npm ci installs the
+# exact versions of package-lock.json (from the npm cache when it can).
+web_pkgs=(chromium fonts-noto-cjk)
+command -v node >/dev/null 2>&1 || web_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || web_pkgs+=(npm)
+web_missing=()
+for p in "${web_pkgs[@]}"; do
+  case "$p" in nodejs|npm) web_missing+=("$p"); continue;; esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || web_missing+=("$p")
+done
+if [ ${#web_missing[@]} -gt 0 ]; then
+  echo "deps: installing ${web_missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq || true
+  $SUDO apt-get install -y -qq --no-install-recommends "${web_missing[@]}"
+fi
+web_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -f "$web_root/node_modules/.package-lock.json" ] ||
+   [ "$web_root/package-lock.json" -nt "$web_root/node_modules/.package-lock.json" ] ||
+   [ ! -f "$web_root/node_modules/echarts/dist/echarts.min.js" ]; then
+  echo "deps: npm ci (echarts, playwright-core)"
+  (cd "$web_root" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
+fi
 # issue 7: openssl makes the self-signed certificate of tests/api/test_tls.py;
 # valgrind runs the API suite under memcheck (docs/internals/testing.md).
 for p in openssl valgrind; do

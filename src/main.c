@@ -42,6 +42,7 @@ static void usage(FILE *f)
                "服务与管理 Server and administration:\n"
                "  opsdesk init --db PATH [--policy FILE] [--test-clock]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
+               "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
                "                [--threads N]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
@@ -192,8 +193,14 @@ static int cmd_serve(int argc, char **argv)
     size_t n_chs = 0;
     od_dispatcher *disp = NULL;
     const char *chfile = opt(argc, argv, "--channels");
+    /* acknowledgement links (R-NOT-4): --public-url, else this server's own address */
+    char own_url[300];
+    snprintf(own_url, sizeof own_url, "%s://%s", o.tls_cert ? "https" : "http", o.listen);
+    od_dispatcher_opts dopts = {.public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url")
+                                                                              : own_url};
     if ((chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) ||
-        od_dispatcher_start(a, chs, n_chs, &disp, &e) != OD_OK || od_sched_start(a, &a->sched, &e) != OD_OK ||
+        od_dispatcher_start_opts(a, chs, n_chs, &dopts, &disp, &e) != OD_OK ||
+        od_sched_start(a, &a->sched, &e) != OD_OK ||
         od_server_start(a, &o, &srv, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
         a->backup_sched = NULL;
@@ -225,15 +232,15 @@ static int cmd_serve(int argc, char **argv)
 
 static int cmd_policy_check(int argc, char **argv)
 {
-    if (argc < 3) {
+    if (argc < 4) { /* opsdesk policy check FILE */
         fprintf(stderr, "用法 usage: opsdesk policy check FILE\n");
         return 2;
     }
     od_policy *p = NULL;
     char *src = NULL;
-    if (load_policy(argv[2], &p, &src))
+    if (load_policy(argv[3], &p, &src))
         return 1;
-    printf("%s: 策略有效 policy OK (%zu categories)\n", argv[2], p->n_categories);
+    printf("%s: 策略有效 policy OK (%zu categories)\n", argv[3], p->n_categories);
     od_policy_free(p);
     free(src);
     return 0;

@@ -18,6 +18,12 @@ typedef struct od_incident_input {
 
 OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in,
                                        json_t **out, od_error *e);
+/* The same inside a write transaction the caller owns (the event pipeline,
+ * issue 5): writes everything od_incident_create writes; the caller commits
+ * (then wakes the scheduler and dispatcher) or rolls back.  *out_id = the
+ * new incident's id (0 on error). */
+OD_NODISCARD od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who,
+                                          const od_incident_input *in, int64_t *out_id, od_error *e);
 OD_NODISCARD od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_list(od_app *a, const od_principal *who, const char *state, const char *level,
                                      const char *response, int drill, const char *q, int64_t limit, int64_t offset,
@@ -31,6 +37,14 @@ OD_NODISCARD od_err od_incident_report(od_app *a, const od_principal *who, int64
 OD_NODISCARD od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+/* R-NOT-4 acknowledgement through a link (src/notify/acklink.c), inside the
+ * caller's write transaction: checks the lifecycle (OD_E_CONFLICT when the
+ * incident no longer takes acknowledgements) and that who is a recipient
+ * (OD_E_FORBIDDEN); records via "link" with detail (borrowed, may be NULL)
+ * in the timeline and audit.  *already: the recipient had acknowledged
+ * before (nothing written).  No scope check: the link is the credential. */
+OD_NODISCARD od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t *detail, int64_t now,
+                                       bool *already, od_error *e);
 OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
                                        od_error *e);
 /* The incident report (R-PIR-2, R-PIR-3): format "md" or "html"; *out is malloc'd. */

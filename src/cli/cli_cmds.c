@@ -162,16 +162,19 @@ static const od_cli_view inc_brief_view = {inc_fields, NULL};
 static const od_cli_section inc_list_sections[] = {{"items", NULL, inc_cols}, {NULL, NULL, NULL}};
 static const od_cli_view inc_list_view = {NULL, inc_list_sections};
 
+/* issue 5: the event shape of GET /api/v1/events (docs/events.md) */
 static const od_cli_col event_cols[] = {
-    {"id", NULL, NULL},     {"source", NULL, NULL},  {"ci_id", NULL, NULL},      {"severity", NULL, NULL},
-    {"status", NULL, NULL}, {"message", NULL, NULL}, {"created_at", NULL, NULL}, {NULL, NULL, NULL},
+    {"id", NULL, NULL},       {"source", NULL, NULL},  {"status", NULL, NULL},   {"state", NULL, NULL},
+    {"class", NULL, NULL},    {"severity", NULL, NULL}, {"summary", NULL, NULL}, {"count", NULL, NULL},
+    {"last_seen", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_section event_list_sections[] = {{"items", NULL, event_cols}, {NULL, NULL, NULL}};
 static const od_cli_view event_list_view = {NULL, event_list_sections};
 static const od_cli_view event_view = {event_cols, NULL};
 static const od_cli_col window_fields[] = {
-    {"id", NULL, NULL},      {"ci_ids", NULL, NULL}, {"starts_at", NULL, NULL},
-    {"ends_at", NULL, NULL}, {"reason", NULL, NULL}, {NULL, NULL, NULL},
+    {"id", NULL, NULL},      {"name", NULL, NULL},    {"starts_at", NULL, NULL},  {"ends_at", NULL, NULL},
+    {"ci", NULL, NULL},      {"matchers", NULL, NULL}, {"comment", NULL, NULL},   {"created_by", NULL, NULL},
+    {NULL, NULL, NULL},
 };
 static const od_cli_view window_view = {window_fields, NULL};
 
@@ -300,21 +303,45 @@ static const od_cli_opt o_grade[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_event_list[] = {
-    {"--status", "status", OD_CLI_STR, 0, NULL, "STATUS"},
+    {"--status", "status", OD_CLI_STR, 0, "firing|resolved|open|closed|filtered|silenced|suppressed|handled", NULL},
+    {"--class", "class", OD_CLI_STR, 0, "info|warning|exception|none", NULL},
     {"--source", "source", OD_CLI_STR, 0, NULL, "SOURCE"},
-    {"--ci", "ci_id", OD_CLI_INT, 0, NULL, "ID"},
+    {"--ci", "ci", OD_CLI_STR, 0, NULL, "ID|NAME"},
     {"-q", "q", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
     {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_event_silence[] = {
-    {"--ci", "ci_ids", OD_CLI_INTLIST, R, NULL, "ID,ID"},
+    {"--ci", "ci_id", OD_CLI_INT, R, NULL, "ID"},
     {"--start", "starts_at", OD_CLI_STR, R, NULL, "RFC3339"},
     {"--end", "ends_at", OD_CLI_STR, R, NULL, "RFC3339"},
-    {"--reason", "reason", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--reason", "comment", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--name", "name", OD_CLI_STR, 0, NULL, "NAME"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
+
+/* notification (issue 4) */
+static const od_cli_opt o_notify_test[] = {
+    {"--channel", "channel", OD_CLI_STR, R, NULL, "NAME"},
+    {"--to", "to", OD_CLI_STR, 0, NULL, "ADDRESS"},
+    {"--wait", "wait", OD_CLI_INT, L, NULL, "SECONDS"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_user_notify[] = {
+    {"--bot-kind", "bot_kind", OD_CLI_STR, 0, NULL, "dingtalk|wecom|feishu|webhook|\"\""},
+    {"--bot-url", "bot_url", OD_CLI_STR, 0, NULL, "URL"},
+    {"--bot-secret-stdin", "bot_secret_stdin", OD_CLI_FLAG, L, NULL, NULL},
+    {"--channel", "channels", OD_CLI_KV, 0, NULL, "LEVEL=sms,email,bot"},
+    {"--lang", "lang", OD_CLI_STR, 0, "zh-CN|en", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_col notify_fields[] = {
+    {"user_id", NULL, NULL}, {"phone", NULL, NULL},    {"email", NULL, NULL},        {"lang", NULL, NULL},
+    {"bot.kind", NULL, NULL}, {"bot.url", NULL, NULL}, {"channels.L1", "L1", NULL}, {"channels.L2", "L2", NULL},
+    {"channels.L3", "L3", NULL}, {"channels.NG", "NG", NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view notify_view = {notify_fields, NULL};
 
 static int export_report(od_cli_ctx *c, const od_cli_inv *inv);
 
@@ -385,6 +412,12 @@ const od_cli_cmd od_cli_cmds[] = {
     {"event", "show", "GET", "/api/v1/events/{id}", 0, o_none, &event_view, NULL, "告警详情 show an event"},
     {"event", "silence", "POST", "/api/v1/maintenance-windows", 0, o_event_silence, &window_view, NULL,
      "维护窗口静默 silence events of CIs during a maintenance window"},
+    {"notify", "test", "POST", "/api/v1/notify/test", 0, o_notify_test, NULL, od_cli_notify_test,
+     "发送测试消息并显示尝试记录 send a test message over a configured channel and print the attempt log"},
+    {"user", "notify", "PUT", "/api/v1/users/{id}/notify", 0, o_user_notify, &notify_view, od_cli_user_notify,
+     "设置通知：个人机器人、各级别渠道、语言 set a user's personal bot, channels per level, language"},
+    {"user", "notify-show", "GET", "/api/v1/users/{id}/notify", 0, o_none, &notify_view, NULL,
+     "查看通知设置 show a user's notification settings"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -87,6 +87,50 @@ typedef struct od_login_policy {
     int64_t session_ttl_ms;
 } od_login_policy;
 
+/* ---- notification (issue 4): templates, desks, delivery ----
+ * Message kinds with a template in the policy (`templates:`), languages,
+ * reporting desks (R-NOT-3) and delivery settings (`notify:`).  Empty
+ * strings / zero values mean "not set in the file": src/notify/message.c
+ * then uses the embedded policy/default.yaml's value.  Fixed-size arrays so
+ * that od_policy needs no extra freeing. */
+typedef enum od_msg_kind {
+    OD_MSG_FIRST = 0,        /* 首报 first report (R-NOT-2) */
+    OD_MSG_SECOND,           /* 续报 second report */
+    OD_MSG_PROGRESS,         /* 进展报告 progress report (R-NOT-5) */
+    OD_MSG_FINAL,            /* 终报 final report */
+    OD_MSG_ESCALATION,       /* 升级通知 escalation (R-ESC-3) */
+    OD_MSG_REMINDER,         /* 未确认提醒 acknowledgement reminder (R-NOT-4) */
+    OD_MSG_PROGRESS_REMINDER, /* 进展报告提醒 progress-report reminder (R-NOT-5) */
+    OD_MSG__COUNT
+} od_msg_kind;
+typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;
+#define OD_TPL_SUBJECT_MAX 256
+#define OD_TPL_BODY_MAX 2048
+typedef struct od_msg_template {
+    char subject[OD_TPL_SUBJECT_MAX]; /* "" = not set */
+    char body[OD_TPL_BODY_MAX];
+} od_msg_template;
+#define OD_DESK_MAX 8
+typedef struct od_desk {
+    char key[OD_KEY_MAX];       /* "monitoring", "ops_security" */
+    char name_zh[OD_NAME_MAX];  /* 客服部监控服务科 */
+    char name_en[OD_NAME_MAX];  /* monitoring desk */
+} od_desk;
+/* Contact channels a user may be reached on (bits of level_channels). */
+enum { OD_CONTACT_SMS = 1u, OD_CONTACT_EMAIL = 2u, OD_CONTACT_BOT = 4u };
+typedef struct od_notify_policy {
+    od_msg_template templates[OD_MSG__COUNT][OD_LANG__COUNT];
+    od_desk desks[OD_DESK_MAX];
+    size_t n_desks;                 /* 0 = the default desks */
+    char system_desk[OD_KEY_MAX];   /* desk of messages the system sends ("" = default) */
+    int max_attempts;               /* sends before a message is failed (0 = default) */
+    int64_t ack_link_ttl_ms;        /* acknowledgement link lifetime (0 = default) */
+    /* default channels per incident level (OD_CONTACT_* bits; 0 = default) */
+    unsigned level_channels[OD_GRADE__COUNT];
+    char drill_tag[OD_LANG__COUNT][64]; /* {{drill}} of a drill incident ("" = default) */
+    bool drill_tag_set;
+} od_notify_policy;
+
 typedef struct od_policy {
     char *name;                 /* free text, e.g. "seed 000 default" */
     od_category *categories;
@@ -111,6 +155,12 @@ typedef struct od_policy {
     od_role activation_role[OD_RESP__COUNT];
     od_password_policy password;
     od_login_policy login;
+    /* Notification (issue 4): message templates, reporting desks, delivery
+     * (policy file sections `templates:` and `notify:`; see od_notify_policy). */
+    od_notify_policy notify;
+    /* issue 5, R-EVT-1…4: the `events:` section (core/event.h); NULL = the
+     * built-in defaults (od_event_policy_new_default) */
+    struct od_event_policy *events;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used

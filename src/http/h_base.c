@@ -73,9 +73,16 @@ od_err od_h_test_clock(od_req *r)
                                       (json_int_t)od_app_now(r->app)));
 }
 
+/* Sign in.  {"cookie": true} asks for a browser session (issue 6): the
+ * token goes into an HttpOnly, SameSite=Strict cookie (Secure over TLS) and
+ * never into the body, which carries the CSRF token instead.  Bearer
+ * clients (the CLI) get the token as before. */
 od_err od_h_login(od_req *r)
 {
-    static const od_field f[] = {{"username", OD_JT_STRING, true, 64}, {"password", OD_JT_STRING, true, 256}, {0}};
+    static const od_field f[] = {{"username", OD_JT_STRING, true, 64},
+                                 {"password", OD_JT_STRING, true, 256},
+                                 {"cookie", OD_JT_BOOL, false, 0},
+                                 {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
@@ -87,24 +94,44 @@ od_err od_h_login(od_req *r)
     if (rc)
         return rc;
     char t[OD_TIME_STR_MAX];
-    rc = od_reply(r, 200, json_pack("{ss ss}", "token", token, "expires_at", od_time_format(exp, t)));
+    if (od_req_bool(r, "cookie", false)) {
+        char csrf[OD_CSRF_TOKEN_MAX];
+        od_http_csrf_token(token, csrf);
+        int64_t max_age = (exp - od_app_now(r->app)) / 1000;
+        snprintf(r->extra_header[0], sizeof r->extra_header[0],
+                 "Set-Cookie: " OD_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s", token,
+                 (long long)(max_age > 0 ? max_age : 0), od_server_tls(r->srv) ? "; Secure" : "");
+        rc = od_reply(r, 200, json_pack("{ss ss sb}", "csrf_token", csrf, "expires_at", od_time_format(exp, t),
+                                        "cookie", 1));
+        sodium_memzero(csrf, sizeof csrf);
+    } else {
+        rc = od_reply(r, 200, json_pack("{ss ss}", "token", token, "expires_at", od_time_format(exp, t)));
+    }
     sodium_memzero(token, strlen(token));
     free(token);
     return rc;
 }
 
+/* Revokes the session; a browser session's cookie is cleared too. */
 od_err od_h_logout(od_req *r)
 {
     od_err rc = od_req_no_fields(r);
     if (!rc)
         rc = od_auth_logout(r->app, &r->who, &r->err);
+    if (!rc && r->via_cookie)
+        snprintf(r->extra_header[0], sizeof r->extra_header[0],
+                 "Set-Cookie: " OD_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+                 od_server_tls(r->srv) ? "; Secure" : "");
     return rc ? rc : od_reply(r, 200, json_pack("{sb}", "ok", 1));
 }
 
+/* Who am I; a browser session also reads its CSRF token here (after a reload). */
 od_err od_h_me(od_req *r)
 {
     json_t *u = NULL;
     od_err rc = od_user_get(r->app, r->who.id, &u, &r->err);
+    if (!rc && r->via_cookie)
+        json_object_set_new(u, "csrf_token", json_string(r->csrf));
     return od_h_result(r, rc, 200, u);
 }
 

@@ -4,6 +4,7 @@
 
 #include "http/http.h"
 #include "notify/dispatcher.h"
+#include "notify/notify_http.h" /* acknowledgement links, directory, notify test (issue 4) */
 
 #define H(name) od_err od_h_##name(od_req *r);
 #define OD_HANDLER_LIST(X)                                                                         \
@@ -15,8 +16,14 @@
     X(policy_categories) X(policy_table) X(grading)                                                \
     X(incident_create) X(incident_list) X(incident_get) X(incident_patch) X(incident_report)        \
     X(incident_activate) X(incident_close) X(incident_ack) X(incident_review) X(incident_md)       \
-    X(incident_html) X(incident_deliveries) X(cases)
+    X(incident_html) X(incident_deliveries) X(cases)                                              \
+    /* issue 5: events */                                                                          \
+    X(ingest_events) X(ingest_alertmanager) X(ingest_zabbix)                                       \
+    X(event_list) X(event_get) X(event_stats) X(event_review)                                      \
+    X(window_create) X(window_list) X(window_get) X(window_patch) X(window_delete)                 \
+    X(apikey_create) X(apikey_list) X(apikey_revoke)
 OD_HANDLER_LIST(H)
+H(dashboard) /* issue 6: the wall-screen summary (h_dashboard.c) */
 #undef H
 
 /* Shared: wraps an app call result; status on success. */

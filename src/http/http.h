@@ -7,6 +7,7 @@
 #define OD_HTTP_H
 
 #include "app/app.h"
+#include "app/events.h" /* issue 5: od_api_key */
 #include "core/authz.h"
 
 #include <jansson.h>
@@ -15,6 +16,8 @@
 
 #define OD_BODY_MAX_DEFAULT (1024 * 1024)
 #define OD_PATH_PARAMS_MAX 4
+#define OD_SESSION_COOKIE "od_session"
+#define OD_CSRF_TOKEN_MAX 48 /* base64url of 32 bytes + NUL */
 
 typedef struct od_server od_server;
 struct od_route;
@@ -42,6 +45,14 @@ typedef struct od_req {
     const char *raw_static;      /* or a static answer (not freed) */
     const char *content_type;
     char extra_header[2][160];   /* "Name: value" pairs added to the answer */
+    /* browser session (issue 6): authenticated by the od_session cookie
+     * rather than a bearer token; csrf is that session's X-CSRF-Token. */
+    bool via_cookie;
+    char csrf[OD_CSRF_TOKEN_MAX];
+    /* issue 5: the ingestion API key of an OD_PERM_INGEST route, and
+     * answers given later (group commit): see od_req_suspend */
+    od_api_key api_key;
+    bool suspended;
 } od_req;
 
 typedef od_err (*od_handler)(od_req *r);
@@ -74,6 +85,21 @@ OD_NODISCARD od_err od_server_start(od_app *app, const od_server_opts *o, od_ser
 /* Stops accepting, lets in-flight requests finish, frees. */
 void od_server_stop(od_server *s);
 bool od_server_test_clock(const od_server *s);
+/* True when the server speaks TLS (session cookies get Secure). */
+bool od_server_tls(const od_server *s);
+/* The CSRF token of a browser session: a keyed hash of the session token,
+ * so it needs no storage and cannot be derived without the HttpOnly cookie. */
+void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX]);
+
+/* issue 5: event ingestion (src/ingest/queue.h).  The server owns the
+ * group-commit queue (capacity from $OPSDESK_INGEST_QUEUE, events) and
+ * drains it before it stops.  A handler that hands its request to the queue
+ * calls od_req_suspend() first; the queue's callback fills r->resp / r->err
+ * and calls od_req_resume() (from any thread) — the answer is then sent. */
+struct od_ingest;
+struct od_ingest *od_server_ingest(const od_server *s);
+void od_req_suspend(od_req *r);
+void od_req_resume(od_req *r);
 
 /* ---- JSON bodies ---- */
 typedef enum od_jtype { OD_JT_STRING, OD_JT_INT, OD_JT_BOOL, OD_JT_OBJECT, OD_JT_ARRAY, OD_JT_TIME, OD_JT_NUMBER } od_jtype;

@@ -21,6 +21,19 @@ static bool match(const char *pat, const char *path, int64_t ids[OD_PATH_PARAMS_
 {
     *n_ids = 0;
     while (*pat && *path) {
+        if (strncmp(pat, "{token}", 7) == 0) {
+            /* an opaque token segment ([A-Za-z0-9_-]{1,128}); the handler reads it from the path */
+            const char *se = path;
+            while (*se && *se != '/' && se - path <= 128 &&
+                   ((*se >= 'a' && *se <= 'z') || (*se >= 'A' && *se <= 'Z') || (*se >= '0' && *se <= '9') ||
+                    *se == '-' || *se == '_'))
+                se++;
+            if (se == path || (*se && *se != '/') || se - path > 128)
+                return false;
+            pat += 7;
+            path = se;
+            continue;
+        }
         if (*pat == '{') {
             const char *pe = strchr(pat, '}');
             if (!pe)

@@ -4,12 +4,14 @@
  * the JSON answer with the security headers.  Clean stop: quiesce, then
  * MHD_stop_daemon waits for in-flight requests. */
 #include "http/http.h"
+#include "ingest/queue.h" /* issue 5: event ingestion group commit */
 #include "util/embed.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +22,79 @@ struct od_server {
     struct MHD_Daemon *d;
     od_server_opts o;
     char *cert, *key;
+    struct od_ingest *ingest; /* issue 5 */
 };
 
 typedef struct req_state {
     od_req r;
     size_t cap;
     bool too_large;
+    bool dispatched; /* issue 5: a suspended request is answered on resume */
     struct timespec t0;
 } req_state;
 
 bool od_server_test_clock(const od_server *s) { return s->o.test_clock; }
+
+bool od_server_tls(const od_server *s) { return s->cert != NULL; }
+
+void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX])
+{
+    static const char key[] = "opsdesk-csrf-token-v1"; /* domain separation, not a secret */
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)session_token, strlen(session_token),
+                       (const unsigned char *)key, sizeof key - 1);
+    sodium_bin2base64(out, OD_CSRF_TOKEN_MAX, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* The browser session (issue 6): with no bearer token, the od_session
+ * cookie authenticates; a request that may change something must then
+ * carry the session's CSRF token in X-CSRF-Token (checked before the
+ * handler runs, so a refused request writes nothing). */
+static const char *session_cookie(struct MHD_Connection *c)
+{
+    return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, OD_SESSION_COOKIE);
+}
+
+static bool safe_method(const char *m) { return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0; }
+
+static bool csrf_ok(od_req *r)
+{
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    size_t n = strlen(r->csrf);
+    return h && strlen(h) == n && sodium_memcmp(h, r->csrf, n) == 0;
+}
+
+/* ---- issue 5: ingestion (suspend/resume, API-key principal) ---- */
+
+struct od_ingest *od_server_ingest(const od_server *s) { return s->ingest; }
+
+void od_req_suspend(od_req *r)
+{
+    r->suspended = true;
+    MHD_suspend_connection((struct MHD_Connection *)r->conn);
+}
+
+void od_req_resume(od_req *r) { MHD_resume_connection((struct MHD_Connection *)r->conn); }
+
+/* Ingestion routes take an integration API key and nothing else; an API key
+ * works nowhere else.  Returns true when the request may go on. */
+static bool auth_api_key(od_server *s, od_req *r, const char *tok)
+{
+    bool is_key = tok && strncmp(tok, OD_API_KEY_PREFIX, strlen(OD_API_KEY_PREFIX)) == 0;
+    if (r->route->perm == OD_PERM_INGEST && is_key) {
+        if (od_api_key_resolve(s->app, tok, &r->api_key, &r->err) != OD_OK)
+            return false;
+        snprintf(r->who.username, sizeof r->who.username, "apikey:%.50s", r->api_key.name);
+        r->authed = true;
+        return true;
+    }
+    if (is_key) {
+        od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "API 密钥只能用于事件接入 (permission: API keys work only on the "
+                                                    "event ingestion routes)");
+        return false;
+    }
+    return true;
+}
 
 static double since(const struct timespec *t0)
 {
@@ -74,13 +139,16 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
-/* The embedded web UI: GET of a non-API path serves web/<path> ("/" → index.html). */
+/* The embedded web UI: GET of a non-API path serves web/<path> ("/" →
+ * index.html), then the vendored files (vendor/echarts.min.js). */
 static bool static_file(od_req *r)
 {
     if (strcmp(r->method, "GET") != 0 || strncmp(r->path, "/api/", 5) == 0)
         return false;
     const char *name = strcmp(r->path, "/") == 0 ? "index.html" : r->path + 1;
     const struct od_embedded_file *f = od_embed_find(od_embedded_web, name);
+    if (!f)
+        f = od_embed_find(od_embedded_vendor, name);
     if (!f)
         return false;
     static const struct {
@@ -120,11 +188,30 @@ static void dispatch(od_server *s, req_state *st)
     if (r->route->perm != OD_PERM_PUBLIC && r->route->perm != OD_PERM_TEST_CLOCK) {
         char addr[64];
         memcpy(addr, r->who.addr, sizeof addr);
-        if (od_auth_resolve(s->app, bearer(r->conn), &r->who, &r->err) != OD_OK)
+        const char *tok = bearer(r->conn);
+        if (!auth_api_key(s, r, tok))
             return;
+        if (!r->authed) {
+            if (!tok && (tok = session_cookie(r->conn)) != NULL) {
+                r->via_cookie = true;
+                od_http_csrf_token(tok, r->csrf);
+            }
+            if (od_auth_resolve(s->app, tok, &r->who, &r->err) != OD_OK)
+                return;
+        }
         memcpy(r->who.addr, addr, sizeof addr);
+        if (r->api_key.id == 0 && r->route->perm == OD_PERM_INGEST) {
+            od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 ingest：事件接入需要集成 API 密钥 (permission ingest "
+                                                        "needs an integration API key, not a user session)");
+            return;
+        }
         r->authed = true;
-        if (!od_roles_allow(r->who.roles, r->route->perm)) {
+        if (r->via_cookie && !safe_method(r->method) && !csrf_ok(r)) {
+            od_error_set(&r->err, OD_E_FORBIDDEN, "X-CSRF-Token",
+                         "缺少或错误的 CSRF 令牌 (missing or wrong X-CSRF-Token for a cookie session)");
+            return;
+        }
+        if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, r->route->perm)) {
             char roles[512] = "";
             size_t n = 0;
             od_roleset need = od_perm_roles(r->route->perm);
@@ -197,14 +284,20 @@ static enum MHD_Result respond(od_server *s, req_state *st)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     if (strncmp(r->path, "/api/", 5) == 0) {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
+        char now[24]; /* the server's clock (the test clock too), for the UI's countdowns */
+        snprintf(now, sizeof now, "%lld", (long long)od_app_now(s->app));
+        MHD_add_response_header(resp, "X-Opsdesk-Now", now);
         /* API answers are data; the report export is HTML without scripts */
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                 "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-    } else
+    } else {
+        /* a link token in the path (/ack/...) is not kept by caches */
+        MHD_add_response_header(resp, "Cache-Control", strncmp(r->path, "/ack/", 5) == 0 ? "no-store" : "no-cache");
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    }
     for (int i = 0; i < 2; i++) {
         char *colon = strchr(r->extra_header[i], ':');
         if (colon) {
@@ -272,7 +365,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (st->dispatched) /* issue 5: resumed after its group commit */
+        return respond(s, st);
+    st->dispatched = true;
     dispatch(s, st);
+    if (st->r.suspended)
+        return MHD_YES;
     return respond(s, st);
 }
 
@@ -366,7 +464,14 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         s->o.body_max = OD_BODY_MAX_DEFAULT;
     if (!s->o.threads)
         s->o.threads = 4;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME; /* issue 5: ingestion answers after its group commit */
+    /* issue 5: the ingestion queue, $OPSDESK_INGEST_QUEUE events */
+    const char *qcap = getenv("OPSDESK_INGEST_QUEUE");
+    if (od_ingest_start(app, qcap ? (size_t)strtoull(qcap, NULL, 10) : 0, &s->ingest, e) != OD_OK) {
+        od_server_stop(s);
+        return OD_E_INTERNAL;
+    }
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (o->tls_cert || o->tls_key) {
@@ -389,7 +494,7 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
     };
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
                             MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_ARRAY,
                             (s->cert ? tls_opts : &tls_opts[2]), MHD_OPTION_END);
     if (!s->d) {
@@ -405,10 +510,14 @@ void od_server_stop(od_server *s)
 {
     if (!s)
         return;
-    if (s->d) {
+    if (s->d)
         MHD_quiesce_daemon(s->d);
+    /* issue 5: commit and answer every queued ingestion request before the
+     * daemon stops (it refuses to stop with suspended connections) */
+    od_ingest_stop(s->ingest);
+    if (s->d)
         MHD_stop_daemon(s->d);
-    }
+    od_ingest_free(s->ingest);
     free(s->cert);
     if (s->key) /* the private key does not outlive the server in freed memory */
         explicit_bzero(s->key, strlen(s->key));

@@ -657,3 +657,44 @@ od_err od_channel_send(od_channel *c, const od_message *m, int64_t now_ms, od_se
     return c->kind == OD_CH_EMAIL ? od_channel_send_mail(c, m, now_ms, r)
                                   : od_channel_send_http(c, m, now_ms, r);
 }
+
+/* ---- personal bots (the directory) ---------------------------------- */
+
+od_err od_channel_new_bot(od_channel_kind kind, const char *url, const char *secret, od_channel **out,
+                          od_error *e)
+{
+    *out = NULL;
+    if (kind != OD_CH_DINGTALK && kind != OD_CH_WECOM && kind != OD_CH_FEISHU && kind != OD_CH_WEBHOOK)
+        return od_error_set(e, OD_E_INVALID, "bot_kind", "a personal bot is dingtalk, wecom, feishu or webhook");
+    if (!url || has_crlf(url) || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
+        return od_error_set(e, OD_E_INVALID, "bot_url", "a bot url starts with http:// or https://");
+    od_channel *c = calloc(1, sizeof *c);
+    if (!c)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    pthread_mutex_init(&c->mu, NULL);
+    c->kind = kind;
+    c->name = strdup("personal_bot");
+    c->url = strdup(url);
+    c->secret = secret && *secret ? strdup(secret) : NULL;
+    c->timeout_ms = 10000;
+    c->connect_timeout_ms = 5000;
+    c->max_unit = OD_UTF8_BYTES;
+    if (kind == OD_CH_WEBHOOK) {
+        c->method = strdup("POST");
+        c->body_escape = OD_ESC_JSON;
+        c->max_len = 0;
+    } else {
+        c->max_len = kind == OD_CH_WECOM ? 4096 : 20000;
+    }
+    if (kind == OD_CH_FEISHU)
+        c->feishu_msg_type = strdup("interactive");
+    if (!c->name || !c->url || (secret && *secret && !c->secret) || (kind == OD_CH_WEBHOOK && !c->method) ||
+        (kind == OD_CH_FEISHU && !c->feishu_msg_type)) {
+        channel_free(c);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    *out = c;
+    return OD_OK;
+}
+
+void od_channel_free(od_channel *c) { channel_free(c); }

@@ -88,4 +88,13 @@ OD_NODISCARD od_err od_channel_send(od_channel *c, const od_message *m, int64_t 
  * Always 0 for a channel without a rate limit.  Thread-safe. */
 int64_t od_channel_throttle(od_channel *c, int64_t now_ms);
 
+/* A group bot of one person (the directory's personal bot webhook): kind
+ * dingtalk, wecom, feishu or webhook, with the defaults of a configured
+ * channel of that kind and no rate limit (one person's messages are few).
+ * secret may be NULL/"" (unsigned).  Free with od_channel_free.  Errors:
+ * OD_E_INVALID (field "bot_kind" / "bot_url"), OD_E_NOMEM. */
+OD_NODISCARD od_err od_channel_new_bot(od_channel_kind kind, const char *url, const char *secret,
+                                       od_channel **out, od_error *e);
+void od_channel_free(od_channel *c);
+
 #endif

@@ -9,16 +9,19 @@
  *   sending --start (crash recovery)--> pending (delivery 'interrupted')
  *   sending --stop before its send--> pending (attempt given back)
  *
- * Invariants: a row is 'sending' only between tx 1 and tx 2 of one pass, or
- * after a crash; a row that got OD_OK is never sent again by us (only the
- * crash window between a send and tx 2 can repeat it, and the idempotency
- * key covers that where the channel supports one).  One pass at a time
+ * Invariants: a row is 'sending' only between tx 1 and its tx 2, or after
+ * a crash; a row that got OD_OK is never sent again by us (only the crash
+ * window between its send and its own tx 2 can repeat it — one message at
+ * most, tx 2 runs per row — and the idempotency key covers that where the
+ * channel supports one).  One pass at a time
  * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
 #include "notify/dispatcher.h"
+#include "notify/message.h"
 #include "util/sbuf.h"
 #include "util/log.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -54,7 +57,8 @@ struct od_dispatcher {
     pthread_mutex_t run_mu; /* one pass at a time */
     int64_t last_now;       /* under run_mu */
     uint64_t rnd;
-    counter *ctr; /* n_chs + 2 */
+    counter *ctr; /* n_chs + 3: the channels, "inbox", "none", "personal_bot" */
+    char public_url[OD_DISPATCH_URL_MAX]; /* base of acknowledgement links, no trailing '/' */
 };
 
 /* The two queues: outbox (bot = false) and bot_outbox (bot = true).  The
@@ -70,6 +74,9 @@ typedef struct job {
     int64_t id, incident_id;
     int attempts; /* after the claim */
     od_channel *ch;
+    od_channel *own; /* a personal bot built for this row (freed with the job) */
+    int64_t recipient_id;
+    char *link; /* the acknowledgement link minted for this send, or NULL */
     char *to, *subject, *body;
     bool sent_tried; /* the send ran */
     od_err rc;
@@ -141,6 +148,10 @@ static od_channel *resolve(od_dispatcher *d, const char *name)
 
 static void job_free(job *j)
 {
+    od_channel_free(j->own);
+    if (j->link)
+        sodium_memzero(j->link, strlen(j->link));
+    free(j->link);
     free(j->to);
     free(j->subject);
     free(j->body);
@@ -269,6 +280,79 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
 
 /* ---- claim (tx 1) ------------------------------------------------------ */
 
+/* R-NOT-4: when the row is an alarm to a recipient with something to
+ * acknowledge (and its body has the template's link line), a new link for
+ * this send: 128 random bits (libsodium), base64url; only the SHA-256 of the
+ * token is stored, with the incident, the user and the expiry.  Inside tx 1. */
+static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_error *e)
+{
+    if (j->t->bot || !j->recipient_id || !j->incident_id || !strstr(j->body, OD_ACK_MARK))
+        return OD_OK;
+    int64_t need = 0;
+    od_err rc = od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL, "ii", j->incident_id, j->recipient_id);
+    if (rc == OD_E_NOT_FOUND || !need)
+        return OD_OK;
+    if (rc)
+        return rc;
+    unsigned char raw[OD_ACK_TOKEN_BYTES], h[crypto_hash_sha256_BYTES];
+    char token[sodium_base64_ENCODED_LEN(OD_ACK_TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(token, sizeof token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    sodium_memzero(raw, sizeof raw);
+    rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e, "siiIii", hex, j->incident_id, j->recipient_id, j->id, now,
+                    now + od_notify_ack_ttl_ms(d->app->policy));
+    if (!rc && asprintf(&j->link, "%s/ack/%s", d->public_url, token) < 0) {
+        j->link = NULL;
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    sodium_memzero(token, sizeof token);
+    return rc;
+}
+
+/* A row for the recipient's personal bot (directory): the bot is read now,
+ * so a changed webhook applies to messages still queued. */
+static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, job *jobs, size_t *nj,
+                             od_error *e)
+{
+    od_rows *r = NULL;
+    od_error be = {0};
+    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", j->recipient_id);
+    od_err brc = OD_E_NOT_FOUND;
+    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 3) && od_rows_text(r, 3)[0]) {
+        const char *kind = od_rows_text(r, 5);
+        od_channel_kind k = OD_CH__COUNT;
+        for (int i = 0; i < OD_CH__COUNT; i++)
+            if (strcmp(kind, od_channel_kind_name((od_channel_kind)i)) == 0)
+                k = (od_channel_kind)i;
+        brc = od_channel_new_bot(k, od_rows_text(r, 3), od_rows_text(r, 6), &j->own, &be);
+    }
+    od_rows_close(r);
+    if (rc)
+        return rc;
+    rc = row_claim(tx, j, e);
+    if (!rc && brc) { /* no usable personal bot any more: a visible failure */
+        rc = finish(tx, j, "failed", now, 0, e);
+        if (!rc)
+            rc = log_delivery(tx, j, now, "personal_bot", "failed", 0, "",
+                              brc == OD_E_NOT_FOUND ? "no personal bot configured" : be.message, e);
+        if (!rc)
+            count(d, d->n_chs + 2, ST_FAILED);
+        return rc;
+    }
+    j->ch = j->own;
+    if (!rc)
+        rc = mint_link(d, tx, j, now, e);
+    if (!rc) {
+        j->attempts++;
+        jobs[(*nj)++] = *j;
+        memset(j, 0, sizeof *j); /* ownership moved */
+    }
+    return rc;
+}
+
 /* Handles one due row inside tx 1: inbox and unconfigured rows end here;
  * throttled rows are deferred; the rest are claimed into jobs[*nj]. */
 static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, int64_t now, job *jobs, size_t *nj,
@@ -288,6 +372,8 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
         }
         return rc;
     }
+    if (!j->t->bot && strcmp(chan, "personal_bot") == 0)
+        return claim_personal(d, tx, j, now, jobs, nj, e);
     j->ch = resolve(d, chan);
     if (!j->ch) {
         rc = row_claim(tx, j, e);
@@ -305,6 +391,8 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
         return row_defer(tx, j, now + wait, e);
     }
     rc = row_claim(tx, j, e);
+    if (!rc)
+        rc = mint_link(d, tx, j, now, e);
     if (!rc) {
         j->attempts++;
         jobs[(*nj)++] = *j;
@@ -343,7 +431,8 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
             j->subject = strdup(od_rows_text(r, 3));
             j->body = strdup(od_rows_text(r, 4));
             j->attempts = (int)od_rows_int(r, 5);
-            j->incident_id = od_rows_int(r, 6);
+            j->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
+            j->recipient_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
             n++;
             if (!j->to || !j->subject || !j->body)
                 rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -385,22 +474,25 @@ static void send_job(od_dispatcher *d, job *j)
 {
     char key[48];
     snprintf(key, sizeof key, j->t->bot ? "opsdesk-bot-%" PRId64 : "opsdesk-%" PRId64, j->id);
-    od_message m = {.to = j->t->bot ? NULL : j->to,
+    /* the ack-link line of the template (notify/message.h): this send's link, or dropped */
+    char *text = od_msg_put_link(j->body, j->link);
+    od_message m = {.to = j->t->bot || !j->to[0] ? NULL : j->to,
                     .subject = j->subject,
-                    .text = j->body,
+                    .text = text ? text : j->body,
                     .markdown = NULL,
-                    .link = NULL,
+                    .link = j->link,
                     .idempotency_key = key};
     (void)d;
     /* wall clock: vendors check signature timestamps against real time */
     j->rc = od_channel_send(j->ch, &m, od_clock_now(NULL), &j->r);
     j->sent_tried = true;
+    free(text);
 }
 
 static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *sent, od_error *e)
 {
     const char *name = od_channel_name(j->ch);
-    size_t slot = slot_of(d, j->ch);
+    size_t slot = j->own ? d->n_chs + 2 : slot_of(d, j->ch);
     if (!j->sent_tried)
         return row_unclaim(tx, j, e);
     if (j->rc == OD_OK) {
@@ -414,7 +506,8 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
         return rc;
     }
     const char *err = j->r.error[0] ? j->r.error : od_err_str(j->rc);
-    bool retry = j->rc == OD_E_IO && j->r.retryable && j->attempts < OD_DISPATCH_MAX_ATTEMPTS;
+    /* R-NOT-7: the policy's attempt limit (notify.max_attempts) */
+    bool retry = j->rc == OD_E_IO && j->r.retryable && j->attempts < od_notify_max_attempts(d->app->policy);
     if (retry) {
         int64_t delay = od_dispatch_backoff_ms(j->attempts, next_rnd(d));
         if (j->r.retry_after_ms > delay)
@@ -465,15 +558,18 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
         rc = claim(d, now, jobs, &nj, &seen, sent, e);
         if (rc || seen == 0)
             break;
-        /* Record each send in its own transaction right after it: a crash
-         * (kill -9) can then repeat at most the one message in flight, not
-         * the whole batch (found by tests/crash: 65 resends in 5 kills).
-         * After a failed record the rest of the batch is not sent; those
-         * rows stay 'sending' and are recovered at the next start. */
-        for (size_t k = 0; k < nj && !rc; k++) {
-            if (!stopping(d))
+        /* Each result is recorded in its own transaction right after its
+         * send: a crash (kill -9) can then repeat at most the one message in
+         * flight (with its idempotency key), not the whole batch (found by
+         * tests/crash: 65 resends in 5 kills).  After a failed record the
+         * rest of the batch is not sent but given back (unclaimed); what
+         * cannot be given back stays 'sending' until the next start. */
+        for (size_t k = 0; k < nj; k++) {
+            if (!rc && !stopping(d))
                 send_job(d, &jobs[k]);
-            rc = record(d, &jobs[k], 1, now, sent, e);
+            od_err rk = record(d, &jobs[k], 1, now, sent, e);
+            if (!rc)
+                rc = rk;
         }
         for (size_t k = 0; k < nj; k++)
             job_free(&jobs[k]);
@@ -484,17 +580,24 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
     return rc;
 }
 
-od_err od_dispatcher_run_once(od_dispatcher *d, int64_t now, int *sent, od_error *e)
+/* One pass at `now` (raised to the last pass's); run_mu held. */
+static od_err run_locked(od_dispatcher *d, int64_t now, int *sent, od_error *e)
 {
     int n = 0;
-    pthread_mutex_lock(&d->run_mu);
     if (now < d->last_now)
         now = d->last_now;
     d->last_now = now;
     od_err rc = pass(d, now, &n, e);
-    pthread_mutex_unlock(&d->run_mu);
     if (sent)
         *sent = n;
+    return rc;
+}
+
+od_err od_dispatcher_run_once(od_dispatcher *d, int64_t now, int *sent, od_error *e)
+{
+    pthread_mutex_lock(&d->run_mu);
+    od_err rc = run_locked(d, now, sent, e);
+    pthread_mutex_unlock(&d->run_mu);
     return rc;
 }
 
@@ -519,22 +622,16 @@ od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
 {
     if (!d)
         return OD_OK;
-    /* next_due and each pass under run_mu: a row the worker thread has
-     * claimed ('sending', so not pending) is recorded before we look again;
-     * otherwise advance could return with a due row still in flight (seen
-     * running test_dispatcher twice at once, issue 7). */
-    od_err rc = OD_OK;
+    /* under run_mu for the whole walk: a pass of the worker thread that has
+     * rows 'sending' ends first, so nothing due is missed */
     pthread_mutex_lock(&d->run_mu);
+    od_err rc = OD_OK;
     for (;;) {
         int64_t next;
         rc = next_due(d, &next, e);
         if (rc || next > to)
             break;
-        if (next < d->last_now)
-            next = d->last_now;
-        d->last_now = next;
-        int n = 0;
-        rc = pass(d, next, &n, e);
+        rc = run_locked(d, next, NULL, e);
         if (rc)
             break;
     }
@@ -618,11 +715,22 @@ static void destroy(od_dispatcher *d)
 
 od_err od_dispatcher_start(od_app *a, od_channel **chs, size_t n, od_dispatcher **out, od_error *e)
 {
+    return od_dispatcher_start_opts(a, chs, n, NULL, out, e);
+}
+
+od_err od_dispatcher_start_opts(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
+                                od_dispatcher **out, od_error *e)
+{
     *out = NULL;
+    const char *url = o && o->public_url && *o->public_url ? o->public_url : "http://127.0.0.1:8080";
+    if (strlen(url) >= OD_DISPATCH_URL_MAX || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+        strpbrk(url, " \r\n\"<>"))
+        return od_error_set(e, OD_E_INVALID, "public-url",
+                            "公开地址须为 http(s)://主机[:端口][/路径] (the public URL must be http(s)://host[:port][/path])");
     od_dispatcher *d = calloc(1, sizeof *d);
     if (!d)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    d->ctr = calloc(n + 2, sizeof *d->ctr);
+    d->ctr = calloc(n + 3, sizeof *d->ctr);
     if (!d->ctr) {
         free(d);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -633,10 +741,14 @@ od_err od_dispatcher_start(od_app *a, od_channel **chs, size_t n, od_dispatcher 
     d->rnd = (uint64_t)od_clock_now(NULL) ^ (uint64_t)(uintptr_t)d ^ 0x9E3779B97F4A7C15ULL;
     if (!d->rnd)
         d->rnd = 1;
+    snprintf(d->public_url, sizeof d->public_url, "%s", url);
+    for (size_t len = strlen(d->public_url); len && d->public_url[len - 1] == '/';)
+        d->public_url[--len] = '\0';
     for (size_t i = 0; i < n; i++)
         snprintf(d->ctr[i].label, sizeof d->ctr[i].label, "%s", od_channel_name(chs[i]));
     snprintf(d->ctr[n].label, sizeof d->ctr[n].label, "inbox");
     snprintf(d->ctr[n + 1].label, sizeof d->ctr[n + 1].label, "none");
+    snprintf(d->ctr[n + 2].label, sizeof d->ctr[n + 2].label, "personal_bot");
     pthread_mutex_init(&d->mu, NULL);
     pthread_mutex_init(&d->run_mu, NULL);
     pthread_condattr_t ca;
@@ -704,7 +816,7 @@ char *od_dispatcher_metrics(od_dispatcher *d)
     od_sbuf_printf(&b, "# HELP opsdesk_notify_messages_total Notification send outcomes by channel since start.\n"
             "# TYPE opsdesk_notify_messages_total counter\n");
     pthread_mutex_lock(&d->mu);
-    for (size_t i = 0; i < d->n_chs + 2; i++) {
+    for (size_t i = 0; i < d->n_chs + 3; i++) {
         label(l, sizeof l, d->ctr[i].label);
         for (int s = 0; s < ST__COUNT; s++)
             od_sbuf_printf(&b, "opsdesk_notify_messages_total{channel=\"%s\",status=\"%s\"} %" PRIu64 "\n", l, st_names[s],
@@ -768,6 +880,11 @@ od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t
         }
         json_object_set_new(it, "status", json_string(od_rows_text(r, 5)));
         json_object_set_new(it, "message_status", json_string(od_rows_text(r, 12)));
+        /* R-NOT-3: the desk that sent the message */
+        char dn[2 * OD_NAME_MAX + 8];
+        json_object_set_new(it, "desk", json_string(od_rows_text(r, 14)));
+        json_object_set_new(it, "desk_name",
+                            json_string(od_notify_desk_label(a->policy, od_rows_text(r, 14), dn, sizeof dn)));
         if (od_rows_null(r, 1)) {
             json_object_set_new(it, "bot_message_id", json_integer(od_rows_int(r, 2)));
             json_object_set_new(it, "recipient_id", json_null());
@@ -788,4 +905,25 @@ od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t
     }
     *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+}
+
+/* ---- opsdesk notify test ------------------------------------------------- */
+
+int od_dispatcher_channel_kind(od_dispatcher *d, const char *name)
+{
+    if (!d || !name)
+        return -1;
+    for (size_t i = 0; i < d->n_chs; i++)
+        if (strcmp(od_channel_name(d->chs[i]), name) == 0)
+            return (int)od_channel_kind_of(d->chs[i]);
+    return -1;
+}
+
+json_t *od_dispatcher_channels_json(od_dispatcher *d)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; d && i < d->n_chs; i++)
+        json_array_append_new(a, json_pack("{ss ss}", "name", od_channel_name(d->chs[i]), "kind",
+                                           od_channel_kind_name(od_channel_kind_of(d->chs[i]))));
+    return a;
 }

@@ -25,8 +25,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-/* Attempts after which a retryable failure becomes 'failed' (policy limit;
- * a constant until the policy carries one). */
+/* Attempts after which a retryable failure becomes 'failed': the policy's
+ * notify.max_attempts (od_notify_max_attempts); this is the default.yaml value. */
 #define OD_DISPATCH_MAX_ATTEMPTS 8
 /* Rows claimed per table per batch. */
 #define OD_DISPATCH_BATCH 32
@@ -40,13 +40,27 @@
  * (so configuring a bot on an old database does not replay history). */
 #define OD_DISPATCH_FANOUT_MAX_AGE_MS (60 * 60 * 1000)
 
+/* Acknowledgement links (R-NOT-4): 128 random bits each. */
+#define OD_ACK_TOKEN_BYTES 16
+#define OD_DISPATCH_URL_MAX 512
+
 typedef struct od_dispatcher od_dispatcher;
+
+typedef struct od_dispatcher_opts {
+    /* base of the acknowledgement links "<public_url>/ack/<token>": the
+     * address people reach the server at (NULL → http://127.0.0.1:8080) */
+    const char *public_url;
+} od_dispatcher_opts;
 
 /* Recovers rows left 'sending', then starts the worker thread.  chs (n
  * channels) is borrowed: it must outlive the dispatcher; n may be 0 (then
  * only 'inbox' rows are delivered and the others fail visibly).  a is
  * borrowed too.  Errors: OD_E_STORE, OD_E_NOMEM, OD_E_INTERNAL (thread). */
 OD_NODISCARD od_err od_dispatcher_start(od_app *a, od_channel **chs, size_t n, od_dispatcher **out, od_error *e);
+/* As od_dispatcher_start, with options (o may be NULL).  OD_E_INVALID
+ * (field "public-url") for a public URL that is not http(s)://…. */
+OD_NODISCARD od_err od_dispatcher_start_opts(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
+                                             od_dispatcher **out, od_error *e);
 /* Stops the worker after its current send (claimed rows not yet sent go
  * back to 'pending'), joins it and frees.  NULL-safe. */
 void od_dispatcher_stop(od_dispatcher *d);
@@ -83,6 +97,12 @@ int64_t od_dispatch_backoff_ms(int attempts, uint64_t rnd);
  * that the principal may see the incident.  OD_E_STORE. */
 OD_NODISCARD od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t offset, json_t **out,
                                        od_error *e);
+
+/* The kind (od_channel_kind) of the configured channel of that name, or -1
+ * (also when d is NULL).  For opsdesk notify test. */
+int od_dispatcher_channel_kind(od_dispatcher *d, const char *name);
+/* [{"name","kind"}] of the configured channels (a new array). */
+json_t *od_dispatcher_channels_json(od_dispatcher *d);
 
 /* GET /api/v1/incidents/{id}/deliveries (dispatcher_http.c); declared here
  * so that src/http/handlers.h only has to list it. */

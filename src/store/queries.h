@@ -5,9 +5,13 @@
 #define OD_QUERIES_H
 
 #include "store/queries_notify.h"
+#include "store/queries_dashboard.h"
+#include "store/queries_events.h" /* issue 5 */
 
 #define OD_QUERY_LIST(X)                                                                           \
     OD_QUERY_LIST_NOTIFY(X)                                                                        \
+    OD_QUERY_LIST_DASHBOARD(X)                                                                     \
+    OD_QUERY_LIST_EVENTS(X) /* issue 5 */                                                          \
     /* meta */                                                                                     \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                            \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                       \

@@ -14,11 +14,12 @@
                       "subject, body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?) "    \
                       "ON CONFLICT(cause, channel_name) DO NOTHING")                              \
     /* claiming due rows */                                                                        \
-    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id FROM outbox "   \
+    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, "              \
+               "recipient_id FROM outbox "                                                         \
                "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "  \
                "LIMIT ?")                                                                          \
-    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id FROM "      \
-                   "bot_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY "       \
+    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL "     \
+                   "FROM bot_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY "  \
                    "next_attempt_at, id LIMIT ?")                                                  \
     X(DSP_CLAIM, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? "    \
                  "AND status = 'pending'")                                                         \
@@ -58,9 +59,49 @@
     X(DSP_OF_INCIDENT, "SELECT d.id, d.outbox_id, d.bot_id, d.at, d.channel, d.status, "          \
                        "d.http_status, d.vendor_code, d.error, o.recipient_id, "                  \
                        "COALESCE(o.kind, b.kind), COALESCE(o.cause, b.cause), "                   \
-                       "COALESCE(o.status, b.status), COALESCE(o.attempts, b.attempts) FROM "     \
+                       "COALESCE(o.status, b.status), COALESCE(o.attempts, b.attempts), "         \
+                       "COALESCE(o.desk, b.desk) FROM "                                           \
                        "deliveries d LEFT JOIN outbox o ON o.id = d.outbox_id LEFT JOIN "         \
                        "bot_outbox b ON b.id = d.bot_id WHERE d.incident_id = ? ORDER BY d.id "   \
-                       "LIMIT ? OFFSET ?")
+                       "LIMIT ? OFFSET ?")                                                        \
+    /* directory: contacts, personal bot and channel choice per level */                           \
+    X(NTF_USER_CONTACT, "SELECT u.phone, u.email, u.lang, n.bot_url, n.channels, n.bot_kind, "    \
+                        "n.bot_secret FROM users u LEFT JOIN user_notify n ON n.user_id = u.id "   \
+                        "WHERE u.id = ?")                                                          \
+    X(NTF_USER_NOTIFY_PUT, "INSERT INTO user_notify(user_id, bot_kind, bot_url, bot_secret, "     \
+                           "channels, updated_at) VALUES(?,?,?,?,?,?) ON CONFLICT(user_id) DO "   \
+                           "UPDATE SET bot_kind = excluded.bot_kind, bot_url = excluded.bot_url, " \
+                           "bot_secret = excluded.bot_secret, channels = excluded.channels, "     \
+                           "updated_at = excluded.updated_at")                                     \
+    X(NTF_USER_SET_LANG, "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?")                \
+    /* acknowledgement links (R-NOT-4) */                                                          \
+    X(NTF_ACK_NEEDED, "SELECT 1 FROM incident_recipients r JOIN incidents i ON i.id = "           \
+                      "r.incident_id WHERE r.incident_id = ? AND r.user_id = ? AND r.acked_at IS " \
+                      "NULL AND i.state IN ('detected', 'reported', 'confirmed', 'activated')")    \
+    X(NTF_ACK_INSERT, "INSERT INTO ack_links(token_hash, incident_id, user_id, outbox_id, "       \
+                      "created_at, expires_at) VALUES(?,?,?,?,?,?)")                               \
+    X(NTF_ACK_GET, "SELECT l.id, l.incident_id, l.user_id, l.expires_at, l.used_at, i.number, "   \
+                   "i.title, u.username, r.acked_at, l.used_addr FROM ack_links l JOIN incidents " \
+                   "i ON i.id = l.incident_id JOIN users u ON u.id = l.user_id LEFT JOIN "        \
+                   "incident_recipients r ON r.incident_id = l.incident_id AND r.user_id = "      \
+                   "l.user_id WHERE l.token_hash = ?")                                             \
+    X(NTF_ACK_USE, "UPDATE ack_links SET used_at = ?, used_addr = ? WHERE id = ? AND used_at IS " \
+                   "NULL")                                                                         \
+    /* failed messages shown on the incident (R-NOT-7) */                                          \
+    X(NTF_FAILED_OF_INC, "SELECT 'outbox', o.id, o.recipient_id, o.channel, o.kind, o.desk, "     \
+                         "o.attempts, COALESCE((SELECT d.error FROM deliveries d WHERE "          \
+                         "d.outbox_id = o.id ORDER BY d.id DESC LIMIT 1), ''), o.cause FROM "     \
+                         "outbox o WHERE o.incident_id = ? AND o.status = 'failed' UNION ALL "    \
+                         "SELECT 'bot', b.id, NULL, b.channel_name, b.kind, b.desk, b.attempts, " \
+                         "COALESCE((SELECT d.error FROM deliveries d WHERE d.bot_id = b.id "      \
+                         "ORDER BY d.id DESC LIMIT 1), ''), b.cause FROM bot_outbox b WHERE "     \
+                         "b.incident_id = ? AND b.status = 'failed'")                              \
+    /* opsdesk notify test: a message with no incident over one named channel */                   \
+    X(NTF_TEST_INSERT, "INSERT INTO outbox(cause, channel, address, kind, desk, subject, body, "   \
+                       "next_attempt_at, created_at) VALUES(?,?,?,'test',?,?,?,?,?) RETURNING id") \
+    X(NTF_TEST_GET, "SELECT id, channel, address, status, attempts, created_at, sent_at, "        \
+                    "next_attempt_at FROM outbox WHERE id = ? AND kind = 'test'")                  \
+    X(NTF_DELIVERIES_OF, "SELECT id, at, channel, status, http_status, vendor_code, error FROM "  \
+                         "deliveries WHERE outbox_id = ? ORDER BY id")
 
 #endif

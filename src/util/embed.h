@@ -15,6 +15,8 @@ struct od_embedded_file {
 extern const struct od_embedded_file od_embedded_migrations[];
 extern const struct od_embedded_file od_embedded_web[];
 extern const struct od_embedded_file od_embedded_policy[];
+/* Third-party files of the web UI built from npm (vendor/echarts.min.js). */
+extern const struct od_embedded_file od_embedded_vendor[];
 
 /* Lookup by name in a table; NULL if absent. */
 const struct od_embedded_file *od_embed_find(const struct od_embedded_file *table, const char *name);

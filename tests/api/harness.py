@@ -49,7 +49,7 @@ class Response:
 class Server:
     """One opsdesk process over one temporary database directory."""
 
-    def __init__(self, test_clock=True, policy=None, tmp=None, extra_env=None):
+    def __init__(self, test_clock=True, policy=None, tmp=None, extra_env=None, channels=None, extra_args=None):
         self.tmp = tmp or tempfile.mkdtemp(prefix="opsdesk-api-")
         self.owns_tmp = tmp is None
         self.db = os.path.join(self.tmp, "opsdesk.db")
@@ -62,6 +62,8 @@ class Server:
         self.proc = None
         self.log_path = os.path.join(self.tmp, "server.log")
         self.tokens = {}
+        self.channels = channels  # --channels FILE (notification channels, docs/notify.md)
+        self.extra_args = list(extra_args or [])  # more `serve` arguments, e.g. ["--public-url", URL]
 
     def init(self):
         args = [BIN, "init", "--db", self.db]
@@ -80,7 +82,9 @@ class Server:
             args.append("--test-clock")
         if self.policy:
             args += ["--policy", self.policy]
-        args += getattr(self, "extra_args", [])  # e.g. --channels FILE (tests/crash), --tls-cert
+        if self.channels:
+            args += ["--channels", self.channels]
+        args += self.extra_args  # e.g. --public-url, --tls-cert (tests/crash sets it too)
         # OPSDESK_WRAP="valgrind --leak-check=full --error-exitcode=1" runs the server under a tool
         args = shlex.split(os.environ.get("OPSDESK_WRAP", "")) + args
         self.log = open(self.log_path, "ab")

@@ -128,11 +128,14 @@ ROUTES = {
     ("GET", "/api/v1/incidents/9/report.html"): (200, b"<html><body>INC-2026-000009</body></html>"),
     ("GET", "/api/v1/grading"): (200, GRADING),
     ("GET", "/api/v1/policy/table"): (200, POLICY_TABLE),
-    ("GET", "/api/v1/events"): (200, {"items": [{"id": 1, "source": "zabbix", "ci_id": 5, "severity": "high",
-                                                 "status": "open", "message": "link down",
-                                                 "created_at": "2026-03-01T00:00:00Z"}], "total": 1}),
-    ("POST", "/api/v1/maintenance-windows"): (201, {"id": 2, "ci_ids": [5], "starts_at": "2026-03-01T00:00:00Z",
-                                                   "ends_at": "2026-03-01T02:00:00Z", "reason": "upgrade"}),
+    ("GET", "/api/v1/events"): (200, {"items": [{"id": 1, "source": "zabbix", "ci": {"id": 5, "name": "sw1"},
+                                                 "severity": "high", "status": "firing", "state": "open",
+                                                 "class": "warning", "summary": "link down", "count": 3,
+                                                 "last_seen": "2026-03-01T00:00:00Z"}], "total": 1}),
+    ("POST", "/api/v1/maintenance-windows"): (201, {"id": 2, "name": "upgrade", "ci": {"id": 5, "name": "sw1"},
+                                                   "starts_at": "2026-03-01T00:00:00Z",
+                                                   "ends_at": "2026-03-01T02:00:00Z", "matchers": [],
+                                                   "comment": "upgrade", "created_by": "zhang"}),
     ("GET", "/api/v1/test/unauth"): (401, {"error": {"code": "unauthenticated", "message": "令牌无效 (bad token)",
                                                      "field": None}}),
 }
@@ -600,9 +603,9 @@ class CliTest(unittest.TestCase):
                      "--end", "2026-03-01T02:00:00Z", "--reason", "upgrade")
         r = self.last()
         self.assertEqual((r["method"], r["path"], r["body"]),
-                         ("POST", "/api/v1/maintenance-windows", {"ci_ids": [5], "starts_at": "2026-03-01T00:00:00Z",
+                         ("POST", "/api/v1/maintenance-windows", {"ci_id": 5, "starts_at": "2026-03-01T00:00:00Z",
                                                                   "ends_at": "2026-03-01T02:00:00Z",
-                                                                  "reason": "upgrade"}))
+                                                                  "comment": "upgrade"}))
 
     # ---- errors and exit codes ----
 

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# events_vs_alertmanager.sh — event ingestion of opsdesk (durable: answered
+# after the commit, synchronous=FULL) against Prometheus Alertmanager
+# (in memory), issue 5 "Performance".  Both on 127.0.0.1, driven by the same
+# wrk Lua script (bench/events_wrk.lua): distinct alerts, then repeats; 1 and
+# 100 alerts per request; 1 and 32 connections.  A fresh server per run;
+# medians of BENCH_RUNS runs; alerts/s, p50/p99 latency, RSS after the run,
+# and the ratio opsdesk / Alertmanager.
+#
+# Installs Debian's prometheus-alertmanager and wrk when missing (apt-get).
+# Environment:
+#   OPSDESK_BIN     the binary (default build/opsdesk)
+#   BENCH_DIR       where the databases go (default /tmp)
+#   BENCH_DURATION  seconds per run (default 10)   BENCH_RUNS  runs per point (default 3)
+#   BENCH_SCENARIOS default "distinct:1:1 distinct:1:32 distinct:100:1 distinct:100:32
+#                   repeat:1:1 repeat:1:32 repeat:100:1 repeat:100:32" (kind:batch:connections)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${OPSDESK_BIN:-$ROOT/build/opsdesk}
+DUR=${BENCH_DURATION:-10}
+RUNS=${BENCH_RUNS:-3}
+SCEN=${BENCH_SCENARIOS:-distinct:1:1 distinct:1:32 distinct:100:1 distinct:100:32 repeat:1:1 repeat:1:32 repeat:100:1 repeat:100:32}
+LUA=$ROOT/bench/events_wrk.lua
+
+[ -x "$BIN" ] || { echo "events_vs_alertmanager: $BIN not built (run make build)" >&2; exit 1; }
+SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+for pkg in wrk:wrk prometheus-alertmanager:prometheus-alertmanager; do
+  cmd=${pkg%%:*}
+  command -v "$cmd" >/dev/null || { echo "== installing ${pkg#*:} (apt-get)"; $SUDO apt-get install -y "${pkg#*:}" >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "${pkg#*:}" >/dev/null; }; }
+done
+
+TMP=$(mktemp -d "${BENCH_DIR:-/tmp}/opsdesk-evbench-XXXXXX")
+PID=
+stop_server() {
+  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; fi
+  PID=
+}
+trap 'stop_server; rm -rf "$TMP"' EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1000}' /proc/$1/status 2>/dev/null || echo 0; }
+
+start_od() {
+  local p=$1 db=$TMP/od-$RANDOM.db
+  OPSDESK_ADMIN_PASSWORD=Admin-pass-1 OPSDESK_PWHASH_COST=min "$BIN" init --db "$db" >/dev/null
+  OPSDESK_PWHASH_COST=min "$BIN" serve --db "$db" --listen 127.0.0.1:$p >"$TMP/od.log" 2>&1 &
+  PID=$!
+  wait_port "$p"
+  local sys
+  sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -d '{"username":"sysadmin","password":"Admin-pass-1"}' |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  TOKEN=$(curl -s http://127.0.0.1:$p/api/v1/api-keys -H "Authorization: Bearer $sys" \
+          -d '{"name":"bench","integration":"alertmanager"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+}
+
+start_am() {
+  local p=$1 dir=$TMP/am-$RANDOM
+  mkdir -p "$dir"
+  printf 'route: {receiver: "null", group_by: [alertname], group_wait: 30s}\nreceivers: [{name: "null"}]\n' >"$dir/am.yml"
+  prometheus-alertmanager --config.file="$dir/am.yml" --storage.path="$dir" --web.listen-address=127.0.0.1:$p \
+    --cluster.listen-address= >"$TMP/am.log" 2>&1 &
+  PID=$!
+  wait_port "$p"
+  TOKEN=
+}
+
+# one run: prints "alerts_s p50 p99 rss non2xx"
+run_one() {
+  local target=$1 kind=$2 batch=$3 conns=$4 p threads=2
+  p=$(port)
+  if [ "$target" = od ]; then start_od "$p"; else start_am "$p"; fi
+  [ "$conns" -lt 2 ] && threads=1
+  local out
+  out=$(TARGET=$target KIND=$kind BATCH=$batch TOKEN=$TOKEN wrk -t$threads -c$conns -d${DUR}s --latency \
+        -s "$LUA" http://127.0.0.1:$p 2>&1 | grep '^RESULT')
+  local rss; rss=$(rss_mb "$PID")
+  stop_server
+  python3 - "$out" "$batch" "$rss" <<'PY'
+import re, sys
+kv = dict(re.findall(r"(\w+)=([\d.]+)", sys.argv[1]))
+print("%.0f %.3f %.3f %s %s" % (float(kv["req_s"]) * int(sys.argv[2]), float(kv["p50_ms"]), float(kv["p99_ms"]),
+                                sys.argv[3], kv["non2xx"]))
+PY
+}
+
+median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]; print("%g" % statistics.median(v))' "$@"; }
+
+echo "| scenario | opsdesk alerts/s | p50 ms | p99 ms | RSS MB | Alertmanager alerts/s | p50 ms | p99 ms | RSS MB | ratio alerts/s | ratio p99 |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for s in $SCEN; do
+  IFS=: read -r kind batch conns <<<"$s"
+  declare -A col=()
+  for target in od am; do
+    a=(); p5=(); p9=(); r=(); bad=0
+    for _ in $(seq "$RUNS"); do
+      read -r x y z w n <<<"$(run_one $target $kind $batch $conns)"
+      a+=("$x"); p5+=("$y"); p9+=("$z"); r+=("$w"); bad=$((bad + ${n%.*}))
+    done
+    col[$target]="$(median "${a[@]}") $(median "${p5[@]}") $(median "${p9[@]}") $(median "${r[@]}") $bad"
+  done
+  read -r oa o5 o9 orss obad <<<"${col[od]}"
+  read -r aa a5 a9 arss abad <<<"${col[am]}"
+  ratio=$(python3 -c "print('%.2f' % ($oa / $aa if $aa else 0))")
+  rp99=$(python3 -c "print('%.2f' % ($o9 / $a9 if $a9 else 0))")
+  echo "| $kind, $batch/req, c$conns | $oa | $o5 | $o9 | $orss | $aa | $a5 | $a9 | $arss | ${ratio}× | ${rp99} |"
+  [ "$obad" = 0 ] || echo "  (opsdesk non-2xx answers: $obad)"
+  [ "$abad" = 0 ] || echo "  (Alertmanager non-2xx answers: $abad)"
+  unset col
+done

@@ -1,0 +1,819 @@
+/* events.c — "ingest a batch of events" (seed 004 fig. 6.2.2, R-EVT-1…4):
+ * record → filter → de-duplicate (flapping) → classify → correlate
+ * (maintenance windows, dependency suppression, grouping) → respond (webhook
+ * through the outbox, or alert a role) → exceptions open or join an
+ * incident.  Many requests run in one write transaction (the group commit of
+ * src/ingest/queue.c), each in a savepoint.  Every rule is asked of
+ * core/event.h; each step that decided something is written to
+ * event_decisions with the rule's name.
+ *
+ * Event state after the pipeline: filtered | closed (info, or resolved) |
+ * silenced (maintenance window) | suppressed (upstream CI in trouble) |
+ * handled (webhook answered it, or an incident took it) | open (a person
+ * was alerted, or it joined a group that was). */
+#include "app/events.h"
+#include "app/incidents.h"
+#include "core/event.h"
+#include "notify/dispatcher.h"
+#include "sched/sched.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEC_MAX 12
+#define WINDOWS_MAX 1000
+
+/* ---- batches ---------------------------------------------------------- */
+
+od_event_batch *od_event_batch_new(const char *source, int64_t api_key_id)
+{
+    od_event_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    snprintf(b->source, sizeof b->source, "%s", source ? source : "api");
+    b->api_key_id = api_key_id;
+    b->hold = json_array();
+    if (!b->hold) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void od_event_batch_free(od_event_batch *b)
+{
+    if (!b)
+        return;
+    json_decref(b->hold);
+    free(b->v);
+    free(b);
+}
+
+od_event_in *od_event_batch_add(od_event_batch *b)
+{
+    if (b->n >= OD_EVENTS_PER_REQUEST_MAX)
+        return NULL;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4;
+        od_event_in *nv = realloc(b->v, cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        b->v = nv;
+        b->cap = cap;
+    }
+    od_event_in *ev = &b->v[b->n++];
+    memset(ev, 0, sizeof *ev);
+    ev->severity = ev->summary = "";
+    return ev;
+}
+
+json_t *od_event_batch_keep(od_event_batch *b, json_t *v)
+{
+    if (!v || json_array_append_new(b->hold, v) != 0)
+        return NULL;
+    return v;
+}
+
+const char *od_event_batch_str(od_event_batch *b, const char *s)
+{
+    return json_string_value(od_event_batch_keep(b, json_string(s ? s : "")));
+}
+
+/* ---- per-transaction context ------------------------------------------- */
+
+typedef struct window_rt {
+    od_window w;
+    char name[128];
+    od_matcher m[OD_EVT_MATCHERS_MAX];
+} window_rt;
+
+typedef struct ctx {
+    od_app *a;
+    od_tx *tx;
+    const od_event_policy *ep;
+    int64_t now;
+    window_rt *wins;
+    size_t n_wins;
+    od_window *wv; /* views of wins for od_windows_match */
+    json_t *ci_cache; /* name → [id, grade] or null */
+    bool woke_dispatcher, woke_sched;
+    bool broken; /* a savepoint could not be undone */
+} ctx;
+
+typedef struct decision {
+    const char *step;
+    char rule[OD_EVT_RULE_NAME_MAX + 16];
+    char result[400];
+} decision;
+
+/* What the pipeline decided for one event. */
+typedef struct outcome {
+    const char *state;
+    int cls; /* -1 = not classified */
+    int64_t ci_id, incident_id, window_id;
+    char incident_rule[OD_EVT_RULE_NAME_MAX];
+    char group_key[256];
+    bool closed, responded;
+    int64_t new_incident; /* opened here: timeline entry after the event row exists */
+    decision d[DEC_MAX];
+    int nd;
+} outcome;
+
+static void dec(outcome *o, const char *step, const char *rule, const char *fmt, ...) OD_PRINTF(4, 5);
+static void dec(outcome *o, const char *step, const char *rule, const char *fmt, ...)
+{
+    if (o->nd >= DEC_MAX)
+        return;
+    decision *d = &o->d[o->nd++];
+    d->step = step;
+    snprintf(d->rule, sizeof d->rule, "%s", rule ? rule : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->result, sizeof d->result, fmt, ap);
+    va_end(ap);
+}
+
+static void windows_free(ctx *c)
+{
+    for (size_t i = 0; i < c->n_wins; i++)
+        for (size_t k = 0; k < c->wins[i].w.n_matchers; k++)
+            od_matcher_cleanup(&c->wins[i].m[k]);
+    free(c->wins);
+    free(c->wv);
+    c->wins = NULL;
+    c->wv = NULL;
+    c->n_wins = 0;
+}
+
+/* Compiles the matchers of a stored window; false if any is unusable. */
+static bool window_compile(window_rt *w, const char *matchers_json)
+{
+    json_t *arr = json_loads(matchers_json, 0, NULL);
+    size_t i;
+    json_t *m;
+    bool ok = json_is_array(arr) && json_array_size(arr) <= OD_EVT_MATCHERS_MAX;
+    json_array_foreach(arr, i, m)
+    {
+        if (!ok)
+            break;
+        bool re = json_is_true(json_object_get(m, "regex")), neg = json_is_true(json_object_get(m, "negative"));
+        od_match_op op = re ? (neg ? OD_MOP_NRE : OD_MOP_RE) : (neg ? OD_MOP_NE : OD_MOP_EQ);
+        od_error e = {0};
+        if (od_matcher_init(&w->m[w->w.n_matchers], json_string_value(json_object_get(m, "name")), op,
+                            json_string_value(json_object_get(m, "value")), &e) != OD_OK)
+            ok = false;
+        else
+            w->w.n_matchers++;
+    }
+    json_decref(arr);
+    return ok;
+}
+
+/* The windows active at now, compiled once per transaction. */
+static od_err windows_load(ctx *c, od_error *e)
+{
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_WIN_ACTIVE, &r, e, "ii", c->now, c->now);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    int s;
+    while ((s = od_rows_next(r, e)) == 1 && c->n_wins < WINDOWS_MAX) {
+        if (c->n_wins == cap) {
+            cap = cap ? cap * 2 : 8;
+            window_rt *nw = realloc(c->wins, cap * sizeof *nw);
+            if (!nw) {
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+                break;
+            }
+            c->wins = nw;
+        }
+        window_rt *w = &c->wins[c->n_wins];
+        memset(w, 0, sizeof *w);
+        w->w.id = od_rows_int(r, 0);
+        snprintf(w->name, sizeof w->name, "%s", od_rows_text(r, 1));
+        w->w.starts_at = od_rows_int(r, 2);
+        w->w.ends_at = od_rows_int(r, 3);
+        w->w.ci_id = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
+        bool ok = window_compile(w, od_rows_text(r, 4));
+        w->w.matchers = w->m;
+        c->n_wins++;
+        if (!ok) /* never silence by a window whose matchers we cannot read */
+            w->w.ends_at = w->w.starts_at - 1;
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (!rc && c->n_wins) {
+        c->wv = calloc(c->n_wins, sizeof *c->wv);
+        if (!c->wv)
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        for (size_t i = 0; i < c->n_wins; i++)
+            c->wv[i] = c->wins[i].w;
+    }
+    return rc;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static const char *const RESERVED[] = {"severity", "source", "status", "summary", "ci"};
+
+/* The labels the matchers see: the event's labels (but the reserved names)
+ * then its fields.  ls->v points into buf. */
+static void labels_build(const od_event_in *ev, const char *source, const char *ci_name, od_label *buf,
+                         od_labels *ls)
+{
+    size_t n = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(ev->labels, k, v)
+    {
+        if (n >= OD_EVT_LABELS_MAX)
+            break;
+        bool reserved = false;
+        for (size_t i = 0; i < 5; i++)
+            if (strcmp(k, RESERVED[i]) == 0)
+                reserved = true;
+        if (!reserved && json_is_string(v))
+            buf[n++] = (od_label){k, json_string_value(v)};
+    }
+    buf[n++] = (od_label){"severity", ev->severity};
+    buf[n++] = (od_label){"source", source};
+    buf[n++] = (od_label){"status", ev->firing ? "firing" : "resolved"};
+    buf[n++] = (od_label){"summary", ev->summary};
+    buf[n++] = (od_label){"ci", ci_name ? ci_name : ""};
+    *ls = (od_labels){buf, n};
+}
+
+/* Finds the CI by the candidates of core (explicit name, CI labels). */
+static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *grade, const char **ci_name,
+                         od_error *e)
+{
+    *ci_id = 0;
+    *grade = -1;
+    *ci_name = NULL;
+    od_label buf[OD_EVT_LABELS_MAX + 8];
+    od_labels ls;
+    labels_build(ev, "", NULL, buf, &ls);
+    const char *cand[2 * OD_EVT_CI_LABELS_MAX + 2];
+    char tmp[2048];
+    size_t n = od_event_ci_candidates(c->ep, ev->ci_name, &ls, cand, sizeof cand / sizeof *cand, tmp, sizeof tmp);
+    for (size_t i = 0; i < n; i++) {
+        json_t *hit = json_object_get(c->ci_cache, cand[i]);
+        if (!hit) {
+            od_rows *r = NULL;
+            od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_BY_NAME, &r, e, "s", cand[i]);
+            if (rc)
+                return rc;
+            int s = od_rows_next(r, e);
+            hit = s == 1 ? json_pack("[Is]", (json_int_t)od_rows_int(r, 0), od_rows_text(r, 1)) : json_null();
+            od_rows_close(r);
+            if (s < 0) {
+                json_decref(hit);
+                return OD_E_STORE;
+            }
+            json_object_set_new(c->ci_cache, cand[i], hit);
+        }
+        if (json_is_array(hit)) {
+            *ci_id = (int64_t)json_integer_value(json_array_get(hit, 0));
+            *grade = od_grade_parse(json_string_value(json_array_get(hit, 1)));
+            *ci_name = json_object_iter_key(json_object_iter_at(c->ci_cache, cand[i]));
+            return OD_OK;
+        }
+    }
+    return OD_OK;
+}
+
+static char *dump(json_t *v)
+{
+    return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : strdup("{}");
+}
+
+static char *flap_json(const od_flap *f)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < f->n; i++)
+        json_array_append_new(a, json_integer((json_int_t)f->t[i]));
+    char *s = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return s;
+}
+
+static void flap_load(od_flap *f, const char *text)
+{
+    memset(f, 0, sizeof *f);
+    json_t *a = json_loads(text, 0, NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (f->n < OD_EVT_FLAP_MAX && json_is_integer(v)) f->t[f->n++] =
+        (int64_t)json_integer_value(v);
+    json_decref(a);
+}
+
+static const char *rule_name(const od_event_rules *rs, int i) { return i >= 0 ? rs->v[i].name : NULL; }
+
+static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, od_error *e)
+{
+    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, "iissss", inc, c->now, "system", kind, text, NULL);
+}
+
+/* ---- step 6: responses -------------------------------------------------- */
+
+static od_err respond(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls, od_event_class cls,
+                      outcome *o, od_error *e)
+{
+    od_response r = od_event_respond(c->ep, ls, cls);
+    const char *rname = r.rule >= 0 ? c->ep->responses.v[r.rule].name : "default";
+    char cause[160], subject[300], *body = NULL;
+    snprintf(cause, sizeof cause, "event:%s:%s:%lld", source, ev->dedup_key, (long long)c->now);
+    snprintf(subject, sizeof subject, "[%s %s] %s", od_event_class_name_zh(cls), ev->severity,
+             ev->summary[0] ? ev->summary : ev->dedup_key);
+    od_err rc = OD_OK;
+    o->responded = true;
+    switch (r.action) {
+    case OD_EVA_WEBHOOK: {
+        json_t *msg = json_pack("{ss ss ss ss ss sO sO}", "source", source, "dedup_key", ev->dedup_key, "class",
+                                od_event_class_key(cls), "severity", ev->severity, "summary", ev->summary, "labels",
+                                ev->labels, "annotations", ev->annotations);
+        body = dump(msg);
+        json_decref(msg);
+        rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, "sIIssssssii", cause, (int64_t)0, (int64_t)0, r.channel, "",
+                        "event_response", "", subject, body ? body : "{}", c->now, c->now);
+        o->state = "handled";
+        dec(o, "respond", rname, "自动响应：调用 %s (automatic response: webhook %s)", r.channel, r.channel);
+        c->woke_dispatcher = true;
+        break;
+    }
+    case OD_EVA_ALERT_ROLE: {
+        if (asprintf(&body, "%s\n来源 source: %s\n级别 severity: %s\n去重键 key: %s", subject, source, ev->severity,
+                     ev->dedup_key) < 0)
+            body = NULL;
+        od_rows *rw = NULL;
+        rc = od_tx_query(c->tx, OD_Q_EV_ROLE_USERS, &rw, e, "i", (int64_t)OD_ROLEBIT(r.role));
+        int64_t ids[100];
+        char phone[100][32], email[100][128];
+        int nu = 0, s = 0;
+        while (!rc && nu < 100 && (s = od_rows_next(rw, e)) == 1) {
+            ids[nu] = od_rows_int(rw, 0);
+            snprintf(phone[nu], sizeof phone[nu], "%s", od_rows_text(rw, 1));
+            snprintf(email[nu], sizeof email[nu], "%s", od_rows_text(rw, 2));
+            nu++;
+        }
+        od_rows_close(rw);
+        if (!rc && s < 0)
+            rc = OD_E_STORE;
+        for (int u = 0; !rc && u < nu; u++) {
+            const char *ch[3], *addr[3];
+            int k = 0;
+            if (phone[u][0])
+                ch[k] = "sms", addr[k++] = phone[u];
+            if (email[u][0])
+                ch[k] = "email", addr[k++] = email[u];
+            if (k == 0)
+                ch[k] = "inbox", addr[k++] = "";
+            for (int j = 0; !rc && j < k; j++)
+                rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, "sIissssssii", cause, (int64_t)0, ids[u], ch[j],
+                                addr[j], "event_alert", "monitoring", subject, body ? body : subject, c->now, c->now);
+        }
+        o->state = "open";
+        dec(o, "respond", rname, "通知 %s（%d 人）(alerted role %s: %d people)", od_role_name_zh(r.role), nu,
+            od_role_key(r.role), nu);
+        if (nu)
+            c->woke_dispatcher = true;
+        break;
+    }
+    default:
+        o->state = "open";
+        dec(o, "respond", rname, "无自动响应 (no response configured)");
+        break;
+    }
+    free(body);
+    return rc;
+}
+
+/* ---- step 7: exceptions → incidents ------------------------------------- */
+
+static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls,
+                            const char *ci_name, outcome *o, bool *alert_instead, od_error *e)
+{
+    *alert_instead = false;
+    int rule = od_event_incident_rule(c->ep, ls);
+    const char *rname = rule_name(&c->ep->incidents, rule);
+    int64_t open_inc = 0;
+    char number[40] = "";
+    od_err rc = OD_OK;
+    if (rule >= 0 && o->ci_id) {
+        od_rows *r = NULL;
+        rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, "is", o->ci_id, rname);
+        int s = rc ? -1 : od_rows_next(r, e);
+        if (s == 1) {
+            open_inc = od_rows_int(r, 0);
+            snprintf(number, sizeof number, "%s", od_rows_text(r, 1));
+        }
+        od_rows_close(r);
+        if (!rc && s < 0)
+            rc = OD_E_STORE;
+        if (rc)
+            return rc;
+    }
+    switch (od_event_incident_decide(rule, o->ci_id != 0, open_inc)) {
+    case OD_EVI_ATTACH: {
+        o->incident_id = open_inc;
+        snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
+        o->state = "handled";
+        dec(o, "incident", rname, "并入事件 %s (attached to incident %s)", number, number);
+        char text[600];
+        snprintf(text, sizeof text, "关联告警：%s %s (event attached: %s)", source,
+                 ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
+        return timeline(c, open_inc, "event", text, e);
+    }
+    case OD_EVI_OPEN: {
+        od_severity sev = c->ep->incidents.v[rule].severity;
+        json_t *ids = json_pack("[I]", (json_int_t)o->ci_id);
+        const char *desc = json_string_value(json_object_get(ev->annotations, "description"));
+        char title[300], symptoms[1200];
+        snprintf(title, sizeof title, "%s", ev->summary[0] ? ev->summary : ev->dedup_key);
+        snprintf(symptoms, sizeof symptoms, "%s%s%s (%s %s)", ev->summary, desc ? "\n" : "", desc ? desc : "",
+                 source, ev->severity);
+        od_incident_input in = {.title = title,
+                                .symptoms = symptoms,
+                                .location = "",
+                                .impact_scope = "",
+                                .ci_ids = ids,
+                                .severity = od_severity_key(sev),
+                                .detected_at = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : 0};
+        od_principal sys;
+        od_principal_system(&sys);
+        int64_t inc = 0;
+        rc = od_incident_create_in(c->a, c->tx, &sys, &in, &inc, e);
+        json_decref(ids);
+        if (rc)
+            return rc;
+        od_rows *r = NULL;
+        rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, "i", inc);
+        if (!rc && od_rows_next(r, e) == 1)
+            snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
+        od_rows_close(r);
+        o->incident_id = inc;
+        o->new_incident = inc;
+        snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
+        o->state = "handled";
+        dec(o, "incident", rname, "登记事件 %s，影响程度 %s (opened incident %s, severity %s, CI %s)", number,
+            od_severity_name_zh(sev), number, od_severity_key(sev), ci_name ? ci_name : "");
+        c->woke_sched = c->woke_dispatcher = true;
+        return rc;
+    }
+    case OD_EVI_NO_CI:
+        dec(o, "incident", rname, "未登记：未匹配到配置项，改为通知值班人员 (no incident: no CI matched; alerting a "
+                                  "person instead)");
+        *alert_instead = true;
+        return OD_OK;
+    default:
+        dec(o, "incident", NULL, "未登记：无匹配的登记规则，改为通知值班人员 (no incident: no incident rule "
+                                 "matched; alerting a person instead)");
+        *alert_instead = true;
+        return OD_OK;
+    }
+}
+
+/* ---- steps 2, 4, 5, 6, 7 for a new or re-firing event -------------------- */
+
+static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls, int ci_grade,
+                       const char *ci_name, outcome *o, od_error *e)
+{
+    int f = od_event_filter(c->ep, ls);
+    if (f >= 0) {
+        o->state = "filtered";
+        o->cls = -1;
+        dec(o, "filter", c->ep->filters.v[f].name, "已过滤 (filtered)");
+        return OD_OK;
+    }
+    od_classify_result cr = od_event_classify(c->ep, ls, ci_grade);
+    o->cls = (int)cr.cls;
+    dec(o, "classify", cr.rule >= 0 ? c->ep->classification.v[cr.rule].name : "default", "%s (%s)",
+        od_event_class_name_zh(cr.cls), od_event_class_key(cr.cls));
+    if (cr.cls == OD_EVC_INFO) {
+        o->state = "closed";
+        o->closed = true;
+        return OD_OK;
+    }
+    int w = od_windows_match(c->wv, c->n_wins, ls, o->ci_id, c->now);
+    if (w >= 0) {
+        o->state = "silenced";
+        o->window_id = c->wins[w].w.id;
+        dec(o, "maintenance", c->wins[w].name, "维护窗口 #%lld 静默 (silenced by maintenance window #%lld %s)",
+            (long long)c->wins[w].w.id, (long long)c->wins[w].w.id, c->wins[w].name);
+        return OD_OK;
+    }
+    if (cr.cls == OD_EVC_EXCEPTION) {
+        bool alert = false;
+        od_err rc = incident_step(c, ev, source, ls, ci_name, o, &alert, e);
+        if (rc || !alert)
+            return rc;
+        return respond(c, ev, source, ls, cr.cls, o, e);
+    }
+    /* warning: dependency suppression, then the group window */
+    if (o->ci_id && c->ep->dependency_suppression) {
+        int64_t up[256], tr[256];
+        char names[256][64];
+        size_t nu = 0, nt = 0;
+        od_rows *r = NULL;
+        od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, "i", o->ci_id);
+        int s = 0;
+        while (!rc && nu < 256 && (s = od_rows_next(r, e)) == 1) {
+            snprintf(names[nu], sizeof names[nu], "%s", od_rows_text(r, 3));
+            up[nu] = od_rows_int(r, 0);
+            if (od_rows_int(r, 2))
+                tr[nt++] = up[nu];
+            nu++;
+        }
+        od_rows_close(r);
+        if (!rc && s < 0)
+            rc = OD_E_STORE;
+        if (rc)
+            return rc;
+        int64_t by = od_event_suppressed_by(c->ep, up, nu, tr, nt);
+        if (by) {
+            const char *bn = "";
+            for (size_t i = 0; i < nu; i++)
+                if (up[i] == by)
+                    bn = names[i];
+            o->state = "suppressed";
+            dec(o, "correlate", "dependency",
+                "抑制：依赖的配置项 %s (#%lld) 已有故障 (suppressed: depends on CI %s #%lld, which is in trouble)", bn,
+                (long long)by, bn, (long long)by);
+            return OD_OK;
+        }
+    }
+    od_event_group_key(c->ep, ls, o->ci_id, ev->dedup_key, o->group_key, sizeof o->group_key);
+    int64_t lead = 0, last = 0;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, "s", o->group_key);
+    int s = rc ? -1 : od_rows_next(r, e);
+    if (s == 1) {
+        lead = od_rows_int(r, 0);
+        last = od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (rc)
+        return rc;
+    if (od_event_grouped(c->ep, last, c->now)) {
+        o->state = "open";
+        dec(o, "correlate", "group", "归并到 #%lld 的告警（%s）(grouped with event #%lld, %s)", (long long)lead,
+            o->group_key, (long long)lead, o->group_key);
+        return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", o->group_key);
+    }
+    return respond(c, ev, source, ls, cr.cls, o, e);
+}
+
+/* ---- one event ------------------------------------------------------------ */
+
+typedef struct stored {
+    bool have;
+    int64_t id, ci_id, incident_id, window_id;
+    bool firing, flapping;
+    char state[16], cls[16];
+    od_flap flap;
+} stored;
+
+static od_err stored_load(ctx *c, const char *source, const char *key, stored *st, od_error *e)
+{
+    memset(st, 0, sizeof *st);
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, "ss", source, key);
+    if (rc)
+        return rc;
+    int s = od_rows_next(r, e);
+    if (s == 1) {
+        st->have = true;
+        st->id = od_rows_int(r, 0);
+        st->firing = strcmp(od_rows_text(r, 1), "firing") == 0;
+        snprintf(st->state, sizeof st->state, "%s", od_rows_text(r, 2));
+        snprintf(st->cls, sizeof st->cls, "%s", od_rows_text(r, 3));
+        st->ci_id = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
+        flap_load(&st->flap, od_rows_text(r, 5));
+        st->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
+        st->window_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
+        st->flapping = od_rows_int(r, 8) != 0;
+    }
+    od_rows_close(r);
+    return s < 0 ? OD_E_STORE : OD_OK;
+}
+
+/* A silenced event whose window no longer silences it goes through the
+ * pipeline again on its next repeat. */
+static bool still_silenced(ctx *c, const stored *st, const od_labels *ls)
+{
+    for (size_t i = 0; i < c->n_wins; i++)
+        if (c->wins[i].w.id == st->window_id)
+            return od_window_matches(&c->wv[i], ls, st->ci_id, c->now);
+    return false;
+}
+
+static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
+{
+    od_err rc = OD_OK;
+    for (int i = 0; !rc && i < o->nd; i++)
+        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", id, c->now, o->d[i].step,
+                        o->d[i].rule[0] ? o->d[i].rule : NULL, o->d[i].result);
+    return rc;
+}
+
+/* The incident sees the resolve of an attached event; when none of its
+ * events fires any more it says so (it is not closed: closing needs its
+ * authority, R-CLOSE-1). */
+static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_error *e)
+{
+    char text[600];
+    snprintf(text, sizeof text, "告警恢复：%s (event resolved: %s)", ev->summary[0] ? ev->summary : ev->dedup_key,
+             ev->dedup_key);
+    od_err rc = timeline(c, inc, "event_resolved", text, e);
+    int64_t firing = 0;
+    if (!rc)
+        rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, "i", inc);
+    if (!rc && firing == 0)
+        rc = timeline(c, inc, "events_resolved",
+                      "关联告警已全部恢复；关闭事件仍需有权限的领导确认 (all attached events are resolved; closing the "
+                      "incident still needs its authority)",
+                      e);
+    return rc;
+}
+
+static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, json_t *results, od_error *e)
+{
+    stored st;
+    od_err rc = stored_load(c, b->source, ev->dedup_key, &st, e);
+    if (rc)
+        return rc;
+    int64_t ci_id = 0;
+    int grade = -1;
+    const char *ci_name = NULL;
+    rc = ci_resolve(c, ev, &ci_id, &grade, &ci_name, e);
+    if (rc)
+        return rc;
+    od_label lbuf[OD_EVT_LABELS_MAX + 8];
+    od_labels ls;
+    labels_build(ev, b->source, ci_name, lbuf, &ls);
+    od_dedup_action act = od_event_dedup(st.have, st.firing, ev->firing);
+    char *raw = dump(ev->raw);
+    if (!raw)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (act == OD_DD_REPEAT && !(st.firing && strcmp(st.state, "silenced") == 0 && !still_silenced(c, &st, &ls))) {
+        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, "isii", c->now, raw, c->now, st.id);
+        if (!rc && ev->note)
+            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", st.id, c->now, "dedup", NULL, ev->note);
+        free(raw);
+        if (!rc)
+            json_array_append_new(results, json_pack("{sI ss ss ss}", "id", (json_int_t)st.id, "dedup_key",
+                                                     ev->dedup_key, "action", "repeat", "state", st.state));
+        return rc;
+    }
+    outcome o = {.state = "open", .cls = -1, .ci_id = ci_id};
+    od_flap flap = st.flap;
+    bool flapping = st.flapping;
+    if (act == OD_DD_RESOLVE || act == OD_DD_REOPEN) {
+        flapping = od_event_flap_record(&flap, c->now, c->ep->flap_window_ms, c->ep->flap_changes);
+        dec(&o, "dedup", NULL, "%s%s", act == OD_DD_RESOLVE ? "已恢复，关闭 (resolved: closed)" : "再次触发 (fired again)",
+            flapping ? "；抖动 (flapping)" : "");
+    } else if (act == OD_DD_REPEAT) {
+        dec(&o, "dedup", NULL, "维护窗口已结束，重新处理 (maintenance window over: evaluated again)");
+    } else if (act == OD_DD_NEW_RESOLVED) { /* a new firing event needs no row to say so */
+        dec(&o, "dedup", NULL, "恢复通知，无对应告警 (resolved, never seen firing)");
+    }
+    if (act == OD_DD_RESOLVE) {
+        /* keep what the pipeline decided; a resolve closes it */
+        o.state = strcmp(st.state, "filtered") == 0 ? "filtered" : "closed";
+        o.closed = true;
+        o.cls = od_event_class_parse(st.cls);
+        o.incident_id = st.incident_id;
+        o.window_id = st.window_id;
+    } else if (act == OD_DD_NEW_RESOLVED) {
+        int f = od_event_filter(c->ep, &ls);
+        o.state = f >= 0 ? "filtered" : "closed";
+        o.closed = true;
+        if (f >= 0)
+            dec(&o, "filter", c->ep->filters.v[f].name, "已过滤 (filtered)");
+    } else {
+        rc = pipeline(c, ev, b->source, &ls, grade, ci_name, &o, e);
+    }
+    char *labels = dump(ev->labels), *ann = dump(ev->annotations), *changes = flap_json(&flap);
+    const char *cls = o.cls >= 0 ? od_event_class_key((od_event_class)o.cls) : NULL;
+    int64_t id = st.id;
+    if (!rc && (!labels || !ann || !changes))
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc && !st.have) {
+        int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
+        rc = od_tx_scalar(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiI", b->source, ev->dedup_key,
+                          ev->firing ? "firing" : "resolved", o.state, cls, ev->severity, ev->summary, o.ci_id, labels,
+                          ann, raw, flapping, changes, o.group_key, o.incident_id,
+                          o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, b->api_key_id, first, c->now,
+                          c->now, c->now, o.closed ? c->now : (int64_t)0);
+    } else if (!rc) {
+        rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", ev->firing ? "firing" : "resolved", o.state,
+                        cls, ev->severity, ev->summary, o.ci_id, labels, ann, raw, flapping, changes, o.group_key,
+                        o.incident_id, o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, c->now, c->now,
+                        o.closed ? c->now : (int64_t)0, id);
+    }
+    if (flapping && !st.flapping)
+        dec(&o, "dedup", "flapping", "抖动：%d 次状态变化在窗口内 (flapping: %d state changes within the window)",
+            flap.n, flap.n);
+    if (!rc)
+        rc = decisions_write(c, id, &o, e);
+    if (!rc && o.responded && o.group_key[0]) /* this event leads its group for the window */
+        rc = od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", o.group_key, id, c->now);
+    if (!rc && o.new_incident) {
+        char text[600];
+        snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)", (long long)id,
+                 b->source, ev->dedup_key, (long long)id, ev->severity);
+        rc = timeline(c, o.new_incident, "event", text, e);
+    }
+    if (!rc && act == OD_DD_RESOLVE && st.incident_id)
+        rc = incident_resolved(c, st.incident_id, ev, e);
+    free(labels);
+    free(ann);
+    free(changes);
+    free(raw);
+    if (!rc) {
+        json_t *r = json_pack("{sI ss ss ss}", "id", (json_int_t)id, "dedup_key", ev->dedup_key, "action",
+                              od_dedup_action_key(act), "state", o.state);
+        json_object_set_new(r, "class", cls ? json_string(cls) : json_null());
+        json_object_set_new(r, "incident_id", o.incident_id ? json_integer((json_int_t)o.incident_id) : json_null());
+        json_array_append_new(results, r);
+    }
+    return rc;
+}
+
+static od_err item_run(ctx *c, od_ingest_item *it)
+{
+    od_error *e = &it->err;
+    json_t *results = json_array();
+    od_err rc = od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, "");
+    for (size_t i = 0; !rc && i < it->batch->n; i++) {
+        rc = process(c, it->batch, &it->batch->v[i], results, e);
+        if (rc && !e->field[0])
+            snprintf(e->field, sizeof e->field, "events[%zu]", i);
+    }
+    if (rc) {
+        od_error ignore = {0};
+        if (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, "") != OD_OK ||
+            od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, "") != OD_OK)
+            c->broken = true; /* the transaction cannot be trusted: fail it whole */
+        json_decref(results);
+        return rc;
+    }
+    rc = od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, e, "");
+    if (rc) {
+        json_decref(results);
+        return rc;
+    }
+    it->result = json_pack("{sI so}", "accepted", (json_int_t)it->batch->n, "events", results);
+    return OD_OK;
+}
+
+od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n, od_error *e)
+{
+    od_event_policy *dflt = NULL;
+    ctx c = {.a = a, .ep = a->policy->events};
+    if (!c.ep) {
+        dflt = od_event_policy_new_default();
+        if (!dflt)
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        c.ep = dflt;
+    }
+    c.ci_cache = json_object();
+    od_err rc = od_tx_begin(a->store, true, &c.tx, e);
+    c.now = od_app_now(a);
+    if (!rc)
+        rc = windows_load(&c, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+        items[i].rc = item_run(&c, &items[i]);
+        if (c.broken)
+            rc = od_error_set(e, OD_E_STORE, NULL, "数据库错误 (database error): %s", items[i].err.message);
+    }
+    if (c.tx) {
+        if (rc)
+            od_tx_rollback(c.tx);
+        else
+            rc = od_tx_commit(c.tx, e);
+    }
+    if (rc) {
+        for (size_t i = 0; i < n; i++) {
+            json_decref(items[i].result);
+            items[i].result = NULL;
+            items[i].rc = rc;
+            items[i].err = *e;
+        }
+    } else {
+        if (c.woke_sched)
+            od_sched_wake(a->sched);
+        if (c.woke_dispatcher)
+            od_dispatcher_wake(a->dispatcher);
+    }
+    windows_free(&c);
+    json_decref(c.ci_cache);
+    od_event_policy_free(dflt);
+    return rc;
+}

@@ -1,0 +1,104 @@
+/* events.h — event-management use cases (issue 5, R-EVT-1…4, seed 004 §6.2):
+ * "ingest a batch of events" (the whole pipeline, many requests in one
+ * write transaction — the group commit of src/ingest/), reading events,
+ * their decisions, hourly statistics and the weekly review sample,
+ * maintenance windows and the ingestion API keys.  Rules come from
+ * src/core/event.h; this file reads and writes.  Thread-safe like app.h. */
+#ifndef OD_APP_EVENTS_H
+#define OD_APP_EVENTS_H
+
+#include "app/app.h"
+
+#include <jansson.h>
+
+#define OD_EVENTS_PER_REQUEST_MAX 5000
+
+/* One normalized event, as the ingest parsers produce it.  Strings and JSON
+ * values are borrowed from the batch's `hold`. */
+typedef struct od_event_in {
+    const char *dedup_key; /* never NULL/empty */
+    const char *severity;  /* "" if none */
+    const char *summary;   /* "" if none */
+    const char *ci_name;   /* NULL if none */
+    const char *note;      /* a non-state update to record (Zabbix acknowledge …), or NULL */
+    bool firing;
+    int64_t starts_at;     /* 0 = unknown */
+    json_t *labels;        /* object of strings */
+    json_t *annotations;   /* object of strings */
+    json_t *raw;           /* the original JSON of this event */
+} od_event_in;
+
+/* The events of one request. */
+typedef struct od_event_batch {
+    char source[96];      /* "alertmanager", "zabbix", "api:<key name>" */
+    int64_t api_key_id;
+    od_event_in *v;
+    size_t n, cap;
+    json_t *hold;         /* owns every borrowed value above */
+} od_event_batch;
+
+/* New empty batch (NULL on OOM); free with od_event_batch_free. */
+od_event_batch *od_event_batch_new(const char *source, int64_t api_key_id);
+void od_event_batch_free(od_event_batch *b);
+/* Appends a zeroed event and returns it (NULL on OOM or past
+ * OD_EVENTS_PER_REQUEST_MAX). */
+od_event_in *od_event_batch_add(od_event_batch *b);
+/* Keeps v alive as long as the batch (steals the reference) and returns it. */
+json_t *od_event_batch_keep(od_event_batch *b, json_t *v);
+/* A copy of s that lives as long as the batch (NULL on OOM). */
+const char *od_event_batch_str(od_event_batch *b, const char *s);
+
+/* One request of a group commit: in = the batch; out = rc, err, result
+ * ({"accepted": n, "events": [{"id","dedup_key","action","state","class"}]}). */
+typedef struct od_ingest_item {
+    od_event_batch *batch;
+    od_err rc;
+    od_error err;
+    json_t *result;
+} od_ingest_item;
+
+/* Runs the pipeline for every item in ONE write transaction, each item in
+ * its own savepoint (a failing item leaves nothing written and does not
+ * affect the others).  Returns an error only when the transaction as a whole
+ * failed (then every item has it).  After a commit it wakes the scheduler
+ * and the dispatcher. */
+OD_NODISCARD od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n, od_error *e);
+
+/* ---- reading (R-EVT-1) ---- */
+/* status matches the monitoring status or opsdesk's state; cls "none" = not
+ * classified; ci: an id or a CI name (unknown name → empty list). */
+OD_NODISCARD od_err od_events_list(od_app *a, const char *status, const char *cls, const char *ci,
+                                   const char *source, const char *q, int64_t limit, int64_t offset, json_t **out,
+                                   od_error *e);
+OD_NODISCARD od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_events_stats(od_app *a, int hours, json_t **out, od_error *e);
+/* week: ISO week "2026-W18" (NULL = the current one). */
+OD_NODISCARD od_err od_events_review(od_app *a, const char *week, json_t **out, od_error *e);
+
+/* ---- maintenance windows ---- */
+/* body shape-checked by the caller: name, starts_at, ends_at (RFC 3339),
+ * matchers [{name, value, regex?, negative?}], ci_id, comment. */
+OD_NODISCARD od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t **out, od_error *e);
+OD_NODISCARD od_err od_window_get(od_app *a, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_window_list(od_app *a, bool active_only, int64_t limit, int64_t offset, json_t **out,
+                                   od_error *e);
+OD_NODISCARD od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                                     od_error *e);
+OD_NODISCARD od_err od_window_delete(od_app *a, const od_principal *who, int64_t id, od_error *e);
+
+/* ---- ingestion API keys ---- */
+typedef struct od_api_key {
+    int64_t id;
+    char name[64];
+    char integration[16]; /* api | alertmanager | zabbix */
+} od_api_key;
+#define OD_API_KEY_PREFIX "odk_"
+/* Creates a key; *out holds the secret once ("key"). */
+OD_NODISCARD od_err od_api_key_create(od_app *a, const od_principal *who, const char *name,
+                                      const char *integration, json_t **out, od_error *e);
+OD_NODISCARD od_err od_api_key_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e);
+OD_NODISCARD od_err od_api_key_revoke(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+/* OD_E_UNAUTH when unknown or revoked. */
+OD_NODISCARD od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error *e);
+
+#endif

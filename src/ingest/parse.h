@@ -1,0 +1,34 @@
+/* parse.h — the three ingestion formats (issue 5, R-EVT-1) turned into
+ * normalized events (app/events.h od_event_batch):
+ *   - opsdesk's own format: one event object or an array of them;
+ *   - the Prometheus Alertmanager webhook payload (version 4; fields it does
+ *     not know are ignored: truncatedAlerts, notification_reason, routeLabels…);
+ *   - what a Zabbix webhook media type sends (docs/integrations/zabbix.md):
+ *     problem / update / recovery keyed by {EVENT.ID}; values that are still
+ *     literal {MACRO} text count as absent.
+ * A malformed payload is OD_E_INVALID (400) or OD_E_TOO_LARGE (413) with the
+ * field named; nothing is partially accepted.  Pure translation: no store,
+ * no clock; thread-safe.  Fuzzed by tests/fuzz/fuzz_{events,alertmanager,
+ * zabbix}.c. */
+#ifndef OD_INGEST_PARSE_H
+#define OD_INGEST_PARSE_H
+
+#include "app/events.h"
+
+#include <jansson.h>
+
+#define OD_INGEST_LABELS_MAX 64
+#define OD_INGEST_KEY_MAX 255
+#define OD_INGEST_VALUE_MAX 1024
+#define OD_INGEST_TEXT_MAX 8192
+
+/* body is borrowed; the batch takes its own references. */
+OD_NODISCARD od_err od_ingest_parse_events(json_t *body, od_event_batch *b, od_error *e);
+OD_NODISCARD od_err od_ingest_parse_alertmanager(json_t *body, od_event_batch *b, od_error *e);
+OD_NODISCARD od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e);
+
+/* True for a string that is an unresolved Zabbix macro: "{EVENT.ID}",
+ * "{$ZABBIX.URL}", "{EVENT.TAGS.x}" (no space, braces around the whole). */
+bool od_ingest_is_macro(const char *s);
+
+#endif

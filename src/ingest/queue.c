@@ -1,0 +1,188 @@
+/* queue.c — the group-commit writer; contract in queue.h.
+ *
+ *   submit ──> [queue] ──writer: take all (≤ TX_EVENTS_MAX)──> od_events_ingest
+ *                                   (one transaction, a savepoint per request)
+ *              ──commit──> done(arg, item) for each, in order ──> free
+ *
+ * Invariant: pending == events of queued + running items (under mu). */
+#include "ingest/queue.h"
+#include "util/log.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct node {
+    od_ingest_item item;
+    od_ingest_done_fn done;
+    void *arg;
+    struct node *next;
+} node;
+
+struct od_ingest {
+    od_app *app;
+    size_t capacity;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    node *head, *tail;
+    size_t pending;
+    bool stop;
+};
+
+static size_t events_of(const node *n) { return n->item.batch ? n->item.batch->n : 0; }
+
+static void *writer(void *arg)
+{
+    od_ingest *g = arg;
+    od_ingest_item *items = NULL;
+    size_t cap = 0;
+    for (;;) {
+        pthread_mutex_lock(&g->mu);
+        while (!g->head && !g->stop)
+            pthread_cond_wait(&g->cv, &g->mu);
+        if (!g->head && g->stop) {
+            pthread_mutex_unlock(&g->mu);
+            break;
+        }
+        /* take a run of requests, up to TX_EVENTS_MAX events (at least one) */
+        node *first = g->head, *last = g->head;
+        size_t n = 1, ev = events_of(first);
+        while (last->next && ev + events_of(last->next) <= OD_INGEST_TX_EVENTS_MAX) {
+            last = last->next;
+            ev += events_of(last);
+            n++;
+        }
+        g->head = last->next;
+        if (!g->head)
+            g->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&g->mu);
+
+        if (n > cap) {
+            od_ingest_item *ni = realloc(items, n * sizeof *ni);
+            if (ni) {
+                items = ni;
+                cap = n;
+            }
+        }
+        od_error e = {0};
+        if (n <= cap) {
+            size_t i = 0;
+            for (node *x = first; x; x = x->next)
+                items[i++] = x->item;
+            if (od_events_ingest(g->app, items, n, &e) != OD_OK)
+                od_warn("event ingestion: %s", e.message);
+            i = 0;
+            for (node *x = first; x; x = x->next)
+                x->item = items[i++];
+        } else {
+            for (node *x = first; x; x = x->next) {
+                x->item.rc = od_error_set(&x->item.err, OD_E_NOMEM, NULL, "out of memory");
+            }
+        }
+        for (node *x = first; x;) {
+            node *next = x->next;
+            x->done(x->arg, &x->item);
+            json_decref(x->item.result);
+            od_event_batch_free(x->item.batch);
+            free(x);
+            x = next;
+        }
+        pthread_mutex_lock(&g->mu);
+        g->pending -= ev;
+        pthread_mutex_unlock(&g->mu);
+    }
+    free(items);
+    return NULL;
+}
+
+od_err od_ingest_start(od_app *a, size_t capacity, od_ingest **out, od_error *e)
+{
+    *out = NULL;
+    od_ingest *g = calloc(1, sizeof *g);
+    if (!g)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    g->app = a;
+    g->capacity = capacity ? capacity : OD_INGEST_QUEUE_DEFAULT;
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    if (pthread_create(&g->thread, NULL, writer, g) != 0) {
+        pthread_mutex_destroy(&g->mu);
+        pthread_cond_destroy(&g->cv);
+        free(g);
+        return od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the ingestion writer thread");
+    }
+    *out = g;
+    return OD_OK;
+}
+
+void od_ingest_stop(od_ingest *g)
+{
+    if (!g)
+        return;
+    pthread_mutex_lock(&g->mu);
+    bool was = g->stop;
+    g->stop = true;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+    if (!was)
+        pthread_join(g->thread, NULL);
+}
+
+void od_ingest_free(od_ingest *g)
+{
+    if (!g)
+        return;
+    od_ingest_stop(g);
+    pthread_mutex_destroy(&g->mu);
+    pthread_cond_destroy(&g->cv);
+    free(g);
+}
+
+od_err od_ingest_submit(od_ingest *g, od_event_batch *batch, od_ingest_done_fn done, void *arg, od_error *e)
+{
+    node *n = calloc(1, sizeof *n);
+    if (!n) {
+        od_event_batch_free(batch);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    n->item.batch = batch;
+    n->done = done;
+    n->arg = arg;
+    size_t ev = events_of(n);
+    pthread_mutex_lock(&g->mu);
+    bool refuse = g->stop || (g->pending > 0 && g->pending + ev > g->capacity);
+    if (!refuse) {
+        g->pending += ev;
+        if (g->tail)
+            g->tail->next = n;
+        else
+            g->head = n;
+        g->tail = n;
+        pthread_cond_signal(&g->cv);
+    }
+    bool stopping = g->stop;
+    pthread_mutex_unlock(&g->mu);
+    if (refuse) {
+        od_event_batch_free(batch);
+        free(n);
+        if (e)
+            e->retry_after = 1;
+        return od_error_set(e, OD_E_UNAVAILABLE, NULL, stopping ? "服务正在停止，请稍后重试 (the server is stopping; retry "
+                                                                  "later)"
+                                                                : "事件接入队列已满，请稍后重试 (the ingestion queue is "
+                                                                  "full; retry later)");
+    }
+    return OD_OK;
+}
+
+size_t od_ingest_pending(od_ingest *g)
+{
+    pthread_mutex_lock(&g->mu);
+    size_t n = g->pending;
+    pthread_mutex_unlock(&g->mu);
+    return n;
+}
+
+size_t od_ingest_capacity(const od_ingest *g) { return g->capacity; }

@@ -1,0 +1,330 @@
+/* acklink.c — acknowledgement links (R-NOT-4): GET /ack/<token> answers a
+ * small Chinese-first page that acknowledges through a same-origin POST
+ * (auto-submitted by /ack.js under the server's CSP, with a visible button
+ * for browsers without JavaScript); POST /ack/<token> acknowledges once for
+ * that recipient without a login.  Chat apps and mail scanners prefetch
+ * links with GET, so GET never writes.
+ *
+ * The token is 128 random bits (minted by the dispatcher, dispatcher.c
+ * mint_link); only its SHA-256 is stored.  Unknown and expired tokens count
+ * as failures per client address in the app's limiter (20 per 10 minutes,
+ * then 429 for 10 minutes); nothing is written for them.  A POST with body
+ * fields is refused (400) before the lookup.  Public routes: the token is
+ * the credential.  Called by the HTTP thread pool. */
+#include "notify/notify_http.h"
+
+#include "app/incidents.h"
+#include "app/limiter.h"
+#include "notify/message.h"
+#include "util/sbuf.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN_MIN 16
+#define TOKEN_MAX 64
+
+/* Brute-force guard: failed lookups per address. */
+static const od_login_policy ack_guard = {
+    .max_failures = 20, .window_ms = 10 * 60 * 1000, .lockout_ms = 10 * 60 * 1000, .session_ttl_ms = 0};
+
+typedef enum ack_state {
+    ACK_READY,    /* valid: may acknowledge */
+    ACK_DONE,     /* acknowledged now (POST) */
+    ACK_ALREADY,  /* the link was used, or the recipient acknowledged otherwise */
+    ACK_EXPIRED,  /* 410 */
+    ACK_UNKNOWN,  /* 404 */
+    ACK_CLOSED,   /* the incident no longer takes acknowledgements: 409 */
+    ACK_LIMITED,  /* 429 */
+} ack_state;
+
+typedef struct ack_info {
+    ack_state st;
+    char number[64];
+    char title[256];
+    char username[64];
+    int64_t at; /* when acknowledged (DONE, ALREADY) */
+    int64_t expires_at;
+    int retry_after;
+} ack_info;
+
+/* The token from "/ack/<token>": [A-Za-z0-9_-]{16,64}, else NULL. */
+static const char *token_of(const od_req *r)
+{
+    const char *t = r->path + strlen("/ack/");
+    size_t n = strlen(t);
+    if (strncmp(r->path, "/ack/", 5) != 0 || n < TOKEN_MIN || n > TOKEN_MAX)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = t[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return NULL;
+    }
+    return t;
+}
+
+static void hash_hex(const char *token, char hex[2 * crypto_hash_sha256_BYTES + 1])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hex, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof h);
+}
+
+static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s ? s : ""); }
+
+/* Looks the link up (and, when use is true, acknowledges) in one transaction. */
+static od_err ack_link(od_app *a, const char *token, const char *addr, bool use, ack_info *info, od_error *e)
+{
+    memset(info, 0, sizeof *info);
+    int64_t now = od_app_now(a);
+    char key[96];
+    snprintf(key, sizeof key, "ack:%s", addr);
+    int64_t wait = od_limiter_wait(a->limiter, &ack_guard, key, now);
+    if (wait > 0) {
+        info->st = ACK_LIMITED;
+        info->retry_after = (int)((wait + 999) / 1000);
+        return OD_OK;
+    }
+    if (!token) {
+        od_limiter_fail(a->limiter, &ack_guard, key, now);
+        info->st = ACK_UNKNOWN;
+        return OD_OK;
+    }
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    hash_hex(token, hex);
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(a->store, use, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_NTF_ACK_GET, &r, e, "s", hex);
+    int s = rc ? -1 : od_rows_next(r, e);
+    int64_t link_id = 0, inc_id = 0, uid = 0, used = 0, acked = 0;
+    if (s == 1) {
+        link_id = od_rows_int(r, 0);
+        inc_id = od_rows_int(r, 1);
+        uid = od_rows_int(r, 2);
+        info->expires_at = od_rows_int(r, 3);
+        used = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
+        copy(info->number, sizeof info->number, od_rows_text(r, 5));
+        copy(info->title, sizeof info->title, od_rows_text(r, 6));
+        copy(info->username, sizeof info->username, od_rows_text(r, 7));
+        acked = od_rows_null(r, 8) ? 0 : od_rows_int(r, 8);
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (!rc && s == 0) {
+        od_limiter_fail(a->limiter, &ack_guard, key, now);
+        info->st = ACK_UNKNOWN;
+    } else if (!rc && (used || acked)) {
+        info->st = ACK_ALREADY;
+        info->at = acked ? acked : used;
+    } else if (!rc && now > info->expires_at) {
+        od_limiter_fail(a->limiter, &ack_guard, key, now);
+        info->st = ACK_EXPIRED;
+    } else if (!rc && !use) {
+        info->st = ACK_READY;
+    } else if (!rc) {
+        /* the recipient, as the actor of the timeline and audit entries */
+        od_principal who;
+        memset(&who, 0, sizeof who);
+        who.id = uid;
+        copy(who.username, sizeof who.username, info->username);
+        copy(who.addr, sizeof who.addr, addr);
+        rc = od_tx_query(tx, OD_Q_USER_CONTACT, &r, e, "i", uid);
+        if (!rc && od_rows_next(r, e) == 1)
+            who.roles = (od_roleset)od_rows_int(r, 7);
+        od_rows_close(r);
+        json_t *detail = json_pack("{sI ss}", "link_id", (json_int_t)link_id, "addr", addr);
+        bool already = false;
+        if (!rc)
+            rc = od_incident_ack_tx(tx, &who, inc_id, detail, now, &already, e);
+        json_decref(detail);
+        if (rc == OD_E_CONFLICT || rc == OD_E_FORBIDDEN) {
+            od_error_clear(e);
+            rc = OD_OK;
+            info->st = ACK_CLOSED;
+        } else if (!rc) {
+            rc = od_tx_exec(tx, OD_Q_NTF_ACK_USE, e, "isi", now, addr, link_id);
+            info->st = already ? ACK_ALREADY : ACK_DONE;
+            info->at = now;
+        }
+    }
+    if (rc || !use || info->st != ACK_DONE) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+static void html_escape(od_sbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': od_sbuf_puts(b, "&lt;"); break;
+        case '>': od_sbuf_puts(b, "&gt;"); break;
+        case '&': od_sbuf_puts(b, "&amp;"); break;
+        case '"': od_sbuf_puts(b, "&quot;"); break;
+        case '\'': od_sbuf_puts(b, "&#39;"); break;
+        default: od_sbuf_append(b, s, 1);
+        }
+    }
+}
+
+static bool wants_json(const od_req *r)
+{
+    const char *acc = MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, "Accept");
+    return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
+}
+
+static int status_of(ack_state st)
+{
+    switch (st) {
+    case ACK_UNKNOWN: return 404;
+    case ACK_EXPIRED: return 410;
+    case ACK_CLOSED: return 409;
+    case ACK_LIMITED: return 429;
+    default: return 200;
+    }
+}
+
+static const char *state_key(ack_state st)
+{
+    static const char *const k[] = {"ready", "acknowledged", "already_acknowledged", "expired", "unknown",
+                                    "closed", "rate_limited"};
+    return k[st];
+}
+
+/* The headline of each answer: Chinese first, English second. */
+static void headline(const ack_info *i, char *out, size_t n)
+{
+    char t[OD_MSG_TIME_MAX];
+    switch (i->st) {
+    case ACK_READY:
+        snprintf(out, n, "确认收到告警 Acknowledge the alarm");
+        break;
+    case ACK_DONE:
+        snprintf(out, n, "已确认 Acknowledged (%s)", od_msg_time(i->at, t));
+        break;
+    case ACK_ALREADY:
+        snprintf(out, n, "已确认过 already acknowledged at %s", od_msg_time(i->at, t));
+        break;
+    case ACK_EXPIRED:
+        snprintf(out, n, "确认链接已过期，请登录系统确认或联系值班人员 (this acknowledgement link has expired: sign in "
+                         "to acknowledge)");
+        break;
+    case ACK_UNKNOWN:
+        snprintf(out, n, "确认链接无效：请检查链接是否完整 (unknown acknowledgement link: check that it is complete)");
+        break;
+    case ACK_CLOSED:
+        snprintf(out, n, "该事件已处理完毕，无需确认 (the incident is resolved: nothing to acknowledge)");
+        break;
+    case ACK_LIMITED:
+        snprintf(out, n, "尝试次数过多，请稍后再试 (too many attempts: try again in %d s)", i->retry_after);
+        break;
+    }
+}
+
+static od_err answer(od_req *r, const ack_info *i)
+{
+    char head[512];
+    headline(i, head, sizeof head);
+    r->status = status_of(i->st);
+    snprintf(r->extra_header[0], sizeof r->extra_header[0], "Cache-Control: no-store");
+    if (i->st == ACK_LIMITED)
+        snprintf(r->extra_header[1], sizeof r->extra_header[1], "Retry-After: %d", i->retry_after);
+    if (wants_json(r)) {
+        json_t *o = json_pack("{ss ss}", "status", state_key(i->st), "message", head);
+        if (i->number[0] && i->st != ACK_UNKNOWN) {
+            json_object_set_new(o, "incident", json_string(i->number));
+            json_object_set_new(o, "username", json_string(i->username));
+        }
+        if (i->at) {
+            char t[OD_TIME_STR_MAX];
+            json_object_set_new(o, "acknowledged_at", json_string(od_time_format(i->at, t)));
+        }
+        int st = r->status;
+        od_err rc = od_reply(r, st, o);
+        r->status = st;
+        return rc;
+    }
+    od_sbuf b = {0};
+    od_sbuf_puts(&b, "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+              "<meta name=\"robots\" content=\"noindex\"><title>opsdesk 告警确认 Acknowledgement</title>"
+              "<script src=\"/ack.js\" defer></script>"
+              "<style>body{font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em;line-height:1.5}"
+              "button{font-size:1.2em;padding:.5em 1.5em}</style></head><body>\n<h1 id=\"state\" data-state=\"");
+    od_sbuf_puts(&b, state_key(i->st));
+    od_sbuf_puts(&b, "\">");
+    html_escape(&b, head);
+    od_sbuf_puts(&b, "</h1>\n");
+    if (i->number[0] && i->st != ACK_UNKNOWN) {
+        od_sbuf_puts(&b, "<p>事件 Incident: <b>");
+        html_escape(&b, i->number);
+        od_sbuf_puts(&b, "</b> ");
+        html_escape(&b, i->title);
+        od_sbuf_puts(&b, "<br>通知对象 Recipient: ");
+        html_escape(&b, i->username);
+        od_sbuf_puts(&b, "</p>\n");
+    }
+    if (i->st == ACK_READY)
+        /* same-origin POST to this very URL, no body; /ack.js submits it */
+        od_sbuf_puts(&b, "<form id=\"ack\" method=\"post\" action=\"\" data-auto=\"1\">"
+                  "<button type=\"submit\">确认收到 Acknowledge</button></form>\n"
+                  "<p>确认即表示您已收到告警并将接入应急电话会议。Acknowledging means you received the alarm and "
+                  "join the conference bridge.</p>\n");
+    od_sbuf_puts(&b, "</body></html>\n");
+    if (b.oom) {
+        free(b.p);
+        return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
+    }
+    r->raw = b.p;
+    r->raw_len = b.n;
+    r->content_type = "text/html; charset=utf-8";
+    return OD_OK;
+}
+
+od_err od_h_ack_page(od_req *r)
+{
+    ack_info i;
+    od_err rc = ack_link(r->app, token_of(r), r->who.addr, false, &i, &r->err);
+    return rc ? rc : answer(r, &i);
+}
+
+/* The page's form posts no fields (a browser sends an empty body): a body
+ * with fields is not ours and is refused (400) before the token is looked
+ * up, so it neither acknowledges nor counts as a failed lookup; an empty
+ * JSON object is allowed, as on every body-less action. */
+od_err od_h_ack_post(od_req *r)
+{
+    od_err rc = od_req_no_fields(r);
+    if (rc)
+        return rc;
+    ack_info i;
+    rc = ack_link(r->app, token_of(r), r->who.addr, true, &i, &r->err);
+    return rc ? rc : answer(r, &i);
+}
+
+/* The page's only script (CSP: script-src 'self'): submits the form once. */
+od_err od_h_ack_js(od_req *r)
+{
+    static const char js[] = "// opsdesk: submit the acknowledgement form once the page is shown\n"
+                             "document.addEventListener('DOMContentLoaded', function () {\n"
+                             "  var f = document.getElementById('ack');\n"
+                             "  if (f && f.getAttribute('data-auto') === '1') {\n"
+                             "    f.setAttribute('data-auto', '0');\n"
+                             "    f.submit();\n"
+                             "  }\n"
+                             "});\n";
+    r->raw_static = js;
+    r->raw_len = sizeof js - 1;
+    r->content_type = "text/javascript; charset=utf-8";
+    return OD_OK;
+}

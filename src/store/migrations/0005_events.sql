@@ -1,0 +1,85 @@
+-- 0005: event management (issue 5, R-EVT-1…4, seed 004 §6.2).
+-- events: one row per (source, dedup key); repeats bump count/last_seen, a
+-- resolve closes it, a re-fire reopens it.  raw is the event's original JSON
+-- (the alert object of an Alertmanager message, the Zabbix body, the event of
+-- the generic API), the latest one received.  changes: JSON array of recent
+-- firing/resolved change times (flapping).
+CREATE TABLE maintenance_windows (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL,
+    matchers TEXT NOT NULL DEFAULT '[]',
+    ci_id BIGINT REFERENCES cis(id),
+    created_by TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    deleted_at BIGINT
+);
+CREATE INDEX maintenance_windows_ends ON maintenance_windows(ends_at) WHERE deleted_at IS NULL;
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    dedup_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    state TEXT NOT NULL,
+    class TEXT,
+    severity TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL DEFAULT '',
+    ci_id BIGINT REFERENCES cis(id),
+    labels TEXT NOT NULL DEFAULT '{}',
+    annotations TEXT NOT NULL DEFAULT '{}',
+    raw TEXT NOT NULL,
+    count BIGINT NOT NULL DEFAULT 1,
+    flapping INTEGER NOT NULL DEFAULT 0,
+    changes TEXT NOT NULL DEFAULT '[]',
+    group_key TEXT NOT NULL DEFAULT '',
+    incident_id BIGINT REFERENCES incidents(id),
+    incident_rule TEXT,
+    window_id BIGINT REFERENCES maintenance_windows(id),
+    api_key_id BIGINT,
+    first_seen BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL,
+    received_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    closed_at BIGINT
+);
+CREATE UNIQUE INDEX events_key ON events(source, dedup_key);
+CREATE INDEX events_received ON events(received_at);
+CREATE INDEX events_ci ON events(ci_id) WHERE ci_id IS NOT NULL;
+CREATE INDEX events_incident ON events(incident_id) WHERE incident_id IS NOT NULL;
+
+-- The rule that decided each step (step: filter, dedup, classify, correlate,
+-- maintenance, respond, incident).
+CREATE TABLE event_decisions (
+    id INTEGER PRIMARY KEY,
+    event_id BIGINT NOT NULL REFERENCES events(id),
+    at BIGINT NOT NULL,
+    step TEXT NOT NULL,
+    rule TEXT,
+    result TEXT NOT NULL
+);
+CREATE INDEX event_decisions_event ON event_decisions(event_id);
+
+-- Correlation groups: the last time an event of the group was answered.
+CREATE TABLE event_groups (
+    group_key TEXT PRIMARY KEY,
+    lead_event_id BIGINT NOT NULL,
+    last_at BIGINT NOT NULL,
+    members BIGINT NOT NULL DEFAULT 1
+);
+
+-- Per-integration ingestion keys (sysadmin): only a SHA-256 of the secret is
+-- kept; integration is api | alertmanager | zabbix.
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    integration TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+);

@@ -1,0 +1,169 @@
+// main.js — boot, session and the hash router.  Each view is a function
+// (ctx, params) that fills ctx.el; timers it starts through ctx.every() stop
+// when the person navigates away.  Switching the language re-renders the
+// current view from the catalogue.
+import { t, loadLang, currentLang, applyStatic } from './i18n.js';
+import { get, post, setCsrf, setUnauthorizedHandler } from './api.js';
+import { clear, tickCountdowns } from './dom.js';
+import { loginView } from './views/login.js';
+import { dashboardView } from './views/dashboard.js';
+import { incidentListView, incidentNewView } from './views/incidents.js';
+import { incidentView, incidentReportView } from './views/incident.js';
+import { cmdbListView, ciView, ciEditView } from './views/cmdb.js';
+import { eventsView } from './views/events.js';
+import { policyView } from './views/policy.js';
+import { casesView } from './views/cases.js';
+import { accountView } from './views/account.js';
+import { usersView, userView } from './views/users.js';
+
+export const session = { me: null };
+const RETURN_KEY = 'opsdesk.return';
+
+const routes = [
+  [/^\/login$/, loginView, 'login'],
+  [/^\/dashboard$/, dashboardView, 'dashboard'],
+  [/^\/incidents$/, incidentListView, 'incidents'],
+  [/^\/incidents\/new$/, incidentNewView, 'incidents'],
+  [/^\/incidents\/(\d+)$/, incidentView, 'incidents'],
+  [/^\/incidents\/(\d+)\/report$/, incidentReportView, 'incidents'],
+  [/^\/cmdb$/, cmdbListView, 'cmdb'],
+  [/^\/cmdb\/new$/, ciEditView, 'cmdb'],
+  [/^\/cmdb\/(\d+)$/, ciView, 'cmdb'],
+  [/^\/cmdb\/(\d+)\/edit$/, ciEditView, 'cmdb'],
+  [/^\/events$/, eventsView, 'events'],
+  [/^\/policy$/, policyView, 'policy'],
+  [/^\/cases$/, casesView, 'cases'],
+  [/^\/account$/, accountView, 'account'],
+  [/^\/users$/, usersView, 'users'],
+  [/^\/users\/(\d+)$/, userView, 'users'],
+];
+
+let current = null; // {timers, charts}
+
+function stopCurrent() {
+  if (!current) return;
+  for (const id of current.timers) clearInterval(id);
+  for (const c of current.charts) c.dispose();
+  for (const fn of current.cleanups) fn();
+  current = null;
+}
+
+export function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+export function hasRole(...roles) { return !!session.me && roles.some((r) => session.me.roles.includes(r)); }
+
+// Where a user lands: the dashboard for operational roles; the three
+// separated administrators (三权分立) hold no incident permission, so the
+// sysadmin and secadmin land on the users screen and the auditor on the account page.
+const ADMIN_ROLES = ['system_admin', 'security_admin', 'auditor'];
+function home() {
+  const roles = (session.me && session.me.roles) || [];
+  if (roles.some((r) => !ADMIN_ROLES.includes(r))) return '#/dashboard';
+  return hasRole('system_admin', 'security_admin') ? '#/users' : '#/account';
+}
+
+async function route() {
+  if (!location.hash || location.hash === '#' || location.hash === '#/') {
+    if (session.me) return go(home());
+  }
+  const path = (location.hash || '#/dashboard').slice(1) || '/dashboard';
+  if (path !== '/login' && !session.me) {
+    try {
+      await loadMe();
+    } catch {
+      sessionStorage.setItem(RETURN_KEY, location.hash || '');
+      location.hash = '#/login';
+      return;
+    }
+  }
+  const hit = routes.find(([re]) => re.test(path));
+  stopCurrent();
+  const el = document.getElementById('view');
+  clear(el);
+  document.body.dataset.view = hit ? hit[2] : 'none';
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    if (a.dataset.nav === document.body.dataset.view) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.getElementById('top').hidden = path === '/login';
+  if (!hit) {
+    el.append(t('common.not_found'));
+    return;
+  }
+  const ctx = {
+    el, timers: [], charts: [], cleanups: [],
+    every(ms, fn) { this.timers.push(setInterval(fn, ms)); },
+    chart(container) {
+      const c = window.echarts.init(container, null, { renderer: 'canvas' });
+      this.charts.push(c);
+      return c;
+    },
+    onLeave(fn) { this.cleanups.push(fn); },
+    alive() { return current === this; },
+  };
+  current = ctx;
+  try {
+    await hit[1](ctx, path.match(hit[0]).slice(1));
+  } catch (e) {
+    if (e && e.status === 401) return;
+    console.error(e);
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.setAttribute('role', 'alert');
+    p.textContent = t('common.load_failed') + ' ' + (e && e.message ? e.message : '');
+    el.append(p);
+  }
+}
+
+export async function loadMe() {
+  const me = await get('/api/v1/auth/me', { quiet401: true });
+  session.me = me;
+  setCsrf(me.csrf_token);
+  document.getElementById('who').textContent = me.display_name || me.username;
+  document.getElementById('nav-users').hidden = !hasRole('system_admin', 'security_admin');
+  return me;
+}
+
+export function afterLogin(answer) {
+  setCsrf(answer.csrf_token);
+  return loadMe().then(() => {
+    const back = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    go(back && back !== '#/login' ? back : home());
+  });
+}
+
+function sessionLost() {
+  if (location.hash === '#/login') return;
+  session.me = null;
+  setCsrf(null);
+  sessionStorage.setItem(RETURN_KEY, location.hash || '');
+  location.hash = '#/login';
+}
+
+async function boot() {
+  await loadLang(currentLang());
+  setUnauthorizedHandler(sessionLost);
+  const sw = document.getElementById('lang-switch');
+  sw.value = currentLang();
+  sw.addEventListener('change', async () => {
+    await loadLang(sw.value);
+    applyStatic(document);
+    route();
+  });
+  document.getElementById('logout').addEventListener('click', async () => {
+    try { await post('/api/v1/auth/logout'); } catch { /* signed out anyway */ }
+    session.me = null;
+    setCsrf(null);
+    sessionStorage.removeItem(RETURN_KEY);
+    go('#/login');
+  });
+  window.addEventListener('hashchange', route);
+  setInterval(tickCountdowns, 1000);
+  route();
+}
+
+boot();

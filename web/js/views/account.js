@@ -1,0 +1,38 @@
+// account.js — who am I, my roles, the password change (the API states the
+// password policy when a new password does not meet it), and my own
+// notification settings (language, channels per level, personal bot;
+// GET/PUT /api/v1/auth/me/notify through notify.js).
+import { t } from '../i18n.js';
+import { post } from '../api.js';
+import { h, field, section, roleName, showError, table, tr } from '../dom.js';
+import { session } from '../main.js';
+import { notifyPanel } from './notify.js';
+
+export async function accountView(ctx) {
+  const me = session.me;
+  const old = h('input', { type: 'password', autocomplete: 'current-password' });
+  const nw = h('input', { type: 'password', autocomplete: 'new-password' });
+  const msg = h('p', { class: 'error', role: 'alert', hidden: true });
+  const ok = h('p', { class: 'ok', role: 'status', hidden: true }, t('account.pw_changed'));
+  const form = h('form', { class: 'form' },
+    field(t('account.old_password'), old, { required: true }),
+    field(t('account.new_password'), nw, { required: true, hint: t('account.pw_hint') }),
+    msg, ok, h('button', { type: 'submit', class: 'primary' }, t('account.change_password')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    ok.hidden = true;
+    try {
+      await post('/api/v1/auth/password', { old_password: old.value, new_password: nw.value });
+      showError(msg, null);
+      ok.hidden = false;
+      old.value = nw.value = '';
+    } catch (e) { showError(msg, e); }
+  });
+  ctx.el.append(h('h1', {}, t('account.title')),
+    section(t('account.me'), table([t('account.username'), t('account.department'), t('account.roles')],
+      [tr(me.username, me.department || '—', me.roles.map(roleName).join(t('common.sep')) || '—')])),
+    section(t('account.change_password'), form));
+  const notify = await notifyPanel('/api/v1/auth/me/notify');
+  if (!ctx.alive()) return;
+  ctx.el.append(section(t('notify.title'), notify));
+}

@@ -1,0 +1,150 @@
+// cmdb.js — the CMDB: list by category and grade, the CI page with its
+// relations and impact (an ECharts graph of the CIs that depend on it,
+// transitively, R-CI-4), and the create / edit form with the grading
+// guidance of the category shown beside the grade field (R-CI-3).
+import { t } from '../i18n.js';
+import { get, post, patch, qs } from '../api.js';
+import { h, clear, field, select, table, tr, section, showError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button } from '../dom.js';
+import { go, hasRole } from '../main.js';
+import { LEVEL_COLORS } from './dashboard.js';
+
+const ENVS = ['production', 'same_city_backup', 'same_room_backup', 'test', 'training'];
+const RELS = ['runs_on', 'depends_on', 'backs_up', 'connects_to'];
+const mayWrite = () => hasRole('ops_engineer', 'ops_section_head', 'ops_department_head');
+
+let catCache = null;
+async function categories() {
+  if (!catCache) catCache = await get('/api/v1/policy/categories');
+  return catCache;
+}
+
+export async function cmdbListView(ctx) {
+  const cats = (await categories()).categories;
+  const q = h('input', { type: 'search', name: 'q' });
+  const cat = select([['', t('common.all')], ...cats.map((c) => [c.key, categoryName(c)])], '');
+  const grade = select([['', t('common.all')], ...['L1', 'L2', 'L3', 'NG'].map((g) => [g, gradeName(g)])], '');
+  const body = h('div', { 'data-testid': 'ci-list' });
+  const form = h('form', { class: 'filters', role: 'search' }, field(t('cmdb.search'), q), field(t('cmdb.category'), cat), field(t('cmdb.grade'), grade),
+    h('button', { type: 'submit' }, t('common.search')));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  cat.addEventListener('change', load);
+  grade.addEventListener('change', load);
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')), mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body);
+  async function load() {
+    const r = await get('/api/v1/cis' + qs({ q: q.value, category: cat.value, grade: grade.value, limit: 500 }));
+    const byKey = Object.fromEntries(cats.map((c) => [c.key, c]));
+    clear(body, table([t('cmdb.name'), t('cmdb.category'), t('cmdb.grade'), t('cmdb.department'), t('cmdb.environment'), t('cmdb.location'), t('cmdb.verified')],
+      r.items.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), categoryName(byKey[c.category]) || c.category, gradeBadge(c.grade), c.department || '—', envName(c.environment), c.location || '—', fmtTime(c.last_verified_at)))),
+    h('p', { class: 'note' }, t('common.total', { n: r.total })));
+  }
+  await load();
+}
+
+export async function ciView(ctx, [id]) {
+  const [ci, impact, cats] = await Promise.all([get(`/api/v1/cis/${id}`), get(`/api/v1/cis/${id}/impact`), categories()]);
+  const cat = cats.categories.find((c) => c.key === ci.category);
+  const graphEl = h('div', { class: 'chart graph', role: 'img', 'aria-label': t('cmdb.impact_graph'), 'data-testid': 'impact-graph' });
+  const relErr = h('p', { class: 'error', role: 'alert', hidden: true });
+  let relForm = null;
+  if (mayWrite()) {
+    const all = (await get('/api/v1/cis?limit=500')).items.filter((c) => c.id !== ci.id);
+    const type = select(RELS.map((r) => [r, relName(r)]), 'depends_on');
+    const target = select(all.map((c) => [String(c.id), c.name]), '');
+    relForm = h('form', { class: 'filters' }, field(t('cmdb.rel_type'), type), field(t('cmdb.rel_target'), target), h('button', { type: 'submit' }, t('cmdb.add_relation')), relErr);
+    relForm.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await post(`/api/v1/cis/${ci.id}/relations`, { type: type.value, target_id: Number(target.value) });
+        go(`#/cmdb/${ci.id}`);
+      } catch (e) { showError(relErr, e); }
+    });
+  }
+  const verifyErr = h('p', { class: 'error', role: 'alert', hidden: true });
+  ctx.el.append(
+    h('p', { class: 'crumbs' }, h('a', { href: '#/cmdb' }, t('nav.cmdb')), ' / ', ci.name),
+    h('div', { class: 'page-head' }, h('h1', {}, ci.name, ' ', gradeBadge(ci.grade)),
+      mayWrite() ? h('a', { class: 'button', href: `#/cmdb/${ci.id}/edit` }, t('common.edit')) : null,
+      mayWrite() ? button(t('cmdb.verify'), async () => { try { await post(`/api/v1/cis/${ci.id}/verify`); go(`#/cmdb/${ci.id}`); } catch (e) { showError(verifyErr, e); } }) : null),
+    verifyErr,
+    h('div', { class: 'inc-grid' },
+      section(t('cmdb.details'), h('dl', { class: 'facts' },
+        h('dt', {}, t('cmdb.category')), h('dd', {}, categoryName(cat) || ci.category),
+        h('dt', {}, t('cmdb.grade')), h('dd', {}, gradeName(ci.grade)),
+        h('dt', {}, t('cmdb.guidance')), h('dd', {}, ci.grade_guidance || '—'),
+        h('dt', {}, t('cmdb.department')), h('dd', {}, ci.department || '—'),
+        h('dt', {}, t('cmdb.environment')), h('dd', {}, envName(ci.environment)),
+        h('dt', {}, t('cmdb.location')), h('dd', {}, ci.location || '—'),
+        h('dt', {}, t('cmdb.verified')), h('dd', {}, fmtTime(ci.last_verified_at)))),
+      section(t('cmdb.relations'), table([t('cmdb.rel_source'), t('cmdb.rel_type'), t('cmdb.rel_target')],
+        ci.relations.map((r) => tr(h('a', { href: `#/cmdb/${r.source_id}` }, r.source_name), relName(r.type), h('a', { href: `#/cmdb/${r.target_id}` }, r.target_name)))), relForm),
+      section(t('cmdb.impact', { n: impact.count }), graphEl,
+        table([t('cmdb.name'), t('cmdb.grade'), t('cmdb.depth')], impact.impacted.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), gradeBadge(c.grade), String(c.depth)))))));
+  const chart = ctx.chart(graphEl);
+  chart.setOption(impactOption(ci, impact));
+}
+
+function impactOption(ci, impact) {
+  const nodes = [{ id: String(ci.id), name: ci.name, grade: ci.grade, symbolSize: 46, itemStyle: { color: LEVEL_COLORS[ci.grade], borderColor: '#111', borderWidth: 3 } }];
+  for (const c of impact.impacted) nodes.push({ id: String(c.id), name: c.name, grade: c.grade, symbolSize: Math.max(20, 38 - 6 * c.depth), itemStyle: { color: LEVEL_COLORS[c.grade] } });
+  const links = impact.impacted.map((c) => ({ source: String(c.id), target: String(c.via) }));
+  return {
+    animation: false,
+    textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
+    tooltip: { formatter: (p) => (p.dataType === 'node' ? `${p.data.name} · ${gradeName(p.data.grade)}` : t('cmdb.depends_on_edge')) },
+    series: [{
+      type: 'graph', layout: 'force', roam: true, draggable: true, data: nodes, links,
+      force: { repulsion: 260, edgeLength: 90 },
+      label: { show: true, position: 'bottom', color: '#1d2430', fontSize: 13 },
+      edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 9, lineStyle: { color: '#6b7686', width: 2 },
+    }],
+  };
+}
+
+export async function ciEditView(ctx, [id]) {
+  const cats = (await categories()).categories;
+  const ci = id ? await get(`/api/v1/cis/${id}`) : null;
+  const name = h('input', { name: 'name', maxlength: 200, value: ci ? ci.name : '' });
+  const cat = select(cats.map((c) => [c.key, categoryName(c)]), ci ? ci.category : cats[0].key, { name: 'category' });
+  const grade = h('select', { name: 'grade' });
+  const dept = h('input', { name: 'department', value: ci ? ci.department : '' });
+  const env = select(ENVS.map((e) => [e, envName(e)]), ci ? ci.environment : 'production', { name: 'environment' });
+  const loc = h('input', { name: 'location', value: ci ? ci.location : '' });
+  const guide = h('aside', { class: 'guidance', 'aria-live': 'polite', 'data-testid': 'guidance' });
+  const err = h('p', { class: 'error', role: 'alert', hidden: true });
+
+  function fillGrades() {
+    const c = cats.find((x) => x.key === cat.value);
+    const keep = grade.value || (ci ? ci.grade : '');
+    clear(grade, c.grades.map((g) => h('option', { value: g, selected: g === keep }, gradeName(g))));
+    renderGuide();
+  }
+  function renderGuide() {
+    const c = cats.find((x) => x.key === cat.value);
+    clear(guide, h('h2', {}, t('cmdb.guidance_title', { cat: categoryName(c) })),
+      c.principle ? h('p', { class: 'principle' }, c.principle) : null,
+      h('dl', {}, c.grades.map((g) => [h('dt', { class: g === grade.value ? 'current' : '' }, gradeName(g)), h('dd', { class: g === grade.value ? 'current' : '' }, (c.guidance || {})[g] || '—')])));
+  }
+  cat.addEventListener('change', fillGrades);
+  grade.addEventListener('change', renderGuide);
+
+  const form = h('form', { class: 'form two-col', novalidate: true },
+    h('div', { class: 'col' },
+      field(t('cmdb.name'), name, { required: true }),
+      field(t('cmdb.category'), cat, { required: true }),
+      field(t('cmdb.grade'), grade, { required: true, hint: t('cmdb.grade_hint') }),
+      field(t('cmdb.department'), dept),
+      field(t('cmdb.environment'), env),
+      field(t('cmdb.location'), loc),
+      err, h('button', { type: 'submit', class: 'primary' }, t('common.save'))),
+    guide);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { name: name.value.trim(), category: cat.value, grade: grade.value, department: dept.value.trim(), environment: env.value, location: loc.value.trim() };
+    try {
+      const saved = ci ? await patch(`/api/v1/cis/${ci.id}`, body) : await post('/api/v1/cis', body);
+      go(`#/cmdb/${saved.id}`);
+    } catch (e) { showError(err, e); }
+  });
+  ctx.el.append(h('h1', {}, ci ? t('cmdb.edit_title', { name: ci.name }) : t('cmdb.new')), form);
+  fillGrades();
+}

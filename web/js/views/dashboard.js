@@ -1,0 +1,154 @@
+// dashboard.js — 态势总览, the wall screen (1920×1080): open incidents by
+// incident level × response level, deadlines missed and coming up with live
+// countdowns (R-NOT-6), incidents per day by level (30 days), events per
+// hour by class (GET /api/v1/events/stats, with the ingestion queue's
+// pending / capacity; an empty chart with a note when that API is absent),
+// drills apart.  Polls every 5 s; no reload needed.
+import { t, tOr, currentLang } from '../i18n.js';
+import { get, ApiError } from '../api.js';
+import { h, clear, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime } from '../dom.js';
+
+const LEVELS = ['L1', 'L2', 'L3', 'NG'];
+const RESPS = ['R1', 'R2', 'R3', 'NG'];
+export const LEVEL_COLORS = { L1: '#e5484d', L2: '#f76b15', L3: '#e2b007', NG: '#8b8d98' };
+const CLASS_COLORS = { exception: '#e5484d', warning: '#f76b15', info: '#3e8ed0', filtered: '#8b8d98', silenced: '#8e4ec6' };
+const REFRESH_MS = 5000;
+
+export async function dashboardView(ctx) {
+  const kpis = h('div', { class: 'kpis', 'data-testid': 'kpis' });
+  const matrix = h('div', { 'data-testid': 'matrix' });
+  const missed = h('ol', { class: 'dl-list missed', 'data-testid': 'missed' });
+  const upcoming = h('ol', { class: 'dl-list', 'data-testid': 'upcoming' });
+  const drills = h('div', { 'data-testid': 'drills' });
+  const perDay = h('div', { class: 'chart', id: 'chart-per-day', role: 'img', 'aria-label': t('dash.per_day') });
+  const perHour = h('div', { class: 'chart', id: 'chart-per-hour', role: 'img', 'aria-label': t('dash.per_hour') });
+  const eventsNote = h('p', { class: 'note', hidden: true, 'data-testid': 'events-note' });
+  const ingest = h('p', { class: 'note ingest', 'data-testid': 'events-ingest' });
+  const stamp = h('span', { class: 'stamp', 'data-testid': 'refreshed' });
+  const err = h('p', { class: 'error', role: 'alert', hidden: true });
+
+  ctx.el.append(h('div', { class: 'wall' },
+    h('div', { class: 'wall-head' }, h('h1', {}, t('dash.title')), stamp),
+    err,
+    kpis,
+    h('div', { class: 'wall-grid' },
+      section(t('dash.matrix'), matrix),
+      section(t('dash.missed'), missed),
+      section(t('dash.upcoming'), upcoming),
+      section(t('dash.per_day'), perDay),
+      section(t('dash.per_hour'), eventsNote, perHour, ingest),
+      section(t('dash.drills'), drills))));
+
+  const dayChart = ctx.chart(perDay);
+  const hourChart = ctx.chart(perHour);
+  const onResize = () => { dayChart.resize(); hourChart.resize(); };
+  window.addEventListener('resize', onResize);
+  ctx.onLeave(() => window.removeEventListener('resize', onResize));
+
+  const tz = -new Date().getTimezoneOffset();
+  async function refresh() {
+    try {
+      const d = await get(`/api/v1/dashboard?tz=${tz}&days=30`);
+      if (!ctx.alive()) return;
+      err.hidden = true;
+      renderKpis(kpis, d);
+      clear(matrix, matrixTable(d.open));
+      renderDeadlines(missed, d.deadlines.missed.filter((x) => !x.drill), 'dash.no_missed');
+      renderDeadlines(upcoming, d.deadlines.upcoming.filter((x) => !x.drill), 'dash.no_upcoming');
+      renderDrills(drills, d);
+      dayChart.setOption(perDayOption(d), true);
+      stamp.textContent = t('dash.refreshed', { at: fmtTime(d.now) });
+    } catch (e) {
+      if (!ctx.alive() || e.status === 401) return;
+      err.textContent = t('common.load_failed') + ' ' + e.message;
+      err.hidden = false;
+    }
+    try {
+      const s = await get('/api/v1/events/stats?hours=24');
+      if (!ctx.alive()) return;
+      eventsNote.hidden = true;
+      hourChart.setOption(perHourOption(s.buckets || []), true);
+      ingest.textContent = s.ingest ? t('dash.ingest', { pending: s.ingest.pending, capacity: s.ingest.capacity }) : '';
+    } catch (e) {
+      if (!ctx.alive() || e.status === 401) return;
+      eventsNote.textContent = e instanceof ApiError && e.status === 404 ? t('dash.events_absent') : t('dash.events_failed', { msg: e.message });
+      eventsNote.hidden = false;
+      hourChart.setOption(perHourOption([]), true);
+    }
+  }
+  await refresh();
+  ctx.every(REFRESH_MS, refresh);
+}
+
+function renderKpis(el, d) {
+  const nMissed = d.deadlines.missed.filter((x) => !x.drill).length;
+  const card = (label, value, cls, testid) => h('div', { class: 'kpi ' + (cls || ''), 'data-testid': testid },
+    h('span', { class: 'kpi-value' }, String(value)), h('span', { class: 'kpi-label' }, label));
+  clear(el,
+    card(t('dash.open_total'), d.open.total, 'total', 'kpi-open'),
+    LEVELS.map((l) => card(levelName(l), d.open.by_level[l], 'lv-' + l, 'kpi-' + l)),
+    card(t('dash.missed_count'), nMissed, nMissed ? 'alarm' : '', 'kpi-missed'),
+    card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills'));
+}
+
+function matrixTable(o) {
+  return table([t('dash.level_resp'), ...RESPS.map((r) => tOr('rshort.' + r, r)), t('dash.sum')],
+    LEVELS.map((l) => tr(levelBadge(l), ...RESPS.map((r) => h('td', { class: 'num' + (o.matrix[l][r] ? ' hot' : '') }, String(o.matrix[l][r]))),
+      h('td', { class: 'num' }, String(o.by_level[l])))),
+    { cls: 'matrix' });
+}
+
+function renderDeadlines(el, list, emptyKey) {
+  if (!list.length) {
+    clear(el, h('li', { class: 'empty' }, t(emptyKey)));
+    return;
+  }
+  clear(el, list.slice(0, 12).map((x) => h('li', { class: x.missed ? 'missed' : '' },
+    h('div', { class: 'dl-main' },
+      h('div', {}, h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), ' ', levelBadge(x.incident.level), ' ', respBadge(x.incident.response_level)),
+      h('div', { class: 'dl-title' }, x.incident.title),
+      h('div', { class: 'dl-kind' }, dlName(x.kind) + (x.recipient ? ' · ' + (x.recipient.display_name || x.recipient.username) : ''))),
+    countdown(x.due_at))));
+}
+
+function renderDrills(el, d) {
+  const dl = [...d.deadlines.missed, ...d.deadlines.upcoming].filter((x) => x.drill);
+  const sum = d.drills.per_day.reduce((a, b) => a + b, 0);
+  clear(el,
+    h('p', { class: 'drill-line' }, t('dash.drills_summary', { open: d.drills.open.total, days: d.days, n: sum })),
+    LEVELS.filter((l) => d.drills.open.by_level[l]).map((l) => h('span', { class: 'chip' }, levelName(l) + ' × ' + d.drills.open.by_level[l])),
+    dl.length ? h('ol', { class: 'dl-list' }, dl.slice(0, 5).map((x) => h('li', {},
+      h('div', { class: 'dl-main' }, h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), h('div', { class: 'dl-kind' }, dlName(x.kind))), countdown(x.due_at)))) : null);
+}
+
+const axisText = () => ({ color: '#c9ced6', fontSize: 14 });
+
+function perDayOption(d) {
+  const days = d.per_day.days.map((s) => s.slice(5));
+  return {
+    animation: false,
+    textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, textStyle: axisText(), data: LEVELS.map(levelName) },
+    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: days, axisLabel: axisText() },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: axisText(), splitLine: { lineStyle: { color: '#2c3440' } } },
+    series: LEVELS.map((l) => ({ name: levelName(l), type: 'bar', stack: 'lv', data: d.per_day.by_level[l], itemStyle: { color: LEVEL_COLORS[l] } })),
+  };
+}
+
+function perHourOption(buckets) {
+  const classes = ['exception', 'warning', 'info', 'filtered', 'silenced'];
+  const loc = currentLang() === 'en' ? 'en-GB' : 'zh-CN';
+  const hours = buckets.map((b) => new Date(b.start).toLocaleTimeString(loc, { hour: '2-digit', minute: '2-digit', hour12: false }));
+  return {
+    animation: false,
+    textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, textStyle: axisText(), data: classes.map((c) => t('evclass.' + c)) },
+    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: hours, axisLabel: axisText() },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: axisText(), splitLine: { lineStyle: { color: '#2c3440' } } },
+    series: classes.map((c) => ({ name: t('evclass.' + c), type: 'bar', stack: 'ev', data: buckets.map((b) => b[c] || 0), itemStyle: { color: CLASS_COLORS[c] } })),
+  };
+}

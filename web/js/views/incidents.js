@@ -1,0 +1,157 @@
+// incidents.js — the incident desk: the list with filters and search, and
+// the registration form, which shows as the CIs and severity are picked
+// what the policy will decide (GET /api/v1/grading, the 速查表 answer):
+// incident level, response level, deadlines, recipients, each with its rule.
+import { t, bi } from '../i18n.js';
+import { get, post, qs } from '../api.js';
+import {
+  h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, levelName, respName,
+  stateName, sevName, roleName, fmtTime, countdown, localInputToIso, badge,
+} from '../dom.js';
+import { go, hasRole } from '../main.js';
+
+const STATES = ['detected', 'reported', 'confirmed', 'activated', 'resolved', 'closed', 'reviewed'];
+const LEVELS = ['L1', 'L2', 'L3', 'NG'];
+const RESPS = ['R1', 'R2', 'R3', 'NG'];
+const PAGE = 50;
+
+export async function incidentListView(ctx) {
+  const f = {
+    q: h('input', { type: 'search', name: 'q' }),
+    state: select([['', t('common.all')], ...STATES.map((s) => [s, stateName(s)])], ''),
+    level: select([['', t('common.all')], ...LEVELS.map((l) => [l, levelName(l)])], ''),
+    response_level: select([['', t('common.all')], ...RESPS.map((r) => [r, respName(r)])], ''),
+    drill: select([['', t('common.all')], ['false', t('inc.real_only')], ['true', t('inc.drills_only')]], ''),
+  };
+  let offset = 0;
+  const body = h('div', { 'data-testid': 'incident-list' });
+  const pager = h('div', { class: 'pager' });
+  const form = h('form', { class: 'filters', role: 'search' },
+    field(t('inc.search'), f.q), field(t('inc.state'), f.state), field(t('inc.level'), f.level),
+    field(t('inc.response'), f.response_level), field(t('inc.drill'), f.drill),
+    h('button', { type: 'submit' }, t('common.search')));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
+  for (const k of ['state', 'level', 'response_level', 'drill']) f[k].addEventListener('change', () => { offset = 0; load(); });
+
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('inc.list_title')),
+    hasRole('monitoring_engineer', 'ops_engineer') ? h('a', { class: 'button primary', href: '#/incidents/new' }, t('inc.register')) : null),
+  form, body, pager);
+
+  async function load() {
+    const p = { q: f.q.value, state: f.state.value, level: f.level.value, response_level: f.response_level.value, drill: f.drill.value, limit: PAGE, offset };
+    const r = await get('/api/v1/incidents' + qs(p));
+    if (!ctx.alive()) return;
+    clear(body, table([t('inc.number'), t('inc.title'), t('inc.state'), t('inc.level'), t('inc.response'), t('inc.detected_at'), t('inc.handling_deadline')],
+      r.items.map((i) => tr(h('a', { href: `#/incidents/${i.id}` }, i.number),
+        h('span', {}, i.title, i.drill ? [' ', badge(t('inc.drill_badge'), 'drill')] : null),
+        stateBadge(i.state), levelBadge(i.level), respBadge(i.response_level), fmtTime(i.detected_at),
+        i.handling_deadline && !['resolved', 'closed', 'reviewed'].includes(i.state) ? countdown(i.handling_deadline) : fmtTime(i.handling_deadline)))));
+    clear(pager,
+      h('span', {}, t('common.page_info', { from: r.total ? offset + 1 : 0, to: offset + r.items.length, total: r.total })),
+      h('button', { type: 'button', disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }, t('common.prev')),
+      h('button', { type: 'button', disabled: offset + PAGE >= r.total, onclick: () => { offset += PAGE; load(); } }, t('common.next')));
+  }
+  await load();
+  ctx.every(10000, () => load().catch(() => {}));
+}
+
+const GRADE_ORDER = { L1: 0, L2: 1, L3: 2, NG: 3 };
+
+export async function incidentNewView(ctx) {
+  const cis = (await get('/api/v1/cis?limit=500')).items;
+  const title = h('input', { name: 'title', maxlength: 300 });
+  const severity = select([['', t('inc.sev_unknown')], ['severe', sevName('severe')], ['moderate', sevName('moderate')], ['minor', sevName('minor')]], '', { name: 'severity' });
+  const detected = h('input', { type: 'datetime-local', name: 'detected_at' });
+  const location = h('input', { name: 'location', maxlength: 500 });
+  const symptoms = h('textarea', { name: 'symptoms', rows: 3, maxlength: 4000 });
+  const impact = h('textarea', { name: 'impact_scope', rows: 2, maxlength: 2000 });
+  const drill = h('input', { type: 'checkbox', name: 'drill' });
+  const ciFilter = h('input', { type: 'search', name: 'ci_filter' });
+  const chosen = new Set();
+  const ciBox = h('fieldset', { class: 'ci-pick', 'data-testid': 'ci-pick' });
+  const prediction = h('div', { class: 'prediction', 'aria-live': 'polite', 'data-testid': 'prediction' }, h('p', { class: 'note' }, t('inc.pick_ci_first')));
+  const err = h('p', { class: 'error', role: 'alert', hidden: true });
+
+  function renderCis() {
+    const q = ciFilter.value.trim().toLowerCase();
+    clear(ciBox, h('legend', {}, t('inc.cis'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+      cis.filter((c) => !q || c.name.toLowerCase().includes(q) || (c.department || '').toLowerCase().includes(q) || chosen.has(c.id))
+        .map((c) => {
+          const cb = h('input', { type: 'checkbox', value: String(c.id), id: 'ci-' + c.id, checked: chosen.has(c.id) });
+          cb.addEventListener('change', () => { if (cb.checked) chosen.add(c.id); else chosen.delete(c.id); predict(); });
+          return h('div', { class: 'ci-opt' }, cb, h('label', { for: cb.id }, c.name, ' ', gradeBadge(c.grade), h('small', {}, ' ' + (c.department || ''))));
+        }));
+    if (!cis.length) ciBox.append(h('p', { class: 'note' }, t('inc.no_cis'), ' ', h('a', { href: '#/cmdb/new' }, t('cmdb.new'))));
+  }
+  ciFilter.addEventListener('input', renderCis);
+
+  let seq = 0;
+  async function predict() {
+    const my = ++seq;
+    const picked = cis.filter((c) => chosen.has(c.id)).sort((a, b) => GRADE_ORDER[a.grade] - GRADE_ORDER[b.grade]);
+    if (!picked.length) {
+      clear(prediction, h('p', { class: 'note' }, t('inc.pick_ci_first')));
+      return;
+    }
+    try {
+      const g = await get('/api/v1/grading' + qs({ ci_id: picked[0].id, severity: severity.value }));
+      if (my !== seq || !ctx.alive()) return;
+      renderPrediction(prediction, g, picked[0]);
+    } catch (e) {
+      if (my === seq) clear(prediction, h('p', { class: 'error' }, bi(e.message)));
+    }
+  }
+  severity.addEventListener('change', predict);
+
+  const form = h('form', { class: 'form two-col', novalidate: true },
+    h('div', { class: 'col' },
+      field(t('inc.title'), title, { required: true }),
+      field(t('inc.severity'), severity, { hint: t('inc.sev_hint') }),
+      field(t('inc.ci_filter'), ciFilter),
+      ciBox,
+      field(t('inc.detected_at'), detected, { hint: t('inc.detected_hint') }),
+      field(t('field.location'), location),
+      field(t('field.symptoms'), symptoms),
+      field(t('field.impact_scope'), impact),
+      h('div', { class: 'field check' }, drill, h('label', { for: (drill.id = 'drill-box') }, t('inc.is_drill'))),
+      err,
+      h('button', { type: 'submit', class: 'primary' }, t('inc.register_submit'))),
+    h('aside', { class: 'col' }, h('h2', {}, t('inc.prediction')), prediction));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { title: title.value.trim(), ci_ids: [...chosen], drill: drill.checked };
+    if (severity.value) body.severity = severity.value;
+    if (detected.value) body.detected_at = localInputToIso(detected.value);
+    for (const [k, el] of [['location', location], ['symptoms', symptoms], ['impact_scope', impact]]) if (el.value.trim()) body[k] = el.value.trim();
+    if (!body.title || !body.ci_ids.length) {
+      showError(err, new Error(t('inc.need_title_ci')));
+      return;
+    }
+    try {
+      const inc = await post('/api/v1/incidents', body);
+      go(`#/incidents/${inc.id}`);
+    } catch (e) { showError(err, e); }
+  });
+  ctx.el.append(h('h1', {}, t('inc.register_title')), form);
+  renderCis();
+}
+
+// The grading answer: the values and, for each, the rule behind it.
+export function renderPrediction(el, g, ci) {
+  const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
+  const rule = (f) => (g.rules || []).filter((r) => r.field === f).map((r) => h('div', { class: 'rule' }, h('code', {}, r.req), ' ', bi(r.text)));
+  const row = (label, value, f, testid) => h('div', { class: 'pred-row', 'data-testid': testid }, h('dt', {}, label), h('dd', {}, value, rule(f)));
+  clear(el,
+    h('p', { class: 'note' }, t('inc.pred_from', { ci: ci.name, grade: gradeName(ci.grade) })),
+    h('dl', {},
+      row(t('inc.level'), levelBadge(g.level), 'level', 'pred-level'),
+      row(t('inc.response'), respBadge(g.response_level), 'response_level', 'pred-response'),
+      g.severity_provisional ? row(t('inc.severity'), t('inc.sev_provisional'), 'severity_provisional', 'pred-prov') : null,
+      row(t('inc.handling_limit'), mins(g.handling_limit_minutes), 'handling_limit_minutes', 'pred-handling'),
+      row(t('inc.first_report_within'), mins(g.first_report_within_minutes), 'first_report_minutes', 'pred-first'),
+      row(t('inc.recipients'), (g.recipient_roles || []).map(roleName).join(t('common.sep')), 'recipients', 'pred-recipients'),
+      row(t('inc.ack'), g.ack_required ? t('inc.ack_within', { n: g.ack_within_minutes }) : t('inc.ack_none'), 'ack_window_minutes', 'pred-ack'),
+      row(t('inc.progress_every'), mins(g.progress_every_minutes), 'progress_every_minutes', 'pred-progress'),
+      row(t('inc.activation_role'), roleName(g.activation_role), 'activation_role', 'pred-activation')));
+}

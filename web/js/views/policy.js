@@ -1,0 +1,23 @@
+// policy.js — the loaded policy as the quick-reference table (速查表): the
+// response matrix, the handling limits and progress cadence, first-report
+// limits and recipients, acknowledgements and the authorities.  Printable.
+import { t } from '../i18n.js';
+import { get } from '../api.js';
+import { h, table, tr, section, levelName, respName, sevName, roleName, button } from '../dom.js';
+
+export async function policyView(ctx) {
+  const p = await get('/api/v1/policy/table');
+  const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
+  const sevs = ['severe', 'moderate', 'minor'];
+  ctx.el.append(
+    h('div', { class: 'page-head' }, h('h1', {}, t('pol.title')), button(t('common.print'), () => window.print(), { class: 'no-print' })),
+    h('p', { class: 'note' }, p.name),
+    h('div', { class: 'print-doc policy' },
+      section(t('pol.matrix'), table([t('pol.level_sev'), ...sevs.map(sevName)],
+        Object.entries(p.response_matrix).map(([l, row]) => tr(levelName(l), ...sevs.map((s) => respName(row[s])))), { cls: 'matrix' })),
+      section(t('pol.responses'), table([t('inc.response'), t('inc.handling_limit'), t('inc.progress_every'), t('inc.activation_role')],
+        Object.entries(p.responses).map(([r, x]) => tr(respName(r), mins(x.handling_limit_minutes), mins(x.progress_every_minutes), roleName(x.activation_role))))),
+      section(t('pol.levels'), table([t('inc.level'), t('inc.first_report_within'), t('inc.recipients'), t('pol.owning_heads'), t('inc.ack')],
+        Object.entries(p.levels).map(([l, x]) => tr(levelName(l), mins(x.first_report_within_minutes), x.recipient_roles.map((r) => roleName(r.key)).join(t('common.sep')),
+          x.owning_department_heads ? t('common.yes') : t('common.no'), x.ack_required ? t('inc.ack_within', { n: x.ack_within_minutes }) : t('inc.ack_none')))))));
+}
