@@ -7,9 +7,9 @@ dict with at least "gen" (the generator's name).  After the server has been
 killed, `check(db, rec)` gets a sqlite3 connection to the database file and
 returns None when the write is present as acknowledged, or a message.
 
-To add a kind of load (e.g. event ingestion when src/ingest/ lands): write a
-class like the ones below and append an instance to GENERATORS (or pass
-`--gens` to crash.py).  `setup(world)` runs once against the live server
+To add a kind of load: write a class like the ones below (Events is the
+event-ingestion one) and append an instance to GENERATORS; `--gens` of
+crash.py picks a subset.  `setup(world)` runs once against the live server
 before the first round (create users, CIs, sources); `step` must be safe to
 run from several threads at once.
 """
@@ -222,7 +222,37 @@ class CiWrite(Generator):
         return None if row and row[0] in ok else "CI %d location %r, expected one of %r" % (rec["id"], row, ok)
 
 
-GENERATORS = [IncidentCreate(), Report(), Ack(), CiWrite()]
+class Events(Generator):
+    """Event ingestion (POST /api/v1/events with an API key): a batch of 1–5
+    events with unique dedup keys; the 202 comes only after the commit, so
+    every event of an acknowledged batch must be there."""
+    name = "events"
+    weight = 2
+
+    def setup(self, world, srv):
+        r = srv.post("/api/v1/api-keys", {"name": "crash-load", "integration": "api"}, token=srv.admin())
+        assert r.status == 201, r
+        world.tok["ingest"] = r.json["secret"] if "secret" in r.json else r.json["key"]
+
+    def step(self, ctx, rng):
+        batch = [{"dedup_key": "crash-" + token(), "status": "firing", "severity": "warning",
+                  "summary": "crash load event", "labels": {"job": "crash", "n": str(i)}}
+                 for i in range(rng.randint(1, 5))]
+        r = ctx.call("POST", "/api/v1/events", batch, "ingest")
+        if r.status != 202:
+            return None
+        got = {e["dedup_key"]: e["id"] for e in r.json["events"]}
+        return {"gen": self.name, "events": [(got[b["dedup_key"]], b["dedup_key"]) for b in batch]}
+
+    def check(self, db, rec):
+        for eid, key in rec["events"]:
+            row = db.execute("SELECT dedup_key FROM events WHERE id = ?", (eid,)).fetchone()
+            if not row or row[0] != key:
+                return "event %d (%s): got %r" % (eid, key, row)
+        return None
+
+
+GENERATORS = [IncidentCreate(), Report(), Ack(), CiWrite(), Events()]
 
 
 def world_setup(srv, gens, user_pw):
