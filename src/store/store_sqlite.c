@@ -16,6 +16,16 @@
 #include <sys/stat.h>
 
 #define READERS_MAX 8
+/* The writer's page cache (KiB): a group commit of thousands of events
+ * touches many index pages; with SQLite's 2 MiB default they spill and are
+ * read back (issue 5 profile).  Readers keep the default. */
+#define WRITER_CACHE_KIB 32768
+/* WAL checkpoints (issue 5): a busy writer asks for them between its
+ * transactions (od_store_checkpoint_idle), off the commit path; a commit
+ * checkpoints by itself only when nobody has asked yet (at CKPT_PAGES, as
+ * SQLite's autocheckpoint) or the WAL has grown past CKPT_HARD_PAGES. */
+#define CKPT_PAGES 1000
+#define CKPT_HARD_PAGES 16000
 
 static const char *const query_sql[OD_Q__COUNT] = {
 #define OD_Q_SQL(name, sql) [OD_Q_##name] = sql,
@@ -38,6 +48,8 @@ struct od_store {
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_cond;
     int schema_version;
+    int wal_pages;      /* WAL size after the last commit (under write_lock) */
+    bool ckpt_deferred; /* someone calls od_store_checkpoint_idle */
 };
 
 struct od_tx {
@@ -163,8 +175,31 @@ static od_err migrate(od_store *s, od_error *e)
     return OD_OK;
 }
 
+/* Runs after each commit on the writer connection, in place of SQLite's
+ * autocheckpoint hook. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    od_store *s = arg;
+    s->wal_pages = pages;
+    if (pages >= CKPT_HARD_PAGES || (!s->ckpt_deferred && pages >= CKPT_PAGES)) {
+        int log = 0, done = 0;
+        if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK &&
+            done >= log)
+            s->wal_pages = 0;
+    }
+    return SQLITE_OK;
+}
+
+static void sqlite_global_config(void)
+{
+    /* no global allocation statistics: they take a mutex on every malloc */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 od_err od_store_open(const char *path, od_store **out, od_error *e)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_global_config);
     *out = NULL;
     od_store *s = calloc(1, sizeof *s);
     if (!s)
@@ -176,6 +211,13 @@ od_err od_store_open(const char *path, od_store **out, od_error *e)
     od_err rc = s->path ? conn_open(s, &s->writer, e) : OD_E_NOMEM;
     if (!rc)
         rc = migrate(s, e);
+    if (!rc) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", WRITER_CACHE_KIB);
+        if (sqlite3_exec(s->writer.db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+            rc = db_err(s->writer.db, e, "cache_size");
+        sqlite3_wal_hook(s->writer.db, wal_hook, s);
+    }
     if (rc) {
         od_store_close(s);
         return rc;
@@ -222,6 +264,19 @@ void od_store_checkpoint(od_store *s)
 {
     pthread_mutex_lock(&s->write_lock);
     sqlite3_exec(s->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->write_lock);
+}
+
+void od_store_checkpoint_idle(od_store *s)
+{
+    pthread_mutex_lock(&s->write_lock);
+    s->ckpt_deferred = true;
+    if (s->wal_pages >= CKPT_PAGES) {
+        int log = 0, done = 0;
+        if (sqlite3_wal_checkpoint_v2(s->writer.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK &&
+            done >= log)
+            s->wal_pages = 0;
+    }
     pthread_mutex_unlock(&s->write_lock);
 }
 
