@@ -132,6 +132,7 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
     rc = od_tx_query(tx, OD_Q_EV_GET, &r, e, "i", id);
     int s = rc ? -1 : od_rows_next(r, e);
     json_t *ev = s == 1 ? event_row(r, true) : NULL;
+    json_t *first = s == 1 ? json_loads(od_rows_text(r, 25), 0, NULL) : NULL; /* the first pass's decisions */
     od_rows_close(r);
     r = NULL;
     if (!rc && s < 0)
@@ -140,7 +141,20 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "告警 %lld 不存在 (event %lld not found)", (long long)id,
                           (long long)id);
     json_t *decs = json_array();
-    if (!rc)
+    {
+        size_t i;
+        json_t *d;
+        json_array_foreach(first, i, d)
+        {
+            char t[OD_TIME_STR_MAX];
+            json_t *at = json_object_get(d, "at");
+            json_object_set_new(d, "at", json_is_integer(at) ? json_string(od_time_format(json_integer_value(at), t))
+                                                             : json_null());
+            json_array_append(decs, d);
+        }
+        json_decref(first);
+    }
+    if (!rc) /* then the later passes' */
         rc = od_tx_query(tx, OD_Q_EVD_LIST, &r, e, "i", id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *d = json_pack("{ss ss}", "step", od_rows_text(r, 1), "result", od_rows_text(r, 3));

@@ -96,7 +96,7 @@ static void *writer(void *arg)
         for (node *x = first; x;) {
             node *next = x->next;
             x->done(x->arg, &x->item);
-            json_decref(x->item.result);
+            free(x->item.result);
             od_event_batch_free(x->item.batch);
             free(x);
             x = next;

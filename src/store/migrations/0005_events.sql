@@ -44,7 +44,8 @@ CREATE TABLE events (
     last_seen BIGINT NOT NULL,
     received_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
-    closed_at BIGINT
+    closed_at BIGINT,
+    decisions TEXT NOT NULL DEFAULT '[]'
 );
 CREATE UNIQUE INDEX events_key ON events(source, dedup_key);
 CREATE INDEX events_received ON events(received_at);
@@ -52,7 +53,10 @@ CREATE INDEX events_ci ON events(ci_id) WHERE ci_id IS NOT NULL;
 CREATE INDEX events_incident ON events(incident_id) WHERE incident_id IS NOT NULL;
 
 -- The rule that decided each step (step: filter, dedup, classify, correlate,
--- maintenance, respond, incident).
+-- maintenance, respond, incident).  The decisions of an event's first pass
+-- are events.decisions (a JSON array of {at, step, rule, result}: one write
+-- with the row, issue 5 performance); later passes (resolve, re-fire,
+-- notes, a window that ended) add rows here.
 CREATE TABLE event_decisions (
     id INTEGER PRIMARY KEY,
     event_id BIGINT NOT NULL REFERENCES events(id),
