@@ -923,7 +923,7 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc && !st.have) {
         int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
-        rc = od_tx_scalar(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiIs", b->source, ev->dedup_key,
+        rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiIs", b->source, ev->dedup_key,
                           ev->firing ? "firing" : "resolved", o.state, cls, ev->severity, ev->summary, o.ci_id, labels,
                           ann, raw, flapping, changes, o.group_key, o.incident_id,
                           o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, b->api_key_id, first, c->now,

@@ -23,7 +23,9 @@ static bool label_name_ok(const char *s)
     return i < OD_EVT_NAME_MAX;
 }
 
-/* An object of string values (labels or annotations) → a new object. */
+/* An object of string values (labels or annotations) → *out, a new
+ * reference to v itself (no copy: copy it before changing it) or a new empty
+ * object when v is absent. */
 static od_err string_map(json_t *v, const char *field, bool names_strict, size_t vmax, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -51,8 +53,8 @@ static od_err string_map(json_t *v, const char *field, bool names_strict, size_t
         if (strlen(json_string_value(x)) != json_string_length(x))
             return od_error_set(e, OD_E_INVALID, field, "%s 的值含 NUL (%s value contains NUL)", field, field);
     }
-    *out = json_copy(v);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    *out = json_incref(v);
+    return OD_OK;
 }
 
 /* The fingerprint of a label object, as a batch string. */
@@ -134,8 +136,16 @@ static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
         return rc;
     }
     const char *origin = json_string_value(json_object_get(o, "source"));
-    if (origin && *origin && !json_object_get(labels, "origin"))
-        json_object_set_new(labels, "origin", json_string(origin));
+    if (origin && *origin && !json_object_get(labels, "origin")) {
+        json_t *own = json_copy(labels); /* labels is the request's own object */
+        json_decref(labels);
+        labels = own;
+        if (!labels || json_object_set_new(labels, "origin", json_string(origin)) != 0) {
+            json_decref(labels);
+            json_decref(ann);
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        }
+    }
     od_event_in *ev = od_event_batch_add(b);
     if (!ev || !od_event_batch_keep(b, labels) || !od_event_batch_keep(b, ann)) {
         if (!ev) {

@@ -17,7 +17,7 @@
                  "ci_id, labels, annotations, raw, count, flapping, changes, group_key, "          \
                  "incident_id, incident_rule, window_id, api_key_id, first_seen, last_seen, "      \
                  "received_at, updated_at, closed_at, decisions) "                                 \
-                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id")         \
+                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)")                      \
     X(EV_REPEAT, "UPDATE events SET count = count + 1, last_seen = ?, raw = ?, updated_at = ? "    \
                  "WHERE id = ?")                                                                   \
     X(EV_UPDATE, "UPDATE events SET status = ?, state = ?, class = ?, severity = ?, summary = ?, " \

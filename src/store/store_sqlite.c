@@ -472,6 +472,28 @@ od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)
 
 int64_t od_tx_changes(od_tx *tx) { return tx->changes; }
 
+od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    od_err rc = prepare(tx, q, &st, e, fmt, ap);
+    va_end(ap);
+    if (rc)
+        return rc;
+    int s = sqlite3_step(st);
+    if (s != SQLITE_DONE) {
+        od_err r = s == SQLITE_ROW ? od_error_set(e, OD_E_INTERNAL, NULL, "query %d returns rows", (int)q)
+                                   : step_err(tx->c->db, e, "insert");
+        sqlite3_reset(st);
+        return r;
+    }
+    tx->changes = sqlite3_changes(tx->c->db);
+    *id = sqlite3_last_insert_rowid(tx->c->db);
+    sqlite3_reset(st);
+    return tx->changes == 1 ? OD_OK : od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
+}
+
 od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, ...)
 {
     *out = NULL;
