@@ -17,6 +17,7 @@
 #include "notify/dispatcher.h"
 #include "sched/sched.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +264,8 @@ typedef struct ctx {
     bool woke_dispatcher, woke_sched;
     bool savepoints; /* each request in its own savepoint */
     bool broken;     /* a savepoint could not be undone */
+    struct group_ent *groups; /* this transaction's correlation groups (no savepoints) */
+    size_t n_groups;
     sbuf labels, ann, raw, changes, decs; /* reused for every event */
 } ctx;
 
@@ -380,6 +383,119 @@ static od_err windows_load(ctx *c, od_error *e)
     return rc;
 }
 
+/* ---- CI names in memory (issue 5 performance) ----------------------------
+ * Every event asks whether its CI labels name a CI.  The names of the CMDB
+ * (up to CI_MEM_MAX) are kept in memory, reloaded when event_cmdb_version
+ * (bumped by triggers on cis, migration 0005) has changed, so that a name
+ * that is no CI costs no query.  A larger CMDB is asked per name (cached per
+ * transaction).  Used by the ingest writer only, under cis_mem.mu. */
+#define CI_MEM_MAX 200000
+
+typedef struct ci_ent {
+    char *name; /* NULL = free slot */
+    int64_t id;
+    int grade;
+} ci_ent;
+
+static struct {
+    pthread_mutex_t mu;
+    const od_store *store;
+    int64_t version;
+    bool full;
+    ci_ent *v;
+    size_t cap, n; /* cap: a power of two */
+} cis_mem = {.mu = PTHREAD_MUTEX_INITIALIZER, .version = -1};
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void cis_mem_clear(void)
+{
+    for (size_t i = 0; i < cis_mem.cap; i++)
+        free(cis_mem.v[i].name);
+    free(cis_mem.v);
+    cis_mem.v = NULL;
+    cis_mem.cap = cis_mem.n = 0;
+    cis_mem.full = false;
+    cis_mem.version = -1;
+}
+
+static const ci_ent *cis_mem_get(const char *name)
+{
+    if (!cis_mem.cap)
+        return NULL;
+    for (size_t i = name_hash(name) & (cis_mem.cap - 1);; i = (i + 1) & (cis_mem.cap - 1)) {
+        if (!cis_mem.v[i].name)
+            return NULL;
+        if (strcmp(cis_mem.v[i].name, name) == 0)
+            return &cis_mem.v[i];
+    }
+}
+
+static bool cis_mem_put(const char *name, int64_t id, int grade)
+{
+    size_t i = name_hash(name) & (cis_mem.cap - 1);
+    while (cis_mem.v[i].name)
+        i = (i + 1) & (cis_mem.cap - 1);
+    cis_mem.v[i] = (ci_ent){strdup(name), id, grade};
+    cis_mem.n++;
+    return cis_mem.v[i].name != NULL;
+}
+
+/* At the start of a transaction: the table matches the CMDB. */
+static od_err cis_mem_sync(ctx *c, od_error *e)
+{
+    int64_t version = 0, count = 0;
+    od_err rc = od_tx_scalar(c->tx, OD_Q_EV_CMDB_VERSION, &version, e, "");
+    if (rc)
+        return rc;
+    if (cis_mem.store == c->a->store && cis_mem.version == version)
+        return OD_OK;
+    cis_mem_clear();
+    cis_mem.store = c->a->store;
+    rc = od_tx_scalar(c->tx, OD_Q_EV_CI_COUNT, &count, e, "");
+    if (rc)
+        return rc;
+    if (count > CI_MEM_MAX) { /* asked per name */
+        cis_mem.version = version;
+        return OD_OK;
+    }
+    size_t cap = 64;
+    while (cap < (size_t)count * 2 + 1)
+        cap *= 2;
+    cis_mem.v = calloc(cap, sizeof *cis_mem.v);
+    if (!cis_mem.v)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    cis_mem.cap = cap;
+    od_rows *r = NULL;
+    rc = od_tx_query(c->tx, OD_Q_EV_CI_ALL, &r, e, "");
+    int st = 0;
+    bool ok = true;
+    while (!rc && (st = od_rows_next(r, e)) == 1 && cis_mem.n < cap / 2)
+        ok = cis_mem_put(od_rows_text(r, 1), od_rows_int(r, 0), od_grade_parse(od_rows_text(r, 2))) && ok;
+    od_rows_close(r);
+    if (!rc && st < 0)
+        rc = OD_E_STORE;
+    if (!rc && (!ok || st == 1)) { /* out of memory, or more rows than counted: ask per name */
+        cis_mem_clear();
+        cis_mem.store = c->a->store;
+        cis_mem.version = version;
+        return OD_OK;
+    }
+    if (rc) {
+        cis_mem_clear();
+        return rc;
+    }
+    cis_mem.full = true;
+    cis_mem.version = version;
+    return OD_OK;
+}
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static const char *const RESERVED[] = {"severity", "source", "status", "summary", "ci"};
@@ -425,6 +541,16 @@ static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *gra
     char tmp[2048];
     size_t n = od_event_ci_candidates(c->ep, ev->ci_name, &ls, cand, sizeof cand / sizeof *cand, tmp, sizeof tmp);
     for (size_t i = 0; i < n; i++) {
+        if (cis_mem.full) {
+            const ci_ent *hit = cis_mem_get(cand[i]);
+            if (hit) {
+                *ci_id = hit->id;
+                *grade = hit->grade;
+                *ci_name = hit->name;
+                return OD_OK;
+            }
+            continue;
+        }
         json_t *hit = json_object_get(c->ci_cache, cand[i]);
         if (!hit) {
             od_rows *r = NULL;
@@ -460,6 +586,120 @@ static const char *rule_name(const od_event_rules *rs, int i) { return i >= 0 ? 
 static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, od_error *e)
 {
     return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, "iissss", inc, c->now, "system", kind, text, NULL);
+}
+
+/* ---- correlation groups of a transaction (issue 5 performance) ----------
+ * Without savepoints, the groups an event reads and joins are kept in memory
+ * for the transaction and written once at its end (one row per group instead
+ * of a read and an update per event).  With savepoints (a request may be
+ * undone) every step goes to the database at once. */
+#define GROUPS_MEM 1024
+
+typedef struct group_ent {
+    char key[256]; /* "" = free */
+    int64_t lead, last, members; /* members: absolute when put, else the joins to add */
+    bool put;
+} group_ent;
+
+static group_ent *group_slot(ctx *c, const char *key, bool *fresh)
+{
+    *fresh = false;
+    if (c->savepoints)
+        return NULL;
+    if (!c->groups) {
+        c->groups = calloc(GROUPS_MEM, sizeof *c->groups);
+        if (!c->groups)
+            return NULL;
+    }
+    size_t i = name_hash(key) & (GROUPS_MEM - 1);
+    for (size_t k = 0; k < GROUPS_MEM / 2; k++, i = (i + 1) & (GROUPS_MEM - 1)) {
+        if (strcmp(c->groups[i].key, key) == 0)
+            return &c->groups[i];
+        if (!c->groups[i].key[0]) {
+            if (c->n_groups >= GROUPS_MEM / 2)
+                return NULL;
+            snprintf(c->groups[i].key, sizeof c->groups[i].key, "%s", key);
+            c->n_groups++;
+            *fresh = true;
+            return &c->groups[i];
+        }
+    }
+    return NULL; /* full: the database directly */
+}
+
+static od_err group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, od_error *e)
+{
+    bool fresh;
+    group_ent *g = group_slot(c, key, &fresh);
+    if (g && !fresh) {
+        *lead = g->lead;
+        *last = g->last;
+        return OD_OK;
+    }
+    *lead = *last = 0;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, "s", key);
+    int s = rc ? -1 : od_rows_next(r, e);
+    if (s == 1) {
+        *lead = od_rows_int(r, 0);
+        *last = od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (g && !rc) {
+        g->lead = *lead;
+        g->last = *last;
+    } else if (g) { /* not read: forget it */
+        g->key[0] = 0;
+        c->n_groups--;
+    }
+    return rc;
+}
+
+static od_err group_join(ctx *c, const char *key, od_error *e)
+{
+    bool fresh;
+    group_ent *g = group_slot(c, key, &fresh);
+    if (g && !fresh) {
+        g->members++;
+        return OD_OK;
+    }
+    if (g) { /* not read before (cannot happen): no cache for it */
+        g->key[0] = 0;
+        c->n_groups--;
+    }
+    return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", key);
+}
+
+static od_err group_put(ctx *c, const char *key, int64_t lead, od_error *e)
+{
+    bool fresh;
+    group_ent *g = group_slot(c, key, &fresh);
+    if (g) {
+        g->lead = lead;
+        g->last = c->now;
+        g->members = 1;
+        g->put = true;
+        return OD_OK;
+    }
+    return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", key, lead, c->now);
+}
+
+/* Before the commit: what the transaction did to its groups. */
+static od_err groups_flush(ctx *c, od_error *e)
+{
+    od_err rc = OD_OK;
+    for (size_t i = 0; c->groups && !rc && i < GROUPS_MEM; i++) {
+        group_ent *g = &c->groups[i];
+        if (!g->key[0])
+            continue;
+        if (g->put)
+            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, "siii", g->key, g->lead, g->last, g->members);
+        else if (g->members)
+            rc = od_tx_exec(c->tx, OD_Q_EVG_JOIN_N, e, "is", g->members, g->key);
+    }
+    return rc;
 }
 
 /* ---- step 6: responses -------------------------------------------------- */
@@ -692,23 +932,14 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     }
     od_event_group_key(c->ep, ls, o->ci_id, ev->dedup_key, o->group_key, sizeof o->group_key);
     int64_t lead = 0, last = 0;
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, "s", o->group_key);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
-        lead = od_rows_int(r, 0);
-        last = od_rows_int(r, 1);
-    }
-    od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
+    od_err rc = group_get(c, o->group_key, &lead, &last, e);
     if (rc)
         return rc;
     if (od_event_grouped(c->ep, last, c->now)) {
         o->state = "open";
         dec(o, "correlate", "group", "归并到 #%lld 的告警（%s）(grouped with event #%lld, %s)", (long long)lead,
             o->group_key, (long long)lead, o->group_key);
-        return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", o->group_key);
+        return group_join(c, o->group_key, e);
     }
     return respond(c, ev, source, ls, cr.cls, o, e);
 }
@@ -937,7 +1168,7 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
             rc = decisions_write(c, id, &o, e);
     }
     if (!rc && o.responded && o.group_key[0]) /* this event leads its group for the window */
-        rc = od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", o.group_key, id, c->now);
+        rc = group_put(c, o.group_key, id, e);
     if (!rc && o.new_incident) {
         char text[600];
         snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)", (long long)id,
@@ -1008,8 +1239,11 @@ static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_i
     *retry = false;
     c.ci_cache = json_object();
     od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    pthread_mutex_lock(&cis_mem.mu);
     if (!rc)
         rc = windows_load(&c, e);
+    if (!rc)
+        rc = cis_mem_sync(&c, e);
     bool failed = false;
     for (size_t i = 0; !rc && i < n; i++) {
         items[i].rc = item_run(&c, &items[i]);
@@ -1020,6 +1254,8 @@ static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_i
             break;
         }
     }
+    if (!rc && !failed)
+        rc = groups_flush(&c, e);
     if (c.tx) {
         if (rc || failed)
             od_tx_rollback(c.tx);
@@ -1046,8 +1282,10 @@ static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_i
         if (c.woke_dispatcher)
             od_dispatcher_wake(a->dispatcher);
     }
+    pthread_mutex_unlock(&cis_mem.mu);
     windows_free(&c);
     json_decref(c.ci_cache);
+    free(c.groups);
     free(c.labels.p);
     free(c.ann.p);
     free(c.raw.p);

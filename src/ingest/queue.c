@@ -95,9 +95,12 @@ static void *writer(void *arg)
         }
         for (node *x = first; x;) {
             node *next = x->next;
+            /* the batch first: what it holds of the request's JSON is then
+             * freed with the request, on its own thread */
+            od_event_batch_free(x->item.batch);
+            x->item.batch = NULL;
             x->done(x->arg, &x->item);
             free(x->item.result);
-            od_event_batch_free(x->item.batch);
             free(x);
             x = next;
         }

@@ -97,6 +97,13 @@
                "VALUES(?,?,?,1) ON CONFLICT(group_key) DO UPDATE SET lead_event_id = "             \
                "excluded.lead_event_id, last_at = excluded.last_at, members = 1")                  \
     X(EVG_JOIN, "UPDATE event_groups SET members = members + 1 WHERE group_key = ?")               \
+    X(EVG_PUT_N, "INSERT INTO event_groups(group_key, lead_event_id, last_at, members) "           \
+                 "VALUES(?,?,?,?) ON CONFLICT(group_key) DO UPDATE SET lead_event_id = "           \
+                 "excluded.lead_event_id, last_at = excluded.last_at, members = excluded.members")\
+    X(EVG_JOIN_N, "UPDATE event_groups SET members = members + ? WHERE group_key = ?")             \
+    X(EV_CMDB_VERSION, "SELECT version FROM event_cmdb_version WHERE id = 1")                      \
+    X(EV_CI_COUNT, "SELECT COUNT(*) FROM cis")                                                     \
+    X(EV_CI_ALL, "SELECT id, name, grade FROM cis")                                                \
     /* maintenance windows */                                                                      \
     X(WIN_ACTIVE, "SELECT id, name, starts_at, ends_at, matchers, ci_id FROM maintenance_windows " \
                   "WHERE deleted_at IS NULL AND starts_at <= ? AND ends_at >= ? ORDER BY id LIMIT "\

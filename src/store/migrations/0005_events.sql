@@ -87,3 +87,20 @@ CREATE TABLE api_keys (
     created_at BIGINT NOT NULL,
     revoked_at BIGINT
 );
+
+-- The CMDB's version for the ingestion's in-memory table of CI names
+-- (src/app/events.c, issue 5 performance): any change to cis bumps it.
+CREATE TABLE event_cmdb_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO event_cmdb_version(id, version) VALUES (1, 0);
+CREATE TRIGGER cis_event_version_ins AFTER INSERT ON cis BEGIN
+    UPDATE event_cmdb_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER cis_event_version_upd AFTER UPDATE ON cis BEGIN
+    UPDATE event_cmdb_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER cis_event_version_del AFTER DELETE ON cis BEGIN
+    UPDATE event_cmdb_version SET version = version + 1 WHERE id = 1;
+END;
