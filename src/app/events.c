@@ -954,11 +954,24 @@ typedef struct stored {
     od_flap flap;
 } stored;
 
+/* The stored lookup key of (source, dedup_key): 64-bit FNV-1a of
+ * source, a NUL, dedup_key (migration 0005: a stored format, never change). */
+static int64_t key_hash(const char *source, const char *key)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = source; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    h = (h ^ 0) * 1099511628211ULL;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return (int64_t)h;
+}
+
 static od_err stored_load(ctx *c, const char *source, const char *key, stored *st, od_error *e)
 {
     memset(st, 0, sizeof *st);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, "ss", source, key);
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, "iss", key_hash(source, key), source, key);
     if (rc)
         return rc;
     int s = od_rows_next(r, e);
@@ -1154,11 +1167,12 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc && !st.have) {
         int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
-        rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiIs", b->source, ev->dedup_key,
+        rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiIsi", b->source, ev->dedup_key,
                           ev->firing ? "firing" : "resolved", o.state, cls, ev->severity, ev->summary, o.ci_id, labels,
                           ann, raw, flapping, changes, o.group_key, o.incident_id,
                           o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, b->api_key_id, first, c->now,
-                          c->now, c->now, o.closed ? c->now : (int64_t)0, c->decs.p);
+                          c->now, c->now, o.closed ? c->now : (int64_t)0, c->decs.p,
+                          key_hash(b->source, ev->dedup_key));
     } else if (!rc) {
         rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", ev->firing ? "firing" : "resolved", o.state,
                         cls, ev->severity, ev->summary, o.ci_id, labels, ann, raw, flapping, changes, o.group_key,

@@ -12,12 +12,12 @@
     X(EV_SP_RELEASE, "RELEASE ev_req")                                                             \
     X(EV_SP_ROLLBACK, "ROLLBACK TO ev_req")                                                        \
     X(EV_BY_KEY, "SELECT id, status, state, class, ci_id, changes, incident_id, window_id, "       \
-                 "flapping FROM events WHERE source = ? AND dedup_key = ?")                        \
+                 "flapping FROM events WHERE key_hash = ? AND source = ? AND dedup_key = ?")                        \
     X(EV_INSERT, "INSERT INTO events(source, dedup_key, status, state, class, severity, summary, " \
                  "ci_id, labels, annotations, raw, count, flapping, changes, group_key, "          \
                  "incident_id, incident_rule, window_id, api_key_id, first_seen, last_seen, "      \
-                 "received_at, updated_at, closed_at, decisions) "                                 \
-                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)")                      \
+                 "received_at, updated_at, closed_at, decisions, key_hash) "                       \
+                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")                    \
     X(EV_REPEAT, "UPDATE events SET count = count + 1, last_seen = ?, raw = ?, updated_at = ? "    \
                  "WHERE id = ?")                                                                   \
     X(EV_UPDATE, "UPDATE events SET status = ?, state = ?, class = ?, severity = ?, summary = ?, " \
