@@ -97,12 +97,14 @@ CREATE TABLE api_keys (
 );
 
 -- The CMDB's version for the ingestion's in-memory table of CI names
--- (src/app/events.c, issue 5 performance): any change to cis bumps it.
+-- (src/app/events.c, issue 5 performance): any change to cis bumps it.  It
+-- starts at a random value, so two databases opened one after the other
+-- in one process do not share a version.
 CREATE TABLE event_cmdb_version (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     version BIGINT NOT NULL
 );
-INSERT INTO event_cmdb_version(id, version) VALUES (1, 0);
+INSERT INTO event_cmdb_version(id, version) VALUES (1, abs(random() % 1000000000000));
 CREATE TRIGGER cis_event_version_ins AFTER INSERT ON cis BEGIN
     UPDATE event_cmdb_version SET version = version + 1 WHERE id = 1;
 END;
