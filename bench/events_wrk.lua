@@ -1,5 +1,6 @@
 -- events_wrk.lua — one wrk script for both servers (bench/events_vs_alertmanager.sh).
--- Environment: TARGET am|od, BATCH alerts per request, KIND distinct|repeat, TOKEN (od).
+-- Environment: TARGET am|od, BATCH alerts per request, KIND distinct|repeat, TOKEN (od),
+-- MAX_REQ (optional): each wrk thread stops after that many responses (the 1 M events run).
 -- distinct: every alert has a new `instance` (per thread and counter) over 100
 -- alertnames, so each is a new fingerprint; repeat: the same BATCH alerts every time.
 local target = os.getenv("TARGET") or "od"
@@ -7,6 +8,8 @@ local batch = tonumber(os.getenv("BATCH") or "1")
 local kind = os.getenv("KIND") or "distinct"
 local token = os.getenv("TOKEN") or ""
 local threads, counter, tid = {}, 0, 0
+local max_req = tonumber(os.getenv("MAX_REQ") or "0")
+local answered = 0
 
 function setup(thread)
   thread:set("tid", #threads + 1)
@@ -45,6 +48,13 @@ function request()
   local body = table.concat(parts, ",")
   if target == "od" then body = '{"version":"4","status":"firing","alerts":[' .. body .. "]}" else body = "[" .. body .. "]" end
   return wrk.format(nil, nil, nil, body)
+end
+
+if max_req > 0 then
+  function response(status, headers, body)
+    answered = answered + 1
+    if answered >= max_req then wrk.thread:stop() end
+  end
 end
 
 function done(summary, latency, requests)
