@@ -5,30 +5,12 @@
  * deadline rows together.  Messages are put into the outbox only; delivery
  * is the dispatcher's job.  Internal deadline kinds (escalation,
  * progress_remind, renotify) are timers; the others are shown to people. */
-#include "app/incidents.h"
-#include "core/incident.h"
+#include "app/incidents_int.h"
 #include "notify/dispatcher.h"
-#include "notify/message.h"
-#include "sched/sched.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MIN_MS 60000LL
-
-typedef struct inc {
-    json_t *row; /* raw columns by name (owned) */
-    int64_t id;
-    od_inc_state state;
-    od_grade level;
-    od_severity sev;
-    bool prov, drill;
-    od_resp base, cur, highest;
-    int64_t detected, deadline, first_due, created_by;
-} inc;
-
-static const char *S(const inc *x, const char *k) { return json_string_value(json_object_get(x->row, k)); }
 
 static void inc_free(inc *x)
 {
@@ -40,7 +22,7 @@ static bool inc_in_scope(const od_principal *who, const inc *x)
 {
     if (!who || who->id == 0 || who->n_scopes == 0)
         return true;
-    json_t *deps = json_loads(S(x, "departments"), 0, NULL);
+    json_t *deps = json_loads(inc_str(x, "departments"), 0, NULL);
     size_t i;
     json_t *v;
     bool ok = false;
@@ -51,13 +33,35 @@ static bool inc_in_scope(const od_principal *who, const inc *x)
 
 static od_err inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e)
 {
-    static const char *const cols[] = {"id", "number", "title", "state", "level", "severity", "severity_provisional",
-                                       "base_response", "response_level", "highest_response", "detected_at",
-                                       "registered_at", "handling_deadline", "first_report_due", "location",
-                                       "symptoms", "impact_scope", "departments", "drill", "created_by",
-                                       "activated_by", "activated_at", "resolved_at", "closed_by", "closed_at",
-                                       "reviewed_at", "updated_at"};
-    static const bool is_text[] = {0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const char *const cols[] = {"id",
+                                       "number",
+                                       "title",
+                                       "state",
+                                       "level",
+                                       "severity",
+                                       "severity_provisional",
+                                       "base_response",
+                                       "response_level",
+                                       "highest_response",
+                                       "detected_at",
+                                       "registered_at",
+                                       "handling_deadline",
+                                       "first_report_due",
+                                       "location",
+                                       "symptoms",
+                                       "impact_scope",
+                                       "departments",
+                                       "drill",
+                                       "created_by",
+                                       "activated_by",
+                                       "activated_at",
+                                       "resolved_at",
+                                       "closed_by",
+                                       "closed_at",
+                                       "reviewed_at",
+                                       "updated_at"};
+    static const bool is_text[] = {0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0,
+                                   1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     memset(x, 0, sizeof *x);
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, "i", id);
@@ -77,21 +81,22 @@ static od_err inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, o
         return OD_E_STORE;
     if (s == 0 || !inc_in_scope(who, &(inc){.row = x->row})) {
         inc_free(x);
-        return od_error_set(e, OD_E_NOT_FOUND, NULL, "事件 %lld 不存在 (incident %lld not found)", (long long)id,
-                            (long long)id);
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "事件 %lld 不存在 (incident %lld not found)",
+                            (long long)id, (long long)id);
     }
 #define I(k) ((int64_t)json_integer_value(json_object_get(x->row, k)))
     x->id = id;
-    x->state = (od_inc_state)od_inc_state_parse(S(x, "state"));
-    x->level = (od_grade)od_grade_parse(S(x, "level"));
-    x->sev = (od_severity)od_severity_parse(S(x, "severity"));
+    x->state = (od_inc_state)od_inc_state_parse(inc_str(x, "state"));
+    x->level = (od_grade)od_grade_parse(inc_str(x, "level"));
+    x->sev = (od_severity)od_severity_parse(inc_str(x, "severity"));
     x->prov = I("severity_provisional") != 0;
     x->drill = I("drill") != 0;
-    x->base = (od_resp)od_resp_parse(S(x, "base_response"));
-    x->cur = (od_resp)od_resp_parse(S(x, "response_level"));
-    x->highest = (od_resp)od_resp_parse(S(x, "highest_response"));
+    x->base = (od_resp)od_resp_parse(inc_str(x, "base_response"));
+    x->cur = (od_resp)od_resp_parse(inc_str(x, "response_level"));
+    x->highest = (od_resp)od_resp_parse(inc_str(x, "highest_response"));
     x->detected = I("detected_at");
-    x->deadline = json_is_null(json_object_get(x->row, "handling_deadline")) ? OD_NO_TIME : I("handling_deadline");
+    x->deadline =
+        json_is_null(json_object_get(x->row, "handling_deadline")) ? OD_NO_TIME : I("handling_deadline");
     x->first_due = I("first_report_due");
     x->created_by = I("created_by");
 #undef I
@@ -113,14 +118,15 @@ static od_err timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principa
     if (n < 0)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, "iissss", inc_id, now, who ? who->username : "system", kind, text, d);
+    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, "iissss", inc_id, now, who ? who->username : "system", kind,
+                           text, d);
     free(d);
     free(text);
     return rc;
 }
 
-static od_err deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient, int64_t due, int64_t fire,
-                           od_error *e)
+od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient, int64_t due,
+                                int64_t fire, od_error *e)
 {
     if (due == OD_NO_TIME)
         return OD_OK;
@@ -128,314 +134,28 @@ static od_err deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_
                       fire == OD_NO_TIME ? (int64_t)0 : fire);
 }
 
-/* ---- recipients and messages ---- */
-
-/* Users a level's first report goes to (R-NOT-1): by role, plus heads of the
- * departments owning the affected CIs when the policy says so. */
-static od_err recipients_for(od_tx *tx, const od_policy *p, od_grade level, const char *departments_json,
-                             json_t **out, od_error *e)
-{
-    const od_recipients *rc_ = &p->first_report_recipients[level];
-    od_roleset mask = rc_->roles | (rc_->owning_department_heads ? OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) : 0);
-    json_t *deps = json_loads(departments_json ? departments_json : "[]", 0, NULL);
-    json_t *users = json_array();
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, "i", (int64_t)mask);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
-        /* USERS_WITH_ROLE does not return roles: load them per user */
-        int64_t uid = od_rows_int(r, 0);
-        json_array_append_new(users, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)uid, "username",
-                                               od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "department",
-                                               od_rows_text(r, 3), "phone", od_rows_text(r, 4), "email",
-                                               od_rows_text(r, 5), "lang", od_rows_text(r, 6)));
-    }
-    od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    json_t *keep = json_array();
-    size_t i;
-    json_t *u;
-    json_array_foreach(users, i, u)
-    {
-        if (rc)
-            break;
-        int64_t roles = 0;
-        od_rows *rr = NULL;
-        rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, "i", (int64_t)json_integer_value(json_object_get(u, "id")));
-        if (!rc && od_rows_next(rr, e) == 1)
-            roles = od_rows_int(rr, 7);
-        od_rows_close(rr);
-        if (rc)
-            break;
-        bool by_role = (roles & (int64_t)rc_->roles) != 0;
-        bool by_dept = false;
-        if (rc_->owning_department_heads && (roles & OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD))) {
-            size_t j;
-            json_t *d;
-            json_array_foreach(deps, j, d) if (strcmp(json_string_value(d),
-                                                       json_string_value(json_object_get(u, "department"))) == 0)
-                by_dept = true;
-        }
-        if (by_role || by_dept)
-            json_array_append(keep, u);
-    }
-    json_decref(users);
-    json_decref(deps);
-    if (rc) {
-        json_decref(keep);
-        return rc;
-    }
-    *out = keep;
-    return OD_OK;
-}
-
-/* "客服部监控服务科 (monitoring desk)" for a desk key (R-NOT-3). */
-static const char *desk_name(const od_policy *p, const char *desk, char buf[2 * OD_NAME_MAX + 8])
-{
-    return od_notify_desk_label(p, desk, buf, 2 * OD_NAME_MAX + 8);
-}
-
-/* What a message says beyond the incident itself (R-NOT-2): its kind, the
- * desk and person sending it, and the report's fields or the event's
- * details.  Rendered with the policy's template in each recipient's
- * language (notify/message.h). */
-typedef struct msgspec {
-    od_msg_kind kind;
-    const char *desk;     /* desk key; NULL = the policy's system desk */
-    const char *reporter; /* username, or NULL for the system */
-    json_t *fields;       /* the report body (borrowed) or NULL */
-    const char *from_level, *reason, *due_at;
-} msgspec;
-
-static const char *field_text(json_t *fields, const char *k, char *buf, size_t n)
-{
-    json_t *v = json_object_get(fields, k);
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v)) {
-        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
-        return buf;
-    }
-    return "";
-}
-
-/* Renders spec for incident x in language lang. */
-static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_lang lang, char **subject,
-                         char **body, od_error *e)
-{
-    od_msg_vars v = {{0}};
-    char det[OD_MSG_TIME_MAX], eta[OD_MSG_TIME_MAX], mins[32], ackmin[32], deskb[2 * OD_NAME_MAX + 8];
-    bool zh = lang == OD_LANG_ZH;
-    v.v[OD_V_NUMBER] = S(x, "number");
-    v.v[OD_V_TITLE] = S(x, "title");
-    v.v[OD_V_DRILL] = x->drill ? od_notify_drill_tag(p, lang) : "";
-    v.v[OD_V_LEVEL] = od_grade_key(x->level);
-    v.v[OD_V_LEVEL_NAME] = zh ? od_grade_name_zh(x->level) : od_grade_key(x->level);
-    v.v[OD_V_SEVERITY] = od_severity_key(x->sev);
-    v.v[OD_V_SEVERITY_NAME] = zh ? od_severity_name_zh(x->sev) : od_severity_key(x->sev);
-    v.v[OD_V_RESPONSE_LEVEL] = od_resp_key(x->cur);
-    v.v[OD_V_RESPONSE_NAME] = zh ? od_resp_name_zh(x->cur) : od_resp_key(x->cur);
-    v.v[OD_V_DETECTED_AT] = od_msg_time(x->detected, det);
-    v.v[OD_V_LOCATION] = S(x, "location");
-    v.v[OD_V_SYMPTOMS] = S(x, "symptoms");
-    v.v[OD_V_IMPACT_SCOPE] = S(x, "impact_scope");
-    const char *desk = m->desk ? m->desk : od_notify_system_desk(p);
-    const od_desk *d = od_notify_desk(p, desk);
-    v.v[OD_V_DESK] = d ? (zh ? d->name_zh : d->name_en) : desk_name(p, desk, deskb);
-    v.v[OD_V_REPORTER] = m->reporter ? m->reporter : "";
-    char tmp[5][32];
-    v.v[OD_V_SYSTEM_IMPACT] = field_text(m->fields, "system_impact", tmp[0], 32);
-    int64_t eta_ms = 0;
-    if (od_time_parse(json_string_value(json_object_get(m->fields, "estimated_recovery_at")), &eta_ms))
-        v.v[OD_V_ESTIMATED_RECOVERY_AT] = od_msg_time(eta_ms, eta);
-    v.v[OD_V_PROGRESS] = field_text(m->fields, "text", tmp[1], 32);
-    v.v[OD_V_CAUSE] = field_text(m->fields, "cause", tmp[2], 32);
-    v.v[OD_V_PROCESS] = field_text(m->fields, "process", tmp[3], 32);
-    v.v[OD_V_CURRENT_STATE] = field_text(m->fields, "current_state", tmp[4], 32);
-    v.v[OD_V_BUSINESS_IMPACT_MINUTES] = field_text(m->fields, "business_impact_minutes", mins, sizeof mins);
-    v.v[OD_V_IMPROVEMENTS] = field_text(m->fields, "improvements", tmp[0], 32);
-    v.v[OD_V_FROM_LEVEL] = m->from_level;
-    v.v[OD_V_REASON] = m->reason;
-    od_role auth = od_activation_role(p, x->highest);
-    v.v[OD_V_AUTHORITY] = zh ? od_role_name_zh(auth) : od_role_key(auth);
-    snprintf(ackmin, sizeof ackmin, "%lld", (long long)(p->ack_window_ms / MIN_MS));
-    v.v[OD_V_ACK_WITHIN_MINUTES] = ackmin;
-    v.v[OD_V_DUE_AT] = m->due_at;
-    return od_msg_render(p, m->kind, lang, &v, subject, body, e);
-}
-
-/* One outbox row per channel the user is reached on at this level (R-NOT-7):
- * the user's own choice for the incident level (directory), else the
- * policy's; SMS needs a mobile number, e-mail an address, "personal_bot" a
- * personal bot webhook.  Nobody reachable: the in-app inbox.  The unique
- * (cause, recipient, channel) key makes a repeat a no-op. */
-static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
-                          const char *kind, const char *desk, const char *subject, const char *body, int64_t now,
-                          od_error *e)
-{
-    od_rows *r = NULL;
-    char phone[64] = "", email[256] = "";
-    bool bot = false;
-    unsigned want = od_notify_level_channels(p, x->level);
-    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
-    if (!rc && od_rows_next(r, e) == 1) {
-        snprintf(phone, sizeof phone, "%s", od_rows_text(r, 0));
-        snprintf(email, sizeof email, "%s", od_rows_text(r, 1));
-        bot = !od_rows_null(r, 3) && od_rows_text(r, 3)[0];
-        json_t *pref = od_rows_null(r, 4) ? NULL : json_loads(od_rows_text(r, 4), 0, NULL);
-        json_t *lv = json_object_get(pref, od_grade_key(x->level));
-        if (json_is_array(lv)) { /* the user's own choice for this level */
-            size_t i;
-            json_t *c;
-            want = 0;
-            json_array_foreach(lv, i, c)
-            {
-                const char *k = json_string_value(c);
-                want |= !k ? 0u
-                        : strcmp(k, "sms") == 0   ? (unsigned)OD_CONTACT_SMS
-                        : strcmp(k, "email") == 0 ? (unsigned)OD_CONTACT_EMAIL
-                        : strcmp(k, "bot") == 0   ? (unsigned)OD_CONTACT_BOT
-                                                  : 0u;
-            }
-        }
-        json_decref(pref);
-    }
-    od_rows_close(r);
-    if (rc)
-        return rc;
-    struct chan {
-        const char *ch, *addr;
-    } chans[3];
-    int n = 0;
-    if (phone[0] && (want & OD_CONTACT_SMS))
-        chans[n++] = (struct chan){"sms", phone};
-    if (email[0] && (want & OD_CONTACT_EMAIL))
-        chans[n++] = (struct chan){"email", email};
-    if (bot && (want & OD_CONTACT_BOT))
-        chans[n++] = (struct chan){"personal_bot", ""};
-    if (n == 0)
-        chans[n++] = (struct chan){"inbox", ""};
-    for (int i = 0; i < n && !rc; i++)
-        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "siissssssii", cause, x->id, uid, chans[i].ch, chans[i].addr,
-                        kind, desk, subject, body, now, now);
-    return rc;
-}
-
-/* Sends the message m to every user in `users` (array of {"id"}), each in
- * the user's language (users.lang), recorded with its desk (R-NOT-3). */
-static od_err notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users, const char *cause,
-                         const char *kind, const msgspec *m, int64_t now, od_error *e)
-{
-    char *subject[OD_LANG__COUNT] = {0}, *body[OD_LANG__COUNT] = {0};
-    const char *desk = m->desk ? m->desk : od_notify_system_desk(p);
-    od_err rc = OD_OK;
-    size_t i;
-    json_t *u;
-    json_array_foreach(users, i, u)
-    {
-        if (rc)
-            break;
-        int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id"));
-        int lang = OD_LANG_ZH;
-        od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
-        if (!rc && od_rows_next(r, e) == 1 && od_lang_parse(od_rows_text(r, 2)) >= 0)
-            lang = od_lang_parse(od_rows_text(r, 2));
-        od_rows_close(r);
-        if (!rc && !body[lang])
-            rc = render_msg(p, x, m, (od_lang)lang, &subject[lang], &body[lang], e);
-        if (!rc)
-            rc = outbox_user(tx, p, x, uid, cause, kind, desk, subject[lang], body[lang], now, e);
-    }
-    for (int l = 0; l < OD_LANG__COUNT; l++) {
-        free(subject[l]);
-        free(body[l]);
-    }
-    return rc;
-}
-
-/* The users already notified about the incident. */
-static od_err current_recipients(od_tx *tx, int64_t inc_id, json_t **out, od_error *e)
-{
-    od_rows *r = NULL;
-    json_t *users = json_array();
-    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", inc_id);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
-        json_array_append_new(users, json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
-                                               od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "phone",
-                                               od_rows_text(r, 7), "email", od_rows_text(r, 8)));
-    od_rows_close(r);
-    if (rc || s < 0) {
-        json_decref(users);
-        return rc ? rc : OD_E_STORE;
-    }
-    *out = users;
-    return OD_OK;
-}
-
-/* Adds the recipients of `level` (R-NOT-1) and their ack deadlines
- * (R-NOT-4); notifies each newly added one.  *added (optional) gets the
- * users added. */
-static od_err add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level, const char *reason,
-                             const char *cause, const char *kind, const msgspec *m, int64_t now, od_error *e)
-{
-    json_t *users = NULL, *added = json_array();
-    od_err rc = recipients_for(tx, p, level, S(x, "departments"), &users, e);
-    int64_t ack_due = od_ack_due(p, level, now);
-    size_t i;
-    json_t *u;
-    json_array_foreach(users, i, u)
-    {
-        if (rc)
-            break;
-        int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id")), rid = 0;
-        rc = od_tx_scalar(tx, OD_Q_RCP_INSERT, &rid, NULL, "iisiI", x->id, uid, reason, now,
-                          ack_due == OD_NO_TIME ? (int64_t)0 : ack_due);
-        if (rc == OD_E_NOT_FOUND) { /* already a recipient */
-            rc = OD_OK;
-            continue;
-        }
-        if (rc) {
-            od_error_set(e, rc, NULL, "无法登记通知对象 (cannot record recipient)");
-            break;
-        }
-        json_array_append(added, u);
-        if (ack_due != OD_NO_TIME)
-            rc = deadline_add(tx, x->id, OD_DL_ACK, uid, ack_due, ack_due + 1, e);
-    }
-    if (!rc && json_array_size(added))
-        rc = notify_all(tx, p, x, added, cause, kind, m, now, e);
-    json_decref(users);
-    json_decref(added);
-    return rc;
-}
-
-/* ---- escalation (R-ESC-2, R-ESC-3) ---- */
-
 static od_err schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, od_error *e)
 {
     od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, od_deadline_kind_key(OD_DL_ESCALATION));
     if (rc || !od_inc_state_open(x->state))
         return rc;
     int64_t next = od_escalation_next_at(p, x->base, x->cur, x->detected);
-    return deadline_add(tx, x->id, OD_DL_ESCALATION, 0, next, next, e);
+    return od_incident_deadline_add(tx, x->id, OD_DL_ESCALATION, 0, next, next, e);
 }
 
 static od_err set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, "ssbsssIisii", od_grade_key(x->level), od_severity_key(x->sev),
-                      x->prov, od_resp_key(x->base), od_resp_key(x->cur), od_resp_key(x->highest),
-                      x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline, x->first_due, S(x, "departments"), now,
-                      x->id);
+    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, "ssbsssIisii", od_grade_key(x->level),
+                      od_severity_key(x->sev), x->prov, od_resp_key(x->base), od_resp_key(x->cur),
+                      od_resp_key(x->highest), x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline,
+                      x->first_due, inc_str(x, "departments"), now, x->id);
 }
 
 /* Raises x->cur to `to` (more serious), records it, notifies the new level's
  * recipients (those of incident level Lk for Rk), shortens the progress
  * cadence; the closing authority follows highest_response. */
-static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now, const od_principal *who,
-                       const char *reason, od_error *e)
+static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
+                       const od_principal *who, const char *reason, od_error *e)
 {
     if (to >= x->cur)
         return OD_OK;
@@ -446,25 +166,27 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     char cause[96];
     od_err rc = set_levels(tx, x, now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x->id, od_resp_key(from), od_resp_key(to), now, reason);
+        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x->id, od_resp_key(from), od_resp_key(to), now,
+                        reason);
     if (!rc)
-        rc = timeline(tx, x->id, now, who, "escalation", NULL, e, "响应级别由 %s 升至 %s：%s (response raised %s → %s)",
-                      od_resp_name_zh(from), od_resp_name_zh(to), reason, od_resp_key(from), od_resp_key(to));
+        rc = timeline(tx, x->id, now, who, "escalation", NULL, e,
+                      "响应级别由 %s 升至 %s：%s (response raised %s → %s)", od_resp_name_zh(from),
+                      od_resp_name_zh(to), reason, od_resp_key(from), od_resp_key(to));
     /* R-ESC-3: the recipients of Rk are those of incident level Lk */
     od_grade lk = od_resp_recipient_level(to);
     snprintf(cause, sizeof cause, "inc:%lld:esc:%s", (long long)x->id, od_resp_key(to));
     msgspec m = {.kind = OD_MSG_ESCALATION, .from_level = od_resp_key(from), .reason = reason};
     json_t *users = NULL;
     if (!rc)
-        rc = recipients_for(tx, p, lk, S(x, "departments"), &users, e);
+        rc = od_incident_recipients_for(tx, p, lk, inc_str(x, "departments"), &users, e);
     if (!rc) {
         /* the join notice (with the ack request) and the escalation notice are two messages */
         char join[112];
         snprintf(join, sizeof join, "%s:join", cause);
-        rc = add_recipients(tx, p, x, lk, "escalation", join, "escalation", &m, now, e);
+        rc = od_incident_add_recipients(tx, p, x, lk, "escalation", join, "escalation", &m, now, e);
     }
     if (!rc) /* the escalation notice, with its reason, to every recipient of the new level */
-        rc = notify_all(tx, p, x, users, cause, "escalation", &m, now, e);
+        rc = od_incident_notify_all(tx, p, x, users, cause, "escalation", &m, now, e);
     json_decref(users);
     /* R-NOT-5: shorter progress cadence from now on */
     if (!rc && x->state != OD_INC_DETECTED) {
@@ -482,9 +204,10 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
             if (!rc)
                 rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "progress_remind");
             if (!rc)
-                rc = deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd + 1, e);
+                rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd + 1, e);
             if (!rc && nd != OD_NO_TIME)
-                rc = deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);
+                rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd,
+                                              nd - p->progress_remind_before_ms, e);
         }
     }
     if (!rc)
@@ -502,23 +225,25 @@ static od_err escalate_by_time(od_tx *tx, const od_policy *p, inc *x, int64_t no
         return schedule_escalation(tx, p, x, e);
     char reason[256];
     int64_t left = x->deadline == OD_NO_TIME ? 0 : (x->deadline - now) / MIN_MS;
-    snprintf(reason, sizeof reason,
-             "R-ESC-2：剩余处理时间 %lld 分钟不超过 %s 的处理时限 %lld 分钟 (remaining %lld min <= limit of %s)",
-             (long long)left, od_resp_key(lvl), (long long)(p->handling_limit_ms[lvl] / MIN_MS), (long long)left,
-             od_resp_key(lvl));
+    snprintf(
+        reason, sizeof reason,
+        "R-ESC-2：剩余处理时间 %lld 分钟不超过 %s 的处理时限 %lld 分钟 (remaining %lld min <= limit of %s)",
+        (long long)left, od_resp_key(lvl), (long long)(p->handling_limit_ms[lvl] / MIN_MS), (long long)left,
+        od_resp_key(lvl));
     return raise_to(tx, p, x, lvl, now, NULL, reason, e);
 }
 
 /* ---- grading inputs ---- */
 
 /* Loads the CIs, their highest grade and owning departments. */
-static od_err grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_grade *level, json_t **departments,
-                        od_error *e)
+static od_err grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_grade *level,
+                        json_t **departments, od_error *e)
 {
     size_t n = json_array_size(ci_ids);
     if (!json_is_array(ci_ids) || n == 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "至少需要一个受影响的配置项 (at least one affected CI is "
-                                                             "required)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids",
+                            "至少需要一个受影响的配置项 (at least one affected CI is "
+                            "required)");
     if (n > 100)
         return od_error_set(e, OD_E_TOO_LARGE, "ci_ids", "最多100个配置项 (at most 100 CIs)");
     od_grade grades[100];
@@ -527,19 +252,22 @@ static od_err grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_g
         json_t *v = json_array_get(ci_ids, i);
         if (!json_is_integer(v) || json_integer_value(v) <= 0) {
             json_decref(deps);
-            return od_error_set(e, OD_E_INVALID, "ci_ids", "ci_ids 须为正整数数组 (ci_ids must be positive integers)");
+            return od_error_set(e, OD_E_INVALID, "ci_ids",
+                                "ci_ids 须为正整数数组 (ci_ids must be positive integers)");
         }
         char dept[OD_DEPT_MAX];
-        od_err rc = od_ci_load_grade(tx, (int64_t)json_integer_value(v), &grades[i], NULL, 0, dept, sizeof dept, e);
+        od_err rc =
+            od_ci_load_grade(tx, (int64_t)json_integer_value(v), &grades[i], NULL, 0, dept, sizeof dept, e);
         if (rc == OD_E_NOT_FOUND) {
             od_error_clear(e);
             rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "配置项 %lld 不存在 (CI %lld not found)",
                               (long long)json_integer_value(v), (long long)json_integer_value(v));
         }
         if (!rc && !od_principal_in_scope(who, dept))
-            rc = od_error_set(e, OD_E_FORBIDDEN, "ci_ids", "配置项 %lld 不在您的权限范围内 (CI %lld is outside your "
-                                                           "scope)", (long long)json_integer_value(v),
-                              (long long)json_integer_value(v));
+            rc = od_error_set(e, OD_E_FORBIDDEN, "ci_ids",
+                              "配置项 %lld 不在您的权限范围内 (CI %lld is outside your "
+                              "scope)",
+                              (long long)json_integer_value(v), (long long)json_integer_value(v));
         if (rc) {
             json_decref(deps);
             return rc;
@@ -561,8 +289,8 @@ static od_err grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_g
     return OD_OK;
 }
 
-static od_err commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who, int64_t id, json_t **out,
-                             od_error *e)
+static od_err commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who, int64_t id,
+                             json_t **out, od_error *e)
 {
     if (rc) {
         od_tx_rollback(tx);
@@ -586,13 +314,16 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     int64_t now = od_app_now(a);
     int sev = -1;
     if (in->severity && (sev = od_severity_parse(in->severity)) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "severity", "影响程度须为 severe/moderate/minor (severity must be "
-                                                               "severe, moderate or minor)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "severity",
+                            "影响程度须为 severe/moderate/minor (severity must be "
+                            "severe, moderate or minor)");
     int64_t detected = in->detected_at ? in->detected_at : now;
     if (detected > now + MIN_MS)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "detected_at", "发现时间不能晚于现在 (detected_at is in the future)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "detected_at",
+                            "发现时间不能晚于现在 (detected_at is in the future)");
     if (!in->title || !*in->title)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "title", "缺少必填字段 title (required field title is missing)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "title",
+                            "缺少必填字段 title (required field title is missing)");
     json_t *deps = NULL, *audit = NULL;
     od_grade level;
     inc x = {0};
@@ -612,12 +343,13 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     int64_t first_due = od_first_report_due(p, g.level, detected);
     char *depstr = deps ? json_dumps(deps, JSON_COMPACT) : NULL;
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_INC_INSERT, &id, e, "sssssbsssiiIissssbIi", number, in->title,
-                          od_inc_state_key(OD_INC_DETECTED), od_grade_key(g.level), od_severity_key(g.severity),
-                          g.severity_provisional, od_resp_key(g.response), od_resp_key(g.response),
-                          od_resp_key(g.response), detected, now, deadline == OD_NO_TIME ? (int64_t)0 : deadline,
-                          first_due, in->location ? in->location : "", in->symptoms ? in->symptoms : "",
-                          in->impact_scope ? in->impact_scope : "", depstr ? depstr : "[]", in->drill, who->id, now);
+        rc = od_tx_scalar(
+            tx, OD_Q_INC_INSERT, &id, e, "sssssbsssiiIissssbIi", number, in->title,
+            od_inc_state_key(OD_INC_DETECTED), od_grade_key(g.level), od_severity_key(g.severity),
+            g.severity_provisional, od_resp_key(g.response), od_resp_key(g.response), od_resp_key(g.response),
+            detected, now, deadline == OD_NO_TIME ? (int64_t)0 : deadline, first_due,
+            in->location ? in->location : "", in->symptoms ? in->symptoms : "",
+            in->impact_scope ? in->impact_scope : "", depstr ? depstr : "[]", in->drill, who->id, now);
     free(depstr);
     size_t i;
     json_t *v;
@@ -635,20 +367,24 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         rc = inc_load(tx, NULL, id, &x, e);
     if (!rc)
         rc = timeline(tx, id, now, who, "registered", NULL, e,
-                      "登记事件：%s事件，影响程度%s%s，%s (registered: %s, %s%s, %s)", od_grade_name_zh(g.level),
-                      od_severity_name_zh(g.severity), g.severity_provisional ? "（暂定，就高原则）" : "",
-                      od_resp_name_zh(g.response), od_grade_key(g.level), od_severity_key(g.severity),
+                      "登记事件：%s事件，影响程度%s%s，%s (registered: %s, %s%s, %s)",
+                      od_grade_name_zh(g.level), od_severity_name_zh(g.severity),
+                      g.severity_provisional ? "（暂定，就高原则）" : "", od_resp_name_zh(g.response),
+                      od_grade_key(g.level), od_severity_key(g.severity),
                       g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
     /* deadlines: first report (R-NOT-1), handling (R-ESC-1), progress (R-NOT-5), escalation (R-ESC-2) */
     if (!rc)
-        rc = deadline_add(tx, id, OD_DL_FIRST_REPORT, 0, first_due, first_due + 1, e);
+        rc = od_incident_deadline_add(tx, id, OD_DL_FIRST_REPORT, 0, first_due, first_due + 1, e);
     if (!rc)
-        rc = deadline_add(tx, id, OD_DL_HANDLING, 0, deadline, deadline == OD_NO_TIME ? OD_NO_TIME : deadline + 1, e);
+        rc = od_incident_deadline_add(tx, id, OD_DL_HANDLING, 0, deadline,
+                                      deadline == OD_NO_TIME ? OD_NO_TIME : deadline + 1, e);
     if (!rc) {
         int64_t pd = od_progress_due(p, g.response, detected);
-        rc = deadline_add(tx, id, OD_DL_PROGRESS, 0, pd, pd == OD_NO_TIME ? OD_NO_TIME : pd + 1, e);
+        rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS, 0, pd, pd == OD_NO_TIME ? OD_NO_TIME : pd + 1,
+                                      e);
         if (!rc && pd != OD_NO_TIME)
-            rc = deadline_add(tx, id, OD_DL_PROGRESS_REMIND, 0, pd, pd - p->progress_remind_before_ms, e);
+            rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS_REMIND, 0, pd,
+                                          pd - p->progress_remind_before_ms, e);
     }
     if (!rc)
         rc = escalate_by_time(tx, p, &x, now, e); /* a late registration escalates at once */
@@ -668,7 +404,8 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     return rc;
 }
 
-od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in, json_t **out, od_error *e)
+od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in, json_t **out,
+                          od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -698,21 +435,22 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
 {
     const od_policy *p = a->policy;
     int64_t now = od_app_now(a);
-    json_t *o = json_pack("{sI ss ss ss ss ss ss sb ss ss ss sb}", "id", (json_int_t)x->id, "number", S(x, "number"),
-                          "title", S(x, "title"), "state", S(x, "state"), "state_zh", od_inc_state_name_zh(x->state),
-                          "level", od_grade_key(x->level), "severity", od_severity_key(x->sev),
-                          "severity_provisional", x->prov, "response_level", od_resp_key(x->cur), "base_response_level",
-                          od_resp_key(x->base), "highest_response_level", od_resp_key(x->highest), "drill", x->drill);
+    json_t *o = json_pack("{sI ss ss ss ss ss ss sb ss ss ss sb}", "id", (json_int_t)x->id, "number",
+                          inc_str(x, "number"), "title", inc_str(x, "title"), "state", inc_str(x, "state"),
+                          "state_zh", od_inc_state_name_zh(x->state), "level", od_grade_key(x->level),
+                          "severity", od_severity_key(x->sev), "severity_provisional", x->prov,
+                          "response_level", od_resp_key(x->cur), "base_response_level", od_resp_key(x->base),
+                          "highest_response_level", od_resp_key(x->highest), "drill", x->drill);
     json_object_set_new(o, "handling_deadline", time_or_null(x->deadline));
     json_object_set_new(o, "first_report_due", time_or_null(x->first_due));
     json_object_set_new(o, "detected_at", time_or_null(x->detected));
-    static const char *const tcols[] = {"registered_at", "activated_at", "resolved_at", "closed_at", "reviewed_at",
-                                        "updated_at"};
+    static const char *const tcols[] = {"registered_at", "activated_at", "resolved_at",
+                                        "closed_at",     "reviewed_at",  "updated_at"};
     for (size_t i = 0; i < sizeof tcols / sizeof *tcols; i++)
         json_object_set_new(o, tcols[i], row_time(x, tcols[i]));
-    json_object_set_new(o, "location", json_string(S(x, "location")));
-    json_object_set_new(o, "symptoms", json_string(S(x, "symptoms")));
-    json_object_set_new(o, "impact_scope", json_string(S(x, "impact_scope")));
+    json_object_set_new(o, "location", json_string(inc_str(x, "location")));
+    json_object_set_new(o, "symptoms", json_string(inc_str(x, "symptoms")));
+    json_object_set_new(o, "impact_scope", json_string(inc_str(x, "impact_scope")));
     json_object_set_new(o, "activation_role", json_string(od_role_key(od_activation_role(p, x->cur))));
     json_object_set_new(o, "closing_role", json_string(od_role_key(od_activation_role(p, x->highest))));
     od_err rc = OD_OK;
@@ -743,12 +481,13 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
             continue;
         int64_t due = od_rows_int(r, 3), met = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
         od_deadline_state ds = od_deadline_state_at(due, met, now);
-        json_t *d = json_pack("{ss so so sb ss}", "kind", od_rows_text(r, 1), "due_at", time_or_null(due), "met_at",
-                              time_or_null(met), "missed", ds == OD_DLS_MISSED || ds == OD_DLS_MET_LATE, "state",
-                              ds == OD_DLS_PENDING ? "pending"
-                              : ds == OD_DLS_MET   ? "met"
-                              : ds == OD_DLS_MISSED ? "missed"
-                                                    : "met_late");
+        json_t *d =
+            json_pack("{ss so so sb ss}", "kind", od_rows_text(r, 1), "due_at", time_or_null(due), "met_at",
+                      time_or_null(met), "missed", ds == OD_DLS_MISSED || ds == OD_DLS_MET_LATE, "state",
+                      ds == OD_DLS_PENDING  ? "pending"
+                      : ds == OD_DLS_MET    ? "met"
+                      : ds == OD_DLS_MISSED ? "missed"
+                                            : "met_late");
         if (!od_rows_null(r, 2))
             json_object_set_new(d, "recipient_id", json_integer(od_rows_int(r, 2)));
         json_array_append_new(dls, d);
@@ -765,8 +504,8 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
             *out = o;
         return rc;
     }
-    json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(), *tl = json_array(),
-           *msgs = json_array();
+    json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(),
+           *tl = json_array(), *msgs = json_array();
     json_object_set_new(o, "escalations", esc);
     json_object_set_new(o, "recipients", rcp);
     json_object_set_new(o, "acks", acks);
@@ -775,8 +514,9 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_object_set_new(o, "messages", msgs);
     rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1)
-        json_array_append_new(esc, json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
-                                             "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
+        json_array_append_new(esc,
+                              json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
+                                        "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
     od_rows_close(r);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", x->id);
@@ -784,14 +524,14 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         int64_t due = od_rows_null(r, 5) ? OD_NO_TIME : od_rows_int(r, 5);
         int64_t acked = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
         json_t *u = json_pack("{sI ss ss ss so so so}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
-                              od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "reason", od_rows_text(r, 3),
-                              "notified_at", time_or_null(od_rows_int(r, 4)), "ack_due", time_or_null(due), "acked_at",
-                              time_or_null(acked));
+                              od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "reason",
+                              od_rows_text(r, 3), "notified_at", time_or_null(od_rows_int(r, 4)), "ack_due",
+                              time_or_null(due), "acked_at", time_or_null(acked));
         json_object_set_new(u, "ack_overdue", json_boolean(due != OD_NO_TIME && !acked && now > due));
         json_array_append_new(rcp, u);
         if (acked)
-            json_array_append_new(acks, json_pack("{sI ss so}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
-                                                  od_rows_text(r, 1), "at", time_or_null(acked)));
+            json_array_append_new(acks, json_pack("{sI ss so}", "user_id", (json_int_t)od_rows_int(r, 0),
+                                                  "username", od_rows_text(r, 1), "at", time_or_null(acked)));
     }
     od_rows_close(r);
     if (!rc)
@@ -800,8 +540,9 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
         char dn[2 * OD_NAME_MAX + 8];
         json_array_append_new(reps, json_pack("{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at",
-                                              time_or_null(od_rows_int(r, 1)), "author", od_rows_text(r, 2), "desk",
-                                              od_rows_text(r, 3), "desk_name", desk_name(p, od_rows_text(r, 3), dn), "fields",
+                                              time_or_null(od_rows_int(r, 1)), "author", od_rows_text(r, 2),
+                                              "desk", od_rows_text(r, 3), "desk_name",
+                                              od_incident_desk_name(p, od_rows_text(r, 3), dn), "fields",
                                               body ? body : json_object()));
     }
     od_rows_close(r);
@@ -809,17 +550,18 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
-                                            od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text", od_rows_text(r, 3)));
+                                            od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
+                                            od_rows_text(r, 3)));
     od_rows_close(r);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1)
-        json_array_append_new(msgs, json_pack("{sI ss sI ss ss ss ss sI so}", "id", (json_int_t)od_rows_int(r, 0),
-                                              "cause", od_rows_text(r, 1), "recipient_id", (json_int_t)od_rows_int(r, 2),
-                                              "channel", od_rows_text(r, 3), "kind", od_rows_text(r, 5), "desk",
-                                              od_rows_text(r, 6), "status", od_rows_text(r, 8), "attempts",
-                                              (json_int_t)od_rows_int(r, 9), "created_at",
-                                              time_or_null(od_rows_int(r, 10))));
+        json_array_append_new(
+            msgs, json_pack("{sI ss sI ss ss ss ss sI so}", "id", (json_int_t)od_rows_int(r, 0), "cause",
+                            od_rows_text(r, 1), "recipient_id", (json_int_t)od_rows_int(r, 2), "channel",
+                            od_rows_text(r, 3), "kind", od_rows_text(r, 5), "desk", od_rows_text(r, 6),
+                            "status", od_rows_text(r, 8), "attempts", (json_int_t)od_rows_int(r, 9),
+                            "created_at", time_or_null(od_rows_int(r, 10))));
     od_rows_close(r);
     /* R-NOT-7: messages that failed after the policy's attempt limit, with the last error */
     json_t *failed = json_array();
@@ -828,12 +570,13 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, "ii", x->id, x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         char dn[2 * OD_NAME_MAX + 8];
-        json_t *f = json_pack("{ss sI ss ss ss ss sI ss ss}", "queue", od_rows_text(r, 0), "id",
-                              (json_int_t)od_rows_int(r, 1), "channel", od_rows_text(r, 3), "kind",
-                              od_rows_text(r, 4), "desk", od_rows_text(r, 5), "desk_name",
-                              desk_name(p, od_rows_text(r, 5), dn), "attempts", (json_int_t)od_rows_int(r, 6),
-                              "error", od_rows_text(r, 7), "cause", od_rows_text(r, 8));
-        json_object_set_new(f, "recipient_id", od_rows_null(r, 2) ? json_null() : json_integer(od_rows_int(r, 2)));
+        json_t *f = json_pack(
+            "{ss sI ss ss ss ss sI ss ss}", "queue", od_rows_text(r, 0), "id", (json_int_t)od_rows_int(r, 1),
+            "channel", od_rows_text(r, 3), "kind", od_rows_text(r, 4), "desk", od_rows_text(r, 5),
+            "desk_name", od_incident_desk_name(p, od_rows_text(r, 5), dn), "attempts",
+            (json_int_t)od_rows_int(r, 6), "error", od_rows_text(r, 7), "cause", od_rows_text(r, 8));
+        json_object_set_new(f, "recipient_id",
+                            od_rows_null(r, 2) ? json_null() : json_integer(od_rows_int(r, 2)));
         json_array_append_new(failed, f);
     }
     od_rows_close(r);
@@ -862,10 +605,12 @@ od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **
     return rc;
 }
 
-od_err od_incident_list(od_app *a, const od_principal *who, const char *state, const char *level, const char *response,
-                        int drill, const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e)
+od_err od_incident_list(od_app *a, const od_principal *who, const char *state, const char *level,
+                        const char *response, int drill, const char *q, int64_t limit, int64_t offset,
+                        json_t **out, od_error *e)
 {
-    const char *st = state ? state : "", *lv = level ? level : "", *rs = response ? response : "", *qq = q ? q : "";
+    const char *st = state ? state : "", *lv = level ? level : "", *rs = response ? response : "",
+               *qq = q ? q : "";
     char *like = od_store_like_pattern(qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -907,16 +652,16 @@ od_err od_incident_list(od_app *a, const od_principal *who, const char *state, c
         json_decref(items);
         return rc ? rc : OD_E_STORE;
     }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit, "offset",
-                     (json_int_t)offset);
+    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
+                     "offset", (json_int_t)offset);
     return OD_OK;
 }
 
 /* ---- write actions ---- */
 
 /* Begins a write tx, loads the incident and checks the lifecycle (R-CLOSE-2). */
-static od_err begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, od_tx **tx, inc *x,
-                           od_inc_state *to, od_error *e)
+static od_err begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, od_tx **tx,
+                           inc *x, od_inc_state *to, od_error *e)
 {
     od_err rc = od_tx_begin(a->store, true, tx, e);
     if (rc)
@@ -940,7 +685,7 @@ static od_err missing_fields(json_t *body, const char *const *req, size_t n, con
         json_t *v = json_object_get(body, req[i]);
         bool empty = !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0);
         if (empty && x) { /* first report: the registered value counts */
-            const char *reg = S(x, req[i]);
+            const char *reg = inc_str(x, req[i]);
             empty = !reg || !*reg;
         }
         if (empty)
@@ -950,8 +695,8 @@ static od_err missing_fields(json_t *body, const char *const *req, size_t n, con
     }
     if (!len)
         return OD_OK;
-    return od_error_set(e, OD_E_UNPROCESSABLE, NULL, "报告缺少必填内容：%s (report is missing required fields: %s)", zh,
-                        zh);
+    return od_error_set(e, OD_E_UNPROCESSABLE, NULL,
+                        "报告缺少必填内容：%s (report is missing required fields: %s)", zh, zh);
 }
 
 static const char *default_desk(const od_policy *p, const od_principal *who)
@@ -962,8 +707,8 @@ static const char *default_desk(const od_policy *p, const od_principal *who)
     return d;
 }
 
-static od_err report_insert(od_tx *tx, const inc *x, const char *kind, const od_principal *who, const char *desk,
-                            json_t *fields, int64_t now, od_error *e)
+static od_err report_insert(od_tx *tx, const inc *x, const char *kind, const od_principal *who,
+                            const char *desk, json_t *fields, int64_t now, od_error *e)
 {
     char *b = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
     od_err rc = od_tx_exec(tx, OD_Q_REP_INSERT, e, "isiIsss", x->id, kind, now, who->id, who->username, desk,
@@ -985,23 +730,26 @@ static od_err report_count(od_tx *tx, int64_t inc_id, int64_t *n, od_error *e)
     return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
 }
 
-od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
+od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                          od_error *e)
 {
     *out = NULL;
     const od_policy *p = a->policy;
     const char *kind = json_string_value(json_object_get(body, "kind"));
     const od_report_kind *rk = od_report_kind_find(kind); /* R-NOT-2 */
     if (!rk)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "kind", "报告类型须为 first/second/progress/final (kind must be "
-                                                           "first, second, progress or final)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
+                            "报告类型须为 first/second/progress/final (kind must be "
+                            "first, second, progress or final)");
     od_inc_action act = (od_inc_action)rk->action;
     const char *const *req = rk->required;
     size_t nreq = rk->n_required;
     const char *desk = json_string_value(json_object_get(body, "desk"));
     if (desk && !od_notify_desk(p, desk)) /* R-NOT-3: the policy's reporting desks */
-        return od_error_set(e, OD_E_UNPROCESSABLE, "desk", "上报接口须为策略中的上报科室之一，如 monitoring 或 "
-                                                           "ops_security (desk must be one of the policy's desks, "
-                                                           "e.g. monitoring or ops_security)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "desk",
+                            "上报接口须为策略中的上报科室之一，如 monitoring 或 "
+                            "ops_security (desk must be one of the policy's desks, "
+                            "e.g. monitoring or ops_security)");
     if (!desk)
         desk = default_desk(p, who);
     od_tx *tx = NULL;
@@ -1015,8 +763,9 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
     json_t *fields = json_object();
     for (size_t i = 0; !rc && i < nreq; i++) {
         json_t *v = json_object_get(body, req[i]);
-        if ((!v || json_is_null(v) || (json_is_string(v) && !json_string_length(v))) && act == OD_IA_FIRST_REPORT)
-            v = json_string(S(&x, req[i]));
+        if ((!v || json_is_null(v) || (json_is_string(v) && !json_string_length(v))) &&
+            act == OD_IA_FIRST_REPORT)
+            v = json_string(inc_str(&x, req[i]));
         else
             json_incref(v);
         json_object_set_new(fields, req[i], v);
@@ -1026,23 +775,28 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
     if (!rc && act == OD_IA_SECOND_REPORT) {
         int rl = od_resp_parse(json_string_value(json_object_get(body, "response_level")));
         if (rl < 0)
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "response_level", "响应级别须为 R1/R2/R3/NG (response_level must "
-                                                                       "be R1, R2, R3 or NG)");
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "response_level",
+                              "响应级别须为 R1/R2/R3/NG (response_level must "
+                              "be R1, R2, R3 or NG)");
         else if ((od_resp)rl > x.cur)
             rc = od_error_set(e, OD_E_UNPROCESSABLE, "response_level",
-                              "确认的响应级别低于当前级别 %s；降级须通过调整级别并说明理由 (confirming a lower level than %s "
-                              "needs a regrade with a reason)", od_resp_key(x.cur), od_resp_key(x.cur));
+                              "确认的响应级别低于当前级别 %s；降级须通过调整级别并说明理由 (confirming a "
+                              "lower level than %s "
+                              "needs a regrade with a reason)",
+                              od_resp_key(x.cur), od_resp_key(x.cur));
         else
             confirm = (od_resp)rl;
         if (!rc && !od_time_parse(json_string_value(json_object_get(body, "estimated_recovery_at")), &eta))
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "estimated_recovery_at", "预计恢复时间须为 RFC 3339 时间 "
-                                                                              "(estimated_recovery_at must be RFC 3339)");
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "estimated_recovery_at",
+                              "预计恢复时间须为 RFC 3339 时间 "
+                              "(estimated_recovery_at must be RFC 3339)");
     }
     if (!rc && act == OD_IA_FINAL_REPORT) {
         json_t *m = json_object_get(body, "business_impact_minutes");
         if (!json_is_integer(m) || json_integer_value(m) < 0 || json_integer_value(m) > 10000000)
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "business_impact_minutes",
-                              "业务影响时长须为非负整数分钟 (business_impact_minutes must be a non-negative integer)");
+            rc = od_error_set(
+                e, OD_E_UNPROCESSABLE, "business_impact_minutes",
+                "业务影响时长须为非负整数分钟 (business_impact_minutes must be a non-negative integer)");
     }
     if (!rc)
         rc = report_insert(tx, &x, kind, who, desk, fields, now, e);
@@ -1054,10 +808,11 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
     if (!rc)
         rc = report_count(tx, x.id, &seq, e);
     char cause[96];
-    snprintf(cause, sizeof cause, "inc:%lld:%s:%lld:%lld", (long long)x.id, kind, (long long)now, (long long)seq);
+    snprintf(cause, sizeof cause, "inc:%lld:%s:%lld:%lld", (long long)x.id, kind, (long long)now,
+             (long long)seq);
     /* R-NOT-2: the report's fields, from the policy's template of its kind */
-    msgspec msg = {.kind = act == OD_IA_FIRST_REPORT    ? OD_MSG_FIRST
-                           : act == OD_IA_SECOND_REPORT ? OD_MSG_SECOND
+    msgspec msg = {.kind = act == OD_IA_FIRST_REPORT      ? OD_MSG_FIRST
+                           : act == OD_IA_SECOND_REPORT   ? OD_MSG_SECOND
                            : act == OD_IA_PROGRESS_REPORT ? OD_MSG_PROGRESS
                                                           : OD_MSG_FINAL,
                    .desk = desk,
@@ -1071,42 +826,44 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         for (size_t i = 0; i < 3; i++)
             json_object_set(x.row, det[i], json_object_get(fields, det[i]));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, "sssii", S(&x, "location"), S(&x, "symptoms"),
-                            S(&x, "impact_scope"), now, x.id);
+            rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, "sssii", inc_str(&x, "location"),
+                            inc_str(&x, "symptoms"), inc_str(&x, "impact_scope"), now, x.id);
         if (!rc)
             rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "first_report", (int64_t)0, (int64_t)0);
         if (!rc)
-            rc = add_recipients(tx, p, &x, x.level, "first_report", cause, "first", &msg, now, e);
+            rc = od_incident_add_recipients(tx, p, &x, x.level, "first_report", cause, "first", &msg, now, e);
         /* those already recipients (an escalation before the first report)
          * get the first report too; the cause keeps it to one per channel */
         json_t *users = NULL;
         if (!rc)
-            rc = current_recipients(tx, x.id, &users, e);
+            rc = od_incident_current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "first", &msg, now, e);
+            rc = od_incident_notify_all(tx, p, &x, users, cause, "first", &msg, now, e);
         json_decref(users);
     } else if (!rc && act == OD_IA_SECOND_REPORT) {
         x.state = to;
         rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(to), now, x.id);
         if (!rc && confirm < x.cur)
-            rc = raise_to(tx, p, &x, confirm, now, who, "续报确认更高的响应级别 (second report confirmed a higher level)", e);
+            rc = raise_to(tx, p, &x, confirm, now, who,
+                          "续报确认更高的响应级别 (second report confirmed a higher level)", e);
         /* to the leaders of the confirmed level, fed back to the monitoring desk */
         json_t *users = NULL, *mon = json_array();
         od_grade lk = od_resp_recipient_level(x.cur);
         if (!rc)
-            rc = recipients_for(tx, p, lk, S(&x, "departments"), &users, e);
+            rc = od_incident_recipients_for(tx, p, lk, inc_str(&x, "departments"), &users, e);
         od_rows *r = NULL;
         if (!rc)
-            rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, "i", (int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER));
+            rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, "i",
+                             (int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER));
         while (!rc && od_rows_next(r, e) == 1)
-            json_array_append_new(mon, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
-                                                 od_rows_text(r, 1), "phone", od_rows_text(r, 4), "email",
-                                                 od_rows_text(r, 5)));
+            json_array_append_new(mon, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                                 "username", od_rows_text(r, 1), "phone", od_rows_text(r, 4),
+                                                 "email", od_rows_text(r, 5)));
         od_rows_close(r);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "second", &msg, now, e);
+            rc = od_incident_notify_all(tx, p, &x, users, cause, "second", &msg, now, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, mon, cause, "second", &msg, now, e);
+            rc = od_incident_notify_all(tx, p, &x, mon, cause, "second", &msg, now, e);
         json_decref(users);
         json_decref(mon);
     } else if (!rc && act == OD_IA_PROGRESS_REPORT) {
@@ -1116,14 +873,16 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
             rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, "progress_remind");
         int64_t nd = od_progress_due(p, x.cur, now);
         if (!rc)
-            rc = deadline_add(tx, x.id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
+            rc = od_incident_deadline_add(tx, x.id, OD_DL_PROGRESS, 0, nd,
+                                          nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
         if (!rc && nd != OD_NO_TIME)
-            rc = deadline_add(tx, x.id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);
+            rc = od_incident_deadline_add(tx, x.id, OD_DL_PROGRESS_REMIND, 0, nd,
+                                          nd - p->progress_remind_before_ms, e);
         json_t *users = NULL;
         if (!rc)
-            rc = current_recipients(tx, x.id, &users, e);
+            rc = od_incident_current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "progress", &msg, now, e);
+            rc = od_incident_notify_all(tx, p, &x, users, cause, "progress", &msg, now, e);
         json_decref(users);
     } else if (!rc && act == OD_IA_FINAL_REPORT) {
         /* R-ESC-3: escalation stops at resolution; R-NOT-2: to everyone notified */
@@ -1135,19 +894,19 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
             rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, stop[i]);
         json_t *users = NULL;
         if (!rc)
-            rc = current_recipients(tx, x.id, &users, e);
+            rc = od_incident_current_recipients(tx, x.id, &users, e);
         if (!rc)
-            rc = notify_all(tx, p, &x, users, cause, "final", &msg, now, e);
+            rc = od_incident_notify_all(tx, p, &x, users, cause, "final", &msg, now, e);
         json_decref(users);
     }
     char dn[2 * OD_NAME_MAX + 8];
     if (!rc)
         rc = timeline(tx, x.id, now, who, kind, fields, e, "提交%s（%s）(%s report via %s desk)",
-                      act == OD_IA_FIRST_REPORT    ? "首报"
-                      : act == OD_IA_SECOND_REPORT ? "续报"
+                      act == OD_IA_FIRST_REPORT      ? "首报"
+                      : act == OD_IA_SECOND_REPORT   ? "续报"
                       : act == OD_IA_PROGRESS_REPORT ? "进展报告"
                                                      : "终报",
-                      desk_name(p, desk, dn), kind, desk);
+                      od_incident_desk_name(p, desk, dn), kind, desk);
     if (!rc) {
         json_t *aud = json_pack("{ss sO}", "kind", kind, "fields", fields);
         rc = od_audit_append(tx, now, who, "incident.report", "incident", x.id, NULL, aud, e);
@@ -1158,10 +917,12 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
     return commit_and_get(a, tx, rc, who, id, out, e);
 }
 
-static od_err authority_error(const od_policy *p, od_resp level, const char *what_zh, const char *what, od_error *e)
+static od_err authority_error(const od_policy *p, od_resp level, const char *what_zh, const char *what,
+                              od_error *e)
 {
     od_role need = od_activation_role(p, level);
-    return od_error_set(e, OD_E_FORBIDDEN, NULL, "%s%s须由%s（%s）决定 (%s of a %s incident needs the %s role)",
+    return od_error_set(e, OD_E_FORBIDDEN, NULL,
+                        "%s%s须由%s（%s）决定 (%s of a %s incident needs the %s role)",
                         od_resp_name_zh(level), what_zh, od_role_name_zh(need), od_role_key(need), what,
                         od_resp_key(level), od_role_key(need));
 }
@@ -1188,15 +949,18 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
     if (!rc && closing)
         rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
     else if (!rc)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+        rc =
+            od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
     if (!rc)
-        rc = closing ? timeline(tx, x.id, now, who, "closed", NULL, e, "由%s授权关闭事件 (closed by the %s authority)",
-                                od_role_name_zh(od_activation_role(a->policy, level)), od_resp_key(level))
-                     : timeline(tx, x.id, now, who, "activated", NULL, e, "启动%s应急预案 (plan activated at %s)",
-                                od_resp_name_zh(level), od_resp_key(level));
+        rc = closing
+                 ? timeline(tx, x.id, now, who, "closed", NULL, e,
+                            "由%s授权关闭事件 (closed by the %s authority)",
+                            od_role_name_zh(od_activation_role(a->policy, level)), od_resp_key(level))
+                 : timeline(tx, x.id, now, who, "activated", NULL, e, "启动%s应急预案 (plan activated at %s)",
+                            od_resp_name_zh(level), od_resp_key(level));
     if (!rc)
-        rc = od_audit_append(tx, now, who, closing ? "incident.close" : "incident.activate", "incident", x.id, NULL,
-                             NULL, e);
+        rc = od_audit_append(tx, now, who, closing ? "incident.close" : "incident.activate", "incident", x.id,
+                             NULL, NULL, e);
     inc_free(&x);
     return commit_and_get(a, tx, rc, who, id, out, e);
 }
@@ -1226,7 +990,8 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
         acked = !od_rows_null(r, 1);
     od_rows_close(r);
     if (!rc && s == 0)
-        rc = od_error_set(e, OD_E_FORBIDDEN, NULL, "您不是本事件的通知对象 (you are not a recipient of this incident)");
+        rc = od_error_set(e, OD_E_FORBIDDEN, NULL,
+                          "您不是本事件的通知对象 (you are not a recipient of this incident)");
     else if (!rc && s < 0)
         rc = OD_E_STORE;
     if (already)
@@ -1242,7 +1007,8 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
             rc = link ? timeline(tx, x->id, now, who, "ack", detail, e,
                                  "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
                                  who->username)
-                      : timeline(tx, x->id, now, who, "ack", NULL, e, "%s 已确认 (acknowledged)", who->username);
+                      : timeline(tx, x->id, now, who, "ack", NULL, e, "%s 已确认 (acknowledged)",
+                                 who->username);
         json_t *aud = json_pack("{ss}", "via", via);
         if (aud && detail)
             json_object_update(aud, detail);
@@ -1283,7 +1049,8 @@ od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t
     return rc;
 }
 
-od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
+od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                           od_error *e)
 {
     *out = NULL;
     const od_policy *p = a->policy;
@@ -1297,14 +1064,17 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     json_t *ci_ids = json_object_get(body, "ci_ids");
     int sev = -1, rl = -1;
     if (sev_s && (sev = od_severity_parse(sev_s)) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "severity", "影响程度须为 severe/moderate/minor (severity must be "
-                                                               "severe, moderate or minor)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "severity",
+                            "影响程度须为 severe/moderate/minor (severity must be "
+                            "severe, moderate or minor)");
     if (rl_s && (rl = od_resp_parse(rl_s)) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "response_level", "响应级别须为 R1/R2/R3/NG (response_level must be "
-                                                                     "R1, R2, R3 or NG)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "response_level",
+                            "响应级别须为 R1/R2/R3/NG (response_level must be "
+                            "R1, R2, R3 or NG)");
     if (!sev_s && !rl_s && !ci_ids)
-        return od_error_set(e, OD_E_UNPROCESSABLE, NULL, "需要 severity、ci_ids 或 response_level 之一 (one of severity, "
-                                                         "ci_ids, response_level is required)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, NULL,
+                            "需要 severity、ci_ids 或 response_level 之一 (one of severity, "
+                            "ci_ids, response_level is required)");
     od_err rc = begin_action(a, who, id, OD_IA_REGRADE, &tx, &x, &to, e);
     if (rc)
         return rc;
@@ -1326,11 +1096,13 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     od_resp target = rl >= 0 ? (od_resp)rl : by_time;
     bool lowers = od_regrade_needs_reason(x.level, level, x.cur, target);
     if (!rc && lowers && (!reason || !*reason))
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "reason", "降低级别必须说明理由 (lowering a level needs a reason)");
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "reason",
+                          "降低级别必须说明理由 (lowering a level needs a reason)");
     if (!rc && rl >= 0 && (od_resp)rl > by_time)
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "response_level",
-                          "响应级别不能低于分级和时限规则给出的 %s (response level cannot be below %s given by the rules)",
-                          od_resp_key(by_time), od_resp_key(by_time));
+        rc = od_error_set(
+            e, OD_E_UNPROCESSABLE, "response_level",
+            "响应级别不能低于分级和时限规则给出的 %s (response level cannot be below %s given by the rules)",
+            od_resp_key(by_time), od_resp_key(by_time));
     if (!rc && ci_ids) {
         rc = od_tx_exec(tx, OD_Q_INC_CI_DELETE, e, "i", x.id);
         size_t i;
@@ -1342,7 +1114,8 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
             rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, "ii", x.id, (int64_t)json_integer_value(v));
             if (rc == OD_E_CONFLICT) {
                 od_error_clear(e);
-                rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "ci_ids 中有重复项 (ci_ids has duplicates)");
+                rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids",
+                                  "ci_ids 中有重复项 (ci_ids has duplicates)");
             }
         }
     }
@@ -1359,33 +1132,34 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
             x.first_due = nfirst;
             rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, "first_report");
             if (!rc)
-                rc = deadline_add(tx, x.id, OD_DL_FIRST_REPORT, 0, nfirst, nfirst + 1, e);
+                rc = od_incident_deadline_add(tx, x.id, OD_DL_FIRST_REPORT, 0, nfirst, nfirst + 1, e);
         }
         if (!rc) {
             rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, "handling");
             if (!rc)
-                rc = deadline_add(tx, x.id, OD_DL_HANDLING, 0, x.deadline,
-                                  x.deadline == OD_NO_TIME ? OD_NO_TIME : x.deadline + 1, e);
+                rc = od_incident_deadline_add(tx, x.id, OD_DL_HANDLING, 0, x.deadline,
+                                              x.deadline == OD_NO_TIME ? OD_NO_TIME : x.deadline + 1, e);
         }
         if (!rc && target >= old_cur) { /* same or lower: set directly */
             x.cur = target;
             rc = set_levels(tx, &x, now, e);
             if (!rc && target != old_cur)
-                rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x.id, od_resp_key(old_cur), od_resp_key(target), now,
-                                reason ? reason : "");
+                rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x.id, od_resp_key(old_cur),
+                                od_resp_key(target), now, reason ? reason : "");
             if (!rc)
                 rc = schedule_escalation(tx, p, &x, e);
         } else if (!rc) {
             rc = set_levels(tx, &x, now, e);
             if (!rc)
-                rc = raise_to(tx, p, &x, target, now, who, reason && *reason ? reason : "人工调整 (manual regrade)", e);
+                rc = raise_to(tx, p, &x, target, now, who,
+                              reason && *reason ? reason : "人工调整 (manual regrade)", e);
         }
         /* a higher incident level after the first report: its recipients must hear of it */
         if (!rc && x.level < old_level && x.state != OD_INC_DETECTED) {
             char cause[96];
             snprintf(cause, sizeof cause, "inc:%lld:regrade:%s", (long long)x.id, od_grade_key(x.level));
             msgspec m = {.kind = OD_MSG_FIRST};
-            rc = add_recipients(tx, p, &x, x.level, "regrade", cause, "first", &m, now, e);
+            rc = od_incident_add_recipients(tx, p, &x, x.level, "regrade", cause, "first", &m, now, e);
         }
     }
     json_t *after = NULL;
@@ -1395,9 +1169,10 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
         after = rc ? NULL : json_deep_copy(x.row);
     }
     if (!rc)
-        rc = timeline(tx, id, now, who, "regrade", body, e, "调整分级：%s事件，%s，%s；理由：%s (regraded: %s, %s, %s)",
-                      od_grade_name_zh(x.level), od_severity_name_zh(x.sev), od_resp_name_zh(x.cur),
-                      reason ? reason : "—", od_grade_key(x.level), od_severity_key(x.sev), od_resp_key(x.cur));
+        rc = timeline(tx, id, now, who, "regrade", body, e,
+                      "调整分级：%s事件，%s，%s；理由：%s (regraded: %s, %s, %s)", od_grade_name_zh(x.level),
+                      od_severity_name_zh(x.sev), od_resp_name_zh(x.cur), reason ? reason : "—",
+                      od_grade_key(x.level), od_severity_key(x.sev), od_resp_key(x.cur));
     if (!rc) {
         json_object_set_new(after, "reason", json_string(reason ? reason : ""));
         rc = od_audit_append(tx, now, who, "incident.regrade", "incident", id, before, after, e);
@@ -1409,7 +1184,8 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     return commit_and_get(a, tx, rc, who, id, out, e);
 }
 
-od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
+od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                          od_error *e)
 {
     *out = NULL;
     static const char *const req[] = {"cause_analysis", "lessons", "improvements", "measures", "result"};
@@ -1439,25 +1215,27 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     }
     od_rows_close(r);
     char *cs = json_dumps(cats, JSON_COMPACT), *ns = json_dumps(names, JSON_COMPACT), *text = NULL;
-    if (!rc && asprintf(&text, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s", S(&x, "number"), S(&x, "title"),
-                        S(&x, "symptoms"), S(&x, "location"), ns ? ns : "", cs ? cs : "",
-                        json_string_value(json_object_get(body, "cause_analysis")),
+    if (!rc && asprintf(&text, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s", inc_str(&x, "number"),
+                        inc_str(&x, "title"), inc_str(&x, "symptoms"), inc_str(&x, "location"), ns ? ns : "",
+                        cs ? cs : "", json_string_value(json_object_get(body, "cause_analysis")),
                         json_string_value(json_object_get(body, "lessons")),
                         json_string_value(json_object_get(body, "improvements")),
                         json_string_value(json_object_get(body, "measures"))) < 0)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, "issssssssbi", x.id, S(&x, "number"), S(&x, "title"),
-                        od_grade_key(x.level), od_resp_key(x.highest), cs ? cs : "[]", ns ? ns : "[]",
-                        json_string_value(json_object_get(body, "cause_analysis")), text, x.drill, now);
+        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, "issssssssbi", x.id, inc_str(&x, "number"),
+                        inc_str(&x, "title"), od_grade_key(x.level), od_resp_key(x.highest), cs ? cs : "[]",
+                        ns ? ns : "[]", json_string_value(json_object_get(body, "cause_analysis")), text,
+                        x.drill, now);
     free(cs);
     free(ns);
     free(text);
     json_decref(cats);
     json_decref(names);
     if (!rc)
-        rc = timeline(tx, x.id, now, who, "reviewed", fields, e, "完成事后评估，归入案例库 (reviewed; filed in the case "
-                                                                 "library)");
+        rc = timeline(tx, x.id, now, who, "reviewed", fields, e,
+                      "完成事后评估，归入案例库 (reviewed; filed in the case "
+                      "library)");
     if (!rc)
         rc = od_audit_append(tx, now, who, "incident.review", "incident", x.id, NULL, fields, e);
     json_decref(fields);
@@ -1477,15 +1255,18 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
                                   : od_tx_begin(a->store, false, &tx, e);
     int s = 0;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike, limit, offset);
+        rc =
+            od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike, limit, offset);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
-        json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL), *names = json_loads(od_rows_text(r, 6), 0, NULL);
-        json_array_append_new(items, json_pack("{sI ss ss ss ss so so ss sb so}", "incident_id",
-                                               (json_int_t)od_rows_int(r, 0), "number", od_rows_text(r, 1), "title",
-                                               od_rows_text(r, 2), "level", od_rows_text(r, 3), "highest_response_level",
-                                               od_rows_text(r, 4), "categories", cats ? cats : json_array(), "ci_names",
-                                               names ? names : json_array(), "cause", od_rows_text(r, 7), "drill",
-                                               (int)od_rows_int(r, 8), "filed_at", time_or_null(od_rows_int(r, 9))));
+        json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
+               *names = json_loads(od_rows_text(r, 6), 0, NULL);
+        json_array_append_new(
+            items,
+            json_pack("{sI ss ss ss ss so so ss sb so}", "incident_id", (json_int_t)od_rows_int(r, 0),
+                      "number", od_rows_text(r, 1), "title", od_rows_text(r, 2), "level", od_rows_text(r, 3),
+                      "highest_response_level", od_rows_text(r, 4), "categories", cats ? cats : json_array(),
+                      "ci_names", names ? names : json_array(), "cause", od_rows_text(r, 7), "drill",
+                      (int)od_rows_int(r, 8), "filed_at", time_or_null(od_rows_int(r, 9))));
     }
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -1500,32 +1281,6 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
 }
 
 /* ---- the scheduler's handler ---- */
-
-/* Sends one message to one user (looked up by id). */
-static od_err notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
-                          const msgspec *m, int64_t now, od_error *e)
-{
-    json_t *users = json_pack("[{sI}]", "id", (json_int_t)uid);
-    od_err rc = users ? notify_all(tx, p, x, users, cause, "reminder", m, now, e)
-                      : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    json_decref(users);
-    return rc;
-}
-
-/* R-NOT-4: re-notifies a recipient who has not acknowledged, and schedules
- * the next re-notification. */
-static od_err renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient, int64_t now, od_error *e)
-{
-    char cause[96];
-    snprintf(cause, sizeof cause, "inc:%lld:renotify:%lld:%lld", (long long)x->id, (long long)recipient,
-             (long long)now);
-    msgspec m = {.kind = OD_MSG_REMINDER};
-    od_err rc = notify_user(tx, p, x, recipient, cause, &m, now, e);
-    if (!rc && p->renotify_every_ms > 0)
-        rc = deadline_add(tx, x->id, OD_DL_RENOTIFY, recipient, now + p->renotify_every_ms,
-                          now + p->renotify_every_ms, e);
-    return rc;
-}
 
 od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od_error *e)
 {
@@ -1575,12 +1330,13 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
         /* R-NOT-6: a missed deadline is recorded and shown */
         done = "missed";
         char t[OD_TIME_STR_MAX];
-        rc = timeline(tx, x.id, now, &sys, "deadline_missed", NULL, e, "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
+        rc = timeline(tx, x.id, now, &sys, "deadline_missed", NULL, e,
+                      "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
                       od_deadline_kind_key((od_deadline_kind)kind), od_time_format(due, t),
                       od_deadline_kind_key((od_deadline_kind)kind), t);
         if (!rc && kind == OD_DL_ACK && od_inc_state_open(x.state)) {
             /* R-NOT-4: re-notify who has not acknowledged, again every renotify_every */
-            rc = renotify(tx, p, &x, recipient, now, e);
+            rc = od_incident_renotify(tx, p, &x, recipient, now, e);
         }
         if (!rc && kind == OD_DL_PROGRESS && od_inc_state_open(x.state)) {
             /* the next one is still due one cadence later; slots already past
@@ -1588,9 +1344,11 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
             int64_t nd = od_progress_due(p, x.cur, due);
             while (nd != OD_NO_TIME && nd <= now)
                 nd = od_progress_due(p, x.cur, nd);
-            rc = deadline_add(tx, x.id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
+            rc = od_incident_deadline_add(tx, x.id, OD_DL_PROGRESS, 0, nd,
+                                          nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
             if (!rc && nd != OD_NO_TIME)
-                rc = deadline_add(tx, x.id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);
+                rc = od_incident_deadline_add(tx, x.id, OD_DL_PROGRESS_REMIND, 0, nd,
+                                              nd - p->progress_remind_before_ms, e);
         }
         break;
     }
@@ -1602,7 +1360,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
             acked = !od_rows_null(rr, 1);
         od_rows_close(rr);
         if (!rc && !acked && od_inc_state_open(x.state))
-            rc = renotify(tx, p, &x, recipient, now, e);
+            rc = od_incident_renotify(tx, p, &x, recipient, now, e);
         break;
     }
     case OD_DL_PROGRESS_REMIND: {
@@ -1611,7 +1369,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
             snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x.id, (long long)deadline_id);
             char t[OD_MSG_TIME_MAX];
             msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(due, t)};
-            rc = notify_user(tx, p, &x, x.created_by, cause, &m, now, e);
+            rc = od_incident_notify_user(tx, p, &x, x.created_by, cause, &m, now, e);
         }
         break;
     }

@@ -8,9 +8,7 @@
  *      goes on, so one run lists them all.
  * Nothing global; every allocation is owned by the tree or the policy and
  * freed on every path.  The schema is in docs/policy.md. */
-#include "app/policy_load.h"
-#include "notify/message.h" /* templates and notify sections (issue 4) */
-#include "core/event.h" /* issue 5: the events section */
+#include "app/policy_load_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -20,33 +18,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#define NODE_MAX 100000     /* nodes in one file */
-#define CATEGORY_MAX 256    /* categories in one policy */
-#define FIELD_MAX 16        /* keys of the widest fixed mapping */
-#define DURATION_MAX_MS (366LL * 24 * 3600 * 1000)
-#define PATH_MAX_LEN 128
-
-typedef enum nkind { N_SCALAR, N_SEQ, N_MAP } nkind;
-
-/* A YAML node.  N_MAP keeps keys and values alternately in kids. */
-typedef struct node {
-    nkind kind;
-    bool plain; /* scalar written without quotes (null-able) */
-    bool block; /* scalar written as a | or > block (text starts on the next line) */
-    int line, col;
-    char *str; /* N_SCALAR: NUL-terminated, no embedded NUL */
-    struct node **kids;
-    size_t n, cap;
-} node;
-
-typedef struct ctx {
-    od_policy_diags *d;
-    bool nomem;
-} ctx;
-
-static void diag(ctx *c, int line, int col, const char *fmt, ...) OD_PRINTF(4, 5);
-
-static void diag(ctx *c, int line, int col, const char *fmt, ...)
+void od_pl_diag(ctx *c, int line, int col, const char *fmt, ...)
 {
     od_policy_diags *d = c->d;
     d->total++;
@@ -61,10 +33,10 @@ static void diag(ctx *c, int line, int col, const char *fmt, ...)
     va_end(ap);
 }
 
-static void oom(ctx *c)
+void od_pl_oom(ctx *c)
 {
     if (!c->nomem)
-        diag(c, 0, 0, "out of memory");
+        od_pl_diag(c, 0, 0, "out of memory");
     c->nomem = true;
 }
 
@@ -158,12 +130,12 @@ static bool build_event(ctx *c, builder *b, const yaml_event_t *ev)
     switch (ev->type) {
     case YAML_DOCUMENT_START_EVENT:
         if (++b->docs > 1) {
-            diag(c, line, col, "only one YAML document is allowed in a policy file");
+            od_pl_diag(c, line, col, "only one YAML document is allowed in a policy file");
             return false;
         }
         return true;
     case YAML_ALIAS_EVENT:
-        diag(c, line, col, "aliases (*name) are not supported in a policy file");
+        od_pl_diag(c, line, col, "aliases (*name) are not supported in a policy file");
         return false;
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
@@ -173,11 +145,11 @@ static bool build_event(ctx *c, builder *b, const yaml_event_t *ev)
     case YAML_SCALAR_EVENT:
         kind = N_SCALAR;
         if (ev->data.scalar.length > OD_POLICY_STRING_MAX) {
-            diag(c, line, col, "string longer than %d bytes", OD_POLICY_STRING_MAX);
+            od_pl_diag(c, line, col, "string longer than %d bytes", OD_POLICY_STRING_MAX);
             return false;
         }
         if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
-            diag(c, line, col, "string contains a NUL character");
+            od_pl_diag(c, line, col, "string contains a NUL character");
             return false;
         }
         break;
@@ -191,16 +163,16 @@ static bool build_event(ctx *c, builder *b, const yaml_event_t *ev)
         return true;
     }
     if (kind != N_SCALAR && b->depth >= OD_POLICY_DEPTH_MAX) {
-        diag(c, line, col, "nesting deeper than %d levels", OD_POLICY_DEPTH_MAX);
+        od_pl_diag(c, line, col, "nesting deeper than %d levels", OD_POLICY_DEPTH_MAX);
         return false;
     }
     if (++b->count > NODE_MAX) {
-        diag(c, line, col, "more than %d YAML nodes", NODE_MAX);
+        od_pl_diag(c, line, col, "more than %d YAML nodes", NODE_MAX);
         return false;
     }
     node *n = calloc(1, sizeof *n);
     if (!n) {
-        oom(c);
+        od_pl_oom(c);
         return false;
     }
     n->kind = kind;
@@ -214,7 +186,7 @@ static bool build_event(ctx *c, builder *b, const yaml_event_t *ev)
         n->str = malloc(len + 1);
         if (!n->str) {
             free(n);
-            oom(c);
+            od_pl_oom(c);
             return false;
         }
         if (len)
@@ -224,13 +196,13 @@ static bool build_event(ctx *c, builder *b, const yaml_event_t *ev)
     if (b->depth == 0) {
         if (b->root) { /* cannot happen with one document; be safe */
             node_free(n);
-            diag(c, line, col, "more than one top-level node");
+            od_pl_diag(c, line, col, "more than one top-level node");
             return false;
         }
         b->root = n;
     } else if (!node_add(b->stack[b->depth - 1], n)) {
         node_free(n);
-        oom(c);
+        od_pl_oom(c);
         return false;
     }
     if (kind != N_SCALAR)
@@ -244,7 +216,7 @@ static node *build_tree(ctx *c, const char *buf, size_t len)
 {
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
-        oom(c);
+        od_pl_oom(c);
         return NULL;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
@@ -255,12 +227,12 @@ static node *build_tree(ctx *c, const char *buf, size_t len)
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
             if (p.error == YAML_MEMORY_ERROR) {
-                oom(c);
+                od_pl_oom(c);
             } else {
                 int line = error_line(&p, buf, len);
                 int col = p.error == YAML_READER_ERROR ? 0 : (int)p.problem_mark.column + 1;
-                diag(c, line, col, "YAML syntax error: %s%s%s", p.context ? p.context : "",
-                     p.context ? ": " : "", p.problem ? p.problem : "unknown problem");
+                od_pl_diag(c, line, col, "YAML syntax error: %s%s%s", p.context ? p.context : "",
+                           p.context ? ": " : "", p.problem ? p.problem : "unknown problem");
             }
             ok = false;
             break;
@@ -295,23 +267,17 @@ static const char *kind_name(const node *n)
     return n->kind == N_MAP ? "a mapping" : n->kind == N_SEQ ? "a list" : "a scalar";
 }
 
-static bool want(ctx *c, const node *n, nkind kind, const char *path)
+bool od_pl_want(ctx *c, const node *n, nkind kind, const char *path)
 {
     if (n->kind == kind && !is_null(n))
         return true;
-    diag(c, n->line, n->col, "%s: expected %s, got %s", path,
-         kind == N_MAP ? "a mapping" : kind == N_SEQ ? "a list" : "a value", kind_name(n));
+    od_pl_diag(c, n->line, n->col, "%s: expected %s, got %s", path,
+               kind == N_MAP   ? "a mapping"
+               : kind == N_SEQ ? "a list"
+                               : "a value",
+               kind_name(n));
     return false;
 }
-
-/* Fixed-key mapping: the keys a mapping may hold, and what it found. */
-typedef struct fields {
-    const char *what; /* "key", "grade", "severity", ... for messages */
-    const char *names[FIELD_MAX];
-    size_t n;
-    const node *key[FIELD_MAX];
-    const node *val[FIELD_MAX];
-} fields;
 
 static void expected_list(const fields *f, char *buf, size_t size)
 {
@@ -328,17 +294,17 @@ static void expected_list(const fields *f, char *buf, size_t size)
 /* Matches the keys of mapping m (at path) against f->names, filling f->key
  * and f->val; reports non-scalar, unknown and duplicate keys.  Returns
  * false (after reporting) if m is not a mapping. */
-static bool map_fields(ctx *c, const node *m, const char *path, fields *f)
+bool od_pl_map_fields(ctx *c, const node *m, const char *path, fields *f)
 {
     memset(f->key, 0, sizeof f->key);
     memset(f->val, 0, sizeof f->val);
-    if (!want(c, m, N_MAP, path))
+    if (!od_pl_want(c, m, N_MAP, path))
         return false;
     for (size_t i = 0; i + 1 < m->n; i += 2) {
         const node *k = m->kids[i];
         char sk[64], exp[160];
         if (k->kind != N_SCALAR) {
-            diag(c, k->line, k->col, "%s: a key must be a plain string, not %s", path, kind_name(k));
+            od_pl_diag(c, k->line, k->col, "%s: a key must be a plain string, not %s", path, kind_name(k));
             continue;
         }
         size_t j = 0;
@@ -346,11 +312,11 @@ static bool map_fields(ctx *c, const node *m, const char *path, fields *f)
             j++;
         if (j == f->n) {
             expected_list(f, exp, sizeof exp);
-            diag(c, k->line, k->col, "%s: unknown %s '%s' (expected one of: %s)", path, f->what,
-                 shown(k->str, sk), exp);
+            od_pl_diag(c, k->line, k->col, "%s: unknown %s '%s' (expected one of: %s)", path, f->what,
+                       shown(k->str, sk), exp);
         } else if (f->key[j]) {
-            diag(c, k->line, k->col, "%s: duplicate %s '%s' (first at line %d)", path, f->what,
-                 shown(k->str, sk), f->key[j]->line);
+            od_pl_diag(c, k->line, k->col, "%s: duplicate %s '%s' (first at line %d)", path, f->what,
+                       shown(k->str, sk), f->key[j]->line);
         } else {
             f->key[j] = k;
             f->val[j] = m->kids[i + 1];
@@ -360,58 +326,50 @@ static bool map_fields(ctx *c, const node *m, const char *path, fields *f)
 }
 
 /* Reports every name in f without a value, at the line of `at`. */
-static bool require_all(ctx *c, const node *at, const char *path, const fields *f)
+bool od_pl_require_all(ctx *c, const node *at, const char *path, const fields *f)
 {
     bool ok = true;
     for (size_t j = 0; j < f->n; j++) {
         if (!f->key[j]) {
-            diag(c, at->line, at->col, "%s: missing %s '%s'", path, f->what, f->names[j]);
+            od_pl_diag(c, at->line, at->col, "%s: missing %s '%s'", path, f->what, f->names[j]);
             ok = false;
         }
     }
     return ok;
 }
 
-static void require_one(ctx *c, const node *at, const char *path, const fields *f, size_t j)
+void od_pl_require_one(ctx *c, const node *at, const char *path, const fields *f, size_t j)
 {
     if (!f->key[j])
-        diag(c, at->line, at->col, "%s: missing key '%s'", path, f->names[j]);
+        od_pl_diag(c, at->line, at->col, "%s: missing key '%s'", path, f->names[j]);
 }
 
-#define KEYS_OF(f, what_, fn, count)                                                               \
-    do {                                                                                           \
-        (f).what = (what_);                                                                        \
-        (f).n = (count);                                                                           \
-        for (size_t i_ = 0; i_ < (count); i_++)                                                    \
-            (f).names[i_] = fn((int)i_);                                                           \
-    } while (0)
-
 /* out = path.key, cut to PATH_MAX_LEN (paths are for messages only). */
-static void sub(char *out, const char *path, const char *key)
+void od_pl_sub(char *out, const char *path, const char *key)
 {
     if (snprintf(out, PATH_MAX_LEN, "%s.%s", path, key) >= PATH_MAX_LEN)
         memcpy(out + PATH_MAX_LEN - 4, "...", 4);
 }
 
-/* out = path[i], cut like sub(). */
-static void idx(char *out, const char *path, size_t i)
+/* out = path[i], cut like od_pl_sub(). */
+void od_pl_idx(char *out, const char *path, size_t i)
 {
     if (snprintf(out, PATH_MAX_LEN, "%s[%zu]", path, i) >= PATH_MAX_LEN)
         memcpy(out + PATH_MAX_LEN - 4, "...", 4);
 }
 
 /* A string value: non-empty, at most max-1 bytes. */
-static bool get_str(ctx *c, const node *n, const char *path, size_t max, const char **out)
+bool od_pl_get_str(ctx *c, const node *n, const char *path, size_t max, const char **out)
 {
-    if (!want(c, n, N_SCALAR, path))
+    if (!od_pl_want(c, n, N_SCALAR, path))
         return false;
     size_t len = strlen(n->str);
     if (len == 0) {
-        diag(c, n->line, n->col, "%s: must not be empty", path);
+        od_pl_diag(c, n->line, n->col, "%s: must not be empty", path);
         return false;
     }
     if (len >= max) {
-        diag(c, n->line, n->col, "%s: longer than %zu bytes", path, max - 1);
+        od_pl_diag(c, n->line, n->col, "%s: longer than %zu bytes", path, max - 1);
         return false;
     }
     *out = n->str;
@@ -422,11 +380,11 @@ static bool get_str(ctx *c, const node *n, const char *path, size_t max, const c
 static void set_text(ctx *c, const node *n, const char *path, char **slot)
 {
     const char *s;
-    if (!get_str(c, n, path, OD_POLICY_STRING_MAX + 1, &s))
+    if (!od_pl_get_str(c, n, path, OD_POLICY_STRING_MAX + 1, &s))
         return;
     char *copy = strdup(s);
     if (!copy) {
-        oom(c);
+        od_pl_oom(c);
         return;
     }
     free(*slot);
@@ -452,11 +410,20 @@ static bool parse_duration(const char *s, int64_t *ms)
     }
     int64_t unit;
     switch (s[i]) {
-    case 's': unit = 1000; break;
-    case 'm': unit = 60 * 1000; break;
-    case 'h': unit = 3600 * 1000; break;
-    case 'd': unit = 24 * 3600 * 1000; break;
-    default: return false;
+    case 's':
+        unit = 1000;
+        break;
+    case 'm':
+        unit = 60 * 1000;
+        break;
+    case 'h':
+        unit = 3600 * 1000;
+        break;
+    case 'd':
+        unit = 24 * 3600 * 1000;
+        break;
+    default:
+        return false;
     }
     if (s[i + 1] != '\0' || v > DURATION_MAX_MS / unit)
         return false;
@@ -464,28 +431,28 @@ static bool parse_duration(const char *s, int64_t *ms)
     return true;
 }
 
-static void get_duration(ctx *c, const node *n, const char *path, bool allow_zero, int64_t *out)
+void od_pl_get_duration(ctx *c, const node *n, const char *path, bool allow_zero, int64_t *out)
 {
-    if (!want(c, n, N_SCALAR, path))
+    if (!od_pl_want(c, n, N_SCALAR, path))
         return;
     char sv[64];
     int64_t ms;
     if (!parse_duration(n->str, &ms)) {
-        diag(c, n->line, n->col,
-             "%s: bad duration '%s' (write e.g. 30s, 5m, 2h, 1d, up to 366d; or 0 / none)", path,
-             shown(n->str, sv));
+        od_pl_diag(c, n->line, n->col,
+                   "%s: bad duration '%s' (write e.g. 30s, 5m, 2h, 1d, up to 366d; or 0 / none)", path,
+                   shown(n->str, sv));
         return;
     }
     if (ms == 0 && !allow_zero) {
-        diag(c, n->line, n->col, "%s: must be longer than 0", path);
+        od_pl_diag(c, n->line, n->col, "%s: must be longer than 0", path);
         return;
     }
     *out = ms;
 }
 
-static void get_int(ctx *c, const node *n, const char *path, int lo, int hi, int *out)
+void od_pl_get_int(ctx *c, const node *n, const char *path, int lo, int hi, int *out)
 {
-    if (!want(c, n, N_SCALAR, path))
+    if (!od_pl_want(c, n, N_SCALAR, path))
         return;
     const char *s = n->str;
     long v = 0;
@@ -499,16 +466,16 @@ static void get_int(ctx *c, const node *n, const char *path, int lo, int hi, int
     }
     char sv[64];
     if (!ok || v < lo || v > hi) {
-        diag(c, n->line, n->col, "%s: expected a whole number from %d to %d, got '%s'", path, lo, hi,
-             shown(s, sv));
+        od_pl_diag(c, n->line, n->col, "%s: expected a whole number from %d to %d, got '%s'", path, lo, hi,
+                   shown(s, sv));
         return;
     }
     *out = (int)v;
 }
 
-static void get_bool(ctx *c, const node *n, const char *path, bool *out)
+void od_pl_get_bool(ctx *c, const node *n, const char *path, bool *out)
 {
-    if (!want(c, n, N_SCALAR, path))
+    if (!od_pl_want(c, n, N_SCALAR, path))
         return;
     char sv[64];
     if (strcmp(n->str, "true") == 0)
@@ -516,22 +483,31 @@ static void get_bool(ctx *c, const node *n, const char *path, bool *out)
     else if (strcmp(n->str, "false") == 0)
         *out = false;
     else
-        diag(c, n->line, n->col, "%s: expected true or false, got '%s'", path, shown(n->str, sv));
+        od_pl_diag(c, n->line, n->col, "%s: expected true or false, got '%s'", path, shown(n->str, sv));
 }
 
-typedef int (*parse_fn)(const char *);
-typedef const char *(*key_fn)(int);
-
-static const char *grade_key_i(int i) { return od_grade_key((od_grade)i); }
-static const char *sev_key_i(int i) { return od_severity_key((od_severity)i); }
-static const char *resp_key_i(int i) { return od_resp_key((od_resp)i); }
-static const char *role_key_i(int i) { return od_role_key((od_role)i); }
+const char *od_pl_grade_key_i(int i)
+{
+    return od_grade_key((od_grade)i);
+}
+const char *od_pl_sev_key_i(int i)
+{
+    return od_severity_key((od_severity)i);
+}
+const char *od_pl_resp_key_i(int i)
+{
+    return od_resp_key((od_resp)i);
+}
+const char *od_pl_role_key_i(int i)
+{
+    return od_role_key((od_role)i);
+}
 
 /* One enum key (grade, role, ...) as a scalar; -1 after reporting. */
-static int get_enum(ctx *c, const node *n, const char *path, const char *what, parse_fn parse,
-                    key_fn key, int count)
+int od_pl_get_enum(ctx *c, const node *n, const char *path, const char *what, parse_fn parse, key_fn key,
+                   int count)
 {
-    if (!want(c, n, N_SCALAR, path))
+    if (!od_pl_want(c, n, N_SCALAR, path))
         return -1;
     int v = parse(n->str);
     if (v < 0) {
@@ -544,33 +520,33 @@ static int get_enum(ctx *c, const node *n, const char *path, const char *what, p
                 break;
             o += (size_t)w;
         }
-        diag(c, n->line, n->col, "%s: unknown %s '%s' (expected one of: %s)", path, what,
-             shown(n->str, sv), exp);
+        od_pl_diag(c, n->line, n->col, "%s: unknown %s '%s' (expected one of: %s)", path, what,
+                   shown(n->str, sv), exp);
     }
     return v;
 }
 
 /* A list of enum keys as a bit set; duplicates are errors.  Returns false
  * if anything was wrong (then *bits is left unchanged). */
-static bool get_enum_set(ctx *c, const node *n, const char *path, const char *what, parse_fn parse,
-                         key_fn key, int count, uint32_t *bits)
+bool od_pl_get_enum_set(ctx *c, const node *n, const char *path, const char *what, parse_fn parse, key_fn key,
+                        int count, uint32_t *bits)
 {
     if (n->kind == N_SEQ && n->n == 0) { /* [] */
         *bits = 0;
         return true;
     }
-    if (!want(c, n, N_SEQ, path))
+    if (!od_pl_want(c, n, N_SEQ, path))
         return false;
     uint32_t set = 0;
     bool ok = true;
     for (size_t i = 0; i < n->n; i++) {
         char ip[PATH_MAX_LEN];
-        idx(ip, path, i);
-        int v = get_enum(c, n->kids[i], ip, what, parse, key, count);
+        od_pl_idx(ip, path, i);
+        int v = od_pl_get_enum(c, n->kids[i], ip, what, parse, key, count);
         if (v < 0) {
             ok = false;
         } else if (set & (1u << v)) {
-            diag(c, n->kids[i]->line, n->kids[i]->col, "%s: %s '%s' listed twice", path, what, key(v));
+            od_pl_diag(c, n->kids[i]->line, n->kids[i]->col, "%s: %s '%s' listed twice", path, what, key(v));
             ok = false;
         } else {
             set |= 1u << v;
@@ -583,7 +559,7 @@ static bool get_enum_set(ctx *c, const node *n, const char *path, const char *wh
 
 /* ---- pass 2: sections -------------------------------------------------- */
 
-static bool valid_cat_key(const char *s)
+bool od_pl_valid_cat_key(const char *s)
 {
     if (!(s[0] >= 'a' && s[0] <= 'z'))
         return false;
@@ -593,7 +569,7 @@ static bool valid_cat_key(const char *s)
     return true;
 }
 
-static void copy_fixed(char *dst, size_t size, const char *s)
+void od_pl_copy_fixed(char *dst, size_t size, const char *s)
 {
     size_t len = strlen(s);
     if (len >= size)
@@ -607,18 +583,18 @@ enum { CF_KEY, CF_NAME_ZH, CF_NAME_EN, CF_GRADES, CF_PRINCIPLE, CF_GUIDANCE, CF_
 static void load_guidance(ctx *c, od_category *cat, const node *v, const char *path, bool grades_ok)
 {
     fields f;
-    KEYS_OF(f, "grade", grade_key_i, OD_GRADE__COUNT);
-    if (!map_fields(c, v, path, &f))
+    KEYS_OF(f, "grade", od_pl_grade_key_i, OD_GRADE__COUNT);
+    if (!od_pl_map_fields(c, v, path, &f))
         return;
     for (int g = 0; g < OD_GRADE__COUNT; g++) {
         if (!f.val[g])
             continue;
         char p[PATH_MAX_LEN];
-        sub(p, path, od_grade_key((od_grade)g));
+        od_pl_sub(p, path, od_grade_key((od_grade)g));
         if (grades_ok && !(cat->grades_allowed & (1u << g))) {
-            diag(c, f.key[g]->line, f.key[g]->col,
-                 "%s: guidance for grade %s, which the category does not allow", path,
-                 od_grade_key((od_grade)g));
+            od_pl_diag(c, f.key[g]->line, f.key[g]->col,
+                       "%s: guidance for grade %s, which the category does not allow", path,
+                       od_grade_key((od_grade)g));
             continue;
         }
         set_text(c, f.val[g], p, &cat->guidance[g]);
@@ -630,53 +606,53 @@ static void load_category(ctx *c, od_category *cat, const node *item, const char
     fields f = {.what = "key",
                 .names = {"key", "name_zh", "name_en", "grades", "principle", "guidance"},
                 .n = CF__COUNT};
-    if (!map_fields(c, item, path, &f))
+    if (!od_pl_map_fields(c, item, path, &f))
         return;
     char p[PATH_MAX_LEN];
     const char *s;
     for (size_t j = 0; j < CF__COUNT; j++)
         if (j != CF_NAME_EN && j != CF_PRINCIPLE && j != CF_GUIDANCE)
-            require_one(c, item, path, &f, j);
+            od_pl_require_one(c, item, path, &f, j);
     if (f.val[CF_KEY]) {
-        sub(p, path, "key");
-        if (get_str(c, f.val[CF_KEY], p, OD_KEY_MAX, &s)) {
+        od_pl_sub(p, path, "key");
+        if (od_pl_get_str(c, f.val[CF_KEY], p, OD_KEY_MAX, &s)) {
             char sv[64];
-            if (valid_cat_key(s))
-                copy_fixed(cat->key, sizeof cat->key, s);
+            if (od_pl_valid_cat_key(s))
+                od_pl_copy_fixed(cat->key, sizeof cat->key, s);
             else
-                diag(c, f.val[CF_KEY]->line, f.val[CF_KEY]->col,
-                     "%s: '%s' must start with a-z and hold only a-z, 0-9 and _", p, shown(s, sv));
+                od_pl_diag(c, f.val[CF_KEY]->line, f.val[CF_KEY]->col,
+                           "%s: '%s' must start with a-z and hold only a-z, 0-9 and _", p, shown(s, sv));
         }
     }
     if (f.val[CF_NAME_ZH]) {
-        sub(p, path, "name_zh");
-        if (get_str(c, f.val[CF_NAME_ZH], p, OD_NAME_MAX, &s))
-            copy_fixed(cat->name_zh, sizeof cat->name_zh, s);
+        od_pl_sub(p, path, "name_zh");
+        if (od_pl_get_str(c, f.val[CF_NAME_ZH], p, OD_NAME_MAX, &s))
+            od_pl_copy_fixed(cat->name_zh, sizeof cat->name_zh, s);
     }
     if (f.val[CF_NAME_EN] && !is_null(f.val[CF_NAME_EN])) {
-        sub(p, path, "name_en");
-        if (get_str(c, f.val[CF_NAME_EN], p, OD_NAME_MAX, &s))
-            copy_fixed(cat->name_en, sizeof cat->name_en, s);
+        od_pl_sub(p, path, "name_en");
+        if (od_pl_get_str(c, f.val[CF_NAME_EN], p, OD_NAME_MAX, &s))
+            od_pl_copy_fixed(cat->name_en, sizeof cat->name_en, s);
     }
     bool grades_ok = false;
     if (f.val[CF_GRADES]) {
         uint32_t bits = 0;
-        sub(p, path, "grades");
-        if (get_enum_set(c, f.val[CF_GRADES], p, "grade", od_grade_parse, grade_key_i,
-                         OD_GRADE__COUNT, &bits)) {
+        od_pl_sub(p, path, "grades");
+        if (od_pl_get_enum_set(c, f.val[CF_GRADES], p, "grade", od_grade_parse, od_pl_grade_key_i,
+                               OD_GRADE__COUNT, &bits)) {
             if (bits == 0)
-                diag(c, f.val[CF_GRADES]->line, f.val[CF_GRADES]->col,
-                     "%s: a category must allow at least one grade", p);
+                od_pl_diag(c, f.val[CF_GRADES]->line, f.val[CF_GRADES]->col,
+                           "%s: a category must allow at least one grade", p);
             cat->grades_allowed = bits;
             grades_ok = bits != 0;
         }
     }
     if (f.val[CF_PRINCIPLE] && !is_null(f.val[CF_PRINCIPLE])) {
-        sub(p, path, "principle");
+        od_pl_sub(p, path, "principle");
         set_text(c, f.val[CF_PRINCIPLE], p, &cat->principle);
     }
     if (f.val[CF_GUIDANCE] && !is_null(f.val[CF_GUIDANCE])) {
-        sub(p, path, "guidance");
+        od_pl_sub(p, path, "guidance");
         load_guidance(c, cat, f.val[CF_GUIDANCE], p, grades_ok);
     }
 }
@@ -694,19 +670,19 @@ static void free_categories(od_category *cats, size_t n)
 /* R-CI-2, R-CI-3: the list replaces the default categories. */
 static void load_categories(ctx *c, od_policy *pol, const node *v)
 {
-    if (!want(c, v, N_SEQ, "categories"))
+    if (!od_pl_want(c, v, N_SEQ, "categories"))
         return;
     if (v->n == 0) {
-        diag(c, v->line, v->col, "categories: at least one category is required");
+        od_pl_diag(c, v->line, v->col, "categories: at least one category is required");
         return;
     }
     if (v->n > CATEGORY_MAX) {
-        diag(c, v->line, v->col, "categories: more than %d categories", CATEGORY_MAX);
+        od_pl_diag(c, v->line, v->col, "categories: more than %d categories", CATEGORY_MAX);
         return;
     }
     od_category *cats = calloc(v->n, sizeof *cats);
     if (!cats) {
-        oom(c);
+        od_pl_oom(c);
         return;
     }
     free_categories(pol->categories, pol->n_categories);
@@ -714,13 +690,13 @@ static void load_categories(ctx *c, od_policy *pol, const node *v)
     pol->n_categories = v->n;
     for (size_t i = 0; i < v->n; i++) {
         char p[PATH_MAX_LEN];
-        idx(p, "categories", i);
+        od_pl_idx(p, "categories", i);
         load_category(c, &cats[i], v->kids[i], p);
         for (size_t j = 0; j < i && cats[i].key[0]; j++) {
             if (strcmp(cats[j].key, cats[i].key) == 0) {
-                diag(c, v->kids[i]->line, v->kids[i]->col,
-                     "%s: duplicate category key '%s' (first at line %d)", p, cats[i].key,
-                     v->kids[j]->line);
+                od_pl_diag(c, v->kids[i]->line, v->kids[i]->col,
+                           "%s: duplicate category key '%s' (first at line %d)", p, cats[i].key,
+                           v->kids[j]->line);
                 break;
             }
         }
@@ -738,9 +714,8 @@ static void load_severity_desc(ctx *c, const node *v, const char *path, char **s
         set_text(c, v, path, slot);
         return;
     }
-    fields f = {.what = "object class", .names = {"application", "platform", "environment"},
-                .n = SC__COUNT};
-    if (!map_fields(c, v, path, &f))
+    fields f = {.what = "object class", .names = {"application", "platform", "environment"}, .n = SC__COUNT};
+    if (!od_pl_map_fields(c, v, path, &f))
         return;
     const char *part[SC__COUNT] = {0};
     size_t total = 1;
@@ -749,8 +724,8 @@ static void load_severity_desc(ctx *c, const node *v, const char *path, char **s
         if (!f.val[j])
             continue;
         char p[PATH_MAX_LEN];
-        sub(p, path, f.names[j]);
-        if (!get_str(c, f.val[j], p, OD_POLICY_STRING_MAX + 1, &part[j]))
+        od_pl_sub(p, path, f.names[j]);
+        if (!od_pl_get_str(c, f.val[j], p, OD_POLICY_STRING_MAX + 1, &part[j]))
             ok = false;
         else
             total += strlen(sev_class_zh[j]) + strlen("：") + strlen(part[j]) + 1;
@@ -758,12 +733,12 @@ static void load_severity_desc(ctx *c, const node *v, const char *path, char **s
     if (!ok)
         return;
     if (total == 1) {
-        diag(c, v->line, v->col, "%s: give at least one of application, platform, environment", path);
+        od_pl_diag(c, v->line, v->col, "%s: give at least one of application, platform, environment", path);
         return;
     }
     char *s = malloc(total);
     if (!s) {
-        oom(c);
+        od_pl_oom(c);
         return;
     }
     size_t o = 0;
@@ -781,13 +756,13 @@ static void load_severity_desc(ctx *c, const node *v, const char *path, char **s
 static void load_severities(ctx *c, od_policy *pol, const node *k, const node *v)
 {
     fields f;
-    KEYS_OF(f, "severity", sev_key_i, OD_SEV__COUNT);
-    if (!map_fields(c, v, "severities", &f))
+    KEYS_OF(f, "severity", od_pl_sev_key_i, OD_SEV__COUNT);
+    if (!od_pl_map_fields(c, v, "severities", &f))
         return;
-    require_all(c, k, "severities", &f);
+    od_pl_require_all(c, k, "severities", &f);
     for (int s = 0; s < OD_SEV__COUNT; s++) {
         char p[PATH_MAX_LEN];
-        sub(p, "severities", f.names[s]);
+        od_pl_sub(p, "severities", f.names[s]);
         if (f.val[s])
             load_severity_desc(c, f.val[s], p, &pol->severity_desc[s]);
     }
@@ -797,27 +772,27 @@ static void load_severities(ctx *c, od_policy *pol, const node *k, const node *v
 static void load_matrix(ctx *c, od_policy *pol, const node *k, const node *v)
 {
     fields fg;
-    KEYS_OF(fg, "grade", grade_key_i, OD_GRADE__COUNT);
-    if (!map_fields(c, v, "response_matrix", &fg))
+    KEYS_OF(fg, "grade", od_pl_grade_key_i, OD_GRADE__COUNT);
+    if (!od_pl_map_fields(c, v, "response_matrix", &fg))
         return;
-    require_all(c, k, "response_matrix", &fg);
+    od_pl_require_all(c, k, "response_matrix", &fg);
     for (int g = 0; g < OD_GRADE__COUNT; g++) {
         if (!fg.val[g])
             continue;
         char p[PATH_MAX_LEN];
-        sub(p, "response_matrix", fg.names[g]);
+        od_pl_sub(p, "response_matrix", fg.names[g]);
         fields fs;
-        KEYS_OF(fs, "severity", sev_key_i, OD_SEV__COUNT);
-        if (!map_fields(c, fg.val[g], p, &fs))
+        KEYS_OF(fs, "severity", od_pl_sev_key_i, OD_SEV__COUNT);
+        if (!od_pl_map_fields(c, fg.val[g], p, &fs))
             continue;
-        require_all(c, fg.key[g], p, &fs);
+        od_pl_require_all(c, fg.key[g], p, &fs);
         for (int s = 0; s < OD_SEV__COUNT; s++) {
             if (!fs.val[s])
                 continue;
             char ps[PATH_MAX_LEN];
-            sub(ps, p, fs.names[s]);
-            int r = get_enum(c, fs.val[s], ps, "response level", od_resp_parse, resp_key_i,
-                             OD_RESP__COUNT);
+            od_pl_sub(ps, p, fs.names[s]);
+            int r = od_pl_get_enum(c, fs.val[s], ps, "response level", od_resp_parse, od_pl_resp_key_i,
+                                   OD_RESP__COUNT);
             if (r >= 0)
                 pol->matrix[g][s] = (od_resp)r;
         }
@@ -829,15 +804,15 @@ static void load_resp_durations(ctx *c, const node *k, const node *v, const char
                                 int64_t out[OD_RESP__COUNT])
 {
     fields f;
-    KEYS_OF(f, "response level", resp_key_i, OD_RESP__COUNT);
-    if (!map_fields(c, v, path, &f))
+    KEYS_OF(f, "response level", od_pl_resp_key_i, OD_RESP__COUNT);
+    if (!od_pl_map_fields(c, v, path, &f))
         return;
-    require_all(c, k, path, &f);
+    od_pl_require_all(c, k, path, &f);
     for (int r = 0; r < OD_RESP__COUNT; r++) {
         char p[PATH_MAX_LEN];
-        sub(p, path, f.names[r]);
+        od_pl_sub(p, path, f.names[r]);
         if (f.val[r])
-            get_duration(c, f.val[r], p, true, &out[r]);
+            od_pl_get_duration(c, f.val[r], p, true, &out[r]);
     }
 }
 
@@ -847,39 +822,38 @@ enum { FR_WITHIN, FR_RECIPIENTS, FR_OWNING, FR__COUNT };
 static void load_first_report(ctx *c, od_policy *pol, const node *k, const node *v)
 {
     fields fg;
-    KEYS_OF(fg, "grade", grade_key_i, OD_GRADE__COUNT);
-    if (!map_fields(c, v, "first_report", &fg))
+    KEYS_OF(fg, "grade", od_pl_grade_key_i, OD_GRADE__COUNT);
+    if (!od_pl_map_fields(c, v, "first_report", &fg))
         return;
-    require_all(c, k, "first_report", &fg);
+    od_pl_require_all(c, k, "first_report", &fg);
     for (int g = 0; g < OD_GRADE__COUNT; g++) {
         if (!fg.val[g])
             continue;
         char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
-        sub(p, "first_report", fg.names[g]);
-        fields f = {.what = "key",
-                    .names = {"within", "recipients", "owning_department_heads"},
-                    .n = FR__COUNT};
-        if (!map_fields(c, fg.val[g], p, &f))
+        od_pl_sub(p, "first_report", fg.names[g]);
+        fields f = {
+            .what = "key", .names = {"within", "recipients", "owning_department_heads"}, .n = FR__COUNT};
+        if (!od_pl_map_fields(c, fg.val[g], p, &f))
             continue;
-        require_one(c, fg.key[g], p, &f, FR_WITHIN);
-        require_one(c, fg.key[g], p, &f, FR_RECIPIENTS);
+        od_pl_require_one(c, fg.key[g], p, &f, FR_WITHIN);
+        od_pl_require_one(c, fg.key[g], p, &f, FR_RECIPIENTS);
         od_recipients rc = {0, false};
         bool ok = true;
         if (f.val[FR_WITHIN]) {
-            sub(q, p, "within");
-            get_duration(c, f.val[FR_WITHIN], q, false, &pol->first_report_ms[g]);
+            od_pl_sub(q, p, "within");
+            od_pl_get_duration(c, f.val[FR_WITHIN], q, false, &pol->first_report_ms[g]);
         }
         if (f.val[FR_OWNING]) {
-            sub(q, p, "owning_department_heads");
-            get_bool(c, f.val[FR_OWNING], q, &rc.owning_department_heads);
+            od_pl_sub(q, p, "owning_department_heads");
+            od_pl_get_bool(c, f.val[FR_OWNING], q, &rc.owning_department_heads);
         }
         if (f.val[FR_RECIPIENTS]) {
-            sub(q, p, "recipients");
-            ok = get_enum_set(c, f.val[FR_RECIPIENTS], q, "role", od_role_parse, role_key_i,
-                              OD_ROLE__COUNT, &rc.roles);
+            od_pl_sub(q, p, "recipients");
+            ok = od_pl_get_enum_set(c, f.val[FR_RECIPIENTS], q, "role", od_role_parse, od_pl_role_key_i,
+                                    OD_ROLE__COUNT, &rc.roles);
             if (ok && rc.roles == 0 && !rc.owning_department_heads)
-                diag(c, f.val[FR_RECIPIENTS]->line, f.val[FR_RECIPIENTS]->col,
-                     "%s: no recipients (list at least one role)", q);
+                od_pl_diag(c, f.val[FR_RECIPIENTS]->line, f.val[FR_RECIPIENTS]->col,
+                           "%s: no recipients (list at least one role)", q);
             pol->first_report_recipients[g] = rc;
         }
     }
@@ -891,55 +865,58 @@ enum { AK_LEVELS, AK_WITHIN, AK_RENOTIFY, AK__COUNT };
 static void load_ack(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key", .names = {"levels", "within", "renotify_every"}, .n = AK__COUNT};
-    if (!map_fields(c, v, "acknowledgement", &f))
+    if (!od_pl_map_fields(c, v, "acknowledgement", &f))
         return;
     if (f.val[AK_LEVELS]) {
         uint32_t bits;
-        if (get_enum_set(c, f.val[AK_LEVELS], "acknowledgement.levels", "grade", od_grade_parse,
-                         grade_key_i, OD_GRADE__COUNT, &bits))
+        if (od_pl_get_enum_set(c, f.val[AK_LEVELS], "acknowledgement.levels", "grade", od_grade_parse,
+                               od_pl_grade_key_i, OD_GRADE__COUNT, &bits))
             pol->ack_levels = bits;
     }
     if (f.val[AK_WITHIN])
-        get_duration(c, f.val[AK_WITHIN], "acknowledgement.within", false, &pol->ack_window_ms);
+        od_pl_get_duration(c, f.val[AK_WITHIN], "acknowledgement.within", false, &pol->ack_window_ms);
     if (f.val[AK_RENOTIFY])
-        get_duration(c, f.val[AK_RENOTIFY], "acknowledgement.renotify_every", true,
-                     &pol->renotify_every_ms);
+        od_pl_get_duration(c, f.val[AK_RENOTIFY], "acknowledgement.renotify_every", true,
+                           &pol->renotify_every_ms);
 }
 
 /* R-NOT-5 */
 static void load_progress(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key", .names = {"every", "remind_before"}, .n = 2};
-    if (!map_fields(c, v, "progress_reports", &f))
+    if (!od_pl_map_fields(c, v, "progress_reports", &f))
         return;
     if (f.val[0])
         load_resp_durations(c, f.key[0], f.val[0], "progress_reports.every", pol->progress_every_ms);
     if (f.val[1])
-        get_duration(c, f.val[1], "progress_reports.remind_before", true,
-                     &pol->progress_remind_before_ms);
+        od_pl_get_duration(c, f.val[1], "progress_reports.remind_before", true,
+                           &pol->progress_remind_before_ms);
 }
 
 /* R-ACT-1, R-CLOSE-1 */
 static void load_activation(ctx *c, od_policy *pol, const node *k, const node *v)
 {
     fields f;
-    KEYS_OF(f, "response level", resp_key_i, OD_RESP__COUNT);
-    if (!map_fields(c, v, "activation", &f))
+    KEYS_OF(f, "response level", od_pl_resp_key_i, OD_RESP__COUNT);
+    if (!od_pl_map_fields(c, v, "activation", &f))
         return;
-    require_all(c, k, "activation", &f);
+    od_pl_require_all(c, k, "activation", &f);
     for (int r = 0; r < OD_RESP__COUNT; r++) {
         char p[PATH_MAX_LEN];
-        sub(p, "activation", f.names[r]);
+        od_pl_sub(p, "activation", f.names[r]);
         if (!f.val[r])
             continue;
-        int role = get_enum(c, f.val[r], p, "role", od_role_parse, role_key_i, OD_ROLE__COUNT);
+        int role = od_pl_get_enum(c, f.val[r], p, "role", od_role_parse, od_pl_role_key_i, OD_ROLE__COUNT);
         if (role >= 0)
             pol->activation_role[r] = (od_role)role;
     }
 }
 
 static const char *const char_class_keys[] = {"upper", "lower", "digit", "special"};
-static const char *class_key_i(int i) { return (unsigned)i < 4 ? char_class_keys[i] : "?"; }
+static const char *class_key_i(int i)
+{
+    return (unsigned)i < 4 ? char_class_keys[i] : "?";
+}
 static int class_parse(const char *s)
 {
     for (int i = 0; i < 4; i++)
@@ -952,13 +929,13 @@ static int class_parse(const char *s)
 static void load_password(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key", .names = {"min_length", "require"}, .n = 2};
-    if (!map_fields(c, v, "password", &f))
+    if (!od_pl_map_fields(c, v, "password", &f))
         return;
     if (f.val[0])
-        get_int(c, f.val[0], "password.min_length", 1, 1024, &pol->password.min_length);
+        od_pl_get_int(c, f.val[0], "password.min_length", 1, 1024, &pol->password.min_length);
     uint32_t bits;
-    if (f.val[1] && get_enum_set(c, f.val[1], "password.require", "character class", class_parse,
-                                 class_key_i, 4, &bits)) {
+    if (f.val[1] && od_pl_get_enum_set(c, f.val[1], "password.require", "character class", class_parse,
+                                       class_key_i, 4, &bits)) {
         pol->password.require_upper = bits & 1u;
         pol->password.require_lower = bits & 2u;
         pol->password.require_digit = bits & 4u;
@@ -969,311 +946,34 @@ static void load_password(ctx *c, od_policy *pol, const node *v)
 /* R-SEC-SYS-1: login rate limit and sessions. */
 static void load_login(ctx *c, od_policy *pol, const node *v)
 {
-    fields f = {.what = "key",
-                .names = {"max_failures", "window", "lockout", "session_ttl"},
-                .n = 4};
-    if (!map_fields(c, v, "login", &f))
+    fields f = {.what = "key", .names = {"max_failures", "window", "lockout", "session_ttl"}, .n = 4};
+    if (!od_pl_map_fields(c, v, "login", &f))
         return;
     if (f.val[0])
-        get_int(c, f.val[0], "login.max_failures", 1, 1000000, &pol->login.max_failures);
+        od_pl_get_int(c, f.val[0], "login.max_failures", 1, 1000000, &pol->login.max_failures);
     if (f.val[1])
-        get_duration(c, f.val[1], "login.window", false, &pol->login.window_ms);
+        od_pl_get_duration(c, f.val[1], "login.window", false, &pol->login.window_ms);
     if (f.val[2])
-        get_duration(c, f.val[2], "login.lockout", false, &pol->login.lockout_ms);
+        od_pl_get_duration(c, f.val[2], "login.lockout", false, &pol->login.lockout_ms);
     if (f.val[3])
-        get_duration(c, f.val[3], "login.session_ttl", false, &pol->login.session_ttl_ms);
-}
-
-/* notification sections (issue 4), defined at the end of this file */
-static void load_templates(ctx *c, od_policy *pol, const node *v);
-static void load_notify(ctx *c, od_policy *pol, const node *v);
-/* ---- issue 5: the `events:` section (R-EVT-1…4, core/event.h) ---------- */
-
-enum { RK_FILTER, RK_CLASSIFY, RK_RESPOND, RK_INCIDENT };
-
-static void ev_copy(char *dst, size_t size, const char *s) { copy_fixed(dst, size, s); }
-
-/* A list of matcher strings (`name=value`, `name=~"re"` …) into r. */
-static void load_ev_matchers(ctx *c, const node *n, const char *path, od_event_rule *r)
-{
-    if (n->kind == N_SEQ && n->n == 0)
-        return;
-    if (!want(c, n, N_SEQ, path))
-        return;
-    if (n->n > OD_EVT_MATCHERS_MAX) {
-        diag(c, n->line, n->col, "%s: at most %d matchers", path, OD_EVT_MATCHERS_MAX);
-        return;
-    }
-    r->matchers = calloc(n->n, sizeof *r->matchers);
-    if (!r->matchers) {
-        oom(c);
-        return;
-    }
-    for (size_t i = 0; i < n->n; i++) {
-        char ip[PATH_MAX_LEN];
-        idx(ip, path, i);
-        const node *k = n->kids[i];
-        if (!want(c, k, N_SCALAR, ip))
-            continue;
-        od_error e = {0};
-        if (od_matcher_parse(&r->matchers[r->n_matchers], k->str, &e) != OD_OK) {
-            if (e.code == OD_E_NOMEM)
-                oom(c);
-            else
-                diag(c, k->line, k->col, "%s: %s", ip, e.message);
-            continue;
-        }
-        r->n_matchers++;
-    }
-}
-
-static int ev_class_parse(const char *s) { return od_event_class_parse(s); }
-static const char *ev_class_key_i(int i) { return od_event_class_key((od_event_class)i); }
-
-/* The target of a response: exactly one of webhook (a channel name) and
- * role.  Returns false (after reporting) when neither or both are given. */
-static bool load_ev_target(ctx *c, const node *at, const char *path, const node *webhook, const node *role,
-                           od_event_rule *r)
-{
-    char q[PATH_MAX_LEN];
-    if ((webhook != NULL) == (role != NULL)) {
-        diag(c, at->line, at->col, "%s: give exactly one of 'webhook' (a channel name) and 'role'", path);
-        return false;
-    }
-    if (webhook) {
-        const char *s;
-        sub(q, path, "webhook");
-        if (!get_str(c, webhook, q, sizeof r->channel, &s))
-            return false;
-        r->action = OD_EVA_WEBHOOK;
-        ev_copy(r->channel, sizeof r->channel, s);
-        return true;
-    }
-    sub(q, path, "role");
-    int v = get_enum(c, role, q, "role", od_role_parse, role_key_i, OD_ROLE__COUNT);
-    if (v < 0)
-        return false;
-    r->action = OD_EVA_ALERT_ROLE;
-    r->role = (od_role)v;
-    return true;
-}
-
-enum { RF_NAME, RF_MATCH, RF_CLASS, RF_GRADES, RF_CLASSES, RF_WEBHOOK, RF_ROLE, RF_SEVERITY, RF__COUNT };
-
-/* One rule list (filters, classification rules, responses, incidents). */
-static void load_ev_rules(ctx *c, const node *n, const char *path, int kind, od_event_rules *out)
-{
-    if (n->kind == N_SEQ && n->n == 0)
-        return;
-    if (!want(c, n, N_SEQ, path))
-        return;
-    if (n->n > OD_EVT_RULES_MAX) {
-        diag(c, n->line, n->col, "%s: at most %d rules", path, OD_EVT_RULES_MAX);
-        return;
-    }
-    out->v = calloc(n->n, sizeof *out->v);
-    if (!out->v) {
-        oom(c);
-        return;
-    }
-    for (size_t i = 0; i < n->n; i++) {
-        char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
-        idx(p, path, i);
-        const node *m = n->kids[i];
-        fields f = {.what = "key", .n = 0};
-        int slot[RF__COUNT];
-        for (int k = 0; k < RF__COUNT; k++)
-            slot[k] = -1;
-#define ADD(k, s) (slot[k] = (int)f.n, f.names[f.n++] = (s))
-        ADD(RF_NAME, "name");
-        ADD(RF_MATCH, "match");
-        if (kind == RK_CLASSIFY) {
-            ADD(RF_CLASS, "class");
-            ADD(RF_GRADES, "ci_grades");
-        } else if (kind == RK_RESPOND) {
-            ADD(RF_CLASSES, "classes");
-            ADD(RF_WEBHOOK, "webhook");
-            ADD(RF_ROLE, "role");
-        } else if (kind == RK_INCIDENT) {
-            ADD(RF_SEVERITY, "severity");
-        }
-#undef ADD
-#define V(k) (slot[k] >= 0 ? f.val[slot[k]] : NULL)
-        if (!map_fields(c, m, p, &f))
-            continue;
-        od_event_rule *r = &out->v[out->n++];
-        r->classes = 1u << OD_EVC_WARNING;
-        require_one(c, m, p, &f, (size_t)slot[RF_NAME]);
-        if (V(RF_NAME)) {
-            const char *s;
-            sub(q, p, "name");
-            if (get_str(c, V(RF_NAME), q, sizeof r->name, &s)) {
-                for (size_t j = 0; j + 1 < out->n; j++)
-                    if (strcmp(out->v[j].name, s) == 0)
-                        diag(c, V(RF_NAME)->line, V(RF_NAME)->col, "%s: rule name '%s' used twice", q, s);
-                ev_copy(r->name, sizeof r->name, s);
-            }
-        }
-        if (V(RF_MATCH)) {
-            sub(q, p, "match");
-            load_ev_matchers(c, V(RF_MATCH), q, r);
-        }
-        if (kind == RK_FILTER && !V(RF_MATCH))
-            diag(c, m->line, m->col, "%s: a filter needs 'match' (it would drop every event)", p);
-        if (kind == RK_CLASSIFY) {
-            require_one(c, m, p, &f, (size_t)slot[RF_CLASS]);
-            if (V(RF_CLASS)) {
-                sub(q, p, "class");
-                int v = get_enum(c, V(RF_CLASS), q, "class", ev_class_parse, ev_class_key_i, OD_EVC__COUNT);
-                if (v >= 0)
-                    r->cls = (od_event_class)v;
-            }
-            if (V(RF_GRADES)) {
-                uint32_t bits;
-                sub(q, p, "ci_grades");
-                if (get_enum_set(c, V(RF_GRADES), q, "grade", od_grade_parse, grade_key_i, OD_GRADE__COUNT, &bits))
-                    r->ci_grades = bits;
-            }
-        } else if (kind == RK_RESPOND) {
-            if (V(RF_CLASSES)) {
-                uint32_t bits;
-                sub(q, p, "classes");
-                if (get_enum_set(c, V(RF_CLASSES), q, "class", ev_class_parse, ev_class_key_i, OD_EVC__COUNT,
-                                 &bits))
-                    r->classes = bits;
-            }
-            load_ev_target(c, m, p, V(RF_WEBHOOK), V(RF_ROLE), r);
-        } else if (kind == RK_INCIDENT) {
-            require_one(c, m, p, &f, (size_t)slot[RF_SEVERITY]);
-            if (V(RF_SEVERITY)) {
-                sub(q, p, "severity");
-                int v = get_enum(c, V(RF_SEVERITY), q, "severity", od_severity_parse, sev_key_i, OD_SEV__COUNT);
-                if (v >= 0)
-                    r->severity = (od_severity)v;
-            }
-        }
-#undef V
-    }
-}
-
-/* A list of label names into names[max][OD_EVT_NAME_MAX]. */
-static void load_ev_names(ctx *c, const node *n, const char *path, char (*names)[OD_EVT_NAME_MAX], size_t max,
-                          size_t *count)
-{
-    if (n->kind == N_SEQ && n->n == 0) {
-        *count = 0;
-        return;
-    }
-    if (!want(c, n, N_SEQ, path))
-        return;
-    if (n->n > max) {
-        diag(c, n->line, n->col, "%s: at most %zu names", path, max);
-        return;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < n->n; i++) {
-        char ip[PATH_MAX_LEN];
-        idx(ip, path, i);
-        const char *s;
-        if (!get_str(c, n->kids[i], ip, OD_EVT_NAME_MAX, &s))
-            continue;
-        od_matcher probe;
-        od_error e = {0};
-        if (od_matcher_init(&probe, s, OD_MOP_EQ, "", &e) != OD_OK) {
-            diag(c, n->kids[i]->line, n->kids[i]->col, "%s: %s", ip, e.message);
-            continue;
-        }
-        od_matcher_cleanup(&probe);
-        ev_copy(names[k++], OD_EVT_NAME_MAX, s);
-    }
-    *count = k;
-}
-
-enum { EV_CI_LABELS, EV_FILTERS, EV_FLAPPING, EV_CLASSIFICATION, EV_CORRELATION, EV_RESPONSES, EV_INCIDENTS,
-       EV_REVIEW, EV__COUNT };
-
-static void load_events(ctx *c, od_policy *pol, const node *v)
-{
-    fields f = {.what = "key",
-                .names = {"ci_labels", "filters", "flapping", "classification", "correlation", "responses",
-                          "incidents", "review"},
-                .n = EV__COUNT};
-    if (!map_fields(c, v, "events", &f))
-        return;
-    od_event_policy *ep = od_event_policy_new_default();
-    if (!ep) {
-        oom(c);
-        return;
-    }
-    od_event_policy_free(pol->events);
-    pol->events = ep;
-    if (f.val[EV_CI_LABELS])
-        load_ev_names(c, f.val[EV_CI_LABELS], "events.ci_labels", ep->ci_labels, OD_EVT_CI_LABELS_MAX,
-                      &ep->n_ci_labels);
-    if (f.val[EV_FILTERS])
-        load_ev_rules(c, f.val[EV_FILTERS], "events.filters", RK_FILTER, &ep->filters);
-    if (f.val[EV_FLAPPING]) {
-        fields g = {.what = "key", .names = {"changes", "window"}, .n = 2};
-        if (map_fields(c, f.val[EV_FLAPPING], "events.flapping", &g)) {
-            if (g.val[0])
-                get_int(c, g.val[0], "events.flapping.changes", 1, OD_EVT_FLAP_MAX - 1, &ep->flap_changes);
-            if (g.val[1])
-                get_duration(c, g.val[1], "events.flapping.window", true, &ep->flap_window_ms);
-        }
-    }
-    if (f.val[EV_CLASSIFICATION]) {
-        fields g = {.what = "key", .names = {"default", "rules"}, .n = 2};
-        if (map_fields(c, f.val[EV_CLASSIFICATION], "events.classification", &g)) {
-            if (g.val[0]) {
-                int cl = get_enum(c, g.val[0], "events.classification.default", "class", ev_class_parse,
-                                  ev_class_key_i, OD_EVC__COUNT);
-                if (cl >= 0)
-                    ep->default_class = (od_event_class)cl;
-            }
-            if (g.val[1])
-                load_ev_rules(c, g.val[1], "events.classification.rules", RK_CLASSIFY, &ep->classification);
-        }
-    }
-    if (f.val[EV_CORRELATION]) {
-        fields g = {.what = "key", .names = {"window", "group_by", "dependency_suppression"}, .n = 3};
-        if (map_fields(c, f.val[EV_CORRELATION], "events.correlation", &g)) {
-            if (g.val[0])
-                get_duration(c, g.val[0], "events.correlation.window", true, &ep->correlation_window_ms);
-            if (g.val[1])
-                load_ev_names(c, g.val[1], "events.correlation.group_by", ep->group_by, OD_EVT_GROUP_BY_MAX,
-                              &ep->n_group_by);
-            if (g.val[2])
-                get_bool(c, g.val[2], "events.correlation.dependency_suppression", &ep->dependency_suppression);
-        }
-    }
-    if (f.val[EV_RESPONSES]) {
-        fields g = {.what = "key", .names = {"default", "rules"}, .n = 2};
-        if (map_fields(c, f.val[EV_RESPONSES], "events.responses", &g)) {
-            const node *d = g.val[0];
-            if (d && d->kind == N_SCALAR && strcmp(d->str, "none") == 0) {
-                ep->default_response.action = OD_EVA_NONE;
-            } else if (d) {
-                fields h = {.what = "key", .names = {"webhook", "role"}, .n = 2};
-                if (map_fields(c, d, "events.responses.default", &h))
-                    load_ev_target(c, d, "events.responses.default", h.val[0], h.val[1], &ep->default_response);
-            }
-            if (g.val[1])
-                load_ev_rules(c, g.val[1], "events.responses.rules", RK_RESPOND, &ep->responses);
-        }
-    }
-    if (f.val[EV_INCIDENTS])
-        load_ev_rules(c, f.val[EV_INCIDENTS], "events.incidents", RK_INCIDENT, &ep->incidents);
-    if (f.val[EV_REVIEW]) {
-        fields g = {.what = "key", .names = {"sample"}, .n = 1};
-        if (map_fields(c, f.val[EV_REVIEW], "events.review", &g) && g.val[0])
-            get_int(c, g.val[0], "events.review.sample", 0, 10000, &ep->review_sample);
-    }
+        od_pl_get_duration(c, f.val[3], "login.session_ttl", false, &pol->login.session_ttl_ms);
 }
 
 enum {
-    TK_VERSION, TK_NAME, TK_CATEGORIES, TK_SEVERITIES, TK_MATRIX, TK_LIMITS, TK_FIRST,
-    TK_ACK, TK_PROGRESS, TK_ACTIVATION, TK_PASSWORD, TK_LOGIN,
-    TK_TEMPLATES, TK_NOTIFY, /* issue 4 */
+    TK_VERSION,
+    TK_NAME,
+    TK_CATEGORIES,
+    TK_SEVERITIES,
+    TK_MATRIX,
+    TK_LIMITS,
+    TK_FIRST,
+    TK_ACK,
+    TK_PROGRESS,
+    TK_ACTIVATION,
+    TK_PASSWORD,
+    TK_LOGIN,
+    TK_TEMPLATES,
+    TK_NOTIFY, /* issue 4 */
     TK_EVENTS, /* issue 5 */
     TK__COUNT
 };
@@ -1281,16 +981,15 @@ enum {
 static void load_root(ctx *c, od_policy *pol, const node *root)
 {
     fields f = {.what = "key",
-                .names = {"version", "name", "categories", "severities", "response_matrix",
-                          "handling_limits", "first_report", "acknowledgement",
-                          "progress_reports", "activation", "password", "login",
-                          "templates", "notify", "events"},
+                .names = {"version", "name", "categories", "severities", "response_matrix", "handling_limits",
+                          "first_report", "acknowledgement", "progress_reports", "activation", "password",
+                          "login", "templates", "notify", "events"},
                 .n = TK__COUNT};
-    if (!map_fields(c, root, "policy", &f))
+    if (!od_pl_map_fields(c, root, "policy", &f))
         return;
     if (f.val[TK_VERSION]) {
         int version = 0;
-        get_int(c, f.val[TK_VERSION], "version", 1, 1, &version);
+        od_pl_get_int(c, f.val[TK_VERSION], "version", 1, 1, &version);
     }
     if (f.val[TK_NAME])
         set_text(c, f.val[TK_NAME], "name", &pol->name);
@@ -1301,8 +1000,7 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
     if (f.val[TK_MATRIX])
         load_matrix(c, pol, f.key[TK_MATRIX], f.val[TK_MATRIX]);
     if (f.val[TK_LIMITS])
-        load_resp_durations(c, f.key[TK_LIMITS], f.val[TK_LIMITS], "handling_limits",
-                            pol->handling_limit_ms);
+        load_resp_durations(c, f.key[TK_LIMITS], f.val[TK_LIMITS], "handling_limits", pol->handling_limit_ms);
     if (f.val[TK_FIRST])
         load_first_report(c, pol, f.key[TK_FIRST], f.val[TK_FIRST]);
     if (f.val[TK_ACK])
@@ -1316,11 +1014,11 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
     if (f.val[TK_LOGIN])
         load_login(c, pol, f.val[TK_LOGIN]);
     if (f.val[TK_TEMPLATES])
-        load_templates(c, pol, f.val[TK_TEMPLATES]);
+        od_pl_load_templates(c, pol, f.val[TK_TEMPLATES]);
     if (f.val[TK_NOTIFY])
-        load_notify(c, pol, f.val[TK_NOTIFY]);
+        od_pl_load_notify(c, pol, f.val[TK_NOTIFY]);
     if (f.val[TK_EVENTS]) /* issue 5 */
-        load_events(c, pol, f.val[TK_EVENTS]);
+        od_pl_load_events(c, pol, f.val[TK_EVENTS]);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -1349,7 +1047,7 @@ od_err od_policy_load_buffer(const char *yaml, size_t len, od_policy **out, od_p
     c.d->total = 0;
     *out = NULL;
     if (len > OD_POLICY_FILE_MAX) {
-        diag(&c, 1, 1, "policy file larger than %d bytes", OD_POLICY_FILE_MAX);
+        od_pl_diag(&c, 1, 1, "policy file larger than %d bytes", OD_POLICY_FILE_MAX);
         return OD_E_INVALID;
     }
     if (!yaml && len)
@@ -1359,18 +1057,18 @@ od_err od_policy_load_buffer(const char *yaml, size_t len, od_policy **out, od_p
         if (c.nomem)
             return OD_E_NOMEM;
         if (c.d->total == 0)
-            diag(&c, 1, 1, "empty policy file");
+            od_pl_diag(&c, 1, 1, "empty policy file");
         return OD_E_INVALID;
     }
     if (is_null(root)) {
-        diag(&c, 1, 1, "empty policy file");
+        od_pl_diag(&c, 1, 1, "empty policy file");
         node_free(root);
         return OD_E_INVALID;
     }
     od_policy *pol = od_policy_new_default();
     if (!pol) {
         node_free(root);
-        oom(&c);
+        od_pl_oom(&c);
         return OD_E_NOMEM;
     }
     load_root(&c, pol, root);
@@ -1393,14 +1091,14 @@ od_err od_policy_load_file(const char *path, od_policy **out, od_policy_diags *d
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        diag(&c, 0, 0, "cannot open policy file: %s", strerror(errno));
+        od_pl_diag(&c, 0, 0, "cannot open policy file: %s", strerror(errno));
         return OD_E_IO;
     }
     /* one byte more than the cap, so an oversized file is seen as such */
     char *buf = malloc(OD_POLICY_FILE_MAX + 1);
     if (!buf) {
         fclose(f);
-        oom(&c);
+        od_pl_oom(&c);
         return OD_E_NOMEM;
     }
     size_t len = fread(buf, 1, OD_POLICY_FILE_MAX + 1, f);
@@ -1408,7 +1106,7 @@ od_err od_policy_load_file(const char *path, od_policy **out, od_policy_diags *d
     fclose(f);
     if (err) {
         free(buf);
-        diag(&c, 0, 0, "cannot read policy file");
+        od_pl_diag(&c, 0, 0, "cannot read policy file");
         return OD_E_IO;
     }
     od_err rc = od_policy_load_buffer(buf, len, out, diags);
@@ -1420,220 +1118,8 @@ void od_policy_diags_print(FILE *f, const char *path, const od_policy_diags *dia
 {
     for (size_t i = 0; i < diags->n; i++) {
         const od_policy_diag *g = &diags->items[i];
-        fprintf(f, "%s%s%d:%d: %s\n", path ? path : "", path ? ":" : "", g->line, g->column,
-                g->message);
+        fprintf(f, "%s%s%d:%d: %s\n", path ? path : "", path ? ":" : "", g->line, g->column, g->message);
     }
     if (diags->total > diags->n)
         fprintf(f, "... and %zu more\n", diags->total - diags->n);
-}
-
-/* ---- notification sections (issue 4) ------------------------------------
- * templates:            per message kind, per language, a subject and a
- *   first:              body in the {{name}} syntax of notify/template.h.
- *     zh-CN: {subject: "…", body: "…"}
- *     en: {subject: "…", body: "…"}
- * notify: desks (R-NOT-3), system_desk, max_attempts, ack_link_ttl,
- *         channels per incident level, drill_tag.
- * Each template is rendered with sample values here, and each body must
- * hold the placeholders its kind requires (notify/message.h), so a policy
- * with a broken template fails `opsdesk policy check` with its line. */
-
-static const char *msg_kind_i(int i) { return od_msg_kind_key((od_msg_kind)i); }
-static const char *lang_i(int i) { return od_lang_key((od_lang)i); }
-
-/* One template text into dst (size bytes); checked by od_msg_check. */
-static void load_tpl_text(ctx *c, const node *n, const char *path, od_msg_kind k, bool body, char *dst,
-                          size_t size)
-{
-    const char *s;
-    if (!get_str(c, n, path, size, &s))
-        return;
-    od_error e = {0};
-    if (od_msg_check(k, s, body, &e) != OD_OK) {
-        /* the line of the bad placeholder inside a | block, else the value's */
-        int line = n->line;
-        const char *q = strchr(e.message, '"'), *bad = NULL;
-        if (n->block && q && strchr(q + 1, '"')) {
-            char name[80];
-            size_t len = (size_t)(strchr(q + 1, '"') - q - 1);
-            snprintf(name, sizeof name, "%.*s", (int)(len < 70 ? len : 70), q + 1);
-            for (const char *t = s; !bad && (t = strstr(t, "{{")); t += 2) {
-                const char *u = t + 2;
-                while (*u == ' ')
-                    u++;
-                if (strncmp(u, name, strlen(name)) == 0)
-                    bad = t;
-            }
-        } else if (n->block && strstr(e.message, "unterminated")) {
-            bad = strstr(s, "{{");
-            for (const char *t = bad; t && (t = strstr(t + 2, "{{"));)
-                bad = t; /* the last "{{" is the unterminated one */
-        }
-        if (bad) {
-            line++;
-            for (const char *t = s; t < bad; t++)
-                line += *t == '\n';
-        }
-        diag(c, line, n->col, "%s: %s", path, e.message);
-        return;
-    }
-    copy_fixed(dst, size, s);
-}
-
-static void load_templates(ctx *c, od_policy *pol, const node *v)
-{
-    fields fk;
-    KEYS_OF(fk, "message kind", msg_kind_i, OD_MSG__COUNT);
-    if (!map_fields(c, v, "templates", &fk))
-        return;
-    for (int k = 0; k < OD_MSG__COUNT; k++) {
-        if (!fk.val[k])
-            continue;
-        char pk[PATH_MAX_LEN];
-        sub(pk, "templates", fk.names[k]);
-        fields fl;
-        KEYS_OF(fl, "language", lang_i, OD_LANG__COUNT);
-        if (!map_fields(c, fk.val[k], pk, &fl))
-            continue;
-        if (!fl.val[OD_LANG_ZH])
-            diag(c, fk.key[k]->line, fk.key[k]->col, "%s: missing language 'zh-CN' (Chinese comes first)", pk);
-        for (int l = 0; l < OD_LANG__COUNT; l++) {
-            if (!fl.val[l])
-                continue;
-            char pl[PATH_MAX_LEN], q[PATH_MAX_LEN];
-            sub(pl, pk, fl.names[l]);
-            fields ft = {.what = "key", .names = {"subject", "body"}, .n = 2};
-            if (!map_fields(c, fl.val[l], pl, &ft))
-                continue;
-            require_all(c, fl.key[l], pl, &ft);
-            od_msg_template *t = &pol->notify.templates[k][l];
-            if (ft.val[0]) {
-                sub(q, pl, "subject");
-                load_tpl_text(c, ft.val[0], q, (od_msg_kind)k, false, t->subject, sizeof t->subject);
-            }
-            if (ft.val[1]) {
-                sub(q, pl, "body");
-                load_tpl_text(c, ft.val[1], q, (od_msg_kind)k, true, t->body, sizeof t->body);
-            }
-        }
-    }
-}
-
-static bool valid_desk_key(const char *s) { return valid_cat_key(s) && strlen(s) < OD_KEY_MAX; }
-
-static void load_desks(ctx *c, od_policy *pol, const node *v)
-{
-    if (!want(c, v, N_SEQ, "notify.desks"))
-        return;
-    if (v->n > OD_DESK_MAX) {
-        diag(c, v->line, v->col, "notify.desks: more than %d desks", OD_DESK_MAX);
-        return;
-    }
-    od_notify_policy *n = &pol->notify;
-    n->n_desks = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
-        idx(p, "notify.desks", i);
-        fields f = {.what = "key", .names = {"key", "name_zh", "name_en"}, .n = 3};
-        if (!map_fields(c, v->kids[i], p, &f))
-            continue;
-        if (!require_all(c, v->kids[i], p, &f))
-            continue;
-        const char *key, *zh, *en;
-        sub(q, p, "key");
-        bool ok = get_str(c, f.val[0], q, OD_KEY_MAX, &key);
-        if (ok && !valid_desk_key(key)) {
-            diag(c, f.val[0]->line, f.val[0]->col, "%s: a desk key is lower case letters, digits and _", q);
-            ok = false;
-        }
-        sub(q, p, "name_zh");
-        ok = get_str(c, f.val[1], q, OD_NAME_MAX, &zh) && ok;
-        sub(q, p, "name_en");
-        ok = get_str(c, f.val[2], q, OD_NAME_MAX, &en) && ok;
-        for (size_t j = 0; ok && j < n->n_desks; j++)
-            if (strcmp(n->desks[j].key, key) == 0) {
-                diag(c, f.val[0]->line, f.val[0]->col, "%s: duplicate desk key '%s'", q, key);
-                ok = false;
-            }
-        if (!ok)
-            continue;
-        od_desk *d = &n->desks[n->n_desks++];
-        copy_fixed(d->key, sizeof d->key, key);
-        copy_fixed(d->name_zh, sizeof d->name_zh, zh);
-        copy_fixed(d->name_en, sizeof d->name_en, en);
-    }
-}
-
-static const char *const contact_keys[] = {"sms", "email", "bot"};
-static const char *contact_i(int i) { return (unsigned)i < 3 ? contact_keys[i] : "?"; }
-static int contact_parse(const char *s)
-{
-    for (int i = 0; i < 3; i++)
-        if (strcmp(contact_keys[i], s) == 0)
-            return i;
-    return -1;
-}
-
-enum { NT_DESKS, NT_SYSTEM_DESK, NT_MAX_ATTEMPTS, NT_TTL, NT_CHANNELS, NT_DRILL, NT__COUNT };
-
-static void load_notify(ctx *c, od_policy *pol, const node *v)
-{
-    fields f = {.what = "key",
-                .names = {"desks", "system_desk", "max_attempts", "ack_link_ttl", "channels", "drill_tag"},
-                .n = NT__COUNT};
-    if (!map_fields(c, v, "notify", &f))
-        return;
-    od_notify_policy *n = &pol->notify;
-    if (f.val[NT_DESKS])
-        load_desks(c, pol, f.val[NT_DESKS]);
-    if (f.val[NT_SYSTEM_DESK]) {
-        const char *s;
-        if (get_str(c, f.val[NT_SYSTEM_DESK], "notify.system_desk", OD_KEY_MAX, &s)) {
-            bool known = !f.val[NT_DESKS] && (strcmp(s, "monitoring") == 0 || strcmp(s, "ops_security") == 0);
-            for (size_t i = 0; i < n->n_desks; i++)
-                known = known || strcmp(n->desks[i].key, s) == 0;
-            if (!known)
-                diag(c, f.val[NT_SYSTEM_DESK]->line, f.val[NT_SYSTEM_DESK]->col,
-                     "notify.system_desk: '%s' is not one of notify.desks", s);
-            else
-                copy_fixed(n->system_desk, sizeof n->system_desk, s);
-        }
-    }
-    if (f.val[NT_MAX_ATTEMPTS])
-        get_int(c, f.val[NT_MAX_ATTEMPTS], "notify.max_attempts", 1, 100, &n->max_attempts);
-    if (f.val[NT_TTL])
-        get_duration(c, f.val[NT_TTL], "notify.ack_link_ttl", false, &n->ack_link_ttl_ms);
-    if (f.val[NT_CHANNELS]) {
-        fields fg;
-        KEYS_OF(fg, "grade", grade_key_i, OD_GRADE__COUNT);
-        if (map_fields(c, f.val[NT_CHANNELS], "notify.channels", &fg)) {
-            for (int g = 0; g < OD_GRADE__COUNT; g++) {
-                if (!fg.val[g])
-                    continue;
-                char p[PATH_MAX_LEN];
-                sub(p, "notify.channels", fg.names[g]);
-                uint32_t bits = 0;
-                if (!get_enum_set(c, fg.val[g], p, "channel", contact_parse, contact_i, 3, &bits))
-                    continue;
-                if (!bits)
-                    diag(c, fg.val[g]->line, fg.val[g]->col, "%s: list at least one of sms, email, bot", p);
-                /* bit i of the list is OD_CONTACT_* (1 << i) */
-                n->level_channels[g] = bits;
-            }
-        }
-    }
-    if (f.val[NT_DRILL]) {
-        fields fl;
-        KEYS_OF(fl, "language", lang_i, OD_LANG__COUNT);
-        if (map_fields(c, f.val[NT_DRILL], "notify.drill_tag", &fl)) {
-            for (int l = 0; l < OD_LANG__COUNT; l++) {
-                char p[PATH_MAX_LEN];
-                const char *s;
-                sub(p, "notify.drill_tag", fl.names[l]);
-                if (fl.val[l] && get_str(c, fl.val[l], p, sizeof n->drill_tag[l], &s))
-                    copy_fixed(n->drill_tag[l], sizeof n->drill_tag[l], s);
-            }
-            n->drill_tag_set = true;
-        }
-    }
 }

@@ -134,6 +134,8 @@ od_err od_h_apikey_list(od_req *r)
 od_err od_h_apikey_revoke(od_req *r)
 {
     json_t *out = NULL;
-    od_err rc = od_api_key_revoke(r->app, &r->who, r->ids[0], &out, &r->err);
+    od_err rc = od_req_no_fields(r); /* a body-less action: a field is a client error, not ignored */
+    if (!rc)
+        rc = od_api_key_revoke(r->app, &r->who, r->ids[0], &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

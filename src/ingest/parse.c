@@ -225,6 +225,10 @@ od_err od_ingest_parse_alertmanager(json_t *body, od_event_batch *b, od_error *e
     if (ver && !json_is_string(ver))
         return bad(e, "version", "version 须为字符串", "version must be a string");
     const char *group_status = json_string_value(json_object_get(body, "status"));
+    json_t *gs = json_object_get(body, "status"); /* the group's status: the default of every alert */
+    if (gs && !json_is_null(gs) &&
+        (!group_status || (strcmp(group_status, "firing") && strcmp(group_status, "resolved"))))
+        return bad(e, "status", "status 须为 firing 或 resolved", "status must be firing or resolved");
     size_t i;
     json_t *a;
     char f[48];

@@ -8,8 +8,9 @@
  * The token is 128 random bits (minted by the dispatcher, dispatcher.c
  * mint_link); only its SHA-256 is stored.  Unknown and expired tokens count
  * as failures per client address in the app's limiter (20 per 10 minutes,
- * then 429 for 10 minutes); nothing is written for them.  Public routes:
- * the token is the credential.  Called by the HTTP thread pool. */
+ * then 429 for 10 minutes); nothing is written for them.  A POST with body
+ * fields is refused (400) before the lookup.  Public routes: the token is
+ * the credential.  Called by the HTTP thread pool. */
 #include "notify/notify_http.h"
 
 #include "app/incidents.h"
@@ -297,10 +298,17 @@ od_err od_h_ack_page(od_req *r)
     return rc ? rc : answer(r, &i);
 }
 
+/* The page's form posts no fields (a browser sends an empty body): a body
+ * with fields is not ours and is refused (400) before the token is looked
+ * up, so it neither acknowledges nor counts as a failed lookup; an empty
+ * JSON object is allowed, as on every body-less action. */
 od_err od_h_ack_post(od_req *r)
 {
+    od_err rc = od_req_no_fields(r);
+    if (rc)
+        return rc;
     ack_info i;
-    od_err rc = ack_link(r->app, token_of(r), r->who.addr, true, &i, &r->err);
+    rc = ack_link(r->app, token_of(r), r->who.addr, true, &i, &r->err);
     return rc ? rc : answer(r, &i);
 }
 

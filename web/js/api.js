@@ -41,6 +41,7 @@ export async function api(path, { method = 'GET', body, text = false, quiet401 =
 
 export const get = (path, opts) => api(path, opts);
 export const post = (path, body) => api(path, { method: 'POST', body: body === undefined ? {} : body });
+export const put = (path, body) => api(path, { method: 'PUT', body });
 export const patch = (path, body) => api(path, { method: 'PATCH', body });
 export const del = (path) => api(path, { method: 'DELETE' });
 

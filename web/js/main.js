@@ -14,6 +14,7 @@ import { eventsView } from './views/events.js';
 import { policyView } from './views/policy.js';
 import { casesView } from './views/cases.js';
 import { accountView } from './views/account.js';
+import { usersView, userView } from './views/users.js';
 
 export const session = { me: null };
 const RETURN_KEY = 'opsdesk.return';
@@ -33,6 +34,8 @@ const routes = [
   [/^\/policy$/, policyView, 'policy'],
   [/^\/cases$/, casesView, 'cases'],
   [/^\/account$/, accountView, 'account'],
+  [/^\/users$/, usersView, 'users'],
+  [/^\/users\/(\d+)$/, userView, 'users'],
 ];
 
 let current = null; // {timers, charts}
@@ -52,13 +55,26 @@ export function go(hash) {
 
 export function hasRole(...roles) { return !!session.me && roles.some((r) => session.me.roles.includes(r)); }
 
+// Where a user lands: the dashboard for operational roles; the three
+// separated administrators (三权分立) hold no incident permission, so the
+// sysadmin and secadmin land on the users screen and the auditor on the account page.
+const ADMIN_ROLES = ['system_admin', 'security_admin', 'auditor'];
+function home() {
+  const roles = (session.me && session.me.roles) || [];
+  if (roles.some((r) => !ADMIN_ROLES.includes(r))) return '#/dashboard';
+  return hasRole('system_admin', 'security_admin') ? '#/users' : '#/account';
+}
+
 async function route() {
+  if (!location.hash || location.hash === '#' || location.hash === '#/') {
+    if (session.me) return go(home());
+  }
   const path = (location.hash || '#/dashboard').slice(1) || '/dashboard';
   if (path !== '/login' && !session.me) {
     try {
       await loadMe();
     } catch {
-      sessionStorage.setItem(RETURN_KEY, location.hash || '#/dashboard');
+      sessionStorage.setItem(RETURN_KEY, location.hash || '');
       location.hash = '#/login';
       return;
     }
@@ -107,6 +123,7 @@ export async function loadMe() {
   session.me = me;
   setCsrf(me.csrf_token);
   document.getElementById('who').textContent = me.display_name || me.username;
+  document.getElementById('nav-users').hidden = !hasRole('system_admin', 'security_admin');
   return me;
 }
 
@@ -115,7 +132,7 @@ export function afterLogin(answer) {
   return loadMe().then(() => {
     const back = sessionStorage.getItem(RETURN_KEY);
     sessionStorage.removeItem(RETURN_KEY);
-    go(back && back !== '#/login' ? back : '#/dashboard');
+    go(back && back !== '#/login' ? back : home());
   });
 }
 
@@ -123,7 +140,7 @@ function sessionLost() {
   if (location.hash === '#/login') return;
   session.me = null;
   setCsrf(null);
-  sessionStorage.setItem(RETURN_KEY, location.hash || '#/dashboard');
+  sessionStorage.setItem(RETURN_KEY, location.hash || '');
   location.hash = '#/login';
 }
 

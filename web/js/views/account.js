@@ -1,9 +1,12 @@
-// account.js — who am I, my roles, and the password change (the API
-// states the password policy when a new password does not meet it).
+// account.js — who am I, my roles, the password change (the API states the
+// password policy when a new password does not meet it), and my own
+// notification settings (language, channels per level, personal bot;
+// GET/PUT /api/v1/auth/me/notify through notify.js).
 import { t } from '../i18n.js';
 import { post } from '../api.js';
 import { h, field, section, roleName, showError, table, tr } from '../dom.js';
 import { session } from '../main.js';
+import { notifyPanel } from './notify.js';
 
 export async function accountView(ctx) {
   const me = session.me;
@@ -29,4 +32,7 @@ export async function accountView(ctx) {
     section(t('account.me'), table([t('account.username'), t('account.department'), t('account.roles')],
       [tr(me.username, me.department || '—', me.roles.map(roleName).join(t('common.sep')) || '—')])),
     section(t('account.change_password'), form));
+  const notify = await notifyPanel('/api/v1/auth/me/notify');
+  if (!ctx.alive()) return;
+  ctx.el.append(section(t('notify.title'), notify));
 }

@@ -1,8 +1,9 @@
 // dashboard.js — 态势总览, the wall screen (1920×1080): open incidents by
 // incident level × response level, deadlines missed and coming up with live
 // countdowns (R-NOT-6), incidents per day by level (30 days), events per
-// hour by class (GET /api/v1/events/stats — an empty chart with a note when
-// that API is absent), drills apart.  Polls every 5 s; no reload needed.
+// hour by class (GET /api/v1/events/stats, with the ingestion queue's
+// pending / capacity; an empty chart with a note when that API is absent),
+// drills apart.  Polls every 5 s; no reload needed.
 import { t, tOr, currentLang } from '../i18n.js';
 import { get, ApiError } from '../api.js';
 import { h, clear, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime } from '../dom.js';
@@ -22,6 +23,7 @@ export async function dashboardView(ctx) {
   const perDay = h('div', { class: 'chart', id: 'chart-per-day', role: 'img', 'aria-label': t('dash.per_day') });
   const perHour = h('div', { class: 'chart', id: 'chart-per-hour', role: 'img', 'aria-label': t('dash.per_hour') });
   const eventsNote = h('p', { class: 'note', hidden: true, 'data-testid': 'events-note' });
+  const ingest = h('p', { class: 'note ingest', 'data-testid': 'events-ingest' });
   const stamp = h('span', { class: 'stamp', 'data-testid': 'refreshed' });
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
 
@@ -34,7 +36,7 @@ export async function dashboardView(ctx) {
       section(t('dash.missed'), missed),
       section(t('dash.upcoming'), upcoming),
       section(t('dash.per_day'), perDay),
-      section(t('dash.per_hour'), eventsNote, perHour),
+      section(t('dash.per_hour'), eventsNote, perHour, ingest),
       section(t('dash.drills'), drills))));
 
   const dayChart = ctx.chart(perDay);
@@ -66,6 +68,7 @@ export async function dashboardView(ctx) {
       if (!ctx.alive()) return;
       eventsNote.hidden = true;
       hourChart.setOption(perHourOption(s.buckets || []), true);
+      ingest.textContent = s.ingest ? t('dash.ingest', { pending: s.ingest.pending, capacity: s.ingest.capacity }) : '';
     } catch (e) {
       if (!ctx.alive() || e.status === 401) return;
       eventsNote.textContent = e instanceof ApiError && e.status === 404 ? t('dash.events_absent') : t('dash.events_failed', { msg: e.message });

@@ -1,0 +1,316 @@
+/* incident_notify.c — who an incident's messages go to and what they say:
+ * the recipients of a level (R-NOT-1), rendering with the policy's
+ * templates per recipient language (R-NOT-2), the desk that sends
+ * (R-NOT-3), outbox rows keyed (cause, recipient, channel) and the
+ * acknowledgement deadlines and re-notification (R-NOT-4).  Runs inside the
+ * caller's transaction; delivery is the dispatcher's (src/notify/). */
+#include "app/incidents_int.h"
+#include "notify/dispatcher.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- recipients and messages ---- */
+
+/* Users a level's first report goes to (R-NOT-1): by role, plus heads of the
+ * departments owning the affected CIs when the policy says so. */
+od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level, const char *departments_json,
+                                  json_t **out, od_error *e)
+{
+    const od_recipients *rc_ = &p->first_report_recipients[level];
+    od_roleset mask = rc_->roles | (rc_->owning_department_heads ? OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) : 0);
+    json_t *deps = json_loads(departments_json ? departments_json : "[]", 0, NULL);
+    json_t *users = json_array();
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, "i", (int64_t)mask);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        /* USERS_WITH_ROLE does not return roles: load them per user */
+        int64_t uid = od_rows_int(r, 0);
+        json_array_append_new(users, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)uid, "username",
+                                               od_rows_text(r, 1), "display_name", od_rows_text(r, 2),
+                                               "department", od_rows_text(r, 3), "phone", od_rows_text(r, 4),
+                                               "email", od_rows_text(r, 5), "lang", od_rows_text(r, 6)));
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    json_t *keep = json_array();
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        if (rc)
+            break;
+        int64_t roles = 0;
+        od_rows *rr = NULL;
+        rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, "i",
+                         (int64_t)json_integer_value(json_object_get(u, "id")));
+        if (!rc && od_rows_next(rr, e) == 1)
+            roles = od_rows_int(rr, 7);
+        od_rows_close(rr);
+        if (rc)
+            break;
+        bool by_role = (roles & (int64_t)rc_->roles) != 0;
+        bool by_dept = false;
+        if (rc_->owning_department_heads && (roles & OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD))) {
+            size_t j;
+            json_t *d;
+            json_array_foreach(deps, j, d) if (strcmp(json_string_value(d),
+                                                      json_string_value(json_object_get(u, "department"))) ==
+                                               0) by_dept = true;
+        }
+        if (by_role || by_dept)
+            json_array_append(keep, u);
+    }
+    json_decref(users);
+    json_decref(deps);
+    if (rc) {
+        json_decref(keep);
+        return rc;
+    }
+    *out = keep;
+    return OD_OK;
+}
+
+/* "客服部监控服务科 (monitoring desk)" for a desk key (R-NOT-3). */
+const char *od_incident_desk_name(const od_policy *p, const char *desk, char buf[2 * OD_NAME_MAX + 8])
+{
+    return od_notify_desk_label(p, desk, buf, 2 * OD_NAME_MAX + 8);
+}
+
+static const char *field_text(json_t *fields, const char *k, char *buf, size_t n)
+{
+    json_t *v = json_object_get(fields, k);
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+        return buf;
+    }
+    return "";
+}
+
+/* Renders spec for incident x in language lang. */
+static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_lang lang, char **subject,
+                         char **body, od_error *e)
+{
+    od_msg_vars v = {{0}};
+    char det[OD_MSG_TIME_MAX], eta[OD_MSG_TIME_MAX], mins[32], ackmin[32], deskb[2 * OD_NAME_MAX + 8];
+    bool zh = lang == OD_LANG_ZH;
+    v.v[OD_V_NUMBER] = inc_str(x, "number");
+    v.v[OD_V_TITLE] = inc_str(x, "title");
+    v.v[OD_V_DRILL] = x->drill ? od_notify_drill_tag(p, lang) : "";
+    v.v[OD_V_LEVEL] = od_grade_key(x->level);
+    v.v[OD_V_LEVEL_NAME] = zh ? od_grade_name_zh(x->level) : od_grade_key(x->level);
+    v.v[OD_V_SEVERITY] = od_severity_key(x->sev);
+    v.v[OD_V_SEVERITY_NAME] = zh ? od_severity_name_zh(x->sev) : od_severity_key(x->sev);
+    v.v[OD_V_RESPONSE_LEVEL] = od_resp_key(x->cur);
+    v.v[OD_V_RESPONSE_NAME] = zh ? od_resp_name_zh(x->cur) : od_resp_key(x->cur);
+    v.v[OD_V_DETECTED_AT] = od_msg_time(x->detected, det);
+    v.v[OD_V_LOCATION] = inc_str(x, "location");
+    v.v[OD_V_SYMPTOMS] = inc_str(x, "symptoms");
+    v.v[OD_V_IMPACT_SCOPE] = inc_str(x, "impact_scope");
+    const char *desk = m->desk ? m->desk : od_notify_system_desk(p);
+    const od_desk *d = od_notify_desk(p, desk);
+    v.v[OD_V_DESK] = d ? (zh ? d->name_zh : d->name_en) : od_incident_desk_name(p, desk, deskb);
+    v.v[OD_V_REPORTER] = m->reporter ? m->reporter : "";
+    char tmp[5][32];
+    v.v[OD_V_SYSTEM_IMPACT] = field_text(m->fields, "system_impact", tmp[0], 32);
+    int64_t eta_ms = 0;
+    if (od_time_parse(json_string_value(json_object_get(m->fields, "estimated_recovery_at")), &eta_ms))
+        v.v[OD_V_ESTIMATED_RECOVERY_AT] = od_msg_time(eta_ms, eta);
+    v.v[OD_V_PROGRESS] = field_text(m->fields, "text", tmp[1], 32);
+    v.v[OD_V_CAUSE] = field_text(m->fields, "cause", tmp[2], 32);
+    v.v[OD_V_PROCESS] = field_text(m->fields, "process", tmp[3], 32);
+    v.v[OD_V_CURRENT_STATE] = field_text(m->fields, "current_state", tmp[4], 32);
+    v.v[OD_V_BUSINESS_IMPACT_MINUTES] = field_text(m->fields, "business_impact_minutes", mins, sizeof mins);
+    v.v[OD_V_IMPROVEMENTS] = field_text(m->fields, "improvements", tmp[0], 32);
+    v.v[OD_V_FROM_LEVEL] = m->from_level;
+    v.v[OD_V_REASON] = m->reason;
+    od_role auth = od_activation_role(p, x->highest);
+    v.v[OD_V_AUTHORITY] = zh ? od_role_name_zh(auth) : od_role_key(auth);
+    snprintf(ackmin, sizeof ackmin, "%lld", (long long)(p->ack_window_ms / MIN_MS));
+    v.v[OD_V_ACK_WITHIN_MINUTES] = ackmin;
+    v.v[OD_V_DUE_AT] = m->due_at;
+    return od_msg_render(p, m->kind, lang, &v, subject, body, e);
+}
+
+/* One outbox row per channel the user is reached on at this level (R-NOT-7):
+ * the user's own choice for the incident level (directory), else the
+ * policy's; SMS needs a mobile number, e-mail an address, "personal_bot" a
+ * personal bot webhook.  Nobody reachable: the in-app inbox.  The unique
+ * (cause, recipient, channel) key makes a repeat a no-op. */
+static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
+                          const char *kind, const char *desk, const char *subject, const char *body,
+                          int64_t now, od_error *e)
+{
+    od_rows *r = NULL;
+    char phone[64] = "", email[256] = "";
+    bool bot = false;
+    unsigned want = od_notify_level_channels(p, x->level);
+    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
+    if (!rc && od_rows_next(r, e) == 1) {
+        snprintf(phone, sizeof phone, "%s", od_rows_text(r, 0));
+        snprintf(email, sizeof email, "%s", od_rows_text(r, 1));
+        bot = !od_rows_null(r, 3) && od_rows_text(r, 3)[0];
+        json_t *pref = od_rows_null(r, 4) ? NULL : json_loads(od_rows_text(r, 4), 0, NULL);
+        json_t *lv = json_object_get(pref, od_grade_key(x->level));
+        if (json_is_array(lv)) { /* the user's own choice for this level */
+            size_t i;
+            json_t *c;
+            want = 0;
+            json_array_foreach(lv, i, c)
+            {
+                const char *k = json_string_value(c);
+                want |= !k                        ? 0u
+                        : strcmp(k, "sms") == 0   ? (unsigned)OD_CONTACT_SMS
+                        : strcmp(k, "email") == 0 ? (unsigned)OD_CONTACT_EMAIL
+                        : strcmp(k, "bot") == 0   ? (unsigned)OD_CONTACT_BOT
+                                                  : 0u;
+            }
+        }
+        json_decref(pref);
+    }
+    od_rows_close(r);
+    if (rc)
+        return rc;
+    struct chan {
+        const char *ch, *addr;
+    } chans[3];
+    int n = 0;
+    if (phone[0] && (want & OD_CONTACT_SMS))
+        chans[n++] = (struct chan){"sms", phone};
+    if (email[0] && (want & OD_CONTACT_EMAIL))
+        chans[n++] = (struct chan){"email", email};
+    if (bot && (want & OD_CONTACT_BOT))
+        chans[n++] = (struct chan){"personal_bot", ""};
+    if (n == 0)
+        chans[n++] = (struct chan){"inbox", ""};
+    for (int i = 0; i < n && !rc; i++)
+        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "siissssssii", cause, x->id, uid, chans[i].ch,
+                        chans[i].addr, kind, desk, subject, body, now, now);
+    return rc;
+}
+
+/* Sends the message m to every user in `users` (array of {"id"}), each in
+ * the user's language (users.lang), recorded with its desk (R-NOT-3). */
+od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users, const char *cause,
+                              const char *kind, const msgspec *m, int64_t now, od_error *e)
+{
+    char *subject[OD_LANG__COUNT] = {0}, *body[OD_LANG__COUNT] = {0};
+    const char *desk = m->desk ? m->desk : od_notify_system_desk(p);
+    od_err rc = OD_OK;
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        if (rc)
+            break;
+        int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id"));
+        int lang = OD_LANG_ZH;
+        od_rows *r = NULL;
+        rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
+        if (!rc && od_rows_next(r, e) == 1 && od_lang_parse(od_rows_text(r, 2)) >= 0)
+            lang = od_lang_parse(od_rows_text(r, 2));
+        od_rows_close(r);
+        if (!rc && !body[lang])
+            rc = render_msg(p, x, m, (od_lang)lang, &subject[lang], &body[lang], e);
+        if (!rc)
+            rc = outbox_user(tx, p, x, uid, cause, kind, desk, subject[lang], body[lang], now, e);
+    }
+    for (int l = 0; l < OD_LANG__COUNT; l++) {
+        free(subject[l]);
+        free(body[l]);
+    }
+    return rc;
+}
+
+/* The users already notified about the incident. */
+od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, od_error *e)
+{
+    od_rows *r = NULL;
+    json_t *users = json_array();
+    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", inc_id);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        json_array_append_new(users,
+                              json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
+                                        od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "phone",
+                                        od_rows_text(r, 7), "email", od_rows_text(r, 8)));
+    od_rows_close(r);
+    if (rc || s < 0) {
+        json_decref(users);
+        return rc ? rc : OD_E_STORE;
+    }
+    *out = users;
+    return OD_OK;
+}
+
+/* Adds the recipients of `level` (R-NOT-1) and their ack deadlines
+ * (R-NOT-4); notifies each newly added one.  *added (optional) gets the
+ * users added. */
+od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level,
+                                  const char *reason, const char *cause, const char *kind, const msgspec *m,
+                                  int64_t now, od_error *e)
+{
+    json_t *users = NULL, *added = json_array();
+    od_err rc = od_incident_recipients_for(tx, p, level, inc_str(x, "departments"), &users, e);
+    int64_t ack_due = od_ack_due(p, level, now);
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        if (rc)
+            break;
+        int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id")), rid = 0;
+        rc = od_tx_scalar(tx, OD_Q_RCP_INSERT, &rid, NULL, "iisiI", x->id, uid, reason, now,
+                          ack_due == OD_NO_TIME ? (int64_t)0 : ack_due);
+        if (rc == OD_E_NOT_FOUND) { /* already a recipient */
+            rc = OD_OK;
+            continue;
+        }
+        if (rc) {
+            od_error_set(e, rc, NULL, "无法登记通知对象 (cannot record recipient)");
+            break;
+        }
+        json_array_append(added, u);
+        if (ack_due != OD_NO_TIME)
+            rc = od_incident_deadline_add(tx, x->id, OD_DL_ACK, uid, ack_due, ack_due + 1, e);
+    }
+    if (!rc && json_array_size(added))
+        rc = od_incident_notify_all(tx, p, x, added, cause, kind, m, now, e);
+    json_decref(users);
+    json_decref(added);
+    return rc;
+}
+
+/* ---- escalation (R-ESC-2, R-ESC-3) ---- */
+
+/* Sends one message to one user (looked up by id). */
+od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
+                               const msgspec *m, int64_t now, od_error *e)
+{
+    json_t *users = json_pack("[{sI}]", "id", (json_int_t)uid);
+    od_err rc = users ? od_incident_notify_all(tx, p, x, users, cause, "reminder", m, now, e)
+                      : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    json_decref(users);
+    return rc;
+}
+
+/* R-NOT-4: re-notifies a recipient who has not acknowledged, and schedules
+ * the next re-notification. */
+od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient, int64_t now,
+                            od_error *e)
+{
+    char cause[96];
+    snprintf(cause, sizeof cause, "inc:%lld:renotify:%lld:%lld", (long long)x->id, (long long)recipient,
+             (long long)now);
+    msgspec m = {.kind = OD_MSG_REMINDER};
+    od_err rc = od_incident_notify_user(tx, p, x, recipient, cause, &m, now, e);
+    if (!rc && p->renotify_every_ms > 0)
+        rc = od_incident_deadline_add(tx, x->id, OD_DL_RENOTIFY, recipient, now + p->renotify_every_ms,
+                                      now + p->renotify_every_ms, e);
+    return rc;
+}

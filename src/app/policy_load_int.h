@@ -1,0 +1,91 @@
+/* policy_load_int.h — private to the policy loader (policy_load*.c): the
+ * YAML node tree, the diagnostics context and the typed getters every
+ * section parser uses.  The sections of the notification and event issues
+ * live in policy_load_notify.c and policy_load_events.c; policy_load.c has
+ * the tree builder, the incident-rule sections and the entry points.
+ * Nothing here is for other modules. */
+#ifndef OD_POLICY_LOAD_INT_H
+#define OD_POLICY_LOAD_INT_H
+
+#include "app/policy_load.h"
+#include "core/event.h"
+#include "notify/message.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NODE_MAX 100000  /* nodes in one file */
+#define CATEGORY_MAX 256 /* categories in one policy */
+#define FIELD_MAX 16     /* keys of the widest fixed mapping */
+#define DURATION_MAX_MS (366LL * 24 * 3600 * 1000)
+#define PATH_MAX_LEN 128
+
+typedef enum nkind { N_SCALAR, N_SEQ, N_MAP } nkind;
+
+/* A YAML node.  N_MAP keeps keys and values alternately in kids. */
+typedef struct node {
+    nkind kind;
+    bool plain; /* scalar written without quotes (null-able) */
+    bool block; /* scalar written as a | or > block (text starts on the next line) */
+    int line, col;
+    char *str; /* N_SCALAR: NUL-terminated, no embedded NUL */
+    struct node **kids;
+    size_t n, cap;
+} node;
+
+typedef struct ctx {
+    od_policy_diags *d;
+    bool nomem;
+} ctx;
+
+/* Fixed-key mapping: the keys a mapping may hold, and what it found. */
+typedef struct fields {
+    const char *what; /* "key", "grade", "severity", ... for messages */
+    const char *names[FIELD_MAX];
+    size_t n;
+    const node *key[FIELD_MAX];
+    const node *val[FIELD_MAX];
+} fields;
+
+#define KEYS_OF(f, what_, fn, count)                                                                         \
+    do {                                                                                                     \
+        (f).what = (what_);                                                                                  \
+        (f).n = (count);                                                                                     \
+        for (size_t i_ = 0; i_ < (count); i_++)                                                              \
+            (f).names[i_] = fn((int)i_);                                                                     \
+    } while (0)
+
+typedef int (*parse_fn)(const char *);
+typedef const char *(*key_fn)(int);
+
+/* Reports a finding at line:col (1-based) and goes on. */
+void od_pl_diag(ctx *c, int line, int col, const char *fmt, ...) OD_PRINTF(4, 5);
+void od_pl_oom(ctx *c);
+bool od_pl_want(ctx *c, const node *n, nkind kind, const char *path);
+bool od_pl_map_fields(ctx *c, const node *m, const char *path, fields *f);
+bool od_pl_require_all(ctx *c, const node *at, const char *path, const fields *f);
+void od_pl_require_one(ctx *c, const node *at, const char *path, const fields *f, size_t j);
+void od_pl_sub(char *out, const char *path, const char *key);
+void od_pl_idx(char *out, const char *path, size_t i);
+bool od_pl_get_str(ctx *c, const node *n, const char *path, size_t max, const char **out);
+void od_pl_get_duration(ctx *c, const node *n, const char *path, bool allow_zero, int64_t *out);
+void od_pl_get_int(ctx *c, const node *n, const char *path, int lo, int hi, int *out);
+void od_pl_get_bool(ctx *c, const node *n, const char *path, bool *out);
+const char *od_pl_grade_key_i(int i);
+const char *od_pl_sev_key_i(int i);
+const char *od_pl_resp_key_i(int i);
+const char *od_pl_role_key_i(int i);
+int od_pl_get_enum(ctx *c, const node *n, const char *path, const char *what, parse_fn parse, key_fn key,
+                   int count);
+bool od_pl_get_enum_set(ctx *c, const node *n, const char *path, const char *what, parse_fn parse, key_fn key,
+                        int count, uint32_t *bits);
+bool od_pl_valid_cat_key(const char *s);
+void od_pl_copy_fixed(char *dst, size_t size, const char *s);
+
+/* the sections in their own files */
+void od_pl_load_templates(ctx *c, od_policy *pol, const node *v);
+void od_pl_load_notify(ctx *c, od_policy *pol, const node *v);
+void od_pl_load_events(ctx *c, od_policy *pol, const node *v);
+
+#endif
