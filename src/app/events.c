@@ -264,8 +264,6 @@ typedef struct ctx {
     bool woke_dispatcher, woke_sched;
     bool savepoints; /* each request in its own savepoint */
     bool broken;     /* a savepoint could not be undone */
-    struct group_ent *groups; /* this transaction's correlation groups (no savepoints) */
-    size_t n_groups;
     sbuf labels, ann, raw, changes, decs; /* reused for every event */
 } ctx;
 
@@ -388,7 +386,8 @@ static od_err windows_load(ctx *c, od_error *e)
  * (up to CI_MEM_MAX) are kept in memory, reloaded when event_cmdb_version
  * (bumped by triggers on cis, migration 0005) has changed, so that a name
  * that is no CI costs no query.  A larger CMDB is asked per name (cached per
- * transaction).  Used by the ingest writer only, under cis_mem.mu. */
+ * transaction).  Used by the ingest writer only, under cis_mem.mu (which
+ * also guards the writer's other memory kept across transactions). */
 #define CI_MEM_MAX 200000
 
 typedef struct ci_ent {
@@ -593,45 +592,56 @@ static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, 
  * for the transaction and written once at its end (one row per group instead
  * of a read and an update per event).  With savepoints (a request may be
  * undone) every step goes to the database at once. */
-#define GROUPS_MEM 1024
+#define GROUPS_MEM 1024 /* slots; at most half are used, then the database directly */
 
 typedef struct group_ent {
     char key[256]; /* "" = free */
+    bool known;    /* lead and last were read (or put) */
+    bool put;      /* lead/last/members are the row to write */
     int64_t lead, last, members; /* members: absolute when put, else the joins to add */
-    bool put;
 } group_ent;
 
-static group_ent *group_slot(ctx *c, const char *key, bool *fresh)
+/* The table is kept from one transaction to the next (only its used slots
+ * are cleared), under cis_mem.mu like the rest of the writer's memory. */
+static struct {
+    group_ent *v;
+    uint16_t used[GROUPS_MEM / 2];
+    size_t n;
+} groups_mem;
+
+static group_ent *group_slot(ctx *c, const char *key)
 {
-    *fresh = false;
     if (c->savepoints)
         return NULL;
-    if (!c->groups) {
-        c->groups = calloc(GROUPS_MEM, sizeof *c->groups);
-        if (!c->groups)
-            return NULL;
-    }
+    if (!groups_mem.v && !(groups_mem.v = calloc(GROUPS_MEM, sizeof *groups_mem.v)))
+        return NULL;
     size_t i = name_hash(key) & (GROUPS_MEM - 1);
-    for (size_t k = 0; k < GROUPS_MEM / 2; k++, i = (i + 1) & (GROUPS_MEM - 1)) {
-        if (strcmp(c->groups[i].key, key) == 0)
-            return &c->groups[i];
-        if (!c->groups[i].key[0]) {
-            if (c->n_groups >= GROUPS_MEM / 2)
+    for (;; i = (i + 1) & (GROUPS_MEM - 1)) { /* never full: at most half used */
+        group_ent *g = &groups_mem.v[i];
+        if (strcmp(g->key, key) == 0)
+            return g;
+        if (!g->key[0]) {
+            if (groups_mem.n >= GROUPS_MEM / 2)
                 return NULL;
-            snprintf(c->groups[i].key, sizeof c->groups[i].key, "%s", key);
-            c->n_groups++;
-            *fresh = true;
-            return &c->groups[i];
+            snprintf(g->key, sizeof g->key, "%s", key);
+            groups_mem.used[groups_mem.n++] = (uint16_t)i;
+            return g;
         }
     }
-    return NULL; /* full: the database directly */
+}
+
+/* At the end of every transaction (committed or not). */
+static void groups_clear(void)
+{
+    for (size_t k = 0; k < groups_mem.n; k++)
+        memset(&groups_mem.v[groups_mem.used[k]], 0, sizeof *groups_mem.v);
+    groups_mem.n = 0;
 }
 
 static od_err group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, od_error *e)
 {
-    bool fresh;
-    group_ent *g = group_slot(c, key, &fresh);
-    if (g && !fresh) {
+    group_ent *g = group_slot(c, key);
+    if (g && g->known) {
         *lead = g->lead;
         *last = g->last;
         return OD_OK;
@@ -648,39 +658,31 @@ static od_err group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, o
     if (!rc && s < 0)
         rc = OD_E_STORE;
     if (g && !rc) {
+        g->known = true;
         g->lead = *lead;
         g->last = *last;
-    } else if (g) { /* not read: forget it */
-        g->key[0] = 0;
-        c->n_groups--;
     }
     return rc;
 }
 
 static od_err group_join(ctx *c, const char *key, od_error *e)
 {
-    bool fresh;
-    group_ent *g = group_slot(c, key, &fresh);
-    if (g && !fresh) {
-        g->members++;
+    group_ent *g = group_slot(c, key);
+    if (g) {
+        g->members++; /* absolute after a put, else a count to add */
         return OD_OK;
-    }
-    if (g) { /* not read before (cannot happen): no cache for it */
-        g->key[0] = 0;
-        c->n_groups--;
     }
     return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", key);
 }
 
 static od_err group_put(ctx *c, const char *key, int64_t lead, od_error *e)
 {
-    bool fresh;
-    group_ent *g = group_slot(c, key, &fresh);
+    group_ent *g = group_slot(c, key);
     if (g) {
+        g->known = g->put = true;
         g->lead = lead;
         g->last = c->now;
         g->members = 1;
-        g->put = true;
         return OD_OK;
     }
     return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", key, lead, c->now);
@@ -690,10 +692,8 @@ static od_err group_put(ctx *c, const char *key, int64_t lead, od_error *e)
 static od_err groups_flush(ctx *c, od_error *e)
 {
     od_err rc = OD_OK;
-    for (size_t i = 0; c->groups && !rc && i < GROUPS_MEM; i++) {
-        group_ent *g = &c->groups[i];
-        if (!g->key[0])
-            continue;
+    for (size_t k = 0; !rc && k < groups_mem.n; k++) {
+        group_ent *g = &groups_mem.v[groups_mem.used[k]];
         if (g->put)
             rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, "siii", g->key, g->lead, g->last, g->members);
         else if (g->members)
@@ -1296,10 +1296,10 @@ static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_i
         if (c.woke_dispatcher)
             od_dispatcher_wake(a->dispatcher);
     }
+    groups_clear();
     pthread_mutex_unlock(&cis_mem.mu);
     windows_free(&c);
     json_decref(c.ci_cache);
-    free(c.groups);
     free(c.labels.p);
     free(c.ann.p);
     free(c.raw.p);
