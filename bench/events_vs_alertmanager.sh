@@ -14,6 +14,11 @@
 #   BENCH_DURATION  seconds per run (default 10)   BENCH_RUNS  runs per point (default 3)
 #   BENCH_SCENARIOS default "distinct:1:1 distinct:1:32 distinct:100:1 distinct:100:32
 #                   repeat:1:1 repeat:1:32 repeat:100:1 repeat:100:32" (kind:batch:connections)
+#   BENCH_TARGETS   default "od am" ("od" alone while tuning opsdesk: Alertmanager columns show 0)
+#   BENCH_MILLION=1 instead of the table: one run each of 1 000 000 distinct alerts (100 per
+#                   request, 32 connections, 2 wrk threads x 5000 requests) for the RSS after it and
+#                   the rows stored.  wrk waits out its -d (BENCH_MILLION_SECONDS, default 60) even
+#                   when its threads are done, so its req/s is not the throughput here.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +48,7 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1000}' /proc/$1/status 2>/dev/null ||
 
 start_od() {
   local p=$1 db=$TMP/od-$RANDOM.db
+  OD_DB=$db
   OPSDESK_ADMIN_PASSWORD=Admin-pass-1 OPSDESK_PWHASH_COST=min "$BIN" init --db "$db" >/dev/null
   OPSDESK_PWHASH_COST=min "$BIN" serve --db "$db" --listen 127.0.0.1:$p >"$TMP/od.log" 2>&1 &
   PID=$!
@@ -84,6 +90,22 @@ print("%.0f %.3f %.3f %s %s" % (float(kv["req_s"]) * int(sys.argv[2]), float(kv[
 PY
 }
 
+if [ "${BENCH_MILLION:-0}" = 1 ]; then
+  for target in ${BENCH_TARGETS:-od am}; do
+    p=$(port)
+    if [ "$target" = od ]; then start_od "$p"; else start_am "$p"; fi
+    rss0=$(rss_mb "$PID")
+    out=$(TARGET=$target KIND=distinct BATCH=100 TOKEN=$TOKEN MAX_REQ=5000 timeout 600 wrk -t2 -c32 -d${BENCH_MILLION_SECONDS:-60}s --latency \
+          -s "$LUA" http://127.0.0.1:$p 2>&1 | grep '^RESULT')
+    rss=$(rss_mb "$PID")
+    stop_server
+    stored=
+    [ "$target" = od ] && stored=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM events").fetchone()[0])' "$OD_DB")
+    echo "$target: $out rss_before_mb=$rss0 rss_after_mb=$rss ${stored:+events_stored=$stored}"
+  done
+  exit 0
+fi
+
 median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]; print("%g" % statistics.median(v))' "$@"; }
 
 echo "| scenario | opsdesk alerts/s | p50 ms | p99 ms | RSS MB | Alertmanager alerts/s | p50 ms | p99 ms | RSS MB | ratio alerts/s | ratio p99 |"
@@ -91,7 +113,8 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for s in $SCEN; do
   IFS=: read -r kind batch conns <<<"$s"
   declare -A col=()
-  for target in od am; do
+  col[am]="0 0 0 0 0"
+  for target in ${BENCH_TARGETS:-od am}; do
     a=(); p5=(); p9=(); r=(); bad=0
     for _ in $(seq "$RUNS"); do
       read -r x y z w n <<<"$(run_one $target $kind $batch $conns)"

@@ -1,5 +1,6 @@
 -- events_wrk.lua — one wrk script for both servers (bench/events_vs_alertmanager.sh).
--- Environment: TARGET am|od, BATCH alerts per request, KIND distinct|repeat, TOKEN (od).
+-- Environment: TARGET am|od, BATCH alerts per request, KIND distinct|repeat, TOKEN (od),
+-- MAX_REQ (optional): each wrk thread stops after that many responses (the 1 M events run).
 -- distinct: every alert has a new `instance` (per thread and counter) over 100
 -- alertnames, so each is a new fingerprint; repeat: the same BATCH alerts every time.
 local target = os.getenv("TARGET") or "od"
@@ -7,6 +8,8 @@ local batch = tonumber(os.getenv("BATCH") or "1")
 local kind = os.getenv("KIND") or "distinct"
 local token = os.getenv("TOKEN") or ""
 local threads, counter, tid = {}, 0, 0
+local max_req = tonumber(os.getenv("MAX_REQ") or "0")
+local answered = 0
 
 function setup(thread)
   thread:set("tid", #threads + 1)
@@ -47,8 +50,15 @@ function request()
   return wrk.format(nil, nil, nil, body)
 end
 
+if max_req > 0 then
+  function response(status, headers, body)
+    answered = answered + 1
+    if answered >= max_req then wrk.thread:stop() end
+  end
+end
+
 function done(summary, latency, requests)
-  io.write(string.format("RESULT req_s=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+  io.write(string.format("RESULT requests=%d req_s=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end

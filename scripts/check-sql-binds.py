@@ -12,7 +12,7 @@ for m in re.finditer(r'X\((\w+),((?:\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', qs):
 files=[f for f in glob.glob(os.path.join(root,'src/**/*.c'), recursive=True) if not f.endswith('store_sqlite.c')]
 for f in files:
     s=open(f).read()
-    for m in re.finditer(r'od_tx_(exec|query|scalar)\(', s):
+    for m in re.finditer(r'od_tx_(exec|query|scalar|insert)\(', s):
         i=m.end(); depth=1; j=i
         while depth:
             c=s[j]

@@ -17,6 +17,7 @@
 #include "notify/dispatcher.h"
 #include "sched/sched.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ void od_event_batch_free(od_event_batch *b)
         return;
     json_decref(b->hold);
     free(b->v);
+    free(b->body);
     free(b);
 }
 
@@ -80,6 +82,168 @@ const char *od_event_batch_str(od_event_batch *b, const char *s)
     return json_string_value(od_event_batch_keep(b, json_string(s ? s : "")));
 }
 
+/* ---- text building (issue 5 performance: no jansson on the hot path) ---- */
+
+/* A growable string, reused across events of a transaction. */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} sbuf;
+
+static bool sb_grow(sbuf *b, size_t add)
+{
+    if (b->oom)
+        return false;
+    if (b->n + add + 1 <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->n + add + 1)
+        cap *= 2;
+    char *np = realloc(b->p, cap);
+    if (!np) {
+        b->oom = true;
+        return false;
+    }
+    b->p = np;
+    b->cap = cap;
+    return true;
+}
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (!sb_grow(b, n))
+        return;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static void sb_int(sbuf *b, int64_t v)
+{
+    char t[24];
+    int k = snprintf(t, sizeof t, "%lld", (long long)v);
+    sb_put(b, t, (size_t)k);
+}
+
+static void sb_reset(sbuf *b)
+{
+    b->n = 0;
+    b->oom = false;
+    if (b->p)
+        b->p[0] = 0;
+}
+
+/* s as a JSON string (UTF-8 passes through; quotes, backslashes and control
+ * characters are escaped). */
+static void sb_jstr(sbuf *b, const char *s, size_t n)
+{
+    if (!sb_grow(b, n + 2))
+        return;
+    b->p[b->n++] = '"';
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        sb_put(b, s + run, i - run);
+        char esc[8];
+        switch (ch) {
+        case '"': sb_put(b, "\\\"", 2); break;
+        case '\\': sb_put(b, "\\\\", 2); break;
+        case '\n': sb_put(b, "\\n", 2); break;
+        case '\r': sb_put(b, "\\r", 2); break;
+        case '\t': sb_put(b, "\\t", 2); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", ch);
+            sb_put(b, esc, 6);
+        }
+        run = i + 1;
+    }
+    sb_put(b, s + run, n - run);
+    sb_put(b, "\"", 1);
+}
+
+static void sb_jcstr(sbuf *b, const char *s) { sb_jstr(b, s, strlen(s)); }
+
+/* An object of string values (labels, annotations) in its own key order;
+ * anything else falls back to jansson. */
+static void sb_jmap(sbuf *b, json_t *obj)
+{
+    if (!obj) {
+        sb_puts(b, "{}");
+        return;
+    }
+    const char *k;
+    json_t *v;
+    bool first = true, plain = json_is_object(obj);
+    json_object_foreach(obj, k, v) if (!json_is_string(v)) plain = false;
+    if (!plain) {
+        char *t = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (t)
+            sb_puts(b, t);
+        else
+            b->oom = true;
+        free(t);
+        return;
+    }
+    sb_put(b, "{", 1);
+    json_object_foreach(obj, k, v)
+    {
+        if (!first)
+            sb_put(b, ",", 1);
+        first = false;
+        sb_jcstr(b, k);
+        sb_put(b, ":", 1);
+        sb_jstr(b, json_string_value(v), json_string_length(v));
+    }
+    sb_put(b, "}", 1);
+}
+
+static void flap_text(sbuf *b, const od_flap *f)
+{
+    sb_reset(b);
+    sb_put(b, "[", 1);
+    for (int i = 0; i < f->n; i++) {
+        if (i)
+            sb_put(b, ",", 1);
+        sb_int(b, f->t[i]);
+    }
+    sb_put(b, "]", 1);
+}
+
+/* "[t1,t2,…]" as flap_text writes it (anything else reads as no changes). */
+static void flap_load(od_flap *f, const char *text)
+{
+    memset(f, 0, sizeof *f);
+    const char *p = text;
+    if (*p++ != '[')
+        return;
+    while (*p && *p != ']' && f->n < OD_EVT_FLAP_MAX) {
+        char *end;
+        long long v = strtoll(p, &end, 10);
+        if (end == p)
+            return;
+        f->t[f->n++] = (int64_t)v;
+        p = end;
+        if (*p == ',')
+            p++;
+    }
+}
+
+const char *od_event_batch_body(od_event_batch *b, const char *body, size_t len)
+{
+    free(b->body);
+    b->body = malloc(len + 1);
+    if (b->body) {
+        memcpy(b->body, body, len);
+        b->body[len] = 0;
+    }
+    return b->body;
+}
+
 /* ---- per-transaction context ------------------------------------------- */
 
 typedef struct window_rt {
@@ -98,7 +262,9 @@ typedef struct ctx {
     od_window *wv; /* views of wins for od_windows_match */
     json_t *ci_cache; /* name → [id, grade] or null */
     bool woke_dispatcher, woke_sched;
-    bool broken; /* a savepoint could not be undone */
+    bool savepoints; /* each request in its own savepoint */
+    bool broken;     /* a savepoint could not be undone */
+    sbuf labels, ann, raw, changes, decs; /* reused for every event */
 } ctx;
 
 typedef struct decision {
@@ -215,6 +381,120 @@ static od_err windows_load(ctx *c, od_error *e)
     return rc;
 }
 
+/* ---- CI names in memory (issue 5 performance) ----------------------------
+ * Every event asks whether its CI labels name a CI.  The names of the CMDB
+ * (up to CI_MEM_MAX) are kept in memory, reloaded when event_cmdb_version
+ * (bumped by triggers on cis, migration 0005) has changed, so that a name
+ * that is no CI costs no query.  A larger CMDB is asked per name (cached per
+ * transaction).  Used by the ingest writer only, under cis_mem.mu (which
+ * also guards the writer's other memory kept across transactions). */
+#define CI_MEM_MAX 200000
+
+typedef struct ci_ent {
+    char *name; /* NULL = free slot */
+    int64_t id;
+    int grade;
+} ci_ent;
+
+static struct {
+    pthread_mutex_t mu;
+    const od_store *store;
+    int64_t version;
+    bool full;
+    ci_ent *v;
+    size_t cap, n; /* cap: a power of two */
+} cis_mem = {.mu = PTHREAD_MUTEX_INITIALIZER, .version = -1};
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void cis_mem_clear(void)
+{
+    for (size_t i = 0; i < cis_mem.cap; i++)
+        free(cis_mem.v[i].name);
+    free(cis_mem.v);
+    cis_mem.v = NULL;
+    cis_mem.cap = cis_mem.n = 0;
+    cis_mem.full = false;
+    cis_mem.version = -1;
+}
+
+static const ci_ent *cis_mem_get(const char *name)
+{
+    if (!cis_mem.cap)
+        return NULL;
+    for (size_t i = name_hash(name) & (cis_mem.cap - 1);; i = (i + 1) & (cis_mem.cap - 1)) {
+        if (!cis_mem.v[i].name)
+            return NULL;
+        if (strcmp(cis_mem.v[i].name, name) == 0)
+            return &cis_mem.v[i];
+    }
+}
+
+static bool cis_mem_put(const char *name, int64_t id, int grade)
+{
+    size_t i = name_hash(name) & (cis_mem.cap - 1);
+    while (cis_mem.v[i].name)
+        i = (i + 1) & (cis_mem.cap - 1);
+    cis_mem.v[i] = (ci_ent){strdup(name), id, grade};
+    cis_mem.n++;
+    return cis_mem.v[i].name != NULL;
+}
+
+/* At the start of a transaction: the table matches the CMDB. */
+static od_err cis_mem_sync(ctx *c, od_error *e)
+{
+    int64_t version = 0, count = 0;
+    od_err rc = od_tx_scalar(c->tx, OD_Q_EV_CMDB_VERSION, &version, e, "");
+    if (rc)
+        return rc;
+    if (cis_mem.store == c->a->store && cis_mem.version == version)
+        return OD_OK;
+    cis_mem_clear();
+    cis_mem.store = c->a->store;
+    rc = od_tx_scalar(c->tx, OD_Q_EV_CI_COUNT, &count, e, "");
+    if (rc)
+        return rc;
+    if (count > CI_MEM_MAX) { /* asked per name */
+        cis_mem.version = version;
+        return OD_OK;
+    }
+    size_t cap = 64;
+    while (cap < (size_t)count * 2 + 1)
+        cap *= 2;
+    cis_mem.v = calloc(cap, sizeof *cis_mem.v);
+    if (!cis_mem.v)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    cis_mem.cap = cap;
+    od_rows *r = NULL;
+    rc = od_tx_query(c->tx, OD_Q_EV_CI_ALL, &r, e, "");
+    int st = 0;
+    bool ok = true;
+    while (!rc && (st = od_rows_next(r, e)) == 1 && cis_mem.n < cap / 2)
+        ok = cis_mem_put(od_rows_text(r, 1), od_rows_int(r, 0), od_grade_parse(od_rows_text(r, 2))) && ok;
+    od_rows_close(r);
+    if (!rc && st < 0)
+        rc = OD_E_STORE;
+    if (!rc && (!ok || st == 1)) { /* out of memory, or more rows than counted: ask per name */
+        cis_mem_clear();
+        cis_mem.store = c->a->store;
+        cis_mem.version = version;
+        return OD_OK;
+    }
+    if (rc) {
+        cis_mem_clear();
+        return rc;
+    }
+    cis_mem.full = true;
+    cis_mem.version = version;
+    return OD_OK;
+}
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static const char *const RESERVED[] = {"severity", "source", "status", "summary", "ci"};
@@ -260,6 +540,16 @@ static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *gra
     char tmp[2048];
     size_t n = od_event_ci_candidates(c->ep, ev->ci_name, &ls, cand, sizeof cand / sizeof *cand, tmp, sizeof tmp);
     for (size_t i = 0; i < n; i++) {
+        if (cis_mem.full) {
+            const ci_ent *hit = cis_mem_get(cand[i]);
+            if (hit) {
+                *ci_id = hit->id;
+                *grade = hit->grade;
+                *ci_name = hit->name;
+                return OD_OK;
+            }
+            continue;
+        }
         json_t *hit = json_object_get(c->ci_cache, cand[i]);
         if (!hit) {
             od_rows *r = NULL;
@@ -290,32 +580,126 @@ static char *dump(json_t *v)
     return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : strdup("{}");
 }
 
-static char *flap_json(const od_flap *f)
-{
-    json_t *a = json_array();
-    for (int i = 0; i < f->n; i++)
-        json_array_append_new(a, json_integer((json_int_t)f->t[i]));
-    char *s = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    return s;
-}
-
-static void flap_load(od_flap *f, const char *text)
-{
-    memset(f, 0, sizeof *f);
-    json_t *a = json_loads(text, 0, NULL);
-    size_t i;
-    json_t *v;
-    json_array_foreach(a, i, v) if (f->n < OD_EVT_FLAP_MAX && json_is_integer(v)) f->t[f->n++] =
-        (int64_t)json_integer_value(v);
-    json_decref(a);
-}
-
 static const char *rule_name(const od_event_rules *rs, int i) { return i >= 0 ? rs->v[i].name : NULL; }
 
 static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, od_error *e)
 {
     return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, "iissss", inc, c->now, "system", kind, text, NULL);
+}
+
+/* ---- correlation groups of a transaction (issue 5 performance) ----------
+ * Without savepoints, the groups an event reads and joins are kept in memory
+ * for the transaction and written once at its end (one row per group instead
+ * of a read and an update per event).  With savepoints (a request may be
+ * undone) every step goes to the database at once. */
+#define GROUPS_MEM 1024 /* slots; at most half are used, then the database directly */
+
+typedef struct group_ent {
+    char key[256]; /* "" = free */
+    bool known;    /* lead and last were read (or put) */
+    bool put;      /* lead/last/members are the row to write */
+    int64_t lead, last, members; /* members: absolute when put, else the joins to add */
+} group_ent;
+
+/* The table is kept from one transaction to the next (only its used slots
+ * are cleared), under cis_mem.mu like the rest of the writer's memory. */
+static struct {
+    group_ent *v;
+    uint16_t used[GROUPS_MEM / 2];
+    size_t n;
+} groups_mem;
+
+static group_ent *group_slot(ctx *c, const char *key)
+{
+    if (c->savepoints)
+        return NULL;
+    if (!groups_mem.v && !(groups_mem.v = calloc(GROUPS_MEM, sizeof *groups_mem.v)))
+        return NULL;
+    size_t i = name_hash(key) & (GROUPS_MEM - 1);
+    for (;; i = (i + 1) & (GROUPS_MEM - 1)) { /* never full: at most half used */
+        group_ent *g = &groups_mem.v[i];
+        if (strcmp(g->key, key) == 0)
+            return g;
+        if (!g->key[0]) {
+            if (groups_mem.n >= GROUPS_MEM / 2)
+                return NULL;
+            snprintf(g->key, sizeof g->key, "%s", key);
+            groups_mem.used[groups_mem.n++] = (uint16_t)i;
+            return g;
+        }
+    }
+}
+
+/* At the end of every transaction (committed or not). */
+static void groups_clear(void)
+{
+    for (size_t k = 0; k < groups_mem.n; k++)
+        memset(&groups_mem.v[groups_mem.used[k]], 0, sizeof *groups_mem.v);
+    groups_mem.n = 0;
+}
+
+static od_err group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, od_error *e)
+{
+    group_ent *g = group_slot(c, key);
+    if (g && g->known) {
+        *lead = g->lead;
+        *last = g->last;
+        return OD_OK;
+    }
+    *lead = *last = 0;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, "s", key);
+    int s = rc ? -1 : od_rows_next(r, e);
+    if (s == 1) {
+        *lead = od_rows_int(r, 0);
+        *last = od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (g && !rc) {
+        g->known = true;
+        g->lead = *lead;
+        g->last = *last;
+    }
+    return rc;
+}
+
+static od_err group_join(ctx *c, const char *key, od_error *e)
+{
+    group_ent *g = group_slot(c, key);
+    if (g) {
+        g->members++; /* absolute after a put, else a count to add */
+        return OD_OK;
+    }
+    return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", key);
+}
+
+static od_err group_put(ctx *c, const char *key, int64_t lead, od_error *e)
+{
+    group_ent *g = group_slot(c, key);
+    if (g) {
+        g->known = g->put = true;
+        g->lead = lead;
+        g->last = c->now;
+        g->members = 1;
+        return OD_OK;
+    }
+    return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", key, lead, c->now);
+}
+
+/* Before the commit: what the transaction did to its groups. */
+static od_err groups_flush(ctx *c, od_error *e)
+{
+    od_err rc = OD_OK;
+    for (size_t k = 0; !rc && k < groups_mem.n; k++) {
+        group_ent *g = &groups_mem.v[groups_mem.used[k]];
+        if (g->put)
+            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, "siii", g->key, g->lead, g->last, g->members);
+        else if (g->members)
+            rc = od_tx_exec(c->tx, OD_Q_EVG_JOIN_N, e, "is", g->members, g->key);
+    }
+    return rc;
 }
 
 /* ---- step 6: responses -------------------------------------------------- */
@@ -548,23 +932,14 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     }
     od_event_group_key(c->ep, ls, o->ci_id, ev->dedup_key, o->group_key, sizeof o->group_key);
     int64_t lead = 0, last = 0;
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, "s", o->group_key);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
-        lead = od_rows_int(r, 0);
-        last = od_rows_int(r, 1);
-    }
-    od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
+    od_err rc = group_get(c, o->group_key, &lead, &last, e);
     if (rc)
         return rc;
     if (od_event_grouped(c->ep, last, c->now)) {
         o->state = "open";
         dec(o, "correlate", "group", "归并到 #%lld 的告警（%s）(grouped with event #%lld, %s)", (long long)lead,
             o->group_key, (long long)lead, o->group_key);
-        return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", o->group_key);
+        return group_join(c, o->group_key, e);
     }
     return respond(c, ev, source, ls, cr.cls, o, e);
 }
@@ -579,11 +954,24 @@ typedef struct stored {
     od_flap flap;
 } stored;
 
+/* The stored lookup key of (source, dedup_key): 64-bit FNV-1a of
+ * source, a NUL, dedup_key (migration 0005: a stored format, never change). */
+static int64_t key_hash(const char *source, const char *key)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = source; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    h = (h ^ 0) * 1099511628211ULL;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return (int64_t)h;
+}
+
 static od_err stored_load(ctx *c, const char *source, const char *key, stored *st, od_error *e)
 {
     memset(st, 0, sizeof *st);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, "ss", source, key);
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, "iss", key_hash(source, key), source, key);
     if (rc)
         return rc;
     int s = od_rows_next(r, e);
@@ -613,6 +1001,7 @@ static bool still_silenced(ctx *c, const stored *st, const od_labels *ls)
     return false;
 }
 
+/* The decisions of a stored event's later passes: rows of event_decisions. */
 static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
 {
     od_err rc = OD_OK;
@@ -622,9 +1011,73 @@ static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
     return rc;
 }
 
-/* The incident sees the resolve of an attached event; when none of its
- * events fires any more it says so (it is not closed: closing needs its
- * authority, R-CLOSE-1). */
+/* The decisions of a new event's first pass: a JSON array kept in its row
+ * (events.decisions), one write instead of one row each. */
+static void decisions_text(ctx *c, const outcome *o)
+{
+    sbuf *b = &c->decs;
+    sb_reset(b);
+    sb_put(b, "[", 1);
+    for (int i = 0; i < o->nd; i++) {
+        sb_puts(b, i ? ",{\"at\":" : "{\"at\":");
+        sb_int(b, c->now);
+        sb_puts(b, ",\"step\":");
+        sb_jcstr(b, o->d[i].step);
+        sb_puts(b, ",\"rule\":");
+        if (o->d[i].rule[0])
+            sb_jcstr(b, o->d[i].rule);
+        else
+            sb_puts(b, "null");
+        sb_puts(b, ",\"result\":");
+        sb_jcstr(b, o->d[i].result);
+        sb_put(b, "}", 1);
+    }
+    sb_put(b, "]", 1);
+}
+
+/* One element of the answer's "events". */
+static void result_text(sbuf *res, int64_t id, const char *key, const char *action, const char *state,
+                        bool full, const char *cls, int64_t incident_id)
+{
+    sb_puts(res, res->p && res->p[res->n - 1] == '[' ? "{\"id\":" : ",{\"id\":");
+    sb_int(res, id);
+    sb_puts(res, ",\"dedup_key\":");
+    sb_jcstr(res, key);
+    sb_puts(res, ",\"action\":");
+    sb_jcstr(res, action);
+    sb_puts(res, ",\"state\":");
+    sb_jcstr(res, state);
+    if (full) {
+        sb_puts(res, ",\"class\":");
+        if (cls)
+            sb_jcstr(res, cls);
+        else
+            sb_puts(res, "null");
+        sb_puts(res, ",\"incident_id\":");
+        if (incident_id)
+            sb_int(res, incident_id);
+        else
+            sb_puts(res, "null");
+    }
+    sb_put(res, "}", 1);
+}
+
+/* The event's original JSON: the request's own bytes when the parser found
+ * them, else jansson's serialization. */
+static const char *raw_text(ctx *c, const od_event_in *ev)
+{
+    sbuf *b = &c->raw;
+    sb_reset(b);
+    if (ev->raw_text) {
+        sb_put(b, ev->raw_text, ev->raw_len);
+    } else {
+        char *t = ev->raw ? json_dumps(ev->raw, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+        sb_puts(b, t ? t : "{}");
+        free(t);
+    }
+    return b->oom ? NULL : b->p;
+}
+
 static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_error *e)
 {
     char text[600];
@@ -642,7 +1095,7 @@ static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_e
     return rc;
 }
 
-static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, json_t *results, od_error *e)
+static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sbuf *res, od_error *e)
 {
     stored st;
     od_err rc = stored_load(c, b->source, ev->dedup_key, &st, e);
@@ -658,17 +1111,15 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, js
     od_labels ls;
     labels_build(ev, b->source, ci_name, lbuf, &ls);
     od_dedup_action act = od_event_dedup(st.have, st.firing, ev->firing);
-    char *raw = dump(ev->raw);
+    const char *raw = raw_text(c, ev);
     if (!raw)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (act == OD_DD_REPEAT && !(st.firing && strcmp(st.state, "silenced") == 0 && !still_silenced(c, &st, &ls))) {
         rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, "isii", c->now, raw, c->now, st.id);
         if (!rc && ev->note)
             rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", st.id, c->now, "dedup", NULL, ev->note);
-        free(raw);
         if (!rc)
-            json_array_append_new(results, json_pack("{sI ss ss ss}", "id", (json_int_t)st.id, "dedup_key",
-                                                     ev->dedup_key, "action", "repeat", "state", st.state));
+            result_text(res, st.id, ev->dedup_key, "repeat", st.state, false, NULL, 0);
         return rc;
     }
     outcome o = {.state = "open", .cls = -1, .ci_id = ci_id};
@@ -699,31 +1150,39 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, js
     } else {
         rc = pipeline(c, ev, b->source, &ls, grade, ci_name, &o, e);
     }
-    char *labels = dump(ev->labels), *ann = dump(ev->annotations), *changes = flap_json(&flap);
+    if (flapping && !st.flapping)
+        dec(&o, "dedup", "flapping", "抖动：%d 次状态变化在窗口内 (flapping: %d state changes within the window)",
+            flap.n, flap.n);
+    sb_reset(&c->labels);
+    sb_jmap(&c->labels, ev->labels);
+    sb_reset(&c->ann);
+    sb_jmap(&c->ann, ev->annotations);
+    flap_text(&c->changes, &flap);
+    if (!st.have)
+        decisions_text(c, &o);
+    const char *labels = c->labels.p, *ann = c->ann.p, *changes = c->changes.p;
     const char *cls = o.cls >= 0 ? od_event_class_key((od_event_class)o.cls) : NULL;
     int64_t id = st.id;
-    if (!rc && (!labels || !ann || !changes))
+    if (!rc && (c->labels.oom || c->ann.oom || c->changes.oom || c->decs.oom))
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc && !st.have) {
         int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
-        rc = od_tx_scalar(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiI", b->source, ev->dedup_key,
+        rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiIsi", b->source, ev->dedup_key,
                           ev->firing ? "firing" : "resolved", o.state, cls, ev->severity, ev->summary, o.ci_id, labels,
                           ann, raw, flapping, changes, o.group_key, o.incident_id,
                           o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, b->api_key_id, first, c->now,
-                          c->now, c->now, o.closed ? c->now : (int64_t)0);
+                          c->now, c->now, o.closed ? c->now : (int64_t)0, c->decs.p,
+                          key_hash(b->source, ev->dedup_key));
     } else if (!rc) {
         rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", ev->firing ? "firing" : "resolved", o.state,
                         cls, ev->severity, ev->summary, o.ci_id, labels, ann, raw, flapping, changes, o.group_key,
                         o.incident_id, o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, c->now, c->now,
                         o.closed ? c->now : (int64_t)0, id);
+        if (!rc)
+            rc = decisions_write(c, id, &o, e);
     }
-    if (flapping && !st.flapping)
-        dec(&o, "dedup", "flapping", "抖动：%d 次状态变化在窗口内 (flapping: %d state changes within the window)",
-            flap.n, flap.n);
-    if (!rc)
-        rc = decisions_write(c, id, &o, e);
     if (!rc && o.responded && o.group_key[0]) /* this event leads its group for the window */
-        rc = od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", o.group_key, id, c->now);
+        rc = group_put(c, o.group_key, id, e);
     if (!rc && o.new_incident) {
         char text[600];
         snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)", (long long)id,
@@ -732,88 +1191,141 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, js
     }
     if (!rc && act == OD_DD_RESOLVE && st.incident_id)
         rc = incident_resolved(c, st.incident_id, ev, e);
-    free(labels);
-    free(ann);
-    free(changes);
-    free(raw);
-    if (!rc) {
-        json_t *r = json_pack("{sI ss ss ss}", "id", (json_int_t)id, "dedup_key", ev->dedup_key, "action",
-                              od_dedup_action_key(act), "state", o.state);
-        json_object_set_new(r, "class", cls ? json_string(cls) : json_null());
-        json_object_set_new(r, "incident_id", o.incident_id ? json_integer((json_int_t)o.incident_id) : json_null());
-        json_array_append_new(results, r);
-    }
+    if (!rc)
+        result_text(res, id, ev->dedup_key, od_dedup_action_key(act), o.state, true, cls, o.incident_id);
     return rc;
 }
 
+/* One request: its events, then its answer's text (it->result).  With
+ * savepoints a failing request leaves nothing written. */
 static od_err item_run(ctx *c, od_ingest_item *it)
 {
     od_error *e = &it->err;
-    json_t *results = json_array();
-    od_err rc = od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, "");
+    sbuf res = {0};
+    sb_puts(&res, "{\"accepted\":");
+    sb_int(&res, (int64_t)it->batch->n);
+    sb_puts(&res, ",\"events\":[");
+    od_err rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, "") : OD_OK;
     for (size_t i = 0; !rc && i < it->batch->n; i++) {
-        rc = process(c, it->batch, &it->batch->v[i], results, e);
+        rc = process(c, it->batch, &it->batch->v[i], &res, e);
         if (rc && !e->field[0])
             snprintf(e->field, sizeof e->field, "events[%zu]", i);
     }
+    sb_puts(&res, "]}");
+    if (!rc && res.oom)
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (rc) {
         od_error ignore = {0};
-        if (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, "") != OD_OK ||
-            od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, "") != OD_OK)
+        if (c->savepoints && (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, "") != OD_OK ||
+                              od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, "") != OD_OK))
             c->broken = true; /* the transaction cannot be trusted: fail it whole */
-        json_decref(results);
+        free(res.p);
         return rc;
     }
-    rc = od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, e, "");
+    if (c->savepoints)
+        rc = od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, e, "");
     if (rc) {
-        json_decref(results);
+        free(res.p);
         return rc;
     }
-    it->result = json_pack("{sI so}", "accepted", (json_int_t)it->batch->n, "events", results);
+    it->result = res.p;
+    it->result_len = res.n;
     return OD_OK;
 }
 
-od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n, od_error *e)
+static void items_reset(od_ingest_item *items, size_t n)
 {
-    od_event_policy *dflt = NULL;
-    ctx c = {.a = a, .ep = a->policy->events};
-    if (!c.ep) {
-        dflt = od_event_policy_new_default();
-        if (!dflt)
-            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-        c.ep = dflt;
+    for (size_t i = 0; i < n; i++) {
+        free(items[i].result);
+        items[i].result = NULL;
+        items[i].result_len = 0;
+        items[i].rc = OD_OK;
+        memset(&items[i].err, 0, sizeof items[i].err);
     }
+}
+
+/* One attempt: all items in one transaction.  Without savepoints a failing
+ * item of several fails the attempt (*retry: run again with savepoints). */
+static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_ingest_item *items, size_t n,
+                         bool savepoints, bool *retry, od_error *e)
+{
+    ctx c = {.a = a, .ep = ep, .now = now, .savepoints = savepoints};
+    *retry = false;
     c.ci_cache = json_object();
-    od_err rc = od_tx_begin(a->store, true, &c.tx, e);
-    c.now = od_app_now(a);
+    od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    pthread_mutex_lock(&cis_mem.mu);
     if (!rc)
         rc = windows_load(&c, e);
+    if (!rc)
+        rc = cis_mem_sync(&c, e);
+    bool failed = false;
     for (size_t i = 0; !rc && i < n; i++) {
         items[i].rc = item_run(&c, &items[i]);
         if (c.broken)
             rc = od_error_set(e, OD_E_STORE, NULL, "数据库错误 (database error): %s", items[i].err.message);
+        else if (items[i].rc && !savepoints) {
+            failed = true; /* the transaction holds part of it: undo */
+            break;
+        }
     }
+    if (!rc && !failed)
+        rc = groups_flush(&c, e);
     if (c.tx) {
-        if (rc)
+        if (rc || failed)
             od_tx_rollback(c.tx);
         else
             rc = od_tx_commit(c.tx, e);
     }
+    if (failed && n > 1) {
+        *retry = true;
+        items_reset(items, n);
+    } else if (failed) {
+        free(items[0].result); /* the only item failed and nothing was written */
+        items[0].result = NULL;
+    }
     if (rc) {
         for (size_t i = 0; i < n; i++) {
-            json_decref(items[i].result);
+            free(items[i].result);
             items[i].result = NULL;
             items[i].rc = rc;
             items[i].err = *e;
         }
-    } else {
+    } else if (!failed) {
         if (c.woke_sched)
             od_sched_wake(a->sched);
         if (c.woke_dispatcher)
             od_dispatcher_wake(a->dispatcher);
     }
+    groups_clear();
+    pthread_mutex_unlock(&cis_mem.mu);
     windows_free(&c);
     json_decref(c.ci_cache);
+    free(c.labels.p);
+    free(c.ann.p);
+    free(c.raw.p);
+    free(c.changes.p);
+    free(c.decs.p);
+    return rc;
+}
+
+od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n, od_error *e)
+{
+    od_event_policy *dflt = NULL;
+    const od_event_policy *ep = a->policy->events;
+    if (!ep) {
+        dflt = od_event_policy_new_default();
+        if (!dflt)
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        ep = dflt;
+    }
+    int64_t now = od_app_now(a);
+    /* Optimistic: no savepoints (a request fails only on a store error or an
+     * incident it cannot open); if one of several fails, all again with a
+     * savepoint each, so that it alone is refused. */
+    bool retry = false;
+    od_err rc = ingest_run(a, ep, now, items, n, false, &retry, e);
+    if (!rc && retry)
+        rc = ingest_run(a, ep, now, items, n, true, &retry, e);
     od_event_policy_free(dflt);
     return rc;
 }

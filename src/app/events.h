@@ -26,6 +26,8 @@ typedef struct od_event_in {
     json_t *labels;        /* object of strings */
     json_t *annotations;   /* object of strings */
     json_t *raw;           /* the original JSON of this event */
+    const char *raw_text;  /* the same as the request's own bytes (in the batch's body), or NULL */
+    size_t raw_len;
 } od_event_in;
 
 /* The events of one request. */
@@ -35,6 +37,7 @@ typedef struct od_event_batch {
     od_event_in *v;
     size_t n, cap;
     json_t *hold;         /* owns every borrowed value above */
+    char *body;           /* a copy of the request body (raw_text points into it), or NULL */
 } od_event_batch;
 
 /* New empty batch (NULL on OOM); free with od_event_batch_free. */
@@ -47,19 +50,24 @@ od_event_in *od_event_batch_add(od_event_batch *b);
 json_t *od_event_batch_keep(od_event_batch *b, json_t *v);
 /* A copy of s that lives as long as the batch (NULL on OOM). */
 const char *od_event_batch_str(od_event_batch *b, const char *s);
+/* Keeps a copy of the request body; returns it (NULL on OOM). */
+const char *od_event_batch_body(od_event_batch *b, const char *body, size_t len);
 
-/* One request of a group commit: in = the batch; out = rc, err, result
- * ({"accepted": n, "events": [{"id","dedup_key","action","state","class"}]}). */
+/* One request of a group commit: in = the batch; out = rc, err, result: the
+ * answer as JSON text (malloc'd, result_len bytes), {"accepted": n, "events":
+ * [{"id","dedup_key","action","state","class","incident_id"}]} ("class" and
+ * "incident_id" not for a repeat). */
 typedef struct od_ingest_item {
     od_event_batch *batch;
     od_err rc;
     od_error err;
-    json_t *result;
+    char *result;
+    size_t result_len;
 } od_ingest_item;
 
-/* Runs the pipeline for every item in ONE write transaction, each item in
- * its own savepoint (a failing item leaves nothing written and does not
- * affect the others).  Returns an error only when the transaction as a whole
+/* Runs the pipeline for every item in ONE write transaction; a failing item
+ * leaves nothing written and does not affect the others (the transaction is
+ * run again with a savepoint per item when that happens).  Returns an error only when the transaction as a whole
  * failed (then every item has it).  After a commit it wakes the scheduler
  * and the dispatcher. */
 OD_NODISCARD od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n, od_error *e);

@@ -6,6 +6,7 @@
 #include "app/events.h"
 #include "core/event.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,7 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
     rc = od_tx_query(tx, OD_Q_EV_GET, &r, e, "i", id);
     int s = rc ? -1 : od_rows_next(r, e);
     json_t *ev = s == 1 ? event_row(r, true) : NULL;
+    json_t *first = s == 1 ? json_loads(od_rows_text(r, 25), 0, NULL) : NULL; /* the first pass's decisions */
     od_rows_close(r);
     r = NULL;
     if (!rc && s < 0)
@@ -140,7 +142,20 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "告警 %lld 不存在 (event %lld not found)", (long long)id,
                           (long long)id);
     json_t *decs = json_array();
-    if (!rc)
+    {
+        size_t i;
+        json_t *d;
+        json_array_foreach(first, i, d)
+        {
+            char t[OD_TIME_STR_MAX];
+            json_t *at = json_object_get(d, "at");
+            json_object_set_new(d, "at", json_is_integer(at) ? json_string(od_time_format(json_integer_value(at), t))
+                                                             : json_null());
+            json_array_append(decs, d);
+        }
+        json_decref(first);
+    }
+    if (!rc) /* then the later passes' */
         rc = od_tx_query(tx, OD_Q_EVD_LIST, &r, e, "i", id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *d = json_pack("{ss ss}", "step", od_rows_text(r, 1), "result", od_rows_text(r, 3));
@@ -640,6 +655,67 @@ od_err od_api_key_list(od_app *a, int64_t limit, int64_t offset, json_t **out, o
     return OD_OK;
 }
 
+/* Resolved keys, so that an ingestion request does not need a read
+ * transaction (issue 5 performance): by the secret's SHA-256, per app, for
+ * KEY_CACHE_TTL_S at most.  A revocation empties it (and bumps gen, so that
+ * a resolve racing with the revocation does not put the key back). */
+#define KEY_CACHE_N 32
+#define KEY_CACHE_TTL_S 10
+static struct {
+    pthread_mutex_t mu;
+    uint64_t gen;
+    struct {
+        const od_app *a;
+        char hash[65];
+        od_api_key k;
+        time_t until;
+    } v[KEY_CACHE_N];
+    unsigned next;
+} key_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static time_t mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec;
+}
+
+static bool key_cache_get(const od_app *a, const char *hash, od_api_key *k, uint64_t *gen)
+{
+    bool hit = false;
+    time_t now = mono_s();
+    pthread_mutex_lock(&key_cache.mu);
+    *gen = key_cache.gen;
+    for (int i = 0; i < KEY_CACHE_N && !hit; i++)
+        if (key_cache.v[i].a == a && key_cache.v[i].until > now && strcmp(key_cache.v[i].hash, hash) == 0) {
+            *k = key_cache.v[i].k;
+            hit = true;
+        }
+    pthread_mutex_unlock(&key_cache.mu);
+    return hit;
+}
+
+static void key_cache_put(const od_app *a, const char *hash, const od_api_key *k, uint64_t gen)
+{
+    pthread_mutex_lock(&key_cache.mu);
+    if (key_cache.gen == gen) {
+        unsigned i = key_cache.next++ % KEY_CACHE_N;
+        key_cache.v[i].a = a;
+        memcpy(key_cache.v[i].hash, hash, sizeof key_cache.v[i].hash);
+        key_cache.v[i].k = *k;
+        key_cache.v[i].until = mono_s() + KEY_CACHE_TTL_S;
+    }
+    pthread_mutex_unlock(&key_cache.mu);
+}
+
+static void key_cache_clear(void)
+{
+    pthread_mutex_lock(&key_cache.mu);
+    key_cache.gen++;
+    memset(key_cache.v, 0, sizeof key_cache.v);
+    pthread_mutex_unlock(&key_cache.mu);
+}
+
 od_err od_api_key_revoke(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -665,7 +741,10 @@ od_err od_api_key_revoke(od_app *a, const od_principal *who, int64_t id, json_t 
         *out = NULL;
         return rc;
     }
-    return od_tx_commit(tx, e);
+    key_cache_clear(); /* before the commit: no request resolves it from the cache after */
+    rc = od_tx_commit(tx, e);
+    key_cache_clear(); /* and none that read it before the commit keeps it */
+    return rc;
 }
 
 od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error *e)
@@ -675,6 +754,9 @@ od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error
         return od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效 (invalid API key)");
     char hash[65];
     key_hash(secret, hash);
+    uint64_t gen = 0;
+    if (key_cache_get(a, hash, k, &gen))
+        return OD_OK;
     od_tx *tx = NULL;
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
@@ -695,5 +777,6 @@ od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error
         return OD_E_STORE;
     if (s == 0)
         return od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效或已吊销 (invalid or revoked API key)");
+    key_cache_put(a, hash, k, gen);
     return OD_OK;
 }

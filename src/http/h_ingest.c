@@ -23,10 +23,12 @@ static void ingest_done(void *arg, od_ingest_item *it)
         r->err = it->err;
         if (!r->err.code)
             r->err.code = it->rc;
-    } else {
-        od_err rc = od_reply(r, 202, it->result);
+    } else { /* the answer's JSON text, built by the pipeline */
+        r->status = 202;
+        r->raw = it->result;
+        r->raw_len = it->result_len;
+        r->content_type = "application/json; charset=utf-8";
         it->result = NULL;
-        (void)rc;
     }
     od_req_resume(r);
 }
@@ -57,6 +59,7 @@ static od_err ingest(od_req *r, const char *integration, parse_fn parse)
         od_event_batch_free(b);
         return od_reply(r, 202, json_pack("{si s[]}", "accepted", 0, "events"));
     }
+    od_ingest_raw_spans(b, r->body, r->body_len, strcmp(integration, "alertmanager") == 0 ? "alerts" : NULL);
     od_req_suspend(r);
     rc = od_ingest_submit(od_server_ingest(r->srv), b, ingest_done, r, &r->err);
     if (rc)

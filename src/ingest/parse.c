@@ -23,7 +23,9 @@ static bool label_name_ok(const char *s)
     return i < OD_EVT_NAME_MAX;
 }
 
-/* An object of string values (labels or annotations) → a new object. */
+/* An object of string values (labels or annotations) → *out, a new
+ * reference to v itself (no copy: copy it before changing it) or a new empty
+ * object when v is absent. */
 static od_err string_map(json_t *v, const char *field, bool names_strict, size_t vmax, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -51,8 +53,8 @@ static od_err string_map(json_t *v, const char *field, bool names_strict, size_t
         if (strlen(json_string_value(x)) != json_string_length(x))
             return od_error_set(e, OD_E_INVALID, field, "%s 的值含 NUL (%s value contains NUL)", field, field);
     }
-    *out = json_copy(v);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    *out = json_incref(v);
+    return OD_OK;
 }
 
 /* The fingerprint of a label object, as a batch string. */
@@ -134,8 +136,16 @@ static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
         return rc;
     }
     const char *origin = json_string_value(json_object_get(o, "source"));
-    if (origin && *origin && !json_object_get(labels, "origin"))
-        json_object_set_new(labels, "origin", json_string(origin));
+    if (origin && *origin && !json_object_get(labels, "origin")) {
+        json_t *own = json_copy(labels); /* labels is the request's own object */
+        json_decref(labels);
+        labels = own;
+        if (!labels || json_object_set_new(labels, "origin", json_string(origin)) != 0) {
+            json_decref(labels);
+            json_decref(ann);
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        }
+    }
     od_event_in *ev = od_event_batch_add(b);
     if (!ev || !od_event_batch_keep(b, labels) || !od_event_batch_keep(b, ann)) {
         if (!ev) {
@@ -427,4 +437,127 @@ od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
     if (!ev->severity || !ev->raw)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     return OD_OK;
+}
+
+/* ---- the request's own bytes of each event ------------------------------------ */
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* The end of the JSON value at p (the body was accepted by jansson), or NULL. */
+static const char *skip_value(const char *p, const char *end)
+{
+    if (p >= end)
+        return NULL;
+    if (*p == '"') {
+        for (p++; p < end; p++) {
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                return p + 1;
+        }
+        return NULL;
+    }
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (p < end) {
+            if (*p == '"') {
+                p = skip_value(p, end);
+                if (!p)
+                    return NULL;
+                continue;
+            }
+            if (*p == '{' || *p == '[')
+                depth++;
+            else if ((*p == '}' || *p == ']') && --depth == 0)
+                return p + 1;
+            p++;
+        }
+        return NULL;
+    }
+    const char *q = p;
+    while (q < end && !strchr(",}] \t\r\n", *q))
+        q++;
+    return q > p ? q : NULL;
+}
+
+/* The elements of the array at p as the raw text of events first…: true
+ * when there are exactly n of them. */
+static bool array_spans(od_event_batch *b, size_t first, size_t n, const char *p, const char *end)
+{
+    p = skip_ws(p, end);
+    if (p >= end || *p != '[')
+        return false;
+    p = skip_ws(p + 1, end);
+    size_t i = 0;
+    if (p < end && *p == ']')
+        return n == 0;
+    while (p < end) {
+        const char *q = skip_value(p, end);
+        if (!q || i >= n)
+            return false;
+        b->v[first + i].raw_text = p;
+        b->v[first + i].raw_len = (size_t)(q - p);
+        i++;
+        p = skip_ws(q, end);
+        if (p < end && *p == ']')
+            return i == n;
+        if (p >= end || *p != ',')
+            return false;
+        p = skip_ws(p + 1, end);
+    }
+    return false;
+}
+
+void od_ingest_raw_spans(od_event_batch *b, const char *body, size_t len, const char *key)
+{
+    if (!body || b->n == 0)
+        return;
+    const char *copy = od_event_batch_body(b, body, len);
+    if (!copy)
+        return;
+    const char *p = skip_ws(copy, copy + len), *end = copy + len;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+        end--;
+    bool ok = false;
+    if (!key && p < end && *p == '{') { /* the body is the one event */
+        ok = b->n == 1 && skip_value(p, end) == end;
+        if (ok) {
+            b->v[0].raw_text = p;
+            b->v[0].raw_len = (size_t)(end - p);
+        }
+    } else if (!key) {
+        ok = array_spans(b, 0, b->n, p, end);
+    } else if (p < end && *p == '{') { /* the array under "key" of the body object */
+        size_t klen = strlen(key);
+        p = skip_ws(p + 1, end);
+        while (p < end && *p == '"') {
+            const char *k = p, *q = skip_value(p, end);
+            if (!q)
+                break;
+            bool hit = (size_t)(q - k) == klen + 2 && memcmp(k + 1, key, klen) == 0;
+            p = skip_ws(q, end);
+            if (p >= end || *p != ':')
+                break;
+            p = skip_ws(p + 1, end);
+            q = skip_value(p, end);
+            if (!q)
+                break;
+            if (hit) {
+                ok = array_spans(b, 0, b->n, p, q);
+                break;
+            }
+            p = skip_ws(q, end);
+            if (p >= end || *p != ',')
+                break;
+            p = skip_ws(p + 1, end);
+        }
+    }
+    if (!ok) /* not found as expected (an escaped key…): raw is serialized instead */
+        for (size_t i = 0; i < b->n; i++)
+            b->v[i].raw_text = NULL;
 }

@@ -27,6 +27,15 @@ OD_NODISCARD od_err od_ingest_parse_events(json_t *body, od_event_batch *b, od_e
 OD_NODISCARD od_err od_ingest_parse_alertmanager(json_t *body, od_event_batch *b, od_error *e);
 OD_NODISCARD od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e);
 
+/* Issue 5 performance: points each event's raw_text at its own bytes in a
+ * copy of the request body kept by the batch (no re-serialization): key NULL
+ * = the body is the event object or an array of events (own format,
+ * Zabbix); else the array under that key of the body object ("alerts").
+ * When the body does not have the expected shape (e.g. an escaped key),
+ * raw_text stays NULL and the event's JSON is serialized instead.  Call
+ * after a successful parse of the same body. */
+void od_ingest_raw_spans(od_event_batch *b, const char *body, size_t len, const char *key);
+
 /* True for a string that is an unresolved Zabbix macro: "{EVENT.ID}",
  * "{$ZABBIX.URL}", "{EVENT.TAGS.x}" (no space, braces around the whole). */
 bool od_ingest_is_macro(const char *s);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct node {
     od_ingest_item item;
@@ -35,12 +36,23 @@ static size_t events_of(const node *n) { return n->item.batch ? n->item.batch->n
 static void *writer(void *arg)
 {
     od_ingest *g = arg;
+    pthread_setname_np(pthread_self(), "od-ingest"); /* for perf/top */
     od_ingest_item *items = NULL;
     size_t cap = 0;
     for (;;) {
         pthread_mutex_lock(&g->mu);
-        while (!g->head && !g->stop)
-            pthread_cond_wait(&g->cv, &g->mu);
+        while (!g->head && !g->stop) {
+            /* idle: checkpoint the WAL (commits leave it to us), then wait */
+            pthread_mutex_unlock(&g->mu);
+            od_store_checkpoint_idle(g->app->store);
+            pthread_mutex_lock(&g->mu);
+            if (g->head || g->stop)
+                break;
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1;
+            pthread_cond_timedwait(&g->cv, &g->mu, &until);
+        }
         if (!g->head && g->stop) {
             pthread_mutex_unlock(&g->mu);
             break;
@@ -83,15 +95,23 @@ static void *writer(void *arg)
         }
         for (node *x = first; x;) {
             node *next = x->next;
-            x->done(x->arg, &x->item);
-            json_decref(x->item.result);
+            /* the batch first: what it holds of the request's JSON is then
+             * freed with the request, on its own thread */
             od_event_batch_free(x->item.batch);
+            x->item.batch = NULL;
+            x->done(x->arg, &x->item);
+            free(x->item.result);
             free(x);
             x = next;
         }
         pthread_mutex_lock(&g->mu);
         g->pending -= ev;
+        bool more = g->head != NULL;
         pthread_mutex_unlock(&g->mu);
+        /* answered: now the WAL checkpoint, off the commit path (when idle,
+         * the wait above does it) */
+        if (more)
+            od_store_checkpoint_idle(g->app->store);
     }
     free(items);
     return NULL;

@@ -12,12 +12,12 @@
     X(EV_SP_RELEASE, "RELEASE ev_req")                                                             \
     X(EV_SP_ROLLBACK, "ROLLBACK TO ev_req")                                                        \
     X(EV_BY_KEY, "SELECT id, status, state, class, ci_id, changes, incident_id, window_id, "       \
-                 "flapping FROM events WHERE source = ? AND dedup_key = ?")                        \
+                 "flapping FROM events WHERE key_hash = ? AND source = ? AND dedup_key = ?")                        \
     X(EV_INSERT, "INSERT INTO events(source, dedup_key, status, state, class, severity, summary, " \
                  "ci_id, labels, annotations, raw, count, flapping, changes, group_key, "          \
                  "incident_id, incident_rule, window_id, api_key_id, first_seen, last_seen, "      \
-                 "received_at, updated_at, closed_at) "                                            \
-                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id")           \
+                 "received_at, updated_at, closed_at, decisions, key_hash) "                       \
+                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")                    \
     X(EV_REPEAT, "UPDATE events SET count = count + 1, last_seen = ?, raw = ?, updated_at = ? "    \
                  "WHERE id = ?")                                                                   \
     X(EV_UPDATE, "UPDATE events SET status = ?, state = ?, class = ?, severity = ?, summary = ?, " \
@@ -65,9 +65,9 @@
     X(EV_GET, "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "       \
               "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "       \
               "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "            \
-              "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at FROM events e LEFT "   \
-              "JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "   \
-              "JOIN maintenance_windows w ON w.id = e.window_id WHERE e.id = ?")                   \
+              "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, e.decisions FROM "    \
+              "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = "        \
+              "e.incident_id LEFT JOIN maintenance_windows w ON w.id = e.window_id WHERE e.id = ?")\
     X(EV_STATS, "SELECT received_at / 3600000, class, state, COUNT(*) FROM events WHERE "          \
                 "received_at >= ? AND received_at < ? GROUP BY 1, 2, 3")                           \
     X(EV_REVIEW_HANDOVER, "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "\
@@ -97,6 +97,13 @@
                "VALUES(?,?,?,1) ON CONFLICT(group_key) DO UPDATE SET lead_event_id = "             \
                "excluded.lead_event_id, last_at = excluded.last_at, members = 1")                  \
     X(EVG_JOIN, "UPDATE event_groups SET members = members + 1 WHERE group_key = ?")               \
+    X(EVG_PUT_N, "INSERT INTO event_groups(group_key, lead_event_id, last_at, members) "           \
+                 "VALUES(?,?,?,?) ON CONFLICT(group_key) DO UPDATE SET lead_event_id = "           \
+                 "excluded.lead_event_id, last_at = excluded.last_at, members = excluded.members")\
+    X(EVG_JOIN_N, "UPDATE event_groups SET members = members + ? WHERE group_key = ?")             \
+    X(EV_CMDB_VERSION, "SELECT version FROM event_cmdb_version WHERE id = 1")                      \
+    X(EV_CI_COUNT, "SELECT COUNT(*) FROM cis")                                                     \
+    X(EV_CI_ALL, "SELECT id, name, grade FROM cis")                                                \
     /* maintenance windows */                                                                      \
     X(WIN_ACTIVE, "SELECT id, name, starts_at, ends_at, matchers, ci_id FROM maintenance_windows " \
                   "WHERE deleted_at IS NULL AND starts_at <= ? AND ends_at >= ? ORDER BY id LIMIT "\

@@ -53,6 +53,10 @@ const char *od_rows_text(od_rows *r, int col); /* "" for NULL; valid until next/
 bool od_rows_null(od_rows *r, int col);
 void od_rows_close(od_rows *r); /* NULL-safe */
 
+/* Issue 5: runs an INSERT and gives the new row's id (without RETURNING,
+ * which costs SQLite a temporary table per run). */
+OD_NODISCARD od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const char *fmt, ...);
+
 /* Convenience: first column of the first row as int64; OD_E_NOT_FOUND if no row. */
 OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, ...);
 
@@ -62,5 +66,10 @@ char *od_store_like_pattern(const char *q);
 
 /* Whole-database checkpoint (WAL → main file), used at clean shutdown. */
 void od_store_checkpoint(od_store *s);
+/* Issue 5: a PASSIVE checkpoint when the WAL has grown past ~8000 pages, for
+ * a busy writer to call between its transactions (after answering).  Once
+ * called, commits stop checkpointing by themselves (unless the WAL gets very
+ * large), so the caller must keep calling it, also when idle. */
+void od_store_checkpoint_idle(od_store *s);
 
 #endif
