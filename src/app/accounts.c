@@ -14,6 +14,7 @@
 #include "app/limiter.h"
 #include "core/password.h"
 #include "util/log.h"
+#include "util/secret.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -38,13 +39,6 @@ static od_err hash_password(od_app *a, const char *pw, char out[crypto_pwhash_ST
     return OD_OK;
 }
 
-static void token_hash(const char *token, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
 static json_t *user_row_json(od_rows *r)
 {
     char c[OD_TIME_STR_MAX], u[OD_TIME_STR_MAX];
@@ -52,9 +46,10 @@ static json_t *user_row_json(od_rows *r)
     return json_pack("{sI ss ss ss ss ss so so sb ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
                      od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "department", od_rows_text(r, 3),
                      "phone", od_rows_text(r, 4), "email", od_rows_text(r, 5), "roles",
-                     od_roles_to_json((od_roleset)od_rows_int(r, 6)), "scopes", scopes ? scopes : json_array(),
-                     "disabled", (int)od_rows_int(r, 8), "lang", od_rows_text(r, 9), "created_at",
-                     od_time_format(od_rows_int(r, 10), c), "updated_at", od_time_format(od_rows_int(r, 11), u));
+                     od_roles_to_json((od_roleset)od_rows_int(r, 6)), "scopes",
+                     scopes ? scopes : json_array(), "disabled", (int)od_rows_int(r, 8), "lang",
+                     od_rows_text(r, 9), "created_at", od_time_format(od_rows_int(r, 10), c), "updated_at",
+                     od_time_format(od_rows_int(r, 11), u));
 }
 
 static od_err user_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
@@ -84,8 +79,9 @@ static od_err validate_username(const char *u, od_error *e)
     for (const char *p = u; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
               *p == '.' || *p == '-'))
-            return od_error_set(e, OD_E_UNPROCESSABLE, "username",
-                                "用户名只能包含字母、数字、_ . - (username may hold letters, digits, _ . - only)");
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, "username",
+                "用户名只能包含字母、数字、_ . - (username may hold letters, digits, _ . - only)");
     return OD_OK;
 }
 
@@ -105,19 +101,20 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     int64_t now = od_app_now(a);
     rc = od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, "ssssssisii", in->username, h,
                       in->display_name ? in->display_name : "", in->department ? in->department : "",
-                      in->phone ? in->phone : "", in->email ? in->email : "", (int64_t)in->roles, "[]", now, now);
+                      in->phone ? in->phone : "", in->email ? in->email : "", (int64_t)in->roles, "[]", now,
+                      now);
     sodium_memzero(h, sizeof h);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
-        return od_error_set(e, OD_E_CONFLICT, "username", "用户名 %s 已存在 (username %s is taken)", in->username,
-                            in->username);
+        return od_error_set(e, OD_E_CONFLICT, "username", "用户名 %s 已存在 (username %s is taken)",
+                            in->username, in->username);
     }
     if (rc)
         return rc;
     if (in->lang) /* USER_INSERT has no lang column: set it the way an update does */
         rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, "sssssii", in->display_name ? in->display_name : "",
-                        in->department ? in->department : "", in->phone ? in->phone : "", in->email ? in->email : "",
-                        in->lang, now, *id);
+                        in->department ? in->department : "", in->phone ? in->phone : "",
+                        in->email ? in->email : "", in->lang, now, *id);
     if (rc)
         return rc;
     json_t *after = NULL;
@@ -168,7 +165,9 @@ od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3
             sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
             snprintf(pw, sizeof pw, "Od-%s-7a", b64);
         }
-        od_user_input in = {.username = admins[i].name, .password = pw, .display_name = admins[i].display,
+        od_user_input in = {.username = admins[i].name,
+                            .password = pw,
+                            .display_name = admins[i].display,
                             .roles = OD_ROLEBIT(admins[i].role)};
         int64_t id;
         rc = insert_user(a, tx, &sys, &in, &id, e);
@@ -188,11 +187,13 @@ od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3
 static od_err check_lang(const char *lang, od_error *e)
 {
     if (lang && strcmp(lang, "zh-CN") != 0 && strcmp(lang, "en") != 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "lang",
+                            "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
     return OD_OK;
 }
 
-od_err od_user_create(od_app *a, const od_principal *actor, const od_user_input *in, json_t **out, od_error *e)
+od_err od_user_create(od_app *a, const od_principal *actor, const od_user_input *in, json_t **out,
+                      od_error *e)
 {
     od_tx *tx = NULL;
     int64_t id = 0;
@@ -327,9 +328,10 @@ od_err od_user_set_roles(od_app *a, const od_principal *actor, int64_t id, od_ro
         size_t i;
         json_t *v;
         if (!json_is_array(scopes) || json_array_size(scopes) > OD_SCOPES_MAX)
-            return od_error_set(e, OD_E_UNPROCESSABLE, "scopes", "scopes 须为至多%d个部门名的数组 "
-                                "(scopes must be an array of at most %d department names)", OD_SCOPES_MAX,
-                                OD_SCOPES_MAX);
+            return od_error_set(e, OD_E_UNPROCESSABLE, "scopes",
+                                "scopes 须为至多%d个部门名的数组 "
+                                "(scopes must be an array of at most %d department names)",
+                                OD_SCOPES_MAX, OD_SCOPES_MAX);
         json_array_foreach(scopes, i, v)
         {
             if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= OD_DEPT_MAX)
@@ -354,9 +356,10 @@ od_err od_user_set_disabled(od_app *a, const od_principal *actor, int64_t id, bo
                             od_error *e)
 {
     if (actor && actor->id == id && disabled)
-        return od_error_set(e, OD_E_CONFLICT, NULL, "不能停用自己的账号 (you cannot disable your own account)");
-    return change_user(a, actor, id, disabled ? "user.disable" : "user.enable", do_set_disabled, &disabled, out,
-                       e);
+        return od_error_set(e, OD_E_CONFLICT, NULL,
+                            "不能停用自己的账号 (you cannot disable your own account)");
+    return change_user(a, actor, id, disabled ? "user.disable" : "user.enable", do_set_disabled, &disabled,
+                       out, e);
 }
 
 static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error *e)
@@ -419,7 +422,8 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
         ok = crypto_pwhash_str_verify(od_rows_text(r, 1), c->old_pw, strlen(c->old_pw)) == 0;
     od_rows_close(r);
     if (!ok)
-        return od_error_set(e, OD_E_FORBIDDEN, "old_password", "原密码不正确 (the current password is wrong)");
+        return od_error_set(e, OD_E_FORBIDDEN, "old_password",
+                            "原密码不正确 (the current password is wrong)");
     rc = od_password_check(&c->a->policy->password, c->new_pw, e);
     if (!rc)
         rc = hash_password(c->a, c->new_pw, h, e);
@@ -453,8 +457,7 @@ static void audit_login_event(od_app *a, const char *action, const char *usernam
         if (od_audit_append(tx, od_app_now(a), &p, action, "session", 0, NULL, info, NULL) == OD_OK) {
             if (od_tx_commit(tx, NULL) != OD_OK)
                 od_warn("cannot audit %s of %s", action, username);
-        }
-        else
+        } else
             od_tx_rollback(tx);
     }
     json_decref(info);
@@ -519,21 +522,18 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
         audit_login_event(a, "login.fail", username, addr);
         if (l1 || l2)
             audit_login_event(a, "login.lockout", username, addr);
-        return od_error_set(e, OD_E_UNAUTH, NULL, "用户名或密码错误，或账号已停用 (wrong username or password, or "
-                                                  "the account is disabled)");
+        return od_error_set(e, OD_E_UNAUTH, NULL,
+                            "用户名或密码错误，或账号已停用 (wrong username or password, or "
+                            "the account is disabled)");
     }
     od_limiter_reset(a->limiter, ukey);
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    size_t tlen = sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *tok = malloc(tlen + 4);
-    if (!tok)
+    char *tok = malloc(OD_SECRET_LEN(3, 32));
+    if (!tok || !od_secret_new(tok, OD_SECRET_LEN(3, 32), "od_", 32)) {
+        free(tok);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    memcpy(tok, "od_", 3);
-    sodium_bin2base64(tok + 3, tlen, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-    char th[65];
-    token_hash(tok, th);
+    }
+    char th[OD_SECRET_HASH_HEX];
+    od_secret_hash(tok, th);
     int64_t exp = now + lp->session_ttl_ms, sid = 0;
     rc = od_tx_begin(a->store, true, &tx, e);
     if (!rc)
@@ -566,8 +566,8 @@ od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *
     memset(p, 0, sizeof *p);
     if (!token || strlen(token) > 128)
         return od_error_set(e, OD_E_UNAUTH, NULL, "需要登录 (authentication required)");
-    char th[65];
-    token_hash(token, th);
+    char th[OD_SECRET_HASH_HEX];
+    od_secret_hash(token, th);
     od_tx *tx = NULL;
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
@@ -598,7 +598,8 @@ od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *
     if (rc)
         return rc;
     if (!ok)
-        return od_error_set(e, OD_E_UNAUTH, NULL, "登录已失效，请重新登录 (session expired or invalid; sign in again)");
+        return od_error_set(e, OD_E_UNAUTH, NULL,
+                            "登录已失效，请重新登录 (session expired or invalid; sign in again)");
     return OD_OK;
 }
 

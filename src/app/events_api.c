@@ -5,6 +5,7 @@
  * audit entry. */
 #include "app/events.h"
 #include "core/event.h"
+#include "util/secret.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -31,25 +32,29 @@ static json_t *obj_or_empty(const char *text)
 /* One row of EV_LIST / EV_GET / EV_REVIEW_* (columns in queries_events.h). */
 static json_t *event_row(od_rows *r, bool full)
 {
-    json_t *o = json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "source", od_rows_text(r, 1),
-                          "dedup_key", od_rows_text(r, 2), "status", od_rows_text(r, 3), "state", od_rows_text(r, 4));
+    json_t *o =
+        json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "source", od_rows_text(r, 1),
+                  "dedup_key", od_rows_text(r, 2), "status", od_rows_text(r, 3), "state", od_rows_text(r, 4));
     json_object_set_new(o, "class", od_rows_null(r, 5) ? json_null() : json_string(od_rows_text(r, 5)));
     json_object_set_new(o, "severity", json_string(od_rows_text(r, 6)));
     json_object_set_new(o, "summary", json_string(od_rows_text(r, 7)));
-    json_object_set_new(o, "ci", od_rows_null(r, 8) ? json_null()
-                                                     : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 8),
-                                                                 "name", od_rows_text(r, 9)));
+    json_object_set_new(o, "ci",
+                        od_rows_null(r, 8) ? json_null()
+                                           : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 8), "name",
+                                                       od_rows_text(r, 9)));
     json_object_set_new(o, "count", json_integer((json_int_t)od_rows_int(r, 10)));
     json_object_set_new(o, "flapping", json_boolean(od_rows_int(r, 11) != 0));
     json_object_set_new(o, "first_seen", time_json(r, 12));
     json_object_set_new(o, "last_seen", time_json(r, 13));
     json_object_set_new(o, "received_at", time_json(r, 14));
-    json_object_set_new(o, "incident", od_rows_null(r, 15) ? json_null()
-                                                            : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 15),
-                                                                        "number", od_rows_text(r, 16)));
-    json_object_set_new(o, "window", od_rows_null(r, 17) ? json_null()
-                                                          : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 17),
-                                                                      "name", od_rows_text(r, 18)));
+    json_object_set_new(o, "incident",
+                        od_rows_null(r, 15) ? json_null()
+                                            : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 15),
+                                                        "number", od_rows_text(r, 16)));
+    json_object_set_new(o, "window",
+                        od_rows_null(r, 17) ? json_null()
+                                            : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 17),
+                                                        "name", od_rows_text(r, 18)));
     json_object_set_new(o, "closed_at", time_json(r, 24));
     if (full) {
         json_object_set_new(o, "labels", obj_or_empty(od_rows_text(r, 19)));
@@ -79,8 +84,9 @@ od_err od_events_list(od_app *a, const char *status, const char *cls, const char
     source = source ? source : "";
     q = q ? q : "";
     if (*cls && od_event_class_parse(cls) < 0 && strcmp(cls, "none") != 0)
-        return od_error_set(e, OD_E_INVALID, "class", "class 须为 info/warning/exception/none (class must be info, "
-                                                      "warning, exception or none)");
+        return od_error_set(e, OD_E_INVALID, "class",
+                            "class 须为 info/warning/exception/none (class must be info, "
+                            "warning, exception or none)");
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
@@ -103,14 +109,14 @@ od_err od_events_list(od_app *a, const char *status, const char *cls, const char
     if (!like)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_EV_LIST, &r, e, "ssssssiissssssii", status, status, status, cls, cls, cls, ci_id,
-                         ci_id, source, source, q, like, like, like, limit, offset);
+        rc = od_tx_query(tx, OD_Q_EV_LIST, &r, e, "ssssssiissssssii", status, status, status, cls, cls, cls,
+                         ci_id, ci_id, source, source, q, like, like, like, limit, offset);
     if (!rc)
         rc = collect(r, items, e);
     od_rows_close(r);
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, &total, e, "ssssssiissssss", status, status, status, cls, cls, cls,
-                          ci_id, ci_id, source, source, q, like, like, like);
+        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, &total, e, "ssssssiissssss", status, status, status, cls, cls,
+                          cls, ci_id, ci_id, source, source, q, like, like, like);
     free(like);
     od_tx_rollback(tx);
     if (rc) {
@@ -149,8 +155,9 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
         {
             char t[OD_TIME_STR_MAX];
             json_t *at = json_object_get(d, "at");
-            json_object_set_new(d, "at", json_is_integer(at) ? json_string(od_time_format(json_integer_value(at), t))
-                                                             : json_null());
+            json_object_set_new(d, "at",
+                                json_is_integer(at) ? json_string(od_time_format(json_integer_value(at), t))
+                                                    : json_null());
             json_array_append(decs, d);
         }
         json_decref(first);
@@ -187,8 +194,8 @@ od_err od_events_stats(od_app *a, int hours, json_t **out, od_error *e)
     char t[OD_TIME_STR_MAX];
     for (int i = 0; i < hours; i++)
         json_array_append_new(buckets, json_pack("{ss si si si si si}", "start",
-                                                 od_time_format(from + i * HOUR_MS, t), "info", 0, "warning", 0,
-                                                 "exception", 0, "filtered", 0, "silenced", 0));
+                                                 od_time_format(from + i * HOUR_MS, t), "info", 0, "warning",
+                                                 0, "exception", 0, "filtered", 0, "silenced", 0));
     od_tx *tx = NULL;
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
@@ -207,7 +214,8 @@ od_err od_events_stats(od_app *a, int hours, json_t **out, od_error *e)
                                                          : od_rows_text(r, 1);
         if (!k || !json_object_get(b, k))
             continue;
-        json_object_set_new(b, k, json_integer(json_integer_value(json_object_get(b, k)) + od_rows_int(r, 3)));
+        json_object_set_new(b, k,
+                            json_integer(json_integer_value(json_object_get(b, k)) + od_rows_int(r, 3)));
     }
     if (!rc && s < 0)
         rc = OD_E_STORE;
@@ -219,7 +227,8 @@ od_err od_events_stats(od_app *a, int hours, json_t **out, od_error *e)
         return rc;
     }
     char tf[OD_TIME_STR_MAX], tt[OD_TIME_STR_MAX];
-    *out = json_pack("{ss ss so}", "from", od_time_format(from, tf), "to", od_time_format(to, tt), "buckets", buckets);
+    *out = json_pack("{ss ss so}", "from", od_time_format(from, tf), "to", od_time_format(to, tt), "buckets",
+                     buckets);
     return OD_OK;
 }
 
@@ -248,8 +257,9 @@ od_err od_events_review(od_app *a, const char *week, json_t **out, od_error *e)
     char label[16];
     if (week && *week) {
         if (!iso_week_start(week, &from))
-            return od_error_set(e, OD_E_INVALID, "week", "week 须为 ISO 周，如 2026-W18 (week must be an ISO week like "
-                                                         "2026-W18)");
+            return od_error_set(e, OD_E_INVALID, "week",
+                                "week 须为 ISO 周，如 2026-W18 (week must be an ISO week like "
+                                "2026-W18)");
         snprintf(label, sizeof label, "%.8s", week);
     } else {
         int64_t now = od_app_now(a);
@@ -302,9 +312,10 @@ static json_t *window_row(od_rows *r)
     json_object_set_new(o, "ends_at", time_json(r, 3));
     json_t *m = json_loads(od_rows_text(r, 4), 0, NULL);
     json_object_set_new(o, "matchers", m ? m : json_array());
-    json_object_set_new(o, "ci", od_rows_null(r, 5) ? json_null()
-                                                     : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 5),
-                                                                 "name", od_rows_text(r, 6)));
+    json_object_set_new(o, "ci",
+                        od_rows_null(r, 5) ? json_null()
+                                           : json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 5), "name",
+                                                       od_rows_text(r, 6)));
     json_object_set_new(o, "created_by", json_string(od_rows_text(r, 7)));
     json_object_set_new(o, "comment", json_string(od_rows_text(r, 8)));
     json_object_set_new(o, "created_at", time_json(r, 9));
@@ -324,26 +335,32 @@ static od_err window_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     if (s < 0)
         return OD_E_STORE;
     if (!*out)
-        return od_error_set(e, OD_E_NOT_FOUND, NULL, "维护窗口 %lld 不存在 (maintenance window %lld not found)",
-                            (long long)id, (long long)id);
+        return od_error_set(e, OD_E_NOT_FOUND, NULL,
+                            "维护窗口 %lld 不存在 (maintenance window %lld not found)", (long long)id,
+                            (long long)id);
     return OD_OK;
 }
 
 /* Validates a window (merged over `base` for PATCH) and returns its
  * normalized matchers as JSON text (caller frees). */
-static od_err window_check(od_tx *tx, json_t *w, char **matchers, int64_t *starts, int64_t *ends, int64_t *ci_id,
-                           od_error *e)
+static od_err window_check(od_tx *tx, json_t *w, char **matchers, int64_t *starts, int64_t *ends,
+                           int64_t *ci_id, od_error *e)
 {
     const char *name = json_string_value(json_object_get(w, "name"));
     if (!name || !*name)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "name", "缺少必填字段 name (required field name is missing)");
-    const char *s = json_string_value(json_object_get(w, "starts_at")), *t = json_string_value(json_object_get(w, "ends_at"));
+        return od_error_set(e, OD_E_UNPROCESSABLE, "name",
+                            "缺少必填字段 name (required field name is missing)");
+    const char *s = json_string_value(json_object_get(w, "starts_at")),
+               *t = json_string_value(json_object_get(w, "ends_at"));
     if (!s || !od_time_parse(s, starts))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "starts_at", "缺少或无效 starts_at (starts_at missing or not RFC 3339)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "starts_at",
+                            "缺少或无效 starts_at (starts_at missing or not RFC 3339)");
     if (!t || !od_time_parse(t, ends))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at", "缺少或无效 ends_at (ends_at missing or not RFC 3339)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at",
+                            "缺少或无效 ends_at (ends_at missing or not RFC 3339)");
     if (*ends <= *starts)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at", "结束时间须晚于开始时间 (ends_at must be after starts_at)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at",
+                            "结束时间须晚于开始时间 (ends_at must be after starts_at)");
     json_t *ci = json_object_get(w, "ci_id");
     *ci_id = json_is_integer(ci) ? (int64_t)json_integer_value(ci) : 0;
     if (*ci_id < 0 || (ci && !json_is_null(ci) && !json_is_integer(ci)))
@@ -368,16 +385,17 @@ static od_err window_check(od_tx *tx, json_t *w, char **matchers, int64_t *start
         return od_error_set(e, OD_E_TOO_LARGE, "matchers", "最多 %d 个匹配条件 (at most %d matchers)",
                             OD_EVT_MATCHERS_MAX, OD_EVT_MATCHERS_MAX);
     if (json_array_size(ms) == 0 && *ci_id == 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "matchers", "需要配置项或至少一个匹配条件，不能静默全部告警 (give a CI "
-                                                               "or at least one matcher: a window must not silence "
-                                                               "everything)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "matchers",
+                            "需要配置项或至少一个匹配条件，不能静默全部告警 (give a CI "
+                            "or at least one matcher: a window must not silence "
+                            "everything)");
     json_t *norm = json_array();
     size_t i;
     json_t *m;
     json_array_foreach(ms, i, m)
     {
-        json_t *n = json_object_get(m, "name"), *v = json_object_get(m, "value"), *re = json_object_get(m, "regex"),
-               *neg = json_object_get(m, "negative");
+        json_t *n = json_object_get(m, "name"), *v = json_object_get(m, "value"),
+               *re = json_object_get(m, "regex"), *neg = json_object_get(m, "negative");
         const char *k;
         json_t *x;
         bool known = json_is_object(m);
@@ -386,8 +404,9 @@ static od_err window_check(od_tx *tx, json_t *w, char **matchers, int64_t *start
         if (!known || !json_is_string(n) || !json_is_string(v) || (re && !json_is_boolean(re)) ||
             (neg && !json_is_boolean(neg))) {
             json_decref(norm);
-            return od_error_set(e, OD_E_INVALID, "matchers", "匹配条件须为 {name, value, regex?, negative?} (a matcher "
-                                                             "is {name, value, regex?, negative?})");
+            return od_error_set(e, OD_E_INVALID, "matchers",
+                                "匹配条件须为 {name, value, regex?, negative?} (a matcher "
+                                "is {name, value, regex?, negative?})");
         }
         od_matcher probe;
         od_match_op op = json_is_true(re) ? (json_is_true(neg) ? OD_MOP_NRE : OD_MOP_RE)
@@ -400,8 +419,8 @@ static od_err window_check(od_tx *tx, json_t *w, char **matchers, int64_t *start
             return rc;
         }
         od_matcher_cleanup(&probe);
-        json_array_append_new(norm, json_pack("{sO sO sb sb}", "name", n, "value", v, "regex", json_is_true(re),
-                                              "negative", json_is_true(neg)));
+        json_array_append_new(norm, json_pack("{sO sO sb sb}", "name", n, "value", v, "regex",
+                                              json_is_true(re), "negative", json_is_true(neg)));
     }
     *matchers = json_dumps(norm, JSON_COMPACT);
     json_decref(norm);
@@ -425,13 +444,14 @@ od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t
         return rc;
     rc = window_check(tx, body, &matchers, &starts, &ends, &ci_id, e);
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_WIN_INSERT, &id, e, "siisIssii", str_or(body, "name", ""), starts, ends, matchers,
-                          ci_id, who->username, str_or(body, "comment", ""), now, now);
+        rc = od_tx_scalar(tx, OD_Q_WIN_INSERT, &id, e, "siisIssii", str_or(body, "name", ""), starts, ends,
+                          matchers, ci_id, who->username, str_or(body, "comment", ""), now, now);
     free(matchers);
     if (!rc)
         rc = window_load(tx, id, out, e);
     if (!rc)
-        rc = od_audit_append(tx, now, who, "maintenance_window.create", "maintenance_window", id, NULL, *out, e);
+        rc = od_audit_append(tx, now, who, "maintenance_window.create", "maintenance_window", id, NULL, *out,
+                             e);
     if (rc) {
         od_tx_rollback(tx);
         json_decref(*out);
@@ -480,7 +500,8 @@ od_err od_window_list(od_app *a, bool active_only, int64_t limit, int64_t offset
     return OD_OK;
 }
 
-od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
+od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                        od_error *e)
 {
     *out = NULL;
     int64_t now = od_app_now(a), starts, ends, ci_id;
@@ -494,19 +515,21 @@ od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *
     if (!rc) {
         merged = json_deep_copy(before);
         json_t *ci = json_object_get(before, "ci");
-        json_object_set_new(merged, "ci_id", json_is_object(ci) ? json_deep_copy(json_object_get(ci, "id")) : json_null());
+        json_object_set_new(merged, "ci_id",
+                            json_is_object(ci) ? json_deep_copy(json_object_get(ci, "id")) : json_null());
         json_object_update(merged, body);
         rc = window_check(tx, merged, &matchers, &starts, &ends, &ci_id, e);
     }
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_WIN_UPDATE, e, "siisIsii", str_or(merged, "name", ""), starts, ends, matchers, ci_id,
-                        str_or(merged, "comment", ""), now, id);
+        rc = od_tx_exec(tx, OD_Q_WIN_UPDATE, e, "siisIsii", str_or(merged, "name", ""), starts, ends,
+                        matchers, ci_id, str_or(merged, "comment", ""), now, id);
     free(matchers);
     json_decref(merged);
     if (!rc)
         rc = window_load(tx, id, out, e);
     if (!rc)
-        rc = od_audit_append(tx, now, who, "maintenance_window.update", "maintenance_window", id, before, *out, e);
+        rc = od_audit_append(tx, now, who, "maintenance_window.update", "maintenance_window", id, before,
+                             *out, e);
     json_decref(before);
     if (rc) {
         od_tx_rollback(tx);
@@ -529,7 +552,8 @@ od_err od_window_delete(od_app *a, const od_principal *who, int64_t id, od_error
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_WIN_DELETE, e, "iii", now, now, id);
     if (!rc)
-        rc = od_audit_append(tx, now, who, "maintenance_window.delete", "maintenance_window", id, before, NULL, e);
+        rc = od_audit_append(tx, now, who, "maintenance_window.delete", "maintenance_window", id, before,
+                             NULL, e);
     json_decref(before);
     if (rc) {
         od_tx_rollback(tx);
@@ -539,13 +563,6 @@ od_err od_window_delete(od_app *a, const od_principal *who, int64_t id, od_error
 }
 
 /* ---- API keys ------------------------------------------------------------ */
-
-static void key_hash(const char *secret, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
 
 static json_t *key_row(od_rows *r)
 {
@@ -570,8 +587,8 @@ static od_err key_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     if (s < 0)
         return OD_E_STORE;
     return *out ? OD_OK
-                : od_error_set(e, OD_E_NOT_FOUND, NULL, "API 密钥 %lld 不存在 (API key %lld not found)", (long long)id,
-                               (long long)id);
+                : od_error_set(e, OD_E_NOT_FOUND, NULL, "API 密钥 %lld 不存在 (API key %lld not found)",
+                               (long long)id, (long long)id);
 }
 
 od_err od_api_key_create(od_app *a, const od_principal *who, const char *name, const char *integration,
@@ -579,32 +596,31 @@ od_err od_api_key_create(od_app *a, const od_principal *who, const char *name, c
 {
     *out = NULL;
     if (!name || !*name || strlen(name) > 63)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "name", "name 须为 1 到 63 字节 (name must be 1 to 63 bytes)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "name",
+                            "name 须为 1 到 63 字节 (name must be 1 to 63 bytes)");
     for (const char *p = name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
               *p == '_' || *p == '.'))
-            return od_error_set(e, OD_E_UNPROCESSABLE, "name", "name 只能含字母、数字、-_. (name may hold letters, "
-                                                               "digits, - _ . only)");
-    if (!integration || (strcmp(integration, "api") && strcmp(integration, "alertmanager") &&
-                         strcmp(integration, "zabbix")))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "integration", "integration 须为 api/alertmanager/zabbix "
-                                                                  "(integration must be api, alertmanager or zabbix)");
-    if (sodium_init() < 0)
+            return od_error_set(e, OD_E_UNPROCESSABLE, "name",
+                                "name 只能含字母、数字、-_. (name may hold letters, "
+                                "digits, - _ . only)");
+    if (!integration ||
+        (strcmp(integration, "api") && strcmp(integration, "alertmanager") && strcmp(integration, "zabbix")))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "integration",
+                            "integration 须为 api/alertmanager/zabbix "
+                            "(integration must be api, alertmanager or zabbix)");
+    char secret[OD_SECRET_LEN(4, 32)], hash[OD_SECRET_HASH_HEX], prefix[16];
+    if (!od_secret_new(secret, sizeof secret, OD_API_KEY_PREFIX, 32))
         return od_error_set(e, OD_E_INTERNAL, NULL, "libsodium");
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    char secret[80], hash[65], prefix[16];
-    memcpy(secret, OD_API_KEY_PREFIX, 4);
-    sodium_bin2base64(secret + 4, sizeof secret - 4, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-    key_hash(secret, hash);
+    od_secret_hash(secret, hash);
     snprintf(prefix, sizeof prefix, "%.10s", secret);
     int64_t now = od_app_now(a), id = 0;
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_KEY_INSERT, &id, e, "sssssi", name, integration, hash, prefix, who->username, now);
+    rc = od_tx_scalar(tx, OD_Q_KEY_INSERT, &id, e, "sssssi", name, integration, hash, prefix, who->username,
+                      now);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, "name", "同名 API 密钥已存在 (an API key of this name exists)");
@@ -753,7 +769,7 @@ od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error
     if (!secret || strncmp(secret, OD_API_KEY_PREFIX, 4) != 0 || strlen(secret) > 128)
         return od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效 (invalid API key)");
     char hash[65];
-    key_hash(secret, hash);
+    od_secret_hash(secret, hash);
     uint64_t gen = 0;
     if (key_cache_get(a, hash, k, &gen))
         return OD_OK;

@@ -17,6 +17,7 @@
 #include "app/limiter.h"
 #include "notify/message.h"
 #include "util/sbuf.h"
+#include "util/secret.h"
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -32,13 +33,13 @@ static const od_login_policy ack_guard = {
     .max_failures = 20, .window_ms = 10 * 60 * 1000, .lockout_ms = 10 * 60 * 1000, .session_ttl_ms = 0};
 
 typedef enum ack_state {
-    ACK_READY,    /* valid: may acknowledge */
-    ACK_DONE,     /* acknowledged now (POST) */
-    ACK_ALREADY,  /* the link was used, or the recipient acknowledged otherwise */
-    ACK_EXPIRED,  /* 410 */
-    ACK_UNKNOWN,  /* 404 */
-    ACK_CLOSED,   /* the incident no longer takes acknowledgements: 409 */
-    ACK_LIMITED,  /* 429 */
+    ACK_READY,   /* valid: may acknowledge */
+    ACK_DONE,    /* acknowledged now (POST) */
+    ACK_ALREADY, /* the link was used, or the recipient acknowledged otherwise */
+    ACK_EXPIRED, /* 410 */
+    ACK_UNKNOWN, /* 404 */
+    ACK_CLOSED,  /* the incident no longer takes acknowledgements: 409 */
+    ACK_LIMITED, /* 429 */
 } ack_state;
 
 typedef struct ack_info {
@@ -60,20 +61,17 @@ static const char *token_of(const od_req *r)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         char c = t[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_'))
             return NULL;
     }
     return t;
 }
 
-static void hash_hex(const char *token, char hex[2 * crypto_hash_sha256_BYTES + 1])
+static void copy(char *dst, size_t n, const char *s)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-    sodium_bin2hex(hex, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof h);
+    snprintf(dst, n, "%s", s ? s : "");
 }
-
-static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s ? s : ""); }
 
 /* Looks the link up (and, when use is true, acknowledges) in one transaction. */
 static od_err ack_link(od_app *a, const char *token, const char *addr, bool use, ack_info *info, od_error *e)
@@ -93,8 +91,8 @@ static od_err ack_link(od_app *a, const char *token, const char *addr, bool use,
         info->st = ACK_UNKNOWN;
         return OD_OK;
     }
-    char hex[2 * crypto_hash_sha256_BYTES + 1];
-    hash_hex(token, hex);
+    char hex[OD_SECRET_HASH_HEX];
+    od_secret_hash(token, hex);
     od_tx *tx = NULL;
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, use, &tx, e);
@@ -167,37 +165,54 @@ static void html_escape(od_sbuf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': od_sbuf_puts(b, "&lt;"); break;
-        case '>': od_sbuf_puts(b, "&gt;"); break;
-        case '&': od_sbuf_puts(b, "&amp;"); break;
-        case '"': od_sbuf_puts(b, "&quot;"); break;
-        case '\'': od_sbuf_puts(b, "&#39;"); break;
-        default: od_sbuf_append(b, s, 1);
+        case '<':
+            od_sbuf_puts(b, "&lt;");
+            break;
+        case '>':
+            od_sbuf_puts(b, "&gt;");
+            break;
+        case '&':
+            od_sbuf_puts(b, "&amp;");
+            break;
+        case '"':
+            od_sbuf_puts(b, "&quot;");
+            break;
+        case '\'':
+            od_sbuf_puts(b, "&#39;");
+            break;
+        default:
+            od_sbuf_append(b, s, 1);
         }
     }
 }
 
 static bool wants_json(const od_req *r)
 {
-    const char *acc = MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, "Accept");
+    const char *acc =
+        MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, "Accept");
     return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
 }
 
 static int status_of(ack_state st)
 {
     switch (st) {
-    case ACK_UNKNOWN: return 404;
-    case ACK_EXPIRED: return 410;
-    case ACK_CLOSED: return 409;
-    case ACK_LIMITED: return 429;
-    default: return 200;
+    case ACK_UNKNOWN:
+        return 404;
+    case ACK_EXPIRED:
+        return 410;
+    case ACK_CLOSED:
+        return 409;
+    case ACK_LIMITED:
+        return 429;
+    default:
+        return 200;
     }
 }
 
 static const char *state_key(ack_state st)
 {
-    static const char *const k[] = {"ready", "acknowledged", "already_acknowledged", "expired", "unknown",
-                                    "closed", "rate_limited"};
+    static const char *const k[] = {"ready",   "acknowledged", "already_acknowledged", "expired",
+                                    "unknown", "closed",       "rate_limited"};
     return k[st];
 }
 
@@ -216,11 +231,15 @@ static void headline(const ack_info *i, char *out, size_t n)
         snprintf(out, n, "已确认过 already acknowledged at %s", od_msg_time(i->at, t));
         break;
     case ACK_EXPIRED:
-        snprintf(out, n, "确认链接已过期，请登录系统确认或联系值班人员 (this acknowledgement link has expired: sign in "
-                         "to acknowledge)");
+        snprintf(
+            out, n,
+            "确认链接已过期，请登录系统确认或联系值班人员 (this acknowledgement link has expired: sign in "
+            "to acknowledge)");
         break;
     case ACK_UNKNOWN:
-        snprintf(out, n, "确认链接无效：请检查链接是否完整 (unknown acknowledgement link: check that it is complete)");
+        snprintf(
+            out, n,
+            "确认链接无效：请检查链接是否完整 (unknown acknowledgement link: check that it is complete)");
         break;
     case ACK_CLOSED:
         snprintf(out, n, "该事件已处理完毕，无需确认 (the incident is resolved: nothing to acknowledge)");
@@ -255,12 +274,14 @@ static od_err answer(od_req *r, const ack_info *i)
         return rc;
     }
     od_sbuf b = {0};
-    od_sbuf_puts(&b, "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-              "<meta name=\"robots\" content=\"noindex\"><title>opsdesk 告警确认 Acknowledgement</title>"
-              "<script src=\"/ack.js\" defer></script>"
-              "<style>body{font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em;line-height:1.5}"
-              "button{font-size:1.2em;padding:.5em 1.5em}</style></head><body>\n<h1 id=\"state\" data-state=\"");
+    od_sbuf_puts(
+        &b,
+        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<meta name=\"robots\" content=\"noindex\"><title>opsdesk 告警确认 Acknowledgement</title>"
+        "<script src=\"/ack.js\" defer></script>"
+        "<style>body{font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em;line-height:1.5}"
+        "button{font-size:1.2em;padding:.5em 1.5em}</style></head><body>\n<h1 id=\"state\" data-state=\"");
     od_sbuf_puts(&b, state_key(i->st));
     od_sbuf_puts(&b, "\">");
     html_escape(&b, head);
@@ -276,10 +297,12 @@ static od_err answer(od_req *r, const ack_info *i)
     }
     if (i->st == ACK_READY)
         /* same-origin POST to this very URL, no body; /ack.js submits it */
-        od_sbuf_puts(&b, "<form id=\"ack\" method=\"post\" action=\"\" data-auto=\"1\">"
-                  "<button type=\"submit\">确认收到 Acknowledge</button></form>\n"
-                  "<p>确认即表示您已收到告警并将接入应急电话会议。Acknowledging means you received the alarm and "
-                  "join the conference bridge.</p>\n");
+        od_sbuf_puts(
+            &b,
+            "<form id=\"ack\" method=\"post\" action=\"\" data-auto=\"1\">"
+            "<button type=\"submit\">确认收到 Acknowledge</button></form>\n"
+            "<p>确认即表示您已收到告警并将接入应急电话会议。Acknowledging means you received the alarm and "
+            "join the conference bridge.</p>\n");
     od_sbuf_puts(&b, "</body></html>\n");
     if (b.oom) {
         free(b.p);

@@ -19,6 +19,7 @@
 #include "notify/message.h"
 #include "util/sbuf.h"
 #include "util/log.h"
+#include "util/secret.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -57,7 +58,7 @@ struct od_dispatcher {
     pthread_mutex_t run_mu; /* one pass at a time */
     int64_t last_now;       /* under run_mu */
     uint64_t rnd;
-    counter *ctr; /* n_chs + 3: the channels, "inbox", "none", "personal_bot" */
+    counter *ctr;                         /* n_chs + 3: the channels, "inbox", "none", "personal_bot" */
     char public_url[OD_DISPATCH_URL_MAX]; /* base of acknowledgement links, no trailing '/' */
 };
 
@@ -160,8 +161,9 @@ static void job_free(job *j)
 static od_err log_delivery(od_tx *tx, const job *j, int64_t now, const char *channel, const char *status,
                            int http_status, const char *vendor_code, const char *error, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, e, "IIIississ", j->t->bot ? 0 : j->id, j->t->bot ? j->id : 0,
-                      j->incident_id, now, channel, status, (int64_t)http_status, vendor_code, error);
+    return od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, e, "IIIississ", j->t->bot ? 0 : j->id,
+                      j->t->bot ? j->id : 0, j->incident_id, now, channel, status, (int64_t)http_status,
+                      vendor_code, error);
 }
 
 /* Sets a row's final or retry state: status, next_attempt_at, sent_at (0 → NULL). */
@@ -294,14 +296,10 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
         return OD_OK;
     if (rc)
         return rc;
-    unsigned char raw[OD_ACK_TOKEN_BYTES], h[crypto_hash_sha256_BYTES];
-    char token[sodium_base64_ENCODED_LEN(OD_ACK_TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    char hex[2 * crypto_hash_sha256_BYTES + 1];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(token, sizeof token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    sodium_memzero(raw, sizeof raw);
+    char token[OD_SECRET_LEN(0, OD_ACK_TOKEN_BYTES)], hex[OD_SECRET_HASH_HEX];
+    if (!od_secret_new(token, sizeof token, "", OD_ACK_TOKEN_BYTES))
+        return od_error_set(e, OD_E_INTERNAL, NULL, "libsodium");
+    od_secret_hash(token, hex);
     rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e, "siiIii", hex, j->incident_id, j->recipient_id, j->id, now,
                     now + od_notify_ack_ttl_ms(d->app->policy));
     if (!rc && asprintf(&j->link, "%s/ack/%s", d->public_url, token) < 0) {
@@ -355,8 +353,8 @@ static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, j
 
 /* Handles one due row inside tx 1: inbox and unconfigured rows end here;
  * throttled rows are deferred; the rest are claimed into jobs[*nj]. */
-static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, int64_t now, job *jobs, size_t *nj,
-                        int *sent, od_error *e)
+static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, int64_t now, job *jobs,
+                        size_t *nj, int *sent, od_error *e)
 {
     od_err rc;
     if (!j->t->bot && strcmp(chan, "inbox") == 0) {
@@ -403,7 +401,8 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
 
 /* Tx 1: looks at up to OD_DISPATCH_BATCH due rows of each table.  *seen is
  * how many rows it looked at (0 = nothing due). */
-static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t *seen, int *sent, od_error *e)
+static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t *seen, int *sent,
+                    od_error *e)
 {
     od_tx *tx = NULL;
     od_rows *r = NULL;
@@ -512,7 +511,7 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
         int64_t delay = od_dispatch_backoff_ms(j->attempts, next_rnd(d));
         if (j->r.retry_after_ms > delay)
             delay = j->r.retry_after_ms < OD_DISPATCH_BACKOFF_CAP_MS * 6 ? j->r.retry_after_ms
-                                                                        : OD_DISPATCH_BACKOFF_CAP_MS * 6;
+                                                                         : OD_DISPATCH_BACKOFF_CAP_MS * 6;
         od_err rc = finish(tx, j, "pending", now + delay, 0, e);
         if (!rc)
             rc = log_delivery(tx, j, now, name, "retry", j->r.http_status, j->r.vendor_code, err, e);
@@ -525,8 +524,8 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
         rc = log_delivery(tx, j, now, name, "failed", j->r.http_status, j->r.vendor_code, err, e);
     if (!rc) {
         count(d, slot, ST_FAILED);
-        od_warn("notification %s %" PRId64 " failed on %s after %d attempt(s): %s", j->t->bot ? "bot" : "outbox",
-                j->id, name, j->attempts, err);
+        od_warn("notification %s %" PRId64 " failed on %s after %d attempt(s): %s",
+                j->t->bot ? "bot" : "outbox", j->id, name, j->attempts, err);
     }
     return rc;
 }
@@ -723,10 +722,11 @@ od_err od_dispatcher_start_opts(od_app *a, od_channel **chs, size_t n, const od_
 {
     *out = NULL;
     const char *url = o && o->public_url && *o->public_url ? o->public_url : "http://127.0.0.1:8080";
-    if (strlen(url) >= OD_DISPATCH_URL_MAX || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
-        strpbrk(url, " \r\n\"<>"))
+    if (strlen(url) >= OD_DISPATCH_URL_MAX ||
+        (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) || strpbrk(url, " \r\n\"<>"))
         return od_error_set(e, OD_E_INVALID, "public-url",
-                            "公开地址须为 http(s)://主机[:端口][/路径] (the public URL must be http(s)://host[:port][/path])");
+                            "公开地址须为 http(s)://主机[:端口][/路径] (the public URL must be "
+                            "http(s)://host[:port][/path])");
     od_dispatcher *d = calloc(1, sizeof *d);
     if (!d)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -813,14 +813,15 @@ char *od_dispatcher_metrics(od_dispatcher *d)
         return NULL;
     od_sbuf b = {0};
     char l[2 * NAME_MAX_LEN + 1];
-    od_sbuf_printf(&b, "# HELP opsdesk_notify_messages_total Notification send outcomes by channel since start.\n"
-            "# TYPE opsdesk_notify_messages_total counter\n");
+    od_sbuf_printf(&b,
+                   "# HELP opsdesk_notify_messages_total Notification send outcomes by channel since start.\n"
+                   "# TYPE opsdesk_notify_messages_total counter\n");
     pthread_mutex_lock(&d->mu);
     for (size_t i = 0; i < d->n_chs + 3; i++) {
         label(l, sizeof l, d->ctr[i].label);
         for (int s = 0; s < ST__COUNT; s++)
-            od_sbuf_printf(&b, "opsdesk_notify_messages_total{channel=\"%s\",status=\"%s\"} %" PRIu64 "\n", l, st_names[s],
-                d->ctr[i].n[s]);
+            od_sbuf_printf(&b, "opsdesk_notify_messages_total{channel=\"%s\",status=\"%s\"} %" PRIu64 "\n", l,
+                           st_names[s], d->ctr[i].n[s]);
     }
     pthread_mutex_unlock(&d->mu);
     od_error e = {0};
@@ -828,12 +829,14 @@ char *od_dispatcher_metrics(od_dispatcher *d)
     od_rows *r = NULL;
     int64_t now = od_app_now(d->app), oldest = 0;
     if (od_tx_begin(d->app->store, false, &tx, &e) == OD_OK) {
-        od_sbuf_printf(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by outbox channel.\n"
-                "# TYPE opsdesk_notify_queued gauge\n");
+        od_sbuf_printf(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by "
+                           "outbox channel.\n"
+                           "# TYPE opsdesk_notify_queued gauge\n");
         if (od_tx_query(tx, OD_Q_DSP_QUEUED, &r, &e, "") == OD_OK)
             while (od_rows_next(r, &e) == 1) {
                 label(l, sizeof l, od_rows_text(r, 0));
-                od_sbuf_printf(&b, "opsdesk_notify_queued{channel=\"%s\"} %" PRId64 "\n", l, od_rows_int(r, 1));
+                od_sbuf_printf(&b, "opsdesk_notify_queued{channel=\"%s\"} %" PRId64 "\n", l,
+                               od_rows_int(r, 1));
             }
         od_rows_close(r);
         r = NULL;
@@ -843,8 +846,10 @@ char *od_dispatcher_metrics(od_dispatcher *d)
         od_rows_close(r);
         od_tx_rollback(tx);
     }
-    od_sbuf_printf(&b, "# HELP opsdesk_notify_oldest_pending_seconds Age of the oldest message not yet sent (0 when none).\n"
-            "# TYPE opsdesk_notify_oldest_pending_seconds gauge\nopsdesk_notify_oldest_pending_seconds %.3f\n",
+    od_sbuf_printf(
+        &b,
+        "# HELP opsdesk_notify_oldest_pending_seconds Age of the oldest message not yet sent (0 when none).\n"
+        "# TYPE opsdesk_notify_oldest_pending_seconds gauge\nopsdesk_notify_oldest_pending_seconds %.3f\n",
         oldest > 0 ? (double)oldest / 1000.0 : 0.0);
     if (b.oom) {
         free(b.p);
@@ -855,7 +860,8 @@ char *od_dispatcher_metrics(od_dispatcher *d)
 
 /* ---- delivery log ------------------------------------------------------ */
 
-od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t offset, json_t **out, od_error *e)
+od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t offset, json_t **out,
+                          od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -869,11 +875,12 @@ od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         char t[OD_TIME_STR_MAX];
-        json_t *it = json_pack("{sI ss ss sI ss ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "at",
-                               od_time_format(od_rows_int(r, 3), t), "channel", od_rows_text(r, 4), "http_status",
-                               (json_int_t)od_rows_int(r, 6), "vendor_code", od_rows_text(r, 7), "error",
-                               od_rows_text(r, 8), "kind", od_rows_text(r, 10), "cause", od_rows_text(r, 11),
-                               "message_attempts", (json_int_t)od_rows_int(r, 13));
+        json_t *it =
+            json_pack("{sI ss ss sI ss ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "at",
+                      od_time_format(od_rows_int(r, 3), t), "channel", od_rows_text(r, 4), "http_status",
+                      (json_int_t)od_rows_int(r, 6), "vendor_code", od_rows_text(r, 7), "error",
+                      od_rows_text(r, 8), "kind", od_rows_text(r, 10), "cause", od_rows_text(r, 11),
+                      "message_attempts", (json_int_t)od_rows_int(r, 13));
         if (!it) {
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
             break;
