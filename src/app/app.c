@@ -60,6 +60,19 @@ void od_principal_system(od_principal *p)
     snprintf(p->username, sizeof p->username, "system");
 }
 
+bool od_principal_in_any_scope(const od_principal *p, const char *departments_json)
+{
+    if (!p || p->id == 0 || p->n_scopes == 0)
+        return true;
+    json_t *deps = json_loads(departments_json ? departments_json : "[]", 0, NULL);
+    size_t i;
+    json_t *v;
+    bool ok = false;
+    json_array_foreach(deps, i, v) if (od_principal_in_scope(p, json_string_value(v))) ok = true;
+    json_decref(deps);
+    return ok;
+}
+
 bool od_principal_in_scope(const od_principal *p, const char *department)
 {
     if (p->id == 0 || p->n_scopes == 0)

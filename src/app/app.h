@@ -60,6 +60,9 @@ int64_t od_app_now(const od_app *a);
 void od_principal_system(od_principal *p);
 /* True if the principal may see/act on records of `department` (R-SEC-SYS-2 scopes). */
 bool od_principal_in_scope(const od_principal *p, const char *department);
+/* True if the principal may see a record spanning several departments (an
+ * incident's JSON array of department names): any one in scope suffices. */
+bool od_principal_in_any_scope(const od_principal *p, const char *departments_json);
 
 /* ---- audit (R-SEC-SYS-3) ---- */
 /* Appends a hash-chained entry inside tx.  before/after may be NULL (borrowed). */

@@ -13,19 +13,6 @@
 #define DETECTED_ROWS_MAX 200000
 #define DAY_MS (86400LL * 1000)
 
-static bool departments_in_scope(const od_principal *who, const char *departments_json)
-{
-    if (!who || who->id == 0 || who->n_scopes == 0)
-        return true;
-    json_t *deps = json_loads(departments_json, 0, NULL);
-    size_t i;
-    json_t *v;
-    bool ok = false;
-    json_array_foreach(deps, i, v) if (od_principal_in_scope(who, json_string_value(v))) ok = true;
-    json_decref(deps);
-    return ok;
-}
-
 static json_t *counts_new(void)
 {
     json_t *o = json_pack("{si s{} s{} s{}}", "total", 0, "by_level", "by_response", "matrix");
@@ -62,7 +49,7 @@ static od_err open_counts(od_tx *tx, const od_principal *who, json_t *real, json
     od_err rc = od_tx_query(tx, OD_Q_DASH_OPEN, &r, e, "i", (int64_t)OPEN_ROWS_MAX);
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
-        if (departments_in_scope(who, od_rows_text(r, 3)))
+        if (od_principal_in_any_scope(who, od_rows_text(r, 3)))
             count_open(od_rows_int(r, 2) ? drill : real, od_rows_text(r, 0), od_rows_text(r, 1));
     od_rows_close(r);
     return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
@@ -90,7 +77,7 @@ static od_err deadlines(od_tx *tx, const od_principal *who, int64_t now, json_t 
     od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e, "i", (int64_t)OPEN_ROWS_MAX);
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
-        if (!departments_in_scope(who, od_rows_text(r, 10)))
+        if (!od_principal_in_any_scope(who, od_rows_text(r, 10)))
             continue;
         json_t *list = od_rows_int(r, 1) < now ? missed : upcoming;
         if (json_array_size(list) < OD_DASH_DEADLINES_MAX)
@@ -122,7 +109,7 @@ static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opt
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         int64_t idx = (od_rows_int(r, 0) - from) / DAY_MS;
         int g = od_grade_parse(od_rows_text(r, 1));
-        if (idx < 0 || idx >= o->days || g < 0 || !departments_in_scope(who, od_rows_text(r, 3)))
+        if (idx < 0 || idx >= o->days || g < 0 || !od_principal_in_any_scope(who, od_rows_text(r, 3)))
             continue;
         if (od_rows_int(r, 2))
             drills[idx]++;

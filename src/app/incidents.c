@@ -20,15 +20,7 @@ static void inc_free(inc *x)
 
 static bool inc_in_scope(const od_principal *who, const inc *x)
 {
-    if (!who || who->id == 0 || who->n_scopes == 0)
-        return true;
-    json_t *deps = json_loads(inc_str(x, "departments"), 0, NULL);
-    size_t i;
-    json_t *v;
-    bool ok = false;
-    json_array_foreach(deps, i, v) if (od_principal_in_scope(who, json_string_value(v))) ok = true;
-    json_decref(deps);
-    return ok;
+    return od_principal_in_any_scope(who, inc_str(x, "departments"));
 }
 
 static od_err inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e)
