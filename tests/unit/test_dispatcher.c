@@ -27,6 +27,7 @@
 #include "notify/channel.h"
 #include "notify/dispatcher.h"
 #include "util/embed.h"
+#include "receivers.h"
 
 /* 2030-01-01T00:00:00Z: far from the wall clock, so a signature dated by the
  * test clock would fail at the receiver (signing must use real time). */
@@ -34,9 +35,6 @@
 #define MIN_MS 60000LL
 
 static struct {
-    pid_t pid;
-    int to_child;
-    int http_port;
     char dir[64];
     od_channel **chs;
     size_t n;
@@ -52,85 +50,6 @@ typedef struct fx {
 } fx;
 
 /* ---- receivers ---------------------------------------------------------- */
-
-static const char *python(void)
-{
-    const char *p = getenv("OPSDESK_PYTHON");
-    if (p && *p)
-        return p;
-    return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-}
-
-static bool spawn_receivers(void)
-{
-    int in[2], out[2];
-    if (pipe(in) || pipe(out))
-        return false;
-    G.pid = fork();
-    if (G.pid < 0)
-        return false;
-    if (G.pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[1]);
-        close(out[0]);
-        execlp(python(), python(), "tests/notify/receivers.py", "--no-smtp", (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    G.to_child = in[1];
-    char line[256];
-    FILE *f = fdopen(out[0], "r");
-    bool ok = f && fgets(line, sizeof line, f);
-    if (f)
-        fclose(f);
-    json_t *j = ok ? json_loads(line, 0, NULL) : NULL;
-    if (!j)
-        return false;
-    G.http_port = (int)json_integer_value(json_object_get(j, "http"));
-    json_decref(j);
-    return G.http_port > 0;
-}
-
-typedef struct sink {
-    char *p;
-    size_t len;
-} sink;
-
-static size_t on_data(char *p, size_t sz, size_t n, void *ud)
-{
-    sink *s = ud;
-    char *np = realloc(s->p, s->len + sz * n + 1);
-    if (!np)
-        return 0;
-    memcpy(np + s->len, p, sz * n);
-    s->p = np;
-    s->len += sz * n;
-    s->p[s->len] = '\0';
-    return sz * n;
-}
-
-/* POST (body != NULL) or GET a control URL; returns the parsed answer. */
-static json_t *control(const char *path, const char *body)
-{
-    sink s = {0};
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", G.http_port, path);
-    CURL *h = curl_easy_init();
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    CURLcode cc = curl_easy_perform(h);
-    curl_easy_cleanup(h);
-    assert_int_equal(cc, CURLE_OK);
-    json_t *j = json_loads(s.p ? s.p : "", 0, NULL);
-    free(s.p);
-    assert_non_null(j);
-    return j;
-}
 
 /* Requests the receiver logged for path: how many, how many answered 200,
  * and how many carried the idempotency key (NULL = any). */
@@ -154,14 +73,6 @@ static void rx_count(const char *path, const char *key, int *all, int *ok)
 
 /* ---- store fixtures ----------------------------------------------------- */
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static void fx_open(fx *x, const char *name)
 {
     od_error e = {0};
@@ -181,9 +92,10 @@ static void fx_open(fx *x, const char *name)
     assert_int_equal(od_tx_scalar(tx, OD_Q_USER_INSERT, &x->uid, &e, "ssssssisii", "duty", "x", "Duty", "NOC",
                                   "13800000000", "duty@example.com", (int64_t)0, "[]", T0, T0),
                      OD_OK);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_INC_INSERT, &x->inc, &e, "sssssisssiiIissssiIi", "INC-1", "Disk full",
-                                  "registered", "L3", "minor", (int64_t)0, "IV", "IV", "IV", T0, T0, (int64_t)0,
-                                  T0 + 3600000, "A", "s", "i", "[]", (int64_t)0, (int64_t)0, T0),
+    assert_int_equal(od_tx_scalar(tx, OD_Q_INC_INSERT, &x->inc, &e, "sssssisssiiIissssiIi", "INC-1",
+                                  "Disk full", "registered", "L3", "minor", (int64_t)0, "IV", "IV", "IV", T0,
+                                  T0, (int64_t)0, T0 + 3600000, "A", "s", "i", "[]", (int64_t)0, (int64_t)0,
+                                  T0),
                      OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
@@ -236,8 +148,9 @@ static int64_t put_row(fx *x, const char *cause, const char *channel, const char
     od_tx *tx = NULL;
     int64_t id = 0, now = od_app_now(x->a);
     assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_OUTBOX_INSERT, &e, "siissssssii", cause, x->inc, x->uid, channel, addr,
-                                "first", "monitoring", "[首报] INC-1 Disk full", "磁盘已满 disk full", now, now),
+    assert_int_equal(od_tx_exec(tx, OD_Q_OUTBOX_INSERT, &e, "siissssssii", cause, x->inc, x->uid, channel,
+                                addr, "first", "monitoring", "[首报] INC-1 Disk full", "磁盘已满 disk full",
+                                now, now),
                      OD_OK);
     od_rows *r = NULL;
     assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, "i", x->inc), OD_OK);
@@ -301,8 +214,8 @@ static int setup(void **state)
     (void)state;
     char path[128], cfg[4096];
     signal(SIGPIPE, SIG_IGN);
-    if (!spawn_receivers()) {
-        fprintf(stderr, "cannot start tests/notify/receivers.py with %s\n", python());
+    if (!rx_spawn(false)) {
+        fprintf(stderr, "cannot start tests/notify/receivers.py with %s\n", rx_python());
         return -1;
     }
     snprintf(G.dir, sizeof G.dir, "/tmp/od-dispatch-XXXXXX");
@@ -310,21 +223,22 @@ static int setup(void **state)
         return -1;
     snprintf(path, sizeof path, "%s/ding.secret", G.dir);
     write_file(path, "SECrl-secret\n");
-    int hp = G.http_port;
-    snprintf(cfg, sizeof cfg,
-             "channels:\n"
-             "  - name: sms\n"
-             "    kind: sms\n"
-             "    url: 'http://127.0.0.1:%d/sms/{{idempotency_key}}'\n"
-             "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n"
-             "  - {name: sms_perm, kind: sms, url: 'http://127.0.0.1:%d/sms/perm', body: '{{to}} {{text}}'}\n"
-             "  - {name: sms_limit, kind: sms, url: 'http://127.0.0.1:%d/sms/limit', body: '{{to}} {{text}}'}\n"
-             "  - {name: sms_crash, kind: sms, url: 'http://127.0.0.1:%d/sms/crash', body: '{{to}} {{text}}'}\n"
-             /* burst 1: see docs/notify.md "Dispatcher" on the default burst */
-             "  - {name: ding_rl, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/rl?access_token=r',"
-             " secret_file: %s/ding.secret, rate_limit: 20/min, burst: 1}\n"
-             "  - {name: hook, kind: webhook, url: 'http://127.0.0.1:%d/webhook/fan'}\n",
-             hp, hp, hp, hp, hp, G.dir, hp);
+    int hp = RX.http_port;
+    snprintf(
+        cfg, sizeof cfg,
+        "channels:\n"
+        "  - name: sms\n"
+        "    kind: sms\n"
+        "    url: 'http://127.0.0.1:%d/sms/{{idempotency_key}}'\n"
+        "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n"
+        "  - {name: sms_perm, kind: sms, url: 'http://127.0.0.1:%d/sms/perm', body: '{{to}} {{text}}'}\n"
+        "  - {name: sms_limit, kind: sms, url: 'http://127.0.0.1:%d/sms/limit', body: '{{to}} {{text}}'}\n"
+        "  - {name: sms_crash, kind: sms, url: 'http://127.0.0.1:%d/sms/crash', body: '{{to}} {{text}}'}\n"
+        /* burst 1: see docs/notify.md "Dispatcher" on the default burst */
+        "  - {name: ding_rl, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/rl?access_token=r',"
+        " secret_file: %s/ding.secret, rate_limit: 20/min, burst: 1}\n"
+        "  - {name: hook, kind: webhook, url: 'http://127.0.0.1:%d/webhook/fan'}\n",
+        hp, hp, hp, hp, hp, G.dir, hp);
     snprintf(path, sizeof path, "%s/channels.yaml", G.dir);
     write_file(path, cfg);
     od_error e = {0};
@@ -341,10 +255,7 @@ static int teardown(void **state)
     (void)state;
     char path[128];
     od_channels_free(G.chs, G.n);
-    if (G.to_child > 0)
-        close(G.to_child);
-    if (G.pid > 0)
-        waitpid(G.pid, NULL, 0);
+    rx_stop();
     const char *files[] = {"ding.secret", "channels.yaml"};
     for (size_t i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/%s", G.dir, files[i]);
@@ -364,13 +275,13 @@ static void test_backoff_table(void **state)
         uint64_t rnd;
         int64_t want;
     } rows[] = {
-        {1, 2000, 5000},     /* jitter 0 */
-        {1, 0, 4000},        /* -20 % */
-        {1, 4000, 6000},     /* +20 % */
-        {2, 2000, 10000},    {3, 2000, 20000},  {4, 2000, 40000},
-        {8, 2000, 600000},   /* 640 s capped at 10 min */
-        {30, 2000, 600000},  {30, 4000, 720000}, {30, 0, 480000},
-        {1, 4001 + 2000, 5000}, /* rnd is taken modulo 4001 */
+        {1, 2000, 5000}, /* jitter 0 */
+        {1, 0, 4000},    /* -20 % */
+        {1, 4000, 6000}, /* +20 % */
+        {2, 2000, 10000},   {3, 2000, 20000},
+        {4, 2000, 40000},   {8, 2000, 600000}, /* 640 s capped at 10 min */
+        {30, 2000, 600000}, {30, 4000, 720000},
+        {30, 0, 480000},    {1, 4001 + 2000, 5000}, /* rnd is taken modulo 4001 */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         assert_int_equal(od_dispatch_backoff_ms(rows[i].attempts, rows[i].rnd), rows[i].want);
@@ -531,8 +442,9 @@ static void test_inbox_and_unconfigured(void **state)
     json_t *it;
     size_t i;
     bool seen = false;
-    json_array_foreach(json_object_get(log, "items"), i, it) if (strcmp(
-        json_string_value(json_object_get(it, "error")), "no channel configured") == 0) seen = true;
+    json_array_foreach(json_object_get(log, "items"), i,
+                       it) if (strcmp(json_string_value(json_object_get(it, "error")),
+                                      "no channel configured") == 0) seen = true;
     assert_true(seen);
     json_decref(log);
     fx_close(&x);
@@ -620,14 +532,10 @@ static void test_bot_fanout_once_per_cause(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_backoff_table),
-        cmocka_unit_test(test_retry_then_success),
-        cmocka_unit_test(test_permanent_failure),
-        cmocka_unit_test(test_attempt_limit),
-        cmocka_unit_test(test_crash_recovery),
-        cmocka_unit_test(test_inbox_and_unconfigured),
-        cmocka_unit_test(test_dingtalk_rate_limit),
-        cmocka_unit_test(test_bot_fanout_once_per_cause),
+        cmocka_unit_test(test_backoff_table),       cmocka_unit_test(test_retry_then_success),
+        cmocka_unit_test(test_permanent_failure),   cmocka_unit_test(test_attempt_limit),
+        cmocka_unit_test(test_crash_recovery),      cmocka_unit_test(test_inbox_and_unconfigured),
+        cmocka_unit_test(test_dingtalk_rate_limit), cmocka_unit_test(test_bot_fanout_once_per_cause),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -23,6 +23,7 @@
 
 #include "notify/channel.h"
 #include "util/clock.h"
+#include "receivers.h"
 
 #define ZH_SUBJECT                                                                                           \
     "[L1] \xE6\x95\xB0\xE6\x8D\xAE\xE4\xB8\xAD\xE5\xBF\x83 A "                                               \
@@ -32,96 +33,12 @@
 #define ZH "\xE4\xB8\xAD"
 
 static struct {
-    pid_t pid;
-    int to_child;
-    int http_port, smtp_port;
     char dir[64];
     od_channel **chs;
     size_t n;
 } G;
 
 /* ---- receiver process and control API ------------------------------- */
-
-static const char *python(void)
-{
-    const char *p = getenv("OPSDESK_PYTHON");
-    if (p && *p)
-        return p;
-    return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-}
-
-static bool spawn_receivers(void)
-{
-    int in[2], out[2];
-    if (pipe(in) || pipe(out))
-        return false;
-    G.pid = fork();
-    if (G.pid < 0)
-        return false;
-    if (G.pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[1]);
-        close(out[0]);
-        execlp(python(), python(), "tests/notify/receivers.py", (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    G.to_child = in[1];
-    char line[256];
-    FILE *f = fdopen(out[0], "r");
-    bool ok = f && fgets(line, sizeof line, f);
-    if (f)
-        fclose(f);
-    if (!ok)
-        return false;
-    json_t *j = json_loads(line, 0, NULL);
-    if (!j)
-        return false;
-    G.http_port = (int)json_integer_value(json_object_get(j, "http"));
-    G.smtp_port = (int)json_integer_value(json_object_get(j, "smtp"));
-    json_decref(j);
-    return G.http_port > 0;
-}
-
-typedef struct sink {
-    char buf[1 << 20];
-    size_t len;
-} sink;
-
-static size_t on_data(char *p, size_t sz, size_t n, void *ud)
-{
-    sink *s = ud;
-    size_t k = sz * n;
-    if (k > sizeof s->buf - 1 - s->len)
-        k = sizeof s->buf - 1 - s->len;
-    memcpy(s->buf + s->len, p, k);
-    s->len += k;
-    s->buf[s->len] = '\0';
-    return sz * n;
-}
-
-/* POST (body != NULL) or GET a control URL; returns parsed JSON. */
-static json_t *control(const char *path, const char *body)
-{
-    static sink s;
-    char url[256];
-    s.len = 0;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", G.http_port, path);
-    CURL *h = curl_easy_init();
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    CURLcode cc = curl_easy_perform(h);
-    curl_easy_cleanup(h);
-    assert_int_equal(cc, CURLE_OK);
-    json_t *j = json_loads(s.buf, 0, NULL);
-    assert_non_null(j);
-    return j;
-}
 
 static void rx_config(const char *json)
 {
@@ -183,22 +100,14 @@ static od_err send_msg(const char *name, const od_message *m, od_send_result *r)
 
 /* ---- setup ----------------------------------------------------------- */
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static int setup(void **state)
 {
     (void)state;
     char path[128], cfg[8192];
     int hp, sp;
     signal(SIGPIPE, SIG_IGN);
-    if (!spawn_receivers()) {
-        fprintf(stderr, "cannot start tests/notify/receivers.py with %s\n", python());
+    if (!rx_spawn(true)) {
+        fprintf(stderr, "cannot start tests/notify/receivers.py with %s\n", rx_python());
         return -1;
     }
     snprintf(G.dir, sizeof G.dir, "/tmp/od-notify-XXXXXX");
@@ -210,8 +119,8 @@ static int setup(void **state)
     write_file(path, "whsec-abc");
     setenv("OD_TEST_FEISHU_SECRET", "fs-secret-\xE6\xB5\x8B", 1);
     setenv("OD_TEST_WRONG_SECRET", "SECwrong", 1);
-    hp = G.http_port;
-    sp = G.smtp_port;
+    hp = RX.http_port;
+    sp = RX.smtp_port;
     snprintf(
         cfg, sizeof cfg,
         "server: {listen: 127.0.0.1}\n"
@@ -280,10 +189,7 @@ static int teardown(void **state)
     (void)state;
     char path[128];
     od_channels_free(G.chs, G.n);
-    if (G.to_child > 0)
-        close(G.to_child); /* receivers exit on stdin EOF */
-    if (G.pid > 0)
-        waitpid(G.pid, NULL, 0);
+    rx_stop();
     const char *files[] = {"ding.secret", "hook.secret", "channels.yaml"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", G.dir, files[i]);
@@ -534,7 +440,7 @@ static void test_email(void **state)
 {
     (void)state;
     od_send_result r;
-    if (G.smtp_port <= 0)
+    if (RX.smtp_port <= 0)
         fail_msg("the SMTP receiver needs python3-aiosmtpd (apt-get install python3-aiosmtpd)");
     od_message m = base;
     m.to = "oncall@example.com";
@@ -591,7 +497,7 @@ static void test_throttle(void **state)
     int sent = 2;
     for (int64_t t = 4001; t < 61000; t++)
         sent += od_channel_throttle(c, t) == 0;
-    assert_true(sent <= 20); /* at most 20 in the first minute */
+    assert_true(sent <= 20);                                    /* at most 20 in the first minute */
     assert_int_equal(od_channel_throttle(ch("hook"), 1000), 0); /* no limit configured */
 }
 
