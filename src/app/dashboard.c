@@ -5,6 +5,7 @@
  * scope).  Bounded: at most OPEN_ROWS_MAX open incidents, DETECTED_ROWS_MAX
  * incidents in the window and OD_DASH_DEADLINES_MAX deadlines per list. */
 #include "app/dashboard.h"
+#include "core/incident.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,13 +60,15 @@ static json_t *deadline_json(od_rows *r, int64_t now)
 {
     char t[OD_TIME_STR_MAX];
     int64_t due = od_rows_int(r, 1);
-    json_t *rcpt = od_rows_null(r, 3) ? json_null()
-                                      : json_pack("{sI ss ss}", "id", (json_int_t)od_rows_int(r, 3), "username",
-                                                  od_rows_text(r, 11), "display_name", od_rows_text(r, 12));
+    json_t *rcpt = od_rows_null(r, 3)
+                       ? json_null()
+                       : json_pack("{sI ss ss}", "id", (json_int_t)od_rows_int(r, 3), "username",
+                                   od_rows_text(r, 11), "display_name", od_rows_text(r, 12));
     return json_pack("{ss ss sI sb sb so s{sI ss ss ss ss}}", "kind", od_rows_text(r, 0), "due_at",
-                     od_time_format(due, t), "due_ms", (json_int_t)due, "missed", due < now, "drill",
-                     od_rows_int(r, 9) != 0, "recipient", rcpt, "incident", "id", (json_int_t)od_rows_int(r, 4),
-                     "number", od_rows_text(r, 5), "title", od_rows_text(r, 6), "level", od_rows_text(r, 7),
+                     od_time_format(due, t), "due_ms", (json_int_t)due, "missed",
+                     od_deadline_state_at(due, 0, now) == OD_DLS_MISSED, "drill", od_rows_int(r, 9) != 0,
+                     "recipient", rcpt, "incident", "id", (json_int_t)od_rows_int(r, 4), "number",
+                     od_rows_text(r, 5), "title", od_rows_text(r, 6), "level", od_rows_text(r, 7),
                      "response_level", od_rows_text(r, 8));
 }
 
@@ -77,9 +80,11 @@ static od_err deadlines(od_tx *tx, const od_principal *who, int64_t now, json_t 
     od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e, "i", (int64_t)OPEN_ROWS_MAX);
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
-        if (!od_principal_in_any_scope(who, od_rows_text(r, 10)))
+        /* which deadlines people see, and when one is missed: core/incident.h */
+        if (!od_deadline_kind_shown(od_deadline_kind_parse(od_rows_text(r, 0))) ||
+            !od_principal_in_any_scope(who, od_rows_text(r, 10)))
             continue;
-        json_t *list = od_rows_int(r, 1) < now ? missed : upcoming;
+        json_t *list = od_deadline_state_at(od_rows_int(r, 1), 0, now) == OD_DLS_MISSED ? missed : upcoming;
         if (json_array_size(list) < OD_DASH_DEADLINES_MAX)
             json_array_append_new(list, deadline_json(r, now));
         else if (list == upcoming)
@@ -97,8 +102,8 @@ static int64_t day_start(int64_t ms, int tz_minutes)
     return d * DAY_MS - off;
 }
 
-static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opts *o, int64_t now, json_t *out,
-                      json_t *drill_days, od_error *e)
+static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opts *o, int64_t now,
+                      json_t *out, json_t *drill_days, od_error *e)
 {
     int64_t to = day_start(now, o->tz_minutes) + DAY_MS, from = to - (int64_t)o->days * DAY_MS;
     json_t *days = json_array(), *by_level = json_object();
@@ -141,16 +146,17 @@ od_err od_dashboard(od_app *a, const od_principal *who, const od_dashboard_opts 
 {
     *out = NULL;
     if (o->days < 1 || o->days > OD_DASH_DAYS_MAX)
-        return od_error_set(e, OD_E_INVALID, "days", "days 须在 1 到 %d 之间 (days must be 1 to %d)", OD_DASH_DAYS_MAX,
-                            OD_DASH_DAYS_MAX);
+        return od_error_set(e, OD_E_INVALID, "days", "days 须在 1 到 %d 之间 (days must be 1 to %d)",
+                            OD_DASH_DAYS_MAX, OD_DASH_DAYS_MAX);
     if (o->tz_minutes < -840 || o->tz_minutes > 840)
-        return od_error_set(e, OD_E_INVALID, "tz", "tz 须在 -840 到 840 分钟之间 (tz must be -840 to 840 minutes)");
+        return od_error_set(e, OD_E_INVALID, "tz",
+                            "tz 须在 -840 到 840 分钟之间 (tz must be -840 to 840 minutes)");
     int64_t now = od_app_now(a);
     char t[OD_TIME_STR_MAX];
-    json_t *res = json_pack("{ss sI si si so s{so so} s{s[] s[]} s{}}", "now", od_time_format(now, t), "now_ms",
-                            (json_int_t)now, "tz_minutes", o->tz_minutes, "days", o->days, "open", counts_new(),
-                            "drills", "open", counts_new(), "per_day", json_array(), "deadlines", "missed",
-                            "upcoming", "per_day");
+    json_t *res = json_pack("{ss sI si si so s{so so} s{s[] s[]} s{}}", "now", od_time_format(now, t),
+                            "now_ms", (json_int_t)now, "tz_minutes", o->tz_minutes, "days", o->days, "open",
+                            counts_new(), "drills", "open", counts_new(), "per_day", json_array(),
+                            "deadlines", "missed", "upcoming", "per_day");
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)

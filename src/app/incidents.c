@@ -423,6 +423,19 @@ static json_t *row_time(const inc *x, const char *k)
     return json_is_integer(v) ? time_or_null((int64_t)json_integer_value(v)) : json_null();
 }
 
+/* The end of a reader: rc, or OD_E_STORE when the row walk failed (s < 0);
+ * on success *out = o, else o is freed. */
+static od_err json_result(od_err rc, int s, json_t *o, json_t **out)
+{
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (rc)
+        json_decref(o);
+    else
+        *out = o;
+    return rc;
+}
+
 static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_t **out, od_error *e)
 {
     const od_policy *p = a->policy;
@@ -469,7 +482,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
                 next_esc = od_rows_int(r, 3);
             continue;
         }
-        if (k == OD_DL_PROGRESS_REMIND || k == OD_DL_RENOTIFY || strcmp(st, "cancelled") == 0)
+        if (!od_deadline_kind_shown(k) || strcmp(st, "cancelled") == 0)
             continue;
         int64_t due = od_rows_int(r, 3), met = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
         od_deadline_state ds = od_deadline_state_at(due, met, now);
@@ -487,15 +500,8 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     od_rows_close(r);
     json_object_set_new(o, "deadlines", dls);
     json_object_set_new(o, "next_escalation_at", time_or_null(next_esc));
-    if (!full || rc || s < 0) {
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
-        if (rc)
-            json_decref(o);
-        else
-            *out = o;
-        return rc;
-    }
+    if (!full || rc || s < 0)
+        return json_result(rc, s, o, out);
     json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(),
            *tl = json_array(), *msgs = json_array();
     json_object_set_new(o, "escalations", esc);
@@ -572,13 +578,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         json_array_append_new(failed, f);
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (rc)
-        json_decref(o);
-    else
-        *out = o;
-    return rc;
+    return json_result(rc, s, o, out);
 }
 
 od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)

@@ -348,6 +348,11 @@ int od_deadline_kind_parse(const char *s)
     return parse_key(dl_keys, OD_DL__COUNT, s);
 }
 
+bool od_deadline_kind_shown(int k)
+{
+    return k == OD_DL_FIRST_REPORT || k == OD_DL_ACK || k == OD_DL_PROGRESS || k == OD_DL_HANDLING;
+}
+
 od_deadline_state od_deadline_state_at(int64_t due_ms, int64_t met_ms, int64_t now_ms)
 {
     if (met_ms != 0)

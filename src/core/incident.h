@@ -22,15 +22,15 @@
 typedef struct od_grading {
     od_grade level;
     od_severity severity;
-    bool severity_provisional;   /* severity unknown → severe (R-INC-4) */
-    od_resp response;            /* matrix[level][severity] */
-    int64_t handling_limit_ms;   /* 0 = none (NG) */
-    int64_t first_report_ms;     /* from detection */
-    od_recipients recipients;    /* of the first report */
-    bool ack_required;           /* recipients must acknowledge (R-NOT-4) */
+    bool severity_provisional; /* severity unknown → severe (R-INC-4) */
+    od_resp response;          /* matrix[level][severity] */
+    int64_t handling_limit_ms; /* 0 = none (NG) */
+    int64_t first_report_ms;   /* from detection */
+    od_recipients recipients;  /* of the first report */
+    bool ack_required;         /* recipients must acknowledge (R-NOT-4) */
     int64_t ack_window_ms;
-    od_role activation_role;     /* R-ACT-1 for `response` */
-    int64_t progress_every_ms;   /* R-NOT-5 for `response`; 0 = none */
+    od_role activation_role;   /* R-ACT-1 for `response` */
+    int64_t progress_every_ms; /* R-NOT-5 for `response`; 0 = none */
 } od_grading;
 
 /* Incident level from the grades of the affected CIs: the highest wins
@@ -46,9 +46,9 @@ void od_grade_incident(const od_policy *p, od_grade level, int severity, od_grad
 
 /* One line of "the rule behind each value" for the 速查表 answer. */
 typedef struct od_rule_line {
-    const char *field;  /* "level", "response_level", "handling_limit_minutes", ... */
-    const char *req;    /* requirement id, e.g. "R-INC-3" */
-    char text[256];     /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
+    const char *field; /* "level", "response_level", "handling_limit_minutes", ... */
+    const char *req;   /* requirement id, e.g. "R-INC-3" */
+    char text[256];    /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
 } od_rule_line;
 /* Fills up to cap lines (out may be NULL when cap is 0); returns how many
  * it would fill (≤ 12).  Fields, in order: level, response_level,
@@ -90,8 +90,17 @@ typedef enum od_deadline_kind {
 } od_deadline_kind;
 const char *od_deadline_kind_key(od_deadline_kind k); /* "first_report", "ack", ... */
 int od_deadline_kind_parse(const char *s);
+/* True for the deadlines people are held to and shown (first report, acks,
+ * progress reports, handling); false for the internal timers (escalation
+ * step, progress reminder, re-notification) and for an unknown kind. */
+bool od_deadline_kind_shown(int k);
 
-typedef enum od_deadline_state { OD_DLS_PENDING = 0, OD_DLS_MET, OD_DLS_MISSED, OD_DLS_MET_LATE } od_deadline_state;
+typedef enum od_deadline_state {
+    OD_DLS_PENDING = 0,
+    OD_DLS_MET,
+    OD_DLS_MISSED,
+    OD_DLS_MET_LATE
+} od_deadline_state;
 /* A deadline is met when met_ms <= due_ms; missed when not met and now > due;
  * met late when met after due.  met_ms == 0 means not met yet. */
 od_deadline_state od_deadline_state_at(int64_t due_ms, int64_t met_ms, int64_t now_ms);
@@ -141,14 +150,28 @@ bool od_may_close(const od_policy *p, od_resp highest_reached, od_roleset roles)
  * Progress reports: reported, confirmed, activated.  Acknowledgements and
  * regrading: any state before resolved. */
 typedef enum od_inc_state {
-    OD_INC_DETECTED = 0, OD_INC_REPORTED, OD_INC_CONFIRMED, OD_INC_ACTIVATED,
-    OD_INC_RESOLVED, OD_INC_CLOSED, OD_INC_REVIEWED, OD_INC__COUNT
+    OD_INC_DETECTED = 0,
+    OD_INC_REPORTED,
+    OD_INC_CONFIRMED,
+    OD_INC_ACTIVATED,
+    OD_INC_RESOLVED,
+    OD_INC_CLOSED,
+    OD_INC_REVIEWED,
+    OD_INC__COUNT
 } od_inc_state;
 typedef enum od_inc_action {
-    OD_IA_FIRST_REPORT = 0, OD_IA_SECOND_REPORT, OD_IA_ACTIVATE, OD_IA_PROGRESS_REPORT,
-    OD_IA_FINAL_REPORT, OD_IA_CLOSE, OD_IA_REVIEW, OD_IA_ACK, OD_IA_REGRADE, OD_IA__COUNT
+    OD_IA_FIRST_REPORT = 0,
+    OD_IA_SECOND_REPORT,
+    OD_IA_ACTIVATE,
+    OD_IA_PROGRESS_REPORT,
+    OD_IA_FINAL_REPORT,
+    OD_IA_CLOSE,
+    OD_IA_REVIEW,
+    OD_IA_ACK,
+    OD_IA_REGRADE,
+    OD_IA__COUNT
 } od_inc_action;
-const char *od_inc_state_key(od_inc_state s);   /* "detected" ... */
+const char *od_inc_state_key(od_inc_state s); /* "detected" ... */
 const char *od_inc_state_name_zh(od_inc_state s);
 const char *od_inc_action_key(od_inc_action a); /* "first_report" ... */
 int od_inc_state_parse(const char *s);

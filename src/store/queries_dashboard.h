@@ -15,8 +15,7 @@
                       "i.title, i.level, i.response_level, i.drill, i.departments, u.username, "    \
                       "u.display_name FROM deadlines d JOIN incidents i ON i.id = d.incident_id "   \
                       "LEFT JOIN users u ON u.id = d.recipient_id WHERE d.met_at IS NULL AND "      \
-                      "d.status IN ('pending', 'missed') AND d.kind IN ('first_report', 'ack', "    \
-                      "'progress', 'handling') AND i.state IN ('detected', 'reported', "            \
+                      "d.status IN ('pending', 'missed') AND i.state IN ('detected', 'reported', "   \
                       "'confirmed', 'activated') ORDER BY d.due_at, d.id LIMIT ?")                 \
     /* incidents detected in [from, to) */                                                         \
     X(DASH_DETECTED, "SELECT detected_at, level, drill, departments FROM incidents WHERE "         \
