@@ -14,6 +14,7 @@
 #   BENCH_DURATION  seconds per run (default 10)   BENCH_RUNS  runs per point (default 3)
 #   BENCH_SCENARIOS default "distinct:1:1 distinct:1:32 distinct:100:1 distinct:100:32
 #                   repeat:1:1 repeat:1:32 repeat:100:1 repeat:100:32" (kind:batch:connections)
+#   OPSDESK_SERVE_ARGS  extra `opsdesk serve` options (e.g. "--threads 2")
 #   BENCH_TARGETS   default "od am" ("od" alone while tuning opsdesk: Alertmanager columns show 0)
 #   BENCH_MILLION=1 instead of the table: one run each of 1 000 000 distinct alerts (100 per
 #                   request, 32 connections, 2 wrk threads x 5000 requests) for the RSS after it and
@@ -50,7 +51,7 @@ start_od() {
   local p=$1 db=$TMP/od-$RANDOM.db
   OD_DB=$db
   OPSDESK_ADMIN_PASSWORD=Admin-pass-1 OPSDESK_PWHASH_COST=min "$BIN" init --db "$db" >/dev/null
-  OPSDESK_PWHASH_COST=min "$BIN" serve --db "$db" --listen 127.0.0.1:$p >"$TMP/od.log" 2>&1 &
+  "$BIN" serve --db "$db" --listen 127.0.0.1:$p ${OPSDESK_SERVE_ARGS:-} >"$TMP/od.log" 2>&1 &
   PID=$!
   wait_port "$p"
   local sys

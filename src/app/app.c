@@ -1,5 +1,6 @@
 /* app.c — the application context and principal helpers. */
 #include "app/app.h"
+#include "app/event_keys.h"
 #include "app/limiter.h"
 #include "util/log.h"
 
@@ -46,6 +47,7 @@ void od_app_free(od_app *a)
     if (!a)
         return;
     od_limiter_free(a->limiter);
+    od_event_keys_free(a->event_keys);
     od_store_close(a->store);
     od_policy_free(a->policy);
     free(a->policy_source);

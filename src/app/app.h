@@ -47,6 +47,7 @@ typedef struct od_app {
     od_dispatcher *dispatcher; /* NULL when not serving or no channels */
     int pwhash_cost;      /* 0 = interactive (default), 1 = minimum (tests only) */
     struct od_backup_sched *backup_sched; /* scheduled backups (issue 7); NULL when off */
+    struct od_event_keys *event_keys;     /* ingestion's de-duplication table; NULL until it runs */
 } od_app;
 
 /* Creates the app over an open store and loaded policy (both owned by the

@@ -12,6 +12,7 @@
  * handled (webhook answered it, or an incident took it) | open (a person
  * was alerted, or it joined a group that was). */
 #include "app/events.h"
+#include "app/event_keys.h"
 #include "app/incidents.h"
 #include "core/event.h"
 #include "notify/dispatcher.h"
@@ -265,6 +266,14 @@ typedef struct ctx {
     bool savepoints; /* each request in its own savepoint */
     bool broken;     /* a savepoint could not be undone */
     sbuf labels, ann, raw, changes, decs; /* reused for every event */
+    /* the de-duplication table (app/event_keys.h) and what this run added
+     * to it, to take back when its writes are rolled back */
+    od_event_keys *keys;
+    struct added_key {
+        uint64_t hash;
+        int64_t id;
+    } *added;
+    size_t n_added, cap_added;
 } ctx;
 
 typedef struct decision {
@@ -967,28 +976,89 @@ static int64_t key_hash(const char *source, const char *key)
     return (int64_t)h;
 }
 
+/* The table of key hashes, read from the events once per app (when
+ * ingestion first runs; a million events take about a second). */
+static od_err keys_load(ctx *c, od_error *e)
+{
+    if (c->a->event_keys) {
+        c->keys = c->a->event_keys;
+        return OD_OK;
+    }
+    od_event_keys *k = od_event_keys_new();
+    if (!k)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_KEYS_ALL, &r, e, "");
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        if (!od_event_keys_add(k, (uint64_t)od_rows_int(r, 0), od_rows_int(r, 1)))
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (rc) {
+        od_event_keys_free(k);
+        return rc;
+    }
+    c->a->event_keys = c->keys = k;
+    return OD_OK;
+}
+
+static od_err key_added(ctx *c, uint64_t hash, int64_t id, od_error *e)
+{
+    if (c->n_added == c->cap_added) {
+        size_t cap = c->cap_added ? 2 * c->cap_added : 256;
+        struct added_key *v = realloc(c->added, cap * sizeof *v);
+        if (!v)
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        c->added = v;
+        c->cap_added = cap;
+    }
+    if (!od_event_keys_add(c->keys, hash, id))
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    c->added[c->n_added++] = (struct added_key){hash, id};
+    return OD_OK;
+}
+
+/* The writes since added[from] were rolled back: so are their keys. */
+static void keys_undo(ctx *c, size_t from)
+{
+    while (c->n_added > from) {
+        c->n_added--;
+        od_event_keys_remove(c->keys, c->added[c->n_added].hash, c->added[c->n_added].id);
+    }
+}
+
 static od_err stored_load(ctx *c, const char *source, const char *key, stored *st, od_error *e)
 {
     memset(st, 0, sizeof *st);
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, "iss", key_hash(source, key), source, key);
-    if (rc)
-        return rc;
-    int s = od_rows_next(r, e);
-    if (s == 1) {
-        st->have = true;
-        st->id = od_rows_int(r, 0);
-        st->firing = strcmp(od_rows_text(r, 1), "firing") == 0;
-        snprintf(st->state, sizeof st->state, "%s", od_rows_text(r, 2));
-        snprintf(st->cls, sizeof st->cls, "%s", od_rows_text(r, 3));
-        st->ci_id = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
-        flap_load(&st->flap, od_rows_text(r, 5));
-        st->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
-        st->window_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
-        st->flapping = od_rows_int(r, 8) != 0;
+    int64_t ids[4];
+    size_t n = od_event_keys_find(c->keys, (uint64_t)key_hash(source, key), ids, 4);
+    if (n > 4) /* four events with one 64-bit hash: never seen; refuse rather than guess */
+        return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
+    for (size_t i = 0; i < n && !st->have; i++) {
+        od_rows *r = NULL;
+        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, "iss", ids[i], source, key);
+        if (rc)
+            return rc;
+        int s = od_rows_next(r, e);
+        if (s == 1) {
+            st->have = true;
+            st->id = od_rows_int(r, 0);
+            st->firing = strcmp(od_rows_text(r, 1), "firing") == 0;
+            snprintf(st->state, sizeof st->state, "%s", od_rows_text(r, 2));
+            snprintf(st->cls, sizeof st->cls, "%s", od_rows_text(r, 3));
+            st->ci_id = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
+            flap_load(&st->flap, od_rows_text(r, 5));
+            st->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
+            st->window_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
+            st->flapping = od_rows_int(r, 8) != 0;
+        }
+        od_rows_close(r);
+        if (s < 0)
+            return OD_E_STORE;
     }
-    od_rows_close(r);
-    return s < 0 ? OD_E_STORE : OD_OK;
+    return OD_OK;
 }
 
 /* A silenced event whose window no longer silences it goes through the
@@ -1173,6 +1243,8 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
                           o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, b->api_key_id, first, c->now,
                           c->now, c->now, o.closed ? c->now : (int64_t)0, c->decs.p,
                           key_hash(b->source, ev->dedup_key));
+        if (!rc)
+            rc = key_added(c, (uint64_t)key_hash(b->source, ev->dedup_key), id, e);
     } else if (!rc) {
         rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", ev->firing ? "firing" : "resolved", o.state,
                         cls, ev->severity, ev->summary, o.ci_id, labels, ann, raw, flapping, changes, o.group_key,
@@ -1205,6 +1277,7 @@ static od_err item_run(ctx *c, od_ingest_item *it)
     sb_puts(&res, "{\"accepted\":");
     sb_int(&res, (int64_t)it->batch->n);
     sb_puts(&res, ",\"events\":[");
+    size_t keys_from = c->n_added;
     od_err rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, "") : OD_OK;
     for (size_t i = 0; !rc && i < it->batch->n; i++) {
         rc = process(c, it->batch, &it->batch->v[i], &res, e);
@@ -1219,6 +1292,8 @@ static od_err item_run(ctx *c, od_ingest_item *it)
         if (c->savepoints && (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, "") != OD_OK ||
                               od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, "") != OD_OK))
             c->broken = true; /* the transaction cannot be trusted: fail it whole */
+        else if (c->savepoints)
+            keys_undo(c, keys_from);
         free(res.p);
         return rc;
     }
@@ -1255,6 +1330,8 @@ static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_i
     od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     pthread_mutex_lock(&cis_mem.mu);
     if (!rc)
+        rc = keys_load(&c, e);
+    if (!rc)
         rc = windows_load(&c, e);
     if (!rc)
         rc = cis_mem_sync(&c, e);
@@ -1276,6 +1353,8 @@ static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_i
         else
             rc = od_tx_commit(c.tx, e);
     }
+    if (c.keys && (rc || failed)) /* nothing of this run was written */
+        keys_undo(&c, 0);
     if (failed && n > 1) {
         *retry = true;
         items_reset(items, n);
@@ -1305,6 +1384,7 @@ static od_err ingest_run(od_app *a, const od_event_policy *ep, int64_t now, od_i
     free(c.raw.p);
     free(c.changes.p);
     free(c.decs.p);
+    free(c.added);
     return rc;
 }
 

@@ -11,8 +11,9 @@
     X(EV_SP_BEGIN, "SAVEPOINT ev_req")                                                             \
     X(EV_SP_RELEASE, "RELEASE ev_req")                                                             \
     X(EV_SP_ROLLBACK, "ROLLBACK TO ev_req")                                                        \
-    X(EV_BY_KEY, "SELECT id, status, state, class, ci_id, changes, incident_id, window_id, "       \
-                 "flapping FROM events WHERE key_hash = ? AND source = ? AND dedup_key = ?")                        \
+    X(EV_BY_ID_KEY, "SELECT id, status, state, class, ci_id, changes, incident_id, window_id, "    \
+                    "flapping FROM events WHERE id = ? AND source = ? AND dedup_key = ?")          \
+    X(EV_KEYS_ALL, "SELECT key_hash, id FROM events")                                              \
     X(EV_INSERT, "INSERT INTO events(source, dedup_key, status, state, class, severity, summary, " \
                  "ci_id, labels, annotations, raw, count, flapping, changes, group_key, "          \
                  "incident_id, incident_rule, window_id, api_key_id, first_seen, last_seen, "      \

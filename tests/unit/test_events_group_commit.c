@@ -6,7 +6,9 @@
  *   - a request failing alone leaves nothing written;
  *   - raw is the request's own bytes (ingest/parse.h od_ingest_raw_spans),
  *     and a body whose shape the scanner does not expect is serialized;
- *   - de-duplication by the key hash across transactions (R-EVT-3);
+ *   - de-duplication by the key hash across transactions (R-EVT-3), and the
+ *     in-memory table of key hashes (app/event_keys.h) forgets the events
+ *     of a rolled-back request (migration 0007);
  *   - a CI created after the CMDB names were loaded is seen by the next
  *     transaction (event_cmdb_version triggers, migration 0005).
  * A failure is forced with a test-only trigger that aborts the insert of
@@ -219,6 +221,35 @@ static void dedup_across_transactions_and_new_ci(void **state)
                      1);
 }
 
+/* A request that fails five times: each attempt inserted its events and
+ * was rolled back, and so were their keys; the event then arrives alone,
+ * is new once and a repeat after. */
+static void rolled_back_keys_are_forgotten(void **state)
+{
+    fixture *f = *state;
+    od_error e = {0};
+    for (int i = 0; i < 5; i++) {
+        od_ingest_item it[2] = {{.batch = request("[{\"status\":\"firing\",\"dedup_key\":\"rk-x\"},"
+                                                  "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]", false)},
+                                {.batch = request("{\"status\":\"firing\",\"dedup_key\":\"rk-ok\"}", false)}};
+        assert_int_equal(od_events_ingest(f->app, it, i % 2 ? 1 : 2, &e), OD_OK);
+        assert_int_not_equal(it[0].rc, OD_OK);
+        items_free(it, i % 2 ? 1 : 2);
+        if (i % 2)
+            od_event_batch_free(it[1].batch);
+    }
+    assert_int_equal(scalar(f, "SELECT COUNT(*) FROM events WHERE dedup_key = 'rk-x'"), 0);
+    for (int i = 0; i < 2; i++) {
+        od_ingest_item it[1] = {{.batch = request("{\"status\":\"firing\",\"dedup_key\":\"rk-x\"}", false)}};
+        assert_int_equal(od_events_ingest(f->app, it, 1, &e), OD_OK);
+        assert_int_equal(it[0].rc, OD_OK);
+        assert_non_null(strstr(it[0].result, i ? "\"action\":\"repeat\"" : "\"action\":\"new\""));
+        items_free(it, 1);
+    }
+    assert_int_equal(scalar(f, "SELECT count FROM events WHERE dedup_key = 'rk-x'"), 2);
+    assert_int_equal(scalar(f, "SELECT count FROM events WHERE dedup_key = 'rk-ok'"), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +257,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_failing_request_alone_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(raw_is_the_request_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(dedup_across_transactions_and_new_ci, setup, teardown),
+        cmocka_unit_test_setup_teardown(rolled_back_keys_are_forgotten, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
