@@ -976,19 +976,18 @@ static int64_t key_hash(const char *source, const char *key)
     return (int64_t)h;
 }
 
-/* The table of key hashes, read from the events once per app (when
- * ingestion first runs; a million events take about a second). */
-static od_err keys_load(ctx *c, od_error *e)
+/* The table of key hashes, read from the events once per app, by the
+ * ingestion writer before its first transaction (od_events_keys_load) or in
+ * it. */
+static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
 {
-    if (c->a->event_keys) {
-        c->keys = c->a->event_keys;
+    if (a->event_keys)
         return OD_OK;
-    }
     od_event_keys *k = od_event_keys_new();
     if (!k)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_KEYS_ALL, &r, e, "");
+    od_err rc = od_tx_query(tx, OD_Q_EV_KEYS_ALL, &r, e, "");
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
         if (!od_event_keys_add(k, (uint64_t)od_rows_int(r, 0), od_rows_int(r, 1)))
@@ -1000,8 +999,27 @@ static od_err keys_load(ctx *c, od_error *e)
         od_event_keys_free(k);
         return rc;
     }
-    c->a->event_keys = c->keys = k;
+    a->event_keys = k;
     return OD_OK;
+}
+
+od_err od_events_keys_load(od_app *a, size_t *count, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_err rc = a->event_keys ? OD_OK : od_tx_begin(a->store, false, &tx, e);
+    if (!rc && tx) {
+        rc = keys_read(a, tx, e);
+        od_tx_rollback(tx);
+    }
+    *count = a->event_keys ? od_event_keys_count(a->event_keys) : 0;
+    return rc;
+}
+
+static od_err keys_load(ctx *c, od_error *e)
+{
+    od_err rc = keys_read(c->a, c->tx, e);
+    c->keys = c->a->event_keys;
+    return rc;
 }
 
 static od_err key_added(ctx *c, uint64_t hash, int64_t id, od_error *e)
