@@ -96,7 +96,7 @@
                "handling_deadline, first_report_due, location, symptoms, impact_scope, departments, " \
                "drill, created_by, activated_by, activated_at, resolved_at, closed_by, closed_at, "  \
                "reviewed_at, updated_at FROM incidents WHERE id = ?")                              \
-    X(INC_LIST, "SELECT id FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) AND " \
+    X(INC_LIST, "SELECT id, departments FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) AND " \
                 "(? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title LIKE ? " \
                 "ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') "          \
                 "ORDER BY id DESC LIMIT ? OFFSET ?")                                               \

@@ -185,6 +185,31 @@ class Scopes(harness.ServerTest):
         self.assertEqual({c["name"] for c in r.json["items"]}, {"scope-a-1", "scope-a-2", "scope-b-1"})
         self.assertEqual(r.json["total"], 3)
 
+    def test_incident_list_counts_only_visible(self):
+        """Page and total of GET /incidents for a scoped user count only incidents in scope (R-SEC-SYS-2)."""
+        s = self.srv
+
+        def incident(title, ci):
+            r = s.post("/api/v1/incidents", {"title": title, "ci_ids": [ci], "severity": "minor",
+                                             "location": "机房", "symptoms": "x", "impact_scope": "y"}, self.unscoped)
+            assert r.status == 201, r
+            return r.json["number"]
+
+        mine = [incident("scope-inc-a%d" % i, self.ca) for i in range(3)]
+        for i in range(4):  # newer than the visible ones, so a page cut before the filter would show fewer
+            incident("scope-inc-b%d" % i, self.cb)
+        r = s.get("/api/v1/incidents?q=scope-inc-&limit=2", self.scoped)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["total"], 3, r.json)
+        self.assertEqual([x["number"] for x in r.json["items"]], [mine[2], mine[1]])
+        r = s.get("/api/v1/incidents?q=scope-inc-&limit=2&offset=2", self.scoped)
+        self.assertEqual([x["number"] for x in r.json["items"]], [mine[0]])
+        self.assertEqual(r.json["total"], 3)
+        self.assertNotIn("scope-inc-b", r.raw)
+        r = s.get("/api/v1/incidents?q=scope-inc-&limit=2", self.unscoped)
+        self.assertEqual(r.json["total"], 7)
+        self.assertEqual(len(r.json["items"]), 2)
+
     def test_impact_hides_other_department(self):
         r = self.srv.get("/api/v1/cis/%d/impact" % self.ca, self.unscoped)
         self.assertStatus(r, 200)
