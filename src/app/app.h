@@ -65,6 +65,29 @@ bool od_principal_in_scope(const od_principal *p, const char *department);
  * incident's JSON array of department names): any one in scope suffices. */
 bool od_principal_in_any_scope(const od_principal *p, const char *departments_json);
 
+/* A page of the rows a principal may see.  Lists read every matching row
+ * for a scoped principal and feed each one's visibility here, so the page
+ * and the total count only what is in scope: take() says whether a row
+ * goes on the page; seen is the total. */
+typedef struct od_page {
+    int64_t skip, room, seen;
+} od_page;
+static inline od_page od_page_start(int64_t limit, int64_t offset) { return (od_page){offset, limit, 0}; }
+static inline bool od_page_take(od_page *p, bool visible)
+{
+    if (!visible)
+        return false;
+    p->seen++;
+    if (p->skip > 0) {
+        p->skip--;
+        return false;
+    }
+    if (p->room <= 0)
+        return false;
+    p->room--;
+    return true;
+}
+
 /* ---- audit (R-SEC-SYS-3) ---- */
 /* Appends a hash-chained entry inside tx.  before/after may be NULL (borrowed). */
 OD_NODISCARD od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const char *action,

@@ -210,25 +210,14 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     if (!rc && actor->n_scopes == 0)
         rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e, "ssssssss", c, c, g, g, qq, like, like, like);
     /* scoped principals: filter rows here; paginate over visible rows */
-    int64_t skip = offset, seen = 0;
+    od_page pg = od_page_start(limit, offset);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, "ssssssssii", c, c, g, g, qq, like, like, like,
                          actor->n_scopes ? (int64_t)-1 : limit, actor->n_scopes ? (int64_t)0 : offset);
     int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
-        if (actor->n_scopes) {
-            if (!od_principal_in_scope(actor, od_rows_text(r, 4)))
-                continue;
-            seen++;
-            if (skip > 0) {
-                skip--;
-                continue;
-            }
-            if ((int64_t)json_array_size(items) >= limit)
-                continue;
-        }
-        json_array_append_new(items, ci_row_json(r));
-    }
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
+            json_array_append_new(items, ci_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
     free(like);
@@ -237,7 +226,7 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
         return rc ? rc : OD_E_STORE;
     }
     if (actor->n_scopes)
-        total = seen;
+        total = pg.seen;
     *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
                      "offset", (json_int_t)offset);
     return OD_OK;
@@ -451,10 +440,13 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     if (rc)
         return rc;
     json_t *items = json_array();
-    rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, "iii", since, limit, offset);
+    /* as od_ci_list: a scoped principal's page counts only CIs in scope */
+    od_page pg = od_page_start(limit, offset);
+    rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, "iii", since, actor->n_scopes ? (int64_t)-1 : limit,
+                     actor->n_scopes ? (int64_t)0 : offset);
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
-        if (od_principal_in_scope(actor, od_rows_text(r, 4)))
+        if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
             json_array_append_new(items, ci_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);

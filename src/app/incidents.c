@@ -623,27 +623,18 @@ od_err od_incident_list(od_app *a, const od_principal *who, const char *state, c
     if (!scoped)
         rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e, "ssssssiissss", st, st, lv, lv, rs, rs, (int64_t)drill,
                           (int64_t)drill, qq, like, like, like);
-    int64_t ids[500], skip = offset;
+    int64_t ids[500];
+    od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
     int n = 0, s = 0;
     if (!rc)
         rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, "ssssssiissssii", st, st, lv, lv, rs, rs, (int64_t)drill,
                          (int64_t)drill, qq, like, like, like, scoped ? (int64_t)-1 : limit,
                          scoped ? (int64_t)0 : offset);
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
-        if (scoped) {
-            if (!od_principal_in_any_scope(who, od_rows_text(r, 1)))
-                continue;
-            total++;
-            if (skip > 0) {
-                skip--;
-                continue;
-            }
-        }
-        if (n < 500 && n < limit)
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
             ids[n++] = od_rows_int(r, 0);
-        else if (!scoped)
-            break;
-    }
+    if (scoped)
+        total = pg.seen;
     od_rows_close(r);
     for (int i = 0; !rc && i < n; i++) {
         inc x;

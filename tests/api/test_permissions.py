@@ -181,6 +181,9 @@ class Scopes(harness.ServerTest):
         r = s.get("/api/v1/cis/unverified?period=week", self.scoped)
         self.assertStatus(r, 200)
         self.assertNotIn("scope-b-1", {c["name"] for c in r.json["items"]})
+        # pages are cut after the filter: scope-b-1 (between the two) takes no place
+        r = s.get("/api/v1/cis/unverified?period=week&limit=1&offset=1", self.scoped)
+        self.assertEqual([c["name"] for c in r.json["items"]], ["scope-a-2"])
         r = s.get("/api/v1/cis?q=scope-", self.unscoped)
         self.assertEqual({c["name"] for c in r.json["items"]}, {"scope-a-1", "scope-a-2", "scope-b-1"})
         self.assertEqual(r.json["total"], 3)
