@@ -414,13 +414,7 @@ static struct {
     size_t cap, n; /* cap: a power of two */
 } cis_mem = {.mu = PTHREAD_MUTEX_INITIALIZER, .version = -1};
 
-static uint64_t name_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
+static uint64_t name_hash(const char *s) { return od_fnv1a_str(OD_FNV_OFFSET, s); }
 
 static void cis_mem_clear(void)
 {
@@ -964,16 +958,13 @@ typedef struct stored {
 } stored;
 
 /* The stored lookup key of (source, dedup_key): 64-bit FNV-1a of
- * source, a NUL, dedup_key (migration 0005: a stored format, never change). */
+ * source, a NUL, dedup_key (migration 0005: a stored format, never change).
+ * Its start value is one digit short of the FNV offset basis; rows hold
+ * hashes made with it, so it stays. */
+#define KEY_HASH_SEED 1469598103934665603ULL
 static int64_t key_hash(const char *source, const char *key)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (const char *p = source; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    h = (h ^ 0) * 1099511628211ULL;
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    return (int64_t)h;
+    return (int64_t)od_fnv1a_str(od_fnv1a_byte(od_fnv1a_str(KEY_HASH_SEED, source), 0), key);
 }
 
 /* The table of key hashes, read from the events once per app, by the

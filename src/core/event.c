@@ -181,10 +181,9 @@ bool od_matchers_match(const od_matcher *ms, size_t n, const od_labels *ls)
 
 /* ---- fingerprint -------------------------------------------------------- */
 
-#define FNV_OFFSET 14695981039346656037ULL
 #define FNV_PRIME 1099511628211ULL
 
-static uint64_t fnv_add(uint64_t h, const char *s)
+uint64_t od_fnv1a_str(uint64_t h, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         h ^= *p;
@@ -193,7 +192,7 @@ static uint64_t fnv_add(uint64_t h, const char *s)
     return h;
 }
 
-static uint64_t fnv_byte(uint64_t h, unsigned char b)
+uint64_t od_fnv1a_byte(uint64_t h, unsigned char b)
 {
     h ^= b;
     return h * FNV_PRIME;
@@ -212,12 +211,12 @@ uint64_t od_event_fingerprint(const od_label *ls, size_t n)
         }
         s[j] = &ls[i];
     }
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = OD_FNV_OFFSET;
     for (size_t i = 0; i < n; i++) {
-        h = fnv_add(h, s[i]->name);
-        h = fnv_byte(h, 0xFF);
-        h = fnv_add(h, s[i]->value ? s[i]->value : "");
-        h = fnv_byte(h, 0xFF);
+        h = od_fnv1a_str(h, s[i]->name);
+        h = od_fnv1a_byte(h, 0xFF);
+        h = od_fnv1a_str(h, s[i]->value ? s[i]->value : "");
+        h = od_fnv1a_byte(h, 0xFF);
     }
     return h;
 }

@@ -75,6 +75,13 @@ bool od_matchers_match(const od_matcher *ms, size_t n, const od_labels *ls);
 
 /* ---- the Alertmanager fingerprint --------------------------------------- */
 
+/* FNV-1a 64, a step at a time: h fed the bytes of s (up to its NUL), or one
+ * byte.  Start from OD_FNV_OFFSET.  The fingerprint below and the
+ * ingestion's in-memory hashes use it. */
+#define OD_FNV_OFFSET 14695981039346656037ULL
+uint64_t od_fnv1a_str(uint64_t h, const char *s);
+uint64_t od_fnv1a_byte(uint64_t h, unsigned char b);
+
 /* FNV-1a 64 over the labels sorted by name (bytewise), each pair fed as
  * name 0xFF value 0xFF — prometheus/common model.LabelSet.Fingerprint.  An
  * empty set gives the FNV offset basis.  n <= OD_EVT_LABELS_MAX (more are

@@ -210,6 +210,9 @@ static void dedup_across_transactions_and_new_ci(void **state)
     }
     assert_int_equal(scalar(f, "SELECT COUNT(*) FROM events WHERE dedup_key = 'dd-1'"), 1);
     assert_int_equal(scalar(f, "SELECT count FROM events WHERE dedup_key = 'dd-1'"), 6);
+    /* the stored key hash keeps its format (migration 0005): FNV-1a from
+     * 1469598103934665603 over "api:test", NUL, "dd-1", computed apart */
+    assert_true(scalar(f, "SELECT key_hash FROM events WHERE dedup_key = 'dd-1'") == -8654972209412156567LL);
     /* a repeat keeps the row; a new event sees the new CI */
     od_ingest_item it[1] = {{.batch = request("{\"status\":\"firing\",\"dedup_key\":\"dd-2\","
                                               "\"labels\":{\"host\":\"gc-db-9\"}}", false)}};
