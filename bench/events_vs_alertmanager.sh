@@ -15,7 +15,10 @@
 #   BENCH_SCENARIOS default "distinct:1:1 distinct:1:32 distinct:100:1 distinct:100:32
 #                   repeat:1:1 repeat:1:32 repeat:100:1 repeat:100:32" (kind:batch:connections)
 #   OPSDESK_SERVE_ARGS  extra `opsdesk serve` options (e.g. "--threads 2")
-#   BENCH_TARGETS   default "od am" ("od" alone while tuning opsdesk: Alertmanager columns show 0)
+#   BENCH_TARGETS   default "od am ng" ("od" alone while tuning opsdesk: the other columns show 0).
+#                   "ng" is the machine's ceiling, not a peer: Debian's nginx answering 204 to the
+#                   same requests without looking at them (2 workers, access log off), driven by
+#                   the same wrk on the same cores.  No server that reads the alerts can beat it.
 #   BENCH_MILLION=1 instead of the table: one run each of 1 000 000 distinct alerts (100 per
 #                   request, 32 connections, 2 wrk threads x 5000 requests) for the RSS after it and
 #                   the rows stored.  wrk waits out its -d (BENCH_MILLION_SECONDS, default 60) even
@@ -31,7 +34,7 @@ LUA=$ROOT/bench/events_wrk.lua
 
 [ -x "$BIN" ] || { echo "events_vs_alertmanager: $BIN not built (run make build)" >&2; exit 1; }
 SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-for pkg in wrk:wrk prometheus-alertmanager:prometheus-alertmanager; do
+for pkg in wrk:wrk prometheus-alertmanager:prometheus-alertmanager nginx:nginx-light; do
   cmd=${pkg%%:*}
   command -v "$cmd" >/dev/null || { echo "== installing ${pkg#*:} (apt-get)"; $SUDO apt-get install -y "${pkg#*:}" >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "${pkg#*:}" >/dev/null; }; }
 done
@@ -72,11 +75,26 @@ start_am() {
   TOKEN=
 }
 
+start_ng() {
+  local p=$1 dir=$TMP/ng-$RANDOM
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<EOF
+daemon off; worker_processes 2; pid $dir/nginx.pid; error_log $dir/error.log;
+events { worker_connections 1024; }
+http { access_log off; client_body_temp_path $dir; client_max_body_size 64m;
+       server { listen 127.0.0.1:$p; location / { return 204; } } }
+EOF
+  nginx -c "$dir/nginx.conf" -p "$dir" >"$TMP/ng.log" 2>&1 &
+  PID=$!
+  wait_port "$p"
+  TOKEN=
+}
+
 # one run: prints "alerts_s p50 p99 rss non2xx"
 run_one() {
   local target=$1 kind=$2 batch=$3 conns=$4 p threads=2
   p=$(port)
-  if [ "$target" = od ]; then start_od "$p"; else start_am "$p"; fi
+  start_$target "$p"
   [ "$conns" -lt 2 ] && threads=1
   local out
   out=$(TARGET=$target KIND=$kind BATCH=$batch TOKEN=$TOKEN wrk -t$threads -c$conns -d${DUR}s --latency \
@@ -94,7 +112,7 @@ PY
 if [ "${BENCH_MILLION:-0}" = 1 ]; then
   for target in ${BENCH_TARGETS:-od am}; do
     p=$(port)
-    if [ "$target" = od ]; then start_od "$p"; else start_am "$p"; fi
+    start_$target "$p"
     rss0=$(rss_mb "$PID")
     out=$(TARGET=$target KIND=distinct BATCH=100 TOKEN=$TOKEN MAX_REQ=5000 timeout 600 wrk -t2 -c32 -d${BENCH_MILLION_SECONDS:-60}s --latency \
           -s "$LUA" http://127.0.0.1:$p 2>&1 | grep '^RESULT')
@@ -107,15 +125,15 @@ if [ "${BENCH_MILLION:-0}" = 1 ]; then
   exit 0
 fi
 
-median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]; print("%g" % statistics.median(v))' "$@"; }
+median() { python3 -c 'import sys,statistics; m=statistics.median(float(x) for x in sys.argv[1:]); print("%.0f" % m if m >= 1000 else "%g" % m)' "$@"; }
 
-echo "| scenario | opsdesk alerts/s | p50 ms | p99 ms | RSS MB | Alertmanager alerts/s | p50 ms | p99 ms | RSS MB | ratio alerts/s | ratio p99 |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| scenario | opsdesk alerts/s | p50 ms | p99 ms | RSS MB | Alertmanager alerts/s | p50 ms | p99 ms | RSS MB | ratio alerts/s | ratio p99 | nginx 204 alerts/s | nginx / Alertmanager |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for s in $SCEN; do
   IFS=: read -r kind batch conns <<<"$s"
   declare -A col=()
-  col[am]="0 0 0 0 0"
-  for target in ${BENCH_TARGETS:-od am}; do
+  col[od]="0 0 0 0 0"; col[am]="0 0 0 0 0"; col[ng]="0 0 0 0 0"
+  for target in ${BENCH_TARGETS:-od am ng}; do
     a=(); p5=(); p9=(); r=(); bad=0
     for _ in $(seq "$RUNS"); do
       read -r x y z w n <<<"$(run_one $target $kind $batch $conns)"
@@ -125,10 +143,13 @@ for s in $SCEN; do
   done
   read -r oa o5 o9 orss obad <<<"${col[od]}"
   read -r aa a5 a9 arss abad <<<"${col[am]}"
+  read -r na _ _ _ nbad <<<"${col[ng]}"
   ratio=$(python3 -c "print('%.2f' % ($oa / $aa if $aa else 0))")
   rp99=$(python3 -c "print('%.2f' % ($o9 / $a9 if $a9 else 0))")
-  echo "| $kind, $batch/req, c$conns | $oa | $o5 | $o9 | $orss | $aa | $a5 | $a9 | $arss | ${ratio}× | ${rp99} |"
+  nratio=$(python3 -c "print('%.2f' % ($na / $aa if $aa else 0))")
+  echo "| $kind, $batch/req, c$conns | $oa | $o5 | $o9 | $orss | $aa | $a5 | $a9 | $arss | ${ratio}× | ${rp99} | $na | ${nratio}× |"
   [ "$obad" = 0 ] || echo "  (opsdesk non-2xx answers: $obad)"
   [ "$abad" = 0 ] || echo "  (Alertmanager non-2xx answers: $abad)"
+  [ "$nbad" = 0 ] || echo "  (nginx non-2xx answers: $nbad)"
   unset col
 done
