@@ -4,8 +4,9 @@
  * through the outbox, or alert a role) → exceptions open or join an
  * incident.  Many requests run in one write transaction (the group commit of
  * src/ingest/queue.c), each in a savepoint.  Every rule is asked of
- * core/event.h; each step that decided something is written to
- * event_decisions with the rule's name.
+ * core/event.h; each step that decided something is recorded with the rule's
+ * name: as codes in the row for a new event's first pass
+ * (core/event_decision.h), as text in event_decisions for later passes.
  *
  * Event state after the pipeline: filtered | closed (info, or resolved) |
  * silenced (maintenance window) | suppressed (upstream CI in trouble) |
@@ -15,6 +16,7 @@
 #include "app/event_keys.h"
 #include "app/incidents.h"
 #include "core/event.h"
+#include "core/event_decision.h"
 #include "notify/dispatcher.h"
 #include "sched/sched.h"
 
@@ -277,9 +279,11 @@ typedef struct ctx {
 } ctx;
 
 typedef struct decision {
-    const char *step;
+    int code; /* od_dec_code */
     char rule[OD_EVT_RULE_NAME_MAX + 16];
-    char result[400];
+    int nargs;
+    od_dec_arg args[OD_DEC_ARGS_MAX];
+    char text[512]; /* the string arguments' bytes */
 } decision;
 
 /* What the pipeline decided for one event. */
@@ -295,19 +299,38 @@ typedef struct outcome {
     int nd;
 } outcome;
 
-static void dec(outcome *o, const char *step, const char *rule, const char *fmt, ...) OD_PRINTF(4, 5);
-static void dec(outcome *o, const char *step, const char *rule, const char *fmt, ...)
+/* Records a decision: its code, the rule and the arguments (strings copied;
+ * one too long for what is left of d->text is cut).  DEC(o, code, rule,
+ * S(x), I(n)…) for one with arguments. */
+static void dec_args(outcome *o, od_dec_code code, const char *rule, const od_dec_arg *args, int nargs)
 {
     if (o->nd >= DEC_MAX)
         return;
     decision *d = &o->d[o->nd++];
-    d->step = step;
+    d->code = (int)code;
     snprintf(d->rule, sizeof d->rule, "%s", rule ? rule : "");
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(d->result, sizeof d->result, fmt, ap);
-    va_end(ap);
+    d->nargs = nargs < OD_DEC_ARGS_MAX ? nargs : OD_DEC_ARGS_MAX;
+    size_t used = 0;
+    for (int i = 0; i < d->nargs; i++) {
+        d->args[i] = args[i];
+        if (!args[i].s)
+            continue;
+        if (used >= sizeof d->text) {
+            d->args[i].s = "";
+            continue;
+        }
+        d->args[i].s = d->text + used;
+        used += od_dec_copy(d->text + used, sizeof d->text - used, args[i].s) + 1;
+    }
 }
+
+static void dec(outcome *o, od_dec_code code, const char *rule) { dec_args(o, code, rule, NULL, 0); }
+
+#define S(x) {.s = (x)}
+#define I(x) {.i = (int64_t)(x)}
+#define DEC(o, code, rule, ...)                                                                                    \
+    dec_args(o, code, rule, (const od_dec_arg[]){__VA_ARGS__},                                                     \
+             (int)(sizeof((const od_dec_arg[]){__VA_ARGS__}) / sizeof(od_dec_arg)))
 
 static void windows_free(ctx *c)
 {
@@ -728,7 +751,7 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
         rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, "sIIssssssii", cause, (int64_t)0, (int64_t)0, r.channel, "",
                         "event_response", "", subject, body ? body : "{}", c->now, c->now);
         o->state = "handled";
-        dec(o, "respond", rname, "自动响应：调用 %s (automatic response: webhook %s)", r.channel, r.channel);
+        DEC(o, OD_DEC_RESPOND_WEBHOOK, rname, S(r.channel));
         c->woke_dispatcher = true;
         break;
     }
@@ -764,15 +787,14 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
                                 addr[j], "event_alert", "monitoring", subject, body ? body : subject, c->now, c->now);
         }
         o->state = "open";
-        dec(o, "respond", rname, "通知 %s（%d 人）(alerted role %s: %d people)", od_role_name_zh(r.role), nu,
-            od_role_key(r.role), nu);
+        DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_name_zh(r.role)), I(nu), S(od_role_key(r.role)));
         if (nu)
             c->woke_dispatcher = true;
         break;
     }
     default:
         o->state = "open";
-        dec(o, "respond", rname, "无自动响应 (no response configured)");
+        dec(o, OD_DEC_RESPOND_NONE, rname);
         break;
     }
     free(body);
@@ -809,7 +831,7 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         o->incident_id = open_inc;
         snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
         o->state = "handled";
-        dec(o, "incident", rname, "并入事件 %s (attached to incident %s)", number, number);
+        DEC(o, OD_DEC_INCIDENT_ATTACHED, rname, S(number));
         char text[600];
         snprintf(text, sizeof text, "关联告警：%s %s (event attached: %s)", source,
                  ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
@@ -846,19 +868,17 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         o->new_incident = inc;
         snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
         o->state = "handled";
-        dec(o, "incident", rname, "登记事件 %s，影响程度 %s (opened incident %s, severity %s, CI %s)", number,
-            od_severity_name_zh(sev), number, od_severity_key(sev), ci_name ? ci_name : "");
+        DEC(o, OD_DEC_INCIDENT_OPENED, rname, S(number), S(od_severity_name_zh(sev)), S(od_severity_key(sev)),
+            S(ci_name ? ci_name : ""));
         c->woke_sched = c->woke_dispatcher = true;
         return rc;
     }
     case OD_EVI_NO_CI:
-        dec(o, "incident", rname, "未登记：未匹配到配置项，改为通知值班人员 (no incident: no CI matched; alerting a "
-                                  "person instead)");
+        dec(o, OD_DEC_INCIDENT_NO_CI, rname);
         *alert_instead = true;
         return OD_OK;
     default:
-        dec(o, "incident", NULL, "未登记：无匹配的登记规则，改为通知值班人员 (no incident: no incident rule "
-                                 "matched; alerting a person instead)");
+        dec(o, OD_DEC_INCIDENT_NO_RULE, NULL);
         *alert_instead = true;
         return OD_OK;
     }
@@ -873,13 +893,13 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     if (f >= 0) {
         o->state = "filtered";
         o->cls = -1;
-        dec(o, "filter", c->ep->filters.v[f].name, "已过滤 (filtered)");
+        dec(o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
         return OD_OK;
     }
     od_classify_result cr = od_event_classify(c->ep, ls, ci_grade);
     o->cls = (int)cr.cls;
-    dec(o, "classify", cr.rule >= 0 ? c->ep->classification.v[cr.rule].name : "default", "%s (%s)",
-        od_event_class_name_zh(cr.cls), od_event_class_key(cr.cls));
+    DEC(o, OD_DEC_CLASSIFIED, cr.rule >= 0 ? c->ep->classification.v[cr.rule].name : "default",
+        S(od_event_class_name_zh(cr.cls)), S(od_event_class_key(cr.cls)));
     if (cr.cls == OD_EVC_INFO) {
         o->state = "closed";
         o->closed = true;
@@ -889,8 +909,7 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     if (w >= 0) {
         o->state = "silenced";
         o->window_id = c->wins[w].w.id;
-        dec(o, "maintenance", c->wins[w].name, "维护窗口 #%lld 静默 (silenced by maintenance window #%lld %s)",
-            (long long)c->wins[w].w.id, (long long)c->wins[w].w.id, c->wins[w].name);
+        DEC(o, OD_DEC_SILENCED, c->wins[w].name, I(c->wins[w].w.id), S(c->wins[w].name));
         return OD_OK;
     }
     if (cr.cls == OD_EVC_EXCEPTION) {
@@ -927,9 +946,7 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
                 if (up[i] == by)
                     bn = names[i];
             o->state = "suppressed";
-            dec(o, "correlate", "dependency",
-                "抑制：依赖的配置项 %s (#%lld) 已有故障 (suppressed: depends on CI %s #%lld, which is in trouble)", bn,
-                (long long)by, bn, (long long)by);
+            DEC(o, OD_DEC_SUPPRESSED, "dependency", S(bn), I(by));
             return OD_OK;
         }
     }
@@ -940,8 +957,7 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
         return rc;
     if (od_event_grouped(c->ep, last, c->now)) {
         o->state = "open";
-        dec(o, "correlate", "group", "归并到 #%lld 的告警（%s）(grouped with event #%lld, %s)", (long long)lead,
-            o->group_key, (long long)lead, o->group_key);
+        DEC(o, OD_DEC_GROUPED, "group", I(lead), S(o->group_key));
         return group_join(c, o->group_key, e);
     }
     return respond(c, ev, source, ls, cr.cls, o, e);
@@ -1084,32 +1100,42 @@ static bool still_silenced(ctx *c, const stored *st, const od_labels *ls)
 static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
 {
     od_err rc = OD_OK;
-    for (int i = 0; !rc && i < o->nd; i++)
-        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", id, c->now, o->d[i].step,
-                        o->d[i].rule[0] ? o->d[i].rule : NULL, o->d[i].result);
+    char text[OD_DEC_TEXT_MAX];
+    for (int i = 0; !rc && i < o->nd; i++) {
+        const decision *d = &o->d[i];
+        od_dec_render(text, sizeof text, d->code, d->args, d->nargs);
+        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", id, c->now, od_dec_step(d->code),
+                        d->rule[0] ? d->rule : NULL, text);
+    }
     return rc;
 }
 
-/* The decisions of a new event's first pass: a JSON array kept in its row
- * (events.decisions), one write instead of one row each. */
+/* The decisions of a new event's first pass, kept in its row
+ * (events.decisions, one write instead of one row each) as codes:
+ * [[code, rule|null, arg…], …], rendered when read (core/event_decision.h;
+ * made at the row's received_at). */
 static void decisions_text(ctx *c, const outcome *o)
 {
     sbuf *b = &c->decs;
     sb_reset(b);
     sb_put(b, "[", 1);
     for (int i = 0; i < o->nd; i++) {
-        sb_puts(b, i ? ",{\"at\":" : "{\"at\":");
-        sb_int(b, c->now);
-        sb_puts(b, ",\"step\":");
-        sb_jcstr(b, o->d[i].step);
-        sb_puts(b, ",\"rule\":");
-        if (o->d[i].rule[0])
-            sb_jcstr(b, o->d[i].rule);
+        const decision *d = &o->d[i];
+        sb_puts(b, i ? ",[" : "[");
+        sb_int(b, d->code);
+        sb_put(b, ",", 1);
+        if (d->rule[0])
+            sb_jcstr(b, d->rule);
         else
             sb_puts(b, "null");
-        sb_puts(b, ",\"result\":");
-        sb_jcstr(b, o->d[i].result);
-        sb_put(b, "}", 1);
+        for (int k = 0; k < d->nargs; k++) {
+            sb_put(b, ",", 1);
+            if (d->args[k].s)
+                sb_jcstr(b, d->args[k].s);
+            else
+                sb_int(b, d->args[k].i);
+        }
+        sb_put(b, "]", 1);
     }
     sb_put(b, "]", 1);
 }
@@ -1206,12 +1232,14 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
     bool flapping = st.flapping;
     if (act == OD_DD_RESOLVE || act == OD_DD_REOPEN) {
         flapping = od_event_flap_record(&flap, c->now, c->ep->flap_window_ms, c->ep->flap_changes);
-        dec(&o, "dedup", NULL, "%s%s", act == OD_DD_RESOLVE ? "已恢复，关闭 (resolved: closed)" : "再次触发 (fired again)",
-            flapping ? "；抖动 (flapping)" : "");
+        dec(&o,
+            act == OD_DD_RESOLVE ? (flapping ? OD_DEC_DEDUP_RESOLVED_FLAPPING : OD_DEC_DEDUP_RESOLVED)
+                                 : (flapping ? OD_DEC_DEDUP_FIRED_FLAPPING : OD_DEC_DEDUP_FIRED),
+            NULL);
     } else if (act == OD_DD_REPEAT) {
-        dec(&o, "dedup", NULL, "维护窗口已结束，重新处理 (maintenance window over: evaluated again)");
+        dec(&o, OD_DEC_DEDUP_WINDOW_OVER, NULL);
     } else if (act == OD_DD_NEW_RESOLVED) { /* a new firing event needs no row to say so */
-        dec(&o, "dedup", NULL, "恢复通知，无对应告警 (resolved, never seen firing)");
+        dec(&o, OD_DEC_DEDUP_NEW_RESOLVED, NULL);
     }
     if (act == OD_DD_RESOLVE) {
         /* keep what the pipeline decided; a resolve closes it */
@@ -1225,13 +1253,12 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
         o.state = f >= 0 ? "filtered" : "closed";
         o.closed = true;
         if (f >= 0)
-            dec(&o, "filter", c->ep->filters.v[f].name, "已过滤 (filtered)");
+            dec(&o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
     } else {
         rc = pipeline(c, ev, b->source, &ls, grade, ci_name, &o, e);
     }
     if (flapping && !st.flapping)
-        dec(&o, "dedup", "flapping", "抖动：%d 次状态变化在窗口内 (flapping: %d state changes within the window)",
-            flap.n, flap.n);
+        DEC(&o, OD_DEC_DEDUP_FLAPPING, "flapping", I(flap.n));
     sb_reset(&c->labels);
     sb_jmap(&c->labels, ev->labels);
     sb_reset(&c->ann);

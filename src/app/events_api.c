@@ -5,6 +5,7 @@
  * audit entry. */
 #include "app/events.h"
 #include "core/event.h"
+#include "core/event_decision.h"
 #include "util/secret.h"
 
 #include <pthread.h>
@@ -128,6 +129,25 @@ od_err od_events_list(od_app *a, const char *status, const char *cls, const char
     return OD_OK;
 }
 
+/* A stored decision [code, rule|null, arg…] as {at, step, rule, result}. */
+static json_t *decision_render(json_t *d, const char *at)
+{
+    int code = (int)json_integer_value(json_array_get(d, 0));
+    json_t *rule = json_array_get(d, 1);
+    od_dec_arg args[OD_DEC_ARGS_MAX] = {{0}};
+    int n = 0;
+    for (size_t k = 2; k < json_array_size(d) && n < OD_DEC_ARGS_MAX; k++, n++) {
+        json_t *v = json_array_get(d, k);
+        args[n].s = json_is_string(v) ? json_string_value(v) : NULL;
+        args[n].i = json_is_integer(v) ? json_integer_value(v) : 0;
+    }
+    char text[OD_DEC_TEXT_MAX];
+    od_dec_render(text, sizeof text, code, args, n);
+    const char *step = od_dec_step(code);
+    return json_pack("{ss ss so ss}", "at", at, "step", step ? step : "?", "rule",
+                     json_is_string(rule) ? json_string(json_string_value(rule)) : json_null(), "result", text);
+}
+
 od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -140,6 +160,7 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
     int s = rc ? -1 : od_rows_next(r, e);
     json_t *ev = s == 1 ? event_row(r, true) : NULL;
     json_t *first = s == 1 ? json_loads(od_rows_text(r, 25), 0, NULL) : NULL; /* the first pass's decisions */
+    int64_t received = s == 1 ? od_rows_int(r, 14) : 0;
     od_rows_close(r);
     r = NULL;
     if (!rc && s < 0)
@@ -154,6 +175,11 @@ od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e)
         json_array_foreach(first, i, d)
         {
             char t[OD_TIME_STR_MAX];
+            if (json_is_array(d)) { /* codes (core/event_decision.h), made at received_at */
+                json_array_append_new(decs, decision_render(d, od_time_format(received, t)));
+                continue;
+            }
+            /* rows written before the codes: {at, step, rule, result} */
             json_t *at = json_object_get(d, "at");
             json_object_set_new(d, "at",
                                 json_is_integer(at) ? json_string(od_time_format(json_integer_value(at), t))

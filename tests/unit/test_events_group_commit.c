@@ -10,7 +10,10 @@
  *     in-memory table of key hashes (app/event_keys.h) forgets the events
  *     of a rolled-back request (migration 0007);
  *   - a CI created after the CMDB names were loaded is seen by the next
- *     transaction (event_cmdb_version triggers, migration 0005).
+ *     transaction (event_cmdb_version triggers, migration 0005);
+ *   - a new event's first-pass decisions are stored as codes and rendered
+ *     on read (core/event_decision.h); rows of the earlier text form still
+ *     read as they were; a later pass's decisions are text rows.
  * A failure is forced with a test-only trigger that aborts the insert of
  * the event "boom".  Each test has its own database in a mkdtemp directory. */
 #include <stdarg.h>
@@ -253,6 +256,65 @@ static void rolled_back_keys_are_forgotten(void **state)
     assert_int_equal(scalar(f, "SELECT count FROM events WHERE dedup_key = 'rk-ok'"), 3);
 }
 
+static json_t *decision(json_t *ev, size_t i)
+{
+    return json_array_get(json_object_get(ev, "decisions"), i);
+}
+static const char *field(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static void decisions_are_codes_rendered_on_read(void **state)
+{
+    fixture *f = *state;
+    od_error e = {0};
+    od_ingest_item it[1] = {{.batch = request("{\"status\":\"firing\",\"dedup_key\":\"dc-1\","
+                                              "\"severity\":\"warning\"}",
+                                              false)}};
+    assert_int_equal(od_events_ingest(f->app, it, 1, &e), OD_OK);
+    assert_int_equal(it[0].rc, OD_OK);
+    items_free(it, 1);
+    char *stored = text(f, "SELECT decisions FROM events WHERE dedup_key = 'dc-1'");
+    assert_string_equal(stored, "[[9,\"default\",\"告警类\",\"warning\"],"
+                                "[14,\"default\",\"监控工程师\",0,\"monitoring_engineer\"]]");
+    free(stored);
+    int64_t id = scalar(f, "SELECT id FROM events WHERE dedup_key = 'dc-1'");
+    json_t *ev = NULL;
+    assert_int_equal(od_event_get(f->app, id, &ev, &e), OD_OK);
+    assert_int_equal(json_array_size(json_object_get(ev, "decisions")), 2);
+    json_t *d0 = decision(ev, 0), *d1 = decision(ev, 1);
+    assert_string_equal(field(d0, "at"), field(ev, "received_at"));
+    assert_string_equal(field(d0, "step"), "classify");
+    assert_string_equal(field(d0, "rule"), "default");
+    assert_string_equal(field(d0, "result"), "告警类 (warning)");
+    assert_string_equal(field(d1, "step"), "respond");
+    assert_string_equal(field(d1, "result"),
+                        "通知 监控工程师（0 人）(alerted role monitoring_engineer: 0 people)");
+    json_decref(ev);
+
+    /* a row of the text form (before the codes) reads as it was */
+    exec_ok(f->side, "UPDATE events SET decisions = '[{\"at\":0,\"step\":\"classify\",\"rule\":null,"
+                     "\"result\":\"旧 (old)\"}]' WHERE dedup_key = 'dc-1'");
+    assert_int_equal(od_event_get(f->app, id, &ev, &e), OD_OK);
+    assert_int_equal(json_array_size(json_object_get(ev, "decisions")), 1);
+    d0 = decision(ev, 0);
+    assert_string_equal(field(d0, "result"), "旧 (old)");
+    assert_string_equal(field(d0, "at"), "1970-01-01T00:00:00.000Z");
+    assert_true(json_is_null(json_object_get(d0, "rule")));
+    json_decref(ev);
+
+    /* a later pass (the resolve): rendered text in event_decisions */
+    od_ingest_item r[1] = {{.batch = request("{\"status\":\"resolved\",\"dedup_key\":\"dc-1\"}", false)}};
+    assert_int_equal(od_events_ingest(f->app, r, 1, &e), OD_OK);
+    assert_int_equal(r[0].rc, OD_OK);
+    items_free(r, 1);
+    char *later = text(f, "SELECT step || '|' || result FROM event_decisions WHERE event_id = "
+                          "(SELECT id FROM events WHERE dedup_key = 'dc-1')");
+    assert_string_equal(later, "dedup|已恢复，关闭 (resolved: closed)");
+    free(later);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +323,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(raw_is_the_request_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(dedup_across_transactions_and_new_ci, setup, teardown),
         cmocka_unit_test_setup_teardown(rolled_back_keys_are_forgotten, setup, teardown),
+        cmocka_unit_test_setup_teardown(decisions_are_codes_rendered_on_read, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
