@@ -787,7 +787,7 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
                                 addr[j], "event_alert", "monitoring", subject, body ? body : subject, c->now, c->now);
         }
         o->state = "open";
-        DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_name_zh(r.role)), I(nu), S(od_role_key(r.role)));
+        DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_key(r.role)), I(nu));
         if (nu)
             c->woke_dispatcher = true;
         break;
@@ -868,8 +868,7 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         o->new_incident = inc;
         snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
         o->state = "handled";
-        DEC(o, OD_DEC_INCIDENT_OPENED, rname, S(number), S(od_severity_name_zh(sev)), S(od_severity_key(sev)),
-            S(ci_name ? ci_name : ""));
+        DEC(o, OD_DEC_INCIDENT_OPENED, rname, S(number), S(od_severity_key(sev)), S(ci_name ? ci_name : ""));
         c->woke_sched = c->woke_dispatcher = true;
         return rc;
     }
@@ -899,7 +898,7 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     od_classify_result cr = od_event_classify(c->ep, ls, ci_grade);
     o->cls = (int)cr.cls;
     DEC(o, OD_DEC_CLASSIFIED, cr.rule >= 0 ? c->ep->classification.v[cr.rule].name : "default",
-        S(od_event_class_name_zh(cr.cls)), S(od_event_class_key(cr.cls)));
+        S(od_event_class_key(cr.cls)));
     if (cr.cls == OD_EVC_INFO) {
         o->state = "closed";
         o->closed = true;

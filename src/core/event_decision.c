@@ -1,6 +1,8 @@
 /* event_decision.c — decision codes and their texts; contract in
  * event_decision.h. */
 #include "core/event_decision.h"
+#include "core/event.h"
+#include "core/policy.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,7 +23,7 @@ static const struct {
                                "抖动：{0} 次状态变化在窗口内 (flapping: {0} state changes within the window)",
                                1},
     [OD_DEC_FILTERED] = {"filter", "已过滤 (filtered)", 0},
-    [OD_DEC_CLASSIFIED] = {"classify", "{0} ({1})", 2},
+    [OD_DEC_CLASSIFIED] = {"classify", "{c0} ({0})", 1},
     [OD_DEC_SILENCED] = {"maintenance", "维护窗口 #{0} 静默 (silenced by maintenance window #{0} {1})", 2},
     [OD_DEC_SUPPRESSED] =
         {"correlate",
@@ -30,11 +32,11 @@ static const struct {
          2},
     [OD_DEC_GROUPED] = {"correlate", "归并到 #{0} 的告警（{1}）(grouped with event #{0}, {1})", 2},
     [OD_DEC_RESPOND_WEBHOOK] = {"respond", "自动响应：调用 {0} (automatic response: webhook {0})", 1},
-    [OD_DEC_RESPOND_ROLE] = {"respond", "通知 {0}（{1} 人）(alerted role {2}: {1} people)", 3},
+    [OD_DEC_RESPOND_ROLE] = {"respond", "通知 {r0}（{1} 人）(alerted role {0}: {1} people)", 2},
     [OD_DEC_RESPOND_NONE] = {"respond", "无自动响应 (no response configured)", 0},
     [OD_DEC_INCIDENT_ATTACHED] = {"incident", "并入事件 {0} (attached to incident {0})", 1},
     [OD_DEC_INCIDENT_OPENED] = {"incident",
-                                "登记事件 {0}，影响程度 {1} (opened incident {0}, severity {2}, CI {3})", 4},
+                                "登记事件 {0}，影响程度 {s1} (opened incident {0}, severity {1}, CI {2})", 3},
     [OD_DEC_INCIDENT_NO_CI] =
         {"incident",
          "未登记：未匹配到配置项，改为通知值班人员 (no incident: no CI matched; alerting a "
@@ -83,6 +85,24 @@ static void put(out *o, const char *s, size_t n)
     o->n += n;
 }
 
+/* The Chinese name of a key argument for {c…}, {r…}, {s…}; the key itself
+ * when it names nothing. */
+static const char *name_zh(char kind, const char *key)
+{
+    int v;
+    switch (kind) {
+    case 'c':
+        v = od_event_class_parse(key);
+        return v >= 0 ? od_event_class_name_zh((od_event_class)v) : key;
+    case 'r':
+        v = od_role_parse(key);
+        return v >= 0 ? od_role_name_zh((od_role)v) : key;
+    default:
+        v = od_severity_parse(key);
+        return v >= 0 ? od_severity_name_zh((od_severity)v) : key;
+    }
+}
+
 size_t od_dec_render(char *buf, size_t cap, int code, const od_dec_arg *args, int nargs)
 {
     if (cap == 0)
@@ -96,16 +116,19 @@ size_t od_dec_render(char *buf, size_t cap, int code, const od_dec_arg *args, in
             break;
         }
         put(&o, t, (size_t)(brace - t));
-        if (brace[1] >= '0' && brace[1] <= '9' && brace[2] == '}') {
-            int k = brace[1] - '0';
+        const char *p = brace + 1;
+        char kind = (*p == 'c' || *p == 'r' || *p == 's') ? *p++ : 0;
+        if (*p >= '0' && *p <= '9' && p[1] == '}') {
+            int k = *p - '0';
             if (k < nargs && args[k].s) {
-                put(&o, args[k].s, strlen(args[k].s));
+                const char *v = kind ? name_zh(kind, args[k].s) : args[k].s;
+                put(&o, v, strlen(v));
             } else if (k < nargs) {
                 char num[24];
                 int len = snprintf(num, sizeof num, "%" PRId64, args[k].i);
                 put(&o, num, (size_t)len);
             }
-            t = brace + 3;
+            t = p + 2;
         } else {
             put(&o, brace, 1);
             t = brace + 1;

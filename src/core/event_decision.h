@@ -11,7 +11,9 @@
  *
  * The codes are stored: never renumber or reuse one; add new ones at the end.
  * A template names its arguments {0}…{9}; an argument may appear several
- * times (the Chinese and the English half).  Pure: no I/O, no allocation. */
+ * times (the Chinese and the English half).  {c0}, {r0}, {s0} render the
+ * Chinese name of a class, role or severity key argument (the key itself when
+ * it is not one), so only the key is stored.  Pure: no I/O, no allocation. */
 #ifndef OD_EVENT_DECISION_H
 #define OD_EVENT_DECISION_H
 
@@ -28,15 +30,15 @@ typedef enum od_dec_code {
     OD_DEC_DEDUP_NEW_RESOLVED = 6,      /* — */
     OD_DEC_DEDUP_FLAPPING = 7,          /* {0} state changes */
     OD_DEC_FILTERED = 8,                /* — */
-    OD_DEC_CLASSIFIED = 9,              /* {0} class name (zh), {1} class key */
+    OD_DEC_CLASSIFIED = 9,              /* {0} class key */
     OD_DEC_SILENCED = 10,               /* {0} window id, {1} window name */
     OD_DEC_SUPPRESSED = 11,             /* {0} CI name, {1} CI id */
     OD_DEC_GROUPED = 12,                /* {0} lead event id, {1} group key */
     OD_DEC_RESPOND_WEBHOOK = 13,        /* {0} channel */
-    OD_DEC_RESPOND_ROLE = 14,           /* {0} role name (zh), {1} people, {2} role key */
+    OD_DEC_RESPOND_ROLE = 14,           /* {0} role key, {1} people */
     OD_DEC_RESPOND_NONE = 15,           /* — */
     OD_DEC_INCIDENT_ATTACHED = 16,      /* {0} incident number */
-    OD_DEC_INCIDENT_OPENED = 17,        /* {0} number, {1} severity (zh), {2} severity key, {3} CI */
+    OD_DEC_INCIDENT_OPENED = 17,        /* {0} number, {1} severity key, {2} CI */
     OD_DEC_INCIDENT_NO_CI = 18,         /* — */
     OD_DEC_INCIDENT_NO_RULE = 19,       /* — */
     OD_DEC__END

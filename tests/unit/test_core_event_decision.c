@@ -1,10 +1,13 @@
 /* test_core_event_decision.c — decision codes (core/event_decision.h,
  * R-EVT-1…4 "the rule that decided each step"): every code renders the text
  * the pipeline wrote before the codes (its printf format, kept here as the
- * reference) and belongs to its step; the stored numbers are pinned;
- * arguments missing or repeated, unknown codes, and cutting at a UTF-8
- * character boundary. */
+ * reference, with the Chinese names the pipeline passed, now derived from
+ * the stored keys) and belongs to its step; the stored numbers are pinned;
+ * arguments missing or repeated, keys that name nothing, unknown codes, and
+ * cutting at a UTF-8 character boundary. */
+#include "core/event.h"
 #include "core/event_decision.h"
+#include "core/policy.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,18 +38,15 @@ static void test_every_code_renders_the_old_text(void **state)
         {OD_DEC_DEDUP_NEW_RESOLVED, "dedup", {{0}}, 0},
         {OD_DEC_DEDUP_FLAPPING, "dedup", {{.i = 7}}, 1},
         {OD_DEC_FILTERED, "filter", {{0}}, 0},
-        {OD_DEC_CLASSIFIED, "classify", {{.s = "异常类"}, {.s = "exception"}}, 2},
+        {OD_DEC_CLASSIFIED, "classify", {{.s = "exception"}}, 1},
         {OD_DEC_SILENCED, "maintenance", {{.i = 12}, {.s = "周末变更"}}, 2},
         {OD_DEC_SUPPRESSED, "correlate", {{.s = "db-1"}, {.i = 9000000000LL}}, 2},
         {OD_DEC_GROUPED, "correlate", {{.i = 42}, {.s = "alertname=HighCPU"}}, 2},
         {OD_DEC_RESPOND_WEBHOOK, "respond", {{.s = "restart-web"}}, 1},
-        {OD_DEC_RESPOND_ROLE, "respond", {{.s = "值班工程师"}, {.i = 3}, {.s = "ops_engineer"}}, 3},
+        {OD_DEC_RESPOND_ROLE, "respond", {{.s = "ops_engineer"}, {.i = 3}}, 2},
         {OD_DEC_RESPOND_NONE, "respond", {{0}}, 0},
         {OD_DEC_INCIDENT_ATTACHED, "incident", {{.s = "INC-20261121-0001"}}, 1},
-        {OD_DEC_INCIDENT_OPENED,
-         "incident",
-         {{.s = "INC-20261121-0002"}, {.s = "重大"}, {.s = "major"}, {.s = "core-switch-1"}},
-         4},
+        {OD_DEC_INCIDENT_OPENED, "incident", {{.s = "INC-20261121-0002"}, {.s = "severe"}, {.s = "core-switch-1"}}, 3},
         {OD_DEC_INCIDENT_NO_CI, "incident", {{0}}, 0},
         {OD_DEC_INCIDENT_NO_RULE, "incident", {{0}}, 0},
     };
@@ -81,7 +81,7 @@ static void test_every_code_renders_the_old_text(void **state)
             snprintf(old, sizeof old, "已过滤 (filtered)");
             break;
         case OD_DEC_CLASSIFIED:
-            snprintf(old, sizeof old, "%s (%s)", a[0].s, a[1].s);
+            snprintf(old, sizeof old, "%s (%s)", od_event_class_name_zh(OD_EVC_EXCEPTION), a[0].s);
             break;
         case OD_DEC_SILENCED:
             snprintf(old, sizeof old, "维护窗口 #%lld 静默 (silenced by maintenance window #%lld %s)",
@@ -101,8 +101,8 @@ static void test_every_code_renders_the_old_text(void **state)
             snprintf(old, sizeof old, "自动响应：调用 %s (automatic response: webhook %s)", a[0].s, a[0].s);
             break;
         case OD_DEC_RESPOND_ROLE:
-            snprintf(old, sizeof old, "通知 %s（%d 人）(alerted role %s: %d people)", a[0].s, (int)a[1].i,
-                     a[2].s, (int)a[1].i);
+            snprintf(old, sizeof old, "通知 %s（%d 人）(alerted role %s: %d people)",
+                     od_role_name_zh(OD_ROLE_OPS_ENGINEER), (int)a[1].i, a[0].s, (int)a[1].i);
             break;
         case OD_DEC_RESPOND_NONE:
             snprintf(old, sizeof old, "无自动响应 (no response configured)");
@@ -112,7 +112,7 @@ static void test_every_code_renders_the_old_text(void **state)
             break;
         case OD_DEC_INCIDENT_OPENED:
             snprintf(old, sizeof old, "登记事件 %s，影响程度 %s (opened incident %s, severity %s, CI %s)",
-                     a[0].s, a[1].s, a[0].s, a[2].s, a[3].s);
+                     a[0].s, od_severity_name_zh(OD_SEV_SEVERE), a[0].s, a[1].s, a[2].s);
             break;
         case OD_DEC_INCIDENT_NO_CI:
             snprintf(old, sizeof old,
@@ -167,15 +167,25 @@ static void test_unknown_codes_and_missing_arguments(void **state)
         assert_string_equal(out, "?");
     }
     /* fewer arguments than the template names: those render as "" */
-    const od_dec_arg one[] = {{.s = "异常类"}};
-    od_dec_render(out, sizeof out, OD_DEC_CLASSIFIED, one, 1);
-    assert_string_equal(out, "异常类 ()");
+    char big[160];
+    const od_dec_arg one[] = {{.s = "#7"}};
+    od_dec_render(big, sizeof big, OD_DEC_GROUPED, one, 1);
+    assert_string_equal(big, "归并到 ##7 的告警（）(grouped with event ##7, )");
     od_dec_render(out, sizeof out, OD_DEC_CLASSIFIED, NULL, 0);
     assert_string_equal(out, " ()");
     /* an integer argument where a string was expected renders its number */
-    const od_dec_arg num[] = {{.i = -5}, {.s = "x"}};
-    od_dec_render(out, sizeof out, OD_DEC_CLASSIFIED, num, 2);
-    assert_string_equal(out, "-5 (x)");
+    const od_dec_arg num[] = {{.i = -5}};
+    od_dec_render(out, sizeof out, OD_DEC_CLASSIFIED, num, 1);
+    assert_string_equal(out, "-5 (-5)");
+    /* a key that names no class, role or severity renders as itself */
+    const od_dec_arg bad[] = {{.s = "nope"}, {.i = 2}};
+    od_dec_render(out, sizeof out, OD_DEC_CLASSIFIED, bad, 1);
+    assert_string_equal(out, "nope (nope)");
+    od_dec_render(big, sizeof big, OD_DEC_RESPOND_ROLE, bad, 2);
+    assert_string_equal(big, "通知 nope（2 人）(alerted role nope: 2 people)");
+    const od_dec_arg sev[] = {{.s = "INC-1"}, {.s = "nope"}, {.s = "db"}};
+    od_dec_render(big, sizeof big, OD_DEC_INCIDENT_OPENED, sev, 3);
+    assert_string_equal(big, "登记事件 INC-1，影响程度 nope (opened incident INC-1, severity nope, CI db)");
     assert_int_equal(od_dec_render(out, 0, OD_DEC_FILTERED, NULL, 0), 0);
 }
 
@@ -199,10 +209,11 @@ static void test_cut_at_a_character_boundary(void **state)
     assert_int_equal(od_dec_copy(dst, sizeof dst, "ops"), 3);
     assert_string_equal(dst, "ops");
     assert_int_equal(od_dec_copy(dst, 0, "ops"), 0);
-    /* a brace that is not a placeholder is copied */
-    const od_dec_arg a[] = {{.s = "{x}"}, {.s = "{9}"}};
-    od_dec_render(out, sizeof out, OD_DEC_CLASSIFIED, a, 2);
-    assert_string_equal(out, "{x} ({9})");
+    /* arguments are copied as they are, placeholders in them included */
+    const od_dec_arg a[] = {{.i = 1}, {.s = "{c0}"}};
+    char big[128];
+    od_dec_render(big, sizeof big, OD_DEC_SILENCED, a, 2);
+    assert_string_equal(big, "维护窗口 #1 静默 (silenced by maintenance window #1 {c0})");
 }
 
 int main(void)
