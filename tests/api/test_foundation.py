@@ -327,6 +327,17 @@ class Routing(harness.ServerTest):
         r = self.srv.get("/api/v1/auth/me", self.srv.admin())
         self.assertEqual(r.headers.get("Cache-Control"), "no-store")
 
+    def test_header_sizes(self):
+        """The connection's memory pool (server.c CONN_MEMORY, 16 KiB) takes 8 KiB of headers
+        with a token; more than the pool is refused with 431 and the server goes on serving."""
+        tok = self.srv.admin()
+        r = self.srv.request("GET", "/api/v1/auth/me", token=tok, headers={"X-Filler": "a" * 8192})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["username"], "sysadmin")
+        r = self.srv.request("GET", "/healthz", headers={"X-Filler": "a" * 20000})
+        self.assertEqual(r.status, 431, r)
+        self.assertStatus(self.srv.get("/healthz"), 200)
+
 
 class TestClockGuard(harness.ServerTest):
     test_clock = False
