@@ -19,6 +19,7 @@
 #include "core/event_decision.h"
 #include "notify/dispatcher.h"
 #include "sched/sched.h"
+#include "util/sbuf.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -87,96 +88,12 @@ const char *od_event_batch_str(od_event_batch *b, const char *s)
 
 /* ---- text building (issue 5 performance: no jansson on the hot path) ---- */
 
-/* A growable string, reused across events of a transaction. */
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} sbuf;
-
-static bool sb_grow(sbuf *b, size_t add)
-{
-    if (b->oom)
-        return false;
-    if (b->n + add + 1 <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + add + 1)
-        cap *= 2;
-    char *np = realloc(b->p, cap);
-    if (!np) {
-        b->oom = true;
-        return false;
-    }
-    b->p = np;
-    b->cap = cap;
-    return true;
-}
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (!sb_grow(b, n))
-        return;
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static void sb_int(sbuf *b, int64_t v)
-{
-    char t[24];
-    int k = snprintf(t, sizeof t, "%lld", (long long)v);
-    sb_put(b, t, (size_t)k);
-}
-
-static void sb_reset(sbuf *b)
-{
-    b->n = 0;
-    b->oom = false;
-    if (b->p)
-        b->p[0] = 0;
-}
-
-/* s as a JSON string (UTF-8 passes through; quotes, backslashes and control
- * characters are escaped). */
-static void sb_jstr(sbuf *b, const char *s, size_t n)
-{
-    if (!sb_grow(b, n + 2))
-        return;
-    b->p[b->n++] = '"';
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        sb_put(b, s + run, i - run);
-        char esc[8];
-        switch (ch) {
-        case '"': sb_put(b, "\\\"", 2); break;
-        case '\\': sb_put(b, "\\\\", 2); break;
-        case '\n': sb_put(b, "\\n", 2); break;
-        case '\r': sb_put(b, "\\r", 2); break;
-        case '\t': sb_put(b, "\\t", 2); break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04x", ch);
-            sb_put(b, esc, 6);
-        }
-        run = i + 1;
-    }
-    sb_put(b, s + run, n - run);
-    sb_put(b, "\"", 1);
-}
-
-static void sb_jcstr(sbuf *b, const char *s) { sb_jstr(b, s, strlen(s)); }
-
 /* An object of string values (labels, annotations) in its own key order;
  * anything else falls back to jansson. */
-static void sb_jmap(sbuf *b, json_t *obj)
+static void json_map(od_sbuf *b, json_t *obj)
 {
     if (!obj) {
-        sb_puts(b, "{}");
+        od_sbuf_puts(b, "{}");
         return;
     }
     const char *k;
@@ -186,35 +103,35 @@ static void sb_jmap(sbuf *b, json_t *obj)
     if (!plain) {
         char *t = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
         if (t)
-            sb_puts(b, t);
+            od_sbuf_puts(b, t);
         else
             b->oom = true;
         free(t);
         return;
     }
-    sb_put(b, "{", 1);
+    od_sbuf_append(b, "{", 1);
     json_object_foreach(obj, k, v)
     {
         if (!first)
-            sb_put(b, ",", 1);
+            od_sbuf_append(b, ",", 1);
         first = false;
-        sb_jcstr(b, k);
-        sb_put(b, ":", 1);
-        sb_jstr(b, json_string_value(v), json_string_length(v));
+        od_sbuf_json_str(b, k);
+        od_sbuf_append(b, ":", 1);
+        od_sbuf_json(b, json_string_value(v), json_string_length(v));
     }
-    sb_put(b, "}", 1);
+    od_sbuf_append(b, "}", 1);
 }
 
-static void flap_text(sbuf *b, const od_flap *f)
+static void flap_text(od_sbuf *b, const od_flap *f)
 {
-    sb_reset(b);
-    sb_put(b, "[", 1);
+    od_sbuf_reset(b);
+    od_sbuf_append(b, "[", 1);
     for (int i = 0; i < f->n; i++) {
         if (i)
-            sb_put(b, ",", 1);
-        sb_int(b, f->t[i]);
+            od_sbuf_append(b, ",", 1);
+        od_sbuf_int(b, f->t[i]);
     }
-    sb_put(b, "]", 1);
+    od_sbuf_append(b, "]", 1);
 }
 
 /* "[t1,t2,…]" as flap_text writes it (anything else reads as no changes). */
@@ -267,7 +184,7 @@ typedef struct ctx {
     bool woke_dispatcher, woke_sched;
     bool savepoints; /* each request in its own savepoint */
     bool broken;     /* a savepoint could not be undone */
-    sbuf labels, ann, raw, changes, decs; /* reused for every event */
+    od_sbuf labels, ann, raw, changes, decs; /* reused for every event */
     /* the de-duplication table (app/event_keys.h) and what this run added
      * to it, to take back when its writes are rolled back */
     od_event_keys *keys;
@@ -1115,68 +1032,68 @@ static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
  * made at the row's received_at). */
 static void decisions_text(ctx *c, const outcome *o)
 {
-    sbuf *b = &c->decs;
-    sb_reset(b);
-    sb_put(b, "[", 1);
+    od_sbuf *b = &c->decs;
+    od_sbuf_reset(b);
+    od_sbuf_append(b, "[", 1);
     for (int i = 0; i < o->nd; i++) {
         const decision *d = &o->d[i];
-        sb_puts(b, i ? ",[" : "[");
-        sb_int(b, d->code);
-        sb_put(b, ",", 1);
+        od_sbuf_puts(b, i ? ",[" : "[");
+        od_sbuf_int(b, d->code);
+        od_sbuf_append(b, ",", 1);
         if (d->rule[0])
-            sb_jcstr(b, d->rule);
+            od_sbuf_json_str(b, d->rule);
         else
-            sb_puts(b, "null");
+            od_sbuf_puts(b, "null");
         for (int k = 0; k < d->nargs; k++) {
-            sb_put(b, ",", 1);
+            od_sbuf_append(b, ",", 1);
             if (d->args[k].s)
-                sb_jcstr(b, d->args[k].s);
+                od_sbuf_json_str(b, d->args[k].s);
             else
-                sb_int(b, d->args[k].i);
+                od_sbuf_int(b, d->args[k].i);
         }
-        sb_put(b, "]", 1);
+        od_sbuf_append(b, "]", 1);
     }
-    sb_put(b, "]", 1);
+    od_sbuf_append(b, "]", 1);
 }
 
 /* One element of the answer's "events". */
-static void result_text(sbuf *res, int64_t id, const char *key, const char *action, const char *state,
+static void result_text(od_sbuf *res, int64_t id, const char *key, const char *action, const char *state,
                         bool full, const char *cls, int64_t incident_id)
 {
-    sb_puts(res, res->p && res->p[res->n - 1] == '[' ? "{\"id\":" : ",{\"id\":");
-    sb_int(res, id);
-    sb_puts(res, ",\"dedup_key\":");
-    sb_jcstr(res, key);
-    sb_puts(res, ",\"action\":");
-    sb_jcstr(res, action);
-    sb_puts(res, ",\"state\":");
-    sb_jcstr(res, state);
+    od_sbuf_puts(res, res->p && res->p[res->n - 1] == '[' ? "{\"id\":" : ",{\"id\":");
+    od_sbuf_int(res, id);
+    od_sbuf_puts(res, ",\"dedup_key\":");
+    od_sbuf_json_str(res, key);
+    od_sbuf_puts(res, ",\"action\":");
+    od_sbuf_json_str(res, action);
+    od_sbuf_puts(res, ",\"state\":");
+    od_sbuf_json_str(res, state);
     if (full) {
-        sb_puts(res, ",\"class\":");
+        od_sbuf_puts(res, ",\"class\":");
         if (cls)
-            sb_jcstr(res, cls);
+            od_sbuf_json_str(res, cls);
         else
-            sb_puts(res, "null");
-        sb_puts(res, ",\"incident_id\":");
+            od_sbuf_puts(res, "null");
+        od_sbuf_puts(res, ",\"incident_id\":");
         if (incident_id)
-            sb_int(res, incident_id);
+            od_sbuf_int(res, incident_id);
         else
-            sb_puts(res, "null");
+            od_sbuf_puts(res, "null");
     }
-    sb_put(res, "}", 1);
+    od_sbuf_append(res, "}", 1);
 }
 
 /* The event's original JSON: the request's own bytes when the parser found
  * them, else jansson's serialization. */
 static const char *raw_text(ctx *c, const od_event_in *ev)
 {
-    sbuf *b = &c->raw;
-    sb_reset(b);
+    od_sbuf *b = &c->raw;
+    od_sbuf_reset(b);
     if (ev->raw_text) {
-        sb_put(b, ev->raw_text, ev->raw_len);
+        od_sbuf_append(b, ev->raw_text, ev->raw_len);
     } else {
         char *t = ev->raw ? json_dumps(ev->raw, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
-        sb_puts(b, t ? t : "{}");
+        od_sbuf_puts(b, t ? t : "{}");
         free(t);
     }
     return b->oom ? NULL : b->p;
@@ -1199,7 +1116,7 @@ static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_e
     return rc;
 }
 
-static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sbuf *res, od_error *e)
+static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e)
 {
     stored st;
     od_err rc = stored_load(c, b->source, ev->dedup_key, &st, e);
@@ -1258,10 +1175,10 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
     }
     if (flapping && !st.flapping)
         DEC(&o, OD_DEC_DEDUP_FLAPPING, "flapping", I(flap.n));
-    sb_reset(&c->labels);
-    sb_jmap(&c->labels, ev->labels);
-    sb_reset(&c->ann);
-    sb_jmap(&c->ann, ev->annotations);
+    od_sbuf_reset(&c->labels);
+    json_map(&c->labels, ev->labels);
+    od_sbuf_reset(&c->ann);
+    json_map(&c->ann, ev->annotations);
     flap_text(&c->changes, &flap);
     if (!st.have)
         decisions_text(c, &o);
@@ -1308,10 +1225,10 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, sb
 static od_err item_run(ctx *c, od_ingest_item *it)
 {
     od_error *e = &it->err;
-    sbuf res = {0};
-    sb_puts(&res, "{\"accepted\":");
-    sb_int(&res, (int64_t)it->batch->n);
-    sb_puts(&res, ",\"events\":[");
+    od_sbuf res = {0};
+    od_sbuf_puts(&res, "{\"accepted\":");
+    od_sbuf_int(&res, (int64_t)it->batch->n);
+    od_sbuf_puts(&res, ",\"events\":[");
     size_t keys_from = c->n_added;
     od_err rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, "") : OD_OK;
     for (size_t i = 0; !rc && i < it->batch->n; i++) {
@@ -1319,7 +1236,7 @@ static od_err item_run(ctx *c, od_ingest_item *it)
         if (rc && !e->field[0])
             snprintf(e->field, sizeof e->field, "events[%zu]", i);
     }
-    sb_puts(&res, "]}");
+    od_sbuf_puts(&res, "]}");
     if (!rc && res.oom)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (rc) {
