@@ -349,22 +349,25 @@ static json_t *window_row(od_rows *r)
     return o;
 }
 
-static od_err window_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
+/* One row by id as JSON: OD_OK, OD_E_NOT_FOUND with no message (the caller
+ * names what is missing), or the store's error. */
+static od_err one_row(od_tx *tx, od_query q, int64_t id, json_t *(*row)(od_rows *), json_t **out, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_WIN_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, q, &r, e, "i", id);
     int s = rc ? -1 : od_rows_next(r, e);
-    *out = s == 1 ? window_row(r) : NULL;
+    *out = s == 1 ? row(r) : NULL;
     od_rows_close(r);
-    if (rc)
-        return rc;
-    if (s < 0)
-        return OD_E_STORE;
-    if (!*out)
-        return od_error_set(e, OD_E_NOT_FOUND, NULL,
-                            "维护窗口 %lld 不存在 (maintenance window %lld not found)", (long long)id,
-                            (long long)id);
-    return OD_OK;
+    return rc ? rc : s < 0 ? OD_E_STORE : *out ? OD_OK : OD_E_NOT_FOUND;
+}
+
+static od_err window_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
+{
+    od_err rc = one_row(tx, OD_Q_WIN_GET, id, window_row, out, e);
+    return rc != OD_E_NOT_FOUND ? rc
+                                : od_error_set(e, OD_E_NOT_FOUND, NULL,
+                                               "维护窗口 %lld 不存在 (maintenance window %lld not found)",
+                                               (long long)id, (long long)id);
 }
 
 /* Validates a window (merged over `base` for PATCH) and returns its
@@ -603,18 +606,11 @@ static json_t *key_row(od_rows *r)
 
 static od_err key_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 {
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_KEY_GET, &r, e, "i", id);
-    int s = rc ? -1 : od_rows_next(r, e);
-    *out = s == 1 ? key_row(r) : NULL;
-    od_rows_close(r);
-    if (rc)
-        return rc;
-    if (s < 0)
-        return OD_E_STORE;
-    return *out ? OD_OK
-                : od_error_set(e, OD_E_NOT_FOUND, NULL, "API 密钥 %lld 不存在 (API key %lld not found)",
-                               (long long)id, (long long)id);
+    od_err rc = one_row(tx, OD_Q_KEY_GET, id, key_row, out, e);
+    return rc != OD_E_NOT_FOUND ? rc
+                                : od_error_set(e, OD_E_NOT_FOUND, NULL,
+                                               "API 密钥 %lld 不存在 (API key %lld not found)", (long long)id,
+                                               (long long)id);
 }
 
 od_err od_api_key_create(od_app *a, const od_principal *who, const char *name, const char *integration,

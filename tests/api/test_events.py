@@ -305,7 +305,10 @@ class Events(harness.ServerTest):
         self.assertEqual((r.json["comment"], r.json["name"]), ("CHG-2", "upgrade web"))
         self.assertStatus(self.srv.request("DELETE", "/api/v1/maintenance-windows/%d" % win["id"], token=self.eng),
                           200)
-        self.assertStatus(self.srv.get("/api/v1/maintenance-windows/%d" % win["id"], self.eng), 404)
+        self.assertError(self.srv.get("/api/v1/maintenance-windows/%d" % win["id"], self.eng), 404,
+                         code="not_found", contains="maintenance window %d not found" % win["id"])
+        self.assertError(self.srv.request("POST", "/api/v1/api-keys/999999/revoke", token=self.srv.admin()), 404,
+                         code="not_found", contains="API key 999999 not found")
         self.assertEqual(self.event(eid)["decisions"][-1]["step"], "respond")
 
     def test_dependency_suppression_r_evt_4(self):
