@@ -349,12 +349,12 @@ static json_t *window_row(od_rows *r)
     return o;
 }
 
-/* One row by id as JSON: OD_OK, OD_E_NOT_FOUND with no message (the caller
- * names what is missing), or the store's error. */
-static od_err one_row(od_tx *tx, od_query q, int64_t id, json_t *(*row)(od_rows *), json_t **out, od_error *e)
+/* The one row of a query by id (rc: the query's result) as JSON, r closed:
+ * OD_OK, OD_E_NOT_FOUND with no message (the caller names what is missing),
+ * or the store's error.  The caller runs the query itself, so that
+ * scripts/check-sql-binds.py sees its binds. */
+static od_err one_row(od_rows *r, od_err rc, json_t *(*row)(od_rows *), json_t **out, od_error *e)
 {
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, q, &r, e, "i", id);
     int s = rc ? -1 : od_rows_next(r, e);
     *out = s == 1 ? row(r) : NULL;
     od_rows_close(r);
@@ -363,7 +363,9 @@ static od_err one_row(od_tx *tx, od_query q, int64_t id, json_t *(*row)(od_rows 
 
 static od_err window_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 {
-    od_err rc = one_row(tx, OD_Q_WIN_GET, id, window_row, out, e);
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_WIN_GET, &r, e, "i", id);
+    rc = one_row(r, rc, window_row, out, e);
     return rc != OD_E_NOT_FOUND ? rc
                                 : od_error_set(e, OD_E_NOT_FOUND, NULL,
                                                "维护窗口 %lld 不存在 (maintenance window %lld not found)",
@@ -606,7 +608,9 @@ static json_t *key_row(od_rows *r)
 
 static od_err key_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 {
-    od_err rc = one_row(tx, OD_Q_KEY_GET, id, key_row, out, e);
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_KEY_GET, &r, e, "i", id);
+    rc = one_row(r, rc, key_row, out, e);
     return rc != OD_E_NOT_FOUND ? rc
                                 : od_error_set(e, OD_E_NOT_FOUND, NULL,
                                                "API 密钥 %lld 不存在 (API key %lld not found)", (long long)id,
