@@ -5,6 +5,8 @@
  * cells are cut at CELL_MAX columns; detail fields are printed whole.
  * Bilingual labels of the API's keys live in one table here.  No state. */
 #include "cli/cli_int.h"
+#include "util/sbuf.h"
+#include "util/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -128,11 +130,10 @@ const json_t *od_cli_get(const json_t *obj, const char *path)
     return v;
 }
 
-/* ---- a bounded string builder ---- */
+/* ---- a bounded string builder: od_sbuf cut at TEXT_MAX on a character ---- */
 
 typedef struct sb {
-    char *s;
-    size_t len, cap;
+    od_sbuf buf;
     bool cut; /* TEXT_MAX reached */
 } sb;
 
@@ -140,25 +141,11 @@ static void sb_add(sb *b, const char *s, size_t n)
 {
     if (b->cut || !s)
         return;
-    if (b->len + n > TEXT_MAX) {
-        n = TEXT_MAX - b->len;
+    if (b->buf.n + n > TEXT_MAX) {
+        n = od_utf8_prefix_bytes(s, n, TEXT_MAX - b->buf.n);
         b->cut = true;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->cut = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
+    od_sbuf_append(&b->buf, s, n);
 }
 
 static void sb_str(sb *b, const char *s)
@@ -168,7 +155,7 @@ static void sb_str(sb *b, const char *s)
 
 static char *sb_done(sb *b)
 {
-    return b->s ? b->s : strdup("");
+    return b->buf.p && !b->buf.oom ? b->buf.p : (free(b->buf.p), strdup(""));
 }
 
 static void add_value(sb *b, const json_t *v, int depth);
@@ -252,36 +239,6 @@ char *od_cli_text(const json_t *v)
 
 /* ---- display width ---- */
 
-/* Decodes one UTF-8 sequence at s; returns its length (1 for a bad byte)
- * and the code point in *cp (U+FFFD for a bad byte). */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-    size_t n;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if ((s[0] & 0xE0) == 0xC0)
-        n = 2;
-    else if ((s[0] & 0xF0) == 0xE0)
-        n = 3;
-    else if ((s[0] & 0xF8) == 0xF0)
-        n = 4;
-    else
-        goto bad;
-    uint32_t c = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            goto bad;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return n;
-bad:
-    *cp = 0xFFFD;
-    return 1;
-}
-
 /* Terminal columns of a code point: East Asian wide and fullwidth forms
  * take two, combining marks none. */
 static int cp_width(uint32_t c)
@@ -299,10 +256,10 @@ static int cp_width(uint32_t c)
 
 size_t od_cli_width(const char *s)
 {
-    size_t w = 0;
+    size_t w = 0, len = strlen(s);
     uint32_t cp;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        p += utf8_next(p, &cp);
+    for (size_t i = 0; i < len;) {
+        i += od_utf8_decode(s + i, len - i, &cp);
         w += (size_t)cp_width(cp);
     }
     return w;
@@ -312,16 +269,15 @@ size_t od_cli_width(const char *s)
  * CELL_MAX columns is cut with "…".  Takes s, returns it (maybe moved). */
 static char *cell_clean(char *s)
 {
-    size_t w = 0, cut = 0;
+    size_t w = 0, cut = 0, len = strlen(s);
     uint32_t cp;
-    for (unsigned char *p = (unsigned char *)s; *p;) {
-        if (*p < 0x20 || *p == 0x7F)
-            *p = ' ';
-        size_t n = utf8_next(p, &cp);
+    for (size_t i = 0; i < len;) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+            s[i] = ' ';
+        i += od_utf8_decode(s + i, len - i, &cp);
         w += (size_t)cp_width(cp);
-        p += n;
         if (w <= CELL_MAX - 1)
-            cut = (size_t)((char *)p - s);
+            cut = i;
     }
     if (w <= CELL_MAX)
         return s;

@@ -3,6 +3,7 @@
 #include "core/event_decision.h"
 #include "core/event.h"
 #include "core/policy.h"
+#include "util/utf8.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -76,9 +77,7 @@ static void put(out *o, const char *s, size_t n)
         return;
     size_t room = o->cap - 1 - o->n;
     if (n > room) {
-        n = room;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) /* s[n] starts the cut character? */
-            n--;
+        n = od_utf8_prefix_bytes(s, n, room);
         o->full = true;
     }
     memcpy(o->p + o->n, s, n);

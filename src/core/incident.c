@@ -19,6 +19,7 @@
  *   anything else is OD_E_CONFLICT naming the missing step (zh first, then en).
  */
 #include "core/incident.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -119,22 +120,6 @@ static void fmt_dur(int64_t ms, char *zh, size_t nzh, char *en, size_t nen)
     }
 }
 
-/* Cut a NUL-terminated string back to a whole UTF-8 character when it was
- * truncated in the middle of one. */
-static void utf8_trim(char *s)
-{
-    size_t n = strlen(s);
-    size_t i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i == 0)
-        return;
-    unsigned char lead = (unsigned char)s[i - 1];
-    size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (n - (i - 1) < want)
-        s[i - 1] = '\0';
-}
-
 /* Append to buf (size cap) at *len; stops quietly at the end of buf. */
 static void append(char *buf, size_t cap, size_t *len, const char *s1, const char *s2, const char *s3)
 {
@@ -146,7 +131,7 @@ static void append(char *buf, size_t cap, size_t *len, const char *s1, const cha
     *len += (size_t)w;
     if (*len >= cap) {
         *len = cap - 1;
-        utf8_trim(buf);
+        buf[od_utf8_complete(buf, strlen(buf))] = '\0';
         *len = strlen(buf);
     }
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 typedef struct buf {
     char *p;

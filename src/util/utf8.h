@@ -1,13 +1,15 @@
-/* utf8.h — byte- and character-bounded truncation of UTF-8 text for the
- * notification channels (DingTalk 20000 B, WeCom 4096 B, SMS N characters).
+/* utf8.h — the one UTF-8 module: decoding, validation, counting and byte- or
+ * character-bounded truncation (error messages, decision texts, terminal cells,
+ * notification channels: DingTalk 20000 B, WeCom 4096 B, SMS N characters).
  * Never cuts inside a multi-byte sequence.  Pure: no I/O, no state; safe from
  * any thread.  Invalid bytes count as one character each and are kept as-is
  * (validation is the caller's business; see od_utf8_valid). */
-#ifndef OD_NOTIFY_UTF8_H
-#define OD_NOTIFY_UTF8_H
+#ifndef OD_UTIL_UTF8_H
+#define OD_UTIL_UTF8_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -24,6 +26,14 @@ bool od_utf8_valid(const char *s, size_t len);
  * byte replaced by U+FFFD, so JSON encoders accept it.  NULL s gives "".
  * Returns OD_OK or OD_E_NOMEM. */
 OD_NODISCARD od_err od_utf8_sanitize(const char *s, char **out, od_error *e);
+
+/* Decodes the character at s[0..len) (len >= 1): returns its length and the
+ * code point in *cp; an ill-formed byte gives 1 and U+FFFD. */
+size_t od_utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* len without a trailing incomplete sequence: the length to keep when a
+ * buffer was filled up to len and may have cut its last character. */
+size_t od_utf8_complete(const char *s, size_t len);
 
 /* Number of characters (code points; a stray byte counts as one). */
 size_t od_utf8_count(const char *s, size_t len);

@@ -1,6 +1,6 @@
 /* utf8.c — UTF-8 validation, counting and boundary-safe truncation.
  * See utf8.h for the contract.  Pure functions; no globals. */
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +77,34 @@ size_t od_utf8_prefix_bytes(const char *s, size_t len, size_t max)
     if (!is_cont(u[max]))
         return max;
     return char_start(u, len, max);
+}
+
+size_t od_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = seq_len(u, len, 0);
+    if (n == 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    uint32_t c = n == 1 ? u[0] : (uint32_t)(u[0] & (0x7F >> n));
+    for (size_t k = 1; k < n; k++)
+        c = (c << 6) | (u[k] & 0x3F);
+    *cp = c;
+    return n;
+}
+
+size_t od_utf8_complete(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t back = 1; back <= 3 && back <= len; back++) {
+        unsigned char c = u[len - back];
+        if (is_cont(c))
+            continue;
+        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        return want > back ? len - back : len;
+    }
+    return len;
 }
 
 /* Bytes taken by the character at s[i]: a well-formed sequence, or 1. */

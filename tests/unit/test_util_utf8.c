@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 #define ZH "\xE4\xB8\xAD"        /* 中, 3 bytes */
 #define EMOJI "\xF0\x9F\x94\xA5" /* U+1F525, 4 bytes */
@@ -115,12 +115,63 @@ static void test_sanitize(void **state)
     free(out);
 }
 
+/* od_utf8_decode: each sequence length, and ill-formed input as U+FFFD, one byte. */
+static void test_decode(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t len, want_n;
+        uint32_t want_cp;
+    } cases[] = {
+        {"A", 1, 1, 0x41},
+        {"\xC3\xA9", 2, 2, 0xE9},            /* é */
+        {"\xE5\xAD\x97", 3, 3, 0x5B57},      /* 字 */
+        {"\xF0\x9F\x98\x80", 4, 4, 0x1F600}, /* 😀 */
+        {"\xE5\xAD", 2, 1, 0xFFFD},          /* cut sequence */
+        {"\x80", 1, 1, 0xFFFD},               /* stray continuation */
+        {"\xC0\xAF", 2, 1, 0xFFFD},          /* overlong */
+        {"\xED\xA0\x80", 3, 1, 0xFFFD},      /* surrogate */
+        {"\xF4\x90\x80\x80", 4, 1, 0xFFFD}, /* above U+10FFFF */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint32_t cp = 0;
+        assert_int_equal(od_utf8_decode(cases[i].s, cases[i].len, &cp), cases[i].want_n);
+        assert_int_equal(cp, cases[i].want_cp);
+    }
+}
+
+/* od_utf8_complete: a trailing sequence cut at every length is dropped, a
+ * whole one kept. */
+static void test_complete(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t len, want;
+    } cases[] = {
+        {"", 0, 0},
+        {"ab", 2, 2},
+        {"a\xE5\xAD\x97", 4, 4},
+        {"a\xE5\xAD", 3, 1},
+        {"a\xE5", 2, 1},
+        {"a\xF0\x9F\x98", 4, 1},
+        {"a\xF0\x9F\x98\x80", 5, 5},
+        {"a\xC3", 2, 1},
+        {"a\xC3\xA9", 3, 3},
+        {"\x80\x80\x80\x80", 4, 4}, /* stray bytes are not a cut character */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(od_utf8_complete(cases[i].s, cases[i].len), cases[i].want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid),          cmocka_unit_test(test_prefix_bytes),
         cmocka_unit_test(test_truncate_table), cmocka_unit_test(test_truncate_all_limits),
-        cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_sanitize),       cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_complete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
