@@ -180,6 +180,12 @@ static const od_cli_view window_view = {window_fields, NULL};
 
 /* ---- options ---- */
 
+/* The vocabularies the client checks before asking; the same keys as core's
+ * (tests/unit/test_cli_vocab.c compares them). */
+const char OD_CLI_GRADES[] = "L1|L2|L3|NG";
+const char OD_CLI_RESPS[] = "R1|R2|R3|NG";
+const char OD_CLI_SEVERITIES[] = "severe|moderate|minor";
+
 static const od_cli_opt o_none[] = {{NULL, NULL, 0, 0, NULL, NULL}};
 static const od_cli_opt o_page[] = {
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
@@ -194,7 +200,7 @@ static const od_cli_opt o_login[] = {
 static const od_cli_opt o_ci_add[] = {
     {"--name", "name", OD_CLI_STR, R, NULL, "NAME"},
     {"--category", "category", OD_CLI_STR, R, NULL, "CATEGORY"},
-    {"--grade", "grade", OD_CLI_STR, R, "L1|L2|L3|NG", NULL},
+    {"--grade", "grade", OD_CLI_STR, R, OD_CLI_GRADES, NULL},
     {"--department", "department", OD_CLI_STR, 0, NULL, "DEPT"},
     {"--environment", "environment", OD_CLI_STR, 0, NULL, "ENV"},
     {"--location", "location", OD_CLI_STR, 0, NULL, "LOCATION"},
@@ -203,7 +209,7 @@ static const od_cli_opt o_ci_add[] = {
 };
 static const od_cli_opt o_ci_list[] = {
     {"--category", "category", OD_CLI_STR, 0, NULL, "CATEGORY"},
-    {"--grade", "grade", OD_CLI_STR, 0, "L1|L2|L3|NG", NULL},
+    {"--grade", "grade", OD_CLI_STR, 0, OD_CLI_GRADES, NULL},
     {"-q", "q", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
     {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
@@ -242,7 +248,7 @@ static const od_cli_opt o_passwd[] = {
 static const od_cli_opt o_inc_new[] = {
     {"--title", "title", OD_CLI_STR, R, NULL, "TITLE"},
     {"--ci", "ci_ids", OD_CLI_INTLIST, R, NULL, "ID,ID"},
-    {"--severity", "severity", OD_CLI_STR, 0, "severe|moderate|minor", NULL},
+    {"--severity", "severity", OD_CLI_STR, 0, OD_CLI_SEVERITIES, NULL},
     {"--detected-at", "detected_at", OD_CLI_STR, 0, NULL, "RFC3339"},
     {"--location", "location", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--symptoms", "symptoms", OD_CLI_STR, 0, NULL, "TEXT"},
@@ -252,8 +258,8 @@ static const od_cli_opt o_inc_new[] = {
 };
 static const od_cli_opt o_inc_list[] = {
     {"--state", "state", OD_CLI_STR, 0, NULL, "STATE"},
-    {"--level", "level", OD_CLI_STR, 0, "L1|L2|L3|NG", NULL},
-    {"--response-level", "response_level", OD_CLI_STR, 0, "R1|R2|R3|NG", NULL},
+    {"--level", "level", OD_CLI_STR, 0, OD_CLI_GRADES, NULL},
+    {"--response-level", "response_level", OD_CLI_STR, 0, OD_CLI_RESPS, NULL},
     {"-q", "q", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--drill", "drill", OD_CLI_BOOL, 0, "true|false", NULL},
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
@@ -265,7 +271,7 @@ static const od_cli_opt o_inc_report[] = {
     {"--location", "location", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--symptoms", "symptoms", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--impact-scope", "impact_scope", OD_CLI_STR, 0, NULL, "TEXT"},
-    {"--response-level", "response_level", OD_CLI_STR, 0, "R1|R2|R3|NG", NULL},
+    {"--response-level", "response_level", OD_CLI_STR, 0, OD_CLI_RESPS, NULL},
     {"--system-impact", "system_impact", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--estimated-recovery-at", "estimated_recovery_at", OD_CLI_STR, 0, NULL, "RFC3339"},
     {"--text", "text", OD_CLI_STR, 0, NULL, "TEXT"},
@@ -285,9 +291,9 @@ static const od_cli_opt o_inc_review[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_inc_regrade[] = {
-    {"--severity", "severity", OD_CLI_STR, 0, "severe|moderate|minor", NULL},
+    {"--severity", "severity", OD_CLI_STR, 0, OD_CLI_SEVERITIES, NULL},
     {"--ci", "ci_ids", OD_CLI_INTLIST, 0, NULL, "ID,ID"},
-    {"--response-level", "response_level", OD_CLI_STR, 0, "R1|R2|R3|NG", NULL},
+    {"--response-level", "response_level", OD_CLI_STR, 0, OD_CLI_RESPS, NULL},
     {"--reason", "reason", OD_CLI_STR, R, NULL, "TEXT"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
@@ -298,8 +304,8 @@ static const od_cli_opt o_inc_export[] = {
 static const od_cli_opt o_grade[] = {
     {"--ci", "ci_id", OD_CLI_INT, 0, NULL, "ID"},
     {"--category", "category", OD_CLI_STR, 0, NULL, "CATEGORY"},
-    {"--grade", "grade", OD_CLI_STR, 0, "L1|L2|L3|NG", NULL},
-    {"--severity", "severity", OD_CLI_STR, R, "severe|moderate|minor", NULL},
+    {"--grade", "grade", OD_CLI_STR, 0, OD_CLI_GRADES, NULL},
+    {"--severity", "severity", OD_CLI_STR, R, OD_CLI_SEVERITIES, NULL},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_event_list[] = {

@@ -3,6 +3,7 @@
  * client's exit codes and messages for people.  It knows no route and no
  * rule.  Single-threaded; od_cli_http_init runs once per process. */
 #include "cli/cli_int.h"
+#include "util/sbuf.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -12,8 +13,7 @@
 #define TOTAL_TIMEOUT_S 300L
 
 typedef struct sink {
-    char *buf;
-    size_t len, cap;
+    od_sbuf b;
     bool too_large;
 } sink;
 
@@ -33,24 +33,12 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *user)
 {
     sink *s = user;
     size_t n = size * nmemb;
-    if (n > OD_CLI_ANSWER_MAX - s->len) {
+    if (n > OD_CLI_ANSWER_MAX - s->b.n) {
         s->too_large = true;
         return 0;
     }
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        char *nb = realloc(s->buf, cap);
-        if (!nb)
-            return 0;
-        s->buf = nb;
-        s->cap = cap;
-    }
-    memcpy(s->buf + s->len, data, n);
-    s->len += n;
-    s->buf[s->len] = '\0';
-    return n;
+    od_sbuf_append(&s->b, data, n);
+    return s->b.oom ? 0 : n;
 }
 
 void od_cli_answer_cleanup(od_cli_answer *a)
@@ -190,17 +178,17 @@ int od_cli_request(const od_cli_ctx *c, const char *method, const char *path, co
         goto out;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
-    a->body = s.buf ? s.buf : strdup("");
-    s.buf = NULL;
+    a->body = s.b.p ? s.b.p : strdup("");
+    s.b.p = NULL;
     if (!a->body) {
         fprintf(c->err, "错误 error: 内存不足 (out of memory)\n");
         rc = OD_CLI_EXIT_REFUSED;
         goto out;
     }
-    a->len = s.len;
+    a->len = s.b.n;
     a->json = a->len ? json_loadb(a->body, a->len, 0, NULL) : NULL;
 out:
-    free(s.buf);
+    free(s.b.p);
     free(payload);
     curl_slist_free_all(hdr);
     if (h)

@@ -199,4 +199,9 @@ int od_cli_policy_table(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_notify_test(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_user_notify(od_cli_ctx *c, const od_cli_inv *inv);
 
+/* the choice lists of the grade, response-level and severity options */
+extern const char OD_CLI_GRADES[];
+extern const char OD_CLI_RESPS[];
+extern const char OD_CLI_SEVERITIES[];
+
 #endif
