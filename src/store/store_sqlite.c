@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define READERS_MAX 8
 /* The writer's page cache (KiB).  It was 32 MiB while de-duplication wrote
@@ -84,9 +86,22 @@ static od_err db_err(sqlite3 *db, od_error *e, const char *what)
                         db ? sqlite3_errmsg(db) : "?");
 }
 
+/* The database holds password hashes and personal bot URLs: a new file is
+ * created 0600 here, before SQLite would create it with 0644 & ~umask.
+ * SQLite gives the -wal and -shm files the database file's mode. */
+static void create_private(const char *path)
+{
+    if (!*path || *path == ':' || strncmp(path, "file:", 5) == 0)
+        return;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+}
+
 static od_err conn_open(od_store *s, conn *c, od_error *e)
 {
     memset(c, 0, sizeof *c);
+    create_private(s->path);
     int rc = sqlite3_open_v2(s->path, &c->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
