@@ -101,10 +101,14 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
     const char *kf = opt(argc, argv, "--audit-key-file");
     if (key && !kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
         fprintf(stderr, "错误 error: --db path too long\n");
+        od_db_lock_release(*lock);
+        *lock = NULL;
         return 1;
     }
     if (key && od_audit_key_load(kf, true, key_new, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
+        od_db_lock_release(*lock);
+        *lock = NULL;
         return 1;
     }
     return 0;
@@ -195,26 +199,18 @@ static int cmd_init(int argc, char **argv)
     return 0;
 }
 
-static int cmd_serve(int argc, char **argv)
+static int serve(int argc, char **argv, bool key_new)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
     od_app *a = NULL;
-    /* held until the process ends: a second server or a restore is refused */
-    od_db_lock *lock = NULL;
-    bool key_new = false;
-    int rc = take_db(argc, argv, true, &lock, &key_new);
-    if (!rc)
-        od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
-    if (!rc)
-        rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a);
+    od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
+    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);
         rc = 1;
     }
-    if (rc) {
-        od_db_lock_release(lock);
+    if (rc)
         return rc;
-    }
     od_error e = {0};
     if (test_clock) {
         /* a restart never moves the test clock back */
@@ -296,9 +292,21 @@ static int cmd_serve(int argc, char **argv)
     od_dispatcher_stop(disp); /* notification dispatcher (issue 4) */
     od_channels_free(chs, n_chs);
     od_app_free(a);
-    od_db_lock_release(lock);
     od_info("stopped cleanly");
     return 0;
+}
+
+/* The lock is held until the server has stopped: a second server or a
+ * restore is refused meanwhile. */
+static int cmd_serve(int argc, char **argv)
+{
+    od_db_lock *lock = NULL;
+    bool key_new = false;
+    int rc = take_db(argc, argv, true, &lock, &key_new);
+    if (!rc)
+        rc = serve(argc, argv, key_new);
+    od_db_lock_release(lock);
+    return rc;
 }
 
 static int cmd_policy_check(int argc, char **argv)

@@ -9,7 +9,10 @@
 #include "app/app.h"
 #include "app/audit.h"
 
+#include "util/log.h"
+
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -214,6 +217,31 @@ out:
     return rc;
 }
 
+/* Whether the stored anchor covers the chain as it is now (head last_id,
+ * prev), so that a new entry may move it on.  A chain rewritten in the
+ * database would otherwise be re-anchored, forgery included, by the next
+ * entry; instead the anchor stays behind and verify keeps reporting it. */
+static od_err anchor_extends(od_tx *tx, int64_t last_id, const char *prev, bool *ok, od_error *e)
+{
+    static atomic_bool warned;
+    od_rows *r = NULL;
+    int64_t id = 0;
+    char hash[65] = "";
+    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    if (rc)
+        return rc;
+    int st = od_rows_next(r, e);
+    bool authentic = st == 1 && anchor_parse(od_rows_text(r, 0), &id, hash);
+    od_rows_close(r);
+    if (st < 0)
+        return OD_E_STORE;
+    *ok = st == 0 ? last_id == 0 : authentic && id == last_id && strcmp(hash, prev) == 0;
+    if (!*ok && !atomic_exchange(&warned, true))
+        od_warn("审计链与其锚点不符，锚点不再前移，请运行 opsdesk audit verify (the audit chain does not match its "
+                "anchor; the anchor is not moved on: run opsdesk audit verify)");
+    return OD_OK;
+}
+
 static char *dump(json_t *j)
 {
     return j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
@@ -249,7 +277,8 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
         snprintf(head, sizeof head, "%lld:%s", (long long)id, h);
         rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", "audit_head", head);
     }
-    if (!rc && audit_key_set) {
+    bool extend = false;
+    if (!rc && audit_key_set && !(rc = anchor_extends(tx, last_id, prev, &extend, e)) && extend) {
         char anchor[ANCHOR_MAX];
         anchor_text(id, h, anchor);
         rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor);
