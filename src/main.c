@@ -45,11 +45,11 @@ static void usage(FILE *f)
                "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
                "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
-               "                [--threads N] [--audit-key-file FILE]\n"
+               "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
                "  opsdesk policy check FILE\n"
-               "  opsdesk audit verify --db PATH [--audit-key-file FILE]\n"
+               "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
                "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
                "  opsdesk backup-key new --key-file FILE\n"
                "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
@@ -105,7 +105,10 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
         *lock = NULL;
         return 1;
     }
-    if (key && od_audit_key_load(kf, true, key_new, &e) != OD_OK) {
+    /* committed anchors also to an append-only file and/or syslog */
+    const char *alog = opt(argc, argv, "--audit-anchor-log");
+    if (key && (od_audit_key_load(kf, true, key_new, &e) != OD_OK ||
+                od_audit_anchor_sink_open(alog, has_flag(argc, argv, "--audit-syslog"), &e) != OD_OK)) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         od_db_lock_release(*lock);
         *lock = NULL;
@@ -195,6 +198,7 @@ static int cmd_init(int argc, char **argv)
     if (fixed && *fixed)
         printf("管理员账号使用 OPSDESK_ADMIN_PASSWORD (admin accounts use OPSDESK_ADMIN_PASSWORD)\n");
     od_app_free(a);
+    od_audit_anchor_sink_close();
     od_db_lock_release(lock);
     return 0;
 }
@@ -305,6 +309,7 @@ static int cmd_serve(int argc, char **argv)
     int rc = take_db(argc, argv, true, &lock, &key_new);
     if (!rc)
         rc = serve(argc, argv, key_new);
+    od_audit_anchor_sink_close();
     od_db_lock_release(lock);
     return rc;
 }
@@ -329,7 +334,7 @@ static int cmd_audit_verify(int argc, char **argv)
 {
     const char *db = opt(argc, argv, "--db");
     if (!db) {
-        fprintf(stderr, "用法 usage: opsdesk audit verify --db PATH [--audit-key-file FILE]\n");
+        fprintf(stderr, "用法 usage: opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n");
         return 2;
     }
     od_error e = {0};
@@ -340,7 +345,8 @@ static int cmd_audit_verify(int argc, char **argv)
         fprintf(stderr, "错误 error: --db path too long\n");
         return 1;
     }
-    if (od_audit_key_load(kf, false, NULL, &e) != OD_OK) {
+    if (od_audit_key_load(kf, false, NULL, &e) != OD_OK ||
+        od_audit_anchor_log_check(opt(argc, argv, "--anchor-log"), &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;
     }
@@ -351,6 +357,7 @@ static int cmd_audit_verify(int argc, char **argv)
     od_audit_report rep;
     od_err rc = od_audit_verify(st, &rep, &e);
     od_store_close(st);
+    od_audit_key_forget(); /* and the loaded anchor log */
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -54,6 +55,9 @@ static void hash_entry(const char *prev, int64_t id, int64_t at, int64_t actor_i
 
 static unsigned char audit_key[crypto_auth_KEYBYTES];
 static bool audit_key_set;
+/* where committed anchors are also sent (od_audit_anchor_sink_open) */
+static int sink_fd = -1;
+static bool sink_syslog;
 
 const char *od_audit_key_default_path(const char *db_path, char *buf, size_t cap)
 {
@@ -136,10 +140,13 @@ od_err od_audit_key_load(const char *path, bool create, bool *created, od_error 
     return rc;
 }
 
+static void alog_free(void);
+
 void od_audit_key_forget(void)
 {
     sodium_memzero(audit_key, sizeof audit_key);
     audit_key_set = false;
+    alog_free();
 }
 
 /* "v1 <id> <hash> <mac hex>": the MAC covers the version, id and hash. */
@@ -169,6 +176,135 @@ static int anchor_parse(const char *text, int64_t *id, char hash[65])
     *id = v;
     memcpy(hash, h, 65);
     return 1;
+}
+
+od_err od_audit_anchor_sink_open(const char *path, bool use_syslog, od_error *e)
+{
+    if (path) {
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return od_error_set(e, OD_E_IO, "audit_anchor_log",
+                                "无法打开审计锚点日志 %s (cannot open audit anchor log %s: %s)", path, path,
+                                strerror(errno));
+        if (sink_fd >= 0)
+            close(sink_fd);
+        sink_fd = fd;
+    }
+    if (use_syslog && !sink_syslog)
+        openlog("opsdesk", LOG_PID, LOG_AUTHPRIV);
+    sink_syslog = sink_syslog || use_syslog;
+    return OD_OK;
+}
+
+void od_audit_anchor_sink_close(void)
+{
+    if (sink_fd >= 0)
+        close(sink_fd);
+    sink_fd = -1;
+    if (sink_syslog)
+        closelog();
+    sink_syslog = false;
+}
+
+/* The anchor log verify checks against (od_audit_anchor_log_check). */
+typedef struct logged {
+    int64_t id;
+    char hash[65];
+} logged;
+static logged *alog;
+static size_t alog_n, alog_bad_line;
+static bool alog_set;
+
+static int logged_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const logged *)a)->id, y = ((const logged *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static void alog_free(void)
+{
+    free(alog);
+    alog = NULL;
+    alog_n = alog_bad_line = 0;
+    alog_set = false;
+}
+
+od_err od_audit_anchor_log_check(const char *path, od_error *e)
+{
+    alog_free();
+    if (!path)
+        return OD_OK;
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return od_error_set(e, OD_E_NOT_FOUND, "anchor_log", "无法读取审计锚点日志 %s (cannot read audit anchor log %s: %s)",
+                            path, path, strerror(errno));
+    char line[ANCHOR_MAX + 8];
+    size_t cap = 0, no = 0;
+    od_err rc = OD_OK;
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0])
+            continue;
+        logged l;
+        if (!anchor_parse(line, &l.id, l.hash)) {
+            if (!alog_bad_line)
+                alog_bad_line = no;
+            continue;
+        }
+        if (alog_n == cap) {
+            size_t ncap = cap ? 2 * cap : 256;
+            logged *n = realloc(alog, ncap * sizeof *n);
+            if (!n) {
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+                break;
+            }
+            alog = n;
+            cap = ncap;
+        }
+        alog[alog_n++] = l;
+    }
+    fclose(f);
+    if (rc)
+        return rc;
+    qsort(alog, alog_n, sizeof *alog, logged_cmp);
+    alog_set = true;
+    return OD_OK;
+}
+
+/* After the transaction: a committed anchor goes to the sinks (one
+ * write(2) per line, so concurrent appends never interleave). */
+static void anchor_emit(void *arg, bool committed)
+{
+    char *text = arg;
+    if (committed) {
+        char line[ANCHOR_MAX + 1];
+        int n = snprintf(line, sizeof line, "%s\n", text);
+        if (sink_fd >= 0 && (write(sink_fd, line, (size_t)n) != n || fdatasync(sink_fd) != 0))
+            od_warn("审计锚点日志写入失败 (cannot write the audit anchor log: %s)", strerror(errno));
+        if (sink_syslog)
+            syslog(LOG_NOTICE, "audit anchor %s", text);
+    }
+    free(text);
+}
+
+/* The tx's anchor, sent to the sinks once it commits (the last one of the tx). */
+static od_err anchor_pending(od_tx *tx, const char *anchor, od_error *e)
+{
+    if (sink_fd < 0 && !sink_syslog)
+        return OD_OK;
+    char *p = od_tx_hook_arg(tx, anchor_emit);
+    if (!p) {
+        if (!(p = malloc(ANCHOR_MAX)))
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        od_err rc = od_tx_on_end(tx, anchor_emit, p, e);
+        if (rc) {
+            free(p);
+            return rc;
+        }
+    }
+    snprintf(p, ANCHOR_MAX, "%s", anchor);
+    return OD_OK;
 }
 
 od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e)
@@ -282,6 +418,8 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
         char anchor[ANCHOR_MAX];
         anchor_text(id, h, anchor);
         rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor);
+        if (!rc)
+            rc = anchor_pending(tx, anchor, e);
     }
     free(b);
     free(a);
@@ -340,6 +478,14 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
         return rc;
     char prev[65] = GENESIS;
     int64_t after = 0, expect_id = 1;
+    size_t li = 0; /* next line of the anchor log */
+    if (alog_set && alog_bad_line) {
+        rep->first_bad_id = 1;
+        snprintf(rep->reason, sizeof rep->reason,
+                 "审计锚点日志第 %zu 行与审计密钥不符 (line %zu of the anchor log does not authenticate with the "
+                 "audit key)",
+                 alog_bad_line, alog_bad_line);
+    }
     for (;;) {
         od_rows *r = NULL;
         rc = od_tx_query(tx, OD_Q_AUDIT_WALK, &r, e, "ii", after, (int64_t)1000);
@@ -369,6 +515,14 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
                          "条目 %lld 的内容与哈希不符 (entry %lld was edited: content does not match its hash)",
                          (long long)id, (long long)id);
             }
+            for (; alog_set && li < alog_n && alog[li].id <= id; li++)
+                if (alog[li].id == id && strcmp(alog[li].hash, h) != 0 && !rep->first_bad_id) {
+                    rep->first_bad_id = id;
+                    snprintf(rep->reason, sizeof rep->reason,
+                             "条目 %lld 与审计锚点日志不符 (entry %lld differs from the anchor log: the chain "
+                             "was rewritten)",
+                             (long long)id, (long long)id);
+                }
             snprintf(prev, sizeof prev, "%s", od_rows_text(r, 10));
             expect_id = id + 1;
             after = id;
@@ -401,6 +555,14 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
             snprintf(rep->reason, sizeof rep->reason, "审计链头记录缺失 (audit head record missing)");
         }
         od_rows_close(r);
+    }
+    if (!rep->first_bad_id && alog_set && alog_n && alog[alog_n - 1].id > after) {
+        rep->first_bad_id = after + 1;
+        snprintf(rep->reason, sizeof rep->reason,
+                 "审计锚点日志记录到条目 %lld，链到条目 %lld 为止：链被截断或回退 (the anchor log records entries up "
+                 "to %lld, the chain ends at %lld: cut or rolled back)",
+                 (long long)alog[alog_n - 1].id, (long long)after, (long long)alog[alog_n - 1].id,
+                 (long long)after);
     }
     if (!rep->first_bad_id && audit_key_set)
         rc = check_anchor(tx, after, prev, rep, e);

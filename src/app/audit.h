@@ -27,8 +27,22 @@ const char *od_audit_key_default_path(const char *db_path, char *buf, size_t cap
  * when malformed, OD_E_IO otherwise. */
 OD_NODISCARD od_err od_audit_key_load(const char *path, bool create, bool *created, od_error *e);
 
-/* Forgets the process's audit key (tests). */
+/* Forgets the process's audit key and the anchor log loaded for verify. */
 void od_audit_key_forget(void);
+
+/* Also sends every committed anchor, one line "v1 <id> <hash> <mac>" each,
+ * to an append-only file (path, created 0600; NULL = none) and/or syslog
+ * (LOG_AUTHPRIV, NOTICE), outside the database and ideally outside the
+ * host: `opsdesk audit verify --anchor-log FILE` then also catches a chain
+ * rolled back or cut at its tail.  Call before threads start. */
+OD_NODISCARD od_err od_audit_anchor_sink_open(const char *path, bool use_syslog, od_error *e);
+void od_audit_anchor_sink_close(void);
+
+/* The anchor log (lines as above) to check the chain against in the next
+ * od_audit_verify calls: every line must authenticate with the key and name
+ * an entry of the chain with that hash; NULL = none.  Call before threads
+ * start. */
+OD_NODISCARD od_err od_audit_anchor_log_check(const char *path, od_error *e);
 
 /* For a key made just now: anchors a chain that has entries but no anchor
  * yet (a database from before anchors), so that it verifies from now on.

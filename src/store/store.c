@@ -37,12 +37,65 @@ const char *od_store_path(const od_store *s) { return s->path; }
 int od_store_schema_version(od_store *s) { return s->ops->schema_version(s); }
 
 od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e) { return s->ops->tx_begin(s, write, out, e); }
-od_err od_tx_commit(od_tx *tx, od_error *e) { return tx->s->ops->tx_commit(tx, e); }
+/* The hooks are copied out first: the backend frees tx when it ends. */
+typedef struct hooks {
+    int n;
+    struct {
+        od_tx_hook fn;
+        void *arg;
+    } h[OD_TX_HOOKS];
+} hooks;
+
+static void hooks_take(od_tx *tx, hooks *h)
+{
+    h->n = tx->n_hooks;
+    for (int i = 0; i < h->n; i++) {
+        h->h[i].fn = tx->hooks[i].fn;
+        h->h[i].arg = tx->hooks[i].arg;
+    }
+}
+
+static void hooks_run(const hooks *h, bool committed)
+{
+    for (int i = 0; i < h->n; i++)
+        h->h[i].fn(h->h[i].arg, committed);
+}
+
+od_err od_tx_commit(od_tx *tx, od_error *e)
+{
+    hooks h;
+    hooks_take(tx, &h);
+    od_err rc = tx->s->ops->tx_commit(tx, e);
+    hooks_run(&h, rc == OD_OK);
+    return rc;
+}
 
 void od_tx_rollback(od_tx *tx)
 {
-    if (tx)
-        tx->s->ops->tx_rollback(tx);
+    if (!tx)
+        return;
+    hooks h;
+    hooks_take(tx, &h);
+    tx->s->ops->tx_rollback(tx);
+    hooks_run(&h, false);
+}
+
+od_err od_tx_on_end(od_tx *tx, od_tx_hook fn, void *arg, od_error *e)
+{
+    if (tx->n_hooks >= OD_TX_HOOKS)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "too many transaction hooks");
+    tx->hooks[tx->n_hooks].fn = fn;
+    tx->hooks[tx->n_hooks].arg = arg;
+    tx->n_hooks++;
+    return OD_OK;
+}
+
+void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn)
+{
+    for (int i = 0; i < tx->n_hooks; i++)
+        if (tx->hooks[i].fn == fn)
+            return tx->hooks[i].arg;
+    return NULL;
 }
 
 od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)

@@ -36,6 +36,15 @@ const char *od_store_path(const od_store *s);
 int od_store_schema_version(od_store *s);
 
 OD_NODISCARD od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e);
+/* Something to do once tx has ended: fn(arg, committed) runs after
+ * od_tx_commit (committed = true when the commit succeeded) or
+ * od_tx_rollback, outside the transaction; e.g. to announce what became
+ * durable.  At most OD_TX_HOOKS per tx (OD_E_INTERNAL beyond). */
+#define OD_TX_HOOKS 4
+typedef void (*od_tx_hook)(void *arg, bool committed);
+OD_NODISCARD od_err od_tx_on_end(od_tx *tx, od_tx_hook fn, void *arg, od_error *e);
+/* The arg of the hook fn set on tx, or NULL. */
+void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn);
 OD_NODISCARD od_err od_tx_commit(od_tx *tx, od_error *e);
 void od_tx_rollback(od_tx *tx); /* NULL-safe */
 

@@ -21,6 +21,11 @@ struct od_store {
 };
 struct od_tx {
     od_store *s;
+    int n_hooks; /* od_tx_on_end, run by store.c */
+    struct {
+        od_tx_hook fn;
+        void *arg;
+    } hooks[OD_TX_HOOKS];
 };
 struct od_rows {
     od_tx *tx;

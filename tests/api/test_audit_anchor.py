@@ -6,6 +6,7 @@ and deleted, every later id and hash recomputed with the real hash function
 and the head record updated; `opsdesk audit verify` must fail and name the
 anchor, while the untouched database verifies."""
 import hashlib
+import hmac
 import os
 import shutil
 import sqlite3
@@ -194,6 +195,94 @@ class ForgeryNotReanchored(harness.ServerTest):
         self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
         self.assertIn("BROKEN", out.stdout)
         s.start()  # for tearDownClass
+
+
+def forge_anchor(db, key_path):
+    """What an attacker holding the key file can do: a valid anchor for the chain as it is."""
+    with open(key_path) as f:
+        key = bytes.fromhex(f.read().strip())
+    con = sqlite3.connect(db)
+    n, h = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    msg = ("opsdesk-audit-anchor-v1|%d|%s" % (n, h)).encode()
+    mac = hmac.new(key, msg, hashlib.sha512).digest()[:32]  # crypto_auth = HMAC-SHA-512-256
+    con.execute("UPDATE meta SET value = ? WHERE key = 'audit_anchor'", ("v1 %d %s %s" % (n, h, mac.hex()),))
+    con.commit()
+    con.close()
+
+
+class AnchorLog(harness.ServerTest):
+    """--audit-anchor-log: committed anchors also go to an append-only file outside the database."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = harness.Server()
+        cls.alog = os.path.join(cls.srv.tmp, "anchors.log")
+        cls.srv.extra_args = ["--audit-anchor-log", cls.alog, "--audit-syslog"]
+        cls.srv.init()
+        cls.srv.start()
+
+    def verify(self, db, *extra):
+        return subprocess.run([BIN, "audit", "verify", "--db", db, *extra], capture_output=True, text=True,
+                              timeout=120, env=self.srv.env)
+
+    def test_rollback_and_keyholder_forgery_caught(self):
+        s = self.srv
+        s.make_user("al_a", ["ops_engineer"])
+        self.assertEqual(s.stop(), 0)
+        old = os.path.join(s.tmp, "old.db")
+        shutil.copyfile(s.db, old)
+        s.start()
+        s.make_user("al_b", ["ops_engineer"])
+        self.assertEqual(s.stop(), 0)
+        self.assertEqual(stat.S_IMODE(os.stat(self.alog).st_mode), 0o600)
+        con = sqlite3.connect(s.db)
+        n = con.execute("SELECT MAX(id) FROM audit").fetchone()[0]
+        con.close()
+        with open(self.alog) as f:
+            lines = [l.split() for l in f if l.strip()]
+        ids = [int(l[1]) for l in lines]
+        self.assertEqual(ids, sorted(ids))
+        self.assertEqual(ids[-1], n)  # the newest committed entry is logged
+        out = self.verify(s.db, "--anchor-log", self.alog)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+
+        # rolled back to an older copy of itself: its own anchor is authentic ...
+        rolled = os.path.join(s.tmp, "rolled.db")
+        shutil.copyfile(old, rolled)
+        out = self.verify(rolled)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)  # documented: not detected without the log
+        # ... but the log knows later entries
+        out = self.verify(rolled, "--anchor-log", self.alog)
+        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+        self.assertIn("cut or rolled back", out.stdout)
+
+        # an attacker who holds the key rewrites an entry and forges the anchor
+        forged = os.path.join(s.tmp, "keyholder.db")
+        shutil.copyfile(s.db, forged)
+
+        def reattribute(rows):
+            for r in rows:
+                if r[4] == "user.create" and r[0] > ids[0]:
+                    r[3] = "auditor"
+            return rows
+        rehash_all(forged, reattribute)
+        forge_anchor(forged, os.path.join(s.tmp, "opsdesk-audit.key"))
+        out = self.verify(forged)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)  # documented: the key holder can forge
+        out = self.verify(forged, "--anchor-log", self.alog)
+        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+        self.assertIn("differs from the anchor log", out.stdout)
+
+        # a line of the log itself edited
+        bad = os.path.join(s.tmp, "bad.log")
+        with open(self.alog) as f, open(bad, "w") as g:
+            text = f.read().splitlines()
+            text[0] = text[0].replace(text[0].split()[2], "0" * 64)
+            g.write("\n".join(text) + "\n")
+        out = self.verify(s.db, "--anchor-log", bad)
+        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+        self.assertIn("line 1 of the anchor log does not authenticate", out.stdout)
+        s.start()
 
 
 if __name__ == "__main__":

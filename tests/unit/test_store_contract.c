@@ -10,7 +10,8 @@
  * (od_rows_next -1 and od_rows_step's code); NULL against 0 in binds ('I'
  * and 's' NULL, 'i' 0); a uniqueness conflict is OD_E_CONFLICT from exec,
  * insert, scalar and rows; changes; a read transaction runs beside an open
- * write transaction and sees committed data only; the checkpoint calls. */
+ * write transaction and sees committed data only; the checkpoint calls;
+ * hooks run once when a transaction ends, saying whether it committed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -375,6 +376,38 @@ static void exec_changes_and_checkpoints(void **state)
     assert_true(od_store_size(f->s) != 0);
 }
 
+static void hook_count(void *arg, bool committed)
+{
+    int *n = arg;
+    n[committed ? 1 : 0]++;
+}
+
+static void hooks_after_end(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int n[2] = {0, 0}; /* [0] ended without commit, [1] committed */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_OK);
+    assert_ptr_equal(od_tx_hook_arg(tx, hook_count), n);
+    assert_int_equal(n[0] + n[1], 0); /* not before the end */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(n[1], 1);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_null(od_tx_hook_arg(tx, hook_count)); /* a new tx has none */
+    assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_OK);
+    od_tx_rollback(tx);
+    assert_int_equal(n[0], 1);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    for (int i = 0; i < OD_TX_HOOKS; i++)
+        assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_OK);
+    assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_E_INTERNAL);
+    od_tx_rollback(tx);
+    assert_int_equal(n[0], 1 + OD_TX_HOOKS);
+    assert_int_equal(n[1], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +420,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(null_against_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(read_beside_write, setup, teardown),
         cmocka_unit_test_setup_teardown(exec_changes_and_checkpoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(hooks_after_end, setup, teardown),
     };
     int failed = 0, ran = 0;
     for (const od_store_ops *const *b = od_store_backends; *b; b++) {
