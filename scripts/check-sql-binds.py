@@ -9,7 +9,7 @@ qs=''.join(open(f).read() for f in glob.glob(os.path.join(root,'src/store/querie
 sql={}
 for m in re.finditer(r'X\((\w+),((?:\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', qs):
     sql[m.group(1)]=''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
-files=[f for f in glob.glob(os.path.join(root,'src/**/*.c'), recursive=True) if not f.endswith('store_sqlite.c')]
+files=[f for f in glob.glob(os.path.join(root,'src/**/*.c'), recursive=True) if not f.endswith(('store_sqlite.c', 'store/store.c'))]
 for f in files:
     s=open(f).read()
     for m in re.finditer(r'od_tx_(exec|query|scalar|insert)\(', s):

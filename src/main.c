@@ -3,6 +3,7 @@
  * word, the HTTP client in src/cli/.  Parses arguments and calls app/;
  * decides no rule. */
 #include "app/app.h"
+#include "app/audit.h"
 #include "app/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
@@ -10,6 +11,7 @@
 #include "sched/sched.h"
 #include "sched/backup_sched.h" /* scheduled backups (issue 7) */
 #include "store/backup.h"
+#include "store/dblock.h"
 #include "util/embed.h"
 #include "util/log.h"
 
@@ -40,14 +42,14 @@ static void usage(FILE *f)
 {
     fprintf(f, "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
                "服务与管理 Server and administration:\n"
-               "  opsdesk init --db PATH [--policy FILE] [--test-clock]\n"
+               "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
                "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
-               "                [--threads N]\n"
+               "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
                "  opsdesk policy check FILE\n"
-               "  opsdesk audit verify --db PATH\n"
+               "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
                "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
                "  opsdesk backup-key new --key-file FILE\n"
                "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
@@ -77,6 +79,56 @@ static int load_policy(const char *path, od_policy **out, char **source)
         *source = NULL;
         return 1;
     }
+    return 0;
+}
+
+/* The single-instance lock of db and the audit key (--audit-key-file, by
+ * default opsdesk-audit.key next to the database), for the commands that
+ * write the database: one process at a time (docs/backup.md). */
+static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key_new)
+{
+    const char *db = opt(argc, argv, "--db");
+    od_error e = {0};
+    if (!db) {
+        fprintf(stderr, "错误 error: --db PATH is required\n");
+        return 2;
+    }
+    if (od_db_lock_take(db, lock, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
+    char def[4096];
+    const char *kf = opt(argc, argv, "--audit-key-file");
+    if (key && !kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
+        fprintf(stderr, "错误 error: --db path too long\n");
+        od_db_lock_release(*lock);
+        *lock = NULL;
+        return 1;
+    }
+    /* committed anchors also to an append-only file and/or syslog */
+    const char *alog = opt(argc, argv, "--audit-anchor-log");
+    if (key && (od_audit_key_load(kf, true, key_new, &e) != OD_OK ||
+                od_audit_anchor_sink_open(alog, has_flag(argc, argv, "--audit-syslog"), &e) != OD_OK)) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        od_db_lock_release(*lock);
+        *lock = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+/* A key made just now anchors a chain from before anchors (audit.h). */
+static int adopt_chain(od_app *a)
+{
+    od_error e = {0};
+    bool adopted = false;
+    if (od_audit_anchor_adopt(a->store, &adopted, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
+    if (adopted)
+        od_warn("审计密钥是新建的，已为现有审计链建立锚点 (new audit key: the existing audit chain is anchored as "
+                "of now; earlier tampering cannot be detected)");
     return 0;
 }
 
@@ -112,16 +164,27 @@ static int open_app(const char *db, const char *policy_path, bool manual_clock, 
 static int cmd_init(int argc, char **argv)
 {
     od_app *a = NULL;
+    od_db_lock *lock = NULL;
+    bool key_new = false;
+    int rc = take_db(argc, argv, true, &lock, &key_new);
     /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min, issue 7) */
-    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), has_flag(argc, argv, "--test-clock"), &a);
-    if (rc)
+    if (!rc)
+        rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), has_flag(argc, argv, "--test-clock"), &a);
+    if (!rc && key_new && adopt_chain(a)) {
+        od_app_free(a);
+        rc = 1;
+    }
+    if (rc) {
+        od_db_lock_release(lock);
         return rc;
+    }
     od_error e = {0};
     char *pw[3] = {0};
     const char *fixed = getenv("OPSDESK_ADMIN_PASSWORD");
     if (od_app_init_admins(a, fixed && *fixed ? fixed : NULL, pw, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         od_app_free(a);
+        od_db_lock_release(lock);
         return 1;
     }
     printf("数据库已就绪 database ready: %s (schema %d, policy %s)\n", opt(argc, argv, "--db"),
@@ -135,14 +198,21 @@ static int cmd_init(int argc, char **argv)
     if (fixed && *fixed)
         printf("管理员账号使用 OPSDESK_ADMIN_PASSWORD (admin accounts use OPSDESK_ADMIN_PASSWORD)\n");
     od_app_free(a);
+    od_audit_anchor_sink_close();
+    od_db_lock_release(lock);
     return 0;
 }
 
-static int cmd_serve(int argc, char **argv)
+static int serve(int argc, char **argv, bool key_new)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
     od_app *a = NULL;
+    od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
     int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a);
+    if (!rc && key_new && adopt_chain(a)) {
+        od_app_free(a);
+        rc = 1;
+    }
     if (rc)
         return rc;
     od_error e = {0};
@@ -230,6 +300,20 @@ static int cmd_serve(int argc, char **argv)
     return 0;
 }
 
+/* The lock is held until the server has stopped: a second server or a
+ * restore is refused meanwhile. */
+static int cmd_serve(int argc, char **argv)
+{
+    od_db_lock *lock = NULL;
+    bool key_new = false;
+    int rc = take_db(argc, argv, true, &lock, &key_new);
+    if (!rc)
+        rc = serve(argc, argv, key_new);
+    od_audit_anchor_sink_close();
+    od_db_lock_release(lock);
+    return rc;
+}
+
 static int cmd_policy_check(int argc, char **argv)
 {
     if (argc < 4) { /* opsdesk policy check FILE */
@@ -250,11 +334,22 @@ static int cmd_audit_verify(int argc, char **argv)
 {
     const char *db = opt(argc, argv, "--db");
     if (!db) {
-        fprintf(stderr, "用法 usage: opsdesk audit verify --db PATH\n");
+        fprintf(stderr, "用法 usage: opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n");
         return 2;
     }
     od_error e = {0};
     od_store *st = NULL;
+    char def[4096];
+    const char *kf = opt(argc, argv, "--audit-key-file");
+    if (!kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
+        fprintf(stderr, "错误 error: --db path too long\n");
+        return 1;
+    }
+    if (od_audit_key_load(kf, false, NULL, &e) != OD_OK ||
+        od_audit_anchor_log_check(opt(argc, argv, "--anchor-log"), &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
     if (od_store_open(db, &st, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;
@@ -262,6 +357,7 @@ static int cmd_audit_verify(int argc, char **argv)
     od_audit_report rep;
     od_err rc = od_audit_verify(st, &rep, &e);
     od_store_close(st);
+    od_audit_key_forget(); /* and the loaded anchor log */
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;
@@ -285,6 +381,7 @@ static int cmd_backup(int argc, char **argv)
     od_error e = {0};
     od_backup_key k;
     od_err rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_generate(&k);
+    od_backup_remove_leftovers(db, false);
     if (!rc)
         rc = od_backup_create(db, out, &k, od_clock_now(NULL), &e);
     if (!rc && split) {
@@ -349,10 +446,17 @@ static int cmd_restore(int argc, char **argv)
     }
     od_error e = {0};
     od_backup_key k;
-    od_err rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_join(s1, s2, &k, &e);
-    if (!rc)
-        rc = od_backup_restore(in, &k, db, has_flag(argc, argv, "--force"), &e);
-    od_backup_key_wipe(&k);
+    od_db_lock *lock = NULL;
+    /* a running server holds the lock: its database is never replaced under it */
+    od_err rc = od_db_lock_take(db, &lock, &e);
+    if (!rc) {
+        od_backup_remove_leftovers(db, true);
+        rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_join(s1, s2, &k, &e);
+        if (!rc)
+            rc = od_backup_restore(in, &k, db, has_flag(argc, argv, "--force"), &e);
+        od_backup_key_wipe(&k);
+    }
+    od_db_lock_release(lock);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
         return 1;

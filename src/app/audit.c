@@ -3,13 +3,23 @@
  * content (id included, so moving a row breaks the chain).  Appends happen
  * inside the writer transaction of the change they record, so writers are
  * serialized and the chain is linear.  The head (last id and hash) is also
- * kept in meta so that deleting the newest rows is caught too. */
+ * kept in meta so that deleting the newest rows is caught too, and, with a
+ * MAC under a key kept outside the database, as the anchor (audit.h), so
+ * that a chain rewritten and re-hashed inside the database is caught. */
 #include "app/app.h"
+#include "app/audit.h"
 
+#include "util/log.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -35,6 +45,337 @@ static void hash_entry(const char *prev, int64_t id, int64_t at, int64_t actor_i
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&st, h);
     sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* ---- the anchor ---- */
+
+#define ANCHOR_KEY "audit_anchor"
+#define ANCHOR_MAX 256
+#define KEY_FILE_MAX 256
+
+static unsigned char audit_key[crypto_auth_KEYBYTES];
+static bool audit_key_set;
+/* where committed anchors are also sent (od_audit_anchor_sink_open) */
+static int sink_fd = -1;
+static bool sink_syslog;
+
+const char *od_audit_key_default_path(const char *db_path, char *buf, size_t cap)
+{
+    const char *slash = strrchr(db_path, '/');
+    int n = slash ? snprintf(buf, cap, "%.*s/opsdesk-audit.key", (int)(slash - db_path), db_path)
+                  : snprintf(buf, cap, "opsdesk-audit.key");
+    return n < 0 || (size_t)n >= cap ? NULL : buf;
+}
+
+static od_err key_create(const char *path, od_error *e)
+{
+    unsigned char k[crypto_auth_KEYBYTES];
+    char hex[2 * sizeof k + 2];
+    crypto_auth_keygen(k);
+    sodium_bin2hex(hex, sizeof hex, k, sizeof k);
+    size_t n = strlen(hex);
+    hex[n++] = '\n';
+    od_err rc = OD_OK;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        rc = od_error_set(e, OD_E_IO, "audit_key", "无法创建审计密钥文件 %s (cannot create audit key file %s: %s)",
+                          path, path, strerror(errno));
+    else if (write(fd, hex, n) != (ssize_t)n || fsync(fd) != 0) {
+        rc = od_error_set(e, OD_E_IO, "audit_key", "无法写入审计密钥文件 %s (cannot write audit key file %s: %s)",
+                          path, path, strerror(errno));
+        (void)unlink(path);
+    }
+    if (fd >= 0)
+        close(fd);
+    sodium_memzero(k, sizeof k);
+    sodium_memzero(hex, sizeof hex);
+    return rc;
+}
+
+od_err od_audit_key_load(const char *path, bool create, bool *created, od_error *e)
+{
+    if (created)
+        *created = false;
+    if (sodium_init() < 0)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "加密库初始化失败 (libsodium failed to initialise)");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create) {
+        od_err rc = key_create(path, e);
+        if (rc)
+            return rc;
+        if (created)
+            *created = true;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return od_error_set(e, OD_E_NOT_FOUND, "audit_key",
+                                "审计密钥文件不存在 %s，无法核对审计链锚点 (audit key file %s not found; the "
+                                "chain cannot be checked against its anchor; give it with --audit-key-file)",
+                                path, path);
+        return od_error_set(e, OD_E_IO, "audit_key", "无法读取审计密钥文件 %s (cannot read audit key file %s: %s)",
+                            path, path, strerror(errno));
+    }
+    char text[KEY_FILE_MAX];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    unsigned char k[crypto_auth_KEYBYTES];
+    size_t klen = 0;
+    const char *end = NULL;
+    od_err rc = OD_OK;
+    if (n < 0)
+        n = 0;
+    text[n] = 0;
+    if (sodium_hex2bin(k, sizeof k, text, (size_t)n, " \r\n", &klen, &end) != 0 || klen != sizeof k ||
+        end[strspn(end, " \r\n")] != 0)
+        rc = od_error_set(e, OD_E_INVALID, "audit_key",
+                          "审计密钥文件格式不对 %s (audit key file %s is malformed: 64 hex digits expected)", path,
+                          path);
+    else {
+        memcpy(audit_key, k, sizeof k);
+        audit_key_set = true;
+    }
+    sodium_memzero(k, sizeof k);
+    sodium_memzero(text, sizeof text);
+    return rc;
+}
+
+static void alog_free(void);
+
+void od_audit_key_forget(void)
+{
+    sodium_memzero(audit_key, sizeof audit_key);
+    audit_key_set = false;
+    alog_free();
+}
+
+/* "v1 <id> <hash> <mac hex>": the MAC covers the version, id and hash. */
+static void anchor_text(int64_t id, const char *hash, char out[ANCHOR_MAX])
+{
+    char msg[128];
+    unsigned char mac[crypto_auth_BYTES];
+    char machex[2 * crypto_auth_BYTES + 1];
+    int n = snprintf(msg, sizeof msg, "opsdesk-audit-anchor-v1|%lld|%s", (long long)id, hash);
+    crypto_auth(mac, (const unsigned char *)msg, (unsigned long long)n, audit_key);
+    sodium_bin2hex(machex, sizeof machex, mac, sizeof mac);
+    snprintf(out, ANCHOR_MAX, "v1 %lld %s %s", (long long)id, hash, machex);
+}
+
+/* Checks a stored anchor: 1 = authentic (id and hash filled), 0 = not. */
+static int anchor_parse(const char *text, int64_t *id, char hash[65])
+{
+    long long v = 0;
+    char h[65], m[2 * crypto_auth_BYTES + 1];
+    if (sscanf(text, "v1 %lld %64s %64s", &v, h, m) != 3 || strlen(h) != 64)
+        return 0;
+    char expect[ANCHOR_MAX];
+    anchor_text(v, h, expect);
+    size_t n = strlen(expect);
+    if (strlen(text) != n || sodium_memcmp(expect, text, n) != 0)
+        return 0;
+    *id = v;
+    memcpy(hash, h, 65);
+    return 1;
+}
+
+od_err od_audit_anchor_sink_open(const char *path, bool use_syslog, od_error *e)
+{
+    if (path) {
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return od_error_set(e, OD_E_IO, "audit_anchor_log",
+                                "无法打开审计锚点日志 %s (cannot open audit anchor log %s: %s)", path, path,
+                                strerror(errno));
+        if (sink_fd >= 0)
+            close(sink_fd);
+        sink_fd = fd;
+    }
+    if (use_syslog && !sink_syslog)
+        openlog("opsdesk", LOG_PID, LOG_AUTHPRIV);
+    sink_syslog = sink_syslog || use_syslog;
+    return OD_OK;
+}
+
+void od_audit_anchor_sink_close(void)
+{
+    if (sink_fd >= 0)
+        close(sink_fd);
+    sink_fd = -1;
+    if (sink_syslog)
+        closelog();
+    sink_syslog = false;
+}
+
+/* The anchor log verify checks against (od_audit_anchor_log_check). */
+typedef struct logged {
+    int64_t id;
+    char hash[65];
+} logged;
+static logged *alog;
+static size_t alog_n, alog_bad_line;
+static bool alog_set;
+
+static int logged_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const logged *)a)->id, y = ((const logged *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static void alog_free(void)
+{
+    free(alog);
+    alog = NULL;
+    alog_n = alog_bad_line = 0;
+    alog_set = false;
+}
+
+od_err od_audit_anchor_log_check(const char *path, od_error *e)
+{
+    alog_free();
+    if (!path)
+        return OD_OK;
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return od_error_set(e, OD_E_NOT_FOUND, "anchor_log", "无法读取审计锚点日志 %s (cannot read audit anchor log %s: %s)",
+                            path, path, strerror(errno));
+    char line[ANCHOR_MAX + 8];
+    size_t cap = 0, no = 0;
+    od_err rc = OD_OK;
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0])
+            continue;
+        logged l;
+        if (!anchor_parse(line, &l.id, l.hash)) {
+            if (!alog_bad_line)
+                alog_bad_line = no;
+            continue;
+        }
+        if (alog_n == cap) {
+            size_t ncap = cap ? 2 * cap : 256;
+            logged *n = realloc(alog, ncap * sizeof *n);
+            if (!n) {
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+                break;
+            }
+            alog = n;
+            cap = ncap;
+        }
+        alog[alog_n++] = l;
+    }
+    fclose(f);
+    if (rc)
+        return rc;
+    qsort(alog, alog_n, sizeof *alog, logged_cmp);
+    alog_set = true;
+    return OD_OK;
+}
+
+/* After the transaction: a committed anchor goes to the sinks (one
+ * write(2) per line, so concurrent appends never interleave). */
+static void anchor_emit(void *arg, bool committed)
+{
+    char *text = arg;
+    if (committed) {
+        char line[ANCHOR_MAX + 1];
+        int n = snprintf(line, sizeof line, "%s\n", text);
+        if (sink_fd >= 0 && (write(sink_fd, line, (size_t)n) != n || fdatasync(sink_fd) != 0))
+            od_warn("审计锚点日志写入失败 (cannot write the audit anchor log: %s)", strerror(errno));
+        if (sink_syslog)
+            syslog(LOG_NOTICE, "audit anchor %s", text);
+    }
+    free(text);
+}
+
+/* The tx's anchor, sent to the sinks once it commits (the last one of the tx). */
+static od_err anchor_pending(od_tx *tx, const char *anchor, od_error *e)
+{
+    if (sink_fd < 0 && !sink_syslog)
+        return OD_OK;
+    char *p = od_tx_hook_arg(tx, anchor_emit);
+    if (!p) {
+        if (!(p = malloc(ANCHOR_MAX)))
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        od_err rc = od_tx_on_end(tx, anchor_emit, p, e);
+        if (rc) {
+            free(p);
+            return rc;
+        }
+    }
+    snprintf(p, ANCHOR_MAX, "%s", anchor);
+    return OD_OK;
+}
+
+od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e)
+{
+    *adopted = false;
+    if (!audit_key_set)
+        return OD_OK;
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(s, true, &tx, e);
+    if (rc)
+        return rc;
+    int64_t id = 0;
+    char hash[65] = "";
+    rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    int st = rc ? -1 : od_rows_next(r, e);
+    od_rows_close(r);
+    r = NULL;
+    if (rc || st < 0 || st == 1) { /* an anchor exists: never replaced */
+        od_tx_rollback(tx);
+        return rc ? rc : st < 0 ? OD_E_STORE : OD_OK;
+    }
+    if ((rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, "")))
+        goto out;
+    st = od_rows_next(r, e);
+    if (st == 1) {
+        id = od_rows_int(r, 0);
+        snprintf(hash, sizeof hash, "%s", od_rows_text(r, 1));
+    }
+    od_rows_close(r);
+    if (st < 0) {
+        rc = OD_E_STORE;
+        goto out;
+    }
+    if (st == 1) {
+        char anchor[ANCHOR_MAX];
+        anchor_text(id, hash, anchor);
+        if ((rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor)))
+            goto out;
+        *adopted = true;
+    }
+    rc = od_tx_commit(tx, e);
+    tx = NULL;
+out:
+    od_tx_rollback(tx);
+    return rc;
+}
+
+/* Whether the stored anchor covers the chain as it is now (head last_id,
+ * prev), so that a new entry may move it on.  A chain rewritten in the
+ * database would otherwise be re-anchored, forgery included, by the next
+ * entry; instead the anchor stays behind and verify keeps reporting it. */
+static od_err anchor_extends(od_tx *tx, int64_t last_id, const char *prev, bool *ok, od_error *e)
+{
+    static atomic_bool warned;
+    od_rows *r = NULL;
+    int64_t id = 0;
+    char hash[65] = "";
+    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    if (rc)
+        return rc;
+    int st = od_rows_next(r, e);
+    bool authentic = st == 1 && anchor_parse(od_rows_text(r, 0), &id, hash);
+    od_rows_close(r);
+    if (st < 0)
+        return OD_E_STORE;
+    *ok = st == 0 ? last_id == 0 : authentic && id == last_id && strcmp(hash, prev) == 0;
+    if (!*ok && !atomic_exchange(&warned, true))
+        od_warn("审计链与其锚点不符，锚点不再前移，请运行 opsdesk audit verify (the audit chain does not match its "
+                "anchor; the anchor is not moved on: run opsdesk audit verify)");
+    return OD_OK;
 }
 
 static char *dump(json_t *j)
@@ -72,9 +413,60 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
         snprintf(head, sizeof head, "%lld:%s", (long long)id, h);
         rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", "audit_head", head);
     }
+    bool extend = false;
+    if (!rc && audit_key_set && !(rc = anchor_extends(tx, last_id, prev, &extend, e)) && extend) {
+        char anchor[ANCHOR_MAX];
+        anchor_text(id, h, anchor);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor);
+        if (!rc)
+            rc = anchor_pending(tx, anchor, e);
+    }
     free(b);
     free(a);
     return rc;
+}
+
+/* The chain (intact by itself, head last_id/head) against the anchor. */
+static od_err check_anchor(od_tx *tx, int64_t last_id, const char *head, od_audit_report *rep, od_error *e)
+{
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    if (rc)
+        return rc;
+    int st = od_rows_next(r, e);
+    int64_t id = 0;
+    char hash[65] = "";
+    bool present = st == 1, authentic = present && anchor_parse(od_rows_text(r, 0), &id, hash);
+    od_rows_close(r);
+    if (st < 0)
+        return OD_E_STORE;
+    if (!present) {
+        if (last_id > 0) {
+            rep->first_bad_id = 1;
+            snprintf(rep->reason, sizeof rep->reason,
+                     "审计链锚点缺失 (audit anchor missing: the chain of %lld entries is not signed with the audit "
+                     "key)",
+                     (long long)last_id);
+        }
+    } else if (!authentic) {
+        rep->first_bad_id = 1;
+        snprintf(rep->reason, sizeof rep->reason,
+                 "审计链锚点与审计密钥不符：链在数据库中被改写，或密钥不属于此数据库 (the audit anchor does not "
+                 "authenticate with the audit key: the chain was rewritten in the database, or the key is not this "
+                 "database's)");
+    } else if (id != last_id) {
+        rep->first_bad_id = (id < last_id ? id : last_id) + 1;
+        snprintf(rep->reason, sizeof rep->reason,
+                 "锚点记录到条目 %lld，链到条目 %lld 为止 (the anchor covers entries up to %lld, the chain ends "
+                 "at %lld: entries removed or added without the audit key)",
+                 (long long)id, (long long)last_id, (long long)id, (long long)last_id);
+    } else if (strcmp(hash, head) != 0) {
+        rep->first_bad_id = 1;
+        snprintf(rep->reason, sizeof rep->reason,
+                 "链头哈希与锚点不符：链被改写并重新计算了哈希 (the head hash differs from the anchored one: the "
+                 "chain was rewritten and re-hashed)");
+    }
+    return OD_OK;
 }
 
 od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
@@ -86,6 +478,14 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
         return rc;
     char prev[65] = GENESIS;
     int64_t after = 0, expect_id = 1;
+    size_t li = 0; /* next line of the anchor log */
+    if (alog_set && alog_bad_line) {
+        rep->first_bad_id = 1;
+        snprintf(rep->reason, sizeof rep->reason,
+                 "审计锚点日志第 %zu 行与审计密钥不符 (line %zu of the anchor log does not authenticate with the "
+                 "audit key)",
+                 alog_bad_line, alog_bad_line);
+    }
     for (;;) {
         od_rows *r = NULL;
         rc = od_tx_query(tx, OD_Q_AUDIT_WALK, &r, e, "ii", after, (int64_t)1000);
@@ -115,6 +515,14 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
                          "条目 %lld 的内容与哈希不符 (entry %lld was edited: content does not match its hash)",
                          (long long)id, (long long)id);
             }
+            for (; alog_set && li < alog_n && alog[li].id <= id; li++)
+                if (alog[li].id == id && strcmp(alog[li].hash, h) != 0 && !rep->first_bad_id) {
+                    rep->first_bad_id = id;
+                    snprintf(rep->reason, sizeof rep->reason,
+                             "条目 %lld 与审计锚点日志不符 (entry %lld differs from the anchor log: the chain "
+                             "was rewritten)",
+                             (long long)id, (long long)id);
+                }
             snprintf(prev, sizeof prev, "%s", od_rows_text(r, 10));
             expect_id = id + 1;
             after = id;
@@ -148,6 +556,16 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
         }
         od_rows_close(r);
     }
+    if (!rep->first_bad_id && alog_set && alog_n && alog[alog_n - 1].id > after) {
+        rep->first_bad_id = after + 1;
+        snprintf(rep->reason, sizeof rep->reason,
+                 "审计锚点日志记录到条目 %lld，链到条目 %lld 为止：链被截断或回退 (the anchor log records entries up "
+                 "to %lld, the chain ends at %lld: cut or rolled back)",
+                 (long long)alog[alog_n - 1].id, (long long)after, (long long)alog[alog_n - 1].id,
+                 (long long)after);
+    }
+    if (!rep->first_bad_id && audit_key_set)
+        rc = check_anchor(tx, after, prev, rep, e);
 out:
     od_tx_rollback(tx);
     return rc;

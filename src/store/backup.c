@@ -525,24 +525,32 @@ static void header_keycheck(const struct subkeys *sk, const unsigned char hdr[HE
 
 /* ---- create ----------------------------------------------------------- */
 
-/* Copies db_path into tmp_path (an existing empty file) with the online
- * backup API in one step, so the copy is one read transaction's snapshot. */
-static od_err snapshot_db(const char *db_path, const char *tmp_path, od_error *e)
+/* Copies db_path into memory with the online backup API in one step, so
+ * the copy is one read transaction's snapshot.  The copy lives in a private
+ * in-memory database (the "memdb" VFS): a plaintext copy never touches the
+ * disk, and a backup killed half-way leaves nothing behind.  *data points
+ * into *mem (valid until it is closed); the cost is memory about the size
+ * of the database. */
+static od_err snapshot_db(const char *db_path, sqlite3 **mem, const unsigned char **data, uint64_t *size,
+                          od_error *e)
 {
     sqlite3 *src = NULL, *dst = NULL;
     sqlite3_backup *b = NULL;
     od_err rc = OD_OK;
+    *mem = NULL;
+    *data = NULL;
+    *size = 0;
     int src_rc = sqlite3_open_v2(db_path, &src, SQLITE_OPEN_READWRITE, NULL);
     if (src_rc != SQLITE_OK) {
         rc = od_error_set(e, OD_E_STORE, "db", "无法打开数据库 %s (cannot open database %s: %s)", db_path,
                           db_path, src ? sqlite3_errmsg(src) : sqlite3_errstr(src_rc));
         goto out;
     }
-    if (sqlite3_open_v2(tmp_path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_exec(dst, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL) !=
-            SQLITE_OK) {
-        rc = od_error_set(e, OD_E_STORE, NULL, "无法创建临时副本 %s (cannot create temporary copy %s: %s)",
-                          tmp_path, tmp_path, dst ? sqlite3_errmsg(dst) : "out of memory");
+    /* a name without a leading '/': private to this connection */
+    if (sqlite3_open_v2("odbk-snapshot", &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "memdb") !=
+        SQLITE_OK) {
+        rc = od_error_set(e, OD_E_STORE, NULL, "无法创建内存副本 (cannot create the in-memory copy: %s)",
+                          dst ? sqlite3_errmsg(dst) : "out of memory");
         goto out;
     }
     b = sqlite3_backup_init(dst, "main", src, "main");
@@ -569,9 +577,20 @@ static od_err snapshot_db(const char *db_path, const char *tmp_path, od_error *e
                           db_path, sqlite3_errstr(code));
         goto out;
     }
+    sqlite3_int64 n = 0;
+    /* NOCOPY: the memdb's own buffer, no second copy */
+    *data = sqlite3_serialize(dst, "main", &n, SQLITE_SERIALIZE_NOCOPY);
+    if (!*data && n > 0) {
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory for the in-memory copy)");
+        goto out;
+    }
+    *size = n > 0 ? (uint64_t)n : 0;
 out:
-    if (dst && sqlite3_close(dst) != SQLITE_OK && !rc)
-        rc = od_error_set(e, OD_E_STORE, NULL, "关闭临时副本失败 (closing the temporary copy failed)");
+    if (rc) {
+        sqlite3_close(dst);
+        dst = NULL;
+    }
+    *mem = dst;
     sqlite3_close(src);
     return rc;
 }
@@ -605,10 +624,10 @@ static od_err at_eof(const named_file *nf, bool *eof, od_error *e)
 
 /* What encrypt_stream works on. */
 struct enc_job {
-    named_file in;  /* the plaintext snapshot */
-    uint64_t size;  /* its size in bytes */
-    named_file out; /* the backup being written */
-    int64_t now_ms; /* recorded as created-at */
+    const unsigned char *data; /* the plaintext snapshot (in memory) */
+    uint64_t size;             /* its size in bytes */
+    named_file out;            /* the backup being written */
+    int64_t now_ms;            /* recorded as created-at */
 };
 
 /* Writes the header and the encrypted chunks of j->in to j->out. */
@@ -617,11 +636,11 @@ static od_err encrypt_stream(const struct enc_job *j, const od_backup_key *k, od
     crypto_secretstream_xchacha20poly1305_state st;
     struct subkeys sk;
     unsigned char hdr[HEADER_LEN];
-    unsigned char *pt = malloc(CHUNK), *ct = malloc(CHUNK + ABYTES);
-    uint64_t total = 0;
+    unsigned char *ct = malloc(CHUNK + ABYTES);
+    uint64_t off = 0;
     bool final = false;
     od_err rc = OD_OK;
-    if (!pt || !ct) {
+    if (!ct) {
         rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
         goto out;
     }
@@ -635,24 +654,18 @@ static od_err encrypt_stream(const struct enc_job *j, const od_backup_key *k, od
     crypto_secretstream_xchacha20poly1305_init_push(&st, hdr + SSHDR_OFF, sk.stream);
     if (fwrite(hdr, 1, sizeof hdr, j->out.f) != sizeof hdr)
         goto write_err;
+    /* the last chunk (TAG_FINAL) holds 1..CHUNK bytes, 0 only for an empty file */
     while (!final) {
-        size_t n;
+        size_t n = j->size - off > CHUNK ? CHUNK : (size_t)(j->size - off);
         unsigned long long clen;
-        if ((rc = read_full(&j->in, pt, CHUNK, &n, e)))
-            goto out;
-        final = n < CHUNK;
-        if (!final && (rc = at_eof(&j->in, &final, e)))
-            goto out;
-        total += n;
-        crypto_secretstream_xchacha20poly1305_push(&st, ct, &clen, pt, n, hdr, sizeof hdr,
+        final = off + n == j->size;
+        crypto_secretstream_xchacha20poly1305_push(&st, ct, &clen, j->data + off, n, hdr, sizeof hdr,
                                                    final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                                                          : 0);
+        off += n;
         if (fwrite(ct, 1, (size_t)clen, j->out.f) != (size_t)clen)
             goto write_err;
     }
-    if (total != j->size)
-        rc = od_error_set(e, OD_E_INTERNAL, NULL,
-                          "临时副本大小在加密时改变 (the temporary copy changed size while being encrypted)");
     goto out;
 write_err:
     rc = od_error_set(e, OD_E_IO, "out", "写入备份文件失败 %s (cannot write backup file %s: %s)", j->out.path,
@@ -660,9 +673,6 @@ write_err:
 out:
     sodium_memzero(&st, sizeof st);
     sodium_memzero(&sk, sizeof sk);
-    if (pt)
-        sodium_memzero(pt, CHUNK);
-    free(pt);
     free(ct);
     return rc;
 }
@@ -713,20 +723,12 @@ static od_err check_source(const char *db_path, od_error *e)
     return OD_OK;
 }
 
-/* Encrypts the snapshot tmp_db into out_tmp (created here, fsynced). */
-static od_err encrypt_to(const char *tmp_db, const char *out_tmp, const od_backup_key *k, int64_t now_ms,
-                         od_error *e)
+/* Encrypts the snapshot (data, size) into out_tmp (created here, fsynced). */
+static od_err encrypt_to(const unsigned char *data, uint64_t size, const char *out_tmp, const od_backup_key *k,
+                         int64_t now_ms, od_error *e)
 {
-    struct enc_job j = {.in = {NULL, tmp_db}, .out = {NULL, out_tmp}, .now_ms = now_ms};
-    struct stat st;
+    struct enc_job j = {.data = data, .size = size, .out = {NULL, out_tmp}, .now_ms = now_ms};
     od_err rc = OD_OK;
-    j.in.f = fopen(tmp_db, "rb");
-    if (!j.in.f || fstat(fileno(j.in.f), &st) != 0) {
-        rc = od_error_set(e, OD_E_IO, NULL, "无法读取临时副本 %s (cannot read temporary copy %s: %s)", tmp_db,
-                          tmp_db, strerror(errno));
-        goto out;
-    }
-    j.size = (uint64_t)st.st_size;
     if ((rc = open_private(out_tmp, &j.out.f, e)) || (rc = encrypt_stream(&j, k, e)))
         goto out;
     rc = close_synced(j.out.f, out_tmp, e);
@@ -734,31 +736,23 @@ static od_err encrypt_to(const char *tmp_db, const char *out_tmp, const od_backu
 out:
     if (j.out.f)
         fclose(j.out.f);
-    if (j.in.f)
-        fclose(j.in.f);
     return rc;
 }
 
 od_err od_backup_create(const char *db_path, const char *out_path, const od_backup_key *k, int64_t now_ms,
                         od_error *e)
 {
-    char tmp_db[PATH_MAX] = "", out_tmp[PATH_MAX] = "", out_dir[PATH_MAX];
-    bool tmp_db_made = false;
+    char out_tmp[PATH_MAX] = "", out_dir[PATH_MAX];
+    sqlite3 *mem = NULL;
+    const unsigned char *data = NULL;
+    uint64_t size = 0;
     od_err rc = sodium_ready(e);
     if (rc || (rc = check_source(db_path, e)))
         return rc;
-    if ((rc = path_join(tmp_db, sizeof tmp_db, db_path, ".backup-XXXXXX", e)) ||
-        (rc = path_join(out_tmp, sizeof out_tmp, out_path, ".tmp", e)) ||
+    if ((rc = path_join(out_tmp, sizeof out_tmp, out_path, ".tmp", e)) ||
         (rc = dir_of(out_path, out_dir, sizeof out_dir, e)))
         return rc;
-    int fd = mkstemp(tmp_db);
-    if (fd < 0)
-        return od_error_set(e, OD_E_IO, "db",
-                            "无法在数据库目录创建临时文件 (cannot create a temporary file next to %s: %s)",
-                            db_path, strerror(errno));
-    close(fd);
-    tmp_db_made = true;
-    if ((rc = snapshot_db(db_path, tmp_db, e)) || (rc = encrypt_to(tmp_db, out_tmp, k, now_ms, e)))
+    if ((rc = snapshot_db(db_path, &mem, &data, &size, e)) || (rc = encrypt_to(data, size, out_tmp, k, now_ms, e)))
         goto out;
     if (rename(out_tmp, out_path) != 0) {
         rc = od_error_set(e, OD_E_IO, "out", "无法把备份移到 %s (cannot rename backup to %s: %s)", out_path,
@@ -769,9 +763,48 @@ od_err od_backup_create(const char *db_path, const char *out_path, const od_back
 out:
     if (rc)
         (void)unlink(out_tmp);
-    if (tmp_db_made)
-        unlink_db_files(tmp_db);
+    sqlite3_close(mem); /* frees the in-memory copy */
     return rc;
+}
+
+/* True for "<base><tag>XXXXXX" (a mkstemp name) and its -wal, -shm and
+ * -journal files. */
+static bool is_leftover(const char *name, const char *base, const char *tag)
+{
+    size_t bl = strlen(base), tl = strlen(tag);
+    if (strncmp(name, base, bl) != 0 || strncmp(name + bl, tag, tl) != 0)
+        return false;
+    const char *x = name + bl + tl;
+    for (int i = 0; i < 6; i++)
+        if (!((x[i] >= 'a' && x[i] <= 'z') || (x[i] >= 'A' && x[i] <= 'Z') || (x[i] >= '0' && x[i] <= '9')))
+            return false;
+    x += 6;
+    return !*x || !strcmp(x, "-wal") || !strcmp(x, "-shm") || !strcmp(x, "-journal");
+}
+
+int od_backup_remove_leftovers(const char *db_path, bool restore_temps)
+{
+    char dir[PATH_MAX], p[PATH_MAX];
+    if (dir_of(db_path, dir, sizeof dir, NULL))
+        return 0;
+    const char *slash = strrchr(db_path, '/');
+    const char *base = slash ? slash + 1 : db_path;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int removed = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!is_leftover(de->d_name, base, ".backup-") &&
+            !(restore_temps && is_leftover(de->d_name, base, ".restore-")))
+            continue;
+        struct stat st;
+        int n = snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        if (n > 0 && (size_t)n < sizeof p && lstat(p, &st) == 0 && S_ISREG(st.st_mode) && unlink(p) == 0)
+            removed++;
+    }
+    closedir(d);
+    return removed;
 }
 
 /* ---- restore ---------------------------------------------------------- */

@@ -73,15 +73,25 @@ OD_NODISCARD od_err od_backup_key_load_file(const char *path, od_backup_key *k, 
  * existing path (OD_E_CONFLICT).  Nothing is left behind on failure. */
 OD_NODISCARD od_err od_backup_key_save_file(const od_backup_key *k, const char *path, od_error *e);
 
-/* Takes a consistent online copy of the SQLite database at db_path (into a
- * 0600 temporary file next to it, even while other connections write in WAL
- * mode), encrypts it to out_path.tmp, fsyncs and renames it to out_path
- * (replacing an existing file).  now_ms is recorded in the header.
+/* Takes a consistent online copy of the SQLite database at db_path (in
+ * memory, about the database's size; no plaintext copy is written to disk),
+ * even while other connections write in WAL mode, encrypts it to
+ * out_path.tmp (0600), fsyncs and renames it to out_path (replacing an
+ * existing file).  now_ms is recorded in the header.
  * Errors: OD_E_NOT_FOUND (no database), OD_E_STORE (SQLite failure, e.g.
  * not a database), OD_E_IO (file system), OD_E_INVALID (path too long).
- * On failure neither the temporary copy nor out_path.tmp is left behind. */
+ * On failure out_path.tmp is not left behind (a killed process may leave
+ * it, encrypted; the next run replaces it). */
 OD_NODISCARD od_err od_backup_create(const char *db_path, const char *out_path, const od_backup_key *k,
                                      int64_t now_ms, od_error *e);
+
+/* Removes the plaintext leftovers of interrupted runs next to db_path:
+ * "<db>.backup-XXXXXX" (temporary copies of backups taken by earlier
+ * versions) and, with restore_temps, "<db>.restore-XXXXXX" (a restore
+ * killed while decrypting), with their -wal/-shm/-journal files.  Only the
+ * holder of the database lock (dblock.h) may pass restore_temps, so that a
+ * running restore's file is never taken.  Returns how many were removed. */
+int od_backup_remove_leftovers(const char *db_path, bool restore_temps);
 
 /* Decrypts backup_path into dest_db_path, verifying the header, every chunk
  * and the final marker, then runs PRAGMA integrity_check on the result and

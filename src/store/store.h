@@ -1,6 +1,7 @@
 /* store.h — the storage interface (DESIGN.md "Data", STYLE.md §11).
  * A store is opened from a path (SQLite, the embedded default) and later a
- * postgres:// URL.  Callers run named queries (src/store/queries.h) inside
+ * postgres:// URL.  Every function dispatches through the backend's table
+ * of operations (store_int.h).  Callers run named queries (src/store/queries.h) inside
  * transactions with bound parameters; no SQL exists outside src/store/.
  *
  * Transactions: od_tx_begin(write=true) serializes writers (one at a time);
@@ -35,6 +36,15 @@ const char *od_store_path(const od_store *s);
 int od_store_schema_version(od_store *s);
 
 OD_NODISCARD od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e);
+/* Something to do once tx has ended: fn(arg, committed) runs after
+ * od_tx_commit (committed = true when the commit succeeded) or
+ * od_tx_rollback, outside the transaction; e.g. to announce what became
+ * durable.  At most OD_TX_HOOKS per tx (OD_E_INTERNAL beyond). */
+#define OD_TX_HOOKS 4
+typedef void (*od_tx_hook)(void *arg, bool committed);
+OD_NODISCARD od_err od_tx_on_end(od_tx *tx, od_tx_hook fn, void *arg, od_error *e);
+/* The arg of the hook fn set on tx, or NULL. */
+void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn);
 OD_NODISCARD od_err od_tx_commit(od_tx *tx, od_error *e);
 void od_tx_rollback(od_tx *tx); /* NULL-safe */
 
@@ -47,6 +57,9 @@ int64_t od_tx_changes(od_tx *tx);
 OD_NODISCARD od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, ...);
 /* 1 = a row is available, 0 = done, -1 = error (e filled). */
 int od_rows_next(od_rows *r, od_error *e);
+/* The same as an error code that cannot be dropped: *row says whether a row
+ * is available; on an error the od_error given to od_tx_query is filled. */
+OD_NODISCARD od_err od_rows_step(od_rows *r, bool *row);
 int64_t od_rows_int(od_rows *r, int col);
 double od_rows_double(od_rows *r, int col);
 const char *od_rows_text(od_rows *r, int col); /* "" for NULL; valid until next/close */

@@ -3,8 +3,10 @@
  * SQLite requires) and a pool of reader connections (WAL lets them read
  * while the writer writes).  Each connection caches its prepared statements
  * by query id.  Migrations (src/store/migrations/NNNN_*.sql, embedded) are
- * applied in order at open, each in its own transaction. */
-#include "store/store.h"
+ * applied in order at open, each in its own transaction.  This file is
+ * one table of operations (od_store_sqlite_ops, store_int.h); every
+ * function below is reached through it. */
+#include "store/store_int.h"
 #include "util/embed.h"
 
 #include <pthread.h>
@@ -14,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define READERS_MAX 8
 /* The writer's page cache (KiB).  It was 32 MiB while de-duplication wrote
@@ -52,8 +56,8 @@ typedef struct conn {
     bool busy;
 } conn;
 
-struct od_store {
-    char *path;
+typedef struct sq_store {
+    od_store base;
     conn writer;
     pthread_mutex_t write_lock;
     conn readers[READERS_MAX];
@@ -64,19 +68,29 @@ struct od_store {
     int wal_pages;      /* WAL size after the last commit (under write_lock) */
     int wal_last_tx;    /* pages the last commit added */
     bool ckpt_deferred; /* someone calls od_store_checkpoint_idle */
-};
+} sq_store;
 
-struct od_tx {
-    od_store *s;
+typedef struct sq_tx {
+    od_tx base;
+    sq_store *s;
     conn *c;
     bool write;
     int64_t changes;
-};
+} sq_tx;
 
-struct od_rows {
-    od_tx *tx;
+typedef struct sq_rows {
+    od_rows base;
+    sq_tx *tx;
     sqlite3_stmt *st;
-};
+    /* after the last row: OD_OK (done) or the failure, what every later
+     * call says (a step after SQLITE_DONE would run the statement again) */
+    bool ended;
+    od_err end;
+} sq_rows;
+
+#define SQ_STORE(x) ((sq_store *)(x))
+#define SQ_TX(x) ((sq_tx *)(x))
+#define SQ_ROWS(x) ((sq_rows *)(x))
 
 static od_err db_err(sqlite3 *db, od_error *e, const char *what)
 {
@@ -84,14 +98,27 @@ static od_err db_err(sqlite3 *db, od_error *e, const char *what)
                         db ? sqlite3_errmsg(db) : "?");
 }
 
-static od_err conn_open(od_store *s, conn *c, od_error *e)
+/* The database holds password hashes and personal bot URLs: a new file is
+ * created 0600 here, before SQLite would create it with 0644 & ~umask.
+ * SQLite gives the -wal and -shm files the database file's mode. */
+static void create_private(const char *path)
+{
+    if (!*path || *path == ':' || strncmp(path, "file:", 5) == 0)
+        return;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+}
+
+static od_err conn_open(sq_store *s, conn *c, od_error *e)
 {
     memset(c, 0, sizeof *c);
-    int rc = sqlite3_open_v2(s->path, &c->db,
+    create_private(s->base.path);
+    int rc = sqlite3_open_v2(s->base.path, &c->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         od_err r = od_error_set(e, OD_E_STORE, NULL, "无法打开数据库 (cannot open database) %s: %s",
-                                s->path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+                                s->base.path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
         sqlite3_close(c->db);
         c->db = NULL;
         return r;
@@ -143,7 +170,7 @@ static bool migration_applied(sqlite3 *db, long v)
     return yes;
 }
 
-static od_err migrate(od_store *s, od_error *e)
+static od_err migrate(sq_store *s, od_error *e)
 {
     sqlite3 *db = s->writer.db;
     if (sqlite3_exec(db,
@@ -193,7 +220,7 @@ static od_err migrate(od_store *s, od_error *e)
  * autocheckpoint hook. */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-    od_store *s = arg;
+    sq_store *s = arg;
     s->wal_last_tx = pages > s->wal_pages ? pages - s->wal_pages : pages;
     s->wal_pages = pages;
     if (pages >= CKPT_HARD_PAGES || (!s->ckpt_deferred && pages >= CKPT_PAGES)) {
@@ -211,19 +238,27 @@ static void sqlite_global_config(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-od_err od_store_open(const char *path, od_store **out, od_error *e)
+static void sq_close(od_store *base);
+
+static bool sq_handles(const char *path)
+{
+    return strncmp(path, "postgres://", 11) != 0 && strncmp(path, "postgresql://", 13) != 0;
+}
+
+static od_err sq_open(const char *path, od_store **out, od_error *e)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, sqlite_global_config);
     *out = NULL;
-    od_store *s = calloc(1, sizeof *s);
+    sq_store *s = calloc(1, sizeof *s);
     if (!s)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    s->path = strdup(path);
+    s->base.ops = &od_store_sqlite_ops;
+    s->base.path = strdup(path);
     pthread_mutex_init(&s->write_lock, NULL);
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_cond_init(&s->pool_cond, NULL);
-    od_err rc = s->path ? conn_open(s, &s->writer, e) : OD_E_NOMEM;
+    od_err rc = s->base.path ? conn_open(s, &s->writer, e) : OD_E_NOMEM;
     if (!rc)
         rc = migrate(s, e);
     if (!rc) {
@@ -234,17 +269,16 @@ od_err od_store_open(const char *path, od_store **out, od_error *e)
         sqlite3_wal_hook(s->writer.db, wal_hook, s);
     }
     if (rc) {
-        od_store_close(s);
+        sq_close(&s->base);
         return rc;
     }
-    *out = s;
+    *out = &s->base;
     return OD_OK;
 }
 
-void od_store_close(od_store *s)
+static void sq_close(od_store *base)
 {
-    if (!s)
-        return;
+    sq_store *s = SQ_STORE(base);
     for (int i = 0; i < s->n_readers; i++)
         conn_close(&s->readers[i]);
     if (s->writer.db) {
@@ -254,36 +288,21 @@ void od_store_close(od_store *s)
     pthread_mutex_destroy(&s->write_lock);
     pthread_mutex_destroy(&s->pool_lock);
     pthread_cond_destroy(&s->pool_cond);
-    free(s->path);
+    free(s->base.path);
     free(s);
 }
 
-char *od_store_like_pattern(const char *q)
+static void sq_checkpoint(od_store *base)
 {
-    size_t n = strlen(q);
-    char *p = malloc(2 * n + 3), *w = p;
-    if (!p)
-        return NULL;
-    *w++ = '%';
-    for (; *q; q++) {
-        if (*q == '%' || *q == '_' || *q == '\\')
-            *w++ = '\\';
-        *w++ = *q;
-    }
-    *w++ = '%';
-    *w = 0;
-    return p;
-}
-
-void od_store_checkpoint(od_store *s)
-{
+    sq_store *s = SQ_STORE(base);
     pthread_mutex_lock(&s->write_lock);
     sqlite3_exec(s->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     pthread_mutex_unlock(&s->write_lock);
 }
 
-void od_store_checkpoint_idle(od_store *s)
+static void sq_checkpoint_idle(od_store *base)
 {
+    sq_store *s = SQ_STORE(base);
     pthread_mutex_lock(&s->write_lock);
     s->ckpt_deferred = true;
     int want = 4 * s->wal_last_tx; /* about four transactions' worth */
@@ -297,24 +316,24 @@ void od_store_checkpoint_idle(od_store *s)
     pthread_mutex_unlock(&s->write_lock);
 }
 
-const char *od_store_path(const od_store *s) { return s->path; }
-int od_store_schema_version(od_store *s) { return s->schema_version; }
+static int sq_schema_version(od_store *s) { return SQ_STORE(s)->schema_version; }
 
-int64_t od_store_size(od_store *s)
+static int64_t sq_size(od_store *base)
 {
+    const char *path = base->path;
     struct stat st;
     int64_t total = 0;
     char buf[4096];
-    if (stat(s->path, &st) != 0)
+    if (stat(path, &st) != 0)
         return -1;
     total = st.st_size;
-    snprintf(buf, sizeof buf, "%s-wal", s->path);
+    snprintf(buf, sizeof buf, "%s-wal", path);
     if (stat(buf, &st) == 0)
         total += st.st_size;
     return total;
 }
 
-static conn *reader_take(od_store *s, od_error *e)
+static conn *reader_take(sq_store *s, od_error *e)
 {
     pthread_mutex_lock(&s->pool_lock);
     for (;;) {
@@ -339,7 +358,7 @@ static conn *reader_take(od_store *s, od_error *e)
     }
 }
 
-static void reader_give(od_store *s, conn *c)
+static void reader_give(sq_store *s, conn *c)
 {
     pthread_mutex_lock(&s->pool_lock);
     c->busy = false;
@@ -347,12 +366,14 @@ static void reader_give(od_store *s, conn *c)
     pthread_mutex_unlock(&s->pool_lock);
 }
 
-od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e)
+static od_err sq_tx_begin(od_store *base, bool write, od_tx **out, od_error *e)
 {
+    sq_store *s = SQ_STORE(base);
     *out = NULL;
-    od_tx *tx = calloc(1, sizeof *tx);
+    sq_tx *tx = calloc(1, sizeof *tx);
     if (!tx)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    tx->base.s = base;
     tx->s = s;
     tx->write = write;
     if (write) {
@@ -374,11 +395,11 @@ od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e)
         free(tx);
         return r;
     }
-    *out = tx;
+    *out = &tx->base;
     return OD_OK;
 }
 
-static void tx_release(od_tx *tx)
+static void tx_release(sq_tx *tx)
 {
     if (tx->write)
         pthread_mutex_unlock(&tx->s->write_lock);
@@ -387,8 +408,9 @@ static void tx_release(od_tx *tx)
     free(tx);
 }
 
-od_err od_tx_commit(od_tx *tx, od_error *e)
+static od_err sq_tx_commit(od_tx *base, od_error *e)
 {
+    sq_tx *tx = SQ_TX(base);
     od_err rc = OD_OK;
     if (sqlite3_exec(tx->c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_err(tx->c->db, e, "commit");
@@ -398,10 +420,9 @@ od_err od_tx_commit(od_tx *tx, od_error *e)
     return rc;
 }
 
-void od_tx_rollback(od_tx *tx)
+static void sq_tx_rollback(od_tx *base)
 {
-    if (!tx)
-        return;
+    sq_tx *tx = SQ_TX(base);
     sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
     tx_release(tx);
 }
@@ -409,7 +430,7 @@ void od_tx_rollback(od_tx *tx)
 /* once: the statement runs to its end inside the caller (exec, insert,
  * scalar), so strings are bound without a copy (SQLITE_STATIC); a query's
  * rows outlive the call, so its strings are copied. */
-static od_err prepare(od_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, bool once, const char *fmt,
+static od_err prepare(sq_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, bool once, const char *fmt,
                       va_list ap)
 {
     conn *c = tx->c;
@@ -469,13 +490,11 @@ static od_err step_err(sqlite3 *db, od_error *e, const char *what)
     return db_err(db, e, what);
 }
 
-od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)
+static od_err sq_exec(od_tx *base, od_query q, od_error *e, const char *fmt, va_list ap)
 {
+    sq_tx *tx = SQ_TX(base);
     sqlite3_stmt *st = NULL;
-    va_list ap;
-    va_start(ap, fmt);
     od_err rc = prepare(tx, q, &st, e, true, fmt, ap);
-    va_end(ap);
     if (rc)
         return rc;
     int s;
@@ -491,15 +510,13 @@ od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)
     return OD_OK;
 }
 
-int64_t od_tx_changes(od_tx *tx) { return tx->changes; }
+static int64_t sq_changes(od_tx *tx) { return SQ_TX(tx)->changes; }
 
-od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const char *fmt, ...)
+static od_err sq_insert(od_tx *base, od_query q, int64_t *id, od_error *e, const char *fmt, va_list ap)
 {
+    sq_tx *tx = SQ_TX(base);
     sqlite3_stmt *st = NULL;
-    va_list ap;
-    va_start(ap, fmt);
     od_err rc = prepare(tx, q, &st, e, true, fmt, ap);
-    va_end(ap);
     if (rc)
         return rc;
     int s = sqlite3_step(st);
@@ -515,63 +532,68 @@ od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const char 
     return tx->changes == 1 ? OD_OK : od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
 }
 
-od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, ...)
+static od_err sq_query(od_tx *base, od_query q, od_rows **out, od_error *e, const char *fmt, va_list ap)
 {
+    sq_tx *tx = SQ_TX(base);
     *out = NULL;
     sqlite3_stmt *st = NULL;
-    va_list ap;
-    va_start(ap, fmt);
     od_err rc = prepare(tx, q, &st, e, false, fmt, ap);
-    va_end(ap);
     if (rc)
         return rc;
-    od_rows *r = calloc(1, sizeof *r);
-    if (!r)
+    sq_rows *r = calloc(1, sizeof *r);
+    if (!r) {
+        sqlite3_reset(st);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    r->base.tx = base;
     r->tx = tx;
     r->st = st;
-    *out = r;
+    *out = &r->base;
     return OD_OK;
 }
 
-int od_rows_next(od_rows *r, od_error *e)
+static int sq_rows_next(od_rows *base, od_error *e)
 {
+    sq_rows *r = SQ_ROWS(base);
+    if (r->ended) {
+        if (!r->end)
+            return 0;
+        od_error_set(e, r->end, NULL, "数据库错误 (database error): 查询已失败 (the query failed earlier)");
+        return -1;
+    }
     int s = sqlite3_step(r->st);
     if (s == SQLITE_ROW)
         return 1;
+    r->ended = true;
     if (s == SQLITE_DONE) {
         r->tx->changes = sqlite3_changes(r->tx->c->db);
         return 0;
     }
-    step_err(r->tx->c->db, e, "step");
+    r->end = step_err(r->tx->c->db, e, "step");
     return -1;
 }
 
-int64_t od_rows_int(od_rows *r, int col) { return sqlite3_column_int64(r->st, col); }
-double od_rows_double(od_rows *r, int col) { return sqlite3_column_double(r->st, col); }
-bool od_rows_null(od_rows *r, int col) { return sqlite3_column_type(r->st, col) == SQLITE_NULL; }
+static int64_t sq_rows_int(od_rows *r, int col) { return sqlite3_column_int64(SQ_ROWS(r)->st, col); }
+static double sq_rows_double(od_rows *r, int col) { return sqlite3_column_double(SQ_ROWS(r)->st, col); }
+static bool sq_rows_null(od_rows *r, int col) { return sqlite3_column_type(SQ_ROWS(r)->st, col) == SQLITE_NULL; }
 
-const char *od_rows_text(od_rows *r, int col)
+static const char *sq_rows_text(od_rows *r, int col)
 {
-    const unsigned char *t = sqlite3_column_text(r->st, col);
+    const unsigned char *t = sqlite3_column_text(SQ_ROWS(r)->st, col);
     return t ? (const char *)t : "";
 }
 
-void od_rows_close(od_rows *r)
+static void sq_rows_close(od_rows *r)
 {
-    if (!r)
-        return;
-    sqlite3_reset(r->st);
+    sqlite3_reset(SQ_ROWS(r)->st);
     free(r);
 }
 
-od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, ...)
+static od_err sq_scalar(od_tx *base, od_query q, int64_t *out, od_error *e, const char *fmt, va_list ap)
 {
+    sq_tx *tx = SQ_TX(base);
     sqlite3_stmt *st = NULL;
-    va_list ap;
-    va_start(ap, fmt);
     od_err rc = prepare(tx, q, &st, e, true, fmt, ap);
-    va_end(ap);
     if (rc)
         return rc;
     int s = sqlite3_step(st);
@@ -591,3 +613,28 @@ od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char
     sqlite3_reset(st);
     return r;
 }
+
+const od_store_ops od_store_sqlite_ops = {
+    .name = "sqlite",
+    .handles = sq_handles,
+    .open = sq_open,
+    .close = sq_close,
+    .size = sq_size,
+    .schema_version = sq_schema_version,
+    .tx_begin = sq_tx_begin,
+    .tx_commit = sq_tx_commit,
+    .tx_rollback = sq_tx_rollback,
+    .exec = sq_exec,
+    .changes = sq_changes,
+    .insert = sq_insert,
+    .scalar = sq_scalar,
+    .query = sq_query,
+    .rows_next = sq_rows_next,
+    .rows_int = sq_rows_int,
+    .rows_double = sq_rows_double,
+    .rows_text = sq_rows_text,
+    .rows_null = sq_rows_null,
+    .rows_close = sq_rows_close,
+    .checkpoint = sq_checkpoint,
+    .checkpoint_idle = sq_checkpoint_idle,
+};

@@ -1,0 +1,76 @@
+/* store_int.h — a storage backend is a table of operations (STYLE.md §11,
+ * like sqlite3_vfs or curl's Curl_cftype).  store.c's public functions
+ * (store.h) dispatch through the table of the store they are given; each
+ * backend (store_sqlite.c today; a PostgreSQL one would be one more table)
+ * fills one od_store_ops and embeds the base structs below as the first
+ * member of its own store, transaction and rows types.  Only src/store/
+ * and the contract tests (tests/unit/test_store_contract.c) include this. */
+#ifndef OD_STORE_INT_H
+#define OD_STORE_INT_H
+
+#include "store/store.h"
+
+#include <stdarg.h>
+
+typedef struct od_store_ops od_store_ops;
+
+/* The first member of every backend's store, transaction and rows. */
+struct od_store {
+    const od_store_ops *ops;
+    char *path; /* as given to od_store_open (owned by the backend) */
+};
+struct od_tx {
+    od_store *s;
+    int n_hooks; /* od_tx_on_end, run by store.c */
+    struct {
+        od_tx_hook fn;
+        void *arg;
+    } hooks[OD_TX_HOOKS];
+};
+struct od_rows {
+    od_tx *tx;
+    od_error *e; /* the od_error given to od_tx_query, for od_rows_step */
+};
+
+struct od_store_ops {
+    const char *name; /* "sqlite" */
+    /* Whether this backend opens path (a file path, a URL). */
+    bool (*handles)(const char *path);
+    /* store.h's od_store_open: creates, migrates, sets (*out)->ops and path. */
+    od_err (*open)(const char *path, od_store **out, od_error *e);
+    void (*close)(od_store *s);
+    int64_t (*size)(od_store *s);
+    int (*schema_version)(od_store *s);
+
+    od_err (*tx_begin)(od_store *s, bool write, od_tx **out, od_error *e);
+    od_err (*tx_commit)(od_tx *tx, od_error *e);
+    void (*tx_rollback)(od_tx *tx); /* tx is never NULL here */
+    od_err (*exec)(od_tx *tx, od_query q, od_error *e, const char *fmt, va_list ap);
+    int64_t (*changes)(od_tx *tx);
+    od_err (*insert)(od_tx *tx, od_query q, int64_t *id, od_error *e, const char *fmt, va_list ap);
+    od_err (*scalar)(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, va_list ap);
+    /* Sets (*out)->tx; store.c sets (*out)->e. */
+    od_err (*query)(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, va_list ap);
+
+    int (*rows_next)(od_rows *r, od_error *e); /* 1 row, 0 done, -1 error */
+    int64_t (*rows_int)(od_rows *r, int col);
+    double (*rows_double)(od_rows *r, int col);
+    const char *(*rows_text)(od_rows *r, int col); /* "" for NULL */
+    bool (*rows_null)(od_rows *r, int col);
+    void (*rows_close)(od_rows *r); /* r is never NULL here */
+
+    /* WAL maintenance of backends that have one; NULL = nothing to do. */
+    void (*checkpoint)(od_store *s);
+    void (*checkpoint_idle)(od_store *s);
+};
+
+extern const od_store_ops od_store_sqlite_ops;
+
+/* The registered backends, NULL-terminated, in the order od_store_open
+ * asks them (the first whose handles() says yes opens the path). */
+extern const od_store_ops *const od_store_backends[];
+
+/* od_store_open with a given backend (the contract tests run every one). */
+OD_NODISCARD od_err od_store_open_with(const od_store_ops *ops, const char *path, od_store **out, od_error *e);
+
+#endif

@@ -1,0 +1,446 @@
+/* test_store_contract.c — the contract of store.h, run against every
+ * registered backend (store_int.h od_store_backends): a table of
+ * behaviours times a table of backends.  A backend added to the registry
+ * must add its row to `targets` below (how to reach a scratch database),
+ * or this test fails; a PostgreSQL backend would be one row whose target
+ * comes from an environment variable (skipped when unset).
+ *
+ * Behaviours: commit and rollback; savepoints; insert giving the row id;
+ * scalar and its not-found; row iteration, its columns and its error path
+ * (od_rows_next -1 and od_rows_step's code); NULL against 0 in binds ('I'
+ * and 's' NULL, 'i' 0); a uniqueness conflict is OD_E_CONFLICT from exec,
+ * insert, scalar and rows; changes; a read transaction runs beside an open
+ * write transaction and sees committed data only; the checkpoint calls;
+ * hooks run once when a transaction ends, saying whether it committed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+/* ---- backends: how to reach a scratch database of each ---- */
+
+typedef struct target {
+    const char *backend; /* od_store_ops.name */
+    /* Fills addr with a fresh, empty database's address; false = skip. */
+    bool (*make)(char *addr, size_t cap, char *dir, size_t dcap);
+} target;
+
+static bool sqlite_make(char *addr, size_t cap, char *dir, size_t dcap)
+{
+    snprintf(dir, dcap, "/tmp/od-contract-XXXXXX");
+    if (!mkdtemp(dir))
+        return false;
+    snprintf(addr, cap, "%s/c.db", dir);
+    return true;
+}
+
+static const target targets[] = {
+    {"sqlite", sqlite_make},
+};
+
+static const od_store_ops *cur_ops; /* the backend under test */
+static const target *cur_target;
+
+typedef struct fx {
+    char addr[256];
+    char dir[128];
+    od_store *s;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_true(cur_target->make(f->addr, sizeof f->addr, f->dir, sizeof f->dir));
+    od_error e = {0};
+    assert_int_equal(od_store_open_with(cur_ops, f->addr, &f->s, &e), OD_OK);
+    assert_ptr_equal(f->s->ops, cur_ops);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    od_store_close(f->s);
+    if (f->dir[0]) {
+        char p[300];
+        static const char *const sfx[] = {"", "-wal", "-shm"};
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(p, sizeof p, "%s%s", f->addr, sfx[i]);
+            unlink(p);
+        }
+        rmdir(f->dir);
+    }
+    free(f);
+    return 0;
+}
+
+/* ---- helpers (named queries of queries.h only: no SQL here) ---- */
+
+static void put(od_store *s, const char *k, const char *v, bool commit)
+{
+    od_error e = {0};
+    od_tx *tx = NULL;
+    assert_int_equal(od_tx_begin(s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", k, v), OD_OK);
+    if (commit)
+        assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    else
+        od_tx_rollback(tx);
+}
+
+/* The value of meta k in a read transaction, or NULL (caller frees). */
+static char *get(od_store *s, const char *k)
+{
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    char *v = NULL;
+    assert_int_equal(od_tx_begin(s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, "s", k), OD_OK);
+    bool row = false;
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    if (row)
+        v = strdup(od_rows_text(r, 0));
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    return v;
+}
+
+static od_err audit_row(od_tx *tx, int64_t id, int64_t actor_id, const char *before, int64_t *got, od_error *e)
+{
+    return od_tx_insert(tx, OD_Q_AUDIT_INSERT, got, e, "iiIsssIssss", id, (int64_t)1000, actor_id, "t", "act",
+                        "ent", (int64_t)0, before, "{}", "p", "h");
+}
+
+static od_err user_row(od_tx *tx, const char *name, int64_t *id, od_error *e)
+{
+    return od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, "ssssssisii", name, "x", name, "d", "", "", (int64_t)0, "[]",
+                        (int64_t)1, (int64_t)1);
+}
+
+/* ---- behaviours ---- */
+
+static void commit_and_rollback(void **state)
+{
+    fx *f = *state;
+    put(f->s, "k1", "committed", true);
+    put(f->s, "k2", "rolled back", false);
+    char *v = get(f->s, "k1");
+    assert_string_equal(v, "committed");
+    free(v);
+    assert_null(get(f->s, "k2"));
+    od_tx_rollback(NULL); /* NULL-safe */
+}
+
+static void savepoints(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", "before", "1"), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, ""), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", "undone", "1"), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_ROLLBACK, &e, ""), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, ""), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, ""), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", "kept", "1"), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, ""), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    char *a = get(f->s, "before"), *b = get(f->s, "kept");
+    assert_non_null(a);
+    assert_non_null(b);
+    free(a);
+    free(b);
+    assert_null(get(f->s, "undone"));
+}
+
+static void insert_gives_id_and_conflicts(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t id = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(audit_row(tx, 7, 1, NULL, &id, &e), OD_OK);
+    assert_int_equal(id, 7);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(audit_row(tx, 8, 1, NULL, &id, &e), OD_OK);
+    assert_int_equal(id, 8);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(audit_row(tx, 8, 1, NULL, &id, &e), OD_E_CONFLICT); /* primary key */
+    assert_int_equal(e.code, OD_E_CONFLICT);
+    /* the transaction goes on after a refused statement */
+    int64_t n = 0;
+    assert_int_equal(user_row(tx, "alice", &n, &e), OD_OK);
+    assert_true(n > 0);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(user_row(tx, "alice", &n, &e), OD_E_CONFLICT); /* unique username, via scalar */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
+static void scalar_and_not_found(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t v = -1;
+    put(f->s, "num", "42", true);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, "s", "num"), OD_OK);
+    assert_int_equal(v, 42);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_USER_COUNT, &v, &e, ""), OD_OK);
+    assert_int_equal(v, 0);
+    v = -1;
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, "s", "absent"), OD_E_NOT_FOUND);
+    assert_int_equal(v, -1); /* untouched */
+    od_tx_rollback(tx);
+}
+
+static void rows_iterate(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    const char *names[] = {"u1", "u2", "u3"};
+    for (int i = 0; i < 3; i++) {
+        int64_t id = 0;
+        assert_int_equal(user_row(tx, names[i], &id, &e), OD_OK);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, "ii", (int64_t)10, (int64_t)1), OD_OK);
+    int n = 0, st;
+    while ((st = od_rows_next(r, &e)) == 1) {
+        assert_string_equal(od_rows_text(r, 1), names[n + 1]); /* offset 1 */
+        assert_true(od_rows_int(r, 0) > 0);
+        assert_true(od_rows_double(r, 0) > 0.5);
+        assert_false(od_rows_null(r, 1));
+        n++;
+    }
+    assert_int_equal(st, 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(od_rows_next(r, &e), 0); /* stays done */
+    od_rows_close(r);
+    od_rows_close(NULL); /* NULL-safe */
+    /* the same query again after close (cached statements) */
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, "ii", (int64_t)1, (int64_t)0), OD_OK);
+    bool row = false;
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 1), "u1");
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+}
+
+static void rows_error_path(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t id = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "dup", &id, &e), OD_OK);
+    /* a statement that fails while its rows are read: od_rows_next says -1 and fills e */
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e, "ssssssisii", "dup", "x", "d", "d", "", "",
+                                 (int64_t)0, "[]", (int64_t)1, (int64_t)1),
+                     OD_OK);
+    od_error e2 = {0};
+    assert_int_equal(od_rows_next(r, &e2), -1);
+    assert_int_equal(e2.code, OD_E_CONFLICT);
+    assert_true(e2.message[0] != 0);
+    od_error e4 = {0};
+    assert_int_equal(od_rows_next(r, &e4), -1); /* stays failed: never "done", never run again */
+    assert_int_equal(e4.code, OD_E_CONFLICT);
+    od_rows_close(r);
+    /* od_rows_step returns the code and fills the od_error given to the query */
+    od_error e3 = {0};
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e3, "ssssssisii", "dup", "x", "d", "d", "", "",
+                                 (int64_t)0, "[]", (int64_t)1, (int64_t)1),
+                     OD_OK);
+    bool row = true;
+    assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT);
+    assert_false(row);
+    assert_int_equal(e3.code, OD_E_CONFLICT);
+    od_rows_close(r);
+    /* a wrong number of parameters is refused before anything runs */
+    assert_int_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, ""), OD_E_INTERNAL); /* too few */
+    assert_null(r);
+    assert_int_not_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, "ss", "a", "b"), OD_OK); /* too many */
+    assert_null(r);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
+static void null_against_zero(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t id = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(audit_row(tx, 1, 0, NULL, &id, &e), OD_OK);  /* 'I' 0 -> NULL, 's' NULL -> NULL */
+    assert_int_equal(audit_row(tx, 2, 5, "", &id, &e), OD_OK);    /* 'I' 5, 's' "" */
+    int64_t uid = 0;
+    assert_int_equal(user_row(tx, "z", &uid, &e), OD_OK);
+    /* 'i' 0 is a value, not NULL */
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, "bii", 0, (int64_t)0, uid), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_AUDIT_WALK, &r, &e, "ii", (int64_t)0, (int64_t)10), OD_OK);
+    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_true(od_rows_null(r, 2));       /* actor_id */
+    assert_int_equal(od_rows_int(r, 2), 0); /* NULL reads as 0 */
+    assert_true(od_rows_null(r, 7));       /* before_json */
+    assert_string_equal(od_rows_text(r, 7), ""); /* NULL reads as "" */
+    assert_true(od_rows_null(r, 6));       /* entity_id, 'I' 0 */
+    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_false(od_rows_null(r, 2));
+    assert_int_equal(od_rows_int(r, 2), 5);
+    assert_false(od_rows_null(r, 7)); /* "" is not NULL */
+    assert_string_equal(od_rows_text(r, 7), "");
+    assert_int_equal(od_rows_next(r, &e), 0);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_GET, &r, &e, "i", uid), OD_OK);
+    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_false(od_rows_null(r, 11)); /* updated_at */
+    assert_int_equal(od_rows_int(r, 11), 0);
+    assert_false(od_rows_null(r, 8)); /* disabled, 'b' 0 */
+    assert_int_equal(od_rows_int(r, 8), 0);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+}
+
+static void read_beside_write(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *w = NULL, *r1 = NULL, *r2 = NULL;
+    put(f->s, "v", "old", true);
+    assert_int_equal(od_tx_begin(f->s, true, &w, &e), OD_OK);
+    assert_int_equal(od_tx_exec(w, OD_Q_META_PUT, &e, "ss", "v", "new"), OD_OK);
+    /* two readers at once, while the writer holds its transaction open */
+    assert_int_equal(od_tx_begin(f->s, false, &r1, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &r2, &e), OD_OK);
+    od_rows *rows = NULL;
+    assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, "s", "v"), OD_OK);
+    assert_int_equal(od_rows_next(rows, &e), 1);
+    assert_string_equal(od_rows_text(rows, 0), "old"); /* uncommitted data is not seen */
+    od_rows_close(rows);
+    assert_int_equal(od_tx_commit(w, &e), OD_OK);
+    /* r1's snapshot started before the commit */
+    assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, "s", "v"), OD_OK);
+    assert_int_equal(od_rows_next(rows, &e), 1);
+    assert_string_equal(od_rows_text(rows, 0), "old");
+    od_rows_close(rows);
+    od_tx_rollback(r1);
+    od_tx_rollback(r2);
+    char *v = get(f->s, "v");
+    assert_string_equal(v, "new");
+    free(v);
+}
+
+static void exec_changes_and_checkpoints(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t id = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "c1", &id, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, "bii", 1, (int64_t)2, id), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, "bii", 1, (int64_t)2, id + 100), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    od_store_checkpoint_idle(f->s);
+    od_store_checkpoint(f->s);
+    assert_true(od_store_schema_version(f->s) > 0);
+    assert_string_equal(od_store_path(f->s), f->addr);
+    assert_true(od_store_size(f->s) != 0);
+}
+
+static void hook_count(void *arg, bool committed)
+{
+    int *n = arg;
+    n[committed ? 1 : 0]++;
+}
+
+static void hooks_after_end(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int n[2] = {0, 0}; /* [0] ended without commit, [1] committed */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_OK);
+    assert_ptr_equal(od_tx_hook_arg(tx, hook_count), n);
+    assert_int_equal(n[0] + n[1], 0); /* not before the end */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(n[1], 1);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_null(od_tx_hook_arg(tx, hook_count)); /* a new tx has none */
+    assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_OK);
+    od_tx_rollback(tx);
+    assert_int_equal(n[0], 1);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    for (int i = 0; i < OD_TX_HOOKS; i++)
+        assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_OK);
+    assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_E_INTERNAL);
+    od_tx_rollback(tx);
+    assert_int_equal(n[0], 1 + OD_TX_HOOKS);
+    assert_int_equal(n[1], 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(commit_and_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(savepoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(insert_gives_id_and_conflicts, setup, teardown),
+        cmocka_unit_test_setup_teardown(scalar_and_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(rows_iterate, setup, teardown),
+        cmocka_unit_test_setup_teardown(rows_error_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(null_against_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_beside_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(exec_changes_and_checkpoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(hooks_after_end, setup, teardown),
+    };
+    int failed = 0, ran = 0;
+    for (const od_store_ops *const *b = od_store_backends; *b; b++) {
+        cur_ops = *b;
+        cur_target = NULL;
+        for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+            if (strcmp(targets[i].backend, cur_ops->name) == 0)
+                cur_target = &targets[i];
+        if (!cur_target) {
+            fprintf(stderr, "backend %s has no row in the contract test's targets\n", cur_ops->name);
+            return 1;
+        }
+        char probe[256], dir[128];
+        if (!cur_target->make(probe, sizeof probe, dir, sizeof dir)) {
+            fprintf(stderr, "backend %s: no scratch database, skipped\n", cur_ops->name);
+            continue;
+        }
+        rmdir(dir);
+        failed += _cmocka_run_group_tests(cur_ops->name, tests, sizeof tests / sizeof tests[0], NULL, NULL);
+        ran++;
+    }
+    return failed || ran == 0;
+}
