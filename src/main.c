@@ -14,6 +14,7 @@
 #include "util/log.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,20 @@ static int cmd_init(int argc, char **argv)
     return 0;
 }
 
+/* The threads app's commits wake (od_app.on_commit); stored once each is
+ * running, read by whichever thread commits. */
+static _Atomic(od_sched *) wake_sched;
+static _Atomic(od_dispatcher *) wake_disp;
+
+static void on_commit(void *arg, unsigned what)
+{
+    (void)arg;
+    if (what & OD_COMMIT_DEADLINES)
+        od_sched_wake(atomic_load(&wake_sched));
+    if (what & OD_COMMIT_OUTBOX)
+        od_dispatcher_wake(atomic_load(&wake_disp));
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
@@ -146,17 +161,15 @@ static int cmd_serve(int argc, char **argv)
     if (rc)
         return rc;
     od_error e = {0};
-    if (test_clock) {
-        /* a restart never moves the test clock back */
-        od_tx *tx = NULL;
-        int64_t saved = 0;
-        if (od_tx_begin(a->store, false, &tx, &e) == OD_OK) {
-            if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, "s", "test_clock_ms") == OD_OK &&
-                saved > od_app_now(a))
-                od_clock_set(&a->clock, saved);
-            od_tx_rollback(tx);
-        }
-    }
+    if (test_clock) /* a restart never moves the test clock back */
+        od_app_restore_test_clock(a);
+    /* /healthz tells the truth from the first request: a corrupted page is
+     * found now, not when a write fails */
+    od_app_check_store(a);
+    /* commits wake the scheduler and the dispatcher through the app's hook;
+     * set before any thread starts */
+    a->on_commit = on_commit;
+    a->on_commit_arg = NULL;
     /* block the stop signals before any thread starts; the main thread waits for them */
     sigset_t set;
     sigemptyset(&set);
@@ -198,12 +211,21 @@ static int cmd_serve(int argc, char **argv)
     snprintf(own_url, sizeof own_url, "%s://%s", o.tls_cert ? "https" : "http", o.listen);
     od_dispatcher_opts dopts = {.public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url")
                                                                               : own_url};
-    if ((chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) ||
-        od_dispatcher_start_opts(a, chs, n_chs, &dopts, &disp, &e) != OD_OK ||
-        od_sched_start(a, &a->sched, &e) != OD_OK ||
-        od_server_start(a, &o, &srv, &e) != OD_OK) {
+    bool ok = !(chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) &&
+              od_dispatcher_start_opts(a, chs, n_chs, &dopts, &disp, &e) == OD_OK;
+    if (ok) {
+        atomic_store(&wake_disp, disp);
+        ok = od_sched_start(a, &a->sched, &e) == OD_OK;
+    }
+    if (ok) {
+        atomic_store(&wake_sched, a->sched);
+        ok = od_server_start(a, &o, &srv, &e) == OD_OK;
+    }
+    if (!ok) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
         a->backup_sched = NULL;
+        atomic_store(&wake_sched, NULL);
+        atomic_store(&wake_disp, NULL);
         od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
         od_sched_stop(a->sched);
         od_dispatcher_stop(disp);
@@ -213,11 +235,13 @@ static int cmd_serve(int argc, char **argv)
     }
     a->dispatcher = disp;
     od_info("opsdesk serving on %s://%s (db %s, policy %s%s)", o.tls_cert ? "https" : "http", o.listen,
-            od_store_path(a->store), a->policy_source, test_clock ? ", TEST CLOCK" : "");
+            od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "");
     int sig = 0;
     sigwait(&set, &sig);
     od_info("signal %d: stopping (finishing in-flight requests)", sig);
     od_server_stop(srv);
+    atomic_store(&wake_sched, NULL);
+    atomic_store(&wake_disp, NULL);
     a->backup_sched = NULL;
     od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
     od_sched_stop(a->sched);

@@ -93,7 +93,7 @@ static void run(od_backup_sched *b, int64_t at)
     if ((size_t)snprintf(path, sizeof path, "%s/%s", b->dir, name) >= sizeof path)
         rc = od_error_set(&e, OD_E_INVALID, "backup-dir", "backup path too long");
     if (!rc)
-        rc = od_backup_create(od_store_path(b->app->store), path, &b->key, at, &e);
+        rc = od_backup_create(od_app_store_path(b->app), path, &b->key, at, &e);
     if (!rc)
         rc = od_backup_rotate(b->dir, b->keep, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
