@@ -92,18 +92,10 @@ static int open_app(const char *db, const char *policy_path, bool manual_clock, 
     }
     if (load_policy(policy_path, &pol, &src))
         return 1;
-    od_store *st = NULL;
-    if (od_store_open(db, &st, &e) != OD_OK) {
-        fprintf(stderr, "错误 error: %s\n", e.message);
-        od_policy_free(pol);
-        free(src);
-        return 1;
-    }
-    od_err rc = od_app_new(st, pol, src, manual_clock, out, &e);
+    od_err rc = od_app_open(db, pol, src, manual_clock, out, &e);
     free(src);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message);
-        od_store_close(st);
         od_policy_free(pol);
         return 1;
     }
@@ -126,7 +118,7 @@ static int cmd_init(int argc, char **argv)
         return 1;
     }
     printf("数据库已就绪 database ready: %s (schema %d, policy %s)\n", opt(argc, argv, "--db"),
-           od_store_schema_version(a->store), a->policy_source);
+           od_app_schema_version(a), a->policy_source);
     static const char *const names[3] = {"sysadmin", "secadmin", "auditor"};
     for (int i = 0; i < 3; i++)
         if (pw[i]) {
@@ -278,14 +270,8 @@ static int cmd_audit_verify(int argc, char **argv)
         return 2;
     }
     od_error e = {0};
-    od_store *st = NULL;
-    if (od_store_open(db, &st, &e) != OD_OK) {
-        fprintf(stderr, "错误 error: %s\n", e.message);
-        return 1;
-    }
     od_audit_report rep;
-    od_err rc = od_audit_verify(st, &rep, &e);
-    od_store_close(st);
+    od_err rc = od_app_audit_verify_db(db, &rep, &e);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;

@@ -66,44 +66,6 @@ OD_NODISCARD od_err od_app_new(od_store *store, od_policy *policy, const char *p
 void od_app_free(od_app *a);
 int64_t od_app_now(const od_app *a);
 
-/* ---- runtime (app_runtime.c): the hook, health, deadlines, the test clock ---- */
-
-/* App code calls this after a commit that wrote `what` (OD_COMMIT_* bits). */
-void od_app_committed(od_app *a, unsigned what);
-
-/* The store's real state for /healthz: ok is false after a storage error
- * (corruption, I/O, disk full) in the last minute or when the last
- * integrity check failed; reason says which, in Chinese then English. */
-typedef struct od_app_health_report {
-    bool ok;
-    int schema_version;
-    char reason[300];
-} od_app_health_report;
-OD_NODISCARD od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e);
-/* Runs the store's integrity check (PRAGMA quick_check) and keeps its verdict
- * for od_app_health; at start and then on a slow period, never per request. */
-void od_app_check_store(od_app *a);
-/* Size of the database files in bytes (metrics). */
-int64_t od_app_store_size(od_app *a);
-/* The database file (logs). */
-const char *od_app_store_path(const od_app *a);
-
-/* Deadlines (the scheduler's queries).  Earliest fire_at, INT64_MAX when none. */
-OD_NODISCARD od_err od_app_next_fire(od_app *a, int64_t *out, od_error *e);
-/* Fires every deadline row due at `now`, one transaction each; a failing
- * row is retried a minute later.  `horizon` (>= now) is where the clock is
- * going within the same step (a test-clock jump): a periodic deadline whose
- * run of slots up to the horizon would be replayed one by one is moved to
- * the horizon and caught up there once.  horizon = now otherwise. */
-OD_NODISCARD od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e);
-/* Test clock (--test-clock only): moves the clock forward to `to`, firing
- * every deadline due up to it in order (each at its own time, periodic runs
- * caught up once at `to`), and saves the clock for a restart.  OD_E_UNPROCESSABLE
- * when `to` is in the past or the clock is not a test clock. */
-OD_NODISCARD od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e);
-/* At start with a test clock: continues from the saved test clock. */
-void od_app_restore_test_clock(od_app *a);
-
 /* A principal for the system itself (audit actor "system"). */
 void od_principal_system(od_principal *p);
 /* True if the principal may see/act on records of `department` (R-SEC-SYS-2 scopes). */
@@ -148,6 +110,53 @@ typedef struct od_audit_report {
 OD_NODISCARD od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e);
 OD_NODISCARD od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor,
                                   int64_t limit, int64_t offset, json_t **out, od_error *e);
+
+/* ---- runtime (app_runtime.c): the hook, health, deadlines, the test clock ---- */
+
+/* App code calls this after a commit that wrote `what` (OD_COMMIT_* bits). */
+void od_app_committed(od_app *a, unsigned what);
+
+/* The store's real state for /healthz: ok is false after a storage error
+ * (corruption, I/O, disk full) in the last minute or when the last
+ * integrity check failed; reason says which, in Chinese then English. */
+typedef struct od_app_health_report {
+    bool ok;
+    int schema_version;
+    char reason[300];
+} od_app_health_report;
+OD_NODISCARD od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e);
+/* Runs the store's integrity check (PRAGMA quick_check) and keeps its verdict
+ * for od_app_health; at start and then on a slow period, never per request. */
+void od_app_check_store(od_app *a);
+/* Opens the store at db_path and creates the app over it (the policy is
+ * the app's afterwards; on failure the caller still owns it). */
+OD_NODISCARD od_err od_app_open(const char *db_path, od_policy *policy, const char *policy_source,
+                                bool manual_clock, od_app **out, od_error *e);
+/* The applied schema version. */
+int od_app_schema_version(od_app *a);
+/* The audit chain of this app's store, or of the database at db_path. */
+OD_NODISCARD od_err od_app_audit_verify(od_app *a, od_audit_report *rep, od_error *e);
+OD_NODISCARD od_err od_app_audit_verify_db(const char *db_path, od_audit_report *rep, od_error *e);
+/* Size of the database files in bytes (metrics). */
+int64_t od_app_store_size(od_app *a);
+/* The database file (logs). */
+const char *od_app_store_path(const od_app *a);
+
+/* Deadlines (the scheduler's queries).  Earliest fire_at, INT64_MAX when none. */
+OD_NODISCARD od_err od_app_next_fire(od_app *a, int64_t *out, od_error *e);
+/* Fires every deadline row due at `now`, one transaction each; a failing
+ * row is retried a minute later.  `horizon` (>= now) is where the clock is
+ * going within the same step (a test-clock jump): a periodic deadline whose
+ * run of slots up to the horizon would be replayed one by one is moved to
+ * the horizon and caught up there once.  horizon = now otherwise. */
+OD_NODISCARD od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e);
+/* Test clock (--test-clock only): moves the clock forward to `to`, firing
+ * every deadline due up to it in order (each at its own time, periodic runs
+ * caught up once at `to`), and saves the clock for a restart.  OD_E_UNPROCESSABLE
+ * when `to` is in the past or the clock is not a test clock. */
+OD_NODISCARD od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e);
+/* At start with a test clock: continues from the saved test clock. */
+void od_app_restore_test_clock(od_app *a);
 
 /* ---- accounts and sessions (R-SEC-SYS-1, R-SEC-SYS-2) ---- */
 typedef struct od_user_input {

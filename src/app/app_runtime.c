@@ -72,6 +72,38 @@ od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
     return OD_OK;
 }
 
+od_err od_app_open(const char *db_path, od_policy *policy, const char *policy_source, bool manual_clock,
+                   od_app **out, od_error *e)
+{
+    *out = NULL;
+    od_store *st = NULL;
+    od_err rc = od_store_open(db_path, &st, e);
+    if (rc)
+        return rc;
+    rc = od_app_new(st, policy, policy_source, manual_clock, out, e);
+    if (rc)
+        od_store_close(st);
+    return rc;
+}
+
+int od_app_schema_version(od_app *a) { return od_store_schema_version(a->store); }
+
+od_err od_app_audit_verify(od_app *a, od_audit_report *rep, od_error *e)
+{
+    return od_audit_verify(a->store, rep, e);
+}
+
+od_err od_app_audit_verify_db(const char *db_path, od_audit_report *rep, od_error *e)
+{
+    od_store *st = NULL;
+    od_err rc = od_store_open(db_path, &st, e);
+    if (rc)
+        return rc;
+    rc = od_audit_verify(st, rep, e);
+    od_store_close(st);
+    return rc;
+}
+
 int64_t od_app_store_size(od_app *a) { return od_store_size(a->store); }
 const char *od_app_store_path(const od_app *a) { return od_store_path(a->store); }
 

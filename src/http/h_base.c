@@ -254,7 +254,7 @@ od_err od_h_audit_list(od_req *r)
 od_err od_h_audit_verify(od_req *r)
 {
     od_audit_report rep;
-    od_err rc = od_audit_verify(r->app->store, &rep, &r->err);
+    od_err rc = od_app_audit_verify(r->app, &rep, &r->err);
     if (rc)
         return rc;
     json_t *o = json_pack("{sb sI}", "ok", rep.first_bad_id == 0, "rows", (json_int_t)rep.rows);
