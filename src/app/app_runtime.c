@@ -66,7 +66,7 @@ od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
     pthread_mutex_unlock(&check_mu);
     if (out->ok && at && wall - at < FAULT_RECENT_MS) {
         out->ok = false;
-        snprintf(out->reason, sizeof out->reason, "数据库写入失败 (a database write failed) %llds ago: %.190s",
+        snprintf(out->reason, sizeof out->reason, "数据库读写失败 (a database read or write failed) %llds ago: %.190s",
                  (long long)((wall - at) / 1000), msg);
     }
     return OD_OK;

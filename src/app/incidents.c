@@ -1297,7 +1297,8 @@ static int64_t period_of(const od_policy *p, const inc *x, int kind)
  * the next is due one cadence later (the grid is kept); a run of slots
  * missed (a late registration, a server down, a jump of the clock) is one
  * record naming how many and between which times, with one reminder, and
- * the cadence starts again from now (od_deadline_fire_plan). */
+ * the cadence starts again from now (od_deadline_fire_plan).  The run is
+ * counted at the cadence of the current response level. */
 static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64_t deadline_id, int64_t due,
                               int64_t now, od_error *e)
 {

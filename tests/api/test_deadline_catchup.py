@@ -31,6 +31,9 @@ class CatchUpTest(IncidentWorld):
         for inc in incs:
             self.assertEqual(inc["response_level"], "R1")
             self.first(inc["id"])
+        # escalation by time in the same jump (R-ESC-2): each step once, at its own time
+        l3 = self.create("L3", "moderate")
+        self.first(l3["id"])
         t0 = self.now()
         started = time.monotonic()
         clock = self.advance(100 * HOUR)
@@ -61,6 +64,12 @@ class CatchUpTest(IncidentWorld):
             pend = [d for d in g["deadlines"] if d["kind"] == "progress" and d["state"] == "pending"]
             self.assertEqual(len(pend), 1, g["deadlines"])
             self.assertEqual(parse_time(pend[0]["due_at"]), now + CADENCE * SEC)
+        g = self.get(l3["id"])
+        detected = parse_time(l3["detected_at"])
+        self.assertEqual([(x["from"], x["to"], parse_time(x["at"]) - detected) for x in g["escalations"]],
+                         [("R3", "R2", 4 * HOUR * SEC), ("R2", "R1", 6 * HOUR * SEC)])
+        self.assertEqual(len([t for t in g["timeline"] if t["kind"] == "deadline_missed" and "progress" in t["text"]
+                              and "missed" in t["text"] and "between" in t["text"]]), 1)
         # the next reminder comes before that report, and only then
         self.advance(CADENCE - REMIND_BEFORE - 1)
         for inc in incs[:3]:
