@@ -1,24 +1,17 @@
 /* sched.c — the deadline runner.  See sched.h for the contract.
- * The thread waits on a condition variable with a timeout (wall clock) until
- * the earliest fire_at, or until od_sched_wake.  Each due row is handled by
- * od_app_run_due (app fires each in its own transaction and serializes
- * firing with a test-clock advance).  The thread never touches the store. */
+ * The thread (util/worker.h) waits until the earliest fire_at or until
+ * od_sched_wake.  Each due row is handled by od_app_run_due (app fires each
+ * in its own transaction and serializes firing with a test-clock advance).
+ * The thread never touches the store. */
 #include "sched/sched.h"
 #include "util/log.h"
+#include "util/worker.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 struct od_sched {
     od_app *app;
-    pthread_t thread;
-    pthread_mutex_t mu; /* guards wake/stop flags */
-    pthread_cond_t cv;
-    bool stop, woken;
+    od_worker w;
     int64_t checked_at; /* wall time of the last store integrity check */
 };
 
@@ -35,13 +28,7 @@ static void *loop(void *arg)
 {
     od_sched *s = arg;
     od_app *a = s->app;
-    for (;;) {
-        pthread_mutex_lock(&s->mu);
-        bool stop = s->stop;
-        s->woken = false;
-        pthread_mutex_unlock(&s->mu);
-        if (stop)
-            break;
+    while (od_worker_round(&s->w)) {
         int64_t next = INT64_MAX;
         od_error e = {0};
         if (!a->clock.manual) {
@@ -61,16 +48,7 @@ static void *loop(void *arg)
         int64_t wait = next == INT64_MAX ? 60000 : next - od_app_now(a);
         if (wait > 60000 || a->clock.manual)
             wait = 60000;
-        if (wait < 0)
-            wait = 0;
-        int64_t until = now + wait;
-        struct timespec ts = {.tv_sec = (time_t)(until / 1000), .tv_nsec = (long)(until % 1000) * 1000000};
-        pthread_mutex_lock(&s->mu);
-        while (!s->stop && !s->woken) {
-            if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) == ETIMEDOUT)
-                break;
-        }
-        pthread_mutex_unlock(&s->mu);
+        od_worker_wait(&s->w, wait);
     }
     return NULL;
 }
@@ -83,19 +61,13 @@ od_err od_sched_start(od_app *a, od_sched **out, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     s->app = a;
     s->checked_at = od_clock_now(NULL); /* main.c checked at start */
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_REALTIME);
-    pthread_cond_init(&s->cv, &ca);
-    pthread_condattr_destroy(&ca);
     /* deadlines that came due while the server was down fire now */
     od_err rc = od_sched_run_due(a, od_app_now(a), NULL, e);
-    if (rc || pthread_create(&s->thread, NULL, loop, s) != 0) {
-        pthread_mutex_destroy(&s->mu);
-        pthread_cond_destroy(&s->cv);
+    if (!rc)
+        rc = od_worker_start(&s->w, loop, s, "scheduler", e);
+    if (rc) {
         free(s);
-        return rc ? rc : od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the scheduler thread");
+        return rc;
     }
     *out = s;
     return OD_OK;
@@ -103,24 +75,14 @@ od_err od_sched_start(od_app *a, od_sched **out, od_error *e)
 
 void od_sched_wake(od_sched *s)
 {
-    if (!s)
-        return;
-    pthread_mutex_lock(&s->mu);
-    s->woken = true;
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
+    if (s)
+        od_worker_wake(&s->w);
 }
 
 void od_sched_stop(od_sched *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&s->mu);
-    s->stop = true;
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
-    pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->cv);
+    od_worker_stop(&s->w);
     free(s);
 }
