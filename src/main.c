@@ -11,11 +11,11 @@
 #include "sched/sched.h"
 #include "sched/backup_sched.h" /* scheduled backups (issue 7) */
 #include "store/backup.h"
-#include "store/dblock.h"
 #include "util/embed.h"
 #include "util/log.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +93,7 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
         fprintf(stderr, "错误 error: --db PATH is required\n");
         return 2;
     }
-    if (od_db_lock_take(db, lock, &e) != OD_OK) {
+    if (od_app_db_lock(db, lock, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;
     }
@@ -101,7 +101,7 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
     const char *kf = opt(argc, argv, "--audit-key-file");
     if (key && !kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
         fprintf(stderr, "错误 error: --db path too long\n");
-        od_db_lock_release(*lock);
+        od_app_db_unlock(*lock);
         *lock = NULL;
         return 1;
     }
@@ -110,7 +110,7 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
     if (key && (od_audit_key_load(kf, true, key_new, &e) != OD_OK ||
                 od_audit_anchor_sink_open(alog, has_flag(argc, argv, "--audit-syslog"), &e) != OD_OK)) {
         fprintf(stderr, "错误 error: %s\n", e.message);
-        od_db_lock_release(*lock);
+        od_app_db_unlock(*lock);
         *lock = NULL;
         return 1;
     }
@@ -122,7 +122,7 @@ static int adopt_chain(od_app *a)
 {
     od_error e = {0};
     bool adopted = false;
-    if (od_audit_anchor_adopt(a->store, &adopted, &e) != OD_OK) {
+    if (od_app_audit_adopt(a, &adopted, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;
     }
@@ -143,18 +143,10 @@ static int open_app(const char *db, const char *policy_path, bool manual_clock, 
     }
     if (load_policy(policy_path, &pol, &src))
         return 1;
-    od_store *st = NULL;
-    if (od_store_open(db, &st, &e) != OD_OK) {
-        fprintf(stderr, "错误 error: %s\n", e.message);
-        od_policy_free(pol);
-        free(src);
-        return 1;
-    }
-    od_err rc = od_app_new(st, pol, src, manual_clock, out, &e);
+    od_err rc = od_app_open(db, pol, src, manual_clock, out, &e);
     free(src);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message);
-        od_store_close(st);
         od_policy_free(pol);
         return 1;
     }
@@ -175,7 +167,7 @@ static int cmd_init(int argc, char **argv)
         rc = 1;
     }
     if (rc) {
-        od_db_lock_release(lock);
+        od_app_db_unlock(lock);
         return rc;
     }
     od_error e = {0};
@@ -184,11 +176,11 @@ static int cmd_init(int argc, char **argv)
     if (od_app_init_admins(a, fixed && *fixed ? fixed : NULL, pw, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         od_app_free(a);
-        od_db_lock_release(lock);
+        od_app_db_unlock(lock);
         return 1;
     }
     printf("数据库已就绪 database ready: %s (schema %d, policy %s)\n", opt(argc, argv, "--db"),
-           od_store_schema_version(a->store), a->policy_source);
+           od_app_schema_version(a), a->policy_source);
     static const char *const names[3] = {"sysadmin", "secadmin", "auditor"};
     for (int i = 0; i < 3; i++)
         if (pw[i]) {
@@ -199,8 +191,22 @@ static int cmd_init(int argc, char **argv)
         printf("管理员账号使用 OPSDESK_ADMIN_PASSWORD (admin accounts use OPSDESK_ADMIN_PASSWORD)\n");
     od_app_free(a);
     od_audit_anchor_sink_close();
-    od_db_lock_release(lock);
+    od_app_db_unlock(lock);
     return 0;
+}
+
+/* The threads app's commits wake (od_app.on_commit); stored once each is
+ * running, read by whichever thread commits. */
+static _Atomic(od_sched *) wake_sched;
+static _Atomic(od_dispatcher *) wake_disp;
+
+static void on_commit(void *arg, unsigned what)
+{
+    (void)arg;
+    if (what & OD_COMMIT_DEADLINES)
+        od_sched_wake(atomic_load(&wake_sched));
+    if (what & OD_COMMIT_OUTBOX)
+        od_dispatcher_wake(atomic_load(&wake_disp));
 }
 
 static int serve(int argc, char **argv, bool key_new)
@@ -216,17 +222,15 @@ static int serve(int argc, char **argv, bool key_new)
     if (rc)
         return rc;
     od_error e = {0};
-    if (test_clock) {
-        /* a restart never moves the test clock back */
-        od_tx *tx = NULL;
-        int64_t saved = 0;
-        if (od_tx_begin(a->store, false, &tx, &e) == OD_OK) {
-            if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, "s", "test_clock_ms") == OD_OK &&
-                saved > od_app_now(a))
-                od_clock_set(&a->clock, saved);
-            od_tx_rollback(tx);
-        }
-    }
+    if (test_clock) /* a restart never moves the test clock back */
+        od_app_restore_test_clock(a);
+    /* /healthz tells the truth from the first request: a corrupted page is
+     * found now, not when a write fails */
+    od_app_check_store(a);
+    /* commits wake the scheduler and the dispatcher through the app's hook;
+     * set before any thread starts */
+    a->on_commit = on_commit;
+    a->on_commit_arg = NULL;
     /* block the stop signals before any thread starts; the main thread waits for them */
     sigset_t set;
     sigemptyset(&set);
@@ -268,12 +272,21 @@ static int serve(int argc, char **argv, bool key_new)
     snprintf(own_url, sizeof own_url, "%s://%s", o.tls_cert ? "https" : "http", o.listen);
     od_dispatcher_opts dopts = {.public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url")
                                                                               : own_url};
-    if ((chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) ||
-        od_dispatcher_start_opts(a, chs, n_chs, &dopts, &disp, &e) != OD_OK ||
-        od_sched_start(a, &a->sched, &e) != OD_OK ||
-        od_server_start(a, &o, &srv, &e) != OD_OK) {
+    bool ok = !(chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) &&
+              od_dispatcher_start_opts(a, chs, n_chs, &dopts, &disp, &e) == OD_OK;
+    if (ok) {
+        atomic_store(&wake_disp, disp);
+        ok = od_sched_start(a, &a->sched, &e) == OD_OK;
+    }
+    if (ok) {
+        atomic_store(&wake_sched, a->sched);
+        ok = od_server_start(a, &o, &srv, &e) == OD_OK;
+    }
+    if (!ok) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
         a->backup_sched = NULL;
+        atomic_store(&wake_sched, NULL);
+        atomic_store(&wake_disp, NULL);
         od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
         od_sched_stop(a->sched);
         od_dispatcher_stop(disp);
@@ -283,11 +296,13 @@ static int serve(int argc, char **argv, bool key_new)
     }
     a->dispatcher = disp;
     od_info("opsdesk serving on %s://%s (db %s, policy %s%s)", o.tls_cert ? "https" : "http", o.listen,
-            od_store_path(a->store), a->policy_source, test_clock ? ", TEST CLOCK" : "");
+            od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "");
     int sig = 0;
     sigwait(&set, &sig);
     od_info("signal %d: stopping (finishing in-flight requests)", sig);
     od_server_stop(srv);
+    atomic_store(&wake_sched, NULL);
+    atomic_store(&wake_disp, NULL);
     a->backup_sched = NULL;
     od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
     od_sched_stop(a->sched);
@@ -310,7 +325,7 @@ static int cmd_serve(int argc, char **argv)
     if (!rc)
         rc = serve(argc, argv, key_new);
     od_audit_anchor_sink_close();
-    od_db_lock_release(lock);
+    od_app_db_unlock(lock);
     return rc;
 }
 
@@ -338,7 +353,6 @@ static int cmd_audit_verify(int argc, char **argv)
         return 2;
     }
     od_error e = {0};
-    od_store *st = NULL;
     char def[4096];
     const char *kf = opt(argc, argv, "--audit-key-file");
     if (!kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
@@ -350,13 +364,8 @@ static int cmd_audit_verify(int argc, char **argv)
         fprintf(stderr, "错误 error: %s\n", e.message);
         return 1;
     }
-    if (od_store_open(db, &st, &e) != OD_OK) {
-        fprintf(stderr, "错误 error: %s\n", e.message);
-        return 1;
-    }
     od_audit_report rep;
-    od_err rc = od_audit_verify(st, &rep, &e);
-    od_store_close(st);
+    od_err rc = od_app_audit_verify_db(db, &rep, &e);
     od_audit_key_forget(); /* and the loaded anchor log */
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message);
@@ -448,7 +457,7 @@ static int cmd_restore(int argc, char **argv)
     od_backup_key k;
     od_db_lock *lock = NULL;
     /* a running server holds the lock: its database is never replaced under it */
-    od_err rc = od_db_lock_take(db, &lock, &e);
+    od_err rc = od_app_db_lock(db, &lock, &e);
     if (!rc) {
         od_backup_remove_leftovers(db, true);
         rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_join(s1, s2, &k, &e);
@@ -456,7 +465,7 @@ static int cmd_restore(int argc, char **argv)
             rc = od_backup_restore(in, &k, db, has_flag(argc, argv, "--force"), &e);
         od_backup_key_wipe(&k);
     }
-    od_db_lock_release(lock);
+    od_app_db_unlock(lock);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
         return 1;

@@ -48,7 +48,16 @@ typedef struct od_app {
     int pwhash_cost;      /* 0 = interactive (default), 1 = minimum (tests only) */
     struct od_backup_sched *backup_sched; /* scheduled backups (issue 7); NULL when off */
     struct od_event_keys *event_keys;     /* ingestion's de-duplication table; NULL until it runs */
+    /* Called after a commit that a thread above app may want to act on (the
+     * scheduler for new deadlines, the dispatcher for new outbox rows): app
+     * signals upward through this hook and never names those threads.  Set
+     * by main.c before any thread starts; NULL = nobody listens. */
+    void (*on_commit)(void *arg, unsigned what);
+    void *on_commit_arg;
 } od_app;
+
+/* What a commit wrote, for od_app.on_commit (bits). */
+enum { OD_COMMIT_DEADLINES = 1u, OD_COMMIT_OUTBOX = 2u };
 
 /* Creates the app over an open store and loaded policy (both owned by the
  * app afterwards). */
@@ -101,6 +110,62 @@ typedef struct od_audit_report {
 OD_NODISCARD od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e);
 OD_NODISCARD od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor,
                                   int64_t limit, int64_t offset, json_t **out, od_error *e);
+
+/* ---- runtime (app_runtime.c): the hook, health, deadlines, the test clock ---- */
+
+/* App code calls this after a commit that wrote `what` (OD_COMMIT_* bits). */
+void od_app_committed(od_app *a, unsigned what);
+
+/* The store's real state for /healthz: ok is false after a storage error
+ * (corruption, I/O, disk full) in the last minute or when the last
+ * integrity check failed; reason says which, in Chinese then English. */
+typedef struct od_app_health_report {
+    bool ok;
+    int schema_version;
+    char reason[300];
+} od_app_health_report;
+OD_NODISCARD od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e);
+/* Runs the store's integrity check (PRAGMA quick_check) and keeps its verdict
+ * for od_app_health; at start and then on a slow period, never per request. */
+void od_app_check_store(od_app *a);
+/* Opens the store at db_path and creates the app over it (the policy is
+ * the app's afterwards; on failure the caller still owns it). */
+OD_NODISCARD od_err od_app_open(const char *db_path, od_policy *policy, const char *policy_source,
+                                bool manual_clock, od_app **out, od_error *e);
+/* The applied schema version. */
+int od_app_schema_version(od_app *a);
+/* The audit chain of this app's store, or of the database at db_path. */
+OD_NODISCARD od_err od_app_audit_verify(od_app *a, od_audit_report *rep, od_error *e);
+OD_NODISCARD od_err od_app_audit_verify_db(const char *db_path, od_audit_report *rep, od_error *e);
+
+/* One process per database (store/dblock.h): serve, init and restore hold
+ * the lock for their lifetime; a second holder is refused with the pid. */
+typedef struct od_db_lock od_db_lock;
+OD_NODISCARD od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e);
+void od_app_db_unlock(od_db_lock *l);
+
+/* Anchors a chain that predates the audit key (audit.h od_audit_anchor_adopt). */
+OD_NODISCARD od_err od_app_audit_adopt(od_app *a, bool *adopted, od_error *e);
+/* Size of the database files in bytes (metrics). */
+int64_t od_app_store_size(od_app *a);
+/* The database file (logs). */
+const char *od_app_store_path(const od_app *a);
+
+/* Deadlines (the scheduler's queries).  Earliest fire_at, INT64_MAX when none. */
+OD_NODISCARD od_err od_app_next_fire(od_app *a, int64_t *out, od_error *e);
+/* Fires every deadline row due at `now`, one transaction each; a failing
+ * row is retried a minute later.  `horizon` (>= now) is where the clock is
+ * going within the same step (a test-clock jump): a periodic deadline whose
+ * run of slots up to the horizon would be replayed one by one is moved to
+ * the horizon and caught up there once.  horizon = now otherwise. */
+OD_NODISCARD od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e);
+/* Test clock (--test-clock only): moves the clock forward to `to`, firing
+ * every deadline due up to it in order (each at its own time, periodic runs
+ * caught up once at `to`), and saves the clock for a restart.  OD_E_UNPROCESSABLE
+ * when `to` is in the past or the clock is not a test clock. */
+OD_NODISCARD od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e);
+/* At start with a test clock: continues from the saved test clock. */
+void od_app_restore_test_clock(od_app *a);
 
 /* ---- accounts and sessions (R-SEC-SYS-1, R-SEC-SYS-2) ---- */
 typedef struct od_user_input {

@@ -6,7 +6,6 @@
  * is the dispatcher's job.  Internal deadline kinds (escalation,
  * progress_remind, renotify) are timers; the others are shown to people. */
 #include "app/incidents_int.h"
-#include "notify/dispatcher.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,8 +290,7 @@ static od_err commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal
     rc = od_tx_commit(tx, e);
     if (rc)
         return rc;
-    od_sched_wake(a->sched);
-    od_dispatcher_wake(a->dispatcher);
+    od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
     return od_incident_get(a, who, id, out, e);
 }
 
@@ -1283,7 +1281,65 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
 
 /* ---- the scheduler's handler ---- */
 
-od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od_error *e)
+/* The cadence of a periodic deadline kind for this incident; 0 = one-shot. */
+static int64_t period_of(const od_policy *p, const inc *x, int kind)
+{
+    if (kind == OD_DL_PROGRESS) {
+        int64_t every = od_progress_due(p, x->cur, 0);
+        return every == OD_NO_TIME ? 0 : every;
+    }
+    if (kind == OD_DL_RENOTIFY)
+        return p->renotify_every_ms > 0 ? p->renotify_every_ms : 0;
+    return 0;
+}
+
+/* A progress deadline has come: one slot missed is recorded as itself and
+ * the next is due one cadence later (the grid is kept); a run of slots
+ * missed (a late registration, a server down, a jump of the clock) is one
+ * record naming how many and between which times, with one reminder, and
+ * the cadence starts again from now (od_deadline_fire_plan).  The run is
+ * counted at the cadence of the current response level. */
+static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64_t deadline_id, int64_t due,
+                              int64_t now, od_error *e)
+{
+    od_principal sys;
+    od_principal_system(&sys);
+    int64_t every = period_of(p, x, OD_DL_PROGRESS);
+    bool open = od_inc_state_open(x->state);
+    od_deadline_plan pl = od_deadline_fire_plan(OD_DL_PROGRESS, due, every, now);
+    char t1[OD_TIME_STR_MAX], t2[OD_TIME_STR_MAX];
+    od_err rc;
+    if (open && pl.catch_up) {
+        json_t *data = json_pack("{sI sI sI}", "missed", (json_int_t)pl.missed, "first_due",
+                                 (json_int_t)pl.first_missed, "last_due", (json_int_t)pl.last_missed);
+        od_time_format(pl.first_missed, t1);
+        od_time_format(pl.last_missed, t2);
+        rc = timeline(tx, x->id, now, &sys, "deadline_missed", data, e,
+                      "错过 %lld 次进展报告，%s 至 %s (missed %lld progress reports between %s and %s)",
+                      (long long)pl.missed, t1, t2, (long long)pl.missed, t1, t2);
+        json_decref(data);
+    } else {
+        rc = timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e, "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
+                      od_deadline_kind_key(OD_DL_PROGRESS), od_time_format(due, t1),
+                      od_deadline_kind_key(OD_DL_PROGRESS), t1);
+    }
+    if (rc || !open)
+        return rc;
+    int64_t nd = every > 0 ? pl.next_due : OD_NO_TIME;
+    rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
+    if (!rc && nd != OD_NO_TIME)
+        rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);
+    if (!rc && pl.catch_up && x->created_by) {
+        /* the one reminder of a caught-up run, for the next report */
+        char cause[96], t[OD_MSG_TIME_MAX];
+        snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)deadline_id);
+        msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(nd, t)};
+        rc = od_incident_notify_user(tx, p, x, x->created_by, cause, &m, now, e);
+    }
+    return rc;
+}
+
+od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, int64_t horizon, od_error *e)
 {
     const od_policy *p = a->policy;
     od_tx *tx = NULL;
@@ -1317,15 +1373,29 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
     od_principal_system(&sys);
     char cause[96];
     const char *done = "done";
+    int64_t every = period_of(p, &x, kind);
+    if (horizon > now && every > 0 && od_inc_state_open(x.state) &&
+        od_deadline_fire_plan((od_deadline_kind)kind, due, every, horizon).catch_up) {
+        /* the clock jumps to `horizon` in this step and nobody can act in
+         * between: the run of slots is caught up once there, not replayed */
+        rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", horizon, deadline_id);
+        done = NULL;
+        kind = -1;
+    }
     switch (kind) {
     case OD_DL_ESCALATION:
+        /* escalation to the level the time rule gives at now: one record
+         * however many steps passed (od_escalation_level_at), idempotent */
         rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", "done", deadline_id);
         if (!rc)
             rc = escalate_by_time(tx, p, &x, now, e);
         done = NULL;
         break;
-    case OD_DL_FIRST_REPORT:
     case OD_DL_PROGRESS:
+        done = "missed";
+        rc = progress_missed(tx, p, &x, deadline_id, due, now, e);
+        break;
+    case OD_DL_FIRST_REPORT:
     case OD_DL_HANDLING:
     case OD_DL_ACK: {
         /* R-NOT-6: a missed deadline is recorded and shown */
@@ -1339,18 +1409,6 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
             /* R-NOT-4: re-notify who has not acknowledged, again every renotify_every */
             rc = od_incident_renotify(tx, p, &x, recipient, now, e);
         }
-        if (!rc && kind == OD_DL_PROGRESS && od_inc_state_open(x.state)) {
-            /* the next one is still due one cadence later; slots already past
-             * (a late registration, a server down) count as this one miss */
-            int64_t nd = od_progress_due(p, x.cur, due);
-            while (nd != OD_NO_TIME && nd <= now)
-                nd = od_progress_due(p, x.cur, nd);
-            rc = od_incident_deadline_add(tx, x.id, OD_DL_PROGRESS, 0, nd,
-                                          nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
-            if (!rc && nd != OD_NO_TIME)
-                rc = od_incident_deadline_add(tx, x.id, OD_DL_PROGRESS_REMIND, 0, nd,
-                                              nd - p->progress_remind_before_ms, e);
-        }
         break;
     }
     case OD_DL_RENOTIFY: {
@@ -1360,13 +1418,16 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
         if (!rc && od_rows_next(rr, e) == 1)
             acked = !od_rows_null(rr, 1);
         od_rows_close(rr);
+        /* a caught-up run is one re-notification, the next one every later */
         if (!rc && !acked && od_inc_state_open(x.state))
             rc = od_incident_renotify(tx, p, &x, recipient, now, e);
         break;
     }
     case OD_DL_PROGRESS_REMIND: {
-        /* R-NOT-5: remind the owner before a progress report is due */
-        if (od_inc_state_open(x.state) && x.created_by) {
+        /* R-NOT-5: remind the owner before a progress report is due; a
+         * reminder for a report already past due at the horizon is not sent
+         * (the missed report is recorded, with its own reminder) */
+        if (od_inc_state_open(x.state) && x.created_by && horizon <= due) {
             snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x.id, (long long)deadline_id);
             char t[OD_MSG_TIME_MAX];
             msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(due, t)};
@@ -1384,5 +1445,8 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, od
         od_tx_rollback(tx);
         return rc;
     }
-    return od_tx_commit(tx, e);
+    rc = od_tx_commit(tx, e);
+    if (!rc) /* the dispatcher delivers what this wrote now, not at its next poll */
+        od_app_committed(a, OD_COMMIT_OUTBOX);
+    return rc;
 }

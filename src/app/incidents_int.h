@@ -8,7 +8,6 @@
 #include "app/incidents.h"
 #include "core/incident.h"
 #include "notify/message.h"
-#include "sched/sched.h"
 
 #define MIN_MS 60000LL
 

@@ -571,3 +571,29 @@ const od_report_kind *od_report_kind_find(const char *key)
             return &report_kinds[i];
     return NULL;
 }
+
+/* ---- catching up with a periodic deadline ---- */
+
+od_deadline_plan od_deadline_fire_plan(od_deadline_kind k, int64_t due, int64_t every, int64_t now)
+{
+    od_deadline_plan pl = {0, OD_NO_TIME, OD_NO_TIME, due, false};
+    /* the latest slot that has passed at now */
+    int64_t edge = od_deadline_kind_shown(k) ? now - 1 : now;
+    if (due == OD_NO_TIME || due > edge)
+        return pl;
+    if (every <= 0) {
+        pl.missed = 1;
+        pl.first_missed = pl.last_missed = due;
+        pl.next_due = OD_NO_TIME;
+        return pl;
+    }
+    /* slots due + i·every with slot <= edge: i = 0 … (edge - due) / every */
+    int64_t n = (edge - due) / every + 1;
+    pl.missed = n;
+    pl.first_missed = due;
+    pl.last_missed = due + (n - 1) * every;
+    pl.catch_up = n > 1;
+    pl.next_due = n > 1 ? add_sat(now, every) : add_sat(due, every);
+    return pl;
+}
+

@@ -185,4 +185,25 @@ od_err od_inc_transition(od_inc_state from, od_inc_action a, od_inc_state *to, o
 /* True while escalation and progress rules apply (before resolved). */
 bool od_inc_state_open(od_inc_state s);
 
+/* ---- catching up with a periodic deadline (R-NOT-4, R-NOT-5, R-NOT-6) ----
+ *
+ * A periodic deadline (progress reports every `every`, re-notification every
+ * `every`) has slots due, due + every, due + 2·every, …  When its row fires
+ * at `now` — on time, or late after a restart or a jump of the clock — the
+ * plan says how many slots have passed and when the next one is due.  A
+ * shown deadline's slot passes when now > slot (it is met up to its due
+ * time); an internal timer's when now >= slot.  One slot passed: the grid is
+ * kept (next = due + every).  More than one: the run collapses into one
+ * record and one reminder (catch_up), and the cadence starts again from now
+ * (next = now + every), so a long gap never replays slot by slot.  every <= 0
+ * (no cadence): at most one slot, next = OD_NO_TIME. */
+typedef struct od_deadline_plan {
+    int64_t missed;       /* slots passed (0: not due yet) */
+    int64_t first_missed; /* = due when missed > 0, else OD_NO_TIME */
+    int64_t last_missed;  /* the latest passed slot, else OD_NO_TIME */
+    int64_t next_due;     /* the next slot still ahead, or OD_NO_TIME */
+    bool catch_up;        /* missed > 1 */
+} od_deadline_plan;
+od_deadline_plan od_deadline_fire_plan(od_deadline_kind k, int64_t due, int64_t every, int64_t now);
+
 #endif

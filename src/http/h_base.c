@@ -2,7 +2,6 @@
  * accounts and the audit trail. */
 #include "http/handlers.h"
 #include "notify/dispatcher.h"
-#include "sched/sched.h"
 #include "sched/backup_sched.h"
 
 #include <sodium.h>
@@ -19,15 +18,18 @@ od_err od_h_result(od_req *r, od_err rc, int status, json_t *out)
     return od_reply(r, status, out);
 }
 
+/* 200 only while the store really works: a recent storage fault or a failed
+ * integrity check is 503 with the reason (od_app_health). */
 od_err od_h_healthz(od_req *r)
 {
-    od_tx *tx = NULL;
-    od_err rc = od_tx_begin(r->app->store, false, &tx, &r->err);
+    od_app_health_report h;
+    od_err rc = od_app_health(r->app, &h, &r->err);
     if (rc)
         return rc;
-    od_tx_rollback(tx);
-    return od_reply(r, 200, json_pack("{ss si}", "status", "ok", "schema_version",
-                                      od_store_schema_version(r->app->store)));
+    if (!h.ok)
+        return od_reply(r, 503, json_pack("{ss si ss}", "status", "unavailable", "schema_version", h.schema_version,
+                                          "reason", h.reason));
+    return od_reply(r, 200, json_pack("{ss si}", "status", "ok", "schema_version", h.schema_version));
 }
 
 od_err od_h_metrics(od_req *r)
@@ -48,9 +50,11 @@ od_err od_h_test_clock(od_req *r)
     if (rc)
         return rc;
     int64_t now = od_app_now(r->app), to = now;
-    if (od_req_get(r, "set"))
-        (void)od_time_parse(od_req_str(r, "set"), &to);
-    else if (od_req_get(r, "advance_seconds")) {
+    if (od_req_get(r, "set")) {
+        if (!od_time_parse(od_req_str(r, "set"), &to))
+            return od_error_set(&r->err, OD_E_INVALID, "set",
+                                "set 须为 RFC 3339 时间 (set must be an RFC 3339 time)");
+    } else if (od_req_get(r, "advance_seconds")) {
         int64_t s = od_req_int(r, "advance_seconds", 0);
         if (s < 0 || s > 10LL * 365 * 86400)
             return od_error_set(&r->err, OD_E_UNPROCESSABLE, "advance_seconds",
@@ -59,9 +63,7 @@ od_err od_h_test_clock(od_req *r)
     } else
         return od_error_set(&r->err, OD_E_UNPROCESSABLE, NULL, "需要 advance_seconds 或 set (advance_seconds or set "
                                                                "is required)");
-    if (to < now)
-        return od_error_set(&r->err, OD_E_UNPROCESSABLE, "set", "测试时钟不能倒退 (the test clock cannot go back)");
-    rc = od_sched_advance(r->app->sched, r->app, to, &r->err);
+    rc = od_app_advance_clock(r->app, to, &r->err);
     if (!rc)
         rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
     if (!rc) /* scheduled backups (issue 7) */
@@ -252,7 +254,7 @@ od_err od_h_audit_list(od_req *r)
 od_err od_h_audit_verify(od_req *r)
 {
     od_audit_report rep;
-    od_err rc = od_audit_verify(r->app->store, &rep, &r->err);
+    od_err rc = od_app_audit_verify(r->app, &rep, &r->err);
     if (rc)
         return rc;
     json_t *o = json_pack("{sb sI}", "ok", rep.first_bad_id == 0, "rows", (json_int_t)rep.rows);

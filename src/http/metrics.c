@@ -67,7 +67,7 @@ char *od_metrics_render(od_app *app)
     od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_count %llu\n", (unsigned long long)atomic_load(&hist_count));
     od_sbuf_printf(&b, "# HELP opsdesk_database_size_bytes Size of the database files.\n"
             "# TYPE opsdesk_database_size_bytes gauge\nopsdesk_database_size_bytes %lld\n",
-        (long long)od_store_size(app->store));
+        (long long)od_app_store_size(app));
     char *dm = od_dispatcher_metrics(app->dispatcher);
     if (dm) {
         od_sbuf_puts(&b, dm);

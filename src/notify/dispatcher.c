@@ -20,6 +20,7 @@
 #include "util/sbuf.h"
 #include "util/log.h"
 #include "util/secret.h"
+#include "util/worker.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -50,11 +51,8 @@ struct od_dispatcher {
     od_app *app;
     od_channel **chs;
     size_t n_chs;
-    pthread_t thread;
-    bool started;
-    pthread_mutex_t mu; /* stop, woken, counters, rnd */
-    pthread_cond_t cv;
-    bool stop, woken;
+    od_worker w;        /* the thread (util/worker.h) */
+    pthread_mutex_t mu; /* counters, rnd */
     pthread_mutex_t run_mu; /* one pass at a time */
     int64_t last_now;       /* under run_mu */
     uint64_t rnd;
@@ -463,10 +461,7 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
 
 static bool stopping(od_dispatcher *d)
 {
-    pthread_mutex_lock(&d->mu);
-    bool s = d->stop;
-    pthread_mutex_unlock(&d->mu);
-    return s;
+    return od_worker_stopping(&d->w);
 }
 
 static void send_job(od_dispatcher *d, job *j)
@@ -643,13 +638,7 @@ od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
 static void *loop(void *arg)
 {
     od_dispatcher *d = arg;
-    for (;;) {
-        pthread_mutex_lock(&d->mu);
-        bool stop = d->stop;
-        d->woken = false;
-        pthread_mutex_unlock(&d->mu);
-        if (stop)
-            break;
+    while (od_worker_round(&d->w)) {
         od_error e = {0};
         int64_t now = od_app_now(d->app), next = INT64_MAX;
         if (od_dispatcher_run_once(d, now, NULL, &e) != OD_OK)
@@ -662,15 +651,7 @@ static void *loop(void *arg)
         int64_t wait = next == INT64_MAX ? OD_DISPATCH_POLL_MS : next - od_app_now(d->app);
         if (wait > OD_DISPATCH_POLL_MS || d->app->clock.manual)
             wait = OD_DISPATCH_POLL_MS;
-        if (wait < 0)
-            wait = 0;
-        int64_t until = od_clock_now(NULL) + wait;
-        struct timespec ts = {.tv_sec = (time_t)(until / 1000), .tv_nsec = (long)(until % 1000) * 1000000};
-        pthread_mutex_lock(&d->mu);
-        while (!d->stop && !d->woken)
-            if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT)
-                break;
-        pthread_mutex_unlock(&d->mu);
+        od_worker_wait(&d->w, wait);
     }
     return NULL;
 }
@@ -707,7 +688,6 @@ static void destroy(od_dispatcher *d)
 {
     pthread_mutex_destroy(&d->mu);
     pthread_mutex_destroy(&d->run_mu);
-    pthread_cond_destroy(&d->cv);
     free(d->ctr);
     free(d);
 }
@@ -751,43 +731,28 @@ od_err od_dispatcher_start_opts(od_app *a, od_channel **chs, size_t n, const od_
     snprintf(d->ctr[n + 2].label, sizeof d->ctr[n + 2].label, "personal_bot");
     pthread_mutex_init(&d->mu, NULL);
     pthread_mutex_init(&d->run_mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_REALTIME);
-    pthread_cond_init(&d->cv, &ca);
-    pthread_condattr_destroy(&ca);
     od_err rc = recover(d, e);
-    if (!rc && pthread_create(&d->thread, NULL, loop, d) != 0)
-        rc = od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the dispatcher thread");
+    if (!rc)
+        rc = od_worker_start(&d->w, loop, d, "dispatcher", e);
     if (rc) {
         destroy(d);
         return rc;
     }
-    d->started = true;
     *out = d;
     return OD_OK;
 }
 
 void od_dispatcher_wake(od_dispatcher *d)
 {
-    if (!d)
-        return;
-    pthread_mutex_lock(&d->mu);
-    d->woken = true;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
+    if (d)
+        od_worker_wake(&d->w);
 }
 
 void od_dispatcher_stop(od_dispatcher *d)
 {
     if (!d)
         return;
-    pthread_mutex_lock(&d->mu);
-    d->stop = true;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-    if (d->started)
-        pthread_join(d->thread, NULL);
+    od_worker_stop(&d->w);
     destroy(d);
 }
 

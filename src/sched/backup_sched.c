@@ -1,14 +1,15 @@
 /* backup_sched.c — the daily backup runner; the contract is in
  * backup_sched.h.  One thread waits (wall clock, at most a minute at a time)
  * until the next run time of the app clock; with a manual clock it only
- * waits for stop and od_backup_sched_advance does the work.  `run_mu` makes
- * one backup at a time; `mu` guards the flags and the statistics. */
+ * waits for stop and od_backup_sched_advance does the work.  The thread's
+ * lifecycle is util/worker.h; `run_mu` makes one backup at a time; `mu`
+ * guards the next run time and the statistics. */
 #include "sched/backup_sched.h"
 #include "store/backup.h"
 #include "util/log.h"
 #include "util/sbuf.h"
+#include "util/worker.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +27,9 @@ struct od_backup_sched {
     char *dir;
     int minute_utc, keep;
     od_backup_key key;
-    pthread_t thread;
-    pthread_mutex_t mu; /* stop, next, statistics */
-    pthread_cond_t cv;
+    od_worker w;
+    pthread_mutex_t mu; /* next, statistics */
     pthread_mutex_t run_mu;
-    bool stop;
     int64_t next; /* app-clock ms of the next run */
     uint64_t ok, failed;
     int64_t last_ok_at; /* app-clock ms, 0 = never */
@@ -93,7 +92,7 @@ static void run(od_backup_sched *b, int64_t at)
     if ((size_t)snprintf(path, sizeof path, "%s/%s", b->dir, name) >= sizeof path)
         rc = od_error_set(&e, OD_E_INVALID, "backup-dir", "backup path too long");
     if (!rc)
-        rc = od_backup_create(od_store_path(b->app->store), path, &b->key, at, &e);
+        rc = od_backup_create(od_app_store_path(b->app), path, &b->key, at, &e);
     if (!rc)
         rc = od_backup_rotate(b->dir, b->keep, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -137,13 +136,10 @@ static void *loop(void *arg)
 {
     od_backup_sched *b = arg;
     od_app *a = b->app;
-    for (;;) {
+    while (od_worker_round(&b->w)) {
         pthread_mutex_lock(&b->mu);
-        bool stop = b->stop;
         int64_t next = b->next;
         pthread_mutex_unlock(&b->mu);
-        if (stop)
-            break;
         if (!a->clock.manual && od_app_now(a) >= next) {
             pthread_mutex_lock(&b->run_mu);
             run_if_due(b, od_app_now(a));
@@ -155,13 +151,7 @@ static void *loop(void *arg)
             wait = 60000;
         if (wait < 1)
             wait = 1;
-        int64_t until = od_clock_now(NULL) + wait;
-        struct timespec ts = {.tv_sec = (time_t)(until / 1000), .tv_nsec = (long)(until % 1000) * 1000000};
-        pthread_mutex_lock(&b->mu);
-        while (!b->stop)
-            if (pthread_cond_timedwait(&b->cv, &b->mu, &ts) == ETIMEDOUT)
-                break;
-        pthread_mutex_unlock(&b->mu);
+        od_worker_wait(&b->w, wait);
     }
     return NULL;
 }
@@ -203,15 +193,14 @@ od_err od_backup_sched_start(od_app *a, const od_backup_sched_opts *o, od_backup
     b->next = od_backup_next_run(od_app_now(a), minute);
     pthread_mutex_init(&b->mu, NULL);
     pthread_mutex_init(&b->run_mu, NULL);
-    pthread_cond_init(&b->cv, NULL); /* CLOCK_REALTIME, like the deadline runner */
-    if (pthread_create(&b->thread, NULL, loop, b) != 0) {
+    rc = od_worker_start(&b->w, loop, b, "backup", e);
+    if (rc) {
         od_backup_key_wipe(&b->key);
         pthread_mutex_destroy(&b->mu);
         pthread_mutex_destroy(&b->run_mu);
-        pthread_cond_destroy(&b->cv);
         free(b->dir);
         free(b);
-        return od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the backup thread");
+        return rc;
     }
     char t[OD_TIME_STR_MAX];
     od_info("定时备份 scheduled backups: %s, daily at %02d:%02d UTC (next %s), keeping %d", b->dir,
@@ -224,15 +213,10 @@ void od_backup_sched_stop(od_backup_sched *b)
 {
     if (!b)
         return;
-    pthread_mutex_lock(&b->mu);
-    b->stop = true;
-    pthread_cond_signal(&b->cv);
-    pthread_mutex_unlock(&b->mu);
-    pthread_join(b->thread, NULL);
+    od_worker_stop(&b->w);
     od_backup_key_wipe(&b->key);
     pthread_mutex_destroy(&b->mu);
     pthread_mutex_destroy(&b->run_mu);
-    pthread_cond_destroy(&b->cv);
     free(b->dir);
     free(b);
 }

@@ -3,8 +3,9 @@
  * each due row to od_incident_fire_deadline (one transaction each).  It never
  * scans open incidents: it asks the store for the next due row by index.
  * With a manual (test) clock the thread does not follow wall time; the clock
- * moves only through od_sched_advance, which fires everything due up to the
- * new time in order, moving the clock to each due time as it goes. */
+ * moves only through od_app_advance_clock, which fires everything due up to
+ * the new time in order, moving the clock to each due time as it goes.  The
+ * thread also re-runs the store's integrity check on a slow period. */
 #ifndef OD_SCHED_H
 #define OD_SCHED_H
 
@@ -13,10 +14,6 @@
 OD_NODISCARD od_err od_sched_start(od_app *a, od_sched **out, od_error *e);
 void od_sched_stop(od_sched *s);         /* NULL-safe; joins the thread */
 void od_sched_wake(od_sched *s);         /* NULL-safe */
-/* Runs everything due at or before `to` (test clock: sets the clock to `to`
- * afterwards).  Returns after it is all processed.  s may be NULL (then it
- * runs inline without a thread, used by tests and the CLI). */
-OD_NODISCARD od_err od_sched_advance(od_sched *s, od_app *a, int64_t to, od_error *e);
 /* Fires every row due now (used at start and by the thread). */
 OD_NODISCARD od_err od_sched_run_due(od_app *a, int64_t now, int *fired, od_error *e);
 

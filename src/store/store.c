@@ -166,6 +166,16 @@ void od_store_checkpoint(od_store *s)
         s->ops->checkpoint(s);
 }
 
+od_err od_store_quick_check(od_store *s, bool *ok, char *msg, size_t n, od_error *e)
+{
+    return s->ops->quick_check(s, ok, msg, n, e);
+}
+
+int64_t od_store_last_fault(od_store *s, char *msg, size_t n)
+{
+    return s->ops->last_fault(s, msg, n);
+}
+
 void od_store_checkpoint_idle(od_store *s)
 {
     if (s->ops->checkpoint_idle)

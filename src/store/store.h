@@ -34,6 +34,12 @@ int64_t od_store_size(od_store *s);
 const char *od_store_path(const od_store *s);
 /* Applied schema version. */
 int od_store_schema_version(od_store *s);
+/* The last storage fault (corrupt page, I/O error, full disk, read-only
+ * file) any connection of this process met: its wall time in ms (0 = none)
+ * and SQLite's message in msg. */
+int64_t od_store_last_fault(od_store *s, char *msg, size_t n);
+/* PRAGMA quick_check on a reader: *ok and, when not ok, the first problem. */
+OD_NODISCARD od_err od_store_quick_check(od_store *s, bool *ok, char *msg, size_t n, od_error *e);
 
 OD_NODISCARD od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e);
 /* Something to do once tx has ended: fn(arg, committed) runs after

@@ -62,6 +62,12 @@ struct od_store_ops {
     /* WAL maintenance of backends that have one; NULL = nothing to do. */
     void (*checkpoint)(od_store *s);
     void (*checkpoint_idle)(od_store *s);
+
+    /* Health (store.h): an integrity check of the file, and the time (ms,
+     * 0 = none) and text of the last fault that says the storage itself is
+     * broken or cannot be written. */
+    od_err (*quick_check)(od_store *s, bool *ok, char *msg, size_t n, od_error *e);
+    int64_t (*last_fault)(od_store *s, char *msg, size_t n);
 };
 
 extern const od_store_ops od_store_sqlite_ops;

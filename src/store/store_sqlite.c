@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #define READERS_MAX 8
@@ -92,8 +93,41 @@ typedef struct sq_rows {
 #define SQ_TX(x) ((sq_tx *)(x))
 #define SQ_ROWS(x) ((sq_rows *)(x))
 
+/* The last storage fault, process-wide (one store per server process):
+ * errors that say the file itself is broken or cannot be written, not a
+ * busy or constraint error of one statement. */
+static pthread_mutex_t fault_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t fault_at;
+static char fault_msg[200];
+
+static void note_fault(sqlite3 *db, const char *what)
+{
+    int code = db ? (sqlite3_extended_errcode(db) & 0xff) : 0;
+    if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB && code != SQLITE_IOERR && code != SQLITE_FULL &&
+        code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    pthread_mutex_lock(&fault_mu);
+    fault_at = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    snprintf(fault_msg, sizeof fault_msg, "%s: %s", what, sqlite3_errmsg(db));
+    pthread_mutex_unlock(&fault_mu);
+}
+
+static int64_t sq_last_fault(od_store *s, char *msg, size_t n)
+{
+    (void)s;
+    pthread_mutex_lock(&fault_mu);
+    int64_t at = fault_at;
+    if (msg && n)
+        snprintf(msg, n, "%s", fault_msg);
+    pthread_mutex_unlock(&fault_mu);
+    return at;
+}
+
 static od_err db_err(sqlite3 *db, od_error *e, const char *what)
 {
+    note_fault(db, what);
     return od_error_set(e, OD_E_STORE, NULL, "数据库错误 (database error): %s: %s", what,
                         db ? sqlite3_errmsg(db) : "?");
 }
@@ -614,6 +648,31 @@ static od_err sq_scalar(od_tx *base, od_query q, int64_t *out, od_error *e, cons
     return r;
 }
 
+static od_err sq_quick_check(od_store *base, bool *ok, char *msg, size_t n, od_error *e)
+{
+    sq_store *s = SQ_STORE(base);
+    *ok = false;
+    conn *c = reader_take(s, e);
+    if (!c)
+        return OD_E_STORE;
+    sqlite3_stmt *st = NULL;
+    od_err rc = OD_OK;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+        rc = db_err(c->db, e, "quick_check");
+    int r = rc ? SQLITE_ERROR : sqlite3_step(st);
+    if (!rc && r == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        *ok = v && strcmp(v, "ok") == 0;
+        snprintf(msg, n, "%s", v ? v : "?");
+    } else if (!rc) { /* the check itself could not read the file */
+        snprintf(msg, n, "%s", sqlite3_errmsg(c->db));
+        note_fault(c->db, "quick_check");
+    }
+    sqlite3_finalize(st);
+    reader_give(s, c);
+    return rc;
+}
+
 const od_store_ops od_store_sqlite_ops = {
     .name = "sqlite",
     .handles = sq_handles,
@@ -637,4 +696,6 @@ const od_store_ops od_store_sqlite_ops = {
     .rows_close = sq_rows_close,
     .checkpoint = sq_checkpoint,
     .checkpoint_idle = sq_checkpoint_idle,
+    .quick_check = sq_quick_check,
+    .last_fault = sq_last_fault,
 };

@@ -1,0 +1,275 @@
+/* app_runtime.c — what the threads above app (http, sched, main) need of the
+ * running app without seeing the store: the post-commit hook, the store's
+ * health, the deadline queue of the scheduler and the test clock.  The
+ * scheduler decides when to run; app decides what is due and fires it. */
+#include "app/app.h"
+#include "app/audit.h"
+#include "app/incidents.h"
+#include "store/dblock.h"
+#include "util/log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+void od_app_committed(od_app *a, unsigned what)
+{
+    if (a && a->on_commit && what)
+        a->on_commit(a->on_commit_arg, what);
+}
+
+/* ---- health (/healthz) ---- */
+
+/* A storage fault this recent makes the server unhealthy: writes are failing
+ * now, not once long ago.  The integrity check's verdict stays until the
+ * next check. */
+#define FAULT_RECENT_MS 60000
+
+/* The last integrity check's verdict; process-wide like the store's fault
+ * record (one app per server process). */
+static pthread_mutex_t check_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool check_bad;
+static char check_msg[200];
+
+void od_app_check_store(od_app *a)
+{
+    bool ok = false;
+    char msg[200] = "";
+    od_error e = {0};
+    if (od_store_quick_check(a->store, &ok, msg, sizeof msg, &e) != OD_OK)
+        snprintf(msg, sizeof msg, "%.190s", e.message);
+    if (!ok)
+        od_errorlog("数据库完整性检查失败 (database integrity check failed): %.190s", msg);
+    pthread_mutex_lock(&check_mu);
+    check_bad = !ok;
+    snprintf(check_msg, sizeof check_msg, "%.190s", msg);
+    pthread_mutex_unlock(&check_mu);
+}
+
+od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
+{
+    memset(out, 0, sizeof *out);
+    out->ok = true;
+    out->schema_version = od_store_schema_version(a->store);
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    od_tx_rollback(tx);
+    char msg[200];
+    int64_t at = od_store_last_fault(a->store, msg, sizeof msg);
+    int64_t wall = od_clock_now(NULL);
+    pthread_mutex_lock(&check_mu);
+    if (check_bad) {
+        out->ok = false;
+        snprintf(out->reason, sizeof out->reason, "数据库完整性检查失败 (database integrity check failed): %.190s",
+                 check_msg);
+    }
+    pthread_mutex_unlock(&check_mu);
+    if (out->ok && at && wall - at < FAULT_RECENT_MS) {
+        out->ok = false;
+        snprintf(out->reason, sizeof out->reason, "数据库读写失败 (a database read or write failed) %llds ago: %.190s",
+                 (long long)((wall - at) / 1000), msg);
+    }
+    return OD_OK;
+}
+
+od_err od_app_open(const char *db_path, od_policy *policy, const char *policy_source, bool manual_clock,
+                   od_app **out, od_error *e)
+{
+    *out = NULL;
+    od_store *st = NULL;
+    od_err rc = od_store_open(db_path, &st, e);
+    if (rc)
+        return rc;
+    rc = od_app_new(st, policy, policy_source, manual_clock, out, e);
+    if (rc)
+        od_store_close(st);
+    return rc;
+}
+
+int od_app_schema_version(od_app *a) { return od_store_schema_version(a->store); }
+
+od_err od_app_audit_verify(od_app *a, od_audit_report *rep, od_error *e)
+{
+    return od_audit_verify(a->store, rep, e);
+}
+
+od_err od_app_audit_verify_db(const char *db_path, od_audit_report *rep, od_error *e)
+{
+    od_store *st = NULL;
+    od_err rc = od_store_open(db_path, &st, e);
+    if (rc)
+        return rc;
+    rc = od_audit_verify(st, rep, e);
+    od_store_close(st);
+    return rc;
+}
+
+int64_t od_app_store_size(od_app *a) { return od_store_size(a->store); }
+const char *od_app_store_path(const od_app *a) { return od_store_path(a->store); }
+
+/* ---- the deadline queue ---- */
+
+od_err od_app_next_fire(od_app *a, int64_t *out, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    *out = INT64_MAX;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_DL_MIN_FIRE, &r, e, "");
+    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 0))
+        *out = od_rows_int(r, 0);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    return rc;
+}
+
+/* The next due row (fire_at <= now), 0 when none. */
+static od_err next_due(od_app *a, int64_t now, int64_t *id, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    *id = 0;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, "i", now);
+    if (!rc && od_rows_next(r, e) == 1)
+        *id = od_rows_int(r, 0);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    return rc;
+}
+
+#define RETRY_MS 60000
+
+static od_err postpone(od_app *a, int64_t id, int64_t at, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", at, id);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}
+
+/* One firing pass at a time: the scheduler's thread and a test-clock
+ * advance never fire the same row twice. */
+static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e)
+{
+    int n = 0;
+    if (horizon < now)
+        horizon = now;
+    for (;;) {
+        int64_t id;
+        od_err rc = next_due(a, now, &id, e);
+        if (rc)
+            return rc;
+        if (!id)
+            break;
+        rc = od_incident_fire_deadline(a, id, now, horizon, e);
+        if (rc) {
+            /* one failing row must not stop (or spin) the runner: it is
+             * logged and tried again a minute later; the others go on */
+            od_errorlog("scheduler: deadline %lld failed (%s); retrying in 60 s", (long long)id,
+                        e && e->message[0] ? e->message : od_err_str(rc));
+            od_error_clear(e);
+            rc = postpone(a, id, now + RETRY_MS, e);
+            if (rc)
+                return rc;
+            continue;
+        }
+        n++;
+    }
+    if (fired)
+        *fired = n;
+    return OD_OK;
+}
+
+od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e)
+{
+    pthread_mutex_lock(&run_mu);
+    od_err rc = run_due_locked(a, now, horizon, fired, e);
+    pthread_mutex_unlock(&run_mu);
+    return rc;
+}
+
+/* ---- the test clock ---- */
+
+od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
+{
+    if (!a->clock.manual)
+        return od_error_set(e, OD_E_UNPROCESSABLE, NULL, "不是测试时钟 (not a test clock)");
+    if (to < od_app_now(a))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "set", "测试时钟不能倒退 (the test clock cannot go back)");
+    pthread_mutex_lock(&run_mu);
+    od_err rc = OD_OK;
+    /* walk the due times in order so each fires at its own time; a periodic
+     * run that would repeat up to `to` is caught up once at `to` */
+    for (;;) {
+        int64_t next;
+        rc = od_app_next_fire(a, &next, e);
+        if (rc || next > to)
+            break;
+        if (next > od_app_now(a))
+            od_clock_set(&a->clock, next);
+        rc = run_due_locked(a, od_app_now(a), to, NULL, e);
+        if (rc)
+            break;
+    }
+    if (!rc && to > od_app_now(a))
+        od_clock_set(&a->clock, to);
+    if (!rc) {
+        /* remember the test clock so a restart does not go back in time */
+        od_tx *tx = NULL;
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)od_app_now(a));
+        rc = od_tx_begin(a->store, true, &tx, e);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", "test_clock_ms", v);
+        if (!rc)
+            rc = od_tx_commit(tx, e);
+        else
+            od_tx_rollback(tx);
+    }
+    pthread_mutex_unlock(&run_mu);
+    return rc;
+}
+
+void od_app_restore_test_clock(od_app *a)
+{
+    if (!a->clock.manual)
+        return;
+    od_tx *tx = NULL;
+    od_error e = {0};
+    int64_t saved = 0;
+    if (od_tx_begin(a->store, false, &tx, &e) != OD_OK)
+        return;
+    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, "s", "test_clock_ms") == OD_OK && saved > od_app_now(a))
+        od_clock_set(&a->clock, saved);
+    od_tx_rollback(tx);
+}
+
+od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e)
+{
+    return od_db_lock_take(db_path, out, e);
+}
+
+void od_app_db_unlock(od_db_lock *l)
+{
+    od_db_lock_release(l);
+}
+
+od_err od_app_audit_adopt(od_app *a, bool *adopted, od_error *e)
+{
+    return od_audit_anchor_adopt(a->store, adopted, e);
+}
