@@ -199,7 +199,8 @@ static int cmd_serve(int argc, char **argv)
     od_dispatcher_opts dopts = {.public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url")
                                                                               : own_url};
     if ((chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) ||
-        od_dispatcher_start_opts(a, chs, n_chs, &dopts, &disp, &e) != OD_OK ||
+        od_dispatcher_start_opts(&(od_dispatcher_env){a->store, &a->clock, a->policy}, chs, n_chs, &dopts, &disp,
+                                 &e) != OD_OK ||
         od_sched_start(a, &a->sched, &e) != OD_OK ||
         od_server_start(a, &o, &srv, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);

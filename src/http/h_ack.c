@@ -1,56 +1,29 @@
-/* acklink.c — acknowledgement links (R-NOT-4): GET /ack/<token> answers a
+/* h_ack.c — acknowledgement links (R-NOT-4): GET /ack/<token> answers a
  * small Chinese-first page that acknowledges through a same-origin POST
  * (auto-submitted by /ack.js under the server's CSP, with a visible button
  * for browsers without JavaScript); POST /ack/<token> acknowledges once for
  * that recipient without a login.  Chat apps and mail scanners prefetch
  * links with GET, so GET never writes.
  *
- * The token is 128 random bits (minted by the dispatcher, dispatcher.c
- * mint_link); only its SHA-256 is stored.  Unknown and expired tokens count
- * as failures per client address in the app's limiter (20 per 10 minutes,
- * then 429 for 10 minutes); nothing is written for them.  A POST with body
- * fields is refused (400) before the lookup.  Public routes: the token is
- * the credential.  Called by the HTTP thread pool. */
-#include "notify/notify_http.h"
-
-#include "app/incidents.h"
-#include "app/limiter.h"
+ * The lookup and the acknowledgement are the use case od_ack_link_use
+ * (app/acklink.c): unknown and expired tokens count as failures per client
+ * address (20 per 10 minutes, then 429 for 10 minutes); nothing is written
+ * for them.  Here: the token's shape, the answer (HTML, or JSON when asked
+ * for), and a POST with body fields refused (400) before the lookup.
+ * Public routes: the token is the credential.  Called by the HTTP thread
+ * pool. */
+#include "app/notification.h"
+#include "http/handlers.h"
 #include "notify/message.h"
 #include "util/sbuf.h"
-#include "util/secret.h"
 
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TOKEN_MIN 16
 #define TOKEN_MAX 64
-
-/* Brute-force guard: failed lookups per address. */
-static const od_login_policy ack_guard = {
-    .max_failures = 20, .window_ms = 10 * 60 * 1000, .lockout_ms = 10 * 60 * 1000, .session_ttl_ms = 0};
-
-typedef enum ack_state {
-    ACK_READY,   /* valid: may acknowledge */
-    ACK_DONE,    /* acknowledged now (POST) */
-    ACK_ALREADY, /* the link was used, or the recipient acknowledged otherwise */
-    ACK_EXPIRED, /* 410 */
-    ACK_UNKNOWN, /* 404 */
-    ACK_CLOSED,  /* the incident no longer takes acknowledgements: 409 */
-    ACK_LIMITED, /* 429 */
-} ack_state;
-
-typedef struct ack_info {
-    ack_state st;
-    char number[64];
-    char title[256];
-    char username[64];
-    int64_t at; /* when acknowledged (DONE, ALREADY) */
-    int64_t expires_at;
-    int retry_after;
-} ack_info;
 
 /* The token from "/ack/<token>": [A-Za-z0-9_-]{16,64}, else NULL. */
 static const char *token_of(const od_req *r)
@@ -66,97 +39,6 @@ static const char *token_of(const od_req *r)
             return NULL;
     }
     return t;
-}
-
-static void copy(char *dst, size_t n, const char *s)
-{
-    snprintf(dst, n, "%s", s ? s : "");
-}
-
-/* Looks the link up (and, when use is true, acknowledges) in one transaction. */
-static od_err ack_link(od_app *a, const char *token, const char *addr, bool use, ack_info *info, od_error *e)
-{
-    memset(info, 0, sizeof *info);
-    int64_t now = od_app_now(a);
-    char key[96];
-    snprintf(key, sizeof key, "ack:%s", addr);
-    int64_t wait = od_limiter_wait(a->limiter, &ack_guard, key, now);
-    if (wait > 0) {
-        info->st = ACK_LIMITED;
-        info->retry_after = (int)((wait + 999) / 1000);
-        return OD_OK;
-    }
-    if (!token) {
-        od_limiter_fail(a->limiter, &ack_guard, key, now);
-        info->st = ACK_UNKNOWN;
-        return OD_OK;
-    }
-    char hex[OD_SECRET_HASH_HEX];
-    od_secret_hash(token, hex);
-    od_tx *tx = NULL;
-    od_rows *r = NULL;
-    od_err rc = od_tx_begin(a->store, use, &tx, e);
-    if (rc)
-        return rc;
-    rc = od_tx_query(tx, OD_Q_NTF_ACK_GET, &r, e, "s", hex);
-    int s = rc ? -1 : od_rows_next(r, e);
-    int64_t link_id = 0, inc_id = 0, uid = 0, used = 0, acked = 0;
-    if (s == 1) {
-        link_id = od_rows_int(r, 0);
-        inc_id = od_rows_int(r, 1);
-        uid = od_rows_int(r, 2);
-        info->expires_at = od_rows_int(r, 3);
-        used = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
-        copy(info->number, sizeof info->number, od_rows_text(r, 5));
-        copy(info->title, sizeof info->title, od_rows_text(r, 6));
-        copy(info->username, sizeof info->username, od_rows_text(r, 7));
-        acked = od_rows_null(r, 8) ? 0 : od_rows_int(r, 8);
-    }
-    od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 0) {
-        od_limiter_fail(a->limiter, &ack_guard, key, now);
-        info->st = ACK_UNKNOWN;
-    } else if (!rc && (used || acked)) {
-        info->st = ACK_ALREADY;
-        info->at = acked ? acked : used;
-    } else if (!rc && now > info->expires_at) {
-        od_limiter_fail(a->limiter, &ack_guard, key, now);
-        info->st = ACK_EXPIRED;
-    } else if (!rc && !use) {
-        info->st = ACK_READY;
-    } else if (!rc) {
-        /* the recipient, as the actor of the timeline and audit entries */
-        od_principal who;
-        memset(&who, 0, sizeof who);
-        who.id = uid;
-        copy(who.username, sizeof who.username, info->username);
-        copy(who.addr, sizeof who.addr, addr);
-        rc = od_tx_query(tx, OD_Q_USER_CONTACT, &r, e, "i", uid);
-        if (!rc && od_rows_next(r, e) == 1)
-            who.roles = (od_roleset)od_rows_int(r, 7);
-        od_rows_close(r);
-        json_t *detail = json_pack("{sI ss}", "link_id", (json_int_t)link_id, "addr", addr);
-        bool already = false;
-        if (!rc)
-            rc = od_incident_ack_tx(tx, &who, inc_id, detail, now, &already, e);
-        json_decref(detail);
-        if (rc == OD_E_CONFLICT || rc == OD_E_FORBIDDEN) {
-            od_error_clear(e);
-            rc = OD_OK;
-            info->st = ACK_CLOSED;
-        } else if (!rc) {
-            rc = od_tx_exec(tx, OD_Q_NTF_ACK_USE, e, "isi", now, addr, link_id);
-            info->st = already ? ACK_ALREADY : ACK_DONE;
-            info->at = now;
-        }
-    }
-    if (rc || !use || info->st != ACK_DONE) {
-        od_tx_rollback(tx);
-        return rc;
-    }
-    return od_tx_commit(tx, e);
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -193,23 +75,23 @@ static bool wants_json(const od_req *r)
     return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
 }
 
-static int status_of(ack_state st)
+static int status_of(od_ack_state st)
 {
     switch (st) {
-    case ACK_UNKNOWN:
+    case OD_ACK_UNKNOWN:
         return 404;
-    case ACK_EXPIRED:
+    case OD_ACK_EXPIRED:
         return 410;
-    case ACK_CLOSED:
+    case OD_ACK_CLOSED:
         return 409;
-    case ACK_LIMITED:
+    case OD_ACK_LIMITED:
         return 429;
     default:
         return 200;
     }
 }
 
-static const char *state_key(ack_state st)
+static const char *state_key(od_ack_state st)
 {
     static const char *const k[] = {"ready",   "acknowledged", "already_acknowledged", "expired",
                                     "unknown", "closed",       "rate_limited"};
@@ -217,50 +99,50 @@ static const char *state_key(ack_state st)
 }
 
 /* The headline of each answer: Chinese first, English second. */
-static void headline(const ack_info *i, char *out, size_t n)
+static void headline(const od_ack_info *i, char *out, size_t n)
 {
     char t[OD_MSG_TIME_MAX];
     switch (i->st) {
-    case ACK_READY:
+    case OD_ACK_READY:
         snprintf(out, n, "确认收到告警 Acknowledge the alarm");
         break;
-    case ACK_DONE:
+    case OD_ACK_DONE:
         snprintf(out, n, "已确认 Acknowledged (%s)", od_msg_time(i->at, t));
         break;
-    case ACK_ALREADY:
+    case OD_ACK_ALREADY:
         snprintf(out, n, "已确认过 already acknowledged at %s", od_msg_time(i->at, t));
         break;
-    case ACK_EXPIRED:
+    case OD_ACK_EXPIRED:
         snprintf(
             out, n,
             "确认链接已过期，请登录系统确认或联系值班人员 (this acknowledgement link has expired: sign in "
             "to acknowledge)");
         break;
-    case ACK_UNKNOWN:
+    case OD_ACK_UNKNOWN:
         snprintf(
             out, n,
             "确认链接无效：请检查链接是否完整 (unknown acknowledgement link: check that it is complete)");
         break;
-    case ACK_CLOSED:
+    case OD_ACK_CLOSED:
         snprintf(out, n, "该事件已处理完毕，无需确认 (the incident is resolved: nothing to acknowledge)");
         break;
-    case ACK_LIMITED:
+    case OD_ACK_LIMITED:
         snprintf(out, n, "尝试次数过多，请稍后再试 (too many attempts: try again in %d s)", i->retry_after);
         break;
     }
 }
 
-static od_err answer(od_req *r, const ack_info *i)
+static od_err answer(od_req *r, const od_ack_info *i)
 {
     char head[512];
     headline(i, head, sizeof head);
     r->status = status_of(i->st);
     snprintf(r->extra_header[0], sizeof r->extra_header[0], "Cache-Control: no-store");
-    if (i->st == ACK_LIMITED)
+    if (i->st == OD_ACK_LIMITED)
         snprintf(r->extra_header[1], sizeof r->extra_header[1], "Retry-After: %d", i->retry_after);
     if (wants_json(r)) {
         json_t *o = json_pack("{ss ss}", "status", state_key(i->st), "message", head);
-        if (i->number[0] && i->st != ACK_UNKNOWN) {
+        if (i->number[0] && i->st != OD_ACK_UNKNOWN) {
             json_object_set_new(o, "incident", json_string(i->number));
             json_object_set_new(o, "username", json_string(i->username));
         }
@@ -286,7 +168,7 @@ static od_err answer(od_req *r, const ack_info *i)
     od_sbuf_puts(&b, "\">");
     html_escape(&b, head);
     od_sbuf_puts(&b, "</h1>\n");
-    if (i->number[0] && i->st != ACK_UNKNOWN) {
+    if (i->number[0] && i->st != OD_ACK_UNKNOWN) {
         od_sbuf_puts(&b, "<p>事件 Incident: <b>");
         html_escape(&b, i->number);
         od_sbuf_puts(&b, "</b> ");
@@ -295,7 +177,7 @@ static od_err answer(od_req *r, const ack_info *i)
         html_escape(&b, i->username);
         od_sbuf_puts(&b, "</p>\n");
     }
-    if (i->st == ACK_READY)
+    if (i->st == OD_ACK_READY)
         /* same-origin POST to this very URL, no body; /ack.js submits it */
         od_sbuf_puts(
             &b,
@@ -316,8 +198,8 @@ static od_err answer(od_req *r, const ack_info *i)
 
 od_err od_h_ack_page(od_req *r)
 {
-    ack_info i;
-    od_err rc = ack_link(r->app, token_of(r), r->who.addr, false, &i, &r->err);
+    od_ack_info i;
+    od_err rc = od_ack_link_use(r->app, token_of(r), r->who.addr, false, &i, &r->err);
     return rc ? rc : answer(r, &i);
 }
 
@@ -330,8 +212,8 @@ od_err od_h_ack_post(od_req *r)
     od_err rc = od_req_no_fields(r);
     if (rc)
         return rc;
-    ack_info i;
-    rc = ack_link(r->app, token_of(r), r->who.addr, true, &i, &r->err);
+    od_ack_info i;
+    rc = od_ack_link_use(r->app, token_of(r), r->who.addr, true, &i, &r->err);
     return rc ? rc : answer(r, &i);
 }
 
