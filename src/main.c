@@ -3,7 +3,7 @@
  * word, the HTTP client in src/cli/.  Parses arguments and calls app/;
  * decides no rule. */
 #include "app/app.h"
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher (issue 4) */

@@ -1,6 +1,6 @@
 /* policy.h — the policy as data: categories and grades, the response matrix,
  * limits, recipients, authorities, password and login rules.  Pure types and
- * lookups; no I/O (the YAML loader is src/app/policy_load.c).  A policy is
+ * lookups; no I/O (the YAML loader is src/policy/policy_load.c).  A policy is
  * immutable once loaded and may be shared by all threads.
  *
  * Ordering convention: for grades, severities and response levels, a lower

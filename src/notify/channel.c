@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "notify/template.h"
+#include "util/template.h"
 
 #define SECRET_FILE_MAX (64 * 1024)
 #define CONFIG_FILE_MAX (4 * 1024 * 1024)

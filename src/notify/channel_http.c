@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "notify/sign.h"
-#include "notify/template.h"
+#include "util/template.h"
 
 #define RESP_MAX (16 * 1024)
 #define RETRY_AFTER_MAX_MS (24LL * 3600 * 1000)

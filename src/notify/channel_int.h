@@ -8,7 +8,7 @@
 
 #include "notify/channel.h"
 #include "notify/ratelimit.h"
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 typedef enum od_tls_mode { OD_TLS_TRY, OD_TLS_REQUIRE, OD_TLS_NONE } od_tls_mode;
 typedef enum od_body_escape { OD_ESC_NONE, OD_ESC_JSON, OD_ESC_FORM } od_body_escape;

@@ -7,8 +7,8 @@
  * well-formed JSON string. */
 #include "fuzz.h"
 
-#include "notify/template.h"
-#include "notify/utf8.h"
+#include "util/template.h"
+#include "util/utf8.h"
 
 static char long_value[5000];
 

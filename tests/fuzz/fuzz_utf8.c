@@ -7,7 +7,7 @@
  * UTF-8; the prefix functions stay within their bounds. */
 #include "fuzz.h"
 
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 static size_t units(const char *s, od_utf8_unit u)
 {

@@ -24,7 +24,7 @@
 
 #include "app/app.h"
 #include "app/notification.h"
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 #include "notify/channel.h"
 #include "notify/dispatcher.h"
 #include "util/embed.h"

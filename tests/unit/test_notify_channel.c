@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "notify/channel_int.h"
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 #define ZH "\xE4\xB8\xAD"
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 #define ZH "\xE4\xB8\xAD"        /* 中, 3 bytes */
 #define EMOJI "\xF0\x9F\x94\xA5" /* U+1F525, 4 bytes */

@@ -1,12 +1,12 @@
 /* template.c — "{{name}}" rendering with optional JSON-string escaping.
  * Output grows in a bounded buffer; nothing here reads global state. */
-#include "notify/template.h"
+#include "util/template.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 typedef struct buf {
     char *p;

@@ -3,8 +3,8 @@
  * Never cuts inside a multi-byte sequence.  Pure: no I/O, no state; safe from
  * any thread.  Invalid bytes count as one character each and are kept as-is
  * (validation is the caller's business; see od_utf8_valid). */
-#ifndef OD_NOTIFY_UTF8_H
-#define OD_NOTIFY_UTF8_H
+#ifndef OD_UTIL_UTF8_H
+#define OD_UTIL_UTF8_H
 
 #include <stdbool.h>
 #include <stddef.h>

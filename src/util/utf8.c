@@ -1,6 +1,6 @@
 /* utf8.c — UTF-8 validation, counting and boundary-safe truncation.
  * See utf8.h for the contract.  Pure functions; no globals. */
-#include "notify/utf8.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
