@@ -1,9 +1,10 @@
 /* h_ack.c — acknowledgement links (R-NOT-4): GET /ack/<token> answers a
- * small Chinese-first page that acknowledges through a same-origin POST
- * (auto-submitted by /ack.js under the server's CSP, with a visible button
- * for browsers without JavaScript); POST /ack/<token> acknowledges once for
- * that recipient without a login.  Chat apps and mail scanners prefetch
- * links with GET, so GET never writes.
+ * small Chinese-first page with a visible button that POSTs to the same URL;
+ * POST /ack/<token> acknowledges once for that recipient without a login.
+ * Chat apps and mail scanners prefetch links with GET, and mail-security
+ * sandboxes open them in a real browser that runs scripts, so GET never
+ * writes and the page has no script: only a person's click (the POST)
+ * acknowledges.
  *
  * The lookup and the acknowledgement are the use case od_ack_link_use
  * (app/acklink.c): unknown and expired tokens count as failures per client
@@ -161,7 +162,6 @@ static od_err answer(od_req *r, const od_ack_info *i)
         "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<meta name=\"robots\" content=\"noindex\"><title>opsdesk 告警确认 Acknowledgement</title>"
-        "<script src=\"/ack.js\" defer></script>"
         "<style>body{font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em;line-height:1.5}"
         "button{font-size:1.2em;padding:.5em 1.5em}</style></head><body>\n<h1 id=\"state\" data-state=\"");
     od_sbuf_puts(&b, state_key(i->st));
@@ -178,10 +178,10 @@ static od_err answer(od_req *r, const od_ack_info *i)
         od_sbuf_puts(&b, "</p>\n");
     }
     if (i->st == OD_ACK_READY)
-        /* same-origin POST to this very URL, no body; /ack.js submits it */
+        /* same-origin POST to this very URL, no body; only a click sends it */
         od_sbuf_puts(
             &b,
-            "<form id=\"ack\" method=\"post\" action=\"\" data-auto=\"1\">"
+            "<form id=\"ack\" method=\"post\" action=\"\">"
             "<button type=\"submit\">确认收到 Acknowledge</button></form>\n"
             "<p>确认即表示您已收到告警并将接入应急电话会议。Acknowledging means you received the alarm and "
             "join the conference bridge.</p>\n");
@@ -215,21 +215,4 @@ od_err od_h_ack_post(od_req *r)
     od_ack_info i;
     rc = od_ack_link_use(r->app, token_of(r), r->who.addr, true, &i, &r->err);
     return rc ? rc : answer(r, &i);
-}
-
-/* The page's only script (CSP: script-src 'self'): submits the form once. */
-od_err od_h_ack_js(od_req *r)
-{
-    static const char js[] = "// opsdesk: submit the acknowledgement form once the page is shown\n"
-                             "document.addEventListener('DOMContentLoaded', function () {\n"
-                             "  var f = document.getElementById('ack');\n"
-                             "  if (f && f.getAttribute('data-auto') === '1') {\n"
-                             "    f.setAttribute('data-auto', '0');\n"
-                             "    f.submit();\n"
-                             "  }\n"
-                             "});\n";
-    r->raw_static = js;
-    r->raw_len = sizeof js - 1;
-    r->content_type = "text/javascript; charset=utf-8";
-    return OD_OK;
 }

@@ -23,7 +23,7 @@
 OD_HANDLER_LIST(H)
 H(dashboard) /* issue 6: the wall-screen summary (h_dashboard.c) */
 /* notification: acknowledgement links (h_ack.c), the directory and notify test (h_notify.c) */
-H(ack_page) H(ack_post) H(ack_js)
+H(ack_page) H(ack_post)
 H(user_notify_get) H(user_notify_put) H(me_notify_get) H(me_notify_put)
 H(notify_test) H(notify_test_get)
 #undef H

@@ -359,6 +359,31 @@ class AckLinks(DeliveryWorld):
         rcp = [r for r in self.get(iid)["recipients"] if r["username"] == name][0]
         return rcp["acked_at"]
 
+    def test_link_page_needs_a_click_r_not_4(self):
+        """R-NOT-4: a link scanner that opens the page in a browser running
+        scripts must not acknowledge.  The GET page carries no script at all
+        (nothing can submit the form by itself) and a visible button; the
+        old auto-submitting /ack.js is gone; only the POST of a click
+        acknowledges."""
+        inc, lead, _ = self.alarm()
+        url = self.srv.base + "/ack/" + lead
+        for _ in range(3):  # opened again and again (previews, sandboxes)
+            st, body, _h = plain_request(url)
+            self.assertEqual(st, 200, body)
+            self.assertNotIn("<script", body.lower())
+            self.assertNotIn("onload", body.lower())
+            self.assertNotIn("data-auto", body)
+            self.assertNotIn("http-equiv", body.lower())  # no meta refresh either
+            self.assertRegex(body, r'<form id="ack" method="post" action=""><button type="submit">确认收到')
+        self.assertIsNone(self.acked(inc["id"], "lead"))
+        self.assertEqual([t for t in self.get(inc["id"])["timeline"] if t["kind"] == "ack"], [])
+        st, _b, _h = plain_request(self.srv.base + "/ack.js")
+        self.assertEqual(st, 404)
+        st, body, _h = plain_request(url, "POST")  # the click
+        self.assertEqual(st, 200, body)
+        self.assertIn("已确认 Acknowledged", body)
+        self.assertIsNotNone(self.acked(inc["id"], "lead"))
+
     def test_link_page_post_second_use_r_not_4(self):
         inc, lead, _ = self.alarm()
         url = self.srv.base + "/ack/" + lead
@@ -367,17 +392,12 @@ class AckLinks(DeliveryWorld):
         self.assertEqual(st, 200, body)
         self.assertIn("确认收到", body)
         self.assertIn('method="post"', body)
-        self.assertIn('<script src="/ack.js"', body)
         self.assertIn(inc["number"], body)
         self.assertIn("script-src", hdr.get("Content-Security-Policy", "") + "script-src")
         self.assertIn("default-src 'self'", hdr.get("Content-Security-Policy", ""))
         self.assertEqual(hdr.get("Cache-Control"), "no-store")
         self.assertEqual(hdr.get("Referrer-Policy"), "no-referrer")
         self.assertIsNone(self.acked(inc["id"], "lead"))
-        st, js, hdr = plain_request(self.srv.base + "/ack.js")
-        self.assertEqual(st, 200)
-        self.assertIn("submit()", js)
-        self.assertIn("javascript", hdr["Content-Type"])
         # POST acknowledges, once
         st, body, _ = plain_request(url, "POST")
         self.assertEqual(st, 200, body)
