@@ -43,6 +43,7 @@ static void usage(FILE *f)
                "  opsdesk init --db PATH [--policy FILE] [--test-clock]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
                "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
+               "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
                "                [--threads N]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
@@ -198,6 +199,7 @@ static int cmd_serve(int argc, char **argv)
     snprintf(own_url, sizeof own_url, "%s://%s", o.tls_cert ? "https" : "http", o.listen);
     od_dispatcher_opts dopts = {.public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url")
                                                                               : own_url};
+    dopts.bot_allow = opt(argc, argv, "--bot-allow"); /* personal bots: allowed internal ranges (docs/notify.md) */
     if ((chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) ||
         od_dispatcher_start_opts(&(od_dispatcher_env){a->store, &a->clock, a->policy}, chs, n_chs, &dopts, &disp,
                                  &e) != OD_OK ||

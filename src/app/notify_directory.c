@@ -145,6 +145,9 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
             e->code = OD_E_UNPROCESSABLE;
             return rc == OD_E_NOMEM ? rc : OD_E_UNPROCESSABLE;
         }
+        rc = od_dispatcher_check_bot_url(a->dispatcher, url, e); /* probe M9: not the server's own network */
+        if (rc)
+            return rc;
     } else if (!kind && (url || secret)) {
         return od_error_set(e, OD_E_UNPROCESSABLE, "bot_kind",
                             "设置个人机器人须同时给出 bot_kind (a personal bot needs bot_kind)");

@@ -698,3 +698,9 @@ od_err od_channel_new_bot(od_channel_kind kind, const char *url, const char *sec
 }
 
 void od_channel_free(od_channel *c) { channel_free(c); }
+
+void od_channel_guard(od_channel *c, const struct od_net_allow *allow)
+{
+    c->guarded = true;
+    c->guard = allow;
+}

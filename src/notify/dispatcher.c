@@ -17,6 +17,7 @@
  * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
 #include "notify/dispatcher.h"
 #include "notify/message.h"
+#include "notify/netguard.h"
 #include "util/sbuf.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -62,6 +63,7 @@ struct od_dispatcher {
     uint64_t rnd;
     counter *ctr;                         /* n_chs + 3: the channels, "inbox", "none", "personal_bot" */
     char public_url[OD_DISPATCH_URL_MAX]; /* base of acknowledgement links, no trailing '/' */
+    od_net_allow *allow;                  /* non-public destinations personal bots may reach */
 };
 
 /* The two queues: outbox (bot = false) and bot_outbox (bot = true).  The
@@ -328,6 +330,8 @@ static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, j
             if (strcmp(kind, od_channel_kind_name((od_channel_kind)i)) == 0)
                 k = (od_channel_kind)i;
         brc = od_channel_new_bot(k, od_rows_text(r, 3), od_rows_text(r, 6), &j->own, &be);
+        if (!brc) /* a person's URL: only destinations the administrator allows (netguard.h) */
+            od_channel_guard(j->own, d->allow);
     }
     od_rows_close(r);
     if (rc)
@@ -710,6 +714,7 @@ static void destroy(od_dispatcher *d)
     pthread_mutex_destroy(&d->mu);
     pthread_mutex_destroy(&d->run_mu);
     pthread_cond_destroy(&d->cv);
+    od_net_allow_free(d->allow);
     free(d->ctr);
     free(d);
 }
@@ -737,6 +742,12 @@ od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, 
     if (!d->ctr) {
         free(d);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    od_err arc = od_net_allow_parse(o ? o->bot_allow : NULL, &d->allow, e);
+    if (arc) {
+        free(d->ctr);
+        free(d);
+        return arc;
     }
     d->store = env->store;
     d->clock = env->clock;
@@ -864,6 +875,11 @@ char *od_dispatcher_metrics(od_dispatcher *d)
 }
 
 /* ---- opsdesk notify test ------------------------------------------------- */
+
+od_err od_dispatcher_check_bot_url(const od_dispatcher *d, const char *url, od_error *e)
+{
+    return od_net_check_url(d ? d->allow : NULL, url, e);
+}
 
 int od_dispatcher_channel_kind(od_dispatcher *d, const char *name)
 {

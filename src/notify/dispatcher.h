@@ -61,6 +61,10 @@ typedef struct od_dispatcher_opts {
     /* base of the acknowledgement links "<public_url>/ack/<token>": the
      * address people reach the server at (NULL → http://127.0.0.1:8080) */
     const char *public_url;
+    /* destinations personal bots may reach although they are not public
+     * (netguard.h): "CIDR,CIDR…" from opsdesk serve --bot-allow; NULL or ""
+     * = public addresses only */
+    const char *bot_allow;
 } od_dispatcher_opts;
 
 /* Recovers rows left 'sending', then starts the worker thread.  chs (n
@@ -71,7 +75,8 @@ typedef struct od_dispatcher_opts {
 OD_NODISCARD od_err od_dispatcher_start(const od_dispatcher_env *env, od_channel **chs, size_t n,
                                         od_dispatcher **out, od_error *e);
 /* As od_dispatcher_start, with options (o may be NULL).  OD_E_INVALID
- * (field "public-url") for a public URL that is not http(s)://…. */
+ * (field "public-url") for a public URL that is not http(s)://…, (field
+ * "bot-allow") for a bad range. */
 OD_NODISCARD od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, size_t n,
                                              const od_dispatcher_opts *o, od_dispatcher **out, od_error *e);
 /* Stops the worker after its current send (claimed rows not yet sent go
@@ -104,6 +109,11 @@ char *od_dispatcher_metrics(od_dispatcher *d);
  * applied by rnd: jitter = ((rnd % 4001) - 2000) / 10000 of the delay.
  * Pure; exposed for the unit tests. */
 int64_t od_dispatch_backoff_ms(int attempts, uint64_t rnd);
+
+/* Whether a personal bot may be set to url: its host, when it is an address
+ * or this machine, must be public or allowed (od_net_check_url; d NULL:
+ * public only).  OD_E_UNPROCESSABLE (field "bot_url"). */
+OD_NODISCARD od_err od_dispatcher_check_bot_url(const od_dispatcher *d, const char *url, od_error *e);
 
 /* The kind (od_channel_kind) of the configured channel of that name, or -1
  * (also when d is NULL).  For opsdesk notify test. */
