@@ -11,7 +11,7 @@
  * parse CPU µs/event, database + WAL size. */
 #include "app/app.h"
 #include "app/events.h"
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 #include "ingest/parse.h"
 #include "store/store.h"
 #include "util/embed.h"

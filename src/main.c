@@ -4,7 +4,7 @@
  * decides no rule. */
 #include "app/app.h"
 #include "app/audit.h"
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher (issue 4) */
@@ -45,6 +45,7 @@ static void usage(FILE *f)
                "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
                "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
+               "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
                "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
@@ -272,8 +273,9 @@ static int serve(int argc, char **argv, bool key_new)
     snprintf(own_url, sizeof own_url, "%s://%s", o.tls_cert ? "https" : "http", o.listen);
     od_dispatcher_opts dopts = {.public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url")
                                                                               : own_url};
+    dopts.bot_allow = opt(argc, argv, "--bot-allow"); /* personal bots: allowed internal ranges (docs/notify.md) */
     bool ok = !(chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) &&
-              od_dispatcher_start_opts(a, chs, n_chs, &dopts, &disp, &e) == OD_OK;
+              od_app_dispatcher_start(a, chs, n_chs, &dopts, &disp, &e) == OD_OK;
     if (ok) {
         atomic_store(&wake_disp, disp);
         ok = od_sched_start(a, &a->sched, &e) == OD_OK;

@@ -144,6 +144,14 @@ typedef struct od_db_lock od_db_lock;
 OD_NODISCARD od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e);
 void od_app_db_unlock(od_db_lock *l);
 
+/* Starts the outbox dispatcher on the app's store, clock and policy
+ * (notify/dispatcher.h od_dispatcher_start_opts). */
+typedef struct od_channel od_channel;
+typedef struct od_dispatcher od_dispatcher;
+typedef struct od_dispatcher_opts od_dispatcher_opts;
+OD_NODISCARD od_err od_app_dispatcher_start(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
+                                            od_dispatcher **out, od_error *e);
+
 /* Anchors a chain that predates the audit key (audit.h od_audit_anchor_adopt). */
 OD_NODISCARD od_err od_app_audit_adopt(od_app *a, bool *adopted, od_error *e);
 /* Size of the database files in bytes (metrics). */

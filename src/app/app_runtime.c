@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/audit.h"
 #include "app/incidents.h"
+#include "notify/dispatcher.h"
 #include "store/dblock.h"
 #include "util/log.h"
 
@@ -272,4 +273,11 @@ void od_app_db_unlock(od_db_lock *l)
 od_err od_app_audit_adopt(od_app *a, bool *adopted, od_error *e)
 {
     return od_audit_anchor_adopt(a->store, adopted, e);
+}
+
+od_err od_app_dispatcher_start(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
+                               od_dispatcher **out, od_error *e)
+{
+    od_dispatcher_env env = {a->store, &a->clock, a->policy};
+    return od_dispatcher_start_opts(&env, chs, n, o, out, e);
 }

@@ -37,7 +37,7 @@ OD_NODISCARD od_err od_incident_report(od_app *a, const od_principal *who, int64
 OD_NODISCARD od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
-/* R-NOT-4 acknowledgement through a link (src/notify/acklink.c), inside the
+/* R-NOT-4 acknowledgement through a link (src/app/acklink.c), inside the
  * caller's write transaction: checks the lifecycle (OD_E_CONFLICT when the
  * incident no longer takes acknowledgements) and that who is a recipient
  * (OD_E_FORBIDDEN); records via "link" with detail (borrowed, may be NULL)

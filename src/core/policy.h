@@ -1,6 +1,6 @@
 /* policy.h — the policy as data: categories and grades, the response matrix,
  * limits, recipients, authorities, password and login rules.  Pure types and
- * lookups; no I/O (the YAML loader is src/app/policy_load.c).  A policy is
+ * lookups; no I/O (the YAML loader is src/policy/policy_load.c).  A policy is
  * immutable once loaded and may be shared by all threads.
  *
  * Ordering convention: for grades, severities and response levels, a lower
@@ -90,9 +90,9 @@ typedef struct od_login_policy {
 /* ---- notification (issue 4): templates, desks, delivery ----
  * Message kinds with a template in the policy (`templates:`), languages,
  * reporting desks (R-NOT-3) and delivery settings (`notify:`).  Empty
- * strings / zero values mean "not set in the file": src/notify/message.c
- * then uses the embedded policy/default.yaml's value.  Fixed-size arrays so
- * that od_policy needs no extra freeing. */
+ * strings / zero values mean "not set in the file": the loader
+ * (src/policy/) then fills in the embedded policy/default.yaml's value.
+ * Fixed-size arrays so that od_policy needs no extra freeing. */
 typedef enum od_msg_kind {
     OD_MSG_FIRST = 0,        /* 首报 first report (R-NOT-2) */
     OD_MSG_SECOND,           /* 续报 second report */

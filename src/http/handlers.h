@@ -3,8 +3,6 @@
 #define OD_HANDLERS_H
 
 #include "http/http.h"
-#include "notify/dispatcher.h"
-#include "notify/notify_http.h" /* acknowledgement links, directory, notify test (issue 4) */
 
 #define H(name) od_err od_h_##name(od_req *r);
 #define OD_HANDLER_LIST(X)                                                                         \
@@ -24,6 +22,10 @@
     X(apikey_create) X(apikey_list) X(apikey_revoke)
 OD_HANDLER_LIST(H)
 H(dashboard) /* issue 6: the wall-screen summary (h_dashboard.c) */
+/* notification: acknowledgement links (h_ack.c), the directory and notify test (h_notify.c) */
+H(ack_page) H(ack_post)
+H(user_notify_get) H(user_notify_put) H(me_notify_get) H(me_notify_put)
+H(notify_test) H(notify_test_get)
 #undef H
 
 /* Shared: wraps an app call result; status on success. */

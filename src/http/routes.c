@@ -48,7 +48,6 @@ const od_route od_routes[] = {
      "delivery attempts of the incident's messages"},
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
     /* notification (issue 4): acknowledgement links, the directory, notify test */
-    {"GET", "/ack.js", P(PUBLIC), od_h_ack_js, "script of the acknowledgement page"},
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},
     {"POST", "/ack/{token}", P(PUBLIC), od_h_ack_post, "acknowledge through a link"},
     {"GET", "/api/v1/users/{id}/notify", P(USER_READ), od_h_user_notify_get, "a user's notification directory entry"},

@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "notify/template.h"
+#include "util/template.h"
 
 #define SECRET_FILE_MAX (64 * 1024)
 #define CONFIG_FILE_MAX (4 * 1024 * 1024)
@@ -698,3 +698,9 @@ od_err od_channel_new_bot(od_channel_kind kind, const char *url, const char *sec
 }
 
 void od_channel_free(od_channel *c) { channel_free(c); }
+
+void od_channel_guard(od_channel *c, const struct od_net_allow *allow)
+{
+    c->guarded = true;
+    c->guard = allow;
+}

@@ -96,5 +96,12 @@ int64_t od_channel_throttle(od_channel *c, int64_t now_ms);
 OD_NODISCARD od_err od_channel_new_bot(od_channel_kind kind, const char *url, const char *secret,
                                        od_channel **out, od_error *e);
 void od_channel_free(od_channel *c);
+/* Confines a channel (a personal bot) to the destinations netguard.h
+ * allows: public addresses and the ranges of allow (borrowed, must outlive
+ * the channel; NULL = none).  Checked on every address the host resolves
+ * to, when connecting; a refused one fails the send (not retryable) without
+ * any connection.  Proxies from the environment are not used for it. */
+struct od_net_allow;
+void od_channel_guard(od_channel *c, const struct od_net_allow *allow);
 
 #endif

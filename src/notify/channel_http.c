@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "notify/sign.h"
-#include "notify/template.h"
+#include "notify/netguard.h"
+#include "util/template.h"
 
 #define RESP_MAX (16 * 1024)
 #define RETRY_AFTER_MAX_MS (24LL * 3600 * 1000)
@@ -163,6 +164,23 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* The destination check of a guarded channel (personal bots): called by
+ * libcurl with each resolved address before it connects. */
+typedef struct guard_ctx {
+    const struct od_net_allow *allow;
+    char refused[64]; /* the class of a refused address, "" if none */
+} guard_ctx;
+
+static curl_socket_t guard_open(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    guard_ctx *g = ud;
+    if (purpose != CURLSOCKTYPE_IPCXN || !od_net_allowed(g->allow, &a->addr)) {
+        snprintf(g->refused, sizeof g->refused, "%s", od_net_class_name(od_net_classify(&a->addr)));
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
 typedef struct http_req {
     const char *method;
     const char *url;
@@ -194,6 +212,12 @@ static od_err perform(const od_channel *c, const http_req *q, od_send_result *r)
     curl_easy_setopt(h, CURLOPT_USERAGENT, "opsdesk");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    guard_ctx g = {c->guard, ""};
+    if (c->guarded) { /* a proxy would connect for us, unchecked */
+        curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, guard_open);
+        curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
+        curl_easy_setopt(h, CURLOPT_PROXY, "");
+    }
     if (q->body) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, q->body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(q->body));
@@ -203,6 +227,14 @@ static od_err perform(const od_channel *c, const http_req *q, od_send_result *r)
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
     CURLcode cc = curl_easy_perform(h);
+    if (cc != CURLE_OK && g.refused[0]) {
+        od_send_result_error(r,
+                             "目标地址不允许（%s）(destination refused: a personal bot may not reach a %s address; "
+                             "see opsdesk serve --bot-allow)",
+                             g.refused, g.refused);
+        r->retryable = false;
+        goto out;
+    }
     if (cc != CURLE_OK) {
         classify_curl(cc, errbuf, r);
         goto out;

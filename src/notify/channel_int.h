@@ -49,6 +49,10 @@ struct od_channel {
     pthread_mutex_t mu;
     bool bucket_ready;
     od_bucket bucket;
+    /* personal bots: every address connected to must pass od_net_allowed
+     * with these ranges (borrowed; NULL = public addresses only) */
+    bool guarded;
+    const struct od_net_allow *guard;
 };
 
 /* Fills r for an HTTP answer and returns true when it is an accepted

@@ -17,6 +17,7 @@
  * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
 #include "notify/dispatcher.h"
 #include "notify/message.h"
+#include "notify/netguard.h"
 #include "util/sbuf.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -48,7 +49,9 @@ typedef struct counter {
 } counter;
 
 struct od_dispatcher {
-    od_app *app;
+    od_store *store;
+    const od_clock *clock;
+    const od_policy *policy;
     od_channel **chs;
     size_t n_chs;
     od_worker w;        /* the thread (util/worker.h) */
@@ -58,6 +61,7 @@ struct od_dispatcher {
     uint64_t rnd;
     counter *ctr;                         /* n_chs + 3: the channels, "inbox", "none", "personal_bot" */
     char public_url[OD_DISPATCH_URL_MAX]; /* base of acknowledgement links, no trailing '/' */
+    od_net_allow *allow;                  /* non-public destinations personal bots may reach */
 };
 
 /* The two queues: outbox (bot = false) and bot_outbox (bot = true).  The
@@ -204,7 +208,7 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
 {
     od_tx *tx = NULL;
     od_rows *r = NULL;
-    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    od_err rc = od_tx_begin(d->store, true, &tx, e);
     if (rc)
         return rc;
     int64_t mark = 0;
@@ -299,7 +303,7 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
         return od_error_set(e, OD_E_INTERNAL, NULL, "libsodium");
     od_secret_hash(token, hex);
     rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e, "siiIii", hex, j->incident_id, j->recipient_id, j->id, now,
-                    now + od_notify_ack_ttl_ms(d->app->policy));
+                    now + od_notify_ack_ttl_ms(d->policy));
     if (!rc && asprintf(&j->link, "%s/ack/%s", d->public_url, token) < 0) {
         j->link = NULL;
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -324,6 +328,8 @@ static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, j
             if (strcmp(kind, od_channel_kind_name((od_channel_kind)i)) == 0)
                 k = (od_channel_kind)i;
         brc = od_channel_new_bot(k, od_rows_text(r, 3), od_rows_text(r, 6), &j->own, &be);
+        if (!brc) /* a person's URL: only destinations the administrator allows (netguard.h) */
+            od_channel_guard(j->own, d->allow);
     }
     od_rows_close(r);
     if (rc)
@@ -406,7 +412,7 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
     od_rows *r = NULL;
     *nj = 0;
     *seen = 0;
-    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    od_err rc = od_tx_begin(d->store, true, &tx, e);
     if (rc)
         return rc;
     for (size_t t = 0; !rc && t < 2; t++) {
@@ -501,7 +507,7 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
     }
     const char *err = j->r.error[0] ? j->r.error : od_err_str(j->rc);
     /* R-NOT-7: the policy's attempt limit (notify.max_attempts) */
-    bool retry = j->rc == OD_E_IO && j->r.retryable && j->attempts < od_notify_max_attempts(d->app->policy);
+    bool retry = j->rc == OD_E_IO && j->r.retryable && j->attempts < od_notify_max_attempts(d->policy);
     if (retry) {
         int64_t delay = od_dispatch_backoff_ms(j->attempts, next_rnd(d));
         if (j->r.retry_after_ms > delay)
@@ -528,7 +534,7 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
 static od_err record(od_dispatcher *d, job *jobs, size_t nj, int64_t now, int *sent, od_error *e)
 {
     od_tx *tx = NULL;
-    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    od_err rc = od_tx_begin(d->store, true, &tx, e);
     for (size_t k = 0; !rc && k < nj; k++)
         rc = record_job(d, tx, &jobs[k], now, sent, e);
     if (rc) {
@@ -601,7 +607,7 @@ static od_err next_due(od_dispatcher *d, int64_t *out, od_error *e)
     od_tx *tx = NULL;
     od_rows *r = NULL;
     *out = INT64_MAX;
-    od_err rc = od_tx_begin(d->app->store, false, &tx, e);
+    od_err rc = od_tx_begin(d->store, false, &tx, e);
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_DSP_MIN_DUE, &r, e, "");
@@ -640,7 +646,7 @@ static void *loop(void *arg)
     od_dispatcher *d = arg;
     while (od_worker_round(&d->w)) {
         od_error e = {0};
-        int64_t now = od_app_now(d->app), next = INT64_MAX;
+        int64_t now = od_clock_now(d->clock), next = INT64_MAX;
         if (od_dispatcher_run_once(d, now, NULL, &e) != OD_OK)
             od_errorlog("dispatcher: %s", e.message);
         od_error_clear(&e);
@@ -648,8 +654,8 @@ static void *loop(void *arg)
             od_errorlog("dispatcher: %s", e.message);
         /* sleep until the next due row, at most OD_DISPATCH_POLL_MS; with a
          * test clock, time moves only through od_dispatcher_advance */
-        int64_t wait = next == INT64_MAX ? OD_DISPATCH_POLL_MS : next - od_app_now(d->app);
-        if (wait > OD_DISPATCH_POLL_MS || d->app->clock.manual)
+        int64_t wait = next == INT64_MAX ? OD_DISPATCH_POLL_MS : next - od_clock_now(d->clock);
+        if (wait > OD_DISPATCH_POLL_MS || d->clock->manual)
             wait = OD_DISPATCH_POLL_MS;
         od_worker_wait(&d->w, wait);
     }
@@ -660,9 +666,9 @@ static void *loop(void *arg)
 static od_err recover(od_dispatcher *d, od_error *e)
 {
     od_tx *tx = NULL;
-    int64_t now = od_app_now(d->app);
+    int64_t now = od_clock_now(d->clock);
     const char *why = "server stopped during the send; will be sent again";
-    od_err rc = od_tx_begin(d->app->store, true, &tx, e);
+    od_err rc = od_tx_begin(d->store, true, &tx, e);
     if (rc)
         return rc;
     rc = od_tx_exec(tx, OD_Q_DSP_RECOVER_LOG, e, "is", now, why);
@@ -688,16 +694,18 @@ static void destroy(od_dispatcher *d)
 {
     pthread_mutex_destroy(&d->mu);
     pthread_mutex_destroy(&d->run_mu);
+    od_net_allow_free(d->allow);
     free(d->ctr);
     free(d);
 }
 
-od_err od_dispatcher_start(od_app *a, od_channel **chs, size_t n, od_dispatcher **out, od_error *e)
+od_err od_dispatcher_start(const od_dispatcher_env *env, od_channel **chs, size_t n, od_dispatcher **out,
+                           od_error *e)
 {
-    return od_dispatcher_start_opts(a, chs, n, NULL, out, e);
+    return od_dispatcher_start_opts(env, chs, n, NULL, out, e);
 }
 
-od_err od_dispatcher_start_opts(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
+od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, size_t n, const od_dispatcher_opts *o,
                                 od_dispatcher **out, od_error *e)
 {
     *out = NULL;
@@ -715,7 +723,15 @@ od_err od_dispatcher_start_opts(od_app *a, od_channel **chs, size_t n, const od_
         free(d);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
-    d->app = a;
+    od_err arc = od_net_allow_parse(o ? o->bot_allow : NULL, &d->allow, e);
+    if (arc) {
+        free(d->ctr);
+        free(d);
+        return arc;
+    }
+    d->store = env->store;
+    d->clock = env->clock;
+    d->policy = env->policy;
     d->chs = chs;
     d->n_chs = n;
     d->rnd = (uint64_t)od_clock_now(NULL) ^ (uint64_t)(uintptr_t)d ^ 0x9E3779B97F4A7C15ULL;
@@ -792,8 +808,8 @@ char *od_dispatcher_metrics(od_dispatcher *d)
     od_error e = {0};
     od_tx *tx = NULL;
     od_rows *r = NULL;
-    int64_t now = od_app_now(d->app), oldest = 0;
-    if (od_tx_begin(d->app->store, false, &tx, &e) == OD_OK) {
+    int64_t now = od_clock_now(d->clock), oldest = 0;
+    if (od_tx_begin(d->store, false, &tx, &e) == OD_OK) {
         od_sbuf_printf(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by "
                            "outbox channel.\n"
                            "# TYPE opsdesk_notify_queued gauge\n");
@@ -823,63 +839,12 @@ char *od_dispatcher_metrics(od_dispatcher *d)
     return b.p;
 }
 
-/* ---- delivery log ------------------------------------------------------ */
-
-od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t offset, json_t **out,
-                          od_error *e)
-{
-    *out = NULL;
-    od_tx *tx = NULL;
-    od_rows *r = NULL;
-    json_t *items = json_array();
-    if (!items)
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, "iii", incident_id, limit, offset);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
-        char t[OD_TIME_STR_MAX];
-        json_t *it =
-            json_pack("{sI ss ss sI ss ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "at",
-                      od_time_format(od_rows_int(r, 3), t), "channel", od_rows_text(r, 4), "http_status",
-                      (json_int_t)od_rows_int(r, 6), "vendor_code", od_rows_text(r, 7), "error",
-                      od_rows_text(r, 8), "kind", od_rows_text(r, 10), "cause", od_rows_text(r, 11),
-                      "message_attempts", (json_int_t)od_rows_int(r, 13));
-        if (!it) {
-            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-            break;
-        }
-        json_object_set_new(it, "status", json_string(od_rows_text(r, 5)));
-        json_object_set_new(it, "message_status", json_string(od_rows_text(r, 12)));
-        /* R-NOT-3: the desk that sent the message */
-        char dn[2 * OD_NAME_MAX + 8];
-        json_object_set_new(it, "desk", json_string(od_rows_text(r, 14)));
-        json_object_set_new(it, "desk_name",
-                            json_string(od_notify_desk_label(a->policy, od_rows_text(r, 14), dn, sizeof dn)));
-        if (od_rows_null(r, 1)) {
-            json_object_set_new(it, "bot_message_id", json_integer(od_rows_int(r, 2)));
-            json_object_set_new(it, "recipient_id", json_null());
-        } else {
-            json_object_set_new(it, "outbox_id", json_integer(od_rows_int(r, 1)));
-            json_object_set_new(it, "recipient_id",
-                                od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
-        }
-        json_array_append_new(items, it);
-    }
-    od_rows_close(r);
-    od_tx_rollback(tx);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-}
-
 /* ---- opsdesk notify test ------------------------------------------------- */
+
+od_err od_dispatcher_check_bot_url(const od_dispatcher *d, const char *url, od_error *e)
+{
+    return od_net_check_url(d ? d->allow : NULL, url, e);
+}
 
 int od_dispatcher_channel_kind(od_dispatcher *d, const char *name)
 {

@@ -19,8 +19,10 @@
 #ifndef OD_NOTIFY_DISPATCHER_H
 #define OD_NOTIFY_DISPATCHER_H
 
-#include "app/app.h"
+#include "core/policy.h"
 #include "notify/channel.h"
+#include "store/store.h"
+#include "util/clock.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -46,21 +48,37 @@
 
 typedef struct od_dispatcher od_dispatcher;
 
+/* What the dispatcher works on, all borrowed (they must outlive it): the
+ * store holding outbox, bot_outbox and deliveries; the clock that schedules
+ * (a manual clock in tests); the policy (attempt limit, link lifetime). */
+typedef struct od_dispatcher_env {
+    od_store *store;
+    const od_clock *clock;
+    const od_policy *policy;
+} od_dispatcher_env;
+
 typedef struct od_dispatcher_opts {
     /* base of the acknowledgement links "<public_url>/ack/<token>": the
      * address people reach the server at (NULL → http://127.0.0.1:8080) */
     const char *public_url;
+    /* destinations personal bots may reach although they are not public
+     * (netguard.h): "CIDR,CIDR…" from opsdesk serve --bot-allow; NULL or ""
+     * = public addresses only */
+    const char *bot_allow;
 } od_dispatcher_opts;
 
 /* Recovers rows left 'sending', then starts the worker thread.  chs (n
  * channels) is borrowed: it must outlive the dispatcher; n may be 0 (then
- * only 'inbox' rows are delivered and the others fail visibly).  a is
- * borrowed too.  Errors: OD_E_STORE, OD_E_NOMEM, OD_E_INTERNAL (thread). */
-OD_NODISCARD od_err od_dispatcher_start(od_app *a, od_channel **chs, size_t n, od_dispatcher **out, od_error *e);
+ * only 'inbox' rows are delivered and the others fail visibly).  env is
+ * copied; what it points at is borrowed.  Errors: OD_E_STORE, OD_E_NOMEM,
+ * OD_E_INTERNAL (thread). */
+OD_NODISCARD od_err od_dispatcher_start(const od_dispatcher_env *env, od_channel **chs, size_t n,
+                                        od_dispatcher **out, od_error *e);
 /* As od_dispatcher_start, with options (o may be NULL).  OD_E_INVALID
- * (field "public-url") for a public URL that is not http(s)://…. */
-OD_NODISCARD od_err od_dispatcher_start_opts(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
-                                             od_dispatcher **out, od_error *e);
+ * (field "public-url") for a public URL that is not http(s)://…, (field
+ * "bot-allow") for a bad range. */
+OD_NODISCARD od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, size_t n,
+                                             const od_dispatcher_opts *o, od_dispatcher **out, od_error *e);
 /* Stops the worker after its current send (claimed rows not yet sent go
  * back to 'pending'), joins it and frees.  NULL-safe. */
 void od_dispatcher_stop(od_dispatcher *d);
@@ -92,21 +110,15 @@ char *od_dispatcher_metrics(od_dispatcher *d);
  * Pure; exposed for the unit tests. */
 int64_t od_dispatch_backoff_ms(int attempts, uint64_t rnd);
 
-/* Every recorded attempt for the incident's messages, oldest first, as a
- * new JSON object {"items": [...], "limit", "offset"}.  The caller checks
- * that the principal may see the incident.  OD_E_STORE. */
-OD_NODISCARD od_err od_deliveries_list(od_app *a, int64_t incident_id, int64_t limit, int64_t offset, json_t **out,
-                                       od_error *e);
+/* Whether a personal bot may be set to url: its host, when it is an address
+ * or this machine, must be public or allowed (od_net_check_url; d NULL:
+ * public only).  OD_E_UNPROCESSABLE (field "bot_url"). */
+OD_NODISCARD od_err od_dispatcher_check_bot_url(const od_dispatcher *d, const char *url, od_error *e);
 
 /* The kind (od_channel_kind) of the configured channel of that name, or -1
  * (also when d is NULL).  For opsdesk notify test. */
 int od_dispatcher_channel_kind(od_dispatcher *d, const char *name);
 /* [{"name","kind"}] of the configured channels (a new array). */
 json_t *od_dispatcher_channels_json(od_dispatcher *d);
-
-/* GET /api/v1/incidents/{id}/deliveries (dispatcher_http.c); declared here
- * so that src/http/handlers.h only has to list it. */
-struct od_req;
-od_err od_h_incident_deliveries(struct od_req *r);
 
 #endif

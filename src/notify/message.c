@@ -1,153 +1,37 @@
 /* message.c — templates and delivery settings of the policy (message.h).
- * The fallback for anything a policy file leaves out is the embedded
- * policy/default.yaml, parsed once under pthread_once and kept for the
- * process's life (it is immutable, like every od_policy). */
+ * The policy is the caller's: the loader has already filled in everything a
+ * policy file leaves out from policy/default.yaml, so nothing here parses
+ * or keeps a policy.  A policy that was not loaded (NULL, or the bare
+ * od_policy_new_default() of a test) gets the fixed fallbacks below and no
+ * templates. */
 #include "notify/message.h"
 
-#include "app/policy_load.h"
-#include "notify/template.h"
-#include "util/embed.h"
+#include "util/template.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const char *const kind_keys[OD_MSG__COUNT] = {"first",      "second",   "progress",         "final",
-                                                     "escalation", "reminder", "progress_reminder"};
-static const char *const lang_keys[OD_LANG__COUNT] = {"zh-CN", "en"};
-static const char *const var_names[OD_V__COUNT] = {
-    "number",         "title",          "drill",           "level",          "level_name",
-    "severity",       "severity_name",  "response_level",  "response_name",  "detected_at",
-    "location",       "symptoms",       "impact_scope",    "desk",           "reporter",
-    "system_impact",  "estimated_recovery_at", "progress", "cause",          "process",
-    "current_state",  "business_impact_minutes", "improvements", "from_level", "reason",
-    "authority",      "ack_within_minutes", "due_at",      "ack_link"};
-_Static_assert(sizeof var_names / sizeof *var_names == OD_V__COUNT, "one name per variable");
-
-/* R-NOT-2 (seed 000 ch. 7 §2.1 item 5): the report fields; every alarm also
- * names the incident, its levels and carries the acknowledgement link. */
-static const od_msg_var req_first[] = {OD_V_NUMBER,   OD_V_LEVEL,        OD_V_RESPONSE_LEVEL, OD_V_DETECTED_AT,
-                                       OD_V_LOCATION, OD_V_SYMPTOMS,     OD_V_IMPACT_SCOPE,   OD_V_ACK_LINK};
-static const od_msg_var req_second[] = {OD_V_NUMBER,        OD_V_LEVEL,  OD_V_RESPONSE_LEVEL, OD_V_SYSTEM_IMPACT,
-                                        OD_V_ESTIMATED_RECOVERY_AT, OD_V_ACK_LINK};
-static const od_msg_var req_progress[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_PROGRESS,
-                                          OD_V_ACK_LINK};
-static const od_msg_var req_final[] = {OD_V_NUMBER,  OD_V_LEVEL,         OD_V_RESPONSE_LEVEL,
-                                       OD_V_CAUSE,   OD_V_PROCESS,       OD_V_CURRENT_STATE,
-                                       OD_V_BUSINESS_IMPACT_MINUTES,     OD_V_IMPROVEMENTS};
-static const od_msg_var req_escalation[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_FROM_LEVEL, OD_V_RESPONSE_LEVEL,
-                                            OD_V_REASON, OD_V_ACK_LINK};
-static const od_msg_var req_reminder[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_ACK_WITHIN_MINUTES,
-                                          OD_V_ACK_LINK};
-static const od_msg_var req_preminder[] = {OD_V_NUMBER, OD_V_RESPONSE_LEVEL, OD_V_DUE_AT};
-static const struct {
-    const od_msg_var *v;
-    size_t n;
-} required[OD_MSG__COUNT] = {
-#define R_(a) {a, sizeof a / sizeof *a}
-    R_(req_first),      R_(req_second),   R_(req_progress), R_(req_final),
-    R_(req_escalation), R_(req_reminder), R_(req_preminder),
-#undef R_
-};
-
-const char *od_msg_kind_key(od_msg_kind k) { return (unsigned)k < OD_MSG__COUNT ? kind_keys[k] : "?"; }
-const char *od_lang_key(od_lang l) { return (unsigned)l < OD_LANG__COUNT ? lang_keys[l] : "?"; }
-const char *od_msg_var_name(od_msg_var v) { return (unsigned)v < OD_V__COUNT ? var_names[v] : "?"; }
-
-int od_msg_kind_parse(const char *s)
-{
-    for (int i = 0; s && i < OD_MSG__COUNT; i++)
-        if (strcmp(s, kind_keys[i]) == 0)
-            return i;
-    return -1;
-}
-
-int od_lang_parse(const char *s)
-{
-    for (int i = 0; s && i < OD_LANG__COUNT; i++)
-        if (strcmp(s, lang_keys[i]) == 0)
-            return i;
-    return -1;
-}
-
-size_t od_msg_required(od_msg_kind k, const od_msg_var **out)
-{
-    if ((unsigned)k >= OD_MSG__COUNT) {
-        *out = NULL;
-        return 0;
-    }
-    *out = required[k].v;
-    return required[k].n;
-}
-
-/* ---- the default policy ---------------------------------------------- */
-
-static pthread_once_t dflt_once = PTHREAD_ONCE_INIT;
-static od_policy *dflt; /* the embedded default policy, or NULL if it failed */
-
-static void dflt_load(void)
-{
-    const struct od_embedded_file *f = od_embed_find(od_embedded_policy, "default.yaml");
-    if (f && od_policy_load_buffer((const char *)f->data, f->len, &dflt, NULL) != OD_OK)
-        dflt = NULL;
-}
-
-static const od_notify_policy *dflt_notify(void)
-{
-    static const od_notify_policy empty;
-    pthread_once(&dflt_once, dflt_load);
-    return dflt ? &dflt->notify : &empty;
-}
-
-/* ---- checking and rendering ------------------------------------------ */
+/* ---- rendering --------------------------------------------------------- */
 
 typedef struct lookup_ctx {
     const od_msg_vars *vars;
-    const char *sample; /* non-NULL: every known name gives this */
-    char **defused;     /* values with the marker defused (owned) */
+    char **defused; /* values with the marker defused (owned) */
 } lookup_ctx;
 
 static const char *lookup(void *vctx, const char *name)
 {
     lookup_ctx *c = vctx;
-    for (int i = 0; i < OD_V__COUNT; i++) {
-        if (strcmp(var_names[i], name) != 0)
-            continue;
-        if (c->sample)
-            return c->sample;
-        if (i == OD_V_ACK_LINK)
-            return OD_ACK_MARK;
-        const char *v = c->vars ? c->vars->v[i] : NULL;
-        if (v && c->defused[i])
-            return c->defused[i];
-        return v ? v : "";
-    }
-    return NULL;
-}
-
-od_err od_msg_check(od_msg_kind k, const char *tpl, bool req, od_error *e)
-{
-    char *out = NULL;
-    lookup_ctx c = {NULL, "x", NULL};
-    od_err rc = od_template_render(tpl, lookup, &c, false, &out, e);
-    free(out);
-    if (rc || !req)
-        return rc;
-    const od_msg_var *v;
-    size_t n = od_msg_required(k, &v);
-    for (size_t i = 0; i < n; i++) {
-        /* the placeholder, with or without inner spaces */
-        char a[80], b[80];
-        snprintf(a, sizeof a, "{{%s}}", var_names[v[i]]);
-        snprintf(b, sizeof b, "{{ %s }}", var_names[v[i]]);
-        if (!strstr(tpl, a) && !strstr(tpl, b))
-            return od_error_set(e, OD_E_INVALID, var_names[v[i]],
-                                "must contain {{%s}} (a %s message needs it: R-NOT-2)", var_names[v[i]],
-                                kind_keys[k]);
-    }
-    return OD_OK;
+    int i = od_msg_var_parse(name);
+    if (i < 0)
+        return NULL;
+    if (i == OD_V_ACK_LINK)
+        return OD_ACK_MARK;
+    const char *v = c->vars ? c->vars->v[i] : NULL;
+    if (v && c->defused[i])
+        return c->defused[i];
+    return v ? v : "";
 }
 
 /* A value with OD_ACK_MARK in it (user text) would become a link position:
@@ -180,10 +64,7 @@ static const od_msg_template *pick(const od_policy *p, od_msg_kind k, od_lang la
     const od_msg_template *t = p ? &p->notify.templates[k][lang] : NULL;
     if (t && t->body[0])
         return t;
-    t = &dflt_notify()->templates[k][lang];
-    if (t->body[0])
-        return t;
-    if (lang != OD_LANG_ZH) /* no English text anywhere: Chinese first */
+    if (p && lang != OD_LANG_ZH) /* no English text: Chinese first */
         return pick(p, k, OD_LANG_ZH);
     return NULL;
 }
@@ -197,9 +78,9 @@ od_err od_msg_render(const od_policy *p, od_msg_kind k, od_lang lang, const od_m
     const od_msg_template *t = pick(p, k, lang);
     if (!t)
         return od_error_set(e, OD_E_INVALID, "templates", "策略没有 %s 消息模板 (the policy has no %s template)",
-                            kind_keys[k], kind_keys[k]);
+                            od_msg_kind_key(k), od_msg_kind_key(k));
     char *defused[OD_V__COUNT] = {0};
-    lookup_ctx c = {vars, NULL, defused};
+    lookup_ctx c = {vars, defused};
     od_err rc = OD_OK;
     for (int i = 0; i < OD_V__COUNT && !rc; i++)
         if (vars && vars->v[i] && strstr(vars->v[i], OD_ACK_MARK) && !(defused[i] = defuse(vars->v[i])))
@@ -260,18 +141,12 @@ char *od_msg_put_link(const char *body, const char *link)
 
 int od_notify_max_attempts(const od_policy *p)
 {
-    if (p && p->notify.max_attempts > 0)
-        return p->notify.max_attempts;
-    int d = dflt_notify()->max_attempts;
-    return d > 0 ? d : 8;
+    return p && p->notify.max_attempts > 0 ? p->notify.max_attempts : 8;
 }
 
 int64_t od_notify_ack_ttl_ms(const od_policy *p)
 {
-    if (p && p->notify.ack_link_ttl_ms > 0)
-        return p->notify.ack_link_ttl_ms;
-    int64_t d = dflt_notify()->ack_link_ttl_ms;
-    return d > 0 ? d : 24LL * 3600 * 1000;
+    return p && p->notify.ack_link_ttl_ms > 0 ? p->notify.ack_link_ttl_ms : 24LL * 3600 * 1000;
 }
 
 unsigned od_notify_level_channels(const od_policy *p, od_grade g)
@@ -280,13 +155,13 @@ unsigned od_notify_level_channels(const od_policy *p, od_grade g)
         return 0;
     if (p && p->notify.level_channels[g])
         return p->notify.level_channels[g];
-    unsigned d = dflt_notify()->level_channels[g];
-    return d ? d : OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT;
+    return OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT;
 }
 
 static const od_notify_policy *desks_of(const od_policy *p)
 {
-    return p && p->notify.n_desks ? &p->notify : dflt_notify();
+    static const od_notify_policy none;
+    return p ? &p->notify : &none;
 }
 
 size_t od_notify_n_desks(const od_policy *p) { return desks_of(p)->n_desks; }
@@ -308,10 +183,7 @@ const od_desk *od_notify_desk(const od_policy *p, const char *key)
 
 const char *od_notify_system_desk(const od_policy *p)
 {
-    if (p && p->notify.system_desk[0])
-        return p->notify.system_desk;
-    const char *d = dflt_notify()->system_desk;
-    return d[0] ? d : "ops_security";
+    return p && p->notify.system_desk[0] ? p->notify.system_desk : "ops_security";
 }
 
 const char *od_notify_desk_label(const od_policy *p, const char *key, char *buf, size_t n)
@@ -328,9 +200,7 @@ const char *od_notify_drill_tag(const od_policy *p, od_lang lang)
 {
     if ((unsigned)lang >= OD_LANG__COUNT)
         return "";
-    if (p && p->notify.drill_tag_set)
-        return p->notify.drill_tag[lang];
-    return dflt_notify()->drill_tag[lang];
+    return p ? p->notify.drill_tag[lang] : "";
 }
 
 const char *od_msg_time(int64_t ms, char buf[OD_MSG_TIME_MAX])

@@ -271,7 +271,10 @@ class BadInput(harness.ServerTest):
         channels = os.path.join(tmp, "channels.yaml")
         with open(channels, "w", encoding="utf-8") as f:
             f.write(CHANNELS % harness.free_port())
-        cls.srv = harness.Server(test_clock=True, tmp=tmp, channels=channels)
+        # the personal-bot samples point at loopback (nothing listens): an
+        # administrator's allowed range, else they are refused (probe M9)
+        cls.srv = harness.Server(test_clock=True, tmp=tmp, channels=channels,
+                                 extra_args=["--bot-allow", "127.0.0.0/8"])
         cls.srv.owns_tmp = True
         cls.srv.init()
         cls.srv.start()

@@ -21,6 +21,7 @@ aiosmtpd SMTP server) on loopback.
   `opsdesk notify test`.
 """
 import json
+import sqlite3
 import os
 import re
 import subprocess
@@ -143,6 +144,9 @@ class DeliveryWorld(unittest.TestCase):
     robot configured; an L1 CI; recipients in Chinese and English."""
 
     policy_text = "notify:\n  max_attempts: 3\n  ack_link_ttl: 10m\n"
+    # personal bots post to the receivers on loopback: an internal range the
+    # administrator allows (opsdesk serve --bot-allow); None = the default
+    bot_allow = "127.0.0.0/8"
 
     @classmethod
     def setUpClass(cls):
@@ -151,7 +155,8 @@ class DeliveryWorld(unittest.TestCase):
         try:
             cls.srv = harness.Server(tmp=cls.tmp, policy=policy_file(cls.tmp, cls.policy_text),
                                      channels=channels_file(cls.tmp, cls.rcv),
-                                     extra_env={"OPSDESK_TEST_DINGTALK_SECRET": DT_SECRET})
+                                     extra_env={"OPSDESK_TEST_DINGTALK_SECRET": DT_SECRET},
+                                     extra_args=["--bot-allow", cls.bot_allow] if cls.bot_allow else [])
             cls.srv.init()
             cls.srv.start()
             cls.build_world()
@@ -359,6 +364,31 @@ class AckLinks(DeliveryWorld):
         rcp = [r for r in self.get(iid)["recipients"] if r["username"] == name][0]
         return rcp["acked_at"]
 
+    def test_link_page_needs_a_click_r_not_4(self):
+        """R-NOT-4: a link scanner that opens the page in a browser running
+        scripts must not acknowledge.  The GET page carries no script at all
+        (nothing can submit the form by itself) and a visible button; the
+        old auto-submitting /ack.js is gone; only the POST of a click
+        acknowledges."""
+        inc, lead, _ = self.alarm()
+        url = self.srv.base + "/ack/" + lead
+        for _ in range(3):  # opened again and again (previews, sandboxes)
+            st, body, _h = plain_request(url)
+            self.assertEqual(st, 200, body)
+            self.assertNotIn("<script", body.lower())
+            self.assertNotIn("onload", body.lower())
+            self.assertNotIn("data-auto", body)
+            self.assertNotIn("http-equiv", body.lower())  # no meta refresh either
+            self.assertRegex(body, r'<form id="ack" method="post" action=""><button type="submit">确认收到')
+        self.assertIsNone(self.acked(inc["id"], "lead"))
+        self.assertEqual([t for t in self.get(inc["id"])["timeline"] if t["kind"] == "ack"], [])
+        st, _b, _h = plain_request(self.srv.base + "/ack.js")
+        self.assertEqual(st, 404)
+        st, body, _h = plain_request(url, "POST")  # the click
+        self.assertEqual(st, 200, body)
+        self.assertIn("已确认 Acknowledged", body)
+        self.assertIsNotNone(self.acked(inc["id"], "lead"))
+
     def test_link_page_post_second_use_r_not_4(self):
         inc, lead, _ = self.alarm()
         url = self.srv.base + "/ack/" + lead
@@ -367,17 +397,12 @@ class AckLinks(DeliveryWorld):
         self.assertEqual(st, 200, body)
         self.assertIn("确认收到", body)
         self.assertIn('method="post"', body)
-        self.assertIn('<script src="/ack.js"', body)
         self.assertIn(inc["number"], body)
         self.assertIn("script-src", hdr.get("Content-Security-Policy", "") + "script-src")
         self.assertIn("default-src 'self'", hdr.get("Content-Security-Policy", ""))
         self.assertEqual(hdr.get("Cache-Control"), "no-store")
         self.assertEqual(hdr.get("Referrer-Policy"), "no-referrer")
         self.assertIsNone(self.acked(inc["id"], "lead"))
-        st, js, hdr = plain_request(self.srv.base + "/ack.js")
-        self.assertEqual(st, 200)
-        self.assertIn("submit()", js)
-        self.assertIn("javascript", hdr["Content-Type"])
         # POST acknowledges, once
         st, body, _ = plain_request(url, "POST")
         self.assertEqual(st, 200, body)
@@ -547,6 +572,75 @@ class DingTalkRateLimit(DeliveryWorld):
         print("\nrate limit: 25 robot messages, first sent +%.0f s, last +%.0f s (test clock), busiest 60 s: %d"
               % ((sent[0] - start) / 1000, (sent[-1] - start) / 1000,
                  max(sum(1 for t in sent if s <= t < s + 60000) for s in sent)), file=sys.stderr)
+
+
+class BotDestinations(DeliveryWorld):
+    """Probe M9: a personal bot URL may not reach the server's own network
+    (loopback, link-local metadata, private, shared, unique-local …) unless
+    the administrator allows a range.  This server allows none.  Only
+    loopback is ever connected to; the other addresses are only classified."""
+
+    bot_allow = None
+
+    def test_internal_bot_urls_refused_when_set(self):
+        me = "/api/v1/auth/me/notify"
+        before = self.srv.get(me, token=self.tok["liaison"]).json
+        for url in (self.rcv.base + "/dingtalk/own?access_token=p", "http://169.254.169.254/latest/meta-data/",
+                    "http://[::1]:22/", "https://10.0.0.1:8443/", "http://192.168.1.1/", "http://172.16.0.1/",
+                    "http://100.64.0.1/", "http://0.0.0.0:80/", "http://[fd00::1]/", "http://[fe80::1]/",
+                    "http://localhost:%s/" % self.rcv.base.rsplit(":", 1)[1],
+                    "http://2130706433/", "http://127.1/", "http://[::ffff:127.0.0.1]/"):
+            for kind in ("webhook", "dingtalk"):
+                r = self.srv.request("PUT", me, {"bot_kind": kind, "bot_url": url}, token=self.tok["liaison"])
+                self.assertEqual(r.status, 422, (url, r))
+                self.assertEqual(r.json["error"]["field"], "bot_url", r)
+                self.assertIn("--bot-allow", r.json["error"]["message"])
+        self.assertEqual(self.srv.get(me, token=self.tok["liaison"]).json, before)  # nothing written
+        # an administrator setting someone else's bot is held to the same rule
+        r = self.srv.request("PUT", "/api/v1/users/%d/notify" % self.uid["lead"],
+                             {"bot_kind": "webhook", "bot_url": "http://127.0.0.1:9/"}, token=self.srv.admin("sysadmin"))
+        self.assertEqual(r.status, 422, r)
+        # a public address or a name is accepted when set (names are checked when sending)
+        r = self.srv.request("PUT", me, {"bot_kind": "dingtalk",
+                                         "bot_url": "https://oapi.dingtalk.com/robot/send?access_token=x"},
+                             token=self.tok["liaison"])
+        self.assertEqual(r.status, 200, r)
+        r = self.srv.request("PUT", me, {"bot_kind": ""}, token=self.tok["liaison"])
+        self.assertEqual(r.status, 200, r)
+
+    def test_send_time_check_on_the_resolved_address(self):
+        """A bot URL that got past the first check (stored before it, or a
+        name that later resolves inward: DNS rebinding) is refused when
+        sending, on the address it resolved to: no request arrives, the
+        attempt is logged as failed and not retried."""
+        path = "/dingtalk/sneaky"
+        url = "http://localhost:%s%s?access_token=p" % (self.rcv.base.rsplit(":", 1)[1], path)
+        db = sqlite3.connect(self.srv.db, timeout=30)
+        try:
+            db.execute("INSERT OR REPLACE INTO user_notify (user_id, bot_kind, bot_url, bot_secret, channels, "
+                       "updated_at) VALUES (?, 'dingtalk', ?, '', ?, 0)",
+                       (self.uid["lead"], url, json.dumps({"L1": ["bot"]})))
+            db.commit()
+        finally:
+            db.close()
+        try:
+            inc = self.create(title="内部地址 internal bot destination")
+            self.report(inc["id"], "first")
+            self.flush()
+            self.flush(600)  # long past every retry back-off
+            self.assertEqual([q for q in self.rcv.log()["requests"] if q["path"] == path], [])
+            mine = [d for d in self.deliveries(inc["id"])
+                    if d["channel"] == "personal_bot" and d["recipient_id"] == self.uid["lead"]]
+            # the first report once (the renotify reminder later is its own message)
+            self.assertEqual(len([d for d in mine if d["kind"] == "first"]), 1, mine)
+            for d in mine:  # each message tried once, refused, not retried
+                self.assertEqual((d["status"], d["message_status"], d["message_attempts"]), ("failed", "failed", 1))
+                self.assertIn("loopback", d["error"])
+                self.assertIn("--bot-allow", d["error"])
+        finally:
+            r = self.srv.request("PUT", "/api/v1/users/%d/notify" % self.uid["lead"], {"bot_kind": "",
+                                 "channels": None}, token=self.srv.admin("sysadmin"))
+            self.assertEqual(r.status, 200, r)
 
 
 class Directory(DeliveryWorld):

@@ -41,7 +41,8 @@ function freePort() {
 }
 
 export class Server {
-  async start() {
+  // extraArgs: more `serve` arguments, e.g. ['--bot-allow', '127.0.0.0/8']
+  async start(extraArgs = []) {
     this.bin = process.env.OPSDESK_BIN || join(ROOT, 'build', 'opsdesk');
     if (!existsSync(this.bin)) throw new Error(`e2e: ${this.bin} is missing; build first (make build)`);
     this.tmp = mkdtempSync(join(tmpdir(), 'opsdesk-e2e-'));
@@ -53,7 +54,7 @@ export class Server {
     this.base = `http://127.0.0.1:${this.port}`;
     this.logPath = join(this.tmp, 'server.log');
     const log = openSync(this.logPath, 'a');
-    this.proc = spawn(this.bin, ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`, '--test-clock'], { env: this.env, stdio: ['ignore', log, log] });
+    this.proc = spawn(this.bin, ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`, '--test-clock', ...extraArgs], { env: this.env, stdio: ['ignore', log, log] });
     this.exited = new Promise((ok) => this.proc.on('exit', (code, sig) => ok(code ?? sig)));
     for (let i = 0; i < 300; i++) {
       try {

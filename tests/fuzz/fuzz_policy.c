@@ -4,7 +4,7 @@
  * leak (the policy is freed). */
 #include "fuzz.h"
 
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

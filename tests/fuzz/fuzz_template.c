@@ -7,7 +7,7 @@
  * well-formed JSON string. */
 #include "fuzz.h"
 
-#include "notify/template.h"
+#include "util/template.h"
 #include "util/utf8.h"
 
 static char long_value[5000];

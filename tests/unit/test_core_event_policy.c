@@ -1,8 +1,8 @@
 /* test_core_event_policy.c — the `events:` section of the policy file
- * (src/app/policy_load.c, docs/policy.md): policy/default.yaml loads the
+ * (src/policy/policy_load.c, docs/policy.md): policy/default.yaml loads the
  * documented rules (R-EVT-1…4), a minimal section keeps the built-in
  * defaults, and every kind of mistake is reported with its line. */
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 #include "core/event.h"
 
 #include <setjmp.h>

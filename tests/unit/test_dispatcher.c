@@ -23,7 +23,8 @@
 #include <jansson.h>
 
 #include "app/app.h"
-#include "app/policy_load.h"
+#include "app/notification.h"
+#include "policy/policy_load.h"
 #include "notify/channel.h"
 #include "notify/dispatcher.h"
 #include "util/embed.h"
@@ -117,7 +118,8 @@ static void fx_start(fx *x, const char *const *names)
     if (n)
         memcpy(x->arr, sel, n * sizeof *x->arr);
     od_error e = {0};
-    assert_int_equal(od_dispatcher_start(x->a, x->arr, n, &x->d, &e), OD_OK);
+    od_dispatcher_env env = {x->a->store, &x->a->clock, x->a->policy};
+    assert_int_equal(od_dispatcher_start(&env, x->arr, n, &x->d, &e), OD_OK);
 }
 
 static void fx_stop(fx *x)
@@ -187,7 +189,9 @@ static json_t *deliveries(fx *x)
 {
     od_error e = {0};
     json_t *out = NULL;
-    assert_int_equal(od_deliveries_list(x->a, x->inc, 500, 0, &out, &e), OD_OK);
+    od_principal sys;
+    od_principal_system(&sys);
+    assert_int_equal(od_deliveries_list(x->a, &sys, x->inc, 500, 0, &out, &e), OD_OK);
     return json_object_get(out, "items") ? out : NULL;
 }
 

@@ -30,7 +30,7 @@
 
 #include "app/app.h"
 #include "app/events.h"
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 #include "ingest/parse.h"
 #include "store/store.h"
 #include "util/embed.h"

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 #include "notify/message.h"
 
 static od_policy *load_default(void)
@@ -106,27 +106,52 @@ static void test_required_fields_follow_the_seed(void **state)
     }
 }
 
+/* A policy file without templates or a notify section gets the embedded
+ * default's, merged in by the loader (nothing is looked up at render time). */
 static void test_fallback_to_default_templates(void **state)
 {
     (void)state;
-    od_policy *bare = od_policy_new_default(); /* no templates, no notify section */
+    const char *y = "name: tiny\n";
+    od_policy *p = NULL;
+    assert_int_equal(od_policy_load_buffer(y, strlen(y), &p, NULL), OD_OK);
     od_msg_vars v;
     char buf[OD_V__COUNT][64];
     sample_vars(&v, buf);
     char *subject = NULL, *body = NULL;
-    assert_int_equal(od_msg_render(bare, OD_MSG_FIRST, OD_LANG_EN, &v, &subject, &body, NULL), OD_OK);
+    assert_int_equal(od_msg_render(p, OD_MSG_FIRST, OD_LANG_EN, &v, &subject, &body, NULL), OD_OK);
     assert_non_null(strstr(body, "symptoms=VAL"));
     free(subject);
     free(body);
+    assert_int_equal(od_notify_max_attempts(p), 8);
+    assert_int_equal(od_notify_ack_ttl_ms(p), 24LL * 3600 * 1000);
+    assert_string_equal(od_notify_system_desk(p), "ops_security");
+    const od_desk *d = od_notify_desk(p, "monitoring");
+    assert_non_null(d);
+    assert_string_equal(d->name_zh, "客服部监控服务科");
+    assert_non_null(od_notify_desk(p, "ops_security"));
+    assert_null(od_notify_desk(p, "nobody"));
+    assert_int_equal(od_notify_level_channels(p, OD_GRADE_L1), OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT);
+    od_policy_free(p);
+}
+
+/* A policy not loaded from YAML has no templates (rendering says so) and
+ * only the fixed fallbacks for the numbers: no hidden default policy. */
+static void test_bare_policy_has_no_templates(void **state)
+{
+    (void)state;
+    od_policy *bare = od_policy_new_default();
+    od_msg_vars v = {{0}};
+    char *subject = NULL, *body = NULL;
+    od_error e = {0};
+    assert_int_equal(od_msg_render(bare, OD_MSG_FIRST, OD_LANG_EN, &v, &subject, &body, &e), OD_E_INVALID);
+    assert_null(subject);
+    assert_null(body);
+    assert_non_null(strstr(e.message, "template"));
     assert_int_equal(od_notify_max_attempts(bare), 8);
     assert_int_equal(od_notify_ack_ttl_ms(bare), 24LL * 3600 * 1000);
     assert_string_equal(od_notify_system_desk(bare), "ops_security");
-    const od_desk *d = od_notify_desk(bare, "monitoring");
-    assert_non_null(d);
-    assert_string_equal(d->name_zh, "客服部监控服务科");
-    assert_non_null(od_notify_desk(bare, "ops_security"));
-    assert_null(od_notify_desk(bare, "nobody"));
-    assert_int_equal(od_notify_level_channels(bare, OD_GRADE_L1), OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT);
+    assert_int_equal(od_notify_n_desks(bare), 0);
+    assert_null(od_notify_desk(bare, "monitoring"));
     od_policy_free(bare);
 }
 
@@ -270,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_each_kind_renders_required_fields),
         cmocka_unit_test(test_required_fields_follow_the_seed),
         cmocka_unit_test(test_fallback_to_default_templates),
+        cmocka_unit_test(test_bare_policy_has_no_templates),
         cmocka_unit_test(test_broken_templates_rejected_with_line),
         cmocka_unit_test(test_policy_overrides),
         cmocka_unit_test(test_put_link),

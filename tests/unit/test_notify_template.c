@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "notify/template.h"
+#include "util/template.h"
 
 static const char *lookup(void *ctx, const char *name)
 {

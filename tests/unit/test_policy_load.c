@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "app/policy_load.h"
+#include "policy/policy_load.h"
 
 #define DATA "tests/unit/data/policy/"
 #define MIN_MS (60 * 1000LL)

@@ -1,6 +1,6 @@
 /* template.c — "{{name}}" rendering with optional JSON-string escaping.
  * Output grows in a bounded buffer; nothing here reads global state. */
-#include "notify/template.h"
+#include "util/template.h"
 
 #include <stdio.h>
 #include <stdlib.h>

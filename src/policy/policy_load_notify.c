@@ -2,7 +2,7 @@
  * policy file (issue 4, R-NOT-2/3/4/7), loaded onto od_policy.notify with
  * line-numbered findings like the rest of the loader (policy_load_int.h).
  * Schema: docs/notify.md and docs/policy.md. */
-#include "app/policy_load_int.h"
+#include "policy/policy_load_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 /* ---- notification sections (issue 4) ------------------------------------
  * templates:            per message kind, per language, a subject and a
- *   first:              body in the {{name}} syntax of notify/template.h.
+ *   first:              body in the {{name}} syntax of util/template.h.
  *     zh-CN: {subject: "…", body: "…"}
  *     en: {subject: "…", body: "…"}
  * notify: desks (R-NOT-3), system_desk, max_attempts, ack_link_ttl,

@@ -3,8 +3,8 @@
  * "{{ }}" is copied, "{{ name }}" (spaces optional) is replaced by
  * lookup(ctx, name).  Pure and re-entrant; it is a fuzz target, so every
  * input either renders or returns an error, within OD_TEMPLATE_MAX bytes. */
-#ifndef OD_NOTIFY_TEMPLATE_H
-#define OD_NOTIFY_TEMPLATE_H
+#ifndef OD_UTIL_TEMPLATE_H
+#define OD_UTIL_TEMPLATE_H
 
 #include <stdbool.h>
 

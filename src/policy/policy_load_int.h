@@ -1,15 +1,15 @@
-/* policy_load_int.h — private to the policy loader (policy_load*.c): the
- * YAML node tree, the diagnostics context and the typed getters every
- * section parser uses.  The sections of the notification and event issues
- * live in policy_load_notify.c and policy_load_events.c; policy_load.c has
- * the tree builder, the incident-rule sections and the entry points.
+/* policy_load_int.h — private to the policy loader (src/policy/): the YAML
+ * node tree, the diagnostics context and the typed getters every section
+ * parser uses (policy_yaml.c).  The sections of the notification and event
+ * issues live in policy_load_notify.c and policy_load_events.c;
+ * policy_load.c has the incident-rule sections and the entry points.
  * Nothing here is for other modules. */
 #ifndef OD_POLICY_LOAD_INT_H
 #define OD_POLICY_LOAD_INT_H
 
-#include "app/policy_load.h"
 #include "core/event.h"
-#include "notify/message.h"
+#include "core/message.h"
+#include "policy/policy_load.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -58,6 +58,18 @@ typedef struct fields {
 
 typedef int (*parse_fn)(const char *);
 typedef const char *(*key_fn)(int);
+
+/* The tree (policy_yaml.c): built from len bytes at buf, NULL after a
+ * finding (or out of memory: c->nomem); freed with od_pl_node_free. */
+node *od_pl_build_tree(ctx *c, const char *buf, size_t len);
+void od_pl_node_free(node *n);
+/* A plain scalar written as nothing, ~ or null. */
+bool od_pl_is_null(const node *n);
+/* User text s for a message: at most 40 bytes, cut on a UTF-8 boundary,
+ * control characters shown as '?'.  Returns out. */
+const char *od_pl_shown(const char *s, char out[64]);
+/* A heap copy of a string value into *slot (replacing what was there). */
+void od_pl_set_text(ctx *c, const node *n, const char *path, char **slot);
 
 /* Reports a finding at line:col (1-based) and goes on. */
 void od_pl_diag(ctx *c, int line, int col, const char *fmt, ...) OD_PRINTF(4, 5);

@@ -1,12 +1,15 @@
 /* policy_load.h — read a policy file (YAML, libyaml) into an od_policy.
  * The loader starts from od_policy_new_default() and overrides every
- * section the file names; it validates everything and reports every error
+ * section the file names; then it fills in every notification setting the
+ * file leaves out (templates, desks, delivery settings) from the embedded
+ * policy/default.yaml, so a loaded policy is complete and nothing else has
+ * to know the defaults.  It validates everything and reports every error
  * it finds (up to OD_POLICY_DIAG_MAX) with its 1-based line.  The schema is
  * documented in docs/policy.md.  No global state: safe from any thread, and
  * od_policy_load_buffer() is the fuzz entry point (it never crashes, never
  * leaks, and bounds input size, nesting depth and string length). */
-#ifndef OD_POLICY_LOAD_H
-#define OD_POLICY_LOAD_H
+#ifndef OD_POLICY_POLICY_LOAD_H
+#define OD_POLICY_POLICY_LOAD_H
 
 #include <stddef.h>
 #include <stdio.h>

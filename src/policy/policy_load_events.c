@@ -2,7 +2,7 @@
  * R-EVT-1…4): filters, classification, correlation, responses and incident
  * rules onto core/event.h's od_event_policy, with line-numbered findings
  * like the rest of the loader (policy_load_int.h).  Schema: docs/policy.md. */
-#include "app/policy_load_int.h"
+#include "policy/policy_load_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* notify_api.c — the directory (R-NOT-1/R-NOT-7: how each person is reached)
+/* notify_directory.c — the directory (R-NOT-1/R-NOT-7: how each person is reached)
  * and `opsdesk notify test`.
  *
  * Directory: mobile, e-mail and language stay in `users` (PATCH
@@ -9,11 +9,9 @@
  *
  * Notify test: a message with no incident put into the outbox for one
  * configured channel; the dispatcher sends it like any other (rate limit,
- * retries, attempt log), and GET …/test/{id} shows its attempts. */
-#include "notify/notify_http.h"
-
-#include "http/handlers.h"
-
+ * retries, attempt log), and GET …/test/{id} shows its attempts.
+ * Use cases for src/http/h_notify.c (declared in app/notification.h). */
+#include "app/notification.h"
 #include "notify/dispatcher.h"
 #include "notify/message.h"
 
@@ -147,6 +145,9 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
             e->code = OD_E_UNPROCESSABLE;
             return rc == OD_E_NOMEM ? rc : OD_E_UNPROCESSABLE;
         }
+        rc = od_dispatcher_check_bot_url(a->dispatcher, url, e); /* probe M9: not the server's own network */
+        if (rc)
+            return rc;
     } else if (!kind && (url || secret)) {
         return od_error_set(e, OD_E_UNPROCESSABLE, "bot_kind",
                             "设置个人机器人须同时给出 bot_kind (a personal bot needs bot_kind)");
@@ -216,135 +217,136 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
     return rc ? rc : od_user_notify_get(a, id, out, e);
 }
 
-/* ---- handlers ------------------------------------------------------------ */
 
-static const od_field notify_fields[] = {{"bot_kind", OD_JT_STRING, false, 16},
-                                         {"bot_url", OD_JT_STRING, false, 1024},
-                                         {"bot_secret", OD_JT_STRING, false, 256},
-                                         {"channels", OD_JT_OBJECT, false, 0},
-                                         {"lang", OD_JT_STRING, false, 8},
-                                         {0}};
+/* ---- opsdesk notify test ------------------------------------------------- */
 
-static od_err notify_get(od_req *r, int64_t id)
+/* The configured channel's kind into *kind, checked against the address.
+ * OD_E_NOT_FOUND (unknown channel), OD_E_UNPROCESSABLE (address). */
+static od_err test_channel(od_app *a, const char *name, const char *to, int *kind, od_error *e)
 {
-    json_t *out = NULL;
-    od_err rc = od_user_notify_get(r->app, id, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
-}
-
-static od_err notify_put(od_req *r, int64_t id)
-{
-    od_err rc = od_req_fields(r, notify_fields);
-    if (rc)
-        return rc;
-    json_t *out = NULL;
-    rc = od_user_notify_put(r->app, &r->who, id, r->json, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
-}
-
-od_err od_h_user_notify_get(od_req *r) { return notify_get(r, r->ids[0]); }
-od_err od_h_user_notify_put(od_req *r) { return notify_put(r, r->ids[0]); }
-od_err od_h_me_notify_get(od_req *r) { return notify_get(r, r->who.id); }
-od_err od_h_me_notify_put(od_req *r) { return notify_put(r, r->who.id); }
-
-od_err od_h_notify_test(od_req *r)
-{
-    static const od_field f[] = {{"channel", OD_JT_STRING, true, 48}, {"to", OD_JT_STRING, false, 254}, {0}};
-    od_err rc = od_req_fields(r, f);
-    if (rc)
-        return rc;
-    const char *name = od_req_str(r, "channel"), *to = od_req_str(r, "to");
-    int kind = od_dispatcher_channel_kind(r->app->dispatcher, name);
-    if (kind < 0) {
-        json_t *chs = od_dispatcher_channels_json(r->app->dispatcher);
+    *kind = od_dispatcher_channel_kind(a->dispatcher, name);
+    if (*kind < 0) {
+        json_t *chs = od_dispatcher_channels_json(a->dispatcher);
         char *list = json_dumps(chs, JSON_COMPACT);
         json_decref(chs);
-        od_error_set(&r->err, OD_E_NOT_FOUND, "channel",
-                     "没有名为 %s 的渠道；已配置 (no channel named %s; configured: %s)", name, name, list ? list : "[]");
+        od_error_set(e, OD_E_NOT_FOUND, "channel", "没有名为 %s 的渠道；已配置 (no channel named %s; configured: %s)",
+                     name, name, list ? list : "[]");
         free(list);
         return OD_E_NOT_FOUND;
     }
-    if ((kind == OD_CH_SMS || kind == OD_CH_EMAIL) && (!to || !*to))
-        return od_error_set(&r->err, OD_E_UNPROCESSABLE, "to",
-                            "%s 渠道需要 --to 收件地址 (a %s channel needs an address: to)",
-                            od_channel_kind_name((od_channel_kind)kind), od_channel_kind_name((od_channel_kind)kind));
+    const char *kn = od_channel_kind_name((od_channel_kind)*kind);
+    if ((*kind == OD_CH_SMS || *kind == OD_CH_EMAIL) && (!to || !*to))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "to", "%s 渠道需要 --to 收件地址 (a %s channel needs an address: to)",
+                            kn, kn);
     if (to && strpbrk(to, "\r\n<>"))
-        return od_error_set(&r->err, OD_E_UNPROCESSABLE, "to", "地址无效 (bad address)");
-    int64_t now = od_app_now(r->app), id = 0;
+        return od_error_set(e, OD_E_UNPROCESSABLE, "to", "地址无效 (bad address)");
+    return OD_OK;
+}
+
+od_err od_notify_test_send(od_app *a, const od_principal *who, const char *name, const char *to, json_t **out,
+                           od_error *e)
+{
+    *out = NULL;
+    int kind = -1;
+    od_err rc = test_channel(a, name, to, &kind, e);
+    if (rc)
+        return rc;
+    int64_t now = od_app_now(a), id = 0;
     char cause[96], t[OD_MSG_TIME_MAX], body[512];
     snprintf(cause, sizeof cause, "test:%lld:%08x", (long long)now, randombytes_random());
     snprintf(body, sizeof body,
              "opsdesk 通知测试：这是一条测试消息，无需处理。\nopsdesk notification test: no action needed.\n"
              "渠道 channel: %s\n时间 time: %s\n发起人 sent by: %s",
-             name, od_msg_time(now, t), r->who.username);
+             name, od_msg_time(now, t), who->username);
     od_tx *tx = NULL;
-    rc = od_tx_begin(r->app->store, true, &tx, &r->err);
+    rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_NTF_TEST_INSERT, &id, &r->err, "ssssssii", cause, name, to ? to : "",
-                      od_notify_system_desk(r->app->policy), "【测试 TEST】opsdesk 通知测试 notification test", body, now,
+    rc = od_tx_scalar(tx, OD_Q_NTF_TEST_INSERT, &id, e, "ssssssii", cause, name, to ? to : "",
+                      od_notify_system_desk(a->policy), "【测试 TEST】opsdesk 通知测试 notification test", body, now,
                       now);
     json_t *aud = json_pack("{ss ss}", "channel", name, "to", to ? to : "");
     if (!rc)
-        rc = od_audit_append(tx, now, &r->who, "notify.test", "outbox", id, NULL, aud, &r->err);
+        rc = od_audit_append(tx, now, who, "notify.test", "outbox", id, NULL, aud, e);
     json_decref(aud);
     if (rc) {
         od_tx_rollback(tx);
         return rc;
     }
-    rc = od_tx_commit(tx, &r->err);
+    rc = od_tx_commit(tx, e);
     if (rc)
         return rc;
-    od_dispatcher_wake(r->app->dispatcher);
-    return od_reply(r, 202, json_pack("{sI ss ss ss ss}", "id", (json_int_t)id, "channel", name, "kind",
-                                      od_channel_kind_name((od_channel_kind)kind), "to", to ? to : "", "status",
-                                      "pending"));
+    od_dispatcher_wake(a->dispatcher);
+    *out = json_pack("{sI ss ss ss ss}", "id", (json_int_t)id, "channel", name, "kind",
+                     od_channel_kind_name((od_channel_kind)kind), "to", to ? to : "", "status", "pending");
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
 
-od_err od_h_notify_test_get(od_req *r)
+/* The test message's row as JSON, or NULL (no such row). */
+static json_t *test_json(od_rows *q)
 {
+    char c[OD_TIME_STR_MAX], n[OD_TIME_STR_MAX];
+    json_t *o = json_pack("{sI ss ss ss sI ss}", "id", (json_int_t)od_rows_int(q, 0), "channel", od_rows_text(q, 1),
+                          "to", od_rows_text(q, 2), "status", od_rows_text(q, 3), "attempts",
+                          (json_int_t)od_rows_int(q, 4), "created_at", od_time_format(od_rows_int(q, 5), c));
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "sent_at", od_rows_null(q, 6) ? json_null()
+                                                        : json_string(od_time_format(od_rows_int(q, 6), n)));
+    json_object_set_new(o, "next_attempt_at", strcmp(od_rows_text(q, 3), "pending") == 0
+                                                  ? json_string(od_time_format(od_rows_int(q, 7), n))
+                                                  : json_null());
+    return o;
+}
+
+/* The attempts of test message id, appended to log. */
+static od_err test_attempts(od_tx *tx, int64_t id, json_t *log, od_error *e)
+{
+    od_rows *q = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_NTF_DELIVERIES_OF, &q, e, "i", id);
+    while (!rc && od_rows_next(q, e) == 1) {
+        char t[OD_TIME_STR_MAX];
+        json_array_append_new(log, json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)od_rows_int(q, 0), "at",
+                                             od_time_format(od_rows_int(q, 1), t), "channel", od_rows_text(q, 2),
+                                             "status", od_rows_text(q, 3), "http_status",
+                                             (json_int_t)od_rows_int(q, 4), "vendor_code", od_rows_text(q, 5),
+                                             "error", od_rows_text(q, 6)));
+    }
+    od_rows_close(q);
+    return rc;
+}
+
+od_err od_notify_test_get(od_app *a, int64_t id, json_t **out, od_error *e)
+{
+    *out = NULL;
     od_tx *tx = NULL;
     od_rows *q = NULL;
-    od_err rc = od_tx_begin(r->app->store, false, &tx, &r->err);
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
     json_t *o = NULL;
-    rc = od_tx_query(tx, OD_Q_NTF_TEST_GET, &q, &r->err, "i", r->ids[0]);
-    int s = rc ? -1 : od_rows_next(q, &r->err);
-    if (s == 1) {
-        char c[OD_TIME_STR_MAX], n[OD_TIME_STR_MAX];
-        o = json_pack("{sI ss ss ss sI ss}", "id", (json_int_t)od_rows_int(q, 0), "channel", od_rows_text(q, 1), "to",
-                      od_rows_text(q, 2), "status", od_rows_text(q, 3), "attempts", (json_int_t)od_rows_int(q, 4),
-                      "created_at", od_time_format(od_rows_int(q, 5), c));
-        json_object_set_new(o, "sent_at", od_rows_null(q, 6) ? json_null()
-                                                            : json_string(od_time_format(od_rows_int(q, 6), n)));
-        json_object_set_new(o, "next_attempt_at",
-                            strcmp(od_rows_text(q, 3), "pending") == 0
-                                ? json_string(od_time_format(od_rows_int(q, 7), n))
-                                : json_null());
-    }
+    rc = od_tx_query(tx, OD_Q_NTF_TEST_GET, &q, e, "i", id);
+    int s = rc ? -1 : od_rows_next(q, e);
+    if (s == 1)
+        o = test_json(q);
     od_rows_close(q);
-    json_t *log = json_array();
     if (o) {
+        json_t *log = json_array();
         json_object_set_new(o, "deliveries", log);
-        rc = od_tx_query(tx, OD_Q_NTF_DELIVERIES_OF, &q, &r->err, "i", r->ids[0]);
-        while (!rc && od_rows_next(q, &r->err) == 1) {
-            char t[OD_TIME_STR_MAX];
-            json_array_append_new(log, json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)od_rows_int(q, 0), "at",
-                                                 od_time_format(od_rows_int(q, 1), t), "channel", od_rows_text(q, 2),
-                                                 "status", od_rows_text(q, 3), "http_status",
-                                                 (json_int_t)od_rows_int(q, 4), "vendor_code", od_rows_text(q, 5),
-                                                 "error", od_rows_text(q, 6)));
-        }
-        od_rows_close(q);
-    } else {
-        json_decref(log);
+        rc = test_attempts(tx, id, log, e);
     }
     od_tx_rollback(tx);
     if (!rc && s < 0)
         rc = OD_E_STORE;
+    if (!rc && s == 1 && !o)
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc && !o)
-        rc = od_error_set(&r->err, OD_E_NOT_FOUND, NULL, "测试消息 %lld 不存在 (test message %lld not found)",
-                          (long long)r->ids[0], (long long)r->ids[0]);
-    return od_h_result(r, rc, 200, o);
+        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "测试消息 %lld 不存在 (test message %lld not found)",
+                          (long long)id, (long long)id);
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return OD_OK;
 }

@@ -1,0 +1,117 @@
+/* message.c — the vocabulary of notification messages (core/message.h):
+ * keys, placeholder names, the placeholders each kind requires (R-NOT-2)
+ * and the template check the policy loader runs. */
+#include "core/message.h"
+
+#include "util/template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_keys[OD_MSG__COUNT] = {"first",      "second",   "progress",         "final",
+                                                     "escalation", "reminder", "progress_reminder"};
+static const char *const lang_keys[OD_LANG__COUNT] = {"zh-CN", "en"};
+static const char *const var_names[OD_V__COUNT] = {
+    "number",         "title",          "drill",           "level",          "level_name",
+    "severity",       "severity_name",  "response_level",  "response_name",  "detected_at",
+    "location",       "symptoms",       "impact_scope",    "desk",           "reporter",
+    "system_impact",  "estimated_recovery_at", "progress", "cause",          "process",
+    "current_state",  "business_impact_minutes", "improvements", "from_level", "reason",
+    "authority",      "ack_within_minutes", "due_at",      "ack_link"};
+_Static_assert(sizeof var_names / sizeof *var_names == OD_V__COUNT, "one name per variable");
+
+/* R-NOT-2 (seed 000 ch. 7 §2.1 item 5): the report fields; every alarm also
+ * names the incident, its levels and carries the acknowledgement link. */
+static const od_msg_var req_first[] = {OD_V_NUMBER,   OD_V_LEVEL,        OD_V_RESPONSE_LEVEL, OD_V_DETECTED_AT,
+                                       OD_V_LOCATION, OD_V_SYMPTOMS,     OD_V_IMPACT_SCOPE,   OD_V_ACK_LINK};
+static const od_msg_var req_second[] = {OD_V_NUMBER,        OD_V_LEVEL,  OD_V_RESPONSE_LEVEL, OD_V_SYSTEM_IMPACT,
+                                        OD_V_ESTIMATED_RECOVERY_AT, OD_V_ACK_LINK};
+static const od_msg_var req_progress[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_PROGRESS,
+                                          OD_V_ACK_LINK};
+static const od_msg_var req_final[] = {OD_V_NUMBER,  OD_V_LEVEL,         OD_V_RESPONSE_LEVEL,
+                                       OD_V_CAUSE,   OD_V_PROCESS,       OD_V_CURRENT_STATE,
+                                       OD_V_BUSINESS_IMPACT_MINUTES,     OD_V_IMPROVEMENTS};
+static const od_msg_var req_escalation[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_FROM_LEVEL, OD_V_RESPONSE_LEVEL,
+                                            OD_V_REASON, OD_V_ACK_LINK};
+static const od_msg_var req_reminder[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_ACK_WITHIN_MINUTES,
+                                          OD_V_ACK_LINK};
+static const od_msg_var req_preminder[] = {OD_V_NUMBER, OD_V_RESPONSE_LEVEL, OD_V_DUE_AT};
+static const struct {
+    const od_msg_var *v;
+    size_t n;
+} required[OD_MSG__COUNT] = {
+#define R_(a) {a, sizeof a / sizeof *a}
+    R_(req_first),      R_(req_second),   R_(req_progress), R_(req_final),
+    R_(req_escalation), R_(req_reminder), R_(req_preminder),
+#undef R_
+};
+
+const char *od_msg_kind_key(od_msg_kind k) { return (unsigned)k < OD_MSG__COUNT ? kind_keys[k] : "?"; }
+const char *od_lang_key(od_lang l) { return (unsigned)l < OD_LANG__COUNT ? lang_keys[l] : "?"; }
+const char *od_msg_var_name(od_msg_var v) { return (unsigned)v < OD_V__COUNT ? var_names[v] : "?"; }
+
+int od_msg_kind_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_MSG__COUNT; i++)
+        if (strcmp(s, kind_keys[i]) == 0)
+            return i;
+    return -1;
+}
+
+int od_msg_var_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_V__COUNT; i++)
+        if (strcmp(s, var_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int od_lang_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_LANG__COUNT; i++)
+        if (strcmp(s, lang_keys[i]) == 0)
+            return i;
+    return -1;
+}
+
+size_t od_msg_required(od_msg_kind k, const od_msg_var **out)
+{
+    if ((unsigned)k >= OD_MSG__COUNT) {
+        *out = NULL;
+        return 0;
+    }
+    *out = required[k].v;
+    return required[k].n;
+}
+
+/* Every known name gives the same sample value: the check is about names
+ * and syntax, not about values. */
+static const char *sample_lookup(void *ctx, const char *name)
+{
+    (void)ctx;
+    return od_msg_var_parse(name) >= 0 ? "x" : NULL;
+}
+
+od_err od_msg_check(od_msg_kind k, const char *tpl, bool req, od_error *e)
+{
+    char *out = NULL;
+    od_err rc = od_template_render(tpl, sample_lookup, NULL, false, &out, e);
+    free(out);
+    if (rc || !req)
+        return rc;
+    const od_msg_var *v;
+    size_t n = od_msg_required(k, &v);
+    for (size_t i = 0; i < n; i++) {
+        /* the placeholder, with or without inner spaces */
+        char a[80], b[80];
+        snprintf(a, sizeof a, "{{%s}}", var_names[v[i]]);
+        snprintf(b, sizeof b, "{{ %s }}", var_names[v[i]]);
+        if (!strstr(tpl, a) && !strstr(tpl, b))
+            return od_error_set(e, OD_E_INVALID, var_names[v[i]],
+                                "must contain {{%s}} (a %s message needs it: R-NOT-2)", var_names[v[i]],
+                                kind_keys[k]);
+    }
+    return OD_OK;
+}
+
