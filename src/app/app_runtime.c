@@ -46,13 +46,17 @@ void od_app_check_store(od_app *a)
 
 od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
 {
+    (void)e; /* every failure is a verdict in *out, not an error */
     memset(out, 0, sizeof *out);
     out->ok = true;
     out->schema_version = od_store_schema_version(a->store);
     od_tx *tx = NULL;
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
-    if (rc)
-        return rc;
+    od_error be = {0};
+    if (od_tx_begin(a->store, false, &tx, &be) != OD_OK) {
+        out->ok = false;
+        snprintf(out->reason, sizeof out->reason, "数据库无法读取 (the database cannot be read): %.190s", be.message);
+        return OD_OK;
+    }
     od_tx_rollback(tx);
     char msg[200];
     int64_t at = od_store_last_fault(a->store, msg, sizeof msg);
