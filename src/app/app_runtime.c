@@ -49,13 +49,17 @@ void od_app_check_store(od_app *a)
 
 od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
 {
+    (void)e; /* every failure is a verdict in *out, not an error */
     memset(out, 0, sizeof *out);
     out->ok = true;
     out->schema_version = od_store_schema_version(a->store);
     od_tx *tx = NULL;
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
-    if (rc)
-        return rc;
+    od_error be = {0};
+    if (od_tx_begin(a->store, false, &tx, &be) != OD_OK) {
+        out->ok = false;
+        snprintf(out->reason, sizeof out->reason, "数据库无法读取 (the database cannot be read): %.190s", be.message);
+        return OD_OK;
+    }
     od_tx_rollback(tx);
     char msg[200];
     int64_t at = od_store_last_fault(a->store, msg, sizeof msg);
@@ -198,9 +202,16 @@ static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired
 
 od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e)
 {
+    int n = 0;
     pthread_mutex_lock(&run_mu);
-    od_err rc = run_due_locked(a, now, horizon, fired, e);
+    od_err rc = run_due_locked(a, now, horizon, &n, e);
     pthread_mutex_unlock(&run_mu);
+    /* fired deadlines write messages: the dispatcher delivers them now, not
+     * at its next poll (one wake for the batch) */
+    if (n)
+        od_app_committed(a, OD_COMMIT_OUTBOX);
+    if (fired)
+        *fired = n;
     return rc;
 }
 
@@ -214,6 +225,7 @@ od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
         return od_error_set(e, OD_E_UNPROCESSABLE, "set", "测试时钟不能倒退 (the test clock cannot go back)");
     pthread_mutex_lock(&run_mu);
     od_err rc = OD_OK;
+    int fired = 0;
     /* walk the due times in order so each fires at its own time; a periodic
      * run that would repeat up to `to` is caught up once at `to` */
     for (;;) {
@@ -223,7 +235,9 @@ od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
             break;
         if (next > od_app_now(a))
             od_clock_set(&a->clock, next);
-        rc = run_due_locked(a, od_app_now(a), to, NULL, e);
+        int n = 0;
+        rc = run_due_locked(a, od_app_now(a), to, &n, e);
+        fired += n;
         if (rc)
             break;
     }
@@ -243,6 +257,8 @@ od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
             od_tx_rollback(tx);
     }
     pthread_mutex_unlock(&run_mu);
+    if (fired)
+        od_app_committed(a, OD_COMMIT_OUTBOX);
     return rc;
 }
 

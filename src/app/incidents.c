@@ -1406,8 +1406,14 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
                       od_deadline_kind_key((od_deadline_kind)kind), od_time_format(due, t),
                       od_deadline_kind_key((od_deadline_kind)kind), t);
         if (!rc && kind == OD_DL_ACK && od_inc_state_open(x.state)) {
-            /* R-NOT-4: re-notify who has not acknowledged, again every renotify_every */
-            rc = od_incident_renotify(tx, p, &x, recipient, now, e);
+            /* R-NOT-4: re-notify who has not acknowledged, again every
+             * renotify_every; when the clock jumps past more than one of
+             * those in this step, once at the end of the jump instead */
+            int64_t ev = p->renotify_every_ms;
+            if (ev > 0 && horizon > now && od_deadline_fire_plan(OD_DL_RENOTIFY, now, ev, horizon).catch_up)
+                rc = od_incident_deadline_add(tx, x.id, OD_DL_RENOTIFY, recipient, horizon, horizon, e);
+            else
+                rc = od_incident_renotify(tx, p, &x, recipient, now, e);
         }
         break;
     }
@@ -1445,8 +1451,5 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
         od_tx_rollback(tx);
         return rc;
     }
-    rc = od_tx_commit(tx, e);
-    if (!rc) /* the dispatcher delivers what this wrote now, not at its next poll */
-        od_app_committed(a, OD_COMMIT_OUTBOX);
-    return rc;
+    return od_tx_commit(tx, e);
 }

@@ -57,7 +57,8 @@ OD_NODISCARD od_err od_cases_search(od_app *a, const char *q, const char *level,
  * `now`) in its own transaction.  Returns OD_OK also when the row turned
  * out to be no longer due (another node or a concurrent change took it).
  * `horizon` (>= now): where the clock is going in the same step (see
- * od_app_run_due); a periodic row that would repeat before it is moved there. */
+ * od_app_run_due); a periodic row that would repeat before it is moved there.
+ * The caller signals OD_COMMIT_OUTBOX once for a batch of rows. */
 OD_NODISCARD od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, int64_t horizon,
                                               od_error *e);
 
