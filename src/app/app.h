@@ -48,6 +48,7 @@ typedef struct od_app {
     int pwhash_cost;      /* 0 = interactive (default), 1 = minimum (tests only) */
     struct od_backup_sched *backup_sched; /* scheduled backups (issue 7); NULL when off */
     struct od_event_keys *event_keys;     /* ingestion's de-duplication table; NULL until it runs */
+    struct od_event_caches *event_caches; /* compiled window matchers, resolved API keys (events_api.h); NULL until used */
 } od_app;
 
 /* Creates the app over an open store and loaded policy (both owned by the
