@@ -294,7 +294,6 @@ static od_err windows_load(ctx *c, od_error *e)
             break;
         }
         bool ok = wr == OD_OK;
-        w->w.matchers = w->m;
         c->n_wins++;
         if (!ok) /* never silence by a window whose matchers we cannot read */
             w->w.ends_at = w->w.starts_at - 1;
@@ -306,8 +305,10 @@ static od_err windows_load(ctx *c, od_error *e)
         c->wv = calloc(c->n_wins, sizeof *c->wv);
         if (!c->wv)
             return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-        for (size_t i = 0; i < c->n_wins; i++)
+        for (size_t i = 0; i < c->n_wins; i++) { /* c->wins has moved while it grew: point at its place now */
+            c->wins[i].w.matchers = c->wins[i].m;
             c->wv[i] = c->wins[i].w;
+        }
     }
     return rc;
 }
