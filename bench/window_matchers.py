@@ -14,7 +14,9 @@ connections) for BENCH_DURATION seconds (default 8), BENCH_RUNS runs
             service_desk user (status and seconds to answer printed); then ingestion
 
 Prints a Markdown table: scenario, window create (status, s), alerts/s, avg
-latency, server RSS after the run.  Needs wrk (apt-get install wrk).  Not a
+latency, server CPU time per alert (user + system: steadier than alerts/s
+on a shared machine), server RSS after the run.  Scenarios may repeat on the
+command line (`none 50 none 50`) to interleave them.  Needs wrk (apt-get install wrk).  Not a
 test: run by hand, `python3 bench/window_matchers.py`.
 """
 import json
@@ -94,8 +96,14 @@ class Server:
         with open("/proc/%d/status" % self.proc.pid) as f:
             return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) // 1024
 
+    def cpu_s(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
-        self.proc.terminate()
+        if self.proc.poll() is None:
+            self.proc.terminate()
         self.proc.wait(30)
         self.log.close()
 
@@ -138,21 +146,27 @@ def scenario(name, tmp):
                 ms = [{"name": "l%d" % i, "value": "((a{1,50}){1,50}){1,50}", "regex": True} for i in range(8)]
                 st, secs, _ = window(srv, ms)
                 create = "%d in %.2f s" % (st, secs)
+            c0 = srv.cpu_s()
             rps, lat = wrk(srv)
-            rows.append((rps, lat, srv.rss_mb()))
+            if srv.proc.poll() is not None:
+                return "| %s | %s | server died (exit %d) | - | - | - |" % (name, create, srv.proc.returncode)
+            us = (srv.cpu_s() - c0) * 1e6 / max(1.0, rps * DUR)
+            rows.append((rps, lat, srv.rss_mb(), us))
         finally:
             srv.stop()
     rps = statistics.median(r[0] for r in rows)
     lat = statistics.median(r[1] for r in rows)
     rss = max(r[2] for r in rows)
-    return "| %s | %s | %.0f | %.1f ms | %d MB |" % (name, create, rps, lat, rss)
+    us = statistics.median(r[3] for r in rows)
+    return "| %s | %s | %.0f | %.1f ms | %.0f µs | %d MB |" % (name, create, rps, lat, us, rss)
 
 
 def main():
     names = sys.argv[1:] or ["none", "50", "probe"]
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR", "/tmp")) as tmp:
-        print("| scenario | window create | alerts/s (median of %d × %d s) | avg latency | RSS after |" % (RUNS, DUR))
-        print("| --- | --- | --- | --- | --- |")
+        print("| scenario | window create | alerts/s (median of %d × %d s) | avg latency | server CPU per alert "
+              "| RSS after |" % (RUNS, DUR))
+        print("| --- | --- | --- | --- | --- | --- |")
         for n in names:
             print(scenario(n, tmp), flush=True)
 

@@ -96,6 +96,14 @@ static wentry *wentry_compile(const char *text, uint64_t hash)
             w->n++;
     }
     json_decref(arr);
+    /* AND is order-free: equality tests first, so that a window that does
+     * not apply is usually left before any regex runs */
+    for (size_t j = 1; j < w->n; j++)
+        for (size_t k = j; k > 0 && w->m[k].op < OD_MOP_RE && w->m[k - 1].op >= OD_MOP_RE; k--) {
+            od_matcher t = w->m[k];
+            w->m[k] = w->m[k - 1];
+            w->m[k - 1] = t;
+        }
     if (w->rc == OD_E_INVALID) /* well-formed JSON, an unusable matcher */
         w->rc = OD_E_UNPROCESSABLE;
     if (w->rc == OD_E_NOMEM) {

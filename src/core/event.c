@@ -3,6 +3,7 @@
  * policy and matcher values, owned by the caller's policy. */
 #include "core/event.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,13 @@ static bool valid_label_name(const char *s)
             return false;
     return i < OD_EVT_NAME_MAX;
 }
+
+/* A matcher's value, shared by its copies (the compiled-window cache hands
+ * every ingestion batch copies). */
+struct od_matcher_text {
+    atomic_int refs;
+    char s[];
+};
 
 od_err od_matcher_init(od_matcher *m, const char *name, od_match_op op, const char *value, od_error *e)
 {
@@ -67,11 +75,14 @@ od_err od_matcher_init(od_matcher *m, const char *name, od_match_op op, const ch
                                 "1000, nested ones multiplied): %s",
                                 msg);
     }
-    m->value = strdup(value);
-    if (!m->value) {
+    m->text = malloc(sizeof *m->text + len + 1);
+    if (!m->text) {
         od_matcher_cleanup(m);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
+    atomic_init(&m->text->refs, 1);
+    memcpy(m->text->s, value, len + 1);
+    m->value = m->text->s;
     memcpy(m->name, name, strlen(name) + 1);
     m->op = op;
     return OD_OK;
@@ -144,18 +155,17 @@ void od_matcher_cleanup(od_matcher *m)
     if (!m)
         return;
     od_regex_unref(m->re);
-    free(m->value);
+    if (m->text && atomic_fetch_sub_explicit(&m->text->refs, 1, memory_order_acq_rel) == 1)
+        free(m->text);
     memset(m, 0, sizeof *m);
 }
 
 od_err od_matcher_copy(od_matcher *dst, const od_matcher *src, od_error *e)
 {
+    (void)e;
     *dst = *src;
-    dst->value = strdup(src->value ? src->value : "");
-    if (!dst->value) {
-        memset(dst, 0, sizeof *dst);
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    }
+    if (dst->text)
+        atomic_fetch_add_explicit(&dst->text->refs, 1, memory_order_relaxed);
     dst->re = od_regex_ref(src->re);
     return OD_OK;
 }

@@ -54,8 +54,9 @@ const char *od_match_op_str(od_match_op op); /* "=", "!=", "=~", "!~" */
 typedef struct od_matcher {
     char name[OD_EVT_NAME_MAX];
     od_match_op op;
-    char *value;  /* owned */
-    od_regex *re; /* a reference, for =~ and !~ */
+    const char *value;         /* inside `text` */
+    struct od_matcher_text *text; /* a reference: copies share the value */
+    od_regex *re;              /* a reference, for =~ and !~ */
 } od_matcher;
 
 /* Builds a matcher: the name must be [A-Za-z_][A-Za-z0-9_]*, the value at
@@ -71,8 +72,9 @@ OD_NODISCARD od_err od_matcher_init(od_matcher *m, const char *name, od_match_op
  * Alertmanager's `matchers:` lists. */
 OD_NODISCARD od_err od_matcher_parse(od_matcher *m, const char *text, od_error *e);
 void od_matcher_cleanup(od_matcher *m); /* NULL-safe, idempotent */
-/* dst = a copy of src sharing its compiled regex (no compiling); OD_E_NOMEM.
- * Free with od_matcher_cleanup(). */
+/* dst = a copy of src sharing its value and compiled regex: no compiling,
+ * no allocation (cheap enough for every ingestion batch).  Free with
+ * od_matcher_cleanup(). */
 OD_NODISCARD od_err od_matcher_copy(od_matcher *dst, const od_matcher *src, od_error *e);
 bool od_matcher_matches(const od_matcher *m, const od_labels *ls);
 /* All of ms[0..n) match (AND); n == 0 matches everything. */

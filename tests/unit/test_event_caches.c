@@ -138,9 +138,11 @@ static void window_matchers_compiled_once_per_app(void **state)
     assert_int_equal(od_window_matchers(b, text, m3, &n3, &e), OD_OK);
     assert_int_equal(n1, 2);
     assert_int_equal(n2, 2);
-    assert_non_null(m1[0].re);
-    assert_ptr_equal(m1[0].re, m2[0].re); /* the second batch did not compile again */
-    assert_ptr_not_equal(m1[0].re, m3[0].re); /* nor does another app share it */
+    /* equality tests are put first (AND is order-free): the regex is second */
+    assert_int_equal(m1[0].op, OD_MOP_EQ);
+    assert_non_null(m1[1].re);
+    assert_ptr_equal(m1[1].re, m2[1].re);     /* the second batch did not compile again */
+    assert_ptr_not_equal(m1[1].re, m3[1].re); /* nor does another app share it */
     od_label l[] = {{"alertname", "DiskFull"}, {"env", "prod"}};
     od_labels ls = {l, 2};
     assert_true(od_matchers_match(m2, n2, &ls));
