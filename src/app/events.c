@@ -281,14 +281,14 @@ static od_err windows_load(ctx *c, od_error *e)
             c->wins = nw;
         }
         window_rt *w = &c->wins[c->n_wins];
-        memset(w, 0, sizeof *w);
+        memset(&w->w, 0, sizeof w->w); /* w->m[]: only the n_matchers filled below are read or freed */
         w->w.id = od_rows_int(r, 0);
         snprintf(w->name, sizeof w->name, "%s", od_rows_text(r, 1));
         w->w.starts_at = od_rows_int(r, 2);
         w->w.ends_at = od_rows_int(r, 3);
         w->w.ci_id = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
-        od_error we = {0}; /* compiled once per window change, cached (maintenance_windows.c) */
-        od_err wr = od_window_matchers(c->a, od_rows_text(r, 4), w->m, &w->w.n_matchers, &we);
+        /* compiled once per window change, cached (maintenance_windows.c) */
+        od_err wr = od_window_matchers(c->a, od_rows_text(r, 4), w->m, &w->w.n_matchers, NULL);
         if (wr == OD_E_NOMEM) {
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
             break;

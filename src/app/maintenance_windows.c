@@ -114,6 +114,22 @@ static wentry *wentry_compile(const char *text, uint64_t hash)
     return w;
 }
 
+/* The cache key's hash: FNV-1a over 8-byte words (every batch hashes each
+ * active window's text, so a byte at a time showed in profiles). */
+static uint64_t text_hash(const char *text, size_t len)
+{
+    uint64_t h = OD_FNV_OFFSET ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        h = (h ^ w) * 1099511628211ULL;
+    }
+    for (; i < len; i++)
+        h = od_fnv1a_byte(h, (unsigned char)text[i]);
+    return h;
+}
+
 static wentry *cache_find(od_window_cache *c, const char *text, uint64_t hash)
 {
     for (size_t i = 0; i < c->n; i++)
@@ -173,7 +189,7 @@ od_err od_window_matchers(od_app *a, const char *matchers_json, struct od_matche
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_window_cache *c = cs->windows;
     const char *text = matchers_json ? matchers_json : "";
-    uint64_t hash = od_fnv1a_str(OD_FNV_OFFSET, text);
+    uint64_t hash = text_hash(text, strlen(text));
     pthread_mutex_lock(&c->mu);
     wentry *w = cache_find(c, text, hash);
     od_err rc = w ? entry_copy(w, ms, n, e) : OD_OK;
