@@ -3,8 +3,9 @@
  * backtracking or a POSIX engine, each either refused by od_matcher_init
  * (RE2's bounds: counted repetition at most 1000, nested ones multiplied;
  * program size) or matched against adversarial 1000-byte label values in
- * bounded time (a generous 200 ms per pattern for all its subjects, ASan
- * included; RE2 takes well under 1 ms).  Plus the value and compiled regex
+ * bounded time (a generous 1 s per pattern for all its subjects, ASan
+ * on a shared machine included; RE2 alone takes under 1 ms; POSIX regcomp took
+ * 2.9–7.2 s for one match of the nested ones).  Plus the value and compiled regex
  * that od_matcher_copy shares outliving the original. */
 #include "core/event.h"
 
@@ -89,7 +90,7 @@ static void test_catastrophic_patterns(void **state)
             (void)od_matcher_matches(&m, &ls);
         }
         double ms = mono_ms() - t0;
-        if (ms > 200)
+        if (ms > 1000)
             fail_msg("%s: %.1f ms to compile and match 6 subjects", catalogue[i].re, ms);
         od_matcher_cleanup(&m);
     }
