@@ -6,7 +6,9 @@
  * with the embedded default policy.  Bodies are the ones bench/events_wrk.lua
  * sends (distinct: every alert a new fingerprint; repeat: the same B alerts).
  *
- * Usage: events_ingest_bench [-k distinct|repeat] [-b 100] [-g 32] [-n 200000] [-d DIR]
+ * Usage: events_ingest_bench [-k distinct|repeat] [-b 100] [-g 32] [-n 200000] [-d DIR] [-w 0]
+ * -w N: N active maintenance windows first, 3 matchers each (2 regexes), none
+ * matching the alerts (bench/results.md "Window matchers").
  * Prints one line: events, transactions, writer CPU µs/event, wall µs/event,
  * parse CPU µs/event, database + WAL size. */
 #include "app/app.h"
@@ -68,16 +70,17 @@ static size_t body(char *buf, size_t cap, bool repeat, int batch, long counter)
 int main(int argc, char **argv)
 {
     const char *kind = "distinct", *dir = "/tmp";
-    int batch = 100, group = 32;
+    int batch = 100, group = 32, windows = 0;
     long total = 200000;
     int opt;
-    while ((opt = getopt(argc, argv, "k:b:g:n:d:")) != -1) {
+    while ((opt = getopt(argc, argv, "k:b:g:n:d:w:")) != -1) {
         switch (opt) {
         case 'k': kind = optarg; break;
         case 'b': batch = atoi(optarg); break;
         case 'g': group = atoi(optarg); break;
         case 'n': total = atol(optarg); break;
         case 'd': dir = optarg; break;
+        case 'w': windows = atoi(optarg); break;
         default:
             fprintf(stderr, "usage: events_ingest_bench [-k distinct|repeat] [-b 100] [-g 32] [-n 200000] [-d DIR]\n");
             return 2;
@@ -101,6 +104,23 @@ int main(int argc, char **argv)
     if (od_app_new(st, pol, "embedded:default.yaml", false, &a, &e))
         die("app", &e);
 
+    od_principal sys;
+    od_principal_system(&sys);
+    for (int w = 0; w < windows; w++) {
+        char t[OD_TIME_STR_MAX], u[OD_TIME_STR_MAX], re1[32], re2[32];
+        snprintf(re1, sizeof re1, "Maint%02d.*", w);
+        snprintf(re2, sizeof re2, "host-%d-[0-9]+", w);
+        json_t *wb = json_pack("{ss ss ss s[{ss ss sb} {ss ss sb} {ss ss}]}", "name", "bench",
+                               "starts_at", od_time_format(od_app_now(a) - 60000, t), "ends_at",
+                               od_time_format(od_app_now(a) + 86400000LL * 365, u), "matchers", "name",
+                               "alertname", "value", re1, "regex", 1, "name", "instance", "value", re2, "regex",
+                               1, "name", "env", "value", "staging");
+        json_t *out = NULL;
+        if (od_window_create(a, &sys, wb, &out, &e))
+            die("window", &e);
+        json_decref(out);
+        json_decref(wb);
+    }
     size_t cap = (size_t)batch * 400 + 256;
     char *buf = malloc(cap);
     od_ingest_item *items = calloc((size_t)group, sizeof *items);
@@ -136,9 +156,9 @@ int main(int argc, char **argv)
     }
     double wall = mono_us() - t0;
     int64_t size = od_store_size(a->store);
-    printf("%s b=%d g=%d: %ld events, %ld tx: writer %.2f us/event CPU, %.2f us/event wall (incl. parse), "
+    printf("%s b=%d g=%d w=%d: %ld events, %ld tx: writer %.2f us/event CPU, %.2f us/event wall (incl. parse), "
            "parse %.2f us/event, db+wal %.0f MB\n",
-           kind, batch, group, events, txs, ingest_cpu / (double)events, wall / (double)events,
+           kind, batch, group, windows, events, txs, ingest_cpu / (double)events, wall / (double)events,
            parse_cpu / (double)events, (double)size / 1e6);
     free(buf);
     free(items);

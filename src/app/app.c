@@ -1,6 +1,7 @@
 /* app.c — the application context and principal helpers. */
 #include "app/app.h"
 #include "app/event_keys.h"
+#include "app/events.h"
 #include "app/limiter.h"
 #include "util/log.h"
 
@@ -48,6 +49,7 @@ void od_app_free(od_app *a)
         return;
     od_limiter_free(a->limiter);
     od_event_keys_free(a->event_keys);
+    od_event_caches_free(a->event_caches);
     od_store_close(a->store);
     od_policy_free(a->policy);
     free(a->policy_source);

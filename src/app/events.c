@@ -261,31 +261,7 @@ static void windows_free(ctx *c)
     c->n_wins = 0;
 }
 
-/* Compiles the matchers of a stored window; false if any is unusable. */
-static bool window_compile(window_rt *w, const char *matchers_json)
-{
-    json_t *arr = json_loads(matchers_json, 0, NULL);
-    size_t i;
-    json_t *m;
-    bool ok = json_is_array(arr) && json_array_size(arr) <= OD_EVT_MATCHERS_MAX;
-    json_array_foreach(arr, i, m)
-    {
-        if (!ok)
-            break;
-        bool re = json_is_true(json_object_get(m, "regex")), neg = json_is_true(json_object_get(m, "negative"));
-        od_match_op op = re ? (neg ? OD_MOP_NRE : OD_MOP_RE) : (neg ? OD_MOP_NE : OD_MOP_EQ);
-        od_error e = {0};
-        if (od_matcher_init(&w->m[w->w.n_matchers], json_string_value(json_object_get(m, "name")), op,
-                            json_string_value(json_object_get(m, "value")), &e) != OD_OK)
-            ok = false;
-        else
-            w->w.n_matchers++;
-    }
-    json_decref(arr);
-    return ok;
-}
-
-/* The windows active at now, compiled once per transaction. */
+/* The windows active at now, their matchers from the app's compiled cache. */
 static od_err windows_load(ctx *c, od_error *e)
 {
     od_rows *r = NULL;
@@ -305,14 +281,19 @@ static od_err windows_load(ctx *c, od_error *e)
             c->wins = nw;
         }
         window_rt *w = &c->wins[c->n_wins];
-        memset(w, 0, sizeof *w);
+        memset(&w->w, 0, sizeof w->w); /* w->m[]: only the n_matchers filled below are read or freed */
         w->w.id = od_rows_int(r, 0);
         snprintf(w->name, sizeof w->name, "%s", od_rows_text(r, 1));
         w->w.starts_at = od_rows_int(r, 2);
         w->w.ends_at = od_rows_int(r, 3);
         w->w.ci_id = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
-        bool ok = window_compile(w, od_rows_text(r, 4));
-        w->w.matchers = w->m;
+        /* compiled once per window change, cached (maintenance_windows.c) */
+        od_err wr = od_window_matchers(c->a, od_rows_text(r, 4), w->m, &w->w.n_matchers, NULL);
+        if (wr == OD_E_NOMEM) {
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+            break;
+        }
+        bool ok = wr == OD_OK;
         c->n_wins++;
         if (!ok) /* never silence by a window whose matchers we cannot read */
             w->w.ends_at = w->w.starts_at - 1;
@@ -324,8 +305,10 @@ static od_err windows_load(ctx *c, od_error *e)
         c->wv = calloc(c->n_wins, sizeof *c->wv);
         if (!c->wv)
             return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-        for (size_t i = 0; i < c->n_wins; i++)
+        for (size_t i = 0; i < c->n_wins; i++) { /* c->wins has moved while it grew: point at its place now */
+            c->wins[i].w.matchers = c->wins[i].m;
             c->wv[i] = c->wins[i].w;
+        }
     }
     return rc;
 }

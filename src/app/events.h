@@ -77,27 +77,47 @@ OD_NODISCARD od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n,
  * a second); od_events_ingest does it otherwise. */
 OD_NODISCARD od_err od_events_keys_load(od_app *a, size_t *count, od_error *e);
 
-/* ---- reading (R-EVT-1) ---- */
+/* ---- reading (R-EVT-1; app/event_read.c) ---- */
+/* Department scope (R-SEC-SYS-2): `who` sees the events of CIs in its
+ * scope; an event with no CI only when unscoped; who NULL = the system.
+ * An event it may not see is missing (404) and counted nowhere. */
 /* status matches the monitoring status or opsdesk's state; cls "none" = not
  * classified; ci: an id or a CI name (unknown name → empty list). */
-OD_NODISCARD od_err od_events_list(od_app *a, const char *status, const char *cls, const char *ci,
-                                   const char *source, const char *q, int64_t limit, int64_t offset, json_t **out,
-                                   od_error *e);
-OD_NODISCARD od_err od_event_get(od_app *a, int64_t id, json_t **out, od_error *e);
-OD_NODISCARD od_err od_events_stats(od_app *a, int hours, json_t **out, od_error *e);
+OD_NODISCARD od_err od_events_list(od_app *a, const od_principal *who, const char *status, const char *cls,
+                                   const char *ci, const char *source, const char *q, int64_t limit,
+                                   int64_t offset, json_t **out, od_error *e);
+OD_NODISCARD od_err od_event_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_events_stats(od_app *a, const od_principal *who, int hours, json_t **out, od_error *e);
 /* week: ISO week "2026-W18" (NULL = the current one). */
-OD_NODISCARD od_err od_events_review(od_app *a, const char *week, json_t **out, od_error *e);
+OD_NODISCARD od_err od_events_review(od_app *a, const od_principal *who, const char *week, json_t **out,
+                                     od_error *e);
 
-/* ---- maintenance windows ---- */
+/* ---- maintenance windows (app/maintenance_windows.c) ---- */
 /* body shape-checked by the caller: name, starts_at, ends_at (RFC 3339),
- * matchers [{name, value, regex?, negative?}], ci_id, comment. */
+ * matchers [{name, value, regex?, negative?}], ci_id, comment.  Scoped like
+ * events: a scoped `who` sees and manages the windows of CIs in its scope,
+ * names only such a CI (another answers like a missing CI) and may not
+ * create a window without a CI (403).  A regex that is invalid or too
+ * complex for RE2's bounds is a 422. */
 OD_NODISCARD od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t **out, od_error *e);
-OD_NODISCARD od_err od_window_get(od_app *a, int64_t id, json_t **out, od_error *e);
-OD_NODISCARD od_err od_window_list(od_app *a, bool active_only, int64_t limit, int64_t offset, json_t **out,
-                                   od_error *e);
+OD_NODISCARD od_err od_window_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int64_t limit,
+                                   int64_t offset, json_t **out, od_error *e);
 OD_NODISCARD od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
                                      od_error *e);
 OD_NODISCARD od_err od_window_delete(od_app *a, const od_principal *who, int64_t id, od_error *e);
+/* The compiled matchers of a stored window (its `matchers` JSON text) for
+ * ingestion: compiled once per distinct text and cached in the app, copied
+ * into ms[0..*n) (up to OD_EVT_MATCHERS_MAX; each shares the cached compiled
+ * regex; free each with od_matcher_cleanup).  OD_E_UNPROCESSABLE when the
+ * text holds an unusable matcher (such a window must silence nothing),
+ * OD_E_NOMEM. */
+struct od_matcher;
+OD_NODISCARD od_err od_window_matchers(od_app *a, const char *matchers_json, struct od_matcher *ms, size_t *n,
+                                       od_error *e);
+/* Frees the app's event-side caches (app.h event_caches). */
+struct od_event_caches;
+void od_event_caches_free(struct od_event_caches *c);
 
 /* ---- ingestion API keys ---- */
 typedef struct od_api_key {

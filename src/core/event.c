@@ -3,6 +3,7 @@
  * policy and matcher values, owned by the caller's policy. */
 #include "core/event.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,13 @@ static bool valid_label_name(const char *s)
     return i < OD_EVT_NAME_MAX;
 }
 
+/* A matcher's value, shared by its copies (the compiled-window cache hands
+ * every ingestion batch copies). */
+struct od_matcher_text {
+    atomic_int refs;
+    char s[];
+};
+
 od_err od_matcher_init(od_matcher *m, const char *name, od_match_op op, const char *value, od_error *e)
 {
     memset(m, 0, sizeof *m);
@@ -58,23 +66,23 @@ od_err od_matcher_init(od_matcher *m, const char *name, od_match_op op, const ch
             if (value[i] == '\\')
                 i++;
         }
-        char src[OD_EVT_VALUE_MAX + 8];
-        snprintf(src, sizeof src, "^(%s)$", value);
-        int rc = regcomp(&m->re, src, REG_EXTENDED | REG_NOSUB);
-        if (rc != 0) {
-            char msg[128];
-            regerror(rc, &m->re, msg, sizeof msg);
-            regfree(&m->re);
-            memset(m, 0, sizeof *m);
-            return od_error_set(e, OD_E_INVALID, "matchers", "正则表达式无效 (invalid regex): %s", msg);
-        }
-        m->compiled = true;
+        char msg[160];
+        m->re = od_regex_new(value, msg, sizeof msg);
+        if (!m->re)
+            return od_error_set(e, OD_E_INVALID, "matchers",
+                                "正则表达式无效或过于复杂：RE2 语法，计数重复最多 1000 次 (嵌套的相乘) "
+                                "(invalid regex, or too complex: RE2 syntax, counted repetition at most "
+                                "1000, nested ones multiplied): %s",
+                                msg);
     }
-    m->value = strdup(value);
-    if (!m->value) {
+    m->text = malloc(sizeof *m->text + len + 1);
+    if (!m->text) {
         od_matcher_cleanup(m);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
+    atomic_init(&m->text->refs, 1);
+    memcpy(m->text->s, value, len + 1);
+    m->value = m->text->s;
     memcpy(m->name, name, strlen(name) + 1);
     m->op = op;
     return OD_OK;
@@ -146,10 +154,20 @@ void od_matcher_cleanup(od_matcher *m)
 {
     if (!m)
         return;
-    if (m->compiled)
-        regfree(&m->re);
-    free(m->value);
+    od_regex_unref(m->re);
+    if (m->text && atomic_fetch_sub_explicit(&m->text->refs, 1, memory_order_acq_rel) == 1)
+        free(m->text);
     memset(m, 0, sizeof *m);
+}
+
+od_err od_matcher_copy(od_matcher *dst, const od_matcher *src, od_error *e)
+{
+    (void)e;
+    *dst = *src;
+    if (dst->text)
+        atomic_fetch_add_explicit(&dst->text->refs, 1, memory_order_relaxed);
+    dst->re = od_regex_ref(src->re);
+    return OD_OK;
 }
 
 bool od_matcher_matches(const od_matcher *m, const od_labels *ls)
@@ -163,9 +181,9 @@ bool od_matcher_matches(const od_matcher *m, const od_labels *ls)
     case OD_MOP_NE:
         return strcmp(v, m->value ? m->value : "") != 0;
     case OD_MOP_RE:
-        return m->compiled && regexec(&m->re, v, 0, NULL, 0) == 0;
+        return m->re && od_regex_full_match(m->re, v);
     case OD_MOP_NRE:
-        return m->compiled && regexec(&m->re, v, 0, NULL, 0) != 0;
+        return m->re && !od_regex_full_match(m->re, v);
     default:
         return false;
     }

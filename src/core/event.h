@@ -1,21 +1,21 @@
 /* event.h — the event-management rules of seed 004 §6.2 (R-EVT-1…4), pure:
- * label matchers (Alertmanager semantics, fully anchored POSIX extended
- * regexes compiled once), filter, de-duplication and flapping, classification
+ * label matchers (Alertmanager semantics, fully anchored RE2 regexes
+ * compiled once: core/regex.h), filter, de-duplication and flapping, classification
  * (info / warning / exception), correlation (group window, dependency
  * suppression, maintenance windows), the response and incident decisions,
  * and the Alertmanager fingerprint.  Everything takes the event policy, the
  * event's labels and `now` as arguments; nothing reads a clock or does I/O.
  * The only allocation is the policy and matcher values (owned by the
  * policy, freed with od_event_policy_free / od_matcher_cleanup).
- * Thread-safe: a loaded policy is immutable (regexec on a shared regex_t is
- * thread-safe in glibc). */
+ * Thread-safe: a loaded policy is immutable (matching a shared RE2 is
+ * thread-safe). */
 #ifndef OD_EVENT_H
 #define OD_EVENT_H
 
 #include "core/policy.h"
+#include "core/regex.h"
 #include "util/err.h"
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,20 +48,23 @@ typedef enum od_match_op { OD_MOP_EQ = 0, OD_MOP_NE, OD_MOP_RE, OD_MOP_NRE, OD_M
 const char *od_match_op_str(od_match_op op); /* "=", "!=", "=~", "!~" */
 
 /* One matcher.  A missing label matches as the empty string (Alertmanager):
- * `x=""` and `x!="a"` match an event without x.  Regexes are POSIX extended,
- * anchored as ^(value)$ like Alertmanager's ^(?:value)$. */
+ * `x=""` and `x!="a"` match an event without x.  Regexes are RE2 (the syntax
+ * of Alertmanager's Go regexp), anchored like Alertmanager's ^(?:value)$;
+ * matching is linear in the label value. */
 typedef struct od_matcher {
     char name[OD_EVT_NAME_MAX];
     od_match_op op;
-    char *value; /* owned */
-    regex_t re;  /* valid when `compiled` */
-    bool compiled;
+    const char *value;         /* inside `text` */
+    struct od_matcher_text *text; /* a reference: copies share the value */
+    od_regex *re;              /* a reference, for =~ and !~ */
 } od_matcher;
 
 /* Builds a matcher: the name must be [A-Za-z_][A-Za-z0-9_]*, the value at
- * most OD_EVT_VALUE_MAX-1 bytes; a regex must compile and must not use
- * back-references (\1..\9).  OD_E_INVALID with a message on error (m is then
- * clean).  On OD_OK, free with od_matcher_cleanup(). */
+ * most OD_EVT_VALUE_MAX-1 bytes; a regex must compile within RE2's bounds
+ * (counted repetition at most 1000, nested ones multiplied; a compiled
+ * program of at most OD_REGEX_MAX_MEM) and must not use back-references
+ * (\1..\9).  OD_E_INVALID with a message on error (m is then clean).  On
+ * OD_OK, free with od_matcher_cleanup(). */
 OD_NODISCARD od_err od_matcher_init(od_matcher *m, const char *name, od_match_op op, const char *value,
                                     od_error *e);
 /* Parses the text form `name OP value` (OP = = != =~ !~; spaces around OP
@@ -69,6 +72,10 @@ OD_NODISCARD od_err od_matcher_init(od_matcher *m, const char *name, od_match_op
  * Alertmanager's `matchers:` lists. */
 OD_NODISCARD od_err od_matcher_parse(od_matcher *m, const char *text, od_error *e);
 void od_matcher_cleanup(od_matcher *m); /* NULL-safe, idempotent */
+/* dst = a copy of src sharing its value and compiled regex: no compiling,
+ * no allocation (cheap enough for every ingestion batch).  Free with
+ * od_matcher_cleanup(). */
+OD_NODISCARD od_err od_matcher_copy(od_matcher *dst, const od_matcher *src, od_error *e);
 bool od_matcher_matches(const od_matcher *m, const od_labels *ls);
 /* All of ms[0..n) match (AND); n == 0 matches everything. */
 bool od_matchers_match(const od_matcher *ms, size_t n, const od_labels *ls);

@@ -1,5 +1,7 @@
 /* h_events.c — the event read API, maintenance windows and ingestion API
- * keys (issue 5; contract in /work/briefs/contract-events.md, docs/events.md). */
+ * keys (contract in docs/events.md and docs/api).  Each passes the caller
+ * (r->who) for department scope; the use cases are in app/event_read.c,
+ * app/maintenance_windows.c and app/api_keys.c. */
 #include "http/handlers.h"
 #include "ingest/queue.h"
 
@@ -13,7 +15,7 @@ od_err od_h_event_list(od_req *r)
     json_t *out = NULL;
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc)
-        rc = od_events_list(r->app, od_req_query(r, "status"), od_req_query(r, "class"), od_req_query(r, "ci"),
+        rc = od_events_list(r->app, &r->who, od_req_query(r, "status"), od_req_query(r, "class"), od_req_query(r, "ci"),
                             od_req_query(r, "source"), od_req_query(r, "q"), limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
@@ -21,7 +23,7 @@ od_err od_h_event_list(od_req *r)
 od_err od_h_event_get(od_req *r)
 {
     json_t *out = NULL;
-    od_err rc = od_event_get(r->app, r->ids[0], &out, &r->err);
+    od_err rc = od_event_get(r->app, &r->who, r->ids[0], &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -37,7 +39,7 @@ od_err od_h_event_stats(od_req *r)
                                                                 "from 1 to 744)");
     }
     json_t *out = NULL;
-    od_err rc = od_events_stats(r->app, (int)hours, &out, &r->err);
+    od_err rc = od_events_stats(r->app, &r->who, (int)hours, &out, &r->err);
     struct od_ingest *g = od_server_ingest(r->srv);
     if (!rc && g) /* the group-commit queue: events accepted, not yet committed */
         json_object_set_new(out, "ingest", json_pack("{sI sI}", "pending", (json_int_t)od_ingest_pending(g),
@@ -48,7 +50,7 @@ od_err od_h_event_stats(od_req *r)
 od_err od_h_event_review(od_req *r)
 {
     json_t *out = NULL;
-    od_err rc = od_events_review(r->app, od_req_query(r, "week"), &out, &r->err);
+    od_err rc = od_events_review(r->app, &r->who, od_req_query(r, "week"), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -82,7 +84,7 @@ od_err od_h_window_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     const char *act = od_req_query(r, "active");
     if (!rc)
-        rc = od_window_list(r->app, act && (strcmp(act, "true") == 0 || strcmp(act, "1") == 0), limit, offset, &out,
+        rc = od_window_list(r->app, &r->who, act && (strcmp(act, "true") == 0 || strcmp(act, "1") == 0), limit, offset, &out,
                             &r->err);
     return od_h_result(r, rc, 200, out);
 }
@@ -90,7 +92,7 @@ od_err od_h_window_list(od_req *r)
 od_err od_h_window_get(od_req *r)
 {
     json_t *out = NULL;
-    od_err rc = od_window_get(r->app, r->ids[0], &out, &r->err);
+    od_err rc = od_window_get(r->app, &r->who, r->ids[0], &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

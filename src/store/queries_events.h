@@ -50,8 +50,8 @@
     X(EV_LIST, "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "      \
                "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "      \
                "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "           \
-               "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at FROM events e LEFT "  \
-               "JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "  \
+               "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "     \
+               "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "  \
                "JOIN maintenance_windows w ON w.id = e.window_id WHERE (? = '' OR e.status = ? "   \
                "OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class IS NULL)) "  \
                "AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR "           \
@@ -66,30 +66,32 @@
     X(EV_GET, "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "       \
               "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "       \
               "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "            \
-              "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, e.decisions FROM "    \
-              "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = "        \
+              "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, e.decisions, "       \
+              "c.department FROM events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = "        \
               "e.incident_id LEFT JOIN maintenance_windows w ON w.id = e.window_id WHERE e.id = ?")\
-    X(EV_STATS, "SELECT received_at / 3600000, class, state, COUNT(*) FROM events WHERE "          \
-                "received_at >= ? AND received_at < ? GROUP BY 1, 2, 3")                           \
+    X(EV_STATS, "SELECT e.received_at / 3600000, e.class, e.state, COUNT(*), e.ci_id IS NOT NULL, " \
+                "c.department FROM events e LEFT JOIN cis c ON c.id = e.ci_id WHERE e.received_at "\
+                ">= ? AND e.received_at < ? GROUP BY 1, 2, 3, 5, 6")                           \
     X(EV_REVIEW_HANDOVER, "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "\
                           "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "\
                           "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "\
-                          "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at FROM events e LEFT "\
-                          "JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "\
+                          "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "\
+                          "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "\
                           "JOIN maintenance_windows w ON w.id = e.window_id WHERE e.received_at >= ? AND "\
                           "e.received_at < ? AND e.incident_id IS NOT NULL ORDER BY e.id LIMIT 500")\
     X(EV_REVIEW_SAMPLE, "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "\
                         "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "\
                         "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "  \
-                        "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at FROM events e LEFT "\
-                        "JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "\
+                        "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "\
+                        "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "\
                         "JOIN maintenance_windows w ON w.id = e.window_id WHERE e.received_at >= ? AND "\
                         "e.received_at < ? AND e.incident_id IS NULL AND e.state IN ('closed', "   \
                         "'handled', 'silenced', 'suppressed') ORDER BY (e.id * 2654435761) % 4294967296, "\
                         "e.id LIMIT ?")                                                            \
-    X(EV_REVIEW_POOL, "SELECT COUNT(*) FROM events e WHERE e.received_at >= ? AND e.received_at < ? "\
-                      "AND e.incident_id IS NULL AND e.state IN ('closed', 'handled', 'silenced', "\
-                      "'suppressed')")                                                             \
+    X(EV_REVIEW_POOL, "SELECT COUNT(*), e.ci_id IS NOT NULL, c.department FROM events e LEFT JOIN "\
+                      "cis c ON c.id = e.ci_id WHERE e.received_at >= ? AND e.received_at < ? AND "\
+                      "e.incident_id IS NULL AND e.state IN ('closed', 'handled', 'silenced', "\
+                      "'suppressed') GROUP BY 2, 3")                                                             \
     X(EVD_INSERT, "INSERT INTO event_decisions(event_id, at, step, rule, result) VALUES(?,?,?,?,?)")\
     X(EVD_LIST, "SELECT at, step, rule, result FROM event_decisions WHERE event_id = ? ORDER BY "  \
                 "id LIMIT 1000")                                                                   \
@@ -113,11 +115,11 @@
                   "created_by, comment, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) "        \
                   "RETURNING id")                                                                  \
     X(WIN_GET, "SELECT w.id, w.name, w.starts_at, w.ends_at, w.matchers, w.ci_id, c.name, "        \
-               "w.created_by, w.comment, w.created_at, w.updated_at FROM maintenance_windows w "   \
-               "LEFT JOIN cis c ON c.id = w.ci_id WHERE w.id = ? AND w.deleted_at IS NULL")        \
+               "w.created_by, w.comment, w.created_at, w.updated_at, c.department FROM "            \
+               "maintenance_windows w LEFT JOIN cis c ON c.id = w.ci_id WHERE w.id = ? AND w.deleted_at IS NULL")        \
     X(WIN_LIST, "SELECT w.id, w.name, w.starts_at, w.ends_at, w.matchers, w.ci_id, c.name, "       \
-                "w.created_by, w.comment, w.created_at, w.updated_at FROM maintenance_windows w "  \
-                "LEFT JOIN cis c ON c.id = w.ci_id WHERE w.deleted_at IS NULL AND (? = 0 OR "      \
+                "w.created_by, w.comment, w.created_at, w.updated_at, c.department FROM "           \
+                "maintenance_windows w LEFT JOIN cis c ON c.id = w.ci_id WHERE w.deleted_at IS NULL AND (? = 0 OR "      \
                 "w.ends_at >= ?) ORDER BY w.starts_at DESC, w.id DESC LIMIT ? OFFSET ?")           \
     X(WIN_COUNT, "SELECT COUNT(*) FROM maintenance_windows w WHERE w.deleted_at IS NULL AND (? = " \
                  "0 OR w.ends_at >= ?)")                                                           \

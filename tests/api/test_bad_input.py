@@ -618,5 +618,62 @@ class BadInput(harness.ServerTest):
         self.check_problems()
 
 
+# ---- events and maintenance windows: scope and matcher bounds ----
+# (R-SEC-SYS-2, probe-security.md H1 and H4) Appended to the catalogue: a
+# window naming a CI outside the caller's scope, a matcher-only window from a
+# scoped user, regexes too complex for RE2's bounds and malformed matchers are
+# each refused with nothing written; bad query values on the event reads are
+# 400.
+CATASTROPHIC_REGEXES = ["((a{1,50}){1,50}){1,50}", "(a{1,100}){1,100}", "a{1001}", "(x{2,}){1000}",
+                        "((((a{1,10}){1,10}){1,10}){1,10})", "(", "a)|(b", "\\1(a)", "(?P<n>a)(?P=n)",
+                        "a" * 1100]
+BAD_MATCHERS = [[{"name": "1bad", "value": "x"}], [{"name": "a", "value": 1}], [{"name": "a"}],
+                [{"name": "a", "value": "x", "regex": "yes"}], [{"name": "a", "value": "x", "op": "="}],
+                [{"name": "a", "value": "x"}] * 17, ["a=x"]]
+
+
+def _test_events_and_windows_scope_catalogue(self):
+    s = self.srv
+    _, scoped = s.make_user("bi_netb", ["ops_engineer", "monitoring_engineer"], department="网络部",
+                            scopes=["网络部"])
+    self.tok["netb"] = scoped
+    win = SAMPLES["POST /api/v1/maintenance-windows"]
+    netb = dict(win, user="netb")
+    body = lambda **kw: json.dumps(dict(win["body"](self), **kw), ensure_ascii=False).encode()
+    # a CI of 运行部 is as unknown to a 网络部 user as a missing one; no CI at all: unscoped roles only
+    self.expect_rejected("scoped user, CI of another department", "POST", "/api/v1/maintenance-windows", netb,
+                         body(ci_id=self.ci), statuses={422})
+    self.expect_rejected("scoped user, matcher-only window", "POST", "/api/v1/maintenance-windows", netb,
+                         body(ci_id=None), statuses={403})
+    patch = dict(SAMPLES["PATCH /api/v1/maintenance-windows/{id}"], user="netb")
+    for what, raw in (("scoped user edits another department's window", b'{"comment": "x"}'),):
+        self.expect_rejected(what, "PATCH", "/api/v1/maintenance-windows/{id}", patch, raw, statuses={404})
+    self.expect_rejected("scoped user deletes another department's window", "DELETE",
+                         "/api/v1/maintenance-windows/{id}", patch, None, statuses={404})
+    for rx in CATASTROPHIC_REGEXES:
+        m = [{"name": "alertname", "value": rx, "regex": True}]
+        self.expect_rejected("regex %r" % rx[:40], "POST", "/api/v1/maintenance-windows", win, body(matchers=m),
+                             statuses={422})
+        self.expect_rejected("regex %r (edit)" % rx[:40], "PATCH", "/api/v1/maintenance-windows/{id}",
+                             SAMPLES["PATCH /api/v1/maintenance-windows/{id}"], json.dumps({"matchers": m}).encode(),
+                             statuses={422})
+    for ms in BAD_MATCHERS:
+        self.expect_rejected("matchers %r" % json.dumps(ms)[:60], "POST", "/api/v1/maintenance-windows", win,
+                             body(matchers=ms))
+    for path in ("/api/v1/events?class=bogus", "/api/v1/events/stats?hours=0", "/api/v1/events/stats?hours=745",
+                 "/api/v1/events/review?week=2026-W99", "/api/v1/events?limit=-1"):
+        r = s.get(path, self.tok["eng"])
+        if r.status != 400 or "error" not in (r.json or {}):
+            self.problem("GET %s: expected 400 with an error body, got %r" % (path, r))
+    for path in ("/api/v1/events/999999999", "/api/v1/maintenance-windows/999999999"):
+        r = s.get(path, self.tok["eng"])
+        if r.status != 404 or "error" not in (r.json or {}):
+            self.problem("GET %s: expected 404, got %r" % (path, r))
+    self.check_problems()
+
+
+BadInput.test_events_and_windows_scope_catalogue = _test_events_and_windows_scope_catalogue
+
+
 if __name__ == "__main__":
     harness.main()

@@ -232,5 +232,105 @@ class Scopes(harness.ServerTest):
         self.assertStatus(s.post("/api/v1/cis/%d/verify" % self.cb, token=self.unscoped), 200)
 
 
+class EventAndWindowScopes(harness.ServerTest):
+    """Department scope (R-SEC-SYS-2) over every event and maintenance-window
+    route of the route table: for a 网络部 user, each route answers a 运行部
+    event or window (or CI named in a window) exactly as a missing one, and
+    no list, statistic or review shows it.  A new route under /events or
+    /maintenance-windows without a case here fails test_every_route_has_a_case."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        roles = ["ops_engineer", "monitoring_engineer"]
+        _, cls.root = s.make_user("ew_all", roles)
+        _, cls.net = s.make_user("ew_net", roles, department=B, scopes=[B])
+        r = s.post("/api/v1/cis", {"name": "ew-db-a", "category": "server", "grade": "L2", "department": A},
+                   cls.root)
+        assert r.status == 201, r
+        cls.ci_a = r.json["id"]
+        r = s.post("/api/v1/api-keys", {"name": "ew", "integration": "api"}, s.admin("sysadmin"))
+        cls.key = r.json["key"]
+        r = s.request("POST", "/api/v1/events", {"status": "firing", "dedup_key": "ew-a", "severity": "warning",
+                                                 "summary": "ew-secret-summary", "ci": "ew-db-a"}, token=cls.key)
+        assert r.status == 202, r
+        cls.ev_a = r.json["events"][0]["id"]
+        now = s.now_ms()
+        r = s.post("/api/v1/maintenance-windows", {"name": "ew-secret-window", "ci_id": cls.ci_a,
+                                                   "starts_at": "2030-01-01T00:00:00Z",
+                                                   "ends_at": "2030-01-02T00:00:00Z"}, cls.root)
+        assert r.status == 201, r
+        cls.win_a = r.json["id"]
+        del now
+
+    CASES = {
+        ("GET", "/api/v1/events"): "list",
+        ("GET", "/api/v1/events/stats"): "stats",
+        ("GET", "/api/v1/events/review"): "list",
+        ("GET", "/api/v1/events/{id}"): "event",
+        ("GET", "/api/v1/maintenance-windows"): "list",
+        ("POST", "/api/v1/maintenance-windows"): "create",
+        ("GET", "/api/v1/maintenance-windows/{id}"): "window",
+        ("PATCH", "/api/v1/maintenance-windows/{id}"): "window",
+        ("DELETE", "/api/v1/maintenance-windows/{id}"): "window",
+    }
+
+    def scoped_routes(self):
+        return [(m, p) for m, p, perm in ROUTES if perm.startswith("EVENT_")]
+
+    def test_every_route_has_a_case(self):
+        routes = self.scoped_routes()
+        self.assertGreaterEqual(len(routes), 9)
+        self.assertEqual([r for r in routes if r not in self.CASES], [])
+
+    def test_scan(self):
+        s = self.srv
+        secrets = ("ew-db-a", "ew-secret-summary", "ew-secret-window")
+        for method, path in self.scoped_routes():
+            kind = self.CASES[(method, path)]
+            where = "%s %s" % (method, path)
+            if kind in ("event", "window"):
+                target = self.ev_a if kind == "event" else self.win_a
+                body = {"comment": "x"} if method == "PATCH" else None
+                hidden = s.request(method, path.replace("{id}", str(target)), body, token=self.net)
+                missing = s.request(method, path.replace("{id}", "999999"), body, token=self.net)
+                self.assertEqual((hidden.status, hidden.json["error"]["code"]),
+                                 (missing.status, missing.json["error"]["code"]), where)
+                self.assertEqual(hidden.status, 404, where)
+                # the owner department's user (here unscoped) still reaches it
+                if method == "GET":
+                    self.assertStatus(s.get(path.replace("{id}", str(target)), self.root), 200, where)
+            elif kind == "create":
+                body = {"name": "ew-b", "ci_id": self.ci_a, "starts_at": "2030-01-01T00:00:00Z",
+                        "ends_at": "2030-01-02T00:00:00Z"}
+                hidden = s.post(path, body, self.net)
+                missing = s.post(path, dict(body, ci_id=999999), self.net)
+                self.assertEqual((hidden.status, hidden.json["error"]["field"]),
+                                 (missing.status, missing.json["error"]["field"]), where)
+                self.assertEqual(hidden.status, 422, where)
+                r = s.post(path, {k: v for k, v in body.items() if k != "ci_id"} |
+                           {"matchers": [{"name": "a", "value": "b"}]}, self.net)
+                self.assertEqual(r.status, 403, where)
+            elif kind == "stats":
+                r = s.get(path, self.net)
+                self.assertStatus(r, 200, where)
+                self.assertEqual(sum(b["warning"] + b["exception"] for b in r.json["buckets"]), 0, where)
+                r = s.get(path, self.root)
+                self.assertEqual(sum(b["warning"] for b in r.json["buckets"]), 1, where)
+            else:
+                r = s.get(path + "?limit=500" if path != "/api/v1/events/review" else path, self.net)
+                self.assertStatus(r, 200, where)
+                for x in secrets:
+                    self.assertNotIn(x, r.raw, where)
+                if "total" in r.json:
+                    self.assertEqual(r.json["total"], 0, where)
+            for x in secrets:
+                self.assertNotIn(x, hidden.raw if kind in ("event", "window", "create") else "", where)
+        # nothing of 运行部's was changed
+        got = s.get("/api/v1/maintenance-windows/%d" % self.win_a, self.root)
+        self.assertEqual(got.json["comment"], "")
+
+
 if __name__ == "__main__":
     harness.main()

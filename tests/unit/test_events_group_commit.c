@@ -280,7 +280,7 @@ static void decisions_are_codes_rendered_on_read(void **state)
     free(stored);
     int64_t id = scalar(f, "SELECT id FROM events WHERE dedup_key = 'dc-1'");
     json_t *ev = NULL;
-    assert_int_equal(od_event_get(f->app, id, &ev, &e), OD_OK);
+    assert_int_equal(od_event_get(f->app, NULL, id, &ev, &e), OD_OK);
     assert_int_equal(json_array_size(json_object_get(ev, "decisions")), 2);
     json_t *d0 = decision(ev, 0), *d1 = decision(ev, 1);
     assert_string_equal(field(d0, "at"), field(ev, "received_at"));
@@ -295,7 +295,7 @@ static void decisions_are_codes_rendered_on_read(void **state)
     /* a row of the text form (before the codes) reads as it was */
     exec_ok(f->side, "UPDATE events SET decisions = '[{\"at\":0,\"step\":\"classify\",\"rule\":null,"
                      "\"result\":\"旧 (old)\"}]' WHERE dedup_key = 'dc-1'");
-    assert_int_equal(od_event_get(f->app, id, &ev, &e), OD_OK);
+    assert_int_equal(od_event_get(f->app, NULL, id, &ev, &e), OD_OK);
     assert_int_equal(json_array_size(json_object_get(ev, "decisions")), 1);
     d0 = decision(ev, 0);
     assert_string_equal(field(d0, "result"), "旧 (old)");
