@@ -43,6 +43,7 @@ static void usage(FILE *f)
     fprintf(f, "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
                "服务与管理 Server and administration:\n"
                "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
+               "               [--audit-anchor-log FILE] [--audit-syslog]\n"
                "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
                "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
                "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
@@ -214,7 +215,11 @@ static int serve(int argc, char **argv, bool key_new)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
     od_app *a = NULL;
-    od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
+    int left = od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
+    if (left > 0)
+        od_warn("已删除 %d 个中断的备份或恢复留下的临时文件 (removed %d leftover files of interrupted backups or "
+                "restores)",
+                left, left);
     int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);

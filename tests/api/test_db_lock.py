@@ -67,6 +67,7 @@ class RestoreUnderServer(unittest.TestCase):
             bk = os.path.join(s.tmp, "b.odbk")
             p = run("backup", "--db", s.db, "--out", bk, "--key-file", kf)
             self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(stat.S_IMODE(os.stat(bk).st_mode), 0o600)
             s.make_user("after_bk", ["ops_engineer"])
             p = run("restore", "--in", bk, "--db", s.db, "--key-file", kf, "--force")
             self.assertEqual(p.returncode, 1, p.stdout + p.stderr)

@@ -338,6 +338,85 @@ static void restore_ok(fixture *f, const od_backup_key *k)
 
 /* ---- tests: round trips ------------------------------------------------- */
 
+/* The copy is taken in memory: during and after a backup nothing but the
+ * database's own files and the backup exist (the setup already took one;
+ * a second one, into a new name, must not leave anything either), and the
+ * backup is 0600. */
+static void test_no_plaintext_copy_on_disk(void **state)
+{
+    fixture *f = *state;
+    char out[160];
+    path_in(f, out, sizeof out, "second.odbk");
+    od_error e;
+    od_error_clear(&e);
+    assert_int_equal(od_backup_create(f->db, out, &f->key, T0_MS, &e), OD_OK);
+    static const char *const allowed[] = {"src.db", "src.db-wal", "src.db-shm", "b.odbk", "second.odbk", NULL};
+    assert_int_equal(stray_files(f->dir, allowed), 0);
+    struct stat st;
+    assert_int_equal(stat(out, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(od_backup_restore(out, &f->key, f->dest, false, &e), OD_OK);
+    assert_same_db(f->db, f->dest);
+    /* an empty database (an empty file): the copy is one empty page */
+    char empty[160], eout[160], edest[160];
+    path_in(f, empty, sizeof empty, "empty.db");
+    path_in(f, eout, sizeof eout, "empty.odbk");
+    path_in(f, edest, sizeof edest, "empty-restored.db");
+    write_all(empty, (const unsigned char *)"", 0);
+    assert_int_equal(od_backup_create(empty, eout, &f->key, T0_MS, &e), OD_OK);
+    assert_int_equal(od_backup_restore(eout, &f->key, edest, false, &e), OD_OK);
+    assert_int_equal(file_size(eout), 80 + file_size(edest) + 17);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open(edest, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+/* Leftovers of interrupted runs next to the database are removed; nothing
+ * else is, whatever it looks like. */
+static void test_remove_leftovers(void **state)
+{
+    fixture *f = *state;
+    static const char *const gone[] = {"src.db.backup-Ab12Xy", "src.db.backup-Ab12Xy-wal", "src.db.backup-000000-shm",
+                                       "src.db.restore-9zQ3kP", "src.db.restore-9zQ3kP-journal"};
+    static const char *const kept[] = {"src.db.backup-Ab12X",      /* 5 characters */
+                                       "src.db.backup-Ab12Xy.txt", /* not a side file */
+                                       "src.db.backup-Ab_2Xy",     /* not mkstemp's alphabet */
+                                       "other.db.backup-Ab12Xy",   /* another database */
+                                       "xsrc.db.backup-Ab12Xy"};
+    char p[200];
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        path_in(f, p, sizeof p, gone[i]);
+        touch(p);
+    }
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        path_in(f, p, sizeof p, kept[i]);
+        touch(p);
+    }
+    path_in(f, p, sizeof p, "src.db.backup-DIRxyz"); /* a directory is never removed */
+    assert_int_equal(mkdir(p, 0700), 0);
+    /* without restore_temps only the backup copies go */
+    assert_int_equal(od_backup_remove_leftovers(f->db, false), 3);
+    path_in(f, p, sizeof p, gone[3]);
+    assert_int_equal(access(p, F_OK), 0);
+    assert_int_equal(od_backup_remove_leftovers(f->db, true), 2);
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        path_in(f, p, sizeof p, gone[i]);
+        assert_int_not_equal(access(p, F_OK), 0);
+    }
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        path_in(f, p, sizeof p, kept[i]);
+        assert_int_equal(access(p, F_OK), 0);
+    }
+    path_in(f, p, sizeof p, "src.db.backup-DIRxyz");
+    assert_int_equal(access(p, F_OK), 0);
+    assert_int_equal(od_backup_remove_leftovers(f->db, true), 0);
+}
+
 static void test_file_layout(void **state)
 {
     fixture *f = *state;
@@ -920,6 +999,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_file_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_plaintext_copy_on_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restore_with_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restore_with_shares, setup, teardown),
         cmocka_unit_test_setup_teardown(test_single_share_cannot_decrypt, setup, teardown),
