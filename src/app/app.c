@@ -38,6 +38,13 @@ od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
     if (want_min && !manual_clock)
         od_warn("OPSDESK_PWHASH_COST=min 被忽略，仅在 --test-clock 下生效 (OPSDESK_PWHASH_COST=min ignored: only "
                 "honoured with --test-clock)");
+    od_err rc = od_auth_prepare(a, e);
+    if (rc) {
+        a->store = NULL; /* the caller still owns store and policy on failure */
+        a->policy = NULL;
+        od_app_free(a);
+        return rc;
+    }
     *out = a;
     return OD_OK;
 }
@@ -47,6 +54,7 @@ void od_app_free(od_app *a)
     if (!a)
         return;
     od_limiter_free(a->limiter);
+    free(a->dummy_hash);
     od_event_keys_free(a->event_keys);
     od_store_close(a->store);
     od_policy_free(a->policy);

@@ -48,6 +48,8 @@ typedef struct od_app {
     int pwhash_cost;      /* 0 = interactive (default), 1 = minimum (tests only) */
     struct od_backup_sched *backup_sched; /* scheduled backups (issue 7); NULL when off */
     struct od_event_keys *event_keys;     /* ingestion's de-duplication table; NULL until it runs */
+    char *dummy_hash;     /* a password hash at pwhash_cost that an unknown user name is verified against */
+    struct od_pwpool *pwpool; /* password hashing off the HTTP threads (pwpool.h); NULL when not serving */
 } od_app;
 
 /* Creates the app over an open store and loaded policy (both owned by the
@@ -137,6 +139,13 @@ OD_NODISCARD od_err od_auth_login(od_app *a, const char *username, const char *p
  * expired, revoked or the account is disabled. */
 OD_NODISCARD od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *e);
 OD_NODISCARD od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e);
+/* Computes a->dummy_hash (od_app_new calls it): an unknown user name is
+ * verified against it, the same work as a known one (one argon2 verify). */
+OD_NODISCARD od_err od_auth_prepare(od_app *a, od_error *e);
+/* Lifts the login lockout of `username` for a running server (opsdesk user
+ * unlock, run on the server machine with --db): records the unlock, which
+ * the server honours at the account's next login, and audits it. */
+OD_NODISCARD od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error *e);
 
 /* ---- CMDB (R-CI-1…5) ---- */
 typedef struct od_ci_input {
