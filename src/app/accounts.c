@@ -432,8 +432,16 @@ static od_err limit_check(od_app *a, const char *username, const char *addr, int
                 unlocked_at = 0;
             od_tx_rollback(tx);
         }
-        if (unlocked_at > 0 && od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, unlocked_at, now))
+        if (unlocked_at > 0 && od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, unlocked_at, now)) {
             wait = 0;
+            /* used up: one unlock lifts one lockout */
+            if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
+                if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, "si", username, unlocked_at) != OD_OK)
+                    od_tx_rollback(tx);
+                else if (od_tx_commit(tx, NULL) != OD_OK)
+                    od_warn("cannot clear the unlock of %s", username);
+            }
+        }
     }
     int64_t wait2 = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ADDR, addr, now);
     if (wait2 > wait)

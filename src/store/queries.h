@@ -38,6 +38,7 @@
     X(LOGIN_UNLOCK_PUT, "INSERT INTO login_unlocks(username, at) VALUES(?, ?) "                    \
                         "ON CONFLICT(username) DO UPDATE SET at = excluded.at")                    \
     X(LOGIN_UNLOCK_GET, "SELECT at FROM login_unlocks WHERE username = ?")                         \
+    X(LOGIN_UNLOCK_DEL, "DELETE FROM login_unlocks WHERE username = ? AND at = ?")                 \
     /* sessions */                                                                                 \
     X(SESSION_INSERT, "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, addr) "    \
                       "VALUES(?,?,?,?,?) RETURNING id")                                            \
