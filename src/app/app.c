@@ -2,6 +2,7 @@
 #include "app/app.h"
 #include "app/event_keys.h"
 #include "app/limiter.h"
+#include "app/pwpool.h"
 #include "util/log.h"
 
 #include <sodium.h>
@@ -39,6 +40,8 @@ od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
         od_warn("OPSDESK_PWHASH_COST=min 被忽略，仅在 --test-clock 下生效 (OPSDESK_PWHASH_COST=min ignored: only "
                 "honoured with --test-clock)");
     od_err rc = od_auth_prepare(a, e);
+    if (!rc)
+        rc = od_pwpool_start(0, 0, &a->pwpool, e);
     if (rc) {
         a->store = NULL; /* the caller still owns store and policy on failure */
         a->policy = NULL;
@@ -53,6 +56,7 @@ void od_app_free(od_app *a)
 {
     if (!a)
         return;
+    od_pwpool_free(a->pwpool);
     od_limiter_free(a->limiter);
     free(a->dummy_hash);
     od_event_keys_free(a->event_keys);
