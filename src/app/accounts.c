@@ -293,6 +293,50 @@ static od_err change_user(od_app *a, const od_principal *actor, int64_t id, cons
     return rc;
 }
 
+/* Applies core's decision on acts of one account on another (R-SEC-SYS-2,
+ * od_authz_user_act); a refusal is audited (user.refused) in its own
+ * transaction and returned. */
+od_err od_user_guard(od_app *a, const od_principal *actor, int64_t id, od_user_act act, od_roleset new_roles,
+                     od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    int s = rc ? -1 : od_rows_next(r, e);
+    od_roleset target = s == 1 ? (od_roleset)od_rows_int(r, 6) : 0;
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc || s < 0)
+        return rc ? rc : OD_E_STORE;
+    if (s == 0) /* the act itself answers 404 */
+        return OD_OK;
+    od_user_act_req q = {act, actor->id == id, target, new_roles};
+    od_error why = {0};
+    od_err refused = od_authz_user_act(&q, &why);
+    if (!refused)
+        return OD_OK;
+    json_t *info = json_pack("{ss ss}", "act", od_user_act_key(act), "reason", why.message);
+    if (act == OD_UA_SET_ROLES)
+        json_object_set_new(info, "roles", od_roles_to_json(new_roles));
+    int64_t now = od_app_now(a);
+    if (od_tx_begin(a->store, true, &tx, e) == OD_OK) {
+        if (od_audit_append(tx, now, actor, "user.refused", "user", id, NULL, info, e) == OD_OK)
+            rc = od_tx_commit(tx, e);
+        else {
+            od_tx_rollback(tx);
+            rc = OD_E_STORE;
+        }
+    }
+    json_decref(info);
+    if (rc)
+        od_warn("cannot audit a refused %s on user %lld", od_user_act_key(act), (long long)id);
+    *e = why;
+    return refused;
+}
+
 typedef struct {
     od_roleset roles;
     json_t *scopes;
@@ -326,6 +370,8 @@ od_err od_user_set_roles(od_app *a, const od_principal *actor, int64_t id, od_ro
                          json_t **out, od_error *e)
 {
     od_err rc = od_roles_check_separation(roles, e);
+    if (!rc)
+        rc = od_user_guard(a, actor, id, OD_UA_SET_ROLES, roles, e);
     if (rc)
         return rc;
     if (scopes) {
@@ -362,6 +408,9 @@ od_err od_user_set_disabled(od_app *a, const od_principal *actor, int64_t id, bo
     if (actor && actor->id == id && disabled)
         return od_error_set(e, OD_E_CONFLICT, NULL,
                             "不能停用自己的账号 (you cannot disable your own account)");
+    od_err rc = od_user_guard(a, actor, id, disabled ? OD_UA_DISABLE : OD_UA_ENABLE, 0, e);
+    if (rc)
+        return rc;
     return change_user(a, actor, id, disabled ? "user.disable" : "user.enable", do_set_disabled, &disabled,
                        out, e);
 }
@@ -395,6 +444,8 @@ od_err od_user_update(od_app *a, const od_principal *actor, int64_t id, const od
                       od_error *e)
 {
     od_err rc = check_lang(in->lang, e);
+    if (!rc)
+        rc = od_user_guard(a, actor, id, OD_UA_EDIT_CONTACT, 0, e);
     if (rc)
         return rc;
     return change_user(a, actor, id, "user.update", do_update, (void *)(uintptr_t)in, out, e);

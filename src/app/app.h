@@ -130,6 +130,11 @@ OD_NODISCARD od_err od_user_update(od_app *a, const od_principal *actor, int64_t
 OD_NODISCARD od_err od_user_change_password(od_app *a, const od_principal *actor, const char *old_pw,
                                             const char *new_pw, od_error *e);
 json_t *od_roles_to_json(od_roleset roles);
+/* Whether `actor` may do `act` to account `id` (core/authz.h
+ * od_authz_user_act); a refusal is audited as user.refused and returned
+ * (OD_E_FORBIDDEN).  An unknown id passes (the act answers 404). */
+OD_NODISCARD od_err od_user_guard(od_app *a, const od_principal *actor, int64_t id, od_user_act act,
+                                  od_roleset new_roles, od_error *e);
 
 /* Login: OD_E_UNAUTH on bad credentials, OD_E_RATE_LIMIT (retry_after set)
  * when the account or the address is locked out.  *token is a new string. */
