@@ -68,7 +68,10 @@ od_limiter *od_limiter_new_sized(size_t capacity)
     return l;
 }
 
-od_limiter *od_limiter_new(void) { return od_limiter_new_sized(OD_LIMITER_CAPACITY); }
+od_limiter *od_limiter_new(void)
+{
+    return od_limiter_new_sized(OD_LIMITER_CAPACITY);
+}
 
 void od_limiter_free(od_limiter *l)
 {
@@ -205,8 +208,8 @@ int64_t od_limiter_check(od_limiter *l, od_limit_kind k, const char *key, int64_
     return wait;
 }
 
-bool od_limiter_record(od_limiter *l, od_limit_kind k, const od_login_policy *lp, int allowance, const char *key,
-                       int64_t now)
+bool od_limiter_record(od_limiter *l, od_limit_kind k, const od_login_policy *lp, int allowance,
+                       const char *key, int64_t now)
 {
     if ((unsigned)k >= OD_LIMIT__COUNT)
         return false;

@@ -42,8 +42,8 @@ void od_limiter_free(od_limiter *l);
 int64_t od_limiter_check(od_limiter *l, od_limit_kind k, const char *key, int64_t now);
 /* Counts a failure against `allowance` (core/lockout.h); true if it started
  * a lockout.  A key that finds no room is not counted (check refuses it). */
-bool od_limiter_record(od_limiter *l, od_limit_kind k, const od_login_policy *lp, int allowance, const char *key,
-                       int64_t now);
+bool od_limiter_record(od_limiter *l, od_limit_kind k, const od_login_policy *lp, int allowance,
+                       const char *key, int64_t now);
 /* Forgets an unlocked key's failures (a successful login). */
 void od_limiter_forget(od_limiter *l, od_limit_kind k, const char *key);
 /* Ends `key`'s lockout if an administrator's unlock at `unlocked_at` came

@@ -9,7 +9,8 @@ od_err od_regrade_plan(const od_regrade_in *in, od_regrade_decision *out, od_err
     od_resp target = in->explicit_resp >= 0 ? (od_resp)in->explicit_resp : in->by_time;
     *out = (od_regrade_decision){.target = target};
     if (od_regrade_needs_reason(in->old_level, in->ci_level, in->old_resp, target) && !in->reason_given)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "reason", "降低级别必须说明理由 (lowering a level needs a reason)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "reason",
+                            "降低级别必须说明理由 (lowering a level needs a reason)");
     if (in->explicit_resp >= 0 && target > in->by_time)
         return od_error_set(
             e, OD_E_UNPROCESSABLE, "response_level",

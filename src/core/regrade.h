@@ -15,21 +15,21 @@
 #include <stdbool.h>
 
 typedef struct od_regrade_in {
-    od_grade old_level;     /* the incident level now */
-    od_grade ci_level;      /* the level its (new) configuration items give */
-    od_grade new_level;     /* the graded level (od_grade_incident) */
-    od_resp old_resp;       /* the current response level now */
-    od_resp by_time;        /* the time rule's level on the new base, now */
-    int explicit_resp;      /* an od_resp asked for, or -1 */
-    bool reason_given;      /* a non-empty reason */
-    bool first_reported;    /* past DETECTED: the level's recipients were told */
+    od_grade old_level;  /* the incident level now */
+    od_grade ci_level;   /* the level its (new) configuration items give */
+    od_grade new_level;  /* the graded level (od_grade_incident) */
+    od_resp old_resp;    /* the current response level now */
+    od_resp by_time;     /* the time rule's level on the new base, now */
+    int explicit_resp;   /* an od_resp asked for, or -1 */
+    bool reason_given;   /* a non-empty reason */
+    bool first_reported; /* past DETECTED: the level's recipients were told */
 } od_regrade_in;
 
 typedef struct od_regrade_decision {
-    od_resp target;         /* the new current response level */
-    bool raise;             /* above old_resp: escalate (notifies) */
-    bool record_change;     /* set directly and different: an escalation row */
-    bool notify_new_level;  /* tell the new (higher) incident level's recipients */
+    od_resp target;        /* the new current response level */
+    bool raise;            /* above old_resp: escalate (notifies) */
+    bool record_change;    /* set directly and different: an escalation row */
+    bool notify_new_level; /* tell the new (higher) incident level's recipients */
 } od_regrade_decision;
 
 /* OD_OK and the decision, or OD_E_UNPROCESSABLE: "reason" when the regrade

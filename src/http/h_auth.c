@@ -23,8 +23,8 @@ static od_err login_answer(od_req *r)
     snprintf(addr, sizeof addr, "%s", r->who.addr[0] ? r->who.addr : "?");
     char *token = NULL;
     int64_t exp = 0;
-    od_err rc =
-        od_auth_login(r->app, od_req_str(r, "username"), od_req_str(r, "password"), addr, &token, &exp, &r->err);
+    od_err rc = od_auth_login(r->app, od_req_str(r, "username"), od_req_str(r, "password"), addr, &token,
+                              &exp, &r->err);
     if (rc)
         return rc;
     char t[OD_TIME_STR_MAX];
@@ -33,10 +33,11 @@ static od_err login_answer(od_req *r)
         od_http_csrf_token(token, csrf);
         int64_t max_age = (exp - od_app_now(r->app)) / 1000;
         snprintf(r->extra_header[0], sizeof r->extra_header[0],
-                 "Set-Cookie: " OD_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s", token,
-                 (long long)(max_age > 0 ? max_age : 0), od_server_tls(r->srv) ? "; Secure" : "");
-        rc = od_reply(r, 200, json_pack("{ss ss sb}", "csrf_token", csrf, "expires_at", od_time_format(exp, t),
-                                        "cookie", 1));
+                 "Set-Cookie: " OD_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+                 token, (long long)(max_age > 0 ? max_age : 0), od_server_tls(r->srv) ? "; Secure" : "");
+        rc = od_reply(
+            r, 200,
+            json_pack("{ss ss sb}", "csrf_token", csrf, "expires_at", od_time_format(exp, t), "cookie", 1));
         sodium_memzero(csrf, sizeof csrf);
     } else {
         rc = od_reply(r, 200, json_pack("{ss ss}", "token", token, "expires_at", od_time_format(exp, t)));
@@ -63,8 +64,14 @@ static void run(od_req *r, answer_fn fn)
         od_error_set(&r->err, rc, NULL, "%s", od_err_str(rc));
     od_req_resume(r);
 }
-static void login_job(void *arg) { run(arg, login_answer); }
-static void password_job(void *arg) { run(arg, password_answer); }
+static void login_job(void *arg)
+{
+    run(arg, login_answer);
+}
+static void password_job(void *arg)
+{
+    run(arg, password_answer);
+}
 
 static od_err off_thread(od_req *r, od_pwpool_fn job, answer_fn inline_fn)
 {
@@ -88,8 +95,8 @@ od_err od_h_login(od_req *r)
 
 od_err od_h_password(od_req *r)
 {
-    static const od_field f[] = {{"old_password", OD_JT_STRING, true, 256}, {"new_password", OD_JT_STRING, true, 256},
-                                 {0}};
+    static const od_field f[] = {
+        {"old_password", OD_JT_STRING, true, 256}, {"new_password", OD_JT_STRING, true, 256}, {0}};
     od_err rc = od_req_fields(r, f);
     return rc ? rc : off_thread(r, password_job, password_answer);
 }

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#define OPS_ALL                                                                                    \
-    "monitoring_engineer ops_engineer ops_section_head ops_department_head department_head "      \
+#define OPS_ALL                                                                                              \
+    "monitoring_engineer ops_engineer ops_section_head ops_department_head department_head "                 \
     "ops_leader emergency_leadership liaison service_desk problem_manager change_manager cab_member "
 #define LEADS "ops_section_head ops_department_head ops_leader emergency_leadership "
 

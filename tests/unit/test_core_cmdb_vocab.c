@@ -15,7 +15,8 @@
 static void test_environments(void **state)
 {
     (void)state;
-    static const char *const want[] = {"production", "same_city_backup", "same_room_backup", "test", "training"};
+    static const char *const want[] = {"production", "same_city_backup", "same_room_backup", "test",
+                                       "training"};
     assert_int_equal(sizeof want / sizeof want[0], OD_CI_ENV__COUNT);
     char joined[256] = "";
     size_t n = 0;

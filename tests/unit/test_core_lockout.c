@@ -146,11 +146,11 @@ static void test_unlock(void **state)
         int64_t unlocked_at, now;
         bool lifted;
     } rows[] = {
-        {9999, 10001, false},                  /* an unlock before the lockout began */
-        {10000, 10001, true},                  /* at its start */
-        {10001, 10002, true},                  /* after */
-        {10001, 10000 + 15 * MIN, false},      /* nothing to lift: it ended */
-        {0, 10001, false},                     /* no unlock */
+        {9999, 10001, false},             /* an unlock before the lockout began */
+        {10000, 10001, true},             /* at its start */
+        {10001, 10002, true},             /* after */
+        {10001, 10000 + 15 * MIN, false}, /* nothing to lift: it ended */
+        {0, 10001, false},                /* no unlock */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         assert_int_equal(od_lockout_lifted(&s, rows[i].unlocked_at, rows[i].now), rows[i].lifted);
@@ -189,10 +189,10 @@ static void test_addr_bucket(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_allowance),       cmocka_unit_test(test_count_boundary),
-        cmocka_unit_test(test_window_edge),     cmocka_unit_test(test_window_starts_at_first_failure),
-        cmocka_unit_test(test_lockout_end),     cmocka_unit_test(test_short_lockout),
-        cmocka_unit_test(test_idle_at),         cmocka_unit_test(test_unlock),
+        cmocka_unit_test(test_allowance),   cmocka_unit_test(test_count_boundary),
+        cmocka_unit_test(test_window_edge), cmocka_unit_test(test_window_starts_at_first_failure),
+        cmocka_unit_test(test_lockout_end), cmocka_unit_test(test_short_lockout),
+        cmocka_unit_test(test_idle_at),     cmocka_unit_test(test_unlock),
         cmocka_unit_test(test_addr_bucket),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,17 +22,17 @@ static void test_table(void **state)
         bool ok;
         const char *missing; /* the English rule named, if refused */
     } rows[] = {
-        {"Abcde1!x", true, NULL},               /* 8 characters: enough */
+        {"Abcde1!x", true, NULL},                    /* 8 characters: enough */
         {"Abcd1!x", false, "at least 8 characters"}, /* 7 */
         {"abcde1!x", false, "an upper-case letter"},
         {"ABCDE1!X", false, "a lower-case letter"},
         {"Abcdef!x", false, "a digit"},
         {"Abcdef1x", false, "a special character"},
-        {"Ab1!密码密码", true, NULL},             /* 8 code points, 16 bytes */
-        {"Ab1!密码密", false, "at least 8 characters"}, /* 7 code points, 13 bytes: bytes do not count */
+        {"Ab1!密码密码", true, NULL},                        /* 8 code points, 16 bytes */
+        {"Ab1!密码密", false, "at least 8 characters"},      /* 7 code points, 13 bytes: bytes do not count */
         {"密码密码密码密码", false, "an upper-case letter"}, /* CJK is no letter class */
-        {"Abcdefg1密", false, "a special character"},    /* nor a special character */
-        {"Ab1 cdefg", false, "a special character"},     /* a space is not special */
+        {"Abcdefg1密", false, "a special character"},        /* nor a special character */
+        {"Ab1 cdefg", false, "a special character"},         /* a space is not special */
         {"Ab1~cdefg", true, NULL},
         {"", false, "at least 8 characters"},
         {NULL, false, "at least 8 characters"},
@@ -56,9 +56,16 @@ static void test_every_rule_named_at_once(void **state)
     (void)state;
     od_error e = {0};
     assert_int_equal(od_password_check(&seed, "密", &e), OD_E_UNPROCESSABLE);
-    static const char *all[] = {"至少8个字符", "大写字母", "小写字母", "数字", "特殊字符",
-                                "at least 8 characters", "an upper-case letter", "a lower-case letter",
-                                "a digit", "a special character"};
+    static const char *all[] = {"至少8个字符",
+                                "大写字母",
+                                "小写字母",
+                                "数字",
+                                "特殊字符",
+                                "at least 8 characters",
+                                "an upper-case letter",
+                                "a lower-case letter",
+                                "a digit",
+                                "a special character"};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         assert_non_null(strstr(e.message, all[i]));
 }

@@ -32,6 +32,7 @@ static void test_table(void **state)
         od_resp target;
         bool raise, record, notify;
     } rows[] = {
+        /* clang-format off */
         /* old lvl, ci lvl, new lvl, old resp, by time, explicit, reason, reported */
         {"explicit one level above the time rule", {L2, L2, L2, R2, R2, R1, false, true}, OD_OK, NULL, R1, true,
          false, false},
@@ -60,6 +61,7 @@ static void test_table(void **state)
         {"same level: nothing recorded or notified", {L2, L2, L2, R2, R2, -1, false, true}, OD_OK, NULL, R2,
          false, false, false},
         {"NG to R1 explicitly", {L3, L3, L3, NG, NG, R1, false, true}, OD_OK, NULL, R1, true, false, false},
+        /* clang-format on */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         od_regrade_decision d;
@@ -72,7 +74,8 @@ static void test_table(void **state)
             assert_string_equal(e.field, rows[i].field);
             continue;
         }
-        if (d.raise != rows[i].raise || d.record_change != rows[i].record || d.notify_new_level != rows[i].notify)
+        if (d.raise != rows[i].raise || d.record_change != rows[i].record ||
+            d.notify_new_level != rows[i].notify)
             fail_msg("row %zu (%s): raise %d record %d notify %d", i, rows[i].why, d.raise, d.record_change,
                      d.notify_new_level);
     }

@@ -22,9 +22,9 @@ static void test_one_department(void **state)
         const char *dept;
         bool allowed;
     } rows[] = {
-        {0, "运行部", true}, {0, "", true},         {0, NULL, true},       {1, "运行部", true},
-        {1, "网络部", true}, {1, "安全部", false},  {1, "运行", false},    {1, "运行部 ", false},
-        {1, "", false},     {1, NULL, false},      {2, "运行部", false},  {2, NULL, false},
+        {0, "运行部", true}, {0, "", true},        {0, NULL, true},      {1, "运行部", true},
+        {1, "网络部", true}, {1, "安全部", false}, {1, "运行", false},   {1, "运行部 ", false},
+        {1, "", false},      {1, NULL, false},     {2, "运行部", false}, {2, NULL, false},
     };
     const od_scope *sc[] = {&all, &scoped, &none};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)

@@ -72,7 +72,8 @@ static void test_counts_survive_other_tables_filling(void **state)
         (void)od_limiter_record(l, OD_LIMIT_LOGIN_ADDR, &lp, 20, a, 1);
     }
     assert_true(od_limiter_record(l, OD_LIMIT_LOGIN_ACCOUNT, &lp, 5, "v", 2)); /* the 5th failure locks */
-    assert_int_equal(od_limiter_check(l, OD_LIMIT_ACK_ADDR, "127.200.0.1", 2), 15 * MIN - 1); /* full: refused */
+    assert_int_equal(od_limiter_check(l, OD_LIMIT_ACK_ADDR, "127.200.0.1", 2),
+                     15 * MIN - 1); /* full: refused */
     od_limiter_free(l);
 }
 
