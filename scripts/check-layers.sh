@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/.."
 
 rules=(
-  'inc@src/core@^<@^<(stdbool|stddef|stdint|stdio|stdlib|string|ctype|inttypes|stdatomic)\.h>$@core/ is pure rules: no jansson, sqlite3, microhttpd, curl, yaml, and no I/O, thread or clock header beyond the C library headers it uses'
+  'inc@src/core@^<@^<(stdbool|stddef|stdint|stdio|stdlib|string|ctype|inttypes|stdatomic|arpa/inet)\.h>$@core/ is pure rules: no jansson, sqlite3, microhttpd, curl, yaml, and no I/O, thread or clock header beyond the C library headers it uses'
   'inc@src/core@^"@^"((core|util)/)?[a-z0-9_]+\.h"$@core/ includes only core/ and util/ headers'
   'inc@src/notify@^"(http|app|policy|sched|ingest)/@-@notify/ is infrastructure: no HTTP faces, no use cases (those live in http/ and app/)'
   'inc@src/policy@^"@^"((core|util|policy)/)?[a-z0-9_]+\.h"$@policy/ loads the policy file: it includes only core/, util/ and its own headers'

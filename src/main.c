@@ -52,6 +52,7 @@ static void usage(FILE *f)
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
                "  opsdesk policy check FILE\n"
                "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
+               "  opsdesk user unlock USER --db PATH   (解除登录锁定 lift a login lockout, on the server machine)\n"
                "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
                "  opsdesk backup-key new --key-file FILE\n"
                "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
@@ -481,6 +482,34 @@ static int cmd_restore(int argc, char **argv)
     return 0;
 }
 
+/* opsdesk user unlock USER --db PATH: lifts USER's login lockout on the
+ * server machine, with the server running (docs/operations.md).  Needs
+ * write access to the database, i.e. the server's OS account. */
+static int cmd_user_unlock(int argc, char **argv)
+{
+    const char *db = opt(argc, argv, "--db");
+    if (argc < 4 || argv[3][0] == '-' || !db) {
+        fprintf(stderr, "用法 usage: opsdesk user unlock USER --db PATH\n");
+        return 2;
+    }
+    od_app *a = NULL;
+    int rc = open_app(db, opt(argc, argv, "--policy"), false, &a);
+    if (rc)
+        return rc;
+    od_error e = {0};
+    char by[64];
+    const char *os_user = getenv("USER");
+    snprintf(by, sizeof by, "cli:%s", os_user && os_user[0] ? os_user : "?");
+    od_err err = od_user_unlock(a, argv[3], by, &e);
+    od_app_free(a);
+    if (err) {
+        fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(err));
+        return 1;
+    }
+    printf("已解除登录锁定 login lockout lifted: %s\n", argv[3]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || has_flag(2, argv, "--help") || has_flag(2, argv, "-h")) {
@@ -502,6 +531,8 @@ int main(int argc, char **argv)
         return cmd_restore(argc, argv);
     if (strcmp(cmd, "backup-key") == 0) /* issue 7 */
         return cmd_backup_key(argc, argv);
+    if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "unlock") == 0)
+        return cmd_user_unlock(argc, argv);
     if (od_cli_handles(argc - 1, argv + 1))
         return od_cli_run(argc - 1, argv + 1);
     fprintf(stderr, "未知命令 unknown command: %s\n\n", cmd);

@@ -3,15 +3,19 @@
  * bytes, base64url to the client, SHA-256 hex in the database.  Failed
  * logins are limited per account and per address (limiter.c) and audited.
  *
- * Comparisons of secrets (audited for issue 7): a password is only ever
- * checked by crypto_pwhash_str_verify (constant time); an unknown user name
- * costs the same hash work.  A token is never compared: its SHA-256 is
+ * Comparisons of secrets: a password is only ever checked by
+ * crypto_pwhash_str_verify (constant time); an unknown user name is verified
+ * against a dummy hash made once at start (od_auth_prepare), so it costs
+ * exactly one verify, like a known name.  A wrong old password on the
+ * password-change endpoint counts against the same lockout as a failed
+ * login and is audited (password.fail).  A token is never compared: its SHA-256 is
  * looked up, so lookup timing can only tell about a hash of 256 random bits.
  * Session fixation: a token is minted by a successful login only (never
  * taken from the request), a new one every time; logout, a role change, a
  * disabled account and a password change revoke sessions for good. */
 #include "app/app.h"
 #include "app/limiter.h"
+#include "core/lockout.h"
 #include "core/password.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -289,6 +293,50 @@ static od_err change_user(od_app *a, const od_principal *actor, int64_t id, cons
     return rc;
 }
 
+/* Applies core's decision on acts of one account on another (R-SEC-SYS-2,
+ * od_authz_user_act); a refusal is audited (user.refused) in its own
+ * transaction and returned. */
+od_err od_user_guard(od_app *a, const od_principal *actor, int64_t id, od_user_act act, od_roleset new_roles,
+                     od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    int s = rc ? -1 : od_rows_next(r, e);
+    od_roleset target = s == 1 ? (od_roleset)od_rows_int(r, 6) : 0;
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc || s < 0)
+        return rc ? rc : OD_E_STORE;
+    if (s == 0) /* the act itself answers 404 */
+        return OD_OK;
+    od_user_act_req q = {act, actor->id == id, target, new_roles};
+    od_error why = {0};
+    od_err refused = od_authz_user_act(&q, &why);
+    if (!refused)
+        return OD_OK;
+    json_t *info = json_pack("{ss ss}", "act", od_user_act_key(act), "reason", why.message);
+    if (act == OD_UA_SET_ROLES)
+        json_object_set_new(info, "roles", od_roles_to_json(new_roles));
+    int64_t now = od_app_now(a);
+    if (od_tx_begin(a->store, true, &tx, e) == OD_OK) {
+        if (od_audit_append(tx, now, actor, "user.refused", "user", id, NULL, info, e) == OD_OK)
+            rc = od_tx_commit(tx, e);
+        else {
+            od_tx_rollback(tx);
+            rc = OD_E_STORE;
+        }
+    }
+    json_decref(info);
+    if (rc)
+        od_warn("cannot audit a refused %s on user %lld", od_user_act_key(act), (long long)id);
+    *e = why;
+    return refused;
+}
+
 typedef struct {
     od_roleset roles;
     json_t *scopes;
@@ -322,6 +370,8 @@ od_err od_user_set_roles(od_app *a, const od_principal *actor, int64_t id, od_ro
                          json_t **out, od_error *e)
 {
     od_err rc = od_roles_check_separation(roles, e);
+    if (!rc)
+        rc = od_user_guard(a, actor, id, OD_UA_SET_ROLES, roles, e);
     if (rc)
         return rc;
     if (scopes) {
@@ -358,6 +408,9 @@ od_err od_user_set_disabled(od_app *a, const od_principal *actor, int64_t id, bo
     if (actor && actor->id == id && disabled)
         return od_error_set(e, OD_E_CONFLICT, NULL,
                             "不能停用自己的账号 (you cannot disable your own account)");
+    od_err rc = od_user_guard(a, actor, id, disabled ? OD_UA_DISABLE : OD_UA_ENABLE, 0, e);
+    if (rc)
+        return rc;
     return change_user(a, actor, id, disabled ? "user.disable" : "user.enable", do_set_disabled, &disabled,
                        out, e);
 }
@@ -391,14 +444,85 @@ od_err od_user_update(od_app *a, const od_principal *actor, int64_t id, const od
                       od_error *e)
 {
     od_err rc = check_lang(in->lang, e);
+    if (!rc)
+        rc = od_user_guard(a, actor, id, OD_UA_EDIT_CONTACT, 0, e);
     if (rc)
         return rc;
     return change_user(a, actor, id, "user.update", do_update, (void *)(uintptr_t)in, out, e);
 }
 
+static void audit_login_event(od_app *a, const char *action, const char *username, const char *addr)
+{
+    od_tx *tx = NULL;
+    od_principal p;
+    od_principal_system(&p);
+    snprintf(p.username, sizeof p.username, "%s", username);
+    json_t *info = json_pack("{ss ss}", "username", username, "addr", addr);
+    if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
+        if (od_audit_append(tx, od_app_now(a), &p, action, "session", 0, NULL, info, NULL) == OD_OK) {
+            if (od_tx_commit(tx, NULL) != OD_OK)
+                od_warn("cannot audit %s of %s", action, username);
+        } else
+            od_tx_rollback(tx);
+    }
+    json_decref(info);
+}
+
+/* Refuses an attempt (429 with Retry-After) while the account or the
+ * client's network is locked out, or while a table is full of live keys.
+ * An administrator's unlock (opsdesk user unlock) lifts the account's
+ * lockout here, at its next attempt. */
+static od_err limit_check(od_app *a, const char *username, const char *addr, int64_t now, od_error *e)
+{
+    int64_t wait = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, now);
+    if (wait > 0) {
+        od_tx *tx = NULL;
+        int64_t unlocked_at = 0;
+        if (od_tx_begin(a->store, false, &tx, NULL) == OD_OK) {
+            if (od_tx_scalar(tx, OD_Q_LOGIN_UNLOCK_GET, &unlocked_at, NULL, "s", username) != OD_OK)
+                unlocked_at = 0;
+            od_tx_rollback(tx);
+        }
+        if (unlocked_at > 0 && od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, unlocked_at, now)) {
+            wait = 0;
+            /* used up: one unlock lifts one lockout */
+            if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
+                if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, "si", username, unlocked_at) != OD_OK)
+                    od_tx_rollback(tx);
+                else if (od_tx_commit(tx, NULL) != OD_OK)
+                    od_warn("cannot clear the unlock of %s", username);
+            }
+        }
+    }
+    int64_t wait2 = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ADDR, addr, now);
+    if (wait2 > wait)
+        wait = wait2;
+    if (wait <= 0)
+        return OD_OK;
+    e->retry_after = (int)((wait + 999) / 1000);
+    return od_error_set(e, OD_E_RATE_LIMIT, NULL,
+                        "登录失败次数过多，请 %d 秒后再试 (too many failed logins; try again in %d s)",
+                        e->retry_after, e->retry_after);
+}
+
+/* Counts one failed password check against the account and the client's
+ * network, and audits it (`action`, then login.lockout if it locked). */
+static void limit_fail(od_app *a, const char *action, const char *username, const char *addr, int64_t now)
+{
+    const od_login_policy *lp = &a->policy->login;
+    bool l1 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, lp, od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT),
+                                username, now);
+    bool l2 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ADDR, lp, od_lockout_allowance(lp, OD_LOCKOUT_ADDRESS),
+                                addr, now);
+    audit_login_event(a, action, username, addr);
+    if (l1 || l2)
+        audit_login_event(a, "login.lockout", username, addr);
+}
+
 typedef struct {
     od_app *a;
     const char *old_pw, *new_pw;
+    bool wrong_old; /* set when the old password did not verify */
 } pw_ctx;
 
 static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_error *e)
@@ -421,9 +545,11 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
     if (od_rows_next(r, e) == 1)
         ok = crypto_pwhash_str_verify(od_rows_text(r, 1), c->old_pw, strlen(c->old_pw)) == 0;
     od_rows_close(r);
-    if (!ok)
+    if (!ok) {
+        c->wrong_old = true;
         return od_error_set(e, OD_E_FORBIDDEN, "old_password",
                             "原密码不正确 (the current password is wrong)");
+    }
     rc = od_password_check(&c->a->policy->password, c->new_pw, e);
     if (!rc)
         rc = hash_password(c->a, c->new_pw, h, e);
@@ -440,27 +566,39 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
 od_err od_user_change_password(od_app *a, const od_principal *actor, const char *old_pw, const char *new_pw,
                                od_error *e)
 {
-    pw_ctx c = {a, old_pw, new_pw};
-    return change_user(a, actor, actor->id, "user.change_password", do_password, &c, NULL, e);
+    int64_t now = od_app_now(a);
+    const char *addr = actor->addr[0] ? actor->addr : "?";
+    od_err rc = limit_check(a, actor->username, addr, now, e);
+    if (rc)
+        return rc;
+    pw_ctx c = {a, old_pw, new_pw, false};
+    rc = change_user(a, actor, actor->id, "user.change_password", do_password, &c, NULL, e);
+    if (rc && c.wrong_old)
+        limit_fail(a, "password.fail", actor->username, addr, now);
+    else if (!rc)
+        od_limiter_forget(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, actor->username);
+    return rc;
 }
 
 /* ---- sessions ---- */
 
-static void audit_login_event(od_app *a, const char *action, const char *username, const char *addr)
+od_err od_auth_prepare(od_app *a, od_error *e)
 {
-    od_tx *tx = NULL;
-    od_principal p;
-    od_principal_system(&p);
-    snprintf(p.username, sizeof p.username, "%s", username);
-    json_t *info = json_pack("{ss ss}", "username", username, "addr", addr);
-    if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
-        if (od_audit_append(tx, od_app_now(a), &p, action, "session", 0, NULL, info, NULL) == OD_OK) {
-            if (od_tx_commit(tx, NULL) != OD_OK)
-                od_warn("cannot audit %s of %s", action, username);
-        } else
-            od_tx_rollback(tx);
-    }
-    json_decref(info);
+    /* a random password nobody knows, hashed at the cost real hashes use */
+    unsigned char raw[18];
+    char pw[sodium_base64_ENCODED_LEN(18, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    char h[crypto_pwhash_STRBYTES];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(pw, sizeof pw, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    od_err rc = hash_password(a, pw, h, e);
+    sodium_memzero(pw, sizeof pw);
+    if (rc)
+        return rc;
+    free(a->dummy_hash);
+    a->dummy_hash = strdup(h);
+    if (!a->dummy_hash)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return OD_OK;
 }
 
 od_err od_auth_login(od_app *a, const char *username, const char *password, const char *addr, char **token,
@@ -469,22 +607,12 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
     *token = NULL;
     int64_t now = od_app_now(a);
     const od_login_policy *lp = &a->policy->login;
-    char ukey[160], akey[160];
-    snprintf(ukey, sizeof ukey, "u:%s", username);
-    snprintf(akey, sizeof akey, "a:%s", addr);
-    int64_t wait = od_limiter_wait(a->limiter, lp, ukey, now);
-    int64_t wait2 = od_limiter_wait(a->limiter, lp, akey, now);
-    if (wait2 > wait)
-        wait = wait2;
-    if (wait > 0) {
-        e->retry_after = (int)((wait + 999) / 1000);
-        return od_error_set(e, OD_E_RATE_LIMIT, NULL,
-                            "登录失败次数过多，请 %d 秒后再试 (too many failed logins; try again in %d s)",
-                            e->retry_after, e->retry_after);
-    }
+    od_err rc = limit_check(a, username, addr, now, e);
+    if (rc)
+        return rc;
     od_tx *tx = NULL;
     od_rows *r = NULL;
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", username);
@@ -500,33 +628,18 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
     od_tx_rollback(tx);
     if (rc)
         return rc;
-    bool ok;
-    if (uid) {
-        ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-    } else {
-        /* same work for unknown names, so timing does not reveal which exist */
-        char dummy[crypto_pwhash_STRBYTES];
-        ok = false;
-        if (hash_password(a, "Dummy-password-1", dummy, NULL) == OD_OK) {
-            int same_work = crypto_pwhash_str_verify(dummy, password, strlen(password));
-            (void)same_work;
-        }
-    }
+    /* exactly one verify either way: an unknown name is checked against the
+     * dummy hash, so timing does not tell which names exist */
+    const char *against = uid ? hash : (a->dummy_hash ? a->dummy_hash : "");
+    bool ok = crypto_pwhash_str_verify(against, password, strlen(password)) == 0 && uid != 0;
     sodium_memzero(hash, sizeof hash);
     if (!ok || disabled) {
-        /* an address (many people behind one proxy) gets four times the account's allowance */
-        od_login_policy alp = *lp;
-        alp.max_failures = lp->max_failures * 4;
-        bool l1 = od_limiter_fail(a->limiter, lp, ukey, now);
-        bool l2 = od_limiter_fail(a->limiter, &alp, akey, now);
-        audit_login_event(a, "login.fail", username, addr);
-        if (l1 || l2)
-            audit_login_event(a, "login.lockout", username, addr);
+        limit_fail(a, "login.fail", username, addr, now);
         return od_error_set(e, OD_E_UNAUTH, NULL,
                             "用户名或密码错误，或账号已停用 (wrong username or password, or "
                             "the account is disabled)");
     }
-    od_limiter_reset(a->limiter, ukey);
+    od_limiter_forget(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username);
     char *tok = malloc(OD_SECRET_LEN(3, 32));
     if (!tok || !od_secret_new(tok, OD_SECRET_LEN(3, 32), "od_", 32)) {
         free(tok);
@@ -613,6 +726,40 @@ od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e)
     rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE, e, "ii", now, p->session_id);
     if (!rc)
         rc = od_audit_append(tx, now, p, "logout", "session", p->session_id, NULL, NULL, e);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}
+
+od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t now = od_app_now(a), uid = 0;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", username);
+    int s = rc ? -1 : od_rows_next(r, e);
+    if (s == 1)
+        uid = od_rows_int(r, 0);
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (!rc && s == 0)
+        rc = od_error_set(e, OD_E_NOT_FOUND, "username", "用户 %s 不存在 (no user %s)", username, username);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_PUT, e, "si", username, now);
+    if (!rc) {
+        od_principal p;
+        od_principal_system(&p);
+        snprintf(p.username, sizeof p.username, "%s", by && by[0] ? by : "system");
+        json_t *info = json_pack("{ss ss}", "username", username, "via", "opsdesk user unlock");
+        rc = od_audit_append(tx, now, &p, "user.unlock", "user", uid, NULL, info, e);
+        json_decref(info);
+    }
     if (rc) {
         od_tx_rollback(tx);
         return rc;

@@ -3,6 +3,8 @@
 #include "app/event_keys.h"
 #include "app/events.h"
 #include "app/limiter.h"
+#include "app/pwpool.h"
+#include "core/scope.h"
 #include "util/log.h"
 
 #include <sodium.h>
@@ -39,6 +41,15 @@ od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
     if (want_min && !manual_clock)
         od_warn("OPSDESK_PWHASH_COST=min 被忽略，仅在 --test-clock 下生效 (OPSDESK_PWHASH_COST=min ignored: only "
                 "honoured with --test-clock)");
+    od_err rc = od_auth_prepare(a, e);
+    if (!rc)
+        rc = od_pwpool_start(0, 0, &a->pwpool, e);
+    if (rc) {
+        a->store = NULL; /* the caller still owns store and policy on failure */
+        a->policy = NULL;
+        od_app_free(a);
+        return rc;
+    }
     *out = a;
     return OD_OK;
 }
@@ -47,7 +58,9 @@ void od_app_free(od_app *a)
 {
     if (!a)
         return;
+    od_pwpool_free(a->pwpool);
     od_limiter_free(a->limiter);
+    free(a->dummy_hash);
     od_event_keys_free(a->event_keys);
     od_event_caches_free(a->event_caches);
     od_store_close(a->store);
@@ -64,25 +77,41 @@ void od_principal_system(od_principal *p)
     snprintf(p->username, sizeof p->username, "system");
 }
 
+/* The principal's scope as core takes it (pointers into p). */
+static od_scope scope_of(const od_principal *p, const char *buf[OD_SCOPES_MAX])
+{
+    int n = p->n_scopes < 0 ? 0 : (p->n_scopes > OD_SCOPES_MAX ? OD_SCOPES_MAX : p->n_scopes);
+    for (int i = 0; i < n; i++)
+        buf[i] = p->scopes[i];
+    return (od_scope){.everything = p->id == 0 || n == 0, .n = (size_t)n, .depts = buf};
+}
+
 bool od_principal_in_any_scope(const od_principal *p, const char *departments_json)
 {
-    if (!p || p->id == 0 || p->n_scopes == 0)
+    if (!p)
+        return true;
+    const char *buf[OD_SCOPES_MAX];
+    od_scope sc = scope_of(p, buf);
+    if (sc.everything)
         return true;
     json_t *deps = json_loads(departments_json ? departments_json : "[]", 0, NULL);
-    size_t i;
-    json_t *v;
-    bool ok = false;
-    json_array_foreach(deps, i, v) if (od_principal_in_scope(p, json_string_value(v))) ok = true;
+    size_t n = json_is_array(deps) ? json_array_size(deps) : 0;
+    const char **names = n ? calloc(n, sizeof *names) : NULL;
+    size_t k = 0;
+    for (size_t i = 0; names && i < n; i++) {
+        const char *v = json_string_value(json_array_get(deps, i));
+        if (v)
+            names[k++] = v;
+    }
+    bool ok = od_scope_allows_any(&sc, names, k);
+    free(names);
     json_decref(deps);
     return ok;
 }
 
 bool od_principal_in_scope(const od_principal *p, const char *department)
 {
-    if (p->id == 0 || p->n_scopes == 0)
-        return true;
-    for (int i = 0; i < p->n_scopes; i++)
-        if (strcmp(p->scopes[i], department ? department : "") == 0)
-            return true;
-    return false;
+    const char *buf[OD_SCOPES_MAX];
+    od_scope sc = scope_of(p, buf);
+    return od_scope_allows(&sc, department);
 }

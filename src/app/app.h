@@ -55,6 +55,8 @@ typedef struct od_app {
      * by main.c before any thread starts; NULL = nobody listens. */
     void (*on_commit)(void *arg, unsigned what);
     void *on_commit_arg;
+    char *dummy_hash;     /* a password hash at pwhash_cost that an unknown user name is verified against */
+    struct od_pwpool *pwpool; /* password hashing off the HTTP threads (pwpool.h); NULL when not serving */
 } od_app;
 
 /* What a commit wrote, for od_app.on_commit (bits). */
@@ -202,6 +204,11 @@ OD_NODISCARD od_err od_user_update(od_app *a, const od_principal *actor, int64_t
 OD_NODISCARD od_err od_user_change_password(od_app *a, const od_principal *actor, const char *old_pw,
                                             const char *new_pw, od_error *e);
 json_t *od_roles_to_json(od_roleset roles);
+/* Whether `actor` may do `act` to account `id` (core/authz.h
+ * od_authz_user_act); a refusal is audited as user.refused and returned
+ * (OD_E_FORBIDDEN).  An unknown id passes (the act answers 404). */
+OD_NODISCARD od_err od_user_guard(od_app *a, const od_principal *actor, int64_t id, od_user_act act,
+                                  od_roleset new_roles, od_error *e);
 
 /* Login: OD_E_UNAUTH on bad credentials, OD_E_RATE_LIMIT (retry_after set)
  * when the account or the address is locked out.  *token is a new string. */
@@ -211,6 +218,13 @@ OD_NODISCARD od_err od_auth_login(od_app *a, const char *username, const char *p
  * expired, revoked or the account is disabled. */
 OD_NODISCARD od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *e);
 OD_NODISCARD od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e);
+/* Computes a->dummy_hash (od_app_new calls it): an unknown user name is
+ * verified against it, the same work as a known one (one argon2 verify). */
+OD_NODISCARD od_err od_auth_prepare(od_app *a, od_error *e);
+/* Lifts the login lockout of `username` for a running server (opsdesk user
+ * unlock, run on the server machine with --db): records the unlock, which
+ * the server honours at the account's next login, and audits it. */
+OD_NODISCARD od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error *e);
 
 /* ---- CMDB (R-CI-1…5) ---- */
 typedef struct od_ci_input {

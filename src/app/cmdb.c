@@ -3,6 +3,7 @@
  * inventory review.  Scope (R-SEC-SYS-2): a scoped principal sees and
  * changes only CIs of its departments. */
 #include "app/app.h"
+#include "core/cmdb_vocab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +11,6 @@
 
 #define IMPACT_MAX 10000
 
-static const char *const environments[] = {"production", "same_city_backup", "same_room_backup", "test",
-                                           "training"};
-static const char *const relation_types[] = {"runs_on", "depends_on", "backs_up", "connects_to"};
-
-static bool in_list(const char *v, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    return false;
-}
 
 static json_t *ci_row_json(od_rows *r)
 {
@@ -101,11 +91,9 @@ static od_err ci_validate(const od_app *a, const od_principal *actor, const od_c
                             cat->name_zh, in->grade ? in->grade : "", allowed, cat->key, allowed,
                             in->grade ? in->grade : "");
     }
-    if (in->environment && !in_list(in->environment, environments, sizeof environments / sizeof *environments))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "environment",
-                            "环境须为 production, same_city_backup, same_room_backup, test, training 之一 "
-                            "(environment must be one of production, same_city_backup, same_room_backup, "
-                            "test, training)");
+    if (in->environment && od_ci_env_parse(in->environment) < 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "environment", "环境须为 %s 之一 (environment must be one of %s)",
+                            od_ci_env_keys(), od_ci_env_keys());
     if (in->attributes && !json_is_object(in->attributes))
         return od_error_set(e, OD_E_INVALID, "attributes", "attributes 须为对象 (attributes must be an object)");
     if (!od_principal_in_scope(actor, in->department ? in->department : ""))
@@ -271,10 +259,9 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
                           json_t **out, od_error *e)
 {
     *out = NULL;
-    if (!type || !in_list(type, relation_types, sizeof relation_types / sizeof *relation_types))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "type", "关系类型须为 runs_on, depends_on, backs_up, connects_to 之一 "
-                                                           "(type must be one of runs_on, depends_on, backs_up, "
-                                                           "connects_to)");
+    if (od_ci_rel_parse(type) < 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "type", "关系类型须为 %s 之一 (type must be one of %s)",
+                            od_ci_rel_keys(), od_ci_rel_keys());
     if (target_id == id)
         return od_error_set(e, OD_E_UNPROCESSABLE, "target_id", "配置项不能与自身建立关系 (a CI cannot relate to itself)");
     od_tx *tx = NULL;

@@ -6,6 +6,7 @@
  * is the dispatcher's job.  Internal deadline kinds (escalation,
  * progress_remind, renotify) are timers; the others are shown to people. */
 #include "app/incidents_int.h"
+#include "core/regrade.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1090,18 +1091,19 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     od_severity nsev = sev >= 0 ? (od_severity)sev : x.sev;
     od_grading g;
     od_grade_incident(p, level, sev >= 0 ? (int)nsev : (x.prov ? -1 : (int)nsev), &g);
-    /* the new current level: the time rule on the new base, or the explicit one */
-    od_resp by_time = od_escalation_level_at(p, g.response, x.detected, now);
-    od_resp target = rl >= 0 ? (od_resp)rl : by_time;
-    bool lowers = od_regrade_needs_reason(x.level, level, x.cur, target);
-    if (!rc && lowers && (!reason || !*reason))
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "reason",
-                          "降低级别必须说明理由 (lowering a level needs a reason)");
-    if (!rc && rl >= 0 && (od_resp)rl > by_time)
-        rc = od_error_set(
-            e, OD_E_UNPROCESSABLE, "response_level",
-            "响应级别不能低于分级和时限规则给出的 %s (response level cannot be below %s given by the rules)",
-            od_resp_key(by_time), od_resp_key(by_time));
+    /* what the regrade does is core's decision (core/regrade.h) */
+    od_regrade_in rin = {.old_level = x.level,
+                         .ci_level = level,
+                         .new_level = g.level,
+                         .old_resp = x.cur,
+                         .by_time = od_escalation_level_at(p, g.response, x.detected, now),
+                         .explicit_resp = rl,
+                         .reason_given = reason && *reason,
+                         .first_reported = x.state != OD_INC_DETECTED};
+    od_regrade_decision plan = {0};
+    if (!rc)
+        rc = od_regrade_plan(&rin, &plan, e);
+    od_resp target = plan.target;
     if (!rc && ci_ids) {
         rc = od_tx_exec(tx, OD_Q_INC_CI_DELETE, e, "i", x.id);
         size_t i;
@@ -1120,7 +1122,6 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     }
     if (!rc) {
         od_resp old_cur = x.cur;
-        od_grade old_level = x.level;
         x.level = g.level;
         x.sev = g.severity;
         x.prov = g.severity_provisional;
@@ -1139,10 +1140,10 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
                 rc = od_incident_deadline_add(tx, x.id, OD_DL_HANDLING, 0, x.deadline,
                                               x.deadline == OD_NO_TIME ? OD_NO_TIME : x.deadline + 1, e);
         }
-        if (!rc && target >= old_cur) { /* same or lower: set directly */
+        if (!rc && !plan.raise) { /* same or lower: set directly */
             x.cur = target;
             rc = set_levels(tx, &x, now, e);
-            if (!rc && target != old_cur)
+            if (!rc && plan.record_change)
                 rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x.id, od_resp_key(old_cur),
                                 od_resp_key(target), now, reason ? reason : "");
             if (!rc)
@@ -1154,7 +1155,7 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
                               reason && *reason ? reason : "人工调整 (manual regrade)", e);
         }
         /* a higher incident level after the first report: its recipients must hear of it */
-        if (!rc && x.level < old_level && x.state != OD_INC_DETECTED) {
+        if (!rc && plan.notify_new_level) {
             char cause[96];
             snprintf(cause, sizeof cause, "inc:%lld:regrade:%s", (long long)x.id, od_grade_key(x.level));
             msgspec m = {.kind = OD_MSG_FIRST};

@@ -126,6 +126,11 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
     const char *secret = json_string_value(json_object_get(body, "bot_secret"));
     const char *lang = json_string_value(json_object_get(body, "lang"));
     json_t *channels = json_object_get(body, "channels");
+    if ((kind && *kind) || (url && *url) || (secret && *secret)) { /* R-SEC-SYS-2: a bot is set by its owner only */
+        od_err rc = od_user_guard(a, who, id, OD_UA_SET_BOT, 0, e);
+        if (rc)
+            return rc;
+    }
     if (lang && od_lang_parse(lang) < 0)
         return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
     if (channels && !json_is_null(channels)) {

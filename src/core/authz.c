@@ -1,4 +1,5 @@
-/* authz.c — the permission table: which roles hold which permission. */
+/* authz.c — the permission table (which roles hold which permission) and
+ * the separation of the three administrators (R-SEC-SYS-2). */
 #include "authz.h"
 
 #include <stdio.h>
@@ -60,4 +61,57 @@ od_err od_roles_check_separation(od_roleset roles, od_error *e)
                             "(separation of duties: system_admin, security_admin and auditor "
                             "cannot be held by one account)");
     return OD_OK;
+}
+
+#define ADMINS (R(SYSTEM_ADMIN) | R(SECURITY_ADMIN) | R(AUDITOR))
+
+od_roleset od_admin_roles(void) { return ADMINS; }
+
+const char *od_user_act_key(od_user_act a)
+{
+    static const char *keys[OD_UA__COUNT] = {
+        [OD_UA_SET_ROLES] = "set_roles", [OD_UA_DISABLE] = "disable",   [OD_UA_ENABLE] = "enable",
+        [OD_UA_EDIT_CONTACT] = "edit",   [OD_UA_SET_BOT] = "set_bot",
+    };
+    return (unsigned)a < OD_UA__COUNT ? keys[a] : "?";
+}
+
+od_err od_authz_user_act(const od_user_act_req *q, od_error *e)
+{
+    bool overseer = (q->target_roles & (R(SECURITY_ADMIN) | R(AUDITOR))) != 0;
+    switch (q->act) {
+    case OD_UA_SET_ROLES:
+        if (q->self)
+            return od_error_set(e, OD_E_FORBIDDEN, "roles",
+                                "不能修改自己的角色 (you cannot change your own roles)");
+        if ((q->new_roles & ~ADMINS) && ((q->new_roles | q->target_roles) & ADMINS))
+            return od_error_set(e, OD_E_FORBIDDEN, "roles",
+                                "三权分立：管理员账号不能拥有业务角色 (separation of duties: an "
+                                "administrator account cannot hold operational roles)");
+        return OD_OK;
+    case OD_UA_DISABLE:
+        if (overseer && !q->self)
+            return od_error_set(e, OD_E_FORBIDDEN, NULL,
+                                "三权分立：不能停用安全管理员或审计员；须先由安全管理员撤销其管理员角色 "
+                                "(separation of duties: the security administrator or the auditor cannot be "
+                                "disabled; the security administrator first removes the administrator role)");
+        return OD_OK;
+    case OD_UA_EDIT_CONTACT:
+        if (overseer && !q->self)
+            return od_error_set(e, OD_E_FORBIDDEN, NULL,
+                                "三权分立：不能修改安全管理员或审计员的资料 (separation of duties: the security "
+                                "administrator's or the auditor's data are not yours to edit)");
+        return OD_OK;
+    case OD_UA_SET_BOT:
+        if (!q->self)
+            return od_error_set(e, OD_E_FORBIDDEN, "bot_url",
+                                "个人机器人只能由本人设置 (a personal bot is set by its owner only: "
+                                "PUT /api/v1/auth/me/notify)");
+        return OD_OK;
+    case OD_UA_ENABLE:
+        return OD_OK;
+    case OD_UA__COUNT:
+        break;
+    }
+    return od_error_set(e, OD_E_INTERNAL, NULL, "unknown account act");
 }

@@ -44,6 +44,45 @@ od_roleset od_perm_roles(od_perm p);
 
 /* The three administrators (system_admin, security_admin, auditor) are
  * mutually exclusive on one account.  OD_E_CONFLICT with the reason. */
-od_err od_roles_check_separation(od_roleset roles, od_error *e);
+OD_NODISCARD od_err od_roles_check_separation(od_roleset roles, od_error *e);
+
+/* The three administrator roles. */
+od_roleset od_admin_roles(void);
+
+/* Acts of one account on another account (R-SEC-SYS-2, least privilege
+ * among the three administrators).  The route's permission is checked
+ * before; this decides what that permission may not do to WHOM. */
+typedef enum od_user_act {
+    OD_UA_SET_ROLES,    /* assign roles (security_admin) */
+    OD_UA_DISABLE,      /* disable an account (system_admin) */
+    OD_UA_ENABLE,
+    OD_UA_EDIT_CONTACT, /* display name, department, phone, e-mail, language (system_admin) */
+    OD_UA_SET_BOT,      /* the account's personal bot: where its alarms and ack links go */
+    OD_UA__COUNT
+} od_user_act;
+
+typedef struct od_user_act_req {
+    od_user_act act;
+    bool self;               /* the actor acts on its own account */
+    od_roleset target_roles; /* the target's roles now */
+    od_roleset new_roles;    /* OD_UA_SET_ROLES: the roles asked for */
+} od_user_act_req;
+
+/* OD_OK, or OD_E_FORBIDDEN with the reason (the caller audits the refusal):
+ *  - nobody changes their own roles;
+ *  - an administrator role and an operational role are never held by one
+ *    account, and an account that holds an administrator role is not
+ *    given operational roles (the security administrator cannot give
+ *    itself or the other two administrators operational power);
+ *  - the system administrator cannot disable the security administrator
+ *    or the auditor (it would silence its own overseers; the security
+ *    administrator first removes their administrator role, an audited act
+ *    of its own), nor edit their contact data;
+ *  - a personal bot is set only by its owner (PUT /api/v1/auth/me/notify):
+ *    an administrator could otherwise send someone's alarms, with their
+ *    acknowledgement links, to an endpoint of its choice.
+ * Pure. */
+OD_NODISCARD od_err od_authz_user_act(const od_user_act_req *q, od_error *e);
+const char *od_user_act_key(od_user_act a);
 
 #endif

@@ -36,7 +36,7 @@ typedef struct od_grading {
 /* Incident level from the grades of the affected CIs: the highest wins
  * (R-INC-2, R-INC-4).  n must be > 0; returns OD_E_UNPROCESSABLE if n == 0,
  * OD_E_INVALID for a value outside od_grade; *out is set only on OD_OK. */
-od_err od_incident_level(const od_grade *grades, size_t n, od_grade *out);
+OD_NODISCARD od_err od_incident_level(const od_grade *grades, size_t n, od_grade *out);
 
 /* Grade an incident: severity < 0 means "not yet known" → severe,
  * provisional (so does a value past the last severity; an out-of-range level
@@ -181,7 +181,7 @@ int od_inc_state_parse(const char *s);
  * "需要先提交首报，才能提交第二次上报 (the first report is required first,
  * before the second report)"; e->field is "state".  An out-of-range state or
  * action → OD_E_INVALID.  e may be NULL. */
-od_err od_inc_transition(od_inc_state from, od_inc_action a, od_inc_state *to, od_error *e);
+OD_NODISCARD od_err od_inc_transition(od_inc_state from, od_inc_action a, od_inc_state *to, od_error *e);
 /* True while escalation and progress rules apply (before resolved). */
 bool od_inc_state_open(od_inc_state s);
 

@@ -7,6 +7,6 @@
 
 /* OD_OK, or OD_E_UNPROCESSABLE (field "password") with a message listing
  * every rule the password breaks, Chinese first. */
-od_err od_password_check(const od_password_policy *pp, const char *pw, od_error *e);
+OD_NODISCARD od_err od_password_check(const od_password_policy *pp, const char *pw, od_error *e);
 
 #endif

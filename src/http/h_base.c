@@ -75,45 +75,6 @@ od_err od_h_test_clock(od_req *r)
                                       (json_int_t)od_app_now(r->app)));
 }
 
-/* Sign in.  {"cookie": true} asks for a browser session (issue 6): the
- * token goes into an HttpOnly, SameSite=Strict cookie (Secure over TLS) and
- * never into the body, which carries the CSRF token instead.  Bearer
- * clients (the CLI) get the token as before. */
-od_err od_h_login(od_req *r)
-{
-    static const od_field f[] = {{"username", OD_JT_STRING, true, 64},
-                                 {"password", OD_JT_STRING, true, 256},
-                                 {"cookie", OD_JT_BOOL, false, 0},
-                                 {0}};
-    od_err rc = od_req_fields(r, f);
-    if (rc)
-        return rc;
-    char addr[64];
-    snprintf(addr, sizeof addr, "%s", r->who.addr[0] ? r->who.addr : "?");
-    char *token = NULL;
-    int64_t exp = 0;
-    rc = od_auth_login(r->app, od_req_str(r, "username"), od_req_str(r, "password"), addr, &token, &exp, &r->err);
-    if (rc)
-        return rc;
-    char t[OD_TIME_STR_MAX];
-    if (od_req_bool(r, "cookie", false)) {
-        char csrf[OD_CSRF_TOKEN_MAX];
-        od_http_csrf_token(token, csrf);
-        int64_t max_age = (exp - od_app_now(r->app)) / 1000;
-        snprintf(r->extra_header[0], sizeof r->extra_header[0],
-                 "Set-Cookie: " OD_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s", token,
-                 (long long)(max_age > 0 ? max_age : 0), od_server_tls(r->srv) ? "; Secure" : "");
-        rc = od_reply(r, 200, json_pack("{ss ss sb}", "csrf_token", csrf, "expires_at", od_time_format(exp, t),
-                                        "cookie", 1));
-        sodium_memzero(csrf, sizeof csrf);
-    } else {
-        rc = od_reply(r, 200, json_pack("{ss ss}", "token", token, "expires_at", od_time_format(exp, t)));
-    }
-    sodium_memzero(token, strlen(token));
-    free(token);
-    return rc;
-}
-
 /* Revokes the session; a browser session's cookie is cleared too. */
 od_err od_h_logout(od_req *r)
 {
@@ -135,17 +96,6 @@ od_err od_h_me(od_req *r)
     if (!rc && r->via_cookie)
         json_object_set_new(u, "csrf_token", json_string(r->csrf));
     return od_h_result(r, rc, 200, u);
-}
-
-od_err od_h_password(od_req *r)
-{
-    static const od_field f[] = {{"old_password", OD_JT_STRING, true, 256}, {"new_password", OD_JT_STRING, true, 256},
-                                 {0}};
-    od_err rc = od_req_fields(r, f);
-    if (!rc)
-        rc = od_user_change_password(r->app, &r->who, od_req_str(r, "old_password"), od_req_str(r, "new_password"),
-                                     &r->err);
-    return rc ? rc : od_reply(r, 200, json_pack("{sb}", "ok", 1));
 }
 
 static const od_field user_fields[] = {

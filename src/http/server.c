@@ -4,6 +4,7 @@
  * the JSON answer with the security headers.  Clean stop: quiesce, then
  * MHD_stop_daemon waits for in-flight requests. */
 #include "http/http.h"
+#include "app/pwpool.h"
 #include "ingest/queue.h" /* issue 5: event ingestion group commit */
 #include "util/embed.h"
 #include "util/log.h"
@@ -524,6 +525,7 @@ void od_server_stop(od_server *s)
     /* issue 5: commit and answer every queued ingestion request before the
      * daemon stops (it refuses to stop with suspended connections) */
     od_ingest_stop(s->ingest);
+    od_pwpool_stop(s->app ? s->app->pwpool : NULL); /* sign-ins in progress answer and resume first */
     if (s->d)
         MHD_stop_daemon(s->d);
     od_ingest_free(s->ingest);

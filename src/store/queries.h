@@ -35,6 +35,10 @@
     X(USERS_WITH_ROLE, "SELECT id, username, display_name, department, phone, email, lang "        \
                        "FROM users WHERE disabled = 0 AND (roles & ?) != 0 ORDER BY id")            \
     X(META_GET_INT, "SELECT CAST(value AS BIGINT) FROM meta WHERE key = ?")           \
+    X(LOGIN_UNLOCK_PUT, "INSERT INTO login_unlocks(username, at) VALUES(?, ?) "                    \
+                        "ON CONFLICT(username) DO UPDATE SET at = excluded.at")                    \
+    X(LOGIN_UNLOCK_GET, "SELECT at FROM login_unlocks WHERE username = ?")                         \
+    X(LOGIN_UNLOCK_DEL, "DELETE FROM login_unlocks WHERE username = ? AND at = ?")                 \
     /* sessions */                                                                                 \
     X(SESSION_INSERT, "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, addr) "    \
                       "VALUES(?,?,?,?,?) RETURNING id")                                            \

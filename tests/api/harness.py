@@ -194,10 +194,11 @@ class ServerTest(unittest.TestCase):
 
     test_clock = True
     policy = None
+    extra_args = None  # more `opsdesk serve` arguments
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = Server(test_clock=cls.test_clock, policy=cls.policy)
+        cls.srv = Server(test_clock=cls.test_clock, policy=cls.policy, extra_args=cls.extra_args)
         cls.srv.init()
         cls.srv.start()
 

@@ -86,8 +86,11 @@ SAMPLES = {
     "POST /api/v1/auth/login": dict(user=None, body=lambda t: {"username": "bi_eng", "password": "Wrong-pass-1!"},
                                     writes_ok={"audit"}, last=True),
     "POST /api/v1/auth/logout": dict(user="logout", body=lambda t: {}),
+    # a wrong old password counts like a failed login: audited (password.fail),
+    # then the account and the address are locked out (429) — so it runs last too
     "POST /api/v1/auth/password": dict(user="pw", body=lambda t: {"old_password": "Wrong-pass-1!",
-                                                                   "new_password": "New-pass-1!x"}),
+                                                                   "new_password": "New-pass-1!x"},
+                                       writes_ok={"audit"}, last=True),
     "POST /api/v1/users": dict(user="sysadmin", body=lambda t: {
         "username": "bi_u%d" % unique(), "password": harness.USER_PW, "display_name": "显示名",
         "department": "运行部", "phone": "13800000000", "email": "a@example.cn", "lang": "zh-CN"},
@@ -127,14 +130,11 @@ SAMPLES = {
     # empty body (never sent: it would acknowledge), so every case is a body
     # that no browser form of ours sends.
     "POST /ack/{token}": dict(user=None, token=lambda t: t.ack_token, body=lambda t: {}),
-    # the directory (R-NOT-1/R-NOT-7): a person without roles, so the personal
-    # bot (loopback, nothing listens) is never a recipient's channel
+    # the directory (R-NOT-1/R-NOT-7): an administrator sets another person's
+    # channels and language; a personal bot only its owner (R-SEC-SYS-2, below)
     "PUT /api/v1/users/{id}/notify": dict(user="sysadmin", ids=lambda t: [t.uid["quiet"]], body=lambda t: {
-        "bot_kind": "dingtalk", "bot_url": "http://127.0.0.1:9/robot/send?access_token=bi",
-        "bot_secret": "SECbi-secret", "channels": {"L1": ["sms", "email"]}, "lang": "zh-CN"},
-        read=lambda t, r: "/api/v1/users/%d/notify" % t.uid["quiet"],
-        write_only={"bot_secret": lambda t: ("SELECT bot_secret FROM user_notify WHERE user_id = ?",
-                                             (t.uid["quiet"],))}),
+        "channels": {"L1": ["sms", "email"]}, "lang": "zh-CN"},
+        read=lambda t, r: "/api/v1/users/%d/notify" % t.uid["quiet"]),
     "PUT /api/v1/auth/me/notify": dict(user="quiet", body=lambda t: {
         "bot_kind": "wecom", "bot_url": "http://127.0.0.1:9/cgi-bin/webhook/send?key=bi",
         "bot_secret": "", "channels": {"NG": ["email"]}, "lang": "en"},
@@ -611,8 +611,9 @@ class BadInput(harness.ServerTest):
         self.assertEqual((r.status, r.json["status"]), (200, "already_acknowledged"), r)
 
     def test_zz_login_last(self):
-        """Login last: failed logins are audited (login.fail) and lock the
-        address out after a while (429) — both are 4xx with only audit rows."""
+        """Login and password change last: failed password checks are audited
+        (login.fail, password.fail) and lock the address out after a while
+        (429) — both are 4xx with only audit rows."""
         self.body_level(last=True)
         self.field_level(last=True)
         self.check_problems()

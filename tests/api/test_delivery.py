@@ -596,10 +596,10 @@ class BotDestinations(DeliveryWorld):
                 self.assertEqual(r.json["error"]["field"], "bot_url", r)
                 self.assertIn("--bot-allow", r.json["error"]["message"])
         self.assertEqual(self.srv.get(me, token=self.tok["liaison"]).json, before)  # nothing written
-        # an administrator setting someone else's bot is held to the same rule
+        # an administrator may not set someone else's bot at all (the owner sets it)
         r = self.srv.request("PUT", "/api/v1/users/%d/notify" % self.uid["lead"],
                              {"bot_kind": "webhook", "bot_url": "http://127.0.0.1:9/"}, token=self.srv.admin("sysadmin"))
-        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.status, 403, r)
         # a public address or a name is accepted when set (names are checked when sending)
         r = self.srv.request("PUT", me, {"bot_kind": "dingtalk",
                                          "bot_url": "https://oapi.dingtalk.com/robot/send?access_token=x"},
@@ -647,11 +647,16 @@ class Directory(DeliveryWorld):
     def test_personal_bot_channels_and_language(self):
         sys_tok = self.srv.admin("sysadmin")
         path = "/api/v1/users/%d/notify" % self.uid["lead"]
-        # personal bot (signed DingTalk), only e-mail and bot for L1
-        r = self.srv.request("PUT", path, {"bot_kind": "dingtalk",
-                                           "bot_url": self.rcv.base + "/dingtalk/lead-bot?access_token=p",
-                                           "bot_secret": DT_SECRET, "channels": {"L1": ["email", "bot"]}},
-                             token=sys_tok)
+        bot = {"bot_kind": "dingtalk", "bot_url": self.rcv.base + "/dingtalk/lead-bot?access_token=p",
+               "bot_secret": DT_SECRET}
+        # a personal bot is set by its owner only (R-SEC-SYS-2): the system
+        # administrator cannot point the leader's alarms elsewhere
+        r = self.srv.request("PUT", path, dict(bot, channels={"L1": ["email", "bot"]}), token=sys_tok)
+        self.assertEqual(r.status, 403, r)
+        self.assertIsNone(self.srv.get(path, token=sys_tok).json["bot"])
+        # personal bot (signed DingTalk), only e-mail and bot for L1: the leader's own
+        r = self.srv.request("PUT", "/api/v1/auth/me/notify", dict(bot, channels={"L1": ["email", "bot"]}),
+                             token=self.tok["lead"])
         self.assertEqual(r.status, 200, r)
         self.assertNotIn("access_token", r.raw)
         self.assertNotIn(DT_SECRET, r.raw)
@@ -664,7 +669,9 @@ class Directory(DeliveryWorld):
         for bad in ({"channels": {"L9": ["sms"]}}, {"channels": {"L1": ["pager"]}}, {"channels": {"L1": []}},
                     {"bot_kind": "dingtalk", "bot_url": "ftp://x"}, {"bot_url": "http://x"}, {"lang": "fr"},
                     {"unknown": 1}):
-            r = self.srv.request("PUT", path, bad, token=sys_tok)
+            own = "bot_kind" in bad or "bot_url" in bad  # bots: the owner's route (above)
+            r = self.srv.request("PUT", "/api/v1/auth/me/notify" if own else path, bad,
+                                 token=self.tok["lead"] if own else sys_tok)
             self.assertIn(r.status, (400, 422), (bad, r))
         self.assertEqual(self.srv.get(path, token=sys_tok).json["channels"]["L1"], ["email", "bot"])
         # non-admins may not edit others; everyone may read and edit their own

@@ -160,11 +160,15 @@ class RoleSeparation(harness.ServerTest):
             self.assertIn("三权分立", err["message"])
         self.assertEqual(s.get("/api/v1/users/%d" % uid, s.admin()).json, user_before)
         self.assertEqual(counts(s), before)
-        # one of them plus an ordinary role is fine
+        # one of them alone is fine; with an operational role it is not: an
+        # administrator account holds no operational power (least privilege,
+        # tests/api/test_admin_separation.py)
         r = s.request("PUT", "/api/v1/users/%d/roles" % uid, {"roles": ["auditor", "ops_engineer"]},
                       token=s.admin("secadmin"))
+        self.assertError(r, 403, field="roles", contains="operational roles")
+        r = s.request("PUT", "/api/v1/users/%d/roles" % uid, {"roles": ["auditor"]}, token=s.admin("secadmin"))
         self.assertStatus(r, 200)
-        self.assertEqual(sorted(r.json["roles"]), ["auditor", "ops_engineer"])
+        self.assertEqual(r.json["roles"], ["auditor"])
 
     def test_unknown_role(self):
         s = self.srv

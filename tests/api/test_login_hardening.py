@@ -7,11 +7,19 @@
 * OPSDESK_PWHASH_COST=min (cheap argon2id, for tests) is honoured only by a
   test database/server (--test-clock); a production server ignores it, says
   so in its log, and stores interactive-cost hashes.
+* An unknown user name costs the same work as a known one (one argon2
+  verify against a dummy hash made at start), so login timing does not tell
+  which names exist (research/probe-security.md M1; measured at the real,
+  interactive argon2 cost).
 (Constant-time comparisons are a code property: see the audit note at the
 top of src/app/accounts.c.)
 """
+import http.client
+import json
 import re
 import sqlite3
+import statistics
+import time
 import unittest
 
 import harness
@@ -93,6 +101,51 @@ class SessionFixation(harness.ServerTest):
         h = hashes(self.srv.db)
         self.assertTrue(h["fix6"].startswith(MIN_PARAMS), h["fix6"])
         self.assertTrue(h["sysadmin"].startswith(MIN_PARAMS), h["sysadmin"])
+
+
+class LoginTimingHidesUnknownNames(harness.ServerTest):
+    """M1: 20 logins each, a known name with a wrong password and unknown
+    names, at the interactive argon2 cost (the harness's cheap test cost is
+    switched off for this server).  The medians differ by far less than the
+    ×2 of hashing plus verifying for an unknown name (a generous bound:
+    1.5; measured ratio about 1.0)."""
+
+    TRIES = 20
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = harness.Server(extra_env={"OPSDESK_PWHASH_COST": "interactive"})
+        cls.srv.init()
+        cls.srv.start()
+
+    def timed_login(self, ip, user):
+        c = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=60, source_address=(ip, 0))
+        body = json.dumps({"username": user, "password": "Wrong-pass-1"}).encode()
+        try:
+            t0 = time.monotonic()
+            c.request("POST", "/api/v1/auth/login", body=body, headers={"Content-Type": "application/json"})
+            r = c.getresponse()
+            r.read()
+            dt = time.monotonic() - t0
+        finally:
+            c.close()
+        self.assertEqual(r.status, 401)
+        return dt
+
+    def test_unknown_name_costs_what_a_known_one_costs(self):
+        s = self.srv
+        self.assertTrue(hashes(s.db)["sysadmin"].startswith(INTERACTIVE_PARAMS))
+        self.timed_login("127.0.60.1", "warm-up")
+        known, unknown = [], []
+        for i in range(self.TRIES):
+            if i % 4 == 0:
+                s.clock(16 * 60)  # a fresh window: four failures never lock the account
+            ip = "127.0.%d.1" % (61 + i)
+            known.append(self.timed_login(ip, "sysadmin"))
+            unknown.append(self.timed_login(ip, "nobody%d" % i))
+        mk, mu = statistics.median(known), statistics.median(unknown)
+        self.assertLess(mu / mk, 1.5, "unknown %.3f s vs known %.3f s" % (mu, mk))
+        self.assertLess(mk / mu, 1.5, "unknown %.3f s vs known %.3f s" % (mu, mk))
 
 
 class ProductionIgnoresCheapHashes(unittest.TestCase):
