@@ -176,6 +176,16 @@ class Warnings(unittest.TestCase):
             shutil.rmtree(d, ignore_errors=True)
         self.assertNotIn(WARNING, out)
 
+    def test_test_clock_refused_on_all_addresses(self):
+        """--test-clock moves time for everyone: only on loopback (nothing is sent anywhere)."""
+        s, p = self.serve("0.0.0.0:%d" % harness.free_port(), "--test-clock")
+        try:
+            out, _ = p.communicate(timeout=60)
+        finally:
+            s.cleanup()
+        self.assertNotEqual(p.returncode, 0, out)
+        self.assertIn("--test-clock 只允许在回环地址上使用", out)
+
     def test_missing_key_file_refuses_to_start(self):
         port = harness.free_port()
         s, p = self.serve("127.0.0.1:%d" % port, "--tls-cert", "/nonexistent/cert.pem", "--tls-key",
