@@ -103,15 +103,19 @@ static double since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Every error answer has the shape {"error":{"code","message","field"}}.
+ * od_error keeps its texts valid UTF-8; should packing still fail, the
+ * answer carries the code's name as its message rather than no body. */
 static void error_body(od_req *r)
 {
     od_err code = r->err.code ? r->err.code : OD_E_INTERNAL;
     if (!r->err.message[0])
         snprintf(r->err.message, sizeof r->err.message, "%s", od_err_str(code));
-    json_t *er = json_pack("{ss ss}", "code", od_err_str(code), "message", r->err.message);
-    json_object_set_new(er, "field", r->err.field[0] ? json_string(r->err.field) : json_null());
     json_decref(r->resp);
-    r->resp = json_pack("{so}", "error", er);
+    r->resp = json_pack("{s{ss ss ss?}}", "error", "code", od_err_str(code), "message", r->err.message, "field",
+                        r->err.field[0] ? r->err.field : NULL);
+    if (!r->resp)
+        r->resp = json_pack("{s{ss ss sn}}", "error", "code", od_err_str(code), "message", od_err_str(code), "field");
     free(r->raw);
     r->raw = NULL;
     r->raw_static = NULL;
