@@ -9,13 +9,32 @@
 #include "util/log.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
+
+/* One open connection, for the request deadline: from the connection's
+ * start (or the end of its previous answer) a request has `request_timeout`
+ * seconds to arrive whole, headers and body; activity does not restart the
+ * clock, so a client sending one header byte at a time (slowloris) is cut as
+ * surely as an idle one.  A connection whose request is being handled or
+ * answered (busy) has no deadline here; libmicrohttpd's own idle timeout
+ * still applies. */
+typedef struct conn_entry {
+    struct conn_entry *prev, *next;
+    int fd;
+    bool busy;
+    bool cut;
+    struct timespec since;
+} conn_entry;
 
 struct od_server {
     od_app *app;
@@ -23,6 +42,14 @@ struct od_server {
     od_server_opts o;
     char *cert, *key;
     struct od_ingest *ingest; /* issue 5 */
+    /* the request deadline (conn_entry): the open connections, and the
+     * thread that cuts the late ones once a second */
+    pthread_mutex_t conns_mu;
+    pthread_cond_t conns_cv;
+    conn_entry *conns;
+    pthread_t reaper;
+    bool reaper_started, reaper_stop;
+    unsigned conn_limit, per_ip_limit;
 };
 
 typedef struct req_state {
@@ -101,6 +128,79 @@ static double since(const struct timespec *t0)
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void conn_set_busy(od_server *s, struct MHD_Connection *c, bool busy)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_entry *e = ci ? ci->socket_context : NULL;
+    if (!e)
+        return;
+    pthread_mutex_lock(&s->conns_mu);
+    e->busy = busy;
+    clock_gettime(CLOCK_MONOTONIC, &e->since);
+    pthread_mutex_unlock(&s->conns_mu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    od_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_entry *e = ci ? calloc(1, sizeof *e) : NULL;
+        if (!e) /* no deadline for this one; libmicrohttpd's idle timeout still holds */
+            return;
+        e->fd = ci->connect_fd;
+        clock_gettime(CLOCK_MONOTONIC, &e->since);
+        pthread_mutex_lock(&s->conns_mu);
+        e->next = s->conns;
+        if (s->conns)
+            s->conns->prev = e;
+        s->conns = e;
+        pthread_mutex_unlock(&s->conns_mu);
+        *socket_context = e;
+        return;
+    }
+    conn_entry *e = *socket_context;
+    if (!e)
+        return;
+    /* libmicrohttpd reports the close before it closes the descriptor, so
+     * the reaper never shuts down a descriptor that was reused */
+    pthread_mutex_lock(&s->conns_mu);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        s->conns = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    pthread_mutex_unlock(&s->conns_mu);
+    free(e);
+    *socket_context = NULL;
+}
+
+/* Once a second: shut down the sockets of connections past the request
+ * deadline.  shutdown() wakes libmicrohttpd's poll, which then closes the
+ * connection as any closed by its peer. */
+static void *reaper_main(void *arg)
+{
+    od_server *s = arg;
+    pthread_mutex_lock(&s->conns_mu);
+    while (!s->reaper_stop) {
+        struct timespec wake;
+        clock_gettime(CLOCK_REALTIME, &wake);
+        wake.tv_sec += 1;
+        pthread_cond_timedwait(&s->conns_cv, &s->conns_mu, &wake);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (conn_entry *e = s->conns; e; e = e->next)
+            if (!e->busy && !e->cut && now.tv_sec - e->since.tv_sec >= (time_t)s->o.request_timeout) {
+                shutdown(e->fd, SHUT_RDWR);
+                e->cut = true;
+            }
+    }
+    pthread_mutex_unlock(&s->conns_mu);
+    return NULL;
 }
 
 /* Every error answer has the shape {"error":{"code","message","field"}}.
@@ -372,6 +472,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (st->dispatched) /* issue 5: resumed after its group commit */
         return respond(s, st);
     st->dispatched = true;
+    conn_set_busy(s, conn, true); /* the request is whole: its deadline is met */
     dispatch(s, st);
     if (st->r.suspended)
         return MHD_YES;
@@ -380,9 +481,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
     (void)toe;
+    conn_set_busy(cls, conn, false); /* the next request's deadline starts now */
     req_state *st = *con_cls;
     if (!st)
         return;
@@ -449,6 +549,37 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* Connections are bounded by descriptors: the soft RLIMIT_NOFILE goes up
+ * to the hard one, and the global limit leaves FD_RESERVE descriptors for
+ * the database, TLS files and notification sockets.  One address may hold
+ * per_ip_limit of them, well below the global limit, so a client hoarding
+ * connections leaves room for alert intake and everyone else. */
+#define FD_RESERVE 256u
+#define CONN_LIMIT_MAX 16384u
+
+static void conn_limits(od_server *s)
+{
+    struct rlimit rl;
+    rlim_t soft = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        soft = rl.rlim_cur;
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+                soft = rl.rlim_max;
+        }
+    }
+    unsigned limit = soft > CONN_LIMIT_MAX + FD_RESERVE ? CONN_LIMIT_MAX : (unsigned)soft;
+    limit = limit > 2 * FD_RESERVE ? limit - FD_RESERVE : limit / 2;
+    s->conn_limit = limit;
+    if (s->o.per_ip_limit > limit / 2) {
+        od_warn("每地址连接上限 %u 高于总上限 %u 的一半，已降为 %u (per-address connection limit %u is over half the "
+                "global limit %u; lowered to %u)", s->o.per_ip_limit, limit, limit / 2, s->o.per_ip_limit, limit,
+                limit / 2);
+        s->o.per_ip_limit = limit / 2;
+    }
+}
+
 /* Each connection's memory pool: the request's headers and libmicrohttpd's
  * read and write buffers (a body is copied out in chunks, so its size does
  * not depend on this).  libmicrohttpd zeroes the whole pool before each
@@ -477,6 +608,13 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         s->o.body_max = OD_BODY_MAX_DEFAULT;
     if (!s->o.threads)
         s->o.threads = 4;
+    if (!s->o.per_ip_limit)
+        s->o.per_ip_limit = OD_PER_IP_DEFAULT;
+    if (!s->o.request_timeout)
+        s->o.request_timeout = OD_REQUEST_TIMEOUT_DEFAULT;
+    pthread_mutex_init(&s->conns_mu, NULL);
+    pthread_cond_init(&s->conns_cv, NULL);
+    conn_limits(s);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME; /* issue 5: ingestion answers after its group commit */
     /* issue 5: the ingestion queue, $OPSDESK_INGEST_QUEUE events */
@@ -508,13 +646,19 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-                            MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_ARRAY,
+                            MHD_OPTION_CONNECTION_LIMIT, s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            s->o.per_ip_limit, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY,
                             (s->cert ? tls_opts : &tls_opts[2]), MHD_OPTION_END);
     if (!s->d) {
         od_server_stop(s);
         return od_error_set(e, OD_E_IO, "listen", "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)",
                             o->listen, o->listen);
     }
+    if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
+        od_server_stop(s);
+        return od_error_set(e, OD_E_INTERNAL, NULL, "无法启动连接计时线程 (cannot start the request deadline thread)");
+    }
+    s->reaper_started = true;
     *out = s;
     return OD_OK;
 }
@@ -523,6 +667,13 @@ void od_server_stop(od_server *s)
 {
     if (!s)
         return;
+    if (s->reaper_started) {
+        pthread_mutex_lock(&s->conns_mu);
+        s->reaper_stop = true;
+        pthread_cond_signal(&s->conns_cv);
+        pthread_mutex_unlock(&s->conns_mu);
+        pthread_join(s->reaper, NULL);
+    }
     if (s->d)
         MHD_quiesce_daemon(s->d);
     /* issue 5: commit and answer every queued ingestion request before the
@@ -531,6 +682,8 @@ void od_server_stop(od_server *s)
     if (s->d)
         MHD_stop_daemon(s->d);
     od_ingest_free(s->ingest);
+    pthread_cond_destroy(&s->conns_cv);
+    pthread_mutex_destroy(&s->conns_mu);
     free(s->cert);
     if (s->key) /* the private key does not outlive the server in freed memory */
         explicit_bzero(s->key, strlen(s->key));
