@@ -3,6 +3,7 @@
  * checks the route's permission in one place, calls the handler, and writes
  * the JSON answer with the security headers.  Clean stop: quiesce, then
  * MHD_stop_daemon waits for in-flight requests. */
+#include "http/handlers.h"
 #include "http/http.h"
 #include "ingest/queue.h" /* issue 5: event ingestion group commit */
 #include "util/embed.h"
@@ -57,6 +58,7 @@ typedef struct req_state {
     size_t cap;
     bool too_large;
     bool dispatched; /* issue 5: a suspended request is answered on resume */
+    bool bad_framing; /* two lengths (ambiguous_framing): 400, then close */
     struct timespec t0;
 } req_state;
 
@@ -243,6 +245,67 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
+/* A request body on an API route must be declared JSON: "application/json",
+ * parameters (charset) allowed.  A cross-site <form enctype="text/plain">
+ * cannot send that type, which closes login CSRF by form. */
+static bool json_content_type(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!h)
+        return false;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    static const char want[] = "application/json";
+    if (strncasecmp(h, want, sizeof want - 1) != 0)
+        return false;
+    h += sizeof want - 1;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    return *h == 0 || *h == ';';
+}
+
+typedef struct framing {
+    unsigned content_length, transfer_encoding;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    framing *f = cls;
+    if (strcasecmp(key, "Content-Length") == 0)
+        f->content_length++;
+    else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        f->transfer_encoding++;
+    return MHD_YES;
+}
+
+/* RFC 9112 section 6.3: a message with two Content-Length fields, two
+ * Transfer-Encoding fields, or both kinds has no trustworthy length; a proxy
+ * in front may frame it otherwise (request smuggling).  Refused with 400,
+ * and the connection is closed after the answer. */
+static bool ambiguous_framing(struct MHD_Connection *c)
+{
+    framing f = {0, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    return f.content_length > 1 || f.transfer_encoding > 1 || (f.content_length && f.transfer_encoding);
+}
+
+/* GET /metrics: open with --metrics-public; else the metrics token
+ * ($OPSDESK_METRICS_TOKEN) as a bearer token, or the session of a user who
+ * may change the configuration (system_admin).  Returns the permission the
+ * request still needs. */
+static od_perm metrics_perm(od_server *s, od_req *r)
+{
+    if (s->o.metrics_public)
+        return OD_PERM_PUBLIC;
+    const char *tok = bearer(r->conn);
+    const char *want = s->o.metrics_token;
+    if (tok && want && *want && strlen(tok) == strlen(want) && sodium_memcmp(tok, want, strlen(want)) == 0)
+        return OD_PERM_PUBLIC;
+    return OD_PERM_CONFIG_WRITE;
+}
+
 /* The embedded web UI: GET of a non-API path serves web/<path> ("/" →
  * index.html), then the vendored files (vendor/echarts.min.js). */
 static bool static_file(od_req *r)
@@ -273,6 +336,12 @@ static bool static_file(od_req *r)
 static void dispatch(od_server *s, req_state *st)
 {
     od_req *r = &st->r;
+    if (st->bad_framing) {
+        od_error_set(&r->err, OD_E_INVALID, NULL, "请求同时带有多个 Content-Length / Transfer-Encoding 头 (ambiguous "
+                                                  "message length: repeated Content-Length or Transfer-Encoding, or "
+                                                  "both)");
+        return;
+    }
     bool path_matched = false;
     r->route = od_route_match(r->method, r->path, r->ids, &r->n_ids, &path_matched);
     if (!r->route && !path_matched && static_file(r))
@@ -289,7 +358,8 @@ static void dispatch(od_server *s, req_state *st)
         return;
     }
     client_addr(r->conn, r->who.addr, sizeof r->who.addr);
-    if (r->route->perm != OD_PERM_PUBLIC && r->route->perm != OD_PERM_TEST_CLOCK) {
+    od_perm perm = r->route->fn == od_h_metrics ? metrics_perm(s, r) : r->route->perm;
+    if (perm != OD_PERM_PUBLIC && perm != OD_PERM_TEST_CLOCK) {
         char addr[64];
         memcpy(addr, r->who.addr, sizeof addr);
         const char *tok = bearer(r->conn);
@@ -304,7 +374,7 @@ static void dispatch(od_server *s, req_state *st)
                 return;
         }
         memcpy(r->who.addr, addr, sizeof addr);
-        if (r->api_key.id == 0 && r->route->perm == OD_PERM_INGEST) {
+        if (r->api_key.id == 0 && perm == OD_PERM_INGEST) {
             od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 ingest：事件接入需要集成 API 密钥 (permission ingest "
                                                         "needs an integration API key, not a user session)");
             return;
@@ -315,21 +385,27 @@ static void dispatch(od_server *s, req_state *st)
                          "缺少或错误的 CSRF 令牌 (missing or wrong X-CSRF-Token for a cookie session)");
             return;
         }
-        if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, r->route->perm)) {
+        if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
             char roles[512] = "";
             size_t n = 0;
-            od_roleset need = od_perm_roles(r->route->perm);
+            od_roleset need = od_perm_roles(perm);
             for (int i = 0; i < OD_ROLE__COUNT && n < sizeof roles; i++)
                 if (need & OD_ROLEBIT(i))
                     n += (size_t)snprintf(roles + n, sizeof roles - n, "%s%s", n ? ", " : "", od_role_key((od_role)i));
             od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)",
-                         od_perm_key(r->route->perm), roles, od_perm_key(r->route->perm), roles);
+                         od_perm_key(perm), roles, od_perm_key(perm), roles);
             return;
         }
     }
     if (st->too_large) {
         od_error_set(&r->err, OD_E_TOO_LARGE, NULL, "请求体超过 %zu 字节 (request body over %zu bytes)", st->cap,
                      st->cap);
+        return;
+    }
+    if (r->body_len > 0 && strncmp(r->path, "/api/", 5) == 0 && !json_content_type(r->conn)) {
+        od_error_set(&r->err, OD_E_MEDIA_TYPE, "Content-Type",
+                     "请求体须以 Content-Type: application/json 发送 (the body must be sent as Content-Type: "
+                     "application/json)");
         return;
     }
     if (r->body_len > 0) {
@@ -416,7 +492,7 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     }
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"opsdesk\"");
-    if (st->too_large)
+    if (st->too_large || st->bad_framing)
         MHD_add_response_header(resp, "Connection", "close");
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
@@ -446,6 +522,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > st->cap)
             st->too_large = true;
+        st->bad_framing = ambiguous_framing(conn);
         *con_cls = st;
         return MHD_YES;
     }
@@ -638,9 +715,13 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
                 "(serving plain HTTP on a non-loopback address %s: passwords and tokens can be sniffed; use "
                 "--tls-cert/--tls-key)", o->listen, o->listen);
     }
+    /* TLS 1.2 and 1.3 only, forward-secret key exchange and AEAD ciphers */
+    static const char tls_priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
+                                         "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD";
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)tls_priorities},
         {MHD_OPTION_END, 0, NULL},
     };
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -648,7 +729,7 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
                             MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
                             MHD_OPTION_CONNECTION_LIMIT, s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
                             s->o.per_ip_limit, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY,
-                            (s->cert ? tls_opts : &tls_opts[2]), MHD_OPTION_END);
+                            (s->cert ? tls_opts : &tls_opts[3]), MHD_OPTION_END);
     if (!s->d) {
         od_server_stop(s);
         return od_error_set(e, OD_E_IO, "listen", "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)",

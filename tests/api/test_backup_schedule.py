@@ -23,7 +23,7 @@ def run(*args):
 
 
 def metric(srv, name, labels=""):
-    text = srv.get("/metrics").raw
+    text = srv.get("/metrics", srv.admin()).raw  # /metrics needs an admin session (or the metrics token)
     m = re.search(r"^%s%s ([0-9.e+-]+)$" % (re.escape(name), re.escape(labels)), text, re.M)
     return float(m.group(1)) if m else None
 
