@@ -291,10 +291,10 @@ static bool ambiguous_framing(struct MHD_Connection *c)
     return f.content_length > 1 || f.transfer_encoding > 1 || (f.content_length && f.transfer_encoding);
 }
 
-/* GET /metrics: open with --metrics-public; else the metrics token
- * ($OPSDESK_METRICS_TOKEN) as a bearer token, or the session of a user who
- * may change the configuration (system_admin).  Returns the permission the
- * request still needs. */
+/* GET /metrics: open with --metrics-public or to the metrics token
+ * ($OPSDESK_METRICS_TOKEN) as a bearer token; else the route's permission
+ * (config.write: a system administrator's session).  Returns the permission
+ * the request still needs. */
 static od_perm metrics_perm(od_server *s, od_req *r)
 {
     if (s->o.metrics_public)
@@ -303,7 +303,7 @@ static od_perm metrics_perm(od_server *s, od_req *r)
     const char *want = s->o.metrics_token;
     if (tok && want && *want && strlen(tok) == strlen(want) && sodium_memcmp(tok, want, strlen(want)) == 0)
         return OD_PERM_PUBLIC;
-    return OD_PERM_CONFIG_WRITE;
+    return r->route->perm;
 }
 
 /* The embedded web UI: GET of a non-API path serves web/<path> ("/" →
