@@ -37,7 +37,16 @@ after(async () => {
 // element.  The force layout may still be settling, so the position is read
 // again before each try.
 async function hoverNode(page, sel, name, suffix) {
-  for (let attempt = 0; attempt < 60; attempt++) {
+  // the force layout has settled: the node is where it was one poll ago
+  await page.waitForFunction(([s, n]) => {
+    const chart = window.echarts.getInstanceByDom(document.querySelector(s));
+    const data = chart.getModel().getSeriesByIndex(0).getData();
+    const now = JSON.stringify(data.getItemLayout(data.indexOfName(n)).map((v) => Math.round(v)));
+    const same = window.__lastLayout === now;
+    window.__lastLayout = now;
+    return same;
+  }, [sel, name], { ...WAIT, polling: 250 });
+  for (let attempt = 0; attempt < 20; attempt++) {
     if (!(await page.$(sel))) throw new Error('the graph is gone: the page navigated to ' + page.url());
     const pos = await page.$eval(sel, (el, n) => {
       const chart = window.echarts.getInstanceByDom(el);
@@ -49,7 +58,7 @@ async function hoverNode(page, sel, name, suffix) {
     await page.mouse.move(5, 5);
     await page.mouse.move(pos.x, pos.y, { steps: 4 });
     try {
-      await page.waitForFunction(([s, x]) => [...document.querySelectorAll(s + ' div')].some((d) => d.style.display !== 'none' && d.innerText.trim().endsWith(' · ' + x)), [sel, suffix], { timeout: 500 });
+      await page.waitForFunction(([s, x]) => [...document.querySelectorAll(s + ' div')].some((d) => d.style.display !== 'none' && d.innerText.trim().endsWith(' · ' + x)), [sel, suffix], { timeout: 2000 });
       return;
     } catch { /* the node moved: try again */ }
   }
