@@ -688,6 +688,10 @@ class ErrorShape(harness.ServerTest):
             ("bearer token with 0xFF bytes", "GET", "/api/v1/users", None, {"Authorization": "Bearer \xff\xfe"},
              401),
             ("body over the cap", "POST", "/api/v1/users", b'{"a": "' + b"x" * (MIB + 10) + b'"}', {}, 413),
+            ("body sent as text/plain", "POST", "/api/v1/users", b'{"username": "x"}', {"Content-Type": "text/plain"},
+             415),
+            ("form-encoded body with CJK", "POST", "/api/v1/users", "字=字".encode(),
+             {"Content-Type": "application/x-www-form-urlencoded"}, 415),
         ]
         for what, method, path, raw, headers, status in cases:
             hdrs = dict(headers)
