@@ -58,7 +58,7 @@ typedef struct req_state {
     size_t cap;
     bool too_large;
     bool dispatched; /* issue 5: a suspended request is answered on resume */
-    bool bad_framing; /* two lengths (ambiguous_framing): 400, then close */
+    bool bad_framing; /* two lengths, or no or two Hosts (ambiguous_framing): 400, then close */
     struct timespec t0;
 } req_state;
 
@@ -265,7 +265,7 @@ static bool json_content_type(struct MHD_Connection *c)
 }
 
 typedef struct framing {
-    unsigned content_length, transfer_encoding;
+    unsigned content_length, transfer_encoding, host;
 } framing;
 
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -277,18 +277,23 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
         f->content_length++;
     else if (strcasecmp(key, "Transfer-Encoding") == 0)
         f->transfer_encoding++;
+    else if (strcasecmp(key, "Host") == 0)
+        f->host++;
     return MHD_YES;
 }
 
 /* RFC 9112 section 6.3: a message with two Content-Length fields, two
  * Transfer-Encoding fields, or both kinds has no trustworthy length; a proxy
- * in front may frame it otherwise (request smuggling).  Refused with 400,
- * and the connection is closed after the answer. */
-static bool ambiguous_framing(struct MHD_Connection *c)
+ * in front may frame it otherwise (request smuggling).  Section 3.2: an
+ * HTTP/1.1 request has exactly one Host, an older one at most one.  Refused
+ * with 400, and the connection is closed after the answer. */
+static bool ambiguous_framing(struct MHD_Connection *c, const char *version)
 {
-    framing f = {0, 0};
+    framing f = {0, 0, 0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
-    return f.content_length > 1 || f.transfer_encoding > 1 || (f.content_length && f.transfer_encoding);
+    bool http11 = version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+    return f.content_length > 1 || f.transfer_encoding > 1 || (f.content_length && f.transfer_encoding) ||
+           f.host > 1 || (http11 && f.host == 0);
 }
 
 /* GET /metrics: open with --metrics-public or to the metrics token
@@ -337,9 +342,9 @@ static void dispatch(od_server *s, req_state *st)
 {
     od_req *r = &st->r;
     if (st->bad_framing) {
-        od_error_set(&r->err, OD_E_INVALID, NULL, "请求同时带有多个 Content-Length / Transfer-Encoding 头 (ambiguous "
-                                                  "message length: repeated Content-Length or Transfer-Encoding, or "
-                                                  "both)");
+        od_error_set(&r->err, OD_E_INVALID, NULL, "请求头有歧义：Content-Length / Transfer-Encoding 重复或并存，或 Host "
+                                                  "缺失或重复 (ambiguous request: repeated Content-Length or "
+                                                  "Transfer-Encoding, or both, or a missing or repeated Host)");
         return;
     }
     bool path_matched = false;
@@ -504,7 +509,6 @@ static enum MHD_Result respond(od_server *s, req_state *st)
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
-    (void)version;
     od_server *s = cls;
     req_state *st = *con_cls;
     if (!st) {
@@ -522,7 +526,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > st->cap)
             st->too_large = true;
-        st->bad_framing = ambiguous_framing(conn);
+        st->bad_framing = ambiguous_framing(conn, version);
         *con_cls = st;
         return MHD_YES;
     }

@@ -7,7 +7,8 @@
   cross-site `<form enctype="text/plain">`, which cannot send that type;
 - a message with two Content-Length fields, two Transfer-Encoding fields, or
   Content-Length with Transfer-Encoding is refused with 400 and the connection
-  is closed, so no smuggled request behind it is answered (RFC 9112 6.3);
+  is closed, so no smuggled request behind it is answered (RFC 9112 6.3); so
+  is an HTTP/1.1 request without Host or with two (3.2);
 - GET /metrics needs the metrics token ($OPSDESK_METRICS_TOKEN, as a bearer
   token) or a system administrator's session, unless the server runs with
   --metrics-public.
@@ -141,6 +142,13 @@ class Framing(harness.ServerTest):
         self.check_refused("Transfer-Encoding twice",
                            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                            b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", b"0\r\n\r\n")
+
+    def test_host_missing_or_repeated(self):
+        """RFC 9112 3.2: an HTTP/1.1 request has exactly one Host."""
+        self.check_refused("no Host", b"GET /healthz HTTP/1.1\r\n\r\n", b"")
+        self.check_refused("two Hosts", b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", b"")
+        out, _ = raw_exchange(self.srv.port, b"GET /healthz HTTP/1.0\r\n\r\n")  # HTTP/1.0 needs no Host
+        self.assertEqual(statuses(out), [200], out[:200])
 
     def test_well_framed_pipelining_still_works(self):
         """The control: one Content-Length, then a second request on the same
