@@ -49,6 +49,7 @@ static void usage(FILE *f)
                "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
                "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
+               "                [--max-conns-per-ip N] [--request-timeout SECONDS] [--metrics-public]\n"
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
                "  opsdesk policy check FILE\n"
                "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
@@ -251,6 +252,13 @@ static int serve(int argc, char **argv, bool key_new)
                         .threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 0,
                         .tls_cert = opt(argc, argv, "--tls-cert"),
                         .tls_key = opt(argc, argv, "--tls-key")};
+    /* the HTTP edge (README "Operations"): connections per address, the
+     * request deadline, and who may read /metrics */
+    const char *per_ip = opt(argc, argv, "--max-conns-per-ip"), *req_to = opt(argc, argv, "--request-timeout");
+    o.per_ip_limit = per_ip ? (unsigned)strtoul(per_ip, NULL, 10) : 0;
+    o.request_timeout = req_to ? (unsigned)strtoul(req_to, NULL, 10) : 0;
+    o.metrics_token = getenv("OPSDESK_METRICS_TOKEN");
+    o.metrics_public = has_flag(argc, argv, "--metrics-public");
     /* scheduled daily backups (issue 7, R-SEC-SYS-4): --backup-dir DIR --backup-key-file F */
     od_backup_sched *bsched = NULL;
     if (opt(argc, argv, "--backup-dir")) {

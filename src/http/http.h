@@ -79,7 +79,19 @@ typedef struct od_server_opts {
     size_t body_max;
     unsigned threads;
     const char *tls_cert, *tls_key;
+    /* connection limits (docs: README "Operations"): per client address
+     * (0 = OD_PER_IP_DEFAULT), and the seconds a request has to arrive
+     * whole from its connection's start or the previous answer (0 =
+     * OD_REQUEST_TIMEOUT_DEFAULT) */
+    unsigned per_ip_limit;
+    unsigned request_timeout;
+    /* GET /metrics: the bearer token that may read it (NULL: only an admin
+     * session), or public to anyone */
+    const char *metrics_token;
+    bool metrics_public;
 } od_server_opts;
+#define OD_PER_IP_DEFAULT 64
+#define OD_REQUEST_TIMEOUT_DEFAULT 30
 
 OD_NODISCARD od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od_error *e);
 /* Stops accepting, lets in-flight requests finish, frees. */

@@ -3,6 +3,7 @@
  * checks the route's permission in one place, calls the handler, and writes
  * the JSON answer with the security headers.  Clean stop: quiesce, then
  * MHD_stop_daemon waits for in-flight requests. */
+#include "http/handlers.h"
 #include "http/http.h"
 #include "app/pwpool.h"
 #include "ingest/queue.h" /* issue 5: event ingestion group commit */
@@ -10,13 +11,32 @@
 #include "util/log.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
+
+/* One open connection, for the request deadline: from the connection's
+ * start (or the end of its previous answer) a request has `request_timeout`
+ * seconds to arrive whole, headers and body; activity does not restart the
+ * clock, so a client sending one header byte at a time (slowloris) is cut as
+ * surely as an idle one.  A connection whose request is being handled or
+ * answered (busy) has no deadline here; libmicrohttpd's own idle timeout
+ * still applies. */
+typedef struct conn_entry {
+    struct conn_entry *prev, *next;
+    int fd;
+    bool busy;
+    bool cut;
+    struct timespec since;
+} conn_entry;
 
 struct od_server {
     od_app *app;
@@ -24,6 +44,14 @@ struct od_server {
     od_server_opts o;
     char *cert, *key;
     struct od_ingest *ingest; /* issue 5 */
+    /* the request deadline (conn_entry): the open connections, and the
+     * thread that cuts the late ones once a second */
+    pthread_mutex_t conns_mu;
+    pthread_cond_t conns_cv;
+    conn_entry *conns;
+    pthread_t reaper;
+    bool reaper_started, reaper_stop;
+    unsigned conn_limit, per_ip_limit;
 };
 
 typedef struct req_state {
@@ -31,6 +59,7 @@ typedef struct req_state {
     size_t cap;
     bool too_large;
     bool dispatched; /* issue 5: a suspended request is answered on resume */
+    bool bad_framing; /* two lengths, or no or two Hosts (ambiguous_framing): 400, then close */
     struct timespec t0;
 } req_state;
 
@@ -104,15 +133,92 @@ static double since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static void conn_set_busy(od_server *s, struct MHD_Connection *c, bool busy)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_entry *e = ci ? ci->socket_context : NULL;
+    if (!e)
+        return;
+    pthread_mutex_lock(&s->conns_mu);
+    e->busy = busy;
+    clock_gettime(CLOCK_MONOTONIC, &e->since);
+    pthread_mutex_unlock(&s->conns_mu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    od_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_entry *e = ci ? calloc(1, sizeof *e) : NULL;
+        if (!e) /* no deadline for this one; libmicrohttpd's idle timeout still holds */
+            return;
+        e->fd = ci->connect_fd;
+        clock_gettime(CLOCK_MONOTONIC, &e->since);
+        pthread_mutex_lock(&s->conns_mu);
+        e->next = s->conns;
+        if (s->conns)
+            s->conns->prev = e;
+        s->conns = e;
+        pthread_mutex_unlock(&s->conns_mu);
+        *socket_context = e;
+        return;
+    }
+    conn_entry *e = *socket_context;
+    if (!e)
+        return;
+    /* libmicrohttpd reports the close before it closes the descriptor, so
+     * the reaper never shuts down a descriptor that was reused */
+    pthread_mutex_lock(&s->conns_mu);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        s->conns = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    pthread_mutex_unlock(&s->conns_mu);
+    free(e);
+    *socket_context = NULL;
+}
+
+/* Once a second: shut down the sockets of connections past the request
+ * deadline.  shutdown() wakes libmicrohttpd's poll, which then closes the
+ * connection as any closed by its peer. */
+static void *reaper_main(void *arg)
+{
+    od_server *s = arg;
+    pthread_mutex_lock(&s->conns_mu);
+    while (!s->reaper_stop) {
+        struct timespec wake;
+        clock_gettime(CLOCK_REALTIME, &wake);
+        wake.tv_sec += 1;
+        pthread_cond_timedwait(&s->conns_cv, &s->conns_mu, &wake);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (conn_entry *e = s->conns; e; e = e->next)
+            if (!e->busy && !e->cut && now.tv_sec - e->since.tv_sec >= (time_t)s->o.request_timeout) {
+                shutdown(e->fd, SHUT_RDWR);
+                e->cut = true;
+            }
+    }
+    pthread_mutex_unlock(&s->conns_mu);
+    return NULL;
+}
+
+/* Every error answer has the shape {"error":{"code","message","field"}}.
+ * od_error keeps its texts valid UTF-8; should packing still fail, the
+ * answer carries the code's name as its message rather than no body. */
 static void error_body(od_req *r)
 {
     od_err code = r->err.code ? r->err.code : OD_E_INTERNAL;
     if (!r->err.message[0])
         snprintf(r->err.message, sizeof r->err.message, "%s", od_err_str(code));
-    json_t *er = json_pack("{ss ss}", "code", od_err_str(code), "message", r->err.message);
-    json_object_set_new(er, "field", r->err.field[0] ? json_string(r->err.field) : json_null());
     json_decref(r->resp);
-    r->resp = json_pack("{so}", "error", er);
+    r->resp = json_pack("{s{ss ss ss?}}", "error", "code", od_err_str(code), "message", r->err.message, "field",
+                        r->err.field[0] ? r->err.field : NULL);
+    if (!r->resp)
+        r->resp = json_pack("{s{ss ss sn}}", "error", "code", od_err_str(code), "message", od_err_str(code), "field");
     free(r->raw);
     r->raw = NULL;
     r->raw_static = NULL;
@@ -138,6 +244,72 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)n);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
+}
+
+/* A request body on an API route must be declared JSON: "application/json",
+ * parameters (charset) allowed.  A cross-site <form enctype="text/plain">
+ * cannot send that type, which closes login CSRF by form. */
+static bool json_content_type(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!h)
+        return false;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    static const char want[] = "application/json";
+    if (strncasecmp(h, want, sizeof want - 1) != 0)
+        return false;
+    h += sizeof want - 1;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    return *h == 0 || *h == ';';
+}
+
+typedef struct framing {
+    unsigned content_length, transfer_encoding, host;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    framing *f = cls;
+    if (strcasecmp(key, "Content-Length") == 0)
+        f->content_length++;
+    else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        f->transfer_encoding++;
+    else if (strcasecmp(key, "Host") == 0)
+        f->host++;
+    return MHD_YES;
+}
+
+/* RFC 9112 section 6.3: a message with two Content-Length fields, two
+ * Transfer-Encoding fields, or both kinds has no trustworthy length; a proxy
+ * in front may frame it otherwise (request smuggling).  Section 3.2: an
+ * HTTP/1.1 request has exactly one Host, an older one at most one.  Refused
+ * with 400, and the connection is closed after the answer. */
+static bool ambiguous_framing(struct MHD_Connection *c, const char *version)
+{
+    framing f = {0, 0, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    bool http11 = version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+    return f.content_length > 1 || f.transfer_encoding > 1 || (f.content_length && f.transfer_encoding) ||
+           f.host > 1 || (http11 && f.host == 0);
+}
+
+/* GET /metrics: open with --metrics-public or to the metrics token
+ * ($OPSDESK_METRICS_TOKEN) as a bearer token; else the route's permission
+ * (config.write: a system administrator's session).  Returns the permission
+ * the request still needs. */
+static od_perm metrics_perm(od_server *s, od_req *r)
+{
+    if (s->o.metrics_public)
+        return OD_PERM_PUBLIC;
+    const char *tok = bearer(r->conn);
+    const char *want = s->o.metrics_token;
+    if (tok && want && *want && strlen(tok) == strlen(want) && sodium_memcmp(tok, want, strlen(want)) == 0)
+        return OD_PERM_PUBLIC;
+    return r->route->perm;
 }
 
 /* The embedded web UI: GET of a non-API path serves web/<path> ("/" →
@@ -170,6 +342,12 @@ static bool static_file(od_req *r)
 static void dispatch(od_server *s, req_state *st)
 {
     od_req *r = &st->r;
+    if (st->bad_framing) {
+        od_error_set(&r->err, OD_E_INVALID, NULL, "请求头有歧义：Content-Length / Transfer-Encoding 重复或并存，或 Host "
+                                                  "缺失或重复 (ambiguous request: repeated Content-Length or "
+                                                  "Transfer-Encoding, or both, or a missing or repeated Host)");
+        return;
+    }
     bool path_matched = false;
     r->route = od_route_match(r->method, r->path, r->ids, &r->n_ids, &path_matched);
     if (!r->route && !path_matched && static_file(r))
@@ -186,7 +364,8 @@ static void dispatch(od_server *s, req_state *st)
         return;
     }
     client_addr(r->conn, r->who.addr, sizeof r->who.addr);
-    if (r->route->perm != OD_PERM_PUBLIC && r->route->perm != OD_PERM_TEST_CLOCK) {
+    od_perm perm = r->route->fn == od_h_metrics ? metrics_perm(s, r) : r->route->perm;
+    if (perm != OD_PERM_PUBLIC && perm != OD_PERM_TEST_CLOCK) {
         char addr[64];
         memcpy(addr, r->who.addr, sizeof addr);
         const char *tok = bearer(r->conn);
@@ -201,7 +380,7 @@ static void dispatch(od_server *s, req_state *st)
                 return;
         }
         memcpy(r->who.addr, addr, sizeof addr);
-        if (r->api_key.id == 0 && r->route->perm == OD_PERM_INGEST) {
+        if (r->api_key.id == 0 && perm == OD_PERM_INGEST) {
             od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 ingest：事件接入需要集成 API 密钥 (permission ingest "
                                                         "needs an integration API key, not a user session)");
             return;
@@ -212,21 +391,27 @@ static void dispatch(od_server *s, req_state *st)
                          "缺少或错误的 CSRF 令牌 (missing or wrong X-CSRF-Token for a cookie session)");
             return;
         }
-        if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, r->route->perm)) {
+        if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
             char roles[512] = "";
             size_t n = 0;
-            od_roleset need = od_perm_roles(r->route->perm);
+            od_roleset need = od_perm_roles(perm);
             for (int i = 0; i < OD_ROLE__COUNT && n < sizeof roles; i++)
                 if (need & OD_ROLEBIT(i))
                     n += (size_t)snprintf(roles + n, sizeof roles - n, "%s%s", n ? ", " : "", od_role_key((od_role)i));
             od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)",
-                         od_perm_key(r->route->perm), roles, od_perm_key(r->route->perm), roles);
+                         od_perm_key(perm), roles, od_perm_key(perm), roles);
             return;
         }
     }
     if (st->too_large) {
         od_error_set(&r->err, OD_E_TOO_LARGE, NULL, "请求体超过 %zu 字节 (request body over %zu bytes)", st->cap,
                      st->cap);
+        return;
+    }
+    if (r->body_len > 0 && strncmp(r->path, "/api/", 5) == 0 && !json_content_type(r->conn)) {
+        od_error_set(&r->err, OD_E_MEDIA_TYPE, "Content-Type",
+                     "请求体须以 Content-Type: application/json 发送 (the body must be sent as Content-Type: "
+                     "application/json)");
         return;
     }
     if (r->body_len > 0) {
@@ -313,7 +498,7 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     }
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"opsdesk\"");
-    if (st->too_large)
+    if (st->too_large || st->bad_framing)
         MHD_add_response_header(resp, "Connection", "close");
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
@@ -325,7 +510,6 @@ static enum MHD_Result respond(od_server *s, req_state *st)
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
-    (void)version;
     od_server *s = cls;
     req_state *st = *con_cls;
     if (!st) {
@@ -343,6 +527,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > st->cap)
             st->too_large = true;
+        st->bad_framing = ambiguous_framing(conn, version);
         *con_cls = st;
         return MHD_YES;
     }
@@ -369,6 +554,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (st->dispatched) /* issue 5: resumed after its group commit */
         return respond(s, st);
     st->dispatched = true;
+    conn_set_busy(s, conn, true); /* the request is whole: its deadline is met */
     dispatch(s, st);
     if (st->r.suspended)
         return MHD_YES;
@@ -377,9 +563,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
     (void)toe;
+    conn_set_busy(cls, conn, false); /* the next request's deadline starts now */
     req_state *st = *con_cls;
     if (!st)
         return;
@@ -446,6 +631,37 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* Connections are bounded by descriptors: the soft RLIMIT_NOFILE goes up
+ * to the hard one, and the global limit leaves FD_RESERVE descriptors for
+ * the database, TLS files and notification sockets.  One address may hold
+ * per_ip_limit of them, well below the global limit, so a client hoarding
+ * connections leaves room for alert intake and everyone else. */
+#define FD_RESERVE 256u
+#define CONN_LIMIT_MAX 16384u
+
+static void conn_limits(od_server *s)
+{
+    struct rlimit rl;
+    rlim_t soft = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        soft = rl.rlim_cur;
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+                soft = rl.rlim_max;
+        }
+    }
+    unsigned limit = soft > CONN_LIMIT_MAX + FD_RESERVE ? CONN_LIMIT_MAX : (unsigned)soft;
+    limit = limit > 2 * FD_RESERVE ? limit - FD_RESERVE : limit / 2;
+    s->conn_limit = limit;
+    if (s->o.per_ip_limit > limit / 2) {
+        od_warn("每地址连接上限 %u 高于总上限 %u 的一半，已降为 %u (per-address connection limit %u is over half the "
+                "global limit %u; lowered to %u)", s->o.per_ip_limit, limit, limit / 2, s->o.per_ip_limit, limit,
+                limit / 2);
+        s->o.per_ip_limit = limit / 2;
+    }
+}
+
 /* Each connection's memory pool: the request's headers and libmicrohttpd's
  * read and write buffers (a body is copied out in chunks, so its size does
  * not depend on this).  libmicrohttpd zeroes the whole pool before each
@@ -474,6 +690,13 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         s->o.body_max = OD_BODY_MAX_DEFAULT;
     if (!s->o.threads)
         s->o.threads = 4;
+    if (!s->o.per_ip_limit)
+        s->o.per_ip_limit = OD_PER_IP_DEFAULT;
+    if (!s->o.request_timeout)
+        s->o.request_timeout = OD_REQUEST_TIMEOUT_DEFAULT;
+    pthread_mutex_init(&s->conns_mu, NULL);
+    pthread_cond_init(&s->conns_cv, NULL);
+    conn_limits(s);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME; /* issue 5: ingestion answers after its group commit */
     /* issue 5: the ingestion queue, $OPSDESK_INGEST_QUEUE events */
@@ -497,21 +720,31 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
                 "(serving plain HTTP on a non-loopback address %s: passwords and tokens can be sniffed; use "
                 "--tls-cert/--tls-key)", o->listen, o->listen);
     }
+    /* TLS 1.2 and 1.3 only, forward-secret key exchange and AEAD ciphers */
+    static const char tls_priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
+                                         "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD";
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)tls_priorities},
         {MHD_OPTION_END, 0, NULL},
     };
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-                            MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_ARRAY,
-                            (s->cert ? tls_opts : &tls_opts[2]), MHD_OPTION_END);
+                            MHD_OPTION_CONNECTION_LIMIT, s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            s->o.per_ip_limit, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY,
+                            (s->cert ? tls_opts : &tls_opts[3]), MHD_OPTION_END);
     if (!s->d) {
         od_server_stop(s);
         return od_error_set(e, OD_E_IO, "listen", "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)",
                             o->listen, o->listen);
     }
+    if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
+        od_server_stop(s);
+        return od_error_set(e, OD_E_INTERNAL, NULL, "无法启动连接计时线程 (cannot start the request deadline thread)");
+    }
+    s->reaper_started = true;
     *out = s;
     return OD_OK;
 }
@@ -520,6 +753,13 @@ void od_server_stop(od_server *s)
 {
     if (!s)
         return;
+    if (s->reaper_started) {
+        pthread_mutex_lock(&s->conns_mu);
+        s->reaper_stop = true;
+        pthread_cond_signal(&s->conns_cv);
+        pthread_mutex_unlock(&s->conns_mu);
+        pthread_join(s->reaper, NULL);
+    }
     if (s->d)
         MHD_quiesce_daemon(s->d);
     /* issue 5: commit and answer every queued ingestion request before the
@@ -529,6 +769,8 @@ void od_server_stop(od_server *s)
     if (s->d)
         MHD_stop_daemon(s->d);
     od_ingest_free(s->ingest);
+    pthread_cond_destroy(&s->conns_cv);
+    pthread_mutex_destroy(&s->conns_mu);
     free(s->cert);
     if (s->key) /* the private key does not outlive the server in freed memory */
         explicit_bzero(s->key, strlen(s->key));

@@ -31,6 +31,7 @@ typedef enum od_err {
     OD_E_INTERNAL,    /* a bug (500) */
     OD_E_UNAVAILABLE, /* overloaded or shutting down (503) */
     OD_E_METHOD,      /* method not allowed (405) */
+    OD_E_MEDIA_TYPE,  /* a body that is not declared application/json (415) */
     OD_E__COUNT
 } od_err;
 

@@ -34,6 +34,7 @@ import re
 import sqlite3
 import itertools
 import tempfile
+import urllib.parse
 
 import harness
 from harness import ROOT
@@ -674,6 +675,91 @@ def _test_events_and_windows_scope_catalogue(self):
 
 
 BadInput.test_events_and_windows_scope_catalogue = _test_events_and_windows_scope_catalogue
+
+
+
+# ---- every error answer has the JSON error shape, whatever the input -------
+# (DESIGN.md "Errors"): status 4xx/5xx, Content-Type application/json, body
+# {"error": {"code": <name of the status>, "message": <non-empty text>,
+# "field": <text or null>}}.  Messages echo input (field names, URL-decoded
+# paths, the parser's "near '...'" excerpt); a message cut inside a UTF-8
+# character, or one carrying invalid bytes, once made the JSON encoder fail
+# and the answer had an empty body (a 400 with 0 bytes for an unknown field
+# named "字"*160).
+ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               413: "too_large", 415: "unsupported_media_type", 422: "unprocessable", 429: "rate_limited"}
+
+
+class ErrorShape(harness.ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tok = cls.srv.admin("sysadmin")
+
+    def assertErrorShape(self, r, status, what):
+        self.assertEqual(r.status, status, "%s: %r" % (what, r))
+        self.assertTrue(r.raw, "%s: %d with an empty body" % (what, r.status))
+        self.assertTrue((r.headers.get("Content-Type") or "").startswith("application/json"), "%s: %r" % (what, r))
+        self.assertIsInstance(r.json, dict, "%s: not JSON: %r" % (what, r))
+        self.assertEqual(set(r.json), {"error"}, what)
+        err = r.json["error"]
+        self.assertEqual(set(err), {"code", "message", "field"}, "%s: %r" % (what, r))
+        self.assertEqual(err["code"], ERROR_CODES[status], "%s: %r" % (what, r))
+        self.assertIsInstance(err["message"], str, what)
+        self.assertTrue(err["message"], what)
+        self.assertTrue(err["field"] is None or isinstance(err["field"], str), what)
+        return err
+
+    def test_unknown_field_of_480_bytes(self):
+        """The reproduction: POST /api/v1/users with an unknown field named
+        "字"*160 (480 bytes; the message holds it twice, so the 512-byte
+        buffer ended inside a character)."""
+        for pad in ("", "a", "aa"):
+            name = pad + "字" * 160
+            body = {"username": "es_u", "password": harness.USER_PW, "display_name": "x", "department": "运行部",
+                    name: 1}
+            r = self.srv.post("/api/v1/users", body, token=self.tok)
+            err = self.assertErrorShape(r, 400, "unknown field %r*160" % (pad + "字"))
+            self.assertTrue(err["message"].startswith("未知字段 " + pad + "字字"), r.raw[:200])
+            self.assertNotIn("\ufffd", err["message"])  # cut whole, not replaced
+            self.assertTrue(name.startswith(err["field"]) and len(err["field"]) >= 20, r.raw[:200])
+        r = self.srv.post("/api/v1/users", {"字" * 20: 1}, token=self.tok)
+        self.assertEqual(self.assertErrorShape(r, 400, "short CJK field")["field"], "字" * 20)
+
+    def test_hostile_inputs(self):
+        s = self.srv
+        long_cjk = "字" * 400
+        cases = [
+            # a URL-decoded path echoed in the 404 message: invalid UTF-8, overlong "/", a long CJK path
+            ("path %FF%FE", "GET", "/api/v1/%FF%FE", None, {}, 404),
+            ("path overlong /", "GET", "/api/v1/x%C0%AFy", None, {}, 404),
+            ("path truncated 字", "GET", "/api/v1/x%E5%AD", None, {}, 404),
+            ("path of 1200 bytes CJK", "GET", "/api/v1/" + urllib.parse.quote(long_cjk), None, {}, 404),
+            ("method not allowed", "PUT", "/api/v1/users", b"{}", {}, 405),
+            # the parser's excerpt ("near '\"字字…'") cut at its own buffer's end
+            ("control byte after 100 CJK", "POST", "/api/v1/users", ('{"a": "' + "字" * 100).encode() + b'\x01"}',
+             {}, 400),
+            ("invalid UTF-8 key", "POST", "/api/v1/users", b'{"\xe5\xad": 1}', {}, 400),
+            ("lone surrogate key", "POST", "/api/v1/users", b'{"\\udcff": 1}', {}, 400),
+            ("control characters in a key", "POST", "/api/v1/users", b'{"\\u0001\\u007f": 1}', {}, 400),
+            ("wrong type", "POST", "/api/v1/users", json.dumps({"username": 1}).encode(), {}, 400),
+            ("query with invalid UTF-8", "GET", "/api/v1/users?limit=%FF", None, {}, 400),
+            ("query of 1200 bytes CJK", "GET", "/api/v1/users?offset=" + urllib.parse.quote(long_cjk), None, {},
+             400),
+            ("bearer token with 0xFF bytes", "GET", "/api/v1/users", None, {"Authorization": "Bearer \xff\xfe"},
+             401),
+            ("body over the cap", "POST", "/api/v1/users", b'{"a": "' + b"x" * (MIB + 10) + b'"}', {}, 413),
+            ("body sent as text/plain", "POST", "/api/v1/users", b'{"username": "x"}', {"Content-Type": "text/plain"},
+             415),
+            ("form-encoded body with CJK", "POST", "/api/v1/users", "字=字".encode(),
+             {"Content-Type": "application/x-www-form-urlencoded"}, 415),
+        ]
+        for what, method, path, raw, headers, status in cases:
+            hdrs = dict(headers)
+            token = None if "Authorization" in hdrs else self.tok
+            with self.subTest(what):
+                r = s.request(method, path, raw=raw, token=token, headers=hdrs)
+                self.assertErrorShape(r, status, what)
 
 
 if __name__ == "__main__":

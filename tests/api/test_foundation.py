@@ -300,7 +300,7 @@ class Routing(harness.ServerTest):
 
     def test_metrics(self):
         self.srv.get("/healthz")
-        r = self.srv.get("/metrics")
+        r = self.srv.get("/metrics", self.srv.admin())  # an admin session, or the metrics token (test_http_edge.py)
         self.assertStatus(r, 200)
         self.assertTrue(r.headers["Content-Type"].startswith("text/plain"), r.headers)
         self.assertIn("opsdesk_http_requests_total{", r.raw)

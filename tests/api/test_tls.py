@@ -115,6 +115,40 @@ class Tls(harness.ServerTest):
             c.request("GET", "/healthz")
         c.close()
 
+    def handshake(self, version=None, ciphers=None):
+        """A TLS handshake with the server limited to one protocol version
+        (and cipher list); returns the negotiated (version, cipher) or the
+        ssl.SSLError / OSError of a refused handshake."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        # the client may offer what it likes; the server must decide
+        ctx.set_ciphers((ciphers or "DEFAULT") + ":@SECLEVEL=0")
+        if version:
+            ctx.minimum_version = ctx.maximum_version = version
+        try:
+            with socket.create_connection(("127.0.0.1", self.srv.port), timeout=10) as raw:
+                with ctx.wrap_socket(raw) as tls:
+                    return tls.version(), tls.cipher()[0]
+        except (ssl.SSLError, OSError) as e:
+            return e
+
+    def test_old_protocols_refused(self):
+        """probe-security L4: TLS 1.0 and 1.1 are refused, 1.2 and 1.3
+        accepted; TLS 1.2 without forward secrecy (RSA key exchange) or with
+        CBC-mode ciphers is refused."""
+        for v in (ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1):
+            got = self.handshake(v)
+            self.assertNotIsInstance(got, tuple, "%s accepted: %r" % (v.name, got))
+        self.assertEqual(self.handshake(ssl.TLSVersion.TLSv1_2)[0], "TLSv1.2")
+        self.assertEqual(self.handshake(ssl.TLSVersion.TLSv1_3)[0], "TLSv1.3")
+        self.assertEqual(self.handshake()[0], "TLSv1.3")
+        for ciphers in ("AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA"):
+            got = self.handshake(ssl.TLSVersion.TLSv1_2, ciphers)
+            self.assertNotIsInstance(got, tuple, "TLS 1.2 with %s accepted: %r" % (ciphers, got))
+        v, cipher = self.handshake(ssl.TLSVersion.TLSv1_2, "ECDHE-RSA-AES128-GCM-SHA256")
+        self.assertEqual((v, cipher), ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256"))
+
 
 class PlainHeaders(harness.ServerTest):
     def test_security_headers_on_plain_http(self):

@@ -29,6 +29,35 @@ function append(el, children) {
   }
 }
 
+// The one HTML escape of the UI.  Everything else builds text nodes; the
+// only place where a string becomes HTML is a chart tooltip (ECharts sets
+// the formatter's result as innerHTML), so textChart() below passes every
+// formatter's result through here.
+export function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+// Makes a chart option text-only: every tooltip formatter function (of the
+// option and of each series) returns plain text, and its result is escaped.
+// ECharts' default tooltips escape names themselves; labels are drawn on the
+// canvas as text (no rich-text styles are defined, so "{a|…}" in a name
+// stays literal).  ctx.chart() applies this to every setOption.
+export function textChart(option) {
+  const wrap = (tip) => {
+    if (tip && typeof tip.formatter === 'function' && !tip.formatter.textOnly) {
+      const f = tip.formatter;
+      tip.formatter = (...args) => escapeHtml(f(...args));
+      tip.formatter.textOnly = true;
+    } else if (tip && typeof tip.formatter === 'string') {
+      throw new Error('chart tooltip: use a formatter function (its text is escaped), not a template string');
+    }
+  };
+  if (!option) return option;
+  [].concat(option.tooltip || []).forEach(wrap);
+  [].concat(option.series || []).forEach((s) => wrap(s && s.tooltip));
+  return option;
+}
+
 export function clear(el, ...children) {
   el.replaceChildren();
   append(el, children);

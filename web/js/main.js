@@ -4,7 +4,7 @@
 // current view from the catalogue.
 import { t, loadLang, currentLang, applyStatic } from './i18n.js';
 import { get, post, setCsrf, setUnauthorizedHandler } from './api.js';
-import { clear, tickCountdowns } from './dom.js';
+import { clear, tickCountdowns, textChart } from './dom.js';
 import { loginView } from './views/login.js';
 import { dashboardView } from './views/dashboard.js';
 import { incidentListView, incidentNewView } from './views/incidents.js';
@@ -98,6 +98,9 @@ async function route() {
     every(ms, fn) { this.timers.push(setInterval(fn, ms)); },
     chart(container) {
       const c = window.echarts.init(container, null, { renderer: 'canvas' });
+      // every option goes through textChart: tooltips are text, never HTML
+      const setOption = c.setOption.bind(c);
+      c.setOption = (option, ...rest) => setOption(textChart(option), ...rest);
       this.charts.push(c);
       return c;
     },

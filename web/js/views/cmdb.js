@@ -90,6 +90,7 @@ function impactOption(ci, impact) {
   return {
     animation: false,
     textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
+    // plain text: ctx.chart escapes it (textChart in dom.js); a CI name is data, never HTML
     tooltip: { formatter: (p) => (p.dataType === 'node' ? `${p.data.name} · ${gradeName(p.data.grade)}` : t('cmdb.depends_on_edge')) },
     series: [{
       type: 'graph', layout: 'force', roam: true, draggable: true, data: nodes, links,
