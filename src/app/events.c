@@ -15,9 +15,11 @@
 #include "app/events.h"
 #include "app/event_keys.h"
 #include "app/incidents.h"
+#include "app/notify_out.h"
 #include "core/event.h"
 #include "core/event_decision.h"
 #include "notify/dispatcher.h"
+#include "notify/message.h"
 #include "sched/sched.h"
 #include "util/sbuf.h"
 
@@ -28,6 +30,7 @@
 
 #define DEC_MAX 12
 #define WINDOWS_MAX 1000
+#define OD_DEPT_JSON_MAX 512 /* ["<a CI's department>"] */
 
 /* ---- batches ---------------------------------------------------------- */
 
@@ -211,6 +214,9 @@ typedef struct outcome {
     char incident_rule[OD_EVT_RULE_NAME_MAX];
     char group_key[256];
     bool closed, responded;
+    od_response resp;      /* what respond() chose, written by respond_write() */
+    od_event_class resp_cls;
+    json_t *alert_users;   /* the people to alert (owned), or NULL */
     int64_t new_incident; /* opened here: timeline entry after the event row exists */
     decision d[DEC_MAX];
     int nd;
@@ -645,77 +651,128 @@ static od_err groups_flush(ctx *c, od_error *e)
     return rc;
 }
 
-/* ---- step 6: responses -------------------------------------------------- */
+/* The department owning CI ci_id as a JSON array ("[]" without a CI). */
+static od_err ci_department(ctx *c, int64_t ci_id, char *out, size_t n, od_error *e)
+{
+    snprintf(out, n, "[]");
+    if (!ci_id)
+        return OD_OK;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_DEPARTMENT, &r, e, "i", ci_id);
+    int s = rc ? 0 : od_rows_next(r, e);
+    if (s == 1 && od_rows_text(r, 0)[0]) {
+        json_t *a = json_pack("[s]", od_rows_text(r, 0));
+        char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
+        if (t && strlen(t) < n)
+            snprintf(out, n, "%s", t);
+        else if (!t)
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        free(t);
+        json_decref(a);
+    }
+    od_rows_close(r);
+    return !rc && s < 0 ? OD_E_STORE : rc;
+}
 
-static od_err respond(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls, od_event_class cls,
-                      outcome *o, od_error *e)
+/* ---- step 6: responses -------------------------------------------------- *
+ * Decided in the pipeline (who, or which webhook), written once the event's
+ * row exists: every outbox cause is made of the event's id and how many
+ * times it was received ("event:<id>:<count>"), never of its text, so two
+ * alerts can never share a cause (review-code.md §5.1 item 2). */
+
+static od_err respond(ctx *c, const od_labels *ls, od_event_class cls, outcome *o, od_error *e)
 {
     od_response r = od_event_respond(c->ep, ls, cls);
     const char *rname = r.rule >= 0 ? c->ep->responses.v[r.rule].name : "default";
-    char cause[160], subject[300], *body = NULL;
-    snprintf(cause, sizeof cause, "event:%s:%s:%lld", source, ev->dedup_key, (long long)c->now);
-    snprintf(subject, sizeof subject, "[%s %s] %s", od_event_class_name_zh(cls), ev->severity,
-             ev->summary[0] ? ev->summary : ev->dedup_key);
-    od_err rc = OD_OK;
     o->responded = true;
+    o->resp = r;
+    o->resp_cls = cls;
     switch (r.action) {
-    case OD_EVA_WEBHOOK: {
-        json_t *msg = json_pack("{ss ss ss ss ss sO sO}", "source", source, "dedup_key", ev->dedup_key, "class",
-                                od_event_class_key(cls), "severity", ev->severity, "summary", ev->summary, "labels",
-                                ev->labels, "annotations", ev->annotations);
-        body = dump(msg);
-        json_decref(msg);
-        rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, "sIIssssssii", cause, (int64_t)0, (int64_t)0, r.channel, "",
-                        "event_response", "", subject, body ? body : "{}", c->now, c->now);
+    case OD_EVA_WEBHOOK:
         o->state = "handled";
         DEC(o, OD_DEC_RESPOND_WEBHOOK, rname, S(r.channel));
-        c->woke_dispatcher = true;
-        break;
-    }
+        return OD_OK;
     case OD_EVA_ALERT_ROLE: {
-        if (asprintf(&body, "%s\n来源 source: %s\n级别 severity: %s\n去重键 key: %s", subject, source, ev->severity,
-                     ev->dedup_key) < 0)
-            body = NULL;
-        od_rows *rw = NULL;
-        rc = od_tx_query(c->tx, OD_Q_EV_ROLE_USERS, &rw, e, "i", (int64_t)OD_ROLEBIT(r.role));
-        int64_t ids[100];
-        char phone[100][32], email[100][128];
-        int nu = 0, s = 0;
-        while (!rc && nu < 100 && (s = od_rows_next(rw, e)) == 1) {
-            ids[nu] = od_rows_int(rw, 0);
-            snprintf(phone[nu], sizeof phone[nu], "%s", od_rows_text(rw, 1));
-            snprintf(email[nu], sizeof email[nu], "%s", od_rows_text(rw, 2));
-            nu++;
-        }
-        od_rows_close(rw);
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
-        for (int u = 0; !rc && u < nu; u++) {
-            const char *ch[3], *addr[3];
-            int k = 0;
-            if (phone[u][0])
-                ch[k] = "sms", addr[k++] = phone[u];
-            if (email[u][0])
-                ch[k] = "email", addr[k++] = email[u];
-            if (k == 0)
-                ch[k] = "inbox", addr[k++] = "";
-            for (int j = 0; !rc && j < k; j++)
-                rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, "sIissssssii", cause, (int64_t)0, ids[u], ch[j],
-                                addr[j], "event_alert", "monitoring", subject, body ? body : subject, c->now, c->now);
-        }
+        /* everyone holding the role whose scope covers the CI's department:
+         * all of them, however many (R-EVT-2, R-NOT-7) */
+        od_audience a = {OD_ROLEBIT(r.role), 0};
+        char deps[OD_DEPT_JSON_MAX] = "[]";
+        od_err rc = ci_department(c, o->ci_id, deps, sizeof deps, e);
+        if (!rc)
+            rc = od_out_audience(c->tx, &a, deps, &o->alert_users, e);
+        if (rc)
+            return rc;
         o->state = "open";
-        DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_key(r.role)), I(nu));
-        if (nu)
-            c->woke_dispatcher = true;
-        break;
+        DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_key(r.role)), I(json_array_size(o->alert_users)));
+        return OD_OK;
     }
     default:
         o->state = "open";
         dec(o, OD_DEC_RESPOND_NONE, rname);
-        break;
+        return OD_OK;
     }
-    free(body);
-    return rc;
+}
+
+/* What an event alert says, per language (policy template "event_alert"). */
+typedef struct alert_arg {
+    const od_policy *p;
+    const od_event_in *ev;
+    const char *source, *ci_name;
+    int64_t id;
+    od_event_class cls;
+} alert_arg;
+
+static od_err alert_render(void *arg, od_lang lang, char **subject, char **body, od_error *e)
+{
+    const alert_arg *a = arg;
+    od_msg_vars v = {{0}};
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)a->id);
+    v.v[OD_V_EVENT_ID] = id;
+    v.v[OD_V_EVENT_CLASS] = lang == OD_LANG_ZH ? od_event_class_name_zh(a->cls) : od_event_class_key(a->cls);
+    v.v[OD_V_SEVERITY] = a->ev->severity;
+    v.v[OD_V_SUMMARY] = a->ev->summary[0] ? a->ev->summary : a->ev->dedup_key;
+    v.v[OD_V_SOURCE] = a->source;
+    v.v[OD_V_DEDUP_KEY] = a->ev->dedup_key;
+    v.v[OD_V_CI] = a->ci_name && a->ci_name[0] ? a->ci_name : "-";
+    return od_msg_render(a->p, OD_MSG_EVENT_ALERT, lang, &v, subject, body, e);
+}
+
+/* Writes the response the pipeline chose for event `id` (received `count`
+ * times): the webhook's outbox row, or one alert per person and channel. */
+static od_err respond_write(ctx *c, const od_event_in *ev, const char *source, int64_t id, int64_t count,
+                            int ci_grade, const char *ci_name, const outcome *o, od_error *e)
+{
+    char cause[64];
+    snprintf(cause, sizeof cause, "event:%lld:%lld", (long long)id, (long long)count);
+    if (o->resp.action == OD_EVA_WEBHOOK) {
+        char subject[300];
+        snprintf(subject, sizeof subject, "[%s %s] %s", od_event_class_name_zh(o->resp_cls), ev->severity,
+                 ev->summary[0] ? ev->summary : ev->dedup_key);
+        json_t *msg = json_pack("{ss ss ss ss ss sO sO}", "source", source, "dedup_key", ev->dedup_key, "class",
+                                od_event_class_key(o->resp_cls), "severity", ev->severity, "summary", ev->summary,
+                                "labels", ev->labels, "annotations", ev->annotations);
+        char *body = dump(msg);
+        json_decref(msg);
+        od_err rc = od_tx_exec(c->tx, OD_Q_OUTBOX_INSERT, e, "sIIssssssii", cause, (int64_t)0, (int64_t)0,
+                               o->resp.channel, "", "event_response", "", subject, body ? body : "{}", c->now,
+                               c->now);
+        free(body);
+        c->woke_dispatcher = true;
+        return rc;
+    }
+    if (o->resp.action != OD_EVA_ALERT_ROLE || !json_array_size(o->alert_users))
+        return OD_OK;
+    alert_arg a = {c->a->policy, ev, source, ci_name, id, o->resp_cls};
+    od_out_msg m = {.cause = cause,
+                    .incident_id = 0,
+                    .kind = "event_alert",
+                    .desk = "monitoring",
+                    .level = ci_grade >= 0 && ci_grade < OD_GRADE__COUNT ? (od_grade)ci_grade : OD_GRADE_NG,
+                    .render = alert_render,
+                    .arg = &a};
+    c->woke_dispatcher = true;
+    return od_out_send(c->tx, c->a->policy, &m, o->alert_users, c->now, NULL, e);
 }
 
 /* ---- step 7: exceptions → incidents ------------------------------------- */
@@ -768,7 +825,8 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
                                 .impact_scope = "",
                                 .ci_ids = ids,
                                 .severity = od_severity_key(sev),
-                                .detected_at = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : 0};
+                                .detected_at = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : 0,
+                                .from_event = true};
         od_principal sys;
         od_principal_system(&sys);
         int64_t inc = 0;
@@ -798,6 +856,56 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         *alert_instead = true;
         return OD_OK;
     }
+}
+
+/* Step 5b: the CIs o->ci_id depends on (transitively, nearest first), every
+ * one of them: a CMDB of any size is read whole, never cut. */
+static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
+{
+    int64_t *up = NULL, *tr = NULL;
+    size_t nu = 0, nt = 0, cap = 0;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, "i", o->ci_id);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        if (nu == cap) {
+            cap = cap ? 2 * cap : 64;
+            int64_t *nup = realloc(up, cap * sizeof *up), *ntr = nup ? realloc(tr, cap * sizeof *tr) : NULL;
+            up = nup ? nup : up;
+            tr = ntr ? ntr : tr;
+            if (!nup || !ntr) {
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+                break;
+            }
+        }
+        up[nu] = od_rows_int(r, 0);
+        if (od_rows_int(r, 2))
+            tr[nt++] = up[nu];
+        nu++;
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    int64_t by = rc ? 0 : od_event_suppressed_by(c->ep, up, nu, tr, nt);
+    free(up);
+    free(tr);
+    if (!by)
+        return rc;
+    /* the name of the CI in trouble, for the decision */
+    char name[OD_NAME_MAX] = "";
+    rc = od_tx_query(c->tx, OD_Q_EV_CI_NAME, &r, e, "i", by);
+    s = rc ? 0 : od_rows_next(r, e);
+    if (s == 1)
+        snprintf(name, sizeof name, "%s", od_rows_text(r, 0));
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (rc)
+        return rc;
+    *suppressed = true;
+    o->state = "suppressed";
+    DEC(o, OD_DEC_SUPPRESSED, "dependency", S(name), I(by));
+    return OD_OK;
 }
 
 /* ---- steps 2, 4, 5, 6, 7 for a new or re-firing event -------------------- */
@@ -833,38 +941,14 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
         od_err rc = incident_step(c, ev, source, ls, ci_name, o, &alert, e);
         if (rc || !alert)
             return rc;
-        return respond(c, ev, source, ls, cr.cls, o, e);
+        return respond(c, ls, cr.cls, o, e);
     }
     /* warning: dependency suppression, then the group window */
     if (o->ci_id && c->ep->dependency_suppression) {
-        int64_t up[256], tr[256];
-        char names[256][64];
-        size_t nu = 0, nt = 0;
-        od_rows *r = NULL;
-        od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, "i", o->ci_id);
-        int s = 0;
-        while (!rc && nu < 256 && (s = od_rows_next(r, e)) == 1) {
-            snprintf(names[nu], sizeof names[nu], "%s", od_rows_text(r, 3));
-            up[nu] = od_rows_int(r, 0);
-            if (od_rows_int(r, 2))
-                tr[nt++] = up[nu];
-            nu++;
-        }
-        od_rows_close(r);
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
-        if (rc)
+        bool suppressed = false;
+        od_err rc = dependency_step(c, o, &suppressed, e);
+        if (rc || suppressed)
             return rc;
-        int64_t by = od_event_suppressed_by(c->ep, up, nu, tr, nt);
-        if (by) {
-            const char *bn = "";
-            for (size_t i = 0; i < nu; i++)
-                if (up[i] == by)
-                    bn = names[i];
-            o->state = "suppressed";
-            DEC(o, OD_DEC_SUPPRESSED, "dependency", S(bn), I(by));
-            return OD_OK;
-        }
     }
     od_event_group_key(c->ep, ls, o->ci_id, ev->dedup_key, o->group_key, sizeof o->group_key);
     int64_t lead = 0, last = 0;
@@ -876,14 +960,14 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
         DEC(o, OD_DEC_GROUPED, "group", I(lead), S(o->group_key));
         return group_join(c, o->group_key, e);
     }
-    return respond(c, ev, source, ls, cr.cls, o, e);
+    return respond(c, ls, cr.cls, o, e);
 }
 
 /* ---- one event ------------------------------------------------------------ */
 
 typedef struct stored {
     bool have;
-    int64_t id, ci_id, incident_id, window_id;
+    int64_t id, ci_id, incident_id, window_id, count;
     bool firing, flapping;
     char state[16], cls[16];
     od_flap flap;
@@ -994,6 +1078,7 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
             st->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
             st->window_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
             st->flapping = od_rows_int(r, 8) != 0;
+            st->count = od_rows_int(r, 9);
         }
         od_rows_close(r);
         if (s < 0)
@@ -1205,6 +1290,8 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, od
         if (!rc)
             rc = decisions_write(c, id, &o, e);
     }
+    if (!rc && o.responded)
+        rc = respond_write(c, ev, b->source, id, st.have ? st.count + 1 : 1, grade, ci_name, &o, e);
     if (!rc && o.responded && o.group_key[0]) /* this event leads its group for the window */
         rc = group_put(c, o.group_key, id, e);
     if (!rc && o.new_incident) {
@@ -1217,6 +1304,7 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, od
         rc = incident_resolved(c, st.incident_id, ev, e);
     if (!rc)
         result_text(res, id, ev->dedup_key, od_dedup_action_key(act), o.state, true, cls, o.incident_id);
+    json_decref(o.alert_users);
     return rc;
 }
 
