@@ -1,6 +1,7 @@
 /* parse.c — the ingestion formats → od_event_batch; contract in parse.h. */
 #include "ingest/parse.h"
 #include "core/event.h"
+#include "util/clock.h"
 
 #include <ctype.h>
 #include <stdio.h>
