@@ -100,6 +100,9 @@ int main(int argc, char **argv)
     od_app *a = NULL;
     if (od_app_new(st, pol, "embedded:default.yaml", false, &a, &e))
         die("app", &e);
+    od_event_writer *w = od_event_writer_new();
+    if (!w)
+        die("writer", NULL);
 
     size_t cap = (size_t)batch * 400 + 256;
     char *buf = malloc(cap);
@@ -119,7 +122,7 @@ int main(int argc, char **argv)
             items[g] = (od_ingest_item){.batch = b};
         }
         double c1 = cpu_us();
-        if (od_events_ingest(a, items, (size_t)group, &e))
+        if (od_events_ingest(a, w, items, (size_t)group, &e))
             die("ingest", &e);
         od_store_checkpoint_idle(a->store);
         double c2 = cpu_us();
@@ -142,6 +145,7 @@ int main(int argc, char **argv)
            parse_cpu / (double)events, (double)size / 1e6);
     free(buf);
     free(items);
+    od_event_writer_free(w);
     od_app_free(a);
     unlink(path);
     snprintf(side, sizeof side, "%s-wal", path);

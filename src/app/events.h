@@ -3,7 +3,8 @@
  * write transaction — the group commit of src/ingest/), reading events,
  * their decisions, hourly statistics and the weekly review sample,
  * maintenance windows and the ingestion API keys.  Rules come from
- * src/core/event.h; this file reads and writes.  Thread-safe like app.h. */
+ * src/core/event.h; this file reads and writes.  Thread-safe like app.h,
+ * except od_events_ingest: one thread per od_event_writer. */
 #ifndef OD_APP_EVENTS_H
 #define OD_APP_EVENTS_H
 
@@ -24,12 +25,21 @@ typedef struct od_ingest_item {
     size_t result_len;
 } od_ingest_item;
 
+/* The ingestion writer's memory kept from one transaction to the next (the
+ * CMDB's CI names, the correlation groups): created by the ingestion queue
+ * (src/ingest/queue.c) and used by its writer thread only.  One writer per
+ * app. */
+typedef struct od_event_writer od_event_writer;
+od_event_writer *od_event_writer_new(void); /* NULL on OOM */
+void od_event_writer_free(od_event_writer *w);
+
 /* Runs the pipeline for every item in ONE write transaction; a failing item
  * leaves nothing written and does not affect the others (the transaction is
  * run again with a savepoint per item when that happens).  Returns an error only when the transaction as a whole
  * failed (then every item has it).  After a commit it wakes the scheduler
  * and the dispatcher. */
-OD_NODISCARD od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n, od_error *e);
+OD_NODISCARD od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, size_t n,
+                                     od_error *e);
 /* Reads the de-duplication table (app/event_keys.h) from the events if it
  * is not in memory yet; *count = the keys it holds.  The ingestion writer
  * calls it before its first transaction (a million events take about half

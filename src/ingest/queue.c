@@ -22,6 +22,7 @@ typedef struct node {
 
 struct od_ingest {
     od_app *app;
+    od_event_writer *writer; /* the writer thread's memory across transactions */
     size_t capacity;
     pthread_t thread;
     pthread_mutex_t mu;
@@ -96,7 +97,7 @@ static void *writer(void *arg)
             size_t i = 0;
             for (node *x = first; x; x = x->next)
                 items[i++] = x->item;
-            if (od_events_ingest(g->app, items, n, &e) != OD_OK)
+            if (od_events_ingest(g->app, g->writer, items, n, &e) != OD_OK)
                 od_warn("event ingestion: %s", e.message);
             i = 0;
             for (node *x = first; x; x = x->next)
@@ -138,11 +139,17 @@ od_err od_ingest_start(od_app *a, size_t capacity, od_ingest **out, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     g->app = a;
     g->capacity = capacity ? capacity : OD_INGEST_QUEUE_DEFAULT;
+    g->writer = od_event_writer_new();
+    if (!g->writer) {
+        free(g);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->cv, NULL);
     if (pthread_create(&g->thread, NULL, writer, g) != 0) {
         pthread_mutex_destroy(&g->mu);
         pthread_cond_destroy(&g->cv);
+        od_event_writer_free(g->writer);
         free(g);
         return od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the ingestion writer thread");
     }
@@ -170,6 +177,7 @@ void od_ingest_free(od_ingest *g)
     od_ingest_stop(g);
     pthread_mutex_destroy(&g->mu);
     pthread_cond_destroy(&g->cv);
+    od_event_writer_free(g->writer);
     free(g);
 }
 
