@@ -259,6 +259,55 @@ static od_err respond_write(ctx *c, const od_event_in *ev, const char *source, i
 
 /* ---- step 7: exceptions → incidents ------------------------------------- */
 
+/* Step 7: the exception opens an incident on its CI with the rule's
+ * severity; the monitoring desk and the CI department's operations
+ * engineers are told at once (od_incident_input.from_event). */
+static od_err incident_open(ctx *c, const od_event_in *ev, const char *source, const char *ci_name, int rule,
+                            outcome *o, od_error *e)
+{
+    const char *rname = rule_name(&c->ep->incidents, rule);
+    char number[40] = "";
+    od_severity sev = c->ep->incidents.v[rule].severity;
+    json_t *ids = json_pack("[I]", (json_int_t)o->ci_id);
+    const char *desc = json_string_value(json_object_get(ev->annotations, "description"));
+    char title[300], symptoms[1200];
+    snprintf(title, sizeof title, "%s", ev->summary[0] ? ev->summary : ev->dedup_key);
+    snprintf(symptoms, sizeof symptoms, "%s%s%s (%s %s)", ev->summary, desc ? "\n" : "", desc ? desc : "",
+             source, ev->severity);
+    od_incident_input in = {.title = title,
+                            .symptoms = symptoms,
+                            .location = "",
+                            .impact_scope = "",
+                            .ci_ids = ids,
+                            .severity = od_severity_key(sev),
+                            .detected_at = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : 0,
+                            .from_event = true};
+    od_principal sys;
+    od_principal_system(&sys);
+    int64_t inc = 0;
+    od_err rc = od_incident_create_in(c->a, c->tx, &sys, &in, &inc, e);
+    json_decref(ids);
+    if (rc)
+        return rc;
+    od_rows *r = NULL;
+    rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, "i", inc);
+    int s = rc ? 0 : od_rows_next(r, e);
+    if (s == 1)
+        snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
+    od_rows_close(r);
+    if (!rc && s < 0) /* never a decision without the number */
+        rc = OD_E_STORE;
+    if (rc)
+        return rc;
+    o->incident_id = inc;
+    o->new_incident = inc;
+    snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
+    o->state = "handled";
+    DEC(o, OD_DEC_INCIDENT_OPENED, rname, S(number), S(od_severity_key(sev)), S(ci_name ? ci_name : ""));
+    c->woke_sched = c->woke_dispatcher = true;
+    return rc;
+}
+
 static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls,
                             const char *ci_name, outcome *o, bool *alert_instead, od_error *e)
 {
@@ -293,42 +342,8 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
                  ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
         return timeline(c, open_inc, "event", text, e);
     }
-    case OD_EVI_OPEN: {
-        od_severity sev = c->ep->incidents.v[rule].severity;
-        json_t *ids = json_pack("[I]", (json_int_t)o->ci_id);
-        const char *desc = json_string_value(json_object_get(ev->annotations, "description"));
-        char title[300], symptoms[1200];
-        snprintf(title, sizeof title, "%s", ev->summary[0] ? ev->summary : ev->dedup_key);
-        snprintf(symptoms, sizeof symptoms, "%s%s%s (%s %s)", ev->summary, desc ? "\n" : "", desc ? desc : "",
-                 source, ev->severity);
-        od_incident_input in = {.title = title,
-                                .symptoms = symptoms,
-                                .location = "",
-                                .impact_scope = "",
-                                .ci_ids = ids,
-                                .severity = od_severity_key(sev),
-                                .detected_at = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : 0,
-                                .from_event = true};
-        od_principal sys;
-        od_principal_system(&sys);
-        int64_t inc = 0;
-        rc = od_incident_create_in(c->a, c->tx, &sys, &in, &inc, e);
-        json_decref(ids);
-        if (rc)
-            return rc;
-        od_rows *r = NULL;
-        rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, "i", inc);
-        if (!rc && od_rows_next(r, e) == 1)
-            snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
-        od_rows_close(r);
-        o->incident_id = inc;
-        o->new_incident = inc;
-        snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
-        o->state = "handled";
-        DEC(o, OD_DEC_INCIDENT_OPENED, rname, S(number), S(od_severity_key(sev)), S(ci_name ? ci_name : ""));
-        c->woke_sched = c->woke_dispatcher = true;
-        return rc;
-    }
+    case OD_EVI_OPEN:
+        return incident_open(c, ev, source, ci_name, rule, o, e);
     case OD_EVI_NO_CI:
         dec(o, OD_DEC_INCIDENT_NO_CI, rname);
         *alert_instead = true;
@@ -519,109 +534,157 @@ static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_e
     return rc;
 }
 
-od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e)
-{
-    stored st;
-    od_err rc = stored_load(c, b->source, ev->dedup_key, &st, e);
-    if (rc)
-        return rc;
-    int64_t ci_id = 0;
-    int grade = -1;
-    const char *ci_name = NULL;
-    rc = ci_resolve(c, ev, &ci_id, &grade, &ci_name, e);
-    if (rc)
-        return rc;
+/* One event on its way through od_ev_process. */
+typedef struct one {
+    const od_event_batch *b;
+    const od_event_in *ev;
+    stored st;             /* the stored event of the same key, if any */
+    od_dedup_action act;
+    int grade;             /* of the CI, -1 = none */
+    const char *ci_name;
     od_label lbuf[OD_EVT_LABELS_MAX + 8];
     od_labels ls;
-    labels_build(ev, b->source, ci_name, lbuf, &ls);
-    od_dedup_action act = od_event_dedup(st.have, st.firing, ev->firing);
-    const char *raw = od_ev_raw_text(c, ev);
-    if (!raw)
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    if (act == OD_DD_REPEAT && !(st.firing && strcmp(st.state, "silenced") == 0 && !still_silenced(c, &st, &ls))) {
-        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, "isii", c->now, raw, c->now, st.id);
-        if (!rc && ev->note)
-            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", st.id, c->now, "dedup", NULL, ev->note);
-        if (!rc)
-            od_ev_result_text(res, st.id, ev->dedup_key, "repeat", st.state, false, NULL, 0);
-        return rc;
-    }
-    outcome o = {.state = "open", .cls = -1, .ci_id = ci_id};
-    od_flap flap = st.flap;
-    bool flapping = st.flapping;
+    const char *raw;
+    od_flap flap;
+    bool flapping;
+    outcome o;
+    int64_t id;
+} one;
+
+/* Step 3 (de-duplicate) and, for a new or re-firing event, the pipeline. */
+static od_err decide(ctx *c, one *x, od_error *e)
+{
+    outcome *o = &x->o;
+    od_dedup_action act = x->act;
     if (act == OD_DD_RESOLVE || act == OD_DD_REOPEN) {
-        flapping = od_event_flap_record(&flap, c->now, c->ep->flap_window_ms, c->ep->flap_changes);
-        dec(&o,
-            act == OD_DD_RESOLVE ? (flapping ? OD_DEC_DEDUP_RESOLVED_FLAPPING : OD_DEC_DEDUP_RESOLVED)
-                                 : (flapping ? OD_DEC_DEDUP_FIRED_FLAPPING : OD_DEC_DEDUP_FIRED),
+        x->flapping = od_event_flap_record(&x->flap, c->now, c->ep->flap_window_ms, c->ep->flap_changes);
+        dec(o,
+            act == OD_DD_RESOLVE ? (x->flapping ? OD_DEC_DEDUP_RESOLVED_FLAPPING : OD_DEC_DEDUP_RESOLVED)
+                                 : (x->flapping ? OD_DEC_DEDUP_FIRED_FLAPPING : OD_DEC_DEDUP_FIRED),
             NULL);
     } else if (act == OD_DD_REPEAT) {
-        dec(&o, OD_DEC_DEDUP_WINDOW_OVER, NULL);
+        dec(o, OD_DEC_DEDUP_WINDOW_OVER, NULL);
     } else if (act == OD_DD_NEW_RESOLVED) { /* a new firing event needs no row to say so */
-        dec(&o, OD_DEC_DEDUP_NEW_RESOLVED, NULL);
+        dec(o, OD_DEC_DEDUP_NEW_RESOLVED, NULL);
     }
+    od_err rc = OD_OK;
     if (act == OD_DD_RESOLVE) {
         /* keep what the pipeline decided; a resolve closes it */
-        o.state = strcmp(st.state, "filtered") == 0 ? "filtered" : "closed";
-        o.closed = true;
-        o.cls = od_event_class_parse(st.cls);
-        o.incident_id = st.incident_id;
-        o.window_id = st.window_id;
+        o->state = strcmp(x->st.state, "filtered") == 0 ? "filtered" : "closed";
+        o->closed = true;
+        o->cls = od_event_class_parse(x->st.cls);
+        o->incident_id = x->st.incident_id;
+        o->window_id = x->st.window_id;
     } else if (act == OD_DD_NEW_RESOLVED) {
-        int f = od_event_filter(c->ep, &ls);
-        o.state = f >= 0 ? "filtered" : "closed";
-        o.closed = true;
+        int f = od_event_filter(c->ep, &x->ls);
+        o->state = f >= 0 ? "filtered" : "closed";
+        o->closed = true;
         if (f >= 0)
-            dec(&o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
+            dec(o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
     } else {
-        rc = pipeline(c, ev, b->source, &ls, grade, ci_name, &o, e);
+        rc = pipeline(c, x->ev, x->b->source, &x->ls, x->grade, x->ci_name, o, e);
     }
-    if (flapping && !st.flapping)
-        DEC(&o, OD_DEC_DEDUP_FLAPPING, "flapping", I(flap.n));
+    if (x->flapping && !x->st.flapping)
+        DEC(o, OD_DEC_DEDUP_FLAPPING, "flapping", I(x->flap.n));
+    return rc;
+}
+
+/* The event's row: inserted (with its first pass's decisions) or updated
+ * (decisions as rows); x->id is its id after. */
+static od_err row_write(ctx *c, one *x, od_error *e)
+{
+    const od_event_in *ev = x->ev;
+    const outcome *o = &x->o;
+    const char *source = x->b->source;
     od_sbuf_reset(&c->labels);
     od_ev_json_map(&c->labels, ev->labels);
     od_sbuf_reset(&c->ann);
     od_ev_json_map(&c->ann, ev->annotations);
-    od_ev_flap_text(&c->changes, &flap);
-    if (!st.have)
-        od_ev_decisions_text(c, &o);
+    od_ev_flap_text(&c->changes, &x->flap);
+    if (!x->st.have)
+        od_ev_decisions_text(c, o);
+    if (c->labels.oom || c->ann.oom || c->changes.oom || c->decs.oom)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     const char *labels = c->labels.p, *ann = c->ann.p, *changes = c->changes.p;
-    const char *cls = o.cls >= 0 ? od_event_class_key((od_event_class)o.cls) : NULL;
-    int64_t id = st.id;
-    if (!rc && (c->labels.oom || c->ann.oom || c->changes.oom || c->decs.oom))
-        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    if (!rc && !st.have) {
-        int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
-        rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiIsi", b->source, ev->dedup_key,
-                          ev->firing ? "firing" : "resolved", o.state, cls, ev->severity, ev->summary, o.ci_id, labels,
-                          ann, raw, flapping, changes, o.group_key, o.incident_id,
-                          o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, b->api_key_id, first, c->now,
-                          c->now, c->now, o.closed ? c->now : (int64_t)0, c->decs.p,
-                          od_ev_key_hash(b->source, ev->dedup_key));
-        if (!rc)
-            rc = od_ev_key_added(c, (uint64_t)od_ev_key_hash(b->source, ev->dedup_key), id, e);
-    } else if (!rc) {
-        rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", ev->firing ? "firing" : "resolved", o.state,
-                        cls, ev->severity, ev->summary, o.ci_id, labels, ann, raw, flapping, changes, o.group_key,
-                        o.incident_id, o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, c->now, c->now,
-                        o.closed ? c->now : (int64_t)0, id);
-        if (!rc)
-            rc = decisions_write(c, id, &o, e);
+    const char *cls = o->cls >= 0 ? od_event_class_key((od_event_class)o->cls) : NULL;
+    const char *status = ev->firing ? "firing" : "resolved", *rule = o->incident_rule[0] ? o->incident_rule : NULL;
+    int64_t closed = o->closed ? c->now : 0;
+    x->id = x->st.id;
+    if (x->st.have) {
+        od_err rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", status, o->state, cls, ev->severity,
+                               ev->summary, o->ci_id, labels, ann, x->raw, x->flapping, changes, o->group_key,
+                               o->incident_id, rule, o->window_id, c->now, c->now, closed, x->id);
+        return rc ? rc : decisions_write(c, x->id, o, e);
     }
-    if (!rc && o.responded)
-        rc = respond_write(c, ev, b->source, id, st.have ? st.count + 1 : 1, grade, ci_name, &o, e);
-    if (!rc && o.responded && o.group_key[0]) /* this event leads its group for the window */
-        rc = od_ev_group_put(c, o.group_key, id, e);
-    if (!rc && o.new_incident) {
+    int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
+    int64_t hash = od_ev_key_hash(source, ev->dedup_key);
+    od_err rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &x->id, e, "sssssssIsssbssIsIIiiiiIsi", source, ev->dedup_key,
+                             status, o->state, cls, ev->severity, ev->summary, o->ci_id, labels, ann, x->raw,
+                             x->flapping, changes, o->group_key, o->incident_id, rule, o->window_id,
+                             x->b->api_key_id, first, c->now, c->now, c->now, closed, c->decs.p, hash);
+    return rc ? rc : od_ev_key_added(c, (uint64_t)hash, x->id, e);
+}
+
+/* What needs the event's id: the response's outbox rows, the group it
+ * leads, the incident's timeline. */
+static od_err after_write(ctx *c, const one *x, od_error *e)
+{
+    const outcome *o = &x->o;
+    od_err rc = OD_OK;
+    if (o->responded)
+        rc = respond_write(c, x->ev, x->b->source, x->id, x->st.have ? x->st.count + 1 : 1, x->grade, x->ci_name,
+                           o, e);
+    if (!rc && o->responded && o->group_key[0]) /* this event leads its group for the window */
+        rc = od_ev_group_put(c, o->group_key, x->id, e);
+    if (!rc && o->new_incident) {
         char text[600];
-        snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)", (long long)id,
-                 b->source, ev->dedup_key, (long long)id, ev->severity);
-        rc = timeline(c, o.new_incident, "event", text, e);
+        snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)", (long long)x->id,
+                 x->b->source, x->ev->dedup_key, (long long)x->id, x->ev->severity);
+        rc = timeline(c, o->new_incident, "event", text, e);
     }
-    if (!rc && act == OD_DD_RESOLVE && st.incident_id)
-        rc = incident_resolved(c, st.incident_id, ev, e);
+    if (!rc && x->act == OD_DD_RESOLVE && x->st.incident_id)
+        rc = incident_resolved(c, x->st.incident_id, x->ev, e);
+    return rc;
+}
+
+od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e)
+{
+    one one_ = {.b = b, .ev = ev}, *x = &one_;
+    int64_t ci_id = 0;
+    od_err rc = stored_load(c, b->source, ev->dedup_key, &x->st, e);
     if (!rc)
-        od_ev_result_text(res, id, ev->dedup_key, od_dedup_action_key(act), o.state, true, cls, o.incident_id);
-    json_decref(o.alert_users);
+        rc = ci_resolve(c, ev, &ci_id, &x->grade, &x->ci_name, e);
+    if (rc)
+        goto out;
+    labels_build(ev, b->source, x->ci_name, x->lbuf, &x->ls);
+    x->act = od_event_dedup(x->st.have, x->st.firing, ev->firing);
+    x->raw = od_ev_raw_text(c, ev);
+    if (!x->raw) {
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    const stored *st = &x->st;
+    if (x->act == OD_DD_REPEAT &&
+        !(st->firing && strcmp(st->state, "silenced") == 0 && !still_silenced(c, st, &x->ls))) {
+        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, "isii", c->now, x->raw, c->now, st->id);
+        if (!rc && ev->note)
+            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", st->id, c->now, "dedup", NULL, ev->note);
+        if (!rc)
+            od_ev_result_text(res, st->id, ev->dedup_key, "repeat", st->state, false, NULL, 0);
+        goto out;
+    }
+    x->o = (outcome){.state = "open", .cls = -1, .ci_id = ci_id};
+    x->flap = st->flap;
+    x->flapping = st->flapping;
+    rc = decide(c, x, e);
+    if (!rc)
+        rc = row_write(c, x, e);
+    if (!rc)
+        rc = after_write(c, x, e);
+    if (!rc)
+        od_ev_result_text(res, x->id, ev->dedup_key, od_dedup_action_key(x->act), x->o.state, true,
+                          x->o.cls >= 0 ? od_event_class_key((od_event_class)x->o.cls) : NULL, x->o.incident_id);
+out:
+    json_decref(x->o.alert_users);
     return rc;
 }
