@@ -542,8 +542,7 @@ typedef struct one {
     od_dedup_action act;
     int grade;             /* of the CI, -1 = none */
     const char *ci_name;
-    od_label lbuf[OD_EVT_LABELS_MAX + 8];
-    od_labels ls;
+    od_labels ls;          /* points into the caller's label buffer */
     const char *raw;
     od_flap flap;
     bool flapping;
@@ -650,13 +649,14 @@ static od_err after_write(ctx *c, const one *x, od_error *e)
 od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e)
 {
     one one_ = {.b = b, .ev = ev}, *x = &one_;
+    od_label lbuf[OD_EVT_LABELS_MAX + 8]; /* not zeroed: labels_build fills what it uses */
     int64_t ci_id = 0;
     od_err rc = stored_load(c, b->source, ev->dedup_key, &x->st, e);
     if (!rc)
         rc = ci_resolve(c, ev, &ci_id, &x->grade, &x->ci_name, e);
     if (rc)
         goto out;
-    labels_build(ev, b->source, x->ci_name, x->lbuf, &x->ls);
+    labels_build(ev, b->source, x->ci_name, lbuf, &x->ls);
     x->act = od_event_dedup(x->st.have, x->st.firing, ev->firing);
     x->raw = od_ev_raw_text(c, ev);
     if (!x->raw) {
