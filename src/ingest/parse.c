@@ -80,7 +80,9 @@ static bool plain_text(json_t *v, size_t max)
 static const char *const own_fields[] = {"source", "dedup_key", "status", "severity", "summary", "ci",
                                          "labels", "annotations", "starts_at", "ends_at"};
 
-static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
+/* The fields of one event of the own format: known names, strings of
+ * bounded size. */
+static od_err own_check(json_t *o, size_t i, od_error *e)
 {
     char f[48];
     snprintf(f, sizeof f, "events[%zu]", i);
@@ -113,6 +115,15 @@ static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
                                 str_fields[j].name, str_fields[j].max, str_fields[j].name, str_fields[j].max);
         }
     }
+    return OD_OK;
+}
+
+static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
+{
+    char f[48];
+    od_err rc = own_check(o, i, e);
+    if (rc)
+        return rc;
     const char *status = json_string_value(json_object_get(o, "status"));
     if (!status || (strcmp(status, "firing") && strcmp(status, "resolved"))) {
         snprintf(f, sizeof f, "events[%zu].status", i);
@@ -127,7 +138,7 @@ static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
     }
     json_t *labels = NULL, *ann = NULL;
     snprintf(f, sizeof f, "events[%zu].labels", i);
-    od_err rc = string_map(json_object_get(o, "labels"), f, true, OD_INGEST_VALUE_MAX, &labels, e);
+    rc = string_map(json_object_get(o, "labels"), f, true, OD_INGEST_VALUE_MAX, &labels, e);
     if (!rc) {
         snprintf(f, sizeof f, "events[%zu].annotations", i);
         rc = string_map(json_object_get(o, "annotations"), f, false, OD_INGEST_TEXT_MAX, &ann, e);
