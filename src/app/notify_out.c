@@ -23,7 +23,8 @@ static const char **strings_of(json_t *arr, size_t *n)
     return v;
 }
 
-od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_json, json_t **out, od_error *e)
+od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_json, json_t **out,
+                       od_error *e)
 {
     *out = NULL;
     json_t *deps = json_loads(departments_json && *departments_json ? departments_json : "[]", 0, NULL);
@@ -47,9 +48,9 @@ od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_
             od_person u = {(od_roleset)od_rows_int(r, 7), od_rows_text(r, 3), sv, ns};
             if (od_recipient_selected(a, &u, dv, nd) &&
                 json_array_append_new(
-                    users, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
-                                     od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "department",
-                                     od_rows_text(r, 3), "phone", od_rows_text(r, 4), "email",
+                    users, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                     "username", od_rows_text(r, 1), "display_name", od_rows_text(r, 2),
+                                     "department", od_rows_text(r, 3), "phone", od_rows_text(r, 4), "email",
                                      od_rows_text(r, 5), "lang", od_rows_text(r, 6))) != 0)
                 rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
         }
@@ -124,17 +125,19 @@ static od_err send_one(od_tx *tx, const od_policy *p, const od_out_msg *m, int64
     for (size_t i = 0; !rc && i < sizeof chans / sizeof *chans; i++) {
         if (!(want & chans[i].bit))
             continue;
-        const char *addr = chans[i].bit == OD_CONTACT_SMS ? u->phone : chans[i].bit == OD_CONTACT_EMAIL ? u->email : "";
-        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "sIissssssii", m->cause, m->incident_id, uid, chans[i].channel,
-                        addr, m->kind, m->desk ? m->desk : "", subject, body, now, now);
+        const char *addr = chans[i].bit == OD_CONTACT_SMS     ? u->phone
+                           : chans[i].bit == OD_CONTACT_EMAIL ? u->email
+                                                              : "";
+        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "sIissssssii", m->cause, m->incident_id, uid,
+                        chans[i].channel, addr, m->kind, m->desk ? m->desk : "", subject, body, now, now);
         if (!rc && queued)
             (*queued)++;
     }
     return rc;
 }
 
-od_err od_out_send(od_tx *tx, const od_policy *p, const od_out_msg *m, json_t *users, int64_t now, size_t *queued,
-                   od_error *e)
+od_err od_out_send(od_tx *tx, const od_policy *p, const od_out_msg *m, json_t *users, int64_t now,
+                   size_t *queued, od_error *e)
 {
     char *subject[OD_LANG__COUNT] = {0}, *body[OD_LANG__COUNT] = {0};
     od_err rc = OD_OK;

@@ -20,11 +20,11 @@
 typedef od_err (*od_out_render)(void *arg, od_lang lang, char **subject, char **body, od_error *e);
 
 typedef struct od_out_msg {
-    const char *cause;    /* ids only: "inc:12:opened", "event:34:2" */
-    int64_t incident_id;  /* 0 = none (an event alert) */
-    const char *kind;     /* the outbox kind: "first" … "event_alert", "opened" */
-    const char *desk;     /* desk key (R-NOT-3) */
-    od_grade level;       /* the level whose channels apply (R-NOT-7) */
+    const char *cause;   /* ids only: "inc:12:opened", "event:34:2" */
+    int64_t incident_id; /* 0 = none (an event alert) */
+    const char *kind;    /* the outbox kind: "first" … "event_alert", "opened" */
+    const char *desk;    /* desk key (R-NOT-3) */
+    od_grade level;      /* the level whose channels apply (R-NOT-7) */
     od_out_render render;
     void *arg;
 } od_out_msg;
@@ -35,13 +35,13 @@ typedef struct od_out_msg {
  * "display_name", "department", "phone", "email", "lang"}.  Every user is
  * read: no cap; a row that cannot be read is an error, never a person
  * left out. */
-OD_NODISCARD od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_json, json_t **out,
-                                    od_error *e);
+OD_NODISCARD od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_json,
+                                    json_t **out, od_error *e);
 
 /* Queues m to each user of `users` (an array of objects with "id"), each in
  * the user's language, on each of the user's channels.  *queued (optional)
  * is increased by the rows written. */
-OD_NODISCARD od_err od_out_send(od_tx *tx, const od_policy *p, const od_out_msg *m, json_t *users, int64_t now,
-                                size_t *queued, od_error *e);
+OD_NODISCARD od_err od_out_send(od_tx *tx, const od_policy *p, const od_out_msg *m, json_t *users,
+                                int64_t now, size_t *queued, od_error *e);
 
 #endif

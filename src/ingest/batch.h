@@ -22,22 +22,22 @@ typedef struct od_event_in {
     const char *ci_name;   /* NULL if none */
     const char *note;      /* a non-state update to record (Zabbix acknowledge …), or NULL */
     bool firing;
-    int64_t starts_at;     /* 0 = unknown */
-    json_t *labels;        /* object of strings */
-    json_t *annotations;   /* object of strings */
-    json_t *raw;           /* the original JSON of this event */
-    const char *raw_text;  /* the same as the request's own bytes (in the batch's body), or NULL */
+    int64_t starts_at;    /* 0 = unknown */
+    json_t *labels;       /* object of strings */
+    json_t *annotations;  /* object of strings */
+    json_t *raw;          /* the original JSON of this event */
+    const char *raw_text; /* the same as the request's own bytes (in the batch's body), or NULL */
     size_t raw_len;
 } od_event_in;
 
 /* The events of one request. */
 typedef struct od_event_batch {
-    char source[96];      /* "alertmanager", "zabbix", "api:<key name>" */
+    char source[96]; /* "alertmanager", "zabbix", "api:<key name>" */
     int64_t api_key_id;
     od_event_in *v;
     size_t n, cap;
-    json_t *hold;         /* owns every borrowed value above */
-    char *body;           /* a copy of the request body (raw_text points into it), or NULL */
+    json_t *hold; /* owns every borrowed value above */
+    char *body;   /* a copy of the request body (raw_text points into it), or NULL */
 } od_event_batch;
 
 /* New empty batch (NULL on OOM); free with od_event_batch_free. */

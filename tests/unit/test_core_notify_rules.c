@@ -74,13 +74,13 @@ static void test_scope_limits_recipients(void **state)
         size_t n_deps;
         bool selected;
     } rows[] = {
-        {NULL, 0, OPS, 1, true},     /* not limited */
-        {NULL, 0, NULL, 0, true},    /* not limited, no department */
-        {OPS, 1, OPS, 1, true},      /* in scope */
-        {NET, 1, OPS, 1, false},     /* M7: 网络部 leader, 运行部 incident */
-        {NET, 1, OPS_NET, 2, true},  /* one of the departments is in scope */
-        {OPS_NET, 2, NET, 1, true},  /* one of the scopes covers it */
-        {OPS, 1, NULL, 0, false},    /* limited, the incident names no department */
+        {NULL, 0, OPS, 1, true},    /* not limited */
+        {NULL, 0, NULL, 0, true},   /* not limited, no department */
+        {OPS, 1, OPS, 1, true},     /* in scope */
+        {NET, 1, OPS, 1, false},    /* M7: 网络部 leader, 运行部 incident */
+        {NET, 1, OPS_NET, 2, true}, /* one of the departments is in scope */
+        {OPS_NET, 2, NET, 1, true}, /* one of the scopes covers it */
+        {OPS, 1, NULL, 0, false},   /* limited, the incident names no department */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         od_person u = {B(OPS_SECTION_HEAD), "网络部", rows[i].scopes, rows[i].n_scopes};
@@ -103,10 +103,14 @@ static void test_incident_opened_audience(void **state)
         const char *dept;
         bool selected;
     } rows[] = {
-        {B(MONITORING_ENGINEER), "客服部", true}, {B(MONITORING_ENGINEER), "运行部", true},
-        {B(OPS_ENGINEER), "运行部", true},        {B(OPS_ENGINEER), "网络部", false},
-        {B(OPS_ENGINEER), "", false},             {B(OPS_SECTION_HEAD), "运行部", false},
-        {B(DEPARTMENT_HEAD), "运行部", false},    {B(SERVICE_DESK), "运行部", false},
+        {B(MONITORING_ENGINEER), "客服部", true},
+        {B(MONITORING_ENGINEER), "运行部", true},
+        {B(OPS_ENGINEER), "运行部", true},
+        {B(OPS_ENGINEER), "网络部", false},
+        {B(OPS_ENGINEER), "", false},
+        {B(OPS_SECTION_HEAD), "运行部", false},
+        {B(DEPARTMENT_HEAD), "运行部", false},
+        {B(SERVICE_DESK), "运行部", false},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         od_person u = {rows[i].roles, rows[i].dept, NULL, 0};
