@@ -103,13 +103,16 @@ int main(int argc, char **argv)
     od_app *a = NULL;
     if (od_app_new(st, pol, "embedded:default.yaml", false, &a, &e))
         die("app", &e);
+    od_event_writer *w = od_event_writer_new();
+    if (!w)
+        die("writer", NULL);
 
     od_principal sys;
     od_principal_system(&sys);
-    for (int w = 0; w < windows; w++) {
+    for (int wi = 0; wi < windows; wi++) {
         char t[OD_TIME_STR_MAX], u[OD_TIME_STR_MAX], re1[32], re2[32];
-        snprintf(re1, sizeof re1, "Maint%02d.*", w);
-        snprintf(re2, sizeof re2, "host-%d-[0-9]+", w);
+        snprintf(re1, sizeof re1, "Maint%02d.*", wi);
+        snprintf(re2, sizeof re2, "host-%d-[0-9]+", wi);
         json_t *wb = json_pack("{ss ss ss s[{ss ss sb} {ss ss sb} {ss ss}]}", "name", "bench",
                                "starts_at", od_time_format(od_app_now(a) - 60000, t), "ends_at",
                                od_time_format(od_app_now(a) + 86400000LL * 365, u), "matchers", "name",
@@ -139,7 +142,7 @@ int main(int argc, char **argv)
             items[g] = (od_ingest_item){.batch = b};
         }
         double c1 = cpu_us();
-        if (od_events_ingest(a, items, (size_t)group, &e))
+        if (od_events_ingest(a, w, items, (size_t)group, &e))
             die("ingest", &e);
         od_store_checkpoint_idle(a->store);
         double c2 = cpu_us();
@@ -162,6 +165,7 @@ int main(int argc, char **argv)
            parse_cpu / (double)events, (double)size / 1e6);
     free(buf);
     free(items);
+    od_event_writer_free(w);
     od_app_free(a);
     unlink(path);
     snprintf(side, sizeof side, "%s-wal", path);

@@ -23,9 +23,6 @@ rules=(
 # Known exceptions, one a line: path:text of the line (fixed string).  Each is
 # temporary and says why; remove it when the code moves.
 exceptions=(
-  # ingestion checkpoints the WAL between group commits; queue.c belongs to the
-  # event-ingestion work, which moves the call behind app/
-  'src/ingest/queue.c:od_store_checkpoint_idle(g->app->store);'
   # backup and restore copy and encrypt the database file (store/backup.h);
   # they have no app/ use case yet
   'src/main.c:#include "store/backup.h"'

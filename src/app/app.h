@@ -147,6 +147,10 @@ typedef struct od_db_lock od_db_lock;
 OD_NODISCARD od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e);
 void od_app_db_unlock(od_db_lock *l);
 
+/* Lets the store do its idle maintenance (a WAL checkpoint the writer
+ * deferred); the event writer calls it between group commits. */
+void od_app_checkpoint_idle(od_app *a);
+
 /* Starts the outbox dispatcher on the app's store, clock and policy
  * (notify/dispatcher.h od_dispatcher_start_opts). */
 typedef struct od_channel od_channel;

@@ -13,6 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+void od_app_checkpoint_idle(od_app *a)
+{
+    od_store_checkpoint_idle(a->store);
+}
+
 void od_app_committed(od_app *a, unsigned what)
 {
     if (a && a->on_commit && what)

@@ -3,55 +3,15 @@
  * write transaction — the group commit of src/ingest/), reading events,
  * their decisions, hourly statistics and the weekly review sample,
  * maintenance windows and the ingestion API keys.  Rules come from
- * src/core/event.h; this file reads and writes.  Thread-safe like app.h. */
+ * src/core/event.h; this file reads and writes.  Thread-safe like app.h,
+ * except od_events_ingest: one thread per od_event_writer. */
 #ifndef OD_APP_EVENTS_H
 #define OD_APP_EVENTS_H
 
 #include "app/app.h"
+#include "ingest/batch.h"
 
 #include <jansson.h>
-
-#define OD_EVENTS_PER_REQUEST_MAX 5000
-
-/* One normalized event, as the ingest parsers produce it.  Strings and JSON
- * values are borrowed from the batch's `hold`. */
-typedef struct od_event_in {
-    const char *dedup_key; /* never NULL/empty */
-    const char *severity;  /* "" if none */
-    const char *summary;   /* "" if none */
-    const char *ci_name;   /* NULL if none */
-    const char *note;      /* a non-state update to record (Zabbix acknowledge …), or NULL */
-    bool firing;
-    int64_t starts_at;     /* 0 = unknown */
-    json_t *labels;        /* object of strings */
-    json_t *annotations;   /* object of strings */
-    json_t *raw;           /* the original JSON of this event */
-    const char *raw_text;  /* the same as the request's own bytes (in the batch's body), or NULL */
-    size_t raw_len;
-} od_event_in;
-
-/* The events of one request. */
-typedef struct od_event_batch {
-    char source[96];      /* "alertmanager", "zabbix", "api:<key name>" */
-    int64_t api_key_id;
-    od_event_in *v;
-    size_t n, cap;
-    json_t *hold;         /* owns every borrowed value above */
-    char *body;           /* a copy of the request body (raw_text points into it), or NULL */
-} od_event_batch;
-
-/* New empty batch (NULL on OOM); free with od_event_batch_free. */
-od_event_batch *od_event_batch_new(const char *source, int64_t api_key_id);
-void od_event_batch_free(od_event_batch *b);
-/* Appends a zeroed event and returns it (NULL on OOM or past
- * OD_EVENTS_PER_REQUEST_MAX). */
-od_event_in *od_event_batch_add(od_event_batch *b);
-/* Keeps v alive as long as the batch (steals the reference) and returns it. */
-json_t *od_event_batch_keep(od_event_batch *b, json_t *v);
-/* A copy of s that lives as long as the batch (NULL on OOM). */
-const char *od_event_batch_str(od_event_batch *b, const char *s);
-/* Keeps a copy of the request body; returns it (NULL on OOM). */
-const char *od_event_batch_body(od_event_batch *b, const char *body, size_t len);
 
 /* One request of a group commit: in = the batch; out = rc, err, result: the
  * answer as JSON text (malloc'd, result_len bytes), {"accepted": n, "events":
@@ -65,12 +25,21 @@ typedef struct od_ingest_item {
     size_t result_len;
 } od_ingest_item;
 
+/* The ingestion writer's memory kept from one transaction to the next (the
+ * CMDB's CI names, the correlation groups): created by the ingestion queue
+ * (src/ingest/queue.c) and used by its writer thread only.  One writer per
+ * app. */
+typedef struct od_event_writer od_event_writer;
+od_event_writer *od_event_writer_new(void); /* NULL on OOM */
+void od_event_writer_free(od_event_writer *w);
+
 /* Runs the pipeline for every item in ONE write transaction; a failing item
  * leaves nothing written and does not affect the others (the transaction is
  * run again with a savepoint per item when that happens).  Returns an error only when the transaction as a whole
  * failed (then every item has it).  After a commit it wakes the scheduler
  * and the dispatcher. */
-OD_NODISCARD od_err od_events_ingest(od_app *a, od_ingest_item *items, size_t n, od_error *e);
+OD_NODISCARD od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, size_t n,
+                                     od_error *e);
 /* Reads the de-duplication table (app/event_keys.h) from the events if it
  * is not in memory yet; *count = the keys it holds.  The ingestion writer
  * calls it before its first transaction (a million events take about half

@@ -5,7 +5,7 @@
  * acknowledgement deadlines and re-notification (R-NOT-4).  Runs inside the
  * caller's transaction; delivery is the dispatcher's (src/notify/). */
 #include "app/incidents_int.h"
-#include "notify/dispatcher.h"
+#include "app/notify_out.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,64 +14,13 @@
 /* ---- recipients and messages ---- */
 
 /* Users a level's first report goes to (R-NOT-1): by role, plus heads of the
- * departments owning the affected CIs when the policy says so. */
+ * departments owning the affected CIs when the policy says so; only people
+ * whose scope covers the incident's departments (R-SEC-SYS-2). */
 od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level, const char *departments_json,
                                   json_t **out, od_error *e)
 {
-    const od_recipients *rc_ = &p->first_report_recipients[level];
-    od_roleset mask = rc_->roles | (rc_->owning_department_heads ? OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) : 0);
-    json_t *deps = json_loads(departments_json ? departments_json : "[]", 0, NULL);
-    json_t *users = json_array();
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, "i", (int64_t)mask);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
-        /* USERS_WITH_ROLE does not return roles: load them per user */
-        int64_t uid = od_rows_int(r, 0);
-        json_array_append_new(users, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)uid, "username",
-                                               od_rows_text(r, 1), "display_name", od_rows_text(r, 2),
-                                               "department", od_rows_text(r, 3), "phone", od_rows_text(r, 4),
-                                               "email", od_rows_text(r, 5), "lang", od_rows_text(r, 6)));
-    }
-    od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    json_t *keep = json_array();
-    size_t i;
-    json_t *u;
-    json_array_foreach(users, i, u)
-    {
-        if (rc)
-            break;
-        int64_t roles = 0;
-        od_rows *rr = NULL;
-        rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, "i",
-                         (int64_t)json_integer_value(json_object_get(u, "id")));
-        if (!rc && od_rows_next(rr, e) == 1)
-            roles = od_rows_int(rr, 7);
-        od_rows_close(rr);
-        if (rc)
-            break;
-        bool by_role = (roles & (int64_t)rc_->roles) != 0;
-        bool by_dept = false;
-        if (rc_->owning_department_heads && (roles & OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD))) {
-            size_t j;
-            json_t *d;
-            json_array_foreach(deps, j, d) if (strcmp(json_string_value(d),
-                                                      json_string_value(json_object_get(u, "department"))) ==
-                                               0) by_dept = true;
-        }
-        if (by_role || by_dept)
-            json_array_append(keep, u);
-    }
-    json_decref(users);
-    json_decref(deps);
-    if (rc) {
-        json_decref(keep);
-        return rc;
-    }
-    *out = keep;
-    return OD_OK;
+    od_audience a = od_first_report_audience(&p->first_report_recipients[level]);
+    return od_out_audience(tx, &a, departments_json, out, e);
 }
 
 /* "客服部监控服务科 (monitoring desk)" for a desk key (R-NOT-3). */
@@ -134,96 +83,76 @@ static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_
     snprintf(ackmin, sizeof ackmin, "%lld", (long long)(p->ack_window_ms / MIN_MS));
     v.v[OD_V_ACK_WITHIN_MINUTES] = ackmin;
     v.v[OD_V_DUE_AT] = m->due_at;
+    char within[32];
+    snprintf(within, sizeof within, "%lld", (long long)((x->first_due - x->detected) / MIN_MS));
+    v.v[OD_V_FIRST_REPORT_MINUTES] = within;
+    v.v[OD_V_CI] = m->ci;
     return od_msg_render(p, m->kind, lang, &v, subject, body, e);
 }
 
-/* One outbox row per channel the user is reached on at this level (R-NOT-7):
- * the user's own choice for the incident level (directory), else the
- * policy's; SMS needs a mobile number, e-mail an address, "personal_bot" a
- * personal bot webhook.  Nobody reachable: the in-app inbox.  The unique
- * (cause, recipient, channel) key makes a repeat a no-op. */
-static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
-                          const char *kind, const char *desk, const char *subject, const char *body,
-                          int64_t now, od_error *e)
+typedef struct render_arg {
+    const od_policy *p;
+    const inc *x;
+    const msgspec *m;
+} render_arg;
+
+static od_err render_cb(void *arg, od_lang lang, char **subject, char **body, od_error *e)
 {
-    od_rows *r = NULL;
-    char phone[64] = "", email[256] = "";
-    bool bot = false;
-    unsigned want = od_notify_level_channels(p, x->level);
-    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
-    if (!rc && od_rows_next(r, e) == 1) {
-        snprintf(phone, sizeof phone, "%s", od_rows_text(r, 0));
-        snprintf(email, sizeof email, "%s", od_rows_text(r, 1));
-        bot = !od_rows_null(r, 3) && od_rows_text(r, 3)[0];
-        json_t *pref = od_rows_null(r, 4) ? NULL : json_loads(od_rows_text(r, 4), 0, NULL);
-        json_t *lv = json_object_get(pref, od_grade_key(x->level));
-        if (json_is_array(lv)) { /* the user's own choice for this level */
-            size_t i;
-            json_t *c;
-            want = 0;
-            json_array_foreach(lv, i, c)
-            {
-                const char *k = json_string_value(c);
-                want |= !k                        ? 0u
-                        : strcmp(k, "sms") == 0   ? (unsigned)OD_CONTACT_SMS
-                        : strcmp(k, "email") == 0 ? (unsigned)OD_CONTACT_EMAIL
-                        : strcmp(k, "bot") == 0   ? (unsigned)OD_CONTACT_BOT
-                                                  : 0u;
-            }
-        }
-        json_decref(pref);
-    }
-    od_rows_close(r);
-    if (rc)
-        return rc;
-    struct chan {
-        const char *ch, *addr;
-    } chans[3];
-    int n = 0;
-    if (phone[0] && (want & OD_CONTACT_SMS))
-        chans[n++] = (struct chan){"sms", phone};
-    if (email[0] && (want & OD_CONTACT_EMAIL))
-        chans[n++] = (struct chan){"email", email};
-    if (bot && (want & OD_CONTACT_BOT))
-        chans[n++] = (struct chan){"personal_bot", ""};
-    if (n == 0)
-        chans[n++] = (struct chan){"inbox", ""};
-    for (int i = 0; i < n && !rc; i++)
-        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "siissssssii", cause, x->id, uid, chans[i].ch,
-                        chans[i].addr, kind, desk, subject, body, now, now);
-    return rc;
+    const render_arg *ra = arg;
+    return render_msg(ra->p, ra->x, ra->m, lang, subject, body, e);
 }
 
 /* Sends the message m to every user in `users` (array of {"id"}), each in
- * the user's language (users.lang), recorded with its desk (R-NOT-3). */
+ * the user's language on the user's channels (app/notify_out.h), recorded
+ * with its desk (R-NOT-3). */
 od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users, const char *cause,
                               const char *kind, const msgspec *m, int64_t now, od_error *e)
 {
-    char *subject[OD_LANG__COUNT] = {0}, *body[OD_LANG__COUNT] = {0};
-    const char *desk = m->desk ? m->desk : od_notify_system_desk(p);
-    od_err rc = OD_OK;
-    size_t i;
-    json_t *u;
-    json_array_foreach(users, i, u)
-    {
-        if (rc)
-            break;
-        int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id"));
-        int lang = OD_LANG_ZH;
-        od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
-        if (!rc && od_rows_next(r, e) == 1 && od_lang_parse(od_rows_text(r, 2)) >= 0)
-            lang = od_lang_parse(od_rows_text(r, 2));
-        od_rows_close(r);
-        if (!rc && !body[lang])
-            rc = render_msg(p, x, m, (od_lang)lang, &subject[lang], &body[lang], e);
-        if (!rc)
-            rc = outbox_user(tx, p, x, uid, cause, kind, desk, subject[lang], body[lang], now, e);
+    render_arg ra = {p, x, m};
+    od_out_msg out = {.cause = cause,
+                      .incident_id = x->id,
+                      .kind = kind,
+                      .desk = m->desk ? m->desk : od_notify_system_desk(p),
+                      .level = x->level,
+                      .render = render_cb,
+                      .arg = &ra};
+    return od_out_send(tx, p, &out, users, now, NULL, e);
+}
+
+/* The names of the incident's CIs, ", "-joined into buf. */
+static od_err ci_names(od_tx *tx, int64_t inc_id, char *buf, size_t n, od_error *e)
+{
+    buf[0] = 0;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", inc_id);
+    size_t used = 0;
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1 && used < n) {
+        int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", od_rows_text(r, 1));
+        used += w > 0 ? (size_t)w : 0;
     }
-    for (int l = 0; l < OD_LANG__COUNT; l++) {
-        free(subject[l]);
-        free(body[l]);
-    }
+    od_rows_close(r);
+    return !rc && s < 0 ? OD_E_STORE : rc;
+}
+
+/* An event opened incident x (seed 000 ch. 7 §2.1 items 1-4): the monitoring
+ * desk and the operations engineers of the CI's department are told at
+ * once, with the first report's deadline (R-NOT-1, from detection).  They
+ * are not recipients of the incident's reports (R-NOT-1 names those);
+ * whoever files the first report starts that. */
+od_err od_incident_opened_notify(od_tx *tx, const od_policy *p, const inc *x, int64_t now, od_error *e)
+{
+    od_audience a = od_incident_opened_audience();
+    json_t *users = NULL;
+    char cause[64], due[OD_MSG_TIME_MAX], cis[512];
+    snprintf(cause, sizeof cause, "inc:%lld:opened", (long long)x->id);
+    od_err rc = ci_names(tx, x->id, cis, sizeof cis, e);
+    if (!rc)
+        rc = od_out_audience(tx, &a, inc_str(x, "departments"), &users, e);
+    msgspec m = {.kind = OD_MSG_OPENED, .due_at = od_msg_time(x->first_due, due), .ci = cis};
+    if (!rc)
+        rc = od_incident_notify_all(tx, p, x, users, cause, "opened", &m, now, e);
+    json_decref(users);
     return rc;
 }
 

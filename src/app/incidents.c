@@ -383,6 +383,8 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         inc_free(&x);
         rc = inc_load(tx, NULL, id, &x, e);
     }
+    if (!rc && in->from_event)
+        rc = od_incident_opened_notify(tx, p, &x, now, e);
     if (!rc) {
         audit = json_deep_copy(x.row);
         json_object_set(audit, "ci_ids", in->ci_ids);

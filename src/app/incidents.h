@@ -14,6 +14,7 @@ typedef struct od_incident_input {
     const char *severity;  /* NULL → provisional severe */
     int64_t detected_at;   /* 0 → now */
     bool drill;
+    bool from_event;       /* opened by the event pipeline: the desk is told at once */
 } od_incident_input;
 
 OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in,

@@ -39,6 +39,7 @@ typedef struct msgspec {
     const char *reporter; /* username, or NULL for the system */
     json_t *fields;       /* the report body (borrowed) or NULL */
     const char *from_level, *reason, *due_at;
+    const char *ci; /* the CIs' names (an incident opened by an event) */
 } msgspec;
 
 /* incidents.c: a deadline row (nothing when due is OD_NO_TIME). */
@@ -58,6 +59,9 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
                                   int64_t now, od_error *e);
 od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
                                const msgspec *m, int64_t now, od_error *e);
+/* An event opened x: the monitoring desk and the CI department's operations
+ * engineers are told, with the first report's deadline. */
+od_err od_incident_opened_notify(od_tx *tx, const od_policy *p, const inc *x, int64_t now, od_error *e);
 od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient, int64_t now,
                             od_error *e);
 

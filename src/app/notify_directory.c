@@ -281,7 +281,7 @@ od_err od_notify_test_send(od_app *a, const od_principal *who, const char *name,
     rc = od_tx_commit(tx, e);
     if (rc)
         return rc;
-    od_dispatcher_wake(a->dispatcher);
+    od_app_committed(a, OD_COMMIT_OUTBOX);
     *out = json_pack("{sI ss ss ss ss}", "id", (json_int_t)id, "channel", name, "kind",
                      od_channel_kind_name((od_channel_kind)kind), "to", to ? to : "", "status", "pending");
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");

@@ -101,6 +101,8 @@ typedef enum od_msg_kind {
     OD_MSG_ESCALATION,       /* 升级通知 escalation (R-ESC-3) */
     OD_MSG_REMINDER,         /* 未确认提醒 acknowledgement reminder (R-NOT-4) */
     OD_MSG_PROGRESS_REMINDER, /* 进展报告提醒 progress-report reminder (R-NOT-5) */
+    OD_MSG_EVENT_ALERT,      /* 告警通知 an event alerts a person (R-EVT-2 step 6) */
+    OD_MSG_OPENED,           /* 自动登记通知 an event opened an incident; first report due */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;

@@ -18,7 +18,7 @@ od_err od_h_incident_create(od_req *r)
         return rc;
     od_incident_input in = {od_req_str(r, "title"), od_req_str(r, "location"), od_req_str(r, "symptoms"),
                             od_req_str(r, "impact_scope"), od_req_get(r, "ci_ids"), od_req_str(r, "severity"), 0,
-                            od_req_bool(r, "drill", false)};
+                            od_req_bool(r, "drill", false), false};
     if (od_req_get(r, "detected_at"))
         (void)od_time_parse(od_req_str(r, "detected_at"), &in.detected_at);
     json_t *out = NULL;

@@ -1,6 +1,7 @@
 /* parse.c — the ingestion formats → od_event_batch; contract in parse.h. */
 #include "ingest/parse.h"
 #include "core/event.h"
+#include "util/clock.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -79,7 +80,9 @@ static bool plain_text(json_t *v, size_t max)
 static const char *const own_fields[] = {"source", "dedup_key", "status", "severity", "summary", "ci",
                                          "labels", "annotations", "starts_at", "ends_at"};
 
-static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
+/* The fields of one event of the own format: known names, strings of
+ * bounded size. */
+static od_err own_check(json_t *o, size_t i, od_error *e)
 {
     char f[48];
     snprintf(f, sizeof f, "events[%zu]", i);
@@ -112,6 +115,15 @@ static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
                                 str_fields[j].name, str_fields[j].max, str_fields[j].name, str_fields[j].max);
         }
     }
+    return OD_OK;
+}
+
+static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
+{
+    char f[48];
+    od_err rc = own_check(o, i, e);
+    if (rc)
+        return rc;
     const char *status = json_string_value(json_object_get(o, "status"));
     if (!status || (strcmp(status, "firing") && strcmp(status, "resolved"))) {
         snprintf(f, sizeof f, "events[%zu].status", i);
@@ -126,7 +138,7 @@ static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
     }
     json_t *labels = NULL, *ann = NULL;
     snprintf(f, sizeof f, "events[%zu].labels", i);
-    od_err rc = string_map(json_object_get(o, "labels"), f, true, OD_INGEST_VALUE_MAX, &labels, e);
+    rc = string_map(json_object_get(o, "labels"), f, true, OD_INGEST_VALUE_MAX, &labels, e);
     if (!rc) {
         snprintf(f, sizeof f, "events[%zu].annotations", i);
         rc = string_map(json_object_get(o, "annotations"), f, false, OD_INGEST_TEXT_MAX, &ann, e);
@@ -326,7 +338,8 @@ static const char *zparam(od_event_batch *b, json_t *body, const char *k)
 
 static const char *const zsev[] = {"not_classified", "information", "warning", "average", "high", "disaster"};
 
-od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
+/* Every Zabbix parameter is a string (or a number, or null) of bounded size. */
+static od_err zbx_check(json_t *body, od_error *e)
 {
     if (!json_is_object(body))
         return bad(e, NULL, "Zabbix 消息须为 JSON 对象", "a Zabbix message must be a JSON object");
@@ -341,27 +354,13 @@ od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
             return od_error_set(e, OD_E_TOO_LARGE, k, "参数 %s 超过 %d 字节 (parameter %s is over %d bytes)", k,
                                 OD_INGEST_TEXT_MAX, k, OD_INGEST_TEXT_MAX);
     }
-    json_t *rawid = json_object_get(body, "event_id");
-    const char *id = zparam(b, body, "event_id");
-    if (!id) {
-        if (json_is_string(rawid) && od_ingest_is_macro(json_string_value(rawid)))
-            return od_error_set(e, OD_E_UNPROCESSABLE, "event_id",
-                                "event_id 是未替换的宏 %s（Zabbix 的“测试”不替换宏）(event_id is the unresolved macro %s: "
-                                "Zabbix's Test button does not resolve macros)",
-                                json_string_value(rawid), json_string_value(rawid));
-        return bad(e, "event_id", "缺少 event_id（{EVENT.ID}）", "event_id ({EVENT.ID}) is required");
-    }
-    if (strlen(id) > OD_INGEST_KEY_MAX)
-        return od_error_set(e, OD_E_TOO_LARGE, "event_id", "event_id 过长 (event_id too long)");
-    od_event_in *ev = od_event_batch_add(b);
-    json_t *labels = od_event_batch_keep(b, json_object()), *ann = od_event_batch_keep(b, json_object());
-    if (!ev || !labels || !ann)
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    ev->labels = labels;
-    ev->annotations = ann;
-    ev->raw = od_event_batch_keep(b, json_incref(body));
-    ev->dedup_key = id;
-    /* state: event_value 1 problem / 0 recovery; else the verbal status */
+    return OD_OK;
+}
+
+/* State (event_value, else the verbal status), an update's note, severity
+ * (the name, else the number 0..5). */
+static void zbx_state(od_event_batch *b, json_t *body, od_event_in *ev)
+{
     const char *val = zparam(b, body, "event_value"), *status = zparam(b, body, "event_status");
     if (val && (strcmp(val, "0") == 0 || strcmp(val, "1") == 0))
         ev->firing = strcmp(val, "1") == 0;
@@ -376,7 +375,6 @@ od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
                  msg ? msg : "");
         ev->note = od_event_batch_str(b, note);
     }
-    /* severity: the name, or the number 0..5 */
     const char *sname = zparam(b, body, "event_severity"), *snum = zparam(b, body, "event_nseverity");
     char sev[64] = "";
     if (sname) {
@@ -388,20 +386,11 @@ od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
         snprintf(sev, sizeof sev, "%s", zsev[snum[0] - '0']);
     }
     ev->severity = od_event_batch_str(b, sev);
-    const char *name = zparam(b, body, "event_name");
-    if (!name)
-        name = zparam(b, body, "subject");
-    ev->summary = name ? name : "";
-    static const struct {
-        const char *param, *label;
-    } map[] = {{"event_name", "alertname"}, {"host", "host"},          {"host_ip", "host_ip"},
-               {"trigger_id", "trigger_id"}, {"event_source", "event_source"}, {"event_nseverity", "nseverity"}};
-    for (size_t j = 0; j < sizeof map / sizeof *map; j++) {
-        const char *x = zparam(b, body, map[j].param);
-        if (x && strlen(x) <= OD_INGEST_VALUE_MAX)
-            json_object_set_new(labels, map[j].label, json_string(x));
-    }
-    /* {EVENT.TAGSJSON}: [{"tag":"scope","value":"performance"}] */
+}
+
+/* {EVENT.TAGSJSON}: [{"tag":"scope","value":"performance"}] as labels. */
+static void zbx_tags(od_event_batch *b, json_t *body, json_t *labels)
+{
     const char *tags = zparam(b, body, "event_tags");
     json_t *ta = tags ? json_loads(tags, 0, NULL) : NULL;
     size_t i;
@@ -422,6 +411,48 @@ od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
             json_object_set_new(labels, name_ok, json_string(tv));
     }
     json_decref(ta);
+}
+
+od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
+{
+    od_err rc = zbx_check(body, e);
+    if (rc)
+        return rc;
+    json_t *rawid = json_object_get(body, "event_id");
+    const char *id = zparam(b, body, "event_id");
+    if (!id) {
+        if (json_is_string(rawid) && od_ingest_is_macro(json_string_value(rawid)))
+            return od_error_set(e, OD_E_UNPROCESSABLE, "event_id",
+                                "event_id 是未替换的宏 %s（Zabbix 的“测试”不替换宏）(event_id is the unresolved macro %s: "
+                                "Zabbix's Test button does not resolve macros)",
+                                json_string_value(rawid), json_string_value(rawid));
+        return bad(e, "event_id", "缺少 event_id（{EVENT.ID}）", "event_id ({EVENT.ID}) is required");
+    }
+    if (strlen(id) > OD_INGEST_KEY_MAX)
+        return od_error_set(e, OD_E_TOO_LARGE, "event_id", "event_id 过长 (event_id too long)");
+    od_event_in *ev = od_event_batch_add(b);
+    json_t *labels = od_event_batch_keep(b, json_object()), *ann = od_event_batch_keep(b, json_object());
+    if (!ev || !labels || !ann)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    ev->labels = labels;
+    ev->annotations = ann;
+    ev->raw = od_event_batch_keep(b, json_incref(body));
+    ev->dedup_key = id;
+    zbx_state(b, body, ev);
+    const char *name = zparam(b, body, "event_name");
+    if (!name)
+        name = zparam(b, body, "subject");
+    ev->summary = name ? name : "";
+    static const struct {
+        const char *param, *label;
+    } map[] = {{"event_name", "alertname"}, {"host", "host"},          {"host_ip", "host_ip"},
+               {"trigger_id", "trigger_id"}, {"event_source", "event_source"}, {"event_nseverity", "nseverity"}};
+    for (size_t j = 0; j < sizeof map / sizeof *map; j++) {
+        const char *x = zparam(b, body, map[j].param);
+        if (x && strlen(x) <= OD_INGEST_VALUE_MAX)
+            json_object_set_new(labels, map[j].label, json_string(x));
+    }
+    zbx_tags(b, body, labels);
     const char *msg = zparam(b, body, "message"), *url = zparam(b, body, "zabbix_url");
     if (msg)
         json_object_set_new(ann, "description", json_string(msg));

@@ -1,5 +1,5 @@
 /* parse.h — the three ingestion formats (issue 5, R-EVT-1) turned into
- * normalized events (app/events.h od_event_batch):
+ * normalized events (ingest/batch.h od_event_batch):
  *   - opsdesk's own format: one event object or an array of them;
  *   - the Prometheus Alertmanager webhook payload (version 4; fields it does
  *     not know are ignored: truncatedAlerts, notification_reason, routeLabels…);
@@ -13,7 +13,8 @@
 #ifndef OD_INGEST_PARSE_H
 #define OD_INGEST_PARSE_H
 
-#include "app/events.h"
+#include "ingest/batch.h"
+#include "util/err.h"
 
 #include <jansson.h>
 

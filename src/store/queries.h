@@ -34,6 +34,9 @@
                     "FROM users WHERE id = ?")                                                     \
     X(USERS_WITH_ROLE, "SELECT id, username, display_name, department, phone, email, lang "        \
                        "FROM users WHERE disabled = 0 AND (roles & ?) != 0 ORDER BY id")            \
+    /* the people a message may go to (app/notify_out.c): roles and scopes decide */                \
+    X(RCPT_CANDIDATES, "SELECT id, username, display_name, department, phone, email, lang, roles, "  \
+                       "scopes FROM users WHERE disabled = 0 AND (roles & ?) != 0 ORDER BY id")     \
     X(META_GET_INT, "SELECT CAST(value AS BIGINT) FROM meta WHERE key = ?")           \
     X(LOGIN_UNLOCK_PUT, "INSERT INTO login_unlocks(username, at) VALUES(?, ?) "                    \
                         "ON CONFLICT(username) DO UPDATE SET at = excluded.at")                    \

@@ -12,7 +12,7 @@
     X(EV_SP_RELEASE, "RELEASE ev_req")                                                             \
     X(EV_SP_ROLLBACK, "ROLLBACK TO ev_req")                                                        \
     X(EV_BY_ID_KEY, "SELECT id, status, state, class, ci_id, changes, incident_id, window_id, "    \
-                    "flapping FROM events WHERE id = ? AND source = ? AND dedup_key = ?")          \
+                    "flapping, count FROM events WHERE id = ? AND source = ? AND dedup_key = ?")   \
     X(EV_KEYS_ALL, "SELECT key_hash, id FROM events")                                              \
     X(EV_INSERT, "INSERT INTO events(source, dedup_key, status, state, class, severity, summary, " \
                  "ci_id, labels, annotations, raw, count, flapping, changes, group_key, "          \
@@ -26,6 +26,8 @@
                  "?, changes = ?, group_key = ?, incident_id = ?, incident_rule = ?, window_id = " \
                  "?, last_seen = ?, updated_at = ?, closed_at = ? WHERE id = ?")                   \
     X(EV_CI_BY_NAME, "SELECT id, grade FROM cis WHERE name = ?")                                   \
+    X(EV_CI_DEPARTMENT, "SELECT department FROM cis WHERE id = ?")                                 \
+    X(EV_CI_NAME, "SELECT name FROM cis WHERE id = ?")                                             \
     X(EV_UPSTREAM, "WITH RECURSIVE up(id, depth) AS (SELECT target_id, 1 FROM ci_relations WHERE " \
                    "source_id = ? AND type IN ('depends_on', 'runs_on', 'connects_to') UNION SELECT "\
                    "r.target_id, up.depth + 1 FROM ci_relations r JOIN up ON r.source_id = up.id " \
@@ -34,19 +36,14 @@
                    "AND e.status = 'firing' AND e.class IN ('warning', 'exception')) OR EXISTS "   \
                    "(SELECT 1 FROM incident_cis ic JOIN incidents i ON i.id = ic.incident_id WHERE "\
                    "ic.ci_id = u.id AND i.state IN ('detected', 'reported', 'confirmed', "         \
-                   "'activated'))), (SELECT name FROM cis WHERE id = u.id) FROM up u GROUP BY u.id "\
-                   "ORDER BY 2, 1 LIMIT 256")                                                      \
+                   "'activated'))) FROM up u GROUP BY u.id "                                       \
+                   "ORDER BY 2, 1")                                                                \
     X(EV_OPEN_INCIDENT, "SELECT e.incident_id, i.number FROM events e JOIN incidents i ON i.id = " \
                         "e.incident_id WHERE e.ci_id = ? AND e.incident_rule = ? AND i.state IN "  \
                         "('detected', 'reported', 'confirmed', 'activated') ORDER BY e.incident_id DESC "\
                         "LIMIT 1")                                                                 \
     X(EV_INC_NUMBER, "SELECT number FROM incidents WHERE id = ?")                                  \
     X(EV_INC_FIRING, "SELECT COUNT(*) FROM events WHERE incident_id = ? AND status = 'firing'")    \
-    X(EV_OUTBOX_INSERT, "INSERT INTO outbox(cause, incident_id, recipient_id, channel, address, kind, "\
-                        "desk, subject, body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?) "\
-                        "ON CONFLICT(cause, recipient_id, channel) DO NOTHING")                    \
-    X(EV_ROLE_USERS, "SELECT id, phone, email FROM users WHERE disabled = 0 AND (roles & ?) != 0 " \
-                     "ORDER BY id LIMIT 100")                                                      \
     X(EV_LIST, "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "      \
                "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "      \
                "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "           \

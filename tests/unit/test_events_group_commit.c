@@ -39,6 +39,7 @@ typedef struct fixture {
     char dir[64];
     char db[128];
     od_app *app;
+    od_event_writer *writer;
     sqlite3 *side; /* a second connection, as a test's own hands on the file */
 } fixture;
 
@@ -86,6 +87,7 @@ static int setup(void **state)
     od_policy_diags d = {0};
     assert_int_equal(od_policy_load_buffer((const char *)pf->data, pf->len, &pol, &d), OD_OK);
     assert_int_equal(od_app_new(st, pol, "embedded:default.yaml", false, &f->app, &e), OD_OK);
+    assert_non_null(f->writer = od_event_writer_new());
     assert_int_equal(sqlite3_open(f->db, &f->side), SQLITE_OK);
     sqlite3_busy_timeout(f->side, 10000);
     exec_ok(f->side, "CREATE TRIGGER test_boom BEFORE INSERT ON events WHEN NEW.dedup_key = 'boom' "
@@ -98,6 +100,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     sqlite3_close(f->side);
+    od_event_writer_free(f->writer);
     od_app_free(f->app);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
@@ -137,7 +140,7 @@ static void one_failing_request_of_three_alone_is_refused(void **state)
         {.batch = request("{\"status\":\"firing\",\"dedup_key\":\"gc-c\"}", false)},
     };
     od_error e = {0};
-    assert_int_equal(od_events_ingest(f->app, it, 3, &e), OD_OK);
+    assert_int_equal(od_events_ingest(f->app, f->writer, it, 3, &e), OD_OK);
     assert_int_equal(it[0].rc, OD_OK);
     assert_int_not_equal(it[1].rc, OD_OK);
     assert_int_equal(it[2].rc, OD_OK);
@@ -158,7 +161,7 @@ static void a_failing_request_alone_writes_nothing(void **state)
     od_ingest_item it[1] = {{.batch = request("[{\"status\":\"firing\",\"dedup_key\":\"solo-1\"},"
                                               "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]", false)}};
     od_error e = {0};
-    assert_int_equal(od_events_ingest(f->app, it, 1, &e), OD_OK);
+    assert_int_equal(od_events_ingest(f->app, f->writer, it, 1, &e), OD_OK);
     assert_int_not_equal(it[0].rc, OD_OK);
     assert_null(it[0].result);
     assert_int_equal(scalar(f, "SELECT COUNT(*) FROM events"), 0);
@@ -176,7 +179,7 @@ static void raw_is_the_request_bytes(void **state)
     od_ingest_item it[2] = {{.batch = request(body, true)}, {.batch = request(esc, true)}};
     assert_null(it[1].batch->v[0].raw_text);
     od_error e = {0};
-    assert_int_equal(od_events_ingest(f->app, it, 2, &e), OD_OK);
+    assert_int_equal(od_events_ingest(f->app, f->writer, it, 2, &e), OD_OK);
     assert_int_equal(it[0].rc, OD_OK);
     assert_int_equal(it[1].rc, OD_OK);
     char *r1 = text(f, "SELECT raw FROM events WHERE labels LIKE '%RawOne%'");
@@ -201,7 +204,7 @@ static void dedup_across_transactions_and_new_ci(void **state)
     const char *ev = "{\"status\":\"firing\",\"dedup_key\":\"dd-1\",\"labels\":{\"host\":\"gc-db-9\"}}";
     for (int i = 0; i < 3; i++) {
         od_ingest_item it[2] = {{.batch = request(ev, false)}, {.batch = request(ev, false)}};
-        assert_int_equal(od_events_ingest(f->app, it, 2, &e), OD_OK);
+        assert_int_equal(od_events_ingest(f->app, f->writer, it, 2, &e), OD_OK);
         assert_int_equal(it[0].rc, OD_OK);
         assert_int_equal(it[1].rc, OD_OK);
         items_free(it, 2);
@@ -219,7 +222,7 @@ static void dedup_across_transactions_and_new_ci(void **state)
     /* a repeat keeps the row; a new event sees the new CI */
     od_ingest_item it[1] = {{.batch = request("{\"status\":\"firing\",\"dedup_key\":\"dd-2\","
                                               "\"labels\":{\"host\":\"gc-db-9\"}}", false)}};
-    assert_int_equal(od_events_ingest(f->app, it, 1, &e), OD_OK);
+    assert_int_equal(od_events_ingest(f->app, f->writer, it, 1, &e), OD_OK);
     assert_int_equal(it[0].rc, OD_OK);
     items_free(it, 1);
     assert_int_equal(scalar(f, "SELECT ci_id = (SELECT id FROM cis WHERE name = 'gc-db-9') FROM events "
@@ -238,7 +241,7 @@ static void rolled_back_keys_are_forgotten(void **state)
         od_ingest_item it[2] = {{.batch = request("[{\"status\":\"firing\",\"dedup_key\":\"rk-x\"},"
                                                   "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]", false)},
                                 {.batch = request("{\"status\":\"firing\",\"dedup_key\":\"rk-ok\"}", false)}};
-        assert_int_equal(od_events_ingest(f->app, it, i % 2 ? 1 : 2, &e), OD_OK);
+        assert_int_equal(od_events_ingest(f->app, f->writer, it, i % 2 ? 1 : 2, &e), OD_OK);
         assert_int_not_equal(it[0].rc, OD_OK);
         items_free(it, i % 2 ? 1 : 2);
         if (i % 2)
@@ -247,7 +250,7 @@ static void rolled_back_keys_are_forgotten(void **state)
     assert_int_equal(scalar(f, "SELECT COUNT(*) FROM events WHERE dedup_key = 'rk-x'"), 0);
     for (int i = 0; i < 2; i++) {
         od_ingest_item it[1] = {{.batch = request("{\"status\":\"firing\",\"dedup_key\":\"rk-x\"}", false)}};
-        assert_int_equal(od_events_ingest(f->app, it, 1, &e), OD_OK);
+        assert_int_equal(od_events_ingest(f->app, f->writer, it, 1, &e), OD_OK);
         assert_int_equal(it[0].rc, OD_OK);
         assert_non_null(strstr(it[0].result, i ? "\"action\":\"repeat\"" : "\"action\":\"new\""));
         items_free(it, 1);
@@ -272,7 +275,7 @@ static void decisions_are_codes_rendered_on_read(void **state)
     od_ingest_item it[1] = {{.batch = request("{\"status\":\"firing\",\"dedup_key\":\"dc-1\","
                                               "\"severity\":\"warning\"}",
                                               false)}};
-    assert_int_equal(od_events_ingest(f->app, it, 1, &e), OD_OK);
+    assert_int_equal(od_events_ingest(f->app, f->writer, it, 1, &e), OD_OK);
     assert_int_equal(it[0].rc, OD_OK);
     items_free(it, 1);
     char *stored = text(f, "SELECT decisions FROM events WHERE dedup_key = 'dc-1'");
@@ -305,7 +308,7 @@ static void decisions_are_codes_rendered_on_read(void **state)
 
     /* a later pass (the resolve): rendered text in event_decisions */
     od_ingest_item r[1] = {{.batch = request("{\"status\":\"resolved\",\"dedup_key\":\"dc-1\"}", false)}};
-    assert_int_equal(od_events_ingest(f->app, r, 1, &e), OD_OK);
+    assert_int_equal(od_events_ingest(f->app, f->writer, r, 1, &e), OD_OK);
     assert_int_equal(r[0].rc, OD_OK);
     items_free(r, 1);
     char *later = text(f, "SELECT step || '|' || result FROM event_decisions WHERE event_id = "

@@ -61,8 +61,8 @@ static void test_each_kind_renders_required_fields(void **state)
                     fail_msg("%s/%s body lacks %s:\n%s", od_msg_kind_key((od_msg_kind)k), od_lang_key((od_lang)l),
                              want, body);
             }
-            /* the subject names the incident, on one line */
-            assert_non_null(strstr(subject, buf[OD_V_NUMBER]));
+            /* the subject names the incident (an event alert: the event), on one line */
+            assert_non_null(strstr(subject, buf[k == OD_MSG_EVENT_ALERT ? OD_V_SUMMARY : OD_V_NUMBER]));
             assert_null(strchr(subject, '\n'));
             /* Chinese text in zh-CN, none in en (CJK lead bytes 0xE4..0xE9) */
             bool cjk = false;

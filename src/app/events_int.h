@@ -1,0 +1,161 @@
+/* events_int.h — private to the event pipeline (events*.c): the
+ * per-transaction context, what the pipeline decided for one event, the
+ * writer's memory kept from one transaction to the next (od_event_writer),
+ * and the functions the files share:
+ *   events.c           one group commit: transaction, savepoints, windows
+ *   events_pipeline.c  one event: de-duplicate, filter … respond, incidents
+ *   events_writer.c    the writer's memory: CI names, groups, key table
+ *   events_text.c      the JSON texts built without jansson on the hot path */
+#ifndef OD_APP_EVENTS_INT_H
+#define OD_APP_EVENTS_INT_H
+
+#include "app/event_keys.h"
+#include "app/events.h"
+#include "core/event.h"
+#include "core/event_decision.h"
+#include "util/sbuf.h"
+
+#define DEC_MAX 12
+#define GROUPS_MEM 1024 /* group slots; at most half are used, then the database directly */
+
+typedef struct ci_ent {
+    char *name; /* NULL = free slot */
+    int64_t id;
+    int grade;
+} ci_ent;
+
+typedef struct group_ent {
+    char key[256]; /* "" = free */
+    bool known;    /* lead and last were read (or put) */
+    bool put;      /* lead/last/members are the row to write */
+    int64_t lead, last, members; /* members: absolute when put, else the joins to add */
+} group_ent;
+
+/* The ingestion writer's memory (events.h): created with the writer, used
+ * by its thread only. */
+struct od_event_writer {
+    struct {
+        int64_t version; /* event_cmdb_version the table matches; -1 = none */
+        bool full;       /* every CI name is in the table */
+        ci_ent *v;
+        size_t cap, n; /* cap: a power of two */
+    } cis;
+    struct {
+        group_ent *v;
+        uint16_t used[GROUPS_MEM / 2];
+        size_t n;
+    } groups;
+};
+
+typedef struct window_rt {
+    od_window w;
+    char name[128];
+    od_matcher m[OD_EVT_MATCHERS_MAX];
+} window_rt;
+
+typedef struct ctx {
+    od_app *a;
+    od_event_writer *w; /* the writer's memory kept across transactions */
+    od_tx *tx;
+    const od_event_policy *ep;
+    int64_t now;
+    window_rt *wins;
+    size_t n_wins;
+    od_window *wv; /* views of wins for od_windows_match */
+    json_t *ci_cache; /* name → [id, grade] or null */
+    bool woke_dispatcher, woke_sched;
+    bool savepoints; /* each request in its own savepoint */
+    bool broken;     /* a savepoint could not be undone */
+    od_sbuf labels, ann, raw, changes, decs; /* reused for every event */
+    /* the de-duplication table (app/event_keys.h) and what this run added
+     * to it, to take back when its writes are rolled back */
+    od_event_keys *keys;
+    struct added_key {
+        uint64_t hash;
+        int64_t id;
+    } *added;
+    size_t n_added, cap_added;
+} ctx;
+
+typedef struct decision {
+    int code; /* od_dec_code */
+    char rule[OD_EVT_RULE_NAME_MAX + 16];
+    int nargs;
+    od_dec_arg args[OD_DEC_ARGS_MAX];
+    char text[512]; /* the string arguments' bytes */
+} decision;
+
+/* What the pipeline decided for one event. */
+typedef struct outcome {
+    const char *state;
+    int cls; /* -1 = not classified */
+    int64_t ci_id, incident_id, window_id;
+    char incident_rule[OD_EVT_RULE_NAME_MAX];
+    char group_key[256];
+    bool closed, responded;
+    od_response resp;      /* what respond() chose, written by respond_write() */
+    od_event_class resp_cls;
+    json_t *alert_users;   /* the people to alert (owned), or NULL */
+    int64_t new_incident; /* opened here: timeline entry after the event row exists */
+    decision d[DEC_MAX];
+    int nd;
+} outcome;
+
+/* One event as stored (the de-duplication look-up). */
+typedef struct stored {
+    bool have;
+    int64_t id, ci_id, incident_id, window_id, count;
+    bool firing, flapping;
+    char state[16], cls[16];
+    od_flap flap;
+} stored;
+
+/* ---- decisions (events_pipeline.c) ---- */
+/* Records a decision: its code, the rule and the arguments (strings copied;
+ * one too long for what is left of d->text is cut).  DEC(o, code, rule,
+ * S(x), I(n)…) for one with arguments. */
+void od_ev_dec_args(outcome *o, od_dec_code code, const char *rule, const od_dec_arg *args, int nargs);
+#define dec(o, code, rule) od_ev_dec_args(o, code, rule, NULL, 0)
+#define S(x) {.s = (x)}
+#define I(x) {.i = (int64_t)(x)}
+#define DEC(o, code, rule, ...)                                                                                    \
+    od_ev_dec_args(o, code, rule, (const od_dec_arg[]){__VA_ARGS__},                                                     \
+             (int)(sizeof((const od_dec_arg[]){__VA_ARGS__}) / sizeof(od_dec_arg)))
+
+/* One event through the pipeline; its element of the answer into res. */
+od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e);
+
+/* ---- the writer's memory (events_writer.c) ---- */
+/* At the start of a transaction: the CI-name table matches the CMDB. */
+od_err od_ev_cis_sync(ctx *c, od_error *e);
+/* A CI by name when the whole CMDB is in memory (NULL: no such CI). */
+const ci_ent *od_ev_cis_get(const od_event_writer *w, const char *name);
+od_err od_ev_group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, od_error *e);
+od_err od_ev_group_join(ctx *c, const char *key, od_error *e);
+od_err od_ev_group_put(ctx *c, const char *key, int64_t lead, od_error *e);
+/* Before the commit: what the transaction did to its groups. */
+od_err od_ev_groups_flush(ctx *c, od_error *e);
+/* At the end of every transaction (committed or not). */
+void od_ev_groups_clear(od_event_writer *w);
+/* The stored look-up key of (source, dedup_key). */
+int64_t od_ev_key_hash(const char *source, const char *key);
+od_err od_ev_keys_load(ctx *c, od_error *e);
+od_err od_ev_key_added(ctx *c, uint64_t hash, int64_t id, od_error *e);
+/* The writes since added[from] were rolled back: so are their keys. */
+void od_ev_keys_undo(ctx *c, size_t from);
+
+/* ---- texts (events_text.c) ---- */
+/* An object of string values in its own key order (else jansson's text). */
+void od_ev_json_map(od_sbuf *b, json_t *obj);
+/* "[t1,t2,…]" of the flapping changes, and back. */
+void od_ev_flap_text(od_sbuf *b, const od_flap *f);
+void od_ev_flap_load(od_flap *f, const char *text);
+/* The first pass's decisions as codes into c->decs. */
+void od_ev_decisions_text(ctx *c, const outcome *o);
+/* One element of the answer's "events". */
+void od_ev_result_text(od_sbuf *res, int64_t id, const char *key, const char *action, const char *state, bool full,
+                       const char *cls, int64_t incident_id);
+/* The event's original JSON (NULL on OOM). */
+const char *od_ev_raw_text(ctx *c, const od_event_in *ev);
+
+#endif

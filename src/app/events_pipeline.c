@@ -1,0 +1,690 @@
+/* events_pipeline.c — one event through the pipeline (seed 004 fig. 6.2.2,
+ * R-EVT-1…4): de-duplicate (flapping) → filter → classify → correlate
+ * (maintenance windows, dependency suppression, grouping) → respond
+ * (webhook through the outbox, or alert the people of a role) → exceptions
+ * open or join an incident.  Every rule is asked of core/event.h; each step
+ * that decided something is recorded with the rule's name.
+ *
+ * Event state after the pipeline: filtered | closed (info, or resolved) |
+ * silenced (maintenance window) | suppressed (upstream CI in trouble) |
+ * handled (webhook answered it, or an incident took it) | open (a person
+ * was alerted, or it joined a group that was). */
+#include "app/events_int.h"
+#include "app/incidents.h"
+#include "app/notify_out.h"
+#include "notify/message.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OD_DEPT_JSON_MAX 512 /* ["<a CI's department>"] */
+
+/* Records a decision (events_int.h). */
+void od_ev_dec_args(outcome *o, od_dec_code code, const char *rule, const od_dec_arg *args, int nargs)
+{
+    if (o->nd >= DEC_MAX)
+        return;
+    decision *d = &o->d[o->nd++];
+    d->code = (int)code;
+    snprintf(d->rule, sizeof d->rule, "%s", rule ? rule : "");
+    d->nargs = nargs < OD_DEC_ARGS_MAX ? nargs : OD_DEC_ARGS_MAX;
+    size_t used = 0;
+    for (int i = 0; i < d->nargs; i++) {
+        d->args[i] = args[i];
+        if (!args[i].s)
+            continue;
+        if (used >= sizeof d->text) {
+            d->args[i].s = "";
+            continue;
+        }
+        d->args[i].s = d->text + used;
+        used += od_dec_copy(d->text + used, sizeof d->text - used, args[i].s) + 1;
+    }
+}
+
+static const char *const RESERVED[] = {"severity", "source", "status", "summary", "ci"};
+
+/* The labels the matchers see: the event's labels (but the reserved names)
+ * then its fields.  ls->v points into buf. */
+static void labels_build(const od_event_in *ev, const char *source, const char *ci_name, od_label *buf,
+                         od_labels *ls)
+{
+    size_t n = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(ev->labels, k, v)
+    {
+        if (n >= OD_EVT_LABELS_MAX)
+            break;
+        bool reserved = false;
+        for (size_t i = 0; i < 5; i++)
+            if (strcmp(k, RESERVED[i]) == 0)
+                reserved = true;
+        if (!reserved && json_is_string(v))
+            buf[n++] = (od_label){k, json_string_value(v)};
+    }
+    buf[n++] = (od_label){"severity", ev->severity};
+    buf[n++] = (od_label){"source", source};
+    buf[n++] = (od_label){"status", ev->firing ? "firing" : "resolved"};
+    buf[n++] = (od_label){"summary", ev->summary};
+    buf[n++] = (od_label){"ci", ci_name ? ci_name : ""};
+    *ls = (od_labels){buf, n};
+}
+
+/* Finds the CI by the candidates of core (explicit name, CI labels). */
+static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *grade, const char **ci_name,
+                         od_error *e)
+{
+    *ci_id = 0;
+    *grade = -1;
+    *ci_name = NULL;
+    od_label buf[OD_EVT_LABELS_MAX + 8];
+    od_labels ls;
+    labels_build(ev, "", NULL, buf, &ls);
+    const char *cand[2 * OD_EVT_CI_LABELS_MAX + 2];
+    char tmp[2048];
+    size_t n = od_event_ci_candidates(c->ep, ev->ci_name, &ls, cand, sizeof cand / sizeof *cand, tmp, sizeof tmp);
+    for (size_t i = 0; i < n; i++) {
+        if (c->w->cis.full) {
+            const ci_ent *hit = od_ev_cis_get(c->w, cand[i]);
+            if (hit) {
+                *ci_id = hit->id;
+                *grade = hit->grade;
+                *ci_name = hit->name;
+                return OD_OK;
+            }
+            continue;
+        }
+        json_t *hit = json_object_get(c->ci_cache, cand[i]);
+        if (!hit) {
+            od_rows *r = NULL;
+            od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_BY_NAME, &r, e, "s", cand[i]);
+            if (rc)
+                return rc;
+            int s = od_rows_next(r, e);
+            hit = s == 1 ? json_pack("[Is]", (json_int_t)od_rows_int(r, 0), od_rows_text(r, 1)) : json_null();
+            od_rows_close(r);
+            if (s < 0) {
+                json_decref(hit);
+                return OD_E_STORE;
+            }
+            json_object_set_new(c->ci_cache, cand[i], hit);
+        }
+        if (json_is_array(hit)) {
+            *ci_id = (int64_t)json_integer_value(json_array_get(hit, 0));
+            *grade = od_grade_parse(json_string_value(json_array_get(hit, 1)));
+            *ci_name = json_object_iter_key(json_object_iter_at(c->ci_cache, cand[i]));
+            return OD_OK;
+        }
+    }
+    return OD_OK;
+}
+
+static char *dump(json_t *v)
+{
+    return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : strdup("{}");
+}
+
+static const char *rule_name(const od_event_rules *rs, int i) { return i >= 0 ? rs->v[i].name : NULL; }
+
+static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, od_error *e)
+{
+    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, "iissss", inc, c->now, "system", kind, text, NULL);
+}
+
+/* The department owning CI ci_id as a JSON array ("[]" without a CI). */
+static od_err ci_department(ctx *c, int64_t ci_id, char *out, size_t n, od_error *e)
+{
+    snprintf(out, n, "[]");
+    if (!ci_id)
+        return OD_OK;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_DEPARTMENT, &r, e, "i", ci_id);
+    int s = rc ? 0 : od_rows_next(r, e);
+    if (s == 1 && od_rows_text(r, 0)[0]) {
+        json_t *a = json_pack("[s]", od_rows_text(r, 0));
+        char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
+        if (t && strlen(t) < n)
+            snprintf(out, n, "%s", t);
+        else if (!t)
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        free(t);
+        json_decref(a);
+    }
+    od_rows_close(r);
+    return !rc && s < 0 ? OD_E_STORE : rc;
+}
+
+/* ---- step 6: responses -------------------------------------------------- *
+ * Decided in the pipeline (who, or which webhook), written once the event's
+ * row exists: every outbox cause is made of the event's id and how many
+ * times it was received ("event:<id>:<count>"), never of its text, so two
+ * alerts can never share a cause (review-code.md §5.1 item 2). */
+
+static od_err respond(ctx *c, const od_labels *ls, od_event_class cls, outcome *o, od_error *e)
+{
+    od_response r = od_event_respond(c->ep, ls, cls);
+    const char *rname = r.rule >= 0 ? c->ep->responses.v[r.rule].name : "default";
+    o->responded = true;
+    o->resp = r;
+    o->resp_cls = cls;
+    switch (r.action) {
+    case OD_EVA_WEBHOOK:
+        o->state = "handled";
+        DEC(o, OD_DEC_RESPOND_WEBHOOK, rname, S(r.channel));
+        return OD_OK;
+    case OD_EVA_ALERT_ROLE: {
+        /* everyone holding the role whose scope covers the CI's department:
+         * all of them, however many (R-EVT-2, R-NOT-7) */
+        od_audience a = {OD_ROLEBIT(r.role), 0};
+        char deps[OD_DEPT_JSON_MAX] = "[]";
+        od_err rc = ci_department(c, o->ci_id, deps, sizeof deps, e);
+        if (!rc)
+            rc = od_out_audience(c->tx, &a, deps, &o->alert_users, e);
+        if (rc)
+            return rc;
+        o->state = "open";
+        DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_key(r.role)), I(json_array_size(o->alert_users)));
+        return OD_OK;
+    }
+    default:
+        o->state = "open";
+        dec(o, OD_DEC_RESPOND_NONE, rname);
+        return OD_OK;
+    }
+}
+
+/* What an event alert says, per language (policy template "event_alert"). */
+typedef struct alert_arg {
+    const od_policy *p;
+    const od_event_in *ev;
+    const char *source, *ci_name;
+    int64_t id;
+    od_event_class cls;
+} alert_arg;
+
+static od_err alert_render(void *arg, od_lang lang, char **subject, char **body, od_error *e)
+{
+    const alert_arg *a = arg;
+    od_msg_vars v = {{0}};
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)a->id);
+    v.v[OD_V_EVENT_ID] = id;
+    v.v[OD_V_EVENT_CLASS] = lang == OD_LANG_ZH ? od_event_class_name_zh(a->cls) : od_event_class_key(a->cls);
+    v.v[OD_V_SEVERITY] = a->ev->severity;
+    v.v[OD_V_SUMMARY] = a->ev->summary[0] ? a->ev->summary : a->ev->dedup_key;
+    v.v[OD_V_SOURCE] = a->source;
+    v.v[OD_V_DEDUP_KEY] = a->ev->dedup_key;
+    v.v[OD_V_CI] = a->ci_name && a->ci_name[0] ? a->ci_name : "-";
+    return od_msg_render(a->p, OD_MSG_EVENT_ALERT, lang, &v, subject, body, e);
+}
+
+/* Writes the response the pipeline chose for event `id` (received `count`
+ * times): the webhook's outbox row, or one alert per person and channel. */
+static od_err respond_write(ctx *c, const od_event_in *ev, const char *source, int64_t id, int64_t count,
+                            int ci_grade, const char *ci_name, const outcome *o, od_error *e)
+{
+    char cause[64];
+    snprintf(cause, sizeof cause, "event:%lld:%lld", (long long)id, (long long)count);
+    if (o->resp.action == OD_EVA_WEBHOOK) {
+        char subject[300];
+        snprintf(subject, sizeof subject, "[%s %s] %s", od_event_class_name_zh(o->resp_cls), ev->severity,
+                 ev->summary[0] ? ev->summary : ev->dedup_key);
+        json_t *msg = json_pack("{ss ss ss ss ss sO sO}", "source", source, "dedup_key", ev->dedup_key, "class",
+                                od_event_class_key(o->resp_cls), "severity", ev->severity, "summary", ev->summary,
+                                "labels", ev->labels, "annotations", ev->annotations);
+        char *body = dump(msg);
+        json_decref(msg);
+        od_err rc = od_tx_exec(c->tx, OD_Q_OUTBOX_INSERT, e, "sIIssssssii", cause, (int64_t)0, (int64_t)0,
+                               o->resp.channel, "", "event_response", "", subject, body ? body : "{}", c->now,
+                               c->now);
+        free(body);
+        c->woke_dispatcher = true;
+        return rc;
+    }
+    if (o->resp.action != OD_EVA_ALERT_ROLE || !json_array_size(o->alert_users))
+        return OD_OK;
+    alert_arg a = {c->a->policy, ev, source, ci_name, id, o->resp_cls};
+    od_out_msg m = {.cause = cause,
+                    .incident_id = 0,
+                    .kind = "event_alert",
+                    .desk = "monitoring",
+                    .level = ci_grade >= 0 && ci_grade < OD_GRADE__COUNT ? (od_grade)ci_grade : OD_GRADE_NG,
+                    .render = alert_render,
+                    .arg = &a};
+    c->woke_dispatcher = true;
+    return od_out_send(c->tx, c->a->policy, &m, o->alert_users, c->now, NULL, e);
+}
+
+/* ---- step 7: exceptions → incidents ------------------------------------- */
+
+/* Step 7: the exception opens an incident on its CI with the rule's
+ * severity; the monitoring desk and the CI department's operations
+ * engineers are told at once (od_incident_input.from_event). */
+static od_err incident_open(ctx *c, const od_event_in *ev, const char *source, const char *ci_name, int rule,
+                            outcome *o, od_error *e)
+{
+    const char *rname = rule_name(&c->ep->incidents, rule);
+    char number[40] = "";
+    od_severity sev = c->ep->incidents.v[rule].severity;
+    json_t *ids = json_pack("[I]", (json_int_t)o->ci_id);
+    const char *desc = json_string_value(json_object_get(ev->annotations, "description"));
+    char title[300], symptoms[1200];
+    snprintf(title, sizeof title, "%s", ev->summary[0] ? ev->summary : ev->dedup_key);
+    snprintf(symptoms, sizeof symptoms, "%s%s%s (%s %s)", ev->summary, desc ? "\n" : "", desc ? desc : "",
+             source, ev->severity);
+    od_incident_input in = {.title = title,
+                            .symptoms = symptoms,
+                            .location = "",
+                            .impact_scope = "",
+                            .ci_ids = ids,
+                            .severity = od_severity_key(sev),
+                            .detected_at = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : 0,
+                            .from_event = true};
+    od_principal sys;
+    od_principal_system(&sys);
+    int64_t inc = 0;
+    od_err rc = od_incident_create_in(c->a, c->tx, &sys, &in, &inc, e);
+    json_decref(ids);
+    if (rc)
+        return rc;
+    od_rows *r = NULL;
+    rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, "i", inc);
+    int s = rc ? 0 : od_rows_next(r, e);
+    if (s == 1)
+        snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
+    od_rows_close(r);
+    if (!rc && s < 0) /* never a decision without the number */
+        rc = OD_E_STORE;
+    if (rc)
+        return rc;
+    o->incident_id = inc;
+    o->new_incident = inc;
+    snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
+    o->state = "handled";
+    DEC(o, OD_DEC_INCIDENT_OPENED, rname, S(number), S(od_severity_key(sev)), S(ci_name ? ci_name : ""));
+    c->woke_sched = c->woke_dispatcher = true;
+    return rc;
+}
+
+static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls,
+                            const char *ci_name, outcome *o, bool *alert_instead, od_error *e)
+{
+    *alert_instead = false;
+    int rule = od_event_incident_rule(c->ep, ls);
+    const char *rname = rule_name(&c->ep->incidents, rule);
+    int64_t open_inc = 0;
+    char number[40] = "";
+    od_err rc = OD_OK;
+    if (rule >= 0 && o->ci_id) {
+        od_rows *r = NULL;
+        rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, "is", o->ci_id, rname);
+        int s = rc ? -1 : od_rows_next(r, e);
+        if (s == 1) {
+            open_inc = od_rows_int(r, 0);
+            snprintf(number, sizeof number, "%s", od_rows_text(r, 1));
+        }
+        od_rows_close(r);
+        if (!rc && s < 0)
+            rc = OD_E_STORE;
+        if (rc)
+            return rc;
+    }
+    switch (od_event_incident_decide(rule, o->ci_id != 0, open_inc)) {
+    case OD_EVI_ATTACH: {
+        o->incident_id = open_inc;
+        snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
+        o->state = "handled";
+        DEC(o, OD_DEC_INCIDENT_ATTACHED, rname, S(number));
+        char text[600];
+        snprintf(text, sizeof text, "关联告警：%s %s (event attached: %s)", source,
+                 ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
+        return timeline(c, open_inc, "event", text, e);
+    }
+    case OD_EVI_OPEN:
+        return incident_open(c, ev, source, ci_name, rule, o, e);
+    case OD_EVI_NO_CI:
+        dec(o, OD_DEC_INCIDENT_NO_CI, rname);
+        *alert_instead = true;
+        return OD_OK;
+    default:
+        dec(o, OD_DEC_INCIDENT_NO_RULE, NULL);
+        *alert_instead = true;
+        return OD_OK;
+    }
+}
+
+/* Step 5b: the CIs o->ci_id depends on (transitively, nearest first), every
+ * one of them: a CMDB of any size is read whole, never cut. */
+static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
+{
+    int64_t *up = NULL, *tr = NULL;
+    size_t nu = 0, nt = 0, cap = 0;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, "i", o->ci_id);
+    int s = 0;
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        if (nu == cap) {
+            cap = cap ? 2 * cap : 64;
+            int64_t *nup = realloc(up, cap * sizeof *up), *ntr = nup ? realloc(tr, cap * sizeof *tr) : NULL;
+            up = nup ? nup : up;
+            tr = ntr ? ntr : tr;
+            if (!nup || !ntr) {
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+                break;
+            }
+        }
+        up[nu] = od_rows_int(r, 0);
+        if (od_rows_int(r, 2))
+            tr[nt++] = up[nu];
+        nu++;
+    }
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    int64_t by = rc ? 0 : od_event_suppressed_by(c->ep, up, nu, tr, nt);
+    free(up);
+    free(tr);
+    if (!by)
+        return rc;
+    /* the name of the CI in trouble, for the decision */
+    char name[OD_NAME_MAX] = "";
+    rc = od_tx_query(c->tx, OD_Q_EV_CI_NAME, &r, e, "i", by);
+    s = rc ? 0 : od_rows_next(r, e);
+    if (s == 1)
+        snprintf(name, sizeof name, "%s", od_rows_text(r, 0));
+    od_rows_close(r);
+    if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (rc)
+        return rc;
+    *suppressed = true;
+    o->state = "suppressed";
+    DEC(o, OD_DEC_SUPPRESSED, "dependency", S(name), I(by));
+    return OD_OK;
+}
+
+/* ---- steps 2, 4, 5, 6, 7 for a new or re-firing event -------------------- */
+
+static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls, int ci_grade,
+                       const char *ci_name, outcome *o, od_error *e)
+{
+    int f = od_event_filter(c->ep, ls);
+    if (f >= 0) {
+        o->state = "filtered";
+        o->cls = -1;
+        dec(o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
+        return OD_OK;
+    }
+    od_classify_result cr = od_event_classify(c->ep, ls, ci_grade);
+    o->cls = (int)cr.cls;
+    DEC(o, OD_DEC_CLASSIFIED, cr.rule >= 0 ? c->ep->classification.v[cr.rule].name : "default",
+        S(od_event_class_key(cr.cls)));
+    if (cr.cls == OD_EVC_INFO) {
+        o->state = "closed";
+        o->closed = true;
+        return OD_OK;
+    }
+    int w = od_windows_match(c->wv, c->n_wins, ls, o->ci_id, c->now);
+    if (w >= 0) {
+        o->state = "silenced";
+        o->window_id = c->wins[w].w.id;
+        DEC(o, OD_DEC_SILENCED, c->wins[w].name, I(c->wins[w].w.id), S(c->wins[w].name));
+        return OD_OK;
+    }
+    if (cr.cls == OD_EVC_EXCEPTION) {
+        bool alert = false;
+        od_err rc = incident_step(c, ev, source, ls, ci_name, o, &alert, e);
+        if (rc || !alert)
+            return rc;
+        return respond(c, ls, cr.cls, o, e);
+    }
+    /* warning: dependency suppression, then the group window */
+    if (o->ci_id && c->ep->dependency_suppression) {
+        bool suppressed = false;
+        od_err rc = dependency_step(c, o, &suppressed, e);
+        if (rc || suppressed)
+            return rc;
+    }
+    od_event_group_key(c->ep, ls, o->ci_id, ev->dedup_key, o->group_key, sizeof o->group_key);
+    int64_t lead = 0, last = 0;
+    od_err rc = od_ev_group_get(c, o->group_key, &lead, &last, e);
+    if (rc)
+        return rc;
+    if (od_event_grouped(c->ep, last, c->now)) {
+        o->state = "open";
+        DEC(o, OD_DEC_GROUPED, "group", I(lead), S(o->group_key));
+        return od_ev_group_join(c, o->group_key, e);
+    }
+    return respond(c, ls, cr.cls, o, e);
+}
+
+static od_err stored_load(ctx *c, const char *source, const char *key, stored *st, od_error *e)
+{
+    memset(st, 0, sizeof *st);
+    int64_t ids[4];
+    size_t n = od_event_keys_find(c->keys, (uint64_t)od_ev_key_hash(source, key), ids, 4);
+    if (n > 4) /* four events with one 64-bit hash: never seen; refuse rather than guess */
+        return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
+    for (size_t i = 0; i < n && !st->have; i++) {
+        od_rows *r = NULL;
+        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, "iss", ids[i], source, key);
+        if (rc)
+            return rc;
+        int s = od_rows_next(r, e);
+        if (s == 1) {
+            st->have = true;
+            st->id = od_rows_int(r, 0);
+            st->firing = strcmp(od_rows_text(r, 1), "firing") == 0;
+            snprintf(st->state, sizeof st->state, "%s", od_rows_text(r, 2));
+            snprintf(st->cls, sizeof st->cls, "%s", od_rows_text(r, 3));
+            st->ci_id = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
+            od_ev_flap_load(&st->flap, od_rows_text(r, 5));
+            st->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
+            st->window_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
+            st->flapping = od_rows_int(r, 8) != 0;
+            st->count = od_rows_int(r, 9);
+        }
+        od_rows_close(r);
+        if (s < 0)
+            return OD_E_STORE;
+    }
+    return OD_OK;
+}
+
+/* A silenced event whose window no longer silences it goes through the
+ * pipeline again on its next repeat. */
+static bool still_silenced(ctx *c, const stored *st, const od_labels *ls)
+{
+    for (size_t i = 0; i < c->n_wins; i++)
+        if (c->wins[i].w.id == st->window_id)
+            return od_window_matches(&c->wv[i], ls, st->ci_id, c->now);
+    return false;
+}
+
+/* The decisions of a stored event's later passes: rows of event_decisions. */
+static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
+{
+    od_err rc = OD_OK;
+    char text[OD_DEC_TEXT_MAX];
+    for (int i = 0; !rc && i < o->nd; i++) {
+        const decision *d = &o->d[i];
+        od_dec_render(text, sizeof text, d->code, d->args, d->nargs);
+        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", id, c->now, od_dec_step(d->code),
+                        d->rule[0] ? d->rule : NULL, text);
+    }
+    return rc;
+}
+
+static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_error *e)
+{
+    char text[600];
+    snprintf(text, sizeof text, "告警恢复：%s (event resolved: %s)", ev->summary[0] ? ev->summary : ev->dedup_key,
+             ev->dedup_key);
+    od_err rc = timeline(c, inc, "event_resolved", text, e);
+    int64_t firing = 0;
+    if (!rc)
+        rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, "i", inc);
+    if (!rc && firing == 0)
+        rc = timeline(c, inc, "events_resolved",
+                      "关联告警已全部恢复；关闭事件仍需有权限的领导确认 (all attached events are resolved; closing the "
+                      "incident still needs its authority)",
+                      e);
+    return rc;
+}
+
+/* One event on its way through od_ev_process. */
+typedef struct one {
+    const od_event_batch *b;
+    const od_event_in *ev;
+    stored st;             /* the stored event of the same key, if any */
+    od_dedup_action act;
+    int grade;             /* of the CI, -1 = none */
+    const char *ci_name;
+    od_labels ls;          /* points into the caller's label buffer */
+    const char *raw;
+    od_flap flap;
+    bool flapping;
+    outcome o;
+    int64_t id;
+} one;
+
+/* Step 3 (de-duplicate) and, for a new or re-firing event, the pipeline. */
+static od_err decide(ctx *c, one *x, od_error *e)
+{
+    outcome *o = &x->o;
+    od_dedup_action act = x->act;
+    if (act == OD_DD_RESOLVE || act == OD_DD_REOPEN) {
+        x->flapping = od_event_flap_record(&x->flap, c->now, c->ep->flap_window_ms, c->ep->flap_changes);
+        dec(o,
+            act == OD_DD_RESOLVE ? (x->flapping ? OD_DEC_DEDUP_RESOLVED_FLAPPING : OD_DEC_DEDUP_RESOLVED)
+                                 : (x->flapping ? OD_DEC_DEDUP_FIRED_FLAPPING : OD_DEC_DEDUP_FIRED),
+            NULL);
+    } else if (act == OD_DD_REPEAT) {
+        dec(o, OD_DEC_DEDUP_WINDOW_OVER, NULL);
+    } else if (act == OD_DD_NEW_RESOLVED) { /* a new firing event needs no row to say so */
+        dec(o, OD_DEC_DEDUP_NEW_RESOLVED, NULL);
+    }
+    od_err rc = OD_OK;
+    if (act == OD_DD_RESOLVE) {
+        /* keep what the pipeline decided; a resolve closes it */
+        o->state = strcmp(x->st.state, "filtered") == 0 ? "filtered" : "closed";
+        o->closed = true;
+        o->cls = od_event_class_parse(x->st.cls);
+        o->incident_id = x->st.incident_id;
+        o->window_id = x->st.window_id;
+    } else if (act == OD_DD_NEW_RESOLVED) {
+        int f = od_event_filter(c->ep, &x->ls);
+        o->state = f >= 0 ? "filtered" : "closed";
+        o->closed = true;
+        if (f >= 0)
+            dec(o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
+    } else {
+        rc = pipeline(c, x->ev, x->b->source, &x->ls, x->grade, x->ci_name, o, e);
+    }
+    if (x->flapping && !x->st.flapping)
+        DEC(o, OD_DEC_DEDUP_FLAPPING, "flapping", I(x->flap.n));
+    return rc;
+}
+
+/* The event's row: inserted (with its first pass's decisions) or updated
+ * (decisions as rows); x->id is its id after. */
+static od_err row_write(ctx *c, one *x, od_error *e)
+{
+    const od_event_in *ev = x->ev;
+    const outcome *o = &x->o;
+    const char *source = x->b->source;
+    od_sbuf_reset(&c->labels);
+    od_ev_json_map(&c->labels, ev->labels);
+    od_sbuf_reset(&c->ann);
+    od_ev_json_map(&c->ann, ev->annotations);
+    od_ev_flap_text(&c->changes, &x->flap);
+    if (!x->st.have)
+        od_ev_decisions_text(c, o);
+    if (c->labels.oom || c->ann.oom || c->changes.oom || c->decs.oom)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    const char *labels = c->labels.p, *ann = c->ann.p, *changes = c->changes.p;
+    const char *cls = o->cls >= 0 ? od_event_class_key((od_event_class)o->cls) : NULL;
+    const char *status = ev->firing ? "firing" : "resolved", *rule = o->incident_rule[0] ? o->incident_rule : NULL;
+    int64_t closed = o->closed ? c->now : 0;
+    x->id = x->st.id;
+    if (x->st.have) {
+        od_err rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", status, o->state, cls, ev->severity,
+                               ev->summary, o->ci_id, labels, ann, x->raw, x->flapping, changes, o->group_key,
+                               o->incident_id, rule, o->window_id, c->now, c->now, closed, x->id);
+        return rc ? rc : decisions_write(c, x->id, o, e);
+    }
+    int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
+    int64_t hash = od_ev_key_hash(source, ev->dedup_key);
+    od_err rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &x->id, e, "sssssssIsssbssIsIIiiiiIsi", source, ev->dedup_key,
+                             status, o->state, cls, ev->severity, ev->summary, o->ci_id, labels, ann, x->raw,
+                             x->flapping, changes, o->group_key, o->incident_id, rule, o->window_id,
+                             x->b->api_key_id, first, c->now, c->now, c->now, closed, c->decs.p, hash);
+    return rc ? rc : od_ev_key_added(c, (uint64_t)hash, x->id, e);
+}
+
+/* What needs the event's id: the response's outbox rows, the group it
+ * leads, the incident's timeline. */
+static od_err after_write(ctx *c, const one *x, od_error *e)
+{
+    const outcome *o = &x->o;
+    od_err rc = OD_OK;
+    if (o->responded)
+        rc = respond_write(c, x->ev, x->b->source, x->id, x->st.have ? x->st.count + 1 : 1, x->grade, x->ci_name,
+                           o, e);
+    if (!rc && o->responded && o->group_key[0]) /* this event leads its group for the window */
+        rc = od_ev_group_put(c, o->group_key, x->id, e);
+    if (!rc && o->new_incident) {
+        char text[600];
+        snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)", (long long)x->id,
+                 x->b->source, x->ev->dedup_key, (long long)x->id, x->ev->severity);
+        rc = timeline(c, o->new_incident, "event", text, e);
+    }
+    if (!rc && x->act == OD_DD_RESOLVE && x->st.incident_id)
+        rc = incident_resolved(c, x->st.incident_id, x->ev, e);
+    return rc;
+}
+
+od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e)
+{
+    one one_ = {.b = b, .ev = ev}, *x = &one_;
+    od_label lbuf[OD_EVT_LABELS_MAX + 8]; /* not zeroed: labels_build fills what it uses */
+    int64_t ci_id = 0;
+    od_err rc = stored_load(c, b->source, ev->dedup_key, &x->st, e);
+    if (!rc)
+        rc = ci_resolve(c, ev, &ci_id, &x->grade, &x->ci_name, e);
+    if (rc)
+        goto out;
+    labels_build(ev, b->source, x->ci_name, lbuf, &x->ls);
+    x->act = od_event_dedup(x->st.have, x->st.firing, ev->firing);
+    x->raw = od_ev_raw_text(c, ev);
+    if (!x->raw) {
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    const stored *st = &x->st;
+    if (x->act == OD_DD_REPEAT &&
+        !(st->firing && strcmp(st->state, "silenced") == 0 && !still_silenced(c, st, &x->ls))) {
+        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, "isii", c->now, x->raw, c->now, st->id);
+        if (!rc && ev->note)
+            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", st->id, c->now, "dedup", NULL, ev->note);
+        if (!rc)
+            od_ev_result_text(res, st->id, ev->dedup_key, "repeat", st->state, false, NULL, 0);
+        goto out;
+    }
+    x->o = (outcome){.state = "open", .cls = -1, .ci_id = ci_id};
+    x->flap = st->flap;
+    x->flapping = st->flapping;
+    rc = decide(c, x, e);
+    if (!rc)
+        rc = row_write(c, x, e);
+    if (!rc)
+        rc = after_write(c, x, e);
+    if (!rc)
+        od_ev_result_text(res, x->id, ev->dedup_key, od_dedup_action_key(x->act), x->o.state, true,
+                          x->o.cls >= 0 ? od_event_class_key((od_event_class)x->o.cls) : NULL, x->o.incident_id);
+out:
+    json_decref(x->o.alert_users);
+    return rc;
+}
