@@ -24,6 +24,14 @@ ADMIN_PW = "Admin-pass-1"
 USER_PW = "User-pass-1!"
 
 
+# what `opsdesk serve` says when its port is taken
+PORT_TAKEN = "端口被占用"
+
+
+class PortTaken(RuntimeError):
+    pass
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -77,6 +85,18 @@ class Server:
         return out
 
     def start(self):
+        # free_port() only finds a port free now: another process (a parallel
+        # test) may take it before the server binds.  A server that could not
+        # listen is started again on another port.
+        for _ in range(5):
+            try:
+                return self._start()
+            except PortTaken:
+                self.port = free_port()
+                self.base = "http://127.0.0.1:%d" % self.port
+        return self._start()
+
+    def _start(self):
         args = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port]
         if self.test_clock:
             args.append("--test-clock")
@@ -92,7 +112,12 @@ class Server:
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("server exited: " + self.read_log())
+                log = self.read_log()
+                self.proc = None
+                self.log.close()
+                if PORT_TAKEN in log.rsplit("opsdesk serving", 1)[-1]:
+                    raise PortTaken(log)
+                raise RuntimeError("server exited: " + log)
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return self

@@ -177,11 +177,24 @@ class Warnings(unittest.TestCase):
             except OSError:
                 time.sleep(0.05)
 
-    def test_plain_http_on_all_addresses_warns(self):
-        port = harness.free_port()
-        s, p = self.serve("0.0.0.0:%d" % port)
-        try:
+    def serve_all(self, *extra):
+        """A server on 0.0.0.0 at a free port; another port when a parallel
+        test took the one found free (harness.PORT_TAKEN)."""
+        for _ in range(5):
+            port = harness.free_port()
+            s, p = self.serve("0.0.0.0:%d" % port, *extra)
             self.wait_listen(port, p)
+            if p.poll() is None:
+                return s, p, port
+            out, _ = p.communicate(timeout=60)
+            s.cleanup()
+            if harness.PORT_TAKEN not in out:
+                self.fail("server exited: %s" % out)
+        self.fail("no free port in five tries")
+
+    def test_plain_http_on_all_addresses_warns(self):
+        s, p, port = self.serve_all()
+        try:
             self.assertIsNone(p.poll(), "server exited")
         finally:
             p.terminate()
@@ -197,10 +210,8 @@ class Warnings(unittest.TestCase):
     def test_tls_on_all_addresses_does_not_warn(self):
         d = tempfile.mkdtemp(prefix="opsdesk-tls-")
         cert, key = make_cert(d)
-        port = harness.free_port()
-        s, p = self.serve("0.0.0.0:%d" % port, "--tls-cert", cert, "--tls-key", key)
+        s, p, port = self.serve_all("--tls-cert", cert, "--tls-key", key)
         try:
-            self.wait_listen(port, p)
             r = https(port, cert, "GET", "/healthz")
             self.assertEqual(r.status, 200)
         finally:
