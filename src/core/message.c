@@ -60,14 +60,6 @@ const char *od_msg_kind_key(od_msg_kind k) { return (unsigned)k < OD_MSG__COUNT 
 const char *od_lang_key(od_lang l) { return (unsigned)l < OD_LANG__COUNT ? lang_keys[l] : "?"; }
 const char *od_msg_var_name(od_msg_var v) { return (unsigned)v < OD_V__COUNT ? var_names[v] : "?"; }
 
-int od_msg_kind_parse(const char *s)
-{
-    for (int i = 0; s && i < OD_MSG__COUNT; i++)
-        if (strcmp(s, kind_keys[i]) == 0)
-            return i;
-    return -1;
-}
-
 int od_msg_var_parse(const char *s)
 {
     for (int i = 0; s && i < OD_V__COUNT; i++)

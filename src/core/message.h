@@ -38,7 +38,6 @@ typedef struct od_msg_vars {
 } od_msg_vars;
 
 const char *od_msg_kind_key(od_msg_kind k);   /* "first" … "progress_reminder" */
-int od_msg_kind_parse(const char *s);         /* -1 if unknown */
 const char *od_lang_key(od_lang l);           /* "zh-CN", "en" */
 int od_lang_parse(const char *s);             /* -1 if unknown */
 const char *od_msg_var_name(od_msg_var v);    /* "number" … */

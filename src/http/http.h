@@ -96,7 +96,6 @@ typedef struct od_server_opts {
 OD_NODISCARD od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od_error *e);
 /* Stops accepting, lets in-flight requests finish, frees. */
 void od_server_stop(od_server *s);
-bool od_server_test_clock(const od_server *s);
 /* True when the server speaks TLS (session cookies get Secure). */
 bool od_server_tls(const od_server *s);
 /* The CSRF token of a browser session: a keyed hash of the session token,

@@ -63,8 +63,6 @@ typedef struct req_state {
     struct timespec t0;
 } req_state;
 
-bool od_server_test_clock(const od_server *s) { return s->o.test_clock; }
-
 bool od_server_tls(const od_server *s) { return s->cert != NULL; }
 
 void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX])

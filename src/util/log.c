@@ -9,8 +9,6 @@
 
 static od_log_level min_level = OD_LOG_INFO;
 
-void od_log_set_level(od_log_level l) { min_level = l; }
-
 void od_log(od_log_level l, const char *fmt, ...)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};

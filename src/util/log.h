@@ -9,7 +9,6 @@
 
 typedef enum od_log_level { OD_LOG_DEBUG = 0, OD_LOG_INFO, OD_LOG_WARN, OD_LOG_ERROR } od_log_level;
 
-void od_log_set_level(od_log_level l);
 void od_log(od_log_level l, const char *fmt, ...) OD_PRINTF(2, 3);
 #define od_info(...) od_log(OD_LOG_INFO, __VA_ARGS__)
 #define od_warn(...) od_log(OD_LOG_WARN, __VA_ARGS__)
