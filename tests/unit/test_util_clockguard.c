@@ -172,8 +172,14 @@ static void test_transient_forward_step_changes_nothing(void **state)
 typedef struct fake {
     _Atomic int64_t real, mono;
 } fake;
-static int64_t fake_real(void *ctx) { return atomic_load(&((fake *)ctx)->real); }
-static int64_t fake_mono(void *ctx) { return atomic_load(&((fake *)ctx)->mono); }
+static int64_t fake_real(void *ctx)
+{
+    return atomic_load(&((fake *)ctx)->real);
+}
+static int64_t fake_mono(void *ctx)
+{
+    return atomic_load(&((fake *)ctx)->mono);
+}
 
 static void test_clock_now_guarded(void **state)
 {
