@@ -215,6 +215,12 @@ class RestartAfterBackwardStepTest(FakeClockServer):
         self.srv.start()
         self.eng = self.srv.login("eng", harness.USER_PW)
         self.create_r2("重启后")
+        r = self.srv.get("/api/v1/audit/verify", token=self.srv.admin("auditor"))
+        self.assertStatus(r, 200)
+        self.assertTrue(r.json["ok"], r.json)
+        back = r.json["time_backwards"]
+        self.assertGreaterEqual(back["entries"], 1, back)
+        self.assertGreater(back["max_ms"], HOUR, back)
         self.assertEqual(self.srv.stop(), 0)
         out = subprocess.run([harness.BIN, "audit", "verify", "--db", self.srv.db], env=self.srv.env,
                              capture_output=True, text=True, timeout=120)
