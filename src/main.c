@@ -50,6 +50,7 @@ static void usage(FILE *f)
                "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
                "                [--tls-cert FILE --tls-key FILE]\n"
                "                [--max-conns-per-ip N] [--request-timeout SECONDS] [--metrics-public]\n"
+               "                [--clock-step-tolerance SECONDS] [--clock-step-confirm SECONDS]   (default 60, 600)\n"
                "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
                "  opsdesk policy check FILE\n"
                "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
@@ -213,6 +214,23 @@ static void on_commit(void *arg, unsigned what)
         od_dispatcher_wake(atomic_load(&wake_disp));
 }
 
+/* A whole number of seconds > 0 for a clock flag, as ms in *out (0 when absent). */
+static bool clock_flag(int argc, char **argv, const char *name, int64_t *out)
+{
+    const char *v = opt(argc, argv, name);
+    char *end = NULL;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    *out = 0;
+    if (!v)
+        return true;
+    if (end == v || *end || n < 1 || n > 7 * 86400) {
+        fprintf(stderr, "错误 error: %s 须为 1..604800 秒 (%s must be 1..604800 seconds)\n", name, name);
+        return false;
+    }
+    *out = (int64_t)n * 1000;
+    return true;
+}
+
 static int serve(int argc, char **argv, bool key_new)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
@@ -232,6 +250,15 @@ static int serve(int argc, char **argv, bool key_new)
     od_error e = {0};
     if (test_clock) /* a restart never moves the test clock back */
         od_app_restore_test_clock(a);
+    /* how far a step of the machine's clock is believed at once, and how long a
+     * larger forward step must last before it is (docs/internals/architecture.md "Time") */
+    int64_t step_tol = 0, step_confirm = 0;
+    if (!clock_flag(argc, argv, "--clock-step-tolerance", &step_tol) ||
+        !clock_flag(argc, argv, "--clock-step-confirm", &step_confirm)) {
+        od_app_free(a);
+        return 2;
+    }
+    od_clock_set_step_limits(&a->clock, step_tol, step_confirm);
     /* /healthz tells the truth from the first request: a corrupted page is
      * found now, not when a write fails */
     od_app_check_store(a);
@@ -392,6 +419,13 @@ static int cmd_audit_verify(int argc, char **argv)
         return 1;
     }
     printf("审计链完整 audit chain OK: %lld entries\n", (long long)rep.rows);
+    if (rep.time_back_n)
+        printf("警告 warning: %lld 个条目的时间早于前一条目，首个为条目 %lld，最多早 %lld 秒：写入时机器时钟曾向后跳 "
+               "(%lld entries are dated before the entry before them, first entry %lld, by up to %lld s: the "
+               "machine's clock went back while they were written)\n",
+               (long long)rep.time_back_n, (long long)rep.time_back_first_id,
+               (long long)(rep.time_back_max_ms / 1000), (long long)rep.time_back_n,
+               (long long)rep.time_back_first_id, (long long)(rep.time_back_max_ms / 1000));
     return 0;
 }
 

@@ -109,6 +109,9 @@ typedef struct od_audit_report {
     int64_t rows;
     int64_t first_bad_id;  /* 0 = chain intact */
     char reason[256];
+    /* a warning, not a break: entries dated before the entry before them
+     * (the machine's clock went back while an older server wrote them) */
+    int64_t time_back_n, time_back_first_id, time_back_max_ms;
 } od_audit_report;
 OD_NODISCARD od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e);
 OD_NODISCARD od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor,
@@ -121,9 +124,12 @@ void od_app_committed(od_app *a, unsigned what);
 
 /* The store's real state for /healthz: ok is false after a storage error
  * (corruption, I/O, disk full) in the last minute or when the last
- * integrity check failed; reason says which, in Chinese then English. */
+ * integrity check failed; reason says which, in Chinese then English.
+ * degraded (with ok) while the machine's clock disagrees with application
+ * time (util/clockguard.h). */
 typedef struct od_app_health_report {
     bool ok;
+    bool degraded; /* ok, but reason says what is wrong (a step of the machine's clock) */
     int schema_version;
     char reason[300];
 } od_app_health_report;

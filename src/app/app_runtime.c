@@ -81,6 +81,24 @@ od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
         snprintf(out->reason, sizeof out->reason, "数据库读写失败 (a database read or write failed) %llds ago: %.190s",
                  (long long)((wall - at) / 1000), msg);
     }
+    /* a step of the machine's clock that application time does not follow
+     * (util/clockguard.h): the server works, so 200, but say it */
+    od_clock_state cs;
+    od_clock_state_get(&a->clock, &cs);
+    if (out->ok && cs.ahead_ms) {
+        out->degraded = true;
+        snprintf(out->reason, sizeof out->reason,
+                 "系统时钟比应用时间快 %lld 秒，暂不采信，%lld 秒后若仍如此则采用 (the system clock is %lld s ahead of "
+                 "application time: not believed yet; taken in %lld s if it stays)",
+                 (long long)(cs.ahead_ms / 1000), (long long)((cs.confirm_in_ms + 999) / 1000),
+                 (long long)(cs.ahead_ms / 1000), (long long)((cs.confirm_in_ms + 999) / 1000));
+    } else if (out->ok && cs.behind_ms) {
+        out->degraded = true;
+        snprintf(out->reason, sizeof out->reason,
+                 "系统时钟比应用时间慢 %lld 秒：应用时间不后退，记录按应用时间标注 (the system clock is %lld s behind "
+                 "application time, which does not go back: records are dated by application time)",
+                 (long long)(cs.behind_ms / 1000), (long long)(cs.behind_ms / 1000));
+    }
     return OD_OK;
 }
 

@@ -477,7 +477,7 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
     if (rc)
         return rc;
     char prev[65] = GENESIS;
-    int64_t after = 0, expect_id = 1;
+    int64_t after = 0, expect_id = 1, prev_at = INT64_MIN;
     size_t li = 0; /* next line of the anchor log */
     if (alog_set && alog_bad_line) {
         rep->first_bad_id = 1;
@@ -523,6 +523,14 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
                              "was rewritten)",
                              (long long)id, (long long)id);
                 }
+            int64_t at = od_rows_int(r, 1);
+            if (at < prev_at) {
+                if (!rep->time_back_n++)
+                    rep->time_back_first_id = id;
+                if (prev_at - at > rep->time_back_max_ms)
+                    rep->time_back_max_ms = prev_at - at;
+            }
+            prev_at = at;
             snprintf(prev, sizeof prev, "%s", od_rows_text(r, 10));
             expect_id = id + 1;
             after = id;

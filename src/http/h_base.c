@@ -19,7 +19,8 @@ od_err od_h_result(od_req *r, od_err rc, int status, json_t *out)
 }
 
 /* 200 only while the store really works: a recent storage fault or a failed
- * integrity check is 503 with the reason (od_app_health). */
+ * integrity check is 503 with the reason (od_app_health); a clock step not
+ * followed is 200 "degraded" with the reason. */
 od_err od_h_healthz(od_req *r)
 {
     od_app_health_report h;
@@ -28,6 +29,9 @@ od_err od_h_healthz(od_req *r)
         return rc;
     if (!h.ok)
         return od_reply(r, 503, json_pack("{ss si ss}", "status", "unavailable", "schema_version", h.schema_version,
+                                          "reason", h.reason));
+    if (h.degraded)
+        return od_reply(r, 200, json_pack("{ss si ss}", "status", "degraded", "schema_version", h.schema_version,
                                           "reason", h.reason));
     return od_reply(r, 200, json_pack("{ss si}", "status", "ok", "schema_version", h.schema_version));
 }
@@ -212,5 +216,9 @@ od_err od_h_audit_verify(od_req *r)
         json_object_set_new(o, "first_bad_id", json_integer(rep.first_bad_id));
         json_object_set_new(o, "reason", json_string(rep.reason));
     }
+    if (rep.time_back_n) /* a warning: the chain is still ok */
+        json_object_set_new(o, "time_backwards", json_pack("{sI sI sI}", "entries", (json_int_t)rep.time_back_n,
+                                                           "first_id", (json_int_t)rep.time_back_first_id,
+                                                           "max_ms", (json_int_t)rep.time_back_max_ms));
     return od_reply(r, 200, o);
 }

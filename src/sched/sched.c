@@ -48,6 +48,13 @@ static void *loop(void *arg)
         int64_t wait = next == INT64_MAX ? 60000 : next - od_app_now(a);
         if (wait > 60000 || a->clock.manual)
             wait = 60000;
+        /* a forward step of the machine's clock that is not believed yet
+         * (util/clockguard.h): look again when it would be, so what it made
+         * due fires then and not up to a minute later */
+        od_clock_state cs;
+        od_clock_state_get(&a->clock, &cs);
+        if (cs.ahead_ms && cs.confirm_in_ms < wait)
+            wait = cs.confirm_in_ms > 0 ? cs.confirm_in_ms : 1;
         od_worker_wait(&s->w, wait);
     }
     return NULL;
