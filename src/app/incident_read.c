@@ -21,23 +21,15 @@ static json_t *row_time(const inc *x, const char *k)
     return json_is_integer(v) ? time_or_null((int64_t)json_integer_value(v)) : json_null();
 }
 
-/* The end of a reader: rc, or OD_E_STORE when the row walk failed (s < 0);
- * on success *out = o, else o is freed. */
-static od_err json_result(od_err rc, int s, json_t *o, json_t **out)
+/* The end of a row walk: rc, or OD_E_STORE when the walk failed (s < 0). */
+static od_err walk_result(od_err rc, int s)
 {
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (rc)
-        json_decref(o);
-    else
-        *out = o;
-    return rc;
+    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
 }
 
-static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_t **out, od_error *e)
+/* The incident's own columns, the roles that may activate and close it. */
+static json_t *json_record(const od_policy *p, const inc *x)
 {
-    const od_policy *p = a->policy;
-    int64_t now = od_app_now(a);
     json_t *o = json_pack("{sI ss ss ss ss ss ss sb ss ss ss sb}", "id", (json_int_t)x->id, "number",
                           inc_str(x, "number"), "title", inc_str(x, "title"), "state", inc_str(x, "state"),
                           "state_zh", od_inc_state_name_zh(x->state), "level", od_grade_key(x->level),
@@ -56,22 +48,49 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_object_set_new(o, "impact_scope", json_string(inc_str(x, "impact_scope")));
     json_object_set_new(o, "activation_role", json_string(od_role_key(od_activation_role(p, x->cur))));
     json_object_set_new(o, "closing_role", json_string(od_role_key(od_activation_role(p, x->highest))));
-    od_err rc = OD_OK;
+    return o;
+}
+
+static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
+{
     od_rows *r = NULL;
     int s = 0;
     json_t *cis = json_array();
-    rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x->id);
+    json_object_set_new(o, "cis", cis);
+    od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(cis, json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
                                              od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
                                              od_rows_text(r, 3), "department", od_rows_text(r, 4)));
     od_rows_close(r);
-    json_object_set_new(o, "cis", cis);
-    /* deadlines: visible ones with met/missed, and the next escalation */
+    return walk_result(rc, s);
+}
+
+/* One visible deadline row with met/missed at now. */
+static json_t *json_deadline(od_rows *r, int64_t now)
+{
+    int64_t due = od_rows_int(r, 3), met = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
+    od_deadline_state ds = od_deadline_state_at(due, met, now);
+    json_t *d =
+        json_pack("{ss so so sb ss}", "kind", od_rows_text(r, 1), "due_at", time_or_null(due), "met_at",
+                  time_or_null(met), "missed", ds == OD_DLS_MISSED || ds == OD_DLS_MET_LATE, "state",
+                  ds == OD_DLS_PENDING  ? "pending"
+                  : ds == OD_DLS_MET    ? "met"
+                  : ds == OD_DLS_MISSED ? "missed"
+                                        : "met_late");
+    if (!od_rows_null(r, 2))
+        json_object_set_new(d, "recipient_id", json_integer(od_rows_int(r, 2)));
+    return d;
+}
+
+/* Deadlines: visible ones with met/missed, and the next escalation. */
+static od_err json_deadlines(od_tx *tx, const inc *x, int64_t now, json_t *o, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
     json_t *dls = json_array();
     int64_t next_esc = OD_NO_TIME;
-    if (!rc && s >= 0)
-        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
+    od_err rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         int k = od_deadline_kind_parse(od_rows_text(r, 1));
         const char *st = od_rows_text(r, 5);
@@ -82,40 +101,33 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         }
         if (!od_deadline_kind_shown(k) || strcmp(st, "cancelled") == 0)
             continue;
-        int64_t due = od_rows_int(r, 3), met = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
-        od_deadline_state ds = od_deadline_state_at(due, met, now);
-        json_t *d =
-            json_pack("{ss so so sb ss}", "kind", od_rows_text(r, 1), "due_at", time_or_null(due), "met_at",
-                      time_or_null(met), "missed", ds == OD_DLS_MISSED || ds == OD_DLS_MET_LATE, "state",
-                      ds == OD_DLS_PENDING  ? "pending"
-                      : ds == OD_DLS_MET    ? "met"
-                      : ds == OD_DLS_MISSED ? "missed"
-                                            : "met_late");
-        if (!od_rows_null(r, 2))
-            json_object_set_new(d, "recipient_id", json_integer(od_rows_int(r, 2)));
-        json_array_append_new(dls, d);
+        json_array_append_new(dls, json_deadline(r, now));
     }
     od_rows_close(r);
     json_object_set_new(o, "deadlines", dls);
     json_object_set_new(o, "next_escalation_at", time_or_null(next_esc));
-    if (!full || rc || s < 0)
-        return json_result(rc, s, o, out);
-    json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(),
-           *tl = json_array(), *msgs = json_array();
-    json_object_set_new(o, "escalations", esc);
-    json_object_set_new(o, "recipients", rcp);
-    json_object_set_new(o, "acks", acks);
-    json_object_set_new(o, "reports", reps);
-    json_object_set_new(o, "timeline", tl);
-    json_object_set_new(o, "messages", msgs);
-    rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, "i", x->id);
+    return walk_result(rc, s);
+}
+
+static od_err json_escalations(od_tx *tx, const inc *x, json_t *esc, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(esc,
                               json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
                                         "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
     od_rows_close(r);
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", x->id);
+    return walk_result(rc, s);
+}
+
+/* The recipients with their acknowledgement state, and the acks alone. */
+static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp, json_t *acks, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         int64_t due = od_rows_null(r, 5) ? OD_NO_TIME : od_rows_int(r, 5);
         int64_t acked = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
@@ -130,8 +142,14 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
                                                   "username", od_rows_text(r, 1), "at", time_or_null(acked)));
     }
     od_rows_close(r);
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", x->id);
+    return walk_result(rc, s);
+}
+
+static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *reps, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
         char dn[2 * OD_NAME_MAX + 8];
@@ -142,15 +160,27 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
                                               body ? body : json_object()));
     }
     od_rows_close(r);
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, "i", x->id);
+    return walk_result(rc, s);
+}
+
+static od_err json_timeline(od_tx *tx, const inc *x, json_t *tl, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
                                             od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
                                             od_rows_text(r, 3)));
     od_rows_close(r);
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, "i", x->id);
+    return walk_result(rc, s);
+}
+
+static od_err json_messages(od_tx *tx, const inc *x, json_t *msgs, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, "i", x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(
             msgs, json_pack("{sI ss sI ss ss ss ss sI so}", "id", (json_int_t)od_rows_int(r, 0), "cause",
@@ -159,11 +189,15 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
                             "status", od_rows_text(r, 8), "attempts", (json_int_t)od_rows_int(r, 9),
                             "created_at", time_or_null(od_rows_int(r, 10))));
     od_rows_close(r);
-    /* R-NOT-7: messages that failed after the policy's attempt limit, with the last error */
-    json_t *failed = json_array();
-    json_object_set_new(o, "failed_messages", failed);
-    if (!rc && s >= 0)
-        rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, "ii", x->id, x->id);
+    return walk_result(rc, s);
+}
+
+/* R-NOT-7: messages that failed after the policy's attempt limit, with the last error. */
+static od_err json_failed(od_tx *tx, const od_policy *p, const inc *x, json_t *failed, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, "ii", x->id, x->id);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         char dn[2 * OD_NAME_MAX + 8];
         json_t *f = json_pack(
@@ -176,7 +210,52 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         json_array_append_new(failed, f);
     }
     od_rows_close(r);
-    return json_result(rc, s, o, out);
+    return walk_result(rc, s);
+}
+
+/* What only the full view has: escalations, recipients, acks, reports,
+ * timeline, messages and failed messages. */
+static od_err json_history(od_tx *tx, const od_policy *p, const inc *x, int64_t now, json_t *o, od_error *e)
+{
+    json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(),
+           *tl = json_array(), *msgs = json_array(), *failed = json_array();
+    json_object_set_new(o, "escalations", esc);
+    json_object_set_new(o, "recipients", rcp);
+    json_object_set_new(o, "acks", acks);
+    json_object_set_new(o, "reports", reps);
+    json_object_set_new(o, "timeline", tl);
+    json_object_set_new(o, "messages", msgs);
+    json_object_set_new(o, "failed_messages", failed);
+    od_err rc = json_escalations(tx, x, esc, e);
+    if (!rc)
+        rc = json_recipients(tx, x, now, rcp, acks, e);
+    if (!rc)
+        rc = json_reports(tx, p, x, reps, e);
+    if (!rc)
+        rc = json_timeline(tx, x, tl, e);
+    if (!rc)
+        rc = json_messages(tx, x, msgs, e);
+    if (!rc)
+        rc = json_failed(tx, p, x, failed, e);
+    return rc;
+}
+
+/* The incident as the API shows it: the list's summary, or with full the
+ * whole history as well.  On success *out is new, else nothing. */
+static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_t **out, od_error *e)
+{
+    int64_t now = od_app_now(a);
+    json_t *o = json_record(a->policy, x);
+    od_err rc = json_cis(tx, x, o, e);
+    if (!rc)
+        rc = json_deadlines(tx, x, now, o, e);
+    if (!rc && full)
+        rc = json_history(tx, a->policy, x, now, o, e);
+    if (rc)
+        json_decref(o);
+    else
+        *out = o;
+    return rc;
 }
 
 od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
