@@ -167,111 +167,150 @@ static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64
     return rc;
 }
 
+/* A deadline row as the scheduler fires it. */
+typedef struct dl_row {
+    int64_t id, inc_id, recipient, due, fire;
+    int kind; /* od_deadline_kind, or -1 */
+} dl_row;
+
+/* Loads deadline row id; 1 = found, 0 = gone, -1 = a store error (rc set). */
+static int dl_row_load(od_tx *tx, int64_t id, dl_row *d, od_err *rc, od_error *e)
+{
+    od_rows *r = NULL;
+    *d = (dl_row){.id = id, .kind = -1};
+    *rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, "i", id);
+    int s = *rc ? -1 : od_rows_next(r, e);
+    if (s == 1) {
+        d->inc_id = od_rows_int(r, 1);
+        d->kind = od_deadline_kind_parse(od_rows_text(r, 2));
+        d->recipient = od_rows_null(r, 3) ? 0 : od_rows_int(r, 3);
+        d->due = od_rows_int(r, 4);
+        d->fire = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
+    }
+    od_rows_close(r);
+    return s;
+}
+
+/* R-NOT-6: a missed first report, handling or ack deadline is recorded
+ * and shown; a missed ack re-notifies (R-NOT-4). */
+static od_err fire_missed(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now, int64_t horizon,
+                          od_error *e)
+{
+    od_principal sys;
+    od_principal_system(&sys);
+    char t[OD_TIME_STR_MAX];
+    od_err rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e,
+                                "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
+                                od_deadline_kind_key((od_deadline_kind)d->kind), od_time_format(d->due, t),
+                                od_deadline_kind_key((od_deadline_kind)d->kind), t);
+    if (!rc && d->kind == OD_DL_ACK && od_inc_state_open(x->state)) {
+        /* R-NOT-4: re-notify who has not acknowledged, again every
+         * renotify_every; when the clock jumps past more than one of
+         * those in this step, once at the end of the jump instead */
+        int64_t ev = p->renotify_every_ms;
+        if (ev > 0 && horizon > now && od_deadline_fire_plan(OD_DL_RENOTIFY, now, ev, horizon).catch_up)
+            rc = od_incident_deadline_add(tx, x->id, OD_DL_RENOTIFY, d->recipient, horizon, horizon, e);
+        else
+            rc = od_incident_renotify(tx, p, x, d->recipient, now, e);
+    }
+    return rc;
+}
+
+/* R-NOT-4: re-notifies a recipient who has still not acknowledged; a
+ * caught-up run is one re-notification, the next one every later. */
+static od_err fire_renotify(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now, od_error *e)
+{
+    od_rows *rr = NULL;
+    bool acked = true;
+    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, "ii", x->id, d->recipient);
+    if (!rc && od_rows_next(rr, e) == 1)
+        acked = !od_rows_null(rr, 1);
+    od_rows_close(rr);
+    if (!rc && !acked && od_inc_state_open(x->state))
+        rc = od_incident_renotify(tx, p, x, d->recipient, now, e);
+    return rc;
+}
+
+/* R-NOT-5: remind the owner before a progress report is due; a reminder
+ * for a report already past due at the horizon is not sent (the missed
+ * report is recorded, with its own reminder). */
+static od_err fire_progress_remind(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now,
+                                   int64_t horizon, od_error *e)
+{
+    if (!od_inc_state_open(x->state) || !x->created_by || horizon > d->due)
+        return OD_OK;
+    char cause[96], t[OD_MSG_TIME_MAX];
+    snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)d->id);
+    msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(d->due, t)};
+    return od_incident_notify_user(tx, p, x, x->created_by, cause, &m, now, e);
+}
+
+/* Handles the due row d of incident x; *done = the state the row ends in
+ * ("done", "missed"), NULL when the handler has already set it. */
+static od_err fire_kind(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now, int64_t horizon,
+                        const char **done, od_error *e)
+{
+    od_err rc = OD_OK;
+    *done = "done";
+    int64_t every = period_of(p, x, d->kind);
+    if (horizon > now && every > 0 && od_inc_state_open(x->state) &&
+        od_deadline_fire_plan((od_deadline_kind)d->kind, d->due, every, horizon).catch_up) {
+        /* the clock jumps to `horizon` in this step and nobody can act in
+         * between: the run of slots is caught up once there, not replayed */
+        *done = NULL;
+        return od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", horizon, d->id);
+    }
+    switch (d->kind) {
+    case OD_DL_ESCALATION:
+        /* escalation to the level the time rule gives at now: one record
+         * however many steps passed (od_escalation_level_at), idempotent */
+        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", "done", d->id);
+        if (!rc)
+            rc = od_inc_escalate_by_time(tx, p, x, now, e);
+        *done = NULL;
+        break;
+    case OD_DL_PROGRESS:
+        *done = "missed";
+        rc = progress_missed(tx, p, x, d->id, d->due, now, e);
+        break;
+    case OD_DL_FIRST_REPORT:
+    case OD_DL_HANDLING:
+    case OD_DL_ACK:
+        *done = "missed";
+        rc = fire_missed(tx, p, x, d, now, horizon, e);
+        break;
+    case OD_DL_RENOTIFY:
+        rc = fire_renotify(tx, p, x, d, now, e);
+        break;
+    case OD_DL_PROGRESS_REMIND:
+        rc = fire_progress_remind(tx, p, x, d, now, horizon, e);
+        break;
+    default:
+        break;
+    }
+    return rc;
+}
+
 od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, int64_t horizon, od_error *e)
 {
-    const od_policy *p = a->policy;
     od_tx *tx = NULL;
-    od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, "i", deadline_id);
-    int s = rc ? -1 : od_rows_next(r, e);
-    int64_t inc_id = 0, recipient = 0, due = 0, fire = 0;
-    int kind = -1;
-    if (s == 1) {
-        inc_id = od_rows_int(r, 1);
-        kind = od_deadline_kind_parse(od_rows_text(r, 2));
-        recipient = od_rows_null(r, 3) ? 0 : od_rows_int(r, 3);
-        due = od_rows_int(r, 4);
-        fire = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
-    }
-    od_rows_close(r);
-    if (rc || s <= 0 || !fire || fire > now) { /* gone, or no longer due */
+    dl_row d;
+    int s = dl_row_load(tx, deadline_id, &d, &rc, e);
+    if (rc || s <= 0 || !d.fire || d.fire > now) { /* gone, or no longer due */
         od_tx_rollback(tx);
         return rc;
     }
     inc x;
-    rc = od_inc_load(tx, NULL, inc_id, &x, e);
+    rc = od_inc_load(tx, NULL, d.inc_id, &x, e);
     if (rc) {
         od_tx_rollback(tx);
         return rc;
     }
-    od_principal sys;
-    od_principal_system(&sys);
-    char cause[96];
-    const char *done = "done";
-    int64_t every = period_of(p, &x, kind);
-    if (horizon > now && every > 0 && od_inc_state_open(x.state) &&
-        od_deadline_fire_plan((od_deadline_kind)kind, due, every, horizon).catch_up) {
-        /* the clock jumps to `horizon` in this step and nobody can act in
-         * between: the run of slots is caught up once there, not replayed */
-        rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", horizon, deadline_id);
-        done = NULL;
-        kind = -1;
-    }
-    switch (kind) {
-    case OD_DL_ESCALATION:
-        /* escalation to the level the time rule gives at now: one record
-         * however many steps passed (od_escalation_level_at), idempotent */
-        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", "done", deadline_id);
-        if (!rc)
-            rc = od_inc_escalate_by_time(tx, p, &x, now, e);
-        done = NULL;
-        break;
-    case OD_DL_PROGRESS:
-        done = "missed";
-        rc = progress_missed(tx, p, &x, deadline_id, due, now, e);
-        break;
-    case OD_DL_FIRST_REPORT:
-    case OD_DL_HANDLING:
-    case OD_DL_ACK: {
-        /* R-NOT-6: a missed deadline is recorded and shown */
-        done = "missed";
-        char t[OD_TIME_STR_MAX];
-        rc = od_inc_timeline(tx, x.id, now, &sys, "deadline_missed", NULL, e,
-                      "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
-                      od_deadline_kind_key((od_deadline_kind)kind), od_time_format(due, t),
-                      od_deadline_kind_key((od_deadline_kind)kind), t);
-        if (!rc && kind == OD_DL_ACK && od_inc_state_open(x.state)) {
-            /* R-NOT-4: re-notify who has not acknowledged, again every
-             * renotify_every; when the clock jumps past more than one of
-             * those in this step, once at the end of the jump instead */
-            int64_t ev = p->renotify_every_ms;
-            if (ev > 0 && horizon > now && od_deadline_fire_plan(OD_DL_RENOTIFY, now, ev, horizon).catch_up)
-                rc = od_incident_deadline_add(tx, x.id, OD_DL_RENOTIFY, recipient, horizon, horizon, e);
-            else
-                rc = od_incident_renotify(tx, p, &x, recipient, now, e);
-        }
-        break;
-    }
-    case OD_DL_RENOTIFY: {
-        od_rows *rr = NULL;
-        bool acked = true;
-        rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, "ii", x.id, recipient);
-        if (!rc && od_rows_next(rr, e) == 1)
-            acked = !od_rows_null(rr, 1);
-        od_rows_close(rr);
-        /* a caught-up run is one re-notification, the next one every later */
-        if (!rc && !acked && od_inc_state_open(x.state))
-            rc = od_incident_renotify(tx, p, &x, recipient, now, e);
-        break;
-    }
-    case OD_DL_PROGRESS_REMIND: {
-        /* R-NOT-5: remind the owner before a progress report is due; a
-         * reminder for a report already past due at the horizon is not sent
-         * (the missed report is recorded, with its own reminder) */
-        if (od_inc_state_open(x.state) && x.created_by && horizon <= due) {
-            snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x.id, (long long)deadline_id);
-            char t[OD_MSG_TIME_MAX];
-            msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(due, t)};
-            rc = od_incident_notify_user(tx, p, &x, x.created_by, cause, &m, now, e);
-        }
-        break;
-    }
-    default:
-        break;
-    }
+    const char *done = NULL;
+    rc = fire_kind(tx, a->policy, &x, &d, now, horizon, &done, e);
     if (!rc && done)
         rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", done, deadline_id);
     od_inc_free(&x);

@@ -63,7 +63,64 @@ od_err od_inc_grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_g
     return OD_OK;
 }
 
+/* Links the incident to ci_ids (checked by od_inc_grade_cis), replacing
+ * its links first when replace; a duplicate is OD_E_UNPROCESSABLE. */
+od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, bool replace, od_error *e)
+{
+    od_err rc = replace ? od_tx_exec(tx, OD_Q_INC_CI_DELETE, e, "i", inc_id) : OD_OK;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ci_ids, i, v)
+    {
+        if (rc)
+            break;
+        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, "ii", inc_id, (int64_t)json_integer_value(v));
+        if (rc == OD_E_CONFLICT) {
+            od_error_clear(e);
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "ci_ids 中有重复项 (ci_ids has duplicates)");
+        }
+    }
+    return rc;
+}
+
 /* ---- register (R-INC-2…5) ---- */
+
+/* The request's own checks: severity, detection time, title. */
+static od_err register_check(const od_incident_input *in, int64_t now, int *sev, int64_t *detected, od_error *e)
+{
+    if (in->severity && (*sev = od_severity_parse(in->severity)) < 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "severity",
+                            "影响程度须为 severe/moderate/minor (severity must be "
+                            "severe, moderate or minor)");
+    *detected = in->detected_at ? in->detected_at : now;
+    if (*detected > now + MIN_MS)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "detected_at",
+                            "发现时间不能晚于现在 (detected_at is in the future)");
+    if (!in->title || !*in->title)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "title",
+                            "缺少必填字段 title (required field title is missing)");
+    return OD_OK;
+}
+
+/* The new incident's deadlines: first report (R-NOT-1), handling (R-ESC-1)
+ * and progress (R-NOT-5) with its reminder; escalation (R-ESC-2) follows. */
+static od_err register_deadlines(od_tx *tx, const od_policy *p, const inc *x, od_error *e)
+{
+    int64_t id = x->id, deadline = x->deadline;
+    od_err rc = od_incident_deadline_add(tx, id, OD_DL_FIRST_REPORT, 0, x->first_due, x->first_due + 1, e);
+    if (!rc)
+        rc = od_incident_deadline_add(tx, id, OD_DL_HANDLING, 0, deadline,
+                                      deadline == OD_NO_TIME ? OD_NO_TIME : deadline + 1, e);
+    if (!rc) {
+        int64_t pd = od_progress_due(p, x->base, x->detected);
+        rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS, 0, pd, pd == OD_NO_TIME ? OD_NO_TIME : pd + 1,
+                                      e);
+        if (!rc && pd != OD_NO_TIME)
+            rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS_REMIND, 0, pd,
+                                          pd - p->progress_remind_before_ms, e);
+    }
+    return rc;
+}
 
 od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, const od_incident_input *in,
                              int64_t *out_id, od_error *e)
@@ -72,21 +129,14 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     const od_policy *p = a->policy;
     int64_t now = od_app_now(a);
     int sev = -1;
-    if (in->severity && (sev = od_severity_parse(in->severity)) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "severity",
-                            "影响程度须为 severe/moderate/minor (severity must be "
-                            "severe, moderate or minor)");
-    int64_t detected = in->detected_at ? in->detected_at : now;
-    if (detected > now + MIN_MS)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "detected_at",
-                            "发现时间不能晚于现在 (detected_at is in the future)");
-    if (!in->title || !*in->title)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "title",
-                            "缺少必填字段 title (required field title is missing)");
+    int64_t detected = 0;
+    od_err rc = register_check(in, now, &sev, &detected, e);
+    if (rc)
+        return rc;
     json_t *deps = NULL, *audit = NULL;
     od_grade level;
     inc x = {0};
-    od_err rc = od_inc_grade_cis(tx, who, in->ci_ids, &level, &deps, e);
+    rc = od_inc_grade_cis(tx, who, in->ci_ids, &level, &deps, e);
     int64_t seq = 0, id = 0;
     char number[32] = "", year_key[32];
     if (!rc) {
@@ -110,18 +160,8 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
             in->location ? in->location : "", in->symptoms ? in->symptoms : "",
             in->impact_scope ? in->impact_scope : "", depstr ? depstr : "[]", in->drill, who->id, now);
     free(depstr);
-    size_t i;
-    json_t *v;
-    json_array_foreach(in->ci_ids, i, v)
-    {
-        if (rc)
-            break;
-        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, "ii", id, (int64_t)json_integer_value(v));
-        if (rc == OD_E_CONFLICT) {
-            od_error_clear(e);
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "ci_ids 中有重复项 (ci_ids has duplicates)");
-        }
-    }
+    if (!rc)
+        rc = od_inc_link_cis(tx, id, in->ci_ids, false, e);
     if (!rc)
         rc = od_inc_load(tx, NULL, id, &x, e);
     if (!rc)
@@ -131,20 +171,8 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
                       g.severity_provisional ? "（暂定，就高原则）" : "", od_resp_name_zh(g.response),
                       od_grade_key(g.level), od_severity_key(g.severity),
                       g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
-    /* deadlines: first report (R-NOT-1), handling (R-ESC-1), progress (R-NOT-5), escalation (R-ESC-2) */
     if (!rc)
-        rc = od_incident_deadline_add(tx, id, OD_DL_FIRST_REPORT, 0, first_due, first_due + 1, e);
-    if (!rc)
-        rc = od_incident_deadline_add(tx, id, OD_DL_HANDLING, 0, deadline,
-                                      deadline == OD_NO_TIME ? OD_NO_TIME : deadline + 1, e);
-    if (!rc) {
-        int64_t pd = od_progress_due(p, g.response, detected);
-        rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS, 0, pd, pd == OD_NO_TIME ? OD_NO_TIME : pd + 1,
-                                      e);
-        if (!rc && pd != OD_NO_TIME)
-            rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS_REMIND, 0, pd,
-                                          pd - p->progress_remind_before_ms, e);
-    }
+        rc = register_deadlines(tx, p, &x, e);
     if (!rc)
         rc = od_inc_escalate_by_time(tx, p, &x, now, e); /* a late registration escalates at once */
     if (!rc) {

@@ -72,6 +72,8 @@ od_err od_inc_report_insert(od_tx *tx, const inc *x, const char *kind, const od_
  * (scope-checked against who), for registration and regrade. */
 od_err od_inc_grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_grade *level,
                         json_t **departments, od_error *e);
+/* Links the incident to ci_ids, replacing its links first when replace. */
+od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, bool replace, od_error *e);
 
 /* incident_deadlines.c: escalation (R-ESC-2, R-ESC-3, R-NOT-5). */
 od_err od_inc_set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e);
