@@ -2,6 +2,7 @@
  * deadlines, escalations, recipients, reports, timeline and messages; the
  * list (scope-filtered, paginated) and the case library search. */
 #include "app/incidents_int.h"
+#include "app/list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,12 +275,13 @@ od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **
     return rc;
 }
 
-od_err od_incident_list(od_app *a, const od_principal *who, const char *state, const char *level,
-                        const char *response, int drill, const char *q, int64_t limit, int64_t offset,
-                        json_t **out, od_error *e)
+od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry, json_t **out,
+                        od_error *e)
 {
-    const char *st = state ? state : "", *lv = level ? level : "", *rs = response ? response : "",
-               *qq = q ? q : "";
+    const char *st = qry->state ? qry->state : "", *lv = qry->level ? qry->level : "",
+               *rs = qry->response ? qry->response : "", *qq = qry->q ? qry->q : "";
+    int drill = qry->drill;
+    int64_t limit = qry->limit, offset = qry->offset;
     char *like = od_store_like_pattern(qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -330,15 +332,15 @@ od_err od_incident_list(od_app *a, const od_principal *who, const char *state, c
         json_decref(items);
         return rc ? rc : OD_E_STORE;
     }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)offset);
-    return OD_OK;
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
 
-od_err od_cases_search(od_app *a, const char *q, const char *level, const char *category, int64_t limit,
-                       int64_t offset, json_t **out, od_error *e)
+od_err od_cases_search(od_app *a, const od_case_query *qry, json_t **out, od_error *e)
 {
-    const char *qq = q ? q : "", *lv = level ? level : "", *cat = category ? category : "";
+    const char *qq = qry->q ? qry->q : "", *lv = qry->level ? qry->level : "",
+               *cat = qry->category ? qry->category : "";
+    int64_t limit = qry->limit, offset = qry->offset;
     char *like = od_store_like_pattern(qq), *clike = od_store_like_pattern(cat);
     od_tx *tx = NULL;
     od_rows *r = NULL;
@@ -346,6 +348,9 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
     od_err rc = (!like || !clike) ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory")
                                   : od_tx_begin(a->store, false, &tx, e);
     int s = 0;
+    int64_t total = 0;
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_CASE_COUNT, &total, e, "ssssss", qq, like, lv, lv, cat, clike);
     if (!rc)
         rc =
             od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike, limit, offset);
@@ -368,6 +373,6 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
         json_decref(items);
         return rc ? rc : OD_E_STORE;
     }
-    *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
-    return OD_OK;
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }

@@ -16,7 +16,8 @@ export async function casesView(ctx) {
     const r = await get('/api/v1/cases' + qs({ q: q.value, level: level.value, limit: 100 }));
     clear(body, table([t('inc.number'), t('inc.title'), t('inc.level'), t('case.highest'), t('case.cis'), t('case.cause'), t('case.filed')],
       r.items.map((c) => tr(h('a', { href: `#/incidents/${c.incident_id}/report` }, c.number), h('span', {}, c.title, c.drill ? [' ', badge(t('inc.drill_badge'), 'drill')] : null),
-        levelBadge(c.level), respBadge(c.highest_response), (c.ci_names || []).join(t('common.sep')), c.cause, fmtTime(c.created_at)))));
+        levelBadge(c.level), respBadge(c.highest_response_level), (c.ci_names || []).join(t('common.sep')), c.cause, fmtTime(c.filed_at)))),
+      h('p', { class: 'note', 'data-testid': 'case-total' }, t('common.total', { n: r.total })));
   }
   await load();
 }
