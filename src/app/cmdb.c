@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/list.h"
 #include "core/cmdb_vocab.h"
+#include "util/join.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,20 +74,20 @@ static od_err ci_validate(const od_app *a, const od_principal *actor, const od_c
                                                            "200 bytes)");
     const od_category *cat = od_policy_category(a->policy, in->category);
     if (!cat) {
-        char keys[512] = "";
-        size_t n = 0;
-        for (size_t i = 0; i < a->policy->n_categories && n < sizeof keys; i++)
-            n += (size_t)snprintf(keys + n, sizeof keys - n, "%s%s", i ? ", " : "", a->policy->categories[i].key);
+        char keys[512];
+        od_join kj = od_join_start(keys, sizeof keys, ", ");
+        for (size_t i = 0; i < a->policy->n_categories; i++)
+            od_join_add(&kj, a->policy->categories[i].key);
         return od_error_set(e, OD_E_UNPROCESSABLE, "category", "未知类别 %s，可选：%s (unknown category %s; one of: %s)",
                             in->category ? in->category : "", keys, in->category ? in->category : "", keys);
     }
     int g = od_grade_parse(in->grade);
     if (g < 0 || !od_category_allows(cat, (od_grade)g)) {
-        char allowed[64] = "";
-        size_t n = 0;
+        char allowed[64];
+        od_join aj = od_join_start(allowed, sizeof allowed, ", ");
         for (int i = 0; i < OD_GRADE__COUNT; i++)
             if (od_category_allows(cat, (od_grade)i))
-                n += (size_t)snprintf(allowed + n, sizeof allowed - n, "%s%s", n ? ", " : "", od_grade_key((od_grade)i));
+                od_join_add(&aj, od_grade_key((od_grade)i));
         return od_error_set(e, OD_E_UNPROCESSABLE, "grade",
                             "类别 %s（%s）不允许等级 %s，允许：%s (category %s allows grades %s, not %s)", cat->key,
                             cat->name_zh, in->grade ? in->grade : "", allowed, cat->key, allowed,

@@ -3,6 +3,7 @@
  * the begin/commit frame of a write action and the report rows.  Every
  * function runs inside the caller's transaction. */
 #include "app/incidents_int.h"
+#include "util/join.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -155,8 +156,8 @@ od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_in
 
 od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, const inc *x, od_error *e)
 {
-    char zh[512] = "";
-    size_t len = 0;
+    char zh[512];
+    od_join miss = od_join_start(zh, sizeof zh, ", ");
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(body, req[i]);
         bool empty = !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0);
@@ -165,11 +166,9 @@ od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, con
             empty = !reg || !*reg;
         }
         if (empty)
-            len += (size_t)snprintf(zh + len, sizeof zh - len, "%s%s", len ? ", " : "", req[i]);
-        if (len >= sizeof zh)
-            break;
+            od_join_add(&miss, req[i]);
     }
-    if (!len)
+    if (!miss.n)
         return OD_OK;
     return od_error_set(e, OD_E_UNPROCESSABLE, NULL,
                         "报告缺少必填内容：%s (report is missing required fields: %s)", zh, zh);
