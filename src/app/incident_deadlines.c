@@ -173,6 +173,16 @@ typedef struct dl_row {
     int kind; /* od_deadline_kind, or -1 */
 } dl_row;
 
+/* One due row being handled: where the clock is and where it is going in
+ * this step (see od_incident_fire_deadline). */
+typedef struct fire_ctx {
+    od_tx *tx;
+    const od_policy *p;
+    inc x; /* the row's incident */
+    dl_row d;
+    int64_t now, horizon;
+} fire_ctx;
+
 /* Loads deadline row id; 1 = found, 0 = gone, -1 = a store error (rc set). */
 static int dl_row_load(od_tx *tx, int64_t id, dl_row *d, od_err *rc, od_error *e)
 {
@@ -193,9 +203,13 @@ static int dl_row_load(od_tx *tx, int64_t id, dl_row *d, od_err *rc, od_error *e
 
 /* R-NOT-6: a missed first report, handling or ack deadline is recorded
  * and shown; a missed ack re-notifies (R-NOT-4). */
-static od_err fire_missed(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now, int64_t horizon,
-                          od_error *e)
+static od_err fire_missed(fire_ctx *f, od_error *e)
 {
+    od_tx *tx = f->tx;
+    const od_policy *p = f->p;
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
+    int64_t now = f->now, horizon = f->horizon;
     od_principal sys;
     od_principal_system(&sys);
     char t[OD_TIME_STR_MAX];
@@ -218,8 +232,11 @@ static od_err fire_missed(od_tx *tx, const od_policy *p, inc *x, const dl_row *d
 
 /* R-NOT-4: re-notifies a recipient who has still not acknowledged; a
  * caught-up run is one re-notification, the next one every later. */
-static od_err fire_renotify(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now, od_error *e)
+static od_err fire_renotify(fire_ctx *f, od_error *e)
 {
+    od_tx *tx = f->tx;
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
     od_rows *rr = NULL;
     bool acked = true;
     od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, "ii", x->id, d->recipient);
@@ -227,29 +244,34 @@ static od_err fire_renotify(od_tx *tx, const od_policy *p, inc *x, const dl_row 
         acked = !od_rows_null(rr, 1);
     od_rows_close(rr);
     if (!rc && !acked && od_inc_state_open(x->state))
-        rc = od_incident_renotify(tx, p, x, d->recipient, now, e);
+        rc = od_incident_renotify(tx, f->p, x, d->recipient, f->now, e);
     return rc;
 }
 
 /* R-NOT-5: remind the owner before a progress report is due; a reminder
  * for a report already past due at the horizon is not sent (the missed
  * report is recorded, with its own reminder). */
-static od_err fire_progress_remind(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now,
-                                   int64_t horizon, od_error *e)
+static od_err fire_progress_remind(fire_ctx *f, od_error *e)
 {
-    if (!od_inc_state_open(x->state) || !x->created_by || horizon > d->due)
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
+    if (!od_inc_state_open(x->state) || !x->created_by || f->horizon > d->due)
         return OD_OK;
     char cause[96], t[OD_MSG_TIME_MAX];
     snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)d->id);
     msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(d->due, t)};
-    return od_incident_notify_user(tx, p, x, x->created_by, cause, &m, now, e);
+    return od_incident_notify_user(f->tx, f->p, x, x->created_by, cause, &m, f->now, e);
 }
 
 /* Handles the due row d of incident x; *done = the state the row ends in
  * ("done", "missed"), NULL when the handler has already set it. */
-static od_err fire_kind(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, int64_t now, int64_t horizon,
-                        const char **done, od_error *e)
+static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
 {
+    od_tx *tx = f->tx;
+    const od_policy *p = f->p;
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
+    int64_t now = f->now, horizon = f->horizon;
     od_err rc = OD_OK;
     *done = "done";
     int64_t every = period_of(p, x, d->kind);
@@ -277,13 +299,13 @@ static od_err fire_kind(od_tx *tx, const od_policy *p, inc *x, const dl_row *d, 
     case OD_DL_HANDLING:
     case OD_DL_ACK:
         *done = "missed";
-        rc = fire_missed(tx, p, x, d, now, horizon, e);
+        rc = fire_missed(f, e);
         break;
     case OD_DL_RENOTIFY:
-        rc = fire_renotify(tx, p, x, d, now, e);
+        rc = fire_renotify(f, e);
         break;
     case OD_DL_PROGRESS_REMIND:
-        rc = fire_progress_remind(tx, p, x, d, now, horizon, e);
+        rc = fire_progress_remind(f, e);
         break;
     default:
         break;
@@ -297,23 +319,22 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    dl_row d;
-    int s = dl_row_load(tx, deadline_id, &d, &rc, e);
-    if (rc || s <= 0 || !d.fire || d.fire > now) { /* gone, or no longer due */
+    fire_ctx f = {.tx = tx, .p = a->policy, .now = now, .horizon = horizon};
+    int s = dl_row_load(tx, deadline_id, &f.d, &rc, e);
+    if (rc || s <= 0 || !f.d.fire || f.d.fire > now) { /* gone, or no longer due */
         od_tx_rollback(tx);
         return rc;
     }
-    inc x;
-    rc = od_inc_load(tx, NULL, d.inc_id, &x, e);
+    rc = od_inc_load(tx, NULL, f.d.inc_id, &f.x, e);
     if (rc) {
         od_tx_rollback(tx);
         return rc;
     }
     const char *done = NULL;
-    rc = fire_kind(tx, a->policy, &x, &d, now, horizon, &done, e);
+    rc = fire_kind(&f, &done, e);
     if (!rc && done)
         rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", done, deadline_id);
-    od_inc_free(&x);
+    od_inc_free(&f.x);
     if (rc) {
         od_tx_rollback(tx);
         return rc;

@@ -15,6 +15,18 @@ typedef struct regrade_req {
     int sev, rl;    /* -1 = not given */
 } regrade_req;
 
+/* A regrade in progress: the request, the incident and the plan. */
+typedef struct regrade_ctx {
+    const od_policy *p;
+    const od_principal *who;
+    json_t *body; /* borrowed */
+    int64_t now;
+    regrade_req q;
+    inc x;
+    od_grading g;              /* the new grading */
+    od_regrade_decision plan; /* core's decision (core/regrade.h) */
+} regrade_ctx;
+
 static od_err regrade_parse(json_t *body, regrade_req *q, od_error *e)
 {
     q->reason = json_string_value(json_object_get(body, "reason"));
@@ -63,10 +75,14 @@ static od_err regrade_deadlines(od_tx *tx, const od_policy *p, inc *x, od_error 
 /* Applies the plan: the new grading, its deadlines, the response level
  * (set directly when the same or lower, raised with notices when higher)
  * and, after the first report, the new level's recipients. */
-static od_err regrade_apply(od_tx *tx, const od_policy *p, inc *x, const od_grading *g,
-                            const od_regrade_decision *plan, const od_principal *who, const char *reason,
-                            int64_t now, od_error *e)
+static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
 {
+    const od_policy *p = rg->p;
+    inc *x = &rg->x;
+    const od_grading *g = &rg->g;
+    const od_regrade_decision *plan = &rg->plan;
+    const char *reason = rg->q.reason;
+    int64_t now = rg->now;
     od_resp old_cur = x->cur, target = plan->target;
     x->level = g->level;
     x->sev = g->severity;
@@ -84,7 +100,7 @@ static od_err regrade_apply(od_tx *tx, const od_policy *p, inc *x, const od_grad
     } else if (!rc) {
         rc = od_inc_set_levels(tx, x, now, e);
         if (!rc)
-            rc = od_inc_raise_to(tx, p, x, target, now, who,
+            rc = od_inc_raise_to(tx, p, x, target, now, rg->who,
                                  reason && *reason ? reason : "人工调整 (manual regrade)", e);
     }
     /* a higher incident level after the first report: its recipients must hear of it */
@@ -98,15 +114,17 @@ static od_err regrade_apply(od_tx *tx, const od_policy *p, inc *x, const od_grad
 }
 
 /* The timeline entry and the audit record (before and after, with the reason). */
-static od_err regrade_record(od_tx *tx, inc *x, const od_principal *who, json_t *body, const char *reason,
-                             json_t *before, int64_t now, od_error *e)
+static od_err regrade_record(od_tx *tx, regrade_ctx *rg, json_t *before, od_error *e)
 {
-    int64_t id = x->id;
+    inc *x = &rg->x;
+    const od_principal *who = rg->who;
+    const char *reason = rg->q.reason;
+    int64_t id = x->id, now = rg->now;
     od_inc_free(x);
     od_err rc = od_inc_load(tx, NULL, id, x, e);
     json_t *after = rc ? NULL : json_deep_copy(x->row);
     if (!rc)
-        rc = od_inc_timeline(tx, id, now, who, "regrade", body, e,
+        rc = od_inc_timeline(tx, id, now, who, "regrade", rg->body, e,
                              "调整分级：%s事件，%s，%s；理由：%s (regraded: %s, %s, %s)",
                              od_grade_name_zh(x->level), od_severity_name_zh(x->sev), od_resp_name_zh(x->cur),
                              reason ? reason : "—", od_grade_key(x->level), od_severity_key(x->sev),
@@ -119,55 +137,61 @@ static od_err regrade_record(od_tx *tx, inc *x, const od_principal *who, json_t 
     return rc;
 }
 
+/* The new grading from the CIs (their departments become the incident's)
+ * and the severity, and core's plan for it.  *deps: the departments (owned). */
+static od_err regrade_plan(od_tx *tx, regrade_ctx *rg, json_t **deps, od_error *e)
+{
+    const od_policy *p = rg->p;
+    inc *x = &rg->x;
+    od_err rc = OD_OK;
+    od_grade level = x->level;
+    if (rg->q.ci_ids) {
+        rc = od_inc_grade_cis(tx, rg->who, rg->q.ci_ids, &level, deps, e);
+        if (!rc) {
+            char *d = json_dumps(*deps, JSON_COMPACT);
+            json_object_set_new(x->row, "departments", json_string(d ? d : "[]"));
+            free(d);
+        }
+    }
+    od_severity nsev = rg->q.sev >= 0 ? (od_severity)rg->q.sev : x->sev;
+    od_grade_incident(p, level, rg->q.sev >= 0 ? (int)nsev : (x->prov ? -1 : (int)nsev), &rg->g);
+    /* what the regrade does is core's decision (core/regrade.h) */
+    od_regrade_in rin = {.old_level = x->level,
+                         .ci_level = level,
+                         .new_level = rg->g.level,
+                         .old_resp = x->cur,
+                         .by_time = od_escalation_level_at(p, rg->g.response, x->detected, rg->now),
+                         .explicit_resp = rg->q.rl,
+                         .reason_given = rg->q.reason && *rg->q.reason,
+                         .first_reported = x->state != OD_INC_DETECTED};
+    if (!rc)
+        rc = od_regrade_plan(&rin, &rg->plan, e);
+    return rc;
+}
+
 od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
                            od_error *e)
 {
     *out = NULL;
-    const od_policy *p = a->policy;
     od_tx *tx = NULL;
-    inc x;
     od_inc_state to;
-    int64_t now = od_app_now(a);
-    regrade_req q;
-    od_err rc = regrade_parse(body, &q, e);
+    regrade_ctx rg = {.p = a->policy, .who = who, .body = body, .now = od_app_now(a)};
+    od_err rc = regrade_parse(body, &rg.q, e);
     if (rc)
         return rc;
-    rc = od_inc_begin_action(a, who, id, OD_IA_REGRADE, &tx, &x, &to, e);
+    rc = od_inc_begin_action(a, who, id, OD_IA_REGRADE, &tx, &rg.x, &to, e);
     if (rc)
         return rc;
-    json_t *before = json_deep_copy(x.row), *deps = NULL;
-    od_grade level = x.level;
-    if (q.ci_ids) {
-        rc = od_inc_grade_cis(tx, who, q.ci_ids, &level, &deps, e);
-        if (!rc) {
-            char *d = json_dumps(deps, JSON_COMPACT);
-            json_object_set_new(x.row, "departments", json_string(d ? d : "[]"));
-            free(d);
-        }
-    }
-    od_severity nsev = q.sev >= 0 ? (od_severity)q.sev : x.sev;
-    od_grading g;
-    od_grade_incident(p, level, q.sev >= 0 ? (int)nsev : (x.prov ? -1 : (int)nsev), &g);
-    /* what the regrade does is core's decision (core/regrade.h) */
-    od_regrade_in rin = {.old_level = x.level,
-                         .ci_level = level,
-                         .new_level = g.level,
-                         .old_resp = x.cur,
-                         .by_time = od_escalation_level_at(p, g.response, x.detected, now),
-                         .explicit_resp = q.rl,
-                         .reason_given = q.reason && *q.reason,
-                         .first_reported = x.state != OD_INC_DETECTED};
-    od_regrade_decision plan = {0};
+    json_t *before = json_deep_copy(rg.x.row), *deps = NULL;
+    rc = regrade_plan(tx, &rg, &deps, e);
+    if (!rc && rg.q.ci_ids)
+        rc = od_inc_link_cis(tx, rg.x.id, rg.q.ci_ids, true, e);
     if (!rc)
-        rc = od_regrade_plan(&rin, &plan, e);
-    if (!rc && q.ci_ids)
-        rc = od_inc_link_cis(tx, x.id, q.ci_ids, true, e);
+        rc = regrade_apply(tx, &rg, e);
     if (!rc)
-        rc = regrade_apply(tx, p, &x, &g, &plan, who, q.reason, now, e);
-    if (!rc)
-        rc = regrade_record(tx, &x, who, body, q.reason, before, now, e);
+        rc = regrade_record(tx, &rg, before, e);
     json_decref(before);
     json_decref(deps);
-    od_inc_free(&x);
+    od_inc_free(&rg.x);
     return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
 }
