@@ -214,7 +214,7 @@ test('the authority closes, the review files the case, the case library finds it
   // fields the API names), and the list its total
   assert.equal(await eng.locator('[data-testid=case-list] .rs-undefined').count(), 0, 'highest response level shown');
   assert.notEqual((await eng.locator('[data-testid=case-list] tbody tr td').last().textContent()).trim(), '—', 'filing time shown');
-  await waitText(eng, '[data-testid=case-total]', '1');
+  await waitText(eng, '[data-testid=case-total]', '共 1 条');
   await eng.click('[data-testid=case-list] a');
   await eng.waitForSelector('[data-testid=print-doc]', WAIT);
   await waitText(eng, '[data-testid=print-doc]', '连接池扩至 300');
