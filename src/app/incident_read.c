@@ -336,7 +336,7 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
 
-od_err od_cases_search(od_app *a, const od_case_query *qry, json_t **out, od_error *e)
+od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out, od_error *e)
 {
     const char *qq = qry->q ? qry->q : "", *lv = qry->level ? qry->level : "",
                *cat = qry->category ? qry->category : "";
@@ -349,12 +349,18 @@ od_err od_cases_search(od_app *a, const od_case_query *qry, json_t **out, od_err
                                   : od_tx_begin(a->store, false, &tx, e);
     int s = 0;
     int64_t total = 0;
-    if (!rc)
+    /* scoped principals: as od_incident_list, the page and the total are
+     * taken over the cases of incidents they may see */
+    bool scoped = who && who->id != 0 && who->n_scopes > 0;
+    od_page pg = od_page_start(limit, offset);
+    if (!rc && !scoped)
         rc = od_tx_scalar(tx, OD_Q_CASE_COUNT, &total, e, "ssssss", qq, like, lv, lv, cat, clike);
     if (!rc)
-        rc =
-            od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike, limit, offset);
+        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike,
+                         scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset);
     while (!rc && (s = od_rows_next(r, e)) == 1) {
+        if (scoped && !od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 10))))
+            continue;
         json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
                *names = json_loads(od_rows_text(r, 6), 0, NULL);
         json_array_append_new(
@@ -369,6 +375,8 @@ od_err od_cases_search(od_app *a, const od_case_query *qry, json_t **out, od_err
     od_tx_rollback(tx);
     free(like);
     free(clike);
+    if (scoped)
+        total = pg.seen;
     if (rc || s < 0) {
         json_decref(items);
         return rc ? rc : OD_E_STORE;

@@ -63,8 +63,11 @@ typedef struct od_case_query {
     int64_t limit, offset;
 } od_case_query;
 
-/* A page of the case library (R-PIR-2): {items, total, limit, offset}. */
-OD_NODISCARD od_err od_cases_search(od_app *a, const od_case_query *qry, json_t **out, od_error *e);
+/* A page of the case library (R-PIR-2) as far as who may see it (a case
+ * of an incident outside who's department scopes is not shown nor
+ * counted, R-SEC-SYS-2): {items, total, limit, offset}. */
+OD_NODISCARD od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
+                                    od_error *e);
 
 /* Scheduler entry: handles one due deadline row (already known due at
  * `now`) in its own transaction.  Returns OD_OK also when the row turned

@@ -154,6 +154,6 @@ od_err od_h_cases(od_req *r)
                        .limit = limit,
                        .offset = offset};
     if (!rc)
-        rc = od_cases_search(r->app, &q, &out, &r->err);
+        rc = od_cases_search(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

@@ -5,7 +5,8 @@
  * in both languages), activation and closure by the level's authority
  * (R-ACT-1, R-CLOSE-1, R-CLOSE-2 order), the review filed in the case
  * library (R-PIR-2) and a missed first-report deadline fired by the clock
- * (R-NOT-6), and the list query with its envelope. */
+ * (R-NOT-6), the list query with its envelope, and the case library seen
+ * through department scopes (R-SEC-SYS-2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,7 +211,7 @@ static void test_lifecycle(void **state)
     assert_string_equal(str(out, "state"), "reviewed");
     json_decref(out);
     od_case_query cq = {.q = "zyxwvu", .limit = 50};
-    assert_int_equal(od_cases_search(app, &cq, &out, &e), OD_OK);
+    assert_int_equal(od_cases_search(app, &eng, &cq, &out, &e), OD_OK);
     assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 0),
                                                         "incident_id")),
@@ -259,6 +260,29 @@ static void test_list_query(void **state)
     json_decref(out);
 }
 
+/* R-SEC-SYS-2: a principal scoped to another department neither sees nor
+ * counts the case of an incident outside its scope; one scoped to the
+ * incident's department does. */
+static void test_cases_follow_scopes(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *out = NULL;
+    od_case_query cq = {.q = "zyxwvu", .limit = 50};
+    od_principal other = eng, own = eng;
+    other.n_scopes = own.n_scopes = 1;
+    snprintf(other.scopes[0], sizeof other.scopes[0], "网络部");
+    snprintf(own.scopes[0], sizeof own.scopes[0], "运行部");
+    assert_int_equal(od_cases_search(app, &other, &cq, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 0);
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
+    json_decref(out);
+    assert_int_equal(od_cases_search(app, &own, &cq, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+    json_decref(out);
+}
+
 int main(void)
 {
     /* in order: each use case on the incidents the earlier ones left */
@@ -267,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_lifecycle),
         cmocka_unit_test(test_missed_first_report_fires),
         cmocka_unit_test(test_list_query),
+        cmocka_unit_test(test_cases_follow_scopes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
