@@ -15,6 +15,7 @@
  * disabled account and a password change revoke sessions for good. */
 #include "app/app.h"
 #include "app/limiter.h"
+#include "app/list.h"
 #include "core/lockout.h"
 #include "core/password.h"
 #include "util/log.h"
@@ -255,9 +256,8 @@ od_err od_user_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_e
         json_decref(items);
         return rc ? rc : OD_E_STORE;
     }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)offset);
-    return OD_OK;
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
 
 /* Runs fn(tx) between loading the user (before) and auditing (after). */

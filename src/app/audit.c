@@ -8,6 +8,7 @@
  * that a chain rewritten and re-hashed inside the database is caught. */
 #include "app/app.h"
 #include "app/audit.h"
+#include "app/list.h"
 
 #include "util/log.h"
 
@@ -588,8 +589,11 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     if (rc)
         return rc;
     const char *en = entity ? entity : "", *ac = actor ? actor : "";
-    rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, "ssiissii", en, en, entity_id, entity_id, ac, ac, limit,
-                     offset);
+    int64_t total = 0;
+    rc = od_tx_scalar(tx, OD_Q_AUDIT_COUNT, &total, e, "ssiiss", en, en, entity_id, entity_id, ac, ac);
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, "ssiissii", en, en, entity_id, entity_id, ac, ac, limit,
+                         offset);
     json_t *items = json_array();
     int st = 0;
     while (!rc && (st = od_rows_next(r, e)) == 1) {
@@ -610,6 +614,6 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
         json_decref(items);
         return rc ? rc : OD_E_STORE;
     }
-    *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
-    return OD_OK;
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }

@@ -3,7 +3,9 @@
  * inventory review.  Scope (R-SEC-SYS-2): a scoped principal sees and
  * changes only CIs of its departments. */
 #include "app/app.h"
+#include "app/list.h"
 #include "core/cmdb_vocab.h"
+#include "util/join.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,20 +74,20 @@ static od_err ci_validate(const od_app *a, const od_principal *actor, const od_c
                                                            "200 bytes)");
     const od_category *cat = od_policy_category(a->policy, in->category);
     if (!cat) {
-        char keys[512] = "";
-        size_t n = 0;
-        for (size_t i = 0; i < a->policy->n_categories && n < sizeof keys; i++)
-            n += (size_t)snprintf(keys + n, sizeof keys - n, "%s%s", i ? ", " : "", a->policy->categories[i].key);
+        char keys[512];
+        od_join kj = od_join_start(keys, sizeof keys, ", ");
+        for (size_t i = 0; i < a->policy->n_categories; i++)
+            od_join_add(&kj, a->policy->categories[i].key);
         return od_error_set(e, OD_E_UNPROCESSABLE, "category", "未知类别 %s，可选：%s (unknown category %s; one of: %s)",
                             in->category ? in->category : "", keys, in->category ? in->category : "", keys);
     }
     int g = od_grade_parse(in->grade);
     if (g < 0 || !od_category_allows(cat, (od_grade)g)) {
-        char allowed[64] = "";
-        size_t n = 0;
+        char allowed[64];
+        od_join aj = od_join_start(allowed, sizeof allowed, ", ");
         for (int i = 0; i < OD_GRADE__COUNT; i++)
             if (od_category_allows(cat, (od_grade)i))
-                n += (size_t)snprintf(allowed + n, sizeof allowed - n, "%s%s", n ? ", " : "", od_grade_key((od_grade)i));
+                od_join_add(&aj, od_grade_key((od_grade)i));
         return od_error_set(e, OD_E_UNPROCESSABLE, "grade",
                             "类别 %s（%s）不允许等级 %s，允许：%s (category %s allows grades %s, not %s)", cat->key,
                             cat->name_zh, in->grade ? in->grade : "", allowed, cat->key, allowed,
@@ -215,9 +217,8 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     }
     if (actor->n_scopes)
         total = pg.seen;
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)offset);
-    return OD_OK;
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
 
 od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_ci_input *in, json_t **out,
@@ -429,7 +430,11 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     json_t *items = json_array();
     /* as od_ci_list: a scoped principal's page counts only CIs in scope */
     od_page pg = od_page_start(limit, offset);
-    rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, "iii", since, actor->n_scopes ? (int64_t)-1 : limit,
+    int64_t total = 0;
+    if (!actor->n_scopes)
+        rc = od_tx_scalar(tx, OD_Q_CI_UNVERIFIED_COUNT, &total, e, "i", since);
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, "iii", since, actor->n_scopes ? (int64_t)-1 : limit,
                      actor->n_scopes ? (int64_t)0 : offset);
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
@@ -441,8 +446,13 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
         json_decref(items);
         return rc ? rc : OD_E_STORE;
     }
+    if (actor->n_scopes)
+        total = pg.seen;
     char t[OD_TIME_STR_MAX];
-    *out = json_pack("{ss ss so}", "period", period ? period : "week", "since", od_time_format(since, t), "items",
-                     items);
+    *out = od_list_envelope(items, total, limit, offset);
+    if (!*out)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    json_object_set_new(*out, "period", json_string(period ? period : "week"));
+    json_object_set_new(*out, "since", json_string(od_time_format(since, t)));
     return OD_OK;
 }

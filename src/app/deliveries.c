@@ -4,6 +4,7 @@
  * caller must be allowed to see the incident (same rule as the incident
  * view).  Read-only. */
 #include "app/incidents.h"
+#include "app/list.h"
 #include "app/notification.h"
 #include "notify/message.h"
 
@@ -50,6 +51,9 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     if (!items)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_err rc = od_tx_begin(a->store, false, &tx, e);
+    int64_t total = 0;
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_DSP_OF_INCIDENT_COUNT, &total, e, "i", incident_id);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, "iii", incident_id, limit, offset);
     int s = 0;
@@ -69,6 +73,6 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
+    *out = od_list_envelope(items, total, limit, offset);
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }

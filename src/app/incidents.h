@@ -26,9 +26,16 @@ OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const
 OD_NODISCARD od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who,
                                           const od_incident_input *in, int64_t *out_id, od_error *e);
 OD_NODISCARD od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
-OD_NODISCARD od_err od_incident_list(od_app *a, const od_principal *who, const char *state, const char *level,
-                                     const char *response, int drill, const char *q, int64_t limit, int64_t offset,
-                                     json_t **out, od_error *e);
+/* What a list of incidents asks for: each filter NULL or "" = any. */
+typedef struct od_incident_query {
+    const char *state, *level, *response, *q;
+    int drill; /* -1 = both, 0 = real ones, 1 = drills */
+    int64_t limit, offset;
+} od_incident_query;
+
+/* A page of the incidents who may see: {items, total, limit, offset}. */
+OD_NODISCARD od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry, json_t **out,
+                                     od_error *e);
 /* body: {"severity"?, "ci_ids"?, "response_level"?, "reason"?} (shape-checked by the caller) */
 OD_NODISCARD od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
                                         od_error *e);
@@ -51,8 +58,17 @@ OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64
 /* The incident report (R-PIR-2, R-PIR-3): format "md" or "html"; *out is malloc'd. */
 OD_NODISCARD od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format, char **out,
                                        od_error *e);
-OD_NODISCARD od_err od_cases_search(od_app *a, const char *q, const char *level, const char *category, int64_t limit,
-                                    int64_t offset, json_t **out, od_error *e);
+/* What a case library search asks for: each filter NULL or "" = any. */
+typedef struct od_case_query {
+    const char *q, *level, *category;
+    int64_t limit, offset;
+} od_case_query;
+
+/* A page of the case library (R-PIR-2) as far as who may see it (a case
+ * of an incident outside who's department scopes is not shown nor
+ * counted, R-SEC-SYS-2): {items, total, limit, offset}. */
+OD_NODISCARD od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
+                                    od_error *e);
 
 /* Scheduler entry: handles one due deadline row (already known due at
  * `now`) in its own transaction.  Returns OD_OK also when the row turned

@@ -371,7 +371,7 @@ const od_cli_cmd od_cli_cmds[] = {
      "影响分析 CIs that depend on this one, transitively"},
     {"ci", "verify", "POST", "/api/v1/cis/{id}/verify", 0, o_none, &ci_view, NULL,
      "核实配置项 mark a CI verified"},
-    {"ci", "unverified", "GET", "/api/v1/cis/unverified", Q, o_ci_unverified, &unverified_view, NULL,
+    {"ci", "unverified", "GET", "/api/v1/cis/unverified", P, o_ci_unverified, &unverified_view, NULL,
      "未核实清单 CIs not verified this week/month"},
 
     {"user", "add", "POST", "/api/v1/users", 0, o_user_add, &user_view, od_cli_user_add,

@@ -2,6 +2,8 @@
  * (UTF-8 code points), upper, lower, digit, special. */
 #include "password.h"
 
+#include "util/join.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,12 +23,12 @@ od_err od_password_check(const od_password_policy *pp, const char *pw, od_error 
         else if (*p >= 0x21 && *p < 0x7F)
             special = 1;
     }
-    char zh[256] = "", en[256] = "";
-    size_t zl = 0, el = 0;
+    char zh[256], en[256];
+    od_join zj = od_join_start(zh, sizeof zh, "、"), ej = od_join_start(en, sizeof en, ", ");
 #define MISS(cond, z, en_)                                                                         \
     if (cond) {                                                                                    \
-        zl += (size_t)snprintf(zh + zl, sizeof zh - zl, "%s%s", zl ? "、" : "", z);                  \
-        el += (size_t)snprintf(en + el, sizeof en - el, "%s%s", el ? ", " : "", en_);                \
+        od_join_add(&zj, z);                                                                       \
+        od_join_add(&ej, en_);                                                                     \
     }
     char zlen[64], elen[64];
     snprintf(zlen, sizeof zlen, "至少%d个字符", pp->min_length);
@@ -37,7 +39,7 @@ od_err od_password_check(const od_password_policy *pp, const char *pw, od_error 
     MISS(pp->require_digit && !digit, "数字", "a digit")
     MISS(pp->require_special && !special, "特殊字符", "a special character")
 #undef MISS
-    if (zl == 0)
+    if (zj.n == 0)
         return OD_OK;
     return od_error_set(e, OD_E_UNPROCESSABLE, "password", "密码须包含：%s (password needs %s)", zh, en);
 }

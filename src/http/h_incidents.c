@@ -41,8 +41,14 @@ od_err od_h_incident_list(od_req *r)
     else if (d && *d)
         return od_error_set(&r->err, OD_E_INVALID, "drill", "drill 须为 true 或 false (drill must be true or false)");
     json_t *out = NULL;
-    rc = od_incident_list(r->app, &r->who, od_req_query(r, "state"), od_req_query(r, "level"),
-                          od_req_query(r, "response_level"), drill, od_req_query(r, "q"), limit, offset, &out, &r->err);
+    od_incident_query q = {.state = od_req_query(r, "state"),
+                           .level = od_req_query(r, "level"),
+                           .response = od_req_query(r, "response_level"),
+                           .q = od_req_query(r, "q"),
+                           .drill = drill,
+                           .limit = limit,
+                           .offset = offset};
+    rc = od_incident_list(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -142,8 +148,12 @@ od_err od_h_cases(od_req *r)
     int64_t limit, offset;
     od_err rc = od_req_page(r, &limit, &offset);
     json_t *out = NULL;
+    od_case_query q = {.q = od_req_query(r, "q"),
+                       .level = od_req_query(r, "level"),
+                       .category = od_req_query(r, "category"),
+                       .limit = limit,
+                       .offset = offset};
     if (!rc)
-        rc = od_cases_search(r->app, od_req_query(r, "q"), od_req_query(r, "level"), od_req_query(r, "category"),
-                             limit, offset, &out, &r->err);
+        rc = od_cases_search(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

@@ -8,6 +8,7 @@
 #include "app/pwpool.h"
 #include "ingest/queue.h" /* issue 5: event ingestion group commit */
 #include "util/embed.h"
+#include "util/join.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
@@ -390,12 +391,12 @@ static void dispatch(od_server *s, req_state *st)
             return;
         }
         if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
-            char roles[512] = "";
-            size_t n = 0;
+            char roles[512];
+            od_join rj = od_join_start(roles, sizeof roles, ", ");
             od_roleset need = od_perm_roles(perm);
-            for (int i = 0; i < OD_ROLE__COUNT && n < sizeof roles; i++)
+            for (int i = 0; i < OD_ROLE__COUNT; i++)
                 if (need & OD_ROLEBIT(i))
-                    n += (size_t)snprintf(roles + n, sizeof roles - n, "%s%s", n ? ", " : "", od_role_key((od_role)i));
+                    od_join_add(&rj, od_role_key((od_role)i));
             od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)",
                          od_perm_key(perm), roles, od_perm_key(perm), roles);
             return;

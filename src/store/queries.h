@@ -61,6 +61,8 @@
                   "after_json, prev_hash, hash FROM audit WHERE (? = '' OR entity = ?) AND "        \
                   "(? = 0 OR entity_id = ?) AND (? = '' OR actor = ?) ORDER BY id DESC "            \
                   "LIMIT ? OFFSET ?")                                                              \
+    X(AUDIT_COUNT, "SELECT COUNT(*) FROM audit WHERE (? = '' OR entity = ?) AND "                  \
+                   "(? = 0 OR entity_id = ?) AND (? = '' OR actor = ?)")                            \
     /* CMDB */                                                                                     \
     X(CI_INSERT, "INSERT INTO cis(name, category, grade, department, environment, location, "      \
                  "attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id")      \
@@ -82,6 +84,8 @@
                      "attributes, last_verified_at, verified_by, created_at, updated_at FROM cis "  \
                      "WHERE last_verified_at IS NULL OR last_verified_at < ? ORDER BY id LIMIT ? "  \
                      "OFFSET ?")                                                                   \
+    X(CI_UNVERIFIED_COUNT, "SELECT COUNT(*) FROM cis WHERE last_verified_at IS NULL OR "             \
+                           "last_verified_at < ?")                                                 \
     X(REL_INSERT, "INSERT INTO ci_relations(source_id, type, target_id, created_at) "              \
                   "VALUES(?,?,?,?) RETURNING id")                                                  \
     X(REL_OF_CI, "SELECT r.id, r.source_id, r.type, r.target_id, s.name, t.name FROM ci_relations " \
@@ -174,9 +178,12 @@
     X(CASE_INSERT, "INSERT INTO cases(incident_id, number, title, level, highest_response, "         \
                    "categories, ci_names, cause, text, drill, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)") \
     X(CASE_SEARCH, "SELECT incident_id, number, title, level, highest_response, categories, "        \
-                   "ci_names, cause, drill, created_at FROM cases WHERE (? = '' OR text LIKE ? "     \
+                   "ci_names, cause, drill, created_at, (SELECT departments FROM incidents WHERE "   \
+                   "incidents.id = cases.incident_id) FROM cases WHERE (? = '' OR text LIKE ? "     \
                    "ESCAPE '\\') AND (? = '' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE "  \
-                   "'\\') ORDER BY created_at DESC LIMIT ? OFFSET ?")
+                   "'\\') ORDER BY created_at DESC LIMIT ? OFFSET ?")                              \
+    X(CASE_COUNT, "SELECT COUNT(*) FROM cases WHERE (? = '' OR text LIKE ? ESCAPE '\\') AND "    \
+                  "(? = '' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE '\\')")
 
 typedef enum od_query {
 #define OD_Q_ENUM(name, sql) OD_Q_##name,

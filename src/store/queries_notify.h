@@ -64,6 +64,7 @@
                        "deliveries d LEFT JOIN outbox o ON o.id = d.outbox_id LEFT JOIN "         \
                        "bot_outbox b ON b.id = d.bot_id WHERE d.incident_id = ? ORDER BY d.id "   \
                        "LIMIT ? OFFSET ?")                                                        \
+    X(DSP_OF_INCIDENT_COUNT, "SELECT COUNT(*) FROM deliveries WHERE incident_id = ?")             \
     /* directory: contacts, personal bot and channel choice per level */                           \
     X(NTF_USER_CONTACT, "SELECT u.phone, u.email, u.lang, n.bot_url, n.channels, n.bot_kind, "    \
                         "n.bot_secret FROM users u LEFT JOIN user_notify n ON n.user_id = u.id "   \

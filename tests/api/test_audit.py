@@ -73,6 +73,11 @@ class AuditTrail(harness.ServerTest):
         r = self.srv.get("/api/v1/audit?entity=ci&entity_id=%d" % self.c1, self.auditor)
         self.assertStatus(r, 200)
         self.assertEqual({e["action"] for e in r.json["items"]}, {"ci.create", "ci.update", "ci.verify"})
+        # the total counts every matching entry, not only the page
+        n = len(r.json["items"])
+        self.assertEqual(r.json["total"], n)
+        r = self.srv.get("/api/v1/audit?entity=ci&entity_id=%d&limit=1&offset=1" % self.c1, self.auditor)
+        self.assertEqual((len(r.json["items"]), r.json["total"], r.json["limit"], r.json["offset"]), (1, n, 1, 1))
         r = self.srv.get("/api/v1/audit?actor=secadmin", self.auditor)
         self.assertTrue(r.json["items"])
         self.assertEqual({e["actor"] for e in r.json["items"]}, {"secadmin"})

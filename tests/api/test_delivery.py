@@ -247,6 +247,7 @@ class DeliveryWorld(unittest.TestCase):
     def deliveries(self, iid):
         r = self.srv.get("/api/v1/incidents/%d/deliveries?limit=500" % iid, token=self.tok["eng"])
         self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["total"], len(r.json["items"]))  # the list envelope's total
         return r.json["items"]
 
     def links(self, text):

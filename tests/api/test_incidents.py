@@ -555,8 +555,10 @@ class LifecycleTest(IncidentWorld):
         self.assertStatus(r, 200)
         self.assertEqual([c["incident_id"] for c in r.json["items"]], [iid])
         self.assertEqual(r.json["items"][0]["number"], inc["number"])
+        self.assertEqual(r.json["total"], 1)  # the list envelope counts the matches
         r = self.srv.get("/api/v1/cases?q=nosuchwordanywhere", token=self.tok["eng"])
         self.assertEqual(r.json["items"], [])
+        self.assertEqual(r.json["total"], 0)
         # R-PIR-3 export
         r = self.srv.get("/api/v1/incidents/%d/report.md" % iid, token=self.tok["eng"])
         self.assertStatus(r, 200)

@@ -103,7 +103,8 @@ ROUTES = {
     ("GET", "/api/v1/cis/5/impact"): (200, {"ci": CI, "impacted": [dict(CI2, depth=1, via=5, relation="depends_on")],
                                            "count": 1}),
     ("POST", "/api/v1/cis/5/verify"): (200, dict(CI, last_verified_at="2026-03-01T00:00:00Z", verified_by=2)),
-    ("GET", "/api/v1/cis/unverified"): (200, {"period": "month", "since": "2026-03-01T00:00:00Z", "items": [CI2]}),
+    ("GET", "/api/v1/cis/unverified"): (200, {"items": [CI2], "total": 1, "limit": 50, "offset": 0,
+                                             "period": "month", "since": "2026-03-01T00:00:00Z"}),
     ("GET", "/api/v1/cis/404"): (404, {"error": {"code": "not_found", "message": "配置项不存在 (no such CI)",
                                                  "field": None}}),
     ("POST", "/api/v1/users"): (201, USER),
@@ -456,6 +457,7 @@ class CliTest(unittest.TestCase):
         r = self.last()
         self.assertEqual((r["path"], r["query"]), ("/api/v1/cis/unverified", {"period": ["month"]}))
         self.assertIn("db-01", out)
+        self.assertIn("共 1 条 (total 1, shown 1)", out)  # the list envelope's total
 
     # ---- users ----
 

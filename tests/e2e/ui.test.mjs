@@ -210,6 +210,11 @@ test('the authority closes, the review files the case, the case library finds it
   await eng.fill('input[name=q]', '连接池');
   await eng.click('form.filters button[type=submit]');
   await waitText(eng, '[data-testid=case-list]', '前台服务器响应缓慢');
+  // the row shows the case's highest response level and filing time (the
+  // fields the API names), and the list its total
+  assert.equal(await eng.locator('[data-testid=case-list] .rs-undefined').count(), 0, 'highest response level shown');
+  assert.notEqual((await eng.locator('[data-testid=case-list] tbody tr td').last().textContent()).trim(), '—', 'filing time shown');
+  await waitText(eng, '[data-testid=case-total]', '共 1 条');
   await eng.click('[data-testid=case-list] a');
   await eng.waitForSelector('[data-testid=print-doc]', WAIT);
   await waitText(eng, '[data-testid=print-doc]', '连接池扩至 300');

@@ -1,0 +1,343 @@
+/* incident_deadlines.c — escalation and deadlines (R-ESC-1…3, R-NOT-4…6):
+ * raising the response level, the time rule, and the scheduler's handler
+ * for one due deadline row.  Internal deadline kinds (escalation,
+ * progress_remind, renotify) are timers; the others are shown to people. */
+#include "app/incidents_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+od_err od_inc_schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, od_error *e)
+{
+    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, od_deadline_kind_key(OD_DL_ESCALATION));
+    if (rc || !od_inc_state_open(x->state))
+        return rc;
+    int64_t next = od_escalation_next_at(p, x->base, x->cur, x->detected);
+    return od_incident_deadline_add(tx, x->id, OD_DL_ESCALATION, 0, next, next, e);
+}
+
+od_err od_inc_set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e)
+{
+    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, "ssbsssIisii", od_grade_key(x->level),
+                      od_severity_key(x->sev), x->prov, od_resp_key(x->base), od_resp_key(x->cur),
+                      od_resp_key(x->highest), x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline,
+                      x->first_due, inc_str(x, "departments"), now, x->id);
+}
+
+/* Raises x->cur to `to` (more serious), records it, notifies the new level's
+ * recipients (those of incident level Lk for Rk), shortens the progress
+ * cadence; the closing authority follows highest_response. */
+od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
+                       const od_principal *who, const char *reason, od_error *e)
+{
+    if (to >= x->cur)
+        return OD_OK;
+    od_resp from = x->cur;
+    x->cur = to;
+    if (to < x->highest)
+        x->highest = to;
+    char cause[96];
+    od_err rc = od_inc_set_levels(tx, x, now, e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x->id, od_resp_key(from), od_resp_key(to), now,
+                        reason);
+    if (!rc)
+        rc = od_inc_timeline(tx, x->id, now, who, "escalation", NULL, e,
+                      "响应级别由 %s 升至 %s：%s (response raised %s → %s)", od_resp_name_zh(from),
+                      od_resp_name_zh(to), reason, od_resp_key(from), od_resp_key(to));
+    /* R-ESC-3: the recipients of Rk are those of incident level Lk */
+    od_grade lk = od_resp_recipient_level(to);
+    snprintf(cause, sizeof cause, "inc:%lld:esc:%s", (long long)x->id, od_resp_key(to));
+    msgspec m = {.kind = OD_MSG_ESCALATION, .from_level = od_resp_key(from), .reason = reason};
+    json_t *users = NULL;
+    if (!rc)
+        rc = od_incident_recipients_for(tx, p, lk, inc_str(x, "departments"), &users, e);
+    if (!rc) {
+        /* the join notice (with the ack request) and the escalation notice are two messages */
+        char join[112];
+        snprintf(join, sizeof join, "%s:join", cause);
+        rc = od_incident_add_recipients(tx, p, x, lk, "escalation", join, "escalation", &m, now, e);
+    }
+    if (!rc) /* the escalation notice, with its reason, to every recipient of the new level */
+        rc = od_incident_notify_all(tx, p, x, users, cause, "escalation", &m, now, e);
+    json_decref(users);
+    /* R-NOT-5: shorter progress cadence from now on */
+    if (!rc && x->state != OD_INC_DETECTED) {
+        od_rows *r = NULL;
+        int64_t due = OD_NO_TIME;
+        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
+        int s = 0;
+        while (!rc && (s = od_rows_next(r, e)) == 1)
+            if (strcmp(od_rows_text(r, 1), "progress") == 0 && strcmp(od_rows_text(r, 5), "pending") == 0)
+                due = od_rows_int(r, 3);
+        od_rows_close(r);
+        int64_t nd = od_progress_due_after_escalation(p, to, due, now);
+        if (!rc && nd != due) {
+            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "progress");
+            if (!rc)
+                rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "progress_remind");
+            if (!rc)
+                rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd + 1, e);
+            if (!rc && nd != OD_NO_TIME)
+                rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd,
+                                              nd - p->progress_remind_before_ms, e);
+        }
+    }
+    if (!rc)
+        rc = od_inc_schedule_escalation(tx, p, x, e);
+    return rc;
+}
+
+/* Applies the time rule at `now` (late registration, scheduler). */
+od_err od_inc_escalate_by_time(od_tx *tx, const od_policy *p, inc *x, int64_t now, od_error *e)
+{
+    if (!od_inc_state_open(x->state))
+        return OD_OK;
+    od_resp lvl = od_escalation_level_at(p, x->base, x->detected, now);
+    if (lvl >= x->cur)
+        return od_inc_schedule_escalation(tx, p, x, e);
+    char reason[256];
+    int64_t left = x->deadline == OD_NO_TIME ? 0 : (x->deadline - now) / MIN_MS;
+    snprintf(
+        reason, sizeof reason,
+        "R-ESC-2：剩余处理时间 %lld 分钟不超过 %s 的处理时限 %lld 分钟 (remaining %lld min <= limit of %s)",
+        (long long)left, od_resp_key(lvl), (long long)(p->handling_limit_ms[lvl] / MIN_MS), (long long)left,
+        od_resp_key(lvl));
+    return od_inc_raise_to(tx, p, x, lvl, now, NULL, reason, e);
+}
+
+/* ---- the scheduler's handler ---- */
+
+/* The cadence of a periodic deadline kind for this incident; 0 = one-shot. */
+static int64_t period_of(const od_policy *p, const inc *x, int kind)
+{
+    if (kind == OD_DL_PROGRESS) {
+        int64_t every = od_progress_due(p, x->cur, 0);
+        return every == OD_NO_TIME ? 0 : every;
+    }
+    if (kind == OD_DL_RENOTIFY)
+        return p->renotify_every_ms > 0 ? p->renotify_every_ms : 0;
+    return 0;
+}
+
+/* A progress deadline has come: one slot missed is recorded as itself and
+ * the next is due one cadence later (the grid is kept); a run of slots
+ * missed (a late registration, a server down, a jump of the clock) is one
+ * record naming how many and between which times, with one reminder, and
+ * the cadence starts again from now (od_deadline_fire_plan).  The run is
+ * counted at the cadence of the current response level. */
+static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64_t deadline_id, int64_t due,
+                              int64_t now, od_error *e)
+{
+    od_principal sys;
+    od_principal_system(&sys);
+    int64_t every = period_of(p, x, OD_DL_PROGRESS);
+    bool open = od_inc_state_open(x->state);
+    od_deadline_plan pl = od_deadline_fire_plan(OD_DL_PROGRESS, due, every, now);
+    char t1[OD_TIME_STR_MAX], t2[OD_TIME_STR_MAX];
+    od_err rc;
+    if (open && pl.catch_up) {
+        json_t *data = json_pack("{sI sI sI}", "missed", (json_int_t)pl.missed, "first_due",
+                                 (json_int_t)pl.first_missed, "last_due", (json_int_t)pl.last_missed);
+        od_time_format(pl.first_missed, t1);
+        od_time_format(pl.last_missed, t2);
+        rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", data, e,
+                      "错过 %lld 次进展报告，%s 至 %s (missed %lld progress reports between %s and %s)",
+                      (long long)pl.missed, t1, t2, (long long)pl.missed, t1, t2);
+        json_decref(data);
+    } else {
+        rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e, "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
+                      od_deadline_kind_key(OD_DL_PROGRESS), od_time_format(due, t1),
+                      od_deadline_kind_key(OD_DL_PROGRESS), t1);
+    }
+    if (rc || !open)
+        return rc;
+    int64_t nd = every > 0 ? pl.next_due : OD_NO_TIME;
+    rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
+    if (!rc && nd != OD_NO_TIME)
+        rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);
+    if (!rc && pl.catch_up && x->created_by) {
+        /* the one reminder of a caught-up run, for the next report */
+        char cause[96], t[OD_MSG_TIME_MAX];
+        snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)deadline_id);
+        msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(nd, t)};
+        rc = od_incident_notify_user(tx, p, x, x->created_by, cause, &m, now, e);
+    }
+    return rc;
+}
+
+/* A deadline row as the scheduler fires it. */
+typedef struct dl_row {
+    int64_t id, inc_id, recipient, due, fire;
+    int kind; /* od_deadline_kind, or -1 */
+} dl_row;
+
+/* One due row being handled: where the clock is and where it is going in
+ * this step (see od_incident_fire_deadline). */
+typedef struct fire_ctx {
+    od_tx *tx;
+    const od_policy *p;
+    inc x; /* the row's incident */
+    dl_row d;
+    int64_t now, horizon;
+} fire_ctx;
+
+/* Loads deadline row id; 1 = found, 0 = gone, -1 = a store error (rc set). */
+static int dl_row_load(od_tx *tx, int64_t id, dl_row *d, od_err *rc, od_error *e)
+{
+    od_rows *r = NULL;
+    *d = (dl_row){.id = id, .kind = -1};
+    *rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, "i", id);
+    int s = *rc ? -1 : od_rows_next(r, e);
+    if (s == 1) {
+        d->inc_id = od_rows_int(r, 1);
+        d->kind = od_deadline_kind_parse(od_rows_text(r, 2));
+        d->recipient = od_rows_null(r, 3) ? 0 : od_rows_int(r, 3);
+        d->due = od_rows_int(r, 4);
+        d->fire = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
+    }
+    od_rows_close(r);
+    return s;
+}
+
+/* R-NOT-6: a missed first report, handling or ack deadline is recorded
+ * and shown; a missed ack re-notifies (R-NOT-4). */
+static od_err fire_missed(fire_ctx *f, od_error *e)
+{
+    od_tx *tx = f->tx;
+    const od_policy *p = f->p;
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
+    int64_t now = f->now, horizon = f->horizon;
+    od_principal sys;
+    od_principal_system(&sys);
+    char t[OD_TIME_STR_MAX];
+    od_err rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e,
+                                "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
+                                od_deadline_kind_key((od_deadline_kind)d->kind), od_time_format(d->due, t),
+                                od_deadline_kind_key((od_deadline_kind)d->kind), t);
+    if (!rc && d->kind == OD_DL_ACK && od_inc_state_open(x->state)) {
+        /* R-NOT-4: re-notify who has not acknowledged, again every
+         * renotify_every; when the clock jumps past more than one of
+         * those in this step, once at the end of the jump instead */
+        int64_t ev = p->renotify_every_ms;
+        if (ev > 0 && horizon > now && od_deadline_fire_plan(OD_DL_RENOTIFY, now, ev, horizon).catch_up)
+            rc = od_incident_deadline_add(tx, x->id, OD_DL_RENOTIFY, d->recipient, horizon, horizon, e);
+        else
+            rc = od_incident_renotify(tx, p, x, d->recipient, now, e);
+    }
+    return rc;
+}
+
+/* R-NOT-4: re-notifies a recipient who has still not acknowledged; a
+ * caught-up run is one re-notification, the next one every later. */
+static od_err fire_renotify(fire_ctx *f, od_error *e)
+{
+    od_tx *tx = f->tx;
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
+    od_rows *rr = NULL;
+    bool acked = true;
+    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, "ii", x->id, d->recipient);
+    if (!rc && od_rows_next(rr, e) == 1)
+        acked = !od_rows_null(rr, 1);
+    od_rows_close(rr);
+    if (!rc && !acked && od_inc_state_open(x->state))
+        rc = od_incident_renotify(tx, f->p, x, d->recipient, f->now, e);
+    return rc;
+}
+
+/* R-NOT-5: remind the owner before a progress report is due; a reminder
+ * for a report already past due at the horizon is not sent (the missed
+ * report is recorded, with its own reminder). */
+static od_err fire_progress_remind(fire_ctx *f, od_error *e)
+{
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
+    if (!od_inc_state_open(x->state) || !x->created_by || f->horizon > d->due)
+        return OD_OK;
+    char cause[96], t[OD_MSG_TIME_MAX];
+    snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)d->id);
+    msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(d->due, t)};
+    return od_incident_notify_user(f->tx, f->p, x, x->created_by, cause, &m, f->now, e);
+}
+
+/* Handles the due row d of incident x; *done = the state the row ends in
+ * ("done", "missed"), NULL when the handler has already set it. */
+static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
+{
+    od_tx *tx = f->tx;
+    const od_policy *p = f->p;
+    inc *x = &f->x;
+    const dl_row *d = &f->d;
+    int64_t now = f->now, horizon = f->horizon;
+    od_err rc = OD_OK;
+    *done = "done";
+    int64_t every = period_of(p, x, d->kind);
+    if (horizon > now && every > 0 && od_inc_state_open(x->state) &&
+        od_deadline_fire_plan((od_deadline_kind)d->kind, d->due, every, horizon).catch_up) {
+        /* the clock jumps to `horizon` in this step and nobody can act in
+         * between: the run of slots is caught up once there, not replayed */
+        *done = NULL;
+        return od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", horizon, d->id);
+    }
+    switch (d->kind) {
+    case OD_DL_ESCALATION:
+        /* escalation to the level the time rule gives at now: one record
+         * however many steps passed (od_escalation_level_at), idempotent */
+        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", "done", d->id);
+        if (!rc)
+            rc = od_inc_escalate_by_time(tx, p, x, now, e);
+        *done = NULL;
+        break;
+    case OD_DL_PROGRESS:
+        *done = "missed";
+        rc = progress_missed(tx, p, x, d->id, d->due, now, e);
+        break;
+    case OD_DL_FIRST_REPORT:
+    case OD_DL_HANDLING:
+    case OD_DL_ACK:
+        *done = "missed";
+        rc = fire_missed(f, e);
+        break;
+    case OD_DL_RENOTIFY:
+        rc = fire_renotify(f, e);
+        break;
+    case OD_DL_PROGRESS_REMIND:
+        rc = fire_progress_remind(f, e);
+        break;
+    default:
+        break;
+    }
+    return rc;
+}
+
+od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, int64_t horizon, od_error *e)
+{
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    fire_ctx f = {.tx = tx, .p = a->policy, .now = now, .horizon = horizon};
+    int s = dl_row_load(tx, deadline_id, &f.d, &rc, e);
+    if (rc || s <= 0 || !f.d.fire || f.d.fire > now) { /* gone, or no longer due */
+        od_tx_rollback(tx);
+        return rc;
+    }
+    rc = od_inc_load(tx, NULL, f.d.inc_id, &f.x, e);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    const char *done = NULL;
+    rc = fire_kind(&f, &done, e);
+    if (!rc && done)
+        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", done, deadline_id);
+    od_inc_free(&f.x);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
+}

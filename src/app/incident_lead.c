@@ -1,0 +1,199 @@
+/* incident_lead.c — the lead's and the recipients' actions: activation
+ * (R-ACT-1), closure (R-CLOSE-1), acknowledgement (R-NOT-4) and the
+ * post-incident review filed in the case library (R-PIR-1, R-PIR-2). */
+#include "app/incidents_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static od_err authority_error(const od_policy *p, od_resp level, const char *what_zh, const char *what,
+                              od_error *e)
+{
+    od_role need = od_activation_role(p, level);
+    return od_error_set(e, OD_E_FORBIDDEN, NULL,
+                        "%s%s须由%s（%s）决定 (%s of a %s incident needs the %s role)",
+                        od_resp_name_zh(level), what_zh, od_role_name_zh(need), od_role_key(need), what,
+                        od_resp_key(level), od_role_key(need));
+}
+
+/* Activation (R-ACT-1) and closure (R-CLOSE-1): the lifecycle first (409
+ * names the missing step), then the authority of the level concerned — the
+ * current level to activate, the highest level reached to close. */
+static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, json_t **out,
+                          od_error *e)
+{
+    *out = NULL;
+    bool closing = act == OD_IA_CLOSE;
+    od_tx *tx = NULL;
+    inc x;
+    od_inc_state to;
+    int64_t now = od_app_now(a);
+    od_err rc = od_inc_begin_action(a, who, id, act, &tx, &x, &to, e);
+    if (rc)
+        return rc;
+    od_resp level = closing ? x.highest : x.cur;
+    if (!(closing ? od_may_close : od_may_activate)(a->policy, level, who->roles))
+        rc = closing ? authority_error(a->policy, level, "事件的关闭", "closing", e)
+                     : authority_error(a->policy, level, "应急预案的启动", "activation", e);
+    if (!rc && closing)
+        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+    else if (!rc)
+        rc =
+            od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+    if (!rc)
+        rc = closing
+                 ? od_inc_timeline(tx, x.id, now, who, "closed", NULL, e,
+                            "由%s授权关闭事件 (closed by the %s authority)",
+                            od_role_name_zh(od_activation_role(a->policy, level)), od_resp_key(level))
+                 : od_inc_timeline(tx, x.id, now, who, "activated", NULL, e, "启动%s应急预案 (plan activated at %s)",
+                            od_resp_name_zh(level), od_resp_key(level));
+    if (!rc)
+        rc = od_audit_append(tx, now, who, closing ? "incident.close" : "incident.activate", "incident", x.id,
+                             NULL, NULL, e);
+    od_inc_free(&x);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+{
+    return lead_action(a, who, id, OD_IA_ACTIVATE, out, e);
+}
+
+od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+{
+    return lead_action(a, who, id, OD_IA_CLOSE, out, e);
+}
+
+/* The acknowledgement itself (R-NOT-4), inside tx: the recipient's row, the
+ * ack and renotify deadlines met, the timeline and the audit say who, when
+ * and how (via "api" or "link").  *already (may be NULL) tells whether the
+ * recipient had acknowledged before (then nothing is written). */
+static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const char *via, json_t *detail,
+                        int64_t now, bool *already, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    bool acked = false;
+    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, "ii", x->id, who->id);
+    if (!rc && (s = od_rows_next(r, e)) == 1)
+        acked = !od_rows_null(r, 1);
+    od_rows_close(r);
+    if (!rc && s == 0)
+        rc = od_error_set(e, OD_E_FORBIDDEN, NULL,
+                          "您不是本事件的通知对象 (you are not a recipient of this incident)");
+    else if (!rc && s < 0)
+        rc = OD_E_STORE;
+    if (already)
+        *already = acked;
+    if (!rc && !acked) {
+        bool link = strcmp(via, "link") == 0;
+        rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, "iii", now, x->id, who->id);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "ack", who->id, who->id);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "renotify", who->id, who->id);
+        if (!rc)
+            rc = link ? od_inc_timeline(tx, x->id, now, who, "ack", detail, e,
+                                 "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
+                                 who->username)
+                      : od_inc_timeline(tx, x->id, now, who, "ack", NULL, e, "%s 已确认 (acknowledged)",
+                                 who->username);
+        json_t *aud = json_pack("{ss}", "via", via);
+        if (aud && detail)
+            json_object_update(aud, detail);
+        if (!rc)
+            rc = od_audit_append(tx, now, who, "incident.ack", "incident", x->id, NULL, link ? aud : NULL, e);
+        json_decref(aud);
+    }
+    return rc;
+}
+
+od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    inc x;
+    od_inc_state to;
+    int64_t now = od_app_now(a);
+    od_err rc = od_inc_begin_action(a, who, id, OD_IA_ACK, &tx, &x, &to, e);
+    if (rc)
+        return rc;
+    rc = ack_in_tx(tx, who, &x, "api", NULL, now, NULL, e);
+    od_inc_free(&x);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t *detail, int64_t now,
+                          bool *already, od_error *e)
+{
+    inc x;
+    od_inc_state to;
+    od_err rc = od_inc_load(tx, NULL, id, &x, e);
+    if (rc)
+        return rc;
+    rc = od_inc_transition(x.state, OD_IA_ACK, &to, e);
+    if (!rc)
+        rc = ack_in_tx(tx, who, &x, "link", detail, now, already, e);
+    od_inc_free(&x);
+    return rc;
+}
+
+od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                          od_error *e)
+{
+    *out = NULL;
+    static const char *const req[] = {"cause_analysis", "lessons", "improvements", "measures", "result"};
+    od_tx *tx = NULL;
+    inc x;
+    od_inc_state to;
+    int64_t now = od_app_now(a);
+    od_err rc = od_inc_begin_action(a, who, id, OD_IA_REVIEW, &tx, &x, &to, e);
+    if (rc)
+        return rc;
+    rc = od_inc_missing_fields(body, req, 5, NULL, e);
+    json_t *fields = json_object();
+    for (size_t i = 0; !rc && i < 5; i++)
+        json_object_set(fields, req[i], json_object_get(body, req[i]));
+    if (!rc)
+        rc = od_inc_report_insert(tx, &x, "review", who, "ops_security", fields, now, e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_INC_SET_REVIEWED, e, "siii", od_inc_state_key(to), now, now, x.id);
+    /* R-PIR-2: the case library entry, searchable by text, CI, category, level, cause */
+    json_t *cats = json_array(), *names = json_array();
+    od_rows *r = NULL;
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x.id);
+    while (!rc && od_rows_next(r, e) == 1) {
+        json_array_append_new(names, json_string(od_rows_text(r, 1)));
+        json_array_append_new(cats, json_string(od_rows_text(r, 2)));
+    }
+    od_rows_close(r);
+    char *cs = json_dumps(cats, JSON_COMPACT), *ns = json_dumps(names, JSON_COMPACT), *text = NULL;
+    if (!rc && asprintf(&text, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s", inc_str(&x, "number"),
+                        inc_str(&x, "title"), inc_str(&x, "symptoms"), inc_str(&x, "location"), ns ? ns : "",
+                        cs ? cs : "", json_string_value(json_object_get(body, "cause_analysis")),
+                        json_string_value(json_object_get(body, "lessons")),
+                        json_string_value(json_object_get(body, "improvements")),
+                        json_string_value(json_object_get(body, "measures"))) < 0)
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, "issssssssbi", x.id, inc_str(&x, "number"),
+                        inc_str(&x, "title"), od_grade_key(x.level), od_resp_key(x.highest), cs ? cs : "[]",
+                        ns ? ns : "[]", json_string_value(json_object_get(body, "cause_analysis")), text,
+                        x.drill, now);
+    free(cs);
+    free(ns);
+    free(text);
+    json_decref(cats);
+    json_decref(names);
+    if (!rc)
+        rc = od_inc_timeline(tx, x.id, now, who, "reviewed", fields, e,
+                      "完成事后评估，归入案例库 (reviewed; filed in the case "
+                      "library)");
+    if (!rc)
+        rc = od_audit_append(tx, now, who, "incident.review", "incident", x.id, NULL, fields, e);
+    json_decref(fields);
+    od_inc_free(&x);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}

@@ -1,0 +1,386 @@
+/* incident_read.c — reading incidents: one incident with its CIs,
+ * deadlines, escalations, recipients, reports, timeline and messages; the
+ * list (scope-filtered, paginated) and the case library search. */
+#include "app/incidents_int.h"
+#include "app/list.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- read ---- */
+
+static json_t *time_or_null(int64_t ms)
+{
+    char t[OD_TIME_STR_MAX];
+    return ms == OD_NO_TIME || ms == 0 ? json_null() : json_string(od_time_format(ms, t));
+}
+
+static json_t *row_time(const inc *x, const char *k)
+{
+    json_t *v = json_object_get(x->row, k);
+    return json_is_integer(v) ? time_or_null((int64_t)json_integer_value(v)) : json_null();
+}
+
+/* The end of a row walk: rc, or OD_E_STORE when the walk failed (s < 0). */
+static od_err walk_result(od_err rc, int s)
+{
+    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+}
+
+/* The incident's own columns, the roles that may activate and close it. */
+static json_t *json_record(const od_policy *p, const inc *x)
+{
+    json_t *o = json_pack("{sI ss ss ss ss ss ss sb ss ss ss sb}", "id", (json_int_t)x->id, "number",
+                          inc_str(x, "number"), "title", inc_str(x, "title"), "state", inc_str(x, "state"),
+                          "state_zh", od_inc_state_name_zh(x->state), "level", od_grade_key(x->level),
+                          "severity", od_severity_key(x->sev), "severity_provisional", x->prov,
+                          "response_level", od_resp_key(x->cur), "base_response_level", od_resp_key(x->base),
+                          "highest_response_level", od_resp_key(x->highest), "drill", x->drill);
+    json_object_set_new(o, "handling_deadline", time_or_null(x->deadline));
+    json_object_set_new(o, "first_report_due", time_or_null(x->first_due));
+    json_object_set_new(o, "detected_at", time_or_null(x->detected));
+    static const char *const tcols[] = {"registered_at", "activated_at", "resolved_at",
+                                        "closed_at",     "reviewed_at",  "updated_at"};
+    for (size_t i = 0; i < sizeof tcols / sizeof *tcols; i++)
+        json_object_set_new(o, tcols[i], row_time(x, tcols[i]));
+    json_object_set_new(o, "location", json_string(inc_str(x, "location")));
+    json_object_set_new(o, "symptoms", json_string(inc_str(x, "symptoms")));
+    json_object_set_new(o, "impact_scope", json_string(inc_str(x, "impact_scope")));
+    json_object_set_new(o, "activation_role", json_string(od_role_key(od_activation_role(p, x->cur))));
+    json_object_set_new(o, "closing_role", json_string(od_role_key(od_activation_role(p, x->highest))));
+    return o;
+}
+
+static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    json_t *cis = json_array();
+    json_object_set_new(o, "cis", cis);
+    od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        json_array_append_new(cis, json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
+                                             od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
+                                             od_rows_text(r, 3), "department", od_rows_text(r, 4)));
+    od_rows_close(r);
+    return walk_result(rc, s);
+}
+
+/* One visible deadline row with met/missed at now. */
+static json_t *json_deadline(od_rows *r, int64_t now)
+{
+    int64_t due = od_rows_int(r, 3), met = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
+    od_deadline_state ds = od_deadline_state_at(due, met, now);
+    json_t *d =
+        json_pack("{ss so so sb ss}", "kind", od_rows_text(r, 1), "due_at", time_or_null(due), "met_at",
+                  time_or_null(met), "missed", ds == OD_DLS_MISSED || ds == OD_DLS_MET_LATE, "state",
+                  ds == OD_DLS_PENDING  ? "pending"
+                  : ds == OD_DLS_MET    ? "met"
+                  : ds == OD_DLS_MISSED ? "missed"
+                                        : "met_late");
+    if (!od_rows_null(r, 2))
+        json_object_set_new(d, "recipient_id", json_integer(od_rows_int(r, 2)));
+    return d;
+}
+
+/* Deadlines: visible ones with met/missed, and the next escalation. */
+static od_err json_deadlines(od_tx *tx, const inc *x, int64_t now, json_t *o, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    json_t *dls = json_array();
+    int64_t next_esc = OD_NO_TIME;
+    od_err rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        int k = od_deadline_kind_parse(od_rows_text(r, 1));
+        const char *st = od_rows_text(r, 5);
+        if (k == OD_DL_ESCALATION) {
+            if (strcmp(st, "pending") == 0)
+                next_esc = od_rows_int(r, 3);
+            continue;
+        }
+        if (!od_deadline_kind_shown(k) || strcmp(st, "cancelled") == 0)
+            continue;
+        json_array_append_new(dls, json_deadline(r, now));
+    }
+    od_rows_close(r);
+    json_object_set_new(o, "deadlines", dls);
+    json_object_set_new(o, "next_escalation_at", time_or_null(next_esc));
+    return walk_result(rc, s);
+}
+
+static od_err json_escalations(od_tx *tx, const inc *x, json_t *esc, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, "i", x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        json_array_append_new(esc,
+                              json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
+                                        "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
+    od_rows_close(r);
+    return walk_result(rc, s);
+}
+
+/* The recipients with their acknowledgement state, and the acks alone. */
+static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp, json_t *acks, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        int64_t due = od_rows_null(r, 5) ? OD_NO_TIME : od_rows_int(r, 5);
+        int64_t acked = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
+        json_t *u = json_pack("{sI ss ss ss so so so}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
+                              od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "reason",
+                              od_rows_text(r, 3), "notified_at", time_or_null(od_rows_int(r, 4)), "ack_due",
+                              time_or_null(due), "acked_at", time_or_null(acked));
+        json_object_set_new(u, "ack_overdue", json_boolean(due != OD_NO_TIME && !acked && now > due));
+        json_array_append_new(rcp, u);
+        if (acked)
+            json_array_append_new(acks, json_pack("{sI ss so}", "user_id", (json_int_t)od_rows_int(r, 0),
+                                                  "username", od_rows_text(r, 1), "at", time_or_null(acked)));
+    }
+    od_rows_close(r);
+    return walk_result(rc, s);
+}
+
+static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *reps, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
+        char dn[2 * OD_NAME_MAX + 8];
+        json_array_append_new(reps, json_pack("{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at",
+                                              time_or_null(od_rows_int(r, 1)), "author", od_rows_text(r, 2),
+                                              "desk", od_rows_text(r, 3), "desk_name",
+                                              od_incident_desk_name(p, od_rows_text(r, 3), dn), "fields",
+                                              body ? body : json_object()));
+    }
+    od_rows_close(r);
+    return walk_result(rc, s);
+}
+
+static od_err json_timeline(od_tx *tx, const inc *x, json_t *tl, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, "i", x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
+                                            od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
+                                            od_rows_text(r, 3)));
+    od_rows_close(r);
+    return walk_result(rc, s);
+}
+
+static od_err json_messages(od_tx *tx, const inc *x, json_t *msgs, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, "i", x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        json_array_append_new(
+            msgs, json_pack("{sI ss sI ss ss ss ss sI so}", "id", (json_int_t)od_rows_int(r, 0), "cause",
+                            od_rows_text(r, 1), "recipient_id", (json_int_t)od_rows_int(r, 2), "channel",
+                            od_rows_text(r, 3), "kind", od_rows_text(r, 5), "desk", od_rows_text(r, 6),
+                            "status", od_rows_text(r, 8), "attempts", (json_int_t)od_rows_int(r, 9),
+                            "created_at", time_or_null(od_rows_int(r, 10))));
+    od_rows_close(r);
+    return walk_result(rc, s);
+}
+
+/* R-NOT-7: messages that failed after the policy's attempt limit, with the last error. */
+static od_err json_failed(od_tx *tx, const od_policy *p, const inc *x, json_t *failed, od_error *e)
+{
+    od_rows *r = NULL;
+    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, "ii", x->id, x->id);
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        char dn[2 * OD_NAME_MAX + 8];
+        json_t *f = json_pack(
+            "{ss sI ss ss ss ss sI ss ss}", "queue", od_rows_text(r, 0), "id", (json_int_t)od_rows_int(r, 1),
+            "channel", od_rows_text(r, 3), "kind", od_rows_text(r, 4), "desk", od_rows_text(r, 5),
+            "desk_name", od_incident_desk_name(p, od_rows_text(r, 5), dn), "attempts",
+            (json_int_t)od_rows_int(r, 6), "error", od_rows_text(r, 7), "cause", od_rows_text(r, 8));
+        json_object_set_new(f, "recipient_id",
+                            od_rows_null(r, 2) ? json_null() : json_integer(od_rows_int(r, 2)));
+        json_array_append_new(failed, f);
+    }
+    od_rows_close(r);
+    return walk_result(rc, s);
+}
+
+/* What only the full view has: escalations, recipients, acks, reports,
+ * timeline, messages and failed messages. */
+static od_err json_history(od_tx *tx, const od_policy *p, const inc *x, int64_t now, json_t *o, od_error *e)
+{
+    json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(),
+           *tl = json_array(), *msgs = json_array(), *failed = json_array();
+    json_object_set_new(o, "escalations", esc);
+    json_object_set_new(o, "recipients", rcp);
+    json_object_set_new(o, "acks", acks);
+    json_object_set_new(o, "reports", reps);
+    json_object_set_new(o, "timeline", tl);
+    json_object_set_new(o, "messages", msgs);
+    json_object_set_new(o, "failed_messages", failed);
+    od_err rc = json_escalations(tx, x, esc, e);
+    if (!rc)
+        rc = json_recipients(tx, x, now, rcp, acks, e);
+    if (!rc)
+        rc = json_reports(tx, p, x, reps, e);
+    if (!rc)
+        rc = json_timeline(tx, x, tl, e);
+    if (!rc)
+        rc = json_messages(tx, x, msgs, e);
+    if (!rc)
+        rc = json_failed(tx, p, x, failed, e);
+    return rc;
+}
+
+/* The incident as the API shows it: the list's summary, or with full the
+ * whole history as well.  On success *out is new, else nothing. */
+static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_t **out, od_error *e)
+{
+    int64_t now = od_app_now(a);
+    json_t *o = json_record(a->policy, x);
+    od_err rc = json_cis(tx, x, o, e);
+    if (!rc)
+        rc = json_deadlines(tx, x, now, o, e);
+    if (!rc && full)
+        rc = json_history(tx, a->policy, x, now, o, e);
+    if (rc)
+        json_decref(o);
+    else
+        *out = o;
+    return rc;
+}
+
+od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    inc x;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_inc_load(tx, who, id, &x, e);
+    if (!rc)
+        rc = incident_json(a, tx, &x, true, out, e);
+    od_inc_free(&x);
+    od_tx_rollback(tx);
+    return rc;
+}
+
+od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry, json_t **out,
+                        od_error *e)
+{
+    const char *st = qry->state ? qry->state : "", *lv = qry->level ? qry->level : "",
+               *rs = qry->response ? qry->response : "", *qq = qry->q ? qry->q : "";
+    int drill = qry->drill;
+    int64_t limit = qry->limit, offset = qry->offset;
+    char *like = od_store_like_pattern(qq);
+    if (!like)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t total = 0;
+    json_t *items = json_array();
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc) {
+        free(like);
+        json_decref(items);
+        return rc;
+    }
+    /* scoped principals: rows filtered here and paginated over the visible
+     * ones (as od_ci_list), so neither the page nor the total counts an
+     * incident they may not see */
+    bool scoped = who && who->id != 0 && who->n_scopes > 0;
+    if (!scoped)
+        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e, "ssssssiissss", st, st, lv, lv, rs, rs, (int64_t)drill,
+                          (int64_t)drill, qq, like, like, like);
+    int64_t ids[500];
+    od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
+    int n = 0, s = 0;
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, "ssssssiissssii", st, st, lv, lv, rs, rs, (int64_t)drill,
+                         (int64_t)drill, qq, like, like, like, scoped ? (int64_t)-1 : limit,
+                         scoped ? (int64_t)0 : offset);
+    while (!rc && (s = od_rows_next(r, e)) == 1)
+        if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
+            ids[n++] = od_rows_int(r, 0);
+    if (scoped)
+        total = pg.seen;
+    od_rows_close(r);
+    for (int i = 0; !rc && i < n; i++) {
+        inc x;
+        json_t *o = NULL;
+        rc = od_inc_load(tx, NULL, ids[i], &x, e);
+        if (rc)
+            break;
+        rc = incident_json(a, tx, &x, false, &o, e);
+        if (o)
+            json_array_append_new(items, o);
+        od_inc_free(&x);
+    }
+    od_tx_rollback(tx);
+    free(like);
+    if (rc || s < 0) {
+        json_decref(items);
+        return rc ? rc : OD_E_STORE;
+    }
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+}
+
+od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out, od_error *e)
+{
+    const char *qq = qry->q ? qry->q : "", *lv = qry->level ? qry->level : "",
+               *cat = qry->category ? qry->category : "";
+    int64_t limit = qry->limit, offset = qry->offset;
+    char *like = od_store_like_pattern(qq), *clike = od_store_like_pattern(cat);
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    json_t *items = json_array();
+    od_err rc = (!like || !clike) ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory")
+                                  : od_tx_begin(a->store, false, &tx, e);
+    int s = 0;
+    int64_t total = 0;
+    /* scoped principals: as od_incident_list, the page and the total are
+     * taken over the cases of incidents they may see */
+    bool scoped = who && who->id != 0 && who->n_scopes > 0;
+    od_page pg = od_page_start(limit, offset);
+    if (!rc && !scoped)
+        rc = od_tx_scalar(tx, OD_Q_CASE_COUNT, &total, e, "ssssss", qq, like, lv, lv, cat, clike);
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike,
+                         scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset);
+    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        if (scoped && !od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 10))))
+            continue;
+        json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
+               *names = json_loads(od_rows_text(r, 6), 0, NULL);
+        json_array_append_new(
+            items,
+            json_pack("{sI ss ss ss ss so so ss sb so}", "incident_id", (json_int_t)od_rows_int(r, 0),
+                      "number", od_rows_text(r, 1), "title", od_rows_text(r, 2), "level", od_rows_text(r, 3),
+                      "highest_response_level", od_rows_text(r, 4), "categories", cats ? cats : json_array(),
+                      "ci_names", names ? names : json_array(), "cause", od_rows_text(r, 7), "drill",
+                      (int)od_rows_int(r, 8), "filed_at", time_or_null(od_rows_int(r, 9))));
+    }
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    free(like);
+    free(clike);
+    if (scoped)
+        total = pg.seen;
+    if (rc || s < 0) {
+        json_decref(items);
+        return rc ? rc : OD_E_STORE;
+    }
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+}

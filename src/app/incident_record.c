@@ -1,0 +1,185 @@
+/* incident_record.c — the incident record shared by the use cases
+ * (incident_*.c): loading it (scope-checked), the timeline, deadline rows,
+ * the begin/commit frame of a write action and the report rows.  Every
+ * function runs inside the caller's transaction. */
+#include "app/incidents_int.h"
+#include "util/join.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void od_inc_free(inc *x)
+{
+    json_decref(x->row);
+    x->row = NULL;
+}
+
+static bool inc_in_scope(const od_principal *who, const inc *x)
+{
+    return od_principal_in_any_scope(who, inc_str(x, "departments"));
+}
+
+od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e)
+{
+    static const char *const cols[] = {"id",
+                                       "number",
+                                       "title",
+                                       "state",
+                                       "level",
+                                       "severity",
+                                       "severity_provisional",
+                                       "base_response",
+                                       "response_level",
+                                       "highest_response",
+                                       "detected_at",
+                                       "registered_at",
+                                       "handling_deadline",
+                                       "first_report_due",
+                                       "location",
+                                       "symptoms",
+                                       "impact_scope",
+                                       "departments",
+                                       "drill",
+                                       "created_by",
+                                       "activated_by",
+                                       "activated_at",
+                                       "resolved_at",
+                                       "closed_by",
+                                       "closed_at",
+                                       "reviewed_at",
+                                       "updated_at"};
+    static const bool is_text[] = {0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0,
+                                   1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    memset(x, 0, sizeof *x);
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, "i", id);
+    if (rc)
+        return rc;
+    int s = od_rows_next(r, e);
+    if (s == 1) {
+        x->row = json_object();
+        for (int i = 0; i < (int)(sizeof cols / sizeof *cols); i++)
+            json_object_set_new(x->row, cols[i],
+                                od_rows_null(r, i) ? json_null()
+                                : is_text[i]       ? json_string(od_rows_text(r, i))
+                                                   : json_integer(od_rows_int(r, i)));
+    }
+    od_rows_close(r);
+    if (s < 0)
+        return OD_E_STORE;
+    if (s == 0 || !inc_in_scope(who, &(inc){.row = x->row})) {
+        od_inc_free(x);
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "事件 %lld 不存在 (incident %lld not found)",
+                            (long long)id, (long long)id);
+    }
+#define I(k) ((int64_t)json_integer_value(json_object_get(x->row, k)))
+    x->id = id;
+    x->state = (od_inc_state)od_inc_state_parse(inc_str(x, "state"));
+    x->level = (od_grade)od_grade_parse(inc_str(x, "level"));
+    x->sev = (od_severity)od_severity_parse(inc_str(x, "severity"));
+    x->prov = I("severity_provisional") != 0;
+    x->drill = I("drill") != 0;
+    x->base = (od_resp)od_resp_parse(inc_str(x, "base_response"));
+    x->cur = (od_resp)od_resp_parse(inc_str(x, "response_level"));
+    x->highest = (od_resp)od_resp_parse(inc_str(x, "highest_response"));
+    x->detected = I("detected_at");
+    x->deadline =
+        json_is_null(json_object_get(x->row, "handling_deadline")) ? OD_NO_TIME : I("handling_deadline");
+    x->first_due = I("first_report_due");
+    x->created_by = I("created_by");
+#undef I
+    return OD_OK;
+}
+
+od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principal *who, const char *kind,
+                       json_t *data, od_error *e, const char *fmt, ...)
+{
+    /* whole, never cut: a cut in the middle of a UTF-8 character would make
+     * the entry unrepresentable in JSON */
+    char *text = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&text, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, "iissss", inc_id, now, who ? who->username : "system", kind,
+                           text, d);
+    free(d);
+    free(text);
+    return rc;
+}
+
+od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient, int64_t due,
+                                int64_t fire, od_error *e)
+{
+    if (due == OD_NO_TIME)
+        return OD_OK;
+    return od_tx_exec(tx, OD_Q_DL_INSERT, e, "isIiI", inc_id, od_deadline_kind_key(k), recipient, due,
+                      fire == OD_NO_TIME ? (int64_t)0 : fire);
+}
+
+od_err od_inc_commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who, int64_t id,
+                             json_t **out, od_error *e)
+{
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    rc = od_tx_commit(tx, e);
+    if (rc)
+        return rc;
+    od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
+    return od_incident_get(a, who, id, out, e);
+}
+
+/* Begins a write tx, loads the incident and checks the lifecycle (R-CLOSE-2). */
+od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, od_tx **tx,
+                           inc *x, od_inc_state *to, od_error *e)
+{
+    od_err rc = od_tx_begin(a->store, true, tx, e);
+    if (rc)
+        return rc;
+    rc = od_inc_load(*tx, who, id, x, e);
+    if (!rc)
+        rc = od_inc_transition(x->state, act, to, e);
+    if (rc) {
+        od_inc_free(x);
+        od_tx_rollback(*tx);
+        *tx = NULL;
+    }
+    return rc;
+}
+
+od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, const inc *x, od_error *e)
+{
+    char zh[512];
+    od_join miss = od_join_start(zh, sizeof zh, ", ");
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(body, req[i]);
+        bool empty = !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0);
+        if (empty && x) { /* first report: the registered value counts */
+            const char *reg = inc_str(x, req[i]);
+            empty = !reg || !*reg;
+        }
+        if (empty)
+            od_join_add(&miss, req[i]);
+    }
+    if (!miss.n)
+        return OD_OK;
+    return od_error_set(e, OD_E_UNPROCESSABLE, NULL,
+                        "报告缺少必填内容：%s (report is missing required fields: %s)", zh, zh);
+}
+
+od_err od_inc_report_insert(od_tx *tx, const inc *x, const char *kind, const od_principal *who,
+                            const char *desk, json_t *fields, int64_t now, od_error *e)
+{
+    char *b = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
+    od_err rc = od_tx_exec(tx, OD_Q_REP_INSERT, e, "isiIsss", x->id, kind, now, who->id, who->username, desk,
+                           b ? b : "{}");
+    free(b);
+    return rc;
+}

@@ -1,0 +1,197 @@
+/* incident_regrade.c — changing an incident's grading (severity, CIs or
+ * response level) with a reason: core/regrade.h decides, this file writes
+ * the new levels, deadlines, escalation record and notifications. */
+#include "app/incidents_int.h"
+#include "core/regrade.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A regrade request: what the body asks for. */
+typedef struct regrade_req {
+    const char *reason;
+    json_t *ci_ids; /* borrowed, may be NULL */
+    int sev, rl;    /* -1 = not given */
+} regrade_req;
+
+/* A regrade in progress: the request, the incident and the plan. */
+typedef struct regrade_ctx {
+    const od_policy *p;
+    const od_principal *who;
+    json_t *body; /* borrowed */
+    int64_t now;
+    regrade_req q;
+    inc x;
+    od_grading g;              /* the new grading */
+    od_regrade_decision plan; /* core's decision (core/regrade.h) */
+} regrade_ctx;
+
+static od_err regrade_parse(json_t *body, regrade_req *q, od_error *e)
+{
+    q->reason = json_string_value(json_object_get(body, "reason"));
+    const char *sev_s = json_string_value(json_object_get(body, "severity"));
+    const char *rl_s = json_string_value(json_object_get(body, "response_level"));
+    q->ci_ids = json_object_get(body, "ci_ids");
+    q->sev = -1;
+    q->rl = -1;
+    if (sev_s && (q->sev = od_severity_parse(sev_s)) < 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "severity",
+                            "影响程度须为 severe/moderate/minor (severity must be "
+                            "severe, moderate or minor)");
+    if (rl_s && (q->rl = od_resp_parse(rl_s)) < 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "response_level",
+                            "响应级别须为 R1/R2/R3/NG (response_level must be "
+                            "R1, R2, R3 or NG)");
+    if (!sev_s && !rl_s && !q->ci_ids)
+        return od_error_set(e, OD_E_UNPROCESSABLE, NULL,
+                            "需要 severity、ci_ids 或 response_level 之一 (one of severity, "
+                            "ci_ids, response_level is required)");
+    return OD_OK;
+}
+
+/* The first-report deadline (before the first report) and the handling
+ * deadline follow the new grading. */
+static od_err regrade_deadlines(od_tx *tx, const od_policy *p, inc *x, od_error *e)
+{
+    od_err rc = OD_OK;
+    x->deadline = od_handling_deadline(p, x->base, x->detected);
+    int64_t nfirst = od_first_report_due(p, x->level, x->detected);
+    if (x->state == OD_INC_DETECTED && nfirst != x->first_due) {
+        x->first_due = nfirst;
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "first_report");
+        if (!rc)
+            rc = od_incident_deadline_add(tx, x->id, OD_DL_FIRST_REPORT, 0, nfirst, nfirst + 1, e);
+    }
+    if (!rc) {
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "handling");
+        if (!rc)
+            rc = od_incident_deadline_add(tx, x->id, OD_DL_HANDLING, 0, x->deadline,
+                                          x->deadline == OD_NO_TIME ? OD_NO_TIME : x->deadline + 1, e);
+    }
+    return rc;
+}
+
+/* Applies the plan: the new grading, its deadlines, the response level
+ * (set directly when the same or lower, raised with notices when higher)
+ * and, after the first report, the new level's recipients. */
+static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
+{
+    const od_policy *p = rg->p;
+    inc *x = &rg->x;
+    const od_grading *g = &rg->g;
+    const od_regrade_decision *plan = &rg->plan;
+    const char *reason = rg->q.reason;
+    int64_t now = rg->now;
+    od_resp old_cur = x->cur, target = plan->target;
+    x->level = g->level;
+    x->sev = g->severity;
+    x->prov = g->severity_provisional;
+    x->base = g->response;
+    od_err rc = regrade_deadlines(tx, p, x, e);
+    if (!rc && !plan->raise) { /* same or lower: set directly */
+        x->cur = target;
+        rc = od_inc_set_levels(tx, x, now, e);
+        if (!rc && plan->record_change)
+            rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x->id, od_resp_key(old_cur),
+                            od_resp_key(target), now, reason ? reason : "");
+        if (!rc)
+            rc = od_inc_schedule_escalation(tx, p, x, e);
+    } else if (!rc) {
+        rc = od_inc_set_levels(tx, x, now, e);
+        if (!rc)
+            rc = od_inc_raise_to(tx, p, x, target, now, rg->who,
+                                 reason && *reason ? reason : "人工调整 (manual regrade)", e);
+    }
+    /* a higher incident level after the first report: its recipients must hear of it */
+    if (!rc && plan->notify_new_level) {
+        char cause[96];
+        snprintf(cause, sizeof cause, "inc:%lld:regrade:%s", (long long)x->id, od_grade_key(x->level));
+        msgspec m = {.kind = OD_MSG_FIRST};
+        rc = od_incident_add_recipients(tx, p, x, x->level, "regrade", cause, "first", &m, now, e);
+    }
+    return rc;
+}
+
+/* The timeline entry and the audit record (before and after, with the reason). */
+static od_err regrade_record(od_tx *tx, regrade_ctx *rg, json_t *before, od_error *e)
+{
+    inc *x = &rg->x;
+    const od_principal *who = rg->who;
+    const char *reason = rg->q.reason;
+    int64_t id = x->id, now = rg->now;
+    od_inc_free(x);
+    od_err rc = od_inc_load(tx, NULL, id, x, e);
+    json_t *after = rc ? NULL : json_deep_copy(x->row);
+    if (!rc)
+        rc = od_inc_timeline(tx, id, now, who, "regrade", rg->body, e,
+                             "调整分级：%s事件，%s，%s；理由：%s (regraded: %s, %s, %s)",
+                             od_grade_name_zh(x->level), od_severity_name_zh(x->sev), od_resp_name_zh(x->cur),
+                             reason ? reason : "—", od_grade_key(x->level), od_severity_key(x->sev),
+                             od_resp_key(x->cur));
+    if (!rc) {
+        json_object_set_new(after, "reason", json_string(reason ? reason : ""));
+        rc = od_audit_append(tx, now, who, "incident.regrade", "incident", id, before, after, e);
+    }
+    json_decref(after);
+    return rc;
+}
+
+/* The new grading from the CIs (their departments become the incident's)
+ * and the severity, and core's plan for it.  *deps: the departments (owned). */
+static od_err regrade_plan(od_tx *tx, regrade_ctx *rg, json_t **deps, od_error *e)
+{
+    const od_policy *p = rg->p;
+    inc *x = &rg->x;
+    od_err rc = OD_OK;
+    od_grade level = x->level;
+    if (rg->q.ci_ids) {
+        rc = od_inc_grade_cis(tx, rg->who, rg->q.ci_ids, &level, deps, e);
+        if (!rc) {
+            char *d = json_dumps(*deps, JSON_COMPACT);
+            json_object_set_new(x->row, "departments", json_string(d ? d : "[]"));
+            free(d);
+        }
+    }
+    od_severity nsev = rg->q.sev >= 0 ? (od_severity)rg->q.sev : x->sev;
+    od_grade_incident(p, level, rg->q.sev >= 0 ? (int)nsev : (x->prov ? -1 : (int)nsev), &rg->g);
+    /* what the regrade does is core's decision (core/regrade.h) */
+    od_regrade_in rin = {.old_level = x->level,
+                         .ci_level = level,
+                         .new_level = rg->g.level,
+                         .old_resp = x->cur,
+                         .by_time = od_escalation_level_at(p, rg->g.response, x->detected, rg->now),
+                         .explicit_resp = rg->q.rl,
+                         .reason_given = rg->q.reason && *rg->q.reason,
+                         .first_reported = x->state != OD_INC_DETECTED};
+    if (!rc)
+        rc = od_regrade_plan(&rin, &rg->plan, e);
+    return rc;
+}
+
+od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                           od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_inc_state to;
+    regrade_ctx rg = {.p = a->policy, .who = who, .body = body, .now = od_app_now(a)};
+    od_err rc = regrade_parse(body, &rg.q, e);
+    if (rc)
+        return rc;
+    rc = od_inc_begin_action(a, who, id, OD_IA_REGRADE, &tx, &rg.x, &to, e);
+    if (rc)
+        return rc;
+    json_t *before = json_deep_copy(rg.x.row), *deps = NULL;
+    rc = regrade_plan(tx, &rg, &deps, e);
+    if (!rc && rg.q.ci_ids)
+        rc = od_inc_link_cis(tx, rg.x.id, rg.q.ci_ids, true, e);
+    if (!rc)
+        rc = regrade_apply(tx, &rg, e);
+    if (!rc)
+        rc = regrade_record(tx, &rg, before, e);
+    json_decref(before);
+    json_decref(deps);
+    od_inc_free(&rg.x);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}

@@ -1,0 +1,297 @@
+/* test_app_incidents.c — the incident use cases (src/app/incident_*.c)
+ * called directly on a temporary store with the manual clock, without HTTP:
+ * registration (R-INC-2…5: number, grading, deadlines; a missing title),
+ * the four reports (R-NOT-1…5: lifecycle, recipients, missing fields named
+ * in both languages), activation and closure by the level's authority
+ * (R-ACT-1, R-CLOSE-1, R-CLOSE-2 order), the review filed in the case
+ * library (R-PIR-2) and a missed first-report deadline fired by the clock
+ * (R-NOT-6), the list query with its envelope, and the case library seen
+ * through department scopes (R-SEC-SYS-2). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "app/app.h"
+#include "app/incidents.h"
+#include "policy/policy_load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MIN_MS 60000LL
+
+static char dir[64], db[96];
+static od_app *app;
+static od_principal eng, head;
+static int64_t ci_id, sechead_id;
+
+static int64_t make_user(const char *name, od_role role)
+{
+    od_principal sys;
+    od_principal_system(&sys);
+    od_error e = {0};
+    json_t *out = NULL;
+    od_user_input in = {.username = name, .password = "User-pass-1!", .display_name = name, .department = "运行部",
+                        .phone = "13800000000", .email = "u@example.cn"};
+    if (od_user_create(app, &sys, &in, &out, &e) != OD_OK)
+        fail_msg("user %s: %s", name, e.message);
+    int64_t id = (int64_t)json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    if (od_user_set_roles(app, &sys, id, OD_ROLEBIT(role), NULL, &out, &e) != OD_OK)
+        fail_msg("roles %s: %s", name, e.message);
+    json_decref(out);
+    return id;
+}
+
+static od_principal principal(int64_t id, const char *name, od_role role)
+{
+    od_principal p = {.id = id, .roles = OD_ROLEBIT(role)};
+    snprintf(p.username, sizeof p.username, "%s", name);
+    snprintf(p.department, sizeof p.department, "运行部");
+    return p;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/od-inc-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/i.db", dir);
+    od_error e = {0};
+    od_policy *p = NULL;
+    od_policy_diags d;
+    assert_int_equal(od_policy_load_file("policy/default.yaml", &p, &d), OD_OK); /* with its templates */
+    if (od_app_open(db, p, "test", true, &app, &e) != OD_OK)
+        fail_msg("open: %s", e.message);
+    eng = principal(make_user("eng", OD_ROLE_OPS_ENGINEER), "eng", OD_ROLE_OPS_ENGINEER);
+    head = principal(make_user("opsdept", OD_ROLE_OPS_DEPARTMENT_HEAD), "opsdept", OD_ROLE_OPS_DEPARTMENT_HEAD);
+    sechead_id = make_user("sechead", OD_ROLE_OPS_SECTION_HEAD);
+    json_t *out = NULL;
+    od_ci_input ci = {.name = "app-L3", .category = "application", .grade = "L3", .department = "运行部"};
+    if (od_ci_create(app, &eng, &ci, &out, &e) != OD_OK)
+        fail_msg("ci: %s", e.message);
+    ci_id = (int64_t)json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    od_app_free(app);
+    char p[128];
+    const char *sfx[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", db, sfx[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    return 0;
+}
+
+static json_t *create(const char *title)
+{
+    od_error e = {0};
+    json_t *ids = json_pack("[I]", (json_int_t)ci_id), *out = NULL;
+    od_incident_input in = {.title = title, .location = "机房A", .symptoms = "交易缓慢", .impact_scope = "柜面业务",
+                            .ci_ids = ids, .severity = "moderate"};
+    if (od_incident_create(app, &eng, &in, &out, &e) != OD_OK)
+        fail_msg("create: %s", e.message);
+    json_decref(ids);
+    return out;
+}
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static int64_t id_of(json_t *o) { return (int64_t)json_integer_value(json_object_get(o, "id")); }
+
+/* The first entry of array k of o whose "kind" is kind, or NULL. */
+static json_t *find_kind(json_t *o, const char *k, const char *kind)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(o, k), i, v) if (strcmp(str(v, "kind"), kind) == 0) return v;
+    return NULL;
+}
+
+static od_err report(int64_t id, const od_principal *who, const char *json, json_t **out, od_error *e)
+{
+    json_t *body = json_loads(json, 0, NULL);
+    assert_non_null(body);
+    od_err rc = od_incident_report(app, who, id, body, out, e);
+    json_decref(body);
+    return rc;
+}
+
+static void test_register(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *inc = create("登记测试");
+    /* R-INC-3: an L3 CI, moderate → L3, R3; the number is per year */
+    assert_string_equal(str(inc, "state"), "detected");
+    assert_string_equal(str(inc, "level"), "L3");
+    assert_string_equal(str(inc, "response_level"), "R3");
+    assert_non_null(strstr(str(inc, "number"), "-000001"));
+    assert_non_null(find_kind(inc, "deadlines", "first_report"));
+    assert_non_null(find_kind(inc, "deadlines", "handling"));
+    assert_non_null(find_kind(inc, "timeline", "registered"));
+    json_decref(inc);
+    /* a missing title is refused before anything is written */
+    json_t *ids = json_pack("[I]", (json_int_t)ci_id), *out = NULL;
+    od_incident_input in = {.title = "", .ci_ids = ids};
+    assert_int_equal(od_incident_create(app, &eng, &in, &out, &e), OD_E_UNPROCESSABLE);
+    assert_string_equal(e.field, "title");
+    assert_null(out);
+    json_decref(ids);
+}
+
+static void test_lifecycle(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *inc = create("全流程"), *out = NULL;
+    int64_t id = id_of(inc);
+    json_decref(inc);
+    /* R-CLOSE-2: closing before the final report names the missing step */
+    assert_int_equal(od_incident_close(app, &head, id, &out, &e), OD_E_CONFLICT);
+    /* R-NOT-1: the first report takes the registered details; the level's recipients are notified */
+    assert_int_equal(report(id, &eng, "{\"kind\":\"first\"}", &out, &e), OD_OK);
+    assert_string_equal(str(out, "state"), "reported");
+    bool sechead_notified = false;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(out, "recipients"), i, v)
+        sechead_notified |= json_integer_value(json_object_get(v, "user_id")) == sechead_id;
+    assert_true(sechead_notified);
+    assert_true(json_array_size(json_object_get(out, "messages")) > 0);
+    json_decref(out);
+    /* the second report's missing fields are named, each once, in both languages */
+    e = (od_error){0};
+    assert_int_equal(report(id, &eng, "{\"kind\":\"second\",\"response_level\":\"R3\"}", &out, &e),
+                     OD_E_UNPROCESSABLE);
+    assert_non_null(strstr(e.message, "报告缺少必填内容：system_impact, estimated_recovery_at"));
+    assert_non_null(strstr(e.message, "(report is missing required fields: system_impact, estimated_recovery_at)"));
+    char body[256];
+    char t[OD_TIME_STR_MAX];
+    snprintf(body, sizeof body,
+             "{\"kind\":\"second\",\"response_level\":\"R3\",\"system_impact\":\"缓慢\","
+             "\"estimated_recovery_at\":\"%s\"}",
+             od_time_format(od_app_now(app) + 60 * MIN_MS, t));
+    assert_int_equal(report(id, &eng, body, &out, &e), OD_OK);
+    assert_string_equal(str(out, "state"), "confirmed");
+    json_decref(out);
+    /* R-ACT-1: R3 is activated by the ops department head, not an engineer */
+    assert_int_equal(od_incident_activate(app, &eng, id, &out, &e), OD_E_FORBIDDEN);
+    assert_int_equal(od_incident_activate(app, &head, id, &out, &e), OD_OK);
+    assert_string_equal(str(out, "state"), "activated");
+    json_decref(out);
+    assert_int_equal(report(id, &eng, "{\"kind\":\"progress\",\"text\":\"处理中\"}", &out, &e), OD_OK);
+    json_decref(out);
+    assert_int_equal(report(id, &eng,
+                            "{\"kind\":\"final\",\"cause\":\"控制器故障 zyxwvu\",\"process\":\"切换\","
+                            "\"current_state\":\"恢复\",\"business_impact_minutes\":30,\"improvements\":\"巡检\"}",
+                            &out, &e),
+                     OD_OK);
+    assert_string_equal(str(out, "state"), "resolved");
+    json_decref(out);
+    assert_int_equal(od_incident_close(app, &head, id, &out, &e), OD_OK);
+    assert_string_equal(str(out, "state"), "closed");
+    assert_non_null(find_kind(out, "timeline", "closed"));
+    json_decref(out);
+    /* R-PIR-2: the review files the case; the library finds it with its total */
+    json_t *rv = json_pack("{ss ss ss ss ss}", "cause_analysis", "固件缺陷 zyxwvu", "lessons", "演练",
+                           "improvements", "升级", "measures", "更换", "result", "恢复");
+    assert_int_equal(od_incident_review(app, &eng, id, rv, &out, &e), OD_OK);
+    json_decref(rv);
+    assert_string_equal(str(out, "state"), "reviewed");
+    json_decref(out);
+    od_case_query cq = {.q = "zyxwvu", .limit = 50};
+    assert_int_equal(od_cases_search(app, &eng, &cq, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 0),
+                                                        "incident_id")),
+                     id);
+    json_decref(out);
+}
+
+static void test_missed_first_report_fires(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *inc = create("逾期测试"), *out = NULL;
+    int64_t id = id_of(inc);
+    json_decref(inc);
+    /* R-NOT-6: past the first-report deadline the clock fires it, once */
+    assert_int_equal(od_app_advance_clock(app, od_app_now(app) + 24 * 60 * MIN_MS, &e), OD_OK);
+    assert_int_equal(od_incident_get(app, &eng, id, &out, &e), OD_OK);
+    json_t *dl = find_kind(out, "deadlines", "first_report");
+    assert_non_null(dl);
+    assert_true(json_is_true(json_object_get(dl, "missed")));
+    int missed = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(out, "timeline"), i, v)
+        if (strcmp(str(v, "kind"), "deadline_missed") == 0 && strstr(str(v, "text"), "first_report"))
+        missed++;
+    assert_int_equal(missed, 1);
+    json_decref(out);
+}
+
+static void test_list_query(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *out = NULL;
+    od_incident_query q = {.drill = -1, .limit = 1, .offset = 0};
+    assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 3); /* the three incidents above */
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+    assert_int_equal(json_integer_value(json_object_get(out, "limit")), 1);
+    json_decref(out);
+    q = (od_incident_query){.state = "reviewed", .drill = -1, .limit = 50};
+    assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
+    assert_string_equal(str(json_array_get(json_object_get(out, "items"), 0), "title"), "全流程");
+    json_decref(out);
+}
+
+/* R-SEC-SYS-2: a principal scoped to another department neither sees nor
+ * counts the case of an incident outside its scope; one scoped to the
+ * incident's department does. */
+static void test_cases_follow_scopes(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *out = NULL;
+    od_case_query cq = {.q = "zyxwvu", .limit = 50};
+    od_principal other = eng, own = eng;
+    other.n_scopes = own.n_scopes = 1;
+    snprintf(other.scopes[0], sizeof other.scopes[0], "网络部");
+    snprintf(own.scopes[0], sizeof own.scopes[0], "运行部");
+    assert_int_equal(od_cases_search(app, &other, &cq, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 0);
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
+    json_decref(out);
+    assert_int_equal(od_cases_search(app, &own, &cq, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+    json_decref(out);
+}
+
+int main(void)
+{
+    /* in order: each use case on the incidents the earlier ones left */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_register),
+        cmocka_unit_test(test_lifecycle),
+        cmocka_unit_test(test_missed_first_report_fires),
+        cmocka_unit_test(test_list_query),
+        cmocka_unit_test(test_cases_follow_scopes),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
