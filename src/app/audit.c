@@ -319,7 +319,7 @@ od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e)
         return rc;
     int64_t id = 0;
     char hash[65] = "";
-    rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
     int st = rc ? -1 : od_rows_next(r, e);
     od_rows_close(r);
     r = NULL;
@@ -327,7 +327,7 @@ od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e)
         od_tx_rollback(tx);
         return rc ? rc : st < 0 ? OD_E_STORE : OD_OK;
     }
-    if ((rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, "")))
+    if ((rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, OD_NOBINDS)))
         goto out;
     st = od_rows_next(r, e);
     if (st == 1) {
@@ -342,7 +342,7 @@ od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e)
     if (st == 1) {
         char anchor[ANCHOR_MAX];
         anchor_text(id, hash, anchor);
-        if ((rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor)))
+        if ((rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(ANCHOR_KEY), OD_TEXT(anchor)))))
             goto out;
         *adopted = true;
     }
@@ -363,7 +363,7 @@ static od_err anchor_extends(od_tx *tx, int64_t last_id, const char *prev, bool 
     od_rows *r = NULL;
     int64_t id = 0;
     char hash[65] = "";
-    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
     if (rc)
         return rc;
     int st = od_rows_next(r, e);
@@ -389,7 +389,7 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
     od_rows *r = NULL;
     int64_t last_id = 0;
     char prev[65] = GENESIS;
-    od_err rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, "");
+    od_err rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, OD_NOBINDS);
     if (rc)
         return rc;
     int s = od_rows_next(r, e);
@@ -406,18 +406,18 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
     int64_t actor_id = actor ? actor->id : 0;
     const char *actor_name = actor ? actor->username : "system";
     hash_entry(prev, id, now, actor_id, actor_name, action, entity, entity_id, b, a, h);
-    rc = od_tx_exec(tx, OD_Q_AUDIT_INSERT, e, "iiIsssIssss", id, now, actor_id, actor_name, action, entity,
-                    entity_id, b, a, prev, h);
+    rc = od_tx_exec(tx, OD_Q_AUDIT_INSERT, e, OD_BINDS(OD_INT(id), OD_INT(now), OD_INT_OR_NULL(actor_id, actor_id != 0), OD_TEXT(actor_name), OD_TEXT(action), OD_TEXT(entity),
+                    OD_INT_OR_NULL(entity_id, entity_id != 0), OD_TEXT(b), OD_TEXT(a), OD_TEXT(prev), OD_TEXT(h)));
     if (!rc) {
         char head[96];
         snprintf(head, sizeof head, "%lld:%s", (long long)id, h);
-        rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", "audit_head", head);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT("audit_head"), OD_TEXT(head)));
     }
     bool extend = false;
     if (!rc && audit_key_set && !(rc = anchor_extends(tx, last_id, prev, &extend, e)) && extend) {
         char anchor[ANCHOR_MAX];
         anchor_text(id, h, anchor);
-        rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(ANCHOR_KEY), OD_TEXT(anchor)));
         if (!rc)
             rc = anchor_pending(tx, anchor, e);
     }
@@ -430,7 +430,7 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
 static od_err check_anchor(od_tx *tx, int64_t last_id, const char *head, od_audit_report *rep, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
     if (rc)
         return rc;
     int st = od_rows_next(r, e);
@@ -488,7 +488,7 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
     }
     for (;;) {
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_AUDIT_WALK, &r, e, "ii", after, (int64_t)1000);
+        rc = od_tx_query(tx, OD_Q_AUDIT_WALK, &r, e, OD_BINDS(OD_INT(after), OD_INT((int64_t)1000)));
         if (rc)
             goto out;
         int n = 0, st;
@@ -538,7 +538,7 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
     }
     if (!rep->first_bad_id) {
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", "audit_head");
+        rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT("audit_head")));
         if (rc)
             goto out;
         if (od_rows_next(r, e) == 1) {
@@ -580,8 +580,8 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     if (rc)
         return rc;
     const char *en = entity ? entity : "", *ac = actor ? actor : "";
-    rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, "ssiissii", en, en, entity_id, entity_id, ac, ac, limit,
-                     offset);
+    rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac), OD_INT(limit),
+                     OD_INT(offset)));
     json_t *items = json_array();
     int st = 0;
     while (!rc && (st = od_rows_next(r, e)) == 1) {

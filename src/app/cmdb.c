@@ -31,7 +31,7 @@ static json_t *ci_row_json(od_rows *r)
 static od_err ci_load(od_tx *tx, const od_principal *actor, int64_t id, json_t **out, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
     int s = od_rows_next(r, e);
@@ -133,9 +133,9 @@ od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in,
         free(attrs);
         return rc;
     }
-    rc = od_tx_scalar(tx, OD_Q_CI_INSERT, &id, e, "sssssssii", in->name, in->category, in->grade,
-                      in->department ? in->department : "", in->environment ? in->environment : "production",
-                      in->location ? in->location : "", attrs ? attrs : "{}", now, now);
+    rc = od_tx_scalar(tx, OD_Q_CI_INSERT, &id, e, OD_BINDS(OD_TEXT(in->name), OD_TEXT(in->category), OD_TEXT(in->grade),
+                      OD_TEXT(in->department ? in->department : ""), OD_TEXT(in->environment ? in->environment : "production"),
+                      OD_TEXT(in->location ? in->location : ""), OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(now)));
     free(attrs);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
@@ -158,7 +158,7 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
     rc = ci_load(tx, actor, id, out, e);
     if (!rc) {
         json_t *rels = json_array();
-        rc = od_tx_query(tx, OD_Q_REL_OF_CI, &r, e, "ii", id, id);
+        rc = od_tx_query(tx, OD_Q_REL_OF_CI, &r, e, OD_BINDS(OD_INT(id), OD_INT(id)));
         int s = 0;
         while (!rc && (s = od_rows_next(r, e)) == 1)
             json_array_append_new(rels, json_pack("{sI sI ss sI ss ss}", "id", (json_int_t)od_rows_int(r, 0),
@@ -196,12 +196,12 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     json_t *items = json_array();
     if (!rc && actor->n_scopes == 0)
-        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e, "ssssssss", c, c, g, g, qq, like, like, like);
+        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e, OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     /* scoped principals: filter rows here; paginate over visible rows */
     od_page pg = od_page_start(limit, offset);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, "ssssssssii", c, c, g, g, qq, like, like, like,
-                         actor->n_scopes ? (int64_t)-1 : limit, actor->n_scopes ? (int64_t)0 : offset);
+        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                         OD_INT(actor->n_scopes ? (int64_t)-1 : limit), OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
@@ -239,8 +239,8 @@ od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_c
         rc = ci_validate(a, actor, &m, e);
         char *attrs = rc ? NULL : json_dumps(m.attributes, JSON_COMPACT | JSON_SORT_KEYS);
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, "sssssssii", m.name, m.category, m.grade, m.department,
-                            m.environment, m.location, attrs ? attrs : "{}", now, id);
+            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, OD_BINDS(OD_TEXT(m.name), OD_TEXT(m.category), OD_TEXT(m.grade), OD_TEXT(m.department),
+                            OD_TEXT(m.environment), OD_TEXT(m.location), OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(id)));
         free(attrs);
         if (rc == OD_E_CONFLICT) {
             od_error_clear(e);
@@ -282,7 +282,7 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
         }
     }
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_REL_INSERT, &rid, e, "isii", id, type, target_id, now);
+        rc = od_tx_scalar(tx, OD_Q_REL_INSERT, &rid, e, OD_BINDS(OD_INT(id), OD_TEXT(type), OD_INT(target_id), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "该关系已存在 (the relation exists)");
@@ -337,7 +337,7 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
         int64_t cur = queue[head], d = depth[head];
         head++;
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, "i", cur);
+        rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, OD_BINDS(OD_INT(cur)));
         int s = 0;
         int64_t deps[256];
         char types[256][16];
@@ -401,7 +401,7 @@ od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **o
         return rc;
     rc = ci_load(tx, actor, id, &before, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CI_VERIFY, e, "iIii", now, actor->id, now, id);
+        rc = od_tx_exec(tx, OD_Q_CI_VERIFY, e, OD_BINDS(OD_INT(now), OD_INT_OR_NULL(actor->id, actor->id != 0), OD_INT(now), OD_INT(id)));
     if (!rc)
         rc = ci_load(tx, NULL, id, out, e);
     if (!rc)
@@ -429,8 +429,8 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     json_t *items = json_array();
     /* as od_ci_list: a scoped principal's page counts only CIs in scope */
     od_page pg = od_page_start(limit, offset);
-    rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, "iii", since, actor->n_scopes ? (int64_t)-1 : limit,
-                     actor->n_scopes ? (int64_t)0 : offset);
+    rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, OD_BINDS(OD_INT(since), OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
+                     OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))

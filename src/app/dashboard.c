@@ -47,7 +47,7 @@ static void count_open(json_t *c, const char *level, const char *resp)
 static od_err open_counts(od_tx *tx, const od_principal *who, json_t *real, json_t *drill, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_DASH_OPEN, &r, e, "i", (int64_t)OPEN_ROWS_MAX);
+    od_err rc = od_tx_query(tx, OD_Q_DASH_OPEN, &r, e, OD_BINDS(OD_INT((int64_t)OPEN_ROWS_MAX)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
         if (od_principal_in_any_scope(who, od_rows_text(r, 3)))
@@ -77,7 +77,7 @@ static od_err deadlines(od_tx *tx, const od_principal *who, int64_t now, json_t 
 {
     od_rows *r = NULL;
     /* earliest first: the missed ones come first, so a generous limit keeps both lists filled */
-    od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e, "i", (int64_t)OPEN_ROWS_MAX);
+    od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e, OD_BINDS(OD_INT((int64_t)OPEN_ROWS_MAX)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         /* which deadlines people see, and when one is missed: core/incident.h */
@@ -109,7 +109,7 @@ static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opt
     json_t *days = json_array(), *by_level = json_object();
     json_int_t counts[OD_GRADE__COUNT][OD_DASH_DAYS_MAX] = {{0}}, drills[OD_DASH_DAYS_MAX] = {0};
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e, "iii", from, to, (int64_t)DETECTED_ROWS_MAX);
+    od_err rc = od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e, OD_BINDS(OD_INT(from), OD_INT(to), OD_INT((int64_t)DETECTED_ROWS_MAX)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         int64_t idx = (od_rows_int(r, 0) - from) / DAY_MS;

@@ -51,7 +51,7 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, "iii", incident_id, limit, offset);
+        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, OD_BINDS(OD_INT(incident_id), OD_INT(limit), OD_INT(offset)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *it = attempt_json(a->policy, r);

@@ -144,7 +144,7 @@ static od_err filter_ci(od_tx *tx, const char *ci, int64_t *ci_id, od_error *e)
         *ci_id = v;
         return OD_OK;
     }
-    od_err rc = od_tx_scalar(tx, OD_Q_CI_BY_NAME, ci_id, e, "s", ci);
+    od_err rc = od_tx_scalar(tx, OD_Q_CI_BY_NAME, ci_id, e, OD_BINDS(OD_TEXT(ci)));
     if (rc == OD_E_NOT_FOUND) {
         od_error_clear(e);
         *ci_id = -1;
@@ -163,16 +163,16 @@ static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, 
     bool scoped = od_ev_scoped(who);
     od_page pg = od_page_start(limit, offset);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EV_LIST, &r, e, "ssssssiissssssii", f->status, f->status, f->status, f->cls,
-                            f->cls, f->cls, f->ci_id, f->ci_id, f->source, f->source, f->q, like, like, like,
-                            scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset);
+    od_err rc = od_tx_query(tx, OD_Q_EV_LIST, &r, e, OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls),
+                            OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                            OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
     if (!rc)
         rc = collect(r, who, scoped ? &pg : NULL, items, e);
     od_rows_close(r);
     *total = pg.seen;
     if (!rc && !scoped)
-        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, total, e, "ssssssiissssss", f->status, f->status, f->status, f->cls,
-                          f->cls, f->cls, f->ci_id, f->ci_id, f->source, f->source, f->q, like, like, like);
+        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, total, e, OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls),
+                          OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     free(like);
     return rc;
 }
@@ -249,7 +249,7 @@ static void decisions_first(json_t *first, int64_t received, json_t *decs)
 static od_err decisions_later(od_tx *tx, int64_t id, json_t *decs, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EVD_LIST, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_EVD_LIST, &r, e, OD_BINDS(OD_INT(id)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *d = json_pack("{ss ss}", "step", od_rows_text(r, 1), "result", od_rows_text(r, 3));
@@ -269,7 +269,7 @@ od_err od_event_get(od_app *a, const od_principal *who, int64_t id, json_t **out
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_EV_GET, &r, e, "i", id);
+    rc = od_tx_query(tx, OD_Q_EV_GET, &r, e, OD_BINDS(OD_INT(id)));
     int s = rc ? -1 : od_rows_next(r, e);
     if (s == 1 && !row_visible(who, r, COL_DEPT_GET))
         s = 0; /* out of scope: the same answer as a missing event */
@@ -335,7 +335,7 @@ od_err od_events_stats(od_app *a, const od_principal *who, int hours, json_t **o
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_EV_STATS, &r, e, "ii", from, to);
+        rc = od_tx_query(tx, OD_Q_EV_STATS, &r, e, OD_BINDS(OD_INT(from), OD_INT(to)));
     if (!rc)
         rc = stats_fill(r, who, from, buckets, e);
     od_rows_close(r);
@@ -392,7 +392,7 @@ static od_err review_pool(od_tx *tx, const od_principal *who, int64_t from, int6
                           od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EV_REVIEW_POOL, &r, e, "ii", from, to);
+    od_err rc = od_tx_query(tx, OD_Q_EV_REVIEW_POOL, &r, e, OD_BINDS(OD_INT(from), OD_INT(to)));
     int s = 0;
     *pool = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
@@ -419,13 +419,13 @@ od_err od_events_review(od_app *a, const od_principal *who, const char *week, js
     od_rows *r = NULL;
     rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_EV_REVIEW_HANDOVER, &r, e, "ii", from, to);
+        rc = od_tx_query(tx, OD_Q_EV_REVIEW_HANDOVER, &r, e, OD_BINDS(OD_INT(from), OD_INT(to)));
     if (!rc)
         rc = collect(r, who, NULL, handover, e);
     od_rows_close(r);
     r = NULL;
     if (!rc) /* scoped: the first `sample` visible rows of the same order */
-        rc = od_tx_query(tx, OD_Q_EV_REVIEW_SAMPLE, &r, e, "iii", from, to, scoped ? (int64_t)-1 : (int64_t)sample);
+        rc = od_tx_query(tx, OD_Q_EV_REVIEW_SAMPLE, &r, e, OD_BINDS(OD_INT(from), OD_INT(to), OD_INT(scoped ? (int64_t)-1 : (int64_t)sample)));
     if (!rc)
         rc = collect(r, who, &pg, sampled, e);
     od_rows_close(r);

@@ -265,7 +265,7 @@ static void windows_free(ctx *c)
 static od_err windows_load(ctx *c, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_WIN_ACTIVE, &r, e, "ii", c->now, c->now);
+    od_err rc = od_tx_query(c->tx, OD_Q_WIN_ACTIVE, &r, e, OD_BINDS(OD_INT(c->now), OD_INT(c->now)));
     if (rc)
         return rc;
     size_t cap = 0;
@@ -376,14 +376,14 @@ static bool cis_mem_put(const char *name, int64_t id, int grade)
 static od_err cis_mem_sync(ctx *c, od_error *e)
 {
     int64_t version = 0, count = 0;
-    od_err rc = od_tx_scalar(c->tx, OD_Q_EV_CMDB_VERSION, &version, e, "");
+    od_err rc = od_tx_scalar(c->tx, OD_Q_EV_CMDB_VERSION, &version, e, OD_NOBINDS);
     if (rc)
         return rc;
     if (cis_mem.store == c->a->store && cis_mem.version == version)
         return OD_OK;
     cis_mem_clear();
     cis_mem.store = c->a->store;
-    rc = od_tx_scalar(c->tx, OD_Q_EV_CI_COUNT, &count, e, "");
+    rc = od_tx_scalar(c->tx, OD_Q_EV_CI_COUNT, &count, e, OD_NOBINDS);
     if (rc)
         return rc;
     if (count > CI_MEM_MAX) { /* asked per name */
@@ -398,7 +398,7 @@ static od_err cis_mem_sync(ctx *c, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     cis_mem.cap = cap;
     od_rows *r = NULL;
-    rc = od_tx_query(c->tx, OD_Q_EV_CI_ALL, &r, e, "");
+    rc = od_tx_query(c->tx, OD_Q_EV_CI_ALL, &r, e, OD_NOBINDS);
     int st = 0;
     bool ok = true;
     while (!rc && (st = od_rows_next(r, e)) == 1 && cis_mem.n < cap / 2)
@@ -479,7 +479,7 @@ static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *gra
         json_t *hit = json_object_get(c->ci_cache, cand[i]);
         if (!hit) {
             od_rows *r = NULL;
-            od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_BY_NAME, &r, e, "s", cand[i]);
+            od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_BY_NAME, &r, e, OD_BINDS(OD_TEXT(cand[i])));
             if (rc)
                 return rc;
             int s = od_rows_next(r, e);
@@ -510,7 +510,7 @@ static const char *rule_name(const od_event_rules *rs, int i) { return i >= 0 ? 
 
 static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, od_error *e)
 {
-    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, "iissss", inc, c->now, "system", kind, text, NULL);
+    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, OD_BINDS(OD_INT(inc), OD_INT(c->now), OD_TEXT("system"), OD_TEXT(kind), OD_TEXT(text), OD_TEXT(NULL)));
 }
 
 /* ---- correlation groups of a transaction (issue 5 performance) ----------
@@ -574,7 +574,7 @@ static od_err group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, o
     }
     *lead = *last = 0;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, "s", key);
+    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, OD_BINDS(OD_TEXT(key)));
     int s = rc ? -1 : od_rows_next(r, e);
     if (s == 1) {
         *lead = od_rows_int(r, 0);
@@ -598,7 +598,7 @@ static od_err group_join(ctx *c, const char *key, od_error *e)
         g->members++; /* absolute after a put, else a count to add */
         return OD_OK;
     }
-    return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", key);
+    return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, OD_BINDS(OD_TEXT(key)));
 }
 
 static od_err group_put(ctx *c, const char *key, int64_t lead, od_error *e)
@@ -611,7 +611,7 @@ static od_err group_put(ctx *c, const char *key, int64_t lead, od_error *e)
         g->members = 1;
         return OD_OK;
     }
-    return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", key, lead, c->now);
+    return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, OD_BINDS(OD_TEXT(key), OD_INT(lead), OD_INT(c->now)));
 }
 
 /* Before the commit: what the transaction did to its groups. */
@@ -621,9 +621,9 @@ static od_err groups_flush(ctx *c, od_error *e)
     for (size_t k = 0; !rc && k < groups_mem.n; k++) {
         group_ent *g = &groups_mem.v[groups_mem.used[k]];
         if (g->put)
-            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, "siii", g->key, g->lead, g->last, g->members);
+            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, OD_BINDS(OD_TEXT(g->key), OD_INT(g->lead), OD_INT(g->last), OD_INT(g->members)));
         else if (g->members)
-            rc = od_tx_exec(c->tx, OD_Q_EVG_JOIN_N, e, "is", g->members, g->key);
+            rc = od_tx_exec(c->tx, OD_Q_EVG_JOIN_N, e, OD_BINDS(OD_INT(g->members), OD_TEXT(g->key)));
     }
     return rc;
 }
@@ -648,8 +648,8 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
                                 ev->labels, "annotations", ev->annotations);
         body = dump(msg);
         json_decref(msg);
-        rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, "sIIssssssii", cause, (int64_t)0, (int64_t)0, r.channel, "",
-                        "event_response", "", subject, body ? body : "{}", c->now, c->now);
+        rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_INT_NONZERO((int64_t)0), OD_INT_NONZERO((int64_t)0), OD_TEXT(r.channel), OD_TEXT(""),
+                        OD_TEXT("event_response"), OD_TEXT(""), OD_TEXT(subject), OD_TEXT(body ? body : "{}"), OD_INT(c->now), OD_INT(c->now)));
         o->state = "handled";
         DEC(o, OD_DEC_RESPOND_WEBHOOK, rname, S(r.channel));
         c->woke_dispatcher = true;
@@ -660,7 +660,7 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
                      ev->dedup_key) < 0)
             body = NULL;
         od_rows *rw = NULL;
-        rc = od_tx_query(c->tx, OD_Q_EV_ROLE_USERS, &rw, e, "i", (int64_t)OD_ROLEBIT(r.role));
+        rc = od_tx_query(c->tx, OD_Q_EV_ROLE_USERS, &rw, e, OD_BINDS(OD_INT((int64_t)OD_ROLEBIT(r.role))));
         int64_t ids[100];
         char phone[100][32], email[100][128];
         int nu = 0, s = 0;
@@ -683,8 +683,8 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
             if (k == 0)
                 ch[k] = "inbox", addr[k++] = "";
             for (int j = 0; !rc && j < k; j++)
-                rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, "sIissssssii", cause, (int64_t)0, ids[u], ch[j],
-                                addr[j], "event_alert", "monitoring", subject, body ? body : subject, c->now, c->now);
+                rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_INT_NONZERO((int64_t)0), OD_INT(ids[u]), OD_TEXT(ch[j]),
+                                OD_TEXT(addr[j]), OD_TEXT("event_alert"), OD_TEXT("monitoring"), OD_TEXT(subject), OD_TEXT(body ? body : subject), OD_INT(c->now), OD_INT(c->now)));
         }
         o->state = "open";
         DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_key(r.role)), I(nu));
@@ -714,7 +714,7 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
     od_err rc = OD_OK;
     if (rule >= 0 && o->ci_id) {
         od_rows *r = NULL;
-        rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, "is", o->ci_id, rname);
+        rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, OD_BINDS(OD_INT(o->ci_id), OD_TEXT(rname)));
         int s = rc ? -1 : od_rows_next(r, e);
         if (s == 1) {
             open_inc = od_rows_int(r, 0);
@@ -760,7 +760,7 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         if (rc)
             return rc;
         od_rows *r = NULL;
-        rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, "i", inc);
+        rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, OD_BINDS(OD_INT(inc)));
         if (!rc && od_rows_next(r, e) == 1)
             snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
         od_rows_close(r);
@@ -824,7 +824,7 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
         char names[256][64];
         size_t nu = 0, nt = 0;
         od_rows *r = NULL;
-        od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, "i", o->ci_id);
+        od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, OD_BINDS(OD_INT(o->ci_id)));
         int s = 0;
         while (!rc && nu < 256 && (s = od_rows_next(r, e)) == 1) {
             snprintf(names[nu], sizeof names[nu], "%s", od_rows_text(r, 3));
@@ -893,7 +893,7 @@ static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
     if (!k)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EV_KEYS_ALL, &r, e, "");
+    od_err rc = od_tx_query(tx, OD_Q_EV_KEYS_ALL, &r, e, OD_NOBINDS);
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
         if (!od_event_keys_add(k, (uint64_t)od_rows_int(r, 0), od_rows_int(r, 1)))
@@ -962,7 +962,7 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
         return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
     for (size_t i = 0; i < n && !st->have; i++) {
         od_rows *r = NULL;
-        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, "iss", ids[i], source, key);
+        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
         if (rc)
             return rc;
         int s = od_rows_next(r, e);
@@ -1003,8 +1003,8 @@ static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
     for (int i = 0; !rc && i < o->nd; i++) {
         const decision *d = &o->d[i];
         od_dec_render(text, sizeof text, d->code, d->args, d->nargs);
-        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", id, c->now, od_dec_step(d->code),
-                        d->rule[0] ? d->rule : NULL, text);
+        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, OD_BINDS(OD_INT(id), OD_INT(c->now), OD_TEXT(od_dec_step(d->code)),
+                        OD_TEXT(d->rule[0] ? d->rule : NULL), OD_TEXT(text)));
     }
     return rc;
 }
@@ -1090,7 +1090,7 @@ static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_e
     od_err rc = timeline(c, inc, "event_resolved", text, e);
     int64_t firing = 0;
     if (!rc)
-        rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, "i", inc);
+        rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, OD_BINDS(OD_INT(inc)));
     if (!rc && firing == 0)
         rc = timeline(c, inc, "events_resolved",
                       "关联告警已全部恢复；关闭事件仍需有权限的领导确认 (all attached events are resolved; closing the "
@@ -1119,9 +1119,9 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, od
     if (!raw)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (act == OD_DD_REPEAT && !(st.firing && strcmp(st.state, "silenced") == 0 && !still_silenced(c, &st, &ls))) {
-        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, "isii", c->now, raw, c->now, st.id);
+        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, OD_BINDS(OD_INT(c->now), OD_TEXT(raw), OD_INT(c->now), OD_INT(st.id)));
         if (!rc && ev->note)
-            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", st.id, c->now, "dedup", NULL, ev->note);
+            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, OD_BINDS(OD_INT(st.id), OD_INT(c->now), OD_TEXT("dedup"), OD_TEXT(NULL), OD_TEXT(ev->note)));
         if (!rc)
             result_text(res, st.id, ev->dedup_key, "repeat", st.state, false, NULL, 0);
         return rc;
@@ -1172,19 +1172,19 @@ static od_err process(ctx *c, const od_event_batch *b, const od_event_in *ev, od
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc && !st.have) {
         int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
-        rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &id, e, "sssssssIsssbssIsIIiiiiIsi", b->source, ev->dedup_key,
-                          ev->firing ? "firing" : "resolved", o.state, cls, ev->severity, ev->summary, o.ci_id, labels,
-                          ann, raw, flapping, changes, o.group_key, o.incident_id,
-                          o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, b->api_key_id, first, c->now,
-                          c->now, c->now, o.closed ? c->now : (int64_t)0, c->decs.p,
-                          key_hash(b->source, ev->dedup_key));
+        rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &id, e, OD_BINDS(OD_TEXT(b->source), OD_TEXT(ev->dedup_key),
+                          OD_TEXT(ev->firing ? "firing" : "resolved"), OD_TEXT(o.state), OD_TEXT(cls), OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o.ci_id, o.ci_id != 0), OD_TEXT(labels),
+                          OD_TEXT(ann), OD_TEXT(raw), OD_BOOL(flapping), OD_TEXT(changes), OD_TEXT(o.group_key), OD_INT_OR_NULL(o.incident_id, o.incident_id != 0),
+                          OD_TEXT(o.incident_rule[0] ? o.incident_rule : NULL), OD_INT_OR_NULL(o.window_id, o.window_id != 0), OD_INT_OR_NULL(b->api_key_id, b->api_key_id != 0), OD_INT(first), OD_INT(c->now),
+                          OD_INT(c->now), OD_INT(c->now), OD_INT_NONZERO(o.closed ? c->now : (int64_t)0), OD_TEXT(c->decs.p),
+                          OD_INT(key_hash(b->source, ev->dedup_key))));
         if (!rc)
             rc = key_added(c, (uint64_t)key_hash(b->source, ev->dedup_key), id, e);
     } else if (!rc) {
-        rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", ev->firing ? "firing" : "resolved", o.state,
-                        cls, ev->severity, ev->summary, o.ci_id, labels, ann, raw, flapping, changes, o.group_key,
-                        o.incident_id, o.incident_rule[0] ? o.incident_rule : NULL, o.window_id, c->now, c->now,
-                        o.closed ? c->now : (int64_t)0, id);
+        rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, OD_BINDS(OD_TEXT(ev->firing ? "firing" : "resolved"), OD_TEXT(o.state),
+                        OD_TEXT(cls), OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o.ci_id, o.ci_id != 0), OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(raw), OD_BOOL(flapping), OD_TEXT(changes), OD_TEXT(o.group_key),
+                        OD_INT_OR_NULL(o.incident_id, o.incident_id != 0), OD_TEXT(o.incident_rule[0] ? o.incident_rule : NULL), OD_INT_OR_NULL(o.window_id, o.window_id != 0), OD_INT(c->now), OD_INT(c->now),
+                        OD_INT_NONZERO(o.closed ? c->now : (int64_t)0), OD_INT(id)));
         if (!rc)
             rc = decisions_write(c, id, &o, e);
     }
@@ -1213,7 +1213,7 @@ static od_err item_run(ctx *c, od_ingest_item *it)
     od_sbuf_int(&res, (int64_t)it->batch->n);
     od_sbuf_puts(&res, ",\"events\":[");
     size_t keys_from = c->n_added;
-    od_err rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, "") : OD_OK;
+    od_err rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, OD_NOBINDS) : OD_OK;
     for (size_t i = 0; !rc && i < it->batch->n; i++) {
         rc = process(c, it->batch, &it->batch->v[i], &res, e);
         if (rc && !e->field[0])
@@ -1224,8 +1224,8 @@ static od_err item_run(ctx *c, od_ingest_item *it)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (rc) {
         od_error ignore = {0};
-        if (c->savepoints && (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, "") != OD_OK ||
-                              od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, "") != OD_OK))
+        if (c->savepoints && (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, OD_NOBINDS) != OD_OK ||
+                              od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, OD_NOBINDS) != OD_OK))
             c->broken = true; /* the transaction cannot be trusted: fail it whole */
         else if (c->savepoints)
             keys_undo(c, keys_from);
@@ -1233,7 +1233,7 @@ static od_err item_run(ctx *c, od_ingest_item *it)
         return rc;
     }
     if (c->savepoints)
-        rc = od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, e, "");
+        rc = od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, e, OD_NOBINDS);
     if (rc) {
         free(res.p);
         return rc;

@@ -23,7 +23,7 @@ od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level,
     json_t *deps = json_loads(departments_json ? departments_json : "[]", 0, NULL);
     json_t *users = json_array();
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, "i", (int64_t)mask);
+    od_err rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, OD_BINDS(OD_INT((int64_t)mask)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         /* USERS_WITH_ROLE does not return roles: load them per user */
@@ -45,8 +45,8 @@ od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level,
             break;
         int64_t roles = 0;
         od_rows *rr = NULL;
-        rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, "i",
-                         (int64_t)json_integer_value(json_object_get(u, "id")));
+        rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, OD_BINDS(
+                         OD_INT((int64_t)json_integer_value(json_object_get(u, "id")))));
         if (!rc && od_rows_next(rr, e) == 1)
             roles = od_rows_int(rr, 7);
         od_rows_close(rr);
@@ -150,7 +150,7 @@ static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t u
     char phone[64] = "", email[256] = "";
     bool bot = false;
     unsigned want = od_notify_level_channels(p, x->level);
-    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
+    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(uid)));
     if (!rc && od_rows_next(r, e) == 1) {
         snprintf(phone, sizeof phone, "%s", od_rows_text(r, 0));
         snprintf(email, sizeof email, "%s", od_rows_text(r, 1));
@@ -189,8 +189,8 @@ static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t u
     if (n == 0)
         chans[n++] = (struct chan){"inbox", ""};
     for (int i = 0; i < n && !rc; i++)
-        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "siissssssii", cause, x->id, uid, chans[i].ch,
-                        chans[i].addr, kind, desk, subject, body, now, now);
+        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_INT(x->id), OD_INT(uid), OD_TEXT(chans[i].ch),
+                        OD_TEXT(chans[i].addr), OD_TEXT(kind), OD_TEXT(desk), OD_TEXT(subject), OD_TEXT(body), OD_INT(now), OD_INT(now)));
     return rc;
 }
 
@@ -211,7 +211,7 @@ od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_
         int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id"));
         int lang = OD_LANG_ZH;
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
+        rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(uid)));
         if (!rc && od_rows_next(r, e) == 1 && od_lang_parse(od_rows_text(r, 2)) >= 0)
             lang = od_lang_parse(od_rows_text(r, 2));
         od_rows_close(r);
@@ -232,7 +232,7 @@ od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, o
 {
     od_rows *r = NULL;
     json_t *users = json_array();
-    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", inc_id);
+    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(inc_id)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(users,
@@ -265,8 +265,8 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
         if (rc)
             break;
         int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id")), rid = 0;
-        rc = od_tx_scalar(tx, OD_Q_RCP_INSERT, &rid, NULL, "iisiI", x->id, uid, reason, now,
-                          ack_due == OD_NO_TIME ? (int64_t)0 : ack_due);
+        rc = od_tx_scalar(tx, OD_Q_RCP_INSERT, &rid, NULL, OD_BINDS(OD_INT(x->id), OD_INT(uid), OD_TEXT(reason), OD_INT(now),
+                          OD_INT_NONZERO(ack_due == OD_NO_TIME ? (int64_t)0 : ack_due)));
         if (rc == OD_E_NOT_FOUND) { /* already a recipient */
             rc = OD_OK;
             continue;

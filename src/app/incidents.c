@@ -56,7 +56,7 @@ static od_err inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, o
                                    1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     memset(x, 0, sizeof *x);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
     int s = od_rows_next(r, e);
@@ -110,8 +110,8 @@ static od_err timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principa
     if (n < 0)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, "iissss", inc_id, now, who ? who->username : "system", kind,
-                           text, d);
+    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_INT(now), OD_TEXT(who ? who->username : "system"), OD_TEXT(kind),
+                           OD_TEXT(text), OD_TEXT(d)));
     free(d);
     free(text);
     return rc;
@@ -122,13 +122,13 @@ od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, i
 {
     if (due == OD_NO_TIME)
         return OD_OK;
-    return od_tx_exec(tx, OD_Q_DL_INSERT, e, "isIiI", inc_id, od_deadline_kind_key(k), recipient, due,
-                      fire == OD_NO_TIME ? (int64_t)0 : fire);
+    return od_tx_exec(tx, OD_Q_DL_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_TEXT(od_deadline_kind_key(k)), OD_INT_OR_NULL(recipient, recipient != 0), OD_INT(due),
+                      OD_INT_NONZERO(fire == OD_NO_TIME ? (int64_t)0 : fire)));
 }
 
 static od_err schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, od_error *e)
 {
-    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, od_deadline_kind_key(OD_DL_ESCALATION));
+    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_deadline_kind_key(OD_DL_ESCALATION))));
     if (rc || !od_inc_state_open(x->state))
         return rc;
     int64_t next = od_escalation_next_at(p, x->base, x->cur, x->detected);
@@ -137,10 +137,10 @@ static od_err schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, o
 
 static od_err set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, "ssbsssIisii", od_grade_key(x->level),
-                      od_severity_key(x->sev), x->prov, od_resp_key(x->base), od_resp_key(x->cur),
-                      od_resp_key(x->highest), x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline,
-                      x->first_due, inc_str(x, "departments"), now, x->id);
+    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, OD_BINDS(OD_TEXT(od_grade_key(x->level)),
+                      OD_TEXT(od_severity_key(x->sev)), OD_BOOL(x->prov), OD_TEXT(od_resp_key(x->base)), OD_TEXT(od_resp_key(x->cur)),
+                      OD_TEXT(od_resp_key(x->highest)), OD_INT_NONZERO(x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline),
+                      OD_INT(x->first_due), OD_TEXT(inc_str(x, "departments")), OD_INT(now), OD_INT(x->id)));
 }
 
 /* Raises x->cur to `to` (more serious), records it, notifies the new level's
@@ -158,8 +158,8 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     char cause[96];
     od_err rc = set_levels(tx, x, now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x->id, od_resp_key(from), od_resp_key(to), now,
-                        reason);
+        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(from)), OD_TEXT(od_resp_key(to)), OD_INT(now),
+                        OD_TEXT(reason)));
     if (!rc)
         rc = timeline(tx, x->id, now, who, "escalation", NULL, e,
                       "响应级别由 %s 升至 %s：%s (response raised %s → %s)", od_resp_name_zh(from),
@@ -184,7 +184,7 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     if (!rc && x->state != OD_INC_DETECTED) {
         od_rows *r = NULL;
         int64_t due = OD_NO_TIME;
-        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
+        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
         int s = 0;
         while (!rc && (s = od_rows_next(r, e)) == 1)
             if (strcmp(od_rows_text(r, 1), "progress") == 0 && strcmp(od_rows_text(r, 5), "pending") == 0)
@@ -192,9 +192,9 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
         od_rows_close(r);
         int64_t nd = od_progress_due_after_escalation(p, to, due, now);
         if (!rc && nd != due) {
-            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "progress");
+            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("progress")));
             if (!rc)
-                rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "progress_remind");
+                rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("progress_remind")));
             if (!rc)
                 rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd + 1, e);
             if (!rc && nd != OD_NO_TIME)
@@ -325,7 +325,7 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         char t[OD_TIME_STR_MAX];
         od_time_format(now, t);
         snprintf(year_key, sizeof year_key, "incident:%.4s", t);
-        rc = od_tx_scalar(tx, OD_Q_COUNTER_NEXT, &seq, e, "s", year_key);
+        rc = od_tx_scalar(tx, OD_Q_COUNTER_NEXT, &seq, e, OD_BINDS(OD_TEXT(year_key)));
         snprintf(number, sizeof number, "INC-%.4s-%06lld", t, (long long)seq);
     }
     od_grading g;
@@ -335,12 +335,12 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     char *depstr = deps ? json_dumps(deps, JSON_COMPACT) : NULL;
     if (!rc)
         rc = od_tx_scalar(
-            tx, OD_Q_INC_INSERT, &id, e, "sssssbsssiiIissssbIi", number, in->title,
-            od_inc_state_key(OD_INC_DETECTED), od_grade_key(g.level), od_severity_key(g.severity),
-            g.severity_provisional, od_resp_key(g.response), od_resp_key(g.response), od_resp_key(g.response),
-            detected, now, deadline == OD_NO_TIME ? (int64_t)0 : deadline, first_due,
-            in->location ? in->location : "", in->symptoms ? in->symptoms : "",
-            in->impact_scope ? in->impact_scope : "", depstr ? depstr : "[]", in->drill, who->id, now);
+            tx, OD_Q_INC_INSERT, &id, e, OD_BINDS(OD_TEXT(number), OD_TEXT(in->title),
+            OD_TEXT(od_inc_state_key(OD_INC_DETECTED)), OD_TEXT(od_grade_key(g.level)), OD_TEXT(od_severity_key(g.severity)),
+            OD_BOOL(g.severity_provisional), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)),
+            OD_INT(detected), OD_INT(now), OD_INT_NONZERO(deadline == OD_NO_TIME ? (int64_t)0 : deadline), OD_INT(first_due),
+            OD_TEXT(in->location ? in->location : ""), OD_TEXT(in->symptoms ? in->symptoms : ""),
+            OD_TEXT(in->impact_scope ? in->impact_scope : ""), OD_TEXT(depstr ? depstr : "[]"), OD_BOOL(in->drill), OD_INT_OR_NULL(who->id, who->id != 0), OD_INT(now)));
     free(depstr);
     size_t i;
     json_t *v;
@@ -348,7 +348,7 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     {
         if (rc)
             break;
-        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, "ii", id, (int64_t)json_integer_value(v));
+        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, OD_BINDS(OD_INT(id), OD_INT((int64_t)json_integer_value(v))));
         if (rc == OD_E_CONFLICT) {
             od_error_clear(e);
             rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "ci_ids 中有重复项 (ci_ids has duplicates)");
@@ -461,7 +461,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     od_rows *r = NULL;
     int s = 0;
     json_t *cis = json_array();
-    rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x->id);
+    rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(cis, json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
                                              od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
@@ -472,7 +472,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_t *dls = json_array();
     int64_t next_esc = OD_NO_TIME;
     if (!rc && s >= 0)
-        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
+        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         int k = od_deadline_kind_parse(od_rows_text(r, 1));
         const char *st = od_rows_text(r, 5);
@@ -509,14 +509,14 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_object_set_new(o, "reports", reps);
     json_object_set_new(o, "timeline", tl);
     json_object_set_new(o, "messages", msgs);
-    rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, "i", x->id);
+    rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(esc,
                               json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
                                         "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
     od_rows_close(r);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", x->id);
+        rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         int64_t due = od_rows_null(r, 5) ? OD_NO_TIME : od_rows_int(r, 5);
         int64_t acked = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
@@ -532,7 +532,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     }
     od_rows_close(r);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", x->id);
+        rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
         char dn[2 * OD_NAME_MAX + 8];
@@ -544,14 +544,14 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     }
     od_rows_close(r);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, "i", x->id);
+        rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
                                             od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
                                             od_rows_text(r, 3)));
     od_rows_close(r);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, "i", x->id);
+        rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, OD_BINDS(OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1)
         json_array_append_new(
             msgs, json_pack("{sI ss sI ss ss ss ss sI so}", "id", (json_int_t)od_rows_int(r, 0), "cause",
@@ -564,7 +564,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_t *failed = json_array();
     json_object_set_new(o, "failed_messages", failed);
     if (!rc && s >= 0)
-        rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, "ii", x->id, x->id);
+        rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(x->id)));
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         char dn[2 * OD_NAME_MAX + 8];
         json_t *f = json_pack(
@@ -620,15 +620,15 @@ od_err od_incident_list(od_app *a, const od_principal *who, const char *state, c
      * incident they may not see */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     if (!scoped)
-        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e, "ssssssiissss", st, st, lv, lv, rs, rs, (int64_t)drill,
-                          (int64_t)drill, qq, like, like, like);
+        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs), OD_INT((int64_t)drill),
+                          OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
     int n = 0, s = 0;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, "ssssssiissssii", st, st, lv, lv, rs, rs, (int64_t)drill,
-                         (int64_t)drill, qq, like, like, like, scoped ? (int64_t)-1 : limit,
-                         scoped ? (int64_t)0 : offset);
+        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs), OD_INT((int64_t)drill),
+                         OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(scoped ? (int64_t)-1 : limit),
+                         OD_INT(scoped ? (int64_t)0 : offset)));
     while (!rc && (s = od_rows_next(r, e)) == 1)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
             ids[n++] = od_rows_int(r, 0);
@@ -711,8 +711,8 @@ static od_err report_insert(od_tx *tx, const inc *x, const char *kind, const od_
                             const char *desk, json_t *fields, int64_t now, od_error *e)
 {
     char *b = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
-    od_err rc = od_tx_exec(tx, OD_Q_REP_INSERT, e, "isiIsss", x->id, kind, now, who->id, who->username, desk,
-                           b ? b : "{}");
+    od_err rc = od_tx_exec(tx, OD_Q_REP_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(kind), OD_INT(now), OD_INT_OR_NULL(who->id, who->id != 0), OD_TEXT(who->username), OD_TEXT(desk),
+                           OD_TEXT(b ? b : "{}")));
     free(b);
     return rc;
 }
@@ -722,7 +722,7 @@ static od_err report_count(od_tx *tx, int64_t inc_id, int64_t *n, od_error *e)
 {
     od_rows *r = NULL;
     *n = 0;
-    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", inc_id);
+    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, OD_BINDS(OD_INT(inc_id)));
     int s = 0;
     while (!rc && (s = od_rows_next(r, e)) == 1)
         (*n)++;
@@ -820,16 +820,16 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
                    .fields = body};
     if (!rc && act == OD_IA_FIRST_REPORT) {
         /* R-NOT-1: the level's recipients; R-NOT-4: their acknowledgements */
-        rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(to), now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(now), OD_INT(x.id)));
         /* the reported location, symptoms and impact scope become the incident's */
         static const char *const det[] = {"location", "symptoms", "impact_scope"};
         for (size_t i = 0; i < 3; i++)
             json_object_set(x.row, det[i], json_object_get(fields, det[i]));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, "sssii", inc_str(&x, "location"),
-                            inc_str(&x, "symptoms"), inc_str(&x, "impact_scope"), now, x.id);
+            rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, OD_BINDS(OD_TEXT(inc_str(&x, "location")),
+                            OD_TEXT(inc_str(&x, "symptoms")), OD_TEXT(inc_str(&x, "impact_scope")), OD_INT(now), OD_INT(x.id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "first_report", (int64_t)0, (int64_t)0);
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x.id), OD_TEXT("first_report"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
         if (!rc)
             rc = od_incident_add_recipients(tx, p, &x, x.level, "first_report", cause, "first", &msg, now, e);
         /* those already recipients (an escalation before the first report)
@@ -842,7 +842,7 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         json_decref(users);
     } else if (!rc && act == OD_IA_SECOND_REPORT) {
         x.state = to;
-        rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(to), now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(now), OD_INT(x.id)));
         if (!rc && confirm < x.cur)
             rc = raise_to(tx, p, &x, confirm, now, who,
                           "续报确认更高的响应级别 (second report confirmed a higher level)", e);
@@ -853,8 +853,8 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
             rc = od_incident_recipients_for(tx, p, lk, inc_str(&x, "departments"), &users, e);
         od_rows *r = NULL;
         if (!rc)
-            rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, "i",
-                             (int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER));
+            rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, OD_BINDS(
+                             OD_INT((int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER))));
         while (!rc && od_rows_next(r, e) == 1)
             json_array_append_new(mon, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
                                                  "username", od_rows_text(r, 1), "phone", od_rows_text(r, 4),
@@ -868,9 +868,9 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         json_decref(mon);
     } else if (!rc && act == OD_IA_PROGRESS_REPORT) {
         /* R-NOT-5: this one is met; the next is due one cadence from now */
-        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "progress", (int64_t)0, (int64_t)0);
+        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x.id), OD_TEXT("progress"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, "progress_remind");
+            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x.id), OD_TEXT("progress_remind")));
         int64_t nd = od_progress_due(p, x.cur, now);
         if (!rc)
             rc = od_incident_deadline_add(tx, x.id, OD_DL_PROGRESS, 0, nd,
@@ -886,12 +886,12 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         json_decref(users);
     } else if (!rc && act == OD_IA_FINAL_REPORT) {
         /* R-ESC-3: escalation stops at resolution; R-NOT-2: to everyone notified */
-        rc = od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e, "siii", od_inc_state_key(to), now, now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(now), OD_INT(now), OD_INT(x.id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x.id, "handling", (int64_t)0, (int64_t)0);
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x.id), OD_TEXT("handling"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
         static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify"};
         for (size_t i = 0; !rc && i < 4; i++)
-            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, stop[i]);
+            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x.id), OD_TEXT(stop[i])));
         json_t *users = NULL;
         if (!rc)
             rc = od_incident_current_recipients(tx, x.id, &users, e);
@@ -947,10 +947,10 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
         rc = closing ? authority_error(a->policy, level, "事件的关闭", "closing", e)
                      : authority_error(a->policy, level, "应急预案的启动", "activation", e);
     if (!rc && closing)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     else if (!rc)
         rc =
-            od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+            od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     if (!rc)
         rc = closing
                  ? timeline(tx, x.id, now, who, "closed", NULL, e,
@@ -985,7 +985,7 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
     od_rows *r = NULL;
     int s = 0;
     bool acked = false;
-    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, "ii", x->id, who->id);
+    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(who->id)));
     if (!rc && (s = od_rows_next(r, e)) == 1)
         acked = !od_rows_null(r, 1);
     od_rows_close(r);
@@ -998,11 +998,11 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
         *already = acked;
     if (!rc && !acked) {
         bool link = strcmp(via, "link") == 0;
-        rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, "iii", now, x->id, who->id);
+        rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_INT(who->id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "ack", who->id, who->id);
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("ack"), OD_INT(who->id), OD_INT(who->id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "renotify", who->id, who->id);
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("renotify"), OD_INT(who->id), OD_INT(who->id)));
         if (!rc)
             rc = link ? timeline(tx, x->id, now, who, "ack", detail, e,
                                  "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
@@ -1105,14 +1105,14 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
         rc = od_regrade_plan(&rin, &plan, e);
     od_resp target = plan.target;
     if (!rc && ci_ids) {
-        rc = od_tx_exec(tx, OD_Q_INC_CI_DELETE, e, "i", x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_CI_DELETE, e, OD_BINDS(OD_INT(x.id)));
         size_t i;
         json_t *v;
         json_array_foreach(ci_ids, i, v)
         {
             if (rc)
                 break;
-            rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, "ii", x.id, (int64_t)json_integer_value(v));
+            rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, OD_BINDS(OD_INT(x.id), OD_INT((int64_t)json_integer_value(v))));
             if (rc == OD_E_CONFLICT) {
                 od_error_clear(e);
                 rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids",
@@ -1130,12 +1130,12 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
         int64_t nfirst = od_first_report_due(p, x.level, x.detected);
         if (x.state == OD_INC_DETECTED && nfirst != x.first_due) {
             x.first_due = nfirst;
-            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, "first_report");
+            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x.id), OD_TEXT("first_report")));
             if (!rc)
                 rc = od_incident_deadline_add(tx, x.id, OD_DL_FIRST_REPORT, 0, nfirst, nfirst + 1, e);
         }
         if (!rc) {
-            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x.id, "handling");
+            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x.id), OD_TEXT("handling")));
             if (!rc)
                 rc = od_incident_deadline_add(tx, x.id, OD_DL_HANDLING, 0, x.deadline,
                                               x.deadline == OD_NO_TIME ? OD_NO_TIME : x.deadline + 1, e);
@@ -1144,8 +1144,8 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
             x.cur = target;
             rc = set_levels(tx, &x, now, e);
             if (!rc && plan.record_change)
-                rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x.id, od_resp_key(old_cur),
-                                od_resp_key(target), now, reason ? reason : "");
+                rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, OD_BINDS(OD_INT(x.id), OD_TEXT(od_resp_key(old_cur)),
+                                OD_TEXT(od_resp_key(target)), OD_INT(now), OD_TEXT(reason ? reason : "")));
             if (!rc)
                 rc = schedule_escalation(tx, p, &x, e);
         } else if (!rc) {
@@ -1203,12 +1203,12 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     if (!rc)
         rc = report_insert(tx, &x, "review", who, "ops_security", fields, now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_REVIEWED, e, "siii", od_inc_state_key(to), now, now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_REVIEWED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     /* R-PIR-2: the case library entry, searchable by text, CI, category, level, cause */
     json_t *cats = json_array(), *names = json_array();
     od_rows *r = NULL;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x.id);
+        rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x.id)));
     while (!rc && od_rows_next(r, e) == 1) {
         json_array_append_new(names, json_string(od_rows_text(r, 1)));
         json_array_append_new(cats, json_string(od_rows_text(r, 2)));
@@ -1223,10 +1223,10 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
                         json_string_value(json_object_get(body, "measures"))) < 0)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, "issssssssbi", x.id, inc_str(&x, "number"),
-                        inc_str(&x, "title"), od_grade_key(x.level), od_resp_key(x.highest), cs ? cs : "[]",
-                        ns ? ns : "[]", json_string_value(json_object_get(body, "cause_analysis")), text,
-                        x.drill, now);
+        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, OD_BINDS(OD_INT(x.id), OD_TEXT(inc_str(&x, "number")),
+                        OD_TEXT(inc_str(&x, "title")), OD_TEXT(od_grade_key(x.level)), OD_TEXT(od_resp_key(x.highest)), OD_TEXT(cs ? cs : "[]"),
+                        OD_TEXT(ns ? ns : "[]"), OD_TEXT(json_string_value(json_object_get(body, "cause_analysis"))), OD_TEXT(text),
+                        OD_BOOL(x.drill), OD_INT(now)));
     free(cs);
     free(ns);
     free(text);
@@ -1256,7 +1256,7 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
     int s = 0;
     if (!rc)
         rc =
-            od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike, limit, offset);
+            od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike), OD_INT(limit), OD_INT(offset)));
     while (!rc && (s = od_rows_next(r, e)) == 1) {
         json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
                *names = json_loads(od_rows_text(r, 6), 0, NULL);
@@ -1348,7 +1348,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, "i", deadline_id);
+    rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, OD_BINDS(OD_INT(deadline_id)));
     int s = rc ? -1 : od_rows_next(r, e);
     int64_t inc_id = 0, recipient = 0, due = 0, fire = 0;
     int kind = -1;
@@ -1379,7 +1379,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
         od_deadline_fire_plan((od_deadline_kind)kind, due, every, horizon).catch_up) {
         /* the clock jumps to `horizon` in this step and nobody can act in
          * between: the run of slots is caught up once there, not replayed */
-        rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", horizon, deadline_id);
+        rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, OD_BINDS(OD_INT(horizon), OD_INT(deadline_id)));
         done = NULL;
         kind = -1;
     }
@@ -1387,7 +1387,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
     case OD_DL_ESCALATION:
         /* escalation to the level the time rule gives at now: one record
          * however many steps passed (od_escalation_level_at), idempotent */
-        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", "done", deadline_id);
+        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, OD_BINDS(OD_TEXT("done"), OD_INT(deadline_id)));
         if (!rc)
             rc = escalate_by_time(tx, p, &x, now, e);
         done = NULL;
@@ -1421,7 +1421,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
     case OD_DL_RENOTIFY: {
         od_rows *rr = NULL;
         bool acked = true;
-        rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, "ii", x.id, recipient);
+        rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, OD_BINDS(OD_INT(x.id), OD_INT(recipient)));
         if (!rc && od_rows_next(rr, e) == 1)
             acked = !od_rows_null(rr, 1);
         od_rows_close(rr);
@@ -1446,7 +1446,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
         break;
     }
     if (!rc && done)
-        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", done, deadline_id);
+        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, OD_BINDS(OD_TEXT(done), OD_INT(deadline_id)));
     inc_free(&x);
     if (rc) {
         od_tx_rollback(tx);
