@@ -62,13 +62,14 @@ static od_err user_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    if (s == 1)
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    if (row)
         *out = user_row_json(r);
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
-    if (s == 0)
+    if (rc)
+        return rc;
+    if (!rc && !row)
         return od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (user %lld not found)", (long long)id,
                             (long long)id);
     return OD_OK;
@@ -152,12 +153,11 @@ od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3
         rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(admins[i].name)));
         if (rc)
             break;
-        int exists = od_rows_next(r, e);
+        bool row = false;
+        rc = od_rows_step(r, &row);
         od_rows_close(r);
-        if (exists != 0) {
-            rc = exists < 0 ? OD_E_STORE : OD_OK;
+        if (rc || row) /* a store error ends the loop */
             continue;
-        }
         char pw[40];
         if (password) {
             snprintf(pw, sizeof pw, "%s", password);
@@ -246,14 +246,14 @@ od_err od_user_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_e
     rc = od_tx_scalar(tx, OD_Q_USER_COUNT, &total, e, OD_NOBINDS);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_USER_LIST, &r, e, OD_BINDS(OD_INT(limit), OD_INT(offset)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, user_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
                      "offset", (json_int_t)offset);
@@ -305,13 +305,15 @@ od_err od_user_guard(od_app *a, const od_principal *actor, int64_t id, od_user_a
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    od_roleset target = s == 1 ? (od_roleset)od_rows_int(r, 6) : 0;
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    od_roleset target = row ? (od_roleset)od_rows_int(r, 6) : 0;
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
-    if (s == 0) /* the act itself answers 404 */
+    if (rc)
+        return rc;
+    if (!rc && !row) /* the act itself answers 404 */
         return OD_OK;
     od_user_act_req q = {act, actor->id == id, target, new_roles};
     od_error why = {0};
@@ -353,9 +355,12 @@ static od_err do_set_roles(od_tx *tx, int64_t id, int64_t now, void *vctx, od_er
         rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
         if (rc)
             return rc;
-        if (od_rows_next(r, e) == 1)
+        bool row = false;
+        if (!rc && !(rc = od_rows_step(r, &row)) && row)
             sc = strdup(od_rows_text(r, 7));
         od_rows_close(r);
+        if (rc)
+            return rc;
         if (!sc)
             return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
@@ -423,7 +428,8 @@ static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error 
     od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    if (od_rows_next(r, e) == 1) {
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
         cur[0] = strdup(in->display_name ? in->display_name : od_rows_text(r, 2));
         cur[1] = strdup(in->department ? in->department : od_rows_text(r, 3));
         cur[2] = strdup(in->phone ? in->phone : od_rows_text(r, 4));
@@ -431,7 +437,7 @@ static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error 
         cur[4] = strdup(in->lang ? in->lang : od_rows_text(r, 9));
     }
     od_rows_close(r);
-    if (!cur[0] || !cur[1] || !cur[2] || !cur[3] || !cur[4])
+    if (!rc && (!cur[0] || !cur[1] || !cur[2] || !cur[3] || !cur[4]))
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, OD_BINDS(OD_TEXT(cur[0]), OD_TEXT(cur[1]), OD_TEXT(cur[2]), OD_TEXT(cur[3]), OD_TEXT(cur[4]), OD_INT(now), OD_INT(id)));
@@ -534,17 +540,22 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
     od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
+    bool row = false;
+    rc = od_rows_step(r, &row);
     char uname[OD_USERNAME_MAX] = "";
-    if (s == 1)
+    if (row)
         snprintf(uname, sizeof uname, "%s", od_rows_text(r, 1));
     od_rows_close(r);
+    if (rc)
+        return rc;
     rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(uname)));
     if (rc)
         return rc;
-    if (od_rows_next(r, e) == 1)
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         ok = crypto_pwhash_str_verify(od_rows_text(r, 1), c->old_pw, strlen(c->old_pw)) == 0;
     od_rows_close(r);
+    if (rc)
+        return rc;
     if (!ok) {
         c->wrong_old = true;
         return od_error_set(e, OD_E_FORBIDDEN, "old_password",
@@ -619,7 +630,8 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
     char hash[crypto_pwhash_STRBYTES] = "";
     int64_t uid = 0;
     bool disabled = false;
-    if (!rc && od_rows_next(r, e) == 1) {
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
         uid = od_rows_int(r, 0);
         snprintf(hash, sizeof hash, "%s", od_rows_text(r, 1));
         disabled = od_rows_int(r, 2) != 0;
@@ -687,9 +699,11 @@ od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_SESSION_LOOKUP, &r, e, OD_BINDS(OD_TEXT(th)));
-    int s = rc ? -1 : od_rows_next(r, e);
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
     bool ok = false;
-    if (s == 1 && od_rows_int(r, 2) > od_app_now(a) && od_rows_int(r, 6) == 0) {
+    if (row && od_rows_int(r, 2) > od_app_now(a) && od_rows_int(r, 6) == 0) {
         ok = true;
         p->session_id = od_rows_int(r, 0);
         p->id = od_rows_int(r, 1);
@@ -742,13 +756,13 @@ od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error 
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(username)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1)
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row)
         uid = od_rows_int(r, 0);
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 0)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_NOT_FOUND, "username", "用户 %s 不存在 (no user %s)", username, username);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_PUT, e, OD_BINDS(OD_TEXT(username), OD_INT(now)));

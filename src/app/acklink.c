@@ -31,8 +31,11 @@ static int link_find(od_tx *tx, const char *hex, link_row *l, od_ack_info *info,
 {
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_NTF_ACK_GET, &r, e, OD_BINDS(OD_TEXT(hex)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    int s = rc ? -1 : row;
+    if (row) {
         l->link_id = od_rows_int(r, 0);
         l->inc_id = od_rows_int(r, 1);
         l->uid = od_rows_int(r, 2);
@@ -58,7 +61,8 @@ static od_err link_ack(od_tx *tx, const link_row *l, const char *addr, int64_t n
     copy(who.addr, sizeof who.addr, addr);
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_USER_CONTACT, &r, e, OD_BINDS(OD_INT(l->uid)));
-    if (!rc && od_rows_next(r, e) == 1)
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         who.roles = (od_roleset)od_rows_int(r, 7);
     od_rows_close(r);
     json_t *detail = json_pack("{sI ss}", "link_id", (json_int_t)l->link_id, "addr", addr);

@@ -198,11 +198,9 @@ od_err od_api_key_list(od_app *a, int64_t limit, int64_t offset, json_t **out, o
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_KEY_LIST, &r, e, OD_BINDS(OD_INT(limit), OD_INT(offset)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, key_row(r));
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     od_rows_close(r);
     if (!rc)
         rc = od_tx_scalar(tx, OD_Q_KEY_COUNT, &total, e, OD_NOBINDS);
@@ -258,17 +256,19 @@ static od_err key_by_hash(od_app *a, const char *hash, od_api_key *k, od_error *
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_KEY_BY_HASH, &r, e, OD_BINDS(OD_TEXT(hash)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row) {
         k->id = od_rows_int(r, 0);
         snprintf(k->name, sizeof k->name, "%s", od_rows_text(r, 1));
         snprintf(k->integration, sizeof k->integration, "%s", od_rows_text(r, 2));
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
-    return s == 1 ? OD_OK : od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效或已吊销 (invalid or revoked API key)");
+    if (rc)
+        return rc;
+    return row ? OD_OK : od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效或已吊销 (invalid or revoked API key)");
 }
 
 od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error *e)

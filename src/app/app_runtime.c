@@ -125,7 +125,8 @@ od_err od_app_next_fire(od_app *a, int64_t *out, od_error *e)
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_DL_MIN_FIRE, &r, e, OD_NOBINDS);
-    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 0))
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
         *out = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -142,7 +143,8 @@ static od_err next_due(od_app *a, int64_t now, int64_t *id, od_error *e)
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, OD_BINDS(OD_INT(now)));
-    if (!rc && od_rows_next(r, e) == 1)
+    bool row2 = false;
+    if (!rc && !(rc = od_rows_step(r, &row2)) && row2)
         *id = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);

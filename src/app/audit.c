@@ -320,26 +320,28 @@ od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e)
     int64_t id = 0;
     char hash[65] = "";
     rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
-    int st = rc ? -1 : od_rows_next(r, e);
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
     od_rows_close(r);
     r = NULL;
-    if (rc || st < 0 || st == 1) { /* an anchor exists: never replaced */
+    if (rc || row) { /* an anchor exists: never replaced */
         od_tx_rollback(tx);
-        return rc ? rc : st < 0 ? OD_E_STORE : OD_OK;
+        return rc;
     }
     if ((rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, OD_NOBINDS)))
         goto out;
-    st = od_rows_next(r, e);
-    if (st == 1) {
+    row = false;
+    rc = od_rows_step(r, &row);
+    if (row) {
         id = od_rows_int(r, 0);
         snprintf(hash, sizeof hash, "%s", od_rows_text(r, 1));
     }
     od_rows_close(r);
-    if (st < 0) {
-        rc = OD_E_STORE;
+    if (rc) {
         goto out;
     }
-    if (st == 1) {
+    if (row) {
         char anchor[ANCHOR_MAX];
         anchor_text(id, hash, anchor);
         if ((rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(ANCHOR_KEY), OD_TEXT(anchor)))))
@@ -366,12 +368,13 @@ static od_err anchor_extends(od_tx *tx, int64_t last_id, const char *prev, bool 
     od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
     if (rc)
         return rc;
-    int st = od_rows_next(r, e);
-    bool authentic = st == 1 && anchor_parse(od_rows_text(r, 0), &id, hash);
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    bool authentic = row && anchor_parse(od_rows_text(r, 0), &id, hash);
     od_rows_close(r);
-    if (st < 0)
-        return OD_E_STORE;
-    *ok = st == 0 ? last_id == 0 : authentic && id == last_id && strcmp(hash, prev) == 0;
+    if (rc)
+        return rc;
+    *ok = (!rc && !row) ? last_id == 0 : authentic && id == last_id && strcmp(hash, prev) == 0;
     if (!*ok && !atomic_exchange(&warned, true))
         od_warn("审计链与其锚点不符，锚点不再前移，请运行 opsdesk audit verify (the audit chain does not match its "
                 "anchor; the anchor is not moved on: run opsdesk audit verify)");
@@ -392,14 +395,15 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
     od_err rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, OD_NOBINDS);
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    if (s == 1) {
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    if (row) {
         last_id = od_rows_int(r, 0);
         snprintf(prev, sizeof prev, "%s", od_rows_text(r, 1));
     }
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
+    if (rc)
+        return rc;
     char *b = dump(before), *a = dump(after);
     char h[65];
     int64_t id = last_id + 1;
@@ -433,13 +437,14 @@ static od_err check_anchor(od_tx *tx, int64_t last_id, const char *head, od_audi
     od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
     if (rc)
         return rc;
-    int st = od_rows_next(r, e);
+    bool row = false;
+    rc = od_rows_step(r, &row);
     int64_t id = 0;
     char hash[65] = "";
-    bool present = st == 1, authentic = present && anchor_parse(od_rows_text(r, 0), &id, hash);
+    bool present = row, authentic = present && anchor_parse(od_rows_text(r, 0), &id, hash);
     od_rows_close(r);
-    if (st < 0)
-        return OD_E_STORE;
+    if (rc)
+        return rc;
     if (!present) {
         if (last_id > 0) {
             rep->first_bad_id = 1;
@@ -491,8 +496,9 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
         rc = od_tx_query(tx, OD_Q_AUDIT_WALK, &r, e, OD_BINDS(OD_INT(after), OD_INT((int64_t)1000)));
         if (rc)
             goto out;
-        int n = 0, st;
-        while ((st = od_rows_next(r, e)) == 1) {
+        int n = 0;
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row) {
             n++;
             int64_t id = od_rows_int(r, 0);
             char h[65];
@@ -529,8 +535,7 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
             rep->rows++;
         }
         od_rows_close(r);
-        if (st < 0) {
-            rc = OD_E_STORE;
+        if (rc) {
             goto out;
         }
         if (n < 1000 || rep->first_bad_id)
@@ -541,7 +546,8 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
         rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT("audit_head")));
         if (rc)
             goto out;
-        if (od_rows_next(r, e) == 1) {
+        bool row2 = false;
+        if (!rc && !(rc = od_rows_step(r, &row2)) && row2) {
             char expect[96];
             snprintf(expect, sizeof expect, "%lld:%s", (long long)after, prev);
             if (strcmp(od_rows_text(r, 0), expect) != 0) {
@@ -583,8 +589,8 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac), OD_INT(limit),
                      OD_INT(offset)));
     json_t *items = json_array();
-    int st = 0;
-    while (!rc && (st = od_rows_next(r, e)) == 1) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         char t[OD_TIME_STR_MAX];
         json_t *before = od_rows_null(r, 7) ? json_null() : json_loads(od_rows_text(r, 7), JSON_DECODE_ANY, NULL);
         json_t *after = od_rows_null(r, 8) ? json_null() : json_loads(od_rows_text(r, 8), JSON_DECODE_ANY, NULL);
@@ -598,9 +604,9 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || st < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
     return OD_OK;

@@ -34,11 +34,12 @@ static od_err ci_load(od_tx *tx, const od_principal *actor, int64_t id, json_t *
     od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    json_t *o = s == 1 ? ci_row_json(r) : NULL;
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    json_t *o = row ? ci_row_json(r) : NULL;
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
+    if (rc)
+        return rc;
     if (!o || (actor && !od_principal_in_scope(actor, json_string_value(json_object_get(o, "department"))))) {
         json_decref(o);
         return od_error_set(e, OD_E_NOT_FOUND, NULL, "配置项 %lld 不存在 (CI %lld not found)", (long long)id,
@@ -159,15 +160,15 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
     if (!rc) {
         json_t *rels = json_array();
         rc = od_tx_query(tx, OD_Q_REL_OF_CI, &r, e, OD_BINDS(OD_INT(id), OD_INT(id)));
-        int s = 0;
-        while (!rc && (s = od_rows_next(r, e)) == 1)
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
             json_array_append_new(rels, json_pack("{sI sI ss sI ss ss}", "id", (json_int_t)od_rows_int(r, 0),
                                                   "source_id", (json_int_t)od_rows_int(r, 1), "type",
                                                   od_rows_text(r, 2), "target_id", (json_int_t)od_rows_int(r, 3),
                                                   "source_name", od_rows_text(r, 4), "target_name",
                                                   od_rows_text(r, 5)));
         od_rows_close(r);
-        if (s < 0)
+        if (rc)
             rc = OD_E_STORE;
         json_object_set_new(*out, "relations", rels);
         const od_category *cat = od_policy_category(a->policy, json_string_value(json_object_get(*out, "category")));
@@ -202,16 +203,16 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
                          OD_INT(actor->n_scopes ? (int64_t)-1 : limit), OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
             json_array_append_new(items, ci_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
     free(like);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     if (actor->n_scopes)
         total = pg.seen;
@@ -338,17 +339,17 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
         head++;
         od_rows *r = NULL;
         rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, OD_BINDS(OD_INT(cur)));
-        int s = 0;
         int64_t deps[256];
         char types[256][16];
         int nd = 0;
-        while (!rc && (s = od_rows_next(r, e)) == 1 && nd < 256) {
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row && nd < 256) {
             deps[nd] = od_rows_int(r, 0);
             snprintf(types[nd], sizeof types[nd], "%s", od_rows_text(r, 1));
             nd++;
         }
         od_rows_close(r);
-        if (s < 0)
+        if (rc)
             rc = OD_E_STORE;
         for (int i = 0; !rc && i < nd; i++) {
             snprintf(key, sizeof key, "%lld", (long long)deps[i]);
@@ -431,15 +432,15 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     od_page pg = od_page_start(limit, offset);
     rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, OD_BINDS(OD_INT(since), OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
                      OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
             json_array_append_new(items, ci_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     char t[OD_TIME_STR_MAX];
     *out = json_pack("{ss ss so}", "period", period ? period : "week", "since", od_time_format(since, t), "items",

@@ -52,8 +52,8 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, OD_BINDS(OD_INT(incident_id), OD_INT(limit), OD_INT(offset)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *it = attempt_json(a->policy, r);
         if (!it) {
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -63,8 +63,6 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (rc) {
         json_decref(items);
         return rc;

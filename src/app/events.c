@@ -269,8 +269,8 @@ static od_err windows_load(ctx *c, od_error *e)
     if (rc)
         return rc;
     size_t cap = 0;
-    int s;
-    while ((s = od_rows_next(r, e)) == 1 && c->n_wins < WINDOWS_MAX) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row && c->n_wins < WINDOWS_MAX) {
         if (c->n_wins == cap) {
             cap = cap ? cap * 2 : 8;
             window_rt *nw = realloc(c->wins, cap * sizeof *nw);
@@ -299,8 +299,6 @@ static od_err windows_load(ctx *c, od_error *e)
             w->w.ends_at = w->w.starts_at - 1;
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (!rc && c->n_wins) {
         c->wv = calloc(c->n_wins, sizeof *c->wv);
         if (!c->wv)
@@ -399,14 +397,12 @@ static od_err cis_mem_sync(ctx *c, od_error *e)
     cis_mem.cap = cap;
     od_rows *r = NULL;
     rc = od_tx_query(c->tx, OD_Q_EV_CI_ALL, &r, e, OD_NOBINDS);
-    int st = 0;
     bool ok = true;
-    while (!rc && (st = od_rows_next(r, e)) == 1 && cis_mem.n < cap / 2)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row && cis_mem.n < cap / 2)
         ok = cis_mem_put(od_rows_text(r, 1), od_rows_int(r, 0), od_grade_parse(od_rows_text(r, 2))) && ok;
     od_rows_close(r);
-    if (!rc && st < 0)
-        rc = OD_E_STORE;
-    if (!rc && (!ok || st == 1)) { /* out of memory, or more rows than counted: ask per name */
+    if (!rc && (!ok || row)) { /* out of memory, or more rows than counted: ask per name */
         cis_mem_clear();
         cis_mem.store = c->a->store;
         cis_mem.version = version;
@@ -482,12 +478,13 @@ static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *gra
             od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_BY_NAME, &r, e, OD_BINDS(OD_TEXT(cand[i])));
             if (rc)
                 return rc;
-            int s = od_rows_next(r, e);
-            hit = s == 1 ? json_pack("[Is]", (json_int_t)od_rows_int(r, 0), od_rows_text(r, 1)) : json_null();
+            bool row = false;
+            rc = od_rows_step(r, &row);
+            hit = row ? json_pack("[Is]", (json_int_t)od_rows_int(r, 0), od_rows_text(r, 1)) : json_null();
             od_rows_close(r);
-            if (s < 0) {
+            if (rc) {
                 json_decref(hit);
-                return OD_E_STORE;
+                return rc;
             }
             json_object_set_new(c->ci_cache, cand[i], hit);
         }
@@ -575,14 +572,14 @@ static od_err group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, o
     *lead = *last = 0;
     od_rows *r = NULL;
     od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, OD_BINDS(OD_TEXT(key)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row) {
         *lead = od_rows_int(r, 0);
         *last = od_rows_int(r, 1);
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (g && !rc) {
         g->known = true;
         g->lead = *lead;
@@ -663,16 +660,15 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
         rc = od_tx_query(c->tx, OD_Q_EV_ROLE_USERS, &rw, e, OD_BINDS(OD_INT((int64_t)OD_ROLEBIT(r.role))));
         int64_t ids[100];
         char phone[100][32], email[100][128];
-        int nu = 0, s = 0;
-        while (!rc && nu < 100 && (s = od_rows_next(rw, e)) == 1) {
+        int nu = 0;
+        bool row = false;
+        while (!rc && nu < 100 && !(rc = od_rows_step(rw, &row)) && row) {
             ids[nu] = od_rows_int(rw, 0);
             snprintf(phone[nu], sizeof phone[nu], "%s", od_rows_text(rw, 1));
             snprintf(email[nu], sizeof email[nu], "%s", od_rows_text(rw, 2));
             nu++;
         }
         od_rows_close(rw);
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         for (int u = 0; !rc && u < nu; u++) {
             const char *ch[3], *addr[3];
             int k = 0;
@@ -715,14 +711,14 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
     if (rule >= 0 && o->ci_id) {
         od_rows *r = NULL;
         rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, OD_BINDS(OD_INT(o->ci_id), OD_TEXT(rname)));
-        int s = rc ? -1 : od_rows_next(r, e);
-        if (s == 1) {
+        bool row = false;
+        if (!rc)
+            rc = od_rows_step(r, &row);
+        if (row) {
             open_inc = od_rows_int(r, 0);
             snprintf(number, sizeof number, "%s", od_rows_text(r, 1));
         }
         od_rows_close(r);
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         if (rc)
             return rc;
     }
@@ -761,7 +757,8 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
             return rc;
         od_rows *r = NULL;
         rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, OD_BINDS(OD_INT(inc)));
-        if (!rc && od_rows_next(r, e) == 1)
+        bool row2 = false;
+        if (!rc && !(rc = od_rows_step(r, &row2)) && row2)
             snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
         od_rows_close(r);
         o->incident_id = inc;
@@ -825,8 +822,8 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
         size_t nu = 0, nt = 0;
         od_rows *r = NULL;
         od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, OD_BINDS(OD_INT(o->ci_id)));
-        int s = 0;
-        while (!rc && nu < 256 && (s = od_rows_next(r, e)) == 1) {
+        bool row = false;
+        while (!rc && nu < 256 && !(rc = od_rows_step(r, &row)) && row) {
             snprintf(names[nu], sizeof names[nu], "%s", od_rows_text(r, 3));
             up[nu] = od_rows_int(r, 0);
             if (od_rows_int(r, 2))
@@ -834,8 +831,6 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
             nu++;
         }
         od_rows_close(r);
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         if (rc)
             return rc;
         int64_t by = od_event_suppressed_by(c->ep, up, nu, tr, nt);
@@ -894,13 +889,11 @@ static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_EV_KEYS_ALL, &r, e, OD_NOBINDS);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!od_event_keys_add(k, (uint64_t)od_rows_int(r, 0), od_rows_int(r, 1)))
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (rc) {
         od_event_keys_free(k);
         return rc;
@@ -965,8 +958,9 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
         od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
         if (rc)
             return rc;
-        int s = od_rows_next(r, e);
-        if (s == 1) {
+        bool row = false;
+        rc = od_rows_step(r, &row);
+        if (row) {
             st->have = true;
             st->id = od_rows_int(r, 0);
             st->firing = strcmp(od_rows_text(r, 1), "firing") == 0;
@@ -979,8 +973,8 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
             st->flapping = od_rows_int(r, 8) != 0;
         }
         od_rows_close(r);
-        if (s < 0)
-            return OD_E_STORE;
+        if (rc)
+            return rc;
     }
     return OD_OK;
 }

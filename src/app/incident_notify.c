@@ -24,8 +24,8 @@ od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level,
     json_t *users = json_array();
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, OD_BINDS(OD_INT((int64_t)mask)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         /* USERS_WITH_ROLE does not return roles: load them per user */
         int64_t uid = od_rows_int(r, 0);
         json_array_append_new(users, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)uid, "username",
@@ -34,8 +34,6 @@ od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level,
                                                "email", od_rows_text(r, 5), "lang", od_rows_text(r, 6)));
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     json_t *keep = json_array();
     size_t i;
     json_t *u;
@@ -47,7 +45,7 @@ od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level,
         od_rows *rr = NULL;
         rc = od_tx_query(tx, OD_Q_USER_CONTACT, &rr, e, OD_BINDS(
                          OD_INT((int64_t)json_integer_value(json_object_get(u, "id")))));
-        if (!rc && od_rows_next(rr, e) == 1)
+        if (!rc && !(rc = od_rows_step(rr, &row)) && row)
             roles = od_rows_int(rr, 7);
         od_rows_close(rr);
         if (rc)
@@ -151,7 +149,8 @@ static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t u
     bool bot = false;
     unsigned want = od_notify_level_channels(p, x->level);
     od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(uid)));
-    if (!rc && od_rows_next(r, e) == 1) {
+    bool row2 = false;
+    if (!rc && !(rc = od_rows_step(r, &row2)) && row2) {
         snprintf(phone, sizeof phone, "%s", od_rows_text(r, 0));
         snprintf(email, sizeof email, "%s", od_rows_text(r, 1));
         bot = !od_rows_null(r, 3) && od_rows_text(r, 3)[0];
@@ -212,7 +211,8 @@ od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_
         int lang = OD_LANG_ZH;
         od_rows *r = NULL;
         rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(uid)));
-        if (!rc && od_rows_next(r, e) == 1 && od_lang_parse(od_rows_text(r, 2)) >= 0)
+        bool row = false;
+        if (!rc && !(rc = od_rows_step(r, &row)) && row && od_lang_parse(od_rows_text(r, 2)) >= 0)
             lang = od_lang_parse(od_rows_text(r, 2));
         od_rows_close(r);
         if (!rc && !body[lang])
@@ -233,16 +233,16 @@ od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, o
     od_rows *r = NULL;
     json_t *users = json_array();
     od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(inc_id)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(users,
                               json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
                                         od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "phone",
                                         od_rows_text(r, 7), "email", od_rows_text(r, 8)));
     od_rows_close(r);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(users);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = users;
     return OD_OK;

@@ -59,8 +59,9 @@ static od_err inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, o
     od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    if (s == 1) {
+    bool row2 = false;
+    rc = od_rows_step(r, &row2);
+    if (row2) {
         x->row = json_object();
         for (int i = 0; i < (int)(sizeof cols / sizeof *cols); i++)
             json_object_set_new(x->row, cols[i],
@@ -69,9 +70,9 @@ static od_err inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, o
                                                    : json_integer(od_rows_int(r, i)));
     }
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
-    if (s == 0 || !inc_in_scope(who, &(inc){.row = x->row})) {
+    if (rc)
+        return rc;
+    if ((!rc && !row2) || !inc_in_scope(who, &(inc){.row = x->row})) {
         inc_free(x);
         return od_error_set(e, OD_E_NOT_FOUND, NULL, "事件 %lld 不存在 (incident %lld not found)",
                             (long long)id, (long long)id);
@@ -185,8 +186,8 @@ static od_err raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
         od_rows *r = NULL;
         int64_t due = OD_NO_TIME;
         rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
-        int s = 0;
-        while (!rc && (s = od_rows_next(r, e)) == 1)
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
             if (strcmp(od_rows_text(r, 1), "progress") == 0 && strcmp(od_rows_text(r, 5), "pending") == 0)
                 due = od_rows_int(r, 3);
         od_rows_close(r);
@@ -462,7 +463,8 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     int s = 0;
     json_t *cis = json_array();
     rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(cis, json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
                                              od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
                                              od_rows_text(r, 3), "department", od_rows_text(r, 4)));
@@ -473,7 +475,8 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     int64_t next_esc = OD_NO_TIME;
     if (!rc && s >= 0)
         rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int k = od_deadline_kind_parse(od_rows_text(r, 1));
         const char *st = od_rows_text(r, 5);
         if (k == OD_DL_ESCALATION) {
@@ -499,7 +502,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     od_rows_close(r);
     json_object_set_new(o, "deadlines", dls);
     json_object_set_new(o, "next_escalation_at", time_or_null(next_esc));
-    if (!full || rc || s < 0)
+    if (!full || rc)
         return json_result(rc, s, o, out);
     json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(),
            *tl = json_array(), *msgs = json_array();
@@ -510,14 +513,16 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_object_set_new(o, "timeline", tl);
     json_object_set_new(o, "messages", msgs);
     rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(esc,
                               json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
                                         "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
     od_rows_close(r);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int64_t due = od_rows_null(r, 5) ? OD_NO_TIME : od_rows_int(r, 5);
         int64_t acked = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
         json_t *u = json_pack("{sI ss ss ss so so so}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
@@ -533,7 +538,8 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     od_rows_close(r);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
         char dn[2 * OD_NAME_MAX + 8];
         json_array_append_new(reps, json_pack("{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at",
@@ -545,14 +551,16 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     od_rows_close(r);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
                                             od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
                                             od_rows_text(r, 3)));
     od_rows_close(r);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(
             msgs, json_pack("{sI ss sI ss ss ss ss sI so}", "id", (json_int_t)od_rows_int(r, 0), "cause",
                             od_rows_text(r, 1), "recipient_id", (json_int_t)od_rows_int(r, 2), "channel",
@@ -565,7 +573,8 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_object_set_new(o, "failed_messages", failed);
     if (!rc && s >= 0)
         rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(x->id)));
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         char dn[2 * OD_NAME_MAX + 8];
         json_t *f = json_pack(
             "{ss sI ss ss ss ss sI ss ss}", "queue", od_rows_text(r, 0), "id", (json_int_t)od_rows_int(r, 1),
@@ -624,12 +633,13 @@ od_err od_incident_list(od_app *a, const od_principal *who, const char *state, c
                           OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
-    int n = 0, s = 0;
+    int n = 0;
     if (!rc)
         rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs), OD_INT((int64_t)drill),
                          OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(scoped ? (int64_t)-1 : limit),
                          OD_INT(scoped ? (int64_t)0 : offset)));
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
             ids[n++] = od_rows_int(r, 0);
     if (scoped)
@@ -648,9 +658,9 @@ od_err od_incident_list(od_app *a, const od_principal *who, const char *state, c
     }
     od_tx_rollback(tx);
     free(like);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
                      "offset", (json_int_t)offset);
@@ -723,11 +733,11 @@ static od_err report_count(od_tx *tx, int64_t inc_id, int64_t *n, od_error *e)
     od_rows *r = NULL;
     *n = 0;
     od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, OD_BINDS(OD_INT(inc_id)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         (*n)++;
     od_rows_close(r);
-    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
@@ -855,7 +865,8 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         if (!rc)
             rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &r, e, OD_BINDS(
                              OD_INT((int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER))));
-        while (!rc && od_rows_next(r, e) == 1)
+        bool row2 = false;
+        while (!rc && !(rc = od_rows_step(r, &row2)) && row2)
             json_array_append_new(mon, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
                                                  "username", od_rows_text(r, 1), "phone", od_rows_text(r, 4),
                                                  "email", od_rows_text(r, 5)));
@@ -983,17 +994,15 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
                         int64_t now, bool *already, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     bool acked = false;
     od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(who->id)));
-    if (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row2 = false;
+    if (!rc && !(rc = od_rows_step(r, &row2)) && row2)
         acked = !od_rows_null(r, 1);
     od_rows_close(r);
-    if (!rc && s == 0)
+    if (!rc && !row2)
         rc = od_error_set(e, OD_E_FORBIDDEN, NULL,
                           "您不是本事件的通知对象 (you are not a recipient of this incident)");
-    else if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (already)
         *already = acked;
     if (!rc && !acked) {
@@ -1209,7 +1218,8 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     od_rows *r = NULL;
     if (!rc)
         rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x.id)));
-    while (!rc && od_rows_next(r, e) == 1) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_array_append_new(names, json_string(od_rows_text(r, 1)));
         json_array_append_new(cats, json_string(od_rows_text(r, 2)));
     }
@@ -1253,11 +1263,11 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
     json_t *items = json_array();
     od_err rc = (!like || !clike) ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory")
                                   : od_tx_begin(a->store, false, &tx, e);
-    int s = 0;
     if (!rc)
         rc =
             od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike), OD_INT(limit), OD_INT(offset)));
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
                *names = json_loads(od_rows_text(r, 6), 0, NULL);
         json_array_append_new(
@@ -1272,9 +1282,9 @@ od_err od_cases_search(od_app *a, const char *q, const char *level, const char *
     od_tx_rollback(tx);
     free(like);
     free(clike);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = json_pack("{so sI sI}", "items", items, "limit", (json_int_t)limit, "offset", (json_int_t)offset);
     return OD_OK;
@@ -1349,10 +1359,12 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, OD_BINDS(OD_INT(deadline_id)));
-    int s = rc ? -1 : od_rows_next(r, e);
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
     int64_t inc_id = 0, recipient = 0, due = 0, fire = 0;
     int kind = -1;
-    if (s == 1) {
+    if (row) {
         inc_id = od_rows_int(r, 1);
         kind = od_deadline_kind_parse(od_rows_text(r, 2));
         recipient = od_rows_null(r, 3) ? 0 : od_rows_int(r, 3);
@@ -1360,7 +1372,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
         fire = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
     }
     od_rows_close(r);
-    if (rc || s <= 0 || !fire || fire > now) { /* gone, or no longer due */
+    if (rc || !row || !fire || fire > now) { /* gone, or no longer due */
         od_tx_rollback(tx);
         return rc;
     }
@@ -1422,7 +1434,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
         od_rows *rr = NULL;
         bool acked = true;
         rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, OD_BINDS(OD_INT(x.id), OD_INT(recipient)));
-        if (!rc && od_rows_next(rr, e) == 1)
+        if (!rc && !(rc = od_rows_step(rr, &row)) && row)
             acked = !od_rows_null(rr, 1);
         od_rows_close(rr);
         /* a caught-up run is one re-notification, the next one every later */

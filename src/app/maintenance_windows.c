@@ -237,12 +237,14 @@ static od_err window_load(od_tx *tx, const od_principal *who, int64_t id, json_t
     *out = NULL;
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_WIN_GET, &r, e, OD_BINDS(OD_INT(id)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1 && row_visible(who, r))
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row && row_visible(who, r))
         *out = window_row(r);
     od_rows_close(r);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
+    if (rc)
+        return rc;
     return *out ? OD_OK
                 : od_error_set(e, OD_E_NOT_FOUND, NULL, "维护窗口 %lld 不存在 (maintenance window %lld not found)",
                                (long long)id, (long long)id);
@@ -328,11 +330,13 @@ static od_err window_ci(od_tx *tx, const od_principal *who, json_t *w, int64_t *
                                  : OD_OK;
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, OD_BINDS(OD_INT(*ci_id)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    bool seen = s == 1 && od_ev_visible(who, true, od_rows_text(r, 4));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    bool seen = row && od_ev_visible(who, true, od_rows_text(r, 4));
     od_rows_close(r);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
+    if (rc)
+        return rc;
     return seen ? OD_OK
                 : od_error_set(e, OD_E_UNPROCESSABLE, "ci_id", "配置项 %lld 不存在 (CI %lld not found)",
                                (long long)*ci_id, (long long)*ci_id);
@@ -430,12 +434,10 @@ od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int6
     if (!rc) /* scoped principals: rows filtered here, paged over the visible ones */
         rc = od_tx_query(tx, OD_Q_WIN_LIST, &r, e, OD_BINDS(OD_BOOL(active_only), OD_INT(now), OD_INT(scoped ? (int64_t)-1 : limit),
                          OD_INT(scoped ? (int64_t)0 : offset)));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!scoped || od_page_take(&pg, row_visible(who, r)))
             json_array_append_new(items, window_row(r));
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     od_rows_close(r);
     total = pg.seen;
     if (!rc && !scoped)

@@ -53,8 +53,10 @@ od_err od_user_notify_get(od_app *a, int64_t id, json_t **out, od_error *e)
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(id)));
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row) {
         json_t *own = od_rows_null(r, 4) ? NULL : json_loads(od_rows_text(r, 4), 0, NULL);
         if (!json_is_object(own)) {
             json_decref(own);
@@ -77,9 +79,7 @@ od_err od_user_notify_get(od_app *a, int64_t id, json_t **out, od_error *e)
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 0)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (user %lld not found)", (long long)id,
                           (long long)id);
     return rc;
@@ -164,18 +164,18 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(id)));
-    int s = rc ? -1 : od_rows_next(r, e);
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
     char *cur_kind = NULL, *cur_url = NULL, *cur_secret = NULL, *cur_ch = NULL;
-    if (s == 1) {
+    if (row) {
         cur_kind = strdup(od_rows_null(r, 5) ? "" : od_rows_text(r, 5));
         cur_url = strdup(od_rows_null(r, 3) ? "" : od_rows_text(r, 3));
         cur_secret = strdup(od_rows_null(r, 6) ? "" : od_rows_text(r, 6));
         cur_ch = strdup(od_rows_null(r, 4) ? "{}" : od_rows_text(r, 4));
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 0)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (user %lld not found)", (long long)id,
                           (long long)id);
     if (!rc && (!cur_kind || !cur_url || !cur_secret || !cur_ch))
@@ -309,7 +309,8 @@ static od_err test_attempts(od_tx *tx, int64_t id, json_t *log, od_error *e)
 {
     od_rows *q = NULL;
     od_err rc = od_tx_query(tx, OD_Q_NTF_DELIVERIES_OF, &q, e, OD_BINDS(OD_INT(id)));
-    while (!rc && od_rows_next(q, e) == 1) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(q, &row)) && row) {
         char t[OD_TIME_STR_MAX];
         json_array_append_new(log, json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)od_rows_int(q, 0), "at",
                                              od_time_format(od_rows_int(q, 1), t), "channel", od_rows_text(q, 2),
@@ -331,8 +332,10 @@ od_err od_notify_test_get(od_app *a, int64_t id, json_t **out, od_error *e)
         return rc;
     json_t *o = NULL;
     rc = od_tx_query(tx, OD_Q_NTF_TEST_GET, &q, e, OD_BINDS(OD_INT(id)));
-    int s = rc ? -1 : od_rows_next(q, e);
-    if (s == 1)
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(q, &row);
+    if (row)
         o = test_json(q);
     od_rows_close(q);
     if (o) {
@@ -341,9 +344,7 @@ od_err od_notify_test_get(od_app *a, int64_t id, json_t **out, od_error *e)
         rc = test_attempts(tx, id, log, e);
     }
     od_tx_rollback(tx);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 1 && !o)
+    if (!rc && row && !o)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc && !o)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "测试消息 %lld 不存在 (test message %lld not found)",

@@ -228,8 +228,8 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
             break;
         }
         rc = od_tx_query(tx, OD_Q_DSP_FANOUT_SCAN, &r, e, OD_BINDS(OD_INT(last), OD_INT((int64_t)FANOUT_SCAN)));
-        int s = 0;
-        while (!rc && nv < FANOUT_SCAN && (s = od_rows_next(r, e)) == 1) {
+        bool row2 = false;
+        while (!rc && nv < FANOUT_SCAN && !(rc = od_rows_step(r, &row2)) && row2) {
             struct src *x = &v[nv++];
             x->id = od_rows_int(r, 0);
             x->inc = od_rows_int(r, 2);
@@ -244,8 +244,6 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
         }
         od_rows_close(r);
         r = NULL;
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         for (size_t k = 0; !rc && k < nv; k++) {
             struct src *x = &v[k];
             last = x->id;
@@ -321,7 +319,8 @@ static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, j
     od_error be = {0};
     od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(j->recipient_id)));
     od_err brc = OD_E_NOT_FOUND;
-    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 3) && od_rows_text(r, 3)[0]) {
+    bool row2 = false;
+    if (!rc && !(rc = od_rows_step(r, &row2)) && row2 && !od_rows_null(r, 3) && od_rows_text(r, 3)[0]) {
         const char *kind = od_rows_text(r, 5);
         od_channel_kind k = OD_CH__COUNT;
         for (int i = 0; i < OD_CH__COUNT; i++)
@@ -419,12 +418,12 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
         job rows[OD_DISPATCH_BATCH];
         char chans[OD_DISPATCH_BATCH][NAME_MAX_LEN];
         size_t n = 0;
-        int s = 0;
         if (TABLES[t].bot)
             rc = od_tx_query(tx, OD_Q_DSP_BOT_DUE, &r, e, OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
         else
             rc = od_tx_query(tx, OD_Q_DSP_DUE, &r, e, OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
-        while (!rc && n < OD_DISPATCH_BATCH && (s = od_rows_next(r, e)) == 1) {
+        bool row = false;
+        while (!rc && n < OD_DISPATCH_BATCH && !(rc = od_rows_step(r, &row)) && row) {
             job *j = &rows[n];
             memset(j, 0, sizeof *j);
             j->t = &TABLES[t];
@@ -442,8 +441,6 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
         }
         od_rows_close(r);
         r = NULL;
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         for (size_t k = 0; k < n; k++) {
             if (!rc)
                 rc = claim_row(d, tx, &rows[k], chans[k], now, jobs, nj, sent, e);
@@ -611,7 +608,8 @@ static od_err next_due(od_dispatcher *d, int64_t *out, od_error *e)
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_DSP_MIN_DUE, &r, e, OD_NOBINDS);
-    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 0))
+    bool row2 = false;
+    if (!rc && !(rc = od_rows_step(r, &row2)) && row2 && !od_rows_null(r, 0))
         *out = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -809,19 +807,20 @@ char *od_dispatcher_metrics(od_dispatcher *d)
     od_tx *tx = NULL;
     od_rows *r = NULL;
     int64_t now = od_clock_now(d->clock), oldest = 0;
+    bool row = false; /* metrics are best effort: a read error ends a list early */
     if (od_tx_begin(d->store, false, &tx, &e) == OD_OK) {
         od_sbuf_printf(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by "
                            "outbox channel.\n"
                            "# TYPE opsdesk_notify_queued gauge\n");
         if (od_tx_query(tx, OD_Q_DSP_QUEUED, &r, &e, OD_NOBINDS) == OD_OK)
-            while (od_rows_next(r, &e) == 1) {
+            while (od_rows_step(r, &row) == OD_OK && row) {
                 label(l, sizeof l, od_rows_text(r, 0));
                 od_sbuf_printf(&b, "opsdesk_notify_queued{channel=\"%s\"} %" PRId64 "\n", l,
                                od_rows_int(r, 1));
             }
         od_rows_close(r);
         r = NULL;
-        if (od_tx_query(tx, OD_Q_DSP_OLDEST, &r, &e, OD_NOBINDS) == OD_OK && od_rows_next(r, &e) == 1 &&
+        if (od_tx_query(tx, OD_Q_DSP_OLDEST, &r, &e, OD_NOBINDS) == OD_OK && od_rows_step(r, &row) == OD_OK && row &&
             !od_rows_null(r, 0))
             oldest = now - od_rows_int(r, 0);
         od_rows_close(r);

@@ -127,14 +127,10 @@ od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const od_b
     return rc;
 }
 
-int od_rows_next(od_rows *r, od_error *e) { return r->tx->s->ops->rows_next(r, e); }
-
 od_err od_rows_step(od_rows *r, bool *row)
 {
-    od_error local = {0}, *e = r->e ? r->e : &local;
-    int s = r->tx->s->ops->rows_next(r, e);
-    *row = s == 1;
-    return s < 0 ? (e->code ? e->code : OD_E_STORE) : OD_OK;
+    *row = false;
+    return r->tx->s->ops->rows_step(r, row, r->e);
 }
 
 int64_t od_rows_int(od_rows *r, int col) { return r->tx->s->ops->rows_int(r, col); }

@@ -92,13 +92,15 @@ void od_tx_rollback(od_tx *tx); /* NULL-safe */
 OD_NODISCARD od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const od_bind *b, size_t nb);
 /* Rows changed by the last exec. */
 int64_t od_tx_changes(od_tx *tx);
-/* Runs a query; iterate with od_rows_next.  The rows must be closed before
+/* Runs a query; iterate with od_rows_step.  The rows must be closed before
  * the next statement on the same query id (cached statements). */
 OD_NODISCARD od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb);
-/* 1 = a row is available, 0 = done, -1 = error (e filled). */
-int od_rows_next(od_rows *r, od_error *e);
-/* The same as an error code that cannot be dropped: *row says whether a row
- * is available; on an error the od_error given to od_tx_query is filled. */
+/* The next row: *row says whether one is available (false when done and
+ * on an error).  An error is returned (never read as "no more rows"), the
+ * od_error given to od_tx_query is filled, and every later step returns it
+ * again.  The usual loop:
+ *   bool row = false;
+ *   while (!rc && !(rc = od_rows_step(r, &row)) && row) ... */
 OD_NODISCARD od_err od_rows_step(od_rows *r, bool *row);
 int64_t od_rows_int(od_rows *r, int col);
 double od_rows_double(od_rows *r, int col);

@@ -52,7 +52,8 @@ struct od_store_ops {
     /* Sets (*out)->tx; store.c sets (*out)->e. */
     od_err (*query)(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb);
 
-    int (*rows_next)(od_rows *r, od_error *e); /* 1 row, 0 done, -1 error */
+    /* store.h's od_rows_step; e is the od_error given to the query. */
+    od_err (*rows_step)(od_rows *r, bool *row, od_error *e);
     int64_t (*rows_int)(od_rows *r, int col);
     double (*rows_double)(od_rows *r, int col);
     const char *(*rows_text)(od_rows *r, int col); /* "" for NULL */

@@ -577,25 +577,26 @@ static od_err sq_query(od_tx *base, od_query q, od_rows **out, od_error *e, cons
     return OD_OK;
 }
 
-static int sq_rows_next(od_rows *base, od_error *e)
+static od_err sq_rows_step(od_rows *base, bool *row, od_error *e)
 {
     sq_rows *r = SQ_ROWS(base);
     if (r->ended) {
         if (!r->end)
-            return 0;
-        od_error_set(e, r->end, NULL, "数据库错误 (database error): 查询已失败 (the query failed earlier)");
-        return -1;
+            return OD_OK;
+        return od_error_set(e, r->end, NULL, "数据库错误 (database error): 查询已失败 (the query failed earlier)");
     }
     int s = sqlite3_step(r->st);
-    if (s == SQLITE_ROW)
-        return 1;
+    if (s == SQLITE_ROW) {
+        *row = true;
+        return OD_OK;
+    }
     r->ended = true;
     if (s == SQLITE_DONE) {
         r->tx->changes = sqlite3_changes(r->tx->c->db);
-        return 0;
+        return OD_OK;
     }
     r->end = step_err(r->tx->c->db, e, "step");
-    return -1;
+    return r->end;
 }
 
 static int64_t sq_rows_int(od_rows *r, int col) { return sqlite3_column_int64(SQ_ROWS(r)->st, col); }
@@ -679,7 +680,7 @@ const od_store_ops od_store_sqlite_ops = {
     .insert = sq_insert,
     .scalar = sq_scalar,
     .query = sq_query,
-    .rows_next = sq_rows_next,
+    .rows_step = sq_rows_step,
     .rows_int = sq_rows_int,
     .rows_double = sq_rows_double,
     .rows_text = sq_rows_text,

@@ -156,7 +156,8 @@ static int64_t put_row(fx *x, const char *cause, const char *channel, const char
                      OD_OK);
     od_rows *r = NULL;
     assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, OD_BINDS(OD_INT(x->inc))), OD_OK);
-    while (od_rows_next(r, &e) == 1)
+    bool row = false;
+    while (od_rows_step(r, &row) == OD_OK && row)
         if (strcmp(od_rows_text(r, 1), cause) == 0 && strcmp(od_rows_text(r, 3), channel) == 0)
             id = od_rows_int(r, 0);
     od_rows_close(r);
@@ -175,7 +176,8 @@ static void row_state(fx *x, int64_t id, char *status, size_t cap, int *attempts
     *attempts = -1;
     assert_int_equal(od_tx_begin(x->a->store, false, &tx, &e), OD_OK);
     assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, OD_BINDS(OD_INT(x->inc))), OD_OK);
-    while (od_rows_next(r, &e) == 1)
+    bool row = false;
+    while (od_rows_step(r, &row) == OD_OK && row)
         if (od_rows_int(r, 0) == id) {
             snprintf(status, cap, "%s", od_rows_text(r, 8));
             *attempts = (int)od_rows_int(r, 9);

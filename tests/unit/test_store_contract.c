@@ -7,8 +7,8 @@
  *
  * Behaviours: commit and rollback; savepoints; insert giving the row id;
  * scalar and its not-found; row iteration, its columns and its error path
- * (od_rows_next -1 and od_rows_step's code); NULL against 0 in binds ('I'
- * and 's' NULL, 'i' 0); a uniqueness conflict is OD_E_CONFLICT from exec,
+ * (od_rows_step's code, which stays); NULL against 0 in binds (OD_INT_NONZERO,
+ * OD_INT_OR_NULL and OD_TEXT NULL, OD_INT 0); a uniqueness conflict is OD_E_CONFLICT from exec,
  * insert, scalar and rows; changes; a read transaction runs beside an open
  * write transaction and sees committed data only; the checkpoint calls;
  * hooks run once when a transaction ends, saying whether it committed. */
@@ -223,22 +223,25 @@ static void rows_iterate(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
     assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)10), OD_INT((int64_t)1))), OD_OK);
-    int n = 0, st;
-    while ((st = od_rows_next(r, &e)) == 1) {
+    int n = 0;
+    bool row = false;
+    od_err st;
+    while ((st = od_rows_step(r, &row)) == OD_OK && row) {
         assert_string_equal(od_rows_text(r, 1), names[n + 1]); /* offset 1 */
         assert_true(od_rows_int(r, 0) > 0);
         assert_true(od_rows_double(r, 0) > 0.5);
         assert_false(od_rows_null(r, 1));
         n++;
     }
-    assert_int_equal(st, 0);
+    assert_int_equal(st, OD_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(od_rows_next(r, &e), 0); /* stays done */
+    row = true;
+    assert_int_equal(od_rows_step(r, &row), OD_OK); /* stays done */
+    assert_false(row);
     od_rows_close(r);
     od_rows_close(NULL); /* NULL-safe */
     /* the same query again after close (cached statements) */
     assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)1), OD_INT((int64_t)0))), OD_OK);
-    bool row = false;
     assert_int_equal(od_rows_step(r, &row), OD_OK);
     assert_true(row);
     assert_string_equal(od_rows_text(r, 1), "u1");
@@ -257,24 +260,26 @@ static void rows_error_path(void **state)
     int64_t id = 0;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
     assert_int_equal(user_row(tx, "dup", &id, &e), OD_OK);
-    /* a statement that fails while its rows are read: od_rows_next says -1 and fills e */
+    /* a statement that fails while its rows are read: od_rows_step returns the
+     * error (never "no row") and fills the od_error given to the query */
     assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e, OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""),
                                  OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
                      OD_OK);
-    od_error e2 = {0};
-    assert_int_equal(od_rows_next(r, &e2), -1);
-    assert_int_equal(e2.code, OD_E_CONFLICT);
-    assert_true(e2.message[0] != 0);
-    od_error e4 = {0};
-    assert_int_equal(od_rows_next(r, &e4), -1); /* stays failed: never "done", never run again */
-    assert_int_equal(e4.code, OD_E_CONFLICT);
+    bool row = true;
+    assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT);
+    assert_false(row);
+    assert_int_equal(e.code, OD_E_CONFLICT);
+    assert_true(e.message[0] != 0);
+    row = true;
+    assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT); /* stays failed: never "done", never run again */
+    assert_false(row);
     od_rows_close(r);
-    /* od_rows_step returns the code and fills the od_error given to the query */
+    /* the od_error of the query is the one filled, even when it was clean */
     od_error e3 = {0};
     assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e3, OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""),
                                  OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
                      OD_OK);
-    bool row = true;
+    row = true;
     assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT);
     assert_false(row);
     assert_int_equal(e3.code, OD_E_CONFLICT);
@@ -285,6 +290,14 @@ static void rows_error_path(void **state)
     assert_int_not_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, OD_BINDS(OD_TEXT("a"), OD_TEXT("b"))), OD_OK); /* too many */
     assert_null(r);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
+/* One od_rows_step that must succeed: whether it gave a row. */
+static bool step_ok(od_rows *r)
+{
+    bool row = false;
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    return row;
 }
 
 static void null_against_zero(void **state)
@@ -304,21 +317,21 @@ static void null_against_zero(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
     assert_int_equal(od_tx_query(tx, OD_Q_AUDIT_WALK, &r, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)10))), OD_OK);
-    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_true(step_ok(r));
     assert_true(od_rows_null(r, 2));       /* actor_id */
     assert_int_equal(od_rows_int(r, 2), 0); /* NULL reads as 0 */
     assert_true(od_rows_null(r, 7));       /* before_json */
     assert_string_equal(od_rows_text(r, 7), ""); /* NULL reads as "" */
     assert_true(od_rows_null(r, 6));       /* entity_id, 'I' 0 */
-    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_true(step_ok(r));
     assert_false(od_rows_null(r, 2));
     assert_int_equal(od_rows_int(r, 2), 5);
     assert_false(od_rows_null(r, 7)); /* "" is not NULL */
     assert_string_equal(od_rows_text(r, 7), "");
-    assert_int_equal(od_rows_next(r, &e), 0);
+    assert_false(step_ok(r));
     od_rows_close(r);
     assert_int_equal(od_tx_query(tx, OD_Q_USER_GET, &r, &e, OD_BINDS(OD_INT(uid))), OD_OK);
-    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_true(step_ok(r));
     assert_false(od_rows_null(r, 11)); /* updated_at */
     assert_int_equal(od_rows_int(r, 11), 0);
     assert_false(od_rows_null(r, 8)); /* disabled, 'b' 0 */
@@ -340,13 +353,13 @@ static void read_beside_write(void **state)
     assert_int_equal(od_tx_begin(f->s, false, &r2, &e), OD_OK);
     od_rows *rows = NULL;
     assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, OD_BINDS(OD_TEXT("v"))), OD_OK);
-    assert_int_equal(od_rows_next(rows, &e), 1);
+    assert_true(step_ok(rows));
     assert_string_equal(od_rows_text(rows, 0), "old"); /* uncommitted data is not seen */
     od_rows_close(rows);
     assert_int_equal(od_tx_commit(w, &e), OD_OK);
     /* r1's snapshot started before the commit */
     assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, OD_BINDS(OD_TEXT("v"))), OD_OK);
-    assert_int_equal(od_rows_next(rows, &e), 1);
+    assert_true(step_ok(rows));
     assert_string_equal(od_rows_text(rows, 0), "old");
     od_rows_close(rows);
     od_tx_rollback(r1);
