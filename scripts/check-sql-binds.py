@@ -3,7 +3,9 @@
 # or OD_NOBINDS, store.h) are as many as the SQL has placeholders, the old
 # format-string form is gone, and string-looking arguments are not bound as
 # integers nor integer-looking ones as text (the compiler checks the types of
-# the constructors; this catches a right type in the wrong place).
+# the constructors; this catches a right type in the wrong place).  An insert
+# needing an id runs by od_tx_insert on an INSERT without RETURNING (the
+# backend gives the id), never by od_tx_scalar over RETURNING id.
 import re,glob,os,sys
 root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 bad=0
@@ -53,6 +55,13 @@ for f in files:
         n=sql.get(q,'').count('?')
         if q not in sql:
             bad+=1; print(f"{f}:{line} {q}: unknown query"); continue
+        is_insert=re.match(r'\s*INSERT\b', sql[q]) is not None
+        if m.group(1)=='insert' and (not is_insert or 'RETURNING' in sql[q]):
+            bad+=1; print(f"{f}:{line} {q}: od_tx_insert needs an INSERT without RETURNING")
+        if m.group(1)=='scalar' and is_insert and re.search(r'RETURNING\s+id\b', sql[q]):
+            bad+=1; print(f"{f}:{line} {q}: an insert giving its id runs by od_tx_insert, without RETURNING id")
+        if m.group(1)=='scalar' and is_insert and 'RETURNING' not in sql[q]:
+            bad+=1; print(f"{f}:{line} {q}: od_tx_scalar on an INSERT without RETURNING: od_tx_insert")
         if len(args)!=fi+2:
             bad+=1; print(f"{f}:{line} {q}: binds must be OD_BINDS(...) or OD_NOBINDS, got {args[fi:]}"); continue
         b=args[fi+1]

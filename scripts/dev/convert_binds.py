@@ -6,6 +6,8 @@ it can be run again over files changed since (e.g. after a merge):
 
     python3 scripts/dev/convert_binds.py [--check] [FILE|DIR ...]   (default: src tests bench)
 
+run from the top of the repository (it reads src/store/queries*.h).
+
 What it rewrites (each only where the old shape is recognised; anything else
 is reported as "left alone" with file:line, to be fixed by hand):
 
@@ -25,6 +27,11 @@ is reported as "left alone" with file:line, to be fixed by hand):
           and "s < 0 ? OD_E_STORE :" vanish, the declaration of s goes when
           nothing reads it any more.  Calls in other shapes (or in functions
           without `od_err rc`) are reported, to be fixed by hand.
+  insert  an INSERT query ending in `RETURNING id` (src/store/queries*.h) loses
+          it, and od_tx_scalar on an INSERT query becomes od_tx_insert (the
+          new id by the backend, a conflict OD_E_CONFLICT); after a call on
+          an `ON CONFLICT ... DO NOTHING` insert, `rc == OD_E_NOT_FOUND`
+          ("nothing inserted", a few lines on) becomes `rc == OD_E_CONFLICT`.
 With --check nothing is written; the exit status says whether anything
 would change.
 """
@@ -380,6 +387,51 @@ def convert_rows(s, path, notes):
             n += 1
 
 
+RETURNING_ID = re.compile(r'(X\((\w+),\s*"INSERT\b(?:[^"\\]|\\.|"\s*\\?\s*")*?)\s*RETURNING id"')
+
+
+def queries_sql(root):
+    """{name: sql} of the named queries in src/store/queries*.h."""
+    out = {}
+    for f in sorted(os.listdir(os.path.join(root, 'src/store'))):
+        if f.startswith('queries') and f.endswith('.h'):
+            t = open(os.path.join(root, 'src/store', f), encoding='utf-8').read()
+            for m in re.finditer(r'X\((\w+),((?:\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', t):
+                out[m.group(1)] = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+    return out
+
+
+OWN_LINE = re.compile(r' ?"[ \t]*\\\n[ \t]*"RETURNING id"$')
+
+
+def strip_returning(t):
+    """queries*.h text: ` RETURNING id` dropped from INSERT queries."""
+    n = len(RETURNING_ID.findall(t))
+    t = RETURNING_ID.sub(lambda m: OWN_LINE.sub('"', m.group(0)) if OWN_LINE.search(m.group(0))
+                         else m.group(1) + '"', t)
+    return t, n
+
+
+def convert_inserts(s, sql):
+    n = 0
+    out, pos = [], 0
+    for m in re.finditer(r'\bod_tx_scalar(\s*\(\s*[^,()]+,\s*OD_Q_(\w+)\b)', s):
+        q = sql.get(m.group(2), '')
+        if not re.match(r'\s*INSERT\b', q) or re.search(r'RETURNING\s+(?!id\b)', q):
+            continue  # not an insert, or one returning something other than its id
+        out.append(s[pos:m.start()] + 'od_tx_insert' + m.group(1))
+        pos = m.end()
+        n += 1
+        if re.search(r'DO NOTHING', q):
+            nl = [i for i, c in enumerate(s[pos:]) if c == '\n'][:8]
+            end = pos + (nl[-1] if nl else len(s) - pos)
+            seg = s[pos:end].replace('rc == OD_E_NOT_FOUND', 'rc == OD_E_CONFLICT')
+            out.append(seg)
+            pos = end
+    out.append(s[pos:])
+    return ''.join(out), n
+
+
 def files(paths):
     for p in paths:
         if os.path.isdir(p):
@@ -395,6 +447,19 @@ def main(argv):
     check = '--check' in argv
     paths = [a for a in argv if not a.startswith('--')] or ['src', 'tests', 'bench']
     total, notes, changed = {}, [], 0
+    root = os.getcwd()
+    for f in sorted(os.listdir(os.path.join(root, 'src/store'))):
+        if f.startswith('queries') and f.endswith('.h'):
+            p = os.path.join(root, 'src/store', f)
+            t = open(p, encoding='utf-8').read()
+            u, n = strip_returning(t)
+            total['RETURNING id'] = total.get('RETURNING id', 0) + n
+            if u != t:
+                changed += 1
+                if not check:
+                    with open(p, 'w', encoding='utf-8') as fh:
+                        fh.write(u)
+    sql = {k: re.sub(r'\s*RETURNING id$', '', v) for k, v in queries_sql(root).items()}
     for f in files(paths):
         if f.replace(os.sep, '/').endswith(SKIP):
             continue
@@ -403,6 +468,8 @@ def main(argv):
         total['binds'] = total.get('binds', 0) + n
         t, n = convert_rows(t, f, notes)
         total['rows'] = total.get('rows', 0) + n
+        t, n = convert_inserts(t, sql)
+        total['inserts'] = total.get('inserts', 0) + n
         if t != s:
             changed += 1
             if not check:

@@ -104,7 +104,7 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     if (rc)
         return rc;
     int64_t now = od_app_now(a);
-    rc = od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(in->username), OD_TEXT(h),
+    rc = od_tx_insert(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(in->username), OD_TEXT(h),
                       OD_TEXT(in->display_name ? in->display_name : ""), OD_TEXT(in->department ? in->department : ""),
                       OD_TEXT(in->phone ? in->phone : ""), OD_TEXT(in->email ? in->email : ""), OD_INT((int64_t)in->roles), OD_TEXT("[]"), OD_INT(now),
                       OD_INT(now)));
@@ -662,7 +662,7 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
     int64_t exp = now + lp->session_ttl_ms, sid = 0;
     rc = od_tx_begin(a->store, true, &tx, e);
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_SESSION_INSERT, &sid, e, OD_BINDS(OD_TEXT(th), OD_INT(uid), OD_INT(now), OD_INT(exp), OD_TEXT(addr)));
+        rc = od_tx_insert(tx, OD_Q_SESSION_INSERT, &sid, e, OD_BINDS(OD_TEXT(th), OD_INT(uid), OD_INT(now), OD_INT(exp), OD_TEXT(addr)));
     if (!rc) {
         od_principal p;
         od_principal_system(&p);

@@ -152,7 +152,7 @@ static od_err key_insert(od_app *a, const od_principal *who, const char *name, c
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_KEY_INSERT, &id, e, OD_BINDS(OD_TEXT(name), OD_TEXT(integration), OD_TEXT(hash), OD_TEXT(prefix), OD_TEXT(who->username), OD_INT(now)));
+    rc = od_tx_insert(tx, OD_Q_KEY_INSERT, &id, e, OD_BINDS(OD_TEXT(name), OD_TEXT(integration), OD_TEXT(hash), OD_TEXT(prefix), OD_TEXT(who->username), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, "name", "同名 API 密钥已存在 (an API key of this name exists)");

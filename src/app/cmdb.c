@@ -134,7 +134,7 @@ od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in,
         free(attrs);
         return rc;
     }
-    rc = od_tx_scalar(tx, OD_Q_CI_INSERT, &id, e, OD_BINDS(OD_TEXT(in->name), OD_TEXT(in->category), OD_TEXT(in->grade),
+    rc = od_tx_insert(tx, OD_Q_CI_INSERT, &id, e, OD_BINDS(OD_TEXT(in->name), OD_TEXT(in->category), OD_TEXT(in->grade),
                       OD_TEXT(in->department ? in->department : ""), OD_TEXT(in->environment ? in->environment : "production"),
                       OD_TEXT(in->location ? in->location : ""), OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(now)));
     free(attrs);
@@ -283,7 +283,7 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
         }
     }
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_REL_INSERT, &rid, e, OD_BINDS(OD_INT(id), OD_TEXT(type), OD_INT(target_id), OD_INT(now)));
+        rc = od_tx_insert(tx, OD_Q_REL_INSERT, &rid, e, OD_BINDS(OD_INT(id), OD_TEXT(type), OD_INT(target_id), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "该关系已存在 (the relation exists)");

@@ -335,7 +335,7 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     int64_t first_due = od_first_report_due(p, g.level, detected);
     char *depstr = deps ? json_dumps(deps, JSON_COMPACT) : NULL;
     if (!rc)
-        rc = od_tx_scalar(
+        rc = od_tx_insert(
             tx, OD_Q_INC_INSERT, &id, e, OD_BINDS(OD_TEXT(number), OD_TEXT(in->title),
             OD_TEXT(od_inc_state_key(OD_INC_DETECTED)), OD_TEXT(od_grade_key(g.level)), OD_TEXT(od_severity_key(g.severity)),
             OD_BOOL(g.severity_provisional), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)),

@@ -399,7 +399,7 @@ od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t
         return rc;
     rc = window_check(tx, who, body, &v, e);
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_WIN_INSERT, &id, e, OD_BINDS(OD_TEXT(str_or(body, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
+        rc = od_tx_insert(tx, OD_Q_WIN_INSERT, &id, e, OD_BINDS(OD_TEXT(str_or(body, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
                           OD_TEXT(v.matchers), OD_INT_OR_NULL(v.ci_id, v.ci_id != 0), OD_TEXT(who->username), OD_TEXT(str_or(body, "comment", "")), OD_INT(now), OD_INT(now)));
     free(v.matchers);
     if (!rc)

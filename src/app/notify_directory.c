@@ -267,7 +267,7 @@ od_err od_notify_test_send(od_app *a, const od_principal *who, const char *name,
     rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_NTF_TEST_INSERT, &id, e, OD_BINDS(OD_TEXT(cause), OD_TEXT(name), OD_TEXT(to ? to : ""),
+    rc = od_tx_insert(tx, OD_Q_NTF_TEST_INSERT, &id, e, OD_BINDS(OD_TEXT(cause), OD_TEXT(name), OD_TEXT(to ? to : ""),
                       OD_TEXT(od_notify_system_desk(a->policy)), OD_TEXT("【测试 TEST】opsdesk 通知测试 notification test"), OD_TEXT(body), OD_INT(now),
                       OD_INT(now)));
     json_t *aud = json_pack("{ss ss}", "channel", name, "to", to ? to : "");

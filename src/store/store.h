@@ -108,11 +108,16 @@ const char *od_rows_text(od_rows *r, int col); /* "" for NULL; valid until next/
 bool od_rows_null(od_rows *r, int col);
 void od_rows_close(od_rows *r); /* NULL-safe */
 
-/* Issue 5: runs an INSERT and gives the new row's id (without RETURNING,
- * which costs SQLite a temporary table per run). */
+/* Runs an INSERT and gives the new row's id: the one way to insert a row
+ * whose id the caller needs (the queries carry no RETURNING id; each backend
+ * finds the id its own way: SQLite by last_insert_rowid, which spares it a
+ * temporary table per run; PostgreSQL would add RETURNING id itself).  A row not inserted, by a uniqueness violation
+ * or an `ON CONFLICT ... DO NOTHING`, is OD_E_CONFLICT and *id is 0. */
 OD_NODISCARD od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb);
 
-/* Convenience: first column of the first row as int64; OD_E_NOT_FOUND if no row. */
+/* First column of the first row as int64 (a count, a look-up, an upsert's
+ * RETURNING value); OD_E_NOT_FOUND if no row.  Not for inserts that need an
+ * id: od_tx_insert. */
 OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const od_bind *b, size_t nb);
 
 /* A "%q%" pattern for the named queries' `LIKE ? ESCAPE '\'` clauses, with

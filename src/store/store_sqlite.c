@@ -540,6 +540,7 @@ static int64_t sq_changes(od_tx *tx) { return SQ_TX(tx)->changes; }
 static od_err sq_insert(od_tx *base, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb)
 {
     sq_tx *tx = SQ_TX(base);
+    *id = 0;
     sqlite3_stmt *st = NULL;
     od_err rc = prepare(tx, q, &st, e, true, b, nb);
     if (rc)
@@ -552,7 +553,8 @@ static od_err sq_insert(od_tx *base, od_query q, int64_t *id, od_error *e, const
         return r;
     }
     tx->changes = sqlite3_changes(tx->c->db);
-    *id = sqlite3_last_insert_rowid(tx->c->db);
+    /* nothing inserted (ON CONFLICT DO NOTHING): a conflict, and no id */
+    *id = tx->changes == 1 ? sqlite3_last_insert_rowid(tx->c->db) : 0;
     sqlite3_reset(st);
     return tx->changes == 1 ? OD_OK : od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
 }

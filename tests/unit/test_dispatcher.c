@@ -90,10 +90,10 @@ static void fx_open(fx *x, const char *name)
     /* one user and one incident for the foreign keys */
     od_tx *tx = NULL;
     assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_USER_INSERT, &x->uid, &e, OD_BINDS(OD_TEXT("duty"), OD_TEXT("x"), OD_TEXT("Duty"), OD_TEXT("NOC"),
+    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &x->uid, &e, OD_BINDS(OD_TEXT("duty"), OD_TEXT("x"), OD_TEXT("Duty"), OD_TEXT("NOC"),
                                   OD_TEXT("13800000000"), OD_TEXT("duty@example.com"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT(T0), OD_INT(T0))),
                      OD_OK);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_INC_INSERT, &x->inc, &e, OD_BINDS(OD_TEXT("INC-1"),
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &x->inc, &e, OD_BINDS(OD_TEXT("INC-1"),
                                   OD_TEXT("Disk full"), OD_TEXT("registered"), OD_TEXT("L3"), OD_TEXT("minor"), OD_INT((int64_t)0), OD_TEXT("IV"), OD_TEXT("IV"), OD_TEXT("IV"), OD_INT(T0),
                                   OD_INT(T0), OD_INT_NONZERO((int64_t)0), OD_INT(T0 + 3600000), OD_TEXT("A"), OD_TEXT("s"), OD_TEXT("i"), OD_TEXT("[]"), OD_INT((int64_t)0), OD_INT_NONZERO((int64_t)0),
                                   OD_INT(T0))),

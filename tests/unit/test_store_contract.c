@@ -125,7 +125,7 @@ static od_err audit_row(od_tx *tx, int64_t id, int64_t actor_id, const char *bef
 
 static od_err user_row(od_tx *tx, const char *name, int64_t *id, od_error *e)
 {
-    return od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(name), OD_TEXT("x"), OD_TEXT(name), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT("[]"),
+    return od_tx_insert(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(name), OD_TEXT("x"), OD_TEXT(name), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT("[]"),
                         OD_INT((int64_t)1), OD_INT((int64_t)1)));
 }
 
@@ -186,7 +186,25 @@ static void insert_gives_id_and_conflicts(void **state)
     assert_int_equal(user_row(tx, "alice", &n, &e), OD_OK);
     assert_true(n > 0);
     memset(&e, 0, sizeof e);
-    assert_int_equal(user_row(tx, "alice", &n, &e), OD_E_CONFLICT); /* unique username, via scalar */
+    assert_int_equal(user_row(tx, "alice", &n, &e), OD_E_CONFLICT); /* unique username */
+    assert_int_equal(n, 0);
+    /* an insert that inserts nothing (ON CONFLICT ... DO NOTHING) is a
+     * conflict too, never "not found", and gives no id */
+    int64_t b = 0;
+    assert_int_equal(od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &b, &e,
+                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k"), OD_TEXT(""),
+                                           OD_TEXT("s"), OD_TEXT("b"), OD_INT(1), OD_INT(1))),
+                     OD_OK);
+    assert_true(b > 0);
+    memset(&e, 0, sizeof e);
+    int64_t again = -1;
+    assert_int_equal(od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &again, &e,
+                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k2"), OD_TEXT(""),
+                                           OD_TEXT("s2"), OD_TEXT("b2"), OD_INT(2), OD_INT(2))),
+                     OD_E_CONFLICT);
+    assert_int_equal(e.code, OD_E_CONFLICT);
+    assert_int_equal(again, 0);
+    assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
