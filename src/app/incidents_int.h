@@ -42,23 +42,23 @@ typedef struct msgspec {
 } msgspec;
 
 /* incidents.c: a deadline row (nothing when due is OD_NO_TIME). */
-od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient, int64_t due,
+OD_NODISCARD od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient, int64_t due,
                                 int64_t fire, od_error *e);
 
 /* incident_notify.c: recipients (R-NOT-1), messages through the policy's
  * templates into the outbox (R-NOT-2/3), re-notification (R-NOT-4). */
-od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level, const char *departments_json,
+OD_NODISCARD od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level, const char *departments_json,
                                   json_t **out, od_error *e);
 const char *od_incident_desk_name(const od_policy *p, const char *desk, char buf[2 * OD_NAME_MAX + 8]);
-od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users, const char *cause,
+OD_NODISCARD od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users, const char *cause,
                               const char *kind, const msgspec *m, int64_t now, od_error *e);
-od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, od_error *e);
-od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level,
+OD_NODISCARD od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level,
                                   const char *reason, const char *cause, const char *kind, const msgspec *m,
                                   int64_t now, od_error *e);
-od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
+OD_NODISCARD od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
                                const msgspec *m, int64_t now, od_error *e);
-od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient, int64_t now,
+OD_NODISCARD od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient, int64_t now,
                             od_error *e);
 
 #endif
