@@ -87,7 +87,7 @@ static void insert_rows(od_app *a, int64_t inc, const char *kind, int64_t count,
         int64_t end = done + BATCH < count ? done + BATCH : count;
         for (; done < end; done++) {
             int64_t t = first + done * step;
-            if (od_tx_exec(tx, OD_Q_DL_INSERT, &e, OD_BINDS(OD_INT(inc), OD_TEXT(kind), OD_INT_NONZERO((int64_t)0), OD_INT(t), OD_INT_OR_NULL(t, t != 0)))) {
+            if (od_tx_exec(tx, OD_Q_DL_INSERT, &e, OD_BINDS(OD_INT(inc), OD_TEXT(kind), OD_NULL(), OD_INT(t), OD_INT_OR_NULL(t, t != 0)))) {
                 od_tx_rollback(tx);
                 die("insert deadline", &e);
             }

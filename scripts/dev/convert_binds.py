@@ -14,7 +14,8 @@ is reported as "left alone" with file:line, to be fixed by hand):
   binds   od_tx_exec/query/scalar/insert(..., "fmt", a, b, ...) ->
           od_tx_exec(..., OD_BINDS(OD_TEXT(a), OD_INT(b), ...)); "" -> OD_NOBINDS.
           Letters: s OD_TEXT, i OD_INT, b OD_BOOL, d OD_REAL,
-          I OD_INT_OR_NULL(x, x != 0) (the old "0 means NULL", spelled out).
+          I OD_INT_OR_NULL(x, x != 0) (the old "0 means NULL", spelled out;
+          OD_INT_NONZERO(expr) for an expression, OD_NULL() for a literal 0).
   rows    od_rows_next(r, e) (1 row / 0 done / -1 error, easy to read as "no
           row") -> od_rows_step(r, &row) (od_err, *row), the error going to the
           function's `od_err rc`:
@@ -111,6 +112,8 @@ def wrap(letter, core):
     if letter == 'd':
         return 'OD_REAL(%s)' % core
     if letter == 'I':
+        if re.fullmatch(r'(?:\(int64_t\))?0', core):
+            return 'OD_NULL()'
         if SIMPLE.match(core):
             return 'OD_INT_OR_NULL(%s, %s != 0)' % (core, core)
         return 'OD_INT_NONZERO(%s)' % core
@@ -267,6 +270,7 @@ def fix_reads(body, v, row):
     body = re.sub(r'\brc \|\| rc\b', 'rc', body)
     body = re.sub(r'!rc && \(!rc && !(\w+)\)', r'!rc && !\1', body)
     body = re.sub(r'\(\(!rc && !(\w+)\)\)', r'(!rc && !\1)', body)
+    body = re.sub(r'\(\(rc \|\| (\w+)\)\)', r'(rc || \1)', body)
     body = re.sub(r'^\(!rc && !(\w+)\)', r'!rc && !\1', body)
     return tidy_rc_blocks(body)
 

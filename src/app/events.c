@@ -645,7 +645,7 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
                                 ev->labels, "annotations", ev->annotations);
         body = dump(msg);
         json_decref(msg);
-        rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_INT_NONZERO((int64_t)0), OD_INT_NONZERO((int64_t)0), OD_TEXT(r.channel), OD_TEXT(""),
+        rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_NULL(), OD_NULL(), OD_TEXT(r.channel), OD_TEXT(""),
                         OD_TEXT("event_response"), OD_TEXT(""), OD_TEXT(subject), OD_TEXT(body ? body : "{}"), OD_INT(c->now), OD_INT(c->now)));
         o->state = "handled";
         DEC(o, OD_DEC_RESPOND_WEBHOOK, rname, S(r.channel));
@@ -679,7 +679,7 @@ static od_err respond(ctx *c, const od_event_in *ev, const char *source, const o
             if (k == 0)
                 ch[k] = "inbox", addr[k++] = "";
             for (int j = 0; !rc && j < k; j++)
-                rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_INT_NONZERO((int64_t)0), OD_INT(ids[u]), OD_TEXT(ch[j]),
+                rc = od_tx_exec(c->tx, OD_Q_EV_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_NULL(), OD_INT(ids[u]), OD_TEXT(ch[j]),
                                 OD_TEXT(addr[j]), OD_TEXT("event_alert"), OD_TEXT("monitoring"), OD_TEXT(subject), OD_TEXT(body ? body : subject), OD_INT(c->now), OD_INT(c->now)));
         }
         o->state = "open";

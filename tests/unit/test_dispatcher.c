@@ -95,7 +95,7 @@ static void fx_open(fx *x, const char *name)
                      OD_OK);
     assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &x->inc, &e, OD_BINDS(OD_TEXT("INC-1"),
                                   OD_TEXT("Disk full"), OD_TEXT("registered"), OD_TEXT("L3"), OD_TEXT("minor"), OD_INT((int64_t)0), OD_TEXT("IV"), OD_TEXT("IV"), OD_TEXT("IV"), OD_INT(T0),
-                                  OD_INT(T0), OD_INT_NONZERO((int64_t)0), OD_INT(T0 + 3600000), OD_TEXT("A"), OD_TEXT("s"), OD_TEXT("i"), OD_TEXT("[]"), OD_INT((int64_t)0), OD_INT_NONZERO((int64_t)0),
+                                  OD_INT(T0), OD_NULL(), OD_INT(T0 + 3600000), OD_TEXT("A"), OD_TEXT("s"), OD_TEXT("i"), OD_TEXT("[]"), OD_INT((int64_t)0), OD_NULL(),
                                   OD_INT(T0))),
                      OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);

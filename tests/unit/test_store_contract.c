@@ -120,7 +120,7 @@ static char *get(od_store *s, const char *k)
 static od_err audit_row(od_tx *tx, int64_t id, int64_t actor_id, const char *before, int64_t *got, od_error *e)
 {
     return od_tx_insert(tx, OD_Q_AUDIT_INSERT, got, e, OD_BINDS(OD_INT(id), OD_INT((int64_t)1000), OD_INT_OR_NULL(actor_id, actor_id != 0), OD_TEXT("t"), OD_TEXT("act"),
-                        OD_TEXT("ent"), OD_INT_NONZERO((int64_t)0), OD_TEXT(before), OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h")));
+                        OD_TEXT("ent"), OD_NULL(), OD_TEXT(before), OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h")));
 }
 
 static od_err user_row(od_tx *tx, const char *name, int64_t *id, od_error *e)
