@@ -326,11 +326,17 @@ static void null_against_zero(void **state)
     od_rows *r = NULL;
     int64_t id = 0;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
-    assert_int_equal(audit_row(tx, 1, 0, NULL, &id, &e), OD_OK);  /* 'I' 0 -> NULL, 's' NULL -> NULL */
-    assert_int_equal(audit_row(tx, 2, 5, "", &id, &e), OD_OK);    /* 'I' 5, 's' "" */
+    assert_int_equal(audit_row(tx, 1, 0, NULL, &id, &e), OD_OK); /* actor 0 -> NULL, OD_TEXT(NULL) -> NULL */
+    assert_int_equal(audit_row(tx, 2, 5, "", &id, &e), OD_OK);   /* actor 5, OD_TEXT("") */
+    /* present or not is said apart from the value: a present 0 is a value */
+    assert_int_equal(od_tx_insert(tx, OD_Q_AUDIT_INSERT, &id, &e,
+                                  OD_BINDS(OD_INT(3), OD_INT(1000), OD_INT_OR_NULL(0, true), OD_TEXT("t"),
+                                           OD_TEXT("act"), OD_TEXT("ent"), OD_INT_OR_NULL(9, false), OD_NULL(),
+                                           OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h"))),
+                     OD_OK);
     int64_t uid = 0;
     assert_int_equal(user_row(tx, "z", &uid, &e), OD_OK);
-    /* 'i' 0 is a value, not NULL */
+    /* OD_INT(0) is a value, not NULL */
     assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(0), OD_INT((int64_t)0), OD_INT(uid))), OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
@@ -340,19 +346,24 @@ static void null_against_zero(void **state)
     assert_int_equal(od_rows_int(r, 2), 0); /* NULL reads as 0 */
     assert_true(od_rows_null(r, 7));       /* before_json */
     assert_string_equal(od_rows_text(r, 7), ""); /* NULL reads as "" */
-    assert_true(od_rows_null(r, 6));       /* entity_id, 'I' 0 */
+    assert_true(od_rows_null(r, 6));       /* entity_id, OD_NULL() */
     assert_true(step_ok(r));
     assert_false(od_rows_null(r, 2));
     assert_int_equal(od_rows_int(r, 2), 5);
     assert_false(od_rows_null(r, 7)); /* "" is not NULL */
     assert_string_equal(od_rows_text(r, 7), "");
+    assert_true(step_ok(r));
+    assert_false(od_rows_null(r, 2)); /* OD_INT_OR_NULL(0, true) */
+    assert_int_equal(od_rows_int(r, 2), 0);
+    assert_true(od_rows_null(r, 6)); /* OD_INT_OR_NULL(9, false) */
+    assert_true(od_rows_null(r, 7)); /* OD_NULL() */
     assert_false(step_ok(r));
     od_rows_close(r);
     assert_int_equal(od_tx_query(tx, OD_Q_USER_GET, &r, &e, OD_BINDS(OD_INT(uid))), OD_OK);
     assert_true(step_ok(r));
     assert_false(od_rows_null(r, 11)); /* updated_at */
     assert_int_equal(od_rows_int(r, 11), 0);
-    assert_false(od_rows_null(r, 8)); /* disabled, 'b' 0 */
+    assert_false(od_rows_null(r, 8)); /* disabled, OD_BOOL(false) */
     assert_int_equal(od_rows_int(r, 8), 0);
     od_rows_close(r);
     od_tx_rollback(tx);
