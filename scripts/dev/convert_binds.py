@@ -253,7 +253,7 @@ def fix_reads(body, v, row):
     """Rewrites the reads of int v (1/0/-1 from od_rows_next) in body, where a
     store error is now in rc and *row says whether a row was read."""
     w = re.escape(v)
-    body = re.sub(r'\n[ \t]*(?:else )?if \(!rc && %s < 0\)\n[ \t]*rc = OD_E_STORE;' % w, '', body)
+    body = re.sub(r'\n[ \t]*(?:else )?if \((?:!rc && )?%s < 0\)\n[ \t]*rc = OD_E_STORE;' % w, '', body)
     body = re.sub(r'(?m)^([ \t]*)if \(%s < 0\)\n([ \t]*)return OD_E_STORE;' % w, r'\1if (rc)\n\2return rc;', body)
     body = re.sub(r'\brc \? rc : %s < 0 \? OD_E_STORE : ' % w, 'rc ? rc : ', body)
     body = re.sub(r'\breturn %s < 0 \? OD_E_STORE : ' % w, 'return rc ? rc : ', body)
@@ -265,6 +265,8 @@ def fix_reads(body, v, row):
     body = re.sub(r'\b%s > 0\b' % w, row, body)
     body = re.sub(r'\b%s != 0\b' % w, '(rc || %s)' % row, body)
     body = re.sub(r'\b%s < 0\b' % w, 'rc', body)
+    body = re.sub(r'\b%s >= 0\b' % w, '!rc', body)
+    body = re.sub(r'!rc && !rc\b', '!rc', body)
     body = re.sub(r'\brc \? rc : OD_OK\b', 'rc', body)
     body = re.sub(r'(if \(rc\)\n[ \t]*return )rc \? rc : OD_E_STORE;', r'\1rc;', body)
     body = re.sub(r'\brc \|\| rc\b', 'rc', body)

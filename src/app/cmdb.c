@@ -168,8 +168,6 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
                                                   "source_name", od_rows_text(r, 4), "target_name",
                                                   od_rows_text(r, 5)));
         od_rows_close(r);
-        if (rc)
-            rc = OD_E_STORE;
         json_object_set_new(*out, "relations", rels);
         const od_category *cat = od_policy_category(a->policy, json_string_value(json_object_get(*out, "category")));
         int g = od_grade_parse(json_string_value(json_object_get(*out, "grade")));
@@ -349,8 +347,6 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
             nd++;
         }
         od_rows_close(r);
-        if (rc)
-            rc = OD_E_STORE;
         for (int i = 0; !rc && i < nd; i++) {
             snprintf(key, sizeof key, "%lld", (long long)deps[i]);
             if (json_object_get(seen, key))

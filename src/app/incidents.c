@@ -423,12 +423,9 @@ static json_t *row_time(const inc *x, const char *k)
     return json_is_integer(v) ? time_or_null((int64_t)json_integer_value(v)) : json_null();
 }
 
-/* The end of a reader: rc, or OD_E_STORE when the row walk failed (s < 0);
- * on success *out = o, else o is freed. */
-static od_err json_result(od_err rc, int s, json_t *o, json_t **out)
+/* The end of a reader: rc; on success *out = o, else o is freed. */
+static od_err json_result(od_err rc, json_t *o, json_t **out)
 {
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (rc)
         json_decref(o);
     else
@@ -460,7 +457,6 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_object_set_new(o, "closing_role", json_string(od_role_key(od_activation_role(p, x->highest))));
     od_err rc = OD_OK;
     od_rows *r = NULL;
-    int s = 0;
     json_t *cis = json_array();
     rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
@@ -473,7 +469,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     /* deadlines: visible ones with met/missed, and the next escalation */
     json_t *dls = json_array();
     int64_t next_esc = OD_NO_TIME;
-    if (!rc && s >= 0)
+    if (!rc)
         rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
@@ -503,7 +499,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_object_set_new(o, "deadlines", dls);
     json_object_set_new(o, "next_escalation_at", time_or_null(next_esc));
     if (!full || rc)
-        return json_result(rc, s, o, out);
+        return json_result(rc, o, out);
     json_t *esc = json_array(), *rcp = json_array(), *acks = json_array(), *reps = json_array(),
            *tl = json_array(), *msgs = json_array();
     json_object_set_new(o, "escalations", esc);
@@ -571,7 +567,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     /* R-NOT-7: messages that failed after the policy's attempt limit, with the last error */
     json_t *failed = json_array();
     json_object_set_new(o, "failed_messages", failed);
-    if (!rc && s >= 0)
+    if (!rc)
         rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(x->id)));
     row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
@@ -586,7 +582,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
         json_array_append_new(failed, f);
     }
     od_rows_close(r);
-    return json_result(rc, s, o, out);
+    return json_result(rc, o, out);
 }
 
 od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
