@@ -216,7 +216,7 @@ def row_var(s, fa, ls):
         if in_scope(s, fa + d.start(), ls):
             return d.group(1), True
     sig = s.rfind('\n}', 0, fa)
-    used = set(re.findall(r'\b(row\d*)\b', s[sig + 1 if sig >= 0 else 0:s.find('\n}', ls)]))
+    used = set(re.findall(r'\b(row\d*)\b', code_only(s[sig + 1 if sig >= 0 else 0:s.find('\n}', ls)])))
     n = 1
     while True:
         name = 'row' if n == 1 else 'row%d' % n

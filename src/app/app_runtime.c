@@ -143,8 +143,8 @@ static od_err next_due(od_app *a, int64_t now, int64_t *id, od_error *e)
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, OD_BINDS(OD_INT(now)));
-    bool row2 = false;
-    if (!rc && !(rc = od_rows_step(r, &row2)) && row2)
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         *id = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);

@@ -149,8 +149,8 @@ static od_err outbox_user(od_tx *tx, const od_policy *p, const inc *x, int64_t u
     bool bot = false;
     unsigned want = od_notify_level_channels(p, x->level);
     od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(uid)));
-    bool row2 = false;
-    if (!rc && !(rc = od_rows_step(r, &row2)) && row2) {
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
         snprintf(phone, sizeof phone, "%s", od_rows_text(r, 0));
         snprintf(email, sizeof email, "%s", od_rows_text(r, 1));
         bot = !od_rows_null(r, 3) && od_rows_text(r, 3)[0];

@@ -992,11 +992,11 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
     od_rows *r = NULL;
     bool acked = false;
     od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(who->id)));
-    bool row2 = false;
-    if (!rc && !(rc = od_rows_step(r, &row2)) && row2)
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         acked = !od_rows_null(r, 1);
     od_rows_close(r);
-    if (!rc && !row2)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_FORBIDDEN, NULL,
                           "您不是本事件的通知对象 (you are not a recipient of this incident)");
     if (already)

@@ -228,8 +228,8 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
             break;
         }
         rc = od_tx_query(tx, OD_Q_DSP_FANOUT_SCAN, &r, e, OD_BINDS(OD_INT(last), OD_INT((int64_t)FANOUT_SCAN)));
-        bool row2 = false;
-        while (!rc && nv < FANOUT_SCAN && !(rc = od_rows_step(r, &row2)) && row2) {
+        bool row = false;
+        while (!rc && nv < FANOUT_SCAN && !(rc = od_rows_step(r, &row)) && row) {
             struct src *x = &v[nv++];
             x->id = od_rows_int(r, 0);
             x->inc = od_rows_int(r, 2);
@@ -319,8 +319,8 @@ static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, j
     od_error be = {0};
     od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(j->recipient_id)));
     od_err brc = OD_E_NOT_FOUND;
-    bool row2 = false;
-    if (!rc && !(rc = od_rows_step(r, &row2)) && row2 && !od_rows_null(r, 3) && od_rows_text(r, 3)[0]) {
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 3) && od_rows_text(r, 3)[0]) {
         const char *kind = od_rows_text(r, 5);
         od_channel_kind k = OD_CH__COUNT;
         for (int i = 0; i < OD_CH__COUNT; i++)
@@ -608,8 +608,8 @@ static od_err next_due(od_dispatcher *d, int64_t *out, od_error *e)
     if (rc)
         return rc;
     rc = od_tx_query(tx, OD_Q_DSP_MIN_DUE, &r, e, OD_NOBINDS);
-    bool row2 = false;
-    if (!rc && !(rc = od_rows_step(r, &row2)) && row2 && !od_rows_null(r, 0))
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
         *out = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);
