@@ -87,7 +87,7 @@ static void insert_rows(od_app *a, int64_t inc, const char *kind, int64_t count,
         int64_t end = done + BATCH < count ? done + BATCH : count;
         for (; done < end; done++) {
             int64_t t = first + done * step;
-            if (od_tx_exec(tx, OD_Q_DL_INSERT, &e, "isIiI", inc, kind, (int64_t)0, t, t)) {
+            if (od_tx_exec(tx, OD_Q_DL_INSERT, &e, OD_BINDS(OD_INT(inc), OD_TEXT(kind), OD_NULL(), OD_INT(t), OD_INT_OR_NULL(t, t != 0)))) {
                 od_tx_rollback(tx);
                 die("insert deadline", &e);
             }
@@ -153,7 +153,7 @@ static result bench_one(const char *dir, int64_t n, int64_t k, int runs, int pro
     int64_t now = od_app_now(a);
     {
         od_tx *tx = NULL;
-        if (od_tx_begin(a->store, true, &tx, &e) || od_tx_exec(tx, OD_Q_INC_SET_STATE, &e, "sii", "closed", now, inc_b))
+        if (od_tx_begin(a->store, true, &tx, &e) || od_tx_exec(tx, OD_Q_INC_SET_STATE, &e, OD_BINDS(OD_TEXT("closed"), OD_INT(now), OD_INT(inc_b))))
             die("close incident", &e);
         if (od_tx_commit(tx, &e))
             die("commit", &e);

@@ -60,16 +60,17 @@ static json_t *user_row_json(od_rows *r)
 static od_err user_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    if (s == 1)
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    if (row)
         *out = user_row_json(r);
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
-    if (s == 0)
+    if (rc)
+        return rc;
+    if (!rc && !row)
         return od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (user %lld not found)", (long long)id,
                             (long long)id);
     return OD_OK;
@@ -104,10 +105,10 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     if (rc)
         return rc;
     int64_t now = od_app_now(a);
-    rc = od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, "ssssssisii", in->username, h,
-                      in->display_name ? in->display_name : "", in->department ? in->department : "",
-                      in->phone ? in->phone : "", in->email ? in->email : "", (int64_t)in->roles, "[]", now,
-                      now);
+    rc = od_tx_insert(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(in->username), OD_TEXT(h),
+                      OD_TEXT(in->display_name ? in->display_name : ""), OD_TEXT(in->department ? in->department : ""),
+                      OD_TEXT(in->phone ? in->phone : ""), OD_TEXT(in->email ? in->email : ""), OD_INT((int64_t)in->roles), OD_TEXT("[]"), OD_INT(now),
+                      OD_INT(now)));
     sodium_memzero(h, sizeof h);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
@@ -117,9 +118,9 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     if (rc)
         return rc;
     if (in->lang) /* USER_INSERT has no lang column: set it the way an update does */
-        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, "sssssii", in->display_name ? in->display_name : "",
-                        in->department ? in->department : "", in->phone ? in->phone : "",
-                        in->email ? in->email : "", in->lang, now, *id);
+        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, OD_BINDS(OD_TEXT(in->display_name ? in->display_name : ""),
+                        OD_TEXT(in->department ? in->department : ""), OD_TEXT(in->phone ? in->phone : ""),
+                        OD_TEXT(in->email ? in->email : ""), OD_TEXT(in->lang), OD_INT(now), OD_INT(*id)));
     if (rc)
         return rc;
     json_t *after = NULL;
@@ -150,15 +151,14 @@ od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3
         return rc;
     for (int i = 0; i < 3 && !rc; i++) {
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", admins[i].name);
+        rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(admins[i].name)));
         if (rc)
             break;
-        int exists = od_rows_next(r, e);
+        bool row = false;
+        rc = od_rows_step(r, &row);
         od_rows_close(r);
-        if (exists != 0) {
-            rc = exists < 0 ? OD_E_STORE : OD_OK;
+        if (rc || row) /* a store error ends the loop */
             continue;
-        }
         char pw[40];
         if (password) {
             snprintf(pw, sizeof pw, "%s", password);
@@ -244,17 +244,17 @@ od_err od_user_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_e
     if (rc)
         return rc;
     json_t *items = json_array();
-    rc = od_tx_scalar(tx, OD_Q_USER_COUNT, &total, e, "");
+    rc = od_tx_scalar(tx, OD_Q_USER_COUNT, &total, e, OD_NOBINDS);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_USER_LIST, &r, e, "ii", limit, offset);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_USER_LIST, &r, e, OD_BINDS(OD_INT(limit), OD_INT(offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, user_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = od_list_envelope(items, total, limit, offset);
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -304,14 +304,16 @@ od_err od_user_guard(od_app *a, const od_principal *actor, int64_t id, od_user_a
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
-    int s = rc ? -1 : od_rows_next(r, e);
-    od_roleset target = s == 1 ? (od_roleset)od_rows_int(r, 6) : 0;
+    rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    od_roleset target = row ? (od_roleset)od_rows_int(r, 6) : 0;
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
-    if (s == 0) /* the act itself answers 404 */
+    if (rc)
+        return rc;
+    if (!rc && !row) /* the act itself answers 404 */
         return OD_OK;
     od_user_act_req q = {act, actor->id == id, target, new_roles};
     od_error why = {0};
@@ -350,18 +352,21 @@ static od_err do_set_roles(od_tx *tx, int64_t id, int64_t now, void *vctx, od_er
     if (!sc) {
         /* keep the current scopes */
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+        rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
         if (rc)
             return rc;
-        if (od_rows_next(r, e) == 1)
+        bool row = false;
+        if (!rc && !(rc = od_rows_step(r, &row)) && row)
             sc = strdup(od_rows_text(r, 7));
         od_rows_close(r);
+        if (rc)
+            return rc;
         if (!sc)
             return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
-    rc = od_tx_exec(tx, OD_Q_USER_SET_ROLES, e, "isii", (int64_t)c->roles, sc, now, id);
+    rc = od_tx_exec(tx, OD_Q_USER_SET_ROLES, e, OD_BINDS(OD_INT((int64_t)c->roles), OD_TEXT(sc), OD_INT(now), OD_INT(id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, "ii", now, id); /* new roles → sign in again */
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, OD_BINDS(OD_INT(now), OD_INT(id))); /* new roles → sign in again */
     free(sc);
     return rc;
 }
@@ -396,9 +401,9 @@ od_err od_user_set_roles(od_app *a, const od_principal *actor, int64_t id, od_ro
 static od_err do_set_disabled(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error *e)
 {
     bool dis = *(bool *)ctx;
-    od_err rc = od_tx_exec(tx, OD_Q_USER_SET_DISABLED, e, "bii", dis, now, id);
+    od_err rc = od_tx_exec(tx, OD_Q_USER_SET_DISABLED, e, OD_BINDS(OD_BOOL(dis), OD_INT(now), OD_INT(id)));
     if (!rc && dis)
-        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, "ii", now, id);
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, OD_BINDS(OD_INT(now), OD_INT(id)));
     return rc;
 }
 
@@ -420,10 +425,11 @@ static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error 
     const od_user_input *in = ctx;
     od_rows *r = NULL;
     char *cur[5] = {0};
-    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    if (od_rows_next(r, e) == 1) {
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
         cur[0] = strdup(in->display_name ? in->display_name : od_rows_text(r, 2));
         cur[1] = strdup(in->department ? in->department : od_rows_text(r, 3));
         cur[2] = strdup(in->phone ? in->phone : od_rows_text(r, 4));
@@ -431,10 +437,10 @@ static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error 
         cur[4] = strdup(in->lang ? in->lang : od_rows_text(r, 9));
     }
     od_rows_close(r);
-    if (!cur[0] || !cur[1] || !cur[2] || !cur[3] || !cur[4])
+    if (!rc && (!cur[0] || !cur[1] || !cur[2] || !cur[3] || !cur[4]))
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, "sssssii", cur[0], cur[1], cur[2], cur[3], cur[4], now, id);
+        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, OD_BINDS(OD_TEXT(cur[0]), OD_TEXT(cur[1]), OD_TEXT(cur[2]), OD_TEXT(cur[3]), OD_TEXT(cur[4]), OD_INT(now), OD_INT(id)));
     for (int i = 0; i < 5; i++)
         free(cur[i]);
     return rc;
@@ -479,7 +485,7 @@ static od_err limit_check(od_app *a, const char *username, const char *addr, int
         od_tx *tx = NULL;
         int64_t unlocked_at = 0;
         if (od_tx_begin(a->store, false, &tx, NULL) == OD_OK) {
-            if (od_tx_scalar(tx, OD_Q_LOGIN_UNLOCK_GET, &unlocked_at, NULL, "s", username) != OD_OK)
+            if (od_tx_scalar(tx, OD_Q_LOGIN_UNLOCK_GET, &unlocked_at, NULL, OD_BINDS(OD_TEXT(username))) != OD_OK)
                 unlocked_at = 0;
             od_tx_rollback(tx);
         }
@@ -487,7 +493,7 @@ static od_err limit_check(od_app *a, const char *username, const char *addr, int
             wait = 0;
             /* used up: one unlock lifts one lockout */
             if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
-                if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, "si", username, unlocked_at) != OD_OK)
+                if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, OD_BINDS(OD_TEXT(username), OD_INT(unlocked_at))) != OD_OK)
                     od_tx_rollback(tx);
                 else if (od_tx_commit(tx, NULL) != OD_OK)
                     od_warn("cannot clear the unlock of %s", username);
@@ -531,20 +537,25 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
     od_rows *r = NULL;
     char h[crypto_pwhash_STRBYTES];
     bool ok = false;
-    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
+    bool row = false;
+    rc = od_rows_step(r, &row);
     char uname[OD_USERNAME_MAX] = "";
-    if (s == 1)
+    if (row)
         snprintf(uname, sizeof uname, "%s", od_rows_text(r, 1));
     od_rows_close(r);
-    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", uname);
     if (rc)
         return rc;
-    if (od_rows_next(r, e) == 1)
+    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(uname)));
+    if (rc)
+        return rc;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         ok = crypto_pwhash_str_verify(od_rows_text(r, 1), c->old_pw, strlen(c->old_pw)) == 0;
     od_rows_close(r);
+    if (rc)
+        return rc;
     if (!ok) {
         c->wrong_old = true;
         return od_error_set(e, OD_E_FORBIDDEN, "old_password",
@@ -554,11 +565,11 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
     if (!rc)
         rc = hash_password(c->a, c->new_pw, h, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, "sii", h, now, id);
+        rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, OD_BINDS(OD_TEXT(h), OD_INT(now), OD_INT(id)));
     /* every session of the account ends, this one included: a stolen token
      * does not survive the password change (issue 7); sign in again */
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, "ii", now, id);
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, OD_BINDS(OD_INT(now), OD_INT(id)));
     sodium_memzero(h, sizeof h);
     return rc;
 }
@@ -615,11 +626,12 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
     rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", username);
+    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(username)));
     char hash[crypto_pwhash_STRBYTES] = "";
     int64_t uid = 0;
     bool disabled = false;
-    if (!rc && od_rows_next(r, e) == 1) {
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
         uid = od_rows_int(r, 0);
         snprintf(hash, sizeof hash, "%s", od_rows_text(r, 1));
         disabled = od_rows_int(r, 2) != 0;
@@ -650,7 +662,7 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
     int64_t exp = now + lp->session_ttl_ms, sid = 0;
     rc = od_tx_begin(a->store, true, &tx, e);
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_SESSION_INSERT, &sid, e, "siiis", th, uid, now, exp, addr);
+        rc = od_tx_insert(tx, OD_Q_SESSION_INSERT, &sid, e, OD_BINDS(OD_TEXT(th), OD_INT(uid), OD_INT(now), OD_INT(exp), OD_TEXT(addr)));
     if (!rc) {
         od_principal p;
         od_principal_system(&p);
@@ -686,10 +698,12 @@ od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_SESSION_LOOKUP, &r, e, "s", th);
-    int s = rc ? -1 : od_rows_next(r, e);
+    rc = od_tx_query(tx, OD_Q_SESSION_LOOKUP, &r, e, OD_BINDS(OD_TEXT(th)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
     bool ok = false;
-    if (s == 1 && od_rows_int(r, 2) > od_app_now(a) && od_rows_int(r, 6) == 0) {
+    if (row && od_rows_int(r, 2) > od_app_now(a) && od_rows_int(r, 6) == 0) {
         ok = true;
         p->session_id = od_rows_int(r, 0);
         p->id = od_rows_int(r, 1);
@@ -723,7 +737,7 @@ od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e)
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE, e, "ii", now, p->session_id);
+    rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE, e, OD_BINDS(OD_INT(now), OD_INT(p->session_id)));
     if (!rc)
         rc = od_audit_append(tx, now, p, "logout", "session", p->session_id, NULL, NULL, e);
     if (rc) {
@@ -741,17 +755,17 @@ od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error 
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, "s", username);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1)
+    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(username)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row)
         uid = od_rows_int(r, 0);
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 0)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_NOT_FOUND, "username", "用户 %s 不存在 (no user %s)", username, username);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_PUT, e, "si", username, now);
+        rc = od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_PUT, e, OD_BINDS(OD_TEXT(username), OD_INT(now)));
     if (!rc) {
         od_principal p;
         od_principal_system(&p);

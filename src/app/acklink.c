@@ -30,9 +30,12 @@ static void copy(char *dst, size_t n, const char *s)
 static int link_find(od_tx *tx, const char *hex, link_row *l, od_ack_info *info, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_NTF_ACK_GET, &r, e, "s", hex);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_NTF_ACK_GET, &r, e, OD_BINDS(OD_TEXT(hex)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    int s = rc ? -1 : row;
+    if (row) {
         l->link_id = od_rows_int(r, 0);
         l->inc_id = od_rows_int(r, 1);
         l->uid = od_rows_int(r, 2);
@@ -57,8 +60,9 @@ static od_err link_ack(od_tx *tx, const link_row *l, const char *addr, int64_t n
     copy(who.username, sizeof who.username, info->username);
     copy(who.addr, sizeof who.addr, addr);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_USER_CONTACT, &r, e, "i", l->uid);
-    if (!rc && od_rows_next(r, e) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_USER_CONTACT, &r, e, OD_BINDS(OD_INT(l->uid)));
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         who.roles = (od_roleset)od_rows_int(r, 7);
     od_rows_close(r);
     json_t *detail = json_pack("{sI ss}", "link_id", (json_int_t)l->link_id, "addr", addr);
@@ -72,7 +76,7 @@ static od_err link_ack(od_tx *tx, const link_row *l, const char *addr, int64_t n
         return OD_OK;
     }
     if (!rc) {
-        rc = od_tx_exec(tx, OD_Q_NTF_ACK_USE, e, "isi", now, addr, l->link_id);
+        rc = od_tx_exec(tx, OD_Q_NTF_ACK_USE, e, OD_BINDS(OD_INT(now), OD_TEXT(addr), OD_INT(l->link_id)));
         info->st = already ? OD_ACK_ALREADY : OD_ACK_DONE;
         info->at = now;
     }

@@ -114,7 +114,7 @@ static json_t *key_row(od_rows *r)
 static od_err key_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_KEY_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_KEY_GET, &r, e, OD_BINDS(OD_INT(id)));
     rc = od_ev_one_row(r, rc, key_row, out, e);
     return rc != OD_E_NOT_FOUND ? rc
                                 : od_error_set(e, OD_E_NOT_FOUND, NULL,
@@ -152,7 +152,7 @@ static od_err key_insert(od_app *a, const od_principal *who, const char *name, c
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_KEY_INSERT, &id, e, "sssssi", name, integration, hash, prefix, who->username, now);
+    rc = od_tx_insert(tx, OD_Q_KEY_INSERT, &id, e, OD_BINDS(OD_TEXT(name), OD_TEXT(integration), OD_TEXT(hash), OD_TEXT(prefix), OD_TEXT(who->username), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, "name", "同名 API 密钥已存在 (an API key of this name exists)");
@@ -197,15 +197,13 @@ od_err od_api_key_list(od_app *a, int64_t limit, int64_t offset, json_t **out, o
     json_t *items = json_array();
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_KEY_LIST, &r, e, "ii", limit, offset);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_KEY_LIST, &r, e, OD_BINDS(OD_INT(limit), OD_INT(offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, key_row(r));
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     od_rows_close(r);
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_KEY_COUNT, &total, e, "");
+        rc = od_tx_scalar(tx, OD_Q_KEY_COUNT, &total, e, OD_NOBINDS);
     if (tx)
         od_tx_rollback(tx);
     if (rc) {
@@ -230,7 +228,7 @@ od_err od_api_key_revoke(od_app *a, const od_principal *who, int64_t id, json_t 
     if (!rc && json_is_false(json_object_get(before, "active")))
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "API 密钥已吊销 (the API key is already revoked)");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_KEY_REVOKE, e, "ii", now, id);
+        rc = od_tx_exec(tx, OD_Q_KEY_REVOKE, e, OD_BINDS(OD_INT(now), OD_INT(id)));
     if (!rc)
         rc = key_load(tx, id, out, e);
     if (!rc)
@@ -257,18 +255,20 @@ static od_err key_by_hash(od_app *a, const char *hash, od_api_key *k, od_error *
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_KEY_BY_HASH, &r, e, "s", hash);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    rc = od_tx_query(tx, OD_Q_KEY_BY_HASH, &r, e, OD_BINDS(OD_TEXT(hash)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row) {
         k->id = od_rows_int(r, 0);
         snprintf(k->name, sizeof k->name, "%s", od_rows_text(r, 1));
         snprintf(k->integration, sizeof k->integration, "%s", od_rows_text(r, 2));
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
-    return s == 1 ? OD_OK : od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效或已吊销 (invalid or revoked API key)");
+    if (rc)
+        return rc;
+    return row ? OD_OK : od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效或已吊销 (invalid or revoked API key)");
 }
 
 od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error *e)

@@ -147,8 +147,9 @@ od_err od_app_next_fire(od_app *a, int64_t *out, od_error *e)
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_DL_MIN_FIRE, &r, e, "");
-    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 0))
+    rc = od_tx_query(tx, OD_Q_DL_MIN_FIRE, &r, e, OD_NOBINDS);
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
         *out = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -164,8 +165,9 @@ static od_err next_due(od_app *a, int64_t now, int64_t *id, od_error *e)
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, "i", now);
-    if (!rc && od_rows_next(r, e) == 1)
+    rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, OD_BINDS(OD_INT(now)));
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         *id = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -180,7 +182,7 @@ static od_err postpone(od_app *a, int64_t id, int64_t at, od_error *e)
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", at, id);
+    rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, OD_BINDS(OD_INT(at), OD_INT(id)));
     if (rc) {
         od_tx_rollback(tx);
         return rc;
@@ -273,7 +275,7 @@ od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
         snprintf(v, sizeof v, "%lld", (long long)od_app_now(a));
         rc = od_tx_begin(a->store, true, &tx, e);
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", "test_clock_ms", v);
+            rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT("test_clock_ms"), OD_TEXT(v)));
         if (!rc)
             rc = od_tx_commit(tx, e);
         else
@@ -294,7 +296,7 @@ void od_app_restore_test_clock(od_app *a)
     int64_t saved = 0;
     if (od_tx_begin(a->store, false, &tx, &e) != OD_OK)
         return;
-    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, "s", "test_clock_ms") == OD_OK && saved > od_app_now(a))
+    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, OD_BINDS(OD_TEXT("test_clock_ms"))) == OD_OK && saved > od_app_now(a))
         od_clock_set(&a->clock, saved);
     od_tx_rollback(tx);
 }

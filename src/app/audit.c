@@ -320,30 +320,32 @@ od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e)
         return rc;
     int64_t id = 0;
     char hash[65] = "";
-    rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
-    int st = rc ? -1 : od_rows_next(r, e);
+    rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
     od_rows_close(r);
     r = NULL;
-    if (rc || st < 0 || st == 1) { /* an anchor exists: never replaced */
+    if (rc || row) { /* an anchor exists: never replaced */
         od_tx_rollback(tx);
-        return rc ? rc : st < 0 ? OD_E_STORE : OD_OK;
+        return rc;
     }
-    if ((rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, "")))
+    if ((rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, OD_NOBINDS)))
         goto out;
-    st = od_rows_next(r, e);
-    if (st == 1) {
+    row = false;
+    rc = od_rows_step(r, &row);
+    if (row) {
         id = od_rows_int(r, 0);
         snprintf(hash, sizeof hash, "%s", od_rows_text(r, 1));
     }
     od_rows_close(r);
-    if (st < 0) {
-        rc = OD_E_STORE;
+    if (rc) {
         goto out;
     }
-    if (st == 1) {
+    if (row) {
         char anchor[ANCHOR_MAX];
         anchor_text(id, hash, anchor);
-        if ((rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor)))
+        if ((rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(ANCHOR_KEY), OD_TEXT(anchor)))))
             goto out;
         *adopted = true;
     }
@@ -364,15 +366,16 @@ static od_err anchor_extends(od_tx *tx, int64_t last_id, const char *prev, bool 
     od_rows *r = NULL;
     int64_t id = 0;
     char hash[65] = "";
-    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
     if (rc)
         return rc;
-    int st = od_rows_next(r, e);
-    bool authentic = st == 1 && anchor_parse(od_rows_text(r, 0), &id, hash);
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    bool authentic = row && anchor_parse(od_rows_text(r, 0), &id, hash);
     od_rows_close(r);
-    if (st < 0)
-        return OD_E_STORE;
-    *ok = st == 0 ? last_id == 0 : authentic && id == last_id && strcmp(hash, prev) == 0;
+    if (rc)
+        return rc;
+    *ok = (!rc && !row) ? last_id == 0 : authentic && id == last_id && strcmp(hash, prev) == 0;
     if (!*ok && !atomic_exchange(&warned, true))
         od_warn("审计链与其锚点不符，锚点不再前移，请运行 opsdesk audit verify (the audit chain does not match its "
                 "anchor; the anchor is not moved on: run opsdesk audit verify)");
@@ -390,35 +393,36 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
     od_rows *r = NULL;
     int64_t last_id = 0;
     char prev[65] = GENESIS;
-    od_err rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, "");
+    od_err rc = od_tx_query(tx, OD_Q_AUDIT_LAST, &r, e, OD_NOBINDS);
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    if (s == 1) {
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    if (row) {
         last_id = od_rows_int(r, 0);
         snprintf(prev, sizeof prev, "%s", od_rows_text(r, 1));
     }
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
+    if (rc)
+        return rc;
     char *b = dump(before), *a = dump(after);
     char h[65];
     int64_t id = last_id + 1;
     int64_t actor_id = actor ? actor->id : 0;
     const char *actor_name = actor ? actor->username : "system";
     hash_entry(prev, id, now, actor_id, actor_name, action, entity, entity_id, b, a, h);
-    rc = od_tx_exec(tx, OD_Q_AUDIT_INSERT, e, "iiIsssIssss", id, now, actor_id, actor_name, action, entity,
-                    entity_id, b, a, prev, h);
+    rc = od_tx_exec(tx, OD_Q_AUDIT_INSERT, e, OD_BINDS(OD_INT(id), OD_INT(now), OD_INT_OR_NULL(actor_id, actor_id != 0), OD_TEXT(actor_name), OD_TEXT(action), OD_TEXT(entity),
+                    OD_INT_OR_NULL(entity_id, entity_id != 0), OD_TEXT(b), OD_TEXT(a), OD_TEXT(prev), OD_TEXT(h)));
     if (!rc) {
         char head[96];
         snprintf(head, sizeof head, "%lld:%s", (long long)id, h);
-        rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", "audit_head", head);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT("audit_head"), OD_TEXT(head)));
     }
     bool extend = false;
     if (!rc && audit_key_set && !(rc = anchor_extends(tx, last_id, prev, &extend, e)) && extend) {
         char anchor[ANCHOR_MAX];
         anchor_text(id, h, anchor);
-        rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", ANCHOR_KEY, anchor);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(ANCHOR_KEY), OD_TEXT(anchor)));
         if (!rc)
             rc = anchor_pending(tx, anchor, e);
     }
@@ -431,16 +435,17 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
 static od_err check_anchor(od_tx *tx, int64_t last_id, const char *head, od_audit_report *rep, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", ANCHOR_KEY);
+    od_err rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(ANCHOR_KEY)));
     if (rc)
         return rc;
-    int st = od_rows_next(r, e);
+    bool row = false;
+    rc = od_rows_step(r, &row);
     int64_t id = 0;
     char hash[65] = "";
-    bool present = st == 1, authentic = present && anchor_parse(od_rows_text(r, 0), &id, hash);
+    bool present = row, authentic = present && anchor_parse(od_rows_text(r, 0), &id, hash);
     od_rows_close(r);
-    if (st < 0)
-        return OD_E_STORE;
+    if (rc)
+        return rc;
     if (!present) {
         if (last_id > 0) {
             rep->first_bad_id = 1;
@@ -489,11 +494,12 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
     }
     for (;;) {
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_AUDIT_WALK, &r, e, "ii", after, (int64_t)1000);
+        rc = od_tx_query(tx, OD_Q_AUDIT_WALK, &r, e, OD_BINDS(OD_INT(after), OD_INT((int64_t)1000)));
         if (rc)
             goto out;
-        int n = 0, st;
-        while ((st = od_rows_next(r, e)) == 1) {
+        int n = 0;
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row) {
             n++;
             int64_t id = od_rows_int(r, 0);
             char h[65];
@@ -538,8 +544,7 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
             rep->rows++;
         }
         od_rows_close(r);
-        if (st < 0) {
-            rc = OD_E_STORE;
+        if (rc) {
             goto out;
         }
         if (n < 1000 || rep->first_bad_id)
@@ -547,10 +552,11 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
     }
     if (!rep->first_bad_id) {
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_META_GET, &r, e, "s", "audit_head");
+        rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT("audit_head")));
         if (rc)
             goto out;
-        if (od_rows_next(r, e) == 1) {
+        bool row2 = false;
+        if (!rc && !(rc = od_rows_step(r, &row2)) && row2) {
             char expect[96];
             snprintf(expect, sizeof expect, "%lld:%s", (long long)after, prev);
             if (strcmp(od_rows_text(r, 0), expect) != 0) {
@@ -590,13 +596,13 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
         return rc;
     const char *en = entity ? entity : "", *ac = actor ? actor : "";
     int64_t total = 0;
-    rc = od_tx_scalar(tx, OD_Q_AUDIT_COUNT, &total, e, "ssiiss", en, en, entity_id, entity_id, ac, ac);
+    rc = od_tx_scalar(tx, OD_Q_AUDIT_COUNT, &total, e, OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, "ssiissii", en, en, entity_id, entity_id, ac, ac, limit,
-                         offset);
+        rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac), OD_INT(limit),
+                         OD_INT(offset)));
     json_t *items = json_array();
-    int st = 0;
-    while (!rc && (st = od_rows_next(r, e)) == 1) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         char t[OD_TIME_STR_MAX];
         json_t *before = od_rows_null(r, 7) ? json_null() : json_loads(od_rows_text(r, 7), JSON_DECODE_ANY, NULL);
         json_t *after = od_rows_null(r, 8) ? json_null() : json_loads(od_rows_text(r, 8), JSON_DECODE_ANY, NULL);
@@ -610,9 +616,9 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || st < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = od_list_envelope(items, total, limit, offset);
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");

@@ -33,14 +33,15 @@ static json_t *ci_row_json(od_rows *r)
 static od_err ci_load(od_tx *tx, const od_principal *actor, int64_t id, json_t **out, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    json_t *o = s == 1 ? ci_row_json(r) : NULL;
+    bool row = false;
+    rc = od_rows_step(r, &row);
+    json_t *o = row ? ci_row_json(r) : NULL;
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
+    if (rc)
+        return rc;
     if (!o || (actor && !od_principal_in_scope(actor, json_string_value(json_object_get(o, "department"))))) {
         json_decref(o);
         return od_error_set(e, OD_E_NOT_FOUND, NULL, "配置项 %lld 不存在 (CI %lld not found)", (long long)id,
@@ -135,9 +136,9 @@ od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in,
         free(attrs);
         return rc;
     }
-    rc = od_tx_scalar(tx, OD_Q_CI_INSERT, &id, e, "sssssssii", in->name, in->category, in->grade,
-                      in->department ? in->department : "", in->environment ? in->environment : "production",
-                      in->location ? in->location : "", attrs ? attrs : "{}", now, now);
+    rc = od_tx_insert(tx, OD_Q_CI_INSERT, &id, e, OD_BINDS(OD_TEXT(in->name), OD_TEXT(in->category), OD_TEXT(in->grade),
+                      OD_TEXT(in->department ? in->department : ""), OD_TEXT(in->environment ? in->environment : "production"),
+                      OD_TEXT(in->location ? in->location : ""), OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(now)));
     free(attrs);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
@@ -160,17 +161,15 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
     rc = ci_load(tx, actor, id, out, e);
     if (!rc) {
         json_t *rels = json_array();
-        rc = od_tx_query(tx, OD_Q_REL_OF_CI, &r, e, "ii", id, id);
-        int s = 0;
-        while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_REL_OF_CI, &r, e, OD_BINDS(OD_INT(id), OD_INT(id)));
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
             json_array_append_new(rels, json_pack("{sI sI ss sI ss ss}", "id", (json_int_t)od_rows_int(r, 0),
                                                   "source_id", (json_int_t)od_rows_int(r, 1), "type",
                                                   od_rows_text(r, 2), "target_id", (json_int_t)od_rows_int(r, 3),
                                                   "source_name", od_rows_text(r, 4), "target_name",
                                                   od_rows_text(r, 5)));
         od_rows_close(r);
-        if (s < 0)
-            rc = OD_E_STORE;
         json_object_set_new(*out, "relations", rels);
         const od_category *cat = od_policy_category(a->policy, json_string_value(json_object_get(*out, "category")));
         int g = od_grade_parse(json_string_value(json_object_get(*out, "grade")));
@@ -198,22 +197,22 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     json_t *items = json_array();
     if (!rc && actor->n_scopes == 0)
-        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e, "ssssssss", c, c, g, g, qq, like, like, like);
+        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e, OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     /* scoped principals: filter rows here; paginate over visible rows */
     od_page pg = od_page_start(limit, offset);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, "ssssssssii", c, c, g, g, qq, like, like, like,
-                         actor->n_scopes ? (int64_t)-1 : limit, actor->n_scopes ? (int64_t)0 : offset);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                         OD_INT(actor->n_scopes ? (int64_t)-1 : limit), OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
             json_array_append_new(items, ci_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
     free(like);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     if (actor->n_scopes)
         total = pg.seen;
@@ -240,8 +239,8 @@ od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_c
         rc = ci_validate(a, actor, &m, e);
         char *attrs = rc ? NULL : json_dumps(m.attributes, JSON_COMPACT | JSON_SORT_KEYS);
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, "sssssssii", m.name, m.category, m.grade, m.department,
-                            m.environment, m.location, attrs ? attrs : "{}", now, id);
+            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, OD_BINDS(OD_TEXT(m.name), OD_TEXT(m.category), OD_TEXT(m.grade), OD_TEXT(m.department),
+                            OD_TEXT(m.environment), OD_TEXT(m.location), OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(id)));
         free(attrs);
         if (rc == OD_E_CONFLICT) {
             od_error_clear(e);
@@ -283,7 +282,7 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
         }
     }
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_REL_INSERT, &rid, e, "isii", id, type, target_id, now);
+        rc = od_tx_insert(tx, OD_Q_REL_INSERT, &rid, e, OD_BINDS(OD_INT(id), OD_TEXT(type), OD_INT(target_id), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "该关系已存在 (the relation exists)");
@@ -338,19 +337,17 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
         int64_t cur = queue[head], d = depth[head];
         head++;
         od_rows *r = NULL;
-        rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, "i", cur);
-        int s = 0;
+        rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, OD_BINDS(OD_INT(cur)));
         int64_t deps[256];
         char types[256][16];
         int nd = 0;
-        while (!rc && (s = od_rows_next(r, e)) == 1 && nd < 256) {
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row && nd < 256) {
             deps[nd] = od_rows_int(r, 0);
             snprintf(types[nd], sizeof types[nd], "%s", od_rows_text(r, 1));
             nd++;
         }
         od_rows_close(r);
-        if (s < 0)
-            rc = OD_E_STORE;
         for (int i = 0; !rc && i < nd; i++) {
             snprintf(key, sizeof key, "%lld", (long long)deps[i]);
             if (json_object_get(seen, key))
@@ -402,7 +399,7 @@ od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **o
         return rc;
     rc = ci_load(tx, actor, id, &before, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CI_VERIFY, e, "iIii", now, actor->id, now, id);
+        rc = od_tx_exec(tx, OD_Q_CI_VERIFY, e, OD_BINDS(OD_INT(now), OD_INT_OR_NULL(actor->id, actor->id != 0), OD_INT(now), OD_INT(id)));
     if (!rc)
         rc = ci_load(tx, NULL, id, out, e);
     if (!rc)
@@ -432,19 +429,19 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     od_page pg = od_page_start(limit, offset);
     int64_t total = 0;
     if (!actor->n_scopes)
-        rc = od_tx_scalar(tx, OD_Q_CI_UNVERIFIED_COUNT, &total, e, "i", since);
+        rc = od_tx_scalar(tx, OD_Q_CI_UNVERIFIED_COUNT, &total, e, OD_BINDS(OD_INT(since)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, "iii", since, actor->n_scopes ? (int64_t)-1 : limit,
-                     actor->n_scopes ? (int64_t)0 : offset);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, OD_BINDS(OD_INT(since), OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
+                     OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
             json_array_append_new(items, ci_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     if (actor->n_scopes)
         total = pg.seen;

@@ -47,13 +47,13 @@ static void count_open(json_t *c, const char *level, const char *resp)
 static od_err open_counts(od_tx *tx, const od_principal *who, json_t *real, json_t *drill, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_DASH_OPEN, &r, e, "i", (int64_t)OPEN_ROWS_MAX);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_DASH_OPEN, &r, e, OD_BINDS(OD_INT((int64_t)OPEN_ROWS_MAX)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (od_principal_in_any_scope(who, od_rows_text(r, 3)))
             count_open(od_rows_int(r, 2) ? drill : real, od_rows_text(r, 0), od_rows_text(r, 1));
     od_rows_close(r);
-    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 static json_t *deadline_json(od_rows *r, int64_t now)
@@ -77,9 +77,9 @@ static od_err deadlines(od_tx *tx, const od_principal *who, int64_t now, json_t 
 {
     od_rows *r = NULL;
     /* earliest first: the missed ones come first, so a generous limit keeps both lists filled */
-    od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e, "i", (int64_t)OPEN_ROWS_MAX);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e, OD_BINDS(OD_INT((int64_t)OPEN_ROWS_MAX)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         /* which deadlines people see, and when one is missed: core/incident.h */
         if (!od_deadline_kind_shown(od_deadline_kind_parse(od_rows_text(r, 0))) ||
             !od_principal_in_any_scope(who, od_rows_text(r, 10)))
@@ -91,7 +91,7 @@ static od_err deadlines(od_tx *tx, const od_principal *who, int64_t now, json_t 
             break;
     }
     od_rows_close(r);
-    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 /* Local midnight (tz_minutes east of UTC) of the day holding ms. */
@@ -109,9 +109,9 @@ static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opt
     json_t *days = json_array(), *by_level = json_object();
     json_int_t counts[OD_GRADE__COUNT][OD_DASH_DAYS_MAX] = {{0}}, drills[OD_DASH_DAYS_MAX] = {0};
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e, "iii", from, to, (int64_t)DETECTED_ROWS_MAX);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e, OD_BINDS(OD_INT(from), OD_INT(to), OD_INT((int64_t)DETECTED_ROWS_MAX)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int64_t idx = (od_rows_int(r, 0) - from) / DAY_MS;
         int g = od_grade_parse(od_rows_text(r, 1));
         if (idx < 0 || idx >= o->days || g < 0 || !od_principal_in_any_scope(who, od_rows_text(r, 3)))
@@ -122,8 +122,6 @@ static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opt
             counts[g][idx]++;
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     for (int d = 0; d < o->days; d++) {
         char t[OD_TIME_STR_MAX];
         od_time_format(from + (int64_t)d * DAY_MS + (int64_t)o->tz_minutes * 60000, t);

@@ -53,11 +53,11 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     int64_t total = 0;
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_DSP_OF_INCIDENT_COUNT, &total, e, "i", incident_id);
+        rc = od_tx_scalar(tx, OD_Q_DSP_OF_INCIDENT_COUNT, &total, e, OD_BINDS(OD_INT(incident_id)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, "iii", incident_id, limit, offset);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, OD_BINDS(OD_INT(incident_id), OD_INT(limit), OD_INT(offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *it = attempt_json(a->policy, r);
         if (!it) {
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -67,8 +67,6 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (rc) {
         json_decref(items);
         return rc;

@@ -27,10 +27,13 @@ json_t *od_ev_time_json(od_rows *r, int col)
 
 od_err od_ev_one_row(od_rows *r, od_err rc, json_t *(*row)(od_rows *), json_t **out, od_error *e)
 {
-    int s = rc ? -1 : od_rows_next(r, e);
-    *out = s == 1 ? row(r) : NULL;
+    (void)e; /* a read error fills the od_error given to the query */
+    bool row2 = false;
+    if (!rc)
+        rc = od_rows_step(r, &row2);
+    *out = row2 ? row(r) : NULL;
     od_rows_close(r);
-    return rc ? rc : s < 0 ? OD_E_STORE : *out ? OD_OK : OD_E_NOT_FOUND;
+    return rc ? rc : *out ? OD_OK : OD_E_NOT_FOUND;
 }
 
 bool od_ev_visible(const od_principal *who, bool has_ci, const char *department)
@@ -117,13 +120,15 @@ static json_t *event_row(od_rows *r, bool full)
  * (NULL: every visible row). */
 static od_err collect(od_rows *r, const od_principal *who, od_page *pg, json_t *items, od_error *e)
 {
-    int s;
-    while ((s = od_rows_next(r, e)) == 1) {
+    (void)e; /* a read error fills the od_error given to the query */
+    od_err rc = OD_OK;
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         bool v = row_visible(who, r, COL_DEPT_LIST);
         if (pg ? od_page_take(pg, v) : v)
             json_array_append_new(items, event_row(r, false));
     }
-    return s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 /* The list's filters, validated; ci_id -1 = an unknown CI name (nothing
@@ -144,7 +149,7 @@ static od_err filter_ci(od_tx *tx, const char *ci, int64_t *ci_id, od_error *e)
         *ci_id = v;
         return OD_OK;
     }
-    od_err rc = od_tx_scalar(tx, OD_Q_CI_BY_NAME, ci_id, e, "s", ci);
+    od_err rc = od_tx_scalar(tx, OD_Q_CI_BY_NAME, ci_id, e, OD_BINDS(OD_TEXT(ci)));
     if (rc == OD_E_NOT_FOUND) {
         od_error_clear(e);
         *ci_id = -1;
@@ -163,16 +168,16 @@ static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, 
     bool scoped = od_ev_scoped(who);
     od_page pg = od_page_start(limit, offset);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EV_LIST, &r, e, "ssssssiissssssii", f->status, f->status, f->status, f->cls,
-                            f->cls, f->cls, f->ci_id, f->ci_id, f->source, f->source, f->q, like, like, like,
-                            scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset);
+    od_err rc = od_tx_query(tx, OD_Q_EV_LIST, &r, e, OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls),
+                            OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                            OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
     if (!rc)
         rc = collect(r, who, scoped ? &pg : NULL, items, e);
     od_rows_close(r);
     *total = pg.seen;
     if (!rc && !scoped)
-        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, total, e, "ssssssiissssss", f->status, f->status, f->status, f->cls,
-                          f->cls, f->cls, f->ci_id, f->ci_id, f->source, f->source, f->q, like, like, like);
+        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, total, e, OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls),
+                          OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     free(like);
     return rc;
 }
@@ -249,16 +254,16 @@ static void decisions_first(json_t *first, int64_t received, json_t *decs)
 static od_err decisions_later(od_tx *tx, int64_t id, json_t *decs, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EVD_LIST, &r, e, "i", id);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_EVD_LIST, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *d = json_pack("{ss ss}", "step", od_rows_text(r, 1), "result", od_rows_text(r, 3));
         json_object_set_new(d, "rule", od_rows_null(r, 2) ? json_null() : json_string(od_rows_text(r, 2)));
         json_object_set_new(d, "at", od_ev_time_json(r, 0));
         json_array_append_new(decs, d);
     }
     od_rows_close(r);
-    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 od_err od_event_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
@@ -269,16 +274,16 @@ od_err od_event_get(od_app *a, const od_principal *who, int64_t id, json_t **out
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_EV_GET, &r, e, "i", id);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1 && !row_visible(who, r, COL_DEPT_GET))
-        s = 0; /* out of scope: the same answer as a missing event */
-    json_t *ev = s == 1 ? event_row(r, true) : NULL;
-    json_t *first = s == 1 ? json_loads(od_rows_text(r, 25), 0, NULL) : NULL;
-    int64_t received = s == 1 ? od_rows_int(r, 14) : 0;
+    rc = od_tx_query(tx, OD_Q_EV_GET, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row && !row_visible(who, r, COL_DEPT_GET))
+        row = false; /* out of scope: the same answer as a missing event */
+    json_t *ev = row ? event_row(r, true) : NULL;
+    json_t *first = row ? json_loads(od_rows_text(r, 25), 0, NULL) : NULL;
+    int64_t received = row ? od_rows_int(r, 14) : 0;
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (!rc && !ev)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "告警 %lld 不存在 (event %lld not found)", (long long)id,
                           (long long)id);
@@ -300,8 +305,10 @@ od_err od_event_get(od_app *a, const od_principal *who, int64_t id, json_t **out
 /* Adds the EV_STATS rows `who` sees to the hourly buckets from `from`. */
 static od_err stats_fill(od_rows *r, const od_principal *who, int64_t from, json_t *buckets, od_error *e)
 {
-    int s;
-    while ((s = od_rows_next(r, e)) == 1) {
+    (void)e; /* a read error fills the od_error given to the query */
+    od_err rc = OD_OK;
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         if (!od_ev_visible(who, od_rows_int(r, 4) != 0 && !od_rows_null(r, 5), od_rows_text(r, 5)))
             continue;
         json_t *b = json_array_get(buckets, (size_t)(od_rows_int(r, 0) - from / HOUR_MS));
@@ -316,7 +323,7 @@ static od_err stats_fill(od_rows *r, const od_principal *who, int64_t from, json
             continue;
         json_object_set_new(b, k, json_integer(json_integer_value(json_object_get(b, k)) + od_rows_int(r, 3)));
     }
-    return s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 od_err od_events_stats(od_app *a, const od_principal *who, int hours, json_t **out, od_error *e)
@@ -335,7 +342,7 @@ od_err od_events_stats(od_app *a, const od_principal *who, int hours, json_t **o
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_EV_STATS, &r, e, "ii", from, to);
+        rc = od_tx_query(tx, OD_Q_EV_STATS, &r, e, OD_BINDS(OD_INT(from), OD_INT(to)));
     if (!rc)
         rc = stats_fill(r, who, from, buckets, e);
     od_rows_close(r);
@@ -392,14 +399,14 @@ static od_err review_pool(od_tx *tx, const od_principal *who, int64_t from, int6
                           od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EV_REVIEW_POOL, &r, e, "ii", from, to);
-    int s = 0;
+    od_err rc = od_tx_query(tx, OD_Q_EV_REVIEW_POOL, &r, e, OD_BINDS(OD_INT(from), OD_INT(to)));
     *pool = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (od_ev_visible(who, od_rows_int(r, 1) != 0 && !od_rows_null(r, 2), od_rows_text(r, 2)))
             *pool += od_rows_int(r, 0);
     od_rows_close(r);
-    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 od_err od_events_review(od_app *a, const od_principal *who, const char *week, json_t **out, od_error *e)
@@ -419,13 +426,13 @@ od_err od_events_review(od_app *a, const od_principal *who, const char *week, js
     od_rows *r = NULL;
     rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_EV_REVIEW_HANDOVER, &r, e, "ii", from, to);
+        rc = od_tx_query(tx, OD_Q_EV_REVIEW_HANDOVER, &r, e, OD_BINDS(OD_INT(from), OD_INT(to)));
     if (!rc)
         rc = collect(r, who, NULL, handover, e);
     od_rows_close(r);
     r = NULL;
     if (!rc) /* scoped: the first `sample` visible rows of the same order */
-        rc = od_tx_query(tx, OD_Q_EV_REVIEW_SAMPLE, &r, e, "iii", from, to, scoped ? (int64_t)-1 : (int64_t)sample);
+        rc = od_tx_query(tx, OD_Q_EV_REVIEW_SAMPLE, &r, e, OD_BINDS(OD_INT(from), OD_INT(to), OD_INT(scoped ? (int64_t)-1 : (int64_t)sample)));
     if (!rc)
         rc = collect(r, who, &pg, sampled, e);
     od_rows_close(r);

@@ -29,12 +29,12 @@ static void windows_free(ctx *c)
 static od_err windows_load(ctx *c, od_error *e)
 {
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_WIN_ACTIVE, &r, e, "ii", c->now, c->now);
+    od_err rc = od_tx_query(c->tx, OD_Q_WIN_ACTIVE, &r, e, OD_BINDS(OD_INT(c->now), OD_INT(c->now)));
     if (rc)
         return rc;
     size_t cap = 0;
-    int s;
-    while ((s = od_rows_next(r, e)) == 1 && c->n_wins < WINDOWS_MAX) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row && c->n_wins < WINDOWS_MAX) {
         if (c->n_wins == cap) {
             cap = cap ? cap * 2 : 8;
             window_rt *nw = realloc(c->wins, cap * sizeof *nw);
@@ -63,8 +63,6 @@ static od_err windows_load(ctx *c, od_error *e)
             w->w.ends_at = w->w.starts_at - 1;
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (!rc && c->n_wins) {
         c->wv = calloc(c->n_wins, sizeof *c->wv);
         if (!c->wv)
@@ -87,7 +85,7 @@ static od_err item_run(ctx *c, od_ingest_item *it)
     od_sbuf_int(&res, (int64_t)it->batch->n);
     od_sbuf_puts(&res, ",\"events\":[");
     size_t keys_from = c->n_added;
-    od_err rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, "") : OD_OK;
+    od_err rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_SP_BEGIN, e, OD_NOBINDS) : OD_OK;
     for (size_t i = 0; !rc && i < it->batch->n; i++) {
         rc = od_ev_process(c, it->batch, &it->batch->v[i], &res, e);
         if (rc && !e->field[0])
@@ -98,8 +96,8 @@ static od_err item_run(ctx *c, od_ingest_item *it)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (rc) {
         od_error ignore = {0};
-        if (c->savepoints && (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, "") != OD_OK ||
-                              od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, "") != OD_OK))
+        if (c->savepoints && (od_tx_exec(c->tx, OD_Q_EV_SP_ROLLBACK, &ignore, OD_NOBINDS) != OD_OK ||
+                              od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, &ignore, OD_NOBINDS) != OD_OK))
             c->broken = true; /* the transaction cannot be trusted: fail it whole */
         else if (c->savepoints)
             od_ev_keys_undo(c, keys_from);
@@ -107,7 +105,7 @@ static od_err item_run(ctx *c, od_ingest_item *it)
         return rc;
     }
     if (c->savepoints)
-        rc = od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, e, "");
+        rc = od_tx_exec(c->tx, OD_Q_EV_SP_RELEASE, e, OD_NOBINDS);
     if (rc) {
         free(res.p);
         return rc;

@@ -99,15 +99,16 @@ static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *gra
         json_t *hit = json_object_get(c->ci_cache, cand[i]);
         if (!hit) {
             od_rows *r = NULL;
-            od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_BY_NAME, &r, e, "s", cand[i]);
+            od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_BY_NAME, &r, e, OD_BINDS(OD_TEXT(cand[i])));
             if (rc)
                 return rc;
-            int s = od_rows_next(r, e);
-            hit = s == 1 ? json_pack("[Is]", (json_int_t)od_rows_int(r, 0), od_rows_text(r, 1)) : json_null();
+            bool row = false;
+            rc = od_rows_step(r, &row);
+            hit = row ? json_pack("[Is]", (json_int_t)od_rows_int(r, 0), od_rows_text(r, 1)) : json_null();
             od_rows_close(r);
-            if (s < 0) {
+            if (rc) {
                 json_decref(hit);
-                return OD_E_STORE;
+                return rc;
             }
             json_object_set_new(c->ci_cache, cand[i], hit);
         }
@@ -130,7 +131,7 @@ static const char *rule_name(const od_event_rules *rs, int i) { return i >= 0 ? 
 
 static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, od_error *e)
 {
-    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, "iissss", inc, c->now, "system", kind, text, NULL);
+    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, OD_BINDS(OD_INT(inc), OD_INT(c->now), OD_TEXT("system"), OD_TEXT(kind), OD_TEXT(text), OD_TEXT(NULL)));
 }
 
 /* The department owning CI ci_id as a JSON array ("[]" without a CI). */
@@ -140,9 +141,11 @@ static od_err ci_department(ctx *c, int64_t ci_id, char *out, size_t n, od_error
     if (!ci_id)
         return OD_OK;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_DEPARTMENT, &r, e, "i", ci_id);
-    int s = rc ? 0 : od_rows_next(r, e);
-    if (s == 1 && od_rows_text(r, 0)[0]) {
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_CI_DEPARTMENT, &r, e, OD_BINDS(OD_INT(ci_id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row && od_rows_text(r, 0)[0]) {
         json_t *a = json_pack("[s]", od_rows_text(r, 0));
         char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
         if (t && strlen(t) < n)
@@ -153,7 +156,7 @@ static od_err ci_department(ctx *c, int64_t ci_id, char *out, size_t n, od_error
         json_decref(a);
     }
     od_rows_close(r);
-    return !rc && s < 0 ? OD_E_STORE : rc;
+    return rc;
 }
 
 /* ---- step 6: responses -------------------------------------------------- *
@@ -236,9 +239,9 @@ static od_err respond_write(ctx *c, const od_event_in *ev, const char *source, i
                                 "labels", ev->labels, "annotations", ev->annotations);
         char *body = dump(msg);
         json_decref(msg);
-        od_err rc = od_tx_exec(c->tx, OD_Q_OUTBOX_INSERT, e, "sIIssssssii", cause, (int64_t)0, (int64_t)0,
-                               o->resp.channel, "", "event_response", "", subject, body ? body : "{}", c->now,
-                               c->now);
+        od_err rc = od_tx_exec(c->tx, OD_Q_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_NULL(), OD_NULL(),
+                               OD_TEXT(o->resp.channel), OD_TEXT(""), OD_TEXT("event_response"), OD_TEXT(""), OD_TEXT(subject), OD_TEXT(body ? body : "{}"), OD_INT(c->now),
+                               OD_INT(c->now)));
         free(body);
         c->woke_dispatcher = true;
         return rc;
@@ -290,13 +293,13 @@ static od_err incident_open(ctx *c, const od_event_in *ev, const char *source, c
     if (rc)
         return rc;
     od_rows *r = NULL;
-    rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, "i", inc);
-    int s = rc ? 0 : od_rows_next(r, e);
-    if (s == 1)
+    rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, OD_BINDS(OD_INT(inc)));
+    bool row = false;
+    if (!rc) /* never a decision without the number */
+        rc = od_rows_step(r, &row);
+    if (row)
         snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
     od_rows_close(r);
-    if (!rc && s < 0) /* never a decision without the number */
-        rc = OD_E_STORE;
     if (rc)
         return rc;
     o->incident_id = inc;
@@ -319,15 +322,15 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
     od_err rc = OD_OK;
     if (rule >= 0 && o->ci_id) {
         od_rows *r = NULL;
-        rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, "is", o->ci_id, rname);
-        int s = rc ? -1 : od_rows_next(r, e);
-        if (s == 1) {
+        rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, OD_BINDS(OD_INT(o->ci_id), OD_TEXT(rname)));
+        bool row = false;
+        if (!rc)
+            rc = od_rows_step(r, &row);
+        if (row) {
             open_inc = od_rows_int(r, 0);
             snprintf(number, sizeof number, "%s", od_rows_text(r, 1));
         }
         od_rows_close(r);
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         if (rc)
             return rc;
     }
@@ -362,9 +365,9 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
     int64_t *up = NULL, *tr = NULL;
     size_t nu = 0, nt = 0, cap = 0;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, "i", o->ci_id);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, OD_BINDS(OD_INT(o->ci_id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         if (nu == cap) {
             cap = cap ? 2 * cap : 64;
             int64_t *nup = realloc(up, cap * sizeof *up), *ntr = nup ? realloc(tr, cap * sizeof *tr) : NULL;
@@ -381,8 +384,6 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
         nu++;
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     int64_t by = rc ? 0 : od_event_suppressed_by(c->ep, up, nu, tr, nt);
     free(up);
     free(tr);
@@ -390,13 +391,13 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
         return rc;
     /* the name of the CI in trouble, for the decision */
     char name[OD_NAME_MAX] = "";
-    rc = od_tx_query(c->tx, OD_Q_EV_CI_NAME, &r, e, "i", by);
-    s = rc ? 0 : od_rows_next(r, e);
-    if (s == 1)
+    rc = od_tx_query(c->tx, OD_Q_EV_CI_NAME, &r, e, OD_BINDS(OD_INT(by)));
+    row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row)
         snprintf(name, sizeof name, "%s", od_rows_text(r, 0));
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (rc)
         return rc;
     *suppressed = true;
@@ -469,11 +470,12 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
         return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
     for (size_t i = 0; i < n && !st->have; i++) {
         od_rows *r = NULL;
-        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, "iss", ids[i], source, key);
+        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
         if (rc)
             return rc;
-        int s = od_rows_next(r, e);
-        if (s == 1) {
+        bool row = false;
+        rc = od_rows_step(r, &row);
+        if (row) {
             st->have = true;
             st->id = od_rows_int(r, 0);
             st->firing = strcmp(od_rows_text(r, 1), "firing") == 0;
@@ -487,8 +489,8 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
             st->count = od_rows_int(r, 9);
         }
         od_rows_close(r);
-        if (s < 0)
-            return OD_E_STORE;
+        if (rc)
+            return rc;
     }
     return OD_OK;
 }
@@ -511,8 +513,8 @@ static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
     for (int i = 0; !rc && i < o->nd; i++) {
         const decision *d = &o->d[i];
         od_dec_render(text, sizeof text, d->code, d->args, d->nargs);
-        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", id, c->now, od_dec_step(d->code),
-                        d->rule[0] ? d->rule : NULL, text);
+        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, OD_BINDS(OD_INT(id), OD_INT(c->now), OD_TEXT(od_dec_step(d->code)),
+                        OD_TEXT(d->rule[0] ? d->rule : NULL), OD_TEXT(text)));
     }
     return rc;
 }
@@ -525,7 +527,7 @@ static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_e
     od_err rc = timeline(c, inc, "event_resolved", text, e);
     int64_t firing = 0;
     if (!rc)
-        rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, "i", inc);
+        rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, OD_BINDS(OD_INT(inc)));
     if (!rc && firing == 0)
         rc = timeline(c, inc, "events_resolved",
                       "关联告警已全部恢复；关闭事件仍需有权限的领导确认 (all attached events are resolved; closing the "
@@ -610,17 +612,17 @@ static od_err row_write(ctx *c, one *x, od_error *e)
     int64_t closed = o->closed ? c->now : 0;
     x->id = x->st.id;
     if (x->st.have) {
-        od_err rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, "sssssIsssbssIsIiiIi", status, o->state, cls, ev->severity,
-                               ev->summary, o->ci_id, labels, ann, x->raw, x->flapping, changes, o->group_key,
-                               o->incident_id, rule, o->window_id, c->now, c->now, closed, x->id);
+        od_err rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, OD_BINDS(OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls), OD_TEXT(ev->severity),
+                               OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes), OD_TEXT(o->group_key),
+                               OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now), OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
         return rc ? rc : decisions_write(c, x->id, o, e);
     }
     int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
     int64_t hash = od_ev_key_hash(source, ev->dedup_key);
-    od_err rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &x->id, e, "sssssssIsssbssIsIIiiiiIsi", source, ev->dedup_key,
-                             status, o->state, cls, ev->severity, ev->summary, o->ci_id, labels, ann, x->raw,
-                             x->flapping, changes, o->group_key, o->incident_id, rule, o->window_id,
-                             x->b->api_key_id, first, c->now, c->now, c->now, closed, c->decs.p, hash);
+    od_err rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &x->id, e, OD_BINDS(OD_TEXT(source), OD_TEXT(ev->dedup_key),
+                             OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls), OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw),
+                             OD_BOOL(x->flapping), OD_TEXT(changes), OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0),
+                             OD_INT_OR_NULL(x->b->api_key_id, x->b->api_key_id != 0), OD_INT(first), OD_INT(c->now), OD_INT(c->now), OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_TEXT(c->decs.p), OD_INT(hash)));
     return rc ? rc : od_ev_key_added(c, (uint64_t)hash, x->id, e);
 }
 
@@ -666,9 +668,9 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
     const stored *st = &x->st;
     if (x->act == OD_DD_REPEAT &&
         !(st->firing && strcmp(st->state, "silenced") == 0 && !still_silenced(c, st, &x->ls))) {
-        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, "isii", c->now, x->raw, c->now, st->id);
+        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)));
         if (!rc && ev->note)
-            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, "iisss", st->id, c->now, "dedup", NULL, ev->note);
+            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, OD_BINDS(OD_INT(st->id), OD_INT(c->now), OD_TEXT("dedup"), OD_TEXT(NULL), OD_TEXT(ev->note)));
         if (!rc)
             od_ev_result_text(res, st->id, ev->dedup_key, "repeat", st->state, false, NULL, 0);
         goto out;

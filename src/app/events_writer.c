@@ -65,13 +65,13 @@ static bool cis_put(od_event_writer *w, const char *name, int64_t id, int grade)
 od_err od_ev_cis_sync(ctx *c, od_error *e)
 {
     int64_t version = 0, count = 0;
-    od_err rc = od_tx_scalar(c->tx, OD_Q_EV_CMDB_VERSION, &version, e, "");
+    od_err rc = od_tx_scalar(c->tx, OD_Q_EV_CMDB_VERSION, &version, e, OD_NOBINDS);
     if (rc)
         return rc;
     if (c->w->cis.version == version)
         return OD_OK;
     cis_clear(c->w);
-    rc = od_tx_scalar(c->tx, OD_Q_EV_CI_COUNT, &count, e, "");
+    rc = od_tx_scalar(c->tx, OD_Q_EV_CI_COUNT, &count, e, OD_NOBINDS);
     if (rc)
         return rc;
     if (count > CI_MEM_MAX) { /* asked per name */
@@ -86,15 +86,13 @@ od_err od_ev_cis_sync(ctx *c, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     c->w->cis.cap = cap;
     od_rows *r = NULL;
-    rc = od_tx_query(c->tx, OD_Q_EV_CI_ALL, &r, e, "");
-    int st = 0;
+    rc = od_tx_query(c->tx, OD_Q_EV_CI_ALL, &r, e, OD_NOBINDS);
     bool ok = true;
-    while (!rc && (st = od_rows_next(r, e)) == 1 && c->w->cis.n < cap / 2)
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row && c->w->cis.n < cap / 2)
         ok = cis_put(c->w, od_rows_text(r, 1), od_rows_int(r, 0), od_grade_parse(od_rows_text(r, 2))) && ok;
     od_rows_close(r);
-    if (!rc && st < 0)
-        rc = OD_E_STORE;
-    if (!rc && (!ok || st == 1)) { /* out of memory, or more rows than counted: ask per name */
+    if (!rc && (!ok || row)) { /* out of memory, or more rows than counted: ask per name */
         cis_clear(c->w);
         c->w->cis.version = version;
         return OD_OK;
@@ -164,15 +162,15 @@ od_err od_ev_group_get(ctx *c, const char *key, int64_t *lead, int64_t *last, od
     }
     *lead = *last = 0;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, "s", key);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    od_err rc = od_tx_query(c->tx, OD_Q_EVG_GET, &r, e, OD_BINDS(OD_TEXT(key)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row) {
         *lead = od_rows_int(r, 0);
         *last = od_rows_int(r, 1);
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (g && !rc) {
         g->known = true;
         g->lead = *lead;
@@ -188,7 +186,7 @@ od_err od_ev_group_join(ctx *c, const char *key, od_error *e)
         g->members++; /* absolute after a put, else a count to add */
         return OD_OK;
     }
-    return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, "s", key);
+    return od_tx_exec(c->tx, OD_Q_EVG_JOIN, e, OD_BINDS(OD_TEXT(key)));
 }
 
 od_err od_ev_group_put(ctx *c, const char *key, int64_t lead, od_error *e)
@@ -201,7 +199,7 @@ od_err od_ev_group_put(ctx *c, const char *key, int64_t lead, od_error *e)
         g->members = 1;
         return OD_OK;
     }
-    return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, "sii", key, lead, c->now);
+    return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, OD_BINDS(OD_TEXT(key), OD_INT(lead), OD_INT(c->now)));
 }
 
 /* Before the commit: what the transaction did to its groups. */
@@ -211,9 +209,9 @@ od_err od_ev_groups_flush(ctx *c, od_error *e)
     for (size_t k = 0; !rc && k < c->w->groups.n; k++) {
         group_ent *g = &c->w->groups.v[c->w->groups.used[k]];
         if (g->put)
-            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, "siii", g->key, g->lead, g->last, g->members);
+            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, OD_BINDS(OD_TEXT(g->key), OD_INT(g->lead), OD_INT(g->last), OD_INT(g->members)));
         else if (g->members)
-            rc = od_tx_exec(c->tx, OD_Q_EVG_JOIN_N, e, "is", g->members, g->key);
+            rc = od_tx_exec(c->tx, OD_Q_EVG_JOIN_N, e, OD_BINDS(OD_INT(g->members), OD_TEXT(g->key)));
     }
     return rc;
 }
@@ -239,14 +237,12 @@ static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
     if (!k)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EV_KEYS_ALL, &r, e, "");
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_EV_KEYS_ALL, &r, e, OD_NOBINDS);
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!od_event_keys_add(k, (uint64_t)od_rows_int(r, 0), od_rows_int(r, 1)))
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (rc) {
         od_event_keys_free(k);
         return rc;

@@ -10,7 +10,7 @@
 
 od_err od_inc_schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, od_error *e)
 {
-    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, od_deadline_kind_key(OD_DL_ESCALATION));
+    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_deadline_kind_key(OD_DL_ESCALATION))));
     if (rc || !od_inc_state_open(x->state))
         return rc;
     int64_t next = od_escalation_next_at(p, x->base, x->cur, x->detected);
@@ -19,10 +19,10 @@ od_err od_inc_schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, o
 
 od_err od_inc_set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, "ssbsssIisii", od_grade_key(x->level),
-                      od_severity_key(x->sev), x->prov, od_resp_key(x->base), od_resp_key(x->cur),
-                      od_resp_key(x->highest), x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline,
-                      x->first_due, inc_str(x, "departments"), now, x->id);
+    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, OD_BINDS(OD_TEXT(od_grade_key(x->level)),
+                      OD_TEXT(od_severity_key(x->sev)), OD_BOOL(x->prov), OD_TEXT(od_resp_key(x->base)), OD_TEXT(od_resp_key(x->cur)),
+                      OD_TEXT(od_resp_key(x->highest)), OD_INT_NONZERO(x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline),
+                      OD_INT(x->first_due), OD_TEXT(inc_str(x, "departments")), OD_INT(now), OD_INT(x->id)));
 }
 
 /* Raises x->cur to `to` (more serious), records it, notifies the new level's
@@ -40,8 +40,8 @@ od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     char cause[96];
     od_err rc = od_inc_set_levels(tx, x, now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x->id, od_resp_key(from), od_resp_key(to), now,
-                        reason);
+        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(from)), OD_TEXT(od_resp_key(to)), OD_INT(now),
+                        OD_TEXT(reason)));
     if (!rc)
         rc = od_inc_timeline(tx, x->id, now, who, "escalation", NULL, e,
                       "响应级别由 %s 升至 %s：%s (response raised %s → %s)", od_resp_name_zh(from),
@@ -66,17 +66,17 @@ od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     if (!rc && x->state != OD_INC_DETECTED) {
         od_rows *r = NULL;
         int64_t due = OD_NO_TIME;
-        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
-        int s = 0;
-        while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
             if (strcmp(od_rows_text(r, 1), "progress") == 0 && strcmp(od_rows_text(r, 5), "pending") == 0)
                 due = od_rows_int(r, 3);
         od_rows_close(r);
         int64_t nd = od_progress_due_after_escalation(p, to, due, now);
         if (!rc && nd != due) {
-            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "progress");
+            rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("progress")));
             if (!rc)
-                rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "progress_remind");
+                rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("progress_remind")));
             if (!rc)
                 rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd + 1, e);
             if (!rc && nd != OD_NO_TIME)
@@ -183,14 +183,16 @@ typedef struct fire_ctx {
     int64_t now, horizon;
 } fire_ctx;
 
-/* Loads deadline row id; 1 = found, 0 = gone, -1 = a store error (rc set). */
-static int dl_row_load(od_tx *tx, int64_t id, dl_row *d, od_err *rc, od_error *e)
+/* Loads deadline row id; *found false when it is gone. */
+static od_err dl_row_load(od_tx *tx, int64_t id, dl_row *d, bool *found, od_error *e)
 {
     od_rows *r = NULL;
     *d = (dl_row){.id = id, .kind = -1};
-    *rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, "i", id);
-    int s = *rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    *found = false;
+    od_err rc = od_tx_query(tx, OD_Q_DL_GET, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc)
+        rc = od_rows_step(r, found);
+    if (*found) {
         d->inc_id = od_rows_int(r, 1);
         d->kind = od_deadline_kind_parse(od_rows_text(r, 2));
         d->recipient = od_rows_null(r, 3) ? 0 : od_rows_int(r, 3);
@@ -198,7 +200,7 @@ static int dl_row_load(od_tx *tx, int64_t id, dl_row *d, od_err *rc, od_error *e
         d->fire = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
     }
     od_rows_close(r);
-    return s;
+    return rc;
 }
 
 /* R-NOT-6: a missed first report, handling or ack deadline is recorded
@@ -239,8 +241,9 @@ static od_err fire_renotify(fire_ctx *f, od_error *e)
     const dl_row *d = &f->d;
     od_rows *rr = NULL;
     bool acked = true;
-    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, "ii", x->id, d->recipient);
-    if (!rc && od_rows_next(rr, e) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &rr, e, OD_BINDS(OD_INT(x->id), OD_INT(d->recipient)));
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(rr, &row)) && row)
         acked = !od_rows_null(rr, 1);
     od_rows_close(rr);
     if (!rc && !acked && od_inc_state_open(x->state))
@@ -280,13 +283,13 @@ static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
         /* the clock jumps to `horizon` in this step and nobody can act in
          * between: the run of slots is caught up once there, not replayed */
         *done = NULL;
-        return od_tx_exec(tx, OD_Q_DL_POSTPONE, e, "ii", horizon, d->id);
+        return od_tx_exec(tx, OD_Q_DL_POSTPONE, e, OD_BINDS(OD_INT(horizon), OD_INT(d->id)));
     }
     switch (d->kind) {
     case OD_DL_ESCALATION:
         /* escalation to the level the time rule gives at now: one record
          * however many steps passed (od_escalation_level_at), idempotent */
-        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", "done", d->id);
+        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, OD_BINDS(OD_TEXT("done"), OD_INT(d->id)));
         if (!rc)
             rc = od_inc_escalate_by_time(tx, p, x, now, e);
         *done = NULL;
@@ -320,8 +323,9 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
     if (rc)
         return rc;
     fire_ctx f = {.tx = tx, .p = a->policy, .now = now, .horizon = horizon};
-    int s = dl_row_load(tx, deadline_id, &f.d, &rc, e);
-    if (rc || s <= 0 || !f.d.fire || f.d.fire > now) { /* gone, or no longer due */
+    bool found = false;
+    rc = dl_row_load(tx, deadline_id, &f.d, &found, e);
+    if (rc || !found || !f.d.fire || f.d.fire > now) { /* gone, or no longer due */
         od_tx_rollback(tx);
         return rc;
     }
@@ -333,7 +337,7 @@ od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, in
     const char *done = NULL;
     rc = fire_kind(&f, &done, e);
     if (!rc && done)
-        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, "si", done, deadline_id);
+        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, OD_BINDS(OD_TEXT(done), OD_INT(deadline_id)));
     od_inc_free(&f.x);
     if (rc) {
         od_tx_rollback(tx);

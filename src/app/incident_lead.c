@@ -37,10 +37,10 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
         rc = closing ? authority_error(a->policy, level, "事件的关闭", "closing", e)
                      : authority_error(a->policy, level, "应急预案的启动", "activation", e);
     if (!rc && closing)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     else if (!rc)
         rc =
-            od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, "siiii", od_inc_state_key(to), who->id, now, now, x.id);
+            od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     if (!rc)
         rc = closing
                  ? od_inc_timeline(tx, x.id, now, who, "closed", NULL, e,
@@ -73,26 +73,24 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
                         int64_t now, bool *already, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     bool acked = false;
-    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, "ii", x->id, who->id);
-    if (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(who->id)));
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
         acked = !od_rows_null(r, 1);
     od_rows_close(r);
-    if (!rc && s == 0)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_FORBIDDEN, NULL,
                           "您不是本事件的通知对象 (you are not a recipient of this incident)");
-    else if (!rc && s < 0)
-        rc = OD_E_STORE;
     if (already)
         *already = acked;
     if (!rc && !acked) {
         bool link = strcmp(via, "link") == 0;
-        rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, "iii", now, x->id, who->id);
+        rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_INT(who->id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "ack", who->id, who->id);
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("ack"), OD_INT(who->id), OD_INT(who->id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", now, x->id, "renotify", who->id, who->id);
+            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("renotify"), OD_INT(who->id), OD_INT(who->id)));
         if (!rc)
             rc = link ? od_inc_timeline(tx, x->id, now, who, "ack", detail, e,
                                  "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
@@ -158,13 +156,14 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     if (!rc)
         rc = od_inc_report_insert(tx, &x, "review", who, "ops_security", fields, now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_REVIEWED, e, "siii", od_inc_state_key(to), now, now, x.id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_REVIEWED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     /* R-PIR-2: the case library entry, searchable by text, CI, category, level, cause */
     json_t *cats = json_array(), *names = json_array();
     od_rows *r = NULL;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x.id);
-    while (!rc && od_rows_next(r, e) == 1) {
+        rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x.id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_array_append_new(names, json_string(od_rows_text(r, 1)));
         json_array_append_new(cats, json_string(od_rows_text(r, 2)));
     }
@@ -178,10 +177,10 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
                         json_string_value(json_object_get(body, "measures"))) < 0)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, "issssssssbi", x.id, inc_str(&x, "number"),
-                        inc_str(&x, "title"), od_grade_key(x.level), od_resp_key(x.highest), cs ? cs : "[]",
-                        ns ? ns : "[]", json_string_value(json_object_get(body, "cause_analysis")), text,
-                        x.drill, now);
+        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, OD_BINDS(OD_INT(x.id), OD_TEXT(inc_str(&x, "number")),
+                        OD_TEXT(inc_str(&x, "title")), OD_TEXT(od_grade_key(x.level)), OD_TEXT(od_resp_key(x.highest)), OD_TEXT(cs ? cs : "[]"),
+                        OD_TEXT(ns ? ns : "[]"), OD_TEXT(json_string_value(json_object_get(body, "cause_analysis"))), OD_TEXT(text),
+                        OD_BOOL(x.drill), OD_INT(now)));
     free(cs);
     free(ns);
     free(text);

@@ -124,15 +124,15 @@ static od_err ci_names(od_tx *tx, int64_t inc_id, char *buf, size_t n, od_error 
 {
     buf[0] = 0;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", inc_id);
+    od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(inc_id)));
     size_t used = 0;
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1 && used < n) {
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row && used < n) {
         int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", od_rows_text(r, 1));
         used += w > 0 ? (size_t)w : 0;
     }
     od_rows_close(r);
-    return !rc && s < 0 ? OD_E_STORE : rc;
+    return !rc && rc ? OD_E_STORE : rc;
 }
 
 /* An event opened incident x (seed 000 ch. 7 §2.1 items 1-4): the monitoring
@@ -161,17 +161,17 @@ od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, o
 {
     od_rows *r = NULL;
     json_t *users = json_array();
-    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", inc_id);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(inc_id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(users,
                               json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
                                         od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "phone",
                                         od_rows_text(r, 7), "email", od_rows_text(r, 8)));
     od_rows_close(r);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(users);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = users;
     return OD_OK;
@@ -194,9 +194,9 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
         if (rc)
             break;
         int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id")), rid = 0;
-        rc = od_tx_scalar(tx, OD_Q_RCP_INSERT, &rid, NULL, "iisiI", x->id, uid, reason, now,
-                          ack_due == OD_NO_TIME ? (int64_t)0 : ack_due);
-        if (rc == OD_E_NOT_FOUND) { /* already a recipient */
+        rc = od_tx_insert(tx, OD_Q_RCP_INSERT, &rid, NULL, OD_BINDS(OD_INT(x->id), OD_INT(uid), OD_TEXT(reason), OD_INT(now),
+                          OD_INT_NONZERO(ack_due == OD_NO_TIME ? (int64_t)0 : ack_due)));
+        if (rc == OD_E_CONFLICT) { /* already a recipient */
             rc = OD_OK;
             continue;
         }

@@ -58,8 +58,9 @@ static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
     int s = 0;
     json_t *cis = json_array();
     json_object_set_new(o, "cis", cis);
-    od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, "i", x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(cis, json_pack("{sI ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
                                              od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
                                              od_rows_text(r, 3), "department", od_rows_text(r, 4)));
@@ -91,8 +92,9 @@ static od_err json_deadlines(od_tx *tx, const inc *x, int64_t now, json_t *o, od
     int s = 0;
     json_t *dls = json_array();
     int64_t next_esc = OD_NO_TIME;
-    od_err rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, "i", x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int k = od_deadline_kind_parse(od_rows_text(r, 1));
         const char *st = od_rows_text(r, 5);
         if (k == OD_DL_ESCALATION) {
@@ -114,8 +116,9 @@ static od_err json_escalations(od_tx *tx, const inc *x, json_t *esc, od_error *e
 {
     od_rows *r = NULL;
     int s = 0;
-    od_err rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, "i", x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(esc,
                               json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
                                         "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
@@ -128,8 +131,9 @@ static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp,
 {
     od_rows *r = NULL;
     int s = 0;
-    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, "i", x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int64_t due = od_rows_null(r, 5) ? OD_NO_TIME : od_rows_int(r, 5);
         int64_t acked = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
         json_t *u = json_pack("{sI ss ss ss so so so}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
@@ -150,8 +154,9 @@ static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *
 {
     od_rows *r = NULL;
     int s = 0;
-    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
         char dn[2 * OD_NAME_MAX + 8];
         json_array_append_new(reps, json_pack("{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at",
@@ -168,8 +173,9 @@ static od_err json_timeline(od_tx *tx, const inc *x, json_t *tl, od_error *e)
 {
     od_rows *r = NULL;
     int s = 0;
-    od_err rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, "i", x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
                                             od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
                                             od_rows_text(r, 3)));
@@ -181,8 +187,9 @@ static od_err json_messages(od_tx *tx, const inc *x, json_t *msgs, od_error *e)
 {
     od_rows *r = NULL;
     int s = 0;
-    od_err rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, "i", x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, OD_BINDS(OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(
             msgs, json_pack("{sI ss sI ss ss ss ss sI so}", "id", (json_int_t)od_rows_int(r, 0), "cause",
                             od_rows_text(r, 1), "recipient_id", (json_int_t)od_rows_int(r, 2), "channel",
@@ -198,8 +205,9 @@ static od_err json_failed(od_tx *tx, const od_policy *p, const inc *x, json_t *f
 {
     od_rows *r = NULL;
     int s = 0;
-    od_err rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, "ii", x->id, x->id);
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(x->id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         char dn[2 * OD_NAME_MAX + 8];
         json_t *f = json_pack(
             "{ss sI ss ss ss ss sI ss ss}", "queue", od_rows_text(r, 0), "id", (json_int_t)od_rows_int(r, 1),
@@ -300,16 +308,17 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
      * incident they may not see */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     if (!scoped)
-        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e, "ssssssiissss", st, st, lv, lv, rs, rs, (int64_t)drill,
-                          (int64_t)drill, qq, like, like, like);
+        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs), OD_INT((int64_t)drill),
+                          OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
-    int n = 0, s = 0;
+    int n = 0;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, "ssssssiissssii", st, st, lv, lv, rs, rs, (int64_t)drill,
-                         (int64_t)drill, qq, like, like, like, scoped ? (int64_t)-1 : limit,
-                         scoped ? (int64_t)0 : offset);
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs), OD_INT((int64_t)drill),
+                         OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(scoped ? (int64_t)-1 : limit),
+                         OD_INT(scoped ? (int64_t)0 : offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
             ids[n++] = od_rows_int(r, 0);
     if (scoped)
@@ -328,9 +337,9 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     }
     od_tx_rollback(tx);
     free(like);
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = od_list_envelope(items, total, limit, offset);
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -347,18 +356,18 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
     json_t *items = json_array();
     od_err rc = (!like || !clike) ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory")
                                   : od_tx_begin(a->store, false, &tx, e);
-    int s = 0;
     int64_t total = 0;
     /* scoped principals: as od_incident_list, the page and the total are
      * taken over the cases of incidents they may see */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     od_page pg = od_page_start(limit, offset);
     if (!rc && !scoped)
-        rc = od_tx_scalar(tx, OD_Q_CASE_COUNT, &total, e, "ssssss", qq, like, lv, lv, cat, clike);
+        rc = od_tx_scalar(tx, OD_Q_CASE_COUNT, &total, e, OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, "ssssssii", qq, like, lv, lv, cat, clike,
-                         scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset);
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike),
+                         OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         if (scoped && !od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 10))))
             continue;
         json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
@@ -377,9 +386,9 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
     free(clike);
     if (scoped)
         total = pg.seen;
-    if (rc || s < 0) {
+    if (rc) {
         json_decref(items);
-        return rc ? rc : OD_E_STORE;
+        return rc;
     }
     *out = od_list_envelope(items, total, limit, offset);
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");

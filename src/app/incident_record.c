@@ -54,11 +54,12 @@ od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_er
                                    1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     memset(x, 0, sizeof *x);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, "i", id);
+    od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
-    int s = od_rows_next(r, e);
-    if (s == 1) {
+    bool row2 = false;
+    rc = od_rows_step(r, &row2);
+    if (row2) {
         x->row = json_object();
         for (int i = 0; i < (int)(sizeof cols / sizeof *cols); i++)
             json_object_set_new(x->row, cols[i],
@@ -67,9 +68,9 @@ od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_er
                                                    : json_integer(od_rows_int(r, i)));
     }
     od_rows_close(r);
-    if (s < 0)
-        return OD_E_STORE;
-    if (s == 0 || !inc_in_scope(who, &(inc){.row = x->row})) {
+    if (rc)
+        return rc;
+    if ((!rc && !row2) || !inc_in_scope(who, &(inc){.row = x->row})) {
         od_inc_free(x);
         return od_error_set(e, OD_E_NOT_FOUND, NULL, "事件 %lld 不存在 (incident %lld not found)",
                             (long long)id, (long long)id);
@@ -106,8 +107,8 @@ od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principa
     if (n < 0)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, "iissss", inc_id, now, who ? who->username : "system", kind,
-                           text, d);
+    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_INT(now), OD_TEXT(who ? who->username : "system"), OD_TEXT(kind),
+                           OD_TEXT(text), OD_TEXT(d)));
     free(d);
     free(text);
     return rc;
@@ -118,8 +119,8 @@ od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, i
 {
     if (due == OD_NO_TIME)
         return OD_OK;
-    return od_tx_exec(tx, OD_Q_DL_INSERT, e, "isIiI", inc_id, od_deadline_kind_key(k), recipient, due,
-                      fire == OD_NO_TIME ? (int64_t)0 : fire);
+    return od_tx_exec(tx, OD_Q_DL_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_TEXT(od_deadline_kind_key(k)), OD_INT_OR_NULL(recipient, recipient != 0), OD_INT(due),
+                      OD_INT_NONZERO(fire == OD_NO_TIME ? (int64_t)0 : fire)));
 }
 
 od_err od_inc_commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who, int64_t id,
@@ -178,8 +179,8 @@ od_err od_inc_report_insert(od_tx *tx, const inc *x, const char *kind, const od_
                             const char *desk, json_t *fields, int64_t now, od_error *e)
 {
     char *b = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
-    od_err rc = od_tx_exec(tx, OD_Q_REP_INSERT, e, "isiIsss", x->id, kind, now, who->id, who->username, desk,
-                           b ? b : "{}");
+    od_err rc = od_tx_exec(tx, OD_Q_REP_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(kind), OD_INT(now), OD_INT_OR_NULL(who->id, who->id != 0), OD_TEXT(who->username), OD_TEXT(desk),
+                           OD_TEXT(b ? b : "{}")));
     free(b);
     return rc;
 }

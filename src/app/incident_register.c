@@ -67,14 +67,14 @@ od_err od_inc_grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_g
  * its links first when replace; a duplicate is OD_E_UNPROCESSABLE. */
 od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, bool replace, od_error *e)
 {
-    od_err rc = replace ? od_tx_exec(tx, OD_Q_INC_CI_DELETE, e, "i", inc_id) : OD_OK;
+    od_err rc = replace ? od_tx_exec(tx, OD_Q_INC_CI_DELETE, e, OD_BINDS(OD_INT(inc_id))) : OD_OK;
     size_t i;
     json_t *v;
     json_array_foreach(ci_ids, i, v)
     {
         if (rc)
             break;
-        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, "ii", inc_id, (int64_t)json_integer_value(v));
+        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_INT((int64_t)json_integer_value(v))));
         if (rc == OD_E_CONFLICT) {
             od_error_clear(e);
             rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "ci_ids 中有重复项 (ci_ids has duplicates)");
@@ -143,7 +143,7 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         char t[OD_TIME_STR_MAX];
         od_time_format(now, t);
         snprintf(year_key, sizeof year_key, "incident:%.4s", t);
-        rc = od_tx_scalar(tx, OD_Q_COUNTER_NEXT, &seq, e, "s", year_key);
+        rc = od_tx_scalar(tx, OD_Q_COUNTER_NEXT, &seq, e, OD_BINDS(OD_TEXT(year_key)));
         snprintf(number, sizeof number, "INC-%.4s-%06lld", t, (long long)seq);
     }
     od_grading g;
@@ -152,13 +152,13 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     int64_t first_due = od_first_report_due(p, g.level, detected);
     char *depstr = deps ? json_dumps(deps, JSON_COMPACT) : NULL;
     if (!rc)
-        rc = od_tx_scalar(
-            tx, OD_Q_INC_INSERT, &id, e, "sssssbsssiiIissssbIi", number, in->title,
-            od_inc_state_key(OD_INC_DETECTED), od_grade_key(g.level), od_severity_key(g.severity),
-            g.severity_provisional, od_resp_key(g.response), od_resp_key(g.response), od_resp_key(g.response),
-            detected, now, deadline == OD_NO_TIME ? (int64_t)0 : deadline, first_due,
-            in->location ? in->location : "", in->symptoms ? in->symptoms : "",
-            in->impact_scope ? in->impact_scope : "", depstr ? depstr : "[]", in->drill, who->id, now);
+        rc = od_tx_insert(
+            tx, OD_Q_INC_INSERT, &id, e, OD_BINDS(OD_TEXT(number), OD_TEXT(in->title),
+            OD_TEXT(od_inc_state_key(OD_INC_DETECTED)), OD_TEXT(od_grade_key(g.level)), OD_TEXT(od_severity_key(g.severity)),
+            OD_BOOL(g.severity_provisional), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)),
+            OD_INT(detected), OD_INT(now), OD_INT_NONZERO(deadline == OD_NO_TIME ? (int64_t)0 : deadline), OD_INT(first_due),
+            OD_TEXT(in->location ? in->location : ""), OD_TEXT(in->symptoms ? in->symptoms : ""),
+            OD_TEXT(in->impact_scope ? in->impact_scope : ""), OD_TEXT(depstr ? depstr : "[]"), OD_BOOL(in->drill), OD_INT_OR_NULL(who->id, who->id != 0), OD_INT(now)));
     free(depstr);
     if (!rc)
         rc = od_inc_link_cis(tx, id, in->ci_ids, false, e);

@@ -59,12 +59,12 @@ static od_err regrade_deadlines(od_tx *tx, const od_policy *p, inc *x, od_error 
     int64_t nfirst = od_first_report_due(p, x->level, x->detected);
     if (x->state == OD_INC_DETECTED && nfirst != x->first_due) {
         x->first_due = nfirst;
-        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "first_report");
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("first_report")));
         if (!rc)
             rc = od_incident_deadline_add(tx, x->id, OD_DL_FIRST_REPORT, 0, nfirst, nfirst + 1, e);
     }
     if (!rc) {
-        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", x->id, "handling");
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("handling")));
         if (!rc)
             rc = od_incident_deadline_add(tx, x->id, OD_DL_HANDLING, 0, x->deadline,
                                           x->deadline == OD_NO_TIME ? OD_NO_TIME : x->deadline + 1, e);
@@ -93,8 +93,8 @@ static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
         x->cur = target;
         rc = od_inc_set_levels(tx, x, now, e);
         if (!rc && plan->record_change)
-            rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, "issis", x->id, od_resp_key(old_cur),
-                            od_resp_key(target), now, reason ? reason : "");
+            rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(old_cur)),
+                            OD_TEXT(od_resp_key(target)), OD_INT(now), OD_TEXT(reason ? reason : "")));
         if (!rc)
             rc = od_inc_schedule_escalation(tx, p, x, e);
     } else if (!rc) {

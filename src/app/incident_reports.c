@@ -20,12 +20,12 @@ static od_err report_count(od_tx *tx, int64_t inc_id, int64_t *n, od_error *e)
 {
     od_rows *r = NULL;
     *n = 0;
-    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, "i", inc_id);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+    od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, OD_BINDS(OD_INT(inc_id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         (*n)++;
     od_rows_close(r);
-    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
+    return rc;
 }
 
 /* A report being filed, from its checks to its notifications. */
@@ -163,16 +163,16 @@ static od_err report_notify_current(od_tx *tx, report_ctx *r, const char *kind, 
 static od_err report_first(od_tx *tx, report_ctx *r, od_error *e)
 {
     inc *x = &r->x;
-    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(r->to), r->now, x->id);
+    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(x->id)));
     /* the reported location, symptoms and impact scope become the incident's */
     static const char *const det[] = {"location", "symptoms", "impact_scope"};
     for (size_t i = 0; i < 3; i++)
         json_object_set(x->row, det[i], json_object_get(r->fields, det[i]));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, "sssii", inc_str(x, "location"),
-                        inc_str(x, "symptoms"), inc_str(x, "impact_scope"), r->now, x->id);
+        rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, OD_BINDS(OD_TEXT(inc_str(x, "location")),
+                        OD_TEXT(inc_str(x, "symptoms")), OD_TEXT(inc_str(x, "impact_scope")), OD_INT(r->now), OD_INT(x->id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", r->now, x->id, "first_report", (int64_t)0, (int64_t)0);
+        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(r->now), OD_INT(x->id), OD_TEXT("first_report"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
     if (!rc)
         rc = od_incident_add_recipients(tx, r->p, x, x->level, "first_report", r->cause, "first", &r->msg,
                                         r->now, e);
@@ -189,7 +189,7 @@ static od_err report_second(od_tx *tx, report_ctx *r, od_error *e)
 {
     inc *x = &r->x;
     x->state = r->to;
-    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, "sii", od_inc_state_key(r->to), r->now, x->id);
+    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(x->id)));
     if (!rc && r->confirm < x->cur)
         rc = od_inc_raise_to(tx, r->p, x, r->confirm, r->now, r->who,
                              "续报确认更高的响应级别 (second report confirmed a higher level)", e);
@@ -200,9 +200,10 @@ static od_err report_second(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_incident_recipients_for(tx, r->p, lk, inc_str(x, "departments"), &users, e);
     od_rows *rw = NULL;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &rw, e, "i",
-                         (int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER));
-    while (!rc && od_rows_next(rw, e) == 1)
+        rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &rw, e, OD_BINDS(
+                         OD_INT((int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER))));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(rw, &row)) && row)
         json_array_append_new(mon, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(rw, 0),
                                              "username", od_rows_text(rw, 1), "phone", od_rows_text(rw, 4),
                                              "email", od_rows_text(rw, 5)));
@@ -221,9 +222,9 @@ static od_err report_progress(od_tx *tx, report_ctx *r, od_error *e)
 {
     const od_policy *p = r->p;
     int64_t id = r->x.id;
-    od_err rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", r->now, id, "progress", (int64_t)0, (int64_t)0);
+    od_err rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("progress"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", id, "progress_remind");
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT("progress_remind")));
     int64_t nd = od_progress_due(p, r->x.cur, r->now);
     if (!rc)
         rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
@@ -239,12 +240,12 @@ static od_err report_progress(od_tx *tx, report_ctx *r, od_error *e)
 static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
 {
     int64_t id = r->x.id;
-    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e, "siii", od_inc_state_key(r->to), r->now, r->now, id);
+    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e, OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(r->now), OD_INT(id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, "iisii", r->now, id, "handling", (int64_t)0, (int64_t)0);
+        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("handling"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
     static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify"};
     for (size_t i = 0; !rc && i < 4; i++)
-        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, "is", id, stop[i]);
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT(stop[i])));
     if (!rc)
         rc = report_notify_current(tx, r, "final", e);
     return rc;

@@ -236,13 +236,15 @@ static od_err window_load(od_tx *tx, const od_principal *who, int64_t id, json_t
 {
     *out = NULL;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_WIN_GET, &r, e, "i", id);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1 && row_visible(who, r))
+    od_err rc = od_tx_query(tx, OD_Q_WIN_GET, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row && row_visible(who, r))
         *out = window_row(r);
     od_rows_close(r);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
+    if (rc)
+        return rc;
     return *out ? OD_OK
                 : od_error_set(e, OD_E_NOT_FOUND, NULL, "维护窗口 %lld 不存在 (maintenance window %lld not found)",
                                (long long)id, (long long)id);
@@ -327,12 +329,14 @@ static od_err window_ci(od_tx *tx, const od_principal *who, json_t *w, int64_t *
                                                 "department-scoped user must name a CI of their department)")
                                  : OD_OK;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, "i", *ci_id);
-    int s = rc ? -1 : od_rows_next(r, e);
-    bool seen = s == 1 && od_ev_visible(who, true, od_rows_text(r, 4));
+    od_err rc = od_tx_query(tx, OD_Q_CI_GET, &r, e, OD_BINDS(OD_INT(*ci_id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    bool seen = row && od_ev_visible(who, true, od_rows_text(r, 4));
     od_rows_close(r);
-    if (rc || s < 0)
-        return rc ? rc : OD_E_STORE;
+    if (rc)
+        return rc;
     return seen ? OD_OK
                 : od_error_set(e, OD_E_UNPROCESSABLE, "ci_id", "配置项 %lld 不存在 (CI %lld not found)",
                                (long long)*ci_id, (long long)*ci_id);
@@ -395,8 +399,8 @@ od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t
         return rc;
     rc = window_check(tx, who, body, &v, e);
     if (!rc)
-        rc = od_tx_scalar(tx, OD_Q_WIN_INSERT, &id, e, "siisIssii", str_or(body, "name", ""), v.starts, v.ends,
-                          v.matchers, v.ci_id, who->username, str_or(body, "comment", ""), now, now);
+        rc = od_tx_insert(tx, OD_Q_WIN_INSERT, &id, e, OD_BINDS(OD_TEXT(str_or(body, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
+                          OD_TEXT(v.matchers), OD_INT_OR_NULL(v.ci_id, v.ci_id != 0), OD_TEXT(who->username), OD_TEXT(str_or(body, "comment", "")), OD_INT(now), OD_INT(now)));
     free(v.matchers);
     if (!rc)
         rc = window_load(tx, NULL, id, out, e);
@@ -428,18 +432,16 @@ od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int6
     json_t *items = json_array();
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc) /* scoped principals: rows filtered here, paged over the visible ones */
-        rc = od_tx_query(tx, OD_Q_WIN_LIST, &r, e, "biii", active_only, now, scoped ? (int64_t)-1 : limit,
-                         scoped ? (int64_t)0 : offset);
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1)
+        rc = od_tx_query(tx, OD_Q_WIN_LIST, &r, e, OD_BINDS(OD_BOOL(active_only), OD_INT(now), OD_INT(scoped ? (int64_t)-1 : limit),
+                         OD_INT(scoped ? (int64_t)0 : offset)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!scoped || od_page_take(&pg, row_visible(who, r)))
             json_array_append_new(items, window_row(r));
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     od_rows_close(r);
     total = pg.seen;
     if (!rc && !scoped)
-        rc = od_tx_scalar(tx, OD_Q_WIN_COUNT, &total, e, "bi", active_only, now);
+        rc = od_tx_scalar(tx, OD_Q_WIN_COUNT, &total, e, OD_BINDS(OD_BOOL(active_only), OD_INT(now)));
     if (tx)
         od_tx_rollback(tx);
     if (rc) {
@@ -478,8 +480,8 @@ od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *
         rc = window_check(tx, who, merged, &v, e);
     }
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_WIN_UPDATE, e, "siisIsii", str_or(merged, "name", ""), v.starts, v.ends,
-                        v.matchers, v.ci_id, str_or(merged, "comment", ""), now, id);
+        rc = od_tx_exec(tx, OD_Q_WIN_UPDATE, e, OD_BINDS(OD_TEXT(str_or(merged, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
+                        OD_TEXT(v.matchers), OD_INT_OR_NULL(v.ci_id, v.ci_id != 0), OD_TEXT(str_or(merged, "comment", "")), OD_INT(now), OD_INT(id)));
     free(v.matchers);
     json_decref(merged);
     if (!rc)
@@ -500,7 +502,7 @@ od_err od_window_delete(od_app *a, const od_principal *who, int64_t id, od_error
         return rc;
     rc = window_load(tx, who, id, &before, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_WIN_DELETE, e, "iii", now, now, id);
+        rc = od_tx_exec(tx, OD_Q_WIN_DELETE, e, OD_BINDS(OD_INT(now), OD_INT(now), OD_INT(id)));
     if (!rc)
         rc = od_audit_append(tx, now, who, "maintenance_window.delete", "maintenance_window", id, before, NULL, e);
     json_decref(before);

@@ -52,9 +52,11 @@ od_err od_user_notify_get(od_app *a, int64_t id, json_t **out, od_error *e)
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", id);
-    int s = rc ? -1 : od_rows_next(r, e);
-    if (s == 1) {
+    rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row) {
         json_t *own = od_rows_null(r, 4) ? NULL : json_loads(od_rows_text(r, 4), 0, NULL);
         if (!json_is_object(own)) {
             json_decref(own);
@@ -77,9 +79,7 @@ od_err od_user_notify_get(od_app *a, int64_t id, json_t **out, od_error *e)
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 0)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (user %lld not found)", (long long)id,
                           (long long)id);
     return rc;
@@ -163,19 +163,19 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", id);
-    int s = rc ? -1 : od_rows_next(r, e);
+    rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
     char *cur_kind = NULL, *cur_url = NULL, *cur_secret = NULL, *cur_ch = NULL;
-    if (s == 1) {
+    if (row) {
         cur_kind = strdup(od_rows_null(r, 5) ? "" : od_rows_text(r, 5));
         cur_url = strdup(od_rows_null(r, 3) ? "" : od_rows_text(r, 3));
         cur_secret = strdup(od_rows_null(r, 6) ? "" : od_rows_text(r, 6));
         cur_ch = strdup(od_rows_null(r, 4) ? "{}" : od_rows_text(r, 4));
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 0)
+    if (!rc && !row)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (user %lld not found)", (long long)id,
                           (long long)id);
     if (!rc && (!cur_kind || !cur_url || !cur_secret || !cur_ch))
@@ -192,10 +192,10 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
         if (!ch)
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_NTF_USER_NOTIFY_PUT, e, "issssi", id, nk, nu, ns, ch, now);
+            rc = od_tx_exec(tx, OD_Q_NTF_USER_NOTIFY_PUT, e, OD_BINDS(OD_INT(id), OD_TEXT(nk), OD_TEXT(nu), OD_TEXT(ns), OD_TEXT(ch), OD_INT(now)));
     }
     if (!rc && lang)
-        rc = od_tx_exec(tx, OD_Q_NTF_USER_SET_LANG, e, "sii", lang, now, id);
+        rc = od_tx_exec(tx, OD_Q_NTF_USER_SET_LANG, e, OD_BINDS(OD_TEXT(lang), OD_INT(now), OD_INT(id)));
     if (!rc) {
         /* the audit records what changed, never the bot URL or secret */
         json_t *aud = json_pack("{ss sb sb}", "bot_kind", kind ? kind : cur_kind, "bot_url_changed", url != NULL,
@@ -267,9 +267,9 @@ od_err od_notify_test_send(od_app *a, const od_principal *who, const char *name,
     rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_NTF_TEST_INSERT, &id, e, "ssssssii", cause, name, to ? to : "",
-                      od_notify_system_desk(a->policy), "【测试 TEST】opsdesk 通知测试 notification test", body, now,
-                      now);
+    rc = od_tx_insert(tx, OD_Q_NTF_TEST_INSERT, &id, e, OD_BINDS(OD_TEXT(cause), OD_TEXT(name), OD_TEXT(to ? to : ""),
+                      OD_TEXT(od_notify_system_desk(a->policy)), OD_TEXT("【测试 TEST】opsdesk 通知测试 notification test"), OD_TEXT(body), OD_INT(now),
+                      OD_INT(now)));
     json_t *aud = json_pack("{ss ss}", "channel", name, "to", to ? to : "");
     if (!rc)
         rc = od_audit_append(tx, now, who, "notify.test", "outbox", id, NULL, aud, e);
@@ -308,8 +308,9 @@ static json_t *test_json(od_rows *q)
 static od_err test_attempts(od_tx *tx, int64_t id, json_t *log, od_error *e)
 {
     od_rows *q = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_NTF_DELIVERIES_OF, &q, e, "i", id);
-    while (!rc && od_rows_next(q, e) == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_NTF_DELIVERIES_OF, &q, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(q, &row)) && row) {
         char t[OD_TIME_STR_MAX];
         json_array_append_new(log, json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)od_rows_int(q, 0), "at",
                                              od_time_format(od_rows_int(q, 1), t), "channel", od_rows_text(q, 2),
@@ -330,9 +331,11 @@ od_err od_notify_test_get(od_app *a, int64_t id, json_t **out, od_error *e)
     if (rc)
         return rc;
     json_t *o = NULL;
-    rc = od_tx_query(tx, OD_Q_NTF_TEST_GET, &q, e, "i", id);
-    int s = rc ? -1 : od_rows_next(q, e);
-    if (s == 1)
+    rc = od_tx_query(tx, OD_Q_NTF_TEST_GET, &q, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(q, &row);
+    if (row)
         o = test_json(q);
     od_rows_close(q);
     if (o) {
@@ -341,9 +344,7 @@ od_err od_notify_test_get(od_app *a, int64_t id, json_t **out, od_error *e)
         rc = test_attempts(tx, id, log, e);
     }
     od_tx_rollback(tx);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
-    if (!rc && s == 1 && !o)
+    if (!rc && row && !o)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc && !o)
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "测试消息 %lld 不存在 (test message %lld not found)",

@@ -36,9 +36,9 @@ od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_
     if (!rc && json_array_size(deps) && !dv)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_RCPT_CANDIDATES, &r, e, "i", (int64_t)(a->anywhere | a->own_department));
-    int s = 0;
-    while (!rc && (s = od_rows_next(r, e)) == 1) {
+        rc = od_tx_query(tx, OD_Q_RCPT_CANDIDATES, &r, e, OD_BINDS(OD_INT((int64_t)(a->anywhere | a->own_department))));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *scopes = json_loads(od_rows_text(r, 8), 0, NULL);
         size_t ns = 0;
         const char **sv = strings_of(scopes, &ns);
@@ -58,7 +58,7 @@ od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_
         json_decref(scopes);
     }
     od_rows_close(r);
-    if (!rc && s < 0) /* the error is in e: a person who cannot be read is not left out silently */
+    if (!rc && rc) /* the error is in e: a person who cannot be read is not left out silently */
         rc = OD_E_STORE;
     free(dv);
     json_decref(deps);
@@ -83,9 +83,11 @@ static od_err reach_load(od_tx *tx, int64_t uid, od_grade level, reach *u, od_er
     u->lang = OD_LANG_ZH;
     u->c.choice = -1;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", uid);
-    int s = rc ? 0 : od_rows_next(r, e);
-    if (s == 1) {
+    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(uid)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row) {
         snprintf(u->phone, sizeof u->phone, "%s", od_rows_text(r, 0));
         snprintf(u->email, sizeof u->email, "%s", od_rows_text(r, 1));
         if (od_lang_parse(od_rows_text(r, 2)) >= 0)
@@ -102,8 +104,6 @@ static od_err reach_load(od_tx *tx, int64_t uid, od_grade level, reach *u, od_er
         json_decref(pref);
     }
     od_rows_close(r);
-    if (!rc && s < 0)
-        rc = OD_E_STORE;
     u->c.phone = u->phone[0] != 0;
     u->c.email = u->email[0] != 0;
     return rc;
@@ -128,8 +128,8 @@ static od_err send_one(od_tx *tx, const od_policy *p, const od_out_msg *m, int64
         const char *addr = chans[i].bit == OD_CONTACT_SMS     ? u->phone
                            : chans[i].bit == OD_CONTACT_EMAIL ? u->email
                                                               : "";
-        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, "sIissssssii", m->cause, m->incident_id, uid,
-                        chans[i].channel, addr, m->kind, m->desk ? m->desk : "", subject, body, now, now);
+        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(m->cause), OD_INT_OR_NULL(m->incident_id, m->incident_id != 0), OD_INT(uid),
+                        OD_TEXT(chans[i].channel), OD_TEXT(addr), OD_TEXT(m->kind), OD_TEXT(m->desk ? m->desk : ""), OD_TEXT(subject), OD_TEXT(body), OD_INT(now), OD_INT(now)));
         if (!rc && queued)
             (*queued)++;
     }

@@ -29,6 +29,6 @@ H(notify_test) H(notify_test_get)
 #undef H
 
 /* Shared: wraps an app call result; status on success. */
-od_err od_h_result(od_req *r, od_err rc, int status, json_t *out);
+OD_NODISCARD od_err od_h_result(od_req *r, od_err rc, int status, json_t *out);
 
 #endif

@@ -136,7 +136,7 @@ const char *od_req_query(od_req *r, const char *name);
 OD_NODISCARD od_err od_req_page(od_req *r, int64_t *limit, int64_t *offset);
 
 /* Sets the JSON answer (steals resp). */
-od_err od_reply(od_req *r, int status, json_t *resp);
+OD_NODISCARD od_err od_reply(od_req *r, int status, json_t *resp);
 
 /* metrics */
 void od_metrics_observe(size_t route_idx, int status, double seconds);

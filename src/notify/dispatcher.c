@@ -163,41 +163,41 @@ static void job_free(job *j)
 static od_err log_delivery(od_tx *tx, const job *j, int64_t now, const char *channel, const char *status,
                            int http_status, const char *vendor_code, const char *error, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, e, "IIIississ", j->t->bot ? 0 : j->id,
-                      j->t->bot ? j->id : 0, j->incident_id, now, channel, status, (int64_t)http_status,
-                      vendor_code, error);
+    return od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, e, OD_BINDS(OD_INT_NONZERO(j->t->bot ? 0 : j->id),
+                      OD_INT_NONZERO(j->t->bot ? j->id : 0), OD_INT_OR_NULL(j->incident_id, j->incident_id != 0), OD_INT(now), OD_TEXT(channel), OD_TEXT(status), OD_INT((int64_t)http_status),
+                      OD_TEXT(vendor_code), OD_TEXT(error)));
 }
 
 /* Sets a row's final or retry state: status, next_attempt_at, sent_at (0 → NULL). */
 static od_err finish(od_tx *tx, const job *j, const char *status, int64_t next, int64_t sent_at, od_error *e)
 {
     if (j->t->bot)
-        return od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, e, "siIi", status, next, sent_at, j->id);
-    return od_tx_exec(tx, OD_Q_DSP_FINISH, e, "siIi", status, next, sent_at, j->id);
+        return od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, e, OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
+    return od_tx_exec(tx, OD_Q_DSP_FINISH, e, OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
 }
 
 /* pending → sending, attempts + 1. */
 static od_err row_claim(od_tx *tx, const job *j, od_error *e)
 {
     if (j->t->bot)
-        return od_tx_exec(tx, OD_Q_DSP_BOT_CLAIM, e, "i", j->id);
-    return od_tx_exec(tx, OD_Q_DSP_CLAIM, e, "i", j->id);
+        return od_tx_exec(tx, OD_Q_DSP_BOT_CLAIM, e, OD_BINDS(OD_INT(j->id)));
+    return od_tx_exec(tx, OD_Q_DSP_CLAIM, e, OD_BINDS(OD_INT(j->id)));
 }
 
 /* sending → pending, attempts - 1 (claimed but never sent). */
 static od_err row_unclaim(od_tx *tx, const job *j, od_error *e)
 {
     if (j->t->bot)
-        return od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e, "i", j->id);
-    return od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e, "i", j->id);
+        return od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e, OD_BINDS(OD_INT(j->id)));
+    return od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e, OD_BINDS(OD_INT(j->id)));
 }
 
 /* Stays pending until `at` (rate limit). */
 static od_err row_defer(od_tx *tx, const job *j, int64_t at, od_error *e)
 {
     if (j->t->bot)
-        return od_tx_exec(tx, OD_Q_DSP_BOT_DEFER, e, "ii", at, j->id);
-    return od_tx_exec(tx, OD_Q_DSP_DEFER, e, "ii", at, j->id);
+        return od_tx_exec(tx, OD_Q_DSP_BOT_DEFER, e, OD_BINDS(OD_INT(at), OD_INT(j->id)));
+    return od_tx_exec(tx, OD_Q_DSP_DEFER, e, OD_BINDS(OD_INT(at), OD_INT(j->id)));
 }
 
 /* ---- fan-out to the group bots ----------------------------------------- */
@@ -212,7 +212,7 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
     if (rc)
         return rc;
     int64_t mark = 0;
-    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &mark, NULL, "s", FANOUT_META_KEY) != OD_OK)
+    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &mark, NULL, OD_BINDS(OD_TEXT(FANOUT_META_KEY))) != OD_OK)
         mark = 0;
     int64_t last = mark;
     for (;;) {
@@ -227,9 +227,9 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
             break;
         }
-        rc = od_tx_query(tx, OD_Q_DSP_FANOUT_SCAN, &r, e, "ii", last, (int64_t)FANOUT_SCAN);
-        int s = 0;
-        while (!rc && nv < FANOUT_SCAN && (s = od_rows_next(r, e)) == 1) {
+        rc = od_tx_query(tx, OD_Q_DSP_FANOUT_SCAN, &r, e, OD_BINDS(OD_INT(last), OD_INT((int64_t)FANOUT_SCAN)));
+        bool row = false;
+        while (!rc && nv < FANOUT_SCAN && !(rc = od_rows_step(r, &row)) && row) {
             struct src *x = &v[nv++];
             x->id = od_rows_int(r, 0);
             x->inc = od_rows_int(r, 2);
@@ -244,8 +244,6 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
         }
         od_rows_close(r);
         r = NULL;
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         for (size_t k = 0; !rc && k < nv; k++) {
             struct src *x = &v[k];
             last = x->id;
@@ -254,8 +252,8 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
             for (size_t i = 0; !rc && i < d->n_chs; i++) {
                 if (!is_bot_kind(od_channel_kind_of(d->chs[i])))
                     continue;
-                rc = od_tx_exec(tx, OD_Q_DSP_BOT_INSERT, e, "sisssssii", x->cause, x->inc,
-                                od_channel_name(d->chs[i]), x->kind, x->desk, x->subject, x->body, now, now);
+                rc = od_tx_exec(tx, OD_Q_DSP_BOT_INSERT, e, OD_BINDS(OD_TEXT(x->cause), OD_INT(x->inc),
+                                OD_TEXT(od_channel_name(d->chs[i])), OD_TEXT(x->kind), OD_TEXT(x->desk), OD_TEXT(x->subject), OD_TEXT(x->body), OD_INT(now), OD_INT(now)));
             }
         }
         for (size_t k = 0; k < nv; k++) {
@@ -273,7 +271,7 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
     if (!rc && last != mark) {
         char buf[32];
         snprintf(buf, sizeof buf, "%" PRId64, last);
-        rc = od_tx_exec(tx, OD_Q_META_PUT, e, "ss", FANOUT_META_KEY, buf);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(FANOUT_META_KEY), OD_TEXT(buf)));
     }
     if (rc) {
         od_tx_rollback(tx);
@@ -293,7 +291,7 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
     if (j->t->bot || !j->recipient_id || !j->incident_id || !strstr(j->body, OD_ACK_MARK))
         return OD_OK;
     int64_t need = 0;
-    od_err rc = od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL, "ii", j->incident_id, j->recipient_id);
+    od_err rc = od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL, OD_BINDS(OD_INT(j->incident_id), OD_INT(j->recipient_id)));
     if (rc == OD_E_NOT_FOUND || !need)
         return OD_OK;
     if (rc)
@@ -302,8 +300,8 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
     if (!od_secret_new(token, sizeof token, "", OD_ACK_TOKEN_BYTES))
         return od_error_set(e, OD_E_INTERNAL, NULL, "libsodium");
     od_secret_hash(token, hex);
-    rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e, "siiIii", hex, j->incident_id, j->recipient_id, j->id, now,
-                    now + od_notify_ack_ttl_ms(d->policy));
+    rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e, OD_BINDS(OD_TEXT(hex), OD_INT(j->incident_id), OD_INT(j->recipient_id), OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now),
+                    OD_INT(now + od_notify_ack_ttl_ms(d->policy))));
     if (!rc && asprintf(&j->link, "%s/ack/%s", d->public_url, token) < 0) {
         j->link = NULL;
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -319,9 +317,10 @@ static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, j
 {
     od_rows *r = NULL;
     od_error be = {0};
-    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, "i", j->recipient_id);
+    od_err rc = od_tx_query(tx, OD_Q_NTF_USER_CONTACT, &r, e, OD_BINDS(OD_INT(j->recipient_id)));
     od_err brc = OD_E_NOT_FOUND;
-    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 3) && od_rows_text(r, 3)[0]) {
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 3) && od_rows_text(r, 3)[0]) {
         const char *kind = od_rows_text(r, 5);
         od_channel_kind k = OD_CH__COUNT;
         for (int i = 0; i < OD_CH__COUNT; i++)
@@ -419,12 +418,12 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
         job rows[OD_DISPATCH_BATCH];
         char chans[OD_DISPATCH_BATCH][NAME_MAX_LEN];
         size_t n = 0;
-        int s = 0;
         if (TABLES[t].bot)
-            rc = od_tx_query(tx, OD_Q_DSP_BOT_DUE, &r, e, "ii", now, (int64_t)OD_DISPATCH_BATCH);
+            rc = od_tx_query(tx, OD_Q_DSP_BOT_DUE, &r, e, OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
         else
-            rc = od_tx_query(tx, OD_Q_DSP_DUE, &r, e, "ii", now, (int64_t)OD_DISPATCH_BATCH);
-        while (!rc && n < OD_DISPATCH_BATCH && (s = od_rows_next(r, e)) == 1) {
+            rc = od_tx_query(tx, OD_Q_DSP_DUE, &r, e, OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
+        bool row = false;
+        while (!rc && n < OD_DISPATCH_BATCH && !(rc = od_rows_step(r, &row)) && row) {
             job *j = &rows[n];
             memset(j, 0, sizeof *j);
             j->t = &TABLES[t];
@@ -442,8 +441,6 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
         }
         od_rows_close(r);
         r = NULL;
-        if (!rc && s < 0)
-            rc = OD_E_STORE;
         for (size_t k = 0; k < n; k++) {
             if (!rc)
                 rc = claim_row(d, tx, &rows[k], chans[k], now, jobs, nj, sent, e);
@@ -610,8 +607,9 @@ static od_err next_due(od_dispatcher *d, int64_t *out, od_error *e)
     od_err rc = od_tx_begin(d->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_query(tx, OD_Q_DSP_MIN_DUE, &r, e, "");
-    if (!rc && od_rows_next(r, e) == 1 && !od_rows_null(r, 0))
+    rc = od_tx_query(tx, OD_Q_DSP_MIN_DUE, &r, e, OD_NOBINDS);
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
         *out = od_rows_int(r, 0);
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -671,14 +669,14 @@ static od_err recover(od_dispatcher *d, od_error *e)
     od_err rc = od_tx_begin(d->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_exec(tx, OD_Q_DSP_RECOVER_LOG, e, "is", now, why);
+    rc = od_tx_exec(tx, OD_Q_DSP_RECOVER_LOG, e, OD_BINDS(OD_INT(now), OD_TEXT(why)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER_LOG, e, "is", now, why);
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER_LOG, e, OD_BINDS(OD_INT(now), OD_TEXT(why)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DSP_RECOVER, e, "");
+        rc = od_tx_exec(tx, OD_Q_DSP_RECOVER, e, OD_NOBINDS);
     int64_t n = rc ? 0 : od_tx_changes(tx);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER, e, "");
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER, e, OD_NOBINDS);
     n += rc ? 0 : od_tx_changes(tx);
     if (rc) {
         od_tx_rollback(tx);
@@ -809,19 +807,20 @@ char *od_dispatcher_metrics(od_dispatcher *d)
     od_tx *tx = NULL;
     od_rows *r = NULL;
     int64_t now = od_clock_now(d->clock), oldest = 0;
+    bool row = false; /* metrics are best effort: a read error ends a list early */
     if (od_tx_begin(d->store, false, &tx, &e) == OD_OK) {
         od_sbuf_printf(&b, "# HELP opsdesk_notify_queued Messages waiting to be sent (pending or sending) by "
                            "outbox channel.\n"
                            "# TYPE opsdesk_notify_queued gauge\n");
-        if (od_tx_query(tx, OD_Q_DSP_QUEUED, &r, &e, "") == OD_OK)
-            while (od_rows_next(r, &e) == 1) {
+        if (od_tx_query(tx, OD_Q_DSP_QUEUED, &r, &e, OD_NOBINDS) == OD_OK)
+            while (od_rows_step(r, &row) == OD_OK && row) {
                 label(l, sizeof l, od_rows_text(r, 0));
                 od_sbuf_printf(&b, "opsdesk_notify_queued{channel=\"%s\"} %" PRId64 "\n", l,
                                od_rows_int(r, 1));
             }
         od_rows_close(r);
         r = NULL;
-        if (od_tx_query(tx, OD_Q_DSP_OLDEST, &r, &e, "") == OD_OK && od_rows_next(r, &e) == 1 &&
+        if (od_tx_query(tx, OD_Q_DSP_OLDEST, &r, &e, OD_NOBINDS) == OD_OK && od_rows_step(r, &row) == OD_OK && row &&
             !od_rows_null(r, 0))
             oldest = now - od_rows_int(r, 0);
         od_rows_close(r);

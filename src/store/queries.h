@@ -1,6 +1,8 @@
 /* queries.h — every SQL statement opsdesk runs, by name.  Portable SQL with
- * `?` placeholders (the PostgreSQL backend rewrites them to $n); inserts use
- * RETURNING id.  Only src/store/ includes the SQL text (OD_QUERY_SQL). */
+ * `?` placeholders (the PostgreSQL backend rewrites them to $n).  An insert
+ * whose id the caller needs runs by od_tx_insert and has no RETURNING id:
+ * the backend gets the id (store.h).  Only src/store/ includes the SQL text
+ * (OD_QUERY_SQL). */
 #ifndef OD_QUERIES_H
 #define OD_QUERIES_H
 
@@ -18,7 +20,7 @@
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value")                           \
     /* users */                                                                                    \
     X(USER_INSERT, "INSERT INTO users(username, pw_hash, display_name, department, phone, email, " \
-                   "roles, scopes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id") \
+                   "roles, scopes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)") \
     X(USER_BY_NAME, "SELECT id, pw_hash, disabled, roles, scopes FROM users WHERE username = ?")    \
     X(USER_GET, "SELECT id, username, display_name, department, phone, email, roles, scopes, "     \
                 "disabled, lang, created_at, updated_at FROM users WHERE id = ?")                  \
@@ -44,7 +46,7 @@
     X(LOGIN_UNLOCK_DEL, "DELETE FROM login_unlocks WHERE username = ? AND at = ?")                 \
     /* sessions */                                                                                 \
     X(SESSION_INSERT, "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, addr) "    \
-                      "VALUES(?,?,?,?,?) RETURNING id")                                            \
+                      "VALUES(?,?,?,?,?)")                                            \
     X(SESSION_LOOKUP, "SELECT s.id, s.user_id, s.expires_at, u.username, u.roles, u.scopes, "      \
                       "u.disabled, u.department, u.display_name FROM sessions s JOIN users u ON "   \
                       "u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL")          \
@@ -65,7 +67,7 @@
                    "(? = 0 OR entity_id = ?) AND (? = '' OR actor = ?)")                            \
     /* CMDB */                                                                                     \
     X(CI_INSERT, "INSERT INTO cis(name, category, grade, department, environment, location, "      \
-                 "attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id")      \
+                 "attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)")      \
     X(CI_GET, "SELECT id, name, category, grade, department, environment, location, attributes, "  \
               "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE id = ?")       \
     X(CI_BY_NAME, "SELECT id FROM cis WHERE name = ?")                                             \
@@ -87,7 +89,7 @@
     X(CI_UNVERIFIED_COUNT, "SELECT COUNT(*) FROM cis WHERE last_verified_at IS NULL OR "             \
                            "last_verified_at < ?")                                                 \
     X(REL_INSERT, "INSERT INTO ci_relations(source_id, type, target_id, created_at) "              \
-                  "VALUES(?,?,?,?) RETURNING id")                                                  \
+                  "VALUES(?,?,?,?)")                                                  \
     X(REL_OF_CI, "SELECT r.id, r.source_id, r.type, r.target_id, s.name, t.name FROM ci_relations " \
                  "r JOIN cis s ON s.id = r.source_id JOIN cis t ON t.id = r.target_id WHERE "       \
                  "r.source_id = ? OR r.target_id = ? ORDER BY r.id")                               \
@@ -101,7 +103,7 @@
                   "severity_provisional, base_response, response_level, highest_response, "         \
                   "detected_at, registered_at, handling_deadline, first_report_due, location, "      \
                   "symptoms, impact_scope, departments, drill, created_by, updated_at) "             \
-                  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id")                   \
+                  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")                   \
     X(INC_GET, "SELECT id, number, title, state, level, severity, severity_provisional, "            \
                "base_response, response_level, highest_response, detected_at, registered_at, "      \
                "handling_deadline, first_report_due, location, symptoms, impact_scope, departments, " \
@@ -144,8 +146,7 @@
     X(REP_LIST, "SELECT kind, at, author, desk, body FROM incident_reports WHERE incident_id = ? "   \
                 "ORDER BY id")                                                                     \
     X(RCP_INSERT, "INSERT INTO incident_recipients(incident_id, user_id, reason, notified_at, "      \
-                  "ack_due) VALUES(?,?,?,?,?) ON CONFLICT(incident_id, user_id) DO NOTHING "         \
-                  "RETURNING id")                                                                  \
+                  "ack_due) VALUES(?,?,?,?,?) ON CONFLICT(incident_id, user_id) DO NOTHING")                                                                  \
     X(RCP_LIST, "SELECT r.user_id, u.username, u.display_name, r.reason, r.notified_at, r.ack_due, " \
                 "r.acked_at, u.phone, u.email FROM incident_recipients r JOIN users u ON "           \
                 "u.id = r.user_id WHERE r.incident_id = ? ORDER BY r.id")                          \

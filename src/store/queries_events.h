@@ -109,8 +109,7 @@
                   "WHERE deleted_at IS NULL AND starts_at <= ? AND ends_at >= ? ORDER BY id LIMIT "\
                   "1000")                                                                          \
     X(WIN_INSERT, "INSERT INTO maintenance_windows(name, starts_at, ends_at, matchers, ci_id, "    \
-                  "created_by, comment, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) "        \
-                  "RETURNING id")                                                                  \
+                  "created_by, comment, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)")                                                                  \
     X(WIN_GET, "SELECT w.id, w.name, w.starts_at, w.ends_at, w.matchers, w.ci_id, c.name, "        \
                "w.created_by, w.comment, w.created_at, w.updated_at, c.department FROM "            \
                "maintenance_windows w LEFT JOIN cis c ON c.id = w.ci_id WHERE w.id = ? AND w.deleted_at IS NULL")        \
@@ -126,7 +125,7 @@
                   "deleted_at IS NULL")                                                            \
     /* ingestion API keys */                                                                       \
     X(KEY_INSERT, "INSERT INTO api_keys(name, integration, key_hash, prefix, created_by, "         \
-                  "created_at) VALUES(?,?,?,?,?,?) RETURNING id")                                  \
+                  "created_at) VALUES(?,?,?,?,?,?)")                                  \
     X(KEY_BY_HASH, "SELECT id, name, integration FROM api_keys WHERE key_hash = ? AND revoked_at IS "\
                    "NULL")                                                                         \
     X(KEY_LIST, "SELECT id, name, integration, prefix, created_by, created_at, revoked_at FROM "   \

@@ -99,7 +99,7 @@
                          "b.incident_id = ? AND b.status = 'failed'")                              \
     /* opsdesk notify test: a message with no incident over one named channel */                   \
     X(NTF_TEST_INSERT, "INSERT INTO outbox(cause, channel, address, kind, desk, subject, body, "   \
-                       "next_attempt_at, created_at) VALUES(?,?,?,'test',?,?,?,?,?) RETURNING id") \
+                       "next_attempt_at, created_at) VALUES(?,?,?,'test',?,?,?,?,?)") \
     X(NTF_TEST_GET, "SELECT id, channel, address, status, attempts, created_at, sent_at, "        \
                     "next_attempt_at FROM outbox WHERE id = ? AND kind = 'test'")                  \
     X(NTF_DELIVERIES_OF, "SELECT id, at, channel, status, http_status, vendor_code, error FROM "  \

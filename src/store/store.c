@@ -98,55 +98,39 @@ void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn)
     return NULL;
 }
 
-od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...)
+od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const od_bind *b, size_t nb)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    od_err rc = tx->s->ops->exec(tx, q, e, fmt, ap);
-    va_end(ap);
+    od_err rc = tx->s->ops->exec(tx, q, e, b, nb);
     return rc;
 }
 
 int64_t od_tx_changes(od_tx *tx) { return tx->s->ops->changes(tx); }
 
-od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, ...)
+od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb)
 {
     *out = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    od_err rc = tx->s->ops->query(tx, q, out, e, fmt, ap);
-    va_end(ap);
+    od_err rc = tx->s->ops->query(tx, q, out, e, b, nb);
     if (!rc)
         (*out)->e = e;
     return rc;
 }
 
-od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const char *fmt, ...)
+od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    od_err rc = tx->s->ops->insert(tx, q, id, e, fmt, ap);
-    va_end(ap);
+    od_err rc = tx->s->ops->insert(tx, q, id, e, b, nb);
     return rc;
 }
 
-od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, ...)
+od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const od_bind *b, size_t nb)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    od_err rc = tx->s->ops->scalar(tx, q, out, e, fmt, ap);
-    va_end(ap);
+    od_err rc = tx->s->ops->scalar(tx, q, out, e, b, nb);
     return rc;
 }
-
-int od_rows_next(od_rows *r, od_error *e) { return r->tx->s->ops->rows_next(r, e); }
 
 od_err od_rows_step(od_rows *r, bool *row)
 {
-    od_error local = {0}, *e = r->e ? r->e : &local;
-    int s = r->tx->s->ops->rows_next(r, e);
-    *row = s == 1;
-    return s < 0 ? (e->code ? e->code : OD_E_STORE) : OD_OK;
+    *row = false;
+    return r->tx->s->ops->rows_step(r, row, r->e);
 }
 
 int64_t od_rows_int(od_rows *r, int col) { return r->tx->s->ops->rows_int(r, col); }

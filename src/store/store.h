@@ -8,9 +8,10 @@
  * read transactions run concurrently on their own connections.  A tx must
  * end with od_tx_commit or od_tx_rollback, which free it.
  *
- * Parameter formats (fmt string, one char per parameter):
- *   'i' int64_t   'I' int64_t, bound as NULL when 0   's' const char * (NULL → NULL)
- *   'd' double    'b' bool/int (0/1)
+ * Parameters are typed values (od_bind), one per `?` of the query, made by
+ * the constructors below so the compiler checks each argument's type:
+ *   od_tx_exec(tx, OD_Q_X, e, OD_BINDS(OD_TEXT(name), OD_INT(id)));
+ *   od_tx_exec(tx, OD_Q_Y, e, OD_NOBINDS);
  * Thread-safe: a store may be shared; a tx belongs to one thread. */
 #ifndef OD_STORE_H
 #define OD_STORE_H
@@ -23,6 +24,39 @@
 #include <stdint.h>
 
 typedef struct od_store od_store;
+
+/* One bound parameter. */
+typedef enum od_bind_type { OD_BIND_NULL, OD_BIND_INT, OD_BIND_REAL, OD_BIND_TEXT } od_bind_type;
+typedef struct od_bind {
+    od_bind_type type;
+    union {
+        int64_t i;
+        double d;
+        const char *s; /* not copied by exec/insert/scalar; copied by query */
+    } v;
+} od_bind;
+
+static inline od_bind OD_NULL(void) { return (od_bind){.type = OD_BIND_NULL}; }
+static inline od_bind OD_INT(int64_t v) { return (od_bind){.type = OD_BIND_INT, .v.i = v}; }
+/* v, or NULL when !present. */
+static inline od_bind OD_INT_OR_NULL(int64_t v, bool present)
+{
+    return present ? OD_INT(v) : OD_NULL();
+}
+/* v, or NULL when v is 0 (a time or id where 0 means "none"). */
+static inline od_bind OD_INT_NONZERO(int64_t v) { return OD_INT_OR_NULL(v, v != 0); }
+static inline od_bind OD_BOOL(bool v) { return OD_INT(v ? 1 : 0); }
+static inline od_bind OD_REAL(double v) { return (od_bind){.type = OD_BIND_REAL, .v.d = v}; }
+/* A NUL-terminated string; NULL binds NULL. */
+static inline od_bind OD_TEXT(const char *v)
+{
+    return v ? (od_bind){.type = OD_BIND_TEXT, .v.s = v} : OD_NULL();
+}
+/* The parameter list of a call: a compound literal and its length
+ * (sizeof does not evaluate its operand). */
+#define OD_BINDS(...) (const od_bind[]){__VA_ARGS__}, sizeof((const od_bind[]){__VA_ARGS__}) / sizeof(od_bind)
+#define OD_NOBINDS (const od_bind *)0, (size_t)0
+
 typedef struct od_tx od_tx;
 typedef struct od_rows od_rows;
 
@@ -55,16 +89,18 @@ OD_NODISCARD od_err od_tx_commit(od_tx *tx, od_error *e);
 void od_tx_rollback(od_tx *tx); /* NULL-safe */
 
 /* Runs a statement that returns no rows (or whose rows are ignored). */
-OD_NODISCARD od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const char *fmt, ...);
+OD_NODISCARD od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const od_bind *b, size_t nb);
 /* Rows changed by the last exec. */
 int64_t od_tx_changes(od_tx *tx);
-/* Runs a query; iterate with od_rows_next.  The rows must be closed before
+/* Runs a query; iterate with od_rows_step.  The rows must be closed before
  * the next statement on the same query id (cached statements). */
-OD_NODISCARD od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, ...);
-/* 1 = a row is available, 0 = done, -1 = error (e filled). */
-int od_rows_next(od_rows *r, od_error *e);
-/* The same as an error code that cannot be dropped: *row says whether a row
- * is available; on an error the od_error given to od_tx_query is filled. */
+OD_NODISCARD od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb);
+/* The next row: *row says whether one is available (false when done and
+ * on an error).  An error is returned (never read as "no more rows"), the
+ * od_error given to od_tx_query is filled, and every later step returns it
+ * again.  The usual loop:
+ *   bool row = false;
+ *   while (!rc && !(rc = od_rows_step(r, &row)) && row) ... */
 OD_NODISCARD od_err od_rows_step(od_rows *r, bool *row);
 int64_t od_rows_int(od_rows *r, int col);
 double od_rows_double(od_rows *r, int col);
@@ -72,12 +108,17 @@ const char *od_rows_text(od_rows *r, int col); /* "" for NULL; valid until next/
 bool od_rows_null(od_rows *r, int col);
 void od_rows_close(od_rows *r); /* NULL-safe */
 
-/* Issue 5: runs an INSERT and gives the new row's id (without RETURNING,
- * which costs SQLite a temporary table per run). */
-OD_NODISCARD od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const char *fmt, ...);
+/* Runs an INSERT and gives the new row's id: the one way to insert a row
+ * whose id the caller needs (the queries carry no RETURNING id; each backend
+ * finds the id its own way: SQLite by last_insert_rowid, which spares it a
+ * temporary table per run; PostgreSQL would add RETURNING id itself).  A row not inserted, by a uniqueness violation
+ * or an `ON CONFLICT ... DO NOTHING`, is OD_E_CONFLICT and *id is 0. */
+OD_NODISCARD od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb);
 
-/* Convenience: first column of the first row as int64; OD_E_NOT_FOUND if no row. */
-OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, ...);
+/* First column of the first row as int64 (a count, a look-up, an upsert's
+ * RETURNING value); OD_E_NOT_FOUND if no row.  Not for inserts that need an
+ * id: od_tx_insert. */
+OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const od_bind *b, size_t nb);
 
 /* A "%q%" pattern for the named queries' `LIKE ? ESCAPE '\'` clauses, with
  * %, _ and \ in q escaped.  Returns a new string (caller frees), NULL on OOM. */

@@ -10,7 +10,7 @@
 
 #include "store/store.h"
 
-#include <stdarg.h>
+#include <stddef.h>
 
 typedef struct od_store_ops od_store_ops;
 
@@ -45,14 +45,15 @@ struct od_store_ops {
     od_err (*tx_begin)(od_store *s, bool write, od_tx **out, od_error *e);
     od_err (*tx_commit)(od_tx *tx, od_error *e);
     void (*tx_rollback)(od_tx *tx); /* tx is never NULL here */
-    od_err (*exec)(od_tx *tx, od_query q, od_error *e, const char *fmt, va_list ap);
+    od_err (*exec)(od_tx *tx, od_query q, od_error *e, const od_bind *b, size_t nb);
     int64_t (*changes)(od_tx *tx);
-    od_err (*insert)(od_tx *tx, od_query q, int64_t *id, od_error *e, const char *fmt, va_list ap);
-    od_err (*scalar)(od_tx *tx, od_query q, int64_t *out, od_error *e, const char *fmt, va_list ap);
+    od_err (*insert)(od_tx *tx, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb);
+    od_err (*scalar)(od_tx *tx, od_query q, int64_t *out, od_error *e, const od_bind *b, size_t nb);
     /* Sets (*out)->tx; store.c sets (*out)->e. */
-    od_err (*query)(od_tx *tx, od_query q, od_rows **out, od_error *e, const char *fmt, va_list ap);
+    od_err (*query)(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb);
 
-    int (*rows_next)(od_rows *r, od_error *e); /* 1 row, 0 done, -1 error */
+    /* store.h's od_rows_step; e is the od_error given to the query. */
+    od_err (*rows_step)(od_rows *r, bool *row, od_error *e);
     int64_t (*rows_int)(od_rows *r, int col);
     double (*rows_double)(od_rows *r, int col);
     const char *(*rows_text)(od_rows *r, int col); /* "" for NULL */

@@ -11,7 +11,6 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,8 +463,8 @@ static void sq_tx_rollback(od_tx *base)
 /* once: the statement runs to its end inside the caller (exec, insert,
  * scalar), so strings are bound without a copy (SQLITE_STATIC); a query's
  * rows outlive the call, so its strings are copied. */
-static od_err prepare(sq_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, bool once, const char *fmt,
-                      va_list ap)
+static od_err prepare(sq_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, bool once, const od_bind *b,
+                      size_t nb)
 {
     conn *c = tx->c;
     if ((unsigned)q >= OD_Q__COUNT)
@@ -477,39 +476,31 @@ static od_err prepare(sq_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, bo
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     int n = sqlite3_bind_parameter_count(st);
-    int i = 0;
-    for (const char *f = fmt; f && *f; f++) {
-        i++;
+    if (nb != (size_t)n)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "query %d: %zu parameters bound, %d expected",
+                            (int)q, nb, n);
+    for (int i = 1; i <= n; i++) {
+        const od_bind *p = &b[i - 1];
         int rc = SQLITE_OK;
-        switch (*f) {
-        case 'i':
-            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+        switch (p->type) {
+        case OD_BIND_NULL:
+            rc = sqlite3_bind_null(st, i);
             break;
-        case 'I': {
-            int64_t v = va_arg(ap, int64_t);
-            rc = v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+        case OD_BIND_INT:
+            rc = sqlite3_bind_int64(st, i, p->v.i);
             break;
-        }
-        case 'b':
-            rc = sqlite3_bind_int(st, i, va_arg(ap, int) ? 1 : 0);
+        case OD_BIND_REAL:
+            rc = sqlite3_bind_double(st, i, p->v.d);
             break;
-        case 'd':
-            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+        case OD_BIND_TEXT:
+            rc = sqlite3_bind_text(st, i, p->v.s, -1, once ? SQLITE_STATIC : SQLITE_TRANSIENT);
             break;
-        case 's': {
-            const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(st, i, v, -1, once ? SQLITE_STATIC : SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-            break;
-        }
         default:
-            return od_error_set(e, OD_E_INTERNAL, NULL, "bad bind format '%c'", *f);
+            return od_error_set(e, OD_E_INTERNAL, NULL, "bad bind type %d", (int)p->type);
         }
         if (rc != SQLITE_OK)
             return db_err(c->db, e, "bind");
     }
-    if (i != n)
-        return od_error_set(e, OD_E_INTERNAL, NULL, "query %d: %d parameters bound, %d expected",
-                            (int)q, i, n);
     *out = st;
     return OD_OK;
 }
@@ -524,11 +515,11 @@ static od_err step_err(sqlite3 *db, od_error *e, const char *what)
     return db_err(db, e, what);
 }
 
-static od_err sq_exec(od_tx *base, od_query q, od_error *e, const char *fmt, va_list ap)
+static od_err sq_exec(od_tx *base, od_query q, od_error *e, const od_bind *b, size_t nb)
 {
     sq_tx *tx = SQ_TX(base);
     sqlite3_stmt *st = NULL;
-    od_err rc = prepare(tx, q, &st, e, true, fmt, ap);
+    od_err rc = prepare(tx, q, &st, e, true, b, nb);
     if (rc)
         return rc;
     int s;
@@ -546,11 +537,12 @@ static od_err sq_exec(od_tx *base, od_query q, od_error *e, const char *fmt, va_
 
 static int64_t sq_changes(od_tx *tx) { return SQ_TX(tx)->changes; }
 
-static od_err sq_insert(od_tx *base, od_query q, int64_t *id, od_error *e, const char *fmt, va_list ap)
+static od_err sq_insert(od_tx *base, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb)
 {
     sq_tx *tx = SQ_TX(base);
+    *id = 0;
     sqlite3_stmt *st = NULL;
-    od_err rc = prepare(tx, q, &st, e, true, fmt, ap);
+    od_err rc = prepare(tx, q, &st, e, true, b, nb);
     if (rc)
         return rc;
     int s = sqlite3_step(st);
@@ -561,17 +553,18 @@ static od_err sq_insert(od_tx *base, od_query q, int64_t *id, od_error *e, const
         return r;
     }
     tx->changes = sqlite3_changes(tx->c->db);
-    *id = sqlite3_last_insert_rowid(tx->c->db);
+    /* nothing inserted (ON CONFLICT DO NOTHING): a conflict, and no id */
+    *id = tx->changes == 1 ? sqlite3_last_insert_rowid(tx->c->db) : 0;
     sqlite3_reset(st);
     return tx->changes == 1 ? OD_OK : od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
 }
 
-static od_err sq_query(od_tx *base, od_query q, od_rows **out, od_error *e, const char *fmt, va_list ap)
+static od_err sq_query(od_tx *base, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb)
 {
     sq_tx *tx = SQ_TX(base);
     *out = NULL;
     sqlite3_stmt *st = NULL;
-    od_err rc = prepare(tx, q, &st, e, false, fmt, ap);
+    od_err rc = prepare(tx, q, &st, e, false, b, nb);
     if (rc)
         return rc;
     sq_rows *r = calloc(1, sizeof *r);
@@ -586,25 +579,26 @@ static od_err sq_query(od_tx *base, od_query q, od_rows **out, od_error *e, cons
     return OD_OK;
 }
 
-static int sq_rows_next(od_rows *base, od_error *e)
+static od_err sq_rows_step(od_rows *base, bool *row, od_error *e)
 {
     sq_rows *r = SQ_ROWS(base);
     if (r->ended) {
         if (!r->end)
-            return 0;
-        od_error_set(e, r->end, NULL, "数据库错误 (database error): 查询已失败 (the query failed earlier)");
-        return -1;
+            return OD_OK;
+        return od_error_set(e, r->end, NULL, "数据库错误 (database error): 查询已失败 (the query failed earlier)");
     }
     int s = sqlite3_step(r->st);
-    if (s == SQLITE_ROW)
-        return 1;
+    if (s == SQLITE_ROW) {
+        *row = true;
+        return OD_OK;
+    }
     r->ended = true;
     if (s == SQLITE_DONE) {
         r->tx->changes = sqlite3_changes(r->tx->c->db);
-        return 0;
+        return OD_OK;
     }
     r->end = step_err(r->tx->c->db, e, "step");
-    return -1;
+    return r->end;
 }
 
 static int64_t sq_rows_int(od_rows *r, int col) { return sqlite3_column_int64(SQ_ROWS(r)->st, col); }
@@ -623,11 +617,11 @@ static void sq_rows_close(od_rows *r)
     free(r);
 }
 
-static od_err sq_scalar(od_tx *base, od_query q, int64_t *out, od_error *e, const char *fmt, va_list ap)
+static od_err sq_scalar(od_tx *base, od_query q, int64_t *out, od_error *e, const od_bind *b, size_t nb)
 {
     sq_tx *tx = SQ_TX(base);
     sqlite3_stmt *st = NULL;
-    od_err rc = prepare(tx, q, &st, e, true, fmt, ap);
+    od_err rc = prepare(tx, q, &st, e, true, b, nb);
     if (rc)
         return rc;
     int s = sqlite3_step(st);
@@ -688,7 +682,7 @@ const od_store_ops od_store_sqlite_ops = {
     .insert = sq_insert,
     .scalar = sq_scalar,
     .query = sq_query,
-    .rows_next = sq_rows_next,
+    .rows_step = sq_rows_step,
     .rows_int = sq_rows_int,
     .rows_double = sq_rows_double,
     .rows_text = sq_rows_text,

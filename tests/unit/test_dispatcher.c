@@ -90,13 +90,13 @@ static void fx_open(fx *x, const char *name)
     /* one user and one incident for the foreign keys */
     od_tx *tx = NULL;
     assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_USER_INSERT, &x->uid, &e, "ssssssisii", "duty", "x", "Duty", "NOC",
-                                  "13800000000", "duty@example.com", (int64_t)0, "[]", T0, T0),
+    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &x->uid, &e, OD_BINDS(OD_TEXT("duty"), OD_TEXT("x"), OD_TEXT("Duty"), OD_TEXT("NOC"),
+                                  OD_TEXT("13800000000"), OD_TEXT("duty@example.com"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT(T0), OD_INT(T0))),
                      OD_OK);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_INC_INSERT, &x->inc, &e, "sssssisssiiIissssiIi", "INC-1",
-                                  "Disk full", "registered", "L3", "minor", (int64_t)0, "IV", "IV", "IV", T0,
-                                  T0, (int64_t)0, T0 + 3600000, "A", "s", "i", "[]", (int64_t)0, (int64_t)0,
-                                  T0),
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &x->inc, &e, OD_BINDS(OD_TEXT("INC-1"),
+                                  OD_TEXT("Disk full"), OD_TEXT("registered"), OD_TEXT("L3"), OD_TEXT("minor"), OD_INT((int64_t)0), OD_TEXT("IV"), OD_TEXT("IV"), OD_TEXT("IV"), OD_INT(T0),
+                                  OD_INT(T0), OD_NULL(), OD_INT(T0 + 3600000), OD_TEXT("A"), OD_TEXT("s"), OD_TEXT("i"), OD_TEXT("[]"), OD_INT((int64_t)0), OD_NULL(),
+                                  OD_INT(T0))),
                      OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
@@ -150,13 +150,14 @@ static int64_t put_row(fx *x, const char *cause, const char *channel, const char
     od_tx *tx = NULL;
     int64_t id = 0, now = od_app_now(x->a);
     assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_OUTBOX_INSERT, &e, "siissssssii", cause, x->inc, x->uid, channel,
-                                addr, "first", "monitoring", "[首报] INC-1 Disk full", "磁盘已满 disk full",
-                                now, now),
+    assert_int_equal(od_tx_exec(tx, OD_Q_OUTBOX_INSERT, &e, OD_BINDS(OD_TEXT(cause), OD_INT(x->inc), OD_INT(x->uid), OD_TEXT(channel),
+                                OD_TEXT(addr), OD_TEXT("first"), OD_TEXT("monitoring"), OD_TEXT("[首报] INC-1 Disk full"), OD_TEXT("磁盘已满 disk full"),
+                                OD_INT(now), OD_INT(now))),
                      OD_OK);
     od_rows *r = NULL;
-    assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, "i", x->inc), OD_OK);
-    while (od_rows_next(r, &e) == 1)
+    assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, OD_BINDS(OD_INT(x->inc))), OD_OK);
+    bool row = false;
+    while (od_rows_step(r, &row) == OD_OK && row)
         if (strcmp(od_rows_text(r, 1), cause) == 0 && strcmp(od_rows_text(r, 3), channel) == 0)
             id = od_rows_int(r, 0);
     od_rows_close(r);
@@ -174,8 +175,9 @@ static void row_state(fx *x, int64_t id, char *status, size_t cap, int *attempts
     status[0] = '\0';
     *attempts = -1;
     assert_int_equal(od_tx_begin(x->a->store, false, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, "i", x->inc), OD_OK);
-    while (od_rows_next(r, &e) == 1)
+    assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, OD_BINDS(OD_INT(x->inc))), OD_OK);
+    bool row = false;
+    while (od_rows_step(r, &row) == OD_OK && row)
         if (od_rows_int(r, 0) == id) {
             snprintf(status, cap, "%s", od_rows_text(r, 8));
             *attempts = (int)od_rows_int(r, 9);
@@ -400,7 +402,7 @@ static void test_crash_recovery(void **state)
     od_error e = {0};
     od_tx *tx = NULL;
     assert_int_equal(od_tx_begin(x.a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_DSP_CLAIM, &e, "i", id), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DSP_CLAIM, &e, OD_BINDS(OD_INT(id))), OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     char st[16], key[64];
     int attempts, all, ok;

@@ -7,8 +7,8 @@
  *
  * Behaviours: commit and rollback; savepoints; insert giving the row id;
  * scalar and its not-found; row iteration, its columns and its error path
- * (od_rows_next -1 and od_rows_step's code); NULL against 0 in binds ('I'
- * and 's' NULL, 'i' 0); a uniqueness conflict is OD_E_CONFLICT from exec,
+ * (od_rows_step's code, which stays); NULL against 0 in binds (OD_INT_NONZERO,
+ * OD_INT_OR_NULL and OD_TEXT NULL, OD_INT 0); a uniqueness conflict is OD_E_CONFLICT from exec,
  * insert, scalar and rows; changes; a read transaction runs beside an open
  * write transaction and sees committed data only; the checkpoint calls;
  * hooks run once when a transaction ends, saying whether it committed. */
@@ -92,7 +92,7 @@ static void put(od_store *s, const char *k, const char *v, bool commit)
     od_error e = {0};
     od_tx *tx = NULL;
     assert_int_equal(od_tx_begin(s, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", k, v), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT(k), OD_TEXT(v))), OD_OK);
     if (commit)
         assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     else
@@ -107,7 +107,7 @@ static char *get(od_store *s, const char *k)
     od_rows *r = NULL;
     char *v = NULL;
     assert_int_equal(od_tx_begin(s, false, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, "s", k), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, OD_BINDS(OD_TEXT(k))), OD_OK);
     bool row = false;
     assert_int_equal(od_rows_step(r, &row), OD_OK);
     if (row)
@@ -119,14 +119,14 @@ static char *get(od_store *s, const char *k)
 
 static od_err audit_row(od_tx *tx, int64_t id, int64_t actor_id, const char *before, int64_t *got, od_error *e)
 {
-    return od_tx_insert(tx, OD_Q_AUDIT_INSERT, got, e, "iiIsssIssss", id, (int64_t)1000, actor_id, "t", "act",
-                        "ent", (int64_t)0, before, "{}", "p", "h");
+    return od_tx_insert(tx, OD_Q_AUDIT_INSERT, got, e, OD_BINDS(OD_INT(id), OD_INT((int64_t)1000), OD_INT_OR_NULL(actor_id, actor_id != 0), OD_TEXT("t"), OD_TEXT("act"),
+                        OD_TEXT("ent"), OD_NULL(), OD_TEXT(before), OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h")));
 }
 
 static od_err user_row(od_tx *tx, const char *name, int64_t *id, od_error *e)
 {
-    return od_tx_scalar(tx, OD_Q_USER_INSERT, id, e, "ssssssisii", name, "x", name, "d", "", "", (int64_t)0, "[]",
-                        (int64_t)1, (int64_t)1);
+    return od_tx_insert(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(name), OD_TEXT("x"), OD_TEXT(name), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT("[]"),
+                        OD_INT((int64_t)1), OD_INT((int64_t)1)));
 }
 
 /* ---- behaviours ---- */
@@ -149,14 +149,14 @@ static void savepoints(void **state)
     od_error e = {0};
     od_tx *tx = NULL;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", "before", "1"), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, ""), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", "undone", "1"), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_ROLLBACK, &e, ""), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, ""), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, ""), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, "ss", "kept", "1"), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, ""), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("before"), OD_TEXT("1"))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("undone"), OD_TEXT("1"))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_ROLLBACK, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("kept"), OD_TEXT("1"))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, OD_NOBINDS), OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     char *a = get(f->s, "before"), *b = get(f->s, "kept");
     assert_non_null(a);
@@ -186,7 +186,25 @@ static void insert_gives_id_and_conflicts(void **state)
     assert_int_equal(user_row(tx, "alice", &n, &e), OD_OK);
     assert_true(n > 0);
     memset(&e, 0, sizeof e);
-    assert_int_equal(user_row(tx, "alice", &n, &e), OD_E_CONFLICT); /* unique username, via scalar */
+    assert_int_equal(user_row(tx, "alice", &n, &e), OD_E_CONFLICT); /* unique username */
+    assert_int_equal(n, 0);
+    /* an insert that inserts nothing (ON CONFLICT ... DO NOTHING) is a
+     * conflict too, never "not found", and gives no id */
+    int64_t b = 0;
+    assert_int_equal(od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &b, &e,
+                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k"), OD_TEXT(""),
+                                           OD_TEXT("s"), OD_TEXT("b"), OD_INT(1), OD_INT(1))),
+                     OD_OK);
+    assert_true(b > 0);
+    memset(&e, 0, sizeof e);
+    int64_t again = -1;
+    assert_int_equal(od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &again, &e,
+                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k2"), OD_TEXT(""),
+                                           OD_TEXT("s2"), OD_TEXT("b2"), OD_INT(2), OD_INT(2))),
+                     OD_E_CONFLICT);
+    assert_int_equal(e.code, OD_E_CONFLICT);
+    assert_int_equal(again, 0);
+    assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
@@ -198,12 +216,12 @@ static void scalar_and_not_found(void **state)
     int64_t v = -1;
     put(f->s, "num", "42", true);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, "s", "num"), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("num"))), OD_OK);
     assert_int_equal(v, 42);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_USER_COUNT, &v, &e, ""), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_USER_COUNT, &v, &e, OD_NOBINDS), OD_OK);
     assert_int_equal(v, 0);
     v = -1;
-    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, "s", "absent"), OD_E_NOT_FOUND);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("absent"))), OD_E_NOT_FOUND);
     assert_int_equal(v, -1); /* untouched */
     od_tx_rollback(tx);
 }
@@ -222,23 +240,26 @@ static void rows_iterate(void **state)
     }
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, "ii", (int64_t)10, (int64_t)1), OD_OK);
-    int n = 0, st;
-    while ((st = od_rows_next(r, &e)) == 1) {
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)10), OD_INT((int64_t)1))), OD_OK);
+    int n = 0;
+    bool row = false;
+    od_err st;
+    while ((st = od_rows_step(r, &row)) == OD_OK && row) {
         assert_string_equal(od_rows_text(r, 1), names[n + 1]); /* offset 1 */
         assert_true(od_rows_int(r, 0) > 0);
         assert_true(od_rows_double(r, 0) > 0.5);
         assert_false(od_rows_null(r, 1));
         n++;
     }
-    assert_int_equal(st, 0);
+    assert_int_equal(st, OD_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(od_rows_next(r, &e), 0); /* stays done */
+    row = true;
+    assert_int_equal(od_rows_step(r, &row), OD_OK); /* stays done */
+    assert_false(row);
     od_rows_close(r);
     od_rows_close(NULL); /* NULL-safe */
     /* the same query again after close (cached statements) */
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, "ii", (int64_t)1, (int64_t)0), OD_OK);
-    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)1), OD_INT((int64_t)0))), OD_OK);
     assert_int_equal(od_rows_step(r, &row), OD_OK);
     assert_true(row);
     assert_string_equal(od_rows_text(r, 1), "u1");
@@ -257,34 +278,44 @@ static void rows_error_path(void **state)
     int64_t id = 0;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
     assert_int_equal(user_row(tx, "dup", &id, &e), OD_OK);
-    /* a statement that fails while its rows are read: od_rows_next says -1 and fills e */
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e, "ssssssisii", "dup", "x", "d", "d", "", "",
-                                 (int64_t)0, "[]", (int64_t)1, (int64_t)1),
-                     OD_OK);
-    od_error e2 = {0};
-    assert_int_equal(od_rows_next(r, &e2), -1);
-    assert_int_equal(e2.code, OD_E_CONFLICT);
-    assert_true(e2.message[0] != 0);
-    od_error e4 = {0};
-    assert_int_equal(od_rows_next(r, &e4), -1); /* stays failed: never "done", never run again */
-    assert_int_equal(e4.code, OD_E_CONFLICT);
-    od_rows_close(r);
-    /* od_rows_step returns the code and fills the od_error given to the query */
-    od_error e3 = {0};
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e3, "ssssssisii", "dup", "x", "d", "d", "", "",
-                                 (int64_t)0, "[]", (int64_t)1, (int64_t)1),
+    /* a statement that fails while its rows are read: od_rows_step returns the
+     * error (never "no row") and fills the od_error given to the query */
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e, OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""),
+                                 OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
                      OD_OK);
     bool row = true;
+    assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT);
+    assert_false(row);
+    assert_int_equal(e.code, OD_E_CONFLICT);
+    assert_true(e.message[0] != 0);
+    row = true;
+    assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT); /* stays failed: never "done", never run again */
+    assert_false(row);
+    od_rows_close(r);
+    /* the od_error of the query is the one filled, even when it was clean */
+    od_error e3 = {0};
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e3, OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""),
+                                 OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    row = true;
     assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT);
     assert_false(row);
     assert_int_equal(e3.code, OD_E_CONFLICT);
     od_rows_close(r);
     /* a wrong number of parameters is refused before anything runs */
-    assert_int_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, ""), OD_E_INTERNAL); /* too few */
+    assert_int_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, OD_NOBINDS), OD_E_INTERNAL); /* too few */
     assert_null(r);
-    assert_int_not_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, "ss", "a", "b"), OD_OK); /* too many */
+    assert_int_not_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, OD_BINDS(OD_TEXT("a"), OD_TEXT("b"))), OD_OK); /* too many */
     assert_null(r);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
+/* One od_rows_step that must succeed: whether it gave a row. */
+static bool step_ok(od_rows *r)
+{
+    bool row = false;
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    return row;
 }
 
 static void null_against_zero(void **state)
@@ -295,33 +326,44 @@ static void null_against_zero(void **state)
     od_rows *r = NULL;
     int64_t id = 0;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
-    assert_int_equal(audit_row(tx, 1, 0, NULL, &id, &e), OD_OK);  /* 'I' 0 -> NULL, 's' NULL -> NULL */
-    assert_int_equal(audit_row(tx, 2, 5, "", &id, &e), OD_OK);    /* 'I' 5, 's' "" */
+    assert_int_equal(audit_row(tx, 1, 0, NULL, &id, &e), OD_OK); /* actor 0 -> NULL, OD_TEXT(NULL) -> NULL */
+    assert_int_equal(audit_row(tx, 2, 5, "", &id, &e), OD_OK);   /* actor 5, OD_TEXT("") */
+    /* present or not is said apart from the value: a present 0 is a value */
+    assert_int_equal(od_tx_insert(tx, OD_Q_AUDIT_INSERT, &id, &e,
+                                  OD_BINDS(OD_INT(3), OD_INT(1000), OD_INT_OR_NULL(0, true), OD_TEXT("t"),
+                                           OD_TEXT("act"), OD_TEXT("ent"), OD_INT_OR_NULL(9, false), OD_NULL(),
+                                           OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h"))),
+                     OD_OK);
     int64_t uid = 0;
     assert_int_equal(user_row(tx, "z", &uid, &e), OD_OK);
-    /* 'i' 0 is a value, not NULL */
-    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, "bii", 0, (int64_t)0, uid), OD_OK);
+    /* OD_INT(0) is a value, not NULL */
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(0), OD_INT((int64_t)0), OD_INT(uid))), OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_query(tx, OD_Q_AUDIT_WALK, &r, &e, "ii", (int64_t)0, (int64_t)10), OD_OK);
-    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_int_equal(od_tx_query(tx, OD_Q_AUDIT_WALK, &r, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)10))), OD_OK);
+    assert_true(step_ok(r));
     assert_true(od_rows_null(r, 2));       /* actor_id */
     assert_int_equal(od_rows_int(r, 2), 0); /* NULL reads as 0 */
     assert_true(od_rows_null(r, 7));       /* before_json */
     assert_string_equal(od_rows_text(r, 7), ""); /* NULL reads as "" */
-    assert_true(od_rows_null(r, 6));       /* entity_id, 'I' 0 */
-    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_true(od_rows_null(r, 6));       /* entity_id, OD_NULL() */
+    assert_true(step_ok(r));
     assert_false(od_rows_null(r, 2));
     assert_int_equal(od_rows_int(r, 2), 5);
     assert_false(od_rows_null(r, 7)); /* "" is not NULL */
     assert_string_equal(od_rows_text(r, 7), "");
-    assert_int_equal(od_rows_next(r, &e), 0);
+    assert_true(step_ok(r));
+    assert_false(od_rows_null(r, 2)); /* OD_INT_OR_NULL(0, true) */
+    assert_int_equal(od_rows_int(r, 2), 0);
+    assert_true(od_rows_null(r, 6)); /* OD_INT_OR_NULL(9, false) */
+    assert_true(od_rows_null(r, 7)); /* OD_NULL() */
+    assert_false(step_ok(r));
     od_rows_close(r);
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_GET, &r, &e, "i", uid), OD_OK);
-    assert_int_equal(od_rows_next(r, &e), 1);
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_GET, &r, &e, OD_BINDS(OD_INT(uid))), OD_OK);
+    assert_true(step_ok(r));
     assert_false(od_rows_null(r, 11)); /* updated_at */
     assert_int_equal(od_rows_int(r, 11), 0);
-    assert_false(od_rows_null(r, 8)); /* disabled, 'b' 0 */
+    assert_false(od_rows_null(r, 8)); /* disabled, OD_BOOL(false) */
     assert_int_equal(od_rows_int(r, 8), 0);
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -334,19 +376,19 @@ static void read_beside_write(void **state)
     od_tx *w = NULL, *r1 = NULL, *r2 = NULL;
     put(f->s, "v", "old", true);
     assert_int_equal(od_tx_begin(f->s, true, &w, &e), OD_OK);
-    assert_int_equal(od_tx_exec(w, OD_Q_META_PUT, &e, "ss", "v", "new"), OD_OK);
+    assert_int_equal(od_tx_exec(w, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("v"), OD_TEXT("new"))), OD_OK);
     /* two readers at once, while the writer holds its transaction open */
     assert_int_equal(od_tx_begin(f->s, false, &r1, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &r2, &e), OD_OK);
     od_rows *rows = NULL;
-    assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, "s", "v"), OD_OK);
-    assert_int_equal(od_rows_next(rows, &e), 1);
+    assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, OD_BINDS(OD_TEXT("v"))), OD_OK);
+    assert_true(step_ok(rows));
     assert_string_equal(od_rows_text(rows, 0), "old"); /* uncommitted data is not seen */
     od_rows_close(rows);
     assert_int_equal(od_tx_commit(w, &e), OD_OK);
     /* r1's snapshot started before the commit */
-    assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, "s", "v"), OD_OK);
-    assert_int_equal(od_rows_next(rows, &e), 1);
+    assert_int_equal(od_tx_query(r1, OD_Q_META_GET, &rows, &e, OD_BINDS(OD_TEXT("v"))), OD_OK);
+    assert_true(step_ok(rows));
     assert_string_equal(od_rows_text(rows, 0), "old");
     od_rows_close(rows);
     od_tx_rollback(r1);
@@ -364,9 +406,9 @@ static void exec_changes_and_checkpoints(void **state)
     int64_t id = 0;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
     assert_int_equal(user_row(tx, "c1", &id, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, "bii", 1, (int64_t)2, id), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(1), OD_INT((int64_t)2), OD_INT(id))), OD_OK);
     assert_int_equal(od_tx_changes(tx), 1);
-    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, "bii", 1, (int64_t)2, id + 100), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(1), OD_INT((int64_t)2), OD_INT(id + 100))), OD_OK);
     assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     od_store_checkpoint_idle(f->s);
