@@ -45,7 +45,7 @@ async function hoverNode(page, sel, name, suffix) {
     const same = window.__lastLayout === now;
     window.__lastLayout = now;
     return same;
-  }, [sel, name], { ...WAIT, polling: 250 });
+  }, [sel, name], { timeout: 120000, polling: 250 }); // slow to settle on a loaded machine
   for (let attempt = 0; attempt < 20; attempt++) {
     if (!(await page.$(sel))) throw new Error('the graph is gone: the page navigated to ' + page.url());
     const pos = await page.$eval(sel, (el, n) => {
