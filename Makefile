@@ -46,7 +46,7 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-# Crash consistency (tests/crash/crash.py, issue 7): CRASH_ROUNDS kill -9s of
+# Crash consistency (tests/crash/crash.py): CRASH_ROUNDS kill -9s of
 # a loaded server; prints rounds, acknowledged writes, lost, duplicated.
 CRASH_ROUNDS ?= 100
 CRASH_BUDGET ?= 1500

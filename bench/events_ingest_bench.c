@@ -1,5 +1,5 @@
 /* events_ingest_bench.c — the writer's side of event ingestion without HTTP
- * (issue 5 "Performance"): CPU and wall time per event of od_events_ingest
+ * CPU and wall time per event of od_events_ingest
  * (the group commit: one transaction for G requests of B Alertmanager
  * alerts each, synchronous=FULL), and of parsing those bodies
  * (od_ingest_parse_alertmanager + od_ingest_raw_spans), on a fresh database

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # events_profile.sh — perf profile of opsdesk's event ingestion under the
-# wrk load of bench/events_wrk.lua (issue 5 "Performance").
+# wrk load of bench/events_wrk.lua.
 #   bench/events_profile.sh KIND BATCH CONNS [SECONDS]   e.g. distinct 100 32 5
 # Writes perf.data into $PROF_DIR (default a temp dir) and prints the top of
 # `perf report --no-children` for the whole process and for the writer

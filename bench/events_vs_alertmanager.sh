@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # events_vs_alertmanager.sh — event ingestion of opsdesk (durable: answered
 # after the commit, synchronous=FULL) against Prometheus Alertmanager
-# (in memory), issue 5 "Performance".  Both on 127.0.0.1, driven by the same
+# (in memory) "Performance".  Both on 127.0.0.1, driven by the same
 # wrk Lua script (bench/events_wrk.lua): distinct alerts, then repeats; 1 and
 # 100 alerts per request; 1 and 32 connections.  A fresh server per run;
 # medians of BENCH_RUNS runs; alerts/s, p50/p99 latency, RSS after the run,
@@ -145,7 +145,7 @@ fi
 median() { python3 -c 'import sys,statistics; m=statistics.median(float(x) for x in sys.argv[1:]); print("%.0f" % m if m >= 1000 else "%g" % m)' "$@"; }
 
 if [ "${BENCH_BUDGET:-0}" = 1 ]; then
-  # The targets against what this machine has (issue 5): for 1 and 100 distinct alerts per
+  # The targets against what this machine has: for 1 and 100 distinct alerts per
   # request at 32 connections, Alertmanager's alerts/s gives the target (3x, 5x) and so the
   # requests/s needed; nproc cores give the machine time per request at that rate.  Measured
   # in this run, per request: wrk's own CPU and nginx's (the least an HTTP server costs: it

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# incident_create.sh — POST /api/v1/incidents under load with wrk (issue 3,
-# "Tests and figures"): requests/s and p50/p99 latency at 1 and 8
+# incident_create.sh — POST /api/v1/incidents under load with wrk: requests/s and p50/p99 latency at 1 and 8
 # connections, median of 3 runs of 20 s each.
 #
 # Starts its own `opsdesk serve` on 127.0.0.1 over a temporary database

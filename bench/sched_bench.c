@@ -1,5 +1,5 @@
 /* sched_bench.c — deadline runner throughput against the number of pending
- * deadlines (issue 3, "Tests and figures": time per fired deadline must not
+ * deadlines ("Tests and figures": time per fired deadline must not
  * grow with the pending count).
  *
  * For each N (default 1 000, 100 000, 1 000 000) on a fresh temporary store:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sqlite_floor.sh — the fastest this machine's SQLite stores opsdesk's event
-# rows, with nothing else: no HTTP, no JSON, no pipeline (issue 5
-# "Performance", the floor under bench/events_vs_alertmanager.sh).
+# rows, with nothing else: no HTTP, no JSON, no pipeline
+# (the floor under bench/events_vs_alertmanager.sh).
 #
 # One real event row is made by opsdesk itself (init, serve, one Alertmanager
 # alert through the API), then the sqlite3 shell copies it FLOOR_ROWS times

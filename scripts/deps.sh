@@ -24,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# ---- web UI (issue 6) ----
+# ---- web UI ----
 # node + npm build the UI's vendored ECharts and run the browser tests
 # (playwright-core), which drive Debian's chromium; fonts-noto-cjk gives
 # Chinese text (and the printed report) its glyphs.  npm ci installs the
@@ -52,7 +52,7 @@ if [ ! -f "$web_root/node_modules/.package-lock.json" ] ||
   echo "deps: npm ci (echarts, playwright-core)"
   (cd "$web_root" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
 fi
-# issue 7: openssl makes the self-signed certificate of tests/api/test_tls.py;
+# openssl makes the self-signed certificate of tests/api/test_tls.py;
 # valgrind runs the API suite under memcheck (docs/internals/testing.md).
 for p in openssl valgrind; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -7,9 +7,9 @@
 #include "policy/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
-#include "notify/dispatcher.h" /* notification dispatcher (issue 4) */
+#include "notify/dispatcher.h" /* notification dispatcher */
 #include "sched/sched.h"
-#include "sched/backup_sched.h" /* scheduled backups (issue 7) */
+#include "sched/backup_sched.h" /* scheduled backups */
 #include "store/backup.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -164,7 +164,7 @@ static int cmd_init(int argc, char **argv)
     od_db_lock *lock = NULL;
     bool key_new = false;
     int rc = take_db(argc, argv, true, &lock, &key_new);
-    /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min, issue 7) */
+    /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min) */
     if (!rc)
         rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), has_flag(argc, argv, "--test-clock"), &a);
     if (!rc && key_new && adopt_chain(a)) {
@@ -286,7 +286,7 @@ static int serve(int argc, char **argv, bool key_new)
     o.request_timeout = req_to ? (unsigned)strtoul(req_to, NULL, 10) : 0;
     o.metrics_token = getenv("OPSDESK_METRICS_TOKEN");
     o.metrics_public = has_flag(argc, argv, "--metrics-public");
-    /* scheduled daily backups (issue 7, R-SEC-SYS-4): --backup-dir DIR --backup-key-file F */
+    /* scheduled daily backups (R-SEC-SYS-4): --backup-dir DIR --backup-key-file F */
     od_backup_sched *bsched = NULL;
     if (opt(argc, argv, "--backup-dir")) {
         const char *keep = opt(argc, argv, "--backup-keep");
@@ -304,7 +304,7 @@ static int serve(int argc, char **argv, bool key_new)
         a->backup_sched = bsched;
     }
     od_server *srv = NULL;
-    /* notification dispatcher (issue 4): --channels FILE, see docs/notify.md */
+    /* notification dispatcher: --channels FILE, see docs/notify.md */
     od_channel **chs = NULL;
     size_t n_chs = 0;
     od_dispatcher *disp = NULL;
@@ -330,7 +330,7 @@ static int serve(int argc, char **argv, bool key_new)
         a->backup_sched = NULL;
         atomic_store(&wake_sched, NULL);
         atomic_store(&wake_disp, NULL);
-        od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
+        od_backup_sched_stop(bsched); /* scheduled backups */
         od_sched_stop(a->sched);
         od_dispatcher_stop(disp);
         od_channels_free(chs, n_chs);
@@ -347,11 +347,11 @@ static int serve(int argc, char **argv, bool key_new)
     atomic_store(&wake_sched, NULL);
     atomic_store(&wake_disp, NULL);
     a->backup_sched = NULL;
-    od_backup_sched_stop(bsched); /* scheduled backups (issue 7) */
+    od_backup_sched_stop(bsched); /* scheduled backups */
     od_sched_stop(a->sched);
     a->sched = NULL;
     a->dispatcher = NULL;
-    od_dispatcher_stop(disp); /* notification dispatcher (issue 4) */
+    od_dispatcher_stop(disp); /* notification dispatcher */
     od_channels_free(chs, n_chs);
     od_app_free(a);
     od_info("stopped cleanly");
@@ -462,7 +462,7 @@ static int cmd_backup(int argc, char **argv)
     return 0;
 }
 
-/* opsdesk backup-key new --key-file F (issue 7): the key of scheduled
+/* opsdesk backup-key new --key-file F: the key of scheduled
  * backups, written 0600 (never over an existing file), and its two shares
  * printed once for the custodians (docs/backup.md). */
 static int cmd_backup_key(int argc, char **argv)
@@ -571,7 +571,7 @@ int main(int argc, char **argv)
         return cmd_backup(argc, argv);
     if (strcmp(cmd, "restore") == 0)
         return cmd_restore(argc, argv);
-    if (strcmp(cmd, "backup-key") == 0) /* issue 7 */
+    if (strcmp(cmd, "backup-key") == 0)
         return cmd_backup_key(argc, argv);
     if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "unlock") == 0)
         return cmd_user_unlock(argc, argv);

@@ -567,7 +567,7 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, OD_BINDS(OD_TEXT(h), OD_INT(now), OD_INT(id)));
     /* every session of the account ends, this one included: a stolen token
-     * does not survive the password change (issue 7); sign in again */
+     * does not survive the password change; sign in again */
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, OD_BINDS(OD_INT(now), OD_INT(id)));
     sodium_memzero(h, sizeof h);

@@ -32,7 +32,7 @@ od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
         od_app_free(a);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
-    /* Cheap password hashes only for test databases and test servers (issue 7):
+    /* Cheap password hashes only for test databases and test servers:
      * a production server never honours OPSDESK_PWHASH_COST, only one started
      * with --test-clock (refused off loopback) or `init --test-clock`. */
     const char *cost = getenv("OPSDESK_PWHASH_COST");

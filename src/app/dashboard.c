@@ -1,4 +1,4 @@
-/* dashboard.c — the wall-screen summary (态势总览, issue 6; see dashboard.h).
+/* dashboard.c — the wall-screen summary (态势总览; see dashboard.h).
  * Three queries (queries_dashboard.h) in one read transaction; counting is
  * done here so that the reader's scopes apply row by row, the same rule as
  * the incident list (a row is visible when one of its departments is in

@@ -1,4 +1,4 @@
-/* dashboard.h — the wall-screen summary (态势总览, issue 6): open incidents
+/* dashboard.h — the wall-screen summary (态势总览): open incidents
  * by incident level and response level, unmet deadlines (missed and coming
  * up) across incidents, incidents per day by level; drills counted apart.
  * Read-only, one read transaction; rows outside the reader's scopes

@@ -1,5 +1,5 @@
-/* event_keys.h — the ingestion writer's de-duplication table (issue 5
- * performance): the 64-bit key hash of every stored event (src/app/events.c
+/* event_keys.h — the ingestion writer's de-duplication table, for
+ * speed: the 64-bit key hash of every stored event (src/app/events.c
  * key_hash) → its id, in memory, in place of an index on events(key_hash).
  * A distinct event then costs no look-up and no random index write; a
  * repeat is found by id.  Loaded from the events table when ingestion

@@ -1,4 +1,4 @@
-/* events.h — event-management use cases (issue 5, R-EVT-1…4, seed 004 §6.2):
+/* events.h — event-management use cases (R-EVT-1…4, seed 004 §6.2):
  * "ingest a batch of events" (the whole pipeline, many requests in one
  * write transaction — the group commit of src/ingest/), reading events,
  * their decisions, hourly statistics and the weekly review sample,

@@ -1,5 +1,5 @@
 /* events_text.c — the JSON texts of the event pipeline, built with od_sbuf
- * instead of jansson on the hot path (issue 5 performance): labels and
+ * instead of jansson on the hot path: labels and
  * annotations, flapping changes, first-pass decisions, the answer's
  * elements and the raw event. */
 #include "app/events_int.h"

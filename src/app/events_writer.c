@@ -16,7 +16,7 @@ od_event_writer *od_event_writer_new(void)
     return w;
 }
 
-/* ---- CI names in memory (issue 5 performance) ----------------------------
+/* ---- CI names in memory ------------------------------------------------
  * Every event asks whether its CI labels name a CI.  The names of the CMDB
  * (up to CI_MEM_MAX) are kept in memory, reloaded when event_cmdb_version
  * (bumped by triggers on cis, migration 0005) has changed, so that a name
@@ -115,7 +115,7 @@ void od_event_writer_free(od_event_writer *w)
     free(w);
 }
 
-/* ---- correlation groups of a transaction (issue 5 performance) ----------
+/* ---- correlation groups of a transaction ---------------------------------
  * Without savepoints, the groups an event reads and joins are kept in memory
  * for the transaction and written once at its end (one row per group instead
  * of a read and an update per event).  With savepoints (a request may be

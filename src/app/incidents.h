@@ -19,8 +19,8 @@ typedef struct od_incident_input {
 
 OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in,
                                        json_t **out, od_error *e);
-/* The same inside a write transaction the caller owns (the event pipeline,
- * issue 5): writes everything od_incident_create writes; the caller commits
+/* The same inside a write transaction the caller owns (the event
+ * pipeline): writes everything od_incident_create writes; the caller commits
  * (then wakes the scheduler and dispatcher) or rolls back.  *out_id = the
  * new incident's id (0 on error). */
 OD_NODISCARD od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who,

@@ -162,7 +162,7 @@ static const od_cli_view inc_brief_view = {inc_fields, NULL};
 static const od_cli_section inc_list_sections[] = {{"items", NULL, inc_cols}, {NULL, NULL, NULL}};
 static const od_cli_view inc_list_view = {NULL, inc_list_sections};
 
-/* issue 5: the event shape of GET /api/v1/events (docs/events.md) */
+/* the event shape of GET /api/v1/events (docs/events.md) */
 static const od_cli_col event_cols[] = {
     {"id", NULL, NULL},       {"source", NULL, NULL},  {"status", NULL, NULL},   {"state", NULL, NULL},
     {"class", NULL, NULL},    {"severity", NULL, NULL}, {"summary", NULL, NULL}, {"count", NULL, NULL},
@@ -327,7 +327,7 @@ static const od_cli_opt o_event_silence[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
-/* notification (issue 4) */
+/* notification */
 static const od_cli_opt o_notify_test[] = {
     {"--channel", "channel", OD_CLI_STR, R, NULL, "NAME"},
     {"--to", "to", OD_CLI_STR, 0, NULL, "ADDRESS"},

@@ -195,7 +195,7 @@ int od_cli_passwd(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_user_add(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_grade(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_policy_table(od_cli_ctx *c, const od_cli_inv *inv);
-/* cli_notify.c (issue 4) */
+/* cli_notify.c */
 int od_cli_notify_test(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_user_notify(od_cli_ctx *c, const od_cli_inv *inv);
 

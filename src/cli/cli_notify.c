@@ -1,4 +1,4 @@
-/* cli_notify.c — the client's notification commands (issue 4):
+/* cli_notify.c — the client's notification commands:
  *   opsdesk notify test --channel NAME [--to ADDRESS] [--wait SECONDS]
  *       asks the server to send a test message over its configured channel
  *       (the real one: its URL, secret, rate limit and retries), then follows

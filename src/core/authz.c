@@ -32,7 +32,7 @@ static const struct {
     [OD_PERM_INCIDENT_LEAD] = {"incident.lead", LEADS},
     [OD_PERM_INCIDENT_REVIEW] = {"incident.review", R(OPS_ENGINEER) | LEADS},
     [OD_PERM_TEST_CLOCK] = {"test.clock", 0},
-    /* issue 5: event management (seed 004 table 6.2.2-2: service desk, technical,
+    /* event management (seed 004 table 6.2.2-2: service desk, technical,
      * application and IT operations staff) */
     [OD_PERM_EVENT_READ] = {"event.read", OPS_ALL | R(AUDITOR)},
     [OD_PERM_EVENT_WRITE] = {"event.write", R(MONITORING_ENGINEER) | R(OPS_ENGINEER) | R(OPS_SECTION_HEAD) |

@@ -27,7 +27,7 @@ typedef enum od_perm {
     OD_PERM_INCIDENT_LEAD,  /* activate / close; the level's authority is checked by the rule */
     OD_PERM_INCIDENT_REVIEW,
     OD_PERM_TEST_CLOCK,     /* test mode only */
-    /* issue 5: event management */
+    /* event management */
     OD_PERM_EVENT_READ,     /* events, decisions, statistics, review, maintenance windows */
     OD_PERM_EVENT_WRITE,    /* maintenance windows (silence) */
     OD_PERM_APIKEY_ADMIN,   /* ingestion API keys (system_admin) */

@@ -1,7 +1,7 @@
 /* policy.c — key tables for grades, severities, response levels and roles,
  * and the seed 000 default policy.  Pure: no I/O. */
 #include "policy.h"
-#include "core/event.h" /* issue 5: od_event_policy_free */
+#include "core/event.h" /* od_event_policy_free */
 
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +142,7 @@ void od_policy_free(od_policy *p)
     for (int s = 0; s < OD_SEV__COUNT; s++)
         free(p->severity_desc[s]);
     free(p->name);
-    od_event_policy_free(p->events); /* issue 5 */
+    od_event_policy_free(p->events);
     free(p);
 }
 

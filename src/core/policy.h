@@ -87,7 +87,7 @@ typedef struct od_login_policy {
     int64_t session_ttl_ms;
 } od_login_policy;
 
-/* ---- notification (issue 4): templates, desks, delivery ----
+/* ---- notification: templates, desks, delivery ----
  * Message kinds with a template in the policy (`templates:`), languages,
  * reporting desks (R-NOT-3) and delivery settings (`notify:`).  Empty
  * strings / zero values mean "not set in the file": the loader
@@ -157,10 +157,10 @@ typedef struct od_policy {
     od_role activation_role[OD_RESP__COUNT];
     od_password_policy password;
     od_login_policy login;
-    /* Notification (issue 4): message templates, reporting desks, delivery
+    /* Notification: message templates, reporting desks, delivery
      * (policy file sections `templates:` and `notify:`; see od_notify_policy). */
     od_notify_policy notify;
-    /* issue 5, R-EVT-1…4: the `events:` section (core/event.h); NULL = the
+    /* R-EVT-1…4: the `events:` section (core/event.h); NULL = the
      * built-in defaults (od_event_policy_new_default) */
     struct od_event_policy *events;
 } od_policy;

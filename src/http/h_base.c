@@ -70,7 +70,7 @@ od_err od_h_test_clock(od_req *r)
     rc = od_app_advance_clock(r->app, to, &r->err);
     if (!rc)
         rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
-    if (!rc) /* scheduled backups (issue 7) */
+    if (!rc) /* scheduled backups */
         rc = od_backup_sched_advance(r->app->backup_sched, od_app_now(r->app), &r->err);
     if (rc)
         return rc;

@@ -1,4 +1,4 @@
-/* h_dashboard.c — GET /api/v1/dashboard (issue 6): the wall-screen
+/* h_dashboard.c — GET /api/v1/dashboard: the wall-screen
  * summary of src/app/dashboard.c.  Query: tz (minutes east of UTC, for the
  * day boundaries of the per-day chart; default 480, China Standard Time),
  * days (1..90, default 30). */

@@ -1,5 +1,5 @@
 /* h_incidents.c — handlers for incidents, reports, authority actions, the
- * post-incident review and the case library (issue 3 API contract). */
+ * post-incident review and the case library. */
 #include "app/incidents.h"
 #include "http/handlers.h"
 

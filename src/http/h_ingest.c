@@ -1,4 +1,4 @@
-/* h_ingest.c — the ingestion routes (issue 5, R-EVT-1): POST /api/v1/events,
+/* h_ingest.c — the ingestion routes (R-EVT-1): POST /api/v1/events,
  * /api/v1/integrations/alertmanager and /api/v1/integrations/zabbix.  The
  * server has already authenticated an integration API key (OD_PERM_INGEST);
  * here the key's integration must match the route, the body is parsed

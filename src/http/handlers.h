@@ -15,13 +15,13 @@
     X(incident_create) X(incident_list) X(incident_get) X(incident_patch) X(incident_report)        \
     X(incident_activate) X(incident_close) X(incident_ack) X(incident_review) X(incident_md)       \
     X(incident_html) X(incident_deliveries) X(cases)                                              \
-    /* issue 5: events */                                                                          \
+    /* events */                                                                          \
     X(ingest_events) X(ingest_alertmanager) X(ingest_zabbix)                                       \
     X(event_list) X(event_get) X(event_stats) X(event_review)                                      \
     X(window_create) X(window_list) X(window_get) X(window_patch) X(window_delete)                 \
     X(apikey_create) X(apikey_list) X(apikey_revoke)
 OD_HANDLER_LIST(H)
-H(dashboard) /* issue 6: the wall-screen summary (h_dashboard.c) */
+H(dashboard) /* the wall-screen summary (h_dashboard.c) */
 /* notification: acknowledgement links (h_ack.c), the directory and notify test (h_notify.c) */
 H(ack_page) H(ack_post)
 H(user_notify_get) H(user_notify_put) H(me_notify_get) H(me_notify_put)

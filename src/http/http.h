@@ -7,7 +7,7 @@
 #define OD_HTTP_H
 
 #include "app/app.h"
-#include "app/events.h" /* issue 5: od_api_key */
+#include "app/events.h" /* od_api_key */
 #include "core/authz.h"
 
 #include <jansson.h>
@@ -45,11 +45,11 @@ typedef struct od_req {
     const char *raw_static;      /* or a static answer (not freed) */
     const char *content_type;
     char extra_header[2][160];   /* "Name: value" pairs added to the answer */
-    /* browser session (issue 6): authenticated by the od_session cookie
+    /* browser session: authenticated by the od_session cookie
      * rather than a bearer token; csrf is that session's X-CSRF-Token. */
     bool via_cookie;
     char csrf[OD_CSRF_TOKEN_MAX];
-    /* issue 5: the ingestion API key of an OD_PERM_INGEST route, and
+    /* the ingestion API key of an OD_PERM_INGEST route, and
      * answers given later (group commit): see od_req_suspend */
     od_api_key api_key;
     bool suspended;
@@ -102,7 +102,7 @@ bool od_server_tls(const od_server *s);
  * so it needs no storage and cannot be derived without the HttpOnly cookie. */
 void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX]);
 
-/* issue 5: event ingestion (src/ingest/queue.h).  The server owns the
+/* event ingestion (src/ingest/queue.h).  The server owns the
  * group-commit queue (capacity from $OPSDESK_INGEST_QUEUE, events) and
  * drains it before it stops.  A handler that hands its request to the queue
  * calls od_req_suspend() first; the queue's callback fills r->resp / r->err

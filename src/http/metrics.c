@@ -73,7 +73,7 @@ char *od_metrics_render(od_app *app)
         od_sbuf_puts(&b, dm);
         free(dm);
     }
-    char *bm = od_backup_sched_metrics(app->backup_sched); /* scheduled backups (issue 7) */
+    char *bm = od_backup_sched_metrics(app->backup_sched); /* scheduled backups */
     if (bm) {
         od_sbuf_puts(&b, bm);
         free(bm);

@@ -47,7 +47,7 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/incidents/{id}/deliveries", P(INCIDENT_READ), od_h_incident_deliveries,
      "delivery attempts of the incident's messages"},
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
-    /* notification (issue 4): acknowledgement links, the directory, notify test */
+    /* notification: acknowledgement links, the directory, notify test */
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},
     {"POST", "/ack/{token}", P(PUBLIC), od_h_ack_post, "acknowledge through a link"},
     {"GET", "/api/v1/users/{id}/notify", P(USER_READ), od_h_user_notify_get, "a user's notification directory entry"},
@@ -57,7 +57,7 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/notify/test", P(CONFIG_WRITE), od_h_notify_test, "send a test message over a channel"},
     {"GET", "/api/v1/notify/test/{id}", P(CONFIG_WRITE), od_h_notify_test_get, "a test message and its attempts"},
     {"GET", "/api/v1/dashboard", P(INCIDENT_READ), od_h_dashboard, "wall-screen summary (态势总览)"},
-    /* issue 5: event management (R-EVT-1…4) */
+    /* event management (R-EVT-1…4) */
     {"POST", "/api/v1/events", P(INGEST), od_h_ingest_events, "ingest events (own format; API key)"},
     {"POST", "/api/v1/integrations/alertmanager", P(INGEST), od_h_ingest_alertmanager,
      "Alertmanager webhook receiver (API key)"},

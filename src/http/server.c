@@ -6,7 +6,7 @@
 #include "http/handlers.h"
 #include "http/http.h"
 #include "app/pwpool.h"
-#include "ingest/queue.h" /* issue 5: event ingestion group commit */
+#include "ingest/queue.h" /* event ingestion group commit */
 #include "util/embed.h"
 #include "util/join.h"
 #include "util/log.h"
@@ -44,7 +44,7 @@ struct od_server {
     struct MHD_Daemon *d;
     od_server_opts o;
     char *cert, *key;
-    struct od_ingest *ingest; /* issue 5 */
+    struct od_ingest *ingest;
     /* the request deadline (conn_entry): the open connections, and the
      * thread that cuts the late ones once a second */
     pthread_mutex_t conns_mu;
@@ -59,7 +59,7 @@ typedef struct req_state {
     od_req r;
     size_t cap;
     bool too_large;
-    bool dispatched; /* issue 5: a suspended request is answered on resume */
+    bool dispatched; /* a suspended request is answered on resume */
     bool bad_framing; /* two lengths, or no or two Hosts (ambiguous_framing): 400, then close */
     struct timespec t0;
 } req_state;
@@ -75,7 +75,7 @@ void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX])
     sodium_bin2base64(out, OD_CSRF_TOKEN_MAX, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-/* The browser session (issue 6): with no bearer token, the od_session
+/* The browser session: with no bearer token, the od_session
  * cookie authenticates; a request that may change something must then
  * carry the session's CSRF token in X-CSRF-Token (checked before the
  * handler runs, so a refused request writes nothing). */
@@ -93,7 +93,7 @@ static bool csrf_ok(od_req *r)
     return h && strlen(h) == n && sodium_memcmp(h, r->csrf, n) == 0;
 }
 
-/* ---- issue 5: ingestion (suspend/resume, API-key principal) ---- */
+/* ---- ingestion (suspend/resume, API-key principal) ---- */
 
 struct od_ingest *od_server_ingest(const od_server *s) { return s->ingest; }
 
@@ -465,7 +465,7 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    if (s->cert) /* HTTPS: browsers keep to HTTPS for a year (issue 7) */
+    if (s->cert) /* HTTPS: browsers keep to HTTPS for a year */
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     if (strncmp(r->path, "/api/", 5) == 0) {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -550,7 +550,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    if (st->dispatched) /* issue 5: resumed after its group commit */
+    if (st->dispatched) /* resumed after its group commit */
         return respond(s, st);
     st->dispatched = true;
     conn_set_busy(s, conn, true); /* the request is whole: its deadline is met */
@@ -697,8 +697,8 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
     pthread_cond_init(&s->conns_cv, NULL);
     conn_limits(s);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
-                     MHD_ALLOW_SUSPEND_RESUME; /* issue 5: ingestion answers after its group commit */
-    /* issue 5: the ingestion queue, $OPSDESK_INGEST_QUEUE events */
+                     MHD_ALLOW_SUSPEND_RESUME; /* ingestion answers after its group commit */
+    /* the ingestion queue, $OPSDESK_INGEST_QUEUE events */
     const char *qcap = getenv("OPSDESK_INGEST_QUEUE");
     if (od_ingest_start(app, qcap ? (size_t)strtoull(qcap, NULL, 10) : 0, &s->ingest, e) != OD_OK) {
         od_server_stop(s);
@@ -761,7 +761,7 @@ void od_server_stop(od_server *s)
     }
     if (s->d)
         MHD_quiesce_daemon(s->d);
-    /* issue 5: commit and answer every queued ingestion request before the
+    /* commit and answer every queued ingestion request before the
      * daemon stops (it refuses to stop with suspended connections) */
     od_ingest_stop(s->ingest);
     od_pwpool_stop(s->app ? s->app->pwpool : NULL); /* sign-ins in progress answer and resume first */

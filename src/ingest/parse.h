@@ -1,4 +1,4 @@
-/* parse.h — the three ingestion formats (issue 5, R-EVT-1) turned into
+/* parse.h — the three ingestion formats (R-EVT-1) turned into
  * normalized events (ingest/batch.h od_event_batch):
  *   - opsdesk's own format: one event object or an array of them;
  *   - the Prometheus Alertmanager webhook payload (version 4; fields it does

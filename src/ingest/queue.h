@@ -1,5 +1,5 @@
-/* queue.h — the group commit of event ingestion (DESIGN.md "Concurrency",
- * issue 5).  Requests enqueue their parsed batch into a bounded queue; one
+/* queue.h — the group commit of event ingestion (DESIGN.md "Concurrency").
+ * Requests enqueue their parsed batch into a bounded queue; one
  * writer thread takes whatever is queued, runs od_events_ingest() on all of
  * it in ONE write transaction, and after the commit calls every request's
  * `done` callback (which answers the HTTP request).  So a 2xx always means

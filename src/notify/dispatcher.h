@@ -1,4 +1,4 @@
-/* dispatcher.h — the outbox dispatcher (issue 4, R-NOT-7): delivers the rows
+/* dispatcher.h — the outbox dispatcher (R-NOT-7): delivers the rows
  * the incident use cases put into `outbox`, plus one copy of each incident
  * message per configured group bot (`bot_outbox`), over the channels of
  * channel.h, and logs every attempt in `deliveries`.

@@ -1,4 +1,4 @@
-/* message.h — notification messages from the policy's templates (issue 4):
+/* message.h — notification messages from the policy's templates:
  * rendering with the {{name}} engine of util/template.h, and the delivery
  * settings of the policy's `notify:` section (desks R-NOT-3, attempt limit,
  * ack-link lifetime, default channels per level).  The vocabulary (message

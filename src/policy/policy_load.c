@@ -416,8 +416,8 @@ enum {
     TK_PASSWORD,
     TK_LOGIN,
     TK_TEMPLATES,
-    TK_NOTIFY, /* issue 4 */
-    TK_EVENTS, /* issue 5 */
+    TK_NOTIFY,
+    TK_EVENTS,
     TK__COUNT
 };
 
@@ -460,7 +460,7 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
         od_pl_load_templates(c, pol, f.val[TK_TEMPLATES]);
     if (f.val[TK_NOTIFY])
         od_pl_load_notify(c, pol, f.val[TK_NOTIFY]);
-    if (f.val[TK_EVENTS]) /* issue 5 */
+    if (f.val[TK_EVENTS])
         od_pl_load_events(c, pol, f.val[TK_EVENTS]);
 }
 

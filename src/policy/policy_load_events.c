@@ -1,5 +1,5 @@
-/* policy_load_events.c — the `events:` section of the policy file (issue 5,
- * R-EVT-1…4): filters, classification, correlation, responses and incident
+/* policy_load_events.c — the `events:` section of the policy file
+ * (R-EVT-1…4): filters, classification, correlation, responses and incident
  * rules onto core/event.h's od_event_policy, with line-numbered findings
  * like the rest of the loader (policy_load_int.h).  Schema: docs/policy.md. */
 #include "policy/policy_load_int.h"
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- issue 5: the `events:` section (R-EVT-1…4, core/event.h) ---------- */
+/* ---- the `events:` section (R-EVT-1…4, core/event.h) ---------- */
 
 enum { RK_FILTER, RK_CLASSIFY, RK_RESPOND, RK_INCIDENT };
 

@@ -1,5 +1,5 @@
 /* policy_load_notify.c — the `templates:` and `notify:` sections of the
- * policy file (issue 4, R-NOT-2/3/4/7), loaded onto od_policy.notify with
+ * policy file (R-NOT-2/3/4/7), loaded onto od_policy.notify with
  * line-numbered findings like the rest of the loader (policy_load_int.h).
  * Schema: docs/notify.md and docs/policy.md. */
 #include "policy/policy_load_int.h"
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- notification sections (issue 4) ------------------------------------
+/* ---- notification sections ------------------------------------
  * templates:            per message kind, per language, a subject and a
  *   first:              body in the {{name}} syntax of util/template.h.
  *     zh-CN: {subject: "…", body: "…"}

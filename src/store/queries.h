@@ -8,12 +8,12 @@
 
 #include "store/queries_notify.h"
 #include "store/queries_dashboard.h"
-#include "store/queries_events.h" /* issue 5 */
+#include "store/queries_events.h"
 
 #define OD_QUERY_LIST(X)                                                                           \
     OD_QUERY_LIST_NOTIFY(X)                                                                        \
     OD_QUERY_LIST_DASHBOARD(X)                                                                     \
-    OD_QUERY_LIST_EVENTS(X) /* issue 5 */                                                          \
+    OD_QUERY_LIST_EVENTS(X)                                                          \
     /* meta */                                                                                     \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                            \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                       \

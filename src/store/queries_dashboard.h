@@ -1,5 +1,5 @@
 /* queries_dashboard.h — the statements of the wall-screen dashboard
- * (issue 6, GET /api/v1/dashboard), kept in their own list so that they do
+ * (GET /api/v1/dashboard), kept in their own list so that they do
  * not collide with the others.  Each returns one row per incident or
  * deadline with the incident's departments, so that src/app/dashboard.c
  * can apply the reader's scopes (R-SEC-SYS-2) before counting. */

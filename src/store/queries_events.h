@@ -1,4 +1,4 @@
-/* queries_events.h — event management (issue 5): ingestion (EV_*),
+/* queries_events.h — event management: ingestion (EV_*),
  * decisions (EVD_*), correlation groups (EVG_*), maintenance windows (WIN_*)
  * and ingestion API keys (KEY_*).  Kept in their own list so that changes do
  * not collide with the others.  EV_SP_* are the per-request savepoints of a

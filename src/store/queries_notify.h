@@ -1,4 +1,4 @@
-/* queries_notify.h — the outbox dispatcher's statements (issue 4), kept in
+/* queries_notify.h — the outbox dispatcher's statements, kept in
  * their own list so that its changes do not collide with the others.
  * DSP_* work on `outbox` (one row per recipient and channel), DSP_BOT_* on
  * `bot_outbox` (one row per cause and group bot), both from

@@ -27,7 +27,7 @@
  * events: 5.8–5.9 µs against 5.9–6.0 µs per event) and leaves the memory to
  * that table.  Readers keep SQLite's default. */
 #define WRITER_CACHE_KIB 8192
-/* WAL checkpoints (issue 5): a busy writer asks for them between its
+/* WAL checkpoints: a busy writer asks for them between its
  * transactions (od_store_checkpoint_idle), off the commit path, when the WAL
  * holds about four transactions' worth, between CKPT_PAGES and
  * CKPT_IDLE_PAGES.  Big transactions (batches of alerts) then checkpoint

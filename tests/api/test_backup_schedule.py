@@ -1,5 +1,5 @@
 """test_backup_schedule.py — scheduled daily backups in `opsdesk serve`
-(R-SEC-SYS-4; issue 7): --backup-dir, --backup-key-file, --backup-at,
+(R-SEC-SYS-4): --backup-dir, --backup-key-file, --backup-at,
 --backup-keep.  Driven by the test clock: a day later a backup file appears;
 it restores into a fresh path where `opsdesk audit verify` passes and every
 table has the row count of the live database; retention keeps the newest N;

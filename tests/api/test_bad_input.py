@@ -1,4 +1,4 @@
-"""test_bad_input.py — the bad input catalogue (issue 7; DESIGN.md "Errors":
+"""test_bad_input.py — the bad input catalogue (DESIGN.md "Errors":
 bad input never crashes the server and never leaves a partial write).
 
 Every POST/PATCH/PUT route of the route table (src/http/routes.c, the same

@@ -1,5 +1,5 @@
 """test_dashboard.py — GET /api/v1/dashboard, the wall-screen summary of the
-web UI (issue 6): open incidents by incident level × response level, drills
+web UI: open incidents by incident level × response level, drills
 counted apart, unmet deadlines split into missed and upcoming (R-NOT-6:
 missed deadlines are visible on the dashboard), incidents per day by level
 with local day boundaries, the reader's scopes (R-SEC-SYS-2), bad

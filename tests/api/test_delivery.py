@@ -1,4 +1,4 @@
-"""test_delivery.py — notification delivery end to end (issue 4; R-NOT-2,
+"""test_delivery.py — notification delivery end to end (R-NOT-2,
 R-NOT-3, R-NOT-4, R-NOT-7): a real server started with --channels, talking
 to the fake receivers of tests/notify/receivers.py (HTTP vendors and a real
 aiosmtpd SMTP server) on loopback.

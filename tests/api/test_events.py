@@ -1,4 +1,4 @@
-"""test_events.py — event management end to end (issue 5, R-EVT-1…4, seed 004
+"""test_events.py — event management end to end (R-EVT-1…4, seed 004
 §6.2): the three ingestion formats (own, Alertmanager webhook v4, Zabbix media
 type), de-duplication counts, resolve, filter, classification, maintenance
 silence, dependency suppression over CMDB relations, exceptions opening one

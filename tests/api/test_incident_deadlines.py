@@ -1,4 +1,4 @@
-"""test_incident_deadlines.py — the time rules of issue 3 through the API,
+"""test_incident_deadlines.py — the incident time rules through the API,
 driven by the test clock: escalation by time (R-ESC-1…3), the first-report
 and progress deadlines (R-NOT-1, R-NOT-5, R-NOT-6), drills (R-PLAN-2) and a
 server restart (stop and kill -9) with deadlines pending.

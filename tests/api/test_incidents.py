@@ -1,5 +1,5 @@
-"""test_incidents.py — incident management through the API (issue 3;
-REQUIREMENTS §2–§6): grading, recipients, acknowledgements, the lifecycle,
+"""test_incidents.py — incident management through the API
+(REQUIREMENTS §2–§6): grading, recipients, acknowledgements, the lifecycle,
 authorities, regrading, review, the case library and the report export.
 
 Time-driven rules (escalation, deadlines, restart) are in

@@ -1,5 +1,5 @@
 """test_login_hardening.py — session fixation and password-hash cost
-(R-SEC-SYS-1; issue 7).
+(R-SEC-SYS-1).
 
 * A token is minted by a successful login only: a new one every time, never
   the one the client sent; a logged-out, role-changed or password-changed

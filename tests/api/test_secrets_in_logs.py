@@ -1,4 +1,4 @@
-"""test_secrets_in_logs.py — secrets never in logs (R-SEC-SYS-1, issue 7).
+"""test_secrets_in_logs.py — secrets never in logs (R-SEC-SYS-1).
 
 One full run: init, logins (right and wrong passwords, an unknown user, a
 lockout), a user created with a password, a password change, API calls and

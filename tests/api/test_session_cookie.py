@@ -1,5 +1,5 @@
-"""test_session_cookie.py — the browser session of the web UI (issue 6,
-R-SEC-SYS-1): login with {"cookie": true} sets an HttpOnly, SameSite=Strict,
+"""test_session_cookie.py — the browser session of the web UI
+(R-SEC-SYS-1): login with {"cookie": true} sets an HttpOnly, SameSite=Strict,
 Path=/ cookie (Secure over TLS) and returns a CSRF token instead of the
 bearer token; every non-GET request authenticated by the cookie must carry
 that token in X-CSRF-Token (missing or wrong → 403 and nothing written);

@@ -1,4 +1,4 @@
-"""test_tls.py — HTTPS and security headers (issue 7): `opsdesk serve
+"""test_tls.py — HTTPS and security headers: `opsdesk serve
 --tls-cert FILE --tls-key FILE` serves HTTPS (libmicrohttpd + GnuTLS) with a
 self-signed certificate made here with openssl; plain HTTP to the TLS port
 gets no answer; every response carries the security headers (CSP,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""crash.py — crash consistency of opsdesk (issue 7; R-NOT-7, R-SEC-SYS-3,
+"""crash.py — crash consistency of opsdesk (R-NOT-7, R-SEC-SYS-3,
 DESIGN.md "Time" and "Data").
 
 Starts the server on loopback with --test-clock and channels pointing at the

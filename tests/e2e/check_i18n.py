@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check_i18n.py — the web UI's message catalogue (issue 6): web/i18n/zh-CN.json
+"""check_i18n.py — the web UI's message catalogue: web/i18n/zh-CN.json
 and en.json have the same keys, non-empty texts and the same {placeholders};
 every key the code asks for exists; and no visible text bypasses the
 catalogue: no CJK text in the HTML/JS/CSS (comments aside), every text in

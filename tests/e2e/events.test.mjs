@@ -1,5 +1,5 @@
 // events.test.mjs — the monitoring-events screen in a real browser against
-// the real events API (issue 6 with issue 5; docs/events.md, docs/ui.md).
+// the real events API (docs/events.md, docs/ui.md).
 // The system administrator creates an Alertmanager API key through the API;
 // alerts are posted to /api/v1/integrations/alertmanager as Alertmanager
 // sends them; in the browser: the list shows them without a reload (the

@@ -1,4 +1,4 @@
-// harness.mjs — the browser tests' server and browser (issue 6).  Starts a
+// harness.mjs — the browser tests' server and browser.  Starts a
 // real opsdesk (OPSDESK_BIN, default build/opsdesk) on 127.0.0.1 with a
 // temporary database and --test-clock, talks to its API with bearer tokens
 // to prepare data, and drives Debian's chromium (/usr/bin/chromium,

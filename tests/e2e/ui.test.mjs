@@ -1,4 +1,4 @@
-// ui.test.mjs — the web UI in a real browser (issue 6): Debian's chromium
+// ui.test.mjs — the web UI in a real browser: Debian's chromium
 // driven by playwright-core against a real opsdesk with --test-clock.
 // One server and one story, in order: sign in (Chinese by default), create
 // a CI with the grading guidance beside the grade, register an incident and

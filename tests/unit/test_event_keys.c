@@ -1,5 +1,5 @@
 /* test_event_keys.c — the ingestion's in-memory de-duplication table
- * (src/app/event_keys.c, issue 5 / R-EVT-3): every pair added is found,
+ * (src/app/event_keys.c / R-EVT-3): every pair added is found,
  * several ids under one hash, removal with backward shift keeps every other
  * pair findable (also across the end of the table and over growth), checked
  * against a plain list after each of thousands of random operations. */

@@ -1,5 +1,5 @@
 /* test_events_group_commit.c — the group commit of event ingestion
- * (app/events.h od_events_ingest, issue 5) after its performance work:
+ * (app/events.h od_events_ingest) after its performance work:
  *   - a group runs without savepoints; when one request of several fails,
  *     the group is run again with a savepoint per request, so the failing
  *     request alone is refused and leaves nothing written (R-EVT-1);

@@ -1,4 +1,4 @@
-/* test_notify_message.c — message templates in the policy (issue 4, R-NOT-2):
+/* test_notify_message.c — message templates in the policy (R-NOT-2):
  * every kind of the default policy renders the fields its report requires,
  * the number, the levels and the ack link, in zh-CN and in en; a policy with
  * a broken template is refused with the line; a policy without templates

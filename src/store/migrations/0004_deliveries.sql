@@ -1,4 +1,4 @@
--- 0004: the notification dispatcher (issue 4).
+-- 0004: the notification dispatcher.
 -- bot_outbox: one copy of each incident message per configured group bot
 -- (DingTalk, WeCom, Feishu, webhook).  Kept apart from `outbox` because a bot
 -- has no recipient: UNIQUE(cause, recipient_id, channel) would treat NULL

@@ -1,4 +1,4 @@
--- 0005: event management (issue 5, R-EVT-1…4, seed 004 §6.2).
+-- 0005: event management (R-EVT-1…4, seed 004 §6.2).
 -- events: one row per (source, dedup key); repeats bump count/last_seen, a
 -- resolve closes it, a re-fire reopens it.  raw is the event's original JSON
 -- (the alert object of an Alertmanager message, the Zabbix body, the event of
@@ -53,7 +53,7 @@ CREATE TABLE events (
 -- never change it), then compares source and dedup_key.  An index of 8-byte
 -- integers is a third of one of the texts, so at a million events it stays
 -- in the writer's cache and a group commit dirties fewer of its pages
--- (issue 5 performance).  The single ingestion writer looks before it
+-- (for speed).  The single ingestion writer looks before it
 -- inserts, so (source, dedup_key) stays unique.
 CREATE INDEX events_key ON events(key_hash);
 CREATE INDEX events_received ON events(received_at);
@@ -63,7 +63,7 @@ CREATE INDEX events_incident ON events(incident_id) WHERE incident_id IS NOT NUL
 -- The rule that decided each step (step: filter, dedup, classify, correlate,
 -- maintenance, respond, incident).  The decisions of an event's first pass
 -- are events.decisions (a JSON array of {at, step, rule, result}: one write
--- with the row, issue 5 performance); later passes (resolve, re-fire,
+-- with the row performance); later passes (resolve, re-fire,
 -- notes, a window that ended) add rows here.
 CREATE TABLE event_decisions (
     id INTEGER PRIMARY KEY,
@@ -97,7 +97,7 @@ CREATE TABLE api_keys (
 );
 
 -- The CMDB's version for the ingestion's in-memory table of CI names
--- (src/app/events.c, issue 5 performance): any change to cis bumps it.  It
+-- (src/app/events.c performance): any change to cis bumps it.  It
 -- starts at a random value, so two databases opened one after the other
 -- in one process do not share a version.
 CREATE TABLE event_cmdb_version (

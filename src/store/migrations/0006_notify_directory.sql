@@ -1,4 +1,4 @@
--- 0006: notification directory and acknowledgement links (issue 4).
+-- 0006: notification directory and acknowledgement links.
 -- user_notify: a user's personal group-bot webhook (DingTalk, WeCom, Feishu,
 -- generic webhook) and own choice of channels per incident level
 -- ({"L1": ["sms","email","bot"], ...}; a level not listed follows the policy).

@@ -1,4 +1,4 @@
--- 0007: de-duplication without an index (issue 5 performance).  The
+-- 0007: de-duplication without an index.  The
 -- ingestion writer keeps key_hash → id of every event in memory
 -- (src/app/event_keys.c, read from this table when ingestion starts), so a
 -- new event costs no look-up and no write at a random place of an index:
