@@ -57,11 +57,12 @@ static size_t body(char *buf, size_t cap, bool repeat, int batch, long counter)
             snprintf(inst, sizeof inst, "r-%d", i);
         else
             snprintf(inst, sizeof inst, "h-1-%ld-%d", counter, i);
-        n += (size_t)snprintf(buf + n, cap - n,
-                              "%s{\"labels\":{\"alertname\":\"Bench%ld\",\"instance\":\"%s\",\"severity\":\"warning\"},"
-                              "\"annotations\":{\"summary\":\"bench alert\"},\"startsAt\":\"2026-05-01T10:00:00Z\","
-                              "\"status\":\"firing\"}",
-                              i > 1 ? "," : "", repeat ? (long)(i % 100) : (counter + i) % 100, inst);
+        n += (size_t)snprintf(
+            buf + n, cap - n,
+            "%s{\"labels\":{\"alertname\":\"Bench%ld\",\"instance\":\"%s\",\"severity\":\"warning\"},"
+            "\"annotations\":{\"summary\":\"bench alert\"},\"startsAt\":\"2026-05-01T10:00:00Z\","
+            "\"status\":\"firing\"}",
+            i > 1 ? "," : "", repeat ? (long)(i % 100) : (counter + i) % 100, inst);
     }
     n += (size_t)snprintf(buf + n, cap - n, "]}");
     return n;
@@ -75,14 +76,28 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt(argc, argv, "k:b:g:n:d:w:")) != -1) {
         switch (opt) {
-        case 'k': kind = optarg; break;
-        case 'b': batch = atoi(optarg); break;
-        case 'g': group = atoi(optarg); break;
-        case 'n': total = atol(optarg); break;
-        case 'd': dir = optarg; break;
-        case 'w': windows = atoi(optarg); break;
+        case 'k':
+            kind = optarg;
+            break;
+        case 'b':
+            batch = atoi(optarg);
+            break;
+        case 'g':
+            group = atoi(optarg);
+            break;
+        case 'n':
+            total = atol(optarg);
+            break;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'w':
+            windows = atoi(optarg);
+            break;
         default:
-            fprintf(stderr, "usage: events_ingest_bench [-k distinct|repeat] [-b 100] [-g 32] [-n 200000] [-d DIR]\n");
+            fprintf(
+                stderr,
+                "usage: events_ingest_bench [-k distinct|repeat] [-b 100] [-g 32] [-n 200000] [-d DIR]\n");
             return 2;
         }
     }
@@ -113,11 +128,11 @@ int main(int argc, char **argv)
         char t[OD_TIME_STR_MAX], u[OD_TIME_STR_MAX], re1[32], re2[32];
         snprintf(re1, sizeof re1, "Maint%02d.*", wi);
         snprintf(re2, sizeof re2, "host-%d-[0-9]+", wi);
-        json_t *wb = json_pack("{ss ss ss s[{ss ss sb} {ss ss sb} {ss ss}]}", "name", "bench",
-                               "starts_at", od_time_format(od_app_now(a) - 60000, t), "ends_at",
+        json_t *wb = json_pack("{ss ss ss s[{ss ss sb} {ss ss sb} {ss ss}]}", "name", "bench", "starts_at",
+                               od_time_format(od_app_now(a) - 60000, t), "ends_at",
                                od_time_format(od_app_now(a) + 86400000LL * 365, u), "matchers", "name",
-                               "alertname", "value", re1, "regex", 1, "name", "instance", "value", re2, "regex",
-                               1, "name", "env", "value", "staging");
+                               "alertname", "value", re1, "regex", 1, "name", "instance", "value", re2,
+                               "regex", 1, "name", "env", "value", "staging");
         json_t *out = NULL;
         if (od_window_create(a, &sys, wb, &out, &e))
             die("window", &e);
@@ -159,10 +174,11 @@ int main(int argc, char **argv)
     }
     double wall = mono_us() - t0;
     int64_t size = od_store_size(a->store);
-    printf("%s b=%d g=%d w=%d: %ld events, %ld tx: writer %.2f us/event CPU, %.2f us/event wall (incl. parse), "
-           "parse %.2f us/event, db+wal %.0f MB\n",
-           kind, batch, group, windows, events, txs, ingest_cpu / (double)events, wall / (double)events,
-           parse_cpu / (double)events, (double)size / 1e6);
+    printf(
+        "%s b=%d g=%d w=%d: %ld events, %ld tx: writer %.2f us/event CPU, %.2f us/event wall (incl. parse), "
+        "parse %.2f us/event, db+wal %.0f MB\n",
+        kind, batch, group, windows, events, txs, ingest_cpu / (double)events, wall / (double)events,
+        parse_cpu / (double)events, (double)size / 1e6);
     free(buf);
     free(items);
     od_event_writer_free(w);

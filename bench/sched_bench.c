@@ -49,7 +49,8 @@ static double cpu_us(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -87,7 +88,9 @@ static void insert_rows(od_app *a, int64_t inc, const char *kind, int64_t count,
         int64_t end = done + BATCH < count ? done + BATCH : count;
         for (; done < end; done++) {
             int64_t t = first + done * step;
-            if (od_tx_exec(tx, OD_Q_DL_INSERT, &e, OD_BINDS(OD_INT(inc), OD_TEXT(kind), OD_NULL(), OD_INT(t), OD_INT_OR_NULL(t, t != 0)))) {
+            if (od_tx_exec(
+                    tx, OD_Q_DL_INSERT, &e,
+                    OD_BINDS(OD_INT(inc), OD_TEXT(kind), OD_NULL(), OD_INT(t), OD_INT_OR_NULL(t, t != 0)))) {
                 od_tx_rollback(tx);
                 die("insert deadline", &e);
             }
@@ -101,8 +104,12 @@ static int64_t create_incident(od_app *a, const od_principal *sys, int64_t ci, c
 {
     od_error e = {0};
     json_t *ids = json_pack("[I]", (json_int_t)ci), *out = NULL;
-    od_incident_input in = {.title = title, .location = "bench", .symptoms = "bench", .impact_scope = "bench",
-                            .ci_ids = ids, .severity = "minor"};
+    od_incident_input in = {.title = title,
+                            .location = "bench",
+                            .symptoms = "bench",
+                            .impact_scope = "bench",
+                            .ci_ids = ids,
+                            .severity = "minor"};
     if (od_incident_create(a, sys, &in, &out, &e))
         die("incident create", &e);
     int64_t id = (int64_t)json_integer_value(json_object_get(out, "id"));
@@ -153,7 +160,8 @@ static result bench_one(const char *dir, int64_t n, int64_t k, int runs, int pro
     int64_t now = od_app_now(a);
     {
         od_tx *tx = NULL;
-        if (od_tx_begin(a->store, true, &tx, &e) || od_tx_exec(tx, OD_Q_INC_SET_STATE, &e, OD_BINDS(OD_TEXT("closed"), OD_INT(now), OD_INT(inc_b))))
+        if (od_tx_begin(a->store, true, &tx, &e) ||
+            od_tx_exec(tx, OD_Q_INC_SET_STATE, &e, OD_BINDS(OD_TEXT("closed"), OD_INT(now), OD_INT(inc_b))))
             die("close incident", &e);
         if (od_tx_commit(tx, &e))
             die("commit", &e);
@@ -196,8 +204,8 @@ static result bench_one(const char *dir, int64_t n, int64_t k, int runs, int pro
         }
         probe[r] = (mono_us() - s) / probes;
         if (!quiet)
-            fprintf(stderr, "  N=%lld run %d: %.1f us/fired (cpu %.1f us), empty probe %.2f us\n", (long long)n, r + 1,
-                    per[r], cpu[r], probe[r]);
+            fprintf(stderr, "  N=%lld run %d: %.1f us/fired (cpu %.1f us), empty probe %.2f us\n",
+                    (long long)n, r + 1, per[r], cpu[r], probe[r]);
     }
     double sorted[MAX_RUNS];
     memcpy(sorted, per, sizeof per);
@@ -299,13 +307,13 @@ int main(int argc, char **argv)
            "median of %d runs [min..max]; empty probe = run_due with nothing due (x%d)\n",
            (long long)k, runs, probes);
     printf("store: %s\n", dir);
-    printf("%10s %7s %28s %6s %13s %6s %14s %6s %8s\n", "pending N", "fired K", "wall us/fired [min..max]", "ratio",
-           "cpu us/fired", "ratio", "empty probe us", "ratio", "DB MB");
+    printf("%10s %7s %28s %6s %13s %6s %14s %6s %8s\n", "pending N", "fired K", "wall us/fired [min..max]",
+           "ratio", "cpu us/fired", "ratio", "empty probe us", "ratio", "DB MB");
     for (int i = 0; i < n_sizes; i++) {
         char range[64];
         snprintf(range, sizeof range, "%.1f [%.1f..%.1f]", res[i].us_per_fire, res[i].min_us, res[i].max_us);
-        printf("%10lld %7lld %28s %6.2f %13.1f %6.2f %14.2f %6.2f %8.1f\n", (long long)res[i].n, (long long)res[i].k,
-               range, res[i].us_per_fire / res[0].us_per_fire, res[i].cpu_per_fire,
+        printf("%10lld %7lld %28s %6.2f %13.1f %6.2f %14.2f %6.2f %8.1f\n", (long long)res[i].n,
+               (long long)res[i].k, range, res[i].us_per_fire / res[0].us_per_fire, res[i].cpu_per_fire,
                res[i].cpu_per_fire / res[0].cpu_per_fire, res[i].probe_us, res[i].probe_us / res[0].probe_us,
                (double)(res[i].db_bytes + res[i].wal_bytes) / 1e6);
     }

@@ -11,7 +11,7 @@ root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 bad=0
 qs=''.join(open(f).read() for f in glob.glob(os.path.join(root,'src/store/queries*.h')))
 sql={}
-for m in re.finditer(r'X\((\w+),((?:\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', qs):
+for m in re.finditer(r'X\((\w+),((?:\s*\\?\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', qs):
     sql[m.group(1)]=''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
 def split_args(call):
     """the top-level comma-separated arguments of call, stripped"""

@@ -40,24 +40,29 @@ static bool has_flag(int argc, char **argv, const char *name)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
-               "服务与管理 Server and administration:\n"
-               "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
-               "               [--audit-anchor-log FILE] [--audit-syslog]\n"
-               "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
-               "                [--public-url URL]   (base of acknowledgement links, e.g. https://opsdesk.example.com)\n"
-               "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
-               "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
-               "                [--tls-cert FILE --tls-key FILE]\n"
-               "                [--max-conns-per-ip N] [--request-timeout SECONDS] [--metrics-public]\n"
-               "                [--clock-step-tolerance SECONDS] [--clock-step-confirm SECONDS]   (default 60, 600)\n"
-               "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep N]]\n"
-               "  opsdesk policy check FILE\n"
-               "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
-               "  opsdesk user unlock USER --db PATH   (解除登录锁定 lift a login lockout, on the server machine)\n"
-               "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
-               "  opsdesk backup-key new --key-file FILE\n"
-               "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
+    fprintf(
+        f,
+        "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
+        "服务与管理 Server and administration:\n"
+        "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
+        "               [--audit-anchor-log FILE] [--audit-syslog]\n"
+        "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
+        "                [--public-url URL]   (base of acknowledgement links, e.g. "
+        "https://opsdesk.example.com)\n"
+        "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
+        "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
+        "                [--tls-cert FILE --tls-key FILE]\n"
+        "                [--max-conns-per-ip N] [--request-timeout SECONDS] [--metrics-public]\n"
+        "                [--clock-step-tolerance SECONDS] [--clock-step-confirm SECONDS]   (default 60, "
+        "600)\n"
+        "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep "
+        "N]]\n"
+        "  opsdesk policy check FILE\n"
+        "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
+        "  opsdesk user unlock USER --db PATH   (解除登录锁定 lift a login lockout, on the server machine)\n"
+        "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
+        "  opsdesk backup-key new --key-file FILE\n"
+        "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
     od_cli_usage(f);
 }
 
@@ -132,7 +137,8 @@ static int adopt_chain(od_app *a)
         return 1;
     }
     if (adopted)
-        od_warn("审计密钥是新建的，已为现有审计链建立锚点 (new audit key: the existing audit chain is anchored as "
+        od_warn("审计密钥是新建的，已为现有审计链建立锚点 (new audit key: the existing audit chain is "
+                "anchored as "
                 "of now; earlier tampering cannot be detected)");
     return 0;
 }
@@ -166,7 +172,8 @@ static int cmd_init(int argc, char **argv)
     int rc = take_db(argc, argv, true, &lock, &key_new);
     /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min) */
     if (!rc)
-        rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), has_flag(argc, argv, "--test-clock"), &a);
+        rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"),
+                      has_flag(argc, argv, "--test-clock"), &a);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);
         rc = 1;
@@ -237,9 +244,10 @@ static int serve(int argc, char **argv, bool key_new)
     od_app *a = NULL;
     int left = od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
     if (left > 0)
-        od_warn("已删除 %d 个中断的备份或恢复留下的临时文件 (removed %d leftover files of interrupted backups or "
-                "restores)",
-                left, left);
+        od_warn(
+            "已删除 %d 个中断的备份或恢复留下的临时文件 (removed %d leftover files of interrupted backups or "
+            "restores)",
+            left, left);
     int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);
@@ -274,14 +282,16 @@ static int serve(int argc, char **argv, bool key_new)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     const char *threads = opt(argc, argv, "--threads");
-    od_server_opts o = {.listen = opt(argc, argv, "--listen") ? opt(argc, argv, "--listen") : "127.0.0.1:8080",
+    od_server_opts o = {.listen =
+                            opt(argc, argv, "--listen") ? opt(argc, argv, "--listen") : "127.0.0.1:8080",
                         .test_clock = test_clock,
                         .threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 0,
                         .tls_cert = opt(argc, argv, "--tls-cert"),
                         .tls_key = opt(argc, argv, "--tls-key")};
     /* the HTTP edge (README "Operations"): connections per address, the
      * request deadline, and who may read /metrics */
-    const char *per_ip = opt(argc, argv, "--max-conns-per-ip"), *req_to = opt(argc, argv, "--request-timeout");
+    const char *per_ip = opt(argc, argv, "--max-conns-per-ip"),
+               *req_to = opt(argc, argv, "--request-timeout");
     o.per_ip_limit = per_ip ? (unsigned)strtoul(per_ip, NULL, 10) : 0;
     o.request_timeout = req_to ? (unsigned)strtoul(req_to, NULL, 10) : 0;
     o.metrics_token = getenv("OPSDESK_METRICS_TOKEN");
@@ -297,7 +307,8 @@ static int serve(int argc, char **argv, bool key_new)
                                    .at = opt(argc, argv, "--backup-at"),
                                    .keep = keep ? ((*kend || kv < 1 || kv > 100000) ? -1 : (int)kv) : 0};
         if (od_backup_sched_start(a, &bo, &bsched, &e) != OD_OK) {
-            fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
+            fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "",
+                    e.message);
             od_app_free(a);
             return 1;
         }
@@ -312,9 +323,10 @@ static int serve(int argc, char **argv, bool key_new)
     /* acknowledgement links (R-NOT-4): --public-url, else this server's own address */
     char own_url[300];
     snprintf(own_url, sizeof own_url, "%s://%s", o.tls_cert ? "https" : "http", o.listen);
-    od_dispatcher_opts dopts = {.public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url")
-                                                                              : own_url};
-    dopts.bot_allow = opt(argc, argv, "--bot-allow"); /* personal bots: allowed internal ranges (docs/notify.md) */
+    od_dispatcher_opts dopts = {
+        .public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url") : own_url};
+    dopts.bot_allow =
+        opt(argc, argv, "--bot-allow"); /* personal bots: allowed internal ranges (docs/notify.md) */
     bool ok = !(chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) &&
               od_app_dispatcher_start(a, chs, n_chs, &dopts, &disp, &e) == OD_OK;
     if (ok) {
@@ -392,7 +404,8 @@ static int cmd_audit_verify(int argc, char **argv)
 {
     const char *db = opt(argc, argv, "--db");
     if (!db) {
-        fprintf(stderr, "用法 usage: opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n");
+        fprintf(stderr,
+                "用法 usage: opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n");
         return 2;
     }
     od_error e = {0};
@@ -415,12 +428,14 @@ static int cmd_audit_verify(int argc, char **argv)
         return 1;
     }
     if (rep.first_bad_id) {
-        printf("审计链被破坏 audit chain BROKEN at entry %lld: %s\n", (long long)rep.first_bad_id, rep.reason);
+        printf("审计链被破坏 audit chain BROKEN at entry %lld: %s\n", (long long)rep.first_bad_id,
+               rep.reason);
         return 1;
     }
     printf("审计链完整 audit chain OK: %lld entries\n", (long long)rep.rows);
     if (rep.time_back_n)
-        printf("警告 warning: %lld 个条目的时间早于前一条目，首个为条目 %lld，最多早 %lld 秒：写入时机器时钟曾向后跳 "
+        printf("警告 warning: %lld 个条目的时间早于前一条目，首个为条目 %lld，最多早 %lld "
+               "秒：写入时机器时钟曾向后跳 "
                "(%lld entries are dated before the entry before them, first entry %lld, by up to %lld s: the "
                "machine's clock went back while they were written)\n",
                (long long)rep.time_back_n, (long long)rep.time_back_first_id,
@@ -431,7 +446,8 @@ static int cmd_audit_verify(int argc, char **argv)
 
 static int cmd_backup(int argc, char **argv)
 {
-    const char *db = opt(argc, argv, "--db"), *out = opt(argc, argv, "--out"), *kf = opt(argc, argv, "--key-file");
+    const char *db = opt(argc, argv, "--db"), *out = opt(argc, argv, "--out"),
+               *kf = opt(argc, argv, "--key-file");
     bool split = has_flag(argc, argv, "--split-key");
     if (!db || !out || (!kf && !split)) {
         fprintf(stderr, "用法 usage: opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n");
@@ -448,7 +464,8 @@ static int cmd_backup(int argc, char **argv)
         rc = od_backup_key_split(&k, s1, s2);
         if (!rc)
             printf("备份已写入 backup written: %s\n"
-                   "密钥分片，分别交给两位保管人；任一分片单独无法解密 (key shares for two custodians; neither alone "
+                   "密钥分片，分别交给两位保管人；任一分片单独无法解密 (key shares for two custodians; "
+                   "neither alone "
                    "decrypts):\n  分片1 share 1: %s\n  分片2 share 2: %s\n",
                    out, s1, s2);
     } else if (!rc) {
@@ -496,11 +513,13 @@ static int cmd_backup_key(int argc, char **argv)
 
 static int cmd_restore(int argc, char **argv)
 {
-    const char *in = opt(argc, argv, "--in"), *db = opt(argc, argv, "--db"), *kf = opt(argc, argv, "--key-file");
+    const char *in = opt(argc, argv, "--in"), *db = opt(argc, argv, "--db"),
+               *kf = opt(argc, argv, "--key-file");
     const char *s1 = opt(argc, argv, "--share1"), *s2 = opt(argc, argv, "--share2");
     if (!in || !db || (!kf && !(s1 && s2))) {
-        fprintf(stderr, "用法 usage: opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) "
-                        "[--force]\n");
+        fprintf(stderr,
+                "用法 usage: opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) "
+                "[--force]\n");
         return 2;
     }
     od_error e = {0};

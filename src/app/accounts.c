@@ -105,10 +105,12 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     if (rc)
         return rc;
     int64_t now = od_app_now(a);
-    rc = od_tx_insert(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(in->username), OD_TEXT(h),
-                      OD_TEXT(in->display_name ? in->display_name : ""), OD_TEXT(in->department ? in->department : ""),
-                      OD_TEXT(in->phone ? in->phone : ""), OD_TEXT(in->email ? in->email : ""), OD_INT((int64_t)in->roles), OD_TEXT("[]"), OD_INT(now),
-                      OD_INT(now)));
+    rc = od_tx_insert(tx, OD_Q_USER_INSERT, id, e,
+                      OD_BINDS(OD_TEXT(in->username), OD_TEXT(h),
+                               OD_TEXT(in->display_name ? in->display_name : ""),
+                               OD_TEXT(in->department ? in->department : ""),
+                               OD_TEXT(in->phone ? in->phone : ""), OD_TEXT(in->email ? in->email : ""),
+                               OD_INT((int64_t)in->roles), OD_TEXT("[]"), OD_INT(now), OD_INT(now)));
     sodium_memzero(h, sizeof h);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
@@ -118,9 +120,11 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
     if (rc)
         return rc;
     if (in->lang) /* USER_INSERT has no lang column: set it the way an update does */
-        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, OD_BINDS(OD_TEXT(in->display_name ? in->display_name : ""),
-                        OD_TEXT(in->department ? in->department : ""), OD_TEXT(in->phone ? in->phone : ""),
-                        OD_TEXT(in->email ? in->email : ""), OD_TEXT(in->lang), OD_INT(now), OD_INT(*id)));
+        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e,
+                        OD_BINDS(OD_TEXT(in->display_name ? in->display_name : ""),
+                                 OD_TEXT(in->department ? in->department : ""),
+                                 OD_TEXT(in->phone ? in->phone : ""), OD_TEXT(in->email ? in->email : ""),
+                                 OD_TEXT(in->lang), OD_INT(now), OD_INT(*id)));
     if (rc)
         return rc;
     json_t *after = NULL;
@@ -364,9 +368,11 @@ static od_err do_set_roles(od_tx *tx, int64_t id, int64_t now, void *vctx, od_er
         if (!sc)
             return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
-    rc = od_tx_exec(tx, OD_Q_USER_SET_ROLES, e, OD_BINDS(OD_INT((int64_t)c->roles), OD_TEXT(sc), OD_INT(now), OD_INT(id)));
+    rc = od_tx_exec(tx, OD_Q_USER_SET_ROLES, e,
+                    OD_BINDS(OD_INT((int64_t)c->roles), OD_TEXT(sc), OD_INT(now), OD_INT(id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, OD_BINDS(OD_INT(now), OD_INT(id))); /* new roles → sign in again */
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e,
+                        OD_BINDS(OD_INT(now), OD_INT(id))); /* new roles → sign in again */
     free(sc);
     return rc;
 }
@@ -440,7 +446,9 @@ static od_err do_update(od_tx *tx, int64_t id, int64_t now, void *ctx, od_error 
     if (!rc && (!cur[0] || !cur[1] || !cur[2] || !cur[3] || !cur[4]))
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e, OD_BINDS(OD_TEXT(cur[0]), OD_TEXT(cur[1]), OD_TEXT(cur[2]), OD_TEXT(cur[3]), OD_TEXT(cur[4]), OD_INT(now), OD_INT(id)));
+        rc = od_tx_exec(tx, OD_Q_USER_UPDATE, e,
+                        OD_BINDS(OD_TEXT(cur[0]), OD_TEXT(cur[1]), OD_TEXT(cur[2]), OD_TEXT(cur[3]),
+                                 OD_TEXT(cur[4]), OD_INT(now), OD_INT(id)));
     for (int i = 0; i < 5; i++)
         free(cur[i]);
     return rc;
@@ -485,15 +493,18 @@ static od_err limit_check(od_app *a, const char *username, const char *addr, int
         od_tx *tx = NULL;
         int64_t unlocked_at = 0;
         if (od_tx_begin(a->store, false, &tx, NULL) == OD_OK) {
-            if (od_tx_scalar(tx, OD_Q_LOGIN_UNLOCK_GET, &unlocked_at, NULL, OD_BINDS(OD_TEXT(username))) != OD_OK)
+            if (od_tx_scalar(tx, OD_Q_LOGIN_UNLOCK_GET, &unlocked_at, NULL, OD_BINDS(OD_TEXT(username))) !=
+                OD_OK)
                 unlocked_at = 0;
             od_tx_rollback(tx);
         }
-        if (unlocked_at > 0 && od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, unlocked_at, now)) {
+        if (unlocked_at > 0 &&
+            od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, unlocked_at, now)) {
             wait = 0;
             /* used up: one unlock lifts one lockout */
             if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
-                if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, OD_BINDS(OD_TEXT(username), OD_INT(unlocked_at))) != OD_OK)
+                if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL,
+                               OD_BINDS(OD_TEXT(username), OD_INT(unlocked_at))) != OD_OK)
                     od_tx_rollback(tx);
                 else if (od_tx_commit(tx, NULL) != OD_OK)
                     od_warn("cannot clear the unlock of %s", username);
@@ -516,10 +527,10 @@ static od_err limit_check(od_app *a, const char *username, const char *addr, int
 static void limit_fail(od_app *a, const char *action, const char *username, const char *addr, int64_t now)
 {
     const od_login_policy *lp = &a->policy->login;
-    bool l1 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, lp, od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT),
-                                username, now);
-    bool l2 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ADDR, lp, od_lockout_allowance(lp, OD_LOCKOUT_ADDRESS),
-                                addr, now);
+    bool l1 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, lp,
+                                od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT), username, now);
+    bool l2 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ADDR, lp,
+                                od_lockout_allowance(lp, OD_LOCKOUT_ADDRESS), addr, now);
     audit_login_event(a, action, username, addr);
     if (l1 || l2)
         audit_login_event(a, "login.lockout", username, addr);
@@ -662,7 +673,8 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
     int64_t exp = now + lp->session_ttl_ms, sid = 0;
     rc = od_tx_begin(a->store, true, &tx, e);
     if (!rc)
-        rc = od_tx_insert(tx, OD_Q_SESSION_INSERT, &sid, e, OD_BINDS(OD_TEXT(th), OD_INT(uid), OD_INT(now), OD_INT(exp), OD_TEXT(addr)));
+        rc = od_tx_insert(tx, OD_Q_SESSION_INSERT, &sid, e,
+                          OD_BINDS(OD_TEXT(th), OD_INT(uid), OD_INT(now), OD_INT(exp), OD_TEXT(addr)));
     if (!rc) {
         od_principal p;
         od_principal_system(&p);

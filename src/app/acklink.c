@@ -104,7 +104,8 @@ static od_err link_judge(od_app *a, od_tx *tx, const link_row *l, const char *ad
     return link_ack(tx, l, addr, now, info, e);
 }
 
-od_err od_ack_link_use(od_app *a, const char *token, const char *addr, bool use, od_ack_info *info, od_error *e)
+od_err od_ack_link_use(od_app *a, const char *token, const char *addr, bool use, od_ack_info *info,
+                       od_error *e)
 {
     memset(info, 0, sizeof *info);
     int64_t now = od_app_now(a);

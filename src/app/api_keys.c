@@ -116,16 +116,17 @@ static od_err key_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_KEY_GET, &r, e, OD_BINDS(OD_INT(id)));
     rc = od_ev_one_row(r, rc, key_row, out, e);
-    return rc != OD_E_NOT_FOUND ? rc
-                                : od_error_set(e, OD_E_NOT_FOUND, NULL,
-                                               "API 密钥 %lld 不存在 (API key %lld not found)", (long long)id,
-                                               (long long)id);
+    return rc != OD_E_NOT_FOUND
+               ? rc
+               : od_error_set(e, OD_E_NOT_FOUND, NULL, "API 密钥 %lld 不存在 (API key %lld not found)",
+                              (long long)id, (long long)id);
 }
 
 static od_err key_input_check(const char *name, const char *integration, od_error *e)
 {
     if (!name || !*name || strlen(name) > 63)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "name", "name 须为 1 到 63 字节 (name must be 1 to 63 bytes)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "name",
+                            "name 须为 1 到 63 字节 (name must be 1 to 63 bytes)");
     for (const char *p = name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
               *p == '_' || *p == '.'))
@@ -152,7 +153,9 @@ static od_err key_insert(od_app *a, const od_principal *who, const char *name, c
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_insert(tx, OD_Q_KEY_INSERT, &id, e, OD_BINDS(OD_TEXT(name), OD_TEXT(integration), OD_TEXT(hash), OD_TEXT(prefix), OD_TEXT(who->username), OD_INT(now)));
+    rc = od_tx_insert(tx, OD_Q_KEY_INSERT, &id, e,
+                      OD_BINDS(OD_TEXT(name), OD_TEXT(integration), OD_TEXT(hash), OD_TEXT(prefix),
+                               OD_TEXT(who->username), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, "name", "同名 API 密钥已存在 (an API key of this name exists)");
@@ -268,7 +271,8 @@ static od_err key_by_hash(od_app *a, const char *hash, od_api_key *k, od_error *
     od_tx_rollback(tx);
     if (rc)
         return rc;
-    return row ? OD_OK : od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效或已吊销 (invalid or revoked API key)");
+    return row ? OD_OK
+               : od_error_set(e, OD_E_UNAUTH, NULL, "API 密钥无效或已吊销 (invalid or revoked API key)");
 }
 
 od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error *e)

@@ -39,8 +39,9 @@ od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
     bool want_min = cost && strcmp(cost, "min") == 0;
     a->pwhash_cost = (want_min && manual_clock) ? 1 : 0;
     if (want_min && !manual_clock)
-        od_warn("OPSDESK_PWHASH_COST=min 被忽略，仅在 --test-clock 下生效 (OPSDESK_PWHASH_COST=min ignored: only "
-                "honoured with --test-clock)");
+        od_warn(
+            "OPSDESK_PWHASH_COST=min 被忽略，仅在 --test-clock 下生效 (OPSDESK_PWHASH_COST=min ignored: only "
+            "honoured with --test-clock)");
     od_err rc = od_auth_prepare(a, e);
     if (!rc)
         rc = od_pwpool_start(0, 0, &a->pwpool, e);
@@ -69,7 +70,10 @@ void od_app_free(od_app *a)
     free(a);
 }
 
-int64_t od_app_now(const od_app *a) { return od_clock_now(&a->clock); }
+int64_t od_app_now(const od_app *a)
+{
+    return od_clock_now(&a->clock);
+}
 
 void od_principal_system(od_principal *p)
 {

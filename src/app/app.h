@@ -28,7 +28,7 @@ typedef struct od_principal {
     char username[OD_USERNAME_MAX];
     char department[OD_DEPT_MAX];
     od_roleset roles;
-    int n_scopes;                         /* 0 = every department */
+    int n_scopes; /* 0 = every department */
     char scopes[OD_SCOPES_MAX][OD_DEPT_MAX];
     char addr[64];
 } od_principal;
@@ -39,23 +39,24 @@ typedef struct od_dispatcher od_dispatcher;
 
 typedef struct od_app {
     od_policy *policy;
-    char *policy_source;  /* file path or "embedded:default.yaml" */
+    char *policy_source; /* file path or "embedded:default.yaml" */
     od_store *store;
     od_clock clock;
     od_limiter *limiter;
-    od_sched *sched;      /* NULL when not serving */
-    od_dispatcher *dispatcher; /* NULL when not serving or no channels */
-    int pwhash_cost;      /* 0 = interactive (default), 1 = minimum (tests only) */
+    od_sched *sched;                      /* NULL when not serving */
+    od_dispatcher *dispatcher;            /* NULL when not serving or no channels */
+    int pwhash_cost;                      /* 0 = interactive (default), 1 = minimum (tests only) */
     struct od_backup_sched *backup_sched; /* scheduled backups; NULL when off */
     struct od_event_keys *event_keys;     /* ingestion's de-duplication table; NULL until it runs */
-    struct od_event_caches *event_caches; /* compiled window matchers, resolved API keys (events_api.h); NULL until used */
+    struct od_event_caches
+        *event_caches; /* compiled window matchers, resolved API keys (events_api.h); NULL until used */
     /* Called after a commit that a thread above app may want to act on (the
      * scheduler for new deadlines, the dispatcher for new outbox rows): app
      * signals upward through this hook and never names those threads.  Set
      * by main.c before any thread starts; NULL = nobody listens. */
     void (*on_commit)(void *arg, unsigned what);
     void *on_commit_arg;
-    char *dummy_hash;     /* a password hash at pwhash_cost that an unknown user name is verified against */
+    char *dummy_hash; /* a password hash at pwhash_cost that an unknown user name is verified against */
     struct od_pwpool *pwpool; /* password hashing off the HTTP threads (pwpool.h); NULL when not serving */
 } od_app;
 
@@ -84,7 +85,10 @@ bool od_principal_in_any_scope(const od_principal *p, const char *departments_js
 typedef struct od_page {
     int64_t skip, room, seen;
 } od_page;
-static inline od_page od_page_start(int64_t limit, int64_t offset) { return (od_page){offset, limit, 0}; }
+static inline od_page od_page_start(int64_t limit, int64_t offset)
+{
+    return (od_page){offset, limit, 0};
+}
 static inline bool od_page_take(od_page *p, bool visible)
 {
     if (!visible)
@@ -107,7 +111,7 @@ OD_NODISCARD od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *
                                     od_error *e);
 typedef struct od_audit_report {
     int64_t rows;
-    int64_t first_bad_id;  /* 0 = chain intact */
+    int64_t first_bad_id; /* 0 = chain intact */
     char reason[256];
     /* a warning, not a break: entries dated before the entry before them
      * (the machine's clock went back while an older server wrote them) */
@@ -162,8 +166,8 @@ void od_app_checkpoint_idle(od_app *a);
 typedef struct od_channel od_channel;
 typedef struct od_dispatcher od_dispatcher;
 typedef struct od_dispatcher_opts od_dispatcher_opts;
-OD_NODISCARD od_err od_app_dispatcher_start(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
-                                            od_dispatcher **out, od_error *e);
+OD_NODISCARD od_err od_app_dispatcher_start(od_app *a, od_channel **chs, size_t n,
+                                            const od_dispatcher_opts *o, od_dispatcher **out, od_error *e);
 
 /* Anchors a chain that predates the audit key (audit.h od_audit_anchor_adopt). */
 OD_NODISCARD od_err od_app_audit_adopt(od_app *a, bool *adopted, od_error *e);
@@ -197,8 +201,7 @@ typedef struct od_user_input {
 /* Creates the schema's three administrators if absent (opsdesk init).
  * password NULL → a random one per account, returned in out_passwords[3]
  * (caller frees each). */
-OD_NODISCARD od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3],
-                                       od_error *e);
+OD_NODISCARD od_err od_app_init_admins(od_app *a, const char *password, char *out_passwords[3], od_error *e);
 OD_NODISCARD od_err od_user_create(od_app *a, const od_principal *actor, const od_user_input *in,
                                    json_t **out, od_error *e);
 OD_NODISCARD od_err od_user_get(od_app *a, int64_t id, json_t **out, od_error *e);
@@ -208,8 +211,8 @@ OD_NODISCARD od_err od_user_set_roles(od_app *a, const od_principal *actor, int6
                                       json_t *scopes, json_t **out, od_error *e);
 OD_NODISCARD od_err od_user_set_disabled(od_app *a, const od_principal *actor, int64_t id, bool disabled,
                                          json_t **out, od_error *e);
-OD_NODISCARD od_err od_user_update(od_app *a, const od_principal *actor, int64_t id,
-                                   const od_user_input *in, json_t **out, od_error *e);
+OD_NODISCARD od_err od_user_update(od_app *a, const od_principal *actor, int64_t id, const od_user_input *in,
+                                   json_t **out, od_error *e);
 /* Own password change: needs the old one. */
 OD_NODISCARD od_err od_user_change_password(od_app *a, const od_principal *actor, const char *old_pw,
                                             const char *new_pw, od_error *e);

@@ -62,7 +62,8 @@ od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
     od_error be = {0};
     if (od_tx_begin(a->store, false, &tx, &be) != OD_OK) {
         out->ok = false;
-        snprintf(out->reason, sizeof out->reason, "数据库无法读取 (the database cannot be read): %.190s", be.message);
+        snprintf(out->reason, sizeof out->reason, "数据库无法读取 (the database cannot be read): %.190s",
+                 be.message);
         return OD_OK;
     }
     od_tx_rollback(tx);
@@ -72,13 +73,14 @@ od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
     pthread_mutex_lock(&check_mu);
     if (check_bad) {
         out->ok = false;
-        snprintf(out->reason, sizeof out->reason, "数据库完整性检查失败 (database integrity check failed): %.190s",
-                 check_msg);
+        snprintf(out->reason, sizeof out->reason,
+                 "数据库完整性检查失败 (database integrity check failed): %.190s", check_msg);
     }
     pthread_mutex_unlock(&check_mu);
     if (out->ok && at && wall - at < FAULT_RECENT_MS) {
         out->ok = false;
-        snprintf(out->reason, sizeof out->reason, "数据库读写失败 (a database read or write failed) %llds ago: %.190s",
+        snprintf(out->reason, sizeof out->reason,
+                 "数据库读写失败 (a database read or write failed) %llds ago: %.190s",
                  (long long)((wall - at) / 1000), msg);
     }
     /* a step of the machine's clock that application time does not follow
@@ -88,14 +90,16 @@ od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
     if (out->ok && cs.ahead_ms) {
         out->degraded = true;
         snprintf(out->reason, sizeof out->reason,
-                 "系统时钟比应用时间快 %lld 秒，暂不采信，%lld 秒后若仍如此则采用 (the system clock is %lld s ahead of "
+                 "系统时钟比应用时间快 %lld 秒，暂不采信，%lld 秒后若仍如此则采用 (the system clock is %lld "
+                 "s ahead of "
                  "application time: not believed yet; taken in %lld s if it stays)",
                  (long long)(cs.ahead_ms / 1000), (long long)((cs.confirm_in_ms + 999) / 1000),
                  (long long)(cs.ahead_ms / 1000), (long long)((cs.confirm_in_ms + 999) / 1000));
     } else if (out->ok && cs.behind_ms) {
         out->degraded = true;
         snprintf(out->reason, sizeof out->reason,
-                 "系统时钟比应用时间慢 %lld 秒：应用时间不后退，记录按应用时间标注 (the system clock is %lld s behind "
+                 "系统时钟比应用时间慢 %lld 秒：应用时间不后退，记录按应用时间标注 (the system clock is %lld "
+                 "s behind "
                  "application time, which does not go back: records are dated by application time)",
                  (long long)(cs.behind_ms / 1000), (long long)(cs.behind_ms / 1000));
     }
@@ -116,7 +120,10 @@ od_err od_app_open(const char *db_path, od_policy *policy, const char *policy_so
     return rc;
 }
 
-int od_app_schema_version(od_app *a) { return od_store_schema_version(a->store); }
+int od_app_schema_version(od_app *a)
+{
+    return od_store_schema_version(a->store);
+}
 
 od_err od_app_audit_verify(od_app *a, od_audit_report *rep, od_error *e)
 {
@@ -134,8 +141,14 @@ od_err od_app_audit_verify_db(const char *db_path, od_audit_report *rep, od_erro
     return rc;
 }
 
-int64_t od_app_store_size(od_app *a) { return od_store_size(a->store); }
-const char *od_app_store_path(const od_app *a) { return od_store_path(a->store); }
+int64_t od_app_store_size(od_app *a)
+{
+    return od_store_size(a->store);
+}
+const char *od_app_store_path(const od_app *a)
+{
+    return od_store_path(a->store);
+}
 
 /* ---- the deadline queue ---- */
 
@@ -296,7 +309,8 @@ void od_app_restore_test_clock(od_app *a)
     int64_t saved = 0;
     if (od_tx_begin(a->store, false, &tx, &e) != OD_OK)
         return;
-    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, OD_BINDS(OD_TEXT("test_clock_ms"))) == OD_OK && saved > od_app_now(a))
+    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, OD_BINDS(OD_TEXT("test_clock_ms"))) == OD_OK &&
+        saved > od_app_now(a))
         od_clock_set(&a->clock, saved);
     od_tx_rollback(tx);
 }

@@ -79,11 +79,13 @@ static od_err key_create(const char *path, od_error *e)
     od_err rc = OD_OK;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        rc = od_error_set(e, OD_E_IO, "audit_key", "无法创建审计密钥文件 %s (cannot create audit key file %s: %s)",
-                          path, path, strerror(errno));
+        rc = od_error_set(e, OD_E_IO, "audit_key",
+                          "无法创建审计密钥文件 %s (cannot create audit key file %s: %s)", path, path,
+                          strerror(errno));
     else if (write(fd, hex, n) != (ssize_t)n || fsync(fd) != 0) {
-        rc = od_error_set(e, OD_E_IO, "audit_key", "无法写入审计密钥文件 %s (cannot write audit key file %s: %s)",
-                          path, path, strerror(errno));
+        rc = od_error_set(e, OD_E_IO, "audit_key",
+                          "无法写入审计密钥文件 %s (cannot write audit key file %s: %s)", path, path,
+                          strerror(errno));
         (void)unlink(path);
     }
     if (fd >= 0)
@@ -114,8 +116,9 @@ od_err od_audit_key_load(const char *path, bool create, bool *created, od_error 
                                 "审计密钥文件不存在 %s，无法核对审计链锚点 (audit key file %s not found; the "
                                 "chain cannot be checked against its anchor; give it with --audit-key-file)",
                                 path, path);
-        return od_error_set(e, OD_E_IO, "audit_key", "无法读取审计密钥文件 %s (cannot read audit key file %s: %s)",
-                            path, path, strerror(errno));
+        return od_error_set(e, OD_E_IO, "audit_key",
+                            "无法读取审计密钥文件 %s (cannot read audit key file %s: %s)", path, path,
+                            strerror(errno));
     }
     char text[KEY_FILE_MAX];
     ssize_t n = read(fd, text, sizeof text - 1);
@@ -130,8 +133,8 @@ od_err od_audit_key_load(const char *path, bool create, bool *created, od_error 
     if (sodium_hex2bin(k, sizeof k, text, (size_t)n, " \r\n", &klen, &end) != 0 || klen != sizeof k ||
         end[strspn(end, " \r\n")] != 0)
         rc = od_error_set(e, OD_E_INVALID, "audit_key",
-                          "审计密钥文件格式不对 %s (audit key file %s is malformed: 64 hex digits expected)", path,
-                          path);
+                          "审计密钥文件格式不对 %s (audit key file %s is malformed: 64 hex digits expected)",
+                          path, path);
     else {
         memcpy(audit_key, k, sizeof k);
         audit_key_set = true;
@@ -237,8 +240,9 @@ od_err od_audit_anchor_log_check(const char *path, od_error *e)
         return OD_OK;
     FILE *f = fopen(path, "re");
     if (!f)
-        return od_error_set(e, OD_E_NOT_FOUND, "anchor_log", "无法读取审计锚点日志 %s (cannot read audit anchor log %s: %s)",
-                            path, path, strerror(errno));
+        return od_error_set(e, OD_E_NOT_FOUND, "anchor_log",
+                            "无法读取审计锚点日志 %s (cannot read audit anchor log %s: %s)", path, path,
+                            strerror(errno));
     char line[ANCHOR_MAX + 8];
     size_t cap = 0, no = 0;
     od_err rc = OD_OK;
@@ -377,7 +381,8 @@ static od_err anchor_extends(od_tx *tx, int64_t last_id, const char *prev, bool 
         return rc;
     *ok = (!rc && !row) ? last_id == 0 : authentic && id == last_id && strcmp(hash, prev) == 0;
     if (!*ok && !atomic_exchange(&warned, true))
-        od_warn("审计链与其锚点不符，锚点不再前移，请运行 opsdesk audit verify (the audit chain does not match its "
+        od_warn("审计链与其锚点不符，锚点不再前移，请运行 opsdesk audit verify (the audit chain does not "
+                "match its "
                 "anchor; the anchor is not moved on: run opsdesk audit verify)");
     return OD_OK;
 }
@@ -411,8 +416,11 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
     int64_t actor_id = actor ? actor->id : 0;
     const char *actor_name = actor ? actor->username : "system";
     hash_entry(prev, id, now, actor_id, actor_name, action, entity, entity_id, b, a, h);
-    rc = od_tx_exec(tx, OD_Q_AUDIT_INSERT, e, OD_BINDS(OD_INT(id), OD_INT(now), OD_INT_OR_NULL(actor_id, actor_id != 0), OD_TEXT(actor_name), OD_TEXT(action), OD_TEXT(entity),
-                    OD_INT_OR_NULL(entity_id, entity_id != 0), OD_TEXT(b), OD_TEXT(a), OD_TEXT(prev), OD_TEXT(h)));
+    rc = od_tx_exec(tx, OD_Q_AUDIT_INSERT, e,
+                    OD_BINDS(OD_INT(id), OD_INT(now), OD_INT_OR_NULL(actor_id, actor_id != 0),
+                             OD_TEXT(actor_name), OD_TEXT(action), OD_TEXT(entity),
+                             OD_INT_OR_NULL(entity_id, entity_id != 0), OD_TEXT(b), OD_TEXT(a), OD_TEXT(prev),
+                             OD_TEXT(h)));
     if (!rc) {
         char head[96];
         snprintf(head, sizeof head, "%lld:%s", (long long)id, h);
@@ -450,27 +458,32 @@ static od_err check_anchor(od_tx *tx, int64_t last_id, const char *head, od_audi
         if (last_id > 0) {
             rep->first_bad_id = 1;
             snprintf(rep->reason, sizeof rep->reason,
-                     "审计链锚点缺失 (audit anchor missing: the chain of %lld entries is not signed with the audit "
+                     "审计链锚点缺失 (audit anchor missing: the chain of %lld entries is not signed with the "
+                     "audit "
                      "key)",
                      (long long)last_id);
         }
     } else if (!authentic) {
         rep->first_bad_id = 1;
-        snprintf(rep->reason, sizeof rep->reason,
-                 "审计链锚点与审计密钥不符：链在数据库中被改写，或密钥不属于此数据库 (the audit anchor does not "
-                 "authenticate with the audit key: the chain was rewritten in the database, or the key is not this "
-                 "database's)");
+        snprintf(
+            rep->reason, sizeof rep->reason,
+            "审计链锚点与审计密钥不符：链在数据库中被改写，或密钥不属于此数据库 (the audit anchor does not "
+            "authenticate with the audit key: the chain was rewritten in the database, or the key is not "
+            "this "
+            "database's)");
     } else if (id != last_id) {
         rep->first_bad_id = (id < last_id ? id : last_id) + 1;
-        snprintf(rep->reason, sizeof rep->reason,
-                 "锚点记录到条目 %lld，链到条目 %lld 为止 (the anchor covers entries up to %lld, the chain ends "
-                 "at %lld: entries removed or added without the audit key)",
-                 (long long)id, (long long)last_id, (long long)id, (long long)last_id);
+        snprintf(
+            rep->reason, sizeof rep->reason,
+            "锚点记录到条目 %lld，链到条目 %lld 为止 (the anchor covers entries up to %lld, the chain ends "
+            "at %lld: entries removed or added without the audit key)",
+            (long long)id, (long long)last_id, (long long)id, (long long)last_id);
     } else if (strcmp(hash, head) != 0) {
         rep->first_bad_id = 1;
-        snprintf(rep->reason, sizeof rep->reason,
-                 "链头哈希与锚点不符：链被改写并重新计算了哈希 (the head hash differs from the anchored one: the "
-                 "chain was rewritten and re-hashed)");
+        snprintf(
+            rep->reason, sizeof rep->reason,
+            "链头哈希与锚点不符：链被改写并重新计算了哈希 (the head hash differs from the anchored one: the "
+            "chain was rewritten and re-hashed)");
     }
     return OD_OK;
 }
@@ -487,10 +500,11 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
     size_t li = 0; /* next line of the anchor log */
     if (alog_set && alog_bad_line) {
         rep->first_bad_id = 1;
-        snprintf(rep->reason, sizeof rep->reason,
-                 "审计锚点日志第 %zu 行与审计密钥不符 (line %zu of the anchor log does not authenticate with the "
-                 "audit key)",
-                 alog_bad_line, alog_bad_line);
+        snprintf(
+            rep->reason, sizeof rep->reason,
+            "审计锚点日志第 %zu 行与审计密钥不符 (line %zu of the anchor log does not authenticate with the "
+            "audit key)",
+            alog_bad_line, alog_bad_line);
     }
     for (;;) {
         od_rows *r = NULL;
@@ -508,9 +522,10 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
                        od_rows_null(r, 8) ? NULL : od_rows_text(r, 8), h);
             if (id != expect_id && !rep->first_bad_id) {
                 rep->first_bad_id = id;
-                snprintf(rep->reason, sizeof rep->reason,
-                         "条目 %lld 之前缺少条目 %lld (entry %lld missing before %lld: deleted or out of order)",
-                         (long long)id, (long long)expect_id, (long long)expect_id, (long long)id);
+                snprintf(
+                    rep->reason, sizeof rep->reason,
+                    "条目 %lld 之前缺少条目 %lld (entry %lld missing before %lld: deleted or out of order)",
+                    (long long)id, (long long)expect_id, (long long)expect_id, (long long)id);
             } else if (strcmp(od_rows_text(r, 9), prev) != 0 && !rep->first_bad_id) {
                 rep->first_bad_id = id;
                 snprintf(rep->reason, sizeof rep->reason,
@@ -518,17 +533,19 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
                          (long long)id, (long long)id);
             } else if (strcmp(od_rows_text(r, 10), h) != 0 && !rep->first_bad_id) {
                 rep->first_bad_id = id;
-                snprintf(rep->reason, sizeof rep->reason,
-                         "条目 %lld 的内容与哈希不符 (entry %lld was edited: content does not match its hash)",
-                         (long long)id, (long long)id);
+                snprintf(
+                    rep->reason, sizeof rep->reason,
+                    "条目 %lld 的内容与哈希不符 (entry %lld was edited: content does not match its hash)",
+                    (long long)id, (long long)id);
             }
             for (; alog_set && li < alog_n && alog[li].id <= id; li++)
                 if (alog[li].id == id && strcmp(alog[li].hash, h) != 0 && !rep->first_bad_id) {
                     rep->first_bad_id = id;
-                    snprintf(rep->reason, sizeof rep->reason,
-                             "条目 %lld 与审计锚点日志不符 (entry %lld differs from the anchor log: the chain "
-                             "was rewritten)",
-                             (long long)id, (long long)id);
+                    snprintf(
+                        rep->reason, sizeof rep->reason,
+                        "条目 %lld 与审计锚点日志不符 (entry %lld differs from the anchor log: the chain "
+                        "was rewritten)",
+                        (long long)id, (long long)id);
                 }
             int64_t at = od_rows_int(r, 1);
             if (at < prev_at) {
@@ -574,7 +591,8 @@ od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e)
     if (!rep->first_bad_id && alog_set && alog_n && alog[alog_n - 1].id > after) {
         rep->first_bad_id = after + 1;
         snprintf(rep->reason, sizeof rep->reason,
-                 "审计锚点日志记录到条目 %lld，链到条目 %lld 为止：链被截断或回退 (the anchor log records entries up "
+                 "审计锚点日志记录到条目 %lld，链到条目 %lld 为止：链被截断或回退 (the anchor log records "
+                 "entries up "
                  "to %lld, the chain ends at %lld: cut or rolled back)",
                  (long long)alog[alog_n - 1].id, (long long)after, (long long)alog[alog_n - 1].id,
                  (long long)after);
@@ -596,16 +614,21 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
         return rc;
     const char *en = entity ? entity : "", *ac = actor ? actor : "";
     int64_t total = 0;
-    rc = od_tx_scalar(tx, OD_Q_AUDIT_COUNT, &total, e, OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac)));
+    rc = od_tx_scalar(
+        tx, OD_Q_AUDIT_COUNT, &total, e,
+        OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e, OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac), OD_INT(limit),
-                         OD_INT(offset)));
+        rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e,
+                         OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac),
+                                  OD_TEXT(ac), OD_INT(limit), OD_INT(offset)));
     json_t *items = json_array();
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         char t[OD_TIME_STR_MAX];
-        json_t *before = od_rows_null(r, 7) ? json_null() : json_loads(od_rows_text(r, 7), JSON_DECODE_ANY, NULL);
-        json_t *after = od_rows_null(r, 8) ? json_null() : json_loads(od_rows_text(r, 8), JSON_DECODE_ANY, NULL);
+        json_t *before =
+            od_rows_null(r, 7) ? json_null() : json_loads(od_rows_text(r, 7), JSON_DECODE_ANY, NULL);
+        json_t *after =
+            od_rows_null(r, 8) ? json_null() : json_loads(od_rows_text(r, 8), JSON_DECODE_ANY, NULL);
         json_array_append_new(
             items, json_pack("{sI ss sI ss ss ss sI so so ss ss}", "id", (json_int_t)od_rows_int(r, 0), "at",
                              od_time_format(od_rows_int(r, 1), t), "actor_id", (json_int_t)od_rows_int(r, 2),

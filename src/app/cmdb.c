@@ -13,17 +13,16 @@
 
 #define IMPACT_MAX 10000
 
-
 static json_t *ci_row_json(od_rows *r)
 {
     char c[OD_TIME_STR_MAX], u[OD_TIME_STR_MAX], v[OD_TIME_STR_MAX];
     json_t *attrs = json_loads(od_rows_text(r, 7), 0, NULL);
-    json_t *o = json_pack("{sI ss ss ss ss ss ss so ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
-                          od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade", od_rows_text(r, 3),
-                          "department", od_rows_text(r, 4), "environment", od_rows_text(r, 5), "location",
-                          od_rows_text(r, 6), "attributes", attrs ? attrs : json_object(), "created_at",
-                          od_time_format(od_rows_int(r, 10), c), "updated_at",
-                          od_time_format(od_rows_int(r, 11), u));
+    json_t *o =
+        json_pack("{sI ss ss ss ss ss ss so ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
+                  od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade", od_rows_text(r, 3),
+                  "department", od_rows_text(r, 4), "environment", od_rows_text(r, 5), "location",
+                  od_rows_text(r, 6), "attributes", attrs ? attrs : json_object(), "created_at",
+                  od_time_format(od_rows_int(r, 10), c), "updated_at", od_time_format(od_rows_int(r, 11), u));
     json_object_set_new(o, "last_verified_at",
                         od_rows_null(r, 8) ? json_null() : json_string(od_time_format(od_rows_int(r, 8), v)));
     json_object_set_new(o, "verified_by", od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
@@ -51,8 +50,8 @@ static od_err ci_load(od_tx *tx, const od_principal *actor, int64_t id, json_t *
     return OD_OK;
 }
 
-od_err od_ci_load_grade(od_tx *tx, int64_t id, od_grade *grade, char *category, size_t catlen, char *department,
-                        size_t deptlen, od_error *e)
+od_err od_ci_load_grade(od_tx *tx, int64_t id, od_grade *grade, char *category, size_t catlen,
+                        char *department, size_t deptlen, od_error *e)
 {
     json_t *o = NULL;
     od_err rc = ci_load(tx, NULL, id, &o, e);
@@ -71,15 +70,17 @@ od_err od_ci_load_grade(od_tx *tx, int64_t id, od_grade *grade, char *category, 
 static od_err ci_validate(const od_app *a, const od_principal *actor, const od_ci_input *in, od_error *e)
 {
     if (!in->name || !in->name[0] || strlen(in->name) > 200)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "name", "名称不能为空且不超过200字节 (name is required, at most "
-                                                           "200 bytes)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "name",
+                            "名称不能为空且不超过200字节 (name is required, at most "
+                            "200 bytes)");
     const od_category *cat = od_policy_category(a->policy, in->category);
     if (!cat) {
         char keys[512];
         od_join kj = od_join_start(keys, sizeof keys, ", ");
         for (size_t i = 0; i < a->policy->n_categories; i++)
             od_join_add(&kj, a->policy->categories[i].key);
-        return od_error_set(e, OD_E_UNPROCESSABLE, "category", "未知类别 %s，可选：%s (unknown category %s; one of: %s)",
+        return od_error_set(e, OD_E_UNPROCESSABLE, "category",
+                            "未知类别 %s，可选：%s (unknown category %s; one of: %s)",
                             in->category ? in->category : "", keys, in->category ? in->category : "", keys);
     }
     int g = od_grade_parse(in->grade);
@@ -90,19 +91,22 @@ static od_err ci_validate(const od_app *a, const od_principal *actor, const od_c
             if (od_category_allows(cat, (od_grade)i))
                 od_join_add(&aj, od_grade_key((od_grade)i));
         return od_error_set(e, OD_E_UNPROCESSABLE, "grade",
-                            "类别 %s（%s）不允许等级 %s，允许：%s (category %s allows grades %s, not %s)", cat->key,
-                            cat->name_zh, in->grade ? in->grade : "", allowed, cat->key, allowed,
+                            "类别 %s（%s）不允许等级 %s，允许：%s (category %s allows grades %s, not %s)",
+                            cat->key, cat->name_zh, in->grade ? in->grade : "", allowed, cat->key, allowed,
                             in->grade ? in->grade : "");
     }
     if (in->environment && od_ci_env_parse(in->environment) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "environment", "环境须为 %s 之一 (environment must be one of %s)",
-                            od_ci_env_keys(), od_ci_env_keys());
+        return od_error_set(e, OD_E_UNPROCESSABLE, "environment",
+                            "环境须为 %s 之一 (environment must be one of %s)", od_ci_env_keys(),
+                            od_ci_env_keys());
     if (in->attributes && !json_is_object(in->attributes))
-        return od_error_set(e, OD_E_INVALID, "attributes", "attributes 须为对象 (attributes must be an object)");
+        return od_error_set(e, OD_E_INVALID, "attributes",
+                            "attributes 须为对象 (attributes must be an object)");
     if (!od_principal_in_scope(actor, in->department ? in->department : ""))
-        return od_error_set(e, OD_E_FORBIDDEN, "department", "部门 %s 不在您的权限范围内 (department %s is outside "
-                                                             "your scope)", in->department ? in->department : "",
-                            in->department ? in->department : "");
+        return od_error_set(e, OD_E_FORBIDDEN, "department",
+                            "部门 %s 不在您的权限范围内 (department %s is outside "
+                            "your scope)",
+                            in->department ? in->department : "", in->department ? in->department : "");
     return OD_OK;
 }
 
@@ -130,19 +134,24 @@ od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in,
         return rc;
     od_tx *tx = NULL;
     int64_t now = od_app_now(a), id = 0;
-    char *attrs = in->attributes ? json_dumps(in->attributes, JSON_COMPACT | JSON_SORT_KEYS) : NULL; /* NULL → "{}" */
+    char *attrs =
+        in->attributes ? json_dumps(in->attributes, JSON_COMPACT | JSON_SORT_KEYS) : NULL; /* NULL → "{}" */
     rc = od_tx_begin(a->store, true, &tx, e);
     if (rc) {
         free(attrs);
         return rc;
     }
-    rc = od_tx_insert(tx, OD_Q_CI_INSERT, &id, e, OD_BINDS(OD_TEXT(in->name), OD_TEXT(in->category), OD_TEXT(in->grade),
-                      OD_TEXT(in->department ? in->department : ""), OD_TEXT(in->environment ? in->environment : "production"),
-                      OD_TEXT(in->location ? in->location : ""), OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(now)));
+    rc = od_tx_insert(tx, OD_Q_CI_INSERT, &id, e,
+                      OD_BINDS(OD_TEXT(in->name), OD_TEXT(in->category), OD_TEXT(in->grade),
+                               OD_TEXT(in->department ? in->department : ""),
+                               OD_TEXT(in->environment ? in->environment : "production"),
+                               OD_TEXT(in->location ? in->location : ""), OD_TEXT(attrs ? attrs : "{}"),
+                               OD_INT(now), OD_INT(now)));
     free(attrs);
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
-        rc = od_error_set(e, OD_E_CONFLICT, "name", "配置项名称 %s 已存在 (a CI named %s exists)", in->name, in->name);
+        rc = od_error_set(e, OD_E_CONFLICT, "name", "配置项名称 %s 已存在 (a CI named %s exists)", in->name,
+                          in->name);
     }
     if (!rc)
         rc = ci_load(tx, NULL, id, out, e);
@@ -166,12 +175,13 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
         while (!rc && !(rc = od_rows_step(r, &row)) && row)
             json_array_append_new(rels, json_pack("{sI sI ss sI ss ss}", "id", (json_int_t)od_rows_int(r, 0),
                                                   "source_id", (json_int_t)od_rows_int(r, 1), "type",
-                                                  od_rows_text(r, 2), "target_id", (json_int_t)od_rows_int(r, 3),
-                                                  "source_name", od_rows_text(r, 4), "target_name",
-                                                  od_rows_text(r, 5)));
+                                                  od_rows_text(r, 2), "target_id",
+                                                  (json_int_t)od_rows_int(r, 3), "source_name",
+                                                  od_rows_text(r, 4), "target_name", od_rows_text(r, 5)));
         od_rows_close(r);
         json_object_set_new(*out, "relations", rels);
-        const od_category *cat = od_policy_category(a->policy, json_string_value(json_object_get(*out, "category")));
+        const od_category *cat =
+            od_policy_category(a->policy, json_string_value(json_object_get(*out, "category")));
         int g = od_grade_parse(json_string_value(json_object_get(*out, "grade")));
         if (cat && g >= 0 && cat->guidance[g])
             json_object_set_new(*out, "grade_guidance", json_string(cat->guidance[g]));
@@ -184,8 +194,8 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
     return rc;
 }
 
-od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade, const char *q,
-                  int64_t limit, int64_t offset, json_t **out, od_error *e)
+od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade,
+                  const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e)
 {
     const char *c = category ? category : "", *g = grade ? grade : "", *qq = q ? q : "";
     char *like = od_store_like_pattern(qq);
@@ -197,12 +207,16 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     json_t *items = json_array();
     if (!rc && actor->n_scopes == 0)
-        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e, OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
+        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e,
+                          OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like),
+                                   OD_TEXT(like), OD_TEXT(like)));
     /* scoped principals: filter rows here; paginate over visible rows */
     od_page pg = od_page_start(limit, offset);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e, OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
-                         OD_INT(actor->n_scopes ? (int64_t)-1 : limit), OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
+        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e,
+                         OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like),
+                                  OD_TEXT(like), OD_TEXT(like), OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
+                                  OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
@@ -233,14 +247,21 @@ od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_c
     rc = ci_load(tx, actor, id, &before, e);
     if (!rc) {
 #define PICK(f) (in->f ? in->f : json_string_value(json_object_get(before, #f)))
-        od_ci_input m = {PICK(name), PICK(category), PICK(grade), PICK(department), PICK(environment), PICK(location),
+        od_ci_input m = {PICK(name),
+                         PICK(category),
+                         PICK(grade),
+                         PICK(department),
+                         PICK(environment),
+                         PICK(location),
                          in->attributes ? in->attributes : json_object_get(before, "attributes")};
 #undef PICK
         rc = ci_validate(a, actor, &m, e);
         char *attrs = rc ? NULL : json_dumps(m.attributes, JSON_COMPACT | JSON_SORT_KEYS);
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e, OD_BINDS(OD_TEXT(m.name), OD_TEXT(m.category), OD_TEXT(m.grade), OD_TEXT(m.department),
-                            OD_TEXT(m.environment), OD_TEXT(m.location), OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(id)));
+            rc = od_tx_exec(tx, OD_Q_CI_UPDATE, e,
+                            OD_BINDS(OD_TEXT(m.name), OD_TEXT(m.category), OD_TEXT(m.grade),
+                                     OD_TEXT(m.department), OD_TEXT(m.environment), OD_TEXT(m.location),
+                                     OD_TEXT(attrs ? attrs : "{}"), OD_INT(now), OD_INT(id)));
         free(attrs);
         if (rc == OD_E_CONFLICT) {
             od_error_clear(e);
@@ -255,15 +276,16 @@ od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_c
     return commit_or_rollback(tx, rc, out, e);
 }
 
-od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, const char *type, int64_t target_id,
-                          json_t **out, od_error *e)
+od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, const char *type,
+                          int64_t target_id, json_t **out, od_error *e)
 {
     *out = NULL;
     if (od_ci_rel_parse(type) < 0)
         return od_error_set(e, OD_E_UNPROCESSABLE, "type", "关系类型须为 %s 之一 (type must be one of %s)",
                             od_ci_rel_keys(), od_ci_rel_keys());
     if (target_id == id)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "target_id", "配置项不能与自身建立关系 (a CI cannot relate to itself)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "target_id",
+                            "配置项不能与自身建立关系 (a CI cannot relate to itself)");
     od_tx *tx = NULL;
     json_t *src = NULL, *dst = NULL;
     int64_t now = od_app_now(a), rid = 0;
@@ -277,12 +299,14 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
         rc = ci_load(tx, actor, target_id, &dst, e); /* out of scope = unknown, like a missing one */
         if (rc == OD_E_NOT_FOUND) {
             od_error_clear(e);
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "target_id", "目标配置项 %lld 不存在 (target CI %lld not found)",
-                              (long long)target_id, (long long)target_id);
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "target_id",
+                              "目标配置项 %lld 不存在 (target CI %lld not found)", (long long)target_id,
+                              (long long)target_id);
         }
     }
     if (!rc)
-        rc = od_tx_insert(tx, OD_Q_REL_INSERT, &rid, e, OD_BINDS(OD_INT(id), OD_TEXT(type), OD_INT(target_id), OD_INT(now)));
+        rc = od_tx_insert(tx, OD_Q_REL_INSERT, &rid, e,
+                          OD_BINDS(OD_INT(id), OD_TEXT(type), OD_INT(target_id), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "该关系已存在 (the relation exists)");
@@ -311,22 +335,22 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
     size_t head = 0, tail = 0, cap = 0;
     json_t *seen = json_object(), *items = json_array();
     char key[32];
-#define PUSH(v, d)                                                                                 \
-    do {                                                                                           \
-        if (tail == cap) {                                                                         \
-            cap = cap ? cap * 2 : 64;                                                              \
-            int64_t *nq = realloc(queue, cap * sizeof *queue), *ndp = realloc(depth, cap * sizeof *depth); \
-            if (nq)                                                                                \
-                queue = nq;                                                                        \
-            if (ndp)                                                                               \
-                depth = ndp;                                                                       \
-            if (!nq || !ndp) {                                                                      \
-                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");                           \
-                break;                                                                             \
-            }                                                                                      \
-        }                                                                                          \
-        queue[tail] = (v);                                                                         \
-        depth[tail++] = (d);                                                                       \
+#define PUSH(v, d)                                                                                           \
+    do {                                                                                                     \
+        if (tail == cap) {                                                                                   \
+            cap = cap ? cap * 2 : 64;                                                                        \
+            int64_t *nq = realloc(queue, cap * sizeof *queue), *ndp = realloc(depth, cap * sizeof *depth);   \
+            if (nq)                                                                                          \
+                queue = nq;                                                                                  \
+            if (ndp)                                                                                         \
+                depth = ndp;                                                                                 \
+            if (!nq || !ndp) {                                                                               \
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");                                     \
+                break;                                                                                       \
+            }                                                                                                \
+        }                                                                                                    \
+        queue[tail] = (v);                                                                                   \
+        depth[tail++] = (d);                                                                                 \
     } while (0)
     if (!rc) {
         snprintf(key, sizeof key, "%lld", (long long)id);
@@ -384,7 +408,8 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{so so sI}", "ci", root, "impacted", items, "count", (json_int_t)json_array_size(items));
+    *out =
+        json_pack("{so so sI}", "ci", root, "impacted", items, "count", (json_int_t)json_array_size(items));
     return OD_OK;
 }
 
@@ -399,7 +424,9 @@ od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **o
         return rc;
     rc = ci_load(tx, actor, id, &before, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CI_VERIFY, e, OD_BINDS(OD_INT(now), OD_INT_OR_NULL(actor->id, actor->id != 0), OD_INT(now), OD_INT(id)));
+        rc = od_tx_exec(
+            tx, OD_Q_CI_VERIFY, e,
+            OD_BINDS(OD_INT(now), OD_INT_OR_NULL(actor->id, actor->id != 0), OD_INT(now), OD_INT(id)));
     if (!rc)
         rc = ci_load(tx, NULL, id, out, e);
     if (!rc)
@@ -408,8 +435,8 @@ od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **o
     return commit_or_rollback(tx, rc, out, e);
 }
 
-od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period, int64_t limit, int64_t offset,
-                        json_t **out, od_error *e)
+od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period, int64_t limit,
+                        int64_t offset, json_t **out, od_error *e)
 {
     int64_t span;
     if (!period || strcmp(period, "week") == 0)
@@ -417,7 +444,8 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     else if (strcmp(period, "month") == 0)
         span = 30LL * 86400000;
     else
-        return od_error_set(e, OD_E_INVALID, "period", "period 须为 week 或 month (period must be week or month)");
+        return od_error_set(e, OD_E_INVALID, "period",
+                            "period 须为 week 或 month (period must be week or month)");
     int64_t since = od_app_now(a) - span;
     od_tx *tx = NULL;
     od_rows *r = NULL;
@@ -431,8 +459,9 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     if (!actor->n_scopes)
         rc = od_tx_scalar(tx, OD_Q_CI_UNVERIFIED_COUNT, &total, e, OD_BINDS(OD_INT(since)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e, OD_BINDS(OD_INT(since), OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
-                     OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
+        rc = od_tx_query(tx, OD_Q_CI_UNVERIFIED, &r, e,
+                         OD_BINDS(OD_INT(since), OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
+                                  OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))

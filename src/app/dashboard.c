@@ -109,7 +109,8 @@ static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opt
     json_t *days = json_array(), *by_level = json_object();
     json_int_t counts[OD_GRADE__COUNT][OD_DASH_DAYS_MAX] = {{0}}, drills[OD_DASH_DAYS_MAX] = {0};
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e, OD_BINDS(OD_INT(from), OD_INT(to), OD_INT((int64_t)DETECTED_ROWS_MAX)));
+    od_err rc = od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e,
+                            OD_BINDS(OD_INT(from), OD_INT(to), OD_INT((int64_t)DETECTED_ROWS_MAX)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int64_t idx = (od_rows_int(r, 0) - from) / DAY_MS;

@@ -24,19 +24,21 @@ static json_t *attempt_json(const od_policy *p, od_rows *r)
     /* R-NOT-3: the desk that sent the message */
     char dn[2 * OD_NAME_MAX + 8];
     json_object_set_new(it, "desk", json_string(od_rows_text(r, 14)));
-    json_object_set_new(it, "desk_name", json_string(od_notify_desk_label(p, od_rows_text(r, 14), dn, sizeof dn)));
+    json_object_set_new(it, "desk_name",
+                        json_string(od_notify_desk_label(p, od_rows_text(r, 14), dn, sizeof dn)));
     if (od_rows_null(r, 1)) {
         json_object_set_new(it, "bot_message_id", json_integer(od_rows_int(r, 2)));
         json_object_set_new(it, "recipient_id", json_null());
     } else {
         json_object_set_new(it, "outbox_id", json_integer(od_rows_int(r, 1)));
-        json_object_set_new(it, "recipient_id", od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
+        json_object_set_new(it, "recipient_id",
+                            od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
     }
     return it;
 }
 
-od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit, int64_t offset,
-                          json_t **out, od_error *e)
+od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
+                          int64_t offset, json_t **out, od_error *e)
 {
     *out = NULL;
     /* visibility (department scopes, existence): the rule of the incident view */
@@ -55,7 +57,8 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     if (!rc)
         rc = od_tx_scalar(tx, OD_Q_DSP_OF_INCIDENT_COUNT, &total, e, OD_BINDS(OD_INT(incident_id)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e, OD_BINDS(OD_INT(incident_id), OD_INT(limit), OD_INT(offset)));
+        rc = od_tx_query(tx, OD_Q_DSP_OF_INCIDENT, &r, e,
+                         OD_BINDS(OD_INT(incident_id), OD_INT(limit), OD_INT(offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *it = attempt_json(a->policy, r);

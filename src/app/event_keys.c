@@ -20,7 +20,10 @@ struct od_event_keys {
 
 /* The hash is FNV-1a already; fold its high bits in so that the low bits
  * used for the slot see all of it. */
-static size_t home(const od_event_keys *k, uint64_t h) { return (size_t)(h ^ (h >> 29) ^ (h >> 47)) & (k->cap - 1); }
+static size_t home(const od_event_keys *k, uint64_t h)
+{
+    return (size_t)(h ^ (h >> 29) ^ (h >> 47)) & (k->cap - 1);
+}
 
 od_event_keys *od_event_keys_new(void)
 {
@@ -115,4 +118,7 @@ size_t od_event_keys_find(const od_event_keys *k, uint64_t hash, int64_t *ids, s
     return n;
 }
 
-size_t od_event_keys_count(const od_event_keys *k) { return k->n; }
+size_t od_event_keys_count(const od_event_keys *k)
+{
+    return k->n;
+}

@@ -168,22 +168,29 @@ static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, 
     bool scoped = od_ev_scoped(who);
     od_page pg = od_page_start(limit, offset);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_EV_LIST, &r, e, OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls),
-                            OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
-                            OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
+    od_err rc = od_tx_query(
+        tx, OD_Q_EV_LIST, &r, e,
+        OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls), OD_TEXT(f->cls),
+                 OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source),
+                 OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                 OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
     if (!rc)
         rc = collect(r, who, scoped ? &pg : NULL, items, e);
     od_rows_close(r);
     *total = pg.seen;
     if (!rc && !scoped)
-        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, total, e, OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls),
-                          OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
+        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, total, e,
+                          OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status),
+                                   OD_TEXT(f->cls), OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id),
+                                   OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q),
+                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     free(like);
     return rc;
 }
 
 od_err od_events_list(od_app *a, const od_principal *who, const char *status, const char *cls, const char *ci,
-                      const char *source, const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e)
+                      const char *source, const char *q, int64_t limit, int64_t offset, json_t **out,
+                      od_error *e)
 {
     *out = NULL;
     ev_filter f = {status ? status : "", cls ? cls : "", source ? source : "", q ? q : "", 0};
@@ -226,7 +233,8 @@ static json_t *decision_render(json_t *d, const char *at)
     od_dec_render(text, sizeof text, code, args, n);
     const char *step = od_dec_step(code);
     return json_pack("{ss ss so ss}", "at", at, "step", step ? step : "?", "rule",
-                     json_is_string(rule) ? json_string(json_string_value(rule)) : json_null(), "result", text);
+                     json_is_string(rule) ? json_string(json_string_value(rule)) : json_null(), "result",
+                     text);
 }
 
 /* The first pass's decisions (stored in the row, `first`, stolen) into decs. */
@@ -243,8 +251,9 @@ static void decisions_first(json_t *first, int64_t received, json_t *decs)
         }
         /* rows written before the codes: {at, step, rule, result} */
         json_t *at = json_object_get(d, "at");
-        json_object_set_new(
-            d, "at", json_is_integer(at) ? json_string(od_time_format(json_integer_value(at), t)) : json_null());
+        json_object_set_new(d, "at",
+                            json_is_integer(at) ? json_string(od_time_format(json_integer_value(at), t))
+                                                : json_null());
         json_array_append(decs, d);
     }
     json_decref(first);
@@ -321,7 +330,8 @@ static od_err stats_fill(od_rows *r, const od_principal *who, int64_t from, json
                                                          : od_rows_text(r, 1);
         if (!k || !json_object_get(b, k))
             continue;
-        json_object_set_new(b, k, json_integer(json_integer_value(json_object_get(b, k)) + od_rows_int(r, 3)));
+        json_object_set_new(b, k,
+                            json_integer(json_integer_value(json_object_get(b, k)) + od_rows_int(r, 3)));
     }
     return rc;
 }
@@ -432,7 +442,8 @@ od_err od_events_review(od_app *a, const od_principal *who, const char *week, js
     od_rows_close(r);
     r = NULL;
     if (!rc) /* scoped: the first `sample` visible rows of the same order */
-        rc = od_tx_query(tx, OD_Q_EV_REVIEW_SAMPLE, &r, e, OD_BINDS(OD_INT(from), OD_INT(to), OD_INT(scoped ? (int64_t)-1 : (int64_t)sample)));
+        rc = od_tx_query(tx, OD_Q_EV_REVIEW_SAMPLE, &r, e,
+                         OD_BINDS(OD_INT(from), OD_INT(to), OD_INT(scoped ? (int64_t)-1 : (int64_t)sample)));
     if (!rc)
         rc = collect(r, who, &pg, sampled, e);
     od_rows_close(r);

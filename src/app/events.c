@@ -134,7 +134,8 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
     ctx c = {.a = a, .w = w, .ep = ep, .now = now, .savepoints = savepoints};
     *retry = false;
     c.ci_cache = json_object();
-    od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e)
+                           : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
         rc = od_ev_keys_load(&c, e);
     if (!rc)
@@ -176,7 +177,8 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
             items[i].err = *e;
         }
     } else if (!failed) {
-        od_app_committed(a, (c.woke_sched ? OD_COMMIT_DEADLINES : 0u) | (c.woke_dispatcher ? OD_COMMIT_OUTBOX : 0u));
+        od_app_committed(a, (c.woke_sched ? OD_COMMIT_DEADLINES : 0u) |
+                                (c.woke_dispatcher ? OD_COMMIT_OUTBOX : 0u));
     }
     od_ev_groups_clear(w);
     windows_free(&c);

@@ -35,9 +35,8 @@ void od_event_writer_free(od_event_writer *w);
 
 /* Runs the pipeline for every item in ONE write transaction; a failing item
  * leaves nothing written and does not affect the others (the transaction is
- * run again with a savepoint per item when that happens).  Returns an error only when the transaction as a whole
- * failed (then every item has it).  After a commit it wakes the scheduler
- * and the dispatcher. */
+ * run again with a savepoint per item when that happens).  Returns an error only when the transaction as a
+ * whole failed (then every item has it).  After a commit it wakes the scheduler and the dispatcher. */
 OD_NODISCARD od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, size_t n,
                                      od_error *e);
 /* Reads the de-duplication table (app/event_keys.h) from the events if it
@@ -68,12 +67,13 @@ OD_NODISCARD od_err od_events_review(od_app *a, const od_principal *who, const c
  * names only such a CI (another answers like a missing CI) and may not
  * create a window without a CI (403).  A regex that is invalid or too
  * complex for RE2's bounds is a 422. */
-OD_NODISCARD od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t **out, od_error *e);
+OD_NODISCARD od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t **out,
+                                     od_error *e);
 OD_NODISCARD od_err od_window_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int64_t limit,
                                    int64_t offset, json_t **out, od_error *e);
-OD_NODISCARD od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
-                                     od_error *e);
+OD_NODISCARD od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body,
+                                     json_t **out, od_error *e);
 OD_NODISCARD od_err od_window_delete(od_app *a, const od_principal *who, int64_t id, od_error *e);
 /* The compiled matchers of a stored window (its `matchers` JSON text) for
  * ingestion: compiled once per distinct text and cached in the app, copied
@@ -99,7 +99,8 @@ typedef struct od_api_key {
 OD_NODISCARD od_err od_api_key_create(od_app *a, const od_principal *who, const char *name,
                                       const char *integration, json_t **out, od_error *e);
 OD_NODISCARD od_err od_api_key_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e);
-OD_NODISCARD od_err od_api_key_revoke(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_api_key_revoke(od_app *a, const od_principal *who, int64_t id, json_t **out,
+                                      od_error *e);
 /* OD_E_UNAUTH when unknown or revoked. */
 OD_NODISCARD od_err od_api_key_resolve(od_app *a, const char *secret, od_api_key *k, od_error *e);
 

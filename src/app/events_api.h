@@ -15,7 +15,8 @@ json_t *od_ev_time_json(od_rows *r, int col);
  * OD_OK, OD_E_NOT_FOUND with no message (the caller names what is missing),
  * or the store's error.  The caller runs the query itself, so that
  * scripts/check-sql-binds.py sees its binds. */
-OD_NODISCARD od_err od_ev_one_row(od_rows *r, od_err rc, json_t *(*row)(od_rows *), json_t **out, od_error *e);
+OD_NODISCARD od_err od_ev_one_row(od_rows *r, od_err rc, json_t *(*row)(od_rows *), json_t **out,
+                                  od_error *e);
 
 /* True when `who` may see a record (an event, a maintenance window) tied to
  * a CI of `department`, or to no CI (has_ci false).  Department scope
@@ -41,6 +42,9 @@ od_key_cache *od_key_cache_new(void); /* NULL on OOM */
 void od_key_cache_free(od_key_cache *c);
 
 /* True when `who` is scoped: its lists are filtered row by row (od_page). */
-static inline bool od_ev_scoped(const od_principal *who) { return who && who->id != 0 && who->n_scopes > 0; }
+static inline bool od_ev_scoped(const od_principal *who)
+{
+    return who && who->id != 0 && who->n_scopes > 0;
+}
 
 #endif

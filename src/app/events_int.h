@@ -25,9 +25,9 @@ typedef struct ci_ent {
 } ci_ent;
 
 typedef struct group_ent {
-    char key[256]; /* "" = free */
-    bool known;    /* lead and last were read (or put) */
-    bool put;      /* lead/last/members are the row to write */
+    char key[256];               /* "" = free */
+    bool known;                  /* lead and last were read (or put) */
+    bool put;                    /* lead/last/members are the row to write */
     int64_t lead, last, members; /* members: absolute when put, else the joins to add */
 } group_ent;
 
@@ -61,11 +61,11 @@ typedef struct ctx {
     int64_t now;
     window_rt *wins;
     size_t n_wins;
-    od_window *wv; /* views of wins for od_windows_match */
+    od_window *wv;    /* views of wins for od_windows_match */
     json_t *ci_cache; /* name → [id, grade] or null */
     bool woke_dispatcher, woke_sched;
-    bool savepoints; /* each request in its own savepoint */
-    bool broken;     /* a savepoint could not be undone */
+    bool savepoints;                         /* each request in its own savepoint */
+    bool broken;                             /* a savepoint could not be undone */
     od_sbuf labels, ann, raw, changes, decs; /* reused for every event */
     /* the de-duplication table (app/event_keys.h) and what this run added
      * to it, to take back when its writes are rolled back */
@@ -73,7 +73,7 @@ typedef struct ctx {
     struct added_key {
         uint64_t hash;
         int64_t id;
-    } *added;
+    } * added;
     size_t n_added, cap_added;
 } ctx;
 
@@ -93,9 +93,9 @@ typedef struct outcome {
     char incident_rule[OD_EVT_RULE_NAME_MAX];
     char group_key[256];
     bool closed, responded;
-    od_response resp;      /* what respond() chose, written by respond_write() */
+    od_response resp; /* what respond() chose, written by respond_write() */
     od_event_class resp_cls;
-    json_t *alert_users;   /* the people to alert (owned), or NULL */
+    json_t *alert_users;  /* the people to alert (owned), or NULL */
     int64_t new_incident; /* opened here: timeline entry after the event row exists */
     decision d[DEC_MAX];
     int nd;
@@ -116,11 +116,17 @@ typedef struct stored {
  * S(x), I(n)…) for one with arguments. */
 void od_ev_dec_args(outcome *o, od_dec_code code, const char *rule, const od_dec_arg *args, int nargs);
 #define dec(o, code, rule) od_ev_dec_args(o, code, rule, NULL, 0)
-#define S(x) {.s = (x)}
-#define I(x) {.i = (int64_t)(x)}
-#define DEC(o, code, rule, ...)                                                                                    \
-    od_ev_dec_args(o, code, rule, (const od_dec_arg[]){__VA_ARGS__},                                                     \
-             (int)(sizeof((const od_dec_arg[]){__VA_ARGS__}) / sizeof(od_dec_arg)))
+#define S(x)                                                                                                 \
+    {                                                                                                        \
+        .s = (x)                                                                                             \
+    }
+#define I(x)                                                                                                 \
+    {                                                                                                        \
+        .i = (int64_t)(x)                                                                                    \
+    }
+#define DEC(o, code, rule, ...)                                                                              \
+    od_ev_dec_args(o, code, rule, (const od_dec_arg[]){__VA_ARGS__},                                         \
+                   (int)(sizeof((const od_dec_arg[]){__VA_ARGS__}) / sizeof(od_dec_arg)))
 
 /* One event through the pipeline; its element of the answer into res. */
 od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e);
@@ -153,8 +159,8 @@ void od_ev_flap_load(od_flap *f, const char *text);
 /* The first pass's decisions as codes into c->decs. */
 void od_ev_decisions_text(ctx *c, const outcome *o);
 /* One element of the answer's "events". */
-void od_ev_result_text(od_sbuf *res, int64_t id, const char *key, const char *action, const char *state, bool full,
-                       const char *cls, int64_t incident_id);
+void od_ev_result_text(od_sbuf *res, int64_t id, const char *key, const char *action, const char *state,
+                       bool full, const char *cls, int64_t incident_id);
 /* The event's original JSON (NULL on OOM). */
 const char *od_ev_raw_text(ctx *c, const od_event_in *ev);
 

@@ -84,7 +84,8 @@ static od_err ci_resolve(ctx *c, const od_event_in *ev, int64_t *ci_id, int *gra
     labels_build(ev, "", NULL, buf, &ls);
     const char *cand[2 * OD_EVT_CI_LABELS_MAX + 2];
     char tmp[2048];
-    size_t n = od_event_ci_candidates(c->ep, ev->ci_name, &ls, cand, sizeof cand / sizeof *cand, tmp, sizeof tmp);
+    size_t n =
+        od_event_ci_candidates(c->ep, ev->ci_name, &ls, cand, sizeof cand / sizeof *cand, tmp, sizeof tmp);
     for (size_t i = 0; i < n; i++) {
         if (c->w->cis.full) {
             const ci_ent *hit = od_ev_cis_get(c->w, cand[i]);
@@ -127,11 +128,16 @@ static char *dump(json_t *v)
     return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : strdup("{}");
 }
 
-static const char *rule_name(const od_event_rules *rs, int i) { return i >= 0 ? rs->v[i].name : NULL; }
+static const char *rule_name(const od_event_rules *rs, int i)
+{
+    return i >= 0 ? rs->v[i].name : NULL;
+}
 
 static od_err timeline(ctx *c, int64_t inc, const char *kind, const char *text, od_error *e)
 {
-    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e, OD_BINDS(OD_INT(inc), OD_INT(c->now), OD_TEXT("system"), OD_TEXT(kind), OD_TEXT(text), OD_TEXT(NULL)));
+    return od_tx_exec(c->tx, OD_Q_TL_INSERT, e,
+                      OD_BINDS(OD_INT(inc), OD_INT(c->now), OD_TEXT("system"), OD_TEXT(kind), OD_TEXT(text),
+                               OD_TEXT(NULL)));
 }
 
 /* The department owning CI ci_id as a JSON array ("[]" without a CI). */
@@ -234,14 +240,15 @@ static od_err respond_write(ctx *c, const od_event_in *ev, const char *source, i
         char subject[300];
         snprintf(subject, sizeof subject, "[%s %s] %s", od_event_class_name_zh(o->resp_cls), ev->severity,
                  ev->summary[0] ? ev->summary : ev->dedup_key);
-        json_t *msg = json_pack("{ss ss ss ss ss sO sO}", "source", source, "dedup_key", ev->dedup_key, "class",
-                                od_event_class_key(o->resp_cls), "severity", ev->severity, "summary", ev->summary,
-                                "labels", ev->labels, "annotations", ev->annotations);
+        json_t *msg = json_pack("{ss ss ss ss ss sO sO}", "source", source, "dedup_key", ev->dedup_key,
+                                "class", od_event_class_key(o->resp_cls), "severity", ev->severity, "summary",
+                                ev->summary, "labels", ev->labels, "annotations", ev->annotations);
         char *body = dump(msg);
         json_decref(msg);
-        od_err rc = od_tx_exec(c->tx, OD_Q_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(cause), OD_NULL(), OD_NULL(),
-                               OD_TEXT(o->resp.channel), OD_TEXT(""), OD_TEXT("event_response"), OD_TEXT(""), OD_TEXT(subject), OD_TEXT(body ? body : "{}"), OD_INT(c->now),
-                               OD_INT(c->now)));
+        od_err rc = od_tx_exec(c->tx, OD_Q_OUTBOX_INSERT, e,
+                               OD_BINDS(OD_TEXT(cause), OD_NULL(), OD_NULL(), OD_TEXT(o->resp.channel),
+                                        OD_TEXT(""), OD_TEXT("event_response"), OD_TEXT(""), OD_TEXT(subject),
+                                        OD_TEXT(body ? body : "{}"), OD_INT(c->now), OD_INT(c->now)));
         free(body);
         c->woke_dispatcher = true;
         return rc;
@@ -470,7 +477,8 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
         return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
     for (size_t i = 0; i < n && !st->have; i++) {
         od_rows *r = NULL;
-        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e, OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
+        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e,
+                                OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
         if (rc)
             return rc;
         bool row = false;
@@ -513,8 +521,9 @@ static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
     for (int i = 0; !rc && i < o->nd; i++) {
         const decision *d = &o->d[i];
         od_dec_render(text, sizeof text, d->code, d->args, d->nargs);
-        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, OD_BINDS(OD_INT(id), OD_INT(c->now), OD_TEXT(od_dec_step(d->code)),
-                        OD_TEXT(d->rule[0] ? d->rule : NULL), OD_TEXT(text)));
+        rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e,
+                        OD_BINDS(OD_INT(id), OD_INT(c->now), OD_TEXT(od_dec_step(d->code)),
+                                 OD_TEXT(d->rule[0] ? d->rule : NULL), OD_TEXT(text)));
     }
     return rc;
 }
@@ -522,17 +531,18 @@ static od_err decisions_write(ctx *c, int64_t id, const outcome *o, od_error *e)
 static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_error *e)
 {
     char text[600];
-    snprintf(text, sizeof text, "告警恢复：%s (event resolved: %s)", ev->summary[0] ? ev->summary : ev->dedup_key,
-             ev->dedup_key);
+    snprintf(text, sizeof text, "告警恢复：%s (event resolved: %s)",
+             ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
     od_err rc = timeline(c, inc, "event_resolved", text, e);
     int64_t firing = 0;
     if (!rc)
         rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, OD_BINDS(OD_INT(inc)));
     if (!rc && firing == 0)
-        rc = timeline(c, inc, "events_resolved",
-                      "关联告警已全部恢复；关闭事件仍需有权限的领导确认 (all attached events are resolved; closing the "
-                      "incident still needs its authority)",
-                      e);
+        rc = timeline(
+            c, inc, "events_resolved",
+            "关联告警已全部恢复；关闭事件仍需有权限的领导确认 (all attached events are resolved; closing the "
+            "incident still needs its authority)",
+            e);
     return rc;
 }
 
@@ -540,11 +550,11 @@ static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_e
 typedef struct one {
     const od_event_batch *b;
     const od_event_in *ev;
-    stored st;             /* the stored event of the same key, if any */
+    stored st; /* the stored event of the same key, if any */
     od_dedup_action act;
-    int grade;             /* of the CI, -1 = none */
+    int grade; /* of the CI, -1 = none */
     const char *ci_name;
-    od_labels ls;          /* points into the caller's label buffer */
+    od_labels ls; /* points into the caller's label buffer */
     const char *raw;
     od_flap flap;
     bool flapping;
@@ -608,21 +618,33 @@ static od_err row_write(ctx *c, one *x, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     const char *labels = c->labels.p, *ann = c->ann.p, *changes = c->changes.p;
     const char *cls = o->cls >= 0 ? od_event_class_key((od_event_class)o->cls) : NULL;
-    const char *status = ev->firing ? "firing" : "resolved", *rule = o->incident_rule[0] ? o->incident_rule : NULL;
+    const char *status = ev->firing ? "firing" : "resolved",
+               *rule = o->incident_rule[0] ? o->incident_rule : NULL;
     int64_t closed = o->closed ? c->now : 0;
     x->id = x->st.id;
     if (x->st.have) {
-        od_err rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e, OD_BINDS(OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls), OD_TEXT(ev->severity),
-                               OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes), OD_TEXT(o->group_key),
-                               OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now), OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
+        od_err rc = od_tx_exec(
+            c->tx, OD_Q_EV_UPDATE, e,
+            OD_BINDS(OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls), OD_TEXT(ev->severity),
+                     OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels),
+                     OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
+                     OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0),
+                     OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now),
+                     OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
         return rc ? rc : decisions_write(c, x->id, o, e);
     }
     int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
     int64_t hash = od_ev_key_hash(source, ev->dedup_key);
-    od_err rc = od_tx_insert(c->tx, OD_Q_EV_INSERT, &x->id, e, OD_BINDS(OD_TEXT(source), OD_TEXT(ev->dedup_key),
-                             OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls), OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw),
-                             OD_BOOL(x->flapping), OD_TEXT(changes), OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0),
-                             OD_INT_OR_NULL(x->b->api_key_id, x->b->api_key_id != 0), OD_INT(first), OD_INT(c->now), OD_INT(c->now), OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_TEXT(c->decs.p), OD_INT(hash)));
+    od_err rc = od_tx_insert(
+        c->tx, OD_Q_EV_INSERT, &x->id, e,
+        OD_BINDS(OD_TEXT(source), OD_TEXT(ev->dedup_key), OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls),
+                 OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0),
+                 OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
+                 OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule),
+                 OD_INT_OR_NULL(o->window_id, o->window_id != 0),
+                 OD_INT_OR_NULL(x->b->api_key_id, x->b->api_key_id != 0), OD_INT(first), OD_INT(c->now),
+                 OD_INT(c->now), OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_TEXT(c->decs.p),
+                 OD_INT(hash)));
     return rc ? rc : od_ev_key_added(c, (uint64_t)hash, x->id, e);
 }
 
@@ -633,14 +655,14 @@ static od_err after_write(ctx *c, const one *x, od_error *e)
     const outcome *o = &x->o;
     od_err rc = OD_OK;
     if (o->responded)
-        rc = respond_write(c, x->ev, x->b->source, x->id, x->st.have ? x->st.count + 1 : 1, x->grade, x->ci_name,
-                           o, e);
+        rc = respond_write(c, x->ev, x->b->source, x->id, x->st.have ? x->st.count + 1 : 1, x->grade,
+                           x->ci_name, o, e);
     if (!rc && o->responded && o->group_key[0]) /* this event leads its group for the window */
         rc = od_ev_group_put(c, o->group_key, x->id, e);
     if (!rc && o->new_incident) {
         char text[600];
-        snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)", (long long)x->id,
-                 x->b->source, x->ev->dedup_key, (long long)x->id, x->ev->severity);
+        snprintf(text, sizeof text, "由告警 #%lld 自动登记：%s %s (opened from event #%lld, %s)",
+                 (long long)x->id, x->b->source, x->ev->dedup_key, (long long)x->id, x->ev->severity);
         rc = timeline(c, o->new_incident, "event", text, e);
     }
     if (!rc && x->act == OD_DD_RESOLVE && x->st.incident_id)
@@ -668,9 +690,12 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
     const stored *st = &x->st;
     if (x->act == OD_DD_REPEAT &&
         !(st->firing && strcmp(st->state, "silenced") == 0 && !still_silenced(c, st, &x->ls))) {
-        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e, OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)));
+        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e,
+                        OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)));
         if (!rc && ev->note)
-            rc = od_tx_exec(c->tx, OD_Q_EVD_INSERT, e, OD_BINDS(OD_INT(st->id), OD_INT(c->now), OD_TEXT("dedup"), OD_TEXT(NULL), OD_TEXT(ev->note)));
+            rc = od_tx_exec(
+                c->tx, OD_Q_EVD_INSERT, e,
+                OD_BINDS(OD_INT(st->id), OD_INT(c->now), OD_TEXT("dedup"), OD_TEXT(NULL), OD_TEXT(ev->note)));
         if (!rc)
             od_ev_result_text(res, st->id, ev->dedup_key, "repeat", st->state, false, NULL, 0);
         goto out;
@@ -685,7 +710,8 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
         rc = after_write(c, x, e);
     if (!rc)
         od_ev_result_text(res, x->id, ev->dedup_key, od_dedup_action_key(x->act), x->o.state, true,
-                          x->o.cls >= 0 ? od_event_class_key((od_event_class)x->o.cls) : NULL, x->o.incident_id);
+                          x->o.cls >= 0 ? od_event_class_key((od_event_class)x->o.cls) : NULL,
+                          x->o.incident_id);
 out:
     json_decref(x->o.alert_users);
     return rc;

@@ -105,7 +105,7 @@ void od_ev_decisions_text(ctx *c, const outcome *o)
 
 /* One element of the answer's "events". */
 void od_ev_result_text(od_sbuf *res, int64_t id, const char *key, const char *action, const char *state,
-                        bool full, const char *cls, int64_t incident_id)
+                       bool full, const char *cls, int64_t incident_id)
 {
     od_sbuf_puts(res, res->p && res->p[res->n - 1] == '[' ? "{\"id\":" : ",{\"id\":");
     od_sbuf_int(res, id);

@@ -25,8 +25,10 @@ od_event_writer *od_event_writer_new(void)
  * owns: no lock. */
 #define CI_MEM_MAX 200000
 
-
-static uint64_t name_hash(const char *s) { return od_fnv1a_str(OD_FNV_OFFSET, s); }
+static uint64_t name_hash(const char *s)
+{
+    return od_fnv1a_str(OD_FNV_OFFSET, s);
+}
 
 static void cis_clear(od_event_writer *w)
 {
@@ -209,7 +211,8 @@ od_err od_ev_groups_flush(ctx *c, od_error *e)
     for (size_t k = 0; !rc && k < c->w->groups.n; k++) {
         group_ent *g = &c->w->groups.v[c->w->groups.used[k]];
         if (g->put)
-            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e, OD_BINDS(OD_TEXT(g->key), OD_INT(g->lead), OD_INT(g->last), OD_INT(g->members)));
+            rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e,
+                            OD_BINDS(OD_TEXT(g->key), OD_INT(g->lead), OD_INT(g->last), OD_INT(g->members)));
         else if (g->members)
             rc = od_tx_exec(c->tx, OD_Q_EVG_JOIN_N, e, OD_BINDS(OD_INT(g->members), OD_TEXT(g->key)));
     }

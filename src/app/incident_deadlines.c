@@ -10,7 +10,8 @@
 
 od_err od_inc_schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, od_error *e)
 {
-    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_deadline_kind_key(OD_DL_ESCALATION))));
+    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e,
+                           OD_BINDS(OD_INT(x->id), OD_TEXT(od_deadline_kind_key(OD_DL_ESCALATION))));
     if (rc || !od_inc_state_open(x->state))
         return rc;
     int64_t next = od_escalation_next_at(p, x->base, x->cur, x->detected);
@@ -19,10 +20,13 @@ od_err od_inc_schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, o
 
 od_err od_inc_set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e, OD_BINDS(OD_TEXT(od_grade_key(x->level)),
-                      OD_TEXT(od_severity_key(x->sev)), OD_BOOL(x->prov), OD_TEXT(od_resp_key(x->base)), OD_TEXT(od_resp_key(x->cur)),
-                      OD_TEXT(od_resp_key(x->highest)), OD_INT_NONZERO(x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline),
-                      OD_INT(x->first_due), OD_TEXT(inc_str(x, "departments")), OD_INT(now), OD_INT(x->id)));
+    return od_tx_exec(tx, OD_Q_INC_SET_LEVELS, e,
+                      OD_BINDS(OD_TEXT(od_grade_key(x->level)), OD_TEXT(od_severity_key(x->sev)),
+                               OD_BOOL(x->prov), OD_TEXT(od_resp_key(x->base)), OD_TEXT(od_resp_key(x->cur)),
+                               OD_TEXT(od_resp_key(x->highest)),
+                               OD_INT_NONZERO(x->deadline == OD_NO_TIME ? (int64_t)0 : x->deadline),
+                               OD_INT(x->first_due), OD_TEXT(inc_str(x, "departments")), OD_INT(now),
+                               OD_INT(x->id)));
 }
 
 /* Raises x->cur to `to` (more serious), records it, notifies the new level's
@@ -40,12 +44,13 @@ od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_
     char cause[96];
     od_err rc = od_inc_set_levels(tx, x, now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(from)), OD_TEXT(od_resp_key(to)), OD_INT(now),
-                        OD_TEXT(reason)));
+        rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e,
+                        OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(from)), OD_TEXT(od_resp_key(to)),
+                                 OD_INT(now), OD_TEXT(reason)));
     if (!rc)
         rc = od_inc_timeline(tx, x->id, now, who, "escalation", NULL, e,
-                      "响应级别由 %s 升至 %s：%s (response raised %s → %s)", od_resp_name_zh(from),
-                      od_resp_name_zh(to), reason, od_resp_key(from), od_resp_key(to));
+                             "响应级别由 %s 升至 %s：%s (response raised %s → %s)", od_resp_name_zh(from),
+                             od_resp_name_zh(to), reason, od_resp_key(from), od_resp_key(to));
     /* R-ESC-3: the recipients of Rk are those of incident level Lk */
     od_grade lk = od_resp_recipient_level(to);
     snprintf(cause, sizeof cause, "inc:%lld:esc:%s", (long long)x->id, od_resp_key(to));
@@ -142,21 +147,25 @@ static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64
                                  (json_int_t)pl.first_missed, "last_due", (json_int_t)pl.last_missed);
         od_time_format(pl.first_missed, t1);
         od_time_format(pl.last_missed, t2);
-        rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", data, e,
-                      "错过 %lld 次进展报告，%s 至 %s (missed %lld progress reports between %s and %s)",
-                      (long long)pl.missed, t1, t2, (long long)pl.missed, t1, t2);
+        rc =
+            od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", data, e,
+                            "错过 %lld 次进展报告，%s 至 %s (missed %lld progress reports between %s and %s)",
+                            (long long)pl.missed, t1, t2, (long long)pl.missed, t1, t2);
         json_decref(data);
     } else {
-        rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e, "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
-                      od_deadline_kind_key(OD_DL_PROGRESS), od_time_format(due, t1),
-                      od_deadline_kind_key(OD_DL_PROGRESS), t1);
+        rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e,
+                             "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
+                             od_deadline_kind_key(OD_DL_PROGRESS), od_time_format(due, t1),
+                             od_deadline_kind_key(OD_DL_PROGRESS), t1);
     }
     if (rc || !open)
         return rc;
     int64_t nd = every > 0 ? pl.next_due : OD_NO_TIME;
-    rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
+    rc =
+        od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
     if (!rc && nd != OD_NO_TIME)
-        rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms, e);
+        rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd,
+                                      nd - p->progress_remind_before_ms, e);
     if (!rc && pl.catch_up && x->created_by) {
         /* the one reminder of a caught-up run, for the next report */
         char cause[96], t[OD_MSG_TIME_MAX];

@@ -37,17 +37,21 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
         rc = closing ? authority_error(a->policy, level, "事件的关闭", "closing", e)
                      : authority_error(a->policy, level, "应急预案的启动", "activation", e);
     if (!rc && closing)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_CLOSED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
+        rc = od_tx_exec(
+            tx, OD_Q_INC_SET_CLOSED, e,
+            OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     else if (!rc)
-        rc =
-            od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
+        rc = od_tx_exec(
+            tx, OD_Q_INC_SET_ACTIVATED, e,
+            OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     if (!rc)
         rc = closing
                  ? od_inc_timeline(tx, x.id, now, who, "closed", NULL, e,
-                            "由%s授权关闭事件 (closed by the %s authority)",
-                            od_role_name_zh(od_activation_role(a->policy, level)), od_resp_key(level))
-                 : od_inc_timeline(tx, x.id, now, who, "activated", NULL, e, "启动%s应急预案 (plan activated at %s)",
-                            od_resp_name_zh(level), od_resp_key(level));
+                                   "由%s授权关闭事件 (closed by the %s authority)",
+                                   od_role_name_zh(od_activation_role(a->policy, level)), od_resp_key(level))
+                 : od_inc_timeline(tx, x.id, now, who, "activated", NULL, e,
+                                   "启动%s应急预案 (plan activated at %s)", od_resp_name_zh(level),
+                                   od_resp_key(level));
     if (!rc)
         rc = od_audit_append(tx, now, who, closing ? "incident.close" : "incident.activate", "incident", x.id,
                              NULL, NULL, e);
@@ -88,15 +92,20 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
         bool link = strcmp(via, "link") == 0;
         rc = od_tx_exec(tx, OD_Q_RCP_ACK, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_INT(who->id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("ack"), OD_INT(who->id), OD_INT(who->id)));
+            rc = od_tx_exec(
+                tx, OD_Q_DL_MEET, e,
+                OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("ack"), OD_INT(who->id), OD_INT(who->id)));
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("renotify"), OD_INT(who->id), OD_INT(who->id)));
+            rc = od_tx_exec(
+                tx, OD_Q_DL_MEET, e,
+                OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("renotify"), OD_INT(who->id), OD_INT(who->id)));
         if (!rc)
-            rc = link ? od_inc_timeline(tx, x->id, now, who, "ack", detail, e,
-                                 "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
-                                 who->username)
+            rc = link ? od_inc_timeline(
+                            tx, x->id, now, who, "ack", detail, e,
+                            "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
+                            who->username)
                       : od_inc_timeline(tx, x->id, now, who, "ack", NULL, e, "%s 已确认 (acknowledged)",
-                                 who->username);
+                                        who->username);
         json_t *aud = json_pack("{ss}", "via", via);
         if (aud && detail)
             json_object_update(aud, detail);
@@ -156,7 +165,8 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     if (!rc)
         rc = od_inc_report_insert(tx, &x, "review", who, "ops_security", fields, now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_REVIEWED, e, OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(now), OD_INT(now), OD_INT(x.id)));
+        rc = od_tx_exec(tx, OD_Q_INC_SET_REVIEWED, e,
+                        OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(now), OD_INT(now), OD_INT(x.id)));
     /* R-PIR-2: the case library entry, searchable by text, CI, category, level, cause */
     json_t *cats = json_array(), *names = json_array();
     od_rows *r = NULL;
@@ -177,10 +187,12 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
                         json_string_value(json_object_get(body, "measures"))) < 0)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e, OD_BINDS(OD_INT(x.id), OD_TEXT(inc_str(&x, "number")),
-                        OD_TEXT(inc_str(&x, "title")), OD_TEXT(od_grade_key(x.level)), OD_TEXT(od_resp_key(x.highest)), OD_TEXT(cs ? cs : "[]"),
-                        OD_TEXT(ns ? ns : "[]"), OD_TEXT(json_string_value(json_object_get(body, "cause_analysis"))), OD_TEXT(text),
-                        OD_BOOL(x.drill), OD_INT(now)));
+        rc = od_tx_exec(tx, OD_Q_CASE_INSERT, e,
+                        OD_BINDS(OD_INT(x.id), OD_TEXT(inc_str(&x, "number")), OD_TEXT(inc_str(&x, "title")),
+                                 OD_TEXT(od_grade_key(x.level)), OD_TEXT(od_resp_key(x.highest)),
+                                 OD_TEXT(cs ? cs : "[]"), OD_TEXT(ns ? ns : "[]"),
+                                 OD_TEXT(json_string_value(json_object_get(body, "cause_analysis"))),
+                                 OD_TEXT(text), OD_BOOL(x.drill), OD_INT(now)));
     free(cs);
     free(ns);
     free(text);
@@ -188,8 +200,8 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     json_decref(names);
     if (!rc)
         rc = od_inc_timeline(tx, x.id, now, who, "reviewed", fields, e,
-                      "完成事后评估，归入案例库 (reviewed; filed in the case "
-                      "library)");
+                             "完成事后评估，归入案例库 (reviewed; filed in the case "
+                             "library)");
     if (!rc)
         rc = od_audit_append(tx, now, who, "incident.review", "incident", x.id, NULL, fields, e);
     json_decref(fields);

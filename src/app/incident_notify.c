@@ -194,8 +194,9 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
         if (rc)
             break;
         int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id")), rid = 0;
-        rc = od_tx_insert(tx, OD_Q_RCP_INSERT, &rid, NULL, OD_BINDS(OD_INT(x->id), OD_INT(uid), OD_TEXT(reason), OD_INT(now),
-                          OD_INT_NONZERO(ack_due == OD_NO_TIME ? (int64_t)0 : ack_due)));
+        rc = od_tx_insert(tx, OD_Q_RCP_INSERT, &rid, NULL,
+                          OD_BINDS(OD_INT(x->id), OD_INT(uid), OD_TEXT(reason), OD_INT(now),
+                                   OD_INT_NONZERO(ack_due == OD_NO_TIME ? (int64_t)0 : ack_due)));
         if (rc == OD_E_CONFLICT) { /* already a recipient */
             rc = OD_OK;
             continue;

@@ -308,15 +308,20 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
      * incident they may not see */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     if (!scoped)
-        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs), OD_INT((int64_t)drill),
-                          OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
+        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e,
+                          OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs),
+                                   OD_TEXT(rs), OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq),
+                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
     int n = 0;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs), OD_INT((int64_t)drill),
-                         OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(scoped ? (int64_t)-1 : limit),
-                         OD_INT(scoped ? (int64_t)0 : offset)));
+        rc =
+            od_tx_query(tx, OD_Q_INC_LIST, &r, e,
+                        OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs),
+                                 OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like),
+                                 OD_TEXT(like), OD_TEXT(like), OD_INT(scoped ? (int64_t)-1 : limit),
+                                 OD_INT(scoped ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
@@ -345,7 +350,8 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
 
-od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out, od_error *e)
+od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
+                       od_error *e)
 {
     const char *qq = qry->q ? qry->q : "", *lv = qry->level ? qry->level : "",
                *cat = qry->category ? qry->category : "";
@@ -362,10 +368,14 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     od_page pg = od_page_start(limit, offset);
     if (!rc && !scoped)
-        rc = od_tx_scalar(tx, OD_Q_CASE_COUNT, &total, e, OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
+        rc = od_tx_scalar(
+            tx, OD_Q_CASE_COUNT, &total, e,
+            OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e, OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike),
-                         OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
+        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e,
+                         OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat),
+                                  OD_TEXT(clike), OD_INT(scoped ? (int64_t)-1 : limit),
+                                  OD_INT(scoped ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         if (scoped && !od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 10))))

@@ -107,8 +107,9 @@ od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principa
     if (n < 0)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_INT(now), OD_TEXT(who ? who->username : "system"), OD_TEXT(kind),
-                           OD_TEXT(text), OD_TEXT(d)));
+    od_err rc = od_tx_exec(tx, OD_Q_TL_INSERT, e,
+                           OD_BINDS(OD_INT(inc_id), OD_INT(now), OD_TEXT(who ? who->username : "system"),
+                                    OD_TEXT(kind), OD_TEXT(text), OD_TEXT(d)));
     free(d);
     free(text);
     return rc;
@@ -119,8 +120,10 @@ od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, i
 {
     if (due == OD_NO_TIME)
         return OD_OK;
-    return od_tx_exec(tx, OD_Q_DL_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_TEXT(od_deadline_kind_key(k)), OD_INT_OR_NULL(recipient, recipient != 0), OD_INT(due),
-                      OD_INT_NONZERO(fire == OD_NO_TIME ? (int64_t)0 : fire)));
+    return od_tx_exec(tx, OD_Q_DL_INSERT, e,
+                      OD_BINDS(OD_INT(inc_id), OD_TEXT(od_deadline_kind_key(k)),
+                               OD_INT_OR_NULL(recipient, recipient != 0), OD_INT(due),
+                               OD_INT_NONZERO(fire == OD_NO_TIME ? (int64_t)0 : fire)));
 }
 
 od_err od_inc_commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who, int64_t id,
@@ -179,8 +182,10 @@ od_err od_inc_report_insert(od_tx *tx, const inc *x, const char *kind, const od_
                             const char *desk, json_t *fields, int64_t now, od_error *e)
 {
     char *b = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
-    od_err rc = od_tx_exec(tx, OD_Q_REP_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(kind), OD_INT(now), OD_INT_OR_NULL(who->id, who->id != 0), OD_TEXT(who->username), OD_TEXT(desk),
-                           OD_TEXT(b ? b : "{}")));
+    od_err rc =
+        od_tx_exec(tx, OD_Q_REP_INSERT, e,
+                   OD_BINDS(OD_INT(x->id), OD_TEXT(kind), OD_INT(now), OD_INT_OR_NULL(who->id, who->id != 0),
+                            OD_TEXT(who->username), OD_TEXT(desk), OD_TEXT(b ? b : "{}")));
     free(b);
     return rc;
 }

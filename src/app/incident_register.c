@@ -74,7 +74,8 @@ od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, bool replace, 
     {
         if (rc)
             break;
-        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e, OD_BINDS(OD_INT(inc_id), OD_INT((int64_t)json_integer_value(v))));
+        rc = od_tx_exec(tx, OD_Q_INC_CI_INSERT, e,
+                        OD_BINDS(OD_INT(inc_id), OD_INT((int64_t)json_integer_value(v))));
         if (rc == OD_E_CONFLICT) {
             od_error_clear(e);
             rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "ci_ids 中有重复项 (ci_ids has duplicates)");
@@ -86,7 +87,8 @@ od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, bool replace, 
 /* ---- register (R-INC-2…5) ---- */
 
 /* The request's own checks: severity, detection time, title. */
-static od_err register_check(const od_incident_input *in, int64_t now, int *sev, int64_t *detected, od_error *e)
+static od_err register_check(const od_incident_input *in, int64_t now, int *sev, int64_t *detected,
+                             od_error *e)
 {
     if (in->severity && (*sev = od_severity_parse(in->severity)) < 0)
         return od_error_set(e, OD_E_UNPROCESSABLE, "severity",
@@ -153,12 +155,16 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
     char *depstr = deps ? json_dumps(deps, JSON_COMPACT) : NULL;
     if (!rc)
         rc = od_tx_insert(
-            tx, OD_Q_INC_INSERT, &id, e, OD_BINDS(OD_TEXT(number), OD_TEXT(in->title),
-            OD_TEXT(od_inc_state_key(OD_INC_DETECTED)), OD_TEXT(od_grade_key(g.level)), OD_TEXT(od_severity_key(g.severity)),
-            OD_BOOL(g.severity_provisional), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)),
-            OD_INT(detected), OD_INT(now), OD_INT_NONZERO(deadline == OD_NO_TIME ? (int64_t)0 : deadline), OD_INT(first_due),
-            OD_TEXT(in->location ? in->location : ""), OD_TEXT(in->symptoms ? in->symptoms : ""),
-            OD_TEXT(in->impact_scope ? in->impact_scope : ""), OD_TEXT(depstr ? depstr : "[]"), OD_BOOL(in->drill), OD_INT_OR_NULL(who->id, who->id != 0), OD_INT(now)));
+            tx, OD_Q_INC_INSERT, &id, e,
+            OD_BINDS(OD_TEXT(number), OD_TEXT(in->title), OD_TEXT(od_inc_state_key(OD_INC_DETECTED)),
+                     OD_TEXT(od_grade_key(g.level)), OD_TEXT(od_severity_key(g.severity)),
+                     OD_BOOL(g.severity_provisional), OD_TEXT(od_resp_key(g.response)),
+                     OD_TEXT(od_resp_key(g.response)), OD_TEXT(od_resp_key(g.response)), OD_INT(detected),
+                     OD_INT(now), OD_INT_NONZERO(deadline == OD_NO_TIME ? (int64_t)0 : deadline),
+                     OD_INT(first_due), OD_TEXT(in->location ? in->location : ""),
+                     OD_TEXT(in->symptoms ? in->symptoms : ""),
+                     OD_TEXT(in->impact_scope ? in->impact_scope : ""), OD_TEXT(depstr ? depstr : "[]"),
+                     OD_BOOL(in->drill), OD_INT_OR_NULL(who->id, who->id != 0), OD_INT(now)));
     free(depstr);
     if (!rc)
         rc = od_inc_link_cis(tx, id, in->ci_ids, false, e);
@@ -166,11 +172,11 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         rc = od_inc_load(tx, NULL, id, &x, e);
     if (!rc)
         rc = od_inc_timeline(tx, id, now, who, "registered", NULL, e,
-                      "登记事件：%s事件，影响程度%s%s，%s (registered: %s, %s%s, %s)",
-                      od_grade_name_zh(g.level), od_severity_name_zh(g.severity),
-                      g.severity_provisional ? "（暂定，就高原则）" : "", od_resp_name_zh(g.response),
-                      od_grade_key(g.level), od_severity_key(g.severity),
-                      g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
+                             "登记事件：%s事件，影响程度%s%s，%s (registered: %s, %s%s, %s)",
+                             od_grade_name_zh(g.level), od_severity_name_zh(g.severity),
+                             g.severity_provisional ? "（暂定，就高原则）" : "", od_resp_name_zh(g.response),
+                             od_grade_key(g.level), od_severity_key(g.severity),
+                             g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
     if (!rc)
         rc = register_deadlines(tx, p, &x, e);
     if (!rc)

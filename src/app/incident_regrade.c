@@ -23,7 +23,7 @@ typedef struct regrade_ctx {
     int64_t now;
     regrade_req q;
     inc x;
-    od_grading g;              /* the new grading */
+    od_grading g;             /* the new grading */
     od_regrade_decision plan; /* core's decision (core/regrade.h) */
 } regrade_ctx;
 
@@ -93,8 +93,10 @@ static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
         x->cur = target;
         rc = od_inc_set_levels(tx, x, now, e);
         if (!rc && plan->record_change)
-            rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e, OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(old_cur)),
-                            OD_TEXT(od_resp_key(target)), OD_INT(now), OD_TEXT(reason ? reason : "")));
+            rc = od_tx_exec(tx, OD_Q_ESC_INSERT, e,
+                            OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(old_cur)),
+                                     OD_TEXT(od_resp_key(target)), OD_INT(now),
+                                     OD_TEXT(reason ? reason : "")));
         if (!rc)
             rc = od_inc_schedule_escalation(tx, p, x, e);
     } else if (!rc) {

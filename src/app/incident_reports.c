@@ -32,14 +32,14 @@ static od_err report_count(od_tx *tx, int64_t inc_id, int64_t *n, od_error *e)
 typedef struct report_ctx {
     const od_policy *p;
     const od_principal *who;
-    json_t *body;          /* the request (borrowed) */
+    json_t *body; /* the request (borrowed) */
     const char *kind, *desk;
     od_inc_action act;
     const char *const *req; /* the kind's required fields */
     size_t nreq;
     inc x;
     od_inc_state to;
-    json_t *fields; /* the report as filed (owned) */
+    json_t *fields;  /* the report as filed (owned) */
     od_resp confirm; /* second report: the confirmed response level */
     int64_t now;
     char cause[96];
@@ -163,16 +163,20 @@ static od_err report_notify_current(od_tx *tx, report_ctx *r, const char *kind, 
 static od_err report_first(od_tx *tx, report_ctx *r, od_error *e)
 {
     inc *x = &r->x;
-    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(x->id)));
+    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e,
+                           OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(x->id)));
     /* the reported location, symptoms and impact scope become the incident's */
     static const char *const det[] = {"location", "symptoms", "impact_scope"};
     for (size_t i = 0; i < 3; i++)
         json_object_set(x->row, det[i], json_object_get(r->fields, det[i]));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e, OD_BINDS(OD_TEXT(inc_str(x, "location")),
-                        OD_TEXT(inc_str(x, "symptoms")), OD_TEXT(inc_str(x, "impact_scope")), OD_INT(r->now), OD_INT(x->id)));
+        rc = od_tx_exec(tx, OD_Q_INC_SET_DETAILS, e,
+                        OD_BINDS(OD_TEXT(inc_str(x, "location")), OD_TEXT(inc_str(x, "symptoms")),
+                                 OD_TEXT(inc_str(x, "impact_scope")), OD_INT(r->now), OD_INT(x->id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(r->now), OD_INT(x->id), OD_TEXT("first_report"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
+        rc = od_tx_exec(tx, OD_Q_DL_MEET, e,
+                        OD_BINDS(OD_INT(r->now), OD_INT(x->id), OD_TEXT("first_report"), OD_INT((int64_t)0),
+                                 OD_INT((int64_t)0)));
     if (!rc)
         rc = od_incident_add_recipients(tx, r->p, x, x->level, "first_report", r->cause, "first", &r->msg,
                                         r->now, e);
@@ -189,7 +193,8 @@ static od_err report_second(od_tx *tx, report_ctx *r, od_error *e)
 {
     inc *x = &r->x;
     x->state = r->to;
-    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e, OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(x->id)));
+    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_STATE, e,
+                           OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(x->id)));
     if (!rc && r->confirm < x->cur)
         rc = od_inc_raise_to(tx, r->p, x, r->confirm, r->now, r->who,
                              "续报确认更高的响应级别 (second report confirmed a higher level)", e);
@@ -200,8 +205,8 @@ static od_err report_second(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_incident_recipients_for(tx, r->p, lk, inc_str(x, "departments"), &users, e);
     od_rows *rw = NULL;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &rw, e, OD_BINDS(
-                         OD_INT((int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER))));
+        rc = od_tx_query(tx, OD_Q_USERS_WITH_ROLE, &rw, e,
+                         OD_BINDS(OD_INT((int64_t)OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER))));
     bool row = false;
     while (!rc && !(rc = od_rows_step(rw, &row)) && row)
         json_array_append_new(mon, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(rw, 0),
@@ -222,12 +227,15 @@ static od_err report_progress(od_tx *tx, report_ctx *r, od_error *e)
 {
     const od_policy *p = r->p;
     int64_t id = r->x.id;
-    od_err rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("progress"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
+    od_err rc = od_tx_exec(
+        tx, OD_Q_DL_MEET, e,
+        OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("progress"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT("progress_remind")));
     int64_t nd = od_progress_due(p, r->x.cur, r->now);
     if (!rc)
-        rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1, e);
+        rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS, 0, nd, nd == OD_NO_TIME ? OD_NO_TIME : nd + 1,
+                                      e);
     if (!rc && nd != OD_NO_TIME)
         rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms,
                                       e);
@@ -240,9 +248,13 @@ static od_err report_progress(od_tx *tx, report_ctx *r, od_error *e)
 static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
 {
     int64_t id = r->x.id;
-    od_err rc = od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e, OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(r->now), OD_INT(id)));
+    od_err rc =
+        od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e,
+                   OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(r->now), OD_INT(id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DL_MEET, e, OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("handling"), OD_INT((int64_t)0), OD_INT((int64_t)0)));
+        rc = od_tx_exec(tx, OD_Q_DL_MEET, e,
+                        OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("handling"), OD_INT((int64_t)0),
+                                 OD_INT((int64_t)0)));
     static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify"};
     for (size_t i = 0; !rc && i < 4; i++)
         rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT(stop[i])));
@@ -290,11 +302,20 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         rc = report_insert_row(tx, &r, e);
     if (!rc)
         switch (r.act) {
-        case OD_IA_FIRST_REPORT: rc = report_first(tx, &r, e); break;
-        case OD_IA_SECOND_REPORT: rc = report_second(tx, &r, e); break;
-        case OD_IA_PROGRESS_REPORT: rc = report_progress(tx, &r, e); break;
-        case OD_IA_FINAL_REPORT: rc = report_final(tx, &r, e); break;
-        default: break;
+        case OD_IA_FIRST_REPORT:
+            rc = report_first(tx, &r, e);
+            break;
+        case OD_IA_SECOND_REPORT:
+            rc = report_second(tx, &r, e);
+            break;
+        case OD_IA_PROGRESS_REPORT:
+            rc = report_progress(tx, &r, e);
+            break;
+        case OD_IA_FINAL_REPORT:
+            rc = report_final(tx, &r, e);
+            break;
+        default:
+            break;
         }
     if (!rc)
         rc = report_record(tx, &r, e);

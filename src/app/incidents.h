@@ -10,11 +10,11 @@
 
 typedef struct od_incident_input {
     const char *title, *location, *symptoms, *impact_scope;
-    json_t *ci_ids;        /* array of integers (borrowed) */
-    const char *severity;  /* NULL → provisional severe */
-    int64_t detected_at;   /* 0 → now */
+    json_t *ci_ids;       /* array of integers (borrowed) */
+    const char *severity; /* NULL → provisional severe */
+    int64_t detected_at;  /* 0 → now */
     bool drill;
-    bool from_event;       /* opened by the event pipeline: the desk is told at once */
+    bool from_event; /* opened by the event pipeline: the desk is told at once */
 } od_incident_input;
 
 OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in,
@@ -25,7 +25,8 @@ OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const
  * new incident's id (0 on error). */
 OD_NODISCARD od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who,
                                           const od_incident_input *in, int64_t *out_id, od_error *e);
-OD_NODISCARD od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out,
+                                    od_error *e);
 /* What a list of incidents asks for: each filter NULL or "" = any. */
 typedef struct od_incident_query {
     const char *state, *level, *response, *q;
@@ -34,30 +35,33 @@ typedef struct od_incident_query {
 } od_incident_query;
 
 /* A page of the incidents who may see: {items, total, limit, offset}. */
-OD_NODISCARD od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry, json_t **out,
-                                     od_error *e);
+OD_NODISCARD od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry,
+                                     json_t **out, od_error *e);
 /* body: {"severity"?, "ci_ids"?, "response_level"?, "reason"?} (shape-checked by the caller) */
-OD_NODISCARD od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
-                                        od_error *e);
+OD_NODISCARD od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_t *body,
+                                        json_t **out, od_error *e);
 /* body: {"kind", ...fields of that kind} (shape-checked by the caller) */
-OD_NODISCARD od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
-                                       od_error *e);
-OD_NODISCARD od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
-OD_NODISCARD od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
-OD_NODISCARD od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t *body,
+                                       json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out,
+                                         od_error *e);
+OD_NODISCARD od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out,
+                                      od_error *e);
+OD_NODISCARD od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out,
+                                    od_error *e);
 /* R-NOT-4 acknowledgement through a link (src/app/acklink.c), inside the
  * caller's write transaction: checks the lifecycle (OD_E_CONFLICT when the
  * incident no longer takes acknowledgements) and that who is a recipient
  * (OD_E_FORBIDDEN); records via "link" with detail (borrowed, may be NULL)
  * in the timeline and audit.  *already: the recipient had acknowledged
  * before (nothing written).  No scope check: the link is the credential. */
-OD_NODISCARD od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t *detail, int64_t now,
-                                       bool *already, od_error *e);
-OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
-                                       od_error *e);
+OD_NODISCARD od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t *detail,
+                                       int64_t now, bool *already, od_error *e);
+OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body,
+                                       json_t **out, od_error *e);
 /* The incident report (R-PIR-2, R-PIR-3): format "md" or "html"; *out is malloc'd. */
-OD_NODISCARD od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format, char **out,
-                                       od_error *e);
+OD_NODISCARD od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format,
+                                       char **out, od_error *e);
 /* What a case library search asks for: each filter NULL or "" = any. */
 typedef struct od_case_query {
     const char *q, *level, *category;
@@ -67,8 +71,8 @@ typedef struct od_case_query {
 /* A page of the case library (R-PIR-2) as far as who may see it (a case
  * of an incident outside who's department scopes is not shown nor
  * counted, R-SEC-SYS-2): {items, total, limit, offset}. */
-OD_NODISCARD od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
-                                    od_error *e);
+OD_NODISCARD od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry,
+                                    json_t **out, od_error *e);
 
 /* Scheduler entry: handles one due deadline row (already known due at
  * `now`) in its own transaction.  Returns OD_OK also when the row turned

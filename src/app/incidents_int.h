@@ -50,29 +50,31 @@ typedef struct msgspec {
 OD_NODISCARD od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e);
 void od_inc_free(inc *x);
 /* A timeline entry; the text is whole, never cut. */
-OD_NODISCARD od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principal *who, const char *kind,
-                       json_t *data, od_error *e, const char *fmt, ...) OD_PRINTF(8, 9);
+OD_NODISCARD od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principal *who,
+                                    const char *kind, json_t *data, od_error *e, const char *fmt, ...)
+    OD_PRINTF(8, 9);
 /* A deadline row (nothing when due is OD_NO_TIME). */
-OD_NODISCARD od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient, int64_t due,
-                                int64_t fire, od_error *e);
+OD_NODISCARD od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient,
+                                             int64_t due, int64_t fire, od_error *e);
 /* Begins a write transaction, loads the incident and checks the lifecycle
  * step act (R-CLOSE-2); on error nothing is left open. */
-OD_NODISCARD od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, od_tx **tx,
-                           inc *x, od_inc_state *to, od_error *e);
+OD_NODISCARD od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act,
+                                        od_tx **tx, inc *x, od_inc_state *to, od_error *e);
 /* Ends a write action: rolls back on rc, else commits, wakes the scheduler
  * and dispatcher and returns the incident as od_incident_get does. */
-OD_NODISCARD od_err od_inc_commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who, int64_t id,
-                             json_t **out, od_error *e);
+OD_NODISCARD od_err od_inc_commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who,
+                                          int64_t id, json_t **out, od_error *e);
 /* OD_E_UNPROCESSABLE naming the required fields of body that are empty;
  * with x (a first report) the registered value counts. */
-OD_NODISCARD od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, const inc *x, od_error *e);
+OD_NODISCARD od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, const inc *x,
+                                          od_error *e);
 OD_NODISCARD od_err od_inc_report_insert(od_tx *tx, const inc *x, const char *kind, const od_principal *who,
-                            const char *desk, json_t *fields, int64_t now, od_error *e);
+                                         const char *desk, json_t *fields, int64_t now, od_error *e);
 
 /* incident_register.c: the CIs' highest grade and owning departments
  * (scope-checked against who), for registration and regrade. */
 OD_NODISCARD od_err od_inc_grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_grade *level,
-                        json_t **departments, od_error *e);
+                                     json_t **departments, od_error *e);
 /* Links the incident to ci_ids, replacing its links first when replace. */
 OD_NODISCARD od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, bool replace, od_error *e);
 
@@ -80,26 +82,28 @@ OD_NODISCARD od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, b
 OD_NODISCARD od_err od_inc_set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e);
 OD_NODISCARD od_err od_inc_schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, od_error *e);
 OD_NODISCARD od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
-                       const od_principal *who, const char *reason, od_error *e);
+                                    const od_principal *who, const char *reason, od_error *e);
 OD_NODISCARD od_err od_inc_escalate_by_time(od_tx *tx, const od_policy *p, inc *x, int64_t now, od_error *e);
 
 /* incident_notify.c: recipients (R-NOT-1), messages through the policy's
  * templates into the outbox (R-NOT-2/3), re-notification (R-NOT-4). */
-OD_NODISCARD od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level, const char *departments_json,
-                                  json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level,
+                                               const char *departments_json, json_t **out, od_error *e);
 const char *od_incident_desk_name(const od_policy *p, const char *desk, char buf[2 * OD_NAME_MAX + 8]);
-OD_NODISCARD od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users, const char *cause,
-                              const char *kind, const msgspec *m, int64_t now, od_error *e);
+OD_NODISCARD od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_t *users,
+                                           const char *cause, const char *kind, const msgspec *m, int64_t now,
+                                           od_error *e);
 OD_NODISCARD od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level,
-                                  const char *reason, const char *cause, const char *kind, const msgspec *m,
-                                  int64_t now, od_error *e);
-OD_NODISCARD od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
-                               const msgspec *m, int64_t now, od_error *e);
+                                               const char *reason, const char *cause, const char *kind,
+                                               const msgspec *m, int64_t now, od_error *e);
+OD_NODISCARD od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid,
+                                            const char *cause, const msgspec *m, int64_t now, od_error *e);
 /* An event opened x: the monitoring desk and the CI department's operations
  * engineers are told, with the first report's deadline. */
-OD_NODISCARD od_err od_incident_opened_notify(od_tx *tx, const od_policy *p, const inc *x, int64_t now, od_error *e);
-OD_NODISCARD od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient, int64_t now,
-                            od_error *e);
+OD_NODISCARD od_err od_incident_opened_notify(od_tx *tx, const od_policy *p, const inc *x, int64_t now,
+                                              od_error *e);
+OD_NODISCARD od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient,
+                                         int64_t now, od_error *e);
 
 #endif

@@ -28,7 +28,7 @@
 typedef struct wentry {
     uint64_t hash, used;
     char *text;
-    od_err rc;      /* OD_OK, or why the set is unusable (negative entries too) */
+    od_err rc;                /* OD_OK, or why the set is unusable (negative entries too) */
     char why[OD_ERR_MSG_MAX]; /* the message of rc */
     size_t n;
     od_matcher m[OD_EVT_MATCHERS_MAX];
@@ -88,7 +88,8 @@ static wentry *wentry_compile(const char *text, uint64_t hash)
     {
         if (w->rc)
             break;
-        bool re = json_is_true(json_object_get(m, "regex")), neg = json_is_true(json_object_get(m, "negative"));
+        bool re = json_is_true(json_object_get(m, "regex")),
+             neg = json_is_true(json_object_get(m, "negative"));
         od_match_op op = re ? (neg ? OD_MOP_NRE : OD_MOP_RE) : (neg ? OD_MOP_NE : OD_MOP_EQ);
         w->rc = od_matcher_init(&w->m[w->n], json_string_value(json_object_get(m, "name")), op,
                                 json_string_value(json_object_get(m, "value")), &e);
@@ -246,15 +247,16 @@ static od_err window_load(od_tx *tx, const od_principal *who, int64_t id, json_t
     if (rc)
         return rc;
     return *out ? OD_OK
-                : od_error_set(e, OD_E_NOT_FOUND, NULL, "维护窗口 %lld 不存在 (maintenance window %lld not found)",
-                               (long long)id, (long long)id);
+                : od_error_set(e, OD_E_NOT_FOUND, NULL,
+                               "维护窗口 %lld 不存在 (maintenance window %lld not found)", (long long)id,
+                               (long long)id);
 }
 
 /* Checks one matcher's shape and appends its normalized form to norm. */
 static od_err matcher_shape(json_t *m, json_t *norm, od_error *e)
 {
-    json_t *n = json_object_get(m, "name"), *v = json_object_get(m, "value"), *re = json_object_get(m, "regex"),
-           *neg = json_object_get(m, "negative");
+    json_t *n = json_object_get(m, "name"), *v = json_object_get(m, "value"),
+           *re = json_object_get(m, "regex"), *neg = json_object_get(m, "negative");
     const char *k;
     json_t *x;
     bool known = json_is_object(m);
@@ -352,14 +354,16 @@ static od_err window_check(od_tx *tx, const od_principal *who, json_t *w, wvals 
 {
     const char *name = json_string_value(json_object_get(w, "name"));
     if (!name || !*name)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "name", "缺少必填字段 name (required field name is missing)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "name",
+                            "缺少必填字段 name (required field name is missing)");
     const char *s = json_string_value(json_object_get(w, "starts_at")),
                *t = json_string_value(json_object_get(w, "ends_at"));
     if (!s || !od_time_parse(s, &v->starts))
         return od_error_set(e, OD_E_UNPROCESSABLE, "starts_at",
                             "缺少或无效 starts_at (starts_at missing or not RFC 3339)");
     if (!t || !od_time_parse(t, &v->ends))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at", "缺少或无效 ends_at (ends_at missing or not RFC 3339)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at",
+                            "缺少或无效 ends_at (ends_at missing or not RFC 3339)");
     if (v->ends <= v->starts)
         return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at",
                             "结束时间须晚于开始时间 (ends_at must be after starts_at)");
@@ -399,13 +403,17 @@ od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t
         return rc;
     rc = window_check(tx, who, body, &v, e);
     if (!rc)
-        rc = od_tx_insert(tx, OD_Q_WIN_INSERT, &id, e, OD_BINDS(OD_TEXT(str_or(body, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
-                          OD_TEXT(v.matchers), OD_INT_OR_NULL(v.ci_id, v.ci_id != 0), OD_TEXT(who->username), OD_TEXT(str_or(body, "comment", "")), OD_INT(now), OD_INT(now)));
+        rc = od_tx_insert(tx, OD_Q_WIN_INSERT, &id, e,
+                          OD_BINDS(OD_TEXT(str_or(body, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
+                                   OD_TEXT(v.matchers), OD_INT_OR_NULL(v.ci_id, v.ci_id != 0),
+                                   OD_TEXT(who->username), OD_TEXT(str_or(body, "comment", "")), OD_INT(now),
+                                   OD_INT(now)));
     free(v.matchers);
     if (!rc)
         rc = window_load(tx, NULL, id, out, e);
     if (!rc)
-        rc = od_audit_append(tx, now, who, "maintenance_window.create", "maintenance_window", id, NULL, *out, e);
+        rc = od_audit_append(tx, now, who, "maintenance_window.create", "maintenance_window", id, NULL, *out,
+                             e);
     return finish(tx, rc, out, e);
 }
 
@@ -432,8 +440,9 @@ od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int6
     json_t *items = json_array();
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc) /* scoped principals: rows filtered here, paged over the visible ones */
-        rc = od_tx_query(tx, OD_Q_WIN_LIST, &r, e, OD_BINDS(OD_BOOL(active_only), OD_INT(now), OD_INT(scoped ? (int64_t)-1 : limit),
-                         OD_INT(scoped ? (int64_t)0 : offset)));
+        rc = od_tx_query(tx, OD_Q_WIN_LIST, &r, e,
+                         OD_BINDS(OD_BOOL(active_only), OD_INT(now), OD_INT(scoped ? (int64_t)-1 : limit),
+                                  OD_INT(scoped ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!scoped || od_page_take(&pg, row_visible(who, r)))
@@ -457,12 +466,14 @@ od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int6
 static json_t *window_merge(json_t *before, json_t *body)
 {
     json_t *merged = json_deep_copy(before), *ci = json_object_get(before, "ci");
-    json_object_set_new(merged, "ci_id", json_is_object(ci) ? json_deep_copy(json_object_get(ci, "id")) : json_null());
+    json_object_set_new(merged, "ci_id",
+                        json_is_object(ci) ? json_deep_copy(json_object_get(ci, "id")) : json_null());
     json_object_update(merged, body);
     return merged;
 }
 
-od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
+od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                        od_error *e)
 {
     *out = NULL;
     int64_t now = od_app_now(a);
@@ -480,14 +491,17 @@ od_err od_window_update(od_app *a, const od_principal *who, int64_t id, json_t *
         rc = window_check(tx, who, merged, &v, e);
     }
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_WIN_UPDATE, e, OD_BINDS(OD_TEXT(str_or(merged, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
-                        OD_TEXT(v.matchers), OD_INT_OR_NULL(v.ci_id, v.ci_id != 0), OD_TEXT(str_or(merged, "comment", "")), OD_INT(now), OD_INT(id)));
+        rc = od_tx_exec(tx, OD_Q_WIN_UPDATE, e,
+                        OD_BINDS(OD_TEXT(str_or(merged, "name", "")), OD_INT(v.starts), OD_INT(v.ends),
+                                 OD_TEXT(v.matchers), OD_INT_OR_NULL(v.ci_id, v.ci_id != 0),
+                                 OD_TEXT(str_or(merged, "comment", "")), OD_INT(now), OD_INT(id)));
     free(v.matchers);
     json_decref(merged);
     if (!rc)
         rc = window_load(tx, NULL, id, out, e);
     if (!rc)
-        rc = od_audit_append(tx, now, who, "maintenance_window.update", "maintenance_window", id, before, *out, e);
+        rc = od_audit_append(tx, now, who, "maintenance_window.update", "maintenance_window", id, before,
+                             *out, e);
     json_decref(before);
     return finish(tx, rc, out, e);
 }
@@ -504,7 +518,8 @@ od_err od_window_delete(od_app *a, const od_principal *who, int64_t id, od_error
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_WIN_DELETE, e, OD_BINDS(OD_INT(now), OD_INT(now), OD_INT(id)));
     if (!rc)
-        rc = od_audit_append(tx, now, who, "maintenance_window.delete", "maintenance_window", id, before, NULL, e);
+        rc = od_audit_append(tx, now, who, "maintenance_window.delete", "maintenance_window", id, before,
+                             NULL, e);
     json_decref(before);
     return finish(tx, rc, NULL, e);
 }

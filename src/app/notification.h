@@ -41,8 +41,8 @@ typedef struct od_ack_info {
  * failures of addr in the app's limiter (20 per 10 minutes, then LIMITED
  * for 10 minutes); nothing is written for them.  The outcome is in *info;
  * errors are store failures only. */
-OD_NODISCARD od_err od_ack_link_use(od_app *a, const char *token, const char *addr, bool use, od_ack_info *info,
-                                    od_error *e);
+OD_NODISCARD od_err od_ack_link_use(od_app *a, const char *token, const char *addr, bool use,
+                                    od_ack_info *info, od_error *e);
 
 /* ---- the directory and notify test (notify_directory.c) ---- */
 
@@ -53,15 +53,15 @@ OD_NODISCARD od_err od_user_notify_get(od_app *a, int64_t id, json_t **out, od_e
 /* body (shape-checked): {"bot_kind","bot_url","bot_secret","channels","lang"},
  * every key optional; bot_kind "" removes the personal bot.  Audited as
  * "user.notify".  OD_E_UNPROCESSABLE / OD_E_NOT_FOUND. */
-OD_NODISCARD od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
-                                       od_error *e);
+OD_NODISCARD od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t *body,
+                                       json_t **out, od_error *e);
 /* Puts a test message (no incident) for the configured channel `channel`
  * into the outbox (to: the address for sms/email, may be NULL for bots),
  * audited as "notify.test", and wakes the dispatcher.  *out: {"id",
  * "channel","kind","to","status"}.  OD_E_NOT_FOUND (no such channel),
  * OD_E_UNPROCESSABLE (address missing or bad). */
-OD_NODISCARD od_err od_notify_test_send(od_app *a, const od_principal *who, const char *channel, const char *to,
-                                        json_t **out, od_error *e);
+OD_NODISCARD od_err od_notify_test_send(od_app *a, const od_principal *who, const char *channel,
+                                        const char *to, json_t **out, od_error *e);
 /* The test message and its attempts.  OD_E_NOT_FOUND. */
 OD_NODISCARD od_err od_notify_test_get(od_app *a, int64_t id, json_t **out, od_error *e);
 

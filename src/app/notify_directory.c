@@ -70,12 +70,13 @@ od_err od_user_notify_get(od_app *a, int64_t id, json_t **out, od_error *e)
                                      : channels_json(od_notify_level_channels(a->policy, (od_grade)g)));
         }
         bool has_bot = !od_rows_null(r, 3) && od_rows_text(r, 3)[0];
-        json_t *bot = has_bot ? json_pack("{ss so sb}", "kind", od_rows_text(r, 5), "url", url_hint(od_rows_text(r, 3)),
-                                          "secret_set", od_rows_text(r, 6)[0] != '\0')
-                              : json_null();
-        *out = json_pack("{sI ss ss ss so so so}", "user_id", (json_int_t)id, "phone", od_rows_text(r, 0), "email",
-                         od_rows_text(r, 1), "lang", od_rows_text(r, 2), "bot", bot, "channels_own", own,
-                         "channels", eff);
+        json_t *bot =
+            has_bot ? json_pack("{ss so sb}", "kind", od_rows_text(r, 5), "url", url_hint(od_rows_text(r, 3)),
+                                "secret_set", od_rows_text(r, 6)[0] != '\0')
+                    : json_null();
+        *out = json_pack("{sI ss ss ss so so so}", "user_id", (json_int_t)id, "phone", od_rows_text(r, 0),
+                         "email", od_rows_text(r, 1), "lang", od_rows_text(r, 2), "bot", bot, "channels_own",
+                         own, "channels", eff);
     }
     od_rows_close(r);
     od_tx_rollback(tx);
@@ -97,8 +98,9 @@ static od_err check_channels(json_t *ch, od_error *e)
             return od_error_set(e, OD_E_UNPROCESSABLE, "channels",
                                 "未知级别 %s，须为 L1/L2/L3/NG (unknown level %s: L1, L2, L3 or NG)", k, k);
         if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 3)
-            return od_error_set(e, OD_E_UNPROCESSABLE, "channels",
-                                "%s 须列出 sms、email、bot 中的至少一个 (%s: list at least one of sms, email, bot)", k, k);
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, "channels",
+                "%s 须列出 sms、email、bot 中的至少一个 (%s: list at least one of sms, email, bot)", k, k);
         unsigned seen = 0;
         size_t i;
         json_t *c;
@@ -109,16 +111,18 @@ static od_err check_channels(json_t *ch, od_error *e)
                 if (strcmp(json_string_value(c), contact_keys[j]) == 0)
                     idx = j;
             if (idx < 0 || (seen & (1u << idx)))
-                return od_error_set(e, OD_E_UNPROCESSABLE, "channels",
-                                    "%s：渠道须为 sms、email、bot，且不重复 (%s: channels are sms, email, bot, each once)",
-                                    k, k);
+                return od_error_set(
+                    e, OD_E_UNPROCESSABLE, "channels",
+                    "%s：渠道须为 sms、email、bot，且不重复 (%s: channels are sms, email, bot, each once)", k,
+                    k);
             seen |= 1u << idx;
         }
     }
     return OD_OK;
 }
 
-od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
+od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                          od_error *e)
 {
     *out = NULL;
     const char *kind = json_string_value(json_object_get(body, "bot_kind"));
@@ -126,13 +130,15 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
     const char *secret = json_string_value(json_object_get(body, "bot_secret"));
     const char *lang = json_string_value(json_object_get(body, "lang"));
     json_t *channels = json_object_get(body, "channels");
-    if ((kind && *kind) || (url && *url) || (secret && *secret)) { /* R-SEC-SYS-2: a bot is set by its owner only */
+    if ((kind && *kind) || (url && *url) ||
+        (secret && *secret)) { /* R-SEC-SYS-2: a bot is set by its owner only */
         od_err rc = od_user_guard(a, who, id, OD_UA_SET_BOT, 0, e);
         if (rc)
             return rc;
     }
     if (lang && od_lang_parse(lang) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "lang", "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "lang",
+                            "lang 须为 zh-CN 或 en (lang must be zh-CN or en)");
     if (channels && !json_is_null(channels)) {
         od_err rc = check_channels(channels, e);
         if (rc)
@@ -192,14 +198,16 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
         if (!ch)
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
         if (!rc)
-            rc = od_tx_exec(tx, OD_Q_NTF_USER_NOTIFY_PUT, e, OD_BINDS(OD_INT(id), OD_TEXT(nk), OD_TEXT(nu), OD_TEXT(ns), OD_TEXT(ch), OD_INT(now)));
+            rc = od_tx_exec(
+                tx, OD_Q_NTF_USER_NOTIFY_PUT, e,
+                OD_BINDS(OD_INT(id), OD_TEXT(nk), OD_TEXT(nu), OD_TEXT(ns), OD_TEXT(ch), OD_INT(now)));
     }
     if (!rc && lang)
         rc = od_tx_exec(tx, OD_Q_NTF_USER_SET_LANG, e, OD_BINDS(OD_TEXT(lang), OD_INT(now), OD_INT(id)));
     if (!rc) {
         /* the audit records what changed, never the bot URL or secret */
-        json_t *aud = json_pack("{ss sb sb}", "bot_kind", kind ? kind : cur_kind, "bot_url_changed", url != NULL,
-                                "bot_secret_changed", secret != NULL);
+        json_t *aud = json_pack("{ss sb sb}", "bot_kind", kind ? kind : cur_kind, "bot_url_changed",
+                                url != NULL, "bot_secret_changed", secret != NULL);
         json_t *chj = json_loads(ch, 0, NULL);
         json_object_set_new(aud, "channels", chj ? chj : json_object());
         if (lang)
@@ -222,7 +230,6 @@ od_err od_user_notify_put(od_app *a, const od_principal *who, int64_t id, json_t
     return rc ? rc : od_user_notify_get(a, id, out, e);
 }
 
-
 /* ---- opsdesk notify test ------------------------------------------------- */
 
 /* The configured channel's kind into *kind, checked against the address.
@@ -234,15 +241,16 @@ static od_err test_channel(od_app *a, const char *name, const char *to, int *kin
         json_t *chs = od_dispatcher_channels_json(a->dispatcher);
         char *list = json_dumps(chs, JSON_COMPACT);
         json_decref(chs);
-        od_error_set(e, OD_E_NOT_FOUND, "channel", "没有名为 %s 的渠道；已配置 (no channel named %s; configured: %s)",
-                     name, name, list ? list : "[]");
+        od_error_set(e, OD_E_NOT_FOUND, "channel",
+                     "没有名为 %s 的渠道；已配置 (no channel named %s; configured: %s)", name, name,
+                     list ? list : "[]");
         free(list);
         return OD_E_NOT_FOUND;
     }
     const char *kn = od_channel_kind_name((od_channel_kind)*kind);
     if ((*kind == OD_CH_SMS || *kind == OD_CH_EMAIL) && (!to || !*to))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "to", "%s 渠道需要 --to 收件地址 (a %s channel needs an address: to)",
-                            kn, kn);
+        return od_error_set(e, OD_E_UNPROCESSABLE, "to",
+                            "%s 渠道需要 --to 收件地址 (a %s channel needs an address: to)", kn, kn);
     if (to && strpbrk(to, "\r\n<>"))
         return od_error_set(e, OD_E_UNPROCESSABLE, "to", "地址无效 (bad address)");
     return OD_OK;
@@ -267,9 +275,11 @@ od_err od_notify_test_send(od_app *a, const od_principal *who, const char *name,
     rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_insert(tx, OD_Q_NTF_TEST_INSERT, &id, e, OD_BINDS(OD_TEXT(cause), OD_TEXT(name), OD_TEXT(to ? to : ""),
-                      OD_TEXT(od_notify_system_desk(a->policy)), OD_TEXT("【测试 TEST】opsdesk 通知测试 notification test"), OD_TEXT(body), OD_INT(now),
-                      OD_INT(now)));
+    rc = od_tx_insert(tx, OD_Q_NTF_TEST_INSERT, &id, e,
+                      OD_BINDS(OD_TEXT(cause), OD_TEXT(name), OD_TEXT(to ? to : ""),
+                               OD_TEXT(od_notify_system_desk(a->policy)),
+                               OD_TEXT("【测试 TEST】opsdesk 通知测试 notification test"), OD_TEXT(body),
+                               OD_INT(now), OD_INT(now)));
     json_t *aud = json_pack("{ss ss}", "channel", name, "to", to ? to : "");
     if (!rc)
         rc = od_audit_append(tx, now, who, "notify.test", "outbox", id, NULL, aud, e);
@@ -291,16 +301,18 @@ od_err od_notify_test_send(od_app *a, const od_principal *who, const char *name,
 static json_t *test_json(od_rows *q)
 {
     char c[OD_TIME_STR_MAX], n[OD_TIME_STR_MAX];
-    json_t *o = json_pack("{sI ss ss ss sI ss}", "id", (json_int_t)od_rows_int(q, 0), "channel", od_rows_text(q, 1),
-                          "to", od_rows_text(q, 2), "status", od_rows_text(q, 3), "attempts",
-                          (json_int_t)od_rows_int(q, 4), "created_at", od_time_format(od_rows_int(q, 5), c));
+    json_t *o =
+        json_pack("{sI ss ss ss sI ss}", "id", (json_int_t)od_rows_int(q, 0), "channel", od_rows_text(q, 1),
+                  "to", od_rows_text(q, 2), "status", od_rows_text(q, 3), "attempts",
+                  (json_int_t)od_rows_int(q, 4), "created_at", od_time_format(od_rows_int(q, 5), c));
     if (!o)
         return NULL;
-    json_object_set_new(o, "sent_at", od_rows_null(q, 6) ? json_null()
-                                                        : json_string(od_time_format(od_rows_int(q, 6), n)));
-    json_object_set_new(o, "next_attempt_at", strcmp(od_rows_text(q, 3), "pending") == 0
-                                                  ? json_string(od_time_format(od_rows_int(q, 7), n))
-                                                  : json_null());
+    json_object_set_new(o, "sent_at",
+                        od_rows_null(q, 6) ? json_null() : json_string(od_time_format(od_rows_int(q, 6), n)));
+    json_object_set_new(o, "next_attempt_at",
+                        strcmp(od_rows_text(q, 3), "pending") == 0
+                            ? json_string(od_time_format(od_rows_int(q, 7), n))
+                            : json_null());
     return o;
 }
 
@@ -312,9 +324,9 @@ static od_err test_attempts(od_tx *tx, int64_t id, json_t *log, od_error *e)
     bool row = false;
     while (!rc && !(rc = od_rows_step(q, &row)) && row) {
         char t[OD_TIME_STR_MAX];
-        json_array_append_new(log, json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)od_rows_int(q, 0), "at",
-                                             od_time_format(od_rows_int(q, 1), t), "channel", od_rows_text(q, 2),
-                                             "status", od_rows_text(q, 3), "http_status",
+        json_array_append_new(log, json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)od_rows_int(q, 0),
+                                             "at", od_time_format(od_rows_int(q, 1), t), "channel",
+                                             od_rows_text(q, 2), "status", od_rows_text(q, 3), "http_status",
                                              (json_int_t)od_rows_int(q, 4), "vendor_code", od_rows_text(q, 5),
                                              "error", od_rows_text(q, 6)));
     }

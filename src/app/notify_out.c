@@ -36,7 +36,8 @@ od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_
     if (!rc && json_array_size(deps) && !dv)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_RCPT_CANDIDATES, &r, e, OD_BINDS(OD_INT((int64_t)(a->anywhere | a->own_department))));
+        rc = od_tx_query(tx, OD_Q_RCPT_CANDIDATES, &r, e,
+                         OD_BINDS(OD_INT((int64_t)(a->anywhere | a->own_department))));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *scopes = json_loads(od_rows_text(r, 8), 0, NULL);
@@ -128,8 +129,11 @@ static od_err send_one(od_tx *tx, const od_policy *p, const od_out_msg *m, int64
         const char *addr = chans[i].bit == OD_CONTACT_SMS     ? u->phone
                            : chans[i].bit == OD_CONTACT_EMAIL ? u->email
                                                               : "";
-        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e, OD_BINDS(OD_TEXT(m->cause), OD_INT_OR_NULL(m->incident_id, m->incident_id != 0), OD_INT(uid),
-                        OD_TEXT(chans[i].channel), OD_TEXT(addr), OD_TEXT(m->kind), OD_TEXT(m->desk ? m->desk : ""), OD_TEXT(subject), OD_TEXT(body), OD_INT(now), OD_INT(now)));
+        rc = od_tx_exec(tx, OD_Q_OUTBOX_INSERT, e,
+                        OD_BINDS(OD_TEXT(m->cause), OD_INT_OR_NULL(m->incident_id, m->incident_id != 0),
+                                 OD_INT(uid), OD_TEXT(chans[i].channel), OD_TEXT(addr), OD_TEXT(m->kind),
+                                 OD_TEXT(m->desk ? m->desk : ""), OD_TEXT(subject), OD_TEXT(body),
+                                 OD_INT(now), OD_INT(now)));
         if (!rc && queued)
             (*queued)++;
     }

@@ -12,7 +12,10 @@ static json_t *roles_json(od_roleset rs)
     return a;
 }
 
-static json_t *minutes(int64_t ms) { return ms ? json_integer(ms / 60000) : json_null(); }
+static json_t *minutes(int64_t ms)
+{
+    return ms ? json_integer(ms / 60000) : json_null();
+}
 
 json_t *od_policy_categories_json(const od_policy *p)
 {
@@ -27,15 +30,15 @@ json_t *od_policy_categories_json(const od_policy *p)
             if (c->guidance[g])
                 json_object_set_new(guide, od_grade_key((od_grade)g), json_string(c->guidance[g]));
         }
-        json_array_append_new(arr, json_pack("{ss ss ss so so ss?}", "key", c->key, "name_zh", c->name_zh, "name_en",
-                                             c->name_en, "grades", grades, "guidance", guide, "principle",
-                                             c->principle));
+        json_array_append_new(arr, json_pack("{ss ss ss so so ss?}", "key", c->key, "name_zh", c->name_zh,
+                                             "name_en", c->name_en, "grades", grades, "guidance", guide,
+                                             "principle", c->principle));
     }
     json_t *sev = json_object();
     for (int s = 0; s < OD_SEV__COUNT; s++)
         json_object_set_new(sev, od_severity_key((od_severity)s),
-                            json_pack("{ss ss?}", "name_zh", od_severity_name_zh((od_severity)s), "description",
-                                      p->severity_desc[s]));
+                            json_pack("{ss ss?}", "name_zh", od_severity_name_zh((od_severity)s),
+                                      "description", p->severity_desc[s]));
     return json_pack("{so so}", "categories", arr, "severities", sev);
 }
 
@@ -45,12 +48,14 @@ json_t *od_policy_table_json(const od_policy *p)
     for (int g = 0; g < OD_GRADE__COUNT; g++) {
         json_t *row = json_object();
         for (int s = 0; s < OD_SEV__COUNT; s++)
-            json_object_set_new(row, od_severity_key((od_severity)s), json_string(od_resp_key(p->matrix[g][s])));
+            json_object_set_new(row, od_severity_key((od_severity)s),
+                                json_string(od_resp_key(p->matrix[g][s])));
         json_object_set_new(matrix, od_grade_key((od_grade)g), row);
         json_object_set_new(levels, od_grade_key((od_grade)g),
                             json_pack("{ss so so sb sb so}", "name_zh", od_grade_name_zh((od_grade)g),
-                                      "first_report_within_minutes", minutes(p->first_report_ms[g]), "recipient_roles",
-                                      roles_json(p->first_report_recipients[g].roles), "owning_department_heads",
+                                      "first_report_within_minutes", minutes(p->first_report_ms[g]),
+                                      "recipient_roles", roles_json(p->first_report_recipients[g].roles),
+                                      "owning_department_heads",
                                       p->first_report_recipients[g].owning_department_heads, "ack_required",
                                       (p->ack_levels >> g) & 1, "ack_within_minutes",
                                       (p->ack_levels >> g) & 1 ? minutes(p->ack_window_ms) : json_null()));
@@ -59,9 +64,9 @@ json_t *od_policy_table_json(const od_policy *p)
         json_object_set_new(responses, od_resp_key((od_resp)r),
                             json_pack("{ss so so ss ss}", "name_zh", od_resp_name_zh((od_resp)r),
                                       "handling_limit_minutes", minutes(p->handling_limit_ms[r]),
-                                      "progress_every_minutes", minutes(p->progress_every_ms[r]), "activation_role",
-                                      od_role_key(p->activation_role[r]), "activation_role_zh",
-                                      od_role_name_zh(p->activation_role[r])));
-    return json_pack("{ss? so so so}", "name", p->name, "response_matrix", matrix, "levels", levels, "responses",
-                     responses);
+                                      "progress_every_minutes", minutes(p->progress_every_ms[r]),
+                                      "activation_role", od_role_key(p->activation_role[r]),
+                                      "activation_role_zh", od_role_name_zh(p->activation_role[r])));
+    return json_pack("{ss? so so so}", "name", p->name, "response_matrix", matrix, "levels", levels,
+                     "responses", responses);
 }

@@ -15,9 +15,15 @@ typedef struct {
     bool html;
 } doc;
 
-static void raw(doc *d, const char *s, size_t n) { od_sbuf_append(&d->b, s, n); }
+static void raw(doc *d, const char *s, size_t n)
+{
+    od_sbuf_append(&d->b, s, n);
+}
 
-static void lit(doc *d, const char *s) { raw(d, s, strlen(s)); }
+static void lit(doc *d, const char *s)
+{
+    raw(d, s, strlen(s));
+}
 
 /* Appends four strings (no escaping: for building a field's value). */
 static void cat(doc *d, const char *a, const char *b, const char *c, const char *x)
@@ -33,7 +39,11 @@ static void text(doc *d, const char *s)
 {
     for (s = s ? s : ""; *s; s++) {
         if (d->html) {
-            const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+            const char *rep = *s == '<'   ? "&lt;"
+                              : *s == '>' ? "&gt;"
+                              : *s == '&' ? "&amp;"
+                              : *s == '"' ? "&quot;"
+                                          : NULL;
             if (rep) {
                 raw(d, rep, strlen(rep));
                 continue;
@@ -94,8 +104,14 @@ static void field(doc *d, const char *label, const char *value)
     }
 }
 
-static void table_open(doc *d) { d->html ? raw(d, "<table>\n", 8) : (void)0; }
-static void table_close(doc *d) { d->html ? raw(d, "</table>\n", 9) : raw(d, "\n", 1); }
+static void table_open(doc *d)
+{
+    d->html ? raw(d, "<table>\n", 8) : (void)0;
+}
+static void table_close(doc *d)
+{
+    d->html ? raw(d, "</table>\n", 9) : raw(d, "\n", 1);
+}
 
 static json_t *report_of(json_t *inc, const char *kind)
 {
@@ -114,13 +130,17 @@ static void render(doc *d, json_t *inc)
         lit(d, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
     if (d->html) {
         text(d, title);
-        lit(d,
-            "</title><style>@page{size:A4;margin:18mm}body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
-            "\"WenQuanYi Micro Hei\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;font-size:11pt;color:#111;"
-            "max-width:180mm;margin:auto}h1{font-size:18pt}h2{font-size:13pt;border-bottom:1px solid #999;margin-top:"
-            "1.2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:4px 6px;text-align:"
-            "left;vertical-align:top}th{width:32%;background:#f2f2f2}@media print{h2{break-after:avoid}tr{break-inside:"
-            "avoid}}</style></head><body>\n");
+        lit(d, "</title><style>@page{size:A4;margin:18mm}body{font-family:\"Noto Sans CJK SC\",\"Source Han "
+               "Sans SC\","
+               "\"WenQuanYi Micro Hei\",\"Microsoft YaHei\",\"PingFang "
+               "SC\",sans-serif;font-size:11pt;color:#111;"
+               "max-width:180mm;margin:auto}h1{font-size:18pt}h2{font-size:13pt;border-bottom:1px solid "
+               "#999;margin-top:"
+               "1.2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:4px "
+               "6px;text-align:"
+               "left;vertical-align:top}th{width:32%;background:#f2f2f2}@media "
+               "print{h2{break-after:avoid}tr{break-inside:"
+               "avoid}}</style></head><body>\n");
     }
     heading(d, 1, title);
     heading(d, 2, "一、基本情况 Summary");
@@ -160,7 +180,8 @@ static void render(doc *d, json_t *inc)
     field(d, "当前状态 Current state", fin ? js(fin, "current_state") : "—");
     char mins[64] = "—";
     if (fin && json_is_integer(json_object_get(fin, "business_impact_minutes")))
-        snprintf(mins, sizeof mins, "%lld 分钟 min", (long long)json_integer_value(json_object_get(fin, "business_impact_minutes")));
+        snprintf(mins, sizeof mins, "%lld 分钟 min",
+                 (long long)json_integer_value(json_object_get(fin, "business_impact_minutes")));
     field(d, "业务影响时长 Business impact", mins);
     table_close(d);
     heading(d, 2, "四、结果 Result");
@@ -185,7 +206,8 @@ static void render(doc *d, json_t *inc)
     {
         doc t = {0};
         cat(&t, "应于 due ", js(v, "due_at"), "；完成 met ", js(v, "met_at"));
-        cat(&t, "；", json_is_true(json_object_get(v, "missed")) ? "逾期 MISSED" : "按时 on time / pending", "", "");
+        cat(&t, "；", json_is_true(json_object_get(v, "missed")) ? "逾期 MISSED" : "按时 on time / pending",
+            "", "");
         d->b.oom |= t.b.oom;
         field(d, js(v, "kind"), t.b.p ? t.b.p : "");
         free(t.b.p);
@@ -204,7 +226,8 @@ static void render(doc *d, json_t *inc)
         raw(d, "</body></html>\n", 15);
 }
 
-od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format, char **out, od_error *e)
+od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format, char **out,
+                          od_error *e)
 {
     *out = NULL;
     json_t *inc = NULL;

@@ -164,17 +164,17 @@ static const od_cli_view inc_list_view = {NULL, inc_list_sections};
 
 /* the event shape of GET /api/v1/events (docs/events.md) */
 static const od_cli_col event_cols[] = {
-    {"id", NULL, NULL},       {"source", NULL, NULL},  {"status", NULL, NULL},   {"state", NULL, NULL},
-    {"class", NULL, NULL},    {"severity", NULL, NULL}, {"summary", NULL, NULL}, {"count", NULL, NULL},
+    {"id", NULL, NULL},        {"source", NULL, NULL},   {"status", NULL, NULL},  {"state", NULL, NULL},
+    {"class", NULL, NULL},     {"severity", NULL, NULL}, {"summary", NULL, NULL}, {"count", NULL, NULL},
     {"last_seen", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_section event_list_sections[] = {{"items", NULL, event_cols}, {NULL, NULL, NULL}};
 static const od_cli_view event_list_view = {NULL, event_list_sections};
 static const od_cli_view event_view = {event_cols, NULL};
 static const od_cli_col window_fields[] = {
-    {"id", NULL, NULL},      {"name", NULL, NULL},    {"starts_at", NULL, NULL},  {"ends_at", NULL, NULL},
-    {"ci", NULL, NULL},      {"matchers", NULL, NULL}, {"comment", NULL, NULL},   {"created_by", NULL, NULL},
-    {NULL, NULL, NULL},
+    {"id", NULL, NULL},      {"name", NULL, NULL},       {"starts_at", NULL, NULL},
+    {"ends_at", NULL, NULL}, {"ci", NULL, NULL},         {"matchers", NULL, NULL},
+    {"comment", NULL, NULL}, {"created_by", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_view window_view = {window_fields, NULL};
 
@@ -309,7 +309,8 @@ static const od_cli_opt o_grade[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_event_list[] = {
-    {"--status", "status", OD_CLI_STR, 0, "firing|resolved|open|closed|filtered|silenced|suppressed|handled", NULL},
+    {"--status", "status", OD_CLI_STR, 0, "firing|resolved|open|closed|filtered|silenced|suppressed|handled",
+     NULL},
     {"--class", "class", OD_CLI_STR, 0, "info|warning|exception|none", NULL},
     {"--source", "source", OD_CLI_STR, 0, NULL, "SOURCE"},
     {"--ci", "ci", OD_CLI_STR, 0, NULL, "ID|NAME"},
@@ -343,9 +344,10 @@ static const od_cli_opt o_user_notify[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_col notify_fields[] = {
-    {"user_id", NULL, NULL}, {"phone", NULL, NULL},    {"email", NULL, NULL},        {"lang", NULL, NULL},
-    {"bot.kind", NULL, NULL}, {"bot.url", NULL, NULL}, {"channels.L1", "L1", NULL}, {"channels.L2", "L2", NULL},
-    {"channels.L3", "L3", NULL}, {"channels.NG", "NG", NULL}, {NULL, NULL, NULL},
+    {"user_id", NULL, NULL},     {"phone", NULL, NULL},       {"email", NULL, NULL},
+    {"lang", NULL, NULL},        {"bot.kind", NULL, NULL},    {"bot.url", NULL, NULL},
+    {"channels.L1", "L1", NULL}, {"channels.L2", "L2", NULL}, {"channels.L3", "L3", NULL},
+    {"channels.NG", "NG", NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_view notify_view = {notify_fields, NULL};
 

@@ -31,7 +31,8 @@ static void print_attempts(FILE *out, const json_t *msg)
 {
     const json_t *log = json_object_get(msg, "deliveries");
     fprintf(out, "尝试记录 attempt log (%zu):\n", json_array_size(log));
-    fprintf(out, "  %-24s  %-11s  %-4s  %-8s  %s\n", "时间 at", "状态 status", "HTTP", "代码 code", "错误 error");
+    fprintf(out, "  %-24s  %-11s  %-4s  %-8s  %s\n", "时间 at", "状态 status", "HTTP", "代码 code",
+            "错误 error");
     size_t i;
     const json_t *d;
     json_array_foreach(log, i, d)
@@ -53,8 +54,8 @@ int od_cli_notify_test(od_cli_ctx *c, const od_cli_inv *inv)
         return rc;
     }
     long long id = (long long)json_integer_value(json_object_get(a.json, "id"));
-    fprintf(c->out, "测试消息 test message %lld → %s (%s)%s%s\n", id, str(a.json, "channel"), str(a.json, "kind"),
-            *str(a.json, "to") ? " " : "", str(a.json, "to"));
+    fprintf(c->out, "测试消息 test message %lld → %s (%s)%s%s\n", id, str(a.json, "channel"),
+            str(a.json, "kind"), *str(a.json, "to") ? " " : "", str(a.json, "to"));
     od_cli_answer_cleanup(&a);
     char path[96];
     snprintf(path, sizeof path, "/api/v1/notify/test/%lld", id);
@@ -67,7 +68,8 @@ int od_cli_notify_test(od_cli_ctx *c, const od_cli_inv *inv)
         }
         const char *st = str(a.json, "status");
         bool done = strcmp(st, "sent") == 0 || strcmp(st, "failed") == 0;
-        bool retrying = strcmp(st, "pending") == 0 && json_array_size(json_object_get(a.json, "deliveries")) > 0;
+        bool retrying =
+            strcmp(st, "pending") == 0 && json_array_size(json_object_get(a.json, "deliveries")) > 0;
         if (done || retrying || waited >= wait_s * 1000) {
             if (c->json) {
                 od_cli_print_json(c->out, a.json);
@@ -78,12 +80,13 @@ int od_cli_notify_test(od_cli_ctx *c, const od_cli_inv *inv)
                 else if (strcmp(st, "failed") == 0)
                     fprintf(c->out, "结果 result: 失败 failed\n");
                 else if (retrying)
-                    fprintf(c->out, "结果 result: 将于 %s 重试 (retry scheduled at %s; `opsdesk notify test` "
-                                    "does not wait for it)\n",
+                    fprintf(c->out,
+                            "结果 result: 将于 %s 重试 (retry scheduled at %s; `opsdesk notify test` "
+                            "does not wait for it)\n",
                             str(a.json, "next_attempt_at"), str(a.json, "next_attempt_at"));
                 else
-                    fprintf(c->out, "结果 result: %ld 秒内尚未发送 (not sent within %ld s: status %s)\n", wait_s,
-                            wait_s, st);
+                    fprintf(c->out, "结果 result: %ld 秒内尚未发送 (not sent within %ld s: status %s)\n",
+                            wait_s, wait_s, st);
             }
             rc = strcmp(st, "sent") == 0 ? OD_CLI_EXIT_OK : OD_CLI_EXIT_REFUSED;
             od_cli_answer_cleanup(&a);

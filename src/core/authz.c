@@ -5,9 +5,9 @@
 #include <stdio.h>
 
 #define R(x) OD_ROLEBIT(OD_ROLE_##x)
-#define OPS_ALL                                                                                    \
-    (R(MONITORING_ENGINEER) | R(OPS_ENGINEER) | R(OPS_SECTION_HEAD) | R(OPS_DEPARTMENT_HEAD) |      \
-     R(DEPARTMENT_HEAD) | R(OPS_LEADER) | R(EMERGENCY_LEADERSHIP) | R(LIAISON) | R(SERVICE_DESK) |  \
+#define OPS_ALL                                                                                              \
+    (R(MONITORING_ENGINEER) | R(OPS_ENGINEER) | R(OPS_SECTION_HEAD) | R(OPS_DEPARTMENT_HEAD) |               \
+     R(DEPARTMENT_HEAD) | R(OPS_LEADER) | R(EMERGENCY_LEADERSHIP) | R(LIAISON) | R(SERVICE_DESK) |           \
      R(PROBLEM_MANAGER) | R(CHANGE_MANAGER) | R(CAB_MEMBER))
 #define LEADS (R(OPS_SECTION_HEAD) | R(OPS_DEPARTMENT_HEAD) | R(OPS_LEADER) | R(EMERGENCY_LEADERSHIP))
 
@@ -41,9 +41,15 @@ static const struct {
     [OD_PERM_INGEST] = {"ingest", 0},
 };
 
-const char *od_perm_key(od_perm p) { return (unsigned)p < OD_PERM__COUNT ? perms[p].key : "?"; }
+const char *od_perm_key(od_perm p)
+{
+    return (unsigned)p < OD_PERM__COUNT ? perms[p].key : "?";
+}
 
-od_roleset od_perm_roles(od_perm p) { return (unsigned)p < OD_PERM__COUNT ? perms[p].roles : 0; }
+od_roleset od_perm_roles(od_perm p)
+{
+    return (unsigned)p < OD_PERM__COUNT ? perms[p].roles : 0;
+}
 
 bool od_roles_allow(od_roleset roles, od_perm p)
 {
@@ -65,12 +71,15 @@ od_err od_roles_check_separation(od_roleset roles, od_error *e)
 
 #define ADMINS (R(SYSTEM_ADMIN) | R(SECURITY_ADMIN) | R(AUDITOR))
 
-od_roleset od_admin_roles(void) { return ADMINS; }
+od_roleset od_admin_roles(void)
+{
+    return ADMINS;
+}
 
 const char *od_user_act_key(od_user_act a)
 {
     static const char *keys[OD_UA__COUNT] = {
-        [OD_UA_SET_ROLES] = "set_roles", [OD_UA_DISABLE] = "disable",   [OD_UA_ENABLE] = "enable",
+        [OD_UA_SET_ROLES] = "set_roles", [OD_UA_DISABLE] = "disable", [OD_UA_ENABLE] = "enable",
         [OD_UA_EDIT_CONTACT] = "edit",   [OD_UA_SET_BOT] = "set_bot",
     };
     return (unsigned)a < OD_UA__COUNT ? keys[a] : "?";
@@ -98,9 +107,10 @@ od_err od_authz_user_act(const od_user_act_req *q, od_error *e)
         return OD_OK;
     case OD_UA_EDIT_CONTACT:
         if (overseer && !q->self)
-            return od_error_set(e, OD_E_FORBIDDEN, NULL,
-                                "三权分立：不能修改安全管理员或审计员的资料 (separation of duties: the security "
-                                "administrator's or the auditor's data are not yours to edit)");
+            return od_error_set(
+                e, OD_E_FORBIDDEN, NULL,
+                "三权分立：不能修改安全管理员或审计员的资料 (separation of duties: the security "
+                "administrator's or the auditor's data are not yours to edit)");
         return OD_OK;
     case OD_UA_SET_BOT:
         if (!q->self)

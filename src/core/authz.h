@@ -11,27 +11,27 @@
 #include <stdbool.h>
 
 typedef enum od_perm {
-    OD_PERM_PUBLIC = 0,     /* no authentication */
-    OD_PERM_AUTHENTICATED,  /* any signed-in user */
+    OD_PERM_PUBLIC = 0,    /* no authentication */
+    OD_PERM_AUTHENTICATED, /* any signed-in user */
     OD_PERM_USER_READ,
-    OD_PERM_USER_WRITE,     /* create, disable accounts (system_admin) */
-    OD_PERM_ROLE_ASSIGN,    /* roles and scopes (security_admin) */
-    OD_PERM_AUDIT_READ,     /* auditor */
-    OD_PERM_CONFIG_WRITE,   /* configuration (system_admin) */
+    OD_PERM_USER_WRITE,   /* create, disable accounts (system_admin) */
+    OD_PERM_ROLE_ASSIGN,  /* roles and scopes (security_admin) */
+    OD_PERM_AUDIT_READ,   /* auditor */
+    OD_PERM_CONFIG_WRITE, /* configuration (system_admin) */
     OD_PERM_CI_READ,
     OD_PERM_CI_WRITE,
     OD_PERM_POLICY_READ,
     OD_PERM_INCIDENT_READ,
     OD_PERM_INCIDENT_CREATE,
     OD_PERM_INCIDENT_REPORT,
-    OD_PERM_INCIDENT_LEAD,  /* activate / close; the level's authority is checked by the rule */
+    OD_PERM_INCIDENT_LEAD, /* activate / close; the level's authority is checked by the rule */
     OD_PERM_INCIDENT_REVIEW,
-    OD_PERM_TEST_CLOCK,     /* test mode only */
+    OD_PERM_TEST_CLOCK, /* test mode only */
     /* event management */
-    OD_PERM_EVENT_READ,     /* events, decisions, statistics, review, maintenance windows */
-    OD_PERM_EVENT_WRITE,    /* maintenance windows (silence) */
-    OD_PERM_APIKEY_ADMIN,   /* ingestion API keys (system_admin) */
-    OD_PERM_INGEST,         /* event ingestion: an integration API key only, never a user */
+    OD_PERM_EVENT_READ,   /* events, decisions, statistics, review, maintenance windows */
+    OD_PERM_EVENT_WRITE,  /* maintenance windows (silence) */
+    OD_PERM_APIKEY_ADMIN, /* ingestion API keys (system_admin) */
+    OD_PERM_INGEST,       /* event ingestion: an integration API key only, never a user */
     OD_PERM__COUNT
 } od_perm;
 
@@ -53,8 +53,8 @@ od_roleset od_admin_roles(void);
  * among the three administrators).  The route's permission is checked
  * before; this decides what that permission may not do to WHOM. */
 typedef enum od_user_act {
-    OD_UA_SET_ROLES,    /* assign roles (security_admin) */
-    OD_UA_DISABLE,      /* disable an account (system_admin) */
+    OD_UA_SET_ROLES, /* assign roles (security_admin) */
+    OD_UA_DISABLE,   /* disable an account (system_admin) */
     OD_UA_ENABLE,
     OD_UA_EDIT_CONTACT, /* display name, department, phone, e-mail, language (system_admin) */
     OD_UA_SET_BOT,      /* the account's personal bot: where its alarms and ack links go */

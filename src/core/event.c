@@ -136,7 +136,8 @@ od_err od_matcher_parse(od_matcher *m, const char *text, od_error *e)
         while (*p == ' ' || *p == '\t')
             p++;
         if (*p)
-            return od_error_set(e, OD_E_INVALID, "matchers", "引号后有多余内容 (text after the quoted value)");
+            return od_error_set(e, OD_E_INVALID, "matchers",
+                                "引号后有多余内容 (text after the quoted value)");
     } else {
         size_t len = strlen(p);
         while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
@@ -255,8 +256,14 @@ char *od_event_fingerprint_hex(uint64_t fp, char out[17])
 static const char *const class_keys[OD_EVC__COUNT] = {"info", "warning", "exception"};
 static const char *const class_zh[OD_EVC__COUNT] = {"信息类", "告警类", "异常类"};
 
-const char *od_event_class_key(od_event_class c) { return (unsigned)c < OD_EVC__COUNT ? class_keys[c] : "?"; }
-const char *od_event_class_name_zh(od_event_class c) { return (unsigned)c < OD_EVC__COUNT ? class_zh[c] : "?"; }
+const char *od_event_class_key(od_event_class c)
+{
+    return (unsigned)c < OD_EVC__COUNT ? class_keys[c] : "?";
+}
+const char *od_event_class_name_zh(od_event_class c)
+{
+    return (unsigned)c < OD_EVC__COUNT ? class_zh[c] : "?";
+}
 
 int od_event_class_parse(const char *s)
 {
@@ -400,7 +407,10 @@ od_classify_result od_event_classify(const od_event_policy *p, const od_labels *
     return (od_classify_result){p ? p->default_class : OD_EVC_WARNING, -1};
 }
 
-bool od_window_active(const od_window *w, int64_t now) { return w->starts_at <= now && now <= w->ends_at; }
+bool od_window_active(const od_window *w, int64_t now)
+{
+    return w->starts_at <= now && now <= w->ends_at;
+}
 
 bool od_window_matches(const od_window *w, const od_labels *ls, int64_t ci_id, int64_t now)
 {
@@ -482,7 +492,8 @@ od_response od_event_respond(const od_event_policy *p, const od_labels *ls, od_e
     }
     if (!p)
         return (od_response){OD_EVA_ALERT_ROLE, -1, "", OD_ROLE_MONITORING_ENGINEER};
-    return (od_response){p->default_response.action, -1, p->default_response.channel, p->default_response.role};
+    return (od_response){p->default_response.action, -1, p->default_response.channel,
+                         p->default_response.role};
 }
 
 int od_event_incident_rule(const od_event_policy *p, const od_labels *ls)

@@ -28,7 +28,7 @@
 #define OD_EVT_RULE_NAME_MAX 64
 #define OD_EVT_CI_LABELS_MAX 8
 #define OD_EVT_GROUP_BY_MAX 8
-#define OD_EVT_FLAP_MAX 64     /* remembered state changes */
+#define OD_EVT_FLAP_MAX 64 /* remembered state changes */
 
 /* ---- labels and matchers ---------------------------------------------- */
 
@@ -54,9 +54,9 @@ const char *od_match_op_str(od_match_op op); /* "=", "!=", "=~", "!~" */
 typedef struct od_matcher {
     char name[OD_EVT_NAME_MAX];
     od_match_op op;
-    const char *value;         /* inside `text` */
+    const char *value;            /* inside `text` */
     struct od_matcher_text *text; /* a reference: copies share the value */
-    od_regex *re;              /* a reference, for =~ and !~ */
+    od_regex *re;                 /* a reference, for =~ and !~ */
 } od_matcher;
 
 /* Builds a matcher: the name must be [A-Za-z_][A-Za-z0-9_]*, the value at
@@ -99,7 +99,12 @@ char *od_event_fingerprint_hex(uint64_t fp, char out[17]);
 
 /* ---- the event policy (policy file section `events:`) ------------------- */
 
-typedef enum od_event_class { OD_EVC_INFO = 0, OD_EVC_WARNING, OD_EVC_EXCEPTION, OD_EVC__COUNT } od_event_class;
+typedef enum od_event_class {
+    OD_EVC_INFO = 0,
+    OD_EVC_WARNING,
+    OD_EVC_EXCEPTION,
+    OD_EVC__COUNT
+} od_event_class;
 const char *od_event_class_key(od_event_class c); /* "info" ... */
 const char *od_event_class_name_zh(od_event_class c);
 int od_event_class_parse(const char *s);
@@ -119,9 +124,9 @@ typedef struct od_event_rule {
     char name[OD_EVT_RULE_NAME_MAX];
     od_matcher *matchers; /* owned array */
     size_t n_matchers;
-    unsigned ci_grades;   /* bit (1u << od_grade); 0 = any CI or none */
+    unsigned ci_grades; /* bit (1u << od_grade); 0 = any CI or none */
     od_event_class cls;
-    unsigned classes;     /* bit (1u << od_event_class); responses only */
+    unsigned classes; /* bit (1u << od_event_class); responses only */
     od_event_action action;
     char channel[64];     /* OD_EVA_WEBHOOK: the channel name (--channels) */
     od_role role;         /* OD_EVA_ALERT_ROLE */
@@ -144,11 +149,11 @@ typedef struct od_event_policy {
     char group_by[OD_EVT_GROUP_BY_MAX][OD_EVT_NAME_MAX];
     size_t n_group_by;
     bool dependency_suppression;
-    int flap_changes;               /* flapping = more than this many changes … */
-    int64_t flap_window_ms;         /* … within this window; 0 = off */
+    int flap_changes;       /* flapping = more than this many changes … */
+    int64_t flap_window_ms; /* … within this window; 0 = off */
     char ci_labels[OD_EVT_CI_LABELS_MAX][OD_EVT_NAME_MAX];
     size_t n_ci_labels;
-    int review_sample;              /* events sampled per week for the review */
+    int review_sample; /* events sampled per week for the review */
 } od_event_policy;
 
 /* The built-in defaults (no filter, classification or incident rule; default
@@ -231,7 +236,7 @@ bool od_event_grouped(const od_event_policy *p, int64_t group_last_at, int64_t n
  * First matching rule whose classes include cls; else the default. */
 typedef struct od_response {
     od_event_action action;
-    int rule; /* -1 = default */
+    int rule;            /* -1 = default */
     const char *channel; /* borrowed from the policy */
     od_role role;
 } od_response;
@@ -240,10 +245,10 @@ od_response od_event_respond(const od_event_policy *p, const od_labels *ls, od_e
 /* Step 7: exceptions.  The incident rule (first match), -1 if none. */
 int od_event_incident_rule(const od_event_policy *p, const od_labels *ls);
 typedef enum od_incident_decision {
-    OD_EVI_OPEN = 0,  /* open a new incident with the rule's severity */
-    OD_EVI_ATTACH,    /* attach to the open incident of the same CI and rule */
-    OD_EVI_NO_CI,     /* no CI matched: alert a person instead */
-    OD_EVI_NO_RULE,   /* no incident rule matched: alert a person instead */
+    OD_EVI_OPEN = 0, /* open a new incident with the rule's severity */
+    OD_EVI_ATTACH,   /* attach to the open incident of the same CI and rule */
+    OD_EVI_NO_CI,    /* no CI matched: alert a person instead */
+    OD_EVI_NO_RULE,  /* no incident rule matched: alert a person instead */
     OD_EVI__COUNT
 } od_incident_decision;
 const char *od_incident_decision_key(od_incident_decision d);

@@ -596,4 +596,3 @@ od_deadline_plan od_deadline_fire_plan(od_deadline_kind k, int64_t due, int64_t 
     pl.next_due = n > 1 ? add_sat(now, every) : add_sat(due, every);
     return pl;
 }
-

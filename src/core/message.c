@@ -9,40 +9,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_keys[OD_MSG__COUNT] = {"first",      "second",   "progress",         "final",
-                                                     "escalation", "reminder", "progress_reminder",
-                                                     "event_alert", "opened"};
+static const char *const kind_keys[OD_MSG__COUNT] = {
+    "first",       "second", "progress", "final", "escalation", "reminder", "progress_reminder",
+    "event_alert", "opened"};
 static const char *const lang_keys[OD_LANG__COUNT] = {"zh-CN", "en"};
-static const char *const var_names[OD_V__COUNT] = {
-    "number",         "title",          "drill",           "level",          "level_name",
-    "severity",       "severity_name",  "response_level",  "response_name",  "detected_at",
-    "location",       "symptoms",       "impact_scope",    "desk",           "reporter",
-    "system_impact",  "estimated_recovery_at", "progress", "cause",          "process",
-    "current_state",  "business_impact_minutes", "improvements", "from_level", "reason",
-    "authority",      "ack_within_minutes", "due_at",      "ack_link",
-    "event_id",       "event_class",    "summary",         "source",         "dedup_key",
-    "ci",             "first_report_minutes"};
+static const char *const var_names[OD_V__COUNT] = {"number",
+                                                   "title",
+                                                   "drill",
+                                                   "level",
+                                                   "level_name",
+                                                   "severity",
+                                                   "severity_name",
+                                                   "response_level",
+                                                   "response_name",
+                                                   "detected_at",
+                                                   "location",
+                                                   "symptoms",
+                                                   "impact_scope",
+                                                   "desk",
+                                                   "reporter",
+                                                   "system_impact",
+                                                   "estimated_recovery_at",
+                                                   "progress",
+                                                   "cause",
+                                                   "process",
+                                                   "current_state",
+                                                   "business_impact_minutes",
+                                                   "improvements",
+                                                   "from_level",
+                                                   "reason",
+                                                   "authority",
+                                                   "ack_within_minutes",
+                                                   "due_at",
+                                                   "ack_link",
+                                                   "event_id",
+                                                   "event_class",
+                                                   "summary",
+                                                   "source",
+                                                   "dedup_key",
+                                                   "ci",
+                                                   "first_report_minutes"};
 _Static_assert(sizeof var_names / sizeof *var_names == OD_V__COUNT, "one name per variable");
 
 /* R-NOT-2 (seed 000 ch. 7 §2.1 item 5): the report fields; every alarm also
  * names the incident, its levels and carries the acknowledgement link. */
-static const od_msg_var req_first[] = {OD_V_NUMBER,   OD_V_LEVEL,        OD_V_RESPONSE_LEVEL, OD_V_DETECTED_AT,
-                                       OD_V_LOCATION, OD_V_SYMPTOMS,     OD_V_IMPACT_SCOPE,   OD_V_ACK_LINK};
-static const od_msg_var req_second[] = {OD_V_NUMBER,        OD_V_LEVEL,  OD_V_RESPONSE_LEVEL, OD_V_SYSTEM_IMPACT,
-                                        OD_V_ESTIMATED_RECOVERY_AT, OD_V_ACK_LINK};
+static const od_msg_var req_first[] = {OD_V_NUMBER,   OD_V_LEVEL,    OD_V_RESPONSE_LEVEL, OD_V_DETECTED_AT,
+                                       OD_V_LOCATION, OD_V_SYMPTOMS, OD_V_IMPACT_SCOPE,   OD_V_ACK_LINK};
+static const od_msg_var req_second[] = {
+    OD_V_NUMBER,  OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_SYSTEM_IMPACT, OD_V_ESTIMATED_RECOVERY_AT,
+    OD_V_ACK_LINK};
 static const od_msg_var req_progress[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_PROGRESS,
                                           OD_V_ACK_LINK};
-static const od_msg_var req_final[] = {OD_V_NUMBER,  OD_V_LEVEL,         OD_V_RESPONSE_LEVEL,
-                                       OD_V_CAUSE,   OD_V_PROCESS,       OD_V_CURRENT_STATE,
-                                       OD_V_BUSINESS_IMPACT_MINUTES,     OD_V_IMPROVEMENTS};
-static const od_msg_var req_escalation[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_FROM_LEVEL, OD_V_RESPONSE_LEVEL,
-                                            OD_V_REASON, OD_V_ACK_LINK};
-static const od_msg_var req_reminder[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_ACK_WITHIN_MINUTES,
-                                          OD_V_ACK_LINK};
+static const od_msg_var req_final[] = {
+    OD_V_NUMBER,  OD_V_LEVEL,         OD_V_RESPONSE_LEVEL,          OD_V_CAUSE,
+    OD_V_PROCESS, OD_V_CURRENT_STATE, OD_V_BUSINESS_IMPACT_MINUTES, OD_V_IMPROVEMENTS};
+static const od_msg_var req_escalation[] = {OD_V_NUMBER,         OD_V_LEVEL,  OD_V_FROM_LEVEL,
+                                            OD_V_RESPONSE_LEVEL, OD_V_REASON, OD_V_ACK_LINK};
+static const od_msg_var req_reminder[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL,
+                                          OD_V_ACK_WITHIN_MINUTES, OD_V_ACK_LINK};
 static const od_msg_var req_preminder[] = {OD_V_NUMBER, OD_V_RESPONSE_LEVEL, OD_V_DUE_AT};
 /* an event alert names the event, what it is and where it comes from */
-static const od_msg_var req_event_alert[] = {OD_V_EVENT_ID, OD_V_EVENT_CLASS, OD_V_SEVERITY, OD_V_SUMMARY,
-                                             OD_V_SOURCE, OD_V_DEDUP_KEY};
+static const od_msg_var req_event_alert[] = {OD_V_EVENT_ID, OD_V_EVENT_CLASS, OD_V_SEVERITY,
+                                             OD_V_SUMMARY,  OD_V_SOURCE,      OD_V_DEDUP_KEY};
 /* an incident opened by an event: which, and when its first report is due */
 static const od_msg_var req_opened[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_DETECTED_AT,
                                         OD_V_DUE_AT};
@@ -50,15 +78,27 @@ static const struct {
     const od_msg_var *v;
     size_t n;
 } required[OD_MSG__COUNT] = {
-#define R_(a) {a, sizeof a / sizeof *a}
-    R_(req_first),      R_(req_second),   R_(req_progress), R_(req_final),
-    R_(req_escalation), R_(req_reminder), R_(req_preminder), R_(req_event_alert), R_(req_opened),
+#define R_(a)                                                                                                \
+    {                                                                                                        \
+        a, sizeof a / sizeof *a                                                                              \
+    }
+    R_(req_first),    R_(req_second),    R_(req_progress),    R_(req_final),  R_(req_escalation),
+    R_(req_reminder), R_(req_preminder), R_(req_event_alert), R_(req_opened),
 #undef R_
 };
 
-const char *od_msg_kind_key(od_msg_kind k) { return (unsigned)k < OD_MSG__COUNT ? kind_keys[k] : "?"; }
-const char *od_lang_key(od_lang l) { return (unsigned)l < OD_LANG__COUNT ? lang_keys[l] : "?"; }
-const char *od_msg_var_name(od_msg_var v) { return (unsigned)v < OD_V__COUNT ? var_names[v] : "?"; }
+const char *od_msg_kind_key(od_msg_kind k)
+{
+    return (unsigned)k < OD_MSG__COUNT ? kind_keys[k] : "?";
+}
+const char *od_lang_key(od_lang l)
+{
+    return (unsigned)l < OD_LANG__COUNT ? lang_keys[l] : "?";
+}
+const char *od_msg_var_name(od_msg_var v)
+{
+    return (unsigned)v < OD_V__COUNT ? var_names[v] : "?";
+}
 
 int od_msg_var_parse(const char *s)
 {
@@ -115,4 +155,3 @@ od_err od_msg_check(od_msg_kind k, const char *tpl, bool req, od_error *e)
     }
     return OD_OK;
 }
-

@@ -21,13 +21,42 @@
 #define OD_ACK_MARK "{{ack_link}}"
 
 typedef enum od_msg_var {
-    OD_V_NUMBER, OD_V_TITLE, OD_V_DRILL, OD_V_LEVEL, OD_V_LEVEL_NAME, OD_V_SEVERITY, OD_V_SEVERITY_NAME,
-    OD_V_RESPONSE_LEVEL, OD_V_RESPONSE_NAME, OD_V_DETECTED_AT, OD_V_LOCATION, OD_V_SYMPTOMS, OD_V_IMPACT_SCOPE,
-    OD_V_DESK, OD_V_REPORTER, OD_V_SYSTEM_IMPACT, OD_V_ESTIMATED_RECOVERY_AT, OD_V_PROGRESS, OD_V_CAUSE,
-    OD_V_PROCESS, OD_V_CURRENT_STATE, OD_V_BUSINESS_IMPACT_MINUTES, OD_V_IMPROVEMENTS, OD_V_FROM_LEVEL,
-    OD_V_REASON, OD_V_AUTHORITY, OD_V_ACK_WITHIN_MINUTES, OD_V_DUE_AT, OD_V_ACK_LINK,
+    OD_V_NUMBER,
+    OD_V_TITLE,
+    OD_V_DRILL,
+    OD_V_LEVEL,
+    OD_V_LEVEL_NAME,
+    OD_V_SEVERITY,
+    OD_V_SEVERITY_NAME,
+    OD_V_RESPONSE_LEVEL,
+    OD_V_RESPONSE_NAME,
+    OD_V_DETECTED_AT,
+    OD_V_LOCATION,
+    OD_V_SYMPTOMS,
+    OD_V_IMPACT_SCOPE,
+    OD_V_DESK,
+    OD_V_REPORTER,
+    OD_V_SYSTEM_IMPACT,
+    OD_V_ESTIMATED_RECOVERY_AT,
+    OD_V_PROGRESS,
+    OD_V_CAUSE,
+    OD_V_PROCESS,
+    OD_V_CURRENT_STATE,
+    OD_V_BUSINESS_IMPACT_MINUTES,
+    OD_V_IMPROVEMENTS,
+    OD_V_FROM_LEVEL,
+    OD_V_REASON,
+    OD_V_AUTHORITY,
+    OD_V_ACK_WITHIN_MINUTES,
+    OD_V_DUE_AT,
+    OD_V_ACK_LINK,
     /* event alerts and incidents opened by an event */
-    OD_V_EVENT_ID, OD_V_EVENT_CLASS, OD_V_SUMMARY, OD_V_SOURCE, OD_V_DEDUP_KEY, OD_V_CI,
+    OD_V_EVENT_ID,
+    OD_V_EVENT_CLASS,
+    OD_V_SUMMARY,
+    OD_V_SOURCE,
+    OD_V_DEDUP_KEY,
+    OD_V_CI,
     OD_V_FIRST_REPORT_MINUTES,
     OD_V__COUNT
 } od_msg_var;
@@ -37,11 +66,11 @@ typedef struct od_msg_vars {
     const char *v[OD_V__COUNT];
 } od_msg_vars;
 
-const char *od_msg_kind_key(od_msg_kind k);   /* "first" … "progress_reminder" */
-const char *od_lang_key(od_lang l);           /* "zh-CN", "en" */
-int od_lang_parse(const char *s);             /* -1 if unknown */
-const char *od_msg_var_name(od_msg_var v);    /* "number" … */
-int od_msg_var_parse(const char *s);          /* -1 if unknown */
+const char *od_msg_kind_key(od_msg_kind k); /* "first" … "progress_reminder" */
+const char *od_lang_key(od_lang l);         /* "zh-CN", "en" */
+int od_lang_parse(const char *s);           /* -1 if unknown */
+const char *od_msg_var_name(od_msg_var v);  /* "number" … */
+int od_msg_var_parse(const char *s);        /* -1 if unknown */
 /* The placeholders kind k's body must contain (R-NOT-2 fields, number,
  * levels, ack link).  Returns the count; *out points at a static list. */
 size_t od_msg_required(od_msg_kind k, const od_msg_var **out);

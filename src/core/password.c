@@ -25,10 +25,10 @@ od_err od_password_check(const od_password_policy *pp, const char *pw, od_error 
     }
     char zh[256], en[256];
     od_join zj = od_join_start(zh, sizeof zh, "、"), ej = od_join_start(en, sizeof en, ", ");
-#define MISS(cond, z, en_)                                                                         \
-    if (cond) {                                                                                    \
-        od_join_add(&zj, z);                                                                       \
-        od_join_add(&ej, en_);                                                                     \
+#define MISS(cond, z, en_)                                                                                   \
+    if (cond) {                                                                                              \
+        od_join_add(&zj, z);                                                                                 \
+        od_join_add(&ej, en_);                                                                               \
     }
     char zlen[64], elen[64];
     snprintf(zlen, sizeof zlen, "至少%d个字符", pp->min_length);

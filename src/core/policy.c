@@ -13,16 +13,16 @@ static const char *const sev_zh[OD_SEV__COUNT] = {"严重", "中等", "轻微"};
 static const char *const resp_keys[OD_RESP__COUNT] = {"R1", "R2", "R3", "NG"};
 static const char *const resp_zh[OD_RESP__COUNT] = {"一级响应", "二级响应", "三级响应", "非等级响应"};
 static const char *const role_keys[OD_ROLE__COUNT] = {
-    "monitoring_engineer", "ops_engineer", "ops_section_head", "ops_department_head",
-    "department_head", "ops_leader", "emergency_leadership", "liaison",
-    "service_desk", "problem_manager", "change_manager", "cab_member",
-    "system_admin", "security_admin", "auditor",
+    "monitoring_engineer",  "ops_engineer",    "ops_section_head",
+    "ops_department_head",  "department_head", "ops_leader",
+    "emergency_leadership", "liaison",         "service_desk",
+    "problem_manager",      "change_manager",  "cab_member",
+    "system_admin",         "security_admin",  "auditor",
 };
 static const char *const role_zh[OD_ROLE__COUNT] = {
-    "监控工程师", "运维工程师", "运行部科室负责人", "运行部部门负责人",
-    "有关部门负责人", "主管运行的中心领导", "应急领导小组", "特定联络人",
-    "服务台", "问题经理", "变更经理", "变更咨询委员会成员",
-    "系统管理员", "安全管理员", "审计员",
+    "监控工程师",         "运维工程师",         "运行部科室负责人", "运行部部门负责人", "有关部门负责人",
+    "主管运行的中心领导", "应急领导小组",       "特定联络人",       "服务台",           "问题经理",
+    "变更经理",           "变更咨询委员会成员", "系统管理员",       "安全管理员",       "审计员",
 };
 
 static int parse_key(const char *const *keys, int n, const char *s)
@@ -35,10 +35,10 @@ static int parse_key(const char *const *keys, int n, const char *s)
     return -1;
 }
 
-#define KEYFN(fn, type, arr, count)                                                                \
-    const char *fn(type v)                                                                         \
-    {                                                                                              \
-        return ((unsigned)v < (count)) ? arr[v] : "?";                                             \
+#define KEYFN(fn, type, arr, count)                                                                          \
+    const char *fn(type v)                                                                                   \
+    {                                                                                                        \
+        return ((unsigned)v < (count)) ? arr[v] : "?";                                                       \
     }
 KEYFN(od_grade_key, od_grade, grade_keys, OD_GRADE__COUNT)
 KEYFN(od_grade_name_zh, od_grade, grade_zh, OD_GRADE__COUNT)
@@ -50,10 +50,22 @@ KEYFN(od_role_key, od_role, role_keys, OD_ROLE__COUNT)
 KEYFN(od_role_name_zh, od_role, role_zh, OD_ROLE__COUNT)
 #undef KEYFN
 
-int od_grade_parse(const char *s) { return parse_key(grade_keys, OD_GRADE__COUNT, s); }
-int od_severity_parse(const char *s) { return parse_key(sev_keys, OD_SEV__COUNT, s); }
-int od_resp_parse(const char *s) { return parse_key(resp_keys, OD_RESP__COUNT, s); }
-int od_role_parse(const char *s) { return parse_key(role_keys, OD_ROLE__COUNT, s); }
+int od_grade_parse(const char *s)
+{
+    return parse_key(grade_keys, OD_GRADE__COUNT, s);
+}
+int od_severity_parse(const char *s)
+{
+    return parse_key(sev_keys, OD_SEV__COUNT, s);
+}
+int od_resp_parse(const char *s)
+{
+    return parse_key(resp_keys, OD_RESP__COUNT, s);
+}
+int od_role_parse(const char *s)
+{
+    return parse_key(role_keys, OD_ROLE__COUNT, s);
+}
 
 #define MIN_MS (60 * 1000LL)
 #define HOUR_MS (60 * MIN_MS)

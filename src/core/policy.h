@@ -62,9 +62,9 @@ typedef struct od_category {
     char key[OD_KEY_MAX];
     char name_zh[OD_NAME_MAX];
     char name_en[OD_NAME_MAX];
-    unsigned grades_allowed;          /* bit (1u << od_grade) */
-    char *principle;                  /* 分级原则, may be NULL */
-    char *guidance[OD_GRADE__COUNT];  /* per-grade rule text, NULL if none */
+    unsigned grades_allowed;         /* bit (1u << od_grade) */
+    char *principle;                 /* 分级原则, may be NULL */
+    char *guidance[OD_GRADE__COUNT]; /* per-grade rule text, NULL if none */
 } od_category;
 
 /* Who receives the first report for one incident level (R-NOT-1).  Roles
@@ -81,7 +81,7 @@ typedef struct od_password_policy {
 } od_password_policy;
 
 typedef struct od_login_policy {
-    int max_failures;     /* failures within window before lockout */
+    int max_failures; /* failures within window before lockout */
     int64_t window_ms;
     int64_t lockout_ms;
     int64_t session_ttl_ms;
@@ -94,15 +94,15 @@ typedef struct od_login_policy {
  * (src/policy/) then fills in the embedded policy/default.yaml's value.
  * Fixed-size arrays so that od_policy needs no extra freeing. */
 typedef enum od_msg_kind {
-    OD_MSG_FIRST = 0,        /* 首报 first report (R-NOT-2) */
-    OD_MSG_SECOND,           /* 续报 second report */
-    OD_MSG_PROGRESS,         /* 进展报告 progress report (R-NOT-5) */
-    OD_MSG_FINAL,            /* 终报 final report */
-    OD_MSG_ESCALATION,       /* 升级通知 escalation (R-ESC-3) */
-    OD_MSG_REMINDER,         /* 未确认提醒 acknowledgement reminder (R-NOT-4) */
+    OD_MSG_FIRST = 0,         /* 首报 first report (R-NOT-2) */
+    OD_MSG_SECOND,            /* 续报 second report */
+    OD_MSG_PROGRESS,          /* 进展报告 progress report (R-NOT-5) */
+    OD_MSG_FINAL,             /* 终报 final report */
+    OD_MSG_ESCALATION,        /* 升级通知 escalation (R-ESC-3) */
+    OD_MSG_REMINDER,          /* 未确认提醒 acknowledgement reminder (R-NOT-4) */
     OD_MSG_PROGRESS_REMINDER, /* 进展报告提醒 progress-report reminder (R-NOT-5) */
-    OD_MSG_EVENT_ALERT,      /* 告警通知 an event alerts a person (R-EVT-2 step 6) */
-    OD_MSG_OPENED,           /* 自动登记通知 an event opened an incident; first report due */
+    OD_MSG_EVENT_ALERT,       /* 告警通知 an event alerts a person (R-EVT-2 step 6) */
+    OD_MSG_OPENED,            /* 自动登记通知 an event opened an incident; first report due */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;
@@ -114,19 +114,19 @@ typedef struct od_msg_template {
 } od_msg_template;
 #define OD_DESK_MAX 8
 typedef struct od_desk {
-    char key[OD_KEY_MAX];       /* "monitoring", "ops_security" */
-    char name_zh[OD_NAME_MAX];  /* 客服部监控服务科 */
-    char name_en[OD_NAME_MAX];  /* monitoring desk */
+    char key[OD_KEY_MAX];      /* "monitoring", "ops_security" */
+    char name_zh[OD_NAME_MAX]; /* 客服部监控服务科 */
+    char name_en[OD_NAME_MAX]; /* monitoring desk */
 } od_desk;
 /* Contact channels a user may be reached on (bits of level_channels). */
 enum { OD_CONTACT_SMS = 1u, OD_CONTACT_EMAIL = 2u, OD_CONTACT_BOT = 4u };
 typedef struct od_notify_policy {
     od_msg_template templates[OD_MSG__COUNT][OD_LANG__COUNT];
     od_desk desks[OD_DESK_MAX];
-    size_t n_desks;                 /* 0 = the default desks */
-    char system_desk[OD_KEY_MAX];   /* desk of messages the system sends ("" = default) */
-    int max_attempts;               /* sends before a message is failed (0 = default) */
-    int64_t ack_link_ttl_ms;        /* acknowledgement link lifetime (0 = default) */
+    size_t n_desks;               /* 0 = the default desks */
+    char system_desk[OD_KEY_MAX]; /* desk of messages the system sends ("" = default) */
+    int max_attempts;             /* sends before a message is failed (0 = default) */
+    int64_t ack_link_ttl_ms;      /* acknowledgement link lifetime (0 = default) */
     /* default channels per incident level (OD_CONTACT_* bits; 0 = default) */
     unsigned level_channels[OD_GRADE__COUNT];
     char drill_tag[OD_LANG__COUNT][64]; /* {{drill}} of a drill incident ("" = default) */
@@ -134,7 +134,7 @@ typedef struct od_notify_policy {
 } od_notify_policy;
 
 typedef struct od_policy {
-    char *name;                 /* free text, e.g. "seed 000 default" */
+    char *name; /* free text, e.g. "seed 000 default" */
     od_category *categories;
     size_t n_categories;
     /* R-INC-1: description of each severity (zh), per object class. */

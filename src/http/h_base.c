@@ -28,11 +28,13 @@ od_err od_h_healthz(od_req *r)
     if (rc)
         return rc;
     if (!h.ok)
-        return od_reply(r, 503, json_pack("{ss si ss}", "status", "unavailable", "schema_version", h.schema_version,
-                                          "reason", h.reason));
+        return od_reply(r, 503,
+                        json_pack("{ss si ss}", "status", "unavailable", "schema_version", h.schema_version,
+                                  "reason", h.reason));
     if (h.degraded)
-        return od_reply(r, 200, json_pack("{ss si ss}", "status", "degraded", "schema_version", h.schema_version,
-                                          "reason", h.reason));
+        return od_reply(r, 200,
+                        json_pack("{ss si ss}", "status", "degraded", "schema_version", h.schema_version,
+                                  "reason", h.reason));
     return od_reply(r, 200, json_pack("{ss si}", "status", "ok", "schema_version", h.schema_version));
 }
 
@@ -49,7 +51,8 @@ od_err od_h_metrics(od_req *r)
 
 od_err od_h_test_clock(od_req *r)
 {
-    static const od_field f[] = {{"advance_seconds", OD_JT_INT, false, 0}, {"set", OD_JT_TIME, false, 0}, {0}};
+    static const od_field f[] = {
+        {"advance_seconds", OD_JT_INT, false, 0}, {"set", OD_JT_TIME, false, 0}, {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
@@ -65,8 +68,9 @@ od_err od_h_test_clock(od_req *r)
                                 "advance_seconds 须在 0 到 10 年之间 (must be 0 to 10 years)");
         to = now + s * 1000;
     } else
-        return od_error_set(&r->err, OD_E_UNPROCESSABLE, NULL, "需要 advance_seconds 或 set (advance_seconds or set "
-                                                               "is required)");
+        return od_error_set(&r->err, OD_E_UNPROCESSABLE, NULL,
+                            "需要 advance_seconds 或 set (advance_seconds or set "
+                            "is required)");
     rc = od_app_advance_clock(r->app, to, &r->err);
     if (!rc)
         rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
@@ -75,8 +79,9 @@ od_err od_h_test_clock(od_req *r)
     if (rc)
         return rc;
     char t[OD_TIME_STR_MAX];
-    return od_reply(r, 200, json_pack("{ss sI}", "now", od_time_format(od_app_now(r->app), t), "now_ms",
-                                      (json_int_t)od_app_now(r->app)));
+    return od_reply(r, 200,
+                    json_pack("{ss sI}", "now", od_time_format(od_app_now(r->app), t), "now_ms",
+                              (json_int_t)od_app_now(r->app)));
 }
 
 /* Revokes the session; a browser session's cookie is cleared too. */
@@ -103,19 +108,20 @@ od_err od_h_me(od_req *r)
 }
 
 static const od_field user_fields[] = {
-    {"username", OD_JT_STRING, true, 63},      {"password", OD_JT_STRING, true, 256},
+    {"username", OD_JT_STRING, true, 63},       {"password", OD_JT_STRING, true, 256},
     {"display_name", OD_JT_STRING, false, 128}, {"department", OD_JT_STRING, false, 127},
-    {"phone", OD_JT_STRING, false, 32},        {"email", OD_JT_STRING, false, 254},
-    {"lang", OD_JT_STRING, false, 8},          {0}};
+    {"phone", OD_JT_STRING, false, 32},         {"email", OD_JT_STRING, false, 254},
+    {"lang", OD_JT_STRING, false, 8},           {0}};
 
 od_err od_h_user_create(od_req *r)
 {
     od_err rc = od_req_fields(r, user_fields);
     if (rc)
         return rc;
-    od_user_input in = {od_req_str(r, "username"), od_req_str(r, "password"), od_req_str(r, "display_name"),
-                        od_req_str(r, "department"), od_req_str(r, "phone"), od_req_str(r, "email"),
-                        od_req_str(r, "lang"), 0};
+    od_user_input in = {od_req_str(r, "username"),     od_req_str(r, "password"),
+                        od_req_str(r, "display_name"), od_req_str(r, "department"),
+                        od_req_str(r, "phone"),        od_req_str(r, "email"),
+                        od_req_str(r, "lang"),         0};
     json_t *out = NULL;
     rc = od_user_create(r->app, &r->who, &in, &out, &r->err);
     return od_h_result(r, rc, 201, out);
@@ -140,14 +146,21 @@ od_err od_h_user_get(od_req *r)
 
 od_err od_h_user_update(od_req *r)
 {
-    static const od_field f[] = {{"display_name", OD_JT_STRING, false, 128}, {"department", OD_JT_STRING, false, 127},
-                                 {"phone", OD_JT_STRING, false, 32},        {"email", OD_JT_STRING, false, 254},
-                                 {"lang", OD_JT_STRING, false, 8},          {0}};
+    static const od_field f[] = {
+        {"display_name", OD_JT_STRING, false, 128}, {"department", OD_JT_STRING, false, 127},
+        {"phone", OD_JT_STRING, false, 32},         {"email", OD_JT_STRING, false, 254},
+        {"lang", OD_JT_STRING, false, 8},           {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    od_user_input in = {NULL, NULL, od_req_str(r, "display_name"), od_req_str(r, "department"),
-                        od_req_str(r, "phone"), od_req_str(r, "email"), od_req_str(r, "lang"), 0};
+    od_user_input in = {NULL,
+                        NULL,
+                        od_req_str(r, "display_name"),
+                        od_req_str(r, "department"),
+                        od_req_str(r, "phone"),
+                        od_req_str(r, "email"),
+                        od_req_str(r, "lang"),
+                        0};
     json_t *out = NULL;
     rc = od_user_update(r->app, &r->who, r->ids[0], &in, &out, &r->err);
     return od_h_result(r, rc, 200, out);
@@ -184,8 +197,14 @@ static od_err set_disabled(od_req *r, bool dis)
         rc = od_user_set_disabled(r->app, &r->who, r->ids[0], dis, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
-od_err od_h_user_disable(od_req *r) { return set_disabled(r, true); }
-od_err od_h_user_enable(od_req *r) { return set_disabled(r, false); }
+od_err od_h_user_disable(od_req *r)
+{
+    return set_disabled(r, true);
+}
+od_err od_h_user_enable(od_req *r)
+{
+    return set_disabled(r, false);
+}
 
 od_err od_h_audit_list(od_req *r)
 {
@@ -196,12 +215,13 @@ od_err od_h_audit_list(od_req *r)
         char *end;
         eid = strtoll(s, &end, 10);
         if (*end || eid < 0)
-            return od_error_set(&r->err, OD_E_INVALID, "entity_id", "entity_id 须为整数 (entity_id must be an integer)");
+            return od_error_set(&r->err, OD_E_INVALID, "entity_id",
+                                "entity_id 须为整数 (entity_id must be an integer)");
     }
     json_t *out = NULL;
     if (!rc)
-        rc = od_audit_list(r->app, od_req_query(r, "entity"), eid, od_req_query(r, "actor"), limit, offset, &out,
-                           &r->err);
+        rc = od_audit_list(r->app, od_req_query(r, "entity"), eid, od_req_query(r, "actor"), limit, offset,
+                           &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -217,8 +237,9 @@ od_err od_h_audit_verify(od_req *r)
         json_object_set_new(o, "reason", json_string(rep.reason));
     }
     if (rep.time_back_n) /* a warning: the chain is still ok */
-        json_object_set_new(o, "time_backwards", json_pack("{sI sI sI}", "entries", (json_int_t)rep.time_back_n,
-                                                           "first_id", (json_int_t)rep.time_back_first_id,
-                                                           "max_ms", (json_int_t)rep.time_back_max_ms));
+        json_object_set_new(o, "time_backwards",
+                            json_pack("{sI sI sI}", "entries", (json_int_t)rep.time_back_n, "first_id",
+                                      (json_int_t)rep.time_back_first_id, "max_ms",
+                                      (json_int_t)rep.time_back_max_ms));
     return od_reply(r, 200, o);
 }

@@ -7,21 +7,21 @@
 #include <string.h>
 
 static const od_field ci_fields[] = {
-    {"name", OD_JT_STRING, true, 200},       {"category", OD_JT_STRING, true, 47},
-    {"grade", OD_JT_STRING, true, 4},        {"department", OD_JT_STRING, false, 127},
+    {"name", OD_JT_STRING, true, 200},        {"category", OD_JT_STRING, true, 47},
+    {"grade", OD_JT_STRING, true, 4},         {"department", OD_JT_STRING, false, 127},
     {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_STRING, false, 200},
-    {"attributes", OD_JT_OBJECT, false, 0},  {0}};
+    {"attributes", OD_JT_OBJECT, false, 0},   {0}};
 
 static const od_field ci_patch_fields[] = {
-    {"name", OD_JT_STRING, false, 200},      {"category", OD_JT_STRING, false, 47},
-    {"grade", OD_JT_STRING, false, 4},       {"department", OD_JT_STRING, false, 127},
+    {"name", OD_JT_STRING, false, 200},       {"category", OD_JT_STRING, false, 47},
+    {"grade", OD_JT_STRING, false, 4},        {"department", OD_JT_STRING, false, 127},
     {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_STRING, false, 200},
-    {"attributes", OD_JT_OBJECT, false, 0},  {0}};
+    {"attributes", OD_JT_OBJECT, false, 0},   {0}};
 
 static void ci_input(od_req *r, od_ci_input *in)
 {
-    *in = (od_ci_input){od_req_str(r, "name"),        od_req_str(r, "category"), od_req_str(r, "grade"),
-                        od_req_str(r, "department"),  od_req_str(r, "environment"), od_req_str(r, "location"),
+    *in = (od_ci_input){od_req_str(r, "name"),       od_req_str(r, "category"),    od_req_str(r, "grade"),
+                        od_req_str(r, "department"), od_req_str(r, "environment"), od_req_str(r, "location"),
                         od_req_get(r, "attributes")};
 }
 
@@ -33,7 +33,8 @@ static od_err check_attributes(od_req *r)
         size_t n = d ? strlen(d) : 0;
         free(d);
         if (n > 16384)
-            return od_error_set(&r->err, OD_E_TOO_LARGE, "attributes", "attributes 超过 16 KiB (attributes over 16 KiB)");
+            return od_error_set(&r->err, OD_E_TOO_LARGE, "attributes",
+                                "attributes 超过 16 KiB (attributes over 16 KiB)");
     }
     return OD_OK;
 }
@@ -58,8 +59,8 @@ od_err od_h_ci_list(od_req *r)
     json_t *out = NULL;
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc)
-        rc = od_ci_list(r->app, &r->who, od_req_query(r, "category"), od_req_query(r, "grade"), od_req_query(r, "q"),
-                        limit, offset, &out, &r->err);
+        rc = od_ci_list(r->app, &r->who, od_req_query(r, "category"), od_req_query(r, "grade"),
+                        od_req_query(r, "q"), limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -91,8 +92,8 @@ od_err od_h_ci_relate(od_req *r)
     if (rc)
         return rc;
     json_t *out = NULL;
-    rc = od_ci_add_relation(r->app, &r->who, r->ids[0], od_req_str(r, "type"), od_req_int(r, "target_id", 0), &out,
-                            &r->err);
+    rc = od_ci_add_relation(r->app, &r->who, r->ids[0], od_req_str(r, "type"), od_req_int(r, "target_id", 0),
+                            &out, &r->err);
     return od_h_result(r, rc, 201, out);
 }
 
@@ -129,7 +130,10 @@ od_err od_h_policy_categories(od_req *r)
     return od_reply(r, 200, o);
 }
 
-od_err od_h_policy_table(od_req *r) { return od_reply(r, 200, od_policy_table_json(r->app->policy)); }
+od_err od_h_policy_table(od_req *r)
+{
+    return od_reply(r, 200, od_policy_table_json(r->app->policy));
+}
 
 /* The 速查表 answer (R-INC-6): from a CI or a category+grade, and a severity. */
 od_err od_h_grading(od_req *r)
@@ -139,13 +143,15 @@ od_err od_h_grading(od_req *r)
     int level = -1, severity = -1;
     json_t *ci_json = NULL;
     if (sev && *sev && (severity = od_severity_parse(sev)) < 0)
-        return od_error_set(&r->err, OD_E_INVALID, "severity", "severity 须为 severe/moderate/minor (severity must be "
-                                                               "severe, moderate or minor)");
+        return od_error_set(&r->err, OD_E_INVALID, "severity",
+                            "severity 须为 severe/moderate/minor (severity must be "
+                            "severe, moderate or minor)");
     if (ci) {
         char *end;
         long long id = strtoll(ci, &end, 10);
         if (*end || id <= 0)
-            return od_error_set(&r->err, OD_E_INVALID, "ci_id", "ci_id 须为正整数 (ci_id must be a positive integer)");
+            return od_error_set(&r->err, OD_E_INVALID, "ci_id",
+                                "ci_id 须为正整数 (ci_id must be a positive integer)");
         od_err rc = od_ci_get(r->app, &r->who, id, &ci_json, &r->err);
         if (rc)
             return rc;
@@ -154,13 +160,15 @@ od_err od_h_grading(od_req *r)
         const char *cat = od_req_query(r, "category"), *g = od_req_query(r, "grade");
         const od_category *c = od_policy_category(p, cat);
         if (!c)
-            return od_error_set(&r->err, OD_E_INVALID, "category", "需要 ci_id 或有效的 category (ci_id or a known "
-                                                                   "category is required)");
+            return od_error_set(&r->err, OD_E_INVALID, "category",
+                                "需要 ci_id 或有效的 category (ci_id or a known "
+                                "category is required)");
         level = od_grade_parse(g);
         if (level < 0 || !od_category_allows(c, (od_grade)level))
-            return od_error_set(&r->err, OD_E_UNPROCESSABLE, "grade", "类别 %s 不允许等级 %s (category %s does not "
-                                                                      "allow grade %s)", c->key, g ? g : "", c->key,
-                                g ? g : "");
+            return od_error_set(&r->err, OD_E_UNPROCESSABLE, "grade",
+                                "类别 %s 不允许等级 %s (category %s does not "
+                                "allow grade %s)",
+                                c->key, g ? g : "", c->key, g ? g : "");
     }
     od_grading g;
     od_grade_incident(p, (od_grade)level, severity, &g);
@@ -168,8 +176,8 @@ od_err od_h_grading(od_req *r)
     size_t n = od_grading_explain(p, &g, lines, 16);
     json_t *rules = json_array(), *roles = json_array();
     for (size_t i = 0; i < n && i < 16; i++)
-        json_array_append_new(rules, json_pack("{ss ss ss}", "field", lines[i].field, "req", lines[i].req, "text",
-                                               lines[i].text));
+        json_array_append_new(rules, json_pack("{ss ss ss}", "field", lines[i].field, "req", lines[i].req,
+                                               "text", lines[i].text));
     for (int i = 0; i < OD_ROLE__COUNT; i++)
         if (g.recipients.roles & OD_ROLEBIT(i))
             json_array_append_new(roles, json_string(od_role_key((od_role)i)));
@@ -179,12 +187,13 @@ od_err od_h_grading(od_req *r)
                           od_severity_key(g.severity), "severity_provisional", g.severity_provisional,
                           "response_level", od_resp_key(g.response), "handling_limit_minutes",
                           g.handling_limit_ms ? json_integer(g.handling_limit_ms / 60000) : json_null(),
-                          "first_report_within_minutes", (int)(g.first_report_ms / 60000), "recipient_roles", roles,
-                          "activation_role", od_role_key(g.activation_role), "progress_every_minutes",
-                          g.progress_every_ms ? json_integer(g.progress_every_ms / 60000) : json_null(), "rules",
-                          rules);
+                          "first_report_within_minutes", (int)(g.first_report_ms / 60000), "recipient_roles",
+                          roles, "activation_role", od_role_key(g.activation_role), "progress_every_minutes",
+                          g.progress_every_ms ? json_integer(g.progress_every_ms / 60000) : json_null(),
+                          "rules", rules);
     json_object_set_new(o, "ack_required", json_boolean(g.ack_required));
-    json_object_set_new(o, "ack_within_minutes", g.ack_required ? json_integer(g.ack_window_ms / 60000) : json_null());
+    json_object_set_new(o, "ack_within_minutes",
+                        g.ack_required ? json_integer(g.ack_window_ms / 60000) : json_null());
     if (ci_json)
         json_object_set_new(o, "ci", ci_json);
     return od_reply(r, 200, o);

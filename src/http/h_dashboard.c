@@ -15,8 +15,9 @@ static od_err query_int(od_req *r, const char *name, long lo, long hi, int *out)
     char *end;
     long v = strtol(s, &end, 10);
     if (!*s || *end || v < lo || v > hi)
-        return od_error_set(&r->err, OD_E_INVALID, name, "%s 须为 %ld 到 %ld 的整数 (%s must be an integer %ld to %ld)",
-                            name, lo, hi, name, lo, hi);
+        return od_error_set(&r->err, OD_E_INVALID, name,
+                            "%s 须为 %ld 到 %ld 的整数 (%s must be an integer %ld to %ld)", name, lo, hi,
+                            name, lo, hi);
     *out = (int)v;
     return OD_OK;
 }

@@ -15,8 +15,9 @@ od_err od_h_event_list(od_req *r)
     json_t *out = NULL;
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc)
-        rc = od_events_list(r->app, &r->who, od_req_query(r, "status"), od_req_query(r, "class"), od_req_query(r, "ci"),
-                            od_req_query(r, "source"), od_req_query(r, "q"), limit, offset, &out, &r->err);
+        rc = od_events_list(r->app, &r->who, od_req_query(r, "status"), od_req_query(r, "class"),
+                            od_req_query(r, "ci"), od_req_query(r, "source"), od_req_query(r, "q"), limit,
+                            offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -35,15 +36,17 @@ od_err od_h_event_stats(od_req *r)
         char *end;
         hours = strtol(h, &end, 10);
         if (*end || hours < 1 || hours > 744)
-            return od_error_set(&r->err, OD_E_INVALID, "hours", "hours 须为 1 到 744 的整数 (hours must be an integer "
-                                                                "from 1 to 744)");
+            return od_error_set(&r->err, OD_E_INVALID, "hours",
+                                "hours 须为 1 到 744 的整数 (hours must be an integer "
+                                "from 1 to 744)");
     }
     json_t *out = NULL;
     od_err rc = od_events_stats(r->app, &r->who, (int)hours, &out, &r->err);
     struct od_ingest *g = od_server_ingest(r->srv);
     if (!rc && g) /* the group-commit queue: events accepted, not yet committed */
-        json_object_set_new(out, "ingest", json_pack("{sI sI}", "pending", (json_int_t)od_ingest_pending(g),
-                                                     "capacity", (json_int_t)od_ingest_capacity(g)));
+        json_object_set_new(out, "ingest",
+                            json_pack("{sI sI}", "pending", (json_int_t)od_ingest_pending(g), "capacity",
+                                      (json_int_t)od_ingest_capacity(g)));
     return od_h_result(r, rc, 200, out);
 }
 
@@ -54,14 +57,20 @@ od_err od_h_event_review(od_req *r)
     return od_h_result(r, rc, 200, out);
 }
 
-static const od_field window_fields[] = {
-    {"name", OD_JT_STRING, false, 200},   {"starts_at", OD_JT_TIME, true, 0}, {"ends_at", OD_JT_TIME, true, 0},
-    {"matchers", OD_JT_ARRAY, false, 16}, {"ci_id", OD_JT_INT, false, 0},     {"comment", OD_JT_STRING, false, 2000},
-    {0}};
-static const od_field window_patch_fields[] = {
-    {"name", OD_JT_STRING, false, 200},   {"starts_at", OD_JT_TIME, false, 0}, {"ends_at", OD_JT_TIME, false, 0},
-    {"matchers", OD_JT_ARRAY, false, 16}, {"ci_id", OD_JT_INT, false, 0},      {"comment", OD_JT_STRING, false, 2000},
-    {0}};
+static const od_field window_fields[] = {{"name", OD_JT_STRING, false, 200},
+                                         {"starts_at", OD_JT_TIME, true, 0},
+                                         {"ends_at", OD_JT_TIME, true, 0},
+                                         {"matchers", OD_JT_ARRAY, false, 16},
+                                         {"ci_id", OD_JT_INT, false, 0},
+                                         {"comment", OD_JT_STRING, false, 2000},
+                                         {0}};
+static const od_field window_patch_fields[] = {{"name", OD_JT_STRING, false, 200},
+                                               {"starts_at", OD_JT_TIME, false, 0},
+                                               {"ends_at", OD_JT_TIME, false, 0},
+                                               {"matchers", OD_JT_ARRAY, false, 16},
+                                               {"ci_id", OD_JT_INT, false, 0},
+                                               {"comment", OD_JT_STRING, false, 2000},
+                                               {0}};
 
 od_err od_h_window_create(od_req *r)
 {
@@ -84,8 +93,8 @@ od_err od_h_window_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     const char *act = od_req_query(r, "active");
     if (!rc)
-        rc = od_window_list(r->app, &r->who, act && (strcmp(act, "true") == 0 || strcmp(act, "1") == 0), limit, offset, &out,
-                            &r->err);
+        rc = od_window_list(r->app, &r->who, act && (strcmp(act, "true") == 0 || strcmp(act, "1") == 0),
+                            limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -109,17 +118,20 @@ od_err od_h_window_patch(od_req *r)
 od_err od_h_window_delete(od_req *r)
 {
     od_err rc = od_window_delete(r->app, &r->who, r->ids[0], &r->err);
-    return od_h_result(r, rc, 200, rc ? NULL : json_pack("{sI sb}", "id", (json_int_t)r->ids[0], "deleted", 1));
+    return od_h_result(r, rc, 200,
+                       rc ? NULL : json_pack("{sI sb}", "id", (json_int_t)r->ids[0], "deleted", 1));
 }
 
 od_err od_h_apikey_create(od_req *r)
 {
-    static const od_field f[] = {{"name", OD_JT_STRING, true, 63}, {"integration", OD_JT_STRING, true, 16}, {0}};
+    static const od_field f[] = {
+        {"name", OD_JT_STRING, true, 63}, {"integration", OD_JT_STRING, true, 16}, {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
     json_t *out = NULL;
-    rc = od_api_key_create(r->app, &r->who, od_req_str(r, "name"), od_req_str(r, "integration"), &out, &r->err);
+    rc = od_api_key_create(r->app, &r->who, od_req_str(r, "name"), od_req_str(r, "integration"), &out,
+                           &r->err);
     return od_h_result(r, rc, 201, out);
 }
 

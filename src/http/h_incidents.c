@@ -8,17 +8,27 @@
 
 od_err od_h_incident_create(od_req *r)
 {
-    static const od_field f[] = {{"title", OD_JT_STRING, true, 300},        {"ci_ids", OD_JT_ARRAY, true, 100},
-                                 {"severity", OD_JT_STRING, false, 16},     {"detected_at", OD_JT_TIME, false, 0},
-                                 {"location", OD_JT_STRING, false, 500},    {"symptoms", OD_JT_STRING, false, 4000},
-                                 {"impact_scope", OD_JT_STRING, false, 2000}, {"drill", OD_JT_BOOL, false, 0},
+    static const od_field f[] = {{"title", OD_JT_STRING, true, 300},
+                                 {"ci_ids", OD_JT_ARRAY, true, 100},
+                                 {"severity", OD_JT_STRING, false, 16},
+                                 {"detected_at", OD_JT_TIME, false, 0},
+                                 {"location", OD_JT_STRING, false, 500},
+                                 {"symptoms", OD_JT_STRING, false, 4000},
+                                 {"impact_scope", OD_JT_STRING, false, 2000},
+                                 {"drill", OD_JT_BOOL, false, 0},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    od_incident_input in = {od_req_str(r, "title"), od_req_str(r, "location"), od_req_str(r, "symptoms"),
-                            od_req_str(r, "impact_scope"), od_req_get(r, "ci_ids"), od_req_str(r, "severity"), 0,
-                            od_req_bool(r, "drill", false), false};
+    od_incident_input in = {od_req_str(r, "title"),
+                            od_req_str(r, "location"),
+                            od_req_str(r, "symptoms"),
+                            od_req_str(r, "impact_scope"),
+                            od_req_get(r, "ci_ids"),
+                            od_req_str(r, "severity"),
+                            0,
+                            od_req_bool(r, "drill", false),
+                            false};
     if (od_req_get(r, "detected_at"))
         (void)od_time_parse(od_req_str(r, "detected_at"), &in.detected_at);
     json_t *out = NULL;
@@ -39,7 +49,8 @@ od_err od_h_incident_list(od_req *r)
     else if (d && strcmp(d, "false") == 0)
         drill = 0;
     else if (d && *d)
-        return od_error_set(&r->err, OD_E_INVALID, "drill", "drill 须为 true 或 false (drill must be true or false)");
+        return od_error_set(&r->err, OD_E_INVALID, "drill",
+                            "drill 须为 true 或 false (drill must be true or false)");
     json_t *out = NULL;
     od_incident_query q = {.state = od_req_query(r, "state"),
                            .level = od_req_query(r, "level"),
@@ -104,22 +115,33 @@ typedef od_err (*simple_action)(od_app *, const od_principal *, int64_t, json_t 
 static od_err simple(od_req *r, simple_action fn)
 {
     if (r->json && (!json_is_object(r->json) || json_object_size(r->json) > 0))
-        return od_error_set(&r->err, OD_E_INVALID, NULL, "此操作不接受请求体字段 (this action takes no body fields)");
+        return od_error_set(&r->err, OD_E_INVALID, NULL,
+                            "此操作不接受请求体字段 (this action takes no body fields)");
     json_t *out = NULL;
     od_err rc = fn(r->app, &r->who, r->ids[0], &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
-od_err od_h_incident_activate(od_req *r) { return simple(r, od_incident_activate); }
-od_err od_h_incident_close(od_req *r) { return simple(r, od_incident_close); }
-od_err od_h_incident_ack(od_req *r) { return simple(r, od_incident_ack); }
+od_err od_h_incident_activate(od_req *r)
+{
+    return simple(r, od_incident_activate);
+}
+od_err od_h_incident_close(od_req *r)
+{
+    return simple(r, od_incident_close);
+}
+od_err od_h_incident_ack(od_req *r)
+{
+    return simple(r, od_incident_ack);
+}
 
 od_err od_h_incident_review(od_req *r)
 {
     /* optional here: od_incident_review lists every missing one in one 422 */
-    static const od_field f[] = {{"cause_analysis", OD_JT_STRING, false, 8000}, {"lessons", OD_JT_STRING, false, 8000},
-                                 {"improvements", OD_JT_STRING, false, 8000},   {"measures", OD_JT_STRING, false, 8000},
-                                 {"result", OD_JT_STRING, false, 8000},         {0}};
+    static const od_field f[] = {
+        {"cause_analysis", OD_JT_STRING, false, 8000}, {"lessons", OD_JT_STRING, false, 8000},
+        {"improvements", OD_JT_STRING, false, 8000},   {"measures", OD_JT_STRING, false, 8000},
+        {"result", OD_JT_STRING, false, 8000},         {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
@@ -140,8 +162,14 @@ static od_err export(od_req *r, const char *fmt, const char *ctype)
     return OD_OK;
 }
 
-od_err od_h_incident_md(od_req *r) { return export(r, "md", "text/markdown; charset=utf-8"); }
-od_err od_h_incident_html(od_req *r) { return export(r, "html", "text/html; charset=utf-8"); }
+od_err od_h_incident_md(od_req *r)
+{
+    return export(r, "md", "text/markdown; charset=utf-8");
+}
+od_err od_h_incident_html(od_req *r)
+{
+    return export(r, "html", "text/html; charset=utf-8");
+}
 
 od_err od_h_cases(od_req *r)
 {

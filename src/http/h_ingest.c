@@ -36,10 +36,11 @@ static void ingest_done(void *arg, od_ingest_item *it)
 static od_err ingest(od_req *r, const char *integration, parse_fn parse)
 {
     if (strcmp(r->api_key.integration, integration) != 0)
-        return od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
-                            "此 API 密钥属于 %s 集成，不能用于 %s (permission: this API key is for the %s integration, "
-                            "not %s)",
-                            r->api_key.integration, integration, r->api_key.integration, integration);
+        return od_error_set(
+            &r->err, OD_E_FORBIDDEN, NULL,
+            "此 API 密钥属于 %s 集成，不能用于 %s (permission: this API key is for the %s integration, "
+            "not %s)",
+            r->api_key.integration, integration, r->api_key.integration, integration);
     if (!r->json)
         return od_error_set(&r->err, OD_E_INVALID, NULL, "需要 JSON 请求体 (a JSON body is required)");
     char source[96];
@@ -67,6 +68,15 @@ static od_err ingest(od_req *r, const char *integration, parse_fn parse)
     return OD_OK;
 }
 
-od_err od_h_ingest_events(od_req *r) { return ingest(r, "api", od_ingest_parse_events); }
-od_err od_h_ingest_alertmanager(od_req *r) { return ingest(r, "alertmanager", od_ingest_parse_alertmanager); }
-od_err od_h_ingest_zabbix(od_req *r) { return ingest(r, "zabbix", od_ingest_parse_zabbix); }
+od_err od_h_ingest_events(od_req *r)
+{
+    return ingest(r, "api", od_ingest_parse_events);
+}
+od_err od_h_ingest_alertmanager(od_req *r)
+{
+    return ingest(r, "alertmanager", od_ingest_parse_alertmanager);
+}
+od_err od_h_ingest_zabbix(od_req *r)
+{
+    return ingest(r, "zabbix", od_ingest_parse_zabbix);
+}

@@ -6,12 +6,10 @@
 #include "app/notification.h"
 #include "http/handlers.h"
 
-static const od_field notify_fields[] = {{"bot_kind", OD_JT_STRING, false, 16},
-                                         {"bot_url", OD_JT_STRING, false, 1024},
-                                         {"bot_secret", OD_JT_STRING, false, 256},
-                                         {"channels", OD_JT_OBJECT, false, 0},
-                                         {"lang", OD_JT_STRING, false, 8},
-                                         {0}};
+static const od_field notify_fields[] = {
+    {"bot_kind", OD_JT_STRING, false, 16},    {"bot_url", OD_JT_STRING, false, 1024},
+    {"bot_secret", OD_JT_STRING, false, 256}, {"channels", OD_JT_OBJECT, false, 0},
+    {"lang", OD_JT_STRING, false, 8},         {0}};
 
 static od_err notify_get(od_req *r, int64_t id)
 {
@@ -30,10 +28,22 @@ static od_err notify_put(od_req *r, int64_t id)
     return od_h_result(r, rc, 200, out);
 }
 
-od_err od_h_user_notify_get(od_req *r) { return notify_get(r, r->ids[0]); }
-od_err od_h_user_notify_put(od_req *r) { return notify_put(r, r->ids[0]); }
-od_err od_h_me_notify_get(od_req *r) { return notify_get(r, r->who.id); }
-od_err od_h_me_notify_put(od_req *r) { return notify_put(r, r->who.id); }
+od_err od_h_user_notify_get(od_req *r)
+{
+    return notify_get(r, r->ids[0]);
+}
+od_err od_h_user_notify_put(od_req *r)
+{
+    return notify_put(r, r->ids[0]);
+}
+od_err od_h_me_notify_get(od_req *r)
+{
+    return notify_get(r, r->who.id);
+}
+od_err od_h_me_notify_put(od_req *r)
+{
+    return notify_put(r, r->who.id);
+}
 
 od_err od_h_notify_test(od_req *r)
 {

@@ -4,6 +4,8 @@
 
 #include "http/http.h"
 
+/* one line per group of routes reads better than clang-format's reflow */
+/* clang-format off */
 #define H(name) od_err od_h_##name(od_req *r);
 #define OD_HANDLER_LIST(X)                                                                         \
     X(healthz) X(metrics) X(test_clock)                                                            \
@@ -27,8 +29,9 @@ H(ack_page) H(ack_post)
 H(user_notify_get) H(user_notify_put) H(me_notify_get) H(me_notify_put)
 H(notify_test) H(notify_test_get)
 #undef H
+    /* clang-format on */
 
-/* Shared: wraps an app call result; status on success. */
-OD_NODISCARD od_err od_h_result(od_req *r, od_err rc, int status, json_t *out);
+    /* Shared: wraps an app call result; status on success. */
+    OD_NODISCARD od_err od_h_result(od_req *r, od_err rc, int status, json_t *out);
 
 #endif

@@ -26,25 +26,25 @@ typedef struct od_req {
     od_app *app;
     od_server *srv;
     const char *method;
-    const char *path;            /* without the query string */
+    const char *path; /* without the query string */
     const struct od_route *route;
     int64_t ids[OD_PATH_PARAMS_MAX]; /* {id}-style path parameters, in order */
     int n_ids;
-    void *conn;                  /* struct MHD_Connection * */
+    void *conn; /* struct MHD_Connection * */
     char *body;
     size_t body_len;
-    json_t *json;                /* parsed body (object or array), NULL if none */
+    json_t *json; /* parsed body (object or array), NULL if none */
     od_principal who;
     bool authed;
     od_error err;
     /* response */
     int status;
-    json_t *resp;                /* JSON answer (owned) */
-    char *raw;                   /* or a raw answer (owned) */
+    json_t *resp; /* JSON answer (owned) */
+    char *raw;    /* or a raw answer (owned) */
     size_t raw_len;
-    const char *raw_static;      /* or a static answer (not freed) */
+    const char *raw_static; /* or a static answer (not freed) */
     const char *content_type;
-    char extra_header[2][160];   /* "Name: value" pairs added to the answer */
+    char extra_header[2][160]; /* "Name: value" pairs added to the answer */
     /* browser session: authenticated by the od_session cookie
      * rather than a bearer token; csrf is that session's X-CSRF-Token. */
     bool via_cookie;
@@ -59,10 +59,10 @@ typedef od_err (*od_handler)(od_req *r);
 
 typedef struct od_route {
     const char *method;
-    const char *pattern;   /* "/api/v1/cis/{id}/relations" */
+    const char *pattern; /* "/api/v1/cis/{id}/relations" */
     od_perm perm;
     od_handler fn;
-    const char *summary;   /* for docs */
+    const char *summary; /* for docs */
 } od_route;
 
 /* The route table (routes.c), terminated by a {NULL} row. */
@@ -70,11 +70,11 @@ extern const od_route od_routes[];
 size_t od_routes_count(void);
 /* Matches method+path; returns the route or NULL.  *path_matched is set
  * when the path exists under another method (→ 405). */
-const od_route *od_route_match(const char *method, const char *path, int64_t ids[OD_PATH_PARAMS_MAX], int *n_ids,
-                               bool *path_matched);
+const od_route *od_route_match(const char *method, const char *path, int64_t ids[OD_PATH_PARAMS_MAX],
+                               int *n_ids, bool *path_matched);
 
 typedef struct od_server_opts {
-    const char *listen;     /* "127.0.0.1:8080" */
+    const char *listen; /* "127.0.0.1:8080" */
     bool test_clock;
     size_t body_max;
     unsigned threads;
@@ -113,7 +113,15 @@ void od_req_suspend(od_req *r);
 void od_req_resume(od_req *r);
 
 /* ---- JSON bodies ---- */
-typedef enum od_jtype { OD_JT_STRING, OD_JT_INT, OD_JT_BOOL, OD_JT_OBJECT, OD_JT_ARRAY, OD_JT_TIME, OD_JT_NUMBER } od_jtype;
+typedef enum od_jtype {
+    OD_JT_STRING,
+    OD_JT_INT,
+    OD_JT_BOOL,
+    OD_JT_OBJECT,
+    OD_JT_ARRAY,
+    OD_JT_TIME,
+    OD_JT_NUMBER
+} od_jtype;
 typedef struct od_field {
     const char *name;
     od_jtype type;
@@ -149,7 +157,7 @@ OD_NODISCARD od_err od_req_no_fields(od_req *r);
 
 /* An integer query parameter s (NULL/"" → dflt) within [min, max]; else
  * OD_E_INVALID naming `name`.  Pure; fuzzed by tests/fuzz/fuzz_query.c. */
-OD_NODISCARD od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min, int64_t max,
-                                       int64_t *out, od_error *e);
+OD_NODISCARD od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min,
+                                       int64_t max, int64_t *out, od_error *e);
 
 #endif

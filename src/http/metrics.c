@@ -42,7 +42,7 @@ char *od_metrics_render(od_app *app)
 {
     od_sbuf b = {0};
     od_sbuf_printf(&b, "# HELP opsdesk_http_requests_total HTTP requests by route and status class.\n"
-            "# TYPE opsdesk_http_requests_total counter\n");
+                       "# TYPE opsdesk_http_requests_total counter\n");
     size_t n = od_routes_count();
     for (size_t i = 0; i <= n && i <= ROUTES_MAX; i++)
         for (int c = 0; c < CODES; c++) {
@@ -51,23 +51,29 @@ char *od_metrics_render(od_app *app)
                 continue;
             const char *m = i < n ? od_routes[i].method : "";
             const char *p = i < n ? od_routes[i].pattern : "unmatched";
-            od_sbuf_printf(&b, "opsdesk_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n", m, p,
-                c ? (const char *[]){"", "1xx", "2xx", "3xx", "4xx", "5xx"}[c] : "other", (unsigned long long)v);
+            od_sbuf_printf(&b, "opsdesk_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n",
+                           m, p, c ? (const char *[]){"", "1xx", "2xx", "3xx", "4xx", "5xx"}[c] : "other",
+                           (unsigned long long)v);
         }
     od_sbuf_printf(&b, "# HELP opsdesk_http_request_duration_seconds Request latency.\n"
-            "# TYPE opsdesk_http_request_duration_seconds histogram\n");
+                       "# TYPE opsdesk_http_request_duration_seconds histogram\n");
     uint64_t cum = 0;
     for (size_t i = 0; i < NB; i++) {
         cum += atomic_load(&hist[i]);
-        od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i], (unsigned long long)cum);
+        od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i],
+                       (unsigned long long)cum);
     }
     cum += atomic_load(&hist[NB]);
-    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
-    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_sum %.6f\n", (double)atomic_load(&hist_sum_us) / 1e6);
-    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_count %llu\n", (unsigned long long)atomic_load(&hist_count));
-    od_sbuf_printf(&b, "# HELP opsdesk_database_size_bytes Size of the database files.\n"
-            "# TYPE opsdesk_database_size_bytes gauge\nopsdesk_database_size_bytes %lld\n",
-        (long long)od_app_store_size(app));
+    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+                   (unsigned long long)cum);
+    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_sum %.6f\n",
+                   (double)atomic_load(&hist_sum_us) / 1e6);
+    od_sbuf_printf(&b, "opsdesk_http_request_duration_seconds_count %llu\n",
+                   (unsigned long long)atomic_load(&hist_count));
+    od_sbuf_printf(&b,
+                   "# HELP opsdesk_database_size_bytes Size of the database files.\n"
+                   "# TYPE opsdesk_database_size_bytes gauge\nopsdesk_database_size_bytes %lld\n",
+                   (long long)od_app_store_size(app));
     char *dm = od_dispatcher_metrics(app->dispatcher);
     if (dm) {
         od_sbuf_puts(&b, dm);

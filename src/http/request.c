@@ -61,8 +61,8 @@ static bool match(const char *pat, const char *path, int64_t ids[OD_PATH_PARAMS_
     return *pat == 0 && *path == 0;
 }
 
-const od_route *od_route_match(const char *method, const char *path, int64_t ids[OD_PATH_PARAMS_MAX], int *n_ids,
-                               bool *path_matched)
+const od_route *od_route_match(const char *method, const char *path, int64_t ids[OD_PATH_PARAMS_MAX],
+                               int *n_ids, bool *path_matched)
 {
     *path_matched = false;
     for (const od_route *r = od_routes; r->method; r++) {
@@ -78,8 +78,8 @@ const od_route *od_route_match(const char *method, const char *path, int64_t ids
 
 static const char *type_name(od_jtype t)
 {
-    static const char *const names[] = {"string", "integer", "boolean", "object", "array", "RFC 3339 time",
-                                        "number"};
+    static const char *const names[] = {"string", "integer",       "boolean", "object",
+                                        "array",  "RFC 3339 time", "number"};
     return names[t];
 }
 
@@ -88,7 +88,8 @@ od_err od_req_fields(od_req *r, const od_field *fields)
     if (!r->json)
         return od_error_set(&r->err, OD_E_INVALID, NULL, "需要 JSON 请求体 (a JSON object body is required)");
     if (!json_is_object(r->json))
-        return od_error_set(&r->err, OD_E_INVALID, NULL, "请求体须为 JSON 对象 (the body must be a JSON object)");
+        return od_error_set(&r->err, OD_E_INVALID, NULL,
+                            "请求体须为 JSON 对象 (the body must be a JSON object)");
     const char *key;
     json_t *v;
     json_object_foreach(r->json, key, v)
@@ -129,17 +130,19 @@ od_err od_req_fields(od_req *r, const od_field *fields)
                                 type_name(f->type), key, type_name(f->type));
         size_t max = f->max_len ? f->max_len : (f->type == OD_JT_ARRAY ? 1000 : 4096);
         if (json_is_string(v) && json_string_length(v) > max)
-            return od_error_set(&r->err, OD_E_TOO_LARGE, key, "字段 %s 超过 %zu 字节 (field %s is over %zu bytes)",
-                                key, max, key, max);
+            return od_error_set(&r->err, OD_E_TOO_LARGE, key,
+                                "字段 %s 超过 %zu 字节 (field %s is over %zu bytes)", key, max, key, max);
         if (json_is_array(v) && json_array_size(v) > max)
-            return od_error_set(&r->err, OD_E_TOO_LARGE, key, "字段 %s 超过 %zu 项 (field %s has over %zu items)",
-                                key, max, key, max);
+            return od_error_set(&r->err, OD_E_TOO_LARGE, key,
+                                "字段 %s 超过 %zu 项 (field %s has over %zu items)", key, max, key, max);
         if (f->type == OD_JT_TIME) {
             int64_t t;
             if (!od_time_parse(json_string_value(v), &t))
-                return od_error_set(&r->err, OD_E_INVALID, key,
-                                    "字段 %s 须为 RFC 3339 时间，如 2026-11-21T08:00:00+08:00 (field %s must be an "
-                                    "RFC 3339 time)", key, key);
+                return od_error_set(
+                    &r->err, OD_E_INVALID, key,
+                    "字段 %s 须为 RFC 3339 时间，如 2026-11-21T08:00:00+08:00 (field %s must be an "
+                    "RFC 3339 time)",
+                    key, key);
         }
     }
     for (const od_field *f = fields; f->name; f++) {
@@ -147,8 +150,8 @@ od_err od_req_fields(od_req *r, const od_field *fields)
             continue;
         json_t *x = json_object_get(r->json, f->name);
         if (!x || json_is_null(x) || (json_is_string(x) && json_string_length(x) == 0))
-            return od_error_set(&r->err, OD_E_UNPROCESSABLE, f->name, "缺少必填字段 %s (required field %s is missing)",
-                                f->name, f->name);
+            return od_error_set(&r->err, OD_E_UNPROCESSABLE, f->name,
+                                "缺少必填字段 %s (required field %s is missing)", f->name, f->name);
     }
     return OD_OK;
 }
@@ -159,7 +162,10 @@ json_t *od_req_get(od_req *r, const char *name)
     return json_is_null(v) ? NULL : v;
 }
 
-const char *od_req_str(od_req *r, const char *name) { return json_string_value(od_req_get(r, name)); }
+const char *od_req_str(od_req *r, const char *name)
+{
+    return json_string_value(od_req_get(r, name));
+}
 
 int64_t od_req_int(od_req *r, const char *name, int64_t dflt)
 {
@@ -178,8 +184,8 @@ const char *od_req_query(od_req *r, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out,
-                          od_error *e)
+od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min, int64_t max,
+                          int64_t *out, od_error *e)
 {
     *out = dflt;
     if (!s || !*s)
@@ -189,9 +195,10 @@ od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t
     long long v = strtoll(s, &end, 10);
     /* errno: "99999999999999999999" saturates to LLONG_MAX, which could be in range */
     if (*end || errno == ERANGE || v < min || v > max)
-        return od_error_set(e, OD_E_INVALID, name, "参数 %s 须为 %lld 到 %lld 的整数 (%s must be an integer "
-                                                   "from %lld to %lld)", name, (long long)min, (long long)max,
-                            name, (long long)min, (long long)max);
+        return od_error_set(e, OD_E_INVALID, name,
+                            "参数 %s 须为 %lld 到 %lld 的整数 (%s must be an integer "
+                            "from %lld to %lld)",
+                            name, (long long)min, (long long)max, name, (long long)min, (long long)max);
     *out = v;
     return OD_OK;
 }
@@ -222,6 +229,7 @@ od_err od_reply(od_req *r, int status, json_t *resp)
 od_err od_req_no_fields(od_req *r)
 {
     if (r->json && (!json_is_object(r->json) || json_object_size(r->json) > 0))
-        return od_error_set(&r->err, OD_E_INVALID, NULL, "此操作不接受请求体字段 (this action takes no body fields)");
+        return od_error_set(&r->err, OD_E_INVALID, NULL,
+                            "此操作不接受请求体字段 (this action takes no body fields)");
     return OD_OK;
 }

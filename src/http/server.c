@@ -59,12 +59,15 @@ typedef struct req_state {
     od_req r;
     size_t cap;
     bool too_large;
-    bool dispatched; /* a suspended request is answered on resume */
+    bool dispatched;  /* a suspended request is answered on resume */
     bool bad_framing; /* two lengths, or no or two Hosts (ambiguous_framing): 400, then close */
     struct timespec t0;
 } req_state;
 
-bool od_server_tls(const od_server *s) { return s->cert != NULL; }
+bool od_server_tls(const od_server *s)
+{
+    return s->cert != NULL;
+}
 
 void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX])
 {
@@ -84,7 +87,10 @@ static const char *session_cookie(struct MHD_Connection *c)
     return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, OD_SESSION_COOKIE);
 }
 
-static bool safe_method(const char *m) { return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0; }
+static bool safe_method(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
 
 static bool csrf_ok(od_req *r)
 {
@@ -95,7 +101,10 @@ static bool csrf_ok(od_req *r)
 
 /* ---- ingestion (suspend/resume, API-key principal) ---- */
 
-struct od_ingest *od_server_ingest(const od_server *s) { return s->ingest; }
+struct od_ingest *od_server_ingest(const od_server *s)
+{
+    return s->ingest;
+}
 
 void od_req_suspend(od_req *r)
 {
@@ -103,7 +112,10 @@ void od_req_suspend(od_req *r)
     MHD_suspend_connection((struct MHD_Connection *)r->conn);
 }
 
-void od_req_resume(od_req *r) { MHD_resume_connection((struct MHD_Connection *)r->conn); }
+void od_req_resume(od_req *r)
+{
+    MHD_resume_connection((struct MHD_Connection *)r->conn);
+}
 
 /* Ingestion routes take an integration API key and nothing else; an API key
  * works nowhere else.  Returns true when the request may go on. */
@@ -118,8 +130,9 @@ static bool auth_api_key(od_server *s, od_req *r, const char *tok)
         return true;
     }
     if (is_key) {
-        od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "API 密钥只能用于事件接入 (permission: API keys work only on the "
-                                                    "event ingestion routes)");
+        od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
+                     "API 密钥只能用于事件接入 (permission: API keys work only on the "
+                     "event ingestion routes)");
         return false;
     }
     return true;
@@ -214,10 +227,11 @@ static void error_body(od_req *r)
     if (!r->err.message[0])
         snprintf(r->err.message, sizeof r->err.message, "%s", od_err_str(code));
     json_decref(r->resp);
-    r->resp = json_pack("{s{ss ss ss?}}", "error", "code", od_err_str(code), "message", r->err.message, "field",
-                        r->err.field[0] ? r->err.field : NULL);
+    r->resp = json_pack("{s{ss ss ss?}}", "error", "code", od_err_str(code), "message", r->err.message,
+                        "field", r->err.field[0] ? r->err.field : NULL);
     if (!r->resp)
-        r->resp = json_pack("{s{ss ss sn}}", "error", "code", od_err_str(code), "message", od_err_str(code), "field");
+        r->resp = json_pack("{s{ss ss sn}}", "error", "code", od_err_str(code), "message", od_err_str(code),
+                            "field");
     free(r->raw);
     r->raw = NULL;
     r->raw_static = NULL;
@@ -325,9 +339,12 @@ static bool static_file(od_req *r)
         return false;
     static const struct {
         const char *ext, *type;
-    } types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-                 {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
-                 {".png", "image/png"},                 {".json", "application/json"}};
+    } types[] = {{".html", "text/html; charset=utf-8"},
+                 {".js", "text/javascript; charset=utf-8"},
+                 {".css", "text/css; charset=utf-8"},
+                 {".svg", "image/svg+xml"},
+                 {".png", "image/png"},
+                 {".json", "application/json"}};
     r->content_type = "application/octet-stream";
     const char *dot = strrchr(name, '.');
     for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
@@ -342,9 +359,10 @@ static void dispatch(od_server *s, req_state *st)
 {
     od_req *r = &st->r;
     if (st->bad_framing) {
-        od_error_set(&r->err, OD_E_INVALID, NULL, "请求头有歧义：Content-Length / Transfer-Encoding 重复或并存，或 Host "
-                                                  "缺失或重复 (ambiguous request: repeated Content-Length or "
-                                                  "Transfer-Encoding, or both, or a missing or repeated Host)");
+        od_error_set(&r->err, OD_E_INVALID, NULL,
+                     "请求头有歧义：Content-Length / Transfer-Encoding 重复或并存，或 Host "
+                     "缺失或重复 (ambiguous request: repeated Content-Length or "
+                     "Transfer-Encoding, or both, or a missing or repeated Host)");
         return;
     }
     bool path_matched = false;
@@ -380,8 +398,9 @@ static void dispatch(od_server *s, req_state *st)
         }
         memcpy(r->who.addr, addr, sizeof addr);
         if (r->api_key.id == 0 && perm == OD_PERM_INGEST) {
-            od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 ingest：事件接入需要集成 API 密钥 (permission ingest "
-                                                        "needs an integration API key, not a user session)");
+            od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
+                         "没有权限 ingest：事件接入需要集成 API 密钥 (permission ingest "
+                         "needs an integration API key, not a user session)");
             return;
         }
         r->authed = true;
@@ -397,14 +416,15 @@ static void dispatch(od_server *s, req_state *st)
             for (int i = 0; i < OD_ROLE__COUNT; i++)
                 if (need & OD_ROLEBIT(i))
                     od_join_add(&rj, od_role_key((od_role)i));
-            od_error_set(&r->err, OD_E_FORBIDDEN, NULL, "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)",
-                         od_perm_key(perm), roles, od_perm_key(perm), roles);
+            od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
+                         "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)", od_perm_key(perm),
+                         roles, od_perm_key(perm), roles);
             return;
         }
     }
     if (st->too_large) {
-        od_error_set(&r->err, OD_E_TOO_LARGE, NULL, "请求体超过 %zu 字节 (request body over %zu bytes)", st->cap,
-                     st->cap);
+        od_error_set(&r->err, OD_E_TOO_LARGE, NULL, "请求体超过 %zu 字节 (request body over %zu bytes)",
+                     st->cap, st->cap);
         return;
     }
     if (r->body_len > 0 && strncmp(r->path, "/api/", 5) == 0 && !json_content_type(r->conn)) {
@@ -417,8 +437,9 @@ static void dispatch(od_server *s, req_state *st)
         json_error_t je;
         r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
         if (!r->json) {
-            od_error_set(&r->err, OD_E_INVALID, NULL, "JSON 格式错误 (malformed JSON at line %d column %d: %s)",
-                         je.line, je.column, je.text);
+            od_error_set(&r->err, OD_E_INVALID, NULL,
+                         "JSON 格式错误 (malformed JSON at line %d column %d: %s)", je.line, je.column,
+                         je.text);
             return;
         }
     }
@@ -439,7 +460,8 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     if (r->resp) {
         dumped = json_dumps(r->resp, JSON_COMPACT | JSON_ENCODE_ANY);
         if (!dumped)
-            dumped = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\",\"field\":null}}");
+            dumped = strdup(
+                "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\",\"field\":null}}");
         data = dumped;
         len = dumped ? strlen(dumped) : 0;
         mode = MHD_RESPMEM_MUST_FREE;
@@ -478,7 +500,8 @@ static enum MHD_Result respond(od_server *s, req_state *st)
                                 "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     } else {
         /* a link token in the path (/ack/...) is not kept by caches */
-        MHD_add_response_header(resp, "Cache-Control", strncmp(r->path, "/ack/", 5) == 0 ? "no-store" : "no-cache");
+        MHD_add_response_header(resp, "Cache-Control",
+                                strncmp(r->path, "/ack/", 5) == 0 ? "no-store" : "no-cache");
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
@@ -507,7 +530,8 @@ static enum MHD_Result respond(od_server *s, req_state *st)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *version, const char *upload_data, size_t *upload_size,
+                                  void **con_cls)
 {
     od_server *s = cls;
     req_state *st = *con_cls;
@@ -560,7 +584,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return respond(s, st);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     (void)toe;
     conn_set_busy(cls, conn, false); /* the next request's deadline starts now */
@@ -590,7 +615,8 @@ static od_err parse_listen(const char *listen, struct sockaddr_storage *ss, od_e
     char host[128];
     const char *colon = strrchr(listen ? listen : "", ':');
     if (!colon || (size_t)(colon - listen) >= sizeof host)
-        return od_error_set(e, OD_E_INVALID, "listen", "监听地址须为 HOST:PORT (listen address must be HOST:PORT): %s",
+        return od_error_set(e, OD_E_INVALID, "listen",
+                            "监听地址须为 HOST:PORT (listen address must be HOST:PORT): %s",
                             listen ? listen : "");
     memcpy(host, listen, (size_t)(colon - listen));
     host[colon - listen] = 0;
@@ -612,7 +638,8 @@ static od_err parse_listen(const char *listen, struct sockaddr_storage *ss, od_e
         in6->sin6_family = AF_INET6;
         in6->sin6_port = htons((uint16_t)port);
     } else {
-        return od_error_set(e, OD_E_INVALID, "listen", "主机须为 IP 地址 (host must be an IP address): %s", h);
+        return od_error_set(e, OD_E_INVALID, "listen", "主机须为 IP 地址 (host must be an IP address): %s",
+                            h);
     }
     return OD_OK;
 }
@@ -654,9 +681,10 @@ static void conn_limits(od_server *s)
     limit = limit > 2 * FD_RESERVE ? limit - FD_RESERVE : limit / 2;
     s->conn_limit = limit;
     if (s->o.per_ip_limit > limit / 2) {
-        od_warn("每地址连接上限 %u 高于总上限 %u 的一半，已降为 %u (per-address connection limit %u is over half the "
-                "global limit %u; lowered to %u)", s->o.per_ip_limit, limit, limit / 2, s->o.per_ip_limit, limit,
-                limit / 2);
+        od_warn("每地址连接上限 %u 高于总上限 %u 的一半，已降为 %u (per-address connection limit %u is over "
+                "half the "
+                "global limit %u; lowered to %u)",
+                s->o.per_ip_limit, limit, limit / 2, s->o.per_ip_limit, limit, limit / 2);
         s->o.per_ip_limit = limit / 2;
     }
 }
@@ -678,8 +706,9 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
     if (rc)
         return rc;
     if (o->test_clock && !is_loopback(&ss))
-        return od_error_set(e, OD_E_INVALID, "test-clock",
-                            "--test-clock 只允许在回环地址上使用 (--test-clock is refused unless listening on loopback)");
+        return od_error_set(
+            e, OD_E_INVALID, "test-clock",
+            "--test-clock 只允许在回环地址上使用 (--test-clock is refused unless listening on loopback)");
     od_server *s = calloc(1, sizeof *s);
     if (!s)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -711,17 +740,21 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         s->key = o->tls_key ? slurp(o->tls_key) : NULL;
         if (!s->cert || !s->key) {
             od_server_stop(s);
-            return od_error_set(e, OD_E_IO, "tls", "无法读取证书或私钥 (cannot read the TLS certificate or key)");
+            return od_error_set(e, OD_E_IO, "tls",
+                                "无法读取证书或私钥 (cannot read the TLS certificate or key)");
         }
         flags |= MHD_USE_TLS;
     } else if (!is_loopback(&ss)) {
-        od_warn("警告：在非回环地址 %s 上以明文 HTTP 提供服务，口令和令牌可被窃听；请使用 --tls-cert/--tls-key "
-                "(serving plain HTTP on a non-loopback address %s: passwords and tokens can be sniffed; use "
-                "--tls-cert/--tls-key)", o->listen, o->listen);
+        od_warn(
+            "警告：在非回环地址 %s 上以明文 HTTP 提供服务，口令和令牌可被窃听；请使用 --tls-cert/--tls-key "
+            "(serving plain HTTP on a non-loopback address %s: passwords and tokens can be sniffed; use "
+            "--tls-cert/--tls-key)",
+            o->listen, o->listen);
     }
     /* TLS 1.2 and 1.3 only, forward-secret key exchange and AEAD ciphers */
-    static const char tls_priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
-                                         "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD";
+    static const char tls_priorities[] =
+        "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
+        "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD";
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
@@ -729,19 +762,22 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         {MHD_OPTION_END, 0, NULL},
     };
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-                            MHD_OPTION_CONNECTION_LIMIT, s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                            s->o.per_ip_limit, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY,
+                            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED,
+                            on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
+                            s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY,
                             (s->cert ? tls_opts : &tls_opts[3]), MHD_OPTION_END);
     if (!s->d) {
         od_server_stop(s);
-        return od_error_set(e, OD_E_IO, "listen", "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)",
-                            o->listen, o->listen);
+        return od_error_set(e, OD_E_IO, "listen",
+                            "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)", o->listen,
+                            o->listen);
     }
     if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
         od_server_stop(s);
-        return od_error_set(e, OD_E_INTERNAL, NULL, "无法启动连接计时线程 (cannot start the request deadline thread)");
+        return od_error_set(e, OD_E_INTERNAL, NULL,
+                            "无法启动连接计时线程 (cannot start the request deadline thread)");
     }
     s->reaper_started = true;
     *out = s;

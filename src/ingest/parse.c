@@ -27,7 +27,8 @@ static bool label_name_ok(const char *s)
 /* An object of string values (labels or annotations) → *out, a new
  * reference to v itself (no copy: copy it before changing it) or a new empty
  * object when v is absent. */
-static od_err string_map(json_t *v, const char *field, bool names_strict, size_t vmax, json_t **out, od_error *e)
+static od_err string_map(json_t *v, const char *field, bool names_strict, size_t vmax, json_t **out,
+                         od_error *e)
 {
     *out = NULL;
     if (!v || json_is_null(v)) {
@@ -44,15 +45,19 @@ static od_err string_map(json_t *v, const char *field, bool names_strict, size_t
     json_object_foreach(v, k, x)
     {
         if (names_strict && !label_name_ok(k))
-            return od_error_set(e, OD_E_INVALID, field, "%s 的标签名无效：须匹配 [A-Za-z_][A-Za-z0-9_]* (%s: invalid label "
-                                                        "name)", field, field);
+            return od_error_set(e, OD_E_INVALID, field,
+                                "%s 的标签名无效：须匹配 [A-Za-z_][A-Za-z0-9_]* (%s: invalid label "
+                                "name)",
+                                field, field);
         if (!json_is_string(x))
-            return od_error_set(e, OD_E_INVALID, field, "%s 的值须为字符串 (%s values must be strings)", field, field);
+            return od_error_set(e, OD_E_INVALID, field, "%s 的值须为字符串 (%s values must be strings)",
+                                field, field);
         if (json_string_length(x) > vmax)
-            return od_error_set(e, OD_E_TOO_LARGE, field, "%s 的值超过 %zu 字节 (%s value over %zu bytes)", field, vmax,
-                                field, vmax);
+            return od_error_set(e, OD_E_TOO_LARGE, field, "%s 的值超过 %zu 字节 (%s value over %zu bytes)",
+                                field, vmax, field, vmax);
         if (strlen(json_string_value(x)) != json_string_length(x))
-            return od_error_set(e, OD_E_INVALID, field, "%s 的值含 NUL (%s value contains NUL)", field, field);
+            return od_error_set(e, OD_E_INVALID, field, "%s 的值含 NUL (%s value contains NUL)", field,
+                                field);
     }
     *out = json_incref(v);
     return OD_OK;
@@ -65,20 +70,22 @@ static const char *fingerprint(od_event_batch *b, json_t *labels)
     size_t n = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(labels, k, v) if (n < OD_EVT_LABELS_MAX) ls[n++] = (od_label){k, json_string_value(v)};
+    json_object_foreach(labels, k, v) if (n < OD_EVT_LABELS_MAX) ls[n++] =
+        (od_label){k, json_string_value(v)};
     char hex[17];
     return od_event_batch_str(b, od_event_fingerprint_hex(od_event_fingerprint(ls, n), hex));
 }
 
 static bool plain_text(json_t *v, size_t max)
 {
-    return json_is_string(v) && json_string_length(v) <= max && strlen(json_string_value(v)) == json_string_length(v);
+    return json_is_string(v) && json_string_length(v) <= max &&
+           strlen(json_string_value(v)) == json_string_length(v);
 }
 
 /* ---- opsdesk's own format ------------------------------------------------ */
 
-static const char *const own_fields[] = {"source", "dedup_key", "status", "severity", "summary", "ci",
-                                         "labels", "annotations", "starts_at", "ends_at"};
+static const char *const own_fields[] = {"source", "dedup_key", "status",      "severity",  "summary",
+                                         "ci",     "labels",    "annotations", "starts_at", "ends_at"};
 
 /* The fields of one event of the own format: known names, strings of
  * bounded size. */
@@ -104,15 +111,18 @@ static od_err own_check(json_t *o, size_t i, od_error *e)
     static const struct {
         const char *name;
         size_t max;
-    } str_fields[] = {{"source", 128}, {"dedup_key", OD_INGEST_KEY_MAX}, {"status", 16}, {"severity", 64},
-                      {"summary", 2000}, {"ci", 200}, {"starts_at", 64}, {"ends_at", 64}};
+    } str_fields[] = {{"source", 128},   {"dedup_key", OD_INGEST_KEY_MAX},
+                      {"status", 16},    {"severity", 64},
+                      {"summary", 2000}, {"ci", 200},
+                      {"starts_at", 64}, {"ends_at", 64}};
     for (size_t j = 0; j < sizeof str_fields / sizeof *str_fields; j++) {
         json_t *x = json_object_get(o, str_fields[j].name);
         if (x && !json_is_null(x) && !plain_text(x, str_fields[j].max)) {
             snprintf(f, sizeof f, "events[%zu].%s", i, str_fields[j].name);
-            return od_error_set(e, json_is_string(x) ? OD_E_TOO_LARGE : OD_E_INVALID, f,
-                                "字段 %s 须为不超过 %zu 字节的字符串 (field %s must be a string of at most %zu bytes)",
-                                str_fields[j].name, str_fields[j].max, str_fields[j].name, str_fields[j].max);
+            return od_error_set(
+                e, json_is_string(x) ? OD_E_TOO_LARGE : OD_E_INVALID, f,
+                "字段 %s 须为不超过 %zu 字节的字符串 (field %s must be a string of at most %zu bytes)",
+                str_fields[j].name, str_fields[j].max, str_fields[j].name, str_fields[j].max);
         }
     }
     return OD_OK;
@@ -133,7 +143,8 @@ static od_err own_one(json_t *o, size_t i, od_event_batch *b, od_error *e)
     const char *st = json_string_value(json_object_get(o, "starts_at"));
     const char *en = json_string_value(json_object_get(o, "ends_at"));
     if ((st && !od_time_parse(st, &starts)) || (en && !od_time_parse(en, &ends))) {
-        snprintf(f, sizeof f, "events[%zu].%s", i, st && !od_time_parse(st, &starts) ? "starts_at" : "ends_at");
+        snprintf(f, sizeof f, "events[%zu].%s", i,
+                 st && !od_time_parse(st, &starts) ? "starts_at" : "ends_at");
         return bad(e, f, "时间须为 RFC 3339", "times must be RFC 3339");
     }
     json_t *labels = NULL, *ann = NULL;
@@ -196,7 +207,8 @@ od_err od_ingest_parse_events(json_t *body, od_event_batch *b, od_error *e)
     if (json_is_object(body))
         return own_one(body, 0, b, e);
     if (!json_is_array(body))
-        return bad(e, NULL, "请求体须为事件对象或事件数组", "the body must be an event object or an array of events");
+        return bad(e, NULL, "请求体须为事件对象或事件数组",
+                   "the body must be an event object or an array of events");
     if (json_array_size(body) > OD_EVENTS_PER_REQUEST_MAX)
         return od_error_set(e, OD_E_TOO_LARGE, "events", "一次最多 %d 个事件 (at most %d events per request)",
                             OD_EVENTS_PER_REQUEST_MAX, OD_EVENTS_PER_REQUEST_MAX);
@@ -226,7 +238,8 @@ static bool hex16(const char *s)
 od_err od_ingest_parse_alertmanager(json_t *body, od_event_batch *b, od_error *e)
 {
     if (!json_is_object(body))
-        return bad(e, NULL, "Alertmanager 消息须为 JSON 对象", "an Alertmanager message must be a JSON object");
+        return bad(e, NULL, "Alertmanager 消息须为 JSON 对象",
+                   "an Alertmanager message must be a JSON object");
     json_t *alerts = json_object_get(body, "alerts");
     if (!json_is_array(alerts))
         return bad(e, "alerts", "缺少 alerts 数组", "alerts must be an array");
@@ -348,11 +361,11 @@ static od_err zbx_check(json_t *body, od_error *e)
     json_object_foreach(body, k, v)
     {
         if (!json_is_string(v) && !json_is_integer(v) && !json_is_null(v))
-            return od_error_set(e, OD_E_INVALID, k, "Zabbix 参数 %s 须为字符串 (Zabbix parameter %s must be a string)",
-                                k, k);
+            return od_error_set(e, OD_E_INVALID, k,
+                                "Zabbix 参数 %s 须为字符串 (Zabbix parameter %s must be a string)", k, k);
         if (json_is_string(v) && json_string_length(v) > OD_INGEST_TEXT_MAX)
-            return od_error_set(e, OD_E_TOO_LARGE, k, "参数 %s 超过 %d 字节 (parameter %s is over %d bytes)", k,
-                                OD_INGEST_TEXT_MAX, k, OD_INGEST_TEXT_MAX);
+            return od_error_set(e, OD_E_TOO_LARGE, k, "参数 %s 超过 %d 字节 (parameter %s is over %d bytes)",
+                                k, OD_INGEST_TEXT_MAX, k, OD_INGEST_TEXT_MAX);
     }
     return OD_OK;
 }
@@ -369,10 +382,11 @@ static void zbx_state(od_event_batch *b, json_t *body, od_event_in *ev)
                                   strncasecmp(status, "RECOVER", 7) == 0));
     const char *upd = zparam(b, body, "event_update_status");
     if (upd && strcmp(upd, "1") == 0) {
-        const char *action = zparam(b, body, "event_update_action"), *msg = zparam(b, body, "event_update_message");
+        const char *action = zparam(b, body, "event_update_action"),
+                   *msg = zparam(b, body, "event_update_message");
         char note[600];
-        snprintf(note, sizeof note, "Zabbix 更新 (update): %s%s%s", action ? action : "updated", msg ? ": " : "",
-                 msg ? msg : "");
+        snprintf(note, sizeof note, "Zabbix 更新 (update): %s%s%s", action ? action : "updated",
+                 msg ? ": " : "", msg ? msg : "");
         ev->note = od_event_batch_str(b, note);
     }
     const char *sname = zparam(b, body, "event_severity"), *snum = zparam(b, body, "event_nseverity");
@@ -397,7 +411,8 @@ static void zbx_tags(od_event_batch *b, json_t *body, json_t *labels)
     json_t *t;
     json_array_foreach(ta, i, t)
     {
-        const char *tn = json_string_value(json_object_get(t, "tag")), *tv = json_string_value(json_object_get(t, "value"));
+        const char *tn = json_string_value(json_object_get(t, "tag")),
+                   *tv = json_string_value(json_object_get(t, "value"));
         if (!tn || json_object_size(labels) >= OD_INGEST_LABELS_MAX)
             continue;
         char name_ok[OD_EVT_NAME_MAX];
@@ -422,10 +437,11 @@ od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
     const char *id = zparam(b, body, "event_id");
     if (!id) {
         if (json_is_string(rawid) && od_ingest_is_macro(json_string_value(rawid)))
-            return od_error_set(e, OD_E_UNPROCESSABLE, "event_id",
-                                "event_id 是未替换的宏 %s（Zabbix 的“测试”不替换宏）(event_id is the unresolved macro %s: "
-                                "Zabbix's Test button does not resolve macros)",
-                                json_string_value(rawid), json_string_value(rawid));
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, "event_id",
+                "event_id 是未替换的宏 %s（Zabbix 的“测试”不替换宏）(event_id is the unresolved macro %s: "
+                "Zabbix's Test button does not resolve macros)",
+                json_string_value(rawid), json_string_value(rawid));
         return bad(e, "event_id", "缺少 event_id（{EVENT.ID}）", "event_id ({EVENT.ID}) is required");
     }
     if (strlen(id) > OD_INGEST_KEY_MAX)
@@ -445,8 +461,9 @@ od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e)
     ev->summary = name ? name : "";
     static const struct {
         const char *param, *label;
-    } map[] = {{"event_name", "alertname"}, {"host", "host"},          {"host_ip", "host_ip"},
-               {"trigger_id", "trigger_id"}, {"event_source", "event_source"}, {"event_nseverity", "nseverity"}};
+    } map[] = {{"event_name", "alertname"},      {"host", "host"},
+               {"host_ip", "host_ip"},           {"trigger_id", "trigger_id"},
+               {"event_source", "event_source"}, {"event_nseverity", "nseverity"}};
     for (size_t j = 0; j < sizeof map / sizeof *map; j++) {
         const char *x = zparam(b, body, map[j].param);
         if (x && strlen(x) <= OD_INGEST_VALUE_MAX)

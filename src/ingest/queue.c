@@ -32,7 +32,10 @@ struct od_ingest {
     bool stop;
 };
 
-static size_t events_of(const node *n) { return n->item.batch ? n->item.batch->n : 0; }
+static size_t events_of(const node *n)
+{
+    return n->item.batch ? n->item.batch->n : 0;
+}
 
 /* Before the first request: the de-duplication table. */
 static void keys_preload(od_ingest *g)
@@ -46,8 +49,8 @@ static void keys_preload(od_ingest *g)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     if (keys)
-        od_info("已载入 %zu 个事件去重键，用时 %ld ms (loaded %zu event de-duplication keys in %ld ms)", keys, ms, keys,
-                ms);
+        od_info("已载入 %zu 个事件去重键，用时 %ld ms (loaded %zu event de-duplication keys in %ld ms)", keys,
+                ms, keys, ms);
 }
 
 /* Waits for requests; takes a run of them, up to TX_EVENTS_MAX events (at
@@ -230,10 +233,11 @@ od_err od_ingest_submit(od_ingest *g, od_event_batch *batch, od_ingest_done_fn d
         free(n);
         if (e)
             e->retry_after = 1;
-        return od_error_set(e, OD_E_UNAVAILABLE, NULL, stopping ? "服务正在停止，请稍后重试 (the server is stopping; retry "
-                                                                  "later)"
-                                                                : "事件接入队列已满，请稍后重试 (the ingestion queue is "
-                                                                  "full; retry later)");
+        return od_error_set(e, OD_E_UNAVAILABLE, NULL,
+                            stopping ? "服务正在停止，请稍后重试 (the server is stopping; retry "
+                                       "later)"
+                                     : "事件接入队列已满，请稍后重试 (the ingestion queue is "
+                                       "full; retry later)");
     }
     return OD_OK;
 }
@@ -246,4 +250,7 @@ size_t od_ingest_pending(od_ingest *g)
     return n;
 }
 
-size_t od_ingest_capacity(const od_ingest *g) { return g->capacity; }
+size_t od_ingest_capacity(const od_ingest *g)
+{
+    return g->capacity;
+}

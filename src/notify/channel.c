@@ -665,7 +665,8 @@ od_err od_channel_new_bot(od_channel_kind kind, const char *url, const char *sec
 {
     *out = NULL;
     if (kind != OD_CH_DINGTALK && kind != OD_CH_WECOM && kind != OD_CH_FEISHU && kind != OD_CH_WEBHOOK)
-        return od_error_set(e, OD_E_INVALID, "bot_kind", "a personal bot is dingtalk, wecom, feishu or webhook");
+        return od_error_set(e, OD_E_INVALID, "bot_kind",
+                            "a personal bot is dingtalk, wecom, feishu or webhook");
     if (!url || has_crlf(url) || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
         return od_error_set(e, OD_E_INVALID, "bot_url", "a bot url starts with http:// or https://");
     od_channel *c = calloc(1, sizeof *c);
@@ -697,7 +698,10 @@ od_err od_channel_new_bot(od_channel_kind kind, const char *url, const char *sec
     return OD_OK;
 }
 
-void od_channel_free(od_channel *c) { channel_free(c); }
+void od_channel_free(od_channel *c)
+{
+    channel_free(c);
+}
 
 void od_channel_guard(od_channel *c, const struct od_net_allow *allow)
 {

@@ -228,10 +228,11 @@ static od_err perform(const od_channel *c, const http_req *q, od_send_result *r)
     }
     CURLcode cc = curl_easy_perform(h);
     if (cc != CURLE_OK && g.refused[0]) {
-        od_send_result_error(r,
-                             "目标地址不允许（%s）(destination refused: a personal bot may not reach a %s address; "
-                             "see opsdesk serve --bot-allow)",
-                             g.refused, g.refused);
+        od_send_result_error(
+            r,
+            "目标地址不允许（%s）(destination refused: a personal bot may not reach a %s address; "
+            "see opsdesk serve --bot-allow)",
+            g.refused, g.refused);
         r->retryable = false;
         goto out;
     }

@@ -71,8 +71,10 @@ OD_NODISCARD od_err od_channel_mail_text(const od_channel *c, const od_message *
                                          od_error *e);
 
 /* The transports, called by od_channel_send (channel.c). */
-OD_NODISCARD od_err od_channel_send_http(od_channel *c, const od_message *m, int64_t now_ms, od_send_result *r);
-OD_NODISCARD od_err od_channel_send_mail(od_channel *c, const od_message *m, int64_t now_ms, od_send_result *r);
+OD_NODISCARD od_err od_channel_send_http(od_channel *c, const od_message *m, int64_t now_ms,
+                                         od_send_result *r);
+OD_NODISCARD od_err od_channel_send_mail(od_channel *c, const od_message *m, int64_t now_ms,
+                                         od_send_result *r);
 
 /* Copies s into the result's error text (truncated). */
 void od_send_result_error(od_send_result *r, const char *fmt, ...) OD_PRINTF(2, 3);

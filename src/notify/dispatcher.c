@@ -54,8 +54,8 @@ struct od_dispatcher {
     const od_policy *policy;
     od_channel **chs;
     size_t n_chs;
-    od_worker w;        /* the thread (util/worker.h) */
-    pthread_mutex_t mu; /* counters, rnd */
+    od_worker w;            /* the thread (util/worker.h) */
+    pthread_mutex_t mu;     /* counters, rnd */
     pthread_mutex_t run_mu; /* one pass at a time */
     int64_t last_now;       /* under run_mu */
     uint64_t rnd;
@@ -163,17 +163,23 @@ static void job_free(job *j)
 static od_err log_delivery(od_tx *tx, const job *j, int64_t now, const char *channel, const char *status,
                            int http_status, const char *vendor_code, const char *error, od_error *e)
 {
-    return od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, e, OD_BINDS(OD_INT_NONZERO(j->t->bot ? 0 : j->id),
-                      OD_INT_NONZERO(j->t->bot ? j->id : 0), OD_INT_OR_NULL(j->incident_id, j->incident_id != 0), OD_INT(now), OD_TEXT(channel), OD_TEXT(status), OD_INT((int64_t)http_status),
-                      OD_TEXT(vendor_code), OD_TEXT(error)));
+    return od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, e,
+                      OD_BINDS(OD_INT_NONZERO(j->t->bot ? 0 : j->id), OD_INT_NONZERO(j->t->bot ? j->id : 0),
+                               OD_INT_OR_NULL(j->incident_id, j->incident_id != 0), OD_INT(now),
+                               OD_TEXT(channel), OD_TEXT(status), OD_INT((int64_t)http_status),
+                               OD_TEXT(vendor_code), OD_TEXT(error)));
 }
 
 /* Sets a row's final or retry state: status, next_attempt_at, sent_at (0 → NULL). */
 static od_err finish(od_tx *tx, const job *j, const char *status, int64_t next, int64_t sent_at, od_error *e)
 {
     if (j->t->bot)
-        return od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, e, OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
-    return od_tx_exec(tx, OD_Q_DSP_FINISH, e, OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
+        return od_tx_exec(
+            tx, OD_Q_DSP_BOT_FINISH, e,
+            OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
+    return od_tx_exec(
+        tx, OD_Q_DSP_FINISH, e,
+        OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
 }
 
 /* pending → sending, attempts + 1. */
@@ -227,7 +233,8 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
             break;
         }
-        rc = od_tx_query(tx, OD_Q_DSP_FANOUT_SCAN, &r, e, OD_BINDS(OD_INT(last), OD_INT((int64_t)FANOUT_SCAN)));
+        rc = od_tx_query(tx, OD_Q_DSP_FANOUT_SCAN, &r, e,
+                         OD_BINDS(OD_INT(last), OD_INT((int64_t)FANOUT_SCAN)));
         bool row = false;
         while (!rc && nv < FANOUT_SCAN && !(rc = od_rows_step(r, &row)) && row) {
             struct src *x = &v[nv++];
@@ -252,8 +259,11 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
             for (size_t i = 0; !rc && i < d->n_chs; i++) {
                 if (!is_bot_kind(od_channel_kind_of(d->chs[i])))
                     continue;
-                rc = od_tx_exec(tx, OD_Q_DSP_BOT_INSERT, e, OD_BINDS(OD_TEXT(x->cause), OD_INT(x->inc),
-                                OD_TEXT(od_channel_name(d->chs[i])), OD_TEXT(x->kind), OD_TEXT(x->desk), OD_TEXT(x->subject), OD_TEXT(x->body), OD_INT(now), OD_INT(now)));
+                rc = od_tx_exec(tx, OD_Q_DSP_BOT_INSERT, e,
+                                OD_BINDS(OD_TEXT(x->cause), OD_INT(x->inc),
+                                         OD_TEXT(od_channel_name(d->chs[i])), OD_TEXT(x->kind),
+                                         OD_TEXT(x->desk), OD_TEXT(x->subject), OD_TEXT(x->body), OD_INT(now),
+                                         OD_INT(now)));
             }
         }
         for (size_t k = 0; k < nv; k++) {
@@ -291,7 +301,8 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
     if (j->t->bot || !j->recipient_id || !j->incident_id || !strstr(j->body, OD_ACK_MARK))
         return OD_OK;
     int64_t need = 0;
-    od_err rc = od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL, OD_BINDS(OD_INT(j->incident_id), OD_INT(j->recipient_id)));
+    od_err rc = od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL,
+                             OD_BINDS(OD_INT(j->incident_id), OD_INT(j->recipient_id)));
     if (rc == OD_E_NOT_FOUND || !need)
         return OD_OK;
     if (rc)
@@ -300,8 +311,10 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
     if (!od_secret_new(token, sizeof token, "", OD_ACK_TOKEN_BYTES))
         return od_error_set(e, OD_E_INTERNAL, NULL, "libsodium");
     od_secret_hash(token, hex);
-    rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e, OD_BINDS(OD_TEXT(hex), OD_INT(j->incident_id), OD_INT(j->recipient_id), OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now),
-                    OD_INT(now + od_notify_ack_ttl_ms(d->policy))));
+    rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e,
+                    OD_BINDS(OD_TEXT(hex), OD_INT(j->incident_id), OD_INT(j->recipient_id),
+                             OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now),
+                             OD_INT(now + od_notify_ack_ttl_ms(d->policy))));
     if (!rc && asprintf(&j->link, "%s/ack/%s", d->public_url, token) < 0) {
         j->link = NULL;
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -419,9 +432,11 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
         char chans[OD_DISPATCH_BATCH][NAME_MAX_LEN];
         size_t n = 0;
         if (TABLES[t].bot)
-            rc = od_tx_query(tx, OD_Q_DSP_BOT_DUE, &r, e, OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
+            rc = od_tx_query(tx, OD_Q_DSP_BOT_DUE, &r, e,
+                             OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
         else
-            rc = od_tx_query(tx, OD_Q_DSP_DUE, &r, e, OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
+            rc = od_tx_query(tx, OD_Q_DSP_DUE, &r, e,
+                             OD_BINDS(OD_INT(now), OD_INT((int64_t)OD_DISPATCH_BATCH)));
         bool row = false;
         while (!rc && n < OD_DISPATCH_BATCH && !(rc = od_rows_step(r, &row)) && row) {
             job *j = &rows[n];
@@ -703,8 +718,8 @@ od_err od_dispatcher_start(const od_dispatcher_env *env, od_channel **chs, size_
     return od_dispatcher_start_opts(env, chs, n, NULL, out, e);
 }
 
-od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, size_t n, const od_dispatcher_opts *o,
-                                od_dispatcher **out, od_error *e)
+od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, size_t n,
+                                const od_dispatcher_opts *o, od_dispatcher **out, od_error *e)
 {
     *out = NULL;
     const char *url = o && o->public_url && *o->public_url ? o->public_url : "http://127.0.0.1:8080";
@@ -820,8 +835,8 @@ char *od_dispatcher_metrics(od_dispatcher *d)
             }
         od_rows_close(r);
         r = NULL;
-        if (od_tx_query(tx, OD_Q_DSP_OLDEST, &r, &e, OD_NOBINDS) == OD_OK && od_rows_step(r, &row) == OD_OK && row &&
-            !od_rows_null(r, 0))
+        if (od_tx_query(tx, OD_Q_DSP_OLDEST, &r, &e, OD_NOBINDS) == OD_OK && od_rows_step(r, &row) == OD_OK &&
+            row && !od_rows_null(r, 0))
             oldest = now - od_rows_int(r, 0);
         od_rows_close(r);
         od_tx_rollback(tx);

@@ -77,8 +77,9 @@ od_err od_msg_render(const od_policy *p, od_msg_kind k, od_lang lang, const od_m
         return od_error_set(e, OD_E_INVALID, NULL, "unknown message kind or language");
     const od_msg_template *t = pick(p, k, lang);
     if (!t)
-        return od_error_set(e, OD_E_INVALID, "templates", "策略没有 %s 消息模板 (the policy has no %s template)",
-                            od_msg_kind_key(k), od_msg_kind_key(k));
+        return od_error_set(e, OD_E_INVALID, "templates",
+                            "策略没有 %s 消息模板 (the policy has no %s template)", od_msg_kind_key(k),
+                            od_msg_kind_key(k));
     char *defused[OD_V__COUNT] = {0};
     lookup_ctx c = {vars, defused};
     od_err rc = OD_OK;
@@ -164,7 +165,10 @@ static const od_notify_policy *desks_of(const od_policy *p)
     return p ? &p->notify : &none;
 }
 
-size_t od_notify_n_desks(const od_policy *p) { return desks_of(p)->n_desks; }
+size_t od_notify_n_desks(const od_policy *p)
+{
+    return desks_of(p)->n_desks;
+}
 
 const od_desk *od_notify_desk_at(const od_policy *p, size_t i)
 {
@@ -208,8 +212,8 @@ const char *od_msg_time(int64_t ms, char buf[OD_MSG_TIME_MAX])
     time_t t = (time_t)((ms >= 0 ? ms / 1000 : (ms - 999) / 1000) + 8 * 3600);
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(buf, OD_MSG_TIME_MAX, "%04u-%02u-%02u %02u:%02u (UTC+08:00)", (unsigned)(tm.tm_year + 1900) % 10000u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-             (unsigned)tm.tm_min % 100u);
+    snprintf(buf, OD_MSG_TIME_MAX, "%04u-%02u-%02u %02u:%02u (UTC+08:00)",
+             (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+             (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
     return buf;
 }

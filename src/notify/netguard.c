@@ -15,8 +15,8 @@
 #define ALLOW_MAX 64
 
 typedef struct range {
-    int family;           /* AF_INET or AF_INET6 */
-    unsigned char a[16];  /* network, in network byte order (4 bytes for AF_INET) */
+    int family;          /* AF_INET or AF_INET6 */
+    unsigned char a[16]; /* network, in network byte order (4 bytes for AF_INET) */
     int bits;
 } range;
 
@@ -25,8 +25,8 @@ struct od_net_allow {
     size_t n;
 };
 
-static const char *const class_names[OD_NET__COUNT] = {"public",    "this-network", "loopback", "private",
-                                                       "shared",    "link-local",   "multicast", "reserved"};
+static const char *const class_names[OD_NET__COUNT] = {"public", "this-network", "loopback",  "private",
+                                                       "shared", "link-local",   "multicast", "reserved"};
 
 const char *od_net_class_name(od_net_class c)
 {
@@ -39,11 +39,14 @@ static const struct {
     int bits;
     od_net_class cls;
 } v4_ranges[] = {
-    {0x00000000u, 8, OD_NET_THIS},        {0x0A000000u, 8, OD_NET_PRIVATE},   {0x64400000u, 10, OD_NET_SHARED},
-    {0x7F000000u, 8, OD_NET_LOOPBACK},    {0xA9FE0000u, 16, OD_NET_LINK_LOCAL}, {0xAC100000u, 12, OD_NET_PRIVATE},
-    {0xC0000000u, 24, OD_NET_RESERVED},   {0xC0000200u, 24, OD_NET_RESERVED}, {0xC0586300u, 24, OD_NET_RESERVED},
-    {0xC0A80000u, 16, OD_NET_PRIVATE},    {0xC6120000u, 15, OD_NET_RESERVED}, {0xC6336400u, 24, OD_NET_RESERVED},
-    {0xCB007100u, 24, OD_NET_RESERVED},   {0xE0000000u, 4, OD_NET_MULTICAST}, {0xF0000000u, 4, OD_NET_RESERVED},
+    {0x00000000u, 8, OD_NET_THIS},        {0x0A000000u, 8, OD_NET_PRIVATE},
+    {0x64400000u, 10, OD_NET_SHARED},     {0x7F000000u, 8, OD_NET_LOOPBACK},
+    {0xA9FE0000u, 16, OD_NET_LINK_LOCAL}, {0xAC100000u, 12, OD_NET_PRIVATE},
+    {0xC0000000u, 24, OD_NET_RESERVED},   {0xC0000200u, 24, OD_NET_RESERVED},
+    {0xC0586300u, 24, OD_NET_RESERVED},   {0xC0A80000u, 16, OD_NET_PRIVATE},
+    {0xC6120000u, 15, OD_NET_RESERVED},   {0xC6336400u, 24, OD_NET_RESERVED},
+    {0xCB007100u, 24, OD_NET_RESERVED},   {0xE0000000u, 4, OD_NET_MULTICAST},
+    {0xF0000000u, 4, OD_NET_RESERVED},
 };
 
 static od_net_class classify_v4(uint32_t a) /* host byte order */
@@ -191,9 +194,10 @@ od_err od_net_allow_parse(const char *spec, od_net_allow **out, od_error *e)
         char item[96];
         snprintf(item, sizeof item, "%.*s", (int)(n < 95 ? n : 95), p);
         if (a->n == ALLOW_MAX || n >= sizeof item || !parse_range(item, &a->r[a->n])) {
-            od_error_set(e, OD_E_INVALID, "bot-allow",
-                         "允许的地址段无效：%s (bad range %s: CIDR such as 127.0.0.0/8 or ::1/128, at most %d)", item,
-                         item, ALLOW_MAX);
+            od_error_set(
+                e, OD_E_INVALID, "bot-allow",
+                "允许的地址段无效：%s (bad range %s: CIDR such as 127.0.0.0/8 or ::1/128, at most %d)", item,
+                item, ALLOW_MAX);
             free(a);
             return OD_E_INVALID;
         }
@@ -204,7 +208,10 @@ od_err od_net_allow_parse(const char *spec, od_net_allow **out, od_error *e)
     return OD_OK;
 }
 
-void od_net_allow_free(od_net_allow *a) { free(a); }
+void od_net_allow_free(od_net_allow *a)
+{
+    free(a);
+}
 
 bool od_net_allowed(const od_net_allow *allow, const struct sockaddr *sa)
 {
@@ -304,8 +311,9 @@ od_err od_net_check_url(const od_net_allow *allow, const char *url, od_error *e)
     if (od_net_allowed(allow, sa))
         return OD_OK;
     const char *cls = od_net_class_name(od_net_classify(sa));
-    return od_error_set(e, OD_E_UNPROCESSABLE, "bot_url",
-                        "个人机器人地址不能指向内部网络（%s）(a personal bot may not point at a %s address; an "
-                        "administrator may allow it with opsdesk serve --bot-allow)",
-                        cls, cls);
+    return od_error_set(
+        e, OD_E_UNPROCESSABLE, "bot_url",
+        "个人机器人地址不能指向内部网络（%s）(a personal bot may not point at a %s address; an "
+        "administrator may allow it with opsdesk serve --bot-allow)",
+        cls, cls);
 }

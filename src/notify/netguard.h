@@ -20,14 +20,15 @@
 #include <sys/socket.h>
 
 typedef enum od_net_class {
-    OD_NET_PUBLIC,      /* anything not below: allowed */
-    OD_NET_THIS,        /* 0.0.0.0/8, ::/128 */
-    OD_NET_LOOPBACK,    /* 127.0.0.0/8, ::1 */
-    OD_NET_PRIVATE,     /* 10/8, 172.16/12, 192.168/16, fc00::/7 */
-    OD_NET_SHARED,      /* 100.64.0.0/10 (carrier-grade NAT) */
-    OD_NET_LINK_LOCAL,  /* 169.254/16 (metadata services), fe80::/10 */
-    OD_NET_MULTICAST,   /* 224/4, ff00::/8 */
-    OD_NET_RESERVED,    /* 192.0.0/24, documentation, 198.18/15, 240/4 (and broadcast), 2001:db8::/32, Teredo, outside 2000::/3 */
+    OD_NET_PUBLIC,     /* anything not below: allowed */
+    OD_NET_THIS,       /* 0.0.0.0/8, ::/128 */
+    OD_NET_LOOPBACK,   /* 127.0.0.0/8, ::1 */
+    OD_NET_PRIVATE,    /* 10/8, 172.16/12, 192.168/16, fc00::/7 */
+    OD_NET_SHARED,     /* 100.64.0.0/10 (carrier-grade NAT) */
+    OD_NET_LINK_LOCAL, /* 169.254/16 (metadata services), fe80::/10 */
+    OD_NET_MULTICAST,  /* 224/4, ff00::/8 */
+    OD_NET_RESERVED,   /* 192.0.0/24, documentation, 198.18/15, 240/4 (and broadcast), 2001:db8::/32, Teredo,
+                          outside 2000::/3 */
     OD_NET__COUNT
 } od_net_class;
 

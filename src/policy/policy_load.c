@@ -64,7 +64,8 @@ static void load_category(ctx *c, od_category *cat, const node *item, const char
                 od_pl_copy_fixed(cat->key, sizeof cat->key, s);
             else
                 od_pl_diag(c, f.val[CF_KEY]->line, f.val[CF_KEY]->col,
-                           "%s: '%s' must start with a-z and hold only a-z, 0-9 and _", p, od_pl_shown(s, sv));
+                           "%s: '%s' must start with a-z and hold only a-z, 0-9 and _", p,
+                           od_pl_shown(s, sv));
         }
     }
     if (f.val[CF_NAME_ZH]) {

@@ -12,8 +12,8 @@
 #include "app/app.h"
 
 OD_NODISCARD od_err od_sched_start(od_app *a, od_sched **out, od_error *e);
-void od_sched_stop(od_sched *s);         /* NULL-safe; joins the thread */
-void od_sched_wake(od_sched *s);         /* NULL-safe */
+void od_sched_stop(od_sched *s); /* NULL-safe; joins the thread */
+void od_sched_wake(od_sched *s); /* NULL-safe */
 /* Fires every row due now (used at start and by the thread). */
 OD_NODISCARD od_err od_sched_run_due(od_app *a, int64_t now, int *fired, od_error *e);
 

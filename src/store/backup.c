@@ -724,8 +724,8 @@ static od_err check_source(const char *db_path, od_error *e)
 }
 
 /* Encrypts the snapshot (data, size) into out_tmp (created here, fsynced). */
-static od_err encrypt_to(const unsigned char *data, uint64_t size, const char *out_tmp, const od_backup_key *k,
-                         int64_t now_ms, od_error *e)
+static od_err encrypt_to(const unsigned char *data, uint64_t size, const char *out_tmp,
+                         const od_backup_key *k, int64_t now_ms, od_error *e)
 {
     struct enc_job j = {.data = data, .size = size, .out = {NULL, out_tmp}, .now_ms = now_ms};
     od_err rc = OD_OK;
@@ -752,7 +752,8 @@ od_err od_backup_create(const char *db_path, const char *out_path, const od_back
     if ((rc = path_join(out_tmp, sizeof out_tmp, out_path, ".tmp", e)) ||
         (rc = dir_of(out_path, out_dir, sizeof out_dir, e)))
         return rc;
-    if ((rc = snapshot_db(db_path, &mem, &data, &size, e)) || (rc = encrypt_to(data, size, out_tmp, k, now_ms, e)))
+    if ((rc = snapshot_db(db_path, &mem, &data, &size, e)) ||
+        (rc = encrypt_to(data, size, out_tmp, k, now_ms, e)))
         goto out;
     if (rename(out_tmp, out_path) != 0) {
         rc = od_error_set(e, OD_E_IO, "out", "无法把备份移到 %s (cannot rename backup to %s: %s)", out_path,

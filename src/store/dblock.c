@@ -36,8 +36,8 @@ od_err od_db_lock_take(const char *db_path, od_db_lock **out, od_error *e)
         return od_error_set(e, OD_E_INVALID, "db", "路径过长 (path too long: %.64s...)", db_path);
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return od_error_set(e, OD_E_IO, "db", "无法创建锁文件 %s (cannot create lock file %s: %s)", path, path,
-                            strerror(errno));
+        return od_error_set(e, OD_E_IO, "db", "无法创建锁文件 %s (cannot create lock file %s: %s)", path,
+                            path, strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int err = errno;
         long pid = holder_pid(fd);

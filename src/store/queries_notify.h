@@ -6,103 +6,103 @@
 #ifndef OD_QUERIES_NOTIFY_H
 #define OD_QUERIES_NOTIFY_H
 
-#define OD_QUERY_LIST_NOTIFY(X)                                                                    \
-    /* fan-out of incident messages to the group bots */                                          \
-    X(DSP_FANOUT_SCAN, "SELECT id, cause, incident_id, kind, desk, subject, body, created_at "    \
-                       "FROM outbox WHERE id > ? ORDER BY id LIMIT ?")                             \
-    X(DSP_BOT_INSERT, "INSERT INTO bot_outbox(cause, incident_id, channel_name, kind, desk, "     \
-                      "subject, body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?) "    \
-                      "ON CONFLICT(cause, channel_name) DO NOTHING")                              \
-    /* claiming due rows */                                                                        \
-    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, "              \
-               "recipient_id FROM outbox "                                                         \
-               "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "  \
-               "LIMIT ?")                                                                          \
-    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL "     \
-                   "FROM bot_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY "  \
-                   "next_attempt_at, id LIMIT ?")                                                  \
-    X(DSP_CLAIM, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? "    \
-                 "AND status = 'pending'")                                                         \
-    X(DSP_BOT_CLAIM, "UPDATE bot_outbox SET status = 'sending', attempts = attempts + 1 WHERE "   \
-                     "id = ? AND status = 'pending'")                                              \
-    X(DSP_UNCLAIM, "UPDATE outbox SET status = 'pending', attempts = attempts - 1 WHERE id = ? "  \
-                   "AND status = 'sending'")                                                       \
-    X(DSP_BOT_UNCLAIM, "UPDATE bot_outbox SET status = 'pending', attempts = attempts - 1 "       \
-                       "WHERE id = ? AND status = 'sending'")                                      \
-    X(DSP_DEFER, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")                            \
-    X(DSP_BOT_DEFER, "UPDATE bot_outbox SET next_attempt_at = ? WHERE id = ?")                    \
-    X(DSP_FINISH, "UPDATE outbox SET status = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?")  \
-    X(DSP_BOT_FINISH, "UPDATE bot_outbox SET status = ?, next_attempt_at = ?, sent_at = ? "       \
-                      "WHERE id = ?")                                                              \
-    X(DSP_DELIVERY_INSERT, "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, " \
-                           "status, http_status, vendor_code, error) VALUES(?,?,?,?,?,?,?,?,?)")  \
-    /* crash recovery: rows left 'sending' */                                                      \
-    X(DSP_RECOVER_LOG, "INSERT INTO deliveries(outbox_id, incident_id, at, channel, status, "     \
-                       "error) SELECT id, incident_id, ?, channel, 'interrupted', ? FROM outbox " \
-                       "WHERE status = 'sending'")                                                 \
-    X(DSP_BOT_RECOVER_LOG, "INSERT INTO deliveries(bot_id, incident_id, at, channel, status, "    \
-                           "error) SELECT id, incident_id, ?, channel_name, 'interrupted', ? "    \
-                           "FROM bot_outbox WHERE status = 'sending'")                             \
-    X(DSP_RECOVER, "UPDATE outbox SET status = 'pending' WHERE status = 'sending'")               \
-    X(DSP_BOT_RECOVER, "UPDATE bot_outbox SET status = 'pending' WHERE status = 'sending'")       \
-    /* timing and metrics */                                                                       \
-    X(DSP_MIN_DUE, "SELECT MIN(t) FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE "      \
-                   "status = 'pending' UNION ALL SELECT MIN(next_attempt_at) AS t FROM "          \
-                   "bot_outbox WHERE status = 'pending') AS due")                                  \
-    X(DSP_OLDEST, "SELECT MIN(t) FROM (SELECT MIN(created_at) AS t FROM outbox WHERE status IN "  \
-                  "('pending', 'sending') UNION ALL SELECT MIN(created_at) AS t FROM bot_outbox " \
-                  "WHERE status IN ('pending', 'sending')) AS waiting")                            \
-    X(DSP_QUEUED, "SELECT channel, COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') "  \
-                  "GROUP BY channel UNION ALL SELECT channel_name, COUNT(*) FROM bot_outbox "     \
-                  "WHERE status IN ('pending', 'sending') GROUP BY channel_name")                  \
-    /* GET /api/v1/incidents/{id}/deliveries */                                                    \
-    X(DSP_OF_INCIDENT, "SELECT d.id, d.outbox_id, d.bot_id, d.at, d.channel, d.status, "          \
-                       "d.http_status, d.vendor_code, d.error, o.recipient_id, "                  \
-                       "COALESCE(o.kind, b.kind), COALESCE(o.cause, b.cause), "                   \
-                       "COALESCE(o.status, b.status), COALESCE(o.attempts, b.attempts), "         \
-                       "COALESCE(o.desk, b.desk) FROM "                                           \
-                       "deliveries d LEFT JOIN outbox o ON o.id = d.outbox_id LEFT JOIN "         \
-                       "bot_outbox b ON b.id = d.bot_id WHERE d.incident_id = ? ORDER BY d.id "   \
-                       "LIMIT ? OFFSET ?")                                                        \
-    X(DSP_OF_INCIDENT_COUNT, "SELECT COUNT(*) FROM deliveries WHERE incident_id = ?")             \
-    /* directory: contacts, personal bot and channel choice per level */                           \
-    X(NTF_USER_CONTACT, "SELECT u.phone, u.email, u.lang, n.bot_url, n.channels, n.bot_kind, "    \
-                        "n.bot_secret FROM users u LEFT JOIN user_notify n ON n.user_id = u.id "   \
-                        "WHERE u.id = ?")                                                          \
-    X(NTF_USER_NOTIFY_PUT, "INSERT INTO user_notify(user_id, bot_kind, bot_url, bot_secret, "     \
-                           "channels, updated_at) VALUES(?,?,?,?,?,?) ON CONFLICT(user_id) DO "   \
-                           "UPDATE SET bot_kind = excluded.bot_kind, bot_url = excluded.bot_url, " \
-                           "bot_secret = excluded.bot_secret, channels = excluded.channels, "     \
-                           "updated_at = excluded.updated_at")                                     \
-    X(NTF_USER_SET_LANG, "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?")                \
-    /* acknowledgement links (R-NOT-4) */                                                          \
-    X(NTF_ACK_NEEDED, "SELECT 1 FROM incident_recipients r JOIN incidents i ON i.id = "           \
-                      "r.incident_id WHERE r.incident_id = ? AND r.user_id = ? AND r.acked_at IS " \
-                      "NULL AND i.state IN ('detected', 'reported', 'confirmed', 'activated')")    \
-    X(NTF_ACK_INSERT, "INSERT INTO ack_links(token_hash, incident_id, user_id, outbox_id, "       \
-                      "created_at, expires_at) VALUES(?,?,?,?,?,?)")                               \
-    X(NTF_ACK_GET, "SELECT l.id, l.incident_id, l.user_id, l.expires_at, l.used_at, i.number, "   \
-                   "i.title, u.username, r.acked_at, l.used_addr FROM ack_links l JOIN incidents " \
-                   "i ON i.id = l.incident_id JOIN users u ON u.id = l.user_id LEFT JOIN "        \
-                   "incident_recipients r ON r.incident_id = l.incident_id AND r.user_id = "      \
-                   "l.user_id WHERE l.token_hash = ?")                                             \
-    X(NTF_ACK_USE, "UPDATE ack_links SET used_at = ?, used_addr = ? WHERE id = ? AND used_at IS " \
-                   "NULL")                                                                         \
-    /* failed messages shown on the incident (R-NOT-7) */                                          \
-    X(NTF_FAILED_OF_INC, "SELECT 'outbox', o.id, o.recipient_id, o.channel, o.kind, o.desk, "     \
-                         "o.attempts, COALESCE((SELECT d.error FROM deliveries d WHERE "          \
-                         "d.outbox_id = o.id ORDER BY d.id DESC LIMIT 1), ''), o.cause FROM "     \
-                         "outbox o WHERE o.incident_id = ? AND o.status = 'failed' UNION ALL "    \
-                         "SELECT 'bot', b.id, NULL, b.channel_name, b.kind, b.desk, b.attempts, " \
-                         "COALESCE((SELECT d.error FROM deliveries d WHERE d.bot_id = b.id "      \
-                         "ORDER BY d.id DESC LIMIT 1), ''), b.cause FROM bot_outbox b WHERE "     \
-                         "b.incident_id = ? AND b.status = 'failed'")                              \
-    /* opsdesk notify test: a message with no incident over one named channel */                   \
-    X(NTF_TEST_INSERT, "INSERT INTO outbox(cause, channel, address, kind, desk, subject, body, "   \
-                       "next_attempt_at, created_at) VALUES(?,?,?,'test',?,?,?,?,?)") \
-    X(NTF_TEST_GET, "SELECT id, channel, address, status, attempts, created_at, sent_at, "        \
-                    "next_attempt_at FROM outbox WHERE id = ? AND kind = 'test'")                  \
-    X(NTF_DELIVERIES_OF, "SELECT id, at, channel, status, http_status, vendor_code, error FROM "  \
+#define OD_QUERY_LIST_NOTIFY(X)                                                                              \
+    /* fan-out of incident messages to the group bots */                                                     \
+    X(DSP_FANOUT_SCAN, "SELECT id, cause, incident_id, kind, desk, subject, body, created_at "               \
+                       "FROM outbox WHERE id > ? ORDER BY id LIMIT ?")                                       \
+    X(DSP_BOT_INSERT, "INSERT INTO bot_outbox(cause, incident_id, channel_name, kind, desk, "                \
+                      "subject, body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?) "               \
+                      "ON CONFLICT(cause, channel_name) DO NOTHING")                                         \
+    /* claiming due rows */                                                                                  \
+    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, "                         \
+               "recipient_id FROM outbox "                                                                   \
+               "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "             \
+               "LIMIT ?")                                                                                    \
+    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL "                \
+                   "FROM bot_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY "             \
+                   "next_attempt_at, id LIMIT ?")                                                            \
+    X(DSP_CLAIM, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? "               \
+                 "AND status = 'pending'")                                                                   \
+    X(DSP_BOT_CLAIM, "UPDATE bot_outbox SET status = 'sending', attempts = attempts + 1 WHERE "              \
+                     "id = ? AND status = 'pending'")                                                        \
+    X(DSP_UNCLAIM, "UPDATE outbox SET status = 'pending', attempts = attempts - 1 WHERE id = ? "             \
+                   "AND status = 'sending'")                                                                 \
+    X(DSP_BOT_UNCLAIM, "UPDATE bot_outbox SET status = 'pending', attempts = attempts - 1 "                  \
+                       "WHERE id = ? AND status = 'sending'")                                                \
+    X(DSP_DEFER, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")                                       \
+    X(DSP_BOT_DEFER, "UPDATE bot_outbox SET next_attempt_at = ? WHERE id = ?")                               \
+    X(DSP_FINISH, "UPDATE outbox SET status = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?")             \
+    X(DSP_BOT_FINISH, "UPDATE bot_outbox SET status = ?, next_attempt_at = ?, sent_at = ? "                  \
+                      "WHERE id = ?")                                                                        \
+    X(DSP_DELIVERY_INSERT, "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, "            \
+                           "status, http_status, vendor_code, error) VALUES(?,?,?,?,?,?,?,?,?)")             \
+    /* crash recovery: rows left 'sending' */                                                                \
+    X(DSP_RECOVER_LOG, "INSERT INTO deliveries(outbox_id, incident_id, at, channel, status, "                \
+                       "error) SELECT id, incident_id, ?, channel, 'interrupted', ? FROM outbox "            \
+                       "WHERE status = 'sending'")                                                           \
+    X(DSP_BOT_RECOVER_LOG, "INSERT INTO deliveries(bot_id, incident_id, at, channel, status, "               \
+                           "error) SELECT id, incident_id, ?, channel_name, 'interrupted', ? "               \
+                           "FROM bot_outbox WHERE status = 'sending'")                                       \
+    X(DSP_RECOVER, "UPDATE outbox SET status = 'pending' WHERE status = 'sending'")                          \
+    X(DSP_BOT_RECOVER, "UPDATE bot_outbox SET status = 'pending' WHERE status = 'sending'")                  \
+    /* timing and metrics */                                                                                 \
+    X(DSP_MIN_DUE, "SELECT MIN(t) FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE "                 \
+                   "status = 'pending' UNION ALL SELECT MIN(next_attempt_at) AS t FROM "                     \
+                   "bot_outbox WHERE status = 'pending') AS due")                                            \
+    X(DSP_OLDEST, "SELECT MIN(t) FROM (SELECT MIN(created_at) AS t FROM outbox WHERE status IN "             \
+                  "('pending', 'sending') UNION ALL SELECT MIN(created_at) AS t FROM bot_outbox "            \
+                  "WHERE status IN ('pending', 'sending')) AS waiting")                                      \
+    X(DSP_QUEUED, "SELECT channel, COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') "             \
+                  "GROUP BY channel UNION ALL SELECT channel_name, COUNT(*) FROM bot_outbox "                \
+                  "WHERE status IN ('pending', 'sending') GROUP BY channel_name")                            \
+    /* GET /api/v1/incidents/{id}/deliveries */                                                              \
+    X(DSP_OF_INCIDENT, "SELECT d.id, d.outbox_id, d.bot_id, d.at, d.channel, d.status, "                     \
+                       "d.http_status, d.vendor_code, d.error, o.recipient_id, "                             \
+                       "COALESCE(o.kind, b.kind), COALESCE(o.cause, b.cause), "                              \
+                       "COALESCE(o.status, b.status), COALESCE(o.attempts, b.attempts), "                    \
+                       "COALESCE(o.desk, b.desk) FROM "                                                      \
+                       "deliveries d LEFT JOIN outbox o ON o.id = d.outbox_id LEFT JOIN "                    \
+                       "bot_outbox b ON b.id = d.bot_id WHERE d.incident_id = ? ORDER BY d.id "              \
+                       "LIMIT ? OFFSET ?")                                                                   \
+    X(DSP_OF_INCIDENT_COUNT, "SELECT COUNT(*) FROM deliveries WHERE incident_id = ?")                        \
+    /* directory: contacts, personal bot and channel choice per level */                                     \
+    X(NTF_USER_CONTACT, "SELECT u.phone, u.email, u.lang, n.bot_url, n.channels, n.bot_kind, "               \
+                        "n.bot_secret FROM users u LEFT JOIN user_notify n ON n.user_id = u.id "             \
+                        "WHERE u.id = ?")                                                                    \
+    X(NTF_USER_NOTIFY_PUT, "INSERT INTO user_notify(user_id, bot_kind, bot_url, bot_secret, "                \
+                           "channels, updated_at) VALUES(?,?,?,?,?,?) ON CONFLICT(user_id) DO "              \
+                           "UPDATE SET bot_kind = excluded.bot_kind, bot_url = excluded.bot_url, "           \
+                           "bot_secret = excluded.bot_secret, channels = excluded.channels, "                \
+                           "updated_at = excluded.updated_at")                                               \
+    X(NTF_USER_SET_LANG, "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?")                           \
+    /* acknowledgement links (R-NOT-4) */                                                                    \
+    X(NTF_ACK_NEEDED, "SELECT 1 FROM incident_recipients r JOIN incidents i ON i.id = "                      \
+                      "r.incident_id WHERE r.incident_id = ? AND r.user_id = ? AND r.acked_at IS "           \
+                      "NULL AND i.state IN ('detected', 'reported', 'confirmed', 'activated')")              \
+    X(NTF_ACK_INSERT, "INSERT INTO ack_links(token_hash, incident_id, user_id, outbox_id, "                  \
+                      "created_at, expires_at) VALUES(?,?,?,?,?,?)")                                         \
+    X(NTF_ACK_GET, "SELECT l.id, l.incident_id, l.user_id, l.expires_at, l.used_at, i.number, "              \
+                   "i.title, u.username, r.acked_at, l.used_addr FROM ack_links l JOIN incidents "           \
+                   "i ON i.id = l.incident_id JOIN users u ON u.id = l.user_id LEFT JOIN "                   \
+                   "incident_recipients r ON r.incident_id = l.incident_id AND r.user_id = "                 \
+                   "l.user_id WHERE l.token_hash = ?")                                                       \
+    X(NTF_ACK_USE, "UPDATE ack_links SET used_at = ?, used_addr = ? WHERE id = ? AND used_at IS "            \
+                   "NULL")                                                                                   \
+    /* failed messages shown on the incident (R-NOT-7) */                                                    \
+    X(NTF_FAILED_OF_INC, "SELECT 'outbox', o.id, o.recipient_id, o.channel, o.kind, o.desk, "                \
+                         "o.attempts, COALESCE((SELECT d.error FROM deliveries d WHERE "                     \
+                         "d.outbox_id = o.id ORDER BY d.id DESC LIMIT 1), ''), o.cause FROM "                \
+                         "outbox o WHERE o.incident_id = ? AND o.status = 'failed' UNION ALL "               \
+                         "SELECT 'bot', b.id, NULL, b.channel_name, b.kind, b.desk, b.attempts, "            \
+                         "COALESCE((SELECT d.error FROM deliveries d WHERE d.bot_id = b.id "                 \
+                         "ORDER BY d.id DESC LIMIT 1), ''), b.cause FROM bot_outbox b WHERE "                \
+                         "b.incident_id = ? AND b.status = 'failed'")                                        \
+    /* opsdesk notify test: a message with no incident over one named channel */                             \
+    X(NTF_TEST_INSERT, "INSERT INTO outbox(cause, channel, address, kind, desk, subject, body, "             \
+                       "next_attempt_at, created_at) VALUES(?,?,?,'test',?,?,?,?,?)")                        \
+    X(NTF_TEST_GET, "SELECT id, channel, address, status, attempts, created_at, sent_at, "                   \
+                    "next_attempt_at FROM outbox WHERE id = ? AND kind = 'test'")                            \
+    X(NTF_DELIVERIES_OF, "SELECT id, at, channel, status, http_status, vendor_code, error FROM "             \
                          "deliveries WHERE outbox_id = ? ORDER BY id")
 
 #endif

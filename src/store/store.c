@@ -23,7 +23,8 @@ od_err od_store_open(const char *path, od_store **out, od_error *e)
     for (const od_store_ops *const *b = od_store_backends; *b; b++)
         if ((*b)->handles(path))
             return od_store_open_with(*b, path, out, e);
-    return od_error_set(e, OD_E_INVALID, "db", "不支持的数据库地址 (unsupported database address): %.64s", path);
+    return od_error_set(e, OD_E_INVALID, "db", "不支持的数据库地址 (unsupported database address): %.64s",
+                        path);
 }
 
 void od_store_close(od_store *s)
@@ -32,11 +33,23 @@ void od_store_close(od_store *s)
         s->ops->close(s);
 }
 
-int64_t od_store_size(od_store *s) { return s->ops->size(s); }
-const char *od_store_path(const od_store *s) { return s->path; }
-int od_store_schema_version(od_store *s) { return s->ops->schema_version(s); }
+int64_t od_store_size(od_store *s)
+{
+    return s->ops->size(s);
+}
+const char *od_store_path(const od_store *s)
+{
+    return s->path;
+}
+int od_store_schema_version(od_store *s)
+{
+    return s->ops->schema_version(s);
+}
 
-od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e) { return s->ops->tx_begin(s, write, out, e); }
+od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e)
+{
+    return s->ops->tx_begin(s, write, out, e);
+}
 /* The hooks are copied out first: the backend frees tx when it ends. */
 typedef struct hooks {
     int n;
@@ -104,7 +117,10 @@ od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const od_bind *b, size_t n
     return rc;
 }
 
-int64_t od_tx_changes(od_tx *tx) { return tx->s->ops->changes(tx); }
+int64_t od_tx_changes(od_tx *tx)
+{
+    return tx->s->ops->changes(tx);
+}
 
 od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb)
 {
@@ -133,10 +149,22 @@ od_err od_rows_step(od_rows *r, bool *row)
     return r->tx->s->ops->rows_step(r, row, r->e);
 }
 
-int64_t od_rows_int(od_rows *r, int col) { return r->tx->s->ops->rows_int(r, col); }
-double od_rows_double(od_rows *r, int col) { return r->tx->s->ops->rows_double(r, col); }
-const char *od_rows_text(od_rows *r, int col) { return r->tx->s->ops->rows_text(r, col); }
-bool od_rows_null(od_rows *r, int col) { return r->tx->s->ops->rows_null(r, col); }
+int64_t od_rows_int(od_rows *r, int col)
+{
+    return r->tx->s->ops->rows_int(r, col);
+}
+double od_rows_double(od_rows *r, int col)
+{
+    return r->tx->s->ops->rows_double(r, col);
+}
+const char *od_rows_text(od_rows *r, int col)
+{
+    return r->tx->s->ops->rows_text(r, col);
+}
+bool od_rows_null(od_rows *r, int col)
+{
+    return r->tx->s->ops->rows_null(r, col);
+}
 
 void od_rows_close(od_rows *r)
 {

@@ -36,17 +36,32 @@ typedef struct od_bind {
     } v;
 } od_bind;
 
-static inline od_bind OD_NULL(void) { return (od_bind){.type = OD_BIND_NULL}; }
-static inline od_bind OD_INT(int64_t v) { return (od_bind){.type = OD_BIND_INT, .v.i = v}; }
+static inline od_bind OD_NULL(void)
+{
+    return (od_bind){.type = OD_BIND_NULL};
+}
+static inline od_bind OD_INT(int64_t v)
+{
+    return (od_bind){.type = OD_BIND_INT, .v.i = v};
+}
 /* v, or NULL when !present. */
 static inline od_bind OD_INT_OR_NULL(int64_t v, bool present)
 {
     return present ? OD_INT(v) : OD_NULL();
 }
 /* v, or NULL when v is 0 (a time or id where 0 means "none"). */
-static inline od_bind OD_INT_NONZERO(int64_t v) { return OD_INT_OR_NULL(v, v != 0); }
-static inline od_bind OD_BOOL(bool v) { return OD_INT(v ? 1 : 0); }
-static inline od_bind OD_REAL(double v) { return (od_bind){.type = OD_BIND_REAL, .v.d = v}; }
+static inline od_bind OD_INT_NONZERO(int64_t v)
+{
+    return OD_INT_OR_NULL(v, v != 0);
+}
+static inline od_bind OD_BOOL(bool v)
+{
+    return OD_INT(v ? 1 : 0);
+}
+static inline od_bind OD_REAL(double v)
+{
+    return (od_bind){.type = OD_BIND_REAL, .v.d = v};
+}
 /* A NUL-terminated string; NULL binds NULL. */
 static inline od_bind OD_TEXT(const char *v)
 {
@@ -94,7 +109,8 @@ OD_NODISCARD od_err od_tx_exec(od_tx *tx, od_query q, od_error *e, const od_bind
 int64_t od_tx_changes(od_tx *tx);
 /* Runs a query; iterate with od_rows_step.  The rows must be closed before
  * the next statement on the same query id (cached statements). */
-OD_NODISCARD od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b, size_t nb);
+OD_NODISCARD od_err od_tx_query(od_tx *tx, od_query q, od_rows **out, od_error *e, const od_bind *b,
+                                size_t nb);
 /* The next row: *row says whether one is available (false when done and
  * on an error).  An error is returned (never read as "no more rows"), the
  * od_error given to od_tx_query is filled, and every later step returns it
@@ -111,14 +127,16 @@ void od_rows_close(od_rows *r); /* NULL-safe */
 /* Runs an INSERT and gives the new row's id: the one way to insert a row
  * whose id the caller needs (the queries carry no RETURNING id; each backend
  * finds the id its own way: SQLite by last_insert_rowid, which spares it a
- * temporary table per run; PostgreSQL would add RETURNING id itself).  A row not inserted, by a uniqueness violation
- * or an `ON CONFLICT ... DO NOTHING`, is OD_E_CONFLICT and *id is 0. */
-OD_NODISCARD od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb);
+ * temporary table per run; PostgreSQL would add RETURNING id itself).  A row not inserted, by a uniqueness
+ * violation or an `ON CONFLICT ... DO NOTHING`, is OD_E_CONFLICT and *id is 0. */
+OD_NODISCARD od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const od_bind *b,
+                                 size_t nb);
 
 /* First column of the first row as int64 (a count, a look-up, an upsert's
  * RETURNING value); OD_E_NOT_FOUND if no row.  Not for inserts that need an
  * id: od_tx_insert. */
-OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const od_bind *b, size_t nb);
+OD_NODISCARD od_err od_tx_scalar(od_tx *tx, od_query q, int64_t *out, od_error *e, const od_bind *b,
+                                 size_t nb);
 
 /* A "%q%" pattern for the named queries' `LIKE ? ESCAPE '\'` clauses, with
  * %, _ and \ in q escaped.  Returns a new string (caller frees), NULL on OOM. */

@@ -78,6 +78,7 @@ extern const od_store_ops od_store_sqlite_ops;
 extern const od_store_ops *const od_store_backends[];
 
 /* od_store_open with a given backend (the contract tests run every one). */
-OD_NODISCARD od_err od_store_open_with(const od_store_ops *ops, const char *path, od_store **out, od_error *e);
+OD_NODISCARD od_err od_store_open_with(const od_store_ops *ops, const char *path, od_store **out,
+                                       od_error *e);
 
 #endif

@@ -181,8 +181,8 @@ static int schema_version_read(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
     int v = 0;
-    if (sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", -1, &st,
-                           NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", -1, &st, NULL) ==
+            SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -195,7 +195,8 @@ static bool migration_applied(sqlite3 *db, long v)
 {
     sqlite3_stmt *st = NULL;
     bool yes = false;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &st, NULL) ==
+        SQLITE_OK) {
         sqlite3_bind_int64(st, 1, v);
         yes = sqlite3_step(st) == SQLITE_ROW;
     }
@@ -222,8 +223,7 @@ static od_err migrate(sq_store *s, od_error *e)
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
             return db_err(db, e, "begin migration");
         if (sqlite3_exec(db, (const char *)f->data, NULL, NULL, &err) != SQLITE_OK) {
-            od_error_set(e, OD_E_STORE, NULL, "迁移失败 (migration %s failed): %s", f->name,
-                         err ? err : "?");
+            od_error_set(e, OD_E_STORE, NULL, "迁移失败 (migration %s failed): %s", f->name, err ? err : "?");
             sqlite3_free(err);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return OD_E_STORE;
@@ -342,14 +342,18 @@ static void sq_checkpoint_idle(od_store *base)
     want = want < CKPT_PAGES ? CKPT_PAGES : want > CKPT_IDLE_PAGES ? CKPT_IDLE_PAGES : want;
     if (s->wal_pages >= want) {
         int log = 0, done = 0;
-        if (sqlite3_wal_checkpoint_v2(s->writer.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK &&
+        if (sqlite3_wal_checkpoint_v2(s->writer.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
+                SQLITE_OK &&
             done >= log)
             s->wal_pages = 0;
     }
     pthread_mutex_unlock(&s->write_lock);
 }
 
-static int sq_schema_version(od_store *s) { return SQ_STORE(s)->schema_version; }
+static int sq_schema_version(od_store *s)
+{
+    return SQ_STORE(s)->schema_version;
+}
 
 static int64_t sq_size(od_store *base)
 {
@@ -469,16 +473,16 @@ static od_err prepare(sq_tx *tx, od_query q, sqlite3_stmt **out, od_error *e, bo
     conn *c = tx->c;
     if ((unsigned)q >= OD_Q__COUNT)
         return od_error_set(e, OD_E_INTERNAL, NULL, "bad query id %d", (int)q);
-    if (!c->stmts[q] && sqlite3_prepare_v3(c->db, query_sql[q], -1, SQLITE_PREPARE_PERSISTENT,
-                                           &c->stmts[q], NULL) != SQLITE_OK)
+    if (!c->stmts[q] && sqlite3_prepare_v3(c->db, query_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[q],
+                                           NULL) != SQLITE_OK)
         return db_err(c->db, e, "prepare");
     sqlite3_stmt *st = c->stmts[q];
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     int n = sqlite3_bind_parameter_count(st);
     if (nb != (size_t)n)
-        return od_error_set(e, OD_E_INTERNAL, NULL, "query %d: %zu parameters bound, %d expected",
-                            (int)q, nb, n);
+        return od_error_set(e, OD_E_INTERNAL, NULL, "query %d: %zu parameters bound, %d expected", (int)q, nb,
+                            n);
     for (int i = 1; i <= n; i++) {
         const od_bind *p = &b[i - 1];
         int rc = SQLITE_OK;
@@ -535,7 +539,10 @@ static od_err sq_exec(od_tx *base, od_query q, od_error *e, const od_bind *b, si
     return OD_OK;
 }
 
-static int64_t sq_changes(od_tx *tx) { return SQ_TX(tx)->changes; }
+static int64_t sq_changes(od_tx *tx)
+{
+    return SQ_TX(tx)->changes;
+}
 
 static od_err sq_insert(od_tx *base, od_query q, int64_t *id, od_error *e, const od_bind *b, size_t nb)
 {
@@ -585,7 +592,8 @@ static od_err sq_rows_step(od_rows *base, bool *row, od_error *e)
     if (r->ended) {
         if (!r->end)
             return OD_OK;
-        return od_error_set(e, r->end, NULL, "数据库错误 (database error): 查询已失败 (the query failed earlier)");
+        return od_error_set(e, r->end, NULL,
+                            "数据库错误 (database error): 查询已失败 (the query failed earlier)");
     }
     int s = sqlite3_step(r->st);
     if (s == SQLITE_ROW) {
@@ -601,9 +609,18 @@ static od_err sq_rows_step(od_rows *base, bool *row, od_error *e)
     return r->end;
 }
 
-static int64_t sq_rows_int(od_rows *r, int col) { return sqlite3_column_int64(SQ_ROWS(r)->st, col); }
-static double sq_rows_double(od_rows *r, int col) { return sqlite3_column_double(SQ_ROWS(r)->st, col); }
-static bool sq_rows_null(od_rows *r, int col) { return sqlite3_column_type(SQ_ROWS(r)->st, col) == SQLITE_NULL; }
+static int64_t sq_rows_int(od_rows *r, int col)
+{
+    return sqlite3_column_int64(SQ_ROWS(r)->st, col);
+}
+static double sq_rows_double(od_rows *r, int col)
+{
+    return sqlite3_column_double(SQ_ROWS(r)->st, col);
+}
+static bool sq_rows_null(od_rows *r, int col)
+{
+    return sqlite3_column_type(SQ_ROWS(r)->st, col) == SQLITE_NULL;
+}
 
 static const char *sq_rows_text(od_rows *r, int col)
 {

@@ -25,7 +25,10 @@ void od_clock_init_system_source(od_clock *c, const od_clock_source *src)
     c->src = src;
 }
 
-void od_clock_init_system(od_clock *c) { od_clock_init_system_source(c, NULL); }
+void od_clock_init_system(od_clock *c)
+{
+    od_clock_init_system_source(c, NULL);
+}
 
 void od_clock_init_manual(od_clock *c, int64_t start_ms)
 {
@@ -52,26 +55,32 @@ static void log_event(const od_clock_event *ev, int64_t confirm_ms)
     long long s = (long long)(ev->ms / 1000), cs = (long long)(confirm_ms / 1000);
     switch (ev->kind) {
     case OD_CLOCK_EV_FORWARD_SEEN:
-        od_warn("系统时钟向前跳了 %lld 秒，暂不采信：应用时间按单调时钟继续，跳变持续 %lld 秒后才采用 (the system "
-                "clock stepped forward by %lld s: not believed yet; application time follows the monotonic clock "
-                "and takes the new time only if the step lasts %lld s)",
-                s, cs, s, cs);
+        od_warn(
+            "系统时钟向前跳了 %lld 秒，暂不采信：应用时间按单调时钟继续，跳变持续 %lld 秒后才采用 (the "
+            "system "
+            "clock stepped forward by %lld s: not believed yet; application time follows the monotonic clock "
+            "and takes the new time only if the step lasts %lld s)",
+            s, cs, s, cs);
         break;
     case OD_CLOCK_EV_FORWARD_ACCEPTED:
-        od_warn("系统时钟向前跳变已持续 %lld 秒，应用时间前进 %lld 秒，错过的期限合并补发 (the system clock's forward "
-                "step lasted %lld s: application time moves ahead by %lld s; missed deadlines are caught up once)",
+        od_warn("系统时钟向前跳变已持续 %lld 秒，应用时间前进 %lld 秒，错过的期限合并补发 (the system "
+                "clock's forward "
+                "step lasted %lld s: application time moves ahead by %lld s; missed deadlines are caught up "
+                "once)",
                 cs, s, cs, s);
         break;
     case OD_CLOCK_EV_FORWARD_REVERTED:
-        od_info("系统时钟已恢复，%lld 秒的向前跳变被忽略 (the system clock came back: the forward step of %lld s "
-                "was ignored)",
-                s, s);
+        od_info(
+            "系统时钟已恢复，%lld 秒的向前跳变被忽略 (the system clock came back: the forward step of %lld s "
+            "was ignored)",
+            s, s);
         break;
     case OD_CLOCK_EV_BACKWARD_SEEN:
-        od_warn("系统时钟向后跳了 %lld 秒：应用时间不后退，按单调时钟继续，直到系统时钟追上 (the system clock "
-                "stepped back by %lld s: application time does not go back and follows the monotonic clock until "
-                "the system clock catches up)",
-                s, s);
+        od_warn(
+            "系统时钟向后跳了 %lld 秒：应用时间不后退，按单调时钟继续，直到系统时钟追上 (the system clock "
+            "stepped back by %lld s: application time does not go back and follows the monotonic clock until "
+            "the system clock catches up)",
+            s, s);
         break;
     case OD_CLOCK_EV_CAUGHT_UP:
         od_info("系统时钟已追上应用时间 (the system clock caught up with application time)");
@@ -92,7 +101,8 @@ static int64_t guarded_now(od_clock *c, od_clock_state *st)
     int64_t confirm_ms = c->guard.confirm_ms;
     if (st) {
         st->ahead_ms = c->guard.ahead_ms;
-        st->confirm_in_ms = c->guard.pending_since >= 0 ? c->guard.pending_since + confirm_ms - c->guard.mono : 0;
+        st->confirm_in_ms =
+            c->guard.pending_since >= 0 ? c->guard.pending_since + confirm_ms - c->guard.mono : 0;
         st->behind_ms = c->guard.behind_ms;
     }
     pthread_mutex_unlock(&c->mu);
@@ -131,9 +141,10 @@ char *od_time_format(int64_t ms, char buf[OD_TIME_STR_MAX])
     struct tm tm;
     gmtime_r(&t, &tm);
     /* the modulo clamps tell the compiler every field fits its width */
-    snprintf(buf, OD_TIME_STR_MAX, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)(tm.tm_year + 1900) % 10000u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-             (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)frac % 1000u);
+    snprintf(buf, OD_TIME_STR_MAX, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ",
+             (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+             (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
+             (unsigned)tm.tm_sec % 100u, (unsigned)frac % 1000u);
     return buf;
 }
 
@@ -154,10 +165,9 @@ bool od_time_parse(const char *s, int64_t *out_ms)
     int Y, M, D, h, m, sec;
     if (!s || strlen(s) < 20)
         return false;
-    if (!digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
-        !digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &m) || s[16] != ':' ||
-        !digits(s + 17, 2, &sec))
+    if (!digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' || !digits(s + 8, 2, &D) ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &h) || s[13] != ':' ||
+        !digits(s + 14, 2, &m) || s[16] != ':' || !digits(s + 17, 2, &sec))
         return false;
     if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60 || Y < 1970)
         return false;

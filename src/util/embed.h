@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 struct od_embedded_file {
-    const char *name; /* path relative to the embedded directory */
+    const char *name;          /* path relative to the embedded directory */
     const unsigned char *data; /* NUL-terminated for convenience; len excludes it */
     size_t len;
 };

@@ -17,21 +17,21 @@
 
 typedef enum od_err {
     OD_OK = 0,
-    OD_E_INVALID,     /* malformed input (400) */
+    OD_E_INVALID,       /* malformed input (400) */
     OD_E_UNPROCESSABLE, /* well-formed but breaks a rule (422) */
-    OD_E_UNAUTH,      /* no or bad credentials (401) */
-    OD_E_FORBIDDEN,   /* authenticated, not allowed (403) */
-    OD_E_NOT_FOUND,   /* (404) */
-    OD_E_CONFLICT,    /* state does not allow it (409) */
-    OD_E_TOO_LARGE,   /* over a hard cap (413) */
-    OD_E_RATE_LIMIT,  /* slow down (429) */
-    OD_E_NOMEM,       /* allocation failed (500) */
-    OD_E_STORE,       /* database failure (500) */
-    OD_E_IO,          /* file or network failure (500) */
-    OD_E_INTERNAL,    /* a bug (500) */
-    OD_E_UNAVAILABLE, /* overloaded or shutting down (503) */
-    OD_E_METHOD,      /* method not allowed (405) */
-    OD_E_MEDIA_TYPE,  /* a body that is not declared application/json (415) */
+    OD_E_UNAUTH,        /* no or bad credentials (401) */
+    OD_E_FORBIDDEN,     /* authenticated, not allowed (403) */
+    OD_E_NOT_FOUND,     /* (404) */
+    OD_E_CONFLICT,      /* state does not allow it (409) */
+    OD_E_TOO_LARGE,     /* over a hard cap (413) */
+    OD_E_RATE_LIMIT,    /* slow down (429) */
+    OD_E_NOMEM,         /* allocation failed (500) */
+    OD_E_STORE,         /* database failure (500) */
+    OD_E_IO,            /* file or network failure (500) */
+    OD_E_INTERNAL,      /* a bug (500) */
+    OD_E_UNAVAILABLE,   /* overloaded or shutting down (503) */
+    OD_E_METHOD,        /* method not allowed (405) */
+    OD_E_MEDIA_TYPE,    /* a body that is not declared application/json (415) */
     OD_E__COUNT
 } od_err;
 
@@ -57,8 +57,7 @@ void od_error_clear(od_error *e);
 /* Sets code, field (may be NULL) and a printf-style message; returns code so
  * callers can write `return od_error_set(e, OD_E_INVALID, "x", "...")`.
  * e may be NULL (then only the code is returned). */
-od_err od_error_set(od_error *e, od_err code, const char *field, const char *fmt, ...)
-    OD_PRINTF(4, 5);
+od_err od_error_set(od_error *e, od_err code, const char *field, const char *fmt, ...) OD_PRINTF(4, 5);
 od_err od_error_vset(od_error *e, od_err code, const char *field, const char *fmt, va_list ap)
     OD_PRINTF(4, 0);
 

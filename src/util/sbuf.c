@@ -37,7 +37,10 @@ bool od_sbuf_reserve(od_sbuf *b, size_t extra)
     return true;
 }
 
-void od_sbuf_puts(od_sbuf *b, const char *s) { od_sbuf_append(b, s, strlen(s)); }
+void od_sbuf_puts(od_sbuf *b, const char *s)
+{
+    od_sbuf_append(b, s, strlen(s));
+}
 
 void od_sbuf_vprintf(od_sbuf *b, const char *fmt, va_list ap)
 {
@@ -79,11 +82,21 @@ void od_sbuf_json(od_sbuf *b, const char *s, size_t n)
         od_sbuf_append(b, s + run, i - run);
         char esc[8];
         switch (ch) {
-        case '"': od_sbuf_append(b, "\\\"", 2); break;
-        case '\\': od_sbuf_append(b, "\\\\", 2); break;
-        case '\n': od_sbuf_append(b, "\\n", 2); break;
-        case '\r': od_sbuf_append(b, "\\r", 2); break;
-        case '\t': od_sbuf_append(b, "\\t", 2); break;
+        case '"':
+            od_sbuf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            od_sbuf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            od_sbuf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            od_sbuf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            od_sbuf_append(b, "\\t", 2);
+            break;
         default:
             snprintf(esc, sizeof esc, "\\u%04x", ch);
             od_sbuf_append(b, esc, 6);
@@ -94,7 +107,10 @@ void od_sbuf_json(od_sbuf *b, const char *s, size_t n)
     od_sbuf_append(b, "\"", 1);
 }
 
-void od_sbuf_json_str(od_sbuf *b, const char *s) { od_sbuf_json(b, s, strlen(s)); }
+void od_sbuf_json_str(od_sbuf *b, const char *s)
+{
+    od_sbuf_json(b, s, strlen(s));
+}
 
 void od_sbuf_reset(od_sbuf *b)
 {

@@ -1,6 +1,6 @@
 /* sbuf.h — a growing string buffer for text built piece by piece (metrics,
- * reports, the rows and answers of event ingestion).  Allocation failure sets `oom` and later appends are ignored, so
- * callers check once at the end.  Not thread-safe (one owner). */
+ * reports, the rows and answers of event ingestion).  Allocation failure sets `oom` and later appends are
+ * ignored, so callers check once at the end.  Not thread-safe (one owner). */
 #ifndef OD_SBUF_H
 #define OD_SBUF_H
 

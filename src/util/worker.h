@@ -27,7 +27,8 @@ typedef struct od_worker {
 } od_worker;
 
 /* Starts fn(arg) on a new thread.  On failure nothing is left to stop. */
-OD_NODISCARD od_err od_worker_start(od_worker *w, void *(*fn)(void *), void *arg, const char *what, od_error *e);
+OD_NODISCARD od_err od_worker_start(od_worker *w, void *(*fn)(void *), void *arg, const char *what,
+                                    od_error *e);
 /* Start of a round (on the worker's thread): clears woken; false when stopping. */
 bool od_worker_round(od_worker *w);
 /* Waits up to ms (< 0 counts as 0), or until woken or stopping. */

@@ -15,17 +15,23 @@ static const od_field ci_fields[] = {
     {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_STRING, false, 200},
     {"attributes", OD_JT_OBJECT, false, 0},   {0}};
 
-static const od_field incident_fields[] = {
-    {"title", OD_JT_STRING, true, 300},          {"ci_ids", OD_JT_ARRAY, true, 100},
-    {"severity", OD_JT_STRING, false, 16},       {"detected_at", OD_JT_TIME, false, 0},
-    {"location", OD_JT_STRING, false, 500},      {"symptoms", OD_JT_STRING, false, 4000},
-    {"impact_scope", OD_JT_STRING, false, 2000}, {"drill", OD_JT_BOOL, false, 0},
-    {0}};
+static const od_field incident_fields[] = {{"title", OD_JT_STRING, true, 300},
+                                           {"ci_ids", OD_JT_ARRAY, true, 100},
+                                           {"severity", OD_JT_STRING, false, 16},
+                                           {"detected_at", OD_JT_TIME, false, 0},
+                                           {"location", OD_JT_STRING, false, 500},
+                                           {"symptoms", OD_JT_STRING, false, 4000},
+                                           {"impact_scope", OD_JT_STRING, false, 2000},
+                                           {"drill", OD_JT_BOOL, false, 0},
+                                           {0}};
 
-static const od_field roles_fields[] = {{"roles", OD_JT_ARRAY, true, 32}, {"scopes", OD_JT_ARRAY, false, 16}, {0}};
+static const od_field roles_fields[] = {
+    {"roles", OD_JT_ARRAY, true, 32}, {"scopes", OD_JT_ARRAY, false, 16}, {0}};
 
-static const od_field clock_fields[] = {
-    {"advance_seconds", OD_JT_INT, false, 0}, {"set", OD_JT_TIME, false, 0}, {"ratio", OD_JT_NUMBER, false, 0}, {0}};
+static const od_field clock_fields[] = {{"advance_seconds", OD_JT_INT, false, 0},
+                                        {"set", OD_JT_TIME, false, 0},
+                                        {"ratio", OD_JT_NUMBER, false, 0},
+                                        {0}};
 
 static const od_field *const tables[] = {ci_fields, incident_fields, roles_fields, clock_fields};
 

@@ -37,8 +37,11 @@ static void corrupt_table(const char *table)
     sqlite3 *h = NULL;
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT rootpage, (SELECT page_size FROM pragma_page_size) "
-                                           "FROM sqlite_master WHERE name = ?", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h,
+                                        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) "
+                                        "FROM sqlite_master WHERE name = ?",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
     sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     long root = (long)sqlite3_column_int64(st, 0), size = (long)sqlite3_column_int64(st, 1);

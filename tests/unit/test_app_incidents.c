@@ -35,8 +35,12 @@ static int64_t make_user(const char *name, od_role role)
     od_principal_system(&sys);
     od_error e = {0};
     json_t *out = NULL;
-    od_user_input in = {.username = name, .password = "User-pass-1!", .display_name = name, .department = "运行部",
-                        .phone = "13800000000", .email = "u@example.cn"};
+    od_user_input in = {.username = name,
+                        .password = "User-pass-1!",
+                        .display_name = name,
+                        .department = "运行部",
+                        .phone = "13800000000",
+                        .email = "u@example.cn"};
     if (od_user_create(app, &sys, &in, &out, &e) != OD_OK)
         fail_msg("user %s: %s", name, e.message);
     int64_t id = (int64_t)json_integer_value(json_object_get(out, "id"));
@@ -68,7 +72,8 @@ static int setup(void **state)
     if (od_app_open(db, p, "test", true, &app, &e) != OD_OK)
         fail_msg("open: %s", e.message);
     eng = principal(make_user("eng", OD_ROLE_OPS_ENGINEER), "eng", OD_ROLE_OPS_ENGINEER);
-    head = principal(make_user("opsdept", OD_ROLE_OPS_DEPARTMENT_HEAD), "opsdept", OD_ROLE_OPS_DEPARTMENT_HEAD);
+    head =
+        principal(make_user("opsdept", OD_ROLE_OPS_DEPARTMENT_HEAD), "opsdept", OD_ROLE_OPS_DEPARTMENT_HEAD);
     sechead_id = make_user("sechead", OD_ROLE_OPS_SECTION_HEAD);
     json_t *out = NULL;
     od_ci_input ci = {.name = "app-L3", .category = "application", .grade = "L3", .department = "运行部"};
@@ -97,17 +102,27 @@ static json_t *create(const char *title)
 {
     od_error e = {0};
     json_t *ids = json_pack("[I]", (json_int_t)ci_id), *out = NULL;
-    od_incident_input in = {.title = title, .location = "机房A", .symptoms = "交易缓慢", .impact_scope = "柜面业务",
-                            .ci_ids = ids, .severity = "moderate"};
+    od_incident_input in = {.title = title,
+                            .location = "机房A",
+                            .symptoms = "交易缓慢",
+                            .impact_scope = "柜面业务",
+                            .ci_ids = ids,
+                            .severity = "moderate"};
     if (od_incident_create(app, &eng, &in, &out, &e) != OD_OK)
         fail_msg("create: %s", e.message);
     json_decref(ids);
     return out;
 }
 
-static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
 
-static int64_t id_of(json_t *o) { return (int64_t)json_integer_value(json_object_get(o, "id")); }
+static int64_t id_of(json_t *o)
+{
+    return (int64_t)json_integer_value(json_object_get(o, "id"));
+}
 
 /* The first entry of array k of o whose "kind" is kind, or NULL. */
 static json_t *find_kind(json_t *o, const char *k, const char *kind)
@@ -165,8 +180,8 @@ static void test_lifecycle(void **state)
     bool sechead_notified = false;
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(out, "recipients"), i, v)
-        sechead_notified |= json_integer_value(json_object_get(v, "user_id")) == sechead_id;
+    json_array_foreach(json_object_get(out, "recipients"), i, v) sechead_notified |=
+        json_integer_value(json_object_get(v, "user_id")) == sechead_id;
     assert_true(sechead_notified);
     assert_true(json_array_size(json_object_get(out, "messages")) > 0);
     json_decref(out);
@@ -175,7 +190,8 @@ static void test_lifecycle(void **state)
     assert_int_equal(report(id, &eng, "{\"kind\":\"second\",\"response_level\":\"R3\"}", &out, &e),
                      OD_E_UNPROCESSABLE);
     assert_non_null(strstr(e.message, "报告缺少必填内容：system_impact, estimated_recovery_at"));
-    assert_non_null(strstr(e.message, "(report is missing required fields: system_impact, estimated_recovery_at)"));
+    assert_non_null(
+        strstr(e.message, "(report is missing required fields: system_impact, estimated_recovery_at)"));
     char body[256];
     char t[OD_TIME_STR_MAX];
     snprintf(body, sizeof body,
@@ -192,11 +208,12 @@ static void test_lifecycle(void **state)
     json_decref(out);
     assert_int_equal(report(id, &eng, "{\"kind\":\"progress\",\"text\":\"处理中\"}", &out, &e), OD_OK);
     json_decref(out);
-    assert_int_equal(report(id, &eng,
-                            "{\"kind\":\"final\",\"cause\":\"控制器故障 zyxwvu\",\"process\":\"切换\","
-                            "\"current_state\":\"恢复\",\"business_impact_minutes\":30,\"improvements\":\"巡检\"}",
-                            &out, &e),
-                     OD_OK);
+    assert_int_equal(
+        report(id, &eng,
+               "{\"kind\":\"final\",\"cause\":\"控制器故障 zyxwvu\",\"process\":\"切换\","
+               "\"current_state\":\"恢复\",\"business_impact_minutes\":30,\"improvements\":\"巡检\"}",
+               &out, &e),
+        OD_OK);
     assert_string_equal(str(out, "state"), "resolved");
     json_decref(out);
     assert_int_equal(od_incident_close(app, &head, id, &out, &e), OD_OK);
@@ -213,9 +230,9 @@ static void test_lifecycle(void **state)
     od_case_query cq = {.q = "zyxwvu", .limit = 50};
     assert_int_equal(od_cases_search(app, &eng, &cq, &out, &e), OD_OK);
     assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 0),
-                                                        "incident_id")),
-                     id);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 0), "incident_id")),
+        id);
     json_decref(out);
 }
 
@@ -235,9 +252,9 @@ static void test_missed_first_report_fires(void **state)
     int missed = 0;
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(out, "timeline"), i, v)
-        if (strcmp(str(v, "kind"), "deadline_missed") == 0 && strstr(str(v, "text"), "first_report"))
-        missed++;
+    json_array_foreach(json_object_get(out, "timeline"), i,
+                       v) if (strcmp(str(v, "kind"), "deadline_missed") == 0 &&
+                              strstr(str(v, "text"), "first_report")) missed++;
     assert_int_equal(missed, 1);
     json_decref(out);
 }

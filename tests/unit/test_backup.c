@@ -350,7 +350,8 @@ static void test_no_plaintext_copy_on_disk(void **state)
     od_error e;
     od_error_clear(&e);
     assert_int_equal(od_backup_create(f->db, out, &f->key, T0_MS, &e), OD_OK);
-    static const char *const allowed[] = {"src.db", "src.db-wal", "src.db-shm", "b.odbk", "second.odbk", NULL};
+    static const char *const allowed[] = {"src.db", "src.db-wal",  "src.db-shm",
+                                          "b.odbk", "second.odbk", NULL};
     assert_int_equal(stray_files(f->dir, allowed), 0);
     struct stat st;
     assert_int_equal(stat(out, &st), 0);
@@ -381,8 +382,9 @@ static void test_no_plaintext_copy_on_disk(void **state)
 static void test_remove_leftovers(void **state)
 {
     fixture *f = *state;
-    static const char *const gone[] = {"src.db.backup-Ab12Xy", "src.db.backup-Ab12Xy-wal", "src.db.backup-000000-shm",
-                                       "src.db.restore-9zQ3kP", "src.db.restore-9zQ3kP-journal"};
+    static const char *const gone[] = {"src.db.backup-Ab12Xy", "src.db.backup-Ab12Xy-wal",
+                                       "src.db.backup-000000-shm", "src.db.restore-9zQ3kP",
+                                       "src.db.restore-9zQ3kP-journal"};
     static const char *const kept[] = {"src.db.backup-Ab12X",      /* 5 characters */
                                        "src.db.backup-Ab12Xy.txt", /* not a side file */
                                        "src.db.backup-Ab_2Xy",     /* not mkstemp's alphabet */

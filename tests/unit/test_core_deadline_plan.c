@@ -21,7 +21,7 @@ static void test_progress_table(void **state)
     (void)state;
     static const struct {
         const char *name;
-        int64_t now_off; /* now - D */
+        int64_t now_off;                    /* now - D */
         int64_t missed, last_off, next_off; /* next_off: next_due - D; INT64_MIN = now + C */
         int catch_up;
     } rows[] = {
@@ -63,7 +63,8 @@ static void test_timer_table(void **state)
         int64_t now_off, missed;
         int catch_up;
     } rows[] = {
-        {-1, 0, 0}, {0, 1, 0}, {E - 1, 1, 0}, {E, 2, 1}, {2 * E - 1, 2, 1}, {2 * E, 3, 1}, {100 * HOUR, 1201, 1},
+        {-1, 0, 0},        {0, 1, 0},     {E - 1, 1, 0},         {E, 2, 1},
+        {2 * E - 1, 2, 1}, {2 * E, 3, 1}, {100 * HOUR, 1201, 1},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         int64_t now = D + rows[i].now_off;

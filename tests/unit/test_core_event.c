@@ -39,7 +39,7 @@ static void test_matcher_every_operator(void **state)
         {"alertname!=HighCPU", false},
         {"alertname!=Other", true},
         {"alertname=~High.*", true},
-        {"alertname=~\"High\"", false},     /* anchored: no partial match */
+        {"alertname=~\"High\"", false}, /* anchored: no partial match */
         {"alertname=~\"CPU\"", false},
         {"alertname=~\".*CPU\"", true},
         {"alertname=~\"HighCPU|Disk\"", true}, /* alternation inside the anchors */
@@ -97,9 +97,9 @@ static void test_matcher_parse_errors(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "",          "=x",        "1abc=x",     "a-b=x", "name", "name==", /* "==" → value "=" is fine? no: see below */
-        "x=~\"(\"",  "x=~\"[\"",  "x=\"open",   "x=\"a\" tail",
-        "x=~\"(a)\\1\"", /* back-reference */
+        "",         "=x",       "1abc=x",   "a-b=x",        "name",
+        "name==", /* "==" → value "=" is fine? no: see below */
+        "x=~\"(\"", "x=~\"[\"", "x=\"open", "x=\"a\" tail", "x=~\"(a)\\1\"", /* back-reference */
         "x<y",
     };
     for (size_t i = 0; i < N(bad); i++) {
@@ -160,10 +160,12 @@ static void test_fingerprint_known_values(void **state)
     char hex[17];
     static const od_label foo[] = {{"foo", "bar"}};
     assert_string_equal(od_event_fingerprint_hex(od_event_fingerprint(foo, 1), hex), "3fff2c2d7595e046");
-    static const od_label high[] = {{"severity", "critical"}, {"alertname", "HighCPU"}, {"instance", "web-1:9100"}};
+    static const od_label high[] = {
+        {"severity", "critical"}, {"alertname", "HighCPU"}, {"instance", "web-1:9100"}};
     assert_string_equal(od_event_fingerprint_hex(od_event_fingerprint(high, 3), hex), "cc6e49118c0ea32b");
     /* the order of the input does not matter; the empty set is the offset basis */
-    static const od_label high2[] = {{"instance", "web-1:9100"}, {"severity", "critical"}, {"alertname", "HighCPU"}};
+    static const od_label high2[] = {
+        {"instance", "web-1:9100"}, {"severity", "critical"}, {"alertname", "HighCPU"}};
     assert_int_equal(od_event_fingerprint(high, 3), od_event_fingerprint(high2, 3));
     assert_string_equal(od_event_fingerprint_hex(od_event_fingerprint(NULL, 0), hex), "cbf29ce484222325");
     /* bytewise name order ("a" < "ab" < "b"), empty value, separator after each pair */
@@ -268,10 +270,10 @@ static void test_dedup_every_transition(void **state)
         bool have, stored_firing, firing;
         od_dedup_action expect;
     } rows[] = {
-        {false, false, true, OD_DD_NEW},     {false, true, true, OD_DD_NEW},
+        {false, false, true, OD_DD_NEW},           {false, true, true, OD_DD_NEW},
         {false, false, false, OD_DD_NEW_RESOLVED}, {false, true, false, OD_DD_NEW_RESOLVED},
-        {true, true, true, OD_DD_REPEAT},    {true, false, false, OD_DD_REPEAT},
-        {true, true, false, OD_DD_RESOLVE},  {true, false, true, OD_DD_REOPEN},
+        {true, true, true, OD_DD_REPEAT},          {true, false, false, OD_DD_REPEAT},
+        {true, true, false, OD_DD_RESOLVE},        {true, false, true, OD_DD_REOPEN},
     };
     for (size_t i = 0; i < N(rows); i++)
         assert_int_equal(od_event_dedup(rows[i].have, rows[i].stored_firing, rows[i].firing), rows[i].expect);
@@ -328,16 +330,31 @@ static void test_classify_every_grade(void **state)
         od_event_class c;
         int rule;
     } expect[6][5] = {
-        /* critical */ {{OD_EVC_EXCEPTION, 1}, {OD_EVC_EXCEPTION, 0}, {OD_EVC_EXCEPTION, 0}, {OD_EVC_EXCEPTION, 1},
+        /* critical */ {{OD_EVC_EXCEPTION, 1},
+                        {OD_EVC_EXCEPTION, 0},
+                        {OD_EVC_EXCEPTION, 0},
+                        {OD_EVC_EXCEPTION, 1},
                         {OD_EVC_EXCEPTION, 1}},
-        /* high */ {{OD_EVC_WARNING, -1}, {OD_EVC_EXCEPTION, 0}, {OD_EVC_EXCEPTION, 0}, {OD_EVC_WARNING, -1},
-                    {OD_EVC_WARNING, -1}},
-        /* warning */ {{OD_EVC_WARNING, -1}, {OD_EVC_WARNING, -1}, {OD_EVC_WARNING, -1}, {OD_EVC_WARNING, -1},
-                       {OD_EVC_WARNING, -1}},
+        /* high */
+        {{OD_EVC_WARNING, -1},
+         {OD_EVC_EXCEPTION, 0},
+         {OD_EVC_EXCEPTION, 0},
+         {OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1}},
+        /* warning */
+        {{OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1}},
         /* info */ {{OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}},
         /* ok */ {{OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}, {OD_EVC_INFO, 2}},
-        /* "" */ {{OD_EVC_WARNING, -1}, {OD_EVC_WARNING, -1}, {OD_EVC_WARNING, -1}, {OD_EVC_WARNING, -1},
-                  {OD_EVC_WARNING, -1}},
+        /* "" */
+        {{OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1},
+         {OD_EVC_WARNING, -1}},
     };
     for (size_t s = 0; s < N(sevs); s++)
         for (int g = -1; g < OD_GRADE__COUNT; g++) {
@@ -373,16 +390,16 @@ static void test_windows(void **state)
     assert_int_equal(od_matcher_parse(&m, "alertname=~\"High.*\"", &e), OD_OK);
     const int64_t S = 1000000, E = 2000000;
     od_window w[] = {
-        {1, S, E, 7, NULL, 0},   /* CI 7, any labels */
-        {2, S, E, 0, &m, 1},     /* any CI, alertname High* */
-        {3, S, E, 0, NULL, 0},   /* nothing: never matches */
+        {1, S, E, 7, NULL, 0}, /* CI 7, any labels */
+        {2, S, E, 0, &m, 1},   /* any CI, alertname High* */
+        {3, S, E, 0, NULL, 0}, /* nothing: never matches */
     };
     od_labels ls = LS(web);
     static const struct {
         int64_t now, ci;
         int expect;
     } rows[] = {
-        {S - 1, 7, -1}, {S, 7, 0}, {S + 1, 7, 0}, {E - 1, 7, 0}, {E, 7, 0}, {E + 1, 7, -1},
+        {S - 1, 7, -1}, {S, 7, 0}, {S + 1, 7, 0}, {E - 1, 7, 0},  {E, 7, 0}, {E + 1, 7, -1},
         {S - 1, 8, -1}, {S, 8, 1}, {E, 8, 1},     {E + 1, 8, -1}, {S, 0, 1},
     };
     for (size_t i = 0; i < N(rows); i++) {
@@ -444,10 +461,10 @@ static void test_grouping(void **state)
     assert_false(od_event_group_key(p, &ls, 0, "fp", small, 0));
 
     const int64_t L = 5000000, W = p->correlation_window_ms;
-    assert_false(od_event_grouped(p, 0, L));             /* no alert yet */
+    assert_false(od_event_grouped(p, 0, L)); /* no alert yet */
     assert_true(od_event_grouped(p, L, L));
-    assert_true(od_event_grouped(p, L, L + W - 1));      /* 1 ms before the end */
-    assert_false(od_event_grouped(p, L, L + W));         /* at the end: a new alert */
+    assert_true(od_event_grouped(p, L, L + W - 1)); /* 1 ms before the end */
+    assert_false(od_event_grouped(p, L, L + W));    /* at the end: a new alert */
     p->correlation_window_ms = 0;
     assert_false(od_event_grouped(p, L, L));
     assert_false(od_event_grouped(NULL, L, L));
@@ -506,8 +523,8 @@ static void test_incident_decision(void **state)
         int64_t open;
         od_incident_decision expect;
     } rows[] = {
-        {0, true, 0, OD_EVI_OPEN},     {0, true, 9, OD_EVI_ATTACH},  {0, false, 0, OD_EVI_NO_CI},
-        {0, false, 9, OD_EVI_NO_CI},   {-1, true, 0, OD_EVI_NO_RULE}, {-1, false, 9, OD_EVI_NO_RULE},
+        {0, true, 0, OD_EVI_OPEN},   {0, true, 9, OD_EVI_ATTACH},   {0, false, 0, OD_EVI_NO_CI},
+        {0, false, 9, OD_EVI_NO_CI}, {-1, true, 0, OD_EVI_NO_RULE}, {-1, false, 9, OD_EVI_NO_RULE},
     };
     for (size_t i = 0; i < N(rows); i++)
         assert_int_equal(od_event_incident_decide(rows[i].rule, rows[i].ci, rows[i].open), rows[i].expect);
@@ -539,7 +556,7 @@ static void test_ci_candidates(void **state)
     static const od_label odd[] = {{"host", "a:b"}, {"instance", ":90"}, {"ci", "x:"}};
     od_labels lo = LS(odd);
     n = od_event_ci_candidates(p, NULL, &lo, out, 8, buf, sizeof buf);
-    assert_int_equal(n, 3); /* none of them has a port to strip */
+    assert_int_equal(n, 3);                                   /* none of them has a port to strip */
     n = od_event_ci_candidates(p, NULL, &ls, out, 8, buf, 3); /* no room for the copy */
     assert_int_equal(n, 1);
     od_event_policy_free(p);

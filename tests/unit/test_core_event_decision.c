@@ -46,7 +46,10 @@ static void test_every_code_renders_the_old_text(void **state)
         {OD_DEC_RESPOND_ROLE, "respond", {{.s = "ops_engineer"}, {.i = 3}}, 2},
         {OD_DEC_RESPOND_NONE, "respond", {{0}}, 0},
         {OD_DEC_INCIDENT_ATTACHED, "incident", {{.s = "INC-20261121-0001"}}, 1},
-        {OD_DEC_INCIDENT_OPENED, "incident", {{.s = "INC-20261121-0002"}, {.s = "severe"}, {.s = "core-switch-1"}}, 3},
+        {OD_DEC_INCIDENT_OPENED,
+         "incident",
+         {{.s = "INC-20261121-0002"}, {.s = "severe"}, {.s = "core-switch-1"}},
+         3},
         {OD_DEC_INCIDENT_NO_CI, "incident", {{0}}, 0},
         {OD_DEC_INCIDENT_NO_RULE, "incident", {{0}}, 0},
     };

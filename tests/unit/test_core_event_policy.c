@@ -117,18 +117,22 @@ static void test_errors_with_lines(void **state)
         {"events:\n  filters:\n    - name: a\n      match: ['x=1']\n    - name: a\n      match: ['x=2']\n", 5,
          "used twice"},
         {"events:\n  filters:\n    - name: a\n      match: ['1x=1']\n", 4, "label name"},
-        {"events:\n  filters:\n    - name: a\n      match: ['x=1']\n      class: info\n", 5, "unknown key 'class'"},
+        {"events:\n  filters:\n    - name: a\n      match: ['x=1']\n      class: info\n", 5,
+         "unknown key 'class'"},
         {"events:\n  classification:\n    rules:\n      - name: a\n", 4, "missing key 'class'"},
-        {"events:\n  classification:\n    rules:\n      - name: a\n        class: fatal\n", 5, "unknown class"},
-        {"events:\n  classification:\n    rules:\n      - name: a\n        class: info\n        ci_grades: [L9]\n", 6,
-         "unknown grade"},
+        {"events:\n  classification:\n    rules:\n      - name: a\n        class: fatal\n", 5,
+         "unknown class"},
+        {"events:\n  classification:\n    rules:\n      - name: a\n        class: info\n        ci_grades: "
+         "[L9]\n",
+         6, "unknown grade"},
         {"events:\n  classification: {default: nope}\n", 2, "unknown class"},
         {"events:\n  responses:\n    rules:\n      - name: a\n", 4, "exactly one of 'webhook'"},
-        {"events:\n  responses:\n    rules:\n      - name: a\n        webhook: h\n        role: ops_engineer\n", 4,
-         "exactly one"},
+        {"events:\n  responses:\n    rules:\n      - name: a\n        webhook: h\n        role: "
+         "ops_engineer\n",
+         4, "exactly one"},
         {"events:\n  responses:\n    default: {role: king}\n", 3, "unknown role"},
-        {"events:\n  responses:\n    rules:\n      - name: a\n        role: liaison\n        classes: [x]\n", 6,
-         "unknown class"},
+        {"events:\n  responses:\n    rules:\n      - name: a\n        role: liaison\n        classes: [x]\n",
+         6, "unknown class"},
         {"events:\n  incidents:\n    - name: a\n      severity: awful\n", 4, "unknown severity"},
         {"events:\n  incidents:\n    - name: a\n", 3, "missing key 'severity'"},
         {"events:\n  flapping: {changes: 0}\n", 2, "whole number"},
@@ -152,8 +156,8 @@ static void test_errors_with_lines(void **state)
             if (d.items[k].line == rows[i].line && strstr(d.items[k].message, rows[i].needle))
                 found = true;
         if (!found)
-            fail_msg("row %zu: want line %d '%s', got %d:%s", i, rows[i].line, rows[i].needle, d.items[0].line,
-                     d.items[0].message);
+            fail_msg("row %zu: want line %d '%s', got %d:%s", i, rows[i].line, rows[i].needle,
+                     d.items[0].line, d.items[0].message);
     }
 }
 

@@ -20,7 +20,9 @@ static void test_recipient_level_every_response(void **state)
     static const struct {
         od_resp r;
         od_grade g;
-    } rows[] = {{OD_RESP_R1, OD_GRADE_L1}, {OD_RESP_R2, OD_GRADE_L2}, {OD_RESP_R3, OD_GRADE_L3},
+    } rows[] = {{OD_RESP_R1, OD_GRADE_L1},
+                {OD_RESP_R2, OD_GRADE_L2},
+                {OD_RESP_R3, OD_GRADE_L3},
                 {OD_RESP_NG, OD_GRADE_NG}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         assert_int_equal(od_resp_recipient_level(rows[i].r), rows[i].g);

@@ -90,13 +90,17 @@ static void fx_open(fx *x, const char *name)
     /* one user and one incident for the foreign keys */
     od_tx *tx = NULL;
     assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &x->uid, &e, OD_BINDS(OD_TEXT("duty"), OD_TEXT("x"), OD_TEXT("Duty"), OD_TEXT("NOC"),
-                                  OD_TEXT("13800000000"), OD_TEXT("duty@example.com"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT(T0), OD_INT(T0))),
+    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &x->uid, &e,
+                                  OD_BINDS(OD_TEXT("duty"), OD_TEXT("x"), OD_TEXT("Duty"), OD_TEXT("NOC"),
+                                           OD_TEXT("13800000000"), OD_TEXT("duty@example.com"),
+                                           OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT(T0), OD_INT(T0))),
                      OD_OK);
-    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &x->inc, &e, OD_BINDS(OD_TEXT("INC-1"),
-                                  OD_TEXT("Disk full"), OD_TEXT("registered"), OD_TEXT("L3"), OD_TEXT("minor"), OD_INT((int64_t)0), OD_TEXT("IV"), OD_TEXT("IV"), OD_TEXT("IV"), OD_INT(T0),
-                                  OD_INT(T0), OD_NULL(), OD_INT(T0 + 3600000), OD_TEXT("A"), OD_TEXT("s"), OD_TEXT("i"), OD_TEXT("[]"), OD_INT((int64_t)0), OD_NULL(),
-                                  OD_INT(T0))),
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &x->inc, &e,
+                                  OD_BINDS(OD_TEXT("INC-1"), OD_TEXT("Disk full"), OD_TEXT("registered"),
+                                           OD_TEXT("L3"), OD_TEXT("minor"), OD_INT((int64_t)0), OD_TEXT("IV"),
+                                           OD_TEXT("IV"), OD_TEXT("IV"), OD_INT(T0), OD_INT(T0), OD_NULL(),
+                                           OD_INT(T0 + 3600000), OD_TEXT("A"), OD_TEXT("s"), OD_TEXT("i"),
+                                           OD_TEXT("[]"), OD_INT((int64_t)0), OD_NULL(), OD_INT(T0))),
                      OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
@@ -150,10 +154,12 @@ static int64_t put_row(fx *x, const char *cause, const char *channel, const char
     od_tx *tx = NULL;
     int64_t id = 0, now = od_app_now(x->a);
     assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_OUTBOX_INSERT, &e, OD_BINDS(OD_TEXT(cause), OD_INT(x->inc), OD_INT(x->uid), OD_TEXT(channel),
-                                OD_TEXT(addr), OD_TEXT("first"), OD_TEXT("monitoring"), OD_TEXT("[首报] INC-1 Disk full"), OD_TEXT("磁盘已满 disk full"),
-                                OD_INT(now), OD_INT(now))),
-                     OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_OUTBOX_INSERT, &e,
+                   OD_BINDS(OD_TEXT(cause), OD_INT(x->inc), OD_INT(x->uid), OD_TEXT(channel), OD_TEXT(addr),
+                            OD_TEXT("first"), OD_TEXT("monitoring"), OD_TEXT("[首报] INC-1 Disk full"),
+                            OD_TEXT("磁盘已满 disk full"), OD_INT(now), OD_INT(now))),
+        OD_OK);
     od_rows *r = NULL;
     assert_int_equal(od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, &e, OD_BINDS(OD_INT(x->inc))), OD_OK);
     bool row = false;

@@ -99,7 +99,8 @@ static void key_cache_is_the_apps(void **state)
     snprintf(db, sizeof db, "%s/od0.db", f->dir);
     assert_int_equal(sqlite3_open(db, &side), SQLITE_OK);
     sqlite3_busy_timeout(side, 10000);
-    assert_int_equal(sqlite3_exec(side, "DELETE FROM api_keys WHERE name = 'k1'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(side, "DELETE FROM api_keys WHERE name = 'k1'", NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(side);
     assert_int_equal(resolve(a, s1), OD_OK);
     /* a revocation empties the cache at once */

@@ -136,7 +136,8 @@ static void one_failing_request_of_three_alone_is_refused(void **state)
     od_ingest_item it[3] = {
         {.batch = request("[{\"status\":\"firing\",\"dedup_key\":\"gc-a\"}]", false)},
         {.batch = request("[{\"status\":\"firing\",\"dedup_key\":\"gc-b1\"},"
-                          "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]", false)},
+                          "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]",
+                          false)},
         {.batch = request("{\"status\":\"firing\",\"dedup_key\":\"gc-c\"}", false)},
     };
     od_error e = {0};
@@ -159,7 +160,8 @@ static void a_failing_request_alone_writes_nothing(void **state)
 {
     fixture *f = *state;
     od_ingest_item it[1] = {{.batch = request("[{\"status\":\"firing\",\"dedup_key\":\"solo-1\"},"
-                                              "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]", false)}};
+                                              "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]",
+                                              false)}};
     od_error e = {0};
     assert_int_equal(od_events_ingest(f->app, f->writer, it, 1, &e), OD_OK);
     assert_int_not_equal(it[0].rc, OD_OK);
@@ -171,9 +173,10 @@ static void a_failing_request_alone_writes_nothing(void **state)
 static void raw_is_the_request_bytes(void **state)
 {
     fixture *f = *state;
-    const char *body = "{ \"version\": \"4\", \"alerts\": [ {\"status\": \"firing\",\n \"labels\": {\"alertname\": "
-                       "\"RawOne\"}, \"x\": [1, {\"y\": \"]}\\\"\"}]} ,{\"status\":\"firing\",\"labels\":"
-                       "{\"alertname\":\"RawTwo\"}} ] }";
+    const char *body =
+        "{ \"version\": \"4\", \"alerts\": [ {\"status\": \"firing\",\n \"labels\": {\"alertname\": "
+        "\"RawOne\"}, \"x\": [1, {\"y\": \"]}\\\"\"}]} ,{\"status\":\"firing\",\"labels\":"
+        "{\"alertname\":\"RawTwo\"}} ] }";
     /* the same alert under an escaped key: found by jansson, not by the scanner */
     const char *esc = "{\"\\u0061lerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"RawThree\"}}]}";
     od_ingest_item it[2] = {{.batch = request(body, true)}, {.batch = request(esc, true)}};
@@ -189,7 +192,8 @@ static void raw_is_the_request_bytes(void **state)
                             "\"x\": [1, {\"y\": \"]}\\\"\"}]}");
     assert_string_equal(r2, "{\"status\":\"firing\",\"labels\":{\"alertname\":\"RawTwo\"}}");
     json_t *j3 = json_loads(r3, 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(j3, "labels"), "alertname")), "RawThree");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j3, "labels"), "alertname")),
+                        "RawThree");
     json_decref(j3);
     free(r1);
     free(r2);
@@ -221,7 +225,8 @@ static void dedup_across_transactions_and_new_ci(void **state)
     assert_true(scalar(f, "SELECT key_hash FROM events WHERE dedup_key = 'dd-1'") == -8654972209412156567LL);
     /* a repeat keeps the row; a new event sees the new CI */
     od_ingest_item it[1] = {{.batch = request("{\"status\":\"firing\",\"dedup_key\":\"dd-2\","
-                                              "\"labels\":{\"host\":\"gc-db-9\"}}", false)}};
+                                              "\"labels\":{\"host\":\"gc-db-9\"}}",
+                                              false)}};
     assert_int_equal(od_events_ingest(f->app, f->writer, it, 1, &e), OD_OK);
     assert_int_equal(it[0].rc, OD_OK);
     items_free(it, 1);
@@ -239,7 +244,8 @@ static void rolled_back_keys_are_forgotten(void **state)
     od_error e = {0};
     for (int i = 0; i < 5; i++) {
         od_ingest_item it[2] = {{.batch = request("[{\"status\":\"firing\",\"dedup_key\":\"rk-x\"},"
-                                                  "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]", false)},
+                                                  "{\"status\":\"firing\",\"dedup_key\":\"boom\"}]",
+                                                  false)},
                                 {.batch = request("{\"status\":\"firing\",\"dedup_key\":\"rk-ok\"}", false)}};
         assert_int_equal(od_events_ingest(f->app, f->writer, it, i % 2 ? 1 : 2, &e), OD_OK);
         assert_int_not_equal(it[0].rc, OD_OK);

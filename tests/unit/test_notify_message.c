@@ -58,8 +58,8 @@ static void test_each_kind_renders_required_fields(void **state)
             for (size_t i = 0; i < n; i++) {
                 const char *want = req[i] == OD_V_ACK_LINK ? OD_ACK_MARK : buf[req[i]];
                 if (!strstr(body, want))
-                    fail_msg("%s/%s body lacks %s:\n%s", od_msg_kind_key((od_msg_kind)k), od_lang_key((od_lang)l),
-                             want, body);
+                    fail_msg("%s/%s body lacks %s:\n%s", od_msg_kind_key((od_msg_kind)k),
+                             od_lang_key((od_lang)l), want, body);
             }
             /* the subject names the incident (an event alert: the event), on one line */
             assert_non_null(strstr(subject, buf[k == OD_MSG_EVENT_ALERT ? OD_V_SUMMARY : OD_V_NUMBER]));
@@ -85,7 +85,8 @@ static void test_required_fields_follow_the_seed(void **state)
         od_msg_kind k;
         const char *must[8];
     } rows[] = {
-        {OD_MSG_FIRST, {"detected_at", "location", "symptoms", "level", "impact_scope", "number", "ack_link"}},
+        {OD_MSG_FIRST,
+         {"detected_at", "location", "symptoms", "level", "impact_scope", "number", "ack_link"}},
         {OD_MSG_SECOND, {"response_level", "system_impact", "estimated_recovery_at", "number", "ack_link"}},
         {OD_MSG_FINAL,
          {"cause", "process", "current_state", "business_impact_minutes", "improvements", "number", "level"}},
@@ -130,7 +131,8 @@ static void test_fallback_to_default_templates(void **state)
     assert_string_equal(d->name_zh, "客服部监控服务科");
     assert_non_null(od_notify_desk(p, "ops_security"));
     assert_null(od_notify_desk(p, "nobody"));
-    assert_int_equal(od_notify_level_channels(p, OD_GRADE_L1), OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT);
+    assert_int_equal(od_notify_level_channels(p, OD_GRADE_L1),
+                     OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT);
     od_policy_free(p);
 }
 
@@ -185,8 +187,9 @@ static void test_broken_templates_rejected_with_line(void **state)
         {"bad ttl", "notify:\n  ack_link_ttl: soon\n", 2, "bad duration"},
         {"unknown system desk", "notify:\n  system_desk: helpdesk\n", 2, "not one of notify.desks"},
         {"duplicate desk",
-         "notify:\n  desks:\n    - {key: a, name_zh: 甲, name_en: A}\n    - {key: a, name_zh: 乙, name_en: B}\n", 4,
-         "duplicate desk key"},
+         "notify:\n  desks:\n    - {key: a, name_zh: 甲, name_en: A}\n    - {key: a, name_zh: 乙, name_en: "
+         "B}\n",
+         4, "duplicate desk key"},
         {"bad channel", "notify:\n  channels: {L1: [sms, pager]}\n", 2, "unknown channel 'pager'"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
@@ -225,7 +228,8 @@ static void test_policy_overrides(void **state)
     assert_string_equal(od_notify_system_desk(p), "noc");
     assert_null(od_notify_desk(p, "monitoring")); /* the list replaces the default desks */
     assert_int_equal(od_notify_level_channels(p, OD_GRADE_L3), OD_CONTACT_EMAIL);
-    assert_int_equal(od_notify_level_channels(p, OD_GRADE_L1), OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT);
+    assert_int_equal(od_notify_level_channels(p, OD_GRADE_L1),
+                     OD_CONTACT_SMS | OD_CONTACT_EMAIL | OD_CONTACT_BOT);
     od_msg_vars v = {{0}};
     v.v[OD_V_NUMBER] = "INC-1";
     char *subject = NULL, *body = NULL;

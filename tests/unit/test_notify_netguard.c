@@ -46,39 +46,88 @@ static void test_classes_at_every_boundary(void **state)
         od_net_class want;
     } rows[] = {
         /* IPv4: first and last address of each range, and the neighbours */
-        {"0.0.0.0", OD_NET_THIS},            {"0.255.255.255", OD_NET_THIS},      {"1.0.0.0", OD_NET_PUBLIC},
-        {"9.255.255.255", OD_NET_PUBLIC},    {"10.0.0.0", OD_NET_PRIVATE},        {"10.255.255.255", OD_NET_PRIVATE},
-        {"11.0.0.0", OD_NET_PUBLIC},         {"100.63.255.255", OD_NET_PUBLIC},   {"100.64.0.0", OD_NET_SHARED},
-        {"100.127.255.255", OD_NET_SHARED},  {"100.128.0.0", OD_NET_PUBLIC},      {"126.255.255.255", OD_NET_PUBLIC},
-        {"127.0.0.0", OD_NET_LOOPBACK},      {"127.0.0.1", OD_NET_LOOPBACK},      {"127.255.255.255", OD_NET_LOOPBACK},
-        {"128.0.0.0", OD_NET_PUBLIC},        {"169.253.255.255", OD_NET_PUBLIC},  {"169.254.0.0", OD_NET_LINK_LOCAL},
-        {"169.254.169.254", OD_NET_LINK_LOCAL}, {"169.254.255.255", OD_NET_LINK_LOCAL}, {"169.255.0.0", OD_NET_PUBLIC},
-        {"172.15.255.255", OD_NET_PUBLIC},   {"172.16.0.0", OD_NET_PRIVATE},      {"172.31.255.255", OD_NET_PRIVATE},
-        {"172.32.0.0", OD_NET_PUBLIC},       {"192.0.0.0", OD_NET_RESERVED},      {"192.0.0.255", OD_NET_RESERVED},
-        {"192.0.1.0", OD_NET_PUBLIC},        {"192.0.2.1", OD_NET_RESERVED},      {"192.88.99.1", OD_NET_RESERVED},
-        {"192.167.255.255", OD_NET_PUBLIC},  {"192.168.0.0", OD_NET_PRIVATE},     {"192.168.255.255", OD_NET_PRIVATE},
-        {"192.169.0.0", OD_NET_PUBLIC},      {"198.17.255.255", OD_NET_PUBLIC},   {"198.18.0.0", OD_NET_RESERVED},
-        {"198.19.255.255", OD_NET_RESERVED}, {"198.20.0.0", OD_NET_PUBLIC},       {"198.51.100.7", OD_NET_RESERVED},
-        {"203.0.113.9", OD_NET_RESERVED},    {"223.255.255.255", OD_NET_PUBLIC},  {"224.0.0.0", OD_NET_MULTICAST},
-        {"239.255.255.255", OD_NET_MULTICAST}, {"240.0.0.0", OD_NET_RESERVED},    {"255.255.255.255", OD_NET_RESERVED},
-        {"8.8.8.8", OD_NET_PUBLIC},          {"47.94.1.1", OD_NET_PUBLIC},
+        {"0.0.0.0", OD_NET_THIS},
+        {"0.255.255.255", OD_NET_THIS},
+        {"1.0.0.0", OD_NET_PUBLIC},
+        {"9.255.255.255", OD_NET_PUBLIC},
+        {"10.0.0.0", OD_NET_PRIVATE},
+        {"10.255.255.255", OD_NET_PRIVATE},
+        {"11.0.0.0", OD_NET_PUBLIC},
+        {"100.63.255.255", OD_NET_PUBLIC},
+        {"100.64.0.0", OD_NET_SHARED},
+        {"100.127.255.255", OD_NET_SHARED},
+        {"100.128.0.0", OD_NET_PUBLIC},
+        {"126.255.255.255", OD_NET_PUBLIC},
+        {"127.0.0.0", OD_NET_LOOPBACK},
+        {"127.0.0.1", OD_NET_LOOPBACK},
+        {"127.255.255.255", OD_NET_LOOPBACK},
+        {"128.0.0.0", OD_NET_PUBLIC},
+        {"169.253.255.255", OD_NET_PUBLIC},
+        {"169.254.0.0", OD_NET_LINK_LOCAL},
+        {"169.254.169.254", OD_NET_LINK_LOCAL},
+        {"169.254.255.255", OD_NET_LINK_LOCAL},
+        {"169.255.0.0", OD_NET_PUBLIC},
+        {"172.15.255.255", OD_NET_PUBLIC},
+        {"172.16.0.0", OD_NET_PRIVATE},
+        {"172.31.255.255", OD_NET_PRIVATE},
+        {"172.32.0.0", OD_NET_PUBLIC},
+        {"192.0.0.0", OD_NET_RESERVED},
+        {"192.0.0.255", OD_NET_RESERVED},
+        {"192.0.1.0", OD_NET_PUBLIC},
+        {"192.0.2.1", OD_NET_RESERVED},
+        {"192.88.99.1", OD_NET_RESERVED},
+        {"192.167.255.255", OD_NET_PUBLIC},
+        {"192.168.0.0", OD_NET_PRIVATE},
+        {"192.168.255.255", OD_NET_PRIVATE},
+        {"192.169.0.0", OD_NET_PUBLIC},
+        {"198.17.255.255", OD_NET_PUBLIC},
+        {"198.18.0.0", OD_NET_RESERVED},
+        {"198.19.255.255", OD_NET_RESERVED},
+        {"198.20.0.0", OD_NET_PUBLIC},
+        {"198.51.100.7", OD_NET_RESERVED},
+        {"203.0.113.9", OD_NET_RESERVED},
+        {"223.255.255.255", OD_NET_PUBLIC},
+        {"224.0.0.0", OD_NET_MULTICAST},
+        {"239.255.255.255", OD_NET_MULTICAST},
+        {"240.0.0.0", OD_NET_RESERVED},
+        {"255.255.255.255", OD_NET_RESERVED},
+        {"8.8.8.8", OD_NET_PUBLIC},
+        {"47.94.1.1", OD_NET_PUBLIC},
         /* IPv6 */
-        {"::", OD_NET_THIS},                 {"::1", OD_NET_LOOPBACK},            {"::2", OD_NET_RESERVED},
-        {"::ffff:127.0.0.1", OD_NET_LOOPBACK}, {"::ffff:169.254.169.254", OD_NET_LINK_LOCAL},
-        {"::ffff:10.1.2.3", OD_NET_PRIVATE}, {"::ffff:8.8.8.8", OD_NET_PUBLIC},   {"::127.0.0.1", OD_NET_LOOPBACK},
-        {"64:ff9b::10.0.0.1", OD_NET_PRIVATE}, {"64:ff9b::8.8.8.8", OD_NET_PUBLIC},
-        {"2002:7f00:1::", OD_NET_LOOPBACK},  {"2002:0808:0808::", OD_NET_PUBLIC}, {"2001::1", OD_NET_RESERVED},
-        {"2001:db8::1", OD_NET_RESERVED},    {"2001:db9::1", OD_NET_PUBLIC},      {"2400:3200::1", OD_NET_PUBLIC},
-        {"1fff:ffff::1", OD_NET_RESERVED},   {"4000::1", OD_NET_RESERVED},        {"fbff:ffff::1", OD_NET_RESERVED},
-        {"fc00::", OD_NET_PRIVATE},          {"fdff:ffff::1", OD_NET_PRIVATE},    {"fe7f:ffff::1", OD_NET_RESERVED},
-        {"fe80::", OD_NET_LINK_LOCAL},       {"febf:ffff::1", OD_NET_LINK_LOCAL}, {"fec0::1", OD_NET_PRIVATE},
-        {"ff00::", OD_NET_MULTICAST},        {"ff02::1", OD_NET_MULTICAST},
+        {"::", OD_NET_THIS},
+        {"::1", OD_NET_LOOPBACK},
+        {"::2", OD_NET_RESERVED},
+        {"::ffff:127.0.0.1", OD_NET_LOOPBACK},
+        {"::ffff:169.254.169.254", OD_NET_LINK_LOCAL},
+        {"::ffff:10.1.2.3", OD_NET_PRIVATE},
+        {"::ffff:8.8.8.8", OD_NET_PUBLIC},
+        {"::127.0.0.1", OD_NET_LOOPBACK},
+        {"64:ff9b::10.0.0.1", OD_NET_PRIVATE},
+        {"64:ff9b::8.8.8.8", OD_NET_PUBLIC},
+        {"2002:7f00:1::", OD_NET_LOOPBACK},
+        {"2002:0808:0808::", OD_NET_PUBLIC},
+        {"2001::1", OD_NET_RESERVED},
+        {"2001:db8::1", OD_NET_RESERVED},
+        {"2001:db9::1", OD_NET_PUBLIC},
+        {"2400:3200::1", OD_NET_PUBLIC},
+        {"1fff:ffff::1", OD_NET_RESERVED},
+        {"4000::1", OD_NET_RESERVED},
+        {"fbff:ffff::1", OD_NET_RESERVED},
+        {"fc00::", OD_NET_PRIVATE},
+        {"fdff:ffff::1", OD_NET_PRIVATE},
+        {"fe7f:ffff::1", OD_NET_RESERVED},
+        {"fe80::", OD_NET_LINK_LOCAL},
+        {"febf:ffff::1", OD_NET_LINK_LOCAL},
+        {"fec0::1", OD_NET_PRIVATE},
+        {"ff00::", OD_NET_MULTICAST},
+        {"ff02::1", OD_NET_MULTICAST},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         struct sockaddr_storage ss;
         od_net_class got = od_net_classify(addr_of(rows[i].addr, &ss));
         if (got != rows[i].want)
-            fail_msg("%s: %s, want %s", rows[i].addr, od_net_class_name(got), od_net_class_name(rows[i].want));
+            fail_msg("%s: %s, want %s", rows[i].addr, od_net_class_name(got),
+                     od_net_class_name(rows[i].want));
         /* nothing but public passes without an allowed range */
         assert_int_equal(od_net_allowed(NULL, (const struct sockaddr *)&ss), rows[i].want == OD_NET_PUBLIC);
     }
@@ -97,9 +146,9 @@ static void test_allowed_ranges(void **state)
         const char *addr;
         bool ok;
     } rows[] = {
-        {"127.0.0.1", true},    {"127.255.255.254", true}, {"::1", true},          {"::ffff:127.0.0.1", true},
-        {"10.1.2.3", true},     {"10.1.2.4", false},       {"10.1.2.2", false},    {"fd12::1", true},
-        {"fc00::1", false},     {"169.254.169.254", false}, {"192.168.1.1", false}, {"8.8.8.8", true},
+        {"127.0.0.1", true}, {"127.255.255.254", true},  {"::1", true},          {"::ffff:127.0.0.1", true},
+        {"10.1.2.3", true},  {"10.1.2.4", false},        {"10.1.2.2", false},    {"fd12::1", true},
+        {"fc00::1", false},  {"169.254.169.254", false}, {"192.168.1.1", false}, {"8.8.8.8", true},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         struct sockaddr_storage ss;
@@ -115,8 +164,8 @@ static void test_allowed_ranges(void **state)
     assert_int_equal(od_net_allow_parse(NULL, &a, &e), OD_OK);
     od_net_allow_free(a);
     /* bad items: named, nothing returned */
-    static const char *const bad[] = {"127.0.0.1/33", "127.0.0.1/8", "::1/129", "localhost", "10.0.0.0/", "10.0.0.0/x",
-                                      "10.0.0.0/-1", "1.2.3", "10.0.0.0/8,nope"};
+    static const char *const bad[] = {"127.0.0.1/33", "127.0.0.1/8", "::1/129", "localhost",      "10.0.0.0/",
+                                      "10.0.0.0/x",   "10.0.0.0/-1", "1.2.3",   "10.0.0.0/8,nope"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         memset(&e, 0, sizeof e);
         if (od_net_allow_parse(bad[i], &a, &e) != OD_E_INVALID)
@@ -150,7 +199,7 @@ static void test_url_check_when_set(void **state)
         {"http://localhost:8080/", false},
         {"http://LOCALHOST./", false},
         {"http://api.localhost/", false},
-        {"http://127.1/", false},             /* forms the resolver accepts */
+        {"http://127.1/", false}, /* forms the resolver accepts */
         {"http://2130706433/", false},
         {"http://0x7f000001/", false},
         {"http://017700000001/", false},

@@ -153,23 +153,23 @@ typedef struct err_case {
 } err_case;
 
 static const err_case err_cases[] = {
-    {"unknown top-level key", "version: 1\nlogin:\n  max_failures: 5\nfoo: 1\n", NULL, 4,
-     "unknown key 'foo'", 1},
-    {"unknown nested key", "login:\n  max_failures: 5\n  windw: 15m\n", NULL, 3,
-     "login: unknown key 'windw'", 1},
+    {"unknown top-level key", "version: 1\nlogin:\n  max_failures: 5\nfoo: 1\n", NULL, 4, "unknown key 'foo'",
+     1},
+    {"unknown nested key", "login:\n  max_failures: 5\n  windw: 15m\n", NULL, 3, "login: unknown key 'windw'",
+     1},
     {"bad duration unit", "login:\n  window: 15x\n", NULL, 2, "bad duration '15x'", 1},
     {"bad duration sign", "acknowledgement:\n  within: -5m\n", NULL, 2, "bad duration", 1},
     {"bad duration mixed", "acknowledgement:\n  within: 1h30m\n", NULL, 2, "bad duration", 1},
     {"bad duration no unit", "acknowledgement:\n  within: 5\n", NULL, 2, "bad duration", 1},
     {"bad duration leading zero", "acknowledgement:\n  within: 05m\n", NULL, 2, "bad duration", 1},
     {"bad duration space", "acknowledgement:\n  within: \"5 m\"\n", NULL, 2, "bad duration", 1},
-    {"bad duration overflow", "acknowledgement:\n  within: 99999999999999999999d\n", NULL, 2,
-     "bad duration", 1},
+    {"bad duration overflow", "acknowledgement:\n  within: 99999999999999999999d\n", NULL, 2, "bad duration",
+     1},
     {"duration too long", "acknowledgement:\n  within: 367d\n", NULL, 2, "bad duration", 1},
     {"zero not allowed", "login:\n  lockout: none\n", NULL, 2, "login.lockout: must be longer", 1},
     {"unknown role in activation",
-     "activation:\n  R1: emergency_leadership\n  R2: boss\n  R3: ops_leader\n  NG: liaison\n", NULL,
-     3, "unknown role 'boss'", 1},
+     "activation:\n  R1: emergency_leadership\n  R2: boss\n  R3: ops_leader\n  NG: liaison\n", NULL, 3,
+     "unknown role 'boss'", 1},
     {"unknown role in recipients",
      "first_report:\n  L1: { within: 5m, recipients: [liaison, chief] }\n"
      "  L2: { within: 5m, recipients: [liaison] }\n  L3: { within: 5m, recipients: [liaison] }\n"
@@ -189,40 +189,39 @@ static const err_case err_cases[] = {
      "  L2: { severe: R1, moderate: R2, minor: R2 }\n  L3: { severe: R2, moderate: R3, minor: R3 }\n"
      "  NG: { severe: NG, moderate: NG, minor: NG }\n  L4: { severe: R1 }\n",
      NULL, 6, "unknown grade 'L4'", 1},
-    {"unknown severity", "severities:\n  severe: a\n  moderate: b\n  minor: c\n  fatal: d\n", NULL,
-     5, "unknown severity 'fatal'", 1},
+    {"unknown severity", "severities:\n  severe: a\n  moderate: b\n  minor: c\n  fatal: d\n", NULL, 5,
+     "unknown severity 'fatal'", 1},
     {"missing handling limit", "handling_limits: { R1: 2h, R2: 4h, R3: 8h }\n", NULL, 1,
      "missing response level 'NG'", 1},
     {"wrong type: list for mapping", "login: [5, 15m]\n", NULL, 1, "login: expected a mapping", 1},
     {"wrong type: mapping for scalar", "password:\n  min_length: { a: 1 }\n", NULL, 2,
      "expected a value, got a mapping", 1},
-    {"wrong type: scalar for list", "acknowledgement:\n  levels: L1\n", NULL, 2,
-     "expected a list", 1},
-    {"wrong type: bool", "first_report:\n  L1: { within: 5m, recipients: [liaison],"
-                         " owning_department_heads: yes }\n  L2: { within: 5m, recipients: [liaison] }\n"
-                         "  L3: { within: 5m, recipients: [liaison] }\n"
-                         "  NG: { within: 5m, recipients: [liaison] }\n",
+    {"wrong type: scalar for list", "acknowledgement:\n  levels: L1\n", NULL, 2, "expected a list", 1},
+    {"wrong type: bool",
+     "first_report:\n  L1: { within: 5m, recipients: [liaison],"
+     " owning_department_heads: yes }\n  L2: { within: 5m, recipients: [liaison] }\n"
+     "  L3: { within: 5m, recipients: [liaison] }\n"
+     "  NG: { within: 5m, recipients: [liaison] }\n",
      NULL, 2, "expected true or false", 1},
     {"wrong type: number", "password:\n  min_length: 8.5\n", NULL, 2, "whole number", 1},
     {"number out of range", "password:\n  min_length: 0\n", NULL, 2, "whole number", 1},
     {"top level not a mapping", "- a\n- b\n", NULL, 1, "policy: expected a mapping", 1},
-    {"bad grade in category",
-     "categories:\n  - key: server\n    name_zh: 主机\n    grades: [L1, L7]\n", NULL, 4,
-     "unknown grade 'L7'", 1},
+    {"bad grade in category", "categories:\n  - key: server\n    name_zh: 主机\n    grades: [L1, L7]\n", NULL,
+     4, "unknown grade 'L7'", 1},
     {"empty grades", "categories:\n  - key: server\n    name_zh: 主机\n    grades: []\n", NULL, 4,
      "at least one grade", 1},
-    {"grade listed twice", "categories:\n  - key: server\n    name_zh: 主机\n    grades: [L1, L1]\n",
-     NULL, 4, "listed twice", 1},
+    {"grade listed twice", "categories:\n  - key: server\n    name_zh: 主机\n    grades: [L1, L1]\n", NULL, 4,
+     "listed twice", 1},
     {"guidance for a grade not allowed",
      "categories:\n  - key: server\n    name_zh: 主机\n    grades: [L1]\n    guidance:\n"
      "      L1: ok\n      L2: no\n",
      NULL, 7, "does not allow", 1},
-    {"missing name_zh", "categories:\n  - key: server\n    grades: [L1]\n", NULL, 2,
-     "missing key 'name_zh'", 1},
+    {"missing name_zh", "categories:\n  - key: server\n    grades: [L1]\n", NULL, 2, "missing key 'name_zh'",
+     1},
     {"empty name_zh", "categories:\n  - key: server\n    name_zh: \"\"\n    grades: [L1]\n", NULL, 3,
      "must not be empty", 1},
-    {"bad category key", "categories:\n  - key: Server X\n    name_zh: 主机\n    grades: [L1]\n",
-     NULL, 2, "must start with a-z", 1},
+    {"bad category key", "categories:\n  - key: Server X\n    name_zh: 主机\n    grades: [L1]\n", NULL, 2,
+     "must start with a-z", 1},
     {"no categories", "categories: []\n", NULL, 1, "at least one category", 1},
     {"duplicate category key",
      "categories:\n  - key: server\n    name_zh: 主机\n    grades: [L1]\n"
@@ -231,8 +230,7 @@ static const err_case err_cases[] = {
     {"duplicate mapping key", "login:\n  window: 15m\n  lockout: 5m\n  window: 20m\n", NULL, 4,
      "duplicate key 'window' (first at line 2)", 1},
     {"duplicate top-level key", "name: a\nname: b\n", NULL, 2, "duplicate key 'name'", 1},
-    {"malformed YAML inline", "login: { max_failures: 5\nname: x\n", NULL, 2, "YAML syntax error",
-     1},
+    {"malformed YAML inline", "login: { max_failures: 5\nname: x\n", NULL, 2, "YAML syntax error", 1},
     {"malformed YAML file", NULL, DATA "bad_syntax.yaml", 4, "YAML syntax error", 1},
     {"tab indentation", "login:\n\tmax_failures: 5\n", NULL, 2, "YAML syntax error", 1},
     {"empty file", NULL, DATA "empty.yaml", 1, "empty policy file", 1},
@@ -244,15 +242,17 @@ static const err_case err_cases[] = {
     {"NUL in string", "name: \"a\\0b\"\n", NULL, 1, "NUL", 1},
     {"complex key", "? [a]\n: 1\n", NULL, 1, "key must be a plain string", 1},
     {"wrong version", "version: 2\n", NULL, 1, "from 1 to 1", 1},
-    {"no recipients", "first_report:\n  L1: { within: 5m, recipients: [] }\n"
-                      "  L2: { within: 5m, recipients: [liaison] }\n"
-                      "  L3: { within: 5m, recipients: [liaison] }\n"
-                      "  NG: { within: 5m, recipients: [liaison] }\n",
+    {"no recipients",
+     "first_report:\n  L1: { within: 5m, recipients: [] }\n"
+     "  L2: { within: 5m, recipients: [liaison] }\n"
+     "  L3: { within: 5m, recipients: [liaison] }\n"
+     "  NG: { within: 5m, recipients: [liaison] }\n",
      NULL, 2, "no recipients", 1},
-    {"first report within missing", "first_report:\n  L1: { recipients: [liaison] }\n"
-                                    "  L2: { within: 5m, recipients: [liaison] }\n"
-                                    "  L3: { within: 5m, recipients: [liaison] }\n"
-                                    "  NG: { within: 5m, recipients: [liaison] }\n",
+    {"first report within missing",
+     "first_report:\n  L1: { recipients: [liaison] }\n"
+     "  L2: { within: 5m, recipients: [liaison] }\n"
+     "  L3: { within: 5m, recipients: [liaison] }\n"
+     "  NG: { within: 5m, recipients: [liaison] }\n",
      NULL, 2, "missing key 'within'", 1},
     {"unknown password class", "password:\n  require: [upper, emoji]\n", NULL, 2,
      "unknown character class 'emoji'", 1},
@@ -266,11 +266,10 @@ static void check_case(const err_case *c, od_err rc, const od_policy *p, const o
         if (d->items[i].line == c->line && strstr(d->items[i].message, c->what))
             found = true;
     if (rc != OD_E_INVALID || p || !found || (c->total && d->total != c->total)) {
-        print_error("case '%s': rc=%d total=%zu, want line %d '%s' total %zu; got:\n", c->name,
-                    (int)rc, d->total, c->line, c->what, c->total);
+        print_error("case '%s': rc=%d total=%zu, want line %d '%s' total %zu; got:\n", c->name, (int)rc,
+                    d->total, c->line, c->what, c->total);
         for (size_t i = 0; i < d->n; i++)
-            print_error("  %d:%d: %s\n", d->items[i].line, d->items[i].column,
-                        d->items[i].message);
+            print_error("  %d:%d: %s\n", d->items[i].line, d->items[i].column, d->items[i].message);
         fail();
     }
 }

@@ -117,16 +117,21 @@ static char *get(od_store *s, const char *k)
     return v;
 }
 
-static od_err audit_row(od_tx *tx, int64_t id, int64_t actor_id, const char *before, int64_t *got, od_error *e)
+static od_err audit_row(od_tx *tx, int64_t id, int64_t actor_id, const char *before, int64_t *got,
+                        od_error *e)
 {
-    return od_tx_insert(tx, OD_Q_AUDIT_INSERT, got, e, OD_BINDS(OD_INT(id), OD_INT((int64_t)1000), OD_INT_OR_NULL(actor_id, actor_id != 0), OD_TEXT("t"), OD_TEXT("act"),
-                        OD_TEXT("ent"), OD_NULL(), OD_TEXT(before), OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h")));
+    return od_tx_insert(tx, OD_Q_AUDIT_INSERT, got, e,
+                        OD_BINDS(OD_INT(id), OD_INT((int64_t)1000), OD_INT_OR_NULL(actor_id, actor_id != 0),
+                                 OD_TEXT("t"), OD_TEXT("act"), OD_TEXT("ent"), OD_NULL(), OD_TEXT(before),
+                                 OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h")));
 }
 
 static od_err user_row(od_tx *tx, const char *name, int64_t *id, od_error *e)
 {
-    return od_tx_insert(tx, OD_Q_USER_INSERT, id, e, OD_BINDS(OD_TEXT(name), OD_TEXT("x"), OD_TEXT(name), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT("[]"),
-                        OD_INT((int64_t)1), OD_INT((int64_t)1)));
+    return od_tx_insert(tx, OD_Q_USER_INSERT, id, e,
+                        OD_BINDS(OD_TEXT(name), OD_TEXT("x"), OD_TEXT(name), OD_TEXT("d"), OD_TEXT(""),
+                                 OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT((int64_t)1),
+                                 OD_INT((int64_t)1)));
 }
 
 /* ---- behaviours ---- */
@@ -192,15 +197,15 @@ static void insert_gives_id_and_conflicts(void **state)
      * conflict too, never "not found", and gives no id */
     int64_t b = 0;
     assert_int_equal(od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &b, &e,
-                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k"), OD_TEXT(""),
-                                           OD_TEXT("s"), OD_TEXT("b"), OD_INT(1), OD_INT(1))),
+                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k"),
+                                           OD_TEXT(""), OD_TEXT("s"), OD_TEXT("b"), OD_INT(1), OD_INT(1))),
                      OD_OK);
     assert_true(b > 0);
     memset(&e, 0, sizeof e);
     int64_t again = -1;
     assert_int_equal(od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &again, &e,
-                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k2"), OD_TEXT(""),
-                                           OD_TEXT("s2"), OD_TEXT("b2"), OD_INT(2), OD_INT(2))),
+                                  OD_BINDS(OD_TEXT("c1"), OD_NULL(), OD_TEXT("ops"), OD_TEXT("k2"),
+                                           OD_TEXT(""), OD_TEXT("s2"), OD_TEXT("b2"), OD_INT(2), OD_INT(2))),
                      OD_E_CONFLICT);
     assert_int_equal(e.code, OD_E_CONFLICT);
     assert_int_equal(again, 0);
@@ -221,7 +226,8 @@ static void scalar_and_not_found(void **state)
     assert_int_equal(od_tx_scalar(tx, OD_Q_USER_COUNT, &v, &e, OD_NOBINDS), OD_OK);
     assert_int_equal(v, 0);
     v = -1;
-    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("absent"))), OD_E_NOT_FOUND);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("absent"))),
+                     OD_E_NOT_FOUND);
     assert_int_equal(v, -1); /* untouched */
     od_tx_rollback(tx);
 }
@@ -240,7 +246,8 @@ static void rows_iterate(void **state)
     }
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)10), OD_INT((int64_t)1))), OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)10), OD_INT((int64_t)1))), OD_OK);
     int n = 0;
     bool row = false;
     od_err st;
@@ -259,7 +266,8 @@ static void rows_iterate(void **state)
     od_rows_close(r);
     od_rows_close(NULL); /* NULL-safe */
     /* the same query again after close (cached statements) */
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)1), OD_INT((int64_t)0))), OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_USER_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)1), OD_INT((int64_t)0))), OD_OK);
     assert_int_equal(od_rows_step(r, &row), OD_OK);
     assert_true(row);
     assert_string_equal(od_rows_text(r, 1), "u1");
@@ -280,8 +288,10 @@ static void rows_error_path(void **state)
     assert_int_equal(user_row(tx, "dup", &id, &e), OD_OK);
     /* a statement that fails while its rows are read: od_rows_step returns the
      * error (never "no row") and fills the od_error given to the query */
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e, OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""),
-                                 OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e,
+                                 OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"),
+                                          OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT("[]"),
+                                          OD_INT((int64_t)1), OD_INT((int64_t)1))),
                      OD_OK);
     bool row = true;
     assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT);
@@ -294,8 +304,10 @@ static void rows_error_path(void **state)
     od_rows_close(r);
     /* the od_error of the query is the one filled, even when it was clean */
     od_error e3 = {0};
-    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e3, OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"), OD_TEXT(""), OD_TEXT(""),
-                                 OD_INT((int64_t)0), OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+    assert_int_equal(od_tx_query(tx, OD_Q_USER_INSERT, &r, &e3,
+                                 OD_BINDS(OD_TEXT("dup"), OD_TEXT("x"), OD_TEXT("d"), OD_TEXT("d"),
+                                          OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT("[]"),
+                                          OD_INT((int64_t)1), OD_INT((int64_t)1))),
                      OD_OK);
     row = true;
     assert_int_equal(od_rows_step(r, &row), OD_E_CONFLICT);
@@ -305,7 +317,8 @@ static void rows_error_path(void **state)
     /* a wrong number of parameters is refused before anything runs */
     assert_int_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, OD_NOBINDS), OD_E_INTERNAL); /* too few */
     assert_null(r);
-    assert_int_not_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, OD_BINDS(OD_TEXT("a"), OD_TEXT("b"))), OD_OK); /* too many */
+    assert_int_not_equal(od_tx_query(tx, OD_Q_META_GET, &r, &e, OD_BINDS(OD_TEXT("a"), OD_TEXT("b"))),
+                         OD_OK); /* too many */
     assert_null(r);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
@@ -331,22 +344,25 @@ static void null_against_zero(void **state)
     /* present or not is said apart from the value: a present 0 is a value */
     assert_int_equal(od_tx_insert(tx, OD_Q_AUDIT_INSERT, &id, &e,
                                   OD_BINDS(OD_INT(3), OD_INT(1000), OD_INT_OR_NULL(0, true), OD_TEXT("t"),
-                                           OD_TEXT("act"), OD_TEXT("ent"), OD_INT_OR_NULL(9, false), OD_NULL(),
-                                           OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h"))),
+                                           OD_TEXT("act"), OD_TEXT("ent"), OD_INT_OR_NULL(9, false),
+                                           OD_NULL(), OD_TEXT("{}"), OD_TEXT("p"), OD_TEXT("h"))),
                      OD_OK);
     int64_t uid = 0;
     assert_int_equal(user_row(tx, "z", &uid, &e), OD_OK);
     /* OD_INT(0) is a value, not NULL */
-    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(0), OD_INT((int64_t)0), OD_INT(uid))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(0), OD_INT((int64_t)0), OD_INT(uid))),
+        OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_query(tx, OD_Q_AUDIT_WALK, &r, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)10))), OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_AUDIT_WALK, &r, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)10))), OD_OK);
     assert_true(step_ok(r));
-    assert_true(od_rows_null(r, 2));       /* actor_id */
-    assert_int_equal(od_rows_int(r, 2), 0); /* NULL reads as 0 */
-    assert_true(od_rows_null(r, 7));       /* before_json */
+    assert_true(od_rows_null(r, 2));             /* actor_id */
+    assert_int_equal(od_rows_int(r, 2), 0);      /* NULL reads as 0 */
+    assert_true(od_rows_null(r, 7));             /* before_json */
     assert_string_equal(od_rows_text(r, 7), ""); /* NULL reads as "" */
-    assert_true(od_rows_null(r, 6));       /* entity_id, OD_NULL() */
+    assert_true(od_rows_null(r, 6));             /* entity_id, OD_NULL() */
     assert_true(step_ok(r));
     assert_false(od_rows_null(r, 2));
     assert_int_equal(od_rows_int(r, 2), 5);
@@ -406,9 +422,13 @@ static void exec_changes_and_checkpoints(void **state)
     int64_t id = 0;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
     assert_int_equal(user_row(tx, "c1", &id, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(1), OD_INT((int64_t)2), OD_INT(id))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(1), OD_INT((int64_t)2), OD_INT(id))),
+        OD_OK);
     assert_int_equal(od_tx_changes(tx), 1);
-    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_BOOL(1), OD_INT((int64_t)2), OD_INT(id + 100))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e,
+                                OD_BINDS(OD_BOOL(1), OD_INT((int64_t)2), OD_INT(id + 100))),
+                     OD_OK);
     assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     od_store_checkpoint_idle(f->s);

@@ -73,7 +73,8 @@ static int teardown(void **state)
 static void login_read_error_is_an_error(void **state)
 {
     fixture *f = *state;
-    exec_ok(f->side, "INSERT INTO users(username, pw_hash, created_at, updated_at) VALUES('boom', 'x', 0, 0)");
+    exec_ok(f->side,
+            "INSERT INTO users(username, pw_hash, created_at, updated_at) VALUES('boom', 'x', 0, 0)");
     exec_ok(f->side, "PRAGMA legacy_alter_table=ON; ALTER TABLE users RENAME TO users_real; "
                      "CREATE VIEW users AS SELECT id, username, CASE WHEN username = 'boom' "
                      "THEN json_extract('{bad', '$') ELSE pw_hash END AS pw_hash, display_name, department, "

@@ -96,9 +96,11 @@ static void test_invalid_input_replaced(void **state)
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"x\xff" "y", "x\xef\xbf\xbdy"},
-        {"\xe5\xad", "\xef\xbf\xbd\xef\xbf\xbd"},       /* truncated 字 at the end */
-        {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},       /* overlong "/" */
+        {"x\xff"
+         "y",
+         "x\xef\xbf\xbdy"},
+        {"\xe5\xad", "\xef\xbf\xbd\xef\xbf\xbd"},                   /* truncated 字 at the end */
+        {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},                   /* overlong "/" */
         {"\xed\xa0\x80!", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd!"}, /* a surrogate */
         {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* over U+10FFFF */
         {"字\x80字", "字\xef\xbf\xbd字"},

@@ -38,7 +38,7 @@ static void test_table(void **state)
 {
     (void)state;
     static const char *const abc[] = {"a", "b", "c"};
-    static const char *const zh[] = {"大写字母", "数字"};         /* 12 and 6 bytes */
+    static const char *const zh[] = {"大写字母", "数字"}; /* 12 and 6 bytes */
     static const char *const empty_items[] = {"", NULL, "x"};
     struct {
         size_t cap;
@@ -49,23 +49,23 @@ static void test_table(void **state)
         bool cut;
     } rows[] = {
         {64, ", ", abc, 3, "a, b, c", false},
-        {8, ", ", abc, 3, "a, b, c", false},       /* 7 bytes and the NUL: exact fit */
-        {7, ", ", abc, 3, "a, " ELL, true},        /* one byte short: cut back to leave room for "…" */
-        {6, ", ", abc, 3, "a," ELL, true},         /* the cut is by bytes, not by items */
+        {8, ", ", abc, 3, "a, b, c", false}, /* 7 bytes and the NUL: exact fit */
+        {7, ", ", abc, 3, "a, " ELL, true},  /* one byte short: cut back to leave room for "…" */
+        {6, ", ", abc, 3, "a," ELL, true},   /* the cut is by bytes, not by items */
         {5, ", ", abc, 3, "a" ELL, true},
-        {4, ", ", abc, 3, ELL, true},              /* room for the ellipsis alone */
-        {3, ", ", abc, 3, "a", true},              /* too small for the ellipsis: plain cut, no half separator */
+        {4, ", ", abc, 3, ELL, true}, /* room for the ellipsis alone */
+        {3, ", ", abc, 3, "a", true}, /* too small for the ellipsis: plain cut, no half separator */
         {2, ", ", abc, 3, "a", true},
         {1, ", ", abc, 3, "", true},
         {64, "、", zh, 2, "大写字母、数字", false},
         {22, "、", zh, 2, "大写字母、数字", false}, /* 21 bytes: exact fit */
-        {21, "、", zh, 2, "大写字母、" ELL, true},   /* 2 bytes left for "数": not a whole character */
+        {21, "、", zh, 2, "大写字母、" ELL, true},  /* 2 bytes left for "数": not a whole character */
         {19, "、", zh, 2, "大写字母、" ELL, true},
-        {18, "、", zh, 2, "大写字母" ELL, true},     /* the 3-byte separator does not fit whole */
-        {12, "、", zh, 2, "大写" ELL, true},         /* what was there is cut back, on a boundary */
+        {18, "、", zh, 2, "大写字母" ELL, true}, /* the 3-byte separator does not fit whole */
+        {12, "、", zh, 2, "大写" ELL, true},     /* what was there is cut back, on a boundary */
         {11, "、", zh, 2, "大写" ELL, true},
         {10, "、", zh, 2, "大写" ELL, true},
-        {9, "、", zh, 2, "大" ELL, true},          /* cut inside "写" on a boundary */
+        {9, "、", zh, 2, "大" ELL, true},           /* cut inside "写" on a boundary */
         {64, ", ", empty_items, 3, ", , x", false}, /* NULL is "" */
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
@@ -73,7 +73,8 @@ static void test_table(void **state)
         bool cut = false;
         const char *got = join(buf, rows[i].cap, rows[i].sep, rows[i].items, rows[i].n, &cut);
         if (strcmp(got, rows[i].want) != 0 || cut != rows[i].cut)
-            fail_msg("row %zu: got \"%s\" cut=%d, want \"%s\" cut=%d", i, got, cut, rows[i].want, rows[i].cut);
+            fail_msg("row %zu: got \"%s\" cut=%d, want \"%s\" cut=%d", i, got, cut, rows[i].want,
+                     rows[i].cut);
     }
 }
 

@@ -122,10 +122,8 @@ static void test_oom_sticks_until_reset(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_append_and_grow),
-        cmocka_unit_test(test_int_limits),
-        cmocka_unit_test(test_reset_keeps_memory),
-        cmocka_unit_test(test_json_every_byte_round_trips),
+        cmocka_unit_test(test_append_and_grow),        cmocka_unit_test(test_int_limits),
+        cmocka_unit_test(test_reset_keeps_memory),     cmocka_unit_test(test_json_every_byte_round_trips),
         cmocka_unit_test(test_oom_sticks_until_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

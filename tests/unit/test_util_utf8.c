@@ -129,10 +129,10 @@ static void test_decode(void **state)
         {"\xE5\xAD\x97", 3, 3, 0x5B57},      /* 字 */
         {"\xF0\x9F\x98\x80", 4, 4, 0x1F600}, /* 😀 */
         {"\xE5\xAD", 2, 1, 0xFFFD},          /* cut sequence */
-        {"\x80", 1, 1, 0xFFFD},               /* stray continuation */
+        {"\x80", 1, 1, 0xFFFD},              /* stray continuation */
         {"\xC0\xAF", 2, 1, 0xFFFD},          /* overlong */
         {"\xED\xA0\x80", 3, 1, 0xFFFD},      /* surrogate */
-        {"\xF4\x90\x80\x80", 4, 1, 0xFFFD}, /* above U+10FFFF */
+        {"\xF4\x90\x80\x80", 4, 1, 0xFFFD},  /* above U+10FFFF */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint32_t cp = 0;

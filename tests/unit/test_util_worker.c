@@ -153,10 +153,8 @@ static void test_stop_without_start(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wake_starts_a_round),
-        cmocka_unit_test(test_wait_times_out),
-        cmocka_unit_test(test_wake_before_wait_is_kept),
-        cmocka_unit_test(test_long_round_sees_stop),
+        cmocka_unit_test(test_wake_starts_a_round),      cmocka_unit_test(test_wait_times_out),
+        cmocka_unit_test(test_wake_before_wait_is_kept), cmocka_unit_test(test_long_round_sees_stop),
         cmocka_unit_test(test_stop_without_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
