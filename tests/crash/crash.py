@@ -233,8 +233,10 @@ class Run:
         self.check_acked(recs)
         self.check_audit()
         pending = self.pending_deadlines()
-        self.srv.start()
+        self.srv.start()  # a kill -9 leaves no lock behind
         self.relogin()
+        if n == 1:
+            self.check_second_server_refused()
         restart_ms = self.srv.now_ms()
         now = self.srv.clock(ADVANCE_S)["now_ms"]
         self.check_fired(pending, restart_ms, now)
@@ -244,6 +246,15 @@ class Run:
             print("round %3d: %3d acknowledged writes, %3d deadlines pending at the kill" % (n, len(recs),
                                                                                             len(pending)),
                   flush=True)
+
+    def check_second_server_refused(self):
+        """One process per database: a second server on the live database
+        exits at once (two servers made one alert two open events)."""
+        p = subprocess.run([harness.BIN, "serve", "--db", self.srv.db, "--listen",
+                            "127.0.0.1:%d" % harness.free_port(), "--test-clock"],
+                           env=self.srv.env, capture_output=True, text=True, timeout=60)
+        if p.returncode == 0 or "in use by another opsdesk process" not in p.stderr + p.stdout:
+            self.fail("a second server on the live database was not refused: rc %d %s" % (p.returncode, p.stderr))
 
     # ---- outbox against receivers ----
     def check_outbox(self):
