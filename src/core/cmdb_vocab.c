@@ -1,5 +1,6 @@
 /* cmdb_vocab.c — the CMDB vocabularies (R-CI-1); see cmdb_vocab.h. */
 #include "cmdb_vocab.h"
+#include "core/keys.h"
 
 #include <string.h>
 
@@ -13,29 +14,21 @@ static const char *const rels[OD_CI_REL__COUNT] = {[OD_CI_REL_RUNS_ON] = "runs_o
                                                    [OD_CI_REL_BACKS_UP] = "backs_up",
                                                    [OD_CI_REL_CONNECTS_TO] = "connects_to"};
 
-static int parse(const char *s, const char *const *keys, int n)
-{
-    for (int i = 0; s && i < n; i++)
-        if (strcmp(s, keys[i]) == 0)
-            return i;
-    return -1;
-}
-
 const char *od_ci_env_key(od_ci_env v)
 {
-    return (unsigned)v < OD_CI_ENV__COUNT ? envs[v] : "?";
+    return od_key_name(envs, OD_CI_ENV__COUNT, (int)v);
 }
 const char *od_ci_rel_key(od_ci_rel v)
 {
-    return (unsigned)v < OD_CI_REL__COUNT ? rels[v] : "?";
+    return od_key_name(rels, OD_CI_REL__COUNT, (int)v);
 }
 int od_ci_env_parse(const char *s)
 {
-    return parse(s, envs, OD_CI_ENV__COUNT);
+    return od_key_parse(envs, OD_CI_ENV__COUNT, s);
 }
 int od_ci_rel_parse(const char *s)
 {
-    return parse(s, rels, OD_CI_REL__COUNT);
+    return od_key_parse(rels, OD_CI_REL__COUNT, s);
 }
 const char *od_ci_env_keys(void)
 {

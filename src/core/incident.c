@@ -19,6 +19,7 @@
  *   anything else is OD_E_CONFLICT naming the missing step (zh first, then en).
  */
 #include "core/incident.h"
+#include "core/keys.h"
 #include "util/utf8.h"
 
 #include <stdio.h>
@@ -43,16 +44,6 @@ static int64_t add_sat(int64_t a, int64_t b)
     if (b < 0 && a < INT64_MIN - b)
         return INT64_MIN;
     return a + b;
-}
-
-static int parse_key(const char *const *keys, int n, const char *s)
-{
-    if (!s)
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(keys[i], s) == 0)
-            return i;
-    return -1;
 }
 
 /* ---- grading (R-INC-2…6) ---- */
@@ -325,12 +316,12 @@ static const char *const dl_keys[OD_DL__COUNT] = {
 
 const char *od_deadline_kind_key(od_deadline_kind k)
 {
-    return (unsigned)k < OD_DL__COUNT ? dl_keys[k] : "?";
+    return od_key_name(dl_keys, OD_DL__COUNT, (int)k);
 }
 
 int od_deadline_kind_parse(const char *s)
 {
-    return parse_key(dl_keys, OD_DL__COUNT, s);
+    return od_key_parse(dl_keys, OD_DL__COUNT, s);
 }
 
 bool od_deadline_kind_shown(int k)
@@ -466,7 +457,7 @@ static const od_inc_transition_row transitions[] = {
 
 const char *od_inc_state_key(od_inc_state s)
 {
-    return (unsigned)s < OD_INC__COUNT ? state_keys[s] : "?";
+    return od_key_name(state_keys, OD_INC__COUNT, (int)s);
 }
 
 const char *od_inc_state_name_zh(od_inc_state s)
@@ -476,12 +467,12 @@ const char *od_inc_state_name_zh(od_inc_state s)
 
 const char *od_inc_action_key(od_inc_action a)
 {
-    return (unsigned)a < OD_IA__COUNT ? action_keys[a] : "?";
+    return od_key_name(action_keys, OD_IA__COUNT, (int)a);
 }
 
 int od_inc_state_parse(const char *s)
 {
-    return parse_key(state_keys, OD_INC__COUNT, s);
+    return od_key_parse(state_keys, OD_INC__COUNT, s);
 }
 
 bool od_inc_state_open(od_inc_state s)

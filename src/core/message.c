@@ -2,6 +2,7 @@
  * keys, placeholder names, the placeholders each kind requires (R-NOT-2)
  * and the template check the policy loader runs. */
 #include "core/message.h"
+#include "core/keys.h"
 
 #include "util/template.h"
 
@@ -89,31 +90,25 @@ static const struct {
 
 const char *od_msg_kind_key(od_msg_kind k)
 {
-    return (unsigned)k < OD_MSG__COUNT ? kind_keys[k] : "?";
+    return od_key_name(kind_keys, OD_MSG__COUNT, (int)k);
 }
 const char *od_lang_key(od_lang l)
 {
-    return (unsigned)l < OD_LANG__COUNT ? lang_keys[l] : "?";
+    return od_key_name(lang_keys, OD_LANG__COUNT, (int)l);
 }
 const char *od_msg_var_name(od_msg_var v)
 {
-    return (unsigned)v < OD_V__COUNT ? var_names[v] : "?";
+    return od_key_name(var_names, OD_V__COUNT, (int)v);
 }
 
 int od_msg_var_parse(const char *s)
 {
-    for (int i = 0; s && i < OD_V__COUNT; i++)
-        if (strcmp(s, var_names[i]) == 0)
-            return i;
-    return -1;
+    return od_key_parse(var_names, OD_V__COUNT, s);
 }
 
 int od_lang_parse(const char *s)
 {
-    for (int i = 0; s && i < OD_LANG__COUNT; i++)
-        if (strcmp(s, lang_keys[i]) == 0)
-            return i;
-    return -1;
+    return od_key_parse(lang_keys, OD_LANG__COUNT, s);
 }
 
 size_t od_msg_required(od_msg_kind k, const od_msg_var **out)

@@ -1,6 +1,7 @@
 /* policy.c — key tables for grades, severities, response levels and roles,
  * and the seed 000 default policy.  Pure: no I/O. */
 #include "policy.h"
+#include "core/keys.h"
 #include "core/event.h" /* od_event_policy_free */
 
 #include <stdlib.h>
@@ -25,20 +26,10 @@ static const char *const role_zh[OD_ROLE__COUNT] = {
     "变更经理",           "变更咨询委员会成员", "系统管理员",       "安全管理员",       "审计员",
 };
 
-static int parse_key(const char *const *keys, int n, const char *s)
-{
-    if (!s)
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(keys[i], s) == 0)
-            return i;
-    return -1;
-}
-
 #define KEYFN(fn, type, arr, count)                                                                          \
     const char *fn(type v)                                                                                   \
     {                                                                                                        \
-        return ((unsigned)v < (count)) ? arr[v] : "?";                                                       \
+        return od_key_name(arr, (count), (int)v);                                                            \
     }
 KEYFN(od_grade_key, od_grade, grade_keys, OD_GRADE__COUNT)
 KEYFN(od_grade_name_zh, od_grade, grade_zh, OD_GRADE__COUNT)
@@ -52,19 +43,19 @@ KEYFN(od_role_name_zh, od_role, role_zh, OD_ROLE__COUNT)
 
 int od_grade_parse(const char *s)
 {
-    return parse_key(grade_keys, OD_GRADE__COUNT, s);
+    return od_key_parse(grade_keys, OD_GRADE__COUNT, s);
 }
 int od_severity_parse(const char *s)
 {
-    return parse_key(sev_keys, OD_SEV__COUNT, s);
+    return od_key_parse(sev_keys, OD_SEV__COUNT, s);
 }
 int od_resp_parse(const char *s)
 {
-    return parse_key(resp_keys, OD_RESP__COUNT, s);
+    return od_key_parse(resp_keys, OD_RESP__COUNT, s);
 }
 int od_role_parse(const char *s)
 {
-    return parse_key(role_keys, OD_ROLE__COUNT, s);
+    return od_key_parse(role_keys, OD_ROLE__COUNT, s);
 }
 
 #define MIN_MS (60 * 1000LL)
