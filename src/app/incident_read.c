@@ -22,12 +22,6 @@ static json_t *row_time(const inc *x, const char *k)
     return json_is_integer(v) ? time_or_null((int64_t)json_integer_value(v)) : json_null();
 }
 
-/* The end of a row walk: rc, or OD_E_STORE when the walk failed (s < 0). */
-static od_err walk_result(od_err rc, int s)
-{
-    return rc ? rc : s < 0 ? OD_E_STORE : OD_OK;
-}
-
 /* The incident's own columns, the roles that may activate and close it. */
 static json_t *json_record(const od_policy *p, const inc *x)
 {
@@ -55,7 +49,6 @@ static json_t *json_record(const od_policy *p, const inc *x)
 static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     json_t *cis = json_array();
     json_object_set_new(o, "cis", cis);
     od_err rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
@@ -65,7 +58,7 @@ static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
                                              od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
                                              od_rows_text(r, 3), "department", od_rows_text(r, 4)));
     od_rows_close(r);
-    return walk_result(rc, s);
+    return rc;
 }
 
 /* One visible deadline row with met/missed at now. */
@@ -89,7 +82,6 @@ static json_t *json_deadline(od_rows *r, int64_t now)
 static od_err json_deadlines(od_tx *tx, const inc *x, int64_t now, json_t *o, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     json_t *dls = json_array();
     int64_t next_esc = OD_NO_TIME;
     od_err rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
@@ -109,13 +101,12 @@ static od_err json_deadlines(od_tx *tx, const inc *x, int64_t now, json_t *o, od
     od_rows_close(r);
     json_object_set_new(o, "deadlines", dls);
     json_object_set_new(o, "next_escalation_at", time_or_null(next_esc));
-    return walk_result(rc, s);
+    return rc;
 }
 
 static od_err json_escalations(od_tx *tx, const inc *x, json_t *esc, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     od_err rc = od_tx_query(tx, OD_Q_ESC_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
@@ -123,14 +114,13 @@ static od_err json_escalations(od_tx *tx, const inc *x, json_t *esc, od_error *e
                               json_pack("{ss ss so ss}", "from", od_rows_text(r, 0), "to", od_rows_text(r, 1),
                                         "at", time_or_null(od_rows_int(r, 2)), "reason", od_rows_text(r, 3)));
     od_rows_close(r);
-    return walk_result(rc, s);
+    return rc;
 }
 
 /* The recipients with their acknowledgement state, and the acks alone. */
 static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp, json_t *acks, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
@@ -147,13 +137,12 @@ static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp,
                                                   "username", od_rows_text(r, 1), "at", time_or_null(acked)));
     }
     od_rows_close(r);
-    return walk_result(rc, s);
+    return rc;
 }
 
 static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *reps, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     od_err rc = od_tx_query(tx, OD_Q_REP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
@@ -166,13 +155,12 @@ static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *
                                               body ? body : json_object()));
     }
     od_rows_close(r);
-    return walk_result(rc, s);
+    return rc;
 }
 
 static od_err json_timeline(od_tx *tx, const inc *x, json_t *tl, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     od_err rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
@@ -180,13 +168,12 @@ static od_err json_timeline(od_tx *tx, const inc *x, json_t *tl, od_error *e)
                                             od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
                                             od_rows_text(r, 3)));
     od_rows_close(r);
-    return walk_result(rc, s);
+    return rc;
 }
 
 static od_err json_messages(od_tx *tx, const inc *x, json_t *msgs, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     od_err rc = od_tx_query(tx, OD_Q_OUTBOX_OF_INC, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
@@ -197,14 +184,13 @@ static od_err json_messages(od_tx *tx, const inc *x, json_t *msgs, od_error *e)
                             "status", od_rows_text(r, 8), "attempts", (json_int_t)od_rows_int(r, 9),
                             "created_at", time_or_null(od_rows_int(r, 10))));
     od_rows_close(r);
-    return walk_result(rc, s);
+    return rc;
 }
 
 /* R-NOT-7: messages that failed after the policy's attempt limit, with the last error. */
 static od_err json_failed(od_tx *tx, const od_policy *p, const inc *x, json_t *failed, od_error *e)
 {
     od_rows *r = NULL;
-    int s = 0;
     od_err rc = od_tx_query(tx, OD_Q_NTF_FAILED_OF_INC, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(x->id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
@@ -219,7 +205,7 @@ static od_err json_failed(od_tx *tx, const od_policy *p, const inc *x, json_t *f
         json_array_append_new(failed, f);
     }
     od_rows_close(r);
-    return walk_result(rc, s);
+    return rc;
 }
 
 /* What only the full view has: escalations, recipients, acks, reports,
