@@ -26,15 +26,15 @@ static void copy(char *dst, size_t n, const char *s)
     snprintf(dst, n, "%s", s ? s : "");
 }
 
-/* Reads the link into *l and info; returns 1 found, 0 not, -1 error. */
-static int link_find(od_tx *tx, const char *hex, link_row *l, od_ack_info *info, od_error *e)
+/* Reads the link into *l and info; *found false when there is none. */
+static od_err link_find(od_tx *tx, const char *hex, link_row *l, od_ack_info *info, bool *found, od_error *e)
 {
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_NTF_ACK_GET, &r, e, OD_BINDS(OD_TEXT(hex)));
     bool row = false;
     if (!rc)
         rc = od_rows_step(r, &row);
-    int s = rc ? -1 : row;
+    *found = row;
     if (row) {
         l->link_id = od_rows_int(r, 0);
         l->inc_id = od_rows_int(r, 1);
@@ -47,7 +47,7 @@ static int link_find(od_tx *tx, const char *hex, link_row *l, od_ack_info *info,
         l->acked = od_rows_null(r, 8) ? 0 : od_rows_int(r, 8);
     }
     od_rows_close(r);
-    return s;
+    return rc;
 }
 
 /* Acknowledges the incident as the link's recipient and marks the link used. */
@@ -129,13 +129,12 @@ od_err od_ack_link_use(od_app *a, const char *token, const char *addr, bool use,
     if (rc)
         return rc;
     link_row l = {0};
-    int s = link_find(tx, hex, &l, info, e);
-    if (s < 0) {
-        rc = e && e->code ? e->code : OD_E_STORE;
-    } else if (s == 0) {
+    bool found = false;
+    rc = link_find(tx, hex, &l, info, &found, e);
+    if (!rc && !found) {
         od_limiter_fail(a->limiter, &ack_guard, key, now);
         info->st = OD_ACK_UNKNOWN;
-    } else {
+    } else if (!rc) {
         rc = link_judge(a, tx, &l, addr, key, use, now, info, e);
     }
     if (rc || !use || info->st != OD_ACK_DONE) {
