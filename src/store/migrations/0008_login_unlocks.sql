@@ -1,4 +1,4 @@
--- 0021: an administrator's unlock of a login lockout (R-SEC-SYS-1).  Lockouts
+-- 0008: an administrator's unlock of a login lockout (R-SEC-SYS-1).  Lockouts
 -- live in the server's memory (src/app/limiter.c); `opsdesk user unlock USER
 -- --db PATH`, run on the server machine while the server runs, records the
 -- instant here, and the server lifts the account's lockout when it began
