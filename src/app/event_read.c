@@ -323,11 +323,11 @@ static od_err stats_fill(od_rows *r, const od_principal *who, int64_t from, json
         json_t *b = json_array_get(buckets, (size_t)(od_rows_int(r, 0) - from / HOUR_MS));
         if (!b)
             continue;
-        const char *state = od_rows_text(r, 2);
-        const char *k = strcmp(state, "filtered") == 0   ? "filtered"
-                        : strcmp(state, "silenced") == 0 ? "silenced"
-                        : od_rows_null(r, 1)             ? NULL
-                                                         : od_rows_text(r, 1);
+        int state = od_event_state_parse(od_rows_text(r, 2));
+        const char *k = state == OD_EVS_FILTERED || state == OD_EVS_SILENCED
+                            ? od_event_state_key((od_event_state)state)
+                        : od_rows_null(r, 1) ? NULL
+                                             : od_rows_text(r, 1);
         if (!k || !json_object_get(b, k))
             continue;
         json_object_set_new(b, k,
