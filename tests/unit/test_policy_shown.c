@@ -26,12 +26,14 @@ static void test_shown_boundaries(void **state)
     } rows[] = {
         {"", ""},
         {"abc", "abc"},
-        {X39 "x", X39 "x"},                   /* 40 bytes: whole */
-        {X39 "xy", X39 "x..."},               /* 41: cut at 40 */
-        {X39 ZH, X39 "..."},                  /* 中 would end at byte 42: left out whole */
+        {X39 "x", X39 "x"},                                   /* 40 bytes: whole */
+        {X39 "xy", X39 "x..."},                               /* 41: cut at 40 */
+        {X39 ZH, X39 "..."},                                  /* 中 would end at byte 42: left out whole */
         {X10 X10 X10 "xxxxxxx" ZH, X10 X10 X10 "xxxxxxx" ZH}, /* ends exactly at 40 */
         {X10 X10 X10 "xxxxxxx" ZH "z", X10 X10 X10 "xxxxxxx" ZH "..."},
-        {"a\nb\tc\x7F" "d", "a?b?c?d"},       /* control bytes shown as '?' */
+        {"a\nb\tc\x7F"
+         "d",
+         "a?b?c?d"}, /* control bytes shown as '?' */
         {ZH ZH, ZH ZH},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
