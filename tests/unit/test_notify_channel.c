@@ -384,8 +384,9 @@ static void test_mail_size_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_good),  cmocka_unit_test(test_load_bad),  cmocka_unit_test(test_classify),
-        cmocka_unit_test(test_bot_bodies), cmocka_unit_test(test_mail_text), cmocka_unit_test(test_mail_size_cap),
+        cmocka_unit_test(test_load_good), cmocka_unit_test(test_load_bad),
+        cmocka_unit_test(test_classify),  cmocka_unit_test(test_bot_bodies),
+        cmocka_unit_test(test_mail_text), cmocka_unit_test(test_mail_size_cap),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
