@@ -6,6 +6,7 @@
  * see answers 404 like a missing one, and is counted nowhere.  One read
  * transaction per call; thread-safe like app.h. */
 #include "app/events_api.h"
+#include "app/list.h"
 #include "core/event.h"
 #include "core/event_decision.h"
 
@@ -212,8 +213,7 @@ od_err od_events_list(od_app *a, const od_principal *who, const char *status, co
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)offset);
+    *out = od_list_envelope(items, total, limit, offset);
     return OD_OK;
 }
 
