@@ -166,6 +166,19 @@ static od_err ci_department(ctx *c, int64_t ci_id, char *out, size_t n, od_error
     return rc;
 }
 
+/* After a query for one row (rc its result): the row's first column into
+ * out[0..n), out left as it is without a row; the rows closed. */
+static od_err first_text(od_rows *r, od_err rc, char *out, size_t n)
+{
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row)
+        snprintf(out, n, "%s", od_rows_text(r, 0));
+    od_rows_close(r);
+    return rc;
+}
+
 /* ---- step 6: responses -------------------------------------------------- *
  * Decided in the pipeline (who, or which webhook), written once the event's
  * row exists: every outbox cause is made of the event's id and how many
@@ -302,12 +315,7 @@ static od_err incident_open(ctx *c, const od_event_in *ev, const char *source, c
         return rc;
     od_rows *r = NULL;
     rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, OD_BINDS(OD_INT(inc)));
-    bool row = false;
-    if (!rc) /* never a decision without the number */
-        rc = od_rows_step(r, &row);
-    if (row)
-        snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
-    od_rows_close(r);
+    rc = first_text(r, rc, number, sizeof number); /* never a decision without the number */
     if (rc)
         return rc;
     o->incident_id = inc;
@@ -400,12 +408,7 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
     /* the name of the CI in trouble, for the decision */
     char name[OD_NAME_MAX] = "";
     rc = od_tx_query(c->tx, OD_Q_EV_CI_NAME, &r, e, OD_BINDS(OD_INT(by)));
-    row = false;
-    if (!rc)
-        rc = od_rows_step(r, &row);
-    if (row)
-        snprintf(name, sizeof name, "%s", od_rows_text(r, 0));
-    od_rows_close(r);
+    rc = first_text(r, rc, name, sizeof name);
     if (rc)
         return rc;
     *suppressed = true;
