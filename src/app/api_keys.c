@@ -5,6 +5,7 @@
  * secret's SHA-256, for KEY_CACHE_TTL_S at most; a revocation empties it.
  * Thread-safe: the cache has its own mutex. */
 #include "app/events_api.h"
+#include "app/list.h"
 #include "util/secret.h"
 
 #include <pthread.h>
@@ -213,8 +214,7 @@ od_err od_api_key_list(od_app *a, int64_t limit, int64_t offset, json_t **out, o
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)offset);
+    *out = od_list_envelope(items, total, limit, offset);
     return OD_OK;
 }
 

@@ -6,6 +6,7 @@
  * see answers 404 like a missing one, and is counted nowhere.  One read
  * transaction per call; thread-safe like app.h. */
 #include "app/events_api.h"
+#include "app/list.h"
 #include "core/event.h"
 #include "core/event_decision.h"
 
@@ -212,8 +213,7 @@ od_err od_events_list(od_app *a, const od_principal *who, const char *status, co
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)offset);
+    *out = od_list_envelope(items, total, limit, offset);
     return OD_OK;
 }
 
@@ -323,11 +323,11 @@ static od_err stats_fill(od_rows *r, const od_principal *who, int64_t from, json
         json_t *b = json_array_get(buckets, (size_t)(od_rows_int(r, 0) - from / HOUR_MS));
         if (!b)
             continue;
-        const char *state = od_rows_text(r, 2);
-        const char *k = strcmp(state, "filtered") == 0   ? "filtered"
-                        : strcmp(state, "silenced") == 0 ? "silenced"
-                        : od_rows_null(r, 1)             ? NULL
-                                                         : od_rows_text(r, 1);
+        int state = od_event_state_parse(od_rows_text(r, 2));
+        const char *k = state == OD_EVS_FILTERED || state == OD_EVS_SILENCED
+                            ? od_event_state_key((od_event_state)state)
+                        : od_rows_null(r, 1) ? NULL
+                                             : od_rows_text(r, 1);
         if (!k || !json_object_get(b, k))
             continue;
         json_object_set_new(b, k,

@@ -87,7 +87,7 @@ typedef struct decision {
 
 /* What the pipeline decided for one event. */
 typedef struct outcome {
-    const char *state;
+    od_event_state state;
     int cls; /* -1 = not classified */
     int64_t ci_id, incident_id, window_id;
     char incident_rule[OD_EVT_RULE_NAME_MAX];
@@ -106,7 +106,8 @@ typedef struct stored {
     bool have;
     int64_t id, ci_id, incident_id, window_id, count;
     bool firing, flapping;
-    char state[16], cls[16];
+    od_event_state state;
+    char cls[16];
     od_flap flap;
 } stored;
 

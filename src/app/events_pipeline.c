@@ -5,10 +5,11 @@
  * open or join an incident.  Every rule is asked of core/event.h; each step
  * that decided something is recorded with the rule's name.
  *
- * Event state after the pipeline: filtered | closed (info, or resolved) |
- * silenced (maintenance window) | suppressed (upstream CI in trouble) |
- * handled (webhook answered it, or an incident took it) | open (a person
- * was alerted, or it joined a group that was). */
+ * Event state after the pipeline (od_event_state, core/event.h): filtered |
+ * closed (info, or resolved) | silenced (maintenance window) | suppressed
+ * (upstream CI in trouble) | handled (webhook answered it, or an incident
+ * took it) | open (a person was alerted, or it joined a group that was);
+ * what a repeat, resolve or re-fire does to it is od_event_state_move. */
 #include "app/events_int.h"
 #include "app/incidents.h"
 #include "app/notify_out.h"
@@ -165,6 +166,19 @@ static od_err ci_department(ctx *c, int64_t ci_id, char *out, size_t n, od_error
     return rc;
 }
 
+/* After a query for one row (rc its result): the row's first column into
+ * out[0..n), out left as it is without a row; the rows closed. */
+static od_err first_text(od_rows *r, od_err rc, char *out, size_t n)
+{
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row)
+        snprintf(out, n, "%s", od_rows_text(r, 0));
+    od_rows_close(r);
+    return rc;
+}
+
 /* ---- step 6: responses -------------------------------------------------- *
  * Decided in the pipeline (who, or which webhook), written once the event's
  * row exists: every outbox cause is made of the event's id and how many
@@ -180,7 +194,7 @@ static od_err respond(ctx *c, const od_labels *ls, od_event_class cls, outcome *
     o->resp_cls = cls;
     switch (r.action) {
     case OD_EVA_WEBHOOK:
-        o->state = "handled";
+        o->state = OD_EVS_HANDLED;
         DEC(o, OD_DEC_RESPOND_WEBHOOK, rname, S(r.channel));
         return OD_OK;
     case OD_EVA_ALERT_ROLE: {
@@ -193,12 +207,12 @@ static od_err respond(ctx *c, const od_labels *ls, od_event_class cls, outcome *
             rc = od_out_audience(c->tx, &a, deps, &o->alert_users, e);
         if (rc)
             return rc;
-        o->state = "open";
+        o->state = OD_EVS_OPEN;
         DEC(o, OD_DEC_RESPOND_ROLE, rname, S(od_role_key(r.role)), I(json_array_size(o->alert_users)));
         return OD_OK;
     }
     default:
-        o->state = "open";
+        o->state = OD_EVS_OPEN;
         dec(o, OD_DEC_RESPOND_NONE, rname);
         return OD_OK;
     }
@@ -301,18 +315,13 @@ static od_err incident_open(ctx *c, const od_event_in *ev, const char *source, c
         return rc;
     od_rows *r = NULL;
     rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, OD_BINDS(OD_INT(inc)));
-    bool row = false;
-    if (!rc) /* never a decision without the number */
-        rc = od_rows_step(r, &row);
-    if (row)
-        snprintf(number, sizeof number, "%s", od_rows_text(r, 0));
-    od_rows_close(r);
+    rc = first_text(r, rc, number, sizeof number); /* never a decision without the number */
     if (rc)
         return rc;
     o->incident_id = inc;
     o->new_incident = inc;
     snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
-    o->state = "handled";
+    o->state = OD_EVS_HANDLED;
     DEC(o, OD_DEC_INCIDENT_OPENED, rname, S(number), S(od_severity_key(sev)), S(ci_name ? ci_name : ""));
     c->woke_sched = c->woke_dispatcher = true;
     return rc;
@@ -345,7 +354,7 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
     case OD_EVI_ATTACH: {
         o->incident_id = open_inc;
         snprintf(o->incident_rule, sizeof o->incident_rule, "%s", rname);
-        o->state = "handled";
+        o->state = OD_EVS_HANDLED;
         DEC(o, OD_DEC_INCIDENT_ATTACHED, rname, S(number));
         char text[600];
         snprintf(text, sizeof text, "关联告警：%s %s (event attached: %s)", source,
@@ -399,16 +408,11 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
     /* the name of the CI in trouble, for the decision */
     char name[OD_NAME_MAX] = "";
     rc = od_tx_query(c->tx, OD_Q_EV_CI_NAME, &r, e, OD_BINDS(OD_INT(by)));
-    row = false;
-    if (!rc)
-        rc = od_rows_step(r, &row);
-    if (row)
-        snprintf(name, sizeof name, "%s", od_rows_text(r, 0));
-    od_rows_close(r);
+    rc = first_text(r, rc, name, sizeof name);
     if (rc)
         return rc;
     *suppressed = true;
-    o->state = "suppressed";
+    o->state = OD_EVS_SUPPRESSED;
     DEC(o, OD_DEC_SUPPRESSED, "dependency", S(name), I(by));
     return OD_OK;
 }
@@ -420,7 +424,7 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
 {
     int f = od_event_filter(c->ep, ls);
     if (f >= 0) {
-        o->state = "filtered";
+        o->state = OD_EVS_FILTERED;
         o->cls = -1;
         dec(o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
         return OD_OK;
@@ -430,13 +434,13 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     DEC(o, OD_DEC_CLASSIFIED, cr.rule >= 0 ? c->ep->classification.v[cr.rule].name : "default",
         S(od_event_class_key(cr.cls)));
     if (cr.cls == OD_EVC_INFO) {
-        o->state = "closed";
+        o->state = OD_EVS_CLOSED;
         o->closed = true;
         return OD_OK;
     }
     int w = od_windows_match(c->wv, c->n_wins, ls, o->ci_id, c->now);
     if (w >= 0) {
-        o->state = "silenced";
+        o->state = OD_EVS_SILENCED;
         o->window_id = c->wins[w].w.id;
         DEC(o, OD_DEC_SILENCED, c->wins[w].name, I(c->wins[w].w.id), S(c->wins[w].name));
         return OD_OK;
@@ -461,7 +465,7 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     if (rc)
         return rc;
     if (od_event_grouped(c->ep, last, c->now)) {
-        o->state = "open";
+        o->state = OD_EVS_OPEN;
         DEC(o, OD_DEC_GROUPED, "group", I(lead), S(o->group_key));
         return od_ev_group_join(c, o->group_key, e);
     }
@@ -487,7 +491,8 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
             st->have = true;
             st->id = od_rows_int(r, 0);
             st->firing = strcmp(od_rows_text(r, 1), "firing") == 0;
-            snprintf(st->state, sizeof st->state, "%s", od_rows_text(r, 2));
+            int state = od_event_state_parse(od_rows_text(r, 2)); /* only this file writes it */
+            st->state = state >= 0 ? (od_event_state)state : OD_EVS_OPEN;
             snprintf(st->cls, sizeof st->cls, "%s", od_rows_text(r, 3));
             st->ci_id = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
             od_ev_flap_load(&st->flap, od_rows_text(r, 5));
@@ -552,7 +557,8 @@ typedef struct one {
     const od_event_in *ev;
     stored st; /* the stored event of the same key, if any */
     od_dedup_action act;
-    int grade; /* of the CI, -1 = none */
+    od_event_move move; /* what act does to the stored state */
+    int grade;          /* of the CI, -1 = none */
     const char *ci_name;
     od_labels ls; /* points into the caller's label buffer */
     const char *raw;
@@ -579,21 +585,26 @@ static od_err decide(ctx *c, one *x, od_error *e)
         dec(o, OD_DEC_DEDUP_NEW_RESOLVED, NULL);
     }
     od_err rc = OD_OK;
-    if (act == OD_DD_RESOLVE) {
-        /* keep what the pipeline decided; a resolve closes it */
-        o->state = strcmp(x->st.state, "filtered") == 0 ? "filtered" : "closed";
+    switch (x->move) {
+    case OD_EVM_CLOSE:
         o->closed = true;
-        o->cls = od_event_class_parse(x->st.cls);
-        o->incident_id = x->st.incident_id;
-        o->window_id = x->st.window_id;
-    } else if (act == OD_DD_NEW_RESOLVED) {
-        int f = od_event_filter(c->ep, &x->ls);
-        o->state = f >= 0 ? "filtered" : "closed";
-        o->closed = true;
-        if (f >= 0)
-            dec(o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
-    } else {
+        if (x->st.have) { /* keep what the pipeline decided; a resolve closes it */
+            o->state = od_event_state_closed(x->st.state);
+            o->cls = od_event_class_parse(x->st.cls);
+            o->incident_id = x->st.incident_id;
+            o->window_id = x->st.window_id;
+        } else { /* new and resolved: only the filter is asked */
+            int f = od_event_filter(c->ep, &x->ls);
+            o->state = f >= 0 ? OD_EVS_FILTERED : OD_EVS_CLOSED;
+            if (f >= 0)
+                dec(o, OD_DEC_FILTERED, c->ep->filters.v[f].name);
+        }
+        break;
+    case OD_EVM_RUN:
         rc = pipeline(c, x->ev, x->b->source, &x->ls, x->grade, x->ci_name, o, e);
+        break;
+    default: /* OD_EVM_KEEP never comes here (od_ev_process) */
+        break;
     }
     if (x->flapping && !x->st.flapping)
         DEC(o, OD_DEC_DEDUP_FLAPPING, "flapping", I(x->flap.n));
@@ -625,9 +636,9 @@ static od_err row_write(ctx *c, one *x, od_error *e)
     if (x->st.have) {
         od_err rc = od_tx_exec(
             c->tx, OD_Q_EV_UPDATE, e,
-            OD_BINDS(OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls), OD_TEXT(ev->severity),
-                     OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels),
-                     OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
+            OD_BINDS(OD_TEXT(status), OD_TEXT(od_event_state_key(o->state)), OD_TEXT(cls),
+                     OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0),
+                     OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
                      OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0),
                      OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now),
                      OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
@@ -635,16 +646,17 @@ static od_err row_write(ctx *c, one *x, od_error *e)
     }
     int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
     int64_t hash = od_ev_key_hash(source, ev->dedup_key);
-    od_err rc = od_tx_insert(
-        c->tx, OD_Q_EV_INSERT, &x->id, e,
-        OD_BINDS(OD_TEXT(source), OD_TEXT(ev->dedup_key), OD_TEXT(status), OD_TEXT(o->state), OD_TEXT(cls),
-                 OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0),
-                 OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
-                 OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule),
-                 OD_INT_OR_NULL(o->window_id, o->window_id != 0),
-                 OD_INT_OR_NULL(x->b->api_key_id, x->b->api_key_id != 0), OD_INT(first), OD_INT(c->now),
-                 OD_INT(c->now), OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_TEXT(c->decs.p),
-                 OD_INT(hash)));
+    od_err rc =
+        od_tx_insert(c->tx, OD_Q_EV_INSERT, &x->id, e,
+                     OD_BINDS(OD_TEXT(source), OD_TEXT(ev->dedup_key), OD_TEXT(status),
+                              OD_TEXT(od_event_state_key(o->state)), OD_TEXT(cls), OD_TEXT(ev->severity),
+                              OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels),
+                              OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
+                              OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0),
+                              OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0),
+                              OD_INT_OR_NULL(x->b->api_key_id, x->b->api_key_id != 0), OD_INT(first),
+                              OD_INT(c->now), OD_INT(c->now), OD_INT(c->now),
+                              OD_INT_OR_NULL(closed, closed != 0), OD_TEXT(c->decs.p), OD_INT(hash)));
     return rc ? rc : od_ev_key_added(c, (uint64_t)hash, x->id, e);
 }
 
@@ -688,8 +700,9 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
         goto out;
     }
     const stored *st = &x->st;
-    if (x->act == OD_DD_REPEAT &&
-        !(st->firing && strcmp(st->state, "silenced") == 0 && !still_silenced(c, st, &x->ls))) {
+    bool window_over = st->firing && st->state == OD_EVS_SILENCED && !still_silenced(c, st, &x->ls);
+    x->move = od_event_state_move(st->state, x->act, window_over);
+    if (x->move == OD_EVM_KEEP) {
         rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e,
                         OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)));
         if (!rc && ev->note)
@@ -697,10 +710,11 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
                 c->tx, OD_Q_EVD_INSERT, e,
                 OD_BINDS(OD_INT(st->id), OD_INT(c->now), OD_TEXT("dedup"), OD_TEXT(NULL), OD_TEXT(ev->note)));
         if (!rc)
-            od_ev_result_text(res, st->id, ev->dedup_key, "repeat", st->state, false, NULL, 0);
+            od_ev_result_text(res, st->id, ev->dedup_key, "repeat", od_event_state_key(st->state), false,
+                              NULL, 0);
         goto out;
     }
-    x->o = (outcome){.state = "open", .cls = -1, .ci_id = ci_id};
+    x->o = (outcome){.state = OD_EVS_OPEN, .cls = -1, .ci_id = ci_id};
     x->flap = st->flap;
     x->flapping = st->flapping;
     rc = decide(c, x, e);
@@ -709,9 +723,9 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
     if (!rc)
         rc = after_write(c, x, e);
     if (!rc)
-        od_ev_result_text(res, x->id, ev->dedup_key, od_dedup_action_key(x->act), x->o.state, true,
-                          x->o.cls >= 0 ? od_event_class_key((od_event_class)x->o.cls) : NULL,
-                          x->o.incident_id);
+        od_ev_result_text(
+            res, x->id, ev->dedup_key, od_dedup_action_key(x->act), od_event_state_key(x->o.state), true,
+            x->o.cls >= 0 ? od_event_class_key((od_event_class)x->o.cls) : NULL, x->o.incident_id);
 out:
     json_decref(x->o.alert_users);
     return rc;

@@ -14,6 +14,7 @@
  * (od_window_matchers).  Thread-safe: one mutex guards the cache, held only
  * to look up, insert and copy. */
 #include "app/events_api.h"
+#include "app/list.h"
 #include "core/event.h"
 
 #include <pthread.h>
@@ -457,8 +458,7 @@ od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int6
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)offset);
+    *out = od_list_envelope(items, total, limit, offset);
     return OD_OK;
 }
 

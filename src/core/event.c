@@ -373,6 +373,43 @@ od_dedup_action od_event_dedup(bool have_stored, bool stored_firing, bool firing
     return firing ? OD_DD_REOPEN : OD_DD_RESOLVE;
 }
 
+static const char *const state_keys[OD_EVS__COUNT] = {"open",       "handled",  "silenced",
+                                                      "suppressed", "filtered", "closed"};
+
+const char *od_event_state_key(od_event_state s)
+{
+    return (unsigned)s < OD_EVS__COUNT ? state_keys[s] : "?";
+}
+
+int od_event_state_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_EVS__COUNT; i++)
+        if (strcmp(s, state_keys[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The moves by action; a repeat of a silenced event whose window is over
+ * runs again (the one input beyond the action). */
+static const od_event_move move_by_action[OD_DD__COUNT] = {
+    [OD_DD_NEW] = OD_EVM_RUN,       [OD_DD_NEW_RESOLVED] = OD_EVM_CLOSE, [OD_DD_REPEAT] = OD_EVM_KEEP,
+    [OD_DD_RESOLVE] = OD_EVM_CLOSE, [OD_DD_REOPEN] = OD_EVM_RUN,
+};
+
+od_event_move od_event_state_move(od_event_state cur, od_dedup_action a, bool window_over)
+{
+    if ((unsigned)a >= OD_DD__COUNT)
+        return OD_EVM_KEEP;
+    if (a == OD_DD_REPEAT && cur == OD_EVS_SILENCED && window_over)
+        return OD_EVM_RUN;
+    return move_by_action[a];
+}
+
+od_event_state od_event_state_closed(od_event_state cur)
+{
+    return cur == OD_EVS_FILTERED ? OD_EVS_FILTERED : OD_EVS_CLOSED;
+}
+
 bool od_event_flap_record(od_flap *f, int64_t now, int64_t window_ms, int max_changes)
 {
     if (f->n < 0 || f->n > OD_EVT_FLAP_MAX)

@@ -181,6 +181,35 @@ typedef enum od_dedup_action {
 const char *od_dedup_action_key(od_dedup_action a);
 od_dedup_action od_event_dedup(bool have_stored, bool stored_firing, bool firing);
 
+/* The state of a stored event, what the pipeline made of it (the events
+ * table's `state`, the answer's "state"). */
+typedef enum od_event_state {
+    OD_EVS_OPEN = 0,   /* a person was alerted, or it joined a group that was */
+    OD_EVS_HANDLED,    /* a webhook answered it, or an incident took it */
+    OD_EVS_SILENCED,   /* a maintenance window */
+    OD_EVS_SUPPRESSED, /* an upstream CI in trouble */
+    OD_EVS_FILTERED,   /* a filter rule: logged, nothing else */
+    OD_EVS_CLOSED,     /* info, or resolved */
+    OD_EVS__COUNT
+} od_event_state;
+const char *od_event_state_key(od_event_state s); /* "open" ... "closed", "?" out of range */
+int od_event_state_parse(const char *s);          /* -1 when unknown or NULL */
+
+/* What a received event does to the state of the stored event of its key
+ * (or, for OD_DD_NEW / OD_DD_NEW_RESOLVED, of the new one: cur is then
+ * ignored).  window_over: the maintenance window that silenced it no longer
+ * does.  Pure; a transition table over every (state, action). */
+typedef enum od_event_move {
+    OD_EVM_KEEP = 0, /* the state stays (a repeat) */
+    OD_EVM_CLOSE,    /* closed: od_event_state_closed() */
+    OD_EVM_RUN,      /* the pipeline decides again (new, re-fired, window over) */
+    OD_EVM__COUNT
+} od_event_move;
+od_event_move od_event_state_move(od_event_state cur, od_dedup_action a, bool window_over);
+/* The state of a closed event: a filtered one stays filtered, all others
+ * are closed. */
+od_event_state od_event_state_closed(od_event_state cur);
+
 /* Flapping: the times of recent state changes (ascending). */
 typedef struct od_flap {
     int64_t t[OD_EVT_FLAP_MAX];

@@ -3,6 +3,7 @@
 #include "password.h"
 
 #include "util/join.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,10 +11,10 @@
 
 od_err od_password_check(const od_password_policy *pp, const char *pw, od_error *e)
 {
-    int chars = 0, upper = 0, lower = 0, digit = 0, special = 0;
-    for (const unsigned char *p = (const unsigned char *)(pw ? pw : ""); *p; p++) {
-        if ((*p & 0xC0) != 0x80)
-            chars++;
+    int upper = 0, lower = 0, digit = 0, special = 0;
+    pw = pw ? pw : "";
+    size_t chars = od_utf8_count(pw, strlen(pw));
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
         if (isupper(*p))
             upper = 1;
         else if (islower(*p))
@@ -33,7 +34,7 @@ od_err od_password_check(const od_password_policy *pp, const char *pw, od_error 
     char zlen[64], elen[64];
     snprintf(zlen, sizeof zlen, "至少%d个字符", pp->min_length);
     snprintf(elen, sizeof elen, "at least %d characters", pp->min_length);
-    MISS(chars < pp->min_length, zlen, elen)
+    MISS(pp->min_length > 0 && chars < (size_t)pp->min_length, zlen, elen)
     MISS(pp->require_upper && !upper, "大写字母", "an upper-case letter")
     MISS(pp->require_lower && !lower, "小写字母", "a lower-case letter")
     MISS(pp->require_digit && !digit, "数字", "a digit")

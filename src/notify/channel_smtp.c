@@ -5,6 +5,7 @@
  * replies and transport failures are retryable, 5xx replies permanent.  One
  * easy handle per call; no shared state. */
 #include "notify/channel_int.h"
+#include "util/sbuf.h"
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -15,35 +16,19 @@
 
 #define MAIL_MAX (1024 * 1024)
 
+/* The message being built: an od_sbuf that refuses to grow past the cap. */
 typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool failed;
+    od_sbuf b;
+    bool too_large;
 } sbuf;
 
 static void sb_put(sbuf *b, const char *s, size_t n)
 {
-    if (b->failed)
-        return;
-    if (n > MAIL_MAX || b->len + n + 1 > MAIL_MAX + 4096) {
-        b->failed = true;
+    if (b->too_large || n > MAIL_MAX || b->b.n + n + 1 > MAIL_MAX + 4096) {
+        b->too_large = true;
         return;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    od_sbuf_append(&b->b, s, n);
 }
 
 static void sb_str(sbuf *b, const char *s)
@@ -57,7 +42,7 @@ static void sb_base64(sbuf *b, const void *data, size_t len, size_t wrap)
     size_t cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
     char *enc = malloc(cap);
     if (!enc) {
-        b->failed = true;
+        b->b.oom = true;
         return;
     }
     sodium_bin2base64(enc, cap, data, len, sodium_base64_VARIANT_ORIGINAL);
@@ -219,12 +204,12 @@ od_err od_channel_mail_text(const od_channel *c, const od_message *m, int64_t no
     }
     sb_str(&b, "Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n"
                "Content-Type: text/plain; charset=UTF-8\r\n");
-    size_t head = b.len;
+    size_t head = b.b.n;
     bool eight = c->body_8bit;
     if (eight) {
         sb_str(&b, "Content-Transfer-Encoding: 8bit\r\n\r\n");
         if (!put_8bit(&b, text)) {
-            b.len = head;
+            b.b.n = head;
             eight = false;
         }
     }
@@ -233,15 +218,17 @@ od_err od_channel_mail_text(const od_channel *c, const od_message *m, int64_t no
         sb_base64(&b, text, strlen(text), 76);
         sb_str(&b, "\r\n");
     }
-    if (b.failed)
+    if (b.too_large)
         rc = od_error_set(e, OD_E_TOO_LARGE, NULL, "e-mail larger than %d bytes", MAIL_MAX);
+    else if (b.b.oom)
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 out:
     free(subject);
     free(text);
     if (rc)
-        free(b.p);
+        free(b.b.p);
     else
-        *out = b.p;
+        *out = b.b.p;
     return rc;
 }
 

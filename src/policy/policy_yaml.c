@@ -6,6 +6,8 @@
  * mappings) every section parser uses (policy_load_int.h).  Nothing global;
  * every allocation is owned by the tree and freed by od_pl_node_free. */
 #include "policy/policy_load_int.h"
+#include "util/join.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -41,27 +43,16 @@ void od_pl_oom(ctx *c)
  * UTF-8 boundary, control characters shown as '?'. */
 const char *od_pl_shown(const char *s, char out[64])
 {
-    size_t i = 0, o = 0;
-    while (s[i] && o < 40) {
-        unsigned char ch = (unsigned char)s[i];
-        size_t w = ch < 0x80 ? 1 : ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
-        if (o + w > 40)
-            break;
-        for (size_t k = 0; k < w; k++) {
-            unsigned char b = (unsigned char)s[i + k];
-            if (b == 0) { /* truncated sequence at end of string */
-                out[o] = '\0';
-                return out;
-            }
-            out[o++] = (w == 1 && (b < 0x20 || b == 0x7F)) ? '?' : (char)b;
-        }
-        i += w;
+    size_t len = strnlen(s, 48), n = od_utf8_prefix_bytes(s, len, 40);
+    for (size_t i = 0; i < n; i++) { /* a control byte is never inside a UTF-8 sequence */
+        unsigned char b = (unsigned char)s[i];
+        out[i] = b < 0x20 || b == 0x7F ? '?' : (char)b;
     }
-    if (s[i] && o + 3 < 64) {
-        memcpy(out + o, "...", 3);
-        o += 3;
+    if (n < len) {
+        memcpy(out + n, "...", 3);
+        n += 3;
     }
-    out[o] = '\0';
+    out[n] = '\0';
     return out;
 }
 
@@ -278,14 +269,9 @@ bool od_pl_want(ctx *c, const node *n, nkind kind, const char *path)
 
 static void expected_list(const fields *f, char *buf, size_t size)
 {
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < f->n && o < size; i++) {
-        int w = snprintf(buf + o, size - o, "%s%s", i ? ", " : "", f->names[i]);
-        if (w < 0)
-            break;
-        o += (size_t)w;
-    }
+    od_join j = od_join_start(buf, size, ", ");
+    for (size_t i = 0; i < f->n; i++)
+        od_join_add(&j, f->names[i]);
 }
 
 /* Matches the keys of mapping m (at path) against f->names, filling f->key
@@ -509,14 +495,9 @@ int od_pl_get_enum(ctx *c, const node *n, const char *path, const char *what, pa
     int v = parse(n->str);
     if (v < 0) {
         char sv[64], exp[400];
-        size_t o = 0;
-        exp[0] = '\0';
-        for (int i = 0; i < count && o < sizeof exp; i++) {
-            int w = snprintf(exp + o, sizeof exp - o, "%s%s", i ? ", " : "", key(i));
-            if (w < 0)
-                break;
-            o += (size_t)w;
-        }
+        od_join j = od_join_start(exp, sizeof exp, ", ");
+        for (int i = 0; i < count; i++)
+            od_join_add(&j, key(i));
         od_pl_diag(c, n->line, n->col, "%s: unknown %s '%s' (expected one of: %s)", path, what,
                    od_pl_shown(n->str, sv), exp);
     }

@@ -6,46 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/sbuf.h"
 #include "util/utf8.h"
 
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-} buf;
-
-static od_err buf_put(buf *b, const char *s, size_t n, od_error *e)
+/* Appends within OD_TEMPLATE_MAX bytes of output (NUL excluded). */
+static od_err buf_put(od_sbuf *b, const char *s, size_t n, od_error *e)
 {
-    if (n > OD_TEMPLATE_MAX - b->len)
+    if (n > OD_TEMPLATE_MAX - b->n)
         return od_error_set(e, OD_E_TOO_LARGE, NULL, "rendered template exceeds %d bytes", OD_TEMPLATE_MAX);
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory rendering template");
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    if (!od_sbuf_reserve(b, n))
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory rendering template");
+    od_sbuf_append(b, s, n);
     return OD_OK;
 }
 
-/* Expected length of a UTF-8 sequence from its lead byte (1 for stray). */
-static size_t lead_len(unsigned char c)
-{
-    if (c >= 0xC2 && c <= 0xDF)
-        return 2;
-    if (c >= 0xE0 && c <= 0xEF)
-        return 3;
-    if (c >= 0xF0 && c <= 0xF4)
-        return 4;
-    return 1;
-}
-
-static od_err put_json_escaped(buf *b, const char *v, od_error *e)
+static od_err put_json_escaped(od_sbuf *b, const char *v, od_error *e)
 {
     od_err rc = OD_OK;
     size_t len = strlen(v);
@@ -74,8 +49,9 @@ static od_err put_json_escaped(buf *b, const char *v, od_error *e)
             rc = buf_put(b, v + i, j - i, e);
             i = j;
         } else {
-            size_t n = lead_len(c);
-            if (n > 1 && n <= len - i && od_utf8_valid(v + i, n)) {
+            uint32_t cp;
+            size_t n = od_utf8_decode(v + i, len - i, &cp); /* 1: an ill-formed byte */
+            if (n > 1) {
                 rc = buf_put(b, v + i, n, e);
                 i += n;
             } else {
@@ -125,7 +101,7 @@ od_err od_template_render(const char *tpl, od_template_lookup lookup, void *ctx,
                           od_error *e)
 {
     od_err rc = OD_OK;
-    buf b = {0};
+    od_sbuf b = {0};
     *out = NULL;
     if (!tpl || !lookup)
         return od_error_set(e, OD_E_INVALID, "template", "no template");

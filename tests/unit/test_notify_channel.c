@@ -338,11 +338,55 @@ static void test_mail_text(void **state)
     free(out);
 }
 
+/* The message is capped at 1 MiB + 4095 bytes: a mail of exactly that many
+ * bytes is built, one more byte is refused (8bit body: one byte of text is
+ * one byte of mail, a newline two). */
+static void test_mail_size_cap(void **state)
+{
+    (void)state;
+    const size_t cap = 1024 * 1024 + 4095;
+    od_channel c;
+    memset(&c, 0, sizeof c);
+    c.kind = OD_CH_EMAIL;
+    c.from = (char *)(uintptr_t) "opsdesk <noc@example.com>";
+    c.body_8bit = true;
+    od_message m = {.to = "x@example.com", .subject = "s", .text = "x", .idempotency_key = "k"};
+    char *out = NULL;
+    assert_int_equal(od_channel_mail_text(&c, &m, 0, &out, NULL), OD_OK);
+    size_t head = strlen(out) - 3; /* without "x\r\n" */
+    free(out);
+    size_t body = cap - head - 2, lines = body / 502, tail = body % 502; /* 500 x + CRLF per line */
+    char *text = malloc(lines * 501 + tail + 2);
+    assert_non_null(text);
+    size_t n = 0;
+    for (size_t l = 0; l < lines; l++) {
+        memset(text + n, 'x', 500);
+        n += 500;
+        text[n++] = '\n';
+    }
+    memset(text + n, 'x', tail);
+    n += tail;
+    text[n] = '\0';
+    m.text = text;
+    assert_int_equal(od_channel_mail_text(&c, &m, 0, &out, NULL), OD_OK);
+    assert_int_equal(strlen(out), cap);
+    assert_null(strstr(out, "base64"));
+    free(out);
+    text[n] = 'x';
+    text[n + 1] = '\0';
+    od_error e;
+    od_error_clear(&e);
+    assert_int_equal(od_channel_mail_text(&c, &m, 0, &out, &e), OD_E_TOO_LARGE);
+    assert_non_null(strstr(e.message, "larger than"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_good),  cmocka_unit_test(test_load_bad),  cmocka_unit_test(test_classify),
-        cmocka_unit_test(test_bot_bodies), cmocka_unit_test(test_mail_text),
+        cmocka_unit_test(test_load_good), cmocka_unit_test(test_load_bad),
+        cmocka_unit_test(test_classify),  cmocka_unit_test(test_bot_bodies),
+        cmocka_unit_test(test_mail_text), cmocka_unit_test(test_mail_size_cap),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -102,6 +102,21 @@ static void test_output_cap(void **state)
     assert_int_equal(od_template_render("{{big}}{{big}}{{big}}{{big}}", lookup, big, false, &out, NULL),
                      OD_E_TOO_LARGE);
     assert_null(out);
+    /* exactly OD_TEMPLATE_MAX bytes render; one more does not */
+    char *edge = malloc(OD_TEMPLATE_MAX + 2);
+    assert_non_null(edge);
+    memset(edge, 'y', OD_TEMPLATE_MAX);
+    edge[OD_TEMPLATE_MAX] = '\0';
+    assert_int_equal(od_template_render("{{big}}", lookup, edge, false, &out, NULL), OD_OK);
+    assert_int_equal(strlen(out), OD_TEMPLATE_MAX);
+    free(out);
+    edge[OD_TEMPLATE_MAX - 1] = '\0';
+    assert_int_equal(od_template_render("{{big}}z", lookup, edge, false, &out, NULL), OD_OK);
+    assert_int_equal(strlen(out), OD_TEMPLATE_MAX);
+    free(out);
+    assert_int_equal(od_template_render("{{big}}zz", lookup, edge, false, &out, NULL), OD_E_TOO_LARGE);
+    assert_null(out);
+    free(edge);
     /* JSON escaping expands "\x01" six-fold: the cap holds after escaping. */
     memset(big, '\x01', n);
     assert_int_equal(od_template_render("{{big}}", lookup, big, true, &out, NULL), OD_E_TOO_LARGE);
