@@ -2,6 +2,7 @@
  * contract is in event.h.  No clock, no I/O; the only heap memory is the
  * policy and matcher values, owned by the caller's policy. */
 #include "core/event.h"
+#include "core/keys.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -258,7 +259,7 @@ static const char *const class_zh[OD_EVC__COUNT] = {"信息类", "告警类", "�
 
 const char *od_event_class_key(od_event_class c)
 {
-    return (unsigned)c < OD_EVC__COUNT ? class_keys[c] : "?";
+    return od_key_name(class_keys, OD_EVC__COUNT, (int)c);
 }
 const char *od_event_class_name_zh(od_event_class c)
 {
@@ -267,10 +268,7 @@ const char *od_event_class_name_zh(od_event_class c)
 
 int od_event_class_parse(const char *s)
 {
-    for (int i = 0; s && i < OD_EVC__COUNT; i++)
-        if (strcmp(s, class_keys[i]) == 0)
-            return i;
-    return -1;
+    return od_key_parse(class_keys, OD_EVC__COUNT, s);
 }
 
 const char *od_event_action_key(od_event_action a)
@@ -378,15 +376,12 @@ static const char *const state_keys[OD_EVS__COUNT] = {"open",       "handled",  
 
 const char *od_event_state_key(od_event_state s)
 {
-    return (unsigned)s < OD_EVS__COUNT ? state_keys[s] : "?";
+    return od_key_name(state_keys, OD_EVS__COUNT, (int)s);
 }
 
 int od_event_state_parse(const char *s)
 {
-    for (int i = 0; s && i < OD_EVS__COUNT; i++)
-        if (strcmp(s, state_keys[i]) == 0)
-            return i;
-    return -1;
+    return od_key_parse(state_keys, OD_EVS__COUNT, s);
 }
 
 /* The moves by action; a repeat of a silenced event whose window is over
