@@ -256,12 +256,7 @@ od_err od_user_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_e
         json_array_append_new(items, user_row_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }
 
 /* Runs fn(tx) between loading the user (before) and auditing (after). */

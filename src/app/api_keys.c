@@ -210,12 +210,7 @@ od_err od_api_key_list(od_app *a, int64_t limit, int64_t offset, json_t **out, o
         rc = od_tx_scalar(tx, OD_Q_KEY_COUNT, &total, e, OD_NOBINDS);
     if (tx)
         od_tx_rollback(tx);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return OD_OK;
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }
 
 od_err od_api_key_revoke(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)

@@ -639,10 +639,5 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }

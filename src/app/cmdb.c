@@ -224,14 +224,9 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     od_rows_close(r);
     od_tx_rollback(tx);
     free(like);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
     if (actor->n_scopes)
         total = pg.seen;
-    *out = od_list_envelope(items, total, limit, offset);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }
 
 od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_ci_input *in, json_t **out,

@@ -70,10 +70,5 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }

@@ -209,12 +209,7 @@ od_err od_events_list(od_app *a, const od_principal *who, const char *status, co
     if (!rc)
         rc = list_rows(tx, who, &f, limit, offset, items, &total, e);
     od_tx_rollback(tx);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return OD_OK;
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }
 
 /* A stored decision [code, rule|null, arg…] as {at, step, rule, result}. */

@@ -328,12 +328,7 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     }
     od_tx_rollback(tx);
     free(like);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }
 
 od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
@@ -382,10 +377,5 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
     free(clike);
     if (scoped)
         total = pg.seen;
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }

@@ -6,3 +6,14 @@ json_t *od_list_envelope(json_t *items, int64_t total, int64_t limit, int64_t of
     return json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
                      "offset", (json_int_t)offset);
 }
+
+od_err od_list_done(od_err rc, json_t *items, int64_t total, int64_t limit, int64_t offset, json_t **out,
+                    od_error *e)
+{
+    if (rc) {
+        json_decref(items);
+        return rc;
+    }
+    *out = od_list_envelope(items, total, limit, offset);
+    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+}

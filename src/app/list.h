@@ -4,11 +4,18 @@
 #ifndef OD_APP_LIST_H
 #define OD_APP_LIST_H
 
+#include "util/err.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
 /* Wraps items (the reference is taken) into a new envelope; NULL when
  * memory runs out (items is freed then). */
 json_t *od_list_envelope(json_t *items, int64_t total, int64_t limit, int64_t offset);
+
+/* The end of a list use case: on rc, frees items and returns rc; else
+ * *out = the envelope (OD_E_NOMEM when memory runs out). */
+OD_NODISCARD od_err od_list_done(od_err rc, json_t *items, int64_t total, int64_t limit, int64_t offset,
+                                 json_t **out, od_error *e);
 
 #endif

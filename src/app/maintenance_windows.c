@@ -454,12 +454,7 @@ od_err od_window_list(od_app *a, const od_principal *who, bool active_only, int6
         rc = od_tx_scalar(tx, OD_Q_WIN_COUNT, &total, e, OD_BINDS(OD_BOOL(active_only), OD_INT(now)));
     if (tx)
         od_tx_rollback(tx);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = od_list_envelope(items, total, limit, offset);
-    return OD_OK;
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }
 
 /* The stored window `before` with the PATCH body over it. */

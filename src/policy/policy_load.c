@@ -10,6 +10,7 @@
  * Nothing global; every allocation is owned by the tree or the policy and
  * freed on every path.  The schema is in docs/policy.md. */
 #include "policy/policy_load_int.h"
+#include "core/keys.h"
 
 #include "util/embed.h"
 
@@ -359,14 +360,11 @@ static void load_activation(ctx *c, od_policy *pol, const node *k, const node *v
 static const char *const char_class_keys[] = {"upper", "lower", "digit", "special"};
 static const char *class_key_i(int i)
 {
-    return (unsigned)i < 4 ? char_class_keys[i] : "?";
+    return od_key_name(char_class_keys, 4, i);
 }
 static int class_parse(const char *s)
 {
-    for (int i = 0; i < 4; i++)
-        if (strcmp(char_class_keys[i], s) == 0)
-            return i;
-    return -1;
+    return od_key_parse(char_class_keys, 4, s);
 }
 
 /* R-SEC-SYS-1 */

@@ -3,6 +3,7 @@
  * line-numbered findings like the rest of the loader (policy_load_int.h).
  * Schema: docs/notify.md and docs/policy.md. */
 #include "policy/policy_load_int.h"
+#include "core/keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,14 +160,11 @@ static void load_desks(ctx *c, od_policy *pol, const node *v)
 static const char *const contact_keys[] = {"sms", "email", "bot"};
 static const char *contact_i(int i)
 {
-    return (unsigned)i < 3 ? contact_keys[i] : "?";
+    return od_key_name(contact_keys, 3, i);
 }
 static int contact_parse(const char *s)
 {
-    for (int i = 0; i < 3; i++)
-        if (strcmp(contact_keys[i], s) == 0)
-            return i;
-    return -1;
+    return od_key_parse(contact_keys, 3, s);
 }
 
 enum { NT_DESKS, NT_SYSTEM_DESK, NT_MAX_ATTEMPTS, NT_TTL, NT_CHANNELS, NT_DRILL, NT__COUNT };
