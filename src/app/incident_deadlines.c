@@ -29,11 +29,40 @@ od_err od_inc_set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e)
                                OD_INT(x->id)));
 }
 
+od_err od_inc_set_clock(od_tx *tx, const od_policy *p, inc *x, od_resp clock, od_error *e)
+{
+    x->base = clock;
+    x->deadline = od_handling_deadline(p, clock, x->detected);
+    od_err rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("handling")));
+    if (!rc)
+        rc = od_incident_deadline_add(tx, x->id, OD_DL_HANDLING, 0, x->deadline,
+                                      x->deadline == OD_NO_TIME ? OD_NO_TIME : x->deadline + 1, e);
+    return rc;
+}
+
+/* A level confirmed above the current one runs on its own clock, from
+ * detection (core od_clock_after_raise): the deadline moves, and a
+ * confirmation late enough escalates further at once, as a late
+ * registration does. */
+od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
+                       const od_principal *who, const char *reason, od_error *e)
+{
+    if (to >= x->cur)
+        return OD_OK;
+    od_resp clock = od_clock_after_raise(x->base, to);
+    od_err rc = clock == x->base ? OD_OK : od_inc_set_clock(tx, p, x, clock, e);
+    if (!rc)
+        rc = od_inc_raise_level(tx, p, x, to, now, who, reason, e);
+    if (!rc)
+        rc = od_inc_escalate_by_time(tx, p, x, now, e);
+    return rc;
+}
+
 /* Raises x->cur to `to` (more serious), records it, notifies the new level's
  * recipients (those of incident level Lk for Rk), shortens the progress
  * cadence; the closing authority follows highest_response. */
-od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
-                       const od_principal *who, const char *reason, od_error *e)
+od_err od_inc_raise_level(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
+                          const od_principal *who, const char *reason, od_error *e)
 {
     if (to >= x->cur)
         return OD_OK;
@@ -109,7 +138,7 @@ od_err od_inc_escalate_by_time(od_tx *tx, const od_policy *p, inc *x, int64_t no
         "R-ESC-2：剩余处理时间 %lld 分钟不超过 %s 的处理时限 %lld 分钟 (remaining %lld min <= limit of %s)",
         (long long)left, od_resp_key(lvl), (long long)(p->handling_limit_ms[lvl] / MIN_MS), (long long)left,
         od_resp_key(lvl));
-    return od_inc_raise_to(tx, p, x, lvl, now, NULL, reason, e);
+    return od_inc_raise_level(tx, p, x, lvl, now, NULL, reason, e);
 }
 
 /* ---- the scheduler's handler ---- */

@@ -50,24 +50,17 @@ static od_err regrade_parse(json_t *body, regrade_req *q, od_error *e)
     return OD_OK;
 }
 
-/* The first-report deadline (before the first report) and the handling
- * deadline follow the new grading. */
-static od_err regrade_deadlines(od_tx *tx, const od_policy *p, inc *x, od_error *e)
+/* The first-report deadline (before the first report) follows the new
+ * grading, the handling deadline the clock core decided. */
+static od_err regrade_deadlines(od_tx *tx, const od_policy *p, inc *x, od_resp clock, od_error *e)
 {
-    od_err rc = OD_OK;
-    x->deadline = od_handling_deadline(p, x->base, x->detected);
+    od_err rc = od_inc_set_clock(tx, p, x, clock, e);
     int64_t nfirst = od_first_report_due(p, x->level, x->detected);
-    if (x->state == OD_INC_DETECTED && nfirst != x->first_due) {
+    if (!rc && x->state == OD_INC_DETECTED && nfirst != x->first_due) {
         x->first_due = nfirst;
         rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("first_report")));
         if (!rc)
             rc = od_incident_deadline_add(tx, x->id, OD_DL_FIRST_REPORT, 0, nfirst, nfirst + 1, e);
-    }
-    if (!rc) {
-        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("handling")));
-        if (!rc)
-            rc = od_incident_deadline_add(tx, x->id, OD_DL_HANDLING, 0, x->deadline,
-                                          x->deadline == OD_NO_TIME ? OD_NO_TIME : x->deadline + 1, e);
     }
     return rc;
 }
@@ -87,8 +80,7 @@ static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
     x->level = g->level;
     x->sev = g->severity;
     x->prov = g->severity_provisional;
-    x->base = g->response;
-    od_err rc = regrade_deadlines(tx, p, x, e);
+    od_err rc = regrade_deadlines(tx, p, x, plan->clock, e);
     if (!rc && !plan->raise) { /* same or lower: set directly */
         x->cur = target;
         rc = od_inc_set_levels(tx, x, now, e);
@@ -97,14 +89,16 @@ static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
                             OD_BINDS(OD_INT(x->id), OD_TEXT(od_resp_key(old_cur)),
                                      OD_TEXT(od_resp_key(target)), OD_INT(now),
                                      OD_TEXT(reason ? reason : "")));
-        if (!rc)
-            rc = od_inc_schedule_escalation(tx, p, x, e);
     } else if (!rc) {
         rc = od_inc_set_levels(tx, x, now, e);
         if (!rc)
-            rc = od_inc_raise_to(tx, p, x, target, now, rg->who,
-                                 reason && *reason ? reason : "人工调整 (manual regrade)", e);
+            rc = od_inc_raise_level(tx, p, x, target, now, rg->who,
+                                    reason && *reason ? reason : "人工调整 (manual regrade)", e);
     }
+    /* the time rule on the (possibly new) clock: a level raised late
+     * escalates further at once; else the next step is scheduled */
+    if (!rc)
+        rc = od_inc_escalate_by_time(tx, p, x, now, e);
     /* a higher incident level after the first report: its recipients must hear of it */
     if (!rc && plan->notify_new_level) {
         char cause[96];
@@ -157,6 +151,8 @@ static od_err regrade_plan(od_tx *tx, regrade_ctx *rg, json_t **deps, od_error *
     }
     od_severity nsev = rg->q.sev >= 0 ? (od_severity)rg->q.sev : x->sev;
     od_grade_incident(p, level, rg->q.sev >= 0 ? (int)nsev : (x->prov ? -1 : (int)nsev), &rg->g);
+    od_grading before;
+    od_grade_incident(p, x->level, x->prov ? -1 : (int)x->sev, &before);
     /* what the regrade does is core's decision (core/regrade.h) */
     od_regrade_in rin = {.old_level = x->level,
                          .ci_level = level,
@@ -165,7 +161,10 @@ static od_err regrade_plan(od_tx *tx, regrade_ctx *rg, json_t **deps, od_error *
                          .by_time = od_escalation_level_at(p, rg->g.response, x->detected, rg->now),
                          .explicit_resp = rg->q.rl,
                          .reason_given = rg->q.reason && *rg->q.reason,
-                         .first_reported = x->state != OD_INC_DETECTED};
+                         .first_reported = x->state != OD_INC_DETECTED,
+                         .old_clock = x->base,
+                         .old_matrix = before.response,
+                         .new_matrix = rg->g.response};
     if (!rc)
         rc = od_regrade_plan(&rin, &rg->plan, e);
     return rc;

@@ -81,6 +81,16 @@ OD_NODISCARD od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, b
 /* incident_deadlines.c: escalation (R-ESC-2, R-ESC-3, R-NOT-5). */
 OD_NODISCARD od_err od_inc_set_levels(od_tx *tx, const inc *x, int64_t now, od_error *e);
 OD_NODISCARD od_err od_inc_schedule_escalation(od_tx *tx, const od_policy *p, const inc *x, od_error *e);
+/* Puts the handling clock on `clock` (x->base): the handling deadline
+ * and its row follow; written by the next od_inc_set_levels. */
+OD_NODISCARD od_err od_inc_set_clock(od_tx *tx, const od_policy *p, inc *x, od_resp clock, od_error *e);
+/* Raises x->cur to `to` by the time rule or by a regrade that decided the
+ * clock itself: the handling clock is left alone. */
+OD_NODISCARD od_err od_inc_raise_level(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
+                                       const od_principal *who, const char *reason, od_error *e);
+/* A person confirms a level above the current one (the second report):
+ * the clock moves to it (core od_clock_after_raise), the level is raised,
+ * and the time rule on the new clock applies at once. */
 OD_NODISCARD od_err od_inc_raise_to(od_tx *tx, const od_policy *p, inc *x, od_resp to, int64_t now,
                                     const od_principal *who, const char *reason, od_error *e);
 OD_NODISCARD od_err od_inc_escalate_by_time(od_tx *tx, const od_policy *p, inc *x, int64_t now, od_error *e);

@@ -267,6 +267,15 @@ int64_t od_handling_deadline(const od_policy *p, od_resp base, int64_t detected_
     return add_sat(detected_ms, p->handling_limit_ms[base]);
 }
 
+od_resp od_clock_after_raise(od_resp clock, od_resp set)
+{
+    if (!resp_ok(set))
+        return clock;
+    if (!resp_ok(clock))
+        return set;
+    return set < clock ? set : clock; /* a lower value is more serious */
+}
+
 /* The time at which the rule raises an incident of `base` to k:
  * deadline - now <= limit(k)  <=>  now >= deadline - limit(k).
  * OD_NO_TIME when k has no limit or base has no deadline. */

@@ -76,6 +76,17 @@ od_resp od_escalation_level_at(const od_policy *p, od_resp base, int64_t detecte
  * than `base` counts as `base`. */
 int64_t od_escalation_next_at(const od_policy *p, od_resp base, od_resp current, int64_t detected_ms);
 
+/* The level the handling clock runs on (`base` above) once a person
+ * confirms (second report) or raises by hand the response level to `set`,
+ * above the current one: the more serious of the clock's level and `set`.
+ * The handling time belongs to the response level (seed ch.6 §3.2 with
+ * ch.7 §2.1 item 1), and the clock still starts at detection (R-ESC-2,
+ * seed ch.6 §3.1 "当突发事件发生后"): confirming R2 on an R3 incident puts
+ * the handling deadline at detection + 4 h and escalation to R1 at
+ * detection + 2 h, at once when that time has passed.  Never less serious
+ * than `clock`.  docs/policy.md, "The handling clock of a confirmed level". */
+od_resp od_clock_after_raise(od_resp clock, od_resp set);
+
 /* ---- deadlines (R-NOT-1, R-NOT-4, R-NOT-5, R-NOT-6) ---- */
 
 typedef enum od_deadline_kind {

@@ -19,5 +19,12 @@ od_err od_regrade_plan(const od_regrade_in *in, od_regrade_decision *out, od_err
     out->raise = target < in->old_resp;
     out->record_change = !out->raise && target != in->old_resp;
     out->notify_new_level = in->new_level < in->old_level && in->first_reported;
+    od_resp clock = in->new_matrix;
+    bool carried = in->old_clock < in->old_matrix;
+    if (carried && target <= in->old_resp)
+        clock = od_clock_after_raise(clock, in->old_clock);
+    if (out->raise && in->explicit_resp >= 0)
+        clock = od_clock_after_raise(clock, target);
+    out->clock = clock;
     return OD_OK;
 }

@@ -4,7 +4,8 @@
  * a reason is required and missing, whether the change is a raise (an
  * escalation with its notifications) or is set directly (recorded when it
  * changes), and whether a higher incident level after the first report
- * notifies the new level's recipients.  app/incidents.c applies the plan.
+ * notifies the new level's recipients, and the level the handling clock
+ * runs on afterwards.  app/incident_regrade.c applies the plan.
  * Pure. */
 #ifndef OD_REGRADE_H
 #define OD_REGRADE_H
@@ -23,6 +24,9 @@ typedef struct od_regrade_in {
     int explicit_resp;   /* an od_resp asked for, or -1 */
     bool reason_given;   /* a non-empty reason */
     bool first_reported; /* past DETECTED: the level's recipients were told */
+    od_resp old_clock;   /* the level the handling clock runs on now (base) */
+    od_resp old_matrix;  /* the matrix level of the grading before */
+    od_resp new_matrix;  /* the matrix level of the new grading */
 } od_regrade_in;
 
 typedef struct od_regrade_decision {
@@ -30,9 +34,15 @@ typedef struct od_regrade_decision {
     bool raise;            /* above old_resp: escalate (notifies) */
     bool record_change;    /* set directly and different: an escalation row */
     bool notify_new_level; /* tell the new (higher) incident level's recipients */
+    od_resp clock;         /* the level the handling clock runs on from now */
 } od_regrade_decision;
 
-/* OD_OK and the decision, or OD_E_UNPROCESSABLE: "reason" when the regrade
+/* The clock (od_clock_after_raise): the new matrix level, kept at a level
+ * confirmed or raised earlier (old_clock more serious than old_matrix)
+ * unless this regrade lowers the response level, and moved to an explicit
+ * level that raises the current one.  A raise the time rule gives (no
+ * explicit level) does not move it.
+ * OD_OK and the decision, or OD_E_UNPROCESSABLE: "reason" when the regrade
  * lowers the incident or the response level without one (checked first),
  * "response_level" when the explicit level is below the time rule's. */
 OD_NODISCARD od_err od_regrade_plan(const od_regrade_in *in, od_regrade_decision *out, od_error *e);

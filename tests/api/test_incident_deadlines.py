@@ -92,6 +92,69 @@ class EscalationTest(IncidentWorld):
         self.assertEqual(inc["response_level"], "R1")
         self.assertEqual(pairs(self.get(inc["id"])), [("R3", "R1")])
 
+    # Seed ch.6 §3.2 (handling time ≤2/4/8 h per response level) with
+    # ch.7 §2.1 item 1 (the 运行部 engineer sets the response level): a level
+    # confirmed or raised by hand above the current one runs on its own
+    # clock, which still starts at detection (R-ESC-2, seed ch.6 §3.1
+    # "当突发事件发生后"); docs/policy.md, "The handling clock of a confirmed
+    # level".
+    def check_r2_clock(self, inc, how):
+        d = parse_time(inc["detected_at"])
+        g = self.get(inc["id"])
+        self.assertEqual(g["response_level"], "R2", how)
+        self.assertEqual(parse_time(g["handling_deadline"]), d + 4 * HOUR * SEC, how)
+        self.assertEqual(parse_time(self.deadline(g, "handling")[0]["due_at"]), d + 4 * HOUR * SEC, how)
+        self.assertEqual(parse_time(g["next_escalation_at"]), d + 2 * HOUR * SEC, how)
+        self.set_clock(d + 2 * HOUR * SEC - 1)
+        g = self.get(inc["id"])
+        self.assertEqual(g["response_level"], "R2", how)
+        self.assertEqual(pairs(g), [("R3", "R2")], how)
+        self.set_clock(d + 2 * HOUR * SEC)
+        g = self.get(inc["id"])
+        self.assertEqual(g["response_level"], "R1", how)
+        self.assertEqual(pairs(g), [("R3", "R2"), ("R2", "R1")], how)
+        self.assertEqual(parse_time(g["escalations"][1]["at"]), d + 2 * HOUR * SEC, how)
+        self.assertEqual(g["closing_role"], "emergency_leadership", how)
+        self.assertIn("el", self.recipient_names(g), how)
+
+    def test_confirmed_level_runs_on_its_own_clock_seed_6_3_2(self):
+        inc = self.create("L3", "moderate")
+        self.assertEqual(inc["response_level"], "R3")
+        self.first(inc["id"])
+        self.at(inc, 10 * MIN)
+        self.second(inc["id"], "R2")
+        self.check_r2_clock(inc, "second report confirming R2")
+
+    def test_level_raised_by_hand_runs_on_its_own_clock_seed_6_3_2(self):
+        inc = self.create("L3", "minor")
+        self.assertEqual(inc["response_level"], "R3")
+        self.at(inc, 10 * MIN)
+        r = self.patch(inc["id"], {"response_level": "R2", "reason": "影响扩大 (impact grew)"})
+        self.assertStatus(r, 200)
+        self.check_r2_clock(inc, "regrade raising to R2")
+
+    def test_level_raised_late_escalates_at_once_seed_6_3_2(self):
+        # raised to R2 at 3 h: an R2 with 1 h left of its 4 h is R1 at once,
+        # as a late registration is (R-ESC-2)
+        inc = self.create("L3", "moderate")
+        self.first(inc["id"])
+        self.at(inc, 3 * HOUR)
+        self.second(inc["id"], "R2")
+        g = self.get(inc["id"])
+        self.assertEqual(g["response_level"], "R1")
+        self.assertEqual(pairs(g), [("R3", "R2"), ("R2", "R1")])
+        self.assertIsNone(g["next_escalation_at"])
+        # confirming the level the time rule already gave moves no clock
+        inc = self.create("L3", "moderate")
+        self.first(inc["id"])
+        self.at(inc, 4 * HOUR)
+        self.assertEqual(self.get(inc["id"])["response_level"], "R2")
+        self.second(inc["id"], "R2")
+        g = self.get(inc["id"])
+        self.assertEqual(g["response_level"], "R2")
+        self.assertEqual(parse_time(g["handling_deadline"]), parse_time(inc["detected_at"]) + 8 * HOUR * SEC)
+        self.assertEqual(parse_time(g["next_escalation_at"]), parse_time(inc["detected_at"]) + 6 * HOUR * SEC)
+
     def test_first_report_after_late_escalation_reaches_recipients_r_not_1(self):
         # the late registration escalated at once and notified the L2 recipients;
         # the first report must still go to every recipient (R-NOT-2)

@@ -198,6 +198,45 @@ static void test_modified_limits(void **state)
     od_policy_free(p);
 }
 
+/* Seed ch.6 §3.2 with ch.7 §2.1 item 1: a level confirmed or raised by a
+ * person above the current one runs on its own clock, from detection
+ * (R-ESC-2).  The clock level by table, then the confirmed clock at its
+ * boundaries: R3 confirmed R2 at 10 min has its handling deadline at
+ * detection + 4 h and reaches R1 at detection + 2 h (not 6 h); confirmed
+ * at 3 h, the R1 step has already passed. */
+static void test_confirmed_level_clock(void **state)
+{
+    const od_policy *p = *state;
+    static const struct {
+        od_resp clock, set, want;
+    } lv[] = {
+        {OD_RESP_R3, OD_RESP_R2, OD_RESP_R2},     {OD_RESP_R3, OD_RESP_R1, OD_RESP_R1},
+        {OD_RESP_R2, OD_RESP_R3, OD_RESP_R2},     {OD_RESP_R2, OD_RESP_R2, OD_RESP_R2},
+        {OD_RESP_NG, OD_RESP_R2, OD_RESP_R2},     {OD_RESP_R1, OD_RESP_NG, OD_RESP_R1},
+        {OD_RESP_R3, OD_RESP__COUNT, OD_RESP_R3},
+    };
+    for (size_t i = 0; i < sizeof lv / sizeof lv[0]; i++)
+        if (od_clock_after_raise(lv[i].clock, lv[i].set) != lv[i].want)
+            fail_msg("row %zu: clock %d set %d", i, lv[i].clock, lv[i].set);
+    od_resp clock = od_clock_after_raise(OD_RESP_R3, OD_RESP_R2);
+    assert_int_equal(od_handling_deadline(p, clock, T0), T0 + 4 * HOUR);
+    static const struct {
+        int64_t at;
+        od_resp want;
+    } rows[] = {
+        {10 * MIN, OD_RESP_R2},     {2 * HOUR - 1, OD_RESP_R2}, {2 * HOUR, OD_RESP_R1},
+        {4 * HOUR - 1, OD_RESP_R1}, {4 * HOUR, OD_RESP_R1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (od_escalation_level_at(p, clock, T0, T0 + rows[i].at) != rows[i].want)
+            fail_msg("confirmed R2, at +%lld ms: want %d", (long long)rows[i].at, rows[i].want);
+    /* the next step from the confirmed R2 is R1 at 2 h, before the original 6 h */
+    assert_int_equal(od_escalation_next_at(p, clock, OD_RESP_R2, T0), T0 + 2 * HOUR);
+    assert_int_equal(od_escalation_next_at(p, OD_RESP_R3, OD_RESP_R2, T0), T0 + 6 * HOUR);
+    /* confirmed at 3 h: the R1 step lies in the past, the caller escalates at once */
+    assert_int_equal(od_escalation_level_at(p, clock, T0, T0 + 3 * HOUR), OD_RESP_R1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_next_at_every_pair),
         cmocka_unit_test(test_next_at_walk),
         cmocka_unit_test(test_modified_limits),
+        cmocka_unit_test(test_confirmed_level_clock),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
