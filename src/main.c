@@ -278,6 +278,15 @@ static int serve(int argc, char **argv, bool key_new)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
     od_app *a = NULL;
+    /* block the stop signals and SIGHUP (reload the policy file) before any
+     * thread starts, the app's own included: only the main thread takes them,
+     * in sigwait, also while it is busy reloading */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     int left = od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
     if (left > 0)
         od_warn(
@@ -317,13 +326,6 @@ static int serve(int argc, char **argv, bool key_new)
      * set before any thread starts */
     a->on_commit = on_commit;
     a->on_commit_arg = NULL;
-    /* block the stop signals before any thread starts; the main thread waits for them */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP); /* reload the policy file */
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     const char *threads = opt(argc, argv, "--threads");
     od_server_opts o = {.listen =
