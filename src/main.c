@@ -14,6 +14,7 @@
 #include "util/embed.h"
 #include "util/log.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sodium.h>
@@ -58,6 +59,8 @@ static void usage(FILE *f)
         "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep "
         "N]]\n"
         "  opsdesk policy check FILE\n"
+        "  opsdesk policy reload (--db PATH | --pid-file FILE)   (运行中的服务重新加载其 --policy 文件 the "
+        "running server reloads its --policy file)\n"
         "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
         "  opsdesk user unlock USER --db PATH   (解除登录锁定 lift a login lockout, on the server machine)\n"
         "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
@@ -66,13 +69,15 @@ static void usage(FILE *f)
     od_cli_usage(f);
 }
 
-/* The policy: a file, or the embedded seed default. */
-static int load_policy(const char *path, od_policy **out, char **source)
+/* The policy: a file, or the embedded seed default; sha_hex (may be NULL)
+ * gets the SHA-256 of its bytes. */
+static int load_policy(const char *path, od_policy **out, char **source, char *sha_hex)
 {
     od_policy_diags d = {0};
+    unsigned char sha[32] = {0};
     od_err rc;
     if (path) {
-        rc = od_policy_load_file(path, out, &d);
+        rc = od_policy_load_file_sha(path, out, &d, sha);
         *source = strdup(path);
     } else {
         const struct od_embedded_file *f = od_embed_find(od_embedded_policy, "default.yaml");
@@ -80,9 +85,12 @@ static int load_policy(const char *path, od_policy **out, char **source)
             fprintf(stderr, "错误 error: embedded default policy missing\n");
             return 1;
         }
+        crypto_hash_sha256(sha, f->data, f->len);
         rc = od_policy_load_buffer((const char *)f->data, f->len, out, &d);
         *source = strdup("embedded:policy/default.yaml");
     }
+    if (sha_hex)
+        od_policy_sha_hex(sha, sha_hex);
     if (rc) {
         od_policy_diags_print(stderr, path ? path : "policy/default.yaml", &d);
         free(*source);
@@ -143,7 +151,7 @@ static int adopt_chain(od_app *a)
     return 0;
 }
 
-static int open_app(const char *db, const char *policy_path, bool manual_clock, od_app **out)
+static int open_app(const char *db, const char *policy_path, bool manual_clock, od_app **out, char *sha_hex)
 {
     od_error e = {0};
     od_policy *pol = NULL;
@@ -152,7 +160,7 @@ static int open_app(const char *db, const char *policy_path, bool manual_clock, 
         fprintf(stderr, "错误 error: --db PATH is required\n");
         return 2;
     }
-    if (load_policy(policy_path, &pol, &src))
+    if (load_policy(policy_path, &pol, &src, sha_hex))
         return 1;
     od_err rc = od_app_open(db, pol, src, manual_clock, out, &e);
     free(src);
@@ -173,7 +181,7 @@ static int cmd_init(int argc, char **argv)
     /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min) */
     if (!rc)
         rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"),
-                      has_flag(argc, argv, "--test-clock"), &a);
+                      has_flag(argc, argv, "--test-clock"), &a, NULL);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);
         rc = 1;
@@ -238,17 +246,56 @@ static bool clock_flag(int argc, char **argv, const char *name, int64_t *out)
     return true;
 }
 
+/* SIGHUP: the file the server was started with, validated, then put in
+ * force whole; a bad file is refused and the old policy stays
+ * (docs/policy.md "Reload"). */
+static void reload_policy(od_app *a, const char *path)
+{
+    od_policy *p = NULL;
+    char *src = NULL, sha[65];
+    od_error e = {0};
+    if (!path) {
+        od_warn("未以 --policy 启动，没有可重新加载的策略文件 (started without --policy: no policy file to "
+                "reload)");
+        return;
+    }
+    if (load_policy(path, &p, &src, sha)) {
+        od_warn("策略文件 %s 无效，已拒绝，原策略继续有效 (policy file %s refused; the old policy stays)",
+                path, path);
+        return;
+    }
+    free(src);
+    if (od_app_policy_replace(a, p, sha, &e) != OD_OK) {
+        od_policy_free(p);
+        od_warn("策略未能重新加载，原策略继续有效 (policy not reloaded; the old policy stays): %s",
+                e.message);
+        return;
+    }
+    od_info("策略已重新加载 policy reloaded: %s (sha256 %s)", path, sha);
+}
+
 static int serve(int argc, char **argv, bool key_new)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
     od_app *a = NULL;
+    /* block the stop signals and SIGHUP (reload the policy file) before any
+     * thread starts, the app's own included: only the main thread takes them,
+     * in sigwait, also while it is busy reloading */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     int left = od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
     if (left > 0)
         od_warn(
             "已删除 %d 个中断的备份或恢复留下的临时文件 (removed %d leftover files of interrupted backups or "
             "restores)",
             left, left);
-    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a);
+    char sha[65];
+    bool changed = false;
+    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a, sha);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);
         rc = 1;
@@ -256,6 +303,11 @@ static int serve(int argc, char **argv, bool key_new)
     if (rc)
         return rc;
     od_error e = {0};
+    if (od_app_policy_record(a, sha, "start", &changed, &e) != OD_OK) { /* who loaded which policy */
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        od_app_free(a);
+        return 1;
+    }
     if (test_clock) /* a restart never moves the test clock back */
         od_app_restore_test_clock(a);
     /* how far a step of the machine's clock is believed at once, and how long a
@@ -274,12 +326,6 @@ static int serve(int argc, char **argv, bool key_new)
      * set before any thread starts */
     a->on_commit = on_commit;
     a->on_commit_arg = NULL;
-    /* block the stop signals before any thread starts; the main thread waits for them */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     const char *threads = opt(argc, argv, "--threads");
     od_server_opts o = {.listen =
@@ -353,7 +399,8 @@ static int serve(int argc, char **argv, bool key_new)
     od_info("opsdesk serving on %s://%s (db %s, policy %s%s)", o.tls_cert ? "https" : "http", o.listen,
             od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "");
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+        reload_policy(a, opt(argc, argv, "--policy"));
     od_info("signal %d: stopping (finishing in-flight requests)", sig);
     od_server_stop(srv);
     atomic_store(&wake_sched, NULL);
@@ -392,11 +439,47 @@ static int cmd_policy_check(int argc, char **argv)
     }
     od_policy *p = NULL;
     char *src = NULL;
-    if (load_policy(argv[3], &p, &src))
+    if (load_policy(argv[3], &p, &src, NULL))
         return 1;
     printf("%s: 策略有效 policy OK (%zu categories)\n", argv[3], p->n_categories);
     od_policy_free(p);
     free(src);
+    return 0;
+}
+
+/* opsdesk policy reload (--db PATH | --pid-file FILE): SIGHUP to the server
+ * holding the database (its lock file records its pid) or named by a pid
+ * file; the server logs and audits the outcome. */
+static int cmd_policy_reload(int argc, char **argv)
+{
+    const char *db = opt(argc, argv, "--db"), *pf = opt(argc, argv, "--pid-file");
+    od_error e = {0};
+    long pid = 0;
+    if (!db == !pf) {
+        fprintf(stderr, "用法 usage: opsdesk policy reload (--db PATH | --pid-file FILE)\n");
+        return 2;
+    }
+    if (db && od_app_db_holder(db, &pid, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
+    FILE *f = pf ? fopen(pf, "r") : NULL;
+    if (pf && (!f || fscanf(f, "%ld", &pid) != 1 || pid <= 0)) {
+        fprintf(stderr, "错误 error: 无法从 %s 读取进程号 (cannot read a pid from %s)\n", pf, pf);
+        if (f)
+            fclose(f);
+        return 1;
+    }
+    if (f)
+        fclose(f);
+    if (kill((pid_t)pid, SIGHUP) != 0) {
+        fprintf(stderr, "错误 error: 无法通知进程 %ld (cannot signal pid %ld): %s\n", pid, pid,
+                strerror(errno));
+        return 1;
+    }
+    printf("已通知服务 (pid %ld) 重新加载策略；结果见服务日志与审计记录 (asked server pid %ld to reload its "
+           "policy; the outcome is in its log and the audit trail)\n",
+           pid, pid);
     return 0;
 }
 
@@ -554,7 +637,7 @@ static int cmd_user_unlock(int argc, char **argv)
         return 2;
     }
     od_app *a = NULL;
-    int rc = open_app(db, opt(argc, argv, "--policy"), false, &a);
+    int rc = open_app(db, opt(argc, argv, "--policy"), false, &a, NULL);
     if (rc)
         return rc;
     od_error e = {0};
@@ -584,6 +667,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc, argv);
     if (strcmp(cmd, "policy") == 0 && argc >= 3 && strcmp(argv[2], "check") == 0)
         return cmd_policy_check(argc, argv);
+    if (strcmp(cmd, "policy") == 0 && argc >= 3 && strcmp(argv[2], "reload") == 0)
+        return cmd_policy_reload(argc, argv);
     if (strcmp(cmd, "audit") == 0 && argc >= 3 && strcmp(argv[2], "verify") == 0)
         return cmd_audit_verify(argc, argv);
     if (strcmp(cmd, "backup") == 0)

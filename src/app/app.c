@@ -66,6 +66,9 @@ void od_app_free(od_app *a)
     od_event_caches_free(a->event_caches);
     od_store_close(a->store);
     od_policy_free(a->policy);
+    for (size_t i = 0; i < a->n_retired_policies; i++)
+        od_policy_free(a->retired_policies[i]);
+    free(a->retired_policies);
     free(a->policy_source);
     free(a);
 }

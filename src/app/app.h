@@ -38,8 +38,10 @@ typedef struct od_sched od_sched;
 typedef struct od_dispatcher od_dispatcher;
 
 typedef struct od_app {
-    od_policy *policy;
-    char *policy_source; /* file path or "embedded:default.yaml" */
+    od_policy *policy;            /* replaced whole by od_app_policy_replace (a reload) */
+    char *policy_source;          /* file path or "embedded:default.yaml" */
+    od_policy **retired_policies; /* replaced ones, freed by od_app_free (readers may hold them) */
+    size_t n_retired_policies;
     od_store *store;
     od_clock clock;
     od_limiter *limiter;
@@ -103,6 +105,21 @@ static inline bool od_page_take(od_page *p, bool visible)
     p->room--;
     return true;
 }
+
+/* ---- the policy in force (docs/policy.md "Reload") ---- */
+/* sha as 64 lowercase hex digits and a NUL. */
+void od_policy_sha_hex(const unsigned char sha[32], char hex[65]);
+/* Records the policy of hash sha_hex (hex) as the one in force: when it
+ * differs from the last one recorded, an audit entry "policy.load" (hash,
+ * source path, trigger "start" or "reload", previous hash) and *changed. */
+OD_NODISCARD od_err od_app_policy_record(od_app *a, const char *sha_hex, const char *trigger, bool *changed,
+                                         od_error *e);
+/* Puts the validated policy p (owned from now on, OD_OK only) in force in a
+ * serving app, after recording it; on an error nothing changed and the
+ * caller still owns p. */
+OD_NODISCARD od_err od_app_policy_replace(od_app *a, od_policy *p, const char *sha_hex, od_error *e);
+/* The pid of the server holding the database at db_path (its lock file). */
+OD_NODISCARD od_err od_app_db_holder(const char *db_path, long *pid, od_error *e);
 
 /* ---- audit (R-SEC-SYS-3) ---- */
 /* Appends a hash-chained entry inside tx.  before/after may be NULL (borrowed). */

@@ -320,6 +320,11 @@ od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e)
     return od_db_lock_take(db_path, out, e);
 }
 
+od_err od_app_db_holder(const char *db_path, long *pid, od_error *e)
+{
+    return od_db_lock_holder(db_path, pid, e);
+}
+
 void od_app_db_unlock(od_db_lock *l)
 {
     od_db_lock_release(l);

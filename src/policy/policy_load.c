@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <yaml.h>
 
 enum { CF_KEY, CF_NAME_ZH, CF_NAME_EN, CF_GRADES, CF_PRINCIPLE, CF_GUIDANCE, CF__COUNT };
@@ -591,6 +592,12 @@ od_err od_policy_load_buffer(const char *yaml, size_t len, od_policy **out, od_p
 
 od_err od_policy_load_file(const char *path, od_policy **out, od_policy_diags *diags)
 {
+    return od_policy_load_file_sha(path, out, diags, NULL);
+}
+
+od_err od_policy_load_file_sha(const char *path, od_policy **out, od_policy_diags *diags,
+                               unsigned char sha256[32])
+{
     od_policy_diags local;
     ctx c = {diags ? diags : &local, false};
     c.d->n = 0;
@@ -616,6 +623,9 @@ od_err od_policy_load_file(const char *path, od_policy **out, od_policy_diags *d
         od_pl_diag(&c, 0, 0, "cannot read policy file");
         return OD_E_IO;
     }
+    /* the hash of exactly the bytes loaded: the file may change meanwhile */
+    if (sha256)
+        crypto_hash_sha256(sha256, (const unsigned char *)buf, len);
     od_err rc = od_policy_load_buffer(buf, len, out, diags);
     free(buf);
     return rc;

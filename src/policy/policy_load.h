@@ -46,6 +46,12 @@ typedef struct od_policy_diags {
  * (the findings are then dropped); it is cleared first. */
 OD_NODISCARD od_err od_policy_load_file(const char *path, od_policy **out, od_policy_diags *diags);
 
+/* As od_policy_load_file(), and when sha256 is not NULL the SHA-256 of the
+ * bytes read (whatever the outcome, once the file was read): the identity
+ * of the policy recorded in the audit trail. */
+OD_NODISCARD od_err od_policy_load_file_sha(const char *path, od_policy **out, od_policy_diags *diags,
+                                            unsigned char sha256[32]);
+
 /* As od_policy_load_file() on the len bytes at yaml (need not be
  * NUL-terminated).  Input longer than OD_POLICY_FILE_MAX is rejected. */
 OD_NODISCARD od_err od_policy_load_buffer(const char *yaml, size_t len, od_policy **out,

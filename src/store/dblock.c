@@ -70,6 +70,31 @@ od_err od_db_lock_take(const char *db_path, od_db_lock **out, od_error *e)
     return OD_OK;
 }
 
+od_err od_db_lock_holder(const char *db_path, long *pid, od_error *e)
+{
+    *pid = 0;
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s.lock", db_path);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return od_error_set(e, OD_E_INVALID, "db", "路径过长 (path too long: %.64s...)", db_path);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return od_error_set(e, OD_E_NOT_FOUND, "db",
+                            "没有服务在使用数据库 %s (no server runs on database %s)", db_path, db_path);
+    /* a lock taken here means nobody held it: the pid in the file is stale */
+    if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+        close(fd);
+        return od_error_set(e, OD_E_NOT_FOUND, "db",
+                            "没有服务在使用数据库 %s (no server runs on database %s)", db_path, db_path);
+    }
+    *pid = holder_pid(fd);
+    close(fd);
+    if (!*pid)
+        return od_error_set(e, OD_E_NOT_FOUND, "db",
+                            "锁文件未记录进程号 %s (the lock file records no pid: %s)", path, path);
+    return OD_OK;
+}
+
 void od_db_lock_release(od_db_lock *l)
 {
     if (!l)

@@ -23,6 +23,11 @@ typedef struct od_db_lock od_db_lock;
  * with a message naming the database and the holder's pid; OD_E_IO when the
  * lock file cannot be created. */
 OD_NODISCARD od_err od_db_lock_take(const char *db_path, od_db_lock **out, od_error *e);
+/* The pid of the process holding the lock of the database at db_path, for
+ * `opsdesk policy reload --db` (it signals that server): OD_OK with *pid > 0
+ * when a process holds it and recorded its pid; OD_E_NOT_FOUND when nobody
+ * holds it (no server runs on that database).  Never creates the lock file. */
+OD_NODISCARD od_err od_db_lock_holder(const char *db_path, long *pid, od_error *e);
 /* Releases the lock (the file stays).  NULL-safe. */
 void od_db_lock_release(od_db_lock *l);
 
