@@ -177,12 +177,12 @@ od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, o
     return OD_OK;
 }
 
+/* uid is one of `users` (an array of {"id"}). */
 static bool has_user(json_t *users, int64_t uid)
 {
-    size_t i;
-    json_t *u;
-    json_array_foreach(users, i,
-                       u) if ((int64_t)json_integer_value(json_object_get(u, "id")) == uid) return true;
+    for (size_t i = 0; i < json_array_size(users); i++)
+        if ((int64_t)json_integer_value(json_object_get(json_array_get(users, i), "id")) == uid)
+            return true;
     return false;
 }
 
