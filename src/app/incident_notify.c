@@ -177,6 +177,45 @@ od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, o
     return OD_OK;
 }
 
+/* uid is one of `users` (an array of {"id"}). */
+static bool has_user(json_t *users, int64_t uid)
+{
+    for (size_t i = 0; i < json_array_size(users); i++)
+        if ((int64_t)json_integer_value(json_object_get(json_array_get(users, i), "id")) == uid)
+            return true;
+    return false;
+}
+
+/* Everyone owed a progress or final report (R-NOT-2, R-NOT-5): the
+ * incident's recipients, then everyone else an earlier report or alarm
+ * reached (od_later_reports_reach), as the outbox records them.  The
+ * second report's leaders and the monitoring desk it is fed back to are
+ * not recipients (they have no acknowledgement duty), so only the outbox
+ * knows them. */
+od_err od_incident_reached(od_tx *tx, int64_t inc_id, json_t **out, od_error *e)
+{
+    json_t *users = NULL;
+    od_rows *r = NULL;
+    od_err rc = od_incident_current_recipients(tx, inc_id, &users, e);
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_OUTBOX_REACHED, &r, e, OD_BINDS(OD_INT(inc_id)));
+    bool row = false;
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        int64_t uid = od_rows_int(r, 0);
+        if (!od_later_reports_reach(od_rows_text(r, 1)) || has_user(users, uid))
+            continue;
+        if (json_array_append_new(users, json_pack("{sI}", "id", (json_int_t)uid)) != 0)
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    od_rows_close(r);
+    if (rc) {
+        json_decref(users);
+        return rc;
+    }
+    *out = users;
+    return OD_OK;
+}
+
 /* Adds the recipients of `level` (R-NOT-1) and their ack deadlines
  * (R-NOT-4); notifies each newly added one.  *added (optional) gets the
  * users added. */

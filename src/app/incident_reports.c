@@ -159,6 +159,20 @@ static od_err report_notify_current(od_tx *tx, report_ctx *r, const char *kind, 
     return rc;
 }
 
+/* Seed 000 ch. 7 §2.1 items 7-8: a progress or final report reaches
+ * everyone an earlier report or alarm of the incident reached, those the
+ * second report alone reached (the confirmed level's leaders, the
+ * monitoring desk) included. */
+static od_err report_notify_reached(od_tx *tx, report_ctx *r, const char *kind, od_error *e)
+{
+    json_t *users = NULL;
+    od_err rc = od_incident_reached(tx, r->x.id, &users, e);
+    if (!rc)
+        rc = od_incident_notify_all(tx, r->p, &r->x, users, r->cause, kind, &r->msg, r->now, e);
+    json_decref(users);
+    return rc;
+}
+
 /* First report: R-NOT-1 the level's recipients; R-NOT-4 their acknowledgements. */
 static od_err report_first(od_tx *tx, report_ctx *r, od_error *e)
 {
@@ -240,11 +254,11 @@ static od_err report_progress(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms,
                                       e);
     if (!rc)
-        rc = report_notify_current(tx, r, "progress", e);
+        rc = report_notify_reached(tx, r, "progress", e);
     return rc;
 }
 
-/* Final report: R-ESC-3 escalation stops at resolution; R-NOT-2 to everyone notified. */
+/* Final report: R-ESC-3 escalation stops at resolution; R-NOT-2 to everyone notified before. */
 static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
 {
     int64_t id = r->x.id;
@@ -259,7 +273,7 @@ static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
     for (size_t i = 0; !rc && i < 4; i++)
         rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT(stop[i])));
     if (!rc)
-        rc = report_notify_current(tx, r, "final", e);
+        rc = report_notify_reached(tx, r, "final", e);
     return rc;
 }
 

@@ -104,6 +104,10 @@ OD_NODISCARD od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const 
                                            const char *cause, const char *kind, const msgspec *m, int64_t now,
                                            od_error *e);
 OD_NODISCARD od_err od_incident_current_recipients(od_tx *tx, int64_t inc_id, json_t **out, od_error *e);
+/* Everyone owed a progress or final report: the recipients and everyone an
+ * earlier report or alarm reached (core/notify_rules.h).  *out: a new JSON
+ * array of {"id"}. */
+OD_NODISCARD od_err od_incident_reached(od_tx *tx, int64_t inc_id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level,
                                                const char *reason, const char *cause, const char *kind,
                                                const msgspec *m, int64_t now, od_error *e);

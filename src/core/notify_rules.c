@@ -15,6 +15,15 @@ od_audience od_incident_opened_audience(void)
     return a;
 }
 
+bool od_later_reports_reach(const char *outbox_kind)
+{
+    static const char *const kinds[] = {"first", "second", "progress", "final", "escalation"};
+    for (size_t i = 0; outbox_kind && i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(kinds[i], outbox_kind) == 0)
+            return true;
+    return false;
+}
+
 static bool listed(const char *s, const char *const *v, size_t n)
 {
     for (size_t i = 0; s && i < n; i++)

@@ -33,6 +33,16 @@ od_audience od_first_report_audience(const od_recipients *r);
  * of the departments concerned. */
 od_audience od_incident_opened_audience(void);
 
+/* Seed 000 ch. 7 §2.1 items 7-8 (R-NOT-2, R-NOT-5): a progress or final
+ * report goes to everyone an earlier report or alarm of the incident
+ * reached.  Given the outbox kind of an earlier message of the incident,
+ * true when the person it reached is owed the later reports: a report
+ * (first, second, progress, final) or an escalation alarm.  Not a reminder
+ * (it only repeats one of those, or asks the owner for a report) nor the
+ * "opened" notice (it asks the monitoring desk and the engineers to file
+ * the first report; it is no report).  Anything else or NULL: false. */
+bool od_later_reports_reach(const char *outbox_kind);
+
 /* A candidate recipient: the roles held, the department, and the
  * departments the person's access is limited to (none = not limited). */
 typedef struct od_person {

@@ -175,6 +175,8 @@
     X(OUTBOX_INSERT, "INSERT INTO outbox(cause, incident_id, recipient_id, channel, address, kind, "         \
                      "desk, subject, body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?) "      \
                      "ON CONFLICT(cause, recipient_id, channel) DO NOTHING")                                 \
+    X(OUTBOX_REACHED, "SELECT DISTINCT recipient_id, kind FROM outbox WHERE incident_id = ? AND "            \
+                      "recipient_id IS NOT NULL ORDER BY recipient_id, kind")                                \
     X(OUTBOX_OF_INC, "SELECT id, cause, recipient_id, channel, address, kind, desk, subject, status, "       \
                      "attempts, created_at, sent_at FROM outbox WHERE incident_id = ? ORDER BY id")          \
     X(CASE_INSERT, "INSERT INTO cases(incident_id, number, title, level, highest_response, "                 \

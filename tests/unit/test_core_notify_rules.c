@@ -118,6 +118,27 @@ static void test_incident_opened_audience(void **state)
     }
 }
 
+/* Seed 000 ch. 7 §2.1 items 7-8 (R-NOT-2, R-NOT-5): the progress and final
+ * reports reach everyone an earlier report or alarm reached; which outbox
+ * kinds count, every kind the server writes and the edges of the match. */
+static void test_later_reports_reach(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *kind;
+        bool owed;
+    } rows[] = {
+        {"first", true},   {"second", true},       {"progress", true},
+        {"final", true},   {"escalation", true},   {"reminder", false},
+        {"opened", false}, {"event_alert", false}, {"review", false},
+        {"", false},       {"First", false},       {"first ", false},
+        {"firs", false},   {"escalations", false},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(od_later_reports_reach(rows[i].kind), rows[i].owed);
+    assert_false(od_later_reports_reach(NULL));
+}
+
 /* R-NOT-7: choice else policy; an address needed; nothing → inbox.
  * Bits: 1 sms, 2 email, 4 bot, 8 inbox. */
 static void test_contact_channels_r_not_7(void **state)
@@ -159,10 +180,9 @@ static void test_contact_channels_r_not_7(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recipient_selected_r_not_1),
-        cmocka_unit_test(test_scope_limits_recipients),
-        cmocka_unit_test(test_incident_opened_audience),
-        cmocka_unit_test(test_contact_channels_r_not_7),
+        cmocka_unit_test(test_recipient_selected_r_not_1), cmocka_unit_test(test_scope_limits_recipients),
+        cmocka_unit_test(test_incident_opened_audience),   cmocka_unit_test(test_contact_channels_r_not_7),
+        cmocka_unit_test(test_later_reports_reach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
