@@ -23,10 +23,6 @@ rules=(
 # Known exceptions, one a line: path:text of the line (fixed string).  Each is
 # temporary and says why; remove it when the code moves.
 exceptions=(
-  # backup and restore copy and encrypt the database file (store/backup.h);
-  # they have no app/ use case yet
-  'src/main.c:#include "store/backup.h"'
-  'src/sched/backup_sched.c:#include "store/backup.h"'
 )
 
 is_exception() {

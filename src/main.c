@@ -4,13 +4,13 @@
  * decides no rule. */
 #include "app/app.h"
 #include "app/audit.h"
+#include "app/backups.h"
 #include "policy/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher */
 #include "sched/sched.h"
 #include "sched/backup_sched.h" /* scheduled backups */
-#include "store/backup.h"
 #include "util/embed.h"
 #include "util/log.h"
 
@@ -287,7 +287,7 @@ static int serve(int argc, char **argv, bool key_new)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    int left = od_backup_remove_leftovers(opt(argc, argv, "--db"), true);
+    int left = od_app_backup_leftovers_remove(opt(argc, argv, "--db"));
     if (left > 0)
         od_warn(
             "已删除 %d 个中断的备份或恢复留下的临时文件 (removed %d leftover files of interrupted backups or "
@@ -537,24 +537,19 @@ static int cmd_backup(int argc, char **argv)
         return 2;
     }
     od_error e = {0};
-    od_backup_key k;
-    od_err rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_generate(&k);
-    od_backup_remove_leftovers(db, false);
-    if (!rc)
-        rc = od_backup_create(db, out, &k, od_clock_now(NULL), &e);
+    char s1[OD_APP_BACKUP_SHARE_MAX] = "", s2[OD_APP_BACKUP_SHARE_MAX] = "";
+    od_err rc = od_app_backup_write(db, out, kf, split, s1, s2, &e);
     if (!rc && split) {
-        char s1[OD_BACKUP_KEY_TEXT_MAX], s2[OD_BACKUP_KEY_TEXT_MAX];
-        rc = od_backup_key_split(&k, s1, s2);
-        if (!rc)
-            printf("备份已写入 backup written: %s\n"
-                   "密钥分片，分别交给两位保管人；任一分片单独无法解密 (key shares for two custodians; "
-                   "neither alone "
-                   "decrypts):\n  分片1 share 1: %s\n  分片2 share 2: %s\n",
-                   out, s1, s2);
+        printf("备份已写入 backup written: %s\n"
+               "密钥分片，分别交给两位保管人；任一分片单独无法解密 (key shares for two custodians; "
+               "neither alone "
+               "decrypts):\n  分片1 share 1: %s\n  分片2 share 2: %s\n",
+               out, s1, s2);
     } else if (!rc) {
         printf("备份已写入 backup written: %s (key %s)\n", out, kf);
     }
-    od_backup_key_wipe(&k);
+    sodium_memzero(s1, sizeof s1);
+    sodium_memzero(s2, sizeof s2);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
         return 1;
@@ -573,14 +568,8 @@ static int cmd_backup_key(int argc, char **argv)
         return 2;
     }
     od_error e = {0};
-    od_backup_key k;
-    char s1[OD_BACKUP_KEY_TEXT_MAX], s2[OD_BACKUP_KEY_TEXT_MAX];
-    od_err rc = od_backup_key_generate(&k);
-    if (!rc)
-        rc = od_backup_key_save_file(&k, kf, &e);
-    if (!rc)
-        rc = od_backup_key_split(&k, s1, s2);
-    od_backup_key_wipe(&k);
+    char s1[OD_APP_BACKUP_SHARE_MAX], s2[OD_APP_BACKUP_SHARE_MAX];
+    od_err rc = od_app_backup_key_new(kf, s1, s2, &e);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
         return 1;
@@ -606,18 +595,7 @@ static int cmd_restore(int argc, char **argv)
         return 2;
     }
     od_error e = {0};
-    od_backup_key k;
-    od_db_lock *lock = NULL;
-    /* a running server holds the lock: its database is never replaced under it */
-    od_err rc = od_app_db_lock(db, &lock, &e);
-    if (!rc) {
-        od_backup_remove_leftovers(db, true);
-        rc = kf ? od_backup_key_load_file(kf, &k, &e) : od_backup_key_join(s1, s2, &k, &e);
-        if (!rc)
-            rc = od_backup_restore(in, &k, db, has_flag(argc, argv, "--force"), &e);
-        od_backup_key_wipe(&k);
-    }
-    od_app_db_unlock(lock);
+    od_err rc = od_app_restore(in, db, kf, s1, s2, has_flag(argc, argv, "--force"), &e);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(rc));
         return 1;

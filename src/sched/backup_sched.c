@@ -5,7 +5,7 @@
  * lifecycle is util/worker.h; `run_mu` makes one backup at a time; `mu`
  * guards the next run time and the statistics. */
 #include "sched/backup_sched.h"
-#include "store/backup.h"
+#include "app/backups.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/worker.h"
@@ -26,7 +26,7 @@ struct od_backup_sched {
     od_app *app;
     char *dir;
     int minute_utc, keep;
-    od_backup_key key;
+    od_backup_keyring *key;
     od_worker w;
     pthread_mutex_t mu; /* next, statistics */
     pthread_mutex_t run_mu;
@@ -83,18 +83,11 @@ int64_t od_backup_next_run(int64_t now_ms, int minute_utc)
 /* One backup named at `at` (app-clock ms), then rotation; statistics and log. */
 static void run(od_backup_sched *b, int64_t at)
 {
-    char name[OD_BACKUP_FILE_NAME_MAX], path[4096];
+    char path[4096] = "";
     od_error e = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    od_backup_file_name(at, name);
-    od_err rc = OD_OK;
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", b->dir, name) >= sizeof path)
-        rc = od_error_set(&e, OD_E_INVALID, "backup-dir", "backup path too long");
-    if (!rc)
-        rc = od_backup_create(od_app_store_path(b->app), path, &b->key, at, &e);
-    if (!rc)
-        rc = od_backup_rotate(b->dir, b->keep, &e);
+    od_err rc = od_app_backup_scheduled(b->app, b->key, b->dir, b->keep, at, path, sizeof path, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     struct stat st;
@@ -180,7 +173,7 @@ od_err od_backup_sched_start(od_app *a, const od_backup_sched_opts *o, od_backup
         free(b);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
-    rc = od_backup_key_load_file(o->key_file, &b->key, e);
+    rc = od_backup_keyring_load(o->key_file, &b->key, e);
     if (rc) {
         snprintf(e->field, sizeof e->field, "backup-key-file");
         free(b->dir);
@@ -195,7 +188,7 @@ od_err od_backup_sched_start(od_app *a, const od_backup_sched_opts *o, od_backup
     pthread_mutex_init(&b->run_mu, NULL);
     rc = od_worker_start(&b->w, loop, b, "backup", e);
     if (rc) {
-        od_backup_key_wipe(&b->key);
+        od_backup_keyring_free(b->key);
         pthread_mutex_destroy(&b->mu);
         pthread_mutex_destroy(&b->run_mu);
         free(b->dir);
@@ -214,7 +207,7 @@ void od_backup_sched_stop(od_backup_sched *b)
     if (!b)
         return;
     od_worker_stop(&b->w);
-    od_backup_key_wipe(&b->key);
+    od_backup_keyring_free(b->key);
     pthread_mutex_destroy(&b->mu);
     pthread_mutex_destroy(&b->run_mu);
     free(b->dir);
