@@ -2,7 +2,7 @@
  * its options (flag → JSON key, kind, required) and how its answer is
  * printed (column specs).  Adding a command is adding a row here; the
  * parser and printer in cli.c and cli_table.c are shared by all.  The API
- * contracts are those of issues 2 and 3 and docs/api/openapi.yaml. */
+ * contracts are those of docs/api/openapi.yaml. */
 #include "cli/cli_int.h"
 
 #include <stdlib.h>

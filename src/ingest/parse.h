@@ -28,7 +28,7 @@ OD_NODISCARD od_err od_ingest_parse_events(json_t *body, od_event_batch *b, od_e
 OD_NODISCARD od_err od_ingest_parse_alertmanager(json_t *body, od_event_batch *b, od_error *e);
 OD_NODISCARD od_err od_ingest_parse_zabbix(json_t *body, od_event_batch *b, od_error *e);
 
-/* Issue 5 performance: points each event's raw_text at its own bytes in a
+/* For speed: points each event's raw_text at its own bytes in a
  * copy of the request body kept by the batch (no re-serialization): key NULL
  * = the body is the event object or an array of events (own format,
  * Zabbix); else the array under that key of the body object ("alerts").

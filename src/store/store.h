@@ -144,7 +144,7 @@ char *od_store_like_pattern(const char *q);
 
 /* Whole-database checkpoint (WAL → main file), used at clean shutdown. */
 void od_store_checkpoint(od_store *s);
-/* Issue 5: a PASSIVE checkpoint when the WAL has grown past ~8000 pages, for
+/* A PASSIVE checkpoint when the WAL has grown past ~8000 pages, for
  * a busy writer to call between its transactions (after answering).  Once
  * called, commits stop checkpointing by themselves (unless the WAL gets very
  * large), so the caller must keep calling it, also when idle. */

@@ -1,7 +1,7 @@
 """test_foundation.py — accounts, sessions, password policy, rate limiting,
 role separation, the JSON error shape (nothing written on any error),
 health/metrics, routing errors, `opsdesk init`, security headers.
-Issue 2 "Done when"; R-SEC-SYS-1, R-SEC-SYS-2."""
+R-SEC-SYS-1, R-SEC-SYS-2."""
 import os
 import re
 import subprocess

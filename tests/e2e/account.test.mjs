@@ -1,5 +1,5 @@
 // account.test.mjs — the notification directory and the accounts screen in
-// a real browser (issues 4 and 6; docs/notify.md, docs/ui.md).  A person sets
+// a real browser (R-NOT-7; docs/notify.md, docs/ui.md).  A person sets
 // their own language, channels per level and personal bot on the account
 // page (GET/PUT /api/v1/auth/me/notify); the bot URL and secret are
 // write-only and never come back to the page.  The system administrator
