@@ -148,25 +148,16 @@ static od_err report_insert_row(od_tx *tx, report_ctx *r, od_error *e)
     return rc;
 }
 
-/* Notifies everyone already a recipient of the incident. */
-static od_err report_notify_current(od_tx *tx, report_ctx *r, const char *kind, od_error *e)
+/* Sends kind to the people `audience` lists for the incident: its current
+ * recipients (od_incident_current_recipients) for the first report; for a
+ * progress or final report everyone an earlier report or alarm reached
+ * (od_incident_reached: seed 000 ch. 7 §2.1 items 7-8, the second report's
+ * leaders and the monitoring desk included). */
+static od_err report_notify(od_tx *tx, report_ctx *r, const char *kind,
+                            od_err (*audience)(od_tx *, int64_t, json_t **, od_error *), od_error *e)
 {
     json_t *users = NULL;
-    od_err rc = od_incident_current_recipients(tx, r->x.id, &users, e);
-    if (!rc)
-        rc = od_incident_notify_all(tx, r->p, &r->x, users, r->cause, kind, &r->msg, r->now, e);
-    json_decref(users);
-    return rc;
-}
-
-/* Seed 000 ch. 7 §2.1 items 7-8: a progress or final report reaches
- * everyone an earlier report or alarm of the incident reached, those the
- * second report alone reached (the confirmed level's leaders, the
- * monitoring desk) included. */
-static od_err report_notify_reached(od_tx *tx, report_ctx *r, const char *kind, od_error *e)
-{
-    json_t *users = NULL;
-    od_err rc = od_incident_reached(tx, r->x.id, &users, e);
+    od_err rc = audience(tx, r->x.id, &users, e);
     if (!rc)
         rc = od_incident_notify_all(tx, r->p, &r->x, users, r->cause, kind, &r->msg, r->now, e);
     json_decref(users);
@@ -197,7 +188,7 @@ static od_err report_first(od_tx *tx, report_ctx *r, od_error *e)
     /* those already recipients (an escalation before the first report)
      * get the first report too; the cause keeps it to one per channel */
     if (!rc)
-        rc = report_notify_current(tx, r, "first", e);
+        rc = report_notify(tx, r, "first", od_incident_current_recipients, e);
     return rc;
 }
 
@@ -254,7 +245,7 @@ static od_err report_progress(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_incident_deadline_add(tx, id, OD_DL_PROGRESS_REMIND, 0, nd, nd - p->progress_remind_before_ms,
                                       e);
     if (!rc)
-        rc = report_notify_reached(tx, r, "progress", e);
+        rc = report_notify(tx, r, "progress", od_incident_reached, e);
     return rc;
 }
 
@@ -273,7 +264,7 @@ static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
     for (size_t i = 0; !rc && i < 4; i++)
         rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT(stop[i])));
     if (!rc)
-        rc = report_notify_reached(tx, r, "final", e);
+        rc = report_notify(tx, r, "final", od_incident_reached, e);
     return rc;
 }
 
