@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const od_store_ops *const od_store_backends[] = {&od_store_sqlite_ops, NULL};
+const od_store_ops *const od_store_backends[] = {&od_store_sqlite_ops, &od_store_pg_ops, NULL};
 
 od_err od_store_open_with(const od_store_ops *ops, const char *path, od_store **out, od_error *e)
 {
