@@ -318,11 +318,12 @@ static bool is_403_guard(const od_wf_guard *g)
 }
 
 /* An any_group: holds when one member holds (a member whose `when` does
- * not apply holds).  On failure names every member. */
+ * not apply holds).  On failure the message names every member and
+ * `what` the first member's. */
 static od_err group_check(const od_wf_def *def, const od_wf_action *act, int group, const od_wf_record *r,
                           const od_wf_actor *a, od_wf_refusal *f)
 {
-    char names[256];
+    char names[256], first[OD_KEY_MAX] = "";
     size_t len = 0;
     names[0] = '\0';
     od_err last = OD_E_CONFLICT;
@@ -333,12 +334,14 @@ static od_err group_check(const od_wf_def *def, const od_wf_action *act, int gro
         od_wf_refusal tmp = {0};
         if (!applies(g, r) || (last = guard_check(def, g, r, a, &tmp)) == OD_OK)
             return OD_OK;
+        if (!first[0])
+            snprintf(first, sizeof first, "%s", tmp.what);
         int k = snprintf(names + len, sizeof names - len, "%s%s(%s)", len ? " | " : "",
                          od_wf_guard_key(g->kind), tmp.what);
         if (k > 0 && (size_t)k < sizeof names - len)
             len += (size_t)k;
     }
-    return refuse(f, last, names, "需满足以下之一：%s (one of these is needed: %s)", names, names);
+    return refuse(f, last, first, "需满足以下之一：%s (one of these is needed: %s)", names, names);
 }
 
 static bool group_seen_before(const od_wf_action *act, size_t i)
