@@ -63,6 +63,7 @@ typedef enum od_wf_who_kind {
 typedef struct od_wf_who {
     od_wf_who_kind kind;
     char key[OD_KEY_MAX];
+    int line; /* in the policy file, for messages (0 = unknown) */
 } od_wf_who;
 
 typedef enum od_wf_guard_kind {
@@ -87,6 +88,7 @@ typedef struct od_wf_guard {
     size_t n_args;
     char when[OD_KEY_MAX];
     int any_group;
+    int line;
 } od_wf_guard;
 
 typedef enum od_wf_effect_kind {
@@ -105,6 +107,7 @@ typedef struct od_wf_effect {
     char a[OD_KEY_MAX], b[OD_KEY_MAX];
     od_sla_op op;
     int64_t offset_ms;
+    int line;
 } od_wf_effect;
 
 typedef struct od_wf_state {
@@ -120,6 +123,7 @@ typedef struct od_wf_action {
     int from[OD_WF_STATES_MAX]; /* state indexes; none = a create action */
     size_t n_from;
     int to; /* state index; -1 = stays in the current state */
+    int to_line;
     od_wf_who who[OD_WF_WHO_MAX];
     size_t n_who;
     od_wf_guard guards[OD_WF_GUARDS_MAX];
@@ -202,6 +206,7 @@ typedef struct od_kernel {
     size_t n_approvals;
     od_cl_template checklists[OD_CL_TEMPLATES_MAX];
     size_t n_checklists;
+    unsigned sections; /* loader bookkeeping: bit i = the file declared kernel section i */
 } od_kernel;
 
 void od_kernel_free(od_kernel *k);

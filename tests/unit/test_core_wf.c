@@ -39,10 +39,14 @@ static od_wf_action *action(const char *key, const char *from, const char *to)
 {
     od_wf_action *a = &def->actions[def->n_actions++];
     cpy(a->key, key);
-    char buf[128];
-    cpy(buf, from);
-    for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " "))
-        a->from[a->n_from++] = od_wf_state_index(def, tok);
+    for (const char *p = from; *p;) {
+        char word[OD_KEY_MAX];
+        size_t n = strcspn(p, " ");
+        memcpy(word, p, n);
+        word[n] = '\0';
+        a->from[a->n_from++] = od_wf_state_index(def, word);
+        p += n + (p[n] == ' ');
+    }
     a->to = to ? od_wf_state_index(def, to) : -1;
     return a;
 }
