@@ -442,6 +442,9 @@ static int cmd_policy_check(int argc, char **argv)
     if (load_policy(argv[3], &p, &src, NULL))
         return 1;
     printf("%s: 策略有效 policy OK (%zu categories)\n", argv[3], p->n_categories);
+    od_clock clk;
+    od_clock_init_system(&clk);
+    od_policy_kernel_print(stdout, p, od_clock_now(&clk));
     od_policy_free(p);
     free(src);
     return 0;

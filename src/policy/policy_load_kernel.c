@@ -1425,3 +1425,36 @@ void od_pl_merge_kernel(ctx *c, od_policy *pol, od_policy *d)
     }
     check_kernel(c, k, dflt_wf);
 }
+
+void od_policy_kernel_print(FILE *f, const od_policy *pol, int64_t now)
+{
+    const od_kernel *k = pol->kernel;
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->n_workflows; i++) {
+        const od_wf_def *d = k->workflows[i];
+        fprintf(f, "  工作流 workflow %s: %zu 个状态 states, %zu 个操作 actions, %zu 个计时器 clocks\n",
+                d->kind, d->n_states, d->n_actions, d->n_clocks);
+    }
+    for (size_t i = 0; i < k->n_calendars; i++) {
+        const od_calendar *c = &k->calendars[i];
+        if (c->always)
+            continue;
+        int left = 0;
+        od_cal_coverage cov = od_cal_coverage_at(c, now, &left);
+        int y, m, d;
+        od_cal_civil_from_days((int32_t)((now + (int64_t)c->utc_offset_min * 60000) / OD_DAY_MS), &y, &m, &d);
+        if (cov == OD_CAL_NOT_LOADED)
+            fprintf(
+                f,
+                "  警告 warning: 日历 %s 没有 %d 年的节假日安排 (calendar %s has no holiday list for %d): "
+                "opsdesk calendar import\n",
+                c->key, y, c->key, y);
+        else if (cov == OD_CAL_ENDING_SOON)
+            fprintf(f,
+                    "  警告 warning: 日历 %s 的节假日安排 %d 天后到期 (calendar %s: the holiday list ends in "
+                    "%d days): "
+                    "opsdesk calendar import\n",
+                    c->key, left, c->key, left);
+    }
+}
