@@ -112,6 +112,7 @@ enum {
     OD_PL_KSEC__COUNT
 };
 struct od_kernel;
+struct od_calendar;
 /* A kernel with only the built-in 24x7 calendar (NULL after out of memory). */
 struct od_kernel *od_pl_kernel_new(ctx *c);
 /* Loads the sections present (sec[i] may be NULL) onto pol->kernel. */
@@ -123,6 +124,8 @@ void od_pl_check_kernel(ctx *c, const od_policy *pol);
 /* Fills the sections the file left out from d (the embedded default) and
  * checks the whole again; takes what it needs out of d. */
 void od_pl_merge_kernel(ctx *c, od_policy *pol, od_policy *d);
+/* A list of {date, to, type, name} special days into cal (days and years). */
+void od_pl_load_days(ctx *c, struct od_calendar *cal, const node *v, const char *path);
 /* "YYYY-MM-DD" → days since 1970-01-01 and the year. */
 bool od_pl_parse_date(const char *s, int32_t *day, int *year);
 

@@ -167,7 +167,7 @@ static void load_week(ctx *c, od_calendar *cal, const node *v, const char *path)
     }
 }
 
-static void load_days(ctx *c, od_calendar *cal, const node *v, const char *path)
+void od_pl_load_days(ctx *c, od_calendar *cal, const node *v, const char *path)
 {
     if (!od_pl_want(c, v, N_SEQ, path))
         return;
@@ -305,7 +305,7 @@ static void load_calendars(ctx *c, od_kernel *k, const node *v)
         }
         if (f.val[4]) {
             od_pl_sub(p, path, "days");
-            load_days(c, cal, f.val[4], p);
+            od_pl_load_days(c, cal, f.val[4], p);
         }
         k->n_calendars++;
     }
