@@ -9,7 +9,9 @@
  * unreachable state, a closed state with a way out other than reopen,
  * unknown role / committee / guard / effect / clock / calendar / approval
  * step / checklist / matrix, a matrix with a missing cell) comes with its
- * line and a bilingual message. */
+ * line and a bilingual message.  Requirements: R-PRB-1 (the states),
+ * R-PRB-2 (the matrix and targets), R-PRB-4 (workaround required),
+ * R-PRB-6 (the review gate; only the problem manager closes). */
 #include "core/wf.h"
 #include "policy/policy_load.h"
 
