@@ -159,6 +159,9 @@ typedef struct od_wf_clock_def {
     int64_t by_priority[OD_PRIO_MAX];
     int thresholds[OD_SLA_THRESHOLDS_MAX]; /* percent, ascending */
     size_t n_thresholds;
+    /* on_threshold: the notify template of each threshold ("" = none),
+     * aligned with thresholds[] */
+    char on_threshold[OD_SLA_THRESHOLDS_MAX][OD_KEY_MAX];
     int line;
 } od_wf_clock_def;
 
@@ -191,6 +194,9 @@ typedef struct od_wf_approval_def {
     od_appr_rule rule;
     int64_t due_ms; /* on `due_calendar`; 0 = none */
     char due_calendar[OD_KEY_MAX];
+    int64_t remind_after_ms, escalate_after_ms; /* after the round opens; 0 = none */
+    od_wf_who escalate_to[OD_WF_WHO_MAX];
+    size_t n_escalate_to;
     int line;
 } od_wf_approval_def;
 

@@ -474,10 +474,10 @@ static void load_approvals(ctx *c, od_kernel *k, const node *v)
         od_pl_copy_fixed(a->key, sizeof a->key, kn->str);
         a->line = kn->line;
         a->rule.comment_required_on = (1u << OD_VOTE_REJECT) | (1u << OD_VOTE_MORE_INFO);
-        fields f = {
-            .what = "key",
-            .names = {"zh", "en", "approvers", "mode", "decisions", "comment_required_on", "due", "calendar"},
-            .n = 8};
+        fields f = {.what = "key",
+                    .names = {"zh", "en", "approvers", "mode", "decisions", "comment_required_on", "due",
+                              "calendar", "remind_after", "escalate_after", "escalate_to"},
+                    .n = 11};
         if (!od_pl_map_fields(c, v->kids[i + 1], path, &f))
             continue;
         od_pl_require_one(c, kn, path, &f, 2);
@@ -534,6 +534,21 @@ static void load_approvals(ctx *c, od_kernel *k, const node *v)
             od_pl_sub(p, path, "calendar");
             get_fixed(c, f.val[7], p, a->due_calendar, sizeof a->due_calendar);
         }
+        if (f.val[8]) {
+            od_pl_sub(p, path, "remind_after");
+            od_pl_get_duration(c, f.val[8], p, true, &a->remind_after_ms);
+        }
+        if (f.val[9]) {
+            od_pl_sub(p, path, "escalate_after");
+            od_pl_get_duration(c, f.val[9], p, true, &a->escalate_after_ms);
+        }
+        if (f.val[10]) {
+            od_pl_sub(p, path, "escalate_to");
+            load_who_list(c, f.val[10], p, a->escalate_to, &a->n_escalate_to);
+        }
+        if (a->escalate_after_ms && !a->n_escalate_to)
+            od_pl_diag(c, kn->line, kn->col,
+                       "%s: escalate_after 需要 escalate_to (escalate_after needs escalate_to)", path);
         k->n_approvals++;
     }
 }
@@ -1096,8 +1111,9 @@ static void load_clock(ctx *c, od_kernel *k, od_wf_def *d, od_wf_clock_def *cl, 
     cl->thresholds[0] = 50, cl->thresholds[1] = 75, cl->thresholds[2] = 100;
     cl->n_thresholds = 3;
     fields f = {.what = "key",
-                .names = {"start_on", "pause_in", "stop_on", "cancel_on", "calendar", "target", "thresholds"},
-                .n = 7};
+                .names = {"start_on", "pause_in", "stop_on", "cancel_on", "calendar", "target", "thresholds",
+                          "on_threshold"},
+                .n = 8};
     if (!od_pl_map_fields(c, v, path, &f))
         return;
     od_pl_require_all(
@@ -1173,6 +1189,31 @@ static void load_clock(ctx *c, od_kernel *k, od_wf_def *d, od_wf_clock_def *cl, 
                 cl->thresholds[cl->n_thresholds++] = pct;
             }
         }
+    }
+    if (f.val[7]) {
+        od_pl_sub(p, path, "on_threshold");
+        const node *m = f.val[7];
+        if (od_pl_want(c, m, N_MAP, p))
+            FOR_MAP(m, i)
+            {
+                const node *tk = m->kids[i];
+                size_t j = 0;
+                while (tk->kind == N_SCALAR && j < cl->n_thresholds) {
+                    char num[16];
+                    snprintf(num, sizeof num, "%d", cl->thresholds[j]);
+                    if (strcmp(num, tk->str) == 0)
+                        break;
+                    j++;
+                }
+                if (tk->kind != N_SCALAR || j == cl->n_thresholds) {
+                    od_pl_diag(c, tk->line, tk->col,
+                               "%s: 不是该计时器的阈值 (not one of the clock's thresholds)", p);
+                    continue;
+                }
+                char q[PATH_MAX_LEN];
+                od_pl_sub(q, p, tk->str);
+                get_fixed(c, m->kids[i + 1], q, cl->on_threshold[j], OD_KEY_MAX);
+            }
     }
 }
 

@@ -91,6 +91,8 @@ static void test_declared(void **st)
     assert_int_equal(c->n_thresholds, 3);
     assert_int_equal(c->thresholds[0], 50);
     assert_int_equal(c->thresholds[2], 100);
+    assert_string_equal(c->on_threshold[0], "problem.resolve_50");
+    assert_string_equal(c->on_threshold[2], "problem.resolve_breached");
     /* approvals, checklist, calendars */
     const od_wf_approval_def *wo = od_kernel_approval(pol->kernel, "workaround_only");
     assert_non_null(wo);
@@ -355,6 +357,15 @@ static void test_refusals(void **st)
     expect("clocks:\n  q:\n    k: {start_on: [make], target: 1h}\n", 11, "no workflow 'q'");
     expect("clocks:\n  t:\n    k: {start_on: [make], stop_on: [b], target: 1h, thresholds: [50, 100]}\n", 0,
            NULL);
+    expect("clocks:\n  t:\n    k: {start_on: [make], target: 1h, thresholds: [50, 100], on_threshold: {75: "
+           "x}}\n",
+           12, "not one of the clock's thresholds");
+    expect("approvals:\n  s:\n    approvers: [problem_manager]\n    escalate_after: 1d\n", 11,
+           "escalate_after needs escalate_to");
+    expect("approvals:\n  s:\n    approvers: [problem_manager]\n    remind_after: 4h\n    escalate_after: "
+           "1d\n    "
+           "escalate_to: [ops_department_head, committee:it_exec_committee]\n",
+           0, NULL);
     /* matrices */
     expect("priority_matrices:\n  m:\n    high: {high: P1, medium: P2, low: P3}\n    medium: {high: P2, "
            "medium: P3, "
