@@ -3,6 +3,7 @@
 #include "policy.h"
 #include "core/keys.h"
 #include "core/event.h" /* od_event_policy_free */
+#include "core/wf.h"    /* od_kernel_free */
 
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,7 @@ void od_policy_free(od_policy *p)
         free(p->severity_desc[s]);
     free(p->name);
     od_event_policy_free(p->events);
+    od_kernel_free(p->kernel);
     free(p);
 }
 

@@ -163,6 +163,11 @@ typedef struct od_policy {
     /* R-EVT-1…4: the `events:` section (core/event.h); NULL = the
      * built-in defaults (od_event_policy_new_default) */
     struct od_event_policy *events;
+    /* The workflow kernel's sections (`calendars:`, `workflows:`,
+     * `clocks:`, `priority_matrices:`, `approvals:`, `checklists:`;
+     * core/wf.h); NULL only in od_policy_new_default() — the loader always
+     * sets it (the file's sections, the rest from policy/default.yaml). */
+    struct od_kernel *kernel;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used

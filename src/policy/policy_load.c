@@ -418,15 +418,39 @@ enum {
     TK_TEMPLATES,
     TK_NOTIFY,
     TK_EVENTS,
+    TK_CALENDARS,
+    TK_MATRICES,
+    TK_APPROVALS,
+    TK_CHECKLISTS,
+    TK_WORKFLOWS,
+    TK_CLOCKS,
     TK__COUNT
 };
 
 static void load_root(ctx *c, od_policy *pol, const node *root)
 {
     fields f = {.what = "key",
-                .names = {"version", "name", "categories", "severities", "response_matrix", "handling_limits",
-                          "first_report", "acknowledgement", "progress_reports", "activation", "password",
-                          "login", "templates", "notify", "events"},
+                .names = {"version",
+                          "name",
+                          "categories",
+                          "severities",
+                          "response_matrix",
+                          "handling_limits",
+                          "first_report",
+                          "acknowledgement",
+                          "progress_reports",
+                          "activation",
+                          "password",
+                          "login",
+                          "templates",
+                          "notify",
+                          "events",
+                          "calendars",
+                          "priority_matrices",
+                          "approvals",
+                          "checklists",
+                          "workflows",
+                          "clocks"},
                 .n = TK__COUNT};
     if (!od_pl_map_fields(c, root, "policy", &f))
         return;
@@ -462,6 +486,9 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
         od_pl_load_notify(c, pol, f.val[TK_NOTIFY]);
     if (f.val[TK_EVENTS])
         od_pl_load_events(c, pol, f.val[TK_EVENTS]);
+    const node *ksec[OD_PL_KSEC__COUNT] = {f.val[TK_CALENDARS],  f.val[TK_MATRICES],  f.val[TK_APPROVALS],
+                                           f.val[TK_CHECKLISTS], f.val[TK_WORKFLOWS], f.val[TK_CLOCKS]};
+    od_pl_load_kernel(c, pol, ksec);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -533,8 +560,10 @@ static od_err merge_default(od_policy *pol, ctx *c)
         return rc;
     }
     merge_notify(&pol->notify, &d->notify);
+    size_t before = c->d->total;
+    od_pl_merge_kernel(c, pol, d);
     od_policy_free(d);
-    return OD_OK;
+    return c->nomem ? OD_E_NOMEM : c->d->total > before ? OD_E_INVALID : OD_OK;
 }
 
 /* Loads the buffer onto a default policy; merge: then fills in from the
@@ -569,6 +598,8 @@ static od_err load(const char *yaml, size_t len, bool merge, od_policy **out, ct
     }
     load_root(c, pol, root);
     od_pl_node_free(root);
+    if (!merge && !c->d->total) /* the embedded default: its kernel on its own */
+        od_pl_check_kernel(c, pol);
     od_err rc = c->nomem ? OD_E_NOMEM : c->d->total ? OD_E_INVALID : OD_OK;
     if (!rc && merge)
         rc = merge_default(pol, c);

@@ -12,6 +12,7 @@
 #define OD_POLICY_POLICY_LOAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/policy.h"
@@ -60,5 +61,10 @@ OD_NODISCARD od_err od_policy_load_buffer(const char *yaml, size_t len, od_polic
 /* Writes the findings to f, one per line, as "path:line:column: message"
  * (path may be NULL), then "... and N more" if some were dropped. */
 void od_policy_diags_print(FILE *f, const char *path, const od_policy_diags *diags);
+
+/* Writes a summary of the workflow kernel sections (one line per
+ * workflow) and a warning for every business calendar whose holiday list
+ * does not cover now's year or ends within 60 days (modules-spec §1.4). */
+void od_policy_kernel_print(FILE *f, const od_policy *p, int64_t now);
 
 #endif

@@ -17,7 +17,7 @@
 
 #define NODE_MAX 100000  /* nodes in one file */
 #define CATEGORY_MAX 256 /* categories in one policy */
-#define FIELD_MAX 16     /* keys of the widest fixed mapping */
+#define FIELD_MAX 24     /* keys of the widest fixed mapping */
 #define DURATION_MAX_MS (366LL * 24 * 3600 * 1000)
 #define PATH_MAX_LEN 128
 
@@ -99,5 +99,34 @@ void od_pl_copy_fixed(char *dst, size_t size, const char *s);
 void od_pl_load_templates(ctx *c, od_policy *pol, const node *v);
 void od_pl_load_notify(ctx *c, od_policy *pol, const node *v);
 void od_pl_load_events(ctx *c, od_policy *pol, const node *v);
+
+/* The workflow kernel's sections (policy_load_kernel.c), in the order of
+ * od_kernel.sections' bits. */
+enum {
+    OD_PL_KSEC_CALENDARS = 0,
+    OD_PL_KSEC_MATRICES,
+    OD_PL_KSEC_APPROVALS,
+    OD_PL_KSEC_CHECKLISTS,
+    OD_PL_KSEC_WORKFLOWS,
+    OD_PL_KSEC_CLOCKS,
+    OD_PL_KSEC__COUNT
+};
+struct od_kernel;
+struct od_calendar;
+/* A kernel with only the built-in 24x7 calendar (NULL after out of memory). */
+struct od_kernel *od_pl_kernel_new(ctx *c);
+/* Loads the sections present (sec[i] may be NULL) onto pol->kernel. */
+void od_pl_load_kernel(ctx *c, od_policy *pol, const node *const sec[OD_PL_KSEC__COUNT]);
+/* The checks across sections (unknown states, unreachable states, …) on
+ * a kernel complete in itself (the embedded default's), when nothing else
+ * was found.  A file's kernel is checked in od_pl_merge_kernel. */
+void od_pl_check_kernel(ctx *c, const od_policy *pol);
+/* Fills the sections the file left out from d (the embedded default) and
+ * checks the whole again; takes what it needs out of d. */
+void od_pl_merge_kernel(ctx *c, od_policy *pol, od_policy *d);
+/* A list of {date, to, type, name} special days into cal (days and years). */
+void od_pl_load_days(ctx *c, struct od_calendar *cal, const node *v, const char *path);
+/* "YYYY-MM-DD" → days since 1970-01-01 and the year. */
+bool od_pl_parse_date(const char *s, int32_t *day, int *year);
 
 #endif
