@@ -39,6 +39,10 @@ static const struct {
                                                 R(SERVICE_DESK)},
     [OD_PERM_APIKEY_ADMIN] = {"apikey.admin", R(SYSTEM_ADMIN)},
     [OD_PERM_INGEST] = {"ingest", 0},
+    [OD_PERM_RECORD_READ] = {"record.read", OPS_ALL | R(AUDITOR)},
+    [OD_PERM_RECORD_WRITE] = {"record.write", OPS_ALL},
+    [OD_PERM_COMMITTEE_READ] = {"committee.read", OPS_ALL | R(AUDITOR) | R(SYSTEM_ADMIN) | R(SECURITY_ADMIN)},
+    [OD_PERM_COMMITTEE_WRITE] = {"committee.write", R(SYSTEM_ADMIN)},
 };
 
 const char *od_perm_key(od_perm p)

@@ -44,6 +44,10 @@ static const struct {
     {OD_PERM_EVENT_WRITE, "event.write", "monitoring_engineer ops_engineer ops_section_head service_desk"},
     {OD_PERM_APIKEY_ADMIN, "apikey.admin", "system_admin"},
     {OD_PERM_INGEST, "ingest", ""},
+    {OD_PERM_RECORD_READ, "record.read", OPS_ALL "auditor"},
+    {OD_PERM_RECORD_WRITE, "record.write", OPS_ALL},
+    {OD_PERM_COMMITTEE_READ, "committee.read", OPS_ALL "auditor system_admin security_admin"},
+    {OD_PERM_COMMITTEE_WRITE, "committee.write", "system_admin"},
 };
 
 static bool listed(const char *roles, const char *key)
