@@ -24,8 +24,8 @@ static bool key_ok(const char *k)
 
 /* The committee's members from body: chair, deputies, members (distinct
  * active accounts), written after the old ones are cleared.  *n = how many. */
-static od_err members_write(od_tx *tx, int64_t cid, int64_t chair, json_t *deputies, json_t *members, int64_t *n,
-                            od_error *e)
+static od_err members_write(od_tx *tx, int64_t cid, int64_t chair, json_t *deputies, json_t *members,
+                            int64_t *n, od_error *e)
 {
     int64_t seen[MEMBERS_MAX + 1];
     size_t k = 0;
@@ -37,8 +37,8 @@ static od_err members_write(od_tx *tx, int64_t cid, int64_t chair, json_t *deput
         for (size_t i = 0; !rc && i < cnt; i++) {
             json_t *v = l == 0 ? NULL : json_array_get(lists[l], i);
             if (l > 0 && (!json_is_integer(v) || json_integer_value(v) <= 0)) {
-                rc = od_error_set(e, OD_E_INVALID, fields[l], "%s 须为用户 id 数组 (%s must be user ids)", fields[l],
-                                  fields[l]);
+                rc = od_error_set(e, OD_E_INVALID, fields[l], "%s 须为用户 id 数组 (%s must be user ids)",
+                                  fields[l], fields[l]);
                 break;
             }
             int64_t uid = l == 0 ? chair : (int64_t)json_integer_value(v);
@@ -54,8 +54,8 @@ static od_err members_write(od_tx *tx, int64_t cid, int64_t chair, json_t *deput
                 rc = od_tx_scalar(tx, OD_Q_REC_USER_ACTIVE, &active, e, OD_BINDS(OD_INT(uid)));
             if (!rc && !active)
                 rc = od_error_set(e, OD_E_UNPROCESSABLE, fields[l],
-                                  "用户 %lld 不存在或已停用 (user %lld not found or disabled)", (long long)uid,
-                                  (long long)uid);
+                                  "用户 %lld 不存在或已停用 (user %lld not found or disabled)",
+                                  (long long)uid, (long long)uid);
             if (!rc)
                 rc = od_tx_exec(tx, OD_Q_CMT_MEMBER_INSERT, e,
                                 OD_BINDS(OD_INT(cid), OD_INT(uid), OD_TEXT(roles[l])));
@@ -77,8 +77,8 @@ static od_err committee_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     if (!rc)
         rc = od_rows_step(r, &row);
     if (!rc && !row)
-        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "委员会 %lld 不存在 (committee %lld not found)", (long long)id,
-                          (long long)id);
+        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "委员会 %lld 不存在 (committee %lld not found)",
+                          (long long)id, (long long)id);
     if (!rc) {
         o = json_pack("{sI ss ss ss sI s[]}", "id", (json_int_t)od_rows_int(r, 0), "key", od_rows_text(r, 1),
                       "name_zh", od_rows_text(r, 2), "name_en", od_rows_text(r, 3), "quorum",
@@ -113,10 +113,12 @@ static od_err committee_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 static od_err committee_write(od_tx *tx, int64_t id, json_t *body, json_t *cur, int64_t now, od_error *e)
 {
     json_t *v;
-    const char *zh = (v = json_object_get(body, "name_zh")) ? json_string_value(v)
-                                                             : json_string_value(json_object_get(cur, "name_zh"));
-    const char *en = (v = json_object_get(body, "name_en")) ? json_string_value(v)
-                                                             : json_string_value(json_object_get(cur, "name_en"));
+    const char *zh = (v = json_object_get(body, "name_zh"))
+                         ? json_string_value(v)
+                         : json_string_value(json_object_get(cur, "name_zh"));
+    const char *en = (v = json_object_get(body, "name_en"))
+                         ? json_string_value(v)
+                         : json_string_value(json_object_get(cur, "name_en"));
     if (!zh || !*zh || !en || !*en)
         return od_error_set(e, OD_E_UNPROCESSABLE, !zh || !*zh ? "name_zh" : "name_en",
                             "须有中文名和英文名 (name_zh and name_en are required)");
@@ -141,7 +143,8 @@ static od_err committee_write(od_tx *tx, int64_t id, json_t *body, json_t *cur, 
     json_decref(old_dep);
     json_decref(old_mem);
     v = json_object_get(body, "quorum");
-    int64_t quorum = v ? (int64_t)json_integer_value(v) : (int64_t)json_integer_value(json_object_get(cur, "quorum"));
+    int64_t quorum =
+        v ? (int64_t)json_integer_value(v) : (int64_t)json_integer_value(json_object_get(cur, "quorum"));
     if (!rc && (quorum < 1 || quorum > n))
         rc = od_error_set(e, OD_E_UNPROCESSABLE, "quorum",
                           "法定人数须在 1 到成员数 %lld 之间 (quorum must be between 1 and the %lld members)",
@@ -165,12 +168,13 @@ od_err od_committee_create(od_app *a, const od_principal *who, json_t *body, jso
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_insert(tx, OD_Q_CMT_INSERT, &id, e,
-                      OD_BINDS(OD_TEXT(key), OD_TEXT("-"), OD_TEXT("-"), OD_NULL(), OD_INT(1), OD_INT(now),
-                               OD_INT(now)));
+    rc = od_tx_insert(
+        tx, OD_Q_CMT_INSERT, &id, e,
+        OD_BINDS(OD_TEXT(key), OD_TEXT("-"), OD_TEXT("-"), OD_NULL(), OD_INT(1), OD_INT(now), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
-        rc = od_error_set(e, OD_E_CONFLICT, "key", "委员会 %s 已存在 (committee %s exists already)", key, key);
+        rc =
+            od_error_set(e, OD_E_CONFLICT, "key", "委员会 %s 已存在 (committee %s exists already)", key, key);
     }
     json_t *empty = json_pack("{s[] si}", "members", "quorum", 1);
     if (!rc)

@@ -59,11 +59,12 @@ static json_t *row_json(od_rows *r)
 {
     int k = od_rkind_parse(od_rows_text(r, 1));
     const od_rkind_def *d = od_rkind_get((od_rkind)k);
-    json_t *o = json_pack("{sI ss ss ss ss ss ss ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind",
-                          od_rows_text(r, 1), "kind_zh", d ? d->name_zh : "", "kind_en", d ? d->name_en : "",
-                          "number", od_rows_text(r, 2), "title", od_rows_text(r, 3), "state", od_rows_text(r, 4),
-                          "impact", od_rows_text(r, 5), "urgency", od_rows_text(r, 6), "priority",
-                          od_rows_text(r, 7), "tier", od_rows_text(r, 8), "group_key", od_rows_text(r, 10));
+    json_t *o =
+        json_pack("{sI ss ss ss ss ss ss ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind",
+                  od_rows_text(r, 1), "kind_zh", d ? d->name_zh : "", "kind_en", d ? d->name_en : "",
+                  "number", od_rows_text(r, 2), "title", od_rows_text(r, 3), "state", od_rows_text(r, 4),
+                  "impact", od_rows_text(r, 5), "urgency", od_rows_text(r, 6), "priority", od_rows_text(r, 7),
+                  "tier", od_rows_text(r, 8), "group_key", od_rows_text(r, 10));
     json_object_set_new(o, "assignee_id", od_rec_int_col(r, 9));
     json_object_set_new(o, "department", json_string(od_rows_text(r, 11)));
     json_object_set_new(o, "requester_id", od_rec_int_col(r, 12));
@@ -122,9 +123,9 @@ od_err od_record_timeline_add(od_tx *tx, int64_t id, int64_t now, const od_princ
 {
     char *d = data ? json_dumps(data, JSON_COMPACT) : NULL;
     const char *actor = who && who->id != 0 ? who->username : "system";
-    od_err rc = od_tx_exec(tx, OD_Q_RTL_INSERT, e,
-                           OD_BINDS(OD_INT(id), OD_INT(now), OD_TEXT(actor), OD_TEXT(kind), OD_TEXT(text),
-                                    OD_TEXT(d)));
+    od_err rc = od_tx_exec(
+        tx, OD_Q_RTL_INSERT, e,
+        OD_BINDS(OD_INT(id), OD_INT(now), OD_TEXT(actor), OD_TEXT(kind), OD_TEXT(text), OD_TEXT(d)));
     free(d);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_REC_TOUCH, e, OD_BINDS(OD_INT(now), OD_INT(id)));
@@ -151,8 +152,9 @@ static od_err user_ok(od_tx *tx, int64_t uid, const char *field, od_error *e)
     int64_t n = 0;
     od_err rc = od_tx_scalar(tx, OD_Q_REC_USER_ACTIVE, &n, e, OD_BINDS(OD_INT(uid)));
     if (!rc && n == 0)
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, field, "用户 %lld 不存在或已停用 (user %lld not found or disabled)",
-                          (long long)uid, (long long)uid);
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, field,
+                          "用户 %lld 不存在或已停用 (user %lld not found or disabled)", (long long)uid,
+                          (long long)uid);
     return rc;
 }
 
@@ -166,12 +168,14 @@ static od_err fields_check(od_tx *tx, const od_principal *who, const char *title
                            const char *department, int64_t assignee, int64_t requester, od_error *e)
 {
     if (!title || !*title)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "title", "缺少必填字段 title (required field title is missing)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "title",
+                            "缺少必填字段 title (required field title is missing)");
     if (strlen(title) > TITLE_MAX)
         return od_error_set(e, OD_E_TOO_LARGE, "title", "标题最长300字节 (title is at most 300 bytes)");
     if (!tier_ok(tier))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "tier",
-                            "处理层级须为 desk/line1/line2/vendor (tier must be desk, line1, line2 or vendor)");
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "tier",
+            "处理层级须为 desk/line1/line2/vendor (tier must be desk, line1, line2 or vendor)");
     if (!od_principal_in_scope(who, department))
         return od_error_set(e, OD_E_FORBIDDEN, "department",
                             "部门 %s 不在您的权限范围内 (department %s is outside your scope)", department,
@@ -197,8 +201,9 @@ od_err od_record_create_in(od_app *a, od_tx *tx, const od_principal *who, const 
     int k = od_rkind_parse(in->kind);
     const od_rkind_def *d = od_rkind_get((od_rkind)k);
     if (!d)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "kind", "未知的记录类型 %s (unknown record kind %s); 可选 (allowed): %s",
-                            nz(in->kind), nz(in->kind), od_rkind_keys());
+        return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
+                            "未知的记录类型 %s (unknown record kind %s); 可选 (allowed): %s", nz(in->kind),
+                            nz(in->kind), od_rkind_keys());
     if (k == OD_RK_INCIDENT || !d->served)
         return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
                             "%s（%s）记录不能在此创建 (records of kind %s are not created here)", d->name_zh,
@@ -218,11 +223,11 @@ od_err od_record_create_in(od_app *a, od_tx *tx, const od_principal *who, const 
     if (!rc)
         rc = od_tx_insert(tx, OD_Q_REC_INSERT, &id, e,
                           OD_BINDS(OD_TEXT(d->key), OD_TEXT(number), OD_TEXT(in->title), OD_TEXT(state),
-                                   OD_TEXT(nz(in->impact)), OD_TEXT(nz(in->urgency)), OD_TEXT(nz(in->priority)),
-                                   OD_TEXT(nz(in->tier)), OD_INT_NONZERO(in->assignee_id),
-                                   OD_TEXT(nz(in->group_key)), OD_TEXT(dept), OD_INT_NONZERO(in->requester_id),
-                                   OD_INT_NONZERO(creator), OD_NULL(), OD_BOOL(in->drill), OD_INT(now),
-                                   OD_INT(now)));
+                                   OD_TEXT(nz(in->impact)), OD_TEXT(nz(in->urgency)),
+                                   OD_TEXT(nz(in->priority)), OD_TEXT(nz(in->tier)),
+                                   OD_INT_NONZERO(in->assignee_id), OD_TEXT(nz(in->group_key)), OD_TEXT(dept),
+                                   OD_INT_NONZERO(in->requester_id), OD_INT_NONZERO(creator), OD_NULL(),
+                                   OD_BOOL(in->drill), OD_INT(now), OD_INT(now)));
     /* links made while no module served the kind, by this number */
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RLINK_RESOLVE, e, OD_BINDS(OD_INT(id), OD_TEXT(d->key), OD_TEXT(number)));
@@ -242,7 +247,8 @@ od_err od_record_create_in(od_app *a, od_tx *tx, const od_principal *who, const 
     return rc;
 }
 
-od_err od_record_create(od_app *a, const od_principal *who, const od_record_input *in, json_t **out, od_error *e)
+od_err od_record_create(od_app *a, const od_principal *who, const od_record_input *in, json_t **out,
+                        od_error *e)
 {
     *out = NULL;
     int k = od_rkind_parse(in->kind);
@@ -251,7 +257,8 @@ od_err od_record_create(od_app *a, const od_principal *who, const od_record_inpu
         return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
                             "%s（%s）记录不能通过通用接口创建 (records of kind %s are not created through "
                             "/api/v1/records%s)",
-                            d->name_zh, d->key, d->key, k == OD_RK_INCIDENT ? ": POST /api/v1/incidents" : "");
+                            d->name_zh, d->key, d->key,
+                            k == OD_RK_INCIDENT ? ": POST /api/v1/incidents" : "");
     od_tx *tx = NULL;
     int64_t id = 0;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
@@ -267,14 +274,15 @@ od_err od_record_create(od_app *a, const od_principal *who, const od_record_inpu
 }
 
 od_err od_record_register_incident(od_tx *tx, int64_t incident_id, const char *number, const char *title,
-                                   const char *state, bool drill, int64_t created_by, int64_t now, od_error *e)
+                                   const char *state, bool drill, int64_t created_by, int64_t now,
+                                   od_error *e)
 {
     int64_t id = 0;
     return od_tx_insert(tx, OD_Q_REC_INSERT, &id, e,
-                        OD_BINDS(OD_TEXT("incident"), OD_TEXT(number), OD_TEXT(title), OD_TEXT(state), OD_TEXT(""),
-                                 OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_TEXT(""), OD_TEXT(""),
-                                 OD_NULL(), OD_INT_NONZERO(created_by), OD_INT(incident_id), OD_BOOL(drill),
-                                 OD_INT(now), OD_INT(now)));
+                        OD_BINDS(OD_TEXT("incident"), OD_TEXT(number), OD_TEXT(title), OD_TEXT(state),
+                                 OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_TEXT(""),
+                                 OD_TEXT(""), OD_NULL(), OD_INT_NONZERO(created_by), OD_INT(incident_id),
+                                 OD_BOOL(drill), OD_INT(now), OD_INT(now)));
 }
 
 /* ---- read ---- */
@@ -300,8 +308,9 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
     const char *k = nz(q->kind), *st = nz(q->state), *dep = nz(q->department);
     int64_t as = q->assignee_id, limit = q->limit, offset = q->offset, total = 0;
     if (*k && od_rkind_parse(k) < 0)
-        return od_error_set(e, OD_E_INVALID, "kind", "未知的记录类型 %s (unknown record kind %s); 可选 (allowed): %s",
-                            k, k, od_rkind_keys());
+        return od_error_set(e, OD_E_INVALID, "kind",
+                            "未知的记录类型 %s (unknown record kind %s); 可选 (allowed): %s", k, k,
+                            od_rkind_keys());
     od_tx *tx = NULL;
     od_rows *r = NULL;
     json_t *items = json_array();
@@ -342,15 +351,16 @@ static od_err stale(od_tx *tx, int64_t id, int64_t expected, od_error *e)
     od_err rc = od_tx_scalar(tx, OD_Q_REC_VERSION, &cur, e, OD_BINDS(OD_INT(id)));
     if (rc == OD_E_NOT_FOUND) {
         od_error_clear(e);
-        return od_error_set(e, OD_E_NOT_FOUND, NULL, "记录 %lld 不存在 (record %lld not found)", (long long)id,
-                            (long long)id);
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "记录 %lld 不存在 (record %lld not found)",
+                            (long long)id, (long long)id);
     }
     if (rc)
         return rc;
-    return od_error_set(e, OD_E_CONFLICT, "version",
-                        "记录已被他人修改：您的版本为 %lld，当前版本为 %lld，请刷新后重试 (the record was changed "
-                        "meanwhile: your version is %lld, the current version is %lld; reload and retry)",
-                        (long long)expected, (long long)cur, (long long)expected, (long long)cur);
+    return od_error_set(
+        e, OD_E_CONFLICT, "version",
+        "记录已被他人修改：您的版本为 %lld，当前版本为 %lld，请刷新后重试 (the record was changed "
+        "meanwhile: your version is %lld, the current version is %lld; reload and retry)",
+        (long long)expected, (long long)cur, (long long)expected, (long long)cur);
 }
 
 static const char *str_field(json_t *fields, json_t *cur, const char *k)
@@ -400,13 +410,12 @@ od_err od_record_update(od_app *a, const od_principal *who, int64_t id, int64_t 
         rc = fields_check(tx, who, title, tier, dept, assignee, requester, e);
     }
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_REC_UPDATE, e,
-                        OD_BINDS(OD_TEXT(title), OD_TEXT(str_field(fields, x.o, "impact")),
-                                 OD_TEXT(str_field(fields, x.o, "urgency")),
-                                 OD_TEXT(str_field(fields, x.o, "priority")), OD_TEXT(tier),
-                                 OD_INT_NONZERO(assignee), OD_TEXT(str_field(fields, x.o, "group_key")),
-                                 OD_TEXT(dept), OD_INT_NONZERO(requester), OD_INT(now), OD_INT(id),
-                                 OD_INT(version)));
+        rc = od_tx_exec(
+            tx, OD_Q_REC_UPDATE, e,
+            OD_BINDS(OD_TEXT(title), OD_TEXT(str_field(fields, x.o, "impact")),
+                     OD_TEXT(str_field(fields, x.o, "urgency")), OD_TEXT(str_field(fields, x.o, "priority")),
+                     OD_TEXT(tier), OD_INT_NONZERO(assignee), OD_TEXT(str_field(fields, x.o, "group_key")),
+                     OD_TEXT(dept), OD_INT_NONZERO(requester), OD_INT(now), OD_INT(id), OD_INT(version)));
     if (!rc && od_tx_changes(tx) != 1)
         rc = stale(tx, id, version, e);
     if (!rc) {
@@ -447,7 +456,8 @@ od_err od_record_set_state(od_tx *tx, const od_principal *who, int64_t id, int64
     if (!rc && od_tx_changes(tx) != 1)
         rc = stale(tx, id, expected_version, e);
     if (!rc) {
-        json_t *data = json_pack("{ss ss ss}", "from", x.state, "to", new_state, "action", action ? action : "");
+        json_t *data =
+            json_pack("{ss ss ss}", "from", x.state, "to", new_state, "action", action ? action : "");
         char text[300];
         snprintf(text, sizeof text, "状态：%s → %s (state: %s → %s)", x.state, new_state, x.state, new_state);
         rc = od_record_timeline_add(tx, id, now, who, "state", data, text, e);
@@ -466,7 +476,8 @@ od_err od_record_note(od_app *a, const od_principal *who, int64_t id, const char
 {
     *out = NULL;
     if (!text || !*text)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "text", "缺少必填字段 text (required field text is missing)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "text",
+                            "缺少必填字段 text (required field text is missing)");
     od_tx *tx = NULL;
     od_rec x = {0};
     int64_t now = od_app_now(a);
@@ -478,8 +489,8 @@ od_err od_record_note(od_app *a, const od_principal *who, int64_t id, const char
         rc = od_record_timeline_add(tx, id, now, who, "note", NULL, text, e);
     json_t *entry = NULL;
     if (!rc) {
-        entry = json_pack("{so ss ss ss}", "at", od_rec_time(now), "actor", who->username, "kind", "note", "text",
-                          text);
+        entry = json_pack("{so ss ss ss}", "at", od_rec_time(now), "actor", who->username, "kind", "note",
+                          "text", text);
         rc = od_audit_append(tx, now, who, "record.note", "record", id, NULL, entry, e);
     }
     od_rec_free(&x);
@@ -494,8 +505,9 @@ static od_err timeline_fill(od_tx *tx, const od_principal *who, int64_t id, json
     od_err rc = od_tx_query(tx, OD_Q_RTL_LIST, &r, e, OD_BINDS(OD_INT(id), OD_INT(id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        json_t *t = json_pack("{so ss ss ss ss}", "at", od_rec_time(od_rows_int(r, 0)), "actor", od_rows_text(r, 1),
-                              "kind", od_rows_text(r, 2), "text", od_rows_text(r, 3), "source", od_rows_text(r, 5));
+        json_t *t =
+            json_pack("{so ss ss ss ss}", "at", od_rec_time(od_rows_int(r, 0)), "actor", od_rows_text(r, 1),
+                      "kind", od_rows_text(r, 2), "text", od_rows_text(r, 3), "source", od_rows_text(r, 5));
         json_t *d = od_rows_null(r, 4) ? NULL : json_loads(od_rows_text(r, 4), 0, NULL);
         if (d)
             json_object_set_new(t, "data", d);
@@ -505,7 +517,8 @@ static od_err timeline_fill(od_tx *tx, const od_principal *who, int64_t id, json
     return rc;
 }
 
-od_err od_record_timeline(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e)
+od_err od_record_timeline(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                          json_t **out, od_error *e)
 {
     return od_rec_view(a, who, id, timeline_fill, pg, out, e);
 }

@@ -64,9 +64,9 @@ OD_NODISCARD od_err od_record_update(od_app *a, const od_principal *who, int64_t
  * OD_E_NOT_FOUND); closing sets closed_at = now, otherwise it is cleared.
  * Writes a timeline entry (kind "state", data {from, to, action}) and an
  * audit entry "record.state"; version + 1.  Inside the caller's tx. */
-OD_NODISCARD od_err od_record_set_state(od_tx *tx, const od_principal *who, int64_t id, int64_t expected_version,
-                                        const char *new_state, bool closing, const char *action, int64_t now,
-                                        od_error *e);
+OD_NODISCARD od_err od_record_set_state(od_tx *tx, const od_principal *who, int64_t id,
+                                        int64_t expected_version, const char *new_state, bool closing,
+                                        const char *action, int64_t now, od_error *e);
 
 /* A timeline entry on record id inside tx (text whole; data borrowed, may be NULL). */
 OD_NODISCARD od_err od_record_timeline_add(od_tx *tx, int64_t id, int64_t now, const od_principal *who,
@@ -81,8 +81,8 @@ typedef struct od_record_page {
 } od_record_page;
 
 /* GET .../timeline: oldest first (an incident's own timeline included). */
-OD_NODISCARD od_err od_record_timeline(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out,
-                                       od_error *e);
+OD_NODISCARD od_err od_record_timeline(od_app *a, const od_principal *who, int64_t id,
+                                       const od_record_page *pg, json_t **out, od_error *e);
 
 /* A link from record id: to a record by to_id, or by number to_ref; a
  * number of a kind no module serves yet (to_kind, or its prefix) makes a
@@ -94,28 +94,31 @@ typedef struct od_link_input {
     int64_t to_id;
     const char *to_ref, *to_kind;
 } od_link_input;
-OD_NODISCARD od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const od_link_input *in,
-                                       json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id,
+                                       const od_link_input *in, json_t **out, od_error *e);
 OD_NODISCARD od_err od_record_link_delete(od_app *a, const od_principal *who, int64_t id, int64_t link_id,
                                           od_error *e);
 /* Links out of and into the record; the far side of a link out of
  * the reader's scope shows only its id and kind. */
-OD_NODISCARD od_err od_record_links(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_links(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                                    json_t **out, od_error *e);
 
 OD_NODISCARD od_err od_record_ci_add(od_app *a, const od_principal *who, int64_t id, int64_t ci_id,
                                      const char *role, json_t **out, od_error *e);
 /* role NULL/"" = every role of the CI on the record. */
 OD_NODISCARD od_err od_record_ci_delete(od_app *a, const od_principal *who, int64_t id, int64_t ci_id,
                                         const char *role, od_error *e);
-OD_NODISCARD od_err od_record_cis(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_cis(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                                  json_t **out, od_error *e);
 
 /* Read views of what the kernel writes: clocks; approval rounds with steps
  * and votes; checklist instances with results. */
-OD_NODISCARD od_err od_record_clocks(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e);
-OD_NODISCARD od_err od_record_approvals(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out,
-                                        od_error *e);
-OD_NODISCARD od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out,
-                                         od_error *e);
+OD_NODISCARD od_err od_record_clocks(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                                     json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_approvals(od_app *a, const od_principal *who, int64_t id,
+                                        const od_record_page *pg, json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id,
+                                         const od_record_page *pg, json_t **out, od_error *e);
 
 /* ---- committees (§1.7) ---- */
 /* body: key (create only), name_zh, name_en, chair_id, deputies [ids],

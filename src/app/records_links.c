@@ -10,8 +10,8 @@
 #include <string.h>
 
 /* A read view of record id for who: {items} filled by fn. */
-od_err od_rec_view(od_app *a, const od_principal *who, int64_t id, od_rec_view_fn fn, const od_record_page *pg,
-                   json_t **out, od_error *e)
+od_err od_rec_view(od_app *a, const od_principal *who, int64_t id, od_rec_view_fn fn,
+                   const od_record_page *pg, json_t **out, od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -62,8 +62,9 @@ static od_err resolve_far(od_tx *tx, const od_principal *who, const od_link_inpu
     }
     const char *ref = in->to_ref ? in->to_ref : "";
     if (!*ref)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "to_id",
-                            "须给出 to_id 或 to_ref（记录编号）(to_id or to_ref, a record number, is required)");
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "to_id",
+            "须给出 to_id 或 to_ref（记录编号）(to_id or to_ref, a record number, is required)");
     od_rows *r = NULL;
     bool row = false;
     int64_t found = 0;
@@ -80,7 +81,8 @@ static od_err resolve_far(od_tx *tx, const od_principal *who, const od_link_inpu
         rc = resolve_far(tx, who, &by_id, f, e);
         if (rc == OD_E_UNPROCESSABLE) { /* out of scope: as if it did not exist */
             od_error_clear(e);
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "to_ref", "记录 %s 不存在 (record %s not found)", ref, ref);
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "to_ref", "记录 %s 不存在 (record %s not found)", ref,
+                              ref);
         }
         return rc;
     }
@@ -102,12 +104,13 @@ static od_err resolve_far(od_tx *tx, const od_principal *who, const od_link_inpu
     }
     const od_rkind_def *d = od_rkind_get((od_rkind)k);
     if (!d || d->served)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "to_ref", "记录 %s 不存在 (record %s not found)", ref, ref);
+        return od_error_set(e, OD_E_UNPROCESSABLE, "to_ref", "记录 %s 不存在 (record %s not found)", ref,
+                            ref);
     size_t n = strlen(d->prefix);
     if (strncmp(ref, d->prefix, n) != 0 || ref[n] != '-' || strlen(ref) >= sizeof f->ref)
         return od_error_set(e, OD_E_UNPROCESSABLE, "to_ref",
-                            "%s 编号须以 %s- 开头 (a %s number starts with %s-)", d->name_zh, d->prefix, d->key,
-                            d->prefix);
+                            "%s 编号须以 %s- 开头 (a %s number starts with %s-)", d->name_zh, d->prefix,
+                            d->key, d->prefix);
     f->kind = k;
     snprintf(f->ref, sizeof f->ref, "%s", ref);
     return OD_OK;
@@ -153,8 +156,9 @@ static od_err links_of(od_tx *tx, const od_principal *who, int64_t id, json_t *i
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         bool out = od_rows_int(r, 1) == id;
-        json_t *o = json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind", od_rows_text(r, 3),
-                              "direction", out ? "out" : "in", "state", od_rows_text(r, 6));
+        json_t *o =
+            json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind", od_rows_text(r, 3),
+                      "direction", out ? "out" : "in", "state", od_rows_text(r, 6));
         json_object_set_new(o, out ? "to" : "from", far_json(r, out, who));
         json_object_set_new(o, "created_by", od_rec_int_col(r, 7));
         json_object_set_new(o, "created_at", od_rec_time(od_rows_int(r, 8)));
@@ -164,18 +168,20 @@ static od_err links_of(od_tx *tx, const od_principal *who, int64_t id, json_t *i
     return rc;
 }
 
-od_err od_record_links(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e)
+od_err od_record_links(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out,
+                       od_error *e)
 {
     return od_rec_view(a, who, id, links_of, pg, out, e);
 }
 
-od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const od_link_input *in, json_t **out,
-                          od_error *e)
+od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const od_link_input *in,
+                          json_t **out, od_error *e)
 {
     *out = NULL;
     int lk = od_rlink_parse(in->kind);
     if (lk < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "kind", "未知的关联类型 %s (unknown link kind %s); 可选 (allowed): %s",
+        return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
+                            "未知的关联类型 %s (unknown link kind %s); 可选 (allowed): %s",
                             in->kind ? in->kind : "", in->kind ? in->kind : "", od_rlink_keys());
     od_tx *tx = NULL;
     od_rec x = {0};
@@ -198,14 +204,15 @@ od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const 
                                    OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
     if (rc == OD_E_CONFLICT) {
         od_error_clear(e);
-        rc = od_error_set(e, OD_E_CONFLICT, "to_id", "已有相同关联：%s %s %s (this link exists already: %s %s %s)",
-                          x.number, in->kind, f.ref, x.number, in->kind, f.ref);
+        rc = od_error_set(e, OD_E_CONFLICT, "to_id",
+                          "已有相同关联：%s %s %s (this link exists already: %s %s %s)", x.number, in->kind,
+                          f.ref, x.number, in->kind, f.ref);
     }
     json_t *link = NULL;
     if (!rc) {
-        link = json_pack("{sI sI ss ss ss ss ss}", "id", (json_int_t)link_id, "from_id", (json_int_t)id, "kind",
-                         in->kind, "to_kind", tk, "to_ref", f.ref, "state", pending ? "pending" : "active",
-                         "direction", "out");
+        link = json_pack("{sI sI ss ss ss ss ss}", "id", (json_int_t)link_id, "from_id", (json_int_t)id,
+                         "kind", in->kind, "to_kind", tk, "to_ref", f.ref, "state",
+                         pending ? "pending" : "active", "direction", "out");
         json_object_set_new(link, "to_id", f.to_id ? json_integer(f.to_id) : json_null());
         char text[400];
         snprintf(text, sizeof text, "关联%s：%s → %s%s (link %s: %s → %s%s)", in->kind, x.number, f.ref,
@@ -243,8 +250,8 @@ od_err od_record_link_delete(od_app *a, const od_principal *who, int64_t id, int
     if (!rc) {
         to_id = od_rows_null(r, 2) ? 0 : od_rows_int(r, 2);
         link = json_pack("{sI sI ss ss ss ss}", "id", (json_int_t)link_id, "from_id", (json_int_t)id, "kind",
-                         od_rows_text(r, 3), "to_kind", od_rows_text(r, 4), "to_ref", od_rows_text(r, 5), "state",
-                         od_rows_text(r, 6));
+                         od_rows_text(r, 3), "to_kind", od_rows_text(r, 4), "to_ref", od_rows_text(r, 5),
+                         "state", od_rows_text(r, 6));
     }
     od_rows_close(r);
     if (!rc)
@@ -253,8 +260,8 @@ od_err od_record_link_delete(od_app *a, const od_principal *who, int64_t id, int
         const char *k = json_string_value(json_object_get(link, "kind")),
                    *ref = json_string_value(json_object_get(link, "to_ref"));
         char text[400];
-        snprintf(text, sizeof text, "取消关联%s：%s → %s (link %s removed: %s → %s)", k, x.number, ref, k, x.number,
-                 ref);
+        snprintf(text, sizeof text, "取消关联%s：%s → %s (link %s removed: %s → %s)", k, x.number, ref, k,
+                 x.number, ref);
         rc = od_record_timeline_add(tx, id, now, who, "unlink", link, text, e);
         if (!rc && to_id)
             rc = od_record_timeline_add(tx, to_id, now, who, "unlink", link, text, e);
@@ -275,15 +282,16 @@ static od_err cis_fill(od_tx *tx, const od_principal *who, int64_t id, json_t *i
     od_err rc = od_tx_query(tx, OD_Q_RCI_LIST, &r, e, OD_BINDS(OD_INT(id), OD_INT(id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        json_array_append_new(items, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "name",
-                                               od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
-                                               od_rows_text(r, 3), "department", od_rows_text(r, 4), "role",
-                                               od_rows_text(r, 5), "source", od_rows_text(r, 6)));
+        json_array_append_new(items, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                               "name", od_rows_text(r, 1), "category", od_rows_text(r, 2),
+                                               "grade", od_rows_text(r, 3), "department", od_rows_text(r, 4),
+                                               "role", od_rows_text(r, 5), "source", od_rows_text(r, 6)));
     od_rows_close(r);
     return rc;
 }
 
-od_err od_record_cis(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e)
+od_err od_record_cis(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out,
+                     od_error *e)
 {
     return od_rec_view(a, who, id, cis_fill, pg, out, e);
 }
@@ -297,8 +305,8 @@ static od_err ci_in_scope(od_tx *tx, const od_principal *who, int64_t ci_id, od_
     if (!rc)
         rc = od_rows_step(r, &row);
     if (!rc && !row)
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_id", "配置项 %lld 不存在 (CI %lld not found)", (long long)ci_id,
-                          (long long)ci_id);
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_id", "配置项 %lld 不存在 (CI %lld not found)",
+                          (long long)ci_id, (long long)ci_id);
     if (!rc && !od_principal_in_scope(who, od_rows_text(r, 0)))
         rc = od_error_set(e, OD_E_FORBIDDEN, "ci_id",
                           "配置项 %lld 不在您的权限范围内 (CI %lld is outside your scope)", (long long)ci_id,
@@ -313,8 +321,9 @@ od_err od_record_ci_add(od_app *a, const od_principal *who, int64_t id, int64_t 
     *out = NULL;
     const char *ro = role && *role ? role : "affected";
     if (od_rci_role_parse(ro) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "role", "未知的配置项角色 %s (unknown CI role %s); 可选 (allowed): %s",
-                            ro, ro, od_rci_role_keys());
+        return od_error_set(e, OD_E_UNPROCESSABLE, "role",
+                            "未知的配置项角色 %s (unknown CI role %s); 可选 (allowed): %s", ro, ro,
+                            od_rci_role_keys());
     od_tx *tx = NULL;
     od_rec x = {0};
     int64_t now = od_app_now(a);
@@ -325,9 +334,9 @@ od_err od_record_ci_add(od_app *a, const od_principal *who, int64_t id, int64_t 
     if (!rc)
         rc = ci_in_scope(tx, who, ci_id, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_RCI_INSERT, e,
-                        OD_BINDS(OD_INT(id), OD_INT(ci_id), OD_TEXT(ro), OD_INT_NONZERO(who ? who->id : 0),
-                                 OD_INT(now)));
+        rc = od_tx_exec(
+            tx, OD_Q_RCI_INSERT, e,
+            OD_BINDS(OD_INT(id), OD_INT(ci_id), OD_TEXT(ro), OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
     if (!rc && od_tx_changes(tx) == 0)
         rc = od_error_set(e, OD_E_CONFLICT, "ci_id",
                           "配置项 %lld 已以 %s 角色关联到此记录 (CI %lld is already on the record as %s)",
@@ -352,8 +361,9 @@ od_err od_record_ci_delete(od_app *a, const od_principal *who, int64_t id, int64
 {
     const char *ro = role ? role : "";
     if (*ro && od_rci_role_parse(ro) < 0)
-        return od_error_set(e, OD_E_INVALID, "role", "未知的配置项角色 %s (unknown CI role %s); 可选 (allowed): %s", ro,
-                            ro, od_rci_role_keys());
+        return od_error_set(e, OD_E_INVALID, "role",
+                            "未知的配置项角色 %s (unknown CI role %s); 可选 (allowed): %s", ro, ro,
+                            od_rci_role_keys());
     od_tx *tx = NULL;
     od_rec x = {0};
     int64_t now = od_app_now(a);
@@ -362,12 +372,15 @@ od_err od_record_ci_delete(od_app *a, const od_principal *who, int64_t id, int64
         return rc;
     rc = od_rec_load(tx, who, id, &x, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_RCI_DELETE, e, OD_BINDS(OD_INT(id), OD_INT(ci_id), OD_TEXT(ro), OD_TEXT(ro)));
+        rc =
+            od_tx_exec(tx, OD_Q_RCI_DELETE, e, OD_BINDS(OD_INT(id), OD_INT(ci_id), OD_TEXT(ro), OD_TEXT(ro)));
     if (!rc && od_tx_changes(tx) == 0)
-        rc = od_error_set(e, OD_E_NOT_FOUND, "ci_id", "配置项 %lld 未关联到此记录 (CI %lld is not on the record)",
-                          (long long)ci_id, (long long)ci_id);
+        rc = od_error_set(e, OD_E_NOT_FOUND, "ci_id",
+                          "配置项 %lld 未关联到此记录 (CI %lld is not on the record)", (long long)ci_id,
+                          (long long)ci_id);
     if (!rc) {
-        json_t *o = json_pack("{sI sI ss}", "record_id", (json_int_t)id, "ci_id", (json_int_t)ci_id, "role", ro);
+        json_t *o =
+            json_pack("{sI sI ss}", "record_id", (json_int_t)id, "ci_id", (json_int_t)ci_id, "role", ro);
         char text[200];
         snprintf(text, sizeof text, "移除配置项 %lld (CI %lld removed)", (long long)ci_id, (long long)ci_id);
         rc = od_record_timeline_add(tx, id, now, who, "ci_removed", o, text, e);
@@ -393,9 +406,9 @@ static od_err clocks_fill(od_tx *tx, const od_principal *who, int64_t id, json_t
     od_err rc = od_tx_query(tx, OD_Q_RCLK_LIST, &r, e, OD_BINDS(OD_INT(id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        json_t *c = json_pack("{sI ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "name", od_rows_text(r, 1),
-                              "calendar", od_rows_text(r, 3), "state", od_rows_text(r, 4), "paused_total_ms",
-                              (json_int_t)od_rows_int(r, 7));
+        json_t *c = json_pack("{sI ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "name",
+                              od_rows_text(r, 1), "calendar", od_rows_text(r, 3), "state", od_rows_text(r, 4),
+                              "paused_total_ms", (json_int_t)od_rows_int(r, 7));
         json_object_set_new(c, "target_ms", od_rec_int_col(r, 2));
         json_object_set_new(c, "started_at", tcol(r, 5));
         json_object_set_new(c, "paused_at", tcol(r, 6));
@@ -441,8 +454,8 @@ static od_err approvals_fill(od_tx *tx, const od_principal *who, int64_t id, jso
         json_t *appr = json_loads(od_rows_text(r, 4), 0, NULL);
         json_t *s = json_pack("{sI ss sI so ss ss s[]}", "id", (json_int_t)od_rows_int(r, 0), "key",
                               od_rows_text(r, 2), "order", (json_int_t)od_rows_int(r, 3), "approvers",
-                              appr ? appr : json_array(), "mode", od_rows_text(r, 5), "state", od_rows_text(r, 9),
-                              "votes");
+                              appr ? appr : json_array(), "mode", od_rows_text(r, 5), "state",
+                              od_rows_text(r, 9), "votes");
         json_object_set_new(s, "quorum_count", od_rec_int_col(r, 6));
         json_object_set_new(s, "quorum_percent", od_rec_int_col(r, 7));
         json_object_set_new(s, "due_at", tcol(r, 8));
@@ -457,8 +470,8 @@ static od_err approvals_fill(od_tx *tx, const od_principal *who, int64_t id, jso
         rc = od_tx_query(tx, OD_Q_APR_VOTES, &r, e, OD_BINDS(OD_INT(id)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *v = json_pack("{sI ss ss ss ss so}", "user_id", (json_int_t)od_rows_int(r, 1), "username",
-                              od_rows_text(r, 2), "decision", od_rows_text(r, 4), "comment", od_rows_text(r, 5),
-                              "channel", od_rows_text(r, 6), "at", tcol(r, 7));
+                              od_rows_text(r, 2), "decision", od_rows_text(r, 4), "comment",
+                              od_rows_text(r, 5), "channel", od_rows_text(r, 6), "at", tcol(r, 7));
         json_object_set_new(v, "on_behalf_of", od_rec_int_col(r, 3));
         json_array_append_new(json_object_get(by_id(steps, od_rows_int(r, 0)), "votes"), v);
     }
@@ -486,9 +499,10 @@ static od_err checklists_fill(od_tx *tx, const od_principal *who, int64_t id, js
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CKL_RESULTS, &r, e, OD_BINDS(OD_INT(id)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        json_t *x = json_pack("{ss ss ss so}", "item", od_rows_text(r, 1), "value", od_rows_text(r, 2), "evidence",
-                              od_rows_text(r, 6), "at", tcol(r, 5));
-        json_object_set_new(x, "passed", od_rows_null(r, 3) ? json_null() : json_boolean(od_rows_int(r, 3) != 0));
+        json_t *x = json_pack("{ss ss ss so}", "item", od_rows_text(r, 1), "value", od_rows_text(r, 2),
+                              "evidence", od_rows_text(r, 6), "at", tcol(r, 5));
+        json_object_set_new(x, "passed",
+                            od_rows_null(r, 3) ? json_null() : json_boolean(od_rows_int(r, 3) != 0));
         json_object_set_new(x, "by", od_rec_int_col(r, 4));
         json_object_set_new(x, "finding_record_id", od_rec_int_col(r, 7));
         json_array_append_new(json_object_get(by_id(items, od_rows_int(r, 0)), "results"), x);
@@ -497,17 +511,20 @@ static od_err checklists_fill(od_tx *tx, const od_principal *who, int64_t id, js
     return rc;
 }
 
-od_err od_record_clocks(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e)
+od_err od_record_clocks(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                        json_t **out, od_error *e)
 {
     return od_rec_view(a, who, id, clocks_fill, pg, out, e);
 }
 
-od_err od_record_approvals(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e)
+od_err od_record_approvals(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                           json_t **out, od_error *e)
 {
     return od_rec_view(a, who, id, approvals_fill, pg, out, e);
 }
 
-od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg, json_t **out, od_error *e)
+od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                            json_t **out, od_error *e)
 {
     return od_rec_view(a, who, id, checklists_fill, pg, out, e);
 }

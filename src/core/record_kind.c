@@ -26,8 +26,8 @@ static const od_rkind_def kinds[OD_RK__COUNT] = {
 /* clang-format on */
 
 static const char *const kind_keys[OD_RK__COUNT] = {
-    "incident", "request", "problem", "known_error", "change", "change_task", "routine_task",
-    "vuln_assessment", "vuln", "risk", "djb_system", "plan", "drill", "report"};
+    "incident",        "request", "problem", "known_error", "change", "change_task", "routine_task",
+    "vuln_assessment", "vuln",    "risk",    "djb_system",  "plan",   "drill",       "report"};
 
 const od_rkind_def *od_rkind_get(od_rkind k)
 {
@@ -75,8 +75,8 @@ static const struct {
 };
 
 static const char *const link_keys[OD_RL__COUNT] = {
-    "caused_by", "known_error_of", "fixed_by", "originated_from", "duplicate_of",
-    "parent_of", "mitigates",      "exercises", "simulates",     "evidence_of"};
+    "caused_by", "known_error_of", "fixed_by",  "originated_from", "duplicate_of",
+    "parent_of", "mitigates",      "exercises", "simulates",       "evidence_of"};
 
 const char *od_rlink_key(od_rlink l)
 {
@@ -107,19 +107,20 @@ static const char *kinds_of(unsigned mask, char *buf, size_t cap)
 od_err od_rlink_check(od_rlink l, od_rkind from, od_rkind to, bool same, od_error *e)
 {
     if ((unsigned)l >= OD_RL__COUNT)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "kind", "未知的关联类型 (unknown link kind); 可选 (allowed): %s",
-                            od_rlink_keys());
+        return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
+                            "未知的关联类型 (unknown link kind); 可选 (allowed): %s", od_rlink_keys());
     if ((unsigned)from >= OD_RK__COUNT || (unsigned)to >= OD_RK__COUNT)
         return od_error_set(e, OD_E_UNPROCESSABLE, "to", "未知的记录类型 (unknown record kind)");
     if (same)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "to", "记录不能关联自身 (a record cannot be linked to itself)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "to",
+                            "记录不能关联自身 (a record cannot be linked to itself)");
     unsigned fm = links[l].from, tm = links[l].to == SAME ? (1u << from) : links[l].to;
     char allowed[256];
     if (!(fm & (1u << from)))
         return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
-                            "%s 关联只能从 %s 发起，不能从 %s (a %s link goes from %s, not from %s)", links[l].key,
-                            kinds_of(fm, allowed, sizeof allowed), kind_keys[from], links[l].key, allowed,
-                            kind_keys[from]);
+                            "%s 关联只能从 %s 发起，不能从 %s (a %s link goes from %s, not from %s)",
+                            links[l].key, kinds_of(fm, allowed, sizeof allowed), kind_keys[from],
+                            links[l].key, allowed, kind_keys[from]);
     if (!(tm & (1u << to)))
         return od_error_set(e, OD_E_UNPROCESSABLE, "to",
                             "%s 关联只能指向 %s，不能指向 %s (a %s link goes to %s, not to %s)", links[l].key,
@@ -130,8 +131,8 @@ od_err od_rlink_check(od_rlink l, od_rkind from, od_rkind to, bool same, od_erro
 
 /* ---- CI roles, committee roles ---- */
 
-static const char *const ci_roles[OD_RCI__COUNT] = {"affected", "implemented_on", "inspected", "evidence_source",
-                                                    "in_scope"};
+static const char *const ci_roles[OD_RCI__COUNT] = {"affected", "implemented_on", "inspected",
+                                                    "evidence_source", "in_scope"};
 
 const char *od_rci_role_key(od_rci_role r)
 {

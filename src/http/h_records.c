@@ -7,18 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const od_field record_fields[] = {{"kind", OD_JT_STRING, true, 32},
-                                         {"title", OD_JT_STRING, true, 300},
-                                         {"impact", OD_JT_STRING, false, 32},
-                                         {"urgency", OD_JT_STRING, false, 32},
-                                         {"priority", OD_JT_STRING, false, 32},
-                                         {"tier", OD_JT_STRING, false, 16},
-                                         {"group_key", OD_JT_STRING, false, 64},
-                                         {"department", OD_JT_STRING, false, 127},
-                                         {"assignee_id", OD_JT_INT, false, 0},
-                                         {"requester_id", OD_JT_INT, false, 0},
-                                         {"drill", OD_JT_BOOL, false, 0},
-                                         {0}};
+static const od_field record_fields[] = {
+    {"kind", OD_JT_STRING, true, 32},       {"title", OD_JT_STRING, true, 300},
+    {"impact", OD_JT_STRING, false, 32},    {"urgency", OD_JT_STRING, false, 32},
+    {"priority", OD_JT_STRING, false, 32},  {"tier", OD_JT_STRING, false, 16},
+    {"group_key", OD_JT_STRING, false, 64}, {"department", OD_JT_STRING, false, 127},
+    {"assignee_id", OD_JT_INT, false, 0},   {"requester_id", OD_JT_INT, false, 0},
+    {"drill", OD_JT_BOOL, false, 0},        {0}};
 
 od_err od_h_record_create(od_req *r)
 {
@@ -70,11 +65,16 @@ od_err od_h_record_get(od_req *r)
 
 od_err od_h_record_patch(od_req *r)
 {
-    static const od_field f[] = {{"version", OD_JT_INT, true, 0},       {"title", OD_JT_STRING, false, 300},
-                                 {"impact", OD_JT_STRING, false, 32},   {"urgency", OD_JT_STRING, false, 32},
-                                 {"priority", OD_JT_STRING, false, 32}, {"tier", OD_JT_STRING, false, 16},
-                                 {"group_key", OD_JT_STRING, false, 64}, {"department", OD_JT_STRING, false, 127},
-                                 {"assignee_id", OD_JT_INT, false, 0},  {"requester_id", OD_JT_INT, false, 0},
+    static const od_field f[] = {{"version", OD_JT_INT, true, 0},
+                                 {"title", OD_JT_STRING, false, 300},
+                                 {"impact", OD_JT_STRING, false, 32},
+                                 {"urgency", OD_JT_STRING, false, 32},
+                                 {"priority", OD_JT_STRING, false, 32},
+                                 {"tier", OD_JT_STRING, false, 16},
+                                 {"group_key", OD_JT_STRING, false, 64},
+                                 {"department", OD_JT_STRING, false, 127},
+                                 {"assignee_id", OD_JT_INT, false, 0},
+                                 {"requester_id", OD_JT_INT, false, 0},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -161,7 +161,8 @@ od_err od_h_record_link_delete(od_req *r)
     od_err rc = od_req_no_fields(r);
     if (!rc)
         rc = od_record_link_delete(r->app, &r->who, r->ids[0], r->ids[1], &r->err);
-    return od_h_result(r, rc, 200, rc ? NULL : json_pack("{sI sb}", "id", (json_int_t)r->ids[1], "deleted", 1));
+    return od_h_result(r, rc, 200,
+                       rc ? NULL : json_pack("{sI sb}", "id", (json_int_t)r->ids[1], "deleted", 1));
 }
 
 od_err od_h_record_ci_add(od_req *r)
@@ -182,20 +183,18 @@ od_err od_h_record_ci_delete(od_req *r)
     if (!rc)
         rc = od_record_ci_delete(r->app, &r->who, r->ids[0], r->ids[1], od_req_query(r, "role"), &r->err);
     return od_h_result(r, rc, 200,
-                       rc ? NULL : json_pack("{sI sI sb}", "id", (json_int_t)r->ids[0], "ci_id",
-                                             (json_int_t)r->ids[1], "deleted", 1));
+                       rc ? NULL
+                          : json_pack("{sI sI sb}", "id", (json_int_t)r->ids[0], "ci_id",
+                                      (json_int_t)r->ids[1], "deleted", 1));
 }
 
 /* ---- committees ---- */
 
-static const od_field committee_fields[] = {{"key", OD_JT_STRING, true, 48},
-                                            {"name_zh", OD_JT_STRING, true, 200},
-                                            {"name_en", OD_JT_STRING, true, 200},
-                                            {"chair_id", OD_JT_INT, false, 0},
-                                            {"deputies", OD_JT_ARRAY, false, 100},
-                                            {"members", OD_JT_ARRAY, false, 100},
-                                            {"quorum", OD_JT_INT, true, 0},
-                                            {0}};
+static const od_field committee_fields[] = {
+    {"key", OD_JT_STRING, true, 48},       {"name_zh", OD_JT_STRING, true, 200},
+    {"name_en", OD_JT_STRING, true, 200},  {"chair_id", OD_JT_INT, false, 0},
+    {"deputies", OD_JT_ARRAY, false, 100}, {"members", OD_JT_ARRAY, false, 100},
+    {"quorum", OD_JT_INT, true, 0},        {0}};
 
 od_err od_h_committee_create(od_req *r)
 {
@@ -209,9 +208,12 @@ od_err od_h_committee_create(od_req *r)
 
 od_err od_h_committee_patch(od_req *r)
 {
-    static const od_field f[] = {{"name_zh", OD_JT_STRING, false, 200}, {"name_en", OD_JT_STRING, false, 200},
-                                 {"chair_id", OD_JT_INT, false, 0},     {"deputies", OD_JT_ARRAY, false, 100},
-                                 {"members", OD_JT_ARRAY, false, 100},  {"quorum", OD_JT_INT, false, 0},
+    static const od_field f[] = {{"name_zh", OD_JT_STRING, false, 200},
+                                 {"name_en", OD_JT_STRING, false, 200},
+                                 {"chair_id", OD_JT_INT, false, 0},
+                                 {"deputies", OD_JT_ARRAY, false, 100},
+                                 {"members", OD_JT_ARRAY, false, 100},
+                                 {"quorum", OD_JT_INT, false, 0},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -226,7 +228,8 @@ od_err od_h_committee_delete(od_req *r)
     od_err rc = od_req_no_fields(r);
     if (!rc)
         rc = od_committee_delete(r->app, &r->who, r->ids[0], &r->err);
-    return od_h_result(r, rc, 200, rc ? NULL : json_pack("{sI sb}", "id", (json_int_t)r->ids[0], "deleted", 1));
+    return od_h_result(r, rc, 200,
+                       rc ? NULL : json_pack("{sI sb}", "id", (json_int_t)r->ids[0], "deleted", 1));
 }
 
 od_err od_h_committee_get(od_req *r)
