@@ -387,6 +387,27 @@ class Records(harness.ServerTest):
                                                   token=self.srv.admin("auditor")).json["items"]]
         self.assertEqual(acts, ["committee.delete", "committee.update", "committee.create"])
 
+    # ---- the workflow modules' roles (§1.7): assigned, stored, allowed ----
+    def test_module_roles(self):
+        s = self.srv
+        uid, tok = s.make_user("solver", ["problem_solver", "trainer", "sec_verifier"])
+        me = s.get("/api/v1/users/%d" % uid, token=self.sys).json
+        self.assertEqual(me["roles"], ["problem_solver", "sec_verifier", "trainer"])  # in role order
+        rec = self.create("problem", "解决小组的问题", token=tok)
+        self.assertStatus(s.get("/api/v1/records/%d" % rec["id"], token=tok), 200)
+        self.assertStatus(s.get("/api/v1/committees", token=tok), 200)
+        self.assertError(s.get("/api/v1/incidents", token=tok), 403)  # not an operations role
+        self.assertError(s.post("/api/v1/committees", {"key": "x", "name_zh": "x", "name_en": "x", "quorum": 1},
+                                token=tok), 403)
+        # the bits in users.roles: the first fifteen roles keep theirs, the new ones follow
+        db = sqlite3.connect(s.db, timeout=30)
+        stored = dict(db.execute("SELECT username, roles FROM users WHERE username IN ('solver', 'auditor', 'eng')"))
+        db.close()
+        self.assertEqual(stored, {"auditor": 1 << 14, "eng": 1 << 1, "solver": (1 << 20) | (1 << 28) | (1 << 30)})
+        r = s.request("PUT", "/api/v1/users/%d/roles" % uid, {"roles": ["risk_owner", "auditor"]},
+                      token=s.admin("secadmin"))
+        self.assertError(r, 403)  # administrators hold no operational role, new ones included
+
     # ---- year rollover (last: the test clock only goes forward) ----
     def test_z_year_rollover(self):
         y = self.year()

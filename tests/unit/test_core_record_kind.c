@@ -18,13 +18,13 @@ static const struct {
     const char *key, *prefix;
     bool served, generic;
 } kinds[] = {
-    {"incident", "INC", true, false},         {"request", "REQ", false, false},
-    {"problem", "PRB", true, true},           {"known_error", "KE", true, true},
-    {"change", "CHG", false, false},          {"change_task", "CTASK", false, false},
-    {"routine_task", "RT", false, false},     {"vuln_assessment", "VA", false, false},
-    {"vuln", "VUL", false, false},            {"risk", "RSK", false, false},
-    {"djb_system", "DJB", false, false},      {"plan", "PLN", false, false},
-    {"drill", "DRL", false, false},           {"report", "RPT", false, false},
+    {"incident", "INC", true, false},     {"request", "REQ", false, false},
+    {"problem", "PRB", true, true},       {"known_error", "KE", true, true},
+    {"change", "CHG", false, false},      {"change_task", "CTASK", false, false},
+    {"routine_task", "RT", false, false}, {"vuln_assessment", "VA", false, false},
+    {"vuln", "VUL", false, false},        {"risk", "RSK", false, false},
+    {"djb_system", "DJB", false, false},  {"plan", "PLN", false, false},
+    {"drill", "DRL", false, false},       {"report", "RPT", false, false},
 };
 
 static void test_kinds(void **state)
@@ -129,7 +129,8 @@ static void test_every_link_cell(void **state)
                 }
                 /* a self-link is refused whatever the kinds */
                 od_error e2 = {0};
-                assert_int_equal(od_rlink_check((od_rlink)l, (od_rkind)f, (od_rkind)t, true, &e2), OD_E_UNPROCESSABLE);
+                assert_int_equal(od_rlink_check((od_rlink)l, (od_rkind)f, (od_rkind)t, true, &e2),
+                                 OD_E_UNPROCESSABLE);
                 assert_string_equal(e2.field, "to");
                 assert_non_null(strstr(e2.message, "itself"));
             }
@@ -138,10 +139,12 @@ static void test_every_link_cell(void **state)
     assert_int_equal(allowed, 2 + 1 + 2 + 4 + 14 + 196 + 2 + 1 + 1 + 196);
     assert_int_equal(allowed + refused, OD_RL__COUNT * OD_RK__COUNT * OD_RK__COUNT);
     od_error e = {0};
-    assert_int_equal(od_rlink_check(OD_RL__COUNT, OD_RK_PROBLEM, OD_RK_PROBLEM, false, &e), OD_E_UNPROCESSABLE);
+    assert_int_equal(od_rlink_check(OD_RL__COUNT, OD_RK_PROBLEM, OD_RK_PROBLEM, false, &e),
+                     OD_E_UNPROCESSABLE);
     assert_string_equal(e.field, "kind");
     od_error e2 = {0};
-    assert_int_equal(od_rlink_check(OD_RL_PARENT_OF, OD_RK__COUNT, OD_RK_PROBLEM, false, &e2), OD_E_UNPROCESSABLE);
+    assert_int_equal(od_rlink_check(OD_RL_PARENT_OF, OD_RK__COUNT, OD_RK_PROBLEM, false, &e2),
+                     OD_E_UNPROCESSABLE);
     /* the message lists the allowed kinds: "a caused_by link goes to problem/change, not to known_error" */
     od_error e3 = {0};
     assert_int_equal(od_rlink_check(OD_RL_CAUSED_BY, OD_RK_INCIDENT, OD_RK_KNOWN_ERROR, false, &e3),
@@ -152,7 +155,8 @@ static void test_every_link_cell(void **state)
 static void test_ci_and_committee_roles(void **state)
 {
     (void)state;
-    static const char *const want[] = {"affected", "implemented_on", "inspected", "evidence_source", "in_scope"};
+    static const char *const want[] = {"affected", "implemented_on", "inspected", "evidence_source",
+                                       "in_scope"};
     assert_int_equal(sizeof want / sizeof want[0], OD_RCI__COUNT);
     for (int i = 0; i < OD_RCI__COUNT; i++) {
         assert_string_equal(od_rci_role_key((od_rci_role)i), want[i]);
@@ -173,8 +177,10 @@ static void test_ci_and_committee_roles(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_kinds),          cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_link_kinds),     cmocka_unit_test(test_every_link_cell),
+        cmocka_unit_test(test_kinds),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_link_kinds),
+        cmocka_unit_test(test_every_link_cell),
         cmocka_unit_test(test_ci_and_committee_roles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
