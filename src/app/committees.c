@@ -156,6 +156,19 @@ static od_err committee_write(od_tx *tx, int64_t id, json_t *body, json_t *cur, 
     return rc;
 }
 
+/* Begins a write transaction and loads committee id as it is (*before). */
+static od_err committee_begin(od_app *a, int64_t id, od_tx **tx, json_t **before, od_error *e)
+{
+    od_err rc = od_tx_begin(a->store, true, tx, e);
+    if (!rc)
+        rc = committee_load(*tx, id, before, e);
+    if (rc) {
+        od_tx_rollback(*tx);
+        *tx = NULL;
+    }
+    return rc;
+}
+
 od_err od_committee_create(od_app *a, const od_principal *who, json_t *body, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -197,12 +210,10 @@ od_err od_committee_update(od_app *a, const od_principal *who, int64_t id, json_
     od_tx *tx = NULL;
     json_t *before = NULL;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = committee_begin(a, id, &tx, &before, e);
     if (rc)
         return rc;
-    rc = committee_load(tx, id, &before, e);
-    if (!rc)
-        rc = committee_write(tx, id, body, before, now, e);
+    rc = committee_write(tx, id, body, before, now, e);
     if (!rc)
         rc = committee_load(tx, id, out, e);
     if (!rc)
@@ -216,12 +227,10 @@ od_err od_committee_delete(od_app *a, const od_principal *who, int64_t id, od_er
     od_tx *tx = NULL;
     json_t *before = NULL;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = committee_begin(a, id, &tx, &before, e);
     if (rc)
         return rc;
-    rc = committee_load(tx, id, &before, e);
-    if (!rc)
-        rc = od_tx_exec(tx, OD_Q_CMT_MEMBERS_CLEAR, e, OD_BINDS(OD_INT(id)));
+    rc = od_tx_exec(tx, OD_Q_CMT_MEMBERS_CLEAR, e, OD_BINDS(OD_INT(id)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_CMT_DELETE, e, OD_BINDS(OD_INT(id)));
     if (!rc)

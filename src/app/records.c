@@ -116,6 +116,20 @@ void od_rec_free(od_rec *x)
     x->o = NULL;
 }
 
+od_err od_rec_begin(od_app *a, const od_principal *who, int64_t id, od_tx **tx, od_rec *x, od_error *e)
+{
+    *tx = NULL;
+    memset(x, 0, sizeof *x);
+    od_err rc = od_tx_begin(a->store, true, tx, e);
+    if (!rc)
+        rc = od_rec_load(*tx, who, id, x, e);
+    if (rc) {
+        od_tx_rollback(*tx);
+        *tx = NULL;
+    }
+    return rc;
+}
+
 /* ---- timeline ---- */
 
 od_err od_record_timeline_add(od_tx *tx, int64_t id, int64_t now, const od_principal *who, const char *kind,
@@ -163,7 +177,7 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
-/* The checks on fields create and update share. */
+/* The checks on fields create and update share (who NULL: the system). */
 static od_err fields_check(od_tx *tx, const od_principal *who, const char *title, const char *tier,
                            const char *department, int64_t assignee, int64_t requester, od_error *e)
 {
@@ -176,7 +190,7 @@ static od_err fields_check(od_tx *tx, const od_principal *who, const char *title
         return od_error_set(
             e, OD_E_UNPROCESSABLE, "tier",
             "处理层级须为 desk/line1/line2/vendor (tier must be desk, line1, line2 or vendor)");
-    if (!od_principal_in_scope(who, department))
+    if (who && !od_principal_in_scope(who, department))
         return od_error_set(e, OD_E_FORBIDDEN, "department",
                             "部门 %s 不在您的权限范围内 (department %s is outside your scope)", department,
                             department);
@@ -386,13 +400,12 @@ od_err od_record_update(od_app *a, const od_principal *who, int64_t id, int64_t 
 {
     *out = NULL;
     od_tx *tx = NULL;
-    od_rec x = {0}, y = {0};
+    od_rec x, y = {0};
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
-    rc = od_rec_load(tx, who, id, &x, e);
-    if (!rc && x.kind == OD_RK_INCIDENT)
+    if (x.kind == OD_RK_INCIDENT)
         rc = od_error_set(e, OD_E_UNPROCESSABLE, NULL,
                           "事件记录请通过事件接口修改 (an incident's record is edited through "
                           "/api/v1/incidents/%lld)",
@@ -479,14 +492,12 @@ od_err od_record_note(od_app *a, const od_principal *who, int64_t id, const char
         return od_error_set(e, OD_E_UNPROCESSABLE, "text",
                             "缺少必填字段 text (required field text is missing)");
     od_tx *tx = NULL;
-    od_rec x = {0};
+    od_rec x;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
-    rc = od_rec_load(tx, who, id, &x, e);
-    if (!rc)
-        rc = od_record_timeline_add(tx, id, now, who, "note", NULL, text, e);
+    rc = od_record_timeline_add(tx, id, now, who, "note", NULL, text, e);
     json_t *entry = NULL;
     if (!rc) {
         entry = json_pack("{so ss ss ss}", "at", od_rec_time(now), "actor", who->username, "kind", "note",

@@ -22,6 +22,10 @@ typedef struct od_rec {
  * NULL = no scope check).  Free with od_rec_free. */
 OD_NODISCARD od_err od_rec_load(od_tx *tx, const od_principal *who, int64_t id, od_rec *x, od_error *e);
 void od_rec_free(od_rec *x);
+/* Begins a write transaction and loads record id for who (od_rec_load); on
+ * an error nothing is left open. */
+OD_NODISCARD od_err od_rec_begin(od_app *a, const od_principal *who, int64_t id, od_tx **tx, od_rec *x,
+                                 od_error *e);
 /* Commits on !rc, else rolls back; on any error *out (when out) is freed and NULL. */
 OD_NODISCARD od_err od_rec_commit(od_tx *tx, od_err rc, json_t **out, od_error *e);
 /* RFC 3339 or null (0). */

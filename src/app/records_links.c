@@ -184,15 +184,13 @@ od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const 
                             "未知的关联类型 %s (unknown link kind %s); 可选 (allowed): %s",
                             in->kind ? in->kind : "", in->kind ? in->kind : "", od_rlink_keys());
     od_tx *tx = NULL;
-    od_rec x = {0};
+    od_rec x;
     far f;
     int64_t now = od_app_now(a), link_id = 0;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
-    rc = od_rec_load(tx, who, id, &x, e);
-    if (!rc)
-        rc = resolve_far(tx, who, in, &f, e);
+    rc = resolve_far(tx, who, in, &f, e);
     if (!rc)
         rc = od_rlink_check((od_rlink)lk, (od_rkind)x.kind, (od_rkind)f.kind, f.to_id == id, e);
     bool pending = !rc && f.to_id == 0;
@@ -231,17 +229,15 @@ od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const 
 od_err od_record_link_delete(od_app *a, const od_principal *who, int64_t id, int64_t link_id, od_error *e)
 {
     od_tx *tx = NULL;
-    od_rec x = {0};
+    od_rec x;
     od_rows *r = NULL;
     int64_t now = od_app_now(a), to_id = 0;
     json_t *link = NULL;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
-    rc = od_rec_load(tx, who, id, &x, e);
     bool row = false;
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_RLINK_GET, &r, e, OD_BINDS(OD_INT(link_id)));
+    rc = od_tx_query(tx, OD_Q_RLINK_GET, &r, e, OD_BINDS(OD_INT(link_id)));
     if (!rc)
         rc = od_rows_step(r, &row);
     if (!rc && (!row || od_rows_int(r, 1) != id))
@@ -315,24 +311,26 @@ static od_err ci_in_scope(od_tx *tx, const od_principal *who, int64_t ci_id, od_
     return rc;
 }
 
+static od_err role_error(od_err code, const char *ro, od_error *e)
+{
+    return od_error_set(e, code, "role", "未知的配置项角色 %s (unknown CI role %s); 可选 (allowed): %s", ro,
+                        ro, od_rci_role_keys());
+}
+
 od_err od_record_ci_add(od_app *a, const od_principal *who, int64_t id, int64_t ci_id, const char *role,
                         json_t **out, od_error *e)
 {
     *out = NULL;
     const char *ro = role && *role ? role : "affected";
     if (od_rci_role_parse(ro) < 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "role",
-                            "未知的配置项角色 %s (unknown CI role %s); 可选 (allowed): %s", ro, ro,
-                            od_rci_role_keys());
+        return role_error(OD_E_UNPROCESSABLE, ro, e);
     od_tx *tx = NULL;
-    od_rec x = {0};
+    od_rec x;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
-    rc = od_rec_load(tx, who, id, &x, e);
-    if (!rc)
-        rc = ci_in_scope(tx, who, ci_id, e);
+    rc = ci_in_scope(tx, who, ci_id, e);
     if (!rc)
         rc = od_tx_exec(
             tx, OD_Q_RCI_INSERT, e,
@@ -361,19 +359,14 @@ od_err od_record_ci_delete(od_app *a, const od_principal *who, int64_t id, int64
 {
     const char *ro = role ? role : "";
     if (*ro && od_rci_role_parse(ro) < 0)
-        return od_error_set(e, OD_E_INVALID, "role",
-                            "未知的配置项角色 %s (unknown CI role %s); 可选 (allowed): %s", ro, ro,
-                            od_rci_role_keys());
+        return role_error(OD_E_INVALID, ro, e);
     od_tx *tx = NULL;
-    od_rec x = {0};
+    od_rec x;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
-    rc = od_rec_load(tx, who, id, &x, e);
-    if (!rc)
-        rc =
-            od_tx_exec(tx, OD_Q_RCI_DELETE, e, OD_BINDS(OD_INT(id), OD_INT(ci_id), OD_TEXT(ro), OD_TEXT(ro)));
+    rc = od_tx_exec(tx, OD_Q_RCI_DELETE, e, OD_BINDS(OD_INT(id), OD_INT(ci_id), OD_TEXT(ro), OD_TEXT(ro)));
     if (!rc && od_tx_changes(tx) == 0)
         rc = od_error_set(e, OD_E_NOT_FOUND, "ci_id",
                           "配置项 %lld 未关联到此记录 (CI %lld is not on the record)", (long long)ci_id,
