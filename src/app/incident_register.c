@@ -2,6 +2,7 @@
  * grade it (also used by the regrade), the record, its deadlines and a late
  * registration's escalation in one transaction. */
 #include "app/incidents_int.h"
+#include "app/records.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,9 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
                      OD_TEXT(in->impact_scope ? in->impact_scope : ""), OD_TEXT(depstr ? depstr : "[]"),
                      OD_BOOL(in->drill), OD_INT_OR_NULL(who->id, who->id != 0), OD_INT(now)));
     free(depstr);
+    if (!rc) /* its row in the record registry (records.h) */
+        rc = od_record_register_incident(tx, id, number, in->title, od_inc_state_key(OD_INC_DETECTED),
+                                         in->drill, who->id, now, e);
     if (!rc)
         rc = od_inc_link_cis(tx, id, in->ci_ids, false, e);
     if (!rc)

@@ -9,6 +9,14 @@
     (R(MONITORING_ENGINEER) | R(OPS_ENGINEER) | R(OPS_SECTION_HEAD) | R(OPS_DEPARTMENT_HEAD) |               \
      R(DEPARTMENT_HEAD) | R(OPS_LEADER) | R(EMERGENCY_LEADERSHIP) | R(LIAISON) | R(SERVICE_DESK) |           \
      R(PROBLEM_MANAGER) | R(CHANGE_MANAGER) | R(CAB_MEMBER))
+/* the roles of the workflow kernel's modules (requests, problems, changes,
+ * vulnerabilities, risks, training): they work on records; what each may do
+ * to a record is the workflow's authority, checked by the kernel */
+#define MODULE_ROLES                                                                                         \
+    (R(BUDGET_HOLDER) | R(REQUEST_APPROVER) | R(FULFILLER_LINE1) | R(FULFILLER_LINE2) | R(VENDOR_LIAISON) |  \
+     R(PROBLEM_SOLVER) | R(CHANGE_INITIATOR) | R(CHANGE_IMPLEMENTER) | R(CHANGE_SUPERVISOR) |                \
+     R(INFOSEC_MANAGER) | R(IT_MANAGER) | R(SEC_ASSESSOR) | R(SYS_HARDENER) | R(SEC_VERIFIER) |              \
+     R(RISK_OWNER) | R(TRAINER))
 #define LEADS (R(OPS_SECTION_HEAD) | R(OPS_DEPARTMENT_HEAD) | R(OPS_LEADER) | R(EMERGENCY_LEADERSHIP))
 
 static const struct {
@@ -24,7 +32,8 @@ static const struct {
     [OD_PERM_CONFIG_WRITE] = {"config.write", R(SYSTEM_ADMIN)},
     [OD_PERM_CI_READ] = {"ci.read", OPS_ALL | R(AUDITOR)},
     [OD_PERM_CI_WRITE] = {"ci.write", R(OPS_ENGINEER) | R(OPS_SECTION_HEAD) | R(OPS_DEPARTMENT_HEAD)},
-    [OD_PERM_POLICY_READ] = {"policy.read", OPS_ALL | R(AUDITOR) | R(SYSTEM_ADMIN) | R(SECURITY_ADMIN)},
+    [OD_PERM_POLICY_READ] = {"policy.read",
+                             OPS_ALL | MODULE_ROLES | R(AUDITOR) | R(SYSTEM_ADMIN) | R(SECURITY_ADMIN)},
     [OD_PERM_INCIDENT_READ] = {"incident.read", OPS_ALL | R(AUDITOR)},
     [OD_PERM_INCIDENT_CREATE] = {"incident.create", R(MONITORING_ENGINEER) | R(OPS_ENGINEER)},
     [OD_PERM_INCIDENT_REPORT] = {"incident.report",
@@ -39,6 +48,11 @@ static const struct {
                                                 R(SERVICE_DESK)},
     [OD_PERM_APIKEY_ADMIN] = {"apikey.admin", R(SYSTEM_ADMIN)},
     [OD_PERM_INGEST] = {"ingest", 0},
+    [OD_PERM_RECORD_READ] = {"record.read", OPS_ALL | MODULE_ROLES | R(AUDITOR)},
+    [OD_PERM_RECORD_WRITE] = {"record.write", OPS_ALL | MODULE_ROLES},
+    [OD_PERM_COMMITTEE_READ] = {"committee.read",
+                                OPS_ALL | MODULE_ROLES | R(AUDITOR) | R(SYSTEM_ADMIN) | R(SECURITY_ADMIN)},
+    [OD_PERM_COMMITTEE_WRITE] = {"committee.write", R(SYSTEM_ADMIN)},
 };
 
 const char *od_perm_key(od_perm p)

@@ -32,6 +32,11 @@ typedef enum od_perm {
     OD_PERM_EVENT_WRITE,  /* maintenance windows (silence) */
     OD_PERM_APIKEY_ADMIN, /* ingestion API keys (system_admin) */
     OD_PERM_INGEST,       /* event ingestion: an integration API key only, never a user */
+    /* the workflow kernel's records (problems, known errors, …) and committees */
+    OD_PERM_RECORD_READ,
+    OD_PERM_RECORD_WRITE,    /* fields, links, CIs, notes; transitions check their own authority */
+    OD_PERM_COMMITTEE_READ,  /* also the administrators who keep them */
+    OD_PERM_COMMITTEE_WRITE, /* system_admin */
     OD_PERM__COUNT
 } od_perm;
 

@@ -33,11 +33,33 @@ typedef enum od_role {
     OD_ROLE_SYSTEM_ADMIN,
     OD_ROLE_SECURITY_ADMIN,
     OD_ROLE_AUDITOR,
+    /* the workflow kernel's modules (research/modules-spec.md §1.7) */
+    OD_ROLE_BUDGET_HOLDER,
+    OD_ROLE_REQUEST_APPROVER,
+    OD_ROLE_FULFILLER_LINE1,
+    OD_ROLE_FULFILLER_LINE2,
+    OD_ROLE_VENDOR_LIAISON,
+    OD_ROLE_PROBLEM_SOLVER,
+    OD_ROLE_CHANGE_INITIATOR,
+    OD_ROLE_CHANGE_IMPLEMENTER,
+    OD_ROLE_CHANGE_SUPERVISOR,
+    OD_ROLE_INFOSEC_MANAGER,
+    OD_ROLE_IT_MANAGER,
+    OD_ROLE_SEC_ASSESSOR,
+    OD_ROLE_SYS_HARDENER,
+    OD_ROLE_SEC_VERIFIER,
+    OD_ROLE_RISK_OWNER,
+    OD_ROLE_TRAINER,
     OD_ROLE__COUNT
 } od_role;
 
-typedef uint32_t od_roleset; /* bit (1u << od_role) */
-#define OD_ROLEBIT(r) ((od_roleset)1u << (r))
+/* A set of roles: bit (1 << od_role).  64 bits, stored as users.roles
+ * (BIGINT): a role's bit never changes, so stored sets keep their meaning
+ * when roles are added.  Bit 63 stays unused (the sign of the column). */
+typedef uint64_t od_roleset;
+#define OD_ROLEBIT(r) ((od_roleset)1 << (r))
+#define OD_ROLES_ALL ((od_roleset)(((od_roleset)1 << OD_ROLE__COUNT) - 1))
+_Static_assert(OD_ROLE__COUNT <= 63, "od_roleset holds at most 63 roles");
 
 /* Key <-> enum.  *_parse return -1 for an unknown key. */
 const char *od_grade_key(od_grade g);       /* "L1".."NG" */
@@ -48,6 +70,7 @@ const char *od_grade_name_zh(od_grade g);   /* "一级" ... "非等级" */
 const char *od_severity_name_zh(od_severity s);
 const char *od_resp_name_zh(od_resp r);
 const char *od_role_name_zh(od_role r);
+const char *od_role_name_en(od_role r); /* "Problem manager" ... */
 int od_grade_parse(const char *s);
 int od_severity_parse(const char *s);
 int od_resp_parse(const char *s);

@@ -28,6 +28,11 @@ H(dashboard) /* the wall-screen summary (h_dashboard.c) */
 H(ack_page) H(ack_post)
 H(user_notify_get) H(user_notify_put) H(me_notify_get) H(me_notify_put)
 H(notify_test) H(notify_test_get)
+/* the workflow kernel's records and committees (h_records.c) */
+H(record_create) H(record_list) H(record_get) H(record_patch) H(record_timeline) H(record_note)
+H(record_links) H(record_link_add) H(record_link_delete) H(record_cis) H(record_ci_add) H(record_ci_delete)
+H(record_clocks) H(record_approvals) H(record_checklists)
+H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(committee_delete)
 #undef H
     /* clang-format on */
 

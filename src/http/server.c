@@ -410,15 +410,17 @@ static void dispatch(od_server *s, req_state *st)
             return;
         }
         if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
-            char roles[512];
+            /* the role list once (keys read the same in both languages), so
+             * that both sentences fit however many roles hold the permission */
+            char roles[OD_ERR_MSG_MAX - 112];
             od_join rj = od_join_start(roles, sizeof roles, ", ");
             od_roleset need = od_perm_roles(perm);
             for (int i = 0; i < OD_ROLE__COUNT; i++)
                 if (need & OD_ROLEBIT(i))
                     od_join_add(&rj, od_role_key((od_role)i));
             od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
-                         "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)", od_perm_key(perm),
-                         roles, od_perm_key(perm), roles);
+                         "没有权限 %s，需要角色之一 (permission %s needs one of these roles): %s",
+                         od_perm_key(perm), od_perm_key(perm), roles);
             return;
         }
     }

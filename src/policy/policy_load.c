@@ -82,7 +82,7 @@ static void load_category(ctx *c, od_category *cat, const node *item, const char
     }
     bool grades_ok = false;
     if (f.val[CF_GRADES]) {
-        uint32_t bits = 0;
+        uint64_t bits = 0;
         od_pl_sub(p, path, "grades");
         if (od_pl_get_enum_set(c, f.val[CF_GRADES], p, "grade", od_grade_parse, od_pl_grade_key_i,
                                OD_GRADE__COUNT, &bits)) {
@@ -314,7 +314,7 @@ static void load_ack(ctx *c, od_policy *pol, const node *v)
     if (!od_pl_map_fields(c, v, "acknowledgement", &f))
         return;
     if (f.val[AK_LEVELS]) {
-        uint32_t bits;
+        uint64_t bits;
         if (od_pl_get_enum_set(c, f.val[AK_LEVELS], "acknowledgement.levels", "grade", od_grade_parse,
                                od_pl_grade_key_i, OD_GRADE__COUNT, &bits))
             pol->ack_levels = bits;
@@ -376,7 +376,7 @@ static void load_password(ctx *c, od_policy *pol, const node *v)
         return;
     if (f.val[0])
         od_pl_get_int(c, f.val[0], "password.min_length", 1, 1024, &pol->password.min_length);
-    uint32_t bits;
+    uint64_t bits;
     if (f.val[1] && od_pl_get_enum_set(c, f.val[1], "password.require", "character class", class_parse,
                                        class_key_i, 4, &bits)) {
         pol->password.require_upper = bits & 1u;

@@ -161,7 +161,7 @@ static void load_ev_rules(ctx *c, const node *n, const char *path, int kind, od_
                     r->cls = (od_event_class)v;
             }
             if (V(RF_GRADES)) {
-                uint32_t bits;
+                uint64_t bits;
                 od_pl_sub(q, p, "ci_grades");
                 if (od_pl_get_enum_set(c, V(RF_GRADES), q, "grade", od_grade_parse, od_pl_grade_key_i,
                                        OD_GRADE__COUNT, &bits))
@@ -169,7 +169,7 @@ static void load_ev_rules(ctx *c, const node *n, const char *path, int kind, od_
             }
         } else if (kind == RK_RESPOND) {
             if (V(RF_CLASSES)) {
-                uint32_t bits;
+                uint64_t bits;
                 od_pl_sub(q, p, "classes");
                 if (od_pl_get_enum_set(c, V(RF_CLASSES), q, "class", ev_class_parse, ev_class_key_i,
                                        OD_EVC__COUNT, &bits))

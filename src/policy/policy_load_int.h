@@ -91,7 +91,7 @@ const char *od_pl_role_key_i(int i);
 int od_pl_get_enum(ctx *c, const node *n, const char *path, const char *what, parse_fn parse, key_fn key,
                    int count);
 bool od_pl_get_enum_set(ctx *c, const node *n, const char *path, const char *what, parse_fn parse, key_fn key,
-                        int count, uint32_t *bits);
+                        int count, uint64_t *bits);
 bool od_pl_valid_cat_key(const char *s);
 void od_pl_copy_fixed(char *dst, size_t size, const char *s);
 

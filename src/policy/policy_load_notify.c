@@ -205,7 +205,7 @@ void od_pl_load_notify(ctx *c, od_policy *pol, const node *v)
                     continue;
                 char p[PATH_MAX_LEN];
                 od_pl_sub(p, "notify.channels", fg.names[g]);
-                uint32_t bits = 0;
+                uint64_t bits = 0;
                 if (!od_pl_get_enum_set(c, fg.val[g], p, "channel", contact_parse, contact_i, 3, &bits))
                     continue;
                 if (!bits)

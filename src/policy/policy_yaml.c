@@ -507,7 +507,7 @@ int od_pl_get_enum(ctx *c, const node *n, const char *path, const char *what, pa
 /* A list of enum keys as a bit set; duplicates are errors.  Returns false
  * if anything was wrong (then *bits is left unchanged). */
 bool od_pl_get_enum_set(ctx *c, const node *n, const char *path, const char *what, parse_fn parse, key_fn key,
-                        int count, uint32_t *bits)
+                        int count, uint64_t *bits)
 {
     if (n->kind == N_SEQ && n->n == 0) { /* [] */
         *bits = 0;
@@ -515,7 +515,7 @@ bool od_pl_get_enum_set(ctx *c, const node *n, const char *path, const char *wha
     }
     if (!od_pl_want(c, n, N_SEQ, path))
         return false;
-    uint32_t set = 0;
+    uint64_t set = 0; /* count <= 63 (od_roleset) */
     bool ok = true;
     for (size_t i = 0; i < n->n; i++) {
         char ip[PATH_MAX_LEN];
@@ -523,11 +523,11 @@ bool od_pl_get_enum_set(ctx *c, const node *n, const char *path, const char *wha
         int v = od_pl_get_enum(c, n->kids[i], ip, what, parse, key, count);
         if (v < 0) {
             ok = false;
-        } else if (set & (1u << v)) {
+        } else if (set & ((uint64_t)1 << v)) {
             od_pl_diag(c, n->kids[i]->line, n->kids[i]->col, "%s: %s '%s' listed twice", path, what, key(v));
             ok = false;
         } else {
-            set |= 1u << v;
+            set |= (uint64_t)1 << v;
         }
     }
     if (ok)

@@ -9,11 +9,13 @@
 #include "store/queries_notify.h"
 #include "store/queries_dashboard.h"
 #include "store/queries_events.h"
+#include "store/queries_records.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
     OD_QUERY_LIST_DASHBOARD(X)                                                                               \
     OD_QUERY_LIST_EVENTS(X)                                                                                  \
+    OD_QUERY_LIST_RECORDS(X)                                                                                 \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

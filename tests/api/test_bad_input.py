@@ -186,6 +186,31 @@ SAMPLES = {
                                                                     "integration": "api"},
                                   read=lambda t, r: "/api/v1/api-keys?limit=500"),
     "POST /api/v1/api-keys/{id}/revoke": dict(user="sysadmin", ids=lambda t: [t.key_victim], body=lambda t: {}),
+    # the workflow kernel's records (docs/internals/records.md) and committees
+    "POST /api/v1/records": dict(user="eng", body=lambda t: {
+        "kind": "problem", "title": "坏输入问题 %d" % unique(), "impact": "high", "urgency": "low", "priority": "P2",
+        "tier": "line2", "group_key": "dba", "department": "运行部", "assignee_id": t.uid["eng"],
+        "requester_id": t.uid["lead"], "drill": False}, read=lambda t, r: "/api/v1/records/%d" % r["id"]),
+    # the version the record has now: a stale one is 409 by design
+    "PATCH /api/v1/records/{id}": dict(user="eng", ids=lambda t: [t.rec], body=lambda t: {
+        "version": t.srv.get("/api/v1/records/%d" % t.rec, token=t.tok["eng"]).json["version"], "title": "改",
+        "impact": "low", "urgency": "high", "priority": "P1", "tier": "line1", "group_key": "net",
+        "department": "运行部", "assignee_id": t.uid["lead"], "requester_id": None},
+        read=lambda t, r: "/api/v1/records/%d" % t.rec),
+    "POST /api/v1/records/{id}/timeline": dict(user="eng", ids=lambda t: [t.rec_note], body=lambda t: {
+        "text": "备注 note"}, read=lambda t, r: "/api/v1/records/%d/timeline?limit=500" % t.rec_note),
+    "POST /api/v1/records/{id}/links": dict(user="eng", ids=lambda t: [t.rec_link], body=lambda t: {
+        "kind": "parent_of", "to_id": t.rec, "to_ref": None, "to_kind": None},
+        read=lambda t, r: "/api/v1/records/%d/links" % t.rec_link),
+    "POST /api/v1/records/{id}/cis": dict(user="eng", ids=lambda t: [t.rec_link], body=lambda t: {
+        "ci_id": t.ci, "role": "inspected"}, read=lambda t, r: "/api/v1/records/%d/cis" % t.rec_link),
+    "POST /api/v1/committees": dict(user="sysadmin", body=lambda t: {
+        "key": "bi_c%d" % unique(), "name_zh": "委员会", "name_en": "Committee", "chair_id": t.uid["eng"],
+        "deputies": [t.uid["lead"]], "members": [t.uid["quiet"]], "quorum": 2},
+        read=lambda t, r: "/api/v1/committees/%d" % r["id"]),
+    "PATCH /api/v1/committees/{id}": dict(user="sysadmin", ids=lambda t: [t.cmt], body=lambda t: {
+        "name_zh": "改名", "name_en": "Renamed", "chair_id": t.uid["eng"], "deputies": [], "members": [t.uid["quiet"]],
+        "quorum": 1}, read=lambda t, r: "/api/v1/committees/%d" % t.cmt),
 }
 
 # The notification channel of this server: e-mail to a port where nothing
@@ -317,6 +342,14 @@ class BadInput(harness.ServerTest):
         assert r.status == 201, r
         cls.win = r.json["id"]
         cls.ack_token = cls.plant_ack_link(cls.inc)
+        for name in ("rec", "rec_note", "rec_link"):
+            r = s.post("/api/v1/records", {"kind": "problem", "title": "坏输入 " + name}, token=cls.tok["eng"])
+            assert r.status == 201, r
+            setattr(cls, name, r.json["id"])
+        r = s.post("/api/v1/committees", {"key": "bi_cab", "name_zh": "变更咨询委员会", "name_en": "CAB",
+                                          "members": [cls.uid["eng"]], "quorum": 1}, token=cls.tok["sysadmin"])
+        assert r.status == 201, r
+        cls.cmt = r.json["id"]
         cls.db = sqlite3.connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
 

@@ -21,10 +21,18 @@ LISTS = {
     "/api/v1/events",
     "/api/v1/maintenance-windows",
     "/api/v1/api-keys",
+    "/api/v1/records",
+    "/api/v1/records/{id}/timeline",
+    "/api/v1/records/{id}/links",
+    "/api/v1/records/{id}/cis",
+    "/api/v1/records/{id}/clocks",
+    "/api/v1/records/{id}/approvals",
+    "/api/v1/records/{id}/checklists",
+    "/api/v1/committees",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",
-        "/api/v1/incidents/{id}/deliveries"}
+        "/api/v1/incidents/{id}/deliveries", "/api/v1/records", "/api/v1/records/{id}/timeline"}
 
 
 def get_routes():

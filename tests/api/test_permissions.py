@@ -40,7 +40,7 @@ ADMIN_ACCOUNTS = {"system_admin": "sysadmin", "security_admin": "secadmin", "aud
 
 
 def concrete(path):
-    return path.replace("{id}", "1")
+    return re.sub(r"\{\w*id\}", "1", path)  # {id}, {link_id}, {ci_id}
 
 
 class RouteTable(harness.ServerTest):

@@ -16,6 +16,10 @@
 #define OPS_ALL                                                                                              \
     "monitoring_engineer ops_engineer ops_section_head ops_department_head department_head "                 \
     "ops_leader emergency_leadership liaison service_desk problem_manager change_manager cab_member "
+#define MODULES                                                                                              \
+    "budget_holder request_approver fulfiller_line1 fulfiller_line2 vendor_liaison problem_solver "          \
+    "change_initiator change_implementer change_supervisor infosec_manager it_manager sec_assessor "         \
+    "sys_hardener sec_verifier risk_owner trainer "
 #define LEADS "ops_section_head ops_department_head ops_leader emergency_leadership "
 
 /* The specification: the roles holding each permission, spelled out. */
@@ -33,7 +37,7 @@ static const struct {
     {OD_PERM_CONFIG_WRITE, "config.write", "system_admin"},
     {OD_PERM_CI_READ, "ci.read", OPS_ALL "auditor"},
     {OD_PERM_CI_WRITE, "ci.write", "ops_engineer ops_section_head ops_department_head"},
-    {OD_PERM_POLICY_READ, "policy.read", OPS_ALL "auditor system_admin security_admin"},
+    {OD_PERM_POLICY_READ, "policy.read", OPS_ALL MODULES "auditor system_admin security_admin"},
     {OD_PERM_INCIDENT_READ, "incident.read", OPS_ALL "auditor"},
     {OD_PERM_INCIDENT_CREATE, "incident.create", "monitoring_engineer ops_engineer"},
     {OD_PERM_INCIDENT_REPORT, "incident.report", "monitoring_engineer ops_engineer ops_section_head"},
@@ -44,13 +48,17 @@ static const struct {
     {OD_PERM_EVENT_WRITE, "event.write", "monitoring_engineer ops_engineer ops_section_head service_desk"},
     {OD_PERM_APIKEY_ADMIN, "apikey.admin", "system_admin"},
     {OD_PERM_INGEST, "ingest", ""},
+    {OD_PERM_RECORD_READ, "record.read", OPS_ALL MODULES "auditor"},
+    {OD_PERM_RECORD_WRITE, "record.write", OPS_ALL MODULES},
+    {OD_PERM_COMMITTEE_READ, "committee.read", OPS_ALL MODULES "auditor system_admin security_admin"},
+    {OD_PERM_COMMITTEE_WRITE, "committee.write", "system_admin"},
 };
 
 static bool listed(const char *roles, const char *key)
 {
     char pad[64];
     snprintf(pad, sizeof pad, " %s ", key);
-    char list[512];
+    char list[1024];
     snprintf(list, sizeof list, " %s ", roles);
     return strstr(list, pad) != NULL;
 }

@@ -242,7 +242,7 @@ static void test_authority_every_level_and_role(void **state)
                 fail_msg("close %s by %s", od_resp_key((od_resp)r), od_role_key((od_role)role));
             /* all roles but this one: enough exactly when this one is not
              * the authority (without the authority, no set of roles is) */
-            od_roleset others = ((od_roleset)((1u << OD_ROLE__COUNT) - 1)) & ~one;
+            od_roleset others = OD_ROLES_ALL & ~one;
             assert_int_equal(od_may_activate(p, (od_resp)r, others), !want);
             assert_int_equal(od_may_close(p, (od_resp)r, others), !want);
         }

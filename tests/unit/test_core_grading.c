@@ -326,7 +326,7 @@ static void test_explain_recipients_truncated(void **state)
     od_grading g;
     od_rule_line l[12];
     od_grade_incident(p, OD_GRADE_L1, OD_SEV_SEVERE, &g);
-    g.recipients.roles = (od_roleset)((1u << OD_ROLE__COUNT) - 1);
+    g.recipients.roles = OD_ROLES_ALL;
     g.recipients.owning_department_heads = true;
     size_t n = od_grading_explain(p, &g, l, 12);
     const char *rc = text_of(l, n, "recipients");

@@ -107,25 +107,95 @@ static void test_resp_keys(void **state)
     check_keys(k, z, OD_RESP__COUNT, resp_key, resp_zh, od_resp_parse);
 }
 
-/* R-SEC-SYS-2: stable role keys, in this order. */
+/* R-SEC-SYS-2: stable role keys, in this order; the workflow modules' roles
+ * (research/modules-spec.md §1.7) come after the first fifteen, whose bits
+ * — stored in users.roles — keep their meaning. */
 static void test_role_keys(void **state)
 {
     (void)state;
     static const char *const k[] = {
-        "monitoring_engineer",  "ops_engineer",    "ops_section_head",
-        "ops_department_head",  "department_head", "ops_leader",
-        "emergency_leadership", "liaison",         "service_desk",
-        "problem_manager",      "change_manager",  "cab_member",
-        "system_admin",         "security_admin",  "auditor",
+        "monitoring_engineer",
+        "ops_engineer",
+        "ops_section_head",
+        "ops_department_head",
+        "department_head",
+        "ops_leader",
+        "emergency_leadership",
+        "liaison",
+        "service_desk",
+        "problem_manager",
+        "change_manager",
+        "cab_member",
+        "system_admin",
+        "security_admin",
+        "auditor",
+        "budget_holder",
+        "request_approver",
+        "fulfiller_line1",
+        "fulfiller_line2",
+        "vendor_liaison",
+        "problem_solver",
+        "change_initiator",
+        "change_implementer",
+        "change_supervisor",
+        "infosec_manager",
+        "it_manager",
+        "sec_assessor",
+        "sys_hardener",
+        "sec_verifier",
+        "risk_owner",
+        "trainer",
     };
     static const char *const z[] = {
-        "监控工程师",         "运维工程师",         "运行部科室负责人", "运行部部门负责人", "有关部门负责人",
-        "主管运行的中心领导", "应急领导小组",       "特定联络人",       "服务台",           "问题经理",
-        "变更经理",           "变更咨询委员会成员", "系统管理员",       "安全管理员",       "审计员",
+        "监控工程师",
+        "运维工程师",
+        "运行部科室负责人",
+        "运行部部门负责人",
+        "有关部门负责人",
+        "主管运行的中心领导",
+        "应急领导小组",
+        "特定联络人",
+        "服务台",
+        "问题经理",
+        "变更经理",
+        "变更咨询委员会成员",
+        "系统管理员",
+        "安全管理员",
+        "审计员",
+        "预算负责人",
+        "业务审批人",
+        "一线运维工程师",
+        "二线运维专家",
+        "专业机构联络人",
+        "问题解决小组成员",
+        "变更发起人",
+        "变更实施人员",
+        "变更主管",
+        "信息安全经理",
+        "IT相关经理",
+        "安全管理员（弱点评估）",
+        "系统管理员（安全加固）",
+        "安全审计员（加固验证）",
+        "风险责任人",
+        "培训组织人",
     };
     assert_int_equal(sizeof k / sizeof k[0], OD_ROLE__COUNT);
     check_keys(k, z, OD_ROLE__COUNT, role_key, role_zh, od_role_parse);
-    assert_true(OD_ROLE__COUNT <= 32); /* fits od_roleset */
+    assert_true(OD_ROLE__COUNT <= 63); /* fits od_roleset, bit 63 unused */
+    assert_int_equal(sizeof(od_roleset), 8);
+    /* the stored bits of the first roles */
+    assert_int_equal(OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER), 1);
+    assert_int_equal(OD_ROLEBIT(OD_ROLE_AUDITOR), 1 << 14);
+    assert_int_equal(OD_ROLEBIT(OD_ROLE_TRAINER), (od_roleset)1 << 30);
+    assert_int_equal(OD_ROLES_ALL, ((od_roleset)1 << 31) - 1);
+    /* English names: every role has one, distinct */
+    for (int i = 0; i < OD_ROLE__COUNT; i++) {
+        assert_true(strlen(od_role_name_en((od_role)i)) > 0);
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(od_role_name_en((od_role)i), od_role_name_en((od_role)j));
+    }
+    assert_string_equal(od_role_name_en(OD_ROLE_PROBLEM_SOLVER), "Problem solving team member");
+    assert_string_equal(od_role_name_en(OD_ROLE__COUNT), "?");
 }
 
 /* ---- defaults ---- */

@@ -11,7 +11,13 @@
  * OD_INT_OR_NULL and OD_TEXT NULL, OD_INT 0); a uniqueness conflict is OD_E_CONFLICT from exec,
  * insert, scalar and rows; changes; a read transaction runs beside an open
  * write transaction and sees committed data only; the checkpoint calls;
- * hooks run once when a transaction ends, saying whether it committed. */
+ * hooks run once when a transaction ends, saying whether it committed;
+ * the record registry's reliances (migration 0012): a conditional update on
+ * a stale version changes no row (optimistic concurrency), NULLs are
+ * distinct in a unique key (pending links have no target id) while the
+ * same pending link twice conflicts, an insert ON CONFLICT DO NOTHING run
+ * by exec changes nothing, a pending link resolves to its record, and a
+ * UNION ALL ordered by column positions interleaves two tables by time. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -493,6 +499,110 @@ static void exec_changes_and_checkpoints(void **state)
     assert_true(od_store_size(f->s) != 0);
 }
 
+static od_err record_row(od_tx *tx, const char *kind, const char *number, int64_t *id, od_error *e)
+{
+    return od_tx_insert(tx, OD_Q_REC_INSERT, id, e,
+                        OD_BINDS(OD_TEXT(kind), OD_TEXT(number), OD_TEXT("t"), OD_TEXT("new"), OD_TEXT(""),
+                                 OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_TEXT(""), OD_TEXT("d"),
+                                 OD_NULL(), OD_NULL(), OD_NULL(), OD_BOOL(false), OD_INT((int64_t)10),
+                                 OD_INT((int64_t)10)));
+}
+
+static od_err link_row(od_tx *tx, int64_t from, int64_t to, const char *kind, const char *ref, int64_t *id,
+                       od_error *e)
+{
+    return od_tx_insert(tx, OD_Q_RLINK_INSERT, id, e,
+                        OD_BINDS(OD_INT(from), OD_INT_NONZERO(to), OD_TEXT(kind), OD_TEXT("change"),
+                                 OD_TEXT(ref), OD_TEXT(to ? "active" : "pending"), OD_NULL(),
+                                 OD_INT((int64_t)20)));
+}
+
+static void record_registry(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t prb = 0, id = 0, v = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000001", &prb, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000001", &id, &e),
+                     OD_E_CONFLICT); /* number unique */
+    memset(&e, 0, sizeof e);
+    /* optimistic concurrency: version 1 matches once, then it is stale */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_REC_SET_STATE, &e,
+                                    OD_BINDS(OD_TEXT("accepted"), OD_NULL(), OD_INT((int64_t)11), OD_INT(prb),
+                                             OD_INT((int64_t)1))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    assert_int_equal(od_tx_scalar(tx, OD_Q_REC_VERSION, &v, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+    assert_int_equal(v, 2);
+    /* two pending links (no target id) to different numbers: NULLs are distinct */
+    int64_t l1 = 0, l2 = 0;
+    assert_int_equal(link_row(tx, prb, 0, "fixed_by", "CHG-2026-000001", &l1, &e), OD_OK);
+    assert_int_equal(link_row(tx, prb, 0, "fixed_by", "CHG-2026-000002", &l2, &e), OD_OK);
+    assert_true(l1 > 0 && l2 > l1);
+    /* the same pending link twice conflicts */
+    assert_int_equal(link_row(tx, prb, 0, "fixed_by", "CHG-2026-000001", &id, &e), OD_E_CONFLICT);
+    memset(&e, 0, sizeof e);
+    /* the change registers: its pending link becomes active, the other stays */
+    int64_t chg = 0;
+    assert_int_equal(record_row(tx, "change", "CHG-2026-000001", &chg, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_RLINK_RESOLVE, &e,
+                                OD_BINDS(OD_INT(chg), OD_TEXT("change"), OD_TEXT("CHG-2026-000001"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_RLINK_LIST, &r, &e, OD_BINDS(OD_INT(prb), OD_INT(prb))), OD_OK);
+    int n = 0;
+    while (!od_rows_step(r, &row) && row) {
+        assert_string_equal(od_rows_text(r, 6), n == 0 ? "active" : "pending");
+        assert_int_equal(od_rows_null(r, 2), n != 0);
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 2);
+    /* an active link that exists already conflicts */
+    assert_int_equal(link_row(tx, prb, chg, "fixed_by", "CHG-2026-000001", &id, &e), OD_E_CONFLICT);
+    memset(&e, 0, sizeof e);
+    /* exec of an insert ON CONFLICT DO NOTHING: OK, and no row changed the second time */
+    int64_t ci = 0;
+    assert_int_equal(od_tx_insert(tx, OD_Q_CI_INSERT, &ci, &e,
+                                  OD_BINDS(OD_TEXT("db"), OD_TEXT("application"), OD_TEXT("L3"), OD_TEXT("d"),
+                                           OD_TEXT("production"), OD_TEXT(""), OD_TEXT("{}"),
+                                           OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RCI_INSERT, &e,
+                       OD_BINDS(OD_INT(prb), OD_INT(ci), OD_TEXT("affected"), OD_NULL(), OD_INT((int64_t)1))),
+            OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    /* the timeline in time order, entries of one time in insertion order */
+    static const int64_t at[] = {30, 10, 30, 20};
+    for (size_t i = 0; i < 4; i++) {
+        char t[8];
+        snprintf(t, sizeof t, "e%zu", i);
+        assert_int_equal(od_tx_exec(tx, OD_Q_RTL_INSERT, &e,
+                                    OD_BINDS(OD_INT(prb), OD_INT(at[i]), OD_TEXT("a"), OD_TEXT("note"),
+                                             OD_TEXT(t), OD_NULL())),
+                         OD_OK);
+    }
+    assert_int_equal(od_tx_query(tx, OD_Q_RTL_LIST, &r, &e, OD_BINDS(OD_INT(prb), OD_INT(prb))), OD_OK);
+    static const char *const want[] = {"e1", "e3", "e0", "e2"};
+    n = 0;
+    while (!od_rows_step(r, &row) && row) {
+        assert_true(n < 4);
+        assert_string_equal(od_rows_text(r, 3), want[n++]);
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 4);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 static void hook_count(void *arg, bool committed)
 {
     int *n = arg;
@@ -717,6 +827,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pg_writers_do_not_block, setup, teardown),
         cmocka_unit_test_setup_teardown(pg_error_does_not_poison_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(pg_lost_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(record_registry, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

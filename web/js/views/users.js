@@ -13,7 +13,11 @@ import { notifyPanel } from './notify.js';
 
 export const ROLES = ['monitoring_engineer', 'ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'department_head',
   'emergency_leadership', 'liaison', 'service_desk', 'problem_manager', 'change_manager', 'cab_member',
-  'system_admin', 'security_admin', 'auditor'];
+  'system_admin', 'security_admin', 'auditor',
+  // the workflow modules' roles (requests, problems, changes, vulnerabilities, risks, training)
+  'budget_holder', 'request_approver', 'fulfiller_line1', 'fulfiller_line2', 'vendor_liaison', 'problem_solver',
+  'change_initiator', 'change_implementer', 'change_supervisor', 'infosec_manager', 'it_manager', 'sec_assessor',
+  'sys_hardener', 'sec_verifier', 'risk_owner', 'trainer'];
 
 const isSys = () => hasRole('system_admin');
 const isSec = () => hasRole('security_admin');

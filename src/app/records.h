@@ -1,0 +1,136 @@
+/* records.h — the workflow kernel's record registry as use cases
+ * (research/modules-spec.md §1.1, §1.7; docs/internals/records.md): create,
+ * read, list and edit records of every kind with optimistic concurrency,
+ * their links, CIs and timeline, the read views of their clocks, approval
+ * rounds and checklists, and the committees that approve.  Each public
+ * function runs in one transaction and audits what it writes; the *_in
+ * functions run inside a write transaction the caller owns (a module's use
+ * case, the workflow integration).  State transitions are decided by the
+ * kernel (od_wf_decide); od_record_set_state only applies one.
+ *
+ * Visibility (R-SEC-SYS-2): a record is seen by a principal whose scope
+ * covers its department — an incident's record by its incident's
+ * departments, as for incidents.  A record out of scope is OD_E_NOT_FOUND. */
+#ifndef OD_APP_RECORDS_H
+#define OD_APP_RECORDS_H
+
+#include "app/app.h"
+
+/* A new record.  Strings NULL = "" (state NULL = "new"; department NULL =
+ * the creator's department); ids 0 = none. */
+typedef struct od_record_input {
+    const char *kind, *title, *state;
+    const char *impact, *urgency, *priority, *tier, *group_key, *department;
+    int64_t assignee_id, requester_id;
+    bool drill;
+} od_record_input;
+
+/* POST /api/v1/records: kinds the generic API creates (core/record_kind.h). */
+OD_NODISCARD od_err od_record_create(od_app *a, const od_principal *who, const od_record_input *in,
+                                     json_t **out, od_error *e);
+/* A record of any kind a module serves, except incident (registered by
+ * od_record_register_incident), numbered <PREFIX>-<year>-<seq> from the
+ * counters table (key "<kind>:<year>", UTC year of now); pending links made
+ * to its number become active.  Timeline entry and audit entry written. */
+OD_NODISCARD od_err od_record_create_in(od_app *a, od_tx *tx, const od_principal *who,
+                                        const od_record_input *in, int64_t *out_id, od_error *e);
+/* The record row of a newly registered incident (same number and title). */
+OD_NODISCARD od_err od_record_register_incident(od_tx *tx, int64_t incident_id, const char *number,
+                                                const char *title, const char *state, bool drill,
+                                                int64_t created_by, int64_t now, od_error *e);
+
+OD_NODISCARD od_err od_record_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+
+/* Filters NULL/"" or 0 = any. */
+typedef struct od_record_query {
+    const char *kind, *state, *department;
+    int64_t assignee_id;
+    int64_t limit, offset;
+} od_record_query;
+/* {items, total, limit, offset} of the records who may see, newest first. */
+OD_NODISCARD od_err od_record_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out,
+                                   od_error *e);
+
+/* PATCH: fields holds any of title, impact, urgency, priority, tier,
+ * group_key, department (strings), assignee_id, requester_id (integer or
+ * null), shape-checked by the caller.  version must be the record's current
+ * one: else OD_E_CONFLICT naming it, and nothing changes.  An incident's
+ * record is edited through the incident. */
+OD_NODISCARD od_err od_record_update(od_app *a, const od_principal *who, int64_t id, int64_t version,
+                                     json_t *fields, json_t **out, od_error *e);
+
+/* Applies a state the kernel decided: the record must be at
+ * expected_version (else OD_E_CONFLICT naming the current one; missing:
+ * OD_E_NOT_FOUND); closing sets closed_at = now, otherwise it is cleared.
+ * Writes a timeline entry (kind "state", data {from, to, action}) and an
+ * audit entry "record.state"; version + 1.  Inside the caller's tx. */
+OD_NODISCARD od_err od_record_set_state(od_tx *tx, const od_principal *who, int64_t id,
+                                        int64_t expected_version, const char *new_state, bool closing,
+                                        const char *action, int64_t now, od_error *e);
+
+/* A timeline entry on record id inside tx (text whole; data borrowed, may be NULL). */
+OD_NODISCARD od_err od_record_timeline_add(od_tx *tx, int64_t id, int64_t now, const od_principal *who,
+                                           const char *kind, json_t *data, const char *text, od_error *e);
+/* POST .../timeline: a note by who. */
+OD_NODISCARD od_err od_record_note(od_app *a, const od_principal *who, int64_t id, const char *text,
+                                   json_t **out, od_error *e);
+/* The page of a record's own list (timeline, links, CIs, clocks, approval
+ * rounds, checklists): the envelope {items, total, limit, offset}. */
+typedef struct od_record_page {
+    int64_t limit, offset;
+} od_record_page;
+
+/* GET .../timeline: oldest first (an incident's own timeline included). */
+OD_NODISCARD od_err od_record_timeline(od_app *a, const od_principal *who, int64_t id,
+                                       const od_record_page *pg, json_t **out, od_error *e);
+
+/* A link from record id: to a record by to_id, or by number to_ref; a
+ * number of a kind no module serves yet (to_kind, or its prefix) makes a
+ * pending link.  Self-links, pairs of kinds the link does not join
+ * (od_rlink_check) and unknown kinds are OD_E_UNPROCESSABLE; the same link
+ * twice is OD_E_CONFLICT. */
+typedef struct od_link_input {
+    const char *kind;
+    int64_t to_id;
+    const char *to_ref, *to_kind;
+} od_link_input;
+OD_NODISCARD od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id,
+                                       const od_link_input *in, json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_link_delete(od_app *a, const od_principal *who, int64_t id, int64_t link_id,
+                                          od_error *e);
+/* Links out of and into the record; the far side of a link out of
+ * the reader's scope shows only its id and kind. */
+OD_NODISCARD od_err od_record_links(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                                    json_t **out, od_error *e);
+
+OD_NODISCARD od_err od_record_ci_add(od_app *a, const od_principal *who, int64_t id, int64_t ci_id,
+                                     const char *role, json_t **out, od_error *e);
+/* role NULL/"" = every role of the CI on the record. */
+OD_NODISCARD od_err od_record_ci_delete(od_app *a, const od_principal *who, int64_t id, int64_t ci_id,
+                                        const char *role, od_error *e);
+OD_NODISCARD od_err od_record_cis(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                                  json_t **out, od_error *e);
+
+/* Read views of what the kernel writes: clocks; approval rounds with steps
+ * and votes; checklist instances with results. */
+OD_NODISCARD od_err od_record_clocks(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
+                                     json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_approvals(od_app *a, const od_principal *who, int64_t id,
+                                        const od_record_page *pg, json_t **out, od_error *e);
+OD_NODISCARD od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id,
+                                         const od_record_page *pg, json_t **out, od_error *e);
+
+/* ---- committees (§1.7) ---- */
+/* body: key (create only), name_zh, name_en, chair_id, deputies [ids],
+ * members [ids], quorum — shape-checked by the caller.  The chair,
+ * deputies and members are distinct active accounts; quorum is 1..their
+ * number.  Create: 409 on a key in use. */
+OD_NODISCARD od_err od_committee_create(od_app *a, const od_principal *who, json_t *body, json_t **out,
+                                        od_error *e);
+OD_NODISCARD od_err od_committee_update(od_app *a, const od_principal *who, int64_t id, json_t *body,
+                                        json_t **out, od_error *e);
+OD_NODISCARD od_err od_committee_delete(od_app *a, const od_principal *who, int64_t id, od_error *e);
+OD_NODISCARD od_err od_committee_get(od_app *a, int64_t id, json_t **out, od_error *e);
+OD_NODISCARD od_err od_committee_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e);
+
+#endif

@@ -1,0 +1,43 @@
+/* records_int.h — private to the record registry's use cases (records.c,
+ * records_links.c, committees.c): the loaded record and shared helpers.
+ * Every function runs inside the caller's transaction.  Nothing here is for
+ * other modules (they use records.h). */
+#ifndef OD_APP_RECORDS_INT_H
+#define OD_APP_RECORDS_INT_H
+
+#include "app/records.h"
+#include "core/record_kind.h"
+#include "util/join.h"
+
+/* A record as loaded by od_rec_load. */
+typedef struct od_rec {
+    json_t *o; /* the API's view of the record (owned) */
+    int64_t id, version, incident_id;
+    int kind; /* od_rkind, -1 for a kind no longer known */
+    char number[OD_RECORD_NUMBER_MAX];
+    char state[64];
+} od_rec;
+
+/* Loads record id; OD_E_NOT_FOUND when missing or out of who's scope (who
+ * NULL = no scope check).  Free with od_rec_free. */
+OD_NODISCARD od_err od_rec_load(od_tx *tx, const od_principal *who, int64_t id, od_rec *x, od_error *e);
+void od_rec_free(od_rec *x);
+/* Begins a write transaction and loads record id for who (od_rec_load); on
+ * an error nothing is left open. */
+OD_NODISCARD od_err od_rec_begin(od_app *a, const od_principal *who, int64_t id, od_tx **tx, od_rec *x,
+                                 od_error *e);
+/* Commits on !rc, else rolls back; on any error *out (when out) is freed and NULL. */
+OD_NODISCARD od_err od_rec_commit(od_tx *tx, od_err rc, json_t **out, od_error *e);
+/* RFC 3339 or null (0). */
+json_t *od_rec_time(int64_t ms);
+/* An integer column or null. */
+json_t *od_rec_int_col(od_rows *r, int col);
+
+/* A read view of record id for who (in scope, else OD_E_NOT_FOUND), in one
+ * read transaction: fn fills every item (a record's own rows, few), and
+ * *out is the page pg of them in the list envelope (app/list.h). */
+typedef od_err (*od_rec_view_fn)(od_tx *tx, const od_principal *who, int64_t id, json_t *items, od_error *e);
+OD_NODISCARD od_err od_rec_view(od_app *a, const od_principal *who, int64_t id, od_rec_view_fn fn,
+                                const od_record_page *pg, json_t **out, od_error *e);
+
+#endif
