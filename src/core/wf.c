@@ -22,12 +22,7 @@ static const char *const guard_keys[OD_G__COUNT] = {
     "no_open_links",   "reason_required",   "actor_not",          "authority"};
 static const char *const effect_keys[OD_FX__COUNT] = {"set_time", "clock",  "open_approval", "open_checklist",
                                                       "link",     "notify", "schedule"};
-/* modules-spec §1.7: roles beyond the od_role enum, and committees */
-static const char *const extra_roles[] = {
-    "budget_holder",     "request_approver", "fulfiller_line1",  "fulfiller_line2",
-    "vendor_liaison",    "problem_solver",   "change_initiator", "change_implementer",
-    "change_supervisor", "infosec_manager",  "it_manager",       "sec_assessor",
-    "sys_hardener",      "sec_verifier",     "risk_owner",       "trainer"};
+/* modules-spec §1.7: the committees a `who` may name */
 static const char *const committee_keys[] = {"cab",
                                              "ecab",
                                              "it_exec_committee",
@@ -74,7 +69,7 @@ int od_wf_effect_parse(const char *s)
 }
 bool od_wf_role_known(const char *key)
 {
-    return od_role_parse(key) >= 0 || find_key(extra_roles, COUNT(extra_roles), key) >= 0;
+    return od_role_parse(key) >= 0;
 }
 bool od_wf_committee_known(const char *key)
 {

@@ -229,8 +229,8 @@ const char *od_wf_guard_key(od_wf_guard_kind g); /* "fields_required" … */
 int od_wf_guard_parse(const char *s);
 const char *od_wf_effect_key(od_wf_effect_kind e); /* "set_time" … */
 int od_wf_effect_parse(const char *s);
-/* Role keys a `who` may name: the od_role keys and the roles of
- * modules-spec §1.7 (budget_holder … trainer). */
+/* Role keys a `who` may name: the od_role keys (core/policy.h, the
+ * modules-spec §1.7 roles included). */
 bool od_wf_role_known(const char *key);
 /* Committee keys of modules-spec §1.7 (cab, ecab, …). */
 bool od_wf_committee_known(const char *key);

@@ -513,18 +513,18 @@ static void load_approvals(ctx *c, od_kernel *k, const node *v)
                     c, m->line, m->col,
                     "%s: 应为 any、all 或 {quorum_count: N} / {quorum_percent: N} (any, all or a quorum)", p);
         }
-        uint32_t bits;
+        uint64_t bits;
         if (f.val[4]) {
             od_pl_sub(p, path, "decisions");
             if (od_pl_get_enum_set(c, f.val[4], p, "decision", od_appr_decision_parse, decision_i,
                                    OD_VOTE__COUNT, &bits))
-                a->rule.decisions_allowed = bits;
+                a->rule.decisions_allowed = (unsigned)bits;
         }
         if (f.val[5]) {
             od_pl_sub(p, path, "comment_required_on");
             if (od_pl_get_enum_set(c, f.val[5], p, "decision", od_appr_decision_parse, decision_i,
                                    OD_VOTE__COUNT, &bits))
-                a->rule.comment_required_on = bits;
+                a->rule.comment_required_on = (unsigned)bits;
         }
         if (f.val[6]) {
             od_pl_sub(p, path, "due");
