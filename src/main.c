@@ -5,11 +5,13 @@
 #include "app/app.h"
 #include "app/audit.h"
 #include "app/backups.h"
+#include "app/cluster.h"
 #include "policy/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher */
 #include "sched/sched.h"
+#include "sched/node.h"         /* node heartbeat */
 #include "sched/backup_sched.h" /* scheduled backups */
 #include "util/embed.h"
 #include "util/log.h"
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --name VALUE lookup; flags (no value) via has_flag. */
 static const char *opt(int argc, char **argv, const char *name)
@@ -52,6 +55,7 @@ static void usage(FILE *f)
         "https://opsdesk.example.com)\n"
         "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
         "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
+        "                [--node-id ID]   (本节点标识，默认 主机名:端口 this node's id, default host:port)\n"
         "                [--tls-cert FILE --tls-key FILE]\n"
         "                [--max-conns-per-ip N] [--request-timeout SECONDS] [--metrics-public]\n"
         "                [--clock-step-tolerance SECONDS] [--clock-step-confirm SECONDS]   (default 60, "
@@ -322,6 +326,26 @@ static int serve(int argc, char **argv, bool key_new)
     /* /healthz tells the truth from the first request: a corrupted page is
      * found now, not when a write fails */
     od_app_check_store(a);
+    /* this node among several (docs/deploy/cluster.md): its id, first
+     * heartbeat and clock offset, before anything claims work */
+    char node_id[OD_NODE_ID_MAX];
+    const char *listen = opt(argc, argv, "--listen") ? opt(argc, argv, "--listen") : "127.0.0.1:8080";
+    if (opt(argc, argv, "--node-id"))
+        snprintf(node_id, sizeof node_id, "%s", opt(argc, argv, "--node-id"));
+    else {
+        char host[64] = "localhost";
+        const char *port = strrchr(listen, ':');
+        if (gethostname(host, sizeof host) != 0)
+            snprintf(host, sizeof host, "localhost");
+        host[sizeof host - 1] = '\0';
+        snprintf(node_id, sizeof node_id, "%s:%s", host, port ? port + 1 : listen);
+    }
+    od_node_runner *beat = NULL;
+    if (od_app_node_start(a, node_id, sha, &e) != OD_OK || od_node_runner_start(a, &beat, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
+        od_app_free(a);
+        return 1;
+    }
     /* commits wake the scheduler and the dispatcher through the app's hook;
      * set before any thread starts */
     a->on_commit = on_commit;
@@ -355,6 +379,7 @@ static int serve(int argc, char **argv, bool key_new)
         if (od_backup_sched_start(a, &bo, &bsched, &e) != OD_OK) {
             fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "",
                     e.message);
+            od_node_runner_stop(beat);
             od_app_free(a);
             return 1;
         }
@@ -392,12 +417,13 @@ static int serve(int argc, char **argv, bool key_new)
         od_sched_stop(a->sched);
         od_dispatcher_stop(disp);
         od_channels_free(chs, n_chs);
+        od_node_runner_stop(beat);
         od_app_free(a);
         return 1;
     }
     a->dispatcher = disp;
-    od_info("opsdesk serving on %s://%s (db %s, policy %s%s)", o.tls_cert ? "https" : "http", o.listen,
-            od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "");
+    od_info("opsdesk serving on %s://%s (db %s, policy %s%s, node %s)", o.tls_cert ? "https" : "http",
+            o.listen, od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "", node_id);
     int sig = 0;
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
         reload_policy(a, opt(argc, argv, "--policy"));
@@ -412,6 +438,7 @@ static int serve(int argc, char **argv, bool key_new)
     a->dispatcher = NULL;
     od_dispatcher_stop(disp); /* notification dispatcher */
     od_channels_free(chs, n_chs);
+    od_node_runner_stop(beat);
     od_app_free(a);
     od_info("stopped cleanly");
     return 0;

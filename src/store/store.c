@@ -41,6 +41,11 @@ const char *od_store_path(const od_store *s)
 {
     return s->path;
 }
+bool od_store_multi_node(const od_store *s)
+{
+    return s->ops != &od_store_sqlite_ops;
+}
+
 int od_store_schema_version(od_store *s)
 {
     return s->ops->schema_version(s);

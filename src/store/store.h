@@ -81,6 +81,10 @@ void od_store_close(od_store *s);
 /* Size of the database in bytes (for /metrics); -1 if unknown. */
 int64_t od_store_size(od_store *s);
 const char *od_store_path(const od_store *s);
+/* Whether several server nodes may share this store (PostgreSQL): claims
+ * must then lock rows and every node polls its queues.  False for SQLite,
+ * whose file one process holds (store/dblock.h). */
+bool od_store_multi_node(const od_store *s);
 /* Applied schema version. */
 int od_store_schema_version(od_store *s);
 /* The last storage fault (corrupt page, I/O error, full disk, read-only
