@@ -1,10 +1,17 @@
 /* store.c — store.h's public functions: each dispatches through the table
  * of operations of the store's backend (store_int.h).  Backend-neutral
  * helpers (the LIKE pattern) live here too. */
+#include "store/queries_pg.h"
 #include "store/store_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Every PostgreSQL override (queries_pg.h) names a portable query. */
+#define OD_PG_OVERRIDES_NAME_QUERIES(name, sql)                                                              \
+    _Static_assert(OD_Q_##name < OD_Q__COUNT, "override of " #name);
+OD_QUERY_PG_LIST(OD_PG_OVERRIDES_NAME_QUERIES)
+#undef OD_PG_OVERRIDES_NAME_QUERIES
 
 const od_store_ops *const od_store_backends[] = {&od_store_sqlite_ops, NULL};
 
@@ -81,6 +88,13 @@ static void hooks_run(const hooks *h, bool committed)
 
 od_err od_tx_commit(od_tx *tx, od_error *e)
 {
+    for (int i = 0; i < tx->n_last; i++) {
+        od_err rc = tx->last[i].fn(tx->last[i].arg, tx, e);
+        if (rc) {
+            od_tx_rollback(tx);
+            return rc;
+        }
+    }
     hooks h;
     hooks_take(tx, &h);
     od_err rc = tx->s->ops->tx_commit(tx, e);
@@ -106,6 +120,24 @@ od_err od_tx_on_end(od_tx *tx, od_tx_hook fn, void *arg, od_error *e)
     tx->hooks[tx->n_hooks].arg = arg;
     tx->n_hooks++;
     return OD_OK;
+}
+
+od_err od_tx_before_commit(od_tx *tx, od_tx_last fn, void *arg, od_error *e)
+{
+    if (tx->n_last >= OD_TX_HOOKS)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "too many before-commit steps");
+    tx->last[tx->n_last].fn = fn;
+    tx->last[tx->n_last].arg = arg;
+    tx->n_last++;
+    return OD_OK;
+}
+
+void *od_tx_last_arg(od_tx *tx, od_tx_last fn)
+{
+    for (int i = 0; i < tx->n_last; i++)
+        if (tx->last[i].fn == fn)
+            return tx->last[i].arg;
+    return NULL;
 }
 
 void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn)
