@@ -104,6 +104,15 @@ typedef void (*od_tx_hook)(void *arg, bool committed);
 OD_NODISCARD od_err od_tx_on_end(od_tx *tx, od_tx_hook fn, void *arg, od_error *e);
 /* The arg of the hook fn set on tx, or NULL. */
 void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn);
+/* Work that must be the last inside tx: fn(arg, tx, e) runs in
+ * od_tx_commit, in the order set, just before the commit; an error rolls
+ * tx back (the end hooks then see committed = false) and is the commit's
+ * error.  E.g. the audit chain's append, which locks one row every writer
+ * needs, and so holds it only for the commit.  At most OD_TX_HOOKS per tx. */
+typedef od_err (*od_tx_last)(void *arg, od_tx *tx, od_error *e);
+OD_NODISCARD od_err od_tx_before_commit(od_tx *tx, od_tx_last fn, void *arg, od_error *e);
+/* The arg of the before-commit fn set on tx, or NULL. */
+void *od_tx_last_arg(od_tx *tx, od_tx_last fn);
 OD_NODISCARD od_err od_tx_commit(od_tx *tx, od_error *e);
 void od_tx_rollback(od_tx *tx); /* NULL-safe */
 
