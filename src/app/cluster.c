@@ -93,7 +93,8 @@ void od_app_node_beat(od_app *a)
     if (rc && was_ok)
         od_errorlog("节点心跳失败 (node heartbeat failed): %s", e.message);
     if (skewed && !was_skewed)
-        od_errorlog("本节点时钟与数据库时钟相差 %" PRId64 " 毫秒，超过 %d 毫秒：停止认领 (this node's clock is %" PRId64
+        od_errorlog("本节点时钟与数据库时钟相差 %" PRId64
+                    " 毫秒，超过 %d 毫秒：停止认领 (this node's clock is %" PRId64
                     " ms off the database clock, more than %d ms: it stops claiming)",
                     offset, OD_CLOCK_OFFSET_MAX_MS, offset, OD_CLOCK_OFFSET_MAX_MS);
 }
@@ -101,8 +102,9 @@ void od_app_node_beat(od_app *a)
 od_err od_app_node_start(od_app *a, const char *node_id, const char *policy_sha, od_error *e)
 {
     if (!node_id || !*node_id || strlen(node_id) >= OD_NODE_ID_MAX)
-        return od_error_set(e, OD_E_INVALID, "node-id", "节点标识须为 1 到 %d 个字符 (the node id must be 1 to %d "
-                                                        "characters)",
+        return od_error_set(e, OD_E_INVALID, "node-id",
+                            "节点标识须为 1 到 %d 个字符 (the node id must be 1 to %d "
+                            "characters)",
                             OD_NODE_ID_MAX - 1, OD_NODE_ID_MAX - 1);
     od_node *n = calloc(1, sizeof *n);
     if (!n)
@@ -155,14 +157,15 @@ void od_app_ready(od_app *a, od_app_readiness *out)
         pthread_mutex_unlock(&n->mu);
     }
     if (out->why & OD_NODE_SKEWED)
-        od_sbuf_printf(&b,
-                       "%s本节点时钟与数据库时钟相差 %" PRId64 " 毫秒，超过 %d 毫秒 (this node's clock is %" PRId64
-                       " ms off the database clock, more than %d ms)",
-                       b.n ? "; " : "", v.offset_ms, OD_CLOCK_OFFSET_MAX_MS, v.offset_ms, OD_CLOCK_OFFSET_MAX_MS);
+        od_sbuf_printf(
+            &b,
+            "%s本节点时钟与数据库时钟相差 %" PRId64 " 毫秒，超过 %d 毫秒 (this node's clock is %" PRId64
+            " ms off the database clock, more than %d ms)",
+            b.n ? "; " : "", v.offset_ms, OD_CLOCK_OFFSET_MAX_MS, v.offset_ms, OD_CLOCK_OFFSET_MAX_MS);
     if (out->why & OD_NODE_LEASE_LOST)
         od_sbuf_printf(&b,
-                       "%s节点租约已失：%" PRId64 " 秒未能续约心跳 (the node lost its lease: no heartbeat for %" PRId64
-                       " s)",
+                       "%s节点租约已失：%" PRId64
+                       " 秒未能续约心跳 (the node lost its lease: no heartbeat for %" PRId64 " s)",
                        b.n ? "; " : "", v.since_beat_ms / 1000, v.since_beat_ms / 1000);
     if (b.p)
         snprintf(out->reason, sizeof out->reason, "%s", b.p);
@@ -178,16 +181,17 @@ char *od_app_node_metrics(od_app *a)
     od_node_view v;
     view_now(a->node, &v);
     od_sbuf b = {0};
-    od_sbuf_printf(&b,
-                   "# HELP opsdesk_node_clock_offset_seconds This node's clock minus the database clock at the "
-                   "last heartbeat.\n"
-                   "# TYPE opsdesk_node_clock_offset_seconds gauge\n"
-                   "opsdesk_node_clock_offset_seconds %.3f\n"
-                   "# HELP opsdesk_node_ready 1 when this node is ready and may claim work (/readyz).\n"
-                   "# TYPE opsdesk_node_ready gauge\nopsdesk_node_ready %d\n"
-                   "# HELP opsdesk_node_heartbeat_age_seconds Time since this node's last successful heartbeat.\n"
-                   "# TYPE opsdesk_node_heartbeat_age_seconds gauge\nopsdesk_node_heartbeat_age_seconds %.3f\n",
-                   (double)v.offset_ms / 1000.0, r.ready ? 1 : 0, (double)v.since_beat_ms / 1000.0);
+    od_sbuf_printf(
+        &b,
+        "# HELP opsdesk_node_clock_offset_seconds This node's clock minus the database clock at the "
+        "last heartbeat.\n"
+        "# TYPE opsdesk_node_clock_offset_seconds gauge\n"
+        "opsdesk_node_clock_offset_seconds %.3f\n"
+        "# HELP opsdesk_node_ready 1 when this node is ready and may claim work (/readyz).\n"
+        "# TYPE opsdesk_node_ready gauge\nopsdesk_node_ready %d\n"
+        "# HELP opsdesk_node_heartbeat_age_seconds Time since this node's last successful heartbeat.\n"
+        "# TYPE opsdesk_node_heartbeat_age_seconds gauge\nopsdesk_node_heartbeat_age_seconds %.3f\n",
+        (double)v.offset_ms / 1000.0, r.ready ? 1 : 0, (double)v.since_beat_ms / 1000.0);
     if (b.oom) {
         free(b.p);
         return NULL;

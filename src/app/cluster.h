@@ -14,8 +14,7 @@
 /* Creates the node state (node_id: --node-id, or host:port) and writes its
  * first heartbeat; the app owns it afterwards.  policy_sha: the policy in
  * force (hex), stored in the node's row. */
-OD_NODISCARD od_err od_app_node_start(od_app *a, const char *node_id, const char *policy_sha,
-                                      od_error *e);
+OD_NODISCARD od_err od_app_node_start(od_app *a, const char *node_id, const char *policy_sha, od_error *e);
 /* One heartbeat: upserts the node's row stamped with the database clock and
  * measures the offset.  Called every OD_NODE_HEARTBEAT_MS (sched/node.c). */
 void od_app_node_beat(od_app *a);

@@ -34,9 +34,9 @@
 
 /* What a node knows of itself. */
 typedef struct od_node_view {
-    bool beat_ok;         /* the last heartbeat reached the store */
-    bool ever_beat;       /* a heartbeat has succeeded since start */
-    int64_t offset_ms;    /* node clock − database clock at the last heartbeat */
+    bool beat_ok;          /* the last heartbeat reached the store */
+    bool ever_beat;        /* a heartbeat has succeeded since start */
+    int64_t offset_ms;     /* node clock − database clock at the last heartbeat */
     int64_t since_beat_ms; /* monotonic ms since the last successful heartbeat */
 } od_node_view;
 

@@ -42,7 +42,8 @@ static void test_ready_matrix(void **state)
         for (int ev = 0; ev < 2; ev++)
             for (size_t o = 0; o < sizeof offsets / sizeof *offsets; o++)
                 for (size_t s = 0; s < sizeof since / sizeof *since; s++) {
-                    od_node_view v = {.beat_ok = b, .ever_beat = ev, .offset_ms = offsets[o], .since_beat_ms = since[s]};
+                    od_node_view v = {
+                        .beat_ok = b, .ever_beat = ev, .offset_ms = offsets[o], .since_beat_ms = since[s]};
                     unsigned want = 0;
                     if (!b || !ev)
                         want |= OD_NODE_STORE_DOWN;
@@ -90,7 +91,8 @@ static void test_dead(void **state)
     /* the bounds keep their order: heartbeat < self-fence < dead < re-queue */
     assert_true(OD_NODE_HEARTBEAT_MS * 2 < OD_NODE_SELF_FENCE_MS);
     assert_true(OD_NODE_SELF_FENCE_MS < OD_NODE_DEAD_MS);
-    assert_true(OD_NODE_SELF_FENCE_MS + OD_CLAIM_SEND_MAX_MS + OD_CLOCK_OFFSET_MAX_MS <= OD_NODE_REQUEUE_AFTER_MS);
+    assert_true(OD_NODE_SELF_FENCE_MS + OD_CLAIM_SEND_MAX_MS + OD_CLOCK_OFFSET_MAX_MS <=
+                OD_NODE_REQUEUE_AFTER_MS);
     assert_true(OD_CLAIM_SEND_MAX_MS + OD_CLAIM_SEND_MARGIN_MS < OD_CLAIM_LEASE_MS);
 }
 
@@ -121,8 +123,8 @@ static void test_may_send(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_offset_limit), cmocka_unit_test(test_ready_matrix),
-        cmocka_unit_test(test_ready_cases),  cmocka_unit_test(test_dead),
+        cmocka_unit_test(test_offset_limit),    cmocka_unit_test(test_ready_matrix),
+        cmocka_unit_test(test_ready_cases),     cmocka_unit_test(test_dead),
         cmocka_unit_test(test_offset_midpoint), cmocka_unit_test(test_may_send),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
