@@ -9,10 +9,27 @@
 import re,glob,os,sys
 root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 bad=0
-qs=''.join(open(f).read() for f in glob.glob(os.path.join(root,'src/store/queries*.h')))
-sql={}
-for m in re.finditer(r'X\((\w+),((?:\s*\\?\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', qs):
-    sql[m.group(1)]=''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+# queries_pg.h holds PostgreSQL overrides of these (store_pg.c), checked below.
+PG_OVERRIDES=os.path.join(root,'src/store/queries_pg.h')
+def read_queries(text):
+    out={}
+    for m in re.finditer(r'X\((\w+),((?:\s*\\?\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', text):
+        out[m.group(1)]=''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+    return out
+qs=''.join(open(f).read() for f in glob.glob(os.path.join(root,'src/store/queries*.h')) if f!=PG_OVERRIDES)
+sql=read_queries(qs)
+# An override binds as many parameters as its portable twin, and neither
+# carries RETURNING id (store_pg.c adds it for od_tx_insert).
+def placeholders(text):
+    return re.sub(r"'(?:[^']|'')*'", "''", text).count('?')
+pg=read_queries(re.sub(r'^\s*(/\*.*?\*/|//[^\n]*)', '', open(PG_OVERRIDES).read(), flags=re.S)) if os.path.exists(PG_OVERRIDES) else {}
+for name,text in pg.items():
+    if name not in sql:
+        bad+=1; print(f"queries_pg.h {name}: overrides no portable query"); continue
+    if placeholders(text)!=placeholders(sql[name]):
+        bad+=1; print(f"queries_pg.h {name}: binds {placeholders(text)} parameters, its portable twin {placeholders(sql[name])}")
+    if re.search(r'RETURNING\s+id\b', text) and not re.search(r'RETURNING\s+id\b', sql[name]):
+        bad+=1; print(f"queries_pg.h {name}: RETURNING id is added by the backend, not written")
 def split_args(call):
     """the top-level comma-separated arguments of call, stripped"""
     args=[];d=0;cur='';k=0

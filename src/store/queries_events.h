@@ -31,11 +31,11 @@
                    "source_id = ? AND type IN ('depends_on', 'runs_on', 'connects_to') UNION SELECT "        \
                    "r.target_id, up.depth + 1 FROM ci_relations r JOIN up ON r.source_id = up.id "           \
                    "WHERE r.type IN ('depends_on', 'runs_on', 'connects_to') AND up.depth < 16) "            \
-                   "SELECT u.id, MIN(u.depth), (EXISTS (SELECT 1 FROM events e WHERE e.ci_id = u.id "        \
-                   "AND e.status = 'firing' AND e.class IN ('warning', 'exception')) OR EXISTS "             \
+                   "SELECT u.id, MIN(u.depth), CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.ci_id = "    \
+                   "u.id AND e.status = 'firing' AND e.class IN ('warning', 'exception')) OR EXISTS "        \
                    "(SELECT 1 FROM incident_cis ic JOIN incidents i ON i.id = ic.incident_id WHERE "         \
                    "ic.ci_id = u.id AND i.state IN ('detected', 'reported', 'confirmed', "                   \
-                   "'activated'))) FROM up u GROUP BY u.id "                                                 \
+                   "'activated')) THEN 1 ELSE 0 END FROM up u GROUP BY u.id "                                \
                    "ORDER BY 2, 1")                                                                          \
     X(EV_OPEN_INCIDENT, "SELECT e.incident_id, i.number FROM events e JOIN incidents i ON i.id = "           \
                         "e.incident_id WHERE e.ci_id = ? AND e.incident_rule = ? AND i.state IN "            \

@@ -1,44 +1,67 @@
-/* queries_pg.h — PostgreSQL overrides of named queries (queries*.h): where
- * the PostgreSQL backend has an entry here it runs this SQL instead of the
- * portable text of the same id (with ? rewritten to $n as for the others).
- * Each override binds the same parameters, in the same order and of the
- * same types, as its portable twin.  These are the claims of several
- * nodes (docs/deploy/cluster.md): SKIP LOCKED so two nodes never take the
- * same row, FOR UPDATE where a transaction reads a row it then writes, and
- * the database clock.  SQLite keeps the portable forms: its single writer
- * makes them safe. */
+/* queries_pg.h — PostgreSQL dialect overrides of named queries.
+ *
+ * How it works: queries.h (and the lists it includes) hold the one portable
+ * text of every statement.  An entry X(NAME, "sql") in OD_QUERY_PG_LIST
+ * replaces the text of OD_Q_NAME on PostgreSQL only; every other query runs
+ * its portable text there.  store_pg.c then treats both alike, once at
+ * start:
+ *  - `?` becomes `$1, $2, …` (outside string literals);
+ *  - the word LIKE becomes ILIKE: SQLite's LIKE ignores ASCII case,
+ *    PostgreSQL's does not, and every LIKE of opsdesk is a search (keep it
+ *    so; `ESCAPE '\'` works the same in both);
+ *  - od_tx_insert runs the text with ` RETURNING id` appended, so neither
+ *    text carries it.
+ * Savepoint statements (SAVEPOINT, RELEASE, ROLLBACK TO) are sent
+ * unprepared.
+ *
+ * Rules for an override (lint/sql-binds checks the first two):
+ *  - it binds as many parameters as its portable twin, in the same order
+ *    and with the same types;
+ *  - it names a query that exists, and carries no RETURNING id;
+ *  - it returns the same columns with the same meaning: integers, never
+ *    booleans (prefer portable SQL, e.g. CASE WHEN EXISTS … THEN 1 ELSE 0
+ *    END, to an override);
+ *  - only what PostgreSQL must do differently: row locks (`FOR UPDATE`,
+ *    `FOR UPDATE SKIP LOCKED`, which SQLite's single writer makes
+ *    unnecessary), the database clock, set-based statements.
+ * Only store_pg.c includes this file (and scripts/check-sql-binds.py reads
+ * it).  Add entries as lines `X(NAME, "…")` with the usual `\` ends. */
 #ifndef OD_QUERIES_PG_H
 #define OD_QUERIES_PG_H
 
-#define OD_QUERY_PG_LIST(X) \
-    X(DB_NOW, "SELECT COALESCE((extract(epoch FROM clock_timestamp()) * 1000)::bigint, CAST(? AS " \
-      "BIGINT))") \
-    X(DL_NEXT_DUE, "SELECT id, incident_id, kind, recipient_id, due_at, fire_at FROM deadlines WHERE fire_at " \
-      "IS NOT NULL AND fire_at <= ? ORDER BY fire_at, id LIMIT 1 FOR UPDATE SKIP LOCKED") \
-    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, recipient_id FROM " \
-      "outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id " \
-      "LIMIT ? FOR UPDATE SKIP LOCKED") \
-    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL FROM bot_outbox " \
-      "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? " \
-      "FOR UPDATE SKIP LOCKED") \
-    X(DSP_STALE_OWN, "SELECT id, incident_id, channel, COALESCE(claimed_by, '') FROM outbox WHERE status = " \
-      "'sending' AND (claimed_by IS NULL OR claimed_by = ?) ORDER BY id LIMIT ? FOR UPDATE SKIP " \
-      "LOCKED") \
-    X(DSP_BOT_STALE_OWN, "SELECT id, incident_id, channel_name, COALESCE(claimed_by, '') FROM bot_outbox WHERE " \
-      "status = 'sending' AND (claimed_by IS NULL OR claimed_by = ?) ORDER BY id LIMIT ? FOR " \
-      "UPDATE SKIP LOCKED") \
-    X(DSP_STALE, "SELECT id, incident_id, channel, claimed_by FROM outbox WHERE status = 'sending' AND " \
-      "claimed_by IS NOT NULL AND claimed_by <> ? AND (lease_until IS NULL OR lease_until <= ? " \
-      "OR claimed_by NOT IN (SELECT node_id FROM opsdesk_nodes WHERE heartbeat_at >= ?)) ORDER " \
-      "BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
-    X(DSP_BOT_STALE, "SELECT id, incident_id, channel_name, claimed_by FROM bot_outbox WHERE status = " \
-      "'sending' AND claimed_by IS NOT NULL AND claimed_by <> ? AND (lease_until IS NULL OR " \
-      "lease_until <= ? OR claimed_by NOT IN (SELECT node_id FROM opsdesk_nodes WHERE " \
-      "heartbeat_at >= ?)) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
-    X(INC_LOCK, "SELECT id, number, title, state, level, severity, severity_provisional, base_response, " \
-      "response_level, highest_response, detected_at, registered_at, handling_deadline, " \
-      "first_report_due, location, symptoms, impact_scope, departments, drill, created_by, " \
-      "activated_by, activated_at, resolved_at, closed_by, closed_at, reviewed_at, updated_at " \
-      "FROM incidents WHERE id = ? FOR UPDATE")
+#define OD_QUERY_PG_LIST(X)                                                                                  \
+    X(DB_NOW, "SELECT COALESCE((extract(epoch FROM clock_timestamp()) * 1000)::bigint, CAST(? AS "           \
+              "BIGINT))")                                                                                    \
+    X(DL_NEXT_DUE,                                                                                           \
+      "SELECT id, incident_id, kind, recipient_id, due_at, fire_at FROM deadlines WHERE fire_at "            \
+      "IS NOT NULL AND fire_at <= ? ORDER BY fire_at, id LIMIT 1 FOR UPDATE SKIP LOCKED")                    \
+    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, recipient_id FROM "       \
+               "outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "      \
+               "LIMIT ? FOR UPDATE SKIP LOCKED")                                                             \
+    X(DSP_BOT_DUE,                                                                                           \
+      "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL FROM bot_outbox "             \
+      "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? "              \
+      "FOR UPDATE SKIP LOCKED")                                                                              \
+    X(DSP_STALE_OWN,                                                                                         \
+      "SELECT id, incident_id, channel, COALESCE(claimed_by, '') FROM outbox WHERE status = "                \
+      "'sending' AND (claimed_by IS NULL OR claimed_by = ?) ORDER BY id LIMIT ? FOR UPDATE SKIP "            \
+      "LOCKED")                                                                                              \
+    X(DSP_BOT_STALE_OWN,                                                                                     \
+      "SELECT id, incident_id, channel_name, COALESCE(claimed_by, '') FROM bot_outbox WHERE "                \
+      "status = 'sending' AND (claimed_by IS NULL OR claimed_by = ?) ORDER BY id LIMIT ? FOR "               \
+      "UPDATE SKIP LOCKED")                                                                                  \
+    X(DSP_STALE, "SELECT id, incident_id, channel, claimed_by FROM outbox WHERE status = 'sending' AND "     \
+                 "claimed_by IS NOT NULL AND claimed_by <> ? AND (lease_until IS NULL OR lease_until <= ? "  \
+                 "OR claimed_by NOT IN (SELECT node_id FROM opsdesk_nodes WHERE heartbeat_at >= ?)) ORDER "  \
+                 "BY id LIMIT ? FOR UPDATE SKIP LOCKED")                                                     \
+    X(DSP_BOT_STALE, "SELECT id, incident_id, channel_name, claimed_by FROM bot_outbox WHERE status = "      \
+                     "'sending' AND claimed_by IS NOT NULL AND claimed_by <> ? AND (lease_until IS NULL OR " \
+                     "lease_until <= ? OR claimed_by NOT IN (SELECT node_id FROM opsdesk_nodes WHERE "       \
+                     "heartbeat_at >= ?)) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")                       \
+    X(INC_LOCK, "SELECT id, number, title, state, level, severity, severity_provisional, base_response, "    \
+                "response_level, highest_response, detected_at, registered_at, handling_deadline, "          \
+                "first_report_due, location, symptoms, impact_scope, departments, drill, created_by, "       \
+                "activated_by, activated_at, resolved_at, closed_by, closed_at, reviewed_at, updated_at "    \
+                "FROM incidents WHERE id = ? FOR UPDATE")
 
 #endif

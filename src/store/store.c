@@ -1,19 +1,12 @@
 /* store.c — store.h's public functions: each dispatches through the table
  * of operations of the store's backend (store_int.h).  Backend-neutral
  * helpers (the LIKE pattern) live here too. */
-#include "store/queries_pg.h"
 #include "store/store_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Every PostgreSQL override (queries_pg.h) names a portable query. */
-#define OD_PG_OVERRIDES_NAME_QUERIES(name, sql)                                                              \
-    _Static_assert(OD_Q_##name < OD_Q__COUNT, "override of " #name);
-OD_QUERY_PG_LIST(OD_PG_OVERRIDES_NAME_QUERIES)
-#undef OD_PG_OVERRIDES_NAME_QUERIES
-
-const od_store_ops *const od_store_backends[] = {&od_store_sqlite_ops, NULL};
+const od_store_ops *const od_store_backends[] = {&od_store_sqlite_ops, &od_store_pg_ops, NULL};
 
 od_err od_store_open_with(const od_store_ops *ops, const char *path, od_store **out, od_error *e)
 {

@@ -1,12 +1,20 @@
 /* store.h — the storage interface (DESIGN.md "Data", STYLE.md §11).
- * A store is opened from a path (SQLite, the embedded default) and later a
- * postgres:// URL.  Every function dispatches through the backend's table
- * of operations (store_int.h).  Callers run named queries (src/store/queries.h) inside
+ * A store is opened from a path (SQLite, the embedded default) or a
+ * postgres:// or postgresql:// URL (store_pg.c, docs/deploy/postgresql.md).
+ * Every function dispatches through the backend's table of operations
+ * (store_int.h).  Callers run named queries (src/store/queries.h) inside
  * transactions with bound parameters; no SQL exists outside src/store/.
  *
- * Transactions: od_tx_begin(write=true) serializes writers (one at a time);
- * read transactions run concurrently on their own connections.  A tx must
- * end with od_tx_commit or od_tx_rollback, which free it.
+ * Transactions: on SQLite od_tx_begin(write=true) serializes writers (one
+ * at a time); on PostgreSQL write transactions run concurrently (READ
+ * COMMITTED: a read-then-write must lock its rows).  Read transactions run
+ * concurrently on their own connections and see one snapshot.  A tx must
+ * end with od_tx_commit or od_tx_rollback, which free it.  A statement that
+ * fails (e.g. OD_E_CONFLICT) undoes itself only; the transaction goes on.
+ * PostgreSQL adds two answers: OD_E_RETRY (deadlock or serialization
+ * failure: nothing was written, the caller may run the transaction again)
+ * and OD_E_UNAVAILABLE (connection lost; a commit whose answer was lost is
+ * this error too, never success).
  *
  * Parameters are typed values (od_bind), one per `?` of the query, made by
  * the constructors below so the compiler checks each argument's type:
@@ -140,7 +148,7 @@ void od_rows_close(od_rows *r); /* NULL-safe */
 /* Runs an INSERT and gives the new row's id: the one way to insert a row
  * whose id the caller needs (the queries carry no RETURNING id; each backend
  * finds the id its own way: SQLite by last_insert_rowid, which spares it a
- * temporary table per run; PostgreSQL would add RETURNING id itself).  A row not inserted, by a uniqueness
+ * temporary table per run; PostgreSQL adds RETURNING id itself).  A row not inserted, by a uniqueness
  * violation or an `ON CONFLICT ... DO NOTHING`, is OD_E_CONFLICT and *id is 0. */
 OD_NODISCARD od_err od_tx_insert(od_tx *tx, od_query q, int64_t *id, od_error *e, const od_bind *b,
                                  size_t nb);

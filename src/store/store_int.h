@@ -1,7 +1,7 @@
 /* store_int.h — a storage backend is a table of operations (STYLE.md §11,
  * like sqlite3_vfs or curl's Curl_cftype).  store.c's public functions
  * (store.h) dispatch through the table of the store they are given; each
- * backend (store_sqlite.c today; a PostgreSQL one would be one more table)
+ * backend (store_sqlite.c, store_pg.c)
  * fills one od_store_ops and embeds the base structs below as the first
  * member of its own store, transaction and rows types.  Only src/store/
  * and the contract tests (tests/unit/test_store_contract.c) include this. */
@@ -77,6 +77,11 @@ struct od_store_ops {
 };
 
 extern const od_store_ops od_store_sqlite_ops;
+extern const od_store_ops od_store_pg_ops; /* store_pg.c */
+
+/* PostgreSQL only (the contract test): PREPAREs every named statement on
+ * one connection of s; *failed counts those refused (each told on stderr). */
+OD_NODISCARD od_err od_store_pg_prepare_all(od_store *s, int *failed, od_error *e);
 
 /* The registered backends, NULL-terminated, in the order od_store_open
  * asks them (the first whose handles() says yes opens the path). */

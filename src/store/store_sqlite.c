@@ -2,8 +2,10 @@
  * One writer connection guarded by a mutex (writers are serialized, as
  * SQLite requires) and a pool of reader connections (WAL lets them read
  * while the writer writes).  Each connection caches its prepared statements
- * by query id.  Migrations (src/store/migrations/NNNN_*.sql, embedded) are
- * applied in order at open, each in its own transaction.  This file is
+ * by query id.  Migrations (src/store/migrations/NNNN_*.sql, embedded; not
+ * the NNNN_*.pg.sql twins, which are PostgreSQL's) are applied in order at
+ * open, each in its own transaction; a database whose schema is newer than
+ * the newest migration known is refused.  This file is
  * one table of operations (od_store_sqlite_ops, store_int.h); every
  * function below is reached through it. */
 #include "store/store_int.h"
@@ -212,11 +214,25 @@ static od_err migrate(sq_store *s, od_error *e)
                      "name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
                      NULL, NULL, NULL) != SQLITE_OK)
         return db_err(db, e, "schema_migrations");
+    long known = 0;
+    for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++) {
+        long v = strtol(f->name, NULL, 10);
+        known = v > known ? v : known;
+    }
+    int have = schema_version_read(db);
+    if (have > known)
+        return od_error_set(e, OD_E_UNAVAILABLE, "db",
+                            "数据库结构版本 %d 比本程序所知的 %ld 新，请升级 opsdesk (the database schema "
+                            "version %d is newer than this opsdesk knows, %ld: upgrade opsdesk)",
+                            have, known, have, known);
     for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++) {
         char *end = NULL;
         long v = strtol(f->name, &end, 10);
         if (v <= 0 || !end || *end != '_')
             return od_error_set(e, OD_E_INTERNAL, NULL, "bad migration file name %s", f->name);
+        size_t nl = strlen(f->name);
+        if (nl > 7 && strcmp(f->name + nl - 7, ".pg.sql") == 0)
+            continue; /* PostgreSQL's twin of a portable file (store_pg.c) */
         if (migration_applied(db, v))
             continue;
         char *err = NULL;

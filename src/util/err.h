@@ -32,6 +32,9 @@ typedef enum od_err {
     OD_E_UNAVAILABLE,   /* overloaded or shutting down (503) */
     OD_E_METHOD,        /* method not allowed (405) */
     OD_E_MEDIA_TYPE,    /* a body that is not declared application/json (415) */
+    OD_E_RETRY,         /* the database gave up the transaction (PostgreSQL deadlock 40P01 or
+                           serialization failure 40001): nothing was written, running the whole
+                           transaction again may succeed (503 with Retry-After) */
     OD_E__COUNT
 } od_err;
 

@@ -11,9 +11,9 @@
  * OD_INT_OR_NULL and OD_TEXT NULL, OD_INT 0); a uniqueness conflict is OD_E_CONFLICT from exec,
  * insert, scalar and rows; changes; a read transaction runs beside an open
  * write transaction and sees committed data only; the checkpoint calls;
- * hooks run once when a transaction ends, saying whether it committed;
  * before-commit steps run last inside the transaction, and one failing
- * rolls it back (the end hooks then see no commit). */
+ * rolls it back (the end hooks then see no commit); hooks run once when a transaction ends, saying whether it
+ * committed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -27,6 +27,8 @@
 
 #include "store/store.h"
 #include "store/store_int.h"
+
+#include <libpq-fe.h>
 
 /* ---- backends: how to reach a scratch database of each ---- */
 
@@ -45,8 +47,56 @@ static bool sqlite_make(char *addr, size_t cap, char *dir, size_t dcap)
     return true;
 }
 
+/* PostgreSQL: OPSDESK_TEST_PG_URL names a database of a throwaway cluster
+ * (tests/pg/pgtmp.py; the ctest unit/test_store_contract_pg starts one);
+ * each behaviour gets a fresh database created there, dropped after. */
+static int pg_seq;
+
+/* url with its database (the path after host) replaced by db. */
+static bool pg_url_with_db(const char *url, const char *db, char *out, size_t cap)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return false;
+    const char *slash = strchr(p + 3, '/');
+    if (!slash)
+        return false;
+    const char *q = strchr(slash, '?');
+    return (size_t)snprintf(out, cap, "%.*s/%s%s", (int)(slash - url), url, db, q ? q : "") < cap;
+}
+
+/* Runs one command on the database of OPSDESK_TEST_PG_URL. */
+static bool pg_admin(const char *cmd)
+{
+    PGconn *c = PQconnectdb(getenv("OPSDESK_TEST_PG_URL"));
+    bool ok = false;
+    if (PQstatus(c) == CONNECTION_OK) {
+        PGresult *r = PQexec(c, cmd);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok)
+            fprintf(stderr, "%s: %s", cmd, PQerrorMessage(c));
+        PQclear(r);
+    }
+    PQfinish(c);
+    return ok;
+}
+
+static bool pg_make(char *addr, size_t cap, char *dir, size_t dcap)
+{
+    const char *base = getenv("OPSDESK_TEST_PG_URL");
+    (void)dcap;
+    dir[0] = 0;
+    if (!base || !*base)
+        return false;
+    char db[64], cmd[128];
+    snprintf(db, sizeof db, "contract_%d_%d", (int)getpid(), ++pg_seq);
+    snprintf(cmd, sizeof cmd, "CREATE DATABASE %s", db);
+    return pg_url_with_db(base, db, addr, cap) && pg_admin(cmd);
+}
+
 static const target targets[] = {
     {"sqlite", sqlite_make},
+    {"postgresql", pg_make},
 };
 
 static const od_store_ops *cur_ops; /* the backend under test */
@@ -82,6 +132,11 @@ static int teardown(void **state)
             unlink(p);
         }
         rmdir(f->dir);
+    } else if (strcmp(cur_ops->name, "postgresql") == 0) {
+        const char *db = strstr(f->addr, "contract_");
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "DROP DATABASE IF EXISTS %.*s", (int)strcspn(db, "?"), db);
+        assert_true(pg_admin(cmd));
     }
     free(f);
     return 0;
@@ -472,6 +527,179 @@ static void hooks_after_end(void **state)
     assert_int_equal(n[1], 1);
 }
 
+/* A conflict inside a caller's savepoint, rolled back to and released: the
+ * transaction commits what was outside it (the event pipeline's pattern). */
+static void conflict_inside_savepoint(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t id = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "outer", &id, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(user_row(tx, "inner", &id, &e), OD_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(user_row(tx, "outer", &id, &e), OD_E_CONFLICT);
+    assert_int_equal(user_row(tx, "inner2", &id, &e), OD_OK); /* still usable */
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_ROLLBACK, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(user_row(tx, "after", &id, &e), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    int64_t n = 0;
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_USER_COUNT, &n, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(n, 2); /* outer, after */
+    od_tx_rollback(tx);
+}
+
+/* The search queries' LIKE ignores ASCII case on every backend (SQLite's
+ * LIKE does; PostgreSQL's runs as ILIKE). */
+static void search_ignores_case(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t id = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_CI_INSERT, &id, &e,
+                     OD_BINDS(OD_TEXT("Web-1"), OD_TEXT("server"), OD_TEXT("A"), OD_TEXT("Ops"),
+                              OD_TEXT("prod"), OD_TEXT("DC1"), OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
+        OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    static const struct {
+        const char *q;
+        int64_t n;
+    } rows[] = {{"web", 1}, {"WEB-1", 1}, {"dc1", 1}, {"ops", 1}, {"web_", 0}, {"%", 0}, {"db", 0}};
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *like = od_store_like_pattern(rows[i].q);
+        int64_t n = -1;
+        assert_int_equal(
+            od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
+                         OD_BINDS(OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(rows[i].q),
+                                  OD_TEXT(like), OD_TEXT(like), OD_TEXT(like))),
+            OD_OK);
+        assert_int_equal(n, rows[i].n);
+        free(like);
+    }
+    od_tx_rollback(tx);
+}
+
+/* ---- PostgreSQL only ---- */
+
+static bool is_pg(void)
+{
+    return strcmp(cur_ops->name, "postgresql") == 0;
+}
+
+/* Every named statement PREPAREs on PostgreSQL (the savepoints are sent
+ * unprepared). */
+static void pg_every_query_prepares(void **state)
+{
+    fx *f = *state;
+    if (!is_pg())
+        skip();
+    od_error e = {0};
+    int failed = -1;
+    assert_int_equal(od_store_pg_prepare_all(f->s, &failed, &e), OD_OK);
+    assert_int_equal(failed, 0);
+}
+
+/* Two write transactions are open at once and both commit: there is no
+ * process-wide write lock on PostgreSQL (SQLite has one, so not there). */
+static void pg_writers_do_not_block(void **state)
+{
+    fx *f = *state;
+    if (!is_pg())
+        skip();
+    od_error e = {0};
+    od_tx *a = NULL, *b = NULL;
+    assert_int_equal(od_tx_begin(f->s, true, &a, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, true, &b, &e), OD_OK);
+    assert_int_equal(od_tx_exec(a, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("a"), OD_TEXT("1"))), OD_OK);
+    assert_int_equal(od_tx_exec(b, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("b"), OD_TEXT("2"))), OD_OK);
+    assert_int_equal(od_tx_commit(b, &e), OD_OK);
+    assert_int_equal(od_tx_commit(a, &e), OD_OK);
+    char *va = get(f->s, "a"), *vb = get(f->s, "b");
+    assert_string_equal(va, "1");
+    assert_string_equal(vb, "2");
+    free(va);
+    free(vb);
+}
+
+/* A failing statement ends its own transaction's use of the connection only:
+ * the pool (3 connections in this run) serves later transactions. */
+static void pg_error_does_not_poison_pool(void **state)
+{
+    fx *f = *state;
+    if (!is_pg())
+        skip();
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t v = 0;
+    put(f->s, "nan", "abc", true);
+    put(f->s, "num", "7", true);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(od_tx_begin(f->s, i % 2 == 0, &tx, &e), OD_OK);
+        memset(&e, 0, sizeof e);
+        /* CAST('abc' AS BIGINT) fails on PostgreSQL */
+        assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("nan"))), OD_E_STORE);
+        if (i % 2)
+            od_tx_rollback(tx);
+        else
+            assert_int_not_equal(od_tx_commit(tx, &e), OD_OK); /* aborted: never "committed" */
+    }
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("num"))), OD_OK);
+    assert_int_equal(v, 7);
+    od_tx_rollback(tx);
+}
+
+/* A connection the server ends: the transaction on it fails as unavailable
+ * (503), its commit is an error, and the next transaction reconnects. */
+static void pg_lost_connection(void **state)
+{
+    fx *f = *state;
+    if (!is_pg())
+        skip();
+    od_error e = {0};
+    od_tx *tx = NULL;
+    put(f->s, "k", "v", true);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    char cmd[300];
+    const char *db = strstr(f->addr, "contract_");
+    snprintf(cmd, sizeof cmd,
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%.*s' AND pid <> "
+             "pg_backend_pid()",
+             (int)strcspn(db, "?"), db);
+    assert_true(pg_admin(cmd));
+    usleep(100 * 1000);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("k"), OD_TEXT("lost"))),
+                     OD_E_UNAVAILABLE);
+    assert_int_equal(od_err_http(e.code), 503);
+    assert_int_not_equal(od_tx_commit(tx, &e), OD_OK);
+    /* every pooled connection was ended: each is reopened when taken */
+    for (int i = 0; i < 4; i++) {
+        char *v = get(f->s, "k");
+        assert_string_equal(v, "v");
+        free(v);
+    }
+}
+
+/* Drops the database a probe of pg_make created. */
+static void teardown_probe(const char *addr)
+{
+    const char *db = strstr(addr, "contract_");
+    char cmd[128];
+    if (db) {
+        snprintf(cmd, sizeof cmd, "DROP DATABASE IF EXISTS %.*s", (int)strcspn(db, "?"), db);
+        pg_admin(cmd);
+    }
+}
+
 /* A before-commit step: writes meta "last" inside the tx, or fails. */
 static od_err last_step(void *arg, od_tx *tx, od_error *e)
 {
@@ -528,7 +756,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(exec_changes_and_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(hooks_after_end, setup, teardown),
         cmocka_unit_test_setup_teardown(before_commit_steps, setup, teardown),
+        cmocka_unit_test_setup_teardown(conflict_inside_savepoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_ignores_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(pg_every_query_prepares, setup, teardown),
+        cmocka_unit_test_setup_teardown(pg_writers_do_not_block, setup, teardown),
+        cmocka_unit_test_setup_teardown(pg_error_does_not_poison_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(pg_lost_connection, setup, teardown),
     };
+    setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
     for (const od_store_ops *const *b = od_store_backends; *b; b++) {
         cur_ops = *b;
@@ -545,7 +780,10 @@ int main(void)
             fprintf(stderr, "backend %s: no scratch database, skipped\n", cur_ops->name);
             continue;
         }
-        rmdir(dir);
+        if (dir[0])
+            rmdir(dir);
+        else
+            teardown_probe(probe);
         failed += _cmocka_run_group_tests(cur_ops->name, tests, sizeof tests / sizeof tests[0], NULL, NULL);
         ran++;
     }
