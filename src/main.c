@@ -121,6 +121,8 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
     }
     char def[4096];
     const char *kf = opt(argc, argv, "--audit-key-file");
+    if (key && !kf && od_app_db_shared(db))
+        key = false; /* a shared database has no directory to keep the key beside */
     if (key && !kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
         fprintf(stderr, "错误 error: --db path too long\n");
         od_app_db_unlock(*lock);

@@ -332,8 +332,16 @@ void od_app_restore_test_clock(od_app *a)
     od_tx_rollback(tx);
 }
 
+bool od_app_db_shared(const char *db_path)
+{
+    return od_store_path_multi_node(db_path);
+}
+
 od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e)
 {
+    *out = NULL;
+    if (od_store_path_multi_node(db_path)) /* several nodes share it: no file to hold */
+        return OD_OK;
     return od_db_lock_take(db_path, out, e);
 }
 

@@ -47,8 +47,8 @@ od_err od_h_readyz(od_req *r)
 {
     od_app_readiness rd;
     od_app_ready(r->app, &rd);
-    json_t *out = json_pack("{ss ss sf}", "status", rd.ready ? "ready" : "not_ready", "node_id", rd.node_id,
-                            "clock_offset_seconds", (double)rd.offset_ms / 1000.0);
+    json_t *out = json_pack("{ss ss sI}", "status", rd.ready ? "ready" : "not_ready", "node_id", rd.node_id,
+                            "clock_offset_ms", (json_int_t)rd.offset_ms);
     if (!rd.ready)
         json_object_set_new(out, "reason", json_string(rd.reason));
     return od_reply(r, rd.ready ? 200 : 503, out);

@@ -46,6 +46,14 @@ bool od_store_multi_node(const od_store *s)
     return s->ops != &od_store_sqlite_ops;
 }
 
+bool od_store_path_multi_node(const char *path)
+{
+    for (const od_store_ops *const *b = od_store_backends; *b; b++)
+        if ((*b)->handles(path))
+            return *b != &od_store_sqlite_ops;
+    return false;
+}
+
 int od_store_schema_version(od_store *s)
 {
     return s->ops->schema_version(s);

@@ -93,6 +93,8 @@ const char *od_store_path(const od_store *s);
  * must then lock rows and every node polls its queues.  False for SQLite,
  * whose file one process holds (store/dblock.h). */
 bool od_store_multi_node(const od_store *s);
+/* The same for a database address before it is opened. */
+bool od_store_path_multi_node(const char *path);
 /* Applied schema version. */
 int od_store_schema_version(od_store *s);
 /* The last storage fault (corrupt page, I/O error, full disk, read-only

@@ -63,7 +63,7 @@ static const struct {
 #define OD_Q_PG(name, sql) {OD_Q_##name, sql},
     OD_QUERY_PG_LIST(OD_Q_PG)
 #undef OD_Q_PG
-    {OD_Q__COUNT, NULL}};
+        {OD_Q__COUNT, NULL}};
 
 static char *pg_sql[OD_Q__COUNT];     /* rewritten text */
 static char *pg_sql_ret[OD_Q__COUNT]; /* with RETURNING id, for od_tx_insert */
@@ -285,8 +285,8 @@ static od_err result_err(pg_store *s, pconn *c, const PGresult *res, od_error *e
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (!res || PQstatus(c->pg) != CONNECTION_OK) {
         note_fault(s, m);
-        od_err r = od_error_set(e, OD_E_UNAVAILABLE, NULL, "数据库连接中断 (database connection lost): %s: %s",
-                                what, m);
+        od_err r = od_error_set(e, OD_E_UNAVAILABLE, NULL,
+                                "数据库连接中断 (database connection lost): %s: %s", what, m);
         if (e)
             e->retry_after = 1;
         return r;
@@ -294,7 +294,8 @@ static od_err result_err(pg_store *s, pconn *c, const PGresult *res, od_error *e
     if (state && strcmp(state, "23505") == 0)
         return od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
     if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)) {
-        od_err r = od_error_set(e, OD_E_RETRY, NULL, "数据库并发冲突，请重试 (concurrent update, retry): %s", m);
+        od_err r =
+            od_error_set(e, OD_E_RETRY, NULL, "数据库并发冲突，请重试 (concurrent update, retry): %s", m);
         if (e)
             e->retry_after = 1;
         return r;
@@ -584,7 +585,7 @@ static od_err pg_tx_commit(od_tx *base, od_error *e)
     od_err rc = OD_OK;
     if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
         rc = result_err(tx->s, tx->c, res, e, "commit"); /* outcome unknown: never success */
-    else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)   /* an aborted transaction "commits" as ROLLBACK */
+    else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)    /* an aborted transaction "commits" as ROLLBACK */
         rc = od_error_set(e, OD_E_STORE, NULL,
                           "数据库错误 (database error): 事务已中止，未提交 (the transaction was aborted, not "
                           "committed)");
@@ -669,7 +670,8 @@ static void params_free(params *p)
  * statement undoes itself, the transaction goes on). */
 static od_err stmt_savepoint(pg_tx *tx, od_error *e)
 {
-    od_err rc = run_plain(tx->s, tx->c, tx->sp ? "RELEASE od_stmt; SAVEPOINT od_stmt" : "SAVEPOINT od_stmt", e);
+    od_err rc =
+        run_plain(tx->s, tx->c, tx->sp ? "RELEASE od_stmt; SAVEPOINT od_stmt" : "SAVEPOINT od_stmt", e);
     tx->sp = !rc;
     return rc;
 }
