@@ -384,8 +384,10 @@ static od_err dl_claim_next(od_tx *tx, int64_t now, dl_row *d, bool *found, od_e
     od_err rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, OD_BINDS(OD_INT(now)));
     if (!rc)
         rc = od_rows_step(r, found);
-    if (*found)
+    if (*found) {
         d->id = od_rows_int(r, 0);
+        d->inc_id = od_rows_int(r, 1);
+    }
     od_rows_close(r);
     return rc;
 }
@@ -415,10 +417,8 @@ od_err od_incident_fire_next(od_app *a, int64_t now, int64_t horizon, int64_t *i
     *id = f.d.id;
     /* the incident first (every writer of one incident waits here), then
      * the row again: still due, as it is now under the locks */
-    rc = dl_row_load(tx, *id, &f.d, &found, e);
-    if (!rc && found)
-        rc = od_inc_load_locked(tx, f.d.inc_id, &f.x, e);
-    if (!rc && found)
+    rc = od_inc_load_locked(tx, f.d.inc_id, &f.x, e);
+    if (!rc)
         rc = dl_row_load(tx, *id, &f.d, &found, e);
     if (rc || !found || !f.d.fire || f.d.fire > now) { /* gone, or no longer due */
         od_inc_free(&f.x);

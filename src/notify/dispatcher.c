@@ -711,7 +711,7 @@ od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
     for (;;) {
         int64_t next;
         rc = next_due(d, &next, e);
-        if (rc || next > to)
+        if (rc || next > to || !may_claim(d)) /* a node that may not claim leaves the rows to others */
             break;
         rc = run_locked(d, next, NULL, e);
         if (rc)
