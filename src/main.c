@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/audit.h"
 #include "app/backups.h"
+#include "app/cluster.h"
 #include "core/wf.h"
 #include "policy/calendar_import.h"
 #include "policy/policy_load.h"
@@ -12,6 +13,7 @@
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher */
 #include "sched/sched.h"
+#include "sched/node.h"         /* node heartbeat */
 #include "sched/backup_sched.h" /* scheduled backups */
 #include "util/embed.h"
 #include "util/log.h"
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --name VALUE lookup; flags (no value) via has_flag. */
 static const char *opt(int argc, char **argv, const char *name)
@@ -54,6 +57,7 @@ static void usage(FILE *f)
         "https://opsdesk.example.com)\n"
         "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
         "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
+        "                [--node-id ID]   (本节点标识，默认 主机名:端口 this node's id, default host:port)\n"
         "                [--tls-cert FILE --tls-key FILE]\n"
         "                [--max-conns-per-ip N] [--request-timeout SECONDS] [--metrics-public]\n"
         "                [--clock-step-tolerance SECONDS] [--clock-step-confirm SECONDS]   (default 60, "
@@ -122,6 +126,8 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
     }
     char def[4096];
     const char *kf = opt(argc, argv, "--audit-key-file");
+    if (key && !kf && od_app_db_shared(db))
+        key = false; /* a shared database has no directory to keep the key beside */
     if (key && !kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
         fprintf(stderr, "错误 error: --db path too long\n");
         od_app_db_unlock(*lock);
@@ -327,6 +333,26 @@ static int serve(int argc, char **argv, bool key_new)
     /* /healthz tells the truth from the first request: a corrupted page is
      * found now, not when a write fails */
     od_app_check_store(a);
+    /* this node among several (docs/deploy/cluster.md): its id, first
+     * heartbeat and clock offset, before anything claims work */
+    char node_id[OD_NODE_ID_MAX];
+    const char *listen = opt(argc, argv, "--listen") ? opt(argc, argv, "--listen") : "127.0.0.1:8080";
+    if (opt(argc, argv, "--node-id"))
+        snprintf(node_id, sizeof node_id, "%s", opt(argc, argv, "--node-id"));
+    else {
+        char host[64] = "localhost";
+        const char *port = strrchr(listen, ':');
+        if (gethostname(host, sizeof host) != 0)
+            snprintf(host, sizeof host, "localhost");
+        host[sizeof host - 1] = '\0';
+        snprintf(node_id, sizeof node_id, "%s:%s", host, port ? port + 1 : listen);
+    }
+    od_node_runner *beat = NULL;
+    if (od_app_node_start(a, node_id, sha, &e) != OD_OK || od_node_runner_start(a, &beat, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
+        od_app_free(a);
+        return 1;
+    }
     /* commits wake the scheduler and the dispatcher through the app's hook;
      * set before any thread starts */
     a->on_commit = on_commit;
@@ -360,6 +386,7 @@ static int serve(int argc, char **argv, bool key_new)
         if (od_backup_sched_start(a, &bo, &bsched, &e) != OD_OK) {
             fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "",
                     e.message);
+            od_node_runner_stop(beat);
             od_app_free(a);
             return 1;
         }
@@ -397,12 +424,13 @@ static int serve(int argc, char **argv, bool key_new)
         od_sched_stop(a->sched);
         od_dispatcher_stop(disp);
         od_channels_free(chs, n_chs);
+        od_node_runner_stop(beat);
         od_app_free(a);
         return 1;
     }
     a->dispatcher = disp;
-    od_info("opsdesk serving on %s://%s (db %s, policy %s%s)", o.tls_cert ? "https" : "http", o.listen,
-            od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "");
+    od_info("opsdesk serving on %s://%s (db %s, policy %s%s, node %s)", o.tls_cert ? "https" : "http",
+            o.listen, od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "", node_id);
     int sig = 0;
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
         reload_policy(a, opt(argc, argv, "--policy"));
@@ -417,6 +445,7 @@ static int serve(int argc, char **argv, bool key_new)
     a->dispatcher = NULL;
     od_dispatcher_stop(disp); /* notification dispatcher */
     od_channels_free(chs, n_chs);
+    od_node_runner_stop(beat);
     od_app_free(a);
     od_info("stopped cleanly");
     return 0;

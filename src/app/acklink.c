@@ -77,6 +77,9 @@ static od_err link_ack(od_tx *tx, const link_row *l, const char *addr, int64_t n
     }
     if (!rc) {
         rc = od_tx_exec(tx, OD_Q_NTF_ACK_USE, e, OD_BINDS(OD_INT(now), OD_TEXT(addr), OD_INT(l->link_id)));
+        /* 0 rows: a click on another node used the link first */
+        if (!rc && od_tx_changes(tx) != 1)
+            already = true;
         info->st = already ? OD_ACK_ALREADY : OD_ACK_DONE;
         info->at = now;
     }

@@ -1,5 +1,6 @@
 /* app.c — the application context and principal helpers. */
 #include "app/app.h"
+#include "app/cluster.h"
 #include "app/event_keys.h"
 #include "app/events.h"
 #include "app/limiter.h"
@@ -64,6 +65,7 @@ void od_app_free(od_app *a)
     free(a->dummy_hash);
     od_event_keys_free(a->event_keys);
     od_event_caches_free(a->event_caches);
+    od_app_node_free(a);
     od_store_close(a->store);
     od_policy_free(a->policy);
     for (size_t i = 0; i < a->n_retired_policies; i++)

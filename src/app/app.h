@@ -60,6 +60,7 @@ typedef struct od_app {
     void *on_commit_arg;
     char *dummy_hash; /* a password hash at pwhash_cost that an unknown user name is verified against */
     struct od_pwpool *pwpool; /* password hashing off the HTTP threads (pwpool.h); NULL when not serving */
+    struct od_node *node;     /* this node among several (cluster.c); NULL when not serving */
 } od_app;
 
 /* What a commit wrote, for od_app.on_commit (bits). */
@@ -172,7 +173,11 @@ OD_NODISCARD od_err od_app_audit_verify_db(const char *db_path, od_audit_report 
  * the lock for their lifetime; a second holder is refused with the pid. */
 typedef struct od_db_lock od_db_lock;
 OD_NODISCARD od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e);
-void od_app_db_unlock(od_db_lock *l);
+void od_app_db_unlock(od_db_lock *l); /* NULL-safe */
+/* Whether db_path is a database several nodes may share (PostgreSQL): no
+ * lock file is taken, and nothing is kept beside it (the audit key needs
+ * --audit-key-file there). */
+bool od_app_db_shared(const char *db_path);
 
 /* Lets the store do its idle maintenance (a WAL checkpoint the writer
  * deferred); the event writer calls it between group commits. */

@@ -4,6 +4,7 @@
  * scheduler decides when to run; app decides what is due and fires it. */
 #include "app/app.h"
 #include "app/audit.h"
+#include "app/cluster.h"
 #include "app/incidents.h"
 #include "notify/dispatcher.h"
 #include "store/dblock.h"
@@ -12,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void od_app_checkpoint_idle(od_app *a)
 {
@@ -169,24 +171,6 @@ od_err od_app_next_fire(od_app *a, int64_t *out, od_error *e)
     return rc;
 }
 
-/* The next due row (fire_at <= now), 0 when none. */
-static od_err next_due(od_app *a, int64_t now, int64_t *id, od_error *e)
-{
-    od_tx *tx = NULL;
-    od_rows *r = NULL;
-    *id = 0;
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
-    if (rc)
-        return rc;
-    rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, OD_BINDS(OD_INT(now)));
-    bool row = false;
-    if (!rc && !(rc = od_rows_step(r, &row)) && row)
-        *id = od_rows_int(r, 0);
-    od_rows_close(r);
-    od_tx_rollback(tx);
-    return rc;
-}
-
 #define RETRY_MS 60000
 
 static od_err postpone(od_app *a, int64_t id, int64_t at, od_error *e)
@@ -212,14 +196,18 @@ static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired
     int n = 0;
     if (horizon < now)
         horizon = now;
-    for (;;) {
-        int64_t id;
-        od_err rc = next_due(a, now, &id, e);
-        if (rc)
+    /* a node whose clock is off the database's, or that lost its lease,
+     * claims nothing (cluster.h); another node fires what is due */
+    while (od_app_may_claim(a)) {
+        int64_t id = 0;
+        bool done = false;
+        od_err rc = od_incident_fire_next(a, now, horizon, &id, &done, e);
+        if (rc == OD_E_CONFLICT) { /* fired elsewhere meanwhile: nothing of ours was kept */
+            od_error_clear(e);
+            continue;
+        }
+        if (rc && !id)
             return rc;
-        if (!id)
-            break;
-        rc = od_incident_fire_deadline(a, id, now, horizon, e);
         if (rc) {
             /* one failing row must not stop (or spin) the runner: it is
              * logged and tried again a minute later; the others go on */
@@ -231,7 +219,10 @@ static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired
                 return rc;
             continue;
         }
-        n++;
+        if (!id)
+            break;
+        if (done)
+            n++;
     }
     if (fired)
         *fired = n;
@@ -255,14 +246,38 @@ od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int *fired, od_er
 
 /* ---- the test clock ---- */
 
+/* Stores the test clock (meta.test_clock_ms): a restarted test server never
+ * goes back in time, and the other nodes of a shared store follow it. */
+static od_err save_test_clock(od_app *a, int64_t ms, od_error *e)
+{
+    od_tx *tx = NULL;
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)ms);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT("test_clock_ms"), OD_TEXT(v)));
+    if (!rc)
+        return od_tx_commit(tx, e);
+    od_tx_rollback(tx);
+    return rc;
+}
+
 od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
 {
     if (!a->clock.manual)
         return od_error_set(e, OD_E_UNPROCESSABLE, NULL, "不是测试时钟 (not a test clock)");
     if (to < od_app_now(a))
         return od_error_set(e, OD_E_UNPROCESSABLE, "set", "测试时钟不能倒退 (the test clock cannot go back)");
+    if (!od_app_may_claim(a))
+        return od_error_set(
+            e, OD_E_UNAVAILABLE, NULL,
+            "本节点未就绪，不认领期限 (this node is not ready and claims no deadline): /readyz");
+    /* several nodes: they fire what comes due at the new time alongside
+     * this walk (each row once: the claims), at the time they see */
+    od_err rc = od_app_multi_node(a) ? save_test_clock(a, to, e) : OD_OK;
+    if (rc)
+        return rc;
     pthread_mutex_lock(&run_mu);
-    od_err rc = OD_OK;
     int fired = 0;
     /* walk the due times in order so each fires at its own time; a periodic
      * run that would repeat up to `to` is caught up once at `to` */
@@ -278,22 +293,24 @@ od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
         fired += n;
         if (rc)
             break;
+        if (!n && od_app_multi_node(a)) {
+            /* what is left due is being fired by another node (or this
+             * node stopped claiming): wait for it, do not spin */
+            pthread_mutex_unlock(&run_mu);
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            pthread_mutex_lock(&run_mu);
+            if (!od_app_may_claim(a)) {
+                rc = od_error_set(e, OD_E_UNAVAILABLE, NULL,
+                                  "本节点未就绪，不认领期限 (this node is not ready and claims no deadline)");
+                break;
+            }
+        }
     }
     if (!rc && to > od_app_now(a))
         od_clock_set(&a->clock, to);
-    if (!rc) {
-        /* remember the test clock so a restart does not go back in time */
-        od_tx *tx = NULL;
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)od_app_now(a));
-        rc = od_tx_begin(a->store, true, &tx, e);
-        if (!rc)
-            rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT("test_clock_ms"), OD_TEXT(v)));
-        if (!rc)
-            rc = od_tx_commit(tx, e);
-        else
-            od_tx_rollback(tx);
-    }
+    if (!rc)
+        rc = save_test_clock(a, od_app_now(a), e);
     pthread_mutex_unlock(&run_mu);
     if (fired)
         od_app_committed(a, OD_COMMIT_OUTBOX);
@@ -315,8 +332,16 @@ void od_app_restore_test_clock(od_app *a)
     od_tx_rollback(tx);
 }
 
+bool od_app_db_shared(const char *db_path)
+{
+    return od_store_path_multi_node(db_path);
+}
+
 od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e)
 {
+    *out = NULL;
+    if (od_store_path_multi_node(db_path)) /* several nodes share it: no file to hold */
+        return OD_OK;
     return od_db_lock_take(db_path, out, e);
 }
 
@@ -335,9 +360,21 @@ od_err od_app_audit_adopt(od_app *a, bool *adopted, od_error *e)
     return od_audit_anchor_adopt(a->store, adopted, e);
 }
 
+static bool app_may_claim(void *arg)
+{
+    return od_app_may_claim(arg);
+}
+
 od_err od_app_dispatcher_start(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
                                od_dispatcher **out, od_error *e)
 {
     od_dispatcher_env env = {a->store, &a->clock, a->policy};
-    return od_dispatcher_start_opts(&env, chs, n, o, out, e);
+    /* its claims carry this node's id and stop while the node may not claim */
+    od_dispatcher_opts opts = o ? *o : (od_dispatcher_opts){0};
+    if (a->node) {
+        opts.node_id = od_app_node_id(a);
+        opts.may_claim = app_may_claim;
+        opts.may_claim_arg = a;
+    }
+    return od_dispatcher_start_opts(&env, chs, n, &opts, out, e);
 }

@@ -392,9 +392,37 @@ static char *dump(json_t *j)
     return j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
 }
 
-od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const char *action,
-                       const char *entity, int64_t entity_id, json_t *before, json_t *after, od_error *e)
+/* One entry waiting for its transaction's commit. */
+typedef struct pending {
+    int64_t now, actor_id, entity_id;
+    char *actor, *action, *entity, *before, *after; /* before/after may be NULL */
+} pending;
+typedef struct pending_list {
+    size_t n, cap;
+    pending *v;
+} pending_list;
+
+static void pending_free(void *arg, bool committed)
 {
+    (void)committed;
+    pending_list *l = arg;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].actor);
+        free(l->v[i].action);
+        free(l->v[i].entity);
+        free(l->v[i].before);
+        free(l->v[i].after);
+    }
+    free(l->v);
+    free(l);
+}
+
+/* Appends one entry to the chain now, inside tx (the lock is held). */
+static od_err append_now(od_tx *tx, const pending *p, od_error *e)
+{
+    int64_t now = p->now, actor_id = p->actor_id, entity_id = p->entity_id;
+    const char *actor_name = p->actor, *action = p->action, *entity = p->entity;
+    char *b = p->before, *a = p->after;
     od_rows *r = NULL;
     int64_t last_id = 0;
     char prev[65] = GENESIS;
@@ -410,11 +438,8 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
     od_rows_close(r);
     if (rc)
         return rc;
-    char *b = dump(before), *a = dump(after);
     char h[65];
     int64_t id = last_id + 1;
-    int64_t actor_id = actor ? actor->id : 0;
-    const char *actor_name = actor ? actor->username : "system";
     hash_entry(prev, id, now, actor_id, actor_name, action, entity, entity_id, b, a, h);
     rc = od_tx_exec(tx, OD_Q_AUDIT_INSERT, e,
                     OD_BINDS(OD_INT(id), OD_INT(now), OD_INT_OR_NULL(actor_id, actor_id != 0),
@@ -434,9 +459,73 @@ od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const 
         if (!rc)
             rc = anchor_pending(tx, anchor, e);
     }
-    free(b);
-    free(a);
     return rc;
+}
+
+/* Before the commit of a tx that appended: lock the chain (the one
+ * audit_lock row; on PostgreSQL every other appender waits here until this
+ * tx ends), then chain the entries on the head as it is now.  Locked last,
+ * so it is the end of every lock order and held only for the commit;
+ * seq (id) stays gapless across nodes. */
+static od_err flush(void *arg, od_tx *tx, od_error *e)
+{
+    pending_list *l = arg;
+    if (!l->n)
+        return OD_OK;
+    od_err rc = od_tx_exec(tx, OD_Q_AUDIT_LOCK, e, OD_NOBINDS);
+    if (!rc && od_tx_changes(tx) != 1)
+        rc = od_error_set(e, OD_E_INTERNAL, NULL, "审计锁行缺失 (the audit lock row is missing)");
+    for (size_t i = 0; !rc && i < l->n; i++)
+        rc = append_now(tx, &l->v[i], e);
+    return rc;
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d)
+        *oom = true;
+    return d;
+}
+
+od_err od_audit_append(od_tx *tx, int64_t now, const od_principal *actor, const char *action,
+                       const char *entity, int64_t entity_id, json_t *before, json_t *after, od_error *e)
+{
+    pending_list *l = od_tx_last_arg(tx, flush);
+    if (!l) {
+        if (!(l = calloc(1, sizeof *l)))
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        od_err rc = od_tx_on_end(tx, pending_free, l, e);
+        if (rc) {
+            free(l);
+            return rc;
+        }
+        if ((rc = od_tx_before_commit(tx, flush, l, e)))
+            return rc;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4;
+        pending *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        l->v = v;
+        l->cap = cap;
+    }
+    bool oom = false;
+    pending p = {.now = now,
+                 .actor_id = actor ? actor->id : 0,
+                 .entity_id = entity_id,
+                 .actor = dup_or_null(actor ? actor->username : "system", &oom),
+                 .action = dup_or_null(action, &oom),
+                 .entity = dup_or_null(entity, &oom),
+                 .before = dump(before),
+                 .after = dump(after)};
+    if ((before && !p.before) || (after && !p.after))
+        oom = true;
+    l->v[l->n++] = p; /* freed with the list, also when incomplete */
+    if (oom)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return OD_OK;
 }
 
 /* The chain (intact by itself, head last_id/head) against the anchor. */

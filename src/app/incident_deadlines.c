@@ -2,6 +2,7 @@
  * raising the response level, the time rule, and the scheduler's handler
  * for one due deadline row.  Internal deadline kinds (escalation,
  * progress_remind, renotify) are timers; the others are shown to people. */
+#include "app/cluster.h"
 #include "app/incidents_int.h"
 
 #include <stdio.h>
@@ -219,7 +220,21 @@ typedef struct fire_ctx {
     inc x; /* the row's incident */
     dl_row d;
     int64_t now, horizon;
+    const char *node; /* the firing node (deadlines.fired_by), NULL when not serving */
 } fire_ctx;
+
+/* Marks row id fired (status), by this node: exactly one row must change,
+ * else another transaction fired it and nothing of this one is kept. */
+static od_err mark_fired(fire_ctx *f, const char *status, od_error *e)
+{
+    od_err rc =
+        od_tx_exec(f->tx, OD_Q_DL_FIRED, e, OD_BINDS(OD_TEXT(status), OD_TEXT(f->node), OD_INT(f->d.id)));
+    if (!rc && od_tx_changes(f->tx) != 1)
+        rc =
+            od_error_set(e, OD_E_CONFLICT, NULL, "期限 %lld 已由别处处理 (deadline %lld was fired elsewhere)",
+                         (long long)f->d.id, (long long)f->d.id);
+    return rc;
+}
 
 /* Loads deadline row id; *found false when it is gone. */
 static od_err dl_row_load(od_tx *tx, int64_t id, dl_row *d, bool *found, od_error *e)
@@ -321,13 +336,18 @@ static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
         /* the clock jumps to `horizon` in this step and nobody can act in
          * between: the run of slots is caught up once there, not replayed */
         *done = NULL;
-        return od_tx_exec(tx, OD_Q_DL_POSTPONE, e, OD_BINDS(OD_INT(horizon), OD_INT(d->id)));
+        rc = od_tx_exec(tx, OD_Q_DL_POSTPONE, e, OD_BINDS(OD_INT(horizon), OD_INT(d->id)));
+        if (!rc && od_tx_changes(tx) != 1)
+            rc = od_error_set(e, OD_E_CONFLICT, NULL,
+                              "期限 %lld 已由别处处理 (deadline %lld was fired elsewhere)", (long long)d->id,
+                              (long long)d->id);
+        return rc;
     }
     switch (d->kind) {
     case OD_DL_ESCALATION:
         /* escalation to the level the time rule gives at now: one record
          * however many steps passed (od_escalation_level_at), idempotent */
-        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, OD_BINDS(OD_TEXT("done"), OD_INT(d->id)));
+        rc = mark_fired(f, "done", e);
         if (!rc)
             rc = od_inc_escalate_by_time(tx, p, x, now, e);
         *done = NULL;
@@ -354,32 +374,67 @@ static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
     return rc;
 }
 
-od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, int64_t horizon, od_error *e)
+/* The next due row at now (fire_at <= now), locked on PostgreSQL (SKIP
+ * LOCKED: a row another node holds is passed over); *found false if none. */
+static od_err dl_claim_next(od_tx *tx, int64_t now, dl_row *d, bool *found, od_error *e)
 {
+    od_rows *r = NULL;
+    *d = (dl_row){.kind = -1};
+    *found = false;
+    od_err rc = od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, e, OD_BINDS(OD_INT(now)));
+    if (!rc)
+        rc = od_rows_step(r, found);
+    if (*found) {
+        d->id = od_rows_int(r, 0);
+        d->inc_id = od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    return rc;
+}
+
+od_err od_incident_fire_next(od_app *a, int64_t now, int64_t horizon, int64_t *id, bool *fired, od_error *e)
+{
+    *id = 0;
+    *fired = false;
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    fire_ctx f = {.tx = tx, .p = a->policy, .now = now, .horizon = horizon};
+    /* due by the database clock (SQLite: the node's own); a manual test
+     * clock is the one time every node shares */
+    if (!a->clock.manual && !(rc = od_tx_scalar(tx, OD_Q_DB_NOW, &now, e, OD_BINDS(OD_INT(now)))) &&
+        horizon < now)
+        horizon = now;
+    const char *node = od_app_node_id(a);
+    fire_ctx f = {.tx = tx, .p = a->policy, .now = now, .horizon = horizon, .node = *node ? node : NULL};
     bool found = false;
-    rc = dl_row_load(tx, deadline_id, &f.d, &found, e);
-    if (rc || !found || !f.d.fire || f.d.fire > now) { /* gone, or no longer due */
+    if (!rc)
+        rc = dl_claim_next(tx, now, &f.d, &found, e);
+    if (rc || !found) {
         od_tx_rollback(tx);
         return rc;
     }
-    rc = od_inc_load(tx, NULL, f.d.inc_id, &f.x, e);
-    if (rc) {
+    *id = f.d.id;
+    /* the incident first (every writer of one incident waits here), then
+     * the row again: still due, as it is now under the locks */
+    rc = od_inc_load_locked(tx, f.d.inc_id, &f.x, e);
+    if (!rc)
+        rc = dl_row_load(tx, *id, &f.d, &found, e);
+    if (rc || !found || !f.d.fire || f.d.fire > now) { /* gone, or no longer due */
+        od_inc_free(&f.x);
         od_tx_rollback(tx);
         return rc;
     }
     const char *done = NULL;
     rc = fire_kind(&f, &done, e);
     if (!rc && done)
-        rc = od_tx_exec(tx, OD_Q_DL_FIRED, e, OD_BINDS(OD_TEXT(done), OD_INT(deadline_id)));
+        rc = mark_fired(&f, done, e);
     od_inc_free(&f.x);
     if (rc) {
         od_tx_rollback(tx);
         return rc;
     }
-    return od_tx_commit(tx, e);
+    rc = od_tx_commit(tx, e);
+    *fired = rc == OD_OK;
+    return rc;
 }

@@ -136,7 +136,7 @@ od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t
 {
     inc x;
     od_inc_state to;
-    od_err rc = od_inc_load(tx, NULL, id, &x, e);
+    od_err rc = od_inc_load_locked(tx, id, &x, e); /* every writer of one incident waits here */
     if (rc)
         return rc;
     rc = od_inc_transition(x.state, OD_IA_ACK, &to, e);

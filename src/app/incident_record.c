@@ -21,7 +21,8 @@ static bool inc_in_scope(const od_principal *who, const inc *x)
     return od_principal_in_any_scope(who, inc_str(x, "departments"));
 }
 
-od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e)
+/* Loads incident id (INC_GET, or INC_LOCK to lock the row on PostgreSQL). */
+static od_err inc_load_q(od_tx *tx, bool lock, const od_principal *who, int64_t id, inc *x, od_error *e)
 {
     static const char *const cols[] = {"id",
                                        "number",
@@ -54,7 +55,8 @@ od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_er
                                    1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     memset(x, 0, sizeof *x);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, OD_BINDS(OD_INT(id)));
+    od_err rc = lock ? od_tx_query(tx, OD_Q_INC_LOCK, &r, e, OD_BINDS(OD_INT(id)))
+                     : od_tx_query(tx, OD_Q_INC_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (rc)
         return rc;
     bool row2 = false;
@@ -92,6 +94,16 @@ od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_er
     x->created_by = I("created_by");
 #undef I
     return OD_OK;
+}
+
+od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e)
+{
+    return inc_load_q(tx, false, who, id, x, e);
+}
+
+od_err od_inc_load_locked(od_tx *tx, int64_t id, inc *x, od_error *e)
+{
+    return inc_load_q(tx, true, NULL, id, x, e);
 }
 
 od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principal *who, const char *kind,
@@ -147,7 +159,7 @@ od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_in
     od_err rc = od_tx_begin(a->store, true, tx, e);
     if (rc)
         return rc;
-    rc = od_inc_load(*tx, who, id, x, e);
+    rc = inc_load_q(*tx, true, who, id, x, e);
     if (!rc)
         rc = od_inc_transition(x->state, act, to, e);
     if (rc) {

@@ -74,13 +74,18 @@ typedef struct od_case_query {
 OD_NODISCARD od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry,
                                     json_t **out, od_error *e);
 
-/* Scheduler entry: handles one due deadline row (already known due at
- * `now`) in its own transaction.  Returns OD_OK also when the row turned
- * out to be no longer due (another node or a concurrent change took it).
+/* Scheduler entry: claims the next due deadline row and fires it, in one
+ * write transaction (docs/deploy/cluster.md): the row is chosen by the
+ * database clock (with a manual test clock, by `now`) and, on PostgreSQL,
+ * locked with SKIP LOCKED, so two nodes never take the same row; its
+ * incident is locked, the row re-checked and marked fired (one changed row
+ * or nothing is written).  *id is the row taken (0: none was due); *fired
+ * whether it fired (false: it was no longer due, or fired elsewhere).
  * `horizon` (>= now): where the clock is going in the same step (see
- * od_app_run_due); a periodic row that would repeat before it is moved there.
- * The caller signals OD_COMMIT_OUTBOX once for a batch of rows. */
-OD_NODISCARD od_err od_incident_fire_deadline(od_app *a, int64_t deadline_id, int64_t now, int64_t horizon,
-                                              od_error *e);
+ * od_app_run_due); a periodic row that would repeat before it is moved
+ * there.  On an error *id names the row (0 when none was taken yet).  The
+ * caller signals OD_COMMIT_OUTBOX once for a batch of rows. */
+OD_NODISCARD od_err od_incident_fire_next(od_app *a, int64_t now, int64_t horizon, int64_t *id, bool *fired,
+                                          od_error *e);
 
 #endif

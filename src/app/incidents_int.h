@@ -48,6 +48,9 @@ typedef struct msgspec {
 /* Loads incident id; OD_E_NOT_FOUND when it does not exist or lies outside
  * who's scope (who NULL = no scope check).  Free with od_inc_free(). */
 OD_NODISCARD od_err od_inc_load(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e);
+/* As od_inc_load (no scope check), locking the row until the transaction
+ * ends on PostgreSQL: every writer of one incident waits for the others. */
+OD_NODISCARD od_err od_inc_load_locked(od_tx *tx, int64_t id, inc *x, od_error *e);
 void od_inc_free(inc *x);
 /* A timeline entry; the text is whole, never cut. */
 OD_NODISCARD od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, const od_principal *who,

@@ -1,5 +1,6 @@
 /* h_base.c — handlers for health, metrics, the test clock, sessions,
  * accounts and the audit trail. */
+#include "app/cluster.h"
 #include "http/handlers.h"
 #include "notify/dispatcher.h"
 #include "sched/backup_sched.h"
@@ -36,6 +37,21 @@ od_err od_h_healthz(od_req *r)
                         json_pack("{ss si ss}", "status", "degraded", "schema_version", h.schema_version,
                                   "reason", h.reason));
     return od_reply(r, 200, json_pack("{ss si}", "status", "ok", "schema_version", h.schema_version));
+}
+
+/* Readiness of this node for a load balancer (docs/deploy/cluster.md):
+ * 503 with the reasons while the store cannot be reached, the node's clock
+ * is more than 1 s off the database's, or the node lost its lease; such a
+ * node claims no deadline and no message. */
+od_err od_h_readyz(od_req *r)
+{
+    od_app_readiness rd;
+    od_app_ready(r->app, &rd);
+    json_t *out = json_pack("{ss ss sI}", "status", rd.ready ? "ready" : "not_ready", "node_id", rd.node_id,
+                            "clock_offset_ms", (json_int_t)rd.offset_ms);
+    if (!rd.ready)
+        json_object_set_new(out, "reason", json_string(rd.reason));
+    return od_reply(r, rd.ready ? 200 : 503, out);
 }
 
 od_err od_h_metrics(od_req *r)

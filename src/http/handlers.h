@@ -8,7 +8,7 @@
 /* clang-format off */
 #define H(name) od_err od_h_##name(od_req *r);
 #define OD_HANDLER_LIST(X)                                                                         \
-    X(healthz) X(metrics) X(test_clock)                                                            \
+    X(healthz) X(readyz) X(metrics) X(test_clock)                                                  \
     X(login) X(logout) X(me) X(password)                                                           \
     X(user_create) X(user_list) X(user_get) X(user_update) X(user_roles) X(user_disable) X(user_enable) \
     X(audit_list) X(audit_verify)                                                                  \

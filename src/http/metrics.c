@@ -1,6 +1,7 @@
 /* metrics.c — Prometheus text metrics: requests by route and status class,
  * one latency histogram, database size.  Counters are process-wide atomics
  * on purpose (one registry per process, as Prometheus clients do). */
+#include "app/cluster.h"
 #include "http/http.h"
 #include "notify/dispatcher.h"
 #include "sched/backup_sched.h"
@@ -78,6 +79,11 @@ char *od_metrics_render(od_app *app)
     if (dm) {
         od_sbuf_puts(&b, dm);
         free(dm);
+    }
+    char *nm = od_app_node_metrics(app); /* this node: clock offset, readiness */
+    if (nm) {
+        od_sbuf_puts(&b, nm);
+        free(nm);
     }
     char *bm = od_backup_sched_metrics(app->backup_sched); /* scheduled backups */
     if (bm) {

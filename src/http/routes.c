@@ -7,6 +7,7 @@
 #define P(x) OD_PERM_##x
 const od_route od_routes[] = {
     {"GET", "/healthz", P(PUBLIC), od_h_healthz, "liveness and database check"},
+    {"GET", "/readyz", P(PUBLIC), od_h_readyz, "readiness of this node (store, clock offset, lease)"},
     {"GET", "/metrics", P(CONFIG_WRITE), od_h_metrics,
      "Prometheus metrics"}, /* or the metrics token, or public */
     {"POST", "/api/v1/test/clock", P(TEST_CLOCK), od_h_test_clock, "set or advance the test clock"},

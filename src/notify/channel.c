@@ -3,6 +3,7 @@
  * the message and hands it to the HTTP (channel_http.c) or SMTP
  * (channel_smtp.c) transport.  Secrets are read from files or the
  * environment and never copied into error text. */
+#include "core/cluster.h"
 #include "notify/channel_int.h"
 
 #include <curl/curl.h>
@@ -40,6 +41,11 @@ static void global_init(void)
 const char *od_channel_kind_name(od_channel_kind k)
 {
     return (unsigned)k < OD_CH__COUNT ? kind_names[k] : "unknown";
+}
+
+long od_channel_timeout_ms(const od_channel *c)
+{
+    return c->timeout_ms;
 }
 
 const char *od_channel_name(const od_channel *c)
@@ -526,6 +532,12 @@ static od_err load_channel(cfg *g, yaml_node_t *map, od_channel **out)
         (rc = get_long(g, map, "connect_timeout_ms", 100, 600000, &cto)) ||
         (rc = get_long(g, map, "burst", 1, OD_BUCKET_MAX_CAPACITY, &burst)))
         goto out;
+    /* a send must end well inside an outbox claim's lease (core/cluster.h):
+     * longer time-outs are cut */
+    if (to > OD_CLAIM_SEND_MAX_MS)
+        to = OD_CLAIM_SEND_MAX_MS;
+    if (cto > to)
+        cto = to;
     c->timeout_ms = to;
     c->connect_timeout_ms = cto ? cto : (to < 5000 ? to : 5000);
     if (k == OD_CH_DINGTALK || k == OD_CH_WECOM) {

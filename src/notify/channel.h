@@ -44,6 +44,9 @@ void od_channels_free(od_channel **chs, size_t n);
 
 const char *od_channel_name(const od_channel *c);
 od_channel_kind od_channel_kind_of(const od_channel *c);
+/* The longest one send may take (ms): the channel's timeout_ms, at most
+ * OD_CLAIM_SEND_MAX_MS (core/cluster.h). */
+long od_channel_timeout_ms(const od_channel *c);
 /* "sms", "email", "webhook", "dingtalk", "wecom", "feishu" (config names). */
 const char *od_channel_kind_name(od_channel_kind k);
 

@@ -16,6 +16,7 @@
  * channel supports one).  One pass at a time
  * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
 #include "notify/dispatcher.h"
+#include "core/cluster.h"
 #include "notify/message.h"
 #include "notify/netguard.h"
 #include "util/sbuf.h"
@@ -62,6 +63,10 @@ struct od_dispatcher {
     counter *ctr;                         /* n_chs + 3: the channels, "inbox", "none", "personal_bot" */
     char public_url[OD_DISPATCH_URL_MAX]; /* base of acknowledgement links, no trailing '/' */
     od_net_allow *allow;                  /* non-public destinations personal bots may reach */
+    char node[OD_DISPATCH_NODE_MAX];      /* claimed_by of this node's claims */
+    bool (*may_claim)(void *arg);         /* NULL: always */
+    void *may_claim_arg;
+    int64_t swept_mono; /* monotonic ms of the last sweep of other nodes' stale claims */
 };
 
 /* The two queues: outbox (bot = false) and bot_outbox (bot = true).  The
@@ -81,7 +86,9 @@ typedef struct job {
     int64_t recipient_id;
     char *link; /* the acknowledgement link minted for this send, or NULL */
     char *to, *subject, *body;
-    bool sent_tried; /* the send ran */
+    bool sent_tried;     /* the send ran */
+    int64_t claim_mono;  /* monotonic ms just before the claim's lease was taken */
+    int64_t lease_until; /* database time the claim's lease ends */
     od_err rc;
     od_send_result r;
 } job;
@@ -170,32 +177,62 @@ static od_err log_delivery(od_tx *tx, const job *j, int64_t now, const char *cha
                                OD_TEXT(vendor_code), OD_TEXT(error)));
 }
 
-/* Sets a row's final or retry state: status, next_attempt_at, sent_at (0 → NULL). */
-static od_err finish(od_tx *tx, const job *j, const char *status, int64_t next, int64_t sent_at, od_error *e)
+/* A changed-row count of 0 where our claim should have changed one: another
+ * node took the row over (its lease ran out, or we were counted dead).
+ * Nothing is recorded; OD_E_CONFLICT tells the caller. */
+static od_err ours(od_tx *tx, const job *j, const char *what, od_error *e)
 {
-    if (j->t->bot)
-        return od_tx_exec(
-            tx, OD_Q_DSP_BOT_FINISH, e,
-            OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
-    return od_tx_exec(
-        tx, OD_Q_DSP_FINISH, e,
-        OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0), OD_INT(j->id)));
+    if (od_tx_changes(tx) == 1)
+        return OD_OK;
+    od_warn("dispatcher: stale claim of %s %" PRId64 " (%s): another node took it over; nothing recorded",
+            j->t->bot ? "bot" : "outbox", j->id, what);
+    return od_error_set(e, OD_E_CONFLICT, NULL, "stale claim");
 }
 
-/* pending → sending, attempts + 1. */
-static od_err row_claim(od_tx *tx, const job *j, od_error *e)
+/* Sets a row's final or retry state: status, next_attempt_at, sent_at (0 →
+ * NULL); only while our claim holds. */
+static od_err finish(od_dispatcher *d, od_tx *tx, const job *j, const char *status, int64_t next,
+                     int64_t sent_at, od_error *e)
 {
+    od_err rc;
     if (j->t->bot)
-        return od_tx_exec(tx, OD_Q_DSP_BOT_CLAIM, e, OD_BINDS(OD_INT(j->id)));
-    return od_tx_exec(tx, OD_Q_DSP_CLAIM, e, OD_BINDS(OD_INT(j->id)));
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, e,
+                        OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0),
+                                 OD_INT(j->id), OD_TEXT(d->node)));
+    else
+        rc = od_tx_exec(tx, OD_Q_DSP_FINISH, e,
+                        OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0),
+                                 OD_INT(j->id), OD_TEXT(d->node)));
+    return rc ? rc : ours(tx, j, status, e);
 }
 
-/* sending → pending, attempts - 1 (claimed but never sent). */
-static od_err row_unclaim(od_tx *tx, const job *j, od_error *e)
+/* pending → sending, attempts + 1, claimed by this node until lease_until
+ * (database clock).  OD_E_CONFLICT when the row was no longer pending. */
+static od_err row_claim(od_dispatcher *d, od_tx *tx, const job *j, od_error *e)
 {
+    int64_t lease_until = j->lease_until;
+    od_err rc;
     if (j->t->bot)
-        return od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e, OD_BINDS(OD_INT(j->id)));
-    return od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e, OD_BINDS(OD_INT(j->id)));
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_CLAIM, e,
+                        OD_BINDS(OD_TEXT(d->node), OD_INT(lease_until), OD_INT(j->id)));
+    else
+        rc =
+            od_tx_exec(tx, OD_Q_DSP_CLAIM, e, OD_BINDS(OD_TEXT(d->node), OD_INT(lease_until), OD_INT(j->id)));
+    if (!rc && od_tx_changes(tx) != 1)
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "claimed elsewhere");
+    return rc;
+}
+
+/* sending → pending, attempts - 1 (claimed but never sent); only while our
+ * claim holds. */
+static od_err row_unclaim(od_dispatcher *d, od_tx *tx, const job *j, od_error *e)
+{
+    od_err rc;
+    if (j->t->bot)
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e, OD_BINDS(OD_INT(j->id), OD_TEXT(d->node)));
+    else
+        rc = od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e, OD_BINDS(OD_INT(j->id), OD_TEXT(d->node)));
+    return rc ? rc : ours(tx, j, "unclaim", e);
 }
 
 /* Stays pending until `at` (rate limit). */
@@ -346,9 +383,9 @@ static od_err claim_personal(od_dispatcher *d, od_tx *tx, job *j, int64_t now, j
     od_rows_close(r);
     if (rc)
         return rc;
-    rc = row_claim(tx, j, e);
+    rc = row_claim(d, tx, j, e);
     if (!rc && brc) { /* no usable personal bot any more: a visible failure */
-        rc = finish(tx, j, "failed", now, 0, e);
+        rc = finish(d, tx, j, "failed", now, 0, e);
         if (!rc)
             rc = log_delivery(tx, j, now, "personal_bot", "failed", 0, "",
                               brc == OD_E_NOT_FOUND ? "no personal bot configured" : be.message, e);
@@ -375,9 +412,9 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
     od_err rc;
     if (!j->t->bot && strcmp(chan, "inbox") == 0) {
         /* in-app only: the incident view is the delivery */
-        rc = row_claim(tx, j, e);
+        rc = row_claim(d, tx, j, e);
         if (!rc)
-            rc = finish(tx, j, "sent", now, now, e);
+            rc = finish(d, tx, j, "sent", now, now, e);
         if (!rc)
             rc = log_delivery(tx, j, now, "inbox", "sent", 0, "", "", e);
         if (!rc) {
@@ -390,9 +427,9 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
         return claim_personal(d, tx, j, now, jobs, nj, e);
     j->ch = resolve(d, chan);
     if (!j->ch) {
-        rc = row_claim(tx, j, e);
+        rc = row_claim(d, tx, j, e);
         if (!rc)
-            rc = finish(tx, j, "failed", now, 0, e);
+            rc = finish(d, tx, j, "failed", now, 0, e);
         if (!rc)
             rc = log_delivery(tx, j, now, chan, "failed", 0, "", "no channel configured", e);
         if (!rc)
@@ -404,7 +441,7 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
         count(d, slot_of(d, j->ch), ST_THROTTLED);
         return row_defer(tx, j, now + wait, e);
     }
-    rc = row_claim(tx, j, e);
+    rc = row_claim(d, tx, j, e);
     if (!rc)
         rc = mint_link(d, tx, j, now, e);
     if (!rc) {
@@ -424,9 +461,12 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
     od_rows *r = NULL;
     *nj = 0;
     *seen = 0;
+    int64_t mono = od_clock_mono_ms(), db_now = 0;
     od_err rc = od_tx_begin(d->store, true, &tx, e);
     if (rc)
         return rc;
+    /* the lease runs on the database clock (SQLite: this node's) */
+    rc = od_tx_scalar(tx, OD_Q_DB_NOW, &db_now, e, OD_BINDS(OD_INT(od_clock_now(NULL))));
     for (size_t t = 0; !rc && t < 2; t++) {
         job rows[OD_DISPATCH_BATCH];
         char chans[OD_DISPATCH_BATCH][NAME_MAX_LEN];
@@ -450,6 +490,8 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
             j->attempts = (int)od_rows_int(r, 5);
             j->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
             j->recipient_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
+            j->claim_mono = mono;
+            j->lease_until = db_now + OD_CLAIM_LEASE_MS;
             n++;
             if (!j->to || !j->subject || !j->body)
                 rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -457,8 +499,13 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
         od_rows_close(r);
         r = NULL;
         for (size_t k = 0; k < n; k++) {
-            if (!rc)
+            if (!rc) {
                 rc = claim_row(d, tx, &rows[k], chans[k], now, jobs, nj, sent, e);
+                if (rc == OD_E_CONFLICT) { /* no longer pending: someone else's now */
+                    od_error_clear(e);
+                    rc = OD_OK;
+                }
+            }
             job_free(&rows[k]);
         }
         *seen += n;
@@ -506,9 +553,9 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
     const char *name = od_channel_name(j->ch);
     size_t slot = j->own ? d->n_chs + 2 : slot_of(d, j->ch);
     if (!j->sent_tried)
-        return row_unclaim(tx, j, e);
+        return row_unclaim(d, tx, j, e);
     if (j->rc == OD_OK) {
-        od_err rc = finish(tx, j, "sent", now, now, e);
+        od_err rc = finish(d, tx, j, "sent", now, now, e);
         if (!rc)
             rc = log_delivery(tx, j, now, name, "sent", j->r.http_status, j->r.vendor_code, "", e);
         if (!rc) {
@@ -525,14 +572,14 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
         if (j->r.retry_after_ms > delay)
             delay = j->r.retry_after_ms < OD_DISPATCH_BACKOFF_CAP_MS * 6 ? j->r.retry_after_ms
                                                                          : OD_DISPATCH_BACKOFF_CAP_MS * 6;
-        od_err rc = finish(tx, j, "pending", now + delay, 0, e);
+        od_err rc = finish(d, tx, j, "pending", now + delay, 0, e);
         if (!rc)
             rc = log_delivery(tx, j, now, name, "retry", j->r.http_status, j->r.vendor_code, err, e);
         if (!rc)
             count(d, slot, ST_RETRIED);
         return rc;
     }
-    od_err rc = finish(tx, j, "failed", now, 0, e);
+    od_err rc = finish(d, tx, j, "failed", now, 0, e);
     if (!rc)
         rc = log_delivery(tx, j, now, name, "failed", j->r.http_status, j->r.vendor_code, err, e);
     if (!rc) {
@@ -543,24 +590,41 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
     return rc;
 }
 
-static od_err record(od_dispatcher *d, job *jobs, size_t nj, int64_t now, int *sent, od_error *e)
+/* Tx 2 of one job.  A stale claim (the row is no longer 'sending' by this
+ * node: another node re-queued it after our lease) records nothing. */
+static od_err record(od_dispatcher *d, job *j, int64_t now, int *sent, od_error *e)
 {
     od_tx *tx = NULL;
+    int n = 0;
     od_err rc = od_tx_begin(d->store, true, &tx, e);
-    for (size_t k = 0; !rc && k < nj; k++)
-        rc = record_job(d, tx, &jobs[k], now, sent, e);
+    if (!rc)
+        rc = record_job(d, tx, j, now, &n, e);
     if (rc) {
         od_tx_rollback(tx);
+        if (rc == OD_E_CONFLICT) {
+            od_error_clear(e);
+            return OD_OK;
+        }
         return rc;
     }
-    return od_tx_commit(tx, e);
+    rc = od_tx_commit(tx, e);
+    if (!rc)
+        *sent += n;
+    return rc;
 }
 
 /* ---- passes ------------------------------------------------------------ */
 
+static bool may_claim(od_dispatcher *d)
+{
+    return !d->may_claim || d->may_claim(d->may_claim_arg);
+}
+
 /* One pass at `now`; run_mu held. */
 static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
 {
+    if (!may_claim(d)) /* not ready (clock off the database's, lease lost): claim nothing */
+        return OD_OK;
     od_err rc = fanout(d, now, e);
     job *jobs = calloc(2 * OD_DISPATCH_BATCH, sizeof *jobs);
     if (!rc && !jobs)
@@ -577,9 +641,14 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
          * rest of the batch is not sent but given back (unclaimed); what
          * cannot be given back stays 'sending' until the next start. */
         for (size_t k = 0; k < nj; k++) {
-            if (!rc && !stopping(d))
+            /* a send starts only while the claim's lease outlasts it with
+             * margin (by this machine's monotonic clock) and this node may
+             * still claim; otherwise the row is given back */
+            if (!rc && !stopping(d) && may_claim(d) &&
+                od_claim_may_send(OD_CLAIM_LEASE_MS, od_clock_mono_ms() - jobs[k].claim_mono,
+                                  od_channel_timeout_ms(jobs[k].ch)))
                 send_job(d, &jobs[k]);
-            od_err rk = record(d, &jobs[k], 1, now, sent, e);
+            od_err rk = record(d, &jobs[k], now, sent, e);
             if (!rc)
                 rc = rk;
         }
@@ -642,7 +711,7 @@ od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
     for (;;) {
         int64_t next;
         rc = next_due(d, &next, e);
-        if (rc || next > to)
+        if (rc || next > to || !may_claim(d)) /* a node that may not claim leaves the rows to others */
             break;
         rc = run_locked(d, next, NULL, e);
         if (rc)
@@ -654,12 +723,15 @@ od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
 
 /* ---- thread ------------------------------------------------------------ */
 
+static void sweep(od_dispatcher *d);
+
 static void *loop(void *arg)
 {
     od_dispatcher *d = arg;
     while (od_worker_round(&d->w)) {
         od_error e = {0};
         int64_t now = od_clock_now(d->clock), next = INT64_MAX;
+        sweep(d);
         if (od_dispatcher_run_once(d, now, NULL, &e) != OD_OK)
             od_errorlog("dispatcher: %s", e.message);
         od_error_clear(&e);
@@ -675,32 +747,118 @@ static void *loop(void *arg)
     return NULL;
 }
 
-/* Rows left 'sending' by a crash go back to 'pending', with a log entry. */
-static od_err recover(od_dispatcher *d, od_error *e)
+/* Claims left 'sending' go back to 'pending', each with an 'interrupted'
+ * delivery row: own = this node's claims from before its start (and claims
+ * of no node, from older versions); otherwise other nodes' claims whose
+ * lease ran out by the database clock or whose node is dead long enough
+ * (OD_NODE_REQUEUE_AFTER_MS: it has stopped starting sends, and a send it
+ * began has ended).  Each row is re-queued only if it is still claimed by
+ * the claimer read (changed-row count), so a result recorded meanwhile
+ * stands.  *n counts the rows re-queued. */
+#define REQUEUE_SCAN 512
+static od_err requeue(od_dispatcher *d, bool own, int64_t *n, od_error *e)
 {
     od_tx *tx = NULL;
-    int64_t now = od_clock_now(d->clock);
-    const char *why = "server stopped during the send; will be sent again";
+    od_rows *r = NULL;
+    int64_t now = od_clock_now(d->clock), db_now = 0;
+    const char *why = own ? "server stopped during the send; will be sent again"
+                          : "the claiming node stopped or lost its lease during the send; will be sent again";
+    *n = 0;
     od_err rc = od_tx_begin(d->store, true, &tx, e);
-    if (rc)
-        return rc;
-    rc = od_tx_exec(tx, OD_Q_DSP_RECOVER_LOG, e, OD_BINDS(OD_INT(now), OD_TEXT(why)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER_LOG, e, OD_BINDS(OD_INT(now), OD_TEXT(why)));
-    if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DSP_RECOVER, e, OD_NOBINDS);
-    int64_t n = rc ? 0 : od_tx_changes(tx);
-    if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DSP_BOT_RECOVER, e, OD_NOBINDS);
-    n += rc ? 0 : od_tx_changes(tx);
+        rc = od_tx_scalar(tx, OD_Q_DB_NOW, &db_now, e, OD_BINDS(OD_INT(od_clock_now(NULL))));
+    for (size_t t = 0; !rc && t < 2; t++) {
+        const table *tb = &TABLES[t];
+        int64_t live = db_now - OD_NODE_REQUEUE_AFTER_MS;
+        if (own && tb->bot)
+            rc = od_tx_query(tx, OD_Q_DSP_BOT_STALE_OWN, &r, e,
+                             OD_BINDS(OD_TEXT(d->node), OD_INT((int64_t)REQUEUE_SCAN)));
+        else if (own)
+            rc = od_tx_query(tx, OD_Q_DSP_STALE_OWN, &r, e,
+                             OD_BINDS(OD_TEXT(d->node), OD_INT((int64_t)REQUEUE_SCAN)));
+        else if (tb->bot)
+            rc = od_tx_query(
+                tx, OD_Q_DSP_BOT_STALE, &r, e,
+                OD_BINDS(OD_TEXT(d->node), OD_INT(db_now), OD_INT(live), OD_INT((int64_t)REQUEUE_SCAN)));
+        else
+            rc = od_tx_query(
+                tx, OD_Q_DSP_STALE, &r, e,
+                OD_BINDS(OD_TEXT(d->node), OD_INT(db_now), OD_INT(live), OD_INT((int64_t)REQUEUE_SCAN)));
+        struct stale {
+            int64_t id, inc;
+            char channel[NAME_MAX_LEN], by[OD_DISPATCH_NODE_MAX];
+        } *v = rc ? NULL : calloc(REQUEUE_SCAN, sizeof *v);
+        size_t nv = 0;
+        if (!rc && !v)
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        bool row = false;
+        while (!rc && nv < REQUEUE_SCAN && !(rc = od_rows_step(r, &row)) && row) {
+            v[nv].id = od_rows_int(r, 0);
+            v[nv].inc = od_rows_null(r, 1) ? 0 : od_rows_int(r, 1);
+            snprintf(v[nv].channel, sizeof v[nv].channel, "%s", od_rows_text(r, 2));
+            snprintf(v[nv].by, sizeof v[nv].by, "%s", od_rows_text(r, 3));
+            nv++;
+        }
+        od_rows_close(r);
+        r = NULL;
+        for (size_t k = 0; !rc && k < nv; k++) {
+            if (tb->bot)
+                rc = od_tx_exec(tx, OD_Q_DSP_BOT_REQUEUE, e, OD_BINDS(OD_INT(v[k].id), OD_TEXT(v[k].by)));
+            else
+                rc = od_tx_exec(tx, OD_Q_DSP_REQUEUE, e, OD_BINDS(OD_INT(v[k].id), OD_TEXT(v[k].by)));
+            if (rc || od_tx_changes(tx) != 1)
+                continue;
+            (*n)++;
+            rc = od_tx_exec(tx, OD_Q_DSP_INTERRUPTED_LOG, e,
+                            OD_BINDS(OD_INT_NONZERO(tb->bot ? 0 : v[k].id),
+                                     OD_INT_NONZERO(tb->bot ? v[k].id : 0), OD_INT_NONZERO(v[k].inc),
+                                     OD_INT(now), OD_TEXT(v[k].channel), OD_TEXT(why)));
+        }
+        free(v);
+    }
     if (rc) {
         od_tx_rollback(tx);
+        *n = 0;
         return rc;
     }
     rc = od_tx_commit(tx, e);
+    if (rc)
+        *n = 0;
+    return rc;
+}
+
+/* At start: this node's own claims from before (it was killed or stopped
+ * mid-send), then other nodes' stale ones. */
+static od_err recover(od_dispatcher *d, od_error *e)
+{
+    int64_t n = 0, m = 0;
+    od_err rc = requeue(d, true, &n, e);
     if (!rc && n)
         od_warn("dispatcher: %" PRId64 " message(s) were in flight at the last stop; sending them again", n);
+    if (!rc)
+        rc = requeue(d, false, &m, e);
+    if (!rc && m)
+        od_warn("dispatcher: %" PRId64 " message(s) claimed by stopped nodes; sending them again", m);
+    d->swept_mono = od_clock_mono_ms();
     return rc;
+}
+
+/* Every SWEEP_MS: other nodes' claims whose lease ran out or whose node died. */
+#define SWEEP_MS 5000
+static void sweep(od_dispatcher *d)
+{
+    if (od_clock_mono_ms() - d->swept_mono < SWEEP_MS || !may_claim(d))
+        return;
+    d->swept_mono = od_clock_mono_ms();
+    od_error e = {0};
+    int64_t n = 0;
+    if (requeue(d, false, &n, &e) != OD_OK)
+        od_errorlog("dispatcher: %s", e.message);
+    else if (n)
+        od_warn("dispatcher: %" PRId64
+                " message(s) claimed by a stopped node or past their lease; sending them "
+                "again",
+                n);
 }
 
 static void destroy(od_dispatcher *d)
@@ -751,6 +909,9 @@ od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, 
     if (!d->rnd)
         d->rnd = 1;
     snprintf(d->public_url, sizeof d->public_url, "%s", url);
+    snprintf(d->node, sizeof d->node, "%s", o && o->node_id && *o->node_id ? o->node_id : "local");
+    d->may_claim = o ? o->may_claim : NULL;
+    d->may_claim_arg = o ? o->may_claim_arg : NULL;
     for (size_t len = strlen(d->public_url); len && d->public_url[len - 1] == '/';)
         d->public_url[--len] = '\0';
     for (size_t i = 0; i < n; i++)

@@ -45,6 +45,7 @@
 /* Acknowledgement links (R-NOT-4): 128 random bits each. */
 #define OD_ACK_TOKEN_BYTES 16
 #define OD_DISPATCH_URL_MAX 512
+#define OD_DISPATCH_NODE_MAX 128
 
 typedef struct od_dispatcher od_dispatcher;
 
@@ -65,6 +66,11 @@ typedef struct od_dispatcher_opts {
      * (netguard.h): "CIDR,CIDR…" from opsdesk serve --bot-allow; NULL or ""
      * = public addresses only */
     const char *bot_allow;
+    /* this node (docs/deploy/cluster.md): the claimed_by of its claims
+     * (NULL → "local"), and whether it may claim now (NULL → always) */
+    const char *node_id;
+    bool (*may_claim)(void *arg);
+    void *may_claim_arg;
 } od_dispatcher_opts;
 
 /* Recovers rows left 'sending', then starts the worker thread.  chs (n

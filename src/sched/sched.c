@@ -2,8 +2,10 @@
  * The thread (util/worker.h) waits until the earliest fire_at or until
  * od_sched_wake.  Each due row is handled by od_app_run_due (app fires each
  * in its own transaction and serializes firing with a test-clock advance).
- * The thread never touches the store. */
+ * With several nodes it also polls every second (a deadline written on
+ * another node wakes nobody here).  The thread never touches the store. */
 #include "sched/sched.h"
+#include "app/cluster.h"
 #include "util/log.h"
 #include "util/worker.h"
 
@@ -18,6 +20,8 @@ struct od_sched {
 /* The store's integrity check (for /healthz) runs at start (main.c) and
  * then this often, on this thread, never per request. */
 #define CHECK_EVERY_MS (6 * 3600 * 1000LL)
+/* With several nodes (a shared store) the queue is looked at this often. */
+#define POLL_MS 1000
 
 od_err od_sched_run_due(od_app *a, int64_t now, int *fired, od_error *e)
 {
@@ -31,7 +35,11 @@ static void *loop(void *arg)
     while (od_worker_round(&s->w)) {
         int64_t next = INT64_MAX;
         od_error e = {0};
-        if (!a->clock.manual) {
+        bool multi = od_app_multi_node(a);
+        /* several nodes share a test clock: the one another node moved */
+        if (a->clock.manual && multi)
+            od_app_restore_test_clock(a);
+        if (!a->clock.manual || multi) {
             int fired = 0;
             if (od_sched_run_due(a, od_app_now(a), &fired, &e) != OD_OK)
                 od_errorlog("scheduler: %s", e.message);
@@ -44,10 +52,13 @@ static void *loop(void *arg)
             od_app_check_store(a);
             s->checked_at = now;
         }
-        /* sleep until the next fire time (at most 60 s), or a wake */
-        int64_t wait = next == INT64_MAX ? 60000 : next - od_app_now(a);
-        if (wait > 60000 || a->clock.manual)
-            wait = 60000;
+        /* sleep until the next fire time (at most 60 s), or a wake; with
+         * several nodes at most POLL_MS: a deadline another node wrote
+         * wakes nobody here */
+        int64_t most = multi ? POLL_MS : 60000;
+        int64_t wait = next == INT64_MAX ? most : next - od_app_now(a);
+        if (wait > most || a->clock.manual)
+            wait = most;
         /* a forward step of the machine's clock that is not believed yet
          * (util/clockguard.h): look again when it would be, so what it made
          * due fires then and not up to a minute later */

@@ -10,12 +10,14 @@
 #include "store/queries_dashboard.h"
 #include "store/queries_events.h"
 #include "store/queries_records.h"
+#include "store/queries_cluster.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
     OD_QUERY_LIST_DASHBOARD(X)                                                                               \
     OD_QUERY_LIST_EVENTS(X)                                                                                  \
     OD_QUERY_LIST_RECORDS(X)                                                                                 \
+    OD_QUERY_LIST_CLUSTER(X)                                                                                 \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
@@ -171,7 +173,8 @@
     X(DL_MIN_FIRE, "SELECT MIN(fire_at) FROM deadlines WHERE fire_at IS NOT NULL")                           \
     X(DL_GET, "SELECT id, incident_id, kind, recipient_id, due_at, fire_at, status FROM deadlines "          \
               "WHERE id = ?")                                                                                \
-    X(DL_FIRED, "UPDATE deadlines SET fire_at = NULL, status = ? WHERE id = ?")                              \
+    X(DL_FIRED, "UPDATE deadlines SET fire_at = NULL, status = ?, fired_by = ? WHERE id = ? AND "            \
+                "fire_at IS NOT NULL")                                                                       \
     X(DL_POSTPONE, "UPDATE deadlines SET fire_at = ? WHERE id = ? AND fire_at IS NOT NULL")                  \
     X(DL_PENDING_COUNT, "SELECT COUNT(*) FROM deadlines WHERE fire_at IS NOT NULL")                          \
     X(OUTBOX_INSERT, "INSERT INTO outbox(cause, incident_id, recipient_id, channel, address, kind, "         \

@@ -21,30 +21,47 @@
     X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL "                \
                    "FROM bot_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY "             \
                    "next_attempt_at, id LIMIT ?")                                                            \
-    X(DSP_CLAIM, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? "               \
-                 "AND status = 'pending'")                                                                   \
-    X(DSP_BOT_CLAIM, "UPDATE bot_outbox SET status = 'sending', attempts = attempts + 1 WHERE "              \
-                     "id = ? AND status = 'pending'")                                                        \
-    X(DSP_UNCLAIM, "UPDATE outbox SET status = 'pending', attempts = attempts - 1 WHERE id = ? "             \
-                   "AND status = 'sending'")                                                                 \
-    X(DSP_BOT_UNCLAIM, "UPDATE bot_outbox SET status = 'pending', attempts = attempts - 1 "                  \
-                       "WHERE id = ? AND status = 'sending'")                                                \
+    /* a claim names the claiming node and its lease (by the database clock) */                              \
+    X(DSP_CLAIM, "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?, "           \
+                 "lease_until = ? WHERE id = ? AND status = 'pending'")                                      \
+    X(DSP_BOT_CLAIM, "UPDATE bot_outbox SET status = 'sending', attempts = attempts + 1, "                   \
+                     "claimed_by = ?, lease_until = ? WHERE id = ? AND status = 'pending'")                  \
+    /* what follows a claim changes the row only while the claim is still ours */                            \
+    X(DSP_UNCLAIM, "UPDATE outbox SET status = 'pending', attempts = attempts - 1, claimed_by = NULL, "      \
+                   "lease_until = NULL WHERE id = ? AND status = 'sending' AND claimed_by = ?")              \
+    X(DSP_BOT_UNCLAIM, "UPDATE bot_outbox SET status = 'pending', attempts = attempts - 1, "                 \
+                       "claimed_by = NULL, lease_until = NULL WHERE id = ? AND status = 'sending' AND "      \
+                       "claimed_by = ?")                                                                     \
     X(DSP_DEFER, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")                                       \
     X(DSP_BOT_DEFER, "UPDATE bot_outbox SET next_attempt_at = ? WHERE id = ?")                               \
-    X(DSP_FINISH, "UPDATE outbox SET status = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?")             \
+    X(DSP_FINISH, "UPDATE outbox SET status = ?, next_attempt_at = ?, sent_at = ? WHERE id = ? AND "         \
+                  "status = 'sending' AND claimed_by = ?")                                                   \
     X(DSP_BOT_FINISH, "UPDATE bot_outbox SET status = ?, next_attempt_at = ?, sent_at = ? "                  \
-                      "WHERE id = ?")                                                                        \
+                      "WHERE id = ? AND status = 'sending' AND claimed_by = ?")                              \
     X(DSP_DELIVERY_INSERT, "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, "            \
                            "status, http_status, vendor_code, error) VALUES(?,?,?,?,?,?,?,?,?)")             \
-    /* crash recovery: rows left 'sending' */                                                                \
-    X(DSP_RECOVER_LOG, "INSERT INTO deliveries(outbox_id, incident_id, at, channel, status, "                \
-                       "error) SELECT id, incident_id, ?, channel, 'interrupted', ? FROM outbox "            \
-                       "WHERE status = 'sending'")                                                           \
-    X(DSP_BOT_RECOVER_LOG, "INSERT INTO deliveries(bot_id, incident_id, at, channel, status, "               \
-                           "error) SELECT id, incident_id, ?, channel_name, 'interrupted', ? "               \
-                           "FROM bot_outbox WHERE status = 'sending'")                                       \
-    X(DSP_RECOVER, "UPDATE outbox SET status = 'pending' WHERE status = 'sending'")                          \
-    X(DSP_BOT_RECOVER, "UPDATE bot_outbox SET status = 'pending' WHERE status = 'sending'")                  \
+    /* claims left 'sending': this node's own from before its start (or of no                                \
+     * node: older versions), and periodically those of other nodes whose lease                              \
+     * ran out or that are dead (no heartbeat since the bound time) */                                       \
+    X(DSP_STALE_OWN, "SELECT id, incident_id, channel, COALESCE(claimed_by, '') FROM outbox WHERE "          \
+                     "status = 'sending' AND (claimed_by IS NULL OR claimed_by = ?) ORDER BY id LIMIT ?")    \
+    X(DSP_BOT_STALE_OWN, "SELECT id, incident_id, channel_name, COALESCE(claimed_by, '') FROM "              \
+                         "bot_outbox WHERE status = 'sending' AND (claimed_by IS NULL OR claimed_by = ?) "   \
+                         "ORDER BY id LIMIT ?")                                                              \
+    X(DSP_STALE, "SELECT id, incident_id, channel, claimed_by FROM outbox WHERE status = 'sending' AND "     \
+                 "claimed_by IS NOT NULL AND claimed_by <> ? AND (lease_until IS NULL OR lease_until <= ? "  \
+                 "OR claimed_by NOT IN (SELECT node_id FROM opsdesk_nodes WHERE heartbeat_at >= ?)) "        \
+                 "ORDER BY id LIMIT ?")                                                                      \
+    X(DSP_BOT_STALE, "SELECT id, incident_id, channel_name, claimed_by FROM bot_outbox WHERE status = "      \
+                     "'sending' AND claimed_by IS NOT NULL AND claimed_by <> ? AND (lease_until IS NULL OR " \
+                     "lease_until <= ? OR claimed_by NOT IN (SELECT node_id FROM opsdesk_nodes WHERE "       \
+                     "heartbeat_at >= ?)) ORDER BY id LIMIT ?")                                              \
+    X(DSP_REQUEUE, "UPDATE outbox SET status = 'pending', claimed_by = NULL, lease_until = NULL WHERE "      \
+                   "id = ? AND status = 'sending' AND COALESCE(claimed_by, '') = ?")                         \
+    X(DSP_BOT_REQUEUE, "UPDATE bot_outbox SET status = 'pending', claimed_by = NULL, lease_until = NULL "    \
+                       "WHERE id = ? AND status = 'sending' AND COALESCE(claimed_by, '') = ?")               \
+    X(DSP_INTERRUPTED_LOG, "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, status, "    \
+                           "error) VALUES(?,?,?,?,?,'interrupted',?)")                                       \
     /* timing and metrics */                                                                                 \
     X(DSP_MIN_DUE, "SELECT MIN(t) FROM (SELECT MIN(next_attempt_at) AS t FROM outbox WHERE "                 \
                    "status = 'pending' UNION ALL SELECT MIN(next_attempt_at) AS t FROM "                     \

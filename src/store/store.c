@@ -41,6 +41,19 @@ const char *od_store_path(const od_store *s)
 {
     return s->path;
 }
+bool od_store_multi_node(const od_store *s)
+{
+    return s->ops != &od_store_sqlite_ops;
+}
+
+bool od_store_path_multi_node(const char *path)
+{
+    for (const od_store_ops *const *b = od_store_backends; *b; b++)
+        if ((*b)->handles(path))
+            return *b != &od_store_sqlite_ops;
+    return false;
+}
+
 int od_store_schema_version(od_store *s)
 {
     return s->ops->schema_version(s);
@@ -76,6 +89,13 @@ static void hooks_run(const hooks *h, bool committed)
 
 od_err od_tx_commit(od_tx *tx, od_error *e)
 {
+    for (int i = 0; i < tx->n_last; i++) {
+        od_err rc = tx->last[i].fn(tx->last[i].arg, tx, e);
+        if (rc) {
+            od_tx_rollback(tx);
+            return rc;
+        }
+    }
     hooks h;
     hooks_take(tx, &h);
     od_err rc = tx->s->ops->tx_commit(tx, e);
@@ -101,6 +121,24 @@ od_err od_tx_on_end(od_tx *tx, od_tx_hook fn, void *arg, od_error *e)
     tx->hooks[tx->n_hooks].arg = arg;
     tx->n_hooks++;
     return OD_OK;
+}
+
+od_err od_tx_before_commit(od_tx *tx, od_tx_last fn, void *arg, od_error *e)
+{
+    if (tx->n_last >= OD_TX_HOOKS)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "too many before-commit steps");
+    tx->last[tx->n_last].fn = fn;
+    tx->last[tx->n_last].arg = arg;
+    tx->n_last++;
+    return OD_OK;
+}
+
+void *od_tx_last_arg(od_tx *tx, od_tx_last fn)
+{
+    for (int i = 0; i < tx->n_last; i++)
+        if (tx->last[i].fn == fn)
+            return tx->last[i].arg;
+    return NULL;
 }
 
 void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn)

@@ -89,6 +89,12 @@ void od_store_close(od_store *s);
 /* Size of the database in bytes (for /metrics); -1 if unknown. */
 int64_t od_store_size(od_store *s);
 const char *od_store_path(const od_store *s);
+/* Whether several server nodes may share this store (PostgreSQL): claims
+ * must then lock rows and every node polls its queues.  False for SQLite,
+ * whose file one process holds (store/dblock.h). */
+bool od_store_multi_node(const od_store *s);
+/* The same for a database address before it is opened. */
+bool od_store_path_multi_node(const char *path);
 /* Applied schema version. */
 int od_store_schema_version(od_store *s);
 /* The last storage fault (corrupt page, I/O error, full disk, read-only
@@ -108,6 +114,15 @@ typedef void (*od_tx_hook)(void *arg, bool committed);
 OD_NODISCARD od_err od_tx_on_end(od_tx *tx, od_tx_hook fn, void *arg, od_error *e);
 /* The arg of the hook fn set on tx, or NULL. */
 void *od_tx_hook_arg(od_tx *tx, od_tx_hook fn);
+/* Work that must be the last inside tx: fn(arg, tx, e) runs in
+ * od_tx_commit, in the order set, just before the commit; an error rolls
+ * tx back (the end hooks then see committed = false) and is the commit's
+ * error.  E.g. the audit chain's append, which locks one row every writer
+ * needs, and so holds it only for the commit.  At most OD_TX_HOOKS per tx. */
+typedef od_err (*od_tx_last)(void *arg, od_tx *tx, od_error *e);
+OD_NODISCARD od_err od_tx_before_commit(od_tx *tx, od_tx_last fn, void *arg, od_error *e);
+/* The arg of the before-commit fn set on tx, or NULL. */
+void *od_tx_last_arg(od_tx *tx, od_tx_last fn);
 OD_NODISCARD od_err od_tx_commit(od_tx *tx, od_error *e);
 void od_tx_rollback(od_tx *tx); /* NULL-safe */
 

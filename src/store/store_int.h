@@ -26,6 +26,11 @@ struct od_tx {
         od_tx_hook fn;
         void *arg;
     } hooks[OD_TX_HOOKS];
+    int n_last; /* od_tx_before_commit, run by store.c */
+    struct {
+        od_tx_last fn;
+        void *arg;
+    } last[OD_TX_HOOKS];
 };
 struct od_rows {
     od_tx *tx;

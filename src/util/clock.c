@@ -16,6 +16,11 @@ static int64_t read_ms(clockid_t id)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t od_clock_mono_ms(void)
+{
+    return read_ms(CLOCK_BOOTTIME);
+}
+
 void od_clock_init_system_source(od_clock *c, const od_clock_source *src)
 {
     c->manual = false;

@@ -49,6 +49,9 @@ void od_clock_set_step_limits(od_clock *c, int64_t tolerance_ms, int64_t confirm
 int64_t od_clock_now(const od_clock *c);
 /* Manual clocks only; ignored for the system clock. */
 void od_clock_set(od_clock *c, int64_t ms);
+/* The monotonic clock (CLOCK_BOOTTIME, ms): for lengths of time on this
+ * machine (a claim's remaining lease), never for dates. */
+int64_t od_clock_mono_ms(void);
 
 /* A system clock's step state now (all zero for a manual clock or when the
  * real clock agrees with application time). */

@@ -72,6 +72,13 @@ static void rx_count(const char *path, const char *key, int *all, int *ok)
     json_decref(log);
 }
 
+/* The real clock (ms): claims' leases and heartbeats are on the database
+ * clock, which on SQLite is the machine's. */
+static int64_t wall_ms(void)
+{
+    return od_clock_now(NULL);
+}
+
 /* ---- store fixtures ----------------------------------------------------- */
 
 static void fx_open(fx *x, const char *name)
@@ -246,11 +253,13 @@ static int setup(void **state)
         "  - {name: sms_perm, kind: sms, url: 'http://127.0.0.1:%d/sms/perm', body: '{{to}} {{text}}'}\n"
         "  - {name: sms_limit, kind: sms, url: 'http://127.0.0.1:%d/sms/limit', body: '{{to}} {{text}}'}\n"
         "  - {name: sms_crash, kind: sms, url: 'http://127.0.0.1:%d/sms/crash', body: '{{to}} {{text}}'}\n"
+        "  - {name: sms_stale, kind: sms, url: 'http://127.0.0.1:%d/sms/stale', body: '{{to}} {{text}}'}\n"
+        "  - {name: sms_nodes, kind: sms, url: 'http://127.0.0.1:%d/sms/nodes', body: '{{to}} {{text}}'}\n"
         /* burst 1: see docs/notify.md "Dispatcher" on the default burst */
         "  - {name: ding_rl, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/rl?access_token=r',"
         " secret_file: %s/ding.secret, rate_limit: 20/min, burst: 1}\n"
         "  - {name: hook, kind: webhook, url: 'http://127.0.0.1:%d/webhook/fan'}\n",
-        hp, hp, hp, hp, hp, G.dir, hp);
+        hp, hp, hp, hp, hp, hp, hp, G.dir, hp);
     snprintf(path, sizeof path, "%s/channels.yaml", G.dir);
     write_file(path, cfg);
     od_error e = {0};
@@ -408,7 +417,9 @@ static void test_crash_recovery(void **state)
     od_error e = {0};
     od_tx *tx = NULL;
     assert_int_equal(od_tx_begin(x.a->store, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_DSP_CLAIM, &e, OD_BINDS(OD_INT(id))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_DSP_CLAIM, &e, OD_BINDS(OD_TEXT("local"), OD_INT(wall_ms() + 60000), OD_INT(id))),
+        OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     char st[16], key[64];
     int attempts, all, ok;
@@ -430,6 +441,124 @@ static void test_crash_recovery(void **state)
     json_t *log = deliveries(&x);
     assert_int_equal(count_status(log, "interrupted"), 1);
     assert_int_equal(count_status(log, "sent"), 1);
+    json_decref(log);
+    fx_close(&x);
+}
+
+/* Runs one statement in its own write transaction; returns the changed rows. */
+static int64_t exec1(fx *x, od_query q, const od_bind *b, size_t nb)
+{
+    od_error e = {0};
+    od_tx *tx = NULL;
+    assert_int_equal(od_tx_begin(x->a->store, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, q, &e, b, nb), OD_OK);
+    int64_t n = od_tx_changes(tx);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    return n;
+}
+
+/* A result that comes back after another node took the row over (our lease
+ * ran out, or we were counted dead) is dropped: the row stays the other
+ * node's, no 'sent' is recorded for it (docs/deploy/cluster.md). */
+static void test_stale_claim_dropped(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "stale");
+    json_decref(control("/_config", "{\"path\": \"/sms/stale\", \"responses\": [{\"status\": 200, "
+                                    "\"body\": \"{}\", \"delay_ms\": 1500}]}"));
+    int64_t id = put_row(&x, "stale-1", "sms", "13800000005");
+    const char *names[] = {"sms_stale", NULL};
+    char st[16] = "";
+    int attempts = 0;
+    fx_start(&x, names); /* the worker claims the row at once and sends it (1.5 s) */
+    for (int i = 0; i < 200 && strcmp(st, "sending") != 0; i++) {
+        usleep(10000);
+        row_state(&x, id, st, sizeof st, &attempts);
+    }
+    assert_string_equal(st, "sending");
+    /* meanwhile another node re-queues and claims it */
+    assert_int_equal(exec1(&x, OD_Q_DSP_REQUEUE, OD_BINDS(OD_INT(id), OD_TEXT("local"))), 1);
+    assert_int_equal(
+        exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("node-b"), OD_INT(wall_ms() + 60000), OD_INT(id))), 1);
+    int all = 0, ok = 0;
+    for (int i = 0; i < 400 && all == 0; i++) {
+        usleep(10000);
+        rx_count("/sms/stale", NULL, &all, &ok);
+    }
+    usleep(300000); /* the worker records (or, here, does not) */
+    fx_stop(&x);
+    rx_count("/sms/stale", NULL, &all, &ok);
+    assert_int_equal(all, 1);
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "sending"); /* node-b's claim stands */
+    assert_int_equal(attempts, 2);
+    json_t *log = deliveries(&x);
+    assert_int_equal(count_status(log, "sent"), 0);
+    json_decref(log);
+    /* and node-b's result is recorded only under its own name */
+    assert_int_equal(exec1(&x, OD_Q_DSP_FINISH,
+                           OD_BINDS(OD_TEXT("sent"), OD_INT(T0), OD_INT(T0), OD_INT(id), OD_TEXT("local"))),
+                     0);
+    assert_int_equal(exec1(&x, OD_Q_DSP_FINISH,
+                           OD_BINDS(OD_TEXT("sent"), OD_INT(T0), OD_INT(T0), OD_INT(id), OD_TEXT("node-b"))),
+                     1);
+    json_decref(control("/_config", "{\"path\": \"/sms/stale\", \"responses\": []}"));
+    fx_close(&x);
+}
+
+/* At start a node re-queues its own earlier claims and those of nodes dead
+ * long enough or past their lease, never a live node's claim within its
+ * lease (docs/deploy/cluster.md). */
+static void test_recovery_own_claims_only(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "nodes");
+    int64_t own = put_row(&x, "nodes-own", "sms", "13800000006");
+    int64_t live = put_row(&x, "nodes-live", "sms", "13800000007");
+    int64_t dead = put_row(&x, "nodes-dead", "sms", "13800000008");
+    int64_t expired = put_row(&x, "nodes-expired", "sms", "13800000009");
+    int64_t now = wall_ms();
+    /* node-b beats now; node-c last beat 40 s ago (dead for 30 s and more) */
+    assert_int_equal(exec1(&x, OD_Q_NODE_BEAT,
+                           OD_BINDS(OD_TEXT("node-b"), OD_TEXT("b1"), OD_INT(now), OD_INT(now), OD_TEXT("t"),
+                                    OD_TEXT(""), OD_INT((int64_t)0))),
+                     1);
+    assert_int_equal(exec1(&x, OD_Q_NODE_BEAT,
+                           OD_BINDS(OD_TEXT("node-c"), OD_TEXT("c1"), OD_INT(now - 60000),
+                                    OD_INT(now - 40000), OD_TEXT("t"), OD_TEXT(""), OD_INT((int64_t)0))),
+                     1);
+    assert_int_equal(exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("local"), OD_INT(now + 60000), OD_INT(own))),
+                     1);
+    assert_int_equal(
+        exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("node-b"), OD_INT(now + 60000), OD_INT(live))), 1);
+    assert_int_equal(
+        exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("node-c"), OD_INT(now + 60000), OD_INT(dead))), 1);
+    assert_int_equal(exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("node-b"), OD_INT(now - 1), OD_INT(expired))),
+                     1);
+    json_decref(control("/_config", "{\"path\": \"/sms/nodes\", \"responses\": []}"));
+    const char *names[] = {"sms_nodes", NULL};
+    fx_start(&x, names); /* as node "local" */
+    od_error e = {0};
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    fx_stop(&x);
+    char st[16];
+    int attempts;
+    row_state(&x, own, st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    row_state(&x, dead, st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    row_state(&x, expired, st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    row_state(&x, live, st, sizeof st, &attempts);
+    assert_string_equal(st, "sending"); /* node-b is alive and within its lease */
+    int all, ok;
+    rx_count("/sms/nodes", NULL, &all, &ok);
+    assert_int_equal(all, 3);
+    json_t *log = deliveries(&x);
+    assert_int_equal(count_status(log, "interrupted"), 3);
+    assert_int_equal(count_status(log, "sent"), 3);
     json_decref(log);
     fx_close(&x);
 }
@@ -548,6 +677,7 @@ int main(void)
         cmocka_unit_test(test_permanent_failure),   cmocka_unit_test(test_attempt_limit),
         cmocka_unit_test(test_crash_recovery),      cmocka_unit_test(test_inbox_and_unconfigured),
         cmocka_unit_test(test_dingtalk_rate_limit), cmocka_unit_test(test_bot_fanout_once_per_cause),
+        cmocka_unit_test(test_stale_claim_dropped), cmocka_unit_test(test_recovery_own_claims_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

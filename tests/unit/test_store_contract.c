@@ -11,6 +11,8 @@
  * OD_INT_OR_NULL and OD_TEXT NULL, OD_INT 0); a uniqueness conflict is OD_E_CONFLICT from exec,
  * insert, scalar and rows; changes; a read transaction runs beside an open
  * write transaction and sees committed data only; the checkpoint calls;
+ * before-commit steps run last inside the transaction, and one failing
+ * rolls it back (the end hooks then see no commit);
  * hooks run once when a transaction ends, saying whether it committed;
  * the record registry's reliances (migration 0012): a conditional update on
  * a stale version changes no row (optimistic concurrency), NULLs are
@@ -808,6 +810,48 @@ static void teardown_probe(const char *addr)
     }
 }
 
+/* A before-commit step: writes meta "last" inside the tx, or fails. */
+static od_err last_step(void *arg, od_tx *tx, od_error *e)
+{
+    const char *v = arg;
+    if (!v)
+        return od_error_set(e, OD_E_CONFLICT, NULL, "refused");
+    return od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT("last"), OD_TEXT(v)));
+}
+
+static void before_commit_steps(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int n[2] = {0, 0};
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_before_commit(tx, last_step, "one", &e), OD_OK);
+    assert_ptr_equal(od_tx_last_arg(tx, last_step), "one");
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("last"), OD_TEXT("body"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    char *v = get(f->s, "last");
+    assert_string_equal(v, "one"); /* it ran after the body */
+    free(v);
+    /* a failing step: nothing of the tx stays, the commit says why */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_null(od_tx_last_arg(tx, last_step));
+    assert_int_equal(od_tx_on_end(tx, hook_count, n, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("kept"), OD_TEXT("no"))), OD_OK);
+    assert_int_equal(od_tx_before_commit(tx, last_step, NULL, &e), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_E_CONFLICT);
+    assert_int_equal(n[0], 1);
+    assert_int_equal(n[1], 0);
+    assert_null(get(f->s, "kept"));
+    /* a rolled-back tx runs no step */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_before_commit(tx, last_step, "rolled", &e), OD_OK);
+    od_tx_rollback(tx);
+    v = get(f->s, "last");
+    assert_string_equal(v, "one");
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -821,6 +865,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(read_beside_write, setup, teardown),
         cmocka_unit_test_setup_teardown(exec_changes_and_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(hooks_after_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(before_commit_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(conflict_inside_savepoint, setup, teardown),
         cmocka_unit_test_setup_teardown(search_ignores_case, setup, teardown),
         cmocka_unit_test_setup_teardown(pg_every_query_prepares, setup, teardown),

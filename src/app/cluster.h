@@ -1,0 +1,43 @@
+/* cluster.h — this node among several on one database (docs/deploy/
+ * cluster.md): its identity, its heartbeat row, its clock offset against
+ * the database clock, readiness (/readyz) and whether it may claim
+ * deadlines and messages (core/cluster.h decides).  On SQLite there is one
+ * node and the database clock is the node's clock. */
+#ifndef OD_APP_CLUSTER_H
+#define OD_APP_CLUSTER_H
+
+#include "app/app.h"
+#include "core/cluster.h"
+
+#define OD_NODE_ID_MAX 128
+
+/* Creates the node state (node_id: --node-id, or host:port) and writes its
+ * first heartbeat; the app owns it afterwards.  policy_sha: the policy in
+ * force (hex), stored in the node's row. */
+OD_NODISCARD od_err od_app_node_start(od_app *a, const char *node_id, const char *policy_sha, od_error *e);
+/* One heartbeat: upserts the node's row stamped with the database clock and
+ * measures the offset.  Called every OD_NODE_HEARTBEAT_MS (sched/node.c). */
+void od_app_node_beat(od_app *a);
+/* This node's id ("" when not serving). */
+const char *od_app_node_id(const od_app *a);
+/* Whether the store may be shared by several nodes (PostgreSQL). */
+bool od_app_multi_node(const od_app *a);
+/* Whether this node may claim deadlines and messages now: always on a
+ * single-node store; on a shared one only while ready (core/cluster.h). */
+bool od_app_may_claim(od_app *a);
+
+typedef struct od_app_readiness {
+    bool ready;
+    unsigned why;      /* OD_NODE_* bits */
+    int64_t offset_ms; /* node clock − database clock at the last heartbeat */
+    char node_id[OD_NODE_ID_MAX];
+    char reason[600]; /* the reasons, each "中文 (English)", "; " between */
+} od_app_readiness;
+void od_app_ready(od_app *a, od_app_readiness *out);
+/* Prometheus lines of this node (offset, readiness, heartbeat age); a new
+ * string the caller frees, NULL when not serving or out of memory. */
+char *od_app_node_metrics(od_app *a);
+/* Frees the node state (od_app_free calls it). */
+void od_app_node_free(od_app *a);
+
+#endif
