@@ -27,6 +27,11 @@ od_err od_store_open(const char *path, od_store **out, od_error *e)
                         path);
 }
 
+bool od_store_is_file(const char *path)
+{
+    return od_store_sqlite_ops.handles(path);
+}
+
 void od_store_close(od_store *s)
 {
     if (s)

@@ -83,6 +83,10 @@ static inline od_bind OD_TEXT(const char *v)
 typedef struct od_tx od_tx;
 typedef struct od_rows od_rows;
 
+/* Whether path names a database file (SQLite) rather than a database
+ * server's address (postgres://…): what a file lock, a file backup and a
+ * key file beside the database need. */
+bool od_store_is_file(const char *path);
 /* Opens (creating if needed) and applies pending migrations. */
 OD_NODISCARD od_err od_store_open(const char *path, od_store **out, od_error *e);
 void od_store_close(od_store *s);

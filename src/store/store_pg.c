@@ -63,7 +63,7 @@ static const struct {
 #define OD_Q_PG(name, sql) {OD_Q_##name, sql},
     OD_QUERY_PG_LIST(OD_Q_PG)
 #undef OD_Q_PG
-    {OD_Q__COUNT, NULL}};
+        {OD_Q__COUNT, NULL}};
 
 static char *pg_sql[OD_Q__COUNT];     /* rewritten text */
 static char *pg_sql_ret[OD_Q__COUNT]; /* with RETURNING id, for od_tx_insert */
@@ -78,12 +78,15 @@ static bool word_at(const char *s, const char *w)
     return strncasecmp(s, w, n) == 0 && !isalnum((unsigned char)s[n]) && s[n] != '_';
 }
 
-/* `?` → `$n` (outside string literals) and the word LIKE → ILIKE; *n gets
- * the number of parameters.  Returns a new string, NULL on OOM. */
+/* `?` → `$n` (outside string literals), the word LIKE → ILIKE, and SQLite's
+ * negative LIMIT ? (no limit) and OFFSET ? (none) kept: `LIMIT ?` → `LIMIT
+ * NULLIF(GREATEST($n::bigint, -1), -1)`, `OFFSET ?` → `OFFSET
+ * GREATEST($n::bigint, 0)`.  *n gets the number of parameters.  Returns a
+ * new string, NULL on OOM. */
 static char *rewrite(const char *in, int *n)
 {
     size_t len = strlen(in);
-    char *out = malloc(len * 4 + 32), *w = out;
+    char *out = malloc(len * 12 + 32), *w = out;
     if (!out)
         return NULL;
     *n = 0;
@@ -92,6 +95,14 @@ static char *rewrite(const char *in, int *n)
         if (*p == '\'') {
             quote = !quote;
             *w++ = *p;
+        } else if (!quote && strncmp(p, "LIMIT ?", 7) == 0) {
+            ++*n;
+            w += snprintf(w, 64, "LIMIT NULLIF(GREATEST($%d::bigint, -1), -1)", *n);
+            p += 6;
+        } else if (!quote && strncmp(p, "OFFSET ?", 8) == 0) {
+            ++*n;
+            w += snprintf(w, 64, "OFFSET GREATEST($%d::bigint, 0)", *n);
+            p += 7;
         } else if (!quote && *p == '?') {
             w += snprintf(w, 16, "$%d", ++*n);
         } else if (!quote && (p == in || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
@@ -212,6 +223,14 @@ static PGconn *connect_url(const char *url)
     return PQconnectdbParams(keys, vals, 1);
 }
 
+/* Server notices ("relation already exists, skipping") are not errors and
+ * must not reach stderr. */
+static void notice_ignore(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
 /* Opens c when it has no live connection. */
 static od_err conn_ensure(pg_store *s, pconn *c, od_error *e)
 {
@@ -221,7 +240,7 @@ static od_err conn_ensure(pg_store *s, pconn *c, od_error *e)
     memset(c->prepared, 0, sizeof c->prepared);
     c->pg = connect_url(s->base.path);
     if (c->pg && PQstatus(c->pg) == CONNECTION_OK) {
-        PQsetNoticeProcessor(c->pg, NULL, NULL);
+        PQsetNoticeProcessor(c->pg, notice_ignore, NULL);
         return OD_OK;
     }
     char m[200];
@@ -285,8 +304,8 @@ static od_err result_err(pg_store *s, pconn *c, const PGresult *res, od_error *e
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (!res || PQstatus(c->pg) != CONNECTION_OK) {
         note_fault(s, m);
-        od_err r = od_error_set(e, OD_E_UNAVAILABLE, NULL, "数据库连接中断 (database connection lost): %s: %s",
-                                what, m);
+        od_err r = od_error_set(e, OD_E_UNAVAILABLE, NULL,
+                                "数据库连接中断 (database connection lost): %s: %s", what, m);
         if (e)
             e->retry_after = 1;
         return r;
@@ -294,7 +313,8 @@ static od_err result_err(pg_store *s, pconn *c, const PGresult *res, od_error *e
     if (state && strcmp(state, "23505") == 0)
         return od_error_set(e, OD_E_CONFLICT, NULL, "记录已存在 (already exists)");
     if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)) {
-        od_err r = od_error_set(e, OD_E_RETRY, NULL, "数据库并发冲突，请重试 (concurrent update, retry): %s", m);
+        od_err r =
+            od_error_set(e, OD_E_RETRY, NULL, "数据库并发冲突，请重试 (concurrent update, retry): %s", m);
         if (e)
             e->retry_after = 1;
         return r;
@@ -584,7 +604,7 @@ static od_err pg_tx_commit(od_tx *base, od_error *e)
     od_err rc = OD_OK;
     if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
         rc = result_err(tx->s, tx->c, res, e, "commit"); /* outcome unknown: never success */
-    else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)   /* an aborted transaction "commits" as ROLLBACK */
+    else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)    /* an aborted transaction "commits" as ROLLBACK */
         rc = od_error_set(e, OD_E_STORE, NULL,
                           "数据库错误 (database error): 事务已中止，未提交 (the transaction was aborted, not "
                           "committed)");
@@ -669,7 +689,8 @@ static void params_free(params *p)
  * statement undoes itself, the transaction goes on). */
 static od_err stmt_savepoint(pg_tx *tx, od_error *e)
 {
-    od_err rc = run_plain(tx->s, tx->c, tx->sp ? "RELEASE od_stmt; SAVEPOINT od_stmt" : "SAVEPOINT od_stmt", e);
+    od_err rc =
+        run_plain(tx->s, tx->c, tx->sp ? "RELEASE od_stmt; SAVEPOINT od_stmt" : "SAVEPOINT od_stmt", e);
     tx->sp = !rc;
     return rc;
 }
