@@ -114,7 +114,8 @@ static const char *audit_key_default(const char *db, char *def, size_t n)
     const char *kf = od_audit_key_default_path(db, def, n);
     if (!kf && !od_app_db_is_file(db))
         fprintf(stderr, "错误 error: 使用 PostgreSQL 时须给出 --audit-key-file FILE，各节点用同一密钥 (with "
-                        "PostgreSQL, --audit-key-file FILE (or OPSDESK_AUDIT_KEY_FILE) is required: the same key on every "
+                        "PostgreSQL, --audit-key-file FILE (or OPSDESK_AUDIT_KEY_FILE) is required: the same "
+                        "key on every "
                         "node)\n");
     else if (!kf)
         fprintf(stderr, "错误 error: --db path too long\n");

@@ -317,7 +317,7 @@ class BadInput(harness.ServerTest):
         assert r.status == 201, r
         cls.win = r.json["id"]
         cls.ack_token = cls.plant_ack_link(cls.inc)
-        cls.db = sqlite3.connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
+        cls.db = harness.db_connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
 
     @classmethod
@@ -329,7 +329,7 @@ class BadInput(harness.ServerTest):
         base64url token — so that no send runs during the catalogue."""
         token = "bi" + hashlib.sha256(b"%d-%d" % (incident_id, unique())).hexdigest()[:20]
         now = cls.srv.now_ms()
-        db = sqlite3.connect(cls.srv.db, timeout=30)
+        db = harness.db_connect(cls.srv.db, timeout=30)
         try:
             with db:
                 row = db.execute("SELECT user_id FROM incident_recipients WHERE incident_id = ? ORDER BY id",

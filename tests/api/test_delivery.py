@@ -616,7 +616,7 @@ class BotDestinations(DeliveryWorld):
         attempt is logged as failed and not retried."""
         path = "/dingtalk/sneaky"
         url = "http://localhost:%s%s?access_token=p" % (self.rcv.base.rsplit(":", 1)[1], path)
-        db = sqlite3.connect(self.srv.db, timeout=30)
+        db = harness.db_connect(self.srv.db, timeout=30)
         try:
             db.execute("INSERT OR REPLACE INTO user_notify (user_id, bot_kind, bot_url, bot_secret, channels, "
                        "updated_at) VALUES (?, 'dingtalk', ?, '', ?, 0)",

@@ -199,7 +199,7 @@ class SecretsNotLogged(harness.ServerTest):
             self.assertIn("ODK1-S1-", text, what)
 
     def test_audit_trail_has_no_secrets(self):
-        with sqlite3.connect("file:%s?mode=ro" % self.srv.db, uri=True) as db:
+        with harness.db_connect("file:%s?mode=ro" % self.srv.db, uri=True) as db:
             rows = db.execute("SELECT action, COALESCE(before_json, ''), COALESCE(after_json, '') FROM audit"
                               ).fetchall()
             deliveries = db.execute("SELECT channel, error FROM deliveries").fetchall()
