@@ -4,7 +4,7 @@ DB ?= var/opsdesk.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test clean bench fuzz crash format
+.PHONY: all deps build run test test-pg clean bench fuzz crash format
 
 all: build
 
@@ -22,6 +22,12 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+
+# The PostgreSQL runs alone (label pg: the store contract and the API suite on
+# a throwaway cluster, tests/pg/pgtmp.py), including what `make test` leaves
+# out for time (tests/api/harness.py PG_SLOW).
+test-pg: build
+	cd $(BUILD) && OPSDESK_TEST_PG_FULL=1 ctest -j $(JOBS) -L pg --output-on-failure
 
 # Benchmarks (bench/results.md): the scheduler against 1k/100k/1M pending
 # deadlines, then incident create under wrk.  BENCH_DIR=/dev/shm takes fsync out.

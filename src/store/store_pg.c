@@ -362,7 +362,10 @@ static bool replaced_by_pg(const struct od_embedded_file *f)
 }
 
 /* The migration text for PostgreSQL: INTEGER PRIMARY KEY (SQLite's rowid
- * alias) becomes an identity column.  New string. */
+ * alias) becomes an identity column BY DEFAULT, so an explicit id is taken
+ * as given.  Tables written with explicit ids (audit, event_cmdb_version)
+ * are never given generated ones, so their identity sequences need no
+ * setval; a table taking both would.  New string. */
 static char *migration_text(const char *in)
 {
     static const char from[] = "INTEGER PRIMARY KEY";

@@ -42,6 +42,13 @@ PG_SKIP = {
         "篡改数据库文件的副本 (tampers with copies of the SQLite file, shutil.copyfile)",
     "test_audit_anchor.AnchorLog.test_rollback_and_keyholder_forgery_caught":
         "把数据库文件回退到旧副本 (rolls the SQLite file back to an older copy)",
+    "test_audit_anchor.AnchorAdoption.test_adopt_existing_chain":
+        "删除数据库文件旁的审计密钥 (removes the audit key beside the SQLite file; PostgreSQL has no default key path)",
+    "test_events.QueueFull.test_503_when_full":
+        "用 BEGIN IMMEDIATE 占住 SQLite 的写锁来塞满队列 (fills the queue by holding SQLite's write lock)",
+    "test_policy_reload.PolicyReload.test_reload":
+        "policy reload --db 经 SQLite 锁文件找到服务进程；PostgreSQL 用 --pid-file (finds the server by the SQLite "
+        "lock file; with PostgreSQL use --pid-file)",
     "test_health.HealthTest.test_corrupted_page_is_503_with_reason":
         "损坏 SQLite 文件的页 (corrupts a page of the SQLite file; PostgreSQL's check is SELECT 1)",
 }
@@ -93,6 +100,15 @@ def db_connect(addr, **kw):
     if addr.endswith("?mode=ro"):
         addr = addr[:-len("?mode=ro")]
     return _PgConn(addr)
+
+
+def db_tables(db):
+    """The names of the tables of a db_connect connection (opsdesk's own)."""
+    if isinstance(db, _PgConn):
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
+    return [t for (t,) in db.execute(sql)]
 
 
 class _PgConn:

@@ -353,10 +353,9 @@ class BadInput(harness.ServerTest):
     # ---- the "nothing written" snapshot ----
     def snapshot(self, writes_ok=()):
         db = self.db
-        db.execute("BEGIN")  # one read transaction: a consistent picture
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ" if harness.PG else "BEGIN")  # one consistent picture
         try:
-            tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                "AND name NOT LIKE 'sqlite_%'")]
+            tables = harness.db_tables(db)
             snap = {}
             for t in tables:
                 # deliveries and the fan-out watermark are the dispatcher's own
