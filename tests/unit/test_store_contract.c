@@ -2,8 +2,8 @@
  * registered backend (store_int.h od_store_backends): a table of
  * behaviours times a table of backends.  A backend added to the registry
  * must add its row to `targets` below (how to reach a scratch database),
- * or this test fails; a PostgreSQL backend would be one row whose target
- * comes from an environment variable (skipped when unset).
+ * or this test fails.  PostgreSQL's target comes from OPSDESK_TEST_PG_URL
+ * (skipped when unset; ctest unit/test_store_contract_pg sets it).
  *
  * Behaviours: commit and rollback; savepoints; insert giving the row id;
  * scalar and its not-found; row iteration, its columns and its error path
@@ -11,7 +11,12 @@
  * OD_INT_OR_NULL and OD_TEXT NULL, OD_INT 0); a uniqueness conflict is OD_E_CONFLICT from exec,
  * insert, scalar and rows; changes; a read transaction runs beside an open
  * write transaction and sees committed data only; the checkpoint calls;
- * hooks run once when a transaction ends, saying whether it committed. */
+ * hooks run once when a transaction ends, saying whether it committed; a
+ * conflict inside a caller's savepoint; search ignoring ASCII case.
+ * PostgreSQL only: every named statement PREPAREs; two write transactions
+ * at once (no process-wide lock); a failed statement does not spoil pooled
+ * connections, nor reports an aborted transaction as committed; a connection
+ * the server ends is a 503 and the pool reconnects. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
