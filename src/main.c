@@ -74,7 +74,10 @@ static void usage(FILE *f)
         "  opsdesk user unlock USER --db PATH   (解除登录锁定 lift a login lockout, on the server machine)\n"
         "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
         "  opsdesk backup-key new --key-file FILE\n"
-        "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n\n");
+        "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n"
+        "  --db 也可以是 PostgreSQL 地址 (--db may be a PostgreSQL address): "
+        "'postgresql://USER@HOST/DB' (口令 password: PGPASSFILE or OPSDESK_DB_PASSWORD; "
+        "连接池 pool: OPSDESK_DB_POOL; docs/deploy/postgresql.md)\n\n");
     od_cli_usage(f);
 }
 
@@ -109,6 +112,25 @@ static int load_policy(const char *path, od_policy **out, char **source, char *s
     return 0;
 }
 
+/* The audit key file when --audit-key-file is not given: OPSDESK_AUDIT_KEY_FILE,
+ * else beside a database file; a database server's address has none (told
+ * on stderr, NULL). */
+static const char *audit_key_default(const char *db, char *def, size_t n)
+{
+    const char *env = getenv("OPSDESK_AUDIT_KEY_FILE");
+    if (env && *env)
+        return env;
+    const char *kf = od_audit_key_default_path(db, def, n);
+    if (!kf && !od_app_db_is_file(db))
+        fprintf(stderr, "错误 error: 使用 PostgreSQL 时须给出 --audit-key-file FILE，各节点用同一密钥 (with "
+                        "PostgreSQL, --audit-key-file FILE (or OPSDESK_AUDIT_KEY_FILE) is required: the same "
+                        "key on every "
+                        "node)\n");
+    else if (!kf)
+        fprintf(stderr, "错误 error: --db path too long\n");
+    return kf;
+}
+
 /* The single-instance lock of db and the audit key (--audit-key-file, by
  * default opsdesk-audit.key next to the database), for the commands that
  * write the database: one process at a time (docs/backup.md). */
@@ -126,10 +148,7 @@ static int take_db(int argc, char **argv, bool key, od_db_lock **lock, bool *key
     }
     char def[4096];
     const char *kf = opt(argc, argv, "--audit-key-file");
-    if (key && !kf && od_app_db_shared(db))
-        key = false; /* a shared database has no directory to keep the key beside */
-    if (key && !kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
-        fprintf(stderr, "错误 error: --db path too long\n");
+    if (key && !kf && !(kf = audit_key_default(db, def, sizeof def))) {
         od_app_db_unlock(*lock);
         *lock = NULL;
         return 1;
@@ -375,6 +394,13 @@ static int serve(int argc, char **argv, bool key_new)
     o.metrics_public = has_flag(argc, argv, "--metrics-public");
     /* scheduled daily backups (R-SEC-SYS-4): --backup-dir DIR --backup-key-file F */
     od_backup_sched *bsched = NULL;
+    if (opt(argc, argv, "--backup-dir") && !od_app_db_is_file(opt(argc, argv, "--db"))) {
+        fprintf(stderr, "错误 error: --backup-dir 只适用于 SQLite 数据库文件，PostgreSQL 请用 pg_dump 或 "
+                        "pgBackRest (--backup-dir backs up a SQLite database file: back up PostgreSQL with "
+                        "pg_dump or pgBackRest, docs/deploy/postgresql.md)\n");
+        od_app_free(a);
+        return 1;
+    }
     if (opt(argc, argv, "--backup-dir")) {
         const char *keep = opt(argc, argv, "--backup-keep");
         char *kend = NULL;
@@ -588,10 +614,8 @@ static int cmd_audit_verify(int argc, char **argv)
     od_error e = {0};
     char def[4096];
     const char *kf = opt(argc, argv, "--audit-key-file");
-    if (!kf && !(kf = od_audit_key_default_path(db, def, sizeof def))) {
-        fprintf(stderr, "错误 error: --db path too long\n");
+    if (!kf && !(kf = audit_key_default(db, def, sizeof def)))
         return 1;
-    }
     if (od_audit_key_load(kf, false, NULL, &e) != OD_OK ||
         od_audit_anchor_log_check(opt(argc, argv, "--anchor-log"), &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);

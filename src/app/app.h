@@ -169,15 +169,14 @@ int od_app_schema_version(od_app *a);
 OD_NODISCARD od_err od_app_audit_verify(od_app *a, od_audit_report *rep, od_error *e);
 OD_NODISCARD od_err od_app_audit_verify_db(const char *db_path, od_audit_report *rep, od_error *e);
 
-/* One process per database (store/dblock.h): serve, init and restore hold
- * the lock for their lifetime; a second holder is refused with the pid. */
+/* One process per database file (store/dblock.h): serve, init and restore
+ * hold the lock for their lifetime; a second holder is refused with the
+ * pid.  A PostgreSQL address takes no lock (*out = NULL, OD_OK). */
 typedef struct od_db_lock od_db_lock;
 OD_NODISCARD od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e);
-void od_app_db_unlock(od_db_lock *l); /* NULL-safe */
-/* Whether db_path is a database several nodes may share (PostgreSQL): no
- * lock file is taken, and nothing is kept beside it (the audit key needs
- * --audit-key-file there). */
-bool od_app_db_shared(const char *db_path);
+/* Whether db_path is a database file (SQLite), not a server's address. */
+bool od_app_db_is_file(const char *db_path);
+void od_app_db_unlock(od_db_lock *l);
 
 /* Lets the store do its idle maintenance (a WAL checkpoint the writer
  * deferred); the event writer calls it between group commits. */

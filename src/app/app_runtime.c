@@ -332,21 +332,26 @@ void od_app_restore_test_clock(od_app *a)
     od_tx_rollback(tx);
 }
 
-bool od_app_db_shared(const char *db_path)
+bool od_app_db_is_file(const char *db_path)
 {
-    return od_store_path_multi_node(db_path);
+    return od_store_is_file(db_path);
 }
 
+/* A database server (PostgreSQL) has no lock file: several nodes may serve
+ * it at once, and *out stays NULL. */
 od_err od_app_db_lock(const char *db_path, od_db_lock **out, od_error *e)
 {
     *out = NULL;
-    if (od_store_path_multi_node(db_path)) /* several nodes share it: no file to hold */
-        return OD_OK;
-    return od_db_lock_take(db_path, out, e);
+    return od_store_is_file(db_path) ? od_db_lock_take(db_path, out, e) : OD_OK;
 }
 
 od_err od_app_db_holder(const char *db_path, long *pid, od_error *e)
 {
+    if (!od_store_is_file(db_path))
+        return od_error_set(
+            e, OD_E_INVALID, "db",
+            "数据库服务器没有锁文件，请用 --pid-file (a database server has no lock file: use "
+            "--pid-file)");
     return od_db_lock_holder(db_path, pid, e);
 }
 

@@ -62,6 +62,8 @@ static bool sink_syslog;
 
 const char *od_audit_key_default_path(const char *db_path, char *buf, size_t cap)
 {
+    if (!od_store_is_file(db_path))
+        return NULL; /* a server's address: no directory to put it in */
     const char *slash = strrchr(db_path, '/');
     int n = slash ? snprintf(buf, cap, "%.*s/opsdesk-audit.key", (int)(slash - db_path), db_path)
                   : snprintf(buf, cap, "opsdesk-audit.key");

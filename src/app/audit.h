@@ -18,7 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* "<dir of db>/opsdesk-audit.key" into buf (cap bytes); NULL if too long. */
+/* "<dir of db>/opsdesk-audit.key" into buf (cap bytes); NULL if too long
+ * or db_path is a database server's address (PostgreSQL: no default). */
 const char *od_audit_key_default_path(const char *db_path, char *buf, size_t cap);
 
 /* Loads the key file at path and makes it the process's audit key.  With

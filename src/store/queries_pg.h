@@ -9,6 +9,8 @@
  *  - the word LIKE becomes ILIKE: SQLite's LIKE ignores ASCII case,
  *    PostgreSQL's does not, and every LIKE of opsdesk is a search (keep it
  *    so; `ESCAPE '\'` works the same in both);
+ *  - `LIMIT ?` and `OFFSET ?` keep SQLite's meaning of a negative value (no
+ *    limit, no offset), which PostgreSQL refuses;
  *  - od_tx_insert runs the text with ` RETURNING id` appended, so neither
  *    text carries it.
  * Savepoint statements (SAVEPOINT, RELEASE, ROLLBACK TO) are sent

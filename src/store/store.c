@@ -27,6 +27,11 @@ od_err od_store_open(const char *path, od_store **out, od_error *e)
                         path);
 }
 
+bool od_store_is_file(const char *path)
+{
+    return od_store_sqlite_ops.handles(path);
+}
+
 void od_store_close(od_store *s)
 {
     if (s)
@@ -44,14 +49,6 @@ const char *od_store_path(const od_store *s)
 bool od_store_multi_node(const od_store *s)
 {
     return s->ops != &od_store_sqlite_ops;
-}
-
-bool od_store_path_multi_node(const char *path)
-{
-    for (const od_store_ops *const *b = od_store_backends; *b; b++)
-        if ((*b)->handles(path))
-            return *b != &od_store_sqlite_ops;
-    return false;
 }
 
 int od_store_schema_version(od_store *s)

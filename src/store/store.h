@@ -83,6 +83,10 @@ static inline od_bind OD_TEXT(const char *v)
 typedef struct od_tx od_tx;
 typedef struct od_rows od_rows;
 
+/* Whether path names a database file (SQLite) rather than a database
+ * server's address (postgres://…): what a file lock, a file backup and a
+ * key file beside the database need. */
+bool od_store_is_file(const char *path);
 /* Opens (creating if needed) and applies pending migrations. */
 OD_NODISCARD od_err od_store_open(const char *path, od_store **out, od_error *e);
 void od_store_close(od_store *s);
@@ -93,8 +97,6 @@ const char *od_store_path(const od_store *s);
  * must then lock rows and every node polls its queues.  False for SQLite,
  * whose file one process holds (store/dblock.h). */
 bool od_store_multi_node(const od_store *s);
-/* The same for a database address before it is opened. */
-bool od_store_path_multi_node(const char *path);
 /* Applied schema version. */
 int od_store_schema_version(od_store *s);
 /* The last storage fault (corrupt page, I/O error, full disk, read-only

@@ -21,8 +21,9 @@
  * SQLite it only undoes itself, and store.h promises the latter (a
  * uniqueness conflict is an answer the caller may go on from).  So every
  * INSERT/UPDATE/DELETE of a write transaction runs after a savepoint
- * (od_stmt: one "RELEASE; SAVEPOINT" round trip), rolled back to when the
- * statement fails.  Codes: unique violation (23505) → OD_E_CONFLICT;
+ * (od_stmt), rolled back to when the statement fails; the savepoint
+ * commands, a first PREPARE and the statement go in one pipeline (one round
+ * trip).  Codes: unique violation (23505) → OD_E_CONFLICT;
  * deadlock (40P01) or serialization failure (40001) → OD_E_RETRY (the
  * caller may run its whole transaction again); a broken connection, or a
  * COMMIT whose answer was lost → OD_E_UNAVAILABLE (503, never reported as
@@ -78,12 +79,15 @@ static bool word_at(const char *s, const char *w)
     return strncasecmp(s, w, n) == 0 && !isalnum((unsigned char)s[n]) && s[n] != '_';
 }
 
-/* `?` → `$n` (outside string literals) and the word LIKE → ILIKE; *n gets
- * the number of parameters.  Returns a new string, NULL on OOM. */
+/* `?` → `$n` (outside string literals), the word LIKE → ILIKE, and SQLite's
+ * negative LIMIT ? (no limit) and OFFSET ? (none) kept: `LIMIT ?` → `LIMIT
+ * NULLIF(GREATEST($n::bigint, -1), -1)`, `OFFSET ?` → `OFFSET
+ * GREATEST($n::bigint, 0)`.  *n gets the number of parameters.  Returns a
+ * new string, NULL on OOM. */
 static char *rewrite(const char *in, int *n)
 {
     size_t len = strlen(in);
-    char *out = malloc(len * 4 + 32), *w = out;
+    char *out = malloc(len * 12 + 32), *w = out;
     if (!out)
         return NULL;
     *n = 0;
@@ -92,6 +96,14 @@ static char *rewrite(const char *in, int *n)
         if (*p == '\'') {
             quote = !quote;
             *w++ = *p;
+        } else if (!quote && strncmp(p, "LIMIT ?", 7) == 0) {
+            ++*n;
+            w += snprintf(w, 64, "LIMIT NULLIF(GREATEST($%d::bigint, -1), -1)", *n);
+            p += 6;
+        } else if (!quote && strncmp(p, "OFFSET ?", 8) == 0) {
+            ++*n;
+            w += snprintf(w, 64, "OFFSET GREATEST($%d::bigint, 0)", *n);
+            p += 7;
         } else if (!quote && *p == '?') {
             w += snprintf(w, 16, "$%d", ++*n);
         } else if (!quote && (p == in || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
@@ -137,6 +149,7 @@ typedef struct pconn {
     PGconn *pg;
     unsigned char prepared[OD_Q__COUNT]; /* bit 1: "q<id>", bit 2: "r<id>" */
     bool busy;
+    bool broken; /* a pipeline lost track: not reused */
 } pconn;
 
 typedef struct pg_store {
@@ -212,6 +225,14 @@ static PGconn *connect_url(const char *url)
     return PQconnectdbParams(keys, vals, 1);
 }
 
+/* Server notices ("relation already exists, skipping") are not errors and
+ * must not reach stderr. */
+static void notice_ignore(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
 /* Opens c when it has no live connection. */
 static od_err conn_ensure(pg_store *s, pconn *c, od_error *e)
 {
@@ -221,7 +242,7 @@ static od_err conn_ensure(pg_store *s, pconn *c, od_error *e)
     memset(c->prepared, 0, sizeof c->prepared);
     c->pg = connect_url(s->base.path);
     if (c->pg && PQstatus(c->pg) == CONNECTION_OK) {
-        PQsetNoticeProcessor(c->pg, NULL, NULL);
+        PQsetNoticeProcessor(c->pg, notice_ignore, NULL);
         return OD_OK;
     }
     char m[200];
@@ -239,6 +260,7 @@ static void conn_close(pconn *c)
 {
     PQfinish(c->pg);
     c->pg = NULL;
+    c->broken = false;
     memset(c->prepared, 0, sizeof c->prepared);
 }
 
@@ -269,7 +291,8 @@ static pconn *conn_take(pg_store *s)
 static void conn_give(pg_store *s, pconn *c)
 {
     /* a connection left inside a transaction, or broken, is not reused */
-    if (c->pg && (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE))
+    if (c->pg &&
+        (c->broken || PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE))
         conn_close(c);
     pthread_mutex_lock(&s->mu);
     c->busy = false;
@@ -283,7 +306,11 @@ static od_err result_err(pg_store *s, pconn *c, const PGresult *res, od_error *e
     char m[300];
     conn_msg(c->pg, res, m, sizeof m);
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    if (!res || PQstatus(c->pg) != CONNECTION_OK) {
+    /* no answer, a dead connection, a connection exception (08…) or the
+     * server ending the session (57P01…57P03: shutdown, terminated) */
+    if (!res || PQstatus(c->pg) != CONNECTION_OK ||
+        (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0))) {
+        c->broken = true;
         note_fault(s, m);
         od_err r = od_error_set(e, OD_E_UNAVAILABLE, NULL,
                                 "数据库连接中断 (database connection lost): %s: %s", what, m);
@@ -335,7 +362,10 @@ static bool replaced_by_pg(const struct od_embedded_file *f)
 }
 
 /* The migration text for PostgreSQL: INTEGER PRIMARY KEY (SQLite's rowid
- * alias) becomes an identity column.  New string. */
+ * alias) becomes an identity column BY DEFAULT, so an explicit id is taken
+ * as given.  Tables written with explicit ids (audit, event_cmdb_version)
+ * are never given generated ones, so their identity sequences need no
+ * setval; a table taking both would.  New string. */
 static char *migration_text(const char *in)
 {
     static const char from[] = "INTEGER PRIMARY KEY";
@@ -666,13 +696,71 @@ static void params_free(params *p)
         free(p->num);
 }
 
-/* The savepoint before a statement that may fail alone (store.h: a failed
- * statement undoes itself, the transaction goes on). */
-static od_err stmt_savepoint(pg_tx *tx, od_error *e)
+/* A command of a pipeline: a plain command (sql), the PREPARE of the
+ * statement, or the statement itself. */
+typedef struct pipe_cmd {
+    const char *sql;
+    int sp;       /* +1: creates the statement savepoint, -1: ends it */
+    bool prepare; /* PQsendPrepare */
+    bool main;    /* the statement */
+} pipe_cmd;
+
+/* Sends cmds in one pipeline (one round trip) and reads their results.
+ * *out gets the statement's result (the caller judges it); a failure of
+ * another command is returned (the statement was then not run). */
+static od_err pipeline(pg_tx *tx, const pipe_cmd *cmds, int n, const char *name, const char *sql,
+                       unsigned char *prepared, unsigned char bit, const params *p, PGresult **out,
+                       od_error *e)
 {
-    od_err rc =
-        run_plain(tx->s, tx->c, tx->sp ? "RELEASE od_stmt; SAVEPOINT od_stmt" : "SAVEPOINT od_stmt", e);
-    tx->sp = !rc;
+    pconn *c = tx->c;
+    PGconn *pg = c->pg;
+    *out = NULL;
+    bool ok = PQenterPipelineMode(pg) == 1;
+    for (int i = 0; ok && i < n; i++) {
+        if (cmds[i].main)
+            ok = PQsendQueryPrepared(pg, name, p->n, p->vals, NULL, NULL, 0) == 1;
+        else if (cmds[i].prepare)
+            ok = PQsendPrepare(pg, name, sql, 0, NULL) == 1;
+        else
+            ok = PQsendQueryParams(pg, cmds[i].sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+    }
+    ok = ok && PQpipelineSync(pg) == 1;
+    od_err rc = OD_OK;
+    for (int i = 0; ok && i < n; i++) {
+        PGresult *r = PQgetResult(pg);
+        if (!r) {
+            ok = false;
+            break;
+        }
+        PQclear(PQgetResult(pg)); /* the NULL that ends this command's results */
+        if (cmds[i].main) {
+            *out = r;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK) {
+            if (cmds[i].prepare)
+                *prepared |= bit;
+            if (cmds[i].sp)
+                tx->sp = cmds[i].sp > 0;
+        } else if (st != PGRES_PIPELINE_ABORTED && !rc) {
+            rc = result_err(tx->s, c, r, e, cmds[i].sql ? cmds[i].sql : name);
+        }
+        PQclear(r);
+    }
+    if (ok) {
+        PGresult *r = PQgetResult(pg);
+        ok = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+    }
+    ok = ok && PQexitPipelineMode(pg) == 1;
+    if (!ok) {
+        c->broken = true; /* closed when given back */
+        PQclear(*out);
+        *out = NULL;
+        if (!rc)
+            rc = result_err(tx->s, c, NULL, e, name);
+    }
     return rc;
 }
 
@@ -698,34 +786,33 @@ static od_err run(pg_tx *tx, od_query q, bool ret, const od_bind *b, size_t nb, 
         params_free(&p);
         return rc;
     }
-    if (tx->write && pg_dml[q] && (rc = stmt_savepoint(tx, e))) {
-        params_free(&p);
-        return rc;
-    }
     char name[16];
     unsigned char bit = ret ? 2 : 1;
     snprintf(name, sizeof name, "%c%d", ret ? 'r' : 'q', (int)q);
-    if (!(c->prepared[q] & bit)) {
-        PGresult *pr = PQprepare(c->pg, name, ret ? pg_sql_ret[q] : pg_sql[q], 0, NULL);
-        if (!pr || PQresultStatus(pr) != PGRES_COMMAND_OK) {
-            rc = result_err(tx->s, c, pr, e, name);
-            PQclear(pr);
-            params_free(&p);
-            return rc;
-        }
-        PQclear(pr);
-        c->prepared[q] |= bit;
+    pipe_cmd cmds[4];
+    int n = 0;
+    if (tx->write && pg_dml[q]) {
+        if (tx->sp)
+            cmds[n++] = (pipe_cmd){.sql = "RELEASE od_stmt", .sp = -1};
+        cmds[n++] = (pipe_cmd){.sql = "SAVEPOINT od_stmt", .sp = 1};
     }
-    *out = PQexecPrepared(c->pg, name, p.n, p.vals, NULL, NULL, 0);
+    if (!(c->prepared[q] & bit))
+        cmds[n++] = (pipe_cmd){.prepare = true};
+    cmds[n++] = (pipe_cmd){.main = true};
+    if (n == 1)
+        *out = PQexecPrepared(c->pg, name, p.n, p.vals, NULL, NULL, 0);
+    else
+        rc = pipeline(tx, cmds, n, name, ret ? pg_sql_ret[q] : pg_sql[q], &c->prepared[q], bit, &p, out, e);
     params_free(&p);
     ExecStatusType st = *out ? PQresultStatus(*out) : PGRES_FATAL_ERROR;
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    if (!rc && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) {
         const char *cmd = PQcmdStatus(*out);
         if (strncmp(cmd, "SELECT", 6) != 0)
             tx->changes = strtoll(PQcmdTuples(*out), NULL, 10);
         return OD_OK;
     }
-    rc = result_err(tx->s, c, *out, e, name);
+    if (!rc)
+        rc = result_err(tx->s, c, *out, e, name);
     if (tx->sp && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_INERROR)
         (void)run_plain(tx->s, c, "ROLLBACK TO od_stmt", NULL);
     return rc;

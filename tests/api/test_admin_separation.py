@@ -21,7 +21,7 @@ class AdministratorSeparation(harness.ServerTest):
         cls.lead_id, cls.lead = s.make_user("lead6", ["ops_leader"])
 
     def refused(self):
-        with sqlite3.connect("file:%s?mode=ro" % self.srv.db, uri=True) as c:
+        with harness.db_connect("file:%s?mode=ro" % self.srv.db, uri=True) as c:
             return [(a, eid, json.loads(j)) for a, eid, j in
                     c.execute("SELECT actor, entity_id, after_json FROM audit WHERE action = 'user.refused' "
                               "ORDER BY id")]

@@ -109,7 +109,7 @@ class AuditTrail(harness.ServerTest):
         self.assertEqual(s.stop(), 0, s.read_log()[-3000:])
         wal = s.db + "-wal"
         self.assertFalse(os.path.exists(wal) and os.path.getsize(wal) > 0, "WAL not checkpointed on clean stop")
-        con = sqlite3.connect(s.db)
+        con = harness.db_connect(s.db)
         n = con.execute("SELECT MAX(id) FROM audit").fetchone()[0]
         con.close()
         self.assertGreaterEqual(n, 10)
@@ -126,7 +126,7 @@ class AuditTrail(harness.ServerTest):
 
         def tamper(tag, *sql):
             db = copy(tag)
-            con = sqlite3.connect(db)
+            con = harness.db_connect(db)
             for q in sql:
                 con.execute(*q) if isinstance(q, tuple) else con.execute(q)
             con.commit()
@@ -148,7 +148,7 @@ class AuditTrail(harness.ServerTest):
         # (b) a deleted middle row: the next one no longer chains
         broken_at(tamper("delete", ("DELETE FROM audit WHERE id = ?", (mid,))), mid + 1)
         # (c) two rows' content swapped (re-ordered)
-        con = sqlite3.connect(s.db)
+        con = harness.db_connect(s.db)
         ra = con.execute("SELECT %s FROM audit WHERE id = ?" % COLS, (mid,)).fetchone()
         rb = con.execute("SELECT %s FROM audit WHERE id = ?" % COLS, (mid + 1,)).fetchone()
         con.close()
@@ -159,7 +159,7 @@ class AuditTrail(harness.ServerTest):
                          ("UPDATE audit SET id = ? WHERE id = ?", (mid, mid + 1)),
                          ("UPDATE audit SET id = ? WHERE id = -1", (mid + 1,))), mid)
         # (d) a forged row appended with a made-up hash
-        con = sqlite3.connect(s.db)
+        con = harness.db_connect(s.db)
         last_hash = con.execute("SELECT hash FROM audit WHERE id = ?", (n,)).fetchone()[0]
         con.close()
         forged = ("INSERT INTO audit(id, at, actor_id, actor, action, entity, entity_id, before_json, after_json, "

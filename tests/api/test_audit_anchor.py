@@ -33,7 +33,7 @@ def entry_hash(prev, id_, at, actor_id, actor, action, entity, entity_id, before
 
 def rehash_all(db, edit):
     """Applies edit(rows) -> rows to the audit table and re-chains it consistently."""
-    con = sqlite3.connect(db)
+    con = harness.db_connect(db)
     rows = [list(r) for r in con.execute("SELECT %s FROM audit ORDER BY id" % COLS)]
     rows = edit(rows)
     con.execute("DELETE FROM audit")
@@ -71,7 +71,7 @@ class AuditAnchor(harness.ServerTest):
         self.assertEqual(stat.S_IMODE(os.stat(key).st_mode), 0o600)
 
         # the forger's hash function is the real one: every stored hash recomputes
-        con = sqlite3.connect(s.db)
+        con = harness.db_connect(s.db)
         rows = list(con.execute("SELECT %s FROM audit ORDER BY id" % COLS))
         con.close()
         prev = GENESIS
@@ -102,7 +102,7 @@ class AuditAnchor(harness.ServerTest):
         self.assertIn("anchor", out.stdout)
 
         # the same with the anchor row deleted too
-        con = sqlite3.connect(db)
+        con = harness.db_connect(db)
         con.execute("DELETE FROM meta WHERE key = 'audit_anchor'")
         con.commit()
         con.close()
@@ -154,7 +154,7 @@ class AnchorAdoption(harness.ServerTest):
         self.assertEqual(s.stop(), 0)
         key = os.path.join(s.tmp, "opsdesk-audit.key")
         os.unlink(key)
-        con = sqlite3.connect(s.db)
+        con = harness.db_connect(s.db)
         con.execute("DELETE FROM meta WHERE key = 'audit_anchor'")
         con.commit()
         con.close()
@@ -165,7 +165,7 @@ class AnchorAdoption(harness.ServerTest):
                              env=s.env)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         # a key that already existed never adopts: an anchor deleted later stays missing
-        con = sqlite3.connect(s.db)
+        con = harness.db_connect(s.db)
         con.execute("DELETE FROM meta WHERE key = 'audit_anchor'")
         con.commit()
         con.close()
@@ -201,7 +201,7 @@ def forge_anchor(db, key_path):
     """What an attacker holding the key file can do: a valid anchor for the chain as it is."""
     with open(key_path) as f:
         key = bytes.fromhex(f.read().strip())
-    con = sqlite3.connect(db)
+    con = harness.db_connect(db)
     n, h = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     msg = ("opsdesk-audit-anchor-v1|%d|%s" % (n, h)).encode()
     mac = hmac.new(key, msg, hashlib.sha512).digest()[:32]  # crypto_auth = HMAC-SHA-512-256
@@ -235,7 +235,7 @@ class AnchorLog(harness.ServerTest):
         s.make_user("al_b", ["ops_engineer"])
         self.assertEqual(s.stop(), 0)
         self.assertEqual(stat.S_IMODE(os.stat(self.alog).st_mode), 0o600)
-        con = sqlite3.connect(s.db)
+        con = harness.db_connect(s.db)
         n = con.execute("SELECT MAX(id) FROM audit").fetchone()[0]
         con.close()
         with open(self.alog) as f:

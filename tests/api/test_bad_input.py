@@ -350,7 +350,7 @@ class BadInput(harness.ServerTest):
                                           "members": [cls.uid["eng"]], "quorum": 1}, token=cls.tok["sysadmin"])
         assert r.status == 201, r
         cls.cmt = r.json["id"]
-        cls.db = sqlite3.connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
+        cls.db = harness.db_connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
 
     @classmethod
@@ -362,7 +362,7 @@ class BadInput(harness.ServerTest):
         base64url token — so that no send runs during the catalogue."""
         token = "bi" + hashlib.sha256(b"%d-%d" % (incident_id, unique())).hexdigest()[:20]
         now = cls.srv.now_ms()
-        db = sqlite3.connect(cls.srv.db, timeout=30)
+        db = harness.db_connect(cls.srv.db, timeout=30)
         try:
             with db:
                 row = db.execute("SELECT user_id FROM incident_recipients WHERE incident_id = ? ORDER BY id",
@@ -386,10 +386,9 @@ class BadInput(harness.ServerTest):
     # ---- the "nothing written" snapshot ----
     def snapshot(self, writes_ok=()):
         db = self.db
-        db.execute("BEGIN")  # one read transaction: a consistent picture
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ" if harness.PG else "BEGIN")  # one consistent picture
         try:
-            tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                "AND name NOT LIKE 'sqlite_%'")]
+            tables = harness.db_tables(db)
             snap = {}
             for t in tables:
                 # deliveries and the fan-out watermark are the dispatcher's own

@@ -616,10 +616,12 @@ class BotDestinations(DeliveryWorld):
         attempt is logged as failed and not retried."""
         path = "/dingtalk/sneaky"
         url = "http://localhost:%s%s?access_token=p" % (self.rcv.base.rsplit(":", 1)[1], path)
-        db = sqlite3.connect(self.srv.db, timeout=30)
+        db = harness.db_connect(self.srv.db, timeout=30)
         try:
-            db.execute("INSERT OR REPLACE INTO user_notify (user_id, bot_kind, bot_url, bot_secret, channels, "
-                       "updated_at) VALUES (?, 'dingtalk', ?, '', ?, 0)",
+            db.execute("INSERT INTO user_notify (user_id, bot_kind, bot_url, bot_secret, channels, updated_at) "
+                       "VALUES (?, 'dingtalk', ?, '', ?, 0) ON CONFLICT (user_id) DO UPDATE SET "
+                       "bot_kind = excluded.bot_kind, bot_url = excluded.bot_url, bot_secret = excluded.bot_secret, "
+                       "channels = excluded.channels, updated_at = excluded.updated_at",
                        (self.uid["lead"], url, json.dumps({"L1": ["bot"]})))
             db.commit()
         finally:

@@ -15,7 +15,7 @@ MIN = 60 * 1000
 
 
 def outbox(srv, where="1=1", args=()):
-    db = sqlite3.connect(srv.db)
+    db = harness.db_connect(srv.db)
     try:
         return db.execute("SELECT cause, recipient_id, channel, address, kind, subject, body, incident_id "
                           "FROM outbox WHERE " + where + " ORDER BY id", args).fetchall()
@@ -81,7 +81,7 @@ def add_user(srv, username, roles, department="运行部", scopes=None, **extra)
 
 
 def srv_user_id(srv, username):
-    db = sqlite3.connect(srv.db)
+    db = harness.db_connect(srv.db)
     try:
         return db.execute("SELECT id FROM users WHERE username = ?", (username,)).fetchone()[0]
     finally:
@@ -137,7 +137,7 @@ class Composer(harness.ServerTest):
         s = self.srv
         _, reader = s.make_user("c_reader", ["service_desk"])
         ids = [add_user(s, "many_%03d" % i, ["monitoring_engineer"]) for i in range(120)]
-        db = sqlite3.connect(s.db)
+        db = harness.db_connect(s.db)
         holders = {i for (i,) in db.execute("SELECT id FROM users WHERE disabled = 0 AND (roles & 1) != 0")}
         db.close()
         self.assertTrue(set(ids) <= holders)

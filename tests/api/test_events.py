@@ -515,7 +515,7 @@ class QueueFull(harness.ServerTest):
         self.assertStatus(s.request("POST", "/api/v1/events", {"status": "firing", "dedup_key": "q-0"},
                                     token=self.key), 202)
         # hold the database's write lock so the writer cannot commit
-        db = sqlite3.connect(s.db, timeout=30, isolation_level=None)
+        db = harness.db_connect(s.db, timeout=30, isolation_level=None)
         db.execute("BEGIN IMMEDIATE")
         out = {}
 
@@ -575,7 +575,7 @@ class Responses(harness.ServerTest):
         ev2 = s.get("/api/v1/events/%d" % r.json["events"][0]["id"], eng).json
         self.assertEqual(ev2["state"], "open")
         self.assertIn("monitoring_engineer", [d for d in ev2["decisions"] if d["step"] == "respond"][0]["result"])
-        db = sqlite3.connect(s.db)
+        db = harness.db_connect(s.db)
         rows = db.execute("SELECT channel, address, kind, body FROM outbox WHERE incident_id IS NULL "
                           "ORDER BY id").fetchall()
         db.close()
@@ -624,7 +624,7 @@ class KillNine(harness.ServerTest):
         stop.set()
         for t in threads:
             t.join()
-        db = sqlite3.connect(s.db)
+        db = harness.db_connect(s.db)
         stored = {k for (k,) in db.execute("SELECT dedup_key FROM events WHERE dedup_key LIKE 'k9-%'")}
         db.close()
         missing = [k for k in acked if k not in stored]

@@ -93,7 +93,7 @@ class ContentType(harness.ServerTest):
     def test_ingestion_refused_without_json_type(self):
         ev = json.dumps({"source": "ct", "dedup_key": "ct-1", "status": "firing", "severity": "warning",
                          "summary": "类型", "ci": "ct-ci"}).encode()
-        db = sqlite3.connect("file:%s?mode=ro" % self.srv.db, uri=True, timeout=30)
+        db = harness.db_connect("file:%s?mode=ro" % self.srv.db, uri=True, timeout=30)
         try:
             before = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             r = self.srv.request("POST", "/api/v1/events", raw=ev, token=self.key, headers={"Content-Type": "text/plain"})

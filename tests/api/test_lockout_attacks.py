@@ -47,7 +47,7 @@ def from_addr(srv, ip, method, path, body=None, token=None):
 
 
 def audit_actions(db, action):
-    with sqlite3.connect("file:%s?mode=ro" % db, uri=True) as c:
+    with harness.db_connect("file:%s?mode=ro" % db, uri=True) as c:
         return c.execute("SELECT actor, after_json FROM audit WHERE action = ? ORDER BY id", (action,)).fetchall()
 
 

@@ -29,7 +29,7 @@ INTERACTIVE_PARAMS = "$argon2id$v=19$m=65536,t=2,p=1$"  # crypto_pwhash_*_INTERA
 
 
 def hashes(db_path):
-    with sqlite3.connect("file:%s?mode=ro" % db_path, uri=True) as db:
+    with harness.db_connect("file:%s?mode=ro" % db_path, uri=True) as db:
         return dict(db.execute("SELECT username, pw_hash FROM users"))
 
 
@@ -60,7 +60,7 @@ class SessionFixation(harness.ServerTest):
             self.assertNotEqual(new, sent)
         self.assertEqual(self.me(planted), 401)
         # no session row holds the planted token in any form
-        with sqlite3.connect("file:%s?mode=ro" % self.srv.db, uri=True) as db:
+        with harness.db_connect("file:%s?mode=ro" % self.srv.db, uri=True) as db:
             rows = db.execute("SELECT token_hash FROM sessions").fetchall()
         for (h,) in rows:
             self.assertNotIn(planted, h)

@@ -77,7 +77,7 @@ class LoginFloodKeepsHealthz(harness.ServerTest):
 
 
 def failures(db):
-    with sqlite3.connect("file:%s?mode=ro" % db, uri=True) as c:
+    with harness.db_connect("file:%s?mode=ro" % db, uri=True) as c:
         return c.execute("SELECT COUNT(*) FROM audit WHERE action = 'login.fail'").fetchone()[0]
 
 

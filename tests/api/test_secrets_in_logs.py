@@ -71,8 +71,9 @@ class SecretsNotLogged(harness.ServerTest):
         p = cls.cli("backup-key", "new", "--key-file", cls.keyfile, shares=True)
         with open(cls.keyfile) as f:
             cls.key = f.read().strip()
-        s.extra_args = ["--channels", ch, "--backup-dir", cls.bdir, "--backup-key-file", cls.keyfile,
-                        "--backup-keep", "2"]
+        s.extra_args = ["--channels", ch]
+        if not harness.PG:  # scheduled backups are of a SQLite file (PostgreSQL refuses --backup-dir)
+            s.extra_args += ["--backup-dir", cls.bdir, "--backup-key-file", cls.keyfile, "--backup-keep", "2"]
         init = s.init()
         cls.outputs.append(("init", init.stdout + init.stderr))
         s.start()
@@ -149,12 +150,14 @@ class SecretsNotLogged(harness.ServerTest):
         cls.cli("whoami", "--token", tok[:-2] + "zz")
         cls.cli("logout")
         # backups: manual with the key file and with split shares; a scheduled one
-        cls.cli("backup", "--db", s.db, "--out", os.path.join(s.tmp, "m.odbk"), "--key-file", cls.keyfile)
-        cls.cli("backup", "--db", s.db, "--out", os.path.join(s.tmp, "s.odbk"), "--split-key", shares=True)
-        cls.cli("restore", "--in", os.path.join(s.tmp, "m.odbk"), "--db", os.path.join(s.tmp, "r.db"),
-                "--share1", cls.shares[0], "--share2", cls.shares[0])
+        # (backups are of a SQLite file: PostgreSQL refuses them, docs/deploy/postgresql.md)
+        if not harness.PG:
+            cls.cli("backup", "--db", s.db, "--out", os.path.join(s.tmp, "m.odbk"), "--key-file", cls.keyfile)
+            cls.cli("backup", "--db", s.db, "--out", os.path.join(s.tmp, "s.odbk"), "--split-key", shares=True)
+            cls.cli("restore", "--in", os.path.join(s.tmp, "m.odbk"), "--db", os.path.join(s.tmp, "r.db"),
+                    "--share1", cls.shares[0], "--share2", cls.shares[0])
         s.clock(86400)
-        assert os.listdir(cls.bdir), "no scheduled backup"
+        assert harness.PG or os.listdir(cls.bdir), "no scheduled backup"
         s.post("/api/v1/auth/logout", token=tok)
 
     def secrets(self):
@@ -182,7 +185,8 @@ class SecretsNotLogged(harness.ServerTest):
         log = self.srv.read_log()
         # the run really exercised the paths that could leak
         self.assertIn("failed on", log)           # notifications failed and were logged
-        self.assertIn("scheduled backup written", log)
+        if not harness.PG:  # no scheduled backups of a PostgreSQL database
+            self.assertIn("scheduled backup written", log)
         self.assertGreaterEqual(len(self.tokens), 5)
 
     def test_server_log_has_no_secrets(self):
@@ -199,7 +203,7 @@ class SecretsNotLogged(harness.ServerTest):
             self.assertIn("ODK1-S1-", text, what)
 
     def test_audit_trail_has_no_secrets(self):
-        with sqlite3.connect("file:%s?mode=ro" % self.srv.db, uri=True) as db:
+        with harness.db_connect("file:%s?mode=ro" % self.srv.db, uri=True) as db:
             rows = db.execute("SELECT action, COALESCE(before_json, ''), COALESCE(after_json, '') FROM audit"
                               ).fetchall()
             deliveries = db.execute("SELECT channel, error FROM deliveries").fetchall()

@@ -61,6 +61,8 @@ class Cluster(unittest.TestCase):
         cls.rcv = Receivers()
         try:
             cls.tmp = harness.tempfile.mkdtemp(prefix="opsdesk-cluster-")
+            # one audit key for every node (PostgreSQL has no directory to keep it beside)
+            os.environ["OPSDESK_AUDIT_KEY_FILE"] = os.path.join(cls.tmp, "opsdesk-audit.key")
             cls.channels = os.path.join(cls.tmp, "channels.yaml")
             with open(cls.channels, "w") as f:
                 f.write("channels:\n  - name: sms-gw\n    kind: sms\n    url: http://127.0.0.1:%d/sms/gw\n"

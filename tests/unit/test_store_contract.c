@@ -2,8 +2,8 @@
  * registered backend (store_int.h od_store_backends): a table of
  * behaviours times a table of backends.  A backend added to the registry
  * must add its row to `targets` below (how to reach a scratch database),
- * or this test fails; a PostgreSQL backend would be one row whose target
- * comes from an environment variable (skipped when unset).
+ * or this test fails.  PostgreSQL's target comes from OPSDESK_TEST_PG_URL
+ * (skipped when unset; ctest unit/test_store_contract_pg sets it).
  *
  * Behaviours: commit and rollback; savepoints; insert giving the row id;
  * scalar and its not-found; row iteration, its columns and its error path
@@ -19,7 +19,13 @@
  * distinct in a unique key (pending links have no target id) while the
  * same pending link twice conflicts, an insert ON CONFLICT DO NOTHING run
  * by exec changes nothing, a pending link resolves to its record, and a
- * UNION ALL ordered by column positions interleaves two tables by time. */
+ * UNION ALL ordered by column positions interleaves two tables by time;
+ * a conflict inside a caller's savepoint; search ignoring ASCII case.
+ * PostgreSQL only: every named statement PREPAREs; two write transactions
+ * at once (no process-wide lock); a failed statement does not spoil pooled
+ * connections, nor reports an aborted transaction as committed; a connection
+ * the server ends is a 503 and the pool reconnects. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
