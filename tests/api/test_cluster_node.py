@@ -7,7 +7,6 @@ intact) after concurrent writers.  Several nodes need PostgreSQL
 (tests/cluster/test_claims.py): SQLite's file is held by one process."""
 import os
 import socket
-import sqlite3
 import sys
 import threading
 import time
@@ -19,8 +18,8 @@ from test_incidents import MIN, IncidentWorld, parse_time  # noqa: E402
 
 
 def db_rows(srv, sql, args=()):
-    """Reads the server's SQLite file beside it (WAL: readers do not block)."""
-    con = sqlite3.connect("file:%s?mode=ro" % srv.db, uri=True, timeout=10)
+    """Reads the server's database behind it (SQLite: WAL readers do not block)."""
+    con = harness.db_connect("file:%s?mode=ro" % srv.db, uri=True, timeout=10)
     try:
         return con.execute(sql, args).fetchall()
     finally:

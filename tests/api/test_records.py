@@ -312,7 +312,7 @@ class Records(harness.ServerTest):
             self.assertEqual(self.srv.get("%s/%s" % (url, v), token=self.pm).json,
                              {"items": [], "total": 0, "limit": 50, "offset": 0})
         now = self.srv.now_ms()
-        db = sqlite3.connect(self.srv.db, timeout=30)
+        db = harness.db_connect(self.srv.db, timeout=30)
         with db:
             db.execute("INSERT INTO record_clocks(record_id, name, target_ms, calendar, state, started_at, "
                        "paused_total_ms, due_at, breached_at) VALUES(?, 'resolve', 3600000, '24x7', 'running', ?, "
@@ -400,7 +400,7 @@ class Records(harness.ServerTest):
         self.assertError(s.post("/api/v1/committees", {"key": "x", "name_zh": "x", "name_en": "x", "quorum": 1},
                                 token=tok), 403)
         # the bits in users.roles: the first fifteen roles keep theirs, the new ones follow
-        db = sqlite3.connect(s.db, timeout=30)
+        db = harness.db_connect(s.db, timeout=30)
         stored = dict(db.execute("SELECT username, roles FROM users WHERE username IN ('solver', 'auditor', 'eng')"))
         db.close()
         self.assertEqual(stored, {"auditor": 1 << 14, "eng": 1 << 1, "solver": (1 << 20) | (1 << 28) | (1 << 30)})
