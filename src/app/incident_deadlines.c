@@ -304,6 +304,22 @@ static od_err fire_progress_remind(fire_ctx *f, od_error *e)
     return od_incident_notify_user(f->tx, f->p, x, x->created_by, cause, &m, f->now, e);
 }
 
+/* True when incident x was resolved at or before the due time of the
+ * people-facing deadline d (first report, handling, acknowledgement,
+ * progress): such a deadline ends with the incident instead of being missed
+ * after it.  A row due before the resolution and fired late (the clock
+ * jumped over both) was missed while the incident was open, and is. */
+static bool ended_with_incident(const inc *x, const dl_row *d)
+{
+    if (od_inc_state_open(x->state))
+        return false;
+    if (d->kind != OD_DL_ACK && d->kind != OD_DL_FIRST_REPORT && d->kind != OD_DL_HANDLING &&
+        d->kind != OD_DL_PROGRESS)
+        return false;
+    json_t *res = json_object_get(x->row, "resolved_at");
+    return !json_is_integer(res) || json_integer_value(res) <= d->due;
+}
+
 /* Handles the due row d of incident x; *done = the state the row ends in
  * ("done", "missed"), NULL when the handler has already set it. */
 static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
@@ -322,6 +338,12 @@ static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
          * between: the run of slots is caught up once there, not replayed */
         *done = NULL;
         return od_tx_exec(tx, OD_Q_DL_POSTPONE, e, OD_BINDS(OD_INT(horizon), OD_INT(d->id)));
+    }
+    if (ended_with_incident(x, d)) {
+        /* the incident was resolved before this was due: the deadline ended
+         * with it, nothing is missed, nobody is told */
+        *done = "ended";
+        return OD_OK;
     }
     switch (d->kind) {
     case OD_DL_ESCALATION:
