@@ -61,6 +61,17 @@ class RouteTable(harness.ServerTest):
             self.assertIn(perm, PERMS, perm)
         self.assertEqual(len(ALL_ROLES), 15, ALL_ROLES)
 
+    def test_me_lists_the_permissions_of_my_roles(self):
+        """GET /auth/me names exactly the permissions the caller's roles hold
+        (the web UI builds its navigation from them); none for no role."""
+        keys = {name: name.lower().replace("_", ".", 1) for name in PERMS}
+        keys.update({"APIKEY_ADMIN": "apikey.admin", "TEST_CLOCK": "test.clock"})
+        for role, tok in self.role_tokens.items():
+            me = self.srv.get("/api/v1/auth/me", token=tok).json
+            want = sorted(keys[p] for p, roles in PERMS.items() if role in roles)
+            self.assertEqual(sorted(me["permissions"]), want, role)
+        self.assertEqual(self.srv.get("/api/v1/auth/me", token=self.noroles).json["permissions"], [])
+
     def test_anonymous_gets_401(self):
         for method, path, perm in ROUTES:
             r = self.srv.request(method, concrete(path))
