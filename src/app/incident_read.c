@@ -155,6 +155,15 @@ static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp,
     return rc;
 }
 
+/* The display name of the account in column `name_col` (people read names,
+ * not usernames), else the username of column `user_col` (the system, an
+ * account without a display name). */
+static json_t *person_name(od_rows *r, int name_col, int user_col)
+{
+    const char *n = od_rows_null(r, name_col) ? NULL : od_rows_text(r, name_col);
+    return json_string(n && *n ? n : od_rows_text(r, user_col));
+}
+
 static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *reps, od_error *e)
 {
     od_rows *r = NULL;
@@ -163,11 +172,12 @@ static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
         char dn[2 * OD_NAME_MAX + 8];
-        json_array_append_new(reps, json_pack("{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at",
-                                              time_or_null(od_rows_int(r, 1)), "author", od_rows_text(r, 2),
-                                              "desk", od_rows_text(r, 3), "desk_name",
-                                              od_incident_desk_name(p, od_rows_text(r, 3), dn), "fields",
-                                              body ? body : json_object()));
+        json_t *rep = json_pack(
+            "{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at", time_or_null(od_rows_int(r, 1)),
+            "author", od_rows_text(r, 2), "desk", od_rows_text(r, 3), "desk_name",
+            od_incident_desk_name(p, od_rows_text(r, 3), dn), "fields", body ? body : json_object());
+        json_object_set_new(rep, "author_name", person_name(r, 5, 2));
+        json_array_append_new(reps, rep);
     }
     od_rows_close(r);
     return rc;
@@ -178,10 +188,12 @@ static od_err json_timeline(od_tx *tx, const inc *x, json_t *tl, od_error *e)
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
-                                            od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
-                                            od_rows_text(r, 3)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        json_t *t = json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
+                              od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text", od_rows_text(r, 3));
+        json_object_set_new(t, "actor_name", person_name(r, 5, 1));
+        json_array_append_new(tl, t);
+    }
     od_rows_close(r);
     return rc;
 }

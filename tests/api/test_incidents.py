@@ -402,6 +402,20 @@ class LifecycleTest(IncidentWorld):
     """R-CLOSE-2 state machine, R-NOT-2 required fields, R-ACT-1 / R-CLOSE-1
     authorities, regrading (R-INC-4, R-ESC-3), review (R-PIR-1…3), drills."""
 
+    def test_timeline_and_reports_name_people_by_display_name(self):
+        """Reports and the timeline carry the author's display name beside
+        the username (people read 王建国, not wangjg); the system keeps its key."""
+        _, tok = self.srv.make_user("wangjg", ["ops_engineer"], display_name="王建国")
+        self.tok["wangjg"] = tok
+        inc = self.create("L3", "moderate", who="wangjg")
+        g = self.first(inc["id"], who="wangjg")
+        self.assertEqual([(r["author"], r["author_name"]) for r in g["reports"]], [("wangjg", "王建国")])
+        mine = [t for t in g["timeline"] if t["actor"] == "wangjg"]
+        self.assertEqual(len(mine), 2, g["timeline"])  # registered, first report
+        self.assertEqual({t["actor_name"] for t in mine}, {"王建国"})
+        for t in g["timeline"]:
+            self.assertTrue(t["actor_name"], t)
+
     def test_illegal_actions_409_name_missing_step_r_close_2(self):
         inc = self.create("L3", "moderate")
         iid = inc["id"]
