@@ -226,6 +226,26 @@ class EscalationTest(IncidentWorld):
         self.assertEqual(len(missed_before), 0)
         self.assertLessEqual(resolved, latest)
 
+    def test_missed_entries_read_as_text_for_people_r_not_6(self):
+        """A missed acknowledgement is written in words and Beijing time,
+        naming whose it was: no deadline key, no UTC ISO time."""
+        inc = self.create("L2", "moderate")
+        iid = inc["id"]
+        self.first(iid)
+        g = self.get(iid)
+        due = [r for r in g["recipients"] if r["ack_due"]]
+        self.assertTrue(due)
+        self.set_clock(max(parse_time(r["ack_due"]) for r in due) + 1)
+        g = self.get(iid)
+        missed = [t["text"] for t in g["timeline"] if t["kind"] == "deadline_missed" and "接收确认" in t["text"]]
+        self.assertEqual(len(missed), len(due), g["timeline"])
+        for r in due:
+            self.assertEqual(len([m for m in missed if "（%s）" % r["display_name"] in m]), 1, (r, missed))
+        for m in missed:
+            self.assertNotRegex(m, r"\d{4}-\d\d-\d\dT")
+            self.assertIn("(UTC+08:00) 前完成", m)
+            self.assertFalse(m.startswith("逾期：ack"), m)
+
     def test_never_lowers_r_esc_3(self):
         inc = self.create("L3", "moderate")
         self.at(inc, 4 * HOUR)
