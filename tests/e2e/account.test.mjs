@@ -166,7 +166,7 @@ test('the security administrator assigns roles; the three administrator roles st
 });
 
 test('where each kind of user lands after signing in at the root: engineers the dashboard, the separated administrators a screen they may use', async () => {
-  for (const [user, pw, view] of [['zhang', USER_PW, 'dashboard'], ['sysadmin', ADMIN_PW, 'users'], ['secadmin', ADMIN_PW, 'users'], ['auditor', ADMIN_PW, 'account']]) {
+  for (const [user, pw, view] of [['zhang', USER_PW, 'dashboard'], ['sysadmin', ADMIN_PW, 'users'], ['secadmin', ADMIN_PW, 'users'], ['auditor', ADMIN_PW, 'audit']]) {
     const p = await signIn(user, pw, '');
     await p.waitForFunction((v) => document.body.dataset.view === v, view, WAIT);
     const errs = (await p.locator('#view [role=alert].error').allInnerTexts()).filter((s) => s.trim());

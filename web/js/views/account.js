@@ -29,6 +29,7 @@ export async function accountView(ctx) {
     } catch (e) { showError(msg, e); }
   });
   ctx.el.append(h('h1', {}, t('account.title')),
+    me.roles.length ? null : h('p', { class: 'panel no-access', role: 'note', 'data-testid': 'no-role' }, t('account.no_role')),
     section(t('account.me'), table([t('account.username'), t('account.department'), t('account.roles')],
       [tr(me.username, me.department || '—', me.roles.map(roleName).join(t('common.sep')) || '—')])),
     section(t('account.change_password'), form));

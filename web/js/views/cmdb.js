@@ -4,7 +4,7 @@
 // guidance of the category shown beside the grade field (R-CI-3).
 import { t } from '../i18n.js';
 import { get, post, patch, qs } from '../api.js';
-import { h, clear, field, select, table, tr, section, showError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button } from '../dom.js';
+import { h, clear, field, select, table, tr, section, showError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button, pager, csvButton } from '../dom.js';
 import { go, hasRole } from '../main.js';
 import { LEVEL_COLORS } from './dashboard.js';
 
@@ -24,18 +24,27 @@ export async function cmdbListView(ctx) {
   const cat = select([['', t('common.all')], ...cats.map((c) => [c.key, categoryName(c)])], '');
   const grade = select([['', t('common.all')], ...['L1', 'L2', 'L3', 'NG'].map((g) => [g, gradeName(g)])], '');
   const body = h('div', { 'data-testid': 'ci-list' });
+  const pg = h('div', { class: 'pager', 'data-testid': 'ci-pager' });
+  const PAGE = 50;
+  let offset = 0;
+  const byKey = Object.fromEntries(cats.map((c) => [c.key, c]));
+  const params = () => ({ q: q.value, category: cat.value, grade: grade.value });
   const form = h('form', { class: 'filters', role: 'search' }, field(t('cmdb.search'), q), field(t('cmdb.category'), cat), field(t('cmdb.grade'), grade),
-    h('button', { type: 'submit' }, t('common.search')));
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
-  cat.addEventListener('change', load);
-  grade.addEventListener('change', load);
-  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')), mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body);
+    h('button', { type: 'submit' }, t('common.search')),
+    csvButton('cmdb', (limit, off) => get('/api/v1/cis' + qs({ ...params(), limit, offset: off })),
+      [[t('cmdb.name'), (c) => c.name], [t('cmdb.category'), (c) => categoryName(byKey[c.category]) || c.category], [t('cmdb.grade'), (c) => gradeName(c.grade)],
+        [t('cmdb.department'), (c) => c.department || ''], [t('cmdb.environment'), (c) => envName(c.environment)], [t('cmdb.location'), (c) => c.location || ''],
+        [t('cmdb.verified'), (c) => (c.last_verified_at ? fmtTime(c.last_verified_at) : '')]]));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
+  cat.addEventListener('change', () => { offset = 0; load(); });
+  grade.addEventListener('change', () => { offset = 0; load(); });
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')), mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body, pg);
   async function load() {
-    const r = await get('/api/v1/cis' + qs({ q: q.value, category: cat.value, grade: grade.value, limit: 500 }));
-    const byKey = Object.fromEntries(cats.map((c) => [c.key, c]));
+    const r = await get('/api/v1/cis' + qs({ ...params(), limit: PAGE, offset }));
+    if (!ctx.alive()) return;
     clear(body, table([t('cmdb.name'), t('cmdb.category'), t('cmdb.grade'), t('cmdb.department'), t('cmdb.environment'), t('cmdb.location'), t('cmdb.verified')],
-      r.items.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), categoryName(byKey[c.category]) || c.category, gradeBadge(c.grade), c.department || '—', envName(c.environment), c.location || '—', fmtTime(c.last_verified_at)))),
-    h('p', { class: 'note' }, t('common.total', { n: r.total })));
+      r.items.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), categoryName(byKey[c.category]) || c.category, gradeBadge(c.grade), c.department || '—', envName(c.environment), c.location || '—', fmtTime(c.last_verified_at)))));
+    pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
   await load();
 }

@@ -6,9 +6,10 @@ import { t, bi } from '../i18n.js';
 import { get, post, qs } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, levelName, respName,
-  stateName, sevName, roleName, fmtTime, countdown, localInputToIso, badge,
+  stateName, sevName, roleName, fmtTime, countdown, localInputToIso, badge, patch, pager, csvButton,
 } from '../dom.js';
 import { go, hasRole } from '../main.js';
+import { fieldError } from './admin.js';
 
 const STATES = ['detected', 'reported', 'confirmed', 'activated', 'resolved', 'closed', 'reviewed'];
 const LEVELS = ['L1', 'L2', 'L3', 'NG'];
@@ -24,32 +25,34 @@ export async function incidentListView(ctx) {
     drill: select([['', t('common.all')], ['false', t('inc.real_only')], ['true', t('inc.drills_only')]], ''),
   };
   let offset = 0;
+  const params = () => ({ q: f.q.value, state: f.state.value, level: f.level.value, response_level: f.response_level.value, drill: f.drill.value });
   const body = h('div', { 'data-testid': 'incident-list' });
-  const pager = h('div', { class: 'pager' });
+  const pg = h('div', { class: 'pager', 'data-testid': 'incident-pager' });
   const form = h('form', { class: 'filters', role: 'search' },
     field(t('inc.search'), f.q), field(t('inc.state'), f.state), field(t('inc.level'), f.level),
     field(t('inc.response'), f.response_level), field(t('inc.drill'), f.drill),
-    h('button', { type: 'submit' }, t('common.search')));
+    h('button', { type: 'submit' }, t('common.search')),
+    csvButton('incidents', (limit, off) => get('/api/v1/incidents' + qs({ ...params(), limit, offset: off })),
+      [[t('inc.number'), (i) => i.number], [t('inc.title'), (i) => i.title], [t('inc.state'), (i) => stateName(i.state)], [t('inc.level'), (i) => levelName(i.level)],
+        [t('inc.response'), (i) => respName(i.response_level)], [t('inc.detected_at'), (i) => fmtTime(i.detected_at)], [t('inc.handling_deadline'), (i) => fmtTime(i.handling_deadline)],
+        [t('inc.drill'), (i) => (i.drill ? t('common.yes') : t('common.no'))]]));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
   for (const k of ['state', 'level', 'response_level', 'drill']) f[k].addEventListener('change', () => { offset = 0; load(); });
 
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('inc.list_title')),
     hasRole('monitoring_engineer', 'ops_engineer') ? h('a', { class: 'button primary', href: '#/incidents/new' }, t('inc.register')) : null),
-  form, body, pager);
+  form, body, pg);
 
   async function load() {
-    const p = { q: f.q.value, state: f.state.value, level: f.level.value, response_level: f.response_level.value, drill: f.drill.value, limit: PAGE, offset };
-    const r = await get('/api/v1/incidents' + qs(p));
+    const r = await get('/api/v1/incidents' + qs({ ...params(), limit: PAGE, offset }));
     if (!ctx.alive()) return;
-    clear(body, table([t('inc.number'), t('inc.title'), t('inc.state'), t('inc.level'), t('inc.response'), t('inc.detected_at'), t('inc.handling_deadline')],
+    // a poll that brings nothing new leaves the list (focus, selection) alone
+    patch(body, r, () => table([t('inc.number'), t('inc.title'), t('inc.state'), t('inc.level'), t('inc.response'), t('inc.detected_at'), t('inc.handling_deadline')],
       r.items.map((i) => tr(h('a', { href: `#/incidents/${i.id}` }, i.number),
         h('span', {}, i.title, i.drill ? [' ', badge(t('inc.drill_badge'), 'drill')] : null),
         stateBadge(i.state), levelBadge(i.level), respBadge(i.response_level), fmtTime(i.detected_at),
         i.handling_deadline && !['resolved', 'closed', 'reviewed'].includes(i.state) ? countdown(i.handling_deadline) : fmtTime(i.handling_deadline)))));
-    clear(pager,
-      h('span', {}, t('common.page_info', { from: r.total ? offset + 1 : 0, to: offset + r.items.length, total: r.total })),
-      h('button', { type: 'button', disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }, t('common.prev')),
-      h('button', { type: 'button', disabled: offset + PAGE >= r.total, onclick: () => { offset += PAGE; load(); } }, t('common.next')));
+    pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
   await load();
   ctx.every(10000, () => load().catch(() => {}));
@@ -109,7 +112,7 @@ export async function incidentNewView(ctx) {
       field(t('inc.severity'), severity, { hint: t('inc.sev_hint') }),
       field(t('inc.ci_filter'), ciFilter),
       ciBox,
-      field(t('inc.detected_at'), detected, { hint: t('inc.detected_hint') }),
+      field(t('inc.detected_at'), detected, { hint: t('inc.detected_hint') + ' ' + t('time.input_zone') }),
       field(t('field.location'), location),
       field(t('field.symptoms'), symptoms),
       field(t('field.impact_scope'), impact),
@@ -124,14 +127,21 @@ export async function incidentNewView(ctx) {
     if (severity.value) body.severity = severity.value;
     if (detected.value) body.detected_at = localInputToIso(detected.value);
     for (const [k, el] of [['location', location], ['symptoms', symptoms], ['impact_scope', impact]]) if (el.value.trim()) body[k] = el.value.trim();
-    if (!body.title || !body.ci_ids.length) {
-      showError(err, new Error(t('inc.need_title_ci')));
+    if (!body.title) {
+      fieldError(title, err, t('form.required', { field: t('inc.title') }));
+      return;
+    }
+    if (!body.ci_ids.length) {
+      fieldError(ciFilter, err, t('inc.need_title_ci'));
       return;
     }
     try {
       const inc = await post('/api/v1/incidents', body);
       go(`#/incidents/${inc.id}`);
-    } catch (e) { showError(err, e); }
+    } catch (e) {
+      const byField = { title, severity, detected_at: detected, location, symptoms, impact_scope: impact, ci_ids: ciFilter };
+      fieldError(byField[e.field] || null, err, e);
+    }
   });
   ctx.el.append(h('h1', {}, t('inc.register_title')), form);
   renderCis();
