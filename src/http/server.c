@@ -117,15 +117,30 @@ void od_req_resume(od_req *r)
     MHD_resume_connection((struct MHD_Connection *)r->conn);
 }
 
-/* Ingestion routes take an integration API key and nothing else; an API key
+/* The wall screen's reads, which a display key may make. */
+static bool display_route(const od_req *r)
+{
+    return strcmp(r->method, "GET") == 0 &&
+           (r->route->fn == od_h_dashboard || r->route->fn == od_h_event_stats);
+}
+
+/* Ingestion routes take an integration API key and nothing else; a display
+ * key reads the wall screen (display_route) and nothing else; an API key
  * works nowhere else.  Returns true when the request may go on. */
 static bool auth_api_key(od_server *s, od_req *r, const char *tok)
 {
     bool is_key = tok && strncmp(tok, OD_API_KEY_PREFIX, strlen(OD_API_KEY_PREFIX)) == 0;
-    if (r->route->perm == OD_PERM_INGEST && is_key) {
+    if (is_key && (r->route->perm == OD_PERM_INGEST || display_route(r))) {
         if (od_api_key_resolve(s->app, tok, &r->api_key, &r->err) != OD_OK)
             return false;
-        snprintf(r->who.username, sizeof r->who.username, "apikey:%.50s", r->api_key.name);
+        bool display = strcmp(r->api_key.integration, OD_API_KEY_DISPLAY) == 0;
+        if (display != (r->route->perm != OD_PERM_INGEST)) {
+            od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
+                         "此 API 密钥不能用于此接口 (permission: this API key does not work on this route)");
+            return false;
+        }
+        snprintf(r->who.username, sizeof r->who.username, "%s:%.50s", display ? "display" : "apikey",
+                 r->api_key.name);
         r->authed = true;
         return true;
     }
