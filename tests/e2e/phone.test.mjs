@@ -123,6 +123,21 @@ test('registration on a phone: the prediction is on screen while the form is fil
   await p.click('[data-testid=form-first] button[type=submit]');
   await waitText(p, '[data-testid=inc-state]', '已上报');
   await fits(p, 'incident-engineer');
+  // regrade from the page: a reason is required, named at its field
+  await p.click('[data-testid=regrade] summary');
+  await p.waitForSelector('[data-testid=form-regrade] select[name=ci_ids] option', { ...WAIT, state: 'attached' });
+  await fits(p, 'regrade');
+  await p.selectOption('[data-testid=form-regrade] select[name=severity]', 'minor');
+  await p.click('[data-testid=form-regrade] button[type=submit]');
+  await p.waitForSelector('[data-testid=form-regrade] textarea[name=reason][aria-invalid=true]', WAIT);
+  await p.fill('[data-testid=form-regrade] textarea[name=reason]', '影响范围小于初判');
+  await p.click('[data-testid=form-regrade] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('.inc-head .badges').innerText.includes('轻微'), null, WAIT);
+  assert.equal((await srv.must('GET', `/api/v1/incidents/${S.inc}`, undefined, S.eng)).severity, 'minor');
+  await p.selectOption('[data-testid=form-regrade] select[name=severity]', 'moderate');
+  await p.fill('[data-testid=form-regrade] textarea[name=reason]', '复核后恢复为中等');
+  await p.click('[data-testid=form-regrade] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('.inc-head .badges').innerText.includes('中等'), null, WAIT);
   await p.context().close();
 });
 
@@ -288,6 +303,40 @@ test('the auditor verifies the audit chain from the UI', async () => {
   await p.waitForFunction(() => [...document.querySelectorAll('[data-testid=audit-list] tbody tr')].every((tr) => tr.innerText.includes('sun')), null, WAIT);
   await fits(p, 'audit');
   await p.context().close();
+});
+
+test('the wall screen: a kiosk on a display key, 1920 and 3840 wide, past the 12 h of a session', async () => {
+  // the system administrator creates the key on the API keys screen
+  const a = await newPage({ width: 1280, height: 900 });
+  await signIn(a, 'sysadmin', '#/api-keys', ADMIN_PW);
+  await a.fill('input[name=name]', 'wall-duty-room');
+  await a.selectOption('select[name=integration]', 'display');
+  await a.click('form.form button[type=submit]');
+  const url = (await a.locator('[data-testid=kiosk-url]').innerText()).trim();
+  assert.match(url, /#\/wall\?key=odk_/);
+  await a.context().close();
+  const sizes = {};
+  for (const [w, hgt] of [[1920, 1080], [3840, 2160]]) {
+    const p = await newPage({ width: w, height: hgt });
+    await p.goto(url);
+    await p.waitForSelector('[data-testid=kpis] .kpi', WAIT);
+    assert.equal(new URL(p.url()).hash, '#/wall', 'the key leaves the address bar');
+    assert.equal(await p.locator('header.top').isVisible(), false, 'the wall screen alone');
+    const m = await p.evaluate(() => ({ sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight, iw: innerWidth, ih: innerHeight, kpi: parseFloat(getComputedStyle(document.querySelector('.kpi-value')).fontSize) }));
+    assert.ok(m.sw <= m.iw, `${w}: ${m.sw} px wide`);
+    assert.ok(m.sh <= m.ih + 2, `${w}: fits the screen height (${m.sh} of ${m.ih})`);
+    sizes[w] = m.kpi;
+    await p.screenshot({ path: artifact(`wall-${w}.png`) });
+    if (w === 1920) {
+      // 13 hours on: a session would have expired; the display key still reads
+      const before = await text(p, '[data-testid=refreshed]');
+      await srv.clock(13 * 3600);
+      await p.waitForFunction((b) => document.querySelector('[data-testid=refreshed]').innerText !== b, before, WAIT);
+      assert.equal(await p.locator('form.login-form').count(), 0, 'no sign-in page');
+    }
+    await p.context().close();
+  }
+  assert.ok(sizes[3840] >= sizes[1920] * 1.7, `the 4K screen scales its text: ${JSON.stringify(sizes)}`);
 });
 
 test('a person without a role gets a clear page, not a 403', async () => {

@@ -216,8 +216,11 @@ test('the authority closes, the review files the case, the case library finds it
   // fields the API names), and the list its total
   assert.equal(await eng.locator('[data-testid=case-list] .rs-undefined').count(), 0, 'highest response level shown');
   assert.notEqual((await eng.locator('[data-testid=case-list] tbody tr td').last().textContent()).trim(), '—', 'filing time shown');
+  await eng.screenshot({ path: artifact('cases.png'), fullPage: true });
   await waitText(eng, '[data-testid=case-pager] [data-testid=page-info]', '共 1 条');
-  await eng.click('[data-testid=case-list] a');
+  await eng.click('[data-testid=case-list] a'); // the case opens its incident
+  await eng.waitForSelector('[data-testid=inc-state]', WAIT);
+  await eng.goto(srv.base + `/#/incidents/${S.inc}/report`);
   await eng.waitForSelector('[data-testid=print-doc]', WAIT);
   await waitText(eng, '[data-testid=print-doc]', '连接池扩至 300');
   await eng.emulateMedia({ media: 'print' });

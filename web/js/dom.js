@@ -168,6 +168,30 @@ export function showError(el, err) {
   el.hidden = !err;
 }
 
+// A form error where it belongs: with an input, the message is shown right
+// under that input (aria-invalid, aria-errormessage, focus moved there) and
+// the form's general message is hidden; without one, in the form's general
+// message (errEl).  err null clears every mark of the form.
+export function fieldError(input, errEl, err) {
+  const form = errEl.closest('form') || document;
+  for (const el of form.querySelectorAll('[aria-invalid="true"]')) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-errormessage');
+  }
+  for (const el of form.querySelectorAll('.field-error')) el.remove();
+  const e = err ? (typeof err === 'string' ? new Error(err) : err) : null;
+  if (input && e) {
+    showError(errEl, null);
+    const msg = h('p', { class: 'error field-error', id: (input.id || input.name) + '-error', role: 'alert' }, bi(e.message));
+    input.insertAdjacentElement('afterend', msg);
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-errormessage', msg.id);
+    input.focus();
+    return;
+  }
+  showError(errEl, e);
+}
+
 // ---- names from the catalogue ----
 export const levelName = (l) => tOr('level.' + l, l);
 export const gradeName = (g) => tOr('grade.' + g, g);

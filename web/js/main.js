@@ -3,7 +3,7 @@
 // when the person navigates away.  Switching the language re-renders the
 // current view from the catalogue.
 import { t, bi, loadLang, currentLang, applyStatic } from './i18n.js';
-import { get, post, setCsrf, setUnauthorizedHandler } from './api.js';
+import { get, post, setCsrf, setBearer, setUnauthorizedHandler } from './api.js';
 import { h, clear, tickCountdowns, textChart } from './dom.js';
 import { loginView } from './views/login.js';
 import { dashboardView } from './views/dashboard.js';
@@ -73,7 +73,36 @@ function home() {
   return '#/account';
 }
 
+// The kiosk: #/wall?key=<display key> keeps the key in this browser and
+// shows the wall screen alone, read through that key — no sign-in, no
+// session to expire; a revoked key shows why the screen stopped.
+const KIOSK_KEY = 'opsdesk.display';
+async function kiosk(path) {
+  const m = path.match(/[?&]key=([A-Za-z0-9_-]{16,128})/);
+  if (m) {
+    localStorage.setItem(KIOSK_KEY, m[1]);
+    history.replaceState(null, '', '#/wall'); // the key does not stay in the address bar
+  }
+  const key = localStorage.getItem(KIOSK_KEY);
+  stopCurrent();
+  const el = document.getElementById('view');
+  clear(el);
+  document.body.classList.add('kiosk');
+  document.body.dataset.view = 'dashboard';
+  if (!key) {
+    el.append(h('p', { class: 'panel', 'data-testid': 'kiosk-nokey' }, t('kiosk.no_key')));
+    return;
+  }
+  setBearer(key);
+  const ctx = newCtx(el);
+  await dashboardView(ctx, []);
+}
+
 async function route() {
+  const raw = (location.hash || '').slice(1);
+  if (raw === '/wall' || raw.startsWith('/wall?')) return kiosk(raw);
+  document.body.classList.remove('kiosk');
+  setBearer(null);
   if (!location.hash || location.hash === '#' || location.hash === '#/') {
     if (session.me) return go(home());
   }
@@ -110,6 +139,23 @@ async function route() {
       h('p', {}, h('a', { href: home() }, t('access.go_home')))));
     return;
   }
+  const ctx = newCtx(el);
+  try {
+    await hit[1](ctx, path.match(hit[0]).slice(1));
+  } catch (e) {
+    if (e && e.status === 401) return;
+    console.error(e);
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.setAttribute('role', 'alert');
+    p.textContent = t('common.load_failed') + ' ' + (e && e.message ? bi(e.message) : '');
+    el.append(p);
+  }
+}
+
+// A view's context: its element, and the timers and charts that stop when
+// the person navigates away.
+function newCtx(el) {
   const ctx = {
     el, timers: [], charts: [], cleanups: [],
     every(ms, fn) { this.timers.push(setInterval(fn, ms)); },
@@ -125,17 +171,7 @@ async function route() {
     alive() { return current === this; },
   };
   current = ctx;
-  try {
-    await hit[1](ctx, path.match(hit[0]).slice(1));
-  } catch (e) {
-    if (e && e.status === 401) return;
-    console.error(e);
-    const p = document.createElement('p');
-    p.className = 'error';
-    p.setAttribute('role', 'alert');
-    p.textContent = t('common.load_failed') + ' ' + (e && e.message ? bi(e.message) : '');
-    el.append(p);
-  }
+  return ctx;
 }
 
 // The phone menu: the navigation folds behind one button below 760 px.

@@ -5,7 +5,7 @@
 // (list, create — the secret shown once — and revoke after a confirmation).
 import { t, bi } from '../i18n.js';
 import { get, post, qs } from '../api.js';
-import { h, clear, field, select, table, tr, section, showError, fmtTime, button, confirmButton, pager, csvButton } from '../dom.js';
+import { h, clear, field, select, table, tr, section, fmtTime, button, confirmButton, pager, csvButton, fieldError } from '../dom.js';
 
 const PAGE = 50;
 
@@ -50,7 +50,7 @@ export async function auditView(ctx) {
   await load();
 }
 
-const INTEGRATIONS = ['alertmanager', 'zabbix', 'api'];
+const INTEGRATIONS = ['alertmanager', 'zabbix', 'api', 'display'];
 
 export async function apiKeysView(ctx) {
   const body = h('div', { 'data-testid': 'key-list' });
@@ -70,7 +70,8 @@ export async function apiKeysView(ctx) {
     try {
       const k = await post('/api/v1/api-keys', { name: name.value.trim(), integration: integ.value });
       fieldError(name, err, null);
-      clear(secret, h('p', { class: 'ok' }, t('apikey.created_once')), h('code', { class: 'secret', 'data-testid': 'key-value' }, k.key));
+      clear(secret, h('p', { class: 'ok' }, t('apikey.created_once')), h('code', { class: 'secret', 'data-testid': 'key-value' }, k.key),
+        k.integration === 'display' ? [h('p', {}, t('apikey.kiosk_url')), h('code', { class: 'secret', 'data-testid': 'kiosk-url' }, `${location.origin}/#/wall?key=${k.key}`)] : null);
       name.value = '';
       load();
     } catch (e) { fieldError(e.field === 'name' ? name : null, err, e); }
@@ -89,28 +90,4 @@ export async function apiKeysView(ctx) {
         }, { 'data-testid': 'revoke-' + k.id })))));
   }
   await load();
-}
-
-// A form error where it belongs: with an input, the message is shown right
-// under that input (aria-invalid, aria-errormessage, focus moved there) and
-// the form's general message is hidden; without one, in the form's general
-// message (errEl).  err null clears every mark of the form.
-export function fieldError(input, errEl, err) {
-  const form = errEl.closest('form') || document;
-  for (const el of form.querySelectorAll('[aria-invalid="true"]')) {
-    el.removeAttribute('aria-invalid');
-    el.removeAttribute('aria-errormessage');
-  }
-  for (const el of form.querySelectorAll('.field-error')) el.remove();
-  const e = err ? (typeof err === 'string' ? new Error(err) : err) : null;
-  if (input && e) {
-    showError(errEl, null);
-    const msg = h('p', { class: 'error field-error', id: (input.id || input.name) + '-error', role: 'alert' }, bi(e.message));
-    input.insertAdjacentElement('afterend', msg);
-    input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-errormessage', msg.id);
-    input.focus();
-    return;
-  }
-  showError(errEl, e);
 }

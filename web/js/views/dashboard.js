@@ -60,7 +60,8 @@ export async function dashboardView(ctx) {
       dayChart.setOption(perDayOption(d), true);
       stamp.textContent = t('dash.refreshed', { at: fmtTime(d.now) });
     } catch (e) {
-      if (!ctx.alive() || e.status === 401) return;
+      // a kiosk has no sign-in page to go to: it says why it stopped
+      if (!ctx.alive() || (e.status === 401 && !document.body.classList.contains('kiosk'))) return;
       err.textContent = t('common.load_failed') + ' ' + bi(e.message);
       err.hidden = false;
     }
@@ -134,7 +135,8 @@ function renderDrills(el, d) {
   if (dl.length) renderDeadlines(el.querySelector('ol'), dl, 'dash.no_upcoming');
 }
 
-const axisText = () => ({ color: '#c9ced6', fontSize: 14 });
+// chart text grows with the wall (1920 → 14 px, 3840 → 28 px)
+const axisText = () => ({ color: '#c9ced6', fontSize: Math.round(14 * Math.max(1, window.innerWidth / 1920)) });
 
 function perDayOption(d) {
   const days = d.per_day.days.map((s) => s.slice(5));
@@ -143,7 +145,7 @@ function perDayOption(d) {
     textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
     tooltip: { trigger: 'axis' },
     legend: { top: 0, textStyle: axisText(), data: LEVELS.map(levelName) },
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    grid: { left: 40, right: 16, top: 36, bottom: 28, containLabel: true },
     xAxis: { type: 'category', data: days, axisLabel: axisText() },
     yAxis: { type: 'value', minInterval: 1, axisLabel: axisText(), splitLine: { lineStyle: { color: '#2c3440' } } },
     series: LEVELS.map((l) => ({ name: levelName(l), type: 'bar', stack: 'lv', data: d.per_day.by_level[l], itemStyle: { color: LEVEL_COLORS[l] } })),
@@ -158,7 +160,7 @@ function perHourOption(buckets) {
     textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
     tooltip: { trigger: 'axis' },
     legend: { top: 0, textStyle: axisText(), data: classes.map((c) => t('evclass.' + c)) },
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    grid: { left: 40, right: 16, top: 36, bottom: 28, containLabel: true },
     xAxis: { type: 'category', data: hours, axisLabel: axisText() },
     yAxis: { type: 'value', minInterval: 1, axisLabel: axisText(), splitLine: { lineStyle: { color: '#2c3440' } } },
     series: classes.map((c) => ({ name: t('evclass.' + c), type: 'bar', stack: 'ev', data: buckets.map((b) => b[c] || 0), itemStyle: { color: CLASS_COLORS[c] } })),

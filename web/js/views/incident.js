@@ -9,14 +9,13 @@
 // told, on which channel, when, and what failed (in red, with the reason)
 // comes from the incident's messages.  Also the printable report (A4).
 import { t, tOr, bi } from '../i18n.js';
-import { get, post } from '../api.js';
+import { get, post, patch as apiPatch } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, badge, levelName,
   respName, sevName, roleName, dlName, reportName, fieldName, fmtTime, countdown, localInputToIso, isoToLocalInput, button,
-  patch, announce, confirmButton,
+  patch, announce, confirmButton, fieldError,
 } from '../dom.js';
-import { fieldError } from './admin.js';
-import { session, hasRole } from '../main.js';
+import { session, hasRole, can } from '../main.js';
 import { serverNow } from '../api.js';
 
 const OPEN_STATES = ['detected', 'reported', 'confirmed', 'activated'];
@@ -46,6 +45,7 @@ export async function incidentView(ctx, [id]) {
   const forms = h('div', { 'data-testid': 'report-forms' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   let formsState = null;
+  let regradeOpen = false; // the regrade form stays open across rebuilds
   let seen = null; // what was last announced: state, response level, timeline length, failures
 
   ctx.el.append(head, failedAlert, actions, actErr,
@@ -177,7 +177,7 @@ export async function incidentView(ctx, [id]) {
   function renderForms() {
     const kinds = hasRole('monitoring_engineer', 'ops_engineer', 'ops_section_head') ? kindsFor(inc.state) : [];
     const review = inc.state === 'closed' && hasRole('ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'emergency_leadership');
-    clear(forms, kinds.map(reportForm), review ? reviewForm() : null);
+    clear(forms, kinds.map(reportForm), review ? reviewForm() : null, can('incident.report') && open() ? regradeForm() : null);
   }
 
   function reportForm(kind) {
@@ -220,6 +220,50 @@ export async function incidentView(ctx, [id]) {
       } catch (e) { fieldError(e.field && inputs[e.field] ? inputs[e.field][0] : null, err, e); }
     });
     return section(t('inc.form_title', { kind: reportName(kind) }), h('p', { class: 'note' }, t('inc.required_note')), form);
+  }
+
+  // Regrade (R-INC-4): severity, CIs, response level, with the reason; folded
+  // away until asked for.  The CIs are loaded when it is opened.
+  function regradeForm() {
+    const sev = select([['severe', sevName('severe')], ['moderate', sevName('moderate')], ['minor', sevName('minor')]], inc.severity, { name: 'severity' });
+    const resp = select(['R1', 'R2', 'R3', 'NG'].map((r) => [r, respName(r)]), inc.response_level, { name: 'response_level' });
+    const ciSel = h('select', { name: 'ci_ids', multiple: true, size: 6 });
+    const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 2000 });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const form = h('form', { class: 'form', 'data-testid': 'form-regrade', novalidate: true },
+      field(t('inc.severity'), sev), field(t('inc.response'), resp), field(t('inc.cis'), ciSel, { hint: t('regrade.ci_hint') }),
+      field(t('regrade.reason'), reason, { required: true }), err, h('button', { type: 'submit', class: 'primary' }, t('regrade.submit')));
+    const box = h('details', { class: 'panel', 'data-testid': 'regrade', open: regradeOpen }, h('summary', {}, h('strong', {}, t('regrade.title'))), form);
+    const fill = async () => {
+      regradeOpen = box.open;
+      if (!box.open || ciSel.options.length) return;
+      const cis = (await get('/api/v1/cis?limit=500')).items;
+      const mine = new Set(inc.cis.map((c) => c.id));
+      clear(ciSel, cis.map((c) => h('option', { value: String(c.id), selected: mine.has(c.id) }, `${c.name} (${gradeName(c.grade)})`)));
+    };
+    box.addEventListener('toggle', fill);
+    if (regradeOpen) fill();
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!reason.value.trim()) {
+        fieldError(reason, err, t('form.required', { field: t('regrade.reason') }));
+        return;
+      }
+      const body = { reason: reason.value.trim() };
+      if (sev.value !== inc.severity || inc.severity_provisional) body.severity = sev.value;
+      if (resp.value !== inc.response_level) body.response_level = resp.value;
+      const ids = [...ciSel.selectedOptions].map((o) => Number(o.value));
+      if (ciSel.options.length && ids.length && ids.sort().join() !== inc.cis.map((c) => c.id).sort().join()) body.ci_ids = ids;
+      try {
+        inc = await apiPatch(`/api/v1/incidents/${inc.id}`, body);
+        fieldError(null, err, null);
+        formsState = null;
+        render();
+      } catch (e) {
+        fieldError({ severity: sev, response_level: resp, ci_ids: ciSel, reason }[e.field] || null, err, e);
+      }
+    });
+    return box;
   }
 
   function reviewForm() {

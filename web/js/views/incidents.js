@@ -6,10 +6,9 @@ import { t, bi } from '../i18n.js';
 import { get, post, qs } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, levelName, respName,
-  stateName, sevName, roleName, fmtTime, countdown, localInputToIso, badge, patch, pager, csvButton,
+  stateName, sevName, roleName, fmtTime, countdown, localInputToIso, badge, patch, pager, csvButton, fieldError,
 } from '../dom.js';
-import { go, hasRole } from '../main.js';
-import { fieldError } from './admin.js';
+import { go, hasRole, session } from '../main.js';
 
 const STATES = ['detected', 'reported', 'confirmed', 'activated', 'resolved', 'closed', 'reviewed'];
 const LEVELS = ['L1', 'L2', 'L3', 'NG'];
@@ -39,9 +38,10 @@ export async function incidentListView(ctx) {
   form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
   for (const k of ['state', 'level', 'response_level', 'drill']) f[k].addEventListener('change', () => { offset = 0; load(); });
 
+  const mine = h('div', { 'data-testid': 'mine' });
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('inc.list_title')),
     hasRole('monitoring_engineer', 'ops_engineer') ? h('a', { class: 'button primary', href: '#/incidents/new' }, t('inc.register')) : null),
-  form, body, pg);
+  mine, form, body, pg);
 
   async function load() {
     const r = await get('/api/v1/incidents' + qs({ ...params(), limit: PAGE, offset }));
@@ -54,8 +54,24 @@ export async function incidentListView(ctx) {
         i.handling_deadline && !['resolved', 'closed', 'reviewed'].includes(i.state) ? countdown(i.handling_deadline) : fmtTime(i.handling_deadline)))));
     pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
-  await load();
-  ctx.every(10000, () => load().catch(() => {}));
+  // 待我处理: what waits for my authority — plans to activate, incidents to
+  // close, cases to review — before the whole list
+  const REVIEWERS = ['ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'emergency_leadership'];
+  async function loadMine() {
+    const roles = session.me.roles;
+    const want = [['confirmed', (i) => roles.includes(i.activation_role), 'mine.activate'], ['resolved', (i) => roles.includes(i.closing_role), 'mine.close']];
+    if (roles.some((r) => REVIEWERS.includes(r))) want.push(['closed', () => true, 'mine.review']);
+    const lists = await Promise.all(want.map(([st]) => get('/api/v1/incidents' + qs({ state: st, limit: 100 }))));
+    if (!ctx.alive()) return;
+    const todo = [];
+    want.forEach(([, ok, what], k) => { for (const i of lists[k].items.filter(ok)) todo.push([i, what]); });
+    patch(mine, todo.map(([i, what]) => [i.id, i.title, i.level, i.response_level, what]), () => (todo.length
+      ? section(t('mine.title', { n: todo.length }), table([t('inc.number'), t('inc.title'), t('mine.what'), t('inc.level'), t('inc.response')],
+        todo.map(([i, what]) => tr(h('a', { href: `#/incidents/${i.id}` }, i.number), i.title, t(what), levelBadge(i.level), respBadge(i.response_level)))))
+      : null));
+  }
+  await Promise.all([load(), loadMine()]);
+  ctx.every(10000, () => { load().catch(() => {}); loadMine().catch(() => {}); });
 }
 
 const GRADE_ORDER = { L1: 0, L2: 1, L3: 2, NG: 3 };
@@ -63,6 +79,9 @@ const GRADE_ORDER = { L1: 0, L2: 1, L3: 2, NG: 3 };
 export async function incidentNewView(ctx) {
   const cis = (await get('/api/v1/cis?limit=500')).items;
   const title = h('input', { name: 'title', maxlength: 300 });
+  const sevDefs = (await get('/api/v1/policy/categories').catch(() => ({}))).severities || {};
+  const sevDef = h('div', { class: 'sev-def note', 'data-testid': 'sev-def', 'aria-live': 'polite' });
+  const showSevDef = () => clear(sevDef, sevDefs[severity.value] ? sevDefs[severity.value].description : '');
   const severity = select([['', t('inc.sev_unknown')], ['severe', sevName('severe')], ['moderate', sevName('moderate')], ['minor', sevName('minor')]], '', { name: 'severity' });
   const detected = h('input', { type: 'datetime-local', name: 'detected_at' });
   const location = h('input', { name: 'location', maxlength: 500 });
@@ -105,11 +124,12 @@ export async function incidentNewView(ctx) {
     }
   }
   severity.addEventListener('change', predict);
+  severity.addEventListener('change', showSevDef);
 
   const form = h('form', { class: 'form two-col', novalidate: true },
     h('div', { class: 'col' },
       field(t('inc.title'), title, { required: true }),
-      field(t('inc.severity'), severity, { hint: t('inc.sev_hint') }),
+      field(t('inc.severity'), severity, { hint: t('inc.sev_hint') }), sevDef,
       field(t('inc.ci_filter'), ciFilter),
       ciBox,
       field(t('inc.detected_at'), detected, { hint: t('inc.detected_hint') + ' ' + t('time.input_zone') }),
