@@ -189,6 +189,16 @@ test('a failed message shows in red on the incident within one poll', async () =
   assert.equal(color, 'rgb(180, 35, 24)', 'failed rows are red');
   assert.match(await text(p, '[data-testid=deliveries] tr.failed'), /请电话联系/);
   await fits(p, 'incident-failed');
+  // the desk sends it again from the page (the leader may not: no button)
+  assert.equal(await p.locator('[data-testid=deliveries] button[data-testid^=retry-]').count(), 0);
+  const e = await newPage();
+  await signIn(e, 'zhang', `#/incidents/${S.inc}`);
+  const mid = inc.failed_messages.find((f) => f.queue === 'outbox').id;
+  await e.click(`[data-testid=retry-${mid}]`);
+  await waitText(e, '[data-testid=timeline]', `#${mid}`);
+  const again = await srv.must('GET', `/api/v1/incidents/${S.inc}`, undefined, S.eng);
+  assert.notEqual(again.messages.find((m) => m.id === mid).status, 'failed', 'queued again');
+  await e.context().close();
 });
 
 test('polling keeps focus and a text selection, and announces what changed', async () => {

@@ -6,7 +6,7 @@
 // drills apart.  Polls every 5 s; no reload needed.
 import { t, tOr, bi } from '../i18n.js';
 import { get, ApiError } from '../api.js';
-import { h, clear, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime, fmtClock } from '../dom.js';
+import { h, clear, patch, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime, fmtClock } from '../dom.js';
 
 const LEVELS = ['L1', 'L2', 'L3', 'NG'];
 const RESPS = ['R1', 'R2', 'R3', 'NG'];
@@ -53,7 +53,7 @@ export async function dashboardView(ctx) {
       if (!ctx.alive()) return;
       err.hidden = true;
       renderKpis(kpis, d);
-      clear(matrix, matrixTable(d.open));
+      patch(matrix, d.open, () => matrixTable(d.open)); // only what changed is redrawn (focus on the wall's links stays)
       renderDeadlines(missed, d.deadlines.missed.filter((x) => !x.drill), 'dash.no_missed');
       renderDeadlines(upcoming, d.deadlines.upcoming.filter((x) => !x.drill), 'dash.no_upcoming');
       renderDrills(drills, d);
@@ -86,11 +86,11 @@ function renderKpis(el, d) {
   const nMissed = d.deadlines.missed.filter((x) => !x.drill).length;
   const card = (label, value, cls, testid) => h('div', { class: 'kpi ' + (cls || ''), 'data-testid': testid },
     h('span', { class: 'kpi-value' }, String(value)), h('span', { class: 'kpi-label' }, label));
-  clear(el,
+  patch(el, [d.open.total, d.open.by_level, nMissed, d.drills.open.total], () => [
     card(t('dash.open_total'), d.open.total, 'total', 'kpi-open'),
     LEVELS.map((l) => card(levelName(l), d.open.by_level[l], 'lv-' + l, 'kpi-' + l)),
     card(t('dash.missed_count'), nMissed, nMissed ? 'alarm' : '', 'kpi-missed'),
-    card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills'));
+    card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills')]);
 }
 
 function matrixTable(o) {
@@ -101,10 +101,11 @@ function matrixTable(o) {
 }
 
 function renderDeadlines(el, list, emptyKey) {
-  if (!list.length) {
-    clear(el, h('li', { class: 'empty' }, t(emptyKey)));
-    return;
-  }
+  patch(el, list, () => deadlineItems(list, emptyKey));
+}
+
+function deadlineItems(list, emptyKey) {
+  if (!list.length) return h('li', { class: 'empty' }, t(emptyKey));
   // one row per incident and kind (the acknowledgements of several people are one row naming them)
   const rows = [];
   for (const x of list) {
@@ -116,18 +117,20 @@ function renderDeadlines(el, list, emptyKey) {
     rows.push({ ...x, people: x.recipient ? [x.recipient.display_name || x.recipient.username] : [] });
   }
   const shown = rows.slice(0, MAX_ROWS);
-  clear(el, shown.map((x) => h('li', { class: x.missed ? 'missed' : '' },
+  return [shown.map((x) => h('li', { class: x.missed ? 'missed' : '' },
     h('div', { class: 'dl-main' },
       h('div', {}, h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), ' ', levelBadge(x.incident.level), ' ', respBadge(x.incident.response_level)),
       h('div', { class: 'dl-title' }, x.incident.title),
       h('div', { class: 'dl-kind' }, dlName(x.kind) + (x.people.length ? ' · ' + x.people.join(t('common.sep')) : ''))),
     countdown(x.due_at))),
-  rows.length > shown.length ? h('li', { class: 'more empty', 'data-testid': 'more' }, t('dash.more', { n: rows.length - shown.length })) : null);
+  rows.length > shown.length ? h('li', { class: 'more empty', 'data-testid': 'more' }, t('dash.more', { n: rows.length - shown.length })) : null];
 }
 
 function renderDrills(el, d) {
   const dl = [...d.deadlines.missed, ...d.deadlines.upcoming].filter((x) => x.drill);
   const sum = d.drills.per_day.reduce((a, b) => a + b, 0);
+  if (el.dataset.key === JSON.stringify([d.drills, dl])) return;
+  el.dataset.key = JSON.stringify([d.drills, dl]);
   clear(el,
     h('p', { class: 'drill-line' }, t('dash.drills_summary', { open: d.drills.open.total, days: d.days, n: sum })),
     LEVELS.filter((l) => d.drills.open.by_level[l]).map((l) => h('span', { class: 'chip' }, levelName(l) + ' × ' + d.drills.open.by_level[l])),

@@ -149,7 +149,8 @@ export async function incidentView(ctx, [id]) {
       const f = errs['outbox:' + m.id];
       const row = tr(recipientName(m.recipient_id), tOr('channel.' + m.channel, m.channel), tOr('msgkind.' + m.kind, m.kind), fmtTime(m.created_at),
         h('span', {}, badge(tOr('dv.' + m.status, m.status), 'dv-' + m.status), m.attempts > 1 ? ' ' + t('dv.attempts', { n: m.attempts }) : ''),
-        bad ? h('span', { class: 'failed-msg' }, f ? bi(f.error) : '', ' ', t('dv.call_instead')) : '');
+        bad ? h('span', { class: 'failed-msg' }, f ? bi(f.error) : '', ' ', t('dv.call_instead'), ' ',
+          can('incident.report') ? button(t('dv.retry'), () => retry(m.id), { 'data-testid': 'retry-' + m.id }) : null) : '');
       if (bad) row.classList.add('failed');
       return row;
     });
@@ -291,6 +292,16 @@ export async function incidentView(ctx, [id]) {
     return section(t('inc.review_title'), h('p', { class: 'note' }, t('inc.required_note')), form);
   }
 
+  // a failed message sent again (once the channel is back)
+  async function retry(mid) {
+    try {
+      inc = await post(`/api/v1/messages/${mid}/retry`);
+      showError(actErr, null);
+      render();
+      announce(t('dv.retried'));
+    } catch (e) { showError(actErr, e); }
+  }
+
   async function act(what) {
     try {
       inc = await post(`/api/v1/incidents/${inc.id}/${what}`);
@@ -335,7 +346,9 @@ export async function incidentReportView(ctx, [id]) {
   const others = inc.reports.filter((r) => r.kind !== 'review');
   ctx.el.append(h('div', { class: 'no-print actions' },
     h('a', { class: 'button', href: `#/incidents/${inc.id}` }, t('common.back')),
-    button(t('common.print'), () => window.print(), { class: 'primary' })),
+    button(t('common.print'), () => window.print(), { class: 'primary' }),
+    h('a', { class: 'button', href: `/api/v1/incidents/${inc.id}/report.md`, download: `${inc.number}.md` }, t('report.download_md')),
+    h('a', { class: 'button', href: `/api/v1/incidents/${inc.id}/report.html`, target: '_blank', rel: 'noopener' }, t('report.open_html'))),
   h('article', { class: 'print-doc', 'data-testid': 'print-doc' },
     h('header', {}, h('p', { class: 'doc-kind' }, t('report.doc_title')), h('h1', {}, inc.title), h('p', {}, inc.number, inc.drill ? ' · ' + t('inc.drill_badge') : '')),
     table([t('report.item'), t('report.value')], [
@@ -361,5 +374,7 @@ export async function incidentReportView(ctx, [id]) {
     h('h2', {}, t('inc.review_title')), review ? reportBlock(review) : h('p', {}, t('report.no_review')),
     h('h2', {}, t('inc.timeline')),
     h('ol', { class: 'timeline' }, inc.timeline.map((e) => h('li', {}, fmtTime(e.at), ' ', e.actor_name || e.actor, ' ', bi(e.text)))),
-    h('p', { class: 'note' }, t('report.zone_note'))));
+    h('p', { class: 'note' }, t('report.zone_note')),
+    // who filled it in and who checked it, signed on paper
+    table([t('report.filled_by'), t('report.checked_by'), t('report.sign_date')], [tr(' ', ' ', ' ')], { cls: 'signatures' })));
 }
