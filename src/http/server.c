@@ -425,15 +425,19 @@ static void dispatch(od_server *s, req_state *st)
             return;
         }
         if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
-            char roles[512];
+            /* people read the roles' names; the keys are for the English part */
+            char roles[512], names[1024];
             od_join rj = od_join_start(roles, sizeof roles, ", ");
+            od_join nj = od_join_start(names, sizeof names, "、");
             od_roleset need = od_perm_roles(perm);
             for (int i = 0; i < OD_ROLE__COUNT; i++)
-                if (need & OD_ROLEBIT(i))
+                if (need & OD_ROLEBIT(i)) {
                     od_join_add(&rj, od_role_key((od_role)i));
+                    od_join_add(&nj, od_role_name_zh((od_role)i));
+                }
             od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
-                         "没有权限 %s，需要角色之一：%s (permission %s needs one of: %s)", od_perm_key(perm),
-                         roles, od_perm_key(perm), roles);
+                         "没有权限：此操作需要以下角色之一：%s (permission %s needs one of: %s)", names,
+                         od_perm_key(perm), roles);
             return;
         }
     }

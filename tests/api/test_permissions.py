@@ -72,6 +72,17 @@ class RouteTable(harness.ServerTest):
             self.assertEqual(sorted(me["permissions"]), want, role)
         self.assertEqual(self.srv.get("/api/v1/auth/me", token=self.noroles).json["permissions"], [])
 
+    def test_refusal_names_roles_for_people(self):
+        """A refusal names the roles by name in Chinese and keeps the keys
+        for the English part (people do not read role keys)."""
+        r = self.srv.get("/api/v1/incidents", token=self.noroles)
+        self.assertError(r, 403)
+        zh, _, en = r.json["error"]["message"].partition(" (")
+        self.assertIn("监控工程师", zh)
+        self.assertNotRegex(zh, r"[a-z]+_[a-z]+|incident\.read")
+        self.assertIn("incident.read needs one of: ", en)
+        self.assertIn("monitoring_engineer", en)
+
     def test_anonymous_gets_401(self):
         for method, path, perm in ROUTES:
             r = self.srv.request(method, concrete(path))
