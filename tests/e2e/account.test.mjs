@@ -67,6 +67,7 @@ test('my notification settings: language, channels per level, a personal bot who
   await p.locator('input[name=bot_url]').fill(BOT_URL);
   await p.locator('input[name=bot_secret]').fill(BOT_SECRET);
   await p.locator('[data-testid=notify-form] button[type=submit]').click();
+  await p.waitForSelector('[data-testid=notify-form] .ok:not([hidden])', WAIT); // innerText of a hidden element is its text: wait until shown
   await waitText(p, '[data-testid=notify-form] .ok', '已保存');
   await waitText(p, '[data-testid=notify-bot-current]', '钉钉');
   assert.match(await p.locator('[data-testid=notify-bot-current]').innerText(), /oapi\.dingtalk\.com.*已设置签名密钥/);
@@ -131,6 +132,7 @@ test('the system administrator lists and creates accounts and sets a person\'s n
   // the administrator sets the language; a personal bot is its owner's to set (R-SEC-SYS-2)
   await p.locator('select[name=notify_lang]').selectOption('en');
   await p.locator('[data-testid=notify-form] button[type=submit]').click();
+  await p.waitForSelector('[data-testid=notify-form] .ok:not([hidden])', WAIT); // innerText of a hidden element is its text: wait until shown
   await waitText(p, '[data-testid=notify-form] .ok', '已保存');
   const n = await srv.must('GET', `/api/v1/users/${S.liu}/notify`, undefined, await srv.admin('sysadmin'));
   assert.equal(n.lang, 'en');

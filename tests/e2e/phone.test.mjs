@@ -82,6 +82,15 @@ async function fits(page, name) {
   await page.waitForTimeout(150); // layout after the last render
   const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, bw: document.body.scrollWidth, iw: window.innerWidth }));
   assert.ok(m.sw <= m.iw && m.bw <= m.iw, `${name}: ${m.sw}/${m.bw} px wide on a ${m.iw} px screen`);
+  // what people read holds no machine text: no raw keys, no ISO times (code and raw payloads aside)
+  const words = await page.evaluate(() => {
+    const root = (document.getElementById('view') || document.body).cloneNode(true);
+    for (const x of root.querySelectorAll('code, pre, select, option, script, style')) x.remove();
+    return root.textContent;
+  });
+  assert.doesNotMatch(words, /\d{4}-\d\d-\d\dT\d\d:/, `${name}: an ISO time`);
+  const raw = words.match(/\b[a-z]+_[a-z_]+\b/);
+  assert.equal(raw, null, `${name}: a raw key ${raw}`);
   await page.screenshot({ path: artifact(`phone-${name}.png`) });
   await page.screenshot({ path: artifact(`phone-${name}-full.png`), fullPage: true });
 }

@@ -35,7 +35,7 @@ export async function accountView(ctx) {
     } catch (e) { fieldError(e.field === 'old_password' ? old : e.field === 'new_password' ? nw : null, msg, e); }
   });
   ctx.el.append(h('h1', {}, t('account.title')),
-    me.roles.length ? null : h('p', { class: 'panel no-access', role: 'note', 'data-testid': 'no-role' }, t('account.no_role')),
+    ...(me.roles.length ? [] : [h('p', { class: 'panel no-access', role: 'note', 'data-testid': 'no-role' }, t('account.no_role'))]),
     section(t('account.me'), table([t('account.username'), t('account.department'), t('account.roles')],
       [tr(me.username, me.department || '—', me.roles.map(roleName).join(t('common.sep')) || '—')])),
     section(t('account.change_password'), form));
