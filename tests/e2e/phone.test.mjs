@@ -107,6 +107,10 @@ test('registration on a phone: the prediction is on screen while the form is fil
   await p.check(`#ci-${S.ci}`);
   await p.selectOption('select[name=severity]', 'moderate');
   await waitText(p, '[data-testid=pred-level]', '二级事件');
+  // the people it will reach, by name; a role nobody holds is a warning before saving
+  await waitText(p, '[data-testid=pred-recipients]', '赵强');
+  assert.match(await text(p, '[data-testid=pred-recipients]'), /孙立新/);
+  assert.ok(await p.locator('[data-testid=pred-nobody]').count() >= 1, 'the liaison role has nobody');
   await p.locator('input[name=title]').scrollIntoViewIfNeeded();
   assert.ok(await inView(p, '[data-testid=pred-level]'), 'the predicted level is on screen');
   const header = await p.$eval('header.top', (el) => el.getBoundingClientRect().height);
@@ -288,6 +292,16 @@ test('every screen fits the phone', async () => {
   await signIn(e, 'zhang', '#/cmdb/new');
   await e.waitForSelector('[data-testid=guidance]', WAIT);
   await fits(e, 'ci-new');
+  // attributes: a Chinese name beside the host name the matcher uses
+  await e.fill('input[name=name]', 'db-standby-01');
+  await e.fill('textarea[name=attributes]', '中文名 = 备用数据库\n型号 X9');
+  await e.click('form.form button[type=submit]');
+  await e.waitForSelector('textarea[name=attributes][aria-invalid=true]', WAIT);
+  await e.fill('textarea[name=attributes]', '中文名 = 备用数据库\n型号 = X9');
+  await e.click('form.form button[type=submit]');
+  await e.waitForSelector('[data-testid=ci-attr]', WAIT);
+  assert.deepEqual(await e.locator('[data-testid=ci-attr]').allInnerTexts(), ['备用数据库', 'X9']);
+  await fits(e, 'ci-attributes');
   await e.goto(srv.base + '/#/events');
   await e.waitForSelector('h1', WAIT);
   await fits(e, 'events-writer');

@@ -167,6 +167,15 @@ export async function incidentNewView(ctx) {
   renderCis();
 }
 
+// Who will be told, by name, role by role; a role nobody holds is a warning
+// before saving.
+function recipientsOf(g) {
+  if (!g.recipients) return (g.recipient_roles || []).map(roleName).join(t('common.sep'));
+  return h('ul', { class: 'people' }, g.recipients.map((r) => h('li', {},
+    h('span', { class: 'note' }, roleName(r.role), t('inc.role_colon')),
+    r.people.length ? r.people.join(t('common.sep')) : h('strong', { class: 'bad', 'data-testid': 'pred-nobody' }, t('inc.role_nobody')))));
+}
+
 // The grading answer: the values and, for each, the rule behind it.
 export function renderPrediction(el, g, ci) {
   const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
@@ -180,7 +189,7 @@ export function renderPrediction(el, g, ci) {
       g.severity_provisional ? row(t('inc.severity'), t('inc.sev_provisional'), 'severity_provisional', 'pred-prov') : null,
       row(t('inc.handling_limit'), mins(g.handling_limit_minutes), 'handling_limit_minutes', 'pred-handling'),
       row(t('inc.first_report_within'), mins(g.first_report_within_minutes), 'first_report_minutes', 'pred-first'),
-      row(t('inc.recipients'), (g.recipient_roles || []).map(roleName).join(t('common.sep')), 'recipients', 'pred-recipients'),
+      row(t('inc.recipients'), recipientsOf(g), 'recipients', 'pred-recipients'),
       row(t('inc.ack'), g.ack_required ? t('inc.ack_within', { n: g.ack_within_minutes }) : t('inc.ack_none'), 'ack_window_minutes', 'pred-ack'),
       row(t('inc.progress_every'), mins(g.progress_every_minutes), 'progress_every_minutes', 'pred-progress'),
       row(t('inc.activation_role'), roleName(g.activation_role), 'activation_role', 'pred-activation')));
