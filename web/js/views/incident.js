@@ -120,7 +120,13 @@ export async function incidentView(ctx, [id]) {
     patch(deliveries, [inc.messages, failed], () => deliveryTable());
 
     patch(reports, inc.reports, () => (inc.reports.length ? inc.reports.map(reportBlock) : h('p', { class: 'note' }, t('inc.no_reports'))));
-    patch(timeline, inc.timeline, () => inc.timeline.map((e) => h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text))));
+    // the timeline only grows: new entries are appended, the ones shown (and a selection in them) stay
+    const tlItem = (e) => h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text));
+    const shownTl = timeline.dataset.key ? JSON.parse(timeline.dataset.key) : null;
+    if (shownTl && inc.timeline.length > shownTl.length && JSON.stringify(inc.timeline.slice(0, shownTl.length)) === timeline.dataset.key) {
+      timeline.append(...inc.timeline.slice(shownTl.length).map(tlItem));
+      timeline.dataset.key = JSON.stringify(inc.timeline);
+    } else patch(timeline, inc.timeline, () => inc.timeline.map(tlItem));
 
     // forms keep what is being typed: rebuilt only when the state or the level changes
     const key = inc.state + '/' + inc.response_level;
