@@ -89,7 +89,7 @@ export function select(options, value, attrs = {}) {
 // column's name (data-label, shown by app.css), so nothing scrolls sideways.
 export function table(headers, rows, { caption, cls = '' } = {}) {
   const body = h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, t('common.none'))));
-  for (const row of body.rows) {
+  for (const row of rows.length ? body.rows : []) {
     [...row.cells].forEach((td, i) => { if (typeof headers[i] === 'string' && headers[i]) td.dataset.label = headers[i]; });
   }
   return h('table', { class: 'grid ' + cls },
