@@ -134,11 +134,11 @@ static od_err key_input_check(const char *name, const char *integration, od_erro
             return od_error_set(e, OD_E_UNPROCESSABLE, "name",
                                 "name 只能含字母、数字、-_. (name may hold letters, "
                                 "digits, - _ . only)");
-    if (!integration ||
-        (strcmp(integration, "api") && strcmp(integration, "alertmanager") && strcmp(integration, "zabbix")))
+    if (!integration || (strcmp(integration, "api") && strcmp(integration, "alertmanager") &&
+                         strcmp(integration, "zabbix") && strcmp(integration, OD_API_KEY_DISPLAY)))
         return od_error_set(e, OD_E_UNPROCESSABLE, "integration",
-                            "integration 须为 api/alertmanager/zabbix "
-                            "(integration must be api, alertmanager or zabbix)");
+                            "integration 须为 api/alertmanager/zabbix/display "
+                            "(integration must be api, alertmanager, zabbix or display)");
     return OD_OK;
 }
 

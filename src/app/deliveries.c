@@ -1,9 +1,10 @@
 /* deliveries.c — the delivery log of an incident (R-NOT-7 "shown on the
  * incident"): every send attempt for its messages, person by person and
- * group bot by group bot, for GET /api/v1/incidents/{id}/deliveries.  The
- * caller must be allowed to see the incident (same rule as the incident
- * view).  Read-only. */
+ * group bot by group bot, for GET /api/v1/incidents/{id}/deliveries; and
+ * the retry of a failed message (POST /api/v1/messages/{id}/retry).  The caller
+ * must be allowed to see the incident (same rule as the incident view). */
 #include "app/incidents.h"
+#include "app/incidents_int.h"
 #include "app/list.h"
 #include "app/notification.h"
 #include "notify/message.h"
@@ -42,9 +43,9 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
 {
     *out = NULL;
     /* visibility (department scopes, existence): the rule of the incident view */
-    json_t *inc = NULL;
-    od_err vis = od_incident_get(a, who, incident_id, &inc, e);
-    json_decref(inc);
+    json_t *seen = NULL;
+    od_err vis = od_incident_get(a, who, incident_id, &seen, e);
+    json_decref(seen);
     if (vis)
         return vis;
     od_tx *tx = NULL;
@@ -71,4 +72,51 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
     od_rows_close(r);
     od_tx_rollback(tx);
     return od_list_done(rc, items, total, limit, offset, out, e);
+}
+
+od_err od_delivery_retry(od_app *a, const od_principal *who, int64_t message_id, json_t **out, od_error *e)
+{
+    *out = NULL;
+    /* whose message: an incident the caller may see (else it does not exist for them) */
+    int64_t incident_id = 0;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_NTF_MSG_INCIDENT, &incident_id, e, OD_BINDS(OD_INT(message_id)));
+    if (tx)
+        od_tx_rollback(tx);
+    if (rc == OD_E_NOT_FOUND || (!rc && incident_id == 0))
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "没有这条通知 (no such message)");
+    json_t *seen = NULL;
+    if (!rc)
+        rc = od_incident_get(a, who, incident_id, &seen, e);
+    json_decref(seen);
+    if (rc)
+        return rc;
+    int64_t now = od_app_now(a);
+    tx = NULL;
+    rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_exec(tx, OD_Q_NTF_RETRY, e, OD_BINDS(OD_INT(now), OD_INT(message_id), OD_INT(incident_id)));
+    if (!rc && od_tx_changes(tx) != 1)
+        rc = od_error_set(e, OD_E_CONFLICT, NULL,
+                          "只能重发发送失败的通知 (only a failed message can be sent again)");
+    json_t *aud = json_pack("{sI}", "message_id", (json_int_t)message_id);
+    if (!rc)
+        rc = od_inc_timeline(tx, incident_id, now, who, "message_retry", aud, e,
+                             "重新发送失败的通知 #%lld (failed message #%lld sent again)",
+                             (long long)message_id, (long long)message_id);
+    if (!rc)
+        rc = od_audit_append(tx, now, who, "message.retry", "incident", incident_id, NULL, aud, e);
+    json_decref(aud);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    rc = od_tx_commit(tx, e);
+    if (rc)
+        return rc;
+    od_app_committed(a, OD_COMMIT_OUTBOX);
+    return od_incident_get(a, who, incident_id, out, e);
 }

@@ -92,9 +92,13 @@ void od_event_caches_free(struct od_event_caches *c);
 typedef struct od_api_key {
     int64_t id;
     char name[64];
-    char integration[16]; /* api | alertmanager | zabbix */
+    char integration[16]; /* api | alertmanager | zabbix | display */
 } od_api_key;
 #define OD_API_KEY_PREFIX "odk_"
+/* A display key ingests nothing: it reads the wall screen (GET
+ * /api/v1/dashboard and /api/v1/events/stats) for a kiosk, without a user
+ * session and so without the session's expiry; revoked like any key. */
+#define OD_API_KEY_DISPLAY "display"
 /* Creates a key; *out holds the secret once ("key"). */
 OD_NODISCARD od_err od_api_key_create(od_app *a, const od_principal *who, const char *name,
                                       const char *integration, json_t **out, od_error *e);

@@ -170,13 +170,13 @@ static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64
     int64_t every = period_of(p, x, OD_DL_PROGRESS);
     bool open = od_inc_state_open(x->state);
     od_deadline_plan pl = od_deadline_fire_plan(OD_DL_PROGRESS, due, every, now);
-    char t1[OD_TIME_STR_MAX], t2[OD_TIME_STR_MAX];
+    char t1[OD_MSG_TIME_MAX], t2[OD_MSG_TIME_MAX];
     od_err rc;
     if (open && pl.catch_up) {
         json_t *data = json_pack("{sI sI sI}", "missed", (json_int_t)pl.missed, "first_due",
                                  (json_int_t)pl.first_missed, "last_due", (json_int_t)pl.last_missed);
-        od_time_format(pl.first_missed, t1);
-        od_time_format(pl.last_missed, t2);
+        od_msg_time(pl.first_missed, t1);
+        od_msg_time(pl.last_missed, t2);
         rc =
             od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", data, e,
                             "错过 %lld 次进展报告，%s 至 %s (missed %lld progress reports between %s and %s)",
@@ -184,9 +184,8 @@ static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64
         json_decref(data);
     } else {
         rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e,
-                             "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
-                             od_deadline_kind_key(OD_DL_PROGRESS), od_time_format(due, t1),
-                             od_deadline_kind_key(OD_DL_PROGRESS), t1);
+                             "逾期：进展报告应于 %s 前完成 (missed: progress due %s)", od_msg_time(due, t1),
+                             t1);
     }
     if (rc || !open)
         return rc;
@@ -256,6 +255,41 @@ static od_err dl_row_load(od_tx *tx, int64_t id, dl_row *d, bool *found, od_erro
     return rc;
 }
 
+/* The name people read for a deadline kind in a timeline entry. */
+static const char *kind_name_zh(od_deadline_kind k)
+{
+    switch (k) {
+    case OD_DL_ACK:
+        return "接收确认";
+    case OD_DL_FIRST_REPORT:
+        return "首报";
+    case OD_DL_HANDLING:
+        return "处理";
+    case OD_DL_PROGRESS:
+        return "进展报告";
+    default:
+        return od_deadline_kind_key(k);
+    }
+}
+
+/* " 王建国 " — the display name (else username) of user id, for a missed
+ * acknowledgement that names whose it was; "" when the account is gone. */
+static od_err person_label(od_tx *tx, int64_t id, char *buf, size_t cap, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    buf[0] = '\0';
+    od_err rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (!rc && row) {
+        const char *dn = od_rows_text(r, 2);
+        snprintf(buf, cap, "（%s）", dn && *dn ? dn : od_rows_text(r, 1));
+    }
+    od_rows_close(r);
+    return rc;
+}
+
 /* R-NOT-6: a missed first report, handling or ack deadline is recorded
  * and shown; a missed ack re-notifies (R-NOT-4). */
 static od_err fire_missed(fire_ctx *f, od_error *e)
@@ -267,11 +301,13 @@ static od_err fire_missed(fire_ctx *f, od_error *e)
     int64_t now = f->now, horizon = f->horizon;
     od_principal sys;
     od_principal_system(&sys);
-    char t[OD_TIME_STR_MAX];
-    od_err rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e,
-                                "逾期：%s 应于 %s 前完成 (missed: %s due %s)",
-                                od_deadline_kind_key((od_deadline_kind)d->kind), od_time_format(d->due, t),
-                                od_deadline_kind_key((od_deadline_kind)d->kind), t);
+    char t[OD_MSG_TIME_MAX], who[OD_NAME_MAX + 4] = "";
+    od_err rc = d->recipient ? person_label(tx, d->recipient, who, sizeof who, e) : OD_OK;
+    if (!rc)
+        rc = od_inc_timeline(tx, x->id, now, &sys, "deadline_missed", NULL, e,
+                             "逾期：%s%s应于 %s 前完成 (missed: %s%s due %s)",
+                             kind_name_zh((od_deadline_kind)d->kind), who, od_msg_time(d->due, t),
+                             od_deadline_kind_key((od_deadline_kind)d->kind), who, t);
     if (!rc && d->kind == OD_DL_ACK && od_inc_state_open(x->state)) {
         /* R-NOT-4: re-notify who has not acknowledged, again every
          * renotify_every; when the clock jumps past more than one of
@@ -319,6 +355,22 @@ static od_err fire_progress_remind(fire_ctx *f, od_error *e)
     return od_incident_notify_user(f->tx, f->p, x, x->created_by, cause, &m, f->now, e);
 }
 
+/* True when incident x was resolved at or before the due time of the
+ * people-facing deadline d (first report, handling, acknowledgement,
+ * progress): such a deadline ends with the incident instead of being missed
+ * after it.  A row due before the resolution and fired late (the clock
+ * jumped over both) was missed while the incident was open, and is. */
+static bool ended_with_incident(const inc *x, const dl_row *d)
+{
+    if (od_inc_state_open(x->state))
+        return false;
+    if (d->kind != OD_DL_ACK && d->kind != OD_DL_FIRST_REPORT && d->kind != OD_DL_HANDLING &&
+        d->kind != OD_DL_PROGRESS)
+        return false;
+    json_t *res = json_object_get(x->row, "resolved_at");
+    return !json_is_integer(res) || json_integer_value(res) <= d->due;
+}
+
 /* Handles the due row d of incident x; *done = the state the row ends in
  * ("done", "missed"), NULL when the handler has already set it. */
 static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
@@ -342,6 +394,12 @@ static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
                               "期限 %lld 已由别处处理 (deadline %lld was fired elsewhere)", (long long)d->id,
                               (long long)d->id);
         return rc;
+    }
+    if (ended_with_incident(x, d)) {
+        /* the incident was resolved before this was due: the deadline ended
+         * with it, nothing is missed, nobody is told */
+        *done = "ended";
+        return OD_OK;
     }
     switch (d->kind) {
     case OD_DL_ESCALATION:

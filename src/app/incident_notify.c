@@ -23,6 +23,45 @@ od_err od_incident_recipients_for(od_tx *tx, const od_policy *p, od_grade level,
     return od_out_audience(tx, &a, departments_json, out, e);
 }
 
+od_err od_grading_people(od_app *a, const od_grading *g, const char *department, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_audience all = od_first_report_audience(&g->recipients);
+    json_t *deps = json_pack("[s]", department ? department : "");
+    char *deps_s = deps ? json_dumps(deps, JSON_COMPACT) : NULL;
+    json_decref(deps);
+    json_t *res = json_array();
+    od_tx *tx = NULL;
+    od_err rc = deps_s && res ? od_tx_begin(a->store, false, &tx, e)
+                              : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    for (int i = 0; !rc && i < OD_ROLE__COUNT; i++) {
+        od_audience one = {all.anywhere & OD_ROLEBIT(i), all.own_department & OD_ROLEBIT(i)};
+        if (!one.anywhere && !one.own_department)
+            continue;
+        json_t *users = NULL, *names = json_array();
+        rc = od_out_audience(tx, &one, deps_s, &users, e);
+        size_t k;
+        json_t *u;
+        json_array_foreach(users, k, u)
+        {
+            const char *dn = json_string_value(json_object_get(u, "display_name"));
+            json_array_append_new(
+                names, json_string(dn && *dn ? dn : json_string_value(json_object_get(u, "username"))));
+        }
+        json_decref(users);
+        json_array_append_new(res, json_pack("{ss so}", "role", od_role_key((od_role)i), "people", names));
+    }
+    if (tx)
+        od_tx_rollback(tx);
+    free(deps_s);
+    if (rc) {
+        json_decref(res);
+        return rc;
+    }
+    *out = res;
+    return OD_OK;
+}
+
 /* "客服部监控服务科 (monitoring desk)" for a desk key (R-NOT-3). */
 const char *od_incident_desk_name(const od_policy *p, const char *desk, char buf[2 * OD_NAME_MAX + 8])
 {

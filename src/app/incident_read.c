@@ -61,18 +61,30 @@ static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
     return rc;
 }
 
-/* One visible deadline row with met/missed at now. */
-static json_t *json_deadline(od_rows *r, int64_t now)
+/* When a resolved (or later) incident was resolved; 0 while it is open. */
+static int64_t resolved_at(const inc *x)
+{
+    json_t *res = json_object_get(x->row, "resolved_at");
+    return !od_inc_state_open(x->state) && json_is_integer(res) ? json_integer_value(res) : 0;
+}
+
+/* One visible deadline row with met/missed at now.  A deadline ends with
+ * its incident: once the incident is resolved (at `resolved`, else 0), a
+ * deadline not met and not yet due at the resolution is "ended", neither
+ * pending nor missed, and stops counting. */
+static json_t *json_deadline(od_rows *r, int64_t now, int64_t resolved)
 {
     int64_t due = od_rows_int(r, 3), met = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
-    od_deadline_state ds = od_deadline_state_at(due, met, now);
-    json_t *d =
-        json_pack("{ss so so sb ss}", "kind", od_rows_text(r, 1), "due_at", time_or_null(due), "met_at",
-                  time_or_null(met), "missed", ds == OD_DLS_MISSED || ds == OD_DLS_MET_LATE, "state",
-                  ds == OD_DLS_PENDING  ? "pending"
-                  : ds == OD_DLS_MET    ? "met"
-                  : ds == OD_DLS_MISSED ? "missed"
-                                        : "met_late");
+    bool ended = strcmp(od_rows_text(r, 5), "ended") == 0 || (resolved && !met && due >= resolved);
+    od_deadline_state ds = od_deadline_state_at(due, met, resolved && !met ? resolved : now);
+    json_t *d = json_pack("{ss so so sb ss}", "kind", od_rows_text(r, 1), "due_at", time_or_null(due),
+                          "met_at", time_or_null(met), "missed",
+                          !ended && (ds == OD_DLS_MISSED || ds == OD_DLS_MET_LATE), "state",
+                          ended                  ? "ended"
+                          : ds == OD_DLS_PENDING ? "pending"
+                          : ds == OD_DLS_MET     ? "met"
+                          : ds == OD_DLS_MISSED  ? "missed"
+                                                 : "met_late");
     if (!od_rows_null(r, 2))
         json_object_set_new(d, "recipient_id", json_integer(od_rows_int(r, 2)));
     return d;
@@ -83,7 +95,7 @@ static od_err json_deadlines(od_tx *tx, const inc *x, int64_t now, json_t *o, od
 {
     od_rows *r = NULL;
     json_t *dls = json_array();
-    int64_t next_esc = OD_NO_TIME;
+    int64_t next_esc = OD_NO_TIME, resolved = resolved_at(x);
     od_err rc = od_tx_query(tx, OD_Q_DL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
@@ -96,7 +108,7 @@ static od_err json_deadlines(od_tx *tx, const inc *x, int64_t now, json_t *o, od
         }
         if (!od_deadline_kind_shown(k) || strcmp(st, "cancelled") == 0)
             continue;
-        json_array_append_new(dls, json_deadline(r, now));
+        json_array_append_new(dls, json_deadline(r, now, resolved));
     }
     od_rows_close(r);
     json_object_set_new(o, "deadlines", dls);
@@ -120,6 +132,9 @@ static od_err json_escalations(od_tx *tx, const inc *x, json_t *esc, od_error *e
 /* The recipients with their acknowledgement state, and the acks alone. */
 static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp, json_t *acks, od_error *e)
 {
+    int64_t end = resolved_at(x);
+    if (end && end < now) /* an acknowledgement not due at the resolution is not overdue after it */
+        now = end;
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_RCP_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
@@ -140,6 +155,15 @@ static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp,
     return rc;
 }
 
+/* The display name of the account in column `name_col` (people read names,
+ * not usernames), else the username of column `user_col` (the system, an
+ * account without a display name). */
+static json_t *person_name(od_rows *r, int name_col, int user_col)
+{
+    const char *n = od_rows_null(r, name_col) ? NULL : od_rows_text(r, name_col);
+    return json_string(n && *n ? n : od_rows_text(r, user_col));
+}
+
 static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *reps, od_error *e)
 {
     od_rows *r = NULL;
@@ -148,11 +172,12 @@ static od_err json_reports(od_tx *tx, const od_policy *p, const inc *x, json_t *
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *body = json_loads(od_rows_text(r, 4), 0, NULL);
         char dn[2 * OD_NAME_MAX + 8];
-        json_array_append_new(reps, json_pack("{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at",
-                                              time_or_null(od_rows_int(r, 1)), "author", od_rows_text(r, 2),
-                                              "desk", od_rows_text(r, 3), "desk_name",
-                                              od_incident_desk_name(p, od_rows_text(r, 3), dn), "fields",
-                                              body ? body : json_object()));
+        json_t *rep = json_pack(
+            "{ss so ss ss ss so}", "kind", od_rows_text(r, 0), "at", time_or_null(od_rows_int(r, 1)),
+            "author", od_rows_text(r, 2), "desk", od_rows_text(r, 3), "desk_name",
+            od_incident_desk_name(p, od_rows_text(r, 3), dn), "fields", body ? body : json_object());
+        json_object_set_new(rep, "author_name", person_name(r, 5, 2));
+        json_array_append_new(reps, rep);
     }
     od_rows_close(r);
     return rc;
@@ -163,10 +188,12 @@ static od_err json_timeline(od_tx *tx, const inc *x, json_t *tl, od_error *e)
     od_rows *r = NULL;
     od_err rc = od_tx_query(tx, OD_Q_TL_LIST, &r, e, OD_BINDS(OD_INT(x->id)));
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        json_array_append_new(tl, json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
-                                            od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text",
-                                            od_rows_text(r, 3)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        json_t *t = json_pack("{so ss ss ss}", "at", time_or_null(od_rows_int(r, 0)), "actor",
+                              od_rows_text(r, 1), "kind", od_rows_text(r, 2), "text", od_rows_text(r, 3));
+        json_object_set_new(t, "actor_name", person_name(r, 5, 1));
+        json_array_append_new(tl, t);
+    }
     od_rows_close(r);
     return rc;
 }

@@ -7,6 +7,7 @@
 #define OD_APP_INCIDENTS_H
 
 #include "app/app.h"
+#include "core/incident.h"
 
 typedef struct od_incident_input {
     const char *title, *location, *symptoms, *impact_scope;
@@ -27,6 +28,12 @@ OD_NODISCARD od_err od_incident_create_in(od_app *a, od_tx *tx, const od_princip
                                           const od_incident_input *in, int64_t *out_id, od_error *e);
 OD_NODISCARD od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **out,
                                     od_error *e);
+/* Who a first report graded as g would reach, role by role, for a CI of
+ * `department` ("" = none): a new array [{"role", "people": [display
+ * names]}], a role nobody holds with an empty list — so that the desk sees
+ * the names, and a gap, before saving (R-NOT-1). */
+OD_NODISCARD od_err od_grading_people(od_app *a, const od_grading *g, const char *department, json_t **out,
+                                      od_error *e);
 /* What a list of incidents asks for: each filter NULL or "" = any. */
 typedef struct od_incident_query {
     const char *state, *level, *response, *q;

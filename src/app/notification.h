@@ -73,5 +73,12 @@ OD_NODISCARD od_err od_notify_test_get(od_app *a, int64_t id, json_t **out, od_e
  * otherwise).  OD_E_STORE. */
 OD_NODISCARD od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
                                        int64_t offset, json_t **out, od_error *e);
+/* Sends the failed message message_id of an incident again, from its first
+ * attempt (R-NOT-7: the desk retries once the channel is back), and records
+ * it in the incident's timeline and the audit trail; *out is the incident
+ * as GET shows it.  OD_E_NOT_FOUND when there is no such message of an
+ * incident the principal may see; OD_E_CONFLICT when it has not failed. */
+OD_NODISCARD od_err od_delivery_retry(od_app *a, const od_principal *who, int64_t message_id, json_t **out,
+                                      od_error *e);
 
 #endif

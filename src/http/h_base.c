@@ -1,6 +1,7 @@
 /* h_base.c — handlers for health, metrics, the test clock, sessions,
  * accounts and the audit trail. */
 #include "app/cluster.h"
+#include "core/authz.h"
 #include "http/handlers.h"
 #include "notify/dispatcher.h"
 #include "sched/backup_sched.h"
@@ -113,11 +114,21 @@ od_err od_h_logout(od_req *r)
     return rc ? rc : od_reply(r, 200, json_pack("{sb}", "ok", 1));
 }
 
-/* Who am I; a browser session also reads its CSRF token here (after a reload). */
+/* Who am I, with the permissions my roles give (the web UI shows only
+ * the screens they open); a browser session also reads its CSRF token here
+ * (after a reload). */
 od_err od_h_me(od_req *r)
 {
     json_t *u = NULL;
     od_err rc = od_user_get(r->app, r->who.id, &u, &r->err);
+    if (!rc) {
+        json_t *perms = json_array();
+        for (int p = 0; p < OD_PERM__COUNT; p++)
+            if (p != OD_PERM_PUBLIC && p != OD_PERM_AUTHENTICATED && p != OD_PERM_TEST_CLOCK &&
+                od_roles_allow(r->who.roles, (od_perm)p))
+                json_array_append_new(perms, json_string(od_perm_key((od_perm)p)));
+        json_object_set_new(u, "permissions", perms);
+    }
     if (!rc && r->via_cookie)
         json_object_set_new(u, "csrf_token", json_string(r->csrf));
     return od_h_result(r, rc, 200, u);

@@ -1,4 +1,5 @@
 /* h_cmdb.c — handlers for CIs, the policy views and the grading lookup. */
+#include "app/incidents.h"
 #include "core/incident.h"
 #include "http/handlers.h"
 
@@ -194,6 +195,16 @@ od_err od_h_grading(od_req *r)
     json_object_set_new(o, "ack_required", json_boolean(g.ack_required));
     json_object_set_new(o, "ack_within_minutes",
                         g.ack_required ? json_integer(g.ack_window_ms / 60000) : json_null());
+    /* the people it would reach, by name (R-NOT-1) */
+    json_t *people = NULL;
+    od_err prc = od_grading_people(r->app, &g, json_string_value(json_object_get(ci_json, "department")),
+                                   &people, &r->err);
+    if (prc) {
+        json_decref(o);
+        json_decref(ci_json);
+        return prc;
+    }
+    json_object_set_new(o, "recipients", people);
     if (ci_json)
         json_object_set_new(o, "ci", ci_json);
     return od_reply(r, 200, o);

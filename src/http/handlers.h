@@ -16,7 +16,7 @@
     X(policy_categories) X(policy_table) X(grading)                                                \
     X(incident_create) X(incident_list) X(incident_get) X(incident_patch) X(incident_report)        \
     X(incident_activate) X(incident_close) X(incident_ack) X(incident_review) X(incident_md)       \
-    X(incident_html) X(incident_deliveries) X(cases)                                              \
+    X(incident_html) X(incident_deliveries) X(message_retry) X(cases)                                            \
     /* events */                                                                          \
     X(ingest_events) X(ingest_alertmanager) X(ingest_zabbix)                                       \
     X(event_list) X(event_get) X(event_stats) X(event_review)                                      \

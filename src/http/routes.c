@@ -51,6 +51,8 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/incidents/{id}/report.html", P(INCIDENT_READ), od_h_incident_html, "report as HTML"},
     {"GET", "/api/v1/incidents/{id}/deliveries", P(INCIDENT_READ), od_h_incident_deliveries,
      "delivery attempts of the incident's messages"},
+    {"POST", "/api/v1/messages/{id}/retry", P(INCIDENT_REPORT), od_h_message_retry,
+     "send a failed message again"},
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
     /* notification: acknowledgement links, the directory, notify test */
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},

@@ -117,15 +117,30 @@ void od_req_resume(od_req *r)
     MHD_resume_connection((struct MHD_Connection *)r->conn);
 }
 
-/* Ingestion routes take an integration API key and nothing else; an API key
+/* The wall screen's reads, which a display key may make. */
+static bool display_route(const od_req *r)
+{
+    return strcmp(r->method, "GET") == 0 &&
+           (r->route->fn == od_h_dashboard || r->route->fn == od_h_event_stats);
+}
+
+/* Ingestion routes take an integration API key and nothing else; a display
+ * key reads the wall screen (display_route) and nothing else; an API key
  * works nowhere else.  Returns true when the request may go on. */
 static bool auth_api_key(od_server *s, od_req *r, const char *tok)
 {
     bool is_key = tok && strncmp(tok, OD_API_KEY_PREFIX, strlen(OD_API_KEY_PREFIX)) == 0;
-    if (r->route->perm == OD_PERM_INGEST && is_key) {
+    if (is_key && (r->route->perm == OD_PERM_INGEST || display_route(r))) {
         if (od_api_key_resolve(s->app, tok, &r->api_key, &r->err) != OD_OK)
             return false;
-        snprintf(r->who.username, sizeof r->who.username, "apikey:%.50s", r->api_key.name);
+        bool display = strcmp(r->api_key.integration, OD_API_KEY_DISPLAY) == 0;
+        if (display != (r->route->perm != OD_PERM_INGEST)) {
+            od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
+                         "此 API 密钥不能用于此接口 (permission: this API key does not work on this route)");
+            return false;
+        }
+        snprintf(r->who.username, sizeof r->who.username, "%s:%.50s", display ? "display" : "apikey",
+                 r->api_key.name);
         r->authed = true;
         return true;
     }
@@ -410,17 +425,26 @@ static void dispatch(od_server *s, req_state *st)
             return;
         }
         if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
-            /* the role list once (keys read the same in both languages), so
-             * that both sentences fit however many roles hold the permission */
-            char roles[OD_ERR_MSG_MAX - 112];
+            /* people read the roles' names; the keys are for the English
+             * part, left out when both would not fit in one message */
+            char roles[512], names[1024];
             od_join rj = od_join_start(roles, sizeof roles, ", ");
+            od_join nj = od_join_start(names, sizeof names, "、");
             od_roleset need = od_perm_roles(perm);
             for (int i = 0; i < OD_ROLE__COUNT; i++)
-                if (need & OD_ROLEBIT(i))
+                if (need & OD_ROLEBIT(i)) {
                     od_join_add(&rj, od_role_key((od_role)i));
-            od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
-                         "没有权限 %s，需要角色之一 (permission %s needs one of these roles): %s",
-                         od_perm_key(perm), od_perm_key(perm), roles);
+                    od_join_add(&nj, od_role_name_zh((od_role)i));
+                }
+            if (strlen(names) + strlen(roles) + 128 < OD_ERR_MSG_MAX)
+                od_error_set(&r->err, OD_E_FORBIDDEN, NULL,
+                             "没有权限：此操作需要以下角色之一：%s (permission %s needs one of: %s)", names,
+                             od_perm_key(perm), roles);
+            else
+                od_error_set(
+                    &r->err, OD_E_FORBIDDEN, NULL,
+                    "没有权限：此操作需要以下角色之一：%s (permission %s needs one of the roles named)",
+                    names, od_perm_key(perm));
             return;
         }
     }

@@ -140,16 +140,16 @@
                    "JOIN cis c ON c.id = ic.ci_id WHERE ic.incident_id = ? ORDER BY c.id")                   \
     X(TL_INSERT, "INSERT INTO incident_timeline(incident_id, at, actor, kind, text, data) "                  \
                  "VALUES(?,?,?,?,?,?)")                                                                      \
-    X(TL_LIST, "SELECT at, actor, kind, text, data FROM incident_timeline WHERE incident_id = ? "            \
-               "ORDER BY id")                                                                                \
+    X(TL_LIST, "SELECT at, actor, kind, text, data, (SELECT display_name FROM users u WHERE u.username = "   \
+               "incident_timeline.actor) FROM incident_timeline WHERE incident_id = ? ORDER BY id")          \
     X(ESC_INSERT, "INSERT INTO incident_escalations(incident_id, from_level, to_level, at, reason) "         \
                   "VALUES(?,?,?,?,?)")                                                                       \
     X(ESC_LIST, "SELECT from_level, to_level, at, reason FROM incident_escalations WHERE "                   \
                 "incident_id = ? ORDER BY id")                                                               \
     X(REP_INSERT, "INSERT INTO incident_reports(incident_id, kind, at, author_id, author, desk, body) "      \
                   "VALUES(?,?,?,?,?,?,?)")                                                                   \
-    X(REP_LIST, "SELECT kind, at, author, desk, body FROM incident_reports WHERE incident_id = ? "           \
-                "ORDER BY id")                                                                               \
+    X(REP_LIST, "SELECT kind, at, author, desk, body, (SELECT display_name FROM users u WHERE u.username = " \
+                "incident_reports.author) FROM incident_reports WHERE incident_id = ? ORDER BY id")          \
     X(RCP_INSERT, "INSERT INTO incident_recipients(incident_id, user_id, reason, notified_at, "              \
                   "ack_due) VALUES(?,?,?,?,?) ON CONFLICT(incident_id, user_id) DO NOTHING")                 \
     X(RCP_LIST, "SELECT r.user_id, u.username, u.display_name, r.reason, r.notified_at, r.ack_due, "         \

@@ -105,6 +105,10 @@
                    "l.user_id WHERE l.token_hash = ?")                                                       \
     X(NTF_ACK_USE, "UPDATE ack_links SET used_at = ?, used_addr = ? WHERE id = ? AND used_at IS "            \
                    "NULL")                                                                                   \
+    /* a failed message of an incident sent again from the start (R-NOT-7: the desk retries) */              \
+    X(NTF_MSG_INCIDENT, "SELECT incident_id FROM outbox WHERE id = ? AND incident_id IS NOT NULL")           \
+    X(NTF_RETRY, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? "     \
+                 "AND incident_id = ? AND status = 'failed'")                                                \
     /* failed messages shown on the incident (R-NOT-7) */                                                    \
     X(NTF_FAILED_OF_INC, "SELECT 'outbox', o.id, o.recipient_id, o.channel, o.kind, o.desk, "                \
                          "o.attempts, COALESCE((SELECT d.error FROM deliveries d WHERE "                     \

@@ -125,6 +125,8 @@ SAMPLES = {
     "POST /api/v1/incidents/{id}/activate": dict(user="lead", ids=lambda t: [t.inc], body=lambda t: {}),
     "POST /api/v1/incidents/{id}/close": dict(user="lead", ids=lambda t: [t.inc], body=lambda t: {}),
     "POST /api/v1/incidents/{id}/ack": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {}),
+    # a failed message sent again: no body fields at all (the id is enough)
+    "POST /api/v1/messages/{id}/retry": dict(user="eng", ids=lambda t: [1], body=lambda t: {}),
     "POST /api/v1/incidents/{id}/review": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {
         "cause_analysis": "a", "lessons": "b", "improvements": "c", "measures": "d", "result": "e"}),
     # R-NOT-4: the link's page posts a form without fields; the sample is that

@@ -540,6 +540,36 @@ class RetriesAndFailures(DeliveryWorld):
             self.rcv.reset()
 
 
+    def test_failed_message_sent_again_from_the_incident_r_not_7(self):
+        """The desk retries a failed message once the gateway is back: it
+        starts again from its first attempt and is delivered; only a failed
+        message of that incident can be retried; the retry is in the
+        timeline and the audit trail."""
+        inc = self.create(title="重发 retry a failed message")
+        iid = inc["id"]
+        self.rcv.config(path="/sms/gw", responses=[{"status": 400, "json": {"error": "bad number"}}] * 2)
+        self.report(iid, "first")
+        self.flush()
+        failed = [f for f in self.get(iid)["failed_messages"] if f["channel"] == "sms"]
+        self.assertEqual(len(failed), 2, failed)
+        mid = failed[0]["id"]
+        retry = "/api/v1/messages/%d/retry"
+        # the gateway accepts again; the desk sends it again
+        r = self.srv.post(retry % mid, None, token=self.tok["eng"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual({m["id"]: m for m in r.json["messages"]}[mid]["status"], "pending")
+        self.assertEqual([f["id"] for f in r.json["failed_messages"] if f["channel"] == "sms"], [failed[1]["id"]])
+        self.assertEqual(len([t for t in r.json["timeline"] if t["kind"] == "message_retry"]), 1)
+        self.flush(1)
+        self.assertEqual({m["id"]: m for m in self.get(iid)["messages"]}[mid]["status"], "sent")
+        # not failed (any more), a missing one; a reader without report rights
+        self.assertEqual(self.srv.post(retry % mid, None, token=self.tok["eng"]).status, 409)
+        self.assertEqual(self.srv.post(retry % 999999, None, token=self.tok["eng"]).status, 404)
+        self.assertEqual(self.srv.post(retry % failed[1]["id"], None, token=self.tok["lead"]).status, 403)
+        audit = self.srv.get("/api/v1/audit?entity=incident&entity_id=%d" % iid, token=self.srv.admin("auditor"))
+        self.assertEqual(len([a for a in audit.json["items"] if a["action"] == "message.retry"]), 1)
+
+
 class DingTalkRateLimit(DeliveryWorld):
     def test_25_messages_to_one_robot_within_the_limit_r_not_7(self):
         inc = self.create(title="限流 rate limit test")

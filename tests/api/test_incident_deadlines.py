@@ -196,6 +196,56 @@ class EscalationTest(IncidentWorld):
         # the R2 authority closes
         self.assertStatus(self.action(iid, "close", "leader"), 200)
 
+    def test_deadlines_end_with_the_incident_r_not_6(self):
+        """An acknowledgement still due when the incident is resolved ends
+        with it: never shown missed or overdue, no 逾期 entry written after
+        closure by the scheduler, and no countdown left in the answer."""
+        inc = self.create("L2", "moderate")
+        iid = inc["id"]
+        self.first(iid)
+        self.second(iid, "R2")
+        self.assertStatus(self.action(iid, "activate", "leader"), 200)
+        acks = [d for d in self.get(iid)["deadlines"] if d["kind"] == "ack" and d["met_at"] is None]
+        self.assertTrue(acks, "someone has not acknowledged yet")
+        latest = max(parse_time(d["due_at"]) for d in acks)
+        self.assertGreater(latest, self.now(), "the acknowledgements are still due")
+        self.final(iid)
+        resolved = parse_time(self.get(iid)["resolved_at"])
+        self.assertStatus(self.action(iid, "close", "leader"), 200)
+        missed_before = [t for t in self.get(iid)["timeline"] if t["kind"] == "deadline_missed"]
+        # 1 ms before and at the latest due time, then far past it (the scheduler fires the rows)
+        for at in (latest - 1, latest, latest + 3 * HOUR * SEC):
+            self.set_clock(at)
+            g = self.get(iid)
+            for d in g["deadlines"]:
+                if d["kind"] == "ack" and d["met_at"] is None:
+                    self.assertEqual(d["state"], "ended", d)
+                    self.assertIs(d["missed"], False)
+            self.assertEqual([r["username"] for r in g["recipients"] if r["ack_overdue"]], [])
+            self.assertEqual([t for t in g["timeline"] if t["kind"] == "deadline_missed"], missed_before)
+        self.assertEqual(len(missed_before), 0)
+        self.assertLessEqual(resolved, latest)
+
+    def test_missed_entries_read_as_text_for_people_r_not_6(self):
+        """A missed acknowledgement is written in words and Beijing time,
+        naming whose it was: no deadline key, no UTC ISO time."""
+        inc = self.create("L2", "moderate")
+        iid = inc["id"]
+        self.first(iid)
+        g = self.get(iid)
+        due = [r for r in g["recipients"] if r["ack_due"]]
+        self.assertTrue(due)
+        self.set_clock(max(parse_time(r["ack_due"]) for r in due) + 1)
+        g = self.get(iid)
+        missed = [t["text"] for t in g["timeline"] if t["kind"] == "deadline_missed" and "接收确认" in t["text"]]
+        self.assertEqual(len(missed), len(due), g["timeline"])
+        for r in due:
+            self.assertEqual(len([m for m in missed if "（%s）" % r["display_name"] in m]), 1, (r, missed))
+        for m in missed:
+            self.assertNotRegex(m, r"\d{4}-\d\d-\d\dT")
+            self.assertIn("(UTC+08:00) 前完成", m)
+            self.assertFalse(m.startswith("逾期：ack"), m)
+
     def test_never_lowers_r_esc_3(self):
         inc = self.create("L3", "moderate")
         self.at(inc, 4 * HOUR)

@@ -262,6 +262,21 @@ class GradingTest(IncidentWorld):
         self.assertEqual(r.json["response_level"], "R2")
         self.assertIs(r.json["severity_provisional"], True)
 
+    def test_grading_names_the_people_it_will_reach_r_not_1(self):
+        """The prediction names the people of each recipient role (display
+        names), the same people a registration then notifies; a role
+        nobody holds is listed with nobody."""
+        for grade in ("L1", "L2", "L3", "NG"):
+            with self.subTest(grade=grade):
+                g = self.srv.get("/api/v1/grading?ci_id=%d&severity=moderate" % self.ci[grade],
+                                 token=self.tok["eng"]).json
+                people = {p for r in g["recipients"] for p in r["people"]}
+                self.assertEqual(people, RECIPIENTS[grade], g["recipients"])
+                self.assertEqual(sorted(r["role"] for r in g["recipients"]), sorted(g["recipient_roles"]))
+        # a category with no CI: owning department heads cannot be named, the other roles can
+        g = self.srv.get("/api/v1/grading?category=application&grade=L3", token=self.tok["eng"]).json
+        self.assertIn([], [r["people"] for r in g["recipients"] if r["role"] == "department_head"])
+
     def test_create_refusals(self):
         # unknown CI → 422; no CI → 422; bad severity → 422; liaison may not register → 403
         r = self.srv.post("/api/v1/incidents", {"title": "x", "ci_ids": [999999], "severity": "minor"},
@@ -401,6 +416,20 @@ class NotifyTest(IncidentWorld):
 class LifecycleTest(IncidentWorld):
     """R-CLOSE-2 state machine, R-NOT-2 required fields, R-ACT-1 / R-CLOSE-1
     authorities, regrading (R-INC-4, R-ESC-3), review (R-PIR-1…3), drills."""
+
+    def test_timeline_and_reports_name_people_by_display_name(self):
+        """Reports and the timeline carry the author's display name beside
+        the username (people read 王建国, not wangjg); the system keeps its key."""
+        _, tok = self.srv.make_user("wangjg", ["ops_engineer"], display_name="王建国")
+        self.tok["wangjg"] = tok
+        inc = self.create("L3", "moderate", who="wangjg")
+        g = self.first(inc["id"], who="wangjg")
+        self.assertEqual([(r["author"], r["author_name"]) for r in g["reports"]], [("wangjg", "王建国")])
+        mine = [t for t in g["timeline"] if t["actor"] == "wangjg"]
+        self.assertEqual(len(mine), 2, g["timeline"])  # registered, first report
+        self.assertEqual({t["actor_name"] for t in mine}, {"王建国"})
+        for t in g["timeline"]:
+            self.assertTrue(t["actor_name"], t)
 
     def test_illegal_actions_409_name_missing_step_r_close_2(self):
         inc = self.create("L3", "moderate")

@@ -61,6 +61,28 @@ class RouteTable(harness.ServerTest):
             self.assertIn(perm, PERMS, perm)
         self.assertEqual(len(ALL_ROLES), 15, ALL_ROLES)
 
+    def test_me_lists_the_permissions_of_my_roles(self):
+        """GET /auth/me names exactly the permissions the caller's roles hold
+        (the web UI builds its navigation from them); none for no role."""
+        keys = {name: name.lower().replace("_", ".", 1) for name in PERMS}
+        keys.update({"APIKEY_ADMIN": "apikey.admin", "TEST_CLOCK": "test.clock"})
+        for role, tok in self.role_tokens.items():
+            me = self.srv.get("/api/v1/auth/me", token=tok).json
+            want = sorted(keys[p] for p, roles in PERMS.items() if role in roles)
+            self.assertEqual(sorted(me["permissions"]), want, role)
+        self.assertEqual(self.srv.get("/api/v1/auth/me", token=self.noroles).json["permissions"], [])
+
+    def test_refusal_names_roles_for_people(self):
+        """A refusal names the roles by name in Chinese and keeps the keys
+        for the English part (people do not read role keys)."""
+        r = self.srv.get("/api/v1/incidents", token=self.noroles)
+        self.assertError(r, 403)
+        zh, _, en = r.json["error"]["message"].partition(" (")
+        self.assertIn("监控工程师", zh)
+        self.assertNotRegex(zh, r"[a-z]+_[a-z]+|incident\.read")
+        self.assertIn("incident.read needs one of: ", en)
+        self.assertIn("monitoring_engineer", en)
+
     def test_anonymous_gets_401(self):
         for method, path, perm in ROUTES:
             r = self.srv.request(method, concrete(path))

@@ -4,7 +4,12 @@ and en.json have the same keys, non-empty texts and the same {placeholders};
 every key the code asks for exists; and no visible text bypasses the
 catalogue: no CJK text in the HTML/JS/CSS (comments aside), every text in
 index.html sits in a data-i18n element, no innerHTML, no English sentence
-literals in the JS, no inline script or handler (the CSP forbids them)."""
+literals in the JS, no inline script or handler (the CSP forbids them).
+Text people read has no machine text: no raw keys or requirement IDs in the
+Chinese catalogue, no time shown in the browser's zone or as an ISO string
+(times go through dom.js fmtTime, Beijing time with its label), and no API
+error message shown without bi() (which picks the reader's language).
+tests/e2e/phone.test.mjs checks the rendered pages for the same."""
 import glob
 import html.parser
 import json
@@ -133,6 +138,33 @@ for path in glob.glob(os.path.join(WEB, "**", "*.css"), recursive=True):
     css = re.sub(r"/\*.*?\*/", "", open(path, encoding="utf-8").read(), flags=re.S)
     if CJK.search(css) or re.search(r"content:\s*['\"][^'\"]+['\"]", css):
         bad("%s: visible text in CSS" % os.path.relpath(path, ROOT))
+
+# ---- machine text in what people read ----
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+REQ_ID = re.compile(r"\bR-[A-Z]+(?:-[A-Z]+)*-\d")
+ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d")
+for k, v in zh.items():
+    if SNAKE.search(v):
+        bad("zh-CN: %s shows a raw key %r" % (k, SNAKE.search(v).group(0)))
+    if REQ_ID.search(v):
+        bad("zh-CN: %s shows a requirement ID %r" % (k, REQ_ID.search(v).group(0)))
+    if ISO.search(v):
+        bad("zh-CN: %s holds an ISO time" % k)
+TIME_HELPERS = ("js/dom.js", "js/api.js")
+for path in sorted(glob.glob(os.path.join(WEB, "**", "*.js"), recursive=True)):
+    rel = os.path.relpath(path, WEB)
+    code = strip_js_comments(open(path, encoding="utf-8").read())
+    for n, line in enumerate(code.split("\n"), 1):
+        if rel not in TIME_HELPERS:
+            m = re.search(r"\.(toLocale\w*|toISOString|getTimezoneOffset|getHours|getDate|getMonth|getFullYear)\(", line)
+            if m:
+                bad("%s:%d: %s() shows a time in the browser's zone or as ISO; use fmtTime()" % (rel, n, m.group(1)))
+            if re.search(r"\.message\b", line) and not re.search(r"bi\([^()]*\.message", line):
+                bad("%s:%d: an API message shown without bi()" % (rel, n))
+        if ISO.search(line):
+            bad("%s:%d: an ISO time literal" % (rel, n))
+        if re.search(r"\broles\.join\(", line):
+            bad("%s:%d: role keys joined for display; map them through roleName()" % (rel, n))
 
 for p in problems:
     print("i18n:", p)

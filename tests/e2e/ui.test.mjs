@@ -159,6 +159,7 @@ test('second report, activation by the authority, final report', async () => {
   await signIn(lead, 'li', `#/incidents/${S.inc}`);
   await lead.waitForSelector('[data-testid=btn-activate]', WAIT);
   await lead.click('[data-testid=btn-activate]');
+  await lead.click('[data-testid=btn-activate-confirm]'); // irreversible: asked first
   await waitText(lead, '[data-testid=inc-state]', '已启动');
 
   await waitText(eng, '[data-testid=inc-state]', '已启动'); // polled
@@ -192,6 +193,7 @@ test('without the authority: no close button, and the API refuses', async () => 
 test('the authority closes, the review files the case, the case library finds it', async () => {
   await lead.waitForSelector('[data-testid=btn-close]', WAIT);
   await lead.click('[data-testid=btn-close]');
+  await lead.click('[data-testid=btn-close-confirm]');
   await waitText(lead, '[data-testid=inc-state]', '已关闭');
 
   await waitText(eng, '[data-testid=inc-state]', '已关闭');
@@ -214,8 +216,11 @@ test('the authority closes, the review files the case, the case library finds it
   // fields the API names), and the list its total
   assert.equal(await eng.locator('[data-testid=case-list] .rs-undefined').count(), 0, 'highest response level shown');
   assert.notEqual((await eng.locator('[data-testid=case-list] tbody tr td').last().textContent()).trim(), '—', 'filing time shown');
-  await waitText(eng, '[data-testid=case-total]', '共 1 条');
-  await eng.click('[data-testid=case-list] a');
+  await eng.screenshot({ path: artifact('cases.png'), fullPage: true });
+  await waitText(eng, '[data-testid=case-pager] [data-testid=page-info]', '共 1 条');
+  await eng.click('[data-testid=case-list] a'); // the case opens its incident
+  await eng.waitForSelector('[data-testid=inc-state]', WAIT);
+  await eng.goto(srv.base + `/#/incidents/${S.inc}/report`);
   await eng.waitForSelector('[data-testid=print-doc]', WAIT);
   await waitText(eng, '[data-testid=print-doc]', '连接池扩至 300');
   await eng.emulateMedia({ media: 'print' });

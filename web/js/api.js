@@ -16,7 +16,10 @@ export class ApiError extends Error {
   }
 }
 
+let bearer = null; // a display key (the kiosk wall screen) instead of the session cookie
+
 export function setCsrf(token) { csrf = token || null; }
+export function setBearer(key) { bearer = key || null; }
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 export function serverNow() { return Date.now() + clockOffset; }
 
@@ -24,13 +27,14 @@ export async function api(path, { method = 'GET', body, text = false, quiet401 =
   const headers = { Accept: text ? 'text/plain, text/html' : 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+  if (bearer) headers.Authorization = 'Bearer ' + bearer;
   const r = await fetch(path, {
     method, headers, credentials: 'same-origin', cache: 'no-store',
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const now = r.headers.get('X-Opsdesk-Now');
   if (now) clockOffset = Number(now) - Date.now();
-  if (r.status === 401 && !quiet401 && !path.startsWith('/api/v1/auth/login')) onUnauthorized();
+  if (r.status === 401 && !quiet401 && !bearer && !path.startsWith('/api/v1/auth/login')) onUnauthorized();
   if (!r.ok) {
     const data = await r.json().catch(() => null);
     throw new ApiError(r.status, data && data.error);

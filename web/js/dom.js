@@ -85,11 +85,67 @@ export function select(options, value, attrs = {}) {
   return h('select', attrs, options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
 }
 
+// A table; on a phone each row becomes a card whose cells carry their
+// column's name (data-label, shown by app.css), so nothing scrolls sideways.
 export function table(headers, rows, { caption, cls = '' } = {}) {
+  const body = h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, t('common.none'))));
+  for (const row of rows.length ? body.rows : []) {
+    [...row.cells].forEach((td, i) => { if (typeof headers[i] === 'string' && headers[i]) td.dataset.label = headers[i]; });
+  }
   return h('table', { class: 'grid ' + cls },
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, t('common.none')))));
+    body);
+}
+
+// Replaces the children of el by build() only when key (any JSON-able value)
+// differs from the last one: a poll that brings nothing new leaves the
+// DOM, focus, text selection and scroll alone.  When it does rebuild, the
+// element that had focus is looked up again by its data-testid, id or
+// name and focused, so a person at the keyboard keeps their place.
+export function patch(el, key, build) {
+  const k = JSON.stringify(key);
+  if (el.dataset.key === k) return false;
+  el.dataset.key = k;
+  const had = document.activeElement && el.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+  clear(el, build());
+  if (had) {
+    const again = el.querySelector(had);
+    if (again) again.focus({ preventScroll: true });
+  }
+  return true;
+}
+
+function focusKey(node) {
+  for (const a of ['data-testid', 'id', 'name', 'href']) {
+    const v = node.getAttribute && node.getAttribute(a);
+    if (v) return `${node.tagName.toLowerCase()}[${a}="${CSS.escape(v)}"]`;
+  }
+  return null;
+}
+
+// Tells a screen reader what changed (the polite live region of index.html),
+// instead of the whole page being announced on every refresh.
+export function announce(text) {
+  const live = document.getElementById('live');
+  if (!live || !text) return;
+  live.textContent = '';
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+// An irreversible action asks first: the button is replaced by a short
+// summary with 确认 / 取消 next to it; focus goes to 取消 (the safe choice).
+export function confirmButton(text, summary, run, attrs = {}) {
+  const wrap = h('span', { class: 'confirm-wrap' });
+  const open = () => {
+    const no = button(t('common.cancel'), () => { clear(wrap, btn); btn.focus(); }, { 'data-testid': (attrs['data-testid'] || 'act') + '-cancel' });
+    const yes = button(t('common.confirm_do', { what: text }), () => run(), { class: 'primary danger', 'data-testid': (attrs['data-testid'] || 'act') + '-confirm' });
+    clear(wrap, h('span', { class: 'confirm', role: 'group', 'aria-label': text }, h('span', { class: 'confirm-text' }, summary), yes, no));
+    no.focus();
+  };
+  const btn = button(text, open, attrs);
+  wrap.append(btn);
+  return wrap;
 }
 
 export const tr = (...cells) => h('tr', {}, cells.map((c) => (c instanceof Node && c.tagName === 'TD' ? c : h('td', {}, c))));
@@ -110,6 +166,30 @@ export function errorBox(err) {
 export function showError(el, err) {
   clear(el, err ? bi(err.message || String(err)) : '');
   el.hidden = !err;
+}
+
+// A form error where it belongs: with an input, the message is shown right
+// under that input (aria-invalid, aria-errormessage, focus moved there) and
+// the form's general message is hidden; without one, in the form's general
+// message (errEl).  err null clears every mark of the form.
+export function fieldError(input, errEl, err) {
+  const form = errEl.closest('form') || document;
+  for (const el of form.querySelectorAll('[aria-invalid="true"]')) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-errormessage');
+  }
+  for (const el of form.querySelectorAll('.field-error')) el.remove();
+  const e = err ? (typeof err === 'string' ? new Error(err) : err) : null;
+  if (input && e) {
+    showError(errEl, null);
+    const msg = h('p', { class: 'error field-error', id: (input.id || input.name) + '-error', role: 'alert' }, bi(e.message));
+    input.insertAdjacentElement('afterend', msg);
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-errormessage', msg.id);
+    input.focus();
+    return;
+  }
+  showError(errEl, e);
 }
 
 // ---- names from the catalogue ----
@@ -133,12 +213,25 @@ export const respBadge = (r) => badge(respName(r), 'rs-' + r);
 export const stateBadge = (s) => badge(stateName(s), 'st-' + s);
 
 // ---- time ----
-export function fmtTime(iso) {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+// Every time is shown in Beijing time (UTC+08:00, the policy's zone) with
+// its label, whatever zone the browser is set to.
+export const ZONE = 'Asia/Shanghai';
+const ZONE_MS = 8 * 3600e3;
+const pad = (n) => String(n).padStart(2, '0');
+// The wall-clock parts of an instant in Beijing.
+function bj(ms) {
+  const d = new Date(ms + ZONE_MS);
+  return { y: d.getUTCFullYear(), mo: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), h: pad(d.getUTCHours()), mi: pad(d.getUTCMinutes()), s: pad(d.getUTCSeconds()) };
 }
+export function fmtTime(iso, { zone = true, seconds = true } = {}) {
+  if (!iso) return '—';
+  const ms = new Date(iso).getTime();
+  if (Number.isNaN(ms)) return '—';
+  const p = bj(ms);
+  return `${p.y}-${p.mo}-${p.d} ${p.h}:${p.mi}${seconds ? ':' + p.s : ''}` + (zone ? ' ' + t('time.zone') : '');
+}
+// Hour and minute in Beijing (chart axes).
+export function fmtClock(iso) { const p = bj(new Date(iso).getTime()); return `${p.h}:${p.mi}`; }
 
 export function fmtDuration(ms) {
   const s = Math.floor(Math.abs(ms) / 1000);
@@ -163,10 +256,47 @@ export function renderCountdown(el) {
 
 export function tickCountdowns() { for (const el of document.querySelectorAll('.countdown[data-due]')) renderCountdown(el); }
 
-// <input type=datetime-local> value ⇄ RFC 3339
-export function localInputToIso(v) { return v ? new Date(v).toISOString() : ''; }
+// <input type=datetime-local> value (Beijing time) ⇄ RFC 3339
+export function localInputToIso(v) { return v ? new Date(v + (v.length === 16 ? ':00' : '') + '+08:00').toISOString() : ''; }
 export function isoToLocalInput(ms) {
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  const p = bj(ms);
+  return `${p.y}-${p.mo}-${p.d}T${p.h}:${p.mi}`;
+}
+
+// The pager under a list envelope {items,total}: where we are, previous, next.
+export function pager(el, r, offset, size, goTo) {
+  const last = r.total ? Math.floor((r.total - 1) / size) * size : 0;
+  const b = (key, testid, disabled, to) => h('button', { type: 'button', 'data-testid': testid, disabled, onclick: () => goTo(to) }, t(key));
+  patch(el, [r.total, r.items.length, offset, size], () => [
+    h('span', { 'data-testid': 'page-info' }, t('common.page_info', { from: r.total ? offset + 1 : 0, to: offset + r.items.length, total: r.total })),
+    b('common.first', 'page-first', offset === 0, 0),
+    b('common.prev', 'page-prev', offset === 0, Math.max(0, offset - size)),
+    b('common.next', 'page-next', offset + size >= r.total, offset + size),
+    b('common.last', 'page-last', offset >= last, last)]);
+}
+
+// "导出 CSV": every row of the list as it is filtered, fetched a page of 500
+// at a time (fetchPage(limit, offset) → envelope), at most CSV_MAX rows;
+// columns are [header, (item) → text].  UTF-8 with a BOM so that Excel
+// reads the Chinese right.
+const CSV_MAX = 100000;
+export function csvButton(name, fetchPage, columns) {
+  const b = button(t('common.export_csv'), async () => {
+    b.disabled = true;
+    try {
+      const rows = [columns.map(([head]) => head)];
+      for (let off = 0; off < CSV_MAX; off += 500) {
+        const r = await fetchPage(500, off);
+        for (const it of r.items) rows.push(columns.map(([, f]) => f(it)));
+        if (!r.items.length || off + r.items.length >= r.total) break;
+      }
+      const cell = (v) => { const s = String(v ?? ''); return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; };
+      const blob = new Blob(['\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
+      const a = h('a', { href: URL.createObjectURL(blob), download: `${name}.csv`, hidden: true });
+      document.body.append(a);
+      a.click();
+      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    } finally { b.disabled = false; }
+  }, { 'data-testid': 'csv-' + name });
+  return b;
 }

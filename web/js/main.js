@@ -2,9 +2,9 @@
 // (ctx, params) that fills ctx.el; timers it starts through ctx.every() stop
 // when the person navigates away.  Switching the language re-renders the
 // current view from the catalogue.
-import { t, loadLang, currentLang, applyStatic } from './i18n.js';
-import { get, post, setCsrf, setUnauthorizedHandler } from './api.js';
-import { clear, tickCountdowns, textChart } from './dom.js';
+import { t, bi, loadLang, currentLang, applyStatic } from './i18n.js';
+import { get, post, setCsrf, setBearer, setUnauthorizedHandler } from './api.js';
+import { h, clear, tickCountdowns, textChart } from './dom.js';
 import { loginView } from './views/login.js';
 import { dashboardView } from './views/dashboard.js';
 import { incidentListView, incidentNewView } from './views/incidents.js';
@@ -15,27 +15,32 @@ import { policyView } from './views/policy.js';
 import { casesView } from './views/cases.js';
 import { accountView } from './views/account.js';
 import { usersView, userView } from './views/users.js';
+import { auditView, apiKeysView } from './views/admin.js';
+
 
 export const session = { me: null };
 const RETURN_KEY = 'opsdesk.return';
 
+// [path, view, nav key, permission the screen needs (null = any signed-in person)]
 const routes = [
-  [/^\/login$/, loginView, 'login'],
-  [/^\/dashboard$/, dashboardView, 'dashboard'],
-  [/^\/incidents$/, incidentListView, 'incidents'],
-  [/^\/incidents\/new$/, incidentNewView, 'incidents'],
-  [/^\/incidents\/(\d+)$/, incidentView, 'incidents'],
-  [/^\/incidents\/(\d+)\/report$/, incidentReportView, 'incidents'],
-  [/^\/cmdb$/, cmdbListView, 'cmdb'],
-  [/^\/cmdb\/new$/, ciEditView, 'cmdb'],
-  [/^\/cmdb\/(\d+)$/, ciView, 'cmdb'],
-  [/^\/cmdb\/(\d+)\/edit$/, ciEditView, 'cmdb'],
-  [/^\/events$/, eventsView, 'events'],
-  [/^\/policy$/, policyView, 'policy'],
-  [/^\/cases$/, casesView, 'cases'],
-  [/^\/account$/, accountView, 'account'],
-  [/^\/users$/, usersView, 'users'],
-  [/^\/users\/(\d+)$/, userView, 'users'],
+  [/^\/login$/, loginView, 'login', null],
+  [/^\/dashboard$/, dashboardView, 'dashboard', 'incident.read'],
+  [/^\/incidents$/, incidentListView, 'incidents', 'incident.read'],
+  [/^\/incidents\/new$/, incidentNewView, 'incidents', 'incident.create'],
+  [/^\/incidents\/(\d+)$/, incidentView, 'incidents', 'incident.read'],
+  [/^\/incidents\/(\d+)\/report$/, incidentReportView, 'incidents', 'incident.read'],
+  [/^\/cmdb$/, cmdbListView, 'cmdb', 'ci.read'],
+  [/^\/cmdb\/new$/, ciEditView, 'cmdb', 'ci.write'],
+  [/^\/cmdb\/(\d+)$/, ciView, 'cmdb', 'ci.read'],
+  [/^\/cmdb\/(\d+)\/edit$/, ciEditView, 'cmdb', 'ci.write'],
+  [/^\/events$/, eventsView, 'events', 'event.read'],
+  [/^\/policy$/, policyView, 'policy', 'policy.read'],
+  [/^\/cases$/, casesView, 'cases', 'incident.read'],
+  [/^\/account$/, accountView, 'account', null],
+  [/^\/users$/, usersView, 'users', 'user.read'],
+  [/^\/users\/(\d+)$/, userView, 'users', 'user.read'],
+  [/^\/audit$/, auditView, 'audit', 'audit.read'],
+  [/^\/api-keys$/, apiKeysView, 'apikeys', 'apikey.admin'],
 ];
 
 let current = null; // {timers, charts}
@@ -54,18 +59,50 @@ export function go(hash) {
 }
 
 export function hasRole(...roles) { return !!session.me && roles.some((r) => session.me.roles.includes(r)); }
+export function can(perm) { return !perm || (!!session.me && (session.me.permissions || []).includes(perm)); }
 
-// Where a user lands: the dashboard for operational roles; the three
-// separated administrators (三权分立) hold no incident permission, so the
-// sysadmin and secadmin land on the users screen and the auditor on the account page.
-const ADMIN_ROLES = ['system_admin', 'security_admin', 'auditor'];
+// Where a user lands: the first screen their permissions open — the
+// dashboard for operational roles; the three separated administrators
+// (三权分立) hold no incident permission, so the sysadmin and secadmin land
+// on the users screen and the auditor on the audit trail; someone without
+// a role on their account page, which says so.
 function home() {
-  const roles = (session.me && session.me.roles) || [];
-  if (roles.some((r) => !ADMIN_ROLES.includes(r))) return '#/dashboard';
-  return hasRole('system_admin', 'security_admin') ? '#/users' : '#/account';
+  if (can('audit.read')) return '#/audit';
+  if (can('incident.read')) return '#/dashboard';
+  if (can('user.read')) return '#/users';
+  return '#/account';
+}
+
+// The kiosk: #/wall?key=<display key> keeps the key in this browser and
+// shows the wall screen alone, read through that key — no sign-in, no
+// session to expire; a revoked key shows why the screen stopped.
+const KIOSK_KEY = 'opsdesk.display';
+async function kiosk(path) {
+  const m = path.match(/[?&]key=([A-Za-z0-9_-]{16,128})/);
+  if (m) {
+    localStorage.setItem(KIOSK_KEY, m[1]);
+    history.replaceState(null, '', '#/wall'); // the key does not stay in the address bar
+  }
+  const key = localStorage.getItem(KIOSK_KEY);
+  stopCurrent();
+  const el = document.getElementById('view');
+  clear(el);
+  document.body.classList.add('kiosk');
+  document.body.dataset.view = 'dashboard';
+  if (!key) {
+    el.append(h('p', { class: 'panel', 'data-testid': 'kiosk-nokey' }, t('kiosk.no_key')));
+    return;
+  }
+  setBearer(key);
+  const ctx = newCtx(el);
+  await dashboardView(ctx, []);
 }
 
 async function route() {
+  const raw = (location.hash || '').slice(1);
+  if (raw === '/wall' || raw.startsWith('/wall?')) return kiosk(raw);
+  document.body.classList.remove('kiosk');
+  setBearer(null);
   if (!location.hash || location.hash === '#' || location.hash === '#/') {
     if (session.me) return go(home());
   }
@@ -83,6 +120,7 @@ async function route() {
   stopCurrent();
   const el = document.getElementById('view');
   clear(el);
+  setNavOpen(false);
   document.body.dataset.view = hit ? hit[2] : 'none';
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === document.body.dataset.view) a.setAttribute('aria-current', 'page');
@@ -93,6 +131,31 @@ async function route() {
     el.append(t('common.not_found'));
     return;
   }
+  if (!can(hit[3])) {
+    // a clear page instead of a red 403 listing role keys
+    el.append(h('div', { class: 'panel no-access', 'data-testid': 'no-access' },
+      h('h1', {}, t('access.title')),
+      h('p', {}, (session.me.roles || []).length ? t('access.no_permission') : t('access.no_role')),
+      h('p', {}, h('a', { href: home() }, t('access.go_home')))));
+    return;
+  }
+  const ctx = newCtx(el);
+  try {
+    await hit[1](ctx, path.match(hit[0]).slice(1));
+  } catch (e) {
+    if (e && e.status === 401) return;
+    console.error(e);
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.setAttribute('role', 'alert');
+    p.textContent = t('common.load_failed') + ' ' + (e && e.message ? bi(e.message) : '');
+    el.append(p);
+  }
+}
+
+// A view's context: its element, and the timers and charts that stop when
+// the person navigates away.
+function newCtx(el) {
   const ctx = {
     el, timers: [], charts: [], cleanups: [],
     every(ms, fn) { this.timers.push(setInterval(fn, ms)); },
@@ -108,17 +171,14 @@ async function route() {
     alive() { return current === this; },
   };
   current = ctx;
-  try {
-    await hit[1](ctx, path.match(hit[0]).slice(1));
-  } catch (e) {
-    if (e && e.status === 401) return;
-    console.error(e);
-    const p = document.createElement('p');
-    p.className = 'error';
-    p.setAttribute('role', 'alert');
-    p.textContent = t('common.load_failed') + ' ' + (e && e.message ? e.message : '');
-    el.append(p);
-  }
+  return ctx;
+}
+
+// The phone menu: the navigation folds behind one button below 760 px.
+function setNavOpen(open) {
+  document.body.classList.toggle('nav-open', open);
+  const b = document.getElementById('nav-toggle');
+  if (b) b.setAttribute('aria-expanded', String(open));
 }
 
 export async function loadMe() {
@@ -126,7 +186,7 @@ export async function loadMe() {
   session.me = me;
   setCsrf(me.csrf_token);
   document.getElementById('who').textContent = me.display_name || me.username;
-  document.getElementById('nav-users').hidden = !hasRole('system_admin', 'security_admin');
+  for (const li of document.querySelectorAll('#nav-main li[data-perm]')) li.hidden = !can(li.dataset.perm);
   return me;
 }
 
@@ -163,6 +223,12 @@ async function boot() {
     setCsrf(null);
     sessionStorage.removeItem(RETURN_KEY);
     go('#/login');
+  });
+  document.getElementById('nav-toggle').addEventListener('click', () => setNavOpen(!document.body.classList.contains('nav-open')));
+  // the skip link focuses the page's content without touching the hash (the router's)
+  document.getElementById('skip').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('view').focus();
   });
   window.addEventListener('hashchange', route);
   setInterval(tickCountdowns, 1000);

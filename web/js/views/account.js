@@ -4,31 +4,38 @@
 // GET/PUT /api/v1/auth/me/notify through notify.js).
 import { t } from '../i18n.js';
 import { post } from '../api.js';
-import { h, field, section, roleName, showError, table, tr } from '../dom.js';
+import { h, field, section, roleName, fieldError, table, tr } from '../dom.js';
 import { session } from '../main.js';
 import { notifyPanel } from './notify.js';
 
 export async function accountView(ctx) {
   const me = session.me;
   const old = h('input', { type: 'password', autocomplete: 'current-password' });
-  const nw = h('input', { type: 'password', autocomplete: 'new-password' });
+  const nw = h('input', { type: 'password', autocomplete: 'new-password', name: 'new_password' });
+  const nw2 = h('input', { type: 'password', autocomplete: 'new-password', name: 'new_password2' });
   const msg = h('p', { class: 'error', role: 'alert', hidden: true });
   const ok = h('p', { class: 'ok', role: 'status', hidden: true }, t('account.pw_changed'));
   const form = h('form', { class: 'form' },
     field(t('account.old_password'), old, { required: true }),
     field(t('account.new_password'), nw, { required: true, hint: t('account.pw_hint') }),
+    field(t('account.new_password2'), nw2, { required: true }),
     msg, ok, h('button', { type: 'submit', class: 'primary' }, t('account.change_password')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     ok.hidden = true;
+    if (nw.value !== nw2.value) {
+      fieldError(nw2, msg, t('account.pw_mismatch'));
+      return;
+    }
     try {
       await post('/api/v1/auth/password', { old_password: old.value, new_password: nw.value });
-      showError(msg, null);
+      fieldError(null, msg, null);
       ok.hidden = false;
-      old.value = nw.value = '';
-    } catch (e) { showError(msg, e); }
+      old.value = nw.value = nw2.value = '';
+    } catch (e) { fieldError(e.field === 'old_password' ? old : e.field === 'new_password' ? nw : null, msg, e); }
   });
   ctx.el.append(h('h1', {}, t('account.title')),
+    ...(me.roles.length ? [] : [h('p', { class: 'panel no-access', role: 'note', 'data-testid': 'no-role' }, t('account.no_role'))]),
     section(t('account.me'), table([t('account.username'), t('account.department'), t('account.roles')],
       [tr(me.username, me.department || '—', me.roles.map(roleName).join(t('common.sep')) || '—')])),
     section(t('account.change_password'), form));

@@ -4,7 +4,7 @@
 // guidance of the category shown beside the grade field (R-CI-3).
 import { t } from '../i18n.js';
 import { get, post, patch, qs } from '../api.js';
-import { h, clear, field, select, table, tr, section, showError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button } from '../dom.js';
+import { h, clear, field, select, table, tr, section, showError, fieldError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button, pager, csvButton } from '../dom.js';
 import { go, hasRole } from '../main.js';
 import { LEVEL_COLORS } from './dashboard.js';
 
@@ -24,18 +24,27 @@ export async function cmdbListView(ctx) {
   const cat = select([['', t('common.all')], ...cats.map((c) => [c.key, categoryName(c)])], '');
   const grade = select([['', t('common.all')], ...['L1', 'L2', 'L3', 'NG'].map((g) => [g, gradeName(g)])], '');
   const body = h('div', { 'data-testid': 'ci-list' });
+  const pg = h('div', { class: 'pager', 'data-testid': 'ci-pager' });
+  const PAGE = 50;
+  let offset = 0;
+  const byKey = Object.fromEntries(cats.map((c) => [c.key, c]));
+  const params = () => ({ q: q.value, category: cat.value, grade: grade.value });
   const form = h('form', { class: 'filters', role: 'search' }, field(t('cmdb.search'), q), field(t('cmdb.category'), cat), field(t('cmdb.grade'), grade),
-    h('button', { type: 'submit' }, t('common.search')));
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
-  cat.addEventListener('change', load);
-  grade.addEventListener('change', load);
-  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')), mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body);
+    h('button', { type: 'submit' }, t('common.search')),
+    csvButton('cmdb', (limit, off) => get('/api/v1/cis' + qs({ ...params(), limit, offset: off })),
+      [[t('cmdb.name'), (c) => c.name], [t('cmdb.category'), (c) => categoryName(byKey[c.category]) || c.category], [t('cmdb.grade'), (c) => gradeName(c.grade)],
+        [t('cmdb.department'), (c) => c.department || ''], [t('cmdb.environment'), (c) => envName(c.environment)], [t('cmdb.location'), (c) => c.location || ''],
+        [t('cmdb.verified'), (c) => (c.last_verified_at ? fmtTime(c.last_verified_at) : '')]]));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
+  cat.addEventListener('change', () => { offset = 0; load(); });
+  grade.addEventListener('change', () => { offset = 0; load(); });
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')), mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body, pg);
   async function load() {
-    const r = await get('/api/v1/cis' + qs({ q: q.value, category: cat.value, grade: grade.value, limit: 500 }));
-    const byKey = Object.fromEntries(cats.map((c) => [c.key, c]));
+    const r = await get('/api/v1/cis' + qs({ ...params(), limit: PAGE, offset }));
+    if (!ctx.alive()) return;
     clear(body, table([t('cmdb.name'), t('cmdb.category'), t('cmdb.grade'), t('cmdb.department'), t('cmdb.environment'), t('cmdb.location'), t('cmdb.verified')],
-      r.items.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), categoryName(byKey[c.category]) || c.category, gradeBadge(c.grade), c.department || '—', envName(c.environment), c.location || '—', fmtTime(c.last_verified_at)))),
-    h('p', { class: 'note' }, t('common.total', { n: r.total })));
+      r.items.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), categoryName(byKey[c.category]) || c.category, gradeBadge(c.grade), c.department || '—', envName(c.environment), c.location || '—', fmtTime(c.last_verified_at)))));
+    pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
   await load();
 }
@@ -74,7 +83,9 @@ export async function ciView(ctx, [id]) {
         h('dt', {}, t('cmdb.department')), h('dd', {}, ci.department || '—'),
         h('dt', {}, t('cmdb.environment')), h('dd', {}, envName(ci.environment)),
         h('dt', {}, t('cmdb.location')), h('dd', {}, ci.location || '—'),
-        h('dt', {}, t('cmdb.verified')), h('dd', {}, fmtTime(ci.last_verified_at)))),
+        h('dt', {}, t('cmdb.verified')), h('dd', {}, fmtTime(ci.last_verified_at)),
+        // the CI's own attributes (description, model, address …): what people search for by name
+        Object.entries(ci.attributes || {}).map(([k, v]) => [h('dt', {}, k), h('dd', { 'data-testid': 'ci-attr' }, typeof v === 'string' ? v : JSON.stringify(v))]))),
       section(t('cmdb.relations'), table([t('cmdb.rel_source'), t('cmdb.rel_type'), t('cmdb.rel_target')],
         ci.relations.map((r) => tr(h('a', { href: `#/cmdb/${r.source_id}` }, r.source_name), relName(r.type), h('a', { href: `#/cmdb/${r.target_id}` }, r.target_name)))), relForm),
       section(t('cmdb.impact', { n: impact.count }), graphEl,
@@ -110,6 +121,8 @@ export async function ciEditView(ctx, [id]) {
   const dept = h('input', { name: 'department', value: ci ? ci.department : '' });
   const env = select(ENVS.map((e) => [e, envName(e)]), ci ? ci.environment : 'production', { name: 'environment' });
   const loc = h('input', { name: 'location', value: ci ? ci.location : '' });
+  // attributes as "键 = 值" lines (a Chinese name, model, IP …)
+  const attrs = h('textarea', { name: 'attributes', rows: 4, value: ci ? Object.entries(ci.attributes || {}).map(([k, v]) => `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n') : '' });
   const guide = h('aside', { class: 'guidance', 'aria-live': 'polite', 'data-testid': 'guidance' });
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
 
@@ -136,15 +149,30 @@ export async function ciEditView(ctx, [id]) {
       field(t('cmdb.department'), dept),
       field(t('cmdb.environment'), env),
       field(t('cmdb.location'), loc),
+      field(t('cmdb.attributes'), attrs, { hint: t('cmdb.attributes_hint') }),
       err, h('button', { type: 'submit', class: 'primary' }, t('common.save'))),
     guide);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const body = { name: name.value.trim(), category: cat.value, grade: grade.value, department: dept.value.trim(), environment: env.value, location: loc.value.trim() };
+    if (!body.name) {
+      fieldError(name, err, t('form.required', { field: t('cmdb.name') }));
+      return;
+    }
+    const attributes = {};
+    for (const line of attrs.value.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      const i = line.search(/[=:\uff1a]/);
+      if (i <= 0) {
+        fieldError(attrs, err, t('cmdb.attributes_bad', { line }));
+        return;
+      }
+      attributes[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+    }
+    body.attributes = attributes;
     try {
       const saved = ci ? await patch(`/api/v1/cis/${ci.id}`, body) : await post('/api/v1/cis', body);
       go(`#/cmdb/${saved.id}`);
-    } catch (e) { showError(err, e); }
+    } catch (e) { fieldError({ name, category: cat, grade, department: dept, environment: env, location: loc, attributes: attrs }[e.field] || null, err, e); }
   });
   ctx.el.append(h('h1', {}, ci ? t('cmdb.edit_title', { name: ci.name }) : t('cmdb.new')), form);
   fillGrades();

@@ -4,15 +4,16 @@
 // hour by class (GET /api/v1/events/stats, with the ingestion queue's
 // pending / capacity; an empty chart with a note when that API is absent),
 // drills apart.  Polls every 5 s; no reload needed.
-import { t, tOr, currentLang } from '../i18n.js';
+import { t, tOr, bi } from '../i18n.js';
 import { get, ApiError } from '../api.js';
-import { h, clear, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime } from '../dom.js';
+import { h, clear, patch, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime, fmtClock } from '../dom.js';
 
 const LEVELS = ['L1', 'L2', 'L3', 'NG'];
 const RESPS = ['R1', 'R2', 'R3', 'NG'];
 export const LEVEL_COLORS = { L1: '#e5484d', L2: '#f76b15', L3: '#e2b007', NG: '#8b8d98' };
 const CLASS_COLORS = { exception: '#e5484d', warning: '#f76b15', info: '#3e8ed0', filtered: '#8b8d98', silenced: '#8e4ec6' };
 const REFRESH_MS = 5000;
+const MAX_ROWS = 6; // what a wall panel shows; the rest is counted
 
 export async function dashboardView(ctx) {
   const kpis = h('div', { class: 'kpis', 'data-testid': 'kpis' });
@@ -45,22 +46,23 @@ export async function dashboardView(ctx) {
   window.addEventListener('resize', onResize);
   ctx.onLeave(() => window.removeEventListener('resize', onResize));
 
-  const tz = -new Date().getTimezoneOffset();
+  const tz = 480; // days are Beijing days (UTC+08:00), whatever the browser's zone
   async function refresh() {
     try {
       const d = await get(`/api/v1/dashboard?tz=${tz}&days=30`);
       if (!ctx.alive()) return;
       err.hidden = true;
       renderKpis(kpis, d);
-      clear(matrix, matrixTable(d.open));
+      patch(matrix, d.open, () => matrixTable(d.open)); // only what changed is redrawn (focus on the wall's links stays)
       renderDeadlines(missed, d.deadlines.missed.filter((x) => !x.drill), 'dash.no_missed');
       renderDeadlines(upcoming, d.deadlines.upcoming.filter((x) => !x.drill), 'dash.no_upcoming');
       renderDrills(drills, d);
       dayChart.setOption(perDayOption(d), true);
       stamp.textContent = t('dash.refreshed', { at: fmtTime(d.now) });
     } catch (e) {
-      if (!ctx.alive() || e.status === 401) return;
-      err.textContent = t('common.load_failed') + ' ' + e.message;
+      // a kiosk has no sign-in page to go to: it says why it stopped
+      if (!ctx.alive() || (e.status === 401 && !document.body.classList.contains('kiosk'))) return;
+      err.textContent = t('common.load_failed') + ' ' + bi(e.message);
       err.hidden = false;
     }
     try {
@@ -71,7 +73,7 @@ export async function dashboardView(ctx) {
       ingest.textContent = s.ingest ? t('dash.ingest', { pending: s.ingest.pending, capacity: s.ingest.capacity }) : '';
     } catch (e) {
       if (!ctx.alive() || e.status === 401) return;
-      eventsNote.textContent = e instanceof ApiError && e.status === 404 ? t('dash.events_absent') : t('dash.events_failed', { msg: e.message });
+      eventsNote.textContent = e instanceof ApiError && e.status === 404 ? t('dash.events_absent') : t('dash.events_failed', { msg: bi(e.message) });
       eventsNote.hidden = false;
       hourChart.setOption(perHourOption([]), true);
     }
@@ -84,11 +86,11 @@ function renderKpis(el, d) {
   const nMissed = d.deadlines.missed.filter((x) => !x.drill).length;
   const card = (label, value, cls, testid) => h('div', { class: 'kpi ' + (cls || ''), 'data-testid': testid },
     h('span', { class: 'kpi-value' }, String(value)), h('span', { class: 'kpi-label' }, label));
-  clear(el,
+  patch(el, [d.open.total, d.open.by_level, nMissed, d.drills.open.total], () => [
     card(t('dash.open_total'), d.open.total, 'total', 'kpi-open'),
     LEVELS.map((l) => card(levelName(l), d.open.by_level[l], 'lv-' + l, 'kpi-' + l)),
     card(t('dash.missed_count'), nMissed, nMissed ? 'alarm' : '', 'kpi-missed'),
-    card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills'));
+    card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills')]);
 }
 
 function matrixTable(o) {
@@ -99,29 +101,45 @@ function matrixTable(o) {
 }
 
 function renderDeadlines(el, list, emptyKey) {
-  if (!list.length) {
-    clear(el, h('li', { class: 'empty' }, t(emptyKey)));
-    return;
+  patch(el, list, () => deadlineItems(list, emptyKey));
+}
+
+function deadlineItems(list, emptyKey) {
+  if (!list.length) return h('li', { class: 'empty' }, t(emptyKey));
+  // one row per incident and kind (the acknowledgements of several people are one row naming them)
+  const rows = [];
+  for (const x of list) {
+    const same = rows.find((r) => r.incident.id === x.incident.id && r.kind === x.kind);
+    if (same) {
+      if (x.recipient) same.people.push(x.recipient.display_name || x.recipient.username);
+      continue;
+    }
+    rows.push({ ...x, people: x.recipient ? [x.recipient.display_name || x.recipient.username] : [] });
   }
-  clear(el, list.slice(0, 12).map((x) => h('li', { class: x.missed ? 'missed' : '' },
+  const shown = rows.slice(0, MAX_ROWS);
+  return [shown.map((x) => h('li', { class: x.missed ? 'missed' : '' },
     h('div', { class: 'dl-main' },
       h('div', {}, h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), ' ', levelBadge(x.incident.level), ' ', respBadge(x.incident.response_level)),
       h('div', { class: 'dl-title' }, x.incident.title),
-      h('div', { class: 'dl-kind' }, dlName(x.kind) + (x.recipient ? ' · ' + (x.recipient.display_name || x.recipient.username) : ''))),
-    countdown(x.due_at))));
+      h('div', { class: 'dl-kind' }, dlName(x.kind) + (x.people.length ? ' · ' + x.people.join(t('common.sep')) : ''))),
+    countdown(x.due_at))),
+  rows.length > shown.length ? h('li', { class: 'more empty', 'data-testid': 'more' }, t('dash.more', { n: rows.length - shown.length })) : null];
 }
 
 function renderDrills(el, d) {
   const dl = [...d.deadlines.missed, ...d.deadlines.upcoming].filter((x) => x.drill);
   const sum = d.drills.per_day.reduce((a, b) => a + b, 0);
+  if (el.dataset.key === JSON.stringify([d.drills, dl])) return;
+  el.dataset.key = JSON.stringify([d.drills, dl]);
   clear(el,
     h('p', { class: 'drill-line' }, t('dash.drills_summary', { open: d.drills.open.total, days: d.days, n: sum })),
     LEVELS.filter((l) => d.drills.open.by_level[l]).map((l) => h('span', { class: 'chip' }, levelName(l) + ' × ' + d.drills.open.by_level[l])),
-    dl.length ? h('ol', { class: 'dl-list' }, dl.slice(0, 5).map((x) => h('li', {},
-      h('div', { class: 'dl-main' }, h('a', { href: `#/incidents/${x.incident.id}` }, x.incident.number), h('div', { class: 'dl-kind' }, dlName(x.kind))), countdown(x.due_at)))) : null);
+    dl.length ? h('ol', { class: 'dl-list', 'data-testid': 'drill-deadlines' }) : null);
+  if (dl.length) renderDeadlines(el.querySelector('ol'), dl, 'dash.no_upcoming');
 }
 
-const axisText = () => ({ color: '#c9ced6', fontSize: 14 });
+// chart text grows with the wall (1920 → 14 px, 3840 → 28 px)
+const axisText = () => ({ color: '#c9ced6', fontSize: Math.round(14 * Math.max(1, window.innerWidth / 1920)) });
 
 function perDayOption(d) {
   const days = d.per_day.days.map((s) => s.slice(5));
@@ -130,7 +148,7 @@ function perDayOption(d) {
     textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
     tooltip: { trigger: 'axis' },
     legend: { top: 0, textStyle: axisText(), data: LEVELS.map(levelName) },
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    grid: { left: 40, right: 16, top: 36, bottom: 28, containLabel: true },
     xAxis: { type: 'category', data: days, axisLabel: axisText() },
     yAxis: { type: 'value', minInterval: 1, axisLabel: axisText(), splitLine: { lineStyle: { color: '#2c3440' } } },
     series: LEVELS.map((l) => ({ name: levelName(l), type: 'bar', stack: 'lv', data: d.per_day.by_level[l], itemStyle: { color: LEVEL_COLORS[l] } })),
@@ -139,14 +157,13 @@ function perDayOption(d) {
 
 function perHourOption(buckets) {
   const classes = ['exception', 'warning', 'info', 'filtered', 'silenced'];
-  const loc = currentLang() === 'en' ? 'en-GB' : 'zh-CN';
-  const hours = buckets.map((b) => new Date(b.start).toLocaleTimeString(loc, { hour: '2-digit', minute: '2-digit', hour12: false }));
+  const hours = buckets.map((b) => fmtClock(b.start));
   return {
     animation: false,
     textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
     tooltip: { trigger: 'axis' },
     legend: { top: 0, textStyle: axisText(), data: classes.map((c) => t('evclass.' + c)) },
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    grid: { left: 40, right: 16, top: 36, bottom: 28, containLabel: true },
     xAxis: { type: 'category', data: hours, axisLabel: axisText() },
     yAxis: { type: 'value', minInterval: 1, axisLabel: axisText(), splitLine: { lineStyle: { color: '#2c3440' } } },
     series: classes.map((c) => ({ name: t('evclass.' + c), type: 'bar', stack: 'ev', data: buckets.map((b) => b[c] || 0), itemStyle: { color: CLASS_COLORS[c] } })),

@@ -7,12 +7,13 @@
 // When the events API is not there (404) the screen says so.
 import { t, tOr, bi } from '../i18n.js';
 import { get, post, patch, del, qs, ApiError, serverNow } from '../api.js';
-import { h, clear, field, select, table, tr, section, showError, fmtTime, button, localInputToIso, isoToLocalInput, badge } from '../dom.js';
+import { h, clear, field, select, table, tr, section, showError, fmtTime, button, localInputToIso, isoToLocalInput, badge, pager, csvButton } from '../dom.js';
 import { hasRole } from '../main.js';
 
 const CLASSES = ['exception', 'warning', 'info'];
 const STATES = ['open', 'closed', 'filtered', 'silenced', 'suppressed', 'handled'];
 const REFRESH_MS = 5000;
+const PAGE = 100;
 
 export const evStateName = (s) => tOr('evstate.' + s, s);
 export const evClassBadge = (c) => (c ? badge(tOr('evclass.' + c, c), 'ev-' + c) : badge(t('evclass.none'), 'ev-none'));
@@ -47,13 +48,20 @@ export async function eventsView(ctx) {
     field(t('ev.search'), q), field(t('ev.class'), cls), field(t('ev.state_filter'), state), field(t('ev.ci'), ciSel),
     field(t('ev.source'), source, { hint: t('ev.source_hint') }), sources,
     h('button', { type: 'submit' }, t('common.search')));
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
-  for (const s of [cls, state, ciSel]) s.addEventListener('change', load);
+  let offset = 0;
+  const pg = h('div', { class: 'pager', 'data-testid': 'event-pager' });
+  const params = () => ({ q: q.value.trim(), class: cls.value, status: state.value, ci: ciSel.value, source: source.value.trim() });
+  form.append(csvButton('events', (limit, off) => get('/api/v1/events' + qs({ ...params(), limit, offset: off })),
+    [[t('ev.last_seen'), (e) => fmtTime(e.last_seen)], [t('ev.class'), (e) => (e.class ? tOr('evclass.' + e.class, e.class) : t('evclass.none'))],
+      [t('ev.status'), (e) => t('evstatus.' + e.status)], [t('ev.state'), (e) => evStateName(e.state)], [t('ev.count'), (e) => e.count],
+      [t('ev.ci'), (e) => (e.ci ? e.ci.name : '')], [t('ev.summary'), (e) => e.summary || e.dedup_key], [t('ev.incident'), (e) => (e.incident ? e.incident.number : '')]]));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
+  for (const s of [cls, state, ciSel]) s.addEventListener('change', () => { offset = 0; load(); });
 
   const wf = windowForm();
   const detailSection = section(t('ev.detail'), detail);
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ev.title')), stamp), note, form,
-    section(t('ev.live'), list),
+    section(t('ev.live'), list, pg),
     h('div', { class: 'ev-grid' }, detailSection, section(t('ev.windows'), windows, wf.el)));
   clear(detail, h('p', { class: 'note' }, t('ev.pick')));
 
@@ -78,7 +86,7 @@ export async function eventsView(ctx) {
 
   async function load() {
     try {
-      const r = await get('/api/v1/events' + qs({ q: q.value.trim(), class: cls.value, status: state.value, ci: ciSel.value, source: source.value.trim(), limit: 100 }));
+      const r = await get('/api/v1/events' + qs({ ...params(), limit: PAGE, offset }));
       if (!ctx.alive()) return;
       note.hidden = true;
       stamp.textContent = t('dash.refreshed', { at: fmtTime(serverNow()) });
@@ -87,10 +95,10 @@ export async function eventsView(ctx) {
         lastList = listSig;
         const where = focusKey();
         clear(list, table([t('ev.last_seen'), t('ev.class'), t('ev.status'), t('ev.state'), t('ev.count'), t('ev.ci'), t('ev.summary'), t('ev.incident')],
-          r.items.map(row), { cls: 'events' }),
-        h('p', { class: 'note' }, t('ev.shown', { n: r.items.length, total: r.total })));
+          r.items.map(row), { cls: 'events' }));
         refocus(where);
       }
+      pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
       const cur = r.items.find((e) => e.id === selected);
       if (cur && sig(cur) !== selectedSig) show(cur.id, false);
     } catch (e) {

@@ -3,15 +3,19 @@
 // reports, the report forms (first / second / progress / final, required
 // fields marked), activate / close shown only to the authority the policy
 // names (the server refuses others anyway), the review form, the timeline;
-// polled every 3 s so escalations appear without a reload.  Also the
-// printable report (A4).
+// polled every 3 s so escalations appear without a reload: each part is
+// rebuilt only when its own data changed (focus, selection and scroll
+// survive), and what changed is announced to a screen reader.  Who was
+// told, on which channel, when, and what failed (in red, with the reason)
+// comes from the incident's messages.  Also the printable report (A4).
 import { t, tOr, bi } from '../i18n.js';
-import { get, post } from '../api.js';
+import { get, post, patch as apiPatch } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, badge, levelName,
   respName, sevName, roleName, dlName, reportName, fieldName, fmtTime, countdown, localInputToIso, isoToLocalInput, button,
+  patch, announce, confirmButton, fieldError,
 } from '../dom.js';
-import { session, hasRole } from '../main.js';
+import { session, hasRole, can } from '../main.js';
 import { serverNow } from '../api.js';
 
 const OPEN_STATES = ['detected', 'reported', 'confirmed', 'activated'];
@@ -30,28 +34,36 @@ function kindsFor(state) {
 export async function incidentView(ctx, [id]) {
   let inc = await get(`/api/v1/incidents/${id}`);
   const head = h('div', { class: 'inc-head' });
+  const failedAlert = h('div', { 'data-testid': 'failed-alert' });
   const actions = h('div', { class: 'actions', 'data-testid': 'actions' });
   const actErr = h('p', { class: 'error', role: 'alert', hidden: true });
   const deadlines = h('div', { 'data-testid': 'deadlines' });
   const escalations = h('div', { 'data-testid': 'escalations' });
   const recipients = h('div', { 'data-testid': 'recipients' });
+  const deliveries = h('div', { 'data-testid': 'deliveries' });
   const reports = h('div', { 'data-testid': 'reports' });
   const forms = h('div', { 'data-testid': 'report-forms' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   let formsState = null;
+  let regradeOpen = false; // the regrade form stays open across rebuilds
+  let seen = null; // what was last announced: state, response level, timeline length, failures
 
-  ctx.el.append(head, actions, actErr,
+  ctx.el.append(head, failedAlert, actions, actErr,
     h('div', { class: 'inc-grid' },
       section(t('inc.deadlines'), deadlines),
       section(t('inc.escalations'), escalations),
       section(t('inc.recipients_acks'), recipients),
+      section(t('inc.deliveries'), deliveries),
       section(t('inc.reports'), reports),
       forms,
       section(t('inc.timeline'), timeline)));
 
+  const open = () => OPEN_STATES.includes(inc.state);
+
   function render() {
     const ci = inc.cis.map((c) => h('a', { href: `#/cmdb/${c.id}` }, c.name, ' ', gradeBadge(c.grade)));
-    clear(head,
+    patch(head, [inc.title, inc.drill, inc.state, inc.level, inc.response_level, inc.highest_response_level, inc.severity, inc.severity_provisional,
+      inc.handling_deadline, inc.cis, inc.location, inc.symptoms, inc.impact_scope, inc.activation_role, inc.closing_role, inc.detected_at], () => [
       h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('nav.incidents')), ' / ', inc.number),
       h('h1', {}, inc.title, ' ', inc.drill ? badge(t('inc.drill_badge'), 'drill') : null),
       h('div', { class: 'badges' },
@@ -63,40 +75,58 @@ export async function incidentView(ctx, [id]) {
       h('dl', { class: 'facts' },
         h('dt', {}, t('inc.number')), h('dd', {}, inc.number),
         h('dt', {}, t('inc.detected_at')), h('dd', {}, fmtTime(inc.detected_at)),
-        h('dt', {}, t('inc.handling_deadline')), h('dd', {}, inc.handling_deadline ? [fmtTime(inc.handling_deadline), ' ', OPEN_STATES.includes(inc.state) ? countdown(inc.handling_deadline) : null] : t('common.none_limit')),
+        h('dt', {}, t('inc.handling_deadline')), h('dd', { 'data-testid': 'handling' }, inc.handling_deadline ? [fmtTime(inc.handling_deadline), ' ', open() ? countdown(inc.handling_deadline) : null] : t('common.none_limit')),
         h('dt', {}, t('inc.cis')), h('dd', {}, ci.length ? ci.flatMap((x, i) => (i ? [t('common.sep'), x] : [x])) : '—'),
         h('dt', {}, t('field.location')), h('dd', {}, inc.location || '—'),
         h('dt', {}, t('field.symptoms')), h('dd', {}, inc.symptoms || '—'),
         h('dt', {}, t('field.impact_scope')), h('dd', {}, inc.impact_scope || '—'),
         h('dt', {}, t('inc.activation_role')), h('dd', {}, roleName(inc.activation_role)),
-        h('dt', {}, t('inc.closing_role')), h('dd', {}, roleName(inc.closing_role))));
+        h('dt', {}, t('inc.closing_role')), h('dd', {}, roleName(inc.closing_role)))]);
 
-    // authority buttons: only for the role the policy names for this level (R-ACT-1, R-CLOSE-1)
+    // failed messages first, in red: the desk must not believe people were told
+    const failed = inc.failed_messages || [];
+    patch(failedAlert, failed, () => (failed.length ? h('div', { class: 'delivery-alert', role: 'alert' },
+      t('inc.failed_alert', { n: failed.length }), ' ',
+      [...new Set(failed.map((f) => (f.recipient_id ? recipientName(f.recipient_id) : t('dv.group_bot'))))].join(t('common.sep')), ' ',
+      h('a', { href: '#dv-table', onclick: (ev) => { ev.preventDefault(); deliveries.scrollIntoView(); } }, t('inc.failed_see'))) : null));
+
+    // authority buttons: only for the role the policy names for this level (R-ACT-1, R-CLOSE-1);
+    // irreversible, so each asks first with a summary
     const me = session.me;
     const mayActivate = inc.state === 'confirmed' && me.roles.includes(inc.activation_role);
     const mayClose = inc.state === 'resolved' && me.roles.includes(inc.closing_role);
     const mine = inc.recipients.find((r) => r.user_id === me.id);
-    clear(actions,
-      mayActivate ? button(t('inc.activate'), () => act('activate'), { class: 'primary', 'data-testid': 'btn-activate' }) : null,
-      mayClose ? button(t('inc.close'), () => act('close'), { class: 'primary', 'data-testid': 'btn-close' }) : null,
-      mine && !mine.acked_at && OPEN_STATES.includes(inc.state) ? button(t('inc.ack_btn'), () => act('ack'), { 'data-testid': 'btn-ack' }) : null,
-      h('a', { class: 'button', href: `#/incidents/${inc.id}/report` }, t('inc.print_report')),
+    const mayAck = mine && !mine.acked_at && open();
+    patch(actions, [inc.state, mayActivate, mayClose, mayAck, inc.activation_role, inc.closing_role, inc.response_level], () => [
+      mayActivate ? confirmButton(t('inc.activate'), t('inc.activate_confirm', { n: inc.number, r: respName(inc.response_level) }), () => act('activate'), { class: 'primary', 'data-testid': 'btn-activate' }) : null,
+      mayClose ? confirmButton(t('inc.close'), t('inc.close_confirm', { n: inc.number }), () => act('close'), { class: 'primary', 'data-testid': 'btn-close' }) : null,
+      mayAck ? button(t('inc.ack_btn'), () => act('ack'), { 'data-testid': 'btn-ack' }) : null,
+      h('a', { class: 'button', href: `#/incidents/${inc.id}/report`, 'data-testid': 'btn-print' }, t('inc.print_report')),
       inc.state === 'confirmed' && !mayActivate ? h('span', { class: 'note' }, t('inc.activate_by', { role: roleName(inc.activation_role) })) : null,
-      inc.state === 'resolved' && !mayClose ? h('span', { class: 'note', 'data-testid': 'close-by' }, t('inc.close_by', { role: roleName(inc.closing_role) })) : null);
+      inc.state === 'resolved' && !mayClose ? h('span', { class: 'note', 'data-testid': 'close-by' }, t('inc.close_by', { role: roleName(inc.closing_role) })) : null]);
 
-    clear(deadlines, table([t('inc.dl_kind'), t('inc.dl_due'), t('inc.dl_state')],
+    patch(deadlines, [inc.deadlines, inc.state], () => table([t('inc.dl_kind'), t('inc.dl_due'), t('inc.dl_state')],
       inc.deadlines.map((d) => tr(dlName(d.kind) + (d.recipient_id ? ' · ' + recipientName(d.recipient_id) : ''), fmtTime(d.due_at), dlState(d)))));
 
-    clear(escalations, inc.escalations.length
+    patch(escalations, [inc.escalations, inc.next_escalation_at, inc.state], () => (inc.escalations.length
       ? h('ol', { class: 'esc' }, inc.escalations.map((e) => h('li', {}, respBadge(e.from), ' → ', respBadge(e.to), ' ', h('time', {}, fmtTime(e.at)), h('div', { class: 'why' }, bi(e.reason)))))
-      : h('p', { class: 'note' }, inc.next_escalation_at && OPEN_STATES.includes(inc.state) ? [t('inc.next_escalation'), ' ', countdown(inc.next_escalation_at)] : t('inc.no_escalation')));
+      : h('p', { class: 'note' }, inc.next_escalation_at && open() ? [t('inc.next_escalation'), ' ', countdown(inc.next_escalation_at)] : t('inc.no_escalation'))));
 
-    clear(recipients, table([t('inc.recipient'), t('inc.reason'), t('inc.notified_at'), t('inc.ack_due'), t('inc.acked_at')],
+    patch(recipients, [inc.recipients, inc.state], () => table([t('inc.recipient'), t('inc.reason'), t('inc.notified_at'), t('inc.ack_due'), t('inc.acked_at')],
       inc.recipients.map((r) => tr(r.display_name || r.username, tOr('rcpt.' + r.reason, bi(r.reason)), fmtTime(r.notified_at), r.ack_due ? fmtTime(r.ack_due) : '—',
-        r.acked_at ? h('span', { class: 'ok' }, fmtTime(r.acked_at)) : r.ack_overdue ? h('span', { class: 'bad' }, t('inc.ack_overdue')) : r.ack_due ? countdown(r.ack_due) : '—'))));
+        r.acked_at ? h('span', { class: 'ok' }, fmtTime(r.acked_at)) : r.ack_overdue ? h('span', { class: 'bad' }, t('inc.ack_overdue'))
+          : r.ack_due && open() ? countdown(r.ack_due) : r.ack_due ? t('dl.ended') : '—'))));
 
-    clear(reports, inc.reports.length ? inc.reports.map(reportBlock) : h('p', { class: 'note' }, t('inc.no_reports')));
-    clear(timeline, inc.timeline.map((e) => h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor), ' ', bi(e.text))));
+    patch(deliveries, [inc.messages, failed], () => deliveryTable());
+
+    patch(reports, inc.reports, () => (inc.reports.length ? inc.reports.map(reportBlock) : h('p', { class: 'note' }, t('inc.no_reports'))));
+    // the timeline only grows: new entries are appended, the ones shown (and a selection in them) stay
+    const tlItem = (e) => h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text));
+    const shownTl = timeline.dataset.key ? JSON.parse(timeline.dataset.key) : null;
+    if (shownTl && inc.timeline.length > shownTl.length && JSON.stringify(inc.timeline.slice(0, shownTl.length)) === timeline.dataset.key) {
+      timeline.append(...inc.timeline.slice(shownTl.length).map(tlItem));
+      timeline.dataset.key = JSON.stringify(inc.timeline);
+    } else patch(timeline, inc.timeline, () => inc.timeline.map(tlItem));
 
     // forms keep what is being typed: rebuilt only when the state or the level changes
     const key = inc.state + '/' + inc.response_level;
@@ -104,6 +134,39 @@ export async function incidentView(ctx, [id]) {
       formsState = key;
       renderForms();
     }
+    // tell a screen reader what changed, not that the page was redrawn
+    const now = { state: inc.state, resp: inc.response_level, tl: inc.timeline.length, failed: failed.length };
+    if (seen) {
+      if (now.state !== seen.state) announce(t('live.state', { n: inc.number, s: t('state.' + inc.state) }));
+      else if (now.resp !== seen.resp) announce(t('live.response', { n: inc.number, r: respName(inc.response_level) }));
+      else if (now.failed > seen.failed) announce(t('inc.failed_alert', { n: now.failed }));
+      else if (now.tl > seen.tl) announce(t('live.timeline', { text: bi(inc.timeline[inc.timeline.length - 1].text) }));
+    }
+    seen = now;
+  }
+
+  // Every message of the incident: who, which channel, when, its state;
+  // a failure in red with the channel's error, and what to do about it.
+  function deliveryTable() {
+    const failedIds = new Set((inc.failed_messages || []).filter((f) => f.queue !== 'bot').map((f) => f.id));
+    const errs = Object.fromEntries((inc.failed_messages || []).map((f) => [f.queue + ':' + f.id, f]));
+    const rows = (inc.messages || []).map((m) => {
+      const bad = failedIds.has(m.id) || m.status === 'failed';
+      const f = errs['outbox:' + m.id];
+      const row = tr(recipientName(m.recipient_id), tOr('channel.' + m.channel, m.channel), tOr('msgkind.' + m.kind, m.kind), fmtTime(m.created_at),
+        h('span', {}, badge(tOr('dv.' + m.status, m.status), 'dv-' + m.status), m.attempts > 1 ? ' ' + t('dv.attempts', { n: m.attempts }) : ''),
+        bad ? h('span', { class: 'failed-msg' }, f ? bi(f.error) : '', ' ', t('dv.call_instead'), ' ',
+          can('incident.report') ? button(t('dv.retry'), () => retry(m.id), { 'data-testid': 'retry-' + m.id }) : null) : '');
+      if (bad) row.classList.add('failed');
+      return row;
+    });
+    for (const f of (inc.failed_messages || []).filter((x) => x.queue === 'bot')) {
+      const row = tr(t('dv.group_bot'), tOr('channel.' + f.channel, f.channel), tOr('msgkind.' + f.kind, f.kind), '—',
+        badge(t('dv.failed'), 'dv-failed'), h('span', { class: 'failed-msg' }, bi(f.error)));
+      row.classList.add('failed');
+      rows.push(row);
+    }
+    return h('div', { id: 'dv-table' }, table([t('inc.recipient'), t('dv.channel'), t('dv.kind'), t('dv.at'), t('dv.state'), t('dv.error')], rows));
   }
 
   function recipientName(uid) {
@@ -114,14 +177,14 @@ export async function incidentView(ctx, [id]) {
   function dlState(d) {
     if (d.state === 'met') return h('span', { class: 'ok' }, t('dl.met_at', { at: fmtTime(d.met_at) }));
     if (d.state === 'met_late') return h('span', { class: 'bad' }, t('dl.met_late', { at: fmtTime(d.met_at) }));
-    if (d.state === 'missed') return countdown(d.due_at);
+    if (d.state === 'ended' || !open()) return d.state === 'missed' ? h('span', { class: 'bad' }, t('dl.missed')) : h('span', { class: 'note' }, t('dl.ended'));
     return countdown(d.due_at);
   }
 
   function renderForms() {
     const kinds = hasRole('monitoring_engineer', 'ops_engineer', 'ops_section_head') ? kindsFor(inc.state) : [];
     const review = inc.state === 'closed' && hasRole('ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'emergency_leadership');
-    clear(forms, kinds.map(reportForm), review ? reviewForm() : null);
+    clear(forms, kinds.map(reportForm), review ? reviewForm() : null, can('incident.report') && open() ? regradeForm() : null);
   }
 
   function reportForm(kind) {
@@ -135,7 +198,7 @@ export async function incidentView(ctx, [id]) {
       else el = h('input', { name });
       if (kind === 'first' && inc[name]) el.value = inc[name];
       inputs[name] = [el, type];
-      return field(fieldName(name), el, { required: true });
+      return field(fieldName(name), el, { required: true, hint: type === 'datetime' ? t('time.input_zone') : undefined });
     });
     const desk = select([['', t('inc.desk_default')], ['monitoring', t('desk.monitoring')], ['ops_security', t('desk.ops_security')]], '', { name: 'desk' });
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -150,14 +213,64 @@ export async function incidentView(ctx, [id]) {
         else if (el.value.trim()) body[name] = el.value.trim();
       }
       if (desk.value) body.desk = desk.value;
+      // a required field left empty is named and marked where it is
+      const empty = Object.entries(inputs).find(([name]) => body[name] === undefined);
+      if (empty) {
+        fieldError(empty[1][0], err, t('form.required', { field: fieldName(empty[0]) }));
+        return;
+      }
       try {
         inc = await post(`/api/v1/incidents/${inc.id}/reports`, body);
-        showError(err, null);
+        fieldError(null, err, null);
         formsState = null;
         render();
-      } catch (e) { showError(err, e); }
+      } catch (e) { fieldError(e.field && inputs[e.field] ? inputs[e.field][0] : null, err, e); }
     });
     return section(t('inc.form_title', { kind: reportName(kind) }), h('p', { class: 'note' }, t('inc.required_note')), form);
+  }
+
+  // Regrade (R-INC-4): severity, CIs, response level, with the reason; folded
+  // away until asked for.  The CIs are loaded when it is opened.
+  function regradeForm() {
+    const sev = select([['severe', sevName('severe')], ['moderate', sevName('moderate')], ['minor', sevName('minor')]], inc.severity, { name: 'severity' });
+    const resp = select(['R1', 'R2', 'R3', 'NG'].map((r) => [r, respName(r)]), inc.response_level, { name: 'response_level' });
+    const ciSel = h('select', { name: 'ci_ids', multiple: true, size: 6 });
+    const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 2000 });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const form = h('form', { class: 'form', 'data-testid': 'form-regrade', novalidate: true },
+      field(t('inc.severity'), sev), field(t('inc.response'), resp), field(t('inc.cis'), ciSel, { hint: t('regrade.ci_hint') }),
+      field(t('regrade.reason'), reason, { required: true }), err, h('button', { type: 'submit', class: 'primary' }, t('regrade.submit')));
+    const box = h('details', { class: 'panel', 'data-testid': 'regrade', open: regradeOpen }, h('summary', {}, h('strong', {}, t('regrade.title'))), form);
+    const fill = async () => {
+      regradeOpen = box.open;
+      if (!box.open || ciSel.options.length) return;
+      const cis = (await get('/api/v1/cis?limit=500')).items;
+      const mine = new Set(inc.cis.map((c) => c.id));
+      clear(ciSel, cis.map((c) => h('option', { value: String(c.id), selected: mine.has(c.id) }, `${c.name} (${gradeName(c.grade)})`)));
+    };
+    box.addEventListener('toggle', fill);
+    if (regradeOpen) fill();
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!reason.value.trim()) {
+        fieldError(reason, err, t('form.required', { field: t('regrade.reason') }));
+        return;
+      }
+      const body = { reason: reason.value.trim() };
+      if (sev.value !== inc.severity || inc.severity_provisional) body.severity = sev.value;
+      if (resp.value !== inc.response_level) body.response_level = resp.value;
+      const ids = [...ciSel.selectedOptions].map((o) => Number(o.value));
+      if (ciSel.options.length && ids.length && ids.sort().join() !== inc.cis.map((c) => c.id).sort().join()) body.ci_ids = ids;
+      try {
+        inc = await apiPatch(`/api/v1/incidents/${inc.id}`, body);
+        fieldError(null, err, null);
+        formsState = null;
+        render();
+      } catch (e) {
+        fieldError({ severity: sev, response_level: resp, ci_ids: ciSel, reason }[e.field] || null, err, e);
+      }
+    });
+    return box;
   }
 
   function reviewForm() {
@@ -170,14 +283,29 @@ export async function incidentView(ctx, [id]) {
       ev.preventDefault();
       const body = {};
       for (const n of REVIEW_FIELDS) if (inputs[n].value.trim()) body[n] = inputs[n].value.trim();
+      const empty = REVIEW_FIELDS.find((n) => body[n] === undefined);
+      if (empty) {
+        fieldError(inputs[empty], err, t('form.required', { field: fieldName(empty) }));
+        return;
+      }
       try {
         inc = await post(`/api/v1/incidents/${inc.id}/review`, body);
-        showError(err, null);
+        fieldError(null, err, null);
         formsState = null;
         render();
-      } catch (e) { showError(err, e); }
+      } catch (e) { fieldError(e.field && inputs[e.field] ? inputs[e.field] : null, err, e); }
     });
     return section(t('inc.review_title'), h('p', { class: 'note' }, t('inc.required_note')), form);
+  }
+
+  // a failed message sent again (once the channel is back)
+  async function retry(mid) {
+    try {
+      inc = await post(`/api/v1/messages/${mid}/retry`);
+      showError(actErr, null);
+      render();
+      announce(t('dv.retried'));
+    } catch (e) { showError(actErr, e); }
   }
 
   async function act(what) {
@@ -192,17 +320,29 @@ export async function incidentView(ctx, [id]) {
   ctx.every(3000, async () => {
     try {
       const fresh = await get(`/api/v1/incidents/${id}`);
-      if (!ctx.alive()) return;
+      if (!ctx.alive() || JSON.stringify(fresh) === JSON.stringify(inc)) return;
       inc = fresh;
       render();
     } catch { /* the next poll tries again */ }
   });
 }
 
+// A report's fields in the order of its form (the seed's order), not by key.
+function orderedFields(r) {
+  const order = (REPORT_FIELDS[r.kind] || REVIEW_FIELDS.map((n) => [n])).map(([n]) => n);
+  const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.entries(r.fields || {}).sort(([a], [b]) => rank(a) - rank(b));
+}
+
 function reportBlock(r) {
   return h('article', { class: 'report' },
-    h('h3', {}, reportName(r.kind), ' · ', fmtTime(r.at), ' · ', r.author, r.desk_name ? ' · ' + bi(r.desk_name) : ''),
-    h('dl', {}, Object.entries(r.fields || {}).map(([k, v]) => [h('dt', {}, fieldName(k)), h('dd', {}, k === 'response_level' ? respName(v) : k.endsWith('_at') ? fmtTime(v) : String(v ?? '—'))])));
+    h('h3', {}, reportName(r.kind), ' · ', fmtTime(r.at), ' · ', r.author_name || r.author, r.desk_name ? ' · ' + bi(r.desk_name) : ''),
+    h('dl', {}, orderedFields(r).map(([k, v]) => [h('dt', {}, fieldName(k)), h('dd', {}, k === 'response_level' ? respName(v) : k.endsWith('_at') ? fmtTime(v) : String(v ?? '—'))])));
+}
+
+function nameOf(inc, uid) {
+  const r = inc.recipients.find((x) => x.user_id === uid);
+  return r ? r.display_name || r.username : '#' + uid;
 }
 
 // The printable report (R-PIR-2, R-PIR-3): A4, Chinese fonts; the browser prints it to PDF.
@@ -212,7 +352,9 @@ export async function incidentReportView(ctx, [id]) {
   const others = inc.reports.filter((r) => r.kind !== 'review');
   ctx.el.append(h('div', { class: 'no-print actions' },
     h('a', { class: 'button', href: `#/incidents/${inc.id}` }, t('common.back')),
-    button(t('common.print'), () => window.print(), { class: 'primary' })),
+    button(t('common.print'), () => window.print(), { class: 'primary' }),
+    h('a', { class: 'button', href: `/api/v1/incidents/${inc.id}/report.md`, download: `${inc.number}.md` }, t('report.download_md')),
+    h('a', { class: 'button', href: `/api/v1/incidents/${inc.id}/report.html`, target: '_blank', rel: 'noopener' }, t('report.open_html'))),
   h('article', { class: 'print-doc', 'data-testid': 'print-doc' },
     h('header', {}, h('p', { class: 'doc-kind' }, t('report.doc_title')), h('h1', {}, inc.title), h('p', {}, inc.number, inc.drill ? ' · ' + t('inc.drill_badge') : '')),
     table([t('report.item'), t('report.value')], [
@@ -230,12 +372,15 @@ export async function incidentReportView(ctx, [id]) {
       tr(t('field.impact_scope'), inc.impact_scope || '—'),
     ], { cls: 'kv' }),
     h('h2', {}, t('inc.deadlines')),
-    table([t('inc.dl_kind'), t('inc.dl_due'), t('inc.dl_state')], inc.deadlines.map((d) => tr(dlName(d.kind), fmtTime(d.due_at),
-      d.state === 'met' ? t('dl.met_at', { at: fmtTime(d.met_at) }) : d.state === 'met_late' ? t('dl.met_late', { at: fmtTime(d.met_at) }) : d.state === 'missed' ? t('dl.missed') : t('dl.pending')))),
+    table([t('inc.dl_kind'), t('inc.dl_due'), t('inc.dl_state')], inc.deadlines.map((d) => tr(dlName(d.kind) + (d.recipient_id ? ' · ' + nameOf(inc, d.recipient_id) : ''), fmtTime(d.due_at),
+      d.state === 'met' ? t('dl.met_at', { at: fmtTime(d.met_at) }) : d.state === 'met_late' ? t('dl.met_late', { at: fmtTime(d.met_at) }) : d.state === 'missed' ? t('dl.missed') : d.state === 'ended' ? t('dl.ended') : t('dl.pending')))),
     h('h2', {}, t('inc.escalations')),
     inc.escalations.length ? h('ol', {}, inc.escalations.map((e) => h('li', {}, `${respName(e.from)} → ${respName(e.to)} · ${fmtTime(e.at)} · `, bi(e.reason)))) : h('p', {}, t('inc.no_escalation')),
     h('h2', {}, t('inc.reports')), others.map(reportBlock),
     h('h2', {}, t('inc.review_title')), review ? reportBlock(review) : h('p', {}, t('report.no_review')),
     h('h2', {}, t('inc.timeline')),
-    h('ol', { class: 'timeline' }, inc.timeline.map((e) => h('li', {}, fmtTime(e.at), ' ', e.actor, ' ', bi(e.text))))));
+    h('ol', { class: 'timeline' }, inc.timeline.map((e) => h('li', {}, fmtTime(e.at), ' ', e.actor_name || e.actor, ' ', bi(e.text)))),
+    h('p', { class: 'note' }, t('report.zone_note')),
+    // who filled it in and who checked it, signed on paper
+    table([t('report.filled_by'), t('report.checked_by'), t('report.sign_date')], [tr(' ', ' ', ' ')], { cls: 'signatures' })));
 }

@@ -6,9 +6,9 @@ import { t, bi } from '../i18n.js';
 import { get, post, qs } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, levelName, respName,
-  stateName, sevName, roleName, fmtTime, countdown, localInputToIso, badge,
+  stateName, sevName, roleName, fmtTime, countdown, localInputToIso, badge, patch, pager, csvButton, fieldError,
 } from '../dom.js';
-import { go, hasRole } from '../main.js';
+import { go, hasRole, session } from '../main.js';
 
 const STATES = ['detected', 'reported', 'confirmed', 'activated', 'resolved', 'closed', 'reviewed'];
 const LEVELS = ['L1', 'L2', 'L3', 'NG'];
@@ -24,35 +24,54 @@ export async function incidentListView(ctx) {
     drill: select([['', t('common.all')], ['false', t('inc.real_only')], ['true', t('inc.drills_only')]], ''),
   };
   let offset = 0;
+  const params = () => ({ q: f.q.value, state: f.state.value, level: f.level.value, response_level: f.response_level.value, drill: f.drill.value });
   const body = h('div', { 'data-testid': 'incident-list' });
-  const pager = h('div', { class: 'pager' });
+  const pg = h('div', { class: 'pager', 'data-testid': 'incident-pager' });
   const form = h('form', { class: 'filters', role: 'search' },
     field(t('inc.search'), f.q), field(t('inc.state'), f.state), field(t('inc.level'), f.level),
     field(t('inc.response'), f.response_level), field(t('inc.drill'), f.drill),
-    h('button', { type: 'submit' }, t('common.search')));
+    h('button', { type: 'submit' }, t('common.search')),
+    csvButton('incidents', (limit, off) => get('/api/v1/incidents' + qs({ ...params(), limit, offset: off })),
+      [[t('inc.number'), (i) => i.number], [t('inc.title'), (i) => i.title], [t('inc.state'), (i) => stateName(i.state)], [t('inc.level'), (i) => levelName(i.level)],
+        [t('inc.response'), (i) => respName(i.response_level)], [t('inc.detected_at'), (i) => fmtTime(i.detected_at)], [t('inc.handling_deadline'), (i) => fmtTime(i.handling_deadline)],
+        [t('inc.drill'), (i) => (i.drill ? t('common.yes') : t('common.no'))]]));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
   for (const k of ['state', 'level', 'response_level', 'drill']) f[k].addEventListener('change', () => { offset = 0; load(); });
 
+  const mine = h('div', { 'data-testid': 'mine' });
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('inc.list_title')),
     hasRole('monitoring_engineer', 'ops_engineer') ? h('a', { class: 'button primary', href: '#/incidents/new' }, t('inc.register')) : null),
-  form, body, pager);
+  mine, form, body, pg);
 
   async function load() {
-    const p = { q: f.q.value, state: f.state.value, level: f.level.value, response_level: f.response_level.value, drill: f.drill.value, limit: PAGE, offset };
-    const r = await get('/api/v1/incidents' + qs(p));
+    const r = await get('/api/v1/incidents' + qs({ ...params(), limit: PAGE, offset }));
     if (!ctx.alive()) return;
-    clear(body, table([t('inc.number'), t('inc.title'), t('inc.state'), t('inc.level'), t('inc.response'), t('inc.detected_at'), t('inc.handling_deadline')],
+    // a poll that brings nothing new leaves the list (focus, selection) alone
+    patch(body, r, () => table([t('inc.number'), t('inc.title'), t('inc.state'), t('inc.level'), t('inc.response'), t('inc.detected_at'), t('inc.handling_deadline')],
       r.items.map((i) => tr(h('a', { href: `#/incidents/${i.id}` }, i.number),
         h('span', {}, i.title, i.drill ? [' ', badge(t('inc.drill_badge'), 'drill')] : null),
         stateBadge(i.state), levelBadge(i.level), respBadge(i.response_level), fmtTime(i.detected_at),
         i.handling_deadline && !['resolved', 'closed', 'reviewed'].includes(i.state) ? countdown(i.handling_deadline) : fmtTime(i.handling_deadline)))));
-    clear(pager,
-      h('span', {}, t('common.page_info', { from: r.total ? offset + 1 : 0, to: offset + r.items.length, total: r.total })),
-      h('button', { type: 'button', disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }, t('common.prev')),
-      h('button', { type: 'button', disabled: offset + PAGE >= r.total, onclick: () => { offset += PAGE; load(); } }, t('common.next')));
+    pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
-  await load();
-  ctx.every(10000, () => load().catch(() => {}));
+  // 待我处理: what waits for my authority — plans to activate, incidents to
+  // close, cases to review — before the whole list
+  const REVIEWERS = ['ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'emergency_leadership'];
+  async function loadMine() {
+    const roles = session.me.roles;
+    const want = [['confirmed', (i) => roles.includes(i.activation_role), 'mine.activate'], ['resolved', (i) => roles.includes(i.closing_role), 'mine.close']];
+    if (roles.some((r) => REVIEWERS.includes(r))) want.push(['closed', () => true, 'mine.review']);
+    const lists = await Promise.all(want.map(([st]) => get('/api/v1/incidents' + qs({ state: st, limit: 100 }))));
+    if (!ctx.alive()) return;
+    const todo = [];
+    want.forEach(([, ok, what], k) => { for (const i of lists[k].items.filter(ok)) todo.push([i, what]); });
+    patch(mine, todo.map(([i, what]) => [i.id, i.title, i.level, i.response_level, what]), () => (todo.length
+      ? section(t('mine.title', { n: todo.length }), table([t('inc.number'), t('inc.title'), t('mine.what'), t('inc.level'), t('inc.response')],
+        todo.map(([i, what]) => tr(h('a', { href: `#/incidents/${i.id}` }, i.number), i.title, t(what), levelBadge(i.level), respBadge(i.response_level)))))
+      : null));
+  }
+  await Promise.all([load(), loadMine()]);
+  ctx.every(10000, () => { load().catch(() => {}); loadMine().catch(() => {}); });
 }
 
 const GRADE_ORDER = { L1: 0, L2: 1, L3: 2, NG: 3 };
@@ -60,6 +79,9 @@ const GRADE_ORDER = { L1: 0, L2: 1, L3: 2, NG: 3 };
 export async function incidentNewView(ctx) {
   const cis = (await get('/api/v1/cis?limit=500')).items;
   const title = h('input', { name: 'title', maxlength: 300 });
+  const sevDefs = (await get('/api/v1/policy/categories').catch(() => ({}))).severities || {};
+  const sevDef = h('div', { class: 'sev-def note', 'data-testid': 'sev-def', 'aria-live': 'polite' });
+  const showSevDef = () => clear(sevDef, sevDefs[severity.value] ? sevDefs[severity.value].description : '');
   const severity = select([['', t('inc.sev_unknown')], ['severe', sevName('severe')], ['moderate', sevName('moderate')], ['minor', sevName('minor')]], '', { name: 'severity' });
   const detected = h('input', { type: 'datetime-local', name: 'detected_at' });
   const location = h('input', { name: 'location', maxlength: 500 });
@@ -102,14 +124,15 @@ export async function incidentNewView(ctx) {
     }
   }
   severity.addEventListener('change', predict);
+  severity.addEventListener('change', showSevDef);
 
   const form = h('form', { class: 'form two-col', novalidate: true },
     h('div', { class: 'col' },
       field(t('inc.title'), title, { required: true }),
-      field(t('inc.severity'), severity, { hint: t('inc.sev_hint') }),
+      field(t('inc.severity'), severity, { hint: t('inc.sev_hint') }), sevDef,
       field(t('inc.ci_filter'), ciFilter),
       ciBox,
-      field(t('inc.detected_at'), detected, { hint: t('inc.detected_hint') }),
+      field(t('inc.detected_at'), detected, { hint: t('inc.detected_hint') + ' ' + t('time.input_zone') }),
       field(t('field.location'), location),
       field(t('field.symptoms'), symptoms),
       field(t('field.impact_scope'), impact),
@@ -124,23 +147,41 @@ export async function incidentNewView(ctx) {
     if (severity.value) body.severity = severity.value;
     if (detected.value) body.detected_at = localInputToIso(detected.value);
     for (const [k, el] of [['location', location], ['symptoms', symptoms], ['impact_scope', impact]]) if (el.value.trim()) body[k] = el.value.trim();
-    if (!body.title || !body.ci_ids.length) {
-      showError(err, new Error(t('inc.need_title_ci')));
+    if (!body.title) {
+      fieldError(title, err, t('form.required', { field: t('inc.title') }));
+      return;
+    }
+    if (!body.ci_ids.length) {
+      fieldError(ciFilter, err, t('inc.need_title_ci'));
       return;
     }
     try {
       const inc = await post('/api/v1/incidents', body);
       go(`#/incidents/${inc.id}`);
-    } catch (e) { showError(err, e); }
+    } catch (e) {
+      const byField = { title, severity, detected_at: detected, location, symptoms, impact_scope: impact, ci_ids: ciFilter };
+      fieldError(byField[e.field] || null, err, e);
+    }
   });
   ctx.el.append(h('h1', {}, t('inc.register_title')), form);
   renderCis();
 }
 
+// Who will be told, by name, role by role; a role nobody holds is a warning
+// before saving.
+function recipientsOf(g) {
+  if (!g.recipients) return (g.recipient_roles || []).map(roleName).join(t('common.sep'));
+  return h('ul', { class: 'people' }, g.recipients.map((r) => h('li', {},
+    h('span', { class: 'note' }, roleName(r.role), t('inc.role_colon')),
+    r.people.length ? r.people.join(t('common.sep')) : h('strong', { class: 'bad', 'data-testid': 'pred-nobody' }, t('inc.role_nobody')))));
+}
+
 // The grading answer: the values and, for each, the rule behind it.
 export function renderPrediction(el, g, ci) {
   const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
-  const rule = (f) => (g.rules || []).filter((r) => r.field === f).map((r) => h('div', { class: 'rule' }, h('code', {}, r.req), ' ', bi(r.text)));
+  // a rule's text glosses role names with their keys, "运行部科室负责人 (ops_section_head)": people read the names
+  const plain = (s) => s.replace(/\s*\([a-z]+(?:_[a-z]+)+\)/g, '');
+  const rule = (f) => (g.rules || []).filter((r) => r.field === f).map((r) => h('div', { class: 'rule' }, h('code', {}, r.req), ' ', plain(bi(r.text))));
   const row = (label, value, f, testid) => h('div', { class: 'pred-row', 'data-testid': testid }, h('dt', {}, label), h('dd', {}, value, rule(f)));
   clear(el,
     h('p', { class: 'note' }, t('inc.pred_from', { ci: ci.name, grade: gradeName(ci.grade) })),
@@ -150,7 +191,7 @@ export function renderPrediction(el, g, ci) {
       g.severity_provisional ? row(t('inc.severity'), t('inc.sev_provisional'), 'severity_provisional', 'pred-prov') : null,
       row(t('inc.handling_limit'), mins(g.handling_limit_minutes), 'handling_limit_minutes', 'pred-handling'),
       row(t('inc.first_report_within'), mins(g.first_report_within_minutes), 'first_report_minutes', 'pred-first'),
-      row(t('inc.recipients'), (g.recipient_roles || []).map(roleName).join(t('common.sep')), 'recipients', 'pred-recipients'),
+      row(t('inc.recipients'), recipientsOf(g), 'recipients', 'pred-recipients'),
       row(t('inc.ack'), g.ack_required ? t('inc.ack_within', { n: g.ack_within_minutes }) : t('inc.ack_none'), 'ack_window_minutes', 'pred-ack'),
       row(t('inc.progress_every'), mins(g.progress_every_minutes), 'progress_every_minutes', 'pred-progress'),
       row(t('inc.activation_role'), roleName(g.activation_role), 'activation_role', 'pred-activation')));

@@ -25,6 +25,7 @@ export async function loginView(ctx) {
       return;
     }
     btn.disabled = true;
+    showError(err, null); // no stale message while the new attempt is pending
     try {
       const r = await post('/api/v1/auth/login', { username: user.value, password: pass.value, cookie: true });
       await afterLogin(r);

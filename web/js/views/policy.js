@@ -6,7 +6,7 @@ import { get } from '../api.js';
 import { h, table, tr, section, levelName, respName, sevName, roleName, button } from '../dom.js';
 
 export async function policyView(ctx) {
-  const p = await get('/api/v1/policy/table');
+  const [p, cats] = await Promise.all([get('/api/v1/policy/table'), get('/api/v1/policy/categories')]);
   const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
   const sevs = ['severe', 'moderate', 'minor'];
   ctx.el.append(
@@ -19,5 +19,9 @@ export async function policyView(ctx) {
         Object.entries(p.responses).map(([r, x]) => tr(respName(r), mins(x.handling_limit_minutes), mins(x.progress_every_minutes), roleName(x.activation_role))))),
       section(t('pol.levels'), table([t('inc.level'), t('inc.first_report_within'), t('inc.recipients'), t('pol.owning_heads'), t('inc.ack')],
         Object.entries(p.levels).map(([l, x]) => tr(levelName(l), mins(x.first_report_within_minutes), x.recipient_roles.map((r) => roleName(r.key)).join(t('common.sep')),
-          x.owning_department_heads ? t('common.yes') : t('common.no'), x.ack_required ? t('inc.ack_within', { n: x.ack_within_minutes }) : t('inc.ack_none')))))));
+          x.owning_department_heads ? t('common.yes') : t('common.no'), x.ack_required ? t('inc.ack_within', { n: x.ack_within_minutes }) : t('inc.ack_none'))))),
+      // the policy's definitions of 影响程度, so that people grade by the same words
+      section(t('pol.severities'), table([t('inc.severity'), t('pol.definition')],
+        sevs.filter((s) => cats.severities && cats.severities[s]).map((s) => tr(sevName(s), h('div', { class: 'sev-def' }, cats.severities[s].description))),
+        { cls: 'sev-defs' }))));
 }

@@ -120,15 +120,19 @@ function rolesForm(u) {
   });
   const err = h('p', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'roles-error' });
   const ok = h('p', { class: 'ok', role: 'status', hidden: true }, t('users.roles_saved'));
+  // department scopes (R-SEC-SYS-2): empty = every department
+  const scopes = h('input', { name: 'scopes', value: (u.scopes || []).join(t('common.sep')) });
   const f = h('form', { class: 'form', 'data-testid': 'roles-form' },
     h('fieldset', { class: 'group roles' }, h('legend', {}, t('account.roles')), boxes),
+    field(t('users.scopes'), scopes, { hint: t('users.scopes_hint') }),
     h('p', { class: 'hint' }, t('users.roles_hint')), err, ok, h('button', { type: 'submit', class: 'primary' }, t('users.save_roles')));
   f.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     ok.hidden = true;
     try {
       const roles = [...f.querySelectorAll('input[name=role]:checked')].map((x) => x.value);
-      const saved = await put(`/api/v1/users/${u.id}/roles`, { roles });
+      const scopeList = scopes.value.split(/[,\uff0c\u3001;\uff1b\s]+/).map((x) => x.trim()).filter(Boolean);
+      const saved = await put(`/api/v1/users/${u.id}/roles`, { roles, scopes: scopeList });
       showError(err, null);
       ok.hidden = false;
       const dd = document.querySelector('[data-testid=user-roles]');
