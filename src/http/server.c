@@ -427,7 +427,7 @@ static void dispatch(od_server *s, req_state *st)
         if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
             /* people read the roles' names; the keys are for the English
              * part, left out when both would not fit in one message */
-            char roles[512], names[1024];
+            char roles[768], names[1024];
             od_join rj = od_join_start(roles, sizeof roles, ", ");
             od_join nj = od_join_start(names, sizeof names, "、");
             od_roleset need = od_perm_roles(perm);

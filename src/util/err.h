@@ -38,7 +38,7 @@ typedef enum od_err {
     OD_E__COUNT
 } od_err;
 
-#define OD_ERR_MSG_MAX 512
+#define OD_ERR_MSG_MAX 1536 /* a refusal names every role of a permission in both languages */
 #define OD_ERR_FIELD_MAX 64
 
 /* The error record a request (or a command) owns.  Filled where the failure
