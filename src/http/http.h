@@ -89,6 +89,9 @@ typedef struct od_server_opts {
      * session), or public to anyone */
     const char *metrics_token;
     bool metrics_public;
+    /* the reverse proxies whose X-Forwarded-For names the client
+     * ("CIDR,CIDR"; NULL or "" = none: the TCP peer is the client) */
+    const char *trusted_proxies;
 } od_server_opts;
 #define OD_PER_IP_DEFAULT 64
 #define OD_REQUEST_TIMEOUT_DEFAULT 30

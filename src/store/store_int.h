@@ -36,8 +36,9 @@ struct od_store_ops {
     const char *name; /* "sqlite" */
     /* Whether this backend opens path (a file path, a URL). */
     bool (*handles)(const char *path);
-    /* store.h's od_store_open: creates, migrates, sets (*out)->ops and path. */
-    od_err (*open)(const char *path, od_store **out, od_error *e);
+    /* store.h's od_store_open_mode: opens as mode says, migrates, sets
+     * (*out)->ops and path; fills info->found (info->newest is set). */
+    od_err (*open)(const char *path, od_store_mode mode, od_store_schema *info, od_store **out, od_error *e);
     void (*close)(od_store *s);
     int64_t (*size)(od_store *s);
     int (*schema_version)(od_store *s);
