@@ -67,8 +67,8 @@ static void one_value(ctx *c, od_config *cfg, const od_config_key *k, size_t ki,
     }
     if (k->kind == OD_CONFIG_LIST && v->kind == N_SEQ) {
         if (v->n == 0 || v->n > OD_CONFIG_LIST_MAX) {
-            od_pl_diag(c, v->line, v->col, "%s: 须为 1..%d 项 (expected 1..%d items)", path, OD_CONFIG_LIST_MAX,
-                       OD_CONFIG_LIST_MAX);
+            od_pl_diag(c, v->line, v->col, "%s: 须为 1..%d 项 (expected 1..%d items)", path,
+                       OD_CONFIG_LIST_MAX, OD_CONFIG_LIST_MAX);
             return;
         }
         for (size_t i = 0; i < v->n; i++) {
@@ -114,12 +114,14 @@ od_err od_config_load_buffer(const char *buf, size_t len, const od_config_key *k
             if (k->kind != N_SCALAR)
                 od_pl_diag(&c, k->line, k->col, "config: 键须为字符串 (a key must be a plain string)");
             else if (ki == n_keys)
-                od_pl_diag(&c, k->line, k->col,
-                           "未知配置项 %s：键名为命令行选项去掉 -- 并把 - 写作 _ (unknown key %s: keys are the "
-                           "command-line options without -- and with _ for -, docs/configuration.md)",
-                           od_pl_shown(k->str, sk), sk);
+                od_pl_diag(
+                    &c, k->line, k->col,
+                    "未知配置项 %s：键名为命令行选项去掉 -- 并把 - 写作 _ (unknown key %s: keys are the "
+                    "command-line options without -- and with _ for -, docs/configuration.md)",
+                    od_pl_shown(k->str, sk), sk);
             else if (seen[ki])
-                od_pl_diag(&c, k->line, k->col, "重复的配置项 %s，首次在第 %d 行 (duplicate key %s, first at line %d)",
+                od_pl_diag(&c, k->line, k->col,
+                           "重复的配置项 %s，首次在第 %d 行 (duplicate key %s, first at line %d)",
                            od_pl_shown(k->str, sk), seen[ki]->line, sk, seen[ki]->line);
             else {
                 seen[ki] = k;

@@ -47,8 +47,8 @@ typedef struct od_config {
 
 /* Parses len bytes at buf (need not be NUL-terminated).  OD_OK and *out, or
  * OD_E_INVALID (or OD_E_NOMEM) with the findings in d and *out NULL. */
-OD_NODISCARD od_err od_config_load_buffer(const char *buf, size_t len, const od_config_key *keys, size_t n_keys,
-                                          od_config **out, od_policy_diags *d);
+OD_NODISCARD od_err od_config_load_buffer(const char *buf, size_t len, const od_config_key *keys,
+                                          size_t n_keys, od_config **out, od_policy_diags *d);
 /* As od_config_load_buffer on the file at path; OD_E_IO if unreadable. */
 OD_NODISCARD od_err od_config_load_file(const char *path, const od_config_key *keys, size_t n_keys,
                                         od_config **out, od_policy_diags *d);

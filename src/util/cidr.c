@@ -83,8 +83,8 @@ od_err od_cidr_parse(const char *spec, const char *field, od_cidr_list **out, od
         snprintf(item, sizeof item, "%.*s", (int)(n < 95 ? n : 95), p);
         if (a->n == OD_CIDR_MAX || n >= sizeof item || !parse_range(item, &a->r[a->n])) {
             od_error_set(e, OD_E_INVALID, field,
-                         "地址段无效：%s (bad range %s: CIDR such as 127.0.0.0/8 or ::1/128, at most %d)", item,
-                         item, OD_CIDR_MAX);
+                         "地址段无效：%s (bad range %s: CIDR such as 127.0.0.0/8 or ::1/128, at most %d)",
+                         item, item, OD_CIDR_MAX);
             free(a);
             return OD_E_INVALID;
         }
