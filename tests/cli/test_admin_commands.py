@@ -170,6 +170,24 @@ class Options(Base):
         self.assertIn("--db PATH is required", out.stderr)
 
 
+class Documented(unittest.TestCase):
+    def test_every_option_is_a_documented_key(self):
+        """Every entry of main.c's option table is in docs/configuration.md
+        as a key and an option, and in --help."""
+        with open(os.path.join(harness.ROOT, "src", "main.c")) as f:
+            src = f.read()
+        table = src[src.index("server_keys[] = {"):]
+        table = table[:table.index("};")]
+        names = re.findall(r'\{"([a-z-]+)", OD_CONFIG_(VALUE|BOOL|LIST)\}', table)
+        self.assertGreaterEqual(len(names), 25)
+        with open(os.path.join(harness.ROOT, "docs", "configuration.md")) as f:
+            doc = f.read()
+        usage = run("--help").stdout
+        for name, _kind in names:
+            self.assertIn("| `%s` | `--%s" % (name.replace("-", "_"), name), doc, name)
+            self.assertIn("--" + name, usage, name)
+
+
 class NoSilentCreate(Base):
     def test_serve_does_not_create_a_missing_database(self):
         out = run("serve", "--db", self.db, "--listen", "127.0.0.1:1")

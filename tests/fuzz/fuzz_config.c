@@ -9,12 +9,8 @@
 #include "policy/config_file.h"
 
 static const od_config_key keys[] = {
-    {"db", OD_CONFIG_VALUE},
-    {"listen", OD_CONFIG_VALUE},
-    {"tls-cert", OD_CONFIG_VALUE},
-    {"trusted-proxy", OD_CONFIG_LIST},
-    {"metrics-public", OD_CONFIG_BOOL},
-    {"test-clock", OD_CONFIG_BOOL},
+    {"db", OD_CONFIG_VALUE},           {"listen", OD_CONFIG_VALUE},        {"tls-cert", OD_CONFIG_VALUE},
+    {"trusted-proxy", OD_CONFIG_LIST}, {"metrics-public", OD_CONFIG_BOOL}, {"test-clock", OD_CONFIG_BOOL},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
