@@ -514,6 +514,7 @@ static int serve(int argc, char **argv, bool key_new)
     o.request_timeout = req_to ? (unsigned)strtoul(req_to, NULL, 10) : 0;
     o.metrics_token = getenv("OPSDESK_METRICS_TOKEN");
     o.metrics_public = has_flag(argc, argv, "--metrics-public");
+    od_metrics_set_build(OD_VERSION, OD_GIT_COMMIT);
     char proxies[4096];
     if (!opt_join(argc, argv, "--trusted-proxy", proxies, sizeof proxies)) {
         fprintf(stderr, "错误 error: --trusted-proxy 太多 (too many --trusted-proxy ranges)\n");
