@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* --name VALUE lookup; flags (no value) via has_flag. */
@@ -879,6 +880,9 @@ static int cmd_user_unlock(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* whatever this process creates (database, keys, backups, anchor log,
+     * session file) is private to its account, whatever the caller's umask */
+    umask(S_IRWXG | S_IRWXO);
     if (argc < 2 || has_flag(2, argv, "--help") || has_flag(2, argv, "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -869,7 +869,20 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY, (s->cert ? tls_opts : &tls_opts[3]),
         MHD_OPTION_END);
     if (!s->d) {
+        int err = errno;
         od_server_stop(s);
+        if (err == EACCES)
+            return od_error_set(
+                e, OD_E_IO, "listen",
+                "无权监听 %s：1024 以下的端口需要 CAP_NET_BIND_SERVICE（systemd 单元已授予）或改用反向代理 "
+                "(not allowed to listen on %s: ports below 1024 need CAP_NET_BIND_SERVICE, which the "
+                "systemd unit grants, or a reverse proxy)",
+                o->listen, o->listen);
+        if (err == EADDRNOTAVAIL)
+            return od_error_set(
+                e, OD_E_IO, "listen",
+                "无法监听 %s：本机没有这个地址 (cannot listen on %s: no such address on this machine)",
+                o->listen, o->listen);
         return od_error_set(e, OD_E_IO, "listen",
                             "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)", o->listen,
                             o->listen);
