@@ -4,12 +4,13 @@
 set -euo pipefail
 
 # faketime: tests/api/test_clock_step.py steps the server's real clock with libfaketime
-# dpkg-dev, openssl: make deb (dpkg-shlibdeps) and its test (a self-signed certificate)
+# dpkg-dev, openssl: make deb (dpkg-shlibdeps) and its test (a self-signed certificate);
+# nginx-light: the reverse-proxy test runs docs/deploy/reverse-proxy.md's nginx site on loopback
 pkgs=(build-essential pkg-config cmake ninja-build clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
       libcurl4-openssl-dev libyaml-dev libcmocka-dev libpq-dev libre2-dev
       python3 python3-aiosmtpd curl ca-certificates clang-format faketime
-      dpkg-dev openssl)
+      dpkg-dev openssl nginx-light)
 [ "${OPSDESK_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$OPSDESK_DEPS_EXTRA" && pkgs+=("${extra[@]}")
 
 missing=()
