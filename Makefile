@@ -4,7 +4,7 @@ DB ?= var/opsdesk.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test test-pg clean bench fuzz crash format
+.PHONY: all deps build run test test-pg clean bench fuzz crash format install deb
 
 all: build
 
@@ -47,6 +47,17 @@ fuzz:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOD_FUZZ=ON -DOD_WITH_ASAN=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-all
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_BUILD)
+
+# Installation (docs/deploy/install.md): the binary, the systemd unit, an
+# example configuration and the docs under DESTDIR + PREFIX; `make deb`
+# builds dist/opsdesk_<VERSION>_<arch>.deb with dpkg-deb.
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: build
+	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) bash scripts/install.sh $(BUILD)/opsdesk
+
+deb: build
+	bash scripts/deb.sh $(BUILD)/opsdesk dist
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'src/*.cc' 'tests/*.c' 'bench/*.c')

@@ -8,6 +8,7 @@
 #include "app/cluster.h"
 #include "core/wf.h"
 #include "policy/calendar_import.h"
+#include "policy/config_file.h"
 #include "policy/policy_load.h"
 #include "cli/cli.h"
 #include "http/http.h"
@@ -16,7 +17,10 @@
 #include "sched/node.h"         /* node heartbeat */
 #include "sched/backup_sched.h" /* scheduled backups */
 #include "util/embed.h"
+#include "util/join.h"
 #include "util/log.h"
+
+#include "od_version.h" /* generated: VERSION and the git commit */
 
 #include <errno.h>
 #include <signal.h>
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* --name VALUE lookup; flags (no value) via has_flag. */
@@ -44,11 +49,167 @@ static bool has_flag(int argc, char **argv, const char *name)
     return false;
 }
 
+/* The options of init and serve, which are also the keys of the
+ * configuration file (docs/configuration.md): --tls-cert FILE is
+ * `tls_cert: FILE`.  An option not listed here is refused.  One a line. */
+#define CONFIG_DEFAULT "/etc/opsdesk/opsdesk.yaml"
+static const od_config_key server_keys[] = {
+    {"db", OD_CONFIG_VALUE},
+    {"listen", OD_CONFIG_VALUE},
+    {"policy", OD_CONFIG_VALUE},
+    {"channels", OD_CONFIG_VALUE},
+    {"public-url", OD_CONFIG_VALUE},
+    {"bot-allow", OD_CONFIG_VALUE},
+    {"threads", OD_CONFIG_VALUE},
+    {"tls-cert", OD_CONFIG_VALUE},
+    {"tls-key", OD_CONFIG_VALUE},
+    {"trusted-proxy", OD_CONFIG_LIST},
+    {"max-conns-per-ip", OD_CONFIG_VALUE},
+    {"request-timeout", OD_CONFIG_VALUE},
+    {"metrics-public", OD_CONFIG_BOOL},
+    {"log-level", OD_CONFIG_VALUE},
+    {"log-format", OD_CONFIG_VALUE},
+    {"audit-key-file", OD_CONFIG_VALUE},
+    {"audit-anchor-log", OD_CONFIG_VALUE},
+    {"audit-syslog", OD_CONFIG_BOOL},
+    {"backup-dir", OD_CONFIG_VALUE},
+    {"backup-key-file", OD_CONFIG_VALUE},
+    {"backup-at", OD_CONFIG_VALUE},
+    {"backup-keep", OD_CONFIG_VALUE},
+    {"clock-step-tolerance", OD_CONFIG_VALUE},
+    {"clock-step-confirm", OD_CONFIG_VALUE},
+    {"test-clock", OD_CONFIG_BOOL},
+    {"node-id", OD_CONFIG_VALUE},
+};
+#define N_SERVER_KEYS (sizeof server_keys / sizeof server_keys[0])
+
+/* The arguments after the configuration file was read: the command line,
+ * then `--key value` for each key of the file the command line does not
+ * set (opt() takes the first match, so an option overrides the file). */
+static struct {
+    char **argv;
+    char **owned; /* strings made here */
+    size_t n_owned;
+} merged;
+
+static void merged_free(void)
+{
+    for (size_t i = 0; i < merged.n_owned; i++)
+        free(merged.owned[i]);
+    free(merged.owned);
+    free(merged.argv);
+    memset(&merged, 0, sizeof merged);
+}
+
+static const od_config_key *server_key(const char *arg)
+{
+    for (size_t i = 0; arg[0] == '-' && arg[1] == '-' && i < N_SERVER_KEYS; i++)
+        if (strcmp(arg + 2, server_keys[i].name) == 0)
+            return &server_keys[i];
+    return NULL;
+}
+
+/* Checks the options of init or serve, reads the configuration file
+ * (--config FILE, else CONFIG_DEFAULT if it exists) and merges it into
+ * the arguments.  0, or the exit code after saying what is wrong. */
+static int with_config(int *argc, char ***argv)
+{
+    const char *cfg_path = NULL;
+    for (int i = 2; i < *argc; i++) {
+        const char *a = (*argv)[i];
+        const od_config_key *k = server_key(a);
+        if (strcmp(a, "--config") != 0 && !k) {
+            fprintf(stderr,
+                    "错误 error: %s 不认识选项 %s (unknown option %s); 见 see opsdesk --help, "
+                    "docs/configuration.md\n",
+                    (*argv)[1], a, a);
+            return 2;
+        }
+        if ((!k || k->kind != OD_CONFIG_BOOL) && ++i >= *argc) {
+            fprintf(stderr, "错误 error: %s 缺少值 (%s needs a value)\n", a, a);
+            return 2;
+        }
+        if (!k)
+            cfg_path = (*argv)[i];
+    }
+    if (!cfg_path && access(CONFIG_DEFAULT, F_OK) != 0)
+        return 0;
+    const char *path = cfg_path ? cfg_path : CONFIG_DEFAULT;
+    od_config *cfg = NULL;
+    od_policy_diags *d = calloc(1, sizeof *d);
+    od_err rc = d ? od_config_load_file(path, server_keys, N_SERVER_KEYS, &cfg, d) : OD_E_NOMEM;
+    if (rc) {
+        fprintf(stderr, "错误 error: 配置文件无效 (configuration file refused): %s\n", path);
+        if (d)
+            od_policy_diags_print(stderr, path, d);
+        free(d);
+        return rc == OD_E_IO ? 1 : 2;
+    }
+    free(d);
+    merged.argv = calloc((size_t)*argc + 2 * cfg->n + 1, sizeof *merged.argv);
+    merged.owned = calloc(2 * cfg->n + 1, sizeof *merged.owned);
+    if (!merged.argv || !merged.owned) {
+        od_config_free(cfg);
+        fprintf(stderr, "错误 error: out of memory\n");
+        return 1;
+    }
+    int n = *argc;
+    memcpy(merged.argv, *argv, (size_t)n * sizeof *merged.argv);
+    for (size_t i = 0; i < cfg->n; i++) {
+        const od_config_key *k = &server_keys[cfg->items[i].key];
+        char flag[64];
+        snprintf(flag, sizeof flag, "--%s", k->name);
+        if (has_flag(*argc, *argv, flag)) /* the command line wins (a list: all of it) */
+            continue;
+        merged.argv[n++] = merged.owned[merged.n_owned++] = strdup(flag);
+        if (k->kind != OD_CONFIG_BOOL)
+            merged.argv[n++] = merged.owned[merged.n_owned++] = strdup(cfg->items[i].value);
+        if (!merged.argv[n - 1]) {
+            od_config_free(cfg);
+            fprintf(stderr, "错误 error: out of memory\n");
+            return 1;
+        }
+    }
+    od_config_free(cfg);
+    *argc = n;
+    *argv = merged.argv;
+    return 0;
+}
+
+/* Every value of a repeatable option, comma-separated, into buf (""
+ * when absent); false when they do not fit. */
+static bool opt_join(int argc, char **argv, const char *name, char *buf, size_t n)
+{
+    od_join j = od_join_start(buf, n, ",");
+    for (int i = 1; i < argc - 1; i++)
+        if (strcmp(argv[i], name) == 0)
+            od_join_add(&j, argv[i + 1]);
+    return !j.cut;
+}
+
+/* --log-level and --log-format, before anything is logged. */
+static int log_opts(int argc, char **argv)
+{
+    const char *lv = opt(argc, argv, "--log-level"), *fm = opt(argc, argv, "--log-format");
+    od_log_level l = OD_LOG_INFO;
+    od_log_format f = OD_LOG_TEXT;
+    if ((lv && !od_log_parse_level(lv, &l)) || (fm && !od_log_parse_format(fm, &f))) {
+        fprintf(stderr,
+                "错误 error: --log-level 须为 debug|info|warn|error，--log-format 须为 text|logfmt|json "
+                "(--log-level must be debug|info|warn|error, --log-format text|logfmt|json)\n");
+        return 2;
+    }
+    od_log_set_level(l);
+    od_log_set_format(f);
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(
         f,
         "opsdesk — 突发事件与应急响应平台 (incident and emergency-response desk)\n\n"
+        "  opsdesk --version   (版本、提交与数据库结构版本 version, commit and schema)\n"
         "服务与管理 Server and administration:\n"
         "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
         "               [--audit-anchor-log FILE] [--audit-syslog]\n"
@@ -64,6 +225,12 @@ static void usage(FILE *f)
         "600)\n"
         "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep "
         "N]]\n"
+        "                [--trusted-proxy CIDR]... [--log-level debug|info|warn|error] [--log-format "
+        "text|logfmt|json]\n"
+        "                [--config FILE]   (默认 default " CONFIG_DEFAULT "; 键名同选项 keys as the options, "
+        "docs/configuration.md)\n"
+        "  opsdesk migrate --db PATH (--key-file FILE | --split-key) [--out FILE]   (先备份再迁移 backup, "
+        "then migrate)\n"
         "  opsdesk policy check FILE\n"
         "  opsdesk calendar import FILE [--calendar KEY] [--policy FILE]   (显示导入节假日安排后的变化 show "
         "what "
@@ -181,7 +348,8 @@ static int adopt_chain(od_app *a)
     return 0;
 }
 
-static int open_app(const char *db, const char *policy_path, bool manual_clock, od_app **out, char *sha_hex)
+static int open_app(const char *db, od_app_db_mode mode, od_app_schema *schema, const char *policy_path,
+                    bool manual_clock, od_app **out, char *sha_hex)
 {
     od_error e = {0};
     od_policy *pol = NULL;
@@ -192,7 +360,7 @@ static int open_app(const char *db, const char *policy_path, bool manual_clock, 
     }
     if (load_policy(policy_path, &pol, &src, sha_hex))
         return 1;
-    od_err rc = od_app_open(db, pol, src, manual_clock, out, &e);
+    od_err rc = od_app_open_mode(db, mode, schema, pol, src, manual_clock, out, &e);
     free(src);
     if (rc) {
         fprintf(stderr, "错误 error: %s\n", e.message);
@@ -210,7 +378,7 @@ static int cmd_init(int argc, char **argv)
     int rc = take_db(argc, argv, true, &lock, &key_new);
     /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min) */
     if (!rc)
-        rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"),
+        rc = open_app(opt(argc, argv, "--db"), OD_APP_DB_CREATE, NULL, opt(argc, argv, "--policy"),
                       has_flag(argc, argv, "--test-clock"), &a, NULL);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);
@@ -325,7 +493,12 @@ static int serve(int argc, char **argv, bool key_new)
             left, left);
     char sha[65];
     bool changed = false;
-    int rc = open_app(opt(argc, argv, "--db"), opt(argc, argv, "--policy"), test_clock, &a, sha);
+    od_app_schema schema;
+    int rc = open_app(opt(argc, argv, "--db"), OD_APP_DB_UPGRADE, &schema, opt(argc, argv, "--policy"),
+                      test_clock, &a, sha);
+    if (!rc && schema.found < schema.newest)
+        od_info("数据库结构已从版本 %d 迁移到 %d (database schema migrated from %d to %d)", schema.found,
+                schema.newest, schema.found, schema.newest);
     if (!rc && key_new && adopt_chain(a)) {
         od_app_free(a);
         rc = 1;
@@ -392,6 +565,14 @@ static int serve(int argc, char **argv, bool key_new)
     o.request_timeout = req_to ? (unsigned)strtoul(req_to, NULL, 10) : 0;
     o.metrics_token = getenv("OPSDESK_METRICS_TOKEN");
     o.metrics_public = has_flag(argc, argv, "--metrics-public");
+    od_metrics_set_build(OD_VERSION, OD_GIT_COMMIT);
+    char proxies[4096];
+    if (!opt_join(argc, argv, "--trusted-proxy", proxies, sizeof proxies)) {
+        fprintf(stderr, "错误 error: --trusted-proxy 太多 (too many --trusted-proxy ranges)\n");
+        od_app_free(a);
+        return 2;
+    }
+    o.trusted_proxies = proxies;
     /* scheduled daily backups (R-SEC-SYS-4): --backup-dir DIR --backup-key-file F */
     od_backup_sched *bsched = NULL;
     if (opt(argc, argv, "--backup-dir") && !od_app_db_is_file(opt(argc, argv, "--db"))) {
@@ -483,6 +664,12 @@ static int cmd_serve(int argc, char **argv)
 {
     od_db_lock *lock = NULL;
     bool key_new = false;
+    od_error e = {0};
+    const char *db = opt(argc, argv, "--db");
+    if (db && od_app_db_must_exist(db, &e) != OD_OK) { /* before the lock and key files are made */
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
     int rc = take_db(argc, argv, true, &lock, &key_new);
     if (!rc)
         rc = serve(argc, argv, key_new);
@@ -722,6 +909,65 @@ static int cmd_restore(int argc, char **argv)
     return 0;
 }
 
+/* opsdesk migrate --db PATH (--key-file FILE | --split-key) [--out FILE]:
+ * applies the pending migrations of a stopped server's database after an
+ * encrypted backup of it (docs/upgrade.md); nothing when it is current. */
+static int cmd_migrate(int argc, char **argv)
+{
+    const char *db = opt(argc, argv, "--db"), *kf = opt(argc, argv, "--key-file"),
+               *out = opt(argc, argv, "--out");
+    bool split = has_flag(argc, argv, "--split-key");
+    if (!db || (!kf == !split)) {
+        fprintf(stderr,
+                "用法 usage: opsdesk migrate --db PATH (--key-file FILE | --split-key) [--out FILE]\n");
+        return 2;
+    }
+    od_db_lock *lock = NULL;
+    int rc = take_db(argc, argv, false, &lock, NULL);
+    if (rc)
+        return rc;
+    od_app *a = NULL;
+    od_app_schema sc;
+    od_error e = {0};
+    od_policy *pol = od_policy_new_default();
+    if (pol && od_app_open_mode(db, OD_APP_DB_CURRENT, &sc, pol, "embedded", false, &a, &e) == OD_OK) {
+        printf("数据库已是最新结构版本 %d，无需迁移 (database is at schema %d: nothing to migrate)\n",
+               sc.found, sc.found);
+        od_app_free(a);
+        od_app_db_unlock(lock);
+        return 0;
+    }
+    if (!pol || sc.found <= 0 || sc.found >= sc.newest) {
+        fprintf(stderr, "错误 error: %s\n", pol ? e.message : "out of memory");
+        od_policy_free(pol);
+        od_app_db_unlock(lock);
+        return 1;
+    }
+    char def[4200], s1[OD_APP_BACKUP_SHARE_MAX] = "", s2[OD_APP_BACKUP_SHARE_MAX] = "";
+    snprintf(def, sizeof def, "%s.schema-%d.odbk", db, sc.found);
+    out = out ? out : def;
+    e = (od_error){0};
+    rc = od_app_backup_write(db, out, kf, split, s1, s2, &e) != OD_OK;
+    if (!rc) {
+        printf("迁移前备份已写入 backup before migrating written: %s\n", out);
+        if (split)
+            printf("  分片1 share 1: %s\n  分片2 share 2: %s\n", s1, s2);
+        rc = od_app_open_mode(db, OD_APP_DB_UPGRADE, &sc, pol, "embedded", false, &a, &e) != OD_OK;
+    }
+    sodium_memzero(s1, sizeof s1);
+    sodium_memzero(s2, sizeof s2);
+    if (rc) {
+        fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : "?");
+        od_policy_free(pol);
+    } else {
+        printf("数据库结构已从版本 %d 迁移到 %d (database schema migrated from %d to %d)\n", sc.found,
+               sc.newest, sc.found, sc.newest);
+        od_app_free(a);
+    }
+    od_app_db_unlock(lock);
+    return rc;
+}
+
 /* opsdesk user unlock USER --db PATH: lifts USER's login lockout on the
  * server machine, with the server running (docs/operations.md).  Needs
  * write access to the database, i.e. the server's OS account. */
@@ -733,7 +979,7 @@ static int cmd_user_unlock(int argc, char **argv)
         return 2;
     }
     od_app *a = NULL;
-    int rc = open_app(db, opt(argc, argv, "--policy"), false, &a, NULL);
+    int rc = open_app(db, OD_APP_DB_CURRENT, NULL, opt(argc, argv, "--policy"), false, &a, NULL);
     if (rc)
         return rc;
     od_error e = {0};
@@ -752,15 +998,29 @@ static int cmd_user_unlock(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* whatever this process creates (database, keys, backups, anchor log,
+     * session file) is private to its account, whatever the caller's umask */
+    umask(S_IRWXG | S_IRWXO);
     if (argc < 2 || has_flag(2, argv, "--help") || has_flag(2, argv, "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "init") == 0)
-        return cmd_init(argc, argv);
-    if (strcmp(cmd, "serve") == 0)
-        return cmd_serve(argc, argv);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("opsdesk %s (commit %s, schema %d)\n", OD_VERSION, OD_GIT_COMMIT, od_app_schema_newest());
+        return 0;
+    }
+    if (strcmp(cmd, "init") == 0 || strcmp(cmd, "serve") == 0) {
+        int rc = with_config(&argc, &argv);
+        if (!rc)
+            rc = log_opts(argc, argv);
+        if (!rc)
+            rc = strcmp(cmd, "init") == 0 ? cmd_init(argc, argv) : cmd_serve(argc, argv);
+        merged_free();
+        return rc;
+    }
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(argc, argv);
     if (strcmp(cmd, "policy") == 0 && argc >= 3 && strcmp(argv[2], "check") == 0)
         return cmd_policy_check(argc, argv);
     if (strcmp(cmd, "calendar") == 0 && argc >= 3 && strcmp(argv[2], "import") == 0)

@@ -527,8 +527,15 @@ static void limit_fail(od_app *a, const char *action, const char *username, cons
     bool l2 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ADDR, lp,
                                 od_lockout_allowance(lp, OD_LOCKOUT_ADDRESS), addr, now);
     audit_login_event(a, action, username, addr);
-    if (l1 || l2)
+    const char *kv[] = {"event", action, "user", username, "addr", addr, NULL, NULL, NULL};
+    od_log_kv(OD_LOG_WARN, "认证失败 (authentication failure)", kv);
+    if (l1 || l2) {
         audit_login_event(a, "login.lockout", username, addr);
+        kv[1] = "login.lockout";
+        kv[6] = "locked";
+        kv[7] = l1 && l2 ? "account,network" : l1 ? "account" : "network";
+        od_log_kv(OD_LOG_WARN, "登录已锁定 (login locked out)", kv);
+    }
 }
 
 typedef struct {

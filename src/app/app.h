@@ -160,9 +160,28 @@ OD_NODISCARD od_err od_app_health(od_app *a, od_app_health_report *out, od_error
  * for od_app_health; at start and then on a slow period, never per request. */
 void od_app_check_store(od_app *a);
 /* Opens the store at db_path and creates the app over it (the policy is
- * the app's afterwards; on failure the caller still owns it). */
+ * the app's afterwards; on failure the caller still owns it).  Creates a
+ * missing database and migrates (opsdesk init, tests). */
 OD_NODISCARD od_err od_app_open(const char *db_path, od_policy *policy, const char *policy_source,
                                 bool manual_clock, od_app **out, od_error *e);
+/* How the administration commands open the database (store.h od_store_mode):
+ * only init creates, only serve and migrate migrate, every other command
+ * needs the database at this binary's schema. */
+typedef enum od_app_db_mode {
+    OD_APP_DB_CREATE = OD_STORE_CREATE,
+    OD_APP_DB_UPGRADE = OD_STORE_UPGRADE,
+    OD_APP_DB_CURRENT = OD_STORE_CURRENT,
+} od_app_db_mode;
+typedef od_store_schema od_app_schema;
+/* od_app_open as mode says; schema (may be NULL) gets the version found
+ * before any migration and this binary's newest. */
+OD_NODISCARD od_err od_app_open_mode(const char *db_path, od_app_db_mode mode, od_app_schema *schema,
+                                     od_policy *policy, const char *policy_source, bool manual_clock,
+                                     od_app **out, od_error *e);
+/* OD_OK when the database exists (store.h od_store_must_exist). */
+OD_NODISCARD od_err od_app_db_must_exist(const char *db_path, od_error *e);
+/* This binary's schema version (its newest migration). */
+int od_app_schema_newest(void);
 /* The applied schema version. */
 int od_app_schema_version(od_app *a);
 /* The audit chain of this app's store, or of the database at db_path. */

@@ -111,9 +111,25 @@ od_err od_app_health(od_app *a, od_app_health_report *out, od_error *e)
 od_err od_app_open(const char *db_path, od_policy *policy, const char *policy_source, bool manual_clock,
                    od_app **out, od_error *e)
 {
+    return od_app_open_mode(db_path, OD_APP_DB_CREATE, NULL, policy, policy_source, manual_clock, out, e);
+}
+
+od_err od_app_db_must_exist(const char *db_path, od_error *e)
+{
+    return od_store_must_exist(db_path, e);
+}
+
+int od_app_schema_newest(void)
+{
+    return od_store_schema_newest();
+}
+
+od_err od_app_open_mode(const char *db_path, od_app_db_mode mode, od_app_schema *schema, od_policy *policy,
+                        const char *policy_source, bool manual_clock, od_app **out, od_error *e)
+{
     *out = NULL;
     od_store *st = NULL;
-    od_err rc = od_store_open(db_path, &st, e);
+    od_err rc = od_store_open_mode(db_path, (od_store_mode)mode, schema, &st, e);
     if (rc)
         return rc;
     rc = od_app_new(st, policy, policy_source, manual_clock, out, e);
@@ -134,8 +150,8 @@ od_err od_app_audit_verify(od_app *a, od_audit_report *rep, od_error *e)
 
 od_err od_app_audit_verify_db(const char *db_path, od_audit_report *rep, od_error *e)
 {
-    od_store *st = NULL;
-    od_err rc = od_store_open(db_path, &st, e);
+    od_store *st = NULL; /* read-only: never creates or migrates */
+    od_err rc = od_store_open_mode(db_path, OD_STORE_CURRENT, NULL, &st, e);
     if (rc)
         return rc;
     rc = od_audit_verify(st, rep, e);

@@ -89,6 +89,9 @@ typedef struct od_server_opts {
      * session), or public to anyone */
     const char *metrics_token;
     bool metrics_public;
+    /* the reverse proxies whose X-Forwarded-For names the client
+     * ("CIDR,CIDR"; NULL or "" = none: the TCP peer is the client) */
+    const char *trusted_proxies;
 } od_server_opts;
 #define OD_PER_IP_DEFAULT 64
 #define OD_REQUEST_TIMEOUT_DEFAULT 30
@@ -149,6 +152,9 @@ OD_NODISCARD od_err od_reply(od_req *r, int status, json_t *resp);
 /* metrics */
 void od_metrics_observe(size_t route_idx, int status, double seconds);
 char *od_metrics_render(od_app *app); /* malloc'd Prometheus text */
+/* The version and commit opsdesk_build_info reports; set once by main
+ * before the server starts (static strings). */
+void od_metrics_set_build(const char *version, const char *commit);
 
 /* An action that takes no body fields (logout, disable, verify …): no body,
  * or an empty JSON object; anything else is OD_E_INVALID (400).  Found by

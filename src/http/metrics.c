@@ -39,9 +39,22 @@ void od_metrics_observe(size_t route_idx, int status, double seconds)
     atomic_fetch_add(&hist_sum_us, (uint64_t)(seconds * 1e6));
 }
 
+static const char *build_version = "unknown", *build_commit = "unknown";
+
+void od_metrics_set_build(const char *version, const char *commit)
+{
+    build_version = version;
+    build_commit = commit;
+}
+
 char *od_metrics_render(od_app *app)
 {
     od_sbuf b = {0};
+    od_sbuf_printf(&b,
+                   "# HELP opsdesk_build_info The running binary: version, commit and database schema.\n"
+                   "# TYPE opsdesk_build_info gauge\n"
+                   "opsdesk_build_info{version=\"%s\",commit=\"%s\",schema=\"%d\"} 1\n",
+                   build_version, build_commit, od_app_schema_version(app));
     od_sbuf_printf(&b, "# HELP opsdesk_http_requests_total HTTP requests by route and status class.\n"
                        "# TYPE opsdesk_http_requests_total counter\n");
     size_t n = od_routes_count();

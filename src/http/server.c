@@ -9,9 +9,12 @@
 #include "ingest/queue.h" /* event ingestion group commit */
 #include "util/embed.h"
 #include "util/join.h"
+#include "util/cidr.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
+#include <strings.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -53,6 +56,7 @@ struct od_server {
     pthread_t reaper;
     bool reaper_started, reaper_stop;
     unsigned conn_limit, per_ip_limit;
+    od_cidr_list *proxies; /* --trusted-proxy */
 };
 
 typedef struct req_state {
@@ -261,17 +265,107 @@ static const char *bearer(struct MHD_Connection *c)
     return NULL;
 }
 
-static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
+static void sockaddr_text(const struct sockaddr *sa, char *buf, size_t n)
+{
+    snprintf(buf, n, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)n);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
+}
+
+#define XFF_HEADERS_MAX 8
+typedef struct xff_list {
+    const char *v[XFF_HEADERS_MAX];
+    int n;
+} xff_list;
+
+static enum MHD_Result xff_collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    xff_list *l = cls;
+    if (value && strcasecmp(key, "X-Forwarded-For") == 0) {
+        if (l->n == XFF_HEADERS_MAX) /* keep the last ones: the nearest proxies wrote them */
+            memmove(l->v, l->v + 1, sizeof l->v[0] * (XFF_HEADERS_MAX - 1)), l->n--;
+        l->v[l->n++] = value;
+    }
+    return MHD_YES;
+}
+
+/* The client's address: the TCP peer, unless the peer is a trusted proxy
+ * (--trusted-proxy); then X-Forwarded-For is read from its right end, hop
+ * by hop, while the hop just taken is trusted: the first address not
+ * trusted is the client (a client cannot choose it by sending its own
+ * header, since the proxies append to it).  A hop that is not an address
+ * ends the walk at the proxy that wrote it. */
+static void client_addr(od_server *s, struct MHD_Connection *c, char *buf, size_t n)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(buf, n, "?");
-    if (!ci || !ci->client_addr)
+    sockaddr_text(ci ? ci->client_addr : NULL, buf, n);
+    if (!ci || !ci->client_addr || !od_cidr_has(s->proxies, ci->client_addr))
         return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)n);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
+    xff_list l = {.n = 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, xff_collect, &l);
+    for (int h = l.n - 1; h >= 0; h--) {
+        const char *v = l.v[h], *end = v + strlen(v);
+        while (end > v) {
+            const char *start = end;
+            while (start > v && start[-1] != ',')
+                start--;
+            const char *a = start, *b = end;
+            while (a < b && (*a == ' ' || *a == '\t'))
+                a++;
+            while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+                b--;
+            char hop[64];
+            unsigned char bin[16];
+            if (b - a <= 0 || (size_t)(b - a) >= sizeof hop)
+                return;
+            memcpy(hop, a, (size_t)(b - a));
+            hop[b - a] = '\0';
+            if (inet_pton(AF_INET, hop, bin) != 1 && inet_pton(AF_INET6, hop, bin) != 1)
+                return;
+            snprintf(buf, n, "%s", hop);
+            if (!od_cidr_has_text(s->proxies, hop))
+                return;
+            end = start > v ? start - 1 : v;
+        }
+    }
+}
+
+/* libmicrohttpd's own messages, as our log records. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t len = strlen(msg);
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+        msg[--len] = '\0';
+    const char *kv[] = {"component", "libmicrohttpd", NULL};
+    od_log_kv(OD_LOG_WARN, msg, kv);
+}
+
+/* One access-log line per answer: no query string, and no token from an
+ * acknowledgement link's path. */
+static void access_log(od_server *s, req_state *st, size_t bytes)
+{
+    od_req *r = &st->r;
+    bool quiet = strcmp(r->path, "/healthz") == 0 || strcmp(r->path, "/metrics") == 0;
+    if (!od_log_enabled(quiet ? OD_LOG_DEBUG : OD_LOG_INFO))
+        return;
+    if (!r->who.addr[0])
+        client_addr(s, r->conn, r->who.addr, sizeof r->who.addr);
+    char status[8], size[24], ms[32];
+    snprintf(status, sizeof status, "%d", r->status);
+    snprintf(size, sizeof size, "%zu", bytes);
+    snprintf(ms, sizeof ms, "%.1f", since(&st->t0) * 1000.0);
+    const char *path = strncmp(r->path, "/ack/", 5) == 0 ? "/ack/{token}" : r->path;
+    const char *kv[] = {
+        "method", r->method, "path", path,   "status",    status, "bytes",
+        size,     "ms",      ms,     "addr", r->who.addr, "user", r->who.username[0] ? r->who.username : NULL,
+        NULL};
+    od_log_kv(quiet ? OD_LOG_DEBUG : OD_LOG_INFO, "access", kv);
 }
 
 /* A request body on an API route must be declared JSON: "application/json",
@@ -395,7 +489,7 @@ static void dispatch(od_server *s, req_state *st)
         od_error_set(&r->err, OD_E_NOT_FOUND, NULL, "没有这个接口 (no such route: %s)", r->path);
         return;
     }
-    client_addr(r->conn, r->who.addr, sizeof r->who.addr);
+    client_addr(s, r->conn, r->who.addr, sizeof r->who.addr);
     od_perm perm = r->route->fn == od_h_metrics ? metrics_perm(s, r) : r->route->perm;
     if (perm != OD_PERM_PUBLIC && perm != OD_PERM_TEST_CLOCK) {
         char addr[64];
@@ -552,6 +646,7 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     MHD_destroy_response(resp);
     size_t idx = r->route ? (size_t)(r->route - od_routes) : od_routes_count();
     od_metrics_observe(idx, r->status, since(&st->t0));
+    access_log(s, st, len);
     return ret;
 }
 
@@ -751,6 +846,11 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
     pthread_mutex_init(&s->conns_mu, NULL);
     pthread_cond_init(&s->conns_cv, NULL);
     conn_limits(s);
+    s->o.trusted_proxies = NULL; /* the caller's string: parsed now, not kept */
+    if (od_cidr_parse(o->trusted_proxies, "trusted-proxy", &s->proxies, e) != OD_OK) {
+        od_server_stop(s);
+        return OD_E_INVALID;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME; /* ingestion answers after its group commit */
     /* the ingestion queue, $OPSDESK_INGEST_QUEUE events */
@@ -787,15 +887,28 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)tls_priorities},
         {MHD_OPTION_END, 0, NULL},
     };
-    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED,
-                            on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
-                            s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit,
-                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY,
-                            (s->cert ? tls_opts : &tls_opts[3]), MHD_OPTION_END);
+    s->d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+        MHD_OPTION_CONNECTION_LIMIT, s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY, (s->cert ? tls_opts : &tls_opts[3]),
+        MHD_OPTION_END);
     if (!s->d) {
+        int err = errno;
         od_server_stop(s);
+        if (err == EACCES)
+            return od_error_set(
+                e, OD_E_IO, "listen",
+                "无权监听 %s：1024 以下的端口需要 CAP_NET_BIND_SERVICE（systemd 单元已授予）或改用反向代理 "
+                "(not allowed to listen on %s: ports below 1024 need CAP_NET_BIND_SERVICE, which the "
+                "systemd unit grants, or a reverse proxy)",
+                o->listen, o->listen);
+        if (err == EADDRNOTAVAIL)
+            return od_error_set(
+                e, OD_E_IO, "listen",
+                "无法监听 %s：本机没有这个地址 (cannot listen on %s: no such address on this machine)",
+                o->listen, o->listen);
         return od_error_set(e, OD_E_IO, "listen",
                             "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)", o->listen,
                             o->listen);
@@ -832,6 +945,7 @@ void od_server_stop(od_server *s)
     od_ingest_free(s->ingest);
     pthread_cond_destroy(&s->conns_cv);
     pthread_mutex_destroy(&s->conns_mu);
+    od_cidr_free(s->proxies);
     free(s->cert);
     if (s->key) /* the private key does not outlive the server in freed memory */
         explicit_bzero(s->key, strlen(s->key));

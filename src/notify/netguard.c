@@ -2,6 +2,7 @@
  * special-purpose ranges as tables (RFC 6890 and its IPv6 companions), the
  * administrator's allowed ranges, and the host of a URL as an address. */
 #include "notify/netguard.h"
+#include "util/cidr.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -12,17 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define ALLOW_MAX 64
-
-typedef struct range {
-    int family;          /* AF_INET or AF_INET6 */
-    unsigned char a[16]; /* network, in network byte order (4 bytes for AF_INET) */
-    int bits;
-} range;
-
 struct od_net_allow {
-    range r[ALLOW_MAX];
-    size_t n;
+    od_cidr_list *ranges;
 };
 
 static const char *const class_names[OD_NET__COUNT] = {"public", "this-network", "loopback",  "private",
@@ -129,54 +121,7 @@ od_net_class od_net_classify(const struct sockaddr *sa)
     return OD_NET_RESERVED;
 }
 
-/* ---- allowed ranges ------------------------------------------------------ */
-
-static bool in_range(const range *r, int family, const unsigned char *a)
-{
-    if (r->family != family)
-        return false;
-    int full = r->bits / 8, rest = r->bits % 8;
-    if (memcmp(r->a, a, (size_t)full) != 0)
-        return false;
-    if (!rest)
-        return true;
-    unsigned char mask = (unsigned char)(0xFF << (8 - rest));
-    return (r->a[full] & mask) == (a[full] & mask);
-}
-
-/* One item "addr[/bits]" into r; false if it is not one. */
-static bool parse_range(const char *item, range *r)
-{
-    char buf[96];
-    size_t len = strlen(item);
-    if (len >= sizeof buf)
-        return false;
-    memcpy(buf, item, len + 1);
-    char *slash = strchr(buf, '/');
-    if (slash)
-        *slash = '\0';
-    memset(r, 0, sizeof *r);
-    if (inet_pton(AF_INET, buf, r->a) == 1)
-        r->family = AF_INET;
-    else if (inet_pton(AF_INET6, buf, r->a) == 1)
-        r->family = AF_INET6;
-    else
-        return false;
-    int max = r->family == AF_INET ? 32 : 128;
-    r->bits = max;
-    if (slash) {
-        const char *p = slash + 1;
-        char *end = NULL;
-        long bits = strtol(p, &end, 10);
-        if (!isdigit((unsigned char)*p) || *end || bits < 0 || bits > max)
-            return false;
-        r->bits = (int)bits;
-    }
-    for (int i = r->bits; i < max; i++) /* host bits must be zero: no surprises */
-        if (r->a[i / 8] & (0x80 >> (i % 8)))
-            return false;
-    return true;
-}
+/* ---- allowed ranges (util/cidr.h) ------------------------------------------ */
 
 od_err od_net_allow_parse(const char *spec, od_net_allow **out, od_error *e)
 {
@@ -184,25 +129,10 @@ od_err od_net_allow_parse(const char *spec, od_net_allow **out, od_error *e)
     od_net_allow *a = calloc(1, sizeof *a);
     if (!a)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    const char *p = spec ? spec : "";
-    while (*p) {
-        size_t skip = strspn(p, ", \t"), n;
-        p += skip;
-        n = strcspn(p, ", \t");
-        if (!n)
-            break;
-        char item[96];
-        snprintf(item, sizeof item, "%.*s", (int)(n < 95 ? n : 95), p);
-        if (a->n == ALLOW_MAX || n >= sizeof item || !parse_range(item, &a->r[a->n])) {
-            od_error_set(
-                e, OD_E_INVALID, "bot-allow",
-                "允许的地址段无效：%s (bad range %s: CIDR such as 127.0.0.0/8 or ::1/128, at most %d)", item,
-                item, ALLOW_MAX);
-            free(a);
-            return OD_E_INVALID;
-        }
-        a->n++;
-        p += n;
+    od_err rc = od_cidr_parse(spec, "bot-allow", &a->ranges, e);
+    if (rc) {
+        free(a);
+        return rc;
     }
     *out = a;
     return OD_OK;
@@ -210,6 +140,8 @@ od_err od_net_allow_parse(const char *spec, od_net_allow **out, od_error *e)
 
 void od_net_allow_free(od_net_allow *a)
 {
+    if (a)
+        od_cidr_free(a->ranges);
     free(a);
 }
 
@@ -217,25 +149,7 @@ bool od_net_allowed(const od_net_allow *allow, const struct sockaddr *sa)
 {
     if (od_net_classify(sa) == OD_NET_PUBLIC)
         return true;
-    if (!allow || !sa)
-        return false;
-    int family = sa->sa_family;
-    unsigned char b[16];
-    if (family == AF_INET) {
-        memcpy(b, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-    } else if (family == AF_INET6) {
-        memcpy(b, ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr, 16);
-        if (zero(b, 10) && b[10] == 0xff && b[11] == 0xff) { /* ::ffff:a.b.c.d: as IPv4 */
-            family = AF_INET;
-            memmove(b, b + 12, 4);
-        }
-    } else {
-        return false;
-    }
-    for (size_t i = 0; i < allow->n; i++)
-        if (in_range(&allow->r[i], family, b))
-            return true;
-    return false;
+    return allow && od_cidr_has(allow->ranges, sa);
 }
 
 /* ---- the host of a URL ---------------------------------------------------- */

@@ -14,7 +14,6 @@
 
 #include "util/embed.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -634,26 +633,11 @@ od_err od_policy_load_file_sha(const char *path, od_policy **out, od_policy_diag
     c.d->n = 0;
     c.d->total = 0;
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        od_pl_diag(&c, 0, 0, "cannot open policy file: %s", strerror(errno));
-        return OD_E_IO;
-    }
-    /* one byte more than the cap, so an oversized file is seen as such */
-    char *buf = malloc(OD_POLICY_FILE_MAX + 1);
-    if (!buf) {
-        fclose(f);
-        od_pl_oom(&c);
-        return OD_E_NOMEM;
-    }
-    size_t len = fread(buf, 1, OD_POLICY_FILE_MAX + 1, f);
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        od_pl_diag(&c, 0, 0, "cannot read policy file");
-        return OD_E_IO;
-    }
+    char *buf = NULL;
+    size_t len = 0;
+    od_err rd = od_pl_read_file(&c, path, "policy", OD_POLICY_FILE_MAX, &buf, &len);
+    if (rd)
+        return rd;
     /* the hash of exactly the bytes loaded: the file may change meanwhile */
     if (sha256)
         crypto_hash_sha256(sha256, (const unsigned char *)buf, len);

@@ -63,6 +63,10 @@ typedef const char *(*key_fn)(int);
  * finding (or out of memory: c->nomem); freed with od_pl_node_free. */
 node *od_pl_build_tree(ctx *c, const char *buf, size_t len);
 void od_pl_node_free(node *n);
+/* The bytes of the file at path (what names it in findings: "policy"):
+ * at most max + 1 bytes are read, so an oversized file is seen as such.
+ * *buf is the caller's to free.  OD_E_IO or OD_E_NOMEM with one finding. */
+od_err od_pl_read_file(ctx *c, const char *path, const char *what, size_t max, char **buf, size_t *len);
 /* A plain scalar written as nothing, ~ or null. */
 bool od_pl_is_null(const node *n);
 /* User text s for a message: at most 40 bytes, cut on a UTF-8 boundary,

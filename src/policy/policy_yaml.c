@@ -9,6 +9,7 @@
 #include "util/join.h"
 #include "util/utf8.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,6 +38,34 @@ void od_pl_oom(ctx *c)
     if (!c->nomem)
         od_pl_diag(c, 0, 0, "out of memory");
     c->nomem = true;
+}
+
+od_err od_pl_read_file(ctx *c, const char *path, const char *what, size_t max, char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        od_pl_diag(c, 0, 0, "cannot open %s file: %s", what, strerror(errno));
+        return OD_E_IO;
+    }
+    char *b = malloc(max + 1);
+    if (!b) {
+        fclose(f);
+        od_pl_oom(c);
+        return OD_E_NOMEM;
+    }
+    size_t n = fread(b, 1, max + 1, f);
+    bool err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(b);
+        od_pl_diag(c, 0, 0, "cannot read %s file", what);
+        return OD_E_IO;
+    }
+    *buf = b;
+    *len = n;
+    return OD_OK;
 }
 
 /* Copies user text s into out for a message: at most 40 bytes, cut on a

@@ -2,27 +2,78 @@
  * of operations of the store's backend (store_int.h).  Backend-neutral
  * helpers (the LIKE pattern) live here too. */
 #include "store/store_int.h"
+#include "util/embed.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const od_store_ops *const od_store_backends[] = {&od_store_sqlite_ops, &od_store_pg_ops, NULL};
 
-od_err od_store_open_with(const od_store_ops *ops, const char *path, od_store **out, od_error *e)
+int od_store_schema_newest(void)
 {
+    int newest = 0;
+    for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++) {
+        long v = strtol(f->name, NULL, 10);
+        if (v > newest && v < 1000000)
+            newest = (int)v;
+    }
+    return newest;
+}
+
+od_err od_store_schema_verdict(const char *p, od_store_mode mode, const od_store_schema *info, int pending,
+                               od_error *e)
+{
+    if (info->found > info->newest)
+        return od_error_set(
+            e, OD_E_CONFLICT, "db",
+            "数据库 %s 的结构版本 %d 比本程序支持的 %d 新：请使用更新版本的 opsdesk，或恢复升级前的备份 "
+            "(database %s has schema %d, newer than this binary's %d: use a newer opsdesk, or "
+            "restore the backup taken before the upgrade)",
+            p, info->found, info->newest, p, info->found, info->newest);
+    if (mode == OD_STORE_CREATE)
+        return OD_OK;
+    if (info->found == 0)
+        return od_error_set(e, OD_E_NOT_FOUND, "db",
+                            "%s 不是已初始化的 opsdesk 数据库：先运行 opsdesk init --db %s (%s is not an "
+                            "initialized opsdesk database: run opsdesk init --db %s first)",
+                            p, p, p, p);
+    if (mode == OD_STORE_CURRENT && pending)
+        return od_error_set(
+            e, OD_E_CONFLICT, "db",
+            "数据库 %s 的结构版本 %d 需要升级到 %d：先运行 opsdesk migrate --db %s（会先备份），"
+            "或启动 opsdesk serve (database %s has schema %d and needs migrating to %d: run "
+            "opsdesk migrate --db %s, which takes a backup first, or start opsdesk serve)",
+            p, info->found, info->newest, p, p, info->found, info->newest, p);
+    return OD_OK;
+}
+
+static od_err open_mode_with(const od_store_ops *ops, const char *path, od_store_mode mode,
+                             od_store_schema *info, od_store **out, od_error *e)
+{
+    od_store_schema local;
+    if (!info)
+        info = &local;
+    *info = (od_store_schema){.found = -1, .newest = od_store_schema_newest()};
     *out = NULL;
-    od_err rc = ops->open(path, out, e);
+    od_err rc = ops->open(path, mode, info, out, e);
     if (!rc && *out)
         (*out)->ops = ops;
     return rc;
 }
 
-od_err od_store_open(const char *path, od_store **out, od_error *e)
+od_err od_store_open_with(const od_store_ops *ops, const char *path, od_store **out, od_error *e)
+{
+    return open_mode_with(ops, path, OD_STORE_CREATE, NULL, out, e);
+}
+
+od_err od_store_open_mode(const char *path, od_store_mode mode, od_store_schema *info, od_store **out,
+                          od_error *e)
 {
     *out = NULL;
     for (const od_store_ops *const *b = od_store_backends; *b; b++)
         if ((*b)->handles(path))
-            return od_store_open_with(*b, path, out, e);
+            return open_mode_with(*b, path, mode, info, out, e);
     return od_error_set(e, OD_E_INVALID, "db", "不支持的数据库地址 (unsupported database address): %.64s",
                         path);
 }
@@ -30,6 +81,31 @@ od_err od_store_open(const char *path, od_store **out, od_error *e)
 bool od_store_is_file(const char *path)
 {
     return od_store_sqlite_ops.handles(path);
+}
+
+od_err od_store_must_exist(const char *path, od_error *e)
+{
+    struct stat st;
+    if (!*path || *path == ':' || strncmp(path, "file:", 5) == 0 || strstr(path, "://"))
+        return OD_OK;
+    if (stat(path, &st) == 0 && st.st_size == 0) /* opening would write a header into it */
+        return od_error_set(e, OD_E_NOT_FOUND, "db",
+                            "%s 是空文件，不是已初始化的 opsdesk 数据库：先运行 opsdesk init --db %s (%s is "
+                            "empty, not an initialized opsdesk database: run opsdesk init --db %s first)",
+                            path, path, path, path);
+    if (stat(path, &st) == 0)
+        return OD_OK;
+    return od_error_set(
+        e, OD_E_NOT_FOUND, "db",
+        "数据库 %s 不存在：新部署先运行 opsdesk init --db %s 创建；已有部署请检查 --db 路径 "
+        "(database %s does not exist: for a new installation create it with opsdesk init --db "
+        "%s; otherwise check the --db path)",
+        path, path, path, path);
+}
+
+od_err od_store_open(const char *path, od_store **out, od_error *e)
+{
+    return od_store_open_mode(path, OD_STORE_CREATE, NULL, out, e);
 }
 
 void od_store_close(od_store *s)

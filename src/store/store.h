@@ -87,8 +87,32 @@ typedef struct od_rows od_rows;
  * server's address (postgres://…): what a file lock, a file backup and a
  * key file beside the database need. */
 bool od_store_is_file(const char *path);
-/* Opens (creating if needed) and applies pending migrations. */
+/* How an open treats the database and its schema (docs/upgrade.md). */
+typedef enum od_store_mode {
+    OD_STORE_CREATE = 0, /* created if absent; pending migrations applied (opsdesk init, tests) */
+    OD_STORE_UPGRADE,    /* must exist and be initialized; pending migrations applied (serve, migrate) */
+    OD_STORE_CURRENT,    /* must exist at this binary's schema; nothing is migrated (other commands) */
+} od_store_mode;
+/* What an open found: the schema version before any migration (0 = a new or
+ * empty database, -1 = not reached) and the newest this binary knows. */
+typedef struct od_store_schema {
+    int found;
+    int newest;
+} od_store_schema;
+/* Opens path as mode says.  Refused (OD_E_NOT_FOUND) when the database must
+ * exist and does not, or is not initialized; refused (OD_E_CONFLICT) when
+ * its schema is newer than this binary's, or older in OD_STORE_CURRENT.
+ * info (may be NULL) is filled whatever the outcome. */
+OD_NODISCARD od_err od_store_open_mode(const char *path, od_store_mode mode, od_store_schema *info,
+                                       od_store **out, od_error *e);
+/* OD_OK when the database at path exists (a file that is there; a server
+ * address is left to the open), else OD_E_NOT_FOUND saying how to create
+ * it: a missing database is created only by opsdesk init. */
+OD_NODISCARD od_err od_store_must_exist(const char *path, od_error *e);
+/* od_store_open_mode with OD_STORE_CREATE. */
 OD_NODISCARD od_err od_store_open(const char *path, od_store **out, od_error *e);
+/* The newest schema version this binary knows (its newest migration). */
+int od_store_schema_newest(void);
 void od_store_close(od_store *s);
 /* Size of the database in bytes (for /metrics); -1 if unknown. */
 int64_t od_store_size(od_store *s);

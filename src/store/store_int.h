@@ -41,8 +41,9 @@ struct od_store_ops {
     const char *name; /* "sqlite" */
     /* Whether this backend opens path (a file path, a URL). */
     bool (*handles)(const char *path);
-    /* store.h's od_store_open: creates, migrates, sets (*out)->ops and path. */
-    od_err (*open)(const char *path, od_store **out, od_error *e);
+    /* store.h's od_store_open_mode: opens as mode says, migrates, sets
+     * (*out)->ops and path; fills info->found (info->newest is set). */
+    od_err (*open)(const char *path, od_store_mode mode, od_store_schema *info, od_store **out, od_error *e);
     void (*close)(od_store *s);
     int64_t (*size)(od_store *s);
     int (*schema_version)(od_store *s);
@@ -75,6 +76,14 @@ struct od_store_ops {
     od_err (*quick_check)(od_store *s, bool *ok, char *msg, size_t n, od_error *e);
     int64_t (*last_fault)(od_store *s, char *msg, size_t n);
 };
+
+/* Whether an open in mode may go on, given the schema it found (info->found:
+ * 0 = new or empty) and the number of known migrations not applied yet:
+ * refuses a newer schema, an uninitialized database unless creating, and a
+ * database that needs migrating in OD_STORE_CURRENT (store.h).  Every
+ * backend's open asks this before it migrates. */
+OD_NODISCARD od_err od_store_schema_verdict(const char *path, od_store_mode mode, const od_store_schema *info,
+                                            int pending, od_error *e);
 
 extern const od_store_ops od_store_sqlite_ops;
 extern const od_store_ops od_store_pg_ops; /* store_pg.c */

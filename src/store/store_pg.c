@@ -407,27 +407,35 @@ static od_err scalar_plain(pg_store *s, pconn *c, const char *sql, int64_t *out,
     return rc;
 }
 
-static od_err migrate_locked(pg_store *s, pconn *c, od_error *e)
+static od_err migrate_locked(pg_store *s, pconn *c, od_store_mode mode, od_store_schema *info, od_error *e)
 {
-    od_err rc = run_plain(s, c,
-                          "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
-                          "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-                          e);
-    long known = 0;
-    for (const struct od_embedded_file *f = od_embedded_migrations; !rc && f->name; f++) {
-        long v = migration_number(f->name);
-        if (v <= 0)
+    for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++)
+        if (migration_number(f->name) <= 0)
             return od_error_set(e, OD_E_INTERNAL, NULL, "bad migration file name %s", f->name);
-        known = v > known ? v : known;
-    }
-    int64_t have = 0;
-    if (!rc)
+    /* the schema found, before anything is created */
+    int64_t have = 0, exists = 0, pending = 0;
+    od_err rc = scalar_plain(s, c, "SELECT (to_regclass('schema_migrations') IS NOT NULL)::int", &exists, e);
+    if (!rc && exists)
         rc = scalar_plain(s, c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &have, e);
-    if (!rc && have > known)
-        return od_error_set(e, OD_E_UNAVAILABLE, "db",
-                            "数据库结构版本 %lld 比本程序所知的 %ld 新，请升级 opsdesk (the database schema "
-                            "version %lld is newer than this opsdesk knows, %ld: upgrade opsdesk)",
-                            (long long)have, known, (long long)have, known);
+    for (const struct od_embedded_file *f = od_embedded_migrations; !rc && exists && f->name; f++) {
+        if (replaced_by_pg(f))
+            continue;
+        char q[96];
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM schema_migrations WHERE version = %ld",
+                 migration_number(f->name));
+        int64_t n = 0;
+        rc = scalar_plain(s, c, q, &n, e);
+        pending += !n;
+    }
+    if (rc)
+        return rc;
+    info->found = (int)have;
+    if ((rc = od_store_schema_verdict(s->base.path, mode, info, (int)pending, e)))
+        return rc;
+    rc = run_plain(s, c,
+                   "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+                   "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                   e);
     for (const struct od_embedded_file *f = od_embedded_migrations; !rc && f->name; f++) {
         if (replaced_by_pg(f))
             continue;
@@ -468,7 +476,7 @@ static od_err migrate_locked(pg_store *s, pconn *c, od_error *e)
     return rc;
 }
 
-static od_err migrate(pg_store *s, od_error *e)
+static od_err migrate(pg_store *s, od_store_mode mode, od_store_schema *info, od_error *e)
 {
     pconn *c = conn_take(s);
     od_err rc = conn_ensure(s, c, e);
@@ -478,7 +486,7 @@ static od_err migrate(pg_store *s, od_error *e)
     if (!rc)
         rc = scalar_plain(s, c, lock, &ignored, e);
     if (!rc) {
-        rc = migrate_locked(s, c, e);
+        rc = migrate_locked(s, c, mode, info, e);
         snprintf(lock, sizeof lock, "SELECT pg_advisory_unlock(%lld)", (long long)MIGRATE_LOCK);
         if (scalar_plain(s, c, lock, &ignored, NULL))
             conn_close(c); /* the session lock ends with the session */
@@ -518,7 +526,8 @@ static int pool_size(void)
 
 static void pg_close(od_store *base);
 
-static od_err pg_open(const char *path, od_store **out, od_error *e)
+static od_err pg_open(const char *path, od_store_mode mode, od_store_schema *info, od_store **out,
+                      od_error *e)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, sql_build);
@@ -538,7 +547,8 @@ static od_err pg_open(const char *path, od_store **out, od_error *e)
     s->conns = calloc((size_t)s->n_conns, sizeof *s->conns);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cond, NULL);
-    od_err rc = s->base.path && s->conns ? migrate(s, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_err rc = s->base.path && s->conns ? migrate(s, mode, info, e)
+                                         : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (rc) {
         pg_close(&s->base);
         return rc;

@@ -67,6 +67,7 @@ typedef struct sq_store {
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_cond;
     int schema_version;
+    bool may_create;    /* OD_STORE_CREATE: a missing file is created (0600) */
     int wal_pages;      /* WAL size after the last commit (under write_lock) */
     int wal_last_tx;    /* pages the last commit added */
     bool ckpt_deferred; /* someone calls od_store_checkpoint_idle */
@@ -148,9 +149,11 @@ static void create_private(const char *path)
 static od_err conn_open(sq_store *s, conn *c, od_error *e)
 {
     memset(c, 0, sizeof *c);
-    create_private(s->base.path);
-    int rc = sqlite3_open_v2(s->base.path, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (s->may_create)
+        create_private(s->base.path);
+    int rc = sqlite3_open_v2(
+        s->base.path, &c->db,
+        SQLITE_OPEN_READWRITE | (s->may_create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         od_err r = od_error_set(e, OD_E_STORE, NULL, "无法打开数据库 (cannot open database) %s: %s",
                                 s->base.path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -204,6 +207,20 @@ static bool migration_applied(sqlite3 *db, long v)
     }
     sqlite3_finalize(st);
     return yes;
+}
+
+/* Before any migration: the schema found (info->found) against this
+ * binary's (info->newest), judged as mode says (store.h). */
+static od_err schema_check(sq_store *s, od_store_mode mode, od_store_schema *info, od_error *e)
+{
+    sqlite3 *db = s->writer.db;
+    const char *p = s->base.path;
+    info->found = schema_version_read(db);
+    int pending = 0;
+    if (info->found > 0 && info->found <= info->newest)
+        for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++)
+            pending += !migration_applied(db, strtol(f->name, NULL, 10));
+    return od_store_schema_verdict(p, mode, info, pending, e);
 }
 
 static od_err migrate(sq_store *s, od_error *e)
@@ -294,7 +311,8 @@ static bool sq_handles(const char *path)
     return strncmp(path, "postgres://", 11) != 0 && strncmp(path, "postgresql://", 13) != 0;
 }
 
-static od_err sq_open(const char *path, od_store **out, od_error *e)
+static od_err sq_open(const char *path, od_store_mode mode, od_store_schema *info, od_store **out,
+                      od_error *e)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, sqlite_global_config);
@@ -307,7 +325,12 @@ static od_err sq_open(const char *path, od_store **out, od_error *e)
     pthread_mutex_init(&s->write_lock, NULL);
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_cond_init(&s->pool_cond, NULL);
-    od_err rc = s->base.path ? conn_open(s, &s->writer, e) : OD_E_NOMEM;
+    s->may_create = mode == OD_STORE_CREATE;
+    od_err rc = !s->base.path ? OD_E_NOMEM : s->may_create ? OD_OK : od_store_must_exist(path, e);
+    if (!rc)
+        rc = conn_open(s, &s->writer, e);
+    if (!rc)
+        rc = schema_check(s, mode, info, e);
     if (!rc)
         rc = migrate(s, e);
     if (!rc) {

@@ -62,7 +62,9 @@ def parse_spec():
             continue
         if cur is None:
             continue
-        if re.match(r"^      summary:\s*(.+)$", line):
+        if re.match(r"^      operationId:\s*(\S+)$", line):
+            cur["operation_id"] = line.split(":", 1)[1].strip()
+        elif re.match(r"^      summary:\s*(.+)$", line):
             cur["summary"] = line.split(":", 1)[1].strip()
         elif re.match(r"^      security:\s*\[\]\s*$", line):
             cur["public"] = True
@@ -108,6 +110,14 @@ class OpenApi(unittest.TestCase):
     def test_security(self):
         for key, (perm, _) in self.routes.items():
             self.assertEqual(self.ops[key]["public"], perm in ("PUBLIC", "TEST_CLOCK"), key)
+
+    def test_operation_ids_name_the_handlers(self):
+        """operationId = the handler's name in camelCase (od_h_incident_create →
+        incidentCreate): unique, stable, and a generated client's method name."""
+        for key, (_perm, fn) in self.routes.items():
+            parts = fn[len("od_h_"):].split("_")
+            want = parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+            self.assertEqual(self.ops[key].get("operation_id"), want, key)
 
     def test_request_bodies_match_handlers(self):
         fields = handler_fields()

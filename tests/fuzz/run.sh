@@ -20,7 +20,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build-fuzz}" && pwd) || exit 2
 secs=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-2}
-targets=${FUZZ_TARGETS:-policy time template route backup_key utf8 json_fields query alertmanager zabbix events calendar_import}
+targets=${FUZZ_TARGETS:-policy config time template route backup_key utf8 json_fields query alertmanager zabbix events calendar_import}
 bench=${FUZZ_BENCH:-$root/bench/fuzz.md}
 
 rows=""

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""openapi_examples.py — fills docs/api/openapi.yaml's success answers with
+a schema typed from a real answer and that answer as the example.
+
+It starts a real server (tests/api/harness.py, test clock, an SMS channel
+to a local receiver), walks every route of src/http/routes.c once with a
+valid request (the README tour, events, windows, keys, notifications,
+acknowledgement links …), and for each operation replaces an untyped
+`schema: {type: object}` of its 2xx JSON answer with the schema inferred
+from the answer, and sets `example:` (JSON is YAML) on every 2xx media type.
+Idempotent: run again after changing a handler and review the diff.
+
+    OPSDESK_BIN=build/opsdesk python3 scripts/dev/openapi_examples.py
+"""
+import http.server
+import json
+import os
+import re
+import sys
+import threading
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "api"))
+import harness  # noqa: E402
+
+SPEC = os.path.join(ROOT, "docs", "api", "openapi.yaml")
+BODIES = []
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        BODIES.append(self.rfile.read(n).decode("utf-8", "replace"))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"code":0}')
+
+    def log_message(self, *a):
+        pass
+
+
+def infer(v):
+    """A JSON schema for value v (arrays: from their first item)."""
+    if v is None:
+        return {"nullable": True}
+    if isinstance(v, bool):
+        return {"type": "boolean"}
+    if isinstance(v, int):
+        return {"type": "integer"}
+    if isinstance(v, float):
+        return {"type": "number"}
+    if isinstance(v, str):
+        if re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$", v):
+            return {"type": "string", "format": "date-time"}
+        return {"type": "string"}
+    if isinstance(v, list):
+        return {"type": "array", "items": infer(v[0]) if v else {}}
+    return {"type": "object", "properties": {k: infer(x) for k, x in v.items()}}
+
+
+def main():
+    rcv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=rcv.serve_forever, daemon=True).start()
+    srv = harness.Server()
+    tmp = srv.tmp
+    ch = os.path.join(tmp, "channels.yaml")
+    with open(ch, "w") as f:
+        f.write("channels:\n  - name: sms-gw\n    kind: sms\n    url: http://127.0.0.1:%d/sms\n"
+                "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n" % rcv.server_address[1])
+    srv.channels = ch
+    srv.extra_args = ["--metrics-public"]
+    srv.init()
+    srv.start()
+    samples = {}
+    try:
+        run(srv, samples)
+    finally:
+        srv.stop()
+        srv.cleanup()
+        rcv.shutdown()
+    inject(samples)
+
+
+def run(s, samples):
+    def call(method, path, body=None, token=None, raw=None, headers=None, key=None):
+        r = s.request(method, path, body=body, token=token, raw=raw, headers=headers)
+        if r.status >= 300:
+            raise SystemExit("%s %s: %r" % (method, path, r))
+        k = key or (method, re.sub(r"/\d+(?=/|$|\?)", "/{id}", path.split("?")[0]))
+        if k not in samples:
+            samples[k] = (r.status, r.json if r.json is not None else r.raw, r.headers.get("Content-Type", ""))
+        return r.json
+
+    sys_t, sec_t, aud_t = s.admin("sysadmin"), s.admin("secadmin"), s.admin("auditor")
+    call("GET", "/healthz")
+    call("GET", "/metrics")
+    call("POST", "/api/v1/test/clock", {"advance_seconds": 0})
+    call("POST", "/api/v1/auth/login", {"username": "auditor", "password": harness.ADMIN_PW})
+    call("GET", "/api/v1/auth/me", token=sys_t)
+    users = {}
+    for name, roles, dept in (("zhang", ["ops_engineer", "monitoring_engineer"], "运行部"),
+                              ("li", ["ops_section_head"], "运行部"), ("wang", ["ops_department_head"], "运行部"),
+                              ("zhao", ["ops_leader"], "数据中心"), ("chen", ["emergency_leadership"], "数据中心")):
+        u = call("POST", "/api/v1/users", {"username": name, "password": harness.USER_PW, "display_name": name,
+                                           "department": dept, "phone": "1380000%04d" % len(users),
+                                           "email": "%s@example.cn" % name}, token=sys_t)
+        call("PUT", "/api/v1/users/%d/roles" % u["id"], {"roles": roles}, token=sec_t)
+        users[name] = (u["id"], s.login(name, harness.USER_PW))
+    zid, eng = users["zhang"]
+    _, head = users["wang"]
+    call("GET", "/api/v1/users?limit=2", token=sys_t)
+    call("GET", "/api/v1/users/%d" % zid, token=sys_t)
+    call("PATCH", "/api/v1/users/%d" % zid, {"display_name": "张工"}, token=sys_t)
+    call("POST", "/api/v1/users/%d/disable" % users["zhao"][0], token=sys_t)
+    call("POST", "/api/v1/users/%d/enable" % users["zhao"][0], token=sys_t)
+    users["zhao"] = (users["zhao"][0], s.login("zhao", harness.USER_PW))
+    call("GET", "/api/v1/users/%d/notify" % zid, token=sys_t)
+    call("PUT", "/api/v1/users/%d/notify" % zid, {"lang": "zh-CN"}, token=sys_t)
+    call("GET", "/api/v1/auth/me/notify", token=eng)
+    call("PUT", "/api/v1/auth/me/notify", {"lang": "zh-CN"}, token=eng)
+    ci = call("POST", "/api/v1/cis", {"name": "核心数据库 core-db", "category": "database", "grade": "L1",
+                                      "department": "运行部", "attributes": {"vendor": "x"}}, token=eng)
+    ci2 = call("POST", "/api/v1/cis", {"name": "报表服务器 report-srv", "category": "server", "grade": "L3",
+                                       "department": "运行部"}, token=eng)
+    call("GET", "/api/v1/cis?limit=2", token=eng)
+    call("GET", "/api/v1/cis/unverified?limit=2", token=eng)
+    call("GET", "/api/v1/cis/%d" % ci["id"], token=eng)
+    call("PATCH", "/api/v1/cis/%d" % ci2["id"], {"location": "主机房 A-12"}, token=eng)
+    call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "depends_on", "target_id": ci["id"]}, token=eng)
+    call("GET", "/api/v1/cis/%d/impact" % ci["id"], token=eng)
+    call("POST", "/api/v1/cis/%d/verify" % ci["id"], token=eng)
+    call("GET", "/api/v1/policy/categories", token=eng)
+    call("GET", "/api/v1/policy/table", token=eng)
+    call("GET", "/api/v1/grading?ci_id=%d&severity=moderate" % ci2["id"], token=eng)
+    inc = call("POST", "/api/v1/incidents", {"title": "报表服务器不可用", "ci_ids": [ci2["id"]], "severity": "moderate",
+                                             "location": "主机房", "symptoms": "连接超时", "impact_scope": "报表查询"},
+               token=eng)
+    i = inc["id"]
+    call("GET", "/api/v1/incidents?limit=2", token=eng)
+    call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "first"}, token=eng)
+    now = s.now_ms()
+    import datetime
+    eta = datetime.datetime.fromtimestamp(now / 1000 + 3600, tz=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "second", "response_level": "R3",
+                                                      "system_impact": "报表查询中断", "estimated_recovery_at": eta},
+         token=eng)
+    call("POST", "/api/v1/incidents/%d/activate" % i, token=head)
+    call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "progress", "text": "已切换到备库"}, token=eng)
+    call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "final", "cause": "磁盘故障", "process": "切换备库",
+                                                      "current_state": "已恢复", "business_impact_minutes": 35,
+                                                      "improvements": "增加巡检"}, token=eng)
+    call("POST", "/api/v1/incidents/%d/close" % i, token=head)
+    call("POST", "/api/v1/incidents/%d/review" % i, {"cause_analysis": "磁盘老化", "lessons": "巡检未覆盖",
+                                                     "improvements": "纳入月度巡检", "measures": "更换磁盘",
+                                                     "result": "35 分钟恢复"}, token=eng)
+    call("GET", "/api/v1/incidents/%d" % i, token=eng)
+    call("GET", "/api/v1/incidents/%d/report.md" % i, token=eng)
+    call("GET", "/api/v1/incidents/%d/report.html" % i, token=eng)
+    call("GET", "/api/v1/incidents/%d/deliveries" % i, token=eng)
+    call("GET", "/api/v1/cases?q=%E7%A3%81%E7%9B%98", token=eng)
+    call("GET", "/api/v1/dashboard", token=eng)
+    # an L1 incident: the emergency leadership must acknowledge by link
+    l1 = call("POST", "/api/v1/incidents", {"title": "核心数据库主库宕机", "ci_ids": [ci["id"]], "severity": "severe",
+                                            "location": "主机房", "symptoms": "主库不可用", "impact_scope": "通关业务"},
+              token=eng)
+    call("POST", "/api/v1/incidents/%d/reports" % l1["id"], {"kind": "first"}, token=eng)
+    call("PATCH", "/api/v1/incidents/%d" % l1["id"], {"severity": "moderate", "reason": "主库已部分恢复"}, token=eng)
+    import time
+    tokens = []
+    for _ in range(100):
+        tokens = list(dict.fromkeys(m.group(1) for m in (re.search(r"/ack/([A-Za-z0-9_-]{22})", b) for b in BODIES) if m))
+        if tokens:
+            break
+        time.sleep(0.1)
+    time.sleep(1)
+    tokens = list(dict.fromkeys(m.group(1) for m in (re.search(r"/ack/([A-Za-z0-9_-]{22})", b) for b in BODIES) if m))
+    for tk in tokens:
+        call("GET", "/ack/" + tk, key=("GET", "/ack/{token}"))
+        r = s.request("POST", "/ack/" + tk)
+        if r.status == 200:
+            samples[("POST", "/ack/{token}")] = (200, r.raw, r.headers.get("Content-Type", ""))
+            break
+    for who in ("chen", "li"):
+        r = s.request("POST", "/api/v1/incidents/%d/ack" % l1["id"], token=users[who][1])
+        if r.status == 200:
+            samples[("POST", "/api/v1/incidents/{id}/ack")] = (r.status, r.json, "")
+            break
+    t = call("POST", "/api/v1/notify/test", {"channel": "sms-gw", "to": "13800000000"}, token=sys_t)
+    call("GET", "/api/v1/notify/test/%d" % t["id"], token=sys_t)
+    keys = {}
+    for integ in ("api", "alertmanager", "zabbix"):
+        keys[integ] = call("POST", "/api/v1/api-keys", {"name": "k-" + integ, "integration": integ}, token=sys_t)
+    call("GET", "/api/v1/api-keys", token=sys_t)
+    ev = call("POST", "/api/v1/events", {"source": "script", "dedup_key": "disk-1", "status": "firing",
+                                         "severity": "warning", "summary": "磁盘使用率 85%", "ci": "报表服务器 report-srv",
+                                         "labels": {"alertname": "DiskUsage"}}, token=keys["api"]["key"])
+    call("POST", "/api/v1/integrations/alertmanager", {"version": "4", "status": "firing", "alerts": [{
+        "status": "firing", "labels": {"alertname": "DiskFull", "instance": "核心数据库 core-db", "severity": "critical"},
+        "annotations": {"summary": "磁盘满"}, "startsAt": "2026-11-21T08:00:00Z"}]}, token=keys["alertmanager"]["key"])
+    call("POST", "/api/v1/integrations/zabbix", {"event_id": "4821", "event_value": "1", "event_update_status": "0",
+                                                 "event_status": "PROBLEM", "event_nseverity": "4",
+                                                 "event_severity": "High", "event_name": "CPU 过高",
+                                                 "event_source": "0", "event_tags": "[]", "event_ts": "1767225600",
+                                                 "host": "report-srv", "host_ip": "10.0.0.9", "trigger_id": "42",
+                                                 "zabbix_url": "http://zabbix.example", "subject": "Problem",
+                                                 "message": "详情"}, token=keys["zabbix"]["key"])
+    call("GET", "/api/v1/events?limit=2", token=eng)
+    call("GET", "/api/v1/events/stats", token=eng)
+    call("GET", "/api/v1/events/review", token=eng)
+    call("GET", "/api/v1/events/%d" % ev["events"][0]["id"], token=eng)
+    w = call("POST", "/api/v1/maintenance-windows", {"name": "数据库升级", "starts_at": "2030-01-01T00:00:00Z",
+                                                      "ends_at": "2030-01-01T04:00:00Z", "ci_id": ci["id"],
+                                                      "matchers": [{"name": "alertname", "value": "DiskFull"}],
+                                                      "comment": "CHG-1"}, token=eng)
+    call("GET", "/api/v1/maintenance-windows", token=eng)
+    call("GET", "/api/v1/maintenance-windows/%d" % w["id"], token=eng)
+    call("PATCH", "/api/v1/maintenance-windows/%d" % w["id"], {"comment": "CHG-2"}, token=eng)
+    call("DELETE", "/api/v1/maintenance-windows/%d" % w["id"], token=eng)
+    call("POST", "/api/v1/api-keys/%d/revoke" % keys["api"]["id"], token=sys_t)
+    call("GET", "/api/v1/audit?limit=2", token=aud_t)
+    call("GET", "/api/v1/audit/verify", token=aud_t)
+    call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},
+         token=users["li"][1])
+    call("POST", "/api/v1/auth/logout", token=users["zhao"][1])
+
+
+def inject(samples):
+    with open(SPEC, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    out, path, method, i, done, wrong = [], None, None, 0, set(), []
+    while i < len(lines):
+        line = lines[i]
+        m = re.match(r"^  (/\S*):\s*$", line)
+        if m:
+            path = m.group(1)
+        m = re.match(r"^    (get|post|put|patch|delete):\s*$", line)
+        if m:
+            method = m.group(1).upper()
+        m = re.match(r'^        "(2\d\d)":\s*$', line)
+        key = (method, path)
+        if m and key in samples:
+            # copy the response block, rewriting its media types
+            out.append(line)
+            i += 1
+            status, body, _ctype = samples[key]
+            if status != int(m.group(1)):
+                wrong.append("%s %s: documented %s, answered %d" % (method, path, m.group(1), status))
+            while i < len(lines) and (lines[i].startswith("          ") or not lines[i].strip()):
+                l2 = lines[i]
+                mm = re.match(r"^            ([\w/+.-]+):\s*$", l2)
+                if mm:
+                    out.append(l2)
+                    i += 1
+                    media = []
+                    while i < len(lines) and lines[i].startswith("              "):
+                        media.append(lines[i])
+                        i += 1
+                    text = "\n".join(media)
+                    text = re.sub(r"(?m)^              example: .*$\n?", "", text).rstrip("\n")
+                    if mm.group(1) == "application/json" and isinstance(body, (dict, list)):
+                        if re.fullmatch(r"              schema:\n                type: object", text) or \
+                                text.startswith("              schema: {\"type\""):
+                            text = "              schema: " + json.dumps(infer(body), ensure_ascii=False)
+                        text += "\n              example: " + json.dumps(body, ensure_ascii=False)
+                    elif not isinstance(body, (dict, list)):
+                        text += "\n              example: " + json.dumps(body[:600], ensure_ascii=False)
+                    out.extend(text.split("\n"))
+                    done.add(key)
+                    continue
+                out.append(l2)
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    with open(SPEC, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+    missing = sorted(set(samples) - done)
+    print("examples for %d operations; sampled but not placed: %s" % (len(done), missing))
+    for w in wrong:
+        print("status differs:", w)
+
+
+if __name__ == "__main__":
+    main()
