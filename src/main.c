@@ -496,7 +496,7 @@ static int serve(int argc, char **argv, bool key_new)
     od_app_schema schema;
     int rc = open_app(opt(argc, argv, "--db"), OD_APP_DB_UPGRADE, &schema, opt(argc, argv, "--policy"),
                       test_clock, &a, sha);
-    if (!rc && schema.found < schema.newest)
+    if (!rc && schema.pending > 0)
         od_info("数据库结构已从版本 %d 迁移到 %d (database schema migrated from %d to %d)", schema.found,
                 schema.newest, schema.found, schema.newest);
     if (!rc && key_new && adopt_chain(a)) {
@@ -937,7 +937,7 @@ static int cmd_migrate(int argc, char **argv)
         od_app_db_unlock(lock);
         return 0;
     }
-    if (!pol || sc.found <= 0 || sc.found >= sc.newest) {
+    if (!pol || sc.found <= 0 || sc.pending == 0) {
         fprintf(stderr, "错误 error: %s\n", pol ? e.message : "out of memory");
         od_policy_free(pol);
         od_app_db_unlock(lock);

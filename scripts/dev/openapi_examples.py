@@ -219,6 +219,33 @@ def run(s, samples):
     call("PATCH", "/api/v1/maintenance-windows/%d" % w["id"], {"comment": "CHG-2"}, token=eng)
     call("DELETE", "/api/v1/maintenance-windows/%d" % w["id"], token=eng)
     call("POST", "/api/v1/api-keys/%d/revoke" % keys["api"]["id"], token=sys_t)
+    call("GET", "/readyz")
+    # the workflow kernel: records, their links, CIs and views; committees
+    pm = eng
+    prb = call("POST", "/api/v1/records", {"kind": "problem", "title": "报表服务器反复超时"}, token=pm)
+    ke = call("POST", "/api/v1/records", {"kind": "known_error", "title": "磁盘老化导致 I/O 超时"}, token=pm)
+    rid = prb["id"]
+    call("GET", "/api/v1/records?kind=problem&limit=2", token=pm)
+    call("GET", "/api/v1/records/%d" % rid, token=pm)
+    call("PATCH", "/api/v1/records/%d" % rid, {"version": prb["version"], "urgency": "high"}, token=pm)
+    call("POST", "/api/v1/records/%d/timeline" % rid, {"text": "已收集三次超时的日志"}, token=pm)
+    call("GET", "/api/v1/records/%d/timeline" % rid, token=pm)
+    lk = call("POST", "/api/v1/records/%d/links" % ke["id"], {"kind": "known_error_of", "to_id": rid}, token=pm)
+    call("GET", "/api/v1/records/%d/links" % ke["id"], token=pm)
+    call("DELETE", "/api/v1/records/%d/links/%d" % (ke["id"], lk["id"]), token=pm,
+         key=("DELETE", "/api/v1/records/{id}/links/{link_id}"))
+    call("POST", "/api/v1/records/%d/cis" % rid, {"ci_id": ci2["id"], "role": "affected"}, token=pm)
+    call("GET", "/api/v1/records/%d/cis" % rid, token=pm)
+    call("DELETE", "/api/v1/records/%d/cis/%d" % (rid, ci2["id"]), token=pm,
+         key=("DELETE", "/api/v1/records/{id}/cis/{ci_id}"))
+    for view in ("clocks", "approvals", "checklists"):
+        call("GET", "/api/v1/records/%d/%s" % (rid, view), token=pm)
+    cab = call("POST", "/api/v1/committees", {"key": "cab", "name_zh": "变更咨询委员会", "name_en": "Change advisory board",
+                                              "members": [zid], "quorum": 1}, token=sys_t)
+    call("GET", "/api/v1/committees", token=sys_t)
+    call("GET", "/api/v1/committees/%d" % cab["id"], token=sys_t)
+    call("PATCH", "/api/v1/committees/%d" % cab["id"], {"quorum": 1, "name_en": "CAB"}, token=sys_t)
+    call("DELETE", "/api/v1/committees/%d" % cab["id"], token=sys_t)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},
@@ -227,6 +254,8 @@ def run(s, samples):
 
 
 def inject(samples):
+    # a retried message answers with its incident (GET /api/v1/incidents/{id})
+    samples.setdefault(("POST", "/api/v1/messages/{id}/retry"), samples[("GET", "/api/v1/incidents/{id}")])
     with open(SPEC, encoding="utf-8") as f:
         lines = f.read().split("\n")
     out, path, method, i, done, wrong = [], None, None, 0, set(), []

@@ -98,6 +98,7 @@ typedef enum od_store_mode {
 typedef struct od_store_schema {
     int found;
     int newest;
+    int pending; /* known migrations not applied when found (a lower number added later counts) */
 } od_store_schema;
 /* Opens path as mode says.  Refused (OD_E_NOT_FOUND) when the database must
  * exist and does not, or is not initialized; refused (OD_E_CONFLICT) when

@@ -430,6 +430,7 @@ static od_err migrate_locked(pg_store *s, pconn *c, od_store_mode mode, od_store
     if (rc)
         return rc;
     info->found = (int)have;
+    info->pending = (int)pending;
     if ((rc = od_store_schema_verdict(s->base.path, mode, info, (int)pending, e)))
         return rc;
     rc = run_plain(s, c,

@@ -220,6 +220,7 @@ static od_err schema_check(sq_store *s, od_store_mode mode, od_store_schema *inf
     if (info->found > 0 && info->found <= info->newest)
         for (const struct od_embedded_file *f = od_embedded_migrations; f->name; f++)
             pending += !migration_applied(db, strtol(f->name, NULL, 10));
+    info->pending = pending;
     return od_store_schema_verdict(p, mode, info, pending, e);
 }
 

@@ -48,10 +48,11 @@ def newest():
 
 def set_back_one_schema(db):
     """Makes db look like one written by the previous release: the newest
-    migration (0008, login_unlocks) not applied."""
-    with sqlite3.connect(db) as c:
-        c.execute("DROP TABLE login_unlocks")
-        c.execute("DELETE FROM schema_migrations WHERE version = 8")
+    migration (0012, the record registry) not applied.  Returns the schema
+    version the database then has."""
+    from test_records import Backfill
+    Backfill.downgrade(db)
+    return schema_rows(db)[-1]
 
 
 class Base(unittest.TestCase):
@@ -229,20 +230,20 @@ class Migrations(Base):
 
     def test_migrate_takes_a_backup_first(self):
         self.init()
-        set_back_one_schema(self.db)
+        old_v = set_back_one_schema(self.db)
         key = os.path.join(self.tmp, "backup.key")
         self.assertEqual(run("backup-key", "new", "--key-file", key).returncode, 0)
         out = run("migrate", "--db", self.db, "--key-file", key)
         self.assertEqual(out.returncode, 0, out.stderr)
-        bak = self.db + ".schema-7.odbk"
+        bak = self.db + ".schema-%d.odbk" % old_v
         self.assertIn("backup before migrating written: " + bak, out.stdout)
-        self.assertIn("database schema migrated from 7 to %d" % newest(), out.stdout)
+        self.assertIn("database schema migrated from %d to %d" % (old_v, newest()), out.stdout)
         self.assertEqual(schema_rows(self.db)[-1], newest())
         self.assertEqual(os.stat(bak).st_mode & 0o777, 0o600)
-        # the backup holds the database as it was: restored, it is at schema 7 again
+        # the backup holds the database as it was: restored, it is at the old schema again
         old = os.path.join(self.tmp, "old.db")
         self.assertEqual(run("restore", "--in", bak, "--db", old, "--key-file", key).returncode, 0)
-        self.assertNotIn(8, schema_rows(old))
+        self.assertNotIn(newest(), schema_rows(old))
         # a second run has nothing to do and writes no backup
         os.unlink(bak)
         out = run("migrate", "--db", self.db, "--key-file", key)
@@ -259,7 +260,7 @@ class Migrations(Base):
 
     def test_serve_migrates_with_a_log_line(self):
         self.init()
-        set_back_one_schema(self.db)
+        old_v = set_back_one_schema(self.db)
         srv = harness.Server(tmp=self.tmp)
         srv.db = self.db
         try:
@@ -267,7 +268,7 @@ class Migrations(Base):
             self.assertEqual(srv.get("/healthz").json["schema_version"], newest())
         finally:
             srv.stop()
-        self.assertIn("database schema migrated from 7 to %d" % newest(), srv.read_log())
+        self.assertIn("database schema migrated from %d to %d" % (old_v, newest()), srv.read_log())
 
     def test_a_newer_schema_is_refused_by_every_command(self):
         self.init()
