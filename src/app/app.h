@@ -227,8 +227,9 @@ OD_NODISCARD od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int 
 /* Test clock (--test-clock only): moves the clock forward to `to`, firing
  * every deadline due up to it in order (each at its own time, periodic runs
  * caught up once at `to`), and saves the clock for a restart.  OD_E_UNPROCESSABLE
- * when `to` is in the past or the clock is not a test clock. */
-OD_NODISCARD od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e);
+ * when `to` is in the past or the clock is not a test clock.  *fired (may be
+ * NULL): the deadline firings this node's walk performed. */
+OD_NODISCARD od_err od_app_advance_clock(od_app *a, int64_t to, int *fired, od_error *e);
 /* At start with a test clock: continues from the saved test clock. */
 void od_app_restore_test_clock(od_app *a);
 

@@ -278,8 +278,10 @@ static od_err save_test_clock(od_app *a, int64_t ms, od_error *e)
     return rc;
 }
 
-od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
+od_err od_app_advance_clock(od_app *a, int64_t to, int *fired_out, od_error *e)
 {
+    if (fired_out)
+        *fired_out = 0;
     if (!a->clock.manual)
         return od_error_set(e, OD_E_UNPROCESSABLE, NULL, "不是测试时钟 (not a test clock)");
     if (to < od_app_now(a))
@@ -330,6 +332,8 @@ od_err od_app_advance_clock(od_app *a, int64_t to, od_error *e)
     pthread_mutex_unlock(&run_mu);
     if (fired)
         od_app_committed(a, OD_COMMIT_OUTBOX);
+    if (fired_out)
+        *fired_out = fired;
     return rc;
 }
 

@@ -88,7 +88,8 @@ od_err od_h_test_clock(od_req *r)
         return od_error_set(&r->err, OD_E_UNPROCESSABLE, NULL,
                             "需要 advance_seconds 或 set (advance_seconds or set "
                             "is required)");
-    rc = od_app_advance_clock(r->app, to, &r->err);
+    int fired = 0;
+    rc = od_app_advance_clock(r->app, to, &fired, &r->err);
     if (!rc)
         rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
     if (!rc) /* scheduled backups */
@@ -97,8 +98,8 @@ od_err od_h_test_clock(od_req *r)
         return rc;
     char t[OD_TIME_STR_MAX];
     return od_reply(r, 200,
-                    json_pack("{ss sI}", "now", od_time_format(od_app_now(r->app), t), "now_ms",
-                              (json_int_t)od_app_now(r->app)));
+                    json_pack("{ss sI si}", "now", od_time_format(od_app_now(r->app), t), "now_ms",
+                              (json_int_t)od_app_now(r->app), "fired", fired));
 }
 
 /* Revokes the session; a browser session's cookie is cleared too. */

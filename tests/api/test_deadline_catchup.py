@@ -37,9 +37,12 @@ class CatchUpTest(IncidentWorld):
         t0 = self.now()
         started = time.monotonic()
         clock = self.advance(100 * HOUR)
-        took = time.monotonic() - started
-        self.assertLess(took, 2.0, "advancing 100 h took %.2f s" % took)
-        print("advance 100 h: %.3f s" % took, file=sys.stderr)
+        print("advance 100 h: %.3f s, %d firings" % (time.monotonic() - started, clock["fired"]), file=sys.stderr)
+        # caught up once, not replayed slot by slot: a replay fires at least the
+        # 199 passed progress slots of each incident (≥ 3 980 firings); the
+        # catch-up fires each deadline row of an incident a handful of times
+        # (acknowledgements, re-notifications, handling, progress: 10 each here)
+        self.assertLessEqual(clock["fired"], 12 * (N + 1), clock)
         now = clock["now_ms"]
         self.assertEqual(now, t0 + 100 * HOUR * SEC)
         for inc in incs:
@@ -62,6 +65,7 @@ class CatchUpTest(IncidentWorld):
             # the cadence goes on from the new time
             pend = [d for d in g["deadlines"] if d["kind"] == "progress" and d["state"] == "pending"]
             self.assertEqual(len(pend), 1, g["deadlines"])
+
             self.assertEqual(parse_time(pend[0]["due_at"]), now + CADENCE * SEC)
         g = self.get(l3["id"])
         detected = parse_time(l3["detected_at"])

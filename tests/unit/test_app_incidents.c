@@ -244,7 +244,7 @@ static void test_missed_first_report_fires(void **state)
     int64_t id = id_of(inc);
     json_decref(inc);
     /* R-NOT-6: past the first-report deadline the clock fires it, once */
-    assert_int_equal(od_app_advance_clock(app, od_app_now(app) + 24 * 60 * MIN_MS, &e), OD_OK);
+    assert_int_equal(od_app_advance_clock(app, od_app_now(app) + 24 * 60 * MIN_MS, NULL, &e), OD_OK);
     assert_int_equal(od_incident_get(app, &eng, id, &out, &e), OD_OK);
     json_t *dl = find_kind(out, "deadlines", "first_report");
     assert_non_null(dl);
