@@ -86,7 +86,8 @@ bool od_store_is_file(const char *path)
 od_err od_store_must_exist(const char *path, od_error *e)
 {
     struct stat st;
-    if (!*path || *path == ':' || strncmp(path, "file:", 5) == 0 || strstr(path, "://"))
+    /* a server address is judged by the open; ":memory:" and "file:" URIs by SQLite */
+    if (!od_store_is_file(path) || !*path || *path == ':' || strncmp(path, "file:", 5) == 0)
         return OD_OK;
     if (stat(path, &st) == 0 && st.st_size == 0) /* opening would write a header into it */
         return od_error_set(e, OD_E_NOT_FOUND, "db",
