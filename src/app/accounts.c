@@ -477,35 +477,74 @@ static void audit_login_event(od_app *a, const char *action, const char *usernam
     json_decref(info);
 }
 
-/* Refuses an attempt (429 with Retry-After) while the account or the
- * client's network is locked out, or while a table is full of live keys.
- * An administrator's unlock (opsdesk user unlock) lifts the account's
- * lockout here, at its next attempt. */
+/* True if the account signed in from addr's network within
+ * OD_LOCKOUT_KNOWN_NETWORK_MS (its sessions, revoked or not). */
+static bool known_network(od_app *a, const char *username, const char *addr, int64_t now)
+{
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    bool known = false, row = false;
+    if (od_tx_begin(a->store, false, &tx, NULL) != OD_OK)
+        return false;
+    if (od_tx_query(tx, OD_Q_SESSION_ADDRS_SINCE, &r, NULL,
+                    OD_BINDS(OD_TEXT(username), OD_INT(now - OD_LOCKOUT_KNOWN_NETWORK_MS))) == OD_OK) {
+        while (!known && od_rows_step(r, &row) == OD_OK && row) {
+            const char *from = od_rows_text(r, 0);
+            known = od_lockout_known_network(addr, &from, 1);
+        }
+        od_rows_close(r);
+    }
+    od_tx_rollback(tx);
+    return known;
+}
+
+/* An administrator's unlock (opsdesk user unlock) recorded for username
+ * lifts the account's lockouts it came after — from this network and from
+ * every network; one unlock lifts once.  True if it lifted one. */
+static bool lift_by_unlock(od_app *a, const char *username, const char *acct_key, int64_t now)
+{
+    od_tx *tx = NULL;
+    int64_t unlocked_at = 0;
+    if (od_tx_begin(a->store, false, &tx, NULL) == OD_OK) {
+        if (od_tx_scalar(tx, OD_Q_LOGIN_UNLOCK_GET, &unlocked_at, NULL, OD_BINDS(OD_TEXT(username))) != OD_OK)
+            unlocked_at = 0;
+        od_tx_rollback(tx);
+    }
+    if (unlocked_at <= 0)
+        return false;
+    bool l1 = od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key, unlocked_at, now);
+    bool l2 = od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, unlocked_at, now);
+    if (!l1 && !l2)
+        return false;
+    /* used up: one unlock lifts one lockout */
+    if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
+        if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, OD_BINDS(OD_TEXT(username), OD_INT(unlocked_at))) != OD_OK)
+            od_tx_rollback(tx);
+        else if (od_tx_commit(tx, NULL) != OD_OK)
+            od_warn("cannot clear the unlock of %s", username);
+    }
+    return true;
+}
+
+/* Refuses an attempt (429 with Retry-After) while the account is locked
+ * from the client's network, or from every network and the client's
+ * network is not one the account signed in from lately, or while the
+ * client's network is locked, or while a table is full of live keys
+ * (core/lockout.h, docs/accounts.md). */
 static od_err limit_check(od_app *a, const char *username, const char *addr, int64_t now, od_error *e)
 {
-    int64_t wait = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, now);
-    if (wait > 0) {
-        od_tx *tx = NULL;
-        int64_t unlocked_at = 0;
-        if (od_tx_begin(a->store, false, &tx, NULL) == OD_OK) {
-            if (od_tx_scalar(tx, OD_Q_LOGIN_UNLOCK_GET, &unlocked_at, NULL, OD_BINDS(OD_TEXT(username))) !=
-                OD_OK)
-                unlocked_at = 0;
-            od_tx_rollback(tx);
-        }
-        if (unlocked_at > 0 &&
-            od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username, unlocked_at, now)) {
-            wait = 0;
-            /* used up: one unlock lifts one lockout */
-            if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
-                if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL,
-                               OD_BINDS(OD_TEXT(username), OD_INT(unlocked_at))) != OD_OK)
-                    od_tx_rollback(tx);
-                else if (od_tx_commit(tx, NULL) != OD_OK)
-                    od_warn("cannot clear the unlock of %s", username);
-            }
-        }
+    char acct_key[OD_ADDR_BUCKET_MAX + OD_USERNAME_MAX + 2];
+    od_lockout_account_key(username, addr, acct_key, sizeof acct_key);
+    int64_t wait = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key, now);
+    int64_t wait_any = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, now);
+    if (wait_any > 0 && known_network(a, username, addr, now))
+        wait_any = 0;
+    if ((wait > 0 || wait_any > 0) && lift_by_unlock(a, username, acct_key, now)) {
+        wait = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key, now);
+        wait_any = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, now);
     }
+    if (wait_any > wait)
+        wait = wait_any;
     int64_t wait2 = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ADDR, addr, now);
     if (wait2 > wait)
         wait = wait2;
@@ -517,25 +556,42 @@ static od_err limit_check(od_app *a, const char *username, const char *addr, int
                         e->retry_after, e->retry_after);
 }
 
-/* Counts one failed password check against the account and the client's
- * network, and audits it (`action`, then login.lockout if it locked). */
+/* Counts one failed password check against the account from the client's
+ * network, the account from every network and the client's network, and
+ * audits it (`action`, then login.lockout if it locked). */
 static void limit_fail(od_app *a, const char *action, const char *username, const char *addr, int64_t now)
 {
     const od_login_policy *lp = &a->policy->login;
+    char acct_key[OD_ADDR_BUCKET_MAX + OD_USERNAME_MAX + 2];
+    od_lockout_account_key(username, addr, acct_key, sizeof acct_key);
     bool l1 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, lp,
-                                od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT), username, now);
-    bool l2 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ADDR, lp,
+                                od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT), acct_key, now);
+    bool l2 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, lp,
+                                od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT_ANY), username, now);
+    bool l3 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ADDR, lp,
                                 od_lockout_allowance(lp, OD_LOCKOUT_ADDRESS), addr, now);
     audit_login_event(a, action, username, addr);
     const char *kv[] = {"event", action, "user", username, "addr", addr, NULL, NULL, NULL};
     od_log_kv(OD_LOG_WARN, "认证失败 (authentication failure)", kv);
-    if (l1 || l2) {
+    if (l1 || l2 || l3) {
+        char locked[64];
+        snprintf(locked, sizeof locked, "%s%s%s%s%s", l1 ? "account" : "", l1 && (l2 || l3) ? "," : "",
+                 l2 ? "account_any_network" : "", l2 && l3 ? "," : "", l3 ? "network" : "");
         audit_login_event(a, "login.lockout", username, addr);
         kv[1] = "login.lockout";
         kv[6] = "locked";
-        kv[7] = l1 && l2 ? "account,network" : l1 ? "account" : "network";
+        kv[7] = locked;
         od_log_kv(OD_LOG_WARN, "登录已锁定 (login locked out)", kv);
     }
+}
+
+/* A right password clears the account's count from this network (the
+ * count from every network runs out with its window). */
+static void limit_forget(od_app *a, const char *username, const char *addr)
+{
+    char acct_key[OD_ADDR_BUCKET_MAX + OD_USERNAME_MAX + 2];
+    od_lockout_account_key(username, addr, acct_key, sizeof acct_key);
+    od_limiter_forget(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key);
 }
 
 typedef struct {
@@ -600,7 +656,7 @@ od_err od_user_change_password(od_app *a, const od_principal *actor, const char 
     if (rc && c.wrong_old)
         limit_fail(a, "password.fail", actor->username, addr, now);
     else if (!rc)
-        od_limiter_forget(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, actor->username);
+        limit_forget(a, actor->username, addr);
     return rc;
 }
 
@@ -664,7 +720,7 @@ od_err od_auth_login(od_app *a, const char *username, const char *password, cons
                             "用户名或密码错误，或账号已停用 (wrong username or password, or "
                             "the account is disabled)");
     }
-    od_limiter_forget(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, username);
+    limit_forget(a, username, addr);
     char *tok = malloc(OD_SECRET_LEN(3, 32));
     if (!tok || !od_secret_new(tok, OD_SECRET_LEN(3, 32), "od_", 32)) {
         free(tok);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_MAX 96
+#define KEY_MAX 128
 
 typedef struct slot {
     char key[KEY_MAX]; /* "" = empty since the last rebuild (ends a probe chain) */

@@ -7,7 +7,7 @@
 
 int od_lockout_allowance(const od_login_policy *lp, od_lockout_kind k)
 {
-    return k == OD_LOCKOUT_ADDRESS ? lp->max_failures * 4 : lp->max_failures;
+    return k == OD_LOCKOUT_ACCOUNT ? lp->max_failures : lp->max_failures * 4;
 }
 
 int64_t od_lockout_wait(const od_lockout *s, int64_t now)
@@ -68,4 +68,29 @@ void od_lockout_addr_bucket(const char *addr, char *out, size_t n)
         }
     }
     snprintf(out, n, "?:%s", a);
+}
+
+void od_lockout_account_key(const char *user, const char *addr, char *out, size_t n)
+{
+    char b[OD_ADDR_BUCKET_MAX];
+    od_lockout_addr_bucket(addr, b, sizeof b);
+    /* an unparsable address is kept as is: no space may split the key */
+    for (char *c = b; *c; c++)
+        if (*c == ' ')
+            *c = '_';
+    snprintf(out, n, "%s %s", b, user ? user : "");
+}
+
+bool od_lockout_known_network(const char *addr, const char *const *signed_in_from, size_t n)
+{
+    char want[OD_ADDR_BUCKET_MAX], have[OD_ADDR_BUCKET_MAX];
+    od_lockout_addr_bucket(addr, want, sizeof want);
+    if (want[0] == '?')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        od_lockout_addr_bucket(signed_in_from[i], have, sizeof have);
+        if (strcmp(want, have) == 0)
+            return true;
+    }
+    return false;
 }

@@ -1,11 +1,19 @@
 /* lockout.h — the login lockout decision (R-SEC-SYS-1): how many failures
  * within which window lock a key, for how long, when a key may try again,
  * when its state can be forgotten, and when an administrator's unlock lifts
- * it.  The keys are an account (max_failures) or a client network (four
- * times that: many people can sit behind one proxy); addresses are counted
- * per /24 (IPv4) or /64 (IPv6), because one attacker easily holds a whole
- * such prefix.  Pure: the tables that hold the states are app/limiter.c.
- * Thread-safe (no state). */
+ * it.  Three keys count failures (docs/accounts.md):
+ *   - an account from one client network (max_failures): guessing from one
+ *     place locks that account there only, so one address can never lock an
+ *     account out for everyone;
+ *   - an account from every network together (four times that): guessing
+ *     spread over many networks locks the account for the networks it has
+ *     not signed in from lately (od_lockout_known_network), so its owner at
+ *     the usual desk still gets in;
+ *   - a client network, whatever the name (four times max_failures: many
+ *     people can sit behind one proxy).
+ * Addresses are counted per /24 (IPv4) or /64 (IPv6), because one attacker
+ * easily holds a whole such prefix.  Pure: the tables that hold the states
+ * are app/limiter.c.  Thread-safe (no state). */
 #ifndef OD_LOCKOUT_H
 #define OD_LOCKOUT_H
 
@@ -25,12 +33,14 @@ typedef struct od_lockout {
 } od_lockout;
 
 typedef enum od_lockout_kind {
-    OD_LOCKOUT_ACCOUNT, /* one user name, known or not */
-    OD_LOCKOUT_ADDRESS, /* one client network (/24, /64) */
+    OD_LOCKOUT_ACCOUNT,     /* one user name, known or not, from one client network */
+    OD_LOCKOUT_ACCOUNT_ANY, /* one user name from every network together */
+    OD_LOCKOUT_ADDRESS,     /* one client network (/24, /64), whatever the name */
 } od_lockout_kind;
 
 /* Failures within one window that lock the key: max_failures for an
- * account, 4 × max_failures for an address. */
+ * account from one network, 4 × max_failures for an account from every
+ * network and for a network. */
 int od_lockout_allowance(const od_login_policy *lp, od_lockout_kind k);
 
 /* Milliseconds until the key may try again; 0 = now.  Locked while
@@ -59,5 +69,17 @@ bool od_lockout_lifted(const od_lockout *s, int64_t unlocked_at, int64_t now);
  * as is ("?:<text>").  out holds at least OD_ADDR_BUCKET_MAX bytes. */
 #define OD_ADDR_BUCKET_MAX 80
 void od_lockout_addr_bucket(const char *addr, char *out, size_t n);
+
+/* The key of an account from one network: "<bucket> <user name>" (the
+ * bucket has no space), truncated to n - 1 bytes. */
+void od_lockout_account_key(const char *user, const char *addr, char *out, size_t n);
+
+/* How far back a sign-in makes a network known to an account. */
+#define OD_LOCKOUT_KNOWN_NETWORK_MS (90LL * 24 * 3600 * 1000)
+
+/* True if addr is in the network of one of `n` addresses the account
+ * signed in from (within OD_LOCKOUT_KNOWN_NETWORK_MS): the lockout of an
+ * account from every network does not apply there. */
+bool od_lockout_known_network(const char *addr, const char *const *signed_in_from, size_t n);
 
 #endif

@@ -55,6 +55,8 @@
                       "u.disabled, u.department, u.display_name FROM sessions s JOIN users u ON "            \
                       "u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL")                    \
     X(SESSION_REVOKE, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")              \
+    X(SESSION_ADDRS_SINCE, "SELECT s.addr FROM sessions s JOIN users u ON u.id = s.user_id "                 \
+                           "WHERE u.username = ? AND s.created_at >= ? ORDER BY s.id DESC LIMIT 200")        \
     X(SESSION_REVOKE_USER, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND "                       \
                            "revoked_at IS NULL")                                                             \
     /* audit */                                                                                              \

@@ -9,6 +9,11 @@ the security probe (R-SEC-SYS-1; research/probe-security.md H2, M5, L2).
   are never forgotten for room.
 * Per-address limits count a whole /24: twenty failures spread over 20
   addresses of one /24 lock that network.
+* One network never locks an account out for everyone: five guesses lock
+  the account from the guessing network only; guesses spread over many
+  networks (20 in a window) lock it from networks it has not signed in from
+  in 90 days, so its owner at the usual desk still gets in; failures for
+  unknown names never count against a real account.
 * M5: a wrong old password on POST /api/v1/auth/password counts against the
   same lockout as a failed login and is audited (password.fail).
 * L2 recovery: `opsdesk user unlock USER --db PATH` on the server machine
@@ -80,11 +85,13 @@ class EvictionOfALock(Flood, harness.ServerTest):
         self.srv.make_user("victim", ["ops_engineer"])
         self.lock("victim", "127.0.1.1")
         self.flood_ack(4200, 100)
-        # the right password from a fresh network: still locked
-        r = login(self.srv, "127.0.2.1", "victim", harness.USER_PW)
+        # the right password from the guessing network: still locked
+        r = login(self.srv, "127.0.1.2", "victim", harness.USER_PW)
         self.assertError(r, 429, code="rate_limited")
-        # and no fresh allowance of guesses either
-        self.assertError(login(self.srv, "127.0.3.1", "victim", WRONG), 429)
+        # and no fresh allowance of guesses there either
+        self.assertError(login(self.srv, "127.0.1.3", "victim", WRONG), 429)
+        # another network was never locked
+        self.assertStatus(login(self.srv, "127.0.2.1", "victim", harness.USER_PW), 200)
 
 
 class EvictionOfACount(Flood, harness.ServerTest):
@@ -94,8 +101,8 @@ class EvictionOfACount(Flood, harness.ServerTest):
         for i in range(4):
             self.assertError(login(self.srv, "127.0.4.1", "victim2", "guess-%d" % i), 401)
         self.flood_ack(4200, 100)
-        self.assertError(login(self.srv, "127.0.5.1", "victim2", "guess-4"), 401)
-        self.assertError(login(self.srv, "127.0.6.1", "victim2", harness.USER_PW), 429)
+        self.assertError(login(self.srv, "127.0.4.2", "victim2", "guess-4"), 401)
+        self.assertError(login(self.srv, "127.0.4.3", "victim2", harness.USER_PW), 429)
 
 
 class AddressesCountPerNetwork(harness.ServerTest):
@@ -107,6 +114,46 @@ class AddressesCountPerNetwork(harness.ServerTest):
         # a neighbouring /24 is not affected
         r = login(self.srv, "127.7.8.1", "sysadmin", ADMIN_PW)
         self.assertStatus(r, 200)
+
+
+class OneNetworkCannotLockAnAccountForEveryone(harness.ServerTest):
+    def test_guesses_from_one_network_lock_it_there_only(self):
+        s = self.srv
+        for i in range(5):
+            self.assertError(login(s, "127.0.20.1", "sysadmin", "guess-%d" % i), 401)
+        self.assertError(login(s, "127.0.20.9", "sysadmin", ADMIN_PW), 429, code="rate_limited")
+        self.assertStatus(login(s, "127.0.21.1", "sysadmin", ADMIN_PW), 200)
+        locks = [j for j in map(json.loads, (j for _, j in audit_actions(s.db, "login.lockout")))
+                 if j["username"] == "sysadmin"]
+        self.assertEqual(locks, [{"username": "sysadmin", "addr": "127.0.20.1"}])
+
+    def test_unknown_names_never_count_against_a_real_account(self):
+        s = self.srv
+        # 19 failures for names that do not exist, each network under its own allowance
+        for i in range(19):
+            self.assertError(login(s, "127.0.%d.1" % (30 + i), "sysadmin%d" % i, WRONG), 401)
+        self.assertError(login(s, "127.0.30.1", "sysadmln", WRONG), 401)
+        self.assertStatus(login(s, "127.0.60.1", "sysadmin", ADMIN_PW), 200)
+
+    def test_guesses_spread_over_networks_spare_the_owners_network(self):
+        s = self.srv
+        s.make_user("owner", ["ops_engineer"])
+        # the owner signs in from the usual desk
+        self.assertStatus(login(s, "127.0.70.5", "owner", harness.USER_PW), 200)
+        # 20 guesses from 20 networks: no network reaches its own allowance of 5
+        for i in range(20):
+            self.assertError(login(s, "127.0.%d.1" % (80 + i), "owner", "guess-%d" % i), 401)
+        # a new network is refused, the right password included, and gets no more guesses
+        self.assertError(login(s, "127.0.120.1", "owner", harness.USER_PW), 429, code="rate_limited")
+        self.assertError(login(s, "127.0.121.1", "owner", WRONG), 429)
+        # the owner's network (another address of its /24) is not
+        self.assertStatus(login(s, "127.0.70.77", "owner", harness.USER_PW), 200)
+        locks = [j["addr"] for j in map(json.loads, (j for _, j in audit_actions(s.db, "login.lockout")))
+                 if j["username"] == "owner"]
+        self.assertEqual(locks, ["127.0.99.1"])
+        # the window runs out: new networks may try again
+        s.clock(15 * 60)
+        self.assertStatus(login(s, "127.0.120.1", "owner", harness.USER_PW), 200)
 
 
 class PasswordChangeGuessing(harness.ServerTest):
@@ -124,8 +171,9 @@ class PasswordChangeGuessing(harness.ServerTest):
                       {"old_password": harness.USER_PW, "new_password": "New-pass-1!x"}, token=tok)
         self.assertError(r, 429, code="rate_limited")
         self.assertIn("Retry-After", r.headers)
-        # the account is locked for login too, from any network
-        self.assertError(login(s, "127.0.10.1", "pwguess", harness.USER_PW), 429)
+        # the account is locked for login too, from that network (not from others)
+        self.assertError(login(s, "127.0.9.2", "pwguess", harness.USER_PW), 429)
+        self.assertStatus(login(s, "127.0.10.1", "pwguess", harness.USER_PW), 200)
         fails = audit_actions(s.db, "password.fail")
         self.assertEqual(len(fails), 5, fails)
         self.assertEqual({a for a, _ in fails}, {"pwguess"})
@@ -152,7 +200,7 @@ class AdministratorUnlock(harness.ServerTest):
         out = self.unlock("secadmin")
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("secadmin", out.stdout)
-        self.assertStatus(login(s, "127.0.12.1", "secadmin", ADMIN_PW), 200)
+        self.assertStatus(login(s, "127.0.11.2", "secadmin", ADMIN_PW), 200)
         rows = audit_actions(s.db, "user.unlock")
         self.assertEqual(len(rows), 1, rows)
         self.assertTrue(rows[0][0].startswith("cli:"), rows)

@@ -21,7 +21,10 @@ static void test_allowance(void **state)
 {
     (void)state;
     assert_int_equal(od_lockout_allowance(&lp, OD_LOCKOUT_ACCOUNT), 5);
+    assert_int_equal(od_lockout_allowance(&lp, OD_LOCKOUT_ACCOUNT_ANY), 20);
     assert_int_equal(od_lockout_allowance(&lp, OD_LOCKOUT_ADDRESS), 20);
+    assert_int_equal(od_lockout_allowance(&short_lock, OD_LOCKOUT_ACCOUNT), 3);
+    assert_int_equal(od_lockout_allowance(&short_lock, OD_LOCKOUT_ACCOUNT_ANY), 12);
     assert_int_equal(od_lockout_allowance(&short_lock, OD_LOCKOUT_ADDRESS), 12);
 }
 
@@ -186,6 +189,46 @@ static void test_addr_bucket(void **state)
     assert_string_equal(out, "?:");
 }
 
+static void test_account_key(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *user, *addr, *out;
+    } rows[] = {
+        {"sysadmin", "127.0.9.1", "4:127.0.9.0/24 sysadmin"},
+        {"sysadmin", "127.0.9.200", "4:127.0.9.0/24 sysadmin"}, /* one network, one key */
+        {"sysadmin", "127.0.10.1", "4:127.0.10.0/24 sysadmin"}, /* another network, another key */
+        {"张三", "2001:db8:1:2::5", "6:2001:db8:1:2::/64 张三"},
+        {"a b", "bad addr", "?:bad_addr a b"}, /* the bucket never holds a space */
+        {NULL, "127.0.0.1", "4:127.0.0.0/24 "},
+    };
+    char out[128];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        od_lockout_account_key(rows[i].user, rows[i].addr, out, sizeof out);
+        assert_string_equal(out, rows[i].out);
+    }
+    /* truncated, never overrun */
+    char small[10];
+    od_lockout_account_key("sysadmin", "127.0.0.1", small, sizeof small);
+    assert_string_equal(small, "4:127.0.0");
+}
+
+static void test_known_network(void **state)
+{
+    (void)state;
+    const char *from[] = {"127.0.50.7", "2001:db8:9:9::1"};
+    assert_true(od_lockout_known_network("127.0.50.7", from, 2));
+    assert_true(od_lockout_known_network("127.0.50.200", from, 2)); /* same /24 */
+    assert_false(od_lockout_known_network("127.0.51.7", from, 2));  /* the next /24 */
+    assert_true(od_lockout_known_network("2001:db8:9:9:ffff::2", from, 2));
+    assert_false(od_lockout_known_network("2001:db8:9:a::1", from, 2));
+    assert_true(od_lockout_known_network("::ffff:127.0.50.1", from, 2)); /* mapped */
+    assert_false(od_lockout_known_network("127.0.50.7", from, 0));
+    /* an address that does not parse is never known, even to itself */
+    const char *junk[] = {"?"};
+    assert_false(od_lockout_known_network("?", junk, 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,7 +236,8 @@ int main(void)
         cmocka_unit_test(test_window_edge), cmocka_unit_test(test_window_starts_at_first_failure),
         cmocka_unit_test(test_lockout_end), cmocka_unit_test(test_short_lockout),
         cmocka_unit_test(test_idle_at),     cmocka_unit_test(test_unlock),
-        cmocka_unit_test(test_addr_bucket),
+        cmocka_unit_test(test_addr_bucket), cmocka_unit_test(test_account_key),
+        cmocka_unit_test(test_known_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
