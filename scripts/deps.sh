@@ -9,7 +9,7 @@ set -euo pipefail
 # dpkg-dev, openssl: make deb (dpkg-shlibdeps) and its test (a self-signed certificate);
 # nginx-light: the reverse-proxy test runs docs/deploy/reverse-proxy.md's nginx site on loopback
 pkgs=(build-essential pkg-config cmake ninja-build clang libclang-rt-14-dev
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
+      libmicrohttpd-dev libgnutls28-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
       libcurl4-openssl-dev libyaml-dev libcmocka-dev libpq-dev libre2-dev
       python3 python3-aiosmtpd curl ca-certificates clang-format faketime
       postgresql-15 python3-psycopg2 dpkg-dev openssl nginx-light)

@@ -472,6 +472,49 @@ static void reload_policy(od_app *a, const char *path)
     od_info("策略已重新加载 policy reloaded: %s (sha256 %s)", path, sha);
 }
 
+/* SIGHUP: the --channels file again, validated whole, then put in force
+ * between two dispatcher passes; a bad file is refused and the old
+ * channels stay.  *chs / *n_chs are the set in force (the caller frees it
+ * at stop). */
+static void reload_channels(od_dispatcher *d, const char *path, od_channel ***chs, size_t *n_chs)
+{
+    od_channel **nchs = NULL, **old = NULL;
+    size_t n = 0, old_n = 0;
+    od_error e = {0};
+    if (!path)
+        return;
+    if (od_channels_load_file(path, &nchs, &n, &e) != OD_OK) {
+        od_warn(
+            "渠道文件 %s 无效，已拒绝，原渠道继续有效 (channels file %s refused; the old channels stay): %s",
+            path, path, e.message);
+        return;
+    }
+    if (od_dispatcher_replace_channels(d, nchs, n, &old, &old_n, &e) != OD_OK) {
+        od_channels_free(nchs, n);
+        od_warn("渠道未能重新加载，原渠道继续有效 (channels not reloaded; the old channels stay): %s",
+                e.message);
+        return;
+    }
+    od_channels_free(old, old_n);
+    *chs = nchs;
+    *n_chs = n;
+    od_info("渠道已重新加载 channels reloaded: %s (%zu)", path, n);
+}
+
+/* SIGHUP: --tls-cert and --tls-key again (a renewed certificate); a bad
+ * pair is refused and the old one stays. */
+static void reload_tls(od_server *srv)
+{
+    od_error e = {0};
+    if (!od_server_tls(srv))
+        return;
+    if (od_server_reload_tls(srv, &e) != OD_OK)
+        od_warn("TLS 证书未能重新加载，原证书继续有效 (TLS certificate not reloaded; the old one stays): %s",
+                e.message);
+    else
+        od_info("TLS 证书已重新加载 (TLS certificate reloaded)");
+}
+
 static int serve(int argc, char **argv, bool key_new)
 {
     bool test_clock = has_flag(argc, argv, "--test-clock");
@@ -639,8 +682,11 @@ static int serve(int argc, char **argv, bool key_new)
     od_info("opsdesk serving on %s://%s (db %s, policy %s%s, node %s)", o.tls_cert ? "https" : "http",
             o.listen, od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "", node_id);
     int sig = 0;
-    while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
         reload_policy(a, opt(argc, argv, "--policy"));
+        reload_channels(disp, chfile, &chs, &n_chs);
+        reload_tls(srv);
+    }
     od_info("signal %d: stopping (finishing in-flight requests)", sig);
     od_server_stop(srv);
     atomic_store(&wake_sched, NULL);

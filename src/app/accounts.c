@@ -518,7 +518,8 @@ static bool lift_by_unlock(od_app *a, const char *username, const char *acct_key
         return false;
     /* used up: one unlock lifts one lockout */
     if (od_tx_begin(a->store, true, &tx, NULL) == OD_OK) {
-        if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, OD_BINDS(OD_TEXT(username), OD_INT(unlocked_at))) != OD_OK)
+        if (od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_DEL, NULL, OD_BINDS(OD_TEXT(username), OD_INT(unlocked_at))) !=
+            OD_OK)
             od_tx_rollback(tx);
         else if (od_tx_commit(tx, NULL) != OD_OK)
             od_warn("cannot clear the unlock of %s", username);

@@ -1,14 +1,12 @@
 /* limiter.h — the tables of failure counts behind rate limits: login per
  * account from one network, per account from every network, per client
- * network, acknowledgement links per client network (R-SEC-SYS-1).  The decision (allowance, window, lockout, when a
- * state may be forgotten) is core/lockout.h; this module only keeps the
- * states.  One bounded table per purpose, so traffic of one kind never
- * pushes out another kind's entries; inside a table a locked key or a key
- * with failures in a live window is never forgotten for room: when a table
- * is full of live keys, a NEW key is refused (the caller answers 429) until
- * some key goes idle.  Addresses are bucketed per /24 and /64 here.
- * In memory: a restart forgets failures, which errs toward letting people
- * in after an outage.  Thread-safe (one mutex per table). */
+ * network, acknowledgement links per client network (R-SEC-SYS-1).  The decision (allowance, window, lockout,
+ * when a state may be forgotten) is core/lockout.h; this module only keeps the states.  One bounded table per
+ * purpose, so traffic of one kind never pushes out another kind's entries; inside a table a locked key or a
+ * key with failures in a live window is never forgotten for room: when a table is full of live keys, a NEW
+ * key is refused (the caller answers 429) until some key goes idle.  Addresses are bucketed per /24 and /64
+ * here. In memory: a restart forgets failures, which errs toward letting people in after an outage.
+ * Thread-safe (one mutex per table). */
 #ifndef OD_LIMITER_H
 #define OD_LIMITER_H
 
@@ -24,8 +22,8 @@ typedef struct od_limiter od_limiter;
 typedef enum od_limit_kind {
     OD_LIMIT_LOGIN_ACCOUNT,     /* key: od_lockout_account_key (login and password change) */
     OD_LIMIT_LOGIN_ACCOUNT_ANY, /* key: user name, failures from every network */
-    OD_LIMIT_LOGIN_ADDR,    /* key: client address, bucketed */
-    OD_LIMIT_ACK_ADDR,      /* key: client address, bucketed (acknowledgement links) */
+    OD_LIMIT_LOGIN_ADDR,        /* key: client address, bucketed */
+    OD_LIMIT_ACK_ADDR,          /* key: client address, bucketed (acknowledgement links) */
     OD_LIMIT__COUNT
 } od_limit_kind;
 

@@ -97,6 +97,10 @@ typedef struct od_server_opts {
 #define OD_REQUEST_TIMEOUT_DEFAULT 30
 
 OD_NODISCARD od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od_error *e);
+/* SIGHUP: reads --tls-cert and --tls-key again; the next handshakes use
+ * them (http/tls.h).  A bad pair is refused (OD_E_IO, OD_E_INVALID) and the
+ * old one stays.  OD_OK without TLS. */
+OD_NODISCARD od_err od_server_reload_tls(od_server *s, od_error *e);
 /* Stops accepting, lets in-flight requests finish, frees. */
 void od_server_stop(od_server *s);
 /* True when the server speaks TLS (session cookies get Secure). */

@@ -5,6 +5,7 @@
  * MHD_stop_daemon waits for in-flight requests. */
 #include "http/handlers.h"
 #include "http/http.h"
+#include "http/tls.h"
 #include "app/pwpool.h"
 #include "ingest/queue.h" /* event ingestion group commit */
 #include "util/embed.h"
@@ -46,7 +47,7 @@ struct od_server {
     od_app *app;
     struct MHD_Daemon *d;
     od_server_opts o;
-    char *cert, *key;
+    od_tls *tls; /* NULL: plain HTTP */
     struct od_ingest *ingest;
     /* the request deadline (conn_entry): the open connections, and the
      * thread that cuts the late ones once a second */
@@ -70,7 +71,7 @@ typedef struct req_state {
 
 bool od_server_tls(const od_server *s)
 {
-    return s->cert != NULL;
+    return s->tls != NULL;
 }
 
 void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX])
@@ -607,7 +608,7 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    if (s->cert) /* HTTPS: browsers keep to HTTPS for a year */
+    if (s->tls) /* HTTPS: browsers keep to HTTPS for a year */
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     if (strncmp(r->path, "/api/", 5) == 0) {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -765,19 +766,6 @@ static od_err parse_listen(const char *listen, struct sockaddr_storage *ss, od_e
     return OD_OK;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
-    fclose(f);
-    if (buf)
-        buf[n] = 0;
-    return buf;
-}
-
 /* Connections are bounded by descriptors: the soft RLIMIT_NOFILE goes up
  * to the hard one, and the global limit leaves FD_RESERVE descriptors for
  * the database, TLS files and notification sockets.  One address may hold
@@ -862,12 +850,14 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (o->tls_cert || o->tls_key) {
-        s->cert = o->tls_cert ? slurp(o->tls_cert) : NULL;
-        s->key = o->tls_key ? slurp(o->tls_key) : NULL;
-        if (!s->cert || !s->key) {
+        if (!o->tls_cert || !o->tls_key) {
             od_server_stop(s);
-            return od_error_set(e, OD_E_IO, "tls",
-                                "无法读取证书或私钥 (cannot read the TLS certificate or key)");
+            return od_error_set(e, OD_E_INVALID, "tls",
+                                "--tls-cert 与 --tls-key 须同时给出 (--tls-cert and --tls-key go together)");
+        }
+        if (od_tls_open(o->tls_cert, o->tls_key, &s->tls, e) != OD_OK) {
+            od_server_stop(s);
+            return e->code;
         }
         flags |= MHD_USE_TLS;
     } else if (!is_loopback(&ss)) {
@@ -882,8 +872,8 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
         "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD";
     struct MHD_OptionItem tls_opts[] = {
-        {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert},
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
+        /* each handshake takes the pair in force (SIGHUP replaces it) */
+        {MHD_OPTION_HTTPS_CERT_CALLBACK, 0, od_tls_callback()},
         {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)tls_priorities},
         {MHD_OPTION_END, 0, NULL},
     };
@@ -892,7 +882,7 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
         MHD_OPTION_CONNECTION_LIMIT, s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY, (s->cert ? tls_opts : &tls_opts[3]),
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY, (s->tls ? tls_opts : &tls_opts[2]),
         MHD_OPTION_END);
     if (!s->d) {
         int err = errno;
@@ -946,9 +936,13 @@ void od_server_stop(od_server *s)
     pthread_cond_destroy(&s->conns_cv);
     pthread_mutex_destroy(&s->conns_mu);
     od_cidr_free(s->proxies);
-    free(s->cert);
-    if (s->key) /* the private key does not outlive the server in freed memory */
-        explicit_bzero(s->key, strlen(s->key));
-    free(s->key);
+    od_tls_free(s->tls);
     free(s);
+}
+
+od_err od_server_reload_tls(od_server *s, od_error *e)
+{
+    if (!s || !s->tls)
+        return OD_OK;
+    return od_tls_reload(s->tls, e);
 }

@@ -1025,17 +1025,60 @@ int od_dispatcher_channel_kind(od_dispatcher *d, const char *name)
 {
     if (!d || !name)
         return -1;
-    for (size_t i = 0; i < d->n_chs; i++)
+    int kind = -1;
+    pthread_mutex_lock(&d->mu);
+    for (size_t i = 0; kind < 0 && i < d->n_chs; i++)
         if (strcmp(od_channel_name(d->chs[i]), name) == 0)
-            return (int)od_channel_kind_of(d->chs[i]);
-    return -1;
+            kind = (int)od_channel_kind_of(d->chs[i]);
+    pthread_mutex_unlock(&d->mu);
+    return kind;
 }
 
 json_t *od_dispatcher_channels_json(od_dispatcher *d)
 {
     json_t *a = json_array();
-    for (size_t i = 0; d && i < d->n_chs; i++)
+    if (!d)
+        return a;
+    pthread_mutex_lock(&d->mu);
+    for (size_t i = 0; i < d->n_chs; i++)
         json_array_append_new(a, json_pack("{ss ss}", "name", od_channel_name(d->chs[i]), "kind",
                                            od_channel_kind_name(od_channel_kind_of(d->chs[i]))));
+    pthread_mutex_unlock(&d->mu);
     return a;
+}
+
+/* ---- reload ---------------------------------------------------------------- */
+
+od_err od_dispatcher_replace_channels(od_dispatcher *d, od_channel **chs, size_t n, od_channel ***old,
+                                      size_t *old_n, od_error *e)
+{
+    counter *ctr = calloc(n + 3, sizeof *ctr);
+    if (!ctr)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        snprintf(ctr[i].label, sizeof ctr[i].label, "%s", od_channel_name(chs[i]));
+    snprintf(ctr[n].label, sizeof ctr[n].label, "inbox");
+    snprintf(ctr[n + 1].label, sizeof ctr[n + 1].label, "none");
+    snprintf(ctr[n + 2].label, sizeof ctr[n + 2].label, "personal_bot");
+    /* no pass runs while the set changes: a pass resolves channels, sends
+     * and counts with the set it started with */
+    pthread_mutex_lock(&d->run_mu);
+    pthread_mutex_lock(&d->mu);
+    /* counts carry over by label: a channel kept by name keeps its totals */
+    for (size_t i = 0; i < n + 3; i++)
+        for (size_t j = 0; j < d->n_chs + 3; j++)
+            if (strcmp(ctr[i].label, d->ctr[j].label) == 0) {
+                memcpy(ctr[i].n, d->ctr[j].n, sizeof ctr[i].n);
+                break;
+            }
+    *old = d->chs;
+    *old_n = d->n_chs;
+    free(d->ctr);
+    d->ctr = ctr;
+    d->chs = chs;
+    d->n_chs = n;
+    pthread_mutex_unlock(&d->mu);
+    pthread_mutex_unlock(&d->run_mu);
+    od_dispatcher_wake(d);
+    return OD_OK;
 }

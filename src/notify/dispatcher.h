@@ -127,4 +127,12 @@ int od_dispatcher_channel_kind(od_dispatcher *d, const char *name);
 /* [{"name","kind"}] of the configured channels (a new array). */
 json_t *od_dispatcher_channels_json(od_dispatcher *d);
 
+/* SIGHUP: puts a new channel set in force (the dispatcher does not own
+ * either set).  Waits for the pass in progress, so no send uses the old set
+ * afterwards; *old / *old_n receive it for the caller to free.  Messages
+ * queued for a channel name the new set lacks fail as with no channel;
+ * send counters carry over by channel name.  OD_E_NOMEM. */
+OD_NODISCARD od_err od_dispatcher_replace_channels(od_dispatcher *d, od_channel **chs, size_t n,
+                                                   od_channel ***old, size_t *old_n, od_error *e);
+
 #endif

@@ -8,6 +8,7 @@ and tokens must not cross the network in clear)."""
 import http.client
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -148,6 +149,84 @@ class Tls(harness.ServerTest):
             self.assertNotIsInstance(got, tuple, "TLS 1.2 with %s accepted: %r" % (ciphers, got))
         v, cipher = self.handshake(ssl.TLSVersion.TLSv1_2, "ECDHE-RSA-AES128-GCM-SHA256")
         self.assertEqual((v, cipher), ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256"))
+
+
+def served_cert(port):
+    """The DER certificate the server presents to a new connection."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        with ctx.wrap_socket(raw) as tls:
+            return tls.getpeercert(binary_form=True)
+
+
+def der(pem_path):
+    with open(pem_path, encoding="ascii") as f:
+        return ssl.PEM_cert_to_DER_cert(f.read())
+
+
+class TlsReload(harness.ServerTest):
+    """SIGHUP re-reads --tls-cert and --tls-key (a renewed certificate)
+    without a restart; a pair that does not match is refused and the
+    certificate in force stays."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certdir = tempfile.mkdtemp(prefix="opsdesk-tlsr-")
+        cls.cert, cls.key = os.path.join(cls.certdir, "server.crt"), os.path.join(cls.certdir, "server.key")
+        a, b = os.path.join(cls.certdir, "a"), os.path.join(cls.certdir, "b")
+        os.mkdir(a)
+        os.mkdir(b)
+        cls.a = make_cert(a)
+        cls.b = make_cert(b)
+        shutil.copy(cls.a[0], cls.cert)
+        shutil.copy(cls.a[1], cls.key)
+        cls.srv = harness.Server(test_clock=True)
+        cls.srv.extra_args = ["--tls-cert", cls.cert, "--tls-key", cls.key]
+        cls.srv.init()
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.certdir, ignore_errors=True)
+
+    def hup_and_wait(self, text):
+        before = self.srv.read_log().count(text)
+        self.srv.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.srv.read_log().count(text) > before:
+                return
+            time.sleep(0.05)
+        self.fail("no %r in the server log: %s" % (text, self.srv.read_log()[-2000:]))
+
+    def test_reload(self):
+        self.assertEqual(served_cert(self.srv.port), der(self.a[0]))
+        # a connection open across the reload keeps working
+        ctx = ssl.create_default_context(cafile=self.a[0])
+        kept = http.client.HTTPSConnection("127.0.0.1", self.srv.port, context=ctx, timeout=60)
+        kept.request("GET", "/healthz")
+        self.assertEqual(kept.getresponse().read() != b"", True)
+        # the renewed pair
+        shutil.copy(self.b[0], self.cert)
+        shutil.copy(self.b[1], self.key)
+        self.hup_and_wait("TLS certificate reloaded")
+        self.assertEqual(served_cert(self.srv.port), der(self.b[0]))
+        self.assertStatus(https(self.srv.port, self.b[0], "GET", "/healthz"), 200)
+        kept.request("GET", "/healthz")
+        self.assertEqual(kept.getresponse().status, 200)
+        kept.close()
+        # a certificate with another's key: refused, b stays
+        shutil.copy(self.a[0], self.cert)
+        self.hup_and_wait("TLS certificate not reloaded")
+        self.assertEqual(served_cert(self.srv.port), der(self.b[0]))
+        # an unreadable pair: refused, b stays
+        os.remove(self.key)
+        self.hup_and_wait("TLS certificate not reloaded")
+        self.assertEqual(served_cert(self.srv.port), der(self.b[0]))
+        self.assertStatus(https(self.srv.port, self.b[0], "GET", "/healthz"), 200)
 
 
 class PlainHeaders(harness.ServerTest):

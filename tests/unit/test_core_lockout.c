@@ -232,11 +232,11 @@ static void test_known_network(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_allowance),   cmocka_unit_test(test_count_boundary),
-        cmocka_unit_test(test_window_edge), cmocka_unit_test(test_window_starts_at_first_failure),
-        cmocka_unit_test(test_lockout_end), cmocka_unit_test(test_short_lockout),
-        cmocka_unit_test(test_idle_at),     cmocka_unit_test(test_unlock),
-        cmocka_unit_test(test_addr_bucket), cmocka_unit_test(test_account_key),
+        cmocka_unit_test(test_allowance),     cmocka_unit_test(test_count_boundary),
+        cmocka_unit_test(test_window_edge),   cmocka_unit_test(test_window_starts_at_first_failure),
+        cmocka_unit_test(test_lockout_end),   cmocka_unit_test(test_short_lockout),
+        cmocka_unit_test(test_idle_at),       cmocka_unit_test(test_unlock),
+        cmocka_unit_test(test_addr_bucket),   cmocka_unit_test(test_account_key),
         cmocka_unit_test(test_known_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
