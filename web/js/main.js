@@ -19,6 +19,7 @@ import { auditView, apiKeysView } from './views/admin.js';
 // workflow records: problems and known errors (the kernel's generic parts in record_parts.js)
 import { problemListView, problemNewView, problemView } from './views/problems.js';
 import { knownErrorSearchView, knownErrorView } from './views/known_errors.js';
+import { recordRedirectView } from './views/record_parts.js';
 
 
 export const session = { me: null };
@@ -49,6 +50,7 @@ const routes = [
   [/^\/problems\/(\d+)$/, problemView, 'problems', 'record.read'],
   [/^\/known-errors(?:\?.*)?$/, knownErrorSearchView, 'knownerrors', 'record.read'],
   [/^\/known-errors\/(\d+)$/, knownErrorView, 'knownerrors', 'record.read'],
+  [/^\/records\/(\d+)$/, recordRedirectView, 'problems', 'record.read'],
 ];
 
 let current = null; // {timers, charts}

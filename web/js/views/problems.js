@@ -168,8 +168,11 @@ export async function problemView(ctx, [id]) {
       x.major ? [t('prb.major_reason'), x.major_reason || '—'] : null,
     ].filter(Boolean);
     patch(facts, [rows, currentLang()], () => h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
-    // the edit form is rebuilt only when the version moves (what is being typed stays)
-    if (can('record.write') && edit.dataset.version !== String(p.version)) {
+    // the edit form follows the record only while it is folded: an open
+    // form keeps what is being typed (and its version: a save after someone
+    // else's edit is the server's 409, see editForm)
+    const box = edit.firstElementChild;
+    if (can('record.write') && edit.dataset.version !== String(p.version) && !(box && box.open)) {
       edit.dataset.version = String(p.version);
       clear(edit, editForm());
     }
@@ -190,6 +193,7 @@ export async function problemView(ctx, [id]) {
       root_cause: h('textarea', { name: 'root_cause', rows: 3, maxlength: 8000, value: x.root_cause || '' }),
     };
     const was = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value]));
+    let version = p.version;
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
     const form = h('form', { class: 'form', 'data-testid': 'problem-edit-form', novalidate: true },
       field(t('prb.title'), inputs.title, { required: true }),
@@ -202,7 +206,7 @@ export async function problemView(ctx, [id]) {
         fieldError(inputs.title, err, t('form.required', { field: t('prb.title') }));
         return;
       }
-      const body = { version: p.version };
+      const body = { version };
       for (const [k, el] of Object.entries(inputs)) if (el.value !== was[k]) body[k] = k === 'title' ? el.value.trim() : el.value;
       if (Object.keys(body).length === 1) {
         showError(err, new Error(t('prb.nothing_changed')));
@@ -211,9 +215,19 @@ export async function problemView(ctx, [id]) {
       try {
         p = await apiPatch(`/api/v1/problems/${p.id}`, body);
         announce(t('prb.saved'));
+        delete edit.dataset.version;
+        clear(edit);
         await refresh(true);
       } catch (e) {
-        // a stale version (409) says both versions; the newest is loaded, what was typed stays
+        if (e.status === 409) {
+          // someone else saved first: the server names both versions; the
+          // page shows the newest record, what was typed stays, and saving
+          // again sends only the fields changed here over the newest version
+          await refresh(false).catch(() => {});
+          version = p.version;
+          showError(err, new Error(bi(e.message) + ' ' + t('prb.stale_hint')));
+          return;
+        }
         fieldError(inputs[e.field] || null, err, e);
       }
     });

@@ -59,7 +59,7 @@ export function recordHref(kind, id, rec) {
   if (kind === 'problem') return `#/problems/${id}`;
   if (kind === 'known_error') return `#/known-errors/${id}`;
   if (kind === 'incident' && rec && rec.incident_id) return `#/incidents/${rec.incident_id}`;
-  return null;
+  return id ? `#/records/${id}` : null;
 }
 
 // "3 d 04 h", the age of a record (until it closed).
@@ -82,6 +82,7 @@ function part(testid, title, ...extra) {
   const body = h('div', { 'data-testid': testid });
   const el = section(title, body, ...extra);
   el.classList.add('rec-part');
+  el.dataset.testid = testid + '-part';
   return { el, body };
 }
 
@@ -337,7 +338,7 @@ export function checklistsPart(rec, { onChange } = {}) {
     if (!res) return h('span', { class: 'note' }, t('chk.no_result'));
     return h('span', {},
       res.passed === true ? badge(t('chk.passed'), 'chk-pass') : res.passed === false ? badge(t('chk.failed'), 'bad') : null, ' ',
-      res.value || '', res.evidence ? [' · ', t('chk.evidence'), t('inc.role_colon'), res.evidence] : null,
+      ['pass', 'fail'].includes(res.value) ? '' : res.value || '', res.evidence ? [' · ', t('chk.evidence'), t('inc.role_colon'), res.evidence] : null,
       h('small', { class: 'note' }, ' ', personName(res.by, res.by_name), ' ', fmtTime(res.at)),
       res.finding_record_id ? [' ', h('a', { href: recordHref(res.finding_kind || 'problem', res.finding_record_id) || '#' }, t('chk.finding'))] : null);
   }
@@ -375,8 +376,7 @@ export function checklistsPart(rec, { onChange } = {}) {
         try {
           await put(`/api/v1/records/${rec.id}/checklists/${inst.id}/items/${encodeURIComponent(it.key)}`, body);
           announce(t('chk.saved', { item: itemText(it) }));
-          delete p.body.dataset.key;
-          await load();
+          await load(null, true);
           if (onChange) onChange();
         } catch (e) { fieldError(e.field === 'note' ? note : input, err, e); }
       });
@@ -397,22 +397,59 @@ export function checklistsPart(rec, { onChange } = {}) {
       const done = defs.filter((d) => results[d.key]).length;
       return h('div', { class: 'chk-inst', 'data-testid': 'checklist-' + inst.phase },
         h('h3', {}, tOr('phase.' + inst.phase, inst.phase), ' ', badge(tOr('chkst.' + inst.state, inst.state), 'chkst-' + inst.state),
-          h('small', { class: 'note' }, ' ', t('chk.progress', { done, n: defs.length }), ' · ', inst.template, ' v', inst.template_version)),
+          h('small', { class: 'note' }, ' ', t('chk.progress', { done, n: defs.length }), ' · ', lang2(inst.template_zh, inst.template_en, tOr('chktpl.' + inst.template, inst.template)), ' v', inst.template_version)),
         table(heads, defs.map((d) => itemRow(inst, d, results[d.key], writable && !!inst.items)), { cls: 'chk-table' }));
     });
   }
 
-  async function load(r) {
+  async function load(r, force) {
     if (r) rec = r;
     items = (await get(`/api/v1/records/${rec.id}/checklists`)).items || [];
-    // a form being filled is not rebuilt under the person's hands
-    if (p.body.contains(document.activeElement) && document.activeElement.form) return;
+    // a poll does not rebuild a form being filled under the person's hands
+    if (!force && p.body.contains(document.activeElement) && document.activeElement.form) return;
     patch(p.body, [items, currentLang()], build);
   }
   return { el: p.el, load };
 }
 
 // ---- timeline ----
+
+// An entry in the reader's language, from its data where the kernel keeps
+// it (links, CIs, field edits, state changes), not from the keys in its text.
+export function timelineText(e, rec) {
+  const d = e.data || {};
+  switch (e.kind) {
+    case 'note': return e.text;
+    case 'link':
+    case 'unlink':
+      if (!d.kind) break;
+      return t(e.kind === 'link' ? 'tl.link' : 'tl.unlink', { kind: linkKindName(d.kind), ref: d.to_ref || '#' + (d.to_id || '') }) + (d.state === 'pending' ? ' ' + t('tl.pending') : '');
+    case 'ci':
+    case 'ci_removed':
+      if (!d.ci_id) break;
+      return t(e.kind === 'ci' ? 'tl.ci' : 'tl.ci_removed', { ci: '#' + d.ci_id, role: ciRoleName(d.role) });
+    case 'updated':
+      if (!Object.keys(d).length) break;
+      return t('tl.updated', { fields: Object.keys(d).map((k) => tOr('rfield.' + k, k)).join(t('common.sep')) });
+    case 'state':
+      if (!d.to) break;
+      return t('tl.state', { from: recStateName(rec.kind, d.from), to: recStateName(rec.kind, d.to) }) + (d.reason ? t('inc.role_colon') + d.reason : '');
+    default: break;
+  }
+  return bi(e.text);
+}
+
+// #/records/ID: any record's own page, whatever its kind (a link's far side
+// names the record, not the page of its kind).
+export async function recordRedirectView(ctx, [id]) {
+  const rec = await get(`/api/v1/records/${id}`);
+  const href = recordHref(rec.kind, rec.id, rec);
+  if (href && !href.startsWith('#/records/')) {
+    location.replace(href);
+    return;
+  }
+  ctx.el.append(h('p', { class: 'crumbs' }, kindName(rec.kind, rec)), h('h1', {}, rec.number, ' ', rec.title), recStateBadge(rec));
+}
 
 export function timelinePart(rec) {
   const list = h('ol', { class: 'timeline', 'data-testid': 'rec-timeline' });
@@ -423,7 +460,7 @@ export function timelinePart(rec) {
   const p = part('timeline-part', t('inc.timeline'), can('record.write') ? form : null);
   p.body.append(list);
   const item = (e) => h('li', { 'data-kind': e.kind }, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ',
-    e.kind === 'note' ? e.text : bi(e.text), e.source === 'incident' ? h('small', { class: 'note' }, ' · ', t('rec.from_incident')) : null);
+    timelineText(e, rec), e.source === 'incident' ? h('small', { class: 'note' }, ' · ', t('rec.from_incident')) : null);
   let shown = [];
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
