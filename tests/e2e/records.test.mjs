@@ -332,6 +332,8 @@ test('problem page: state, clocks with marks and breach, links with a pending on
   assert.match(await text(p, '[data-testid=links]'), new RegExp(`已知错误所属问题[\\s\\S]*${S.ke1.number}`));
   // CIs with both roles
   assert.match(await text(p, '[data-testid=rec-cis]'), /report-srv-01[\s\S]*受影响[\s\S]*report-srv-01[\s\S]*证据来源/);
+  // timeline entries in the reader's words, from their data: no link or role keys
+  assert.match(await text(p, '[data-testid=rec-timeline]'), /添加配置项 report-srv-01（受影响）[\s\S]*关联（由变更解决）：CHG-2026-000007 （待定）/);
   // a note through the page lands in the real timeline
   await p.fill('[data-testid=note-form] textarea', '与数据库组确认了连接池配置');
   await p.click('[data-testid=note-form] button[type=submit]');

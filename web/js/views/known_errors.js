@@ -58,8 +58,8 @@ export async function knownErrorView(ctx, [id]) {
     actions: actionBar(k, { onDone: async () => refresh() }),
     links: linksPart(k, { kinds: ['known_error_of', 'fixed_by', 'duplicate_of', 'evidence_of'] }),
     cis: cisPart(k),
-    timeline: timelinePart(k),
   };
+  parts.timeline = timelinePart(k, { ciName: parts.cis.name });
   ctx.el.append(head, parts.actions.el, h('div', { class: 'rec-grid' }, section(t('ke.fields'), facts), parts.links.el, parts.cis.el, parts.timeline.el));
   let seenState = k.state;
 
@@ -95,7 +95,9 @@ export async function knownErrorView(ctx, [id]) {
   }
 
   render();
-  await Promise.all(Object.values(parts).map((x) => x.load(k).catch((e) => x.el.append(h('p', { class: 'error', role: 'alert' }, bi(e.message))))));
+  const first = (x) => x.load(k).catch((e) => x.el.append(h('p', { class: 'error', role: 'alert' }, bi(e.message))));
+  await first(parts.cis); // the timeline names CIs
+  await Promise.all(Object.values(parts).filter((x) => x !== parts.cis).map(first));
   ctx.every(10000, () => { refresh().catch(() => {}); });
 }
 

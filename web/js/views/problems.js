@@ -139,8 +139,8 @@ export async function problemView(ctx, [id]) {
     checklists: checklistsPart(p, { onChange: () => refresh(true) }),
     links: linksPart(p, { kinds: PROBLEM_LINKS }),
     cis: cisPart(p),
-    timeline: timelinePart(p),
   };
+  parts.timeline = timelinePart(p, { ciName: parts.cis.name });
   ctx.el.append(head, parts.actions.el,
     h('div', { class: 'rec-grid' },
       section(t('prb.fields'), facts, edit),
@@ -244,7 +244,9 @@ export async function problemView(ctx, [id]) {
   }
 
   render();
-  await Promise.all(Object.values(parts).map((x) => x.load(p).catch((e) => x.el.append(h('p', { class: 'error', role: 'alert' }, bi(e.message))))));
+  const first = (x) => x.load(p).catch((e) => x.el.append(h('p', { class: 'error', role: 'alert' }, bi(e.message))));
+  await first(parts.cis); // the timeline names CIs
+  await Promise.all(Object.values(parts).filter((x) => x !== parts.cis).map(first));
   let n = 0;
   ctx.every(5000, () => { refresh(++n % 3 === 0).catch(() => {}); });
 }

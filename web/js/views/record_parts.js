@@ -416,7 +416,7 @@ export function checklistsPart(rec, { onChange } = {}) {
 
 // An entry in the reader's language, from its data where the kernel keeps
 // it (links, CIs, field edits, state changes), not from the keys in its text.
-export function timelineText(e, rec) {
+export function timelineText(e, rec, ciName) {
   const d = e.data || {};
   switch (e.kind) {
     case 'note': return e.text;
@@ -427,7 +427,7 @@ export function timelineText(e, rec) {
     case 'ci':
     case 'ci_removed':
       if (!d.ci_id) break;
-      return t(e.kind === 'ci' ? 'tl.ci' : 'tl.ci_removed', { ci: '#' + d.ci_id, role: ciRoleName(d.role) });
+      return t(e.kind === 'ci' ? 'tl.ci' : 'tl.ci_removed', { ci: (ciName && ciName(d.ci_id)) || '#' + d.ci_id, role: ciRoleName(d.role) });
     case 'updated':
       if (!Object.keys(d).length) break;
       return t('tl.updated', { fields: Object.keys(d).map((k) => tOr('rfield.' + k, k)).join(t('common.sep')) });
@@ -451,7 +451,7 @@ export async function recordRedirectView(ctx, [id]) {
   ctx.el.append(h('p', { class: 'crumbs' }, kindName(rec.kind, rec)), h('h1', {}, rec.number, ' ', rec.title), recStateBadge(rec));
 }
 
-export function timelinePart(rec) {
+export function timelinePart(rec, { ciName } = {}) {
   const list = h('ol', { class: 'timeline', 'data-testid': 'rec-timeline' });
   const text = h('textarea', { name: 'note', rows: 2, maxlength: 8000 });
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -460,7 +460,7 @@ export function timelinePart(rec) {
   const p = part('timeline-part', t('inc.timeline'), can('record.write') ? form : null);
   p.body.append(list);
   const item = (e) => h('li', { 'data-kind': e.kind }, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ',
-    timelineText(e, rec), e.source === 'incident' ? h('small', { class: 'note' }, ' · ', t('rec.from_incident')) : null);
+    timelineText(e, rec, ciName), e.source === 'incident' ? h('small', { class: 'note' }, ' · ', t('rec.from_incident')) : null);
   let shown = [];
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -593,5 +593,7 @@ export function cisPart(rec) {
         c.grade ? gradeBadge(c.grade) : '—', c.department || '—')))
       : h('p', { class: 'note' }, t('rec.no_cis'))));
   }
-  return { el: p.el, load };
+  // a CI's name by id (the timeline names CIs with it)
+  const name = (cid) => (items.find((c) => c.id === cid) || {}).name;
+  return { el: p.el, load, name };
 }
