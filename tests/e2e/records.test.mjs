@@ -516,10 +516,14 @@ test('known errors: full-text search with a Chinese substring, the known-error p
   const p = await newPage('liu');
   await signIn(p, 'liu', '#/known-errors');
   await p.waitForSelector('[data-testid=ke-hit]', WAIT);
+  // no words yet: the newest known errors (the real record list)
   assert.equal(await p.locator('[data-testid=ke-hit]').count(), 2);
+  assert.equal(await text(p, '[data-testid=ke-caption]'), '最新的已知错误');
+  assert.match(await p.locator('[data-testid=ke-hit]').first().innerText(), /Oracle tablespace full/);
   await p.fill('input[name=q]', '连接数');
   await p.click('form.ke-search button[type=submit]');
   await p.waitForFunction(() => document.querySelectorAll('[data-testid=ke-hit]').length === 1, null, WAIT);
+  assert.equal(await text(p, '[data-testid=ke-caption]'), '找到 1 条已知错误');
   const hit = p.locator('[data-testid=ke-hit]');
   assert.match(await hit.innerText(), new RegExp(`${S.ke1.number}[\\s\\S]*报表服务器连接池耗尽导致查询超时[\\s\\S]*已发布`));
   assert.match(await hit.locator('.snippet').innerText(), /数据库连接数达到上限/);

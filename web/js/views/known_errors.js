@@ -29,21 +29,26 @@ export async function knownErrorSearchView(ctx) {
   const startQ = new URLSearchParams((location.hash.split('?')[1]) || '').get('q');
   if (startQ) q.value = startQ;
   form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(true); });
-  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ke.search_title')), h('a', { class: 'button', href: '#/problems' }, t('nav.problems'))), form, body, pg);
+  const caption = h('h2', { class: 'ke-caption', 'data-testid': 'ke-caption' });
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ke.search_title')), h('a', { class: 'button', href: '#/problems' }, t('nav.problems'))), form, caption, body, pg);
 
   async function load(say) {
-    const r = await get('/api/v1/known-errors/search' + qs({ q: q.value.trim(), limit: PAGE, offset }));
+    // without words: the newest known errors (the record list), with words: the search
+    const words = q.value.trim();
+    const r = words ? await get('/api/v1/known-errors/search' + qs({ q: words, limit: PAGE, offset }))
+      : await get('/api/v1/records' + qs({ kind: 'known_error', limit: PAGE, offset }));
     if (!ctx.alive()) return;
     patch(body, [r, currentLang()], () => (r.items.length
       ? h('ol', { class: 'ke-list' }, r.items.map((k) => h('li', { class: 'ke-hit panel', 'data-testid': 'ke-hit' },
         h('h2', {}, h('a', { href: `#/known-errors/${k.id}` }, k.number), ' ', k.title, ' ', recStateBadge({ kind: 'known_error', state: k.state })),
         k.snippet ? h('p', { class: 'snippet' }, k.snippet) : null,
         h('dl', { class: 'facts' },
-          h('dt', {}, t('ke.symptoms')), h('dd', {}, k.symptoms || '—'),
-          h('dt', {}, t('ke.workaround')), h('dd', {}, steps(k.workaround)),
+          k.symptoms !== undefined ? [h('dt', {}, t('ke.symptoms')), h('dd', {}, k.symptoms || '—')] : null,
+          k.workaround !== undefined ? [h('dt', {}, t('ke.workaround')), h('dd', {}, steps(k.workaround))] : null,
           h('dt', {}, t('ke.problem')), h('dd', {}, k.problem_id ? h('a', { href: `#/problems/${k.problem_id}` }, k.problem_number || '#' + k.problem_id) : '—'),
-          h('dt', {}, t('ke.uses')), h('dd', { 'data-testid': 'ke-uses' }, String(k.uses ?? 0))))))
-      : h('p', { class: 'note', 'data-testid': 'ke-none' }, q.value.trim() ? t('ke.no_match', { q: q.value.trim() }) : t('ke.empty'))));
+          k.uses !== undefined ? [h('dt', {}, t('ke.uses')), h('dd', { 'data-testid': 'ke-uses' }, String(k.uses))] : null))))
+      : h('p', { class: 'note', 'data-testid': 'ke-none' }, words ? t('ke.no_match', { q: words }) : t('ke.empty'))));
+    caption.textContent = words ? t('ke.found', { n: r.total }) : t('ke.newest');
     pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
     if (say) announce(t('ke.found', { n: r.total }));
   }
