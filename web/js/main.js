@@ -16,6 +16,10 @@ import { casesView } from './views/cases.js';
 import { accountView } from './views/account.js';
 import { usersView, userView } from './views/users.js';
 import { auditView, apiKeysView } from './views/admin.js';
+// workflow records: problems and known errors (the kernel's generic parts in record_parts.js)
+import { problemListView, problemNewView, problemView } from './views/problems.js';
+import { knownErrorSearchView, knownErrorView } from './views/known_errors.js';
+import { recordRedirectView } from './views/record_parts.js';
 
 
 export const session = { me: null };
@@ -41,6 +45,12 @@ const routes = [
   [/^\/users\/(\d+)$/, userView, 'users', 'user.read'],
   [/^\/audit$/, auditView, 'audit', 'audit.read'],
   [/^\/api-keys$/, apiKeysView, 'apikeys', 'apikey.admin'],
+  [/^\/problems$/, problemListView, 'problems', 'record.read'],
+  [/^\/problems\/new$/, problemNewView, 'problems', 'record.write'],
+  [/^\/problems\/(\d+)$/, problemView, 'problems', 'record.read'],
+  [/^\/known-errors(?:\?.*)?$/, knownErrorSearchView, 'knownerrors', 'record.read'],
+  [/^\/known-errors\/(\d+)$/, knownErrorView, 'knownerrors', 'record.read'],
+  [/^\/records\/(\d+)$/, recordRedirectView, 'problems', 'record.read'],
 ];
 
 let current = null; // {timers, charts}
@@ -70,6 +80,7 @@ function home() {
   if (can('audit.read')) return '#/audit';
   if (can('incident.read')) return '#/dashboard';
   if (can('user.read')) return '#/users';
+  if (can('record.read')) return '#/problems'; // the workflow modules' roles
   return '#/account';
 }
 

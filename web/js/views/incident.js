@@ -17,6 +17,7 @@ import {
 } from '../dom.js';
 import { session, hasRole, can } from '../main.js';
 import { serverNow } from '../api.js';
+import { problemFromIncident } from './problems.js';
 
 const OPEN_STATES = ['detected', 'reported', 'confirmed', 'activated'];
 const REPORT_FIELDS = {
@@ -102,6 +103,7 @@ export async function incidentView(ctx, [id]) {
       mayClose ? confirmButton(t('inc.close'), t('inc.close_confirm', { n: inc.number }), () => act('close'), { class: 'primary', 'data-testid': 'btn-close' }) : null,
       mayAck ? button(t('inc.ack_btn'), () => act('ack'), { 'data-testid': 'btn-ack' }) : null,
       h('a', { class: 'button', href: `#/incidents/${inc.id}/report`, 'data-testid': 'btn-print' }, t('inc.print_report')),
+      problemFromIncident(inc),
       inc.state === 'confirmed' && !mayActivate ? h('span', { class: 'note' }, t('inc.activate_by', { role: roleName(inc.activation_role) })) : null,
       inc.state === 'resolved' && !mayClose ? h('span', { class: 'note', 'data-testid': 'close-by' }, t('inc.close_by', { role: roleName(inc.closing_role) })) : null]);
 
