@@ -64,8 +64,9 @@ static od_err load(const char *cert_path, const char *key_path, pair **out, od_e
     od_err rc = OD_OK;
     pair *p = NULL;
     if (!cert || !key) {
-        rc = od_error_set(e, OD_E_IO, "tls", "无法读取证书或私钥 %s、%s (cannot read the TLS certificate or key)",
-                          cert_path, key_path);
+        rc = od_error_set(e, OD_E_IO, "tls",
+                          "无法读取证书或私钥 %s、%s (cannot read the TLS certificate or key)", cert_path,
+                          key_path);
         goto done;
     }
     gnutls_datum_t cd = {(unsigned char *)cert, (unsigned)clen}, kd = {(unsigned char *)key, (unsigned)klen};
@@ -78,8 +79,10 @@ static od_err load(const char *cert_path, const char *key_path, pair **out, od_e
     if (check)
         gnutls_certificate_free_credentials(check);
     if (g < 0) {
-        rc = od_error_set(e, OD_E_INVALID, "tls", "证书或私钥无效，或二者不匹配 (the TLS certificate or key is invalid, or they do not match): %s",
-                          gnutls_strerror(g));
+        rc = od_error_set(
+            e, OD_E_INVALID, "tls",
+            "证书或私钥无效，或二者不匹配 (the TLS certificate or key is invalid, or they do not match): %s",
+            gnutls_strerror(g));
         goto done;
     }
     p = calloc(1, sizeof *p);
@@ -88,18 +91,22 @@ static od_err load(const char *cert_path, const char *key_path, pair **out, od_e
         goto done;
     }
     p->n = CHAIN_MAX;
-    g = gnutls_pcert_list_import_x509_raw(p->pc, &p->n, &cd, GNUTLS_X509_FMT_PEM, GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED);
+    g = gnutls_pcert_list_import_x509_raw(p->pc, &p->n, &cd, GNUTLS_X509_FMT_PEM,
+                                          GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED);
     if (g < 0) {
         p->n = 0;
-        rc = od_error_set(e, OD_E_INVALID, "tls", "证书链无效或超过 %d 个证书 (the certificate chain is invalid or longer than %d): %s",
-                          CHAIN_MAX, CHAIN_MAX, gnutls_strerror(g));
+        rc = od_error_set(
+            e, OD_E_INVALID, "tls",
+            "证书链无效或超过 %d 个证书 (the certificate chain is invalid or longer than %d): %s", CHAIN_MAX,
+            CHAIN_MAX, gnutls_strerror(g));
         goto done;
     }
     g = gnutls_privkey_init(&p->key);
     if (g == 0)
         g = gnutls_privkey_import_x509_raw(p->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0);
     if (g < 0) {
-        rc = od_error_set(e, OD_E_INVALID, "tls", "私钥无效 (the TLS key is invalid): %s", gnutls_strerror(g));
+        rc =
+            od_error_set(e, OD_E_INVALID, "tls", "私钥无效 (the TLS key is invalid): %s", gnutls_strerror(g));
         goto done;
     }
 done:
