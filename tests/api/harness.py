@@ -52,6 +52,8 @@ PG_SKIP = {
     "test_records.Backfill.test_incidents_before_and_after":
         "把 SQLite 文件的表结构退回到迁移 0012 之前 (takes the SQLite file's schema back to before migration 0012; "
         "the backfill SQL itself runs on PostgreSQL at every init)",
+    "test_runbooks.Restore.test_restore_runbook":
+        "恢复操作手册恢复的是 SQLite 文件 (the restore runbook restores the SQLite file)",
     "test_health.HealthTest.test_corrupted_page_is_503_with_reason":
         "损坏 SQLite 文件的页 (corrupts a page of the SQLite file; PostgreSQL's check is SELECT 1)",
 }

@@ -101,4 +101,4 @@ class Tour(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()
