@@ -930,6 +930,8 @@ static od_err apply_decision(act_ctx *c, const od_wf_decision *d, const char *ac
         json_t *data = json_pack("{ss ss ss}", "action", action, "from", from_state, "to", to);
         if (has_reason)
             json_object_set_new(data, "reason", json_string(reason));
+        if (fields && json_object_size(fields))
+            json_object_set(data, "fields", fields);
         rc = od_record_timeline_add(tx, id, c->now, who, "action", data, text, e);
         if (!rc)
             rc = od_audit_append(tx, c->now, who, "record.act", "record", id, fields, data, e);

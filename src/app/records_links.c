@@ -535,6 +535,8 @@ static od_err checklists_fill(od_tx *tx, const od_principal *who, int64_t id, js
                             od_rows_null(r, 3) ? json_null() : json_boolean(od_rows_int(r, 3) != 0));
         json_object_set_new(x, "by", od_rec_int_col(r, 4));
         json_object_set_new(x, "finding_record_id", od_rec_int_col(r, 7));
+        json_object_set_new(x, "note", json_string(od_rows_text(r, 8)));
+        json_object_set_new(x, "finding", json_string(od_rows_text(r, 9)));
         json_array_append_new(json_object_get(by_id(items, od_rows_int(r, 0)), "results"), x);
     }
     od_rows_close(r);

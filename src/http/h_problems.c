@@ -58,26 +58,17 @@ od_err od_h_record_vote(od_req *r)
 
 od_err od_h_record_checklist_item(od_req *r)
 {
-    if (!json_is_object(r->json))
-        return od_error_set(&r->err, OD_E_INVALID, NULL, "需要 JSON 请求体 (a JSON object body is required)");
-    const char *key;
-    json_t *v;
-    json_object_foreach(r->json, key, v)
-    {
-        bool ok = strcmp(key, "value") == 0 || ((strcmp(key, "note") == 0 || strcmp(key, "finding") == 0) &&
-                                                (json_is_string(v) || json_is_null(v)));
-        if (!ok)
-            return od_error_set(&r->err, OD_E_INVALID, key, "字段 %s 不对 (unexpected or wrong field %s)",
-                                key, key);
-    }
-    json_t *value = json_object_get(r->json, "value"), *out = NULL;
-    if (!value || json_is_null(value))
-        return od_error_set(&r->err, OD_E_INVALID, "value",
-                            "缺少必填字段 value (required field value is missing)");
-    od_err rc =
-        od_record_checklist_set(r->app, &r->who, r->ids[0], r->ids[1], last_segment(r), value,
-                                json_string_value(json_object_get(r->json, "note")),
-                                json_string_value(json_object_get(r->json, "finding")), &out, &r->err);
+    static const od_field f[] = {{"value", OD_JT_SCALAR, true, 4000},
+                                 {"note", OD_JT_STRING, false, 2000},
+                                 {"finding", OD_JT_STRING, false, 2000},
+                                 {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_record_checklist_set(r->app, &r->who, r->ids[0], r->ids[1], last_segment(r),
+                                 json_object_get(r->json, "value"), od_req_str(r, "note"),
+                                 od_req_str(r, "finding"), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

@@ -84,7 +84,7 @@ const od_route *od_route_match(const char *method, const char *path, int64_t ids
 static const char *type_name(od_jtype t)
 {
     static const char *const names[] = {"string", "integer",       "boolean", "object",
-                                        "array",  "RFC 3339 time", "number"};
+                                        "array",  "RFC 3339 time", "number",  "string, number or boolean"};
     return names[t];
 }
 
@@ -126,6 +126,9 @@ od_err od_req_fields(od_req *r, const od_field *fields)
             break;
         case OD_JT_ARRAY:
             ok = json_is_array(v);
+            break;
+        case OD_JT_SCALAR:
+            ok = json_is_string(v) || json_is_number(v) || json_is_boolean(v);
             break;
         default:
             ok = false;
