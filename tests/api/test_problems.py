@@ -6,6 +6,8 @@ clock paused only while suspended, its thresholds and breach on the test
 clock, workaround required (high urgency, ≥ 3 incidents in 30 days), the
 major review gate, the closure checklist, the action bar, stale versions,
 and a restart mid-clock firing due thresholds exactly once."""
+import sqlite3
+
 import harness
 
 SEC = 1000
@@ -386,6 +388,69 @@ class ProblemRestart(harness.ServerTest):
         s.clock(15 * 60)
         tl = s.get("/api/v1/records/%d/timeline?limit=500" % pid, token=pm).json["items"]
         self.assertEqual([t["data"]["percent"] for t in tl if t["kind"] == "threshold"], [50, 75, 100])
+
+
+class Downgrade(harness.ServerTest):
+    """Migration 0013 on a database from before it: deadlines keep their ids
+    and rows (incident_id loses NOT NULL by a rebuild on SQLite), and the
+    problems table appears."""
+
+    @staticmethod
+    def downgrade(path):
+        """Takes the SQLite database back to before migration 0013: its tables
+        and columns gone, deadlines as 0012 left them, its row in
+        schema_migrations deleted (tests/cli/test_admin_commands.py's
+        previous release)."""
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA foreign_keys = OFF")
+        for t in ("problems", "approval_delegations"):
+            db.execute("DROP TABLE %s" % t)
+        db.execute("ALTER TABLE checklist_results DROP COLUMN note")
+        db.execute("ALTER TABLE checklist_results DROP COLUMN finding")
+        db.execute("DROP INDEX deadlines_clock")
+        db.execute("CREATE TABLE deadlines_old (id INTEGER PRIMARY KEY, incident_id BIGINT NOT NULL REFERENCES "
+                   "incidents(id), kind TEXT NOT NULL, recipient_id BIGINT, due_at BIGINT NOT NULL, met_at BIGINT, "
+                   "status TEXT NOT NULL DEFAULT 'pending', fire_at BIGINT, fired_by TEXT, record_id BIGINT "
+                   "REFERENCES records(id))")
+        cols = "id, incident_id, kind, recipient_id, due_at, met_at, status, fire_at, fired_by, record_id"
+        db.execute("INSERT INTO deadlines_old(%s) SELECT %s FROM deadlines WHERE incident_id IS NOT NULL" %
+                   (cols, cols))
+        db.execute("DROP TABLE deadlines")
+        db.execute("ALTER TABLE deadlines_old RENAME TO deadlines")
+        db.execute("CREATE INDEX deadlines_fire ON deadlines(fire_at) WHERE fire_at IS NOT NULL")
+        db.execute("CREATE INDEX deadlines_inc ON deadlines(incident_id)")
+        db.execute("CREATE INDEX deadlines_record ON deadlines(record_id) WHERE record_id IS NOT NULL")
+        db.execute("DELETE FROM schema_migrations WHERE version = 13")
+        db.commit()
+        db.close()
+
+    def test_deadlines_kept_across_0013(self):
+        s = self.srv
+        if harness.PG:
+            self.skipTest("takes the SQLite file's schema back; the PostgreSQL twin runs at every init")
+        eng = s.make_user("eng", ["ops_engineer"])[1]
+        r = s.post("/api/v1/cis", {"name": "c", "category": "application", "grade": "L3", "department": "运行部",
+                                   "attributes": {}}, token=eng)
+        r = s.post("/api/v1/incidents", {"title": "t", "ci_ids": [r.json["id"]], "severity": "minor"}, token=eng)
+        self.assertStatus(r, 201)
+        iid = r.json["id"]
+        self.assertEqual(s.stop(), 0)
+        self.downgrade(s.db)
+        db = sqlite3.connect(s.db)
+        before = db.execute("SELECT id, incident_id, kind, due_at, status, fire_at FROM deadlines ORDER BY id").fetchall()
+        db.close()
+        self.assertGreater(len(before), 0)
+        s.start()
+        s.tokens = {}
+        db = sqlite3.connect(s.db)
+        after = db.execute("SELECT id, incident_id, kind, due_at, status, fire_at FROM deadlines ORDER BY id").fetchall()
+        notnull = [r for r in db.execute("PRAGMA table_info(deadlines)") if r[1] == "incident_id"][0][3]
+        self.assertEqual(db.execute("SELECT COUNT(*) FROM schema_migrations WHERE version = 13").fetchone()[0], 1)
+        db.close()
+        self.assertEqual(after, before)
+        self.assertEqual(notnull, 0)
+        eng = s.login("eng", harness.USER_PW)
+        self.assertStatus(s.get("/api/v1/incidents/%d" % iid, token=eng), 200)
 
 
 if __name__ == "__main__":
