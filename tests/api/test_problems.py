@@ -7,10 +7,18 @@ clock, workaround required (high urgency, ≥ 3 incidents in 30 days), the
 major review gate, the closure checklist, the action bar, stale versions,
 and a restart mid-clock firing due thresholds exactly once."""
 import sqlite3
+import time
 
 import harness
 
 SEC = 1000
+
+
+def utc(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
+
+
+
 MIN = 60 * SEC
 HOUR = 60 * MIN
 
@@ -34,6 +42,10 @@ class Problems(harness.ServerTest):
             raise
 
     # ---- helpers ----
+    def relogin(self):
+        for name in ("pm", "solver", "other", "eng"):
+            setattr(Problems, name, self.srv.login(name, harness.USER_PW))
+
     def create(self, token=None, **fields):
         body = {"title": "数据库连接池耗尽", "fields": fields}
         r = self.srv.post("/api/v1/problems", body, token=token or self.pm)
@@ -289,6 +301,13 @@ class Problems(harness.ServerTest):
         r = self.act(p, "resolve", self.solver, fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
         self.assertStatus(r, 409)
         self.assertEqual(r.json["error"]["field"], "workaround")
+        # the 30-day window: the incidents registered exactly 30 days ago still count, 1 ms later they do not
+        t = self.srv.now_ms()  # the incidents were registered at t (the test clock stands still)
+        self.srv.clock(set_to=utc(t + 30 * 24 * HOUR))
+        self.relogin()  # sessions do not last 30 days
+        self.assertTrue(self.get(p["id"])["problem"]["workaround_required"])
+        self.srv.clock(set_to=utc(t + 30 * 24 * HOUR + 1))
+        self.assertFalse(self.get(p["id"])["problem"]["workaround_required"])
 
     def test_problem_from_incident(self):
         r = self.srv.post("/api/v1/incidents", {"title": "交易超时", "ci_ids": [self.ci], "severity": "minor"},
