@@ -6,7 +6,11 @@ clock paused only while suspended, its thresholds and breach on the test
 clock, workaround required (high urgency, ≥ 3 incidents in 30 days), the
 major review gate, the closure checklist, the action bar, stale versions,
 and a restart mid-clock firing due thresholds exactly once."""
+import json
+import os
 import sqlite3
+import subprocess
+import tempfile
 import time
 
 import harness
@@ -407,6 +411,43 @@ class ProblemRestart(harness.ServerTest):
         s.clock(15 * 60)
         tl = s.get("/api/v1/records/%d/timeline?limit=500" % pid, token=pm).json["items"]
         self.assertEqual([t["data"]["percent"] for t in tl if t["kind"] == "threshold"], [50, 75, 100])
+
+
+class ProblemCli(harness.ServerTest):
+    """`opsdesk problem list|show|create|act` against a real server."""
+
+    def cli(self, *args, stdin="", code=0):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OPSDESK_")}
+        env.update(XDG_CONFIG_HOME=self.cfg.name, HOME=self.cfg.name, OPSDESK_SERVER=self.srv.base)
+        p = subprocess.run([harness.BIN, *args], input=stdin.encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=env, timeout=60)
+        out, err = p.stdout.decode(), p.stderr.decode()
+        self.assertEqual(p.returncode, code, (args, out, err))
+        return out, err
+
+    def test_cli(self):
+        self.cfg = tempfile.TemporaryDirectory()
+        try:
+            self.srv.make_user("pm", ["problem_manager"])
+            self.cli("login", "--user", "pm", "--password-stdin", stdin=harness.USER_PW + "\n")
+            out, _ = self.cli("problem", "create", "--title", "连接池耗尽", "--impact", "high", "--urgency", "medium",
+                              "--category", "db", "--description", "高峰期超时")
+            self.assertIn("PRB-", out)
+            self.assertIn("P2", out)
+            pid = self.srv.get("/api/v1/problems", token=self.srv.login("pm", harness.USER_PW)).json["items"][0]["id"]
+            out, _ = self.cli("problem", "act", str(pid), "accept")
+            self.assertIn("accepted", out)
+            out, err = self.cli("problem", "act", str(pid), "cancel", code=1)
+            self.assertIn("reason", err)
+            out, _ = self.cli("problem", "show", str(pid))
+            self.assertIn("高峰期超时", out)
+            out, _ = self.cli("problem", "list")
+            self.assertIn("连接池耗尽", out)
+            out, _ = self.cli("--json", "problem", "show", str(pid))
+            self.assertEqual(json.loads(out)["problem"]["category"], "db")
+            self.cli("problem", "act", str(pid), code=2)  # ACTION missing
+        finally:
+            self.cfg.cleanup()
 
 
 class Downgrade(harness.ServerTest):

@@ -21,10 +21,9 @@ static void test_workaround_required(void **state)
         int64_t incidents;
         bool want;
     } rows[] = {
-        {"high", 0, true},    {"high", 5, true},   {"medium", 0, false}, {"medium", 2, false},
-        {"medium", 3, true},  {"low", 2, false},   {"low", 3, true},     {"low", 4, true},
-        {"", 2, false},       {"", 3, true},       {NULL, 0, false},     {NULL, 3, true},
-        {"HIGH", 0, false}, /* keys are lower case */
+        {"high", 0, true}, {"high", 5, true}, {"medium", 0, false}, {"medium", 2, false}, {"medium", 3, true},
+        {"low", 2, false}, {"low", 3, true},  {"low", 4, true},     {"", 2, false},       {"", 3, true},
+        {NULL, 0, false},  {NULL, 3, true},   {"HIGH", 0, false}, /* keys are lower case */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         assert_int_equal(od_prb_workaround_required(rows[i].urgency, rows[i].incidents), rows[i].want);
