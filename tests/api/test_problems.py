@@ -385,8 +385,22 @@ class Problems(harness.ServerTest):
 
 
 class ProblemRestart(harness.ServerTest):
-    """A restart mid-clock fires the thresholds that fell due while down, at
-    start, exactly once."""
+    """A restart mid-clock fires the thresholds that fell due while the
+    server was down, at start, exactly once (also after kill -9)."""
+
+    def thresholds(self, pid, tok):
+        tl = self.srv.get("/api/v1/records/%d/timeline?limit=500" % pid, token=tok).json["items"]
+        return [t["data"]["percent"] for t in tl if t["kind"] == "threshold"]
+
+    def set_stored_clock(self, ms):
+        """Moves the stopped server's saved test clock (meta.test_clock_ms) forward."""
+        db = harness.db_connect(self.srv.db)
+        try:
+            db.execute("UPDATE meta SET value = ? WHERE key = 'test_clock_ms'", (str(ms),))
+            if hasattr(db, "commit"):
+                db.commit()
+        finally:
+            db.close()
 
     def test_restart_mid_clock(self):
         s = self.srv
@@ -394,23 +408,29 @@ class ProblemRestart(harness.ServerTest):
         r = s.post("/api/v1/problems", {"title": "p", "fields": {"impact": "high", "urgency": "high"}}, token=pm)
         self.assertStatus(r, 201)
         pid = r.json["id"]
+        t0 = s.now_ms()
+        s.clock(60)  # stores the test clock
+        self.assertEqual(self.thresholds(pid, pm), [])
         self.assertEqual(s.stop(), 0)
+        # down while the clock passes 50 % and 75 % of the P1 hour
+        self.set_stored_clock(t0 + 50 * MIN)
         s.start()
         s.tokens = {}
-        s.clock(45 * 60)  # 75 % of 1 h
         pm = s.login("pm", harness.USER_PW)
-        tl = s.get("/api/v1/records/%d/timeline?limit=500" % pid, token=pm).json["items"]
-        self.assertEqual([t["data"]["percent"] for t in tl if t["kind"] == "threshold"], [50, 75])
+        self.assertGreaterEqual(s.now_ms(), t0 + 50 * MIN)
+        s.clock(0)  # the walk at the restored time: nothing more is due
+        self.assertEqual(self.thresholds(pid, pm), [50, 75])
         s.kill9()
         s.start()
         s.tokens = {}
-        s.clock(0)
         pm = s.login("pm", harness.USER_PW)
-        tl = s.get("/api/v1/records/%d/timeline?limit=500" % pid, token=pm).json["items"]
-        self.assertEqual([t["data"]["percent"] for t in tl if t["kind"] == "threshold"], [50, 75])
-        s.clock(15 * 60)
-        tl = s.get("/api/v1/records/%d/timeline?limit=500" % pid, token=pm).json["items"]
-        self.assertEqual([t["data"]["percent"] for t in tl if t["kind"] == "threshold"], [50, 75, 100])
+        s.clock(0)
+        self.assertEqual(self.thresholds(pid, pm), [50, 75])
+        s.clock(10 * 60 - 1)
+        self.assertEqual(self.thresholds(pid, pm), [50, 75])
+        s.clock(1)
+        self.assertEqual(self.thresholds(pid, pm), [50, 75, 100])
+        self.assertIsNotNone(s.get("/api/v1/records/%d/clocks" % pid, token=pm).json["items"][0]["breached_at"])
 
 
 class ProblemCli(harness.ServerTest):
