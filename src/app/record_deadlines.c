@@ -79,6 +79,17 @@ static od_err fire_threshold(const od_policy *p, od_tx *tx, int64_t rec, int64_t
             snprintf(text, sizeof text, "时钟 %s 已用 %d%% (clock %s at %d%%)", name, pct, name, pct);
         rc = od_record_timeline_add(tx, rec, now, NULL, "threshold", data, text, e);
         json_decref(data);
+        if (!rc && *tpl) {
+            char zh[160], en[160];
+            if (pct >= 100) {
+                snprintf(zh, sizeof zh, "时钟 %s 已超时", name);
+                snprintf(en, sizeof en, "clock %s breached", name);
+            } else {
+                snprintf(zh, sizeof zh, "时钟 %s 已用 %d%%", name, pct);
+                snprintf(en, sizeof en, "clock %s at %d%%", name, pct);
+            }
+            rc = od_rec_notify(tx, p, rec, tpl, zh, en, 0, now, e);
+        }
     }
     return rc;
 }

@@ -7,6 +7,7 @@
  * checklist results.  Decides nothing itself: core/wf.c, approval.c,
  * checklist.c and sla_clock.c do. */
 #include "app/records.h"
+#include "app/notify_out.h"
 #include "app/records_kernel.h"
 #include "core/record_kind.h"
 
@@ -37,6 +38,7 @@ typedef struct act_ctx {
     od_tx *tx;
     const od_principal *who;
     const od_kernel *k;
+    const od_policy *policy;
     const od_wf_def *def;
     const od_rec_ext *ext;
     od_rec x;
@@ -125,6 +127,7 @@ static od_err load_ctx(od_app *a, od_tx *tx, const od_principal *who, int64_t id
     c->tx = tx;
     c->who = who;
     c->now = od_app_now(a);
+    c->policy = a->policy;
     c->k = a->policy ? a->policy->kernel : NULL;
     od_err rc = od_rec_load(tx, who, id, &c->x, e);
     if (rc)
@@ -856,14 +859,129 @@ static od_err fx_link(act_ctx *c, const char *kind, od_error *e)
     return od_rec_link_in(c->tx, c->who, &c->x, &in, true, c->now, NULL, e);
 }
 
-static od_err fx_notify(act_ctx *c, const char *tpl, od_error *e)
+/* ---- notifications ---- */
+
+typedef struct rec_msg {
+    const char *number, *title, *what_zh, *what_en;
+} rec_msg;
+
+static od_err rec_render(void *arg, od_lang lang, char **subject, char **body, od_error *e)
 {
-    json_t *data = json_pack("{ss}", "template", tpl);
-    char text[300];
-    snprintf(text, sizeof text, "通知：%s (notification: %s)", tpl, tpl);
-    od_err rc = od_record_timeline_add(c->tx, c->x.id, c->now, c->who, "notify", data, text, e);
-    json_decref(data);
+    const rec_msg *m = arg;
+    char s[600], b[1200];
+    if (lang == OD_LANG_EN) {
+        snprintf(s, sizeof s, "[%s] %s", m->number, m->what_en);
+        snprintf(b, sizeof b, "%s %s: %s", m->number, m->title, m->what_en);
+    } else {
+        snprintf(s, sizeof s, "【%s】%s", m->number, m->what_zh);
+        snprintf(b, sizeof b, "%s %s：%s", m->number, m->title, m->what_zh);
+    }
+    *subject = strdup(s);
+    *body = strdup(b);
+    if (!*subject || !*body) {
+        free(*subject);
+        free(*body);
+        *subject = *body = NULL;
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    return OD_OK;
+}
+
+static void add_uid(json_t *users, int64_t uid, int64_t actor)
+{
+    if (uid <= 0 || uid == actor)
+        return;
+    size_t i;
+    json_t *v;
+    json_array_foreach(users, i, v) if (json_integer_value(json_object_get(v, "id")) == uid) return;
+    json_array_append_new(users, json_pack("{sI}", "id", (json_int_t)uid));
+}
+
+od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, const char *tpl, const char *what_zh,
+                     const char *what_en, int64_t actor, int64_t now, od_error *e)
+{
+    od_rec x = {0};
+    od_err rc = od_rec_load(tx, NULL, id, &x, e);
+    if (rc)
+        return rc;
+    const char *kind = jstr(x.o, "kind");
+    json_t *users = json_array(), *ext = NULL;
+    /* the record's people: assignee, requester, and the module's user fields */
+    add_uid(users, jint(x.o, "assignee_id"), actor);
+    add_uid(users, jint(x.o, "requester_id"), actor);
+    const od_rec_ext *xe = od_rec_ext_of(kind);
+    if (xe)
+        rc = xe->load(tx, id, &ext, e);
+    const char *k;
+    json_t *v;
+    json_object_foreach(ext, k, v)
+    {
+        char hn[OD_KEY_MAX];
+        holder_name(k, hn);
+        if (strcmp(hn, k) != 0 && json_is_integer(v))
+            add_uid(users, (int64_t)json_integer_value(v), actor);
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *u;
+            json_array_foreach(v, i, u) if (json_is_integer(u))
+                add_uid(users, (int64_t)json_integer_value(u), actor);
+        }
+    }
+    /* and who holds the roles of the workflow's authorities (the problem manager) */
+    const od_wf_def *def = od_kernel_workflow(p ? p->kernel : NULL, kind);
+    od_roleset want = 0;
+    for (size_t i = 0; def && i < def->n_authorities; i++)
+        for (size_t j = 0; j < def->authorities[i].n_who; j++)
+            if (def->authorities[i].who[j].kind == OD_WHO_ROLE &&
+                od_role_parse(def->authorities[i].who[j].key) >= 0)
+                want |= OD_ROLEBIT(od_role_parse(def->authorities[i].who[j].key));
+    if (!rc && want) {
+        od_rows *r = NULL;
+        bool row = false;
+        rc = od_tx_query(tx, OD_Q_KUSR_ROLES, &r, e, OD_NOBINDS);
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            if ((od_roleset)od_rows_int(r, 1) & want)
+                add_uid(users, od_rows_int(r, 0), actor);
+        od_rows_close(r);
+    }
+    const char *prio = jstr(x.o, "priority");
+    od_grade level = strcmp(prio, "P1") == 0   ? OD_GRADE_L1
+                     : strcmp(prio, "P2") == 0 ? OD_GRADE_L2
+                                               : OD_GRADE_L3;
+    char cause[96];
+    snprintf(cause, sizeof cause, "rec:%lld:%lld:%lld", (long long)id, (long long)x.version, (long long)now);
+    rec_msg m = {.number = x.number, .title = jstr(x.o, "title"), .what_zh = what_zh, .what_en = what_en};
+    od_out_msg om = {
+        .cause = cause, .kind = "record", .desk = "", .level = level, .render = rec_render, .arg = &m};
+    size_t queued = 0;
+    if (!rc)
+        rc = od_out_send(tx, p, &om, users, now, &queued, e);
+    if (!rc && queued)
+        rc = od_tx_exec(tx, OD_Q_KOUT_RECORD, e, OD_BINDS(OD_INT(id), OD_TEXT(cause)));
+    if (!rc) {
+        json_t *ids = json_array();
+        size_t i;
+        json_array_foreach(users, i, v) json_array_append(ids, json_object_get(v, "id"));
+        json_t *data =
+            json_pack("{ss so sI}", "template", tpl, "recipients", ids, "queued", (json_int_t)queued);
+        char text[600];
+        snprintf(text, sizeof text, "通知：%s (notification: %s)", what_zh, what_en);
+        rc = od_record_timeline_add(tx, id, now, NULL, "notify", data, text, e);
+        json_decref(data);
+    }
+    json_decref(ext);
+    json_decref(users);
+    od_rec_free(&x);
     return rc;
+}
+
+static od_err fx_notify(act_ctx *c, const od_policy *p, const od_wf_action *act, const char *tpl, od_error *e)
+{
+    (void)tpl;
+    char zh[300], en[300];
+    snprintf(zh, sizeof zh, "%s（%s）", act->name_zh[0] ? act->name_zh : act->key, tpl);
+    snprintf(en, sizeof en, "%s (%s)", act->name_en[0] ? act->name_en : act->key, tpl);
+    return od_rec_notify(c->tx, p, c->x.id, tpl, zh, en, c->who ? c->who->id : 0, c->now, e);
 }
 
 static od_err fx_schedule(act_ctx *c, const od_wf_effect *fx, int64_t at, od_error *e)
@@ -958,7 +1076,7 @@ static od_err apply_decision(act_ctx *c, const od_wf_decision *d, const char *ac
             rc = fx_link(c, fx->a, e);
             break;
         case OD_FX_NOTIFY:
-            rc = fx_notify(c, fx->a, e);
+            rc = fx_notify(c, c->policy, d->action, fx->a, e);
             break;
         case OD_FX_SCHEDULE:
             rc = fx_schedule(c, fx, d->at, e);

@@ -62,4 +62,14 @@ OD_NODISCARD od_err od_record_create_act_in(od_app *a, od_tx *tx, const od_princ
 OD_NODISCARD od_err od_record_edit(od_app *a, const od_principal *who, int64_t id, int64_t version,
                                    const char *kind, json_t *fields, od_error *e);
 
+/* Queues a notification about record id (the outbox, through od_out_send:
+ * each person's language and channels, the level of the record's priority
+ * P1 → L1, P2 → L2, else L3): to the record's people — assignee, requester,
+ * the module's user fields (…_id, id lists) — and the holders of the roles
+ * the workflow's authorities name, never the actor; a timeline entry
+ * "notify" {template, recipients, queued}.  Inside tx. */
+OD_NODISCARD od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, const char *tpl,
+                                  const char *what_zh, const char *what_en, int64_t actor, int64_t now,
+                                  od_error *e);
+
 #endif

@@ -52,6 +52,7 @@
                   "VALUES(NULL,?,?,?,?,?)")                                                                  \
     X(KDL_FIRED_COUNT, "SELECT COUNT(*) FROM deadlines WHERE clock_id = ? AND kind = ? AND status NOT IN "   \
                        "('pending', 'cancelled')")                                                           \
+    X(KOUT_RECORD, "UPDATE outbox SET record_id = ? WHERE cause = ? AND record_id IS NULL")                  \
     X(KDL_GET, "SELECT id, record_id, clock_id, kind, due_at, status FROM deadlines WHERE id = ?")           \
     X(KDL_OF_RECORD,                                                                                         \
       "SELECT id, kind, due_at, status, fire_at, clock_id FROM deadlines WHERE record_id = ? "               \

@@ -34,7 +34,7 @@ class Problems(harness.ServerTest):
         s = cls.srv
         try:
             cls.pm_id, cls.pm = s.make_user("pm", ["problem_manager"])
-            cls.solver_id, cls.solver = s.make_user("solver", ["problem_solver"])
+            cls.solver_id, cls.solver = s.make_user("solver", ["problem_solver"], phone="13900000001")
             cls.other_id, cls.other = s.make_user("other", ["problem_solver"])
             cls.eng_id, cls.eng = s.make_user("eng", ["ops_engineer"])
             r = s.post("/api/v1/cis", {"name": "db-1", "category": "application", "grade": "L3",
@@ -160,6 +160,12 @@ class Problems(harness.ServerTest):
         self.assertEqual(r.json["error"]["field"], "assignee")
         self.ok(p, "assign", self.pm, fields={"assignee_id": self.solver_id})
         self.assertEqual(self.get(p["id"])["state"], "assigned")
+        # notify problem.assigned: queued to the assignee (and the problem manager role), never to the actor
+        note = self.timeline(p["id"], "notify")[-1]["data"]
+        self.assertEqual(note["template"], "problem.assigned")
+        self.assertIn(self.solver_id, note["recipients"])
+        self.assertNotIn(self.pm_id, note["recipients"])
+        self.assertGreaterEqual(note["queued"], 1)
         # start: only the assignee
         r = self.act(p, "start", self.other)
         self.assertStatus(r, 403)
