@@ -668,10 +668,8 @@ static od_err clock_op(act_ctx *c, const char *name, od_sla_op op, bool *touched
         return OD_OK; /* nothing to pause, stop or cancel */
     if (op == OD_SLA_OP_START)
         k.target_ms = od_wf_clock_target(d, priority_num(c->priority));
-    od_sla_clock before = k;
     if (od_sla_apply(&k, cal, op, c->now) != OD_OK)
         return OD_OK; /* the op does not apply to the clock's state: nothing changes */
-    (void)before;
     if (!clock_id)
         rc = od_tx_insert(
             c->tx, OD_Q_KCLK_INSERT, &clock_id, e,
@@ -977,7 +975,6 @@ od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, const char *tpl,
 
 static od_err fx_notify(act_ctx *c, const od_policy *p, const od_wf_action *act, const char *tpl, od_error *e)
 {
-    (void)tpl;
     char zh[300], en[300];
     snprintf(zh, sizeof zh, "%s（%s）", act->name_zh[0] ? act->name_zh : act->key, tpl);
     snprintf(en, sizeof en, "%s (%s)", act->name_en[0] ? act->name_en : act->key, tpl);
