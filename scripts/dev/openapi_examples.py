@@ -284,6 +284,9 @@ def run(s, samples):
         "value": True, "note": "KE-2026-000001 已更新"}, token=mgr,
          key=("PUT", "/api/v1/records/{id}/checklists/{checklist_id}/items/{item_key}"))
     call("GET", "/api/v1/problems/%d" % pid, token=mgr)
+    call("POST", "/api/v1/approval-delegations", {"delegate_id": u2["id"], "from": "2026-12-01T00:00:00Z",
+                                                  "until": "2026-12-31T00:00:00Z"}, token=mgr)
+    call("GET", "/api/v1/approval-delegations", token=mgr)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},

@@ -167,4 +167,13 @@ OD_NODISCARD od_err od_record_checklist_set(od_app *a, const od_principal *who, 
                                             int64_t checklist_id, const char *item_key, json_t *value,
                                             const char *note, const char *finding, json_t **out, od_error *e);
 
+/* Approval delegations (modules-spec §1.5): who lets delegate_id vote on
+ * their behalf in [from_ms, until_ms).  The delegate is another active
+ * account; from < until (422 otherwise).  Audit "approval.delegate". */
+OD_NODISCARD od_err od_delegation_create(od_app *a, const od_principal *who, int64_t delegate_id,
+                                         int64_t from_ms, int64_t until_ms, json_t **out, od_error *e);
+/* The delegations given by or to who, oldest first, in the list envelope. */
+OD_NODISCARD od_err od_delegation_list(od_app *a, const od_principal *who, int64_t limit, int64_t offset,
+                                       json_t **out, od_error *e);
+
 #endif

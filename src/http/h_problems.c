@@ -174,3 +174,37 @@ od_err od_h_problem_review(od_req *r)
                            od_req_str(r, "major_reason"), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
+
+/* ---- approval delegations ---- */
+
+od_err od_h_delegation_create(od_req *r)
+{
+    static const od_field f[] = {{"delegate_id", OD_JT_INT, true, 0},
+                                 {"from", OD_JT_TIME, true, 0},
+                                 {"until", OD_JT_TIME, true, 0},
+                                 {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    int64_t from = 0, until = 0;
+    if (!od_time_parse(od_req_str(r, "from"), &from))
+        return od_error_set(&r->err, OD_E_INVALID, "from",
+                            "from 须为 RFC 3339 时间 (from must be an RFC 3339 time)");
+    if (!od_time_parse(od_req_str(r, "until"), &until))
+        return od_error_set(&r->err, OD_E_INVALID, "until",
+                            "until 须为 RFC 3339 时间 (until must be an RFC 3339 time)");
+    json_t *out = NULL;
+    rc = od_delegation_create(r->app, &r->who, od_req_int(r, "delegate_id", 0), from, until, &out, &r->err);
+    return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_delegation_list(od_req *r)
+{
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_delegation_list(r->app, &r->who, limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

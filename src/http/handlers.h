@@ -36,6 +36,7 @@ H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(comm
 /* the workflow kernel applied, and problems (h_problems.c) */
 H(record_actions) H(record_act) H(record_vote) H(record_checklist_item)
 H(problem_list) H(problem_create) H(problem_get) H(problem_patch) H(problem_review) H(incident_problem)
+H(delegation_create) H(delegation_list)
 #undef H
     /* clang-format on */
 

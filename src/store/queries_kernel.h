@@ -73,6 +73,13 @@
       "at) VALUES(?,?,?,?,?,?,?)")                                                                           \
     X(KAPR_STEP_DECIDE, "UPDATE approval_steps SET state = ?, decided_at = ? WHERE id = ?")                  \
     X(KAPR_ROUND_CLOSE, "UPDATE approval_rounds SET state = ?, closed_at = ? WHERE id = ?")                  \
+    X(KDLG_INSERT, "INSERT INTO approval_delegations(user_id, delegate_id, from_at, until_at, created_at) "  \
+                   "VALUES(?,?,?,?,?)")                                                                      \
+    X(KDLG_LIST,                                                                                             \
+      "SELECT d.id, d.user_id, d.delegate_id, d.from_at, d.until_at, d.created_at, "                         \
+      "COALESCE(u.username, ''), COALESCE(v.username, '') FROM approval_delegations d LEFT JOIN users u "    \
+      "ON u.id = d.user_id LEFT JOIN users v ON v.id = d.delegate_id WHERE d.user_id = ? OR "                \
+      "d.delegate_id = ? ORDER BY d.id")                                                                     \
     X(KAPR_DELEGATIONS, "SELECT user_id, delegate_id, from_at, until_at FROM approval_delegations WHERE "    \
                         "delegate_id = ? ORDER BY id")                                                       \
     X(KCKL_INSERT,                                                                                           \

@@ -238,6 +238,9 @@ SAMPLES = {
     "POST /api/v1/problems/{id}/review": dict(user="pm", ids=lambda t: [t.prb_resolved], body=lambda t: {
         "version": t.version(t.prb_resolved), "review": "复盘 r", "major_reason": "影响大"},
         read=lambda t, r: "/api/v1/problems/%d" % t.prb_resolved),
+    "POST /api/v1/approval-delegations": dict(user="pm", body=lambda t: {
+        "delegate_id": t.uid["lead"], "from": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z"},
+        read=lambda t, r: "/api/v1/approval-delegations?limit=500"),
     "POST /api/v1/incidents/{id}/problem": dict(user="pm", ids=lambda t: [t.inc], body=lambda t: {
         "title": "由事件创建 %d" % unique(), "tier": "line2", "department": "运行部", "requester_id": t.uid["lead"],
         "drill": False, "fields": {"description": "描述"}},

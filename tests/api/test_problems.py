@@ -390,6 +390,34 @@ class Problems(harness.ServerTest):
         self.ok(p, "resolve", self.solver)
 
 
+    def test_vote_through_a_delegation(self):
+        p = self.to_active(impact="low", urgency="low")
+        self.ok(p, "decide_workaround_only", self.solver, reason="成本过高", fields={"workaround": "定期重启"})
+        rid = self.srv.get("/api/v1/records/%d/approvals" % p["id"], token=self.pm).json["items"][-1]["id"]
+        vote = {"step": "workaround_only", "decision": "approve", "on_behalf_of": self.pm_id}
+        url = "/api/v1/records/%d/approvals/%d/votes" % (p["id"], rid)
+        r = self.srv.post(url, vote, token=self.other)
+        self.assertStatus(r, 403)  # no delegation
+        now = self.srv.now_ms()
+        # [from, until): a delegation that ended at this instant does not count, one that began at it does
+        r = self.srv.post("/api/v1/approval-delegations", {"delegate_id": self.other_id, "from": utc(now - HOUR),
+                                                           "until": utc(now)}, token=self.pm)
+        self.assertStatus(r, 201)
+        self.assertStatus(self.srv.post(url, vote, token=self.other), 403)
+        r = self.srv.post("/api/v1/approval-delegations", {"delegate_id": self.other_id, "from": utc(now),
+                                                           "until": utc(now + HOUR)}, token=self.pm)
+        self.assertStatus(r, 201)
+        r = self.srv.post("/api/v1/approval-delegations", {"delegate_id": self.pm_id, "from": utc(now),
+                                                           "until": utc(now + HOUR)}, token=self.pm)
+        self.assertStatus(r, 422)  # not to oneself
+        r = self.srv.post(url, vote, token=self.other)
+        self.assertStatus(r, 200)
+        step = r.json["items"][-1]["steps"][0]
+        self.assertEqual(step["state"], "accepted")
+        mine = self.srv.get("/api/v1/approval-delegations", token=self.other).json
+        self.assertEqual(mine["total"], 2)
+
+
 class ProblemRestart(harness.ServerTest):
     """A restart mid-clock fires the thresholds that fell due while the
     server was down, at start, exactly once (also after kill -9)."""
