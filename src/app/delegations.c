@@ -24,7 +24,8 @@ od_err od_delegation_create(od_app *a, const od_principal *who, int64_t delegate
     if (!who || who->id <= 0)
         return od_error_set(e, OD_E_FORBIDDEN, NULL, "须以用户身份委托 (a delegation is given by a user)");
     if (delegate_id == who->id)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "delegate_id", "不能委托给自己 (one cannot delegate to oneself)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "delegate_id",
+                            "不能委托给自己 (one cannot delegate to oneself)");
     if (from_ms >= until_ms)
         return od_error_set(e, OD_E_UNPROCESSABLE, "until", "until 须晚于 from (until must be after from)");
     od_tx *tx = NULL;
@@ -35,12 +36,12 @@ od_err od_delegation_create(od_app *a, const od_principal *who, int64_t delegate
     rc = od_tx_scalar(tx, OD_Q_REC_USER_ACTIVE, &n, e, OD_BINDS(OD_INT(delegate_id)));
     if (!rc && n == 0)
         rc = od_error_set(e, OD_E_UNPROCESSABLE, "delegate_id",
-                          "用户 %lld 不存在或已停用 (user %lld not found or disabled)", (long long)delegate_id,
-                          (long long)delegate_id);
+                          "用户 %lld 不存在或已停用 (user %lld not found or disabled)",
+                          (long long)delegate_id, (long long)delegate_id);
     if (!rc)
-        rc = od_tx_insert(tx, OD_Q_KDLG_INSERT, &id, e,
-                          OD_BINDS(OD_INT(who->id), OD_INT(delegate_id), OD_INT(from_ms), OD_INT(until_ms),
-                                   OD_INT(now)));
+        rc = od_tx_insert(
+            tx, OD_Q_KDLG_INSERT, &id, e,
+            OD_BINDS(OD_INT(who->id), OD_INT(delegate_id), OD_INT(from_ms), OD_INT(until_ms), OD_INT(now)));
     od_rows *r = NULL;
     bool row = false;
     if (!rc)
