@@ -233,6 +233,26 @@ class Problems(harness.ServerTest):
         r = self.act(p, "start", self.pm)
         self.assertStatus(r, 409)
 
+    def test_suspension_reminder_scheduled(self):
+        # suspend's `schedule: [suspension_reminder, 30d]`: a deadline of the record, fired once
+        p = self.to_active(impact="high", urgency="high")
+        self.ok(p, "suspend", self.solver, reason="等厂商", fields={"suspend_reason": "vendor", "workaround": "w"})
+        t = self.srv.now_ms()
+        try:
+            self.srv.clock(set_to=utc(t + 30 * 24 * HOUR - 1))
+            self.relogin()  # sessions do not last 30 days
+            self.assertEqual(self.timeline(p["id"], "reminder"), [])
+            self.srv.clock(set_to=utc(t + 30 * 24 * HOUR))
+            rem = self.timeline(p["id"], "reminder")
+            self.assertEqual([r["data"]["deadline"] for r in rem], ["suspension_reminder"])
+            self.srv.clock(3600)
+            self.assertEqual(len(self.timeline(p["id"], "reminder")), 1)
+            # paused all along: no threshold of the P1 hour fired, no breach
+            self.assertEqual(self.timeline(p["id"], "threshold"), [])
+            self.assertIsNone(self.clocks(p["id"])[0]["breached_at"])
+        finally:
+            self.relogin()
+
     def test_stale_version_and_unknown_action(self):
         p = self.create(category="db", impact="low", urgency="low")
         r = self.act(p, "accept", self.pm, version=p["version"] + 5)
