@@ -246,6 +246,47 @@ def run(s, samples):
     call("GET", "/api/v1/committees/%d" % cab["id"], token=sys_t)
     call("PATCH", "/api/v1/committees/%d" % cab["id"], {"quorum": 1, "name_en": "CAB"}, token=sys_t)
     call("DELETE", "/api/v1/committees/%d" % cab["id"], token=sys_t)
+    # the workflow kernel applied: problems, actions, votes, checklist items (docs/problems.md)
+    u = call("POST", "/api/v1/users", {"username": "sun", "password": harness.USER_PW, "display_name": "孙经理",
+                                       "department": "运行部"}, token=sys_t)
+    call("PUT", "/api/v1/users/%d/roles" % u["id"], {"roles": ["problem_manager"]}, token=sec_t)
+    mgr = s.login("sun", harness.USER_PW)
+    u2 = call("POST", "/api/v1/users", {"username": "zhou", "password": harness.USER_PW, "display_name": "周经理",
+                                        "department": "运行部"}, token=sys_t)
+    call("PUT", "/api/v1/users/%d/roles" % u2["id"], {"roles": ["problem_manager"]}, token=sec_t)
+    mgr2 = s.login("zhou", harness.USER_PW)
+    p = call("POST", "/api/v1/problems", {"title": "报表服务器连接池耗尽", "fields": {
+        "impact": "medium", "urgency": "high", "category": "database/pool", "domain": "database",
+        "description": "高峰期连接池满，报表查询超时"}}, token=mgr)
+    pid = p["id"]
+    call("POST", "/api/v1/incidents/%d/problem" % i, {"fields": {"impact": "low", "urgency": "medium"}}, token=mgr)
+    call("GET", "/api/v1/problems?limit=1", token=mgr)
+    call("GET", "/api/v1/records/%d/actions" % pid, token=mgr)
+    v = call("POST", "/api/v1/records/%d/actions/accept" % pid, {"version": p["version"]}, token=mgr,
+             key=("POST", "/api/v1/records/{id}/actions/{action}"))
+    v = call("POST", "/api/v1/records/%d/actions/assign" % pid, {"version": v["version"], "fields": {
+        "assignee_id": u["id"]}}, token=mgr, key=("POST", "/api/v1/records/{id}/actions/{action}"))
+    v = call("POST", "/api/v1/records/%d/actions/start" % pid, {"version": v["version"]}, token=mgr,
+             key=("POST", "/api/v1/records/{id}/actions/{action}"))
+    v = call("PATCH", "/api/v1/problems/%d" % pid, {"version": v["version"], "fields": {
+        "workaround": "高峰前扩大连接池", "root_cause": "报表查询未释放连接"}}, token=mgr)
+    v = call("POST", "/api/v1/records/%d/actions/resolve" % pid, {"version": v["version"], "fields": {
+        "solution": "修复连接释放", "solution_evidence": "压测报告 RPT-7"}}, token=mgr,
+             key=("POST", "/api/v1/records/{id}/actions/{action}"))
+    v = call("POST", "/api/v1/problems/%d/review" % pid, {"version": v["version"], "review": "复盘：连接泄漏"},
+             token=mgr)
+    rounds = s.get("/api/v1/records/%d/approvals" % pid, token=mgr).json["items"]
+    call("POST", "/api/v1/records/%d/approvals/%d/votes" % (pid, rounds[0]["id"]), {
+        "step": "major_review", "decision": "more_info", "comment": "请补充时间线"}, token=mgr2,
+         key=("POST", "/api/v1/records/{id}/approvals/{round_id}/votes"))
+    cl = s.get("/api/v1/records/%d/checklists" % pid, token=mgr).json["items"]
+    call("PUT", "/api/v1/records/%d/checklists/%d/items/ke_updated" % (pid, cl[0]["id"]), {
+        "value": True, "note": "KE-2026-000001 已更新"}, token=mgr,
+         key=("PUT", "/api/v1/records/{id}/checklists/{checklist_id}/items/{item_key}"))
+    call("GET", "/api/v1/problems/%d" % pid, token=mgr)
+    call("POST", "/api/v1/approval-delegations", {"delegate_id": u2["id"], "from": "2026-12-01T00:00:00Z",
+                                                  "until": "2026-12-31T00:00:00Z"}, token=mgr)
+    call("GET", "/api/v1/approval-delegations", token=mgr)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},

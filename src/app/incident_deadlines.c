@@ -2,6 +2,7 @@
  * raising the response level, the time rule, and the scheduler's handler
  * for one due deadline row.  Internal deadline kinds (escalation,
  * progress_remind, renotify) are timers; the others are shown to people. */
+#include "app/records_kernel.h"
 #include "app/cluster.h"
 #include "app/incidents_int.h"
 
@@ -473,6 +474,15 @@ od_err od_incident_fire_next(od_app *a, int64_t now, int64_t horizon, int64_t *i
         return rc;
     }
     *id = f.d.id;
+    if (f.d.inc_id == 0) { /* a record's deadline (a clock threshold, a schedule effect) */
+        rc = od_record_fire_deadline(a->policy, tx, *id, now, f.node, fired, e);
+        if (!rc && *fired)
+            rc = od_tx_commit(tx, e);
+        else
+            od_tx_rollback(tx);
+        *fired = *fired && rc == OD_OK;
+        return rc;
+    }
     /* the incident first (every writer of one incident waits here), then
      * the row again: still due, as it is now under the locks */
     rc = od_inc_load_locked(tx, f.d.inc_id, &f.x, e);

@@ -133,4 +133,47 @@ OD_NODISCARD od_err od_committee_delete(od_app *a, const od_principal *who, int6
 OD_NODISCARD od_err od_committee_get(od_app *a, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_committee_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e);
 
+/* ---- the workflow kernel applied (records_act.c; docs/internals/kernel.md) ---- */
+
+/* The action bar: {items: [{key, to, name_zh, name_en, allowed, refusal:
+ * {status, message, what} | null, needs_reason}]} (od_wf_available) for
+ * who on record id.  A kind without a workflow is OD_E_UNPROCESSABLE. */
+OD_NODISCARD od_err od_record_actions(od_app *a, const od_principal *who, int64_t id, json_t **out,
+                                      od_error *e);
+/* Applies `action` in one write transaction: version must be current
+ * (OD_E_CONFLICT), the request's fields (record columns impact, urgency,
+ * assignee_id, group_key; the module's typed fields; "link": {to_id |
+ * to_ref [, to_kind]} for a link effect) are set, the priority computed
+ * from the workflow's matrix, od_wf_decide asked — its refusal is the error
+ * (403 naming the authority, 409 naming the missing step) and nothing
+ * changes — then the state, every effect, the clocks and their threshold
+ * deadlines, timeline and audit.  *out = the record as od_record_get. */
+OD_NODISCARD od_err od_record_act(od_app *a, const od_principal *who, int64_t id, const char *action,
+                                  int64_t version, const char *reason, json_t *fields, json_t **out,
+                                  od_error *e);
+
+/* A vote on the current round's step (od_appr_check_vote). */
+typedef struct od_vote_input {
+    const char *step, *decision, *comment;
+    int64_t on_behalf_of; /* 0 = for oneself */
+} od_vote_input;
+/* *out = the approvals view (od_record_approvals, first page). */
+OD_NODISCARD od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t round_id,
+                                   const od_vote_input *in, json_t **out, od_error *e);
+/* Records an item's result on checklist instance checklist_id of record
+ * id (judged by od_cl_judge; the instance's completeness kept); *out = the
+ * checklists view. */
+OD_NODISCARD od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id,
+                                            int64_t checklist_id, const char *item_key, json_t *value,
+                                            const char *note, const char *finding, json_t **out, od_error *e);
+
+/* Approval delegations (modules-spec §1.5): who lets delegate_id vote on
+ * their behalf in [from_ms, until_ms).  The delegate is another active
+ * account; from < until (422 otherwise).  Audit "approval.delegate". */
+OD_NODISCARD od_err od_delegation_create(od_app *a, const od_principal *who, int64_t delegate_id,
+                                         int64_t from_ms, int64_t until_ms, json_t **out, od_error *e);
+/* The delegations given by or to who, oldest first, in the list envelope. */
+OD_NODISCARD od_err od_delegation_list(od_app *a, const od_principal *who, int64_t limit, int64_t offset,
+                                       json_t **out, od_error *e);
+
 #endif

@@ -33,6 +33,15 @@ json_t *od_rec_time(int64_t ms);
 /* An integer column or null. */
 json_t *od_rec_int_col(od_rows *r, int col);
 
+/* A link from record x (od_record_link_add's rules) inside tx; reverse_ok:
+ * when the kind does not join x to the other record but joins the other
+ * record to x (an incident caused_by this problem), the link is made that
+ * way.  Timeline entries on both records and an audit entry.  *out (may be
+ * NULL) = the link. */
+OD_NODISCARD od_err od_rec_link_in(od_tx *tx, const od_principal *who, const od_rec *x,
+                                   const od_link_input *in, bool reverse_ok, int64_t now, json_t **out,
+                                   od_error *e);
+
 /* A read view of record id for who (in scope, else OD_E_NOT_FOUND), in one
  * read transaction: fn fills every item (a record's own rows, few), and
  * *out is the page pg of them in the list envelope (app/list.h). */

@@ -174,6 +174,76 @@ od_err od_record_links(od_app *a, const od_principal *who, int64_t id, const od_
     return od_rec_view(a, who, id, links_of, pg, out, e);
 }
 
+od_err od_rec_link_in(od_tx *tx, const od_principal *who, const od_rec *x, const od_link_input *in,
+                      bool reverse_ok, int64_t now, json_t **out, od_error *e)
+{
+    if (out)
+        *out = NULL;
+    int lk = od_rlink_parse(in->kind);
+    if (lk < 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "kind",
+                            "未知的关联类型 %s (unknown link kind %s); 可选 (allowed): %s",
+                            in->kind ? in->kind : "", in->kind ? in->kind : "", od_rlink_keys());
+    far f;
+    int64_t id = x->id, link_id = 0;
+    od_err rc = resolve_far(tx, who, in, &f, e);
+    /* from and to as the link kind joins them: this record first, else
+     * (reverse_ok) the other one, e.g. an incident caused_by this problem */
+    int64_t from = id, to = f.to_id;
+    int to_kind = f.kind;
+    const char *from_no = x->number, *to_ref = f.ref;
+    char far_no[OD_RECORD_NUMBER_MAX];
+    snprintf(far_no, sizeof far_no, "%s", f.ref);
+    if (!rc) {
+        rc = od_rlink_check((od_rlink)lk, (od_rkind)x->kind, (od_rkind)f.kind, f.to_id == id, e);
+        if (rc == OD_E_UNPROCESSABLE && reverse_ok && f.to_id && f.to_id != id) {
+            od_error e2 = {0};
+            if (od_rlink_check((od_rlink)lk, (od_rkind)f.kind, (od_rkind)x->kind, false, &e2) == OD_OK) {
+                od_error_clear(e);
+                rc = OD_OK;
+                from = f.to_id;
+                to = id;
+                to_kind = x->kind;
+                from_no = far_no;
+                to_ref = x->number;
+            }
+        }
+    }
+    bool pending = !rc && to == 0;
+    const char *tk = rc ? "" : od_rkind_get((od_rkind)to_kind)->key;
+    if (!rc)
+        rc = od_tx_insert(tx, OD_Q_RLINK_INSERT, &link_id, e,
+                          OD_BINDS(OD_INT(from), OD_INT_NONZERO(to), OD_TEXT(in->kind), OD_TEXT(tk),
+                                   OD_TEXT(to_ref), OD_TEXT(pending ? "pending" : "active"),
+                                   OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
+    if (rc == OD_E_CONFLICT) {
+        od_error_clear(e);
+        rc = od_error_set(e, OD_E_CONFLICT, "to_id",
+                          "已有相同关联：%s %s %s (this link exists already: %s %s %s)", from_no, in->kind,
+                          to_ref, from_no, in->kind, to_ref);
+    }
+    json_t *link = NULL;
+    if (!rc) {
+        link = json_pack("{sI sI ss ss ss ss ss}", "id", (json_int_t)link_id, "from_id", (json_int_t)from,
+                         "kind", in->kind, "to_kind", tk, "to_ref", to_ref, "state",
+                         pending ? "pending" : "active", "direction", from == id ? "out" : "in");
+        json_object_set_new(link, "to_id", to ? json_integer(to) : json_null());
+        char text[400];
+        snprintf(text, sizeof text, "关联%s：%s → %s%s (link %s: %s → %s%s)", in->kind, from_no, to_ref,
+                 pending ? "（待定）" : "", in->kind, from_no, to_ref, pending ? ", pending" : "");
+        rc = od_record_timeline_add(tx, id, now, who, "link", link, text, e);
+        if (!rc && f.to_id)
+            rc = od_record_timeline_add(tx, f.to_id, now, who, "link", link, text, e);
+        if (!rc)
+            rc = od_audit_append(tx, now, who, "record.link", "record", id, NULL, link, e);
+    }
+    if (out && !rc)
+        *out = link;
+    else
+        json_decref(link);
+    return rc;
+}
+
 od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const od_link_input *in,
                           json_t **out, od_error *e)
 {
@@ -185,44 +255,11 @@ od_err od_record_link_add(od_app *a, const od_principal *who, int64_t id, const 
                             in->kind ? in->kind : "", in->kind ? in->kind : "", od_rlink_keys());
     od_tx *tx = NULL;
     od_rec x;
-    far f;
-    int64_t now = od_app_now(a), link_id = 0;
     od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
-    rc = resolve_far(tx, who, in, &f, e);
-    if (!rc)
-        rc = od_rlink_check((od_rlink)lk, (od_rkind)x.kind, (od_rkind)f.kind, f.to_id == id, e);
-    bool pending = !rc && f.to_id == 0;
-    const char *tk = rc ? "" : od_rkind_get((od_rkind)f.kind)->key;
-    if (!rc)
-        rc = od_tx_insert(tx, OD_Q_RLINK_INSERT, &link_id, e,
-                          OD_BINDS(OD_INT(id), OD_INT_NONZERO(f.to_id), OD_TEXT(in->kind), OD_TEXT(tk),
-                                   OD_TEXT(f.ref), OD_TEXT(pending ? "pending" : "active"),
-                                   OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
-    if (rc == OD_E_CONFLICT) {
-        od_error_clear(e);
-        rc = od_error_set(e, OD_E_CONFLICT, "to_id",
-                          "已有相同关联：%s %s %s (this link exists already: %s %s %s)", x.number, in->kind,
-                          f.ref, x.number, in->kind, f.ref);
-    }
-    json_t *link = NULL;
-    if (!rc) {
-        link = json_pack("{sI sI ss ss ss ss ss}", "id", (json_int_t)link_id, "from_id", (json_int_t)id,
-                         "kind", in->kind, "to_kind", tk, "to_ref", f.ref, "state",
-                         pending ? "pending" : "active", "direction", "out");
-        json_object_set_new(link, "to_id", f.to_id ? json_integer(f.to_id) : json_null());
-        char text[400];
-        snprintf(text, sizeof text, "关联%s：%s → %s%s (link %s: %s → %s%s)", in->kind, x.number, f.ref,
-                 pending ? "（待定）" : "", in->kind, x.number, f.ref, pending ? ", pending" : "");
-        rc = od_record_timeline_add(tx, id, now, who, "link", link, text, e);
-        if (!rc && f.to_id)
-            rc = od_record_timeline_add(tx, f.to_id, now, who, "link", link, text, e);
-        if (!rc)
-            rc = od_audit_append(tx, now, who, "record.link", "record", id, NULL, link, e);
-    }
+    rc = od_rec_link_in(tx, who, &x, in, false, od_app_now(a), out, e);
     od_rec_free(&x);
-    *out = link;
     return od_rec_commit(tx, rc, out, e);
 }
 
@@ -498,6 +535,8 @@ static od_err checklists_fill(od_tx *tx, const od_principal *who, int64_t id, js
                             od_rows_null(r, 3) ? json_null() : json_boolean(od_rows_int(r, 3) != 0));
         json_object_set_new(x, "by", od_rec_int_col(r, 4));
         json_object_set_new(x, "finding_record_id", od_rec_int_col(r, 7));
+        json_object_set_new(x, "note", json_string(od_rows_text(r, 8)));
+        json_object_set_new(x, "finding", json_string(od_rows_text(r, 9)));
         json_array_append_new(json_object_get(by_id(items, od_rows_int(r, 0)), "results"), x);
     }
     od_rows_close(r);

@@ -351,6 +351,59 @@ static const od_cli_col notify_fields[] = {
 };
 static const od_cli_view notify_view = {notify_fields, NULL};
 
+/* problems (docs/problems.md) */
+static const od_cli_col problem_cols[] = {
+    {"id", NULL, NULL},       {"number", NULL, NULL},      {"title", NULL, NULL},      {"state", NULL, NULL},
+    {"priority", NULL, NULL}, {"assignee_id", NULL, NULL}, {"updated_at", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_col problem_fields[] = {
+    {"id", NULL, NULL},
+    {"number", NULL, NULL},
+    {"title", NULL, NULL},
+    {"state", NULL, NULL},
+    {"impact", NULL, NULL},
+    {"urgency", NULL, NULL},
+    {"priority", NULL, NULL},
+    {"assignee_id", NULL, NULL},
+    {"department", NULL, NULL},
+    {"version", NULL, NULL},
+    {"problem.category", "分类 Category", NULL},
+    {"problem.domain", "领域 Domain", NULL},
+    {"problem.description", "描述 Description", NULL},
+    {"problem.workaround", "临时方案 Workaround", NULL},
+    {"problem.workaround_required", "须临时方案 Workaround required", NULL},
+    {"problem.root_cause", "根本原因 Root cause", NULL},
+    {"problem.solution", "解决方案 Solution", NULL},
+    {"problem.major", "重大问题 Major", NULL},
+    {"problem.recorded_at", "记录时间 Recorded at", NULL},
+    {"problem.resolved_at", "解决时间 Resolved at", NULL},
+    {"closed_at", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_view problem_view = {problem_fields, NULL};
+static const od_cli_section problem_list_sections[] = {{"items", NULL, problem_cols}, {NULL, NULL, NULL}};
+static const od_cli_view problem_list_view = {NULL, problem_list_sections};
+static const od_cli_opt o_problem_list[] = {
+    {"--state", "state", OD_CLI_STR, 0, NULL, "STATE"},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_problem_create[] = {
+    {"--title", "title", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--impact", "impact", OD_CLI_STR, 0, "high|medium|low", NULL},
+    {"--urgency", "urgency", OD_CLI_STR, 0, "high|medium|low", NULL},
+    {"--category", "category", OD_CLI_STR, 0, NULL, "PATH"},
+    {"--domain", "domain", OD_CLI_STR, 0, "network|host|middleware|database|application|other", NULL},
+    {"--description", "description", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--department", "department", OD_CLI_STR, 0, NULL, "DEPT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_problem_act[] = {
+    {"--reason", "reason", OD_CLI_STR, 0, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
 static int export_report(od_cli_ctx *c, const od_cli_inv *inv);
 
 #define Q OD_CLI_QUERY
@@ -426,6 +479,15 @@ const od_cli_cmd od_cli_cmds[] = {
      "设置通知：个人机器人、各级别渠道、语言 set a user's personal bot, channels per level, language"},
     {"user", "notify-show", "GET", "/api/v1/users/{id}/notify", 0, o_none, &notify_view, NULL,
      "查看通知设置 show a user's notification settings"},
+    {"problem", "list", "GET", "/api/v1/problems", P, o_problem_list, &problem_list_view, NULL,
+     "问题列表 list problems"},
+    {"problem", "show", "GET", "/api/v1/problems/{id}", 0, o_none, &problem_view, NULL,
+     "问题详情 show a problem with its typed fields"},
+    {"problem", "create", "POST", "/api/v1/problems", 0, o_problem_create, &problem_view,
+     od_cli_problem_create, "新建问题 create a problem (priority from impact × urgency)"},
+    {"problem", "act", "POST", "/api/v1/records/{id}/actions/{action}", 0, o_problem_act, &problem_view,
+     od_cli_problem_act,
+     "执行工作流动作 apply a workflow action (accept, assign, start, suspend, resolve, close, …)"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -148,9 +148,10 @@ struct od_cli_cmd;
 /* One parsed command line. */
 typedef struct od_cli_inv {
     const struct od_cli_cmd *cmd;
-    const char *id; /* the ID positional (checked: a positive integer) or NULL */
-    json_t *params; /* options to send: body or query (owned object) */
-    json_t *local;  /* OD_CLI_LOCAL options (owned object) */
+    const char *id;  /* the ID positional (checked: a positive integer) or NULL */
+    const char *arg; /* the ACTION positional of a path with "{action}" ([a-z0-9_]) or NULL */
+    json_t *params;  /* options to send: body or query (owned object) */
+    json_t *local;   /* OD_CLI_LOCAL options (owned object) */
 } od_cli_inv;
 
 typedef int (*od_cli_handler)(od_cli_ctx *c, const od_cli_inv *inv);
@@ -193,6 +194,10 @@ int od_cli_login(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_logout(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_passwd(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_user_add(od_cli_ctx *c, const od_cli_inv *inv);
+/* cli_problems.c: `problem create` (options into the body's fields) and
+ * `problem act ID ACTION` (the record's version read first). */
+int od_cli_problem_create(od_cli_ctx *c, const od_cli_inv *inv);
+int od_cli_problem_act(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_grade(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_policy_table(od_cli_ctx *c, const od_cli_inv *inv);
 /* cli_notify.c */

@@ -33,6 +33,10 @@ H(record_create) H(record_list) H(record_get) H(record_patch) H(record_timeline)
 H(record_links) H(record_link_add) H(record_link_delete) H(record_cis) H(record_ci_add) H(record_ci_delete)
 H(record_clocks) H(record_approvals) H(record_checklists)
 H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(committee_delete)
+/* the workflow kernel applied, and problems (h_problems.c) */
+H(record_actions) H(record_act) H(record_vote) H(record_checklist_item)
+H(problem_list) H(problem_create) H(problem_get) H(problem_patch) H(problem_review) H(incident_problem)
+H(delegation_create) H(delegation_list)
 #undef H
     /* clang-format on */
 

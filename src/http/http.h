@@ -127,7 +127,8 @@ typedef enum od_jtype {
     OD_JT_OBJECT,
     OD_JT_ARRAY,
     OD_JT_TIME,
-    OD_JT_NUMBER
+    OD_JT_NUMBER,
+    OD_JT_SCALAR /* a string, number or boolean (typed by the app) */
 } od_jtype;
 typedef struct od_field {
     const char *name;

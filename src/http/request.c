@@ -21,8 +21,13 @@ static bool match(const char *pat, const char *path, int64_t ids[OD_PATH_PARAMS_
 {
     *n_ids = 0;
     while (*pat && *path) {
-        if (strncmp(pat, "{token}", 7) == 0) {
-            /* an opaque token segment ([A-Za-z0-9_-]{1,128}); the handler reads it from the path */
+        size_t tl = strncmp(pat, "{token}", 7) == 0       ? 7
+                    : strncmp(pat, "{action}", 8) == 0    ? 8
+                    : strncmp(pat, "{item_key}", 10) == 0 ? 10
+                                                          : 0;
+        if (tl) {
+            /* an opaque token segment ([A-Za-z0-9_-]{1,128}): a token, an action or
+             * item key; the handler reads it from the path */
             const char *se = path;
             while (*se && *se != '/' && se - path <= 128 &&
                    ((*se >= 'a' && *se <= 'z') || (*se >= 'A' && *se <= 'Z') || (*se >= '0' && *se <= '9') ||
@@ -30,7 +35,7 @@ static bool match(const char *pat, const char *path, int64_t ids[OD_PATH_PARAMS_
                 se++;
             if (se == path || (*se && *se != '/') || se - path > 128)
                 return false;
-            pat += 7;
+            pat += tl;
             path = se;
             continue;
         }
@@ -79,7 +84,7 @@ const od_route *od_route_match(const char *method, const char *path, int64_t ids
 static const char *type_name(od_jtype t)
 {
     static const char *const names[] = {"string", "integer",       "boolean", "object",
-                                        "array",  "RFC 3339 time", "number"};
+                                        "array",  "RFC 3339 time", "number",  "string, number or boolean"};
     return names[t];
 }
 
@@ -121,6 +126,9 @@ od_err od_req_fields(od_req *r, const od_field *fields)
             break;
         case OD_JT_ARRAY:
             ok = json_is_array(v);
+            break;
+        case OD_JT_SCALAR:
+            ok = json_is_string(v) || json_is_number(v) || json_is_boolean(v);
             break;
         default:
             ok = false;

@@ -90,8 +90,8 @@
     X(CKL_INSTANCES, "SELECT id, phase, template_key, template_version, state, opened_at, completed_at "     \
                      "FROM checklist_instances WHERE record_id = ? ORDER BY id")                             \
     X(CKL_RESULTS, "SELECT x.instance_id, x.item_key, x.value, x.passed, x.by_id, x.at, x.evidence, "        \
-                   "x.finding_record_id FROM checklist_results x JOIN checklist_instances i ON i.id = "      \
-                   "x.instance_id WHERE i.record_id = ? ORDER BY x.id")                                      \
+                   "x.finding_record_id, x.note, x.finding FROM checklist_results x JOIN "                   \
+                   "checklist_instances i ON i.id = x.instance_id WHERE i.record_id = ? ORDER BY x.id")      \
     /* committees (§1.7) */                                                                                 \
     X(CMT_INSERT, "INSERT INTO committees(key, name_zh, name_en, chair_id, quorum, created_at, "             \
                   "updated_at) VALUES(?,?,?,?,?,?,?)")                                                       \

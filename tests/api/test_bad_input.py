@@ -213,6 +213,38 @@ SAMPLES = {
     "PATCH /api/v1/committees/{id}": dict(user="sysadmin", ids=lambda t: [t.cmt], body=lambda t: {
         "name_zh": "改名", "name_en": "Renamed", "chair_id": t.uid["eng"], "deputies": [], "members": [t.uid["quiet"]],
         "quorum": 1}, read=lambda t, r: "/api/v1/committees/%d" % t.cmt),
+    # the workflow kernel applied and problems (docs/problems.md): actions and
+    # reviews carry the record's current version (a stale one is 409 by design)
+    "POST /api/v1/records/{id}/actions/{action}": dict(user="pm", ids=lambda t: [t.prb_active], key="raise_change",
+                                                       body=lambda t: {
+        "version": t.version(t.prb_active), "reason": "提交变更", "fields": {"description": "描述 d"}},
+        read=lambda t, r: "/api/v1/records/%d/timeline?limit=500" % t.prb_active),
+    # more_info keeps the step waiting: the same approver may vote again
+    "POST /api/v1/records/{id}/approvals/{round_id}/votes": dict(user="pm2", ids=lambda t: [t.prb_active, t.round],
+                                                                 body=lambda t: {
+        "step": "workaround_only", "decision": "more_info", "comment": "请补充 more"},
+        read=lambda t, r: "/api/v1/records/%d/approvals" % t.prb_active),
+    "PUT /api/v1/records/{id}/checklists/{checklist_id}/items/{item_key}": dict(
+        user="pm", ids=lambda t: [t.prb_resolved, t.checklist], key="ke_updated", body=lambda t: {
+            "value": True, "note": "备注 n", "finding": "发现 f"},
+        read=lambda t, r: "/api/v1/records/%d/checklists" % t.prb_resolved),
+    "POST /api/v1/problems": dict(user="pm", body=lambda t: {
+        "title": "坏输入问题 %d" % unique(), "tier": "line2", "department": "运行部", "requester_id": t.uid["lead"],
+        "drill": False, "fields": {"description": "描述", "impact": "high", "urgency": "low", "domain": "database"}},
+        read=lambda t, r: "/api/v1/problems/%d" % r["id"]),
+    "PATCH /api/v1/problems/{id}": dict(user="pm", ids=lambda t: [t.prb_active], body=lambda t: {
+        "version": t.version(t.prb_active), "fields": {"description": "改 d", "workaround": "重启"}},
+        read=lambda t, r: "/api/v1/problems/%d" % t.prb_active),
+    "POST /api/v1/problems/{id}/review": dict(user="pm", ids=lambda t: [t.prb_resolved], body=lambda t: {
+        "version": t.version(t.prb_resolved), "review": "复盘 r", "major_reason": "影响大"},
+        read=lambda t, r: "/api/v1/problems/%d" % t.prb_resolved),
+    "POST /api/v1/approval-delegations": dict(user="pm", body=lambda t: {
+        "delegate_id": t.uid["lead"], "from": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z"},
+        read=lambda t, r: "/api/v1/approval-delegations?limit=500"),
+    "POST /api/v1/incidents/{id}/problem": dict(user="pm", ids=lambda t: [t.inc], body=lambda t: {
+        "title": "由事件创建 %d" % unique(), "tier": "line2", "department": "运行部", "requester_id": t.uid["lead"],
+        "drill": False, "fields": {"description": "描述"}},
+        read=lambda t, r: "/api/v1/problems/%d" % r["id"]),
 }
 
 # The notification channel of this server: e-mail to a port where nothing
@@ -311,7 +343,8 @@ class BadInput(harness.ServerTest):
         cls.uid = {}
         for name, roles in (("bi_eng", ["ops_engineer", "monitoring_engineer"]), ("bi_logout", ["ops_engineer"]),
                             ("bi_pw", ["ops_engineer"]), ("bi_victim", ["ops_engineer"]),
-                            ("bi_lead", ["ops_section_head"]), ("bi_quiet", [])):
+                            ("bi_lead", ["ops_section_head"]), ("bi_quiet", []),
+                            ("bi_pm", ["problem_manager"]), ("bi_pm2", ["problem_manager"])):
             uid, tok = s.make_user(name, roles, phone="13900000001")
             cls.uid[name[3:]] = uid
             cls.tok[name[3:]] = tok
@@ -352,8 +385,39 @@ class BadInput(harness.ServerTest):
                                           "members": [cls.uid["eng"]], "quorum": 1}, token=cls.tok["sysadmin"])
         assert r.status == 201, r
         cls.cmt = r.json["id"]
+        cls.problems_world()
         cls.db = harness.db_connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
+
+    @classmethod
+    def problems_world(cls):
+        """An active problem with a waiting workaround_only round (opened by
+        pm, pm2 votes) and a resolved one with its closure checklist."""
+        s, pm = cls.srv, cls.tok["pm"]
+
+        def act(pid, action, **body):
+            body["version"] = s.get("/api/v1/problems/%d" % pid, token=pm).json["version"]
+            r = s.post("/api/v1/records/%d/actions/%s" % (pid, action), body, token=pm)
+            assert r.status == 200, (action, r)
+
+        ids = []
+        for name in ("active", "resolved"):
+            r = s.post("/api/v1/problems", {"title": "坏输入 " + name, "fields": {
+                "impact": "low", "urgency": "low", "category": "db"}}, token=pm)
+            assert r.status == 201, r
+            pid = r.json["id"]
+            act(pid, "accept")
+            act(pid, "assign", fields={"assignee_id": cls.uid["pm"]})
+            act(pid, "start")
+            ids.append(pid)
+        cls.prb_active, cls.prb_resolved = ids
+        act(cls.prb_active, "decide_workaround_only", reason="成本高", fields={"workaround": "重启"})
+        cls.round = s.get("/api/v1/records/%d/approvals" % cls.prb_active, token=pm).json["items"][0]["id"]
+        act(cls.prb_resolved, "resolve", fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
+        cls.checklist = s.get("/api/v1/records/%d/checklists" % cls.prb_resolved, token=pm).json["items"][0]["id"]
+
+    def version(self, rid):
+        return self.srv.get("/api/v1/records/%d" % rid, token=self.tok["pm"]).json["version"]
 
     @classmethod
     def plant_ack_link(cls, incident_id):
@@ -418,7 +482,8 @@ class BadInput(harness.ServerTest):
     def route_path(self, pattern, spec):
         ids = spec["ids"](self) if "ids" in spec else []
         it = iter(ids)
-        path = re.sub(r"\{id\}", lambda m: str(next(it)), pattern)
+        path = re.sub(r"\{\w*id\}", lambda m: str(next(it)), pattern)  # {id}, {round_id}, {checklist_id}
+        path = re.sub(r"\{(action|item_key)\}", lambda m: spec["key"], path)
         if "{token}" in path:  # /ack/{token}: an opaque path token, not an id
             path = path.replace("{token}", spec["token"](self))
         return path

@@ -40,6 +40,7 @@ ADMIN_ACCOUNTS = {"system_admin": "sysadmin", "security_admin": "secadmin", "aud
 
 
 def concrete(path):
+    path = re.sub(r"\{(action|item_key)\}", "x", path)  # key segments
     return re.sub(r"\{\w*id\}", "1", path)  # {id}, {link_id}, {ci_id}
 
 

@@ -48,10 +48,10 @@ def newest():
 
 def set_back_one_schema(db):
     """Makes db look like one written by the previous release: the newest
-    migration (0012, the record registry) not applied.  Returns the schema
-    version the database then has."""
-    from test_records import Backfill
-    Backfill.downgrade(db)
+    migration (0013, the workflow kernel applied and problems) not applied.
+    Returns the schema version the database then has."""
+    from test_problems import Downgrade
+    Downgrade.downgrade(db)
     return schema_rows(db)[-1]
 
 

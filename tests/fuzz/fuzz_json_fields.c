@@ -51,6 +51,8 @@ static bool has_type(json_t *v, od_jtype t)
         return json_is_object(v);
     case OD_JT_ARRAY:
         return json_is_array(v);
+    case OD_JT_SCALAR:
+        return json_is_string(v) || json_is_number(v) || json_is_boolean(v);
     }
     return false;
 }

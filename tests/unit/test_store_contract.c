@@ -525,6 +525,104 @@ static od_err link_row(od_tx *tx, int64_t from, int64_t to, const char *kind, co
                                  OD_INT((int64_t)20)));
 }
 
+/* What the workflow kernel applied relies on (migration 0013): a module's
+ * row made once (ON CONFLICT DO NOTHING) and read with its defaults; a
+ * deadline without an incident, claimed by the scheduler's query and fired
+ * exactly once (the conditional update); a threshold counted once fired;
+ * a clock's breach frozen by a conditional update; a checklist result
+ * replaced by an upsert (ON CONFLICT DO UPDATE); the first approval round. */
+static void kernel_applied(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t prb = 0, n = 0, clk = 0, dl = 0, dl2 = 0, inst = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000009", &prb, &e), OD_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_PRB_ENSURE, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_PRB_GET, &r, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "");    /* reporter_contact */
+    assert_true(od_rows_null(r, 3));                /* recorded_at */
+    assert_string_equal(od_rows_text(r, 12), "[]"); /* solving_team */
+    assert_int_equal(od_rows_int(r, 21), 0);        /* major */
+    od_rows_close(r);
+    /* a record clock's threshold: a deadline without an incident */
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_KCLK_INSERT, &clk, &e,
+                     OD_BINDS(OD_INT(prb), OD_TEXT("resolve"), OD_INT((int64_t)3600000), OD_TEXT("24x7"),
+                              OD_TEXT("running"), OD_INT((int64_t)100), OD_NULL(), OD_INT((int64_t)0),
+                              OD_NULL(), OD_INT((int64_t)3600100), OD_NULL())),
+        OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_KDL_INSERT, &dl, &e,
+                                  OD_BINDS(OD_INT(prb), OD_INT(clk), OD_TEXT("clock:resolve:50"),
+                                           OD_INT((int64_t)1800100), OD_INT((int64_t)1800100))),
+                     OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_KDL_INSERT, &dl2, &e,
+                                  OD_BINDS(OD_INT(prb), OD_INT(clk), OD_TEXT("clock:resolve:75"),
+                                           OD_INT((int64_t)2700100), OD_INT((int64_t)2700100))),
+                     OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, &e, OD_BINDS(OD_INT((int64_t)1800100))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), dl);
+    assert_true(od_rows_null(r, 1)); /* incident_id */
+    od_rows_close(r);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_DL_FIRED, &e, OD_BINDS(OD_TEXT("fired"), OD_TEXT("n1"), OD_INT(dl))), OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_KDL_FIRED_COUNT, &n, &e, OD_BINDS(OD_INT(clk), OD_TEXT("clock:resolve:50"))),
+        OD_OK);
+    assert_int_equal(n, 1);
+    /* a pause cancels the pending thresholds only */
+    assert_int_equal(od_tx_exec(tx, OD_Q_KDL_CLOCK_CANCEL, &e, OD_BINDS(OD_INT(clk))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_KDL_FIRED_COUNT, &n, &e, OD_BINDS(OD_INT(clk), OD_TEXT("clock:resolve:75"))),
+        OD_OK);
+    assert_int_equal(n, 0);
+    /* a breach is recorded once */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_KCLK_BREACH, &e, OD_BINDS(OD_INT((int64_t)3600100 + i), OD_INT(clk))), OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    /* a checklist result replaced in place */
+    assert_int_equal(od_tx_insert(tx, OD_Q_KCKL_INSERT, &inst, &e,
+                                  OD_BINDS(OD_INT(prb), OD_TEXT("close"), OD_TEXT("problem_closure"),
+                                           OD_INT((int64_t)1), OD_INT((int64_t)5))),
+                     OD_OK);
+    static const char *const vals[] = {"false", "true"};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_KCKL_RESULT_SET, &e,
+                                    OD_BINDS(OD_INT(inst), OD_TEXT("ke_updated"), OD_TEXT(vals[i]),
+                                             OD_BOOL(i == 1), OD_NULL(), OD_INT((int64_t)6), OD_TEXT(""),
+                                             OD_TEXT("n"), OD_TEXT(i == 0 ? "f" : ""))),
+                         OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_KCKL_RESULTS, &r, &e, OD_BINDS(OD_INT(inst))), OD_OK);
+    int rows = 0;
+    while (!od_rows_step(r, &row) && row) {
+        assert_string_equal(od_rows_text(r, 1), "true");
+        assert_int_equal(od_rows_int(r, 2), 1);
+        assert_string_equal(od_rows_text(r, 4), "");
+        rows++;
+    }
+    od_rows_close(r);
+    assert_int_equal(rows, 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_KAPR_MAX_ROUND, &n, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+    assert_int_equal(n, 0);
+    od_tx_rollback(tx);
+}
+
 static void record_registry(void **state)
 {
     fx *f = *state;
@@ -879,6 +977,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pg_error_does_not_poison_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(pg_lost_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(record_registry, setup, teardown),
+        cmocka_unit_test_setup_teardown(kernel_applied, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -1,0 +1,40 @@
+/* problems.h — the problem module's use cases (modules-spec §M2,
+ * docs/problems.md): problem records with their typed fields (JSON = the
+ * record's JSON plus "problem": {…}).  Transitions go through the generic
+ * od_record_act (records.h); these are the reads, the create (through the
+ * workflow's create action: who may create, the resolve clock started),
+ * the edit of fields, the major review and "create from this incident". */
+#ifndef OD_APP_PROBLEMS_H
+#define OD_APP_PROBLEMS_H
+
+#include "app/records.h"
+
+/* fields: record columns impact, urgency, assignee_id, group_key and the
+ * typed fields (category, description, domain, source, workaround, …) as
+ * od_record_act takes them, "link": {to_id | to_ref} for a caused_by link. */
+typedef struct od_problem_input {
+    const char *title, *tier, *department;
+    int64_t requester_id;
+    bool drill;
+    json_t *fields; /* borrowed, may be NULL */
+} od_problem_input;
+
+OD_NODISCARD od_err od_problem_create(od_app *a, const od_principal *who, const od_problem_input *in,
+                                      json_t **out, od_error *e);
+/* A problem from incident incident_id (in who's scope): linked caused_by,
+ * source "incident", the incident's title unless one is given. */
+OD_NODISCARD od_err od_problem_from_incident(od_app *a, const od_principal *who, int64_t incident_id,
+                                             const od_problem_input *in, json_t **out, od_error *e);
+OD_NODISCARD od_err od_problem_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+/* q->kind is ignored (problems). */
+OD_NODISCARD od_err od_problem_list(od_app *a, const od_principal *who, const od_record_query *q,
+                                    json_t **out, od_error *e);
+OD_NODISCARD od_err od_problem_update(od_app *a, const od_principal *who, int64_t id, int64_t version,
+                                      json_t *fields, json_t **out, od_error *e);
+/* Files the major review (fields review, major = true) and runs the
+ * workflow's file_review action, which opens the major_review approval. */
+OD_NODISCARD od_err od_problem_review(od_app *a, const od_principal *who, int64_t id, int64_t version,
+                                      const char *review, const char *major_reason, json_t **out,
+                                      od_error *e);
+
+#endif

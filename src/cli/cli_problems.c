@@ -1,0 +1,60 @@
+/* cli_problems.c — the client's problem commands that the generic one does
+ * not fit (docs/problems.md, docs/cli.md): `problem create` puts its field
+ * options under the body's "fields"; `problem act ID ACTION` reads the
+ * record's version, then applies the workflow action with it. */
+#include "cli/cli_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The answer as the command shows it (--json, or its view). */
+static int show(od_cli_ctx *c, const od_cli_inv *inv, int rc, od_cli_answer *a)
+{
+    if (!rc)
+        od_cli_show(c, inv->cmd, a);
+    od_cli_answer_cleanup(a);
+    return rc;
+}
+
+int od_cli_problem_create(od_cli_ctx *c, const od_cli_inv *inv)
+{
+    json_t *body = json_object(), *fields = json_object();
+    const char *k;
+    json_t *v;
+    json_object_foreach(inv->params, k, v)
+    {
+        if (strcmp(k, "title") == 0 || strcmp(k, "department") == 0)
+            json_object_set(body, k, v);
+        else
+            json_object_set(fields, k, v);
+    }
+    json_object_set_new(body, "fields", fields);
+    od_cli_answer a;
+    int rc = od_cli_call(c, "POST", "/api/v1/problems", body, &a);
+    json_decref(body);
+    return show(c, inv, rc, &a);
+}
+
+int od_cli_problem_act(od_cli_ctx *c, const od_cli_inv *inv)
+{
+    char path[256];
+    od_cli_answer a;
+    int w = snprintf(path, sizeof path, "/api/v1/records/%s", inv->id);
+    if (w < 0 || (size_t)w >= sizeof path)
+        return OD_CLI_EXIT_USAGE;
+    int rc = od_cli_call(c, "GET", path, NULL, &a);
+    json_t *version = rc ? NULL : json_incref(json_object_get(a.json, "version"));
+    od_cli_answer_cleanup(&a);
+    if (rc)
+        return rc;
+    json_t *body = json_deep_copy(inv->params);
+    json_object_set_new(body, "version", version ? version : json_integer(0));
+    w = snprintf(path, sizeof path, "/api/v1/records/%s/actions/%s", inv->id, inv->arg);
+    if (w < 0 || (size_t)w >= sizeof path) {
+        json_decref(body);
+        return OD_CLI_EXIT_USAGE;
+    }
+    rc = od_cli_call(c, "POST", path, body, &a);
+    json_decref(body);
+    return show(c, inv, rc, &a);
+}
