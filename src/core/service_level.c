@@ -164,6 +164,42 @@ void od_period_bounds(int year, int month, int utc_offset_min, int64_t *start, i
     *end = (int64_t)od_cal_days_from_civil(y1, m1, 1) * OD_DAY_MS - off;
 }
 
+bool od_percent_parse(const char *s, int64_t lo_ppm, int64_t *ppm)
+{
+    int64_t whole = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    const char *p = s ? s : "";
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        if (digits >= 3)
+            return false;
+        whole = whole * 10 + (*p - '0');
+    }
+    if (!digits)
+        return false;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
+            if (decimals >= 4)
+                return false;
+            frac = frac * 10 + (*p - '0');
+        }
+        if (!decimals)
+            return false;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p == '%')
+        p++;
+    if (*p)
+        return false;
+    for (int i = decimals; i < 4; i++)
+        frac *= 10;
+    int64_t v = whole * 10000 + frac;
+    if (v < lo_ppm || v > 1000000)
+        return false;
+    *ppm = v;
+    return true;
+}
+
 /* ---- incidents ------------------------------------------------------- */
 
 bool od_sl_is_major(const od_sl_incident *i, const od_sla_targets *t)
@@ -253,7 +289,7 @@ void od_sl_tally(const od_sl_incident *v, size_t n, const od_policy *p, od_sl_me
     for (size_t i = 0; i < n; i++) {
         if (v[i].drill)
             continue;
-        long g = by == OD_SLG_LEVEL ? (long)v[i].level
+        long g = by == OD_SLG_LEVEL      ? (long)v[i].level
                  : by == OD_SLG_CATEGORY ? v[i].category
                  : by == OD_SLG_TIER     ? v[i].tier
                                          : 0;

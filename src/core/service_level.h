@@ -93,6 +93,11 @@ int64_t od_budget_ms(int64_t period_ms, int32_t target_ppm);
  * minutes (+480 for Beijing time); month 0 = the whole year. */
 void od_period_bounds(int year, int month, int utc_offset_min, int64_t *start, int64_t *end);
 
+/* "99.5%", "99.5" or "50 %": a percentage with at most 4 decimals, in
+ * parts per million (1e-4 % = 1 ppm), within [lo_ppm, 1e6].  False when
+ * malformed or out of range. */
+bool od_percent_parse(const char *s, int64_t lo_ppm, int64_t *ppm);
+
 /* ---- incidents ---------------------------------------------------------- */
 
 typedef enum od_sl_metric {

@@ -33,6 +33,9 @@ H(record_create) H(record_list) H(record_get) H(record_patch) H(record_timeline)
 H(record_links) H(record_link_add) H(record_link_delete) H(record_cis) H(record_ci_add) H(record_ci_delete)
 H(record_clocks) H(record_approvals) H(record_checklists)
 H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(committee_delete)
+/* service levels: services, impact intervals, figures (h_sla.c) */
+H(service_list) H(service_create) H(incident_intervals) H(incident_interval_add) H(outage_create)
+H(outage_get) H(outage_correct) H(outage_approve) H(service_levels)
 #undef H
     /* clang-format on */
 

@@ -114,6 +114,23 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/committees/{id}", P(COMMITTEE_READ), od_h_committee_get, "one committee"},
     {"PATCH", "/api/v1/committees/{id}", P(COMMITTEE_WRITE), od_h_committee_patch, "edit a committee"},
     {"DELETE", "/api/v1/committees/{id}", P(COMMITTEE_WRITE), od_h_committee_delete, "delete a committee"},
+    /* service levels (R-SLA-1, R-SLA-2, R-SLA-5; docs/service-levels.md) */
+    {"GET", "/api/v1/services", P(INCIDENT_READ), od_h_service_list, "list services"},
+    {"POST", "/api/v1/services", P(CI_WRITE), od_h_service_create, "create a service"},
+    {"GET", "/api/v1/incidents/{id}/impact-intervals", P(INCIDENT_READ), od_h_incident_intervals,
+     "an incident's impact intervals and business-impact duration"},
+    {"POST", "/api/v1/incidents/{id}/impact-intervals", P(INCIDENT_REPORT), od_h_incident_interval_add,
+     "record an impact interval of an incident"},
+    {"POST", "/api/v1/outage-intervals", P(INCIDENT_REPORT), od_h_outage_create,
+     "enter an outage interval by hand (counted once approved)"},
+    {"GET", "/api/v1/outage-intervals/{id}", P(INCIDENT_READ), od_h_outage_get,
+     "one outage interval with its corrections"},
+    {"POST", "/api/v1/outage-intervals/{id}/correct", P(INCIDENT_REPORT), od_h_outage_correct,
+     "correct an interval's times (reason required, audited)"},
+    {"POST", "/api/v1/outage-intervals/{id}/approve", P(INCIDENT_LEAD), od_h_outage_approve,
+     "approve a manual interval"},
+    {"GET", "/api/v1/service-levels", P(INCIDENT_READ), od_h_service_levels,
+     "availability, budget, response/restore/handling verdicts, MTTA/MTTR of a period"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

@@ -4,58 +4,22 @@
  * mapping, the weight of degraded time and the budget alert share.  Every
  * key is optional (the seed's values stay); a bad value is a finding with its
  * line, so `opsdesk policy check` refuses it.  Schema: docs/service-levels.md. */
+#include "core/service_level.h"
 #include "policy/policy_load_int.h"
 
 #include <string.h>
 
 enum { SK_AVAIL, SK_ACCEPT, SK_RESPONSE, SK_RESTORE, SK_MAJOR, SK_DEGRADED, SK_BUDGET, SK__COUNT };
 
-/* "99.5%", "99.5" or "50 %": a percentage with at most 4 decimals, in
- * parts per million, within [lo_ppm, 1e6].  False when malformed. */
-static bool parse_percent(const char *s, int64_t lo_ppm, int64_t *ppm)
-{
-    int64_t whole = 0, frac = 0;
-    int digits = 0, decimals = 0;
-    const char *p = s;
-    for (; *p >= '0' && *p <= '9'; p++, digits++) {
-        if (digits >= 3)
-            return false;
-        whole = whole * 10 + (*p - '0');
-    }
-    if (!digits)
-        return false;
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
-            if (decimals >= 4)
-                return false;
-            frac = frac * 10 + (*p - '0');
-        }
-        if (!decimals)
-            return false;
-    }
-    while (*p == ' ')
-        p++;
-    if (*p == '%')
-        p++;
-    if (*p)
-        return false;
-    for (int i = decimals; i < 4; i++)
-        frac *= 10;
-    int64_t v = whole * 10000 + frac; /* 1e-4 % = 1 ppm */
-    if (v < lo_ppm || v > 1000000)
-        return false;
-    *ppm = v;
-    return true;
-}
-
 static void get_percent(ctx *c, const node *n, const char *path, int64_t lo_ppm, int64_t *out)
 {
     if (!od_pl_want(c, n, N_SCALAR, path))
         return;
     char sv[64];
-    if (!parse_percent(n->str, lo_ppm, out))
-        od_pl_diag(c, n->line, n->col, "%s: bad percentage '%s' (write e.g. 99.5%%, between %lld%% and 100%%)",
-                   path, od_pl_shown(n->str, sv), (long long)(lo_ppm / 10000));
+    if (!od_percent_parse(n->str, lo_ppm, out))
+        od_pl_diag(c, n->line, n->col,
+                   "%s: bad percentage '%s' (write e.g. 99.5%%, between %lld%% and 100%%)", path,
+                   od_pl_shown(n->str, sv), (long long)(lo_ppm / 10000));
 }
 
 static void load_restore(ctx *c, od_sla_targets *t, const node *k, const node *v)
@@ -69,8 +33,9 @@ static void load_restore(ctx *c, od_sla_targets *t, const node *k, const node *v
     if (f.val[1])
         od_pl_get_duration(c, f.val[1], "sla.restore_target.major", false, &t->restore_ms[1]);
     if (f.val[0] && f.val[1] && t->restore_ms[1] < t->restore_ms[0])
-        od_pl_diag(c, f.val[1]->line, f.val[1]->col,
-                   "sla.restore_target.major: shorter than the ordinary target (a major fault gets more time)");
+        od_pl_diag(
+            c, f.val[1]->line, f.val[1]->col,
+            "sla.restore_target.major: shorter than the ordinary target (a major fault gets more time)");
 }
 
 static void load_major(ctx *c, od_sla_targets *t, const node *v)
@@ -87,8 +52,8 @@ static void load_major(ctx *c, od_sla_targets *t, const node *v)
 void od_pl_load_sla(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key",
-                .names = {"availability_target", "acceptance", "response_target", "restore_target", "major_fault",
-                          "degraded_weight", "budget_alert_below"},
+                .names = {"availability_target", "acceptance", "response_target", "restore_target",
+                          "major_fault", "degraded_weight", "budget_alert_below"},
                 .n = SK__COUNT};
     if (!od_pl_map_fields(c, v, "sla", &f))
         return;

@@ -122,16 +122,64 @@ static void test_availability(void **state)
         bool met;
     } rows[] = {
         {"none", {{0}}, 0, 0, 0, 0, 0, 0, 1000000, 0, true},
-        {"3.5 h in two", {{0}}, 2, 0, 3 * HOUR_MS + 30 * MIN_MS, 0, 0, 3 * HOUR_MS + 30 * MIN_MS, 995138, 2, true},
-        {"overlapping counted once", {{0}}, 3, 0, 2 * HOUR_MS, 0, 0, 2 * HOUR_MS, 997222, 1, true},
-        {"3.6 h = 99.5 % exactly", {{0}}, 1, 0, 3 * HOUR_MS + 36 * MIN_MS, 0, 0, 3 * HOUR_MS + 36 * MIN_MS, 995000, 1,
+        {"3.5 h in two",
+         {{0}},
+         2,
+         0,
+         3 * HOUR_MS + 30 * MIN_MS,
+         0,
+         0,
+         3 * HOUR_MS + 30 * MIN_MS,
+         995138,
+         2,
          true},
-        {"3.6 h + 1 ms breaches", {{0}}, 1, 0, 3 * HOUR_MS + 36 * MIN_MS + 1, 0, 0, 3 * HOUR_MS + 36 * MIN_MS + 1,
-         994999, 1, false},
-        {"planned in window + overrun", {{0}}, 1, 0, 30 * MIN_MS, 2 * HOUR_MS, 0, 30 * MIN_MS, 999305, 1, true},
+        {"overlapping counted once", {{0}}, 3, 0, 2 * HOUR_MS, 0, 0, 2 * HOUR_MS, 997222, 1, true},
+        {"3.6 h = 99.5 % exactly",
+         {{0}},
+         1,
+         0,
+         3 * HOUR_MS + 36 * MIN_MS,
+         0,
+         0,
+         3 * HOUR_MS + 36 * MIN_MS,
+         995000,
+         1,
+         true},
+        {"3.6 h + 1 ms breaches",
+         {{0}},
+         1,
+         0,
+         3 * HOUR_MS + 36 * MIN_MS + 1,
+         0,
+         0,
+         3 * HOUR_MS + 36 * MIN_MS + 1,
+         994999,
+         1,
+         false},
+        {"planned in window + overrun",
+         {{0}},
+         1,
+         0,
+         30 * MIN_MS,
+         2 * HOUR_MS,
+         0,
+         30 * MIN_MS,
+         999305,
+         1,
+         true},
         {"drill never counts", {{0}}, 2, 0, 0, 0, 0, 0, 1000000, 0, true},
         {"degraded weight 0", {{0}}, 1, 0, 0, 0, 2 * HOUR_MS, 0, 1000000, 0, true},
-        {"degraded weight 0.5, overlap", {{0}}, 2, 500, HOUR_MS, 0, HOUR_MS, HOUR_MS + 30 * MIN_MS, 997916, 1, true},
+        {"degraded weight 0.5, overlap",
+         {{0}},
+         2,
+         500,
+         HOUR_MS,
+         0,
+         HOUR_MS,
+         HOUR_MS + 30 * MIN_MS,
+         997916,
+         1,
+         true},
         {"clipped to the month", {{0}}, 2, 0, 2 * HOUR_MS, 0, 0, 2 * HOUR_MS, 997222, 2, true},
     };
     /* fill the outages (they depend on the period) */
@@ -142,7 +190,8 @@ static void test_availability(void **state)
     rows[2].o[2] = (od_outage){d1 + 10 * MIN_MS, d1 + 20 * MIN_MS, OD_OUTAGE_UNPLANNED, false, 0, 0};
     rows[3].o[0] = (od_outage){d1, d1 + 3 * HOUR_MS + 36 * MIN_MS, OD_OUTAGE_UNPLANNED, false, 0, 0};
     rows[4].o[0] = (od_outage){d1, d1 + 3 * HOUR_MS + 36 * MIN_MS + 1, OD_OUTAGE_UNPLANNED, false, 0, 0};
-    rows[5].o[0] = (od_outage){d1, d1 + 2 * HOUR_MS + 30 * MIN_MS, OD_OUTAGE_PLANNED, false, d1, d1 + 2 * HOUR_MS};
+    rows[5].o[0] =
+        (od_outage){d1, d1 + 2 * HOUR_MS + 30 * MIN_MS, OD_OUTAGE_PLANNED, false, d1, d1 + 2 * HOUR_MS};
     rows[6].o[0] = (od_outage){d1, d1 + 5 * HOUR_MS, OD_OUTAGE_UNPLANNED, true, 0, 0};
     rows[6].o[1] = (od_outage){d2, d2 + 5 * HOUR_MS, OD_OUTAGE_PLANNED, true, d2, d2 + HOUR_MS};
     rows[7].o[0] = (od_outage){d1, d1 + 2 * HOUR_MS, OD_OUTAGE_DEGRADED, false, 0, 0};
@@ -156,8 +205,8 @@ static void test_availability(void **state)
         t.degraded_permille = rows[i].degraded_permille;
         assert_int_equal(od_availability(rows[i].o, rows[i].n, a, b, &t, scratch, N(scratch), &r), OD_OK);
         if (r.unplanned_ms != rows[i].unplanned || r.planned_ms != rows[i].planned ||
-            r.degraded_ms != rows[i].degraded || r.downtime_ms != rows[i].downtime || r.avail_ppm != rows[i].ppm ||
-            r.outages != rows[i].outages || r.met != rows[i].met)
+            r.degraded_ms != rows[i].degraded || r.downtime_ms != rows[i].downtime ||
+            r.avail_ppm != rows[i].ppm || r.outages != rows[i].outages || r.met != rows[i].met)
             fail_msg("%s: U=%lld P=%lld D=%lld down=%lld ppm=%lld outages=%zu met=%d", rows[i].name,
                      (long long)r.unplanned_ms, (long long)r.planned_ms, (long long)r.degraded_ms,
                      (long long)r.downtime_ms, (long long)r.avail_ppm, r.outages, r.met);
@@ -216,13 +265,13 @@ static void test_budget(void **state)
         int32_t ppm;
         int64_t period, budget;
     } rows[] = {
-        {2026, 0, 995000, 8760 * HOUR_MS, 43 * HOUR_MS + 48 * MIN_MS},              /* 43.8 h */
+        {2026, 0, 995000, 8760 * HOUR_MS, 43 * HOUR_MS + 48 * MIN_MS},             /* 43.8 h */
         {2028, 0, 995000, 8784 * HOUR_MS, 43 * HOUR_MS + 55 * MIN_MS + 12 * 1000}, /* 43.92 h */
-        {2100, 0, 995000, 8760 * HOUR_MS, 43 * HOUR_MS + 48 * MIN_MS},              /* not leap */
+        {2100, 0, 995000, 8760 * HOUR_MS, 43 * HOUR_MS + 48 * MIN_MS},             /* not leap */
         {2000, 0, 995000, 8784 * HOUR_MS, 43 * HOUR_MS + 55 * MIN_MS + 12 * 1000}, /* leap */
-        {2026, 6, 995000, 720 * HOUR_MS, 3 * HOUR_MS + 36 * MIN_MS},                /* 3.6 h */
-        {2028, 2, 995000, 696 * HOUR_MS, 3 * HOUR_MS + 28 * MIN_MS + 48 * 1000},    /* 29 days */
-        {2026, 12, 999000, 744 * HOUR_MS, 44 * MIN_MS + 38 * 1000 + 400},           /* 99.9 % */
+        {2026, 6, 995000, 720 * HOUR_MS, 3 * HOUR_MS + 36 * MIN_MS},               /* 3.6 h */
+        {2028, 2, 995000, 696 * HOUR_MS, 3 * HOUR_MS + 28 * MIN_MS + 48 * 1000},   /* 29 days */
+        {2026, 12, 999000, 744 * HOUR_MS, 44 * MIN_MS + 38 * 1000 + 400},          /* 99.9 % */
         {2026, 1, 1000000, 744 * HOUR_MS, 0},
     };
     for (size_t i = 0; i < N(rows); i++) {
@@ -259,18 +308,25 @@ static void test_verdicts(void **state)
         bool drill;
         od_sl_verdict v;
     } rows[] = {
-        {"response 1 ms before", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 30 * MIN_MS - 1, 0, false, OD_SLV_MET},
+        {"response 1 ms before", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 30 * MIN_MS - 1, 0, false,
+         OD_SLV_MET},
         {"response at", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 30 * MIN_MS, 0, false, OD_SLV_MET},
-        {"response 1 ms after", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 30 * MIN_MS + 1, 0, false, OD_SLV_BREACHED},
-        {"response pending at", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 0, 30 * MIN_MS, false, OD_SLV_PENDING},
-        {"response open past", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 0, 30 * MIN_MS + 1, false, OD_SLV_BREACHED},
+        {"response 1 ms after", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 30 * MIN_MS + 1, 0, false,
+         OD_SLV_BREACHED},
+        {"response pending at", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 0, 30 * MIN_MS, false,
+         OD_SLV_PENDING},
+        {"response open past", OD_SL_RESPONSE, OD_RESP_R3, OD_RESP_R3, 0, 30 * MIN_MS + 1, false,
+         OD_SLV_BREACHED},
         {"restore ordinary at", OD_SL_RESTORE, OD_RESP_R2, OD_RESP_R2, 2 * HOUR_MS, 0, false, OD_SLV_MET},
-        {"restore ordinary after", OD_SL_RESTORE, OD_RESP_R2, OD_RESP_R2, 2 * HOUR_MS + 1, 0, false, OD_SLV_BREACHED},
+        {"restore ordinary after", OD_SL_RESTORE, OD_RESP_R2, OD_RESP_R2, 2 * HOUR_MS + 1, 0, false,
+         OD_SLV_BREACHED},
         {"restore major at", OD_SL_RESTORE, OD_RESP_R2, OD_RESP_R1, 8 * HOUR_MS, 0, false, OD_SLV_MET},
-        {"restore major after", OD_SL_RESTORE, OD_RESP_R2, OD_RESP_R1, 8 * HOUR_MS + 1, 0, false, OD_SLV_BREACHED},
+        {"restore major after", OD_SL_RESTORE, OD_RESP_R2, OD_RESP_R1, 8 * HOUR_MS + 1, 0, false,
+         OD_SLV_BREACHED},
         {"restore major open", OD_SL_RESTORE, OD_RESP_R1, OD_RESP_R1, 0, 8 * HOUR_MS, false, OD_SLV_PENDING},
         {"handling R1 at", OD_SL_HANDLING, OD_RESP_R1, OD_RESP_R1, 2 * HOUR_MS, 0, false, OD_SLV_MET},
-        {"handling R1 after", OD_SL_HANDLING, OD_RESP_R1, OD_RESP_R1, 2 * HOUR_MS + 1, 0, false, OD_SLV_BREACHED},
+        {"handling R1 after", OD_SL_HANDLING, OD_RESP_R1, OD_RESP_R1, 2 * HOUR_MS + 1, 0, false,
+         OD_SLV_BREACHED},
         {"handling R3 before", OD_SL_HANDLING, OD_RESP_R3, OD_RESP_R1, 8 * HOUR_MS - 1, 0, false, OD_SLV_MET},
         {"handling initial level", OD_SL_HANDLING, OD_RESP_R2, OD_RESP_R1, 4 * HOUR_MS + 1, 0, false,
          OD_SLV_BREACHED},
@@ -340,13 +396,16 @@ static void test_measures_and_tally(void **state)
         /* level, cat, tier: L2 / 0 / 1 — acked 10 min, restored 1 h */
         {d, d + 10 * MIN_MS, d + HOUR_MS, d + HOUR_MS, OD_GRADE_L2, OD_RESP_R2, OD_RESP_R2, 0, 1, false},
         /* L3 / 1 / 1 — acked 20 min, restored 3 h (breach: ordinary) */
-        {d, d + 20 * MIN_MS, d + 3 * HOUR_MS, d + 3 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 1, false},
+        {d, d + 20 * MIN_MS, d + 3 * HOUR_MS, d + 3 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 1,
+         false},
         /* L3 / 1 / 2 — acked 40 min (breach), restored 2 h */
-        {d, d + 40 * MIN_MS, d + 2 * HOUR_MS, d + 2 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 2, false},
+        {d, d + 40 * MIN_MS, d + 2 * HOUR_MS, d + 2 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 2,
+         false},
         /* L1 / 0 / 0 — not acked, open: pending at d + 10 min */
         {d, 0, 0, 0, OD_GRADE_L1, OD_RESP_R1, OD_RESP_R1, 0, 0, false},
         /* a drill: never counts */
-        {d, d + 99 * MIN_MS, d + 9 * HOUR_MS, d + 9 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 1, true},
+        {d, d + 99 * MIN_MS, d + 9 * HOUR_MS, d + 9 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 1,
+         true},
     };
     int64_t scratch[N(v)];
     od_sl_stats s = od_sl_measure_of(v, N(v), OD_SL_MTTA, -1, -1, scratch);
@@ -401,10 +460,10 @@ static void test_keys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_union),          cmocka_unit_test(test_unplanned_parts),
-        cmocka_unit_test(test_availability),   cmocka_unit_test(test_period_edges),
-        cmocka_unit_test(test_budget),         cmocka_unit_test(test_verdicts),
-        cmocka_unit_test(test_stats),          cmocka_unit_test(test_measures_and_tally),
+        cmocka_unit_test(test_union),        cmocka_unit_test(test_unplanned_parts),
+        cmocka_unit_test(test_availability), cmocka_unit_test(test_period_edges),
+        cmocka_unit_test(test_budget),       cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_stats),        cmocka_unit_test(test_measures_and_tally),
         cmocka_unit_test(test_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
