@@ -246,6 +246,25 @@ def run(s, samples):
     call("GET", "/api/v1/committees/%d" % cab["id"], token=sys_t)
     call("PATCH", "/api/v1/committees/%d" % cab["id"], {"quorum": 1, "name_en": "CAB"}, token=sys_t)
     call("DELETE", "/api/v1/committees/%d" % cab["id"], token=sys_t)
+    # service levels: a service, an incident's impact interval, a manual one approved, a correction, figures
+    def rfc(ms):
+        return datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    call("POST", "/api/v1/services", {"key": "svc-report", "name": "报表服务", "ci_id": ci2["id"],
+                                      "availability_target": "99.5%"}, token=eng)
+    call("GET", "/api/v1/services", token=eng)
+    t0 = s.now_ms()
+    call("POST", "/api/v1/incidents/%d/impact-intervals" % i, {"service": "svc-report", "kind": "unplanned",
+                                                               "starts_at": rfc(t0 - 2 * 3600000),
+                                                               "ends_at": rfc(t0 - 3600000)}, token=eng)
+    call("GET", "/api/v1/incidents/%d/impact-intervals" % i, token=eng)
+    mi = call("POST", "/api/v1/outage-intervals", {"service": "svc-report", "kind": "degraded",
+                                                   "starts_at": rfc(t0 - 30 * 60000), "ends_at": rfc(t0 - 20 * 60000),
+                                                   "note": "报表查询变慢"}, token=eng)
+    call("POST", "/api/v1/outage-intervals/%d/approve" % mi["id"], token=head)
+    call("POST", "/api/v1/outage-intervals/%d/correct" % mi["id"], {"ends_at": rfc(t0 - 10 * 60000),
+                                                                    "reason": "监控显示 10 分钟前才恢复"}, token=eng)
+    call("GET", "/api/v1/outage-intervals/%d" % mi["id"], token=eng)
+    call("GET", "/api/v1/service-levels?from=%s&to=%s" % (rfc(t0 - 86400000), rfc(t0 + 60000)), token=eng)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},

@@ -70,7 +70,8 @@ static json_t *service_json(od_rows *r)
                      od_rows_text(r, 1), "name", od_rows_text(r, 2), "ci_id", int_or_null(r, 3),
                      "availability_target_ppm", (json_int_t)ppm, "availability_target", (double)ppm / 10000.0,
                      "calendar", od_rows_text(r, 5), "platform_member", od_rows_int(r, 6) != 0, "created_at",
-                     od_time_format(od_rows_int(r, 7), t), "updated_at", od_time_format(od_rows_int(r, 8), u));
+                     od_time_format(od_rows_int(r, 7), t), "updated_at",
+                     od_time_format(od_rows_int(r, 8), u));
 }
 
 static od_err service_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
@@ -111,11 +112,13 @@ od_err od_service_create(od_app *a, const od_principal *who, json_t *body, json_
     if (!name || !*name)
         return od_error_set(e, OD_E_UNPROCESSABLE, "name", "缺少名称 (name is required)");
     if (target && !od_percent_parse(target, 500000, &ppm))
-        return od_error_set(e, OD_E_INVALID, "availability_target",
-                            "可用率目标须为 50%% 到 100%% 的百分比，如 99.5%% (availability_target: a percentage "
-                            "from 50%% to 100%%, e.g. 99.5%%)");
+        return od_error_set(
+            e, OD_E_INVALID, "availability_target",
+            "可用率目标须为 50%% 到 100%% 的百分比，如 99.5%% (availability_target: a percentage "
+            "from 50%% to 100%%, e.g. 99.5%%)");
     if (cal && strcmp(cal, "24x7") != 0)
-        return od_error_set(e, OD_E_INVALID, "calendar", "仅支持 24x7 日历 (only the 24x7 calendar is supported)");
+        return od_error_set(e, OD_E_INVALID, "calendar",
+                            "仅支持 24x7 日历 (only the 24x7 calendar is supported)");
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
@@ -144,7 +147,7 @@ od_err od_service_create(od_app *a, const od_principal *who, json_t *body, json_
     return finish(tx, rc, out, e);
 }
 
-od_err od_service_list(od_app *a, json_t **out, od_error *e)
+od_err od_service_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -154,17 +157,20 @@ od_err od_service_list(od_app *a, json_t **out, od_error *e)
     json_t *items = json_array();
     od_rows *r = NULL;
     bool row = false;
-    rc = od_tx_query(tx, OD_Q_SVC_LIST, &r, e, OD_BINDS(OD_INT((int64_t)OD_SLA_SERVICES_MAX)));
+    int64_t total = 0;
+    rc = od_tx_query(tx, OD_Q_SVC_PAGE, &r, e, OD_BINDS(OD_INT(limit), OD_INT(offset)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, service_json(r));
     od_rows_close(r);
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_SVC_COUNT, &total, e, OD_NOBINDS);
     od_tx_rollback(tx);
     if (rc) {
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{sI so sI sI}", "total", (json_int_t)json_array_size(items), "items", items, "limit",
-                     (json_int_t)OD_SLA_SERVICES_MAX, "offset", (json_int_t)0);
+    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
+                     "offset", (json_int_t)offset);
     return OD_OK;
 }
 
@@ -198,16 +204,15 @@ enum {
 static json_t *interval_json(od_rows *r)
 {
     bool manual = !strcmp(od_rows_text(r, OC_SOURCE), "manual");
-    json_t *o = json_pack("{sI s{sI ss ss} so ss ss so so so sb ss so so so sb}", "id",
-                          (json_int_t)od_rows_int(r, OC_ID), "service", "id", (json_int_t)od_rows_int(r, OC_SVC),
-                          "key", od_rows_text(r, OC_SVC_KEY), "name", od_rows_text(r, OC_SVC_NAME), "incident_id",
-                          int_or_null(r, OC_INC), "kind", od_rows_text(r, OC_KIND), "source",
-                          od_rows_text(r, OC_SOURCE), "starts_at", time_or_null(r, OC_START), "ends_at",
-                          time_or_null(r, OC_END), "window_id", int_or_null(r, OC_WIN), "drill",
-                          od_rows_int(r, OC_DRILL) != 0, "note", od_rows_text(r, OC_NOTE), "created_by",
-                          int_or_null(r, OC_BY), "approved_by", int_or_null(r, OC_APPROVED_BY), "approved_at",
-                          time_or_null(r, OC_APPROVED_AT), "counted",
-                          !manual || !od_rows_null(r, OC_APPROVED_BY));
+    json_t *o = json_pack(
+        "{sI s{sI ss ss} so ss ss so so so sb ss so so so sb}", "id", (json_int_t)od_rows_int(r, OC_ID),
+        "service", "id", (json_int_t)od_rows_int(r, OC_SVC), "key", od_rows_text(r, OC_SVC_KEY), "name",
+        od_rows_text(r, OC_SVC_NAME), "incident_id", int_or_null(r, OC_INC), "kind", od_rows_text(r, OC_KIND),
+        "source", od_rows_text(r, OC_SOURCE), "starts_at", time_or_null(r, OC_START), "ends_at",
+        time_or_null(r, OC_END), "window_id", int_or_null(r, OC_WIN), "drill", od_rows_int(r, OC_DRILL) != 0,
+        "note", od_rows_text(r, OC_NOTE), "created_by", int_or_null(r, OC_BY), "approved_by",
+        int_or_null(r, OC_APPROVED_BY), "approved_at", time_or_null(r, OC_APPROVED_AT), "counted",
+        !manual || !od_rows_null(r, OC_APPROVED_BY));
     int64_t s = od_rows_int(r, OC_START);
     json_object_set_new(o, "duration_ms",
                         od_rows_null(r, OC_END) ? json_null() : json_integer(od_rows_int(r, OC_END) - s));
@@ -256,7 +261,8 @@ static od_err incident_visible(od_tx *tx, const od_principal *who, int64_t id, b
     od_rows *r = NULL;
     bool row = false;
     od_err rc = od_tx_query(tx, OD_Q_INC_GET, &r, e, OD_BINDS(OD_INT(id)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && (!row || !od_principal_in_any_scope(who, od_rows_text(r, 17))))
+    if (!rc && !(rc = od_rows_step(r, &row)) &&
+        (!row || !od_principal_in_any_scope(who, od_rows_text(r, 17))))
         rc = od_error_set(e, OD_E_NOT_FOUND, "id", "事件不存在 (incident not found)");
     if (!rc && drill)
         *drill = od_rows_int(r, 18) != 0;
@@ -275,15 +281,17 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
     int64_t starts = 0, ends = 0, now = od_app_now(a), id = 0, svc_id = 0;
     bool has_end = false, has_start = false;
     if (kind < 0)
-        return od_error_set(e, OD_E_INVALID, "kind",
-                            "kind 须为 unplanned、planned 或 degraded (kind: unplanned, planned or degraded)");
+        return od_error_set(
+            e, OD_E_INVALID, "kind",
+            "kind 须为 unplanned、planned 或 degraded (kind: unplanned, planned or degraded)");
     od_err rc = body_time(body, "starts_at", true, &starts, &has_start, e);
     if (!rc)
         rc = body_time(body, "ends_at", false, &ends, &has_end, e);
     if (rc)
         return rc;
     if (has_end && ends <= starts)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at", "结束须晚于开始 (ends_at must be after starts_at)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at",
+                            "结束须晚于开始 (ends_at must be after starts_at)");
     if (starts > now || (has_end && ends > now))
         return od_error_set(e, OD_E_UNPROCESSABLE, "starts_at",
                             "影响时段不能在将来 (an impact interval cannot lie in the future)");
@@ -311,7 +319,8 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
         bool row = false;
         rc = od_tx_query(tx, OD_Q_SLA_WIN_GET, &r, e, OD_BINDS(OD_INT(json_integer_value(win))));
         if (!rc && !(rc = od_rows_step(r, &row)) && !row)
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "window_id", "维护窗口不存在 (no such maintenance window)");
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "window_id",
+                              "维护窗口不存在 (no such maintenance window)");
         od_rows_close(r);
     }
     if (!rc)
@@ -319,8 +328,9 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
                           OD_BINDS(OD_INT(svc_id), OD_INT_NONZERO(incident_id), OD_TEXT(kind_s),
                                    OD_TEXT(incident_id ? "incident" : "manual"), OD_INT(starts),
                                    OD_INT_OR_NULL(ends, has_end),
-                                   OD_INT_OR_NULL(json_integer_value(win), json_is_integer(win)), OD_BOOL(drill),
-                                   OD_TEXT(note ? note : ""), OD_INT_NONZERO(who->id), OD_INT(now), OD_INT(now)));
+                                   OD_INT_OR_NULL(json_integer_value(win), json_is_integer(win)),
+                                   OD_BOOL(drill), OD_TEXT(note ? note : ""), OD_INT_NONZERO(who->id),
+                                   OD_INT(now), OD_INT(now)));
     if (!rc)
         rc = interval_load(tx, id, out, NULL, e);
     if (!rc)
@@ -328,7 +338,8 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
     return finish(tx, rc, out, e);
 }
 
-od_err od_outage_of_incident(od_app *a, const od_principal *who, int64_t incident_id, json_t **out, od_error *e)
+od_err od_outage_of_incident(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
+                             int64_t offset, json_t **out, od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -343,8 +354,11 @@ od_err od_outage_of_incident(od_app *a, const od_principal *who, int64_t inciden
     bool row = false;
     if (!rc)
         rc = od_tx_query(tx, OD_Q_OUT_OF_INCIDENT, &r, e, OD_BINDS(OD_INT(incident_id)));
+    int64_t seen = 0;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        json_array_append_new(items, interval_json(r));
+        if (seen >= offset && seen - offset < limit)
+            json_array_append_new(items, interval_json(r));
+        seen++;
         if (!od_rows_null(r, OC_END) && n < sizeof spans / sizeof spans[0])
             spans[n++] = (od_span){od_rows_int(r, OC_START), od_rows_int(r, OC_END)};
     }
@@ -355,8 +369,8 @@ od_err od_outage_of_incident(od_app *a, const od_principal *who, int64_t inciden
         return rc;
     }
     int64_t impact = od_span_union_ms(spans, n, INT64_MIN, INT64_MAX);
-    *out = json_pack("{so sI sI}", "items", items, "total", (json_int_t)json_array_size(items), "impact_ms",
-                     (json_int_t)impact);
+    *out = json_pack("{so sI sI sI sI}", "items", items, "total", (json_int_t)seen, "limit",
+                     (json_int_t)limit, "offset", (json_int_t)offset, "impact_ms", (json_int_t)impact);
     return OD_OK;
 }
 
@@ -380,21 +394,23 @@ static od_err correction_row(od_tx *tx, int64_t id, const char *field, json_t *o
     if (has_old == has_new && (!has_new || ov == nv))
         return OD_OK; /* unchanged */
     return od_tx_exec(tx, OD_Q_OUTC_INSERT, e,
-                      OD_BINDS(OD_INT(id), OD_TEXT(field), OD_INT_OR_NULL(ov, has_old), OD_INT_OR_NULL(nv, has_new),
-                               OD_TEXT(reason), OD_INT_NONZERO(who->id), OD_INT(now)));
+                      OD_BINDS(OD_INT(id), OD_TEXT(field), OD_INT_OR_NULL(ov, has_old),
+                               OD_INT_OR_NULL(nv, has_new), OD_TEXT(reason), OD_INT_NONZERO(who->id),
+                               OD_INT(now)));
 }
 
-od_err od_outage_correct(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out, od_error *e)
+od_err od_outage_correct(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                         od_error *e)
 {
     *out = NULL;
     const char *reason = str_of(body, "reason");
-    int64_t now = od_app_now(a), ns = 0, ne = 0;
+    int64_t now = od_app_now(a), new_start = 0, new_end = 0;
     bool has_s = false, has_e = false;
     if (!reason || !*reason)
         return od_error_set(e, OD_E_UNPROCESSABLE, "reason", "更正须说明理由 (a correction needs a reason)");
-    od_err rc = body_time(body, "starts_at", false, &ns, &has_s, e);
+    od_err rc = body_time(body, "starts_at", false, &new_start, &has_s, e);
     if (!rc)
-        rc = body_time(body, "ends_at", false, &ne, &has_e, e);
+        rc = body_time(body, "ends_at", false, &new_end, &has_e, e);
     if (rc)
         return rc;
     if (!has_s && !has_e)
@@ -406,28 +422,34 @@ od_err od_outage_correct(od_app *a, const od_principal *who, int64_t id, json_t 
         return rc;
     json_t *before = NULL;
     rc = interval_load(tx, id, &before, NULL, e);
-    int64_t os = 0, oe = 0;
+    int64_t old_start = 0, old_end = 0;
     bool had_end = false;
     if (!rc) {
-        od_time_parse(str_of(before, "starts_at"), &os);
-        had_end = od_time_parse(str_of(before, "ends_at") ? str_of(before, "ends_at") : "", &oe);
+        od_time_parse(str_of(before, "starts_at"), &old_start);
+        had_end = od_time_parse(str_of(before, "ends_at") ? str_of(before, "ends_at") : "", &old_end);
         if (!has_s)
-            ns = os;
+            new_start = old_start;
         if (!has_e) {
-            ne = oe;
+            new_end = old_end;
             has_e = had_end;
         }
-        if ((has_e && ne <= ns) || ns > now || (has_e && ne > now))
-            rc = od_error_set(e, OD_E_UNPROCESSABLE, "ends_at",
-                              "结束须晚于开始且不能在将来 (ends_at must be after starts_at, neither in the future)");
+        if ((has_e && new_end <= new_start) || new_start > now || (has_e && new_end > now))
+            rc = od_error_set(
+                e, OD_E_UNPROCESSABLE, "ends_at",
+                "结束须晚于开始且不能在将来 (ends_at must be after starts_at, neither in the future)");
     }
+    if (!rc && new_start == old_start && has_e == had_end && (!has_e || new_end == old_end))
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "starts_at",
+                          "更正未改变任何时间 (the correction changes no time)");
     if (!rc)
-        rc = correction_row(tx, id, "starts_at", json_object_get(before, "starts_at"), ns, true, reason, who, now, e);
+        rc = correction_row(tx, id, "starts_at", json_object_get(before, "starts_at"), new_start, true,
+                            reason, who, now, e);
     if (!rc)
-        rc = correction_row(tx, id, "ends_at", json_object_get(before, "ends_at"), ne, has_e, reason, who, now, e);
+        rc = correction_row(tx, id, "ends_at", json_object_get(before, "ends_at"), new_end, has_e, reason,
+                            who, now, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_OUT_SET_TIMES, e,
-                        OD_BINDS(OD_INT(ns), OD_INT_OR_NULL(ne, has_e), OD_INT(now), OD_INT(id)));
+                        OD_BINDS(OD_INT(new_start), OD_INT_OR_NULL(new_end, has_e), OD_INT(now), OD_INT(id)));
     if (!rc)
         rc = interval_load(tx, id, out, NULL, e);
     if (!rc) {
@@ -451,14 +473,16 @@ od_err od_outage_approve(od_app *a, const od_principal *who, int64_t id, json_t 
     json_t *before = NULL;
     rc = interval_load(tx, id, &before, &author, e);
     if (!rc && strcmp(str_of(before, "source"), "manual") != 0)
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "只有手工登记的时段需要审批 (only manual intervals are approved)");
+        rc = od_error_set(e, OD_E_CONFLICT, "id",
+                          "只有手工登记的时段需要审批 (only manual intervals are approved)");
     if (!rc && !json_is_null(json_object_get(before, "approved_by")))
         rc = od_error_set(e, OD_E_CONFLICT, "id", "该时段已审批 (already approved)");
     if (!rc && author == who->id)
         rc = od_error_set(e, OD_E_FORBIDDEN, "id",
                           "不得审批自己登记的时段 (the author of an interval may not approve it)");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_OUT_APPROVE, e, OD_BINDS(OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(id)));
+        rc = od_tx_exec(tx, OD_Q_OUT_APPROVE, e,
+                        OD_BINDS(OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(id)));
     if (!rc)
         rc = interval_load(tx, id, out, NULL, e);
     if (!rc)
@@ -474,9 +498,10 @@ od_err od_sla_check_resolution(od_tx *tx, int64_t incident_id, od_error *e)
     if (!rc && svcs)
         rc = od_tx_scalar(tx, OD_Q_SLA_INC_INTERVALS, &ivs, e, OD_BINDS(OD_INT(incident_id)));
     if (!rc && svcs && !ivs)
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "impact_intervals",
-                          "该事件影响了服务，终报前须登记业务影响时段 (the incident affected a service: record its "
-                          "impact intervals before the final report)");
+        rc = od_error_set(
+            e, OD_E_UNPROCESSABLE, "impact_intervals",
+            "该事件影响了服务，终报前须登记业务影响时段 (the incident affected a service: record its "
+            "impact intervals before the final report)");
     return rc;
 }
 
@@ -495,20 +520,20 @@ typedef struct figures {
     int64_t from, to, now, ystart, yend;
     svc *svcs;
     size_t n_svcs;
-    od_outage *out;     /* every counted interval touching [min(from, ystart), to) */
-    int64_t *out_svc;   /* its service id */
+    od_outage *out;   /* every counted interval touching [min(from, ystart), to) */
+    int64_t *out_svc; /* its service id */
     size_t n_out;
     od_span *scratch;
 } figures;
 
 static json_t *avail_json(const od_avail *v, int64_t target_ppm)
 {
-    json_t *o = json_pack("{sI sI sI sI sI sI sf sI sI sb}", "period_ms", (json_int_t)v->period_ms, "unplanned_ms",
-                          (json_int_t)v->unplanned_ms, "planned_ms", (json_int_t)v->planned_ms, "degraded_ms",
-                          (json_int_t)v->degraded_ms, "downtime_ms", (json_int_t)v->downtime_ms,
-                          "availability_ppm", (json_int_t)v->avail_ppm, "availability",
-                          round((double)v->avail_ppm / 10.0) / 1000.0, "outages", (json_int_t)v->outages,
-                          "target_ppm", (json_int_t)target_ppm, "met", v->avail_ppm >= target_ppm);
+    json_t *o = json_pack(
+        "{sI sI sI sI sI sI sf sI sI sb}", "period_ms", (json_int_t)v->period_ms, "unplanned_ms",
+        (json_int_t)v->unplanned_ms, "planned_ms", (json_int_t)v->planned_ms, "degraded_ms",
+        (json_int_t)v->degraded_ms, "downtime_ms", (json_int_t)v->downtime_ms, "availability_ppm",
+        (json_int_t)v->avail_ppm, "availability", round((double)v->avail_ppm / 10.0) / 1000.0, "outages",
+        (json_int_t)v->outages, "target_ppm", (json_int_t)target_ppm, "met", v->avail_ppm >= target_ppm);
     json_object_set_new(o, "mtbf_ms", v->mtbf_ms == OD_NO_TIME ? json_null() : json_integer(v->mtbf_ms));
     int64_t allowed = od_budget_ms(v->period_ms, (int32_t)target_ppm);
     json_object_set_new(o, "period_budget_ms", json_integer(allowed));
@@ -545,9 +570,9 @@ static json_t *availability(figures *f, int64_t id, int64_t target_ppm, int64_t 
                                3 * (f->n_out ? f->n_out : 1), &y) == OD_OK) {
         int64_t allowed = od_budget_ms(f->yend - f->ystart, (int32_t)target_ppm);
         json_object_set_new(res, "budget",
-                            json_pack("{sI sI sI sI}", "year_ms", (json_int_t)(f->yend - f->ystart), "allowed_ms",
-                                      (json_int_t)allowed, "used_ms", (json_int_t)y.downtime_ms, "remaining_ms",
-                                      (json_int_t)(allowed - y.downtime_ms)));
+                            json_pack("{sI sI sI sI}", "year_ms", (json_int_t)(f->yend - f->ystart),
+                                      "allowed_ms", (json_int_t)allowed, "used_ms", (json_int_t)y.downtime_ms,
+                                      "remaining_ms", (json_int_t)(allowed - y.downtime_ms)));
     }
     free(sel);
     return res;
@@ -699,15 +724,16 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
         int ir = od_resp_parse(od_rows_null(r, 11) ? od_rows_text(r, 3) : od_rows_text(r, 11));
         if (g < 0 || hr < 0 || ir < 0)
             continue;
-        *i = (od_sl_incident){.detected_at = od_rows_int(r, 5),
-                              .engaged_at = od_rows_null(r, 9) ? 0 : od_rows_int(r, 9),
-                              .resolved_at = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6),
-                              .level = (od_grade)g,
-                              .initial_response = (od_resp)ir,
-                              .highest_response = (od_resp)hr,
-                              .category = name_index(&cats, od_rows_null(r, 12) ? "none" : od_rows_text(r, 12)),
-                              .tier = name_index(&tiers, od_rows_text(r, 13)[0] ? od_rows_text(r, 13) : "none"),
-                              .drill = od_rows_int(r, 7) != 0};
+        *i = (od_sl_incident){
+            .detected_at = od_rows_int(r, 5),
+            .engaged_at = od_rows_null(r, 9) ? 0 : od_rows_int(r, 9),
+            .resolved_at = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6),
+            .level = (od_grade)g,
+            .initial_response = (od_resp)ir,
+            .highest_response = (od_resp)hr,
+            .category = name_index(&cats, od_rows_null(r, 12) ? "none" : od_rows_text(r, 12)),
+            .tier = name_index(&tiers, od_rows_text(r, 13)[0] ? od_rows_text(r, 13) : "none"),
+            .drill = od_rows_int(r, 7) != 0};
         int64_t restored = od_rows_null(r, 10) ? i->resolved_at : od_rows_int(r, 10);
         i->restored_at = restored < 0 ? 0 : restored;
         if (i->drill) {
@@ -736,8 +762,10 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
         json_t *all = grouped(v, n, f->p, f->now, OD_SLG_ALL, 1, (const char *const[]){"all"}, scratch);
         json_object_update(inc, json_object_get(all, "all"));
         json_decref(all);
-        json_object_set_new(inc, "by_level", grouped(v, n, f->p, f->now, OD_SLG_LEVEL, OD_GRADE__COUNT, lv, scratch));
-        json_object_set_new(inc, "by_category", grouped(v, n, f->p, f->now, OD_SLG_CATEGORY, cats.n, cl, scratch));
+        json_object_set_new(inc, "by_level",
+                            grouped(v, n, f->p, f->now, OD_SLG_LEVEL, OD_GRADE__COUNT, lv, scratch));
+        json_object_set_new(inc, "by_category",
+                            grouped(v, n, f->p, f->now, OD_SLG_CATEGORY, cats.n, cl, scratch));
         json_object_set_new(inc, "by_tier", grouped(v, n, f->p, f->now, OD_SLG_TIER, tiers.n, tl, scratch));
         json_object_set_new(inc, "items", list);
         list = NULL;
@@ -756,10 +784,10 @@ static json_t *targets_json(const od_sla_targets *t)
         if ((t->major_responses >> r) & 1u)
             json_array_append_new(major, json_string(od_resp_key((od_resp)r)));
     return json_pack("{sI sf sI sI sI so sI sI}", "availability_ppm", (json_int_t)t->availability_ppm,
-                     "availability", (double)t->availability_ppm / 10000.0, "response_ms", (json_int_t)t->response_ms,
-                     "restore_ordinary_ms", (json_int_t)t->restore_ms[0], "restore_major_ms",
-                     (json_int_t)t->restore_ms[1], "major_fault_responses", major, "degraded_weight_permille",
-                     (json_int_t)t->degraded_permille, "budget_alert_permille",
+                     "availability", (double)t->availability_ppm / 10000.0, "response_ms",
+                     (json_int_t)t->response_ms, "restore_ordinary_ms", (json_int_t)t->restore_ms[0],
+                     "restore_major_ms", (json_int_t)t->restore_ms[1], "major_fault_responses", major,
+                     "degraded_weight_permille", (json_int_t)t->degraded_permille, "budget_alert_permille",
                      (json_int_t)t->budget_alert_permille);
 }
 
@@ -767,8 +795,9 @@ od_err od_service_levels(od_app *a, const od_principal *who, const od_sla_query 
 {
     *out = NULL;
     if (q->to <= q->from || q->to - q->from > OD_SLA_PERIOD_MAX_MS)
-        return od_error_set(e, OD_E_INVALID, "to",
-                            "to 须晚于 from，且期间不超过两年 (to must be after from, at most two years later)");
+        return od_error_set(
+            e, OD_E_INVALID, "to",
+            "to 须晚于 from，且期间不超过两年 (to must be after from, at most two years later)");
     figures f = {.a = a, .p = a->policy, .from = q->from, .to = q->to, .now = od_app_now(a)};
     /* the budget year: the Beijing-time year holding the period's last instant */
     int64_t last = q->to - 1 + (int64_t)BEIJING_MIN * 60000;
@@ -781,9 +810,10 @@ od_err od_service_levels(od_app *a, const od_principal *who, const od_sla_query 
     if (rc)
         return rc;
     char t1[OD_TIME_STR_MAX], t2[OD_TIME_STR_MAX], t3[OD_TIME_STR_MAX];
-    json_t *res = json_pack("{ss ss sI sI ss so si}", "from", od_time_format(q->from, t1), "to",
-                            od_time_format(q->to, t2), "from_ms", (json_int_t)q->from, "to_ms", (json_int_t)q->to,
-                            "now", od_time_format(f.now, t3), "targets", targets_json(&f.p->sla), "budget_year", y);
+    json_t *res =
+        json_pack("{ss ss sI sI ss so si}", "from", od_time_format(q->from, t1), "to",
+                  od_time_format(q->to, t2), "from_ms", (json_int_t)q->from, "to_ms", (json_int_t)q->to,
+                  "now", od_time_format(f.now, t3), "targets", targets_json(&f.p->sla), "budget_year", y);
     rc = load_services(tx, &f, q->service, e);
     if (!rc)
         rc = load_outages(tx, &f, e);
@@ -794,16 +824,17 @@ od_err od_service_levels(od_app *a, const od_principal *who, const od_sla_query 
                 json_array_append_new(members, json_string(f.svcs[i].key));
             if (q->service && strcmp(q->service, f.svcs[i].key) != 0)
                 continue;
-            json_t *s = json_pack("{sI ss ss sb}", "id", (json_int_t)f.svcs[i].id, "key", f.svcs[i].key, "name",
-                                  f.svcs[i].name, "platform_member", f.svcs[i].platform);
+            json_t *s = json_pack("{sI ss ss sb}", "id", (json_int_t)f.svcs[i].id, "key", f.svcs[i].key,
+                                  "name", f.svcs[i].name, "platform_member", f.svcs[i].platform);
             json_t *av = availability(&f, f.svcs[i].id, f.svcs[i].ppm, q->from, q->to);
             json_object_set_new(s, "availability", av ? av : json_null());
             json_array_append_new(list, s);
         }
         json_object_set_new(res, "services", list);
         json_t *pav = availability(&f, 0, f.p->sla.availability_ppm, q->from, q->to);
-        json_object_set_new(res, "platform", json_pack("{so so}", "members", members, "availability",
-                                                       pav ? pav : json_null()));
+        json_object_set_new(
+            res, "platform",
+            json_pack("{so so}", "members", members, "availability", pav ? pav : json_null()));
     }
     if (!rc)
         rc = incident_figures(tx, &f, who, res, e);

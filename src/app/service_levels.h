@@ -10,17 +10,17 @@
 
 #include <jansson.h>
 
-#define OD_SLA_SERVICES_MAX 500      /* services listed and figured */
-#define OD_SLA_INTERVALS_MAX 20000   /* outage intervals in one period */
-#define OD_SLA_INCIDENTS_MAX 100000  /* incidents in one period */
+#define OD_SLA_SERVICES_MAX 500     /* services listed and figured */
+#define OD_SLA_INTERVALS_MAX 20000  /* outage intervals in one period */
+#define OD_SLA_INCIDENTS_MAX 100000 /* incidents in one period */
 #define OD_SLA_PERIOD_MAX_MS (366LL * 24 * 3600 * 1000 * 2)
 
 /* Services.  body: {key, name, ci_id?, availability_target? ("99.5%"),
  * platform_member? (true)}.  *out: the service. */
 OD_NODISCARD od_err od_service_create(od_app *a, const od_principal *who, json_t *body, json_t **out,
                                       od_error *e);
-/* *out: {items:[service…], total, limit, offset}. */
-OD_NODISCARD od_err od_service_list(od_app *a, json_t **out, od_error *e);
+/* *out: {items:[service…], total, limit, offset}, by id. */
+OD_NODISCARD od_err od_service_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e);
 
 /* A new interval.  incident_id > 0: of that incident (source "incident"),
  * else entered by hand (source "manual", counted once approved).  body:
@@ -28,11 +28,11 @@ OD_NODISCARD od_err od_service_list(od_app *a, json_t **out, od_error *e);
  * window_id? (planned: the approved maintenance window), note?}. */
 OD_NODISCARD od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, json_t *body,
                                   json_t **out, od_error *e);
-/* An incident's intervals: {items:[interval…], total, impact_ms} where
- * impact_ms is the business-impact duration (R-NOT-2): the length of the
- * union of the closed intervals. */
-OD_NODISCARD od_err od_outage_of_incident(od_app *a, const od_principal *who, int64_t incident_id, json_t **out,
-                                          od_error *e);
+/* An incident's intervals by start: {items:[interval…], total, limit,
+ * offset, impact_ms} where impact_ms is the business-impact duration
+ * (R-NOT-2): the length of the union of its closed intervals (the first 256). */
+OD_NODISCARD od_err od_outage_of_incident(od_app *a, const od_principal *who, int64_t incident_id,
+                                          int64_t limit, int64_t offset, json_t **out, od_error *e);
 /* One interval with its corrections. */
 OD_NODISCARD od_err od_outage_get(od_app *a, int64_t id, json_t **out, od_error *e);
 /* The one way to change an interval's times: body {starts_at?, ends_at?,

@@ -29,8 +29,11 @@ static const od_field correct_fields[] = {{"starts_at", OD_JT_TIME, false, 0},
 
 od_err od_h_service_list(od_req *r)
 {
+    int64_t limit, offset;
     json_t *out = NULL;
-    od_err rc = od_service_list(r->app, &out, &r->err);
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (!rc)
+        rc = od_service_list(r->app, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -45,8 +48,11 @@ od_err od_h_service_create(od_req *r)
 
 od_err od_h_incident_intervals(od_req *r)
 {
+    int64_t limit, offset;
     json_t *out = NULL;
-    od_err rc = od_outage_of_incident(r->app, &r->who, r->ids[0], &out, &r->err);
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (!rc)
+        rc = od_outage_of_incident(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

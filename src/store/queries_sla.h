@@ -10,6 +10,9 @@
                   "created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)")                                         \
     X(SVC_LIST, "SELECT id, key, name, ci_id, availability_ppm, calendar, platform_member, created_at, "     \
                 "updated_at FROM services ORDER BY id LIMIT ?")                                              \
+    X(SVC_PAGE, "SELECT id, key, name, ci_id, availability_ppm, calendar, platform_member, created_at, "     \
+                "updated_at FROM services ORDER BY id LIMIT ? OFFSET ?")                                     \
+    X(SVC_COUNT, "SELECT COUNT(*) FROM services")                                                            \
     X(SVC_GET, "SELECT id, key, name, ci_id, availability_ppm, calendar, platform_member, created_at, "      \
                "updated_at FROM services WHERE id = ?")                                                      \
     X(SVC_BY_KEY, "SELECT id FROM services WHERE key = ?")                                                   \

@@ -213,6 +213,22 @@ SAMPLES = {
     "PATCH /api/v1/committees/{id}": dict(user="sysadmin", ids=lambda t: [t.cmt], body=lambda t: {
         "name_zh": "改名", "name_en": "Renamed", "chair_id": t.uid["eng"], "deputies": [], "members": [t.uid["quiet"]],
         "quorum": 1}, read=lambda t, r: "/api/v1/committees/%d" % t.cmt),
+    # service levels (docs/service-levels.md)
+    "POST /api/v1/services": dict(user="eng", body=lambda t: {
+        "key": "bi-s%d" % unique(), "name": "坏输入服务", "ci_id": t.ci2, "availability_target": "99.5%",
+        "calendar": "24x7", "platform_member": False}, read=lambda t, r: "/api/v1/services?limit=500"),
+    "POST /api/v1/incidents/{id}/impact-intervals": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {
+        "service": "bi-svc", "kind": "unplanned", "starts_at": "2020-01-01T00:00:00Z",
+        "ends_at": "2020-01-01T01:00:00Z", "note": "影响"},
+        read=lambda t, r: "/api/v1/outage-intervals/%d" % r["id"]),
+    "POST /api/v1/outage-intervals": dict(user="eng", body=lambda t: {
+        "service": "bi-svc", "kind": "planned", "starts_at": "2020-01-01T00:00:00Z",
+        "ends_at": "2020-01-01T01:00:00Z", "window_id": t.win, "note": "手工"},
+        read=lambda t, r: "/api/v1/outage-intervals/%d" % r["id"]),
+    "POST /api/v1/outage-intervals/{id}/correct": dict(user="eng", ids=lambda t: [t.outage], body=lambda t: {
+        "starts_at": "2020-01-01T00:00:00Z", "ends_at": "2020-01-01T01:%02d:%02dZ" % divmod(unique() % 3600, 60),
+        "reason": "更正"}, read=lambda t, r: "/api/v1/outage-intervals/%d" % t.outage),
+    "POST /api/v1/outage-intervals/{id}/approve": dict(user="lead", ids=lambda t: [t.outage], body=lambda t: {}),
 }
 
 # The notification channel of this server: e-mail to a port where nothing
@@ -352,6 +368,12 @@ class BadInput(harness.ServerTest):
                                           "members": [cls.uid["eng"]], "quorum": 1}, token=cls.tok["sysadmin"])
         assert r.status == 201, r
         cls.cmt = r.json["id"]
+        r = s.post("/api/v1/services", {"key": "bi-svc", "name": "坏输入基线服务"}, token=cls.tok["eng"])
+        assert r.status == 201, r
+        r = s.post("/api/v1/outage-intervals", {"service": "bi-svc", "kind": "degraded",
+                                                "starts_at": "2020-01-01T00:00:00Z"}, token=cls.tok["eng"])
+        assert r.status == 201, r
+        cls.outage = r.json["id"]
         cls.db = harness.db_connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
 

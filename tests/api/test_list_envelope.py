@@ -29,6 +29,8 @@ LISTS = {
     "/api/v1/records/{id}/approvals",
     "/api/v1/records/{id}/checklists",
     "/api/v1/committees",
+    "/api/v1/services",
+    "/api/v1/incidents/{id}/impact-intervals",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",
