@@ -298,3 +298,55 @@ void od_sl_tally(const od_sl_incident *v, size_t n, const od_policy *p, od_sl_me
         counts[g][od_sl_verdict_of(&v[i], p, m, now)]++;
     }
 }
+
+/* ---- O&M reports ------------------------------------------------------ */
+
+static const char *const report_keys[OD_REPORT__COUNT] = {"weekly", "monthly"};
+
+const char *od_report_kind_key(od_report_kind k)
+{
+    return (unsigned)k < OD_REPORT__COUNT ? report_keys[k] : "?";
+}
+
+int od_report_kind_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_REPORT__COUNT; i++)
+        if (!strcmp(s, report_keys[i]))
+            return i;
+    return -1;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+void od_report_period_at(od_report_kind k, int64_t now, int utc_offset_min, int64_t *start, int64_t *end,
+                         int64_t *gen_at)
+{
+    int64_t off = (int64_t)utc_offset_min * 60000, gen_off = (int64_t)OD_REPORT_GEN_MIN * 60000;
+    int32_t day = (int32_t)floor_div(now + off, OD_DAY_MS); /* local day of now */
+    int32_t first;                                          /* the local day of the generation */
+    if (k == OD_REPORT_WEEKLY) {
+        first = day - od_cal_weekday(day);
+        if ((int64_t)first * OD_DAY_MS + gen_off - off > now)
+            first -= 7;
+        *start = ((int64_t)first - 7) * OD_DAY_MS - off;
+    } else {
+        int y, m, d;
+        od_cal_civil_from_days(day, &y, &m, &d);
+        first = od_cal_days_from_civil(y, m, 1);
+        if ((int64_t)first * OD_DAY_MS + gen_off - off > now) {
+            if (--m == 0) {
+                m = 12;
+                y--;
+            }
+            first = od_cal_days_from_civil(y, m, 1);
+        }
+        int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
+        *start = (int64_t)od_cal_days_from_civil(py, pm, 1) * OD_DAY_MS - off;
+    }
+    *end = (int64_t)first * OD_DAY_MS - off;
+    *gen_at = *end + gen_off;
+}
