@@ -2,9 +2,12 @@
  * the impact intervals of incidents and manual outage intervals (add,
  * correct with a reason, approve), and GET /api/v1/service-levels?from=&to=
  * &service= (RFC 3339 times, [from, to), at most two years). */
+#include "app/om_reports.h"
 #include "app/service_levels.h"
 #include "http/handlers.h"
 #include "util/clock.h"
+
+#include <string.h>
 
 static const od_field service_fields[] = {{"key", OD_JT_STRING, true, 47},
                                           {"name", OD_JT_STRING, true, 200},
@@ -120,4 +123,93 @@ od_err od_h_service_levels(od_req *r)
     if (!rc)
         rc = od_service_levels(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);
+}
+
+/* ---- O&M reports (src/app/om_reports.c) ---- */
+
+static const od_field report_fields[] = {{"kind", OD_JT_STRING, true, 16}, {"at", OD_JT_TIME, false, 0}, {0}};
+static const od_field manual_fields[] = {{"sections", OD_JT_OBJECT, true, 0}, {0}};
+
+od_err od_h_report_run_create(od_req *r)
+{
+    od_err rc = od_req_fields(r, report_fields);
+    int64_t at = 0;
+    if (!rc && od_req_str(r, "at") && !od_time_parse(od_req_str(r, "at"), &at))
+        rc = od_error_set(&r->err, OD_E_INVALID, "at", "at 须为 RFC 3339 时间 (at must be an RFC 3339 time)");
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_report_generate(r->app, &r->who, od_req_str(r, "kind"), at, &out, &r->err);
+    return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_report_run_list(od_req *r)
+{
+    int64_t limit, offset;
+    json_t *out = NULL;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (!rc)
+        rc = od_report_list(r->app, od_req_query(r, "kind"), limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_report_run_get(od_req *r)
+{
+    json_t *out = NULL;
+    od_err rc = od_report_get(r->app, r->ids[0], &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_report_run_manual(od_req *r)
+{
+    od_err rc = od_req_fields(r, manual_fields);
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_report_set_manual(r->app, &r->who, r->ids[0], od_req_get(r, "sections"), &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_report_run_file(od_req *r)
+{
+    od_err rc = od_req_no_fields(r);
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_report_file(r->app, &r->who, r->ids[0], &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+static od_err report_export(od_req *r, const char *fmt, const char *ctype)
+{
+    char *doc = NULL;
+    od_err rc = od_report_export(r->app, r->ids[0], fmt, &doc, &r->err);
+    if (rc)
+        return rc;
+    r->raw = doc;
+    r->raw_len = strlen(doc);
+    r->content_type = ctype;
+    return OD_OK;
+}
+
+od_err od_h_report_run_md(od_req *r)
+{
+    return report_export(r, "md", "text/markdown; charset=utf-8");
+}
+
+od_err od_h_report_run_html(od_req *r)
+{
+    return report_export(r, "html", "text/html; charset=utf-8");
+}
+
+od_err od_h_report_run_json(od_req *r)
+{
+    return report_export(r, "json", "application/json");
+}
+
+od_err od_h_report_run_services_csv(od_req *r)
+{
+    return report_export(r, "services.csv", "text/csv; charset=utf-8");
+}
+
+od_err od_h_report_run_incidents_csv(od_req *r)
+{
+    return report_export(r, "incidents.csv", "text/csv; charset=utf-8");
 }

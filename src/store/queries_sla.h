@@ -66,6 +66,23 @@
       "(SELECT c.category FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE ic.incident_id = i.id "   \
       "ORDER BY c.id LIMIT 1), "                                                                             \
       "(SELECT rc.tier FROM records rc WHERE rc.incident_id = i.id), i.title "                               \
-      "FROM incidents i WHERE i.detected_at >= ? AND i.detected_at < ? ORDER BY i.id LIMIT ?")
+      "FROM incidents i WHERE i.detected_at >= ? AND i.detected_at < ? ORDER BY i.id LIMIT ?")               \
+    /* O&M report runs */                                                                                    \
+    X(RPT_INSERT,                                                                                            \
+      "INSERT INTO report_runs(kind, period_start, period_end, version, number, state, snapshot, "           \
+      "manual, generated_at, generated_by) VALUES(?,?,?,?,?,'draft',?,'{}',?,?) "                            \
+      "ON CONFLICT(kind, period_start, version) DO NOTHING")                                                 \
+    X(RPT_MAX_VERSION, "SELECT COALESCE(MAX(version), 0) FROM report_runs WHERE kind = ? AND "               \
+                       "period_start = ?")                                                                   \
+    X(RPT_GET, "SELECT id, kind, period_start, period_end, version, number, state, snapshot, manual, "       \
+               "document, sha256, generated_at, generated_by, filed_at, filed_by FROM report_runs "          \
+               "WHERE id = ?")                                                                               \
+    X(RPT_LIST, "SELECT id, kind, period_start, period_end, version, number, state, sha256, generated_at, "  \
+                "filed_at FROM report_runs WHERE (? = '' OR kind = ?) ORDER BY period_start DESC, "          \
+                "version DESC LIMIT ? OFFSET ?")                                                             \
+    X(RPT_COUNT, "SELECT COUNT(*) FROM report_runs WHERE (? = '' OR kind = ?)")                              \
+    X(RPT_SET_MANUAL, "UPDATE report_runs SET manual = ? WHERE id = ? AND state = 'draft'")                  \
+    X(RPT_FILE, "UPDATE report_runs SET state = 'filed', document = ?, sha256 = ?, filed_at = ?, "           \
+                "filed_by = ? WHERE id = ? AND state = 'draft'")
 
 #endif

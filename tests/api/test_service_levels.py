@@ -355,5 +355,96 @@ class ServiceLevelTest(harness.ServerTest):
         self.assertError(self.post("/api/v1/outage-intervals/999999/approve", None, who="leader"), 404)
 
 
+    def test_8_reports(self):
+        """R-SLA-2, R-SLA-6: the monthly report of the S5 month holds the same figures, cannot be
+        filed without its manual sections, is frozen once filed with its SHA-256 in the audit chain;
+        a late correction and a regeneration make version 2 with the differences."""
+        import hashlib
+        mid = type(self).manual_id
+        r = self.post("/api/v1/reports/runs", {"kind": "monthly", "at": bj(1, "09:00", month=7)}, status=201)
+        run = r.json
+        self.assertEqual(run["number"], "OMR-M-20270601-v1")
+        self.assertEqual((run["state"], run["version"]), ("draft", 1))
+        self.assertEqual(run["period_start_ms"], self.figures(bj(1, "00:00"), bj(1, "00:00", 7))["from_ms"])
+        sl = run["snapshot"]["service_levels"]
+        self.assertEqual(sl["platform"]["availability"]["availability_ppm"], 995138)
+        self.assertEqual(sl["incidents"]["mtta"]["mean_ms"], 880000)
+        self.assertEqual(sl["incidents"]["mttr"]["mean_ms"], 2 * HOUR)
+        self.assertEqual(len(run["snapshot"]["trend"]), 12)
+        self.assertEqual(run["snapshot"]["trend"][-1], {"month": "2027-06", "availability_ppm": 995138,
+                                                        "unplanned_ms": 3 * HOUR + 30 * MIN,
+                                                        "mtta": sl["incidents"]["mtta"],
+                                                        "mttr": sl["incidents"]["mttr"]})
+        self.assertEqual(run["missing"], ["improvements", "next_month_plan"])
+        rid = run["id"]
+        base = "/api/v1/reports/runs/%d" % rid
+        # the manual sections must be filled before filing
+        self.assertError(self.post(base + "/file", None, who="leader"), 422, field="sections")
+        self.assertError(self.post(base + "/manual", {"sections": {"plan": "x"}}), 400, field="sections")
+        self.post(base + "/manual", {"sections": {"improvements": "增加存储巡检"}}, status=200)
+        self.assertError(self.post(base + "/file", None, who="leader"), 422, contains="next_month_plan")
+        self.assertError(self.post(base + "/file", None, who="eng"), 403)
+        r = self.post(base + "/manual", {"sections": {"next_month_plan": "七月升级门户"}}, status=200)
+        self.assertEqual(r.json["missing"], [])
+        filed = self.post(base + "/file", None, who="leader", status=200).json
+        self.assertEqual(filed["state"], "filed")
+        # the hash is the SHA-256 of the document the JSON export answers, and it is in the audit chain
+        doc = self.srv.get(base + "/report.json", token=self.tok["eng"])
+        self.assertStatus(doc, 200)
+        self.assertEqual(hashlib.sha256(doc.raw.encode() if isinstance(doc.raw, str) else doc.raw).hexdigest(),
+                         filed["sha256"])
+        aud = self.srv.get("/api/v1/audit?entity=report_run&entity_id=%d" % rid, token=self.srv.admin("auditor"))
+        entries = [x for x in aud.json["items"] if x["action"] == "report.file"]
+        self.assertEqual(len(entries), 1)
+        self.assertEqual(entries[0]["after"]["sha256"], filed["sha256"])
+        self.assertStatus(self.srv.get("/api/v1/audit/verify", token=self.srv.admin("auditor")), 200)
+        # frozen
+        self.assertError(self.post(base + "/manual", {"sections": {"improvements": "改"}}), 409)
+        self.assertError(self.post(base + "/file", None, who="leader"), 409)
+        # exports hold the numbers
+        md = self.srv.get(base + "/report.md", token=self.tok["eng"]).raw
+        self.assertIn("运维月报", md)
+        self.assertIn("99.514 %", md)
+        self.assertIn("七月升级门户", md)
+        self.assertIn(filed["sha256"], md)
+        html = self.srv.get(base + "/report.html", token=self.tok["eng"])
+        self.assertIn("@page{size:A4", html.raw)
+        self.assertIn("<td>99.514 %</td>", html.raw)
+        csv = self.srv.get(base + "/services.csv", token=self.tok["eng"]).raw.split("\r\n")
+        self.assertEqual(csv[0].split(",")[:3], ["service", "availability_ppm", "unplanned_ms"])
+        self.assertEqual(csv[1].split(",")[:3], ['"platform"', "995138", str(3 * HOUR + 30 * MIN)])
+        inc_csv = self.srv.get(base + "/incidents.csv", token=self.tok["eng"]).raw.strip().split("\r\n")
+        self.assertEqual(len(inc_csv), 1 + 3)
+        self.assertEqual(sum(1 for x in inc_csv if ",restore_ms" not in x and x.split(",")[6] == "breached"), 1)
+
+        # a late correction (the overrun lasted 10 min more), then a regeneration: version 2
+        self.post("/api/v1/outage-intervals/%d/correct" % mid, {"ends_at": bj(15, "04:40"),
+                                                                "reason": "变更记录显示 04:40 结束"}, status=200)
+        v2 = self.post("/api/v1/reports/runs", {"kind": "monthly", "at": bj(2, "10:00", month=7)}, status=201).json
+        self.assertEqual((v2["number"], v2["version"], v2["state"]), ("OMR-M-20270601-v2", 2, "draft"))
+        ch = v2["snapshot"]["changes_from_previous"]
+        self.assertEqual(ch["version"], 1)
+        self.assertEqual(ch["changes"]["platform_unplanned_ms"],
+                         {"before": 3 * HOUR + 30 * MIN, "after": 3 * HOUR + 40 * MIN})
+        # version 1 did not change
+        again = self.srv.get(base + "/report.json", token=self.tok["eng"])
+        self.assertEqual(again.raw, doc.raw)
+        self.assertEqual(self.srv.get(base, token=self.tok["eng"]).json["snapshot"]["service_levels"]["platform"]
+                         ["availability"]["availability_ppm"], 995138)
+
+        # the weekly report in force on Monday 06-07 09:00 covers 05-31 – 06-07
+        w = self.post("/api/v1/reports/runs", {"kind": "weekly", "at": bj(7, "09:00")}, status=201).json
+        self.assertEqual(w["number"], "OMR-W-20270531-v1")
+        self.assertEqual(w["required_sections"][0]["key"], "next_week_plan")
+        self.assertEqual(w["snapshot"]["service_levels"]["incidents"]["total"], 2)
+        self.assertNotIn("trend", w["snapshot"])
+        lst = self.srv.get("/api/v1/reports/runs?kind=monthly", token=self.tok["eng"]).json
+        self.assertEqual([x["number"] for x in lst["items"]], ["OMR-M-20270601-v2", "OMR-M-20270601-v1"])
+        self.assertEqual(lst["total"], 2)
+        self.assertError(self.post("/api/v1/reports/runs", {"kind": "daily"}), 400, field="kind")
+        self.assertError(self.post("/api/v1/reports/runs", {"kind": "weekly", "at": "2031-01-01T00:00:00Z"}),
+                         422, field="at")
+        self.assertError(self.srv.get("/api/v1/reports/runs/999999", token=self.tok["eng"]), 404)
+
 if __name__ == "__main__":
     harness.main()

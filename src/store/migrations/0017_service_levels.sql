@@ -48,3 +48,27 @@ CREATE TABLE outage_corrections (
     at BIGINT NOT NULL
 );
 CREATE INDEX outage_corrections_interval ON outage_corrections(interval_id);
+
+-- Weekly and monthly O&M reports (modules-spec §M4.5, §1.10): one row per
+-- generated version of a period.  A filed run is frozen: its document (the
+-- canonical JSON of the automatic and manual sections) and the document's
+-- SHA-256, which also enters the audit chain.  (kind, period_start, version)
+-- is unique, so a scheduled generation runs once across nodes.
+CREATE TABLE report_runs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    period_start BIGINT NOT NULL,
+    period_end BIGINT NOT NULL,
+    version INTEGER NOT NULL,
+    number TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    manual TEXT NOT NULL DEFAULT '{}',
+    document TEXT,
+    sha256 TEXT,
+    generated_at BIGINT NOT NULL,
+    generated_by BIGINT REFERENCES users(id),
+    filed_at BIGINT,
+    filed_by BIGINT REFERENCES users(id),
+    UNIQUE (kind, period_start, version)
+);
