@@ -265,6 +265,14 @@ def run(s, samples):
                                                                     "reason": "监控显示 10 分钟前才恢复"}, token=eng)
     call("GET", "/api/v1/outage-intervals/%d" % mi["id"], token=eng)
     call("GET", "/api/v1/service-levels?from=%s&to=%s" % (rfc(t0 - 86400000), rfc(t0 + 60000)), token=eng)
+    run = call("POST", "/api/v1/reports/runs", {"kind": "weekly"}, token=eng)
+    call("GET", "/api/v1/reports/runs?limit=2", token=eng)
+    call("POST", "/api/v1/reports/runs/%d/manual" % run["id"], {"sections": {"next_week_plan": "下周升级报表服务"}},
+         token=eng)
+    call("POST", "/api/v1/reports/runs/%d/file" % run["id"], token=head)
+    call("GET", "/api/v1/reports/runs/%d" % run["id"], token=eng)
+    for view in ("report.md", "report.html", "report.json", "services.csv", "incidents.csv"):
+        call("GET", "/api/v1/reports/runs/%d/%s" % (run["id"], view), token=eng)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},

@@ -66,31 +66,32 @@ static json_t *headline(json_t *snap)
 {
     json_t *sl = json_object_get(snap, "service_levels"), *inc = json_object_get(sl, "incidents");
     json_t *p = json_object_get(json_object_get(sl, "platform"), "availability");
-    return json_pack("{sO sO sO sO sO sO sO}", "platform_availability_ppm",
-                     json_object_get(p, "availability_ppm") ? json_object_get(p, "availability_ppm") : json_null(),
-                     "platform_unplanned_ms",
-                     json_object_get(p, "unplanned_ms") ? json_object_get(p, "unplanned_ms") : json_null(),
-                     "incidents", json_object_get(inc, "total") ? json_object_get(inc, "total") : json_null(),
-                     "response_breaches",
-                     json_object_get(json_object_get(inc, "response"), "breached")
-                         ? json_object_get(json_object_get(inc, "response"), "breached")
-                         : json_null(),
-                     "restore_breaches",
-                     json_object_get(json_object_get(inc, "restore"), "breached")
-                         ? json_object_get(json_object_get(inc, "restore"), "breached")
-                         : json_null(),
-                     "mtta_mean_ms",
-                     json_object_get(json_object_get(inc, "mtta"), "mean_ms")
-                         ? json_object_get(json_object_get(inc, "mtta"), "mean_ms")
-                         : json_null(),
-                     "mttr_mean_ms",
-                     json_object_get(json_object_get(inc, "mttr"), "mean_ms")
-                         ? json_object_get(json_object_get(inc, "mttr"), "mean_ms")
-                         : json_null());
+    return json_pack(
+        "{sO sO sO sO sO sO sO}", "platform_availability_ppm",
+        json_object_get(p, "availability_ppm") ? json_object_get(p, "availability_ppm") : json_null(),
+        "platform_unplanned_ms",
+        json_object_get(p, "unplanned_ms") ? json_object_get(p, "unplanned_ms") : json_null(), "incidents",
+        json_object_get(inc, "total") ? json_object_get(inc, "total") : json_null(), "response_breaches",
+        json_object_get(json_object_get(inc, "response"), "breached")
+            ? json_object_get(json_object_get(inc, "response"), "breached")
+            : json_null(),
+        "restore_breaches",
+        json_object_get(json_object_get(inc, "restore"), "breached")
+            ? json_object_get(json_object_get(inc, "restore"), "breached")
+            : json_null(),
+        "mtta_mean_ms",
+        json_object_get(json_object_get(inc, "mtta"), "mean_ms")
+            ? json_object_get(json_object_get(inc, "mtta"), "mean_ms")
+            : json_null(),
+        "mttr_mean_ms",
+        json_object_get(json_object_get(inc, "mttr"), "mean_ms")
+            ? json_object_get(json_object_get(inc, "mttr"), "mean_ms")
+            : json_null());
 }
 
 /* The automatic sections of a run. */
-static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t end, json_t **out, od_error *e)
+static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t end, json_t **out,
+                             od_error *e)
 {
     json_t *sl = NULL;
     od_err rc = figures(a, start, end, &sl, e);
@@ -117,12 +118,12 @@ static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t
             json_t *p = json_object_get(json_object_get(f, "platform"), "availability");
             char label[16];
             snprintf(label, sizeof label, "%04d-%02d", yy, mm);
-            json_array_append_new(
-                trend, json_pack("{ss sO sO sO sO}", "month", label, "availability_ppm",
-                                 json_object_get(p, "availability_ppm"), "unplanned_ms",
-                                 json_object_get(p, "unplanned_ms"), "mtta",
-                                 json_object_get(json_object_get(f, "incidents"), "mtta"), "mttr",
-                                 json_object_get(json_object_get(f, "incidents"), "mttr")));
+            json_array_append_new(trend,
+                                  json_pack("{ss sO sO sO sO}", "month", label, "availability_ppm",
+                                            json_object_get(p, "availability_ppm"), "unplanned_ms",
+                                            json_object_get(p, "unplanned_ms"), "mtta",
+                                            json_object_get(json_object_get(f, "incidents"), "mtta"), "mttr",
+                                            json_object_get(json_object_get(f, "incidents"), "mttr")));
             json_decref(f);
         }
         json_object_set_new(snap, "trend", trend);
@@ -138,16 +139,17 @@ static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t
 static json_t *run_json(od_rows *r)
 {
     char t[4][OD_TIME_STR_MAX];
-    json_t *o = json_pack("{sI ss ss ss sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind", od_rows_text(r, 1),
-                          "period_start", od_time_format(od_rows_int(r, 2), t[0]), "period_end",
-                          od_time_format(od_rows_int(r, 3), t[1]), "version", (json_int_t)od_rows_int(r, 4),
-                          "number", od_rows_text(r, 5), "state", od_rows_text(r, 6), "generated_at",
-                          od_time_format(od_rows_int(r, 11), t[2]));
+    json_t *o = json_pack("{sI ss ss ss sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind",
+                          od_rows_text(r, 1), "period_start", od_time_format(od_rows_int(r, 2), t[0]),
+                          "period_end", od_time_format(od_rows_int(r, 3), t[1]), "version",
+                          (json_int_t)od_rows_int(r, 4), "number", od_rows_text(r, 5), "state",
+                          od_rows_text(r, 6), "generated_at", od_time_format(od_rows_int(r, 11), t[2]));
     json_object_set_new(o, "snapshot", json_loads(od_rows_text(r, 7), 0, NULL));
     json_object_set_new(o, "manual", json_loads(od_rows_text(r, 8), 0, NULL));
     json_object_set_new(o, "sha256", od_rows_null(r, 10) ? json_null() : json_string(od_rows_text(r, 10)));
     json_object_set_new(o, "filed_at",
-                        od_rows_null(r, 13) ? json_null() : json_string(od_time_format(od_rows_int(r, 13), t[3])));
+                        od_rows_null(r, 13) ? json_null()
+                                            : json_string(od_time_format(od_rows_int(r, 13), t[3])));
     json_object_set_new(o, "filed_by", od_rows_null(r, 14) ? json_null() : json_integer(od_rows_int(r, 14)));
     json_object_set_new(o, "period_start_ms", json_integer(od_rows_int(r, 2)));
     json_object_set_new(o, "period_end_ms", json_integer(od_rows_int(r, 3)));
@@ -184,11 +186,12 @@ static od_err run_load(od_tx *tx, int64_t id, json_t **out, char **doc, od_error
 /* The canonical document of a run (compact, sorted keys); caller frees. */
 static char *document_of(json_t *run)
 {
-    json_t *d = json_pack("{sO sO sO sO sO sO sO sO}", "number", json_object_get(run, "number"), "kind",
-                          json_object_get(run, "kind"), "period_start", json_object_get(run, "period_start"),
-                          "period_end", json_object_get(run, "period_end"), "version",
-                          json_object_get(run, "version"), "generated_at", json_object_get(run, "generated_at"),
-                          "snapshot", json_object_get(run, "snapshot"), "manual", json_object_get(run, "manual"));
+    json_t *d =
+        json_pack("{sO sO sO sO sO sO sO sO}", "number", json_object_get(run, "number"), "kind",
+                  json_object_get(run, "kind"), "period_start", json_object_get(run, "period_start"),
+                  "period_end", json_object_get(run, "period_end"), "version",
+                  json_object_get(run, "version"), "generated_at", json_object_get(run, "generated_at"),
+                  "snapshot", json_object_get(run, "snapshot"), "manual", json_object_get(run, "manual"));
     char *s = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
     json_decref(d);
     return s;
@@ -203,7 +206,8 @@ od_err od_report_generate(od_app *a, const od_principal *who, const char *kind, 
         return od_error_set(e, OD_E_INVALID, "kind", "kind 须为 weekly 或 monthly (kind: weekly or monthly)");
     int64_t now = od_app_now(a), start, end, gen;
     if (at > now)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "at", "不能为将来的期间生成报告 (at cannot lie in the future)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "at",
+                            "不能为将来的期间生成报告 (at cannot lie in the future)");
     od_report_period_at((od_report_kind)k, at ? at : now, BEIJING_MIN, &start, &end, &gen);
     json_t *snap = NULL;
     od_err rc = build_snapshot(a, (od_report_kind)k, start, end, &snap, e);
@@ -233,14 +237,15 @@ od_err od_report_generate(od_app *a, const od_principal *who, const char *kind, 
         if (!rc && prev_id)
             rc = run_load(tx, prev_id, &prev, NULL, e);
         if (!rc && prev) {
-            json_t *before = headline(json_object_get(prev, "snapshot")), *after = headline(snap), *diff = json_object();
+            json_t *before = headline(json_object_get(prev, "snapshot")), *after = headline(snap),
+                   *diff = json_object();
             const char *key;
             json_t *v;
             json_object_foreach(after, key, v)
             {
                 if (!json_equal(v, json_object_get(before, key)))
-                    json_object_set_new(diff, key, json_pack("{sO sO}", "before", json_object_get(before, key),
-                                                             "after", v));
+                    json_object_set_new(
+                        diff, key, json_pack("{sO sO}", "before", json_object_get(before, key), "after", v));
             }
             json_object_set_new(snap, "changes_from_previous",
                                 json_pack("{sI so}", "version", (json_int_t)(version - 1), "changes", diff));
@@ -258,8 +263,8 @@ od_err od_report_generate(od_app *a, const od_principal *who, const char *kind, 
         rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
     if (!rc)
         rc = od_tx_insert(tx, OD_Q_RPT_INSERT, &id, e,
-                          OD_BINDS(OD_TEXT(kind), OD_INT(start), OD_INT(end), OD_INT(version), OD_TEXT(number),
-                                   OD_TEXT(text), OD_INT(now), OD_INT_NONZERO(who->id)));
+                          OD_BINDS(OD_TEXT(kind), OD_INT(start), OD_INT(end), OD_INT(version),
+                                   OD_TEXT(number), OD_TEXT(text), OD_INT(now), OD_INT_NONZERO(who->id)));
     free(text);
     json_decref(snap);
     if (!rc)
@@ -292,7 +297,8 @@ od_err od_report_list(od_app *a, const char *kind, int64_t limit, int64_t offset
     od_rows *r = NULL;
     bool row = false;
     int64_t total = 0;
-    rc = od_tx_query(tx, OD_Q_RPT_LIST, &r, e, OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_INT(limit), OD_INT(offset)));
+    rc = od_tx_query(tx, OD_Q_RPT_LIST, &r, e,
+                     OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_INT(limit), OD_INT(offset)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         char t[4][OD_TIME_STR_MAX];
         json_t *o = json_pack("{sI ss ss ss sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind",
@@ -301,8 +307,9 @@ od_err od_report_list(od_app *a, const char *kind, int64_t limit, int64_t offset
                               (json_int_t)od_rows_int(r, 4), "number", od_rows_text(r, 5), "state",
                               od_rows_text(r, 6), "generated_at", od_time_format(od_rows_int(r, 8), t[2]));
         json_object_set_new(o, "sha256", od_rows_null(r, 7) ? json_null() : json_string(od_rows_text(r, 7)));
-        json_object_set_new(
-            o, "filed_at", od_rows_null(r, 9) ? json_null() : json_string(od_time_format(od_rows_int(r, 9), t[3])));
+        json_object_set_new(o, "filed_at",
+                            od_rows_null(r, 9) ? json_null()
+                                               : json_string(od_time_format(od_rows_int(r, 9), t[3])));
         json_array_append_new(items, o);
     }
     od_rows_close(r);
@@ -343,7 +350,8 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
     json_t *before = NULL;
     rc = run_load(tx, id, &before, NULL, e);
     if (!rc && strcmp(json_string_value(json_object_get(before, "state")), "draft") != 0)
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已归档，不能修改 (the report is filed and cannot change)");
+        rc = od_error_set(e, OD_E_CONFLICT, "id",
+                          "报告已归档，不能修改 (the report is filed and cannot change)");
     json_t *manual = rc ? NULL : json_deep_copy(json_object_get(before, "manual"));
     const char *key;
     json_t *v;
@@ -351,16 +359,18 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
         json_object_foreach(sections, key, v)
         {
             bool known = false;
-            for (const char *const *k = manual_of(json_string_value(json_object_get(before, "kind"))); *k; k++)
+            for (const char *const *k = manual_of(json_string_value(json_object_get(before, "kind"))); *k;
+                 k++)
                 known |= !strcmp(*k, key);
             if (!known) {
-                rc = od_error_set(e, OD_E_INVALID, "sections", "未知的人工章节 %s (unknown manual section %s)", key,
-                                  key);
+                rc = od_error_set(e, OD_E_INVALID, "sections",
+                                  "未知的人工章节 %s (unknown manual section %s)", key, key);
                 break;
             }
             if (!json_is_string(v) || json_string_length(v) > 20000) {
-                rc = od_error_set(e, OD_E_INVALID, "sections",
-                                  "章节内容须为不超过 20000 字节的文本 (a section is text of at most 20000 bytes)");
+                rc = od_error_set(
+                    e, OD_E_INVALID, "sections",
+                    "章节内容须为不超过 20000 字节的文本 (a section is text of at most 20000 bytes)");
                 break;
             }
             json_object_set(manual, key, v);
@@ -371,7 +381,8 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RPT_SET_MANUAL, e, OD_BINDS(OD_TEXT(text), OD_INT(id)));
     if (!rc && od_tx_changes(tx) != 1)
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已归档，不能修改 (the report is filed and cannot change)");
+        rc = od_error_set(e, OD_E_CONFLICT, "id",
+                          "报告已归档，不能修改 (the report is filed and cannot change)");
     free(text);
     if (!rc)
         rc = run_load(tx, id, out, NULL, e);
@@ -402,8 +413,8 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **o
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已归档 (the report is filed already)");
     if (!rc && json_array_size(json_object_get(run, "missing"))) {
         const char *k = json_string_value(json_array_get(json_object_get(run, "missing"), 0));
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "sections", "归档前须填写人工章节：%s (fill the manual section %s first)",
-                          title_of(k), k);
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "sections",
+                          "归档前须填写人工章节：%s (fill the manual section %s first)", title_of(k), k);
     }
     char *doc = rc ? NULL : document_of(run);
     char hex[crypto_hash_sha256_BYTES * 2 + 1];
@@ -413,8 +424,9 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **o
         unsigned char h[crypto_hash_sha256_BYTES];
         crypto_hash_sha256(h, (const unsigned char *)doc, strlen(doc));
         sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-        rc = od_tx_exec(tx, OD_Q_RPT_FILE, e,
-                        OD_BINDS(OD_TEXT(doc), OD_TEXT(hex), OD_INT(now), OD_INT_NONZERO(who->id), OD_INT(id)));
+        rc = od_tx_exec(
+            tx, OD_Q_RPT_FILE, e,
+            OD_BINDS(OD_TEXT(doc), OD_TEXT(hex), OD_INT(now), OD_INT_NONZERO(who->id), OD_INT(id)));
     }
     if (!rc && od_tx_changes(tx) != 1)
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已归档 (the report is filed already)");
@@ -544,7 +556,8 @@ static void avail_row(doc *d, const char *name, json_t *av)
     fmt_ms_h(budget, sizeof budget, json_object_get(av, "period_budget_ms"));
     fmt_ms_h(left, sizeof left, json_object_get(av, "period_remaining_ms"));
     fmt_ms_h(ytd, sizeof ytd, json_object_get(json_object_get(av, "budget"), "remaining_ms"));
-    const char *cells[] = {name, pct, down, budget, left, ytd, json_is_true(json_object_get(av, "met")) ? "✓" : "✗"};
+    const char *cells[] = {
+        name, pct, down, budget, left, ytd, json_is_true(json_object_get(av, "met")) ? "✓" : "✗"};
     row(d, cells, 7, false);
 }
 
@@ -554,7 +567,8 @@ static void render(doc *d, json_t *run)
     json_t *inc = json_object_get(sl, "incidents");
     bool weekly = !strcmp(json_string_value(json_object_get(run, "kind")), "weekly");
     char title[160];
-    snprintf(title, sizeof title, "%s %s", weekly ? "运维周报 (weekly O&M report)" : "运维月报 (monthly O&M report)",
+    snprintf(title, sizeof title, "%s %s",
+             weekly ? "运维周报 (weekly O&M report)" : "运维月报 (monthly O&M report)",
              json_string_value(json_object_get(run, "number")));
     if (d->html)
         od_sbuf_puts(&d->b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
@@ -572,7 +586,9 @@ static void render(doc *d, json_t *run)
              (long long)json_integer_value(json_object_get(run, "version")),
              json_string_value(json_object_get(run, "state")),
              json_is_string(json_object_get(run, "sha256")) ? " · SHA-256 " : "",
-             json_is_string(json_object_get(run, "sha256")) ? json_string_value(json_object_get(run, "sha256")) : "");
+             json_is_string(json_object_get(run, "sha256"))
+                 ? json_string_value(json_object_get(run, "sha256"))
+                 : "");
     if (d->html)
         od_sbuf_puts(&d->b, "<p>");
     text(d, meta);
@@ -580,8 +596,8 @@ static void render(doc *d, json_t *run)
 
     heading(d, 2, "1 概要：可用率与停机预算 (summary: availability and downtime budget)");
     table_open(d);
-    const char *hdr[] = {"服务 (service)", "可用率 (availability)", "停机 (downtime)", "期间预算 (budget)",
-                         "期间剩余 (left)", "年度剩余 (year left)", "达标 (met)"};
+    const char *hdr[] = {"服务 (service)",  "可用率 (availability)", "停机 (downtime)", "期间预算 (budget)",
+                         "期间剩余 (left)", "年度剩余 (year left)",  "达标 (met)"};
     row(d, hdr, 7, true);
     avail_row(d, "平台 (platform)", json_object_get(json_object_get(sl, "platform"), "availability"));
     size_t i;
@@ -622,8 +638,8 @@ static void render(doc *d, json_t *run)
 
     heading(d, 2, "3 事件与超时 (incidents and breaches)");
     table_open(d);
-    const char *h3[] = {"编号 (number)", "级别 (level)", "重大 (major)", "响应 (response)", "恢复 (restore)",
-                        "处置 (handling)"};
+    const char *h3[] = {"编号 (number)",   "级别 (level)",   "重大 (major)",
+                        "响应 (response)", "恢复 (restore)", "处置 (handling)"};
     row(d, h3, 6, true);
     json_array_foreach(json_object_get(inc, "items"), i, s)
     {
@@ -648,7 +664,8 @@ static void render(doc *d, json_t *run)
     if (json_is_array(json_object_get(snap, "trend"))) {
         heading(d, 2, "4 12 个月趋势 (12-month trend)");
         table_open(d);
-        const char *h4[] = {"月份 (month)", "可用率 (availability)", "非计划停机 (unplanned)", "MTTA", "MTTR"};
+        const char *h4[] = {"月份 (month)", "可用率 (availability)", "非计划停机 (unplanned)", "MTTA",
+                            "MTTR"};
         row(d, h4, 5, true);
         json_array_foreach(json_object_get(snap, "trend"), i, s)
         {
@@ -703,15 +720,16 @@ static void csv_services(od_sbuf *b, json_t *sl)
     {
         json_t *av = json_object_get(s, "availability");
         csv_cell(b, json_string_value(json_object_get(s, "key")), false);
-        od_sbuf_printf(b, "%lld,%lld,%lld,%lld,%lld,%lld,%lld,%s\r\n",
-                       (long long)json_integer_value(json_object_get(av, "availability_ppm")),
-                       (long long)json_integer_value(json_object_get(av, "unplanned_ms")),
-                       (long long)json_integer_value(json_object_get(av, "planned_ms")),
-                       (long long)json_integer_value(json_object_get(av, "degraded_ms")),
-                       (long long)json_integer_value(json_object_get(av, "downtime_ms")),
-                       (long long)json_integer_value(json_object_get(av, "period_budget_ms")),
-                       (long long)json_integer_value(json_object_get(json_object_get(av, "budget"), "remaining_ms")),
-                       json_is_true(json_object_get(av, "met")) ? "true" : "false");
+        od_sbuf_printf(
+            b, "%lld,%lld,%lld,%lld,%lld,%lld,%lld,%s\r\n",
+            (long long)json_integer_value(json_object_get(av, "availability_ppm")),
+            (long long)json_integer_value(json_object_get(av, "unplanned_ms")),
+            (long long)json_integer_value(json_object_get(av, "planned_ms")),
+            (long long)json_integer_value(json_object_get(av, "degraded_ms")),
+            (long long)json_integer_value(json_object_get(av, "downtime_ms")),
+            (long long)json_integer_value(json_object_get(av, "period_budget_ms")),
+            (long long)json_integer_value(json_object_get(json_object_get(av, "budget"), "remaining_ms")),
+            json_is_true(json_object_get(av, "met")) ? "true" : "false");
     }
     json_decref(all);
 }

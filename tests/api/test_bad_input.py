@@ -229,6 +229,11 @@ SAMPLES = {
         "starts_at": "2020-01-01T00:00:00Z", "ends_at": "2020-01-01T01:%02d:%02dZ" % divmod(unique() % 3600, 60),
         "reason": "更正"}, read=lambda t, r: "/api/v1/outage-intervals/%d" % t.outage),
     "POST /api/v1/outage-intervals/{id}/approve": dict(user="lead", ids=lambda t: [t.outage], body=lambda t: {}),
+    "POST /api/v1/reports/runs": dict(user="eng", body=lambda t: {"kind": "weekly"},
+                                      read=lambda t, r: "/api/v1/reports/runs/%d" % r["id"]),
+    "POST /api/v1/reports/runs/{id}/manual": dict(user="eng", ids=lambda t: [t.report], body=lambda t: {
+        "sections": {"next_week_plan": "下周计划"}}, read=lambda t, r: "/api/v1/reports/runs/%d" % t.report),
+    "POST /api/v1/reports/runs/{id}/file": dict(user="lead", ids=lambda t: [t.report], body=lambda t: {}),
 }
 
 # The notification channel of this server: e-mail to a port where nothing
@@ -374,6 +379,9 @@ class BadInput(harness.ServerTest):
                                                 "starts_at": "2020-01-01T00:00:00Z"}, token=cls.tok["eng"])
         assert r.status == 201, r
         cls.outage = r.json["id"]
+        r = s.post("/api/v1/reports/runs", {"kind": "weekly"}, token=cls.tok["eng"])
+        assert r.status == 201, r
+        cls.report = r.json["id"]
         cls.db = harness.db_connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
 
