@@ -197,8 +197,52 @@ static char *document_of(json_t *run)
     return s;
 }
 
+/* version 0 = the next one; a fixed version that exists already is
+ * OD_E_CONFLICT (the scheduled generation on another node came first). */
+static od_err generate(od_app *a, const od_principal *who, const char *kind, int64_t at,
+                       int64_t fixed_version, json_t **out, od_error *e);
+
 od_err od_report_generate(od_app *a, const od_principal *who, const char *kind, int64_t at, json_t **out,
                           od_error *e)
+{
+    return generate(a, who, kind, at, 0, out, e);
+}
+
+od_err od_report_generate_scheduled(od_app *a, int64_t now, int *made, od_error *e)
+{
+    od_principal sys;
+    memset(&sys, 0, sizeof sys);
+    snprintf(sys.username, sizeof sys.username, "%s", "system");
+    int n = 0;
+    od_err rc = OD_OK;
+    for (int k = 0; !rc && k < OD_REPORT__COUNT; k++) {
+        int64_t start, end, gen, version = 0;
+        od_report_period_at((od_report_kind)k, now, BEIJING_MIN, &start, &end, &gen);
+        od_tx *tx = NULL;
+        rc = od_tx_begin(a->store, false, &tx, e);
+        if (!rc)
+            rc = od_tx_scalar(tx, OD_Q_RPT_MAX_VERSION, &version, e,
+                              OD_BINDS(OD_TEXT(od_report_kind_key((od_report_kind)k)), OD_INT(start)));
+        od_tx_rollback(tx);
+        if (rc || version)
+            continue;
+        json_t *out = NULL;
+        rc = generate(a, &sys, od_report_kind_key((od_report_kind)k), now, 1, &out, e);
+        if (rc == OD_E_CONFLICT) { /* another node made it */
+            od_error_clear(e);
+            rc = OD_OK;
+        } else if (!rc) {
+            n++;
+        }
+        json_decref(out);
+    }
+    if (made)
+        *made = n;
+    return rc;
+}
+
+static od_err generate(od_app *a, const od_principal *who, const char *kind, int64_t at,
+                       int64_t fixed_version, json_t **out, od_error *e)
 {
     *out = NULL;
     int k = od_report_kind_parse(kind);
@@ -221,7 +265,7 @@ od_err od_report_generate(od_app *a, const od_principal *who, const char *kind, 
     }
     int64_t version = 0, id = 0;
     rc = od_tx_scalar(tx, OD_Q_RPT_MAX_VERSION, &version, e, OD_BINDS(OD_TEXT(kind), OD_INT(start)));
-    version++;
+    version = fixed_version ? fixed_version : version + 1;
     /* the differences from the version before (regeneration, §1.10) */
     if (!rc && version > 1) {
         od_rows *r = NULL;

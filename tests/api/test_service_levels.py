@@ -446,5 +446,31 @@ class ServiceLevelTest(harness.ServerTest):
                          422, field="at")
         self.assertError(self.srv.get("/api/v1/reports/runs/999999", token=self.tok["eng"]), 404)
 
+class ReportScheduleTest(harness.ServerTest):
+    """`--report-schedule`: the weekly report from Monday 09:00 and the monthly one from the
+    1st 09:00 (Beijing time) for the period before, each period once (R-SLA-2)."""
+    extra_args = ["--report-schedule"]
+
+    def numbers(self, tok):
+        r = self.srv.get("/api/v1/reports/runs?limit=500", token=tok)
+        self.assertStatus(r, 200)
+        return sorted(x["number"] for x in r.json["items"])
+
+    def test_schedule(self):
+        s = self.srv
+        s.clock(set_to=bj(7, "08:59"))    # 1 ms … a minute before Monday 09:00
+        _, tok = s.make_user("sched_eng", ["ops_engineer"])
+        self.assertEqual(self.numbers(tok), ["OMR-M-20270501-v1", "OMR-W-20270524-v1"])
+        s.clock(set_to=bj(7, "09:00"))
+        self.assertEqual(self.numbers(tok), ["OMR-M-20270501-v1", "OMR-W-20270524-v1", "OMR-W-20270531-v1"])
+        s.clock(set_to=bj(7, "09:30"))    # nothing new: each period once
+        s.clock(set_to=bj(13, "23:00"))
+        tok = s.login("sched_eng", harness.USER_PW)
+        self.assertEqual(len(self.numbers(tok)), 3)
+        s.clock(set_to=bj(1, "09:00", month=7))
+        tok = s.login("sched_eng", harness.USER_PW)
+        self.assertEqual(self.numbers(tok), ["OMR-M-20270501-v1", "OMR-M-20270601-v1", "OMR-W-20270524-v1",
+                                             "OMR-W-20270531-v1", "OMR-W-20270621-v1"])
+
 if __name__ == "__main__":
     harness.main()

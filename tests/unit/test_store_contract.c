@@ -982,6 +982,32 @@ static void service_levels_store(void **state)
     assert_true(row);
     assert_string_equal(od_rows_text(r, 3), "理由");
     od_rows_close(r);
+    /* a report run is made once per (kind, period, version): the second node's insert is skipped */
+    int64_t run = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_RPT_INSERT, i ? &id : &run, &e,
+                         OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)1000), OD_INT((int64_t)2000),
+                                  OD_INT((int64_t)1), OD_TEXT(i ? "OMR-x" : "OMR-W-1"), OD_TEXT("{}"),
+                                  OD_INT((int64_t)3), OD_NULL())),
+            i ? OD_E_CONFLICT : OD_OK);
+        memset(&e, 0, sizeof e);
+    }
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_RPT_MAX_VERSION, &n, &e, OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)1000))),
+        OD_OK);
+    assert_int_equal(n, 1);
+    /* filing happens once; a filed run's manual sections do not change */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_FILE, &e,
+                       OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_INT(uid), OD_INT(run))),
+            OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_MANUAL, &e, OD_BINDS(OD_TEXT("{\"a\":\"b\"}"), OD_INT(run))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
