@@ -838,3 +838,20 @@ od_err od_report_export(od_app *a, int64_t id, const char *fmt, char **out, od_e
         return od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
     return OD_OK;
 }
+
+od_err od_report_export_xlsx(od_app *a, int64_t id, char **out, size_t *len, od_error *e)
+{
+    *out = NULL;
+    *len = 0;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *run = NULL;
+    rc = run_load(tx, id, &run, NULL, e);
+    od_tx_rollback(tx);
+    if (!rc)
+        rc = od_report_xlsx(run, out, len, e);
+    json_decref(run);
+    return rc;
+}

@@ -37,6 +37,12 @@ OD_NODISCARD od_err od_report_file(od_app *a, const od_principal *who, int64_t i
  * the caller's to free. */
 OD_NODISCARD od_err od_report_export(od_app *a, int64_t id, const char *fmt, char **doc, od_error *e);
 
+/* The run as an XLSX workbook (om_reports_xlsx.c): *out (len bytes) is the
+ * caller's to free. */
+OD_NODISCARD od_err od_report_export_xlsx(od_app *a, int64_t id, char **out, size_t *len, od_error *e);
+/* The workbook of a run's JSON (od_report_get's shape); for om_reports.c. */
+OD_NODISCARD od_err od_report_xlsx(json_t *run, char **out, size_t *len, od_error *e);
+
 /* The scheduled generation (src/sched/report_sched.c): for each kind, the
  * run of the period in force at now (weekly Monday 09:00, monthly the 1st
  * 09:00 Beijing time) as version 1 when that period has no run yet.  Once

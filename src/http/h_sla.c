@@ -213,3 +213,16 @@ od_err od_h_report_run_incidents_csv(od_req *r)
 {
     return report_export(r, "incidents.csv", "text/csv; charset=utf-8");
 }
+
+od_err od_h_report_run_xlsx(od_req *r)
+{
+    char *doc = NULL;
+    size_t len = 0;
+    od_err rc = od_report_export_xlsx(r->app, r->ids[0], &doc, &len, &r->err);
+    if (rc)
+        return rc;
+    r->raw = doc;
+    r->raw_len = len;
+    r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    return OD_OK;
+}

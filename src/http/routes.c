@@ -149,6 +149,8 @@ const od_route od_routes[] = {
      "availability table as CSV"},
     {"GET", "/api/v1/reports/runs/{id}/incidents.csv", P(INCIDENT_READ), od_h_report_run_incidents_csv,
      "incident verdicts as CSV"},
+    {"GET", "/api/v1/reports/runs/{id}/report.xlsx", P(INCIDENT_READ), od_h_report_run_xlsx,
+     "report as an XLSX workbook"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

@@ -10,6 +10,7 @@ escalation (R-ESC-1) would raise an R2 incident to R1 two hours before its
 4 h limit — making it a major fault — before its 2.5 h restoration; as R3
 its restore target stays the ordinary 2 h, as S5 intends.  Every wait is
 done by the test clock."""
+import json
 import os
 import sys
 
@@ -28,6 +29,36 @@ ACTIVATES = {"R1": "el", "R2": "leader", "R3": "opsdept"}   # policy/default.yam
 def bj(day, hm, month=6):
     """A Beijing time in 2027 as RFC 3339."""
     return "2027-%02d-%02dT%s:00+08:00" % (month, day, hm)
+
+
+READ_XLSX = """
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets},
+                 ensure_ascii=False, default=str))
+"""
+
+
+def read_xlsx(data):
+    """The workbook's sheets as lists of rows, read by openpyxl (python3-openpyxl, scripts/deps.sh:
+    the Debian python has it when the test's python does not)."""
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as f:
+        f.write(data)
+        f.flush()
+        for py in (sys.executable, "/usr/bin/python3"):
+            r = subprocess.run([py, "-c", READ_XLSX, f.name], capture_output=True, text=True)
+            if r.returncode == 0:
+                return json.loads(r.stdout)
+        raise AssertionError("no python with openpyxl: " + r.stderr[-500:])
+
+
+def get_bytes(srv, path, token):
+    import urllib.request
+    req = urllib.request.Request(srv.base + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.status, r.headers.get("Content-Type"), r.read()
 
 
 class ServiceLevelTest(harness.ServerTest):
@@ -416,6 +447,26 @@ class ServiceLevelTest(harness.ServerTest):
         inc_csv = self.srv.get(base + "/incidents.csv", token=self.tok["eng"]).raw.strip().split("\r\n")
         self.assertEqual(len(inc_csv), 1 + 3)
         self.assertEqual(sum(1 for x in inc_csv if ",restore_ms" not in x and x.split(",")[6] == "breached"), 1)
+
+        # the XLSX workbook opens with a reader and holds the same numbers as the JSON
+        status, ctype, data = get_bytes(self.srv, base + "/report.xlsx", self.tok["eng"])
+        self.assertEqual(status, 200)
+        self.assertTrue(ctype.startswith("application/vnd.openxmlformats"), ctype)
+        book = read_xlsx(data)
+        av = book["可用率 availability"]
+        self.assertEqual(av[0][:4], ["service", "name", "availability_%", "availability_ppm"])
+        self.assertEqual(av[1][0], "platform")
+        self.assertEqual(av[1][2], 99.514)
+        self.assertEqual(av[1][3], 995138)
+        self.assertEqual(av[1][4], 3 * HOUR + 30 * MIN)
+        self.assertEqual(av[1][9], 3 * HOUR + 36 * MIN)
+        self.assertEqual([r[0] for r in av[1:]], ["platform", "svc-portal", "svc-web", "svc-report"])
+        incs = [r for r in book["事件 incidents"][1:] if r and r[0] and str(r[0]).startswith("INC-")]
+        self.assertEqual(len(incs), 3)
+        self.assertEqual(sorted(r[7] for r in incs), ["breached", "met", "met"])
+        mtta = [r for r in book["事件 incidents"] if r and r[0] == "MTTA mean_ms"][0]
+        self.assertEqual(mtta[1], 880000)
+        self.assertIn(["next_month_plan", "七月升级门户"], book["人工章节 manual"])
 
         # a late correction (the overrun lasted 10 min more), then a regeneration: version 2
         self.post("/api/v1/outage-intervals/%d/correct" % mid, {"ends_at": bj(15, "04:40"),
