@@ -38,14 +38,15 @@ static void header(lxw_worksheet *ws, lxw_format *bold, const char *const *cols,
 static void availability_sheet(lxw_workbook *wb, lxw_format *bold, json_t *sl)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "可用率 availability");
-    static const char *const cols[] = {"service",      "name",        "availability_%", "availability_ppm",
-                                       "unplanned_ms", "planned_ms",  "degraded_ms",    "downtime_ms",
-                                       "outages",      "budget_ms",   "remaining_ms",   "year_remaining_ms",
+    static const char *const cols[] = {"service",      "name",       "availability_%", "availability_ppm",
+                                       "unplanned_ms", "planned_ms", "degraded_ms",    "downtime_ms",
+                                       "outages",      "budget_ms",  "remaining_ms",   "year_remaining_ms",
                                        "met"};
     header(ws, bold, cols, 13);
     json_t *rows = json_array();
-    json_array_append_new(rows, json_pack("{ss ss sO}", "key", "platform", "name", "平台 platform", "availability",
-                                          json_object_get(json_object_get(sl, "platform"), "availability")));
+    json_array_append_new(rows,
+                          json_pack("{ss ss sO}", "key", "platform", "name", "平台 platform", "availability",
+                                    json_object_get(json_object_get(sl, "platform"), "availability")));
     size_t i;
     json_t *s;
     json_array_foreach(json_object_get(sl, "services"), i, s) json_array_append(rows, s);
@@ -73,8 +74,8 @@ static void availability_sheet(lxw_workbook *wb, lxw_format *bold, json_t *sl)
 static void incidents_sheet(lxw_workbook *wb, lxw_format *bold, json_t *sl)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "事件 incidents");
-    static const char *const cols[] = {"number",     "title",   "level",       "major",      "response_ms",
-                                       "response",   "restore_ms", "restore",  "handling_ms", "handling"};
+    static const char *const cols[] = {"number",   "title",      "level",   "major",       "response_ms",
+                                       "response", "restore_ms", "restore", "handling_ms", "handling"};
     header(ws, bold, cols, 10);
     size_t i;
     json_t *s;

@@ -497,6 +497,35 @@ class ServiceLevelTest(harness.ServerTest):
                          422, field="at")
         self.assertError(self.srv.get("/api/v1/reports/runs/999999", token=self.tok["eng"]), 404)
 
+    def test_9_cli(self):
+        """opsdesk sla show / services / report-generate / reports / report-file / report-export."""
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as home:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("OPSDESK_")}
+            env.update(HOME=home, XDG_CONFIG_HOME=home, OPSDESK_SERVER=self.srv.base)
+
+            def cli(*args, stdin=""):
+                p = subprocess.run([harness.BIN, *args], input=stdin.encode(), capture_output=True, env=env,
+                                   timeout=60)
+                self.assertEqual(p.returncode, 0, "%s: %s" % (args, p.stderr.decode()))
+                return p.stdout
+            cli("login", "--user", "sl_sechead", "--password-stdin", stdin=harness.USER_PW + "\n")
+            out = cli("sla", "show", "--from", bj(1, "00:00"), "--to", bj(1, "00:00", 7), "--json")
+            self.assertEqual(json.loads(out)["platform"]["availability"]["unplanned_ms"], 3 * HOUR + 40 * MIN)
+            out = cli("sla", "show", "--from", bj(1, "00:00"), "--to", bj(1, "00:00", 7)).decode()
+            self.assertIn("99.491", out)  # 3 h 40 min after the late correction of test_8
+            self.assertIn("svc-portal", out)
+            self.assertIn("svc-web", cli("sla", "services").decode())
+            run = json.loads(cli("sla", "report-generate", "--kind", "weekly", "--at", bj(14, "09:00"), "--json"))
+            self.assertEqual(run["number"], "OMR-W-20270607-v1")
+            self.assertIn("OMR-W-20270607-v1", cli("sla", "reports", "--kind", "weekly").decode())
+            md = cli("sla", "report-export", str(run["id"]), "--format", "md").decode()
+            self.assertIn("运维周报", md)
+            self.assertTrue(cli("sla", "report-export", str(run["id"]), "--format", "xlsx").startswith(b"PK"))
+            csv = cli("sla", "report-export", str(run["id"]), "--format", "services.csv").decode()
+            self.assertTrue(csv.startswith("service,availability_ppm"))
+
 class ReportScheduleTest(harness.ServerTest):
     """`--report-schedule`: the weekly report from Monday 09:00 and the monthly one from the
     1st 09:00 (Beijing time) for the period before, each period once (R-SLA-2)."""
