@@ -16,6 +16,7 @@ import { casesView } from './views/cases.js';
 import { accountView } from './views/account.js';
 import { usersView, userView } from './views/users.js';
 import { auditView, apiKeysView } from './views/admin.js';
+import { slaView, reportsView, reportView } from './views/sla.js';
 
 
 export const session = { me: null };
@@ -41,6 +42,9 @@ const routes = [
   [/^\/users\/(\d+)$/, userView, 'users', 'user.read'],
   [/^\/audit$/, auditView, 'audit', 'audit.read'],
   [/^\/api-keys$/, apiKeysView, 'apikeys', 'apikey.admin'],
+  [/^\/sla$/, slaView, 'sla', 'incident.read'],
+  [/^\/reports$/, reportsView, 'reports', 'incident.read'],
+  [/^\/reports\/(\d+)$/, reportView, 'reports', 'incident.read'],
 ];
 
 let current = null; // {timers, charts}
