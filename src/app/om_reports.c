@@ -605,6 +605,14 @@ static void avail_row(doc *d, const char *name, json_t *av)
     row(d, cells, 7, false);
 }
 
+/* The Beijing-time date of ms as YYYY-MM-DD. */
+static void bj_date(int64_t ms, char out[16])
+{
+    int y, m, dd;
+    od_cal_civil_from_days((int32_t)((ms + (int64_t)BEIJING_MIN * 60000) / OD_DAY_MS), &y, &m, &dd);
+    snprintf(out, 16, "%04d-%02d-%02d", y, m, dd);
+}
+
 static void render(doc *d, json_t *run)
 {
     json_t *snap = json_object_get(run, "snapshot"), *sl = json_object_get(snap, "service_levels");
@@ -623,11 +631,11 @@ static void render(doc *d, json_t *run)
                             "td,th{border:1px solid #888;padding:2pt 6pt}</style></head><body>\n");
     }
     heading(d, 1, title);
-    char meta[256];
-    snprintf(meta, sizeof meta, "期间 (period): %s — %s · 版本 (version) %lld · 状态 (state) %s%s%s",
-             json_string_value(json_object_get(run, "period_start")),
-             json_string_value(json_object_get(run, "period_end")),
-             (long long)json_integer_value(json_object_get(run, "version")),
+    char meta[384], d0[16], d1[16];
+    bj_date(json_integer_value(json_object_get(run, "period_start_ms")), d0);
+    bj_date(json_integer_value(json_object_get(run, "period_end_ms")) - 1, d1);
+    snprintf(meta, sizeof meta, "期间 (period, UTC+8): %s — %s · 版本 (version) %lld · 状态 (state) %s%s%s",
+             d0, d1, (long long)json_integer_value(json_object_get(run, "version")),
              json_string_value(json_object_get(run, "state")),
              json_is_string(json_object_get(run, "sha256")) ? " · SHA-256 " : "",
              json_is_string(json_object_get(run, "sha256"))
