@@ -6,6 +6,7 @@
  * Availability is a property of the service and is shown whole. */
 #include "app/service_levels.h"
 
+#include "app/notify_out.h"
 #include "core/service_level.h"
 #include "core/calendar.h"
 #include "util/clock.h"
@@ -849,4 +850,116 @@ od_err od_service_levels(od_app *a, const od_principal *who, const od_sla_query 
     }
     *out = res;
     return OD_OK;
+}
+
+/* ---- budget alerts ------------------------------------------------------ */
+
+typedef struct budget_msg {
+    int64_t used_ms, allowed_ms;
+    int y, m;
+    bool spent;
+} budget_msg;
+
+static char *dup_text(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static od_err budget_render(void *arg, od_lang lang, char **subject, char **body, od_error *e)
+{
+    const budget_msg *b = arg;
+    char sub[200], txt[400];
+    double used = (double)b->used_ms / 3600000.0, allowed = (double)b->allowed_ms / 3600000.0;
+    long left = b->allowed_ms ? (long)((b->allowed_ms - b->used_ms) * 100 / b->allowed_ms) : 0;
+    if (lang == OD_LANG_ZH) {
+        snprintf(sub, sizeof sub, "【服务级别】%04d-%02d 平台停机预算%s", b->y, b->m,
+                 b->spent ? "已用尽" : "剩余不足");
+        snprintf(txt, sizeof txt, "%04d-%02d 平台非计划停机已达 %.2f 小时，本月预算 %.2f 小时，剩余 %ld%%。",
+                 b->y, b->m, used, allowed, left);
+    } else {
+        snprintf(sub, sizeof sub, "[Service levels] %04d-%02d platform downtime budget %s", b->y, b->m,
+                 b->spent ? "spent" : "running low");
+        snprintf(txt, sizeof txt,
+                 "%04d-%02d: %.2f h of unplanned platform downtime against a budget of %.2f h; %ld%% left.",
+                 b->y, b->m, used, allowed, left);
+    }
+    *subject = dup_text(sub);
+    *body = dup_text(txt);
+    if (!*subject || !*body) {
+        free(*subject);
+        free(*body);
+        *subject = *body = NULL;
+        return od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
+    }
+    return OD_OK;
+}
+
+od_err od_sla_budget_alerts(od_app *a, int64_t now, size_t *queued, od_error *e)
+{
+    if (queued)
+        *queued = 0;
+    int64_t local = now + (int64_t)BEIJING_MIN * 60000, ms, me;
+    int y, m, d;
+    od_cal_civil_from_days((int32_t)(local / OD_DAY_MS), &y, &m, &d);
+    od_period_bounds(y, m, BEIJING_MIN, &ms, &me);
+    if (now <= ms)
+        return OD_OK;
+    json_t *f = NULL;
+    od_principal all;
+    memset(&all, 0, sizeof all);
+    snprintf(all.username, sizeof all.username, "%s", "system");
+    od_sla_query q = {.from = ms, .to = now, .service = NULL};
+    od_err rc = od_service_levels(a, &all, &q, &f, e);
+    if (rc)
+        return rc;
+    const od_policy *p = a->policy;
+    json_t *av = json_object_get(json_object_get(f, "platform"), "availability");
+    budget_msg b = {.used_ms = json_integer_value(json_object_get(av, "downtime_ms")),
+                    .allowed_ms = od_budget_ms(me - ms, p->sla.availability_ppm),
+                    .y = y,
+                    .m = m};
+    json_decref(f);
+    bool low = b.allowed_ms > 0 &&
+               (b.allowed_ms - b.used_ms) * 1000 < (int64_t)p->sla.budget_alert_permille * b.allowed_ms;
+    b.spent = b.used_ms > b.allowed_ms;
+    if (!low && !b.spent)
+        return OD_OK;
+    od_tx *tx = NULL;
+    rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    for (int step = 0; !rc && step < 2; step++) {
+        if ((step == 0 && !low) || (step == 1 && !b.spent))
+            continue;
+        od_audience aud = {.anywhere = OD_ROLEBIT(step ? OD_ROLE_OPS_LEADER : OD_ROLE_OPS_DEPARTMENT_HEAD),
+                           .own_department = 0};
+        json_t *users = NULL;
+        rc = od_out_audience(tx, &aud, NULL, &users, e);
+        char cause[64];
+        snprintf(cause, sizeof cause, "sla:budget:%lld:%s", (long long)ms, step ? "spent" : "low");
+        od_out_msg msg = {.cause = cause,
+                          .incident_id = 0,
+                          .kind = "sla_budget",
+                          .desk = "",
+                          .level = OD_GRADE_L2,
+                          .render = budget_render,
+                          .arg = &b};
+        if (!rc)
+            rc = od_out_send(tx, p, &msg, users, now, &n, e);
+        json_decref(users);
+    }
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (!rc && n)
+        od_app_committed(a, OD_COMMIT_OUTBOX);
+    if (queued)
+        *queued = rc ? 0 : n;
+    return rc;
 }

@@ -57,4 +57,12 @@ typedef struct od_sla_query {
 OD_NODISCARD od_err od_service_levels(od_app *a, const od_principal *who, const od_sla_query *q, json_t **out,
                                       od_error *e);
 
+/* Budget alerts (modules-spec §M4.4): the platform's downtime so far in the
+ * current Beijing-time month against the month's budget; below the policy's
+ * sla.budget_alert_below share left, the ops department heads are told;
+ * once the budget is spent, the ops leaders too.  Each alert goes out once a
+ * month (the outbox cause names the month).  *queued (may be NULL) = outbox
+ * rows written. */
+OD_NODISCARD od_err od_sla_budget_alerts(od_app *a, int64_t now, size_t *queued, od_error *e);
+
 #endif

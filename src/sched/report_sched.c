@@ -3,6 +3,7 @@
  * time and asks the app for what is due; `mu` makes one check at a time. */
 #include "sched/report_sched.h"
 #include "app/om_reports.h"
+#include "app/service_levels.h"
 #include "util/log.h"
 #include "util/worker.h"
 
@@ -23,11 +24,18 @@ static void check(od_report_sched *s, int64_t now)
     int made = 0;
     pthread_mutex_lock(&s->mu);
     od_err rc = od_report_generate_scheduled(s->app, now, &made, &e);
+    size_t alerts = 0;
+    od_error e2 = {0};
+    od_err rc2 = od_sla_budget_alerts(s->app, now, &alerts, &e2);
     pthread_mutex_unlock(&s->mu);
     if (rc)
         od_warn("定时运维报告失败 scheduled O&M report failed: %s", e.message);
     else if (made)
         od_info("定时运维报告 scheduled O&M reports generated: %d", made);
+    if (rc2)
+        od_warn("停机预算检查失败 downtime budget check failed: %s", e2.message);
+    else if (alerts)
+        od_info("停机预算提醒 downtime budget alerts queued: %zu", alerts);
 }
 
 static void *loop(void *arg)

@@ -552,5 +552,58 @@ class ReportScheduleTest(harness.ServerTest):
         self.assertEqual(self.numbers(tok), ["OMR-M-20270501-v1", "OMR-M-20270601-v1", "OMR-W-20270524-v1",
                                              "OMR-W-20270531-v1", "OMR-W-20270621-v1"])
 
+    def test_z_budget_alerts(self):
+        """modules-spec §M4.4: under 50 % of the month's downtime budget left → the ops department
+        head is told; budget spent → the ops leader too; each once a month."""
+        s = self.srv
+        s.clock(set_to=bj(10, "10:00", month=9))    # September 2027: 720 h, budget 3.6 h
+        s.tokens.clear()                            # the administrators' sessions expired meanwhile
+        uid = {}
+        for name, role in (("bud_eng", "ops_engineer"), ("bud_lead", "ops_section_head"),
+                           ("bud_head", "ops_department_head"), ("bud_boss", "ops_leader")):
+            uid[name], _ = s.make_user(name, [role], phone="1390000%04d" % len(uid), email=name + "@example.cn")
+        eng, lead = s.login("bud_eng", harness.USER_PW), s.login("bud_lead", harness.USER_PW)
+        self.assertStatus(s.post("/api/v1/services", {"key": "svc-b", "name": "预算"}, token=eng), 201)
+
+        def outage(start, end):
+            r = s.post("/api/v1/outage-intervals", {"service": "svc-b", "kind": "unplanned", "starts_at": start,
+                                                    "ends_at": end}, token=eng)
+            self.assertStatus(r, 201)
+            self.assertStatus(s.post("/api/v1/outage-intervals/%d/approve" % r.json["id"], None, token=lead), 200)
+
+        def told():
+            if harness.PG:
+                return None
+            db = harness.db_connect(s.db)
+            try:
+                return sorted((r[0], r[1]) for r in db.execute(
+                    "SELECT DISTINCT recipient_id, cause FROM outbox WHERE kind = 'sla_budget'"))
+            finally:
+                db.close()
+        # 1.8 h used: exactly half the budget left — not below it, nobody is told
+        outage(bj(5, "01:00", 9), bj(5, "02:48", 9))
+        s.clock(set_to=bj(10, "10:01", 9))
+        if harness.PG:
+            self.skipTest("the outbox is read through sqlite3 here")
+        self.assertEqual(told(), [])
+        # 1 ms more: below half
+        outage(bj(6, "01:00", 9), bj(6, "01:00", 9).replace(":00+", ":00.001+"))
+        s.clock(set_to=bj(10, "10:02", 9))
+        low = "sla:budget:%d:low" % self.month_start(2027, 9)
+        self.assertEqual(told(), [(uid["bud_head"], low)])
+        s.clock(set_to=bj(10, "10:03", 9))         # once a month
+        self.assertEqual(told(), [(uid["bud_head"], low)])
+        # spent: 3.6 h + 1 ms
+        outage(bj(7, "01:00", 9), bj(7, "02:48", 9))
+        s.clock(set_to=bj(10, "10:04", 9))
+        spent = "sla:budget:%d:spent" % self.month_start(2027, 9)
+        self.assertEqual(told(), sorted([(uid["bud_head"], low), (uid["bud_boss"], spent)]))
+
+    @staticmethod
+    def month_start(y, m):
+        import datetime
+        return int(datetime.datetime(y, m, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8))).timestamp()
+                   * 1000)
+
 if __name__ == "__main__":
     harness.main()
