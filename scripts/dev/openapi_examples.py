@@ -265,6 +265,8 @@ def run(s, samples):
                                                                     "reason": "监控显示 10 分钟前才恢复"}, token=eng)
     call("GET", "/api/v1/outage-intervals/%d" % mi["id"], token=eng)
     call("GET", "/api/v1/service-levels?from=%s&to=%s" % (rfc(t0 - 86400000), rfc(t0 + 60000)), token=eng)
+    call("POST", "/api/v1/incidents/%d/correct-time" % i, {"field": "detected_at", "value": rfc(t0 - 7 * 86400000),
+                                                           "reason": "监控告警记录更早"}, token=head)
     run = call("POST", "/api/v1/reports/runs", {"kind": "weekly"}, token=eng)
     call("GET", "/api/v1/reports/runs?limit=2", token=eng)
     call("POST", "/api/v1/reports/runs/%d/manual" % run["id"], {"sections": {"next_week_plan": "下周升级报表服务"}},

@@ -492,6 +492,71 @@ od_err od_outage_approve(od_app *a, const od_principal *who, int64_t id, json_t 
     return finish(tx, rc, out, e);
 }
 
+od_err od_incident_correct_time(od_app *a, const od_principal *who, int64_t id, json_t *body, json_t **out,
+                                od_error *e)
+{
+    *out = NULL;
+    const char *field = str_of(body, "field"), *reason = str_of(body, "reason");
+    int64_t value = 0, now = od_app_now(a);
+    bool has = false;
+    bool detected = field && !strcmp(field, "detected_at");
+    if (!detected && !(field && !strcmp(field, "registered_at")))
+        return od_error_set(e, OD_E_INVALID, "field",
+                            "field 须为 detected_at 或 registered_at (field: detected_at or registered_at)");
+    if (!reason || !*reason)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "reason", "更正须说明理由 (a correction needs a reason)");
+    od_err rc = body_time(body, "value", true, &value, &has, e);
+    if (rc)
+        return rc;
+    if (value > now)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "value",
+                            "时间不能在将来 (the time cannot lie in the future)");
+    od_tx *tx = NULL;
+    rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t det = 0, reg = 0;
+    rc = od_tx_query(tx, OD_Q_SLA_INC_TIMES, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && (!row || !od_principal_in_any_scope(who, od_rows_text(r, 2))))
+        rc = od_error_set(e, OD_E_NOT_FOUND, "id", "事件不存在 (incident not found)");
+    if (!rc) {
+        det = od_rows_int(r, 0);
+        reg = od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    int64_t old = detected ? det : reg;
+    if (!rc && (detected ? value > reg : value < det))
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "value",
+                          "发现时间不能晚于登记时间 (detection cannot come after registration)");
+    if (!rc && value == old)
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "value", "更正未改变时间 (the correction changes nothing)");
+    if (!rc && detected)
+        rc = od_tx_exec(tx, OD_Q_SLA_INC_SET_DETECTED, e, OD_BINDS(OD_INT(value), OD_INT(now), OD_INT(id)));
+    else if (!rc)
+        rc = od_tx_exec(tx, OD_Q_SLA_INC_SET_REGISTERED, e, OD_BINDS(OD_INT(value), OD_INT(now), OD_INT(id)));
+    char t0[OD_TIME_STR_MAX], t1[OD_TIME_STR_MAX];
+    od_time_format(old, t0);
+    od_time_format(value, t1);
+    if (!rc) {           /* on the incident's timeline too, where people read it */
+        char text[4400]; /* the reason twice (2000 bytes at most each) and the times */
+        snprintf(text, sizeof text, "更正%s：%s → %s，理由：%s (corrected %s: %s → %s; reason: %s)",
+                 detected ? "发现时间" : "登记时间", t0, t1, reason, field, t0, t1, reason);
+        rc = od_tx_exec(tx, OD_Q_TL_INSERT, e,
+                        OD_BINDS(OD_INT(id), OD_INT(now), OD_TEXT(who->username), OD_TEXT("correct_time"),
+                                 OD_TEXT(text), OD_TEXT("{}")));
+    }
+    if (!rc) {
+        *out = json_pack("{sI ss ss ss ss}", "id", (json_int_t)id, "field", field, "old",
+                         od_time_format(old, t0), "new", od_time_format(value, t1), "reason", reason);
+        json_t *before = json_pack("{ss}", field, t0);
+        rc = od_audit_append(tx, now, who, "incident.correct_time", "incident", id, before, *out, e);
+        json_decref(before);
+    }
+    return finish(tx, rc, out, e);
+}
+
 od_err od_sla_check_resolution(od_tx *tx, int64_t incident_id, od_error *e)
 {
     int64_t svcs = 0, ivs = 0;

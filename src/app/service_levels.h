@@ -44,6 +44,15 @@ OD_NODISCARD od_err od_outage_correct(od_app *a, const od_principal *who, int64_
 OD_NODISCARD od_err od_outage_approve(od_app *a, const od_principal *who, int64_t id, json_t **out,
                                       od_error *e);
 
+/* The one way to change an incident's detected_at or registered_at (the
+ * times service levels are measured from, modules-spec §M4.3): body
+ * {field: "detected_at"|"registered_at", value, reason}; not in the future,
+ * detection not after registration; audited (incident.correct_time, with
+ * the reason).  The incident's deadlines are not recomputed.  *out:
+ * {id, field, old, new, reason}. */
+OD_NODISCARD od_err od_incident_correct_time(od_app *a, const od_principal *who, int64_t id, json_t *body,
+                                             json_t **out, od_error *e);
+
 /* Inside the incident's resolution: OD_E_UNPROCESSABLE when the incident
  * affected a service (one of its CIs is a service's CI) and has no impact
  * interval. */

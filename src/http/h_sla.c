@@ -226,3 +226,17 @@ od_err od_h_report_run_xlsx(od_req *r)
     r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     return OD_OK;
 }
+
+static const od_field correct_time_fields[] = {{"field", OD_JT_STRING, true, 16},
+                                               {"value", OD_JT_TIME, true, 0},
+                                               {"reason", OD_JT_STRING, true, 2000},
+                                               {0}};
+
+od_err od_h_incident_correct_time(od_req *r)
+{
+    od_err rc = od_req_fields(r, correct_time_fields);
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_incident_correct_time(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

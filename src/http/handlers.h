@@ -38,7 +38,7 @@ H(service_list) H(service_create) H(incident_intervals) H(incident_interval_add)
 H(outage_get) H(outage_correct) H(outage_approve) H(service_levels)
 H(report_run_create) H(report_run_list) H(report_run_get) H(report_run_manual) H(report_run_file)
 H(report_run_md) H(report_run_html) H(report_run_json) H(report_run_services_csv) H(report_run_incidents_csv)
-H(report_run_xlsx)
+H(report_run_xlsx) H(incident_correct_time)
 #undef H
     /* clang-format on */
 

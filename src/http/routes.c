@@ -151,6 +151,8 @@ const od_route od_routes[] = {
      "incident verdicts as CSV"},
     {"GET", "/api/v1/reports/runs/{id}/report.xlsx", P(INCIDENT_READ), od_h_report_run_xlsx,
      "report as an XLSX workbook"},
+    {"POST", "/api/v1/incidents/{id}/correct-time", P(INCIDENT_LEAD), od_h_incident_correct_time,
+     "correct detected_at or registered_at (reason required, audited)"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

@@ -51,6 +51,9 @@
     /* whether an incident affected a service (one of its CIs is a service's CI) */                          \
     X(SLA_INC_SERVICES, "SELECT COUNT(*) FROM incident_cis ic JOIN services s ON s.ci_id = ic.ci_id "        \
                         "WHERE ic.incident_id = ?")                                                          \
+    X(SLA_INC_TIMES, "SELECT detected_at, registered_at, departments FROM incidents WHERE id = ?")           \
+    X(SLA_INC_SET_DETECTED, "UPDATE incidents SET detected_at = ?, updated_at = ? WHERE id = ?")             \
+    X(SLA_INC_SET_REGISTERED, "UPDATE incidents SET registered_at = ?, updated_at = ? WHERE id = ?")         \
     X(SLA_INC_INTERVALS, "SELECT COUNT(*) FROM outage_intervals WHERE incident_id = ?")                      \
     /* incidents detected in [from, to) with what the figures need: first                                    \
      * acknowledgement, restoration (-1 while an interval is open), initial                                  \

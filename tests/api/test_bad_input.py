@@ -234,6 +234,9 @@ SAMPLES = {
     "POST /api/v1/reports/runs/{id}/manual": dict(user="eng", ids=lambda t: [t.report], body=lambda t: {
         "sections": {"next_week_plan": "下周计划"}}, read=lambda t, r: "/api/v1/reports/runs/%d" % t.report),
     "POST /api/v1/reports/runs/{id}/file": dict(user="lead", ids=lambda t: [t.report], body=lambda t: {}),
+    "POST /api/v1/incidents/{id}/correct-time": dict(user="lead", ids=lambda t: [t.inc], body=lambda t: {
+        "field": "detected_at", "value": "2020-01-0%dT00:00:00Z" % (1 + unique() % 9), "reason": "更正"},
+        read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
 }
 
 # The notification channel of this server: e-mail to a port where nothing

@@ -526,6 +526,31 @@ class ServiceLevelTest(harness.ServerTest):
             csv = cli("sla", "report-export", str(run["id"]), "--format", "services.csv").decode()
             self.assertTrue(csv.startswith("service,availability_ppm"))
 
+    def test_9z_correct_time(self):
+        """modules-spec §M4.3: an incident's detection time changes only through an audited correction
+        with a reason, and the figures follow it."""
+        a = type(self).ids["A"]
+        path = "/api/v1/incidents/%d/correct-time" % a
+        ok = {"field": "detected_at", "value": bj(3, "00:55"), "reason": "监控告警记录显示 00:55 已发现"}
+        self.assertError(self.post(path, dict(ok, field="resolved_at"), who="sechead"), 400, field="field")
+        self.assertError(self.post(path, dict(ok, reason=""), who="sechead"), 422, field="reason")
+        self.assertError(self.post(path, dict(ok, value="2031-01-01T00:00:00Z"), who="sechead"), 422, field="value")
+        self.assertError(self.post(path, dict(ok, value=bj(3, "01:05")), who="sechead"), 422,
+                         field="value")  # after registration
+        self.assertError(self.post(path, ok, who="eng"), 403)
+        r = self.post(path, ok, who="sechead", status=200)
+        self.assertEqual((r.json["field"], r.json["reason"]), ("detected_at", ok["reason"]))
+        self.assertError(self.post(path, ok, who="sechead"), 422, field="value")  # nothing changes
+        f = self.figures(bj(1, "00:00"), bj(1, "00:00", 7))
+        # A: acknowledged 8 min and restored 2 h 5 min after detection now
+        self.assertEqual(f["incidents"]["mtta"]["mean_ms"], (8 + 6 + 35) * MIN // 3)
+        self.assertEqual(f["incidents"]["mttr"]["mean_ms"], (125 + 90 + 150) * MIN // 3)
+        aud = self.srv.get("/api/v1/audit?entity=incident&entity_id=%d" % a, token=self.srv.admin("auditor"))
+        entries = [x for x in aud.json["items"] if x["action"] == "incident.correct_time"]
+        self.assertEqual(len(entries), 1)
+        self.assertEqual(entries[0]["after"]["reason"], ok["reason"])
+        self.assertEqual(entries[0]["before"]["detected_at"], "2027-06-02T17:00:00.000Z")
+
 class ReportScheduleTest(harness.ServerTest):
     """`--report-schedule`: the weekly report from Monday 09:00 and the monthly one from the
     1st 09:00 (Beijing time) for the period before, each period once (R-SLA-2)."""
