@@ -21,26 +21,27 @@
     X(OUT_INSERT, "INSERT INTO outage_intervals(service_id, incident_id, kind, source, starts_at, ends_at, " \
                   "window_id, drill, note, created_by, created_at, updated_at) "                             \
                   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")                                                         \
-    X(OUT_GET, "SELECT o.id, o.service_id, s.key, s.name, o.incident_id, o.kind, o.source, o.starts_at, o."  \
-               "ends_at, o.window_id, w.starts_at, w.ends_at, o.drill, o.note, o.created_by, o.approved_by"  \
-               ", o.approved_at, o.created_at, o.updated_at, s.platform_member, w.deleted_at FROM outage_i"  \
-               "ntervals o JOIN services s ON s.id = o.service_id LEFT JOIN maintenance_windows w ON w.id "  \
-               "= o.window_id WHERE o.id = ?")                                                               \
+    X(OUT_GET, "SELECT o.id, o.service_id, s.key, s.name, o.incident_id, o.kind, o.source, o.starts_at, "    \
+               "o.ends_at, o.window_id, w.starts_at, w.ends_at, o.drill, o.note, o.created_by, "             \
+               "o.approved_by, o.approved_at, o.created_at, o.updated_at, s.platform_member, w.deleted_at "  \
+               "FROM outage_intervals o JOIN services s ON s.id = o.service_id LEFT JOIN "                   \
+               "maintenance_windows w ON w.id = o.window_id WHERE o.id = ?")                                 \
     X(OUT_OF_INCIDENT,                                                                                       \
-      "SELECT o.id, o.service_id, s.key, s.name, o.incident_id, o.kind, o.source, o.starts_at, o."           \
-      "ends_at, o.window_id, w.starts_at, w.ends_at, o.drill, o.note, o.created_by, o.approved_by"           \
-      ", o.approved_at, o.created_at, o.updated_at, s.platform_member, w.deleted_at FROM outage_i"           \
-      "ntervals o JOIN services s ON s.id = o.service_id LEFT JOIN maintenance_windows w ON w.id "           \
-      "= o.window_id WHERE o.incident_id = ? ORDER BY o.starts_at, o.id")                                    \
+      "SELECT o.id, o.service_id, s.key, s.name, o.incident_id, o.kind, o.source, o.starts_at, "             \
+      "o.ends_at, o.window_id, w.starts_at, w.ends_at, o.drill, o.note, o.created_by, "                      \
+      "o.approved_by, o.approved_at, o.created_at, o.updated_at, s.platform_member, w.deleted_at "           \
+      "FROM outage_intervals o JOIN services s ON s.id = o.service_id LEFT JOIN "                            \
+      "maintenance_windows w ON w.id = o.window_id WHERE o.incident_id = ? ORDER BY o.starts_at, "           \
+      "o.id")                                                                                                \
     /* intervals that may touch [from, to): manual ones only once approved */                                \
     X(OUT_IN_PERIOD,                                                                                         \
-      "SELECT o.id, o.service_id, s.key, s.name, o.incident_id, o.kind, o.source, o.starts_at, o."           \
-      "ends_at, o.window_id, w.starts_at, w.ends_at, o.drill, o.note, o.created_by, o.approved_by"           \
-      ", o.approved_at, o.created_at, o.updated_at, s.platform_member, w.deleted_at FROM outage_i"           \
-      "ntervals o JOIN services s ON s.id = o.service_id LEFT JOIN maintenance_windows w ON w.id "           \
-      "= o.window_id WHERE o.starts_at < ? AND (o.ends_at IS NULL OR "                                       \
-      "o.ends_at > ?) AND (o.source <> 'manual' OR o.approved_by IS NOT NULL) "                              \
-      "ORDER BY o.id LIMIT ?")                                                                               \
+      "SELECT o.id, o.service_id, s.key, s.name, o.incident_id, o.kind, o.source, o.starts_at, "             \
+      "o.ends_at, o.window_id, w.starts_at, w.ends_at, o.drill, o.note, o.created_by, "                      \
+      "o.approved_by, o.approved_at, o.created_at, o.updated_at, s.platform_member, w.deleted_at "           \
+      "FROM outage_intervals o JOIN services s ON s.id = o.service_id LEFT JOIN "                            \
+      "maintenance_windows w ON w.id = o.window_id WHERE o.starts_at < ? AND (o.ends_at IS NULL "            \
+      "OR o.ends_at > ?) AND (o.source <> 'manual' OR o.approved_by IS NOT NULL) ORDER BY o.id "             \
+      "LIMIT ?")                                                                                             \
     X(OUT_SET_TIMES, "UPDATE outage_intervals SET starts_at = ?, ends_at = ?, updated_at = ? WHERE id = ?")  \
     X(OUT_APPROVE, "UPDATE outage_intervals SET approved_by = ?, approved_at = ?, updated_at = ? "           \
                    "WHERE id = ? AND approved_by IS NULL")                                                   \
