@@ -89,6 +89,34 @@ static json_t *headline(json_t *snap)
             : json_null());
 }
 
+/* The service-quality self-assessment (seed 004 §3.1.8): the four control
+ * indicators of table 3.1.7 with the period's result; acceptance (7×24) is
+ * not measured ("met": null). */
+static json_t *self_assessment(const od_policy *p, json_t *sl)
+{
+    json_t *av = json_object_get(json_object_get(sl, "platform"), "availability");
+    json_t *inc = json_object_get(sl, "incidents");
+    json_t *resp = json_object_get(inc, "response"), *rest = json_object_get(inc, "restore");
+    char target[64];
+    json_t *out = json_array();
+    snprintf(target, sizeof target, "≥ %.4g %%", (double)p->sla.availability_ppm / 10000.0);
+    json_array_append_new(out, json_pack("{ss ss sO sb}", "indicator", "availability", "target", target,
+                                         "actual", json_object_get(av, "availability"), "met",
+                                         json_is_true(json_object_get(av, "met"))));
+    json_array_append_new(
+        out, json_pack("{ss ss sn sn}", "indicator", "acceptance", "target", "7×24", "actual", "met"));
+    snprintf(target, sizeof target, "≤ %lld min", (long long)(p->sla.response_ms / 60000));
+    json_array_append_new(out, json_pack("{ss ss sI sb}", "indicator", "response", "target", target, "actual",
+                                         json_integer_value(json_object_get(resp, "breached")), "met",
+                                         json_integer_value(json_object_get(resp, "breached")) == 0));
+    snprintf(target, sizeof target, "≤ %lld h / %lld h", (long long)(p->sla.restore_ms[0] / 3600000),
+             (long long)(p->sla.restore_ms[1] / 3600000));
+    json_array_append_new(out, json_pack("{ss ss sI sb}", "indicator", "restore", "target", target, "actual",
+                                         json_integer_value(json_object_get(rest, "breached")), "met",
+                                         json_integer_value(json_object_get(rest, "breached")) == 0));
+    return out;
+}
+
 /* The automatic sections of a run. */
 static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t end, json_t **out,
                              od_error *e)
@@ -98,6 +126,8 @@ static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t
     if (rc)
         return rc;
     json_t *snap = json_pack("{so}", "service_levels", sl);
+    if (k == OD_REPORT_MONTHLY) /* seed 004 §3.1.8: each table 3.1.7 target, met or not */
+        json_object_set_new(snap, "self_assessment", self_assessment(a->policy, sl));
     if (k == OD_REPORT_MONTHLY) { /* 12-month trend of the platform */
         json_t *trend = json_array();
         int64_t mid = start + (end - start) / 2 + (int64_t)BEIJING_MIN * 60000;
@@ -728,6 +758,31 @@ static void render(doc *d, json_t *run)
             fmt_ms_h(a2, sizeof a2, json_object_get(json_object_get(s, "mttr"), "mean_ms"));
             const char *cells[] = {json_string_value(json_object_get(s, "month")), p, u, a1, a2};
             row(d, cells, 5, false);
+        }
+        table_close(d);
+    }
+    if (json_is_array(json_object_get(snap, "self_assessment"))) {
+        heading(d, 2, "5 服务质量自评 (service-quality self-assessment)");
+        table_open(d);
+        const char *h5[] = {"指标 (indicator)", "要求 (target)", "实际 (actual)", "完成 (met)"};
+        row(d, h5, 4, true);
+        json_array_foreach(json_object_get(snap, "self_assessment"), i, s)
+        {
+            char actual[48];
+            json_t *v = json_object_get(s, "actual");
+            if (json_is_real(v))
+                snprintf(actual, sizeof actual, "%.3f %%", json_real_value(v));
+            else if (json_is_integer(v))
+                snprintf(actual, sizeof actual, "%lld 次超时 (breaches)", (long long)json_integer_value(v));
+            else
+                snprintf(actual, sizeof actual, "未计量 (not measured)");
+            json_t *met = json_object_get(s, "met");
+            const char *cells[] = {json_string_value(json_object_get(s, "indicator")),
+                                   json_string_value(json_object_get(s, "target")), actual,
+                                   json_is_null(met)   ? "—"
+                                   : json_is_true(met) ? "✓"
+                                                       : "✗"};
+            row(d, cells, 4, false);
         }
         table_close(d);
     }

@@ -407,6 +407,10 @@ class ServiceLevelTest(harness.ServerTest):
                                                         "mtta": sl["incidents"]["mtta"],
                                                         "mttr": sl["incidents"]["mttr"]})
         self.assertEqual(run["missing"], ["improvements", "next_month_plan"])
+        # seed 004 §3.1.8: the four indicators of table 3.1.7, met or not
+        self.assertEqual([(x["indicator"], x["actual"], x["met"]) for x in run["snapshot"]["self_assessment"]],
+                         [("availability", 99.514, True), ("acceptance", None, None), ("response", 1, False),
+                          ("restore", 1, False)])
         rid = run["id"]
         base = "/api/v1/reports/runs/%d" % rid
         # the manual sections must be filled before filing
