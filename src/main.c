@@ -16,6 +16,7 @@
 #include "sched/sched.h"
 #include "sched/node.h"         /* node heartbeat */
 #include "sched/backup_sched.h" /* scheduled backups */
+#include "sched/report_sched.h" /* scheduled O&M reports */
 #include "util/embed.h"
 #include "util/join.h"
 #include "util/log.h"
@@ -80,6 +81,7 @@ static const od_config_key server_keys[] = {
     {"clock-step-confirm", OD_CONFIG_VALUE},
     {"test-clock", OD_CONFIG_BOOL},
     {"node-id", OD_CONFIG_VALUE},
+    {"report-schedule", OD_CONFIG_BOOL},
 };
 #define N_SERVER_KEYS (sizeof server_keys / sizeof server_keys[0])
 
@@ -225,6 +227,7 @@ static void usage(FILE *f)
         "600)\n"
         "                [--backup-dir DIR --backup-key-file FILE [--backup-at HH:MM[+08:00]] [--backup-keep "
         "N]]\n"
+        "                [--report-schedule]   (weekly and monthly O&M reports, docs/service-levels.md)\n"
         "                [--trusted-proxy CIDR]... [--log-level debug|info|warn|error] [--log-format "
         "text|logfmt|json]\n"
         "                [--config FILE]   (默认 default " CONFIG_DEFAULT "; 键名同选项 keys as the options, "
@@ -642,6 +645,19 @@ static int serve(int argc, char **argv, bool key_new)
         }
         a->backup_sched = bsched;
     }
+    /* scheduled weekly and monthly O&M reports (docs/service-levels.md) */
+    od_report_sched *rsched = NULL;
+    if (has_flag(argc, argv, "--report-schedule")) {
+        if (od_report_sched_start(a, &rsched, &e) != OD_OK) {
+            fprintf(stderr, "错误 error: %s\n", e.message);
+            a->backup_sched = NULL;
+            od_backup_sched_stop(bsched);
+            od_node_runner_stop(beat);
+            od_app_free(a);
+            return 1;
+        }
+        a->report_sched = rsched;
+    }
     od_server *srv = NULL;
     /* notification dispatcher: --channels FILE, see docs/notify.md */
     od_channel **chs = NULL;
@@ -668,9 +684,11 @@ static int serve(int argc, char **argv, bool key_new)
     if (!ok) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
         a->backup_sched = NULL;
+        a->report_sched = NULL;
         atomic_store(&wake_sched, NULL);
         atomic_store(&wake_disp, NULL);
         od_backup_sched_stop(bsched); /* scheduled backups */
+        od_report_sched_stop(rsched); /* scheduled O&M reports */
         od_sched_stop(a->sched);
         od_dispatcher_stop(disp);
         od_channels_free(chs, n_chs);
@@ -693,6 +711,8 @@ static int serve(int argc, char **argv, bool key_new)
     atomic_store(&wake_disp, NULL);
     a->backup_sched = NULL;
     od_backup_sched_stop(bsched); /* scheduled backups */
+    a->report_sched = NULL;
+    od_report_sched_stop(rsched); /* scheduled O&M reports */
     od_sched_stop(a->sched);
     a->sched = NULL;
     a->dispatcher = NULL;

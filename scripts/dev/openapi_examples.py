@@ -287,6 +287,35 @@ def run(s, samples):
     call("POST", "/api/v1/approval-delegations", {"delegate_id": u2["id"], "from": "2026-12-01T00:00:00Z",
                                                   "until": "2026-12-31T00:00:00Z"}, token=mgr)
     call("GET", "/api/v1/approval-delegations", token=mgr)
+    # service levels: a service, an incident's impact interval, a manual one approved, a correction, figures
+    def rfc(ms):
+        return datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    call("POST", "/api/v1/services", {"key": "svc-report", "name": "报表服务", "ci_id": ci2["id"],
+                                      "availability_target": "99.5%"}, token=eng)
+    call("GET", "/api/v1/services", token=eng)
+    t0 = s.now_ms()
+    call("POST", "/api/v1/incidents/%d/impact-intervals" % i, {"service": "svc-report", "kind": "unplanned",
+                                                               "starts_at": rfc(t0 - 2 * 3600000),
+                                                               "ends_at": rfc(t0 - 3600000)}, token=eng)
+    call("GET", "/api/v1/incidents/%d/impact-intervals" % i, token=eng)
+    mi = call("POST", "/api/v1/outage-intervals", {"service": "svc-report", "kind": "degraded",
+                                                   "starts_at": rfc(t0 - 30 * 60000), "ends_at": rfc(t0 - 20 * 60000),
+                                                   "note": "报表查询变慢"}, token=eng)
+    call("POST", "/api/v1/outage-intervals/%d/approve" % mi["id"], token=head)
+    call("POST", "/api/v1/outage-intervals/%d/correct" % mi["id"], {"ends_at": rfc(t0 - 10 * 60000),
+                                                                    "reason": "监控显示 10 分钟前才恢复"}, token=eng)
+    call("GET", "/api/v1/outage-intervals/%d" % mi["id"], token=eng)
+    call("GET", "/api/v1/service-levels?from=%s&to=%s" % (rfc(t0 - 86400000), rfc(t0 + 60000)), token=eng)
+    call("POST", "/api/v1/incidents/%d/correct-time" % i, {"field": "detected_at", "value": rfc(t0 - 7 * 86400000),
+                                                           "reason": "监控告警记录更早"}, token=head)
+    run = call("POST", "/api/v1/reports/runs", {"kind": "weekly"}, token=eng)
+    call("GET", "/api/v1/reports/runs?limit=2", token=eng)
+    call("POST", "/api/v1/reports/runs/%d/manual" % run["id"], {"sections": {"next_week_plan": "下周升级报表服务"}},
+         token=eng)
+    call("POST", "/api/v1/reports/runs/%d/file" % run["id"], token=head)
+    call("GET", "/api/v1/reports/runs/%d" % run["id"], token=eng)
+    for view in ("report.md", "report.html", "report.json", "services.csv", "incidents.csv"):
+        call("GET", "/api/v1/reports/runs/%d/%s" % (run["id"], view), token=eng)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},

@@ -49,6 +49,7 @@ typedef struct od_app {
     od_dispatcher *dispatcher;            /* NULL when not serving or no channels */
     int pwhash_cost;                      /* 0 = interactive (default), 1 = minimum (tests only) */
     struct od_backup_sched *backup_sched; /* scheduled backups; NULL when off */
+    struct od_report_sched *report_sched; /* scheduled O&M reports; NULL when off */
     struct od_event_keys *event_keys;     /* ingestion's de-duplication table; NULL until it runs */
     struct od_event_caches
         *event_caches; /* compiled window matchers, resolved API keys (events_api.h); NULL until used */

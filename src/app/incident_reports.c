@@ -2,6 +2,7 @@
  * second, progress and final; each checks its fields, moves the lifecycle,
  * meets or moves its deadlines and notifies its recipients. */
 #include "app/incidents_int.h"
+#include "app/service_levels.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,9 +254,12 @@ static od_err report_progress(od_tx *tx, report_ctx *r, od_error *e)
 static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
 {
     int64_t id = r->x.id;
-    od_err rc =
-        od_tx_exec(tx, OD_Q_INC_SET_RESOLVED, e,
-                   OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(r->now), OD_INT(id)));
+    /* R-SLA-5: an incident that affected a service has its impact intervals */
+    od_err rc = od_sla_check_resolution(tx, id, e);
+    if (!rc)
+        rc = od_tx_exec(
+            tx, OD_Q_INC_SET_RESOLVED, e,
+            OD_BINDS(OD_TEXT(od_inc_state_key(r->to)), OD_INT(r->now), OD_INT(r->now), OD_INT(id)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_DL_MEET, e,
                         OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("handling"), OD_INT((int64_t)0),

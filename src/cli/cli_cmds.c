@@ -405,6 +405,78 @@ static const od_cli_opt o_problem_act[] = {
 };
 
 static int export_report(od_cli_ctx *c, const od_cli_inv *inv);
+static int export_om_report(od_cli_ctx *c, const od_cli_inv *inv);
+
+/* service levels and O&M reports (docs/service-levels.md) */
+static const od_cli_opt o_sla_show[] = {
+    {"--from", "from", OD_CLI_STR, R, NULL, "RFC3339"},
+    {"--to", "to", OD_CLI_STR, R, NULL, "RFC3339"},
+    {"--service", "service", OD_CLI_STR, 0, NULL, "KEY"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_col sla_fields[] = {
+    {"from", "起 From", NULL},
+    {"to", "止 To", NULL},
+    {"platform.availability.availability", "平台可用率 Platform availability %", NULL},
+    {"platform.availability.unplanned_ms", "非计划停机 Unplanned ms", NULL},
+    {"platform.availability.period_remaining_ms", "期间预算剩余 Budget left ms", NULL},
+    {"platform.availability.budget.remaining_ms", "年度预算剩余 Year budget left ms", NULL},
+    {"incidents.total", "事件 Incidents", NULL},
+    {"incidents.response.breached", "响应超时 Response breaches", NULL},
+    {"incidents.restore.breached", "恢复超时 Restore breaches", NULL},
+    {"incidents.handling.breached", "处置超时 Handling breaches", NULL},
+    {"incidents.mtta.mean_ms", "MTTA ms", NULL},
+    {"incidents.mttr.mean_ms", "MTTR ms", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_col sla_service_cols[] = {
+    {"key", NULL, NULL},
+    {"name", NULL, NULL},
+    {"availability.availability", "可用率 Availability %", NULL},
+    {"availability.unplanned_ms", "非计划停机 Unplanned ms", NULL},
+    {"availability.met", "达标 Met", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section sla_sections[] = {{"services", "服务 Services", sla_service_cols},
+                                              {NULL, NULL, NULL}};
+static const od_cli_view sla_view = {sla_fields, sla_sections};
+static const od_cli_col svc_cols[] = {
+    {"id", NULL, NULL},
+    {"key", NULL, NULL},
+    {"name", NULL, NULL},
+    {"availability_target", NULL, NULL},
+    {"platform_member", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section svc_sections[] = {{"items", NULL, svc_cols}, {NULL, NULL, NULL}};
+static const od_cli_view svc_list_view = {NULL, svc_sections};
+static const od_cli_opt o_report_generate[] = {
+    {"--kind", "kind", OD_CLI_STR, R, "weekly|monthly", NULL},
+    {"--at", "at", OD_CLI_STR, 0, NULL, "RFC3339"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_report_list[] = {
+    {"--kind", "kind", OD_CLI_STR, 0, "weekly|monthly", NULL},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_col run_fields[] = {
+    {"id", NULL, NULL},     {"number", NULL, NULL},       {"kind", NULL, NULL},       {"version", NULL, NULL},
+    {"state", NULL, NULL},  {"period_start", NULL, NULL}, {"period_end", NULL, NULL}, {"missing", NULL, NULL},
+    {"sha256", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view run_view = {run_fields, NULL};
+static const od_cli_col run_cols[] = {
+    {"id", NULL, NULL},           {"number", NULL, NULL}, {"state", NULL, NULL}, {"version", NULL, NULL},
+    {"period_start", NULL, NULL}, {"sha256", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section run_sections[] = {{"items", NULL, run_cols}, {NULL, NULL, NULL}};
+static const od_cli_view run_list_view = {NULL, run_sections};
+static const od_cli_opt o_report_export[] = {
+    {"--format", "format", OD_CLI_STR, R | L, "md|html|json|xlsx|services.csv|incidents.csv", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
 
 #define Q OD_CLI_QUERY
 #define P (OD_CLI_QUERY | OD_CLI_PAGED)
@@ -488,6 +560,17 @@ const od_cli_cmd od_cli_cmds[] = {
     {"problem", "act", "POST", "/api/v1/records/{id}/actions/{action}", 0, o_problem_act, &problem_view,
      od_cli_problem_act,
      "执行工作流动作 apply a workflow action (accept, assign, start, suspend, resolve, close, …)"},
+    {"sla", "show", "GET", "/api/v1/service-levels", Q, o_sla_show, &sla_view, NULL,
+     "服务级别指标 availability, budget, breaches, MTTA/MTTR of [--from, --to)"},
+    {"sla", "services", "GET", "/api/v1/services", P, o_page, &svc_list_view, NULL, "服务列表 list services"},
+    {"sla", "report-generate", "POST", "/api/v1/reports/runs", 0, o_report_generate, &run_view, NULL,
+     "生成运维周报/月报 generate a weekly or monthly O&M report (next version)"},
+    {"sla", "reports", "GET", "/api/v1/reports/runs", P, o_report_list, &run_list_view, NULL,
+     "运维报告列表 list O&M report runs"},
+    {"sla", "report-file", "POST", "/api/v1/reports/runs/{id}/file", 0, o_none, &run_view, NULL,
+     "归档运维报告 file a report (frozen, hash audited)"},
+    {"sla", "report-export", "GET", "/api/v1/reports/runs/{id}/report", OD_CLI_RAW, o_report_export, NULL,
+     export_om_report, "导出运维报告 print a report as md, html, json, csv, or write xlsx to stdout"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -507,6 +590,24 @@ static int export_report(od_cli_ctx *c, const od_cli_inv *inv)
         if (a.len && a.body[a.len - 1] != '\n')
             fputc('\n', c->out);
     }
+    od_cli_answer_cleanup(&a);
+    return rc;
+}
+
+/* `sla report-export ID --format F`: GET …/report.F (…/services.csv,
+ * …/incidents.csv), written to stdout as it comes (XLSX too). */
+static int export_om_report(od_cli_ctx *c, const od_cli_inv *inv)
+{
+    const char *fmt = json_string_value(json_object_get(inv->local, "format"));
+    char path[256];
+    od_cli_answer a;
+    bool table = strstr(fmt, ".csv") != NULL;
+    int w = snprintf(path, sizeof path, "/api/v1/reports/runs/%s/%s%s", inv->id, table ? "" : "report.", fmt);
+    if (w < 0 || (size_t)w >= sizeof path)
+        return OD_CLI_EXIT_USAGE;
+    int rc = od_cli_call(c, "GET", path, NULL, &a);
+    if (!rc)
+        fwrite(a.body, 1, a.len, c->out);
     od_cli_answer_cleanup(&a);
     return rc;
 }

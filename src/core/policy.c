@@ -193,6 +193,12 @@ od_policy *od_policy_new_default(void)
     p->handling_limit_ms[OD_RESP_R2] = 4 * HOUR_MS;
     p->handling_limit_ms[OD_RESP_R3] = 8 * HOUR_MS;
     p->handling_limit_ms[OD_RESP_NG] = 0;
+    p->sla = (od_sla_targets){.availability_ppm = 995000,
+                              .response_ms = 30 * MIN_MS,
+                              .restore_ms = {2 * HOUR_MS, 8 * HOUR_MS},
+                              .major_responses = 1u << OD_RESP_R1,
+                              .degraded_permille = 0,
+                              .budget_alert_permille = 500};
     p->first_report_ms[OD_GRADE_L1] = 5 * MIN_MS;
     p->first_report_ms[OD_GRADE_L2] = 5 * MIN_MS;
     p->first_report_ms[OD_GRADE_L3] = 10 * MIN_MS;

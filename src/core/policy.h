@@ -156,6 +156,18 @@ typedef struct od_notify_policy {
     bool drill_tag_set;
 } od_notify_policy;
 
+/* Service-level targets (R-SLA-1, seed 004 table 3.1.7; the `sla:` policy
+ * section, core/service_level.h uses them). */
+typedef struct od_sla_targets {
+    int32_t availability_ppm;      /* 995000 = 99.5 % (parts per million) */
+    int64_t response_ms;           /* 30 min: first engagement after detection */
+    int64_t restore_ms[2];         /* [0] ordinary 2 h, [1] major 8 h */
+    unsigned major_responses;      /* bit (1u << od_resp): a fault is major when its highest
+                                      response level is one of these (R1) */
+    int32_t degraded_permille;     /* weight of degraded time in downtime (0) */
+    int32_t budget_alert_permille; /* remaining monthly budget below this → alert (500) */
+} od_sla_targets;
+
 typedef struct od_policy {
     char *name; /* free text, e.g. "seed 000 default" */
     od_category *categories;
@@ -191,6 +203,8 @@ typedef struct od_policy {
      * core/wf.h); NULL only in od_policy_new_default() — the loader always
      * sets it (the file's sections, the rest from policy/default.yaml). */
     struct od_kernel *kernel;
+    /* R-SLA-1: the `sla:` section (defaults: seed 004 table 3.1.7) */
+    od_sla_targets sla;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used

@@ -5,6 +5,7 @@
 #include "http/handlers.h"
 #include "notify/dispatcher.h"
 #include "sched/backup_sched.h"
+#include "sched/report_sched.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -94,6 +95,8 @@ od_err od_h_test_clock(od_req *r)
         rc = od_dispatcher_advance(r->app->dispatcher, od_app_now(r->app), &r->err);
     if (!rc) /* scheduled backups */
         rc = od_backup_sched_advance(r->app->backup_sched, od_app_now(r->app), &r->err);
+    if (!rc) /* scheduled O&M reports */
+        rc = od_report_sched_advance(r->app->report_sched, od_app_now(r->app), &r->err);
     if (rc)
         return rc;
     char t[OD_TIME_STR_MAX];

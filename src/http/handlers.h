@@ -37,6 +37,12 @@ H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(comm
 H(record_actions) H(record_act) H(record_vote) H(record_checklist_item)
 H(problem_list) H(problem_create) H(problem_get) H(problem_patch) H(problem_review) H(incident_problem)
 H(delegation_create) H(delegation_list)
+/* service levels: services, impact intervals, figures (h_sla.c) */
+H(service_list) H(service_create) H(incident_intervals) H(incident_interval_add) H(outage_create)
+H(outage_get) H(outage_correct) H(outage_approve) H(service_levels)
+H(report_run_create) H(report_run_list) H(report_run_get) H(report_run_manual) H(report_run_file)
+H(report_run_md) H(report_run_html) H(report_run_json) H(report_run_services_csv) H(report_run_incidents_csv)
+H(report_run_xlsx) H(incident_correct_time)
 #undef H
     /* clang-format on */
 

@@ -423,6 +423,7 @@ enum {
     TK_CHECKLISTS,
     TK_WORKFLOWS,
     TK_CLOCKS,
+    TK_SLA,
     TK__COUNT
 };
 
@@ -449,7 +450,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
                           "approvals",
                           "checklists",
                           "workflows",
-                          "clocks"},
+                          "clocks",
+                          "sla"},
                 .n = TK__COUNT};
     if (!od_pl_map_fields(c, root, "policy", &f))
         return;
@@ -488,6 +490,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
     const node *ksec[OD_PL_KSEC__COUNT] = {f.val[TK_CALENDARS],  f.val[TK_MATRICES],  f.val[TK_APPROVALS],
                                            f.val[TK_CHECKLISTS], f.val[TK_WORKFLOWS], f.val[TK_CLOCKS]};
     od_pl_load_kernel(c, pol, ksec);
+    if (f.val[TK_SLA])
+        od_pl_load_sla(c, pol, f.val[TK_SLA]);
 }
 
 /* ---- entry points ------------------------------------------------------ */

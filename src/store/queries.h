@@ -12,6 +12,7 @@
 #include "store/queries_records.h"
 #include "store/queries_cluster.h"
 #include "store/queries_kernel.h"
+#include "store/queries_sla.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -20,6 +21,7 @@
     OD_QUERY_LIST_RECORDS(X)                                                                                 \
     OD_QUERY_LIST_CLUSTER(X)                                                                                 \
     OD_QUERY_LIST_KERNEL(X)                                                                                  \
+    OD_QUERY_LIST_SLA(X)                                                                                     \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -245,6 +245,30 @@ SAMPLES = {
         "title": "由事件创建 %d" % unique(), "tier": "line2", "department": "运行部", "requester_id": t.uid["lead"],
         "drill": False, "fields": {"description": "描述"}},
         read=lambda t, r: "/api/v1/problems/%d" % r["id"]),
+    # service levels (docs/service-levels.md)
+    "POST /api/v1/services": dict(user="eng", body=lambda t: {
+        "key": "bi-s%d" % unique(), "name": "坏输入服务", "ci_id": t.ci2, "availability_target": "99.5%",
+        "calendar": "24x7", "platform_member": False}, read=lambda t, r: "/api/v1/services?limit=500"),
+    "POST /api/v1/incidents/{id}/impact-intervals": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {
+        "service": "bi-svc", "kind": "unplanned", "starts_at": "2020-01-01T00:00:00Z",
+        "ends_at": "2020-01-01T01:00:00Z", "note": "影响"},
+        read=lambda t, r: "/api/v1/outage-intervals/%d" % r["id"]),
+    "POST /api/v1/outage-intervals": dict(user="eng", body=lambda t: {
+        "service": "bi-svc", "kind": "planned", "starts_at": "2020-01-01T00:00:00Z",
+        "ends_at": "2020-01-01T01:00:00Z", "window_id": t.win, "note": "手工"},
+        read=lambda t, r: "/api/v1/outage-intervals/%d" % r["id"]),
+    "POST /api/v1/outage-intervals/{id}/correct": dict(user="eng", ids=lambda t: [t.outage], body=lambda t: {
+        "starts_at": "2020-01-01T00:00:00Z", "ends_at": "2020-01-01T01:%02d:%02dZ" % divmod(unique() % 3600, 60),
+        "reason": "更正"}, read=lambda t, r: "/api/v1/outage-intervals/%d" % t.outage),
+    "POST /api/v1/outage-intervals/{id}/approve": dict(user="lead", ids=lambda t: [t.outage], body=lambda t: {}),
+    "POST /api/v1/reports/runs": dict(user="eng", body=lambda t: {"kind": "weekly"},
+                                      read=lambda t, r: "/api/v1/reports/runs/%d" % r["id"]),
+    "POST /api/v1/reports/runs/{id}/manual": dict(user="eng", ids=lambda t: [t.report], body=lambda t: {
+        "sections": {"next_week_plan": "下周计划"}}, read=lambda t, r: "/api/v1/reports/runs/%d" % t.report),
+    "POST /api/v1/reports/runs/{id}/file": dict(user="lead", ids=lambda t: [t.report], body=lambda t: {}),
+    "POST /api/v1/incidents/{id}/correct-time": dict(user="lead", ids=lambda t: [t.inc], body=lambda t: {
+        "field": "detected_at", "value": "2020-01-0%dT00:00:00Z" % (1 + unique() % 9), "reason": "更正"},
+        read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
 }
 
 # The notification channel of this server: e-mail to a port where nothing
@@ -386,6 +410,15 @@ class BadInput(harness.ServerTest):
         assert r.status == 201, r
         cls.cmt = r.json["id"]
         cls.problems_world()
+        r = s.post("/api/v1/services", {"key": "bi-svc", "name": "坏输入基线服务"}, token=cls.tok["eng"])
+        assert r.status == 201, r
+        r = s.post("/api/v1/outage-intervals", {"service": "bi-svc", "kind": "degraded",
+                                                "starts_at": "2020-01-01T00:00:00Z"}, token=cls.tok["eng"])
+        assert r.status == 201, r
+        cls.outage = r.json["id"]
+        r = s.post("/api/v1/reports/runs", {"kind": "weekly"}, token=cls.tok["eng"])
+        assert r.status == 201, r
+        cls.report = r.json["id"]
         cls.db = harness.db_connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
 

@@ -31,6 +31,9 @@ LISTS = {
     "/api/v1/committees",
     "/api/v1/problems",
     "/api/v1/approval-delegations",
+    "/api/v1/services",
+    "/api/v1/incidents/{id}/impact-intervals",
+    "/api/v1/reports/runs",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",

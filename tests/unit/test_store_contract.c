@@ -956,6 +956,159 @@ static void before_commit_steps(void **state)
     free(v);
 }
 
+/* Service levels (queries_sla.h, migration 0017): a unique service key, a
+ * manual interval counted only once approved (approval happens once), an
+ * open interval selected by period, and an incident's restoration: NULL
+ * without intervals, -1 while one is open, else the latest end. */
+static int64_t sla_incident(od_tx *tx, const char *number, od_error *e)
+{
+    int64_t id = 0;
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_INC_INSERT, &id, e,
+                     OD_BINDS(OD_TEXT(number), OD_TEXT("t"), OD_TEXT("resolved"), OD_TEXT("L3"),
+                              OD_TEXT("minor"), OD_INT((int64_t)0), OD_TEXT("R3"), OD_TEXT("R3"),
+                              OD_TEXT("R3"), OD_INT((int64_t)1000), OD_INT((int64_t)1000), OD_NULL(),
+                              OD_INT((int64_t)2000), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT("[]"),
+                              OD_INT((int64_t)0), OD_NULL(), OD_INT((int64_t)1000))),
+        OD_OK);
+    return id;
+}
+
+static int64_t sla_interval(od_tx *tx, int64_t svc, int64_t inc, const char *source, int64_t start,
+                            int64_t end, od_error *e)
+{
+    int64_t id = 0;
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_OUT_INSERT, &id, e,
+                     OD_BINDS(OD_INT(svc), OD_INT_NONZERO(inc), OD_TEXT("unplanned"), OD_TEXT(source),
+                              OD_INT(start), OD_INT_NONZERO(end), OD_NULL(), OD_INT((int64_t)0), OD_TEXT(""),
+                              OD_NULL(), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+        OD_OK);
+    return id;
+}
+
+static void service_levels_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t svc = 0, id = 0, n = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_insert(tx, OD_Q_SVC_INSERT, i ? &id : &svc, &e,
+                                      OD_BINDS(OD_TEXT("svc-portal"), OD_TEXT("门户"), OD_NULL(),
+                                               OD_INT((int64_t)995000), OD_TEXT("24x7"), OD_INT((int64_t)1),
+                                               OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                         i ? OD_E_CONFLICT : OD_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_SVC_BY_KEY, &id, &e, OD_BINDS(OD_TEXT("svc-portal"))), OD_OK);
+    assert_int_equal(id, svc);
+    int64_t uid = 0;
+    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &uid, &e,
+                                  OD_BINDS(OD_TEXT("approver"), OD_TEXT("x"), OD_TEXT("审批人"),
+                                           OD_TEXT("运行部"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0),
+                                           OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    int64_t a = sla_incident(tx, "INC-1", &e), b = sla_incident(tx, "INC-2", &e),
+            c = sla_incident(tx, "INC-3", &e);
+    sla_interval(tx, svc, a, "incident", 1000, 5000, &e);
+    sla_interval(tx, svc, a, "incident", 2000, 7000, &e);
+    sla_interval(tx, svc, b, "incident", 3000, 0, &e); /* still open */
+    int64_t manual = sla_interval(tx, svc, 0, "manual", 100, 200, &e);
+    /* restoration per incident: a → 7000, b → -1 (open), c → NULL (none) */
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_SLA_INCIDENTS, &r, &e,
+                                 OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)10000), OD_INT((int64_t)10))),
+                     OD_OK);
+    int k = 0;
+    while (!od_rows_step(r, &row) && row) {
+        int64_t inc = od_rows_int(r, 0);
+        if (inc == a)
+            assert_int_equal(od_rows_int(r, 10), 7000);
+        else if (inc == b)
+            assert_int_equal(od_rows_int(r, 10), -1);
+        else
+            assert_true(inc == c && od_rows_null(r, 10));
+        assert_true(od_rows_null(r, 9));  /* no acknowledgement */
+        assert_true(od_rows_null(r, 11)); /* no escalation */
+        k++;
+    }
+    od_rows_close(r);
+    assert_int_equal(k, 3);
+    /* the period [0, 10000): the unapproved manual one is left out, the open one is in */
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_OUT_IN_PERIOD, &r, &e,
+                        OD_BINDS(OD_INT((int64_t)10000), OD_INT((int64_t)0), OD_INT((int64_t)100))),
+            OD_OK);
+        k = 0;
+        bool open = false;
+        while (!od_rows_step(r, &row) && row) {
+            open |= od_rows_null(r, 8);
+            k++;
+        }
+        od_rows_close(r);
+        assert_true(open);
+        assert_int_equal(k, pass ? 4 : 3);
+        /* approval happens once */
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_OUT_APPROVE, &e,
+                       OD_BINDS(OD_INT(uid), OD_INT((int64_t)5), OD_INT((int64_t)5), OD_INT(manual))),
+            OD_OK);
+        assert_int_equal(od_tx_changes(tx), pass ? 0 : 1);
+    }
+    /* a period after every closed interval still holds the open one */
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_OUT_IN_PERIOD, &r, &e,
+                    OD_BINDS(OD_INT((int64_t)90000), OD_INT((int64_t)80000), OD_INT((int64_t)100))),
+        OD_OK);
+    k = 0;
+    while (!od_rows_step(r, &row) && row)
+        k++;
+    od_rows_close(r);
+    assert_int_equal(k, 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_SLA_INC_INTERVALS, &n, &e, OD_BINDS(OD_INT(a))), OD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_OUTC_INSERT, &e,
+                   OD_BINDS(OD_INT(manual), OD_TEXT("ends_at"), OD_INT((int64_t)200), OD_INT((int64_t)300),
+                            OD_TEXT("理由"), OD_INT(uid), OD_INT((int64_t)6))),
+        OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_OUTC_LIST, &r, &e, OD_BINDS(OD_INT(manual))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 3), "理由");
+    od_rows_close(r);
+    /* a report run is made once per (kind, period, version): the second node's insert is skipped */
+    int64_t run = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_RPT_INSERT, i ? &id : &run, &e,
+                         OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)1000), OD_INT((int64_t)2000),
+                                  OD_INT((int64_t)1), OD_TEXT(i ? "OMR-x" : "OMR-W-1"), OD_TEXT("{}"),
+                                  OD_INT((int64_t)3), OD_NULL())),
+            i ? OD_E_CONFLICT : OD_OK);
+        memset(&e, 0, sizeof e);
+    }
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_RPT_MAX_VERSION, &n, &e, OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)1000))),
+        OD_OK);
+    assert_int_equal(n, 1);
+    /* filing happens once; a filed run's manual sections do not change */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_FILE, &e,
+                       OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_INT(uid), OD_INT(run))),
+            OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_MANUAL, &e, OD_BINDS(OD_TEXT("{\"a\":\"b\"}"), OD_INT(run))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -978,6 +1131,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pg_lost_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(record_registry, setup, teardown),
         cmocka_unit_test_setup_teardown(kernel_applied, setup, teardown),
+        cmocka_unit_test_setup_teardown(service_levels_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -20,6 +20,7 @@ import { auditView, apiKeysView } from './views/admin.js';
 import { problemListView, problemNewView, problemView } from './views/problems.js';
 import { knownErrorSearchView, knownErrorView } from './views/known_errors.js';
 import { recordRedirectView } from './views/record_parts.js';
+import { slaView, reportsView, reportView } from './views/sla.js';
 
 
 export const session = { me: null };
@@ -51,6 +52,9 @@ const routes = [
   [/^\/known-errors(?:\?.*)?$/, knownErrorSearchView, 'knownerrors', 'record.read'],
   [/^\/known-errors\/(\d+)$/, knownErrorView, 'knownerrors', 'record.read'],
   [/^\/records\/(\d+)$/, recordRedirectView, 'problems', 'record.read'],
+  [/^\/sla$/, slaView, 'sla', 'incident.read'],
+  [/^\/reports$/, reportsView, 'reports', 'incident.read'],
+  [/^\/reports\/(\d+)$/, reportView, 'reports', 'incident.read'],
 ];
 
 let current = null; // {timers, charts}

@@ -1,0 +1,352 @@
+/* service_level.c — the service-level figures of service_level.h: span
+ * union and clipping, availability with planned windows, overruns, drills
+ * and degraded weight, downtime budgets, incident verdicts, statistics and
+ * tallies.  Pure (the contract is in the header). */
+#include "core/service_level.h"
+
+#include "core/calendar.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_keys[OD_OUTAGE__COUNT] = {"unplanned", "planned", "degraded"};
+static const char *const metric_keys[OD_SL__COUNT] = {"response", "restore", "handling"};
+static const char *const verdict_keys[OD_SLV__COUNT] = {"na", "pending", "met", "breached"};
+
+const char *od_outage_kind_key(od_outage_kind k)
+{
+    return (unsigned)k < OD_OUTAGE__COUNT ? kind_keys[k] : "?";
+}
+
+int od_outage_kind_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_OUTAGE__COUNT; i++)
+        if (!strcmp(s, kind_keys[i]))
+            return i;
+    return -1;
+}
+
+const char *od_sl_metric_key(od_sl_metric m)
+{
+    return (unsigned)m < OD_SL__COUNT ? metric_keys[m] : "?";
+}
+
+const char *od_sl_verdict_key(od_sl_verdict v)
+{
+    return (unsigned)v < OD_SLV__COUNT ? verdict_keys[v] : "?";
+}
+
+/* ---- spans ----------------------------------------------------------- */
+
+static int span_cmp(const void *x, const void *y)
+{
+    const od_span *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->end < b->end ? -1 : a->end > b->end;
+}
+
+size_t od_span_union(od_span *s, size_t n, int64_t a, int64_t b)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) { /* clip, drop the empty ones */
+        int64_t st = s[i].start > a ? s[i].start : a;
+        int64_t en = s[i].end < b ? s[i].end : b;
+        if (en > st)
+            s[k++] = (od_span){st, en};
+    }
+    if (k > 1)
+        qsort(s, k, sizeof *s, span_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (m && s[i].start <= s[m - 1].end) {
+            if (s[i].end > s[m - 1].end)
+                s[m - 1].end = s[i].end;
+        } else {
+            s[m++] = s[i];
+        }
+    }
+    return m;
+}
+
+int64_t od_span_union_ms(od_span *s, size_t n, int64_t a, int64_t b)
+{
+    size_t m = od_span_union(s, n, a, b);
+    int64_t t = 0;
+    for (size_t i = 0; i < m; i++)
+        t += s[i].end - s[i].start;
+    return t;
+}
+
+size_t od_outage_unplanned_parts(const od_outage *o, od_span out[2])
+{
+    if (o->drill || o->end <= o->start)
+        return 0;
+    if (o->kind == OD_OUTAGE_UNPLANNED) {
+        out[0] = (od_span){o->start, o->end};
+        return 1;
+    }
+    if (o->kind != OD_OUTAGE_PLANNED)
+        return 0;
+    if (o->win_end <= o->win_start) { /* no approved window: all unplanned */
+        out[0] = (od_span){o->start, o->end};
+        return 1;
+    }
+    size_t k = 0;
+    if (o->start < o->win_start) /* started before the window */
+        out[k++] = (od_span){o->start, o->end < o->win_start ? o->end : o->win_start};
+    if (o->end > o->win_end) /* overrun */
+        out[k++] = (od_span){o->start > o->win_end ? o->start : o->win_end, o->end};
+    return k;
+}
+
+/* ---- availability ---------------------------------------------------- */
+
+od_err od_availability(const od_outage *o, size_t n, int64_t a, int64_t b, const od_sla_targets *t,
+                       od_span *scratch, size_t scratch_cap, od_avail *out)
+{
+    memset(out, 0, sizeof *out);
+    if (b < a || scratch_cap < 3 * n)
+        return OD_E_INVALID;
+    int64_t T = b - a;
+    out->period_ms = T;
+    /* unplanned time: scratch[0..k) */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += od_outage_unplanned_parts(&o[i], &scratch[k]);
+    size_t nu = od_span_union(scratch, k, a, b);
+    for (size_t i = 0; i < nu; i++)
+        out->unplanned_ms += scratch[i].end - scratch[i].start;
+    out->outages = nu;
+    /* unplanned ∪ degraded, to count degraded time not already unplanned */
+    size_t kd = nu;
+    size_t kp = 0;
+    od_span *planned = scratch + 2 * n;
+    for (size_t i = 0; i < n; i++) {
+        if (o[i].drill || o[i].end <= o[i].start)
+            continue;
+        if (o[i].kind == OD_OUTAGE_DEGRADED) {
+            scratch[kd++] = (od_span){o[i].start, o[i].end};
+        } else if (o[i].kind == OD_OUTAGE_PLANNED && o[i].win_end > o[i].win_start) {
+            int64_t st = o[i].start > o[i].win_start ? o[i].start : o[i].win_start;
+            int64_t en = o[i].end < o[i].win_end ? o[i].end : o[i].win_end;
+            if (en > st)
+                planned[kp++] = (od_span){st, en};
+        }
+    }
+    int64_t both = od_span_union_ms(scratch, kd, a, b);
+    out->degraded_ms = both - out->unplanned_ms;
+    out->planned_ms = od_span_union_ms(planned, kp, a, b);
+    out->downtime_ms = out->unplanned_ms + out->degraded_ms * t->degraded_permille / 1000;
+    if (out->downtime_ms > T)
+        out->downtime_ms = T;
+    /* floor(1e6 × (T − U) / T) without overflow for periods up to decades */
+    out->avail_ppm = T ? (int64_t)((__int128)(T - out->downtime_ms) * 1000000 / T) : 1000000;
+    out->mtbf_ms = nu ? (T - out->downtime_ms) / (int64_t)nu : OD_NO_TIME;
+    out->met = out->avail_ppm >= t->availability_ppm;
+    return OD_OK;
+}
+
+int64_t od_budget_ms(int64_t period_ms, int32_t target_ppm)
+{
+    if (period_ms <= 0 || target_ppm >= 1000000)
+        return 0;
+    return (int64_t)((__int128)period_ms * (1000000 - target_ppm) / 1000000);
+}
+
+void od_period_bounds(int year, int month, int utc_offset_min, int64_t *start, int64_t *end)
+{
+    int m0 = month ? month : 1;
+    int y1 = month ? (month == 12 ? year + 1 : year) : year + 1;
+    int m1 = month ? (month == 12 ? 1 : month + 1) : 1;
+    int64_t off = (int64_t)utc_offset_min * 60000;
+    *start = (int64_t)od_cal_days_from_civil(year, m0, 1) * OD_DAY_MS - off;
+    *end = (int64_t)od_cal_days_from_civil(y1, m1, 1) * OD_DAY_MS - off;
+}
+
+bool od_percent_parse(const char *s, int64_t lo_ppm, int64_t *ppm)
+{
+    int64_t whole = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    const char *p = s ? s : "";
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        if (digits >= 3)
+            return false;
+        whole = whole * 10 + (*p - '0');
+    }
+    if (!digits)
+        return false;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
+            if (decimals >= 4)
+                return false;
+            frac = frac * 10 + (*p - '0');
+        }
+        if (!decimals)
+            return false;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p == '%')
+        p++;
+    if (*p)
+        return false;
+    for (int i = decimals; i < 4; i++)
+        frac *= 10;
+    int64_t v = whole * 10000 + frac;
+    if (v < lo_ppm || v > 1000000)
+        return false;
+    *ppm = v;
+    return true;
+}
+
+/* ---- incidents ------------------------------------------------------- */
+
+bool od_sl_is_major(const od_sl_incident *i, const od_sla_targets *t)
+{
+    return (unsigned)i->highest_response < OD_RESP__COUNT && (t->major_responses >> i->highest_response) & 1u;
+}
+
+int64_t od_sl_target_ms(const od_sl_incident *i, const od_policy *p, od_sl_metric m)
+{
+    switch (m) {
+    case OD_SL_RESPONSE:
+        return p->sla.response_ms;
+    case OD_SL_RESTORE:
+        return p->sla.restore_ms[od_sl_is_major(i, &p->sla) ? 1 : 0];
+    case OD_SL_HANDLING:
+        return (unsigned)i->initial_response < OD_RESP__COUNT ? p->handling_limit_ms[i->initial_response] : 0;
+    default:
+        return 0;
+    }
+}
+
+od_sl_verdict od_sl_verdict_of(const od_sl_incident *i, const od_policy *p, od_sl_metric m, int64_t now)
+{
+    int64_t target = od_sl_target_ms(i, p, m);
+    if (i->drill || target <= 0)
+        return OD_SLV_NA;
+    int64_t done = m == OD_SL_RESPONSE ? i->engaged_at : m == OD_SL_RESTORE ? i->restored_at : i->resolved_at;
+    int64_t due = i->detected_at + target;
+    if (done)
+        return done <= due ? OD_SLV_MET : OD_SLV_BREACHED;
+    return now <= due ? OD_SLV_PENDING : OD_SLV_BREACHED;
+}
+
+static int i64_cmp(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+od_sl_stats od_sl_stats_of(int64_t *v, size_t n)
+{
+    od_sl_stats s = {.n = n};
+    if (!n)
+        return s;
+    qsort(v, n, sizeof *v, i64_cmp);
+    __int128 sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    __int128 q = sum / (__int128)n;
+    if (sum < 0 && q * (__int128)n != sum)
+        q--; /* floor, not truncation */
+    s.mean_ms = (int64_t)q;
+    if (n % 2) {
+        s.median_ms = v[n / 2];
+    } else {
+        __int128 two = (__int128)v[n / 2 - 1] + v[n / 2];
+        __int128 h = two / 2;
+        if (two < 0 && h * 2 != two)
+            h--;
+        s.median_ms = (int64_t)h;
+    }
+    size_t rank = (9 * n + 9) / 10; /* ceil(0.9 n), ≥ 1 */
+    s.p90_ms = v[rank - 1];
+    s.max_ms = v[n - 1];
+    return s;
+}
+
+od_sl_stats od_sl_measure_of(const od_sl_incident *v, size_t n, od_sl_measure m, int level, int category,
+                             int64_t *scratch)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].drill || (level >= 0 && (int)v[i].level != level) ||
+            (category >= 0 && v[i].category != category))
+            continue;
+        int64_t at = m == OD_SL_MTTA ? v[i].engaged_at : v[i].restored_at;
+        if (at)
+            scratch[k++] = at - v[i].detected_at;
+    }
+    return od_sl_stats_of(scratch, k);
+}
+
+void od_sl_tally(const od_sl_incident *v, size_t n, const od_policy *p, od_sl_metric m, int64_t now,
+                 od_sl_group by, size_t groups, int counts[][OD_SLV__COUNT])
+{
+    memset(counts, 0, groups * sizeof counts[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].drill)
+            continue;
+        long g = by == OD_SLG_LEVEL      ? (long)v[i].level
+                 : by == OD_SLG_CATEGORY ? v[i].category
+                 : by == OD_SLG_TIER     ? v[i].tier
+                                         : 0;
+        if (g < 0 || (size_t)g >= groups)
+            continue;
+        counts[g][od_sl_verdict_of(&v[i], p, m, now)]++;
+    }
+}
+
+/* ---- O&M reports ------------------------------------------------------ */
+
+static const char *const report_keys[OD_REPORT__COUNT] = {"weekly", "monthly"};
+
+const char *od_report_kind_key(od_report_kind k)
+{
+    return (unsigned)k < OD_REPORT__COUNT ? report_keys[k] : "?";
+}
+
+int od_report_kind_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_REPORT__COUNT; i++)
+        if (!strcmp(s, report_keys[i]))
+            return i;
+    return -1;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+void od_report_period_at(od_report_kind k, int64_t now, int utc_offset_min, int64_t *start, int64_t *end,
+                         int64_t *gen_at)
+{
+    int64_t off = (int64_t)utc_offset_min * 60000, gen_off = (int64_t)OD_REPORT_GEN_MIN * 60000;
+    int32_t day = (int32_t)floor_div(now + off, OD_DAY_MS); /* local day of now */
+    int32_t first;                                          /* the local day of the generation */
+    if (k == OD_REPORT_WEEKLY) {
+        first = day - od_cal_weekday(day);
+        if ((int64_t)first * OD_DAY_MS + gen_off - off > now)
+            first -= 7;
+        *start = ((int64_t)first - 7) * OD_DAY_MS - off;
+    } else {
+        int y, m, d;
+        od_cal_civil_from_days(day, &y, &m, &d);
+        first = od_cal_days_from_civil(y, m, 1);
+        if ((int64_t)first * OD_DAY_MS + gen_off - off > now) {
+            if (--m == 0) {
+                m = 12;
+                y--;
+            }
+            first = od_cal_days_from_civil(y, m, 1);
+        }
+        int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
+        *start = (int64_t)od_cal_days_from_civil(py, pm, 1) * OD_DAY_MS - off;
+    }
+    *end = (int64_t)first * OD_DAY_MS - off;
+    *gen_at = *end + gen_off;
+}
