@@ -303,6 +303,9 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
                *rs = qry->response ? qry->response : "", *qq = qry->q ? qry->q : "";
     int drill = qry->drill;
     int64_t limit = qry->limit, offset = qry->offset;
+    /* awaiting my acknowledgement: open incidents where who is a recipient
+     * who has not acknowledged (the "待我处理" list) */
+    int64_t mine = qry->awaiting_my_ack ? 1 : 0, me = who ? who->id : 0;
     char *like = od_store_like_pattern(qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -324,7 +327,8 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
         rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e,
                           OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs),
                                    OD_TEXT(rs), OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq),
-                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
+                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(mine),
+                                   OD_INT(me)));
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
     int n = 0;
@@ -333,8 +337,8 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
             od_tx_query(tx, OD_Q_INC_LIST, &r, e,
                         OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs),
                                  OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like),
-                                 OD_TEXT(like), OD_TEXT(like), OD_INT(scoped ? (int64_t)-1 : limit),
-                                 OD_INT(scoped ? (int64_t)0 : offset)));
+                                 OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(mine), OD_INT(me),
+                                 OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)

@@ -33,6 +33,10 @@ H(record_create) H(record_list) H(record_get) H(record_patch) H(record_timeline)
 H(record_links) H(record_link_add) H(record_link_delete) H(record_cis) H(record_ci_add) H(record_ci_delete)
 H(record_clocks) H(record_approvals) H(record_checklists)
 H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(committee_delete)
+/* the CMDB, continued (h_cmdb.c) */
+H(ci_unrelate)
+/* internal work notes on an incident (h_incidents.c) */
+H(incident_note)
 #undef H
     /* clang-format on */
 
