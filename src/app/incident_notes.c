@@ -16,10 +16,12 @@ od_err od_incident_note(od_app *a, const od_principal *who, int64_t id, const ch
                         od_error *e)
 {
     *out = NULL;
-    if (!od_roles_allow(who->roles, OD_PERM_INCIDENT_REPORT) && !od_roles_allow(who->roles, OD_PERM_INCIDENT_LEAD))
-        return od_error_set(e, OD_E_FORBIDDEN, NULL,
-                            "只有处置或领导事件的人员可以写工作记录 (only those who report on or lead incidents "
-                            "may write work notes)");
+    if (!od_roles_allow(who->roles, OD_PERM_INCIDENT_REPORT) &&
+        !od_roles_allow(who->roles, OD_PERM_INCIDENT_LEAD))
+        return od_error_set(
+            e, OD_E_FORBIDDEN, NULL,
+            "只有处置或领导事件的人员可以写工作记录 (only those who report on or lead incidents "
+            "may write work notes)");
     size_t len = text ? strlen(text) : 0, n = 0;
     while (len && (text[len - 1] == ' ' || text[len - 1] == '\n'))
         len--;
@@ -28,8 +30,9 @@ od_err od_incident_note(od_app *a, const od_principal *who, int64_t id, const ch
     if (n == len)
         return od_error_set(e, OD_E_UNPROCESSABLE, "text", "工作记录不能为空 (the note is empty)");
     if (od_utf8_count(text, strlen(text)) > NOTE_MAX_CHARS)
-        return od_error_set(e, OD_E_TOO_LARGE, "text", "工作记录超过 %d 个字符 (the note is over %d characters)",
-                            NOTE_MAX_CHARS, NOTE_MAX_CHARS);
+        return od_error_set(e, OD_E_TOO_LARGE, "text",
+                            "工作记录超过 %d 个字符 (the note is over %d characters)", NOTE_MAX_CHARS,
+                            NOTE_MAX_CHARS);
     od_tx *tx = NULL;
     inc x;
     int64_t now = od_app_now(a);

@@ -5,7 +5,7 @@
 #define OD_QUERIES_DESK_H
 
 #define OD_QUERY_LIST_DESK(X)                                                                                \
-    /* re-notifications scheduled so far for one recipient of one incident */                               \
+    /* re-notifications scheduled so far for one recipient of one incident */                                \
     X(DL_RENOTIFY_COUNT, "SELECT COUNT(*) FROM deadlines WHERE incident_id = ? AND kind = 'renotify' AND "   \
                          "recipient_id = ?")
 

@@ -28,6 +28,9 @@ class IncidentDeskTest(ti.IncidentWorld):
         iid = inc["id"]
         self.first(iid)
         before = self.get(iid)
+        # each half of a report's entry in its own language: no English inside the Chinese
+        first = [t["text"] for t in before["timeline"] if t["kind"] == "first"]
+        self.assertEqual(first, ["提交首报（运行部安全保障科）(first report via operations security desk)"])
         r = self.note(iid, "  已联系厂商，工程师 30 分钟到场\n")
         self.assertStatus(r, 201)
         g = r.json

@@ -3,8 +3,8 @@
 // transitively, R-CI-4), and the create / edit form with the grading
 // guidance of the category shown beside the grade field (R-CI-3).
 import { t } from '../i18n.js';
-import { get, post, patch, qs } from '../api.js';
-import { h, clear, field, select, table, tr, section, showError, fieldError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button, pager, csvButton } from '../dom.js';
+import { get, post, patch, del, qs } from '../api.js';
+import { h, clear, field, select, table, tr, section, showError, fieldError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button, pager, csvButton, confirmButton } from '../dom.js';
 import { go, hasRole } from '../main.js';
 import { LEVEL_COLORS } from './dashboard.js';
 
@@ -86,8 +86,12 @@ export async function ciView(ctx, [id]) {
         h('dt', {}, t('cmdb.verified')), h('dd', {}, fmtTime(ci.last_verified_at)),
         // the CI's own attributes (description, model, address …): what people search for by name
         Object.entries(ci.attributes || {}).map(([k, v]) => [h('dt', {}, k), h('dd', { 'data-testid': 'ci-attr' }, typeof v === 'string' ? v : JSON.stringify(v))]))),
-      section(t('cmdb.relations'), table([t('cmdb.rel_source'), t('cmdb.rel_type'), t('cmdb.rel_target')],
-        ci.relations.map((r) => tr(h('a', { href: `#/cmdb/${r.source_id}` }, r.source_name), relName(r.type), h('a', { href: `#/cmdb/${r.target_id}` }, r.target_name)))), relForm),
+      section(t('cmdb.relations'), table([t('cmdb.rel_source'), t('cmdb.rel_type'), t('cmdb.rel_target'), mayWrite() ? t('common.actions') : null].filter(Boolean),
+        ci.relations.map((r) => tr(h('a', { href: `#/cmdb/${r.source_id}` }, r.source_name), relName(r.type), h('a', { href: `#/cmdb/${r.target_id}` }, r.target_name),
+          // a wrong relation can be removed (audited), from the CI it goes out of
+          ...(mayWrite() ? [r.source_id === ci.id ? confirmButton(t('cmdb.rel_remove'), t('cmdb.rel_remove_confirm', { source: r.source_name, type: relName(r.type), target: r.target_name }), async () => {
+            try { await del(`/api/v1/cis/${ci.id}/relations/${r.id}`); go(`#/cmdb/${ci.id}`); } catch (e) { showError(relErr, e); }
+          }, { 'data-testid': 'rel-remove' }) : ''] : [])))), relForm),
       section(t('cmdb.impact', { n: impact.count }), graphEl,
         table([t('cmdb.name'), t('cmdb.grade'), t('cmdb.depth')], impact.impacted.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), gradeBadge(c.grade), String(c.depth)))))));
   const chart = ctx.chart(graphEl);

@@ -26,6 +26,9 @@ const REPORT_FIELDS = {
   final: [['cause', 'textarea'], ['process', 'textarea'], ['current_state', 'textarea'], ['business_impact_minutes', 'number'], ['improvements', 'textarea']],
 };
 const REVIEW_FIELDS = ['cause_analysis', 'lessons', 'improvements', 'measures', 'result'];
+// the server's limits, in characters (as maxlength counts them)
+const MAXLEN = { location: 500, symptoms: 4000, impact_scope: 2000, system_impact: 4000, text: 4000, cause: 4000, process: 8000, current_state: 4000, improvements: 4000 };
+const NOTE_MAX = 2000;
 
 function kindsFor(state) {
   return { detected: ['first'], reported: ['second', 'progress'], confirmed: ['progress'], activated: ['progress', 'final'] }[state] || [];
@@ -43,6 +46,7 @@ export async function incidentView(ctx, [id]) {
   const deliveries = h('div', { 'data-testid': 'deliveries' });
   const reports = h('div', { 'data-testid': 'reports' });
   const forms = h('div', { 'data-testid': 'report-forms' });
+  const notes = h('div', { 'data-testid': 'note-form' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   let formsState = null;
   let regradeOpen = false; // the regrade form stays open across rebuilds
@@ -56,7 +60,9 @@ export async function incidentView(ctx, [id]) {
       section(t('inc.deliveries'), deliveries),
       section(t('inc.reports'), reports),
       forms,
+      notes,
       section(t('inc.timeline'), timeline)));
+  if (can('incident.report') || can('incident.lead')) notes.append(noteForm());
 
   const open = () => OPEN_STATES.includes(inc.state);
 
@@ -121,7 +127,10 @@ export async function incidentView(ctx, [id]) {
 
     patch(reports, inc.reports, () => (inc.reports.length ? inc.reports.map(reportBlock) : h('p', { class: 'note' }, t('inc.no_reports'))));
     // the timeline only grows: new entries are appended, the ones shown (and a selection in them) stay
-    const tlItem = (e) => h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text));
+    // a work note is the person's own words, marked as internal
+    const tlItem = (e) => (e.kind === 'note'
+      ? h('li', { class: 'tl-note', 'data-testid': 'tl-note' }, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', badge(t('note.badge'), 'note'), ' ', e.text)
+      : h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text)));
     const shownTl = timeline.dataset.key ? JSON.parse(timeline.dataset.key) : null;
     if (shownTl && inc.timeline.length > shownTl.length && JSON.stringify(inc.timeline.slice(0, shownTl.length)) === timeline.dataset.key) {
       timeline.append(...inc.timeline.slice(shownTl.length).map(tlItem));
@@ -191,11 +200,11 @@ export async function incidentView(ctx, [id]) {
     const inputs = {};
     const rows = REPORT_FIELDS[kind].map(([name, type]) => {
       let el;
-      if (type === 'textarea') el = h('textarea', { name, rows: 3 });
+      if (type === 'textarea') el = h('textarea', { name, rows: 3, maxlength: MAXLEN[name] });
       else if (type === 'resp') el = select(['R1', 'R2', 'R3', 'NG'].map((r) => [r, respName(r)]), inc.response_level, { name });
       else if (type === 'datetime') el = h('input', { type: 'datetime-local', name, value: isoToLocalInput(serverNow() + 3600e3) });
       else if (type === 'number') el = h('input', { type: 'number', name, min: 0, step: 1 });
-      else el = h('input', { name });
+      else el = h('input', { name, maxlength: MAXLEN[name] });
       if (kind === 'first' && inc[name]) el.value = inc[name];
       inputs[name] = [el, type];
       return field(fieldName(name), el, { required: true, hint: type === 'datetime' ? t('time.input_zone') : undefined });
@@ -227,6 +236,28 @@ export async function incidentView(ctx, [id]) {
       } catch (e) { fieldError(e.field && inputs[e.field] ? inputs[e.field][0] : null, err, e); }
     });
     return section(t('inc.form_title', { kind: reportName(kind) }), h('p', { class: 'note' }, t('inc.required_note')), form);
+  }
+
+  // An internal work note: for the people handling the incident, written to
+  // the timeline only; unlike a progress report it notifies nobody.  Built
+  // once, so polling never takes what is being typed.
+  function noteForm() {
+    const text = h('textarea', { name: 'text', rows: 2, maxlength: NOTE_MAX, 'data-testid': 'note-text' });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const form = h('form', { class: 'form', novalidate: true }, field(t('note.text'), text, { hint: t('note.hint') }), err,
+      h('button', { type: 'submit', 'data-testid': 'note-save' }, t('note.save')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!text.value.trim()) { fieldError(text, err, t('form.required', { field: t('note.text') })); return; }
+      try {
+        inc = await post(`/api/v1/incidents/${inc.id}/notes`, { text: text.value.trim() });
+        text.value = '';
+        fieldError(null, err, null);
+        render();
+        announce(t('note.saved'));
+      } catch (e) { fieldError(e.field === 'text' ? text : null, err, e); }
+    });
+    return section(t('note.title'), form);
   }
 
   // Regrade (R-INC-4): severity, CIs, response level, with the reason; folded
