@@ -101,18 +101,35 @@ static od_err make_people(demo *d, const char *password, od_error *e)
 
 /* A small data centre: power and cooling at the root, the network, servers,
  * databases and the applications people use. */
-enum { C_UPS, C_CRAC, C_CORE, C_FW, C_SRV_DB, C_SRV_APP, C_SRV_WEB, C_DB_MAIN, C_DB_REPORT,
-       C_APP_CUSTOMS, C_APP_PORTAL, C_APP_REPORT, C_APP_OA, C_DT, C__COUNT };
+enum {
+    C_UPS,
+    C_CRAC,
+    C_CORE,
+    C_FW,
+    C_SRV_DB,
+    C_SRV_APP,
+    C_SRV_WEB,
+    C_DB_MAIN,
+    C_DB_REPORT,
+    C_APP_CUSTOMS,
+    C_APP_PORTAL,
+    C_APP_REPORT,
+    C_APP_OA,
+    C_DT,
+    C__COUNT
+};
 
 static od_err make_cmdb(demo *d, od_error *e)
 {
     static const struct {
         const char *name, *category, *grade, *dept, *env, *loc, *desc;
     } ci[C__COUNT] = {
-        [C_UPS] = {"ups-01", "physical_env", "L1", "运行部", "production", "主机房 配电间", "主机房 UPS 不间断电源"},
+        [C_UPS] = {"ups-01", "physical_env", "L1", "运行部", "production", "主机房 配电间",
+                   "主机房 UPS 不间断电源"},
         [C_CRAC] = {"crac-01", "physical_env", "L1", "运行部", "production", "主机房", "主机房精密空调"},
         [C_CORE] = {"core-sw-01", "network", "L1", "运行部", "production", "主机房 A-01", "核心交换机"},
-        [C_FW] = {"fw-01", "security_device", "L1", "运行部", "production", "主机房 A-02", "互联网边界防火墙"},
+        [C_FW] = {"fw-01", "security_device", "L1", "运行部", "production", "主机房 A-02",
+                  "互联网边界防火墙"},
         [C_SRV_DB] = {"srv-db-01", "server", "L1", "运行部", "production", "主机房 B-03", "数据库服务器"},
         [C_SRV_APP] = {"srv-app-01", "server", "L2", "运行部", "production", "主机房 B-05", "应用服务器"},
         [C_SRV_WEB] = {"srv-web-01", "server", "L3", "运行部", "production", "主机房 B-07", "门户服务器"},
@@ -129,14 +146,22 @@ static od_err make_cmdb(demo *d, od_error *e)
         const char *type;
         int to;
     } rel[] = {
-        {C_CORE, "depends_on", C_UPS},         {C_SRV_DB, "depends_on", C_CORE},
-        {C_SRV_APP, "depends_on", C_CORE},     {C_SRV_WEB, "depends_on", C_CORE},
-        {C_SRV_DB, "depends_on", C_CRAC},      {C_DB_MAIN, "runs_on", C_SRV_DB},
-        {C_DB_REPORT, "runs_on", C_SRV_DB},    {C_APP_CUSTOMS, "runs_on", C_SRV_APP},
-        {C_APP_CUSTOMS, "depends_on", C_DB_MAIN}, {C_APP_PORTAL, "runs_on", C_SRV_WEB},
-        {C_APP_PORTAL, "depends_on", C_APP_CUSTOMS}, {C_APP_REPORT, "depends_on", C_DB_REPORT},
-        {C_APP_OA, "runs_on", C_SRV_WEB},      {C_DT, "depends_on", C_FW},
-        {C_DT, "depends_on", C_DB_MAIN},       {C_DB_REPORT, "backs_up", C_DB_MAIN},
+        {C_CORE, "depends_on", C_UPS},
+        {C_SRV_DB, "depends_on", C_CORE},
+        {C_SRV_APP, "depends_on", C_CORE},
+        {C_SRV_WEB, "depends_on", C_CORE},
+        {C_SRV_DB, "depends_on", C_CRAC},
+        {C_DB_MAIN, "runs_on", C_SRV_DB},
+        {C_DB_REPORT, "runs_on", C_SRV_DB},
+        {C_APP_CUSTOMS, "runs_on", C_SRV_APP},
+        {C_APP_CUSTOMS, "depends_on", C_DB_MAIN},
+        {C_APP_PORTAL, "runs_on", C_SRV_WEB},
+        {C_APP_PORTAL, "depends_on", C_APP_CUSTOMS},
+        {C_APP_REPORT, "depends_on", C_DB_REPORT},
+        {C_APP_OA, "runs_on", C_SRV_WEB},
+        {C_DT, "depends_on", C_FW},
+        {C_DT, "depends_on", C_DB_MAIN},
+        {C_DB_REPORT, "backs_up", C_DB_MAIN},
     };
     const od_principal *eng = &d->people[P_ENG].p;
     for (int i = 0; i < C__COUNT; i++) {
@@ -194,8 +219,8 @@ static od_err second(demo *d, int64_t id, const char *level, const char *impact,
     char eta[OD_TIME_STR_MAX];
     od_time_format(d->now + 2 * 60 * MIN_MS, eta);
     return report(d, P_ENG, id,
-                  json_pack("{ss ss ss ss}", "kind", "second", "response_level", level, "system_impact", impact,
-                            "estimated_recovery_at", eta),
+                  json_pack("{ss ss ss ss}", "kind", "second", "response_level", level, "system_impact",
+                            impact, "estimated_recovery_at", eta),
                   e);
 }
 
@@ -203,16 +228,16 @@ static od_err final(demo *d, int64_t id, const char *cause, const char *process,
 {
     return report(d, P_ENG, id,
                   json_pack("{ss ss ss ss si ss}", "kind", "final", "cause", cause, "process", process,
-                            "current_state", "业务已恢复正常", "business_impact_minutes", minutes, "improvements",
-                            "纳入月度巡检，完善监控阈值"),
+                            "current_state", "业务已恢复正常", "business_impact_minutes", minutes,
+                            "improvements", "纳入月度巡检，完善监控阈值"),
                   e);
 }
 
 static od_err review(demo *d, int64_t id, const char *cause, od_error *e)
 {
-    json_t *body = json_pack("{ss ss ss ss ss}", "cause_analysis", cause, "lessons", "告警发现及时，处置按预案进行",
-                             "improvements", "补充巡检项，完善容量预警", "measures", "已完成整改并验证",
-                             "result", "业务恢复，无数据丢失");
+    json_t *body = json_pack("{ss ss ss ss ss}", "cause_analysis", cause, "lessons",
+                             "告警发现及时，处置按预案进行", "improvements", "补充巡检项，完善容量预警",
+                             "measures", "已完成整改并验证", "result", "业务恢复，无数据丢失");
     json_t *out = NULL;
     od_err rc = body ? od_incident_review(d->a, &d->people[P_ENG].p, id, body, &out, e)
                      : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -264,7 +289,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
     if (!rc)
         rc = walk_to(d, d->now + 90 * MIN_MS, e);
     if (!rc)
-        rc = report(d, P_ENG, id, json_pack("{ss ss}", "kind", "progress", "text", "已定位为慢查询，正在优化索引"), e);
+        rc = report(d, P_ENG, id,
+                    json_pack("{ss ss}", "kind", "progress", "text", "已定位为慢查询，正在优化索引"), e);
     if (!rc)
         rc = walk_to(d, d->now + 60 * MIN_MS, e);
     if (!rc)
@@ -278,8 +304,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
     if (!rc)
         rc = walk_to(d, start + 9 * DAY_MS, e);
     if (!rc)
-        rc = open_incident(d, P_MON, "【演示】报关主库连接数耗尽", C_DB_MAIN, "moderate", false, "主机房 B-03",
-                           "应用报连接超时，主库连接数达到上限", "通关业务全部受影响", &id, e);
+        rc = open_incident(d, P_MON, "【演示】报关主库连接数耗尽", C_DB_MAIN, "moderate", false,
+                           "主机房 B-03", "应用报连接超时，主库连接数达到上限", "通关业务全部受影响", &id, e);
     if (!rc)
         rc = walk_to(d, d->now + 3 * MIN_MS, e);
     if (!rc)
@@ -298,7 +324,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
     if (!rc)
         rc = walk_to(d, d->now + 25 * MIN_MS, e);
     if (!rc)
-        rc = report(d, P_ENG, id, json_pack("{ss ss}", "kind", "progress", "text", "已重启连接池，部分业务恢复"), e);
+        rc = report(d, P_ENG, id,
+                    json_pack("{ss ss}", "kind", "progress", "text", "已重启连接池，部分业务恢复"), e);
     if (!rc)
         rc = walk_to(d, d->now + 25 * MIN_MS, e);
     if (!rc)
@@ -338,8 +365,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
     if (!rc)
         rc = walk_to(d, start + 23 * DAY_MS, e);
     if (!rc)
-        rc = open_incident(d, P_ENG2, "【演示】门户网站访问超时", C_APP_PORTAL, "moderate", false, "主机房 B-07",
-                           "门户首页打开超过 10 秒", "对外门户访问", &id, e);
+        rc = open_incident(d, P_ENG2, "【演示】门户网站访问超时", C_APP_PORTAL, "moderate", false,
+                           "主机房 B-07", "门户首页打开超过 10 秒", "对外门户访问", &id, e);
     if (!rc)
         rc = report(d, P_ENG2, id, json_pack("{ss}", "kind", "first"), e);
     for (int who = P_SECT; !rc && who <= P_APPHEAD; who++)
@@ -362,8 +389,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
     if (!rc)
         rc = walk_to(d, now - 2 * DAY_MS, e);
     if (!rc)
-        rc = open_incident(d, P_ENG, "【演示】门户服务器内存告警", C_SRV_WEB, "moderate", false, "主机房 B-07",
-                           "内存使用率持续高于 95%", "门户访问偶发缓慢", &id, e);
+        rc = open_incident(d, P_ENG, "【演示】门户服务器内存告警", C_SRV_WEB, "moderate", false,
+                           "主机房 B-07", "内存使用率持续高于 95%", "门户访问偶发缓慢", &id, e);
     if (!rc)
         rc = report(d, P_ENG, id, json_pack("{ss}", "kind", "first"), e);
     if (!rc)
@@ -398,7 +425,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
     if (!rc)
         rc = walk_to(d, d->now + 20 * MIN_MS, e);
     if (!rc)
-        rc = report(d, P_ENG, id, json_pack("{ss ss}", "kind", "progress", "text", "已切换到备用应用服务器，观察中"), e);
+        rc = report(d, P_ENG, id,
+                    json_pack("{ss ss}", "kind", "progress", "text", "已切换到备用应用服务器，观察中"), e);
 
     /* 7. just registered: the first report is still to be sent */
     if (!rc)
@@ -418,9 +446,10 @@ od_err od_app_demo_seed(od_app *a, const char *password, od_error *e)
     json_int_t n = json_integer_value(json_object_get(users, "total"));
     json_decref(users);
     if (n > 3)
-        return od_error_set(e, OD_E_CONFLICT, NULL,
-                            "数据库中已有账号，演示数据只装入新的数据库 (the database already has accounts; demo "
-                            "data goes only into a new database)");
+        return od_error_set(
+            e, OD_E_CONFLICT, NULL,
+            "数据库中已有账号，演示数据只装入新的数据库 (the database already has accounts; demo "
+            "data goes only into a new database)");
     demo d;
     memset(&d, 0, sizeof d);
     d.a = a;
