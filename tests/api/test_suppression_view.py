@@ -1,8 +1,10 @@
-"""test_suppression_view.py — dependency suppression is visible (R-EVT-4):
-the per-hour event statistics the wall screen draws count the events
-suppressed because a CI they depend on is in trouble as their own series
-("suppressed"), apart from the classes people are told about, so the blind
-spot shows on the dashboard.
+"""test_suppression_view.py — dependency suppression is visible and narrow
+(R-EVT-4): the per-hour event statistics the wall screen draws count the
+events suppressed because a CI they depend on is in trouble as their own
+series ("suppressed"), apart from the classes people are told about; and a
+warning is suppressed only through the relation kinds the policy names
+(seed: depends_on, runs_on) at most dependency_max_depth relations away
+(seed: 3) — 3 away is suppressed, 4 away is not, connects_to is not.
 """
 import os
 import sys
@@ -49,15 +51,29 @@ class SuppressionViewTest(harness.ServerTest):
             self.assertStatus(self.srv.post("/api/v1/cis/%d/relations" % src,
                                             {"type": "depends_on", "target_id": dst}, self.eng), 201)
         before = self.last_bucket()
-        self.assertEqual(before["suppressed"], 0)
         self.assertEqual(self.event("sv-1", "sv-db", "DbSlow")["state"], "open")
         self.assertEqual(self.event("sv-2", "sv-app", "AppErrors")["state"], "suppressed")
         self.assertEqual(self.event("sv-3", "sv-web", "WebErrors")["state"], "suppressed")
         b = self.last_bucket()
-        self.assertEqual(b["suppressed"], 2)
+        self.assertEqual(b["suppressed"] - before["suppressed"], 2)
         self.assertEqual(b["warning"] - before["warning"], 1)  # only the one people were told about
         self.assertEqual(sorted(b), sorted(["start", "info", "warning", "exception", "filtered", "silenced",
                                             "suppressed"]))
+
+    def test_only_named_kinds_within_the_depth_r_evt_4(self):
+        chain = [self.ci("nd-%d" % i) for i in range(5)]  # nd-1 → nd-0, nd-2 → nd-1, …
+        for i in range(1, 5):
+            self.assertStatus(self.srv.post("/api/v1/cis/%d/relations" % chain[i],
+                                            {"type": "depends_on" if i % 2 else "runs_on",
+                                             "target_id": chain[i - 1]}, self.eng), 201)
+        linked = self.ci("nd-link")
+        self.assertStatus(self.srv.post("/api/v1/cis/%d/relations" % linked,
+                                        {"type": "connects_to", "target_id": chain[0]}, self.eng), 201)
+        self.assertEqual(self.event("nd-0", "nd-0", "Root")["state"], "open")
+        # 4 away first (a firing warning on nd-3 would make nd-3 itself the CI in trouble, 1 away)
+        self.assertEqual(self.event("nd-4", "nd-4", "FourAway")["state"], "open")
+        self.assertEqual(self.event("nd-3", "nd-3", "ThreeAway")["state"], "suppressed")
+        self.assertEqual(self.event("nd-l", "nd-link", "Linked")["state"], "open")
 
 
 if __name__ == "__main__":
