@@ -4,7 +4,8 @@
 // finds a CI by its Chinese description; an internal work note lands in the
 // timeline and notifies nobody; "待我处理" lists the acknowledgement a
 // leader owes (R-NOT-4); the quick-reference table says how often and how
-// many times people are reminded.  Screenshots in tests/e2e/artifacts/.
+// many times people are reminded; maintenance windows that have ended are
+// hidden until asked for.  Screenshots in tests/e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -114,5 +115,23 @@ test('the quick-reference table says how people are reminded', async () => {
   const line = p.locator('[data-testid=renotify-policy]');
   await line.waitFor(WAIT);
   assert.equal(await line.innerText(), '未确认的人员每 5 分钟提醒一次，最多 6 次；之后时间线提示值班人员电话联系。');
+  await ctx.close();
+});
+
+test('maintenance windows that have ended are hidden until asked for', async () => {
+  const now = (await srv.clock(0)).now_ms;
+  const iso = (ms) => new Date(ms).toISOString();
+  await srv.must('POST', '/api/v1/maintenance-windows', { name: '上周机房巡检', ci_id: dbCi.id, starts_at: iso(now - 7 * 86400e3), ends_at: iso(now - 7 * 86400e3 + 3600e3) }, eng.token);
+  await srv.must('POST', '/api/v1/maintenance-windows', { name: '今晚数据库升级', ci_id: dbCi.id, starts_at: iso(now + 3600e3), ends_at: iso(now + 3 * 3600e3) }, eng.token);
+  const [ctx, p] = await signIn('zhangw', '#/events');
+  const list = p.locator('[data-testid=windows]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=windows]') && document.querySelector('[data-testid=windows]').innerText.includes('今晚数据库升级'), null, WAIT);
+  assert.doesNotMatch(await list.innerText(), /上周机房巡检/);
+  assert.equal(await p.locator('[data-testid=mw-hidden]').innerText(), '另有 1 个已结束的窗口未显示。');
+  assert.equal(await p.locator('[data-testid=windows] th:empty').count(), 0, 'no empty table header');
+  await p.check('[data-testid=mw-show-past]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=windows]').innerText.includes('上周机房巡检'), null, WAIT);
+  assert.match(await list.innerText(), /已结束/);
+  await list.screenshot({ path: artifact('desk-windows-past-shown.png') });
   await ctx.close();
 });
