@@ -55,6 +55,9 @@ test('CMDB: a loop is refused, a wrong relation removed after a confirmation, a 
   assert.match(await err.innerText(), /app-core 已经（直接或间接）依赖 db-main，再加这条关系会形成依赖环/);
   assert.doesNotMatch(await err.innerText(), /dependency loop/, 'the Chinese half only');
   await p.screenshot({ path: artifact('desk-ci-loop-refused.png'), fullPage: true });
+  // the impact graph explains its colours: a legend of the grades
+  const legend = await p.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid=impact-graph]')).getOption().legend[0].data);
+  assert.deepEqual(legend, ['一级', '二级', '三级', '非等级']);
   // the relation is removed from the CI it goes out of, after a confirmation
   assert.equal(await p.locator('[data-testid=rel-remove]').count(), 0, 'no remove button on the target');
   await p.goto(srv.base + `/#/cmdb/${appCi.id}`);
@@ -74,8 +77,12 @@ test('CMDB: a loop is refused, a wrong relation removed after a confirmation, a 
   await p.goto(srv.base + '/#/cmdb');
   await p.fill('input[name=q]', '核心');
   await p.click('form.filters button[type=submit]');
-  await p.waitForFunction(() => document.querySelector('[data-testid=ci-list] tbody') && document.querySelector('[data-testid=ci-list] tbody').innerText.includes('app-core'), null, WAIT);
-  assert.doesNotMatch(await p.locator('[data-testid=ci-list] tbody').innerText(), /db-main/);
+  // the answer to the search (the full list before it holds both)
+  await p.waitForFunction(() => {
+    const b = document.querySelector('[data-testid=ci-list] tbody');
+    return b && b.innerText.includes('app-core') && !b.innerText.includes('db-main');
+  }, null, WAIT);
+  assert.match(await p.locator('[data-testid=ci-pager]').innerText(), /共 1 条/);
   await p.screenshot({ path: artifact('desk-ci-search-chinese.png'), fullPage: true });
   await ctx.close();
 });

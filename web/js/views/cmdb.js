@@ -98,19 +98,29 @@ export async function ciView(ctx, [id]) {
   chart.setOption(impactOption(ci, impact));
 }
 
+const GRADES = ['L1', 'L2', 'L3', 'NG'];
+
 function impactOption(ci, impact) {
-  const nodes = [{ id: String(ci.id), name: ci.name, grade: ci.grade, symbolSize: 46, itemStyle: { color: LEVEL_COLORS[ci.grade], borderColor: '#111', borderWidth: 3 } }];
-  for (const c of impact.impacted) nodes.push({ id: String(c.id), name: c.name, grade: c.grade, symbolSize: Math.max(20, 38 - 6 * c.depth), itemStyle: { color: LEVEL_COLORS[c.grade] } });
+  // one category per grade: the legend explains the colours
+  const cat = (g) => Math.max(0, GRADES.indexOf(g));
+  const nodes = [{ id: String(ci.id), name: ci.name, grade: ci.grade, category: cat(ci.grade), symbolSize: 46, itemStyle: { color: LEVEL_COLORS[ci.grade], borderColor: '#111', borderWidth: 3 } }];
+  for (const c of impact.impacted) nodes.push({ id: String(c.id), name: c.name, grade: c.grade, category: cat(c.grade), symbolSize: Math.max(20, 38 - 6 * c.depth), itemStyle: { color: LEVEL_COLORS[c.grade] } });
   const links = impact.impacted.map((c) => ({ source: String(c.id), target: String(c.via) }));
   return {
     animation: false,
     textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
     // plain text: ctx.chart escapes it (textChart in dom.js); a CI name is data, never HTML
     tooltip: { formatter: (p) => (p.dataType === 'node' ? `${p.data.name} · ${gradeName(p.data.grade)}` : t('cmdb.depends_on_edge')) },
+    legend: { top: 0, data: GRADES.map(gradeName), textStyle: { color: '#1d2430' } },
     series: [{
       type: 'graph', layout: 'force', roam: true, draggable: true, data: nodes, links,
-      force: { repulsion: 260, edgeLength: 90 },
-      label: { show: true, position: 'bottom', color: '#1d2430', fontSize: 13 },
+      categories: GRADES.map((g) => ({ name: gradeName(g), itemStyle: { color: LEVEL_COLORS[g] } })),
+      // kept inside the canvas (gravity, a margin for the legend and the labels), labels that
+      // would overlap are hidden and long names cut
+      top: 36, bottom: 24, left: 40, right: 40,
+      force: { repulsion: 220, edgeLength: 80, gravity: 0.15 },
+      label: { show: true, position: 'bottom', color: '#1d2430', fontSize: 13, width: 120, overflow: 'truncate' },
+      labelLayout: { hideOverlap: true },
       edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 9, lineStyle: { color: '#6b7686', width: 2 },
     }],
   };
