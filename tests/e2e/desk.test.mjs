@@ -142,3 +142,23 @@ test('maintenance windows that have ended are hidden until asked for', async () 
   await list.screenshot({ path: artifact('desk-windows-past-shown.png') });
   await ctx.close();
 });
+
+test('the periodic reviews have screens: CIs not verified, the weekly event review', async () => {
+  await srv.must('POST', `/api/v1/cis/${dbCi.id}/verify`, {}, eng.token);
+  const [ctx, p] = await signIn('zhangw', '#/cmdb');
+  await p.click('[data-testid=link-unverified]');
+  const list = p.locator('[data-testid=unverified-list]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=unverified-list] tbody'), null, WAIT);
+  const text = await list.innerText();
+  assert.match(text, /app-core[\s\S]*从未核查/);
+  assert.doesNotMatch(text, /db-main/, 'verified this month');
+  assert.match(await p.locator('[data-testid=unverified-pager]').innerText(), /共 1 条/);
+  await p.screenshot({ path: artifact('desk-unverified.png'), fullPage: true });
+  await p.goto(srv.base + '/#/events');
+  await p.click('[data-testid=link-event-review]');
+  await p.waitForSelector('[data-testid=review-range]', WAIT);
+  assert.match(await p.locator('[data-testid=review-range]').innerText(), /^\d{4}-W\d{2}：\d{4}-\d\d-\d\d \d\d:\d\d 北京时间 至 /);
+  assert.match(await p.locator('[data-testid=event-review]').innerText(), /转为事件的告警（0）[\s\S]*已关闭告警抽样（0 \/ 0）/);
+  await p.screenshot({ path: artifact('desk-event-review.png'), fullPage: true });
+  await ctx.close();
+});

@@ -12,6 +12,7 @@ import { incidentView, incidentReportView } from './views/incident.js';
 import { cmdbListView, ciView, ciEditView } from './views/cmdb.js';
 import { eventsView } from './views/events.js';
 import { policyView } from './views/policy.js';
+import { unverifiedView, eventReviewView } from './views/reviews.js';
 import { casesView } from './views/cases.js';
 import { accountView } from './views/account.js';
 import { usersView, userView } from './views/users.js';
@@ -41,6 +42,9 @@ const routes = [
   [/^\/users\/(\d+)$/, userView, 'users', 'user.read'],
   [/^\/audit$/, auditView, 'audit', 'audit.read'],
   [/^\/api-keys$/, apiKeysView, 'apikeys', 'apikey.admin'],
+  // the periodic reviews (reviews.js), reached from the CMDB and events screens
+  [/^\/cmdb-unverified$/, unverifiedView, 'cmdb', 'ci.read'],
+  [/^\/events-review$/, eventReviewView, 'events', 'event.read'],
 ];
 
 let current = null; // {timers, charts}

@@ -64,7 +64,8 @@ export async function eventsView(ctx) {
 
   const wf = windowForm();
   const detailSection = section(t('ev.detail'), detail);
-  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ev.title')), stamp), note, form,
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ev.title')), stamp,
+    h('a', { class: 'button', href: '#/events-review', 'data-testid': 'link-event-review' }, t('rev.events_title'))), note, form,
     section(t('ev.live'), list, pg),
     h('div', { class: 'ev-grid' }, detailSection, section(t('ev.windows'), pastToggle, windows, wf.el)));
   clear(detail, h('p', { class: 'note' }, t('ev.pick')));
