@@ -7,6 +7,7 @@
 #include "app/backups.h"
 #include "app/cluster.h"
 #include "app/demo.h"
+#include "ingest/demo_events.h"
 #include "core/wf.h"
 #include "policy/calendar_import.h"
 #include "policy/config_file.h"
@@ -415,7 +416,7 @@ static int cmd_init(int argc, char **argv)
         const char *dpw = getenv("OPSDESK_DEMO_PASSWORD");
         if (!dpw || !*dpw)
             dpw = "Demo-pass-1!";
-        if (od_app_demo_seed(a, dpw, &e) != OD_OK) {
+        if (od_app_demo_seed(a, dpw, &e) != OD_OK || od_ingest_demo_events(a, od_app_now(a), &e) != OD_OK) {
             fprintf(stderr, "错误 error: %s\n", e.message);
             od_app_free(a);
             od_app_db_unlock(lock);
@@ -423,7 +424,8 @@ static int cmd_init(int argc, char **argv)
         }
         printf(
             "演示数据已装入 demo data loaded: 9 位人员 people (wangjg 监控, zhangw 运维, zhaoq 科长, qianm "
-            "运行部, sunlx 中心领导, zhouht 领导小组 …), 14 个配置项 CIs, 7 起事件 incidents\n"
+            "运行部, sunlx 中心领导, zhouht 领导小组 …), 14 个配置项 CIs, 7 起事件 incidents, "
+            "一天的监控告警 a day of monitoring events\n"
             "演示账号口令 demo password: %s\n",
             dpw);
     }

@@ -3,8 +3,9 @@ shows a living desk, put in through the real use cases: nine people with
 the seed's roles, a graded CMDB of 14 CIs with dependencies, seven
 incidents over a month in every state of their lifecycle (cases filed in
 the library, one closed awaiting review, one resolved awaiting closure, one
-under way at R1, one just registered, a drill), all marked as demo data; the
-audit chain verifies; a second --demo on the same database is refused and
+under way at R1, one just registered, a drill), all marked as demo data; a
+day of Alertmanager and Zabbix events, a cooling alarm with what depends on
+it suppressed (R-EVT-4); the audit chain verifies; a second --demo on the same database is refused and
 changes nothing.
 """
 import os
@@ -86,6 +87,19 @@ class DemoTest(unittest.TestCase):
                                                          self.srv.login(who, DEMO_PW))["items"]]
         self.assertNotIn(live["id"], waiting("zhaoq"))
         self.assertIn(live["id"], waiting("zhouht"))
+
+    def test_a_day_of_events_r_evt_1_r_evt_4(self):
+        ev = self.get("/api/v1/events?limit=500")
+        self.assertEqual(ev["total"], len(ev["items"]))
+        self.assertEqual({e["source"] for e in ev["items"]}, {"alertmanager", "zabbix"})
+        self.assertEqual(len([e for e in ev["items"] if e["class"] == "info"]), 24)  # one backup a hour
+        state = {(e["ci"]["name"] if e.get("ci") else None, e["summary"]): e["state"] for e in ev["items"]}
+        self.assertEqual(state[("crac-01", "主机房温度 29℃")], "open")
+        self.assertEqual(state[("srv-db-01", "服务器进风温度高")], "suppressed")
+        self.assertEqual(state[("db-main", "慢查询增多")], "suppressed")
+        st = self.get("/api/v1/events/stats?hours=24")
+        self.assertEqual(sum(b["suppressed"] for b in st["buckets"]), 2)
+        self.assertEqual(self.get("/api/v1/incidents?limit=1")["total"], 7)  # no event opened one
 
     def test_audit_chain_verifies_and_second_demo_refused(self):
         auditor = self.srv.admin("auditor")
