@@ -152,6 +152,7 @@ def run(s, samples):
     call("POST", "/api/v1/incidents/%d/activate" % i, token=head)
     call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "progress", "text": "已切换到备库"}, token=eng)
     call("POST", "/api/v1/incidents/%d/notes" % i, {"text": "已联系厂商，工程师 30 分钟到场"}, token=eng)
+    call("PUT", "/api/v1/incidents/%d/owner" % i, {"user_id": zid}, token=eng)
     call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "final", "cause": "磁盘故障", "process": "切换备库",
                                                       "current_state": "已恢复", "business_impact_minutes": 35,
                                                       "improvements": "增加巡检"}, token=eng)

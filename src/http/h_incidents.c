@@ -51,13 +51,16 @@ od_err od_h_incident_list(od_req *r)
     else if (d && *d)
         return od_error_set(&r->err, OD_E_INVALID, "drill",
                             "drill 须为 true 或 false (drill must be true or false)");
-    const char *aw = od_req_query(r, "awaiting_my_ack");
+    const char *aw = od_req_query(r, "awaiting_my_ack"), *ow = od_req_query(r, "owner");
+    if (ow && *ow && strcmp(ow, "me") != 0)
+        return od_error_set(&r->err, OD_E_INVALID, "owner", "owner 只能为 me (owner must be me)");
     if (aw && *aw && strcmp(aw, "true") != 0 && strcmp(aw, "false") != 0)
         return od_error_set(&r->err, OD_E_INVALID, "awaiting_my_ack",
                             "awaiting_my_ack 须为 true 或 false (awaiting_my_ack must be true or false)");
     json_t *out = NULL;
     od_incident_query q = {.state = od_req_query(r, "state"),
                            .awaiting_my_ack = aw && strcmp(aw, "true") == 0,
+                           .owned_by_me = ow && *ow,
                            .level = od_req_query(r, "level"),
                            .response = od_req_query(r, "response_level"),
                            .q = od_req_query(r, "q"),
@@ -200,4 +203,15 @@ od_err od_h_incident_note(od_req *r)
     json_t *out = NULL;
     rc = od_incident_note(r->app, &r->who, r->ids[0], od_req_str(r, "text"), &out, &r->err);
     return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_incident_owner(od_req *r)
+{
+    static const od_field f[] = {{"user_id", OD_JT_INT, true, 0}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_incident_set_owner(r->app, &r->who, r->ids[0], od_req_int(r, "user_id", 0), &out, &r->err);
+    return od_h_result(r, rc, 200, out);
 }

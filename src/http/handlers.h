@@ -36,7 +36,7 @@ H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(comm
 /* the CMDB, continued (h_cmdb.c) */
 H(ci_unrelate)
 /* internal work notes on an incident (h_incidents.c) */
-H(incident_note)
+H(incident_note) H(incident_owner)
 #undef H
     /* clang-format on */
 

@@ -57,6 +57,8 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
     {"POST", "/api/v1/incidents/{id}/notes", P(INCIDENT_READ), od_h_incident_note,
      "an internal work note (notifies nobody)"},
+    {"PUT", "/api/v1/incidents/{id}/owner", P(INCIDENT_READ), od_h_incident_owner,
+     "set the incident's owner (0 clears it)"},
     /* notification: acknowledgement links, the directory, notify test */
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},
     {"POST", "/ack/{token}", P(PUBLIC), od_h_ack_post, "acknowledge through a link"},

@@ -45,10 +45,11 @@ static json_t *am_alert(const char *name, const char *ci, int n, const char *sev
     od_time_format(t, ts);
     snprintf(fp, sizeof fp, "demo-%s-%s-%d", name, ci, n);
     snprintf(seq, sizeof seq, "%d", n); /* a label too: the event's identity is its labels */
-    return json_pack("{s:s s:s s:{s:s s:s s:s s:s s:s} s:{s:s} s:s s:s s:s}", "status", firing ? "firing" : "resolved",
-                     "fingerprint", fp, "labels", "alertname", name, "host", ci, "severity", severity, "job",
-                     "node", "seq", seq, "annotations", "summary", summary, "startsAt", ts, "endsAt",
-                     firing ? "0001-01-01T00:00:00Z" : ts, "generatorURL", "http://prometheus.demo/graph");
+    return json_pack("{s:s s:s s:{s:s s:s s:s s:s s:s} s:{s:s} s:s s:s s:s}", "status",
+                     firing ? "firing" : "resolved", "fingerprint", fp, "labels", "alertname", name, "host",
+                     ci, "severity", severity, "job", "node", "seq", seq, "annotations", "summary", summary,
+                     "startsAt", ts, "endsAt", firing ? "0001-01-01T00:00:00Z" : ts, "generatorURL",
+                     "http://prometheus.demo/graph");
 }
 
 static json_t *am_body(json_t *alerts)
@@ -63,8 +64,8 @@ static json_t *zbx(int id, const char *host, const char *name, bool problem, int
     snprintf(sid, sizeof sid, "%d", 700000 + id);
     snprintf(sts, sizeof sts, "%lld", (long long)(t / 1000));
     return json_pack("{s:s s:s s:s s:s s:s s:s s:s s:s s:s s:s}", "event_id", sid, "event_value",
-                     problem ? "1" : "0", "event_status", problem ? "PROBLEM" : "RESOLVED", "event_nseverity", "2",
-                     "event_severity", "Warning", "event_name", name, "event_source", "0", "host", host,
+                     problem ? "1" : "0", "event_status", problem ? "PROBLEM" : "RESOLVED", "event_nseverity",
+                     "2", "event_severity", "Warning", "event_name", name, "event_source", "0", "host", host,
                      "event_ts", sts, "event_tags", "[{\"tag\":\"demo\",\"value\":\"演示\"}]");
 }
 
@@ -80,28 +81,34 @@ od_err od_ingest_demo_events(od_app *a, int64_t now, od_error *e)
         od_clock_set(&a->clock, t);
         json_t *alerts = json_array();
         /* every hour: an informational heartbeat of the office system */
-        json_array_append_new(alerts, am_alert("BackupDone", "app-oa", h, "info", "办公系统备份完成", true, t));
+        json_array_append_new(alerts,
+                              am_alert("BackupDone", "app-oa", h, "info", "办公系统备份完成", true, t));
         /* business hours: the portal's CPU runs hot, then cools down */
         if (h % 6 == 2)
-            json_array_append_new(alerts, am_alert("HighCPU", "srv-web-01", h / 6, "warning", "CPU 使用率 92%", true, t));
+            json_array_append_new(
+                alerts, am_alert("HighCPU", "srv-web-01", h / 6, "warning", "CPU 使用率 92%", true, t));
         if (h % 6 == 4)
-            json_array_append_new(alerts,
-                                  am_alert("HighCPU", "srv-web-01", h / 6, "warning", "CPU 使用率 92%", false, t));
+            json_array_append_new(
+                alerts, am_alert("HighCPU", "srv-web-01", h / 6, "warning", "CPU 使用率 92%", false, t));
         if (h == 9)
-            json_array_append_new(alerts, am_alert("DiskFilling", "db-report", 0, "warning", "磁盘使用率 85%", true, t));
+            json_array_append_new(
+                alerts, am_alert("DiskFilling", "db-report", 0, "warning", "磁盘使用率 85%", true, t));
         if (h == 15)
-            json_array_append_new(alerts,
-                                  am_alert("DiskFilling", "db-report", 0, "warning", "磁盘使用率 85%", false, t));
+            json_array_append_new(
+                alerts, am_alert("DiskFilling", "db-report", 0, "warning", "磁盘使用率 85%", false, t));
         rc = ingest(a, w, am_body(alerts), false, e);
         /* six hours ago the cooling alarms, still on: what depends on it is
          * suppressed, not paged (the dashboard's 依赖抑制 series) */
         if (!rc && h == 18) {
             json_t *storm = json_array();
-            json_array_append_new(storm, am_alert("RoomTempHigh", "crac-01", 0, "warning", "主机房温度 29℃", true, t));
+            json_array_append_new(
+                storm, am_alert("RoomTempHigh", "crac-01", 0, "warning", "主机房温度 29℃", true, t));
             rc = ingest(a, w, am_body(storm), false, e);
             storm = json_array();
-            json_array_append_new(storm, am_alert("HighTemp", "srv-db-01", 0, "warning", "服务器进风温度高", true, t));
-            json_array_append_new(storm, am_alert("SlowQueries", "db-main", 0, "warning", "慢查询增多", true, t));
+            json_array_append_new(
+                storm, am_alert("HighTemp", "srv-db-01", 0, "warning", "服务器进风温度高", true, t));
+            json_array_append_new(storm,
+                                  am_alert("SlowQueries", "db-main", 0, "warning", "慢查询增多", true, t));
             if (!rc)
                 rc = ingest(a, w, am_body(storm), false, e);
         }

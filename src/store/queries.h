@@ -122,14 +122,14 @@
       "ic.incident_id FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE c.name LIKE ? ESCAPE "        \
       "'\\')) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') AND id IN "         \
       "(SELECT incident_id FROM incident_recipients WHERE user_id = ? AND acked_at IS NULL))) "              \
-      "ORDER BY id DESC LIMIT ? OFFSET ?")                                                                   \
+      "AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                                       \
     X(INC_COUNT, "SELECT COUNT(*) FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) "     \
                  "AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title "        \
                  "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' OR id IN "  \
                  "(SELECT ic.incident_id FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE "          \
                  "c.name LIKE ? ESCAPE '\\')) AND (? = 0 OR (state IN ('detected', 'reported', "             \
                  "'confirmed', 'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE "   \
-                 "user_id = ? AND acked_at IS NULL)))")                                                      \
+                 "user_id = ? AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?)")                          \
     X(INC_SET_STATE, "UPDATE incidents SET state = ?, updated_at = ? WHERE id = ?")                          \
     X(INC_SET_DETAILS, "UPDATE incidents SET location = ?, symptoms = ?, impact_scope = ?, "                 \
                        "updated_at = ? WHERE id = ?")                                                        \

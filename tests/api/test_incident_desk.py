@@ -1,7 +1,8 @@
 """test_incident_desk.py — what the desk handling an incident needs beside
 the formal reports: internal work notes that notify nobody (unlike a
-progress report, R-NOT-5), the "awaiting my acknowledgement" list
-(R-NOT-4) and an incident search that finds an incident by its CI's name.
+progress report, R-NOT-5), the incident's owner (负责人) and "my
+incidents", the "awaiting my acknowledgement" list (R-NOT-4) and an
+incident search that finds an incident by its CI's name.
 """
 import os
 import sys
@@ -69,6 +70,40 @@ class IncidentDeskTest(ti.IncidentWorld):
         self.assertIn(iid, self.listing("el", awaiting_my_ack="false"))
         r = self.srv.get("/api/v1/incidents?awaiting_my_ack=yes", token=self.tok["el"])
         self.assertError(r, 400, field="awaiting_my_ack")
+
+    def owner(self, iid, uid, who="eng"):
+        return self.srv.request("PUT", "/api/v1/incidents/%d/owner" % iid, {"user_id": uid}, token=self.tok[who])
+
+    def test_owner_and_my_incidents(self):
+        iid = self.create("L3", "minor", title="待认领")["id"]
+        self.assertIsNone(self.get(iid)["owner"])
+        self.assertNotIn(iid, self.listing("eng", owner="me"))
+        r = self.owner(iid, self.uid["eng"])
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["owner"]["id"], r.json["owner"]["username"]), (self.uid["eng"], "eng"))
+        self.assertEqual([t["text"] for t in r.json["timeline"] if t["kind"] == "owner"],
+                         ["负责人：eng (owner: eng)"])
+        self.assertIn(iid, self.listing("eng", owner="me"))
+        self.assertNotIn(iid, self.listing("sechead", owner="me"))
+        # the list shows the owner too
+        items = self.srv.get("/api/v1/incidents?limit=100", token=self.tok["eng"]).json["items"]
+        self.assertEqual([i["owner"]["username"] for i in items if i["id"] == iid], ["eng"])
+        # a leader hands it over to the section head; the auditor may not; nobody who cannot handle incidents
+        self.assertStatus(self.owner(iid, self.uid["sechead"], "leader"), 200)
+        self.assertError(self.srv.request("PUT", "/api/v1/incidents/%d/owner" % iid, {"user_id": self.uid["eng"]},
+                                          token=self.srv.admin("auditor")), 403)
+        self.assertError(self.owner(iid, self.uid["liaison"]), 422, field="user_id")
+        self.assertError(self.owner(iid, 987654), 422, field="user_id")
+        self.assertError(self.srv.get("/api/v1/incidents?owner=someone", token=self.tok["eng"]), 400, field="owner")
+        self.assertEqual(self.get(iid)["owner"]["username"], "sechead")
+        # cleared
+        r = self.owner(iid, 0)
+        self.assertStatus(r, 200)
+        self.assertIsNone(r.json["owner"])
+        self.assertEqual(len([t for t in r.json["timeline"] if t["kind"] == "owner"]), 3)
+        items = self.srv.get("/api/v1/audit?entity=incident&entity_id=%d&limit=100" % iid,
+                             self.srv.admin("auditor")).json["items"]
+        self.assertEqual(len([a for a in items if a["action"] == "incident.owner"]), 3)
 
     def test_search_by_ci_name(self):
         other = self.make_ci("库存系统-db", "L3")

@@ -103,6 +103,13 @@ test('a work note goes to the timeline and to nobody; the leader sees the acknow
   await p.screenshot({ path: artifact('desk-work-note.png'), fullPage: true });
   const after = await srv.must('GET', `/api/v1/incidents/${inc.id}`, undefined, eng.token);
   assert.equal(after.messages.length, before.messages.length, 'nobody was told');
+  // the engineer takes the incident: the owner is shown, the button goes
+  assert.equal(await p.locator('[data-testid=inc-owner]').innerText(), '未指定 由我负责');
+  await p.click('[data-testid=btn-take-owner]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=inc-owner]').innerText === '张伟', null, WAIT);
+  assert.equal(await p.locator('[data-testid=btn-take-owner]').count(), 0);
+  await p.goto(srv.base + '/#/incidents');
+  await p.waitForFunction(() => document.querySelector('[data-testid=mine]') && document.querySelector('[data-testid=mine]').innerText.includes('我负责的事件'), null, WAIT);
   await ctx.close();
   // the emergency leadership member is an L1 recipient who has not acknowledged
   const [ctx2, q] = await signIn('zhouht', '#/incidents');

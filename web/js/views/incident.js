@@ -9,7 +9,7 @@
 // told, on which channel, when, and what failed (in red, with the reason)
 // comes from the incident's messages.  Also the printable report (A4).
 import { t, tOr, bi } from '../i18n.js';
-import { get, post, patch as apiPatch } from '../api.js';
+import { get, post, put as apiPut, patch as apiPatch } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, badge, levelName,
   respName, sevName, roleName, dlName, reportName, fieldName, fmtTime, countdown, localInputToIso, isoToLocalInput, button,
@@ -69,7 +69,7 @@ export async function incidentView(ctx, [id]) {
   function render() {
     const ci = inc.cis.map((c) => h('a', { href: `#/cmdb/${c.id}` }, c.name, ' ', gradeBadge(c.grade)));
     patch(head, [inc.title, inc.drill, inc.state, inc.level, inc.response_level, inc.highest_response_level, inc.severity, inc.severity_provisional,
-      inc.handling_deadline, inc.cis, inc.location, inc.symptoms, inc.impact_scope, inc.activation_role, inc.closing_role, inc.detected_at], () => [
+      inc.handling_deadline, inc.cis, inc.location, inc.symptoms, inc.impact_scope, inc.activation_role, inc.closing_role, inc.detected_at, inc.owner], () => [
       h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('nav.incidents')), ' / ', inc.number),
       h('h1', {}, inc.title, ' ', inc.drill ? badge(t('inc.drill_badge'), 'drill') : null),
       h('div', { class: 'badges' },
@@ -80,6 +80,10 @@ export async function incidentView(ctx, [id]) {
         h('span', {}, sevName(inc.severity) + (inc.severity_provisional ? ' ' + t('inc.provisional') : ''))),
       h('dl', { class: 'facts' },
         h('dt', {}, t('inc.number')), h('dd', {}, inc.number),
+        // the owner (负责人): who drives the handling; one click takes it
+        h('dt', {}, t('owner.label')), h('dd', { 'data-testid': 'inc-owner' }, inc.owner ? (inc.owner.display_name || inc.owner.username) : t('owner.none'),
+          (can('incident.report') || can('incident.lead')) && (!inc.owner || inc.owner.id !== session.me.id)
+            ? [' ', button(t('owner.take'), () => takeOwner(), { 'data-testid': 'btn-take-owner' })] : null),
         h('dt', {}, t('inc.detected_at')), h('dd', {}, fmtTime(inc.detected_at)),
         h('dt', {}, t('inc.handling_deadline')), h('dd', { 'data-testid': 'handling' }, inc.handling_deadline ? [fmtTime(inc.handling_deadline), ' ', open() ? countdown(inc.handling_deadline) : null] : t('common.none_limit')),
         h('dt', {}, t('inc.cis')), h('dd', {}, ci.length ? ci.flatMap((x, i) => (i ? [t('common.sep'), x] : [x])) : '—'),
@@ -152,6 +156,15 @@ export async function incidentView(ctx, [id]) {
       else if (now.tl > seen.tl) announce(t('live.timeline', { text: bi(inc.timeline[inc.timeline.length - 1].text) }));
     }
     seen = now;
+  }
+
+  async function takeOwner() {
+    try {
+      inc = await apiPut(`/api/v1/incidents/${inc.id}/owner`, { user_id: session.me.id });
+      showError(actErr, null);
+      render();
+      announce(t('owner.taken', { n: inc.number }));
+    } catch (e) { showError(actErr, e); }
   }
 
   // Every message of the incident: who, which channel, when, its state;

@@ -63,8 +63,10 @@ export async function incidentListView(ctx) {
     if (roles.some((r) => REVIEWERS.includes(r))) want.push(['closed', () => true, 'mine.review']);
     const lists = await Promise.all(want.map(([st]) => get('/api/v1/incidents' + qs({ state: st, limit: 100 }))));
     const acks = await get('/api/v1/incidents' + qs({ awaiting_my_ack: 'true', limit: 100 }));
+    const owned = await get('/api/v1/incidents' + qs({ owner: 'me', limit: 100 }));
     if (!ctx.alive()) return;
     const todo = acks.items.map((i) => [i, 'mine.ack']);
+    for (const i of owned.items.filter((x) => !['closed', 'reviewed'].includes(x.state))) todo.push([i, 'mine.own']);
     want.forEach(([, ok, what], k) => { for (const i of lists[k].items.filter(ok)) todo.push([i, what]); });
     patch(mine, todo.map(([i, what]) => [i.id, i.title, i.level, i.response_level, what]), () => (todo.length
       ? section(t('mine.title', { n: todo.length }), table([t('inc.number'), t('inc.title'), t('mine.what'), t('inc.level'), t('inc.response')],
