@@ -203,6 +203,15 @@ static od_err report(demo *d, int who, int64_t id, json_t *body, od_error *e)
     return rc;
 }
 
+/* The engineer `who` takes incident id (负责人). */
+static od_err own(demo *d, int who, int64_t id, od_error *e)
+{
+    json_t *out = NULL;
+    od_err rc = od_incident_set_owner(d->a, &d->people[who].p, id, d->people[who].p.id, &out, e);
+    json_decref(out);
+    return rc;
+}
+
 static od_err lead(demo *d, int who, int64_t id, const char *what, od_error *e)
 {
     json_t *out = NULL;
@@ -402,6 +411,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
     if (!rc)
         rc = walk_to(d, d->now + 60 * MIN_MS, e);
     if (!rc)
+        rc = own(d, P_ENG2, id, e);
+    if (!rc)
         rc = final(d, id, "应用内存泄漏", "重启应用并升级补丁", 0, e);
 
     /* 6. L1, severity not known yet (provisional severe): under way at R1 */
@@ -418,6 +429,8 @@ static od_err make_incidents(demo *d, int64_t start, int64_t now, od_error *e)
         rc = lead(d, P_SECT, id, "ack", e);
     if (!rc)
         rc = walk_to(d, d->now + 10 * MIN_MS, e);
+    if (!rc)
+        rc = own(d, P_ENG, id, e);
     if (!rc)
         rc = second(d, id, "R1", "通关申报部分失败", e);
     if (!rc)

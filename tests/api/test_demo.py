@@ -82,6 +82,7 @@ class DemoTest(unittest.TestCase):
         self.assertEqual(g["response_level"], "R1")
         self.assertIn("周海涛", [t["actor_name"] for t in g["timeline"] if t["kind"] == "activated"])
         self.assertEqual(len([r for r in g["reports"] if r["kind"] == "progress"]), 1)
+        self.assertEqual(g["owner"]["display_name"], "张伟")
         # "待我处理": the section head acknowledged it, the leadership member has not
         waiting = lambda who: [i["id"] for i in self.get("/api/v1/incidents?awaiting_my_ack=true",  # noqa: E731
                                                          self.srv.login(who, DEMO_PW))["items"]]
