@@ -4,7 +4,7 @@ DB ?= var/opsdesk.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test test-pg clean bench fuzz crash format install deb
+.PHONY: all deps build run demo test test-pg clean bench fuzz crash format install deb
 
 all: build
 
@@ -19,6 +19,12 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	@bash scripts/run.sh $(BUILD)/opsdesk $(DB) $(LISTEN)
+
+# The same with demo data (opsdesk init --demo) in its own database: people,
+# a graded CMDB and a month of incidents; accounts' password Demo-pass-1!
+DEMO_DB ?= var/demo.db
+demo: build
+	@bash scripts/run.sh $(BUILD)/opsdesk $(DEMO_DB) $(LISTEN) --demo
 
 # PostgreSQL: the store contract and a representative part of the API suite
 # (CMakeLists.txt OD_PG_API_SUBSET); `make test-pg` runs all of it.

@@ -6,6 +6,8 @@
 #include "app/audit.h"
 #include "app/backups.h"
 #include "app/cluster.h"
+#include "app/demo.h"
+#include "ingest/demo_events.h"
 #include "core/wf.h"
 #include "policy/calendar_import.h"
 #include "policy/config_file.h"
@@ -82,6 +84,7 @@ static const od_config_key server_keys[] = {
     {"test-clock", OD_CONFIG_BOOL},
     {"node-id", OD_CONFIG_VALUE},
     {"report-schedule", OD_CONFIG_BOOL},
+    {"demo", OD_CONFIG_BOOL},
 };
 #define N_SERVER_KEYS (sizeof server_keys / sizeof server_keys[0])
 
@@ -215,6 +218,7 @@ static void usage(FILE *f)
         "服务与管理 Server and administration:\n"
         "  opsdesk init --db PATH [--policy FILE] [--test-clock] [--audit-key-file FILE]\n"
         "               [--audit-anchor-log FILE] [--audit-syslog]\n"
+        "               [--demo]   (装入演示数据，仅用于新数据库 load demo data into a new database)\n"
         "  opsdesk serve --db PATH --listen HOST:PORT [--policy FILE] [--channels FILE] [--test-clock]\n"
         "                [--public-url URL]   (base of acknowledgement links, e.g. "
         "https://opsdesk.example.com)\n"
@@ -410,6 +414,24 @@ static int cmd_init(int argc, char **argv)
         }
     if (fixed && *fixed)
         printf("管理员账号使用 OPSDESK_ADMIN_PASSWORD (admin accounts use OPSDESK_ADMIN_PASSWORD)\n");
+    if (has_flag(argc, argv, "--demo")) {
+        /* a living desk for a newcomer; OPSDESK_DEMO_PASSWORD chooses the accounts' password */
+        const char *dpw = getenv("OPSDESK_DEMO_PASSWORD");
+        if (!dpw || !*dpw)
+            dpw = "Demo-pass-1!";
+        if (od_app_demo_seed(a, dpw, &e) != OD_OK || od_ingest_demo_events(a, od_app_now(a), &e) != OD_OK) {
+            fprintf(stderr, "错误 error: %s\n", e.message);
+            od_app_free(a);
+            od_app_db_unlock(lock);
+            return 1;
+        }
+        printf(
+            "演示数据已装入 demo data loaded: 9 位人员 people (wangjg 监控, zhangw 运维, zhaoq 科长, qianm "
+            "运行部, sunlx 中心领导, zhouht 领导小组 …), 14 个配置项 CIs, 7 起事件 incidents, "
+            "一天的监控告警 a day of monitoring events\n"
+            "演示账号口令 demo password: %s\n",
+            dpw);
+    }
     od_app_free(a);
     od_audit_anchor_sink_close();
     od_app_db_unlock(lock);

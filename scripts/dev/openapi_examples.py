@@ -130,6 +130,9 @@ def run(s, samples):
     call("PATCH", "/api/v1/cis/%d" % ci2["id"], {"location": "主机房 A-12"}, token=eng)
     call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "depends_on", "target_id": ci["id"]}, token=eng)
     call("GET", "/api/v1/cis/%d/impact" % ci["id"], token=eng)
+    wrong = call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "backs_up", "target_id": ci["id"]},
+                 token=eng)
+    call("DELETE", "/api/v1/cis/%d/relations/%d" % (ci2["id"], wrong["id"]), token=eng)
     call("POST", "/api/v1/cis/%d/verify" % ci["id"], token=eng)
     call("GET", "/api/v1/policy/categories", token=eng)
     call("GET", "/api/v1/policy/table", token=eng)
@@ -148,6 +151,8 @@ def run(s, samples):
          token=eng)
     call("POST", "/api/v1/incidents/%d/activate" % i, token=head)
     call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "progress", "text": "已切换到备库"}, token=eng)
+    call("POST", "/api/v1/incidents/%d/notes" % i, {"text": "已联系厂商，工程师 30 分钟到场"}, token=eng)
+    call("PUT", "/api/v1/incidents/%d/owner" % i, {"user_id": zid}, token=eng)
     call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "final", "cause": "磁盘故障", "process": "切换备库",
                                                       "current_state": "已恢复", "business_impact_minutes": 35,
                                                       "improvements": "增加巡检"}, token=eng)

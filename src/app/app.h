@@ -296,6 +296,10 @@ OD_NODISCARD od_err od_ci_update(od_app *a, const od_principal *actor, int64_t i
                                  json_t **out, od_error *e);
 OD_NODISCARD od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, const char *type,
                                        int64_t target_id, json_t **out, od_error *e);
+/* Removes relation rel_id going out of CI id (404 when there is none),
+ * audited ("ci.unrelate") with the relation as it was. */
+OD_NODISCARD od_err od_ci_remove_relation(od_app *a, const od_principal *actor, int64_t id, int64_t rel_id,
+                                          od_error *e);
 OD_NODISCARD od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
 /* CIs not verified in the period ("week" | "month") ending now. */

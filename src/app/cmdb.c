@@ -6,6 +6,7 @@
 #include "app/list.h"
 #include "core/cmdb_vocab.h"
 #include "util/join.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,10 +70,10 @@ od_err od_ci_load_grade(od_tx *tx, int64_t id, od_grade *grade, char *category, 
 /* Checks a complete CI (after merging a PATCH) against the policy. */
 static od_err ci_validate(const od_app *a, const od_principal *actor, const od_ci_input *in, od_error *e)
 {
-    if (!in->name || !in->name[0] || strlen(in->name) > 200)
+    if (!in->name || !in->name[0] || od_utf8_count(in->name, strlen(in->name)) > 200)
         return od_error_set(e, OD_E_UNPROCESSABLE, "name",
-                            "名称不能为空且不超过200字节 (name is required, at most "
-                            "200 bytes)");
+                            "名称不能为空且不超过 200 个字符 (name is required, at most "
+                            "200 characters)");
     const od_category *cat = od_policy_category(a->policy, in->category);
     if (!cat) {
         char keys[512];
@@ -201,6 +202,14 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     char *like = od_store_like_pattern(qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    /* the text also finds the CIs of a category by its name ("数据库"):
+     * the first category whose Chinese or English name holds it */
+    const char *qcat = "";
+    for (size_t i = 0; *qq && i < a->policy->n_categories && !*qcat; i++) {
+        const od_category *k = &a->policy->categories[i];
+        if (strstr(k->name_zh, qq) || strstr(k->name_en, qq))
+            qcat = k->key;
+    }
     od_tx *tx = NULL;
     od_rows *r = NULL;
     int64_t total = 0;
@@ -209,13 +218,14 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     if (!rc && actor->n_scopes == 0)
         rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e,
                           OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like),
-                                   OD_TEXT(like), OD_TEXT(like)));
+                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(qcat)));
     /* scoped principals: filter rows here; paginate over visible rows */
     od_page pg = od_page_start(limit, offset);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e,
                          OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like),
-                                  OD_TEXT(like), OD_TEXT(like), OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
+                                  OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(qcat),
+                                  OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
                                   OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
@@ -271,6 +281,46 @@ od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_c
     return commit_or_rollback(tx, rc, out, e);
 }
 
+/* True in *cycle when `target` already depends on `id`, directly or through
+ * others, over the edges impact and dependency suppression follow
+ * (REL_DEPENDENTS): a new edge id → target would close a loop, and a loop
+ * lets an alarm suppress itself.  Walks at most IMPACT_MAX CIs. */
+static od_err depends_on_already(od_tx *tx, int64_t id, int64_t target, bool *cycle, od_error *e)
+{
+    *cycle = false;
+    int64_t *queue = malloc(IMPACT_MAX * sizeof *queue);
+    json_t *seen = json_object();
+    if (!queue || !seen) {
+        free(queue);
+        json_decref(seen);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    size_t head = 0, tail = 0;
+    queue[tail++] = id;
+    od_err rc = OD_OK;
+    char key[32];
+    while (!rc && head < tail && !*cycle) {
+        od_rows *r = NULL;
+        rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, OD_BINDS(OD_INT(queue[head++])));
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+            int64_t s = od_rows_int(r, 0);
+            snprintf(key, sizeof key, "%lld", (long long)s);
+            if (json_object_get(seen, key))
+                continue;
+            json_object_set_new(seen, key, json_true());
+            if (s == target)
+                *cycle = true;
+            else if (tail < IMPACT_MAX)
+                queue[tail++] = s;
+        }
+        od_rows_close(r);
+    }
+    free(queue);
+    json_decref(seen);
+    return rc;
+}
+
 od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, const char *type,
                           int64_t target_id, json_t **out, od_error *e)
 {
@@ -299,6 +349,18 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
                               (long long)target_id);
         }
     }
+    /* R-CI-4: a dependency loop is refused (backs_up is no dependency) */
+    bool cycle = false;
+    if (!rc && od_ci_rel_parse(type) != OD_CI_REL_BACKS_UP)
+        rc = depends_on_already(tx, id, target_id, &cycle, e);
+    if (!rc && cycle) {
+        const char *sn = json_string_value(json_object_get(src, "name")),
+                   *tn = json_string_value(json_object_get(dst, "name"));
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "target_id",
+                          "%s 已经（直接或间接）依赖 %s，再加这条关系会形成依赖环 (%s already depends on %s: "
+                          "this relation would close a dependency loop)",
+                          tn, sn, tn, sn);
+    }
     if (!rc)
         rc = od_tx_insert(tx, OD_Q_REL_INSERT, &rid, e,
                           OD_BINDS(OD_INT(id), OD_TEXT(type), OD_INT(target_id), OD_INT(now)));
@@ -314,6 +376,43 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
     json_decref(src);
     json_decref(dst);
     return commit_or_rollback(tx, rc, out, e);
+}
+
+od_err od_ci_remove_relation(od_app *a, const od_principal *actor, int64_t id, int64_t rel_id, od_error *e)
+{
+    od_tx *tx = NULL;
+    json_t *src = NULL, *before = NULL;
+    int64_t now = od_app_now(a);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, &src, e);
+    if (!rc && !od_principal_in_scope(actor, json_string_value(json_object_get(src, "department"))))
+        rc = od_error_set(e, OD_E_FORBIDDEN, NULL, "不在权限范围内 (outside your scope)");
+    od_rows *r = NULL;
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_REL_OF_CI, &r, e, OD_BINDS(OD_INT(id), OD_INT(id)));
+    bool row = false;
+    while (!rc && !before && !(rc = od_rows_step(r, &row)) && row)
+        if (od_rows_int(r, 0) == rel_id && od_rows_int(r, 1) == id)
+            before = json_pack("{sI sI ss sI ss ss}", "id", (json_int_t)rel_id, "source_id", (json_int_t)id,
+                               "type", od_rows_text(r, 2), "target_id", (json_int_t)od_rows_int(r, 3),
+                               "source_name", od_rows_text(r, 4), "target_name", od_rows_text(r, 5));
+    od_rows_close(r);
+    if (!rc && !before)
+        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "配置项 %lld 没有关系 %lld (CI %lld has no relation %lld)",
+                          (long long)id, (long long)rel_id, (long long)id, (long long)rel_id);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_REL_DELETE, e, OD_BINDS(OD_INT(rel_id), OD_INT(id)));
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, "ci.unrelate", "ci", id, before, NULL, e);
+    json_decref(src);
+    json_decref(before);
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, e);
 }
 
 /* Breadth-first over "who depends on me" edges; `seen` stops cycles. */

@@ -319,7 +319,9 @@ static od_err stats_fill(od_rows *r, const od_principal *who, int64_t from, json
         if (!b)
             continue;
         int state = od_event_state_parse(od_rows_text(r, 2));
-        const char *k = state == OD_EVS_FILTERED || state == OD_EVS_SILENCED
+        /* filtered, silenced and suppressed by a dependency are their own
+         * series: what nobody was told about shows on the wall */
+        const char *k = state == OD_EVS_FILTERED || state == OD_EVS_SILENCED || state == OD_EVS_SUPPRESSED
                             ? od_event_state_key((od_event_state)state)
                         : od_rows_null(r, 1) ? NULL
                                              : od_rows_text(r, 1);
@@ -340,9 +342,10 @@ od_err od_events_stats(od_app *a, const od_principal *who, int hours, json_t **o
     json_t *buckets = json_array();
     char t[OD_TIME_STR_MAX];
     for (int i = 0; i < hours; i++)
-        json_array_append_new(buckets, json_pack("{ss si si si si si}", "start",
-                                                 od_time_format(from + i * HOUR_MS, t), "info", 0, "warning",
-                                                 0, "exception", 0, "filtered", 0, "silenced", 0));
+        json_array_append_new(buckets,
+                              json_pack("{ss si si si si si si}", "start",
+                                        od_time_format(from + i * HOUR_MS, t), "info", 0, "warning", 0,
+                                        "exception", 0, "filtered", 0, "silenced", 0, "suppressed", 0));
     od_tx *tx = NULL;
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);

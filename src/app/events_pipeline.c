@@ -13,6 +13,7 @@
 #include "app/events_int.h"
 #include "app/incidents.h"
 #include "app/notify_out.h"
+#include "core/cmdb_vocab.h"
 #include "notify/message.h"
 
 #include <stdio.h>
@@ -381,7 +382,15 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
     int64_t *up = NULL, *tr = NULL;
     size_t nu = 0, nt = 0, cap = 0;
     od_rows *r = NULL;
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e, OD_BINDS(OD_INT(o->ci_id)));
+    /* the kinds the policy names ("" matches no relation) and its depth */
+    const char *k[OD_CI_REL__COUNT];
+    for (int i = 0; i < OD_CI_REL__COUNT; i++)
+        k[i] = (c->ep->dependency_kinds >> i) & 1 ? od_ci_rel_key((od_ci_rel)i) : "";
+    _Static_assert(OD_CI_REL__COUNT == 4, "EV_UPSTREAM binds four relation kinds");
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e,
+                            OD_BINDS(OD_INT(o->ci_id), OD_TEXT(k[0]), OD_TEXT(k[1]), OD_TEXT(k[2]),
+                                     OD_TEXT(k[3]), OD_TEXT(k[0]), OD_TEXT(k[1]), OD_TEXT(k[2]),
+                                     OD_TEXT(k[3]), OD_INT((int64_t)c->ep->dependency_max_depth)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         if (nu == cap) {

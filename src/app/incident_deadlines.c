@@ -82,22 +82,16 @@ od_err od_inc_raise_level(od_tx *tx, const od_policy *p, inc *x, od_resp to, int
         rc = od_inc_timeline(tx, x->id, now, who, "escalation", NULL, e,
                              "响应级别由 %s 升至 %s：%s (response raised %s → %s)", od_resp_name_zh(from),
                              od_resp_name_zh(to), reason, od_resp_key(from), od_resp_key(to));
-    /* R-ESC-3: the recipients of Rk are those of incident level Lk */
+    /* R-ESC-3: the recipients of Rk are those of incident level Lk; one
+     * message per person (the join notice to new recipients carries the
+     * ack request) */
     od_grade lk = od_resp_recipient_level(to);
     snprintf(cause, sizeof cause, "inc:%lld:esc:%s", (long long)x->id, od_resp_key(to));
+    char join[112];
+    snprintf(join, sizeof join, "%s:join", cause);
     msgspec m = {.kind = OD_MSG_ESCALATION, .from_level = od_resp_key(from), .reason = reason};
-    json_t *users = NULL;
     if (!rc)
-        rc = od_incident_recipients_for(tx, p, lk, inc_str(x, "departments"), &users, e);
-    if (!rc) {
-        /* the join notice (with the ack request) and the escalation notice are two messages */
-        char join[112];
-        snprintf(join, sizeof join, "%s:join", cause);
-        rc = od_incident_add_recipients(tx, p, x, lk, "escalation", join, "escalation", &m, now, e);
-    }
-    if (!rc) /* the escalation notice, with its reason, to every recipient of the new level */
-        rc = od_incident_notify_all(tx, p, x, users, cause, "escalation", &m, now, e);
-    json_decref(users);
+        rc = od_incident_escalation_notify(tx, p, x, lk, join, cause, &m, now, e);
     /* R-NOT-5: shorter progress cadence from now on */
     if (!rc && x->state != OD_INC_DETECTED) {
         od_rows *r = NULL;
@@ -135,11 +129,10 @@ od_err od_inc_escalate_by_time(od_tx *tx, const od_policy *p, inc *x, int64_t no
         return od_inc_schedule_escalation(tx, p, x, e);
     char reason[256];
     int64_t left = x->deadline == OD_NO_TIME ? 0 : (x->deadline - now) / MIN_MS;
-    snprintf(
-        reason, sizeof reason,
-        "R-ESC-2：剩余处理时间 %lld 分钟不超过 %s 的处理时限 %lld 分钟 (remaining %lld min <= limit of %s)",
-        (long long)left, od_resp_key(lvl), (long long)(p->handling_limit_ms[lvl] / MIN_MS), (long long)left,
-        od_resp_key(lvl));
+    /* people read it in the timeline and in the SMS: Chinese, levels by name */
+    snprintf(reason, sizeof reason, "剩余处理时间 %lld 分钟，不超过%s（%s）的处理时限 %lld 分钟",
+             (long long)left, od_resp_name_zh(lvl), od_resp_key(lvl),
+             (long long)(p->handling_limit_ms[lvl] / MIN_MS));
     return od_inc_raise_level(tx, p, x, lvl, now, NULL, reason, e);
 }
 

@@ -100,12 +100,11 @@ static od_err ack_in_tx(od_tx *tx, const od_principal *who, const inc *x, const 
                 tx, OD_Q_DL_MEET, e,
                 OD_BINDS(OD_INT(now), OD_INT(x->id), OD_TEXT("renotify"), OD_INT(who->id), OD_INT(who->id)));
         if (!rc)
+            /* the entry names its actor (display name): the text says what happened */
             rc = link ? od_inc_timeline(
                             tx, x->id, now, who, "ack", detail, e,
-                            "%s 已通过消息中的确认链接确认 (acknowledged via the link in the message)",
-                            who->username)
-                      : od_inc_timeline(tx, x->id, now, who, "ack", NULL, e, "%s 已确认 (acknowledged)",
-                                        who->username);
+                            "已通过消息中的确认链接确认收到 (acknowledged via the link in the message)")
+                      : od_inc_timeline(tx, x->id, now, who, "ack", NULL, e, "已确认收到 (acknowledged)");
         json_t *aud = json_pack("{ss}", "via", via);
         if (aud && detail)
             json_object_update(aud, detail);

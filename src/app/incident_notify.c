@@ -116,6 +116,8 @@ static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_
     v.v[OD_V_BUSINESS_IMPACT_MINUTES] = field_text(m->fields, "business_impact_minutes", mins, sizeof mins);
     v.v[OD_V_IMPROVEMENTS] = field_text(m->fields, "improvements", tmp[0], 32);
     v.v[OD_V_FROM_LEVEL] = m->from_level;
+    int fromr = m->from_level ? od_resp_parse(m->from_level) : -1;
+    v.v[OD_V_FROM_LEVEL_NAME] = zh && fromr >= 0 ? od_resp_name_zh((od_resp)fromr) : m->from_level;
     v.v[OD_V_REASON] = m->reason;
     od_role auth = od_activation_role(p, x->highest);
     v.v[OD_V_AUTHORITY] = zh ? od_role_name_zh(auth) : od_role_key(auth);
@@ -296,6 +298,41 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
 
 /* ---- escalation (R-ESC-2, R-ESC-3) ---- */
 
+/* The messages of one escalation to level lk (R-ESC-3): each person gets
+ * one.  Those who become recipients get the join notice with its
+ * acknowledgement request (join_cause); the level's people who were
+ * recipients already get the escalation notice (cause); so does whoever
+ * activated the plan when the new level does not name them, since the
+ * authority over the incident may just have moved away from them. */
+od_err od_incident_escalation_notify(od_tx *tx, const od_policy *p, const inc *x, od_grade lk,
+                                     const char *join_cause, const char *cause, const msgspec *m, int64_t now,
+                                     od_error *e)
+{
+    json_t *before = NULL, *users = NULL, *notice = json_array();
+    od_err rc = notice ? od_incident_current_recipients(tx, x->id, &before, e)
+                       : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc)
+        rc = od_incident_recipients_for(tx, p, lk, inc_str(x, "departments"), &users, e);
+    if (!rc)
+        rc = od_incident_add_recipients(tx, p, x, lk, "escalation", join_cause, "escalation", m, now, e);
+    for (size_t i = 0; !rc && i < json_array_size(users); i++) {
+        json_t *u = json_array_get(users, i);
+        if (has_user(before, (int64_t)json_integer_value(json_object_get(u, "id"))) &&
+            json_array_append(notice, u) != 0)
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    json_int_t activator = json_integer_value(json_object_get(x->row, "activated_by"));
+    if (!rc && activator > 0 && !has_user(users, activator) &&
+        json_array_append_new(notice, json_pack("{sI}", "id", activator)) != 0)
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc && json_array_size(notice))
+        rc = od_incident_notify_all(tx, p, x, notice, cause, "escalation", m, now, e);
+    json_decref(before);
+    json_decref(users);
+    json_decref(notice);
+    return rc;
+}
+
 /* Sends one message to one user (looked up by id). */
 od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid, const char *cause,
                                const msgspec *m, int64_t now, od_error *e)
@@ -317,7 +354,32 @@ od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t
              (long long)now);
     msgspec m = {.kind = OD_MSG_REMINDER};
     od_err rc = od_incident_notify_user(tx, p, x, recipient, cause, &m, now, e);
-    if (!rc && p->renotify_every_ms > 0)
+    if (rc || p->renotify_every_ms <= 0)
+        return rc;
+    /* capped (acknowledgement.renotify_max): this is reminder number
+     * `scheduled + 1`; after the last one the desk is asked to phone */
+    int64_t scheduled = 0;
+    if (p->renotify_max > 0)
+        rc = od_tx_scalar(tx, OD_Q_DL_RENOTIFY_COUNT, &scheduled, e,
+                          OD_BINDS(OD_INT(x->id), OD_INT(recipient)));
+    if (!rc && p->renotify_max > 0 && scheduled + 1 >= p->renotify_max) {
+        od_principal sys;
+        od_principal_system(&sys);
+        char who[OD_NAME_MAX] = "";
+        od_rows *r = NULL;
+        bool row = false;
+        rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(recipient)));
+        if (!rc && !(rc = od_rows_step(r, &row)) && row)
+            snprintf(who, sizeof who, "%s", *od_rows_text(r, 2) ? od_rows_text(r, 2) : od_rows_text(r, 1));
+        od_rows_close(r);
+        if (!rc)
+            rc = od_inc_timeline(tx, x->id, now, &sys, "renotify_stopped", NULL, e,
+                                 "已提醒%s %d 次仍未确认，不再自动提醒，请电话联系 (%s was reminded %d times "
+                                 "without acknowledging; no more automatic reminders: phone them)",
+                                 who, p->renotify_max, who, p->renotify_max);
+        return rc;
+    }
+    if (!rc)
         rc = od_incident_deadline_add(tx, x->id, OD_DL_RENOTIFY, recipient, now + p->renotify_every_ms,
                                       now + p->renotify_every_ms, e);
     return rc;

@@ -270,6 +270,8 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
     json_t *o = json_record(a->policy, x);
     od_err rc = json_cis(tx, x, o, e);
     if (!rc)
+        rc = od_inc_owner_json(tx, x->id, o, e);
+    if (!rc)
         rc = json_deadlines(tx, x, now, o, e);
     if (!rc && full)
         rc = json_history(tx, a->policy, x, now, o, e);
@@ -303,6 +305,9 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
                *rs = qry->response ? qry->response : "", *qq = qry->q ? qry->q : "";
     int drill = qry->drill;
     int64_t limit = qry->limit, offset = qry->offset;
+    /* awaiting my acknowledgement: open incidents where who is a recipient
+     * who has not acknowledged (the "待我处理" list) */
+    int64_t mine = qry->awaiting_my_ack ? 1 : 0, me = who ? who->id : 0, owned = qry->owned_by_me ? 1 : 0;
     char *like = od_store_like_pattern(qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -324,17 +329,18 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
         rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e,
                           OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs),
                                    OD_TEXT(rs), OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq),
-                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
+                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(mine),
+                                   OD_INT(me), OD_INT(owned), OD_INT(me)));
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
     int n = 0;
     if (!rc)
-        rc =
-            od_tx_query(tx, OD_Q_INC_LIST, &r, e,
-                        OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs), OD_TEXT(rs),
-                                 OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq), OD_TEXT(like),
-                                 OD_TEXT(like), OD_TEXT(like), OD_INT(scoped ? (int64_t)-1 : limit),
-                                 OD_INT(scoped ? (int64_t)0 : offset)));
+        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e,
+                         OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs),
+                                  OD_TEXT(rs), OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq),
+                                  OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(mine),
+                                  OD_INT(me), OD_INT(owned), OD_INT(me), OD_INT(scoped ? (int64_t)-1 : limit),
+                                  OD_INT(scoped ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)

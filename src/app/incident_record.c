@@ -170,10 +170,33 @@ od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_in
     return rc;
 }
 
+/* The Chinese name of a report field, as the report form labels it. */
+static const char *field_name_zh(const char *k)
+{
+    static const char *const names[][2] = {
+        {"location", "发生地点"},
+        {"symptoms", "故障现象"},
+        {"impact_scope", "影响范围"},
+        {"response_level", "确认的响应级别"},
+        {"system_impact", "对系统的影响"},
+        {"estimated_recovery_at", "预计恢复时间"},
+        {"text", "进展情况"},
+        {"cause", "原因"},
+        {"process", "处理过程"},
+        {"current_state", "目前状态"},
+        {"business_impact_minutes", "业务影响时长（分钟）"},
+        {"improvements", "改进建议"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(names[i][0], k) == 0)
+            return names[i][1];
+    return k;
+}
+
 od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, const inc *x, od_error *e)
 {
-    char zh[512];
-    od_join miss = od_join_start(zh, sizeof zh, ", ");
+    char zh[512], en[512];
+    od_join miss = od_join_start(zh, sizeof zh, "、"), miss_en = od_join_start(en, sizeof en, ", ");
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(body, req[i]);
         bool empty = !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0);
@@ -181,13 +204,15 @@ od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, con
             const char *reg = inc_str(x, req[i]);
             empty = !reg || !*reg;
         }
-        if (empty)
-            od_join_add(&miss, req[i]);
+        if (empty) {
+            od_join_add(&miss, field_name_zh(req[i]));
+            od_join_add(&miss_en, req[i]);
+        }
     }
     if (!miss.n)
         return OD_OK;
     return od_error_set(e, OD_E_UNPROCESSABLE, NULL,
-                        "报告缺少必填内容：%s (report is missing required fields: %s)", zh, zh);
+                        "报告缺少必填内容：%s (report is missing required fields: %s)", zh, en);
 }
 
 od_err od_inc_report_insert(od_tx *tx, const inc *x, const char *kind, const od_principal *who,

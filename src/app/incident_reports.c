@@ -275,14 +275,15 @@ static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
 /* The timeline entry and the audit record of the report. */
 static od_err report_record(od_tx *tx, report_ctx *r, od_error *e)
 {
-    char dn[2 * OD_NAME_MAX + 8];
-    od_err rc = od_inc_timeline(tx, r->x.id, r->now, r->who, r->kind, r->fields, e,
-                                "提交%s（%s）(%s report via %s desk)",
-                                r->act == OD_IA_FIRST_REPORT      ? "首报"
-                                : r->act == OD_IA_SECOND_REPORT   ? "续报"
-                                : r->act == OD_IA_PROGRESS_REPORT ? "进展报告"
-                                                                  : "终报",
-                                od_incident_desk_name(r->p, r->desk, dn), r->kind, r->desk);
+    /* each half in its own language: the desk's Chinese name, then its English one */
+    const od_desk *d = od_notify_desk(r->p, r->desk);
+    od_err rc =
+        od_inc_timeline(tx, r->x.id, r->now, r->who, r->kind, r->fields, e, "提交%s（%s）(%s report via %s)",
+                        r->act == OD_IA_FIRST_REPORT      ? "首报"
+                        : r->act == OD_IA_SECOND_REPORT   ? "续报"
+                        : r->act == OD_IA_PROGRESS_REPORT ? "进展报告"
+                                                          : "终报",
+                        d ? d->name_zh : r->desk, r->kind, d ? d->name_en : r->desk);
     if (!rc) {
         json_t *aud = json_pack("{ss sO}", "kind", r->kind, "fields", r->fields);
         rc = od_audit_append(tx, r->now, r->who, "incident.report", "incident", r->x.id, NULL, aud, e);

@@ -37,7 +37,9 @@ OD_NODISCARD od_err od_grading_people(od_app *a, const od_grading *g, const char
 /* What a list of incidents asks for: each filter NULL or "" = any. */
 typedef struct od_incident_query {
     const char *state, *level, *response, *q;
-    int drill; /* -1 = both, 0 = real ones, 1 = drills */
+    int drill;            /* -1 = both, 0 = real ones, 1 = drills */
+    bool awaiting_my_ack; /* only open ones where the reader is a recipient yet to acknowledge */
+    bool owned_by_me;     /* only those the reader owns */
     int64_t limit, offset;
 } od_incident_query;
 
@@ -66,6 +68,16 @@ OD_NODISCARD od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64
                                        int64_t now, bool *already, od_error *e);
 OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t *body,
                                        json_t **out, od_error *e);
+/* An internal work note (incident_notes.c): a timeline entry of kind
+ * "note" that notifies nobody; OD_E_FORBIDDEN for who may neither report
+ * nor lead; *out: the incident as od_incident_get gives it. */
+OD_NODISCARD od_err od_incident_note(od_app *a, const od_principal *who, int64_t id, const char *text,
+                                     json_t **out, od_error *e);
+/* Sets the incident's owner (负责人; user_id 0 clears it): an enabled account
+ * that may report on or lead incidents, else OD_E_UNPROCESSABLE naming
+ * user_id; a timeline entry and an audit entry (incident_notes.c). */
+OD_NODISCARD od_err od_incident_set_owner(od_app *a, const od_principal *who, int64_t id, int64_t user_id,
+                                          json_t **out, od_error *e);
 /* The incident report (R-PIR-2, R-PIR-3): format "md" or "html"; *out is malloc'd. */
 OD_NODISCARD od_err od_incident_export(od_app *a, const od_principal *who, int64_t id, const char *format,
                                        char **out, od_error *e);

@@ -114,6 +114,14 @@ OD_NODISCARD od_err od_incident_reached(od_tx *tx, int64_t inc_id, json_t **out,
 OD_NODISCARD od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, od_grade level,
                                                const char *reason, const char *cause, const char *kind,
                                                const msgspec *m, int64_t now, od_error *e);
+/* incident_notes.c: "owner": null or {id, username, display_name} set on o. */
+OD_NODISCARD od_err od_inc_owner_json(od_tx *tx, int64_t inc_id, json_t *o, od_error *e);
+/* One escalation message per person (R-ESC-3): the join notice with its
+ * ack request to new recipients of lk, the notice to the level's existing
+ * recipients and to the activator of the plan (incident_notify.c). */
+OD_NODISCARD od_err od_incident_escalation_notify(od_tx *tx, const od_policy *p, const inc *x, od_grade lk,
+                                                  const char *join_cause, const char *cause, const msgspec *m,
+                                                  int64_t now, od_error *e);
 OD_NODISCARD od_err od_incident_notify_user(od_tx *tx, const od_policy *p, const inc *x, int64_t uid,
                                             const char *cause, const msgspec *m, int64_t now, od_error *e);
 /* An event opened x: the monitoring desk and the CI department's operations

@@ -67,6 +67,9 @@ json_t *od_policy_table_json(const od_policy *p)
                                       "progress_every_minutes", minutes(p->progress_every_ms[r]),
                                       "activation_role", od_role_key(p->activation_role[r]),
                                       "activation_role_zh", od_role_name_zh(p->activation_role[r])));
-    return json_pack("{ss? so so so}", "name", p->name, "response_matrix", matrix, "levels", levels,
-                     "responses", responses);
+    /* R-NOT-4: how often and how many times an unacknowledged recipient is reminded */
+    json_t *ack = json_pack("{so si}", "renotify_every_minutes", minutes(p->renotify_every_ms),
+                            "renotify_max", p->renotify_max);
+    return json_pack("{ss? so so so so}", "name", p->name, "response_matrix", matrix, "levels", levels,
+                     "responses", responses, "acknowledgement", ack);
 }

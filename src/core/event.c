@@ -2,6 +2,7 @@
  * contract is in event.h.  No clock, no I/O; the only heap memory is the
  * policy and matcher values, owned by the caller's policy. */
 #include "core/event.h"
+#include "core/cmdb_vocab.h"
 #include "core/keys.h"
 
 #include <stdatomic.h>
@@ -305,6 +306,10 @@ od_event_policy *od_event_policy_new_default(void)
     snprintf(p->group_by[0], OD_EVT_NAME_MAX, "alertname");
     p->n_group_by = 1;
     p->dependency_suppression = true;
+    /* narrow, as Alertmanager's explicit inhibition: what a CI runs on or
+     * depends on, up to three relations away */
+    p->dependency_kinds = (1u << OD_CI_REL_DEPENDS_ON) | (1u << OD_CI_REL_RUNS_ON);
+    p->dependency_max_depth = 3;
     p->flap_changes = 4;
     p->flap_window_ms = 30 * 60 * 1000LL;
     static const char *const ci_labels[] = {"ci", "host", "hostname", "instance"};

@@ -149,8 +149,10 @@ typedef struct od_event_policy {
     char group_by[OD_EVT_GROUP_BY_MAX][OD_EVT_NAME_MAX];
     size_t n_group_by;
     bool dependency_suppression;
-    int flap_changes;       /* flapping = more than this many changes … */
-    int64_t flap_window_ms; /* … within this window; 0 = off */
+    unsigned dependency_kinds; /* bit (1u << od_ci_rel): the relations suppression follows */
+    int dependency_max_depth;  /* how many relations away, 1..16 */
+    int flap_changes;          /* flapping = more than this many changes … */
+    int64_t flap_window_ms;    /* … within this window; 0 = off */
     char ci_labels[OD_EVT_CI_LABELS_MAX][OD_EVT_NAME_MAX];
     size_t n_ci_labels;
     int review_sample; /* events sampled per week for the review */

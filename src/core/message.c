@@ -49,7 +49,8 @@ static const char *const var_names[OD_V__COUNT] = {"number",
                                                    "source",
                                                    "dedup_key",
                                                    "ci",
-                                                   "first_report_minutes"};
+                                                   "first_report_minutes",
+                                                   "from_level_name"};
 _Static_assert(sizeof var_names / sizeof *var_names == OD_V__COUNT, "one name per variable");
 
 /* R-NOT-2 (seed 000 ch. 7 §2.1 item 5): the report fields; every alarm also

@@ -58,6 +58,7 @@ typedef enum od_msg_var {
     OD_V_DEDUP_KEY,
     OD_V_CI,
     OD_V_FIRST_REPORT_MINUTES,
+    OD_V_FROM_LEVEL_NAME, /* the previous response level, by name */
     OD_V__COUNT
 } od_msg_var;
 

@@ -213,6 +213,7 @@ od_policy *od_policy_new_default(void)
     p->ack_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
     p->ack_window_ms = 5 * MIN_MS;
     p->renotify_every_ms = 5 * MIN_MS;
+    p->renotify_max = 6;
     p->progress_every_ms[OD_RESP_R1] = 30 * MIN_MS;
     p->progress_every_ms[OD_RESP_R2] = 60 * MIN_MS;
     p->progress_every_ms[OD_RESP_R3] = 120 * MIN_MS;

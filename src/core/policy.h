@@ -185,6 +185,7 @@ typedef struct od_policy {
     unsigned ack_levels; /* bit (1u << od_grade) */
     int64_t ack_window_ms;
     int64_t renotify_every_ms; /* re-notify unacknowledged recipients */
+    int renotify_max;          /* at most this many reminders per recipient; 0 = no cap */
     /* R-NOT-5: progress cadence per response level; 0 = none */
     int64_t progress_every_ms[OD_RESP__COUNT];
     int64_t progress_remind_before_ms;

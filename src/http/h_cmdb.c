@@ -8,15 +8,15 @@
 #include <string.h>
 
 static const od_field ci_fields[] = {
-    {"name", OD_JT_STRING, true, 200},        {"category", OD_JT_STRING, true, 47},
+    {"name", OD_JT_TEXT, true, 200},          {"category", OD_JT_STRING, true, 47},
     {"grade", OD_JT_STRING, true, 4},         {"department", OD_JT_STRING, false, 127},
-    {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_STRING, false, 200},
+    {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_TEXT, false, 200},
     {"attributes", OD_JT_OBJECT, false, 0},   {0}};
 
 static const od_field ci_patch_fields[] = {
-    {"name", OD_JT_STRING, false, 200},       {"category", OD_JT_STRING, false, 47},
+    {"name", OD_JT_TEXT, false, 200},         {"category", OD_JT_STRING, false, 47},
     {"grade", OD_JT_STRING, false, 4},        {"department", OD_JT_STRING, false, 127},
-    {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_STRING, false, 200},
+    {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_TEXT, false, 200},
     {"attributes", OD_JT_OBJECT, false, 0},   {0}};
 
 static void ci_input(od_req *r, od_ci_input *in)
@@ -96,6 +96,15 @@ od_err od_h_ci_relate(od_req *r)
     rc = od_ci_add_relation(r->app, &r->who, r->ids[0], od_req_str(r, "type"), od_req_int(r, "target_id", 0),
                             &out, &r->err);
     return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_ci_unrelate(od_req *r)
+{
+    od_err rc = od_req_no_fields(r);
+    if (!rc)
+        rc = od_ci_remove_relation(r->app, &r->who, r->ids[0], r->ids[1], &r->err);
+    return od_h_result(r, rc, 200,
+                       rc ? NULL : json_pack("{sI sb}", "id", (json_int_t)r->ids[1], "deleted", 1));
 }
 
 od_err od_h_ci_impact(od_req *r)

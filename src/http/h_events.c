@@ -57,19 +57,19 @@ od_err od_h_event_review(od_req *r)
     return od_h_result(r, rc, 200, out);
 }
 
-static const od_field window_fields[] = {{"name", OD_JT_STRING, false, 200},
+static const od_field window_fields[] = {{"name", OD_JT_TEXT, false, 200},
                                          {"starts_at", OD_JT_TIME, true, 0},
                                          {"ends_at", OD_JT_TIME, true, 0},
                                          {"matchers", OD_JT_ARRAY, false, 16},
                                          {"ci_id", OD_JT_INT, false, 0},
-                                         {"comment", OD_JT_STRING, false, 2000},
+                                         {"comment", OD_JT_TEXT, false, 2000},
                                          {0}};
-static const od_field window_patch_fields[] = {{"name", OD_JT_STRING, false, 200},
+static const od_field window_patch_fields[] = {{"name", OD_JT_TEXT, false, 200},
                                                {"starts_at", OD_JT_TIME, false, 0},
                                                {"ends_at", OD_JT_TIME, false, 0},
                                                {"matchers", OD_JT_ARRAY, false, 16},
                                                {"ci_id", OD_JT_INT, false, 0},
-                                               {"comment", OD_JT_STRING, false, 2000},
+                                               {"comment", OD_JT_TEXT, false, 2000},
                                                {0}};
 
 od_err od_h_window_create(od_req *r)

@@ -8,13 +8,13 @@
 
 od_err od_h_incident_create(od_req *r)
 {
-    static const od_field f[] = {{"title", OD_JT_STRING, true, 300},
+    static const od_field f[] = {{"title", OD_JT_TEXT, true, 300},
                                  {"ci_ids", OD_JT_ARRAY, true, 100},
                                  {"severity", OD_JT_STRING, false, 16},
                                  {"detected_at", OD_JT_TIME, false, 0},
-                                 {"location", OD_JT_STRING, false, 500},
-                                 {"symptoms", OD_JT_STRING, false, 4000},
-                                 {"impact_scope", OD_JT_STRING, false, 2000},
+                                 {"location", OD_JT_TEXT, false, 500},
+                                 {"symptoms", OD_JT_TEXT, false, 4000},
+                                 {"impact_scope", OD_JT_TEXT, false, 2000},
                                  {"drill", OD_JT_BOOL, false, 0},
                                  {0}};
     od_err rc = od_req_fields(r, f);
@@ -51,8 +51,16 @@ od_err od_h_incident_list(od_req *r)
     else if (d && *d)
         return od_error_set(&r->err, OD_E_INVALID, "drill",
                             "drill 须为 true 或 false (drill must be true or false)");
+    const char *aw = od_req_query(r, "awaiting_my_ack"), *ow = od_req_query(r, "owner");
+    if (ow && *ow && strcmp(ow, "me") != 0)
+        return od_error_set(&r->err, OD_E_INVALID, "owner", "owner 只能为 me (owner must be me)");
+    if (aw && *aw && strcmp(aw, "true") != 0 && strcmp(aw, "false") != 0)
+        return od_error_set(&r->err, OD_E_INVALID, "awaiting_my_ack",
+                            "awaiting_my_ack 须为 true 或 false (awaiting_my_ack must be true or false)");
     json_t *out = NULL;
     od_incident_query q = {.state = od_req_query(r, "state"),
+                           .awaiting_my_ack = aw && strcmp(aw, "true") == 0,
+                           .owned_by_me = ow && *ow,
                            .level = od_req_query(r, "level"),
                            .response = od_req_query(r, "response_level"),
                            .q = od_req_query(r, "q"),
@@ -75,7 +83,7 @@ od_err od_h_incident_patch(od_req *r)
     static const od_field f[] = {{"severity", OD_JT_STRING, false, 16},
                                  {"ci_ids", OD_JT_ARRAY, false, 100},
                                  {"response_level", OD_JT_STRING, false, 4},
-                                 {"reason", OD_JT_STRING, false, 2000},
+                                 {"reason", OD_JT_TEXT, false, 2000},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -89,18 +97,18 @@ od_err od_h_incident_report(od_req *r)
 {
     static const od_field f[] = {{"kind", OD_JT_STRING, true, 16},
                                  {"desk", OD_JT_STRING, false, 16},
-                                 {"location", OD_JT_STRING, false, 500},
-                                 {"symptoms", OD_JT_STRING, false, 4000},
-                                 {"impact_scope", OD_JT_STRING, false, 2000},
+                                 {"location", OD_JT_TEXT, false, 500},
+                                 {"symptoms", OD_JT_TEXT, false, 4000},
+                                 {"impact_scope", OD_JT_TEXT, false, 2000},
                                  {"response_level", OD_JT_STRING, false, 4},
-                                 {"system_impact", OD_JT_STRING, false, 4000},
+                                 {"system_impact", OD_JT_TEXT, false, 4000},
                                  {"estimated_recovery_at", OD_JT_TIME, false, 0},
-                                 {"text", OD_JT_STRING, false, 4000},
-                                 {"cause", OD_JT_STRING, false, 4000},
-                                 {"process", OD_JT_STRING, false, 8000},
-                                 {"current_state", OD_JT_STRING, false, 4000},
+                                 {"text", OD_JT_TEXT, false, 4000},
+                                 {"cause", OD_JT_TEXT, false, 4000},
+                                 {"process", OD_JT_TEXT, false, 8000},
+                                 {"current_state", OD_JT_TEXT, false, 4000},
                                  {"business_impact_minutes", OD_JT_INT, false, 0},
-                                 {"improvements", OD_JT_STRING, false, 4000},
+                                 {"improvements", OD_JT_TEXT, false, 4000},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -139,9 +147,9 @@ od_err od_h_incident_review(od_req *r)
 {
     /* optional here: od_incident_review lists every missing one in one 422 */
     static const od_field f[] = {
-        {"cause_analysis", OD_JT_STRING, false, 8000}, {"lessons", OD_JT_STRING, false, 8000},
-        {"improvements", OD_JT_STRING, false, 8000},   {"measures", OD_JT_STRING, false, 8000},
-        {"result", OD_JT_STRING, false, 8000},         {0}};
+        {"cause_analysis", OD_JT_TEXT, false, 8000}, {"lessons", OD_JT_TEXT, false, 8000},
+        {"improvements", OD_JT_TEXT, false, 8000},   {"measures", OD_JT_TEXT, false, 8000},
+        {"result", OD_JT_TEXT, false, 8000},         {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
@@ -183,5 +191,27 @@ od_err od_h_cases(od_req *r)
                        .offset = offset};
     if (!rc)
         rc = od_cases_search(r->app, &r->who, &q, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_incident_note(od_req *r)
+{
+    static const od_field f[] = {{"text", OD_JT_TEXT, true, 2000}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_incident_note(r->app, &r->who, r->ids[0], od_req_str(r, "text"), &out, &r->err);
+    return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_incident_owner(od_req *r)
+{
+    static const od_field f[] = {{"user_id", OD_JT_INT, true, 0}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_incident_set_owner(r->app, &r->who, r->ids[0], od_req_int(r, "user_id", 0), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

@@ -128,13 +128,14 @@ typedef enum od_jtype {
     OD_JT_ARRAY,
     OD_JT_TIME,
     OD_JT_NUMBER,
+    OD_JT_TEXT,  /* a string people write: max_len counts characters, as the form does */
     OD_JT_SCALAR /* a string, number or boolean (typed by the app) */
 } od_jtype;
 typedef struct od_field {
     const char *name;
     od_jtype type;
     bool required;
-    size_t max_len; /* strings: bytes; arrays: items; 0 = default (4096 / 1000) */
+    size_t max_len; /* strings: bytes; text: characters; arrays: items; 0 = default (4096 / 1000) */
 } od_field;
 /* Checks that r->json is an object holding only the listed fields with the
  * right types: unknown field or wrong type → OD_E_INVALID (400) naming it;

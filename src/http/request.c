@@ -1,6 +1,7 @@
 /* request.c — path matching, JSON body validation, query parameters and the
  * answer helpers shared by every handler. */
 #include "http/http.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <microhttpd.h>
@@ -84,7 +85,19 @@ const od_route *od_route_match(const char *method, const char *path, int64_t ids
 static const char *type_name(od_jtype t)
 {
     static const char *const names[] = {"string", "integer",       "boolean", "object",
-                                        "array",  "RFC 3339 time", "number",  "string, number or boolean"};
+                                        "array",  "RFC 3339 time", "number",  "string",
+                                        "string, number or boolean"};
+    _Static_assert(sizeof names / sizeof *names == OD_JT_SCALAR + 1, "one name per type");
+    return names[t];
+}
+
+/* The same, for the Chinese half of a message. */
+static const char *type_name_zh(od_jtype t)
+{
+    static const char *const names[] = {"字符串", "整数",          "布尔值", "对象",
+                                        "数组",   "RFC 3339 时间", "数字",   "字符串",
+                                        "字符串、数字或布尔值"};
+    _Static_assert(sizeof names / sizeof *names == OD_JT_SCALAR + 1, "one name per type");
     return names[t];
 }
 
@@ -109,6 +122,7 @@ od_err od_req_fields(od_req *r, const od_field *fields)
         bool ok;
         switch (f->type) {
         case OD_JT_STRING:
+        case OD_JT_TEXT:
         case OD_JT_TIME:
             ok = json_is_string(v);
             break;
@@ -134,10 +148,14 @@ od_err od_req_fields(od_req *r, const od_field *fields)
             ok = false;
         }
         if (!ok)
-            return od_error_set(&r->err, OD_E_INVALID, key, "字段 %s 须为 %s (field %s must be a %s)", key,
-                                type_name(f->type), key, type_name(f->type));
+            return od_error_set(&r->err, OD_E_INVALID, key, "字段 %s 须为%s (field %s must be a %s)", key,
+                                type_name_zh(f->type), key, type_name(f->type));
         size_t max = f->max_len ? f->max_len : (f->type == OD_JT_ARRAY ? 1000 : 4096);
-        if (json_is_string(v) && json_string_length(v) > max)
+        if (f->type == OD_JT_TEXT && od_utf8_count(json_string_value(v), json_string_length(v)) > max)
+            return od_error_set(&r->err, OD_E_TOO_LARGE, key,
+                                "字段 %s 超过 %zu 个字符 (field %s is over %zu characters)", key, max, key,
+                                max);
+        if (f->type != OD_JT_TEXT && json_is_string(v) && json_string_length(v) > max)
             return od_error_set(&r->err, OD_E_TOO_LARGE, key,
                                 "字段 %s 超过 %zu 字节 (field %s is over %zu bytes)", key, max, key, max);
         if (json_is_array(v) && json_array_size(v) > max)

@@ -32,6 +32,7 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/cis/{id}/relations", P(CI_WRITE), od_h_ci_relate, "add a relation"},
     {"GET", "/api/v1/cis/{id}/impact", P(CI_READ), od_h_ci_impact, "CIs that depend on it, transitively"},
     {"POST", "/api/v1/cis/{id}/verify", P(CI_WRITE), od_h_ci_verify, "mark verified (inventory review)"},
+    {"DELETE", "/api/v1/cis/{id}/relations/{rel_id}", P(CI_WRITE), od_h_ci_unrelate, "remove a relation"},
     {"GET", "/api/v1/policy/categories", P(POLICY_READ), od_h_policy_categories,
      "categories, grades, guidance"},
     {"GET", "/api/v1/policy/table", P(POLICY_READ), od_h_policy_table, "the quick-reference table"},
@@ -54,6 +55,10 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/messages/{id}/retry", P(INCIDENT_REPORT), od_h_message_retry,
      "send a failed message again"},
     {"GET", "/api/v1/cases", P(INCIDENT_READ), od_h_cases, "search the case library"},
+    {"POST", "/api/v1/incidents/{id}/notes", P(INCIDENT_READ), od_h_incident_note,
+     "an internal work note (notifies nobody)"},
+    {"PUT", "/api/v1/incidents/{id}/owner", P(INCIDENT_READ), od_h_incident_owner,
+     "set the incident's owner (0 clears it)"},
     /* notification: acknowledgement links, the directory, notify test */
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},
     {"POST", "/ack/{token}", P(PUBLIC), od_h_ack_post, "acknowledge through a link"},

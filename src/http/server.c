@@ -435,11 +435,15 @@ static od_perm metrics_perm(od_server *s, od_req *r)
     return r->route->perm;
 }
 
-/* The embedded web UI: GET of a non-API path serves web/<path> ("/" →
- * index.html), then the vendored files (vendor/echarts.min.js). */
+/* The embedded web UI: GET (or HEAD) of a non-API path serves web/<path>
+ * ("/" → index.html), then the vendored files (vendor/echarts.min.js).
+ * Each answer carries an ETag of its bytes; a browser revalidating with
+ * If-None-Match gets 304 and no body, so echarts (1 MB) is not downloaded
+ * again on every load. */
 static bool static_file(od_req *r)
 {
-    if (strcmp(r->method, "GET") != 0 || strncmp(r->path, "/api/", 5) == 0)
+    if ((strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) ||
+        strncmp(r->path, "/api/", 5) == 0)
         return false;
     const char *name = strcmp(r->path, "/") == 0 ? "index.html" : r->path + 1;
     const struct od_embedded_file *f = od_embed_find(od_embedded_web, name);
@@ -462,6 +466,18 @@ static bool static_file(od_req *r)
             r->content_type = types[i].type;
     r->raw_static = (const char *)f->data;
     r->raw_len = f->len;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a 64 */
+    for (size_t i = 0; i < f->len; i++)
+        h = (h ^ f->data[i]) * 1099511628211ULL;
+    char etag[24];
+    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)h);
+    snprintf(r->extra_header[0], sizeof r->extra_header[0], "ETag: %s", etag);
+    const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+    if (inm && strstr(inm, etag)) {
+        r->status = 304;
+        r->raw_static = "";
+        r->raw_len = 0;
+    }
     return true;
 }
 

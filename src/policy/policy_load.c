@@ -304,12 +304,13 @@ static void load_first_report(ctx *c, od_policy *pol, const node *k, const node 
     }
 }
 
-enum { AK_LEVELS, AK_WITHIN, AK_RENOTIFY, AK__COUNT };
+enum { AK_LEVELS, AK_WITHIN, AK_RENOTIFY, AK_RENOTIFY_MAX, AK__COUNT };
 
 /* R-NOT-4 */
 static void load_ack(ctx *c, od_policy *pol, const node *v)
 {
-    fields f = {.what = "key", .names = {"levels", "within", "renotify_every"}, .n = AK__COUNT};
+    fields f = {
+        .what = "key", .names = {"levels", "within", "renotify_every", "renotify_max"}, .n = AK__COUNT};
     if (!od_pl_map_fields(c, v, "acknowledgement", &f))
         return;
     if (f.val[AK_LEVELS]) {
@@ -323,6 +324,8 @@ static void load_ack(ctx *c, od_policy *pol, const node *v)
     if (f.val[AK_RENOTIFY])
         od_pl_get_duration(c, f.val[AK_RENOTIFY], "acknowledgement.renotify_every", true,
                            &pol->renotify_every_ms);
+    if (f.val[AK_RENOTIFY_MAX])
+        od_pl_get_int(c, f.val[AK_RENOTIFY_MAX], "acknowledgement.renotify_max", 0, 1000, &pol->renotify_max);
 }
 
 /* R-NOT-5 */

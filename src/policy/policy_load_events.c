@@ -3,6 +3,7 @@
  * rules onto core/event.h's od_event_policy, with line-numbered findings
  * like the rest of the loader (policy_load_int.h).  Schema: docs/policy.md. */
 #include "policy/policy_load_int.h"
+#include "core/cmdb_vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,11 @@
 /* ---- the `events:` section (R-EVT-1…4, core/event.h) ---------- */
 
 enum { RK_FILTER, RK_CLASSIFY, RK_RESPOND, RK_INCIDENT };
+
+static const char *rel_key_i(int i)
+{
+    return od_ci_rel_key((od_ci_rel)i);
+}
 
 static void ev_copy(char *dst, size_t size, const char *s)
 {
@@ -279,7 +285,10 @@ void od_pl_load_events(ctx *c, od_policy *pol, const node *v)
         }
     }
     if (f.val[EV_CORRELATION]) {
-        fields g = {.what = "key", .names = {"window", "group_by", "dependency_suppression"}, .n = 3};
+        fields g = {.what = "key",
+                    .names = {"window", "group_by", "dependency_suppression", "dependency_kinds",
+                              "dependency_max_depth"},
+                    .n = 5};
         if (od_pl_map_fields(c, f.val[EV_CORRELATION], "events.correlation", &g)) {
             if (g.val[0])
                 od_pl_get_duration(c, g.val[0], "events.correlation.window", true,
@@ -290,6 +299,13 @@ void od_pl_load_events(ctx *c, od_policy *pol, const node *v)
             if (g.val[2])
                 od_pl_get_bool(c, g.val[2], "events.correlation.dependency_suppression",
                                &ep->dependency_suppression);
+            uint64_t kinds;
+            if (g.val[3] && od_pl_get_enum_set(c, g.val[3], "events.correlation.dependency_kinds", "relation",
+                                               od_ci_rel_parse, rel_key_i, OD_CI_REL__COUNT, &kinds))
+                ep->dependency_kinds = (unsigned)kinds;
+            if (g.val[4])
+                od_pl_get_int(c, g.val[4], "events.correlation.dependency_max_depth", 1, 16,
+                              &ep->dependency_max_depth);
         }
     }
     if (f.val[EV_RESPONSES]) {

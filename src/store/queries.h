@@ -13,6 +13,7 @@
 #include "store/queries_cluster.h"
 #include "store/queries_kernel.h"
 #include "store/queries_sla.h"
+#include "store/queries_desk.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -22,6 +23,7 @@
     OD_QUERY_LIST_CLUSTER(X)                                                                                 \
     OD_QUERY_LIST_KERNEL(X)                                                                                  \
     OD_QUERY_LIST_SLA(X)                                                                                     \
+    OD_QUERY_LIST_DESK(X)                                                                                    \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
@@ -84,11 +86,11 @@
     X(CI_LIST, "SELECT id, name, category, grade, department, environment, location, attributes, "           \
                "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE "                       \
                "(? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? "              \
-               "ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\') "               \
-               "ORDER BY id LIMIT ? OFFSET ?")                                                               \
+               "ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR "             \
+               "attributes LIKE ? ESCAPE '\\' OR category = ?) ORDER BY id LIMIT ? OFFSET ?")                \
     X(CI_COUNT, "SELECT COUNT(*) FROM cis WHERE (? = '' OR category = ?) AND (? = '' OR grade = ?) "         \
                 "AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR "                  \
-                "department LIKE ? ESCAPE '\\')")                                                            \
+                "department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?)")           \
     X(CI_UPDATE, "UPDATE cis SET name = ?, category = ?, grade = ?, department = ?, "                        \
                  "environment = ?, location = ?, attributes = ?, updated_at = ? WHERE id = ?")               \
     X(CI_VERIFY, "UPDATE cis SET last_verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ?")        \
@@ -122,11 +124,18 @@
     X(INC_LIST,                                                                                              \
       "SELECT id, departments FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) AND "     \
       "(? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title LIKE ? "                \
-      "ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') "                            \
-      "ORDER BY id DESC LIMIT ? OFFSET ?")                                                                   \
+      "ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' OR id IN (SELECT "            \
+      "ic.incident_id FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE c.name LIKE ? ESCAPE "        \
+      "'\\')) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') AND id IN "         \
+      "(SELECT incident_id FROM incident_recipients WHERE user_id = ? AND acked_at IS NULL))) "              \
+      "AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                                       \
     X(INC_COUNT, "SELECT COUNT(*) FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) "     \
                  "AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title "        \
-                 "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\')")          \
+                 "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' OR id IN "  \
+                 "(SELECT ic.incident_id FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE "          \
+                 "c.name LIKE ? ESCAPE '\\')) AND (? = 0 OR (state IN ('detected', 'reported', "             \
+                 "'confirmed', 'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE "   \
+                 "user_id = ? AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?)")                          \
     X(INC_SET_STATE, "UPDATE incidents SET state = ?, updated_at = ? WHERE id = ?")                          \
     X(INC_SET_DETAILS, "UPDATE incidents SET location = ?, symptoms = ?, impact_scope = ?, "                 \
                        "updated_at = ? WHERE id = ?")                                                        \

@@ -129,6 +129,12 @@ SAMPLES = {
     "POST /api/v1/messages/{id}/retry": dict(user="eng", ids=lambda t: [1], body=lambda t: {}),
     "POST /api/v1/incidents/{id}/review": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {
         "cause_analysis": "a", "lessons": "b", "improvements": "c", "measures": "d", "result": "e"}),
+    # the incident's owner (负责人): an engineer who may handle incidents
+    "PUT /api/v1/incidents/{id}/owner": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {"user_id": t.uid["eng"]},
+                                             read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
+    # an internal work note: a timeline entry, notifies nobody
+    "POST /api/v1/incidents/{id}/notes": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {"text": "工作记录"},
+                                              read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
     # R-NOT-4: the link's page posts a form without fields; the sample is that
     # empty body (never sent: it would acknowledge), so every case is a body
     # that no browser form of ours sends.

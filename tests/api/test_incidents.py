@@ -348,16 +348,16 @@ class NotifyTest(IncidentWorld):
         self.advance(4 * HOUR)
         g = self.get(inc["id"])
         self.assertEqual(g["response_level"], "R2")
-        # the escalation notifies the L2 recipients (R-ESC-3): every one gets the escalation
-        # notice with its reason (cause …:esc:R2) once per channel; the newly added ones also
-        # get the join notice with the ack request (cause …:esc:R2:join), once per channel
+        # the escalation notifies the L2 recipients (R-ESC-3), one message per person and
+        # channel: the newly added ones the join notice with the ack request (cause
+        # …:esc:R2:join), those who were recipients already the notice (cause …:esc:R2)
         esc = [m for m in g["messages"] if m["cause"].endswith(":esc:R2")]
         join = [m for m in g["messages"] if m["cause"].endswith(":esc:R2:join")]
         for u in RECIPIENTS["L2"]:
-            got = sorted(m["channel"] for m in esc if m["recipient_id"] == self.uid[u])
-            self.assertEqual(got, ["email", "sms"], u)
-            got = sorted(m["channel"] for m in join if m["recipient_id"] == self.uid[u])
             new = u not in RECIPIENTS["L3"]  # recipients since the L3 first report get no join notice
+            got = sorted(m["channel"] for m in esc if m["recipient_id"] == self.uid[u])
+            self.assertEqual(got, [] if new else ["email", "sms"], u)
+            got = sorted(m["channel"] for m in join if m["recipient_id"] == self.uid[u])
             self.assertEqual(got, ["email", "sms"] if new else [], u)
         keys = [(m["cause"], m["recipient_id"], m["channel"]) for m in g["messages"]]
         self.assertEqual(len(keys), len(set(keys)))

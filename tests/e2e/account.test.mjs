@@ -114,13 +114,21 @@ test('the system administrator lists and creates accounts and sets a person\'s n
   await waitText(p, '[data-testid=user-list]', 'zhang');
   assert.deepEqual(await unlabelled(p), [], 'every input is labelled');
   const f = p.locator('[data-testid=user-form]');
+  // the app's messages, next to their field (no English browser bubble): an empty username first
+  assert.equal(await f.getAttribute('novalidate'), '');
+  await f.locator('button[type=submit]').click();
+  await waitText(p, '[data-testid=user-form] .field-error', '请填写「用户名」');
+  assert.equal(await f.locator('input[name=username]').getAttribute('aria-invalid'), 'true');
   await f.locator('input[name=username]').fill('liu');
   await f.locator('input[name=display_name]').fill('刘工');
   await f.locator('input[name=password]').fill('short');
   await f.locator('input[name=phone]').fill('13800000009');
   await f.locator('button[type=submit]').click();
-  await waitText(p, '[data-testid=user-error]', '密码须包含');
-  assert.match(await p.locator('[data-testid=user-error]').innerText(), /至少8个字符/, 'the rule the password breaks');
+  await waitText(p, '[data-testid=user-form] .field-error', '密码须包含');
+  assert.match(await f.locator('.field-error').innerText(), /至少8个字符/, 'the rule the password breaks');
+  assert.equal(await f.locator('.field-error').count(), 1, 'the stale username message is gone');
+  assert.equal(await f.locator('input[name=password]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await f.locator('input[name=username]').getAttribute('aria-invalid'), null);
   await f.locator('input[name=password]').fill('Liu-pass-1!');
   await f.locator('button[type=submit]').click();
   await p.waitForSelector('[data-testid=user-facts]', WAIT);

@@ -15,7 +15,7 @@ static const od_field ci_fields[] = {
     {"environment", OD_JT_STRING, false, 32}, {"location", OD_JT_STRING, false, 200},
     {"attributes", OD_JT_OBJECT, false, 0},   {0}};
 
-static const od_field incident_fields[] = {{"title", OD_JT_STRING, true, 300},
+static const od_field incident_fields[] = {{"title", OD_JT_TEXT, true, 300},
                                            {"ci_ids", OD_JT_ARRAY, true, 100},
                                            {"severity", OD_JT_STRING, false, 16},
                                            {"detected_at", OD_JT_TIME, false, 0},
@@ -39,6 +39,7 @@ static bool has_type(json_t *v, od_jtype t)
 {
     switch (t) {
     case OD_JT_STRING:
+    case OD_JT_TEXT:
     case OD_JT_TIME:
         return json_is_string(v);
     case OD_JT_INT:
@@ -84,8 +85,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!v)
                 continue;
             FUZZ_CHECK(has_type(v, f->type));
-            if (f->type == OD_JT_STRING)
+            if (f->type == OD_JT_STRING || f->type == OD_JT_TEXT)
                 FUZZ_CHECK(od_req_str(&r, f->name) != NULL);
+            if (f->type == OD_JT_TEXT) /* characters, never more than 4 bytes each */
+                FUZZ_CHECK(json_string_length(v) <= 4 * f->max_len);
             (void)od_req_int(&r, f->name, 0);
             (void)od_req_bool(&r, f->name, false);
         }

@@ -189,7 +189,7 @@ static void test_lifecycle(void **state)
     e = (od_error){0};
     assert_int_equal(report(id, &eng, "{\"kind\":\"second\",\"response_level\":\"R3\"}", &out, &e),
                      OD_E_UNPROCESSABLE);
-    assert_non_null(strstr(e.message, "报告缺少必填内容：system_impact, estimated_recovery_at"));
+    assert_non_null(strstr(e.message, "报告缺少必填内容：对系统的影响、预计恢复时间"));
     assert_non_null(
         strstr(e.message, "(report is missing required fields: system_impact, estimated_recovery_at)"));
     char body[256];

@@ -781,20 +781,28 @@ static void search_ignores_case(void **state)
                      OD_BINDS(OD_TEXT("Web-1"), OD_TEXT("server"), OD_TEXT("A"), OD_TEXT("Ops"),
                               OD_TEXT("prod"), OD_TEXT("DC1"), OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
         OD_OK);
+    /* a CI found by its attributes (the Chinese description) or its category */
+    assert_int_equal(od_tx_insert(tx, OD_Q_CI_INSERT, &id, &e,
+                                  OD_BINDS(OD_TEXT("sw-9"), OD_TEXT("network"), OD_TEXT("A"), OD_TEXT("Net"),
+                                           OD_TEXT("prod"), OD_TEXT("DC2"),
+                                           OD_TEXT("{\"描述\":\"核心交换机\"}"), OD_INT(1), OD_INT(1))),
+                     OD_OK);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     static const struct {
-        const char *q;
+        const char *q, *cat;
         int64_t n;
-    } rows[] = {{"web", 1}, {"WEB-1", 1}, {"dc1", 1}, {"ops", 1}, {"web_", 0}, {"%", 0}, {"db", 0}};
+    } rows[] = {{"web", "", 1},  {"WEB-1", "", 1}, {"dc1", "", 1},        {"ops", "", 1},
+                {"web_", "", 0}, {"%", "", 0},     {"db", "", 0},         {"核心", "", 1},
+                {"交换", "", 1}, {"描述", "", 1},  {"zzz", "network", 1}, {"zzz", "", 0}};
     assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *like = od_store_like_pattern(rows[i].q);
         int64_t n = -1;
-        assert_int_equal(
-            od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
-                         OD_BINDS(OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(rows[i].q),
-                                  OD_TEXT(like), OD_TEXT(like), OD_TEXT(like))),
-            OD_OK);
+        assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
+                                      OD_BINDS(OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                               OD_TEXT(rows[i].q), OD_TEXT(like), OD_TEXT(like),
+                                               OD_TEXT(like), OD_TEXT(like), OD_TEXT(rows[i].cat))),
+                         OD_OK);
         assert_int_equal(n, rows[i].n);
         free(like);
     }

@@ -12,6 +12,7 @@ import { incidentView, incidentReportView } from './views/incident.js';
 import { cmdbListView, ciView, ciEditView } from './views/cmdb.js';
 import { eventsView } from './views/events.js';
 import { policyView } from './views/policy.js';
+import { unverifiedView, eventReviewView } from './views/reviews.js';
 import { casesView } from './views/cases.js';
 import { accountView } from './views/account.js';
 import { usersView, userView } from './views/users.js';
@@ -55,6 +56,9 @@ const routes = [
   [/^\/sla$/, slaView, 'sla', 'incident.read'],
   [/^\/reports$/, reportsView, 'reports', 'incident.read'],
   [/^\/reports\/(\d+)$/, reportView, 'reports', 'incident.read'],
+  // the periodic reviews (reviews.js), reached from the CMDB and events screens
+  [/^\/cmdb-unverified$/, unverifiedView, 'cmdb', 'ci.read'],
+  [/^\/events-review$/, eventReviewView, 'events', 'event.read'],
 ];
 
 let current = null; // {timers, charts}

@@ -3,8 +3,8 @@
 // transitively, R-CI-4), and the create / edit form with the grading
 // guidance of the category shown beside the grade field (R-CI-3).
 import { t } from '../i18n.js';
-import { get, post, patch, qs } from '../api.js';
-import { h, clear, field, select, table, tr, section, showError, fieldError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button, pager, csvButton } from '../dom.js';
+import { get, post, patch, del, qs } from '../api.js';
+import { h, clear, field, select, table, tr, section, showError, fieldError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button, pager, csvButton, confirmButton } from '../dom.js';
 import { go, hasRole } from '../main.js';
 import { LEVEL_COLORS } from './dashboard.js';
 
@@ -38,7 +38,9 @@ export async function cmdbListView(ctx) {
   form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
   cat.addEventListener('change', () => { offset = 0; load(); });
   grade.addEventListener('change', () => { offset = 0; load(); });
-  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')), mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body, pg);
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')),
+    h('a', { class: 'button', href: '#/cmdb-unverified', 'data-testid': 'link-unverified' }, t('rev.unverified_title')),
+    mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body, pg);
   async function load() {
     const r = await get('/api/v1/cis' + qs({ ...params(), limit: PAGE, offset }));
     if (!ctx.alive()) return;
@@ -86,27 +88,41 @@ export async function ciView(ctx, [id]) {
         h('dt', {}, t('cmdb.verified')), h('dd', {}, fmtTime(ci.last_verified_at)),
         // the CI's own attributes (description, model, address …): what people search for by name
         Object.entries(ci.attributes || {}).map(([k, v]) => [h('dt', {}, k), h('dd', { 'data-testid': 'ci-attr' }, typeof v === 'string' ? v : JSON.stringify(v))]))),
-      section(t('cmdb.relations'), table([t('cmdb.rel_source'), t('cmdb.rel_type'), t('cmdb.rel_target')],
-        ci.relations.map((r) => tr(h('a', { href: `#/cmdb/${r.source_id}` }, r.source_name), relName(r.type), h('a', { href: `#/cmdb/${r.target_id}` }, r.target_name)))), relForm),
+      section(t('cmdb.relations'), table([t('cmdb.rel_source'), t('cmdb.rel_type'), t('cmdb.rel_target'), mayWrite() ? t('common.actions') : null].filter(Boolean),
+        ci.relations.map((r) => tr(h('a', { href: `#/cmdb/${r.source_id}` }, r.source_name), relName(r.type), h('a', { href: `#/cmdb/${r.target_id}` }, r.target_name),
+          // a wrong relation can be removed (audited), from the CI it goes out of
+          ...(mayWrite() ? [r.source_id === ci.id ? confirmButton(t('cmdb.rel_remove'), t('cmdb.rel_remove_confirm', { source: r.source_name, type: relName(r.type), target: r.target_name }), async () => {
+            try { await del(`/api/v1/cis/${ci.id}/relations/${r.id}`); go(`#/cmdb/${ci.id}`); } catch (e) { showError(relErr, e); }
+          }, { 'data-testid': 'rel-remove' }) : ''] : [])))), relForm),
       section(t('cmdb.impact', { n: impact.count }), graphEl,
         table([t('cmdb.name'), t('cmdb.grade'), t('cmdb.depth')], impact.impacted.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), gradeBadge(c.grade), String(c.depth)))))));
   const chart = ctx.chart(graphEl);
   chart.setOption(impactOption(ci, impact));
 }
 
+const GRADES = ['L1', 'L2', 'L3', 'NG'];
+
 function impactOption(ci, impact) {
-  const nodes = [{ id: String(ci.id), name: ci.name, grade: ci.grade, symbolSize: 46, itemStyle: { color: LEVEL_COLORS[ci.grade], borderColor: '#111', borderWidth: 3 } }];
-  for (const c of impact.impacted) nodes.push({ id: String(c.id), name: c.name, grade: c.grade, symbolSize: Math.max(20, 38 - 6 * c.depth), itemStyle: { color: LEVEL_COLORS[c.grade] } });
+  // one category per grade: the legend explains the colours
+  const cat = (g) => Math.max(0, GRADES.indexOf(g));
+  const nodes = [{ id: String(ci.id), name: ci.name, grade: ci.grade, category: cat(ci.grade), symbolSize: 46, itemStyle: { color: LEVEL_COLORS[ci.grade], borderColor: '#111', borderWidth: 3 } }];
+  for (const c of impact.impacted) nodes.push({ id: String(c.id), name: c.name, grade: c.grade, category: cat(c.grade), symbolSize: Math.max(20, 38 - 6 * c.depth), itemStyle: { color: LEVEL_COLORS[c.grade] } });
   const links = impact.impacted.map((c) => ({ source: String(c.id), target: String(c.via) }));
   return {
     animation: false,
     textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
     // plain text: ctx.chart escapes it (textChart in dom.js); a CI name is data, never HTML
     tooltip: { formatter: (p) => (p.dataType === 'node' ? `${p.data.name} · ${gradeName(p.data.grade)}` : t('cmdb.depends_on_edge')) },
+    legend: { top: 0, data: GRADES.map(gradeName), textStyle: { color: '#1d2430' } },
     series: [{
       type: 'graph', layout: 'force', roam: true, draggable: true, data: nodes, links,
-      force: { repulsion: 260, edgeLength: 90 },
-      label: { show: true, position: 'bottom', color: '#1d2430', fontSize: 13 },
+      categories: GRADES.map((g) => ({ name: gradeName(g), itemStyle: { color: LEVEL_COLORS[g] } })),
+      // kept inside the canvas (gravity, a margin for the legend and the labels), labels that
+      // would overlap are hidden and long names cut
+      top: 36, bottom: 24, left: 40, right: 40,
+      force: { repulsion: 220, edgeLength: 80, gravity: 0.15 },
+      label: { show: true, position: 'bottom', color: '#1d2430', fontSize: 13, width: 120, overflow: 'truncate' },
+      labelLayout: { hideOverlap: true },
       edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 9, lineStyle: { color: '#6b7686', width: 2 },
     }],
   };

@@ -11,7 +11,7 @@ import { h, clear, patch, section, table, tr, countdown, levelBadge, respBadge, 
 const LEVELS = ['L1', 'L2', 'L3', 'NG'];
 const RESPS = ['R1', 'R2', 'R3', 'NG'];
 export const LEVEL_COLORS = { L1: '#e5484d', L2: '#f76b15', L3: '#e2b007', NG: '#8b8d98' };
-const CLASS_COLORS = { exception: '#e5484d', warning: '#f76b15', info: '#3e8ed0', filtered: '#8b8d98', silenced: '#8e4ec6' };
+const CLASS_COLORS = { exception: '#e5484d', warning: '#f76b15', info: '#3e8ed0', filtered: '#8b8d98', silenced: '#8e4ec6', suppressed: '#12a594' };
 const REFRESH_MS = 5000;
 const MAX_ROWS = 6; // what a wall panel shows; the rest is counted
 
@@ -156,7 +156,8 @@ function perDayOption(d) {
 }
 
 function perHourOption(buckets) {
-  const classes = ['exception', 'warning', 'info', 'filtered', 'silenced'];
+  // suppressed by a dependency: its own series, so the blind spot shows
+  const classes = ['exception', 'warning', 'info', 'filtered', 'silenced', 'suppressed'];
   const hours = buckets.map((b) => fmtClock(b.start));
   return {
     animation: false,

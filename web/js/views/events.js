@@ -42,6 +42,10 @@ export async function eventsView(ctx) {
   const list = h('div', { 'data-testid': 'event-list' });
   const detail = h('div', { 'data-testid': 'event-detail' });
   const windows = h('div', { 'data-testid': 'windows' });
+  // windows that have ended are history: hidden unless asked for
+  const showPast = h('input', { type: 'checkbox', 'data-testid': 'mw-show-past' });
+  showPast.addEventListener('change', () => loadWindows());
+  const pastToggle = h('label', { class: 'check' }, showPast, ' ', t('mw.show_past'));
   const note = h('p', { class: 'note', hidden: true, 'data-testid': 'events-absent' });
   const stamp = h('span', { class: 'note', 'data-testid': 'events-refreshed' });
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('ev.filters') },
@@ -60,9 +64,10 @@ export async function eventsView(ctx) {
 
   const wf = windowForm();
   const detailSection = section(t('ev.detail'), detail);
-  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ev.title')), stamp), note, form,
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ev.title')), stamp,
+    h('a', { class: 'button', href: '#/events-review', 'data-testid': 'link-event-review' }, t('rev.events_title'))), note, form,
     section(t('ev.live'), list, pg),
-    h('div', { class: 'ev-grid' }, detailSection, section(t('ev.windows'), windows, wf.el)));
+    h('div', { class: 'ev-grid' }, detailSection, section(t('ev.windows'), pastToggle, windows, wf.el)));
   clear(detail, h('p', { class: 'note' }, t('ev.pick')));
 
   let selected = null; // id of the event in the detail
@@ -180,8 +185,11 @@ export async function eventsView(ctx) {
       if (!ctx.alive()) return;
       const now = serverNow();
       const status = (w) => (Date.parse(w.ends_at) < now ? t('mw.past') : Date.parse(w.starts_at) > now ? t('mw.future') : t('mw.active'));
-      clear(windows, table([t('mw.name'), t('mw.when'), t('mw.conditions'), ''],
-        r.items.map((w) => {
+      const past = r.items.filter((w) => Date.parse(w.ends_at) < now).length;
+      const shown = showPast.checked ? r.items : r.items.filter((w) => Date.parse(w.ends_at) >= now);
+      clear(windows, !showPast.checked && past ? h('p', { class: 'note', 'data-testid': 'mw-hidden' }, t('mw.past_hidden', { n: past })) : null,
+        table([t('mw.name'), t('mw.when'), t('mw.conditions'), t('common.actions')],
+        shown.map((w) => {
           const x = tr(h('span', {}, h('strong', {}, w.name), h('small', { class: 'why' }, ' · ', status(w)),
             h('small', { class: 'hint' }, t('mw.by', { who: w.created_by || '—' }), w.comment ? ' · ' + w.comment : '')),
             h('span', { class: 'when' }, fmtTime(w.starts_at), h('br'), '– ', fmtTime(w.ends_at)),

@@ -9,7 +9,7 @@
 // told, on which channel, when, and what failed (in red, with the reason)
 // comes from the incident's messages.  Also the printable report (A4).
 import { t, tOr, bi } from '../i18n.js';
-import { get, post, patch as apiPatch } from '../api.js';
+import { get, post, put as apiPut, patch as apiPatch } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, badge, levelName,
   respName, sevName, roleName, dlName, reportName, fieldName, fmtTime, countdown, localInputToIso, isoToLocalInput, button,
@@ -27,6 +27,9 @@ const REPORT_FIELDS = {
   final: [['cause', 'textarea'], ['process', 'textarea'], ['current_state', 'textarea'], ['business_impact_minutes', 'number'], ['improvements', 'textarea']],
 };
 const REVIEW_FIELDS = ['cause_analysis', 'lessons', 'improvements', 'measures', 'result'];
+// the server's limits, in characters (as maxlength counts them)
+const MAXLEN = { location: 500, symptoms: 4000, impact_scope: 2000, system_impact: 4000, text: 4000, cause: 4000, process: 8000, current_state: 4000, improvements: 4000 };
+const NOTE_MAX = 2000;
 
 function kindsFor(state) {
   return { detected: ['first'], reported: ['second', 'progress'], confirmed: ['progress'], activated: ['progress', 'final'] }[state] || [];
@@ -44,6 +47,7 @@ export async function incidentView(ctx, [id]) {
   const deliveries = h('div', { 'data-testid': 'deliveries' });
   const reports = h('div', { 'data-testid': 'reports' });
   const forms = h('div', { 'data-testid': 'report-forms' });
+  const notes = h('div', { 'data-testid': 'note-form' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   let formsState = null;
   let regradeOpen = false; // the regrade form stays open across rebuilds
@@ -57,14 +61,16 @@ export async function incidentView(ctx, [id]) {
       section(t('inc.deliveries'), deliveries),
       section(t('inc.reports'), reports),
       forms,
+      notes,
       section(t('inc.timeline'), timeline)));
+  if (can('incident.report') || can('incident.lead')) notes.append(noteForm());
 
   const open = () => OPEN_STATES.includes(inc.state);
 
   function render() {
     const ci = inc.cis.map((c) => h('a', { href: `#/cmdb/${c.id}` }, c.name, ' ', gradeBadge(c.grade)));
     patch(head, [inc.title, inc.drill, inc.state, inc.level, inc.response_level, inc.highest_response_level, inc.severity, inc.severity_provisional,
-      inc.handling_deadline, inc.cis, inc.location, inc.symptoms, inc.impact_scope, inc.activation_role, inc.closing_role, inc.detected_at], () => [
+      inc.handling_deadline, inc.cis, inc.location, inc.symptoms, inc.impact_scope, inc.activation_role, inc.closing_role, inc.detected_at, inc.owner], () => [
       h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('nav.incidents')), ' / ', inc.number),
       h('h1', {}, inc.title, ' ', inc.drill ? badge(t('inc.drill_badge'), 'drill') : null),
       h('div', { class: 'badges' },
@@ -75,6 +81,10 @@ export async function incidentView(ctx, [id]) {
         h('span', {}, sevName(inc.severity) + (inc.severity_provisional ? ' ' + t('inc.provisional') : ''))),
       h('dl', { class: 'facts' },
         h('dt', {}, t('inc.number')), h('dd', {}, inc.number),
+        // the owner (负责人): who drives the handling; one click takes it
+        h('dt', {}, t('owner.label')), h('dd', { 'data-testid': 'inc-owner' }, inc.owner ? (inc.owner.display_name || inc.owner.username) : t('owner.none'),
+          (can('incident.report') || can('incident.lead')) && (!inc.owner || inc.owner.id !== session.me.id)
+            ? [' ', button(t('owner.take'), () => takeOwner(), { 'data-testid': 'btn-take-owner' })] : null),
         h('dt', {}, t('inc.detected_at')), h('dd', {}, fmtTime(inc.detected_at)),
         h('dt', {}, t('inc.handling_deadline')), h('dd', { 'data-testid': 'handling' }, inc.handling_deadline ? [fmtTime(inc.handling_deadline), ' ', open() ? countdown(inc.handling_deadline) : null] : t('common.none_limit')),
         h('dt', {}, t('inc.cis')), h('dd', {}, ci.length ? ci.flatMap((x, i) => (i ? [t('common.sep'), x] : [x])) : '—'),
@@ -123,7 +133,10 @@ export async function incidentView(ctx, [id]) {
 
     patch(reports, inc.reports, () => (inc.reports.length ? inc.reports.map(reportBlock) : h('p', { class: 'note' }, t('inc.no_reports'))));
     // the timeline only grows: new entries are appended, the ones shown (and a selection in them) stay
-    const tlItem = (e) => h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text));
+    // a work note is the person's own words, marked as internal
+    const tlItem = (e) => (e.kind === 'note'
+      ? h('li', { class: 'tl-note', 'data-testid': 'tl-note' }, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', badge(t('note.badge'), 'note'), ' ', e.text)
+      : h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text)));
     const shownTl = timeline.dataset.key ? JSON.parse(timeline.dataset.key) : null;
     if (shownTl && inc.timeline.length > shownTl.length && JSON.stringify(inc.timeline.slice(0, shownTl.length)) === timeline.dataset.key) {
       timeline.append(...inc.timeline.slice(shownTl.length).map(tlItem));
@@ -145,6 +158,15 @@ export async function incidentView(ctx, [id]) {
       else if (now.tl > seen.tl) announce(t('live.timeline', { text: bi(inc.timeline[inc.timeline.length - 1].text) }));
     }
     seen = now;
+  }
+
+  async function takeOwner() {
+    try {
+      inc = await apiPut(`/api/v1/incidents/${inc.id}/owner`, { user_id: session.me.id });
+      showError(actErr, null);
+      render();
+      announce(t('owner.taken', { n: inc.number }));
+    } catch (e) { showError(actErr, e); }
   }
 
   // Every message of the incident: who, which channel, when, its state;
@@ -193,11 +215,11 @@ export async function incidentView(ctx, [id]) {
     const inputs = {};
     const rows = REPORT_FIELDS[kind].map(([name, type]) => {
       let el;
-      if (type === 'textarea') el = h('textarea', { name, rows: 3 });
+      if (type === 'textarea') el = h('textarea', { name, rows: 3, maxlength: MAXLEN[name] });
       else if (type === 'resp') el = select(['R1', 'R2', 'R3', 'NG'].map((r) => [r, respName(r)]), inc.response_level, { name });
       else if (type === 'datetime') el = h('input', { type: 'datetime-local', name, value: isoToLocalInput(serverNow() + 3600e3) });
       else if (type === 'number') el = h('input', { type: 'number', name, min: 0, step: 1 });
-      else el = h('input', { name });
+      else el = h('input', { name, maxlength: MAXLEN[name] });
       if (kind === 'first' && inc[name]) el.value = inc[name];
       inputs[name] = [el, type];
       return field(fieldName(name), el, { required: true, hint: type === 'datetime' ? t('time.input_zone') : undefined });
@@ -229,6 +251,28 @@ export async function incidentView(ctx, [id]) {
       } catch (e) { fieldError(e.field && inputs[e.field] ? inputs[e.field][0] : null, err, e); }
     });
     return section(t('inc.form_title', { kind: reportName(kind) }), h('p', { class: 'note' }, t('inc.required_note')), form);
+  }
+
+  // An internal work note: for the people handling the incident, written to
+  // the timeline only; unlike a progress report it notifies nobody.  Built
+  // once, so polling never takes what is being typed.
+  function noteForm() {
+    const text = h('textarea', { name: 'text', rows: 2, maxlength: NOTE_MAX, 'data-testid': 'note-text' });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const form = h('form', { class: 'form', novalidate: true }, field(t('note.text'), text, { hint: t('note.hint') }), err,
+      h('button', { type: 'submit', 'data-testid': 'note-save' }, t('note.save')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!text.value.trim()) { fieldError(text, err, t('form.required', { field: t('note.text') })); return; }
+      try {
+        inc = await post(`/api/v1/incidents/${inc.id}/notes`, { text: text.value.trim() });
+        text.value = '';
+        fieldError(null, err, null);
+        render();
+        announce(t('note.saved'));
+      } catch (e) { fieldError(e.field === 'text' ? text : null, err, e); }
+    });
+    return section(t('note.title'), form);
   }
 
   // Regrade (R-INC-4): severity, CIs, response level, with the reason; folded

@@ -54,21 +54,25 @@ export async function incidentListView(ctx) {
         i.handling_deadline && !['resolved', 'closed', 'reviewed'].includes(i.state) ? countdown(i.handling_deadline) : fmtTime(i.handling_deadline)))));
     pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
-  // 待我处理: what waits for my authority — plans to activate, incidents to
-  // close, cases to review — before the whole list
+  // 待我处理: what waits for me — acknowledgements I owe, plans to activate,
+  // incidents to close, cases to review — before the whole list
   const REVIEWERS = ['ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'emergency_leadership'];
   async function loadMine() {
     const roles = session.me.roles;
     const want = [['confirmed', (i) => roles.includes(i.activation_role), 'mine.activate'], ['resolved', (i) => roles.includes(i.closing_role), 'mine.close']];
     if (roles.some((r) => REVIEWERS.includes(r))) want.push(['closed', () => true, 'mine.review']);
     const lists = await Promise.all(want.map(([st]) => get('/api/v1/incidents' + qs({ state: st, limit: 100 }))));
+    const acks = await get('/api/v1/incidents' + qs({ awaiting_my_ack: 'true', limit: 100 }));
+    const owned = await get('/api/v1/incidents' + qs({ owner: 'me', limit: 100 }));
     if (!ctx.alive()) return;
-    const todo = [];
+    const todo = acks.items.map((i) => [i, 'mine.ack']);
+    for (const i of owned.items.filter((x) => !['closed', 'reviewed'].includes(x.state))) todo.push([i, 'mine.own']);
     want.forEach(([, ok, what], k) => { for (const i of lists[k].items.filter(ok)) todo.push([i, what]); });
     patch(mine, todo.map(([i, what]) => [i.id, i.title, i.level, i.response_level, what]), () => (todo.length
       ? section(t('mine.title', { n: todo.length }), table([t('inc.number'), t('inc.title'), t('mine.what'), t('inc.level'), t('inc.response')],
         todo.map(([i, what]) => tr(h('a', { href: `#/incidents/${i.id}` }, i.number), i.title, t(what), levelBadge(i.level), respBadge(i.response_level)))))
       : null));
+    mine.dataset.loaded = '1';
   }
   await Promise.all([load(), loadMine()]);
   ctx.every(10000, () => { load().catch(() => {}); loadMine().catch(() => {}); });

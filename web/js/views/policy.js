@@ -19,7 +19,11 @@ export async function policyView(ctx) {
         Object.entries(p.responses).map(([r, x]) => tr(respName(r), mins(x.handling_limit_minutes), mins(x.progress_every_minutes), roleName(x.activation_role))))),
       section(t('pol.levels'), table([t('inc.level'), t('inc.first_report_within'), t('inc.recipients'), t('pol.owning_heads'), t('inc.ack')],
         Object.entries(p.levels).map(([l, x]) => tr(levelName(l), mins(x.first_report_within_minutes), x.recipient_roles.map((r) => roleName(r.key)).join(t('common.sep')),
-          x.owning_department_heads ? t('common.yes') : t('common.no'), x.ack_required ? t('inc.ack_within', { n: x.ack_within_minutes }) : t('inc.ack_none'))))),
+          x.owning_department_heads ? t('common.yes') : t('common.no'), x.ack_required ? t('inc.ack_within', { n: x.ack_within_minutes }) : t('inc.ack_none')))),
+        // how unacknowledged people are reminded (R-NOT-4): every n minutes, at most m times
+        p.acknowledgement ? h('p', { class: 'note', 'data-testid': 'renotify-policy' }, p.acknowledgement.renotify_every_minutes == null ? t('pol.renotify_none')
+          : p.acknowledgement.renotify_max ? t('pol.renotify_capped', { n: p.acknowledgement.renotify_every_minutes, max: p.acknowledgement.renotify_max })
+            : t('pol.renotify_every', { n: p.acknowledgement.renotify_every_minutes })) : null),
       // the policy's definitions of 影响程度, so that people grade by the same words
       section(t('pol.severities'), table([t('inc.severity'), t('pol.definition')],
         sevs.filter((s) => cats.severities && cats.severities[s]).map((s) => tr(sevName(s), h('div', { class: 'sev-def' }, cats.severities[s].description))),

@@ -7,7 +7,7 @@
 // administrator roles.  The server checks every permission anyway.
 import { t } from '../i18n.js';
 import { get, post, patch, put, qs } from '../api.js';
-import { h, clear, field, select, table, tr, section, showError, button, roleName, fmtTime, badge } from '../dom.js';
+import { h, clear, field, select, table, tr, section, showError, button, roleName, fmtTime, badge, fieldError } from '../dom.js';
 import { hasRole, go } from '../main.js';
 import { notifyPanel } from './notify.js';
 
@@ -50,7 +50,8 @@ function createForm() {
   const email = h('input', { type: 'email', name: 'email', maxlength: 254 });
   const lang = select([['zh-CN', t('lang.zh')], ['en', t('lang.en')]], 'zh-CN', { name: 'lang' });
   const err = h('p', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'user-error' });
-  const f = h('form', { class: 'form', 'data-testid': 'user-form' },
+  // the app's own messages next to the field (no browser bubble in English)
+  const f = h('form', { class: 'form', 'data-testid': 'user-form', novalidate: true },
     field(t('account.username'), username, { required: true }), field(t('users.display_name'), display),
     field(t('users.password'), password, { required: true, hint: t('account.pw_hint') }),
     field(t('account.department'), department), field(t('notify.phone'), phone), field(t('notify.email'), email), field(t('notify.lang'), lang),
@@ -60,10 +61,14 @@ function createForm() {
     ev.preventDefault();
     const body = { username: username.value.trim(), password: password.value, lang: lang.value };
     for (const [k, el] of [['display_name', display], ['department', department], ['phone', phone], ['email', email]]) if (el.value.trim()) body[k] = el.value.trim();
+    if (!body.username) { fieldError(username, err, t('form.required', { field: t('account.username') })); return; }
+    if (!body.password) { fieldError(password, err, t('form.required', { field: t('users.password') })); return; }
+    const inputs = { username, password, display_name: display, department, phone, email };
     try {
       const u = await post('/api/v1/users', body);
+      fieldError(null, err, null);
       go(`#/users/${u.id}`);
-    } catch (e) { showError(err, e); }
+    } catch (e) { fieldError(inputs[e.field] || null, err, e); } // each try clears the marks of the last
   });
   return f;
 }
