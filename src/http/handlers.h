@@ -33,6 +33,10 @@ H(record_create) H(record_list) H(record_get) H(record_patch) H(record_timeline)
 H(record_links) H(record_link_add) H(record_link_delete) H(record_cis) H(record_ci_add) H(record_ci_delete)
 H(record_clocks) H(record_approvals) H(record_checklists)
 H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(committee_delete)
+/* the known-error database and problem candidates (h_known_errors.c) */
+H(known_error_list) H(known_error_create) H(known_error_search) H(known_error_get) H(known_error_patch)
+H(incident_known_errors) H(incident_apply_known_error) H(event_known_errors)
+H(problem_candidates) H(problem_candidates_scan) H(problem_candidate_accept) H(problem_candidate_dismiss)
 #undef H
     /* clang-format on */
 
