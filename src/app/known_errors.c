@@ -61,18 +61,21 @@ static void ke_from_row(od_rows *r, ke_row *k)
     k->problem_id = od_rows_null(r, 12) ? 0 : od_rows_int(r, 12);
     k->published = od_rows_int(r, 15) != 0;
     snprintf(k->department, sizeof k->department, "%s", od_rows_text(r, 4));
-    json_t *o = json_pack("{sI ss ss ss ss ss ss sI ss ss ss ss}", "id", (json_int_t)k->id, "kind", "known_error",
-                          "number", od_rows_text(r, 1), "title", od_rows_text(r, 2), "state", od_rows_text(r, 3),
-                          "department", od_rows_text(r, 4), "kind_zh", "已知错误", "version",
-                          (json_int_t)k->version, "symptoms", od_rows_text(r, 8), "root_cause",
-                          od_rows_text(r, 9), "workaround", od_rows_text(r, 10), "solution", od_rows_text(r, 11));
+    json_t *o =
+        json_pack("{sI ss ss ss ss ss ss sI ss ss ss ss}", "id", (json_int_t)k->id, "kind", "known_error",
+                  "number", od_rows_text(r, 1), "title", od_rows_text(r, 2), "state", od_rows_text(r, 3),
+                  "department", od_rows_text(r, 4), "kind_zh", "已知错误", "version", (json_int_t)k->version,
+                  "symptoms", od_rows_text(r, 8), "root_cause", od_rows_text(r, 9), "workaround",
+                  od_rows_text(r, 10), "solution", od_rows_text(r, 11));
     json_object_set_new(o, "created_at", time_or_null(od_rows_int(r, 6)));
     json_object_set_new(o, "updated_at", time_or_null(od_rows_int(r, 7)));
     json_object_set_new(o, "problem_id", int_or_null(r, 12));
-    json_object_set_new(o, "problem_number", od_rows_null(r, 13) ? json_null() : json_string(od_rows_text(r, 13)));
+    json_object_set_new(o, "problem_number",
+                        od_rows_null(r, 13) ? json_null() : json_string(od_rows_text(r, 13)));
     json_object_set_new(o, "match_rules", rules_json(od_rows_text(r, 14)));
     json_object_set_new(o, "published", json_boolean(k->published));
-    json_object_set_new(o, "published_at", od_rows_null(r, 16) ? json_null() : time_or_null(od_rows_int(r, 16)));
+    json_object_set_new(o, "published_at",
+                        od_rows_null(r, 16) ? json_null() : time_or_null(od_rows_int(r, 16)));
     json_object_set_new(o, "uses", json_integer(od_rows_int(r, 17)));
     json_object_set_new(o, "created_by", int_or_null(r, 18));
     k->o = o;
@@ -154,10 +157,11 @@ static od_err rules_check(json_t *arr, od_ke_rules *rules, char **text, od_error
     json_array_foreach(arr, i, v)
     {
         if (!json_is_string(v) || json_string_length(v) >= OD_EVT_VALUE_MAX)
-            return od_error_set(e, OD_E_INVALID, "match_rules",
-                                "match_rules 须为匹配条件字符串数组，每条少于 %d 字节 (match_rules must be an "
-                                "array of matcher strings, each under %d bytes)",
-                                OD_EVT_VALUE_MAX, OD_EVT_VALUE_MAX);
+            return od_error_set(
+                e, OD_E_INVALID, "match_rules",
+                "match_rules 须为匹配条件字符串数组，每条少于 %d 字节 (match_rules must be an "
+                "array of matcher strings, each under %d bytes)",
+                OD_EVT_VALUE_MAX, OD_EVT_VALUE_MAX);
         t[i] = json_string_value(v);
     }
     od_err rc = od_ke_rules_parse(t, n, rules, e);
@@ -208,7 +212,8 @@ static od_err problem_check(od_tx *tx, int64_t pid, char num[64], od_error *e)
     od_rows_close(r);
     if (!rc && !ok)
         rc = od_error_set(e, OD_E_UNPROCESSABLE, "problem_id",
-                          "问题记录 %lld 不存在 (problem record %lld not found)", (long long)pid, (long long)pid);
+                          "问题记录 %lld 不存在 (problem record %lld not found)", (long long)pid,
+                          (long long)pid);
     return rc;
 }
 
@@ -245,9 +250,10 @@ static od_err ke_write_sides(od_tx *tx, const od_principal *who, int64_t id, int
         size_t i;
         json_t *v;
         rc = od_tx_exec(tx, OD_Q_KE_CI_CLEAR, e, OD_BINDS(OD_INT(id)));
-        json_array_foreach(cis, i, v) if (!rc) rc = od_tx_exec(
-            tx, OD_Q_RCI_INSERT, e,
-            OD_BINDS(OD_INT(id), OD_INT(json_integer_value(v)), OD_TEXT("affected"), OD_INT_NONZERO(uid), OD_INT(now)));
+        json_array_foreach(cis, i, v) if (!rc) rc =
+            od_tx_exec(tx, OD_Q_RCI_INSERT, e,
+                       OD_BINDS(OD_INT(id), OD_INT(json_integer_value(v)), OD_TEXT("affected"),
+                                OD_INT_NONZERO(uid), OD_INT(now)));
     }
     if (!rc && problem_changed) {
         rc = od_tx_exec(tx, OD_Q_KE_LINK_CLEAR, e, OD_BINDS(OD_INT(id), OD_TEXT("known_error_of")));
@@ -268,8 +274,8 @@ static bool text_ok(json_t *body, od_error *e)
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         json_t *v = json_object_get(body, keys[i]);
         if (v && json_string_length(v) > TEXT_MAX) {
-            od_error_set(e, OD_E_TOO_LARGE, keys[i], "字段 %s 超过 %d 字节 (field %s is over %d bytes)", keys[i],
-                         TEXT_MAX, keys[i], TEXT_MAX);
+            od_error_set(e, OD_E_TOO_LARGE, keys[i], "字段 %s 超过 %d 字节 (field %s is over %d bytes)",
+                         keys[i], TEXT_MAX, keys[i], TEXT_MAX);
             return false;
         }
     }
@@ -307,7 +313,8 @@ od_err od_ke_create(od_app *a, const od_principal *who, json_t *body, json_t **o
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_KE_INSERT, e,
                         OD_BINDS(OD_INT(id), OD_TEXT(str_or(body, NULL, "symptoms")),
-                                 OD_TEXT(str_or(body, NULL, "root_cause")), OD_TEXT(str_or(body, NULL, "workaround")),
+                                 OD_TEXT(str_or(body, NULL, "root_cause")),
+                                 OD_TEXT(str_or(body, NULL, "workaround")),
                                  OD_TEXT(str_or(body, NULL, "solution")), OD_INT_NONZERO(pid), OD_TEXT(rtext),
                                  OD_BOOL(published), OD_INT_NONZERO(published ? now : 0)));
     ke_row k = {0};
@@ -315,9 +322,9 @@ od_err od_ke_create(od_app *a, const od_principal *who, json_t *body, json_t **o
         rc = ke_load(tx, NULL, id, &k, e);
     char *text = NULL;
     if (!rc) {
-        text = ke_body(json_string_value(json_object_get(k.o, "number")), in.title, str_or(body, NULL, "symptoms"),
-                       str_or(body, NULL, "root_cause"), str_or(body, NULL, "workaround"),
-                       str_or(body, NULL, "solution"));
+        text = ke_body(json_string_value(json_object_get(k.o, "number")), in.title,
+                       str_or(body, NULL, "symptoms"), str_or(body, NULL, "root_cause"),
+                       str_or(body, NULL, "workaround"), str_or(body, NULL, "solution"));
         rc = text ? ke_write_sides(tx, who, id, now, cis, pid != 0, pid, pnum, text, e)
                   : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
@@ -363,11 +370,12 @@ od_err od_ke_update(od_app *a, const od_principal *who, int64_t id, json_t *body
     if (!rc)
         rc = ke_load(tx, who, id, &x, e);
     if (!rc && x.version != version)
-        rc = od_error_set(e, OD_E_CONFLICT, "version",
-                          "已知错误已被他人修改：您的版本为 %lld，当前版本为 %lld，请刷新后重试 (the known error "
-                          "was changed meanwhile: your version is %lld, the current version is %lld; reload and "
-                          "retry)",
-                          (long long)version, (long long)x.version, (long long)version, (long long)x.version);
+        rc = od_error_set(
+            e, OD_E_CONFLICT, "version",
+            "已知错误已被他人修改：您的版本为 %lld，当前版本为 %lld，请刷新后重试 (the known error "
+            "was changed meanwhile: your version is %lld, the current version is %lld; reload and "
+            "retry)",
+            (long long)version, (long long)x.version, (long long)version, (long long)x.version);
     json_t *cis = json_object_get(body, "ci_ids"), *pv = json_object_get(body, "problem_id");
     int64_t pid = pv ? (json_is_integer(pv) ? json_integer_value(pv) : 0) : x.problem_id;
     bool problem_changed = pv && pid != x.problem_id;
@@ -382,12 +390,13 @@ od_err od_ke_update(od_app *a, const od_principal *who, int64_t id, json_t *body
         rc = od_error_set(e, OD_E_UNPROCESSABLE, "title", "标题须为 1–300 字节 (the title is 1-300 bytes)");
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_KE_REC_UPDATE, e,
-                        OD_BINDS(OD_TEXT(title), OD_TEXT(published ? "published" : "draft"), OD_INT(now), OD_INT(id),
-                                 OD_INT(version)));
+                        OD_BINDS(OD_TEXT(title), OD_TEXT(published ? "published" : "draft"), OD_INT(now),
+                                 OD_INT(id), OD_INT(version)));
     if (!rc && od_tx_changes(tx) != 1)
-        rc = od_error_set(e, OD_E_CONFLICT, "version",
-                          "已知错误已被他人修改，请刷新后重试 (the known error was changed meanwhile; reload and "
-                          "retry)");
+        rc = od_error_set(
+            e, OD_E_CONFLICT, "version",
+            "已知错误已被他人修改，请刷新后重试 (the known error was changed meanwhile; reload and "
+            "retry)");
     json_t *pat = json_object_get(x.o, "published_at");
     int64_t pub_at = 0;
     if (!rc && json_is_string(pat))
@@ -396,18 +405,19 @@ od_err od_ke_update(od_app *a, const od_principal *who, int64_t id, json_t *body
         pub_at = now;
     if (!rc) {
         char *cur = json_dumps(json_object_get(x.o, "match_rules"), JSON_COMPACT);
-        rc = od_tx_exec(tx, OD_Q_KE_UPDATE, e,
-                        OD_BINDS(OD_TEXT(str_or(body, x.o, "symptoms")), OD_TEXT(str_or(body, x.o, "root_cause")),
-                                 OD_TEXT(str_or(body, x.o, "workaround")), OD_TEXT(str_or(body, x.o, "solution")),
-                                 OD_INT_NONZERO(pid), OD_TEXT(rtext ? rtext : (cur ? cur : "[]")), OD_BOOL(published),
-                                 OD_INT_NONZERO(pub_at), OD_INT(id)));
+        rc = od_tx_exec(
+            tx, OD_Q_KE_UPDATE, e,
+            OD_BINDS(OD_TEXT(str_or(body, x.o, "symptoms")), OD_TEXT(str_or(body, x.o, "root_cause")),
+                     OD_TEXT(str_or(body, x.o, "workaround")), OD_TEXT(str_or(body, x.o, "solution")),
+                     OD_INT_NONZERO(pid), OD_TEXT(rtext ? rtext : (cur ? cur : "[]")), OD_BOOL(published),
+                     OD_INT_NONZERO(pub_at), OD_INT(id)));
         free(cur);
     }
     char *text = NULL;
     if (!rc) {
-        text = ke_body(json_string_value(json_object_get(x.o, "number")), title, str_or(body, x.o, "symptoms"),
-                       str_or(body, x.o, "root_cause"), str_or(body, x.o, "workaround"),
-                       str_or(body, x.o, "solution"));
+        text = ke_body(json_string_value(json_object_get(x.o, "number")), title,
+                       str_or(body, x.o, "symptoms"), str_or(body, x.o, "root_cause"),
+                       str_or(body, x.o, "workaround"), str_or(body, x.o, "solution"));
         rc = text ? ke_write_sides(tx, who, id, now, cis, problem_changed, pid, pnum, text, e)
                   : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
@@ -502,11 +512,12 @@ static void labels_of(json_t *o, od_label *v, size_t max, od_labels *out)
 static json_t *hit_json(od_rows *r, const char *snippet)
 {
     json_t *o = json_pack("{sI ss ss ss ss ss sI ss}", "id", (json_int_t)od_rows_int(r, 0), "number",
-                          od_rows_text(r, 1), "title", od_rows_text(r, 2), "state", od_rows_text(r, 3), "symptoms",
-                          od_rows_text(r, 8), "workaround", od_rows_text(r, 10), "uses",
+                          od_rows_text(r, 1), "title", od_rows_text(r, 2), "state", od_rows_text(r, 3),
+                          "symptoms", od_rows_text(r, 8), "workaround", od_rows_text(r, 10), "uses",
                           (json_int_t)od_rows_int(r, 17), "snippet", snippet ? snippet : "");
     json_object_set_new(o, "problem_id", int_or_null(r, 12));
-    json_object_set_new(o, "problem_number", od_rows_null(r, 13) ? json_null() : json_string(od_rows_text(r, 13)));
+    json_object_set_new(o, "problem_number",
+                        od_rows_null(r, 13) ? json_null() : json_string(od_rows_text(r, 13)));
     json_object_set_new(o, "published", json_boolean(od_rows_int(r, 15) != 0));
     return o;
 }
@@ -540,8 +551,8 @@ typedef struct ms_store {
     int64_t cis[64];
 } ms_store;
 
-static od_err event_matchset(od_app *a, const od_principal *who, int64_t event_id, ms_store *st, ke_matchset *ms,
-                             od_error *e)
+static od_err event_matchset(od_app *a, const od_principal *who, int64_t event_id, ms_store *st,
+                             ke_matchset *ms, od_error *e)
 {
     memset(ms, 0, sizeof *ms);
     json_t *ev = NULL;
@@ -613,8 +624,8 @@ od_err od_ke_search(od_app *a, const od_principal *who, const od_ke_query *q, js
 /* ---- matching ---- */
 
 /* The published known errors matching ms, who may see: {items, total}. */
-static od_err matches(od_tx *tx, const od_principal *who, const ke_matchset *ms, int64_t incident_id, json_t **out,
-                      od_error *e)
+static od_err matches(od_tx *tx, const od_principal *who, const ke_matchset *ms, int64_t incident_id,
+                      int64_t limit, int64_t offset, json_t **out, od_error *e)
 {
     json_t *items = json_array();
     od_rows *r = NULL;
@@ -636,20 +647,22 @@ static od_err matches(od_tx *tx, const od_principal *who, const ke_matchset *ms,
         json_t *it;
         json_array_foreach(items, i, it) json_object_set_new(it, "applied", json_false());
         while (!rc && !(rc = od_rows_step(r, &row)) && row)
-            json_array_foreach(items, i, it) if (json_integer_value(json_object_get(it, "id")) == od_rows_int(r, 0))
+            json_array_foreach(items, i,
+                               it) if (json_integer_value(json_object_get(it, "id")) == od_rows_int(r, 0))
                 json_object_set_new(it, "applied", json_true());
         od_rows_close(r);
     }
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    size_t n = json_array_size(items);
-    *out = json_pack("{so sI}", "items", items, "total", (json_int_t)n);
-    return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    /* the page */
+    int64_t total = (int64_t)json_array_size(items);
+    json_t *page = json_array();
+    for (int64_t i = offset; !rc && i < total && (limit < 0 || i < offset + limit); i++)
+        json_array_append(page, json_array_get(items, (size_t)i));
+    json_decref(items);
+    return od_list_done(rc, page, total, limit, offset, out, e);
 }
 
-od_err od_ke_for_event(od_app *a, const od_principal *who, int64_t event_id, json_t **out, od_error *e)
+od_err od_ke_for_event(od_app *a, const od_principal *who, int64_t event_id, int64_t limit, int64_t offset,
+                       json_t **out, od_error *e)
 {
     *out = NULL;
     ms_store *st = calloc(1, sizeof *st);
@@ -661,14 +674,15 @@ od_err od_ke_for_event(od_app *a, const od_principal *who, int64_t event_id, jso
     if (!rc)
         rc = od_tx_begin(a->store, false, &tx, e);
     if (!rc)
-        rc = matches(tx, who, &ms, 0, out, e);
+        rc = matches(tx, who, &ms, 0, limit, offset, out, e);
     od_tx_rollback(tx);
     json_decref(st->holder);
     free(st);
     return rc;
 }
 
-od_err od_ke_for_incident(od_app *a, const od_principal *who, int64_t incident_id, json_t **out, od_error *e)
+od_err od_ke_for_incident(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
+                          int64_t offset, json_t **out, od_error *e)
 {
     *out = NULL;
     json_t *inc = NULL, *evl = json_array();
@@ -682,8 +696,11 @@ od_err od_ke_for_incident(od_app *a, const od_principal *who, int64_t incident_i
     ke_matchset ms = {0};
     if (!rc) {
         /* the incident's own labels, then up to 3 of its events' */
-        json_t *own = json_pack("{ss ss}", "title", json_string_value(json_object_get(inc, "title")), "symptoms",
-                                json_string_value(json_object_get(inc, "symptoms")) ? json_string_value(json_object_get(inc, "symptoms")) : "");
+        json_t *own =
+            json_pack("{ss ss}", "title", json_string_value(json_object_get(inc, "title")), "symptoms",
+                      json_string_value(json_object_get(inc, "symptoms"))
+                          ? json_string_value(json_object_get(inc, "symptoms"))
+                          : "");
         json_array_append_new(evl, own ? own : json_object());
         od_rows *r = NULL;
         bool row = false;
@@ -707,7 +724,7 @@ od_err od_ke_for_incident(od_app *a, const od_principal *who, int64_t incident_i
         ms.cis = st->cis;
     }
     if (!rc)
-        rc = matches(tx, who, &ms, incident_id, out, e);
+        rc = matches(tx, who, &ms, incident_id, limit, offset, out, e);
     od_tx_rollback(tx);
     json_decref(inc);
     json_decref(evl);
@@ -741,8 +758,9 @@ od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int6
                           "已知错误 %lld 尚未发布 (known error %lld is not published)", (long long)ke_id,
                           (long long)ke_id);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_KE_USE_INSERT, e,
-                        OD_BINDS(OD_INT(ke_id), OD_INT(incident_id), OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
+        rc = od_tx_exec(
+            tx, OD_Q_KE_USE_INSERT, e,
+            OD_BINDS(OD_INT(ke_id), OD_INT(incident_id), OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
     bool already = !rc && od_tx_changes(tx) == 0;
     const char *num = json_string_value(json_object_get(k.o, "number")),
                *inum = json_string_value(json_object_get(inc, "number"));
@@ -752,14 +770,16 @@ od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int6
         if (!rc)
             rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &inc_rec, e, OD_BINDS(OD_INT(incident_id)));
         char text[512];
-        json_t *d = json_pack("{sI ss sI ss}", "known_error_id", (json_int_t)ke_id, "known_error", num ? num : "",
-                              "incident_id", (json_int_t)incident_id, "incident", inum ? inum : "");
-        snprintf(text, sizeof text, "应用已知错误 %s 的临时解决办法 (applied the workaround of known error %s)",
-                 num ? num : "", num ? num : "");
+        json_t *d =
+            json_pack("{sI ss sI ss}", "known_error_id", (json_int_t)ke_id, "known_error", num ? num : "",
+                      "incident_id", (json_int_t)incident_id, "incident", inum ? inum : "");
+        snprintf(text, sizeof text,
+                 "应用已知错误 %s 的临时解决办法 (applied the workaround of known error %s)", num ? num : "",
+                 num ? num : "");
         if (!rc)
             rc = od_record_timeline_add(tx, inc_rec, now, who, "known_error", d, text, e);
-        snprintf(text, sizeof text, "临时解决办法用于事件 %s (workaround used on incident %s)", inum ? inum : "",
-                 inum ? inum : "");
+        snprintf(text, sizeof text, "临时解决办法用于事件 %s (workaround used on incident %s)",
+                 inum ? inum : "", inum ? inum : "");
         if (!rc)
             rc = od_record_timeline_add(tx, ke_id, now, who, "known_error_use", d, text, e);
         json_decref(d);
@@ -769,7 +789,8 @@ od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int6
                               OD_BINDS(OD_INT(inc_rec), OD_INT(k.problem_id), OD_TEXT("caused_by")));
         if (!rc && k.problem_id && have == 0) {
             rc = od_tx_insert(tx, OD_Q_RLINK_INSERT, &lid, e,
-                              OD_BINDS(OD_INT(inc_rec), OD_INT(k.problem_id), OD_TEXT("caused_by"), OD_TEXT("problem"),
+                              OD_BINDS(OD_INT(inc_rec), OD_INT(k.problem_id), OD_TEXT("caused_by"),
+                                       OD_TEXT("problem"),
                                        OD_TEXT(json_string_value(json_object_get(k.o, "problem_number"))),
                                        OD_TEXT("active"), OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
             linked = !rc;
@@ -781,9 +802,10 @@ od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int6
         json_decref(after);
     }
     if (!rc) {
-        *out = json_pack("{sb sb sI ss sI}", "applied", !already, "already", already, "known_error_id",
-                         (json_int_t)ke_id, "workaround", json_string_value(json_object_get(k.o, "workaround")),
-                         "incident_id", (json_int_t)incident_id);
+        *out =
+            json_pack("{sb sb sI ss sI}", "applied", !already, "already", already, "known_error_id",
+                      (json_int_t)ke_id, "workaround", json_string_value(json_object_get(k.o, "workaround")),
+                      "incident_id", (json_int_t)incident_id);
         json_object_set(*out, "problem_id", json_object_get(k.o, "problem_id"));
         json_object_set_new(*out, "problem_linked", json_boolean(linked));
         rc = od_tx_commit(tx, e);

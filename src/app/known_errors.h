@@ -42,11 +42,12 @@ OD_NODISCARD od_err od_ke_search(od_app *a, const od_principal *who, const od_ke
                                  od_error *e);
 
 /* The published known errors matching an incident or an event who may
- * see (core/known_error.h), with their workaround: {items, total}. */
-OD_NODISCARD od_err od_ke_for_incident(od_app *a, const od_principal *who, int64_t incident_id, json_t **out,
-                                       od_error *e);
-OD_NODISCARD od_err od_ke_for_event(od_app *a, const od_principal *who, int64_t event_id, json_t **out,
-                                    od_error *e);
+ * see (core/known_error.h), with their workaround, oldest first: {items,
+ * total, limit, offset}. */
+OD_NODISCARD od_err od_ke_for_incident(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
+                                       int64_t offset, json_t **out, od_error *e);
+OD_NODISCARD od_err od_ke_for_event(od_app *a, const od_principal *who, int64_t event_id, int64_t limit,
+                                    int64_t offset, json_t **out, od_error *e);
 /* Applies the workaround of published known error ke_id on the incident:
  * once per pair (a second time writes nothing: "already": true); records a
  * use, a timeline entry on both records, an audit entry, and links the

@@ -30,15 +30,16 @@ static json_t *arr_of(const char *text)
 static json_t *pc_json(od_rows *r)
 {
     json_t *o = json_pack("{sI ss ss sI ss}", "id", (json_int_t)od_rows_int(r, 0), "rule", od_rows_text(r, 1),
-                          "ci_key", od_rows_text(r, 2), "incident_count", (json_int_t)od_rows_int(r, 5), "state",
-                          od_rows_text(r, 8));
+                          "ci_key", od_rows_text(r, 2), "incident_count", (json_int_t)od_rows_int(r, 5),
+                          "state", od_rows_text(r, 8));
     json_object_set_new(o, "ci_ids", arr_of(od_rows_text(r, 3)));
     json_object_set_new(o, "incident_ids", arr_of(od_rows_text(r, 4)));
     json_object_set_new(o, "first_at", time_or_null(r, 6));
     json_object_set_new(o, "last_at", time_or_null(r, 7));
     json_object_set_new(o, "problem_id", od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
     json_object_set_new(o, "created_at", time_or_null(r, 10));
-    json_object_set_new(o, "decided_by", od_rows_null(r, 11) ? json_null() : json_integer(od_rows_int(r, 11)));
+    json_object_set_new(o, "decided_by",
+                        od_rows_null(r, 11) ? json_null() : json_integer(od_rows_int(r, 11)));
     json_object_set_new(o, "decided_at", time_or_null(r, 12));
     return o;
 }
@@ -68,14 +69,14 @@ static od_err scan_ci(od_tx *tx, int64_t ci, int64_t from, int64_t now, int64_t 
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_PC_INSERT, e,
-                        OD_BINDS(OD_TEXT("ci_recurrence"), OD_TEXT(key), OD_TEXT(cis), OD_TEXT(idt), OD_INT(n),
-                                 OD_INT(first), OD_INT(last), OD_INT(now)));
+                        OD_BINDS(OD_TEXT("ci_recurrence"), OD_TEXT(key), OD_TEXT(cis), OD_TEXT(idt),
+                                 OD_INT(n), OD_INT(first), OD_INT(last), OD_INT(now)));
     if (!rc && od_tx_changes(tx) == 1) {
         (*created)++;
         od_principal sys;
         od_principal_system(&sys);
-        json_t *after = json_pack("{ss sI so}", "rule", "ci_recurrence", "ci_id", (json_int_t)ci, "incident_ids",
-                                  json_incref(ids));
+        json_t *after = json_pack("{ss sI so}", "rule", "ci_recurrence", "ci_id", (json_int_t)ci,
+                                  "incident_ids", json_incref(ids));
         rc = od_audit_append(tx, now, &sys, "problem_candidate.create", "ci", ci, NULL, after, e);
         json_decref(after);
     }
@@ -124,7 +125,8 @@ od_err od_pc_list(od_app *a, const char *state, int64_t limit, int64_t offset, j
     if (!rc)
         rc = od_tx_scalar(tx, OD_Q_PC_COUNT, &total, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_PC_LIST, &r, e, OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_INT(limit), OD_INT(offset)));
+        rc = od_tx_query(tx, OD_Q_PC_LIST, &r, e,
+                         OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_INT(limit), OD_INT(offset)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, pc_json(r));
     od_rows_close(r);
@@ -153,11 +155,12 @@ static od_err not_open(od_error *e, int64_t id, json_t *o)
 {
     const char *st = json_string_value(json_object_get(o, "state"));
     return od_error_set(e, OD_E_CONFLICT, "state",
-                        "问题候选 %lld 已处理（%s） (problem candidate %lld was decided already: %s)", (long long)id,
-                        st ? st : "", (long long)id, st ? st : "");
+                        "问题候选 %lld 已处理（%s） (problem candidate %lld was decided already: %s)",
+                        (long long)id, st ? st : "", (long long)id, st ? st : "");
 }
 
-od_err od_pc_accept(od_app *a, const od_principal *who, int64_t id, const char *title, json_t **out, od_error *e)
+od_err od_pc_accept(od_app *a, const od_principal *who, int64_t id, const char *title, json_t **out,
+                    od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -171,25 +174,27 @@ od_err od_pc_accept(od_app *a, const od_principal *who, int64_t id, const char *
     char made[300];
     json_t *cis = json_object_get(c, "ci_ids"), *incs = json_object_get(c, "incident_ids");
     snprintf(made, sizeof made, "配置项 %s 在 30 天内发生 %lld 次事件 (%lld incidents on CI %s in 30 days)",
-             json_string_value(json_object_get(c, "ci_key")) ? json_string_value(json_object_get(c, "ci_key")) : "",
+             json_string_value(json_object_get(c, "ci_key")) ? json_string_value(json_object_get(c, "ci_key"))
+                                                             : "",
              (long long)json_integer_value(json_object_get(c, "incident_count")),
              (long long)json_integer_value(json_object_get(c, "incident_count")),
-             json_string_value(json_object_get(c, "ci_key")) ? json_string_value(json_object_get(c, "ci_key")) : "");
+             json_string_value(json_object_get(c, "ci_key")) ? json_string_value(json_object_get(c, "ci_key"))
+                                                             : "");
     od_record_input in = {.kind = "problem", .title = title && *title ? title : made};
     if (!rc)
         rc = od_record_create_in(a, tx, who, &in, &pid, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_PC_DECIDE, e,
-                        OD_BINDS(OD_TEXT("accepted"), OD_INT(pid), OD_INT_NONZERO(who ? who->id : 0), OD_INT(now),
-                                 OD_INT(id)));
+                        OD_BINDS(OD_TEXT("accepted"), OD_INT(pid), OD_INT_NONZERO(who ? who->id : 0),
+                                 OD_INT(now), OD_INT(id)));
     if (!rc && od_tx_changes(tx) != 1)
         rc = not_open(e, id, c);
     size_t i;
     json_t *v;
-    json_array_foreach(cis, i, v) if (!rc) rc = od_tx_exec(
-        tx, OD_Q_RCI_INSERT, e,
-        OD_BINDS(OD_INT(pid), OD_INT(json_integer_value(v)), OD_TEXT("affected"), OD_INT_NONZERO(who ? who->id : 0),
-                 OD_INT(now)));
+    json_array_foreach(cis, i, v) if (!rc) rc =
+        od_tx_exec(tx, OD_Q_RCI_INSERT, e,
+                   OD_BINDS(OD_INT(pid), OD_INT(json_integer_value(v)), OD_TEXT("affected"),
+                            OD_INT_NONZERO(who ? who->id : 0), OD_INT(now)));
     char pnum[64] = "";
     if (!rc) {
         od_rows *r = NULL;
@@ -238,8 +243,8 @@ od_err od_pc_dismiss(od_app *a, const od_principal *who, int64_t id, json_t **ou
         rc = pc_load(tx, id, &c, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_PC_DECIDE, e,
-                        OD_BINDS(OD_TEXT("dismissed"), OD_NULL(), OD_INT_NONZERO(who ? who->id : 0), OD_INT(now),
-                                 OD_INT(id)));
+                        OD_BINDS(OD_TEXT("dismissed"), OD_NULL(), OD_INT_NONZERO(who ? who->id : 0),
+                                 OD_INT(now), OD_INT(id)));
     if (!rc && od_tx_changes(tx) != 1)
         rc = not_open(e, id, c);
     if (!rc)

@@ -13,7 +13,8 @@ od_err od_search_index(od_tx *tx, const char *source, int64_t ref_id, const char
 {
     od_err rc = od_tx_exec(tx, OD_Q_SD_DELETE, e, OD_BINDS(OD_TEXT(source), OD_INT(ref_id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_SD_INSERT, e, OD_BINDS(OD_TEXT(source), OD_INT(ref_id), OD_TEXT(body ? body : "")));
+        rc = od_tx_exec(tx, OD_Q_SD_INSERT, e,
+                        OD_BINDS(OD_TEXT(source), OD_INT(ref_id), OD_TEXT(body ? body : "")));
     return rc;
 }
 
@@ -63,6 +64,9 @@ od_err od_search_run(od_tx *tx, const char *source, const char *q, od_search_hit
         }
         char snip[SNIPPET_MAX];
         od_search_snippet(od_rows_text(r, 1), q, SNIPPET_CTX, snip, sizeof snip);
+        for (char *c = snip; *c; c++) /* one line */
+            if (*c == '\n' || *c == '\r' || *c == '\t')
+                *c = ' ';
         v[n].id = od_rows_int(r, 0);
         v[n].snippet = strdup(snip);
         if (!v[n].snippet) {

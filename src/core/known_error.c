@@ -18,8 +18,9 @@ od_err od_ke_rules_parse(const char *const *texts, size_t n, od_ke_rules *r, od_
             od_ke_rules_cleanup(r);
             char field[32];
             snprintf(field, sizeof field, "match_rules[%zu]", i);
-            return od_error_set(e, OD_E_UNPROCESSABLE, field, "第 %zu 条匹配规则无效：%s (match rule %zu is invalid)",
-                                i + 1, why.message, i + 1);
+            return od_error_set(e, OD_E_UNPROCESSABLE, field,
+                                "第 %zu 条匹配规则无效：%s (match rule %zu is invalid)", i + 1, why.message,
+                                i + 1);
         }
         r->n = i + 1;
     }
@@ -128,8 +129,8 @@ od_err od_search_plan(const char *q, od_search_mode *mode, char expr[OD_SEARCH_E
         while (p < end && space_at(p) == 0)
             p++;
         if (nt == OD_SEARCH_TERMS_MAX)
-            return od_error_set(e, OD_E_INVALID, "q", "搜索词最多 %d 个 (at most %d terms)", OD_SEARCH_TERMS_MAX,
-                                OD_SEARCH_TERMS_MAX);
+            return od_error_set(e, OD_E_INVALID, "q", "搜索词最多 %d 个 (at most %d terms)",
+                                OD_SEARCH_TERMS_MAX, OD_SEARCH_TERMS_MAX);
         ts[nt] = t;
         tl[nt] = (size_t)(p - t);
         if (od_utf8_count(t, tl[nt]) < OD_SEARCH_MIN_CHARS)

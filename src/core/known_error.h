@@ -54,10 +54,10 @@ bool od_ke_matches_incident(const od_ke_target *k, const od_labels *sets, size_t
 
 /* ---- full-text search (shared by known errors and the case library) ---- */
 
-#define OD_SEARCH_MIN_CHARS 3    /* a trigram index finds terms of 3 characters or more */
-#define OD_SEARCH_TERMS_MAX 8    /* terms of one query */
-#define OD_SEARCH_QUERY_MAX 256  /* bytes of a query */
-#define OD_SEARCH_EXPR_MAX 1100  /* bytes of an expression built from a query */
+#define OD_SEARCH_MIN_CHARS 3   /* a trigram index finds terms of 3 characters or more */
+#define OD_SEARCH_TERMS_MAX 8   /* terms of one query */
+#define OD_SEARCH_QUERY_MAX 256 /* bytes of a query */
+#define OD_SEARCH_EXPR_MAX 1100 /* bytes of an expression built from a query */
 
 typedef enum od_search_mode {
     OD_SEARCH_ALL = 0, /* empty query: every document */

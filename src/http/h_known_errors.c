@@ -10,11 +10,16 @@
 
 #define KE_TEXT 8192
 
-static const od_field ke_fields[] = {{"title", OD_JT_STRING, true, 300},      {"department", OD_JT_STRING, false, 127},
-                                     {"symptoms", OD_JT_STRING, false, KE_TEXT}, {"root_cause", OD_JT_STRING, false, KE_TEXT},
-                                     {"workaround", OD_JT_STRING, false, KE_TEXT}, {"solution", OD_JT_STRING, false, KE_TEXT},
-                                     {"problem_id", OD_JT_INT, false, 0},       {"ci_ids", OD_JT_ARRAY, false, 64},
-                                     {"match_rules", OD_JT_ARRAY, false, 16},   {"published", OD_JT_BOOL, false, 0},
+static const od_field ke_fields[] = {{"title", OD_JT_STRING, true, 300},
+                                     {"department", OD_JT_STRING, false, 127},
+                                     {"symptoms", OD_JT_STRING, false, KE_TEXT},
+                                     {"root_cause", OD_JT_STRING, false, KE_TEXT},
+                                     {"workaround", OD_JT_STRING, false, KE_TEXT},
+                                     {"solution", OD_JT_STRING, false, KE_TEXT},
+                                     {"problem_id", OD_JT_INT, false, 0},
+                                     {"ci_ids", OD_JT_ARRAY, false, 64},
+                                     {"match_rules", OD_JT_ARRAY, false, 16},
+                                     {"published", OD_JT_BOOL, false, 0},
                                      {0}};
 
 od_err od_h_known_error_create(od_req *r)
@@ -28,11 +33,16 @@ od_err od_h_known_error_create(od_req *r)
 
 od_err od_h_known_error_patch(od_req *r)
 {
-    static const od_field f[] = {{"version", OD_JT_INT, true, 0},           {"title", OD_JT_STRING, false, 300},
-                                 {"symptoms", OD_JT_STRING, false, KE_TEXT}, {"root_cause", OD_JT_STRING, false, KE_TEXT},
-                                 {"workaround", OD_JT_STRING, false, KE_TEXT}, {"solution", OD_JT_STRING, false, KE_TEXT},
-                                 {"problem_id", OD_JT_INT, false, 0},       {"ci_ids", OD_JT_ARRAY, false, 64},
-                                 {"match_rules", OD_JT_ARRAY, false, 16},   {"published", OD_JT_BOOL, false, 0},
+    static const od_field f[] = {{"version", OD_JT_INT, true, 0},
+                                 {"title", OD_JT_STRING, false, 300},
+                                 {"symptoms", OD_JT_STRING, false, KE_TEXT},
+                                 {"root_cause", OD_JT_STRING, false, KE_TEXT},
+                                 {"workaround", OD_JT_STRING, false, KE_TEXT},
+                                 {"solution", OD_JT_STRING, false, KE_TEXT},
+                                 {"problem_id", OD_JT_INT, false, 0},
+                                 {"ci_ids", OD_JT_ARRAY, false, 64},
+                                 {"match_rules", OD_JT_ARRAY, false, 16},
+                                 {"published", OD_JT_BOOL, false, 0},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     json_t *out = NULL;
@@ -97,14 +107,20 @@ od_err od_h_known_error_search(od_req *r)
 od_err od_h_incident_known_errors(od_req *r)
 {
     json_t *out = NULL;
-    od_err rc = od_ke_for_incident(r->app, &r->who, r->ids[0], &out, &r->err);
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (!rc)
+        rc = od_ke_for_incident(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
 od_err od_h_event_known_errors(od_req *r)
 {
     json_t *out = NULL;
-    od_err rc = od_ke_for_event(r->app, &r->who, r->ids[0], &out, &r->err);
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (!rc)
+        rc = od_ke_for_event(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -125,8 +141,9 @@ od_err od_h_problem_candidates(od_req *r)
     const char *st = od_req_query(r, "state");
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc && st && *st && strcmp(st, "open") && strcmp(st, "accepted") && strcmp(st, "dismissed"))
-        rc = od_error_set(&r->err, OD_E_INVALID, "state",
-                          "state 须为 open、accepted 或 dismissed (state must be open, accepted or dismissed)");
+        rc = od_error_set(
+            &r->err, OD_E_INVALID, "state",
+            "state 须为 open、accepted 或 dismissed (state must be open, accepted or dismissed)");
     if (!rc)
         rc = od_pc_list(r->app, st, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);

@@ -12,7 +12,7 @@
 
 #define OD_QUERY_LIST_KE(X)                                                                                  \
     X(KE_INSERT, "INSERT INTO known_errors(record_id, symptoms, root_cause, workaround, solution, "          \
-                 "problem_id, match_rules, published, published_at, uses) VALUES(?,?,?,?,?,?,?,?,?,0)")     \
+                 "problem_id, match_rules, published, published_at, uses) VALUES(?,?,?,?,?,?,?,?,?,0)")      \
     X(KE_UPDATE, "UPDATE known_errors SET symptoms = ?, root_cause = ?, workaround = ?, solution = ?, "      \
                  "problem_id = ?, match_rules = ?, published = ?, published_at = ? WHERE record_id = ?")     \
     X(KE_REC_UPDATE, "UPDATE records SET title = ?, state = ?, updated_at = ?, version = version + 1 "       \
@@ -47,11 +47,11 @@
     /* the shared full-text index */                                                                         \
     X(SD_DELETE, "DELETE FROM search_docs WHERE source = ? AND ref_id = ?")                                  \
     X(SD_INSERT, "INSERT INTO search_docs(source, ref_id, body) VALUES(?,?,?)")                              \
-    /* q: an FTS5 expression of quoted terms ("disk" "满了"), every term at least 3 characters */            \
+    /* q: an FTS5 expression of quoted terms ("disk" "满了"), every term at least 3 characters */          \
     X(SD_MATCH_FTS, "SELECT ref_id, body FROM search_docs WHERE body MATCH ? AND source = ?")                \
     /* q: a LIKE pattern (%text%, escaped) */                                                                \
     X(SD_MATCH_LIKE, "SELECT ref_id, body FROM search_docs WHERE body LIKE ? ESCAPE '\\' AND source = ?")    \
-    /* proactive problem candidates (§M2.12): incidents per CI in a window */                                \
+    /* proactive problem candidates (§M2.12): incidents per CI in a window */                               \
     X(PC_CI_COUNTS, "SELECT ic.ci_id, COUNT(DISTINCT i.id) FROM incident_cis ic JOIN incidents i ON i.id "   \
                     "= ic.incident_id WHERE i.registered_at >= ? AND i.registered_at <= ? AND i.drill = 0 "  \
                     "GROUP BY ic.ci_id HAVING COUNT(DISTINCT i.id) >= ? ORDER BY ic.ci_id")                  \
@@ -66,7 +66,7 @@
                "state = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                                               \
     X(PC_COUNT, "SELECT COUNT(*) FROM problem_candidates WHERE (? = '' OR state = ?)")                       \
     X(PC_GET, "SELECT id, rule, ci_key, ci_ids, incident_ids, incident_count, first_at, last_at, state, "    \
-              "problem_id, created_at, decided_by, decided_at FROM problem_candidates WHERE id = ?")          \
+              "problem_id, created_at, decided_by, decided_at FROM problem_candidates WHERE id = ?")         \
     X(PC_DECIDE, "UPDATE problem_candidates SET state = ?, problem_id = ?, decided_by = ?, decided_at = ? "  \
                  "WHERE id = ? AND state = 'open'")
 
