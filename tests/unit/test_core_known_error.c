@@ -78,11 +78,13 @@ static void test_match_event_and_incident(void **state)
         int cis;   /* 0 none, 1 matching, 2 not */
         bool want;
     } cells[] = {
-        {0, 0, false}, {0, 1, true}, {0, 2, false}, {1, 0, true}, {1, 1, true},
+        {0, 0, false}, {0, 1, true},  {0, 2, false}, {1, 0, true},  {1, 1, true},
         {1, 2, false}, {2, 0, false}, {2, 1, false}, {2, 2, false},
     };
     for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
-        od_ke_target k = {.rules = cells[i].rules == 0 ? NULL : cells[i].rules == 1 ? &yes : &no,
+        od_ke_target k = {.rules = cells[i].rules == 0   ? NULL
+                                   : cells[i].rules == 1 ? &yes
+                                                         : &no,
                           .cis = cells[i].cis ? ke_cis : NULL,
                           .n_cis = cells[i].cis ? 2 : 0};
         int64_t ev_ci = cells[i].cis == 2 ? 8 : 9;
@@ -165,10 +167,12 @@ static void test_snippet(void **state)
     char out[64];
     /* around the hit, case ignored, "…" where cut */
     assert_string_equal(od_search_snippet("0123456789 Disk full here 0123456789", "disk", 3, out, sizeof out),
-                        "\xE2\x80\xA6" "89 Disk fu\xE2\x80\xA6");
+                        "\xE2\x80\xA6"
+                        "89 Disk fu\xE2\x80\xA6");
     /* Chinese: characters, not bytes */
     assert_string_equal(od_search_snippet("甲乙丙丁戊己庚辛", "丁戊", 2, out, sizeof out),
-                        "\xE2\x80\xA6" "乙丙丁戊己庚\xE2\x80\xA6");
+                        "\xE2\x80\xA6"
+                        "乙丙丁戊己庚\xE2\x80\xA6");
     /* the first term found; no hit: the start */
     assert_string_equal(od_search_snippet("abc def", "zzz def", 10, out, sizeof out), "abc def");
     assert_string_equal(od_search_snippet("abcdefgh", "zzz", 2, out, sizeof out), "abcd\xE2\x80\xA6");
