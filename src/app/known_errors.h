@@ -65,6 +65,11 @@ OD_NODISCARD od_err od_ke_apply(od_app *a, const od_principal *who, int64_t inci
  * several nodes running it at once propose each once).  *created: how
  * many were new. */
 OD_NODISCARD od_err od_pc_scan(od_app *a, int64_t now, int64_t *created, od_error *e);
+/* The daily job (the scheduler's thread asks every hour): runs the scan
+ * when the last one (any node's, kept in meta) is a day old or more.  Two
+ * nodes racing both scan; the unique CI key proposes each candidate once. */
+#define OD_PC_SCAN_EVERY_MS (24LL * 3600 * 1000)
+OD_NODISCARD od_err od_pc_daily(od_app *a, int64_t now, int64_t *created, od_error *e);
 OD_NODISCARD od_err od_pc_list(od_app *a, const char *state, int64_t limit, int64_t offset, json_t **out,
                                od_error *e);
 /* Accepting an open candidate creates a problem record (title given or

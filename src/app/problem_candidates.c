@@ -85,24 +85,38 @@ static od_err scan_ci(od_tx *tx, int64_t ci, int64_t from, int64_t now, int64_t 
     return rc;
 }
 
-od_err od_pc_scan(od_app *a, int64_t now, int64_t *created, od_error *e)
+/* The scan inside tx. */
+static od_err scan_tx(od_tx *tx, int64_t now, int64_t *created, od_error *e)
 {
-    *created = 0;
-    od_tx *tx = NULL;
     od_rows *r = NULL;
     bool row = false;
     int64_t from = now - OD_PC_WINDOW_MS, cis[256];
     size_t n = 0;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_PC_CI_COUNTS, &r, e,
-                         OD_BINDS(OD_INT(from), OD_INT(now), OD_INT(OD_PC_MIN_INCIDENTS)));
+    od_err rc = od_tx_query(tx, OD_Q_PC_CI_COUNTS, &r, e,
+                            OD_BINDS(OD_INT(from), OD_INT(now), OD_INT(OD_PC_MIN_INCIDENTS)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (n < sizeof cis / sizeof *cis) /* the rest at the next run */
             cis[n++] = od_rows_int(r, 0);
     od_rows_close(r);
     for (size_t i = 0; !rc && i < n; i++)
         rc = scan_ci(tx, cis[i], from, now, created, e);
+    return rc;
+}
+
+#define LAST_SCAN_KEY "problem_candidates.last_scan"
+
+od_err od_pc_scan(od_app *a, int64_t now, int64_t *created, od_error *e)
+{
+    *created = 0;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (!rc)
+        rc = scan_tx(tx, now, created, e);
+    if (!rc) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)now);
+        rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(LAST_SCAN_KEY), OD_TEXT(v)));
+    }
     if (!rc)
         rc = od_tx_commit(tx, e);
     else
@@ -110,6 +124,25 @@ od_err od_pc_scan(od_app *a, int64_t now, int64_t *created, od_error *e)
     if (rc)
         *created = 0;
     return rc;
+}
+
+od_err od_pc_daily(od_app *a, int64_t now, int64_t *created, od_error *e)
+{
+    *created = 0;
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t last = 0;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_META_GET, &r, e, OD_BINDS(OD_TEXT(LAST_SCAN_KEY)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        last = strtoll(od_rows_text(r, 0), NULL, 10);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc || (last > 0 && now - last < OD_PC_SCAN_EVERY_MS && now >= last))
+        return rc;
+    return od_pc_scan(a, now, created, e);
 }
 
 od_err od_pc_list(od_app *a, const char *state, int64_t limit, int64_t offset, json_t **out, od_error *e)
