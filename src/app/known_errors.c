@@ -819,3 +819,67 @@ od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int6
     json_decref(inc);
     return rc;
 }
+
+/* ---- events that open or attach a problem (R-EVT-2) ---- */
+
+od_err od_ke_event_problem(od_app *a, od_tx *tx, int64_t incident_id, int64_t ci_id, const char *rule,
+                           const char *summary, int64_t now, int64_t *problem_id, od_error *e)
+{
+    *problem_id = 0;
+    od_principal sys;
+    od_principal_system(&sys);
+    od_rows *r = NULL;
+    bool row = false, created = false;
+    char pnum[64] = "";
+    int64_t pid = 0, rec = 0, have = 0, lid = 0;
+    od_err rc = od_tx_query(tx, OD_Q_KE_OPEN_PROBLEM_OF_CI, &r, e, OD_BINDS(OD_INT(ci_id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        pid = od_rows_int(r, 0);
+        snprintf(pnum, sizeof pnum, "%s", od_rows_text(r, 1));
+    }
+    od_rows_close(r);
+    if (!rc && !pid) {
+        char title[300];
+        snprintf(title, sizeof title, "告警规则 %s：%s (event rule %s)", rule ? rule : "",
+                 summary ? summary : "", rule ? rule : "");
+        od_record_input in = {.kind = "problem", .title = title, .department = ""};
+        rc = od_record_create_in(a, tx, &sys, &in, &pid, e);
+        if (!rc)
+            rc =
+                od_tx_exec(tx, OD_Q_RCI_INSERT, e,
+                           OD_BINDS(OD_INT(pid), OD_INT(ci_id), OD_TEXT("affected"), OD_NULL(), OD_INT(now)));
+        if (!rc) {
+            rc = od_tx_query(tx, OD_Q_KE_REC_KIND, &r, e, OD_BINDS(OD_INT(pid)));
+            if (!rc && !(rc = od_rows_step(r, &row)) && row)
+                snprintf(pnum, sizeof pnum, "%s", od_rows_text(r, 1));
+            od_rows_close(r);
+        }
+        created = true;
+    }
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &rec, e, OD_BINDS(OD_INT(incident_id)));
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_KE_LINK_COUNT, &have, e,
+                          OD_BINDS(OD_INT(rec), OD_INT(pid), OD_TEXT("caused_by")));
+    if (!rc && have == 0) {
+        rc = od_tx_insert(tx, OD_Q_RLINK_INSERT, &lid, e,
+                          OD_BINDS(OD_INT(rec), OD_INT(pid), OD_TEXT("caused_by"), OD_TEXT("problem"),
+                                   OD_TEXT(pnum), OD_TEXT("active"), OD_NULL(), OD_INT(now)));
+        char text[600];
+        snprintf(text, sizeof text, "%s告警规则 %s 关联事件 %lld (%s by event rule %s: incident %lld)",
+                 created ? "新建问题，" : "", rule ? rule : "", (long long)incident_id,
+                 created ? "opened" : "attached", rule ? rule : "", (long long)incident_id);
+        json_t *d = json_pack("{ss sI sI}", "rule", rule ? rule : "", "incident_id", (json_int_t)incident_id,
+                              "ci_id", (json_int_t)ci_id);
+        if (!rc)
+            rc = od_record_timeline_add(tx, pid, now, &sys, "event_rule", d, text, e);
+        if (!rc)
+            rc = od_audit_append(tx, now, &sys,
+                                 created ? "problem.open_from_event" : "problem.attach_from_event", "record",
+                                 pid, NULL, d, e);
+        json_decref(d);
+    }
+    if (!rc)
+        *problem_id = pid;
+    return rc;
+}

@@ -56,6 +56,16 @@ OD_NODISCARD od_err od_ke_for_event(od_app *a, const od_principal *who, int64_t 
 OD_NODISCARD od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int64_t ke_id,
                                 json_t **out, od_error *e);
 
+/* An event whose incident rule says `problem: true` (R-EVT-2): inside the
+ * ingestion's transaction, after the event opened or attached incident
+ * incident_id on CI ci_id — the open problem of that CI (its record's CIs,
+ * not closed) gets the incident, else a new problem is created (system
+ * actor) with the CI; the incident's record is linked caused_by (once) and
+ * the problem's timeline names the rule.  *problem_id: the problem. */
+OD_NODISCARD od_err od_ke_event_problem(od_app *a, od_tx *tx, int64_t incident_id, int64_t ci_id,
+                                        const char *rule, const char *summary, int64_t now,
+                                        int64_t *problem_id, od_error *e);
+
 /* ---- proactive problem candidates (§M2.12) ---- */
 #define OD_PC_MIN_INCIDENTS 3
 #define OD_PC_WINDOW_MS (30LL * 24 * 3600 * 1000)

@@ -39,6 +39,10 @@
     X(KE_LINK_COUNT, "SELECT COUNT(*) FROM record_links WHERE from_id = ? AND to_id = ? AND kind = ?")       \
     /* what an incident or an event is matched on */                                                         \
     X(KE_INC_EVENT_LABELS, "SELECT labels FROM events WHERE incident_id = ? ORDER BY id LIMIT 64")           \
+    /* the open problem of a CI (R-EVT-2: events with problem: true) */                                      \
+    X(KE_OPEN_PROBLEM_OF_CI, "SELECT r.id, r.number FROM records r JOIN record_cis c ON c.record_id = r.id " \
+                             "WHERE r.kind = 'problem' AND r.closed_at IS NULL AND c.ci_id = ? ORDER BY "    \
+                             "r.id LIMIT 1")                                                                 \
     /* uses */                                                                                               \
     X(KE_USE_INSERT, "INSERT INTO known_error_uses(ke_id, incident_id, applied_by, applied_at) "             \
                      "VALUES(?,?,?,?) ON CONFLICT(ke_id, incident_id) DO NOTHING")                           \

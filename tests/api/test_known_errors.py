@@ -9,6 +9,8 @@ against incidents, applying a workaround once per pair (timeline, audit,
 caused_by link to the problem), and the proactive problem candidates
 proposed once per CI (R-EVT-2 for events; §M2.12)."""
 import copy
+import os
+import tempfile
 import time
 import urllib.parse
 
@@ -325,6 +327,66 @@ class KnownErrors(harness.ServerTest):
         self.assertError(self.srv.post("/api/v1/problems/candidates/%d/dismiss" % cand["id"], token=self.pm), 409)
         self.assertError(self.srv.post("/api/v1/problems/candidates/999999/accept", token=self.pm), 404)
         self.assertError(self.srv.get("/api/v1/problems/candidates?state=bogus", token=self.pm), 400)
+
+
+def policy_with_problem_rule():
+    """policy/default.yaml whose critical-severe incident rule also opens a problem (R-EVT-2)."""
+    text = open(os.path.join(harness.ROOT, "policy", "default.yaml"), encoding="utf-8").read()
+    old = "    - name: critical-severe\n      match: ['severity=~\"critical|disaster\"']\n      severity: severe\n"
+    assert text.count(old) == 1
+    path = os.path.join(tempfile.mkdtemp(prefix="opsdesk-pol-"), "policy.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(old, old + "      problem: true\n"))
+    return path
+
+
+class EventProblems(harness.ServerTest):
+    """R-EVT-2: an exception whose incident rule says `problem: true` opens a problem for its CI,
+    and a later one on the same CI attaches to that open problem instead of opening another."""
+    policy = policy_with_problem_rule()
+
+    def test_problem_opened_then_attached(self):
+        s = self.srv
+        _, eng = s.make_user("ep_eng", ["ops_engineer", "monitoring_engineer"])
+        r = s.post("/api/v1/api-keys", {"name": "k-ep", "integration": "api"}, s.admin("sysadmin"))
+        self.assertStatus(r, 201)
+        key = r.json["key"]
+        r = s.post("/api/v1/cis", {"name": "ep-core-db", "category": "database", "grade": "L1",
+                                   "department": "运行部"}, token=eng)
+        self.assertStatus(r, 201)
+        cid = r.json["id"]
+
+        def problems():
+            return s.get("/api/v1/records?kind=problem&limit=500", token=eng).json["items"]
+
+        def send(dedup, severity="critical", summary="主库不可用"):
+            r = s.request("POST", "/api/v1/events", {"dedup_key": dedup, "status": "firing", "severity": severity,
+                                                      "summary": summary, "ci": "ep-core-db",
+                                                      "labels": {"alertname": "DbDown"}}, token=key)
+            self.assertStatus(r, 202)
+            return s.get("/api/v1/events/%d" % r.json["events"][0]["id"], token=eng).json
+
+        ev = send("ep-1")
+        self.assertIsNotNone(ev["incident"])
+        ps = problems()
+        self.assertEqual(len(ps), 1)
+        pid = ps[0]["id"]
+        cis = s.get("/api/v1/records/%d/cis" % pid, token=eng).json["items"]
+        self.assertEqual([c["id"] for c in cis], [cid])
+        links = s.get("/api/v1/records/%d/links" % pid, token=eng).json["items"]
+        self.assertEqual([(l["kind"], l["direction"]) for l in links], [("caused_by", "in")])
+        # the same CI and rule: the event attaches to the incident, the problem is not opened twice
+        ev2 = send("ep-2", summary="复制中断")
+        self.assertEqual(ev2["incident"]["id"], ev["incident"]["id"])
+        self.assertEqual(len(problems()), 1)
+        links = s.get("/api/v1/records/%d/links" % pid, token=eng).json["items"]
+        self.assertEqual(len(links), 1)
+        # another rule without `problem: true` (high → moderate) opens an incident but no problem
+        ev3 = send("ep-3", severity="high")
+        self.assertNotEqual(ev3["incident"]["id"], ev["incident"]["id"])
+        self.assertEqual(len(problems()), 1)
+        tl = s.get("/api/v1/records/%d/timeline" % pid, token=eng).json["items"]
+        self.assertEqual(len([x for x in tl if x["kind"] == "event_rule"]), 1)
 
 
 if __name__ == "__main__":
