@@ -289,8 +289,9 @@ od_err od_ke_create(od_app *a, const od_principal *who, json_t *body, json_t **o
         return e->code;
     od_ke_rules rules;
     char *rtext = NULL, pnum[64] = "";
-    json_t *arr = json_object_get(body, "match_rules");
-    od_err rc = rules_check(arr ? arr : json_array(), &rules, &rtext, e);
+    json_t *arr = json_object_get(body, "match_rules"), *none = json_array();
+    od_err rc = rules_check(arr ? arr : none, &rules, &rtext, e);
+    json_decref(none);
     if (rc)
         return rc;
     od_ke_rules_cleanup(&rules);
