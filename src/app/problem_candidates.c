@@ -44,15 +44,35 @@ static json_t *pc_json(od_rows *r)
     return o;
 }
 
-/* One CI's candidate: its incidents in the window, inserted unless the CI
- * was proposed before. */
-static od_err scan_ci(od_tx *tx, int64_t ci, int64_t from, int64_t now, int64_t *created, od_error *e)
+/* A rule of the scan (§M2.3 proactive candidates). */
+typedef struct pc_rule {
+    const char *key;        /* "ci_recurrence" */
+    od_query counts, list;  /* CIs over the threshold; one CI's incidents */
+    int64_t window_ms, min; /* the window before now; incidents needed */
+} pc_rule;
+
+static const pc_rule rules[] = {
+    {"ci_recurrence", OD_Q_PC_CI_COUNTS, OD_Q_PC_CI_INCIDENTS, OD_PC_WINDOW_MS, OD_PC_MIN_INCIDENTS},
+    {"r1_recurrence", OD_Q_PC_CI_R1_COUNTS, OD_Q_PC_CI_R1_INCIDENTS, OD_PC_R1_WINDOW_MS,
+     OD_PC_R1_MIN_INCIDENTS},
+};
+
+/* One CI's candidate by rule ru: its incidents in the window, inserted
+ * unless the CI was proposed before or has an open problem already. */
+static od_err scan_ci(od_tx *tx, const pc_rule *ru, int64_t ci, int64_t now, int64_t *created, od_error *e)
 {
     od_rows *r = NULL;
-    bool row = false;
+    bool row = false, open_problem = false;
+    int64_t from = now - ru->window_ms;
+    od_err rc = od_tx_query(tx, OD_Q_KE_OPEN_PROBLEM_OF_CI, &r, e, OD_BINDS(OD_INT(ci)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        open_problem = true;
+    od_rows_close(r);
+    if (rc || open_problem)
+        return rc;
     json_t *ids = json_array();
     int64_t first = 0, last = 0, n = 0;
-    od_err rc = od_tx_query(tx, OD_Q_PC_CI_INCIDENTS, &r, e, OD_BINDS(OD_INT(ci), OD_INT(from), OD_INT(now)));
+    rc = od_tx_query(tx, ru->list, &r, e, OD_BINDS(OD_INT(ci), OD_INT(from), OD_INT(now)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int64_t at = od_rows_int(r, 1);
         json_array_append_new(ids, json_integer(od_rows_int(r, 0)));
@@ -69,14 +89,14 @@ static od_err scan_ci(od_tx *tx, int64_t ci, int64_t from, int64_t now, int64_t 
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_PC_INSERT, e,
-                        OD_BINDS(OD_TEXT("ci_recurrence"), OD_TEXT(key), OD_TEXT(cis), OD_TEXT(idt),
-                                 OD_INT(n), OD_INT(first), OD_INT(last), OD_INT(now)));
+                        OD_BINDS(OD_TEXT(ru->key), OD_TEXT(key), OD_TEXT(cis), OD_TEXT(idt), OD_INT(n),
+                                 OD_INT(first), OD_INT(last), OD_INT(now)));
     if (!rc && od_tx_changes(tx) == 1) {
         (*created)++;
         od_principal sys;
         od_principal_system(&sys);
-        json_t *after = json_pack("{ss sI so}", "rule", "ci_recurrence", "ci_id", (json_int_t)ci,
-                                  "incident_ids", json_incref(ids));
+        json_t *after = json_pack("{ss sI so}", "rule", ru->key, "ci_id", (json_int_t)ci, "incident_ids",
+                                  json_incref(ids));
         rc = od_audit_append(tx, now, &sys, "problem_candidate.create", "ci", ci, NULL, after, e);
         json_decref(after);
     }
@@ -85,21 +105,25 @@ static od_err scan_ci(od_tx *tx, int64_t ci, int64_t from, int64_t now, int64_t 
     return rc;
 }
 
-/* The scan inside tx. */
+/* The scan inside tx: every rule, every CI over its threshold. */
 static od_err scan_tx(od_tx *tx, int64_t now, int64_t *created, od_error *e)
 {
-    od_rows *r = NULL;
-    bool row = false;
-    int64_t from = now - OD_PC_WINDOW_MS, cis[256];
-    size_t n = 0;
-    od_err rc = od_tx_query(tx, OD_Q_PC_CI_COUNTS, &r, e,
-                            OD_BINDS(OD_INT(from), OD_INT(now), OD_INT(OD_PC_MIN_INCIDENTS)));
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        if (n < sizeof cis / sizeof *cis) /* the rest at the next run */
-            cis[n++] = od_rows_int(r, 0);
-    od_rows_close(r);
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = scan_ci(tx, cis[i], from, now, created, e);
+    od_err rc = OD_OK;
+    for (size_t k = 0; !rc && k < sizeof rules / sizeof *rules; k++) {
+        const pc_rule *ru = &rules[k];
+        od_rows *r = NULL;
+        bool row = false;
+        int64_t cis[256];
+        size_t n = 0;
+        rc = od_tx_query(tx, ru->counts, &r, e,
+                         OD_BINDS(OD_INT(now - ru->window_ms), OD_INT(now), OD_INT(ru->min)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            if (n < sizeof cis / sizeof *cis) /* the rest at the next run */
+                cis[n++] = od_rows_int(r, 0);
+        od_rows_close(r);
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = scan_ci(tx, ru, cis[i], now, created, e);
+    }
     return rc;
 }
 

@@ -62,6 +62,15 @@
     X(PC_CI_INCIDENTS, "SELECT DISTINCT i.id, i.registered_at FROM incident_cis ic JOIN incidents i ON "     \
                        "i.id = ic.incident_id WHERE ic.ci_id = ? AND i.registered_at >= ? AND "              \
                        "i.registered_at <= ? AND i.drill = 0 ORDER BY i.id")                                 \
+    /* ... and incidents that reached R1, per CI (rule r1_recurrence) */                                     \
+    X(PC_CI_R1_COUNTS, "SELECT ic.ci_id, COUNT(DISTINCT i.id) FROM incident_cis ic JOIN incidents i ON "     \
+                       "i.id = ic.incident_id WHERE i.registered_at >= ? AND i.registered_at <= ? AND "      \
+                       "i.drill = 0 AND i.highest_response = 'R1' GROUP BY ic.ci_id HAVING COUNT(DISTINCT "  \
+                       "i.id) >= ? ORDER BY ic.ci_id")                                                       \
+    X(PC_CI_R1_INCIDENTS, "SELECT DISTINCT i.id, i.registered_at FROM incident_cis ic JOIN incidents i ON "  \
+                          "i.id = ic.incident_id WHERE ic.ci_id = ? AND i.registered_at >= ? AND "           \
+                          "i.registered_at <= ? AND i.drill = 0 AND i.highest_response = 'R1' ORDER BY "     \
+                          "i.id")                                                                            \
     X(PC_INSERT, "INSERT INTO problem_candidates(rule, ci_key, ci_ids, incident_ids, incident_count, "       \
                  "first_at, last_at, state, created_at) VALUES(?,?,?,?,?,?,?,'open',?) ON CONFLICT(ci_key) " \
                  "DO NOTHING")                                                                               \

@@ -328,6 +328,31 @@ class KnownErrors(harness.ServerTest):
         self.assertError(self.srv.post("/api/v1/problems/candidates/999999/accept", token=self.pm), 404)
         self.assertError(self.srv.get("/api/v1/problems/candidates?state=bogus", token=self.pm), 400)
 
+    def test_zz_candidates_r1_rule_and_open_problem(self):
+        # two incidents that reached R1 on one CI in 90 days: rule r1_recurrence
+        r = self.srv.post("/api/v1/cis", {"name": "ke-core-l1", "category": "database", "grade": "L1",
+                                          "department": "运行部"}, token=self.eng)
+        self.assertStatus(r, 201)
+        l1 = r.json["id"]
+        for i in range(2):
+            r = self.srv.post("/api/v1/incidents", {"title": "主库宕机 %d" % i, "ci_ids": [l1], "severity": "severe"},
+                              token=self.eng)
+            self.assertStatus(r, 201)
+            self.assertEqual(r.json["highest_response_level"], "R1")
+        # three incidents on a CI that has an open problem: nothing proposed
+        busy = self.make_ci("ke-busy")
+        p = self.problem("已在处理的问题")
+        self.assertStatus(self.srv.post("/api/v1/records/%d/cis" % p["id"], {"ci_id": busy}, token=self.pm), 201)
+        for i in range(3):
+            self.incident("已有问题的配置项 %d" % i, ci=busy)
+        r = self.srv.post("/api/v1/problems/candidates/scan", token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["created"], 1)
+        cands = self.srv.get("/api/v1/problems/candidates?limit=500", token=self.pm).json["items"]
+        mine = [(c["rule"], c["incident_count"]) for c in cands if c["ci_ids"] == [l1]]
+        self.assertEqual(mine, [("r1_recurrence", 2)])
+        self.assertEqual([c for c in cands if c["ci_ids"] == [busy]], [])
+
 
 def policy_with_problem_rule():
     """policy/default.yaml whose critical-severe incident rule also opens a problem (R-EVT-2)."""
