@@ -47,15 +47,34 @@ static json_t *pc_json(od_rows *r)
 /* A rule of the scan (§M2.3 proactive candidates). */
 typedef struct pc_rule {
     const char *key;        /* "ci_recurrence" */
-    od_query counts, list;  /* CIs over the threshold; one CI's incidents */
+    bool r1;                /* incidents that reached R1 only */
     int64_t window_ms, min; /* the window before now; incidents needed */
 } pc_rule;
 
 static const pc_rule rules[] = {
-    {"ci_recurrence", OD_Q_PC_CI_COUNTS, OD_Q_PC_CI_INCIDENTS, OD_PC_WINDOW_MS, OD_PC_MIN_INCIDENTS},
-    {"r1_recurrence", OD_Q_PC_CI_R1_COUNTS, OD_Q_PC_CI_R1_INCIDENTS, OD_PC_R1_WINDOW_MS,
-     OD_PC_R1_MIN_INCIDENTS},
+    {"ci_recurrence", false, OD_PC_WINDOW_MS, OD_PC_MIN_INCIDENTS},
+    {"r1_recurrence", true, OD_PC_R1_WINDOW_MS, OD_PC_R1_MIN_INCIDENTS},
 };
+
+/* The CIs over the rule's threshold. */
+static od_err rule_counts(od_tx *tx, const pc_rule *ru, int64_t now, od_rows **r, od_error *e)
+{
+    int64_t from = now - ru->window_ms;
+    if (ru->r1)
+        return od_tx_query(tx, OD_Q_PC_CI_R1_COUNTS, r, e,
+                           OD_BINDS(OD_INT(from), OD_INT(now), OD_INT(ru->min)));
+    return od_tx_query(tx, OD_Q_PC_CI_COUNTS, r, e, OD_BINDS(OD_INT(from), OD_INT(now), OD_INT(ru->min)));
+}
+
+/* One CI's incidents under the rule. */
+static od_err rule_incidents(od_tx *tx, const pc_rule *ru, int64_t ci, int64_t now, od_rows **r, od_error *e)
+{
+    int64_t from = now - ru->window_ms;
+    if (ru->r1)
+        return od_tx_query(tx, OD_Q_PC_CI_R1_INCIDENTS, r, e,
+                           OD_BINDS(OD_INT(ci), OD_INT(from), OD_INT(now)));
+    return od_tx_query(tx, OD_Q_PC_CI_INCIDENTS, r, e, OD_BINDS(OD_INT(ci), OD_INT(from), OD_INT(now)));
+}
 
 /* One CI's candidate by rule ru: its incidents in the window, inserted
  * unless the CI was proposed before or has an open problem already. */
@@ -63,7 +82,6 @@ static od_err scan_ci(od_tx *tx, const pc_rule *ru, int64_t ci, int64_t now, int
 {
     od_rows *r = NULL;
     bool row = false, open_problem = false;
-    int64_t from = now - ru->window_ms;
     od_err rc = od_tx_query(tx, OD_Q_KE_OPEN_PROBLEM_OF_CI, &r, e, OD_BINDS(OD_INT(ci)));
     if (!rc && !(rc = od_rows_step(r, &row)) && row)
         open_problem = true;
@@ -72,7 +90,7 @@ static od_err scan_ci(od_tx *tx, const pc_rule *ru, int64_t ci, int64_t now, int
         return rc;
     json_t *ids = json_array();
     int64_t first = 0, last = 0, n = 0;
-    rc = od_tx_query(tx, ru->list, &r, e, OD_BINDS(OD_INT(ci), OD_INT(from), OD_INT(now)));
+    rc = rule_incidents(tx, ru, ci, now, &r, e);
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         int64_t at = od_rows_int(r, 1);
         json_array_append_new(ids, json_integer(od_rows_int(r, 0)));
@@ -115,8 +133,7 @@ static od_err scan_tx(od_tx *tx, int64_t now, int64_t *created, od_error *e)
         bool row = false;
         int64_t cis[256];
         size_t n = 0;
-        rc = od_tx_query(tx, ru->counts, &r, e,
-                         OD_BINDS(OD_INT(now - ru->window_ms), OD_INT(now), OD_INT(ru->min)));
+        rc = rule_counts(tx, ru, now, &r, e);
         while (!rc && !(rc = od_rows_step(r, &row)) && row)
             if (n < sizeof cis / sizeof *cis) /* the rest at the next run */
                 cis[n++] = od_rows_int(r, 0);
