@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import threading
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -321,6 +322,29 @@ def run(s, samples):
     call("GET", "/api/v1/reports/runs/%d" % run["id"], token=eng)
     for view in ("report.md", "report.html", "report.json", "services.csv", "incidents.csv"):
         call("GET", "/api/v1/reports/runs/%d/%s" % (run["id"], view), token=eng)
+    # the known-error database and problem candidates
+    kerr = call("POST", "/api/v1/known-errors", {"title": "数据盘写满导致入库失败", "symptoms": "入库任务报 ENOSPC",
+                                                  "root_cause": "归档日志未轮转", "workaround": "清理 /data/tmp 下的归档日志",
+                                                  "solution": "启用 logrotate", "problem_id": rid,
+                                                  "ci_ids": [ci2["id"]], "match_rules": ['alertname!="Watchdog"']},
+                token=pm)
+    call("GET", "/api/v1/known-errors?limit=2", token=pm)
+    call("GET", "/api/v1/known-errors/%d" % kerr["id"], token=pm)
+    call("PATCH", "/api/v1/known-errors/%d" % kerr["id"], {"version": kerr["version"], "published": True}, token=pm)
+    call("GET", "/api/v1/known-errors/search?q=" + urllib.parse.quote("归档日志"), token=pm)
+    call("GET", "/api/v1/incidents/%d/known-errors" % i, token=pm)
+    call("GET", "/api/v1/events/%d/known-errors" % ev["events"][0]["id"], token=pm)
+    call("POST", "/api/v1/incidents/%d/apply-known-error" % i, {"ke_id": kerr["id"]}, token=pm)
+    for n in range(3):
+        call("POST", "/api/v1/incidents", {"title": "报表服务器超时 %d" % n, "ci_ids": [ci2["id"]], "severity": "minor"},
+             token=eng)
+    call("POST", "/api/v1/problems/candidates/scan", token=pm)
+    cands = call("GET", "/api/v1/problems/candidates?state=open", token=pm)
+    call("POST", "/api/v1/problems/candidates/%d/accept" % cands["items"][0]["id"], {}, token=pm)
+    call("POST", "/api/v1/problems/candidates/scan", token=pm)
+    cands = call("GET", "/api/v1/problems/candidates?state=open", token=pm)
+    if cands["items"]:
+        call("POST", "/api/v1/problems/candidates/%d/dismiss" % cands["items"][0]["id"], token=pm)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},

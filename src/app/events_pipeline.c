@@ -12,6 +12,7 @@
  * what a repeat, resolve or re-fire does to it is od_event_state_move. */
 #include "app/events_int.h"
 #include "app/incidents.h"
+#include "app/known_errors.h"
 #include "app/notify_out.h"
 #include "core/cmdb_vocab.h"
 #include "notify/message.h"
@@ -351,6 +352,9 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         if (rc)
             return rc;
     }
+    /* R-EVT-2: a rule with `problem: true` also opens or attaches a problem */
+    bool problem = rule >= 0 && c->ep->incidents.v[rule].problem;
+    int64_t pid = 0;
     switch (od_event_incident_decide(rule, o->ci_id != 0, open_inc)) {
     case OD_EVI_ATTACH: {
         o->incident_id = open_inc;
@@ -360,10 +364,17 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         char text[600];
         snprintf(text, sizeof text, "关联告警：%s %s (event attached: %s)", source,
                  ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
-        return timeline(c, open_inc, "event", text, e);
+        rc = timeline(c, open_inc, "event", text, e);
+        if (!rc && problem)
+            rc = od_ke_event_problem(c->a, c->tx, open_inc, o->ci_id, rname, ev->summary, c->now, &pid, e);
+        return rc;
     }
     case OD_EVI_OPEN:
-        return incident_open(c, ev, source, ci_name, rule, o, e);
+        rc = incident_open(c, ev, source, ci_name, rule, o, e);
+        if (!rc && problem)
+            rc = od_ke_event_problem(c->a, c->tx, o->incident_id, o->ci_id, rname, ev->summary, c->now, &pid,
+                                     e);
+        return rc;
     case OD_EVI_NO_CI:
         dec(o, OD_DEC_INCIDENT_NO_CI, rname);
         *alert_instead = true;

@@ -2,6 +2,7 @@
  * (R-ACT-1), closure (R-CLOSE-1), acknowledgement (R-NOT-4) and the
  * post-incident review filed in the case library (R-PIR-1, R-PIR-2). */
 #include "app/incidents_int.h"
+#include "app/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,8 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
                                  OD_TEXT(cs ? cs : "[]"), OD_TEXT(ns ? ns : "[]"),
                                  OD_TEXT(json_string_value(json_object_get(body, "cause_analysis"))),
                                  OD_TEXT(text), OD_BOOL(x.drill), OD_INT(now)));
+    if (!rc) /* the case library's full-text index, shared with the known errors (search.h) */
+        rc = od_search_index(tx, OD_SEARCH_SOURCE_CASE, x.id, text, e);
     free(cs);
     free(ns);
     free(text);

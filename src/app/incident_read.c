@@ -3,6 +3,7 @@
  * list (scope-filtered, paginated) and the case library search. */
 #include "app/incidents_int.h"
 #include "app/list.h"
+#include "app/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,32 +368,36 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
 od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
                        od_error *e)
 {
-    const char *qq = qry->q ? qry->q : "", *lv = qry->level ? qry->level : "",
-               *cat = qry->category ? qry->category : "";
+    const char *lv = qry->level ? qry->level : "", *cat = qry->category ? qry->category : "";
     int64_t limit = qry->limit, offset = qry->offset;
-    char *like = od_store_like_pattern(qq), *clike = od_store_like_pattern(cat);
+    char *clike = od_store_like_pattern(cat);
     od_tx *tx = NULL;
     od_rows *r = NULL;
     json_t *items = json_array();
-    od_err rc = (!like || !clike) ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory")
-                                  : od_tx_begin(a->store, false, &tx, e);
+    od_search_hits hits = {0};
+    od_err rc =
+        !clike ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory") : od_tx_begin(a->store, false, &tx, e);
     int64_t total = 0;
-    /* scoped principals: as od_incident_list, the page and the total are
-     * taken over the cases of incidents they may see */
-    bool scoped = who && who->id != 0 && who->n_scopes > 0;
+    /* the text query runs on the full-text index shared with the known
+     * errors (search.h); then, as for scoped principals (od_incident_list),
+     * the page and the total are taken here over the cases that pass */
+    if (!rc)
+        rc = od_search_run(tx, OD_SEARCH_SOURCE_CASE, qry->q, &hits, e);
+    bool scoped = who && who->id != 0 && who->n_scopes > 0, paged = scoped || !hits.all;
     od_page pg = od_page_start(limit, offset);
-    if (!rc && !scoped)
+    if (!rc && !paged)
         rc = od_tx_scalar(
             tx, OD_Q_CASE_COUNT, &total, e,
-            OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
+            OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e,
-                         OD_BINDS(OD_TEXT(qq), OD_TEXT(like), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat),
-                                  OD_TEXT(clike), OD_INT(scoped ? (int64_t)-1 : limit),
-                                  OD_INT(scoped ? (int64_t)0 : offset)));
+                         OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat),
+                                  OD_TEXT(clike), OD_INT(paged ? (int64_t)-1 : limit),
+                                  OD_INT(paged ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        if (scoped && !od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 10))))
+        if (paged && !od_page_take(&pg, od_search_hit(&hits, od_rows_int(r, 0), NULL) &&
+                                            (!scoped || od_principal_in_any_scope(who, od_rows_text(r, 10)))))
             continue;
         json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
                *names = json_loads(od_rows_text(r, 6), 0, NULL);
@@ -406,9 +411,9 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    free(like);
+    od_search_hits_free(&hits);
     free(clike);
-    if (scoped)
+    if (paged)
         total = pg.seen;
     return od_list_done(rc, items, total, limit, offset, out, e);
 }

@@ -177,6 +177,31 @@ static const od_cli_col window_fields[] = {
     {"comment", NULL, NULL}, {"created_by", NULL, NULL}, {NULL, NULL, NULL},
 };
 static const od_cli_view window_view = {window_fields, NULL};
+/* known errors (docs/known-errors.md) */
+static const od_cli_col ke_fields[] = {
+    {"id", NULL, NULL},         {"number", NULL, NULL},
+    {"title", NULL, NULL},      {"state", NULL, NULL},
+    {"published", NULL, NULL},  {"symptoms", NULL, NULL},
+    {"root_cause", NULL, NULL}, {"workaround", NULL, NULL},
+    {"solution", NULL, NULL},   {"problem_number", NULL, NULL},
+    {"ci_ids", NULL, NULL},     {"match_rules", NULL, NULL},
+    {"uses", NULL, NULL},       {"department", NULL, NULL},
+    {"version", NULL, NULL},    {"updated_at", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_view ke_view = {ke_fields, NULL};
+static const od_cli_col ke_cols[] = {
+    {"id", NULL, NULL},         {"number", NULL, NULL}, {"title", NULL, NULL}, {"state", NULL, NULL},
+    {"workaround", NULL, NULL}, {"uses", NULL, NULL},   {NULL, NULL, NULL},
+};
+static const od_cli_section ke_list_sections[] = {{"items", NULL, ke_cols}, {NULL, NULL, NULL}};
+static const od_cli_view ke_list_view = {NULL, ke_list_sections};
+static const od_cli_col ke_hit_cols[] = {
+    {"id", NULL, NULL},    {"number", NULL, NULL},  {"title", NULL, NULL},
+    {"state", NULL, NULL}, {"snippet", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section ke_hit_sections[] = {{"items", NULL, ke_hit_cols}, {NULL, NULL, NULL}};
+static const od_cli_view ke_hit_view = {NULL, ke_hit_sections};
 
 /* ---- options ---- */
 
@@ -317,6 +342,30 @@ static const od_cli_opt o_event_list[] = {
     {"-q", "q", OD_CLI_STR, 0, NULL, "TEXT"},
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
     {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_ke_list[] = {
+    {"--published", "published", OD_CLI_STR, 0, "true|false", NULL},
+    {"--ci", "ci", OD_CLI_INT, 0, NULL, "ID"},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_ke_search[] = {
+    {"-q", "q", OD_CLI_STR, 0, NULL, "TEXT"},         {"--ci", "ci", OD_CLI_INT, 0, NULL, "ID"},
+    {"--event", "event", OD_CLI_INT, 0, NULL, "ID"},  {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"}, {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_ke_create[] = {
+    {"--title", "title", OD_CLI_STR, R, NULL, "TITLE"},
+    {"--symptoms", "symptoms", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--root-cause", "root_cause", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--workaround", "workaround", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--solution", "solution", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--problem", "problem_id", OD_CLI_INT, 0, NULL, "ID"},
+    {"--ci", "ci_ids", OD_CLI_INTLIST, 0, NULL, "ID,ID"},
+    {"--rules", "match_rules", OD_CLI_LIST, 0, NULL, "MATCHER,MATCHER"},
+    {"--publish", "published", OD_CLI_FLAG, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_event_silence[] = {
@@ -571,6 +620,14 @@ const od_cli_cmd od_cli_cmds[] = {
      "归档运维报告 file a report (frozen, hash audited)"},
     {"sla", "report-export", "GET", "/api/v1/reports/runs/{id}/report", OD_CLI_RAW, o_report_export, NULL,
      export_om_report, "导出运维报告 print a report as md, html, json, csv, or write xlsx to stdout"},
+    {"ke", "list", "GET", "/api/v1/known-errors", P, o_ke_list, &ke_list_view, NULL,
+     "已知错误列表 list known errors"},
+    {"ke", "show", "GET", "/api/v1/known-errors/{id}", 0, o_none, &ke_view, NULL,
+     "已知错误详情 show a known error"},
+    {"ke", "search", "GET", "/api/v1/known-errors/search", P, o_ke_search, &ke_hit_view, NULL,
+     "检索已知错误（中英文全文） search known errors (Chinese and English full text)"},
+    {"ke", "create", "POST", "/api/v1/known-errors", 0, o_ke_create, &ke_view, NULL,
+     "新建已知错误 create a known error (--rules: matchers, comma-separated)"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -131,6 +131,7 @@ typedef struct od_event_rule {
     char channel[64];     /* OD_EVA_WEBHOOK: the channel name (--channels) */
     od_role role;         /* OD_EVA_ALERT_ROLE */
     od_severity severity; /* incident rules */
+    bool problem;         /* incident rules: also open or attach a problem (R-EVT-2) */
 } od_event_rule;
 
 typedef struct od_event_rules {

@@ -47,6 +47,10 @@ H(report_run_xlsx) H(incident_correct_time)
 H(ci_unrelate)
 /* internal work notes on an incident (h_incidents.c) */
 H(incident_note) H(incident_owner)
+/* the known-error database and problem candidates (h_known_errors.c) */
+H(known_error_list) H(known_error_create) H(known_error_search) H(known_error_get) H(known_error_patch)
+H(incident_known_errors) H(incident_apply_known_error) H(event_known_errors)
+H(problem_candidates) H(problem_candidates_scan) H(problem_candidate_accept) H(problem_candidate_dismiss)
 #undef H
     /* clang-format on */
 

@@ -94,7 +94,18 @@ static bool load_ev_target(ctx *c, const node *at, const char *path, const node 
     return true;
 }
 
-enum { RF_NAME, RF_MATCH, RF_CLASS, RF_GRADES, RF_CLASSES, RF_WEBHOOK, RF_ROLE, RF_SEVERITY, RF__COUNT };
+enum {
+    RF_NAME,
+    RF_MATCH,
+    RF_CLASS,
+    RF_GRADES,
+    RF_CLASSES,
+    RF_WEBHOOK,
+    RF_ROLE,
+    RF_SEVERITY,
+    RF_PROBLEM,
+    RF__COUNT
+};
 
 /* One rule list (filters, classification rules, responses, incidents). */
 static void load_ev_rules(ctx *c, const node *n, const char *path, int kind, od_event_rules *out)
@@ -132,6 +143,7 @@ static void load_ev_rules(ctx *c, const node *n, const char *path, int kind, od_
             ADD(RF_ROLE, "role");
         } else if (kind == RK_INCIDENT) {
             ADD(RF_SEVERITY, "severity");
+            ADD(RF_PROBLEM, "problem");
         }
 #undef ADD
 #define V(k) (slot[k] >= 0 ? f.val[slot[k]] : NULL)
@@ -190,6 +202,10 @@ static void load_ev_rules(ctx *c, const node *n, const char *path, int kind, od_
                                        OD_SEV__COUNT);
                 if (v >= 0)
                     r->severity = (od_severity)v;
+            }
+            if (V(RF_PROBLEM)) {
+                od_pl_sub(q, p, "problem");
+                od_pl_get_bool(c, V(RF_PROBLEM), q, &r->problem);
             }
         }
 #undef V

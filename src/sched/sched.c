@@ -6,6 +6,7 @@
  * another node wakes nobody here).  The thread never touches the store. */
 #include "sched/sched.h"
 #include "app/cluster.h"
+#include "app/known_errors.h"
 #include "util/log.h"
 #include "util/worker.h"
 
@@ -15,11 +16,14 @@ struct od_sched {
     od_app *app;
     od_worker w;
     int64_t checked_at; /* wall time of the last store integrity check */
+    int64_t pc_at;      /* wall time the daily problem-candidate job was last asked */
 };
 
 /* The store's integrity check (for /healthz) runs at start (main.c) and
  * then this often, on this thread, never per request. */
 #define CHECK_EVERY_MS (6 * 3600 * 1000LL)
+/* The daily problem-candidate job (app/known_errors.h) is asked this often. */
+#define PC_ASK_EVERY_MS (3600 * 1000LL)
 /* With several nodes (a shared store) the queue is looked at this often. */
 #define POLL_MS 1000
 
@@ -51,6 +55,14 @@ static void *loop(void *arg)
         if (now - s->checked_at >= CHECK_EVERY_MS) {
             od_app_check_store(a);
             s->checked_at = now;
+        }
+        /* proactive problem candidates: asked hourly, run daily (app decides) */
+        if (now - s->pc_at >= PC_ASK_EVERY_MS) {
+            int64_t created = 0;
+            if (od_pc_daily(a, od_app_now(a), &created, &e) != OD_OK)
+                od_errorlog("scheduler: problem candidates: %s", e.message);
+            od_error_clear(&e);
+            s->pc_at = now;
         }
         /* sleep until the next fire time (at most 60 s), or a wake; with
          * several nodes at most POLL_MS: a deadline another node wrote

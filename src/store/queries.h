@@ -14,6 +14,7 @@
 #include "store/queries_kernel.h"
 #include "store/queries_sla.h"
 #include "store/queries_desk.h"
+#include "store/queries_ke.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -24,6 +25,7 @@
     OD_QUERY_LIST_KERNEL(X)                                                                                  \
     OD_QUERY_LIST_SLA(X)                                                                                     \
     OD_QUERY_LIST_DESK(X)                                                                                    \
+    OD_QUERY_LIST_KE(X)                                                                                      \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -64,6 +64,12 @@
                 "response_level, highest_response, detected_at, registered_at, handling_deadline, "          \
                 "first_report_due, location, symptoms, impact_scope, departments, drill, created_by, "       \
                 "activated_by, activated_at, resolved_at, closed_by, closed_at, reviewed_at, updated_at "    \
-                "FROM incidents WHERE id = ? FOR UPDATE")
+                "FROM incidents WHERE id = ? FOR UPDATE")                                                    \
+    /* the shared full-text index: every quoted term of the FTS5 expression a substring (any case) */        \
+    X(SD_MATCH_FTS,                                                                                          \
+      "WITH q(e) AS (SELECT CAST(? AS TEXT)), t(term) AS (SELECT replace(m.a[1], '\"\"', "                   \
+      "'\"') FROM q, regexp_matches(q.e, '\"((?:[^\"]|\"\")*)\"', 'g') AS m(a)) SELECT d.ref_id, "           \
+      "d.body FROM search_docs d WHERE d.source = CAST(? AS TEXT) AND NOT EXISTS (SELECT 1 FROM "            \
+      "t WHERE strpos(lower(d.body), lower(t.term)) = 0)")
 
 #endif

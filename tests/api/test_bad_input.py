@@ -275,6 +275,23 @@ SAMPLES = {
     "POST /api/v1/incidents/{id}/correct-time": dict(user="lead", ids=lambda t: [t.inc], body=lambda t: {
         "field": "detected_at", "value": "2020-01-0%dT00:00:00Z" % (1 + unique() % 9), "reason": "更正"},
         read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
+    # the known-error database (docs/known-errors.md): match rules are matchers, a bad one is 422
+    "POST /api/v1/known-errors": dict(user="eng", body=lambda t: {
+        "title": "坏输入已知错误 %d" % unique(), "department": "运行部", "symptoms": "症状", "root_cause": "原因",
+        "workaround": "临时办法", "solution": "永久办法", "problem_id": t.rec, "ci_ids": [t.ci],
+        "match_rules": ['alertname="BiKe"'], "published": True},
+        read=lambda t, r: "/api/v1/known-errors/%d" % r["id"]),
+    "PATCH /api/v1/known-errors/{id}": dict(user="eng", ids=lambda t: [t.ke], body=lambda t: {
+        "version": t.srv.get("/api/v1/known-errors/%d" % t.ke, token=t.tok["eng"]).json["version"], "title": "改",
+        "symptoms": "症状", "root_cause": "原因", "workaround": "办法", "solution": "方案", "problem_id": t.rec,
+        "ci_ids": [t.ci], "match_rules": ['alertname="BiKe2"'], "published": True},
+        read=lambda t, r: "/api/v1/known-errors/%d" % t.ke),
+    "POST /api/v1/incidents/{id}/apply-known-error": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {
+        "ke_id": t.ke}, read=lambda t, r: "/api/v1/incidents/%d/known-errors" % t.inc),
+    "POST /api/v1/problems/candidates/scan": dict(user="eng", body=lambda t: {}),
+    "POST /api/v1/problems/candidates/{id}/accept": dict(user="eng", ids=lambda t: [t.cand], body=lambda t: {
+        "title": "候选问题"}, read=lambda t, r: "/api/v1/records/%d" % r["problem_id"]),
+    "POST /api/v1/problems/candidates/{id}/dismiss": dict(user="eng", ids=lambda t: [t.cand], body=lambda t: {}),
 }
 
 # The notification channel of this server: e-mail to a port where nothing
@@ -425,6 +442,20 @@ class BadInput(harness.ServerTest):
         r = s.post("/api/v1/reports/runs", {"kind": "weekly"}, token=cls.tok["eng"])
         assert r.status == 201, r
         cls.report = r.json["id"]
+        r = s.post("/api/v1/known-errors", {"title": "坏输入基线已知错误", "published": True, "ci_ids": [cls.ci]},
+                   token=cls.tok["eng"])
+        assert r.status == 201, r
+        cls.ke = r.json["id"]
+        for n in range(3):  # a problem candidate: three incidents on one CI
+            r = s.post("/api/v1/incidents", {"title": "坏输入候选 %d" % n, "ci_ids": [cls.ci2], "severity": "minor"},
+                       token=cls.tok["eng"])
+            assert r.status == 201, r
+        r = s.post("/api/v1/problems/candidates/scan", token=cls.tok["eng"])
+        assert r.status == 200, r
+        cand = [c for c in s.get("/api/v1/problems/candidates?limit=500", token=cls.tok["eng"]).json["items"]
+                if c["ci_ids"] == [cls.ci2]]
+        assert len(cand) == 1, cand
+        cls.cand = cand[0]["id"]
         cls.db = harness.db_connect("file:%s?mode=ro" % s.db, uri=True, timeout=30)
         cls.counts = {"sent": 0, "rejected": 0, "accepted": 0}
 

@@ -11,6 +11,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import urllib.parse
+
 import harness  # noqa: E402
 
 CI_DEPT = "应用部"      # the department owning the test CIs
@@ -585,6 +587,11 @@ class LifecycleTest(IncidentWorld):
         self.assertEqual([c["incident_id"] for c in r.json["items"]], [iid])
         self.assertEqual(r.json["items"][0]["number"], inc["number"])
         self.assertEqual(r.json["total"], 1)  # the list envelope counts the matches
+        # the full-text index shared with the known errors: a Chinese substring without spaces, two
+        # words in any order and case, a short query (under 3 characters) by a scan
+        for q in ("控制器重启", "QUASARFLUX 固件缺陷", "演练"):
+            r = self.srv.get("/api/v1/cases?q=" + urllib.parse.quote(q), token=self.tok["eng"])
+            self.assertEqual([c["incident_id"] for c in r.json["items"]], [iid], q)
         r = self.srv.get("/api/v1/cases?q=nosuchwordanywhere", token=self.tok["eng"])
         self.assertEqual(r.json["items"], [])
         self.assertEqual(r.json["total"], 0)

@@ -34,6 +34,10 @@ LISTS = {
     "/api/v1/services",
     "/api/v1/incidents/{id}/impact-intervals",
     "/api/v1/reports/runs",
+    "/api/v1/known-errors",
+    "/api/v1/known-errors/search",
+    "/api/v1/incidents/{id}/known-errors",
+    "/api/v1/problems/candidates",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",

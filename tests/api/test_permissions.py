@@ -297,6 +297,7 @@ class EventAndWindowScopes(harness.ServerTest):
         ("GET", "/api/v1/maintenance-windows/{id}"): "window",
         ("PATCH", "/api/v1/maintenance-windows/{id}"): "window",
         ("DELETE", "/api/v1/maintenance-windows/{id}"): "window",
+        ("GET", "/api/v1/events/{id}/known-errors"): "event",
     }
 
     def scoped_routes(self):

@@ -609,6 +609,37 @@ class CliTest(unittest.TestCase):
                                                                   "ends_at": "2026-03-01T02:00:00Z",
                                                                   "comment": "upgrade"}))
 
+    # ---- known errors (docs/known-errors.md) ----
+
+    def test_known_errors(self):
+        self.login()
+        ke = {"id": 9, "number": "KE-2026-000009", "title": "连接池耗尽", "state": "published", "published": True,
+              "symptoms": "502", "root_cause": "泄漏", "workaround": "重启 app-7", "solution": "升级驱动",
+              "problem_number": "PRB-2026-000001", "ci_ids": [5], "match_rules": ['alertname="DbPool"'], "uses": 2,
+              "department": "运行部", "version": 1, "updated_at": "2026-03-01T00:00:00Z"}
+        ROUTES[("POST", "/api/v1/known-errors")] = (201, ke)
+        ROUTES[("GET", "/api/v1/known-errors/9")] = (200, ke)
+        ROUTES[("GET", "/api/v1/known-errors")] = (200, {"items": [ke], "total": 1, "limit": 50, "offset": 0})
+        ROUTES[("GET", "/api/v1/known-errors/search")] = (200, {"items": [dict(ke, snippet="…连接池耗尽…")],
+                                                                "total": 1, "limit": 50, "offset": 0})
+        self.run_cli("ke", "create", "--title", "连接池耗尽", "--workaround", "重启 app-7", "--ci", "5,6",
+                     "--rules", 'alertname="DbPool",instance=~"db-.*"', "--problem", "3", "--publish")
+        r = self.last()
+        self.assertEqual((r["method"], r["path"], r["body"]),
+                         ("POST", "/api/v1/known-errors", {"title": "连接池耗尽", "workaround": "重启 app-7",
+                                                           "ci_ids": [5, 6], "problem_id": 3, "published": True,
+                                                           "match_rules": ['alertname="DbPool"',
+                                                                           'instance=~"db-.*"']}))
+        out, _ = self.run_cli("ke", "show", "9")
+        self.assertIn("重启 app-7", out)
+        self.assertIn("KE-2026-000009", out)
+        out, _ = self.run_cli("ke", "list", "--published", "true")
+        self.assertEqual(self.last()["query"], {"published": ["true"]})
+        self.assertIn("KE-2026-000009", out)
+        out, _ = self.run_cli("ke", "search", "-q", "连接池", "--event", "4")
+        self.assertEqual(self.last()["query"], {"q": ["连接池"], "event": ["4"]})
+        self.assertIn("…连接池耗尽…", out)
+
     # ---- errors and exit codes ----
 
     def test_server_error_exit_1(self):

@@ -809,6 +809,80 @@ static void search_ignores_case(void **state)
     od_tx_rollback(tx);
 }
 
+/* The shared full-text index (search_docs; app/search.c): what the known
+ * errors and the case library rely on from both backends — every quoted
+ * term a substring, Chinese without spaces and English in any ASCII case,
+ * sources kept apart, a scan by LIKE for short queries, delete; and the
+ * problem candidates' unique CI key (ON CONFLICT DO NOTHING: zero rows). */
+static int64_t hits(od_tx *tx, od_query q, const char *arg, const char *source)
+{
+    od_error e = {0};
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t n = 0;
+    assert_int_equal(od_tx_query(tx, q, &r, &e, OD_BINDS(OD_TEXT(arg), OD_TEXT(source))), OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row)
+        n++;
+    od_rows_close(r);
+    return n;
+}
+
+static void search_index_shared(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    static const struct {
+        const char *source;
+        int64_t id;
+        const char *body;
+    } docs[] = {
+        {"known_error", 1, "存储阵列控制器故障导致数据库只读"},
+        {"known_error", 2, "Nginx upstream TIMEOUT on payment gateway"},
+        {"case", 1, "控制器重启 quasarflux"},
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_SD_INSERT, &e,
+                       OD_BINDS(OD_TEXT(docs[i].source), OD_INT(docs[i].id), OD_TEXT(docs[i].body))),
+            OD_OK);
+    static const struct {
+        od_query q;
+        const char *arg, *source;
+        int64_t n;
+    } rows[] = {
+        {OD_Q_SD_MATCH_FTS, "\"控制器故障\"", "known_error", 1},
+        {OD_Q_SD_MATCH_FTS, "\"控制器\"", "known_error", 1},
+        {OD_Q_SD_MATCH_FTS, "\"控制器\"", "case", 1},
+        {OD_Q_SD_MATCH_FTS, "\"upstream\" \"timeout\"", "known_error", 1},
+        {OD_Q_SD_MATCH_FTS, "\"timeout\" \"nginx\"", "known_error", 1},
+        {OD_Q_SD_MATCH_FTS, "\"timeout\" \"zzzz\"", "known_error", 0},
+        {OD_Q_SD_MATCH_FTS, "\"QUASARFLUX\"", "case", 1},
+        {OD_Q_SD_MATCH_FTS, "\"QUASARFLUX\"", "known_error", 0},
+        {OD_Q_SD_MATCH_FTS, "\"a\"\"b\"", "known_error", 0}, /* a quote inside a term */
+        {OD_Q_SD_MATCH_LIKE, "%只读%", "known_error", 1},
+        {OD_Q_SD_MATCH_LIKE, "%gateway%", "known_error", 1},
+        {OD_Q_SD_MATCH_LIKE, "%GATEWAY%", "known_error", 1},
+        {OD_Q_SD_MATCH_LIKE, "%%", "known_error", 2},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        assert_int_equal(hits(tx, rows[i].q, rows[i].arg, rows[i].source), rows[i].n);
+    assert_int_equal(od_tx_exec(tx, OD_Q_SD_DELETE, &e, OD_BINDS(OD_TEXT("known_error"), OD_INT(1))), OD_OK);
+    assert_int_equal(hits(tx, OD_Q_SD_MATCH_FTS, "\"控制器\"", "known_error"), 0);
+    assert_int_equal(hits(tx, OD_Q_SD_MATCH_FTS, "\"控制器\"", "case"), 1);
+    /* a candidate's CI key is proposed once */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_PC_INSERT, &e,
+                                    OD_BINDS(OD_TEXT("ci_recurrence"), OD_TEXT("7"), OD_TEXT("[7]"),
+                                             OD_TEXT("[1,2,3]"), OD_INT((int64_t)3), OD_INT((int64_t)1),
+                                             OD_INT((int64_t)2), OD_INT((int64_t)3))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 /* ---- PostgreSQL only ---- */
 
 static bool is_pg(void)
@@ -1140,6 +1214,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(record_registry, setup, teardown),
         cmocka_unit_test_setup_teardown(kernel_applied, setup, teardown),
         cmocka_unit_test_setup_teardown(service_levels_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_index_shared, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -9,6 +9,7 @@ import { t, tOr, bi } from '../i18n.js';
 import { get, post, patch, del, qs, ApiError, serverNow } from '../api.js';
 import { h, clear, field, select, table, tr, section, showError, fmtTime, button, localInputToIso, isoToLocalInput, badge, pager, csvButton } from '../dom.js';
 import { hasRole } from '../main.js';
+import { knownErrorsPanel } from './known_errors_panel.js';
 
 const CLASSES = ['exception', 'warning', 'info'];
 const STATES = ['open', 'closed', 'filtered', 'silenced', 'suppressed', 'handled'];
@@ -160,6 +161,7 @@ export async function eventsView(ctx) {
           fact(t('ev.closed_at'), fmtTime(e.closed_at)),
           fact(t('ev.group_key'), e.group_key ? h('code', {}, e.group_key) : '—'),
           fact(t('ev.updated_at'), fmtTime(e.updated_at))),
+        knownErrorsPanel('event', e.id),
         h('h4', {}, t('ev.decisions')),
         table([t('ev.step'), t('ev.rule'), t('ev.result'), t('ev.at')],
           (e.decisions || []).map((d) => tr(tOr('evstep.' + d.step, d.step), d.rule ? h('code', {}, d.rule) : '—', bi(d.result), fmtTime(d.at))),

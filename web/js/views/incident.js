@@ -18,6 +18,7 @@ import {
 import { session, hasRole, can } from '../main.js';
 import { serverNow } from '../api.js';
 import { problemFromIncident } from './problems.js';
+import { knownErrorsPanel } from './known_errors_panel.js';
 
 const OPEN_STATES = ['detected', 'reported', 'confirmed', 'activated'];
 const REPORT_FIELDS = {
@@ -53,7 +54,7 @@ export async function incidentView(ctx, [id]) {
   let regradeOpen = false; // the regrade form stays open across rebuilds
   let seen = null; // what was last announced: state, response level, timeline length, failures
 
-  ctx.el.append(head, failedAlert, actions, actErr,
+  ctx.el.append(head, failedAlert, knownErrorsPanel('incident', id), actions, actErr,
     h('div', { class: 'inc-grid' },
       section(t('inc.deadlines'), deadlines),
       section(t('inc.escalations'), escalations),
