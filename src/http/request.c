@@ -84,9 +84,9 @@ const od_route *od_route_match(const char *method, const char *path, int64_t ids
 
 static const char *type_name(od_jtype t)
 {
-    static const char *const names[] = {"string", "integer",       "boolean", "object",
-                                        "array",  "RFC 3339 time", "number",  "string",
-                                        "string, number or boolean"};
+    static const char *const names[] = {"string", "integer", "boolean",
+                                        "object", "array",   "RFC 3339 time",
+                                        "number", "string",  "string, number or boolean"};
     _Static_assert(sizeof names / sizeof *names == OD_JT_SCALAR + 1, "one name per type");
     return names[t];
 }
@@ -94,9 +94,9 @@ static const char *type_name(od_jtype t)
 /* The same, for the Chinese half of a message. */
 static const char *type_name_zh(od_jtype t)
 {
-    static const char *const names[] = {"字符串", "整数",          "布尔值", "对象",
-                                        "数组",   "RFC 3339 时间", "数字",   "字符串",
-                                        "字符串、数字或布尔值"};
+    static const char *const names[] = {"字符串", "整数",   "布尔值",
+                                        "对象",   "数组",   "RFC 3339 时间",
+                                        "数字",   "字符串", "字符串、数字或布尔值"};
     _Static_assert(sizeof names / sizeof *names == OD_JT_SCALAR + 1, "one name per type");
     return names[t];
 }
