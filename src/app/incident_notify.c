@@ -35,8 +35,11 @@ od_err od_grading_people(od_app *a, const od_grading *g, const char *department,
     od_err rc = deps_s && res ? od_tx_begin(a->store, false, &tx, e)
                               : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     for (int i = 0; !rc && i < OD_ROLE__COUNT; i++) {
-        od_audience one = {all.anywhere & OD_ROLEBIT(i), all.own_department & OD_ROLEBIT(i)};
-        if (!one.anywhere && !one.own_department)
+        od_audience one = all;
+        one.anywhere &= OD_ROLEBIT(i);
+        one.own_department &= OD_ROLEBIT(i);
+        one.named_department &= OD_ROLEBIT(i);
+        if (!od_audience_roles(&one))
             continue;
         json_t *users = NULL, *names = json_array();
         rc = od_out_audience(tx, &one, deps_s, &users, e);

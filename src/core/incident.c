@@ -145,6 +145,11 @@ static void recipients_text(const od_recipients *rc, char *buf, size_t cap)
                " (department_head of the owning departments)");
         first = false;
     }
+    for (size_t i = 0; i < rc->n_heads_of && i < OD_FIXED_DEPTS_MAX; i++) {
+        append(buf, cap, &len, first ? "" : "、", rc->heads_of[i], "负责人 (department_head of ");
+        append(buf, cap, &len, rc->heads_of[i], ")", "");
+        first = false;
+    }
     if (first)
         append(buf, cap, &len, "无 (none)", "", "");
 }

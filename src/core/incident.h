@@ -48,7 +48,7 @@ void od_grade_incident(const od_policy *p, od_grade level, int severity, od_grad
 typedef struct od_rule_line {
     const char *field; /* "level", "response_level", "handling_limit_minutes", ... */
     const char *req;   /* requirement id, e.g. "R-INC-3" */
-    char text[256];    /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
+    char text[640];    /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
 } od_rule_line;
 /* Fills up to cap lines (out may be NULL when cap is 0); returns how many
  * it would fill (≤ 12).  Fields, in order: level, response_level,

@@ -198,13 +198,25 @@ od_policy *od_policy_new_default(void)
     p->first_report_ms[OD_GRADE_L3] = 10 * MIN_MS;
     p->first_report_ms[OD_GRADE_NG] = 10 * MIN_MS;
     od_roleset sect_liaison = OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_LIAISON);
+    /* seed 000 ch. 7 §2.1 item 6: on L1, L2 and L3 alarms the heads of
+     * 运行部 (the operations department head, the R3 authority, among
+     * them), 技术部 and 客服部 join the bridge within 5 minutes */
+    od_roleset opsdept = OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
     p->first_report_recipients[OD_GRADE_L1] =
-        (od_recipients){sect_liaison | OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP), false};
-    p->first_report_recipients[OD_GRADE_L2] =
-        (od_recipients){sect_liaison | OD_ROLEBIT(OD_ROLE_OPS_LEADER), true};
-    p->first_report_recipients[OD_GRADE_L3] = (od_recipients){sect_liaison, true};
-    p->first_report_recipients[OD_GRADE_NG] = (od_recipients){sect_liaison, false};
-    p->ack_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
+        (od_recipients){.roles = sect_liaison | opsdept | OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP)};
+    p->first_report_recipients[OD_GRADE_L2] = (od_recipients){
+        .roles = sect_liaison | opsdept | OD_ROLEBIT(OD_ROLE_OPS_LEADER), .owning_department_heads = true};
+    p->first_report_recipients[OD_GRADE_L3] =
+        (od_recipients){.roles = sect_liaison | opsdept, .owning_department_heads = true};
+    p->first_report_recipients[OD_GRADE_NG] = (od_recipients){.roles = sect_liaison};
+    static const char *const bridge[] = {"运行部", "技术部", "客服部"};
+    for (int g = OD_GRADE_L1; g <= OD_GRADE_L3; g++) {
+        od_recipients *rc = &p->first_report_recipients[g];
+        for (size_t i = 0; i < 3; i++)
+            strncpy(rc->heads_of[i], bridge[i], OD_FIXED_DEPT_LEN - 1);
+        rc->n_heads_of = 3;
+    }
+    p->ack_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2) | (1u << OD_GRADE_L3);
     p->ack_window_ms = 5 * MIN_MS;
     p->renotify_every_ms = 5 * MIN_MS;
     p->progress_every_ms[OD_RESP_R1] = 30 * MIN_MS;

@@ -92,10 +92,17 @@ typedef struct od_category {
 
 /* Who receives the first report for one incident level (R-NOT-1).  Roles
  * resolve to users; owning_department_heads adds users holding
- * department_head whose department owns an affected CI. */
+ * department_head whose department owns an affected CI; department_heads_of
+ * adds the heads (department_head) of these named departments whatever the
+ * incident concerns — seed 000 ch. 7 §2.1 item 6: the heads of 运行部,
+ * 技术部 and 客服部 join the bridge on every L1, L2 and L3 alarm. */
+#define OD_FIXED_DEPTS_MAX 8
+#define OD_FIXED_DEPT_LEN 64
 typedef struct od_recipients {
     od_roleset roles;
     bool owning_department_heads;
+    size_t n_heads_of;
+    char heads_of[OD_FIXED_DEPTS_MAX][OD_FIXED_DEPT_LEN];
 } od_recipients;
 
 typedef struct od_password_policy {

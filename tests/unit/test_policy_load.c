@@ -36,6 +36,10 @@ static void assert_same_numbers(const od_policy *a, const od_policy *b)
         assert_int_equal(a->first_report_recipients[g].roles, b->first_report_recipients[g].roles);
         assert_int_equal(a->first_report_recipients[g].owning_department_heads,
                          b->first_report_recipients[g].owning_department_heads);
+        assert_int_equal(a->first_report_recipients[g].n_heads_of, b->first_report_recipients[g].n_heads_of);
+        for (size_t k = 0; k < a->first_report_recipients[g].n_heads_of; k++)
+            assert_string_equal(a->first_report_recipients[g].heads_of[k],
+                                b->first_report_recipients[g].heads_of[k]);
     }
     assert_int_equal(a->ack_levels, b->ack_levels);
     assert_int_equal(a->ack_window_ms, b->ack_window_ms);
