@@ -195,12 +195,12 @@ static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64
     if (!rc && nd != OD_NO_TIME)
         rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd,
                                       nd - p->progress_remind_before_ms, e);
-    if (!rc && pl.catch_up && x->created_by) {
-        /* the one reminder of a caught-up run, for the next report */
-        char cause[96], t[OD_MSG_TIME_MAX];
+    if (!rc && pl.catch_up) {
+        /* the one reminder of a caught-up run, for the next report, to the
+         * people who file it (seed 000 ch. 7 §2.1 item 8) */
+        char cause[96];
         snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)deadline_id);
-        msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(nd, t)};
-        rc = od_incident_notify_user(tx, p, x, x->created_by, cause, &m, now, e);
+        rc = od_incident_progress_remind(tx, p, x, cause, nd, now, e);
     }
     return rc;
 }
@@ -318,6 +318,10 @@ static od_err fire_missed(fire_ctx *f, od_error *e)
         else
             rc = od_incident_renotify(tx, p, x, d->recipient, now, e);
     }
+    /* seed 000 ch. 7 §1 item 2: a missed first report waits for nobody —
+     * the section head and up are told (duties.first_report_overdue) */
+    if (!rc && d->kind == OD_DL_FIRST_REPORT && x->state == OD_INC_DETECTED)
+        rc = od_incident_first_overdue_notify(tx, p, x, d->due, now, e);
     return rc;
 }
 
@@ -347,12 +351,11 @@ static od_err fire_progress_remind(fire_ctx *f, od_error *e)
 {
     inc *x = &f->x;
     const dl_row *d = &f->d;
-    if (!od_inc_state_open(x->state) || !x->created_by || f->horizon > d->due)
+    if (!od_inc_state_open(x->state) || f->horizon > d->due)
         return OD_OK;
-    char cause[96], t[OD_MSG_TIME_MAX];
+    char cause[96];
     snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)d->id);
-    msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(d->due, t)};
-    return od_incident_notify_user(f->tx, f->p, x, x->created_by, cause, &m, f->now, e);
+    return od_incident_progress_remind(f->tx, f->p, x, cause, d->due, f->now, e);
 }
 
 /* True when incident x was resolved at or before the due time of the

@@ -292,6 +292,10 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
     }
     if (!rc && json_array_size(added))
         rc = od_incident_notify_all(tx, p, x, added, cause, kind, m, now, e);
+    /* seed 000 ch. 7 §1 item 6: who must be reachable around the clock and
+     * has no mobile number is flagged, not silently "sent" to an inbox */
+    if (!rc && json_array_size(added))
+        rc = od_incident_flag_unreachable(tx, p, x, added, now, e);
     json_decref(users);
     json_decref(added);
     return rc;

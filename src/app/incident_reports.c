@@ -2,6 +2,7 @@
  * second, progress and final; each checks its fields, moves the lifecycle,
  * meets or moves its deadlines and notifies its recipients. */
 #include "app/incidents_int.h"
+#include "core/duties.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,15 @@ static od_err report_start(report_ctx *r, od_error *e)
                             "上报接口须为策略中的上报科室之一，如 monitoring 或 "
                             "ops_security (desk must be one of the policy's desks, "
                             "e.g. monitoring or ops_security)");
+    /* seed 000 ch. 7 §2.1 items 1, 7: who files which report */
+    od_err rc = od_report_author_check(r->p, r->act, r->who->roles, e);
+    if (rc)
+        return rc;
+    /* seed 000 ch. 7 §2.1 items 2, 7, 8: the desk is the reporter's
+     * department's (first report) or the operations desk (the later
+     * ones), not a free field — when the policy has the seed's two desks */
+    if (od_notify_desk(r->p, "monitoring") && od_notify_desk(r->p, "ops_security"))
+        return od_report_desk(r->act, r->who->roles, r->desk, &r->desk, e);
     if (!r->desk)
         r->desk = default_desk(r->p, r->who);
     return OD_OK;
@@ -189,6 +199,9 @@ static od_err report_first(od_tx *tx, report_ctx *r, od_error *e)
      * get the first report too; the cause keeps it to one per channel */
     if (!rc)
         rc = report_notify(tx, r, "first", od_incident_current_recipients, e);
+    /* seed 000 ch. 7 §2.1 item 7: "并通知运行部技术工程师" */
+    if (!rc)
+        rc = od_incident_first_engineers(tx, r->p, x, r->who->id, r->cause, &r->msg, r->now, e);
     return rc;
 }
 

@@ -46,6 +46,7 @@ static const char *const role_keys[OD_ROLE__COUNT] = {
     "sec_verifier",
     "risk_owner",
     "trainer",
+    "emergency_engineering",
 };
 static const char *const role_zh[OD_ROLE__COUNT] = {
     "监控工程师",
@@ -79,6 +80,7 @@ static const char *const role_zh[OD_ROLE__COUNT] = {
     "安全审计员（加固验证）",
     "风险责任人",
     "培训组织人",
+    "应急工程小组",
 };
 static const char *const role_en[OD_ROLE__COUNT] = {
     "Monitoring engineer",
@@ -112,6 +114,7 @@ static const char *const role_en[OD_ROLE__COUNT] = {
     "Security verifier (hardening verification)",
     "Risk owner",
     "Trainer",
+    "Emergency engineering group",
 };
 
 #define KEYFN(fn, type, arr, count)                                                                          \
@@ -228,6 +231,15 @@ od_policy *od_policy_new_default(void)
     p->activation_role[OD_RESP_R2] = OD_ROLE_OPS_LEADER;
     p->activation_role[OD_RESP_R3] = OD_ROLE_OPS_DEPARTMENT_HEAD;
     p->activation_role[OD_RESP_NG] = OD_ROLE_OPS_SECTION_HEAD;
+    /* duties: docs/policy.md "Duties" (seed 000 ch. 7 §1, §2.1, §2.4) */
+    p->duties.closure_by = OD_CLOSE_BY_ACTIVATOR;
+    p->duties.confirm_roles = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER);
+    p->duties.later_report_roles = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER);
+    p->duties.register_alert_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
+    p->duties.first_report_overdue_roles =
+        OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
+    p->duties.reachable_roles =
+        OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING);
     p->password = (od_password_policy){8, true, true, true, true};
     p->login = (od_login_policy){5, 15 * MIN_MS, 15 * MIN_MS, 12 * HOUR_MS};
     return p;

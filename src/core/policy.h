@@ -50,6 +50,8 @@ typedef enum od_role {
     OD_ROLE_SEC_VERIFIER,
     OD_ROLE_RISK_OWNER,
     OD_ROLE_TRAINER,
+    /* 应急工程小组 (seed 000 ch. 7 §1 item 6, ch. 8 §2, ch. 9) */
+    OD_ROLE_EMERGENCY_ENGINEERING,
     OD_ROLE__COUNT
 } od_role;
 
@@ -105,6 +107,23 @@ typedef struct od_recipients {
     char heads_of[OD_FIXED_DEPTS_MAX][OD_FIXED_DEPT_LEN];
 } od_recipients;
 
+/* Who does what in an incident where seed 000 names a person or a role and
+ * the product must choose a reading (the `duties:` section; docs/policy.md
+ * "Duties").  Pure data; the rules are in core/duties.h. */
+typedef enum od_closure_by {
+    OD_CLOSE_BY_ACTIVATOR = 0, /* the person who activated the plan at the highest level reached */
+    OD_CLOSE_BY_AUTHORITY,     /* any holder of that level's activation role */
+    OD_CLOSE_BY__COUNT
+} od_closure_by;
+typedef struct od_duties {
+    od_closure_by closure_by;       /* ch. 7 §2.4 */
+    od_roleset confirm_roles;       /* who confirms or sets the response level (ch. 7 §2.1 item 1) */
+    od_roleset later_report_roles;  /* who files the second, progress and final reports (item 7) */
+    unsigned register_alert_levels; /* grades whose registration alerts the desks at once (ch. 7 §1 item 2) */
+    od_roleset first_report_overdue_roles; /* told when a first report is missed */
+    od_roleset reachable_roles; /* must have a mobile number: 24-hour reachability (ch. 7 §1 item 6) */
+} od_duties;
+
 typedef struct od_password_policy {
     int min_length;
     bool require_upper, require_lower, require_digit, require_special;
@@ -133,6 +152,8 @@ typedef enum od_msg_kind {
     OD_MSG_PROGRESS_REMINDER, /* 进展报告提醒 progress-report reminder (R-NOT-5) */
     OD_MSG_EVENT_ALERT,       /* 告警通知 an event alerts a person (R-EVT-2 step 6) */
     OD_MSG_OPENED,            /* 自动登记通知 an event opened an incident; first report due */
+    OD_MSG_REGISTERED,        /* 登记报警 an L1/L2 incident was registered: the desks report now */
+    OD_MSG_FIRST_OVERDUE,     /* 首报逾期 the first report missed its deadline: the section head and up */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;
@@ -185,6 +206,8 @@ typedef struct od_policy {
     int64_t progress_remind_before_ms;
     /* R-ACT-1, R-CLOSE-1 */
     od_role activation_role[OD_RESP__COUNT];
+    /* who does what where seed 000 allows two readings (`duties:`) */
+    od_duties duties;
     od_password_policy password;
     od_login_policy login;
     /* Notification: message templates, reporting desks, delivery

@@ -461,6 +461,7 @@ enum {
     TK_CHECKLISTS,
     TK_WORKFLOWS,
     TK_CLOCKS,
+    TK_DUTIES,
     TK__COUNT
 };
 
@@ -487,7 +488,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
                           "approvals",
                           "checklists",
                           "workflows",
-                          "clocks"},
+                          "clocks",
+                          "duties"},
                 .n = TK__COUNT};
     if (!od_pl_map_fields(c, root, "policy", &f))
         return;
@@ -523,6 +525,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
         od_pl_load_notify(c, pol, f.val[TK_NOTIFY]);
     if (f.val[TK_EVENTS])
         od_pl_load_events(c, pol, f.val[TK_EVENTS]);
+    if (f.val[TK_DUTIES])
+        od_pl_load_duties(c, pol, f.val[TK_DUTIES]);
     const node *ksec[OD_PL_KSEC__COUNT] = {f.val[TK_CALENDARS],  f.val[TK_MATRICES],  f.val[TK_APPROVALS],
                                            f.val[TK_CHECKLISTS], f.val[TK_WORKFLOWS], f.val[TK_CLOCKS]};
     od_pl_load_kernel(c, pol, ksec);

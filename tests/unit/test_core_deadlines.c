@@ -83,12 +83,13 @@ static void test_first_report_per_level(void **state)
         check_boundary(od_grade_key((od_grade)g), od_first_report_due(p, (od_grade)g, T0), T0 + want[g]);
 }
 
-/* R-NOT-4: L1 and L2 recipients acknowledge within 5 min; L3, NG do not. */
+/* R-NOT-4: L1, L2 and L3 recipients acknowledge within 5 min (seed 000
+ * ch. 7 §2.1 item 6, second sentence); NG ones do not. */
 static void test_ack_per_level(void **state)
 {
     const od_policy *p = *state;
     const int64_t notified = T0 + 3 * MIN;
-    static const bool required[OD_GRADE__COUNT] = {true, true, false, false};
+    static const bool required[OD_GRADE__COUNT] = {true, true, true, false};
     for (int g = 0; g < OD_GRADE__COUNT; g++) {
         int64_t due = od_ack_due(p, (od_grade)g, notified);
         if (required[g]) {
