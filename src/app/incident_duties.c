@@ -70,12 +70,30 @@ od_err od_incident_first_overdue_notify(od_tx *tx, const od_policy *p, const inc
     return tell(tx, p, x, p->duties.first_report_overdue_roles, 0, cause, "first_overdue", &m, now, e);
 }
 
-od_err od_incident_progress_remind(od_tx *tx, const od_policy *p, const inc *x, const char *cause, int64_t due,
-                                   int64_t now, od_error *e)
+od_err od_incident_progress_remind(od_tx *tx, const od_policy *p, const inc *x, const char *cause,
+                                   int64_t due, int64_t now, od_error *e)
 {
     char t[OD_MSG_TIME_MAX];
     msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(due, t)};
     return tell(tx, p, x, p->duties.later_report_roles, 0, cause, "reminder", &m, now, e);
+}
+
+od_err od_incident_review_notify(od_tx *tx, const od_policy *p, const inc *x, const od_principal *who,
+                                 json_t *body, int64_t now, od_error *e)
+{
+    if (!p->duties.review_to_roles)
+        return OD_OK;
+    char cause[64];
+    snprintf(cause, sizeof cause, "inc:%lld:review", (long long)x->id);
+    json_t *f = json_pack("{sO sO sO sO}", "cause", json_object_get(body, "cause_analysis"), "process",
+                          json_object_get(body, "measures"), "current_state", json_object_get(body, "result"),
+                          "improvements", json_object_get(body, "improvements"));
+    if (!f)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    msgspec m = {.kind = OD_MSG_REVIEW, .reporter = who->username, .fields = f};
+    od_err rc = tell(tx, p, x, p->duties.review_to_roles, 0, cause, "review", &m, now, e);
+    json_decref(f);
+    return rc;
 }
 
 od_err od_user_unreachable(od_tx *tx, const od_policy *p, int64_t uid, bool *out, od_error *e)

@@ -205,6 +205,21 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     json_t *fields = json_object();
     for (size_t i = 0; !rc && i < 5; i++)
         json_object_set(fields, req[i], json_object_get(body, req[i]));
+    /* seed 000 ch. 8 §2: where the report went outside (海关总署, fraternal
+     * ministries and customs), recorded with the review */
+    json_t *outside = json_object_get(body, "reported_to");
+    bool bad = outside && !json_is_array(outside);
+    for (size_t i = 0; !bad && outside && i < json_array_size(outside); i++) {
+        json_t *v = json_array_get(outside, i);
+        bad = !json_is_string(v) || !json_string_length(v) || json_string_length(v) > 200 || i >= 16;
+    }
+    if (!rc && bad)
+        rc = od_error_set(
+            e, OD_E_UNPROCESSABLE, "reported_to",
+            "reported_to 须为至多16个非空文本（每个至多200字节） (reported_to must be at most 16 "
+            "non-empty strings of at most 200 bytes)");
+    if (!rc && outside && json_array_size(outside))
+        json_object_set(fields, "reported_to", outside);
     if (!rc)
         rc = od_inc_report_insert(tx, &x, "review", who, "ops_security", fields, now, e);
     if (!rc)
@@ -245,6 +260,14 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
         rc = od_inc_timeline(tx, x.id, now, who, "reviewed", fields, e,
                              "完成事后评估，归入案例库 (reviewed; filed in the case "
                              "library)");
+    /* seed 000 ch. 8 §2: the handling report goes to the leadership group */
+    if (!rc)
+        rc = od_incident_review_notify(tx, a->policy, &x, who, body, now, e);
+    for (size_t i = 0; !rc && outside && i < json_array_size(outside); i++)
+        rc = od_inc_timeline(tx, x.id, now, who, "reported_outside", NULL, e,
+                             "处理报告已报送：%s (handling report sent to: %s)",
+                             json_string_value(json_array_get(outside, i)),
+                             json_string_value(json_array_get(outside, i)));
     if (!rc)
         rc = od_audit_append(tx, now, who, "incident.review", "incident", x.id, NULL, fields, e);
     json_decref(fields);

@@ -147,6 +147,11 @@ OD_NODISCARD od_err od_incident_first_overdue_notify(od_tx *tx, const od_policy 
  * (duties.later_reports), not whoever registered the incident. */
 OD_NODISCARD od_err od_incident_progress_remind(od_tx *tx, const od_policy *p, const inc *x,
                                                 const char *cause, int64_t due, int64_t now, od_error *e);
+/* Ch. 8 §2: the handling report (the review's cause_analysis, measures,
+ * result, improvements) is submitted to duties.review_to. */
+OD_NODISCARD od_err od_incident_review_notify(od_tx *tx, const od_policy *p, const inc *x,
+                                              const od_principal *who, json_t *body, int64_t now,
+                                              od_error *e);
 /* Ch. 7 §1 item 6: user uid holds a duties.reachable_24h role and has no
  * mobile number. */
 OD_NODISCARD od_err od_user_unreachable(od_tx *tx, const od_policy *p, int64_t uid, bool *out, od_error *e);

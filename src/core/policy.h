@@ -122,6 +122,7 @@ typedef struct od_duties {
     unsigned register_alert_levels; /* grades whose registration alerts the desks at once (ch. 7 §1 item 2) */
     od_roleset first_report_overdue_roles; /* told when a first report is missed */
     od_roleset reachable_roles; /* must have a mobile number: 24-hour reachability (ch. 7 §1 item 6) */
+    od_roleset review_to_roles; /* the handling report is submitted to them (ch. 8 §2) */
 } od_duties;
 
 typedef struct od_password_policy {
@@ -154,6 +155,7 @@ typedef enum od_msg_kind {
     OD_MSG_OPENED,            /* 自动登记通知 an event opened an incident; first report due */
     OD_MSG_REGISTERED,        /* 登记报警 an L1/L2 incident was registered: the desks report now */
     OD_MSG_FIRST_OVERDUE,     /* 首报逾期 the first report missed its deadline: the section head and up */
+    OD_MSG_REVIEW,            /* 处理报告 the post-incident report, submitted to the leadership group */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;

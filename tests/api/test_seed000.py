@@ -253,5 +253,43 @@ class ReachabilityTest(SeedWorld):
         self.assertIn("未登记手机号码", flagged[0]["text"])
 
 
+class ReviewTest(SeedWorld):
+    """Seed 000 ch. 8 §2 (audit #45): the handling report goes to the leadership group; where it
+    went outside is recorded; the engineering group may submit it."""
+
+    REVIEW = {"cause_analysis": "RAID 控制器故障", "lessons": "巡检未覆盖", "improvements": "纳入月度巡检",
+              "measures": "切换备用控制器", "result": "35 分钟恢复"}
+
+    def closed_l1(self):
+        inc = self.create("L1", "severe")
+        iid = inc["id"]
+        self.first(iid)
+        self.second(iid, "R1")
+        self.assertStatus(self.action(iid, "activate", "el"), 200)
+        self.final(iid)
+        self.assertStatus(self.action(iid, "close", "el"), 200)
+        return iid
+
+    def review(self, iid, who, **over):
+        body = dict(self.REVIEW)
+        body.update(over)
+        return self.srv.post("/api/v1/incidents/%d/review" % iid, body, token=self.tok[who])
+
+    def test_review_goes_to_the_leadership_group_r_pir_1(self):
+        iid = self.closed_l1()
+        self.assertError(self.review(iid, "egroup", reported_to="海关总署"), 400, field="reported_to")
+        self.assertError(self.review(iid, "egroup", reported_to=[""]), 422, field="reported_to")
+        r = self.review(iid, "egroup", reported_to=["海关总署", "兄弟海关"])
+        self.assertStatus(r, 200)
+        g = r.json
+        self.assertEqual(g["state"], "reviewed")
+        self.assertEqual(self.kinds_to(g, "review"), {"el", "el2"})
+        out = [t["text"] for t in g["timeline"] if t["kind"] == "reported_outside"]
+        self.assertEqual(out, ["处理报告已报送：海关总署 (handling report sent to: 海关总署)",
+                               "处理报告已报送：兄弟海关 (handling report sent to: 兄弟海关)"])
+        review = [x for x in g["reports"] if x["kind"] == "review"][0]
+        self.assertEqual(review["fields"]["reported_to"], ["海关总署", "兄弟海关"])
+
+
 if __name__ == "__main__":
     harness.main()

@@ -92,21 +92,25 @@ static void test_report_authors_every_role(void **state)
         bool eng = r == OD_ROLE_OPS_ENGINEER;
         assert_int_equal(od_confirm_check(p, roles, NULL), eng ? OD_OK : OD_E_FORBIDDEN);
         assert_int_equal(od_report_author_check(p, OD_IA_FIRST_REPORT, roles, NULL), OD_OK);
-        assert_int_equal(od_report_author_check(p, OD_IA_SECOND_REPORT, roles, NULL), eng ? OD_OK : OD_E_FORBIDDEN);
+        assert_int_equal(od_report_author_check(p, OD_IA_SECOND_REPORT, roles, NULL),
+                         eng ? OD_OK : OD_E_FORBIDDEN);
         assert_int_equal(od_report_author_check(p, OD_IA_PROGRESS_REPORT, roles, NULL),
                          eng ? OD_OK : OD_E_FORBIDDEN);
-        assert_int_equal(od_report_author_check(p, OD_IA_FINAL_REPORT, roles, NULL), eng ? OD_OK : OD_E_FORBIDDEN);
+        assert_int_equal(od_report_author_check(p, OD_IA_FINAL_REPORT, roles, NULL),
+                         eng ? OD_OK : OD_E_FORBIDDEN);
     }
     assert_int_equal(od_report_author_check(p, OD_IA_CLOSE, B(OPS_ENGINEER), NULL), OD_E_INVALID);
     od_error e = {0};
-    assert_int_equal(od_report_author_check(p, OD_IA_SECOND_REPORT, B(MONITORING_ENGINEER), &e), OD_E_FORBIDDEN);
+    assert_int_equal(od_report_author_check(p, OD_IA_SECOND_REPORT, B(MONITORING_ENGINEER), &e),
+                     OD_E_FORBIDDEN);
     assert_non_null(strstr(e.message, "运维工程师"));
     assert_non_null(strstr(e.message, "ops_engineer"));
     /* the policy widens it: the second report also needs the confirming role */
     od_policy *q = od_policy_new_default();
     q->duties.later_report_roles = B(OPS_ENGINEER) | B(OPS_SECTION_HEAD);
     assert_int_equal(od_report_author_check(q, OD_IA_PROGRESS_REPORT, B(OPS_SECTION_HEAD), NULL), OD_OK);
-    assert_int_equal(od_report_author_check(q, OD_IA_SECOND_REPORT, B(OPS_SECTION_HEAD), NULL), OD_E_FORBIDDEN);
+    assert_int_equal(od_report_author_check(q, OD_IA_SECOND_REPORT, B(OPS_SECTION_HEAD), NULL),
+                     OD_E_FORBIDDEN);
     q->duties.confirm_roles |= B(OPS_SECTION_HEAD);
     assert_int_equal(od_report_author_check(q, OD_IA_SECOND_REPORT, B(OPS_SECTION_HEAD), NULL), OD_OK);
     od_policy_free(q);
@@ -190,9 +194,12 @@ static void test_closure_keys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reactivation_every_combination), cmocka_unit_test(test_close_every_combination),
-        cmocka_unit_test(test_report_authors_every_role),      cmocka_unit_test(test_report_desk_table),
-        cmocka_unit_test(test_register_alert_and_reachability), cmocka_unit_test(test_closure_keys),
+        cmocka_unit_test(test_reactivation_every_combination),
+        cmocka_unit_test(test_close_every_combination),
+        cmocka_unit_test(test_report_authors_every_role),
+        cmocka_unit_test(test_report_desk_table),
+        cmocka_unit_test(test_register_alert_and_reachability),
+        cmocka_unit_test(test_closure_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
