@@ -4,6 +4,7 @@
  * progress_remind, renotify) are timers; the others are shown to people. */
 #include "app/cluster.h"
 #include "app/incidents_int.h"
+#include "core/duties.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,14 @@ od_err od_inc_raise_level(od_tx *tx, const od_policy *p, inc *x, od_resp to, int
                 rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd,
                                               nd - p->progress_remind_before_ms, e);
         }
+    }
+    /* seed 000 ch. 7 §2.2: a plan activated at a lower level awaits the new
+     * level's authority, within the report window (core/duties.h) */
+    int64_t ad = x->state == OD_INC_ACTIVATED ? od_activation_due(p, to, now) : OD_NO_TIME;
+    if (!rc && ad != OD_NO_TIME) {
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("activation")));
+        if (!rc)
+            rc = od_incident_deadline_add(tx, x->id, OD_DL_ACTIVATION, 0, ad, ad + 1, e);
     }
     if (!rc)
         rc = od_inc_schedule_escalation(tx, p, x, e);
@@ -267,6 +276,8 @@ static const char *kind_name_zh(od_deadline_kind k)
         return "处理";
     case OD_DL_PROGRESS:
         return "进展报告";
+    case OD_DL_ACTIVATION:
+        return "应急预案启动";
     default:
         return od_deadline_kind_key(k);
     }
@@ -368,7 +379,7 @@ static bool ended_with_incident(const inc *x, const dl_row *d)
     if (od_inc_state_open(x->state))
         return false;
     if (d->kind != OD_DL_ACK && d->kind != OD_DL_FIRST_REPORT && d->kind != OD_DL_HANDLING &&
-        d->kind != OD_DL_PROGRESS)
+        d->kind != OD_DL_PROGRESS && d->kind != OD_DL_ACTIVATION)
         return false;
     json_t *res = json_object_get(x->row, "resolved_at");
     return !json_is_integer(res) || json_integer_value(res) <= d->due;
@@ -420,6 +431,7 @@ static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
     case OD_DL_FIRST_REPORT:
     case OD_DL_HANDLING:
     case OD_DL_ACK:
+    case OD_DL_ACTIVATION:
         *done = "missed";
         rc = fire_missed(f, e);
         break;

@@ -75,7 +75,11 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
         rc = od_tx_exec(
             tx, OD_Q_INC_SET_CLOSED, e,
             OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
-    else if (!rc)
+    if (!rc && !closing) /* the activation deadline (core/duties.h od_activation_due) is met */
+        rc = od_tx_exec(tx, OD_Q_DL_MEET, e,
+                        OD_BINDS(OD_INT(now), OD_INT(x.id), OD_TEXT("activation"), OD_INT((int64_t)0),
+                                 OD_INT((int64_t)0)));
+    if (!rc && !closing)
         rc = od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED_LEVEL, e,
                         OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now),
                                  OD_TEXT(od_resp_key(level)), OD_INT(now), OD_INT(x.id)));

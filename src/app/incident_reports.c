@@ -235,6 +235,10 @@ static od_err report_second(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_incident_notify_all(tx, r->p, x, users, r->cause, "second", &r->msg, r->now, e);
     if (!rc)
         rc = od_incident_notify_all(tx, r->p, x, mon, r->cause, "second", &r->msg, r->now, e);
+    /* seed 000 ch. 7 §1 item 2: the confirmed level's plan is due at once */
+    int64_t ad = od_activation_due(r->p, x->cur, r->now);
+    if (!rc && ad != OD_NO_TIME)
+        rc = od_incident_deadline_add(tx, x->id, OD_DL_ACTIVATION, 0, ad, ad + 1, e);
     json_decref(users);
     json_decref(mon);
     return rc;
@@ -273,8 +277,8 @@ static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_tx_exec(tx, OD_Q_DL_MEET, e,
                         OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("handling"), OD_INT((int64_t)0),
                                  OD_INT((int64_t)0)));
-    static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify"};
-    for (size_t i = 0; !rc && i < 4; i++)
+    static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify", "activation"};
+    for (size_t i = 0; !rc && i < 5; i++)
         rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT(stop[i])));
     if (!rc)
         rc = report_notify(tx, r, "final", od_incident_reached, e);

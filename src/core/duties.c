@@ -122,6 +122,14 @@ od_err od_report_desk(od_inc_action report, od_roleset roles, const char *asked,
     return OD_OK;
 }
 
+int64_t od_activation_due(const od_policy *p, od_resp level, int64_t from_ms)
+{
+    if (!p->duties.activation_in_report_window || !resp_ok((int)level))
+        return OD_NO_TIME;
+    int64_t w = p->first_report_ms[od_resp_recipient_level(level)];
+    return w > 0 ? from_ms + w : OD_NO_TIME;
+}
+
 bool od_register_alerts(const od_policy *p, od_grade level)
 {
     return (unsigned)level < OD_GRADE__COUNT && (p->duties.register_alert_levels >> level) & 1u;

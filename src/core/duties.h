@@ -76,6 +76,13 @@ bool od_register_alerts(const od_policy *p, od_grade level);
  * the person is flagged. */
 bool od_unreachable_24h(const od_policy *p, od_roleset roles, bool has_phone);
 
+/* Seed 000 ch. 7 §1 item 2 ("立刻 … 响应预案启动") with §2.1 item 4: once
+ * the response level is confirmed (second report) or raised past an
+ * activated plan at `from_ms`, the plan of `level` is due within the report
+ * window of that level's recipients (R1, R2: 5 min; R3, NG: 10 min by
+ * default) when duties.activation_in_report_window; else OD_NO_TIME. */
+int64_t od_activation_due(const od_policy *p, od_resp level, int64_t from_ms);
+
 /* Closure readings by key: "activator", "authority"; -1 for another. */
 const char *od_closure_by_key(od_closure_by c);
 int od_closure_by_parse(const char *s);

@@ -239,6 +239,7 @@ od_policy *od_policy_new_default(void)
     p->duties.first_report_overdue_roles =
         OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
     p->duties.review_to_roles = OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP);
+    p->duties.activation_in_report_window = true;
     p->duties.reachable_roles =
         OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING);
     p->password = (od_password_policy){8, true, true, true, true};

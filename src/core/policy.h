@@ -121,8 +121,9 @@ typedef struct od_duties {
     od_roleset later_report_roles;  /* who files the second, progress and final reports (item 7) */
     unsigned register_alert_levels; /* grades whose registration alerts the desks at once (ch. 7 §1 item 2) */
     od_roleset first_report_overdue_roles; /* told when a first report is missed */
-    od_roleset reachable_roles; /* must have a mobile number: 24-hour reachability (ch. 7 §1 item 6) */
-    od_roleset review_to_roles; /* the handling report is submitted to them (ch. 8 §2) */
+    od_roleset reachable_roles;       /* must have a mobile number: 24-hour reachability (ch. 7 §1 item 6) */
+    od_roleset review_to_roles;       /* the handling report is submitted to them (ch. 8 §2) */
+    bool activation_in_report_window; /* activation due within the level's report window (ch. 7 §1 item 2) */
 } od_duties;
 
 typedef struct od_password_policy {

@@ -5,7 +5,17 @@
 #include "core/duties.h"
 #include "policy/policy_load_int.h"
 
-enum { DU_CLOSURE, DU_CONFIRM, DU_LATER, DU_REGISTER, DU_OVERDUE, DU_REACHABLE, DU_REVIEW_TO, DU__COUNT };
+enum {
+    DU_CLOSURE,
+    DU_CONFIRM,
+    DU_LATER,
+    DU_REGISTER,
+    DU_OVERDUE,
+    DU_REACHABLE,
+    DU_REVIEW_TO,
+    DU_ACTIVATION_DUE,
+    DU__COUNT
+};
 
 static int closure_parse(const char *s)
 {
@@ -32,7 +42,8 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key",
                 .names = {"closure_by", "confirm_response", "later_reports", "register_alert_levels",
-                          "first_report_overdue", "reachable_24h", "review_to"},
+                          "first_report_overdue", "reachable_24h", "review_to",
+                          "activation_in_report_window"},
                 .n = DU__COUNT};
     if (!od_pl_map_fields(c, v, "duties", &f))
         return;
@@ -59,4 +70,7 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
         roles_of(c, f.val[DU_REACHABLE], "duties.reachable_24h", false, &d->reachable_roles);
     if (f.val[DU_REVIEW_TO])
         roles_of(c, f.val[DU_REVIEW_TO], "duties.review_to", false, &d->review_to_roles);
+    if (f.val[DU_ACTIVATION_DUE])
+        od_pl_get_bool(c, f.val[DU_ACTIVATION_DUE], "duties.activation_in_report_window",
+                       &d->activation_in_report_window);
 }

@@ -227,6 +227,54 @@ class NothingWaitsTest(SeedWorld):
         self.assertEqual(self.kinds_to(self.get(inc["id"]), "first_overdue"), set())
 
 
+class ActivationDeadlineTest(SeedWorld):
+    """Seed 000 ch. 7 §1 item 2 (audit #19): activation has a deadline per level, the level's report
+    window from the confirmation (R1/R2 5 min, R3/NG 10 min)."""
+
+    def dl(self, g, kind="activation"):
+        return [d for d in g["deadlines"] if d["kind"] == kind]
+
+    def test_activation_due_after_confirmation_and_met_r_act_1(self):
+        inc = self.create("L2", "moderate")
+        iid = inc["id"]
+        self.first(iid)
+        g = self.second(iid, "R2")
+        d = self.dl(g)
+        self.assertEqual(len(d), 1)
+        at = [r for r in g["reports"] if r["kind"] == "second"][0]["at"]
+        self.assertEqual(ti.parse_time(d[0]["due_at"]) - ti.parse_time(at), 5 * MIN * 1000)
+        self.advance(5 * MIN)  # at the due time: still pending
+        self.assertEqual(self.dl(self.get(iid))[0]["state"], "pending")
+        g = self.action(iid, "activate", "leader").json
+        self.assertEqual(self.dl(g)[0]["state"], "met")
+
+    def test_missed_activation_is_recorded_r_not_6(self):
+        inc = self.create("L3", "moderate")  # R3: 10 min
+        iid = inc["id"]
+        self.first(iid)
+        self.second(iid, "R3")
+        self.advance(10 * MIN + 1)
+        g = self.get(iid)
+        self.assertEqual(self.dl(g)[0]["state"], "missed")
+        self.assertTrue([t for t in g["timeline"] if t["kind"] == "deadline_missed" and "应急预案启动" in t["text"]])
+        g = self.action(iid, "activate", "opsdept").json
+        self.assertEqual(self.dl(g)[0]["state"], "met_late")
+
+    def test_escalation_past_the_plan_sets_a_new_activation_deadline_r_act_1(self):
+        inc = self.create("L2", "moderate")
+        iid = inc["id"]
+        self.first(iid)
+        self.second(iid, "R2")
+        self.assertStatus(self.action(iid, "activate", "leader"), 200)
+        self.advance(2 * HOUR)  # → R1
+        g = self.get(iid)
+        pending = [d for d in self.dl(g) if d["state"] == "pending"]
+        self.assertEqual(len(pending), 1)
+        self.assertEqual(ti.parse_time(pending[0]["due_at"]) - self.now(), 5 * MIN * 1000)
+        g = self.action(iid, "activate", "el").json
+        self.assertFalse([d for d in self.dl(g) if d["state"] == "pending"])
+
+
 class ReachabilityTest(SeedWorld):
     """Seed 000 ch. 7 §1 item 6 (audit #22)."""
 

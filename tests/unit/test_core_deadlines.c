@@ -183,7 +183,8 @@ static void test_kind_keys(void **state)
 {
     (void)state;
     static const char *const keys[OD_DL__COUNT] = {
-        "first_report", "ack", "progress", "handling", "escalation", "progress_remind", "renotify",
+        "first_report",    "ack",      "progress",   "handling", "escalation",
+        "progress_remind", "renotify", "activation",
     };
     for (int k = 0; k < OD_DL__COUNT; k++) {
         assert_string_equal(od_deadline_kind_key((od_deadline_kind)k), keys[k]);
@@ -194,8 +195,11 @@ static void test_kind_keys(void **state)
     assert_int_equal(od_deadline_kind_parse(NULL), -1);
     assert_string_equal(od_deadline_kind_key(OD_DL__COUNT), "?");
     /* shown to people vs internal timers, every kind and out of range */
-    static const bool shown[OD_DL__COUNT] = {
-        [OD_DL_FIRST_REPORT] = true, [OD_DL_ACK] = true, [OD_DL_PROGRESS] = true, [OD_DL_HANDLING] = true};
+    static const bool shown[OD_DL__COUNT] = {[OD_DL_FIRST_REPORT] = true,
+                                             [OD_DL_ACK] = true,
+                                             [OD_DL_PROGRESS] = true,
+                                             [OD_DL_HANDLING] = true,
+                                             [OD_DL_ACTIVATION] = true};
     for (int k = 0; k < OD_DL__COUNT; k++)
         assert_int_equal(od_deadline_kind_shown(k), shown[k]);
     assert_false(od_deadline_kind_shown(-1));

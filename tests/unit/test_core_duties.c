@@ -180,6 +180,35 @@ static void test_register_alert_and_reachability(void **state)
     assert_true(od_unreachable_24h(p, B(LIAISON) | B(EMERGENCY_ENGINEERING), false));
 }
 
+/* Seed 000 ch. 7 §1 item 2 with §2.1 item 4: activation due within the
+ * level's report window, every level, on and off, boundaries. */
+static void test_activation_due_every_level(void **state)
+{
+    od_policy *p = *state;
+    static const int64_t T = 1000000, MIN = 60000;
+    static const int64_t want[OD_RESP__COUNT] = {5 * MIN, 5 * MIN, 10 * MIN, 10 * MIN};
+    for (int r = 0; r < OD_RESP__COUNT; r++) {
+        int64_t due = od_activation_due(p, (od_resp)r, T);
+        assert_int_equal(due, T + want[r]);
+        /* met at the due time, missed 1 ms after */
+        assert_int_equal(od_deadline_state_at(due, 0, due), OD_DLS_PENDING);
+        assert_int_equal(od_deadline_state_at(due, 0, due + 1), OD_DLS_MISSED);
+        assert_int_equal(od_deadline_state_at(due, due, due + 1), OD_DLS_MET);
+        assert_int_equal(od_deadline_state_at(due, due + 1, due + 1), OD_DLS_MET_LATE);
+    }
+    assert_int_equal(od_activation_due(p, (od_resp)-1, T), OD_NO_TIME);
+    assert_int_equal(od_activation_due(p, OD_RESP__COUNT, T), OD_NO_TIME);
+    p->duties.activation_in_report_window = false;
+    for (int r = 0; r < OD_RESP__COUNT; r++)
+        assert_int_equal(od_activation_due(p, (od_resp)r, T), OD_NO_TIME);
+    p->duties.activation_in_report_window = true;
+    /* the window follows the policy's first_report values */
+    int64_t keep = p->first_report_ms[OD_GRADE_L3];
+    p->first_report_ms[OD_GRADE_L3] = 7 * MIN;
+    assert_int_equal(od_activation_due(p, OD_RESP_R3, T), T + 7 * MIN);
+    p->first_report_ms[OD_GRADE_L3] = keep;
+}
+
 static void test_closure_keys(void **state)
 {
     (void)state;
@@ -200,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_report_desk_table),
         cmocka_unit_test(test_register_alert_and_reachability),
         cmocka_unit_test(test_closure_keys),
+        cmocka_unit_test(test_activation_due_every_level),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
