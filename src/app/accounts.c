@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "app/limiter.h"
 #include "app/list.h"
+#include "core/duties.h"
 #include "core/lockout.h"
 #include "core/password.h"
 #include "util/log.h"
@@ -55,6 +56,25 @@ static json_t *user_row_json(od_rows *r)
                      scopes ? scopes : json_array(), "disabled", (int)od_rows_int(r, 8), "lang",
                      od_rows_text(r, 9), "created_at", od_time_format(od_rows_int(r, 10), c), "updated_at",
                      od_time_format(od_rows_int(r, 11), u));
+}
+
+/* Seed 000 ch. 7 §1 item 6: unreachable_24h — the account holds a role
+ * that must be reachable around the clock (duties.reachable_24h) and has
+ * no mobile number. */
+static json_t *reach_flag(const od_policy *p, json_t *u)
+{
+    od_roleset roles = 0;
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(u, "roles"), i, k)
+    {
+        int r = od_role_parse(json_string_value(k));
+        if (r >= 0)
+            roles |= OD_ROLEBIT(r);
+    }
+    const char *phone = json_string_value(json_object_get(u, "phone"));
+    json_object_set_new(u, "unreachable_24h", json_boolean(od_unreachable_24h(p, roles, phone && *phone)));
+    return u;
 }
 
 static od_err user_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
@@ -236,6 +256,8 @@ od_err od_user_get(od_app *a, int64_t id, json_t **out, od_error *e)
         return rc;
     rc = user_load(tx, id, out, e);
     od_tx_rollback(tx);
+    if (!rc)
+        reach_flag(a->policy, *out);
     return rc;
 }
 
@@ -253,7 +275,7 @@ od_err od_user_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_e
         rc = od_tx_query(tx, OD_Q_USER_LIST, &r, e, OD_BINDS(OD_INT(limit), OD_INT(offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        json_array_append_new(items, user_row_json(r));
+        json_array_append_new(items, reach_flag(a->policy, user_row_json(r)));
     od_rows_close(r);
     od_tx_rollback(tx);
     return od_list_done(rc, items, total, limit, offset, out, e);

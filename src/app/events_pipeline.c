@@ -202,7 +202,7 @@ static od_err respond(ctx *c, const od_labels *ls, od_event_class cls, outcome *
     case OD_EVA_ALERT_ROLE: {
         /* everyone holding the role whose scope covers the CI's department:
          * all of them, however many (R-EVT-2, R-NOT-7) */
-        od_audience a = {OD_ROLEBIT(r.role), 0};
+        od_audience a = {.anywhere = OD_ROLEBIT(r.role)};
         char deps[OD_DEPT_JSON_MAX] = "[]";
         od_err rc = ci_department(c, o->ci_id, deps, sizeof deps, e);
         if (!rc)

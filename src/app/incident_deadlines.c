@@ -5,6 +5,7 @@
 #include "app/records_kernel.h"
 #include "app/cluster.h"
 #include "app/incidents_int.h"
+#include "core/duties.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,14 @@ od_err od_inc_raise_level(od_tx *tx, const od_policy *p, inc *x, od_resp to, int
                                               nd - p->progress_remind_before_ms, e);
         }
     }
+    /* seed 000 ch. 7 §2.2: a plan activated at a lower level awaits the new
+     * level's authority, within the report window (core/duties.h) */
+    int64_t ad = x->state == OD_INC_ACTIVATED ? od_activation_due(p, to, now) : OD_NO_TIME;
+    if (!rc && ad != OD_NO_TIME) {
+        rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(x->id), OD_TEXT("activation")));
+        if (!rc)
+            rc = od_incident_deadline_add(tx, x->id, OD_DL_ACTIVATION, 0, ad, ad + 1, e);
+    }
     if (!rc)
         rc = od_inc_schedule_escalation(tx, p, x, e);
     return rc;
@@ -189,12 +198,12 @@ static od_err progress_missed(od_tx *tx, const od_policy *p, const inc *x, int64
     if (!rc && nd != OD_NO_TIME)
         rc = od_incident_deadline_add(tx, x->id, OD_DL_PROGRESS_REMIND, 0, nd,
                                       nd - p->progress_remind_before_ms, e);
-    if (!rc && pl.catch_up && x->created_by) {
-        /* the one reminder of a caught-up run, for the next report */
-        char cause[96], t[OD_MSG_TIME_MAX];
+    if (!rc && pl.catch_up) {
+        /* the one reminder of a caught-up run, for the next report, to the
+         * people who file it (seed 000 ch. 7 §2.1 item 8) */
+        char cause[96];
         snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)deadline_id);
-        msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(nd, t)};
-        rc = od_incident_notify_user(tx, p, x, x->created_by, cause, &m, now, e);
+        rc = od_incident_progress_remind(tx, p, x, cause, nd, now, e);
     }
     return rc;
 }
@@ -261,6 +270,8 @@ static const char *kind_name_zh(od_deadline_kind k)
         return "处理";
     case OD_DL_PROGRESS:
         return "进展报告";
+    case OD_DL_ACTIVATION:
+        return "应急预案启动";
     default:
         return od_deadline_kind_key(k);
     }
@@ -312,6 +323,10 @@ static od_err fire_missed(fire_ctx *f, od_error *e)
         else
             rc = od_incident_renotify(tx, p, x, d->recipient, now, e);
     }
+    /* seed 000 ch. 7 §1 item 2: a missed first report waits for nobody —
+     * the section head and up are told (duties.first_report_overdue) */
+    if (!rc && d->kind == OD_DL_FIRST_REPORT && x->state == OD_INC_DETECTED)
+        rc = od_incident_first_overdue_notify(tx, p, x, d->due, now, e);
     return rc;
 }
 
@@ -341,12 +356,11 @@ static od_err fire_progress_remind(fire_ctx *f, od_error *e)
 {
     inc *x = &f->x;
     const dl_row *d = &f->d;
-    if (!od_inc_state_open(x->state) || !x->created_by || f->horizon > d->due)
+    if (!od_inc_state_open(x->state) || f->horizon > d->due)
         return OD_OK;
-    char cause[96], t[OD_MSG_TIME_MAX];
+    char cause[96];
     snprintf(cause, sizeof cause, "inc:%lld:remind:%lld", (long long)x->id, (long long)d->id);
-    msgspec m = {.kind = OD_MSG_PROGRESS_REMINDER, .due_at = od_msg_time(d->due, t)};
-    return od_incident_notify_user(f->tx, f->p, x, x->created_by, cause, &m, f->now, e);
+    return od_incident_progress_remind(f->tx, f->p, x, cause, d->due, f->now, e);
 }
 
 /* True when incident x was resolved at or before the due time of the
@@ -359,7 +373,7 @@ static bool ended_with_incident(const inc *x, const dl_row *d)
     if (od_inc_state_open(x->state))
         return false;
     if (d->kind != OD_DL_ACK && d->kind != OD_DL_FIRST_REPORT && d->kind != OD_DL_HANDLING &&
-        d->kind != OD_DL_PROGRESS)
+        d->kind != OD_DL_PROGRESS && d->kind != OD_DL_ACTIVATION)
         return false;
     json_t *res = json_object_get(x->row, "resolved_at");
     return !json_is_integer(res) || json_integer_value(res) <= d->due;
@@ -411,6 +425,7 @@ static od_err fire_kind(fire_ctx *f, const char **done, od_error *e)
     case OD_DL_FIRST_REPORT:
     case OD_DL_HANDLING:
     case OD_DL_ACK:
+    case OD_DL_ACTIVATION:
         *done = "missed";
         rc = fire_missed(f, e);
         break;

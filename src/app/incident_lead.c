@@ -3,6 +3,7 @@
  * post-incident review filed in the case library (R-PIR-1, R-PIR-2). */
 #include "app/incidents_int.h"
 #include "app/search.h"
+#include "core/duties.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,32 @@ static od_err authority_error(const od_policy *p, od_resp level, const char *wha
                         od_resp_key(level), od_role_key(need));
 }
 
+/* The level the plan was last activated at (an od_resp, or
+ * OD_NOT_ACTIVATED) and by whom (migration 0016). */
+static od_err activation_of(od_tx *tx, int64_t id, int *level, int64_t *by, od_error *e)
+{
+    *level = OD_NOT_ACTIVATED;
+    *by = 0;
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_INC_ACTIVATION_GET, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        if (!od_rows_null(r, 0))
+            *level = od_resp_parse(od_rows_text(r, 0));
+        if (!od_rows_null(r, 1))
+            *by = od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    return rc;
+}
+
 /* Activation (R-ACT-1) and closure (R-CLOSE-1): the lifecycle first (409
  * names the missing step), then the authority of the level concerned — the
- * current level to activate, the highest level reached to close. */
+ * current level to activate, the highest level reached to close.  Seed 000
+ * ch. 7 §2.2, §2.4 (core/duties.h): after an escalation past the
+ * activation the new level's authority activates again, at the new level;
+ * the closure is authorised by the leader who activated the plan for the
+ * highest level reached. */
 static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, json_t **out,
                           od_error *e)
 {
@@ -30,32 +54,55 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
     inc x;
     od_inc_state to;
     int64_t now = od_app_now(a);
-    od_err rc = od_inc_begin_action(a, who, id, act, &tx, &x, &to, e);
+    od_err rc = od_inc_begin_load(a, who, id, &tx, &x, e);
     if (rc)
         return rc;
+    int activated = OD_NOT_ACTIVATED;
+    int64_t activated_by = 0;
+    rc = activation_of(tx, x.id, &activated, &activated_by, e);
+    bool again = !rc && !closing && od_reactivation_allowed(x.state, x.cur, activated);
+    if (!rc) {
+        if (again)
+            to = x.state;
+        else
+            rc = od_inc_transition(x.state, act, &to, e);
+    }
     od_resp level = closing ? x.highest : x.cur;
-    if (!(closing ? od_may_close : od_may_activate)(a->policy, level, who->roles))
-        rc = closing ? authority_error(a->policy, level, "事件的关闭", "closing", e)
-                     : authority_error(a->policy, level, "应急预案的启动", "activation", e);
+    if (!rc && closing)
+        rc = od_close_check(a->policy, level, activated, activated_by, who->id, who->roles, e);
+    else if (!rc && !od_may_activate(a->policy, level, who->roles))
+        rc = authority_error(a->policy, level, "应急预案的启动", "activation", e);
     if (!rc && closing)
         rc = od_tx_exec(
             tx, OD_Q_INC_SET_CLOSED, e,
             OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
-    else if (!rc)
-        rc = od_tx_exec(
-            tx, OD_Q_INC_SET_ACTIVATED, e,
-            OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now), OD_INT(now), OD_INT(x.id)));
+    if (!rc && !closing) /* the activation deadline (core/duties.h od_activation_due) is met */
+        rc = od_tx_exec(tx, OD_Q_DL_MEET, e,
+                        OD_BINDS(OD_INT(now), OD_INT(x.id), OD_TEXT("activation"), OD_INT((int64_t)0),
+                                 OD_INT((int64_t)0)));
+    if (!rc && !closing)
+        rc = od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED_LEVEL, e,
+                        OD_BINDS(OD_TEXT(od_inc_state_key(to)), OD_INT(who->id), OD_INT(now),
+                                 OD_TEXT(od_resp_key(level)), OD_INT(now), OD_INT(x.id)));
     if (!rc)
         rc = closing
                  ? od_inc_timeline(tx, x.id, now, who, "closed", NULL, e,
                                    "由%s授权关闭事件 (closed by the %s authority)",
                                    od_role_name_zh(od_activation_role(a->policy, level)), od_resp_key(level))
+             : again
+                 ? od_inc_timeline(tx, x.id, now, who, "activated", NULL, e,
+                                   "响应级别已升至%s，启动%s应急预案 (response level raised: plan activated "
+                                   "again at %s)",
+                                   od_resp_name_zh(level), od_resp_name_zh(level), od_resp_key(level))
                  : od_inc_timeline(tx, x.id, now, who, "activated", NULL, e,
                                    "启动%s应急预案 (plan activated at %s)", od_resp_name_zh(level),
                                    od_resp_key(level));
-    if (!rc)
+    if (!rc) {
+        json_t *aud = closing ? NULL : json_pack("{ss sb}", "level", od_resp_key(level), "again", again);
         rc = od_audit_append(tx, now, who, closing ? "incident.close" : "incident.activate", "incident", x.id,
-                             NULL, NULL, e);
+                             NULL, aud, e);
+        json_decref(aud);
+    }
     od_inc_free(&x);
     return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
 }
@@ -162,6 +209,21 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     json_t *fields = json_object();
     for (size_t i = 0; !rc && i < 5; i++)
         json_object_set(fields, req[i], json_object_get(body, req[i]));
+    /* seed 000 ch. 8 §2: where the report went outside (海关总署, fraternal
+     * ministries and customs), recorded with the review */
+    json_t *outside = json_object_get(body, "reported_to");
+    bool bad = outside && !json_is_array(outside);
+    for (size_t i = 0; !bad && outside && i < json_array_size(outside); i++) {
+        json_t *v = json_array_get(outside, i);
+        bad = !json_is_string(v) || !json_string_length(v) || json_string_length(v) > 200 || i >= 16;
+    }
+    if (!rc && bad)
+        rc = od_error_set(
+            e, OD_E_UNPROCESSABLE, "reported_to",
+            "reported_to 须为至多16个非空文本（每个至多200字节） (reported_to must be at most 16 "
+            "non-empty strings of at most 200 bytes)");
+    if (!rc && outside && json_array_size(outside))
+        json_object_set(fields, "reported_to", outside);
     if (!rc)
         rc = od_inc_report_insert(tx, &x, "review", who, "ops_security", fields, now, e);
     if (!rc)
@@ -204,6 +266,14 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
         rc = od_inc_timeline(tx, x.id, now, who, "reviewed", fields, e,
                              "完成事后评估，归入案例库 (reviewed; filed in the case "
                              "library)");
+    /* seed 000 ch. 8 §2: the handling report goes to the leadership group */
+    if (!rc)
+        rc = od_incident_review_notify(tx, a->policy, &x, who, body, now, e);
+    for (size_t i = 0; !rc && outside && i < json_array_size(outside); i++)
+        rc = od_inc_timeline(tx, x.id, now, who, "reported_outside", NULL, e,
+                             "处理报告已报送：%s (handling report sent to: %s)",
+                             json_string_value(json_array_get(outside, i)),
+                             json_string_value(json_array_get(outside, i)));
     if (!rc)
         rc = od_audit_append(tx, now, who, "incident.review", "incident", x.id, NULL, fields, e);
     json_decref(fields);

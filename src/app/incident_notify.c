@@ -35,8 +35,11 @@ od_err od_grading_people(od_app *a, const od_grading *g, const char *department,
     od_err rc = deps_s && res ? od_tx_begin(a->store, false, &tx, e)
                               : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     for (int i = 0; !rc && i < OD_ROLE__COUNT; i++) {
-        od_audience one = {all.anywhere & OD_ROLEBIT(i), all.own_department & OD_ROLEBIT(i)};
-        if (!one.anywhere && !one.own_department)
+        od_audience one = all;
+        one.anywhere &= OD_ROLEBIT(i);
+        one.own_department &= OD_ROLEBIT(i);
+        one.named_department &= OD_ROLEBIT(i);
+        if (!od_audience_roles(&one))
             continue;
         json_t *users = NULL, *names = json_array();
         rc = od_out_audience(tx, &one, deps_s, &users, e);
@@ -291,6 +294,10 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
     }
     if (!rc && json_array_size(added))
         rc = od_incident_notify_all(tx, p, x, added, cause, kind, m, now, e);
+    /* seed 000 ch. 7 §1 item 6: who must be reachable around the clock and
+     * has no mobile number is flagged, not silently "sent" to an inbox */
+    if (!rc && json_array_size(added))
+        rc = od_incident_flag_unreachable(tx, p, x, added, now, e);
     json_decref(users);
     json_decref(added);
     return rc;

@@ -2,6 +2,7 @@
  * deadlines, escalations, recipients, reports, timeline and messages; the
  * list (scope-filtered, paginated) and the case library search. */
 #include "app/incidents_int.h"
+#include "core/duties.h"
 #include "app/list.h"
 #include "app/search.h"
 
@@ -59,6 +60,18 @@ static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
                                              od_rows_text(r, 1), "category", od_rows_text(r, 2), "grade",
                                              od_rows_text(r, 3), "department", od_rows_text(r, 4)));
     od_rows_close(r);
+    if (rc)
+        return rc;
+    /* seed 000 ch. 7 §2.2, §2.4: the level the plan was last activated at
+     * (null: not activated) and whether the new level's authority may
+     * activate again after an escalation (core/duties.h) */
+    rc = od_tx_query(tx, OD_Q_INC_ACTIVATION_GET, &r, e, OD_BINDS(OD_INT(x->id)));
+    int lv = OD_NOT_ACTIVATED;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
+        lv = od_resp_parse(od_rows_text(r, 0));
+    od_rows_close(r);
+    json_object_set_new(o, "activated_level", lv >= 0 ? json_string(od_resp_key((od_resp)lv)) : json_null());
+    json_object_set_new(o, "reactivation_due", json_boolean(od_reactivation_allowed(x->state, x->cur, lv)));
     return rc;
 }
 
@@ -153,6 +166,24 @@ static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp,
                                                   "username", od_rows_text(r, 1), "at", time_or_null(acked)));
     }
     od_rows_close(r);
+    return rc;
+}
+
+/* Seed 000 ch. 7 §1 item 6: each recipient who must be reachable around
+ * the clock and has no mobile number is flagged (unreachable_24h). */
+static od_err json_reachability(od_tx *tx, const od_policy *p, json_t *rcp, od_error *e)
+{
+    od_err rc = OD_OK;
+    size_t i;
+    json_t *u;
+    json_array_foreach(rcp, i, u)
+    {
+        bool bad = false;
+        if (!rc)
+            rc = od_user_unreachable(tx, p, (int64_t)json_integer_value(json_object_get(u, "user_id")), &bad,
+                                     e);
+        json_object_set_new(u, "unreachable_24h", json_boolean(bad));
+    }
     return rc;
 }
 
@@ -252,6 +283,8 @@ static od_err json_history(od_tx *tx, const od_policy *p, const inc *x, int64_t 
     od_err rc = json_escalations(tx, x, esc, e);
     if (!rc)
         rc = json_recipients(tx, x, now, rcp, acks, e);
+    if (!rc)
+        rc = json_reachability(tx, p, rcp, e);
     if (!rc)
         rc = json_reports(tx, p, x, reps, e);
     if (!rc)

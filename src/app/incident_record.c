@@ -193,6 +193,19 @@ static const char *field_name_zh(const char *k)
     return k;
 }
 
+od_err od_inc_begin_load(od_app *a, const od_principal *who, int64_t id, od_tx **tx, inc *x, od_error *e)
+{
+    od_err rc = od_tx_begin(a->store, true, tx, e);
+    if (rc)
+        return rc;
+    rc = inc_load_q(*tx, true, who, id, x, e);
+    if (rc) {
+        od_tx_rollback(*tx);
+        *tx = NULL;
+    }
+    return rc;
+}
+
 od_err od_inc_missing_fields(json_t *body, const char *const *req, size_t n, const inc *x, od_error *e)
 {
     char zh[512], en[512];

@@ -2,6 +2,7 @@
  * response level) with a reason: core/regrade.h decides, this file writes
  * the new levels, deadlines, escalation record and notifications. */
 #include "app/incidents_int.h"
+#include "core/duties.h"
 #include "core/regrade.h"
 
 #include <stdio.h>
@@ -178,6 +179,10 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     od_inc_state to;
     regrade_ctx rg = {.p = a->policy, .who = who, .body = body, .now = od_app_now(a)};
     od_err rc = regrade_parse(body, &rg.q, e);
+    /* seed 000 ch. 7 §2.1 item 1: the response level is set by the
+     * operations engineer (附录1.9), the incident level also by monitoring */
+    if (!rc && rg.q.rl >= 0)
+        rc = od_confirm_check(a->policy, who->roles, e);
     if (rc)
         return rc;
     rc = od_inc_begin_action(a, who, id, OD_IA_REGRADE, &tx, &rg.x, &to, e);

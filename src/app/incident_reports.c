@@ -3,6 +3,7 @@
  * meets or moves its deadlines and notifies its recipients. */
 #include "app/incidents_int.h"
 #include "app/service_levels.h"
+#include "core/duties.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,15 @@ static od_err report_start(report_ctx *r, od_error *e)
                             "上报接口须为策略中的上报科室之一，如 monitoring 或 "
                             "ops_security (desk must be one of the policy's desks, "
                             "e.g. monitoring or ops_security)");
+    /* seed 000 ch. 7 §2.1 items 1, 7: who files which report */
+    od_err rc = od_report_author_check(r->p, r->act, r->who->roles, e);
+    if (rc)
+        return rc;
+    /* seed 000 ch. 7 §2.1 items 2, 7, 8: the desk is the reporter's
+     * department's (first report) or the operations desk (the later
+     * ones), not a free field — when the policy has the seed's two desks */
+    if (od_notify_desk(r->p, "monitoring") && od_notify_desk(r->p, "ops_security"))
+        return od_report_desk(r->act, r->who->roles, r->desk, &r->desk, e);
     if (!r->desk)
         r->desk = default_desk(r->p, r->who);
     return OD_OK;
@@ -190,6 +200,9 @@ static od_err report_first(od_tx *tx, report_ctx *r, od_error *e)
      * get the first report too; the cause keeps it to one per channel */
     if (!rc)
         rc = report_notify(tx, r, "first", od_incident_current_recipients, e);
+    /* seed 000 ch. 7 §2.1 item 7: "并通知运行部技术工程师" */
+    if (!rc)
+        rc = od_incident_first_engineers(tx, r->p, x, r->who->id, r->cause, &r->msg, r->now, e);
     return rc;
 }
 
@@ -223,6 +236,10 @@ static od_err report_second(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_incident_notify_all(tx, r->p, x, users, r->cause, "second", &r->msg, r->now, e);
     if (!rc)
         rc = od_incident_notify_all(tx, r->p, x, mon, r->cause, "second", &r->msg, r->now, e);
+    /* seed 000 ch. 7 §1 item 2: the confirmed level's plan is due at once */
+    int64_t ad = od_activation_due(r->p, x->cur, r->now);
+    if (!rc && ad != OD_NO_TIME)
+        rc = od_incident_deadline_add(tx, x->id, OD_DL_ACTIVATION, 0, ad, ad + 1, e);
     json_decref(users);
     json_decref(mon);
     return rc;
@@ -264,8 +281,8 @@ static od_err report_final(od_tx *tx, report_ctx *r, od_error *e)
         rc = od_tx_exec(tx, OD_Q_DL_MEET, e,
                         OD_BINDS(OD_INT(r->now), OD_INT(id), OD_TEXT("handling"), OD_INT((int64_t)0),
                                  OD_INT((int64_t)0)));
-    static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify"};
-    for (size_t i = 0; !rc && i < 4; i++)
+    static const char *const stop[] = {"escalation", "progress", "progress_remind", "renotify", "activation"};
+    for (size_t i = 0; !rc && i < 5; i++)
         rc = od_tx_exec(tx, OD_Q_DL_CANCEL, e, OD_BINDS(OD_INT(id), OD_TEXT(stop[i])));
     if (!rc)
         rc = report_notify(tx, r, "final", od_incident_reached, e);

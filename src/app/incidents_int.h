@@ -63,6 +63,11 @@ OD_NODISCARD od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadl
  * step act (R-CLOSE-2); on error nothing is left open. */
 OD_NODISCARD od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act,
                                         od_tx **tx, inc *x, od_inc_state *to, od_error *e);
+/* The frame of a write action without the lifecycle check: begins tx and
+ * loads incident id locked, within who's scope (the caller decides what
+ * the state allows); on error nothing is left open. */
+OD_NODISCARD od_err od_inc_begin_load(od_app *a, const od_principal *who, int64_t id, od_tx **tx, inc *x,
+                                      od_error *e);
 /* Ends a write action: rolls back on rc, else commits, wakes the scheduler
  * and dispatcher and returns the incident as od_incident_get does. */
 OD_NODISCARD od_err od_inc_commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal *who,
@@ -130,5 +135,37 @@ OD_NODISCARD od_err od_incident_opened_notify(od_tx *tx, const od_policy *p, con
                                               od_error *e);
 OD_NODISCARD od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t recipient,
                                          int64_t now, od_error *e);
+
+/* incident_duties.c: nothing waits silently (seed 000 ch. 7 §1, §2.1;
+ * core/duties.h).  All inside the caller's transaction. */
+/* Registering an incident of a level duties.register_alert_levels names
+ * alerts the reporting desks (monitoring and operations engineers) at
+ * once, but not the registrant. */
+OD_NODISCARD od_err od_incident_registered_notify(od_tx *tx, const od_policy *p, const inc *x,
+                                                  int64_t registrant, int64_t now, od_error *e);
+/* The first report tells the operations engineers (ch. 7 §2.1 item 7
+ * "并通知运行部技术工程师"), the reporter excepted. */
+OD_NODISCARD od_err od_incident_first_engineers(od_tx *tx, const od_policy *p, const inc *x, int64_t reporter,
+                                                const char *cause, const msgspec *m, int64_t now,
+                                                od_error *e);
+/* A first report missed its deadline `due`: duties.first_report_overdue. */
+OD_NODISCARD od_err od_incident_first_overdue_notify(od_tx *tx, const od_policy *p, const inc *x, int64_t due,
+                                                     int64_t now, od_error *e);
+/* A progress report is due at `due`: reminds the people who file it
+ * (duties.later_reports), not whoever registered the incident. */
+OD_NODISCARD od_err od_incident_progress_remind(od_tx *tx, const od_policy *p, const inc *x,
+                                                const char *cause, int64_t due, int64_t now, od_error *e);
+/* Ch. 8 §2: the handling report (the review's cause_analysis, measures,
+ * result, improvements) is submitted to duties.review_to. */
+OD_NODISCARD od_err od_incident_review_notify(od_tx *tx, const od_policy *p, const inc *x,
+                                              const od_principal *who, json_t *body, int64_t now,
+                                              od_error *e);
+/* Ch. 7 §1 item 6: user uid holds a duties.reachable_24h role and has no
+ * mobile number. */
+OD_NODISCARD od_err od_user_unreachable(od_tx *tx, const od_policy *p, int64_t uid, bool *out, od_error *e);
+/* Records on the incident's timeline every one of `users` (array of {"id"})
+ * who must be reachable around the clock and has no mobile number. */
+OD_NODISCARD od_err od_incident_flag_unreachable(od_tx *tx, const od_policy *p, const inc *x, json_t *users,
+                                                 int64_t now, od_error *e);
 
 #endif

@@ -36,8 +36,7 @@ od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_
     if (!rc && json_array_size(deps) && !dv)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_RCPT_CANDIDATES, &r, e,
-                         OD_BINDS(OD_INT((int64_t)(a->anywhere | a->own_department))));
+        rc = od_tx_query(tx, OD_Q_RCPT_CANDIDATES, &r, e, OD_BINDS(OD_INT((int64_t)od_audience_roles(a))));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         json_t *scopes = json_loads(od_rows_text(r, 8), 0, NULL);

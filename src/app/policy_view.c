@@ -51,14 +51,18 @@ json_t *od_policy_table_json(const od_policy *p)
             json_object_set_new(row, od_severity_key((od_severity)s),
                                 json_string(od_resp_key(p->matrix[g][s])));
         json_object_set_new(matrix, od_grade_key((od_grade)g), row);
-        json_object_set_new(levels, od_grade_key((od_grade)g),
-                            json_pack("{ss so so sb sb so}", "name_zh", od_grade_name_zh((od_grade)g),
-                                      "first_report_within_minutes", minutes(p->first_report_ms[g]),
-                                      "recipient_roles", roles_json(p->first_report_recipients[g].roles),
-                                      "owning_department_heads",
-                                      p->first_report_recipients[g].owning_department_heads, "ack_required",
-                                      (p->ack_levels >> g) & 1, "ack_within_minutes",
-                                      (p->ack_levels >> g) & 1 ? minutes(p->ack_window_ms) : json_null()));
+        /* seed 000 ch. 7 §2.1 item 6: the heads of these departments, whatever owns the CI */
+        json_t *heads = json_array();
+        for (size_t i = 0; i < p->first_report_recipients[g].n_heads_of && i < OD_FIXED_DEPTS_MAX; i++)
+            json_array_append_new(heads, json_string(p->first_report_recipients[g].heads_of[i]));
+        json_object_set_new(
+            levels, od_grade_key((od_grade)g),
+            json_pack("{ss so so sb so sb so}", "name_zh", od_grade_name_zh((od_grade)g),
+                      "first_report_within_minutes", minutes(p->first_report_ms[g]), "recipient_roles",
+                      roles_json(p->first_report_recipients[g].roles), "owning_department_heads",
+                      p->first_report_recipients[g].owning_department_heads, "department_heads_of", heads,
+                      "ack_required", (p->ack_levels >> g) & 1, "ack_within_minutes",
+                      (p->ack_levels >> g) & 1 ? minutes(p->ack_window_ms) : json_null()));
     }
     for (int r = 0; r < OD_RESP__COUNT; r++)
         json_object_set_new(responses, od_resp_key((od_resp)r),

@@ -165,6 +165,19 @@ static json_t *recipients_text(const json_t *level)
         s = json_string(roles);
     }
     free(roles);
+    /* seed 000 ch. 7 §2.1 item 6: the heads of named departments */
+    char *named = od_cli_text(json_object_get(level, "department_heads_of"));
+    if (s && named && strcmp(named, "-") != 0 &&
+        json_array_size(json_object_get(level, "department_heads_of"))) {
+        size_t n = strlen(json_string_value(s)) + strlen(named) + 64;
+        char *all = malloc(n);
+        if (all)
+            snprintf(all, n, "%s, 部门负责人(department_head): %s", json_string_value(s), named);
+        json_decref(s);
+        s = all ? json_string(all) : NULL;
+        free(all);
+    }
+    free(named);
     return s;
 }
 

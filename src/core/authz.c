@@ -8,7 +8,7 @@
 #define OPS_ALL                                                                                              \
     (R(MONITORING_ENGINEER) | R(OPS_ENGINEER) | R(OPS_SECTION_HEAD) | R(OPS_DEPARTMENT_HEAD) |               \
      R(DEPARTMENT_HEAD) | R(OPS_LEADER) | R(EMERGENCY_LEADERSHIP) | R(LIAISON) | R(SERVICE_DESK) |           \
-     R(PROBLEM_MANAGER) | R(CHANGE_MANAGER) | R(CAB_MEMBER))
+     R(PROBLEM_MANAGER) | R(CHANGE_MANAGER) | R(CAB_MEMBER) | R(EMERGENCY_ENGINEERING))
 /* the roles of the workflow kernel's modules (requests, problems, changes,
  * vulnerabilities, risks, training): they work on records; what each may do
  * to a record is the workflow's authority, checked by the kernel */
@@ -39,7 +39,7 @@ static const struct {
     [OD_PERM_INCIDENT_REPORT] = {"incident.report",
                                  R(MONITORING_ENGINEER) | R(OPS_ENGINEER) | R(OPS_SECTION_HEAD)},
     [OD_PERM_INCIDENT_LEAD] = {"incident.lead", LEADS},
-    [OD_PERM_INCIDENT_REVIEW] = {"incident.review", R(OPS_ENGINEER) | LEADS},
+    [OD_PERM_INCIDENT_REVIEW] = {"incident.review", R(OPS_ENGINEER) | LEADS | R(EMERGENCY_ENGINEERING)},
     [OD_PERM_TEST_CLOCK] = {"test.clock", 0},
     /* event management (seed 004 table 6.2.2-2: service desk, technical,
      * application and IT operations staff) */

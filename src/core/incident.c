@@ -141,8 +141,11 @@ static void recipients_text(const od_recipients *rc, char *buf, size_t cap)
         first = false;
     }
     if (rc->owning_department_heads) {
-        append(buf, cap, &len, first ? "" : "、", "受影响配置项所属部门负责人",
-               " (department_head of the owning departments)");
+        append(buf, cap, &len, first ? "" : "、", "受影响配置项所属部门负责人", " (department_head)");
+        first = false;
+    }
+    for (size_t i = 0; i < rc->n_heads_of && i < OD_FIXED_DEPTS_MAX; i++) {
+        append(buf, cap, &len, first ? "" : "、", rc->heads_of[i], "负责人 (department_head)");
         first = false;
     }
     if (first)
@@ -320,7 +323,7 @@ int64_t od_escalation_next_at(const od_policy *p, od_resp base, od_resp current,
 /* ---- deadlines (R-NOT-1, R-NOT-4, R-NOT-5, R-NOT-6) ---- */
 
 static const char *const dl_keys[OD_DL__COUNT] = {
-    "first_report", "ack", "progress", "handling", "escalation", "progress_remind", "renotify",
+    "first_report", "ack", "progress", "handling", "escalation", "progress_remind", "renotify", "activation",
 };
 
 const char *od_deadline_kind_key(od_deadline_kind k)
@@ -335,7 +338,8 @@ int od_deadline_kind_parse(const char *s)
 
 bool od_deadline_kind_shown(int k)
 {
-    return k == OD_DL_FIRST_REPORT || k == OD_DL_ACK || k == OD_DL_PROGRESS || k == OD_DL_HANDLING;
+    return k == OD_DL_FIRST_REPORT || k == OD_DL_ACK || k == OD_DL_PROGRESS || k == OD_DL_HANDLING ||
+           k == OD_DL_ACTIVATION;
 }
 
 od_deadline_state od_deadline_state_at(int64_t due_ms, int64_t met_ms, int64_t now_ms)

@@ -48,7 +48,7 @@ void od_grade_incident(const od_policy *p, od_grade level, int severity, od_grad
 typedef struct od_rule_line {
     const char *field; /* "level", "response_level", "handling_limit_minutes", ... */
     const char *req;   /* requirement id, e.g. "R-INC-3" */
-    char text[256];    /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
+    char text[1024];   /* Chinese first, e.g. "一级 × 严重 → 一级响应 (L1 × severe → R1)" */
 } od_rule_line;
 /* Fills up to cap lines (out may be NULL when cap is 0); returns how many
  * it would fill (≤ 12).  Fields, in order: level, response_level,
@@ -97,12 +97,13 @@ typedef enum od_deadline_kind {
     OD_DL_ESCALATION,       /* the next time-rule escalation step (internal) */
     OD_DL_PROGRESS_REMIND,  /* reminder before a progress report is due (internal) */
     OD_DL_RENOTIFY,         /* re-notify unacknowledged recipients (internal) */
+    OD_DL_ACTIVATION,       /* plan activation after the level is confirmed or raised (core/duties.h) */
     OD_DL__COUNT
 } od_deadline_kind;
 const char *od_deadline_kind_key(od_deadline_kind k); /* "first_report", "ack", ... */
 int od_deadline_kind_parse(const char *s);
 /* True for the deadlines people are held to and shown (first report, acks,
- * progress reports, handling); false for the internal timers (escalation
+ * progress reports, handling, activation); false for the internal timers (escalation
  * step, progress reminder, re-notification) and for an unknown kind. */
 bool od_deadline_kind_shown(int k);
 

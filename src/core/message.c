@@ -11,8 +11,8 @@
 #include <string.h>
 
 static const char *const kind_keys[OD_MSG__COUNT] = {
-    "first",       "second", "progress", "final", "escalation", "reminder", "progress_reminder",
-    "event_alert", "opened"};
+    "first",       "second", "progress",   "final",         "escalation", "reminder", "progress_reminder",
+    "event_alert", "opened", "registered", "first_overdue", "review"};
 static const char *const lang_keys[OD_LANG__COUNT] = {"zh-CN", "en"};
 static const char *const var_names[OD_V__COUNT] = {"number",
                                                    "title",
@@ -76,6 +76,14 @@ static const od_msg_var req_event_alert[] = {OD_V_EVENT_ID, OD_V_EVENT_CLASS, OD
 /* an incident opened by an event: which, and when its first report is due */
 static const od_msg_var req_opened[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_DETECTED_AT,
                                         OD_V_DUE_AT};
+/* seed 000 ch. 7 §1 item 2: a registered incident, and a missed first
+ * report: which, and when the first report is (was) due */
+static const od_msg_var req_registered[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_RESPONSE_LEVEL, OD_V_DETECTED_AT,
+                                            OD_V_DUE_AT};
+static const od_msg_var req_first_overdue[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_DETECTED_AT, OD_V_DUE_AT};
+/* seed 000 ch. 8 §2: the handling report — cause, measures, result, improvements */
+static const od_msg_var req_review[] = {OD_V_NUMBER,  OD_V_LEVEL,         OD_V_RESPONSE_LEVEL, OD_V_CAUSE,
+                                        OD_V_PROCESS, OD_V_CURRENT_STATE, OD_V_IMPROVEMENTS};
 static const struct {
     const od_msg_var *v;
     size_t n;
@@ -84,8 +92,9 @@ static const struct {
     {                                                                                                        \
         a, sizeof a / sizeof *a                                                                              \
     }
-    R_(req_first),    R_(req_second),    R_(req_progress),    R_(req_final),  R_(req_escalation),
-    R_(req_reminder), R_(req_preminder), R_(req_event_alert), R_(req_opened),
+    R_(req_first),      R_(req_second),     R_(req_progress),      R_(req_final),
+    R_(req_escalation), R_(req_reminder),   R_(req_preminder),     R_(req_event_alert),
+    R_(req_opened),     R_(req_registered), R_(req_first_overdue), R_(req_review),
 #undef R_
 };
 

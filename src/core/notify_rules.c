@@ -5,13 +5,25 @@
 
 od_audience od_first_report_audience(const od_recipients *r)
 {
-    od_audience a = {r->roles, r->owning_department_heads ? OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) : 0};
+    od_audience a = {.anywhere = r->roles,
+                     .own_department = r->owning_department_heads ? OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) : 0};
+    for (size_t i = 0; i < r->n_heads_of && i < OD_FIXED_DEPTS_MAX; i++)
+        if (r->heads_of[i][0])
+            a.named[a.n_named++] = r->heads_of[i];
+    if (a.n_named)
+        a.named_department = OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD);
     return a;
+}
+
+od_roleset od_audience_roles(const od_audience *a)
+{
+    return a->anywhere | a->own_department | a->named_department;
 }
 
 od_audience od_incident_opened_audience(void)
 {
-    od_audience a = {OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER), OD_ROLEBIT(OD_ROLE_OPS_ENGINEER)};
+    od_audience a = {.anywhere = OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER),
+                     .own_department = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER)};
     return a;
 }
 
@@ -48,7 +60,9 @@ bool od_recipient_selected(const od_audience *a, const od_person *u, const char 
     bool by_role = (u->roles & a->anywhere) != 0;
     bool by_dept = (u->roles & a->own_department) != 0 && u->department && u->department[0] &&
                    listed(u->department, departments, n_departments);
-    return (by_role || by_dept) && od_scope_covers(u, departments, n_departments);
+    bool by_name = (u->roles & a->named_department) != 0 && u->department && u->department[0] &&
+                   listed(u->department, a->named, a->n_named);
+    return (by_role || by_dept || by_name) && od_scope_covers(u, departments, n_departments);
 }
 
 unsigned od_contact_channels(unsigned policy_channels, const od_contact *c)

@@ -21,10 +21,21 @@
 typedef struct od_audience {
     od_roleset anywhere;
     od_roleset own_department;
+    /* `named_department` roles only when the holder's department is one of
+     * `named` (the heads of 运行部, 技术部 and 客服部, seed 000 ch. 7 §2.1
+     * item 6), whatever the incident concerns; pointers into the policy */
+    od_roleset named_department;
+    size_t n_named;
+    const char *named[OD_FIXED_DEPTS_MAX];
 } od_audience;
 
+/* Every role an audience may select (the candidates to look at). */
+od_roleset od_audience_roles(const od_audience *a);
+
 /* R-NOT-1: the audience of a level's first report, as the policy names it:
- * its roles, plus heads of the owning departments when it says so. */
+ * its roles, plus heads of the owning departments when it says so, plus the
+ * heads of the departments it names (department_heads_of).  The audience
+ * points into *r, which must outlive it. */
 od_audience od_first_report_audience(const od_recipients *r);
 
 /* Who is told at once that an event opened an incident (seed 000 ch. 7
@@ -59,8 +70,9 @@ bool od_scope_covers(const od_person *u, const char *const *departments, size_t 
 
 /* R-NOT-1 with R-SEC-SYS-2: u receives a message for `a` about something
  * concerning `departments` when u holds an `anywhere` role, or an
- * `own_department` role and u's department is one of them; and u's scope
- * covers them. */
+ * `own_department` role and u's department is one of them, or a
+ * `named_department` role and u's department is one of a->named; and u's
+ * scope covers them. */
 bool od_recipient_selected(const od_audience *a, const od_person *u, const char *const *departments,
                            size_t n_departments);
 

@@ -46,6 +46,7 @@ static const char *const role_keys[OD_ROLE__COUNT] = {
     "sec_verifier",
     "risk_owner",
     "trainer",
+    "emergency_engineering",
 };
 static const char *const role_zh[OD_ROLE__COUNT] = {
     "监控工程师",
@@ -79,6 +80,7 @@ static const char *const role_zh[OD_ROLE__COUNT] = {
     "安全审计员（加固验证）",
     "风险责任人",
     "培训组织人",
+    "应急工程小组",
 };
 static const char *const role_en[OD_ROLE__COUNT] = {
     "Monitoring engineer",
@@ -112,6 +114,7 @@ static const char *const role_en[OD_ROLE__COUNT] = {
     "Security verifier (hardening verification)",
     "Risk owner",
     "Trainer",
+    "Emergency engineering group",
 };
 
 #define KEYFN(fn, type, arr, count)                                                                          \
@@ -204,13 +207,25 @@ od_policy *od_policy_new_default(void)
     p->first_report_ms[OD_GRADE_L3] = 10 * MIN_MS;
     p->first_report_ms[OD_GRADE_NG] = 10 * MIN_MS;
     od_roleset sect_liaison = OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_LIAISON);
+    /* seed 000 ch. 7 §2.1 item 6: on L1, L2 and L3 alarms the heads of
+     * 运行部 (the operations department head, the R3 authority, among
+     * them), 技术部 and 客服部 join the bridge within 5 minutes */
+    od_roleset opsdept = OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
     p->first_report_recipients[OD_GRADE_L1] =
-        (od_recipients){sect_liaison | OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP), false};
-    p->first_report_recipients[OD_GRADE_L2] =
-        (od_recipients){sect_liaison | OD_ROLEBIT(OD_ROLE_OPS_LEADER), true};
-    p->first_report_recipients[OD_GRADE_L3] = (od_recipients){sect_liaison, true};
-    p->first_report_recipients[OD_GRADE_NG] = (od_recipients){sect_liaison, false};
-    p->ack_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
+        (od_recipients){.roles = sect_liaison | opsdept | OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP)};
+    p->first_report_recipients[OD_GRADE_L2] = (od_recipients){
+        .roles = sect_liaison | opsdept | OD_ROLEBIT(OD_ROLE_OPS_LEADER), .owning_department_heads = true};
+    p->first_report_recipients[OD_GRADE_L3] =
+        (od_recipients){.roles = sect_liaison | opsdept, .owning_department_heads = true};
+    p->first_report_recipients[OD_GRADE_NG] = (od_recipients){.roles = sect_liaison};
+    static const char *const bridge[] = {"运行部", "技术部", "客服部"};
+    for (int g = OD_GRADE_L1; g <= OD_GRADE_L3; g++) {
+        od_recipients *rc = &p->first_report_recipients[g];
+        for (size_t i = 0; i < 3; i++)
+            strncpy(rc->heads_of[i], bridge[i], OD_FIXED_DEPT_LEN - 1);
+        rc->n_heads_of = 3;
+    }
+    p->ack_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2) | (1u << OD_GRADE_L3);
     p->ack_window_ms = 5 * MIN_MS;
     p->renotify_every_ms = 5 * MIN_MS;
     p->renotify_max = 6;
@@ -223,6 +238,17 @@ od_policy *od_policy_new_default(void)
     p->activation_role[OD_RESP_R2] = OD_ROLE_OPS_LEADER;
     p->activation_role[OD_RESP_R3] = OD_ROLE_OPS_DEPARTMENT_HEAD;
     p->activation_role[OD_RESP_NG] = OD_ROLE_OPS_SECTION_HEAD;
+    /* duties: docs/policy.md "Duties" (seed 000 ch. 7 §1, §2.1, §2.4) */
+    p->duties.closure_by = OD_CLOSE_BY_ACTIVATOR;
+    p->duties.confirm_roles = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER);
+    p->duties.later_report_roles = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER);
+    p->duties.register_alert_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
+    p->duties.first_report_overdue_roles =
+        OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
+    p->duties.review_to_roles = OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP);
+    p->duties.activation_in_report_window = true;
+    p->duties.reachable_roles =
+        OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING);
     p->password = (od_password_policy){8, true, true, true, true};
     p->login = (od_login_policy){5, 15 * MIN_MS, 15 * MIN_MS, 12 * HOUR_MS};
     return p;

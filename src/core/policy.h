@@ -50,6 +50,8 @@ typedef enum od_role {
     OD_ROLE_SEC_VERIFIER,
     OD_ROLE_RISK_OWNER,
     OD_ROLE_TRAINER,
+    /* 应急工程小组 (seed 000 ch. 7 §1 item 6, ch. 8 §2, ch. 9) */
+    OD_ROLE_EMERGENCY_ENGINEERING,
     OD_ROLE__COUNT
 } od_role;
 
@@ -92,11 +94,37 @@ typedef struct od_category {
 
 /* Who receives the first report for one incident level (R-NOT-1).  Roles
  * resolve to users; owning_department_heads adds users holding
- * department_head whose department owns an affected CI. */
+ * department_head whose department owns an affected CI; department_heads_of
+ * adds the heads (department_head) of these named departments whatever the
+ * incident concerns — seed 000 ch. 7 §2.1 item 6: the heads of 运行部,
+ * 技术部 and 客服部 join the bridge on every L1, L2 and L3 alarm. */
+#define OD_FIXED_DEPTS_MAX 8
+#define OD_FIXED_DEPT_LEN 64
 typedef struct od_recipients {
     od_roleset roles;
     bool owning_department_heads;
+    size_t n_heads_of;
+    char heads_of[OD_FIXED_DEPTS_MAX][OD_FIXED_DEPT_LEN];
 } od_recipients;
+
+/* Who does what in an incident where seed 000 names a person or a role and
+ * the product must choose a reading (the `duties:` section; docs/policy.md
+ * "Duties").  Pure data; the rules are in core/duties.h. */
+typedef enum od_closure_by {
+    OD_CLOSE_BY_ACTIVATOR = 0, /* the person who activated the plan at the highest level reached */
+    OD_CLOSE_BY_AUTHORITY,     /* any holder of that level's activation role */
+    OD_CLOSE_BY__COUNT
+} od_closure_by;
+typedef struct od_duties {
+    od_closure_by closure_by;       /* ch. 7 §2.4 */
+    od_roleset confirm_roles;       /* who confirms or sets the response level (ch. 7 §2.1 item 1) */
+    od_roleset later_report_roles;  /* who files the second, progress and final reports (item 7) */
+    unsigned register_alert_levels; /* grades whose registration alerts the desks at once (ch. 7 §1 item 2) */
+    od_roleset first_report_overdue_roles; /* told when a first report is missed */
+    od_roleset reachable_roles;       /* must have a mobile number: 24-hour reachability (ch. 7 §1 item 6) */
+    od_roleset review_to_roles;       /* the handling report is submitted to them (ch. 8 §2) */
+    bool activation_in_report_window; /* activation due within the level's report window (ch. 7 §1 item 2) */
+} od_duties;
 
 typedef struct od_password_policy {
     int min_length;
@@ -126,6 +154,9 @@ typedef enum od_msg_kind {
     OD_MSG_PROGRESS_REMINDER, /* 进展报告提醒 progress-report reminder (R-NOT-5) */
     OD_MSG_EVENT_ALERT,       /* 告警通知 an event alerts a person (R-EVT-2 step 6) */
     OD_MSG_OPENED,            /* 自动登记通知 an event opened an incident; first report due */
+    OD_MSG_REGISTERED,        /* 登记报警 an L1/L2 incident was registered: the desks report now */
+    OD_MSG_FIRST_OVERDUE,     /* 首报逾期 the first report missed its deadline: the section head and up */
+    OD_MSG_REVIEW,            /* 处理报告 the post-incident report, submitted to the leadership group */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;
@@ -191,6 +222,8 @@ typedef struct od_policy {
     int64_t progress_remind_before_ms;
     /* R-ACT-1, R-CLOSE-1 */
     od_role activation_role[OD_RESP__COUNT];
+    /* who does what where seed 000 allows two readings (`duties:`) */
+    od_duties duties;
     od_password_policy password;
     od_login_policy login;
     /* Notification: message templates, reporting desks, delivery

@@ -191,7 +191,8 @@ od_err od_h_grading(od_req *r)
     for (int i = 0; i < OD_ROLE__COUNT; i++)
         if (g.recipients.roles & OD_ROLEBIT(i))
             json_array_append_new(roles, json_string(od_role_key((od_role)i)));
-    if (g.recipients.owning_department_heads)
+    if ((g.recipients.owning_department_heads || g.recipients.n_heads_of) &&
+        !(g.recipients.roles & OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD)))
         json_array_append_new(roles, json_string("department_head"));
     json_t *o = json_pack("{ss ss sb ss so si so ss so so}", "level", od_grade_key(g.level), "severity",
                           od_severity_key(g.severity), "severity_provisional", g.severity_provisional,

@@ -146,10 +146,13 @@ od_err od_h_incident_ack(od_req *r)
 od_err od_h_incident_review(od_req *r)
 {
     /* optional here: od_incident_review lists every missing one in one 422 */
-    static const od_field f[] = {
-        {"cause_analysis", OD_JT_TEXT, false, 8000}, {"lessons", OD_JT_TEXT, false, 8000},
-        {"improvements", OD_JT_TEXT, false, 8000},   {"measures", OD_JT_TEXT, false, 8000},
-        {"result", OD_JT_TEXT, false, 8000},         {0}};
+    static const od_field f[] = {{"cause_analysis", OD_JT_TEXT, false, 8000},
+                                 {"lessons", OD_JT_TEXT, false, 8000},
+                                 {"improvements", OD_JT_TEXT, false, 8000},
+                                 {"measures", OD_JT_TEXT, false, 8000},
+                                 {"result", OD_JT_TEXT, false, 8000},
+                                 {"reported_to", OD_JT_ARRAY, false, 16},
+                                 {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;

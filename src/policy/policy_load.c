@@ -261,7 +261,42 @@ static void load_resp_durations(ctx *c, const node *k, const node *v, const char
     }
 }
 
-enum { FR_WITHIN, FR_RECIPIENTS, FR_OWNING, FR__COUNT };
+enum { FR_WITHIN, FR_RECIPIENTS, FR_OWNING, FR_HEADS_OF, FR__COUNT };
+
+/* first_report.<grade>.department_heads_of: a list of department names
+ * whose heads are told whatever the incident concerns. */
+static void load_heads_of(ctx *c, const node *v, const char *path, od_recipients *rc)
+{
+    char q[PATH_MAX_LEN];
+    od_pl_sub(q, path, "department_heads_of");
+    if (v->kind == N_SEQ && v->n == 0)
+        return;
+    if (!od_pl_want(c, v, N_SEQ, q))
+        return;
+    if (v->n > OD_FIXED_DEPTS_MAX) {
+        od_pl_diag(c, v->line, v->col, "%s: at most %d departments", q, OD_FIXED_DEPTS_MAX);
+        return;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        char ip[PATH_MAX_LEN];
+        od_pl_idx(ip, q, i);
+        const char *s = NULL;
+        if (!od_pl_get_str(c, v->kids[i], ip, OD_FIXED_DEPT_LEN, &s))
+            continue;
+        if (!*s) {
+            od_pl_diag(c, v->kids[i]->line, v->kids[i]->col, "%s: empty department name", ip);
+            continue;
+        }
+        for (size_t j = 0; j < rc->n_heads_of; j++)
+            if (strcmp(rc->heads_of[j], s) == 0) {
+                od_pl_diag(c, v->kids[i]->line, v->kids[i]->col, "%s: department '%s' listed twice", ip, s);
+                s = NULL;
+                break;
+            }
+        if (s)
+            od_pl_copy_fixed(rc->heads_of[rc->n_heads_of++], OD_FIXED_DEPT_LEN, s);
+    }
+}
 
 /* R-NOT-1: deadline and recipients of the first report, per grade. */
 static void load_first_report(ctx *c, od_policy *pol, const node *k, const node *v)
@@ -276,14 +311,17 @@ static void load_first_report(ctx *c, od_policy *pol, const node *k, const node 
             continue;
         char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
         od_pl_sub(p, "first_report", fg.names[g]);
-        fields f = {
-            .what = "key", .names = {"within", "recipients", "owning_department_heads"}, .n = FR__COUNT};
+        fields f = {.what = "key",
+                    .names = {"within", "recipients", "owning_department_heads", "department_heads_of"},
+                    .n = FR__COUNT};
         if (!od_pl_map_fields(c, fg.val[g], p, &f))
             continue;
         od_pl_require_one(c, fg.key[g], p, &f, FR_WITHIN);
         od_pl_require_one(c, fg.key[g], p, &f, FR_RECIPIENTS);
-        od_recipients rc = {0, false};
+        od_recipients rc = {0};
         bool ok = true;
+        if (f.val[FR_HEADS_OF]) /* seed 000 ch. 7 §2.1 item 6 */
+            load_heads_of(c, f.val[FR_HEADS_OF], p, &rc);
         if (f.val[FR_WITHIN]) {
             od_pl_sub(q, p, "within");
             od_pl_get_duration(c, f.val[FR_WITHIN], q, false, &pol->first_report_ms[g]);
@@ -296,7 +334,7 @@ static void load_first_report(ctx *c, od_policy *pol, const node *k, const node 
             od_pl_sub(q, p, "recipients");
             ok = od_pl_get_enum_set(c, f.val[FR_RECIPIENTS], q, "role", od_role_parse, od_pl_role_key_i,
                                     OD_ROLE__COUNT, &rc.roles);
-            if (ok && rc.roles == 0 && !rc.owning_department_heads)
+            if (ok && rc.roles == 0 && !rc.owning_department_heads && rc.n_heads_of == 0)
                 od_pl_diag(c, f.val[FR_RECIPIENTS]->line, f.val[FR_RECIPIENTS]->col,
                            "%s: no recipients (list at least one role)", q);
             pol->first_report_recipients[g] = rc;
@@ -427,6 +465,7 @@ enum {
     TK_WORKFLOWS,
     TK_CLOCKS,
     TK_SLA,
+    TK_DUTIES,
     TK__COUNT
 };
 
@@ -454,7 +493,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
                           "checklists",
                           "workflows",
                           "clocks",
-                          "sla"},
+                          "sla",
+                          "duties"},
                 .n = TK__COUNT};
     if (!od_pl_map_fields(c, root, "policy", &f))
         return;
@@ -490,6 +530,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
         od_pl_load_notify(c, pol, f.val[TK_NOTIFY]);
     if (f.val[TK_EVENTS])
         od_pl_load_events(c, pol, f.val[TK_EVENTS]);
+    if (f.val[TK_DUTIES])
+        od_pl_load_duties(c, pol, f.val[TK_DUTIES]);
     const node *ksec[OD_PL_KSEC__COUNT] = {f.val[TK_CALENDARS],  f.val[TK_MATRICES],  f.val[TK_APPROVALS],
                                            f.val[TK_CHECKLISTS], f.val[TK_WORKFLOWS], f.val[TK_CLOCKS]};
     od_pl_load_kernel(c, pol, ksec);

@@ -15,6 +15,7 @@
 #include "store/queries_sla.h"
 #include "store/queries_desk.h"
 #include "store/queries_ke.h"
+#include "store/queries_duties.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -26,6 +27,7 @@
     OD_QUERY_LIST_SLA(X)                                                                                     \
     OD_QUERY_LIST_DESK(X)                                                                                    \
     OD_QUERY_LIST_KE(X)                                                                                      \
+    OD_QUERY_LIST_DUTIES(X)                                                                                  \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

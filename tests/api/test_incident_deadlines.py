@@ -160,7 +160,7 @@ class EscalationTest(IncidentWorld):
         # the first report must still go to every recipient (R-NOT-2)
         inc = self.create("L3", "moderate", detected_at=fmt_time(self.now() - 5 * HOUR * SEC))
         g = self.first(inc["id"])
-        self.assertEqual(self.recipient_names(g), {"leader", "sechead", "liaison", "dh"})
+        self.assertEqual(self.recipient_names(g), {"leader", "sechead", "liaison", "dh", "opsdept"})
         for u in ("sechead", "liaison", "dh", "leader"):
             got = sorted(m["channel"] for m in g["messages"] if m["kind"] == "first"
                          and m["recipient_id"] == self.uid[u])
@@ -380,7 +380,7 @@ class DrillTest(IncidentWorld):
         self.assertIs(drill["drill"], True)
         self.assertIs(real["drill"], False)
         g = self.first(drill["id"])
-        self.assertEqual(self.recipient_names(g), {"sechead", "liaison", "dh"})
+        self.assertEqual(self.recipient_names(g), {"sechead", "liaison", "dh", "opsdept"})
         self.assertTrue([m for m in g["messages"] if m["kind"] == "first"])
         self.assertTrue(self.deadline(g, "first_report"))
         self.set_clock(parse_time(drill["detected_at"]) + 4 * HOUR * SEC)

@@ -41,11 +41,12 @@ USERS = [
     ("dh_other", "department_head", OTHER_DEPT),
 ]
 
-# R-NOT-1 recipients by incident level, as users of USERS
+# R-NOT-1 recipients by incident level, as users of USERS; the operations
+# department head (运行部部门领导) on L1-L3: seed 000 ch. 7 §2.1 item 6
 RECIPIENTS = {
-    "L1": {"el", "sechead", "liaison"},
-    "L2": {"leader", "sechead", "liaison", "dh"},
-    "L3": {"sechead", "liaison", "dh"},
+    "L1": {"el", "sechead", "liaison", "opsdept"},
+    "L2": {"leader", "sechead", "liaison", "dh", "opsdept"},
+    "L3": {"sechead", "liaison", "dh", "opsdept"},
     "NG": {"sechead", "liaison"},
 }
 
@@ -336,11 +337,18 @@ class NotifyTest(IncidentWorld):
                 inc = self.create(grade, sev)
                 g = self.first(inc["id"])
                 self.assertEqual(self.recipient_names(g), RECIPIENTS[grade])
-                # R-NOT-4: only L1/L2 recipients must acknowledge
-                for rc in g["recipients"]:
-                    self.assertIsNone(rc["ack_due"], rc)
-                    self.assertIs(rc["ack_overdue"], False)
-                self.assertFalse([d for d in g["deadlines"] if d["kind"] == "ack"])
+                # R-NOT-4: L1, L2 and L3 recipients must acknowledge (seed 000 ch. 7
+                # §2.1 item 6, second sentence), non-graded ones not
+                acks = [d for d in g["deadlines"] if d["kind"] == "ack"]
+                if grade == "NG":
+                    for rc in g["recipients"]:
+                        self.assertIsNone(rc["ack_due"], rc)
+                        self.assertIs(rc["ack_overdue"], False)
+                    self.assertFalse(acks)
+                else:
+                    for rc in g["recipients"]:
+                        self.assertIsNotNone(rc["ack_due"], rc)
+                    self.assertEqual(len(acks), len(RECIPIENTS["L3"]))
 
     def test_repeat_cause_writes_no_duplicate_r_not_7(self):
         # escalation to R2 notifies with cause inc:<id>:esc:R2; a lowering regrade and

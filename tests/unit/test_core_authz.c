@@ -15,7 +15,8 @@
 
 #define OPS_ALL                                                                                              \
     "monitoring_engineer ops_engineer ops_section_head ops_department_head department_head "                 \
-    "ops_leader emergency_leadership liaison service_desk problem_manager change_manager cab_member "
+    "ops_leader emergency_leadership liaison service_desk problem_manager change_manager cab_member "        \
+    "emergency_engineering "
 #define MODULES                                                                                              \
     "budget_holder request_approver fulfiller_line1 fulfiller_line2 vendor_liaison problem_solver "          \
     "change_initiator change_implementer change_supervisor infosec_manager it_manager sec_assessor "         \
@@ -42,7 +43,8 @@ static const struct {
     {OD_PERM_INCIDENT_CREATE, "incident.create", "monitoring_engineer ops_engineer"},
     {OD_PERM_INCIDENT_REPORT, "incident.report", "monitoring_engineer ops_engineer ops_section_head"},
     {OD_PERM_INCIDENT_LEAD, "incident.lead", LEADS},
-    {OD_PERM_INCIDENT_REVIEW, "incident.review", "ops_engineer " LEADS},
+    /* the engineering group leader submits the handling report (seed 000 ch. 8 §2) */
+    {OD_PERM_INCIDENT_REVIEW, "incident.review", "ops_engineer emergency_engineering " LEADS},
     {OD_PERM_TEST_CLOCK, "test.clock", "*"},
     {OD_PERM_EVENT_READ, "event.read", OPS_ALL "auditor"},
     {OD_PERM_EVENT_WRITE, "event.write", "monitoring_engineer ops_engineer ops_section_head service_desk"},

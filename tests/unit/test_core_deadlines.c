@@ -83,12 +83,13 @@ static void test_first_report_per_level(void **state)
         check_boundary(od_grade_key((od_grade)g), od_first_report_due(p, (od_grade)g, T0), T0 + want[g]);
 }
 
-/* R-NOT-4: L1 and L2 recipients acknowledge within 5 min; L3, NG do not. */
+/* R-NOT-4: L1, L2 and L3 recipients acknowledge within 5 min (seed 000
+ * ch. 7 §2.1 item 6, second sentence); NG ones do not. */
 static void test_ack_per_level(void **state)
 {
     const od_policy *p = *state;
     const int64_t notified = T0 + 3 * MIN;
-    static const bool required[OD_GRADE__COUNT] = {true, true, false, false};
+    static const bool required[OD_GRADE__COUNT] = {true, true, true, false};
     for (int g = 0; g < OD_GRADE__COUNT; g++) {
         int64_t due = od_ack_due(p, (od_grade)g, notified);
         if (required[g]) {
@@ -182,7 +183,8 @@ static void test_kind_keys(void **state)
 {
     (void)state;
     static const char *const keys[OD_DL__COUNT] = {
-        "first_report", "ack", "progress", "handling", "escalation", "progress_remind", "renotify",
+        "first_report",    "ack",      "progress",   "handling", "escalation",
+        "progress_remind", "renotify", "activation",
     };
     for (int k = 0; k < OD_DL__COUNT; k++) {
         assert_string_equal(od_deadline_kind_key((od_deadline_kind)k), keys[k]);
@@ -193,8 +195,11 @@ static void test_kind_keys(void **state)
     assert_int_equal(od_deadline_kind_parse(NULL), -1);
     assert_string_equal(od_deadline_kind_key(OD_DL__COUNT), "?");
     /* shown to people vs internal timers, every kind and out of range */
-    static const bool shown[OD_DL__COUNT] = {
-        [OD_DL_FIRST_REPORT] = true, [OD_DL_ACK] = true, [OD_DL_PROGRESS] = true, [OD_DL_HANDLING] = true};
+    static const bool shown[OD_DL__COUNT] = {[OD_DL_FIRST_REPORT] = true,
+                                             [OD_DL_ACK] = true,
+                                             [OD_DL_PROGRESS] = true,
+                                             [OD_DL_HANDLING] = true,
+                                             [OD_DL_ACTIVATION] = true};
     for (int k = 0; k < OD_DL__COUNT; k++)
         assert_int_equal(od_deadline_kind_shown(k), shown[k]);
     assert_false(od_deadline_kind_shown(-1));

@@ -112,14 +112,17 @@ typedef struct grading_row {
     int64_t first_report; /* R-NOT-1 */
     od_roleset roles;     /* R-NOT-1 */
     bool owning_heads;    /* R-NOT-1 "heads of the departments concerned" */
-    bool ack;             /* R-NOT-4: L1, L2 */
+    bool ack;             /* R-NOT-4: L1, L2, L3 (seed 000 ch. 7 §2.1 item 6) */
     int64_t progress;     /* R-NOT-5 */
     od_role activator;    /* R-ACT-1 */
 } grading_row;
 
-#define RCP_L1 (B(EMERGENCY_LEADERSHIP) | B(OPS_SECTION_HEAD) | B(LIAISON))
-#define RCP_L2 (B(OPS_LEADER) | B(OPS_SECTION_HEAD) | B(LIAISON))
-#define RCP_L3 (B(OPS_SECTION_HEAD) | B(LIAISON))
+/* seed 000 ch. 7 §2.1 item 6 (R-NOT-1, R-NOT-4): the operations
+ * department head (运行部部门领导, the R3 authority) is told of every L1,
+ * L2 and L3 incident, and those alarms are acknowledged */
+#define RCP_L1 (B(EMERGENCY_LEADERSHIP) | B(OPS_SECTION_HEAD) | B(LIAISON) | B(OPS_DEPARTMENT_HEAD))
+#define RCP_L2 (B(OPS_LEADER) | B(OPS_SECTION_HEAD) | B(LIAISON) | B(OPS_DEPARTMENT_HEAD))
+#define RCP_L3 (B(OPS_SECTION_HEAD) | B(LIAISON) | B(OPS_DEPARTMENT_HEAD))
 #define RCP_NG (B(OPS_SECTION_HEAD) | B(LIAISON))
 #define ROW(lv, sev, r, lim, fr, rc, oh, ack, prog, act)                                                     \
     {                                                                                                        \
@@ -133,9 +136,9 @@ static const grading_row grading_rows[] = {
     ROW(L2, OD_SEV_SEVERE, R1, 2 * HOUR, 5 * MIN, RCP_L2, true, true, 30 * MIN, EMERGENCY_LEADERSHIP),
     ROW(L2, OD_SEV_MODERATE, R2, 4 * HOUR, 5 * MIN, RCP_L2, true, true, 60 * MIN, OPS_LEADER),
     ROW(L2, OD_SEV_MINOR, R2, 4 * HOUR, 5 * MIN, RCP_L2, true, true, 60 * MIN, OPS_LEADER),
-    ROW(L3, OD_SEV_SEVERE, R2, 4 * HOUR, 10 * MIN, RCP_L3, true, false, 60 * MIN, OPS_LEADER),
-    ROW(L3, OD_SEV_MODERATE, R3, 8 * HOUR, 10 * MIN, RCP_L3, true, false, 120 * MIN, OPS_DEPARTMENT_HEAD),
-    ROW(L3, OD_SEV_MINOR, R3, 8 * HOUR, 10 * MIN, RCP_L3, true, false, 120 * MIN, OPS_DEPARTMENT_HEAD),
+    ROW(L3, OD_SEV_SEVERE, R2, 4 * HOUR, 10 * MIN, RCP_L3, true, true, 60 * MIN, OPS_LEADER),
+    ROW(L3, OD_SEV_MODERATE, R3, 8 * HOUR, 10 * MIN, RCP_L3, true, true, 120 * MIN, OPS_DEPARTMENT_HEAD),
+    ROW(L3, OD_SEV_MINOR, R3, 8 * HOUR, 10 * MIN, RCP_L3, true, true, 120 * MIN, OPS_DEPARTMENT_HEAD),
     ROW(NG, OD_SEV_SEVERE, NG, 0, 10 * MIN, RCP_NG, false, false, 0, OPS_SECTION_HEAD),
     ROW(NG, OD_SEV_MODERATE, NG, 0, 10 * MIN, RCP_NG, false, false, 0, OPS_SECTION_HEAD),
     ROW(NG, OD_SEV_MINOR, NG, 0, 10 * MIN, RCP_NG, false, false, 0, OPS_SECTION_HEAD),
@@ -151,6 +154,13 @@ static void check_row(const od_grading *g, const grading_row *r, od_severity sev
     assert_int_equal(g->first_report_ms, r->first_report);
     assert_int_equal(g->recipients.roles, r->roles);
     assert_int_equal(g->recipients.owning_department_heads, r->owning_heads);
+    /* seed 000 ch. 7 §2.1 item 6: the heads of 运行部, 技术部, 客服部 on L1-L3 */
+    assert_int_equal(g->recipients.n_heads_of, r->level == OD_GRADE_NG ? 0 : 3);
+    if (r->level != OD_GRADE_NG) {
+        assert_string_equal(g->recipients.heads_of[0], "运行部");
+        assert_string_equal(g->recipients.heads_of[1], "技术部");
+        assert_string_equal(g->recipients.heads_of[2], "客服部");
+    }
     assert_int_equal(g->ack_required, r->ack);
     assert_int_equal(g->ack_window_ms, r->ack ? 5 * MIN : 0);
     assert_int_equal(g->progress_every_ms, r->progress);
@@ -295,7 +305,10 @@ static void test_explain_texts(void **state)
     assert_string_equal(text_of(l, n, "response_level"), "三级 × 中等 → 三级响应 (L3 × moderate → R3)");
     assert_non_null(strstr(text_of(l, n, "handling_limit_minutes"), "8 h"));
     assert_non_null(strstr(text_of(l, n, "recipients"), "department_head"));
-    assert_non_null(strstr(text_of(l, n, "ack_window_minutes"), "no acknowledgement"));
+    /* seed 000 ch. 7 §2.1 item 6: the heads of 运行部, 技术部, 客服部; L3 acknowledged too */
+    assert_non_null(strstr(text_of(l, n, "recipients"), "技术部负责人 (department_head)"));
+    assert_non_null(strstr(text_of(l, n, "recipients"), "运行部部门负责人 (ops_department_head)"));
+    assert_non_null(strstr(text_of(l, n, "ack_window_minutes"), "5 min"));
     assert_non_null(strstr(text_of(l, n, "progress_every_minutes"), "2 h"));
 
     od_grade_incident(p, OD_GRADE_NG, -1, &g);
@@ -334,6 +347,7 @@ static void test_explain_recipients_truncated(void **state)
     assert_true(strlen(rc) > 200);
     g.recipients.roles = 0;
     g.recipients.owning_department_heads = false;
+    g.recipients.n_heads_of = 0;
     n = od_grading_explain(p, &g, l, 12);
     assert_non_null(strstr(text_of(l, n, "recipients"), "none"));
 }
@@ -348,7 +362,8 @@ static void test_modified_policy(void **state)
     p->matrix[OD_GRADE_NG][OD_SEV_SEVERE] = OD_RESP_R3;
     p->handling_limit_ms[OD_RESP_R3] = 90 * MIN;
     p->first_report_ms[OD_GRADE_NG] = 3 * MIN;
-    p->first_report_recipients[OD_GRADE_NG] = (od_recipients){B(SERVICE_DESK), true};
+    p->first_report_recipients[OD_GRADE_NG] =
+        (od_recipients){.roles = B(SERVICE_DESK), .owning_department_heads = true};
     p->ack_levels = 1u << OD_GRADE_NG;
     p->ack_window_ms = 7 * MIN;
     p->progress_every_ms[OD_RESP_R3] = 45 * MIN;

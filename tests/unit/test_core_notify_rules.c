@@ -27,8 +27,8 @@ static const char *const NET[] = {"网络部"};
 static void test_recipient_selected_r_not_1(void **state)
 {
     (void)state;
-    od_recipients l3 = {B(OPS_SECTION_HEAD) | B(LIAISON), true};
-    od_recipients ng = {B(OPS_SECTION_HEAD) | B(LIAISON), false};
+    od_recipients l3 = {.roles = B(OPS_SECTION_HEAD) | B(LIAISON), .owning_department_heads = true};
+    od_recipients ng = {.roles = B(OPS_SECTION_HEAD) | B(LIAISON)};
     od_audience a3 = od_first_report_audience(&l3), ang = od_first_report_audience(&ng);
     static const struct {
         od_roleset roles;
@@ -60,12 +60,58 @@ static void test_recipient_selected_r_not_1(void **state)
     }
 }
 
+/* Seed 000 ch. 7 §2.1 item 6 (R-NOT-1, R-NOT-4): the heads of 运行部,
+ * 技术部 and 客服部 are told of an L1-L3 alarm whatever department owns the
+ * CI; other department heads only as heads of an owning department; a
+ * scope still limits (R-SEC-SYS-2). */
+static void test_named_department_heads(void **state)
+{
+    (void)state;
+    od_recipients l3 = {.roles = B(OPS_SECTION_HEAD),
+                        .owning_department_heads = true,
+                        .n_heads_of = 3,
+                        .heads_of = {"运行部", "技术部", "客服部"}};
+    od_recipients none = {.roles = B(OPS_SECTION_HEAD), .owning_department_heads = true};
+    od_audience a = od_first_report_audience(&l3), b = od_first_report_audience(&none);
+    assert_int_equal(a.n_named, 3);
+    assert_int_equal(b.n_named, 0);
+    assert_int_equal(od_audience_roles(&a), B(OPS_SECTION_HEAD) | B(DEPARTMENT_HEAD));
+    assert_int_equal(od_audience_roles(&b), B(OPS_SECTION_HEAD) | B(DEPARTMENT_HEAD));
+    static const char *const TECH[] = {"技术部"};
+    static const struct {
+        od_roleset roles;
+        const char *dept;
+        const char *const *scopes;
+        size_t n_scopes;
+        const char *const *deps;
+        size_t n_deps;
+        bool named, owning_only;
+    } rows[] = {
+        {B(DEPARTMENT_HEAD), "运行部", NULL, 0, TECH, 1, true, false}, /* 运行部 head, 技术部 CI */
+        {B(DEPARTMENT_HEAD), "技术部", NULL, 0, OPS, 1, true, false},  /* 技术部 head, 运行部 CI */
+        {B(DEPARTMENT_HEAD), "客服部", NULL, 0, OPS, 1, true, false},
+        {B(DEPARTMENT_HEAD), "客服部", NULL, 0, NULL, 0, true, false},
+        {B(DEPARTMENT_HEAD), "网络部", NULL, 0, OPS, 1, false, false}, /* not named, not owning */
+        {B(DEPARTMENT_HEAD), "网络部", NULL, 0, NET, 1, true, true},   /* owning */
+        {B(DEPARTMENT_HEAD), "", NULL, 0, OPS, 1, false, false},
+        {B(DEPARTMENT_HEAD), NULL, NULL, 0, OPS, 1, false, false},
+        {B(DEPARTMENT_HEAD), "客服部", NET, 1, OPS, 1, false, false}, /* scope 网络部 only */
+        {B(LIAISON), "客服部", NULL, 0, OPS, 1, false, false},        /* named department, other role */
+        {B(OPS_SECTION_HEAD), "网络部", NULL, 0, OPS, 1, true, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        od_person u = {rows[i].roles, rows[i].dept, rows[i].scopes, rows[i].n_scopes};
+        assert_int_equal(od_recipient_selected(&a, &u, rows[i].deps, rows[i].n_deps), rows[i].named);
+        assert_int_equal(od_recipient_selected(&b, &u, rows[i].deps, rows[i].n_deps), rows[i].owning_only);
+    }
+}
+
 /* R-SEC-SYS-2 / probe-security M7: a scoped leader hears only of incidents
  * of a department in scope. */
 static void test_scope_limits_recipients(void **state)
 {
     (void)state;
-    od_recipients l1 = {B(EMERGENCY_LEADERSHIP) | B(OPS_SECTION_HEAD) | B(LIAISON), false};
+    od_recipients l1 = {.roles = B(EMERGENCY_LEADERSHIP) | B(OPS_SECTION_HEAD) | B(LIAISON)};
     od_audience a = od_first_report_audience(&l1);
     static const struct {
         const char *const *scopes;
@@ -180,9 +226,9 @@ static void test_contact_channels_r_not_7(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recipient_selected_r_not_1), cmocka_unit_test(test_scope_limits_recipients),
-        cmocka_unit_test(test_incident_opened_audience),   cmocka_unit_test(test_contact_channels_r_not_7),
-        cmocka_unit_test(test_later_reports_reach),
+        cmocka_unit_test(test_recipient_selected_r_not_1), cmocka_unit_test(test_named_department_heads),
+        cmocka_unit_test(test_scope_limits_recipients),    cmocka_unit_test(test_incident_opened_audience),
+        cmocka_unit_test(test_contact_channels_r_not_7),   cmocka_unit_test(test_later_reports_reach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,6 +145,7 @@ static void test_role_keys(void **state)
         "sec_verifier",
         "risk_owner",
         "trainer",
+        "emergency_engineering",
     };
     static const char *const z[] = {
         "监控工程师",
@@ -178,6 +179,7 @@ static void test_role_keys(void **state)
         "安全审计员（加固验证）",
         "风险责任人",
         "培训组织人",
+        "应急工程小组",
     };
     assert_int_equal(sizeof k / sizeof k[0], OD_ROLE__COUNT);
     check_keys(k, z, OD_ROLE__COUNT, role_key, role_zh, od_role_parse);
@@ -187,7 +189,8 @@ static void test_role_keys(void **state)
     assert_int_equal(OD_ROLEBIT(OD_ROLE_MONITORING_ENGINEER), 1);
     assert_int_equal(OD_ROLEBIT(OD_ROLE_AUDITOR), 1 << 14);
     assert_int_equal(OD_ROLEBIT(OD_ROLE_TRAINER), (od_roleset)1 << 30);
-    assert_int_equal(OD_ROLES_ALL, ((od_roleset)1 << 31) - 1);
+    assert_int_equal(OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING), (od_roleset)1 << 31);
+    assert_int_equal(OD_ROLES_ALL, ((od_roleset)1 << 32) - 1);
     /* English names: every role has one, distinct */
     for (int i = 0; i < OD_ROLE__COUNT; i++) {
         assert_true(strlen(od_role_name_en((od_role)i)) > 0);
@@ -277,9 +280,11 @@ static void test_default_per_incident_level(void **state)
         bool owning_heads; /* "heads of the departments concerned" */
         bool ack;
     } want[OD_GRADE__COUNT] = {
-        {5 * MIN, B(EMERGENCY_LEADERSHIP) | B(OPS_SECTION_HEAD) | B(LIAISON), false, true},
-        {5 * MIN, B(OPS_LEADER) | B(OPS_SECTION_HEAD) | B(LIAISON), true, true},
-        {10 * MIN, B(OPS_SECTION_HEAD) | B(LIAISON), true, false},
+        /* seed 000 ch. 7 §2.1 item 6: the ops department head on L1-L3, L3 acknowledged */
+        {5 * MIN, B(EMERGENCY_LEADERSHIP) | B(OPS_SECTION_HEAD) | B(LIAISON) | B(OPS_DEPARTMENT_HEAD), false,
+         true},
+        {5 * MIN, B(OPS_LEADER) | B(OPS_SECTION_HEAD) | B(LIAISON) | B(OPS_DEPARTMENT_HEAD), true, true},
+        {10 * MIN, B(OPS_SECTION_HEAD) | B(LIAISON) | B(OPS_DEPARTMENT_HEAD), true, true},
         {10 * MIN, B(OPS_SECTION_HEAD) | B(LIAISON), false, false},
     };
     for (int g = 0; g < OD_GRADE__COUNT; g++) {

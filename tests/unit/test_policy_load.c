@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "policy/policy_load.h"
+#include "core/duties.h"
 
 #define DATA "tests/unit/data/policy/"
 #define MIN_MS (60 * 1000LL)
@@ -36,6 +37,10 @@ static void assert_same_numbers(const od_policy *a, const od_policy *b)
         assert_int_equal(a->first_report_recipients[g].roles, b->first_report_recipients[g].roles);
         assert_int_equal(a->first_report_recipients[g].owning_department_heads,
                          b->first_report_recipients[g].owning_department_heads);
+        assert_int_equal(a->first_report_recipients[g].n_heads_of, b->first_report_recipients[g].n_heads_of);
+        for (size_t k = 0; k < a->first_report_recipients[g].n_heads_of; k++)
+            assert_string_equal(a->first_report_recipients[g].heads_of[k],
+                                b->first_report_recipients[g].heads_of[k]);
     }
     assert_int_equal(a->ack_levels, b->ack_levels);
     assert_int_equal(a->ack_window_ms, b->ack_window_ms);
@@ -43,6 +48,14 @@ static void assert_same_numbers(const od_policy *a, const od_policy *b)
     assert_memory_equal(a->progress_every_ms, b->progress_every_ms, sizeof a->progress_every_ms);
     assert_int_equal(a->progress_remind_before_ms, b->progress_remind_before_ms);
     assert_memory_equal(a->activation_role, b->activation_role, sizeof a->activation_role);
+    assert_int_equal(a->duties.closure_by, b->duties.closure_by);
+    assert_int_equal(a->duties.confirm_roles, b->duties.confirm_roles);
+    assert_int_equal(a->duties.later_report_roles, b->duties.later_report_roles);
+    assert_int_equal(a->duties.register_alert_levels, b->duties.register_alert_levels);
+    assert_int_equal(a->duties.first_report_overdue_roles, b->duties.first_report_overdue_roles);
+    assert_int_equal(a->duties.reachable_roles, b->duties.reachable_roles);
+    assert_int_equal(a->duties.review_to_roles, b->duties.review_to_roles);
+    assert_int_equal(a->duties.activation_in_report_window, b->duties.activation_in_report_window);
     assert_int_equal(a->password.min_length, b->password.min_length);
     assert_int_equal(a->password.require_upper, b->password.require_upper);
     assert_int_equal(a->password.require_lower, b->password.require_lower);
@@ -234,6 +247,18 @@ static const err_case err_cases[] = {
     {"malformed YAML file", NULL, DATA "bad_syntax.yaml", 4, "YAML syntax error", 1},
     {"tab indentation", "login:\n\tmax_failures: 5\n", NULL, 2, "YAML syntax error", 1},
     {"empty file", NULL, DATA "empty.yaml", 1, "empty policy file", 1},
+    /* the duties section (seed 000 ch. 7, docs/policy.md "Duties") */
+    {"bad closure reading", "duties:\n  closure_by: leader\n", NULL, 2, "unknown closure reading 'leader'",
+     1},
+    {"nobody confirms", "duties:\n  confirm_response: []\n", NULL, 2, "list at least one role", 1},
+    {"nobody files later reports", "duties:\n  later_reports: []\n", NULL, 2, "list at least one role", 1},
+    {"unknown duty", "duties:\n  close_by: activator\n", NULL, 2, "unknown key 'close_by'", 1},
+    {"bad register level", "duties:\n  register_alert_levels: [L5]\n", NULL, 2, "unknown grade 'L5'", 1},
+    {"heads of a department twice",
+     "first_report:\n  L1: { within: 5m, recipients: [liaison], department_heads_of: [运行部, 运行部] }\n"
+     "  L2: { within: 5m, recipients: [liaison] }\n  L3: { within: 5m, recipients: [liaison] }\n"
+     "  NG: { within: 5m, recipients: [liaison] }\n",
+     NULL, 2, "listed twice", 1},
     {"empty buffer", "", NULL, 1, "empty policy file", 1},
     {"only comments", "# nothing\n\n", NULL, 1, "empty policy file", 1},
     {"only null document", "---\n", NULL, 1, "empty policy file", 1},
@@ -272,6 +297,42 @@ static void check_case(const err_case *c, od_err rc, const od_policy *p, const o
             print_error("  %d:%d: %s\n", d->items[i].line, d->items[i].column, d->items[i].message);
         fail();
     }
+}
+
+/* The duties section and department_heads_of read from a file (seed 000
+ * ch. 7 §2.1 item 6, §2.4; R-NOT-1, R-CLOSE-1). */
+static void test_duties_section(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "duties:\n  closure_by: authority\n  confirm_response: [ops_engineer, ops_section_head]\n"
+        "  later_reports: [ops_engineer, ops_section_head]\n  register_alert_levels: [L1]\n"
+        "  first_report_overdue: []\n  reachable_24h: [emergency_leadership, liaison]\n"
+        "first_report:\n  L1: { within: 5m, recipients: [liaison], department_heads_of: [技术部] }\n"
+        "  L2: { within: 5m, recipients: [liaison] }\n  L3: { within: 5m, recipients: [liaison] }\n"
+        "  NG: { within: 5m, department_heads_of: [客服部, 运行部], recipients: [] }\n";
+    od_policy_diags d;
+    od_policy *p = NULL;
+    od_err rc = od_policy_load_buffer(text, strlen(text), &p, &d);
+    if (rc)
+        od_policy_diags_print(stderr, "duties", &d);
+    assert_int_equal(rc, OD_OK);
+    assert_int_equal(p->duties.closure_by, OD_CLOSE_BY_AUTHORITY);
+    od_roleset es = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER) | OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD);
+    assert_int_equal(p->duties.confirm_roles, es);
+    assert_int_equal(p->duties.later_report_roles, es);
+    assert_int_equal(p->duties.register_alert_levels, 1u << OD_GRADE_L1);
+    assert_int_equal(p->duties.first_report_overdue_roles, 0);
+    assert_int_equal(p->duties.reachable_roles,
+                     OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_LIAISON));
+    assert_int_equal(p->first_report_recipients[OD_GRADE_L1].n_heads_of, 1);
+    assert_string_equal(p->first_report_recipients[OD_GRADE_L1].heads_of[0], "技术部");
+    assert_int_equal(p->first_report_recipients[OD_GRADE_L2].n_heads_of, 0);
+    /* heads of named departments alone are recipients enough */
+    assert_int_equal(p->first_report_recipients[OD_GRADE_NG].roles, 0);
+    assert_int_equal(p->first_report_recipients[OD_GRADE_NG].n_heads_of, 2);
+    assert_string_equal(p->first_report_recipients[OD_GRADE_NG].heads_of[1], "运行部");
+    od_policy_free(p);
 }
 
 static void test_error_cases(void **state)
@@ -481,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_default_file_equals_defaults),
         cmocka_unit_test(test_modified_file_changes_values),
         cmocka_unit_test(test_error_cases),
+        cmocka_unit_test(test_duties_section),
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_diag_overflow),

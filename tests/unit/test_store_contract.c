@@ -282,6 +282,49 @@ static void insert_gives_id_and_conflicts(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* Migration 0016 (seed 000 ch. 7 §2.2, §2.4; R-ACT-1, R-CLOSE-1): the level
+ * an incident's plan was activated at and by whom, NULL before, then
+ * replaced by a re-activation; the same on both backends. */
+static void activation_level(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t uid = 0, id = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "leader", &uid, &e), OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &id, &e,
+                                  OD_BINDS(OD_TEXT("INC-2026-000001"), OD_TEXT("t"), OD_TEXT("confirmed"),
+                                           OD_TEXT("L2"), OD_TEXT("moderate"), OD_BOOL(false), OD_TEXT("R2"),
+                                           OD_TEXT("R2"), OD_TEXT("R2"), OD_INT(1000), OD_INT(1000),
+                                           OD_INT(2000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                           OD_TEXT("[]"), OD_BOOL(false), OD_INT(uid), OD_INT(1000))),
+                     OD_OK);
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_INC_ACTIVATION_GET, &r, &e, OD_BINDS(OD_INT(id))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_true(od_rows_null(r, 0));
+    assert_true(od_rows_null(r, 1));
+    od_rows_close(r);
+    static const char *const levels[] = {"R2", "R1"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_INC_SET_ACTIVATED_LEVEL, &e,
+                                    OD_BINDS(OD_TEXT("activated"), OD_INT(uid), OD_INT(1500 + (int64_t)i),
+                                             OD_TEXT(levels[i]), OD_INT(1500 + (int64_t)i), OD_INT(id))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), 1);
+        assert_int_equal(od_tx_query(tx, OD_Q_INC_ACTIVATION_GET, &r, &e, OD_BINDS(OD_INT(id))), OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_string_equal(od_rows_text(r, 0), levels[i]);
+        assert_int_equal(od_rows_int(r, 1), uid);
+        od_rows_close(r);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 static void scalar_and_not_found(void **state)
 {
     fx *f = *state;
@@ -1215,6 +1258,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(kernel_applied, setup, teardown),
         cmocka_unit_test_setup_teardown(service_levels_store, setup, teardown),
         cmocka_unit_test_setup_teardown(search_index_shared, setup, teardown),
+        cmocka_unit_test_setup_teardown(activation_level, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -105,17 +105,18 @@ export async function incidentView(ctx, [id]) {
     // authority buttons: only for the role the policy names for this level (R-ACT-1, R-CLOSE-1);
     // irreversible, so each asks first with a summary
     const me = session.me;
-    const mayActivate = inc.state === 'confirmed' && me.roles.includes(inc.activation_role);
+    // after an escalation past the activation, the new level's authority activates again (seed 000 ch. 7 §2.2)
+    const mayActivate = (inc.state === 'confirmed' || inc.reactivation_due) && me.roles.includes(inc.activation_role);
     const mayClose = inc.state === 'resolved' && me.roles.includes(inc.closing_role);
     const mine = inc.recipients.find((r) => r.user_id === me.id);
     const mayAck = mine && !mine.acked_at && open();
-    patch(actions, [inc.state, mayActivate, mayClose, mayAck, inc.activation_role, inc.closing_role, inc.response_level], () => [
+    patch(actions, [inc.state, mayActivate, mayClose, mayAck, inc.activation_role, inc.closing_role, inc.response_level, inc.reactivation_due], () => [
       mayActivate ? confirmButton(t('inc.activate'), t('inc.activate_confirm', { n: inc.number, r: respName(inc.response_level) }), () => act('activate'), { class: 'primary', 'data-testid': 'btn-activate' }) : null,
       mayClose ? confirmButton(t('inc.close'), t('inc.close_confirm', { n: inc.number }), () => act('close'), { class: 'primary', 'data-testid': 'btn-close' }) : null,
       mayAck ? button(t('inc.ack_btn'), () => act('ack'), { 'data-testid': 'btn-ack' }) : null,
       h('a', { class: 'button', href: `#/incidents/${inc.id}/report`, 'data-testid': 'btn-print' }, t('inc.print_report')),
       problemFromIncident(inc),
-      inc.state === 'confirmed' && !mayActivate ? h('span', { class: 'note' }, t('inc.activate_by', { role: roleName(inc.activation_role) })) : null,
+      (inc.state === 'confirmed' || inc.reactivation_due) && !mayActivate ? h('span', { class: 'note' }, t('inc.activate_by', { role: roleName(inc.activation_role) })) : null,
       inc.state === 'resolved' && !mayClose ? h('span', { class: 'note', 'data-testid': 'close-by' }, t('inc.close_by', { role: roleName(inc.closing_role) })) : null]);
 
     patch(deadlines, [inc.deadlines, inc.state], () => table([t('inc.dl_kind'), t('inc.dl_due'), t('inc.dl_state')],
@@ -126,7 +127,7 @@ export async function incidentView(ctx, [id]) {
       : h('p', { class: 'note' }, inc.next_escalation_at && open() ? [t('inc.next_escalation'), ' ', countdown(inc.next_escalation_at)] : t('inc.no_escalation'))));
 
     patch(recipients, [inc.recipients, inc.state], () => table([t('inc.recipient'), t('inc.reason'), t('inc.notified_at'), t('inc.ack_due'), t('inc.acked_at')],
-      inc.recipients.map((r) => tr(r.display_name || r.username, tOr('rcpt.' + r.reason, bi(r.reason)), fmtTime(r.notified_at), r.ack_due ? fmtTime(r.ack_due) : '—',
+      inc.recipients.map((r) => tr([r.display_name || r.username, r.unreachable_24h ? [' ', badge(t('users.unreachable_24h'), 'bad')] : null], tOr('rcpt.' + r.reason, bi(r.reason)), fmtTime(r.notified_at), r.ack_due ? fmtTime(r.ack_due) : '—',
         r.acked_at ? h('span', { class: 'ok' }, fmtTime(r.acked_at)) : r.ack_overdue ? h('span', { class: 'bad' }, t('inc.ack_overdue'))
           : r.ack_due && open() ? countdown(r.ack_due) : r.ack_due ? t('dl.ended') : '—'))));
 

@@ -17,7 +17,9 @@ export const ROLES = ['monitoring_engineer', 'ops_engineer', 'ops_section_head',
   // the workflow modules' roles (requests, problems, changes, vulnerabilities, risks, training)
   'budget_holder', 'request_approver', 'fulfiller_line1', 'fulfiller_line2', 'vendor_liaison', 'problem_solver',
   'change_initiator', 'change_implementer', 'change_supervisor', 'infosec_manager', 'it_manager', 'sec_assessor',
-  'sys_hardener', 'sec_verifier', 'risk_owner', 'trainer'];
+  'sys_hardener', 'sec_verifier', 'risk_owner', 'trainer',
+  // 应急工程小组 (seed 000 ch. 7 §1 item 6)
+  'emergency_engineering'];
 
 const isSys = () => hasRole('system_admin');
 const isSec = () => hasRole('security_admin');
@@ -31,7 +33,8 @@ export async function usersView(ctx) {
     if (!ctx.alive()) return;
     clear(list, table([t('account.username'), t('users.display_name'), t('account.department'), t('account.roles'), t('users.status')],
       r.items.map((u) => tr(h('a', { href: `#/users/${u.id}` }, u.username), u.display_name || '—', u.department || '—',
-        u.roles.map(roleName).join(t('common.sep')) || '—', u.disabled ? badge(t('users.disabled'), 'bad') : t('users.enabled')))),
+        u.roles.map(roleName).join(t('common.sep')) || '—', [u.disabled ? badge(t('users.disabled'), 'bad') : t('users.enabled'),
+          u.unreachable_24h ? [' ', badge(t('users.unreachable_24h'), 'bad')] : null]))),
     h('div', { class: 'pager' },
       button(t('common.prev'), () => { offset = Math.max(0, offset - PAGE); load(); }, { disabled: offset === 0 }),
       h('span', {}, t('common.page_info', { from: r.total ? offset + 1 : 0, to: offset + r.items.length, total: r.total })),
@@ -81,6 +84,9 @@ export async function userView(ctx, [id]) {
     h('dt', {}, t('account.roles')), h('dd', { 'data-testid': 'user-roles' }, u.roles.map(roleName).join(t('common.sep')) || '—'),
     h('dt', {}, t('users.scopes')), h('dd', {}, (u.scopes || []).join(t('common.sep')) || t('users.all_scopes')),
     h('dt', {}, t('users.status')), h('dd', {}, u.disabled ? badge(t('users.disabled'), 'bad') : t('users.enabled')),
+    // seed 000 ch. 7 §1 item 6: 24-hour reachability needs a mobile number
+    u.unreachable_24h ? h('dt', {}, t('users.reachability')) : null,
+    u.unreachable_24h ? h('dd', { 'data-testid': 'user-unreachable' }, badge(t('users.unreachable_24h'), 'bad'), ' ', t('users.unreachable_hint')) : null,
     h('dt', {}, t('users.created_at')), h('dd', {}, fmtTime(u.created_at)));
   const stateErr = h('p', { class: 'error', role: 'alert', hidden: true });
   const actions = isSys() ? h('div', { class: 'actions' },
