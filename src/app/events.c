@@ -131,13 +131,13 @@ static void items_reset(od_ingest_item *items, size_t n)
 static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *ep, int64_t now,
                          od_ingest_item *items, size_t n, bool savepoints, bool *retry, od_error *e)
 {
-    ctx c = {.a = a, .w = w, .ep = ep, .now = now, .savepoints = savepoints};
+    ctx c = {.a = a, .w = w, .ep = ep, .now = now, .savepoints = savepoints, .shared = od_store_multi_node(a->store)};
     *retry = false;
     c.ci_cache = json_object();
     od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e)
                            : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_ev_keys_load(&c, e);
+        rc = c.shared ? od_ev_keys_lock(&c, items, n, e) : od_ev_keys_load(&c, e);
     if (!rc)
         rc = windows_load(&c, e);
     if (!rc)
@@ -152,6 +152,8 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
             break;
         }
     }
+    if (!rc && !failed)
+        rc = od_ev_repeats_flush(&c, e);
     if (!rc && !failed)
         rc = od_ev_groups_flush(&c, e);
     if (c.tx) {
@@ -181,6 +183,7 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
                                 (c.woke_dispatcher ? OD_COMMIT_OUTBOX : 0u));
     }
     od_ev_groups_clear(w);
+    od_ev_repeats_free(&c);
     windows_free(&c);
     json_decref(c.ci_cache);
     free(c.labels.p);

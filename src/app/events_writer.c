@@ -234,7 +234,7 @@ int64_t od_ev_key_hash(const char *source, const char *key)
  * it. */
 static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
 {
-    if (a->event_keys)
+    if (a->event_keys || od_store_multi_node(a->store)) /* several nodes: no table (events_repeats.c) */
         return OD_OK;
     od_event_keys *k = od_event_keys_new();
     if (!k)
@@ -257,7 +257,7 @@ static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
 od_err od_events_keys_load(od_app *a, size_t *count, od_error *e)
 {
     od_tx *tx = NULL;
-    od_err rc = a->event_keys ? OD_OK : od_tx_begin(a->store, false, &tx, e);
+    od_err rc = a->event_keys || od_store_multi_node(a->store) ? OD_OK : od_tx_begin(a->store, false, &tx, e);
     if (!rc && tx) {
         rc = keys_read(a, tx, e);
         od_tx_rollback(tx);

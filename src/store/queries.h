@@ -11,6 +11,7 @@
 #include "store/queries_events.h"
 #include "store/queries_records.h"
 #include "store/queries_cluster.h"
+#include "store/queries_ev_dedup.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -18,6 +19,7 @@
     OD_QUERY_LIST_EVENTS(X)                                                                                  \
     OD_QUERY_LIST_RECORDS(X)                                                                                 \
     OD_QUERY_LIST_CLUSTER(X)                                                                                 \
+    OD_QUERY_LIST_EV_DEDUP(X)                                                                                \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
