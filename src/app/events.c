@@ -6,12 +6,14 @@
  * across transactions events_writer.c (events_int.h lists the files). */
 #include "app/events.h"
 #include "app/events_int.h"
+#include "util/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define WINDOWS_MAX 1000
+#define INGEST_ATTEMPTS 3
 
 static void windows_free(ctx *c)
 {
@@ -210,9 +212,21 @@ od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, si
      * incident it cannot open); if one of several fails, all again with a
      * savepoint each, so that it alone is refused. */
     bool retry = false;
-    od_err rc = ingest_run(a, w, ep, now, items, n, false, &retry, e);
-    if (!rc && retry)
-        rc = ingest_run(a, w, ep, now, items, n, true, &retry, e);
+    od_err rc = OD_OK;
+    /* PostgreSQL: a deadlock or serialization failure undid the whole
+     * transaction (OD_E_RETRY): run it again, a few times, before the
+     * senders see 503.  (The key locks are taken in order; rows such as
+     * correlation groups are not.) */
+    for (int attempt = 1;; attempt++) {
+        rc = ingest_run(a, w, ep, now, items, n, false, &retry, e);
+        if (!rc && retry)
+            rc = ingest_run(a, w, ep, now, items, n, true, &retry, e);
+        if (rc != OD_E_RETRY || attempt == INGEST_ATTEMPTS)
+            break;
+        od_warn("event ingestion: %s; again (%d of %d)", e->message, attempt + 1, INGEST_ATTEMPTS);
+        items_reset(items, n);
+        memset(e, 0, sizeof *e);
+    }
     od_event_policy_free(dflt);
     return rc;
 }
