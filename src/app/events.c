@@ -133,7 +133,12 @@ static void items_reset(od_ingest_item *items, size_t n)
 static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *ep, int64_t now,
                          od_ingest_item *items, size_t n, bool savepoints, bool *retry, od_error *e)
 {
-    ctx c = {.a = a, .w = w, .ep = ep, .now = now, .savepoints = savepoints, .shared = od_store_multi_node(a->store)};
+    ctx c = {.a = a,
+             .w = w,
+             .ep = ep,
+             .now = now,
+             .savepoints = savepoints,
+             .shared = od_store_multi_node(a->store)};
     *retry = false;
     c.ci_cache = json_object();
     od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e)

@@ -483,9 +483,10 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
         return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
     for (size_t i = 0; i < n && !st->have; i++) {
         od_rows *r = NULL;
-        od_err rc = c->shared ? od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, OD_BINDS(OD_TEXT(source), OD_TEXT(key)))
-                              : od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e,
-                                            OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
+        od_err rc = c->shared
+                        ? od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, OD_BINDS(OD_TEXT(source), OD_TEXT(key)))
+                        : od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e,
+                                      OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
         if (rc)
             return rc;
         bool row = false;
@@ -639,14 +640,15 @@ static od_err row_write(ctx *c, one *x, od_error *e)
     if (x->st.have) {
         od_err rc = od_ev_repeat_flush_one(c, x->id, e); /* its raw and last_seen are older than this */
         if (!rc)
-            rc = od_tx_exec(
-            c->tx, OD_Q_EV_UPDATE, e,
-            OD_BINDS(OD_TEXT(status), OD_TEXT(od_event_state_key(o->state)), OD_TEXT(cls),
-                     OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0),
-                     OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
-                     OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0),
-                     OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now),
-                     OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
+            rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e,
+                            OD_BINDS(OD_TEXT(status), OD_TEXT(od_event_state_key(o->state)), OD_TEXT(cls),
+                                     OD_TEXT(ev->severity), OD_TEXT(ev->summary),
+                                     OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels), OD_TEXT(ann),
+                                     OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
+                                     OD_TEXT(o->group_key),
+                                     OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule),
+                                     OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now),
+                                     OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
         return rc ? rc : decisions_write(c, x->id, o, e);
     }
     int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
@@ -712,9 +714,10 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
     if (x->move == OD_EVM_KEEP) {
         /* written before the commit with the transaction's other repeats
          * (events_repeats.c); at once when this request may be undone alone */
-        rc = c->savepoints ? od_tx_exec(c->tx, OD_Q_EV_REPEAT, e,
-                                        OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)))
-                           : od_ev_repeat_add(c, st->id, x->raw, e);
+        rc = c->savepoints
+                 ? od_tx_exec(c->tx, OD_Q_EV_REPEAT, e,
+                              OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)))
+                 : od_ev_repeat_add(c, st->id, x->raw, e);
         if (!rc && ev->note)
             rc = od_tx_exec(
                 c->tx, OD_Q_EVD_INSERT, e,

@@ -100,8 +100,9 @@ static od_err repeats_write(ctx *c, const struct ev_repeat *only, od_error *e)
         const struct ev_repeat *r = &c->reps.v[i];
         if (!r->id || (only && r != only))
             continue;
-        ok = json_array_append_new(arr, json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)r->id, "n",
-                                                  (json_int_t)r->n, "t", (json_int_t)c->now, "raw", r->raw)) == 0;
+        ok = json_array_append_new(arr,
+                                   json_pack("{s:I,s:I,s:I,s:s}", "id", (json_int_t)r->id, "n",
+                                             (json_int_t)r->n, "t", (json_int_t)c->now, "raw", r->raw)) == 0;
     }
     char *text = ok ? json_dumps(arr, JSON_COMPACT) : NULL;
     json_decref(arr);

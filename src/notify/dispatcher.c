@@ -198,11 +198,11 @@ static od_err finish(od_dispatcher *d, od_tx *tx, const job *j, const char *stat
     if (j->t->bot)
         rc = od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, e,
                         OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0),
-                                 OD_INT(j->id), OD_TEXT(d->node)));
+                                 OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     else
         rc = od_tx_exec(tx, OD_Q_DSP_FINISH, e,
                         OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0),
-                                 OD_INT(j->id), OD_TEXT(d->node)));
+                                 OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     return rc ? rc : ours(tx, j, status, e);
 }
 
@@ -229,9 +229,11 @@ static od_err row_unclaim(od_dispatcher *d, od_tx *tx, const job *j, od_error *e
 {
     od_err rc;
     if (j->t->bot)
-        rc = od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e, OD_BINDS(OD_INT(j->id), OD_TEXT(d->node)));
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e,
+                        OD_BINDS(OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     else
-        rc = od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e, OD_BINDS(OD_INT(j->id), OD_TEXT(d->node)));
+        rc = od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e,
+                        OD_BINDS(OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     return rc ? rc : ours(tx, j, "unclaim", e);
 }
 

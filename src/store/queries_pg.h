@@ -65,7 +65,7 @@
                 "first_report_due, location, symptoms, impact_scope, departments, drill, created_by, "       \
                 "activated_by, activated_at, resolved_at, closed_by, closed_at, reviewed_at, updated_at "    \
                 "FROM incidents WHERE id = ? FOR UPDATE")                                                    \
-    X(EV_KEYS_LOCK, "SELECT 0 * COUNT(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT k "  \
+    X(EV_KEYS_LOCK, "SELECT 0 * COUNT(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT k "     \
                     "FROM unnest(CAST(? AS BIGINT[])) AS u(k) ORDER BY k) AS s) AS l")                       \
     X(EV_REPEAT_SET, "UPDATE events AS e SET count = e.count + r.n, last_seen = r.t, raw = r.raw, "          \
                      "updated_at = r.t FROM json_to_recordset(CAST(? AS json)) AS r(id BIGINT, n BIGINT, "   \

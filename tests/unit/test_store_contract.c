@@ -870,10 +870,10 @@ static od_err event_row(od_tx *tx, const char *source, const char *key, int64_t 
     return od_tx_insert(tx, OD_Q_EV_INSERT, id, e,
                         OD_BINDS(OD_TEXT(source), OD_TEXT(key), OD_TEXT("firing"), OD_TEXT("open"), OD_NULL(),
                                  OD_TEXT("warning"), OD_TEXT("s"), OD_NULL(), OD_TEXT("{}"), OD_TEXT("{}"),
-                                 OD_TEXT("{\"v\":0}"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_TEXT(""), OD_NULL(),
-                                 OD_NULL(), OD_NULL(), OD_NULL(), OD_INT((int64_t)1000), OD_INT((int64_t)1000),
-                                 OD_INT((int64_t)1000), OD_INT((int64_t)1000), OD_NULL(), OD_TEXT("[]"),
-                                 OD_INT((int64_t)42)));
+                                 OD_TEXT("{\"v\":0}"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_TEXT(""),
+                                 OD_NULL(), OD_NULL(), OD_NULL(), OD_NULL(), OD_INT((int64_t)1000),
+                                 OD_INT((int64_t)1000), OD_INT((int64_t)1000), OD_INT((int64_t)1000),
+                                 OD_NULL(), OD_TEXT("[]"), OD_INT((int64_t)42)));
 }
 
 static void event_dedup_statements(void **state)
@@ -883,7 +883,8 @@ static void event_dedup_statements(void **state)
     od_tx *tx = NULL;
     int64_t a = 0, b = 0, c = 0, v = -1;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_EV_KEYS_LOCK, &v, &e, OD_BINDS(OD_TEXT("{-5,42,9000000000}"))), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_EV_KEYS_LOCK, &v, &e, OD_BINDS(OD_TEXT("{-5,42,9000000000}"))),
+                     OD_OK);
     assert_int_equal(v, 0);
     assert_int_equal(event_row(tx, "api", "k1", &a, &e), OD_OK);
     assert_int_equal(event_row(tx, "api", "k2", &b, &e), OD_OK);
@@ -892,11 +893,12 @@ static void event_dedup_statements(void **state)
         int64_t d = 0;
         assert_int_equal(event_row(tx, "api", "k1", &d, &e), OD_E_CONFLICT);
     }
-    assert_int_equal(od_tx_exec(tx, OD_Q_EV_REPEAT_SET, &e,
-                                OD_BINDS(OD_TEXT("[{\"id\":1,\"n\":4,\"t\":2000,\"raw\":\"{\\\"q\\\":\\\"a\\\\\\\\b\\\","
-                                                 "\\\"z\\\":\\\"\u544a\u8b66\\\"}\"},"
-                                                 "{\"id\":3,\"n\":1,\"t\":2500,\"raw\":\"{}\"}]"))),
-                     OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_EV_REPEAT_SET, &e,
+                   OD_BINDS(OD_TEXT("[{\"id\":1,\"n\":4,\"t\":2000,\"raw\":\"{\\\"q\\\":\\\"a\\\\\\\\b\\\","
+                                    "\\\"z\\\":\\\"\u544a\u8b66\\\"}\"},"
+                                    "{\"id\":3,\"n\":1,\"t\":2500,\"raw\":\"{}\"}]"))),
+        OD_OK);
     assert_int_equal(od_tx_changes(tx), 2);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
     assert_int_equal(a, 1);
@@ -931,7 +933,8 @@ static void event_dedup_statements(void **state)
     static const struct {
         int64_t id, last_seen;
         const char *raw;
-    } raws[] = {{1, 2000, "{\"q\":\"a\\\\b\",\"z\":\"\u544a\u8b66\"}"}, {2, 1000, "{\"v\":0}"}, {3, 2500, "{}"}};
+    } raws[] = {
+        {1, 2000, "{\"q\":\"a\\\\b\",\"z\":\"\u544a\u8b66\"}"}, {2, 1000, "{\"v\":0}"}, {3, 2500, "{}"}};
     for (size_t i = 0; i < sizeof raws / sizeof raws[0]; i++) {
         assert_int_equal(od_tx_query(tx, OD_Q_EV_GET, &r, &e, OD_BINDS(OD_INT(raws[i].id))), OD_OK);
         assert_int_equal(od_rows_step(r, &row), OD_OK);
