@@ -35,14 +35,13 @@ class Base(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.pg = None
-        url = os.environ.get("OPSDESK_TEST_PG_URL")
+        cls.extra_pgs = []
+        url = None if cls.OWN_DATABASE else os.environ.get("OPSDESK_TEST_PG_URL")
         if not url:
             if not pgtmp.available():
                 raise unittest.SkipTest("PostgreSQL 15 is not installed (scripts/deps.sh installs postgresql-15) "
                                         "and OPSDESK_TEST_PG_URL is unset: several nodes need PostgreSQL")
-            cls.pg = pgtmp.Pg(fsync=cls.PG_FSYNC)
-            cls.pg.start()
-            url = cls.pg.url()
+            url = cls.start_database()
         cls.url = url
         cls.nodes = []
         cls.rcv = None
@@ -66,6 +65,15 @@ class Base(unittest.TestCase):
         except BaseException:
             cls.tearDownClass()
             raise
+
+    OWN_DATABASE = False  # True: always a throwaway cluster of its own (start_database)
+
+    @classmethod
+    def start_database(cls):
+        """Starts the throwaway PostgreSQL (cls.pg, and any more in cls.extra_pgs); its URL."""
+        cls.pg = pgtmp.Pg(fsync=cls.PG_FSYNC)
+        cls.pg.start()
+        return cls.pg.url()
 
     @classmethod
     def prepare(cls):
@@ -95,6 +103,8 @@ class Base(unittest.TestCase):
             n.cleanup()
         if getattr(cls, "rcv", None):
             cls.rcv.close()
+        for p in getattr(cls, "extra_pgs", []):
+            p.stop()
         if cls.pg:
             cls.pg.stop()
         if bad:
