@@ -25,6 +25,7 @@ struct od_node {
     od_node_view v;         /* since_beat_ms computed when read */
     int64_t last_beat_mono; /* monotonic ms of the last successful heartbeat */
     int64_t last_beat_db;   /* its database time */
+    int64_t held_since;     /* monotonic ms since the lease has been held without a break */
     char error[200];        /* why the last heartbeat failed */
 };
 
@@ -55,6 +56,19 @@ bool od_app_may_claim(od_app *a)
     return od_node_may_claim(&v);
 }
 
+bool od_app_may_send(od_app *a, int64_t claim_mono)
+{
+    if (!a->node || !a->node->multi)
+        return true;
+    od_node *n = a->node;
+    od_node_view v;
+    view_now(n, &v);
+    pthread_mutex_lock(&n->mu);
+    int64_t held = n->held_since;
+    pthread_mutex_unlock(&n->mu);
+    return od_node_may_claim(&v) && od_claim_still_held(held, claim_mono);
+}
+
 void od_app_node_beat(od_app *a)
 {
     od_node *n = a->node;
@@ -81,9 +95,11 @@ void od_app_node_beat(od_app *a)
     bool was_ok = n->v.beat_ok, was_skewed = n->v.ever_beat && !od_node_offset_ok(n->v.offset_ms);
     n->v.beat_ok = rc == OD_OK;
     if (!rc) {
+        int64_t mono = od_clock_mono_ms();
+        n->held_since = od_node_held_since(n->v.ever_beat, n->held_since, n->last_beat_mono, mono);
         n->v.ever_beat = true;
         n->v.offset_ms = offset;
-        n->last_beat_mono = od_clock_mono_ms();
+        n->last_beat_mono = mono;
         n->last_beat_db = db_now;
         n->error[0] = '\0';
     } else

@@ -39,3 +39,15 @@ bool od_claim_may_send(int64_t lease_ms, int64_t elapsed_ms, int64_t timeout_ms)
         return false;
     return lease_ms - elapsed_ms >= timeout_ms + OD_CLAIM_SEND_MARGIN_MS;
 }
+
+int64_t od_node_held_since(bool ever_beat, int64_t held_since, int64_t last_beat, int64_t now)
+{
+    if (!ever_beat || now - last_beat > OD_NODE_SELF_FENCE_MS)
+        return now;
+    return held_since;
+}
+
+bool od_claim_still_held(int64_t held_since, int64_t claim_mono)
+{
+    return held_since <= claim_mono;
+}

@@ -62,5 +62,16 @@ int64_t od_node_offset(int64_t before, int64_t db_now, int64_t after);
  * elapsed_ms ago (monotonic) with a lease of lease_ms: the remaining lease
  * must be at least the time-out plus OD_CLAIM_SEND_MARGIN_MS. */
 bool od_claim_may_send(int64_t lease_ms, int64_t elapsed_ms, int64_t timeout_ms);
+/* Since when (monotonic ms) the node has held its lease without a break, after
+ * a successful heartbeat at now: the previous value, unless this is the first
+ * heartbeat (ever_beat false) or the one before it (last_beat) is more than
+ * OD_NODE_SELF_FENCE_MS ago — then the lease was lost in between (a partition,
+ * a pause) and is held again from now. */
+int64_t od_node_held_since(bool ever_beat, int64_t held_since, int64_t last_beat, int64_t now);
+/* A claim taken at claim_mono is still this node's to act on only if the
+ * node has held its lease without a break since before it (held_since <=
+ * claim_mono): a node that lost its lease meanwhile may have been counted
+ * dead, its claims sent by another node. */
+bool od_claim_still_held(int64_t held_since, int64_t claim_mono);
 
 #endif

@@ -94,7 +94,7 @@ class Base(unittest.TestCase):
         bad = []
         for n in getattr(cls, "nodes", []):
             for line in n.read_log().splitlines():  # what the nodes warned of, for the reader of the test log
-                if "WARN" in line or "ERROR" in line:
+                if " warn " in line or " error " in line or "WARN" in line or "ERROR" in line:
                     sys.stderr.write("%s: %s\n" % (n.extra_args[-1], line[:300]))
             if n.proc:
                 rc = n.stop()

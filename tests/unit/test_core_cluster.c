@@ -120,12 +120,46 @@ static void test_may_send(void **state)
     assert_true(od_claim_may_send(lease, 0, OD_CLAIM_SEND_MAX_MS));
 }
 
+/* The lease held without a break: a gap of more than OD_NODE_SELF_FENCE_MS
+ * between two successful heartbeats starts it again (boundaries ±1 ms). */
+static void test_held_since(void **state)
+{
+    (void)state;
+    const int64_t t = 1000000, f = OD_NODE_SELF_FENCE_MS;
+    static const struct {
+        bool ever;
+        int64_t held, last, now, want;
+    } rows[] = {
+        {false, 0, 0, t, t},                  /* the first heartbeat */
+        {true, 500, t, t + 2000, 500},        /* on time */
+        {true, 500, t, t + f - 1, 500},       /* 1 ms before the fence */
+        {true, 500, t, t + f, 500},           /* at it: still held */
+        {true, 500, t, t + f + 1, t + f + 1}, /* past it: held again from now */
+        {true, 500, t, t + 40000, t + 40000}, /* a 40 s partition or pause */
+        {true, t - 10, t - 10, t, t - 10},    /* right after the first */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(od_node_held_since(rows[i].ever, rows[i].held, rows[i].last, rows[i].now),
+                         rows[i].want);
+}
+
+/* A claim is acted on only when the lease was held since before it. */
+static void test_claim_still_held(void **state)
+{
+    (void)state;
+    assert_true(od_claim_still_held(1000, 1001));
+    assert_true(od_claim_still_held(1000, 1000));
+    assert_false(od_claim_still_held(1000, 999));
+    assert_false(od_claim_still_held(41000, 1000)); /* the lease came back after the claim */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offset_limit),    cmocka_unit_test(test_ready_matrix),
         cmocka_unit_test(test_ready_cases),     cmocka_unit_test(test_dead),
         cmocka_unit_test(test_offset_midpoint), cmocka_unit_test(test_may_send),
+        cmocka_unit_test(test_held_since),      cmocka_unit_test(test_claim_still_held),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
