@@ -9,6 +9,8 @@ number of deliveries of that fingerprint answered 202 (a 503 is sent again,
 as Alertmanager does, and counts only when a later try is answered 202); the
 sum of counts equals the accepted alerts.  A second round sends every
 fingerprint resolved, through the nodes in turn: each row closed once.
+A fourth node started with another policy file is not ready (the cluster's
+policy is the one most live nodes run) and says why.
 Exact counts, no latencies.
 """
 import os
@@ -95,6 +97,29 @@ class Dedup(clusterlib.Base):
         self.assertEqual(len(rows), 1, rows)
         self.assertEqual(rows[0][0], "resolved")
         self.assertEqual(rows[0][2:], [str(N), str(4 * N)])
+
+    def test_3_node_with_another_policy_is_not_ready(self):
+        """A fourth node started with another policy file (the default plus a
+        comment: another sha256) is outvoted 3 to 1: /readyz 503 saying why,
+        opsdesk_node_policy_differs 1; the others stay ready (metric 0)."""
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        path = os.path.join(self.tmp, "policy-other.yaml")
+        with open(os.path.join(root, "policy", "default.yaml")) as f, open(path, "w") as g:
+            g.write(f.read() + "\n# another copy\n")
+        odd = self.node("odd")
+        odd.policy = path
+        self.nodes.append(odd)
+        odd.start()
+        self.wait_until(lambda: self.call(odd, "GET", "/readyz")[0] == 503, 20, "the odd node not ready")
+        st, body = self.call(odd, "GET", "/readyz")
+        self.assertIn("policy", body["reason"])
+        self.assertIn("sha256", body["reason"])
+        metrics = odd.get("/metrics", self.sysadmin).raw
+        self.assertIn("opsdesk_node_policy_differs 1", metrics)
+        for n in self.nodes[:3]:
+            self.assertEqual(self.call(n, "GET", "/readyz")[0], 200)
+            self.assertIn("opsdesk_node_policy_differs 0", n.get("/metrics", self.sysadmin).raw)
+        odd.stop()
 
 
 if __name__ == "__main__":

@@ -143,6 +143,37 @@ static void test_held_since(void **state)
                          rows[i].want);
 }
 
+/* A node's policy differs when another hash is held by strictly more live
+ * nodes than its own (itself counted); ties differ from nobody. */
+static void test_policy_differs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *own;
+        const char *peers[4];
+        size_t n;
+        bool want;
+    } rows[] = {
+        {"a", {0}, 0, false},                 /* alone */
+        {"a", {"a", "a"}, 2, false},          /* all alike */
+        {"a", {"b"}, 1, false},               /* 1 against 1: a tie */
+        {"a", {"b", "b"}, 2, true},           /* 1 against 2 */
+        {"b", {"a", "b"}, 2, false},          /* the majority */
+        {"a", {"b", "c"}, 2, false},          /* 1, 1, 1 */
+        {"a", {"a", "b", "b"}, 3, false},     /* 2 against 2 */
+        {"a", {"b", "b", "b", "a"}, 4, true}, /* 2 against 3 */
+        {"", {"b", "b"}, 2, true},            /* no hash recorded: outvoted like any */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(od_node_policy_differs(rows[i].own, rows[i].peers, rows[i].n), rows[i].want);
+    /* and a node whose policy differs is not ready, for that reason alone */
+    od_node_view v = {.beat_ok = true, .ever_beat = true, .policy_differs = true};
+    assert_int_equal(od_node_unready(&v), OD_NODE_POLICY_DIFFERS);
+    assert_false(od_node_may_claim(&v));
+    v.policy_differs = false;
+    assert_int_equal(od_node_unready(&v), 0);
+}
+
 /* A claim is acted on only when the lease was held since before it. */
 static void test_claim_still_held(void **state)
 {
@@ -160,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_ready_cases),     cmocka_unit_test(test_dead),
         cmocka_unit_test(test_offset_midpoint), cmocka_unit_test(test_may_send),
         cmocka_unit_test(test_held_since),      cmocka_unit_test(test_claim_still_held),
+        cmocka_unit_test(test_policy_differs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
