@@ -17,9 +17,10 @@ kills and pauses land inside sends.
     send worker per node); each duplicated message has an `interrupted`
     delivery row (it was re-queued from a dead claim); `audit verify` passes.
   * SIGSTOP past the dead-node bound: a node paused while it holds a claim
-    loses it to another node (re-queued with an `interrupted` row, sent by
-    the other); resumed, it records nothing for it (a stale claim: its log
-    says so, the row stays the other node's), and it is ready again.
+    loses it (re-queued by another node with an `interrupted` row, then sent
+    under a new claim, possibly its own after it resumes); resumed, its old
+    worker records nothing for the old claim (a stale claim by the lease
+    token: its log says so), one `sent` result in all, and it is ready again.
 Exact counts, no latencies.
 """
 import os
@@ -178,8 +179,7 @@ class Faults(clusterlib.Base):
         self.wait_until(lambda: self.settled(msgs), 120, "every message sent")
         self.wait_until(lambda: self.call(paused, "GET", "/readyz")[0] == 200, 30, "the paused node ready again")
         status, by = self.sql("SELECT status, claimed_by FROM outbox WHERE id = %d" % oid)[0]
-        self.assertEqual(status, "sent")
-        self.assertNotEqual(by, holder)
+        self.assertEqual(status, "sent")  # by another node, or by the resumed one under a new claim
         self.assertEqual(self.one("SELECT COUNT(*) FROM deliveries WHERE outbox_id = %d AND status = 'sent'" % oid), 1)
         self.assertEqual(self.one("SELECT COUNT(*) FROM deliveries WHERE outbox_id = %d AND status = 'interrupted'"
                                   % oid), 1)
