@@ -175,6 +175,8 @@ od_err od_ev_repeats_flush(ctx *c, od_error *e);
 void od_ev_repeats_free(ctx *c);
 /* Several nodes: locks the key hashes of every event of items, ascending. */
 od_err od_ev_keys_lock(ctx *c, const od_ingest_item *items, size_t n, od_error *e);
+/* Several nodes: locks (CI, rule) before looking for its open incident. */
+od_err od_ev_incident_lock(ctx *c, int64_t ci_id, const char *rule, od_error *e);
 
 /* ---- texts (events_text.c) ---- */
 /* An object of string values in its own key order (else jansson's text). */

@@ -337,6 +337,10 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
     char number[40] = "";
     od_err rc = OD_OK;
     if (rule >= 0 && o->ci_id) {
+        if (c->shared) /* several nodes: one decides at a time whether (CI, rule) has an open incident */
+            rc = od_ev_incident_lock(c, o->ci_id, rname, e);
+        if (rc)
+            return rc;
         od_rows *r = NULL;
         rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, OD_BINDS(OD_INT(o->ci_id), OD_TEXT(rname)));
         bool row = false;

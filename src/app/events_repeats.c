@@ -194,3 +194,18 @@ od_err od_ev_keys_lock(ctx *c, const od_ingest_item *items, size_t n, od_error *
     free(b.p);
     return rc;
 }
+
+/* (CI, rule) of an incident the pipeline may open: locked like a key (one
+ * advisory lock, held to the commit), so that two nodes never both find no
+ * open incident and open two.  Taken after the key locks, in no global
+ * order: a deadlock between two group commits is possible and is retried
+ * (events.c). */
+od_err od_ev_incident_lock(ctx *c, int64_t ci_id, const char *rule, od_error *e)
+{
+    char ci[40], arr[32];
+    /* hashed as a key whose "source" no event source can be */
+    snprintf(ci, sizeof ci, "\001incident:%lld", (long long)ci_id);
+    snprintf(arr, sizeof arr, "{%lld}", (long long)od_ev_key_hash(ci, rule ? rule : ""));
+    int64_t ignore = 0;
+    return od_tx_scalar(c->tx, OD_Q_EV_KEYS_LOCK, &ignore, e, OD_BINDS(OD_TEXT(arr)));
+}

@@ -9,6 +9,8 @@ number of deliveries of that fingerprint answered 202 (a 503 is sent again,
 as Alertmanager does, and counts only when a later try is answered 202); the
 sum of counts equals the accepted alerts.  A second round sends every
 fingerprint resolved, through the nodes in turn: each row closed once.
+60 critical events of different keys for one CI, sent to the 3 nodes at
+once, open exactly one incident (rule critical-severe) and all attach to it.
 A fourth node started with another policy file is not ready (the cluster's
 policy is the one most live nodes run) and says why.
 Exact counts, no latencies.
@@ -97,6 +99,32 @@ class Dedup(clusterlib.Base):
         self.assertEqual(len(rows), 1, rows)
         self.assertEqual(rows[0][0], "resolved")
         self.assertEqual(rows[0][2:], [str(N), str(4 * N)])
+
+    def test_2b_one_open_incident_per_ci_and_rule(self):
+        """60 critical events of different keys for one CI (rule critical-severe), sent to the 3 nodes
+        at once: exactly one incident opened, every event attached to it."""
+        eng_id, eng = self.nodes[0].make_user("eng", ["ops_engineer"], department="应用部")
+        r = self.nodes[0].post("/api/v1/cis", {"name": "core-db-9", "category": "database", "grade": "L1",
+                                                "department": "应用部", "attributes": {}}, token=eng)
+        self.assertEqual(r.status, 201, r)
+        api_key = self.nodes[0].post("/api/v1/api-keys", {"name": "own", "integration": "api"},
+                                     self.sysadmin).json["key"]
+
+        def send(i):
+            ev = {"status": "firing", "severity": "critical", "summary": "主库不可用 %d" % i,
+                  "dedup_key": "one-inc-%d" % i, "labels": {"alertname": "DbDown", "instance": "core-db-9:9100"}}
+            for _ in range(60):
+                st, body = self.call(self.nodes[i % 3], "POST", "/api/v1/events", [ev], token=api_key)
+                if st == 202:
+                    return body["events"][0]["id"]
+                time.sleep(0.2)
+            raise AssertionError("refused 60 times")
+        self.parallel(60, send, threads=6)
+        rows = self.sql("SELECT COUNT(*), COUNT(DISTINCT incident_id), COUNT(incident_id) FROM events WHERE "
+                        "dedup_key LIKE 'one-inc-%'")
+        self.assertEqual(rows, [["60", "1", "60"]])
+        self.assertEqual(self.one("SELECT COUNT(*) FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE "
+                                  "c.name = 'core-db-9'"), 1)
 
     def test_3_node_with_another_policy_is_not_ready(self):
         """A fourth node started with another policy file (the default plus a
