@@ -36,16 +36,15 @@ class Base(unittest.TestCase):
     def setUpClass(cls):
         cls.pg = None
         cls.extra_pgs = []
-        url = None if cls.OWN_DATABASE else os.environ.get("OPSDESK_TEST_PG_URL")
-        if not url:
-            if not pgtmp.available():
-                raise unittest.SkipTest("PostgreSQL 15 is not installed (scripts/deps.sh installs postgresql-15) "
-                                        "and OPSDESK_TEST_PG_URL is unset: several nodes need PostgreSQL")
-            url = cls.start_database()
-        cls.url = url
         cls.nodes = []
         cls.rcv = None
+        cls.tmp = None
+        url = None if cls.OWN_DATABASE else os.environ.get("OPSDESK_TEST_PG_URL")
+        if not url and not pgtmp.available():
+            raise unittest.SkipTest("PostgreSQL 15 is not installed (scripts/deps.sh installs postgresql-15) "
+                                    "and OPSDESK_TEST_PG_URL is unset: several nodes need PostgreSQL")
         try:
+            cls.url = url or cls.start_database()
             cls.tmp = harness.tempfile.mkdtemp(prefix="opsdesk-cluster-")
             os.environ["OPSDESK_AUDIT_KEY_FILE"] = os.path.join(cls.tmp, "opsdesk-audit.key")
             cls.channels = None
@@ -107,6 +106,8 @@ class Base(unittest.TestCase):
             p.stop()
         if cls.pg:
             cls.pg.stop()
+        if getattr(cls, "tmp", None):
+            harness.shutil.rmtree(cls.tmp, ignore_errors=True)
         if bad:
             raise AssertionError("a node exited badly: %r" % bad)
 
