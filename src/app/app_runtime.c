@@ -390,6 +390,11 @@ static bool app_may_claim(void *arg)
     return od_app_may_claim(arg);
 }
 
+static bool app_may_send(void *arg, int64_t claim_mono)
+{
+    return od_app_may_send(arg, claim_mono);
+}
+
 od_err od_app_dispatcher_start(od_app *a, od_channel **chs, size_t n, const od_dispatcher_opts *o,
                                od_dispatcher **out, od_error *e)
 {
@@ -400,6 +405,7 @@ od_err od_app_dispatcher_start(od_app *a, od_channel **chs, size_t n, const od_d
         opts.node_id = od_app_node_id(a);
         opts.may_claim = app_may_claim;
         opts.may_claim_arg = a;
+        opts.may_send = app_may_send;
     }
     return od_dispatcher_start_opts(&env, chs, n, &opts, out, e);
 }

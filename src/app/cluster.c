@@ -25,8 +25,43 @@ struct od_node {
     od_node_view v;         /* since_beat_ms computed when read */
     int64_t last_beat_mono; /* monotonic ms of the last successful heartbeat */
     int64_t last_beat_db;   /* its database time */
+    int64_t held_since;     /* monotonic ms since the lease has been held without a break */
     char error[200];        /* why the last heartbeat failed */
+    char peer_sha[65];      /* when the policy differs: the hash most other live nodes run */
 };
+
+/* The policy hashes of the other live nodes (PostgreSQL: several nodes):
+ * whether this node's is outvoted (core/cluster.h), and by which hash. */
+#define PEERS_MAX 64
+static od_err peer_policies(od_tx *tx, const od_node *n, const char *own, int64_t db_now, bool *differs,
+                            char peer[65], od_error *e)
+{
+    char hashes[PEERS_MAX][65];
+    const char *ptr[PEERS_MAX];
+    size_t k = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_NODE_PEER_POLICIES, &r, e,
+                            OD_BINDS(OD_TEXT(n->id), OD_INT(db_now - OD_NODE_DEAD_MS)));
+    while (!rc && k < PEERS_MAX && !(rc = od_rows_step(r, &row)) && row) {
+        snprintf(hashes[k], sizeof hashes[k], "%s", od_rows_null(r, 0) ? "" : od_rows_text(r, 0));
+        ptr[k] = hashes[k];
+        k++;
+    }
+    od_rows_close(r);
+    *differs = !rc && od_node_policy_differs(own, ptr, k);
+    peer[0] = '\0';
+    for (size_t i = 0; *differs && i < k; i++) { /* the most common other hash */
+        size_t c = 0, best = 0;
+        for (size_t j = 0; j < k; j++)
+            c += strcmp(ptr[j], ptr[i]) == 0;
+        for (size_t j = 0; j < k && peer[0]; j++)
+            best += strcmp(ptr[j], peer) == 0;
+        if (strcmp(ptr[i], own) != 0 && c > best)
+            snprintf(peer, 65, "%s", ptr[i]);
+    }
+    return rc;
+}
 
 bool od_app_multi_node(const od_app *a)
 {
@@ -55,6 +90,29 @@ bool od_app_may_claim(od_app *a)
     return od_node_may_claim(&v);
 }
 
+void od_app_node_set_policy(od_app *a, const char *sha_hex)
+{
+    od_node *n = a->node;
+    if (!n || !sha_hex)
+        return;
+    pthread_mutex_lock(&n->mu);
+    snprintf(n->policy_sha, sizeof n->policy_sha, "%s", sha_hex);
+    pthread_mutex_unlock(&n->mu);
+}
+
+bool od_app_may_send(od_app *a, int64_t claim_mono)
+{
+    if (!a->node || !a->node->multi)
+        return true;
+    od_node *n = a->node;
+    od_node_view v;
+    view_now(n, &v);
+    pthread_mutex_lock(&n->mu);
+    int64_t held = n->held_since;
+    pthread_mutex_unlock(&n->mu);
+    return od_node_may_claim(&v) && od_claim_still_held(held, claim_mono);
+}
+
 void od_app_node_beat(od_app *a)
 {
     od_node *n = a->node;
@@ -63,6 +121,10 @@ void od_app_node_beat(od_app *a)
     od_error e = {0};
     od_tx *tx = NULL;
     int64_t before = od_clock_now(NULL), db_now = 0, after = 0, offset = 0;
+    char sha[65];
+    pthread_mutex_lock(&n->mu); /* a policy reload may set it meanwhile */
+    snprintf(sha, sizeof sha, "%s", n->policy_sha);
+    pthread_mutex_unlock(&n->mu);
     od_err rc = od_tx_begin(a->store, true, &tx, &e);
     if (!rc)
         rc = od_tx_scalar(tx, OD_Q_DB_NOW, &db_now, &e, OD_BINDS(OD_INT(before)));
@@ -71,19 +133,30 @@ void od_app_node_beat(od_app *a)
         offset = od_node_offset(before, db_now, after);
         rc = od_tx_exec(tx, OD_Q_NODE_BEAT, &e,
                         OD_BINDS(OD_TEXT(n->id), OD_TEXT(n->boot_id), OD_INT(n->started_at), OD_INT(db_now),
-                                 OD_TEXT(NODE_VERSION), OD_TEXT(n->policy_sha), OD_INT(offset)));
+                                 OD_TEXT(NODE_VERSION), OD_TEXT(sha), OD_INT(offset)));
     }
+    bool differs = false;
+    char peer[65] = "";
+    if (!rc && n->multi)
+        rc = peer_policies(tx, n, sha, db_now, &differs, peer, &e);
     if (!rc)
         rc = od_tx_commit(tx, &e);
     else
         od_tx_rollback(tx);
     pthread_mutex_lock(&n->mu);
+    bool was_differing = n->v.policy_differs;
+    if (!rc) {
+        n->v.policy_differs = differs;
+        snprintf(n->peer_sha, sizeof n->peer_sha, "%s", peer);
+    }
     bool was_ok = n->v.beat_ok, was_skewed = n->v.ever_beat && !od_node_offset_ok(n->v.offset_ms);
     n->v.beat_ok = rc == OD_OK;
     if (!rc) {
+        int64_t mono = od_clock_mono_ms();
+        n->held_since = od_node_held_since(n->v.ever_beat, n->held_since, n->last_beat_mono, mono);
         n->v.ever_beat = true;
         n->v.offset_ms = offset;
-        n->last_beat_mono = od_clock_mono_ms();
+        n->last_beat_mono = mono;
         n->last_beat_db = db_now;
         n->error[0] = '\0';
     } else
@@ -92,6 +165,11 @@ void od_app_node_beat(od_app *a)
     pthread_mutex_unlock(&n->mu);
     if (rc && was_ok)
         od_errorlog("节点心跳失败 (node heartbeat failed): %s", e.message);
+    if (!rc && differs && !was_differing)
+        od_errorlog(
+            "本节点的策略文件 (sha256 %.12s…) 与集群多数节点 (sha256 %.12s…) 不同：停止认领 (this node's "
+            "policy differs from the one most other nodes run: it stops claiming)",
+            sha, peer);
     if (skewed && !was_skewed)
         od_errorlog("本节点时钟与数据库时钟相差 %" PRId64
                     " 毫秒，超过 %d 毫秒：停止认领 (this node's clock is %" PRId64
@@ -162,6 +240,15 @@ void od_app_ready(od_app *a, od_app_readiness *out)
             "%s本节点时钟与数据库时钟相差 %" PRId64 " 毫秒，超过 %d 毫秒 (this node's clock is %" PRId64
             " ms off the database clock, more than %d ms)",
             b.n ? "; " : "", v.offset_ms, OD_CLOCK_OFFSET_MAX_MS, v.offset_ms, OD_CLOCK_OFFSET_MAX_MS);
+    if (out->why & OD_NODE_POLICY_DIFFERS) {
+        pthread_mutex_lock(&n->mu);
+        od_sbuf_printf(
+            &b,
+            "%s本节点策略文件的 sha256 为 %s，集群多数节点为 %s (this node's policy file has sha256 "
+            "%s, most other nodes run %s)",
+            b.n ? "; " : "", n->policy_sha, n->peer_sha, n->policy_sha, n->peer_sha);
+        pthread_mutex_unlock(&n->mu);
+    }
     if (out->why & OD_NODE_LEASE_LOST)
         od_sbuf_printf(&b,
                        "%s节点租约已失：%" PRId64
@@ -190,8 +277,12 @@ char *od_app_node_metrics(od_app *a)
         "# HELP opsdesk_node_ready 1 when this node is ready and may claim work (/readyz).\n"
         "# TYPE opsdesk_node_ready gauge\nopsdesk_node_ready %d\n"
         "# HELP opsdesk_node_heartbeat_age_seconds Time since this node's last successful heartbeat.\n"
-        "# TYPE opsdesk_node_heartbeat_age_seconds gauge\nopsdesk_node_heartbeat_age_seconds %.3f\n",
-        (double)v.offset_ms / 1000.0, r.ready ? 1 : 0, (double)v.since_beat_ms / 1000.0);
+        "# TYPE opsdesk_node_heartbeat_age_seconds gauge\nopsdesk_node_heartbeat_age_seconds %.3f\n"
+        "# HELP opsdesk_node_policy_differs 1 when this node's policy file differs from the one most other "
+        "live nodes run (it is then not ready).\n"
+        "# TYPE opsdesk_node_policy_differs gauge\nopsdesk_node_policy_differs %d\n",
+        (double)v.offset_ms / 1000.0, r.ready ? 1 : 0, (double)v.since_beat_ms / 1000.0,
+        v.policy_differs ? 1 : 0);
     if (b.oom) {
         free(b.p);
         return NULL;

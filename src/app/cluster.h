@@ -25,6 +25,12 @@ bool od_app_multi_node(const od_app *a);
 /* Whether this node may claim deadlines and messages now: always on a
  * single-node store; on a shared one only while ready (core/cluster.h). */
 bool od_app_may_claim(od_app *a);
+/* Whether a claim taken at claim_mono (monotonic ms) may still be acted on
+ * (a send started): the node may claim and has held its lease without a
+ * break since before the claim (core/cluster.h od_claim_still_held). */
+bool od_app_may_send(od_app *a, int64_t claim_mono);
+/* A reloaded policy's hash: reported from the next heartbeat on. */
+void od_app_node_set_policy(od_app *a, const char *sha_hex);
 
 typedef struct od_app_readiness {
     bool ready;

@@ -6,12 +6,14 @@
  * across transactions events_writer.c (events_int.h lists the files). */
 #include "app/events.h"
 #include "app/events_int.h"
+#include "util/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define WINDOWS_MAX 1000
+#define INGEST_ATTEMPTS 3
 
 static void windows_free(ctx *c)
 {
@@ -131,13 +133,18 @@ static void items_reset(od_ingest_item *items, size_t n)
 static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *ep, int64_t now,
                          od_ingest_item *items, size_t n, bool savepoints, bool *retry, od_error *e)
 {
-    ctx c = {.a = a, .w = w, .ep = ep, .now = now, .savepoints = savepoints};
+    ctx c = {.a = a,
+             .w = w,
+             .ep = ep,
+             .now = now,
+             .savepoints = savepoints,
+             .shared = od_store_multi_node(a->store)};
     *retry = false;
     c.ci_cache = json_object();
     od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e)
                            : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
-        rc = od_ev_keys_load(&c, e);
+        rc = c.shared ? od_ev_keys_lock(&c, items, n, e) : od_ev_keys_load(&c, e);
     if (!rc)
         rc = windows_load(&c, e);
     if (!rc)
@@ -152,6 +159,8 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
             break;
         }
     }
+    if (!rc && !failed)
+        rc = od_ev_repeats_flush(&c, e);
     if (!rc && !failed)
         rc = od_ev_groups_flush(&c, e);
     if (c.tx) {
@@ -181,6 +190,7 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
                                 (c.woke_dispatcher ? OD_COMMIT_OUTBOX : 0u));
     }
     od_ev_groups_clear(w);
+    od_ev_repeats_free(&c);
     windows_free(&c);
     json_decref(c.ci_cache);
     free(c.labels.p);
@@ -207,9 +217,21 @@ od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, si
      * incident it cannot open); if one of several fails, all again with a
      * savepoint each, so that it alone is refused. */
     bool retry = false;
-    od_err rc = ingest_run(a, w, ep, now, items, n, false, &retry, e);
-    if (!rc && retry)
-        rc = ingest_run(a, w, ep, now, items, n, true, &retry, e);
+    od_err rc = OD_OK;
+    /* PostgreSQL: a deadlock or serialization failure undid the whole
+     * transaction (OD_E_RETRY): run it again, a few times, before the
+     * senders see 503.  (The key locks are taken in order; rows such as
+     * correlation groups are not.) */
+    for (int attempt = 1;; attempt++) {
+        rc = ingest_run(a, w, ep, now, items, n, false, &retry, e);
+        if (!rc && retry)
+            rc = ingest_run(a, w, ep, now, items, n, true, &retry, e);
+        if (rc != OD_E_RETRY || attempt == INGEST_ATTEMPTS)
+            break;
+        od_warn("event ingestion: %s; again (%d of %d)", e->message, attempt + 1, INGEST_ATTEMPTS);
+        items_reset(items, n);
+        memset(e, 0, sizeof *e);
+    }
     od_event_policy_free(dflt);
     return rc;
 }

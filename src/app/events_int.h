@@ -75,6 +75,18 @@ typedef struct ctx {
         int64_t id;
     } * added;
     size_t n_added, cap_added;
+    /* several nodes share the store: keys are locked and looked up in the
+     * database, not in the table (events_repeats.c) */
+    bool shared;
+    /* the repeats of this transaction not written yet (events_repeats.c):
+     * stored event id (0 = free slot) → repeats and the latest raw text */
+    struct {
+        struct ev_repeat {
+            int64_t id, n;
+            char *raw;
+        } * v;
+        size_t cap, n; /* cap: a power of two */
+    } reps;
 } ctx;
 
 typedef struct decision {
@@ -150,6 +162,21 @@ od_err od_ev_keys_load(ctx *c, od_error *e);
 od_err od_ev_key_added(ctx *c, uint64_t hash, int64_t id, od_error *e);
 /* The writes since added[from] were rolled back: so are their keys. */
 void od_ev_keys_undo(ctx *c, size_t from);
+
+/* ---- repeats and key locks (events_repeats.c) ---- */
+/* One more repeat of stored event id, raw its latest text (copied). */
+od_err od_ev_repeat_add(ctx *c, int64_t id, const char *raw, od_error *e);
+/* The repeats of id not written yet (0: none). */
+int64_t od_ev_repeats_pending(const ctx *c, int64_t id);
+/* Writes id's pending repeats now (before another write of its row). */
+od_err od_ev_repeat_flush_one(ctx *c, int64_t id, od_error *e);
+/* Before the commit: every pending repeat, one statement; frees them. */
+od_err od_ev_repeats_flush(ctx *c, od_error *e);
+void od_ev_repeats_free(ctx *c);
+/* Several nodes: locks the key hashes of every event of items, ascending. */
+od_err od_ev_keys_lock(ctx *c, const od_ingest_item *items, size_t n, od_error *e);
+/* Several nodes: locks (CI, rule) before looking for its open incident. */
+od_err od_ev_incident_lock(ctx *c, int64_t ci_id, const char *rule, od_error *e);
 
 /* ---- texts (events_text.c) ---- */
 /* An object of string values in its own key order (else jansson's text). */

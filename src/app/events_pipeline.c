@@ -339,6 +339,10 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
     char number[40] = "";
     od_err rc = OD_OK;
     if (rule >= 0 && o->ci_id) {
+        if (c->shared) /* several nodes: one decides at a time whether (CI, rule) has an open incident */
+            rc = od_ev_incident_lock(c, o->ci_id, rname, e);
+        if (rc)
+            return rc;
         od_rows *r = NULL;
         rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, OD_BINDS(OD_INT(o->ci_id), OD_TEXT(rname)));
         bool row = false;
@@ -492,17 +496,21 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
     return respond(c, ls, cr.cls, o, e);
 }
 
+/* The stored event of (source, key): with one node by the ids the key
+ * table gives, with several (c->shared: the key is locked) by the key. */
 static od_err stored_load(ctx *c, const char *source, const char *key, stored *st, od_error *e)
 {
     memset(st, 0, sizeof *st);
     int64_t ids[4];
-    size_t n = od_event_keys_find(c->keys, (uint64_t)od_ev_key_hash(source, key), ids, 4);
+    size_t n = c->shared ? 1 : od_event_keys_find(c->keys, (uint64_t)od_ev_key_hash(source, key), ids, 4);
     if (n > 4) /* four events with one 64-bit hash: never seen; refuse rather than guess */
         return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
     for (size_t i = 0; i < n && !st->have; i++) {
         od_rows *r = NULL;
-        od_err rc = od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e,
-                                OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
+        od_err rc = c->shared
+                        ? od_tx_query(c->tx, OD_Q_EV_BY_KEY, &r, e, OD_BINDS(OD_TEXT(source), OD_TEXT(key)))
+                        : od_tx_query(c->tx, OD_Q_EV_BY_ID_KEY, &r, e,
+                                      OD_BINDS(OD_INT(ids[i]), OD_TEXT(source), OD_TEXT(key)));
         if (rc)
             return rc;
         bool row = false;
@@ -519,7 +527,7 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
             st->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
             st->window_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
             st->flapping = od_rows_int(r, 8) != 0;
-            st->count = od_rows_int(r, 9);
+            st->count = od_rows_int(r, 9) + od_ev_repeats_pending(c, st->id);
         }
         od_rows_close(r);
         if (rc)
@@ -654,14 +662,17 @@ static od_err row_write(ctx *c, one *x, od_error *e)
     int64_t closed = o->closed ? c->now : 0;
     x->id = x->st.id;
     if (x->st.have) {
-        od_err rc = od_tx_exec(
-            c->tx, OD_Q_EV_UPDATE, e,
-            OD_BINDS(OD_TEXT(status), OD_TEXT(od_event_state_key(o->state)), OD_TEXT(cls),
-                     OD_TEXT(ev->severity), OD_TEXT(ev->summary), OD_INT_OR_NULL(o->ci_id, o->ci_id != 0),
-                     OD_TEXT(labels), OD_TEXT(ann), OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
-                     OD_TEXT(o->group_key), OD_INT_OR_NULL(o->incident_id, o->incident_id != 0),
-                     OD_TEXT(rule), OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now),
-                     OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
+        od_err rc = od_ev_repeat_flush_one(c, x->id, e); /* its raw and last_seen are older than this */
+        if (!rc)
+            rc = od_tx_exec(c->tx, OD_Q_EV_UPDATE, e,
+                            OD_BINDS(OD_TEXT(status), OD_TEXT(od_event_state_key(o->state)), OD_TEXT(cls),
+                                     OD_TEXT(ev->severity), OD_TEXT(ev->summary),
+                                     OD_INT_OR_NULL(o->ci_id, o->ci_id != 0), OD_TEXT(labels), OD_TEXT(ann),
+                                     OD_TEXT(x->raw), OD_BOOL(x->flapping), OD_TEXT(changes),
+                                     OD_TEXT(o->group_key),
+                                     OD_INT_OR_NULL(o->incident_id, o->incident_id != 0), OD_TEXT(rule),
+                                     OD_INT_OR_NULL(o->window_id, o->window_id != 0), OD_INT(c->now),
+                                     OD_INT(c->now), OD_INT_OR_NULL(closed, closed != 0), OD_INT(x->id)));
         return rc ? rc : decisions_write(c, x->id, o, e);
     }
     int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
@@ -677,7 +688,9 @@ static od_err row_write(ctx *c, one *x, od_error *e)
                               OD_INT_OR_NULL(x->b->api_key_id, x->b->api_key_id != 0), OD_INT(first),
                               OD_INT(c->now), OD_INT(c->now), OD_INT(c->now),
                               OD_INT_OR_NULL(closed, closed != 0), OD_TEXT(c->decs.p), OD_INT(hash)));
-    return rc ? rc : od_ev_key_added(c, (uint64_t)hash, x->id, e);
+    if (rc || c->shared) /* several nodes: the unique index is the table */
+        return rc;
+    return od_ev_key_added(c, (uint64_t)hash, x->id, e);
 }
 
 /* What needs the event's id: the response's outbox rows, the group it
@@ -723,8 +736,12 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
     bool window_over = st->firing && st->state == OD_EVS_SILENCED && !still_silenced(c, st, &x->ls);
     x->move = od_event_state_move(st->state, x->act, window_over);
     if (x->move == OD_EVM_KEEP) {
-        rc = od_tx_exec(c->tx, OD_Q_EV_REPEAT, e,
-                        OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)));
+        /* written before the commit with the transaction's other repeats
+         * (events_repeats.c); at once when this request may be undone alone */
+        rc = c->savepoints
+                 ? od_tx_exec(c->tx, OD_Q_EV_REPEAT, e,
+                              OD_BINDS(OD_INT(c->now), OD_TEXT(x->raw), OD_INT(c->now), OD_INT(st->id)))
+                 : od_ev_repeat_add(c, st->id, x->raw, e);
         if (!rc && ev->note)
             rc = od_tx_exec(
                 c->tx, OD_Q_EVD_INSERT, e,

@@ -204,12 +204,23 @@ od_err od_ev_group_put(ctx *c, const char *key, int64_t lead, od_error *e)
     return od_tx_exec(c->tx, OD_Q_EVG_PUT, e, OD_BINDS(OD_TEXT(key), OD_INT(lead), OD_INT(c->now)));
 }
 
-/* Before the commit: what the transaction did to its groups. */
+static int by_key(const void *a, const void *b)
+{
+    return strcmp((*(group_ent *const *)a)->key, (*(group_ent *const *)b)->key);
+}
+
+/* Before the commit: what the transaction did to its groups, in the order
+ * of their keys (two nodes' group commits then lock shared group rows in
+ * one order and do not deadlock on them). */
 od_err od_ev_groups_flush(ctx *c, od_error *e)
 {
     od_err rc = OD_OK;
+    group_ent *order[GROUPS_MEM / 2];
+    for (size_t k = 0; k < c->w->groups.n; k++)
+        order[k] = &c->w->groups.v[c->w->groups.used[k]];
+    qsort(order, c->w->groups.n, sizeof order[0], by_key);
     for (size_t k = 0; !rc && k < c->w->groups.n; k++) {
-        group_ent *g = &c->w->groups.v[c->w->groups.used[k]];
+        group_ent *g = order[k];
         if (g->put)
             rc = od_tx_exec(c->tx, OD_Q_EVG_PUT_N, e,
                             OD_BINDS(OD_TEXT(g->key), OD_INT(g->lead), OD_INT(g->last), OD_INT(g->members)));
@@ -234,7 +245,7 @@ int64_t od_ev_key_hash(const char *source, const char *key)
  * it. */
 static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
 {
-    if (a->event_keys)
+    if (a->event_keys || od_store_multi_node(a->store)) /* several nodes: no table (events_repeats.c) */
         return OD_OK;
     od_event_keys *k = od_event_keys_new();
     if (!k)
@@ -257,7 +268,7 @@ static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
 od_err od_events_keys_load(od_app *a, size_t *count, od_error *e)
 {
     od_tx *tx = NULL;
-    od_err rc = a->event_keys ? OD_OK : od_tx_begin(a->store, false, &tx, e);
+    od_err rc = a->event_keys || od_store_multi_node(a->store) ? OD_OK : od_tx_begin(a->store, false, &tx, e);
     if (!rc && tx) {
         rc = keys_read(a, tx, e);
         od_tx_rollback(tx);

@@ -8,6 +8,7 @@
 #define OD_CLUSTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A node upserts its heartbeat row this often. */
@@ -38,13 +39,15 @@ typedef struct od_node_view {
     bool ever_beat;        /* a heartbeat has succeeded since start */
     int64_t offset_ms;     /* node clock − database clock at the last heartbeat */
     int64_t since_beat_ms; /* monotonic ms since the last successful heartbeat */
+    bool policy_differs;   /* more live nodes run another policy than this one's (od_node_policy_differs) */
 } od_node_view;
 
 /* Why a node is not ready (bits; 0 = ready). */
 enum {
-    OD_NODE_STORE_DOWN = 1u, /* the last heartbeat failed, or none succeeded yet */
-    OD_NODE_SKEWED = 2u,     /* |offset| > OD_CLOCK_OFFSET_MAX_MS */
-    OD_NODE_LEASE_LOST = 4u, /* no heartbeat for OD_NODE_SELF_FENCE_MS or more */
+    OD_NODE_STORE_DOWN = 1u,     /* the last heartbeat failed, or none succeeded yet */
+    OD_NODE_SKEWED = 2u,         /* |offset| > OD_CLOCK_OFFSET_MAX_MS */
+    OD_NODE_LEASE_LOST = 4u,     /* no heartbeat for OD_NODE_SELF_FENCE_MS or more */
+    OD_NODE_POLICY_DIFFERS = 8u, /* its policy file's hash is not the cluster's */
 };
 
 /* |offset| <= OD_CLOCK_OFFSET_MAX_MS. */
@@ -62,5 +65,22 @@ int64_t od_node_offset(int64_t before, int64_t db_now, int64_t after);
  * elapsed_ms ago (monotonic) with a lease of lease_ms: the remaining lease
  * must be at least the time-out plus OD_CLAIM_SEND_MARGIN_MS. */
 bool od_claim_may_send(int64_t lease_ms, int64_t elapsed_ms, int64_t timeout_ms);
+/* Since when (monotonic ms) the node has held its lease without a break, after
+ * a successful heartbeat at now: the previous value, unless this is the first
+ * heartbeat (ever_beat false) or the one before it (last_beat) is more than
+ * OD_NODE_SELF_FENCE_MS ago — then the lease was lost in between (a partition,
+ * a pause) and is held again from now. */
+int64_t od_node_held_since(bool ever_beat, int64_t held_since, int64_t last_beat, int64_t now);
+/* Whether a node whose policy hash is own runs another policy than the
+ * cluster's, given the hashes of the other live nodes (peers, n of them):
+ * some other hash is held by strictly more live nodes than own (this node
+ * counted).  A tie differs from nobody: two nodes of two policies both stay
+ * ready (an operator reloading nodes one by one passes through it). */
+bool od_node_policy_differs(const char *own, const char *const *peers, size_t n);
+/* A claim taken at claim_mono is still this node's to act on only if the
+ * node has held its lease without a break since before it (held_since <=
+ * claim_mono): a node that lost its lease meanwhile may have been counted
+ * dead, its claims sent by another node. */
+bool od_claim_still_held(int64_t held_since, int64_t claim_mono);
 
 #endif

@@ -66,6 +66,7 @@ struct od_dispatcher {
     char node[OD_DISPATCH_NODE_MAX];      /* claimed_by of this node's claims */
     bool (*may_claim)(void *arg);         /* NULL: always */
     void *may_claim_arg;
+    bool (*may_send)(void *arg, int64_t claim_mono); /* NULL: may_claim */
     int64_t swept_mono; /* monotonic ms of the last sweep of other nodes' stale claims */
 };
 
@@ -198,11 +199,11 @@ static od_err finish(od_dispatcher *d, od_tx *tx, const job *j, const char *stat
     if (j->t->bot)
         rc = od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, e,
                         OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0),
-                                 OD_INT(j->id), OD_TEXT(d->node)));
+                                 OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     else
         rc = od_tx_exec(tx, OD_Q_DSP_FINISH, e,
                         OD_BINDS(OD_TEXT(status), OD_INT(next), OD_INT_OR_NULL(sent_at, sent_at != 0),
-                                 OD_INT(j->id), OD_TEXT(d->node)));
+                                 OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     return rc ? rc : ours(tx, j, status, e);
 }
 
@@ -229,9 +230,11 @@ static od_err row_unclaim(od_dispatcher *d, od_tx *tx, const job *j, od_error *e
 {
     od_err rc;
     if (j->t->bot)
-        rc = od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e, OD_BINDS(OD_INT(j->id), OD_TEXT(d->node)));
+        rc = od_tx_exec(tx, OD_Q_DSP_BOT_UNCLAIM, e,
+                        OD_BINDS(OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     else
-        rc = od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e, OD_BINDS(OD_INT(j->id), OD_TEXT(d->node)));
+        rc = od_tx_exec(tx, OD_Q_DSP_UNCLAIM, e,
+                        OD_BINDS(OD_INT(j->id), OD_TEXT(d->node), OD_INT(j->lease_until)));
     return rc ? rc : ours(tx, j, "unclaim", e);
 }
 
@@ -620,6 +623,14 @@ static bool may_claim(od_dispatcher *d)
     return !d->may_claim || d->may_claim(d->may_claim_arg);
 }
 
+/* A claimed job may be sent: the node may claim and has held its lease
+ * since the claim (else it may have been counted dead meanwhile and the row
+ * sent by another node: a pause or a partition longer than the self-fence). */
+static bool may_send(od_dispatcher *d, const job *j)
+{
+    return d->may_send ? d->may_send(d->may_claim_arg, j->claim_mono) : may_claim(d);
+}
+
 /* One pass at `now`; run_mu held. */
 static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
 {
@@ -644,7 +655,7 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
             /* a send starts only while the claim's lease outlasts it with
              * margin (by this machine's monotonic clock) and this node may
              * still claim; otherwise the row is given back */
-            if (!rc && !stopping(d) && may_claim(d) &&
+            if (!rc && !stopping(d) && may_send(d, &jobs[k]) &&
                 od_claim_may_send(OD_CLAIM_LEASE_MS, od_clock_mono_ms() - jobs[k].claim_mono,
                                   od_channel_timeout_ms(jobs[k].ch)))
                 send_job(d, &jobs[k]);
@@ -912,6 +923,7 @@ od_err od_dispatcher_start_opts(const od_dispatcher_env *env, od_channel **chs, 
     snprintf(d->node, sizeof d->node, "%s", o && o->node_id && *o->node_id ? o->node_id : "local");
     d->may_claim = o ? o->may_claim : NULL;
     d->may_claim_arg = o ? o->may_claim_arg : NULL;
+    d->may_send = o ? o->may_send : NULL;
     for (size_t len = strlen(d->public_url); len && d->public_url[len - 1] == '/';)
         d->public_url[--len] = '\0';
     for (size_t i = 0; i < n; i++)

@@ -71,6 +71,9 @@ typedef struct od_dispatcher_opts {
     const char *node_id;
     bool (*may_claim)(void *arg);
     void *may_claim_arg;
+    /* whether a claim taken at claim_mono (monotonic ms) may still be sent
+     * (NULL → may_claim); same arg */
+    bool (*may_send)(void *arg, int64_t claim_mono);
 } od_dispatcher_opts;
 
 /* Recovers rows left 'sending', then starts the worker thread.  chs (n

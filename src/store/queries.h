@@ -16,6 +16,7 @@
 #include "store/queries_desk.h"
 #include "store/queries_ke.h"
 #include "store/queries_duties.h"
+#include "store/queries_ev_dedup.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -28,6 +29,7 @@
     OD_QUERY_LIST_DESK(X)                                                                                    \
     OD_QUERY_LIST_KE(X)                                                                                      \
     OD_QUERY_LIST_DUTIES(X)                                                                                  \
+    OD_QUERY_LIST_EV_DEDUP(X)                                                                                \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -25,6 +25,9 @@
     /* which node fired how many deadlines (tests, docs/deploy/cluster.md) */                                \
     X(DL_FIRED_COUNT, "SELECT COUNT(*) FROM deadlines WHERE fired_by = ?")                                   \
     /* the audit chain's lock row, updated last in every appending transaction */                            \
-    X(AUDIT_LOCK, "UPDATE audit_lock SET appends = appends + 1 WHERE id = 1")
+    X(AUDIT_LOCK, "UPDATE audit_lock SET appends = appends + 1 WHERE id = 1")                                \
+    /* the policy hashes of the other live nodes (heartbeat at or after the bound) */                        \
+    X(NODE_PEER_POLICIES, "SELECT policy_sha256 FROM opsdesk_nodes WHERE node_id <> ? AND heartbeat_at >= "  \
+                          "? ORDER BY node_id LIMIT 64")
 
 #endif

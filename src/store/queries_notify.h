@@ -26,18 +26,21 @@
                  "lease_until = ? WHERE id = ? AND status = 'pending'")                                      \
     X(DSP_BOT_CLAIM, "UPDATE bot_outbox SET status = 'sending', attempts = attempts + 1, "                   \
                      "claimed_by = ?, lease_until = ? WHERE id = ? AND status = 'pending'")                  \
-    /* what follows a claim changes the row only while the claim is still ours */                            \
+    /* what follows a claim changes the row only while the claim is still ours: this node's, under the */    \
+    /* lease it took (the lease's end is the claim's fencing token: a re-claim, even by this node, has */    \
+    /* another) */                                                                                           \
     X(DSP_UNCLAIM, "UPDATE outbox SET status = 'pending', attempts = attempts - 1, claimed_by = NULL, "      \
-                   "lease_until = NULL WHERE id = ? AND status = 'sending' AND claimed_by = ?")              \
+                   "lease_until = NULL WHERE id = ? AND status = 'sending' AND claimed_by = ? AND "          \
+                   "lease_until = ?")                                                                        \
     X(DSP_BOT_UNCLAIM, "UPDATE bot_outbox SET status = 'pending', attempts = attempts - 1, "                 \
                        "claimed_by = NULL, lease_until = NULL WHERE id = ? AND status = 'sending' AND "      \
-                       "claimed_by = ?")                                                                     \
+                       "claimed_by = ? AND lease_until = ?")                                                 \
     X(DSP_DEFER, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")                                       \
     X(DSP_BOT_DEFER, "UPDATE bot_outbox SET next_attempt_at = ? WHERE id = ?")                               \
     X(DSP_FINISH, "UPDATE outbox SET status = ?, next_attempt_at = ?, sent_at = ? WHERE id = ? AND "         \
-                  "status = 'sending' AND claimed_by = ?")                                                   \
+                  "status = 'sending' AND claimed_by = ? AND lease_until = ?")                               \
     X(DSP_BOT_FINISH, "UPDATE bot_outbox SET status = ?, next_attempt_at = ?, sent_at = ? "                  \
-                      "WHERE id = ? AND status = 'sending' AND claimed_by = ?")                              \
+                      "WHERE id = ? AND status = 'sending' AND claimed_by = ? AND lease_until = ?")          \
     X(DSP_DELIVERY_INSERT, "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, "            \
                            "status, http_status, vendor_code, error) VALUES(?,?,?,?,?,?,?,?,?)")             \
     /* claims left 'sending': this node's own from before its start (or of no                                \

@@ -60,9 +60,6 @@ PG_SKIP = {
 # Correct on PostgreSQL but too slow for `make test`: run by `make test-pg`
 # (OPSDESK_TEST_PG_FULL=1).
 PG_SLOW = {
-    "test_events.Events.test_flood_of_duplicates_is_one_row_r_evt_3":
-        "100 000 repeats of one key, 5 000 per transaction: each repeat is a new row version of one row, "
-        "O(n^2) per transaction until the set-based upsert (design study 3.6); about 5 min here",
 }
 
 _pg_cluster = None

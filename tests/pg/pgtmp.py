@@ -57,6 +57,13 @@ class Pg:
             cmd = ["runuser", "-u", self.user, "--"] + cmd
         return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
 
+    def _opts(self):
+        return ("-c listen_addresses='' -c unix_socket_directories='%s' -c port=%d -c fsync=%s "
+                "-c full_page_writes=%s -c synchronous_commit=%s -c shared_buffers=128MB "
+                "-c max_connections=300 -c idle_in_transaction_session_timeout=15s"
+                % (self.dir, PORT, "on" if self.fsync else "off", "on" if self.fsync else "off",
+                   "on" if self.fsync else "off"))
+
     def url(self, db="opsdesk"):
         return "postgresql:///%s?host=%s&port=%d&user=postgres" % (db, self.dir, PORT)
 
@@ -73,11 +80,7 @@ class Pg:
         try:
             self._run([os.path.join(BIN, "initdb"), "-D", self.data, "-U", "postgres", "-A", "trust",
                        "-E", "UTF8", "--locale=C", "--no-sync"], cwd=self.dir)
-            opts = ("-c listen_addresses='' -c unix_socket_directories='%s' -c port=%d -c fsync=%s "
-                    "-c full_page_writes=%s -c synchronous_commit=%s -c shared_buffers=128MB "
-                    "-c max_connections=300 -c idle_in_transaction_session_timeout=15s"
-                    % (self.dir, PORT, "on" if self.fsync else "off", "on" if self.fsync else "off",
-                       "on" if self.fsync else "off"))
+            opts = self._opts()
             self._run([os.path.join(BIN, "pg_ctl"), "-D", self.data, "-l", os.path.join(self.dir, "log"),
                        "-o", opts, "-w", "-t", "60", "start"], cwd=self.dir)
         except subprocess.CalledProcessError as ex:
@@ -105,6 +108,50 @@ class Pg:
         self.psql('CREATE DATABASE "%s" TEMPLATE template0 ENCODING \'UTF8\' LC_COLLATE \'C\' '
                   'LC_CTYPE \'C\'' % name)
         return self.url(name)
+
+    def start_standby(self, primary, synchronous=True):
+        """Makes this (not started) cluster a streaming-replication standby of
+        primary (a started Pg): pg_basebackup -R -X stream over primary's
+        socket, then starts it on its own socket directory.  synchronous:
+        primary then waits for this standby at every commit
+        (synchronous_standby_names = '*', needs synchronous_commit on, i.e.
+        fsync=True).  Returns self."""
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix="pgtmp-standby-")
+        os.makedirs(self.dir, exist_ok=True)
+        if self.user:
+            pw = pwd.getpwnam(self.user)
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+        os.chmod(self.dir, 0o755)
+        try:
+            self._run([os.path.join(BIN, "pg_basebackup"), "-D", self.data, "-R", "-X", "stream", "-c", "fast",
+                       "-h", primary.dir, "-p", str(PORT), "-U", "postgres"], cwd=self.dir)
+            self.fsync = primary.fsync
+            opts = self._opts()  # the primary's settings (a standby refuses lower max_connections)
+            self._run([os.path.join(BIN, "pg_ctl"), "-D", self.data, "-l", os.path.join(self.dir, "log"),
+                       "-o", opts, "-w", "-t", "60", "start"], cwd=self.dir)
+        except subprocess.CalledProcessError as ex:
+            raise RuntimeError("pgtmp standby: %s failed:\n%s" % (ex.cmd, ex.stdout.decode(errors="replace")))
+        self.started = True
+        if synchronous:
+            primary.psql("ALTER SYSTEM SET synchronous_standby_names = '*'")
+            primary.psql("SELECT pg_reload_conf()")
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                if primary.psql("SELECT sync_state FROM pg_stat_replication").strip() == "sync":
+                    break
+                time.sleep(0.2)
+            else:
+                raise RuntimeError("pgtmp standby: not synchronous within 30 s")
+        return self
+
+    def promote(self):
+        """Promotes a standby to primary (pg_ctl promote -w)."""
+        self._run([os.path.join(BIN, "pg_ctl"), "-D", self.data, "-w", "-t", "60", "promote"])
+
+    def kill(self):
+        """Stops the server at once (pg_ctl stop -m immediate: as a crash), keeping its files."""
+        self.stop(remove=False)
 
     def stop(self, remove=True):
         if self.started or os.path.exists(os.path.join(self.data, "postmaster.pid")):

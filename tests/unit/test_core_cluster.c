@@ -120,12 +120,78 @@ static void test_may_send(void **state)
     assert_true(od_claim_may_send(lease, 0, OD_CLAIM_SEND_MAX_MS));
 }
 
+/* The lease held without a break: a gap of more than OD_NODE_SELF_FENCE_MS
+ * between two successful heartbeats starts it again (boundaries ±1 ms). */
+static void test_held_since(void **state)
+{
+    (void)state;
+    const int64_t t = 1000000, f = OD_NODE_SELF_FENCE_MS;
+    static const struct {
+        bool ever;
+        int64_t held, last, now, want;
+    } rows[] = {
+        {false, 0, 0, t, t},                  /* the first heartbeat */
+        {true, 500, t, t + 2000, 500},        /* on time */
+        {true, 500, t, t + f - 1, 500},       /* 1 ms before the fence */
+        {true, 500, t, t + f, 500},           /* at it: still held */
+        {true, 500, t, t + f + 1, t + f + 1}, /* past it: held again from now */
+        {true, 500, t, t + 40000, t + 40000}, /* a 40 s partition or pause */
+        {true, t - 10, t - 10, t, t - 10},    /* right after the first */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(od_node_held_since(rows[i].ever, rows[i].held, rows[i].last, rows[i].now),
+                         rows[i].want);
+}
+
+/* A node's policy differs when another hash is held by strictly more live
+ * nodes than its own (itself counted); ties differ from nobody. */
+static void test_policy_differs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *own;
+        const char *peers[4];
+        size_t n;
+        bool want;
+    } rows[] = {
+        {"a", {0}, 0, false},                 /* alone */
+        {"a", {"a", "a"}, 2, false},          /* all alike */
+        {"a", {"b"}, 1, false},               /* 1 against 1: a tie */
+        {"a", {"b", "b"}, 2, true},           /* 1 against 2 */
+        {"b", {"a", "b"}, 2, false},          /* the majority */
+        {"a", {"b", "c"}, 2, false},          /* 1, 1, 1 */
+        {"a", {"a", "b", "b"}, 3, false},     /* 2 against 2 */
+        {"a", {"b", "b", "b", "a"}, 4, true}, /* 2 against 3 */
+        {"", {"b", "b"}, 2, true},            /* no hash recorded: outvoted like any */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(od_node_policy_differs(rows[i].own, rows[i].peers, rows[i].n), rows[i].want);
+    /* and a node whose policy differs is not ready, for that reason alone */
+    od_node_view v = {.beat_ok = true, .ever_beat = true, .policy_differs = true};
+    assert_int_equal(od_node_unready(&v), OD_NODE_POLICY_DIFFERS);
+    assert_false(od_node_may_claim(&v));
+    v.policy_differs = false;
+    assert_int_equal(od_node_unready(&v), 0);
+}
+
+/* A claim is acted on only when the lease was held since before it. */
+static void test_claim_still_held(void **state)
+{
+    (void)state;
+    assert_true(od_claim_still_held(1000, 1001));
+    assert_true(od_claim_still_held(1000, 1000));
+    assert_false(od_claim_still_held(1000, 999));
+    assert_false(od_claim_still_held(41000, 1000)); /* the lease came back after the claim */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offset_limit),    cmocka_unit_test(test_ready_matrix),
         cmocka_unit_test(test_ready_cases),     cmocka_unit_test(test_dead),
         cmocka_unit_test(test_offset_midpoint), cmocka_unit_test(test_may_send),
+        cmocka_unit_test(test_held_since),      cmocka_unit_test(test_claim_still_held),
+        cmocka_unit_test(test_policy_differs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

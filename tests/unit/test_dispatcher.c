@@ -479,8 +479,8 @@ static void test_stale_claim_dropped(void **state)
     assert_string_equal(st, "sending");
     /* meanwhile another node re-queues and claims it */
     assert_int_equal(exec1(&x, OD_Q_DSP_REQUEUE, OD_BINDS(OD_INT(id), OD_TEXT("local"))), 1);
-    assert_int_equal(
-        exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("node-b"), OD_INT(wall_ms() + 60000), OD_INT(id))), 1);
+    int64_t lease_b = wall_ms() + 60000;
+    assert_int_equal(exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("node-b"), OD_INT(lease_b), OD_INT(id))), 1);
     int all = 0, ok = 0;
     for (int i = 0; i < 400 && all == 0; i++) {
         usleep(10000);
@@ -496,12 +496,22 @@ static void test_stale_claim_dropped(void **state)
     json_t *log = deliveries(&x);
     assert_int_equal(count_status(log, "sent"), 0);
     json_decref(log);
-    /* and node-b's result is recorded only under its own name */
+    /* and node-b's result is recorded only under its own name and its own
+     * lease (the claim's fencing token: an earlier claim of node-b's own,
+     * re-queued and claimed again, is stale too) */
     assert_int_equal(exec1(&x, OD_Q_DSP_FINISH,
-                           OD_BINDS(OD_TEXT("sent"), OD_INT(T0), OD_INT(T0), OD_INT(id), OD_TEXT("local"))),
+                           OD_BINDS(OD_TEXT("sent"), OD_INT(T0), OD_INT(T0), OD_INT(id), OD_TEXT("local"),
+                                    OD_INT(lease_b))),
                      0);
     assert_int_equal(exec1(&x, OD_Q_DSP_FINISH,
-                           OD_BINDS(OD_TEXT("sent"), OD_INT(T0), OD_INT(T0), OD_INT(id), OD_TEXT("node-b"))),
+                           OD_BINDS(OD_TEXT("sent"), OD_INT(T0), OD_INT(T0), OD_INT(id), OD_TEXT("node-b"),
+                                    OD_INT(lease_b - 1))),
+                     0);
+    assert_int_equal(
+        exec1(&x, OD_Q_DSP_UNCLAIM, OD_BINDS(OD_INT(id), OD_TEXT("node-b"), OD_INT(lease_b + 1))), 0);
+    assert_int_equal(exec1(&x, OD_Q_DSP_FINISH,
+                           OD_BINDS(OD_TEXT("sent"), OD_INT(T0), OD_INT(T0), OD_INT(id), OD_TEXT("node-b"),
+                                    OD_INT(lease_b))),
                      1);
     json_decref(control("/_config", "{\"path\": \"/sms/stale\", \"responses\": []}"));
     fx_close(&x);

@@ -1113,6 +1113,25 @@ static int64_t sla_interval(od_tx *tx, int64_t svc, int64_t inc, const char *sou
 }
 
 static void service_levels_store(void **state)
+/* The event de-duplication statements (queries_ev_dedup.h, R-EVT-3): the
+ * key lock answers 0; an event is found by (source, dedup_key); the repeats
+ * of a transaction are one statement over a JSON array: each named event
+ * gets count + n, last_seen = updated_at = t and the raw text as given
+ * (quotes, backslashes, non-ASCII kept), the others stay.  PostgreSQL: a
+ * second row of one key is refused (the unique index of migration 0015);
+ * SQLite's single writer keeps keys unique itself (no index, migration 0007). */
+static od_err event_row(od_tx *tx, const char *source, const char *key, int64_t *id, od_error *e)
+{
+    return od_tx_insert(tx, OD_Q_EV_INSERT, id, e,
+                        OD_BINDS(OD_TEXT(source), OD_TEXT(key), OD_TEXT("firing"), OD_TEXT("open"), OD_NULL(),
+                                 OD_TEXT("warning"), OD_TEXT("s"), OD_NULL(), OD_TEXT("{}"), OD_TEXT("{}"),
+                                 OD_TEXT("{\"v\":0}"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_TEXT(""),
+                                 OD_NULL(), OD_NULL(), OD_NULL(), OD_NULL(), OD_INT((int64_t)1000),
+                                 OD_INT((int64_t)1000), OD_INT((int64_t)1000), OD_INT((int64_t)1000),
+                                 OD_NULL(), OD_TEXT("[]"), OD_INT((int64_t)42)));
+}
+
+static void event_dedup_statements(void **state)
 {
     fx *f = *state;
     od_error e = {0};
@@ -1232,6 +1251,70 @@ static void service_levels_store(void **state)
                      OD_OK);
     assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    int64_t a = 0, b = 0, c = 0, v = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_EV_KEYS_LOCK, &v, &e, OD_BINDS(OD_TEXT("{-5,42,9000000000}"))),
+                     OD_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(event_row(tx, "api", "k1", &a, &e), OD_OK);
+    assert_int_equal(event_row(tx, "api", "k2", &b, &e), OD_OK);
+    assert_int_equal(event_row(tx, "zabbix", "k1", &c, &e), OD_OK); /* another source, same key */
+    if (is_pg()) {
+        int64_t d = 0;
+        assert_int_equal(event_row(tx, "api", "k1", &d, &e), OD_E_CONFLICT);
+    }
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_EV_REPEAT_SET, &e,
+                   OD_BINDS(OD_TEXT("[{\"id\":1,\"n\":4,\"t\":2000,\"raw\":\"{\\\"q\\\":\\\"a\\\\\\\\b\\\","
+                                    "\\\"z\\\":\\\"\u544a\u8b66\\\"}\"},"
+                                    "{\"id\":3,\"n\":1,\"t\":2500,\"raw\":\"{}\"}]"))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 2);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(a, 1);
+    assert_int_equal(c, 3);
+    static const struct {
+        const char *source, *key;
+        int64_t id, count;
+    } want[] = {{"api", "k1", 1, 5}, {"api", "k2", 2, 1}, {"zabbix", "k1", 3, 2}};
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        od_rows *r = NULL;
+        bool row = false;
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_EV_BY_KEY, &r, &e, OD_BINDS(OD_TEXT(want[i].source), OD_TEXT(want[i].key))),
+            OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), want[i].id);
+        assert_string_equal(od_rows_text(r, 1), "firing");
+        assert_int_equal(od_rows_int(r, 9), want[i].count);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_false(row);
+        od_rows_close(r);
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_EV_BY_KEY, &r, &e, OD_BINDS(OD_TEXT("api"), OD_TEXT("k3"))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* raw, last_seen and updated_at of the repeated rows; the other kept */
+    static const struct {
+        int64_t id, last_seen;
+        const char *raw;
+    } raws[] = {
+        {1, 2000, "{\"q\":\"a\\\\b\",\"z\":\"\u544a\u8b66\"}"}, {2, 1000, "{\"v\":0}"}, {3, 2500, "{}"}};
+    for (size_t i = 0; i < sizeof raws / sizeof raws[0]; i++) {
+        assert_int_equal(od_tx_query(tx, OD_Q_EV_GET, &r, &e, OD_BINDS(OD_INT(raws[i].id))), OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 13), raws[i].last_seen); /* last_seen */
+        assert_string_equal(od_rows_text(r, 21), raws[i].raw);
+        assert_int_equal(od_rows_int(r, 23), raws[i].last_seen); /* updated_at */
+        od_rows_close(r);
+    }
+    od_tx_rollback(tx);
 }
 
 int main(void)
@@ -1259,6 +1342,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(service_levels_store, setup, teardown),
         cmocka_unit_test_setup_teardown(search_index_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(activation_level, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_dedup_statements, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
