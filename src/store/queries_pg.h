@@ -70,7 +70,7 @@
       "WITH q(e) AS (SELECT CAST(? AS TEXT)), t(term) AS (SELECT replace(m.a[1], '\"\"', "                   \
       "'\"') FROM q, regexp_matches(q.e, '\"((?:[^\"]|\"\")*)\"', 'g') AS m(a)) SELECT d.ref_id, "           \
       "d.body FROM search_docs d WHERE d.source = CAST(? AS TEXT) AND NOT EXISTS (SELECT 1 FROM "            \
-      "t WHERE strpos(lower(d.body), lower(t.term)) = 0)")                                                  \
+      "t WHERE strpos(lower(d.body), lower(t.term)) = 0)")                                                   \
     X(EV_KEYS_LOCK, "SELECT 0 * COUNT(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT k "     \
                     "FROM unnest(CAST(? AS BIGINT[])) AS u(k) ORDER BY k) AS s) AS l")                       \
     X(EV_REPEAT_SET, "UPDATE events AS e SET count = e.count + r.n, last_seen = r.t, raw = r.raw, "          \

@@ -1113,25 +1113,6 @@ static int64_t sla_interval(od_tx *tx, int64_t svc, int64_t inc, const char *sou
 }
 
 static void service_levels_store(void **state)
-/* The event de-duplication statements (queries_ev_dedup.h, R-EVT-3): the
- * key lock answers 0; an event is found by (source, dedup_key); the repeats
- * of a transaction are one statement over a JSON array: each named event
- * gets count + n, last_seen = updated_at = t and the raw text as given
- * (quotes, backslashes, non-ASCII kept), the others stay.  PostgreSQL: a
- * second row of one key is refused (the unique index of migration 0015);
- * SQLite's single writer keeps keys unique itself (no index, migration 0007). */
-static od_err event_row(od_tx *tx, const char *source, const char *key, int64_t *id, od_error *e)
-{
-    return od_tx_insert(tx, OD_Q_EV_INSERT, id, e,
-                        OD_BINDS(OD_TEXT(source), OD_TEXT(key), OD_TEXT("firing"), OD_TEXT("open"), OD_NULL(),
-                                 OD_TEXT("warning"), OD_TEXT("s"), OD_NULL(), OD_TEXT("{}"), OD_TEXT("{}"),
-                                 OD_TEXT("{\"v\":0}"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_TEXT(""),
-                                 OD_NULL(), OD_NULL(), OD_NULL(), OD_NULL(), OD_INT((int64_t)1000),
-                                 OD_INT((int64_t)1000), OD_INT((int64_t)1000), OD_INT((int64_t)1000),
-                                 OD_NULL(), OD_TEXT("[]"), OD_INT((int64_t)42)));
-}
-
-static void event_dedup_statements(void **state)
 {
     fx *f = *state;
     od_error e = {0};
@@ -1251,6 +1232,31 @@ static void event_dedup_statements(void **state)
                      OD_OK);
     assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
+/* The event de-duplication statements (queries_ev_dedup.h, R-EVT-3): the
+ * key lock answers 0; an event is found by (source, dedup_key); the repeats
+ * of a transaction are one statement over a JSON array: each named event
+ * gets count + n, last_seen = updated_at = t and the raw text as given
+ * (quotes, backslashes, non-ASCII kept), the others stay.  PostgreSQL: a
+ * second row of one key is refused (the unique index of migration 0015);
+ * SQLite's single writer keeps keys unique itself (no index, migration 0007). */
+static od_err event_row(od_tx *tx, const char *source, const char *key, int64_t *id, od_error *e)
+{
+    return od_tx_insert(tx, OD_Q_EV_INSERT, id, e,
+                        OD_BINDS(OD_TEXT(source), OD_TEXT(key), OD_TEXT("firing"), OD_TEXT("open"), OD_NULL(),
+                                 OD_TEXT("warning"), OD_TEXT("s"), OD_NULL(), OD_TEXT("{}"), OD_TEXT("{}"),
+                                 OD_TEXT("{\"v\":0}"), OD_INT((int64_t)0), OD_TEXT("[]"), OD_TEXT(""),
+                                 OD_NULL(), OD_NULL(), OD_NULL(), OD_NULL(), OD_INT((int64_t)1000),
+                                 OD_INT((int64_t)1000), OD_INT((int64_t)1000), OD_INT((int64_t)1000),
+                                 OD_NULL(), OD_TEXT("[]"), OD_INT((int64_t)42)));
+}
+
+static void event_dedup_statements(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
     int64_t a = 0, b = 0, c = 0, v = -1;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
     assert_int_equal(od_tx_scalar(tx, OD_Q_EV_KEYS_LOCK, &v, &e, OD_BINDS(OD_TEXT("{-5,42,9000000000}"))),
