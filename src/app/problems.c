@@ -7,6 +7,7 @@
 #include "app/problems.h"
 #include "app/list.h"
 #include "app/records_kernel.h"
+#include "util/utf8.h"
 #include "core/problem.h"
 
 #include <stdio.h>
@@ -203,10 +204,10 @@ static od_err prb_check(const char *key, json_t *v, od_error *e)
             "%s 由工作流记录，不能直接修改 (%s is recorded by the workflow, not set directly)", key, key);
     switch (c->t) {
     case PT_T:
-        if (!json_is_string(v) || strlen(json_string_value(v)) > TEXT_MAX)
-            return od_error_set(e, OD_E_UNPROCESSABLE, key,
-                                "%s 须为不超过 8000 字节的字符串 (%s must be a string of at most 8000 bytes)",
-                                key, key);
+        if (!json_is_string(v) || od_utf8_count(json_string_value(v), json_string_length(v)) > TEXT_MAX)
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, key,
+                "%s 须为不超过 8000 个字符的字符串 (%s must be a string of at most 8000 characters)", key, key);
         if (strcmp(key, "domain") == 0)
             return one_of(key, v, domains, e);
         if (strcmp(key, "source") == 0)
