@@ -414,6 +414,22 @@ od_err od_problem_from_incident(od_app *a, const od_principal *who, int64_t inci
         in2.title = json_string_value(json_object_get(x.o, "title"));
     if (!rc)
         rc = create_in(a, tx, who, &in2, &id, e);
+    /* the incident's CIs are the problem's, role affected */
+    int64_t cis[64];
+    size_t n_cis = 0;
+    if (!rc) {
+        od_rows *r = NULL;
+        bool row = false;
+        rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(incident_id)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            if (n_cis < sizeof cis / sizeof *cis)
+                cis[n_cis++] = od_rows_int(r, 0);
+        od_rows_close(r);
+    }
+    for (size_t i = 0; !rc && i < n_cis; i++)
+        rc = od_tx_exec(tx, OD_Q_RCI_INSERT, e,
+                        OD_BINDS(OD_INT(id), OD_INT(cis[i]), OD_TEXT("affected"), OD_INT_NONZERO(who ? who->id : 0),
+                                 OD_INT(od_app_now(a))));
     json_decref(fields);
     od_rec_free(&x);
     return answer(a, who, tx, rc, id, out, e);

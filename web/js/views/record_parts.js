@@ -120,17 +120,28 @@ export function actionBar(rec, { onDone, refuseKinds, choices = {} } = {}) {
   }
 
   const actName = (a) => lang2(a.name_zh, a.name_en, tOr('ract.' + a.key, a.key));
+  // the server's reason in the reader's words: the field, role or action it
+  // names by key (refusal.what, the action's key) said by its name
+  const whyText = (a, why) => {
+    let m = bi(why.message || '');
+    const swap = (key, name) => { if (key && name && name !== key) m = m.replace(new RegExp(`(^|[^A-Za-z_])${key}(?![A-Za-z_])`, 'g'), `$1${name}`); };
+    if (why.what) swap(why.what, tOr('rfield.' + why.what, tOr('role.' + why.what, why.what)));
+    swap(a.key, actName(a));
+    return m;
+  };
 
   function build() {
     if (!items.length) return h('p', { class: 'note' }, t('ract.none'));
     return h('ul', { class: 'act-list' }, items.map((a) => {
       const id = 'act-' + a.key;
-      if (!a.allowed) {
+      // refused only for what its own form asks (the reason, a choice): offered, the form asks for it
+      const asked = a.refusal && a.refusal.status === 409 && ((a.needs_reason && a.refusal.what === 'reason') || (choices[a.key] && a.refusal.what === choices[a.key].field));
+      if (!a.allowed && !asked) {
         const why = a.refusal || {};
         const kindKey = why.status === 403 ? 'ract.refused_who' : why.status === 409 ? 'ract.refused_step' : 'ract.refused';
         return h('li', { class: 'act refused', 'data-testid': 'act-' + a.key, 'data-status': why.status || '' },
-          h('button', { type: 'button', 'aria-disabled': 'true', class: 'act-off', 'aria-describedby': id + '-why', onclick: () => announce(bi(why.message || '')) }, actName(a)),
-          h('small', { class: 'why', id: id + '-why' }, h('strong', {}, t(kindKey)), ' ', bi(why.message || '')));
+          h('button', { type: 'button', 'aria-disabled': 'true', class: 'act-off', 'aria-describedby': id + '-why', onclick: () => announce(whyText(a, why)) }, actName(a)),
+          h('small', { class: 'why', id: id + '-why' }, h('strong', {}, t(kindKey)), ' ', whyText(a, why)));
       }
       if (a.needs_reason && open === a.key) {
         const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 2000 });
