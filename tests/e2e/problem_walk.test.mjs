@@ -136,7 +136,7 @@ test('recurring incidents → problem → workaround → known error on a new in
   await edit(sv, { workaround: '重启支付应用的连接池（pay-app restart-pool）' });
   await sv.waitForSelector('[data-testid=act-publish_workaround] button.primary', WAIT);
   await sv.click('[data-testid=act-publish_workaround] button');
-  await waitText(sv, '[data-testid=rec-timeline]', '发布临时方案');
+  await waitText(sv, '[data-testid=rec-timeline]', '发布临时解决方案');
   W.ke = await srv.must('POST', '/api/v1/known-errors', {
     title: '支付库连接池耗尽', symptoms: '支付接口超时，数据库连接数达到上限', root_cause: '连接池上限过低',
     workaround: '重启支付应用的连接池（pay-app restart-pool）', ci_ids: [W.ci], problem_id: W.pid, published: true,
