@@ -276,8 +276,9 @@ static bool text_ok(json_t *body, od_error *e)
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         json_t *v = json_object_get(body, keys[i]);
         if (v && od_utf8_count(json_string_value(v), json_string_length(v)) > TEXT_MAX) {
-            od_error_set(e, OD_E_TOO_LARGE, keys[i], "字段 %s 超过 %d 个字符 (field %s is over %d characters)",
-                         keys[i], TEXT_MAX, keys[i], TEXT_MAX);
+            od_error_set(e, OD_E_TOO_LARGE, keys[i],
+                         "字段 %s 超过 %d 个字符 (field %s is over %d characters)", keys[i], TEXT_MAX,
+                         keys[i], TEXT_MAX);
             return false;
         }
     }

@@ -207,7 +207,8 @@ static od_err prb_check(const char *key, json_t *v, od_error *e)
         if (!json_is_string(v) || od_utf8_count(json_string_value(v), json_string_length(v)) > TEXT_MAX)
             return od_error_set(
                 e, OD_E_UNPROCESSABLE, key,
-                "%s 须为不超过 8000 个字符的字符串 (%s must be a string of at most 8000 characters)", key, key);
+                "%s 须为不超过 8000 个字符的字符串 (%s must be a string of at most 8000 characters)", key,
+                key);
         if (strcmp(key, "domain") == 0)
             return one_of(key, v, domains, e);
         if (strcmp(key, "source") == 0)
@@ -428,8 +429,8 @@ od_err od_problem_from_incident(od_app *a, const od_principal *who, int64_t inci
     }
     for (size_t i = 0; !rc && i < n_cis; i++)
         rc = od_tx_exec(tx, OD_Q_RCI_INSERT, e,
-                        OD_BINDS(OD_INT(id), OD_INT(cis[i]), OD_TEXT("affected"), OD_INT_NONZERO(who ? who->id : 0),
-                                 OD_INT(od_app_now(a))));
+                        OD_BINDS(OD_INT(id), OD_INT(cis[i]), OD_TEXT("affected"),
+                                 OD_INT_NONZERO(who ? who->id : 0), OD_INT(od_app_now(a))));
     json_decref(fields);
     od_rec_free(&x);
     return answer(a, who, tx, rc, id, out, e);

@@ -186,7 +186,8 @@ static od_err fields_check(od_tx *tx, const od_principal *who, const char *title
         return od_error_set(e, OD_E_UNPROCESSABLE, "title",
                             "缺少必填字段 title (required field title is missing)");
     if (od_utf8_count(title, strlen(title)) > TITLE_MAX)
-        return od_error_set(e, OD_E_TOO_LARGE, "title", "标题最长 300 个字符 (title is at most 300 characters)");
+        return od_error_set(e, OD_E_TOO_LARGE, "title",
+                            "标题最长 300 个字符 (title is at most 300 characters)");
     if (!tier_ok(tier))
         return od_error_set(
             e, OD_E_UNPROCESSABLE, "tier",
@@ -348,11 +349,11 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
                           OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
                                    OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_REC_LIST, &r, e,
-                         OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
-                                  OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
-                                  OD_INT(scoped ? (int64_t)-1 : limit),
-                                  OD_INT(scoped ? (int64_t)0 : offset)));
+        rc =
+            od_tx_query(tx, OD_Q_REC_LIST, &r, e,
+                        OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
+                                 OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                 OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!scoped || od_page_take(&pg, row_visible(who, r)))

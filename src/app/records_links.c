@@ -570,7 +570,8 @@ od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id, cons
     json_t *inst;
     json_array_foreach(json_object_get(*out, "items"), i, inst)
     {
-        const od_cl_template *t = od_kernel_checklist(k, json_string_value(json_object_get(inst, "template")));
+        const od_cl_template *t =
+            od_kernel_checklist(k, json_string_value(json_object_get(inst, "template")));
         if (!t || t->version != json_integer_value(json_object_get(inst, "template_version")))
             continue;
         json_object_set_new(inst, "template_zh", json_string(t->name_zh));

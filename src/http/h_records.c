@@ -192,7 +192,7 @@ od_err od_h_record_ci_delete(od_req *r)
 
 static const od_field committee_fields[] = {
     {"key", OD_JT_STRING, true, 48},       {"name_zh", OD_JT_TEXT, true, 200},
-    {"name_en", OD_JT_TEXT, true, 200},  {"chair_id", OD_JT_INT, false, 0},
+    {"name_en", OD_JT_TEXT, true, 200},    {"chair_id", OD_JT_INT, false, 0},
     {"deputies", OD_JT_ARRAY, false, 100}, {"members", OD_JT_ARRAY, false, 100},
     {"quorum", OD_JT_INT, true, 0},        {0}};
 
