@@ -121,6 +121,7 @@ test('recurring incidents → problem → workaround → known error on a new in
   await pm.waitForSelector('[data-testid=act-accept][data-status="409"]', WAIT);
   await shot(pm, 'new-desktop');
   await edit(pm, { impact: 'medium', urgency: 'high', category: '数据库连接' });
+  await waitText(pm, '[data-testid=rec-timeline]', '修改字段：影响度、紧急度、分类');
   await act(pm, 'accept', '已接受');
   assert.equal((await get(`/api/v1/problems/${W.pid}`)).priority, 'P2');
   // assign: the assignee is set on the record (the lead's choice), then the action

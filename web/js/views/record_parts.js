@@ -463,6 +463,9 @@ export function timelineText(e, rec, ciName) {
     case 'updated':
       if (!Object.keys(d).length) break;
       return t('tl.updated', { fields: Object.keys(d).map((k) => tOr('rfield.' + k, k)).join(t('common.sep')) });
+    case 'update': // the workflow's field edit: {fields: {…}}
+      if (!d.fields || !Object.keys(d.fields).length) break;
+      return t('tl.updated', { fields: Object.keys(d.fields).map((k) => tOr('rfield.' + k, k)).join(t('common.sep')) });
     case 'state':
       if (!d.to) break;
       return t('tl.state', { from: recStateName(rec.kind, d.from), to: recStateName(rec.kind, d.to) }) + (d.reason ? t('inc.role_colon') + d.reason : '');
