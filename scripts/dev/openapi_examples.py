@@ -229,7 +229,7 @@ def run(s, samples):
     # the workflow kernel: records, their links, CIs and views; committees
     pm = eng
     prb = call("POST", "/api/v1/records", {"kind": "problem", "title": "报表服务器反复超时"}, token=pm)
-    ke = call("POST", "/api/v1/records", {"kind": "known_error", "title": "磁盘老化导致 I/O 超时"}, token=pm)
+    ke = call("POST", "/api/v1/known-errors", {"title": "磁盘老化导致 I/O 超时"}, token=pm)
     rid = prb["id"]
     call("GET", "/api/v1/records?kind=problem&limit=2", token=pm)
     call("GET", "/api/v1/records/%d" % rid, token=pm)

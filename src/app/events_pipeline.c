@@ -369,15 +369,19 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         snprintf(text, sizeof text, "关联告警：%s %s (event attached: %s)", source,
                  ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
         rc = timeline(c, open_inc, "event", text, e);
-        if (!rc && problem)
+        if (!rc && problem) {
             rc = od_ke_event_problem(c->a, c->tx, open_inc, o->ci_id, rname, ev->summary, c->now, &pid, e);
+            c->woke_sched = true; /* a new problem's resolve clock */
+        }
         return rc;
     }
     case OD_EVI_OPEN:
         rc = incident_open(c, ev, source, ci_name, rule, o, e);
-        if (!rc && problem)
+        if (!rc && problem) {
             rc = od_ke_event_problem(c->a, c->tx, o->incident_id, o->ci_id, rname, ev->summary, c->now, &pid,
                                      e);
+            c->woke_sched = true;
+        }
         return rc;
     case OD_EVI_NO_CI:
         dec(o, OD_DEC_INCIDENT_NO_CI, rname);

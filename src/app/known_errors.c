@@ -8,8 +8,10 @@
 #include "app/events.h"
 #include "app/list.h"
 #include "app/records.h"
+#include "app/records_kernel.h"
 #include "app/search.h"
 #include "core/known_error.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,9 +275,10 @@ static bool text_ok(json_t *body, od_error *e)
     static const char *const keys[] = {"symptoms", "root_cause", "workaround", "solution"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         json_t *v = json_object_get(body, keys[i]);
-        if (v && json_string_length(v) > TEXT_MAX) {
-            od_error_set(e, OD_E_TOO_LARGE, keys[i], "字段 %s 超过 %d 字节 (field %s is over %d bytes)",
-                         keys[i], TEXT_MAX, keys[i], TEXT_MAX);
+        if (v && od_utf8_count(json_string_value(v), json_string_length(v)) > TEXT_MAX) {
+            od_error_set(e, OD_E_TOO_LARGE, keys[i],
+                         "字段 %s 超过 %d 个字符 (field %s is over %d characters)", keys[i], TEXT_MAX,
+                         keys[i], TEXT_MAX);
             return false;
         }
     }
@@ -843,8 +846,12 @@ od_err od_ke_event_problem(od_app *a, od_tx *tx, int64_t incident_id, int64_t ci
         char title[300];
         snprintf(title, sizeof title, "告警规则 %s：%s (event rule %s)", rule ? rule : "",
                  summary ? summary : "", rule ? rule : "");
+        /* the workflow's create action as the system actor: the typed row
+         * (source event_rule), recorded_at and the resolve clock */
         od_record_input in = {.kind = "problem", .title = title, .department = ""};
-        rc = od_record_create_in(a, tx, &sys, &in, &pid, e);
+        json_t *fields = json_pack("{ss}", "source", "event_rule");
+        rc = od_record_create_act_in(a, tx, &sys, &in, fields, &pid, e);
+        json_decref(fields);
         if (!rc)
             rc =
                 od_tx_exec(tx, OD_Q_RCI_INSERT, e,

@@ -7,6 +7,7 @@
 #include "app/known_errors.h"
 #include "app/list.h"
 #include "app/records.h"
+#include "app/records_kernel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,9 +255,13 @@ od_err od_pc_accept(od_app *a, const od_principal *who, int64_t id, const char *
              (long long)json_integer_value(json_object_get(c, "incident_count")),
              json_string_value(json_object_get(c, "ci_key")) ? json_string_value(json_object_get(c, "ci_key"))
                                                              : "");
+    /* through the problem workflow's create action: who may create, the
+     * typed row with its source, recorded_at and the resolve clock */
     od_record_input in = {.kind = "problem", .title = title && *title ? title : made};
+    json_t *fields = json_pack("{ss}", "source", "proactive");
     if (!rc)
-        rc = od_record_create_in(a, tx, who, &in, &pid, e);
+        rc = od_record_create_act_in(a, tx, who, &in, fields, &pid, e);
+    json_decref(fields);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_PC_DECIDE, e,
                         OD_BINDS(OD_TEXT("accepted"), OD_INT(pid), OD_INT_NONZERO(who ? who->id : 0),
@@ -299,6 +304,8 @@ od_err od_pc_accept(od_app *a, const od_principal *who, int64_t id, const char *
         rc = od_tx_commit(tx, e);
     else
         od_tx_rollback(tx);
+    if (!rc)
+        od_app_committed(a, OD_COMMIT_DEADLINES); /* the resolve clock's thresholds */
     if (!rc)
         *out = after;
     else

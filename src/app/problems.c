@@ -7,6 +7,7 @@
 #include "app/problems.h"
 #include "app/list.h"
 #include "app/records_kernel.h"
+#include "util/utf8.h"
 #include "core/problem.h"
 
 #include <stdio.h>
@@ -203,10 +204,11 @@ static od_err prb_check(const char *key, json_t *v, od_error *e)
             "%s 由工作流记录，不能直接修改 (%s is recorded by the workflow, not set directly)", key, key);
     switch (c->t) {
     case PT_T:
-        if (!json_is_string(v) || strlen(json_string_value(v)) > TEXT_MAX)
-            return od_error_set(e, OD_E_UNPROCESSABLE, key,
-                                "%s 须为不超过 8000 字节的字符串 (%s must be a string of at most 8000 bytes)",
-                                key, key);
+        if (!json_is_string(v) || od_utf8_count(json_string_value(v), json_string_length(v)) > TEXT_MAX)
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, key,
+                "%s 须为不超过 8000 个字符的字符串 (%s must be a string of at most 8000 characters)", key,
+                key);
         if (strcmp(key, "domain") == 0)
             return one_of(key, v, domains, e);
         if (strcmp(key, "source") == 0)
@@ -413,6 +415,22 @@ od_err od_problem_from_incident(od_app *a, const od_principal *who, int64_t inci
         in2.title = json_string_value(json_object_get(x.o, "title"));
     if (!rc)
         rc = create_in(a, tx, who, &in2, &id, e);
+    /* the incident's CIs are the problem's, role affected */
+    int64_t cis[64];
+    size_t n_cis = 0;
+    if (!rc) {
+        od_rows *r = NULL;
+        bool row = false;
+        rc = od_tx_query(tx, OD_Q_INC_CI_LIST, &r, e, OD_BINDS(OD_INT(incident_id)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            if (n_cis < sizeof cis / sizeof *cis)
+                cis[n_cis++] = od_rows_int(r, 0);
+        od_rows_close(r);
+    }
+    for (size_t i = 0; !rc && i < n_cis; i++)
+        rc = od_tx_exec(tx, OD_Q_RCI_INSERT, e,
+                        OD_BINDS(OD_INT(id), OD_INT(cis[i]), OD_TEXT("affected"),
+                                 OD_INT_NONZERO(who ? who->id : 0), OD_INT(od_app_now(a))));
     json_decref(fields);
     od_rec_free(&x);
     return answer(a, who, tx, rc, id, out, e);

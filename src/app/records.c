@@ -6,6 +6,7 @@
 #include "app/list.h"
 #include "app/records_int.h"
 #include "core/record_kind.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,8 +185,9 @@ static od_err fields_check(od_tx *tx, const od_principal *who, const char *title
     if (!title || !*title)
         return od_error_set(e, OD_E_UNPROCESSABLE, "title",
                             "缺少必填字段 title (required field title is missing)");
-    if (strlen(title) > TITLE_MAX)
-        return od_error_set(e, OD_E_TOO_LARGE, "title", "标题最长300字节 (title is at most 300 bytes)");
+    if (od_utf8_count(title, strlen(title)) > TITLE_MAX)
+        return od_error_set(e, OD_E_TOO_LARGE, "title",
+                            "标题最长 300 个字符 (title is at most 300 characters)");
     if (!tier_ok(tier))
         return od_error_set(
             e, OD_E_UNPROCESSABLE, "tier",
@@ -272,7 +274,9 @@ od_err od_record_create(od_app *a, const od_principal *who, const od_record_inpu
                             "%s（%s）记录不能通过通用接口创建 (records of kind %s are not created through "
                             "/api/v1/records%s)",
                             d->name_zh, d->key, d->key,
-                            k == OD_RK_INCIDENT ? ": POST /api/v1/incidents" : "");
+                            k == OD_RK_INCIDENT      ? ": POST /api/v1/incidents"
+                            : k == OD_RK_KNOWN_ERROR ? ": POST /api/v1/known-errors"
+                                                     : "");
     od_tx *tx = NULL;
     int64_t id = 0;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
@@ -319,12 +323,15 @@ od_err od_record_get(od_app *a, const od_principal *who, int64_t id, json_t **ou
 od_err od_record_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out, od_error *e)
 {
     *out = NULL;
-    const char *k = nz(q->kind), *st = nz(q->state), *dep = nz(q->department);
+    const char *k = nz(q->kind), *st = nz(q->state), *dep = nz(q->department), *pr = nz(q->priority);
     int64_t as = q->assignee_id, limit = q->limit, offset = q->offset, total = 0;
     if (*k && od_rkind_parse(k) < 0)
         return od_error_set(e, OD_E_INVALID, "kind",
                             "未知的记录类型 %s (unknown record kind %s); 可选 (allowed): %s", k, k,
                             od_rkind_keys());
+    if (*pr && !(strlen(pr) == 2 && pr[0] == 'P' && pr[1] >= '1' && pr[1] <= '5'))
+        return od_error_set(e, OD_E_INVALID, "priority",
+                            "优先级须为 P1…P5 (priority must be one of P1, P2, P3, P4, P5): %s", pr);
     od_tx *tx = NULL;
     od_rows *r = NULL;
     json_t *items = json_array();
@@ -340,12 +347,13 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
     if (!scoped)
         rc = od_tx_scalar(tx, OD_Q_REC_COUNT, &total, e,
                           OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
-                                   OD_TEXT(dep), OD_TEXT(dep)));
+                                   OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_REC_LIST, &r, e,
-                         OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
-                                  OD_TEXT(dep), OD_TEXT(dep), OD_INT(scoped ? (int64_t)-1 : limit),
-                                  OD_INT(scoped ? (int64_t)0 : offset)));
+        rc =
+            od_tx_query(tx, OD_Q_REC_LIST, &r, e,
+                        OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
+                                 OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                 OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!scoped || od_page_take(&pg, row_visible(who, r)))

@@ -44,6 +44,7 @@ OD_NODISCARD od_err od_record_get(od_app *a, const od_principal *who, int64_t id
 /* Filters NULL/"" or 0 = any. */
 typedef struct od_record_query {
     const char *kind, *state, *department;
+    const char *priority; /* "P1" … "P5", or NULL / "" for any */
     int64_t assignee_id;
     int64_t limit, offset;
 } od_record_query;

@@ -4,6 +4,7 @@
  * one transaction with timeline and audit entries. */
 #include "app/list.h"
 #include "app/records_int.h"
+#include "core/wf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -558,5 +559,43 @@ od_err od_record_approvals(od_app *a, const od_principal *who, int64_t id, const
 od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id, const od_record_page *pg,
                             json_t **out, od_error *e)
 {
-    return od_rec_view(a, who, id, checklists_fill, pg, out, e);
+    od_err rc = od_rec_view(a, who, id, checklists_fill, pg, out, e);
+    if (rc)
+        return rc;
+    /* each instance with its template's items (text, type, required, unit,
+     * range, options) while the policy still holds that version: what a
+     * screen needs to ask for each result */
+    const od_kernel *k = a->policy ? a->policy->kernel : NULL;
+    size_t i;
+    json_t *inst;
+    json_array_foreach(json_object_get(*out, "items"), i, inst)
+    {
+        const od_cl_template *t =
+            od_kernel_checklist(k, json_string_value(json_object_get(inst, "template")));
+        if (!t || t->version != json_integer_value(json_object_get(inst, "template_version")))
+            continue;
+        json_object_set_new(inst, "template_zh", json_string(t->name_zh));
+        json_object_set_new(inst, "template_en", json_string(t->name_en));
+        json_t *defs = json_array();
+        for (size_t j = 0; j < t->n_items; j++) {
+            const od_cl_item *it = &t->items[j];
+            json_t *d = json_pack("{ss ss ss ss sb}", "key", it->key, "text_zh", it->text_zh, "text_en",
+                                  it->text_en, "type", od_cl_type_key(it->type), "required", it->required);
+            if (it->unit[0])
+                json_object_set_new(d, "unit", json_string(it->unit));
+            if (it->has_min)
+                json_object_set_new(d, "min", json_real(it->min));
+            if (it->has_max)
+                json_object_set_new(d, "max", json_real(it->max));
+            if (it->n_options) {
+                json_t *o = json_array();
+                for (size_t m = 0; m < it->n_options; m++)
+                    json_array_append_new(o, json_string(it->options[m]));
+                json_object_set_new(d, "options", o);
+            }
+            json_array_append_new(defs, d);
+        }
+        json_object_set_new(inst, "items", defs);
+    }
+    return OD_OK;
 }

@@ -10,12 +10,12 @@
 
 #define KE_TEXT 8192
 
-static const od_field ke_fields[] = {{"title", OD_JT_STRING, true, 300},
+static const od_field ke_fields[] = {{"title", OD_JT_TEXT, true, 300},
                                      {"department", OD_JT_STRING, false, 127},
-                                     {"symptoms", OD_JT_STRING, false, KE_TEXT},
-                                     {"root_cause", OD_JT_STRING, false, KE_TEXT},
-                                     {"workaround", OD_JT_STRING, false, KE_TEXT},
-                                     {"solution", OD_JT_STRING, false, KE_TEXT},
+                                     {"symptoms", OD_JT_TEXT, false, KE_TEXT},
+                                     {"root_cause", OD_JT_TEXT, false, KE_TEXT},
+                                     {"workaround", OD_JT_TEXT, false, KE_TEXT},
+                                     {"solution", OD_JT_TEXT, false, KE_TEXT},
                                      {"problem_id", OD_JT_INT, false, 0},
                                      {"ci_ids", OD_JT_ARRAY, false, 64},
                                      {"match_rules", OD_JT_ARRAY, false, 16},
@@ -34,11 +34,11 @@ od_err od_h_known_error_create(od_req *r)
 od_err od_h_known_error_patch(od_req *r)
 {
     static const od_field f[] = {{"version", OD_JT_INT, true, 0},
-                                 {"title", OD_JT_STRING, false, 300},
-                                 {"symptoms", OD_JT_STRING, false, KE_TEXT},
-                                 {"root_cause", OD_JT_STRING, false, KE_TEXT},
-                                 {"workaround", OD_JT_STRING, false, KE_TEXT},
-                                 {"solution", OD_JT_STRING, false, KE_TEXT},
+                                 {"title", OD_JT_TEXT, false, 300},
+                                 {"symptoms", OD_JT_TEXT, false, KE_TEXT},
+                                 {"root_cause", OD_JT_TEXT, false, KE_TEXT},
+                                 {"workaround", OD_JT_TEXT, false, KE_TEXT},
+                                 {"solution", OD_JT_TEXT, false, KE_TEXT},
                                  {"problem_id", OD_JT_INT, false, 0},
                                  {"ci_ids", OD_JT_ARRAY, false, 64},
                                  {"match_rules", OD_JT_ARRAY, false, 16},
@@ -160,7 +160,7 @@ od_err od_h_problem_candidates_scan(od_req *r)
 
 od_err od_h_problem_candidate_accept(od_req *r)
 {
-    static const od_field f[] = {{"title", OD_JT_STRING, false, 300}, {0}};
+    static const od_field f[] = {{"title", OD_JT_TEXT, false, 300}, {0}};
     od_err rc = r->json ? od_req_fields(r, f) : OD_OK;
     json_t *out = NULL;
     if (!rc)

@@ -25,7 +25,7 @@ od_err od_h_record_actions(od_req *r)
 od_err od_h_record_act(od_req *r)
 {
     static const od_field f[] = {{"version", OD_JT_INT, true, 0},
-                                 {"reason", OD_JT_STRING, false, 2000},
+                                 {"reason", OD_JT_TEXT, false, 2000},
                                  {"fields", OD_JT_OBJECT, false, 0},
                                  {0}};
     od_err rc = od_req_fields(r, f);
@@ -41,7 +41,7 @@ od_err od_h_record_vote(od_req *r)
 {
     static const od_field f[] = {{"step", OD_JT_STRING, true, 48},
                                  {"decision", OD_JT_STRING, true, 16},
-                                 {"comment", OD_JT_STRING, false, 2000},
+                                 {"comment", OD_JT_TEXT, false, 2000},
                                  {"on_behalf_of", OD_JT_INT, false, 0},
                                  {0}};
     od_err rc = od_req_fields(r, f);
@@ -59,8 +59,8 @@ od_err od_h_record_vote(od_req *r)
 od_err od_h_record_checklist_item(od_req *r)
 {
     static const od_field f[] = {{"value", OD_JT_SCALAR, true, 4000},
-                                 {"note", OD_JT_STRING, false, 2000},
-                                 {"finding", OD_JT_STRING, false, 2000},
+                                 {"note", OD_JT_TEXT, false, 2000},
+                                 {"finding", OD_JT_TEXT, false, 2000},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -85,6 +85,7 @@ od_err od_h_problem_list(od_req *r)
         return rc;
     od_record_query q = {.state = od_req_query(r, "state"),
                          .department = od_req_query(r, "department"),
+                         .priority = od_req_query(r, "priority"),
                          .assignee_id = assignee,
                          .limit = limit,
                          .offset = offset};
@@ -93,7 +94,7 @@ od_err od_h_problem_list(od_req *r)
     return od_h_result(r, rc, 200, out);
 }
 
-static const od_field create_fields[] = {{"title", OD_JT_STRING, true, 300},
+static const od_field create_fields[] = {{"title", OD_JT_TEXT, true, 300},
                                          {"tier", OD_JT_STRING, false, 16},
                                          {"department", OD_JT_STRING, false, 127},
                                          {"requester_id", OD_JT_INT, false, 0},
@@ -125,7 +126,7 @@ od_err od_h_problem_create(od_req *r)
 
 od_err od_h_incident_problem(od_req *r)
 {
-    static const od_field f[] = {{"title", OD_JT_STRING, false, 300},
+    static const od_field f[] = {{"title", OD_JT_TEXT, false, 300},
                                  {"tier", OD_JT_STRING, false, 16},
                                  {"department", OD_JT_STRING, false, 127},
                                  {"requester_id", OD_JT_INT, false, 0},
@@ -163,8 +164,8 @@ od_err od_h_problem_patch(od_req *r)
 od_err od_h_problem_review(od_req *r)
 {
     static const od_field f[] = {{"version", OD_JT_INT, true, 0},
-                                 {"review", OD_JT_STRING, true, 8000},
-                                 {"major_reason", OD_JT_STRING, false, 2000},
+                                 {"review", OD_JT_TEXT, true, 8000},
+                                 {"major_reason", OD_JT_TEXT, false, 2000},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)

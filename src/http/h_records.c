@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const od_field record_fields[] = {
-    {"kind", OD_JT_STRING, true, 32},       {"title", OD_JT_STRING, true, 300},
+    {"kind", OD_JT_STRING, true, 32},       {"title", OD_JT_TEXT, true, 300},
     {"impact", OD_JT_STRING, false, 32},    {"urgency", OD_JT_STRING, false, 32},
     {"priority", OD_JT_STRING, false, 32},  {"tier", OD_JT_STRING, false, 16},
     {"group_key", OD_JT_STRING, false, 64}, {"department", OD_JT_STRING, false, 127},
@@ -66,7 +66,7 @@ od_err od_h_record_get(od_req *r)
 od_err od_h_record_patch(od_req *r)
 {
     static const od_field f[] = {{"version", OD_JT_INT, true, 0},
-                                 {"title", OD_JT_STRING, false, 300},
+                                 {"title", OD_JT_TEXT, false, 300},
                                  {"impact", OD_JT_STRING, false, 32},
                                  {"urgency", OD_JT_STRING, false, 32},
                                  {"priority", OD_JT_STRING, false, 32},
@@ -128,7 +128,7 @@ od_err od_h_record_checklists(od_req *r)
 
 od_err od_h_record_note(od_req *r)
 {
-    static const od_field f[] = {{"text", OD_JT_STRING, true, 8000}, {0}};
+    static const od_field f[] = {{"text", OD_JT_TEXT, true, 8000}, {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
@@ -191,8 +191,8 @@ od_err od_h_record_ci_delete(od_req *r)
 /* ---- committees ---- */
 
 static const od_field committee_fields[] = {
-    {"key", OD_JT_STRING, true, 48},       {"name_zh", OD_JT_STRING, true, 200},
-    {"name_en", OD_JT_STRING, true, 200},  {"chair_id", OD_JT_INT, false, 0},
+    {"key", OD_JT_STRING, true, 48},       {"name_zh", OD_JT_TEXT, true, 200},
+    {"name_en", OD_JT_TEXT, true, 200},    {"chair_id", OD_JT_INT, false, 0},
     {"deputies", OD_JT_ARRAY, false, 100}, {"members", OD_JT_ARRAY, false, 100},
     {"quorum", OD_JT_INT, true, 0},        {0}};
 
@@ -208,8 +208,8 @@ od_err od_h_committee_create(od_req *r)
 
 od_err od_h_committee_patch(od_req *r)
 {
-    static const od_field f[] = {{"name_zh", OD_JT_STRING, false, 200},
-                                 {"name_en", OD_JT_STRING, false, 200},
+    static const od_field f[] = {{"name_zh", OD_JT_TEXT, false, 200},
+                                 {"name_en", OD_JT_TEXT, false, 200},
                                  {"chair_id", OD_JT_INT, false, 0},
                                  {"deputies", OD_JT_ARRAY, false, 100},
                                  {"members", OD_JT_ARRAY, false, 100},

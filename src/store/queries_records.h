@@ -29,11 +29,11 @@
                 "COALESCE(i.updated_at, r.updated_at), COALESCE(i.closed_at, r.closed_at), r.version, "      \
                 "COALESCE(i.departments, '') FROM records r LEFT JOIN incidents i ON i.id = r.incident_id "  \
                 "WHERE (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 "    \
-                "OR r.assignee_id = ?) AND (? = '' OR r.department = ?) ORDER BY r.id DESC LIMIT ? OFFSET "  \
-                "?")                                                                                         \
+                "OR r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) "     \
+                "ORDER BY r.id DESC LIMIT ? OFFSET ?")                                                       \
     X(REC_COUNT, "SELECT COUNT(*) FROM records r LEFT JOIN incidents i ON i.id = r.incident_id WHERE (? = "  \
                  "'' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "           \
-                 "r.assignee_id = ?) AND (? = '' OR r.department = ?)")                                      \
+                 "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?)")       \
     X(REC_UPDATE, "UPDATE records SET title = ?, impact = ?, urgency = ?, priority = ?, tier = ?, "          \
                   "assignee_id = ?, group_key = ?, department = ?, requester_id = ?, updated_at = ?, "       \
                   "version = version + 1 WHERE id = ? AND version = ?")                                      \

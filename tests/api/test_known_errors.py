@@ -323,6 +323,15 @@ class KnownErrors(harness.ServerTest):
         self.assertEqual(len([l for l in links if l["kind"] == "caused_by" and l["direction"] == "in"]), 3)
         cis = self.srv.get("/api/v1/records/%d/cis" % pid, token=self.pm).json["items"]
         self.assertEqual([c["id"] for c in cis], [self.ci_rec])
+        # made by the problem workflow's create action (R-PRB-1): its typed row with the source,
+        # recorded at and by the one who accepted, the resolve clock running, the create entry
+        full = self.srv.get("/api/v1/problems/%d" % pid, token=self.pm).json
+        self.assertEqual(full["state"], "new")
+        self.assertEqual(full["problem"]["source"], "proactive")
+        self.assertEqual(full["problem"]["recorded_by"], self.pm_id)
+        self.assertIsNotNone(full["problem"]["recorded_at"])
+        clocks = self.srv.get("/api/v1/records/%d/clocks" % pid, token=self.pm).json["items"]
+        self.assertEqual([(c["name"], c["state"]) for c in clocks], [("resolve", "running")])
         self.assertError(self.srv.post("/api/v1/problems/candidates/%d/accept" % cand["id"], token=self.pm), 409)
         self.assertError(self.srv.post("/api/v1/problems/candidates/%d/dismiss" % cand["id"], token=self.pm), 409)
         self.assertError(self.srv.post("/api/v1/problems/candidates/999999/accept", token=self.pm), 404)
@@ -352,6 +361,24 @@ class KnownErrors(harness.ServerTest):
         mine = [(c["rule"], c["incident_count"]) for c in cands if c["ci_ids"] == [l1]]
         self.assertEqual(mine, [("r1_recurrence", 2)])
         self.assertEqual([c for c in cands if c["ci_ids"] == [busy]], [])
+        # accepting is creating a problem: someone the create action does not name is refused (403
+        # naming who may), nothing is made and the candidate stays open
+        cid = [c["id"] for c in cands if c["ci_ids"] == [l1]][0]
+        before = self.srv.get("/api/v1/records?kind=problem&limit=1", token=self.pm).json["total"]
+        self.assertError(self.srv.post("/api/v1/problems/candidates/%d/accept" % cid, token=self.eng), 403,
+                         contains="problem_manager")
+        self.assertEqual(self.srv.get("/api/v1/records?kind=problem&limit=1", token=self.pm).json["total"], before)
+        still = [c for c in self.srv.get("/api/v1/problems/candidates?limit=500", token=self.pm).json["items"]
+                 if c["id"] == cid]
+        self.assertEqual(still[0]["state"], "open")
+
+    def test_known_error_not_created_through_generic_records(self):
+        # a known error is made through its own route (its typed row and match rules): 422 names it
+        n = self.count_ke()
+        err = self.assertError(self.srv.post("/api/v1/records", {"kind": "known_error", "title": "绕过"},
+                                             token=self.pm), 422, field="kind")
+        self.assertIn("/api/v1/known-errors", err["message"])
+        self.assertEqual(self.count_ke(), n)
 
 
 def policy_with_problem_rule():
@@ -396,6 +423,15 @@ class EventProblems(harness.ServerTest):
         ps = problems()
         self.assertEqual(len(ps), 1)
         pid = ps[0]["id"]
+        # opened through the problem workflow's create action as the system actor: the typed row
+        # with source event_rule, recorded at (by nobody), the resolve clock running
+        full = s.get("/api/v1/problems/%d" % pid, token=eng).json
+        self.assertEqual(full["state"], "new")
+        self.assertEqual(full["problem"]["source"], "event_rule")
+        self.assertIsNotNone(full["problem"]["recorded_at"])
+        self.assertIsNone(full["problem"]["recorded_by"])
+        clocks = s.get("/api/v1/records/%d/clocks" % pid, token=eng).json["items"]
+        self.assertEqual([(c["name"], c["state"]) for c in clocks], [("resolve", "running")])
         cis = s.get("/api/v1/records/%d/cis" % pid, token=eng).json["items"]
         self.assertEqual([c["id"] for c in cis], [cid])
         links = s.get("/api/v1/records/%d/links" % pid, token=eng).json["items"]

@@ -339,6 +339,18 @@ class Problems(harness.ServerTest):
         self.srv.clock(set_to=utc(t + 30 * 24 * HOUR + 1))
         self.assertFalse(self.get(p["id"])["problem"]["workaround_required"])
 
+    def test_list_by_priority(self):
+        # R-PRB-1: the list filtered by priority; a priority that does not exist is 400
+        p1 = self.create(impact="high", urgency="high")
+        p4 = self.create(impact="low", urgency="medium")
+        r = self.srv.get("/api/v1/problems?priority=P1&limit=500", token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertTrue(r.json["items"] and all(x["priority"] == "P1" for x in r.json["items"]))
+        self.assertIn(p1["id"], [x["id"] for x in r.json["items"]])
+        self.assertNotIn(p4["id"], [x["id"] for x in r.json["items"]])
+        self.assertEqual(r.json["total"], len(r.json["items"]))
+        self.assertError(self.srv.get("/api/v1/problems?priority=P9", token=self.pm), 400, field="priority")
+
     def test_problem_from_incident(self):
         r = self.srv.post("/api/v1/incidents", {"title": "交易超时", "ci_ids": [self.ci], "severity": "minor"},
                           token=self.eng)
@@ -351,6 +363,9 @@ class Problems(harness.ServerTest):
         self.assertEqual(p["problem"]["source"], "incident")
         links = self.srv.get("/api/v1/records/%d/links" % p["id"], token=self.pm).json["items"]
         self.assertEqual([(l["kind"], l["direction"]) for l in links], [("caused_by", "in")])
+        # the incident's CIs are the problem's (role affected)
+        cis = self.srv.get("/api/v1/records/%d/cis" % p["id"], token=self.pm).json["items"]
+        self.assertEqual([(c["id"], c["role"]) for c in cis], [(self.ci, "affected")])
         r = self.srv.post("/api/v1/incidents/999999/problem", {}, token=self.pm)
         self.assertStatus(r, 404)
 
@@ -359,7 +374,13 @@ class Problems(harness.ServerTest):
         p = self.to_active(impact="low", urgency="low")
         self.ok(p, "resolve", self.solver, fields={"root_cause": "x", "solution": "y", "solution_evidence": "z",
                                                    "major": True})
-        cid = self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]["id"]
+        inst = self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]
+        cid = inst["id"]
+        # the instance carries its template's items (what a screen asks for)
+        self.assertEqual([(i["key"], i["type"], i["required"]) for i in inst["items"]],
+                         [("ke_updated", "check", True), ("kb_updated", "check", True),
+                          ("incidents_informed", "check", True)])
+        self.assertEqual(inst["items"][0]["text_zh"], "已知错误已更新或退役")
         for item in ("ke_updated", "kb_updated", "incidents_informed"):
             self.srv.request("PUT", "/api/v1/records/%d/checklists/%d/items/%s" % (p["id"], cid, item),
                              {"value": True}, token=self.pm)

@@ -19,7 +19,7 @@ static const struct {
     bool served, generic;
 } kinds[] = {
     {"incident", "INC", true, false},     {"request", "REQ", false, false},
-    {"problem", "PRB", true, true},       {"known_error", "KE", true, true},
+    {"problem", "PRB", true, true},       {"known_error", "KE", true, false},
     {"change", "CHG", false, false},      {"change_task", "CTASK", false, false},
     {"routine_task", "RT", false, false}, {"vuln_assessment", "VA", false, false},
     {"vuln", "VUL", false, false},        {"risk", "RSK", false, false},

@@ -8,7 +8,7 @@
 import { t, bi, currentLang } from '../i18n.js';
 import { get, qs } from '../api.js';
 import { h, field, section, badge, fmtTime, patch, pager, announce } from '../dom.js';
-import { recStateBadge, recStateName, actionBar, linksPart, cisPart, timelinePart } from './record_parts.js';
+import { recStateBadge, recStateName, linksPart, cisPart, timelinePart } from './record_parts.js';
 
 const PAGE = 20;
 
@@ -59,13 +59,13 @@ export async function knownErrorView(ctx, [id]) {
   let k = await get(`/api/v1/known-errors/${id}`);
   const head = h('div', { class: 'rec-head', 'data-testid': 'ke-head' });
   const facts = h('div', { 'data-testid': 'ke-facts' });
+  // a known error has no workflow of its own (published through its edit): no action bar
   const parts = {
-    actions: actionBar(k, { onDone: async () => refresh() }),
     links: linksPart(k, { kinds: ['known_error_of', 'fixed_by', 'duplicate_of', 'evidence_of'] }),
     cis: cisPart(k),
   };
   parts.timeline = timelinePart(k, { ciName: parts.cis.name });
-  ctx.el.append(head, parts.actions.el, h('div', { class: 'rec-grid' }, section(t('ke.fields'), facts), parts.links.el, parts.cis.el, parts.timeline.el));
+  ctx.el.append(head, h('div', { class: 'rec-grid' }, section(t('ke.fields'), facts), parts.links.el, parts.cis.el, parts.timeline.el));
   let seenState = k.state;
 
   function render() {
@@ -80,7 +80,7 @@ export async function knownErrorView(ctx, [id]) {
       h('dt', {}, t('ke.symptoms')), h('dd', {}, x.symptoms || '—'),
       h('dt', {}, t('ke.root_cause')), h('dd', {}, x.root_cause || '—'),
       h('dt', {}, t('ke.workaround')), h('dd', { 'data-testid': 'ke-workaround' }, steps(x.workaround)),
-      h('dt', {}, t('ke.solution')), h('dd', {}, x.permanent_solution || '—'),
+      h('dt', {}, t('ke.solution')), h('dd', {}, x.permanent_solution || x.solution || '—'),
       h('dt', {}, t('ke.match_rules')), h('dd', {}, rules.length ? rules.map((m) => h('code', { class: 'matcher' }, typeof m === 'string' ? m : JSON.stringify(m))) : '—'),
       h('dt', {}, t('ke.problem')), h('dd', {}, problemId ? h('a', { href: `#/problems/${problemId}` }, x.problem_number || k.problem_number || '#' + problemId) : '—'),
       h('dt', {}, t('ke.uses')), h('dd', {}, String(x.uses ?? x.use_count ?? 0), x.last_used_at ? [' · ', t('ke.last_used', { at: fmtTime(x.last_used_at) })] : null),

@@ -20,6 +20,8 @@ import {
 const STATES = ['new', 'accepted', 'planned', 'assigned', 'active', 'suspended', 'resolved', 'closed', 'cancelled'];
 const DOMAINS = ['network', 'host', 'middleware', 'database', 'application', 'other'];
 const SOURCES = ['incident', 'event_rule', 'proactive', 'desk', 'partner', 'inspection', 'change_failure'];
+const SUSPEND_REASONS = ['vendor', 'change_window', 'observation', 'other'];
+const CANCEL_REASONS = ['duplicate', 'not_a_problem'];
 const PROBLEM_LINKS = ['fixed_by', 'duplicate_of', 'parent_of', 'evidence_of'];
 const PAGE = 50;
 
@@ -98,9 +100,13 @@ export async function problemNewView(ctx) {
       fieldError(title, err, t('form.required', { field: t('prb.title') }));
       return;
     }
-    for (const [k, el] of [['description', description], ['impact', impact], ['urgency', urgency], ['domain', domain], ['source', source], ['department', department]]) {
-      if (el.value.trim()) body[k] = el.value.trim();
+    // the record's own columns at the top, the problem's typed fields (and impact / urgency) in `fields`
+    if (department.value.trim()) body.department = department.value.trim();
+    const fields = {};
+    for (const [k, el] of [['description', description], ['impact', impact], ['urgency', urgency], ['domain', domain], ['source', source]]) {
+      if (el.value.trim()) fields[k] = el.value.trim();
     }
+    if (Object.keys(fields).length) body.fields = fields;
     try {
       const p = await post('/api/v1/problems', body);
       go(`#/problems/${p.id}`);
@@ -133,7 +139,13 @@ export async function problemView(ctx, [id]) {
   const facts = h('div', { 'data-testid': 'problem-facts' });
   const edit = h('div', { 'data-testid': 'problem-edit' });
   const parts = {
-    actions: actionBar(p, { onDone: async (fresh) => { p = { ...p, ...fresh }; await refresh(true); } }),
+    actions: actionBar(p, {
+      onDone: async (fresh) => { p = { ...p, ...fresh }; await refresh(true); },
+      choices: {
+        suspend: { field: 'suspend_reason', label: t('prb.suspend_reason'), options: SUSPEND_REASONS.map((k) => [k, t('prb.suspend_' + k)]) },
+        cancel: { field: 'cancel_reason', label: t('prb.cancel_reason'), options: CANCEL_REASONS.map((k) => [k, t('prb.cancel_' + k)]) },
+      },
+    }),
     clocks: clocksPart(p),
     approvals: approvalsPart(p, { onChange: () => refresh(true) }),
     checklists: checklistsPart(p, { onChange: () => refresh(true) }),
@@ -163,7 +175,9 @@ export async function problemView(ctx, [id]) {
       [t('prb.created_at'), fmtTime(p.created_at)], [t('prb.age'), age(p)],
       p.closed_at ? [t('prb.closed_at'), fmtTime(p.closed_at)] : null,
       [t('prb.description'), x.description || p.description || '—'],
+      [t('prb.category'), x.category || '—'],
       [t('prb.workaround'), x.workaround || '—'], [t('prb.root_cause'), x.root_cause || '—'],
+      x.solution ? [t('prb.solution'), x.solution] : null, x.solution_evidence ? [t('prb.solution_evidence'), x.solution_evidence] : null,
       [t('prb.decision'), x.decision ? tOr('prb.decision_' + x.decision, x.decision) : '—'],
       x.major ? [t('prb.major_reason'), x.major_reason || '—'] : null,
     ].filter(Boolean);
@@ -189,8 +203,11 @@ export async function problemView(ctx, [id]) {
       impact: select([['', t('prb.unset')], ...LEVELS3.map((l) => [l, levelName3(l)])], p.impact || x.impact || '', { name: 'impact' }),
       urgency: select([['', t('prb.unset')], ...LEVELS3.map((l) => [l, levelName3(l)])], p.urgency || x.urgency || '', { name: 'urgency' }),
       domain: select([['', t('prb.unset')], ...DOMAINS.map((d) => [d, domainName(d)])], x.domain || '', { name: 'domain' }),
+      category: h('input', { name: 'category', maxlength: 200, value: x.category || '' }),
       workaround: h('textarea', { name: 'workaround', rows: 3, maxlength: 8000, value: x.workaround || '' }),
       root_cause: h('textarea', { name: 'root_cause', rows: 3, maxlength: 8000, value: x.root_cause || '' }),
+      solution: h('textarea', { name: 'solution', rows: 3, maxlength: 8000, value: x.solution || '' }),
+      solution_evidence: h('textarea', { name: 'solution_evidence', rows: 2, maxlength: 8000, value: x.solution_evidence || '' }),
     };
     const was = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value]));
     let version = p.version;
@@ -198,7 +215,9 @@ export async function problemView(ctx, [id]) {
     const form = h('form', { class: 'form', 'data-testid': 'problem-edit-form', novalidate: true },
       field(t('prb.title'), inputs.title, { required: true }),
       h('div', { class: 'two' }, field(t('prb.impact'), inputs.impact), field(t('prb.urgency'), inputs.urgency)),
-      field(t('prb.domain'), inputs.domain), field(t('prb.workaround'), inputs.workaround), field(t('prb.root_cause'), inputs.root_cause),
+      h('div', { class: 'two' }, field(t('prb.domain'), inputs.domain), field(t('prb.category'), inputs.category)),
+      field(t('prb.workaround'), inputs.workaround), field(t('prb.root_cause'), inputs.root_cause),
+      field(t('prb.solution'), inputs.solution), field(t('prb.solution_evidence'), inputs.solution_evidence),
       err, h('button', { type: 'submit', class: 'primary' }, t('common.save')));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -206,14 +225,22 @@ export async function problemView(ctx, [id]) {
         fieldError(inputs.title, err, t('form.required', { field: t('prb.title') }));
         return;
       }
-      const body = { version };
-      for (const [k, el] of Object.entries(inputs)) if (el.value !== was[k]) body[k] = k === 'title' ? el.value.trim() : el.value;
-      if (Object.keys(body).length === 1) {
+      // the title is the record's (PATCH /api/v1/records/{id}); the rest are the problem's fields
+      const fields = {};
+      for (const [k, el] of Object.entries(inputs)) if (k !== 'title' && el.value !== was[k]) fields[k] = el.value;
+      const title = inputs.title.value !== was.title ? inputs.title.value.trim() : null;
+      if (!title && !Object.keys(fields).length) {
         showError(err, new Error(t('prb.nothing_changed')));
         return;
       }
       try {
-        p = await apiPatch(`/api/v1/problems/${p.id}`, body);
+        if (title) {
+          const r = await apiPatch(`/api/v1/records/${p.id}`, { version, title });
+          was.title = inputs.title.value;
+          version = r.version;
+          p = { ...p, ...r };
+        }
+        if (Object.keys(fields).length) p = await apiPatch(`/api/v1/problems/${p.id}`, { version, fields });
         announce(t('prb.saved'));
         delete edit.dataset.version;
         clear(edit);
@@ -228,7 +255,7 @@ export async function problemView(ctx, [id]) {
           showError(err, new Error(bi(e.message) + ' ' + t('prb.stale_hint')));
           return;
         }
-        fieldError(inputs[e.field] || null, err, e);
+        fieldError(inputs[e.field] || (e.field === 'fields' ? null : inputs[String(e.field || '').replace(/^fields\./, '')]) || null, err, e);
       }
     });
     return h('details', { class: 'edit-box', open: false }, h('summary', {}, t('prb.edit')), form);

@@ -92,7 +92,10 @@ function part(testid, title, ...extra) {
 // an allowed action is a button (one needing a reason opens a short form
 // first); a refused one stays visible, marked unavailable, with the
 // server's reason under it.  onDone(record) after an action went through.
-export function actionBar(rec, { onDone, refuseKinds } = {}) {
+// choices: {actionKey: {field, options: [[value, label]], label}} — a field
+// an action needs beside its reason (a problem's suspend_reason, …), asked
+// in the same form and sent as the action's `fields`.
+export function actionBar(rec, { onDone, refuseKinds, choices = {} } = {}) {
   const el = h('div', { class: 'rec-actions', 'data-testid': 'action-bar', role: 'group', 'aria-label': t('ract.title') });
   const err = h('p', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'action-error' });
   const wrap = h('div', { class: 'rec-actions-wrap' }, el, err);
@@ -100,9 +103,10 @@ export function actionBar(rec, { onDone, refuseKinds } = {}) {
   let items = [];
   let current = rec;
 
-  async function run(a, reason, errEl, input) {
+  async function run(a, reason, errEl, input, fields) {
     const body = { version: current.version };
     if (reason) body.reason = reason;
+    if (fields && Object.keys(fields).length) body.fields = fields;
     try {
       const fresh = await post(`/api/v1/records/${current.id}/actions/${encodeURIComponent(a.key)}`, body);
       open = null;
@@ -116,22 +120,36 @@ export function actionBar(rec, { onDone, refuseKinds } = {}) {
   }
 
   const actName = (a) => lang2(a.name_zh, a.name_en, tOr('ract.' + a.key, a.key));
+  // the server's reason in the reader's words: the field, role or action it
+  // names by key (refusal.what, the action's key) said by its name
+  const whyText = (a, why) => {
+    let m = bi(why.message || '');
+    const swap = (key, name) => { if (key && name && name !== key) m = m.replace(new RegExp(`(^|[^A-Za-z_])${key}(?![A-Za-z_])`, 'g'), `$1${name}`); };
+    if (why.what) swap(why.what, tOr('rfield.' + why.what, tOr('role.' + why.what, why.what)));
+    swap(a.key, actName(a));
+    return m;
+  };
 
   function build() {
     if (!items.length) return h('p', { class: 'note' }, t('ract.none'));
     return h('ul', { class: 'act-list' }, items.map((a) => {
       const id = 'act-' + a.key;
-      if (!a.allowed) {
+      // refused only for what its own form asks (the reason, a choice): offered, the form asks for it
+      const asked = a.refusal && a.refusal.status === 409 && ((a.needs_reason && a.refusal.what === 'reason') || (choices[a.key] && a.refusal.what === choices[a.key].field));
+      if (!a.allowed && !asked) {
         const why = a.refusal || {};
         const kindKey = why.status === 403 ? 'ract.refused_who' : why.status === 409 ? 'ract.refused_step' : 'ract.refused';
         return h('li', { class: 'act refused', 'data-testid': 'act-' + a.key, 'data-status': why.status || '' },
-          h('button', { type: 'button', 'aria-disabled': 'true', class: 'act-off', 'aria-describedby': id + '-why', onclick: () => announce(bi(why.message || '')) }, actName(a)),
-          h('small', { class: 'why', id: id + '-why' }, h('strong', {}, t(kindKey)), ' ', bi(why.message || '')));
+          h('button', { type: 'button', 'aria-disabled': 'true', class: 'act-off', 'aria-describedby': id + '-why', onclick: () => announce(whyText(a, why)) }, actName(a)),
+          h('small', { class: 'why', id: id + '-why' }, h('strong', {}, t(kindKey)), ' ', whyText(a, why)));
       }
       if (a.needs_reason && open === a.key) {
         const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 2000 });
         const ferr = h('p', { class: 'error', role: 'alert', hidden: true });
+        const ch = choices[a.key];
+        const pick = ch ? select(ch.options, ch.options[0][0], { name: ch.field }) : null;
         const form = h('form', { class: 'form act-form', 'data-testid': 'act-form-' + a.key, novalidate: true },
+          pick ? field(ch.label, pick, { required: true }) : null,
           field(t('ract.reason'), reason, { required: true }), ferr,
           h('div', { class: 'row-actions' }, h('button', { type: 'submit', class: 'primary' }, t('common.confirm_do', { what: actName(a) })),
             button(t('common.cancel'), () => { open = null; rebuild(true); }, { 'data-testid': 'act-cancel' })));
@@ -141,7 +159,7 @@ export function actionBar(rec, { onDone, refuseKinds } = {}) {
             fieldError(reason, ferr, t('form.required', { field: t('ract.reason') }));
             return;
           }
-          run(a, reason.value.trim(), ferr, reason);
+          run(a, reason.value.trim(), ferr, reason, pick ? { [ch.field]: pick.value } : null);
         });
         setTimeout(() => reason.focus(), 0);
         return h('li', { class: 'act', 'data-testid': 'act-' + a.key }, form);
@@ -330,6 +348,18 @@ export function approvalsPart(rec, { onChange } = {}) {
 
 function itemText(it) { return lang2(it.text_zh, it.text_en, it.key); }
 
+// A result's value as the server keeps it (JSON text: true / false for a
+// check, a number, a quoted string); a check's is said by its badge alone.
+function resultValue(v) {
+  if (typeof v !== 'string') return v;
+  try { return JSON.parse(v); } catch (e) { return v; }
+}
+function shownValue(v) {
+  const x = resultValue(v);
+  if (x === true || x === false || x == null || ['pass', 'fail'].includes(x)) return '';
+  return String(x);
+}
+
 export function checklistsPart(rec, { onChange } = {}) {
   const p = part('checklists', t('rec.checklists'));
   let items = [];
@@ -338,13 +368,14 @@ export function checklistsPart(rec, { onChange } = {}) {
     if (!res) return h('span', { class: 'note' }, t('chk.no_result'));
     return h('span', {},
       res.passed === true ? badge(t('chk.passed'), 'chk-pass') : res.passed === false ? badge(t('chk.failed'), 'bad') : null, ' ',
-      ['pass', 'fail'].includes(res.value) ? '' : res.value || '', res.evidence ? [' · ', t('chk.evidence'), t('inc.role_colon'), res.evidence] : null,
+      shownValue(res.value), res.evidence ? [' · ', t('chk.evidence'), t('inc.role_colon'), res.evidence] : null,
       h('small', { class: 'note' }, ' ', personName(res.by, res.by_name), ' ', fmtTime(res.at)),
       res.finding_record_id ? [' ', h('a', { href: recordHref(res.finding_kind || 'problem', res.finding_record_id) || '#' }, t('chk.finding'))] : null);
   }
 
   function inputFor(it, res) {
-    const v = res ? res.value : '';
+    const x = res ? resultValue(res.value) : '';
+    const v = x === true ? 'pass' : x === false ? 'fail' : x == null ? '' : String(x);
     switch (it.type) {
       case 'check': return select([['', '—'], ['pass', t('chk.pass')], ['fail', t('chk.fail')]], v, { name: 'value' });
       case 'number': return h('input', { type: 'number', name: 'value', value: v, min: it.min, max: it.max, step: 'any' });
@@ -371,7 +402,8 @@ export function checklistsPart(rec, { onChange } = {}) {
           fieldError(input, err, t('form.required', { field: t('chk.value') }));
           return;
         }
-        const body = { value: input.value };
+        // typed as the item is: a check is a boolean, a number a number
+        const body = { value: it.type === 'check' ? input.value === 'pass' : it.type === 'number' ? Number(input.value) : input.value };
         if (note.value.trim()) body.note = note.value.trim();
         try {
           await put(`/api/v1/records/${rec.id}/checklists/${inst.id}/items/${encodeURIComponent(it.key)}`, body);
@@ -389,7 +421,7 @@ export function checklistsPart(rec, { onChange } = {}) {
     if (!items.length) return h('p', { class: 'note' }, t('rec.no_checklists'));
     return items.map((inst) => {
       const results = Object.fromEntries((inst.results || []).map((x) => [x.item, x]));
-      const writable = inst.state !== 'completed' && inst.state !== 'closed' && can('record.write');
+      const writable = !['complete', 'completed', 'closed'].includes(inst.state) && can('record.write');
       // the template's items when the server gives them; else the results alone
       const defs = inst.items && inst.items.length ? inst.items : (inst.results || []).map((x) => ({ key: x.item, type: x.type || 'text' }));
       const heads = [t('chk.item'), t('chk.type'), t('chk.result')];
@@ -431,6 +463,9 @@ export function timelineText(e, rec, ciName) {
     case 'updated':
       if (!Object.keys(d).length) break;
       return t('tl.updated', { fields: Object.keys(d).map((k) => tOr('rfield.' + k, k)).join(t('common.sep')) });
+    case 'update': // the workflow's field edit: {fields: {…}}
+      if (!d.fields || !Object.keys(d.fields).length) break;
+      return t('tl.updated', { fields: Object.keys(d.fields).map((k) => tOr('rfield.' + k, k)).join(t('common.sep')) });
     case 'state':
       if (!d.to) break;
       return t('tl.state', { from: recStateName(rec.kind, d.from), to: recStateName(rec.kind, d.to) }) + (d.reason ? t('inc.role_colon') + d.reason : '');
