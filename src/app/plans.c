@@ -5,6 +5,7 @@
  * the policy's `workflows: plan` applied by records_act.c; the review rule
  * is core/plan.h. */
 #include "app/plans.h"
+#include "app/list.h"
 #include "app/records_kernel.h"
 #include "core/plan.h"
 
@@ -25,10 +26,10 @@ typedef struct pcol {
 
 /* in the order of queries_plans.h PLN_GET / PLN_SAVE */
 static const pcol pcols[] = {
-    {"owner_id", PT_ID},        {"scope_classes", PT_STRS}, {"scope_ci_ids", PT_IDS},
+    {"owner_id", PT_ID},         {"scope_classes", PT_STRS}, {"scope_ci_ids", PT_IDS},
     {"scope_services", PT_STRS}, {"review_months", PT_INT},  {"evaluation", PT_T},
-    {"review_note", PT_T},      {"evaluated_at", PT_TIME},  {"approved_at", PT_TIME},
-    {"published_at", PT_TIME},  {"reviewed_at", PT_TIME},   {"next_review_at", PT_TIME},
+    {"review_note", PT_T},       {"evaluated_at", PT_TIME},  {"approved_at", PT_TIME},
+    {"published_at", PT_TIME},   {"reviewed_at", PT_TIME},   {"next_review_at", PT_TIME},
 };
 #define NCOLS (sizeof pcols / sizeof *pcols)
 
@@ -99,11 +100,6 @@ static int64_t num(json_t *f, const char *k)
     return (int64_t)json_integer_value(json_object_get(f, k));
 }
 
-static od_bind opt_int(json_t *f, const char *k)
-{
-    return OD_INT_OR_NULL(num(f, k), json_is_integer(json_object_get(f, k)) && num(f, k) != 0);
-}
-
 static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
 {
     int months = (int)num(f, "review_months");
@@ -120,13 +116,14 @@ static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     }
     od_err rc = od_tx_exec(tx, OD_Q_PLN_ENSURE, e, OD_BINDS(OD_INT(id)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_PLN_SAVE, e,
-                        OD_BINDS(opt_int(f, "owner_id"), OD_TEXT(lists[0] ? lists[0] : "[]"),
-                                 OD_TEXT(lists[1] ? lists[1] : "[]"), OD_TEXT(lists[2] ? lists[2] : "[]"),
-                                 OD_INT(months), OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "review_note")),
-                                 opt_int(f, "evaluated_at"), opt_int(f, "approved_at"),
-                                 opt_int(f, "published_at"), opt_int(f, "reviewed_at"),
-                                 OD_INT_NONZERO(next), OD_INT(id)));
+        rc =
+            od_tx_exec(tx, OD_Q_PLN_SAVE, e,
+                       OD_BINDS(OD_INT_NONZERO(num(f, "owner_id")), OD_TEXT(lists[0] ? lists[0] : "[]"),
+                                OD_TEXT(lists[1] ? lists[1] : "[]"), OD_TEXT(lists[2] ? lists[2] : "[]"),
+                                OD_INT(months), OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "review_note")),
+                                OD_INT_NONZERO(num(f, "evaluated_at")), OD_INT_NONZERO(num(f, "approved_at")),
+                                OD_INT_NONZERO(num(f, "published_at")), OD_INT_NONZERO(num(f, "reviewed_at")),
+                                OD_INT_NONZERO(next), OD_INT(id)));
     /* a publication newer than every version's stamp publishes the latest
      * version (it is frozen from then on, as every version row is) */
     if (!rc && published > 0)
@@ -139,8 +136,9 @@ static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
 
 static od_err list_error(const char *key, const char *what_zh, const char *what_en, od_error *e)
 {
-    return od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为%s列表，至多 64 项 (%s must be a list of at most 64 %s)",
-                        key, what_zh, key, what_en);
+    return od_error_set(e, OD_E_UNPROCESSABLE, key,
+                        "%s 须为%s列表，至多 64 项 (%s must be a list of at most 64 %s)", key, what_zh, key,
+                        what_en);
 }
 
 static od_err pln_check(const char *key, json_t *v, od_error *e)
@@ -169,9 +167,9 @@ static od_err pln_check(const char *key, json_t *v, od_error *e)
     case PT_INT:
         if (!json_is_integer(v) || json_integer_value(v) < OD_PLAN_REVIEW_MONTHS_MIN ||
             json_integer_value(v) > OD_PLAN_REVIEW_MONTHS_MAX)
-            return od_error_set(e, OD_E_UNPROCESSABLE, key,
-                                "%s 须为 1 到 24 之间的整数（月） (%s must be an integer from 1 to 24, months)",
-                                key, key);
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, key,
+                "%s 须为 1 到 24 之间的整数（月） (%s must be an integer from 1 to 24, months)", key, key);
         return OD_OK;
     case PT_STRS:
         if (!json_is_array(v) || json_array_size(v) > LIST_MAX)
@@ -179,7 +177,8 @@ static od_err pln_check(const char *key, json_t *v, od_error *e)
         json_array_foreach(v, i, u)
         {
             if (!json_is_string(u) || !*json_string_value(u) || strlen(json_string_value(u)) > ITEM_MAX)
-                return list_error(key, "不超过 64 字节的非空文本", "non-empty strings of at most 64 bytes", e);
+                return list_error(key, "不超过 64 字节的非空文本", "non-empty strings of at most 64 bytes",
+                                  e);
         }
         return OD_OK;
     case PT_IDS:
@@ -230,8 +229,7 @@ static const char *version_state(int64_t number, int64_t latest, int64_t publish
     return number == latest ? plan_state : "withdrawn";
 }
 
-static json_t *version_json(od_rows *r, int64_t latest, int64_t newest_pub, const char *plan_state,
-                            bool full)
+static json_t *version_json(od_rows *r, int64_t latest, int64_t newest_pub, const char *plan_state, bool full)
 {
     /* columns: number, [body, html,] created_at, created_by, published_at */
     int o = full ? 2 : 0;
@@ -384,8 +382,9 @@ od_err od_plan_version_add(od_app *a, const od_principal *who, int64_t id, const
     *out = NULL;
     size_t len = body ? strlen(body) : 0;
     if (len == 0 || len > OD_PLAN_BODY_MAX)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "body",
-                            "body 须为 1 到 200000 字节的 Markdown (body must be 1 to 200000 bytes of Markdown)");
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "body",
+            "body 须为 1 到 200000 字节的 Markdown (body must be 1 to 200000 bytes of Markdown)");
     od_tx *tx = NULL;
     od_rec x = {0};
     od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
@@ -393,10 +392,11 @@ od_err od_plan_version_add(od_app *a, const od_principal *who, int64_t id, const
         return rc;
     rc = must_be_plan(x.o, id, e);
     if (!rc && strcmp(x.state, "draft") != 0)
-        rc = od_error_set(e, OD_E_CONFLICT, "state",
-                          "预案处于 %s 状态，版本已冻结；先执行 revise 或 rework 回到草稿 (the plan is %s: its "
-                          "version is frozen; revise or rework it back to draft first)",
-                          x.state, x.state);
+        rc = od_error_set(
+            e, OD_E_CONFLICT, "state",
+            "预案处于 %s 状态，版本已冻结；先执行 revise 或 rework 回到草稿 (the plan is %s: its "
+            "version is frozen; revise or rework it back to draft first)",
+            x.state, x.state);
     int64_t n = 0, now = od_app_now(a);
     if (!rc)
         rc = od_tx_scalar(tx, OD_Q_PLN_VER_MAX, &n, e, OD_BINDS(OD_INT(id)));
@@ -467,7 +467,8 @@ od_err od_plan_version_get(od_app *a, const od_principal *who, int64_t id, int64
     return rc;
 }
 
-od_err od_plan_overdue(od_app *a, const od_principal *who, json_t **out, od_error *e)
+od_err od_plan_overdue(od_app *a, const od_principal *who, int64_t limit, int64_t offset, json_t **out,
+                       od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -476,6 +477,7 @@ od_err od_plan_overdue(od_app *a, const od_principal *who, json_t **out, od_erro
     if (rc)
         return rc;
     json_t *ids = json_array(), *items = json_array();
+    int64_t total = 0;
     od_rows *r = NULL;
     bool row = false;
     rc = od_tx_query(tx, OD_Q_PLN_OVERDUE, &r, e, OD_BINDS(OD_INT(now)));
@@ -490,24 +492,22 @@ od_err od_plan_overdue(od_app *a, const od_principal *who, json_t **out, od_erro
             break;
         od_rec x = {0};
         rc = od_rec_load(tx, who, (int64_t)json_integer_value(v), &x, e);
-        if (rc == OD_E_NOT_FOUND) { /* outside who's scope: not listed */
+        if (rc == OD_E_NOT_FOUND) { /* outside who's scope: neither listed nor counted */
             od_error_clear(e);
             rc = OD_OK;
         } else if (!rc) {
-            rc = plan_json(tx, x.o, now, e);
-            if (!rc) {
-                json_array_append_new(items, x.o);
-                x.o = NULL;
+            if (total >= offset && total < offset + limit) {
+                rc = plan_json(tx, x.o, now, e);
+                if (!rc) {
+                    json_array_append_new(items, x.o);
+                    x.o = NULL;
+                }
             }
+            total++;
         }
         od_rec_free(&x);
     }
     od_tx_rollback(tx);
     json_decref(ids);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = json_pack("{sI so}", "total", (json_int_t)json_array_size(items), "items", items);
-    return OD_OK;
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }

@@ -38,8 +38,9 @@ OD_NODISCARD od_err od_plan_version_add(od_app *a, const od_principal *who, int6
 /* Version n of plan id with body and html, or 404. */
 OD_NODISCARD od_err od_plan_version_get(od_app *a, const od_principal *who, int64_t id, int64_t n,
                                         json_t **out, od_error *e);
-/* {items, total}: the plans who may see whose review is due now
- * (next_review_at <= now), the most overdue first. */
-OD_NODISCARD od_err od_plan_overdue(od_app *a, const od_principal *who, json_t **out, od_error *e);
+/* {items, total, limit, offset}: the plans who may see whose review is due
+ * now (next_review_at <= now), the most overdue first. */
+OD_NODISCARD od_err od_plan_overdue(od_app *a, const od_principal *who, int64_t limit, int64_t offset,
+                                    json_t **out, od_error *e);
 
 #endif

@@ -78,7 +78,11 @@ od_err od_h_plan_version_get(od_req *r)
 
 od_err od_h_plan_overdue(od_req *r)
 {
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (rc)
+        return rc;
     json_t *out = NULL;
-    od_err rc = od_plan_overdue(r->app, &r->who, &out, &r->err);
+    rc = od_plan_overdue(r->app, &r->who, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

@@ -16,7 +16,7 @@
                 "review_months = ?, evaluation = ?, review_note = ?, evaluated_at = ?, approved_at = ?, "    \
                 "published_at = ?, reviewed_at = ?, next_review_at = ? WHERE record_id = ?")                 \
     /* a publication newer than every version's stamp marks the latest                                       \
-     * unstamped version published (binds: at, id, id, id, at) */                                           \
+     * unstamped version published (binds: at, id, id, id, at) */                                            \
     X(PLN_VER_STAMP, "UPDATE plan_versions SET published_at = ? WHERE record_id = ? AND published_at IS "    \
                      "NULL AND number = (SELECT MAX(number) FROM plan_versions WHERE record_id = ?) AND "    \
                      "NOT EXISTS (SELECT 1 FROM plan_versions WHERE record_id = ? AND published_at >= ?)")   \

@@ -41,12 +41,12 @@ static void add_months_table(void **state)
 static void next_review_table(void **state)
 {
     (void)state;
-    const int64_t jan = 1768469400000LL, jul = 1784107800000LL; /* 2026-01-15T09:30, + 6 months */
-    const int64_t mar = 1772323199000LL;                        /* 2026-02-28T23:59:59 */
-    static const int64_t mar_plus6 = 1787961599000LL;           /* 2026-08-28T23:59:59 */
-    assert_int_equal(od_plan_next_review(0, 0, 6), 0);          /* never published: nothing due */
-    assert_int_equal(od_plan_next_review(jan, 0, 6), jul);      /* from the publication */
-    assert_int_equal(od_plan_next_review(0, jan, 6), jul);      /* from a review */
+    const int64_t jan = 1768469400000LL, jul = 1784107800000LL;    /* 2026-01-15T09:30, + 6 months */
+    const int64_t mar = 1772323199000LL;                           /* 2026-02-28T23:59:59 */
+    static const int64_t mar_plus6 = 1787961599000LL;              /* 2026-08-28T23:59:59 */
+    assert_int_equal(od_plan_next_review(0, 0, 6), 0);             /* never published: nothing due */
+    assert_int_equal(od_plan_next_review(jan, 0, 6), jul);         /* from the publication */
+    assert_int_equal(od_plan_next_review(0, jan, 6), jul);         /* from a review */
     assert_int_equal(od_plan_next_review(jan, mar, 6), mar_plus6); /* the later one counts */
     assert_int_equal(od_plan_next_review(mar, jan, 6), mar_plus6);
     assert_int_equal(od_plan_next_review(jan, jan, 6), jul);
