@@ -353,6 +353,7 @@ def run(s, samples):
                                            "department": "数据中心"}, token=sys_t)["id"]
     call("PUT", "/api/v1/users/%d/roles" % l2_id, {"roles": ["emergency_leadership"]}, token=sec_t)
     pe, l2 = s.login("qian", harness.USER_PW), s.login("wu", harness.USER_PW)
+    l1_inc = l1["id"]
     l1_id, l1 = users["chen"]
     call("POST", "/api/v1/committees", {"key": "emergency_leadership", "name_zh": "应急领导小组",
                                         "name_en": "Emergency leadership group", "chair_id": l1_id,
@@ -379,6 +380,7 @@ def run(s, samples):
     plan_act("publish", l1)
     call("GET", "/api/v1/plans/%d/versions/1" % pid, token=pe, key=("GET", "/api/v1/plans/{id}/versions/{n}"))
     call("GET", "/api/v1/plans?limit=2", token=pe)
+    call("GET", "/api/v1/incidents/%d/plans" % l1_inc, token=pe)
     pl = call("GET", "/api/v1/plans/%d" % pid, token=pe)
     call("PATCH", "/api/v1/plans/%d" % pid, {"version": pl["version"], "fields": {"review_months": 1}}, token=pe)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)

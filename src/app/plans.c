@@ -5,6 +5,7 @@
  * the policy's `workflows: plan` applied by records_act.c; the review rule
  * is core/plan.h. */
 #include "app/plans.h"
+#include "app/incidents.h"
 #include "app/list.h"
 #include "app/records_kernel.h"
 #include "core/plan.h"
@@ -509,5 +510,107 @@ od_err od_plan_overdue(od_app *a, const od_principal *who, int64_t limit, int64_
     }
     od_tx_rollback(tx);
     json_decref(ids);
+    return od_list_done(rc, items, total, limit, offset, out, e);
+}
+
+/* ---- the plans that apply to an incident ---- */
+
+#define SCOPE_MAX 64
+
+/* The strings of a JSON array (borrowed from it), at most max. */
+static size_t strs_of(json_t *arr, const char **out, size_t max)
+{
+    size_t n = 0, i;
+    json_t *v;
+    json_array_foreach(arr, i, v) if (n < max && json_is_string(v)) out[n++] = json_string_value(v);
+    return n;
+}
+
+static size_t ids_of(json_t *arr, int64_t *out, size_t max)
+{
+    size_t n = 0, i;
+    json_t *v;
+    json_array_foreach(arr, i, v) if (n < max && json_is_integer(v)) out[n++] =
+        (int64_t)json_integer_value(v);
+    return n;
+}
+
+od_err od_plan_for_incident(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
+                            int64_t offset, json_t **out, od_error *e)
+{
+    *out = NULL;
+    json_t *inc = NULL;
+    od_err rc = od_incident_get(a, who, incident_id, &inc, e); /* 404 outside who's scope */
+    if (rc)
+        return rc;
+    const char *cats[SCOPE_MAX];
+    int64_t cis[SCOPE_MAX];
+    size_t n_cis = 0, i;
+    json_t *c;
+    json_array_foreach(json_object_get(inc, "cis"), i, c) if (n_cis < SCOPE_MAX)
+    {
+        const char *cat = json_string_value(json_object_get(c, "category"));
+        cats[n_cis] = cat ? cat : "";
+        cis[n_cis++] = (int64_t)json_integer_value(json_object_get(c, "id"));
+    }
+    const char *level = json_string_value(json_object_get(inc, "level"));
+    od_plan_incident pi = {.level = level ? level : "",
+                           .ci_categories = cats,
+                           .n_ci_categories = n_cis,
+                           .ci_ids = cis,
+                           .n_ci_ids = n_cis};
+    od_tx *tx = NULL;
+    rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc) {
+        json_decref(inc);
+        return rc;
+    }
+    json_t *found = json_array(), *items = json_array();
+    od_rows *r = NULL;
+    bool row = false;
+    rc = od_tx_query(tx, OD_Q_PLN_PUBLISHED, &r, e, OD_NOBINDS);
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        json_t *classes = json_loads(od_rows_text(r, 1), 0, NULL),
+               *ids = json_loads(od_rows_text(r, 2), 0, NULL);
+        const char *pc[SCOPE_MAX];
+        int64_t pids[SCOPE_MAX];
+        od_plan_scope ps = {.classes = pc,
+                            .n_classes = strs_of(classes, pc, SCOPE_MAX),
+                            .ci_ids = pids,
+                            .n_ci_ids = ids_of(ids, pids, SCOPE_MAX)};
+        od_plan_match m = od_plan_applies(&ps, &pi);
+        if (m != OD_PLAN_NO_MATCH)
+            json_array_append_new(found, json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                                   "matched_by", od_plan_match_key(m)));
+        json_decref(classes);
+        json_decref(ids);
+    }
+    od_rows_close(r);
+    int64_t total = 0, now = od_app_now(a);
+    json_array_foreach(found, i, c)
+    {
+        if (rc)
+            break;
+        od_rec x = {0};
+        rc = od_rec_load(tx, who, (int64_t)json_integer_value(json_object_get(c, "id")), &x, e);
+        if (rc == OD_E_NOT_FOUND) { /* outside who's scope: neither listed nor counted */
+            od_error_clear(e);
+            rc = OD_OK;
+        } else if (!rc) {
+            if (total >= offset && total < offset + limit) {
+                rc = plan_json(tx, x.o, now, e);
+                if (!rc) {
+                    json_object_set(x.o, "matched_by", json_object_get(c, "matched_by"));
+                    json_array_append_new(items, x.o);
+                    x.o = NULL;
+                }
+            }
+            total++;
+        }
+        od_rec_free(&x);
+    }
+    od_tx_rollback(tx);
+    json_decref(found);
+    json_decref(inc);
     return od_list_done(rc, items, total, limit, offset, out, e);
 }

@@ -42,5 +42,12 @@ OD_NODISCARD od_err od_plan_version_get(od_app *a, const od_principal *who, int6
  * now (next_review_at <= now), the most overdue first. */
 OD_NODISCARD od_err od_plan_overdue(od_app *a, const od_principal *who, int64_t limit, int64_t offset,
                                     json_t **out, od_error *e);
+/* {items, total, limit, offset}: the plans who may see that apply to
+ * incident incident_id (404 outside who's scope): ever published, matched by
+ * one of its CIs, its level or a CI's category (core/plan.h
+ * od_plan_applies); each item is the plan's JSON plus "matched_by": "ci" |
+ * "class".  Ordered by plan id. */
+OD_NODISCARD od_err od_plan_for_incident(od_app *a, const od_principal *who, int64_t incident_id,
+                                         int64_t limit, int64_t offset, json_t **out, od_error *e);
 
 #endif

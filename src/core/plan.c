@@ -1,6 +1,8 @@
 /* plan.c — see plan.h. */
 #include "core/plan.h"
 
+#include <string.h>
+
 #define DAY_MS 86400000LL
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
@@ -57,4 +59,31 @@ int64_t od_plan_next_review(int64_t published_at, int64_t reviewed_at, int month
 bool od_plan_review_due(int64_t next_review_at, int64_t now)
 {
     return next_review_at > 0 && now >= next_review_at;
+}
+
+static bool has_class(const od_plan_scope *p, const char *c)
+{
+    for (size_t i = 0; c && *c && i < p->n_classes; i++)
+        if (p->classes[i] && strcmp(p->classes[i], c) == 0)
+            return true;
+    return false;
+}
+
+od_plan_match od_plan_applies(const od_plan_scope *p, const od_plan_incident *inc)
+{
+    for (size_t i = 0; i < inc->n_ci_ids; i++)
+        for (size_t j = 0; j < p->n_ci_ids; j++)
+            if (inc->ci_ids[i] == p->ci_ids[j])
+                return OD_PLAN_BY_CI;
+    if (has_class(p, inc->level))
+        return OD_PLAN_BY_CLASS;
+    for (size_t i = 0; i < inc->n_ci_categories; i++)
+        if (has_class(p, inc->ci_categories[i]))
+            return OD_PLAN_BY_CLASS;
+    return OD_PLAN_NO_MATCH;
+}
+
+const char *od_plan_match_key(od_plan_match m)
+{
+    return m == OD_PLAN_BY_CI ? "ci" : m == OD_PLAN_BY_CLASS ? "class" : "";
 }

@@ -86,3 +86,14 @@ od_err od_h_plan_overdue(od_req *r)
     rc = od_plan_overdue(r->app, &r->who, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
+
+od_err od_h_incident_plans(od_req *r)
+{
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_plan_for_incident(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

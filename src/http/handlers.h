@@ -53,7 +53,7 @@ H(incident_known_errors) H(incident_apply_known_error) H(event_known_errors)
 H(problem_candidates) H(problem_candidates_scan) H(problem_candidate_accept) H(problem_candidate_dismiss)
 /* emergency plans (h_plans.c) */
 H(plan_list) H(plan_create) H(plan_get) H(plan_patch) H(plan_version_create) H(plan_version_get)
-H(plan_overdue)
+H(plan_overdue) H(incident_plans)
 #undef H
     /* clang-format on */
 

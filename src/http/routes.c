@@ -207,6 +207,8 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/plans/{id}/versions", P(RECORD_WRITE), od_h_plan_version_create, "a new plan version"},
     {"GET", "/api/v1/plans/{id}/versions/{n}", P(RECORD_READ), od_h_plan_version_get,
      "one plan version with its HTML"},
+    {"GET", "/api/v1/incidents/{id}/plans", P(INCIDENT_READ), od_h_incident_plans,
+     "the emergency plans that apply to an incident"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

@@ -31,6 +31,9 @@
     /* plans whose review is due at ? (next_review_at <= now), soonest first */                              \
     X(PLN_OVERDUE, "SELECT record_id FROM plans WHERE next_review_at IS NOT NULL AND next_review_at <= ? "   \
                    "ORDER BY next_review_at, record_id")                                                     \
-    X(PLN_REC_TOUCH, "UPDATE records SET updated_at = ?, version = version + 1 WHERE id = ?")
+    X(PLN_REC_TOUCH, "UPDATE records SET updated_at = ?, version = version + 1 WHERE id = ?")                \
+    /* the plans ever published, with their scope (incidents' plans) */                                      \
+    X(PLN_PUBLISHED, "SELECT record_id, scope_classes, scope_ci_ids FROM plans WHERE published_at IS NOT "   \
+                     "NULL ORDER BY record_id")
 
 #endif

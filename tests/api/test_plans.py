@@ -7,8 +7,9 @@ and the wrong actors, Markdown versions rendered to safe HTML, a published
 version frozen, the approval quorum (one vote: not enough; two: approved;
 a rejection: rework), the review due exactly at next_review_at (1 ms before:
 not listed; at: listed) and moved by a review, revision into version 2
-(version 1 superseded, unchanged), and bad input refused with nothing
-changed.  Runs on SQLite and PostgreSQL (OD_PG_API_SUBSET)."""
+(version 1 superseded, unchanged), the plans an incident shows (R-PLAN-4:
+by CI, by level, by a CI's category; never a plan not yet published), and
+bad input refused with nothing changed.  Runs on SQLite and PostgreSQL (OD_PG_API_SUBSET)."""
 import calendar
 import time
 
@@ -70,7 +71,7 @@ class Plans(harness.ServerTest):
             setattr(Plans, attr, self.srv.login(name, harness.USER_PW))
 
     def create(self, **fields):
-        f = {"owner_id": self.eng_id, "scope_classes": ["database"], "scope_services": ["网上银行"]}
+        f = {"owner_id": self.eng_id, "scope_classes": ["数据库故障"], "scope_services": ["网上银行"]}
         f.update(fields)
         r = self.srv.post("/api/v1/plans", {"title": "数据库故障应急预案", "fields": f}, token=self.eng)
         self.assertStatus(r, 201)
@@ -249,6 +250,49 @@ class Plans(harness.ServerTest):
                          [(1, "superseded"), (2, "published")])
         v1 = self.srv.get("/api/v1/plans/%d/versions/1" % pid, token=self.eng).json
         self.assertEqual((v1["body"], v1["state"]), (BODY, "superseded"))
+
+    # ---- the plans that apply to an incident (R-PLAN-4) ----
+    def test_incident_shows_the_plans_that_apply(self):
+        s = self.srv
+        ops = s.make_user("ops2", ["ops_engineer"])[1] if not hasattr(Plans, "ops2") else Plans.ops2
+        Plans.ops2 = ops
+        cis = []
+        for name, cat, grade in (("pl-db-1", "database", "L2"), ("pl-net-1", "network", "L2"),
+                                 ("pl-app-1", "application", "L3")):
+            r = s.post("/api/v1/cis", {"name": name, "category": cat, "grade": grade, "department": "运行部",
+                                       "attributes": {}}, token=ops)
+            self.assertStatus(r, 201)
+            cis.append(r.json["id"])
+        db, net, app = cis
+        r = s.post("/api/v1/incidents", {"title": "数据库与网络中断", "ci_ids": [db, net], "severity": "minor",
+                                         "location": "主机房", "symptoms": "超时", "impact_scope": "柜面"}, token=ops)
+        self.assertStatus(r, 201)
+        inc = r.json
+        # matching happens when asked: plans made after the incident apply too
+        by_ci = self.create(scope_classes=[], scope_ci_ids=[db], scope_services=[])["id"]
+        by_cat = self.create(scope_classes=["network"], scope_services=[])["id"]
+        by_level = self.create(scope_classes=[inc["level"]], scope_services=[])["id"]
+        draft = self.create(scope_classes=[], scope_ci_ids=[db, net, app])["id"]  # never published
+        for pid in (by_ci, by_cat, by_level):
+            self.add_version(pid)
+            self.publish(pid)
+        self.add_version(draft)
+        r = s.get("/api/v1/incidents/%d/plans" % inc["id"], token=ops)
+        self.assertStatus(r, 200)
+        got = [(x["id"], x["matched_by"]) for x in r.json["items"]]
+        want = [(by_ci, "ci"), (by_cat, "class"), (by_level, "class")]
+        self.assertEqual(got, want)
+        self.assertEqual((r.json["total"], r.json["limit"], r.json["offset"]), (len(want), 50, 0))
+        r = s.get("/api/v1/incidents/%d/plans?limit=1&offset=1" % inc["id"], token=ops)
+        self.assertEqual(([x["id"] for x in r.json["items"]], r.json["total"]), ([by_cat], len(want)))
+        # an incident on an unrelated CI: only the level plan, when its level is the same
+        r = s.post("/api/v1/incidents", {"title": "应用告警", "ci_ids": [app], "severity": "minor",
+                                         "location": "主机房", "symptoms": "慢", "impact_scope": "无"}, token=ops)
+        self.assertStatus(r, 201)
+        other = r.json
+        items = s.get("/api/v1/incidents/%d/plans" % other["id"], token=ops).json["items"]
+        self.assertEqual([x["id"] for x in items], [by_level] if other["level"] == inc["level"] else [])
+        self.assertError(s.get("/api/v1/incidents/999999/plans", token=ops), 404)
 
     # ---- bad input: a clear error, nothing changed ----
     def test_bad_input(self):

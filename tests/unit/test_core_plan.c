@@ -3,13 +3,15 @@
  * months in UTC with the day clamped to shorter months (leap years, the
  * 2100 non-leap century, before 1970, negative months), the next review from
  * the later of publication and review, and due exactly at the instant
- * (1 ms before: not due; at: due). */
+ * (1 ms before: not due; at: due); which plans apply to an incident (by CI,
+ * by level, by a CI's category, nothing for an empty scope, exact case). */
 #include "core/plan.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -64,12 +66,55 @@ static void due_table(void **state)
     assert_false(od_plan_review_due(0, 0));
 }
 
+static void applies_table(void **state)
+{
+    (void)state;
+    static const char *const db_l1[] = {"database", "L1"};
+    static const char *const net[] = {"network"};
+    static const char *const l1_upper[] = {"l1"};
+    static const int64_t cis_7_9[] = {7, 9};
+    static const int64_t ci_8[] = {8};
+    static const char *const cat_db[] = {"database"};
+    static const char *const cat_srv_net[] = {"server", "network"};
+    static const int64_t inc_9[] = {9};
+    static const int64_t inc_3_4[] = {3, 4};
+    static const struct {
+        od_plan_scope p;
+        od_plan_incident i;
+        od_plan_match want;
+    } t[] = {
+        /* by CI: one shared CI id */
+        {{NULL, 0, cis_7_9, 2}, {"L3", NULL, 0, inc_9, 1}, OD_PLAN_BY_CI},
+        {{NULL, 0, cis_7_9, 2}, {"L3", NULL, 0, inc_3_4, 2}, OD_PLAN_NO_MATCH},
+        /* CI wins over class when both hold */
+        {{db_l1, 2, cis_7_9, 2}, {"L1", cat_db, 1, inc_9, 1}, OD_PLAN_BY_CI},
+        /* by level */
+        {{db_l1, 2, ci_8, 1}, {"L1", NULL, 0, inc_3_4, 2}, OD_PLAN_BY_CLASS},
+        {{db_l1, 2, ci_8, 1}, {"L2", NULL, 0, inc_3_4, 2}, OD_PLAN_NO_MATCH},
+        /* by a CI's category */
+        {{db_l1, 2, NULL, 0}, {"L3", cat_db, 1, inc_3_4, 2}, OD_PLAN_BY_CLASS},
+        {{net, 1, NULL, 0}, {"L3", cat_srv_net, 2, inc_3_4, 2}, OD_PLAN_BY_CLASS},
+        {{net, 1, NULL, 0}, {"L3", cat_db, 1, inc_3_4, 2}, OD_PLAN_NO_MATCH},
+        /* exact case */
+        {{l1_upper, 1, NULL, 0}, {"L1", NULL, 0, NULL, 0}, OD_PLAN_NO_MATCH},
+        /* an empty scope applies to nothing; an incident without CIs */
+        {{NULL, 0, NULL, 0}, {"L1", cat_db, 1, inc_9, 1}, OD_PLAN_NO_MATCH},
+        {{db_l1, 2, cis_7_9, 2}, {"", NULL, 0, NULL, 0}, OD_PLAN_NO_MATCH},
+    };
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+        assert_int_equal(od_plan_applies(&t[k].p, &t[k].i), t[k].want);
+    assert_string_equal(od_plan_match_key(OD_PLAN_BY_CI), "ci");
+    assert_string_equal(od_plan_match_key(OD_PLAN_BY_CLASS), "class");
+    assert_string_equal(od_plan_match_key(OD_PLAN_NO_MATCH), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(add_months_table),
         cmocka_unit_test(next_review_table),
         cmocka_unit_test(due_table),
+        cmocka_unit_test(applies_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
