@@ -139,6 +139,11 @@ class Plans(harness.ServerTest):
         self.assertIn("<h1>数据库故障应急预案</h1>", v["html"])
         self.assertIn("<strong>一级响应</strong>", v["html"])
         self.assertNotIn("<script>", v["html"])  # raw HTML is not passed through
+        # the version is on the record's timeline and in the audit trail
+        tl = self.srv.get("/api/v1/records/%d/timeline" % pid, token=self.eng).json["items"]
+        self.assertEqual([t["data"]["number"] for t in tl if t["kind"] == "plan_version"], [1])
+        aud = self.srv.get("/api/v1/audit?limit=5", token=self.srv.admin("auditor")).json["items"]
+        self.assertIn(("plan.version", pid), [(x["action"], x["entity_id"]) for x in aud])
         # the evaluation text is required
         self.assertEqual(self.act(pid, "evaluate", self.eng).json["error"]["field"], "evaluation")
         self.ok(pid, "evaluate", self.eng, fields={"evaluation": "评估通过"})
