@@ -345,11 +345,52 @@ def run(s, samples):
     cands = call("GET", "/api/v1/problems/candidates?state=open", token=pm)
     if cands["items"]:
         call("POST", "/api/v1/problems/candidates/%d/dismiss" % cands["items"][0]["id"], token=pm)
+    # emergency plans: versions, the leadership group's approval, the review cycle
+    pe_id = call("POST", "/api/v1/users", {"username": "qian", "password": harness.USER_PW, "display_name": "孙工",
+                                           "department": "运行部"}, token=sys_t)["id"]
+    call("PUT", "/api/v1/users/%d/roles" % pe_id, {"roles": ["emergency_engineering"]}, token=sec_t)
+    l2_id = call("POST", "/api/v1/users", {"username": "wu", "password": harness.USER_PW, "display_name": "周总",
+                                           "department": "数据中心"}, token=sys_t)["id"]
+    call("PUT", "/api/v1/users/%d/roles" % l2_id, {"roles": ["emergency_leadership"]}, token=sec_t)
+    pe, l2 = s.login("qian", harness.USER_PW), s.login("wu", harness.USER_PW)
+    l1_inc = l1["id"]
+    l1_id, l1 = users["chen"]
+    call("POST", "/api/v1/committees", {"key": "emergency_leadership", "name_zh": "应急领导小组",
+                                        "name_en": "Emergency leadership group", "chair_id": l1_id,
+                                        "members": [l2_id], "quorum": 2}, token=sys_t)
+    pl = call("POST", "/api/v1/plans", {"title": "核心数据库故障专项应急预案",
+                                        "fields": {"owner_id": pe_id, "scope_classes": ["database"],
+                                                   "scope_ci_ids": [ci["id"]], "scope_services": ["网上银行"]}},
+              token=pe)
+    pid = pl["id"]
+    call("POST", "/api/v1/plans/%d/versions" % pid,
+         {"body": "# 核心数据库故障专项应急预案\n\n1. 值班工程师确认故障并报告\n2. 启动 **一级响应**\n"}, token=pe)
+
+    def plan_act(action, token, **kw):
+        body = {"version": call("GET", "/api/v1/plans/%d" % pid, token=pe)["version"]}
+        body.update(kw)
+        call("POST", "/api/v1/records/%d/actions/%s" % (pid, action), body, token=token)
+    plan_act("evaluate", pe, fields={"evaluation": "桌面推演通过，联系人已核对"})
+    plan_act("submit", pe)
+    rnd = call("GET", "/api/v1/records/%d/approvals" % pid, token=pe)["items"][-1]["id"]
+    for tok in (l1, l2):
+        call("POST", "/api/v1/records/%d/approvals/%d/votes" % (pid, rnd),
+             {"step": "plan_approval", "decision": "approve"}, token=tok)
+    plan_act("approve", pe)
+    plan_act("publish", l1)
+    call("GET", "/api/v1/plans/%d/versions/1" % pid, token=pe, key=("GET", "/api/v1/plans/{id}/versions/{n}"))
+    call("GET", "/api/v1/plans?limit=2", token=pe)
+    call("GET", "/api/v1/incidents/%d/plans" % l1_inc, token=pe)
+    pl = call("GET", "/api/v1/plans/%d" % pid, token=pe)
+    call("PATCH", "/api/v1/plans/%d" % pid, {"version": pl["version"], "fields": {"review_months": 1}}, token=pe)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},
          token=users["li"][1])
     call("POST", "/api/v1/auth/logout", token=users["zhao"][1])
+    # last: a month later the plan's review is due (sessions expire on the way)
+    call("POST", "/api/v1/test/clock", {"advance_seconds": 32 * 86400})
+    call("GET", "/api/v1/plans/overdue", token=s.login("qian", harness.USER_PW))
 
 
 def inject(samples):

@@ -51,6 +51,9 @@ H(incident_note) H(incident_owner)
 H(known_error_list) H(known_error_create) H(known_error_search) H(known_error_get) H(known_error_patch)
 H(incident_known_errors) H(incident_apply_known_error) H(event_known_errors)
 H(problem_candidates) H(problem_candidates_scan) H(problem_candidate_accept) H(problem_candidate_dismiss)
+/* emergency plans (h_plans.c) */
+H(plan_list) H(plan_create) H(plan_get) H(plan_patch) H(plan_version_create) H(plan_version_get)
+H(plan_overdue) H(incident_plans)
 #undef H
     /* clang-format on */
 

@@ -198,6 +198,17 @@ const od_route od_routes[] = {
      "accept a candidate: create the problem"},
     {"POST", "/api/v1/problems/candidates/{id}/dismiss", P(RECORD_WRITE), od_h_problem_candidate_dismiss,
      "dismiss a candidate"},
+    /* emergency plans (research/modules-spec.md §M7); transitions: /api/v1/records/{id}/actions/{action} */
+    {"GET", "/api/v1/plans", P(RECORD_READ), od_h_plan_list, "list emergency plans"},
+    {"POST", "/api/v1/plans", P(RECORD_WRITE), od_h_plan_create, "create an emergency plan"},
+    {"GET", "/api/v1/plans/overdue", P(RECORD_READ), od_h_plan_overdue, "plans whose review is due"},
+    {"GET", "/api/v1/plans/{id}", P(RECORD_READ), od_h_plan_get, "one emergency plan"},
+    {"PATCH", "/api/v1/plans/{id}", P(RECORD_WRITE), od_h_plan_patch, "edit a plan's fields"},
+    {"POST", "/api/v1/plans/{id}/versions", P(RECORD_WRITE), od_h_plan_version_create, "a new plan version"},
+    {"GET", "/api/v1/plans/{id}/versions/{n}", P(RECORD_READ), od_h_plan_version_get,
+     "one plan version with its HTML"},
+    {"GET", "/api/v1/incidents/{id}/plans", P(INCIDENT_READ), od_h_incident_plans,
+     "the emergency plans that apply to an incident"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

@@ -141,7 +141,8 @@ class Records(harness.ServerTest):
         bad = [
             (prb, {"kind": "originated_from", "to_id": irec["id"]}, "kind", "change"),
             (prb, {"kind": "mitigates", "to_ref": "RSK-%d-000001" % y}, "kind", "change/vuln"),
-            (prb, {"kind": "exercises", "to_ref": "PLN-%d-000001" % y}, "kind", "drill"),
+            (prb, {"kind": "exercises", "to_id": prb2["id"]}, "kind", "drill"),
+            (prb, {"kind": "parent_of", "to_ref": "PLN-%d-999999" % y}, "to_ref", "PLN-"),  # plans are served
             (prb, {"kind": "simulates", "to_id": irec["id"]}, "kind", "drill"),
             (prb, {"kind": "fixed_by", "to_id": prb2["id"]}, "to", "change"),
             (irec, {"kind": "caused_by", "to_id": ke["id"]}, "to", "problem/change"),

@@ -23,7 +23,7 @@ static const struct {
     {"change", "CHG", false, false},      {"change_task", "CTASK", false, false},
     {"routine_task", "RT", false, false}, {"vuln_assessment", "VA", false, false},
     {"vuln", "VUL", false, false},        {"risk", "RSK", false, false},
-    {"djb_system", "DJB", false, false},  {"plan", "PLN", false, false},
+    {"djb_system", "DJB", false, false},  {"plan", "PLN", true, false},
     {"drill", "DRL", false, false},       {"report", "RPT", false, false},
 };
 

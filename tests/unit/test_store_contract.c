@@ -1323,6 +1323,106 @@ static void event_dedup_statements(void **state)
     od_tx_rollback(tx);
 }
 
+/* Emergency plans (migration 0021, queries_plans.h): the typed row's
+ * defaults, the versions numbered per plan, the publication stamp placed on
+ * the latest unstamped version only when newer than every stamp (a version
+ * is never stamped twice), and the due list at the instant itself. */
+static int64_t plan_ver_pub(od_tx *tx, int64_t id, int64_t n, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t v = -1;
+    assert_int_equal(od_tx_query(tx, OD_Q_PLN_VER_GET, &r, e, OD_BINDS(OD_INT(id), OD_INT(n))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    v = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
+    od_rows_close(r);
+    return v;
+}
+
+static void plans_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t pln = 0, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-2026-000001", &pln, &e), OD_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_PLN_GET, &r, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_true(od_rows_null(r, 0));               /* owner_id */
+    assert_string_equal(od_rows_text(r, 1), "[]"); /* scope_classes */
+    assert_int_equal(od_rows_int(r, 4), 6);        /* review_months */
+    assert_true(od_rows_null(r, 11));              /* next_review_at */
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PLN_VER_MAX, &n, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(n, 0);
+    for (int64_t v = 1; v <= 2; v++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_INSERT, &e,
+                                    OD_BINDS(OD_INT(pln), OD_INT(v), OD_TEXT("# v"), OD_TEXT("<h1>v</h1>\n"),
+                                             OD_INT((int64_t)1000 * v), OD_NULL())),
+                         OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_INSERT, &e,
+                                OD_BINDS(OD_INT(pln), OD_INT((int64_t)2), OD_TEXT("x"), OD_TEXT("x"),
+                                         OD_INT((int64_t)1), OD_NULL())),
+                     OD_E_CONFLICT); /* (plan, number) unique */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PLN_VER_MAX, &n, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PLN_VER_COUNT, &n, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(n, 2);
+    /* publication at 5000: the latest (2) is stamped, 1 is not; again: nothing */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_STAMP, &e,
+                                    OD_BINDS(OD_INT((int64_t)5000), OD_INT(pln), OD_INT(pln), OD_INT(pln),
+                                             OD_INT((int64_t)5000))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    assert_int_equal(plan_ver_pub(tx, pln, 1, &e), 0);
+    assert_int_equal(plan_ver_pub(tx, pln, 2, &e), 5000);
+    /* a version 3 and a save still carrying the old publication (5000): not stamped */
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_INSERT, &e,
+                                OD_BINDS(OD_INT(pln), OD_INT((int64_t)3), OD_TEXT("# 3"),
+                                         OD_TEXT("<h1>3</h1>\n"), OD_INT((int64_t)6000), OD_NULL())),
+                     OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_STAMP, &e,
+                                OD_BINDS(OD_INT((int64_t)5000), OD_INT(pln), OD_INT(pln), OD_INT(pln),
+                                         OD_INT((int64_t)5000))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_STAMP, &e,
+                                OD_BINDS(OD_INT((int64_t)7000), OD_INT(pln), OD_INT(pln), OD_INT(pln),
+                                         OD_INT((int64_t)7000))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(plan_ver_pub(tx, pln, 3, &e), 7000);
+    assert_int_equal(plan_ver_pub(tx, pln, 2, &e), 5000);
+    /* due at the instant: next_review_at 9000 listed at 9000, not at 8999 */
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
+                   OD_BINDS(OD_INT((int64_t)11), OD_TEXT("[\"database\"]"), OD_TEXT("[2]"), OD_TEXT("[]"),
+                            OD_INT((int64_t)6), OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_NULL(),
+                            OD_INT((int64_t)7000), OD_NULL(), OD_INT((int64_t)9000), OD_INT(pln))),
+        OD_OK);
+    for (int64_t at = 8999; at <= 9000; at++) {
+        assert_int_equal(od_tx_query(tx, OD_Q_PLN_OVERDUE, &r, &e, OD_BINDS(OD_INT(at))), OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_int_equal(row, at == 9000);
+        if (row)
+            assert_int_equal(od_rows_int(r, 0), pln);
+        od_rows_close(r);
+    }
+    od_tx_rollback(tx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1349,6 +1449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_index_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(activation_level, setup, teardown),
         cmocka_unit_test_setup_teardown(event_dedup_statements, setup, teardown),
+        cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

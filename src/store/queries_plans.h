@@ -1,0 +1,39 @@
+/* queries_plans.h — the statements of emergency plans (migration 0021;
+ * src/app/plans.c): the typed row of a plan record, its versions, and the
+ * plans whose review is due.  Plan columns, in order (app/plans.c pcols):
+ * owner_id, scope_classes, scope_ci_ids, scope_services, review_months,
+ * evaluation, review_note, evaluated_at, approved_at, published_at,
+ * reviewed_at, next_review_at. */
+#ifndef OD_QUERIES_PLANS_H
+#define OD_QUERIES_PLANS_H
+
+#define OD_QUERY_LIST_PLANS(X)                                                                               \
+    X(PLN_GET, "SELECT owner_id, scope_classes, scope_ci_ids, scope_services, review_months, evaluation, "   \
+               "review_note, evaluated_at, approved_at, published_at, reviewed_at, next_review_at FROM "     \
+               "plans WHERE record_id = ?")                                                                  \
+    X(PLN_ENSURE, "INSERT INTO plans(record_id) VALUES(?) ON CONFLICT(record_id) DO NOTHING")                \
+    X(PLN_SAVE, "UPDATE plans SET owner_id = ?, scope_classes = ?, scope_ci_ids = ?, scope_services = ?, "   \
+                "review_months = ?, evaluation = ?, review_note = ?, evaluated_at = ?, approved_at = ?, "    \
+                "published_at = ?, reviewed_at = ?, next_review_at = ? WHERE record_id = ?")                 \
+    /* a publication newer than every version's stamp marks the latest                                       \
+     * unstamped version published (binds: at, id, id, id, at) */                                            \
+    X(PLN_VER_STAMP, "UPDATE plan_versions SET published_at = ? WHERE record_id = ? AND published_at IS "    \
+                     "NULL AND number = (SELECT MAX(number) FROM plan_versions WHERE record_id = ?) AND "    \
+                     "NOT EXISTS (SELECT 1 FROM plan_versions WHERE record_id = ? AND published_at >= ?)")   \
+    X(PLN_VER_COUNT, "SELECT COUNT(*) FROM plan_versions WHERE record_id = ?")                               \
+    X(PLN_VER_MAX, "SELECT COALESCE(MAX(number), 0) FROM plan_versions WHERE record_id = ?")                 \
+    X(PLN_VER_INSERT, "INSERT INTO plan_versions(record_id, number, body, html, created_at, created_by) "    \
+                      "VALUES(?,?,?,?,?,?)")                                                                 \
+    X(PLN_VER_GET, "SELECT number, body, html, created_at, created_by, published_at FROM plan_versions "     \
+                   "WHERE record_id = ? AND number = ?")                                                     \
+    X(PLN_VER_LIST, "SELECT number, created_at, created_by, published_at FROM plan_versions WHERE "          \
+                    "record_id = ? ORDER BY number")                                                         \
+    /* plans whose review is due at ? (next_review_at <= now), soonest first */                              \
+    X(PLN_OVERDUE, "SELECT record_id FROM plans WHERE next_review_at IS NOT NULL AND next_review_at <= ? "   \
+                   "ORDER BY next_review_at, record_id")                                                     \
+    X(PLN_REC_TOUCH, "UPDATE records SET updated_at = ?, version = version + 1 WHERE id = ?")                \
+    /* the plans ever published, with their scope (incidents' plans) */                                      \
+    X(PLN_PUBLISHED, "SELECT record_id, scope_classes, scope_ci_ids FROM plans WHERE published_at IS NOT "   \
+                     "NULL ORDER BY record_id")
+
+#endif
