@@ -39,6 +39,7 @@ typedef struct od_incident_query {
     const char *state, *level, *response, *q;
     int drill; /* -1 = both, 0 = real ones, 1 = drills */
     int64_t limit, offset;
+    int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
 } od_incident_query;
 
 /* A page of the incidents who may see: {items, total, limit, offset}. */

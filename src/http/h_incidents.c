@@ -51,6 +51,10 @@ od_err od_h_incident_list(od_req *r)
     else if (d && *d)
         return od_error_set(&r->err, OD_E_INVALID, "drill",
                             "drill 须为 true 或 false (drill must be true or false)");
+    int64_t before_id = 0;
+    rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &before_id, &r->err);
+    if (rc)
+        return rc;
     json_t *out = NULL;
     od_incident_query q = {.state = od_req_query(r, "state"),
                            .level = od_req_query(r, "level"),
@@ -58,7 +62,8 @@ od_err od_h_incident_list(od_req *r)
                            .q = od_req_query(r, "q"),
                            .drill = drill,
                            .limit = limit,
-                           .offset = offset};
+                           .offset = offset,
+                           .before_id = before_id};
     rc = od_incident_list(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

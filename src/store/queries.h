@@ -11,6 +11,7 @@
 #include "store/queries_events.h"
 #include "store/queries_records.h"
 #include "store/queries_cluster.h"
+#include "store/queries_lists.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -18,6 +19,7 @@
     OD_QUERY_LIST_EVENTS(X)                                                                                  \
     OD_QUERY_LIST_RECORDS(X)                                                                                 \
     OD_QUERY_LIST_CLUSTER(X)                                                                                 \
+    OD_QUERY_LIST_LISTS(X)                                                                                   \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
@@ -115,14 +117,6 @@
                "handling_deadline, first_report_due, location, symptoms, impact_scope, departments, "        \
                "drill, created_by, activated_by, activated_at, resolved_at, closed_by, closed_at, "          \
                "reviewed_at, updated_at FROM incidents WHERE id = ?")                                        \
-    X(INC_LIST,                                                                                              \
-      "SELECT id, departments FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) AND "     \
-      "(? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title LIKE ? "                \
-      "ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') "                            \
-      "ORDER BY id DESC LIMIT ? OFFSET ?")                                                                   \
-    X(INC_COUNT, "SELECT COUNT(*) FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) "     \
-                 "AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title "        \
-                 "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\')")          \
     X(INC_SET_STATE, "UPDATE incidents SET state = ?, updated_at = ? WHERE id = ?")                          \
     X(INC_SET_DETAILS, "UPDATE incidents SET location = ?, symptoms = ?, impact_scope = ?, "                 \
                        "updated_at = ? WHERE id = ?")                                                        \

@@ -1,0 +1,110 @@
+/* queries_lists.h — the incident and event lists, each served by an index
+ * (scripts/check-query-plans.py).  A filter that an index can serve has its
+ * own static statement (the `col = ?` leads, the generic filters follow as
+ * residual terms), the order is an index's order, and the page starts at a
+ * keyset cursor (`id < ?`, `(last_seen, id) < (?, ?)`; the largest values
+ * when none is given).  The totals count at most LIMIT ? rows (the caller
+ * sets the cap and flags a total that reached it as estimated). */
+#ifndef OD_QUERIES_LISTS_H
+#define OD_QUERIES_LISTS_H
+
+#define OD_QUERY_LIST_LISTS(X)                                                                               \
+    /* incidents, newest first: binds [key], before_id, 12 filter binds, limit, offset */                    \
+    X(INC_LIST,                                                                                              \
+      "SELECT id, departments FROM incidents WHERE id < ? AND (? = '' OR state = ?) AND (? = '' OR "         \
+      "level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title "        \
+      "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') ORDER BY id DESC "    \
+      "LIMIT ? OFFSET ?")                                                                                    \
+    X(INC_LIST_STATE,                                                                                        \
+      "SELECT id, departments FROM incidents WHERE state = ? AND id < ? AND (? = '' OR state = ?) AND "      \
+      "(? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' "      \
+      "OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') ORDER BY "   \
+      "id DESC LIMIT ? OFFSET ?")                                                                            \
+    X(INC_LIST_LEVEL,                                                                                        \
+      "SELECT id, departments FROM incidents WHERE level = ? AND id < ? AND (? = '' OR state = ?) AND "      \
+      "(? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' "      \
+      "OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') ORDER BY "   \
+      "id DESC LIMIT ? OFFSET ?")                                                                            \
+    /* their totals: binds [key], before_id, 12 filter binds, the cap */                                     \
+    X(INC_COUNT,                                                                                             \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE id < ? AND (? = '' OR state = ?) AND (? = '' "    \
+      "OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title "     \
+      "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') LIMIT ?) t")          \
+    X(INC_COUNT_STATE,                                                                                       \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE state = ? AND id < ? AND (? = '' OR state = "     \
+      "?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? "    \
+      "= '' OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') "       \
+      "LIMIT ?) t")                                                                                          \
+    X(INC_COUNT_LEVEL,                                                                                       \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE level = ? AND id < ? AND (? = '' OR state = "     \
+      "?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? "    \
+      "= '' OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') "       \
+      "LIMIT ?) t")                                                                                          \
+    /* events, newest last_seen first: binds [key], cursor (last_seen, id), 14 filter binds, limit, offset */ \
+    X(EV_LIST,                                                                                               \
+      "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "                         \
+      "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "                         \
+      "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "                              \
+      "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "                     \
+      "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "       \
+      "JOIN maintenance_windows w ON w.id = e.window_id WHERE (e.last_seen, e.id) < (?, ?) AND (? = '' "     \
+      "OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class IS NULL)) "     \
+      "AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR e.summary LIKE ? ESCAPE "      \
+      "'\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') ORDER BY e.last_seen DESC, "   \
+      "e.id DESC LIMIT ? OFFSET ?")                                                                          \
+    X(EV_LIST_STATUS,                                                                                        \
+      "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "                         \
+      "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "                         \
+      "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "                              \
+      "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "                     \
+      "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "       \
+      "JOIN maintenance_windows w ON w.id = e.window_id WHERE e.status = ? AND (e.last_seen, e.id) < (?, "   \
+      "?) AND (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND "        \
+      "e.class IS NULL)) AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR "            \
+      "e.summary LIKE ? ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') "      \
+      "ORDER BY e.last_seen DESC, e.id DESC LIMIT ? OFFSET ?")                                               \
+    X(EV_LIST_STATE,                                                                                         \
+      "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "                         \
+      "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "                         \
+      "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "                              \
+      "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "                     \
+      "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "       \
+      "JOIN maintenance_windows w ON w.id = e.window_id WHERE e.state = ? AND (e.last_seen, e.id) < (?, "    \
+      "?) AND (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND "        \
+      "e.class IS NULL)) AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR "            \
+      "e.summary LIKE ? ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') "      \
+      "ORDER BY e.last_seen DESC, e.id DESC LIMIT ? OFFSET ?")                                               \
+    X(EV_LIST_CI,                                                                                            \
+      "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "                         \
+      "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "                         \
+      "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "                              \
+      "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "                     \
+      "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "       \
+      "JOIN maintenance_windows w ON w.id = e.window_id WHERE e.ci_id = ? AND (e.last_seen, e.id) < (?, "    \
+      "?) AND (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND "        \
+      "e.class IS NULL)) AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR "            \
+      "e.summary LIKE ? ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') "      \
+      "ORDER BY e.last_seen DESC, e.id DESC LIMIT ? OFFSET ?")                                               \
+    /* their totals: binds [key], cursor (last_seen, id), 14 filter binds, the cap */                        \
+    X(EV_COUNT,                                                                                              \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE (e.last_seen, e.id) < (?, ?) AND (? = '' OR "      \
+      "e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class IS NULL)) AND "    \
+      "(? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR e.summary LIKE ? ESCAPE '\\' OR "  \
+      "e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') LIMIT ?) t")                           \
+    X(EV_COUNT_STATUS,                                                                                       \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE e.status = ? AND (e.last_seen, e.id) < (?, ?) "    \
+      "AND (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class "   \
+      "IS NULL)) AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR e.summary LIKE ? "   \
+      "ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') LIMIT ?) t")            \
+    X(EV_COUNT_STATE,                                                                                        \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE e.state = ? AND (e.last_seen, e.id) < (?, ?) "     \
+      "AND (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class "   \
+      "IS NULL)) AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR e.summary LIKE ? "   \
+      "ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') LIMIT ?) t")            \
+    X(EV_COUNT_CI,                                                                                           \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE e.ci_id = ? AND (e.last_seen, e.id) < (?, ?) "     \
+      "AND (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class "   \
+      "IS NULL)) AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR e.summary LIKE ? "   \
+      "ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') LIMIT ?) t")
+
+#endif
