@@ -28,8 +28,6 @@ ALLOW = {
     'EV_KEYS_ALL': 'once at start: loads every event key into the in-memory dedup map (must read all rows)',
     'EV_CI_COUNT': 'ingestion cache: counts the CIs once per CMDB version change, before loading them',
     'EV_CI_ALL': 'ingestion cache: loads every CI once per CMDB version change (only when few enough)',
-    'AUDIT_COUNT': NOT_YET,
-    'AUDIT_LIST': NOT_YET,
     'CASE_COUNT': NOT_YET,
     'CASE_SEARCH': NOT_YET,
     'CI_COUNT': NOT_YET,

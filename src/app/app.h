@@ -136,8 +136,10 @@ typedef struct od_audit_report {
     int64_t time_back_n, time_back_first_id, time_back_max_ms;
 } od_audit_report;
 OD_NODISCARD od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e);
+/* before_id: the keyset cursor (only entries below it; 0 = from the newest). */
 OD_NODISCARD od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor,
-                                  int64_t limit, int64_t offset, json_t **out, od_error *e);
+                                  int64_t before_id, int64_t limit, int64_t offset, json_t **out,
+                                  od_error *e);
 
 /* ---- runtime (app_runtime.c): the hook, health, deadlines, the test clock ---- */
 

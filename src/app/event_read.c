@@ -225,6 +225,20 @@ static od_err ev_rows(od_tx *tx, const ev_filter *f, const char *like, const int
 static od_err ev_count(od_tx *tx, const ev_filter *f, const char *like, int64_t cap, int64_t *total,
                        od_error *e)
 {
+    /* the leading filter alone: its index answers without reading a row */
+    if (!*f->cls && !*f->source && !*f->q) {
+        if (f->ci_id != 0 && !*f->status)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_CI_ONLY, total, e, OD_BINDS(OD_INT(f->ci_id), OD_INT(cap)));
+        if (f->ci_id == 0 && ev_lead(f) == EV_BY_STATUS)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_STATUS_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->status), OD_INT(cap)));
+        if (f->ci_id == 0 && ev_lead(f) == EV_BY_STATE)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_STATE_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->status), OD_INT(cap)));
+        if (f->ci_id == 0 && !*f->status)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_ALL, total, e,
+                                OD_BINDS(OD_INT(INT64_MAX), OD_INT(INT64_MAX), OD_INT(cap)));
+    }
     switch (ev_lead(f)) {
     case EV_BY_CI:
         return od_tx_scalar(tx, OD_Q_EV_COUNT_CI, total, e,

@@ -339,6 +339,17 @@ static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t of
 /* The total of every page (the cursor left out), counted to cap rows. */
 static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *total, od_error *e)
 {
+    /* the leading filter alone: its index answers without reading a row */
+    if (!*f->rs && f->drill == -1 && !*f->qq) {
+        if (*f->st && !*f->lv)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->st), OD_INT(cap)));
+        if (!*f->st && *f->lv)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->lv), OD_INT(cap)));
+        if (!*f->st && !*f->lv)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
+    }
     switch (inc_lead(f)) {
     case INC_BY_STATE:
         return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE, total, e,

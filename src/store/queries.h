@@ -67,12 +67,6 @@
                     "before_json, after_json, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)")               \
     X(AUDIT_WALK, "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, "                 \
                   "after_json, prev_hash, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?")                 \
-    X(AUDIT_LIST, "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, "                 \
-                  "after_json, prev_hash, hash FROM audit WHERE (? = '' OR entity = ?) AND "                 \
-                  "(? = 0 OR entity_id = ?) AND (? = '' OR actor = ?) ORDER BY id DESC "                     \
-                  "LIMIT ? OFFSET ?")                                                                        \
-    X(AUDIT_COUNT, "SELECT COUNT(*) FROM audit WHERE (? = '' OR entity = ?) AND "                            \
-                   "(? = 0 OR entity_id = ?) AND (? = '' OR actor = ?)")                                     \
     /* CMDB */                                                                                               \
     X(CI_INSERT, "INSERT INTO cis(name, category, grade, department, environment, location, "                \
                  "attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)")                            \

@@ -40,7 +40,8 @@
       "?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? "    \
       "= '' OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\') "       \
       "LIMIT ?) t")                                                                                          \
-    /* events, newest last_seen first: binds [key], cursor (last_seen, id), 14 filter binds, limit, offset */ \
+    /* events, newest last_seen first: binds [key], cursor (last_seen, id), 14 filter binds, limit, offset   \
+     */                                                                                                      \
     X(EV_LIST,                                                                                               \
       "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "                         \
       "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "                         \
@@ -105,6 +106,36 @@
       "SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE e.ci_id = ? AND (e.last_seen, e.id) < (?, ?) "     \
       "AND (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class "   \
       "IS NULL)) AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR e.summary LIKE ? "   \
-      "ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') LIMIT ?) t")
+      "ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') LIMIT ?) t")            \
+    /* the audit log, newest first: binds [key], before_id, 6 filter binds, limit, offset / the cap */       \
+    X(AUDIT_LIST,                                                                                            \
+      "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, after_json, "                 \
+      "prev_hash, hash FROM audit WHERE id < ? AND (? = '' OR entity = ?) AND (? = 0 OR entity_id "          \
+      "= ?) AND (? = '' OR actor = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                                    \
+    X(AUDIT_LIST_ENTITY,                                                                                     \
+      "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, after_json, "                 \
+      "prev_hash, hash FROM audit WHERE entity = ? AND id < ? AND (? = '' OR entity = ?) AND (? = "          \
+      "0 OR entity_id = ?) AND (? = '' OR actor = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                     \
+    X(AUDIT_LIST_ACTOR,                                                                                      \
+      "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, after_json, "                 \
+      "prev_hash, hash FROM audit WHERE actor = ? AND id < ? AND (? = '' OR entity = ?) AND (? = 0 "         \
+      "OR entity_id = ?) AND (? = '' OR actor = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                       \
+    X(AUDIT_COUNT,                                                                                           \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM audit WHERE id < ? AND (? = '' OR entity = ?) AND (? = "          \
+      "0 OR entity_id = ?) AND (? = '' OR actor = ?) LIMIT ?) t")                                            \
+    X(AUDIT_COUNT_ENTITY,                                                                                    \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM audit WHERE entity = ? AND id < ? AND (? = '' OR entity "         \
+      "= ?) AND (? = 0 OR entity_id = ?) AND (? = '' OR actor = ?) LIMIT ?) t")                              \
+    X(AUDIT_COUNT_ACTOR,                                                                                     \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM audit WHERE actor = ? AND id < ? AND (? = '' OR entity "          \
+      "= ?) AND (? = 0 OR entity_id = ?) AND (? = '' OR actor = ?) LIMIT ?) t")                              \
+    /* the totals when the leading filter is the only one: an index alone answers (covering) */              \
+    X(INC_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE state >= '' LIMIT ?) t")           \
+    X(INC_COUNT_STATE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE state = ? LIMIT ?) t")      \
+    X(INC_COUNT_LEVEL_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE level = ? LIMIT ?) t")      \
+    X(EV_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE (last_seen, id) < (?, ?) LIMIT ?) t")  \
+    X(EV_COUNT_STATUS_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE status = ? LIMIT ?) t")        \
+    X(EV_COUNT_STATE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE state = ? LIMIT ?) t")          \
+    X(EV_COUNT_CI_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE ci_id = ? LIMIT ?) t")
 
 #endif

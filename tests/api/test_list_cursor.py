@@ -1,6 +1,6 @@
 """test_list_cursor.py — keyset pages of the incident and event lists (issue
 20; R-EVT-1 event list, R-CLOSE-2 incident states as a filter): walking a
-list by its cursor (next_before_id, next_after) yields exactly the rows of
+list by its cursor (next_before_id, next_after; the audit log too) yields exactly the rows of
 the whole list, in the same order, once each, under every filter that picks
 its own statement (src/store/queries_lists.h); every page carries the same
 exact total with total_estimated false; offset still works and counts after
@@ -106,6 +106,25 @@ class ListCursor(harness.ServerTest):
         keys = [(x["last_seen"], x["id"]) for x in full]
         self.assertEqual(keys, sorted(keys, reverse=True))
         self.assertEqual(len({x["last_seen"] for x in full}), 2)
+
+    def test_audit_by_before_id(self):
+        aud = self.srv.admin("auditor")
+        full = self.srv.get("/api/v1/audit?limit=500", aud).json
+        n = full["total"]
+        self.assertGreater(n, 10)
+        self.eng_token, self.eng = self.eng, aud
+        try:
+            for base in ("/api/v1/audit", "/api/v1/audit?entity=incident", "/api/v1/audit?actor=cur_eng",
+                         "/api/v1/audit?entity=incident&entity_id=1", "/api/v1/audit?entity=nosuch"):
+                want, pages = self.walk(base, "before_id", "next_before_id", 3)
+                self.assertEqual(want, sorted(want, reverse=True), base)
+                self.assertEqual(pages, len(want) // 3 + 1, base)
+            self.assertEqual(len(self.walk("/api/v1/audit?entity=incident", "before_id", "next_before_id", 3)[0]), 7)
+            r = self.srv.get("/api/v1/audit?before_id=x", aud)
+            self.assertStatus(r, 400)
+            self.assertEqual(r.json["error"]["field"], "before_id")
+        finally:
+            self.eng = self.eng_token
 
     def test_bad_cursors_are_refused(self):
         before = self.get("/api/v1/incidents?limit=500")

@@ -12,3 +12,5 @@ CREATE INDEX events_status_seen ON events(status, last_seen, id);
 CREATE INDEX events_state_seen ON events(state, last_seen, id);
 DROP INDEX events_ci;
 CREATE INDEX events_ci_seen ON events(ci_id, last_seen, id) WHERE ci_id IS NOT NULL;
+CREATE INDEX audit_entity_id ON audit(entity, id);
+CREATE INDEX audit_actor_id ON audit(actor, id);
