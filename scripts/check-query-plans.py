@@ -30,8 +30,6 @@ ALLOW = {
     'EV_CI_ALL': 'ingestion cache: loads every CI once per CMDB version change (only when few enough)',
     'CASE_COUNT': NOT_YET,
     'CASE_SEARCH': NOT_YET,
-    'CI_COUNT': NOT_YET,
-    'CI_LIST': NOT_YET,
     'CI_UNVERIFIED': NOT_YET,
     'CI_UNVERIFIED_COUNT': NOT_YET,
     'DL_FIRED_COUNT': NOT_YET,

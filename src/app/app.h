@@ -290,8 +290,10 @@ typedef struct od_ci_input {
 OD_NODISCARD od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in, json_t **out,
                                  od_error *e);
 OD_NODISCARD od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
+/* after_id: the keyset cursor (only CIs above it, oldest first; 0 = from the first). */
 OD_NODISCARD od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade,
-                               const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e);
+                               const char *q, int64_t after_id, int64_t limit, int64_t offset, json_t **out,
+                               od_error *e);
 /* PATCH: fields left NULL are unchanged. */
 OD_NODISCARD od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_ci_input *in,
                                  json_t **out, od_error *e);

@@ -73,14 +73,6 @@
     X(CI_GET, "SELECT id, name, category, grade, department, environment, location, attributes, "            \
               "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE id = ?")                 \
     X(CI_BY_NAME, "SELECT id FROM cis WHERE name = ?")                                                       \
-    X(CI_LIST, "SELECT id, name, category, grade, department, environment, location, attributes, "           \
-               "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE "                       \
-               "(? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? "              \
-               "ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\') "               \
-               "ORDER BY id LIMIT ? OFFSET ?")                                                               \
-    X(CI_COUNT, "SELECT COUNT(*) FROM cis WHERE (? = '' OR category = ?) AND (? = '' OR grade = ?) "         \
-                "AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR "                  \
-                "department LIKE ? ESCAPE '\\')")                                                            \
     X(CI_UPDATE, "UPDATE cis SET name = ?, category = ?, grade = ?, department = ?, "                        \
                  "environment = ?, location = ?, attributes = ?, updated_at = ? WHERE id = ?")               \
     X(CI_VERIFY, "UPDATE cis SET last_verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ?")        \

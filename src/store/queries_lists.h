@@ -136,6 +136,38 @@
     X(EV_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE (last_seen, id) < (?, ?) LIMIT ?) t")  \
     X(EV_COUNT_STATUS_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE status = ? LIMIT ?) t")        \
     X(EV_COUNT_STATE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE state = ? LIMIT ?) t")          \
-    X(EV_COUNT_CI_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE ci_id = ? LIMIT ?) t")
+    X(EV_COUNT_CI_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE ci_id = ? LIMIT ?) t")             \
+    /* the CMDB, oldest first: binds [key], after_id, 8 filter binds, limit, offset / the cap */             \
+    X(CI_LIST, "SELECT id, name, category, grade, department, environment, location, attributes, "           \
+               "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE id > ? AND (? = '' OR " \
+               "category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location " \
+               "LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\') ORDER BY id LIMIT ? OFFSET ?")          \
+    X(CI_LIST_CATEGORY,                                                                                      \
+      "SELECT id, name, category, grade, department, environment, location, attributes, "                    \
+      "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE category = ? AND id > "          \
+      "? AND (? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE "          \
+      "'\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\') ORDER BY id LIMIT ? "           \
+      "OFFSET ?")                                                                                            \
+    X(CI_LIST_GRADE,                                                                                         \
+      "SELECT id, name, category, grade, department, environment, location, attributes, "                    \
+      "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE grade = ? AND id > ? "           \
+      "AND (? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE "            \
+      "'\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\') ORDER BY id LIMIT ? "           \
+      "OFFSET ?")                                                                                            \
+    X(CI_COUNT,                                                                                              \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE id > ? AND (? = '' OR category = ?) AND (? = "          \
+      "'' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR "           \
+      "department LIKE ? ESCAPE '\\') LIMIT ?) t")                                                           \
+    X(CI_COUNT_CATEGORY,                                                                                     \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? AND id > ? AND (? = '' OR "                \
+      "category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location "          \
+      "LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\') LIMIT ?) t")                                     \
+    X(CI_COUNT_GRADE,                                                                                        \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? AND id > ? AND (? = '' OR category "          \
+      "= ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? "            \
+      "ESCAPE '\\' OR department LIKE ? ESCAPE '\\') LIMIT ?) t")                                            \
+    X(CI_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category >= '' LIMIT ?) t")               \
+    X(CI_COUNT_CATEGORY_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? LIMIT ?) t")       \
+    X(CI_COUNT_GRADE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? LIMIT ?) t")
 
 #endif

@@ -1,6 +1,7 @@
 """test_list_cursor.py — keyset pages of the incident and event lists (issue
 20; R-EVT-1 event list, R-CLOSE-2 incident states as a filter): walking a
-list by its cursor (next_before_id, next_after; the audit log too) yields exactly the rows of
+list by its cursor (next_before_id, next_after; the audit log and the CMDB
+too: next_before_id, next_after_id) yields exactly the rows of
 the whole list, in the same order, once each, under every filter that picks
 its own statement (src/store/queries_lists.h); every page carries the same
 exact total with total_estimated false; offset still works and counts after
@@ -125,6 +126,21 @@ class ListCursor(harness.ServerTest):
             self.assertEqual(r.json["error"]["field"], "before_id")
         finally:
             self.eng = self.eng_token
+
+    def test_cis_by_after_id(self):
+        for k in range(5):
+            r = self.srv.post("/api/v1/cis", {"name": "cur-x%d" % k, "category": "network" if k % 2 else "server",
+                                              "grade": "L1" if k < 2 else "L3", "department": "运行部"}, self.eng)
+            self.assertStatus(r, 201)
+        for base in ("/api/v1/cis", "/api/v1/cis?category=server", "/api/v1/cis?grade=L3",
+                     "/api/v1/cis?category=server&grade=L3", "/api/v1/cis?q=cur-x", "/api/v1/cis?grade=NG"):
+            want, pages = self.walk(base, "after_id", "next_after_id", 2)
+            self.assertEqual(want, sorted(want), base)  # oldest first
+            self.assertEqual(pages, len(want) // 2 + 1, base)
+        self.assertEqual(len(self.walk("/api/v1/cis?q=cur-x", "after_id", "next_after_id", 2)[0]), 5)
+        r = self.srv.get("/api/v1/cis?after_id=-3", self.eng)
+        self.assertStatus(r, 400)
+        self.assertEqual(r.json["error"]["field"], "after_id")
 
     def test_bad_cursors_are_refused(self):
         before = self.get("/api/v1/incidents?limit=500")

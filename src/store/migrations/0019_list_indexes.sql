@@ -14,3 +14,5 @@ DROP INDEX events_ci;
 CREATE INDEX events_ci_seen ON events(ci_id, last_seen, id) WHERE ci_id IS NOT NULL;
 CREATE INDEX audit_entity_id ON audit(entity, id);
 CREATE INDEX audit_actor_id ON audit(actor, id);
+CREATE INDEX cis_category_id ON cis(category, id);
+CREATE INDEX cis_grade_id ON cis(grade, id);
