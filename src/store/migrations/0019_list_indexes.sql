@@ -16,3 +16,7 @@ CREATE INDEX audit_entity_id ON audit(entity, id);
 CREATE INDEX audit_actor_id ON audit(actor, id);
 CREATE INDEX cis_category_id ON cis(category, id);
 CREATE INDEX cis_grade_id ON cis(grade, id);
+-- The dispatcher's sweeps of messages being sent (and the queue gauge) read
+-- the rows of one status in id order, not the whole outboxes.
+CREATE INDEX outbox_status_id ON outbox(status, id);
+CREATE INDEX bot_outbox_status_id ON bot_outbox(status, id);
