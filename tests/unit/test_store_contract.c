@@ -692,14 +692,62 @@ static void search_ignores_case(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *like = od_store_like_pattern(rows[i].q);
         int64_t n = -1;
-        assert_int_equal(
-            od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
-                         OD_BINDS(OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(rows[i].q),
-                                  OD_TEXT(like), OD_TEXT(like), OD_TEXT(like))),
-            OD_OK);
+        assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
+                                      OD_BINDS(OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                               OD_TEXT(rows[i].q), OD_TEXT(like), OD_TEXT(like),
+                                               OD_TEXT(like), OD_INT(100))),
+                         OD_OK);
         assert_int_equal(n, rows[i].n);
         free(like);
     }
+    od_tx_rollback(tx);
+}
+
+/* The CMDB list's keyset page and capped totals (queries_lists.h): ids
+ * above the cursor in id order, a leading category served by its index, a
+ * count that stops at its cap; the same on every backend. */
+static void list_cursor_and_capped_count(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t ids[5] = {0};
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "ci-%d", i);
+        assert_int_equal(od_tx_insert(tx, OD_Q_CI_INSERT, &ids[i], &e,
+                                      OD_BINDS(OD_TEXT(name), OD_TEXT(i % 2 ? "network" : "server"),
+                                               OD_TEXT("L2"), OD_TEXT("Ops"), OD_TEXT("prod"), OD_TEXT(""),
+                                               OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
+                         OD_OK);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    od_rows *r = NULL;
+    bool row = false;
+    int n = 0;
+    /* servers (ids[0], ids[2], ids[4]) after ids[0], one per page, offset 1: ids[4] */
+    assert_int_equal(od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, &r, &e,
+                                 OD_BINDS(OD_TEXT("server"), OD_INT(ids[0]), OD_TEXT(""), OD_TEXT(""),
+                                          OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                          OD_TEXT(""), OD_INT(1), OD_INT(1))),
+                     OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_int_equal(od_rows_int(r, 0), ids[4]);
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 1);
+    int64_t total = -1;
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(3))), OD_OK);
+    assert_int_equal(total, 3); /* the cap */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(100))), OD_OK);
+    assert_int_equal(total, 5);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, &total, &e, OD_BINDS(OD_TEXT("network"), OD_INT(100))),
+        OD_OK);
+    assert_int_equal(total, 2);
     od_tx_rollback(tx);
 }
 
@@ -874,6 +922,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(before_commit_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(conflict_inside_savepoint, setup, teardown),
         cmocka_unit_test_setup_teardown(search_ignores_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(pg_every_query_prepares, setup, teardown),
         cmocka_unit_test_setup_teardown(pg_writers_do_not_block, setup, teardown),
         cmocka_unit_test_setup_teardown(pg_error_does_not_poison_pool, setup, teardown),
