@@ -168,6 +168,44 @@
       "ESCAPE '\\' OR department LIKE ? ESCAPE '\\') LIMIT ?) t")                                            \
     X(CI_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category >= '' LIMIT ?) t")               \
     X(CI_COUNT_CATEGORY_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? LIMIT ?) t")       \
-    X(CI_COUNT_GRADE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? LIMIT ?) t")
+    X(CI_COUNT_GRADE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? LIMIT ?) t")             \
+    /* records, newest first: binds [key], before_id, 8 filter binds, limit, offset / the cap */             \
+    X(REC_LIST,                                                                                              \
+      "SELECT r.id, r.kind, r.number, COALESCE(i.title, r.title), COALESCE(i.state, r.state), "              \
+      "r.impact, r.urgency, r.priority, r.tier, r.assignee_id, r.group_key, r.department, "                  \
+      "r.requester_id, r.created_by, r.incident_id, r.drill, r.created_at, COALESCE(i.updated_at, "          \
+      "r.updated_at), COALESCE(i.closed_at, r.closed_at), r.version, COALESCE(i.departments, '') "           \
+      "FROM records r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.id < ? AND (? = '' OR "          \
+      "r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR r.assignee_id = ?) "         \
+      "AND (? = '' OR r.department = ?) ORDER BY r.id DESC LIMIT ? OFFSET ?")                                \
+    X(REC_LIST_KIND,                                                                                         \
+      "SELECT r.id, r.kind, r.number, COALESCE(i.title, r.title), COALESCE(i.state, r.state), "              \
+      "r.impact, r.urgency, r.priority, r.tier, r.assignee_id, r.group_key, r.department, "                  \
+      "r.requester_id, r.created_by, r.incident_id, r.drill, r.created_at, COALESCE(i.updated_at, "          \
+      "r.updated_at), COALESCE(i.closed_at, r.closed_at), r.version, COALESCE(i.departments, '') "           \
+      "FROM records r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.kind = ? AND r.id < ? "          \
+      "AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "             \
+      "r.assignee_id = ?) AND (? = '' OR r.department = ?) ORDER BY r.id DESC LIMIT ? OFFSET ?")             \
+    X(REC_LIST_ASSIGNEE,                                                                                     \
+      "SELECT r.id, r.kind, r.number, COALESCE(i.title, r.title), COALESCE(i.state, r.state), "              \
+      "r.impact, r.urgency, r.priority, r.tier, r.assignee_id, r.group_key, r.department, "                  \
+      "r.requester_id, r.created_by, r.incident_id, r.drill, r.created_at, COALESCE(i.updated_at, "          \
+      "r.updated_at), COALESCE(i.closed_at, r.closed_at), r.version, COALESCE(i.departments, '') "           \
+      "FROM records r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.assignee_id = ? AND "            \
+      "r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = "         \
+      "0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) ORDER BY r.id DESC LIMIT ? OFFSET ?")        \
+    X(REC_COUNT,                                                                                             \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM records r LEFT JOIN incidents i ON i.id = r.incident_id "         \
+      "WHERE r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) "            \
+      "AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) LIMIT ?) t")                        \
+    X(REC_COUNT_KIND,                                                                                        \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM records r LEFT JOIN incidents i ON i.id = r.incident_id "         \
+      "WHERE r.kind = ? AND r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, "           \
+      "r.state) = ?) AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) LIMIT ?) t")          \
+    X(REC_COUNT_ASSIGNEE,                                                                                    \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM records r LEFT JOIN incidents i ON i.id = r.incident_id "         \
+      "WHERE r.assignee_id = ? AND r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR "                      \
+      "COALESCE(i.state, r.state) = ?) AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR "                     \
+      "r.department = ?) LIMIT ?) t")
 
 #endif

@@ -1,7 +1,7 @@
 """test_list_cursor.py — keyset pages of the incident and event lists (issue
 20; R-EVT-1 event list, R-CLOSE-2 incident states as a filter): walking a
-list by its cursor (next_before_id, next_after; the audit log and the CMDB
-too: next_before_id, next_after_id) yields exactly the rows of
+list by its cursor (next_before_id, next_after; the audit log, the records and
+the CMDB too: next_before_id, next_after_id) yields exactly the rows of
 the whole list, in the same order, once each, under every filter that picks
 its own statement (src/store/queries_lists.h); every page carries the same
 exact total with total_estimated false; offset still works and counts after
@@ -141,6 +141,31 @@ class ListCursor(harness.ServerTest):
         r = self.srv.get("/api/v1/cis?after_id=-3", self.eng)
         self.assertStatus(r, 400)
         self.assertEqual(r.json["error"]["field"], "after_id")
+
+    def test_records_by_before_id(self):
+        pm_id, pm = self.srv.make_user("cur_pm", ["problem_manager"])
+        for k in range(5):
+            body = {"kind": "problem", "title": "游标问题 %d" % k}
+            if k % 2:
+                body["assignee_id"] = pm_id
+            r = self.srv.post("/api/v1/records", body, pm)
+            self.assertStatus(r, 201)
+        self.eng_token, self.eng = self.eng, pm
+        try:
+            # the 7 incidents are records too (kind incident)
+            for base, n in (("/api/v1/records", 12), ("/api/v1/records?kind=problem", 5),
+                            ("/api/v1/records?kind=incident&state=detected", 7),
+                            ("/api/v1/records?assignee_id=%d" % pm_id, 2), ("/api/v1/records?kind=change", 0),
+                            ("/api/v1/records?kind=problem&assignee_id=%d" % pm_id, 2)):
+                want, pages = self.walk(base, "before_id", "next_before_id", 2)
+                self.assertEqual(len(want), n, base)
+                self.assertEqual(want, sorted(want, reverse=True), base)
+                self.assertEqual(pages, n // 2 + 1, base)
+            r = self.srv.get("/api/v1/records?before_id=0", pm)
+            self.assertStatus(r, 400)
+            self.assertEqual(r.json["error"]["field"], "before_id")
+        finally:
+            self.eng = self.eng_token
 
     def test_bad_cursors_are_refused(self):
         before = self.get("/api/v1/incidents?limit=500")

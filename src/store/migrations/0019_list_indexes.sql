@@ -20,3 +20,6 @@ CREATE INDEX cis_grade_id ON cis(grade, id);
 -- the rows of one status in id order, not the whole outboxes.
 CREATE INDEX outbox_status_id ON outbox(status, id);
 CREATE INDEX bot_outbox_status_id ON bot_outbox(status, id);
+-- Records by kind, newest first (by assignee: records_assignee, whose
+-- entries end with the rowid on SQLite).
+CREATE INDEX records_kind_id ON records(kind, id);
