@@ -61,6 +61,7 @@ typedef struct od_app {
     char *dummy_hash; /* a password hash at pwhash_cost that an unknown user name is verified against */
     struct od_pwpool *pwpool; /* password hashing off the HTTP threads (pwpool.h); NULL when not serving */
     struct od_node *node;     /* this node among several (cluster.c); NULL when not serving */
+    int64_t list_count_more;  /* lists count totals to offset + limit + this (list.h); 0 = the default */
 } od_app;
 
 /* What a commit wrote, for od_app.on_commit (bits). */

@@ -740,7 +740,7 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     if (rc)
         return rc;
     const char *en = entity ? entity : "", *ac = actor ? actor : "";
-    int64_t total = 0, cap = od_list_count_cap(limit, offset), last = 0, n = 0;
+    int64_t total = 0, cap = od_list_count_cap(a, limit, offset), last = 0, n = 0;
     rc = audit_count(tx, en, entity_id, ac, cap, &total, e);
     if (!rc)
         rc = audit_rows(tx, en, entity_id, ac, before_id > 0 ? before_id : INT64_MAX, limit, offset, &r, e);

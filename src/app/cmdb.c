@@ -260,7 +260,7 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     f.like = like;
     od_tx *tx = NULL;
     od_rows *r = NULL;
-    int64_t total = 0, cap = od_list_count_cap(limit, offset), last = 0, n = 0;
+    int64_t total = 0, cap = od_list_count_cap(a, limit, offset), last = 0, n = 0;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     json_t *items = json_array();
     if (!rc && actor->n_scopes == 0)

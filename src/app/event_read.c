@@ -274,8 +274,8 @@ static od_err ev_count(od_tx *tx, const ev_filter *f, const char *like, int64_t 
 /* A list's page; *estimated when the total reached its cap, next the
  * cursor of the next page (NULL: none). */
 static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, const int64_t cur[2],
-                        int64_t limit, int64_t offset, json_t *items, int64_t *total, bool *estimated,
-                        json_t **next, od_error *e)
+                        int64_t limit, int64_t offset, int64_t cap, json_t *items, int64_t *total,
+                        bool *estimated, json_t **next, od_error *e)
 {
     *next = NULL;
     *estimated = false;
@@ -293,7 +293,6 @@ static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, 
     od_rows_close(r);
     *total = pg.seen;
     if (!rc && !scoped) {
-        int64_t cap = od_list_count_cap(limit, offset);
         rc = ev_count(tx, f, like, cap, total, e);
         *estimated = *total >= cap;
     }
@@ -352,7 +351,8 @@ od_err od_events_list(od_app *a, const od_principal *who, const char *status, co
     bool estimated = false;
     rc = filter_ci(tx, ci, &f.ci_id, e);
     if (!rc)
-        rc = list_rows(tx, who, &f, cur, limit, offset, items, &total, &estimated, &next, e);
+        rc = list_rows(tx, who, &f, cur, limit, offset, od_list_count_cap(a, limit, offset), items, &total,
+                       &estimated, &next, e);
     od_tx_rollback(tx);
     rc = od_list_done(rc, items, total, limit, offset, out, e);
     if (rc) {

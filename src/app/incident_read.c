@@ -404,7 +404,7 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
      * incident they may not see */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     if (!scoped) {
-        int64_t cap = od_list_count_cap(limit, offset);
+        int64_t cap = od_list_count_cap(a, limit, offset);
         rc = inc_count(tx, &f, cap, &total, e);
         estimated = total >= cap;
     }

@@ -4,6 +4,7 @@
 #ifndef OD_APP_LIST_H
 #define OD_APP_LIST_H
 
+#include "app/app.h"
 #include "util/err.h"
 
 #include <jansson.h>
@@ -19,14 +20,15 @@ json_t *od_list_envelope(json_t *items, int64_t total, int64_t limit, int64_t of
 OD_NODISCARD od_err od_list_done(od_err rc, json_t *items, int64_t total, int64_t limit, int64_t offset,
                                  json_t **out, od_error *e);
 
-/* Keyset lists (incidents, events; docs/api/openapi.yaml ListPage): the
- * total is counted to at most od_list_count_cap rows, so that a total never
- * reads millions of rows; one that reaches the cap is flagged
- * total_estimated (at least that many match). */
+/* Keyset lists (incidents, events, audit, records, CIs; docs/api/openapi.yaml
+ * ListPage): the total is counted to at most od_list_count_cap rows, so that
+ * a total never reads millions of rows; one that reaches the cap is flagged
+ * total_estimated (at least that many match).  a->list_count_more (tests)
+ * replaces OD_LIST_COUNT_MORE when set. */
 #define OD_LIST_COUNT_MORE INT64_C(100000)
-static inline int64_t od_list_count_cap(int64_t limit, int64_t offset)
+static inline int64_t od_list_count_cap(const od_app *a, int64_t limit, int64_t offset)
 {
-    return offset + limit + OD_LIST_COUNT_MORE;
+    return offset + limit + (a->list_count_more > 0 ? a->list_count_more : OD_LIST_COUNT_MORE);
 }
 
 /* Adds to the envelope env "total_estimated": estimated and the cursor of

@@ -376,7 +376,7 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
      * neither the page nor the total shows a record out of scope */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     od_page pg = od_page_start(limit, offset);
-    int64_t cap = od_list_count_cap(limit, offset), before = q->before_id > 0 ? q->before_id : INT64_MAX;
+    int64_t cap = od_list_count_cap(a, limit, offset), before = q->before_id > 0 ? q->before_id : INT64_MAX;
     if (!scoped)
         rc = rec_count(tx, k, st, as, dep, cap, &total, e);
     if (!rc)
