@@ -271,7 +271,8 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
         rc = ci_rows(tx, &f, actor->n_scopes ? (int64_t)-1 : limit, actor->n_scopes ? (int64_t)0 : offset, &r,
                      e);
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+    /* scoped: visible rows are counted up to the cap too (the page is full by then) */
+    while (!rc && !(actor->n_scopes && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row)
         if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4)))) {
             json_array_append_new(items, ci_row_json(r));
             last = od_rows_int(r, 0);
@@ -280,7 +281,7 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
     od_rows_close(r);
     od_tx_rollback(tx);
     free(like);
-    bool estimated = !actor->n_scopes && total >= cap;
+    bool estimated = actor->n_scopes ? pg.seen >= cap : total >= cap;
     if (actor->n_scopes)
         total = pg.seen;
     rc = od_list_done(rc, items, total, limit, offset, out, e);

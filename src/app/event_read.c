@@ -118,15 +118,16 @@ static json_t *event_row(od_rows *r, bool full)
 }
 
 /* Runs an event query into an array: the rows `who` sees, paged by pg
- * (NULL: every visible row); last (NULL: not wanted) gets the last_seen and
- * id of the last row taken (the list's keyset cursor). */
-static od_err collect_last(od_rows *r, const od_principal *who, od_page *pg, json_t *items, int64_t last[2],
-                           od_error *e)
+ * (NULL: every visible row) and counted up to cap (0: all); last (NULL: not
+ * wanted) gets the last_seen and id of the last row taken (the list's keyset
+ * cursor). */
+static od_err collect_last(od_rows *r, const od_principal *who, od_page *pg, int64_t cap, json_t *items,
+                           int64_t last[2], od_error *e)
 {
     (void)e; /* a read error fills the od_error given to the query */
     od_err rc = OD_OK;
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+    while (!rc && !(pg && cap > 0 && pg->seen >= cap) && !(rc = od_rows_step(r, &row)) && row) {
         bool v = row_visible(who, r, COL_DEPT_LIST);
         if (pg ? od_page_take(pg, v) : v) {
             json_array_append_new(items, event_row(r, false));
@@ -141,7 +142,7 @@ static od_err collect_last(od_rows *r, const od_principal *who, od_page *pg, jso
 
 static od_err collect(od_rows *r, const od_principal *who, od_page *pg, json_t *items, od_error *e)
 {
-    return collect_last(r, who, pg, items, NULL, e);
+    return collect_last(r, who, pg, 0, items, NULL, e);
 }
 
 /* The list's filters, validated; ci_id -1 = an unknown CI name (nothing
@@ -289,9 +290,10 @@ static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, 
     int64_t last[2] = {0, 0};
     od_err rc = ev_rows(tx, f, like, cur, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset, &r, e);
     if (!rc)
-        rc = collect_last(r, who, scoped ? &pg : NULL, items, last, e);
+        rc = collect_last(r, who, scoped ? &pg : NULL, cap, items, last, e);
     od_rows_close(r);
     *total = pg.seen;
+    *estimated = scoped && pg.seen >= cap;
     if (!rc && !scoped) {
         rc = ev_count(tx, f, like, cap, total, e);
         *estimated = *total >= cap;

@@ -403,8 +403,8 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
      * ones (as od_ci_list), so neither the page nor the total counts an
      * incident they may not see */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
+    int64_t cap = od_list_count_cap(a, limit, offset);
     if (!scoped) {
-        int64_t cap = od_list_count_cap(a, limit, offset);
         rc = inc_count(tx, &f, cap, &total, e);
         estimated = total >= cap;
     }
@@ -414,11 +414,14 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     if (!rc)
         rc = inc_rows(tx, &f, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset, &r, e);
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+    /* scoped: visible rows are counted up to the cap too (the page is full by then) */
+    while (!rc && !(scoped && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
             ids[n++] = od_rows_int(r, 0);
-    if (scoped)
+    if (scoped) {
         total = pg.seen;
+        estimated = pg.seen >= cap;
+    }
     od_rows_close(r);
     for (int i = 0; !rc && i < n; i++) {
         inc x;

@@ -384,7 +384,8 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
                       &r, e);
     bool row = false;
     int64_t last = 0, n = 0;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+    /* scoped: visible rows are counted up to the cap too (the page is full by then) */
+    while (!rc && !(scoped && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row)
         if (!scoped || od_page_take(&pg, row_visible(who, r))) {
             json_array_append_new(items, row_json(r));
             last = od_rows_int(r, 0);
@@ -392,7 +393,7 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
         }
     od_rows_close(r);
     od_tx_rollback(tx);
-    bool estimated = !scoped && total >= cap;
+    bool estimated = scoped ? pg.seen >= cap : total >= cap;
     if (scoped)
         total = pg.seen;
     rc = od_list_done(rc, items, total, limit, offset, out, e);

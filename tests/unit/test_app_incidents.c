@@ -320,14 +320,24 @@ static void test_list_total_cap(void **state)
         {1, 2, 1, 3, false},  /* cap 4 */
         {0, 50, 0, 3, false}, /* the default: 100 050 */
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        app->list_count_more = rows[i].more;
-        od_incident_query q = {.drill = -1, .limit = rows[i].limit, .offset = rows[i].offset};
-        assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
-        assert_int_equal(json_integer_value(json_object_get(out, "total")), rows[i].total);
-        assert_int_equal(json_is_true(json_object_get(out, "total_estimated")), rows[i].estimated);
-        json_decref(out);
-    }
+    /* the same for a principal scoped to the incidents' department: its
+     * visible rows are counted in C, up to the same cap */
+    od_principal own = eng;
+    own.n_scopes = 1;
+    snprintf(own.scopes[0], sizeof own.scopes[0], "运行部");
+    const od_principal *whos[] = {&eng, &own};
+    for (size_t w = 0; w < 2; w++)
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            app->list_count_more = rows[i].more;
+            od_incident_query q = {.drill = -1, .limit = rows[i].limit, .offset = rows[i].offset};
+            assert_int_equal(od_incident_list(app, whos[w], &q, &out, &e), OD_OK);
+            assert_int_equal(json_integer_value(json_object_get(out, "total")), rows[i].total);
+            assert_int_equal(json_is_true(json_object_get(out, "total_estimated")), rows[i].estimated);
+            int64_t left = 3 - rows[i].offset; /* the page: what is left of the 3, at most limit */
+            assert_int_equal(json_array_size(json_object_get(out, "items")),
+                             left < rows[i].limit ? left : rows[i].limit);
+            json_decref(out);
+        }
     app->list_count_more = 0;
     /* the cursor: a full page names its last id; the page below it goes on */
     od_incident_query q = {.drill = -1, .limit = 2};
