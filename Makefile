@@ -4,7 +4,7 @@ DB ?= var/opsdesk.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run demo test test-pg clean bench fuzz crash format install deb
+.PHONY: all deps build run demo test test-pg clean bench bench-lists fuzz crash format install deb
 
 all: build
 
@@ -44,6 +44,13 @@ bench: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS) --target opsdesk sched_bench
 	$(BUILD)/bench/sched_bench -q -d $(BENCH_DIR)
 	OPSDESK_BIN=$(abspath $(BUILD))/opsdesk BENCH_DIR=$(BENCH_DIR) bash bench/incident_create.sh
+
+# The lists at scale (bench/results.md "Lists at scale"): 200 000 incidents and
+# 1 000 000 events generated into a SQLite database, each list timed.
+# BENCH_BEFORE=path/to/older/opsdesk times that binary first, on the same data.
+bench-lists: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target opsdesk
+	python3 bench/lists.py --dir $(BENCH_DIR) $(BENCH_BEFORE) $(abspath $(BUILD))/opsdesk
 
 # libFuzzer targets (clang) in build-fuzz, each run FUZZ_SECONDS on its
 # corpus with 2 jobs; a dated table is appended to bench/fuzz.md.

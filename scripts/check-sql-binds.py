@@ -7,22 +7,14 @@
 # needing an id runs by od_tx_insert on an INSERT without RETURNING (the
 # backend gives the id), never by od_tx_scalar over RETURNING id.
 import re,glob,os,sys
-root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sqlqueries import ROOT as root, portable_queries, pg_overrides, placeholders
 bad=0
-# queries_pg.h holds PostgreSQL overrides of these (store_pg.c), checked below.
-PG_OVERRIDES=os.path.join(root,'src/store/queries_pg.h')
-def read_queries(text):
-    out={}
-    for m in re.finditer(r'X\((\w+),((?:\s*\\?\s*"(?:[^"\\]|\\.)*"\s*\\?)+)\)', text):
-        out[m.group(1)]=''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
-    return out
-qs=''.join(open(f).read() for f in glob.glob(os.path.join(root,'src/store/queries*.h')) if f!=PG_OVERRIDES)
-sql=read_queries(qs)
-# An override binds as many parameters as its portable twin, and neither
-# carries RETURNING id (store_pg.c adds it for od_tx_insert).
-def placeholders(text):
-    return re.sub(r"'(?:[^']|'')*'", "''", text).count('?')
-pg=read_queries(re.sub(r'^\s*(/\*.*?\*/|//[^\n]*)', '', open(PG_OVERRIDES).read(), flags=re.S)) if os.path.exists(PG_OVERRIDES) else {}
+sql=portable_queries(root)
+# An override (queries_pg.h, store_pg.c) binds as many parameters as its
+# portable twin, and neither carries RETURNING id (store_pg.c adds it for
+# od_tx_insert).
+pg=pg_overrides(root)
 for name,text in pg.items():
     if name not in sql:
         bad+=1; print(f"queries_pg.h {name}: overrides no portable query"); continue

@@ -62,6 +62,7 @@ typedef struct od_app {
     char *dummy_hash; /* a password hash at pwhash_cost that an unknown user name is verified against */
     struct od_pwpool *pwpool; /* password hashing off the HTTP threads (pwpool.h); NULL when not serving */
     struct od_node *node;     /* this node among several (cluster.c); NULL when not serving */
+    int64_t list_count_more;  /* lists count totals to offset + limit + this (list.h); 0 = the default */
 } od_app;
 
 /* What a commit wrote, for od_app.on_commit (bits). */
@@ -137,8 +138,10 @@ typedef struct od_audit_report {
     int64_t time_back_n, time_back_first_id, time_back_max_ms;
 } od_audit_report;
 OD_NODISCARD od_err od_audit_verify(od_store *s, od_audit_report *rep, od_error *e);
+/* before_id: the keyset cursor (only entries below it; 0 = from the newest). */
 OD_NODISCARD od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor,
-                                  int64_t limit, int64_t offset, json_t **out, od_error *e);
+                                  int64_t before_id, int64_t limit, int64_t offset, json_t **out,
+                                  od_error *e);
 
 /* ---- runtime (app_runtime.c): the hook, health, deadlines, the test clock ---- */
 
@@ -289,8 +292,10 @@ typedef struct od_ci_input {
 OD_NODISCARD od_err od_ci_create(od_app *a, const od_principal *actor, const od_ci_input *in, json_t **out,
                                  od_error *e);
 OD_NODISCARD od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
+/* after_id: the keyset cursor (only CIs above it, oldest first; 0 = from the first). */
 OD_NODISCARD od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade,
-                               const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e);
+                               const char *q, int64_t after_id, int64_t limit, int64_t offset, json_t **out,
+                               od_error *e);
 /* PATCH: fields left NULL are unchanged. */
 OD_NODISCARD od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_ci_input *in,
                                  json_t **out, od_error *e);

@@ -695,23 +695,55 @@ out:
     return rc;
 }
 
-od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor, int64_t limit,
-                     int64_t offset, json_t **out, od_error *e)
+/* The audit log's page, led by the entity, else the actor, else the id
+ * order (queries_lists.h), from below before (INT64_MAX: the newest). */
+static od_err audit_rows(od_tx *tx, const char *en, int64_t eid, const char *ac, int64_t before,
+                         int64_t limit, int64_t offset, od_rows **r, od_error *e)
 {
+    if (*en)
+        return od_tx_query(tx, OD_Q_AUDIT_LIST_ENTITY, r, e,
+                           OD_BINDS(OD_TEXT(en), OD_INT(before), OD_TEXT(en), OD_TEXT(en), OD_INT(eid),
+                                    OD_INT(eid), OD_TEXT(ac), OD_TEXT(ac), OD_INT(limit), OD_INT(offset)));
+    if (*ac)
+        return od_tx_query(tx, OD_Q_AUDIT_LIST_ACTOR, r, e,
+                           OD_BINDS(OD_TEXT(ac), OD_INT(before), OD_TEXT(en), OD_TEXT(en), OD_INT(eid),
+                                    OD_INT(eid), OD_TEXT(ac), OD_TEXT(ac), OD_INT(limit), OD_INT(offset)));
+    return od_tx_query(tx, OD_Q_AUDIT_LIST, r, e,
+                       OD_BINDS(OD_INT(before), OD_TEXT(en), OD_TEXT(en), OD_INT(eid), OD_INT(eid),
+                                OD_TEXT(ac), OD_TEXT(ac), OD_INT(limit), OD_INT(offset)));
+}
+
+/* Its total over every page, counted to cap rows. */
+static od_err audit_count(od_tx *tx, const char *en, int64_t eid, const char *ac, int64_t cap, int64_t *total,
+                          od_error *e)
+{
+    if (*en)
+        return od_tx_scalar(tx, OD_Q_AUDIT_COUNT_ENTITY, total, e,
+                            OD_BINDS(OD_TEXT(en), OD_INT(INT64_MAX), OD_TEXT(en), OD_TEXT(en), OD_INT(eid),
+                                     OD_INT(eid), OD_TEXT(ac), OD_TEXT(ac), OD_INT(cap)));
+    if (*ac)
+        return od_tx_scalar(tx, OD_Q_AUDIT_COUNT_ACTOR, total, e,
+                            OD_BINDS(OD_TEXT(ac), OD_INT(INT64_MAX), OD_TEXT(en), OD_TEXT(en), OD_INT(eid),
+                                     OD_INT(eid), OD_TEXT(ac), OD_TEXT(ac), OD_INT(cap)));
+    return od_tx_scalar(tx, OD_Q_AUDIT_COUNT, total, e,
+                        OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(en), OD_TEXT(en), OD_INT(eid), OD_INT(eid),
+                                 OD_TEXT(ac), OD_TEXT(ac), OD_INT(cap)));
+}
+
+od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const char *actor, int64_t before_id,
+                     int64_t limit, int64_t offset, json_t **out, od_error *e)
+{
+    *out = NULL;
     od_tx *tx = NULL;
     od_rows *r = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
     const char *en = entity ? entity : "", *ac = actor ? actor : "";
-    int64_t total = 0;
-    rc = od_tx_scalar(
-        tx, OD_Q_AUDIT_COUNT, &total, e,
-        OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac), OD_TEXT(ac)));
+    int64_t total = 0, cap = od_list_count_cap(a, limit, offset), last = 0, n = 0;
+    rc = audit_count(tx, en, entity_id, ac, cap, &total, e);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_AUDIT_LIST, &r, e,
-                         OD_BINDS(OD_TEXT(en), OD_TEXT(en), OD_INT(entity_id), OD_INT(entity_id), OD_TEXT(ac),
-                                  OD_TEXT(ac), OD_INT(limit), OD_INT(offset)));
+        rc = audit_rows(tx, en, entity_id, ac, before_id > 0 ? before_id : INT64_MAX, limit, offset, &r, e);
     json_t *items = json_array();
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
@@ -720,6 +752,8 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
             od_rows_null(r, 7) ? json_null() : json_loads(od_rows_text(r, 7), JSON_DECODE_ANY, NULL);
         json_t *after =
             od_rows_null(r, 8) ? json_null() : json_loads(od_rows_text(r, 8), JSON_DECODE_ANY, NULL);
+        last = od_rows_int(r, 0);
+        n++;
         json_array_append_new(
             items, json_pack("{sI ss sI ss ss ss sI so so ss ss}", "id", (json_int_t)od_rows_int(r, 0), "at",
                              od_time_format(od_rows_int(r, 1), t), "actor_id", (json_int_t)od_rows_int(r, 2),
@@ -730,5 +764,14 @@ od_err od_audit_list(od_app *a, const char *entity, int64_t entity_id, const cha
     }
     od_rows_close(r);
     od_tx_rollback(tx);
-    return od_list_done(rc, items, total, limit, offset, out, e);
+    rc = od_list_done(rc, items, total, limit, offset, out, e);
+    if (rc)
+        return rc;
+    /* a full page may have a next one: it starts below its last id */
+    if ((rc =
+             od_list_mark(*out, total >= cap, "next_before_id", n >= limit ? json_integer(last) : NULL, e))) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }

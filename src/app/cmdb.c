@@ -195,48 +195,116 @@ od_err od_ci_get(od_app *a, const od_principal *actor, int64_t id, json_t **out,
     return rc;
 }
 
-od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade,
-                  const char *q, int64_t limit, int64_t offset, json_t **out, od_error *e)
+/* The CMDB list's filters, bound after the leading key and cursor of
+ * CI_LIST* / CI_COUNT* (queries_lists.h). */
+typedef struct ci_filter {
+    const char *c, *g, *qq, *like;
+    const char *qcat; /* the category whose name holds qq, or "" */
+    int64_t after;
+} ci_filter;
+
+/* The CMDB's page, led by the category, else the grade, else the id order. */
+static od_err ci_rows(od_tx *tx, const ci_filter *f, int64_t limit, int64_t offset, od_rows **r, od_error *e)
 {
-    const char *c = category ? category : "", *g = grade ? grade : "", *qq = q ? q : "";
-    char *like = od_store_like_pattern(qq);
+    if (*f->c)
+        return od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, r, e,
+                           OD_BINDS(OD_TEXT(f->c), OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c),
+                                    OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(limit), OD_INT(offset)));
+    if (*f->g)
+        return od_tx_query(tx, OD_Q_CI_LIST_GRADE, r, e,
+                           OD_BINDS(OD_TEXT(f->g), OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c),
+                                    OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(limit), OD_INT(offset)));
+    return od_tx_query(tx, OD_Q_CI_LIST, r, e,
+                       OD_BINDS(OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c), OD_TEXT(f->g), OD_TEXT(f->g),
+                                OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
+                                OD_INT(limit), OD_INT(offset)));
+}
+
+/* Its total over every page, counted to cap rows; the leading filter alone
+ * (or none) is answered by its index. */
+static od_err ci_count(od_tx *tx, const ci_filter *f, int64_t cap, int64_t *total, od_error *e)
+{
+    if (!*f->qq && !(*f->c && *f->g)) {
+        if (*f->c)
+            return od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->c), OD_INT(cap)));
+        if (*f->g)
+            return od_tx_scalar(tx, OD_Q_CI_COUNT_GRADE_ONLY, total, e, OD_BINDS(OD_TEXT(f->g), OD_INT(cap)));
+        return od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
+    }
+    if (*f->c)
+        return od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY, total, e,
+                            OD_BINDS(OD_TEXT(f->c), OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c),
+                                     OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(cap)));
+    if (*f->g)
+        return od_tx_scalar(tx, OD_Q_CI_COUNT_GRADE, total, e,
+                            OD_BINDS(OD_TEXT(f->g), OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c),
+                                     OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(cap)));
+    return od_tx_scalar(tx, OD_Q_CI_COUNT, total, e,
+                        OD_BINDS(OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c), OD_TEXT(f->g),
+                                 OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
+                                 OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(cap)));
+}
+
+od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade,
+                  const char *q, int64_t after_id, int64_t limit, int64_t offset, json_t **out, od_error *e)
+{
+    *out = NULL;
+    ci_filter f = {.c = category ? category : "",
+                   .g = grade ? grade : "",
+                   .qq = q ? q : "",
+                   .qcat = "",
+                   .after = after_id > 0 ? after_id : 0};
+    char *like = od_store_like_pattern(f.qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     /* the text also finds the CIs of a category by its name ("数据库"):
      * the first category whose Chinese or English name holds it */
-    const char *qcat = "";
-    for (size_t i = 0; *qq && i < a->policy->n_categories && !*qcat; i++) {
+        for (size_t i = 0; *f.qq && i < a->policy->n_categories && !*f.qcat; i++) {
         const od_category *k = &a->policy->categories[i];
-        if (strstr(k->name_zh, qq) || strstr(k->name_en, qq))
-            qcat = k->key;
+        if (strstr(k->name_zh, f.qq) || strstr(k->name_en, f.qq))
+            f.qcat = k->key;
     }
+    f.like = like;
     od_tx *tx = NULL;
     od_rows *r = NULL;
-    int64_t total = 0;
+    int64_t total = 0, cap = od_list_count_cap(a, limit, offset), last = 0, n = 0;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     json_t *items = json_array();
     if (!rc && actor->n_scopes == 0)
-        rc = od_tx_scalar(tx, OD_Q_CI_COUNT, &total, e,
-                          OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like),
-                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(qcat)));
+        rc = ci_count(tx, &f, cap, &total, e);
     /* scoped principals: filter rows here; paginate over visible rows */
     od_page pg = od_page_start(limit, offset);
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CI_LIST, &r, e,
-                         OD_BINDS(OD_TEXT(c), OD_TEXT(c), OD_TEXT(g), OD_TEXT(g), OD_TEXT(qq), OD_TEXT(like),
-                                  OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(qcat),
-                                  OD_INT(actor->n_scopes ? (int64_t)-1 : limit),
-                                  OD_INT(actor->n_scopes ? (int64_t)0 : offset)));
+        rc = ci_rows(tx, &f, actor->n_scopes ? (int64_t)-1 : limit, actor->n_scopes ? (int64_t)0 : offset, &r,
+                     e);
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4))))
+    /* scoped: visible rows are counted up to the cap too (the page is full by then) */
+    while (!rc && !(actor->n_scopes && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row)
+        if (!actor->n_scopes || od_page_take(&pg, od_principal_in_scope(actor, od_rows_text(r, 4)))) {
             json_array_append_new(items, ci_row_json(r));
+            last = od_rows_int(r, 0);
+            n++;
+        }
     od_rows_close(r);
     od_tx_rollback(tx);
     free(like);
+    bool estimated = actor->n_scopes ? pg.seen >= cap : total >= cap;
     if (actor->n_scopes)
         total = pg.seen;
-    return od_list_done(rc, items, total, limit, offset, out, e);
+    rc = od_list_done(rc, items, total, limit, offset, out, e);
+    if (rc)
+        return rc;
+    /* a full page may have a next one: it starts after its last id */
+    if ((rc = od_list_mark(*out, estimated, "next_after_id", n >= limit ? json_integer(last) : NULL, e))) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_ci_input *in, json_t **out,

@@ -118,18 +118,31 @@ static json_t *event_row(od_rows *r, bool full)
 }
 
 /* Runs an event query into an array: the rows `who` sees, paged by pg
- * (NULL: every visible row). */
-static od_err collect(od_rows *r, const od_principal *who, od_page *pg, json_t *items, od_error *e)
+ * (NULL: every visible row) and counted up to cap (0: all); last (NULL: not
+ * wanted) gets the last_seen and id of the last row taken (the list's keyset
+ * cursor). */
+static od_err collect_last(od_rows *r, const od_principal *who, od_page *pg, int64_t cap, json_t *items,
+                           int64_t last[2], od_error *e)
 {
     (void)e; /* a read error fills the od_error given to the query */
     od_err rc = OD_OK;
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+    while (!rc && !(pg && cap > 0 && pg->seen >= cap) && !(rc = od_rows_step(r, &row)) && row) {
         bool v = row_visible(who, r, COL_DEPT_LIST);
-        if (pg ? od_page_take(pg, v) : v)
+        if (pg ? od_page_take(pg, v) : v) {
             json_array_append_new(items, event_row(r, false));
+            if (last) {
+                last[0] = od_rows_int(r, 13);
+                last[1] = od_rows_int(r, 0);
+            }
+        }
     }
     return rc;
+}
+
+static od_err collect(od_rows *r, const od_principal *who, od_page *pg, json_t *items, od_error *e)
+{
+    return collect_last(r, who, pg, 0, items, NULL, e);
 }
 
 /* The list's filters, validated; ci_id -1 = an unknown CI name (nothing
@@ -159,9 +172,114 @@ static od_err filter_ci(od_tx *tx, const char *ci, int64_t *ci_id, od_error *e)
     return rc;
 }
 
-static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, int64_t limit, int64_t offset,
-                        json_t *items, int64_t *total, od_error *e)
+/* The index a list leads with (queries_lists.h): the CI, else the status
+ * (firing/resolved) or the state the status filter names, else the order. */
+enum { EV_BY_SEEN, EV_BY_CI, EV_BY_STATUS, EV_BY_STATE };
+
+static int ev_lead(const ev_filter *f)
 {
+    if (f->ci_id != 0)
+        return EV_BY_CI;
+    if (!*f->status)
+        return EV_BY_SEEN;
+    return (strcmp(f->status, "firing") == 0 || strcmp(f->status, "resolved") == 0) ? EV_BY_STATUS
+                                                                                    : EV_BY_STATE;
+}
+
+/* The page's rows from the cursor (seen, id) on (both INT64_MAX: the newest). */
+static od_err ev_rows(od_tx *tx, const ev_filter *f, const char *like, const int64_t cur[2], int64_t limit,
+                      int64_t offset, od_rows **r, od_error *e)
+{
+    switch (ev_lead(f)) {
+    case EV_BY_CI:
+        return od_tx_query(tx, OD_Q_EV_LIST_CI, r, e,
+                           OD_BINDS(OD_INT(f->ci_id), OD_INT(cur[0]), OD_INT(cur[1]), OD_TEXT(f->status),
+                                    OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls), OD_TEXT(f->cls),
+                                    OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source),
+                                    OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like),
+                                    OD_TEXT(like), OD_INT(limit), OD_INT(offset)));
+    case EV_BY_STATUS:
+        return od_tx_query(tx, OD_Q_EV_LIST_STATUS, r, e,
+                           OD_BINDS(OD_TEXT(f->status), OD_INT(cur[0]), OD_INT(cur[1]), OD_TEXT(f->status),
+                                    OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls), OD_TEXT(f->cls),
+                                    OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source),
+                                    OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like),
+                                    OD_TEXT(like), OD_INT(limit), OD_INT(offset)));
+    case EV_BY_STATE:
+        return od_tx_query(tx, OD_Q_EV_LIST_STATE, r, e,
+                           OD_BINDS(OD_TEXT(f->status), OD_INT(cur[0]), OD_INT(cur[1]), OD_TEXT(f->status),
+                                    OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls), OD_TEXT(f->cls),
+                                    OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source),
+                                    OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like),
+                                    OD_TEXT(like), OD_INT(limit), OD_INT(offset)));
+    default:
+        return od_tx_query(tx, OD_Q_EV_LIST, r, e,
+                           OD_BINDS(OD_INT(cur[0]), OD_INT(cur[1]), OD_TEXT(f->status), OD_TEXT(f->status),
+                                    OD_TEXT(f->status), OD_TEXT(f->cls), OD_TEXT(f->cls), OD_TEXT(f->cls),
+                                    OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source),
+                                    OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like),
+                                    OD_TEXT(like), OD_INT(limit), OD_INT(offset)));
+    }
+}
+
+/* The total of every page (the cursor left out), counted to cap rows. */
+static od_err ev_count(od_tx *tx, const ev_filter *f, const char *like, int64_t cap, int64_t *total,
+                       od_error *e)
+{
+    /* the leading filter alone: its index answers without reading a row */
+    if (!*f->cls && !*f->source && !*f->q) {
+        if (f->ci_id != 0 && !*f->status)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_CI_ONLY, total, e, OD_BINDS(OD_INT(f->ci_id), OD_INT(cap)));
+        if (f->ci_id == 0 && ev_lead(f) == EV_BY_STATUS)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_STATUS_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->status), OD_INT(cap)));
+        if (f->ci_id == 0 && ev_lead(f) == EV_BY_STATE)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_STATE_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->status), OD_INT(cap)));
+        if (f->ci_id == 0 && !*f->status)
+            return od_tx_scalar(tx, OD_Q_EV_COUNT_ALL, total, e,
+                                OD_BINDS(OD_INT(INT64_MAX), OD_INT(INT64_MAX), OD_INT(cap)));
+    }
+    switch (ev_lead(f)) {
+    case EV_BY_CI:
+        return od_tx_scalar(tx, OD_Q_EV_COUNT_CI, total, e,
+                            OD_BINDS(OD_INT(f->ci_id), OD_INT(INT64_MAX), OD_INT(INT64_MAX),
+                                     OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status),
+                                     OD_TEXT(f->cls), OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id),
+                                     OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q),
+                                     OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(cap)));
+    case EV_BY_STATUS:
+        return od_tx_scalar(tx, OD_Q_EV_COUNT_STATUS, total, e,
+                            OD_BINDS(OD_TEXT(f->status), OD_INT(INT64_MAX), OD_INT(INT64_MAX),
+                                     OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status),
+                                     OD_TEXT(f->cls), OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id),
+                                     OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q),
+                                     OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(cap)));
+    case EV_BY_STATE:
+        return od_tx_scalar(tx, OD_Q_EV_COUNT_STATE, total, e,
+                            OD_BINDS(OD_TEXT(f->status), OD_INT(INT64_MAX), OD_INT(INT64_MAX),
+                                     OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status),
+                                     OD_TEXT(f->cls), OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id),
+                                     OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q),
+                                     OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(cap)));
+    default:
+        return od_tx_scalar(tx, OD_Q_EV_COUNT, total, e,
+                            OD_BINDS(OD_INT(INT64_MAX), OD_INT(INT64_MAX), OD_TEXT(f->status),
+                                     OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls), OD_TEXT(f->cls),
+                                     OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source),
+                                     OD_TEXT(f->source), OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like),
+                                     OD_TEXT(like), OD_INT(cap)));
+    }
+}
+
+/* A list's page; *estimated when the total reached its cap, next the
+ * cursor of the next page (NULL: none). */
+static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, const int64_t cur[2],
+                        int64_t limit, int64_t offset, int64_t cap, json_t *items, int64_t *total,
+                        bool *estimated, json_t **next, od_error *e)
+{
+    *next = NULL;
+    *estimated = false;
     char *like = od_store_like_pattern(f->q);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -169,29 +287,52 @@ static od_err list_rows(od_tx *tx, const od_principal *who, const ev_filter *f, 
     bool scoped = od_ev_scoped(who);
     od_page pg = od_page_start(limit, offset);
     od_rows *r = NULL;
-    od_err rc = od_tx_query(
-        tx, OD_Q_EV_LIST, &r, e,
-        OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->cls), OD_TEXT(f->cls),
-                 OD_TEXT(f->cls), OD_INT(f->ci_id), OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source),
-                 OD_TEXT(f->q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
-                 OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
+    int64_t last[2] = {0, 0};
+    od_err rc = ev_rows(tx, f, like, cur, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset, &r, e);
     if (!rc)
-        rc = collect(r, who, scoped ? &pg : NULL, items, e);
+        rc = collect_last(r, who, scoped ? &pg : NULL, cap, items, last, e);
     od_rows_close(r);
     *total = pg.seen;
-    if (!rc && !scoped)
-        rc = od_tx_scalar(tx, OD_Q_EV_COUNT, total, e,
-                          OD_BINDS(OD_TEXT(f->status), OD_TEXT(f->status), OD_TEXT(f->status),
-                                   OD_TEXT(f->cls), OD_TEXT(f->cls), OD_TEXT(f->cls), OD_INT(f->ci_id),
-                                   OD_INT(f->ci_id), OD_TEXT(f->source), OD_TEXT(f->source), OD_TEXT(f->q),
-                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like)));
+    *estimated = scoped && pg.seen >= cap;
+    if (!rc && !scoped) {
+        rc = ev_count(tx, f, like, cap, total, e);
+        *estimated = *total >= cap;
+    }
+    /* a full page may have a next one: it starts after its last row */
+    if (!rc && (int64_t)json_array_size(items) >= limit && limit > 0) {
+        char c[48];
+        snprintf(c, sizeof c, "%lld.%lld", (long long)last[0], (long long)last[1]);
+        *next = json_string(c);
+    }
     free(like);
     return rc;
 }
 
+/* The cursor `after` ("<last_seen ms>.<id>" from next_after) into cur; none:
+ * the newest first. */
+static od_err parse_after(const char *after, int64_t cur[2], od_error *e)
+{
+    cur[0] = cur[1] = INT64_MAX;
+    if (!after || !*after)
+        return OD_OK;
+    char *end = NULL;
+    long long seen = strtoll(after, &end, 10);
+    if (end != after && *end == '.' && end[1] >= '0' && end[1] <= '9') {
+        const char *p = end + 1;
+        long long id = strtoll(p, &end, 10);
+        if (*end == 0 && seen >= 0 && id > 0) {
+            cur[0] = seen;
+            cur[1] = id;
+            return OD_OK;
+        }
+    }
+    return od_error_set(e, OD_E_INVALID, "after",
+                        "after 须为上一页的 next_after (after must be the next_after of the page before)");
+}
+
 od_err od_events_list(od_app *a, const od_principal *who, const char *status, const char *cls, const char *ci,
-                      const char *source, const char *q, int64_t limit, int64_t offset, json_t **out,
-                      od_error *e)
+                      const char *source, const char *q, const char *after, int64_t limit, int64_t offset,
+                      json_t **out, od_error *e)
 {
     *out = NULL;
     ev_filter f = {status ? status : "", cls ? cls : "", source ? source : "", q ? q : "", 0};
@@ -199,17 +340,32 @@ od_err od_events_list(od_app *a, const od_principal *who, const char *status, co
         return od_error_set(e, OD_E_INVALID, "class",
                             "class 须为 info/warning/exception/none (class must be info, "
                             "warning, exception or none)");
-    od_tx *tx = NULL;
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    int64_t cur[2];
+    od_err rc = parse_after(after, cur, e);
     if (rc)
         return rc;
-    json_t *items = json_array();
+    od_tx *tx = NULL;
+    rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *items = json_array(), *next = NULL;
     int64_t total = 0;
+    bool estimated = false;
     rc = filter_ci(tx, ci, &f.ci_id, e);
     if (!rc)
-        rc = list_rows(tx, who, &f, limit, offset, items, &total, e);
+        rc = list_rows(tx, who, &f, cur, limit, offset, od_list_count_cap(a, limit, offset), items, &total,
+                       &estimated, &next, e);
     od_tx_rollback(tx);
-    return od_list_done(rc, items, total, limit, offset, out, e);
+    rc = od_list_done(rc, items, total, limit, offset, out, e);
+    if (rc) {
+        json_decref(next);
+        return rc;
+    }
+    if ((rc = od_list_mark(*out, estimated, "next_after", next, e))) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* A stored decision [code, rule|null, arg…] as {at, step, rule, result}. */

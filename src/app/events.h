@@ -50,10 +50,11 @@ OD_NODISCARD od_err od_events_keys_load(od_app *a, size_t *count, od_error *e);
  * scope; an event with no CI only when unscoped; who NULL = the system.
  * An event it may not see is missing (404) and counted nowhere. */
 /* status matches the monitoring status or opsdesk's state; cls "none" = not
- * classified; ci: an id or a CI name (unknown name → empty list). */
+ * classified; ci: an id or a CI name (unknown name → empty list); after: the
+ * keyset cursor of the page before (its next_after; NULL = the newest). */
 OD_NODISCARD od_err od_events_list(od_app *a, const od_principal *who, const char *status, const char *cls,
-                                   const char *ci, const char *source, const char *q, int64_t limit,
-                                   int64_t offset, json_t **out, od_error *e);
+                                   const char *ci, const char *source, const char *q, const char *after,
+                                   int64_t limit, int64_t offset, json_t **out, od_error *e);
 OD_NODISCARD od_err od_event_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 OD_NODISCARD od_err od_events_stats(od_app *a, const od_principal *who, int hours, json_t **out, od_error *e);
 /* week: ISO week "2026-W18" (NULL = the current one). */

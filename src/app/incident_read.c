@@ -332,22 +332,108 @@ od_err od_incident_get(od_app *a, const od_principal *who, int64_t id, json_t **
     return rc;
 }
 
+/* The filters of the incident list, bound after the leading key and cursor
+ * of INC_LIST* / INC_COUNT* (queries_lists.h). */
+typedef struct inc_filter {
+    const char *st, *lv, *rs, *qq, *like;
+    int64_t drill, before;
+    int64_t mine, me, owned; /* awaiting my acknowledgement, my id, owned by me */
+} inc_filter;
+
+/* The index a list leads with: state, else level, else the id order. */
+enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL };
+
+static int inc_lead(const inc_filter *f)
+{
+    return *f->st ? INC_BY_STATE : *f->lv ? INC_BY_LEVEL : INC_BY_ID;
+}
+
+static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t offset, od_rows **r,
+                       od_error *e)
+{
+    switch (inc_lead(f)) {
+    case INC_BY_STATE:
+        return od_tx_query(tx, OD_Q_INC_LIST_STATE, r, e,
+                           OD_BINDS(OD_TEXT(f->st), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
+    case INC_BY_LEVEL:
+        return od_tx_query(tx, OD_Q_INC_LIST_LEVEL, r, e,
+                           OD_BINDS(OD_TEXT(f->lv), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
+    default:
+        return od_tx_query(tx, OD_Q_INC_LIST, r, e,
+                           OD_BINDS(OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+                                    OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
+                                    OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
+    }
+}
+
+/* The total of every page (the cursor left out), counted to cap rows. */
+static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *total, od_error *e)
+{
+    /* the leading filter alone: its index answers without reading a row */
+    if (!*f->rs && f->drill == -1 && !*f->qq && !f->mine && !f->owned) {
+        if (*f->st && !*f->lv)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->st), OD_INT(cap)));
+        if (!*f->st && *f->lv)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->lv), OD_INT(cap)));
+        if (!*f->st && !*f->lv)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
+    }
+    switch (inc_lead(f)) {
+    case INC_BY_STATE:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE, total, e,
+                            OD_BINDS(OD_TEXT(f->st), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    case INC_BY_LEVEL:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL, total, e,
+                            OD_BINDS(OD_TEXT(f->lv), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    default:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT, total, e,
+                            OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+                                     OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
+                                     OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    }
+}
+
 od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry, json_t **out,
                         od_error *e)
 {
-    const char *st = qry->state ? qry->state : "", *lv = qry->level ? qry->level : "",
-               *rs = qry->response ? qry->response : "", *qq = qry->q ? qry->q : "";
-    int drill = qry->drill;
+    *out = NULL;
+    inc_filter f = {qry->state ? qry->state : "",
+                    qry->level ? qry->level : "",
+                    qry->response ? qry->response : "",
+                    qry->q ? qry->q : "",
+                    NULL,
+                    qry->drill,
+                    qry->before_id > 0 ? qry->before_id : INT64_MAX};
     int64_t limit = qry->limit, offset = qry->offset;
     /* awaiting my acknowledgement: open incidents where who is a recipient
      * who has not acknowledged (the "待我处理" list) */
-    int64_t mine = qry->awaiting_my_ack ? 1 : 0, me = who ? who->id : 0, owned = qry->owned_by_me ? 1 : 0;
-    char *like = od_store_like_pattern(qq);
+    f.mine = qry->awaiting_my_ack ? 1 : 0;
+    f.me = who ? who->id : 0;
+    f.owned = qry->owned_by_me ? 1 : 0;
+    char *like = od_store_like_pattern(f.qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    f.like = like;
     od_tx *tx = NULL;
     od_rows *r = NULL;
     int64_t total = 0;
+    bool estimated = false;
     json_t *items = json_array();
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc) {
@@ -359,28 +445,25 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
      * ones (as od_ci_list), so neither the page nor the total counts an
      * incident they may not see */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
-    if (!scoped)
-        rc = od_tx_scalar(tx, OD_Q_INC_COUNT, &total, e,
-                          OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs),
-                                   OD_TEXT(rs), OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq),
-                                   OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(mine),
-                                   OD_INT(me), OD_INT(owned), OD_INT(me)));
+    int64_t cap = od_list_count_cap(a, limit, offset);
+    if (!scoped) {
+        rc = inc_count(tx, &f, cap, &total, e);
+        estimated = total >= cap;
+    }
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
     int n = 0;
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_INC_LIST, &r, e,
-                         OD_BINDS(OD_TEXT(st), OD_TEXT(st), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(rs),
-                                  OD_TEXT(rs), OD_INT((int64_t)drill), OD_INT((int64_t)drill), OD_TEXT(qq),
-                                  OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like), OD_INT(mine),
-                                  OD_INT(me), OD_INT(owned), OD_INT(me), OD_INT(scoped ? (int64_t)-1 : limit),
-                                  OD_INT(scoped ? (int64_t)0 : offset)));
+        rc = inc_rows(tx, &f, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset, &r, e);
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+    /* scoped: visible rows are counted up to the cap too (the page is full by then) */
+    while (!rc && !(scoped && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row)
         if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
             ids[n++] = od_rows_int(r, 0);
-    if (scoped)
+    if (scoped) {
         total = pg.seen;
+        estimated = pg.seen >= cap;
+    }
     od_rows_close(r);
     for (int i = 0; !rc && i < n; i++) {
         inc x;
@@ -395,7 +478,18 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     }
     od_tx_rollback(tx);
     free(like);
-    return od_list_done(rc, items, total, limit, offset, out, e);
+    /* a full page may have a next one: it starts below its last id */
+    json_t *next = (!rc && n > 0 && n >= limit) ? json_integer(ids[n - 1]) : NULL;
+    rc = od_list_done(rc, items, total, limit, offset, out, e);
+    if (rc) {
+        json_decref(next);
+        return rc;
+    }
+    if ((rc = od_list_mark(*out, estimated, "next_before_id", next, e))) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,

@@ -41,6 +41,7 @@ typedef struct od_incident_query {
     bool awaiting_my_ack; /* only open ones where the reader is a recipient yet to acknowledge */
     bool owned_by_me;     /* only those the reader owns */
     int64_t limit, offset;
+    int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
 } od_incident_query;
 
 /* A page of the incidents who may see: {items, total, limit, offset}. */

@@ -17,3 +17,14 @@ od_err od_list_done(od_err rc, json_t *items, int64_t total, int64_t limit, int6
     *out = od_list_envelope(items, total, limit, offset);
     return *out ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
+
+od_err od_list_mark(json_t *env, bool estimated, const char *name, json_t *next, od_error *e)
+{
+    if (json_object_set_new(env, "total_estimated", json_boolean(estimated))) {
+        json_decref(next);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    if (json_object_set_new(env, name, next ? next : json_null())) /* next is freed by jansson */
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return OD_OK;
+}

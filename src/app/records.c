@@ -320,6 +320,47 @@ od_err od_record_get(od_app *a, const od_principal *who, int64_t id, json_t **ou
     return rc;
 }
 
+/* The records' page, led by the kind, else the assignee, else the id order
+ * (queries_lists.h), from below before. */
+static od_err rec_rows(od_tx *tx, const char *k, const char *st, int64_t as, const char *dep, const char *pr,
+                       int64_t before,
+                       int64_t limit, int64_t offset, od_rows **r, od_error *e)
+{
+    if (*k)
+        return od_tx_query(tx, OD_Q_REC_LIST_KIND, r, e,
+                           OD_BINDS(OD_TEXT(k), OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
+                                    OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                    OD_INT(limit), OD_INT(offset)));
+    if (as)
+        return od_tx_query(tx, OD_Q_REC_LIST_ASSIGNEE, r, e,
+                           OD_BINDS(OD_INT(as), OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
+                                    OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                    OD_INT(limit), OD_INT(offset)));
+    return od_tx_query(tx, OD_Q_REC_LIST, r, e,
+                       OD_BINDS(OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as),
+                                OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr), OD_INT(limit), OD_INT(offset)));
+}
+
+/* Their total over every page, counted to cap rows. */
+static od_err rec_count(od_tx *tx, const char *k, const char *st, int64_t as, const char *dep, const char *pr,
+                        int64_t cap,
+                        int64_t *total, od_error *e)
+{
+    if (*k)
+        return od_tx_scalar(tx, OD_Q_REC_COUNT_KIND, total, e,
+                            OD_BINDS(OD_TEXT(k), OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
+                                     OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                     OD_INT(cap)));
+    if (as)
+        return od_tx_scalar(tx, OD_Q_REC_COUNT_ASSIGNEE, total, e,
+                            OD_BINDS(OD_INT(as), OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
+                                     OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                     OD_INT(cap)));
+    return od_tx_scalar(tx, OD_Q_REC_COUNT, total, e,
+                        OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st),
+                                 OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr), OD_INT(cap)));
+}
+
 od_err od_record_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -344,25 +385,35 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
      * neither the page nor the total shows a record out of scope */
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     od_page pg = od_page_start(limit, offset);
+    int64_t cap = od_list_count_cap(a, limit, offset), before = q->before_id > 0 ? q->before_id : INT64_MAX;
     if (!scoped)
-        rc = od_tx_scalar(tx, OD_Q_REC_COUNT, &total, e,
-                          OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
-                                   OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr)));
+        rc = rec_count(tx, k, st, as, dep, pr, cap, &total, e);
     if (!rc)
-        rc =
-            od_tx_query(tx, OD_Q_REC_LIST, &r, e,
-                        OD_BINDS(OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
-                                 OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
-                                 OD_INT(scoped ? (int64_t)-1 : limit), OD_INT(scoped ? (int64_t)0 : offset)));
+        rc = rec_rows(tx, k, st, as, dep, pr, before, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset,
+                      &r, e);
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        if (!scoped || od_page_take(&pg, row_visible(who, r)))
+    int64_t last = 0, n = 0;
+    /* scoped: visible rows are counted up to the cap too (the page is full by then) */
+    while (!rc && !(scoped && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row)
+        if (!scoped || od_page_take(&pg, row_visible(who, r))) {
             json_array_append_new(items, row_json(r));
+            last = od_rows_int(r, 0);
+            n++;
+        }
     od_rows_close(r);
     od_tx_rollback(tx);
+    bool estimated = scoped ? pg.seen >= cap : total >= cap;
     if (scoped)
         total = pg.seen;
-    return od_list_done(rc, items, total, limit, offset, out, e);
+    rc = od_list_done(rc, items, total, limit, offset, out, e);
+    if (rc)
+        return rc;
+    /* a full page may have a next one: it starts below its last id */
+    if ((rc = od_list_mark(*out, estimated, "next_before_id", n >= limit ? json_integer(last) : NULL, e))) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* ---- update, state ---- */

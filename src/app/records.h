@@ -47,8 +47,10 @@ typedef struct od_record_query {
     const char *priority; /* "P1" … "P5", or NULL / "" for any */
     int64_t assignee_id;
     int64_t limit, offset;
+    int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
 } od_record_query;
-/* {items, total, limit, offset} of the records who may see, newest first. */
+/* {items, total, limit, offset, total_estimated, next_before_id} of the
+ * records who may see, newest first. */
 OD_NODISCARD od_err od_record_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out,
                                    od_error *e);
 

@@ -249,10 +249,14 @@ od_err od_h_audit_list(od_req *r)
             return od_error_set(&r->err, OD_E_INVALID, "entity_id",
                                 "entity_id 须为整数 (entity_id must be an integer)");
     }
+    int64_t before_id = 0;
+    if (!rc)
+        rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &before_id,
+                                &r->err);
     json_t *out = NULL;
     if (!rc)
-        rc = od_audit_list(r->app, od_req_query(r, "entity"), eid, od_req_query(r, "actor"), limit, offset,
-                           &out, &r->err);
+        rc = od_audit_list(r->app, od_req_query(r, "entity"), eid, od_req_query(r, "actor"), before_id, limit,
+                           offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

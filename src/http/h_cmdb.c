@@ -58,10 +58,13 @@ od_err od_h_ci_list(od_req *r)
 {
     int64_t limit, offset;
     json_t *out = NULL;
+    int64_t after_id = 0;
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc)
+        rc = od_query_int_parse("after_id", od_req_query(r, "after_id"), 0, 1, INT64_MAX, &after_id, &r->err);
+    if (!rc)
         rc = od_ci_list(r->app, &r->who, od_req_query(r, "category"), od_req_query(r, "grade"),
-                        od_req_query(r, "q"), limit, offset, &out, &r->err);
+                        od_req_query(r, "q"), after_id, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

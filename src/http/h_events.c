@@ -16,8 +16,8 @@ od_err od_h_event_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc)
         rc = od_events_list(r->app, &r->who, od_req_query(r, "status"), od_req_query(r, "class"),
-                            od_req_query(r, "ci"), od_req_query(r, "source"), od_req_query(r, "q"), limit,
-                            offset, &out, &r->err);
+                            od_req_query(r, "ci"), od_req_query(r, "source"), od_req_query(r, "q"),
+                            od_req_query(r, "after"), limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

@@ -57,6 +57,10 @@ od_err od_h_incident_list(od_req *r)
     if (aw && *aw && strcmp(aw, "true") != 0 && strcmp(aw, "false") != 0)
         return od_error_set(&r->err, OD_E_INVALID, "awaiting_my_ack",
                             "awaiting_my_ack 须为 true 或 false (awaiting_my_ack must be true or false)");
+    int64_t before_id = 0;
+    rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &before_id, &r->err);
+    if (rc)
+        return rc;
     json_t *out = NULL;
     od_incident_query q = {.state = od_req_query(r, "state"),
                            .awaiting_my_ack = aw && strcmp(aw, "true") == 0,
@@ -66,7 +70,8 @@ od_err od_h_incident_list(od_req *r)
                            .q = od_req_query(r, "q"),
                            .drill = drill,
                            .limit = limit,
-                           .offset = offset};
+                           .offset = offset,
+                           .before_id = before_id};
     rc = od_incident_list(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

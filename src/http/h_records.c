@@ -43,6 +43,10 @@ od_err od_h_record_list(od_req *r)
     if (!rc)
         rc = od_query_int_parse("assignee_id", od_req_query(r, "assignee_id"), 0, 0, INT64_MAX, &assignee,
                                 &r->err);
+    int64_t before_id = 0;
+    if (!rc)
+        rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &before_id,
+                                &r->err);
     if (rc)
         return rc;
     od_record_query q = {.kind = od_req_query(r, "kind"),
@@ -50,7 +54,8 @@ od_err od_h_record_list(od_req *r)
                          .department = od_req_query(r, "department"),
                          .assignee_id = assignee,
                          .limit = limit,
-                         .offset = offset};
+                         .offset = offset,
+                         .before_id = before_id};
     json_t *out = NULL;
     rc = od_record_list(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);

@@ -18,6 +18,7 @@
 #include "store/queries_duties.h"
 #include "store/queries_ev_dedup.h"
 #include "store/queries_plans.h"
+#include "store/queries_lists.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -32,6 +33,7 @@
     OD_QUERY_LIST_DUTIES(X)                                                                                  \
     OD_QUERY_LIST_EV_DEDUP(X)                                                                                \
     OD_QUERY_LIST_PLANS(X)                                                                                   \
+    OD_QUERY_LIST_LISTS(X)                                                                                   \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
@@ -79,12 +81,6 @@
                     "before_json, after_json, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)")               \
     X(AUDIT_WALK, "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, "                 \
                   "after_json, prev_hash, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?")                 \
-    X(AUDIT_LIST, "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, "                 \
-                  "after_json, prev_hash, hash FROM audit WHERE (? = '' OR entity = ?) AND "                 \
-                  "(? = 0 OR entity_id = ?) AND (? = '' OR actor = ?) ORDER BY id DESC "                     \
-                  "LIMIT ? OFFSET ?")                                                                        \
-    X(AUDIT_COUNT, "SELECT COUNT(*) FROM audit WHERE (? = '' OR entity = ?) AND "                            \
-                   "(? = 0 OR entity_id = ?) AND (? = '' OR actor = ?)")                                     \
     /* CMDB */                                                                                               \
     X(CI_INSERT, "INSERT INTO cis(name, category, grade, department, environment, location, "                \
                  "attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)")                            \

@@ -8,8 +8,8 @@
 
 #define OD_QUERY_LIST_DASHBOARD(X)                                                                           \
     /* incidents not yet closed */                                                                           \
-    X(DASH_OPEN, "SELECT level, response_level, drill, departments FROM incidents WHERE state "              \
-                 "NOT IN ('closed', 'reviewed') LIMIT ?")                                                    \
+    X(DASH_OPEN, "SELECT level, response_level, drill, departments FROM incidents WHERE state IN "           \
+                 "('detected', 'reported', 'confirmed', 'activated', 'resolved') LIMIT ?")                   \
     /* unmet visible deadlines of incidents still being handled, earliest first */                           \
     X(DASH_DEADLINES, "SELECT d.kind, d.due_at, d.status, d.recipient_id, i.id, i.number, "                  \
                       "i.title, i.level, i.response_level, i.drill, i.departments, u.username, "             \

@@ -44,23 +44,6 @@
                         "LIMIT 1")                                                                           \
     X(EV_INC_NUMBER, "SELECT number FROM incidents WHERE id = ?")                                            \
     X(EV_INC_FIRING, "SELECT COUNT(*) FROM events WHERE incident_id = ? AND status = 'firing'")              \
-    X(EV_LIST,                                                                                               \
-      "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "                         \
-      "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "                         \
-      "e.received_at, e.incident_id, i.number, e.window_id, w.name, e.labels, "                              \
-      "e.annotations, e.raw, e.group_key, e.updated_at, e.closed_at, c.department FROM "                     \
-      "events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN incidents i ON i.id = e.incident_id LEFT "       \
-      "JOIN maintenance_windows w ON w.id = e.window_id WHERE (? = '' OR e.status = ? "                      \
-      "OR e.state = ?) AND (? = '' OR e.class = ? OR (? = 'none' AND e.class IS NULL)) "                     \
-      "AND (? = 0 OR e.ci_id = ?) AND (? = '' OR e.source = ?) AND (? = '' OR "                              \
-      "e.summary LIKE ? ESCAPE '\\' OR e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE "                     \
-      "? ESCAPE '\\') ORDER BY e.last_seen DESC, e.id DESC LIMIT ? OFFSET ?")                                \
-    X(EV_COUNT, "SELECT COUNT(*) FROM events e LEFT JOIN cis c ON c.id = e.ci_id LEFT JOIN "                 \
-                "incidents i ON i.id = e.incident_id LEFT JOIN maintenance_windows w ON w.id = "             \
-                "e.window_id WHERE (? = '' OR e.status = ? OR e.state = ?) AND (? = '' OR "                  \
-                "e.class = ? OR (? = 'none' AND e.class IS NULL)) AND (? = 0 OR e.ci_id = ?) AND "           \
-                "(? = '' OR e.source = ?) AND (? = '' OR e.summary LIKE ? ESCAPE '\\' OR "                   \
-                "e.dedup_key LIKE ? ESCAPE '\\' OR e.labels LIKE ? ESCAPE '\\') ")                           \
     X(EV_GET,                                                                                                \
       "SELECT e.id, e.source, e.dedup_key, e.status, e.state, e.class, e.severity, "                         \
       "e.summary, e.ci_id, c.name, e.count, e.flapping, e.first_seen, e.last_seen, "                         \

@@ -300,6 +300,61 @@ static void test_cases_follow_scopes(void **state)
     json_decref(out);
 }
 
+/* Capped totals (list.h): counting stops at offset + limit + the app's
+ * list_count_more; a total that reaches it is flagged total_estimated (at
+ * least that many match), one below it is exact.  Boundaries: a cap one below
+ * the count, equal to it, one above.  Also the keyset cursor of a full page. */
+static void test_list_total_cap(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *out = NULL;
+    static const struct {
+        int64_t more, limit, offset, total;
+        bool estimated;
+    } rows[] = {
+        {1, 1, 0, 2, true},   /* cap 2 < 3 incidents */
+        {2, 1, 0, 3, true},   /* cap 3 = 3: reached, may be more */
+        {3, 1, 0, 3, false},  /* cap 4 > 3: exact */
+        {1, 1, 1, 3, true},   /* cap 3 (offset counts) */
+        {1, 2, 1, 3, false},  /* cap 4 */
+        {0, 50, 0, 3, false}, /* the default: 100 050 */
+    };
+    /* the same for a principal scoped to the incidents' department: its
+     * visible rows are counted in C, up to the same cap */
+    od_principal own = eng;
+    own.n_scopes = 1;
+    snprintf(own.scopes[0], sizeof own.scopes[0], "运行部");
+    const od_principal *whos[] = {&eng, &own};
+    for (size_t w = 0; w < 2; w++)
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            app->list_count_more = rows[i].more;
+            od_incident_query q = {.drill = -1, .limit = rows[i].limit, .offset = rows[i].offset};
+            assert_int_equal(od_incident_list(app, whos[w], &q, &out, &e), OD_OK);
+            assert_int_equal(json_integer_value(json_object_get(out, "total")), rows[i].total);
+            assert_int_equal(json_is_true(json_object_get(out, "total_estimated")), rows[i].estimated);
+            int64_t left = 3 - rows[i].offset; /* the page: what is left of the 3, at most limit */
+            assert_int_equal(json_array_size(json_object_get(out, "items")),
+                             left < rows[i].limit ? left : rows[i].limit);
+            json_decref(out);
+        }
+    app->list_count_more = 0;
+    /* the cursor: a full page names its last id; the page below it goes on */
+    od_incident_query q = {.drill = -1, .limit = 2};
+    assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
+    json_t *items = json_object_get(out, "items");
+    int64_t last = id_of(json_array_get(items, 1));
+    assert_int_equal(json_integer_value(json_object_get(out, "next_before_id")), last);
+    json_decref(out);
+    q.before_id = last;
+    assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+    assert_true(id_of(json_array_get(json_object_get(out, "items"), 0)) < last);
+    assert_true(json_is_null(json_object_get(out, "next_before_id")));
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 3);
+    json_decref(out);
+}
+
 int main(void)
 {
     /* in order: each use case on the incidents the earlier ones left */
@@ -308,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_lifecycle),
         cmocka_unit_test(test_missed_first_report_fires),
         cmocka_unit_test(test_list_query),
+        cmocka_unit_test(test_list_total_cap),
         cmocka_unit_test(test_cases_follow_scopes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

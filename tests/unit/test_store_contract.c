@@ -842,9 +842,9 @@ static void search_ignores_case(void **state)
         char *like = od_store_like_pattern(rows[i].q);
         int64_t n = -1;
         assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
-                                      OD_BINDS(OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                      OD_BINDS(OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
                                                OD_TEXT(rows[i].q), OD_TEXT(like), OD_TEXT(like),
-                                               OD_TEXT(like), OD_TEXT(like), OD_TEXT(rows[i].cat))),
+                                               OD_TEXT(like), OD_TEXT(like), OD_TEXT(rows[i].cat), OD_INT(100))),
                          OD_OK);
         assert_int_equal(n, rows[i].n);
         free(like);
@@ -1423,6 +1423,55 @@ static void plans_store(void **state)
     od_tx_rollback(tx);
 }
 
+/* The CMDB list's keyset page and capped totals (queries_lists.h): ids
+ * above the cursor in id order, a leading category served by its index, a
+ * count that stops at its cap; the same on every backend. */
+static void list_cursor_and_capped_count(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t ids[5] = {0};
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "ci-%d", i);
+        assert_int_equal(od_tx_insert(tx, OD_Q_CI_INSERT, &ids[i], &e,
+                                      OD_BINDS(OD_TEXT(name), OD_TEXT(i % 2 ? "network" : "server"),
+                                               OD_TEXT("L2"), OD_TEXT("Ops"), OD_TEXT("prod"), OD_TEXT(""),
+                                               OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
+                         OD_OK);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    od_rows *r = NULL;
+    bool row = false;
+    int n = 0;
+    /* servers (ids[0], ids[2], ids[4]) after ids[0], one per page, offset 1: ids[4] */
+    assert_int_equal(od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, &r, &e,
+                                 OD_BINDS(OD_TEXT("server"), OD_INT(ids[0]), OD_TEXT(""), OD_TEXT(""),
+                                          OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                          OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT(1), OD_INT(1))),
+                     OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_int_equal(od_rows_int(r, 0), ids[4]);
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 1);
+    int64_t total = -1;
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(3))), OD_OK);
+    assert_int_equal(total, 3); /* the cap */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(100))), OD_OK);
+    assert_int_equal(total, 5);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, &total, &e, OD_BINDS(OD_TEXT("network"), OD_INT(100))),
+        OD_OK);
+    assert_int_equal(total, 2);
+    od_tx_rollback(tx);
+}
+
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1450,6 +1499,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(activation_level, setup, teardown),
         cmocka_unit_test_setup_teardown(event_dedup_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
