@@ -210,16 +210,18 @@ static od_err ci_rows(od_tx *tx, const ci_filter *f, int64_t limit, int64_t offs
         return od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, r, e,
                            OD_BINDS(OD_TEXT(f->c), OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c),
                                     OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(limit), OD_INT(offset)));
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
+                                    OD_INT(limit), OD_INT(offset)));
     if (*f->g)
         return od_tx_query(tx, OD_Q_CI_LIST_GRADE, r, e,
                            OD_BINDS(OD_TEXT(f->g), OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c),
                                     OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(limit), OD_INT(offset)));
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
+                                    OD_INT(limit), OD_INT(offset)));
     return od_tx_query(tx, OD_Q_CI_LIST, r, e,
                        OD_BINDS(OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c), OD_TEXT(f->g), OD_TEXT(f->g),
-                                OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
-                                OD_INT(limit), OD_INT(offset)));
+                                OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like),
+                                OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(limit), OD_INT(offset)));
 }
 
 /* Its total over every page, counted to cap rows; the leading filter alone
@@ -238,12 +240,14 @@ static od_err ci_count(od_tx *tx, const ci_filter *f, int64_t cap, int64_t *tota
         return od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY, total, e,
                             OD_BINDS(OD_TEXT(f->c), OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c),
                                      OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(cap)));
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
+                                     OD_INT(cap)));
     if (*f->g)
         return od_tx_scalar(tx, OD_Q_CI_COUNT_GRADE, total, e,
                             OD_BINDS(OD_TEXT(f->g), OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c),
                                      OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(cap)));
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
+                                     OD_INT(cap)));
     return od_tx_scalar(tx, OD_Q_CI_COUNT, total, e,
                         OD_BINDS(OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c), OD_TEXT(f->g),
                                  OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
@@ -264,7 +268,7 @@ od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, co
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     /* the text also finds the CIs of a category by its name ("数据库"):
      * the first category whose Chinese or English name holds it */
-        for (size_t i = 0; *f.qq && i < a->policy->n_categories && !*f.qcat; i++) {
+    for (size_t i = 0; *f.qq && i < a->policy->n_categories && !*f.qcat; i++) {
         const od_category *k = &a->policy->categories[i];
         if (strstr(k->name_zh, f.qq) || strstr(k->name_en, f.qq))
             f.qcat = k->key;

@@ -357,19 +357,24 @@ static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t of
                            OD_BINDS(OD_TEXT(f->st), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
     case INC_BY_LEVEL:
         return od_tx_query(tx, OD_Q_INC_LIST_LEVEL, r, e,
                            OD_BINDS(OD_TEXT(f->lv), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
     default:
         return od_tx_query(tx, OD_Q_INC_LIST, r, e,
                            OD_BINDS(OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
                                     OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
                                     OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
+                                    OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
     }
 }
 
@@ -393,19 +398,22 @@ static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *to
                             OD_BINDS(OD_TEXT(f->st), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
                                      OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
                                      OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
     case INC_BY_LEVEL:
         return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL, total, e,
                             OD_BINDS(OD_TEXT(f->lv), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
                                      OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
                                      OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
     default:
         return od_tx_scalar(tx, OD_Q_INC_COUNT, total, e,
                             OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
                                      OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
                                      OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
+                                     OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
     }
 }
 
@@ -419,7 +427,10 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
                     qry->q ? qry->q : "",
                     NULL,
                     qry->drill,
-                    qry->before_id > 0 ? qry->before_id : INT64_MAX};
+                    qry->before_id > 0 ? qry->before_id : INT64_MAX,
+                    0,
+                    0,
+                    0};
     int64_t limit = qry->limit, offset = qry->offset;
     /* awaiting my acknowledgement: open incidents where who is a recipient
      * who has not acknowledged (the "待我处理" list) */

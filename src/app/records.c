@@ -323,42 +323,42 @@ od_err od_record_get(od_app *a, const od_principal *who, int64_t id, json_t **ou
 /* The records' page, led by the kind, else the assignee, else the id order
  * (queries_lists.h), from below before. */
 static od_err rec_rows(od_tx *tx, const char *k, const char *st, int64_t as, const char *dep, const char *pr,
-                       int64_t before,
-                       int64_t limit, int64_t offset, od_rows **r, od_error *e)
+                       int64_t before, int64_t limit, int64_t offset, od_rows **r, od_error *e)
 {
     if (*k)
         return od_tx_query(tx, OD_Q_REC_LIST_KIND, r, e,
                            OD_BINDS(OD_TEXT(k), OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
-                                    OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
-                                    OD_INT(limit), OD_INT(offset)));
+                                    OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep),
+                                    OD_TEXT(pr), OD_TEXT(pr), OD_INT(limit), OD_INT(offset)));
     if (as)
         return od_tx_query(tx, OD_Q_REC_LIST_ASSIGNEE, r, e,
                            OD_BINDS(OD_INT(as), OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
-                                    OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
-                                    OD_INT(limit), OD_INT(offset)));
+                                    OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep),
+                                    OD_TEXT(pr), OD_TEXT(pr), OD_INT(limit), OD_INT(offset)));
     return od_tx_query(tx, OD_Q_REC_LIST, r, e,
                        OD_BINDS(OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as),
-                                OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr), OD_INT(limit), OD_INT(offset)));
+                                OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                OD_INT(limit), OD_INT(offset)));
 }
 
 /* Their total over every page, counted to cap rows. */
 static od_err rec_count(od_tx *tx, const char *k, const char *st, int64_t as, const char *dep, const char *pr,
-                        int64_t cap,
-                        int64_t *total, od_error *e)
+                        int64_t cap, int64_t *total, od_error *e)
 {
     if (*k)
         return od_tx_scalar(tx, OD_Q_REC_COUNT_KIND, total, e,
                             OD_BINDS(OD_TEXT(k), OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
-                                     OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
-                                     OD_INT(cap)));
+                                     OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep),
+                                     OD_TEXT(pr), OD_TEXT(pr), OD_INT(cap)));
     if (as)
         return od_tx_scalar(tx, OD_Q_REC_COUNT_ASSIGNEE, total, e,
                             OD_BINDS(OD_INT(as), OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
-                                     OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
-                                     OD_INT(cap)));
+                                     OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep),
+                                     OD_TEXT(pr), OD_TEXT(pr), OD_INT(cap)));
     return od_tx_scalar(tx, OD_Q_REC_COUNT, total, e,
                         OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st), OD_TEXT(st),
-                                 OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr), OD_INT(cap)));
+                                 OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr),
+                                 OD_INT(cap)));
 }
 
 od_err od_record_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out, od_error *e)
@@ -389,8 +389,8 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
     if (!scoped)
         rc = rec_count(tx, k, st, as, dep, pr, cap, &total, e);
     if (!rc)
-        rc = rec_rows(tx, k, st, as, dep, pr, before, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset,
-                      &r, e);
+        rc = rec_rows(tx, k, st, as, dep, pr, before, scoped ? (int64_t)-1 : limit,
+                      scoped ? (int64_t)0 : offset, &r, e);
     bool row = false;
     int64_t last = 0, n = 0;
     /* scoped: visible rows are counted up to the cap too (the page is full by then) */

@@ -87,14 +87,6 @@
     X(CI_GET, "SELECT id, name, category, grade, department, environment, location, attributes, "            \
               "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE id = ?")                 \
     X(CI_BY_NAME, "SELECT id FROM cis WHERE name = ?")                                                       \
-    X(CI_LIST, "SELECT id, name, category, grade, department, environment, location, attributes, "           \
-               "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE "                       \
-               "(? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? "              \
-               "ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR "             \
-               "attributes LIKE ? ESCAPE '\\' OR category = ?) ORDER BY id LIMIT ? OFFSET ?")                \
-    X(CI_COUNT, "SELECT COUNT(*) FROM cis WHERE (? = '' OR category = ?) AND (? = '' OR grade = ?) "         \
-                "AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR "                  \
-                "department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?)")           \
     X(CI_UPDATE, "UPDATE cis SET name = ?, category = ?, grade = ?, department = ?, "                        \
                  "environment = ?, location = ?, attributes = ?, updated_at = ? WHERE id = ?")               \
     X(CI_VERIFY, "UPDATE cis SET last_verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ?")        \
@@ -125,21 +117,6 @@
                "handling_deadline, first_report_due, location, symptoms, impact_scope, departments, "        \
                "drill, created_by, activated_by, activated_at, resolved_at, closed_by, closed_at, "          \
                "reviewed_at, updated_at FROM incidents WHERE id = ?")                                        \
-    X(INC_LIST,                                                                                              \
-      "SELECT id, departments FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) AND "     \
-      "(? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title LIKE ? "                \
-      "ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' OR id IN (SELECT "            \
-      "ic.incident_id FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE c.name LIKE ? ESCAPE "        \
-      "'\\')) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') AND id IN "         \
-      "(SELECT incident_id FROM incident_recipients WHERE user_id = ? AND acked_at IS NULL))) "              \
-      "AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                                       \
-    X(INC_COUNT, "SELECT COUNT(*) FROM incidents WHERE (? = '' OR state = ?) AND (? = '' OR level = ?) "     \
-                 "AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = '' OR title "        \
-                 "LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' OR id IN "  \
-                 "(SELECT ic.incident_id FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE "          \
-                 "c.name LIKE ? ESCAPE '\\')) AND (? = 0 OR (state IN ('detected', 'reported', "             \
-                 "'confirmed', 'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE "   \
-                 "user_id = ? AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?)")                          \
     X(INC_SET_STATE, "UPDATE incidents SET state = ?, updated_at = ? WHERE id = ?")                          \
     X(INC_SET_DETAILS, "UPDATE incidents SET location = ?, symptoms = ?, impact_scope = ?, "                 \
                        "updated_at = ? WHERE id = ?")                                                        \

@@ -23,20 +23,6 @@
                "WHERE r.id = ?")                                                                             \
     X(REC_OF_INCIDENT, "SELECT id FROM records WHERE incident_id = ?")                                       \
     X(REC_BY_NUMBER, "SELECT r.id, r.kind FROM records r WHERE r.number = ?")                                \
-<<<<<<< HEAD
-    X(REC_LIST, "SELECT r.id, r.kind, r.number, COALESCE(i.title, r.title), COALESCE(i.state, r.state), "    \
-                "r.impact, r.urgency, r.priority, r.tier, r.assignee_id, r.group_key, r.department, "        \
-                "r.requester_id, r.created_by, r.incident_id, r.drill, r.created_at, "                       \
-                "COALESCE(i.updated_at, r.updated_at), COALESCE(i.closed_at, r.closed_at), r.version, "      \
-                "COALESCE(i.departments, '') FROM records r LEFT JOIN incidents i ON i.id = r.incident_id "  \
-                "WHERE (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 "    \
-                "OR r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) "     \
-                "ORDER BY r.id DESC LIMIT ? OFFSET ?")                                                       \
-    X(REC_COUNT, "SELECT COUNT(*) FROM records r LEFT JOIN incidents i ON i.id = r.incident_id WHERE (? = "  \
-                 "'' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "           \
-                 "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?)")       \
-=======
->>>>>>> wt-scale
     X(REC_UPDATE, "UPDATE records SET title = ?, impact = ?, urgency = ?, priority = ?, tier = ?, "          \
                   "assignee_id = ?, group_key = ?, department = ?, requester_id = ?, updated_at = ?, "       \
                   "version = version + 1 WHERE id = ? AND version = ?")                                      \

@@ -234,6 +234,16 @@ SAMPLES = {
         user="pm", ids=lambda t: [t.prb_resolved, t.checklist], key="ke_updated", body=lambda t: {
             "value": True, "note": "备注 n", "finding": "发现 f"},
         read=lambda t, r: "/api/v1/records/%d/checklists" % t.prb_resolved),
+    # emergency plans (docs/plans.md): edits carry the record's current version
+    "POST /api/v1/plans": dict(user="plan", body=lambda t: {
+        "title": "坏输入预案 %d" % unique(), "fields": {"owner_id": t.uid["plan"], "scope_classes": ["数据库故障"]}},
+        read=lambda t, r: "/api/v1/plans/%d" % r["id"]),
+    "PATCH /api/v1/plans/{id}": dict(user="plan", ids=lambda t: [t.plan], body=lambda t: {
+        "version": t.version(t.plan), "fields": {"review_months": 3}},
+        read=lambda t, r: "/api/v1/plans/%d" % t.plan),
+    "POST /api/v1/plans/{id}/versions": dict(user="plan", ids=lambda t: [t.plan], body=lambda t: {
+        "body": "# 坏输入预案\n\n步骤 %d" % unique()},
+        read=lambda t, r: "/api/v1/plans/%d/versions/%d" % (t.plan, r["number"])),
     "POST /api/v1/problems": dict(user="pm", body=lambda t: {
         "title": "坏输入问题 %d" % unique(), "tier": "line2", "department": "运行部", "requester_id": t.uid["lead"],
         "drill": False, "fields": {"description": "描述", "impact": "high", "urgency": "low", "domain": "database"}},
@@ -391,7 +401,8 @@ class BadInput(harness.ServerTest):
         for name, roles in (("bi_eng", ["ops_engineer", "monitoring_engineer"]), ("bi_logout", ["ops_engineer"]),
                             ("bi_pw", ["ops_engineer"]), ("bi_victim", ["ops_engineer"]),
                             ("bi_lead", ["ops_section_head"]), ("bi_quiet", []),
-                            ("bi_pm", ["problem_manager"]), ("bi_pm2", ["problem_manager"])):
+                            ("bi_pm", ["problem_manager"]), ("bi_pm2", ["problem_manager"]),
+                            ("bi_plan", ["emergency_engineering"])):
             uid, tok = s.make_user(name, roles, phone="13900000001")
             cls.uid[name[3:]] = uid
             cls.tok[name[3:]] = tok
@@ -483,6 +494,11 @@ class BadInput(harness.ServerTest):
         cls.prb_active, cls.prb_resolved = ids
         act(cls.prb_active, "decide_workaround_only", reason="成本高", fields={"workaround": "重启"})
         cls.round = s.get("/api/v1/records/%d/approvals" % cls.prb_active, token=pm).json["items"][0]["id"]
+        # an emergency plan in draft (docs/plans.md): its fields and versions take bodies
+        r = s.post("/api/v1/plans", {"title": "坏输入预案", "fields": {"owner_id": cls.uid["plan"]}},
+                   token=cls.tok["plan"])
+        assert r.status == 201, r
+        cls.plan = r.json["id"]
         act(cls.prb_resolved, "resolve", fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
         cls.checklist = s.get("/api/v1/records/%d/checklists" % cls.prb_resolved, token=pm).json["items"][0]["id"]
 

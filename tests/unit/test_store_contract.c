@@ -841,11 +841,12 @@ static void search_ignores_case(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *like = od_store_like_pattern(rows[i].q);
         int64_t n = -1;
-        assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
-                                      OD_BINDS(OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
-                                               OD_TEXT(rows[i].q), OD_TEXT(like), OD_TEXT(like),
-                                               OD_TEXT(like), OD_TEXT(like), OD_TEXT(rows[i].cat), OD_INT(100))),
-                         OD_OK);
+        assert_int_equal(
+            od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
+                         OD_BINDS(OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                  OD_TEXT(rows[i].q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                                  OD_TEXT(like), OD_TEXT(rows[i].cat), OD_INT(100))),
+            OD_OK);
         assert_int_equal(n, rows[i].n);
         free(like);
     }
@@ -1470,7 +1471,6 @@ static void list_cursor_and_capped_count(void **state)
     assert_int_equal(total, 2);
     od_tx_rollback(tx);
 }
-
 
 int main(void)
 {
