@@ -59,6 +59,8 @@ typedef enum od_msg_var {
     OD_V_CI,
     OD_V_FIRST_REPORT_MINUTES,
     OD_V_FROM_LEVEL_NAME, /* the previous response level, by name */
+    OD_V_BRIDGE,          /* the emergency conference bridge (notify.bridge) */
+    OD_V_PLACE,           /* the designated place to go to (notify.place) */
     OD_V__COUNT
 } od_msg_var;
 

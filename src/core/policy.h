@@ -185,6 +185,11 @@ typedef struct od_notify_policy {
     unsigned level_channels[OD_GRADE__COUNT];
     char drill_tag[OD_LANG__COUNT][64]; /* {{drill}} of a drill incident ("" = default) */
     bool drill_tag_set;
+    /* seed 000 ch. 7 §2.1 item 6: the emergency conference bridge to call
+     * into and the designated place to go to ({{bridge}}, {{place}}; "" =
+     * not set) */
+    char bridge[128];
+    char place[128];
 } od_notify_policy;
 
 /* Service-level targets (R-SLA-1, seed 004 table 3.1.7; the `sla:` policy

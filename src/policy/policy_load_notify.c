@@ -15,7 +15,7 @@
  *     zh-CN: {subject: "…", body: "…"}
  *     en: {subject: "…", body: "…"}
  * notify: desks (R-NOT-3), system_desk, max_attempts, ack_link_ttl,
- *         channels per incident level, drill_tag.
+ *         channels per incident level, drill_tag, bridge, place.
  * Each template is rendered with sample values here, and each body must
  * hold the placeholders its kind requires (notify/message.h), so a policy
  * with a broken template fails `opsdesk policy check` with its line. */
@@ -167,12 +167,23 @@ static int contact_parse(const char *s)
     return od_key_parse(contact_keys, 3, s);
 }
 
-enum { NT_DESKS, NT_SYSTEM_DESK, NT_MAX_ATTEMPTS, NT_TTL, NT_CHANNELS, NT_DRILL, NT__COUNT };
+enum {
+    NT_DESKS,
+    NT_SYSTEM_DESK,
+    NT_MAX_ATTEMPTS,
+    NT_TTL,
+    NT_CHANNELS,
+    NT_DRILL,
+    NT_BRIDGE,
+    NT_PLACE,
+    NT__COUNT
+};
 
 void od_pl_load_notify(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key",
-                .names = {"desks", "system_desk", "max_attempts", "ack_link_ttl", "channels", "drill_tag"},
+                .names = {"desks", "system_desk", "max_attempts", "ack_link_ttl", "channels", "drill_tag",
+                          "bridge", "place"},
                 .n = NT__COUNT};
     if (!od_pl_map_fields(c, v, "notify", &f))
         return;
@@ -230,4 +241,10 @@ void od_pl_load_notify(ctx *c, od_policy *pol, const node *v)
             n->drill_tag_set = true;
         }
     }
+    /* seed 000 ch. 7 §2.1 item 6: the conference bridge and the place */
+    const char *s;
+    if (f.val[NT_BRIDGE] && od_pl_get_str(c, f.val[NT_BRIDGE], "notify.bridge", sizeof n->bridge, &s))
+        od_pl_copy_fixed(n->bridge, sizeof n->bridge, s);
+    if (f.val[NT_PLACE] && od_pl_get_str(c, f.val[NT_PLACE], "notify.place", sizeof n->place, &s))
+        od_pl_copy_fixed(n->place, sizeof n->place, s);
 }
