@@ -72,6 +72,11 @@ static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
     od_rows_close(r);
     json_object_set_new(o, "activated_level", lv >= 0 ? json_string(od_resp_key((od_resp)lv)) : json_null());
     json_object_set_new(o, "reactivation_due", json_boolean(od_reactivation_allowed(x->state, x->cur, lv)));
+    /* seed 000 ch. 7 §1 item 3: a level taken from candidates (就高) */
+    int64_t lp = 0;
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_INC_LEVEL_PROV_GET, &lp, e, OD_BINDS(OD_INT(x->id)));
+    json_object_set_new(o, "level_provisional", json_boolean(lp != 0));
     return rc;
 }
 

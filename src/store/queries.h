@@ -17,6 +17,7 @@
 #include "store/queries_ke.h"
 #include "store/queries_duties.h"
 #include "store/queries_ev_dedup.h"
+#include "store/queries_levels.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -30,6 +31,7 @@
     OD_QUERY_LIST_KE(X)                                                                                      \
     OD_QUERY_LIST_DUTIES(X)                                                                                  \
     OD_QUERY_LIST_EV_DEDUP(X)                                                                                \
+    OD_QUERY_LIST_LEVELS(X)                                                                                  \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
