@@ -3,6 +3,7 @@
  * registration's escalation in one transaction. */
 #include "app/incidents_int.h"
 #include "app/records.h"
+#include "core/duties.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,10 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
                              g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
     if (!rc && level_prov)
         rc = od_tx_exec(tx, OD_Q_INC_LEVEL_PROV_SET, e, OD_BINDS(OD_INT(1), OD_INT(id)));
+    /* seed 000 ch. 8 §1: the handling department, which leads the review */
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_INC_HANDLING_SET, e,
+                        OD_BINDS(OD_TEXT(od_handling_department(p, in->handling_department)), OD_INT(id)));
     if (!rc && level_prov)
         rc = od_inc_timeline(tx, id, now, who, "level_provisional", NULL, e,
                              "事件级别尚未确定，按候选级别就高暂定为%s事件 (level not yet determined: "

@@ -17,6 +17,7 @@ od_err od_h_incident_create(od_req *r)
                                  {"impact_scope", OD_JT_TEXT, false, 2000},
                                  {"drill", OD_JT_BOOL, false, 0},
                                  {"candidate_levels", OD_JT_ARRAY, false, 4},
+                                 {"handling_department", OD_JT_TEXT, false, 127},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -30,7 +31,8 @@ od_err od_h_incident_create(od_req *r)
                             0,
                             od_req_bool(r, "drill", false),
                             false,
-                            od_req_get(r, "candidate_levels")};
+                            od_req_get(r, "candidate_levels"),
+                            od_req_str(r, "handling_department")};
     if (od_req_get(r, "detected_at"))
         (void)od_time_parse(od_req_str(r, "detected_at"), &in.detected_at);
     json_t *out = NULL;

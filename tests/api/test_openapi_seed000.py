@@ -3,7 +3,7 @@ carry the fields the seed 000 round added (issue: seed 000 to the letter):
 
 - incidents: `activated_level`, `reactivation_due` (ch. 7 §2.2, §2.4;
   R-ACT-1, R-CLOSE-1), `level_provisional` (ch. 7 §1 item 3, 就高原则;
-  R-INC-4), recipients' `unreachable_24h` (ch. 7 §1 item 6; R-NOT-7) and the
+  R-INC-4), `handling_department` (ch. 8 §1; R-PIR-1), recipients' `unreachable_24h` (ch. 7 §1 item 6; R-NOT-7) and the
   deadline kinds, `activation` among them (ch. 7 §1 item 2), as an enum equal
   to src/core/incident.c's list;
 - users: `unreachable_24h`; the policy table: `department_heads_of`
@@ -59,6 +59,7 @@ class Seed000Schemas(unittest.TestCase):
         self.assertIn(p["activated_level"], ({"nullable": True}, {"type": "string"}))  # null until activated
         self.assertEqual(p["reactivation_due"], {"type": "boolean"})
         self.assertEqual(p["level_provisional"], {"type": "boolean"})
+        self.assertEqual(p["handling_department"], {"type": "string"})  # ch. 8 §1
         kind = p["deadlines"]["items"]["properties"]["kind"]
         self.assertEqual(kind["enum"], deadline_kinds())
         self.assertIn("activation", kind["enum"])
@@ -78,6 +79,7 @@ class Seed000Schemas(unittest.TestCase):
         items = self.props(("GET", "/api/v1/incidents"))["items"]["items"]["properties"]
         self.assertEqual(items["level_provisional"], {"type": "boolean"})
         self.assertIn("activated_level", items)
+        self.assertEqual(items["handling_department"], {"type": "string"})
 
     def test_users_unreachable_24h_r_not_7(self):
         for key in (("GET", "/api/v1/users/{id}"), ("GET", "/api/v1/auth/me")):

@@ -356,6 +356,20 @@ static void level_provisional(void **state)
     }
     assert_int_equal(od_tx_exec(tx, OD_Q_INC_LEVEL_PROV_SET, &e, OD_BINDS(OD_INT(1), OD_INT(id + 1))), OD_OK);
     assert_int_equal(od_tx_changes(tx), 0); /* no such incident: nothing changed */
+    /* the handling department (ch. 8 §1): '' by default, then set */
+    od_rows *r = NULL;
+    bool row = false;
+    static const char *const depts[] = {"", "技术部"};
+    for (size_t i = 0; i < 2; i++) {
+        if (i)
+            assert_int_equal(
+                od_tx_exec(tx, OD_Q_INC_HANDLING_SET, &e, OD_BINDS(OD_TEXT(depts[i]), OD_INT(id))), OD_OK);
+        assert_int_equal(od_tx_query(tx, OD_Q_INC_HANDLING_GET, &r, &e, OD_BINDS(OD_INT(id))), OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_string_equal(od_rows_text(r, 0), depts[i]);
+        od_rows_close(r);
+    }
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
