@@ -174,6 +174,7 @@ typedef struct od_desk {
     char key[OD_KEY_MAX];      /* "monitoring", "ops_security" */
     char name_zh[OD_NAME_MAX]; /* 客服部监控服务科 */
     char name_en[OD_NAME_MAX]; /* monitoring desk */
+    char phone[32]; /* its dedicated mobile (专用手机, seed 000 ch. 7 §2.1 item 3); "" = not set */
 } od_desk;
 /* Contact channels a user may be reached on (bits of level_channels). */
 enum { OD_CONTACT_SMS = 1u, OD_CONTACT_EMAIL = 2u, OD_CONTACT_BOT = 4u };

@@ -6,6 +6,10 @@ both (notify.bridge, notify.place) and the alarm templates print them with
 acknowledgement reminder, in Chinese and in English.  Unset, they read
 "未设置" / "not set", so a missing bridge number is visible in every alarm.
 `opsdesk policy check` knows both keys and both placeholders.
+
+Seed 000 ch. 7 §2.1 item 3 (audit #24): the desk group-sends the report from
+its dedicated phone (专用手机): a desk may name it (notify.desks[].phone) and
+the first report prints it with {{desk_phone}}.
 Every wait is done by the test clock.
 """
 import os
@@ -23,6 +27,7 @@ MIN = ti.MIN
 DEFAULT = os.path.join(harness.ROOT, "policy", "default.yaml")
 BRIDGE = "010-6519 0000 转 8000#"
 PLACE = "运行部应急指挥室（B座3层）"
+DESK_PHONE = "13800009999"
 
 
 def policy_with(extra_notify):
@@ -55,7 +60,9 @@ class BridgeSetTest(ti.IncidentWorld):
         cls.pdir = tempfile.mkdtemp(prefix="od-bridge-")
         cls.policy = os.path.join(cls.pdir, "policy.yaml")
         with open(cls.policy, "w", encoding="utf-8") as f:
-            f.write(policy_with('  bridge: "%s"\n  place: "%s"\n' % (BRIDGE, PLACE)))
+            f.write(policy_with('  bridge: "%s"\n  place: "%s"\n' % (BRIDGE, PLACE)).replace(
+                "      name_en: operations security desk\n",
+                "      name_en: operations security desk\n      phone: \"%s\"\n" % DESK_PHONE, 1))
         try:
             super().setUpClass()
         except BaseException:
@@ -83,6 +90,23 @@ class BridgeSetTest(ti.IncidentWorld):
             with self.subTest(user=user):
                 want = self.EN if user == "sechead" else self.ZH
                 self.assertEqual(sum(1 for line in body.split("\n") if line == want), 1, body)
+
+    def test_first_report_names_the_desk_phone_r_not_3(self):
+        inc = self.create("L1", "moderate")
+        self.first(inc["id"], who="eng")  # through the operations security desk, which has a phone
+        self.first(self.create("L1", "moderate", who="mon")["id"], who="mon")  # monitoring desk: none
+        rows = outbox(self.srv, inc["id"], "first")
+        self.assertEqual(len(rows), len(ti.RECIPIENTS["L1"]))
+        for user, body in rows:
+            with self.subTest(user=user):
+                want = ("Reported by: eng, operations security desk (desk phone: %s)" % DESK_PHONE
+                        if user == "sechead" else "上报接口：运行部安全保障科（专用手机：%s）　上报人：eng" % DESK_PHONE)
+                self.assertIn(want, body.split("\n"))
+        rows = outbox(self.srv, inc["id"] + 1, "first")
+        self.assertTrue(rows)
+        for user, body in rows:
+            if user != "sechead":
+                self.assertIn("上报接口：客服部监控服务科（专用手机：未设置）　上报人：mon", body.split("\n"))
 
     def test_ack_reminder_names_bridge_and_place_r_not_4(self):
         inc = self.create("L2", "moderate")
