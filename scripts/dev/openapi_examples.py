@@ -42,8 +42,22 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def infer(v):
-    """A JSON schema for value v (arrays: from their first item)."""
+def deadline_kinds():
+    """The deadline kinds of src/core/incident.c (dl_keys), in its order."""
+    with open(os.path.join(ROOT, "src", "core", "incident.c"), encoding="utf-8") as f:
+        m = re.search(r"dl_keys\[OD_DL__COUNT\] = \{(.*?)\};", f.read(), re.S)
+    return re.findall(r'"(\w+)"', m.group(1))
+
+
+# Closed vocabularies a sample answer cannot show whole: (array or object
+# name, property) -> the values the property may take.
+ENUMS = {("deadlines", "kind"): deadline_kinds()}
+
+
+def infer(v, name=None, parent=None):
+    """A JSON schema for value v (arrays: from their first item); name is
+    v's property name and parent the name of the object or array holding it
+    (for ENUMS)."""
     if v is None:
         return {"nullable": True}
     if isinstance(v, bool):
@@ -55,10 +69,12 @@ def infer(v):
     if isinstance(v, str):
         if re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$", v):
             return {"type": "string", "format": "date-time"}
+        if (parent, name) in ENUMS:
+            return {"type": "string", "enum": ENUMS[(parent, name)]}
         return {"type": "string"}
     if isinstance(v, list):
-        return {"type": "array", "items": infer(v[0]) if v else {}}
-    return {"type": "object", "properties": {k: infer(x) for k, x in v.items()}}
+        return {"type": "array", "items": infer(v[0], parent=name) if v else {}}
+    return {"type": "object", "properties": {k: infer(x, k, parent if name is None else name) for k, x in v.items()}}
 
 
 def main():

@@ -206,6 +206,14 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
     if (rc)
         return rc;
     rc = od_inc_missing_fields(body, req, 5, NULL, e);
+    /* seed 000 ch. 8 §1: the review is led (filed) by the handling department */
+    od_rows *hr = NULL;
+    bool hrow = false;
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_INC_HANDLING_GET, &hr, e, OD_BINDS(OD_INT(x.id)));
+    if (!rc && !(rc = od_rows_step(hr, &hrow)) && hrow)
+        rc = od_review_check(a->policy, od_rows_text(hr, 0), who->department, e);
+    od_rows_close(hr);
     json_t *fields = json_object();
     for (size_t i = 0; !rc && i < 5; i++)
         json_object_set(fields, req[i], json_object_get(body, req[i]));

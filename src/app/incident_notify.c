@@ -131,6 +131,12 @@ static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_
     snprintf(within, sizeof within, "%lld", (long long)((x->first_due - x->detected) / MIN_MS));
     v.v[OD_V_FIRST_REPORT_MINUTES] = within;
     v.v[OD_V_CI] = m->ci;
+    /* seed 000 ch. 7 §2.1 item 6: where to call in and where to go */
+    const char *unset = zh ? "未设置" : "not set";
+    v.v[OD_V_BRIDGE] = p->notify.bridge[0] ? p->notify.bridge : unset;
+    v.v[OD_V_PLACE] = p->notify.place[0] ? p->notify.place : unset;
+    /* seed 000 ch. 7 §2.1 item 3: the desk sends from its dedicated phone */
+    v.v[OD_V_DESK_PHONE] = d && d->phone[0] ? d->phone : unset;
     return od_msg_render(p, m->kind, lang, &v, subject, body, e);
 }
 

@@ -48,7 +48,7 @@ static json_t *json_record(const od_policy *p, const inc *x)
     return o;
 }
 
-static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
+static od_err json_cis(od_tx *tx, const od_policy *p, const inc *x, json_t *o, od_error *e)
 {
     od_rows *r = NULL;
     json_t *cis = json_array();
@@ -72,6 +72,19 @@ static od_err json_cis(od_tx *tx, const inc *x, json_t *o, od_error *e)
     od_rows_close(r);
     json_object_set_new(o, "activated_level", lv >= 0 ? json_string(od_resp_key((od_resp)lv)) : json_null());
     json_object_set_new(o, "reactivation_due", json_boolean(od_reactivation_allowed(x->state, x->cur, lv)));
+    /* seed 000 ch. 7 §1 item 3: a level taken from candidates (就高) */
+    int64_t lp = 0;
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_INC_LEVEL_PROV_GET, &lp, e, OD_BINDS(OD_INT(x->id)));
+    json_object_set_new(o, "level_provisional", json_boolean(lp != 0));
+    /* seed 000 ch. 8 §1: the handling department, which leads the review */
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_INC_HANDLING_GET, &r, e, OD_BINDS(OD_INT(x->id)));
+    const char *hd = "";
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
+        hd = od_rows_text(r, 0);
+    json_object_set_new(o, "handling_department", json_string(od_handling_department(p, hd)));
+    od_rows_close(r);
     return rc;
 }
 
@@ -302,7 +315,7 @@ static od_err incident_json(od_app *a, od_tx *tx, const inc *x, bool full, json_
 {
     int64_t now = od_app_now(a);
     json_t *o = json_record(a->policy, x);
-    od_err rc = json_cis(tx, x, o, e);
+    od_err rc = json_cis(tx, a->policy, x, o, e);
     if (!rc)
         rc = od_inc_owner_json(tx, x->id, o, e);
     if (!rc)

@@ -3,6 +3,7 @@
  * registration's escalation in one transaction. */
 #include "app/incidents_int.h"
 #include "app/records.h"
+#include "core/duties.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,39 @@ od_err od_inc_link_cis(od_tx *tx, int64_t inc_id, json_t *ci_ids, bool replace, 
     return rc;
 }
 
+/* Seed 000 ch. 7 §1 item 3 (就高原则): the level from the CIs (if any) and
+ * the candidate levels (if any), the highest winning; *provisional when a
+ * candidate set it.  Neither: 422. */
+static od_err grade_undetermined(od_tx *tx, const od_principal *who, const od_incident_input *in,
+                                 od_grade *level, bool *provisional, json_t **deps, od_error *e)
+{
+    *provisional = false;
+    json_t *cl = in->candidate_levels;
+    size_t nk = json_array_size(cl), nc = json_array_size(in->ci_ids);
+    if (nk == 0) /* the CIs alone (R-INC-2): at least one */
+        return od_inc_grade_cis(tx, who, in->ci_ids, level, deps, e);
+    if (in->ci_ids && !json_is_array(in->ci_ids))
+        return od_error_set(e, OD_E_INVALID, "ci_ids",
+                            "ci_ids 须为正整数数组 (ci_ids must be positive integers)");
+    od_grade cands[4], by_ci = OD_GRADE_NG;
+    for (size_t i = 0; i < nk && i < 4; i++) {
+        int g = od_grade_parse(json_string_value(json_array_get(cl, i)));
+        if (g < 0)
+            return od_error_set(e, OD_E_UNPROCESSABLE, "candidate_levels",
+                                "候选事件级别须为 L1/L2/L3/NG (candidate_levels must be L1, L2, L3 or NG)");
+        cands[i] = (od_grade)g;
+    }
+    od_err rc = OD_OK;
+    if (nc)
+        rc = od_inc_grade_cis(tx, who, in->ci_ids, &by_ci, deps, e);
+    else
+        *deps = json_array();
+    if (!rc && od_incident_level_hi(&by_ci, nc ? 1 : 0, cands, nk < 4 ? nk : 4, level, provisional))
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "candidate_levels",
+                          "候选事件级别无效 (invalid candidate_levels)");
+    return rc;
+}
+
 /* ---- register (R-INC-2…5) ---- */
 
 /* The request's own checks: severity, detection time, title. */
@@ -138,8 +172,9 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         return rc;
     json_t *deps = NULL, *audit = NULL;
     od_grade level;
+    bool level_prov = false;
     inc x = {0};
-    rc = od_inc_grade_cis(tx, who, in->ci_ids, &level, &deps, e);
+    rc = grade_undetermined(tx, who, in, &level, &level_prov, &deps, e);
     int64_t seq = 0, id = 0;
     char number[32] = "", year_key[32];
     if (!rc) {
@@ -181,6 +216,17 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
                              g.severity_provisional ? "（暂定，就高原则）" : "", od_resp_name_zh(g.response),
                              od_grade_key(g.level), od_severity_key(g.severity),
                              g.severity_provisional ? " provisional" : "", od_resp_key(g.response));
+    if (!rc && level_prov)
+        rc = od_tx_exec(tx, OD_Q_INC_LEVEL_PROV_SET, e, OD_BINDS(OD_INT(1), OD_INT(id)));
+    /* seed 000 ch. 8 §1: the handling department, which leads the review */
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_INC_HANDLING_SET, e,
+                        OD_BINDS(OD_TEXT(od_handling_department(p, in->handling_department)), OD_INT(id)));
+    if (!rc && level_prov)
+        rc = od_inc_timeline(tx, id, now, who, "level_provisional", NULL, e,
+                             "事件级别尚未确定，按候选级别就高暂定为%s事件 (level not yet determined: "
+                             "provisionally %s, the highest candidate)",
+                             od_grade_name_zh(g.level), od_grade_key(g.level));
     if (!rc)
         rc = register_deadlines(tx, p, &x, e);
     if (!rc)
@@ -195,7 +241,9 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         rc = od_incident_registered_notify(tx, p, &x, who->id, now, e);
     if (!rc) {
         audit = json_deep_copy(x.row);
-        json_object_set(audit, "ci_ids", in->ci_ids);
+        json_object_set_new(audit, "ci_ids", in->ci_ids ? json_incref(in->ci_ids) : json_array());
+        if (in->candidate_levels)
+            json_object_set(audit, "candidate_levels", in->candidate_levels);
         rc = od_audit_append(tx, now, who, "incident.create", "incident", id, NULL, audit, e);
     }
     json_decref(audit);

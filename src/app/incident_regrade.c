@@ -96,6 +96,10 @@ static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
             rc = od_inc_raise_level(tx, p, x, target, now, rg->who,
                                     reason && *reason ? reason : "人工调整 (manual regrade)", e);
     }
+    /* seed 000 ch. 7 §1 item 3: the CIs now determine the level (no longer
+     * the highest candidate) */
+    if (!rc && rg->q.ci_ids)
+        rc = od_tx_exec(tx, OD_Q_INC_LEVEL_PROV_SET, e, OD_BINDS(OD_INT(0), OD_INT(x->id)));
     /* the time rule on the (possibly new) clock: a level raised late
      * escalates further at once; else the next step is scheduled */
     if (!rc)

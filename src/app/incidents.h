@@ -16,6 +16,13 @@ typedef struct od_incident_input {
     int64_t detected_at;  /* 0 → now */
     bool drill;
     bool from_event; /* opened by the event pipeline: the desk is told at once */
+    /* seed 000 ch. 7 §1 item 3 (就高原则): the levels the incident may be
+     * while it cannot be determined ("L1".."NG", borrowed, may be NULL);
+     * with them ci_ids may be empty */
+    json_t *candidate_levels;
+    /* seed 000 ch. 8 §1: the handling department (NULL or "" = the policy's
+     * duties.handling_department) */
+    const char *handling_department;
 } od_incident_input;
 
 OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in,

@@ -68,6 +68,22 @@ od_err od_confirm_check(const od_policy *p, od_roleset roles, od_error *e)
     return refuse_roles(p->duties.confirm_roles, "响应级别的确认", "confirming the response level", e);
 }
 
+const char *od_handling_department(const od_policy *p, const char *registered)
+{
+    return registered && *registered ? registered : p->duties.handling_department;
+}
+
+od_err od_review_check(const od_policy *p, const char *registered, const char *reviewer_dept, od_error *e)
+{
+    const char *h = od_handling_department(p, registered);
+    if (*h && reviewer_dept && strcmp(h, reviewer_dept) == 0)
+        return OD_OK;
+    return od_error_set(e, OD_E_FORBIDDEN, NULL,
+                        "事后评估由处理部门牵头，须由%s的人员提交 (the review is led by the handling "
+                        "department: it must be filed by a member of %s)",
+                        h, h);
+}
+
 od_err od_report_author_check(const od_policy *p, od_inc_action report, od_roleset roles, od_error *e)
 {
     switch (report) {

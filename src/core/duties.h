@@ -48,6 +48,17 @@ OD_NODISCARD od_err od_close_check(const od_policy *p, od_resp highest, int acti
  * duties.confirm_roles.  OD_OK or OD_E_FORBIDDEN. */
 OD_NODISCARD od_err od_confirm_check(const od_policy *p, od_roleset roles, od_error *e);
 
+/* Seed 000 ch. 8 §1: an incident's handling department — the one its
+ * registration named, else duties.handling_department. */
+const char *od_handling_department(const od_policy *p, const char *registered);
+
+/* Seed 000 ch. 8 §1: the post-incident review is led by the handling
+ * department: filed only by a member of it (reviewer_dept equal to the
+ * incident's handling department, od_handling_department).  OD_OK or
+ * OD_E_FORBIDDEN naming the department. */
+OD_NODISCARD od_err od_review_check(const od_policy *p, const char *registered, const char *reviewer_dept,
+                                    od_error *e);
+
 /* Seed 000 ch. 7 §2.1 item 7: the first report by the monitoring engineer
  * or the operations engineer (the route's permission says who); the
  * second, progress and final reports by a holder of

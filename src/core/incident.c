@@ -63,6 +63,22 @@ od_err od_incident_level(const od_grade *grades, size_t n, od_grade *out)
     return OD_OK;
 }
 
+od_err od_incident_level_hi(const od_grade *cis, size_t n_cis, const od_grade *cands, size_t n_cands,
+                            od_grade *out, bool *provisional)
+{
+    if (!out || !provisional || (n_cis == 0 && n_cands == 0))
+        return OD_E_UNPROCESSABLE;
+    od_grade by_ci = OD_GRADE__COUNT, by_cand = OD_GRADE__COUNT;
+    od_err rc = n_cis ? od_incident_level(cis, n_cis, &by_ci) : OD_OK;
+    if (!rc && n_cands)
+        rc = od_incident_level(cands, n_cands, &by_cand);
+    if (rc)
+        return rc;
+    *provisional = by_cand < by_ci; /* lower enum = higher grade */
+    *out = *provisional ? by_cand : by_ci;
+    return OD_OK;
+}
+
 /* An out-of-range level is graded L1 and an out-of-range or negative
  * severity as severe/provisional: when in doubt, take the higher (R-INC-4). */
 void od_grade_incident(const od_policy *p, od_grade level, int severity, od_grading *out)

@@ -38,6 +38,15 @@ typedef struct od_grading {
  * OD_E_INVALID for a value outside od_grade; *out is set only on OD_OK. */
 OD_NODISCARD od_err od_incident_level(const od_grade *grades, size_t n, od_grade *out);
 
+/* Seed 000 ch. 7 §1 item 3 (就高原则): the level of an incident whose level
+ * cannot yet be determined is the highest of the affected CIs' grades and
+ * the candidate levels the reporter names (either list may be empty, not
+ * both: OD_E_UNPROCESSABLE; a value outside od_grade: OD_E_INVALID).
+ * *provisional is true when a candidate set the level (no CI, or a
+ * candidate above every CI), i.e. it stands until the level is determined. */
+OD_NODISCARD od_err od_incident_level_hi(const od_grade *cis, size_t n_cis, const od_grade *cands,
+                                         size_t n_cands, od_grade *out, bool *provisional);
+
 /* Grade an incident: severity < 0 means "not yet known" → severe,
  * provisional (so does a value past the last severity; an out-of-range level
  * counts as L1 — when in doubt, take the higher).  Fills every field of *out

@@ -50,7 +50,10 @@ static const char *const var_names[OD_V__COUNT] = {"number",
                                                    "dedup_key",
                                                    "ci",
                                                    "first_report_minutes",
-                                                   "from_level_name"};
+                                                   "from_level_name",
+                                                   "bridge",
+                                                   "place",
+                                                   "desk_phone"};
 _Static_assert(sizeof var_names / sizeof *var_names == OD_V__COUNT, "one name per variable");
 
 /* R-NOT-2 (seed 000 ch. 7 §2.1 item 5): the report fields; every alarm also

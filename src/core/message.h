@@ -59,6 +59,9 @@ typedef enum od_msg_var {
     OD_V_CI,
     OD_V_FIRST_REPORT_MINUTES,
     OD_V_FROM_LEVEL_NAME, /* the previous response level, by name */
+    OD_V_BRIDGE,          /* the emergency conference bridge (notify.bridge) */
+    OD_V_PLACE,           /* the designated place to go to (notify.place) */
+    OD_V_DESK_PHONE,      /* the sending desk's dedicated mobile (notify.desks[].phone) */
     OD_V__COUNT
 } od_msg_var;
 

@@ -247,6 +247,9 @@ od_policy *od_policy_new_default(void)
         OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
     p->duties.review_to_roles = OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP);
     p->duties.activation_in_report_window = true;
+    static const char ops_dept[] = "运行部";
+    _Static_assert(sizeof ops_dept <= sizeof p->duties.handling_department, "fits");
+    memcpy(p->duties.handling_department, ops_dept, sizeof ops_dept);
     p->duties.reachable_roles =
         OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING);
     p->password = (od_password_policy){8, true, true, true, true};

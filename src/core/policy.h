@@ -124,6 +124,9 @@ typedef struct od_duties {
     od_roleset reachable_roles;       /* must have a mobile number: 24-hour reachability (ch. 7 §1 item 6) */
     od_roleset review_to_roles;       /* the handling report is submitted to them (ch. 8 §2) */
     bool activation_in_report_window; /* activation due within the level's report window (ch. 7 §1 item 2) */
+    /* the department that handles an incident unless registered otherwise;
+     * it leads the post-incident review (ch. 8 §1) */
+    char handling_department[128];
 } od_duties;
 
 typedef struct od_password_policy {
@@ -171,6 +174,7 @@ typedef struct od_desk {
     char key[OD_KEY_MAX];      /* "monitoring", "ops_security" */
     char name_zh[OD_NAME_MAX]; /* 客服部监控服务科 */
     char name_en[OD_NAME_MAX]; /* monitoring desk */
+    char phone[32]; /* its dedicated mobile (专用手机, seed 000 ch. 7 §2.1 item 3); "" = not set */
 } od_desk;
 /* Contact channels a user may be reached on (bits of level_channels). */
 enum { OD_CONTACT_SMS = 1u, OD_CONTACT_EMAIL = 2u, OD_CONTACT_BOT = 4u };
@@ -185,6 +189,11 @@ typedef struct od_notify_policy {
     unsigned level_channels[OD_GRADE__COUNT];
     char drill_tag[OD_LANG__COUNT][64]; /* {{drill}} of a drill incident ("" = default) */
     bool drill_tag_set;
+    /* seed 000 ch. 7 §2.1 item 6: the emergency conference bridge to call
+     * into and the designated place to go to ({{bridge}}, {{place}}; "" =
+     * not set) */
+    char bridge[128];
+    char place[128];
 } od_notify_policy;
 
 /* Service-level targets (R-SLA-1, seed 004 table 3.1.7; the `sla:` policy

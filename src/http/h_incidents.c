@@ -9,13 +9,15 @@
 od_err od_h_incident_create(od_req *r)
 {
     static const od_field f[] = {{"title", OD_JT_TEXT, true, 300},
-                                 {"ci_ids", OD_JT_ARRAY, true, 100},
+                                 {"ci_ids", OD_JT_ARRAY, false, 100},
                                  {"severity", OD_JT_STRING, false, 16},
                                  {"detected_at", OD_JT_TIME, false, 0},
                                  {"location", OD_JT_TEXT, false, 500},
                                  {"symptoms", OD_JT_TEXT, false, 4000},
                                  {"impact_scope", OD_JT_TEXT, false, 2000},
                                  {"drill", OD_JT_BOOL, false, 0},
+                                 {"candidate_levels", OD_JT_ARRAY, false, 4},
+                                 {"handling_department", OD_JT_TEXT, false, 127},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -28,7 +30,9 @@ od_err od_h_incident_create(od_req *r)
                             od_req_str(r, "severity"),
                             0,
                             od_req_bool(r, "drill", false),
-                            false};
+                            false,
+                            od_req_get(r, "candidate_levels"),
+                            od_req_str(r, "handling_department")};
     if (od_req_get(r, "detected_at"))
         (void)od_time_parse(od_req_str(r, "detected_at"), &in.detected_at);
     json_t *out = NULL;

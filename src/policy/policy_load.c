@@ -583,6 +583,10 @@ static void merge_notify(od_notify_policy *n, const od_notify_policy *d)
         memcpy(n->drill_tag, d->drill_tag, sizeof n->drill_tag);
         n->drill_tag_set = d->drill_tag_set;
     }
+    if (!n->bridge[0])
+        memcpy(n->bridge, d->bridge, sizeof n->bridge);
+    if (!n->place[0])
+        memcpy(n->place, d->place, sizeof n->place);
 }
 
 static od_err load(const char *yaml, size_t len, bool merge, od_policy **out, ctx *c);

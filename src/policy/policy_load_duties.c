@@ -14,6 +14,7 @@ enum {
     DU_REACHABLE,
     DU_REVIEW_TO,
     DU_ACTIVATION_DUE,
+    DU_HANDLING,
     DU__COUNT
 };
 
@@ -42,8 +43,8 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key",
                 .names = {"closure_by", "confirm_response", "later_reports", "register_alert_levels",
-                          "first_report_overdue", "reachable_24h", "review_to",
-                          "activation_in_report_window"},
+                          "first_report_overdue", "reachable_24h", "review_to", "activation_in_report_window",
+                          "handling_department"},
                 .n = DU__COUNT};
     if (!od_pl_map_fields(c, v, "duties", &f))
         return;
@@ -73,4 +74,13 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     if (f.val[DU_ACTIVATION_DUE])
         od_pl_get_bool(c, f.val[DU_ACTIVATION_DUE], "duties.activation_in_report_window",
                        &d->activation_in_report_window);
+    const char *s;
+    if (f.val[DU_HANDLING] && od_pl_get_str(c, f.val[DU_HANDLING], "duties.handling_department",
+                                            sizeof d->handling_department, &s)) {
+        if (!*s)
+            od_pl_diag(c, f.val[DU_HANDLING]->line, f.val[DU_HANDLING]->col,
+                       "duties.handling_department: name a department");
+        else
+            od_pl_copy_fixed(d->handling_department, sizeof d->handling_department, s);
+    }
 }

@@ -15,7 +15,7 @@
  *     zh-CN: {subject: "…", body: "…"}
  *     en: {subject: "…", body: "…"}
  * notify: desks (R-NOT-3), system_desk, max_attempts, ack_link_ttl,
- *         channels per incident level, drill_tag.
+ *         channels per incident level, drill_tag, bridge, place.
  * Each template is rendered with sample values here, and each body must
  * hold the placeholders its kind requires (notify/message.h), so a policy
  * with a broken template fails `opsdesk policy check` with its line. */
@@ -126,10 +126,12 @@ static void load_desks(ctx *c, od_policy *pol, const node *v)
     for (size_t i = 0; i < v->n; i++) {
         char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
         od_pl_idx(p, "notify.desks", i);
-        fields f = {.what = "key", .names = {"key", "name_zh", "name_en"}, .n = 3};
+        fields f = {.what = "key", .names = {"key", "name_zh", "name_en", "phone"}, .n = 4};
         if (!od_pl_map_fields(c, v->kids[i], p, &f))
             continue;
-        if (!od_pl_require_all(c, v->kids[i], p, &f))
+        fields req = f;
+        req.n = 3; /* the phone is optional */
+        if (!od_pl_require_all(c, v->kids[i], p, &req))
             continue;
         const char *key, *zh, *en;
         od_pl_sub(q, p, "key");
@@ -143,6 +145,10 @@ static void load_desks(ctx *c, od_policy *pol, const node *v)
         ok = od_pl_get_str(c, f.val[1], q, OD_NAME_MAX, &zh) && ok;
         od_pl_sub(q, p, "name_en");
         ok = od_pl_get_str(c, f.val[2], q, OD_NAME_MAX, &en) && ok;
+        const char *phone = "";
+        od_pl_sub(q, p, "phone");
+        if (f.val[3])
+            ok = od_pl_get_str(c, f.val[3], q, 32, &phone) && ok;
         for (size_t j = 0; ok && j < n->n_desks; j++)
             if (strcmp(n->desks[j].key, key) == 0) {
                 od_pl_diag(c, f.val[0]->line, f.val[0]->col, "%s: duplicate desk key '%s'", q, key);
@@ -154,6 +160,7 @@ static void load_desks(ctx *c, od_policy *pol, const node *v)
         od_pl_copy_fixed(d->key, sizeof d->key, key);
         od_pl_copy_fixed(d->name_zh, sizeof d->name_zh, zh);
         od_pl_copy_fixed(d->name_en, sizeof d->name_en, en);
+        od_pl_copy_fixed(d->phone, sizeof d->phone, phone);
     }
 }
 
@@ -167,12 +174,23 @@ static int contact_parse(const char *s)
     return od_key_parse(contact_keys, 3, s);
 }
 
-enum { NT_DESKS, NT_SYSTEM_DESK, NT_MAX_ATTEMPTS, NT_TTL, NT_CHANNELS, NT_DRILL, NT__COUNT };
+enum {
+    NT_DESKS,
+    NT_SYSTEM_DESK,
+    NT_MAX_ATTEMPTS,
+    NT_TTL,
+    NT_CHANNELS,
+    NT_DRILL,
+    NT_BRIDGE,
+    NT_PLACE,
+    NT__COUNT
+};
 
 void od_pl_load_notify(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key",
-                .names = {"desks", "system_desk", "max_attempts", "ack_link_ttl", "channels", "drill_tag"},
+                .names = {"desks", "system_desk", "max_attempts", "ack_link_ttl", "channels", "drill_tag",
+                          "bridge", "place"},
                 .n = NT__COUNT};
     if (!od_pl_map_fields(c, v, "notify", &f))
         return;
@@ -230,4 +248,10 @@ void od_pl_load_notify(ctx *c, od_policy *pol, const node *v)
             n->drill_tag_set = true;
         }
     }
+    /* seed 000 ch. 7 §2.1 item 6: the conference bridge and the place */
+    const char *s;
+    if (f.val[NT_BRIDGE] && od_pl_get_str(c, f.val[NT_BRIDGE], "notify.bridge", sizeof n->bridge, &s))
+        od_pl_copy_fixed(n->bridge, sizeof n->bridge, s);
+    if (f.val[NT_PLACE] && od_pl_get_str(c, f.val[NT_PLACE], "notify.place", sizeof n->place, &s))
+        od_pl_copy_fixed(n->place, sizeof n->place, s);
 }

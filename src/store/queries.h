@@ -19,6 +19,7 @@
 #include "store/queries_ev_dedup.h"
 #include "store/queries_plans.h"
 #include "store/queries_lists.h"
+#include "store/queries_levels.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -34,6 +35,7 @@
     OD_QUERY_LIST_EV_DEDUP(X)                                                                                \
     OD_QUERY_LIST_PLANS(X)                                                                                   \
     OD_QUERY_LIST_LISTS(X)                                                                                   \
+    OD_QUERY_LIST_LEVELS(X)                                                                                  \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -124,6 +124,8 @@ test('register: the predicted levels, deadlines and recipients appear before sav
   S.inc = Number(new URL(eng.url()).hash.split('/').pop());
   await waitText(eng, '[data-testid=inc-state]', '已发现');
   assert.match(await text(eng, '[data-testid=inc-level]'), /三级事件/);
+  // seed 000 ch. 8 §1: the handling department (the policy's default) leads the review
+  assert.equal(await text(eng, '[data-testid=inc-handling-dept]'), '运行部');
 });
 
 test('first report: required fields marked, sent, the deadline met', async () => {

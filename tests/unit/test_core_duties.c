@@ -180,6 +180,32 @@ static void test_register_alert_and_reachability(void **state)
     assert_true(od_unreachable_24h(p, B(LIAISON) | B(EMERGENCY_ENGINEERING), false));
 }
 
+/* Seed 000 ch. 8 §1 (audit #43): the review is led by the handling
+ * department — the registered one, else duties.handling_department (运行部);
+ * every (registered, reviewer) pair of the table. */
+static void test_review_by_handling_department(void **state)
+{
+    const od_policy *p = *state;
+    static const struct {
+        const char *registered, *reviewer, *handling;
+        bool ok;
+    } rows[] = {
+        {NULL, "运行部", "运行部", true},      {"", "运行部", "运行部", true},
+        {NULL, "技术部", "运行部", false},     {"", "", "运行部", false},
+        {NULL, NULL, "运行部", false},         {"技术部", "技术部", "技术部", true},
+        {"技术部", "运行部", "技术部", false}, {"技术部", "技术部 ", "技术部", false}, /* exact names */
+        {"客服部", "", "客服部", false},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_string_equal(od_handling_department(p, rows[i].registered), rows[i].handling);
+        od_error e = {0};
+        od_err rc = od_review_check(p, rows[i].registered, rows[i].reviewer, &e);
+        assert_int_equal(rc, rows[i].ok ? OD_OK : OD_E_FORBIDDEN);
+        if (!rows[i].ok) /* names the department, Chinese first */
+            assert_non_null(strstr(e.message, rows[i].handling));
+    }
+}
+
 /* Seed 000 ch. 7 §1 item 2 with §2.1 item 4: activation due within the
  * level's report window, every level, on and off, boundaries. */
 static void test_activation_due_every_level(void **state)
@@ -230,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_register_alert_and_reachability),
         cmocka_unit_test(test_closure_keys),
         cmocka_unit_test(test_activation_due_every_level),
+        cmocka_unit_test(test_review_by_handling_department),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -102,6 +102,82 @@ static void test_level_errors(void **state)
     assert_int_equal(out, OD_GRADE_L3);
 }
 
+/* Seed 000 ch. 7 §1 item 3 (就高原则, audit #20): an undetermined level is
+ * the highest of the CIs and the candidate levels; provisional exactly when
+ * a candidate is above every CI (or there is no CI).  Every combination of
+ * 0-2 CIs and 0-2 candidates. */
+static void test_level_hi_every_combination(void **state)
+{
+    (void)state;
+    int checked = 0;
+    for (size_t nc = 0; nc <= 2; nc++)
+        for (size_t nk = 0; nk <= 2; nk++) {
+            if (nc + nk == 0)
+                continue;
+            size_t total = 1;
+            for (size_t i = 0; i < nc + nk; i++)
+                total *= OD_GRADE__COUNT;
+            for (size_t c = 0; c < total; c++) {
+                od_grade all[4], *ci = all, *cand = all + nc;
+                size_t v = c;
+                for (size_t i = 0; i < nc + nk; i++) {
+                    all[i] = (od_grade)(v % OD_GRADE__COUNT);
+                    v /= OD_GRADE__COUNT;
+                }
+                od_grade out = OD_GRADE__COUNT;
+                bool prov = false;
+                assert_int_equal(od_incident_level_hi(ci, nc, cand, nk, &out, &prov), OD_OK);
+                assert_int_equal(out, expected_level(all, nc + nk));
+                od_grade by_ci = nc ? expected_level(ci, nc) : OD_GRADE__COUNT;
+                od_grade by_cand = nk ? expected_level(cand, nk) : OD_GRADE__COUNT;
+                assert_int_equal(prov, by_cand < by_ci);
+                checked++;
+            }
+        }
+    /* (0,1) 4 + (0,2) 16 + (1,0) 4 + (1,1) 16 + (1,2) 64 + (2,0) 16 + (2,1) 64 + (2,2) 256 */
+    assert_int_equal(checked, 4 + 16 + 4 + 16 + 64 + 16 + 64 + 256);
+}
+
+static void test_level_hi_table(void **state)
+{
+    (void)state;
+    static const struct {
+        od_grade ci[2];
+        size_t nc;
+        od_grade cand[2];
+        size_t nk;
+        od_grade want;
+        bool prov;
+    } rows[] = {
+        {{0}, 0, {OD_GRADE_L2, OD_GRADE_L1}, 2, OD_GRADE_L1, true},            /* no CI: 就高 */
+        {{0}, 0, {OD_GRADE_L3}, 1, OD_GRADE_L3, true},                         /* one candidate */
+        {{OD_GRADE_L2}, 1, {OD_GRADE_L1}, 1, OD_GRADE_L1, true},               /* above the CI */
+        {{OD_GRADE_L2}, 1, {OD_GRADE_L2}, 1, OD_GRADE_L2, false},              /* equal: the CI decides */
+        {{OD_GRADE_L1}, 1, {OD_GRADE_L2, OD_GRADE_L3}, 2, OD_GRADE_L1, false}, /* below the CI */
+        {{OD_GRADE_NG, OD_GRADE_L3}, 2, {0}, 0, OD_GRADE_L3, false},           /* CIs only */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        od_grade out = OD_GRADE__COUNT;
+        bool prov = !rows[i].prov;
+        assert_int_equal(od_incident_level_hi(rows[i].ci, rows[i].nc, rows[i].cand, rows[i].nk, &out, &prov),
+                         OD_OK);
+        assert_int_equal(out, rows[i].want);
+        assert_int_equal(prov, rows[i].prov);
+    }
+}
+
+static void test_level_hi_errors(void **state)
+{
+    (void)state;
+    od_grade g[1] = {OD_GRADE_L1}, bad[1] = {OD_GRADE__COUNT}, out = OD_GRADE_L3;
+    bool prov = true;
+    assert_int_equal(od_incident_level_hi(g, 0, g, 0, &out, &prov), OD_E_UNPROCESSABLE);
+    assert_int_equal(od_incident_level_hi(bad, 1, g, 1, &out, &prov), OD_E_INVALID);
+    assert_int_equal(od_incident_level_hi(g, 1, bad, 1, &out, &prov), OD_E_INVALID);
+    assert_int_equal(out, OD_GRADE_L3); /* untouched */
+    assert_true(prov);
+}
+
 /* ---- R-INC-3 and the rest of the 速查表, every cell ---- */
 
 typedef struct grading_row {
@@ -403,6 +479,9 @@ int main(void)
         cmocka_unit_test(test_level_every_combination),
         cmocka_unit_test(test_level_table),
         cmocka_unit_test(test_level_errors),
+        cmocka_unit_test(test_level_hi_every_combination),
+        cmocka_unit_test(test_level_hi_table),
+        cmocka_unit_test(test_level_hi_errors),
         cmocka_unit_test(test_matrix_every_cell),
         cmocka_unit_test(test_provisional_every_level),
         cmocka_unit_test(test_explain_fields),

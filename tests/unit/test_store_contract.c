@@ -325,6 +325,54 @@ static void activation_level(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* Migration 0023 (seed 000 ch. 7 §1 item 3, 就高原则; R-INC-2, R-INC-4): an
+ * incident's level is 0 (determined) by default, set provisional at
+ * registration from candidate levels, cleared by a regrade; the same on
+ * both backends. */
+static void level_provisional(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t uid = 0, id = 0, v = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "reporter", &uid, &e), OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &id, &e,
+                                  OD_BINDS(OD_TEXT("INC-2026-000001"), OD_TEXT("t"), OD_TEXT("detected"),
+                                           OD_TEXT("L1"), OD_TEXT("moderate"), OD_BOOL(false), OD_TEXT("R1"),
+                                           OD_TEXT("R1"), OD_TEXT("R1"), OD_INT(1000), OD_INT(1000),
+                                           OD_INT(2000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                           OD_TEXT("[]"), OD_BOOL(false), OD_INT(uid), OD_INT(1000))),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_INC_LEVEL_PROV_GET, &v, &e, OD_BINDS(OD_INT(id))), OD_OK);
+    assert_int_equal(v, 0);
+    static const int64_t set[] = {1, 0};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_INC_LEVEL_PROV_SET, &e, OD_BINDS(OD_INT(set[i]), OD_INT(id))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), 1);
+        assert_int_equal(od_tx_scalar(tx, OD_Q_INC_LEVEL_PROV_GET, &v, &e, OD_BINDS(OD_INT(id))), OD_OK);
+        assert_int_equal(v, set[i]);
+    }
+    assert_int_equal(od_tx_exec(tx, OD_Q_INC_LEVEL_PROV_SET, &e, OD_BINDS(OD_INT(1), OD_INT(id + 1))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0); /* no such incident: nothing changed */
+    /* the handling department (ch. 8 §1): '' by default, then set */
+    od_rows *r = NULL;
+    bool row = false;
+    static const char *const depts[] = {"", "技术部"};
+    for (size_t i = 0; i < 2; i++) {
+        if (i)
+            assert_int_equal(
+                od_tx_exec(tx, OD_Q_INC_HANDLING_SET, &e, OD_BINDS(OD_TEXT(depts[i]), OD_INT(id))), OD_OK);
+        assert_int_equal(od_tx_query(tx, OD_Q_INC_HANDLING_GET, &r, &e, OD_BINDS(OD_INT(id))), OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_string_equal(od_rows_text(r, 0), depts[i]);
+        od_rows_close(r);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 static void scalar_and_not_found(void **state)
 {
     fx *f = *state;
@@ -1497,6 +1545,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(service_levels_store, setup, teardown),
         cmocka_unit_test_setup_teardown(search_index_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(activation_level, setup, teardown),
+        cmocka_unit_test_setup_teardown(level_provisional, setup, teardown),
         cmocka_unit_test_setup_teardown(event_dedup_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),

@@ -71,12 +71,12 @@ export async function incidentView(ctx, [id]) {
   function render() {
     const ci = inc.cis.map((c) => h('a', { href: `#/cmdb/${c.id}` }, c.name, ' ', gradeBadge(c.grade)));
     patch(head, [inc.title, inc.drill, inc.state, inc.level, inc.response_level, inc.highest_response_level, inc.severity, inc.severity_provisional,
-      inc.handling_deadline, inc.cis, inc.location, inc.symptoms, inc.impact_scope, inc.activation_role, inc.closing_role, inc.detected_at, inc.owner], () => [
+      inc.level_provisional, inc.handling_department, inc.handling_deadline, inc.cis, inc.location, inc.symptoms, inc.impact_scope, inc.activation_role, inc.closing_role, inc.detected_at, inc.owner], () => [
       h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, t('nav.incidents')), ' / ', inc.number),
       h('h1', {}, inc.title, ' ', inc.drill ? badge(t('inc.drill_badge'), 'drill') : null),
       h('div', { class: 'badges' },
         h('span', { 'data-testid': 'inc-state' }, stateBadge(inc.state)),
-        h('span', { 'data-testid': 'inc-level' }, levelBadge(inc.level)),
+        h('span', { 'data-testid': 'inc-level' }, levelBadge(inc.level), inc.level_provisional ? ' ' + t('inc.level_provisional') : ''),
         h('span', { 'data-testid': 'inc-response' }, respBadge(inc.response_level)),
         inc.highest_response_level !== inc.response_level ? h('span', {}, t('inc.highest', { r: respName(inc.highest_response_level) })) : null,
         h('span', {}, sevName(inc.severity) + (inc.severity_provisional ? ' ' + t('inc.provisional') : ''))),
@@ -87,6 +87,7 @@ export async function incidentView(ctx, [id]) {
           (can('incident.report') || can('incident.lead')) && (!inc.owner || inc.owner.id !== session.me.id)
             ? [' ', button(t('owner.take'), () => takeOwner(), { 'data-testid': 'btn-take-owner' })] : null),
         h('dt', {}, t('inc.detected_at')), h('dd', {}, fmtTime(inc.detected_at)),
+        h('dt', {}, t('inc.handling_department')), h('dd', { 'data-testid': 'inc-handling-dept' }, inc.handling_department || '—'),
         h('dt', {}, t('inc.handling_deadline')), h('dd', { 'data-testid': 'handling' }, inc.handling_deadline ? [fmtTime(inc.handling_deadline), ' ', open() ? countdown(inc.handling_deadline) : null] : t('common.none_limit')),
         h('dt', {}, t('inc.cis')), h('dd', {}, ci.length ? ci.flatMap((x, i) => (i ? [t('common.sep'), x] : [x])) : '—'),
         h('dt', {}, t('field.location')), h('dd', {}, inc.location || '—'),
