@@ -34,6 +34,7 @@ typedef struct od_principal {
     int n_scopes; /* 0 = every department */
     char scopes[OD_SCOPES_MAX][OD_DEPT_MAX];
     char addr[64];
+    bool must_change_password; /* a session of an account with its initial password (docs/accounts.md) */
 } od_principal;
 
 typedef struct od_limiter od_limiter;

@@ -135,6 +135,8 @@ od_err od_h_me(od_req *r)
     }
     if (!rc && r->via_cookie)
         json_object_set_new(u, "csrf_token", json_string(r->csrf));
+    if (!rc) /* the UI then shows only the password change form */
+        json_object_set_new(u, "must_change_password", json_boolean(r->who.must_change_password));
     return od_h_result(r, rc, 200, u);
 }
 

@@ -17,6 +17,7 @@
 #include "store/queries_ke.h"
 #include "store/queries_duties.h"
 #include "store/queries_ev_dedup.h"
+#include "store/queries_account.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -28,6 +29,7 @@
     OD_QUERY_LIST_SLA(X)                                                                                     \
     OD_QUERY_LIST_DESK(X)                                                                                    \
     OD_QUERY_LIST_KE(X)                                                                                      \
+    OD_QUERY_LIST_ACCOUNT(X)                                                                                 \
     OD_QUERY_LIST_DUTIES(X)                                                                                  \
     OD_QUERY_LIST_EV_DEDUP(X)                                                                                \
     /* meta */                                                                                               \
