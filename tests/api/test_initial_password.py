@@ -8,31 +8,16 @@ on here (a test-clock server leaves it off unless the policy says so).
 """
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def policy_with_change():
-    with open(os.path.join(ROOT, "policy", "default.yaml"), encoding="utf-8") as f:
-        text = f.read()
-    assert "  session_ttl: 12h\n" in text
-    text = text.replace("  session_ttl: 12h\n", "  session_ttl: 12h\n  initial_password_change: true\n", 1)
-    fd, path = tempfile.mkstemp(suffix=".yaml")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
-
 
 NEW_ADMIN_PW = "Admin-new-pass-2"
 NEW_USER_PW = "User-new-pass-2!"
 
 
 class InitialPasswordTest(harness.ServerTest):
-    policy = policy_with_change()
+    policy = harness.policy_initial_change(True)
 
     def forced(self, r):
         err = self.assertError(r, 403, code="password_change_required")
