@@ -111,6 +111,22 @@ static od_err validate_username(const char *u, od_error *e)
     return OD_OK;
 }
 
+/* Whether a session whose account still has its initial password must
+ * change it first (policy login.initial_password_change; absent: on, except on a
+ * test-clock server, which is a test).  Every new account is marked
+ * anyway: the mark is the fact, the policy decides whether it binds. */
+static bool initial_change_required(const od_app *a)
+{
+    switch (a->policy->login.initial_password_change) {
+    case OD_PWCHANGE_ON:
+        return true;
+    case OD_PWCHANGE_OFF:
+        return false;
+    default:
+        return !a->clock.manual;
+    }
+}
+
 static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const od_user_input *in,
                           int64_t *id, od_error *e)
 {
@@ -145,6 +161,8 @@ static od_err insert_user(od_app *a, od_tx *tx, const od_principal *actor, const
                                  OD_TEXT(in->department ? in->department : ""),
                                  OD_TEXT(in->phone ? in->phone : ""), OD_TEXT(in->email ? in->email : ""),
                                  OD_TEXT(in->lang), OD_INT(now), OD_INT(*id)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_USER_MUST_CHANGE_SET, e, OD_BINDS(OD_INT(1), OD_INT(*id)));
     if (rc)
         return rc;
     json_t *after = NULL;
@@ -620,7 +638,8 @@ static void limit_forget(od_app *a, const char *username, const char *addr)
 typedef struct {
     od_app *a;
     const char *old_pw, *new_pw;
-    bool wrong_old; /* set when the old password did not verify */
+    bool wrong_old;   /* set when the old password did not verify */
+    bool must_change; /* the account still has its initial password */
 } pw_ctx;
 
 static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_error *e)
@@ -654,10 +673,16 @@ static od_err do_password(od_tx *tx, int64_t id, int64_t now, void *vctx, od_err
                             "原密码不正确 (the current password is wrong)");
     }
     rc = od_password_check(&c->a->policy->password, c->new_pw, e);
+    /* an initial password is replaced by a different one */
+    if (!rc && c->must_change && strcmp(c->old_pw, c->new_pw) == 0)
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "new_password",
+                          "新密码不能与初始密码相同 (the new password must differ from the initial one)");
     if (!rc)
         rc = hash_password(c->a, c->new_pw, h, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, OD_BINDS(OD_TEXT(h), OD_INT(now), OD_INT(id)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_USER_MUST_CHANGE_SET, e, OD_BINDS(OD_INT(0), OD_INT(id)));
     /* every session of the account ends, this one included: a stolen token
      * does not survive the password change; sign in again */
     if (!rc)
@@ -674,7 +699,7 @@ od_err od_user_change_password(od_app *a, const od_principal *actor, const char 
     od_err rc = limit_check(a, actor->username, addr, now, e);
     if (rc)
         return rc;
-    pw_ctx c = {a, old_pw, new_pw, false};
+    pw_ctx c = {a, old_pw, new_pw, false, actor->must_change_password};
     rc = change_user(a, actor, actor->id, "user.change_password", do_password, &c, NULL, e);
     if (rc && c.wrong_old)
         limit_fail(a, "password.fail", actor->username, addr, now);
@@ -814,6 +839,11 @@ od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *
         json_decref(sc);
     }
     od_rows_close(r);
+    if (!rc && ok) { /* the initial password still to change (migration 0022) */
+        int64_t must = 0;
+        rc = od_tx_scalar(tx, OD_Q_USER_MUST_CHANGE_GET, &must, e, OD_BINDS(OD_INT(p->id)));
+        p->must_change_password = must != 0 && initial_change_required(a);
+    }
     od_tx_rollback(tx);
     if (rc)
         return rc;

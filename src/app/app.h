@@ -19,7 +19,10 @@
 
 #define OD_USERNAME_MAX 64
 #define OD_SCOPES_MAX 16
-#define OD_DEPT_MAX 128
+/* a department name: at most OD_DEPT_CHARS characters (not bytes), so up to
+ * 4 bytes each plus the NUL */
+#define OD_DEPT_CHARS 40
+#define OD_DEPT_MAX (OD_DEPT_CHARS * 4 + 4)
 
 /* Who is acting.  id 0 = the system itself (scheduler, migrations). */
 typedef struct od_principal {
@@ -31,6 +34,7 @@ typedef struct od_principal {
     int n_scopes; /* 0 = every department */
     char scopes[OD_SCOPES_MAX][OD_DEPT_MAX];
     char addr[64];
+    bool must_change_password; /* a session of an account with its initial password (docs/accounts.md) */
 } od_principal;
 
 typedef struct od_limiter od_limiter;

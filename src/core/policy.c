@@ -253,7 +253,7 @@ od_policy *od_policy_new_default(void)
     p->duties.reachable_roles =
         OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING);
     p->password = (od_password_policy){8, true, true, true, true};
-    p->login = (od_login_policy){5, 15 * MIN_MS, 15 * MIN_MS, 12 * HOUR_MS};
+    p->login = (od_login_policy){5, 15 * MIN_MS, 15 * MIN_MS, 12 * HOUR_MS, OD_PWCHANGE_AUTO};
     return p;
 }
 

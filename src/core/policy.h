@@ -139,6 +139,10 @@ typedef struct od_login_policy {
     int64_t window_ms;
     int64_t lockout_ms;
     int64_t session_ttl_ms;
+    /* login.initial_password_change: an account created by an administrator
+     * (and a bootstrap administrator) changes its password at first sign-in.
+     * OD_PWCHANGE_AUTO (key absent): on, except on a test-clock server. */
+    enum { OD_PWCHANGE_AUTO = 0, OD_PWCHANGE_ON, OD_PWCHANGE_OFF } initial_password_change;
 } od_login_policy;
 
 /* ---- notification: templates, desks, delivery ----

@@ -135,18 +135,24 @@ od_err od_h_me(od_req *r)
     }
     if (!rc && r->via_cookie)
         json_object_set_new(u, "csrf_token", json_string(r->csrf));
+    if (!rc) /* the UI then shows only the password change form */
+        json_object_set_new(u, "must_change_password", json_boolean(r->who.must_change_password));
     return od_h_result(r, rc, 200, u);
 }
 
 static const od_field user_fields[] = {
-    {"username", OD_JT_STRING, true, 63},       {"password", OD_JT_STRING, true, 256},
-    {"display_name", OD_JT_STRING, false, 128}, {"department", OD_JT_STRING, false, 127},
-    {"phone", OD_JT_STRING, false, 32},         {"email", OD_JT_STRING, false, 254},
-    {"lang", OD_JT_STRING, false, 8},           {0}};
+    {"username", OD_JT_STRING, true, 63},     {"password", OD_JT_STRING, true, 256},
+    {"display_name", OD_JT_TEXT, false, 128}, {"department", OD_JT_TEXT, false, OD_DEPT_CHARS},
+    {"phone", OD_JT_STRING, false, 32},       {"email", OD_JT_STRING, false, 254},
+    {"lang", OD_JT_STRING, false, 8},         {0}};
+/* the user form's labels name a field in the Chinese half of an error */
+static const od_field_label user_labels[] = {
+    {"username", "用户名"}, {"password", "初始密码"}, {"display_name", "姓名"}, {"department", "部门"},
+    {"phone", "手机"},      {"email", "邮箱"},        {"lang", "语言"},         {0}};
 
 od_err od_h_user_create(od_req *r)
 {
-    od_err rc = od_req_fields(r, user_fields);
+    od_err rc = od_req_fields_labelled(r, user_fields, user_labels);
     if (rc)
         return rc;
     od_user_input in = {od_req_str(r, "username"),     od_req_str(r, "password"),
@@ -178,10 +184,10 @@ od_err od_h_user_get(od_req *r)
 od_err od_h_user_update(od_req *r)
 {
     static const od_field f[] = {
-        {"display_name", OD_JT_STRING, false, 128}, {"department", OD_JT_STRING, false, 127},
-        {"phone", OD_JT_STRING, false, 32},         {"email", OD_JT_STRING, false, 254},
-        {"lang", OD_JT_STRING, false, 8},           {0}};
-    od_err rc = od_req_fields(r, f);
+        {"display_name", OD_JT_TEXT, false, 128}, {"department", OD_JT_TEXT, false, OD_DEPT_CHARS},
+        {"phone", OD_JT_STRING, false, 32},       {"email", OD_JT_STRING, false, 254},
+        {"lang", OD_JT_STRING, false, 8},         {0}};
+    od_err rc = od_req_fields_labelled(r, f, user_labels);
     if (rc)
         return rc;
     od_user_input in = {NULL,

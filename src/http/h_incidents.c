@@ -19,7 +19,16 @@ od_err od_h_incident_create(od_req *r)
                                  {"candidate_levels", OD_JT_ARRAY, false, 4},
                                  {"handling_department", OD_JT_TEXT, false, 127},
                                  {0}};
-    od_err rc = od_req_fields(r, f);
+    /* the registration form's labels name a field in the Chinese half of an error */
+    static const od_field_label labels[] = {{"title", "标题"},
+                                            {"ci_ids", "受影响的配置项"},
+                                            {"severity", "影响程度"},
+                                            {"detected_at", "发现时间"},
+                                            {"location", "发生地点"},
+                                            {"symptoms", "故障现象"},
+                                            {"impact_scope", "影响范围"},
+                                            {0}};
+    od_err rc = od_req_fields_labelled(r, f, labels);
     if (rc)
         return rc;
     od_incident_input in = {od_req_str(r, "title"),

@@ -141,6 +141,13 @@ typedef struct od_field {
  * right types: unknown field or wrong type → OD_E_INVALID (400) naming it;
  * a required field missing or an empty required string → OD_E_UNPROCESSABLE. */
 OD_NODISCARD od_err od_req_fields(od_req *r, const od_field *fields);
+/* The form's label of a field: the Chinese half of an error names the field
+ * by it (the English half keeps the key).  A list ends with {0}. */
+typedef struct od_field_label {
+    const char *name, *label_zh;
+} od_field_label;
+/* od_req_fields, naming the fields by their labels in Chinese. */
+od_err od_req_fields_labelled(od_req *r, const od_field *fields, const od_field_label *labels);
 /* Field accessors after od_req_fields (NULL / default when absent). */
 const char *od_req_str(od_req *r, const char *name);
 int64_t od_req_int(od_req *r, const char *name, int64_t dflt);

@@ -101,8 +101,25 @@ static const char *type_name_zh(od_jtype t)
     return names[t];
 }
 
+/* A field as the Chinese half of an error names it: the form's label when the
+ * handler gives one, else "字段 <key>". */
+static const char *zh_name(const od_field_label *labels, const char *key, char buf[96])
+{
+    for (const od_field_label *l = labels; l && l->name; l++)
+        if (strcmp(l->name, key) == 0)
+            return l->label_zh;
+    snprintf(buf, 96, "字段 %s", key);
+    return buf;
+}
+
 od_err od_req_fields(od_req *r, const od_field *fields)
 {
+    return od_req_fields_labelled(r, fields, NULL);
+}
+
+od_err od_req_fields_labelled(od_req *r, const od_field *fields, const od_field_label *labels)
+{
+    char zb[96];
     if (!r->json)
         return od_error_set(&r->err, OD_E_INVALID, NULL, "需要 JSON 请求体 (a JSON object body is required)");
     if (!json_is_object(r->json))
@@ -148,19 +165,19 @@ od_err od_req_fields(od_req *r, const od_field *fields)
             ok = false;
         }
         if (!ok)
-            return od_error_set(&r->err, OD_E_INVALID, key, "字段 %s 须为%s (field %s must be a %s)", key,
-                                type_name_zh(f->type), key, type_name(f->type));
+            return od_error_set(&r->err, OD_E_INVALID, key, "%s 须为%s (field %s must be a %s)",
+                                zh_name(labels, key, zb), type_name_zh(f->type), key, type_name(f->type));
         size_t max = f->max_len ? f->max_len : (f->type == OD_JT_ARRAY ? 1000 : 4096);
         if (f->type == OD_JT_TEXT && od_utf8_count(json_string_value(v), json_string_length(v)) > max)
             return od_error_set(&r->err, OD_E_TOO_LARGE, key,
-                                "字段 %s 超过 %zu 个字符 (field %s is over %zu characters)", key, max, key,
-                                max);
+                                "%s 超过 %zu 个字符 (field %s is over %zu characters)",
+                                zh_name(labels, key, zb), max, key, max);
         if (f->type != OD_JT_TEXT && json_is_string(v) && json_string_length(v) > max)
-            return od_error_set(&r->err, OD_E_TOO_LARGE, key,
-                                "字段 %s 超过 %zu 字节 (field %s is over %zu bytes)", key, max, key, max);
+            return od_error_set(&r->err, OD_E_TOO_LARGE, key, "%s 超过 %zu 字节 (field %s is over %zu bytes)",
+                                zh_name(labels, key, zb), max, key, max);
         if (json_is_array(v) && json_array_size(v) > max)
-            return od_error_set(&r->err, OD_E_TOO_LARGE, key,
-                                "字段 %s 超过 %zu 项 (field %s has over %zu items)", key, max, key, max);
+            return od_error_set(&r->err, OD_E_TOO_LARGE, key, "%s 超过 %zu 项 (field %s has over %zu items)",
+                                zh_name(labels, key, zb), max, key, max);
         if (f->type == OD_JT_TIME) {
             int64_t t;
             if (!od_time_parse(json_string_value(v), &t))
@@ -177,7 +194,8 @@ od_err od_req_fields(od_req *r, const od_field *fields)
         json_t *x = json_object_get(r->json, f->name);
         if (!x || json_is_null(x) || (json_is_string(x) && json_string_length(x) == 0))
             return od_error_set(&r->err, OD_E_UNPROCESSABLE, f->name,
-                                "缺少必填字段 %s (required field %s is missing)", f->name, f->name);
+                                "缺少必填项：%s (required field %s is missing)", zh_name(labels, f->name, zb),
+                                f->name);
     }
     return OD_OK;
 }

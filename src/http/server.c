@@ -535,6 +535,14 @@ static void dispatch(od_server *s, req_state *st)
                          "缺少或错误的 CSRF 令牌 (missing or wrong X-CSRF-Token for a cookie session)");
             return;
         }
+        /* an initial password is changed before anything else: only who am
+         * I, the password change and signing out answer until then */
+        if (r->who.must_change_password && r->route->fn != od_h_me && r->route->fn != od_h_password &&
+            r->route->fn != od_h_logout) {
+            od_error_set(&r->err, OD_E_PW_CHANGE, "new_password",
+                         "请先修改初始密码 (change your initial password first: POST /api/v1/auth/password)");
+            return;
+        }
         if (r->api_key.id == 0 && !od_roles_allow(r->who.roles, perm)) {
             /* people read the roles' names; the keys are for the English
              * part, left out when both would not fit in one message */

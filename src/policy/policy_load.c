@@ -429,7 +429,9 @@ static void load_password(ctx *c, od_policy *pol, const node *v)
 /* R-SEC-SYS-1: login rate limit and sessions. */
 static void load_login(ctx *c, od_policy *pol, const node *v)
 {
-    fields f = {.what = "key", .names = {"max_failures", "window", "lockout", "session_ttl"}, .n = 4};
+    fields f = {.what = "key",
+                .names = {"max_failures", "window", "lockout", "session_ttl", "initial_password_change"},
+                .n = 5};
     if (!od_pl_map_fields(c, v, "login", &f))
         return;
     if (f.val[0])
@@ -440,6 +442,11 @@ static void load_login(ctx *c, od_policy *pol, const node *v)
         od_pl_get_duration(c, f.val[2], "login.lockout", false, &pol->login.lockout_ms);
     if (f.val[3])
         od_pl_get_duration(c, f.val[3], "login.session_ttl", false, &pol->login.session_ttl_ms);
+    if (f.val[4]) {
+        bool b = true;
+        od_pl_get_bool(c, f.val[4], "login.initial_password_change", &b);
+        pol->login.initial_password_change = b ? OD_PWCHANGE_ON : OD_PWCHANGE_OFF;
+    }
 }
 
 enum {

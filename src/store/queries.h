@@ -20,6 +20,7 @@
 #include "store/queries_plans.h"
 #include "store/queries_lists.h"
 #include "store/queries_levels.h"
+#include "store/queries_account.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -31,6 +32,7 @@
     OD_QUERY_LIST_SLA(X)                                                                                     \
     OD_QUERY_LIST_DESK(X)                                                                                    \
     OD_QUERY_LIST_KE(X)                                                                                      \
+    OD_QUERY_LIST_ACCOUNT(X)                                                                                 \
     OD_QUERY_LIST_DUTIES(X)                                                                                  \
     OD_QUERY_LIST_EV_DEDUP(X)                                                                                \
     OD_QUERY_LIST_PLANS(X)                                                                                   \

@@ -25,6 +25,7 @@ static const struct {
     [OD_E_METHOD] = {"method_not_allowed", 405},
     [OD_E_MEDIA_TYPE] = {"unsupported_media_type", 415},
     [OD_E_RETRY] = {"retry", 503},
+    [OD_E_PW_CHANGE] = {"password_change_required", 403},
 };
 _Static_assert(sizeof err_table / sizeof err_table[0] == OD_E__COUNT, "err_table out of sync with od_err");
 

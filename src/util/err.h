@@ -35,6 +35,7 @@ typedef enum od_err {
     OD_E_RETRY,         /* the database gave up the transaction (PostgreSQL deadlock 40P01 or
                            serialization failure 40001): nothing was written, running the whole
                            transaction again may succeed (503 with Retry-After) */
+    OD_E_PW_CHANGE,     /* the session's account must change its initial password first (403) */
     OD_E__COUNT
 } od_err;
 

@@ -385,6 +385,22 @@ class Server:
         return self.clock(0)["now_ms"]
 
 
+def policy_initial_change(on):
+    """A copy of policy/default.yaml with login.initial_password_change set:
+    a server without the test clock holds new accounts and the bootstrap
+    administrators to changing their initial password first unless told
+    otherwise (docs/accounts.md "First sign-in"); returns the file's path."""
+    with open(os.path.join(ROOT, "policy", "default.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    assert "  session_ttl: 12h\n" in text
+    text = text.replace("  session_ttl: 12h\n", "  session_ttl: 12h\n  initial_password_change: %s\n"
+                        % ("true" if on else "false"), 1)
+    fd, path = tempfile.mkstemp(suffix=".yaml", prefix="opsdesk-policy-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 class ServerTest(unittest.TestCase):
     """A test case with a fresh initialized server per class."""
 

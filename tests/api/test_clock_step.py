@@ -65,7 +65,9 @@ class FakeClockServer(harness.ServerTest):
                "FAKETIME_DONT_FAKE_MONOTONIC": "1",
                # the ASan runtime is linked statically: the preload does not displace it
                "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
-        cls.srv = harness.Server(test_clock=False, extra_env=env, extra_args=cls.extra_args)
+        # a real server; the initial-password change is tested elsewhere (test_initial_password.py)
+        cls.srv = harness.Server(test_clock=False, extra_env=env, extra_args=cls.extra_args,
+                                 policy=harness.policy_initial_change(False))
         cls.srv.init()
         cls.srv.start()
         try:

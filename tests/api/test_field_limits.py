@@ -46,6 +46,10 @@ class FieldLimitsTest(harness.ServerTest):
         r = self.incident("中" * 301)
         self.assertError(r, 413, field="title", contains="超过 300 个字符")
         self.assertNotIn("字节", r.json["error"]["message"])
+        # the Chinese half names the form's label, the English half the key (probe-ui #10)
+        zh, en = r.json["error"]["message"].split(" (", 1)
+        self.assertEqual(zh, "标题 超过 300 个字符")
+        self.assertIn("field title", en)
         # the boundary holds for ASCII as well, and for the other texts
         self.assertStatus(self.incident("a" * 300), 201)
         self.assertError(self.incident("a" * 301), 413, field="title")
@@ -64,7 +68,7 @@ class FieldLimitsTest(harness.ServerTest):
 
     def test_type_error_in_chinese_r_inc_1(self):
         r = self.incident(12)
-        self.assertError(r, 400, field="title", contains="字段 title 须为字符串")
+        self.assertError(r, 400, field="title", contains="标题 须为字符串")
         self.assertIn("must be a string", r.json["error"]["message"])
 
     def test_missing_report_fields_named_in_chinese_r_not_2(self):
@@ -80,3 +84,47 @@ class FieldLimitsTest(harness.ServerTest):
 
 if __name__ == "__main__":
     harness.main()
+
+
+class UserFieldLimitsTest(harness.ServerTest):
+    """A user's display name and department count characters, not bytes
+    (probe-ui #11, R-SEC-SYS-1): 128 and 40 Chinese characters are taken,
+    one more is refused naming the form's label; nothing is changed."""
+
+    def users(self):
+        r = self.srv.get("/api/v1/users?limit=1", token=self.srv.admin())
+        self.assertStatus(r, 200)
+        return r.json["total"]
+
+    def create(self, name, **kw):
+        body = {"username": name, "password": harness.USER_PW}
+        body.update(kw)
+        return self.srv.post("/api/v1/users", body, token=self.srv.admin())
+
+    def test_display_name_and_department_count_characters(self):
+        before = self.users()
+        r = self.create("u128", display_name="张" * 128, department="部" * 40)
+        self.assertStatus(r, 201)
+        self.assertEqual(r.json["display_name"], "张" * 128)
+        self.assertEqual(r.json["department"], "部" * 40)
+        r = self.create("u129", display_name="张" * 129)
+        err = self.assertError(r, 413, field="display_name")
+        self.assertTrue(err["message"].startswith("姓名 超过 128 个字符 ("), err["message"])
+        r = self.create("u41", department="部" * 41)
+        err = self.assertError(r, 413, field="department")
+        self.assertTrue(err["message"].startswith("部门 超过 40 个字符 ("), err["message"])
+        self.assertEqual(self.users(), before + 1)
+
+    def test_update_counts_characters_too(self):
+        r = self.create("upd1")
+        self.assertStatus(r, 201)
+        uid = r.json["id"]
+        r = self.srv.request("PATCH", "/api/v1/users/%d" % uid, {"department": "运" * 40},
+                             token=self.srv.admin())
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["department"], "运" * 40)
+        r = self.srv.request("PATCH", "/api/v1/users/%d" % uid, {"department": "运" * 41},
+                             token=self.srv.admin())
+        self.assertError(r, 413, field="department", contains="部门 超过 40 个字符")
+        r = self.srv.get("/api/v1/users/%d" % uid, token=self.srv.admin())
+        self.assertEqual(r.json["department"], "运" * 40)

@@ -160,6 +160,15 @@ class ProductionIgnoresCheapHashes(unittest.TestCase):
             self.assertTrue(hashes(s.db)["sysadmin"].startswith(INTERACTIVE_PARAMS))
             s.start()
             tok = s.admin()
+            # a production server holds the bootstrap administrator to changing
+            # the initial password first (test_initial_password.py)
+            r = s.post("/api/v1/users", {"username": "prod0", "password": harness.USER_PW}, token=tok)
+            self.assertEqual(r.status, 403, r)
+            self.assertEqual(r.json["error"]["code"], "password_change_required")
+            r = s.post("/api/v1/auth/password", {"old_password": harness.ADMIN_PW,
+                                                 "new_password": "Admin-new-pass-2"}, token=tok)
+            self.assertEqual(r.status, 200, r)
+            tok = s.login("sysadmin", "Admin-new-pass-2")
             r = s.post("/api/v1/users", {"username": "prod1", "password": harness.USER_PW}, token=tok)
             self.assertEqual(r.status, 201, r)
             self.assertTrue(hashes(s.db)["prod1"].startswith(INTERACTIVE_PARAMS), hashes(s.db)["prod1"])

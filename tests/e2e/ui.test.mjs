@@ -105,7 +105,10 @@ test('register: the predicted levels, deadlines and recipients appear before sav
   await eng.selectOption('select[name=severity]', 'minor');
   await waitText(eng, '[data-testid=pred-level]', '三级事件');
   await waitText(eng, '[data-testid=pred-response]', '三级响应');
-  assert.match(await text(eng, '[data-testid=pred-response]'), /R-INC-3/, 'the rule behind it');
+  // the rule behind it, in words: requirement ids are not text people read (probe-ui #10)
+  assert.match(await text(eng, '[data-testid=pred-response]'), /三级 × 轻微 → 三级响应/, 'the rule behind it');
+  assert.doesNotMatch(await text(eng, '[data-testid=prediction]'), /R-[A-Z]+-\d/, 'no requirement id in the prediction');
+  assert.equal(await eng.getAttribute('[data-testid=pred-response] .rule', 'title'), 'R-INC-3', 'the id in a tooltip');
   assert.match(await text(eng, '[data-testid=pred-first]'), /10 分钟/);
   assert.match(await text(eng, '[data-testid=pred-handling]'), /480 分钟/);
   assert.match(await text(eng, '[data-testid=pred-recipients]'), /运行部科室负责人/);

@@ -85,6 +85,7 @@ export function can(perm) { return !perm || (!!session.me && (session.me.permiss
 // on the users screen and the auditor on the audit trail; someone without
 // a role on their account page, which says so.
 function home() {
+  if (session.me && session.me.must_change_password) return '#/account'; // the initial password first
   if (can('audit.read')) return '#/audit';
   if (can('incident.read')) return '#/dashboard';
   if (can('user.read')) return '#/users';
@@ -135,6 +136,8 @@ async function route() {
       return;
     }
   }
+  // an initial password is changed before anything else (the API refuses the rest)
+  if (session.me && session.me.must_change_password && path !== '/account' && path !== '/login') return go('#/account');
   const hit = routes.find(([re]) => re.test(path));
   stopCurrent();
   const el = document.getElementById('view');
@@ -205,7 +208,7 @@ export async function loadMe() {
   session.me = me;
   setCsrf(me.csrf_token);
   document.getElementById('who').textContent = me.display_name || me.username;
-  for (const li of document.querySelectorAll('#nav-main li[data-perm]')) li.hidden = !can(li.dataset.perm);
+  for (const li of document.querySelectorAll('#nav-main li[data-perm]')) li.hidden = !can(li.dataset.perm) || !!me.must_change_password;
   return me;
 }
 

@@ -3,7 +3,7 @@
 // notification settings (language, channels per level, personal bot;
 // GET/PUT /api/v1/auth/me/notify through notify.js).
 import { t } from '../i18n.js';
-import { post } from '../api.js';
+import { post, setCsrf } from '../api.js';
 import { h, field, section, roleName, fieldError, table, tr } from '../dom.js';
 import { session } from '../main.js';
 import { notifyPanel } from './notify.js';
@@ -29,11 +29,24 @@ export async function accountView(ctx) {
     }
     try {
       await post('/api/v1/auth/password', { old_password: old.value, new_password: nw.value });
+      if (me.must_change_password) { // the change ended the session: sign in with the new password
+        session.me = null;
+        setCsrf(null);
+        location.hash = '#/login';
+        return;
+      }
       fieldError(null, msg, null);
       ok.hidden = false;
       old.value = nw.value = nw2.value = '';
     } catch (e) { fieldError(e.field === 'old_password' ? old : e.field === 'new_password' ? nw : null, msg, e); }
   });
+  if (me.must_change_password) { // first sign-in: only the password change, explained
+    ctx.el.append(h('h1', {}, t('account.title')),
+      h('p', { class: 'panel no-access', role: 'alert', 'data-testid': 'pw-must-change' }, t('account.must_change')),
+      section(t('account.change_password'), form));
+    old.focus();
+    return;
+  }
   ctx.el.append(h('h1', {}, t('account.title')),
     ...(me.roles.length ? [] : [h('p', { class: 'panel no-access', role: 'note', 'data-testid': 'no-role' }, t('account.no_role'))]),
     section(t('account.me'), table([t('account.username'), t('account.department'), t('account.roles')],

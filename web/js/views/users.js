@@ -48,7 +48,7 @@ function createForm() {
   const username = h('input', { name: 'username', autocomplete: 'off', maxlength: 63 });
   const display = h('input', { name: 'display_name', maxlength: 128 });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password' });
-  const department = h('input', { name: 'department', maxlength: 127 });
+  const department = h('input', { name: 'department', maxlength: 40 });
   const phone = h('input', { type: 'tel', name: 'phone', maxlength: 32 });
   const email = h('input', { type: 'email', name: 'email', maxlength: 254 });
   const lang = select([['zh-CN', t('lang.zh')], ['en', t('lang.en')]], 'zh-CN', { name: 'lang' });
@@ -105,7 +105,7 @@ export async function userView(ctx, [id]) {
 
 function contactForm(u) {
   const display = h('input', { name: 'display_name', value: u.display_name, maxlength: 128 });
-  const department = h('input', { name: 'department', value: u.department, maxlength: 127 });
+  const department = h('input', { name: 'department', value: u.department, maxlength: 40 });
   const phone = h('input', { type: 'tel', name: 'phone', value: u.phone, maxlength: 32 });
   const email = h('input', { type: 'email', name: 'email', value: u.email, maxlength: 254 });
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
