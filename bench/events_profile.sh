@@ -13,7 +13,7 @@ DIR=${PROF_DIR:-$(mktemp -d /tmp/opsdesk-prof-XXXXXX)}; mkdir -p "$DIR"
 db=$DIR/od.db; rm -f "$db"*
 p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 OPSDESK_ADMIN_PASSWORD=Admin-pass-1 "$BIN" init --db "$db" >/dev/null
-"$BIN" serve --db "$db" --listen 127.0.0.1:$p >"$DIR/od.log" 2>&1 &
+"$BIN" serve --db "$db" --listen 127.0.0.1:$p --policy "$(python3 "$(dirname "$0")/bench_policy.py" "$DIR")" >"$DIR/od.log" 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.05; done

@@ -56,7 +56,7 @@ start_od() {
   local p=$1 db=$TMP/od-$RANDOM.db
   OD_DB=$db
   OPSDESK_ADMIN_PASSWORD=Admin-pass-1 "$BIN" init --db "$db" >/dev/null
-  "$BIN" serve --db "$db" --listen 127.0.0.1:$p ${OPSDESK_SERVE_ARGS:-} >"$TMP/od.log" 2>&1 &
+  "$BIN" serve --db "$db" --listen 127.0.0.1:$p --policy "$(python3 "$(dirname "$0")/bench_policy.py" "$TMP")" ${OPSDESK_SERVE_ARGS:-} >"$TMP/od.log" 2>&1 &
   PID=$!
   wait_port "$p"
   local sys

@@ -53,7 +53,7 @@ export OPSDESK_ADMIN_PASSWORD=$ADMIN_PW
 export OPSDESK_PWHASH_COST=min
 
 "$BIN" init --db "$DB" >/dev/null
-serve_args=(serve --db "$DB" --listen "127.0.0.1:$PORT")
+serve_args=(serve --db "$DB" --listen "127.0.0.1:$PORT" --policy "$(python3 "$(dirname "$0")/bench_policy.py" "$TMP")")
 [ -n "${BENCH_THREADS:-}" ] && serve_args+=(--threads "$BENCH_THREADS")
 "$BIN" "${serve_args[@]}" >"$TMP/server.log" 2>&1 &
 PID=$!

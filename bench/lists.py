@@ -23,6 +23,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_policy  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADMIN_PW = 'Admin-pass-1!'
 USER_PW = 'User-pass-1!'
@@ -74,7 +77,8 @@ def serve(binary, db, log):
     port = free_port()
     env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW, OPSDESK_PWHASH_COST='min')
     t = time.time()
-    p = subprocess.Popen([binary, 'serve', '--db', db, '--listen', '127.0.0.1:%d' % port], env=env,
+    policy = bench_policy.path(os.path.dirname(db))
+    p = subprocess.Popen([binary, 'serve', '--db', db, '--listen', '127.0.0.1:%d' % port, '--policy', policy], env=env,
                          stdout=log, stderr=log)
     for _ in range(6000):
         try:

@@ -27,7 +27,7 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"'
 # one event row, made by opsdesk
 p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 OPSDESK_ADMIN_PASSWORD=Admin-pass-1 "$BIN" init --db "$TMP/proto.db" >/dev/null 2>&1
-"$BIN" serve --db "$TMP/proto.db" --listen 127.0.0.1:$p >"$TMP/od.log" 2>&1 &
+"$BIN" serve --db "$TMP/proto.db" --listen 127.0.0.1:$p --policy "$(python3 "$(dirname "$0")/bench_policy.py" "$TMP")" >"$TMP/od.log" 2>&1 &
 PID=$!
 for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.05; done
 sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -d '{"username":"sysadmin","password":"Admin-pass-1"}' |

@@ -31,6 +31,9 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_policy  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("OPSDESK_BIN", os.path.join(ROOT, "build", "opsdesk"))
 DUR = int(os.environ.get("BENCH_DURATION", "8"))
@@ -66,7 +69,8 @@ class Server:
         env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=PW)
         subprocess.run([BIN, "init", "--db", db], env=env, check=True, stdout=subprocess.DEVNULL)
         self.log = open(os.path.join(tmp, "w%d.log" % self.port), "w")
-        self.proc = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % self.port],
+        self.proc = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % self.port,
+                                      "--policy", bench_policy.path(os.path.dirname(db))],
                                      stdout=self.log, stderr=self.log)
         for _ in range(200):
             try:
