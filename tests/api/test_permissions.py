@@ -41,7 +41,7 @@ ADMIN_ACCOUNTS = {"system_admin": "sysadmin", "security_admin": "secadmin", "aud
 
 def concrete(path):
     path = re.sub(r"\{(action|item_key)\}", "x", path)  # key segments
-    return re.sub(r"\{\w*id\}", "1", path)  # {id}, {link_id}, {ci_id}
+    return re.sub(r"\{(\w*id|n)\}", "1", path)  # {id}, {link_id}, {ci_id}, {n} (a version number)
 
 
 class RouteTable(harness.ServerTest):
