@@ -33,7 +33,7 @@ def handler_fields():
         tables = {t: set(re.findall(r'\{"(\w+)",\s*OD_JT_', body))
                   for t, body in re.findall(r"static const od_field (\w+)\[\]\s*=\s*\{(.*?)\};", src, re.S)}
         for fn, body in re.findall(r"^od_err (od_h_\w+)\(od_req \*r\)\n\{\n(.*?)^\}", src, re.S | re.M):
-            m = re.search(r"od_req_fields\(r, (\w+)\)", body)
+            m = re.search(r"od_req_fields(?:_labelled)?\(r, (\w+)", body)
             if not m:
                 continue
             local = re.search(r"static const od_field %s\[\]\s*=\s*\{(.*?)\};" % m.group(1), body, re.S)
@@ -77,7 +77,7 @@ def parse_spec():
             if m and props_indent is None:
                 props_indent = len(m.group(1)) + 2
                 continue
-            m = re.match(r"^(\s*)(\w+):\s*$", line)
+            m = re.match(r"^(\s*)(\w+):\s*(?:\{.*\}\s*)?$", line)  # block or flow style
             if props_indent is not None and m and len(m.group(1)) == props_indent:
                 cur["fields"].add(m.group(2))
     return ops
