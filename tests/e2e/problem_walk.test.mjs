@@ -10,9 +10,8 @@
 //   assignee resolves with a root cause and a solution, fills the closure
 //   checklist → closing is refused to the assignee (403, the reason shown in
 //   the action bar) and done by the problem manager.
-// Candidates and known errors have no form of their own yet: the candidate is
-// accepted and the known error written through their API routes; every other
-// step is a click.  Screenshots, desktop and a 390 px phone, go to
+// The candidate is accepted on the candidates screen and the known error
+// written on its form; every other step is a click.  Screenshots, desktop and a 390 px phone, go to
 // tests/e2e/artifacts/walk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,10 +105,26 @@ test('recurring incidents → problem → workaround → known error on a new in
   assert.equal(scan.created, 1);
   const cands = (await get('/api/v1/problems/candidates?state=open')).items;
   assert.deepEqual(cands.map((c) => [c.ci_ids, c.incident_count]), [[[W.ci], 3]]);
-  const acc = await srv.must('POST', `/api/v1/problems/candidates/${cands[0].id}/accept`, { title: '支付库连接反复超时' }, U.liu.token);
-  W.pid = acc.problem_id;
+  // the candidates screen, reached from the problem list: the rule, the CI, the three incidents
   const pm = await page('liu');
-  await open(pm, `#/problems/${W.pid}`, '[data-testid=problem-head] h1');
+  await open(pm, '#/problems', '[data-testid=problem-candidates]');
+  await pm.click('[data-testid=problem-candidates]');
+  const row = `[data-testid=cand][data-id="${cands[0].id}"]`;
+  await pm.waitForSelector(row, WAIT);
+  await waitText(pm, row, '同一配置项 30 天内反复发生事件');
+  await waitText(pm, row, '待决定');
+  for (const inc of W.incs) assert.equal(await pm.locator(`${row} a[href="#/incidents/${inc.id}"]`).count(), 1);
+  await shot(pm, 'candidates-desktop');
+  const cp = await page('liu', PHONE);
+  await open(cp, '#/problems/candidates', row);
+  await shot(cp, 'candidates-phone');
+  await cp.context().close();
+  // accepting with a title opens the new problem's page
+  await pm.fill(`${row} [data-testid=cand-accept] input[name=title]`, '支付库连接反复超时');
+  await pm.click(`${row} [data-testid=cand-accept] button[type=submit]`);
+  await pm.waitForFunction(() => /^#\/problems\/\d+$/.test(location.hash), null, WAIT);
+  W.pid = Number(await pm.evaluate(() => location.hash.split('/')[2]));
+  assert.equal((await get('/api/v1/problems/candidates?state=accepted')).items[0].problem_id, W.pid);
   await waitText(pm, '[data-testid=problem-head] h1', '支付库连接反复超时');
   await waitText(pm, '[data-testid=problem-facts]', '主动发现');
   for (const inc of W.incs) await waitText(pm, '[data-testid=links]', inc.number);
@@ -138,11 +153,47 @@ test('recurring incidents → problem → workaround → known error on a new in
   await sv.waitForSelector('[data-testid=act-publish_workaround] button.primary', WAIT);
   await sv.click('[data-testid=act-publish_workaround] button');
   await waitText(sv, '[data-testid=rec-timeline]', '发布临时解决方案');
-  W.ke = await srv.must('POST', '/api/v1/known-errors', {
-    title: '支付库连接池耗尽', symptoms: '支付接口超时，数据库连接数达到上限', root_cause: '连接池上限过低',
-    workaround: '重启支付应用的连接池（pay-app restart-pool）', ci_ids: [W.ci], problem_id: W.pid, published: true,
-  }, U.sun.token);
-  await sv.reload();
+  // the known error is written on its form, opened from the problem page (the problem prefilled)
+  await sv.click('[data-testid=problem-new-ke]');
+  await sv.waitForSelector('[data-testid=ke-form]', WAIT);
+  assert.equal(await sv.inputValue('[data-testid=ke-form] select[name=problem_id]'), String(W.pid));
+  await sv.fill('[data-testid=ke-form] [name=title]', '支付库连接池耗尽');
+  await sv.fill('[data-testid=ke-form] [name=symptoms]', '支付接口超时，数据库连接数达到上限');
+  await sv.fill('[data-testid=ke-form] [name=root_cause]', '连接池上限过低');
+  await sv.fill('[data-testid=ke-form] [name=workaround]', '重启支付应用的连接池（pay-app restart-pool）');
+  await sv.fill('[data-testid=ke-form] [name=ci_add]', 'pay-db-01');
+  await sv.click('[data-testid=ke-ci-add]');
+  await waitText(sv, '[data-testid=ke-form-cis]', 'pay-db-01');
+  await sv.check('[data-testid=ke-form] [name=published]');
+  // a rule that does not parse: the server's 422 is shown at that rule, nothing is saved
+  await sv.click('[data-testid=ke-rule-add]');
+  await sv.click('[data-testid=ke-rule-add]');
+  const rules = sv.locator('[data-testid=ke-form-rules] input[name=match_rule]');
+  await rules.nth(0).fill('title=~".*超时.*"');
+  await rules.nth(1).fill('title=~"(支付"');
+  await sv.click('[data-testid=ke-form] button[type=submit]');
+  await sv.waitForSelector('[data-testid=ke-form-rules] li:nth-child(2) .field-error', WAIT);
+  assert.match(await sv.locator('[data-testid=ke-form-rules] li:nth-child(2) .field-error').innerText(), /第 2 条匹配规则无效/);
+  assert.equal(await rules.nth(1).getAttribute('aria-invalid'), 'true');
+  assert.equal((await get('/api/v1/known-errors')).items.length, 0);
+  await shot(sv, 'ke-form-desktop');
+  await sv.locator('[data-testid=ke-form-rules] li:nth-child(2) button').click();
+  await sv.click('[data-testid=ke-form] button[type=submit]');
+  await sv.waitForSelector('[data-testid=ke-head] h1', WAIT);
+  W.ke = await get(`/api/v1/known-errors/${await sv.evaluate(() => location.hash.split('/')[2])}`);
+  assert.deepEqual([W.ke.title, W.ke.problem_id, W.ke.ci_ids, W.ke.match_rules, W.ke.published],
+    ['支付库连接池耗尽', W.pid, [W.ci], ['title=~".*超时.*"'], true]);
+  // edited on its form: only what changed is sent
+  await sv.click('[data-testid=ke-edit]');
+  await sv.waitForSelector('[data-testid=ke-form]', WAIT);
+  await sv.fill('[data-testid=ke-form] [name=root_cause]', '连接池上限 50 过低');
+  await sv.click('[data-testid=ke-form] button[type=submit]');
+  await waitText(sv, '[data-testid=ke-facts]', '连接池上限 50 过低');
+  const kp = await page('sun', PHONE);
+  await open(kp, `#/known-errors/${W.ke.id}/edit`, '[data-testid=ke-form]');
+  await shot(kp, 'ke-form-phone');
+  await kp.context().close();
+  await open(sv, `#/problems/${W.pid}`, '[data-testid=problem-head] h1');
   await waitText(sv, '[data-testid=links]', W.ke.number);
 
   // 3. a NEW incident on the CI shows the known error; the on-call engineer applies its workaround

@@ -20,6 +20,8 @@ import { auditView, apiKeysView } from './views/admin.js';
 // workflow records: problems and known errors (the kernel's generic parts in record_parts.js)
 import { problemListView, problemNewView, problemView } from './views/problems.js';
 import { knownErrorSearchView, knownErrorView } from './views/known_errors.js';
+import { problemCandidatesView } from './views/problem_candidates.js';
+import { knownErrorNewView, knownErrorEditView } from './views/known_error_form.js';
 import { recordRedirectView } from './views/record_parts.js';
 import { slaView, reportsView, reportView } from './views/sla.js';
 
@@ -53,6 +55,9 @@ const routes = [
   [/^\/known-errors(?:\?.*)?$/, knownErrorSearchView, 'knownerrors', 'record.read'],
   [/^\/known-errors\/(\d+)$/, knownErrorView, 'knownerrors', 'record.read'],
   [/^\/records\/(\d+)$/, recordRedirectView, 'problems', 'record.read'],
+  [/^\/problems\/candidates$/, problemCandidatesView, 'problems', 'record.read'],
+  [/^\/known-errors\/new(?:\?.*)?$/, knownErrorNewView, 'knownerrors', 'record.write'],
+  [/^\/known-errors\/(\d+)\/edit$/, knownErrorEditView, 'knownerrors', 'record.write'],
   [/^\/sla$/, slaView, 'sla', 'incident.read'],
   [/^\/reports$/, reportsView, 'reports', 'incident.read'],
   [/^\/reports\/(\d+)$/, reportView, 'reports', 'incident.read'],

@@ -8,6 +8,7 @@
 import { t, bi, currentLang } from '../i18n.js';
 import { get, qs } from '../api.js';
 import { h, field, section, badge, fmtTime, patch, pager, announce } from '../dom.js';
+import { can } from '../main.js';
 import { recStateBadge, recStateName, linksPart, cisPart, timelinePart } from './record_parts.js';
 
 const PAGE = 20;
@@ -30,7 +31,8 @@ export async function knownErrorSearchView(ctx) {
   if (startQ) q.value = startQ;
   form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(true); });
   const caption = h('h2', { class: 'ke-caption', 'data-testid': 'ke-caption' });
-  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ke.search_title')), h('a', { class: 'button', href: '#/problems' }, t('nav.problems'))), form, caption, body, pg);
+  ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('ke.search_title')), h('a', { class: 'button', href: '#/problems' }, t('nav.problems')),
+    can('record.write') ? h('a', { class: 'button primary', href: '#/known-errors/new', 'data-testid': 'ke-new' }, t('ke.new')) : null), form, caption, body, pg);
 
   async function load(say) {
     // without words: the newest known errors (the record list), with words: the search
@@ -73,7 +75,8 @@ export async function knownErrorView(ctx, [id]) {
     patch(head, [k.number, k.title, k.state, currentLang()], () => [
       h('p', { class: 'crumbs' }, h('a', { href: '#/known-errors' }, t('nav.known_errors')), ' / ', k.number),
       h('h1', {}, k.title),
-      h('div', { class: 'badges' }, recStateBadge(k), x.review_overdue ? badge(t('ke.review_overdue'), 'bad') : null)]);
+      h('div', { class: 'badges' }, recStateBadge(k), x.review_overdue ? badge(t('ke.review_overdue'), 'bad') : null,
+        can('record.write') ? h('a', { class: 'button', href: `#/known-errors/${k.id}/edit`, 'data-testid': 'ke-edit' }, t('ke.edit')) : null)]);
     const rules = x.match_rules || x.matchers || [];
     const problemId = x.problem_id || k.problem_id;
     patch(facts, [x, problemId, currentLang()], () => h('dl', { class: 'facts ke-facts' },

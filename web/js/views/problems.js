@@ -55,6 +55,7 @@ export async function problemListView(ctx) {
 
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('prb.list_title')),
     h('a', { class: 'button', href: '#/known-errors' }, t('ke.search_title')),
+    h('a', { class: 'button', href: '#/problems/candidates', 'data-testid': 'problem-candidates' }, t('prb.cand_title')),
     can('record.write') ? h('a', { class: 'button primary', href: '#/problems/new', 'data-testid': 'problem-new' }, t('prb.new')) : null),
   form, body, pg);
 
@@ -165,7 +166,8 @@ export async function problemView(ctx, [id]) {
       h('p', { class: 'crumbs' }, h('a', { href: '#/problems' }, t('nav.problems')), ' / ', p.number),
       h('h1', {}, p.title, ' ', p.drill ? badge(t('inc.drill_badge'), 'drill') : null),
       h('div', { class: 'badges' }, recStateBadge(p), h('span', { 'data-testid': 'problem-priority' }, priorityBadge(p.priority)),
-        x.major ? badge(t('prb.major'), 'major') : null, x.workaround_required ? badge(t('prb.workaround_required'), 'bad') : null)]);
+        x.major ? badge(t('prb.major'), 'major') : null, x.workaround_required ? badge(t('prb.workaround_required'), 'bad') : null,
+        can('record.write') ? h('a', { class: 'button', href: `#/known-errors/new?problem=${p.id}`, 'data-testid': 'problem-new-ke' }, t('prb.new_ke')) : null)]);
     const rows = [
       [t('prb.number'), p.number],
       [t('prb.impact'), levelName3(p.impact || x.impact)], [t('prb.urgency'), levelName3(p.urgency || x.urgency)],
