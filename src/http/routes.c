@@ -198,6 +198,8 @@ const od_route od_routes[] = {
      "accept a candidate: create the problem"},
     {"POST", "/api/v1/problems/candidates/{id}/dismiss", P(RECORD_WRITE), od_h_problem_candidate_dismiss,
      "dismiss a candidate"},
+    {"GET", "/api/v1/problems/{id}/assignable", P(RECORD_READ), od_h_problem_assignable,
+     "who the problem may be assigned to"},
     /* emergency plans (research/modules-spec.md §M7); transitions: /api/v1/records/{id}/actions/{action} */
     {"GET", "/api/v1/plans", P(RECORD_READ), od_h_plan_list, "list emergency plans"},
     {"POST", "/api/v1/plans", P(RECORD_WRITE), od_h_plan_create, "create an emergency plan"},
