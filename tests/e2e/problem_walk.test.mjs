@@ -139,10 +139,14 @@ test('recurring incidents → problem → workaround → known error on a new in
   await waitText(pm, '[data-testid=rec-timeline]', '修改字段：影响度、紧急度、分类');
   await act(pm, 'accept', '已接受');
   assert.equal((await get(`/api/v1/problems/${W.pid}`)).priority, 'P2');
-  // assign: the assignee is set on the record (the lead's choice), then the action
-  const cur = await get(`/api/v1/problems/${W.pid}`);
-  await srv.must('PATCH', `/api/v1/problems/${W.pid}`, { version: cur.version, fields: { assignee_id: U.sun.id } }, U.liu.token);
-  await pm.reload();
+  // assign: the assignee is picked on the edit form (people with a problem role only), then the action
+  await pm.click('[data-testid=problem-edit] summary');
+  const picks = await pm.locator('[data-testid=problem-edit-form] select[name=assignee_id] option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(picks, ['', String(U.liu.id), String(U.sun.id)]);
+  await pm.click('[data-testid=problem-edit] summary');
+  await edit(pm, { assignee_id: String(U.sun.id), category: '数据库连接（已分配）' });
+  await waitText(pm, '[data-testid=problem-facts]', '孙处理');
+  assert.equal((await get(`/api/v1/problems/${W.pid}`)).assignee_id, U.sun.id);
   await act(pm, 'assign', '已分配');
 
   // 2. the assignee starts, publishes a workaround; the known error carries it

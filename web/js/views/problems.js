@@ -136,6 +136,8 @@ export function problemFromIncident(inc) {
 
 export async function problemView(ctx, [id]) {
   let p = await get(`/api/v1/problems/${id}`);
+  // the assignee picker's people (problem roles; operations roles cannot list accounts)
+  const assignable = can('record.write') ? await get(`/api/v1/problems/${id}/assignable`).then((r) => r.items).catch(() => []) : [];
   const head = h('div', { class: 'rec-head', 'data-testid': 'problem-head' });
   const facts = h('div', { 'data-testid': 'problem-facts' });
   const edit = h('div', { 'data-testid': 'problem-edit' });
@@ -173,7 +175,7 @@ export async function problemView(ctx, [id]) {
       [t('prb.impact'), levelName3(p.impact || x.impact)], [t('prb.urgency'), levelName3(p.urgency || x.urgency)],
       [t('prb.priority'), p.priority || x.priority || t('prb.unset')],
       [t('prb.domain'), domainName(x.domain)], [t('prb.source'), sourceName(x.source)],
-      [t('prb.department'), p.department || '—'], [t('prb.assignee'), personName(p.assignee_id, p.assignee_name)],
+      [t('prb.department'), p.department || '—'], [t('prb.assignee'), personName(p.assignee_id, p.assignee_name || (assignable.find((u) => u.id === p.assignee_id) || {}).display_name)],
       [t('prb.created_at'), fmtTime(p.created_at)], [t('prb.age'), age(p)],
       p.closed_at ? [t('prb.closed_at'), fmtTime(p.closed_at)] : null,
       [t('prb.description'), x.description || p.description || '—'],
@@ -202,6 +204,9 @@ export async function problemView(ctx, [id]) {
     const x = ext(p);
     const inputs = {
       title: h('input', { name: 'title', maxlength: 300, value: p.title }),
+      assignee_id: select([['', t('prb.unassigned')], ...assignable.map((u) => [String(u.id), `${u.display_name || u.username}（${u.username}）${u.department ? ' · ' + u.department : ''}`]),
+        ...(p.assignee_id && !assignable.some((u) => u.id === p.assignee_id) ? [[String(p.assignee_id), personName(p.assignee_id, p.assignee_name)]] : [])],
+      p.assignee_id ? String(p.assignee_id) : '', { name: 'assignee_id' }),
       impact: select([['', t('prb.unset')], ...LEVELS3.map((l) => [l, levelName3(l)])], p.impact || x.impact || '', { name: 'impact' }),
       urgency: select([['', t('prb.unset')], ...LEVELS3.map((l) => [l, levelName3(l)])], p.urgency || x.urgency || '', { name: 'urgency' }),
       domain: select([['', t('prb.unset')], ...DOMAINS.map((d) => [d, domainName(d)])], x.domain || '', { name: 'domain' }),
@@ -216,6 +221,7 @@ export async function problemView(ctx, [id]) {
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
     const form = h('form', { class: 'form', 'data-testid': 'problem-edit-form', novalidate: true },
       field(t('prb.title'), inputs.title, { required: true }),
+      field(t('prb.assignee'), inputs.assignee_id, { hint: t('prb.assignee_hint') }),
       h('div', { class: 'two' }, field(t('prb.impact'), inputs.impact), field(t('prb.urgency'), inputs.urgency)),
       h('div', { class: 'two' }, field(t('prb.domain'), inputs.domain), field(t('prb.category'), inputs.category)),
       field(t('prb.workaround'), inputs.workaround), field(t('prb.root_cause'), inputs.root_cause),
@@ -230,6 +236,7 @@ export async function problemView(ctx, [id]) {
       // the title is the record's (PATCH /api/v1/records/{id}); the rest are the problem's fields
       const fields = {};
       for (const [k, el] of Object.entries(inputs)) if (k !== 'title' && el.value !== was[k]) fields[k] = el.value;
+      if ('assignee_id' in fields) fields.assignee_id = fields.assignee_id ? Number(fields.assignee_id) : null;
       const title = inputs.title.value !== was.title ? inputs.title.value.trim() : null;
       if (!title && !Object.keys(fields).length) {
         showError(err, new Error(t('prb.nothing_changed')));
