@@ -22,9 +22,9 @@ od_err od_problem_assignable(od_app *a, const od_principal *who, int64_t id, jso
                      OD_BINDS(OD_INT((int64_t)(OD_ROLEBIT(OD_ROLE_PROBLEM_SOLVER) |
                                                OD_ROLEBIT(OD_ROLE_PROBLEM_MANAGER)))));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        json_array_append_new(items, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "username",
-                                               od_rows_text(r, 1), "display_name", od_rows_text(r, 2),
-                                               "department", od_rows_text(r, 3)));
+        json_array_append_new(items, json_pack("{sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                               "username", od_rows_text(r, 1), "display_name",
+                                               od_rows_text(r, 2), "department", od_rows_text(r, 3)));
     od_rows_close(r);
     od_tx_rollback(tx);
     if (rc) {

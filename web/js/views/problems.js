@@ -204,7 +204,7 @@ export async function problemView(ctx, [id]) {
     const x = ext(p);
     const inputs = {
       title: h('input', { name: 'title', maxlength: 300, value: p.title }),
-      assignee_id: select([['', t('prb.unassigned')], ...assignable.map((u) => [String(u.id), `${u.display_name || u.username}（${u.username}）${u.department ? ' · ' + u.department : ''}`]),
+      assignee_id: select([['', t('prb.unassigned')], ...assignable.map((u) => [String(u.id), t('prb.assignee_option', { name: u.display_name || u.username, user: u.username, dept: u.department || '—' })]),
         ...(p.assignee_id && !assignable.some((u) => u.id === p.assignee_id) ? [[String(p.assignee_id), personName(p.assignee_id, p.assignee_name)]] : [])],
       p.assignee_id ? String(p.assignee_id) : '', { name: 'assignee_id' }),
       impact: select([['', t('prb.unset')], ...LEVELS3.map((l) => [l, levelName3(l)])], p.impact || x.impact || '', { name: 'impact' }),
