@@ -54,6 +54,8 @@ H(problem_candidates) H(problem_candidates_scan) H(problem_candidate_accept) H(p
 /* emergency plans (h_plans.c) */
 H(plan_list) H(plan_create) H(plan_get) H(plan_patch) H(plan_version_create) H(plan_version_get)
 H(plan_overdue) H(incident_plans)
+/* training records and readiness (h_training.c) */
+H(training_list) H(training_create) H(readiness_get)
 #undef H
     /* clang-format on */
 
