@@ -1,5 +1,5 @@
 """test_training.py — training records and readiness (培训与就绪;
-research/modules-spec.md §M7; R-PLAN-TRAINING: seed 000 ch. 9, at least two
+research/modules-spec.md §M7; R-PLAN-3: seed 000 ch. 9, at least two
 qualified people per key position; seed 004 §7.4.2, 48 training hours per
 person a year; docs/plans.md "Training and readiness"): trainings recorded
 and listed (newest first, by user), written only by those who may write
