@@ -225,7 +225,7 @@ typedef struct od_position {
     int min_qualified;
 } od_position;
 typedef struct od_readiness_policy {
-    int annual_hours; /* seed 004 §7.4.2: 48 */
+    int annual_hours; /* seed 004 §7.5.2: 48 */
     size_t n_positions;
     od_position positions[OD_POSITION_MAX];
 } od_readiness_policy;
@@ -271,7 +271,7 @@ typedef struct od_policy {
     /* R-SLA-1: the `sla:` section (defaults: seed 004 table 3.1.7) */
     od_sla_targets sla;
     /* The `readiness:` section (core/readiness.h; seed 000 ch. 9, seed 004
-     * §7.4.2): key positions and the annual training hours. */
+     * §7.4.2 two per key position, §7.5.2 48 hours): key positions and the annual training hours. */
     od_readiness_policy readiness;
 } od_policy;
 

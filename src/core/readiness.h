@@ -1,6 +1,6 @@
 /* readiness.h — the rules of training and readiness (培训与岗位就绪;
  * research/modules-spec.md §M7, seed 000 ch. 9: two qualified people for
- * every key position; seed 004 §7.4.2: 48 training hours per person a
+ * every key position; seed 004 §7.5.2: 48 training hours per person a
  * year).  A training counts for twelve calendar months (UTC) from its date:
  * from the instant itself until 1 ms before the same instant twelve months
  * later.  A person is qualified for a key position when they hold one of the
@@ -18,7 +18,7 @@
 
 /* How long a training counts, calendar months. */
 #define OD_TRAINING_WINDOW_MONTHS 12
-/* Seed 004 §7.4.2: hours of training per person a year. */
+/* Seed 004 §7.5.2: hours of training per person a year. */
 #define OD_READINESS_ANNUAL_HOURS 48
 /* Seed 000 ch. 9: qualified people per key position. */
 #define OD_READINESS_MIN_QUALIFIED 2

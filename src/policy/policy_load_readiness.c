@@ -1,6 +1,6 @@
 /* policy_load_readiness.c — the `readiness:` section (core/policy.h
  * od_readiness_policy, core/readiness.h): the annual training hours (seed
- * 004 §7.4.2: 48) and the key positions (seed 000 ch. 9), each
+ * 004 §7.5.2: 48) and the key positions (seed 000 ch. 9), each
  * {key, name_zh, name_en, roles, min_qualified}.  Left out, annual_hours
  * keeps 48 and there is no key position. */
 #include "core/readiness.h"

@@ -1,6 +1,6 @@
 """test_training.py — training records and readiness (培训与就绪;
 research/modules-spec.md §M7; R-PLAN-3: seed 000 ch. 9, at least two
-qualified people per key position; seed 004 §7.4.2, 48 training hours per
+qualified people per key position; seed 004 §7.5.2, 48 training hours per
 person a year; docs/plans.md "Training and readiness"): trainings recorded
 and listed (newest first, by user), written only by those who may write
 plans (an auditor reads, may not write), bad input refused with nothing
@@ -48,7 +48,8 @@ def policy_with_readiness():
         text = f.read()
     fd, path = tempfile.mkstemp(suffix=".yaml", prefix="opsdesk-policy-")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text.rstrip("\n") + "\n" + READINESS)
+        # the default's own readiness section (no position) is replaced
+        f.write(text.split("\nreadiness:\n")[0].rstrip("\n") + "\n" + READINESS)
     return path
 
 

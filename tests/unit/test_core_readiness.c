@@ -1,6 +1,6 @@
 /* test_core_readiness.c — the training and readiness rules (R-PLAN-3;
  * modules-spec §M7; seed 000 ch. 9: two qualified people per key position;
- * seed 004 §7.4.2: 48 hours a year), by table: a training counts from its
+ * seed 004 §7.5.2: 48 hours a year), by table: a training counts from its
  * instant (1 ms before: not yet) until 1 ms before the same instant twelve
  * calendar months later (at it: no longer), including 29 February; a person
  * is qualified with one of the position's roles and a training that counts;

@@ -1,5 +1,5 @@
 /* test_policy_readiness.c — the `readiness:` policy section (R-PLAN-3;
- * seed 000 ch. 9: two qualified people per key position; seed 004 §7.4.2: 48
+ * seed 000 ch. 9: two qualified people per key position; seed 004 §7.5.2: 48
  * training hours a year), by table: the defaults when the section is absent,
  * positions read with their roles and minimum, and every bad value refused
  * with its line (what `opsdesk policy check` prints). */

@@ -1,5 +1,5 @@
 -- 0026: training records (培训记录; research/modules-spec.md §M7, seed 000
--- ch. 9, seed 004 §7.4.2): one row per person per training: the topic, its
+-- ch. 9, seed 004 §7.5.2): one row per person per training: the topic, its
 -- length in minutes (the API speaks hours), the date it was held and,
 -- optionally, the emergency plan it trained.  Qualification and annual
 -- hours are computed (core/readiness.h), not stored.  Portable SQL.
