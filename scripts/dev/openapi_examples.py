@@ -399,6 +399,10 @@ def run(s, samples):
     call("GET", "/api/v1/incidents/%d/plans" % l1_inc, token=pe)
     pl = call("GET", "/api/v1/plans/%d" % pid, token=pe)
     call("PATCH", "/api/v1/plans/%d" % pid, {"version": pl["version"], "fields": {"review_months": 1}}, token=pe)
+    call("POST", "/api/v1/trainings", {"user_id": pe_id, "topic": "数据库故障应急预案培训", "hours": 3.5,
+                                       "held_at": "2026-01-05T09:00:00Z", "plan_id": pid}, token=pe)
+    call("GET", "/api/v1/trainings?user_id=%d" % pe_id, token=pe)
+    call("GET", "/api/v1/readiness", token=pe)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},

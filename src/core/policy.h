@@ -212,6 +212,24 @@ typedef struct od_sla_targets {
     int32_t budget_alert_permille; /* remaining monthly budget below this → alert (500) */
 } od_sla_targets;
 
+/* A key position (关键岗位; seed 000 ch. 9): the roles that may hold it and
+ * how many qualified people it needs (`readiness: positions:`). */
+#define OD_POSITION_MAX 32
+#define OD_POSITION_KEY_LEN 64
+#define OD_POSITION_NAME_LEN 128
+typedef struct od_position {
+    char key[OD_POSITION_KEY_LEN];
+    char name_zh[OD_POSITION_NAME_LEN];
+    char name_en[OD_POSITION_NAME_LEN];
+    od_roleset roles;
+    int min_qualified;
+} od_position;
+typedef struct od_readiness_policy {
+    int annual_hours; /* seed 004 §7.5.2: 48 */
+    size_t n_positions;
+    od_position positions[OD_POSITION_MAX];
+} od_readiness_policy;
+
 typedef struct od_policy {
     char *name; /* free text, e.g. "seed 000 default" */
     od_category *categories;
@@ -252,6 +270,9 @@ typedef struct od_policy {
     struct od_kernel *kernel;
     /* R-SLA-1: the `sla:` section (defaults: seed 004 table 3.1.7) */
     od_sla_targets sla;
+    /* The `readiness:` section (core/readiness.h; seed 000 ch. 9, seed 004
+     * §7.4.2 two per key position, §7.5.2 48 hours): key positions and the annual training hours. */
+    od_readiness_policy readiness;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used

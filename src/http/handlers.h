@@ -56,6 +56,8 @@ H(plan_list) H(plan_create) H(plan_get) H(plan_patch) H(plan_version_create) H(p
 H(plan_overdue) H(incident_plans)
 /* who a problem may be assigned to (h_problem_assignable.c) */
 H(problem_assignable)
+/* training records and readiness (h_training.c) */
+H(training_list) H(training_create) H(readiness_get)
 #undef H
     /* clang-format on */
 

@@ -211,6 +211,10 @@ const od_route od_routes[] = {
      "one plan version with its HTML"},
     {"GET", "/api/v1/incidents/{id}/plans", P(INCIDENT_READ), od_h_incident_plans,
      "the emergency plans that apply to an incident"},
+    /* training records and readiness (research/modules-spec.md §M7; docs/plans.md) */
+    {"GET", "/api/v1/trainings", P(RECORD_READ), od_h_training_list, "list training records"},
+    {"POST", "/api/v1/trainings", P(RECORD_WRITE), od_h_training_create, "record a training"},
+    {"GET", "/api/v1/readiness", P(RECORD_READ), od_h_readiness_get, "key-position gaps and training hours"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

@@ -473,6 +473,7 @@ enum {
     TK_CLOCKS,
     TK_SLA,
     TK_DUTIES,
+    TK_READINESS,
     TK__COUNT
 };
 
@@ -501,7 +502,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
                           "workflows",
                           "clocks",
                           "sla",
-                          "duties"},
+                          "duties",
+                          "readiness"},
                 .n = TK__COUNT};
     if (!od_pl_map_fields(c, root, "policy", &f))
         return;
@@ -539,6 +541,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
         od_pl_load_events(c, pol, f.val[TK_EVENTS]);
     if (f.val[TK_DUTIES])
         od_pl_load_duties(c, pol, f.val[TK_DUTIES]);
+    if (f.val[TK_READINESS])
+        od_pl_load_readiness(c, pol, f.val[TK_READINESS]);
     const node *ksec[OD_PL_KSEC__COUNT] = {f.val[TK_CALENDARS],  f.val[TK_MATRICES],  f.val[TK_APPROVALS],
                                            f.val[TK_CHECKLISTS], f.val[TK_WORKFLOWS], f.val[TK_CLOCKS]};
     od_pl_load_kernel(c, pol, ksec);

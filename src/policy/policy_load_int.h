@@ -106,6 +106,8 @@ void od_pl_load_events(ctx *c, od_policy *pol, const node *v);
 void od_pl_load_sla(ctx *c, od_policy *pol, const node *v); /* policy_load_sla.c */
 /* policy_load_duties.c: the `duties:` section (core/duties.h) */
 void od_pl_load_duties(ctx *c, od_policy *pol, const node *v);
+/* policy_load_readiness.c: the `readiness:` section (core/readiness.h) */
+void od_pl_load_readiness(ctx *c, od_policy *pol, const node *v);
 
 /* The workflow kernel's sections (policy_load_kernel.c), in the order of
  * od_kernel.sections' bits. */

@@ -244,6 +244,11 @@ SAMPLES = {
     "POST /api/v1/plans/{id}/versions": dict(user="plan", ids=lambda t: [t.plan], body=lambda t: {
         "body": "# 坏输入预案\n\n步骤 %d" % unique()},
         read=lambda t, r: "/api/v1/plans/%d/versions/%d" % (t.plan, r["number"])),
+    # training records (docs/plans.md "Training and readiness"): written as plans are
+    "POST /api/v1/trainings": dict(user="plan", body=lambda t: {
+        "user_id": t.uid["plan"], "topic": "坏输入培训 %d" % unique(), "hours": 1.5,
+        "held_at": "2020-01-01T00:00:00Z"},
+        read=lambda t, r: "/api/v1/trainings?user_id=%d" % t.uid["plan"]),
     "POST /api/v1/problems": dict(user="pm", body=lambda t: {
         "title": "坏输入问题 %d" % unique(), "tier": "line2", "department": "运行部", "requester_id": t.uid["lead"],
         "drill": False, "fields": {"description": "描述", "impact": "high", "urgency": "low", "domain": "database"}},

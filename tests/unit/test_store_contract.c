@@ -1475,6 +1475,124 @@ static void plans_store(void **state)
 /* The CMDB list's keyset page and capped totals (queries_lists.h): ids
  * above the cursor in id order, a leading category served by its index, a
  * count that stops at its cap; the same on every backend. */
+/* training records and readiness (migration 0026, queries_training.h;
+ * docs/plans.md "Training and readiness") */
+static void training_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t u1 = 0, u2 = 0, u3 = 0, pln = 0, t[4] = {0}, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "trn1", &u1, &e), OD_OK);
+    assert_int_equal(user_row(tx, "trn2", &u2, &e), OD_OK);
+    assert_int_equal(user_row(tx, "trn3", &u3, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e,
+                                OD_BINDS(OD_INT((int64_t)1), OD_INT((int64_t)2), OD_INT(u3))),
+                     OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-2026-000009", &pln, &e), OD_OK);
+    /* u1: held at 1000 (with the plan), 2000, 2000; u3 (disabled): 1500 */
+    static const int64_t held[4] = {1000, 2000, 2000, 1500};
+    for (int i = 0; i < 4; i++) {
+        int64_t uid = i == 3 ? u3 : u1;
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_TRN_INSERT, &t[i], &e,
+                         OD_BINDS(OD_INT(uid), OD_TEXT("演练培训"), OD_INT((int64_t)(30 * (i + 1))),
+                                  OD_INT(held[i]), OD_INT_OR_NULL(pln, i == 0), OD_TEXT("eng"),
+                                  OD_INT((int64_t)5000))),
+            OD_OK);
+        assert_true(t[i] > 0);
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_TRN_GET, &r, &e, OD_BINDS(OD_INT(t[0]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), t[0]);
+    assert_int_equal(od_rows_int(r, 1), u1);
+    assert_string_equal(od_rows_text(r, 2), "trn1");
+    assert_string_equal(od_rows_text(r, 4), "演练培训");
+    assert_int_equal(od_rows_int(r, 5), 30);
+    assert_int_equal(od_rows_int(r, 6), 1000);
+    assert_int_equal(od_rows_int(r, 7), pln);
+    assert_string_equal(od_rows_text(r, 8), "eng");
+    od_rows_close(r);
+    /* list: newest held_at first, then the newest id; by user; paged */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_TRN_COUNT, &n, &e, OD_BINDS(OD_INT(u1), OD_INT(u1))), OD_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_TRN_COUNT, &n, &e, OD_BINDS(OD_INT(u2), OD_INT(u2))), OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_TRN_COUNT, &n, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)0))), OD_OK);
+    assert_true(n >= 4);
+    const int64_t want[3] = {t[2], t[1], t[0]};
+    for (int off = 0; off < 3; off++) {
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_TRN_LIST, &r, &e,
+                        OD_BINDS(OD_INT(u1), OD_INT(u1), OD_INT((int64_t)1), OD_INT((int64_t)off))),
+            OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), want[off]);
+        assert_true(off != 1 || od_rows_null(r, 7)); /* no plan */
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_false(row);
+        od_rows_close(r);
+    }
+    /* the user a training is for, and the kind of the record plan_id names */
+    assert_int_equal(od_tx_query(tx, OD_Q_TRN_USER, &r, &e, OD_BINDS(OD_INT(u3))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 1), 1);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_TRN_USER, &r, &e, OD_BINDS(OD_INT((int64_t)999999))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_TRN_PLAN_KIND, &r, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "plan");
+    od_rows_close(r);
+    /* readiness rows in [from, to] (both included): enabled users only, one
+     * row with NULL held_at for a user without trainings in range */
+    static const struct {
+        int64_t from, to;
+        int u1_rows; /* trainings of u1 in range */
+    } rg[] = {{1000, 2000, 3}, {1001, 2000, 2}, {1000, 1999, 1}, {2001, 3000, 0}};
+    for (size_t k = 0; k < sizeof rg / sizeof *rg; k++) {
+        int got1 = 0, got2 = 0, got3 = 0, null1 = 0;
+        int64_t last_held = -1;
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_TRN_READINESS, &r, &e, OD_BINDS(OD_INT(rg[k].from), OD_INT(rg[k].to))),
+            OD_OK);
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            int64_t uid = od_rows_int(r, 0);
+            if (uid == u1) {
+                if (od_rows_null(r, 4))
+                    null1++;
+                else {
+                    got1++;
+                    assert_true(od_rows_int(r, 4) >= last_held); /* by held_at */
+                    last_held = od_rows_int(r, 4);
+                }
+            } else if (uid == u2) {
+                got2++;
+                assert_true(od_rows_null(r, 4));
+                assert_true(od_rows_null(r, 5));
+                assert_string_equal(od_rows_text(r, 1), "trn2");
+            } else if (uid == u3)
+                got3++;
+        }
+        od_rows_close(r);
+        assert_int_equal(got1, rg[k].u1_rows);
+        assert_int_equal(null1, rg[k].u1_rows ? 0 : 1);
+        assert_int_equal(got2, 1);
+        assert_int_equal(got3, 0); /* disabled */
+    }
+    od_tx_rollback(tx);
+}
+
 static void list_cursor_and_capped_count(void **state)
 {
     fx *f = *state;
@@ -1549,6 +1667,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(event_dedup_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(training_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -1,0 +1,40 @@
+/* training.h — training records and readiness (培训与就绪;
+ * research/modules-spec.md §M7, docs/plans.md "Training and readiness"):
+ * one record per person per training (topic, hours, date, optionally the
+ * emergency plan trained), and the readiness view computed from them and the
+ * policy's `readiness:` section with the rules of core/readiness.h. */
+#ifndef OD_APP_TRAINING_H
+#define OD_APP_TRAINING_H
+
+#include "app/app.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define OD_TRAINING_TOPIC_MAX 200
+
+typedef struct od_training_input {
+    int64_t user_id;
+    const char *topic;   /* 1..OD_TRAINING_TOPIC_MAX characters */
+    double hours;        /* > 0, at most 24, rounded to the minute */
+    const char *held_at; /* RFC 3339, not after now */
+    int64_t plan_id;     /* 0 = none; else a record of kind plan */
+} od_training_input;
+
+/* Records a training (one transaction, audited "training.create").
+ * 422 naming the field: unknown or disabled user, empty topic, hours out of
+ * range, held_at unreadable or in the future, plan_id not a plan.
+ * *out = the training. */
+OD_NODISCARD od_err od_training_create(od_app *a, const od_principal *who, const od_training_input *in,
+                                       json_t **out, od_error *e);
+/* {items, total, limit, offset}: trainings (of user_id, 0 = everyone),
+ * the most recent first. */
+OD_NODISCARD od_err od_training_list(od_app *a, const od_principal *who, int64_t user_id, int64_t limit,
+                                     int64_t offset, json_t **out, od_error *e);
+/* The readiness at now: every key position of the policy with its
+ * qualified people and whether it is a gap (fewer than min_qualified), the
+ * gaps, and the enabled people whose training hours in the last twelve
+ * months fall short of the annual hours. */
+OD_NODISCARD od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e);
+
+#endif

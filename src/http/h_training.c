@@ -1,0 +1,55 @@
+/* h_training.c — handlers of training records and readiness
+ * (/api/v1/trainings, /api/v1/readiness; research/modules-spec.md §M7,
+ * docs/plans.md "Training and readiness").  Shape checks here; rules in
+ * app/training.h. */
+#include "app/training.h"
+#include "http/handlers.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+od_err od_h_training_list(od_req *r)
+{
+    int64_t limit, offset, user_id = 0;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (rc)
+        return rc;
+    const char *u = od_req_query(r, "user_id");
+    if (u) {
+        char *end = NULL;
+        long long v = strtoll(u, &end, 10);
+        if (!*u || *end || v <= 0)
+            return od_error_set(&r->err, OD_E_INVALID, "user_id",
+                                "user_id 须为正整数 (user_id must be a positive integer)");
+        user_id = v;
+    }
+    json_t *out = NULL;
+    rc = od_training_list(r->app, &r->who, user_id, limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_training_create(od_req *r)
+{
+    static const od_field f[] = {
+        {"user_id", OD_JT_INT, true, 0},  {"topic", OD_JT_TEXT, true, OD_TRAINING_TOPIC_MAX},
+        {"hours", OD_JT_NUMBER, true, 0}, {"held_at", OD_JT_TIME, true, 0},
+        {"plan_id", OD_JT_INT, false, 0}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    od_training_input in = {.user_id = od_req_int(r, "user_id", 0),
+                            .topic = od_req_str(r, "topic"),
+                            .hours = json_number_value(od_req_get(r, "hours")),
+                            .held_at = od_req_str(r, "held_at"),
+                            .plan_id = od_req_int(r, "plan_id", 0)};
+    rc = od_training_create(r->app, &r->who, &in, &out, &r->err);
+    return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_readiness_get(od_req *r)
+{
+    json_t *out = NULL;
+    od_err rc = od_readiness_get(r->app, &r->who, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
