@@ -2,8 +2,10 @@
 // (GET /api/v1/cis?q=…, debounced) instead of loading a fixed first page:
 // with more CIs than one page, the last CI is found by typing its name, a
 // chosen CI stays chosen (and drives the prediction) while the search
-// changes, and a search that matches nothing says so (R-INC-1, R-CMDB-1;
-// probe-ui #26). A screenshot goes to tests/e2e/artifacts/.
+// changes, and a search that matches nothing says so; the regrade form's
+// CI list searches the same way and keeps the incident's CIs selected
+// (R-INC-2, R-INC-4, R-CI-1; probe-ui #26). A screenshot goes to
+// tests/e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -80,5 +82,26 @@ test('the picker shows one page, then finds the CI beyond it on the server', asy
   const id = Number(new URL(page.url()).hash.split('/').pop());
   const inc = await srv.must('GET', `/api/v1/incidents/${id}`, undefined, srv.tokens.zhang);
   assert.deepEqual(inc.cis.map((c) => c.id ?? c), [S['pick-srv-060']]);
+  S.inc = id;
   assert.deepEqual(errors, [], 'no page errors');
+});
+
+test('regrade: the CI list searches the server too, and keeps the CIs already chosen', async () => {
+  await page.click('[data-testid=regrade] summary');
+  const opts = () => page.$$eval('[data-testid=form-regrade] select[name=ci_ids] option', (os) => os.map((o) => [Number(o.value), o.selected]));
+  await page.waitForSelector('[data-testid=form-regrade] select[name=ci_ids] option', { ...WAIT, state: 'attached' });
+  const first = await opts();
+  assert.equal(first.length, 51, 'the incident\'s CI, then the first page of 50');
+  assert.deepEqual(first[0], [S['pick-srv-060'], true], 'the incident\'s own CI first, selected');
+  await page.fill('[data-testid=form-regrade] input[name=ci_q]', 'pick-srv-059');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=form-regrade] select[name=ci_ids] option').length === 2, null, WAIT);
+  assert.deepEqual(await opts(), [[S['pick-srv-060'], true], [S['pick-srv-059'], false]]);
+  await page.selectOption('[data-testid=form-regrade] select[name=ci_ids]', [String(S['pick-srv-060']), String(S['pick-srv-059'])]);
+  await page.fill('[data-testid=form-regrade] textarea[name=reason]', '还影响了另一台服务器');
+  await page.click('[data-testid=form-regrade] button[type=submit]');
+  await page.waitForFunction(async ([id, want]) => {
+    const r = await fetch(`/api/v1/incidents/${id}`);
+    const j = await r.json();
+    return j.cis && j.cis.map((c) => c.id).sort((a, b) => a - b).join() === want;
+  }, [S.inc, [S['pick-srv-059'], S['pick-srv-060']].sort((a, b) => a - b).join()], WAIT);
 });
