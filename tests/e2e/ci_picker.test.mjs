@@ -105,3 +105,21 @@ test('regrade: the CI list searches the server too, and keeps the CIs already ch
     return j.cis && j.cis.map((c) => c.id).sort((a, b) => a - b).join() === want;
   }, [S.inc, [S['pick-srv-059'], S['pick-srv-060']].sort((a, b) => a - b).join()], WAIT);
 });
+
+test('CI page: the relation target is searched on the server, so the 60th CI can be the target', async () => {
+  await page.goto(srv.base + `/#/cmdb/${S['pick-srv-001']}`);
+  await page.waitForSelector('select[name=rel_target] option', { ...WAIT, state: 'attached' });
+  const targets = () => page.$$eval('select[name=rel_target] option', (os) => os.map((o) => Number(o.value)));
+  const first = await targets();
+  assert.equal(first.length, 49, 'the first page of 50 less the CI itself');
+  assert.ok(!first.includes(S['pick-srv-060']) && !first.includes(S['pick-srv-001']));
+  await page.fill('input[name=rel_target_q]', 'pick-srv-060');
+  await page.waitForFunction(() => document.querySelectorAll('select[name=rel_target] option').length === 1, null, WAIT);
+  assert.deepEqual(await targets(), [S['pick-srv-060']]);
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction(async ([id, want]) => {
+    const r = await fetch(`/api/v1/cis/${id}`);
+    const j = await r.json();
+    return JSON.stringify(j).includes(`"target_id":${want}`);
+  }, [S['pick-srv-001'], S['pick-srv-060']], WAIT);
+});
