@@ -58,10 +58,22 @@ export async function ciView(ctx, [id]) {
   const relErr = h('p', { class: 'error', role: 'alert', hidden: true });
   let relForm = null;
   if (mayWrite()) {
-    const all = (await get('/api/v1/cis?limit=500')).items.filter((c) => c.id !== ci.id);
+    // the target is searched on the server (GET /api/v1/cis?q=…, debounced):
+    // every CI of a large CMDB can be reached, not only a first page
     const type = select(RELS.map((r) => [r, relName(r)]), 'depends_on');
-    const target = select(all.map((c) => [String(c.id), c.name]), '');
-    relForm = h('form', { class: 'filters' }, field(t('cmdb.rel_type'), type), field(t('cmdb.rel_target'), target), h('button', { type: 'submit' }, t('cmdb.add_relation')), relErr);
+    const target = h('select', { name: 'rel_target' });
+    const targetQ = h('input', { type: 'search', name: 'rel_target_q' });
+    let seq = 0;
+    let timer = null;
+    const search = async () => {
+      const my = ++seq;
+      const r = await get('/api/v1/cis' + qs({ q: targetQ.value.trim(), limit: 50 }));
+      if (my !== seq) return;
+      clear(target, (r.items || []).filter((c) => c.id !== ci.id).map((c) => h('option', { value: String(c.id) }, c.name)));
+    };
+    targetQ.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => search().catch((e) => showError(relErr, e)), 250); });
+    await search();
+    relForm = h('form', { class: 'filters' }, field(t('cmdb.rel_type'), type), field(t('inc.ci_filter'), targetQ), field(t('cmdb.rel_target'), target), h('button', { type: 'submit' }, t('cmdb.add_relation')), relErr);
     relForm.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       try {

@@ -9,7 +9,7 @@
 // told, on which channel, when, and what failed (in red, with the reason)
 // comes from the incident's messages.  Also the printable report (A4).
 import { t, tOr, bi } from '../i18n.js';
-import { get, post, put as apiPut, patch as apiPatch } from '../api.js';
+import { get, post, qs, put as apiPut, patch as apiPatch } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, showError, levelBadge, gradeBadge, gradeName, respBadge, stateBadge, badge, levelName,
   respName, sevName, roleName, dlName, reportName, fieldName, fmtTime, countdown, localInputToIso, isoToLocalInput, button,
@@ -284,19 +284,35 @@ export async function incidentView(ctx, [id]) {
     const sev = select([['severe', sevName('severe')], ['moderate', sevName('moderate')], ['minor', sevName('minor')]], inc.severity, { name: 'severity' });
     const resp = select(['R1', 'R2', 'R3', 'NG'].map((r) => [r, respName(r)]), inc.response_level, { name: 'response_level' });
     const ciSel = h('select', { name: 'ci_ids', multiple: true, size: 6 });
+    const ciQ = h('input', { type: 'search', name: 'ci_q' });
     const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 2000 });
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
     const form = h('form', { class: 'form', 'data-testid': 'form-regrade', novalidate: true },
-      field(t('inc.severity'), sev), field(t('inc.response'), resp), field(t('inc.cis'), ciSel, { hint: t('regrade.ci_hint') }),
+      field(t('inc.severity'), sev), field(t('inc.response'), resp), field(t('inc.ci_filter'), ciQ), field(t('inc.cis'), ciSel, { hint: t('regrade.ci_hint') }),
       field(t('regrade.reason'), reason, { required: true }), err, h('button', { type: 'submit', class: 'primary' }, t('regrade.submit')));
     const box = h('details', { class: 'panel', 'data-testid': 'regrade', open: regradeOpen }, h('summary', {}, h('strong', {}, t('regrade.title'))), form);
+    // the options: the selected CIs (at first the incident's own) first, then
+    // the server's answer to the search (GET /api/v1/cis?q=…, debounced), so
+    // a CI beyond any first page can be added and none is dropped unseen
+    const known = new Map(inc.cis.map((c) => [c.id, c]));
+    let searchSeq = 0;
+    let timer = null;
+    const search = async () => {
+      const my = ++searchSeq;
+      const r = await get('/api/v1/cis' + qs({ q: ciQ.value.trim(), limit: 50 }));
+      if (my !== searchSeq) return;
+      const picked = ciSel.options.length ? [...ciSel.selectedOptions].map((o) => Number(o.value)) : inc.cis.map((c) => c.id);
+      for (const c of r.items || []) known.set(c.id, c);
+      const rest = (r.items || []).filter((c) => !picked.includes(c.id));
+      const opt = (c, on) => h('option', { value: String(c.id), selected: on }, `${c.name} (${gradeName(c.grade)})`);
+      clear(ciSel, picked.map((id) => known.get(id)).filter(Boolean).map((c) => opt(c, true)), rest.map((c) => opt(c, false)));
+    };
     const fill = async () => {
       regradeOpen = box.open;
       if (!box.open || ciSel.options.length) return;
-      const cis = (await get('/api/v1/cis?limit=500')).items;
-      const mine = new Set(inc.cis.map((c) => c.id));
-      clear(ciSel, cis.map((c) => h('option', { value: String(c.id), selected: mine.has(c.id) }, `${c.name} (${gradeName(c.grade)})`)));
+      await search();
     };
+    ciQ.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => search().catch((e2) => showError(err, e2)), 250); });
     box.addEventListener('toggle', fill);
     if (regradeOpen) fill();
     form.addEventListener('submit', async (ev) => {

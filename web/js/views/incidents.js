@@ -80,8 +80,17 @@ export async function incidentListView(ctx) {
 
 const GRADE_ORDER = { L1: 0, L2: 1, L3: 2, NG: 3 };
 
+// The CI picker asks the server (GET /api/v1/cis?q=…, debounced) rather than
+// loading a fixed first page: every CI of a large CMDB can be found and picked.
+const CI_PICK_PAGE = 50;
+const CI_PICK_DELAY = 250;
+
 export async function incidentNewView(ctx) {
-  const cis = (await get('/api/v1/cis?limit=500')).items;
+  const first = await get('/api/v1/cis' + qs({ limit: CI_PICK_PAGE }));
+  let cis = first.items || [];
+  let found = { total: first.total, shown: cis.length };
+  const cmdbEmpty = !cis.length;
+  const known = new Map(cis.map((c) => [c.id, c])); // every CI seen, so a chosen one stays shown
   const title = h('input', { name: 'title', maxlength: 300 });
   const sevDefs = (await get('/api/v1/policy/categories').catch(() => ({}))).severities || {};
   const sevDef = h('div', { class: 'sev-def note', 'data-testid': 'sev-def', 'aria-live': 'polite' });
@@ -99,22 +108,41 @@ export async function incidentNewView(ctx) {
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
 
   function renderCis() {
-    const q = ciFilter.value.trim().toLowerCase();
+    // the chosen CIs first (whatever the search), then this search's answer
+    const list = [...chosen].map((id) => known.get(id)).filter(Boolean).concat(cis.filter((c) => !chosen.has(c.id)));
     clear(ciBox, h('legend', {}, t('inc.cis'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
-      cis.filter((c) => !q || c.name.toLowerCase().includes(q) || (c.department || '').toLowerCase().includes(q) || chosen.has(c.id))
-        .map((c) => {
-          const cb = h('input', { type: 'checkbox', value: String(c.id), id: 'ci-' + c.id, checked: chosen.has(c.id) });
-          cb.addEventListener('change', () => { if (cb.checked) chosen.add(c.id); else chosen.delete(c.id); predict(); });
-          return h('div', { class: 'ci-opt' }, cb, h('label', { for: cb.id }, c.name, ' ', gradeBadge(c.grade), h('small', {}, ' ' + (c.department || ''))));
-        }));
-    if (!cis.length) ciBox.append(h('p', { class: 'note' }, t('inc.no_cis'), ' ', h('a', { href: '#/cmdb/new' }, t('cmdb.new'))));
+      list.map((c) => {
+        const cb = h('input', { type: 'checkbox', value: String(c.id), id: 'ci-' + c.id, checked: chosen.has(c.id) });
+        cb.addEventListener('change', () => { if (cb.checked) chosen.add(c.id); else chosen.delete(c.id); predict(); });
+        return h('div', { class: 'ci-opt' }, cb, h('label', { for: cb.id }, c.name, ' ', gradeBadge(c.grade), h('small', {}, ' ' + (c.department || ''))));
+      }));
+    if (cmdbEmpty) ciBox.append(h('p', { class: 'note' }, t('inc.no_cis'), ' ', h('a', { href: '#/cmdb/new' }, t('cmdb.new'))));
+    else if (!found.shown && ciFilter.value.trim()) ciBox.append(h('p', { class: 'note', 'data-testid': 'ci-pick-none' }, t('inc.ci_none_match')));
+    else if (found.total > found.shown) ciBox.append(h('p', { class: 'note', 'data-testid': 'ci-pick-more' }, t('inc.ci_more', { n: found.shown, total: found.total })));
   }
-  ciFilter.addEventListener('input', renderCis);
+  let searchSeq = 0;
+  let timer = null;
+  async function searchCis() {
+    const my = ++searchSeq;
+    const q = ciFilter.value.trim();
+    try {
+      const r = await get('/api/v1/cis' + qs({ q, limit: CI_PICK_PAGE }));
+      if (my !== searchSeq || !ctx.alive()) return; // a later search answers instead
+      cis = r.items || [];
+      for (const c of cis) known.set(c.id, c);
+      found = { total: r.total, shown: cis.length };
+      ciBox.dataset.q = q;
+      renderCis();
+    } catch (e) {
+      if (my === searchSeq) showError(err, e);
+    }
+  }
+  ciFilter.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(searchCis, CI_PICK_DELAY); });
 
   let seq = 0;
   async function predict() {
     const my = ++seq;
-    const picked = cis.filter((c) => chosen.has(c.id)).sort((a, b) => GRADE_ORDER[a.grade] - GRADE_ORDER[b.grade]);
+    const picked = [...chosen].map((id) => known.get(id)).filter(Boolean).sort((a, b) => GRADE_ORDER[a.grade] - GRADE_ORDER[b.grade]);
     if (!picked.length) {
       clear(prediction, h('p', { class: 'note' }, t('inc.pick_ci_first')));
       return;
