@@ -263,8 +263,13 @@ class Cluster(unittest.TestCase):
         self.advance(self.nodes[2], 11 * 60)
         self.wait_fired()
         where = "incident_id BETWEEN %d AND %d" % (min(ids), max(ids))
-        self.assertEqual(self.one("SELECT COUNT(*) FROM incident_timeline WHERE kind = 'deadline_missed' AND "
-                                  "text LIKE '%%first_report%%' AND " + where), 100)
+        missed = ("SELECT COUNT(*) FROM incident_timeline WHERE kind = 'deadline_missed' AND "
+                  "text LIKE '%%first_report%%' AND " + where)
+        # the nodes fire on their own threads: wait (bounded) for the firing to land, then count exactly
+        until = time.time() + 60
+        while time.time() < until and self.one(missed) < 100:
+            time.sleep(0.5)
+        self.assertEqual(self.one(missed), 100)
         deadline = time.time() + 120
         while time.time() < deadline and self.one(
                 "SELECT COUNT(*) FROM outbox WHERE status <> 'sent' AND id IN (%s)" % ",".join(map(str, msgs))):
