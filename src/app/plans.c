@@ -296,33 +296,12 @@ static od_err plan_json(od_tx *tx, json_t *rec, int64_t now, od_error *e)
 
 static od_err must_be_plan(json_t *rec, int64_t id, od_error *e)
 {
-    const char *k = json_string_value(json_object_get(rec, "kind"));
-    if (k && strcmp(k, "plan") == 0)
-        return OD_OK;
-    return od_error_set(e, OD_E_NOT_FOUND, NULL, "预案 %lld 不存在 (plan %lld not found)", (long long)id,
-                        (long long)id);
+    return od_rec_must_be(rec, id, "plan", "预案", "plan", e);
 }
 
 od_err od_plan_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
-    *out = NULL;
-    od_tx *tx = NULL;
-    od_rec x = {0};
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
-    if (rc)
-        return rc;
-    rc = od_rec_load(tx, who, id, &x, e);
-    if (!rc)
-        rc = must_be_plan(x.o, id, e);
-    if (!rc)
-        rc = plan_json(tx, x.o, od_app_now(a), e);
-    if (!rc) {
-        *out = x.o;
-        x.o = NULL;
-    }
-    od_rec_free(&x);
-    od_tx_rollback(tx);
-    return rc;
+    return od_rec_get_typed(a, who, id, "plan", "预案", "plan", plan_json, out, e);
 }
 
 od_err od_plan_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out, od_error *e)

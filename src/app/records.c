@@ -592,3 +592,36 @@ od_err od_record_timeline(od_app *a, const od_principal *who, int64_t id, const 
 {
     return od_rec_view(a, who, id, timeline_fill, pg, out, e);
 }
+
+od_err od_rec_must_be(json_t *rec, int64_t id, const char *kind, const char *what_zh, const char *what_en,
+                      od_error *e)
+{
+    const char *k = json_string_value(json_object_get(rec, "kind"));
+    if (k && strcmp(k, kind) == 0)
+        return OD_OK;
+    return od_error_set(e, OD_E_NOT_FOUND, NULL, "%s %lld 不存在 (%s %lld not found)", what_zh, (long long)id,
+                        what_en, (long long)id);
+}
+
+od_err od_rec_get_typed(od_app *a, const od_principal *who, int64_t id, const char *kind, const char *what_zh,
+                        const char *what_en, od_rec_decorate decorate, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_rec x = {0};
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_rec_load(tx, who, id, &x, e);
+    if (!rc)
+        rc = od_rec_must_be(x.o, id, kind, what_zh, what_en, e);
+    if (!rc)
+        rc = decorate(tx, x.o, od_app_now(a), e);
+    if (!rc) {
+        *out = x.o;
+        x.o = NULL;
+    }
+    od_rec_free(&x);
+    od_tx_rollback(tx);
+    return rc;
+}

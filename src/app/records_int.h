@@ -22,6 +22,16 @@ typedef struct od_rec {
  * NULL = no scope check).  Free with od_rec_free. */
 OD_NODISCARD od_err od_rec_load(od_tx *tx, const od_principal *who, int64_t id, od_rec *x, od_error *e);
 void od_rec_free(od_rec *x);
+/* OD_OK if rec (a record's JSON) is of kind, else OD_E_NOT_FOUND naming
+ * record id by the module's names (what_zh, what_en). */
+OD_NODISCARD od_err od_rec_must_be(json_t *rec, int64_t id, const char *kind, const char *what_zh,
+                                   const char *what_en, od_error *e);
+/* A module's GET: record id of kind for who, in one read transaction, with
+ * its typed part added by decorate(tx, record JSON, now). */
+typedef od_err (*od_rec_decorate)(od_tx *tx, json_t *rec, int64_t now, od_error *e);
+OD_NODISCARD od_err od_rec_get_typed(od_app *a, const od_principal *who, int64_t id, const char *kind,
+                                     const char *what_zh, const char *what_en, od_rec_decorate decorate,
+                                     json_t **out, od_error *e);
 /* Begins a write transaction and loads record id for who (od_rec_load); on
  * an error nothing is left open. */
 OD_NODISCARD od_err od_rec_begin(od_app *a, const od_principal *who, int64_t id, od_tx **tx, od_rec *x,
