@@ -719,8 +719,13 @@ static int serve(int argc, char **argv, bool key_new)
         return 1;
     }
     a->dispatcher = disp;
-    od_info("opsdesk serving on %s://%s (db %s, policy %s%s, node %s)", o.tls_cert ? "https" : "http",
-            o.listen, od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "", node_id);
+    /* the address as bound: HOST:0 names the port the kernel chose */
+    char bound[300];
+    const char *colon = strrchr(o.listen, ':');
+    snprintf(bound, sizeof bound, "%.*s:%u", (int)(colon ? colon - o.listen : (ptrdiff_t)strlen(o.listen)),
+             o.listen, od_server_port(srv));
+    od_info("opsdesk serving on %s://%s (db %s, policy %s%s, node %s)", o.tls_cert ? "https" : "http", bound,
+            od_app_store_path(a), a->policy_source, test_clock ? ", TEST CLOCK" : "", node_id);
     int sig = 0;
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
         reload_policy(a, opt(argc, argv, "--policy"));

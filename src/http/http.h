@@ -105,6 +105,8 @@ OD_NODISCARD od_err od_server_reload_tls(od_server *s, od_error *e);
 void od_server_stop(od_server *s);
 /* True when the server speaks TLS (session cookies get Secure). */
 bool od_server_tls(const od_server *s);
+/* The port the server listens on: the one the kernel chose for --listen HOST:0. */
+unsigned od_server_port(const od_server *s);
 /* The CSRF token of a browser session: a keyed hash of the session token,
  * so it needs no storage and cannot be derived without the HttpOnly cookie. */
 void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX]);

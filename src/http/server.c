@@ -74,6 +74,12 @@ bool od_server_tls(const od_server *s)
     return s->tls != NULL;
 }
 
+unsigned od_server_port(const od_server *s)
+{
+    const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    return i ? i->port : 0;
+}
+
 void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX])
 {
     static const char key[] = "opsdesk-csrf-token-v1"; /* domain separation, not a secret */
@@ -923,9 +929,12 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
                 e, OD_E_IO, "listen",
                 "无法监听 %s：本机没有这个地址 (cannot listen on %s: no such address on this machine)",
                 o->listen, o->listen);
-        return od_error_set(e, OD_E_IO, "listen",
-                            "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)", o->listen,
-                            o->listen);
+        if (err == EADDRINUSE)
+            return od_error_set(e, OD_E_IO, "listen",
+                                "无法监听 %s（端口被占用？）(cannot listen on %s: port in use?)", o->listen,
+                                o->listen);
+        return od_error_set(e, OD_E_IO, "listen", "无法监听 %s：%s (cannot listen on %s: %s)", o->listen,
+                            strerror(err), o->listen, strerror(err));
     }
     if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
         od_server_stop(s);

@@ -7,6 +7,7 @@ plain HTTP on a non-loopback address logs a warning (R-SEC-SYS-1: passwords
 and tokens must not cross the network in clear)."""
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -247,37 +248,31 @@ class Warnings(unittest.TestCase):
         p = subprocess.Popen(args, env=s.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         return s, p
 
-    def wait_listen(self, port, p):
-        deadline = time.time() + 30
-        while time.time() < deadline and p.poll() is None:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-
     def serve_all(self, *extra):
-        """A server on 0.0.0.0 at a free port; another port when a parallel
-        test took the one found free (harness.PORT_TAKEN)."""
-        for _ in range(5):
-            port = harness.free_port()
-            s, p = self.serve("0.0.0.0:%d" % port, *extra)
-            self.wait_listen(port, p)
-            if p.poll() is None:
-                return s, p, port
-            out, _ = p.communicate(timeout=60)
-            s.cleanup()
-            if harness.PORT_TAKEN not in out:
-                self.fail("server exited: %s" % out)
-        self.fail("no free port in five tries")
+        """A server on 0.0.0.0 at a port the kernel chooses (HOST:0): no
+        port is probed first, so none can be taken in between.  Returns the
+        server, the process, the port its log line names and the lines
+        printed up to it."""
+        s, p = self.serve("0.0.0.0:0", *extra)
+        head = []
+        for line in p.stdout:
+            head.append(line)
+            m = re.search(r"serving on https?://0\.0\.0\.0:(\d+) ", line)
+            if m:
+                return s, p, int(m.group(1)), "".join(head)
+        p.wait(timeout=60)
+        s.cleanup()
+        self.fail("server exited: %s" % "".join(head))
 
     def test_plain_http_on_all_addresses_warns(self):
-        s, p, port = self.serve_all()
+        s, p, port, head = self.serve_all()
         try:
             self.assertIsNone(p.poll(), "server exited")
+            self.assertNotEqual(port, 0)
         finally:
             p.terminate()
             out, _ = p.communicate(timeout=60)
+            out = head + out
             s.cleanup()
         self.assertEqual(p.returncode, 0, out)
         line = [ln for ln in out.splitlines() if WARNING in ln]
@@ -289,13 +284,14 @@ class Warnings(unittest.TestCase):
     def test_tls_on_all_addresses_does_not_warn(self):
         d = tempfile.mkdtemp(prefix="opsdesk-tls-")
         cert, key = make_cert(d)
-        s, p, port = self.serve_all("--tls-cert", cert, "--tls-key", key)
+        s, p, port, head = self.serve_all("--tls-cert", cert, "--tls-key", key)
         try:
             r = https(port, cert, "GET", "/healthz")
             self.assertEqual(r.status, 200)
         finally:
             p.terminate()
             out, _ = p.communicate(timeout=60)
+            out = head + out
             s.cleanup()
             shutil.rmtree(d, ignore_errors=True)
         self.assertNotIn(WARNING, out)
