@@ -65,6 +65,7 @@ test('a candidate above the CI predicts its level, provisional, with the handlin
   await page.locator('input[name=handling_department]').dispatchEvent('change');
   await page.waitForFunction(() => (document.querySelector('[data-testid=pred-handling-dept]') || {}).innerText?.includes('技术部'), null, WAIT);
   assert.deepEqual(errors, []);
+  await page.selectOption('#lang-switch', 'zh-CN'); // the choice is the user's: back for the other tests
   await ctx.close();
 });
 
@@ -84,17 +85,21 @@ test('only a candidate level (no CI) registers the incident at it, provisional, 
   await page.click('form button[type=submit].primary');
   await page.waitForURL(/#\/incidents\/\d+$/, WAIT);
   const id = Number(page.url().match(/incidents\/(\d+)$/)[1]);
-  const inc = await srv.must('GET', `/api/v1/incidents/${id}`, null, srv.tokens.zhang);
+  const inc = await srv.must('GET', `/api/v1/incidents/${id}`, undefined, srv.tokens.zhang);
   assert.equal(inc.level, 'L1');
   assert.equal(inc.level_provisional, true);
   assert.equal(inc.handling_department, '技术部');
   assert.deepEqual(inc.cis, []);
   assert.deepEqual(errors, []);
+  await page.selectOption('#lang-switch', 'zh-CN'); // the choice is the user's: back for the other tests
   await ctx.close();
 });
 
 test('the same fields in English', async () => {
-  const { ctx, page, errors } = await open('en-US');
+  const { ctx, page, errors } = await open('zh-CN');
+  await page.selectOption('#lang-switch', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en', null, WAIT);
+  await page.waitForSelector('[data-testid=cand-pick] input[type=checkbox]', WAIT);
   assert.match(await page.locator('[data-testid=cand-pick] legend').innerText(), /Candidate levels/);
   await page.check('#cand-L2');
   await page.waitForSelector('[data-testid=pred-level-prov]', WAIT);
@@ -102,5 +107,6 @@ test('the same fields in English', async () => {
   assert.match(await text(page, 'pred-from-cand'), /highest candidate/);
   assert.match(await text(page, 'pred-handling-dept'), /default handling department/);
   assert.deepEqual(errors, []);
+  await page.selectOption('#lang-switch', 'zh-CN'); // the choice is the user's: back for the other tests
   await ctx.close();
 });
