@@ -69,7 +69,7 @@ const od_route od_routes[] = {
      "apply a known error's workaround (once per pair)"},
     {"PUT", "/api/v1/incidents/{id}/handling-department", P(INCIDENT_READ), od_h_incident_handling,
      "change the handling department, with a reason (the highest level's authority)"},
-    {"GET", "/api/v1/desks", P(INCIDENT_READ), od_h_desk_list, "the reporting desks and their owners"},
+    {"GET", "/api/v1/desks", P(POLICY_READ), od_h_desk_list, "the reporting desks and their owners"},
     {"PUT", "/api/v1/desk-owners", P(CONFIG_WRITE), od_h_desk_owner, "set or clear a desk's owner"},
     /* notification: acknowledgement links, the directory, notify test */
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},

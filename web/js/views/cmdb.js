@@ -40,6 +40,7 @@ export async function cmdbListView(ctx) {
   grade.addEventListener('change', () => { offset = 0; load(); });
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')),
     h('a', { class: 'button', href: '#/cmdb-unverified', 'data-testid': 'link-unverified' }, t('rev.unverified_title')),
+    h('a', { class: 'button', href: '#/contacts', 'data-testid': 'link-contacts' }, t('contact.title')),
     mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body, pg);
   async function load() {
     const r = await get('/api/v1/cis' + qs({ ...params(), limit: PAGE, offset }));
