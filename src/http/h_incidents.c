@@ -170,6 +170,8 @@ od_err od_h_incident_review(od_req *r)
                                  {"measures", OD_JT_TEXT, false, 8000},
                                  {"result", OD_JT_TEXT, false, 8000},
                                  {"reported_to", OD_JT_ARRAY, false, 16},
+                                 /* seed 000 ch. 8 §1: 对突发事件定级和处理流程进行总结 */
+                                 {"grading_review", OD_JT_TEXT, false, 8000},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)

@@ -4,7 +4,8 @@
   with ch. 7 §2.2; R-PIR-1, R-ACT-1): by the authority of the highest level
   reached, with a reason, audited, on the timeline, both departments' heads
   told, the new one's then owed the progress and final reports, never after
-  the review;
+  the review; the review keeps the summary of the grading and the process
+  (grading_review, ch. 8 §1, audit #43);
 - the reporting desks' owners (audit #24, ch. 7 §2.1 item 3 接口负责人;
   R-NOT-3): listed with the desks, set by the system administrator, told of a
   registration by someone else, a desk without one said so on the timeline;
@@ -88,7 +89,15 @@ class HandlingChangeTest(World):
         review = {"cause_analysis": "a", "lessons": "b", "improvements": "c", "measures": "d", "result": "e"}
         err = self.assertError(self.srv.post("/api/v1/incidents/%d/review" % iid, review, token=self.tok["eng"]), 403)
         self.assertIn("技术部", err["message"])
-        self.assertStatus(self.srv.post("/api/v1/incidents/%d/review" % iid, review, token=self.tok["eng_tech"]), 200)
+        # seed 000 ch. 8 §1 (audit #43): the grading and the process summed up, kept and printed
+        review["grading_review"] = "三级定级正确；转交技术部晚了 20 分钟"
+        r = self.srv.post("/api/v1/incidents/%d/review" % iid, review, token=self.tok["eng_tech"])
+        self.assertStatus(r, 200)
+        rev = [x for x in r.json["reports"] if x["kind"] == "review"][0]
+        self.assertEqual(rev["fields"]["grading_review"], "三级定级正确；转交技术部晚了 20 分钟")
+        md = self.srv.get("/api/v1/incidents/%d/report.md" % iid, self.tok["eng"])
+        self.assertIn("定级与处理流程总结 Grading and process summary", md.raw)
+        self.assertIn("三级定级正确；转交技术部晚了 20 分钟", md.raw)
         # after the review: no more change
         self.assertError(self.put(iid, {"department": "运行部", "reason": "x"}, "opsdept"), 409)
         self.assertEqual(self.get(iid)["handling_department"], "技术部")

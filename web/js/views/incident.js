@@ -367,14 +367,18 @@ export async function incidentView(ctx, [id]) {
 
   function reviewForm() {
     const inputs = Object.fromEntries(REVIEW_FIELDS.map((n) => [n, h('textarea', { name: n, rows: 3 })]));
+    // seed 000 ch. 8 §1: the grading and the handling process summed up (was the level right?)
+    const grading = h('textarea', { name: 'grading_review', rows: 3, maxlength: 8000 });
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
     const form = h('form', { class: 'form', 'data-testid': 'form-review', novalidate: true },
-      REVIEW_FIELDS.map((n) => field(fieldName(n), inputs[n], { required: true })), err,
+      REVIEW_FIELDS.map((n) => field(fieldName(n), inputs[n], { required: true })),
+      field(fieldName('grading_review'), grading, { hint: t('inc.grading_review_hint') }), err,
       h('button', { type: 'submit', class: 'primary' }, t('inc.review_submit')));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const body = {};
       for (const n of REVIEW_FIELDS) if (inputs[n].value.trim()) body[n] = inputs[n].value.trim();
+      if (grading.value.trim()) body.grading_review = grading.value.trim();
       const empty = REVIEW_FIELDS.find((n) => body[n] === undefined);
       if (empty) {
         fieldError(inputs[empty], err, t('form.required', { field: fieldName(empty) }));
