@@ -68,6 +68,10 @@ test('contacts: added per CI from the CMDB screen, one without a phone flagged',
   const api = await srv.must('GET', '/api/v1/contacts', undefined, srv.tokens.zhang);
   assert.equal(api.total, 2);
   await page.screenshot({ path: artifact('contacts.png'), fullPage: true });
+  // the CI page lists its own contacts
+  await page.goto(srv.base + `/#/cmdb/${S.ci}`);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=ci-contacts]') || {}).innerText?.includes('赵工'), null, WAIT);
+  assert.doesNotMatch(await page.locator('[data-testid=ci-contacts]').innerText(), /钱经理/, 'the service-only contact is not on the CI');
   assert.deepEqual(errors, []);
   await ctx.close();
 });
