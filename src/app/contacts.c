@@ -373,12 +373,22 @@ od_err od_incident_contacts_told(od_tx *tx, const od_policy *p, const inc *x, co
     {
         if (rc)
             break;
+        /* told once: a later regrade (a higher level, other CIs) tells only the new ones */
+        char cause[96];
+        int64_t sent = 0;
+        snprintf(cause, sizeof cause, "inc:%lld:contact:%lld", (long long)x->id,
+                 (long long)json_integer_value(json_object_get(c, "id")));
+        rc = od_tx_scalar(tx, OD_Q_CONTACT_TOLD, &sent, e, OD_BINDS(OD_TEXT(cause)));
+        if (rc || sent)
+            continue;
         const char *name = json_string_value(json_object_get(c, "name")),
                    *org = json_string_value(json_object_get(c, "org")),
                    *phone = json_string_value(json_object_get(c, "phone")),
                    *email = json_string_value(json_object_get(c, "email"));
         char who[1024];
         snprintf(who, sizeof who, "%s%s%s%s", name, *org ? "（" : "", org, *org ? "）" : "");
+        if (x->drill && !desk) /* a drill's note is written once, at the first report */
+            continue;
         if (x->drill) {
             rc = od_inc_timeline(tx, x->id, now, &sys, "contact_drill", NULL, e,
                                  "演练：未通知外部联系人%s (drill: the outside contact %s was not told)", who,

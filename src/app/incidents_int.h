@@ -178,7 +178,8 @@ OD_NODISCARD od_err od_desk_owner_told(od_tx *tx, const od_policy *p, const inc 
 /* contacts.c — ch. 9 §4: the vendor and key-customer contacts of the
  * incident's CIs whose levels include the incident's are told with the
  * first report, through `desk`; a contact without a phone is flagged on
- * the timeline. */
+ * the timeline.  Each contact once: after a regrade (desk NULL: the system
+ * desk) only those the new level or CIs concern. */
 OD_NODISCARD od_err od_incident_contacts_told(od_tx *tx, const od_policy *p, const inc *x, const char *desk,
                                               int64_t now, od_error *e);
 

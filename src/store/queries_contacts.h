@@ -36,6 +36,8 @@
                       "c.service, c.levels, c.note, c.verified_at, c.created_at, c.updated_at FROM "         \
                       "incident_cis ic JOIN contacts c ON c.ci_id = ic.ci_id "                               \
                       "JOIN cis ci ON ci.id = c.ci_id WHERE ic.incident_id = ? ORDER BY c.id")               \
-    X(CONTACT_CI_EXISTS, "SELECT COUNT(*) FROM cis WHERE id = ?")
+    X(CONTACT_CI_EXISTS, "SELECT COUNT(*) FROM cis WHERE id = ?")                                            \
+    /* whether a contact was told already (its outbox rows, by cause) */                                     \
+    X(CONTACT_TOLD, "SELECT COUNT(*) FROM outbox WHERE cause = ?")
 
 #endif

@@ -245,5 +245,24 @@ class ContactsTest(World):
         self.assertEqual(len([t for t in gd["timeline"] if t["kind"] == "contact_drill"]), 2)
 
 
+    def test_regrade_tells_the_new_contacts_once(self):
+        ci1 = self.make_ci("regrade-db", "L1")
+        ci3 = self.make_ci("regrade-l3", "L3")
+        v = self.add({"kind": "vendor", "name": "吴工", "phone": "13966667777", "ci_id": ci1})
+        inc = self.create(ci_ids=[ci3], severity="minor")
+        g = self.first(inc["id"])
+        self.assertEqual(self.messages(g, kind="contact"), [])
+        # the CIs regraded: now on the L1 CI, its vendor is told (by the system desk)
+        r = self.patch(inc["id"], {"ci_ids": [ci1], "reason": "实为核心库故障"})
+        self.assertStatus(r, 200)
+        msgs = self.messages(r.json, kind="contact")
+        self.assertEqual({(m["cause"], m["channel"]) for m in msgs}, {("inc:%d:contact:%d" % (inc["id"], v["id"]), "sms")})
+        # another regrade: nobody told twice
+        r = self.patch(inc["id"], {"severity": "severe", "reason": "影响扩大"})
+        self.assertStatus(r, 200)
+        self.assertEqual(len(self.messages(r.json, kind="contact")), 1)
+        self.assertEqual(len([t for t in r.json["timeline"] if t["kind"] == "contact_told"]), 1)
+
+
 if __name__ == "__main__":
     harness.main()
