@@ -170,6 +170,21 @@ def run(s, samples):
     call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "progress", "text": "已切换到备库"}, token=eng)
     call("POST", "/api/v1/incidents/%d/notes" % i, {"text": "已联系厂商，工程师 30 分钟到场"}, token=eng)
     call("PUT", "/api/v1/incidents/%d/owner" % i, {"user_id": zid}, token=eng)
+    # seed 000 ch. 8 §1: the handling department changed (and back, so that 运行部 reviews below)
+    call("PUT", "/api/v1/incidents/%d/handling-department" % i, {"department": "技术部", "reason": "故障定位在应用层"},
+         token=head)
+    call("PUT", "/api/v1/incidents/%d/handling-department" % i, {"department": "运行部", "reason": "应用层已排除"},
+         token=head)
+    # seed 000 ch. 7 §2.1 item 3 and ch. 9 §4: desk owners, vendor and customer contacts
+    call("GET", "/api/v1/desks", token=eng)
+    call("PUT", "/api/v1/desk-owners", {"desk": "ops_security", "user_id": zid}, token=sys_t)
+    vc = call("POST", "/api/v1/contacts", {"kind": "vendor", "name": "赵工", "organisation": "数据库厂商",
+                                           "phone": "13955556666", "email": "zhao@db.example", "ci_id": ci["id"]},
+              token=eng)
+    call("PATCH", "/api/v1/contacts/%d" % vc["id"], {"levels": ["L1", "L2", "L3"]}, token=eng)
+    cc = call("POST", "/api/v1/contacts", {"kind": "customer", "name": "钱经理", "service": "报关数据交换"}, token=eng)
+    call("GET", "/api/v1/contacts?ci_id=%d" % ci["id"], token=eng)
+    call("DELETE", "/api/v1/contacts/%d" % cc["id"], token=eng)
     call("POST", "/api/v1/incidents/%d/reports" % i, {"kind": "final", "cause": "磁盘故障", "process": "切换备库",
                                                       "current_state": "已恢复", "business_impact_minutes": 35,
                                                       "improvements": "增加巡检"}, token=eng)

@@ -232,6 +232,11 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
             "non-empty strings of at most 200 bytes)");
     if (!rc && outside && json_array_size(outside))
         json_object_set(fields, "reported_to", outside);
+    /* seed 000 ch. 8 §1: the summary of the grading and the handling process
+     * (was the level right, did the process hold), kept with the review */
+    json_t *gr = json_object_get(body, "grading_review");
+    if (!rc && json_is_string(gr) && json_string_length(gr))
+        json_object_set(fields, "grading_review", gr);
     if (!rc)
         rc = od_inc_report_insert(tx, &x, "review", who, "ops_security", fields, now, e);
     if (!rc)

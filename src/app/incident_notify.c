@@ -137,7 +137,16 @@ static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_
     v.v[OD_V_PLACE] = p->notify.place[0] ? p->notify.place : unset;
     /* seed 000 ch. 7 §2.1 item 3: the desk sends from its dedicated phone */
     v.v[OD_V_DESK_PHONE] = d && d->phone[0] ? d->phone : unset;
+    v.v[OD_V_DEPARTMENT] = m->department;
+    v.v[OD_V_FROM_DEPARTMENT] = m->from_department;
+    v.v[OD_V_CONTACT] = m->contact;
     return od_msg_render(p, m->kind, lang, &v, subject, body, e);
+}
+
+od_err od_incident_render(const od_policy *p, const inc *x, const msgspec *m, od_lang lang, char **subject,
+                          char **body, od_error *e)
+{
+    return render_msg(p, x, m, lang, subject, body, e);
 }
 
 typedef struct render_arg {

@@ -239,6 +239,8 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
         rc = od_incident_opened_notify(tx, p, &x, now, e);
     else if (!rc) /* seed 000 ch. 7 §1 item 2: L1/L2 alert the reporting desks at once */
         rc = od_incident_registered_notify(tx, p, &x, who->id, now, e);
+    if (!rc && !in->from_event && who->id) /* seed 000 ch. 7 §2.1 item 3: the desk owner */
+        rc = od_desk_owner_told(tx, p, &x, who, now, e);
     if (!rc) {
         audit = json_deep_copy(x.row);
         json_object_set_new(audit, "ci_ids", in->ci_ids ? json_incref(in->ci_ids) : json_array());

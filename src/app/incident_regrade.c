@@ -111,6 +111,10 @@ static od_err regrade_apply(od_tx *tx, regrade_ctx *rg, od_error *e)
         msgspec m = {.kind = OD_MSG_FIRST};
         rc = od_incident_add_recipients(tx, p, x, x->level, "regrade", cause, "first", &m, now, e);
     }
+    /* seed 000 ch. 9 §4: after the first report, the contacts a higher level
+     * or other CIs now concern are told (each once) */
+    if (!rc && x->state != OD_INC_DETECTED)
+        rc = od_incident_contacts_told(tx, p, x, NULL, now, e);
     return rc;
 }
 

@@ -203,6 +203,9 @@ static od_err report_first(od_tx *tx, report_ctx *r, od_error *e)
     /* seed 000 ch. 7 §2.1 item 7: "并通知运行部技术工程师" */
     if (!rc)
         rc = od_incident_first_engineers(tx, r->p, x, r->who->id, r->cause, &r->msg, r->now, e);
+    /* seed 000 ch. 9 §4: the vendors and key customers of the affected CIs */
+    if (!rc)
+        rc = od_incident_contacts_told(tx, r->p, x, r->msg.desk, r->now, e);
     return rc;
 }
 

@@ -79,6 +79,13 @@ OD_NODISCARD od_err od_incident_review(od_app *a, const od_principal *who, int64
 /* An internal work note (incident_notes.c): a timeline entry of kind
  * "note" that notifies nobody; OD_E_FORBIDDEN for who may neither report
  * nor lead; *out: the incident as od_incident_get gives it. */
+/* Seed 000 ch. 8 §1: changes the handling department (who leads the
+ * review), with a reason; decided by the authority of the highest level
+ * reached (core/duties.h od_handling_change_check); audited; the heads of
+ * both departments are told. */
+OD_NODISCARD od_err od_incident_set_handling(od_app *a, const od_principal *who, int64_t id,
+                                             const char *department, const char *reason, json_t **out,
+                                             od_error *e);
 OD_NODISCARD od_err od_incident_note(od_app *a, const od_principal *who, int64_t id, const char *text,
                                      json_t **out, od_error *e);
 /* Sets the incident's owner (负责人; user_id 0 clears it): an enabled account

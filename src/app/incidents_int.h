@@ -41,6 +41,8 @@ typedef struct msgspec {
     json_t *fields;       /* the report body (borrowed) or NULL */
     const char *from_level, *reason, *due_at;
     const char *ci; /* the CIs' names (an incident opened by an event) */
+    /* a change of the handling department (from → to); a contact's name */
+    const char *department, *from_department, *contact;
 } msgspec;
 
 /* incident_record.c: the record and the frame of a write action. */
@@ -167,5 +169,22 @@ OD_NODISCARD od_err od_user_unreachable(od_tx *tx, const od_policy *p, int64_t u
  * who must be reachable around the clock and has no mobile number. */
 OD_NODISCARD od_err od_incident_flag_unreachable(od_tx *tx, const od_policy *p, const inc *x, json_t *users,
                                                  int64_t now, od_error *e);
+
+/* desks.c — ch. 7 §2.1 item 3: the owner of the registrant's desk is told
+ * of a registration by someone else (message registered); a desk with no
+ * owner is said so on the timeline. */
+OD_NODISCARD od_err od_desk_owner_told(od_tx *tx, const od_policy *p, const inc *x,
+                                       const od_principal *registrant, int64_t now, od_error *e);
+/* contacts.c — ch. 9 §4: the vendor and key-customer contacts of the
+ * incident's CIs whose levels include the incident's are told with the
+ * first report, through `desk`; a contact without a phone is flagged on
+ * the timeline.  Each contact once: after a regrade (desk NULL: the system
+ * desk) only those the new level or CIs concern. */
+OD_NODISCARD od_err od_incident_contacts_told(od_tx *tx, const od_policy *p, const inc *x, const char *desk,
+                                              int64_t now, od_error *e);
+
+/* incident_notify.c: message m of incident x in lang (new strings). */
+OD_NODISCARD od_err od_incident_render(const od_policy *p, const inc *x, const msgspec *m, od_lang lang,
+                                       char **subject, char **body, od_error *e);
 
 #endif

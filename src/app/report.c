@@ -189,6 +189,7 @@ static void render(doc *d, json_t *inc)
     field(d, "结果 Result", rev ? js(rev, "result") : "—");
     field(d, "经验教训 Lessons", rev ? js(rev, "lessons") : "—");
     field(d, "改进建议 Improvements", rev ? js(rev, "improvements") : fin ? js(fin, "improvements") : "—");
+    field(d, "定级与处理流程总结 Grading and process summary", rev ? js(rev, "grading_review") : "—");
     table_close(d);
     heading(d, 2, "五、升级与时限 Escalations and deadlines");
     table_open(d);

@@ -84,6 +84,30 @@ od_err od_review_check(const od_policy *p, const char *registered, const char *r
                         h, h);
 }
 
+od_err od_handling_change_check(const od_policy *p, od_inc_state state, od_resp highest, od_roleset roles,
+                                const char *registered, const char *to, od_error *e)
+{
+    if (state == OD_INC_REVIEWED)
+        return od_error_set(
+            e, OD_E_CONFLICT, NULL,
+            "事后评估已提交，处理部门不能再变更 (the review is filed: the handling department "
+            "can no longer change)");
+    od_role auth = od_activation_role(p, resp_ok((int)highest) ? highest : OD_RESP_R1);
+    if (!(roles & OD_ROLEBIT(auth)))
+        return od_error_set(
+            e, OD_E_FORBIDDEN, NULL,
+            "处理部门的变更须由%s决定（所达最高响应级别的启动领导） (the handling department is "
+            "changed by: %s, the authority of the highest response level reached)",
+            od_role_name_zh(auth), od_role_key(auth));
+    if (!to || !*to)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "department",
+                            "缺少新的处理部门 (the new handling department is missing)");
+    if (strcmp(od_handling_department(p, registered), to) == 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "department",
+                            "%s已是处理部门 (%s is already the handling department)", to, to);
+    return OD_OK;
+}
+
 od_err od_report_author_check(const od_policy *p, od_inc_action report, od_roleset roles, od_error *e)
 {
     switch (report) {

@@ -59,6 +59,18 @@ const char *od_handling_department(const od_policy *p, const char *registered);
 OD_NODISCARD od_err od_review_check(const od_policy *p, const char *registered, const char *reviewer_dept,
                                     od_error *e);
 
+/* Seed 000 ch. 8 §1 with ch. 7 §2.2: changing the handling department after
+ * registration.  The department leads the review, so the change is the
+ * decision of the leader over the response: a holder of the activation
+ * role of the highest response level reached (who also closes it).
+ * `registered` is the incident's stored department ("" = the policy's),
+ * `to` the new one.  Order: OD_E_CONFLICT once the review is filed (state
+ * reviewed), OD_E_FORBIDDEN naming the role, OD_E_UNPROCESSABLE (field
+ * department) for an empty name or the current department.  OD_OK. */
+OD_NODISCARD od_err od_handling_change_check(const od_policy *p, od_inc_state state, od_resp highest,
+                                             od_roleset roles, const char *registered, const char *to,
+                                             od_error *e);
+
 /* Seed 000 ch. 7 §2.1 item 7: the first report by the monitoring engineer
  * or the operations engineer (the route's permission says who); the
  * second, progress and final reports by a holder of

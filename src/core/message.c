@@ -10,9 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_keys[OD_MSG__COUNT] = {
-    "first",       "second", "progress",   "final",         "escalation", "reminder", "progress_reminder",
-    "event_alert", "opened", "registered", "first_overdue", "review"};
+static const char *const kind_keys[OD_MSG__COUNT] = {"first",
+                                                     "second",
+                                                     "progress",
+                                                     "final",
+                                                     "escalation",
+                                                     "reminder",
+                                                     "progress_reminder",
+                                                     "event_alert",
+                                                     "opened",
+                                                     "registered",
+                                                     "first_overdue",
+                                                     "review",
+                                                     "handling_changed",
+                                                     "contact"};
 static const char *const lang_keys[OD_LANG__COUNT] = {"zh-CN", "en"};
 static const char *const var_names[OD_V__COUNT] = {"number",
                                                    "title",
@@ -53,7 +64,10 @@ static const char *const var_names[OD_V__COUNT] = {"number",
                                                    "from_level_name",
                                                    "bridge",
                                                    "place",
-                                                   "desk_phone"};
+                                                   "desk_phone",
+                                                   "department",
+                                                   "from_department",
+                                                   "contact"};
 _Static_assert(sizeof var_names / sizeof *var_names == OD_V__COUNT, "one name per variable");
 
 /* R-NOT-2 (seed 000 ch. 7 §2.1 item 5): the report fields; every alarm also
@@ -87,6 +101,12 @@ static const od_msg_var req_first_overdue[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_DET
 /* seed 000 ch. 8 §2: the handling report — cause, measures, result, improvements */
 static const od_msg_var req_review[] = {OD_V_NUMBER,  OD_V_LEVEL,         OD_V_RESPONSE_LEVEL, OD_V_CAUSE,
                                         OD_V_PROCESS, OD_V_CURRENT_STATE, OD_V_IMPROVEMENTS};
+/* seed 000 ch. 8 §1: who handles it now, who did, and why */
+static const od_msg_var req_handling[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_DEPARTMENT, OD_V_FROM_DEPARTMENT,
+                                          OD_V_REASON};
+/* seed 000 ch. 9 §4: a vendor or customer is told which incident touches
+ * which of its CIs, and when it started */
+static const od_msg_var req_contact[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_DETECTED_AT, OD_V_CI};
 static const struct {
     const od_msg_var *v;
     size_t n;
@@ -95,9 +115,9 @@ static const struct {
     {                                                                                                        \
         a, sizeof a / sizeof *a                                                                              \
     }
-    R_(req_first),      R_(req_second),     R_(req_progress),      R_(req_final),
-    R_(req_escalation), R_(req_reminder),   R_(req_preminder),     R_(req_event_alert),
-    R_(req_opened),     R_(req_registered), R_(req_first_overdue), R_(req_review),
+    R_(req_first),         R_(req_second),    R_(req_progress),    R_(req_final),   R_(req_escalation),
+    R_(req_reminder),      R_(req_preminder), R_(req_event_alert), R_(req_opened),  R_(req_registered),
+    R_(req_first_overdue), R_(req_review),    R_(req_handling),    R_(req_contact),
 #undef R_
 };
 

@@ -62,6 +62,9 @@ typedef enum od_msg_var {
     OD_V_BRIDGE,          /* the emergency conference bridge (notify.bridge) */
     OD_V_PLACE,           /* the designated place to go to (notify.place) */
     OD_V_DESK_PHONE,      /* the sending desk's dedicated mobile (notify.desks[].phone) */
+    OD_V_DEPARTMENT,      /* the handling department (after a change) */
+    OD_V_FROM_DEPARTMENT, /* the handling department before the change */
+    OD_V_CONTACT,         /* a vendor or customer contact's name and organisation */
     OD_V__COUNT
 } od_msg_var;
 

@@ -29,7 +29,8 @@ od_audience od_incident_opened_audience(void)
 
 bool od_later_reports_reach(const char *outbox_kind)
 {
-    static const char *const kinds[] = {"first", "second", "progress", "final", "escalation"};
+    static const char *const kinds[] = {"first", "second",     "progress",
+                                        "final", "escalation", "handling_changed"};
     for (size_t i = 0; outbox_kind && i < sizeof kinds / sizeof *kinds; i++)
         if (strcmp(kinds[i], outbox_kind) == 0)
             return true;

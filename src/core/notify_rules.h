@@ -48,7 +48,8 @@ od_audience od_incident_opened_audience(void);
  * report goes to everyone an earlier report or alarm of the incident
  * reached.  Given the outbox kind of an earlier message of the incident,
  * true when the person it reached is owed the later reports: a report
- * (first, second, progress, final) or an escalation alarm.  Not a reminder
+ * (first, second, progress, final), an escalation alarm or a change of the
+ * handling department (its new heads follow the incident).  Not a reminder
  * (it only repeats one of those, or asks the owner for a report) nor the
  * "opened" notice (it asks the monitoring desk and the engineers to file
  * the first report; it is no report).  Anything else or NULL: false. */

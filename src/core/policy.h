@@ -127,6 +127,9 @@ typedef struct od_duties {
     /* the department that handles an incident unless registered otherwise;
      * it leads the post-incident review (ch. 8 §1) */
     char handling_department[128];
+    /* grades on which vendor / customer contacts of an affected CI are told
+     * with the first report, unless a contact names its own (ch. 9 §4) */
+    unsigned contact_levels;
 } od_duties;
 
 typedef struct od_password_policy {
@@ -164,6 +167,8 @@ typedef enum od_msg_kind {
     OD_MSG_REGISTERED,        /* 登记报警 an L1/L2 incident was registered: the desks report now */
     OD_MSG_FIRST_OVERDUE,     /* 首报逾期 the first report missed its deadline: the section head and up */
     OD_MSG_REVIEW,            /* 处理报告 the post-incident report, submitted to the leadership group */
+    OD_MSG_HANDLING_CHANGED, /* 处理部门变更 the handling department changed: both departments' heads */
+    OD_MSG_CONTACT,          /* 厂商/客户通知 a vendor or key-customer contact of an affected CI */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;

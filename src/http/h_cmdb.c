@@ -169,12 +169,19 @@ od_err od_h_grading(od_req *r)
         if (rc)
             return rc;
         level = od_grade_parse(json_string_value(json_object_get(ci_json, "grade")));
+    } else if (od_req_query(r, "level")) {
+        /* seed 000 ch. 7 §1 item 3: an undetermined level is graded at the
+         * highest candidate the reporter names, no CI needed */
+        level = od_grade_parse(od_req_query(r, "level"));
+        if (level < 0)
+            return od_error_set(&r->err, OD_E_INVALID, "level",
+                                "level 须为 L1/L2/L3/NG (level must be L1, L2, L3 or NG)");
     } else {
         const char *cat = od_req_query(r, "category"), *g = od_req_query(r, "grade");
         const od_category *c = od_policy_category(p, cat);
         if (!c)
             return od_error_set(&r->err, OD_E_INVALID, "category",
-                                "需要 ci_id 或有效的 category (ci_id or a known "
+                                "需要 ci_id、level 或有效的 category (ci_id, level or a known "
                                 "category is required)");
         level = od_grade_parse(g);
         if (level < 0 || !od_category_allows(c, (od_grade)level))

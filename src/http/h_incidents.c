@@ -170,6 +170,8 @@ od_err od_h_incident_review(od_req *r)
                                  {"measures", OD_JT_TEXT, false, 8000},
                                  {"result", OD_JT_TEXT, false, 8000},
                                  {"reported_to", OD_JT_ARRAY, false, 16},
+                                 /* seed 000 ch. 8 §1: 对突发事件定级和处理流程进行总结 */
+                                 {"grading_review", OD_JT_TEXT, false, 8000},
                                  {0}};
     od_err rc = od_req_fields(r, f);
     if (rc)
@@ -234,5 +236,19 @@ od_err od_h_incident_owner(od_req *r)
         return rc;
     json_t *out = NULL;
     rc = od_incident_set_owner(r->app, &r->who, r->ids[0], od_req_int(r, "user_id", 0), &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+/* seed 000 ch. 8 §1: the handling department, changed with a reason */
+od_err od_h_incident_handling(od_req *r)
+{
+    static const od_field f[] = {
+        {"department", OD_JT_TEXT, true, 127}, {"reason", OD_JT_TEXT, true, 4000}, {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_incident_set_handling(r->app, &r->who, r->ids[0], od_req_str(r, "department"),
+                                  od_req_str(r, "reason"), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

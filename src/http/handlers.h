@@ -58,6 +58,10 @@ H(plan_overdue) H(incident_plans)
 H(problem_assignable)
 /* training records and readiness (h_training.c) */
 H(training_list) H(training_create) H(readiness_get)
+/* seed 000 to the letter: the handling department (h_incidents.c), desk owners
+ * and vendor / customer contacts (h_contacts.c) */
+H(incident_handling) H(desk_list) H(desk_owner) H(contact_list) H(contact_create) H(contact_patch)
+H(contact_delete)
 #undef H
     /* clang-format on */
 

@@ -15,6 +15,7 @@ enum {
     DU_REVIEW_TO,
     DU_ACTIVATION_DUE,
     DU_HANDLING,
+    DU_CONTACT_LEVELS,
     DU__COUNT
 };
 
@@ -44,7 +45,7 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     fields f = {.what = "key",
                 .names = {"closure_by", "confirm_response", "later_reports", "register_alert_levels",
                           "first_report_overdue", "reachable_24h", "review_to", "activation_in_report_window",
-                          "handling_department"},
+                          "handling_department", "contact_levels"},
                 .n = DU__COUNT};
     if (!od_pl_map_fields(c, v, "duties", &f))
         return;
@@ -74,6 +75,12 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     if (f.val[DU_ACTIVATION_DUE])
         od_pl_get_bool(c, f.val[DU_ACTIVATION_DUE], "duties.activation_in_report_window",
                        &d->activation_in_report_window);
+    if (f.val[DU_CONTACT_LEVELS]) {
+        uint64_t bits = 0;
+        if (od_pl_get_enum_set(c, f.val[DU_CONTACT_LEVELS], "duties.contact_levels", "grade", od_grade_parse,
+                               od_pl_grade_key_i, OD_GRADE__COUNT, &bits))
+            d->contact_levels = (unsigned)bits;
+    }
     const char *s;
     if (f.val[DU_HANDLING] && od_pl_get_str(c, f.val[DU_HANDLING], "duties.handling_department",
                                             sizeof d->handling_department, &s)) {

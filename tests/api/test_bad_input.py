@@ -132,6 +132,19 @@ SAMPLES = {
     # the incident's owner (负责人): an engineer who may handle incidents
     "PUT /api/v1/incidents/{id}/owner": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {"user_id": t.uid["eng"]},
                                              read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
+    # seed 000 ch. 8 §1: the handling department, by the R3 authority, with a reason
+    "PUT /api/v1/incidents/{id}/handling-department": dict(user="opsdept", ids=lambda t: [t.inc], body=lambda t: {
+        "department": "部门%d" % unique(), "reason": "理由"}, read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
+    # seed 000 ch. 7 §2.1 item 3: a desk's owner (接口负责人)
+    "PUT /api/v1/desk-owners": dict(user="sysadmin", body=lambda t: {"desk": "ops_security", "user_id": t.uid["eng"]}),
+    # seed 000 ch. 9 §4: vendor and key-customer contacts
+    "POST /api/v1/contacts": dict(user="eng", body=lambda t: {
+        "kind": "vendor", "name": "厂商 %d" % unique(), "organisation": "某厂商", "phone": "13900000002",
+        "email": "v@example.cn", "ci_id": t.ci, "service": "服务", "levels": ["L1"], "note": "备注"},
+        read=lambda t, r: "/api/v1/contacts?limit=500"),
+    "PATCH /api/v1/contacts/{id}": dict(user="eng", ids=lambda t: [t.contact], body=lambda t: {
+        "name": "改 %d" % unique(), "organisation": "某客户", "service": "服务"},
+        read=lambda t, r: "/api/v1/contacts?limit=500"),
     # an internal work note: a timeline entry, notifies nobody
     "POST /api/v1/incidents/{id}/notes": dict(user="eng", ids=lambda t: [t.inc], body=lambda t: {"text": "工作记录"},
                                               read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
@@ -407,7 +420,7 @@ class BadInput(harness.ServerTest):
                             ("bi_pw", ["ops_engineer"]), ("bi_victim", ["ops_engineer"]),
                             ("bi_lead", ["ops_section_head"]), ("bi_quiet", []),
                             ("bi_pm", ["problem_manager"]), ("bi_pm2", ["problem_manager"]),
-                            ("bi_plan", ["emergency_engineering"])):
+                            ("bi_plan", ["emergency_engineering"]), ("bi_opsdept", ["ops_department_head"])):
             uid, tok = s.make_user(name, roles, phone="13900000001")
             cls.uid[name[3:]] = uid
             cls.tok[name[3:]] = tok
@@ -440,6 +453,9 @@ class BadInput(harness.ServerTest):
         assert r.status == 201, r
         cls.win = r.json["id"]
         cls.ack_token = cls.plant_ack_link(cls.inc)
+        r = s.post("/api/v1/contacts", {"kind": "customer", "name": "坏输入客户", "ci_id": cls.ci}, token=cls.tok["eng"])
+        assert r.status == 201, r
+        cls.contact = r.json["id"]
         for name in ("rec", "rec_note", "rec_link"):
             r = s.post("/api/v1/records", {"kind": "problem", "title": "坏输入 " + name}, token=cls.tok["eng"])
             assert r.status == 201, r

@@ -206,6 +206,48 @@ static void test_review_by_handling_department(void **state)
     }
 }
 
+/* Seed 000 ch. 8 §1 with ch. 7 §2.2 (R-PIR-1, R-ACT-1): the handling
+ * department is changed by the activation authority of the highest level
+ * reached; never after the review; never to nothing or to itself.  Every
+ * state × highest level × role set. */
+static void test_handling_change_every_combination(void **state)
+{
+    const od_policy *p = *state;
+    static const od_role auth[OD_RESP__COUNT] = {OD_ROLE_EMERGENCY_LEADERSHIP, OD_ROLE_OPS_LEADER,
+                                                 OD_ROLE_OPS_DEPARTMENT_HEAD, OD_ROLE_OPS_SECTION_HEAD};
+    for (int s = 0; s < OD_INC__COUNT; s++)
+        for (int h = 0; h < OD_RESP__COUNT; h++)
+            for (int r = 0; r < OD_ROLE__COUNT; r++) {
+                od_roleset roles = OD_ROLEBIT(r);
+                od_error e = {0};
+                od_err rc = od_handling_change_check(p, (od_inc_state)s, (od_resp)h, roles, "", "技术部", &e);
+                od_err want = s == OD_INC_REVIEWED ? OD_E_CONFLICT
+                              : r == (int)auth[h]  ? OD_OK
+                                                   : OD_E_FORBIDDEN;
+                assert_int_equal(rc, want);
+                if (want == OD_E_FORBIDDEN) /* names the role, Chinese first */
+                    assert_non_null(strstr(e.message, od_role_name_zh(auth[h])));
+            }
+    od_error e = {0};
+    od_roleset lead = B(OPS_DEPARTMENT_HEAD);
+    /* the default department (运行部) is the current one when none was registered */
+    assert_int_equal(od_handling_change_check(p, OD_INC_DETECTED, OD_RESP_R3, lead, "", "运行部", &e),
+                     OD_E_UNPROCESSABLE);
+    assert_string_equal(e.field, "department");
+    assert_int_equal(od_handling_change_check(p, OD_INC_CLOSED, OD_RESP_R3, lead, "技术部", "技术部", &e),
+                     OD_E_UNPROCESSABLE);
+    assert_int_equal(od_handling_change_check(p, OD_INC_CLOSED, OD_RESP_R3, lead, "技术部", "运行部", &e),
+                     OD_OK);
+    assert_int_equal(od_handling_change_check(p, OD_INC_RESOLVED, OD_RESP_R3, lead, "", "", &e),
+                     OD_E_UNPROCESSABLE);
+    assert_int_equal(od_handling_change_check(p, OD_INC_RESOLVED, OD_RESP_R3, lead, "", NULL, &e),
+                     OD_E_UNPROCESSABLE);
+    /* a role set holding the authority among others */
+    assert_int_equal(od_handling_change_check(p, OD_INC_ACTIVATED, OD_RESP_R1,
+                                              B(LIAISON) | B(EMERGENCY_LEADERSHIP), "", "客服部", &e),
+                     OD_OK);
+}
+
 /* Seed 000 ch. 7 §1 item 2 with §2.1 item 4: activation due within the
  * level's report window, every level, on and off, boundaries. */
 static void test_activation_due_every_level(void **state)
@@ -257,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_closure_keys),
         cmocka_unit_test(test_activation_due_every_level),
         cmocka_unit_test(test_review_by_handling_department),
+        cmocka_unit_test(test_handling_change_every_combination),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1638,6 +1638,135 @@ static void list_cursor_and_capped_count(void **state)
     od_tx_rollback(tx);
 }
 
+/* Seed 000 ch. 7 §2.1 item 3 and ch. 9 §4 (migration 0032): a desk's owner
+ * is upserted by desk key and joined to the user; contacts per CI or
+ * service, filtered by CI and kind, with the CI's name, and those of an
+ * incident's CIs (R-NOT-3, R-CI-1). */
+static void desks_and_contacts(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t u1 = 0, u2 = 0, ci = 0, ci2 = 0, inc = 0, c[3] = {0}, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "desk1", &u1, &e), OD_OK);
+    assert_int_equal(user_row(tx, "desk2", &u2, &e), OD_OK);
+    for (int i = 0; i < 2; i++) /* set, then replaced by the upsert */
+        assert_int_equal(od_tx_exec(tx, OD_Q_DESK_OWNER_PUT, &e,
+                                    OD_BINDS(OD_TEXT("monitoring"), OD_INT(i ? u2 : u1), OD_TEXT("sysadmin"),
+                                             OD_INT((int64_t)(100 + i)))),
+                         OD_OK);
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_DESK_OWNER_LIST, &r, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "monitoring");
+    assert_int_equal(od_rows_int(r, 1), u2);
+    assert_string_equal(od_rows_text(r, 2), "desk2");
+    assert_int_equal(od_rows_int(r, 5), 0);
+    assert_int_equal(od_rows_int(r, 7), 101);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DESK_OWNER_DELETE, &e, OD_BINDS(OD_TEXT("monitoring"))), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DESK_OWNER_LIST, &r, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* two CIs, an incident on the first */
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_CI_INSERT, i ? &ci2 : &ci, &e,
+                         OD_BINDS(OD_TEXT(i ? "vc-b" : "vc-a"), OD_TEXT("database"), OD_TEXT("L1"),
+                                  OD_TEXT("运行部"), OD_TEXT("production"), OD_TEXT(""), OD_TEXT("{}"),
+                                  OD_INT((int64_t)1), OD_INT((int64_t)1))),
+            OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &inc, &e,
+                                  OD_BINDS(OD_TEXT("INC-2026-000077"), OD_TEXT("t"), OD_TEXT("detected"),
+                                           OD_TEXT("L1"), OD_TEXT("severe"), OD_BOOL(false), OD_TEXT("R1"),
+                                           OD_TEXT("R1"), OD_TEXT("R1"), OD_INT(1000), OD_INT(1000),
+                                           OD_INT(2000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                           OD_TEXT("[]"), OD_BOOL(false), OD_INT(u1), OD_INT(1000))),
+                     OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_INC_CI_INSERT, &e, OD_BINDS(OD_INT(inc), OD_INT(ci))), OD_OK);
+    /* a vendor of ci, a customer of ci, a customer of a service only */
+    static const char *const kind[3] = {"vendor", "customer", "customer"}, *const name[3] = {"王工", "李经理",
+                                                                                             "赵总"};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(od_tx_insert(tx, OD_Q_CONTACT_INSERT, &c[i], &e,
+                                      OD_BINDS(OD_TEXT(kind[i]), OD_TEXT(name[i]), OD_TEXT("org"),
+                                               OD_TEXT(i == 1 ? "" : "13900000000"), OD_TEXT(""),
+                                               OD_INT_OR_NULL(ci, i < 2), OD_TEXT(i == 2 ? "报关" : ""),
+                                               OD_TEXT(i == 0 ? "[\"L1\"]" : ""), OD_TEXT(""),
+                                               OD_INT((int64_t)5), OD_INT((int64_t)5), OD_INT((int64_t)5))),
+                         OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CONTACT_CI_EXISTS, &n, &e, OD_BINDS(OD_INT(ci2))), OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CONTACT_CI_EXISTS, &n, &e, OD_BINDS(OD_INT((int64_t)999999))),
+                     OD_OK);
+    assert_int_equal(n, 0);
+    /* the list: by kind, then name; filters by CI and kind (0 / '' = any) */
+    static const struct {
+        int64_t ci;
+        const char *kind;
+        int n, first;
+    } q[] = {{0, "", 3, 1}, {-1, "", 2, 1}, {0, "vendor", 1, 0}, {-1, "customer", 1, 1}, {-2, "", 0, -1}};
+    for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+        int64_t cid = q[k].ci == -1 ? ci : q[k].ci == -2 ? ci2 : 0;
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_CONTACT_LIST, &r, &e,
+                        OD_BINDS(OD_INT(cid), OD_INT(cid), OD_TEXT(q[k].kind), OD_TEXT(q[k].kind))),
+            OD_OK);
+        int got = 0;
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            if (got == 0 && q[k].first >= 0)
+                assert_int_equal(od_rows_int(r, 0), c[q[k].first]);
+            got++;
+        }
+        od_rows_close(r);
+        assert_int_equal(got, q[k].n);
+    }
+    /* one contact with its CI's name; the service-only one has none */
+    assert_int_equal(od_tx_query(tx, OD_Q_CONTACT_GET, &r, &e, OD_BINDS(OD_INT(c[0]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 7), "vc-a");
+    assert_string_equal(od_rows_text(r, 9), "[\"L1\"]");
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_CONTACT_GET, &r, &e, OD_BINDS(OD_INT(c[2]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(od_rows_null(r, 6));
+    assert_true(od_rows_null(r, 7));
+    od_rows_close(r);
+    /* the contacts of the incident's CIs: the two of ci, by id */
+    assert_int_equal(od_tx_query(tx, OD_Q_CONTACT_OF_INC, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), c[i]);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* update moves the customer to the service only; delete removes one */
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_CONTACT_UPDATE, &e,
+                   OD_BINDS(OD_TEXT("customer"), OD_TEXT("李经理"), OD_TEXT("org"), OD_TEXT("139"),
+                            OD_TEXT("l@x.cn"), OD_NULL(), OD_TEXT("报关"), OD_TEXT(""), OD_TEXT(""),
+                            OD_INT((int64_t)9), OD_INT((int64_t)9), OD_INT(c[1]))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_CONTACT_DELETE, &e, OD_BINDS(OD_INT(c[2]))), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_CONTACT_OF_INC, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    int got = 0;
+    while (od_rows_step(r, &row) == OD_OK && row)
+        got++;
+    od_rows_close(r);
+    assert_int_equal(got, 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1668,6 +1797,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

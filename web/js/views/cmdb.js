@@ -2,7 +2,7 @@
 // relations and impact (an ECharts graph of the CIs that depend on it,
 // transitively, R-CI-4), and the create / edit form with the grading
 // guidance of the category shown beside the grade field (R-CI-3).
-import { t } from '../i18n.js';
+import { t, bi } from '../i18n.js';
 import { get, post, patch, del, qs } from '../api.js';
 import { h, clear, field, select, table, tr, section, showError, fieldError, gradeBadge, gradeName, envName, relName, categoryName, fmtTime, button, pager, csvButton, confirmButton } from '../dom.js';
 import { go, hasRole } from '../main.js';
@@ -40,6 +40,7 @@ export async function cmdbListView(ctx) {
   grade.addEventListener('change', () => { offset = 0; load(); });
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')),
     h('a', { class: 'button', href: '#/cmdb-unverified', 'data-testid': 'link-unverified' }, t('rev.unverified_title')),
+    h('a', { class: 'button', href: '#/contacts', 'data-testid': 'link-contacts' }, t('contact.title')),
     mayWrite() ? h('a', { class: 'button primary', href: '#/cmdb/new' }, t('cmdb.new')) : null), form, body, pg);
   async function load() {
     const r = await get('/api/v1/cis' + qs({ ...params(), limit: PAGE, offset }));
@@ -106,6 +107,8 @@ export async function ciView(ctx, [id]) {
           ...(mayWrite() ? [r.source_id === ci.id ? confirmButton(t('cmdb.rel_remove'), t('cmdb.rel_remove_confirm', { source: r.source_name, type: relName(r.type), target: r.target_name }), async () => {
             try { await del(`/api/v1/cis/${ci.id}/relations/${r.id}`); go(`#/cmdb/${ci.id}`); } catch (e) { showError(relErr, e); }
           }, { 'data-testid': 'rel-remove' }) : ''] : [])))), relForm),
+      // seed 000 ch. 9 §4: the vendors and key customers told when this CI fails (docs/contacts.md)
+      section(t('contact.title'), contactsOf(ci.id)),
       section(t('cmdb.impact', { n: impact.count }), graphEl,
         table([t('cmdb.name'), t('cmdb.grade'), t('cmdb.depth')], impact.impacted.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), gradeBadge(c.grade), String(c.depth)))))));
   const chart = ctx.chart(graphEl);
@@ -204,4 +207,16 @@ export async function ciEditView(ctx, [id]) {
   });
   ctx.el.append(h('h1', {}, ci ? t('cmdb.edit_title', { name: ci.name }) : t('cmdb.new')), form);
   fillGrades();
+}
+
+// The contacts kept for one CI (GET /api/v1/contacts?ci_id=), filled in when they arrive.
+function contactsOf(ciId) {
+  const el = h('div', { 'data-testid': 'ci-contacts' }, h('p', { class: 'note' }, '…'));
+  get('/api/v1/contacts' + qs({ ci_id: ciId, limit: 100 })).then((r) => clear(el,
+    r.items.length ? table([t('contact.kind_label'), t('contact.name'), t('contact.organisation'), t('contact.phone'), t('contact.told_levels')],
+      r.items.map((c) => tr(t('contact.kind.' + c.kind), c.name, c.organisation || '—',
+        c.phone || h('strong', { class: 'bad' }, t('contact.no_phone')), c.told_levels.map(gradeName).join(t('common.sep')))))
+      : h('p', { class: 'note' }, t('contact.none_for_ci')),
+    h('p', {}, h('a', { href: '#/contacts' }, t('contact.title'))))).catch((e) => clear(el, h('p', { class: 'error' }, bi(e.message || String(e)))));
+  return el;
 }

@@ -211,7 +211,34 @@ export async function incidentView(ctx, [id]) {
   function renderForms() {
     const kinds = hasRole('monitoring_engineer', 'ops_engineer', 'ops_section_head') ? kindsFor(inc.state) : [];
     const review = inc.state === 'closed' && hasRole('ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'emergency_leadership');
-    clear(forms, kinds.map(reportForm), review ? reviewForm() : null, can('incident.report') && open() ? regradeForm() : null);
+    // seed 000 ch. 8 §1: the handling department leads the review; the authority of the highest level changes it
+    const handling = inc.state !== 'reviewed' && session.me.roles.includes(inc.closing_role);
+    clear(forms, kinds.map(reportForm), review ? reviewForm() : null, can('incident.report') && open() ? regradeForm() : null,
+      handling ? handlingForm() : null);
+  }
+
+  function handlingForm() {
+    const dept = h('input', { name: 'department', maxlength: 127, value: inc.handling_department || '' });
+    const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 1000 });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const form = h('form', { class: 'form', 'data-testid': 'form-handling', novalidate: true },
+      field(t('handling.department'), dept, { required: true }), field(t('handling.reason'), reason, { required: true }),
+      h('p', { class: 'note' }, t('handling.note')), err, h('button', { type: 'submit', class: 'primary' }, t('handling.submit')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      for (const [el, name] of [[dept, 'handling.department'], [reason, 'handling.reason']])
+        if (!el.value.trim()) {
+          fieldError(el, err, t('form.required', { field: t(name) }));
+          return;
+        }
+      try {
+        inc = await apiPut(`/api/v1/incidents/${inc.id}/handling-department`, { department: dept.value.trim(), reason: reason.value.trim() });
+        fieldError(null, err, null);
+        formsState = null;
+        render();
+      } catch (e) { fieldError({ department: dept, reason }[e.field] || null, err, e); }
+    });
+    return h('details', { class: 'panel', 'data-testid': 'handling-change' }, h('summary', {}, h('strong', {}, t('handling.title'))), form);
   }
 
   function reportForm(kind) {
@@ -340,14 +367,18 @@ export async function incidentView(ctx, [id]) {
 
   function reviewForm() {
     const inputs = Object.fromEntries(REVIEW_FIELDS.map((n) => [n, h('textarea', { name: n, rows: 3 })]));
+    // seed 000 ch. 8 §1: the grading and the handling process summed up (was the level right?)
+    const grading = h('textarea', { name: 'grading_review', rows: 3, maxlength: 8000 });
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
     const form = h('form', { class: 'form', 'data-testid': 'form-review', novalidate: true },
-      REVIEW_FIELDS.map((n) => field(fieldName(n), inputs[n], { required: true })), err,
+      REVIEW_FIELDS.map((n) => field(fieldName(n), inputs[n], { required: true })),
+      field(fieldName('grading_review'), grading, { hint: t('inc.grading_review_hint') }), err,
       h('button', { type: 'submit', class: 'primary' }, t('inc.review_submit')));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const body = {};
       for (const n of REVIEW_FIELDS) if (inputs[n].value.trim()) body[n] = inputs[n].value.trim();
+      if (grading.value.trim()) body.grading_review = grading.value.trim();
       const empty = REVIEW_FIELDS.find((n) => body[n] === undefined);
       if (empty) {
         fieldError(inputs[empty], err, t('form.required', { field: fieldName(empty) }));

@@ -101,6 +101,13 @@ export async function incidentNewView(ctx) {
   const symptoms = h('textarea', { name: 'symptoms', rows: 3, maxlength: 4000 });
   const impact = h('textarea', { name: 'impact_scope', rows: 2, maxlength: 2000 });
   const drill = h('input', { type: 'checkbox', name: 'drill' });
+  // seed 000 ch. 7 §1 item 3 (就高原则): the levels it may be while it cannot be determined
+  const cands = ['L1', 'L2', 'L3', 'NG'].map((g) => h('input', { type: 'checkbox', name: 'candidate_levels', value: g, id: 'cand-' + g }));
+  const candBox = h('fieldset', { class: 'cand-pick', 'data-testid': 'cand-pick' }, h('legend', {}, t('inc.candidate_levels')),
+    cands.map((cb) => h('span', { class: 'ci-opt' }, cb, h('label', { for: cb.id }, gradeName(cb.value)))),
+    h('p', { class: 'note' }, t('inc.candidate_hint')));
+  // seed 000 ch. 8 §1: the handling department leads the review
+  const handling = h('input', { name: 'handling_department', maxlength: 127, placeholder: t('inc.handling_default') });
   const ciFilter = h('input', { type: 'search', name: 'ci_filter' });
   const chosen = new Set();
   const ciBox = h('fieldset', { class: 'ci-pick', 'data-testid': 'ci-pick' });
@@ -143,19 +150,24 @@ export async function incidentNewView(ctx) {
   async function predict() {
     const my = ++seq;
     const picked = [...chosen].map((id) => known.get(id)).filter(Boolean).sort((a, b) => GRADE_ORDER[a.grade] - GRADE_ORDER[b.grade]);
-    if (!picked.length) {
+    const cand = cands.filter((cb) => cb.checked).map((cb) => cb.value).sort((a, b) => GRADE_ORDER[a] - GRADE_ORDER[b]);
+    if (!picked.length && !cand.length) {
       clear(prediction, h('p', { class: 'note' }, t('inc.pick_ci_first')));
       return;
     }
+    // the highest of the CIs' grades and the candidates; a candidate above every CI is provisional
+    const byCand = cand.length && (!picked.length || GRADE_ORDER[cand[0]] < GRADE_ORDER[picked[0].grade]);
     try {
-      const g = await get('/api/v1/grading' + qs({ ci_id: picked[0].id, severity: severity.value }));
+      const g = await get('/api/v1/grading' + qs(byCand ? { level: cand[0], severity: severity.value } : { ci_id: picked[0].id, severity: severity.value }));
       if (my !== seq || !ctx.alive()) return;
-      renderPrediction(prediction, g, picked[0]);
+      renderPrediction(prediction, g, byCand ? null : picked[0], { provisional: byCand, handling: handling.value.trim() });
     } catch (e) {
       if (my === seq) clear(prediction, h('p', { class: 'error' }, bi(e.message)));
     }
   }
   severity.addEventListener('change', predict);
+  for (const cb of cands) cb.addEventListener('change', predict);
+  handling.addEventListener('change', predict);
   severity.addEventListener('change', showSevDef);
 
   const form = h('form', { class: 'form two-col', novalidate: true },
@@ -164,6 +176,8 @@ export async function incidentNewView(ctx) {
       field(t('inc.severity'), severity, { hint: t('inc.sev_hint') }), sevDef,
       field(t('inc.ci_filter'), ciFilter),
       ciBox,
+      candBox,
+      field(t('inc.handling_department'), handling, { hint: t('inc.handling_hint') }),
       field(t('inc.detected_at'), detected, { hint: t('inc.detected_hint') + ' ' + t('time.input_zone') }),
       field(t('field.location'), location),
       field(t('field.symptoms'), symptoms),
@@ -183,7 +197,10 @@ export async function incidentNewView(ctx) {
       fieldError(title, err, t('form.required', { field: t('inc.title') }));
       return;
     }
-    if (!body.ci_ids.length) {
+    const cand = cands.filter((cb) => cb.checked).map((cb) => cb.value);
+    if (cand.length) body.candidate_levels = cand;
+    if (handling.value.trim()) body.handling_department = handling.value.trim();
+    if (!body.ci_ids.length && !cand.length) {
       fieldError(ciFilter, err, t('inc.need_title_ci'));
       return;
     }
@@ -191,7 +208,7 @@ export async function incidentNewView(ctx) {
       const inc = await post('/api/v1/incidents', body);
       go(`#/incidents/${inc.id}`);
     } catch (e) {
-      const byField = { title, severity, detected_at: detected, location, symptoms, impact_scope: impact, ci_ids: ciFilter };
+      const byField = { title, severity, detected_at: detected, location, symptoms, impact_scope: impact, ci_ids: ciFilter, candidate_levels: cands[0], handling_department: handling };
       fieldError(byField[e.field] || null, err, e);
     }
   });
@@ -209,7 +226,7 @@ function recipientsOf(g) {
 }
 
 // The grading answer: the values and, for each, the rule behind it.
-export function renderPrediction(el, g, ci) {
+export function renderPrediction(el, g, ci, extra = {}) {
   const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
   // a rule's text glosses role names with their keys, "运行部科室负责人 (ops_section_head)": people read the names
   const plain = (s) => s.replace(/\s*\([a-z]+(?:_[a-z]+)+\)/g, '');
@@ -217,9 +234,10 @@ export function renderPrediction(el, g, ci) {
   const rule = (f) => (g.rules || []).filter((r) => r.field === f).map((r) => h('div', { class: 'rule', title: r.req }, plain(bi(r.text))));
   const row = (label, value, f, testid) => h('div', { class: 'pred-row', 'data-testid': testid }, h('dt', {}, label), h('dd', {}, value, rule(f)));
   clear(el,
-    h('p', { class: 'note' }, t('inc.pred_from', { ci: ci.name, grade: gradeName(ci.grade) })),
+    ci ? h('p', { class: 'note' }, t('inc.pred_from', { ci: ci.name, grade: gradeName(ci.grade) }))
+      : h('p', { class: 'note', 'data-testid': 'pred-from-cand' }, t('inc.pred_from_cand', { grade: gradeName(g.level) })),
     h('dl', {},
-      row(t('inc.level'), levelBadge(g.level), 'level', 'pred-level'),
+      row(t('inc.level'), [levelBadge(g.level), extra.provisional ? h('span', { 'data-testid': 'pred-level-prov' }, t('inc.level_provisional')) : null], 'level', 'pred-level'),
       row(t('inc.response'), respBadge(g.response_level), 'response_level', 'pred-response'),
       g.severity_provisional ? row(t('inc.severity'), t('inc.sev_provisional'), 'severity_provisional', 'pred-prov') : null,
       row(t('inc.handling_limit'), mins(g.handling_limit_minutes), 'handling_limit_minutes', 'pred-handling'),
@@ -227,5 +245,6 @@ export function renderPrediction(el, g, ci) {
       row(t('inc.recipients'), recipientsOf(g), 'recipients', 'pred-recipients'),
       row(t('inc.ack'), g.ack_required ? t('inc.ack_within', { n: g.ack_within_minutes }) : t('inc.ack_none'), 'ack_window_minutes', 'pred-ack'),
       row(t('inc.progress_every'), mins(g.progress_every_minutes), 'progress_every_minutes', 'pred-progress'),
-      row(t('inc.activation_role'), roleName(g.activation_role), 'activation_role', 'pred-activation')));
+      row(t('inc.activation_role'), roleName(g.activation_role), 'activation_role', 'pred-activation'),
+      'handling' in extra ? row(t('inc.handling_department'), extra.handling || t('inc.handling_default'), 'handling_department', 'pred-handling-dept') : null));
 }

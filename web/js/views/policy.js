@@ -10,7 +10,8 @@ export async function policyView(ctx) {
   const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
   const sevs = ['severe', 'moderate', 'minor'];
   ctx.el.append(
-    h('div', { class: 'page-head' }, h('h1', {}, t('pol.title')), button(t('common.print'), () => window.print(), { class: 'no-print' })),
+    h('div', { class: 'page-head' }, h('h1', {}, t('pol.title')), button(t('common.print'), () => window.print(), { class: 'no-print' }),
+      h('a', { class: 'button no-print', href: '#/desks', 'data-testid': 'link-desks' }, t('desk.owners_title'))),
     h('p', { class: 'note' }, p.name),
     h('div', { class: 'print-doc policy' },
       section(t('pol.matrix'), table([t('pol.level_sev'), ...sevs.map(sevName)],
