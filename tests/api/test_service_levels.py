@@ -578,8 +578,11 @@ class ReportScheduleTest(harness.ServerTest):
         self.assertEqual(len(self.numbers(tok)), 3)
         s.clock(set_to=bj(1, "09:00", month=7))
         tok = s.login("sched_eng", harness.USER_PW)
+        # the Mondays 06-14, 06-21 and 06-28 passed unseen: their weeks are caught up once
+        # (test_report_review.py restarts the server over the gap)
         self.assertEqual(self.numbers(tok), ["OMR-M-20270501-v1", "OMR-M-20270601-v1", "OMR-W-20270524-v1",
-                                             "OMR-W-20270531-v1", "OMR-W-20270621-v1"])
+                                             "OMR-W-20270531-v1", "OMR-W-20270607-v1", "OMR-W-20270614-v1",
+                                             "OMR-W-20270621-v1"])
 
     def test_z_budget_alerts(self):
         """modules-spec §M4.4: under 50 % of the month's downtime budget left → the ops department

@@ -1,0 +1,26 @@
+/* queries_omr.h — the statements of O&M report review, distribution and the
+ * missed-period catch-up (src/app/om_reports_review.c, migration 0033).  The
+ * review deadline is a deadlines row with neither incident nor record (kind
+ * 'report:review:<run id>'), claimed and fired once by the incident
+ * scheduler (od_incident_fire_next). */
+#ifndef OD_QUERIES_OMR_H
+#define OD_QUERIES_OMR_H
+
+#define OD_QUERY_LIST_OMR(X)                                                                                 \
+    X(RPT_REVIEW_GET, "SELECT state, generated_by, filed_by, review_due_at, reviewed_at, reviewed_by, "      \
+                      "review_note, distributed_at, distributed_by, number, kind FROM report_runs "          \
+                      "WHERE id = ?")                                                                        \
+    X(RPT_SET_DUE, "UPDATE report_runs SET review_due_at = ? WHERE id = ? AND state = 'filed'")              \
+    X(RPT_REVIEW, "UPDATE report_runs SET state = 'reviewed', reviewed_at = ?, reviewed_by = ?, "            \
+                  "review_note = ? WHERE id = ? AND state = 'filed'")                                        \
+    X(RPT_DISTRIBUTE, "UPDATE report_runs SET state = 'distributed', distributed_at = ?, "                   \
+                      "distributed_by = ? WHERE id = ? AND state = 'reviewed'")                              \
+    X(RPT_DL_INSERT, "INSERT INTO deadlines(kind, due_at, fire_at) VALUES(?,?,?)")                           \
+    X(RPT_DL_MEET, "UPDATE deadlines SET met_at = ?, status = 'met', fire_at = NULL WHERE kind = ? AND "     \
+                   "incident_id IS NULL AND record_id IS NULL AND status = 'pending'")                       \
+    X(RPT_DL_STATUS, "SELECT status FROM deadlines WHERE kind = ? AND incident_id IS NULL AND "              \
+                     "record_id IS NULL ORDER BY id LIMIT 1")                                                \
+    /* the newest period a kind has a run of (0 = none): the catch-up starts after it */                     \
+    X(RPT_LAST_PERIOD, "SELECT COALESCE(MAX(period_start), 0) FROM report_runs WHERE kind = ?")
+
+#endif
