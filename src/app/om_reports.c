@@ -126,7 +126,13 @@ static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t
     od_err rc = figures(a, start, end, &sl, e);
     if (rc)
         return rc;
-    json_t *snap = json_pack("{so}", "service_levels", sl);
+    json_t *snap = json_pack("{so}", "service_levels", sl), *mods = NULL;
+    rc = od_report_module_sections(a, start, end, &mods, e);
+    if (rc) {
+        json_decref(snap);
+        return rc;
+    }
+    json_object_set_new(snap, "modules", mods);
     if (k == OD_REPORT_MONTHLY) /* seed 004 §3.1.8: each table 3.1.7 target, met or not */
         json_object_set_new(snap, "self_assessment", self_assessment(a->policy, sl));
     if (k == OD_REPORT_MONTHLY) { /* 12-month trend of the platform */
@@ -921,6 +927,34 @@ static void render(doc *d, json_t *run)
                                    : json_is_true(met) ? "✓"
                                                        : "✗"};
             row(d, cells, 4, false);
+        }
+        table_close(d);
+    }
+    json_t *mods = json_object_get(snap, "modules");
+    if (json_is_object(mods)) {
+        heading(d, 2, "6 问题与预案 (problems, plans and drills)");
+        table_open(d);
+        const char *h6[] = {"项目 (item)", "数量 (count)"};
+        row(d, h6, 2, true);
+        static const char *const items[][3] = {
+            {"problems", "opened", "新增问题 (problems opened)"},
+            {"problems", "closed", "关闭问题 (problems closed)"},
+            {"problems", "cancelled", "取消问题 (problems cancelled)"},
+            {"problems", "open_at_end", "期末未关闭问题 (problems open at the period's end)"},
+            {"problems", "known_errors_added", "新增已知错误 (known errors added)"},
+            {"plans", "reviews_overdue", "评审逾期预案 (plans with their review overdue)"},
+            {"plans", "reviewed", "已评审预案 (plans reviewed)"},
+            {"plans", "drill_incidents", "演练事件 (drill incidents)"},
+        };
+        for (size_t m = 0; m < sizeof items / sizeof items[0]; m++) {
+            json_t *v = json_object_get(json_object_get(mods, items[m][0]), items[m][1]);
+            char num[24];
+            if (json_is_integer(v))
+                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            else
+                snprintf(num, sizeof num, "—");
+            const char *cells[] = {items[m][2], num};
+            row(d, cells, 2, false);
         }
         table_close(d);
     }

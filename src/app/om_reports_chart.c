@@ -87,10 +87,12 @@ void od_chart_svg(od_sbuf *b, const od_chart *c, const od_chart_bar *bars, size_
                            c->decimals, bars[i].value, x, y, bw, base - y, cx, y - 3, c->decimals,
                            bars[i].value);
         } else {
-            od_sbuf_printf(b, "<text class=\"nodata\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">—</text>\n",
+            od_sbuf_printf(b,
+                           "<text class=\"nodata\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">—</text>\n",
                            cx, base - 4);
         }
-        od_sbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\">", cx, base + 14);
+        od_sbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\">", cx,
+                       base + 14);
         esc(b, bars[i].label);
         od_sbuf_puts(b, "</text>\n");
     }
@@ -103,7 +105,8 @@ void od_chart_svg(od_sbuf *b, const od_chart *c, const od_chart_bar *bars, size_
                        "<line x1=\"%.1f\" y1=\"12\" x2=\"%.1f\" y2=\"12\" stroke=\"#c0392b\" "
                        "stroke-dasharray=\"5,3\"/>"
                        "<text x=\"%.1f\" y=\"16\" text-anchor=\"end\" fill=\"#c0392b\" font-size=\"10\">",
-                       c->decimals, c->target, LEFT, y, W - RIGHT, y, W - RIGHT - 24, W - RIGHT, W - RIGHT - 28);
+                       c->decimals, c->target, LEFT, y, W - RIGHT, y, W - RIGHT - 24, W - RIGHT,
+                       W - RIGHT - 28);
         esc(b, c->target_label);
         od_sbuf_puts(b, "</text>\n");
     }

@@ -76,13 +76,13 @@ od_err od_report_review_json(od_tx *tx, int64_t id, int64_t now, json_t *run, od
         return rc;
     json_object_set_new(run, "review",
                         json_pack("{so so so so so so}", "due_at", time_or_null(v.due_at), "reviewed_at",
-                                  time_or_null(v.reviewed_at), "reviewed_by", id_or_null(v.reviewed_by), "note",
-                                  v.reviewed_at ? json_string(v.note) : json_null(), "distributed_at",
+                                  time_or_null(v.reviewed_at), "reviewed_by", id_or_null(v.reviewed_by),
+                                  "note", v.reviewed_at ? json_string(v.note) : json_null(), "distributed_at",
                                   time_or_null(v.distributed_at), "distributed_by",
                                   id_or_null(v.distributed_by)));
     if (now) /* still only filed at or after its review deadline */
-        json_object_set_new(run, "review_overdue", json_boolean(!strcmp(v.state, "filed") && v.due_at &&
-                                                                now >= v.due_at));
+        json_object_set_new(run, "review_overdue",
+                            json_boolean(!strcmp(v.state, "filed") && v.due_at && now >= v.due_at));
     return OD_OK;
 }
 
@@ -123,12 +123,12 @@ static od_err render(void *arg, od_lang lang, char **subject, char **body, od_er
         snprintf(sub, sizeof sub, "【运维报告】%s %s%s", weekly ? "运维周报" : "运维月报", m->v->number,
                  m->overdue ? " 审核已逾期" : " 已审核分发");
         if (m->overdue)
-            snprintf(txt, sizeof txt,
-                     "%s %s 已归档，审核期限 %s 已过，仍未审核。请审核：/#/reports/%lld", weekly ? "运维周报" : "运维月报",
-                     m->v->number, m->due, (long long)m->id);
+            snprintf(txt, sizeof txt, "%s %s 已归档，审核期限 %s 已过，仍未审核。请审核：/#/reports/%lld",
+                     weekly ? "运维周报" : "运维月报", m->v->number, m->due, (long long)m->id);
         else
             snprintf(txt, sizeof txt,
-                     "%s %s 已审核，现予分发。查看：/#/reports/%lld ；打印版：/api/v1/reports/runs/%lld/report.html",
+                     "%s %s 已审核，现予分发。查看：/#/reports/%lld "
+                     "；打印版：/api/v1/reports/runs/%lld/report.html",
                      weekly ? "运维周报" : "运维月报", m->v->number, (long long)m->id, (long long)m->id);
     } else {
         snprintf(sub, sizeof sub, "[O&M report] %s %s %s", weekly ? "weekly report" : "monthly report",
@@ -164,7 +164,8 @@ static od_err tell(od_tx *tx, const od_policy *p, od_roleset roles, msg_arg *m, 
     json_t *users = NULL;
     od_err rc = od_out_audience(tx, &aud, NULL, &users, e);
     char cause[64];
-    snprintf(cause, sizeof cause, "report:%lld:%s", (long long)m->id, m->overdue ? "review_overdue" : "distributed");
+    snprintf(cause, sizeof cause, "report:%lld:%s", (long long)m->id,
+             m->overdue ? "review_overdue" : "distributed");
     od_out_msg msg = {.cause = cause,
                       .incident_id = 0,
                       .kind = m->overdue ? "report_review" : "report",
@@ -192,11 +193,12 @@ od_err od_report_review(od_app *a, const od_principal *who, int64_t id, const ch
     *out = NULL;
     const od_policy *p = a->policy;
     if (note && strlen(note) > 2000)
-        return od_error_set(e, OD_E_INVALID, "note", "审核意见不超过 2000 字节 (a note is at most 2000 bytes)");
+        return od_error_set(e, OD_E_INVALID, "note",
+                            "审核意见不超过 2000 字节 (a note is at most 2000 bytes)");
     if (!(who->roles & OD_ROLEBIT(p->sla.report_reviewer))) {
         const char *r = od_role_key((od_role)p->sla.report_reviewer);
-        return od_error_set(e, OD_E_FORBIDDEN, NULL, "只有 %s 可以审核运维报告 (only a %s reviews O&M reports)", r,
-                            r);
+        return od_error_set(e, OD_E_FORBIDDEN, NULL,
+                            "只有 %s 可以审核运维报告 (only a %s reviews O&M reports)", r, r);
     }
     int64_t now = od_app_now(a);
     od_tx *tx = NULL;
@@ -213,8 +215,9 @@ od_err od_report_review(od_app *a, const od_principal *who, int64_t id, const ch
         rc = od_error_set(e, OD_E_FORBIDDEN, "id",
                           "不得审核自己生成或归档的报告 (the author of a report may not review it)");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_RPT_REVIEW, e,
-                        OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_TEXT(note ? note : ""), OD_INT(id)));
+        rc =
+            od_tx_exec(tx, OD_Q_RPT_REVIEW, e,
+                       OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_TEXT(note ? note : ""), OD_INT(id)));
     if (!rc && od_tx_changes(tx) != 1)
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已审核 (the report is reviewed already)");
     char kind[64];
@@ -222,7 +225,8 @@ od_err od_report_review(od_app *a, const od_principal *who, int64_t id, const ch
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RPT_DL_MEET, e, OD_BINDS(OD_INT(now), OD_TEXT(kind)));
     if (!rc) {
-        json_t *aud = json_pack("{ss ss ss}", "number", v.number, "state", "reviewed", "note", note ? note : "");
+        json_t *aud =
+            json_pack("{ss ss ss}", "number", v.number, "state", "reviewed", "note", note ? note : "");
         json_t *before = json_pack("{ss}", "state", v.state);
         rc = od_audit_append(tx, now, who, "report.review", "report_run", id, before, aud, e);
         json_decref(aud);
@@ -246,11 +250,13 @@ od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json
     review_row v;
     rc = row_load(tx, id, &v, e);
     if (!rc && (!strcmp(v.state, "draft") || !strcmp(v.state, "filed")))
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告须先审核再分发 (a report is reviewed before it is distributed)");
+        rc = od_error_set(e, OD_E_CONFLICT, "id",
+                          "报告须先审核再分发 (a report is reviewed before it is distributed)");
     else if (!rc && strcmp(v.state, "reviewed") != 0)
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已分发 (the report is distributed already)");
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, e, OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_INT(id)));
+        rc = od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, e,
+                        OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_INT(id)));
     if (!rc && od_tx_changes(tx) != 1)
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已分发 (the report is distributed already)");
     size_t n = 0;
@@ -258,7 +264,8 @@ od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json
     if (!rc)
         rc = tell(tx, p, p->sla.report_recipients, &m, now, &n, e);
     if (!rc) {
-        json_t *aud = json_pack("{ss ss sI}", "number", v.number, "state", "distributed", "messages", (json_int_t)n);
+        json_t *aud =
+            json_pack("{ss ss sI}", "number", v.number, "state", "distributed", "messages", (json_int_t)n);
         json_t *before = json_pack("{ss}", "state", v.state);
         rc = od_audit_append(tx, now, who, "report.distribute", "report_run", id, before, aud, e);
         json_decref(aud);

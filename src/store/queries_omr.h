@@ -21,6 +21,21 @@
     X(RPT_DL_STATUS, "SELECT status FROM deadlines WHERE kind = ? AND incident_id IS NULL AND "              \
                      "record_id IS NULL ORDER BY id LIMIT 1")                                                \
     /* the newest period a kind has a run of (0 = none): the catch-up starts after it */                     \
-    X(RPT_LAST_PERIOD, "SELECT COALESCE(MAX(period_start), 0) FROM report_runs WHERE kind = ?")
+    X(RPT_LAST_PERIOD, "SELECT COALESCE(MAX(period_start), 0) FROM report_runs WHERE kind = ?")              \
+    /* the sections of later modules in a report of [from, to) (om_reports_sections.c) */                    \
+    X(OMR_PRB_OPENED, "SELECT COUNT(*) FROM records WHERE kind = 'problem' AND created_at >= ? AND "         \
+                      "created_at < ?")                                                                      \
+    X(OMR_PRB_CLOSED, "SELECT COUNT(*) FROM problems WHERE closed_at >= ? AND closed_at < ?")                \
+    X(OMR_PRB_CANCELLED, "SELECT COUNT(*) FROM problems WHERE cancelled_at >= ? AND cancelled_at < ?")       \
+    X(OMR_PRB_OPEN_AT, "SELECT COUNT(*) FROM records r JOIN problems p ON p.record_id = r.id WHERE "         \
+                       "r.kind = 'problem' AND r.created_at < ? AND (p.closed_at IS NULL OR p.closed_at "    \
+                       ">= ?) AND (p.cancelled_at IS NULL OR p.cancelled_at >= ?)")                          \
+    X(OMR_KE_ADDED, "SELECT COUNT(*) FROM records WHERE kind = 'known_error' AND created_at >= ? AND "       \
+                    "created_at < ?")                                                                        \
+    X(OMR_PLN_OVERDUE, "SELECT COUNT(*) FROM plans WHERE next_review_at IS NOT NULL AND "                    \
+                       "next_review_at < ?")                                                                 \
+    X(OMR_PLN_REVIEWED, "SELECT COUNT(*) FROM plans WHERE reviewed_at >= ? AND reviewed_at < ?")             \
+    X(OMR_DRILL_INCIDENTS, "SELECT COUNT(*) FROM incidents WHERE drill = 1 AND detected_at >= ? AND "        \
+                           "detected_at < ?")
 
 #endif

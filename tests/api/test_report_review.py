@@ -227,6 +227,43 @@ class ReviewTest(harness.ServerTest):
             with open(os.environ["OPSDESK_SAVE_HTML"], "w", encoding="utf-8") as f:
                 f.write(s.get("/api/v1/reports/runs/%d/report.html" % run["id"], token=self.tok["eng"]).raw)
 
+    def test_4_module_sections(self):
+        """modules-spec §M4.5: the sections of later modules, counted from their tables for the
+        period — problems opened / closed / cancelled / open at the end, known errors added; plans
+        with their review overdue, plans reviewed, drill incidents."""
+        s = self.srv
+        s.clock(set_to=bj(25, "10:00"))
+        self.relogin()
+        _, pm = s.make_user("rv_pm", ["problem_manager"])
+        ids = []
+        for title in ("连接池耗尽", "磁盘写满"):
+            r = s.post("/api/v1/problems", {"title": title, "fields": {}}, token=pm)
+            self.assertStatus(r, 201, r.raw)
+            ids.append(r.json)
+        p = ids[1]
+        r = s.post("/api/v1/records/%d/actions/cancel" % p["id"],
+                   {"version": p["version"], "reason": "重复", "fields": {"cancel_reason": "duplicate"}}, token=pm)
+        self.assertStatus(r, 200, r.raw)
+        self.assertStatus(s.post("/api/v1/known-errors", {"title": "归档日志未轮转"}, token=pm), 201)
+        ci = self.post("/api/v1/cis", {"name": "drill-web", "category": "server", "grade": "L3",
+                                       "department": "运行部"}, "eng", 201).json["id"]
+        self.post("/api/v1/incidents", {"title": "演练", "ci_ids": [ci], "severity": "moderate", "drill": True,
+                                        "location": "机房", "symptoms": "s", "impact_scope": "门户"}, "eng", 201)
+        s.clock(set_to=bj(1, "09:00", month=7))
+        self.relogin()
+        run = self.post("/api/v1/reports/runs", {"kind": "monthly"}, "eng", 201).json
+        self.assertEqual(run["number"], "OMR-M-20270601-v1")
+        self.assertEqual(run["snapshot"]["modules"], {
+            "problems": {"opened": 2, "closed": 0, "cancelled": 1, "open_at_end": 1, "known_errors_added": 1},
+            "plans": {"reviews_overdue": 0, "reviewed": 0, "drill_incidents": 1}})
+        # May, before any of it: all zero
+        may = self.post("/api/v1/reports/runs", {"kind": "monthly", "at": bj(1, "09:00", month=6)}, "eng", 201).json
+        self.assertEqual(may["snapshot"]["modules"]["problems"]["opened"], 0)
+        self.assertEqual(may["snapshot"]["modules"]["plans"]["drill_incidents"], 0)
+        html = s.get("/api/v1/reports/runs/%d/report.html" % run["id"], token=self.tok["eng"]).raw
+        self.assertIn("6 问题与预案 (problems, plans and drills)", html)
+        self.assertIn("<td>演练事件 (drill incidents)</td><td>1</td>", html)
+
 
 def harness_ms(rfc3339):
     import datetime
