@@ -571,6 +571,27 @@ od_err od_sla_check_resolution(od_tx *tx, int64_t incident_id, od_error *e)
     return rc;
 }
 
+od_err od_sla_incident_impact(od_tx *tx, int64_t incident_id, int64_t *impact_ms, int64_t *closed,
+                              od_error *e)
+{
+    *impact_ms = 0;
+    *closed = 0;
+    od_span spans[256];
+    size_t n = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_OUT_OF_INCIDENT, &r, e, OD_BINDS(OD_INT(incident_id)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+        if (!od_rows_null(r, OC_END) && n < sizeof spans / sizeof spans[0])
+            spans[n++] = (od_span){od_rows_int(r, OC_START), od_rows_int(r, OC_END)};
+    od_rows_close(r);
+    if (!rc) {
+        *impact_ms = od_span_union_ms(spans, n, INT64_MIN, INT64_MAX);
+        *closed = (int64_t)n;
+    }
+    return rc;
+}
+
 /* ---- figures ------------------------------------------------------------ */
 
 typedef struct svc {

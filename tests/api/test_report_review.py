@@ -264,6 +264,59 @@ class ReviewTest(harness.ServerTest):
         self.assertIn("6 问题与预案 (problems, plans and drills)", html)
         self.assertIn("<td>演练事件 (drill incidents)</td><td>1</td>", html)
 
+    def _incident(self, ci):
+        iid = self.post("/api/v1/incidents", {"title": "t", "ci_ids": [ci], "severity": "moderate",
+                                              "location": "机房", "symptoms": "s", "impact_scope": "门户"},
+                        "eng", 201).json["id"]
+        self.post("/api/v1/incidents/%d/reports" % iid, {"kind": "first"}, "eng", 201)
+        self.post("/api/v1/incidents/%d/reports" % iid, {"kind": "second", "response_level": "R3",
+                                                          "system_impact": "x",
+                                                          "estimated_recovery_at": "2030-01-01T00:00:00Z"},
+                  "eng", 201)
+        self.post("/api/v1/incidents/%d/activate" % iid, None, "head", 200)
+        return iid
+
+    def _final(self, iid, **extra):
+        body = {"kind": "final", "cause": "c", "process": "p", "current_state": "s", "improvements": "i"}
+        body.update(extra)
+        return self.srv.post("/api/v1/incidents/%d/reports" % iid, body, token=self.tok["eng"])
+
+    def test_5_business_impact_minutes(self):
+        """R-SLA-5, R-NOT-2: the final report's business_impact_minutes is the union of the incident's
+        impact intervals in whole minutes, rounded up; without intervals it stays an optional typed
+        number."""
+        s = self.srv
+        s.clock(set_to=bj(2, "09:00", month=7))
+        self.relogin()
+        ci = self.post("/api/v1/cis", {"name": "impact-app", "category": "server", "grade": "L3",
+                                       "department": "运行部"}, "eng", 201).json["id"]
+        self.post("/api/v1/services", {"key": "svc-i", "name": "影响", "ci_id": ci}, "eng", 201)
+        a = self._incident(ci)
+        s.clock(set_to=bj(2, "11:00", month=7))
+        self.relogin()
+        # two overlapping intervals: 09:00:00–10:00:00 and 09:30:00–10:30:20 → 90 min 20 s → 91 min
+        for st, en in ((bj(2, "09:00", 7), bj(2, "10:00", 7)), (bj(2, "09:30", 7), bj(2, "10:30:20", 7))):
+            self.post("/api/v1/incidents/%d/impact-intervals" % a, {"service": "svc-i", "kind": "unplanned",
+                                                                     "starts_at": st, "ends_at": en}, "eng", 201)
+        self.assertError(self._final(a, business_impact_minutes=90), 422, field="business_impact_minutes")
+        self.assertError(self._final(a, business_impact_minutes=-1), 422, field="business_impact_minutes")
+        r = self._final(a)
+        self.assertStatus(r, 201, r.raw)
+        fin = [x for x in r.json["reports"] if x["kind"] == "final"][0]["fields"]
+        self.assertEqual((fin["business_impact_minutes"], fin["business_impact_source"]), (91, "impact_intervals"))
+        # no service affected, no interval: optional and typed
+        other = self.post("/api/v1/cis", {"name": "impact-none", "category": "server", "grade": "L3",
+                                          "department": "运行部"}, "eng", 201).json["id"]
+        b, c = self._incident(other), self._incident(other)
+        r = self._final(b)
+        self.assertStatus(r, 201, r.raw)
+        self.assertNotIn("business_impact_minutes", [x for x in r.json["reports"] if x["kind"] == "final"][0]["fields"])
+        r = self._final(c, business_impact_minutes=12)
+        self.assertStatus(r, 201, r.raw)
+        fin = [x for x in r.json["reports"] if x["kind"] == "final"][0]["fields"]
+        self.assertEqual(fin["business_impact_minutes"], 12)
+        self.assertNotIn("business_impact_source", fin)
+
 
 def harness_ms(rfc3339):
     import datetime

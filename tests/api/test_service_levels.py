@@ -19,8 +19,9 @@ import harness  # noqa: E402
 
 MIN = 60 * 1000
 HOUR = 60 * MIN
+# no business_impact_minutes: an incident with impact intervals gets it derived from them
 FINAL = {"cause": "存储控制器故障", "process": "切换备用控制器", "current_state": "已恢复",
-         "business_impact_minutes": 35, "improvements": "增加巡检"}
+         "improvements": "增加巡检"}
 
 
 ACTIVATES = {"R1": "el", "R2": "leader", "R3": "opsdept"}   # policy/default.yaml activation
@@ -175,7 +176,15 @@ class ServiceLevelTest(harness.ServerTest):
         ia = self.interval(a, bj(3, "01:00"), bj(3, "03:00")).json
         self.assertEqual(ia["source"], "incident")
         self.assertEqual(ia["duration_ms"], 2 * HOUR)
-        self.final(a)
+        # R-SLA-5: business_impact_minutes is derived from the intervals (120 min); a different
+        # typed value is refused and nothing changes, the same value is accepted
+        body = dict(FINAL, kind="final", business_impact_minutes=35)
+        self.assertError(self.post("/api/v1/incidents/%d/reports" % a, body), 422, field="business_impact_minutes",
+                         contains="120")
+        fin = [x for x in self.final(a).json["reports"] if x["kind"] == "final"]
+        self.assertEqual(len(fin), 1)
+        self.assertEqual(fin[0]["fields"]["business_impact_minutes"], 120)
+        self.assertEqual(fin[0]["fields"]["business_impact_source"], "impact_intervals")
         self.at(bj(3, "04:00"))
         self.interval(b, bj(3, "02:30"), bj(3, "04:00"))
         self.final(b)
