@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
 #include "core/policy.h"
 #include "util/err.h"
 
@@ -84,6 +85,15 @@ typedef struct od_avail {
 OD_NODISCARD od_err od_availability(const od_outage *o, size_t n, int64_t a, int64_t b,
                                     const od_sla_targets *t, od_span *scratch, size_t scratch_cap,
                                     od_avail *out);
+
+/* The same with every length — the period T, unplanned, degraded and
+ * planned time — measured in the working time of `cal` (a service's
+ * calendar, modules-spec §M4.2): only minutes inside its hours count, and an
+ * outage wholly outside them is no outage (outages, MTBF).  cal NULL or
+ * 24x7: wall time, as od_availability. */
+OD_NODISCARD od_err od_availability_cal(const od_outage *o, size_t n, int64_t a, int64_t b,
+                                        const od_calendar *cal, const od_sla_targets *t, od_span *scratch,
+                                        size_t scratch_cap, od_avail *out);
 
 /* Downtime a target allows in a period: floor(period × (1e6 − ppm) / 1e6).
  * 43.8 h for a 365-day year at 99.5 %, 43.92 h in a leap year, 3.6 h for

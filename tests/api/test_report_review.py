@@ -317,6 +317,37 @@ class ReviewTest(harness.ServerTest):
         self.assertEqual(fin["business_impact_minutes"], 12)
         self.assertNotIn("business_impact_source", fin)
 
+    def test_6_service_calendar(self):
+        """modules-spec §M4.2: a service on the policy's business calendar (Mon–Fri 09:00–17:30, UTC+8)
+        counts only its working minutes, for the period and for its outages (R-SLA-1, R-SLA-5)."""
+        s = self.srv
+        self.assertError(self.post("/api/v1/services", {"key": "svc-bad", "name": "x", "calendar": "lunar"}, "eng"),
+                         400, field="calendar")
+        svc = self.post("/api/v1/services", {"key": "svc-biz", "name": "办公", "calendar": "business"}, "eng",
+                        201).json
+        self.assertEqual(svc["calendar"], "business")
+        s.clock(set_to=bj(5, "12:00", month=7))
+        self.relogin()
+        for st, en in ((bj(28, "08:00"), bj(28, "10:00")),       # Mon: 09:00–10:00 counts
+                       (bj(4, "10:00", 7), bj(4, "11:00", 7))):  # Sun: nothing, no outage
+            iv = self.post("/api/v1/outage-intervals", {"service": "svc-biz", "kind": "unplanned", "starts_at": st,
+                                                        "ends_at": en}, "eng", 201).json
+            self.post("/api/v1/outage-intervals/%d/approve" % iv["id"], None, "lead", 200)
+        q = "/api/v1/service-levels?from=%s&to=%s&service=svc-biz" % (
+            bj(28, "00:00").replace("+", "%2B"), bj(5, "00:00", 7).replace("+", "%2B"))
+        f = s.get(q, token=self.tok["eng"]).json
+        sv = [x for x in f["services"] if x["key"] == "svc-biz"][0]
+        self.assertEqual(sv["calendar"], "business")
+        av = sv["availability"]
+        week = 5 * 510 * 60 * 1000                                 # 5 working days of 8.5 h
+        self.assertEqual(av["period_ms"], week)
+        self.assertEqual(av["unplanned_ms"], 60 * 60 * 1000)
+        self.assertEqual(av["outages"], 1)
+        self.assertEqual(av["availability_ppm"], 976470)           # floor(1e6 × 149.4 / 153)
+        self.assertEqual(av["period_budget_ms"], week * 5000 // 1000000)
+        self.assertEqual(av["budget"]["year_ms"], 261 * 510 * 60 * 1000)   # 2027: 261 weekdays
+        self.assertEqual(av["budget"]["used_ms"], 60 * 60 * 1000)
+
 
 def harness_ms(rfc3339):
     import datetime
