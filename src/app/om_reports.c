@@ -373,6 +373,8 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
                                    OD_TEXT(number), OD_TEXT(text), OD_INT(now), OD_INT_NONZERO(who->id)));
     free(text);
     json_decref(snap);
+    if (!rc) /* the filing deadline (om_reports_review.c) */
+        rc = od_report_arm_filing(tx, a->policy, id, now, e);
     if (!rc)
         rc = run_load(tx, id, out, NULL, e);
     if (!rc) {
@@ -385,6 +387,8 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
     if (rc) {
         json_decref(*out);
         *out = NULL;
+    } else {
+        od_app_committed(a, OD_COMMIT_DEADLINES);
     }
     return rc;
 }

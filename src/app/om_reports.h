@@ -58,7 +58,10 @@ OD_NODISCARD od_err od_report_module_sections(od_app *a, int64_t from, int64_t t
 /* ---- review and distribution (om_reports_review.c; modules-spec §1.10) ----
  * filed → reviewed → distributed.  Filing sets the review deadline (policy
  * sla.report_review.within) and its deadlines row. */
-/* Inside the filing transaction: review_due_at and the deadline row. */
+/* Inside the generating transaction: the filing deadline's row. */
+OD_NODISCARD od_err od_report_arm_filing(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e);
+/* Inside the filing transaction: the filing deadline met, review_due_at and
+ * the review deadline's row. */
 OD_NODISCARD od_err od_report_arm_review(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e);
 /* Adds "review" {due_at, reviewed_at, reviewed_by, note, distributed_at,
  * distributed_by} to a run's JSON, and "review_overdue" when now != 0. */

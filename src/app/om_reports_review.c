@@ -5,12 +5,17 @@
  * restarts and nodes by the incident scheduler (od_incident_fire_next →
  * od_record_fire_deadline → od_report_fire_deadline).  When it fires and the
  * run is still only filed, the holders of the reviewer role are told once
- * (outbox cause "report:<id>:review_overdue").  A review is by the policy's
+ * (outbox cause "report:<id>:review_overdue").  Generation arms the filing
+ * deadline the same way (kind "report:file:<id>", policy
+ * sla.report_review.file_within): a run still a draft then, and not
+ * superseded by a newer version, is reported to the ops department heads
+ * (cause "report:<id>:file_overdue"); filing meets it.  A review is by the policy's
  * reviewer role and never by whoever generated or filed the run; it meets
  * the deadline.  Distribution queues the message with the report's link to
  * the holders of the recipient roles (cause "report:<id>:distributed"). */
 #include "app/notify_out.h"
 #include "app/om_reports.h"
+#include "notify/message.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -18,6 +23,7 @@
 #include <string.h>
 
 #define KIND_PREFIX "report:review:"
+#define FILE_PREFIX "report:file:"
 
 typedef struct review_row {
     char state[16];
@@ -86,12 +92,23 @@ od_err od_report_review_json(od_tx *tx, int64_t id, int64_t now, json_t *run, od
     return OD_OK;
 }
 
+od_err od_report_arm_filing(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e)
+{
+    int64_t due = now + p->sla.report_file_ms;
+    char kind[64];
+    snprintf(kind, sizeof kind, FILE_PREFIX "%lld", (long long)id);
+    return od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
+}
+
 od_err od_report_arm_review(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e)
 {
     int64_t due = now + p->sla.report_review_ms;
     char kind[64];
+    snprintf(kind, sizeof kind, FILE_PREFIX "%lld", (long long)id); /* filed: the filing deadline is met */
+    od_err rc = od_tx_exec(tx, OD_Q_RPT_DL_MEET, e, OD_BINDS(OD_INT(now), OD_TEXT(kind)));
     snprintf(kind, sizeof kind, KIND_PREFIX "%lld", (long long)id);
-    od_err rc = od_tx_exec(tx, OD_Q_RPT_SET_DUE, e, OD_BINDS(OD_INT(due), OD_INT(id)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_RPT_SET_DUE, e, OD_BINDS(OD_INT(due), OD_INT(id)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
     return rc;
@@ -110,7 +127,8 @@ typedef struct msg_arg {
     const review_row *v;
     int64_t id;
     bool overdue;
-    char due[OD_TIME_STR_MAX];
+    bool filing;               /* overdue: the filing deadline (else the review's) */
+    char due[OD_MSG_TIME_MAX]; /* Beijing time, as the incident messages show it */
 } msg_arg;
 
 /* The message of a distribution or of an overdue review, in one language. */
@@ -119,7 +137,19 @@ static od_err render(void *arg, od_lang lang, char **subject, char **body, od_er
     const msg_arg *m = arg;
     bool weekly = !strcmp(m->v->kind, "weekly");
     char sub[256], txt[1024];
-    if (lang == OD_LANG_ZH) {
+    if (m->filing && lang == OD_LANG_ZH) {
+        snprintf(sub, sizeof sub, "【运维报告】%s %s 归档已逾期", weekly ? "运维周报" : "运维月报",
+                 m->v->number);
+        snprintf(txt, sizeof txt, "%s %s 已生成，归档期限 %s 已过，仍未填写归档。请处理：/#/reports/%lld",
+                 weekly ? "运维周报" : "运维月报", m->v->number, m->due, (long long)m->id);
+    } else if (m->filing) {
+        snprintf(sub, sizeof sub, "[O&M report] %s %s filing overdue",
+                 weekly ? "weekly report" : "monthly report", m->v->number);
+        snprintf(txt, sizeof txt,
+                 "The %s %s was generated and was to be filed by %s; it is still a draft. See to it: "
+                 "/#/reports/%lld",
+                 weekly ? "weekly report" : "monthly report", m->v->number, m->due, (long long)m->id);
+    } else if (lang == OD_LANG_ZH) {
         snprintf(sub, sizeof sub, "【运维报告】%s %s%s", weekly ? "运维周报" : "运维月报", m->v->number,
                  m->overdue ? " 审核已逾期" : " 已审核分发");
         if (m->overdue)
@@ -165,10 +195,14 @@ static od_err tell(od_tx *tx, const od_policy *p, od_roleset roles, msg_arg *m, 
     od_err rc = od_out_audience(tx, &aud, NULL, &users, e);
     char cause[64];
     snprintf(cause, sizeof cause, "report:%lld:%s", (long long)m->id,
-             m->overdue ? "review_overdue" : "distributed");
+             m->filing    ? "file_overdue"
+             : m->overdue ? "review_overdue"
+                          : "distributed");
     od_out_msg msg = {.cause = cause,
                       .incident_id = 0,
-                      .kind = m->overdue ? "report_review" : "report",
+                      .kind = m->filing    ? "report_file"
+                              : m->overdue ? "report_review"
+                                           : "report",
                       .desk = "",
                       .level = m->overdue ? OD_GRADE_L2 : OD_GRADE_L3,
                       .render = render,
@@ -283,30 +317,39 @@ od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json
 
 bool od_report_deadline_kind(const char *kind)
 {
-    return kind && !strncmp(kind, KIND_PREFIX, strlen(KIND_PREFIX));
+    return kind && (!strncmp(kind, KIND_PREFIX, strlen(KIND_PREFIX)) ||
+                    !strncmp(kind, FILE_PREFIX, strlen(FILE_PREFIX)));
 }
 
 od_err od_report_fire_deadline(const od_policy *p, od_tx *tx, const char *kind, int64_t now, od_error *e)
 {
-    int64_t id = strtoll(kind + strlen(KIND_PREFIX), NULL, 10);
+    bool filing = !strncmp(kind, FILE_PREFIX, strlen(FILE_PREFIX));
+    int64_t id = strtoll(kind + strlen(filing ? FILE_PREFIX : KIND_PREFIX), NULL, 10), newer = 0;
     review_row v;
     od_err rc = row_load(tx, id, &v, e);
     if (rc == OD_E_NOT_FOUND) { /* nothing to remind of */
         od_error_clear(e);
         return OD_OK;
     }
-    if (rc || strcmp(v.state, "filed") != 0) /* reviewed meanwhile */
+    if (rc || strcmp(v.state, filing ? "draft" : "filed") != 0) /* filed or reviewed meanwhile */
         return rc;
-    msg_arg m = {.v = &v, .id = id, .overdue = true};
-    od_time_format(v.due_at, m.due);
+    if (filing && ((rc = od_tx_scalar(tx, OD_Q_RPT_NEWER, &newer, e, OD_BINDS(OD_INT(id)))) || newer))
+        return rc; /* superseded by a newer version of the period */
+    msg_arg m = {.v = &v, .id = id, .overdue = true, .filing = filing};
+    int64_t due = v.due_at;
+    if (filing && (rc = od_tx_scalar(tx, OD_Q_RPT_DL_DUE, &due, e, OD_BINDS(OD_TEXT(kind)))))
+        return rc;
+    od_msg_time(due ? due : now, m.due);
     size_t n = 0;
-    rc = tell(tx, p, OD_ROLEBIT(p->sla.report_reviewer), &m, now, &n, e);
+    rc = tell(tx, p, filing ? OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD) : OD_ROLEBIT(p->sla.report_reviewer),
+              &m, now, &n, e);
     if (!rc) {
         od_principal sys;
         memset(&sys, 0, sizeof sys);
         snprintf(sys.username, sizeof sys.username, "%s", "system");
         json_t *aud = json_pack("{ss sI}", "number", v.number, "messages", (json_int_t)n);
-        rc = od_audit_append(tx, now, &sys, "report.review_overdue", "report_run", id, NULL, aud, e);
+        rc = od_audit_append(tx, now, &sys, filing ? "report.file_overdue" : "report.review_overdue",
+                             "report_run", id, NULL, aud, e);
         json_decref(aud);
     }
     return rc;

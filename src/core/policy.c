@@ -204,6 +204,7 @@ od_policy *od_policy_new_default(void)
                               .budget_alert_permille = 500,
                               .report_reviewer = OD_ROLE_OPS_DEPARTMENT_HEAD,
                               .report_review_ms = 48 * HOUR_MS,
+                              .report_file_ms = 48 * HOUR_MS,
                               .report_recipients =
                                   OD_ROLEBIT(OD_ROLE_OPS_LEADER) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD)};
     p->first_report_ms[OD_GRADE_L1] = 5 * MIN_MS;

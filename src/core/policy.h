@@ -213,6 +213,7 @@ typedef struct od_sla_targets {
     /* O&M report review and distribution (modules-spec §1.10; sla.report_review) */
     int32_t report_reviewer;      /* od_role that reviews a filed report (ops_department_head) */
     int64_t report_review_ms;     /* review due this long after filing (2 days) */
+    int64_t report_file_ms;       /* a generated draft is to be filed within this (2 days) */
     od_roleset report_recipients; /* roles a reviewed report is distributed to */
 } od_sla_targets;
 

@@ -49,12 +49,13 @@ static void load_major(ctx *c, od_sla_targets *t, const node *v)
         t->major_responses = (unsigned)bits;
 }
 
-/* sla.report_review: {reviewer: ROLE, within: DURATION, recipients: [ROLE…]}
+/* sla.report_review: {reviewer: ROLE, within: DURATION, recipients: [ROLE…],
+ * file_within: DURATION}
  * (modules-spec §1.10: a filed O&M report's reviewer, review deadline and
  * distribution list). */
 static void load_review(ctx *c, od_sla_targets *t, const node *v)
 {
-    fields f = {.what = "key", .names = {"reviewer", "within", "recipients"}, .n = 3};
+    fields f = {.what = "key", .names = {"reviewer", "within", "recipients", "file_within"}, .n = 4};
     if (!od_pl_map_fields(c, v, "sla.report_review", &f))
         return;
     if (f.val[0]) {
@@ -65,6 +66,8 @@ static void load_review(ctx *c, od_sla_targets *t, const node *v)
     }
     if (f.val[1])
         od_pl_get_duration(c, f.val[1], "sla.report_review.within", false, &t->report_review_ms);
+    if (f.val[3])
+        od_pl_get_duration(c, f.val[3], "sla.report_review.file_within", false, &t->report_file_ms);
     if (f.val[2]) {
         uint64_t bits = 0;
         if (od_pl_get_enum_set(c, f.val[2], "sla.report_review.recipients", "role", od_role_parse,

@@ -18,6 +18,11 @@
     X(RPT_DL_INSERT, "INSERT INTO deadlines(kind, due_at, fire_at) VALUES(?,?,?)")                           \
     X(RPT_DL_MEET, "UPDATE deadlines SET met_at = ?, status = 'met', fire_at = NULL WHERE kind = ? AND "     \
                    "incident_id IS NULL AND record_id IS NULL AND status = 'pending'")                       \
+    /* newer versions of a run's period (a superseded draft is not chased) */                                \
+    X(RPT_NEWER, "SELECT COUNT(*) FROM report_runs n JOIN report_runs r ON r.kind = n.kind AND "             \
+                 "r.period_start = n.period_start WHERE r.id = ? AND n.version > r.version")                 \
+    X(RPT_DL_DUE, "SELECT COALESCE(MAX(due_at), 0) FROM deadlines WHERE kind = ? AND incident_id IS NULL "   \
+                  "AND record_id IS NULL")                                                                   \
     X(RPT_DL_STATUS, "SELECT status FROM deadlines WHERE kind = ? AND incident_id IS NULL AND "              \
                      "record_id IS NULL ORDER BY id LIMIT 1")                                                \
     /* the newest period a kind has a run of (0 = none): the catch-up starts after it */                     \

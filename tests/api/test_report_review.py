@@ -348,6 +348,45 @@ class ReviewTest(harness.ServerTest):
         self.assertEqual(av["budget"]["year_ms"], 261 * 510 * 60 * 1000)   # 2027: 261 weekdays
         self.assertEqual(av["budget"]["used_ms"], 60 * 60 * 1000)
 
+    def test_7_filing_overdue(self):
+        """modules-spec §1.10, issue "filing overdue → the ops department head": a generated draft not
+        filed within 2 days is reported once to the ops department heads; 1 ms before, nothing; a
+        draft superseded by a newer version, or filed in time, is not chased."""
+        s = self.srv
+        s.clock(set_to=bj(6, "10:00", month=7))
+        self.relogin()
+        late = self.post("/api/v1/reports/runs", {"kind": "weekly"}, "eng", 201).json   # the week of 06-28
+        due = s.now_ms() + 48 * HOUR
+        old = self.post("/api/v1/reports/runs", {"kind": "monthly"}, "eng", 201).json   # June: version 2 …
+        newer = self.post("/api/v1/reports/runs", {"kind": "monthly"}, "eng", 201).json  # … and 3
+        self.assertEqual(newer["version"], old["version"] + 1)
+        s.clock(set_to=fmt_ms(due - 1))
+        self.relogin()
+        self.assertEqual(self.audit(late["id"], "report.file_overdue"), [])
+        s.clock(set_to=fmt_ms(due))
+        self.relogin()
+        fired = self.audit(late["id"], "report.file_overdue")
+        self.assertEqual(len(fired), 1)
+        self.assertGreaterEqual(fired[0]["after"]["messages"], 2)
+        s.clock(advance_seconds=86400)
+        self.relogin()
+        self.assertEqual(len(self.audit(late["id"], "report.file_overdue")), 1)
+        self.assertEqual(self.audit(old["id"], "report.file_overdue"), [])       # superseded
+        self.assertEqual(len(self.audit(newer["id"], "report.file_overdue")), 1)  # the newest draft is chased
+        rows = outbox(s, "report:%d:%%" % late["id"])
+        if rows is not None:
+            cause = "report:%d:file_overdue" % late["id"]
+            self.assertEqual(rows, sorted([(self.uid["head"], cause), (self.uid["head2"], cause)]))
+            db = harness.db_connect(s.db)
+            try:
+                bodies = [r[0] for r in db.execute("SELECT body FROM outbox WHERE cause = ?", (cause,))]
+            finally:
+                db.close()
+            self.assertTrue(bodies)
+            for b in bodies:
+                self.assertIn("/#/reports/%d" % late["id"], b)
+                self.assertIn("2027-07-08 10:00 (UTC+08:00)", b)   # the deadline, Beijing time
+
 
 def harness_ms(rfc3339):
     import datetime

@@ -1750,6 +1750,23 @@ static void report_review_store(void **state)
     assert_string_equal(od_rows_text(r, 9), "W3");
     assert_string_equal(od_rows_text(r, 10), "weekly");
     od_rows_close(r);
+    /* the deadline's due time; a superseded run has a newer version of its period */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_DL_DUE, &n, &e, OD_BINDS(OD_TEXT("report:review:2"))), OD_OK);
+    assert_int_equal(n, 60);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_DL_DUE, &n, &e, OD_BINDS(OD_TEXT("report:file:9"))), OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_NEWER, &n, &e, OD_BINDS(OD_INT(run))), OD_OK);
+    assert_int_equal(n, 0);
+    int64_t v2 = 0;
+    assert_int_equal(od_tx_insert(tx, OD_Q_RPT_INSERT, &v2, &e,
+                                  OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)3000), OD_INT((int64_t)4000),
+                                           OD_INT((int64_t)2), OD_TEXT("W3-v2"), OD_TEXT("{}"),
+                                           OD_INT((int64_t)7), OD_NULL())),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_NEWER, &n, &e, OD_BINDS(OD_INT(run))), OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_NEWER, &n, &e, OD_BINDS(OD_INT(v2))), OD_OK);
+    assert_int_equal(n, 0);
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
