@@ -799,7 +799,8 @@ static json_t *verdict_item(const od_sl_incident *i, const od_policy *p, od_sl_m
     int64_t done = m == OD_SL_RESPONSE ? i->engaged_at : m == OD_SL_RESTORE ? i->restored_at : i->resolved_at;
     json_t *o = json_pack("{sI ss}", "target_ms", (json_int_t)od_sl_target_ms(i, p, m), "verdict",
                           od_sl_verdict_key(od_sl_verdict_of(i, p, m, now)));
-    json_object_set_new(o, "ms", done ? json_integer(done - i->detected_at) : json_null());
+    json_object_set_new(o, "ms",
+                        done ? json_integer(od_sl_elapsed(i, m, i->detected_at, done)) : json_null());
     return o;
 }
 
@@ -833,7 +834,9 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
             .highest_response = (od_resp)hr,
             .category = name_index(&cats, od_rows_null(r, 12) ? "none" : od_rows_text(r, 12)),
             .tier = name_index(&tiers, od_rows_text(r, 13)[0] ? od_rows_text(r, 13) : "none"),
-            .drill = od_rows_int(r, 7) != 0};
+            .drill = od_rows_int(r, 7) != 0,
+            /* the hours of the service it affected (its first impact interval's) */
+            .cal = od_rows_null(r, 15) ? NULL : od_kernel_calendar(f->p->kernel, od_rows_text(r, 15))};
         int64_t restored = od_rows_null(r, 10) ? i->resolved_at : od_rows_int(r, 10);
         i->restored_at = restored < 0 ? 0 : restored;
         if (i->drill) {

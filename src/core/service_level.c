@@ -250,16 +250,22 @@ int64_t od_sl_target_ms(const od_sl_incident *i, const od_policy *p, od_sl_metri
     }
 }
 
+int64_t od_sl_elapsed(const od_sl_incident *i, od_sl_metric m, int64_t from, int64_t to)
+{
+    if (m != OD_SL_HANDLING && i->cal && !i->cal->always)
+        return to > from ? od_cal_between(i->cal, from, to) : 0;
+    return to - from;
+}
+
 od_sl_verdict od_sl_verdict_of(const od_sl_incident *i, const od_policy *p, od_sl_metric m, int64_t now)
 {
     int64_t target = od_sl_target_ms(i, p, m);
     if (i->drill || target <= 0)
         return OD_SLV_NA;
     int64_t done = m == OD_SL_RESPONSE ? i->engaged_at : m == OD_SL_RESTORE ? i->restored_at : i->resolved_at;
-    int64_t due = i->detected_at + target;
     if (done)
-        return done <= due ? OD_SLV_MET : OD_SLV_BREACHED;
-    return now <= due ? OD_SLV_PENDING : OD_SLV_BREACHED;
+        return od_sl_elapsed(i, m, i->detected_at, done) <= target ? OD_SLV_MET : OD_SLV_BREACHED;
+    return od_sl_elapsed(i, m, i->detected_at, now) <= target ? OD_SLV_PENDING : OD_SLV_BREACHED;
 }
 
 static int i64_cmp(const void *x, const void *y)
@@ -306,7 +312,8 @@ od_sl_stats od_sl_measure_of(const od_sl_incident *v, size_t n, od_sl_measure m,
             continue;
         int64_t at = m == OD_SL_MTTA ? v[i].engaged_at : v[i].restored_at;
         if (at)
-            scratch[k++] = at - v[i].detected_at;
+            scratch[k++] =
+                od_sl_elapsed(&v[i], m == OD_SL_MTTA ? OD_SL_RESPONSE : OD_SL_RESTORE, v[i].detected_at, at);
     }
     return od_sl_stats_of(scratch, k);
 }

@@ -387,6 +387,32 @@ class ReviewTest(harness.ServerTest):
                 self.assertIn("/#/reports/%d" % late["id"], b)
                 self.assertIn("2027-07-08 10:00 (UTC+08:00)", b)   # the deadline, Beijing time
 
+    def test_8_calendar_clocks(self):
+        """modules-spec §M4.2: an incident whose impact is on a business-hours service has its restore
+        time counted in working time (Fri 17:00 → Mon 10:30 = 30 + 90 min: met); the seed-000 handling
+        limit stays wall time."""
+        s = self.srv
+        s.clock(set_to=bj(9, "17:00", month=7))       # Friday
+        self.relogin()
+        ci = self.post("/api/v1/cis", {"name": "office-app", "category": "server", "grade": "L3",
+                                       "department": "运行部"}, "eng", 201).json["id"]
+        self.post("/api/v1/services", {"key": "svc-office", "name": "办公系统", "ci_id": ci, "calendar": "business",
+                                       "platform_member": False}, "eng", 201)
+        iid = self._incident(ci)
+        s.clock(set_to=bj(12, "11:00", month=7))      # Monday
+        self.relogin()
+        self.post("/api/v1/incidents/%d/impact-intervals" % iid, {"service": "svc-office", "kind": "unplanned",
+                                                                   "starts_at": bj(9, "17:00", 7),
+                                                                   "ends_at": bj(12, "10:30", 7)}, "eng", 201)
+        self.assertStatus(self._final(iid), 201)
+        q = "/api/v1/service-levels?from=%s&to=%s" % (bj(9, "00:00", 7).replace("+", "%2B"),
+                                                      bj(12, "12:00", 7).replace("+", "%2B"))
+        f = s.get(q, token=self.tok["eng"]).json
+        it = [x for x in f["incidents"]["items"] if x["id"] == iid][0]
+        self.assertEqual((it["restore"]["ms"], it["restore"]["verdict"]), (2 * HOUR, "met"))
+        self.assertEqual(it["handling"]["verdict"], "breached")   # 66 h of wall time against R3's 8 h
+        self.assertEqual(f["incidents"]["mttr"]["max_ms"], 2 * HOUR)
+
 
 def harness_ms(rfc3339):
     import datetime

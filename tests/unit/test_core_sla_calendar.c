@@ -6,6 +6,10 @@
  * working days; an outage wholly outside the hours is no outage (count,
  * MTBF); overlaps; a planned overrun and degraded time measured the same
  * way; the period's own edges; and the same outage on 24×7 for contrast.
+ * Incident clocks on the same calendar: response and restore (and MTTA /
+ * MTTR) count working time only, met at the target and breached 1 ms past
+ * it, pending while the working time elapsed is within it; handling (seed
+ * 000) stays wall time.
  *
  * The calendar is the business calendar of policy/default.yaml (Mon–Fri
  * 09:00–17:30, UTC+8, 2026 list): the week 2026-05-04 (Mon) – 05-11 has
@@ -333,11 +337,128 @@ static void test_24x7_is_wall_time(void **state)
     assert_int_equal(a.period_ms, 7 * 24 * HOUR_MS);
 }
 
+/* 2026-05-08 is a Friday (17:30 closing), 05-09 a make-up working Saturday,
+ * 05-11 a Monday. */
+static void test_calendar_clocks(void **state)
+{
+    (void)state;
+    od_policy *p = od_policy_new_default();
+    assert_non_null(p);
+    od_calendar biz;
+    cal_business(&biz, false);
+    const int64_t fri1720 = may(8, 17, 20, 0), fri1700 = may(8, 17, 0, 0);
+    struct {
+        const char *name;
+        od_sl_incident i;
+        od_sl_metric m;
+        int64_t now;
+        od_sl_verdict want;
+        int64_t elapsed; /* od_sl_elapsed(detected → done or now) */
+    } rows[] = {
+        /* response 30 min: Fri 17:20 → Sat 09:20 (make-up working day) = 10 + 20 min */
+        {"response met at the target across the night",
+         {.detected_at = fri1720, .engaged_at = may(9, 9, 20, 0), .cal = &biz},
+         OD_SL_RESPONSE,
+         may(11, 12, 0, 0),
+         OD_SLV_MET,
+         30 * MIN_MS},
+        {"response breached 1 ms past it",
+         {.detected_at = fri1720, .engaged_at = may(9, 9, 20, 1), .cal = &biz},
+         OD_SL_RESPONSE,
+         may(11, 12, 0, 0),
+         OD_SLV_BREACHED,
+         30 * MIN_MS + 1},
+        {"response pending at the target (not engaged)",
+         {.detected_at = fri1720, .cal = &biz},
+         OD_SL_RESPONSE,
+         may(9, 9, 20, 0),
+         OD_SLV_PENDING,
+         30 * MIN_MS},
+        {"response breached 1 ms later (not engaged)",
+         {.detected_at = fri1720, .cal = &biz},
+         OD_SL_RESPONSE,
+         may(9, 9, 20, 1),
+         OD_SLV_BREACHED,
+         30 * MIN_MS + 1},
+        {"pending all Sunday: no working time passes",
+         {.detected_at = may(9, 17, 20, 0), .cal = &biz},
+         OD_SL_RESPONSE,
+         may(11, 9, 0, 0),
+         OD_SLV_PENDING,
+         10 * MIN_MS},
+        {"wall time for contrast: the same engagement breaches",
+         {.detected_at = fri1720, .engaged_at = may(9, 9, 20, 0)},
+         OD_SL_RESPONSE,
+         may(11, 12, 0, 0),
+         OD_SLV_BREACHED,
+         may(9, 9, 20, 0) - fri1720},
+        /* restore 2 h (ordinary): Fri 17:00 → Sat 10:30 = 30 + 90 min */
+        {"restore met at 2 h of working time",
+         {.detected_at = fri1700,
+          .restored_at = may(9, 10, 30, 0),
+          .highest_response = OD_RESP_R3,
+          .cal = &biz},
+         OD_SL_RESTORE,
+         may(11, 12, 0, 0),
+         OD_SLV_MET,
+         2 * HOUR_MS},
+        {"restore breached 1 ms past it",
+         {.detected_at = fri1700,
+          .restored_at = may(9, 10, 30, 1),
+          .highest_response = OD_RESP_R3,
+          .cal = &biz},
+         OD_SL_RESTORE,
+         may(11, 12, 0, 0),
+         OD_SLV_BREACHED,
+         2 * HOUR_MS + 1},
+        /* handling (R3: 8 h, seed 000) stays wall time */
+        {"handling is wall time",
+         {.detected_at = fri1700,
+          .resolved_at = may(9, 10, 30, 0),
+          .initial_response = OD_RESP_R3,
+          .cal = &biz},
+         OD_SL_HANDLING,
+         may(11, 12, 0, 0),
+         OD_SLV_BREACHED,
+         may(9, 10, 30, 0) - fri1700},
+    };
+    for (size_t k = 0; k < N(rows); k++) {
+        od_sl_incident *i = &rows[k].i;
+        od_sl_verdict v = od_sl_verdict_of(i, p, rows[k].m, rows[k].now);
+        int64_t done = rows[k].m == OD_SL_RESPONSE  ? i->engaged_at
+                       : rows[k].m == OD_SL_RESTORE ? i->restored_at
+                                                    : i->resolved_at;
+        int64_t el = od_sl_elapsed(i, rows[k].m, i->detected_at, done ? done : rows[k].now);
+        if (v != rows[k].want || el != rows[k].elapsed)
+            fail_msg("%s: verdict %s elapsed %lld, want %s %lld", rows[k].name, od_sl_verdict_key(v),
+                     (long long)el, od_sl_verdict_key(rows[k].want), (long long)rows[k].elapsed);
+    }
+    /* MTTA / MTTR over working time: 30 min and 10 min engaged → mean 20 min */
+    od_sl_incident v[2] = {
+        {.detected_at = fri1720,
+         .engaged_at = may(9, 9, 20, 0),
+         .restored_at = may(9, 10, 50, 0),
+         .cal = &biz},
+        {.detected_at = may(11, 9, 0, 0),
+         .engaged_at = may(11, 9, 10, 0),
+         .restored_at = may(11, 9, 30, 0),
+         .cal = &biz},
+    };
+    int64_t scratch[2];
+    od_sl_stats a = od_sl_measure_of(v, 2, OD_SL_MTTA, -1, -1, scratch);
+    assert_int_equal(a.n, 2);
+    assert_int_equal(a.mean_ms, 20 * MIN_MS);
+    od_sl_stats r = od_sl_measure_of(v, 2, OD_SL_MTTR, -1, -1, scratch);
+    assert_int_equal(r.mean_ms, (2 * HOUR_MS + 30 * MIN_MS) / 2); /* 2 h and 30 min */
+    od_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calendar_availability),
         cmocka_unit_test(test_24x7_is_wall_time),
+        cmocka_unit_test(test_calendar_clocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
