@@ -263,6 +263,17 @@ class ReviewTest(harness.ServerTest):
         html = s.get("/api/v1/reports/runs/%d/report.html" % run["id"], token=self.tok["eng"]).raw
         self.assertIn("6 问题与预案 (problems, plans and drills)", html)
         self.assertIn("<td>演练事件 (drill incidents)</td><td>1</td>", html)
+        # the XLSX workbook has the same counts on its own sheet
+        from test_service_levels import get_bytes, read_xlsx
+        status, _, data = get_bytes(s, "/api/v1/reports/runs/%d/report.xlsx" % run["id"], self.tok["eng"])
+        self.assertEqual(status, 200)
+        sheet = read_xlsx(data)["问题与预案 modules"]
+        self.assertEqual(sheet[0], ["module", "item", "count"])
+        got = {(r[0], r[1]): r[2] for r in sheet[1:]}
+        self.assertEqual(got[("problems", "opened")], 2)
+        self.assertEqual(got[("problems", "cancelled")], 1)
+        self.assertEqual(got[("plans", "drill_incidents")], 1)
+        self.assertEqual(len(got), 8)
 
     def _incident(self, ci):
         iid = self.post("/api/v1/incidents", {"title": "t", "ci_ids": [ci], "severity": "moderate",
