@@ -539,6 +539,16 @@ class ServiceLevelTest(harness.ServerTest):
             self.assertTrue(cli("sla", "report-export", str(run["id"]), "--format", "xlsx").startswith(b"PK"))
             csv = cli("sla", "report-export", str(run["id"]), "--format", "services.csv").decode()
             self.assertTrue(csv.startswith("service,availability_ppm"))
+            # review and distribution (modules-spec §1.10): filed by the section head, reviewed by the
+            # department head, distributed
+            base = "/api/v1/reports/runs/%d" % run["id"]
+            self.post(base + "/manual", {"sections": {"next_week_plan": "巡检"}}, status=200)
+            self.post(base + "/file", None, who="sechead", status=200)
+            cli("login", "--user", "sl_opsdept", "--password-stdin", stdin=harness.USER_PW + "\n")
+            rv = json.loads(cli("sla", "report-review", str(run["id"]), "--note", "同意", "--json"))
+            self.assertEqual((rv["state"], rv["review"]["note"]), ("reviewed", "同意"))
+            d = json.loads(cli("sla", "report-distribute", str(run["id"]), "--json"))
+            self.assertEqual(d["state"], "distributed")
 
     def test_9z_correct_time(self):
         """modules-spec §M4.3: an incident's detection time changes only through an audited correction
