@@ -1770,6 +1770,73 @@ static void report_review_store(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The report sections' counts (queries_omr.h OMR_*): half-open periods,
+ * the boundary instant in and the end out. */
+static void report_sections_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t p1 = 0, p2 = 0, ke = 0, pln = 0, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-1", &p1, &e), OD_OK); /* created at 10 */
+    assert_int_equal(record_row(tx, "problem", "PRB-2", &p2, &e), OD_OK);
+    assert_int_equal(record_row(tx, "known_error", "KE-1", &ke, &e), OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-1", &pln, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PRB_ENSURE, &e, OD_BINDS(OD_INT(p1))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PRB_ENSURE, &e, OD_BINDS(OD_INT(p2))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
+                   OD_BINDS(OD_NULL(), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT("[]"), OD_INT((int64_t)6),
+                            OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT((int64_t)100),
+                            OD_INT((int64_t)150), OD_INT((int64_t)200), OD_INT(pln))),
+        OD_OK);
+    static const struct {
+        int q; /* 0 opened, 1 open at, 2 KE added, 3 plan overdue at, 4 plans reviewed */
+        int64_t from, to, want;
+    } rows[] = {
+        {0, 0, 10, 0}, {0, 10, 11, 2}, {0, 11, 20, 0}, {1, 10, 10, 0},   {1, 11, 11, 2},   {2, 10, 11, 1},
+        {2, 0, 10, 0}, {3, 0, 200, 0}, {3, 0, 201, 1}, {4, 150, 151, 1}, {4, 151, 300, 0}, {4, 0, 150, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int64_t a = rows[i].from, b = rows[i].to;
+        od_err rc = OD_OK;
+        switch (rows[i].q) {
+        case 0:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PRB_OPENED, &n, &e, OD_BINDS(OD_INT(a), OD_INT(b)));
+            break;
+        case 1:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PRB_OPEN_AT, &n, &e, OD_BINDS(OD_INT(b), OD_INT(b), OD_INT(b)));
+            break;
+        case 2:
+            rc = od_tx_scalar(tx, OD_Q_OMR_KE_ADDED, &n, &e, OD_BINDS(OD_INT(a), OD_INT(b)));
+            break;
+        case 3:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PLN_OVERDUE, &n, &e, OD_BINDS(OD_INT(b)));
+            break;
+        default:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PLN_REVIEWED, &n, &e, OD_BINDS(OD_INT(a), OD_INT(b)));
+        }
+        if (rc || n != rows[i].want)
+            fail_msg("row %zu: rc %d n %lld, want %lld", i, rc, (long long)n, (long long)rows[i].want);
+    }
+    /* nothing closed or cancelled yet */
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_OMR_PRB_CLOSED, &n, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)1000))),
+        OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_OMR_PRB_CANCELLED, &n, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)1000))),
+        OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_OMR_DRILL_INCIDENTS, &n, &e,
+                                  OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)1000))),
+                     OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1801,6 +1868,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
