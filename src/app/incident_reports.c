@@ -99,8 +99,6 @@ static od_err report_fields(report_ctx *r, od_error *e)
     return rc;
 }
 
-/* What only one kind checks: the second report's confirmed level and
- * recovery estimate, the final report's business impact. */
 /* The final report's business impact (R-NOT-2, R-SLA-5): derived from the
  * incident's impact intervals when it has any — the union's length in
  * whole minutes, rounded up — and then a typed value must equal it; without
@@ -124,11 +122,10 @@ static od_err report_impact(od_tx *tx, report_ctx *r, od_error *e)
     }
     int64_t minutes = (ms + 59999) / 60000;
     if (json_is_integer(m) && json_integer_value(m) != minutes)
-        return od_error_set(
-            e, OD_E_UNPROCESSABLE, "business_impact_minutes",
-            "业务影响时长由影响时段得出：%lld 分钟，请不要填写或填写该值 (business_impact_minutes "
-            "is derived from the impact intervals: %lld min; leave it out)",
-            (long long)minutes, (long long)minutes);
+        return od_error_set(e, OD_E_UNPROCESSABLE, "business_impact_minutes",
+                            "业务影响时长由影响时段得出：%lld 分钟，无需填写 (business_impact_minutes "
+                            "is derived from the impact intervals: %lld min; leave it out)",
+                            (long long)minutes, (long long)minutes);
     json_object_set_new(r->fields, "business_impact_minutes", json_integer((json_int_t)minutes));
     json_object_set_new(r->fields, "business_impact_source", json_string("impact_intervals"));
     /* the report's message shows the derived value too */
@@ -136,6 +133,8 @@ static od_err report_impact(od_tx *tx, report_ctx *r, od_error *e)
     return OD_OK;
 }
 
+/* What only one kind checks: the second report's confirmed level and
+ * recovery estimate, the final report's business impact. */
 static od_err report_check_kind(od_tx *tx, report_ctx *r, od_error *e)
 {
     od_err rc = OD_OK;
