@@ -99,9 +99,43 @@ static od_err report_fields(report_ctx *r, od_error *e)
     return rc;
 }
 
+/* The final report's business impact (R-NOT-2, R-SLA-5): derived from the
+ * incident's impact intervals when it has any — the union's length in
+ * whole minutes, rounded up — and then a typed value must equal it; without
+ * intervals (no service affected) an optional typed number of minutes. */
+static od_err report_impact(od_tx *tx, report_ctx *r, od_error *e)
+{
+    json_t *m = json_object_get(r->body, "business_impact_minutes");
+    if (m && !json_is_null(m) &&
+        (!json_is_integer(m) || json_integer_value(m) < 0 || json_integer_value(m) > 10000000))
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "business_impact_minutes",
+            "业务影响时长须为非负整数分钟 (business_impact_minutes must be a non-negative integer)");
+    int64_t ms = 0, closed = 0;
+    od_err rc = od_sla_incident_impact(tx, r->x.id, &ms, &closed, e);
+    if (rc)
+        return rc;
+    if (!closed) {
+        if (json_is_integer(m))
+            json_object_set(r->fields, "business_impact_minutes", m);
+        return OD_OK;
+    }
+    int64_t minutes = (ms + 59999) / 60000;
+    if (json_is_integer(m) && json_integer_value(m) != minutes)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "business_impact_minutes",
+                            "业务影响时长由影响时段得出：%lld 分钟，无需填写 (business_impact_minutes "
+                            "is derived from the impact intervals: %lld min; leave it out)",
+                            (long long)minutes, (long long)minutes);
+    json_object_set_new(r->fields, "business_impact_minutes", json_integer((json_int_t)minutes));
+    json_object_set_new(r->fields, "business_impact_source", json_string("impact_intervals"));
+    /* the report's message shows the derived value too */
+    json_object_set_new(r->body, "business_impact_minutes", json_integer((json_int_t)minutes));
+    return OD_OK;
+}
+
 /* What only one kind checks: the second report's confirmed level and
  * recovery estimate, the final report's business impact. */
-static od_err report_check_kind(report_ctx *r, od_error *e)
+static od_err report_check_kind(od_tx *tx, report_ctx *r, od_error *e)
 {
     od_err rc = OD_OK;
     r->confirm = r->x.cur;
@@ -125,13 +159,8 @@ static od_err report_check_kind(report_ctx *r, od_error *e)
                               "预计恢复时间须为 RFC 3339 时间 "
                               "(estimated_recovery_at must be RFC 3339)");
     }
-    if (!rc && r->act == OD_IA_FINAL_REPORT) {
-        json_t *m = json_object_get(r->body, "business_impact_minutes");
-        if (!json_is_integer(m) || json_integer_value(m) < 0 || json_integer_value(m) > 10000000)
-            rc = od_error_set(
-                e, OD_E_UNPROCESSABLE, "business_impact_minutes",
-                "业务影响时长须为非负整数分钟 (business_impact_minutes must be a non-negative integer)");
-    }
+    if (!rc && r->act == OD_IA_FINAL_REPORT)
+        rc = report_impact(tx, r, e);
     return rc;
 }
 
@@ -327,7 +356,7 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         return rc;
     rc = report_fields(&r, e);
     if (!rc)
-        rc = report_check_kind(&r, e);
+        rc = report_check_kind(tx, &r, e);
     if (!rc)
         rc = report_insert_row(tx, &r, e);
     if (!rc)

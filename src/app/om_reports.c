@@ -9,6 +9,7 @@
  * so anyone can check the hash. */
 #include "app/om_reports.h"
 
+#include "app/om_reports_chart.h"
 #include "app/service_levels.h"
 #include "core/calendar.h"
 #include "core/service_level.h"
@@ -125,7 +126,13 @@ static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t
     od_err rc = figures(a, start, end, &sl, e);
     if (rc)
         return rc;
-    json_t *snap = json_pack("{so}", "service_levels", sl);
+    json_t *snap = json_pack("{so}", "service_levels", sl), *mods = NULL;
+    rc = od_report_module_sections(a, start, end, &mods, e);
+    if (rc) {
+        json_decref(snap);
+        return rc;
+    }
+    json_object_set_new(snap, "modules", mods);
     if (k == OD_REPORT_MONTHLY) /* seed 004 §3.1.8: each table 3.1.7 target, met or not */
         json_object_set_new(snap, "self_assessment", self_assessment(a->policy, sl));
     if (k == OD_REPORT_MONTHLY) { /* 12-month trend of the platform */
@@ -210,6 +217,12 @@ static od_err run_load(od_tx *tx, int64_t id, json_t **out, char **doc, od_error
             *doc = strdup(od_rows_text(r, 9));
     }
     od_rows_close(r);
+    if (!rc)
+        rc = od_report_review_json(tx, id, 0, *out, e);
+    if (rc && *out) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -238,6 +251,9 @@ od_err od_report_generate(od_app *a, const od_principal *who, const char *kind, 
     return generate(a, who, kind, at, 0, out, e);
 }
 
+/* The catch-up reaches back at most this many periods (a year). */
+static const int catchup_max[OD_REPORT__COUNT] = {53, 12};
+
 od_err od_report_generate_scheduled(od_app *a, int64_t now, int *made, od_error *e)
 {
     od_principal sys;
@@ -246,25 +262,41 @@ od_err od_report_generate_scheduled(od_app *a, int64_t now, int *made, od_error 
     int n = 0;
     od_err rc = OD_OK;
     for (int k = 0; !rc && k < OD_REPORT__COUNT; k++) {
-        int64_t start, end, gen, version = 0;
-        od_report_period_at((od_report_kind)k, now, BEIJING_MIN, &start, &end, &gen);
+        const char *key = od_report_kind_key((od_report_kind)k);
+        int64_t last = 0;
         od_tx *tx = NULL;
         rc = od_tx_begin(a->store, false, &tx, e);
         if (!rc)
-            rc = od_tx_scalar(tx, OD_Q_RPT_MAX_VERSION, &version, e,
-                              OD_BINDS(OD_TEXT(od_report_kind_key((od_report_kind)k)), OD_INT(start)));
+            rc = od_tx_scalar(tx, OD_Q_RPT_LAST_PERIOD, &last, e, OD_BINDS(OD_TEXT(key)));
         od_tx_rollback(tx);
-        if (rc || version)
-            continue;
-        json_t *out = NULL;
-        rc = generate(a, &sys, od_report_kind_key((od_report_kind)k), now, 1, &out, e);
-        if (rc == OD_E_CONFLICT) { /* another node made it */
-            od_error_clear(e);
-            rc = OD_OK;
-        } else if (!rc) {
-            n++;
+        if (rc)
+            break;
+        /* the periods after the newest one with a run, up to the one in
+         * force (missed while the server was down); none at all yet: only
+         * the one in force.  Their generation times, newest first. */
+        int64_t gens[53], at = now;
+        int ng = 0;
+        while (ng < catchup_max[k]) {
+            int64_t start, end, gen;
+            od_report_period_at((od_report_kind)k, at, BEIJING_MIN, &start, &end, &gen);
+            if (last && start <= last)
+                break;
+            gens[ng++] = gen;
+            if (!last)
+                break;
+            at = gen - 1;
         }
-        json_decref(out);
+        for (int i = ng - 1; !rc && i >= 0; i--) { /* oldest first */
+            json_t *out = NULL;
+            rc = generate(a, &sys, key, gens[i], 1, &out, e);
+            if (rc == OD_E_CONFLICT) { /* another node made it: (kind, period_start, 1) is unique */
+                od_error_clear(e);
+                rc = OD_OK;
+            } else if (!rc) {
+                n++;
+            }
+            json_decref(out);
+        }
     }
     if (made)
         *made = n;
@@ -341,6 +373,8 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
                                    OD_TEXT(number), OD_TEXT(text), OD_INT(now), OD_INT_NONZERO(who->id)));
     free(text);
     json_decref(snap);
+    if (!rc) /* the filing deadline (om_reports_review.c) */
+        rc = od_report_arm_filing(tx, a->policy, id, now, e);
     if (!rc)
         rc = run_load(tx, id, out, NULL, e);
     if (!rc) {
@@ -353,6 +387,8 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
     if (rc) {
         json_decref(*out);
         *out = NULL;
+    } else {
+        od_app_committed(a, OD_COMMIT_DEADLINES);
     }
     return rc;
 }
@@ -407,7 +443,13 @@ od_err od_report_get(od_app *a, int64_t id, json_t **out, od_error *e)
     if (rc)
         return rc;
     rc = run_load(tx, id, out, NULL, e);
+    if (!rc)
+        rc = od_report_review_json(tx, id, od_app_now(a), *out, e);
     od_tx_rollback(tx);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -504,6 +546,8 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **o
     }
     if (!rc && od_tx_changes(tx) != 1)
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已归档 (the report is filed already)");
+    if (!rc) /* the review deadline (om_reports_review.c) */
+        rc = od_report_arm_review(tx, a->policy, id, now, e);
     free(doc);
     if (!rc)
         rc = run_load(tx, id, out, NULL, e);
@@ -518,6 +562,8 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **o
         json_decref(*out);
         *out = NULL;
     }
+    if (!rc)
+        od_app_committed(a, OD_COMMIT_DEADLINES);
     return rc;
 }
 
@@ -643,6 +689,102 @@ static void bj_date(int64_t ms, char out[16])
     snprintf(out, 16, "%04d-%02d-%02d", y, m, dd);
 }
 
+/* The HTML's charts (om_reports_chart.h): each service's availability in the
+ * period against the target. */
+static void service_chart(doc *d, json_t *sl)
+{
+    json_t *svcs = json_object_get(sl, "services"), *s;
+    size_t n = json_array_size(svcs) + 1, i;
+    od_chart_bar bars[65];
+    if (n > 65)
+        n = 65;
+    json_t *pav = json_object_get(json_object_get(sl, "platform"), "availability");
+    bars[0] = (od_chart_bar){.label = "平台 platform",
+                             .value = (double)json_integer_value(json_object_get(pav, "availability_ppm")) /
+                                      10000.0,
+                             .has = json_is_integer(json_object_get(pav, "availability_ppm"))};
+    json_array_foreach(svcs, i, s)
+    {
+        if (i + 1 >= n)
+            break;
+        json_t *av = json_object_get(s, "availability");
+        bars[i + 1] = (od_chart_bar){
+            .label = json_string_value(json_object_get(s, "key")),
+            .value = (double)json_integer_value(json_object_get(av, "availability_ppm")) / 10000.0,
+            .has = json_is_integer(json_object_get(av, "availability_ppm"))};
+    }
+    double target =
+        (double)json_integer_value(json_object_get(json_object_get(sl, "targets"), "availability_ppm")) /
+        10000.0;
+    char tl[64];
+    snprintf(tl, sizeof tl, "目标 target %.4g %%", target);
+    od_chart c = {.id = "chart-services",
+                  .title = "可用率 (availability, %)",
+                  .unit = "",
+                  .decimals = 3,
+                  .has_target = true,
+                  .target = target,
+                  .target_label = tl};
+    od_chart_avail_range(bars, n, target, &c.lo, &c.hi);
+    od_sbuf_puts(&d->b, "<figure>");
+    od_chart_svg(&d->b, &c, bars, n);
+    od_sbuf_puts(&d->b, "</figure>\n");
+}
+
+/* The monthly report's 12-month trend: the platform's availability and MTTR. */
+static void trend_charts(doc *d, json_t *snap)
+{
+    json_t *trend = json_object_get(snap, "trend"), *s;
+    json_t *tg = json_object_get(json_object_get(snap, "service_levels"), "targets");
+    size_t n = json_array_size(trend), i;
+    od_chart_bar av[24], mttr[24];
+    if (n > 24)
+        n = 24;
+    double max_h = 0;
+    json_array_foreach(trend, i, s)
+    {
+        if (i >= n)
+            break;
+        const char *m = json_string_value(json_object_get(s, "month"));
+        json_t *ppm = json_object_get(s, "availability_ppm");
+        json_t *mean = json_object_get(json_object_get(s, "mttr"), "mean_ms");
+        av[i] = (od_chart_bar){
+            .label = m, .value = (double)json_integer_value(ppm) / 10000.0, .has = json_is_integer(ppm)};
+        mttr[i] = (od_chart_bar){
+            .label = m, .value = (double)json_integer_value(mean) / 3600000.0, .has = json_is_integer(mean)};
+        if (mttr[i].has && mttr[i].value > max_h)
+            max_h = mttr[i].value;
+    }
+    double target = (double)json_integer_value(json_object_get(tg, "availability_ppm")) / 10000.0;
+    double restore_h = (double)json_integer_value(json_object_get(tg, "restore_ordinary_ms")) / 3600000.0;
+    char tl[64], rl[64];
+    snprintf(tl, sizeof tl, "目标 target %.4g %%", target);
+    snprintf(rl, sizeof rl, "一般故障恢复目标 restore target %.4g h", restore_h);
+    od_chart a = {.id = "chart-availability",
+                  .title = "平台可用率趋势 (platform availability, %)",
+                  .unit = "",
+                  .decimals = 3,
+                  .has_target = true,
+                  .target = target,
+                  .target_label = tl};
+    od_chart_avail_range(av, n, target, &a.lo, &a.hi);
+    double hi = (max_h > restore_h ? max_h : restore_h) * 1.2;
+    od_chart r = {.id = "chart-mttr",
+                  .title = "MTTR 趋势 (mean time to restore, h)",
+                  .unit = "",
+                  .decimals = 2,
+                  .lo = 0,
+                  .hi = hi > 0 ? hi : 1,
+                  .has_target = restore_h > 0,
+                  .target = restore_h,
+                  .target_label = rl};
+    od_sbuf_puts(&d->b, "<figure>");
+    od_chart_svg(&d->b, &a, av, n);
+    od_sbuf_puts(&d->b, "</figure>\n<figure>");
+    od_chart_svg(&d->b, &r, mttr, n);
+    od_sbuf_puts(&d->b, "</figure>\n");
+}
+
 static void render(doc *d, json_t *run)
 {
     json_t *snap = json_object_get(run, "snapshot"), *sl = json_object_get(snap, "service_levels");
@@ -656,9 +798,11 @@ static void render(doc *d, json_t *run)
         od_sbuf_puts(&d->b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
     if (d->html) {
         text(d, title);
-        od_sbuf_puts(&d->b, "</title><style>@page{size:A4;margin:18mm}body{font-family:\"Noto Sans CJK SC\","
-                            "sans-serif;font-size:11pt}table{border-collapse:collapse;margin:6pt 0}"
-                            "td,th{border:1px solid #888;padding:2pt 6pt}</style></head><body>\n");
+        od_sbuf_puts(&d->b,
+                     "</title><style>@page{size:A4;margin:18mm}body{font-family:\"Noto Sans CJK SC\","
+                     "sans-serif;font-size:11pt}table{border-collapse:collapse;margin:6pt 0}"
+                     "td,th{border:1px solid #888;padding:2pt 6pt}figure{margin:6pt 0;break-inside:avoid}"
+                     "</style></head><body>\n");
     }
     heading(d, 1, title);
     char meta[384], d0[16], d1[16];
@@ -689,6 +833,8 @@ static void render(doc *d, json_t *run)
         avail_row(d, json_string_value(json_object_get(s, "name")), json_object_get(s, "availability"));
     }
     table_close(d);
+    if (d->html)
+        service_chart(d, sl);
 
     heading(d, 2, "2 服务级别达标 (SLA compliance)");
     table_open(d);
@@ -760,6 +906,8 @@ static void render(doc *d, json_t *run)
             row(d, cells, 5, false);
         }
         table_close(d);
+        if (d->html)
+            trend_charts(d, snap);
     }
     if (json_is_array(json_object_get(snap, "self_assessment"))) {
         heading(d, 2, "5 服务质量自评 (service-quality self-assessment)");
@@ -783,6 +931,34 @@ static void render(doc *d, json_t *run)
                                    : json_is_true(met) ? "✓"
                                                        : "✗"};
             row(d, cells, 4, false);
+        }
+        table_close(d);
+    }
+    json_t *mods = json_object_get(snap, "modules");
+    if (json_is_object(mods)) {
+        heading(d, 2, "6 问题与预案 (problems, plans and drills)");
+        table_open(d);
+        const char *h6[] = {"项目 (item)", "数量 (count)"};
+        row(d, h6, 2, true);
+        static const char *const items[][3] = {
+            {"problems", "opened", "新增问题 (problems opened)"},
+            {"problems", "closed", "关闭问题 (problems closed)"},
+            {"problems", "cancelled", "取消问题 (problems cancelled)"},
+            {"problems", "open_at_end", "期末未关闭问题 (problems open at the period's end)"},
+            {"problems", "known_errors_added", "新增已知错误 (known errors added)"},
+            {"plans", "reviews_overdue", "评审逾期预案 (plans with their review overdue)"},
+            {"plans", "reviewed", "已评审预案 (plans reviewed)"},
+            {"plans", "drill_incidents", "演练事件 (drill incidents)"},
+        };
+        for (size_t m = 0; m < sizeof items / sizeof items[0]; m++) {
+            json_t *v = json_object_get(json_object_get(mods, items[m][0]), items[m][1]);
+            char num[24];
+            if (json_is_integer(v))
+                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            else
+                snprintf(num, sizeof num, "—");
+            const char *cells[] = {items[m][2], num};
+            row(d, cells, 2, false);
         }
         table_close(d);
     }

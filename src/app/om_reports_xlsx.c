@@ -124,6 +124,30 @@ static void manual_sheet(lxw_workbook *wb, lxw_format *bold, json_t *run)
     }
 }
 
+/* The sections of later modules (om_reports_sections.c): module, item, count. */
+static void modules_sheet(lxw_workbook *wb, lxw_format *bold, json_t *mods)
+{
+    if (!json_is_object(mods))
+        return;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "问题与预案 modules");
+    static const char *const cols[] = {"module", "item", "count"};
+    header(ws, bold, cols, 3);
+    worksheet_set_column(ws, 1, 1, 24, NULL);
+    const char *mod, *key;
+    json_t *sec, *v;
+    lxw_row_t r = 1;
+    json_object_foreach(mods, mod, sec)
+    {
+        json_object_foreach(sec, key, v)
+        {
+            worksheet_write_string(ws, r, 0, mod, NULL);
+            worksheet_write_string(ws, r, 1, key, NULL);
+            num_or_blank(ws, r, 2, v);
+            r++;
+        }
+    }
+}
+
 od_err od_report_xlsx(json_t *run, char **out, size_t *len, od_error *e)
 {
     *out = NULL;
@@ -146,6 +170,7 @@ od_err od_report_xlsx(json_t *run, char **out, size_t *len, od_error *e)
     availability_sheet(wb, bold, sl);
     incidents_sheet(wb, bold, sl);
     manual_sheet(wb, bold, run);
+    modules_sheet(wb, bold, json_object_get(json_object_get(run, "snapshot"), "modules"));
     lxw_error le = workbook_close(wb);
     FILE *f = le == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
     od_err rc = OD_OK;

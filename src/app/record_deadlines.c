@@ -4,6 +4,7 @@
  * (od_incident_fire_next: claimed and fired in one transaction, FOR UPDATE
  * SKIP LOCKED on PostgreSQL), so each fires exactly once across restarts
  * and nodes. */
+#include "app/om_reports.h"
 #include "app/records_kernel.h"
 
 #include <stdio.h>
@@ -120,6 +121,8 @@ od_err od_record_fire_deadline(const od_policy *p, od_tx *tx, int64_t id, int64_
         return rc;
     if (rec && clock_id && strncmp(kind, "clock:", 6) == 0)
         rc = fire_threshold(p, tx, rec, clock_id, kind, now, e);
+    else if (!rec && od_report_deadline_kind(kind)) /* an O&M report's filing or review deadline */
+        rc = od_report_fire_deadline(p, tx, kind, now, e);
     else if (rec) {
         json_t *data = json_pack("{ss}", "deadline", kind);
         char text[300];

@@ -9,6 +9,7 @@
 #include "app/notify_out.h"
 #include "core/service_level.h"
 #include "core/calendar.h"
+#include "core/wf.h"
 #include "util/clock.h"
 
 #include <math.h>
@@ -117,9 +118,11 @@ od_err od_service_create(od_app *a, const od_principal *who, json_t *body, json_
             e, OD_E_INVALID, "availability_target",
             "可用率目标须为 50%% 到 100%% 的百分比，如 99.5%% (availability_target: a percentage "
             "from 50%% to 100%%, e.g. 99.5%%)");
-    if (cal && strcmp(cal, "24x7") != 0)
+    /* a service's hours: 24x7 or a calendar of the policy (modules-spec §M4.2) */
+    if (cal && strcmp(cal, "24x7") != 0 && !od_kernel_calendar(a->policy->kernel, cal))
         return od_error_set(e, OD_E_INVALID, "calendar",
-                            "仅支持 24x7 日历 (only the 24x7 calendar is supported)");
+                            "日历须为 24x7 或策略 calendars 中的一个 (calendar: 24x7 or one of the policy's "
+                            "calendars)");
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
@@ -134,8 +137,8 @@ od_err od_service_create(od_app *a, const od_principal *who, json_t *body, json_
         rc = od_tx_insert(tx, OD_Q_SVC_INSERT, &id, e,
                           OD_BINDS(OD_TEXT(key), OD_TEXT(name),
                                    OD_INT_OR_NULL(json_integer_value(ci), json_is_integer(ci)), OD_INT(ppm),
-                                   OD_TEXT("24x7"), OD_BOOL(!json_is_false(pm)), OD_INT(od_app_now(a)),
-                                   OD_INT(od_app_now(a))));
+                                   OD_TEXT(cal ? cal : "24x7"), OD_BOOL(!json_is_false(pm)),
+                                   OD_INT(od_app_now(a)), OD_INT(od_app_now(a))));
         if (rc == OD_E_CONFLICT) {
             e->code = OD_OK;
             rc = od_error_set(e, OD_E_CONFLICT, "key", "服务键已存在 (a service with this key exists)");
@@ -571,11 +574,33 @@ od_err od_sla_check_resolution(od_tx *tx, int64_t incident_id, od_error *e)
     return rc;
 }
 
+od_err od_sla_incident_impact(od_tx *tx, int64_t incident_id, int64_t *impact_ms, int64_t *closed,
+                              od_error *e)
+{
+    *impact_ms = 0;
+    *closed = 0;
+    od_span spans[256];
+    size_t n = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_OUT_OF_INCIDENT, &r, e, OD_BINDS(OD_INT(incident_id)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+        if (!od_rows_null(r, OC_END) && n < sizeof spans / sizeof spans[0])
+            spans[n++] = (od_span){od_rows_int(r, OC_START), od_rows_int(r, OC_END)};
+    od_rows_close(r);
+    if (!rc) {
+        *impact_ms = od_span_union_ms(spans, n, INT64_MIN, INT64_MAX);
+        *closed = (int64_t)n;
+    }
+    return rc;
+}
+
 /* ---- figures ------------------------------------------------------------ */
 
 typedef struct svc {
     int64_t id;
     char key[48], name[201];
+    char cal[OD_KEY_MAX]; /* "24x7" or a policy calendar's key */
     int64_t ppm;
     bool platform;
 } svc;
@@ -626,18 +651,26 @@ static json_t *availability(figures *f, int64_t id, int64_t target_ppm, int64_t 
     }
     od_sla_targets t = f->p->sla;
     t.availability_ppm = (int32_t)target_ppm;
+    /* a service's own hours (the platform: 7×24, sla.acceptance) */
+    const od_calendar *cal = NULL;
+    for (size_t i = 0; id && i < f->n_svcs; i++)
+        if (f->svcs[i].id == id)
+            cal = od_kernel_calendar(f->p->kernel, f->svcs[i].cal);
+    if (cal && cal->always)
+        cal = NULL;
     od_avail v;
     json_t *res = NULL;
-    if (od_availability(sel, k, a, b, &t, f->scratch, 3 * (f->n_out ? f->n_out : 1), &v) == OD_OK)
+    if (od_availability_cal(sel, k, a, b, cal, &t, f->scratch, 3 * (f->n_out ? f->n_out : 1), &v) == OD_OK)
         res = avail_json(&v, target_ppm);
     /* the year's budget and what is left of it (up to `to`) */
     od_avail y;
-    if (res && od_availability(sel, k, f->ystart, b < f->yend ? b : f->yend, &t, f->scratch,
-                               3 * (f->n_out ? f->n_out : 1), &y) == OD_OK) {
-        int64_t allowed = od_budget_ms(f->yend - f->ystart, (int32_t)target_ppm);
+    int64_t year_ms = cal ? od_cal_between(cal, f->ystart, f->yend) : f->yend - f->ystart;
+    if (res && od_availability_cal(sel, k, f->ystart, b < f->yend ? b : f->yend, cal, &t, f->scratch,
+                                   3 * (f->n_out ? f->n_out : 1), &y) == OD_OK) {
+        int64_t allowed = od_budget_ms(year_ms, (int32_t)target_ppm);
         json_object_set_new(res, "budget",
-                            json_pack("{sI sI sI sI}", "year_ms", (json_int_t)(f->yend - f->ystart),
-                                      "allowed_ms", (json_int_t)allowed, "used_ms", (json_int_t)y.downtime_ms,
+                            json_pack("{sI sI sI sI}", "year_ms", (json_int_t)year_ms, "allowed_ms",
+                                      (json_int_t)allowed, "used_ms", (json_int_t)y.downtime_ms,
                                       "remaining_ms", (json_int_t)(allowed - y.downtime_ms)));
     }
     free(sel);
@@ -658,6 +691,7 @@ static od_err load_services(od_tx *tx, figures *f, const char *only, od_error *e
         snprintf(s->key, sizeof s->key, "%s", od_rows_text(r, 1));
         snprintf(s->name, sizeof s->name, "%s", od_rows_text(r, 2));
         s->ppm = od_rows_int(r, 4);
+        snprintf(s->cal, sizeof s->cal, "%s", od_rows_text(r, 5));
         s->platform = od_rows_int(r, 6) != 0;
     }
     od_rows_close(r);
@@ -765,7 +799,8 @@ static json_t *verdict_item(const od_sl_incident *i, const od_policy *p, od_sl_m
     int64_t done = m == OD_SL_RESPONSE ? i->engaged_at : m == OD_SL_RESTORE ? i->restored_at : i->resolved_at;
     json_t *o = json_pack("{sI ss}", "target_ms", (json_int_t)od_sl_target_ms(i, p, m), "verdict",
                           od_sl_verdict_key(od_sl_verdict_of(i, p, m, now)));
-    json_object_set_new(o, "ms", done ? json_integer(done - i->detected_at) : json_null());
+    json_object_set_new(o, "ms",
+                        done ? json_integer(od_sl_elapsed(i, m, i->detected_at, done)) : json_null());
     return o;
 }
 
@@ -799,7 +834,9 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
             .highest_response = (od_resp)hr,
             .category = name_index(&cats, od_rows_null(r, 12) ? "none" : od_rows_text(r, 12)),
             .tier = name_index(&tiers, od_rows_text(r, 13)[0] ? od_rows_text(r, 13) : "none"),
-            .drill = od_rows_int(r, 7) != 0};
+            .drill = od_rows_int(r, 7) != 0,
+            /* the hours of the service it affected (its first impact interval's) */
+            .cal = od_rows_null(r, 15) ? NULL : od_kernel_calendar(f->p->kernel, od_rows_text(r, 15))};
         int64_t restored = od_rows_null(r, 10) ? i->resolved_at : od_rows_int(r, 10);
         i->restored_at = restored < 0 ? 0 : restored;
         if (i->drill) {
@@ -890,8 +927,9 @@ od_err od_service_levels(od_app *a, const od_principal *who, const od_sla_query 
                 json_array_append_new(members, json_string(f.svcs[i].key));
             if (q->service && strcmp(q->service, f.svcs[i].key) != 0)
                 continue;
-            json_t *s = json_pack("{sI ss ss sb}", "id", (json_int_t)f.svcs[i].id, "key", f.svcs[i].key,
-                                  "name", f.svcs[i].name, "platform_member", f.svcs[i].platform);
+            json_t *s =
+                json_pack("{sI ss ss sb ss}", "id", (json_int_t)f.svcs[i].id, "key", f.svcs[i].key, "name",
+                          f.svcs[i].name, "platform_member", f.svcs[i].platform, "calendar", f.svcs[i].cal);
             json_t *av = availability(&f, f.svcs[i].id, f.svcs[i].ppm, q->from, q->to);
             json_object_set_new(s, "availability", av ? av : json_null());
             json_array_append_new(list, s);

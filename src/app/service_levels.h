@@ -57,6 +57,11 @@ OD_NODISCARD od_err od_incident_correct_time(od_app *a, const od_principal *who,
  * affected a service (one of its CIs is a service's CI) and has no impact
  * interval. */
 OD_NODISCARD od_err od_sla_check_resolution(od_tx *tx, int64_t incident_id, od_error *e);
+/* The business-impact duration of an incident (R-NOT-2, R-SLA-5): the length
+ * of the union of its closed impact intervals; *closed = how many there are
+ * (0: none, the final report's business_impact_minutes stays typed). */
+OD_NODISCARD od_err od_sla_incident_impact(od_tx *tx, int64_t incident_id, int64_t *impact_ms,
+                                           int64_t *closed, od_error *e);
 
 typedef struct od_sla_query {
     int64_t from, to;    /* [from, to) */

@@ -522,6 +522,10 @@ static const od_cli_col run_cols[] = {
 };
 static const od_cli_section run_sections[] = {{"items", NULL, run_cols}, {NULL, NULL, NULL}};
 static const od_cli_view run_list_view = {NULL, run_sections};
+static const od_cli_opt o_report_review[] = {
+    {"--note", "note", OD_CLI_STR, 0, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
 static const od_cli_opt o_report_export[] = {
     {"--format", "format", OD_CLI_STR, R | L, "md|html|json|xlsx|services.csv|incidents.csv", NULL},
     {NULL, NULL, 0, 0, NULL, NULL},
@@ -620,6 +624,10 @@ const od_cli_cmd od_cli_cmds[] = {
      "归档运维报告 file a report (frozen, hash audited)"},
     {"sla", "report-export", "GET", "/api/v1/reports/runs/{id}/report", OD_CLI_RAW, o_report_export, NULL,
      export_om_report, "导出运维报告 print a report as md, html, json, csv, or write xlsx to stdout"},
+    {"sla", "report-review", "POST", "/api/v1/reports/runs/{id}/review", 0, o_report_review, &run_view, NULL,
+     "审核已归档的运维报告 review a filed report (the policy's reviewer role, not its author)"},
+    {"sla", "report-distribute", "POST", "/api/v1/reports/runs/{id}/distribute", 0, o_none, &run_view, NULL,
+     "分发已审核的运维报告 distribute a reviewed report to the policy's recipients"},
     {"ke", "list", "GET", "/api/v1/known-errors", P, o_ke_list, &ke_list_view, NULL,
      "已知错误列表 list known errors"},
     {"ke", "show", "GET", "/api/v1/known-errors/{id}", 0, o_none, &ke_view, NULL,

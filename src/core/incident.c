@@ -575,13 +575,14 @@ bool od_regrade_needs_reason(od_grade old_level, od_grade new_level, od_resp old
 static const char *const first_req[] = {"location", "symptoms", "impact_scope"};
 static const char *const second_req[] = {"response_level", "system_impact", "estimated_recovery_at"};
 static const char *const progress_req[] = {"text"};
-static const char *const final_req[] = {"cause", "process", "current_state", "business_impact_minutes",
-                                        "improvements"};
+/* the final report's business_impact_minutes is derived from the incident's
+ * impact intervals when it has any (app/incident_reports.c), else optional */
+static const char *const final_req[] = {"cause", "process", "current_state", "improvements"};
 static const od_report_kind report_kinds[] = {
     {"first", OD_IA_FIRST_REPORT, first_req, 3},
     {"second", OD_IA_SECOND_REPORT, second_req, 3},
     {"progress", OD_IA_PROGRESS_REPORT, progress_req, 1},
-    {"final", OD_IA_FINAL_REPORT, final_req, 5},
+    {"final", OD_IA_FINAL_REPORT, final_req, 4},
 };
 
 const od_report_kind *od_report_kind_find(const char *key)

@@ -201,7 +201,12 @@ od_policy *od_policy_new_default(void)
                               .restore_ms = {2 * HOUR_MS, 8 * HOUR_MS},
                               .major_responses = 1u << OD_RESP_R1,
                               .degraded_permille = 0,
-                              .budget_alert_permille = 500};
+                              .budget_alert_permille = 500,
+                              .report_reviewer = OD_ROLE_OPS_DEPARTMENT_HEAD,
+                              .report_review_ms = 48 * HOUR_MS,
+                              .report_file_ms = 48 * HOUR_MS,
+                              .report_recipients =
+                                  OD_ROLEBIT(OD_ROLE_OPS_LEADER) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD)};
     p->first_report_ms[OD_GRADE_L1] = 5 * MIN_MS;
     p->first_report_ms[OD_GRADE_L2] = 5 * MIN_MS;
     p->first_report_ms[OD_GRADE_L3] = 10 * MIN_MS;

@@ -215,6 +215,11 @@ typedef struct od_sla_targets {
                                       response level is one of these (R1) */
     int32_t degraded_permille;     /* weight of degraded time in downtime (0) */
     int32_t budget_alert_permille; /* remaining monthly budget below this → alert (500) */
+    /* O&M report review and distribution (modules-spec §1.10; sla.report_review) */
+    int32_t report_reviewer;      /* od_role that reviews a filed report (ops_department_head) */
+    int64_t report_review_ms;     /* review due this long after filing (2 days) */
+    int64_t report_file_ms;       /* a generated draft is to be filed within this (2 days) */
+    od_roleset report_recipients; /* roles a reviewed report is distributed to */
 } od_sla_targets;
 
 /* A key position (关键岗位; seed 000 ch. 9): the roles that may hold it and

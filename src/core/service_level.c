@@ -102,24 +102,53 @@ size_t od_outage_unplanned_parts(const od_outage *o, od_span out[2])
 
 /* ---- availability ---------------------------------------------------- */
 
+/* The length of [s, e) that counts: wall time, or the working time of a
+ * calendar that is not 24x7 (a service's hours, modules-spec §M4.2). */
+static int64_t counted(const od_calendar *cal, int64_t s, int64_t e)
+{
+    if (e <= s)
+        return 0;
+    return cal && !cal->always ? od_cal_between(cal, s, e) : e - s;
+}
+
+static int64_t counted_union(const od_calendar *cal, od_span *spans, size_t n, int64_t a, int64_t b,
+                             size_t *nonempty)
+{
+    size_t k = od_span_union(spans, n, a, b), m = 0;
+    int64_t total = 0;
+    for (size_t i = 0; i < k; i++) {
+        int64_t len = counted(cal, spans[i].start, spans[i].end);
+        total += len;
+        m += len > 0;
+    }
+    if (nonempty)
+        *nonempty = m;
+    return total;
+}
+
 od_err od_availability(const od_outage *o, size_t n, int64_t a, int64_t b, const od_sla_targets *t,
                        od_span *scratch, size_t scratch_cap, od_avail *out)
+{
+    return od_availability_cal(o, n, a, b, NULL, t, scratch, scratch_cap, out);
+}
+
+od_err od_availability_cal(const od_outage *o, size_t n, int64_t a, int64_t b, const od_calendar *cal,
+                           const od_sla_targets *t, od_span *scratch, size_t scratch_cap, od_avail *out)
 {
     memset(out, 0, sizeof *out);
     if (b < a || scratch_cap < 3 * n)
         return OD_E_INVALID;
-    int64_t T = b - a;
+    int64_t T = counted(cal, a, b);
     out->period_ms = T;
-    /* unplanned time: scratch[0..k) */
-    size_t k = 0;
+    /* unplanned time: scratch[0..k); an outage wholly outside the service's
+     * hours is no outage (it counts nothing) */
+    size_t k = 0, nu = 0;
     for (size_t i = 0; i < n; i++)
         k += od_outage_unplanned_parts(&o[i], &scratch[k]);
-    size_t nu = od_span_union(scratch, k, a, b);
-    for (size_t i = 0; i < nu; i++)
-        out->unplanned_ms += scratch[i].end - scratch[i].start;
+    out->unplanned_ms = counted_union(cal, scratch, k, a, b, &nu);
+    size_t kd = od_span_union(scratch, k, a, b); /* the same disjoint spans, again at the front */
     out->outages = nu;
     /* unplanned ∪ degraded, to count degraded time not already unplanned */
-    size_t kd = nu;
     size_t kp = 0;
     od_span *planned = scratch + 2 * n;
     for (size_t i = 0; i < n; i++) {
@@ -134,9 +163,9 @@ od_err od_availability(const od_outage *o, size_t n, int64_t a, int64_t b, const
                 planned[kp++] = (od_span){st, en};
         }
     }
-    int64_t both = od_span_union_ms(scratch, kd, a, b);
+    int64_t both = counted_union(cal, scratch, kd, a, b, NULL);
     out->degraded_ms = both - out->unplanned_ms;
-    out->planned_ms = od_span_union_ms(planned, kp, a, b);
+    out->planned_ms = counted_union(cal, planned, kp, a, b, NULL);
     out->downtime_ms = out->unplanned_ms + out->degraded_ms * t->degraded_permille / 1000;
     if (out->downtime_ms > T)
         out->downtime_ms = T;
@@ -221,16 +250,22 @@ int64_t od_sl_target_ms(const od_sl_incident *i, const od_policy *p, od_sl_metri
     }
 }
 
+int64_t od_sl_elapsed(const od_sl_incident *i, od_sl_metric m, int64_t from, int64_t to)
+{
+    if (m != OD_SL_HANDLING && i->cal && !i->cal->always)
+        return to > from ? od_cal_between(i->cal, from, to) : 0;
+    return to - from;
+}
+
 od_sl_verdict od_sl_verdict_of(const od_sl_incident *i, const od_policy *p, od_sl_metric m, int64_t now)
 {
     int64_t target = od_sl_target_ms(i, p, m);
     if (i->drill || target <= 0)
         return OD_SLV_NA;
     int64_t done = m == OD_SL_RESPONSE ? i->engaged_at : m == OD_SL_RESTORE ? i->restored_at : i->resolved_at;
-    int64_t due = i->detected_at + target;
     if (done)
-        return done <= due ? OD_SLV_MET : OD_SLV_BREACHED;
-    return now <= due ? OD_SLV_PENDING : OD_SLV_BREACHED;
+        return od_sl_elapsed(i, m, i->detected_at, done) <= target ? OD_SLV_MET : OD_SLV_BREACHED;
+    return od_sl_elapsed(i, m, i->detected_at, now) <= target ? OD_SLV_PENDING : OD_SLV_BREACHED;
 }
 
 static int i64_cmp(const void *x, const void *y)
@@ -277,7 +312,8 @@ od_sl_stats od_sl_measure_of(const od_sl_incident *v, size_t n, od_sl_measure m,
             continue;
         int64_t at = m == OD_SL_MTTA ? v[i].engaged_at : v[i].restored_at;
         if (at)
-            scratch[k++] = at - v[i].detected_at;
+            scratch[k++] =
+                od_sl_elapsed(&v[i], m == OD_SL_MTTA ? OD_SL_RESPONSE : OD_SL_RESTORE, v[i].detected_at, at);
     }
     return od_sl_stats_of(scratch, k);
 }

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
 #include "core/policy.h"
 #include "util/err.h"
 
@@ -85,6 +86,15 @@ OD_NODISCARD od_err od_availability(const od_outage *o, size_t n, int64_t a, int
                                     const od_sla_targets *t, od_span *scratch, size_t scratch_cap,
                                     od_avail *out);
 
+/* The same with every length — the period T, unplanned, degraded and
+ * planned time — measured in the working time of `cal` (a service's
+ * calendar, modules-spec §M4.2): only minutes inside its hours count, and an
+ * outage wholly outside them is no outage (outages, MTBF).  cal NULL or
+ * 24x7: wall time, as od_availability. */
+OD_NODISCARD od_err od_availability_cal(const od_outage *o, size_t n, int64_t a, int64_t b,
+                                        const od_calendar *cal, const od_sla_targets *t, od_span *scratch,
+                                        size_t scratch_cap, od_avail *out);
+
 /* Downtime a target allows in a period: floor(period × (1e6 − ppm) / 1e6).
  * 43.8 h for a 365-day year at 99.5 %, 43.92 h in a leap year, 3.6 h for
  * a 30-day month. */
@@ -128,15 +138,23 @@ typedef struct od_sl_incident {
     int category; /* index chosen by the caller (0 ≤ category < groups) */
     int tier;     /* support tier index chosen by the caller */
     bool drill;   /* never counts */
+    /* the affected service's hours (modules-spec §M4.2): response, restore,
+     * MTTA and MTTR count only its working time; handling (seed 000) stays
+     * wall time.  NULL or 24x7 = wall time. */
+    const od_calendar *cal;
 } od_sl_incident;
+
+/* The time of metric m between from and to: working time on i->cal for
+ * response and restore, wall time otherwise (to − from). */
+int64_t od_sl_elapsed(const od_sl_incident *i, od_sl_metric m, int64_t from, int64_t to);
 
 /* Whether the incident is a major fault (its highest response level is in
  * t->major_responses), and the restore target that applies. */
 bool od_sl_is_major(const od_sl_incident *i, const od_sla_targets *t);
 int64_t od_sl_target_ms(const od_sl_incident *i, const od_policy *p, od_sl_metric m);
-/* The verdict of one metric at now.  Done at detected + target is met,
- * 1 ms later breached; not done is pending until detected + target and
- * breached from 1 ms after it. */
+/* The verdict of one metric at now.  Done when od_sl_elapsed(detected,
+ * done) = target is met, 1 ms more breached; not done is pending while the
+ * time elapsed at now is within the target and breached after it. */
 od_sl_verdict od_sl_verdict_of(const od_sl_incident *i, const od_policy *p, od_sl_metric m, int64_t now);
 
 typedef struct od_sl_stats {
@@ -151,7 +169,8 @@ typedef struct od_sl_stats {
 od_sl_stats od_sl_stats_of(int64_t *v, size_t n);
 
 typedef enum od_sl_measure { OD_SL_MTTA = 0, OD_SL_MTTR } od_sl_measure;
-/* MTTA (engaged − detected) or MTTR (restored − detected) over the
+/* MTTA (engaged − detected) or MTTR (restored − detected; each as
+ * od_sl_elapsed counts it) over the
  * non-drill incidents that have the time, restricted to a level when
  * level >= 0 and to a category when category >= 0.  scratch holds n
  * values.  */

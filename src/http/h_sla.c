@@ -240,3 +240,25 @@ od_err od_h_incident_correct_time(od_req *r)
         rc = od_incident_correct_time(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
+
+/* ---- review and distribution (src/app/om_reports_review.c) ---- */
+
+static const od_field review_fields[] = {{"note", OD_JT_STRING, false, 2000}, {0}};
+
+od_err od_h_report_run_review(od_req *r)
+{
+    od_err rc = od_req_fields(r, review_fields);
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_report_review(r->app, &r->who, r->ids[0], od_req_str(r, "note"), &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_report_run_distribute(od_req *r)
+{
+    od_err rc = od_req_no_fields(r);
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_report_distribute(r->app, &r->who, r->ids[0], &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

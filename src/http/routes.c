@@ -191,6 +191,10 @@ const od_route od_routes[] = {
      "report as an XLSX workbook"},
     {"POST", "/api/v1/incidents/{id}/correct-time", P(INCIDENT_LEAD), od_h_incident_correct_time,
      "correct detected_at or registered_at (reason required, audited)"},
+    {"POST", "/api/v1/reports/runs/{id}/review", P(INCIDENT_READ), od_h_report_run_review,
+     "review a filed O&M report (the policy's reviewer role, not its author)"},
+    {"POST", "/api/v1/reports/runs/{id}/distribute", P(INCIDENT_LEAD), od_h_report_run_distribute,
+     "distribute a reviewed O&M report to the policy's recipients"},
     /* the known-error database and proactive problem candidates (research/modules-spec.md §M2) */
     {"GET", "/api/v1/known-errors", P(RECORD_READ), od_h_known_error_list, "list known errors"},
     {"POST", "/api/v1/known-errors", P(RECORD_WRITE), od_h_known_error_create, "create a known error"},

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-enum { SK_AVAIL, SK_ACCEPT, SK_RESPONSE, SK_RESTORE, SK_MAJOR, SK_DEGRADED, SK_BUDGET, SK__COUNT };
+enum { SK_AVAIL, SK_ACCEPT, SK_RESPONSE, SK_RESTORE, SK_MAJOR, SK_DEGRADED, SK_BUDGET, SK_REVIEW, SK__COUNT };
 
 static void get_percent(ctx *c, const node *n, const char *path, int64_t lo_ppm, int64_t *out)
 {
@@ -49,11 +49,43 @@ static void load_major(ctx *c, od_sla_targets *t, const node *v)
         t->major_responses = (unsigned)bits;
 }
 
+/* sla.report_review: {reviewer: ROLE, within: DURATION, recipients: [ROLE…],
+ * file_within: DURATION}
+ * (modules-spec §1.10: a filed O&M report's reviewer, review deadline and
+ * distribution list). */
+static void load_review(ctx *c, od_sla_targets *t, const node *v)
+{
+    fields f = {.what = "key", .names = {"reviewer", "within", "recipients", "file_within"}, .n = 4};
+    if (!od_pl_map_fields(c, v, "sla.report_review", &f))
+        return;
+    if (f.val[0]) {
+        int role = od_pl_get_enum(c, f.val[0], "sla.report_review.reviewer", "role", od_role_parse,
+                                  od_pl_role_key_i, OD_ROLE__COUNT);
+        if (role >= 0)
+            t->report_reviewer = role;
+    }
+    if (f.val[1])
+        od_pl_get_duration(c, f.val[1], "sla.report_review.within", false, &t->report_review_ms);
+    if (f.val[3])
+        od_pl_get_duration(c, f.val[3], "sla.report_review.file_within", false, &t->report_file_ms);
+    if (f.val[2]) {
+        uint64_t bits = 0;
+        if (od_pl_get_enum_set(c, f.val[2], "sla.report_review.recipients", "role", od_role_parse,
+                               od_pl_role_key_i, OD_ROLE__COUNT, &bits)) {
+            if (!bits)
+                od_pl_diag(c, f.val[2]->line, f.val[2]->col,
+                           "sla.report_review.recipients: no recipients (list at least one role)");
+            else
+                t->report_recipients = (od_roleset)bits;
+        }
+    }
+}
+
 void od_pl_load_sla(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key",
                 .names = {"availability_target", "acceptance", "response_target", "restore_target",
-                          "major_fault", "degraded_weight", "budget_alert_below"},
+                          "major_fault", "degraded_weight", "budget_alert_below", "report_review"},
                 .n = SK__COUNT};
     if (!od_pl_map_fields(c, v, "sla", &f))
         return;
@@ -88,4 +120,6 @@ void od_pl_load_sla(ctx *c, od_policy *pol, const node *v)
         get_percent(c, f.val[SK_BUDGET], "sla.budget_alert_below", 0, &x);
         t->budget_alert_permille = (int32_t)(x / 1000);
     }
+    if (f.val[SK_REVIEW])
+        load_review(c, t, f.val[SK_REVIEW]);
 }

@@ -22,6 +22,7 @@
 #include "store/queries_levels.h"
 #include "store/queries_account.h"
 #include "store/queries_training.h"
+#include "store/queries_omr.h"
 #include "store/queries_contacts.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
@@ -40,6 +41,7 @@
     OD_QUERY_LIST_PLANS(X)                                                                                   \
     OD_QUERY_LIST_LISTS(X)                                                                                   \
     OD_QUERY_LIST_LEVELS(X)                                                                                  \
+    OD_QUERY_LIST_OMR(X)                                                                                     \
     OD_QUERY_LIST_TRAINING(X)                                                                                \
     OD_QUERY_LIST_CONTACTS(X)                                                                                \
     /* meta */                                                                                               \

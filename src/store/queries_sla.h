@@ -58,7 +58,8 @@
     X(SLA_INC_INTERVALS, "SELECT COUNT(*) FROM outage_intervals WHERE incident_id = ?")                      \
     /* incidents detected in [from, to) with what the figures need: first                                    \
      * acknowledgement, restoration (-1 while an interval is open), initial                                  \
-     * response level, first CI's category, tier */                                                          \
+     * response level, first CI's category, tier, title, the calendar of the                                 \
+     * service of its first impact interval */                                                               \
     X(SLA_INCIDENTS,                                                                                         \
       "SELECT i.id, i.number, i.level, i.response_level, i.highest_response, i.detected_at, "                \
       "i.resolved_at, i.drill, i.departments, "                                                              \
@@ -69,7 +70,9 @@
       "ORDER BY e.id LIMIT 1), "                                                                             \
       "(SELECT c.category FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE ic.incident_id = i.id "   \
       "ORDER BY c.id LIMIT 1), "                                                                             \
-      "(SELECT rc.tier FROM records rc WHERE rc.incident_id = i.id), i.title "                               \
+      "(SELECT rc.tier FROM records rc WHERE rc.incident_id = i.id), i.title, "                              \
+      "(SELECT s.calendar FROM outage_intervals o JOIN services s ON s.id = o.service_id "                   \
+      "WHERE o.incident_id = i.id ORDER BY o.starts_at, o.id LIMIT 1) "                                      \
       "FROM incidents i WHERE i.detected_at >= ? AND i.detected_at < ? ORDER BY i.id LIMIT ?")               \
     /* O&M report runs */                                                                                    \
     X(RPT_INSERT,                                                                                            \

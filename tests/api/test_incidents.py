@@ -486,8 +486,10 @@ class LifecycleTest(IncidentWorld):
         self.assertIn("text", self.assertError(r, 422)["message"])
         r = self.report(iid, "final", cause="电源故障")
         err = self.assertError(r, 422)
-        for f in ("process", "current_state", "business_impact_minutes", "improvements"):
+        for f in ("process", "current_state", "improvements"):
             self.assertIn(f, err["message"])
+        # business_impact_minutes: derived from impact intervals, else optional (R-SLA-5)
+        self.assertNotIn("business_impact_minutes", err["message"])
         self.assertNotIn("cause,", err["message"])
         self.assertEqual(self.get(iid)["state"], "activated")
 

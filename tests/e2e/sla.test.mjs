@@ -2,7 +2,9 @@
 // (R-SLA-1, R-SLA-2, R-SLA-6): a month's platform availability and downtime
 // budget with one approved hour of outage; the weekly report generated from
 // the reports list, refused without its manual section, filled, filed (its
-// SHA-256 shown), and the print view downloaded as A4 HTML.
+// SHA-256 shown), and the print view downloaded as A4 HTML; then reviewed by the
+// department head (the policy's reviewer role, not its author) with a note and
+// distributed to the policy's recipients (modules-spec §1.10).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -74,5 +76,31 @@ test('service levels of March; the weekly report filled, filed and printed', asy
   assert.match(html, /99\.405 %/);
   assert.match(html, /下周完成门户数据库主备切换演练/);
   await print.screenshot({ path: artifact('report-print.png'), fullPage: true });
+  await ctx.close();
+});
+
+test('the filed weekly report reviewed by the department head and distributed', async () => {
+  await srv.makeUser('sla_head', ['ops_department_head']);
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const p = await ctx.newPage();
+  await p.goto(srv.base + '/#/reports/1');
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.fill('input[name=username]', 'sla_head');
+  await p.fill('input[name=password]', USER_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('[data-testid=report-review]', WAIT);
+  assert.equal(await p.innerText('h1'), 'OMR-W-20270301-v1');
+  // filed 03-10 12:00: the review is due two days later
+  assert.match(await p.innerText('[data-testid=review-due]'), /2027-03-12 12:00/);
+  await p.fill('[data-testid=review-note]', '数据核对无误，同意分发');
+  await p.click('[data-testid=report-review]');
+  await p.waitForFunction(() => (document.querySelector('[data-testid=report-head]') || {}).innerText?.includes('已审核'), null, WAIT);
+  assert.match(await p.innerText('[data-testid=review-note]'), /数据核对无误，同意分发/);
+  await p.click('[data-testid=report-distribute]');
+  await p.waitForSelector('[data-testid=distribute-sent]', WAIT);
+  assert.match(await p.innerText('[data-testid=distribute-sent]'), /已向收件人发送 \d+ 条消息/);
+  await p.waitForFunction(() => (document.querySelector('[data-testid=report-head]') || {}).innerText?.includes('已分发'), null, WAIT);
+  assert.equal(await p.locator('[data-testid=report-distribute]').count(), 0, 'distributed once');
+  await p.screenshot({ path: artifact('report-distributed.png'), fullPage: true });
   await ctx.close();
 });

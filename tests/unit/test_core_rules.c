@@ -62,7 +62,7 @@ static void test_report_kinds(void **state)
         {"first", OD_IA_FIRST_REPORT, "location,symptoms,impact_scope"},
         {"second", OD_IA_SECOND_REPORT, "response_level,system_impact,estimated_recovery_at"},
         {"progress", OD_IA_PROGRESS_REPORT, "text"},
-        {"final", OD_IA_FINAL_REPORT, "cause,process,current_state,business_impact_minutes,improvements"},
+        {"final", OD_IA_FINAL_REPORT, "cause,process,current_state,improvements"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const od_report_kind *k = od_report_kind_find(rows[i].key);

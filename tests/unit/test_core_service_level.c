@@ -394,18 +394,19 @@ static void test_measures_and_tally(void **state)
     const int64_t d = loc(2026, 6, 3, 10, 0);
     const od_sl_incident v[] = {
         /* level, cat, tier: L2 / 0 / 1 — acked 10 min, restored 1 h */
-        {d, d + 10 * MIN_MS, d + HOUR_MS, d + HOUR_MS, OD_GRADE_L2, OD_RESP_R2, OD_RESP_R2, 0, 1, false},
+        {d, d + 10 * MIN_MS, d + HOUR_MS, d + HOUR_MS, OD_GRADE_L2, OD_RESP_R2, OD_RESP_R2, 0, 1, false,
+         NULL},
         /* L3 / 1 / 1 — acked 20 min, restored 3 h (breach: ordinary) */
         {d, d + 20 * MIN_MS, d + 3 * HOUR_MS, d + 3 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 1,
-         false},
+         false, NULL},
         /* L3 / 1 / 2 — acked 40 min (breach), restored 2 h */
         {d, d + 40 * MIN_MS, d + 2 * HOUR_MS, d + 2 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 2,
-         false},
+         false, NULL},
         /* L1 / 0 / 0 — not acked, open: pending at d + 10 min */
-        {d, 0, 0, 0, OD_GRADE_L1, OD_RESP_R1, OD_RESP_R1, 0, 0, false},
+        {d, 0, 0, 0, OD_GRADE_L1, OD_RESP_R1, OD_RESP_R1, 0, 0, false, NULL},
         /* a drill: never counts */
         {d, d + 99 * MIN_MS, d + 9 * HOUR_MS, d + 9 * HOUR_MS, OD_GRADE_L3, OD_RESP_R3, OD_RESP_R3, 1, 1,
-         true},
+         true, NULL},
     };
     int64_t scratch[N(v)];
     od_sl_stats s = od_sl_measure_of(v, N(v), OD_SL_MTTA, -1, -1, scratch);

@@ -36,6 +36,12 @@ static void test_defaults_and_overrides(void **state)
     assert_int_equal(p->sla.major_responses, 1u << OD_RESP_R1);
     assert_int_equal(p->sla.degraded_permille, 0);
     assert_int_equal(p->sla.budget_alert_permille, 500);
+    /* O&M report review (modules-spec §1.10): the department head within 2 days, to the leader and head */
+    assert_int_equal(p->sla.report_reviewer, OD_ROLE_OPS_DEPARTMENT_HEAD);
+    assert_int_equal(p->sla.report_review_ms, 48 * HOUR_MS);
+    assert_int_equal(p->sla.report_file_ms, 48 * HOUR_MS);
+    assert_int_equal(p->sla.report_recipients,
+                     OD_ROLEBIT(OD_ROLE_OPS_LEADER) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD));
     od_policy_free(p);
 
     p = load_ok("sla:\n"
@@ -45,7 +51,9 @@ static void test_defaults_and_overrides(void **state)
                 "  restore_target: {ordinary: 1h, major: 4h}\n"
                 "  major_fault: {highest_response: [R1, R2]}\n"
                 "  degraded_weight: 50%\n"
-                "  budget_alert_below: 25\n");
+                "  budget_alert_below: 25\n"
+                "  report_review: {reviewer: ops_leader, within: 36h, recipients: [emergency_leadership], "
+                "file_within: 1d}\n");
     assert_int_equal(p->sla.availability_ppm, 999500);
     assert_int_equal(p->sla.response_ms, 15 * MIN_MS);
     assert_int_equal(p->sla.restore_ms[0], HOUR_MS);
@@ -53,6 +61,10 @@ static void test_defaults_and_overrides(void **state)
     assert_int_equal(p->sla.major_responses, (1u << OD_RESP_R1) | (1u << OD_RESP_R2));
     assert_int_equal(p->sla.degraded_permille, 500);
     assert_int_equal(p->sla.budget_alert_permille, 250);
+    assert_int_equal(p->sla.report_reviewer, OD_ROLE_OPS_LEADER);
+    assert_int_equal(p->sla.report_review_ms, 36 * HOUR_MS);
+    assert_int_equal(p->sla.report_file_ms, 24 * HOUR_MS);
+    assert_int_equal(p->sla.report_recipients, OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP));
     od_policy_free(p);
 
     p = load_ok("sla: {availability_target: '100%'}\n");
@@ -87,6 +99,12 @@ static void test_bad_values(void **state)
         {"sla:\n  degraded_weight: 150%\n", 2, "bad percentage"},
         {"sla:\n  budget_alert_below: x\n", 2, "bad percentage"},
         {"sla:\n  uptime: 99%\n", 2, "unknown key 'uptime'"},
+        {"sla:\n  report_review: {reviewer: boss}\n", 2, "boss"},
+        {"sla:\n  report_review: {within: 0}\n", 2, "longer than 0"},
+        {"sla:\n  report_review: {file_within: later}\n", 2, "bad duration"},
+        {"sla:\n  report_review: {recipients: [nobody]}\n", 2, "nobody"},
+        {"sla:\n  report_review: {recipients: []}\n", 2, "no recipients"},
+        {"sla:\n  report_review: {reviewers: ops_leader}\n", 2, "unknown key 'reviewers'"},
         {"sla: 99.5%\n", 1, "sla"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

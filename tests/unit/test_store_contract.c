@@ -1767,6 +1767,205 @@ static void desks_and_contacts(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* O&M report review, distribution and catch-up (queries_omr.h, migration
+ * 0033): review only once from filed, distribution only once from
+ * reviewed; the review deadline is a deadlines row without incident or
+ * record, claimed once (DL_FIRED) and met by the review; the catch-up's
+ * newest period per kind. */
+static void report_review_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t run = 0, uid = 0, n = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_LAST_PERIOD, &n, &e, OD_BINDS(OD_TEXT("weekly"))), OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &uid, &e,
+                                  OD_BINDS(OD_TEXT("reviewer"), OD_TEXT("x"), OD_TEXT("审核人"),
+                                           OD_TEXT("运行部"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0),
+                                           OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    for (int64_t p = 1000; p <= 3000; p += 1000)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_RPT_INSERT, &run, &e,
+                         OD_BINDS(OD_TEXT("weekly"), OD_INT(p), OD_INT(p + 1000), OD_INT((int64_t)1),
+                                  OD_TEXT(p == 1000   ? "W1"
+                                          : p == 2000 ? "W2"
+                                                      : "W3"),
+                                  OD_TEXT("{}"), OD_INT((int64_t)3), OD_NULL())),
+            OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_LAST_PERIOD, &n, &e, OD_BINDS(OD_TEXT("weekly"))), OD_OK);
+    assert_int_equal(n, 3000);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_LAST_PERIOD, &n, &e, OD_BINDS(OD_TEXT("monthly"))), OD_OK);
+    assert_int_equal(n, 0);
+    /* a draft is neither reviewed nor distributed, nor given a review deadline */
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_DUE, &e, OD_BINDS(OD_INT((int64_t)50), OD_INT(run))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
+                                OD_BINDS(OD_INT((int64_t)5), OD_INT(uid), OD_TEXT("ok"), OD_INT(run))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_RPT_FILE, &e,
+                   OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_INT(uid), OD_INT(run))),
+        OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_DUE, &e, OD_BINDS(OD_INT((int64_t)50), OD_INT(run))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_RPT_DL_INSERT, &e,
+                   OD_BINDS(OD_TEXT("report:review:1"), OD_INT((int64_t)50), OD_INT((int64_t)50))),
+        OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_RPT_DL_INSERT, &e,
+                   OD_BINDS(OD_TEXT("report:review:2"), OD_INT((int64_t)60), OD_INT((int64_t)60))),
+        OD_OK);
+    /* distribution before the review: nothing */
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, &e, OD_BINDS(OD_INT((int64_t)6), OD_INT(uid), OD_INT(run))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
+                                    OD_BINDS(OD_INT((int64_t)5), OD_INT(uid), OD_TEXT("同意"), OD_INT(run))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    /* the review meets its deadline row (once); the other stays due and is claimed once */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_DL_MEET, &e, OD_BINDS(OD_INT((int64_t)5), OD_TEXT("report:review:1"))),
+            OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_RPT_DL_STATUS, &r, &e, OD_BINDS(OD_TEXT("report:review:1"))),
+                     OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "met");
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_DL_NEXT_DUE, &r, &e, OD_BINDS(OD_INT((int64_t)100))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    int64_t dl = od_rows_int(r, 0);
+    assert_true(od_rows_null(r, 1)); /* no incident */
+    assert_string_equal(od_rows_text(r, 2), "report:review:2");
+    od_rows_close(r);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_DL_FIRED, &e, OD_BINDS(OD_TEXT("fired"), OD_TEXT("n1"), OD_INT(dl))), OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, &e, OD_BINDS(OD_INT((int64_t)6), OD_INT(uid), OD_INT(run))),
+            OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    assert_int_equal(od_tx_query(tx, OD_Q_RPT_REVIEW_GET, &r, &e, OD_BINDS(OD_INT(run))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "distributed");
+    assert_true(od_rows_null(r, 1)); /* generated by the system */
+    assert_int_equal(od_rows_int(r, 2), uid);
+    assert_int_equal(od_rows_int(r, 3), 50);
+    assert_int_equal(od_rows_int(r, 4), 5);
+    assert_int_equal(od_rows_int(r, 5), uid);
+    assert_string_equal(od_rows_text(r, 6), "同意");
+    assert_int_equal(od_rows_int(r, 7), 6);
+    assert_int_equal(od_rows_int(r, 8), uid);
+    assert_string_equal(od_rows_text(r, 9), "W3");
+    assert_string_equal(od_rows_text(r, 10), "weekly");
+    od_rows_close(r);
+    /* the deadline's due time; a superseded run has a newer version of its period */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_DL_DUE, &n, &e, OD_BINDS(OD_TEXT("report:review:2"))), OD_OK);
+    assert_int_equal(n, 60);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_DL_DUE, &n, &e, OD_BINDS(OD_TEXT("report:file:9"))), OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_NEWER, &n, &e, OD_BINDS(OD_INT(run))), OD_OK);
+    assert_int_equal(n, 0);
+    int64_t v2 = 0;
+    assert_int_equal(od_tx_insert(tx, OD_Q_RPT_INSERT, &v2, &e,
+                                  OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)3000), OD_INT((int64_t)4000),
+                                           OD_INT((int64_t)2), OD_TEXT("W3-v2"), OD_TEXT("{}"),
+                                           OD_INT((int64_t)7), OD_NULL())),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_NEWER, &n, &e, OD_BINDS(OD_INT(run))), OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_NEWER, &n, &e, OD_BINDS(OD_INT(v2))), OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
+/* The report sections' counts (queries_omr.h OMR_*): half-open periods,
+ * the boundary instant in and the end out. */
+static void report_sections_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t p1 = 0, p2 = 0, ke = 0, pln = 0, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-1", &p1, &e), OD_OK); /* created at 10 */
+    assert_int_equal(record_row(tx, "problem", "PRB-2", &p2, &e), OD_OK);
+    assert_int_equal(record_row(tx, "known_error", "KE-1", &ke, &e), OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-1", &pln, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PRB_ENSURE, &e, OD_BINDS(OD_INT(p1))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PRB_ENSURE, &e, OD_BINDS(OD_INT(p2))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
+                   OD_BINDS(OD_NULL(), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT("[]"), OD_INT((int64_t)6),
+                            OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT((int64_t)100),
+                            OD_INT((int64_t)150), OD_INT((int64_t)200), OD_INT(pln))),
+        OD_OK);
+    static const struct {
+        int q; /* 0 opened, 1 open at, 2 KE added, 3 plan overdue at, 4 plans reviewed */
+        int64_t from, to, want;
+    } rows[] = {
+        {0, 0, 10, 0}, {0, 10, 11, 2}, {0, 11, 20, 0}, {1, 10, 10, 0},   {1, 11, 11, 2},   {2, 10, 11, 1},
+        {2, 0, 10, 0}, {3, 0, 200, 0}, {3, 0, 201, 1}, {4, 150, 151, 1}, {4, 151, 300, 0}, {4, 0, 150, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int64_t a = rows[i].from, b = rows[i].to;
+        od_err rc = OD_OK;
+        switch (rows[i].q) {
+        case 0:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PRB_OPENED, &n, &e, OD_BINDS(OD_INT(a), OD_INT(b)));
+            break;
+        case 1:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PRB_OPEN_AT, &n, &e, OD_BINDS(OD_INT(b), OD_INT(b), OD_INT(b)));
+            break;
+        case 2:
+            rc = od_tx_scalar(tx, OD_Q_OMR_KE_ADDED, &n, &e, OD_BINDS(OD_INT(a), OD_INT(b)));
+            break;
+        case 3:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PLN_OVERDUE, &n, &e, OD_BINDS(OD_INT(b)));
+            break;
+        default:
+            rc = od_tx_scalar(tx, OD_Q_OMR_PLN_REVIEWED, &n, &e, OD_BINDS(OD_INT(a), OD_INT(b)));
+        }
+        if (rc || n != rows[i].want)
+            fail_msg("row %zu: rc %d n %lld, want %lld", i, rc, (long long)n, (long long)rows[i].want);
+    }
+    /* nothing closed or cancelled yet */
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_OMR_PRB_CLOSED, &n, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)1000))),
+        OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_OMR_PRB_CANCELLED, &n, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)1000))),
+        OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_OMR_DRILL_INCIDENTS, &n, &e,
+                                  OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)1000))),
+                     OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1797,6 +1996,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
         cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */

@@ -96,7 +96,7 @@ export async function reportsView(ctx) {
   const r = await get('/api/v1/reports/runs' + qs({ limit: 100 }));
   clear(body, table([t('rpt.number'), t('rpt.kind'), t('rpt.period'), t('rpt.version'), t('rpt.state'), t('rpt.generated')],
     r.items.map((x) => tr(h('a', { href: `#/reports/${x.id}` }, x.number), t('rpt.kind.' + x.kind), `${fmtTime(x.period_start, { zone: false, seconds: false })} — ${fmtTime(x.period_end, { zone: false, seconds: false })}`,
-      String(x.version), badge(t('rpt.state.' + x.state), x.state === 'filed' ? 'ok' : ''), fmtTime(x.generated_at)))));
+      String(x.version), badge(t('rpt.state.' + x.state), x.state === 'draft' ? '' : 'ok'), fmtTime(x.generated_at)))));
 }
 
 export async function reportView(ctx, [id]) {
@@ -123,6 +123,37 @@ export async function reportView(ctx, [id]) {
     ...[['report.html', 'rpt.dl.print'], ['report.md', 'rpt.dl.md'], ['report.xlsx', 'rpt.dl.xlsx'], ['services.csv', 'rpt.dl.services'], ['incidents.csv', 'rpt.dl.incidents'], ['report.json', 'rpt.dl.json']]
       .map(([f, k]) => [h('a', { href: `${base}/${f}`, target: '_blank', rel: 'noopener', 'data-testid': 'dl-' + f }, t(k)), ' ']));
   const head = h('p', { 'data-testid': 'report-head' }, `${t('rpt.kind.' + run.kind)} · ${t('rpt.version')} ${run.version} · `,
-    badge(t('rpt.state.' + run.state), run.state === 'filed' ? 'ok' : ''), run.sha256 ? [' · SHA-256 ', h('code', { 'data-testid': 'report-sha' }, run.sha256)] : null);
-  ctx.el.append(h('h1', {}, run.number), head, h('div', {}, ...figures(run.snapshot.service_levels)), manual, err, acts, section(t('rpt.downloads'), downloads));
+    badge(t('rpt.state.' + run.state), run.state === 'draft' ? '' : 'ok'), run.sha256 ? [' · SHA-256 ', h('code', { 'data-testid': 'report-sha' }, run.sha256)] : null);
+  ctx.el.append(h('h1', {}, run.number), head, h('div', {}, ...figures(run.snapshot.service_levels)), manual, err, acts,
+    draft ? null : reviewPanel(run, base, id), section(t('rpt.downloads'), downloads));
+}
+
+// A filed run's review (the policy's reviewer role, not its author: the server says 403 otherwise)
+// and its distribution to the policy's recipients (docs/service-levels.md).
+function reviewPanel(run, base, id) {
+  const rv = run.review || {};
+  const err = h('div');
+  const rows = [];
+  const line = (k, ...v) => rows.push(h('p', { 'data-testid': 'review-' + k.split('.').pop() }, h('strong', {}, t(k)), ' ', ...v));
+  if (rv.due_at) line('rpt.review.due', fmtTime(rv.due_at), run.review_overdue ? [' ', badge(t('rpt.review.overdue'), 'bad')] : null);
+  if (rv.reviewed_at) line('rpt.review.at', fmtTime(rv.reviewed_at));
+  if (rv.reviewed_at && rv.note) line('rpt.review.note', rv.note);
+  if (rv.distributed_at) line('rpt.distributed_at', fmtTime(rv.distributed_at));
+  const acts = h('div', { class: 'actions' });
+  if (run.state === 'filed') {
+    const note = h('textarea', { name: 'note', rows: 2, maxlength: 2000, 'data-testid': 'review-note' });
+    acts.append(field(t('rpt.review.note'), note, { wide: true }), button(t('rpt.review.do'), async () => {
+      try { await post(`${base}/review`, note.value ? { note: note.value } : {}); go(`#/reports/${id}`); } catch (e) { clear(err, errorBox(e)); }
+    }, { class: 'primary', 'data-testid': 'report-review' }));
+  }
+  if (run.state === 'reviewed' && can('incident.lead')) {
+    acts.append(button(t('rpt.distribute'), async () => {
+      try {
+        const r = await post(`${base}/distribute`);
+        clear(err, h('p', { role: 'status', 'data-testid': 'distribute-sent' }, t('rpt.distribute.sent', { n: r.messages_queued })));
+        setTimeout(() => go(`#/reports/${id}`), 1500);
+      } catch (e) { clear(err, errorBox(e)); }
+    }, { class: 'primary', 'data-testid': 'report-distribute' }));
+  }
+  return section(t('rpt.review'), ...rows, err, acts);
 }
