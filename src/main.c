@@ -377,11 +377,30 @@ static int open_app(const char *db, od_app_db_mode mode, od_app_schema *schema, 
     return 0;
 }
 
+/* A database file this very init created, removed again when its
+ * administrators could not be made (OPSDESK_ADMIN_PASSWORD refused by the
+ * password policy): left behind, it would be served with nobody able to sign
+ * in.  The lock file and the audit key (shared by the directory) stay. */
+static void remove_fresh_db(const char *db)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    char path[4200];
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", db, sfx[i]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            od_warn("未能删除 could not remove %s: %s", path, strerror(errno));
+    }
+}
+
 static int cmd_init(int argc, char **argv)
 {
     od_app *a = NULL;
     od_db_lock *lock = NULL;
     bool key_new = false;
+    const char *db = opt(argc, argv, "--db");
+    struct stat st;
+    bool fresh = db && strncmp(db, "postgres://", 11) != 0 && strncmp(db, "postgresql://", 13) != 0 &&
+                 stat(db, &st) != 0 && errno == ENOENT;
     int rc = take_db(argc, argv, true, &lock, &key_new);
     /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min) */
     if (!rc)
@@ -401,6 +420,12 @@ static int cmd_init(int argc, char **argv)
     if (od_app_init_admins(a, fixed && *fixed ? fixed : NULL, pw, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         od_app_free(a);
+        od_audit_anchor_sink_close();
+        /* with an anchor log the log holds the chain's first anchor: the file stays, the operator decides */
+        if (fresh && !opt(argc, argv, "--audit-anchor-log")) {
+            remove_fresh_db(db);
+            fprintf(stderr, "未创建数据库 no database created: %s\n", db);
+        }
         od_app_db_unlock(lock);
         return 1;
     }
