@@ -50,8 +50,9 @@ static size_t check_file(const char *path, size_t *bad)
             memcpy(key, p + 2, len);
             key[len] = '\0';
             if (!bilingual(key)) {
-                fprintf(stderr, "%s: column %s has no bilingual label (od_cli_label in src/cli/cli_table.c)\n",
-                        path, key);
+                fprintf(stderr,
+                        "%s: column %s has no bilingual label (od_cli_label in src/cli/cli_table.c)\n", path,
+                        key);
                 (*bad)++;
             }
             n++;
@@ -64,8 +65,8 @@ static size_t check_file(const char *path, size_t *bad)
 static void test_every_table_column(void **state)
 {
     (void)state;
-    static const char *const files[] = {"src/cli/cli_cmds.c", "src/cli/cli_problems.c", "src/cli/cli_policy.c",
-                                        "src/cli/cli_notify.c"};
+    static const char *const files[] = {"src/cli/cli_cmds.c", "src/cli/cli_problems.c",
+                                        "src/cli/cli_policy.c", "src/cli/cli_notify.c"};
     size_t n = 0, bad = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         n += check_file(files[i], &bad);
@@ -76,12 +77,30 @@ static void test_every_table_column(void **state)
 static void test_row_keys(void **state)
 {
     (void)state;
-    static const char *const keys[] = {
-        /* recipients */ "user_id", "username", "display_name", "reason", "notified_at", "ack_due", "ack_overdue",
-        "acked_at", "unreachable_24h",
-        /* reports */ "kind", "at", "author", "author_name", "desk", "desk_name", "fields",
-        /* deadlines */ "due_at", "met_at", "missed", "state", "recipient_id",
-        /* an event's decisions */ "step", "rule", "result"};
+    static const char *const keys[] = {/* recipients */ "user_id",
+                                       "username",
+                                       "display_name",
+                                       "reason",
+                                       "notified_at",
+                                       "ack_due",
+                                       "ack_overdue",
+                                       "acked_at",
+                                       "unreachable_24h",
+                                       /* reports */ "kind",
+                                       "at",
+                                       "author",
+                                       "author_name",
+                                       "desk",
+                                       "desk_name",
+                                       "fields",
+                                       /* deadlines */ "due_at",
+                                       "met_at",
+                                       "missed",
+                                       "state",
+                                       "recipient_id",
+                                       /* an event's decisions */ "step",
+                                       "rule",
+                                       "result"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (!bilingual(keys[i]))
             fprintf(stderr, "row key %s has no bilingual label\n", keys[i]);
@@ -91,6 +110,7 @@ static void test_row_keys(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_table_column), cmocka_unit_test(test_row_keys)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_table_column),
+                                       cmocka_unit_test(test_row_keys)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
