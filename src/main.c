@@ -248,6 +248,7 @@ static void usage(FILE *f)
         "  opsdesk user unlock USER --db PATH   (解除登录锁定 lift a login lockout, on the server machine)\n"
         "  opsdesk user reset-password USER --db PATH   (新的随机密码，首次登录须修改 a new random password, "
         "changed at the next sign-in, on the server machine)\n"
+        "    (both: [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog], as the server's)\n"
         "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
         "  opsdesk backup-key new --key-file FILE\n"
         "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n"
@@ -1115,7 +1116,7 @@ static int cmd_user_unlock(int argc, char **argv)
 {
     const char *db = opt(argc, argv, "--db");
     if (argc < 4 || argv[3][0] == '-' || !db) {
-        fprintf(stderr, "用法 usage: opsdesk user unlock USER --db PATH\n");
+        fprintf(stderr, "用法 usage: opsdesk user unlock USER --db PATH [--audit-key-file FILE]\n");
         return 2;
     }
     od_app *a = NULL;
@@ -1146,7 +1147,7 @@ static int cmd_user_reset_password(int argc, char **argv)
 {
     const char *db = opt(argc, argv, "--db");
     if (argc < 4 || argv[3][0] == '-' || !db) {
-        fprintf(stderr, "用法 usage: opsdesk user reset-password USER --db PATH\n");
+        fprintf(stderr, "用法 usage: opsdesk user reset-password USER --db PATH [--audit-key-file FILE]\n");
         return 2;
     }
     od_app *a = NULL;
