@@ -440,8 +440,12 @@ static int cmd_init(int argc, char **argv)
             printf("初始密码 initial password  %-9s %s\n", names[i], pw[i]);
             free(pw[i]);
         }
-    if (fixed && *fixed)
+    if (fixed && *fixed && fresh)
         printf("管理员账号使用 OPSDESK_ADMIN_PASSWORD (admin accounts use OPSDESK_ADMIN_PASSWORD)\n");
+    else if (fixed && *fixed) /* an existing database: its administrators keep their passwords */
+        printf("OPSDESK_ADMIN_PASSWORD 只用于尚不存在的管理员账号，已有的账号不变 (OPSDESK_ADMIN_PASSWORD is "
+               "used only "
+               "for administrator accounts that did not exist yet; existing ones are unchanged)\n");
     if (has_flag(argc, argv, "--demo")) {
         /* a living desk for a newcomer; OPSDESK_DEMO_PASSWORD chooses the accounts' password */
         const char *dpw = getenv("OPSDESK_DEMO_PASSWORD");

@@ -56,7 +56,9 @@ class RefusedPassword(Base):
         self.assertEqual(out.returncode, 1)
         self.assertIn("opsdesk init --db " + self.db, out.stderr)
         self.assertEqual(self.files(), [])
-        self.init()  # the good password of ENV
+        out = run("init", "--db", self.db, "--test-clock")  # the good password of ENV
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("admin accounts use OPSDESK_ADMIN_PASSWORD", out.stdout)
         self.assertIn("audit chain OK: 3 entries", run("audit", "verify", "--db", self.db).stdout)
 
     def test_an_existing_database_is_never_removed(self):
@@ -64,6 +66,8 @@ class RefusedPassword(Base):
         out = run_pw(WEAK, "init", "--db", self.db, "--test-clock")
         # the administrators exist: no password is needed, nothing is made or removed
         self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("used only for administrator accounts that did not exist yet", out.stdout)
+        self.assertNotIn("admin accounts use OPSDESK_ADMIN_PASSWORD", out.stdout)
         self.assertTrue(os.path.exists(self.db))
         self.assertIn("audit chain OK: 3 entries", run("audit", "verify", "--db", self.db).stdout)
 
