@@ -246,6 +246,9 @@ static void usage(FILE *f)
         "running server reloads its --policy file)\n"
         "  opsdesk audit verify --db PATH [--audit-key-file FILE] [--anchor-log FILE]\n"
         "  opsdesk user unlock USER --db PATH   (解除登录锁定 lift a login lockout, on the server machine)\n"
+        "  opsdesk user reset-password USER --db PATH   (新的随机密码，首次登录须修改 a new random password, "
+        "changed at the next sign-in, on the server machine)\n"
+        "    (both: [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog], as the server's)\n"
         "  opsdesk backup --db PATH --out FILE (--split-key | --key-file FILE)\n"
         "  opsdesk backup-key new --key-file FILE\n"
         "  opsdesk restore --in FILE --db PATH (--key-file FILE | --share1 S --share2 S) [--force]\n"
@@ -377,11 +380,30 @@ static int open_app(const char *db, od_app_db_mode mode, od_app_schema *schema, 
     return 0;
 }
 
+/* A database file this very init created, removed again when its
+ * administrators could not be made (OPSDESK_ADMIN_PASSWORD refused by the
+ * password policy): left behind, it would be served with nobody able to sign
+ * in.  The lock file and the audit key (shared by the directory) stay. */
+static void remove_fresh_db(const char *db)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    char path[4200];
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", db, sfx[i]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            od_warn("未能删除 could not remove %s: %s", path, strerror(errno));
+    }
+}
+
 static int cmd_init(int argc, char **argv)
 {
     od_app *a = NULL;
     od_db_lock *lock = NULL;
     bool key_new = false;
+    const char *db = opt(argc, argv, "--db");
+    struct stat st;
+    bool fresh = db && strncmp(db, "postgres://", 11) != 0 && strncmp(db, "postgresql://", 13) != 0 &&
+                 stat(db, &st) != 0 && errno == ENOENT;
     int rc = take_db(argc, argv, true, &lock, &key_new);
     /* --test-clock: a test database (cheap hashes with OPSDESK_PWHASH_COST=min) */
     if (!rc)
@@ -401,6 +423,12 @@ static int cmd_init(int argc, char **argv)
     if (od_app_init_admins(a, fixed && *fixed ? fixed : NULL, pw, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s\n", e.message);
         od_app_free(a);
+        od_audit_anchor_sink_close();
+        /* with an anchor log the log holds the chain's first anchor: the file stays, the operator decides */
+        if (fresh && !opt(argc, argv, "--audit-anchor-log")) {
+            remove_fresh_db(db);
+            fprintf(stderr, "未创建数据库 no database created: %s\n", db);
+        }
         od_app_db_unlock(lock);
         return 1;
     }
@@ -412,8 +440,12 @@ static int cmd_init(int argc, char **argv)
             printf("初始密码 initial password  %-9s %s\n", names[i], pw[i]);
             free(pw[i]);
         }
-    if (fixed && *fixed)
+    if (fixed && *fixed && fresh)
         printf("管理员账号使用 OPSDESK_ADMIN_PASSWORD (admin accounts use OPSDESK_ADMIN_PASSWORD)\n");
+    else if (fixed && *fixed) /* an existing database: its administrators keep their passwords */
+        printf("OPSDESK_ADMIN_PASSWORD 只用于尚不存在的管理员账号，已有的账号不变 (OPSDESK_ADMIN_PASSWORD is "
+               "used only "
+               "for administrator accounts that did not exist yet; existing ones are unchanged)\n");
     if (has_flag(argc, argv, "--demo")) {
         /* a living desk for a newcomer; OPSDESK_DEMO_PASSWORD chooses the accounts' password */
         const char *dpw = getenv("OPSDESK_DEMO_PASSWORD");
@@ -1061,6 +1093,26 @@ static int cmd_migrate(int argc, char **argv)
     return rc;
 }
 
+/* The audit key (and anchor sinks) of a command that writes an audit entry
+ * next to a running server without taking the database (user unlock,
+ * user reset-password): without it the entry would be appended outside the
+ * anchor, and `audit verify` would report the chain broken. */
+static int audit_key_for_write(int argc, char **argv, const char *db)
+{
+    char def[4096];
+    od_error e = {0};
+    const char *kf = opt(argc, argv, "--audit-key-file");
+    if (!kf && !(kf = audit_key_default(db, def, sizeof def)))
+        return 1;
+    if (od_audit_key_load(kf, false, NULL, &e) != OD_OK ||
+        od_audit_anchor_sink_open(opt(argc, argv, "--audit-anchor-log"),
+                                  has_flag(argc, argv, "--audit-syslog"), &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s\n", e.message);
+        return 1;
+    }
+    return 0;
+}
+
 /* opsdesk user unlock USER --db PATH: lifts USER's login lockout on the
  * server machine, with the server running (docs/operations.md).  Needs
  * write access to the database, i.e. the server's OS account. */
@@ -1068,11 +1120,13 @@ static int cmd_user_unlock(int argc, char **argv)
 {
     const char *db = opt(argc, argv, "--db");
     if (argc < 4 || argv[3][0] == '-' || !db) {
-        fprintf(stderr, "用法 usage: opsdesk user unlock USER --db PATH\n");
+        fprintf(stderr, "用法 usage: opsdesk user unlock USER --db PATH [--audit-key-file FILE]\n");
         return 2;
     }
     od_app *a = NULL;
-    int rc = open_app(db, OD_APP_DB_CURRENT, NULL, opt(argc, argv, "--policy"), false, &a, NULL);
+    int rc = audit_key_for_write(argc, argv, db);
+    if (!rc)
+        rc = open_app(db, OD_APP_DB_CURRENT, NULL, opt(argc, argv, "--policy"), false, &a, NULL);
     if (rc)
         return rc;
     od_error e = {0};
@@ -1081,11 +1135,49 @@ static int cmd_user_unlock(int argc, char **argv)
     snprintf(by, sizeof by, "cli:%s", os_user && os_user[0] ? os_user : "?");
     od_err err = od_user_unlock(a, argv[3], by, &e);
     od_app_free(a);
+    od_audit_anchor_sink_close();
     if (err) {
         fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(err));
         return 1;
     }
     printf("已解除登录锁定 login lockout lifted: %s\n", argv[3]);
+    return 0;
+}
+
+/* opsdesk user reset-password USER --db PATH: the recovery of a lost
+ * password (an administrator's too), on the server machine, with the server
+ * running or not (docs/accounts.md).  Prints the new password once. */
+static int cmd_user_reset_password(int argc, char **argv)
+{
+    const char *db = opt(argc, argv, "--db");
+    if (argc < 4 || argv[3][0] == '-' || !db) {
+        fprintf(stderr, "用法 usage: opsdesk user reset-password USER --db PATH [--audit-key-file FILE]\n");
+        return 2;
+    }
+    od_app *a = NULL;
+    int rc = audit_key_for_write(argc, argv, db);
+    if (!rc)
+        rc = open_app(db, OD_APP_DB_CURRENT, NULL, opt(argc, argv, "--policy"), false, &a, NULL);
+    if (rc)
+        return rc;
+    od_error e = {0};
+    char by[64], *pw = NULL;
+    const char *os_user = getenv("USER");
+    snprintf(by, sizeof by, "cli:%s", os_user && os_user[0] ? os_user : "?");
+    od_err err = od_user_reset_password(a, argv[3], by, &pw, &e);
+    od_app_free(a);
+    od_audit_anchor_sink_close();
+    if (err) {
+        fprintf(stderr, "错误 error: %s\n", e.message[0] ? e.message : od_err_str(err));
+        return 1;
+    }
+    printf("新密码 new password  %s %s\n"
+           "只打印这一次；下次登录时须修改，原有会话已注销 (printed once; it must be changed at the next "
+           "sign-in; "
+           "the account's sessions were revoked)\n",
+           argv[3], pw);
+    sodium_memzero(pw, strlen(pw));
+    free(pw);
     return 0;
 }
 
@@ -1130,6 +1222,8 @@ int main(int argc, char **argv)
         return cmd_backup_key(argc, argv);
     if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "unlock") == 0)
         return cmd_user_unlock(argc, argv);
+    if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "reset-password") == 0)
+        return cmd_user_reset_password(argc, argv);
     if (od_cli_handles(argc - 1, argv + 1))
         return od_cli_run(argc - 1, argv + 1);
     fprintf(stderr, "未知命令 unknown command: %s\n\n", cmd);

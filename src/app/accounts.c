@@ -870,6 +870,63 @@ od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e)
     return od_tx_commit(tx, e);
 }
 
+od_err od_user_reset_password(od_app *a, const char *username, const char *by, char **out_pw, od_error *e)
+{
+    *out_pw = NULL;
+    /* random, with the classes a default policy asks for, as od_app_init_admins makes them */
+    unsigned char raw[12];
+    randombytes_buf(raw, sizeof raw);
+    char b64[sodium_base64_ENCODED_LEN(12, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char pw[40], h[crypto_pwhash_STRBYTES];
+    snprintf(pw, sizeof pw, "Od-%s-7a", b64);
+    od_err rc = od_password_check(&a->policy->password, pw, e);
+    if (!rc)
+        rc = hash_password(a, pw, h, e); /* outside the write transaction: it takes a while */
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    int64_t now = od_app_now(a), uid = 0;
+    if (!rc)
+        rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc) {
+        sodium_memzero(pw, sizeof pw);
+        return rc;
+    }
+    rc = od_tx_query(tx, OD_Q_USER_BY_NAME, &r, e, OD_BINDS(OD_TEXT(username)));
+    bool row = false;
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (row)
+        uid = od_rows_int(r, 0);
+    od_rows_close(r);
+    if (!rc && !row)
+        rc = od_error_set(e, OD_E_NOT_FOUND, "username", "用户 %s 不存在 (no user %s)", username, username);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, OD_BINDS(OD_TEXT(h), OD_INT(now), OD_INT(uid)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_USER_MUST_CHANGE_SET, e, OD_BINDS(OD_INT(1), OD_INT(uid)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, OD_BINDS(OD_INT(now), OD_INT(uid)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_PUT, e, OD_BINDS(OD_TEXT(username), OD_INT(now)));
+    if (!rc) {
+        od_principal p;
+        od_principal_system(&p);
+        snprintf(p.username, sizeof p.username, "%s", by && by[0] ? by : "system");
+        json_t *info = json_pack("{ss ss}", "username", username, "via", "opsdesk user reset-password");
+        rc = od_audit_append(tx, now, &p, "user.reset_password", "user", uid, NULL, info, e);
+        json_decref(info);
+    }
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (!rc && !(*out_pw = strdup(pw)))
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    sodium_memzero(pw, sizeof pw);
+    return rc;
+}
+
 od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error *e)
 {
     od_tx *tx = NULL;

@@ -287,6 +287,14 @@ OD_NODISCARD od_err od_auth_prepare(od_app *a, od_error *e);
  * unlock, run on the server machine with --db): records the unlock, which
  * the server honours at the account's next login, and audits it. */
 OD_NODISCARD od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error *e);
+/* The recovery of a lost password, the administrators' included (opsdesk
+ * user reset-password, run on the server machine with --db, with the server
+ * running or not): `username` gets a new random password that must be
+ * changed at the next sign-in, its sessions are revoked, its login lockout
+ * lifted, and the reset is audited (user.reset_password, never the
+ * password).  *out_pw (malloc'd) is the new password, to print once. */
+OD_NODISCARD od_err od_user_reset_password(od_app *a, const char *username, const char *by, char **out_pw,
+                                           od_error *e);
 
 /* ---- CMDB (R-CI-1…5) ---- */
 typedef struct od_ci_input {

@@ -3,17 +3,38 @@
  * levels, escalations, reports and review.  Built from the same JSON the API
  * returns, so the export never disagrees with the record. */
 #include "app/incidents.h"
+#include "util/clock.h"
 #include "util/sbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct {
     od_sbuf b;
     bool html;
 } doc;
+
+/* A time of the record as people read it, as the messages show it: Beijing
+ * time with its label, "2026-11-21 16:43:05 (UTC+08:00)"; what does not
+ * parse (an absent time: "") is shown as it is. */
+#define BJ_MAX 40
+static const char *bj(const char *iso, char out[BJ_MAX])
+{
+    int64_t ms;
+    if (!iso || !od_time_parse(iso, &ms))
+        return iso ? iso : "";
+    time_t t = (time_t)((ms >= 0 ? ms / 1000 : (ms - 999) / 1000) + 8 * 3600);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return iso;
+    snprintf(out, BJ_MAX, "%04u-%02u-%02u %02u:%02u:%02u (UTC+08:00)", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+             (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
+    return out;
+}
 
 static void raw(doc *d, const char *s, size_t n)
 {
@@ -146,7 +167,8 @@ static void render(doc *d, json_t *inc)
     heading(d, 2, "一、基本情况 Summary");
     table_open(d);
     field(d, "标题 Title", js(inc, "title"));
-    field(d, "发生时间 Detected at", js(inc, "detected_at"));
+    char t1[BJ_MAX], t2[BJ_MAX];
+    field(d, "发生时间 Detected at", bj(js(inc, "detected_at"), t1));
     field(d, "地点 Location", js(inc, "location"));
     field(d, "现象 Symptoms", js(inc, "symptoms"));
     field(d, "影响范围 Impact scope", js(inc, "impact_scope"));
@@ -198,7 +220,7 @@ static void render(doc *d, json_t *inc)
         char k[128];
         snprintf(k, sizeof k, "升级 %s → %s", js(v, "from"), js(v, "to"));
         doc t = {0}; /* the reason may be long (a regrade's): kept whole */
-        cat(&t, js(v, "at"), "：", js(v, "reason"), "");
+        cat(&t, bj(js(v, "at"), t1), "：", js(v, "reason"), "");
         d->b.oom |= t.b.oom;
         field(d, k, t.b.p ? t.b.p : "");
         free(t.b.p);
@@ -206,7 +228,7 @@ static void render(doc *d, json_t *inc)
     json_array_foreach(json_object_get(inc, "deadlines"), i, v)
     {
         doc t = {0};
-        cat(&t, "应于 due ", js(v, "due_at"), "；完成 met ", js(v, "met_at"));
+        cat(&t, "应于 due ", bj(js(v, "due_at"), t1), "；完成 met ", bj(js(v, "met_at"), t2));
         cat(&t, "；", json_is_true(json_object_get(v, "missed")) ? "逾期 MISSED" : "按时 on time / pending",
             "", "");
         d->b.oom |= t.b.oom;
@@ -219,7 +241,7 @@ static void render(doc *d, json_t *inc)
     json_array_foreach(json_object_get(inc, "timeline"), i, v)
     {
         char k[128];
-        snprintf(k, sizeof k, "%s %s", js(v, "at"), js(v, "actor"));
+        snprintf(k, sizeof k, "%s %s", bj(js(v, "at"), t1), js(v, "actor"));
         field(d, k, js(v, "text"));
     }
     table_close(d);

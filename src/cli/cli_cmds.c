@@ -170,7 +170,16 @@ static const od_cli_col event_cols[] = {
 };
 static const od_cli_section event_list_sections[] = {{"items", NULL, event_cols}, {NULL, NULL, NULL}};
 static const od_cli_view event_list_view = {NULL, event_list_sections};
-static const od_cli_view event_view = {event_cols, NULL};
+/* the rule behind each step of the pipeline (docs/events.md), in order */
+static const od_cli_col decision_cols[] = {
+    {"step", NULL, NULL}, {"rule", NULL, NULL}, {"result", NULL, NULL},
+    {"at", NULL, NULL},   {NULL, NULL, NULL},
+};
+static const od_cli_section event_sections[] = {
+    {"decisions", "判定 Decisions", decision_cols},
+    {NULL, NULL, NULL},
+};
+static const od_cli_view event_view = {event_cols, event_sections};
 static const od_cli_col window_fields[] = {
     {"id", NULL, NULL},      {"name", NULL, NULL},       {"starts_at", NULL, NULL},
     {"ends_at", NULL, NULL}, {"ci", NULL, NULL},         {"matchers", NULL, NULL},

@@ -3,6 +3,8 @@
 #include "app/cluster.h"
 #include "core/authz.h"
 #include "http/handlers.h"
+#include "ingest/queue.h"
+#include "util/sbuf.h"
 #include "notify/dispatcher.h"
 #include "sched/backup_sched.h"
 #include "sched/report_sched.h"
@@ -61,6 +63,24 @@ od_err od_h_metrics(od_req *r)
     char *m = od_metrics_render(r->app);
     if (!m)
         return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
+    struct od_ingest *g = od_server_ingest(r->srv);
+    if (g) { /* the group-commit queue of event ingestion (docs/events.md): accepted, not yet committed */
+        od_sbuf b = {0};
+        od_sbuf_puts(&b, m);
+        od_sbuf_printf(
+            &b,
+            "# HELP opsdesk_ingest_queue_pending Events accepted and not yet committed.\n"
+            "# TYPE opsdesk_ingest_queue_pending gauge\nopsdesk_ingest_queue_pending %zu\n"
+            "# HELP opsdesk_ingest_queue_capacity Events the ingestion queue holds before it answers 503.\n"
+            "# TYPE opsdesk_ingest_queue_capacity gauge\nopsdesk_ingest_queue_capacity %zu\n",
+            od_ingest_pending(g), od_ingest_capacity(g));
+        free(m);
+        if (b.oom) {
+            free(b.p);
+            return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
+        }
+        m = b.p;
+    }
     r->raw = m;
     r->raw_len = strlen(m);
     r->content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -28,7 +28,7 @@
 typedef struct od_policy_diag {
     int line;
     int column;
-    char message[256];
+    char message[512]; /* room for the longest "expected one of" list of keys */
 } od_policy_diag;
 
 /* The findings of one load: the first OD_POLICY_DIAG_MAX in items[0..n),

@@ -314,7 +314,7 @@ bool od_pl_map_fields(ctx *c, const node *m, const char *path, fields *f)
         return false;
     for (size_t i = 0; i + 1 < m->n; i += 2) {
         const node *k = m->kids[i];
-        char sk[64], exp[160];
+        char sk[64], exp[400];
         if (k->kind != N_SCALAR) {
             od_pl_diag(c, k->line, k->col, "%s: a key must be a plain string, not %s", path, kind_name(k));
             continue;

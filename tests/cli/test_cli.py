@@ -754,6 +754,28 @@ class CliTest(unittest.TestCase):
                 _, err = self.run_cli("ci", "list", code=1)
                 self.assertIn("64 MiB", err)
 
+    def test_event_show_decisions_and_bilingual_columns(self):
+        """`event show` prints the rule behind each step (decisions) without
+        --json, and the event columns are labelled Chinese first."""
+        self.login()
+        ev = {"id": 4, "source": "alertmanager", "status": "firing", "state": "incident", "class": "exception",
+              "severity": "critical", "summary": "db down", "count": 1, "last_seen": "2026-03-01T00:00:00Z",
+              "decisions": [{"step": "classify", "rule": "severe-on-graded-ci", "result": "异常 (exception)",
+                             "at": "2026-03-01T00:00:00Z"},
+                            {"step": "incident", "rule": "critical-severe", "result": "开立事件 (incident opened)",
+                             "at": "2026-03-01T00:00:01Z"}]}
+        ROUTES[("GET", "/api/v1/events/4")] = (200, ev)
+        try:
+            out, _ = self.run_cli("event", "show", "4")
+        finally:
+            ROUTES.pop(("GET", "/api/v1/events/4"))
+        for s in ("判定 Decisions", "severe-on-graded-ci", "critical-severe", "开立事件", "步骤 Step", "规则 Rule",
+                  "事件分类 Class", "摘要 Summary", "最近出现 Last seen"):
+            self.assertIn(s, out)
+        out, _ = self.run_cli("event", "list")
+        for s in ("事件分类 Class", "摘要 Summary", "最近出现 Last seen"):
+            self.assertIn(s, out)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2 if "-v" in sys.argv else 1, argv=[a for a in sys.argv if a != "-v"])

@@ -382,6 +382,28 @@ static void test_all_errors_reported(void **state)
     }
 }
 
+/* An unknown top-level key names every section, not a list cut short
+ * ("… templ…" once hid notify, events and the kernel's sections). */
+static void test_unknown_key_lists_every_section(void **state)
+{
+    (void)state;
+    static const char text[] = "version: 1\nnmae: x\n";
+    od_policy_diags d;
+    od_policy *p = NULL;
+    assert_int_equal(od_policy_load_buffer(text, strlen(text), &p, &d), OD_E_INVALID);
+    assert_int_equal(d.n, 1);
+    const char *m = d.items[0].message;
+    assert_null(strstr(m, "…"));
+    static const char *const sections[] = {"version",   "templates", "notify", "events", "calendars",
+                                           "workflows", "clocks",    "sla",    "duties", "readiness"};
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        char want[40];
+        snprintf(want, sizeof want, " %s", sections[i]);
+        assert_non_null(strstr(m, want));
+    }
+    assert_int_equal(m[strlen(m) - 1], ')');
+}
+
 static char *repeat(const char *head, const char *unit, size_t times, const char *tail)
 {
     size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
@@ -544,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_error_cases),
         cmocka_unit_test(test_duties_section),
         cmocka_unit_test(test_all_errors_reported),
+        cmocka_unit_test(test_unknown_key_lists_every_section),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_diag_overflow),
         cmocka_unit_test(test_misc_entry_points),
