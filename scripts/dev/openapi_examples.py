@@ -181,6 +181,7 @@ def run(s, samples):
     call("GET", "/api/v1/incidents/%d/report.md" % i, token=eng)
     call("GET", "/api/v1/incidents/%d/report.html" % i, token=eng)
     call("GET", "/api/v1/incidents/%d/deliveries" % i, token=eng)
+    call("GET", "/api/v1/deliveries?limit=2", token=eng)
     call("GET", "/api/v1/cases?q=%E7%A3%81%E7%9B%98", token=eng)
     call("GET", "/api/v1/dashboard", token=eng)
     # an L1 incident: the emergency leadership must acknowledge by link

@@ -58,6 +58,8 @@ H(plan_overdue) H(incident_plans)
 H(problem_assignable)
 /* training records and readiness (h_training.c) */
 H(training_list) H(training_create) H(readiness_get)
+/* the global delivery log (h_delivery_log.c) */
+H(delivery_log)
 #undef H
     /* clang-format on */
 

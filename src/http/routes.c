@@ -63,6 +63,8 @@ const od_route od_routes[] = {
      "published known errors matching the incident"},
     {"POST", "/api/v1/incidents/{id}/apply-known-error", P(RECORD_WRITE), od_h_incident_apply_known_error,
      "apply a known error's workaround (once per pair)"},
+    {"GET", "/api/v1/deliveries", P(INCIDENT_READ), od_h_delivery_log,
+     "every delivery attempt, newest first (filters, keyset cursor)"},
     /* notification: acknowledgement links, the directory, notify test */
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},
     {"POST", "/ack/{token}", P(PUBLIC), od_h_ack_post, "acknowledge through a link"},

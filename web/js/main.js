@@ -24,6 +24,7 @@ import { problemCandidatesView } from './views/problem_candidates.js';
 import { knownErrorNewView, knownErrorEditView } from './views/known_error_form.js';
 import { recordRedirectView } from './views/record_parts.js';
 import { slaView, reportsView, reportView } from './views/sla.js';
+import { deliveriesView } from './views/deliveries.js';
 
 
 export const session = { me: null };
@@ -64,6 +65,8 @@ const routes = [
   // the periodic reviews (reviews.js), reached from the CMDB and events screens
   [/^\/cmdb-unverified$/, unverifiedView, 'cmdb', 'ci.read'],
   [/^\/events-review$/, eventReviewView, 'events', 'event.read'],
+  // the delivery log of every message (deliveries.js)
+  [/^\/deliveries$/, deliveriesView, 'deliveries', 'incident.read'],
 ];
 
 let current = null; // {timers, charts}
