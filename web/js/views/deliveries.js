@@ -15,6 +15,13 @@ const PAGE = 50;
 const STATES = ['failed', 'retry', 'interrupted', 'sent'];
 const CHANNELS = ['sms', 'email', 'personal_bot', 'group_bot', 'bot', 'inbox', 'web'];
 
+// the kind in words, and the configured channel's name when it says more (sms-gw)
+function channelText(d) {
+  const kind = d.channel_kind || d.channel;
+  const name = tOr('channel.' + kind, kind);
+  return d.channel && d.channel !== kind && d.channel !== 'personal_bot' ? `${name} · ${d.channel}` : name;
+}
+
 export async function deliveriesView(ctx) {
   const state = select([['', t('dlog.any_state')], ...STATES.map((s) => [s, t('dlog.st_' + s)])], '', { name: 'status' });
   const channel = select([['', t('dlog.any_channel')], ...CHANNELS.map((c) => [c, tOr('channel.' + c, c)])], '', { name: 'channel' });
@@ -36,7 +43,7 @@ export async function deliveriesView(ctx) {
     h('button', { type: 'submit' }, t('common.search')),
     csvButton('deliveries', (lim, off) => get('/api/v1/deliveries' + qs({ ...params(), limit: lim, offset: off })),
       [[t('dlog.at'), (d) => fmtTime(d.at)], [t('dlog.incident'), (d) => d.incident_number || ''],
-        [t('dlog.recipient'), (d) => d.recipient_name || t('dv.group_bot')], [t('dlog.channel'), (d) => tOr('channel.' + d.channel, d.channel)],
+        [t('dlog.recipient'), (d) => d.recipient_name || t('dv.group_bot')], [t('dlog.channel'), (d) => channelText(d)],
         [t('dlog.state'), (d) => t('dlog.st_' + d.status)], [t('dlog.error'), (d) => bi(d.error || '')]]));
   for (const c of [state, channel]) c.addEventListener('change', () => restart());
   form.addEventListener('submit', (ev) => { ev.preventDefault(); restart(); });
@@ -82,7 +89,7 @@ export async function deliveriesView(ctx) {
           d.recipient_id ? h('a', { href: '#/deliveries', 'data-testid': 'dlog-who-' + d.id,
             onclick: (ev) => { ev.preventDefault(); recipient = { id: d.recipient_id, name: d.recipient_name || '#' + d.recipient_id }; restart(); } },
           d.recipient_name || '#' + d.recipient_id) : t('dv.group_bot'),
-          tOr('channel.' + d.channel, d.channel), tOr('msgkind.' + d.kind, d.kind),
+          channelText(d), tOr('msgkind.' + d.kind, d.kind),
           h('span', {}, badge(t('dlog.st_' + d.status), 'dv-' + d.status), d.message_attempts > 1 ? ' ' + t('dv.attempts', { n: d.message_attempts }) : ''),
           h('span', { class: bad ? 'failed-msg' : '' }, d.error ? bi(d.error) : (d.http_status ? t('dlog.http', { code: d.http_status }) : ''),
             canRetry ? [' ', button(t('dv.retry'), () => retry(d.outbox_id), { 'data-testid': 'dlog-retry-' + d.id })] : null));
