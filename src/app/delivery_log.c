@@ -9,8 +9,8 @@
 
 static const char *const STATUSES[] = {"sent", "retry", "failed", "interrupted"};
 
-static od_err dlog_rows(od_tx *tx, const od_delivery_filter *f, const char *st, const char *ch, int64_t before,
-                        int64_t limit, int64_t offset, od_rows **r, od_error *e)
+static od_err dlog_rows(od_tx *tx, const od_delivery_filter *f, const char *st, const char *ch,
+                        int64_t before, int64_t limit, int64_t offset, od_rows **r, od_error *e)
 {
     if (*st)
         return od_tx_query(tx, OD_Q_DLOG_LIST_STATUS, r, e,
@@ -19,9 +19,10 @@ static od_err dlog_rows(od_tx *tx, const od_delivery_filter *f, const char *st, 
                                     OD_INT(f->from), OD_INT(f->to), OD_INT(f->to), OD_INT(limit),
                                     OD_INT(offset)));
     return od_tx_query(tx, OD_Q_DLOG_LIST, r, e,
-                       OD_BINDS(OD_INT(before), OD_TEXT(ch), OD_TEXT(ch), OD_TEXT(ch), OD_INT(f->recipient_id),
-                                OD_INT(f->recipient_id), OD_INT(f->from), OD_INT(f->from), OD_INT(f->to),
-                                OD_INT(f->to), OD_INT(limit), OD_INT(offset)));
+                       OD_BINDS(OD_INT(before), OD_TEXT(ch), OD_TEXT(ch), OD_TEXT(ch),
+                                OD_INT(f->recipient_id), OD_INT(f->recipient_id), OD_INT(f->from),
+                                OD_INT(f->from), OD_INT(f->to), OD_INT(f->to), OD_INT(limit),
+                                OD_INT(offset)));
 }
 
 static od_err dlog_count(od_tx *tx, const od_delivery_filter *f, const char *st, const char *ch, int64_t cap,
@@ -33,9 +34,9 @@ static od_err dlog_count(od_tx *tx, const od_delivery_filter *f, const char *st,
                                      OD_INT(f->recipient_id), OD_INT(f->recipient_id), OD_INT(f->from),
                                      OD_INT(f->from), OD_INT(f->to), OD_INT(f->to), OD_INT(cap)));
     return od_tx_scalar(tx, OD_Q_DLOG_COUNT, total, e,
-                        OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(ch), OD_TEXT(ch), OD_TEXT(ch), OD_INT(f->recipient_id),
-                                 OD_INT(f->recipient_id), OD_INT(f->from), OD_INT(f->from), OD_INT(f->to),
-                                 OD_INT(f->to), OD_INT(cap)));
+                        OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(ch), OD_TEXT(ch), OD_TEXT(ch),
+                                 OD_INT(f->recipient_id), OD_INT(f->recipient_id), OD_INT(f->from),
+                                 OD_INT(f->from), OD_INT(f->to), OD_INT(f->to), OD_INT(cap)));
 }
 
 od_err od_delivery_log(od_app *a, const od_principal *who, const od_delivery_filter *f, int64_t limit,
@@ -72,17 +73,21 @@ od_err od_delivery_log(od_app *a, const od_principal *who, const od_delivery_fil
         rc = dlog_rows(tx, f, st, ch, before, scoped ? -1 : limit, scoped ? 0 : offset, &r, e);
     bool row = false;
     while (!rc && !(scoped && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row) {
-        if (scoped && !od_page_take(&pg, !od_rows_null(r, 15) && od_principal_in_any_scope(who, od_rows_text(r, 17))))
+        if (scoped &&
+            !od_page_take(&pg, !od_rows_null(r, 15) && od_principal_in_any_scope(who, od_rows_text(r, 17))))
             continue;
         json_t *it = od_delivery_attempt_json(a->policy, r);
         if (!it) {
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
             break;
         }
-        json_object_set_new(it, "incident_id", od_rows_null(r, 15) ? json_null() : json_integer(od_rows_int(r, 15)));
-        json_object_set_new(it, "incident_number", od_rows_null(r, 16) ? json_null() : json_string(od_rows_text(r, 16)));
+        json_object_set_new(it, "incident_id",
+                            od_rows_null(r, 15) ? json_null() : json_integer(od_rows_int(r, 15)));
+        json_object_set_new(it, "incident_number",
+                            od_rows_null(r, 16) ? json_null() : json_string(od_rows_text(r, 16)));
         json_object_set_new(it, "channel_kind", json_string(od_rows_text(r, 19)));
-        json_object_set_new(it, "recipient_name", od_rows_null(r, 18) ? json_null() : json_string(od_rows_text(r, 18)));
+        json_object_set_new(it, "recipient_name",
+                            od_rows_null(r, 18) ? json_null() : json_string(od_rows_text(r, 18)));
         json_array_append_new(items, it);
         last = od_rows_int(r, 0);
         n++;
@@ -95,7 +100,8 @@ od_err od_delivery_log(od_app *a, const od_principal *who, const od_delivery_fil
     rc = od_list_done(rc, items, total, limit, offset, out, e);
     if (rc)
         return rc;
-    if ((rc = od_list_mark(*out, total >= cap, "next_before_id", n >= limit ? json_integer(last) : NULL, e))) {
+    if ((rc =
+             od_list_mark(*out, total >= cap, "next_before_id", n >= limit ? json_integer(last) : NULL, e))) {
         json_decref(*out);
         *out = NULL;
     }

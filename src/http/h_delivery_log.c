@@ -13,8 +13,8 @@ static od_err query_time(od_req *r, const char *name, int64_t *out)
     if (!s || !*s)
         return OD_OK;
     if (!od_time_parse(s, out))
-        return od_error_set(&r->err, OD_E_INVALID, name, "%s 须为 RFC 3339 时间 (%s must be an RFC 3339 time)",
-                            name, name);
+        return od_error_set(&r->err, OD_E_INVALID, name,
+                            "%s 须为 RFC 3339 时间 (%s must be an RFC 3339 time)", name, name);
     return OD_OK;
 }
 
@@ -24,10 +24,11 @@ od_err od_h_delivery_log(od_req *r)
     od_delivery_filter f = {.status = od_req_query(r, "status"), .channel = od_req_query(r, "channel")};
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc)
-        rc = od_query_int_parse("recipient_id", od_req_query(r, "recipient_id"), 0, 1, INT64_MAX, &f.recipient_id,
-                                &r->err);
+        rc = od_query_int_parse("recipient_id", od_req_query(r, "recipient_id"), 0, 1, INT64_MAX,
+                                &f.recipient_id, &r->err);
     if (!rc)
-        rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &f.before_id, &r->err);
+        rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &f.before_id,
+                                &r->err);
     if (!rc)
         rc = query_time(r, "from", &f.from);
     if (!rc)

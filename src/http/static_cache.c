@@ -60,8 +60,8 @@ static unsigned char *brotli_bytes(const unsigned char *in, size_t len, size_t *
     if (!out)
         return NULL;
     *out_len = cap;
-    if (!BrotliEncoderCompress(9 /* fast, near the best */, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len, in, out_len,
-                               out)) {
+    if (!BrotliEncoderCompress(9 /* fast, near the best */, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len, in,
+                               out_len, out)) {
         free(out);
         return NULL;
     }

@@ -10,8 +10,8 @@
 
 typedef struct od_static_entry {
     const struct od_embedded_file *file;
-    char etag[20];           /* 16 hex digits of FNV-1a 64 over the bytes */
-    unsigned char *gz, *br;  /* NULL: not compressible or not smaller */
+    char etag[20];          /* 16 hex digits of FNV-1a 64 over the bytes */
+    unsigned char *gz, *br; /* NULL: not compressible or not smaller */
     size_t gz_len, br_len;
 } od_static_entry;
 

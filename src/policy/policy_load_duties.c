@@ -15,6 +15,7 @@ enum {
     DU_REVIEW_TO,
     DU_ACTIVATION_DUE,
     DU_HANDLING,
+    DU_ACTIVATION_REQUIRED,
     DU__COUNT
 };
 
@@ -44,7 +45,7 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     fields f = {.what = "key",
                 .names = {"closure_by", "confirm_response", "later_reports", "register_alert_levels",
                           "first_report_overdue", "reachable_24h", "review_to", "activation_in_report_window",
-                          "handling_department"},
+                          "handling_department", "activation_required"},
                 .n = DU__COUNT};
     if (!od_pl_map_fields(c, v, "duties", &f))
         return;
@@ -74,6 +75,12 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     if (f.val[DU_ACTIVATION_DUE])
         od_pl_get_bool(c, f.val[DU_ACTIVATION_DUE], "duties.activation_in_report_window",
                        &d->activation_in_report_window);
+    if (f.val[DU_ACTIVATION_REQUIRED]) {
+        uint64_t bits = 0;
+        if (od_pl_get_enum_set(c, f.val[DU_ACTIVATION_REQUIRED], "duties.activation_required",
+                               "response level", od_resp_parse, od_pl_resp_key_i, OD_RESP__COUNT, &bits))
+            d->activation_required = (unsigned)bits;
+    }
     const char *s;
     if (f.val[DU_HANDLING] && od_pl_get_str(c, f.val[DU_HANDLING], "duties.handling_department",
                                             sizeof d->handling_department, &s)) {
