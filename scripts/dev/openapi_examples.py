@@ -147,6 +147,9 @@ def run(s, samples):
     call("PATCH", "/api/v1/cis/%d" % ci2["id"], {"location": "主机房 A-12"}, token=eng)
     call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "depends_on", "target_id": ci["id"]}, token=eng)
     call("GET", "/api/v1/cis/%d/impact" % ci["id"], token=eng)
+    old = call("POST", "/api/v1/cis", {"name": "old-report-srv", "category": "server", "grade": "L3",
+                                       "department": "运行部"}, token=eng)
+    call("POST", "/api/v1/cis/%d/retire" % old["id"], {"reason": "设备已下线，由 report-srv 替代"}, token=eng)
     wrong = call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "backs_up", "target_id": ci["id"]},
                  token=eng)
     call("DELETE", "/api/v1/cis/%d/relations/%d" % (ci2["id"], wrong["id"]), token=eng)

@@ -60,6 +60,8 @@ H(problem_assignable)
 H(training_list) H(training_create) H(readiness_get)
 /* the global delivery log (h_delivery_log.c) */
 H(delivery_log)
+/* retiring a CI (h_ci_retire.c) */
+H(ci_retire)
 #undef H
     /* clang-format on */
 

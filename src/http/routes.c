@@ -33,6 +33,7 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/cis/{id}/impact", P(CI_READ), od_h_ci_impact, "CIs that depend on it, transitively"},
     {"POST", "/api/v1/cis/{id}/verify", P(CI_WRITE), od_h_ci_verify, "mark verified (inventory review)"},
     {"DELETE", "/api/v1/cis/{id}/relations/{rel_id}", P(CI_WRITE), od_h_ci_unrelate, "remove a relation"},
+    {"POST", "/api/v1/cis/{id}/retire", P(CI_WRITE), od_h_ci_retire, "retire a CI (kept in history)"},
     {"GET", "/api/v1/policy/categories", P(POLICY_READ), od_h_policy_categories,
      "categories, grades, guidance"},
     {"GET", "/api/v1/policy/table", P(POLICY_READ), od_h_policy_table, "the quick-reference table"},
