@@ -20,9 +20,9 @@ OD_NODISCARD od_err od_ci_retire(od_app *a, const od_principal *actor, int64_t i
                                  json_t **out, od_error *e);
 
 /* od_ci_list with the retired CIs too when include_retired. */
-OD_NODISCARD od_err od_ci_list_all(od_app *a, const od_principal *actor, const char *category, const char *grade,
-                                   const char *q, int64_t after_id, bool include_retired, int64_t limit,
-                                   int64_t offset, json_t **out, od_error *e);
+OD_NODISCARD od_err od_ci_list_all(od_app *a, const od_principal *actor, const char *category,
+                                   const char *grade, const char *q, int64_t after_id, bool include_retired,
+                                   int64_t limit, int64_t offset, json_t **out, od_error *e);
 
 /* OD_OK when CI id is not retired (or does not exist: the caller's own
  * lookup says so); else OD_E_UNPROCESSABLE on `field`, naming the CI (its
