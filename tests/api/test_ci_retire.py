@@ -110,6 +110,13 @@ class CiRetire(harness.ServerTest):
         self.assertError(self.srv.post("/api/v1/cis/%d/relations" % old, {"type": "depends_on", "target_id": other},
                                        self.eng), 422, field="id", contains="已退役")
         self.assertEqual(len(self.srv.get("/api/v1/cis/%d" % other, token=self.eng).json.get("relations", [])), 0)
+        # nor a new maintenance window on it
+        win = {"name": "旧服务器维护", "starts_at": "2030-01-01T00:00:00Z", "ends_at": "2030-01-01T02:00:00Z",
+               "ci_id": old}
+        self.assertError(self.srv.post("/api/v1/maintenance-windows", win, self.eng), 422, field="ci_id",
+                         contains="ret-old-srv")
+        self.assertEqual(self.srv.get("/api/v1/maintenance-windows", token=self.eng).json["total"], 0)
+        self.assertStatus(self.srv.post("/api/v1/maintenance-windows", dict(win, ci_id=keep), self.eng), 201)
 
     def test_retired_dependency_no_longer_suppresses(self):
         up = self.ci("ret-up-db")
