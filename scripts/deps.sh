@@ -9,13 +9,14 @@ set -euo pipefail
 # dpkg-dev, openssl: make deb (dpkg-shlibdeps) and its test (a self-signed certificate);
 # nginx-light: the reverse-proxy test runs docs/deploy/reverse-proxy.md's nginx site on loopback
 # libcmark-dev: emergency plans' Markdown rendered to HTML
+# zlib1g-dev, libbrotli-dev: the web UI's files served gzip / brotli compressed
 # libxlsxwriter-dev: the XLSX export of O&M reports; python3-openpyxl reads it back in the tests
 pkgs=(build-essential pkg-config cmake ninja-build clang libclang-rt-14-dev
       libmicrohttpd-dev libgnutls28-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
       libcurl4-openssl-dev libyaml-dev libcmocka-dev libpq-dev libre2-dev
       python3 python3-aiosmtpd curl ca-certificates clang-format faketime
       postgresql-15 python3-psycopg2 dpkg-dev openssl nginx-light libxlsxwriter-dev python3-openpyxl
-      libcmark-dev)
+      libcmark-dev zlib1g-dev libbrotli-dev)
 [ "${OPSDESK_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$OPSDESK_DEPS_EXTRA" && pkgs+=("${extra[@]}")
 
 missing=()

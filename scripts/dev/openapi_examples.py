@@ -147,6 +147,9 @@ def run(s, samples):
     call("PATCH", "/api/v1/cis/%d" % ci2["id"], {"location": "主机房 A-12"}, token=eng)
     call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "depends_on", "target_id": ci["id"]}, token=eng)
     call("GET", "/api/v1/cis/%d/impact" % ci["id"], token=eng)
+    old = call("POST", "/api/v1/cis", {"name": "old-report-srv", "category": "server", "grade": "L3",
+                                       "department": "运行部"}, token=eng)
+    call("POST", "/api/v1/cis/%d/retire" % old["id"], {"reason": "设备已下线，由 report-srv 替代"}, token=eng)
     wrong = call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "backs_up", "target_id": ci["id"]},
                  token=eng)
     call("DELETE", "/api/v1/cis/%d/relations/%d" % (ci2["id"], wrong["id"]), token=eng)
@@ -196,6 +199,7 @@ def run(s, samples):
     call("GET", "/api/v1/incidents/%d/report.md" % i, token=eng)
     call("GET", "/api/v1/incidents/%d/report.html" % i, token=eng)
     call("GET", "/api/v1/incidents/%d/deliveries" % i, token=eng)
+    call("GET", "/api/v1/deliveries?limit=2", token=eng)
     call("GET", "/api/v1/cases?q=%E7%A3%81%E7%9B%98", token=eng)
     call("GET", "/api/v1/dashboard", token=eng)
     # an L1 incident: the emergency leadership must acknowledge by link

@@ -3,6 +3,7 @@
  * inventory review.  Scope (R-SEC-SYS-2): a scoped principal sees and
  * changes only CIs of its departments. */
 #include "app/app.h"
+#include "app/cmdb_retire.h"
 #include "app/list.h"
 #include "core/cmdb_vocab.h"
 #include "util/join.h"
@@ -27,6 +28,12 @@ static json_t *ci_row_json(od_rows *r)
     json_object_set_new(o, "last_verified_at",
                         od_rows_null(r, 8) ? json_null() : json_string(od_time_format(od_rows_int(r, 8), v)));
     json_object_set_new(o, "verified_by", od_rows_null(r, 9) ? json_null() : json_integer(od_rows_int(r, 9)));
+    char rt[OD_TIME_STR_MAX];
+    json_object_set_new(o, "retired_at",
+                        od_rows_null(r, 12) ? json_null()
+                                            : json_string(od_time_format(od_rows_int(r, 12), rt)));
+    json_object_set_new(o, "retired_reason",
+                        od_rows_null(r, 12) ? json_null() : json_string(od_rows_text(r, 13)));
     return o;
 }
 
@@ -201,6 +208,7 @@ typedef struct ci_filter {
     const char *c, *g, *qq, *like;
     const char *qcat; /* the category whose name holds qq, or "" */
     int64_t after;
+    int64_t all; /* 1: the retired CIs too */
 } ci_filter;
 
 /* The CMDB's page, led by the category, else the grade, else the id order. */
@@ -211,17 +219,18 @@ static od_err ci_rows(od_tx *tx, const ci_filter *f, int64_t limit, int64_t offs
                            OD_BINDS(OD_TEXT(f->c), OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c),
                                     OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
-                                    OD_INT(limit), OD_INT(offset)));
+                                    OD_INT(f->all), OD_INT(limit), OD_INT(offset)));
     if (*f->g)
         return od_tx_query(tx, OD_Q_CI_LIST_GRADE, r, e,
                            OD_BINDS(OD_TEXT(f->g), OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c),
                                     OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
-                                    OD_INT(limit), OD_INT(offset)));
+                                    OD_INT(f->all), OD_INT(limit), OD_INT(offset)));
     return od_tx_query(tx, OD_Q_CI_LIST, r, e,
                        OD_BINDS(OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c), OD_TEXT(f->g), OD_TEXT(f->g),
                                 OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like),
-                                OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(limit), OD_INT(offset)));
+                                OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(f->all), OD_INT(limit),
+                                OD_INT(offset)));
 }
 
 /* Its total over every page, counted to cap rows; the leading filter alone
@@ -231,38 +240,48 @@ static od_err ci_count(od_tx *tx, const ci_filter *f, int64_t cap, int64_t *tota
     if (!*f->qq && !(*f->c && *f->g)) {
         if (*f->c)
             return od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, total, e,
-                                OD_BINDS(OD_TEXT(f->c), OD_INT(cap)));
+                                OD_BINDS(OD_TEXT(f->c), OD_INT(f->all), OD_INT(cap)));
         if (*f->g)
-            return od_tx_scalar(tx, OD_Q_CI_COUNT_GRADE_ONLY, total, e, OD_BINDS(OD_TEXT(f->g), OD_INT(cap)));
-        return od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
+            return od_tx_scalar(tx, OD_Q_CI_COUNT_GRADE_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->g), OD_INT(f->all), OD_INT(cap)));
+        return od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, total, e, OD_BINDS(OD_INT(f->all), OD_INT(cap)));
     }
     if (*f->c)
         return od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY, total, e,
                             OD_BINDS(OD_TEXT(f->c), OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c),
                                      OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
                                      OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
-                                     OD_INT(cap)));
+                                     OD_INT(f->all), OD_INT(cap)));
     if (*f->g)
         return od_tx_scalar(tx, OD_Q_CI_COUNT_GRADE, total, e,
                             OD_BINDS(OD_TEXT(f->g), OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c),
                                      OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like),
                                      OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat),
-                                     OD_INT(cap)));
+                                     OD_INT(f->all), OD_INT(cap)));
     return od_tx_scalar(tx, OD_Q_CI_COUNT, total, e,
                         OD_BINDS(OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c), OD_TEXT(f->g),
                                  OD_TEXT(f->g), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
-                                 OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(cap)));
+                                 OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->qcat), OD_INT(f->all),
+                                 OD_INT(cap)));
 }
 
 od_err od_ci_list(od_app *a, const od_principal *actor, const char *category, const char *grade,
                   const char *q, int64_t after_id, int64_t limit, int64_t offset, json_t **out, od_error *e)
+{
+    return od_ci_list_all(a, actor, category, grade, q, after_id, false, limit, offset, out, e);
+}
+
+od_err od_ci_list_all(od_app *a, const od_principal *actor, const char *category, const char *grade,
+                      const char *q, int64_t after_id, bool include_retired, int64_t limit, int64_t offset,
+                      json_t **out, od_error *e)
 {
     *out = NULL;
     ci_filter f = {.c = category ? category : "",
                    .g = grade ? grade : "",
                    .qq = q ? q : "",
                    .qcat = "",
-                   .after = after_id > 0 ? after_id : 0};
+                   .after = after_id > 0 ? after_id : 0,
+                   .all = include_retired ? 1 : 0};
     char *like = od_store_like_pattern(f.qq);
     if (!like)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -421,6 +440,12 @@ od_err od_ci_add_relation(od_app *a, const od_principal *actor, int64_t id, cons
                               (long long)target_id);
         }
     }
+    /* a retired CI takes no new relation, either end */
+    if (!rc)
+        rc = od_ci_must_be_active(tx, id, json_string_value(json_object_get(src, "name")), "id", e);
+    if (!rc)
+        rc = od_ci_must_be_active(tx, target_id, json_string_value(json_object_get(dst, "name")), "target_id",
+                                  e);
     /* R-CI-4: a dependency loop is refused (backs_up is no dependency) */
     bool cycle = false;
     if (!rc && od_ci_rel_parse(type) != OD_CI_REL_BACKS_UP)
@@ -647,4 +672,59 @@ od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period
     json_object_set_new(*out, "period", json_string(period ? period : "week"));
     json_object_set_new(*out, "since", json_string(od_time_format(since, t)));
     return OD_OK;
+}
+
+/* ---- retiring a CI (cmdb_retire.h) ---- */
+
+od_err od_ci_must_be_active(od_tx *tx, int64_t id, const char *name, const char *field, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false, retired = false;
+    char nm[OD_NAME_MAX] = "";
+    od_err rc = od_tx_query(tx, OD_Q_CI_RETIRED_AT, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (!rc && row) {
+        retired = !od_rows_null(r, 0);
+        snprintf(nm, sizeof nm, "%s", od_rows_text(r, 1));
+        if (*nm)
+            name = nm;
+    }
+    od_rows_close(r);
+    if (!rc && retired)
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, field, "配置项 %s 已退役，不能再选用 (CI %s is retired)",
+                          name && *name ? name : "?", name && *name ? name : "?");
+    return rc;
+}
+
+od_err od_ci_retire(od_app *a, const od_principal *actor, int64_t id, const char *reason, json_t **out,
+                    od_error *e)
+{
+    *out = NULL;
+    size_t n = reason ? od_utf8_count(reason, strlen(reason)) : 0;
+    if (!reason || n == 0 || strspn(reason, " \t\r\n") == strlen(reason))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "reason", "请说明退役原因 (a reason is required)");
+    if (n > 500)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "reason",
+                            "退役原因最多 500 个字符 (the reason is at most 500 characters)");
+    od_tx *tx = NULL;
+    json_t *before = NULL;
+    int64_t now = od_app_now(a);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, &before, e);
+    if (!rc && !json_is_null(json_object_get(before, "retired_at")))
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "配置项已退役 (the CI is already retired)");
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_CI_RETIRE, e,
+                        OD_BINDS(OD_INT(now), OD_TEXT(reason), OD_INT(now), OD_INT(id)));
+    if (!rc && od_tx_changes(tx) != 1)
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "配置项已退役 (the CI is already retired)");
+    if (!rc)
+        rc = ci_load(tx, NULL, id, out, e);
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, "ci.retire", "ci", id, before, *out, e);
+    json_decref(before);
+    return commit_or_rollback(tx, rc, out, e);
 }

@@ -7,10 +7,11 @@
 #include "app/incidents_int.h"
 #include "app/list.h"
 #include "app/notification.h"
+#include "app/delivery_log.h"
 #include "notify/message.h"
 
 /* One attempt as JSON (NULL when memory runs out). */
-static json_t *attempt_json(const od_policy *p, od_rows *r)
+json_t *od_delivery_attempt_json(const od_policy *p, od_rows *r)
 {
     char t[OD_TIME_STR_MAX];
     json_t *it = json_pack("{sI ss ss sI ss ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "at",
@@ -62,7 +63,7 @@ od_err od_deliveries_list(od_app *a, const od_principal *who, int64_t incident_i
                          OD_BINDS(OD_INT(incident_id), OD_INT(limit), OD_INT(offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        json_t *it = attempt_json(a->policy, r);
+        json_t *it = od_delivery_attempt_json(a->policy, r);
         if (!it) {
             rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
             break;

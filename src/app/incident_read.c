@@ -72,6 +72,9 @@ static od_err json_cis(od_tx *tx, const od_policy *p, const inc *x, json_t *o, o
     od_rows_close(r);
     json_object_set_new(o, "activated_level", lv >= 0 ? json_string(od_resp_key((od_resp)lv)) : json_null());
     json_object_set_new(o, "reactivation_due", json_boolean(od_reactivation_allowed(x->state, x->cur, lv)));
+    /* the light path: whether this level's plan must be activated before the
+     * final report (duties.activation_required, docs/policy.md) */
+    json_object_set_new(o, "activation_required", json_boolean(od_activation_required(p, x->cur)));
     /* seed 000 ch. 7 §1 item 3: a level taken from candidates (就高) */
     int64_t lp = 0;
     if (!rc)

@@ -3,6 +3,7 @@
  * the begin/commit frame of a write action and the report rows.  Every
  * function runs inside the caller's transaction. */
 #include "app/incidents_int.h"
+#include "core/duties.h"
 #include "util/join.h"
 
 #include <stdarg.h>
@@ -161,7 +162,7 @@ od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_in
         return rc;
     rc = inc_load_q(*tx, true, who, id, x, e);
     if (!rc)
-        rc = od_inc_transition(x->state, act, to, e);
+        rc = od_inc_transition_at(a->policy, x->cur, x->state, act, to, e);
     if (rc) {
         od_inc_free(x);
         od_tx_rollback(*tx);

@@ -2,6 +2,7 @@
  * grade it (also used by the regrade), the record, its deadlines and a late
  * registration's escalation in one transaction. */
 #include "app/incidents_int.h"
+#include "app/cmdb_retire.h"
 #include "app/records.h"
 #include "core/duties.h"
 
@@ -38,6 +39,11 @@ od_err od_inc_grade_cis(od_tx *tx, const od_principal *who, json_t *ci_ids, od_g
             od_error_clear(e);
             rc = od_error_set(e, OD_E_UNPROCESSABLE, "ci_ids", "配置项 %lld 不存在 (CI %lld not found)",
                               (long long)json_integer_value(v), (long long)json_integer_value(v));
+        }
+        if (!rc) { /* a retired CI is history, not a new incident's */
+            char nm[32];
+            snprintf(nm, sizeof nm, "#%lld", (long long)json_integer_value(v));
+            rc = od_ci_must_be_active(tx, (int64_t)json_integer_value(v), nm, "ci_ids", e);
         }
         if (!rc && !od_principal_in_scope(who, dept))
             rc = od_error_set(e, OD_E_FORBIDDEN, "ci_ids",

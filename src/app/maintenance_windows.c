@@ -14,6 +14,7 @@
  * (od_window_matchers).  Thread-safe: one mutex guards the cache, held only
  * to look up, insert and copy. */
 #include "app/events_api.h"
+#include "app/cmdb_retire.h"
 #include "app/list.h"
 #include "core/event.h"
 
@@ -403,6 +404,9 @@ od_err od_window_create(od_app *a, const od_principal *who, json_t *body, json_t
     if (rc)
         return rc;
     rc = window_check(tx, who, body, &v, e);
+    /* a new window is not put on a retired CI (existing ones are kept and editable) */
+    if (!rc && v.ci_id)
+        rc = od_ci_must_be_active(tx, v.ci_id, NULL, "ci_id", e);
     if (!rc)
         rc = od_tx_insert(tx, OD_Q_WIN_INSERT, &id, e,
                           OD_BINDS(OD_TEXT(str_or(body, "name", "")), OD_INT(v.starts), OD_INT(v.ends),

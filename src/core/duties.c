@@ -162,9 +162,25 @@ od_err od_report_desk(od_inc_action report, od_roleset roles, const char *asked,
     return OD_OK;
 }
 
+bool od_activation_required(const od_policy *p, od_resp level)
+{
+    return !resp_ok((int)level) || (p->duties.activation_required >> (unsigned)level) & 1u;
+}
+
+od_err od_inc_transition_at(const od_policy *p, od_resp level, od_inc_state from, od_inc_action a,
+                            od_inc_state *to, od_error *e)
+{
+    if (from == OD_INC_CONFIRMED && a == OD_IA_FINAL_REPORT && !od_activation_required(p, level)) {
+        if (to)
+            *to = OD_INC_RESOLVED;
+        return OD_OK;
+    }
+    return od_inc_transition(from, a, to, e);
+}
+
 int64_t od_activation_due(const od_policy *p, od_resp level, int64_t from_ms)
 {
-    if (!p->duties.activation_in_report_window || !resp_ok((int)level))
+    if (!p->duties.activation_in_report_window || !resp_ok((int)level) || !od_activation_required(p, level))
         return OD_NO_TIME;
     int64_t w = p->first_report_ms[od_resp_recipient_level(level)];
     return w > 0 ? from_ms + w : OD_NO_TIME;

@@ -106,6 +106,17 @@ bool od_unreachable_24h(const od_policy *p, od_roleset roles, bool has_phone);
  * default) when duties.activation_in_report_window; else OD_NO_TIME. */
 int64_t od_activation_due(const od_policy *p, od_resp level, int64_t from_ms);
 
+/* Whether the plan of response level `level` must be activated before the
+ * incident is resolved (duties.activation_required; an unknown level: yes). */
+bool od_activation_required(const od_policy *p, od_resp level);
+
+/* The lifecycle of od_inc_transition with the light path: at a response
+ * level whose activation is not required, the final report also moves a
+ * confirmed incident to resolved (no plan activated).  Else as
+ * od_inc_transition (the same refusals). */
+OD_NODISCARD od_err od_inc_transition_at(const od_policy *p, od_resp level, od_inc_state from,
+                                         od_inc_action a, od_inc_state *to, od_error *e);
+
 /* Closure readings by key: "activator", "authority"; -1 for another. */
 const char *od_closure_by_key(od_closure_by c);
 int od_closure_by_parse(const char *s);

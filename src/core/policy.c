@@ -252,6 +252,7 @@ od_policy *od_policy_new_default(void)
         OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
     p->duties.review_to_roles = OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP);
     p->duties.activation_in_report_window = true;
+    p->duties.activation_required = (1u << OD_RESP_R1) | (1u << OD_RESP_R2) | (1u << OD_RESP_R3);
     static const char ops_dept[] = "运行部";
     _Static_assert(sizeof ops_dept <= sizeof p->duties.handling_department, "fits");
     memcpy(p->duties.handling_department, ops_dept, sizeof ops_dept);

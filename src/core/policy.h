@@ -124,6 +124,10 @@ typedef struct od_duties {
     od_roleset reachable_roles;       /* must have a mobile number: 24-hour reachability (ch. 7 §1 item 6) */
     od_roleset review_to_roles;       /* the handling report is submitted to them (ch. 8 §2) */
     bool activation_in_report_window; /* activation due within the level's report window (ch. 7 §1 item 2) */
+    /* response levels (bit 1 << od_resp) whose plan must be activated before
+     * the incident is resolved; at the others the final report may follow
+     * the second one (the light path of ch. 7 §1 item 6 for 非等级) */
+    unsigned activation_required;
     /* the department that handles an incident unless registered otherwise;
      * it leads the post-incident review (ch. 8 §1) */
     char handling_department[128];

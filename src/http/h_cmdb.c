@@ -1,4 +1,5 @@
 /* h_cmdb.c — handlers for CIs, the policy views and the grading lookup. */
+#include "app/cmdb_retire.h"
 #include "app/incidents.h"
 #include "core/incident.h"
 #include "http/handlers.h"
@@ -62,9 +63,14 @@ od_err od_h_ci_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     if (!rc)
         rc = od_query_int_parse("after_id", od_req_query(r, "after_id"), 0, 1, INT64_MAX, &after_id, &r->err);
+    /* retired=include: the retired CIs too (they are left out by default) */
+    const char *ret = od_req_query(r, "retired");
+    if (!rc && ret && *ret && strcmp(ret, "include") != 0)
+        rc = od_error_set(&r->err, OD_E_INVALID, "retired",
+                          "retired 只能为 include (retired must be include)");
     if (!rc)
-        rc = od_ci_list(r->app, &r->who, od_req_query(r, "category"), od_req_query(r, "grade"),
-                        od_req_query(r, "q"), after_id, limit, offset, &out, &r->err);
+        rc = od_ci_list_all(r->app, &r->who, od_req_query(r, "category"), od_req_query(r, "grade"),
+                            od_req_query(r, "q"), after_id, ret && *ret, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

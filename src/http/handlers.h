@@ -62,6 +62,10 @@ H(training_list) H(training_create) H(readiness_get)
  * and vendor / customer contacts (h_contacts.c) */
 H(incident_handling) H(desk_list) H(desk_owner) H(contact_list) H(contact_create) H(contact_patch)
 H(contact_delete)
+/* the global delivery log (h_delivery_log.c) */
+H(delivery_log)
+/* retiring a CI (h_ci_retire.c) */
+H(ci_retire)
 #undef H
     /* clang-format on */
 

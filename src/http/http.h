@@ -45,6 +45,7 @@ typedef struct od_req {
     const char *raw_static; /* or a static answer (not freed) */
     const char *content_type;
     char extra_header[2][160]; /* "Name: value" pairs added to the answer */
+    bool static_file;          /* an embedded web file (its coding varies) */
     /* browser session: authenticated by the od_session cookie
      * rather than a bearer token; csrf is that session's X-CSRF-Token. */
     bool via_cookie;

@@ -37,6 +37,7 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/contacts", P(CI_WRITE), od_h_contact_create, "add a vendor or customer contact"},
     {"PATCH", "/api/v1/contacts/{id}", P(CI_WRITE), od_h_contact_patch, "edit a contact (verified now)"},
     {"DELETE", "/api/v1/contacts/{id}", P(CI_WRITE), od_h_contact_delete, "remove a contact"},
+    {"POST", "/api/v1/cis/{id}/retire", P(CI_WRITE), od_h_ci_retire, "retire a CI (kept in history)"},
     {"GET", "/api/v1/policy/categories", P(POLICY_READ), od_h_policy_categories,
      "categories, grades, guidance"},
     {"GET", "/api/v1/policy/table", P(POLICY_READ), od_h_policy_table, "the quick-reference table"},
@@ -71,6 +72,8 @@ const od_route od_routes[] = {
      "change the handling department, with a reason (the highest level's authority)"},
     {"GET", "/api/v1/desks", P(POLICY_READ), od_h_desk_list, "the reporting desks and their owners"},
     {"PUT", "/api/v1/desk-owners", P(CONFIG_WRITE), od_h_desk_owner, "set or clear a desk's owner"},
+    {"GET", "/api/v1/deliveries", P(INCIDENT_READ), od_h_delivery_log,
+     "every delivery attempt, newest first (filters, keyset cursor)"},
     /* notification: acknowledgement links, the directory, notify test */
     {"GET", "/ack/{token}", P(PUBLIC), od_h_ack_page, "acknowledgement page (does not acknowledge)"},
     {"POST", "/ack/{token}", P(PUBLIC), od_h_ack_post, "acknowledge through a link"},

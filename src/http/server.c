@@ -6,6 +6,7 @@
 #include "http/handlers.h"
 #include "http/http.h"
 #include "http/tls.h"
+#include "http/static_cache.h"
 #include "app/pwpool.h"
 #include "ingest/queue.h" /* event ingestion group commit */
 #include "util/embed.h"
@@ -445,7 +446,9 @@ static od_perm metrics_perm(od_server *s, od_req *r)
  * ("/" → index.html), then the vendored files (vendor/echarts.min.js).
  * Each answer carries an ETag of its bytes; a browser revalidating with
  * If-None-Match gets 304 and no body, so echarts (1 MB) is not downloaded
- * again on every load. */
+ * again on every load.  Text files go out brotli- or gzip-compressed when
+ * Accept-Encoding allows (compressed once, static_cache.c), with
+ * Vary: Accept-Encoding. */
 static bool static_file(od_req *r)
 {
     if ((strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) ||
@@ -470,19 +473,34 @@ static bool static_file(od_req *r)
     for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
         if (strcmp(dot, types[i].ext) == 0)
             r->content_type = types[i].type;
+    /* the bytes in the best coding the browser accepts (computed once per file) */
+    const od_static_entry *e = od_static_entry_of(f, r->content_type);
+    const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
+    const char *coding = NULL;
     r->raw_static = (const char *)f->data;
     r->raw_len = f->len;
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a 64 */
-    for (size_t i = 0; i < f->len; i++)
-        h = (h ^ f->data[i]) * 1099511628211ULL;
-    char etag[24];
-    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)h);
+    if (e->br && od_accepts_encoding(accept, "br")) {
+        coding = "br";
+        r->raw_static = (const char *)e->br;
+        r->raw_len = e->br_len;
+    } else if (e->gz && od_accepts_encoding(accept, "gzip")) {
+        coding = "gzip";
+        r->raw_static = (const char *)e->gz;
+        r->raw_len = e->gz_len;
+    }
+    /* each coding is its own representation, so its own strong ETag */
+    char etag[32];
+    snprintf(etag, sizeof etag, "\"%s%s%s\"", e->etag, coding ? "-" : "", coding ? coding : "");
     snprintf(r->extra_header[0], sizeof r->extra_header[0], "ETag: %s", etag);
+    if (coding)
+        snprintf(r->extra_header[1], sizeof r->extra_header[1], "Content-Encoding: %s", coding);
+    r->static_file = true;
     const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
     if (inm && strstr(inm, etag)) {
         r->status = 304;
         r->raw_static = "";
         r->raw_len = 0;
+        r->extra_header[1][0] = 0;
     }
     return true;
 }
@@ -653,6 +671,8 @@ static enum MHD_Result respond(od_server *s, req_state *st)
         /* a link token in the path (/ack/...) is not kept by caches */
         MHD_add_response_header(resp, "Cache-Control",
                                 strncmp(r->path, "/ack/", 5) == 0 ? "no-store" : "no-cache");
+        if (r->static_file) /* names are not hashed: kept, but revalidated (ETag) */
+            MHD_add_response_header(resp, "Vary", "Accept-Encoding");
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");

@@ -16,6 +16,7 @@ enum {
     DU_ACTIVATION_DUE,
     DU_HANDLING,
     DU_CONTACT_LEVELS,
+    DU_ACTIVATION_REQUIRED,
     DU__COUNT
 };
 
@@ -45,7 +46,7 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     fields f = {.what = "key",
                 .names = {"closure_by", "confirm_response", "later_reports", "register_alert_levels",
                           "first_report_overdue", "reachable_24h", "review_to", "activation_in_report_window",
-                          "handling_department", "contact_levels"},
+                          "handling_department", "contact_levels", "activation_required"},
                 .n = DU__COUNT};
     if (!od_pl_map_fields(c, v, "duties", &f))
         return;
@@ -80,6 +81,12 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
         if (od_pl_get_enum_set(c, f.val[DU_CONTACT_LEVELS], "duties.contact_levels", "grade", od_grade_parse,
                                od_pl_grade_key_i, OD_GRADE__COUNT, &bits))
             d->contact_levels = (unsigned)bits;
+    }
+    if (f.val[DU_ACTIVATION_REQUIRED]) {
+        uint64_t bits = 0;
+        if (od_pl_get_enum_set(c, f.val[DU_ACTIVATION_REQUIRED], "duties.activation_required",
+                               "response level", od_resp_parse, od_pl_resp_key_i, OD_RESP__COUNT, &bits))
+            d->activation_required = (unsigned)bits;
     }
     const char *s;
     if (f.val[DU_HANDLING] && od_pl_get_str(c, f.val[DU_HANDLING], "duties.handling_department",

@@ -24,6 +24,8 @@
 #include "store/queries_training.h"
 #include "store/queries_omr.h"
 #include "store/queries_contacts.h"
+#include "store/queries_delivery_log.h"
+#include "store/queries_ci_retire.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -44,6 +46,8 @@
     OD_QUERY_LIST_OMR(X)                                                                                     \
     OD_QUERY_LIST_TRAINING(X)                                                                                \
     OD_QUERY_LIST_CONTACTS(X)                                                                                \
+    OD_QUERY_LIST_DELIVERY_LOG(X)                                                                            \
+    OD_QUERY_LIST_CI_RETIRE(X)                                                                               \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
@@ -95,17 +99,20 @@
     X(CI_INSERT, "INSERT INTO cis(name, category, grade, department, environment, location, "                \
                  "attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)")                            \
     X(CI_GET, "SELECT id, name, category, grade, department, environment, location, attributes, "            \
-              "last_verified_at, verified_by, created_at, updated_at FROM cis WHERE id = ?")                 \
+              "last_verified_at, verified_by, created_at, updated_at, retired_at, retired_reason FROM cis "  \
+              "WHERE id = ?")                                                                                \
     X(CI_BY_NAME, "SELECT id FROM cis WHERE name = ?")                                                       \
     X(CI_UPDATE, "UPDATE cis SET name = ?, category = ?, grade = ?, department = ?, "                        \
                  "environment = ?, location = ?, attributes = ?, updated_at = ? WHERE id = ?")               \
     X(CI_VERIFY, "UPDATE cis SET last_verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ?")        \
     X(CI_UNVERIFIED, "SELECT id, name, category, grade, department, environment, location, "                 \
-                     "attributes, last_verified_at, verified_by, created_at, updated_at FROM cis "           \
-                     "WHERE last_verified_at IS NULL OR last_verified_at < ? ORDER BY id LIMIT ? "           \
-                     "OFFSET ?")                                                                             \
-    X(CI_UNVERIFIED_COUNT, "SELECT COUNT(*) FROM cis WHERE last_verified_at IS NULL OR "                     \
-                           "last_verified_at < ?")                                                           \
+                     "attributes, last_verified_at, verified_by, created_at, updated_at, retired_at, "       \
+                     "retired_reason FROM "                                                                  \
+                     "cis "                                                                                  \
+                     "WHERE (last_verified_at IS NULL OR last_verified_at < ?) AND retired_at IS NULL "      \
+                     "ORDER BY id LIMIT ? OFFSET ?")                                                         \
+    X(CI_UNVERIFIED_COUNT, "SELECT COUNT(*) FROM cis WHERE (last_verified_at IS NULL OR "                    \
+                           "last_verified_at < ?) AND retired_at IS NULL")                                   \
     X(REL_INSERT, "INSERT INTO ci_relations(source_id, type, target_id, created_at) "                        \
                   "VALUES(?,?,?,?)")                                                                         \
     X(REL_OF_CI, "SELECT r.id, r.source_id, r.type, r.target_id, s.name, t.name FROM ci_relations "          \

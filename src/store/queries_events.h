@@ -29,9 +29,11 @@
     X(EV_CI_NAME, "SELECT name FROM cis WHERE id = ?")                                                       \
     /* the relation kinds followed and the depth are the policy's (events.correlation) */                    \
     X(EV_UPSTREAM, "WITH RECURSIVE up(id, depth) AS (SELECT target_id, 1 FROM ci_relations WHERE "           \
-                   "source_id = ? AND type IN (?, ?, ?, ?) UNION SELECT "                                    \
+                   "source_id = ? AND type IN (?, ?, ?, ?) AND NOT EXISTS (SELECT 1 FROM cis c WHERE "       \
+                   "c.id = target_id AND c.retired_at IS NOT NULL) UNION SELECT "                            \
                    "r.target_id, up.depth + 1 FROM ci_relations r JOIN up ON r.source_id = up.id "           \
-                   "WHERE r.type IN (?, ?, ?, ?) AND up.depth < ?) "                                         \
+                   "WHERE r.type IN (?, ?, ?, ?) AND up.depth < ? AND NOT EXISTS (SELECT 1 FROM cis c "      \
+                   "WHERE c.id = r.target_id AND c.retired_at IS NOT NULL)) "                                \
                    "SELECT u.id, MIN(u.depth), CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.ci_id = "    \
                    "u.id AND e.status = 'firing' AND e.class IN ('warning', 'exception')) OR EXISTS "        \
                    "(SELECT 1 FROM incident_cis ic JOIN incidents i ON i.id = ic.incident_id WHERE "         \

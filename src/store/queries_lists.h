@@ -156,42 +156,52 @@
     X(EV_COUNT_STATUS_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE status = ? LIMIT ?) t")        \
     X(EV_COUNT_STATE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE state = ? LIMIT ?) t")          \
     X(EV_COUNT_CI_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE ci_id = ? LIMIT ?) t")             \
-    /* the CMDB, oldest first: binds [key], after_id, 8 filter binds, limit, offset / the cap */             \
+    /* the CMDB, oldest first: [key], after_id, 8 filters, all (1: retired too), limit, offset / cap */      \
     X(CI_LIST,                                                                                               \
-      "SELECT id, name, category, grade, department, environment, location, attributes, last_verified_at, "  \
-      "verified_by, created_at, updated_at FROM cis WHERE id > ? AND (? = '' OR category = ?) AND "          \
-      "(? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' "         \
-      "OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) ORDER "            \
-      "BY id LIMIT ? OFFSET ?")                                                                              \
+      "SELECT id, name, category, grade, department, environment, location, attributes, "                    \
+      "last_verified_at, verified_by, created_at, updated_at, retired_at, retired_reason FROM cis WHERE id " \
+      "> ? AND (? = "                                                                                        \
+      "'' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location "    \
+      "LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category "    \
+      "= ?) AND (? = 1 OR retired_at IS NULL) ORDER BY id LIMIT ? OFFSET ?")                                 \
     X(CI_LIST_CATEGORY,                                                                                      \
-      "SELECT id, name, category, grade, department, environment, location, attributes, last_verified_at, "  \
-      "verified_by, created_at, updated_at FROM cis WHERE category = ? AND id > ? AND (? = '' OR "           \
-      "category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location "          \
-      "LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR "             \
-      "category = ?) ORDER BY id LIMIT ? OFFSET ?")                                                          \
+      "SELECT id, name, category, grade, department, environment, location, attributes, "                    \
+      "last_verified_at, verified_by, created_at, updated_at, retired_at, retired_reason FROM cis WHERE "    \
+      "category = ? "                                                                                        \
+      "AND id > ? AND (? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? "        \
+      "ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? "    \
+      "ESCAPE '\\' OR category = ?) AND (? = 1 OR retired_at IS NULL) ORDER BY id LIMIT ? OFFSET ?")         \
     X(CI_LIST_GRADE,                                                                                         \
-      "SELECT id, name, category, grade, department, environment, location, attributes, last_verified_at, "  \
-      "verified_by, created_at, updated_at FROM cis WHERE grade = ? AND id > ? AND (? = '' OR category "     \
-      "= ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? "            \
-      "ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category "           \
-      "= ?) ORDER BY id LIMIT ? OFFSET ?")                                                                   \
-    X(CI_COUNT, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE id > ? AND (? = '' OR category = ?) AND (? "  \
-                "= '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' "  \
-                "OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) LIMIT "  \
-                "?) t")                                                                                      \
+      "SELECT id, name, category, grade, department, environment, location, attributes, "                    \
+      "last_verified_at, verified_by, created_at, updated_at, retired_at, retired_reason FROM cis WHERE "    \
+      "grade = ? AND "                                                                                       \
+      "id > ? AND (? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE "     \
+      "'\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE "    \
+      "'\\' OR category = ?) AND (? = 1 OR retired_at IS NULL) ORDER BY id LIMIT ? OFFSET ?")                \
+    X(CI_COUNT,                                                                                              \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE id > ? AND (? = '' OR category = ?) AND (? = '' OR "    \
+      "grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR department "      \
+      "LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) AND (? = 1 OR retired_at IS "    \
+      "NULL) LIMIT ?) t")                                                                                    \
     X(CI_COUNT_CATEGORY,                                                                                     \
-      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? AND id > ? AND (? = '' OR category "       \
-      "= ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? "            \
-      "ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category "           \
-      "= ?) LIMIT ?) t")                                                                                     \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? AND id > ? AND (? = '' OR category = "     \
+      "?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE "       \
+      "'\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) AND (? = "    \
+      "1 OR retired_at IS NULL) LIMIT ?) t")                                                                 \
     X(CI_COUNT_GRADE,                                                                                        \
-      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? AND id > ? AND (? = '' OR category "          \
-      "= ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? "            \
-      "ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category "           \
-      "= ?) LIMIT ?) t")                                                                                     \
-    X(CI_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category >= '' LIMIT ?) t")               \
-    X(CI_COUNT_CATEGORY_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? LIMIT ?) t")       \
-    X(CI_COUNT_GRADE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? LIMIT ?) t")             \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? AND id > ? AND (? = '' OR category = ?) "     \
+      "AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' "     \
+      "OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) AND (? = 1 OR "    \
+      "retired_at IS NULL) LIMIT ?) t")                                                                      \
+    X(CI_COUNT_ALL,                                                                                          \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category >= '' AND (? = 1 OR retired_at IS NULL) "      \
+      "LIMIT ?) t")                                                                                          \
+    X(CI_COUNT_CATEGORY_ONLY,                                                                                \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? AND (? = 1 OR retired_at IS NULL) "        \
+      "LIMIT ?) t")                                                                                          \
+    X(CI_COUNT_GRADE_ONLY,                                                                                   \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE grade = ? AND (? = 1 OR retired_at IS NULL) LIMIT "     \
+      "?) t")                                                                                                \
     /* records, newest first: binds [key], before_id, 8 filter binds, limit, offset / the cap */             \
     X(REC_LIST,                                                                                              \
       "SELECT r.id, r.kind, r.number, COALESCE(i.title, r.title), COALESCE(i.state, r.state), r.impact, "    \

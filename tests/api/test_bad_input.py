@@ -112,6 +112,11 @@ SAMPLES = {
     "POST /api/v1/cis/{id}/relations": dict(user="eng", ids=lambda t: [t.ci], body=lambda t: {
         "type": "depends_on", "target_id": t.ci2}, read=lambda t, r: "/api/v1/cis/%d" % t.ci),
     "POST /api/v1/cis/{id}/verify": dict(user="eng", ids=lambda t: [t.ci], body=lambda t: {}),
+    # a CI of its own each time: a retired CI is no longer usable by the other samples
+    "POST /api/v1/cis/{id}/retire": dict(user="eng", ids=lambda t: [t.srv.post("/api/v1/cis", {
+        "name": "bi-retire-%d" % unique(), "category": "server", "grade": "L3", "department": "运行部"},
+        token=t.tok["eng"]).json["id"]], body=lambda t: {"reason": "下线"},
+        read=lambda t, r: "/api/v1/cis/%d" % r["id"]),
     "POST /api/v1/incidents": dict(user="eng", body=lambda t: {
         "title": "坏输入 %d" % unique(), "ci_ids": [t.ci], "severity": "minor", "location": "机房A",
         "symptoms": "慢", "impact_scope": "无", "drill": True, "detected_at": None},

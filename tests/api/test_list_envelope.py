@@ -44,10 +44,12 @@ LISTS = {
     "/api/v1/trainings",
     "/api/v1/desks",
     "/api/v1/contacts",
+    "/api/v1/deliveries",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",
-        "/api/v1/incidents/{id}/deliveries", "/api/v1/records", "/api/v1/records/{id}/timeline"}
+        "/api/v1/incidents/{id}/deliveries", "/api/v1/records", "/api/v1/records/{id}/timeline",
+        "/api/v1/deliveries"}
 
 
 def get_routes():

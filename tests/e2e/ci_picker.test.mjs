@@ -123,3 +123,76 @@ test('CI page: the relation target is searched on the server, so the 60th CI can
     return JSON.stringify(j).includes(`"target_id":${want}`);
   }, [S['pick-srv-001'], S['pick-srv-060']], WAIT);
 });
+
+// The other single-CI pickers (web/js/ci_pick.js): the events list's CI
+// filter, a maintenance window's CI and a record's CIs search the server
+// the same way, so the 60th CI can be picked in each (probe-ui #26).
+test('events: the CI filter and the window form reach the 60th CI', async () => {
+  await srv.makeUser('mon', ['monitoring_engineer', 'ops_engineer'], { display_name: '监控员' });
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(srv.base + '/#/events');
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.fill('input[name=username]', 'mon');
+  await p.fill('input[name=password]', USER_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('select[name=ci] option', { ...WAIT, state: 'attached' });
+  const opts = (sel) => p.$$eval(`select[name=${sel}] option`, (os) => os.map((o) => o.value));
+  // one page of 50 and "all"; the 60th is not there, and the note says there are more
+  assert.equal((await opts('ci')).length, 51);
+  assert.ok(!(await opts('ci')).includes(String(S['pick-srv-060'])));
+  assert.match(await p.locator('[data-testid=ci-more]').innerText(), /50 \/ 60/);
+  await p.fill('input[name=ci_q]', 'pick-srv-060');
+  await p.waitForFunction(() => document.querySelectorAll('select[name=ci] option').length === 2, null, WAIT);
+  // the list is asked again, filtered by that CI
+  const filtered = p.waitForRequest((r) => r.url().includes('/api/v1/events?') && new URL(r.url()).searchParams.get('ci') === String(S['pick-srv-060']), WAIT);
+  await p.selectOption('select[name=ci]', String(S['pick-srv-060']));
+  await filtered;
+  // Enter in a picker's search box searches; it does not submit the window form
+  const form = p.locator('[data-testid=window-form]');
+  await form.locator('input[name=name]').fill('机房 60 号服务器维护');
+  await form.locator('input[name=ci_id_q]').fill('pick-srv-060');
+  await form.locator('input[name=ci_id_q]').press('Enter');
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid=window-form] select[name=ci_id] option').length === 2, null, WAIT);
+  assert.equal((await srv.must('GET', '/api/v1/maintenance-windows', undefined, srv.tokens.mon)).total, 0, 'nothing saved by Enter');
+  await form.locator('select[name=ci_id]').selectOption(String(S['pick-srv-060']));
+  // a later search keeps the chosen CI listed and chosen
+  await form.locator('input[name=ci_id_q]').fill('pick-srv-001');
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid=window-form] select[name=ci_id] option').length === 3, null, WAIT);
+  assert.equal(await form.locator('select[name=ci_id]').inputValue(), String(S['pick-srv-060']));
+  await form.locator('button[type=submit]').click();
+  await p.waitForFunction(async () => (await (await fetch('/api/v1/maintenance-windows')).json()).total === 1, null, WAIT);
+  const w = (await srv.must('GET', '/api/v1/maintenance-windows', undefined, srv.tokens.mon)).items[0];
+  assert.equal(w.ci.id, S['pick-srv-060']);
+  // editing shows the window's CI chosen
+  await p.click(`[data-testid=windows] button:has-text("编辑")`);
+  await p.waitForFunction((id) => document.querySelector('[data-testid=window-form] select[name=ci_id]').value === String(id), S['pick-srv-060'], WAIT);
+  await p.screenshot({ path: artifact('ci-picker-events.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a record: a CI beyond the first page is added with its role', async () => {
+  const tok = (await srv.makeUser('liu', ['problem_manager', 'ops_engineer'], { display_name: '刘问题' })).token;
+  const prb = await srv.must('POST', '/api/v1/problems', { title: '服务器反复重启', fields: { domain: 'host', source: 'desk' } }, tok);
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const p = await ctx.newPage();
+  await p.goto(srv.base + `/#/problems/${prb.id}`);
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.fill('input[name=username]', 'liu');
+  await p.fill('input[name=password]', USER_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('[data-testid=rec-cis-part] details.add-box summary', WAIT);
+  await p.click('[data-testid=rec-cis-part] details.add-box summary');
+  await p.waitForSelector('[data-testid=ci-form] select[name=ci_id] option', { ...WAIT, state: 'attached' });
+  assert.equal(await p.locator('[data-testid=ci-form] select[name=ci_id] option').count(), 50);
+  await p.fill('[data-testid=ci-form] input[name=ci_id_q]', 'pick-srv-060');
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid=ci-form] select[name=ci_id] option').length === 1, null, WAIT);
+  await p.click('[data-testid=ci-form] button[type=submit]');
+  await p.waitForFunction(() => /pick-srv-060/.test(document.querySelector('[data-testid=rec-cis]').innerText), null, WAIT);
+  const cis = await srv.must('GET', `/api/v1/records/${prb.id}/cis`, undefined, tok);
+  assert.deepEqual(cis.items.map((c) => c.id), [S['pick-srv-060']]);
+  await ctx.close();
+});

@@ -283,6 +283,9 @@ test('every screen fits the phone', async () => {
     ['#/policy', 'table', 'policy'],
     ['#/cases', '[data-testid=case-list]', 'cases'],
     ['#/account', 'h1', 'account'],
+    ['#/deliveries', '[data-testid=dlog-list] table', 'deliveries'],
+    ['#/cmdb-unverified', '[data-testid=unverified-list]', 'unverified'],
+    ['#/events-review', 'h1', 'events-review'],
   ]) {
     await p.goto(srv.base + '/' + hash);
     await p.waitForSelector(ready, WAIT);

@@ -255,6 +255,10 @@ static void test_activation_due_every_level(void **state)
     od_policy *p = *state;
     static const int64_t T = 1000000, MIN = 60000;
     static const int64_t want[OD_RESP__COUNT] = {5 * MIN, 5 * MIN, 10 * MIN, 10 * MIN};
+    /* the default policy: NG needs no activation, so no deadline (the light path) */
+    assert_int_equal(od_activation_due(p, OD_RESP_NG, T), OD_NO_TIME);
+    unsigned keep_required = p->duties.activation_required;
+    p->duties.activation_required = (1u << OD_RESP__COUNT) - 1;
     for (int r = 0; r < OD_RESP__COUNT; r++) {
         int64_t due = od_activation_due(p, (od_resp)r, T);
         assert_int_equal(due, T + want[r]);
@@ -275,6 +279,49 @@ static void test_activation_due_every_level(void **state)
     p->first_report_ms[OD_GRADE_L3] = 7 * MIN;
     assert_int_equal(od_activation_due(p, OD_RESP_R3, T), T + 7 * MIN);
     p->first_report_ms[OD_GRADE_L3] = keep;
+    p->duties.activation_required = keep_required;
+}
+
+/* The light path (duties.activation_required, seed 000 ch. 7 §1 item 6,
+ * §2.2): every state × action × level × required-or-not.  The final
+ * report moves a confirmed incident to resolved only at a level whose
+ * activation is not required; every other pair is od_inc_transition's. */
+static void test_light_path_every_state_action_level(void **state)
+{
+    od_policy *p = *state;
+    unsigned keep = p->duties.activation_required;
+    /* the default policy: R1, R2, R3 required, NG not */
+    assert_int_equal(keep, (1u << OD_RESP_R1) | (1u << OD_RESP_R2) | (1u << OD_RESP_R3));
+    for (unsigned mask = 0; mask < (1u << OD_RESP__COUNT); mask++) {
+        p->duties.activation_required = mask;
+        for (int r = 0; r < OD_RESP__COUNT; r++) {
+            bool required = (mask >> r) & 1u;
+            assert_int_equal(od_activation_required(p, (od_resp)r), required);
+            for (int s = 0; s < OD_INC__COUNT; s++)
+                for (int act = 0; act < OD_IA__COUNT; act++) {
+                    od_inc_state want = OD_INC__COUNT, got = OD_INC__COUNT;
+                    od_error e1 = {0}, e2 = {0};
+                    od_err base = od_inc_transition((od_inc_state)s, (od_inc_action)act, &want, &e1);
+                    od_err rc =
+                        od_inc_transition_at(p, (od_resp)r, (od_inc_state)s, (od_inc_action)act, &got, &e2);
+                    if (s == OD_INC_CONFIRMED && act == OD_IA_FINAL_REPORT && !required) {
+                        assert_int_equal(base, OD_E_CONFLICT); /* the full path refuses it */
+                        assert_int_equal(rc, OD_OK);
+                        assert_int_equal(got, OD_INC_RESOLVED);
+                    } else {
+                        assert_int_equal(rc, base);
+                        if (!rc)
+                            assert_int_equal(got, want);
+                        else
+                            assert_string_equal(e2.message, e1.message);
+                    }
+                }
+        }
+        /* an unknown level is never light */
+        assert_true(od_activation_required(p, (od_resp)-1));
+        assert_true(od_activation_required(p, OD_RESP__COUNT));
+    }
+    p->duties.activation_required = keep;
 }
 
 static void test_closure_keys(void **state)
@@ -298,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_register_alert_and_reachability),
         cmocka_unit_test(test_closure_keys),
         cmocka_unit_test(test_activation_due_every_level),
+        cmocka_unit_test(test_light_path_every_state_action_level),
         cmocka_unit_test(test_review_by_handling_department),
         cmocka_unit_test(test_handling_change_every_combination),
     };

@@ -56,6 +56,7 @@ static void assert_same_numbers(const od_policy *a, const od_policy *b)
     assert_int_equal(a->duties.reachable_roles, b->duties.reachable_roles);
     assert_int_equal(a->duties.review_to_roles, b->duties.review_to_roles);
     assert_int_equal(a->duties.activation_in_report_window, b->duties.activation_in_report_window);
+    assert_int_equal(a->duties.activation_required, b->duties.activation_required);
     assert_int_equal(a->password.min_length, b->password.min_length);
     assert_int_equal(a->password.require_upper, b->password.require_upper);
     assert_int_equal(a->password.require_lower, b->password.require_lower);

@@ -893,7 +893,7 @@ static void search_ignores_case(void **state)
             od_tx_scalar(tx, OD_Q_CI_COUNT, &n, &e,
                          OD_BINDS(OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
                                   OD_TEXT(rows[i].q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
-                                  OD_TEXT(like), OD_TEXT(rows[i].cat), OD_INT(100))),
+                                  OD_TEXT(like), OD_TEXT(rows[i].cat), OD_INT(0), OD_INT(100))),
             OD_OK);
         assert_int_equal(n, rows[i].n);
         free(like);
@@ -1615,11 +1615,12 @@ static void list_cursor_and_capped_count(void **state)
     bool row = false;
     int n = 0;
     /* servers (ids[0], ids[2], ids[4]) after ids[0], one per page, offset 1: ids[4] */
-    assert_int_equal(od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, &r, &e,
-                                 OD_BINDS(OD_TEXT("server"), OD_INT(ids[0]), OD_TEXT(""), OD_TEXT(""),
-                                          OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
-                                          OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT(1), OD_INT(1))),
-                     OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, &r, &e,
+                    OD_BINDS(OD_TEXT("server"), OD_INT(ids[0]), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                             OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                             OD_TEXT(""), OD_INT(0), OD_INT(1), OD_INT(1))),
+        OD_OK);
     while (od_rows_step(r, &row) == OD_OK && row) {
         assert_int_equal(od_rows_int(r, 0), ids[4]);
         n++;
@@ -1627,14 +1628,53 @@ static void list_cursor_and_capped_count(void **state)
     od_rows_close(r);
     assert_int_equal(n, 1);
     int64_t total = -1;
-    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(3))), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(0), OD_INT(3))), OD_OK);
     assert_int_equal(total, 3); /* the cap */
-    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(100))), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(0), OD_INT(100))),
+                     OD_OK);
     assert_int_equal(total, 5);
-    assert_int_equal(
-        od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, &total, &e, OD_BINDS(OD_TEXT("network"), OD_INT(100))),
-        OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, &total, &e,
+                                  OD_BINDS(OD_TEXT("network"), OD_INT(0), OD_INT(100))),
+                     OD_OK);
     assert_int_equal(total, 2);
+    od_tx_rollback(tx);
+
+    /* a retired CI (migration 0031): set once; left out of the counts and
+     * pages unless the "all" bind is 1 */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_CI_RETIRE, &e, OD_BINDS(OD_INT(77), OD_TEXT("下线"), OD_INT(77), OD_INT(ids[2]))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_CI_RETIRE, &e,
+                                OD_BINDS(OD_INT(88), OD_TEXT("again"), OD_INT(88), OD_INT(ids[2]))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0); /* once */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_RETIRED_AT, &total, &e, OD_BINDS(OD_INT(ids[2]))), OD_OK);
+    assert_int_equal(total, 77);
+    for (int all = 0; all <= 1; all++) {
+        assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(all), OD_INT(100))),
+                         OD_OK);
+        assert_int_equal(total, all ? 5 : 4);
+        assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, &total, &e,
+                                      OD_BINDS(OD_TEXT("server"), OD_INT(all), OD_INT(100))),
+                         OD_OK);
+        assert_int_equal(total, all ? 3 : 2);
+        n = 0;
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, &r, &e,
+                        OD_BINDS(OD_TEXT("server"), OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                 OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                 OD_TEXT(""), OD_INT(all), OD_INT(10), OD_INT(0))),
+            OD_OK);
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            assert_true(all || od_rows_int(r, 0) != ids[2]);
+            assert_int_equal(od_rows_null(r, 12), od_rows_int(r, 0) != ids[2]); /* retired_at, column 12 */
+            n++;
+        }
+        od_rows_close(r);
+        assert_int_equal(n, all ? 3 : 2);
+    }
     od_tx_rollback(tx);
 }
 

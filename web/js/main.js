@@ -25,6 +25,7 @@ import { knownErrorNewView, knownErrorEditView } from './views/known_error_form.
 import { recordRedirectView } from './views/record_parts.js';
 import { slaView, reportsView, reportView } from './views/sla.js';
 import { contactsView, desksView } from './views/contacts.js';
+import { deliveriesView } from './views/deliveries.js';
 
 
 export const session = { me: null };
@@ -68,6 +69,8 @@ const routes = [
   // desk owners and vendor / customer contacts (contacts.js), reached from the CMDB screen
   [/^\/contacts$/, contactsView, 'cmdb', 'ci.read'],
   [/^\/desks$/, desksView, 'policy', 'policy.read'],
+  // the delivery log of every message (deliveries.js)
+  [/^\/deliveries$/, deliveriesView, 'deliveries', 'incident.read'],
 ];
 
 let current = null; // {timers, charts}

@@ -28,8 +28,11 @@ export async function cmdbListView(ctx) {
   const PAGE = 50;
   let offset = 0;
   const byKey = Object.fromEntries(cats.map((c) => [c.key, c]));
-  const params = () => ({ q: q.value, category: cat.value, grade: grade.value });
+  // retired CIs are history: left out unless asked for
+  const withRetired = h('input', { type: 'checkbox', name: 'retired', 'data-testid': 'ci-show-retired' });
+  const params = () => ({ q: q.value, category: cat.value, grade: grade.value, retired: withRetired.checked ? 'include' : '' });
   const form = h('form', { class: 'filters', role: 'search' }, field(t('cmdb.search'), q), field(t('cmdb.category'), cat), field(t('cmdb.grade'), grade),
+    h('label', { class: 'check' }, withRetired, ' ', t('cmdb.show_retired')),
     h('button', { type: 'submit' }, t('common.search')),
     csvButton('cmdb', (limit, off) => get('/api/v1/cis' + qs({ ...params(), limit, offset: off })),
       [[t('cmdb.name'), (c) => c.name], [t('cmdb.category'), (c) => categoryName(byKey[c.category]) || c.category], [t('cmdb.grade'), (c) => gradeName(c.grade)],
@@ -38,6 +41,7 @@ export async function cmdbListView(ctx) {
   form.addEventListener('submit', (ev) => { ev.preventDefault(); offset = 0; load(); });
   cat.addEventListener('change', () => { offset = 0; load(); });
   grade.addEventListener('change', () => { offset = 0; load(); });
+  withRetired.addEventListener('change', () => { offset = 0; load(); });
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', {}, t('cmdb.title')),
     h('a', { class: 'button', href: '#/cmdb-unverified', 'data-testid': 'link-unverified' }, t('rev.unverified_title')),
     h('a', { class: 'button', href: '#/contacts', 'data-testid': 'link-contacts' }, t('contact.title')),
@@ -46,19 +50,37 @@ export async function cmdbListView(ctx) {
     const r = await get('/api/v1/cis' + qs({ ...params(), limit: PAGE, offset }));
     if (!ctx.alive()) return;
     clear(body, table([t('cmdb.name'), t('cmdb.category'), t('cmdb.grade'), t('cmdb.department'), t('cmdb.environment'), t('cmdb.location'), t('cmdb.verified')],
-      r.items.map((c) => tr(h('a', { href: `#/cmdb/${c.id}` }, c.name), categoryName(byKey[c.category]) || c.category, gradeBadge(c.grade), c.department || '—', envName(c.environment), c.location || '—', fmtTime(c.last_verified_at)))));
+      r.items.map((c) => tr(h('span', {}, h('a', { href: `#/cmdb/${c.id}` }, c.name), c.retired_at ? [' ', retiredBadge()] : null), categoryName(byKey[c.category]) || c.category, gradeBadge(c.grade), c.department || '—', envName(c.environment), c.location || '—', fmtTime(c.last_verified_at)))));
     pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
   await load();
 }
 
+const retiredBadge = () => h('span', { class: 'badge retired', 'data-testid': 'ci-retired' }, t('cmdb.retired'));
+
 export async function ciView(ctx, [id]) {
   const [ci, impact, cats] = await Promise.all([get(`/api/v1/cis/${id}`), get(`/api/v1/cis/${id}/impact`), categories()]);
+  const retired = !!ci.retired_at;
+  // retiring (audited, with a reason): the CI stays in history, leaves the pickers and suppresses nothing
+  let retireBox = null;
+  if (mayWrite() && !retired) {
+    const reason = h('textarea', { name: 'retire_reason', rows: 2, maxlength: 500 });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const confirm = confirmButton(t('cmdb.retire'), t('cmdb.retire_confirm', { name: ci.name }), async () => {
+      if (!reason.value.trim()) { fieldError(reason, err, t('form.required', { field: t('cmdb.retire_reason') })); return; }
+      try {
+        await post(`/api/v1/cis/${ci.id}/retire`, { reason: reason.value.trim() });
+        go(`#/cmdb/${ci.id}`);
+      } catch (e) { fieldError(e.field === 'reason' ? reason : null, err, e); }
+    }, { 'data-testid': 'ci-retire' });
+    retireBox = h('details', { class: 'add-box', 'data-testid': 'ci-retire-box' }, h('summary', {}, t('cmdb.retire')),
+      h('p', { class: 'note' }, t('cmdb.retire_note')), field(t('cmdb.retire_reason'), reason, { required: true }), err, confirm);
+  }
   const cat = cats.categories.find((c) => c.key === ci.category);
   const graphEl = h('div', { class: 'chart graph', role: 'img', 'aria-label': t('cmdb.impact_graph'), 'data-testid': 'impact-graph' });
   const relErr = h('p', { class: 'error', role: 'alert', hidden: true });
   let relForm = null;
-  if (mayWrite()) {
+  if (mayWrite() && !retired) {
     // the target is searched on the server (GET /api/v1/cis?q=…, debounced):
     // every CI of a large CMDB can be reached, not only a first page
     const type = select(RELS.map((r) => [r, relName(r)]), 'depends_on');
@@ -86,10 +108,12 @@ export async function ciView(ctx, [id]) {
   const verifyErr = h('p', { class: 'error', role: 'alert', hidden: true });
   ctx.el.append(
     h('p', { class: 'crumbs' }, h('a', { href: '#/cmdb' }, t('nav.cmdb')), ' / ', ci.name),
-    h('div', { class: 'page-head' }, h('h1', {}, ci.name, ' ', gradeBadge(ci.grade)),
-      mayWrite() ? h('a', { class: 'button', href: `#/cmdb/${ci.id}/edit` }, t('common.edit')) : null,
-      mayWrite() ? button(t('cmdb.verify'), async () => { try { await post(`/api/v1/cis/${ci.id}/verify`); go(`#/cmdb/${ci.id}`); } catch (e) { showError(verifyErr, e); } }) : null),
+    h('div', { class: 'page-head' }, h('h1', {}, ci.name, ' ', gradeBadge(ci.grade), retired ? [' ', retiredBadge()] : null),
+      mayWrite() && !retired ? h('a', { class: 'button', href: `#/cmdb/${ci.id}/edit` }, t('common.edit')) : null,
+      mayWrite() && !retired ? button(t('cmdb.verify'), async () => { try { await post(`/api/v1/cis/${ci.id}/verify`); go(`#/cmdb/${ci.id}`); } catch (e) { showError(verifyErr, e); } }) : null),
     verifyErr,
+    // (Element.append writes null as text: only what is there)
+    ...[retired ? h('p', { class: 'note', 'data-testid': 'ci-retired-note' }, t('cmdb.retired_at', { at: fmtTime(ci.retired_at), reason: ci.retired_reason || '—' })) : null, retireBox].filter(Boolean),
     h('div', { class: 'inc-grid' },
       section(t('cmdb.details'), h('dl', { class: 'facts' },
         h('dt', {}, t('cmdb.category')), h('dd', {}, categoryName(cat) || ci.category),

@@ -10,6 +10,7 @@ import { get, post, patch, del, qs, ApiError, serverNow } from '../api.js';
 import { h, clear, field, select, table, tr, section, showError, fmtTime, button, localInputToIso, isoToLocalInput, badge, pager, csvButton } from '../dom.js';
 import { hasRole } from '../main.js';
 import { knownErrorsPanel } from './known_errors_panel.js';
+import { ciPick } from '../ci_pick.js';
 
 const CLASSES = ['exception', 'warning', 'info'];
 const STATES = ['open', 'closed', 'filtered', 'silenced', 'suppressed', 'handled'];
@@ -28,16 +29,15 @@ function matcherText(m) {
 }
 
 export async function eventsView(ctx) {
-  let cis = [];
-  try { cis = (await get('/api/v1/cis?limit=500')).items || []; } catch (e) { if (e.status === 401) return; }
-  if (!ctx.alive()) return;
+  // the CI filter and the window form's CI are searched on the server (ci_pick.js)
+  const ciPickF = ciPick({ name: 'ci', empty: t('common.all') });
+  const ciSel = ciPickF.select;
 
   const q = h('input', { type: 'search', name: 'q' });
   const cls = select([['', t('common.all')], ...CLASSES.map((c) => [c, t('evclass.' + c)]), ['none', t('evclass.none')]], '', { name: 'class' });
   const state = h('select', { name: 'status' }, h('option', { value: '' }, t('common.all')),
     h('optgroup', { label: t('ev.status') }, ['firing', 'resolved'].map((s) => h('option', { value: s }, t('evstatus.' + s)))),
     h('optgroup', { label: t('ev.state') }, STATES.map((s) => h('option', { value: s }, evStateName(s)))));
-  const ciSel = select([['', t('common.all')], ...cis.map((c) => [String(c.id), c.name])], '', { name: 'ci' });
   const source = h('input', { name: 'source', list: 'ev-sources', autocomplete: 'off' });
   const sources = h('datalist', { id: 'ev-sources' }, ['alertmanager', 'zabbix'].map((s) => h('option', { value: s })));
   const list = h('div', { 'data-testid': 'event-list' });
@@ -50,7 +50,7 @@ export async function eventsView(ctx) {
   const note = h('p', { class: 'note', hidden: true, 'data-testid': 'events-absent' });
   const stamp = h('span', { class: 'note', 'data-testid': 'events-refreshed' });
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('ev.filters') },
-    field(t('ev.search'), q), field(t('ev.class'), cls), field(t('ev.state_filter'), state), field(t('ev.ci'), ciSel),
+    field(t('ev.search'), q), field(t('ev.class'), cls), field(t('ev.state_filter'), state), field(t('inc.ci_filter'), ciPickF.search), field(t('ev.ci'), ciSel), ciPickF.note,
     field(t('ev.source'), source, { hint: t('ev.source_hint') }), sources,
     h('button', { type: 'submit' }, t('common.search')));
   let offset = 0;
@@ -218,7 +218,8 @@ export async function eventsView(ctx) {
     const name = h('input', { name: 'name', maxlength: 200 });
     const starts = h('input', { type: 'datetime-local', name: 'starts_at' });
     const ends = h('input', { type: 'datetime-local', name: 'ends_at' });
-    const ci = select([['', t('mw.no_ci')], ...cis.map((c) => [String(c.id), c.name])], '', { name: 'ci_id' });
+    const ciPickW = ciPick({ name: 'ci_id', empty: t('mw.no_ci') });
+    const ci = ciPickW.select;
     const rows = h('div', { class: 'matchers', 'data-testid': 'matcher-rows' });
     const comment = h('input', { name: 'comment', maxlength: 2000 });
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -245,7 +246,7 @@ export async function eventsView(ctx) {
       name.value = w ? w.name : '';
       starts.value = isoToLocalInput(w ? Date.parse(w.starts_at) : serverNow());
       ends.value = isoToLocalInput(w ? Date.parse(w.ends_at) : serverNow() + 2 * 3600e3);
-      ci.value = w && w.ci ? String(w.ci.id) : '';
+      ciPickW.set(w && w.ci ? w.ci.id : null, w && w.ci ? w.ci.name : '');
       comment.value = w ? w.comment || '' : '';
       clear(rows, (w ? w.matchers : [undefined]).map((m) => matcherRow(m)));
     }
@@ -261,7 +262,7 @@ export async function eventsView(ctx) {
     const f = h('form', { class: 'form mw-form', 'data-testid': 'window-form' }, title,
       field(t('mw.name'), name, { required: true }),
       h('div', { class: 'two' }, field(t('mw.starts'), starts, { required: true }), field(t('mw.ends'), ends, { required: true })),
-      field(t('mw.ci'), ci, { hint: t('mw.ci_hint') }),
+      field(t('inc.ci_filter'), ciPickW.search), field(t('mw.ci'), ci, { hint: t('mw.ci_hint') }), ciPickW.note,
       h('fieldset', { class: 'mw-matchers' }, h('legend', {}, t('mw.matchers')), h('p', { class: 'hint' }, t('mw.matchers_hint')), rows,
         button(t('mw.add_matcher'), () => { const r = matcherRow(); rows.append(r); r.querySelector('input').focus(); })),
       field(t('mw.comment'), comment),
@@ -298,9 +299,12 @@ export async function eventsView(ctx) {
       editing: () => editId,
       reset,
       error: (e) => showError(err, e),
+      ready: ciPickW.ready,
     };
   }
 
+  await Promise.all([ciPickF.ready, wf.ready]);
+  if (!ctx.alive()) return;
   await load();
   await loadWindows();
   ctx.every(REFRESH_MS, load);

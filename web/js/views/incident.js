@@ -32,8 +32,10 @@ const REVIEW_FIELDS = ['cause_analysis', 'lessons', 'improvements', 'measures', 
 const MAXLEN = { location: 500, symptoms: 4000, impact_scope: 2000, system_impact: 4000, text: 4000, cause: 4000, process: 8000, current_state: 4000, improvements: 4000 };
 const NOTE_MAX = 2000;
 
-function kindsFor(state) {
-  return { detected: ['first'], reported: ['second', 'progress'], confirmed: ['progress'], activated: ['progress', 'final'] }[state] || [];
+// the light path: at a level whose plan need not be activated (the policy's
+// duties.activation_required; 非等级 by default) the final report follows the second
+function kindsFor(state, activationRequired = true) {
+  return { detected: ['first'], reported: ['second', 'progress'], confirmed: activationRequired ? ['progress'] : ['progress', 'final'], activated: ['progress', 'final'] }[state] || [];
 }
 
 export async function incidentView(ctx, [id]) {
@@ -111,13 +113,14 @@ export async function incidentView(ctx, [id]) {
     const mayClose = inc.state === 'resolved' && me.roles.includes(inc.closing_role);
     const mine = inc.recipients.find((r) => r.user_id === me.id);
     const mayAck = mine && !mine.acked_at && open();
-    patch(actions, [inc.state, mayActivate, mayClose, mayAck, inc.activation_role, inc.closing_role, inc.response_level, inc.reactivation_due], () => [
+    patch(actions, [inc.state, mayActivate, mayClose, mayAck, inc.activation_role, inc.closing_role, inc.response_level, inc.reactivation_due, inc.activation_required], () => [
       mayActivate ? confirmButton(t('inc.activate'), t('inc.activate_confirm', { n: inc.number, r: respName(inc.response_level) }), () => act('activate'), { class: 'primary', 'data-testid': 'btn-activate' }) : null,
       mayClose ? confirmButton(t('inc.close'), t('inc.close_confirm', { n: inc.number }), () => act('close'), { class: 'primary', 'data-testid': 'btn-close' }) : null,
       mayAck ? button(t('inc.ack_btn'), () => act('ack'), { 'data-testid': 'btn-ack' }) : null,
       h('a', { class: 'button', href: `#/incidents/${inc.id}/report`, 'data-testid': 'btn-print' }, t('inc.print_report')),
       problemFromIncident(inc),
       (inc.state === 'confirmed' || inc.reactivation_due) && !mayActivate ? h('span', { class: 'note' }, t('inc.activate_by', { role: roleName(inc.activation_role) })) : null,
+      inc.state === 'confirmed' && inc.activation_required === false ? h('span', { class: 'note', 'data-testid': 'light-path' }, t('inc.light_path', { r: respName(inc.response_level) })) : null,
       inc.state === 'resolved' && !mayClose ? h('span', { class: 'note', 'data-testid': 'close-by' }, t('inc.close_by', { role: roleName(inc.closing_role) })) : null]);
 
     patch(deadlines, [inc.deadlines, inc.state], () => table([t('inc.dl_kind'), t('inc.dl_due'), t('inc.dl_state')],
@@ -209,7 +212,7 @@ export async function incidentView(ctx, [id]) {
   }
 
   function renderForms() {
-    const kinds = hasRole('monitoring_engineer', 'ops_engineer', 'ops_section_head') ? kindsFor(inc.state) : [];
+    const kinds = hasRole('monitoring_engineer', 'ops_engineer', 'ops_section_head') ? kindsFor(inc.state, inc.activation_required !== false) : [];
     const review = inc.state === 'closed' && hasRole('ops_engineer', 'ops_section_head', 'ops_department_head', 'ops_leader', 'emergency_leadership');
     // seed 000 ch. 8 §1: the handling department leads the review; the authority of the highest level changes it
     const handling = inc.state !== 'reviewed' && session.me.roles.includes(inc.closing_role);

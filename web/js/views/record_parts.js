@@ -18,6 +18,7 @@ import {
   confirmButton, fieldError, showError, gradeBadge,
 } from '../dom.js';
 import { can, session } from '../main.js';
+import { ciPick } from '../ci_pick.js';
 
 // ---- names ----
 
@@ -596,17 +597,21 @@ export function linksPart(rec, { kinds = LINK_KINDS } = {}) {
 export function cisPart(rec) {
   const p = part('rec-cis', t('rec.cis'));
   let items = [];
-  const ci = h('select', { name: 'ci_id' });
+  // the CI is searched on the server (ci_pick.js), once the box is opened
+  let pick = null;
+  const ciSlot = h('div', { class: 'ci-slot' });
+  const ci = { get value() { return pick ? pick.select.value : ''; } };
   const role = select(CI_ROLES.map((r) => [r, ciRoleName(r)]), 'affected', { name: 'role' });
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
-  const form = h('form', { class: 'inline-form', 'data-testid': 'ci-form', novalidate: true }, field(t('rec.ci'), ci), field(t('rec.ci_role'), role), err,
+  const form = h('form', { class: 'inline-form', 'data-testid': 'ci-form', novalidate: true }, ciSlot, field(t('rec.ci_role'), role), err,
     h('button', { type: 'submit' }, t('rec.ci_add')));
   if (can('record.write') && can('ci.read')) {
     const box = h('details', { class: 'add-box' }, h('summary', {}, t('rec.ci_add')), form);
     box.addEventListener('toggle', async () => {
-      if (!box.open || ci.options.length) return;
-      const all = (await get('/api/v1/cis?limit=500')).items;
-      clear(ci, all.map((c) => h('option', { value: String(c.id) }, c.name)));
+      if (!box.open || pick) return;
+      pick = ciPick({ name: 'ci_id', onError: (e) => fieldError(null, err, e) });
+      clear(ciSlot, field(t('inc.ci_filter'), pick.search), field(t('rec.ci'), pick.select), pick.note);
+      await pick.ready;
     });
     p.el.append(box);
   }
@@ -616,7 +621,7 @@ export function cisPart(rec) {
       await post(`/api/v1/records/${rec.id}/cis`, { ci_id: Number(ci.value), role: role.value });
       fieldError(null, err, null);
       await load();
-    } catch (e) { fieldError({ ci_id: ci, role }[e.field] || null, err, e); }
+    } catch (e) { fieldError({ ci_id: pick && pick.select, role }[e.field] || null, err, e); }
   });
   async function load(r) {
     if (r) rec = r;
