@@ -69,17 +69,22 @@ od_appr_outcome od_appr_step_outcome(const od_appr_step *s)
 {
     if (s->n_approvers == 0)
         return OD_APPR_REFUSED;
-    int approved = 0, undecided = 0;
+    int approved = 0, undecided = 0, rejected = 0;
     for (size_t i = 0; i < s->n_approvers; i++) {
         const od_appr_vote *v = latest(s, s->approvers[i]);
         if (!v || v->decision == OD_VOTE_MORE_INFO)
             undecided++;
         else if (v->decision == OD_VOTE_APPROVE)
             approved++;
+        else if (v->decision == OD_VOTE_REJECT)
+            rejected++;
     }
     int req = od_appr_required(&s->rule, s->n_approvers);
     if (approved >= req)
         return OD_APPR_ACCEPTED;
+    /* any: whichever approver answers first decides, a rejection too */
+    if (s->rule.mode == OD_APPR_ANY && rejected > 0)
+        return OD_APPR_REFUSED;
     return approved + undecided >= req ? OD_APPR_WAITING : OD_APPR_REFUSED;
 }
 

@@ -13,6 +13,8 @@
  *   accepted  when a >= r;
  *   waiting   when a + w >= r (still reachable);
  *   refused   otherwise (rejections and abstentions made it unreachable).
+ * Mode any is "the first answer decides": one rejection refuses the step
+ * as one approval accepts it (ServiceNow's "anyone approves or rejects").
  * A step without approvers is refused (nobody can approve it). */
 #ifndef OD_CORE_APPROVAL_H
 #define OD_CORE_APPROVAL_H

@@ -61,15 +61,22 @@ static void test_outcomes(void **state)
         const char *votes;
         od_appr_outcome want;
     } rows[] = {
-        /* any: one approval accepts; waiting while someone may still approve */
+        /* any: the first answer decides — one approval accepts, one rejection
+         * refuses; abstentions and more_info leave it waiting while someone
+         * may still answer */
         {OD_APPR_ANY, 0, "---", W},
         {OD_APPR_ANY, 0, "A--", ACC},
-        {OD_APPR_ANY, 0, "R--", W},
-        {OD_APPR_ANY, 0, "RR-", W},
+        {OD_APPR_ANY, 0, "R--", REF},
+        {OD_APPR_ANY, 0, "-R-", REF},
+        {OD_APPR_ANY, 0, "RR-", REF},
         {OD_APPR_ANY, 0, "RRR", REF},
         {OD_APPR_ANY, 0, "RRB", REF},
-        {OD_APPR_ANY, 0, "RRM", W},
-        {OD_APPR_ANY, 0, "RRA", ACC},
+        {OD_APPR_ANY, 0, "RRM", REF},
+        {OD_APPR_ANY, 0, "B--", W},
+        {OD_APPR_ANY, 0, "BM-", W},
+        {OD_APPR_ANY, 0, "BBM", W},
+        {OD_APPR_ANY, 0, "BBB", REF},
+        {OD_APPR_ANY, 0, "M--", W},
         {OD_APPR_ANY, 0, "B", REF},
         /* all */
         {OD_APPR_ALL, 0, "AA-", W},
