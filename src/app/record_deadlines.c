@@ -120,6 +120,8 @@ od_err od_record_fire_deadline(const od_policy *p, od_tx *tx, int64_t id, int64_
         return rc;
     if (rec && clock_id && strncmp(kind, "clock:", 6) == 0)
         rc = fire_threshold(p, tx, rec, clock_id, kind, now, e);
+    else if (rec && od_rec_appr_is_deadline(kind))
+        rc = od_rec_appr_fire(p, tx, rec, kind, now, e);
     else if (rec) {
         json_t *data = json_pack("{ss}", "deadline", kind);
         char text[300];

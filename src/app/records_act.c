@@ -804,13 +804,15 @@ static od_err fx_open_approval(act_ctx *c, const char *step, od_error *e)
                                    OD_INT_NONZERO(c->who ? c->who->id : 0), OD_INT(c->now)));
     char *aj = json_dumps(appr, JSON_COMPACT);
     bool qc = d->rule.mode == OD_APPR_QUORUM_COUNT, qp = d->rule.mode == OD_APPR_QUORUM_PERCENT;
-    int64_t due = d->due_ms > 0 ? c->now + d->due_ms : 0;
     if (!rc)
         rc =
             od_tx_insert(c->tx, OD_Q_KAPR_STEP_INSERT, &step_id, e,
                          OD_BINDS(OD_INT(round_id), OD_TEXT(step), OD_TEXT(aj ? aj : "[]"),
                                   OD_TEXT(od_appr_mode_key(d->rule.mode)), OD_INT_OR_NULL(d->rule.quorum, qc),
-                                  OD_INT_OR_NULL(d->rule.quorum, qp), OD_INT_NONZERO(due)));
+                                  OD_INT_OR_NULL(d->rule.quorum, qp), OD_NULL()));
+    /* its due time, reminder and escalation, and the request to the approvers */
+    if (!rc)
+        rc = od_rec_appr_opened(c->tx, c->policy, c->x.id, step_id, d, appr, c->now, e);
     if (!rc) {
         json_t *data =
             json_pack("{ss sI sO}", "step", step, "round", (json_int_t)(max_round + 1), "approvers", appr);
@@ -942,13 +944,30 @@ od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, const char *tpl,
                 add_uid(users, od_rows_int(r, 0), actor);
         od_rows_close(r);
     }
-    const char *prio = jstr(x.o, "priority");
+    if (!rc)
+        rc = od_rec_notify_to(tx, p, &x, tpl, what_zh, what_en, users, now, e);
+    json_decref(ext);
+    json_decref(users);
+    od_rec_free(&x);
+    return rc;
+}
+
+od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec *x, const char *tpl, const char *what_zh,
+                        const char *what_en, json_t *users, int64_t now, od_error *e)
+{
+    int64_t id = x->id;
+    od_err rc = OD_OK;
+    json_t *v;
+    const char *prio = jstr(x->o, "priority");
     od_grade level = strcmp(prio, "P1") == 0   ? OD_GRADE_L1
                      : strcmp(prio, "P2") == 0 ? OD_GRADE_L2
                                                : OD_GRADE_L3;
-    char cause[96];
-    snprintf(cause, sizeof cause, "rec:%lld:%lld:%lld", (long long)id, (long long)x.version, (long long)now);
-    rec_msg m = {.number = x.number, .title = jstr(x.o, "title"), .what_zh = what_zh, .what_en = what_en};
+    /* the template in the key: two notifications of one action (the
+     * approvers', the record's people) must not collide on it */
+    char cause[160];
+    snprintf(cause, sizeof cause, "rec:%lld:%lld:%lld:%s", (long long)id, (long long)x->version,
+             (long long)now, tpl);
+    rec_msg m = {.number = x->number, .title = jstr(x->o, "title"), .what_zh = what_zh, .what_en = what_en};
     od_out_msg om = {
         .cause = cause, .kind = "record", .desk = "", .level = level, .render = rec_render, .arg = &m};
     size_t queued = 0;
@@ -967,9 +986,6 @@ od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, const char *tpl,
         rc = od_record_timeline_add(tx, id, now, NULL, "notify", data, text, e);
         json_decref(data);
     }
-    json_decref(ext);
-    json_decref(users);
-    od_rec_free(&x);
     return rc;
 }
 
@@ -1334,6 +1350,8 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
             if (!rc)
                 rc = od_tx_exec(tx, OD_Q_KAPR_ROUND_CLOSE, e,
                                 OD_BINDS(OD_TEXT(od_appr_outcome_key(o)), OD_INT(c->now), OD_INT(round_id)));
+            if (!rc)
+                rc = od_rec_appr_decided(tx, id, s.id, e);
         }
         json_t *data =
             json_pack("{ss sI ss ss}", "step", s.key, "round", (json_int_t)s.round, "decision",

@@ -74,4 +74,33 @@ OD_NODISCARD od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, con
                                   const char *what_zh, const char *what_en, int64_t actor, int64_t now,
                                   od_error *e);
 
+/* As od_rec_notify, to exactly `users` (an array of {"id"}) about loaded
+ * record x.  Inside tx. */
+OD_NODISCARD od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec *x, const char *tpl,
+                                     const char *what_zh, const char *what_en, json_t *users, int64_t now,
+                                     od_error *e);
+
+/* ---- approval deadlines and messages (record_approvals.c) ---- */
+
+/* After approval step step_id of record rec opened at now: its due time
+ * (od_appr_times_of on the step's calendar) written on the step, the
+ * reminder and escalation deadlines ("approval:<step id>:remind",
+ * "…:escalate") and the request to the approvers (template
+ * approval.requested).  *due_at = the step's due time.  Inside tx. */
+OD_NODISCARD od_err od_rec_appr_opened(od_tx *tx, const od_policy *p, int64_t rec, int64_t step_id,
+                                       const od_wf_approval_def *d, json_t *approvers, int64_t now,
+                                       od_error *e);
+/* The step is decided: its pending deadlines are cancelled.  Inside tx. */
+OD_NODISCARD od_err od_rec_appr_decided(od_tx *tx, int64_t rec, int64_t step_id, od_error *e);
+/* Whether a deadline kind is an approval's. */
+bool od_rec_appr_is_deadline(const char *kind);
+/* Fires an approval deadline (claimed by od_record_fire_deadline): while
+ * the step still waits, the reminder to the approvers who have not
+ * answered, or the escalation to escalate_to (default: the chairs and
+ * deputies of the step's committees and the substitutes of the approvers
+ * who have not answered), who in mode any become approvers too.  A
+ * timeline entry either way.  Inside tx. */
+OD_NODISCARD od_err od_rec_appr_fire(const od_policy *p, od_tx *tx, int64_t rec, const char *kind,
+                                     int64_t now, od_error *e);
+
 #endif
