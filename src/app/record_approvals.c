@@ -43,11 +43,12 @@ static const od_calendar *step_calendar(const od_kernel *k, const od_wf_approval
 }
 
 od_err od_rec_appr_opened(od_tx *tx, const od_policy *p, int64_t rec, int64_t step_id,
-                          const od_wf_approval_def *d, json_t *approvers, int64_t now, od_error *e)
+                          const od_wf_approval_def *d, json_t *approvers, int64_t opener, int64_t now,
+                          od_error *e)
 {
     const od_kernel *k = p ? p->kernel : NULL;
-    od_appr_times t = od_appr_times_of(now, d->due_ms, d->remind_after_ms, d->escalate_after_ms,
-                                       step_calendar(k, d));
+    od_appr_times t =
+        od_appr_times_of(now, d->due_ms, d->remind_after_ms, d->escalate_after_ms, step_calendar(k, d));
     char remind[64], escalate[64];
     dl_kinds(step_id, remind, escalate);
     od_err rc = OD_OK;
@@ -55,9 +56,9 @@ od_err od_rec_appr_opened(od_tx *tx, const od_policy *p, int64_t rec, int64_t st
         rc = od_tx_exec(tx, OD_Q_APR_STEP_DUE, e, OD_BINDS(OD_INT(t.due_at), OD_INT(step_id)));
     int64_t id = 0;
     if (!rc && t.remind_at != OD_NO_TIME)
-        rc = od_tx_insert(tx, OD_Q_KDL_INSERT, &id, e,
-                          OD_BINDS(OD_INT(rec), OD_NULL(), OD_TEXT(remind), OD_INT(t.remind_at),
-                                   OD_INT(t.remind_at)));
+        rc = od_tx_insert(
+            tx, OD_Q_KDL_INSERT, &id, e,
+            OD_BINDS(OD_INT(rec), OD_NULL(), OD_TEXT(remind), OD_INT(t.remind_at), OD_INT(t.remind_at)));
     if (!rc && t.escalate_at != OD_NO_TIME)
         rc = od_tx_insert(tx, OD_Q_KDL_INSERT, &id, e,
                           OD_BINDS(OD_INT(rec), OD_NULL(), OD_TEXT(escalate), OD_INT(t.escalate_at),
@@ -69,7 +70,8 @@ od_err od_rec_appr_opened(od_tx *tx, const od_policy *p, int64_t rec, int64_t st
     json_t *users = json_array();
     size_t i;
     json_t *v;
-    json_array_foreach(approvers, i, v) add_id(users, (int64_t)json_integer_value(v));
+    json_array_foreach(approvers, i, v) if ((int64_t)json_integer_value(v) != opener)
+        add_id(users, (int64_t)json_integer_value(v));
     if (!rc) {
         char zh[300], en[300];
         snprintf(zh, sizeof zh, "请审批：%s", d->name_zh[0] ? d->name_zh : d->key);
@@ -238,7 +240,8 @@ static od_err escalate(od_tx *tx, const od_policy *p, const od_wf_approval_def *
         if (u == s->opener)
             continue;
         add_id(users, u);
-        if (strcmp(s->mode, "any") == 0 && !has(s->approvers, s->n_approvers, u) && s->n_approvers < IDS_MAX) {
+        if (strcmp(s->mode, "any") == 0 && !has(s->approvers, s->n_approvers, u) &&
+            s->n_approvers < IDS_MAX) {
             s->approvers[s->n_approvers++] = u;
             json_array_append_new(added, json_integer(u));
         }
@@ -260,7 +263,8 @@ static od_err escalate(od_tx *tx, const od_policy *p, const od_wf_approval_def *
     if (!rc && json_array_size(users)) {
         char zh[300], en[300];
         snprintf(zh, sizeof zh, "审批已超时升级：%s（第 %d 轮）", d ? d->name_zh : s->key, s->round);
-        snprintf(en, sizeof en, "approval overdue, escalated: %s (round %d)", d ? d->name_en : s->key, s->round);
+        snprintf(en, sizeof en, "approval overdue, escalated: %s (round %d)", d ? d->name_en : s->key,
+                 s->round);
         rc = od_rec_notify_to(tx, p, x, "approval.escalated", zh, en, users, now, e);
     }
     json_decref(all);
@@ -268,7 +272,8 @@ static od_err escalate(od_tx *tx, const od_policy *p, const od_wf_approval_def *
     return rc;
 }
 
-od_err od_rec_appr_fire(const od_policy *p, od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e)
+od_err od_rec_appr_fire(const od_policy *p, od_tx *tx, int64_t rec, const char *kind, int64_t now,
+                        od_error *e)
 {
     char *end = NULL;
     int64_t step_id = strtoll(kind + 9, &end, 10);
@@ -293,6 +298,8 @@ od_err od_rec_appr_fire(const od_policy *p, od_tx *tx, int64_t rec, const char *
     if (!rc && is_remind) {
         json_t *users = json_array(), *ids = json_array();
         for (size_t i = 0; i < s->n_pending; i++) {
+            if (s->pending[i] == s->opener)
+                continue; /* the opener cannot decide their own round */
             add_id(users, s->pending[i]);
             json_array_append_new(ids, json_integer(s->pending[i]));
         }
@@ -303,8 +310,8 @@ od_err od_rec_appr_fire(const od_policy *p, od_tx *tx, int64_t rec, const char *
         if (json_array_size(users))
             rc = od_rec_notify_to(tx, p, &x, "approval.reminder", wz, we, users, now, e);
         json_decref(users);
-        snprintf(text, sizeof text, "审批到期提醒：%s（第 %d 轮）(approval reminder: %s, round %d)", zh, s->round,
-                 en, s->round);
+        snprintf(text, sizeof text, "审批到期提醒：%s（第 %d 轮）(approval reminder: %s, round %d)", zh,
+                 s->round, en, s->round);
         if (!rc)
             rc = od_record_timeline_add(tx, rec, now, NULL, "approval_reminder", data, text, e);
     } else if (!rc) {
@@ -315,8 +322,8 @@ od_err od_rec_appr_fire(const od_policy *p, od_tx *tx, int64_t rec, const char *
                      "escalate to)",
                      zh, s->round, en, s->round);
         else
-            snprintf(text, sizeof text, "审批超时已升级：%s（第 %d 轮）(approval escalated: %s, round %d)", zh,
-                     s->round, en, s->round);
+            snprintf(text, sizeof text, "审批超时已升级：%s（第 %d 轮）(approval escalated: %s, round %d)",
+                     zh, s->round, en, s->round);
         if (!rc)
             rc = od_record_timeline_add(tx, rec, now, NULL, "approval_escalation", data, text, e);
     }

@@ -9,6 +9,7 @@
 #include "app/records.h"
 #include "app/notify_out.h"
 #include "app/records_kernel.h"
+#include "core/message.h"
 #include "core/record_kind.h"
 
 #include <stdio.h>
@@ -812,7 +813,8 @@ static od_err fx_open_approval(act_ctx *c, const char *step, od_error *e)
                                   OD_INT_OR_NULL(d->rule.quorum, qp), OD_NULL()));
     /* its due time, reminder and escalation, and the request to the approvers */
     if (!rc)
-        rc = od_rec_appr_opened(c->tx, c->policy, c->x.id, step_id, d, appr, c->now, e);
+        rc = od_rec_appr_opened(c->tx, c->policy, c->x.id, step_id, d, appr, c->who ? c->who->id : 0, c->now,
+                                e);
     if (!rc) {
         json_t *data =
             json_pack("{ss sI sO}", "step", step, "round", (json_int_t)(max_round + 1), "approvers", appr);
@@ -863,18 +865,37 @@ static od_err fx_link(act_ctx *c, const char *kind, od_error *e)
 
 typedef struct rec_msg {
     const char *number, *title, *what_zh, *what_en;
+    bool decide_link; /* a line for the dispatcher's decide link (approval messages) */
 } rec_msg;
+
+/* People's text never holds a link position: each OD_ACK_MARK in b is
+ * broken up ("{ {ack_link}}"), in place, as long as the buffer allows. */
+static void defuse_mark(char *b, size_t cap)
+{
+    char *p = b;
+    while ((p = strstr(p, OD_ACK_MARK)) && strlen(b) + 2 < cap) {
+        memmove(p + 2, p + 1, strlen(p + 1) + 1);
+        p[1] = ' ';
+        p += 2;
+    }
+}
 
 static od_err rec_render(void *arg, od_lang lang, char **subject, char **body, od_error *e)
 {
     const rec_msg *m = arg;
-    char s[600], b[1200];
+    char s[600], b[1400];
     if (lang == OD_LANG_EN) {
         snprintf(s, sizeof s, "[%s] %s", m->number, m->what_en);
         snprintf(b, sizeof b, "%s %s: %s", m->number, m->title, m->what_en);
     } else {
         snprintf(s, sizeof s, "【%s】%s", m->number, m->what_zh);
         snprintf(b, sizeof b, "%s %s：%s", m->number, m->title, m->what_zh);
+    }
+    defuse_mark(b, sizeof b);
+    if (m->decide_link) { /* the dispatcher puts this send's link here, or drops the line */
+        size_t n = strlen(b);
+        snprintf(b + n, sizeof b - n, "\n%s%s",
+                 lang == OD_LANG_EN ? "Approve or reject: " : "审批（同意或驳回）：", OD_ACK_MARK);
     }
     *subject = strdup(s);
     *body = strdup(b);
@@ -967,7 +988,11 @@ od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec *x, const ch
     char cause[160];
     snprintf(cause, sizeof cause, "rec:%lld:%lld:%lld:%s", (long long)id, (long long)x->version,
              (long long)now, tpl);
-    rec_msg m = {.number = x->number, .title = jstr(x->o, "title"), .what_zh = what_zh, .what_en = what_en};
+    rec_msg m = {.number = x->number,
+                 .title = jstr(x->o, "title"),
+                 .what_zh = what_zh,
+                 .what_en = what_en,
+                 .decide_link = strncmp(tpl, "approval.", 9) == 0};
     od_out_msg om = {
         .cause = cause, .kind = "record", .desk = "", .level = level, .render = rec_render, .arg = &m};
     size_t queued = 0;
@@ -1271,26 +1296,19 @@ od_err od_record_actions(od_app *a, const od_principal *who, int64_t id, json_t 
 
 /* ---- approval votes ---- */
 
-od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t round_id,
-                      const od_vote_input *in, json_t **out, od_error *e)
+od_err od_record_vote_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, int64_t round_id,
+                         const od_vote_input *in, const char *channel, od_error *e)
 {
-    *out = NULL;
     int dec = od_appr_decision_parse(in->decision ? in->decision : "");
     if (dec < 0)
         return od_error_set(
             e, OD_E_UNPROCESSABLE, "decision",
             "decision 须为 approve/reject/more_info/abstain (decision must be approve, reject, "
             "more_info or abstain)");
-    od_tx *tx = NULL;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
     act_ctx *c = calloc(1, sizeof *c);
-    if (!c) {
-        od_tx_rollback(tx);
+    if (!c)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    }
-    rc = load_ctx(a, tx, who, id, c, e);
+    od_err rc = load_ctx(a, tx, who, id, c, e);
     step_row s;
     bool found = false;
     if (!rc)
@@ -1339,7 +1357,7 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
         rc = od_tx_exec(tx, OD_Q_KAPR_VOTE_INSERT, e,
                         OD_BINDS(OD_INT(s.id), OD_INT(who->id), OD_INT_NONZERO(in->on_behalf_of),
                                  OD_TEXT(od_appr_decision_key((od_appr_decision)dec)),
-                                 OD_TEXT(in->comment ? in->comment : ""), OD_TEXT("web"), OD_INT(c->now)));
+                                 OD_TEXT(in->comment ? in->comment : ""), OD_TEXT(channel), OD_INT(c->now)));
     if (!rc) {
         rc = step_votes(tx, &s, e);
         od_appr_step v = step_view(c->k, &s);
@@ -1358,6 +1376,8 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
                       od_appr_decision_key((od_appr_decision)dec), "outcome", od_appr_outcome_key(o));
         if (in->on_behalf_of)
             json_object_set_new(data, "on_behalf_of", json_integer(in->on_behalf_of));
+        if (strcmp(channel, "web") != 0)
+            json_object_set_new(data, "channel", json_string(channel));
         char text[400];
         snprintf(text, sizeof text, "审批 %s：%s%s%s (approval %s: %s%s%s)", s.key,
                  od_appr_decision_key((od_appr_decision)dec), in->comment && *in->comment ? " — " : "",
@@ -1371,6 +1391,18 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
     }
     ctx_free(c);
     free(c);
+    return rc;
+}
+
+od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t round_id,
+                      const od_vote_input *in, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_record_vote_in(a, tx, who, id, round_id, in, "web", e);
     rc = od_rec_commit(tx, rc, NULL, e);
     if (rc)
         return rc;

@@ -80,16 +80,23 @@ OD_NODISCARD od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec
                                      const char *what_zh, const char *what_en, json_t *users, int64_t now,
                                      od_error *e);
 
+/* A vote (od_record_vote) inside tx, recorded with its channel ("web",
+ * "link"). */
+OD_NODISCARD od_err od_record_vote_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                      int64_t round_id, const od_vote_input *in, const char *channel,
+                                      od_error *e);
+
 /* ---- approval deadlines and messages (record_approvals.c) ---- */
 
 /* After approval step step_id of record rec opened at now: its due time
  * (od_appr_times_of on the step's calendar) written on the step, the
  * reminder and escalation deadlines ("approval:<step id>:remind",
  * "…:escalate") and the request to the approvers (template
- * approval.requested).  *due_at = the step's due time.  Inside tx. */
+ * approval.requested; not to the opener, who cannot decide it).  Inside
+ * tx. */
 OD_NODISCARD od_err od_rec_appr_opened(od_tx *tx, const od_policy *p, int64_t rec, int64_t step_id,
-                                       const od_wf_approval_def *d, json_t *approvers, int64_t now,
-                                       od_error *e);
+                                       const od_wf_approval_def *d, json_t *approvers, int64_t opener,
+                                       int64_t now, od_error *e);
 /* The step is decided: its pending deadlines are cancelled.  Inside tx. */
 OD_NODISCARD od_err od_rec_appr_decided(od_tx *tx, int64_t rec, int64_t step_id, od_error *e);
 /* Whether a deadline kind is an approval's. */

@@ -139,6 +139,9 @@ SAMPLES = {
     # empty body (never sent: it would acknowledge), so every case is a body
     # that no browser form of ours sends.
     "POST /ack/{token}": dict(user=None, token=lambda t: t.ack_token, body=lambda t: {}),
+    # a decide link (docs/problems.md): an unknown token, so every variant is a 4xx writing nothing
+    "POST /approve/{token}": dict(user=None, token=lambda t: "A" * 22,
+                                  body=lambda t: {"decision": "approve", "comment": "同意"}),
     # the directory (R-NOT-1/R-NOT-7): an administrator sets another person's
     # channels and language; a personal bot only its owner (R-SEC-SYS-2, below)
     "PUT /api/v1/users/{id}/notify": dict(user="sysadmin", ids=lambda t: [t.uid["quiet"]], body=lambda t: {
