@@ -87,7 +87,8 @@ static od_err waiting_step(od_tx *tx, const od_policy *p, const link_row *l, od_
 }
 
 static od_err link_vote(od_app *a, od_tx *tx, const link_row *l, int64_t round_id, const char *addr,
-                        const char *decision, const char *comment, int64_t now, od_apl_info *info, od_error *e)
+                        const char *decision, const char *comment, int64_t now, od_apl_info *info,
+                        od_error *e)
 {
     od_principal who;
     memset(&who, 0, sizeof who);
@@ -105,7 +106,8 @@ static od_err link_vote(od_app *a, od_tx *tx, const link_row *l, int64_t round_i
         return rc; /* rolled back: the link stays usable */
     }
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_APL_USE, e, OD_BINDS(OD_INT(now), OD_TEXT(addr), OD_TEXT(decision), OD_INT(l->id)));
+        rc = od_tx_exec(tx, OD_Q_APL_USE, e,
+                        OD_BINDS(OD_INT(now), OD_TEXT(addr), OD_TEXT(decision), OD_INT(l->id)));
     if (!rc && od_tx_changes(tx) != 1) { /* another click used it first */
         info->st = OD_APL_USED;
         return OD_E_CONFLICT;

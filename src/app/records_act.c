@@ -732,6 +732,14 @@ static od_err retarget(act_ctx *c, od_error *e)
     return rc;
 }
 
+/* A priority changed from `old` moves the matrix-driven clocks' targets
+ * (their pause time kept).  The one rule behind editing a record through
+ * its module (od_record_edit) and the generic PATCH (od_rec_wf_fields_in). */
+static od_err retarget_if_changed(act_ctx *c, const char *old, od_error *e)
+{
+    return strcmp(old, c->priority) != 0 ? retarget(c, e) : OD_OK;
+}
+
 /* ---- effects ---- */
 
 static od_err resolve_approvers(act_ctx *c, const od_wf_approval_def *d, json_t *out, od_error *e)
@@ -1538,8 +1546,8 @@ od_err od_record_edit(od_app *a, const od_principal *who, int64_t id, int64_t ve
         rc = od_error_set(
             e, OD_E_CONFLICT, "version",
             "记录已被他人修改，请刷新后重试 (the record was changed meanwhile; reload and retry)");
-    if (!rc && strcmp(old_priority, c->priority) != 0)
-        rc = retarget(c, e);
+    if (!rc)
+        rc = retarget_if_changed(c, old_priority, e);
     if (!rc) {
         json_t *data = json_pack("{sO}", "fields", fields);
         rc = od_record_timeline_add(tx, id, c->now, who, "update", data, "修改字段 (fields edited)", e);
@@ -1552,5 +1560,41 @@ od_err od_record_edit(od_app *a, const od_principal *who, int64_t id, int64_t ve
     rc = od_rec_commit(tx, rc, NULL, e);
     if (!rc)
         od_app_committed(a, OD_COMMIT_DEADLINES);
+    return rc;
+}
+
+od_err od_rec_wf_fields_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, json_t *fields,
+                           const char *old_priority, od_error *e)
+{
+    act_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_err rc = load_ctx(a, tx, who, id, c, e);
+    bool matrix = false;
+    for (size_t i = 0; !rc && i < c->def->n_clocks; i++)
+        matrix = matrix || *c->def->clocks[i].matrix;
+    if (!rc && matrix && json_object_get(fields, "priority"))
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "priority",
+                          "优先级由影响度 × 紧急度计算，不能直接设置 (the priority is computed from impact × "
+                          "urgency; set those)");
+    json_t *sub = json_object();
+    const char *keys[] = {"impact", "urgency"};
+    for (size_t i = 0; i < 2; i++)
+        if (json_object_get(fields, keys[i]))
+            json_object_set(sub, keys[i], json_object_get(fields, keys[i]));
+    if (!rc)
+        rc = apply_fields(c, sub, e);
+    if (!rc) {
+        compute_priority(c);
+        rc = od_tx_exec(tx, OD_Q_KREC_SET_FIELDS, e,
+                        OD_BINDS(OD_TEXT(c->impact), OD_TEXT(c->urgency), OD_TEXT(c->priority),
+                                 OD_INT_NONZERO(c->assignee), OD_TEXT(c->group_key), OD_INT(c->now),
+                                 OD_INT(id)));
+    }
+    if (!rc)
+        rc = retarget_if_changed(c, old_priority, e);
+    json_decref(sub);
+    ctx_free(c);
+    free(c);
     return rc;
 }

@@ -80,6 +80,15 @@ OD_NODISCARD od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec
                                      const char *what_zh, const char *what_en, json_t *users, int64_t now,
                                      od_error *e);
 
+/* After the generic PATCH wrote record id's columns (of a kind with a
+ * workflow): impact and urgency of `fields` checked as an action checks
+ * them (a priority set directly is 422 where a matrix computes it), the
+ * priority recomputed from the matrix and, when it differs from
+ * old_priority, the running clocks retargeted — the same as od_record_edit.
+ * Inside tx. */
+OD_NODISCARD od_err od_rec_wf_fields_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                        json_t *fields, const char *old_priority, od_error *e);
+
 /* A vote (od_record_vote) inside tx, recorded with its channel ("web",
  * "link"). */
 OD_NODISCARD od_err od_record_vote_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,

@@ -143,6 +143,48 @@ class Problems(harness.ServerTest):
         self.assertEqual(r.json["priority"], "P1")
         self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 1 * HOUR)
 
+    def test_generic_patch_retargets_like_the_problem_route(self):
+        # PATCH /api/v1/records/{id}: impact and urgency drive the priority and the clock too
+        p = self.create(impact="low", urgency="low", category="db")
+        r = self.srv.request("PATCH", "/api/v1/records/%d" % p["id"],
+                             {"version": p["version"], "impact": "high", "urgency": "high"}, token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["priority"], "P1")
+        self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 1 * HOUR)
+        g = self.get(p["id"])
+        # back down: P4's 48 h; a bad level and a priority set directly are 422, nothing changed
+        r = self.srv.request("PATCH", "/api/v1/records/%d" % p["id"],
+                             {"version": g["version"], "impact": "medium"}, token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["priority"], "P2")
+        self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 8 * HOUR)
+        g = self.get(p["id"])
+        for body in ({"impact": "huge"}, {"priority": "P5"}):
+            body["version"] = g["version"]
+            r = self.srv.request("PATCH", "/api/v1/records/%d" % p["id"], body, token=self.pm)
+            self.assertStatus(r, 422)
+        g2 = self.get(p["id"])
+        self.assertEqual((g2["version"], g2["priority"], g2["impact"]), (g["version"], "P2", "medium"))
+        self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 8 * HOUR)
+
+    def test_generic_create_goes_through_the_create_action(self):
+        # POST /api/v1/records {kind: problem}: the same path as POST /api/v1/problems
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "x"}, token=self.eng)
+        self.assertStatus(r, 403)
+        self.assertIn("problem_manager", r.json["error"]["message"])
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "x", "impact": "huge"}, token=self.pm)
+        self.assertStatus(r, 422)
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "x", "priority": "P1"}, token=self.pm)
+        self.assertStatus(r, 422)
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "缓存击穿", "impact": "medium",
+                                              "urgency": "high"}, token=self.pm)
+        self.assertStatus(r, 201)
+        self.assertEqual((r.json["state"], r.json["priority"]), ("new", "P2"))
+        p = self.get(r.json["id"])
+        self.assertEqual(p["problem"]["recorded_by"], self.pm_id)
+        ck = self.clocks(p["id"])
+        self.assertEqual([(c["name"], c["state"], c["target_ms"]) for c in ck], [("resolve", "running", 8 * HOUR)])
+
     # ---- every state with right and wrong actors ----
     def test_lifecycle_right_and_wrong_actors(self):
         p = self.create(impact="medium", urgency="medium")
