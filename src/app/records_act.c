@@ -1473,6 +1473,9 @@ od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, i
                                  OD_TEXT(it->type == OD_CL_EVIDENCE ? json_string_value(value) : ""),
                                  OD_TEXT(note ? note : ""), OD_TEXT(finding ? finding : "")));
         free(vj);
+        /* a failure the person gave no finding for: what the item's on_fail opens */
+        if (!rc && !passed && !(finding && *finding))
+            rc = od_rec_ckl_on_fail(a, tx, &x, t, it, checklist_id, now, e);
         bool complete = false;
         const char *missing = NULL;
         if (!rc)

@@ -89,6 +89,14 @@ OD_NODISCARD od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec
 OD_NODISCARD od_err od_rec_wf_fields_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
                                         json_t *fields, const char *old_priority, od_error *e);
 
+/* A failed result of item `it` (template t) on checklist_id of record x:
+ * when the item's on_fail names a kind to create, the record it opened
+ * before, or a new one made by that kind's create action as the system
+ * actor and linked to x, becomes the result's finding
+ * (checklist_findings.c).  Inside tx. */
+OD_NODISCARD od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_template *t,
+                                       const od_cl_item *it, int64_t checklist_id, int64_t now, od_error *e);
+
 /* A vote (od_record_vote) inside tx, recorded with its channel ("web",
  * "link"). */
 OD_NODISCARD od_err od_record_vote_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,

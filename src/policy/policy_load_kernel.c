@@ -7,6 +7,7 @@
  * committee, guard, effect, approval step, checklist, clock, calendar and
  * matrix named exists; a matrix has all 9 cells.  Schema:
  * docs/internals/kernel.md and docs/policy.md. */
+#include "core/record_kind.h"
 #include "core/wf.h"
 #include "policy/policy_load_int.h"
 
@@ -596,7 +597,33 @@ static void load_item(ctx *c, od_cl_item *it, const node *v, const char *path)
         od_pl_sub(p, path, "required");
         od_pl_get_bool(c, f.val[4], p, &it->required);
     }
-    if (f.val[5]) {
+    if (f.val[5] && f.val[5]->kind == N_MAP) {
+        /* {create: KIND, link: LINK}: a record made through KIND's create action */
+        od_pl_sub(p, path, "on_fail");
+        fields of = {.what = "on_fail", .names = {"create", "link"}, .n = 2};
+        if (od_pl_map_fields(c, f.val[5], p, &of)) {
+            od_pl_require_all(c, f.val[5], p, &of);
+            char q[PATH_MAX_LEN];
+            if (of.val[0]) {
+                od_pl_sub(q, p, "create");
+                get_fixed(c, of.val[0], q, it->fail_create, sizeof it->fail_create);
+                if (it->fail_create[0] && od_rkind_parse(it->fail_create) < 0)
+                    od_pl_diag(c, of.val[0]->line, of.val[0]->col,
+                               "%s: 未知记录类型 '%s' (unknown record kind '%s')", q, it->fail_create,
+                               it->fail_create);
+            }
+            if (of.val[1]) {
+                od_pl_sub(q, p, "link");
+                get_fixed(c, of.val[1], q, it->fail_link, sizeof it->fail_link);
+                if (it->fail_link[0] && od_rlink_parse(it->fail_link) < 0)
+                    od_pl_diag(c, of.val[1]->line, of.val[1]->col,
+                               "%s: 未知关联类型 '%s' (unknown link kind '%s')", q, it->fail_link,
+                               it->fail_link);
+            }
+            int t = od_cl_on_fail_parse(it->fail_create);
+            it->on_fail = t > 0 ? (od_cl_on_fail)t : OD_CL_FAIL_NONE;
+        }
+    } else if (f.val[5]) {
         od_pl_sub(p, path, "on_fail");
         int t =
             od_pl_get_enum(c, f.val[5], p, "on_fail", od_cl_on_fail_parse, on_fail_key_i, OD_CL_FAIL__COUNT);
@@ -1368,6 +1395,16 @@ static void check_kernel(ctx *c, const od_kernel *k, bool dflt)
 {
     for (size_t i = 0; i < k->n_workflows; i++)
         check_workflow(c, k, k->workflows[i], dflt);
+    for (size_t i = 0; i < k->n_checklists; i++)
+        for (size_t j = 0; j < k->checklists[i].n_items; j++) {
+            const char *kind = k->checklists[i].items[j].fail_create;
+            if (kind[0] && !od_kernel_workflow(k, kind))
+                od_pl_diag(
+                    c, AT(k->checklists[i].line), 0,
+                    "checklists.%s.%s.on_fail.create: '%s' 类记录没有工作流 (records of kind '%s' have no "
+                    "workflow to create them)",
+                    k->checklists[i].key, k->checklists[i].items[j].key, kind, kind);
+        }
     for (size_t i = 0; i < k->n_approvals; i++)
         if (k->approvals[i].due_calendar[0] && !od_kernel_calendar(k, k->approvals[i].due_calendar))
             od_pl_diag(c, AT(k->approvals[i].line), 0, "approvals.%s: 未知日历 '%s' (unknown calendar '%s')",
