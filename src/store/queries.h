@@ -24,6 +24,7 @@
 #include "store/queries_training.h"
 #include "store/queries_approvals.h"
 #include "store/queries_checklists.h"
+#include "store/queries_assignable.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -44,6 +45,7 @@
     OD_QUERY_LIST_TRAINING(X)                                                                                \
     OD_QUERY_LIST_APPROVALS(X)                                                                               \
     OD_QUERY_LIST_CHECKLISTS(X)                                                                              \
+    OD_QUERY_LIST_ASSIGNABLE(X)                                                                              \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
