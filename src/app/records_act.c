@@ -1025,6 +1025,12 @@ od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec *x, const ch
 static od_err fx_notify(act_ctx *c, const od_policy *p, const od_wf_action *act, const char *tpl, od_error *e)
 {
     char zh[300], en[300];
+    const od_wf_template *t = od_wf_template_find(c->def, tpl);
+    if (t) { /* the workflow's text for it */
+        snprintf(zh, sizeof zh, "%s", t->text_zh);
+        snprintf(en, sizeof en, "%s", t->text_en[0] ? t->text_en : t->text_zh);
+        return od_rec_notify(c->tx, p, c->x.id, tpl, zh, en, c->who ? c->who->id : 0, c->now, e);
+    }
     snprintf(zh, sizeof zh, "%s（%s）", act->name_zh[0] ? act->name_zh : act->key, tpl);
     snprintf(en, sizeof en, "%s (%s)", act->name_en[0] ? act->name_en : act->key, tpl);
     return od_rec_notify(c->tx, p, c->x.id, tpl, zh, en, c->who ? c->who->id : 0, c->now, e);

@@ -996,7 +996,7 @@ static void load_workflow(ctx *c, od_wf_def *d, const node *kn, const node *v, c
 {
     od_pl_copy_fixed(d->kind, sizeof d->kind, kn->str);
     d->line = kn->line;
-    fields f = {.what = "key", .names = {"states", "actions", "authorities"}, .n = 3};
+    fields f = {.what = "key", .names = {"states", "actions", "authorities", "templates"}, .n = 4};
     if (!od_pl_map_fields(c, v, path, &f))
         return;
     if (!od_pl_require_all(
@@ -1052,6 +1052,33 @@ static void load_workflow(ctx *c, od_wf_def *d, const node *kn, const node *v, c
                 od_wf_authority *au = &d->authorities[d->n_authorities++];
                 od_pl_copy_fixed(au->key, sizeof au->key, ak->str);
                 load_who_list(c, f.val[2]->kids[i + 1], q, au->who, &au->n_who);
+            }
+    }
+    if (f.val[3]) {
+        /* templates: {KEY: {zh, en}}: what a notify effect or threshold tells */
+        od_pl_sub(p, path, "templates");
+        if (od_pl_want(c, f.val[3], N_MAP, p))
+            FOR_MAP(f.val[3], i)
+            {
+                const node *tk = f.val[3]->kids[i];
+                char q[PATH_MAX_LEN];
+                od_pl_sub(q, p, tk->kind == N_SCALAR ? tk->str : "?");
+                if (tk->kind != N_SCALAR || !tk->str || !tk->str[0])
+                    continue;
+                if (d->n_templates >= OD_WF_TEMPLATES_MAX) {
+                    od_pl_diag(c, tk->line, tk->col, "%s: 模板超过 %d 个 (more than %d templates)", q,
+                               OD_WF_TEMPLATES_MAX, OD_WF_TEMPLATES_MAX);
+                    break;
+                }
+                od_wf_template *t = &d->templates[d->n_templates];
+                od_pl_copy_fixed(t->key, sizeof t->key, tk->str);
+                t->line = tk->line;
+                fields ft = {.what = "key", .names = {"zh", "en"}, .n = 2};
+                if (!od_pl_map_fields(c, f.val[3]->kids[i + 1], q, &ft))
+                    continue;
+                od_pl_require_all(c, tk, q, &ft);
+                names(c, &ft, 0, 1, q, t->text_zh, t->text_en);
+                d->n_templates++;
             }
     }
     od_pl_sub(p, path, "actions");
@@ -1307,9 +1334,38 @@ static bool has_authority(const od_wf_def *d, const char *key)
  * came from the embedded default (checked after the merge). */
 #define AT(l) (dflt ? 0 : (l))
 
+/* A workflow that declares templates declares every key its notify
+ * effects and clock thresholds name. */
+static void check_templates(ctx *c, const od_wf_def *d, const char *pre, bool dflt)
+{
+    if (!d->n_templates)
+        return;
+    for (size_t i = 0; i < d->n_actions; i++)
+        for (size_t j = 0; j < d->actions[i].n_effects; j++) {
+            const od_wf_effect *fx = &d->actions[i].effects[j];
+            if (fx->kind == OD_FX_NOTIFY && !od_wf_template_find(d, fx->a))
+                od_pl_diag(
+                    c, AT(fx->line), 0,
+                    "%sworkflows.%s.actions.%s: 通知模板 '%s' 未在 templates 中声明 (notify template '%s' "
+                    "is not declared under templates)",
+                    pre, d->kind, d->actions[i].key, fx->a, fx->a);
+        }
+    for (size_t i = 0; i < d->n_clocks; i++)
+        for (size_t t = 0; t < d->clocks[i].n_thresholds; t++) {
+            const char *key = d->clocks[i].on_threshold[t];
+            if (*key && !od_wf_template_find(d, key))
+                od_pl_diag(
+                    c, AT(d->clocks[i].line), 0,
+                    "%sclocks.%s.%s: 通知模板 '%s' 未在 templates 中声明 (template '%s' is not declared "
+                    "under the workflow's templates)",
+                    pre, d->kind, d->clocks[i].name, key, key);
+        }
+}
+
 static void check_workflow(ctx *c, const od_kernel *k, const od_wf_def *d, bool dflt)
 {
     const char *pre = dflt ? "默认策略 (default policy): " : "";
+    check_templates(c, d, pre, dflt);
     bool reach[OD_WF_STATES_MAX] = {false};
     bool any_create = false;
     for (size_t i = 0; i < d->n_actions; i++) {

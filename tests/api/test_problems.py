@@ -185,6 +185,27 @@ class Problems(harness.ServerTest):
         ck = self.clocks(p["id"])
         self.assertEqual([(c["name"], c["state"], c["target_ms"]) for c in ck], [("resolve", "running", 8 * HOUR)])
 
+    def test_notification_texts_from_the_workflow_templates(self):
+        # workflows.problem.templates: what each notify effect tells, zh first
+        p = self.create(impact="low", urgency="low", category="db")
+        sent = [t for t in self.timeline(p["id"], "notify") if t["data"]["template"] == "problem.created"]
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent[0]["text"], "通知：新问题已登记，请问题经理接受 (notification: New problem recorded; "
+                                          "awaiting the problem manager)")
+        # a workflow with templates must declare every key it notifies with
+        with open(os.path.join(harness.ROOT, "policy", "default.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        bad = "\n".join(l for l in text.split("\n") if not l.strip().startswith("problem.closed:"))
+        fd, path = tempfile.mkstemp(suffix=".yaml", prefix="opsdesk-policy-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(bad)
+            out = subprocess.run([harness.BIN, "policy", "check", path], capture_output=True, text=True, timeout=60)
+        finally:
+            os.unlink(path)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("problem.closed", out.stdout + out.stderr)
+
     # ---- every state with right and wrong actors ----
     def test_lifecycle_right_and_wrong_actors(self):
         p = self.create(impact="medium", urgency="medium")
