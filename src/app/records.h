@@ -48,6 +48,7 @@ typedef struct od_record_query {
     int64_t assignee_id;
     int64_t limit, offset;
     int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
+    const char *q;     /* problems: text in the number or title (NULL / "" = any) */
 } od_record_query;
 /* {items, total, limit, offset, total_estimated, next_before_id} of the
  * records who may see, newest first. */

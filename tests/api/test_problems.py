@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 import harness
 
@@ -205,6 +206,28 @@ class Problems(harness.ServerTest):
             os.unlink(path)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("problem.closed", out.stdout + out.stderr)
+
+    def test_search_by_number_or_title(self):
+        # GET /api/v1/problems?q=: the known-error form's problem picker
+        made = []
+        for title in ("磁带库机械臂卡死_搜索", "磁带库电源故障_搜索"):
+            r = self.srv.post("/api/v1/problems", {"title": title}, token=self.pm)
+            self.assertStatus(r, 201)
+            made.append(r.json)
+        a, b = made
+        r = self.srv.get("/api/v1/problems?q=%s&limit=10" % urllib.parse.quote("磁带库"), token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual([x["id"] for x in r.json["items"]], [b["id"], a["id"]])
+        self.assertEqual(r.json["total"], 2)
+        r = self.srv.get("/api/v1/problems?q=%s" % urllib.parse.quote(a["number"]), token=self.pm)
+        self.assertEqual([x["id"] for x in r.json["items"]], [a["id"]])
+        # LIKE's wildcards are text: "_" finds only titles that hold it
+        r = self.srv.get("/api/v1/problems?q=%s" % urllib.parse.quote("卡死_搜"), token=self.pm)
+        self.assertEqual([x["id"] for x in r.json["items"]], [a["id"]])
+        r = self.srv.get("/api/v1/problems?q=%25%25%25", token=self.pm)
+        self.assertEqual(r.json["items"], [])
+        self.assertStatus(self.srv.get("/api/v1/problems?q=x&offset=5", token=self.pm), 400)
+        self.assertStatus(self.srv.get("/api/v1/problems?q=" + "x" * 201, token=self.pm), 400)
 
     # ---- every state with right and wrong actors ----
     def test_lifecycle_right_and_wrong_actors(self):
