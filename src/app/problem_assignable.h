@@ -1,7 +1,8 @@
 /* problem_assignable.h — who a problem may be assigned to (docs/problems.md,
  * the problem page's assignee picker): enabled accounts holding a problem
- * role (problem_solver, problem_manager), for anyone who may read the
- * problem (operations roles cannot list accounts). */
+ * role (problem_solver, problem_manager) whose department scope covers the
+ * problem's department (unscoped accounts cover every one), for anyone who
+ * may read the problem (operations roles cannot list accounts). */
 #ifndef OD_APP_PROBLEM_ASSIGNABLE_H
 #define OD_APP_PROBLEM_ASSIGNABLE_H
 

@@ -62,13 +62,16 @@ static od_err fire_threshold(const od_policy *p, od_tx *tx, int64_t rec, int64_t
     }
     /* the notification template of the threshold, for the timeline */
     const char *tpl = "";
+    const od_wf_template *wt = NULL;
     const od_kernel *kr = p ? p->kernel : NULL;
     for (size_t w = 0; kr && w < kr->n_workflows; w++)
         for (size_t i = 0; i < kr->workflows[w]->n_clocks; i++) {
             const od_wf_clock_def *d = &kr->workflows[w]->clocks[i];
             for (size_t t = 0; strcmp(d->name, name) == 0 && t < d->n_thresholds; t++)
-                if (d->thresholds[t] == pct && *d->on_threshold[t])
+                if (d->thresholds[t] == pct && *d->on_threshold[t]) {
                     tpl = d->on_threshold[t];
+                    wt = od_wf_template_find(kr->workflows[w], tpl);
+                }
         }
     if (!rc) {
         json_t *data =
@@ -82,7 +85,10 @@ static od_err fire_threshold(const od_policy *p, od_tx *tx, int64_t rec, int64_t
         json_decref(data);
         if (!rc && *tpl) {
             char zh[160], en[160];
-            if (pct >= 100) {
+            if (wt) { /* the workflow's text for it */
+                snprintf(zh, sizeof zh, "%s", wt->text_zh);
+                snprintf(en, sizeof en, "%s", wt->text_en[0] ? wt->text_en : wt->text_zh);
+            } else if (pct >= 100) {
                 snprintf(zh, sizeof zh, "时钟 %s 已超时", name);
                 snprintf(en, sizeof en, "clock %s breached", name);
             } else {
@@ -123,6 +129,8 @@ od_err od_record_fire_deadline(const od_policy *p, od_tx *tx, int64_t id, int64_
         rc = fire_threshold(p, tx, rec, clock_id, kind, now, e);
     else if (!rec && od_report_deadline_kind(kind)) /* an O&M report's filing or review deadline */
         rc = od_report_fire_deadline(p, tx, kind, now, e);
+    else if (rec && od_rec_appr_is_deadline(kind))
+        rc = od_rec_appr_fire(p, tx, rec, kind, now, e);
     else if (rec) {
         json_t *data = json_pack("{ss}", "deadline", kind);
         char text[300];

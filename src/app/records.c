@@ -5,6 +5,7 @@
 #include "app/records.h"
 #include "app/list.h"
 #include "app/records_int.h"
+#include "app/records_kernel.h"
 #include "core/record_kind.h"
 #include "util/utf8.h"
 
@@ -263,6 +264,41 @@ od_err od_record_create_in(od_app *a, od_tx *tx, const od_principal *who, const 
     return rc;
 }
 
+/* The generic create of a kind with a workflow: the record's columns the
+ * workflow owns (impact, urgency, assignee, group) become the create
+ * action's fields; a priority its matrix computes is not set directly. */
+static od_err create_by_action(od_app *a, od_tx *tx, const od_principal *who, const od_record_input *in,
+                               int64_t *id, od_error *e)
+{
+    const od_wf_def *def = od_kernel_workflow(a->policy->kernel, in->kind);
+    bool matrix = false;
+    for (size_t i = 0; i < def->n_clocks; i++)
+        matrix = matrix || def->clocks[i].matrix[0];
+    if (matrix && in->priority && *in->priority)
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "priority",
+            "优先级由影响度 × 紧急度计算，不能直接设置 (the priority is computed from impact × "
+            "urgency; set those)");
+    json_t *fields = json_object();
+    if (in->impact && *in->impact)
+        json_object_set_new(fields, "impact", json_string(in->impact));
+    if (in->urgency && *in->urgency)
+        json_object_set_new(fields, "urgency", json_string(in->urgency));
+    if (in->assignee_id)
+        json_object_set_new(fields, "assignee_id", json_integer(in->assignee_id));
+    if (in->group_key && *in->group_key)
+        json_object_set_new(fields, "group_key", json_string(in->group_key));
+    od_record_input r = {.kind = in->kind,
+                         .title = in->title,
+                         .tier = in->tier,
+                         .department = in->department,
+                         .requester_id = in->requester_id,
+                         .drill = in->drill};
+    od_err rc = od_record_create_act_in(a, tx, who, &r, fields, id, e);
+    json_decref(fields);
+    return rc;
+}
+
 od_err od_record_create(od_app *a, const od_principal *who, const od_record_input *in, json_t **out,
                         od_error *e)
 {
@@ -282,13 +318,22 @@ od_err od_record_create(od_app *a, const od_principal *who, const od_record_inpu
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_record_create_in(a, tx, who, in, &id, e);
+    /* a kind with a workflow is created by its create action, whichever
+     * route asks: who may, the fields checked, priority, clocks, effects */
+    bool wf = od_kernel_workflow(a->policy ? a->policy->kernel : NULL, in->kind) != NULL;
+    if (wf)
+        rc = create_by_action(a, tx, who, in, &id, e);
+    else
+        rc = od_record_create_in(a, tx, who, in, &id, e);
     od_rec x = {0};
     if (!rc)
         rc = od_rec_load(tx, NULL, id, &x, e);
     if (!rc)
         *out = x.o;
-    return od_rec_commit(tx, rc, out, e);
+    rc = od_rec_commit(tx, rc, out, e);
+    if (!rc && wf)
+        od_app_committed(a, OD_COMMIT_DEADLINES);
+    return rc;
 }
 
 od_err od_record_register_incident(od_tx *tx, int64_t incident_id, const char *number, const char *title,
@@ -490,6 +535,10 @@ od_err od_record_update(od_app *a, const od_principal *who, int64_t id, int64_t 
                      OD_TEXT(dept), OD_INT_NONZERO(requester), OD_INT(now), OD_INT(id), OD_INT(version)));
     if (!rc && od_tx_changes(tx) != 1)
         rc = stale(tx, id, version, e);
+    /* a kind with a workflow: impact and urgency drive its priority and clocks */
+    const od_kernel *kr = a->policy ? a->policy->kernel : NULL;
+    if (!rc && od_kernel_workflow(kr, json_string_value(json_object_get(x.o, "kind"))))
+        rc = od_rec_wf_fields_in(a, tx, who, id, fields, str_field(NULL, x.o, "priority"), e);
     if (!rc) {
         char text[300];
         od_join j = od_join_start(text, sizeof text, ", ");

@@ -48,6 +48,7 @@ typedef struct od_record_query {
     int64_t assignee_id;
     int64_t limit, offset;
     int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
+    const char *q;     /* problems: text in the number or title (NULL / "" = any) */
 } od_record_query;
 /* {items, total, limit, offset, total_estimated, next_before_id} of the
  * records who may see, newest first. */
@@ -178,5 +179,39 @@ OD_NODISCARD od_err od_delegation_create(od_app *a, const od_principal *who, int
 /* The delegations given by or to who, oldest first, in the list envelope. */
 OD_NODISCARD od_err od_delegation_list(od_app *a, const od_principal *who, int64_t limit, int64_t offset,
                                        json_t **out, od_error *e);
+
+/* Deciding an approval from a message (modules-spec §1.5): the one-time
+ * link the dispatcher minted for an approver (/approve/<token>). */
+typedef enum od_apl_state {
+    OD_APL_READY,   /* valid: the recipient may decide step `step` */
+    OD_APL_DONE,    /* decided now */
+    OD_APL_USED,    /* the link has decided before */
+    OD_APL_EXPIRED, /* past its expiry (the acknowledgement links' lifetime) */
+    OD_APL_UNKNOWN,
+    OD_APL_CLOSED,  /* nothing waits for this recipient's decision any more */
+    OD_APL_REFUSED, /* the vote was refused (message: why); the link stays unused */
+    OD_APL_LIMITED, /* too many failed lookups from this address */
+} od_apl_state;
+typedef struct od_apl_info {
+    od_apl_state st;
+    char number[64], title[256], username[64], step[64], step_zh[128], step_en[128];
+    char decision[16];
+    char message[300]; /* REFUSED: the refusal, bilingual */
+    int status;        /* REFUSED: the HTTP status of the refusal */
+    int64_t at;        /* when decided (DONE, USED) */
+    int64_t expires_at;
+    int retry_after; /* seconds (LIMITED) */
+} od_apl_info;
+
+/* Looks the link with this token up and, when decision is not NULL
+ * ("approve", "reject", …), votes as the link's recipient on the first
+ * waiting step of the record they approve, channel "link", and marks the
+ * link used, in one transaction; a refused vote (self-approval, a missing
+ * comment, …) writes nothing and leaves the link usable.  Unknown and
+ * expired tokens count as failures of addr in the app's limiter, as for
+ * acknowledgement links.  The outcome is in *info; errors are store
+ * failures only. */
+OD_NODISCARD od_err od_appr_link_use(od_app *a, const char *token, const char *addr, const char *decision,
+                                     const char *comment, od_apl_info *info, od_error *e);
 
 #endif

@@ -9,6 +9,7 @@
 #include "app/records.h"
 #include "app/notify_out.h"
 #include "app/records_kernel.h"
+#include "core/message.h"
 #include "core/record_kind.h"
 
 #include <stdio.h>
@@ -731,6 +732,14 @@ static od_err retarget(act_ctx *c, od_error *e)
     return rc;
 }
 
+/* A priority changed from `old` moves the matrix-driven clocks' targets
+ * (their pause time kept).  The one rule behind editing a record through
+ * its module (od_record_edit) and the generic PATCH (od_rec_wf_fields_in). */
+static od_err retarget_if_changed(act_ctx *c, const char *old, od_error *e)
+{
+    return strcmp(old, c->priority) != 0 ? retarget(c, e) : OD_OK;
+}
+
 /* ---- effects ---- */
 
 static od_err resolve_approvers(act_ctx *c, const od_wf_approval_def *d, json_t *out, od_error *e)
@@ -804,13 +813,16 @@ static od_err fx_open_approval(act_ctx *c, const char *step, od_error *e)
                                    OD_INT_NONZERO(c->who ? c->who->id : 0), OD_INT(c->now)));
     char *aj = json_dumps(appr, JSON_COMPACT);
     bool qc = d->rule.mode == OD_APPR_QUORUM_COUNT, qp = d->rule.mode == OD_APPR_QUORUM_PERCENT;
-    int64_t due = d->due_ms > 0 ? c->now + d->due_ms : 0;
     if (!rc)
         rc =
             od_tx_insert(c->tx, OD_Q_KAPR_STEP_INSERT, &step_id, e,
                          OD_BINDS(OD_INT(round_id), OD_TEXT(step), OD_TEXT(aj ? aj : "[]"),
                                   OD_TEXT(od_appr_mode_key(d->rule.mode)), OD_INT_OR_NULL(d->rule.quorum, qc),
-                                  OD_INT_OR_NULL(d->rule.quorum, qp), OD_INT_NONZERO(due)));
+                                  OD_INT_OR_NULL(d->rule.quorum, qp), OD_NULL()));
+    /* its due time, reminder and escalation, and the request to the approvers */
+    if (!rc)
+        rc = od_rec_appr_opened(c->tx, c->policy, c->x.id, step_id, d, appr, c->who ? c->who->id : 0, c->now,
+                                e);
     if (!rc) {
         json_t *data =
             json_pack("{ss sI sO}", "step", step, "round", (json_int_t)(max_round + 1), "approvers", appr);
@@ -861,18 +873,37 @@ static od_err fx_link(act_ctx *c, const char *kind, od_error *e)
 
 typedef struct rec_msg {
     const char *number, *title, *what_zh, *what_en;
+    bool decide_link; /* a line for the dispatcher's decide link (approval messages) */
 } rec_msg;
+
+/* People's text never holds a link position: each OD_ACK_MARK in b is
+ * broken up ("{ {ack_link}}"), in place, as long as the buffer allows. */
+static void defuse_mark(char *b, size_t cap)
+{
+    char *p = b;
+    while ((p = strstr(p, OD_ACK_MARK)) && strlen(b) + 2 < cap) {
+        memmove(p + 2, p + 1, strlen(p + 1) + 1);
+        p[1] = ' ';
+        p += 2;
+    }
+}
 
 static od_err rec_render(void *arg, od_lang lang, char **subject, char **body, od_error *e)
 {
     const rec_msg *m = arg;
-    char s[600], b[1200];
+    char s[600], b[1400];
     if (lang == OD_LANG_EN) {
         snprintf(s, sizeof s, "[%s] %s", m->number, m->what_en);
         snprintf(b, sizeof b, "%s %s: %s", m->number, m->title, m->what_en);
     } else {
         snprintf(s, sizeof s, "【%s】%s", m->number, m->what_zh);
         snprintf(b, sizeof b, "%s %s：%s", m->number, m->title, m->what_zh);
+    }
+    defuse_mark(b, sizeof b);
+    if (m->decide_link) { /* the dispatcher puts this send's link here, or drops the line */
+        size_t n = strlen(b);
+        snprintf(b + n, sizeof b - n, "\n%s%s",
+                 lang == OD_LANG_EN ? "Approve or reject: " : "审批（同意或驳回）：", OD_ACK_MARK);
     }
     *subject = strdup(s);
     *body = strdup(b);
@@ -942,13 +973,34 @@ od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, const char *tpl,
                 add_uid(users, od_rows_int(r, 0), actor);
         od_rows_close(r);
     }
-    const char *prio = jstr(x.o, "priority");
+    if (!rc)
+        rc = od_rec_notify_to(tx, p, &x, tpl, what_zh, what_en, users, now, e);
+    json_decref(ext);
+    json_decref(users);
+    od_rec_free(&x);
+    return rc;
+}
+
+od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec *x, const char *tpl, const char *what_zh,
+                        const char *what_en, json_t *users, int64_t now, od_error *e)
+{
+    int64_t id = x->id;
+    od_err rc = OD_OK;
+    json_t *v;
+    const char *prio = jstr(x->o, "priority");
     od_grade level = strcmp(prio, "P1") == 0   ? OD_GRADE_L1
                      : strcmp(prio, "P2") == 0 ? OD_GRADE_L2
                                                : OD_GRADE_L3;
-    char cause[96];
-    snprintf(cause, sizeof cause, "rec:%lld:%lld:%lld", (long long)id, (long long)x.version, (long long)now);
-    rec_msg m = {.number = x.number, .title = jstr(x.o, "title"), .what_zh = what_zh, .what_en = what_en};
+    /* the template in the key: two notifications of one action (the
+     * approvers', the record's people) must not collide on it */
+    char cause[160];
+    snprintf(cause, sizeof cause, "rec:%lld:%lld:%lld:%s", (long long)id, (long long)x->version,
+             (long long)now, tpl);
+    rec_msg m = {.number = x->number,
+                 .title = jstr(x->o, "title"),
+                 .what_zh = what_zh,
+                 .what_en = what_en,
+                 .decide_link = strncmp(tpl, "approval.", 9) == 0};
     od_out_msg om = {
         .cause = cause, .kind = "record", .desk = "", .level = level, .render = rec_render, .arg = &m};
     size_t queued = 0;
@@ -967,15 +1019,18 @@ od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, const char *tpl,
         rc = od_record_timeline_add(tx, id, now, NULL, "notify", data, text, e);
         json_decref(data);
     }
-    json_decref(ext);
-    json_decref(users);
-    od_rec_free(&x);
     return rc;
 }
 
 static od_err fx_notify(act_ctx *c, const od_policy *p, const od_wf_action *act, const char *tpl, od_error *e)
 {
     char zh[300], en[300];
+    const od_wf_template *t = od_wf_template_find(c->def, tpl);
+    if (t) { /* the workflow's text for it */
+        snprintf(zh, sizeof zh, "%s", t->text_zh);
+        snprintf(en, sizeof en, "%s", t->text_en[0] ? t->text_en : t->text_zh);
+        return od_rec_notify(c->tx, p, c->x.id, tpl, zh, en, c->who ? c->who->id : 0, c->now, e);
+    }
     snprintf(zh, sizeof zh, "%s（%s）", act->name_zh[0] ? act->name_zh : act->key, tpl);
     snprintf(en, sizeof en, "%s (%s)", act->name_en[0] ? act->name_en : act->key, tpl);
     return od_rec_notify(c->tx, p, c->x.id, tpl, zh, en, c->who ? c->who->id : 0, c->now, e);
@@ -1255,26 +1310,19 @@ od_err od_record_actions(od_app *a, const od_principal *who, int64_t id, json_t 
 
 /* ---- approval votes ---- */
 
-od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t round_id,
-                      const od_vote_input *in, json_t **out, od_error *e)
+od_err od_record_vote_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, int64_t round_id,
+                         const od_vote_input *in, const char *channel, od_error *e)
 {
-    *out = NULL;
     int dec = od_appr_decision_parse(in->decision ? in->decision : "");
     if (dec < 0)
         return od_error_set(
             e, OD_E_UNPROCESSABLE, "decision",
             "decision 须为 approve/reject/more_info/abstain (decision must be approve, reject, "
             "more_info or abstain)");
-    od_tx *tx = NULL;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
     act_ctx *c = calloc(1, sizeof *c);
-    if (!c) {
-        od_tx_rollback(tx);
+    if (!c)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    }
-    rc = load_ctx(a, tx, who, id, c, e);
+    od_err rc = load_ctx(a, tx, who, id, c, e);
     step_row s;
     bool found = false;
     if (!rc)
@@ -1323,7 +1371,7 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
         rc = od_tx_exec(tx, OD_Q_KAPR_VOTE_INSERT, e,
                         OD_BINDS(OD_INT(s.id), OD_INT(who->id), OD_INT_NONZERO(in->on_behalf_of),
                                  OD_TEXT(od_appr_decision_key((od_appr_decision)dec)),
-                                 OD_TEXT(in->comment ? in->comment : ""), OD_TEXT("web"), OD_INT(c->now)));
+                                 OD_TEXT(in->comment ? in->comment : ""), OD_TEXT(channel), OD_INT(c->now)));
     if (!rc) {
         rc = step_votes(tx, &s, e);
         od_appr_step v = step_view(c->k, &s);
@@ -1334,12 +1382,16 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
             if (!rc)
                 rc = od_tx_exec(tx, OD_Q_KAPR_ROUND_CLOSE, e,
                                 OD_BINDS(OD_TEXT(od_appr_outcome_key(o)), OD_INT(c->now), OD_INT(round_id)));
+            if (!rc)
+                rc = od_rec_appr_decided(tx, id, s.id, e);
         }
         json_t *data =
             json_pack("{ss sI ss ss}", "step", s.key, "round", (json_int_t)s.round, "decision",
                       od_appr_decision_key((od_appr_decision)dec), "outcome", od_appr_outcome_key(o));
         if (in->on_behalf_of)
             json_object_set_new(data, "on_behalf_of", json_integer(in->on_behalf_of));
+        if (strcmp(channel, "web") != 0)
+            json_object_set_new(data, "channel", json_string(channel));
         char text[400];
         snprintf(text, sizeof text, "审批 %s：%s%s%s (approval %s: %s%s%s)", s.key,
                  od_appr_decision_key((od_appr_decision)dec), in->comment && *in->comment ? " — " : "",
@@ -1353,6 +1405,18 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
     }
     ctx_free(c);
     free(c);
+    return rc;
+}
+
+od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t round_id,
+                      const od_vote_input *in, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_record_vote_in(a, tx, who, id, round_id, in, "web", e);
     rc = od_rec_commit(tx, rc, NULL, e);
     if (rc)
         return rc;
@@ -1415,6 +1479,9 @@ od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, i
                                  OD_TEXT(it->type == OD_CL_EVIDENCE ? json_string_value(value) : ""),
                                  OD_TEXT(note ? note : ""), OD_TEXT(finding ? finding : "")));
         free(vj);
+        /* a failure the person gave no finding for: what the item's on_fail opens */
+        if (!rc && !passed && !(finding && *finding))
+            rc = od_rec_ckl_on_fail(a, tx, &x, t, it, checklist_id, now, e);
         bool complete = false;
         const char *missing = NULL;
         if (!rc)
@@ -1488,8 +1555,8 @@ od_err od_record_edit(od_app *a, const od_principal *who, int64_t id, int64_t ve
         rc = od_error_set(
             e, OD_E_CONFLICT, "version",
             "记录已被他人修改，请刷新后重试 (the record was changed meanwhile; reload and retry)");
-    if (!rc && strcmp(old_priority, c->priority) != 0)
-        rc = retarget(c, e);
+    if (!rc)
+        rc = retarget_if_changed(c, old_priority, e);
     if (!rc) {
         json_t *data = json_pack("{sO}", "fields", fields);
         rc = od_record_timeline_add(tx, id, c->now, who, "update", data, "修改字段 (fields edited)", e);
@@ -1502,5 +1569,41 @@ od_err od_record_edit(od_app *a, const od_principal *who, int64_t id, int64_t ve
     rc = od_rec_commit(tx, rc, NULL, e);
     if (!rc)
         od_app_committed(a, OD_COMMIT_DEADLINES);
+    return rc;
+}
+
+od_err od_rec_wf_fields_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, json_t *fields,
+                           const char *old_priority, od_error *e)
+{
+    act_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    od_err rc = load_ctx(a, tx, who, id, c, e);
+    bool matrix = false;
+    for (size_t i = 0; !rc && i < c->def->n_clocks; i++)
+        matrix = matrix || *c->def->clocks[i].matrix;
+    if (!rc && matrix && json_object_get(fields, "priority"))
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "priority",
+                          "优先级由影响度 × 紧急度计算，不能直接设置 (the priority is computed from impact × "
+                          "urgency; set those)");
+    json_t *sub = json_object();
+    const char *keys[] = {"impact", "urgency"};
+    for (size_t i = 0; i < 2; i++)
+        if (json_object_get(fields, keys[i]))
+            json_object_set(sub, keys[i], json_object_get(fields, keys[i]));
+    if (!rc)
+        rc = apply_fields(c, sub, e);
+    if (!rc) {
+        compute_priority(c);
+        rc = od_tx_exec(tx, OD_Q_KREC_SET_FIELDS, e,
+                        OD_BINDS(OD_TEXT(c->impact), OD_TEXT(c->urgency), OD_TEXT(c->priority),
+                                 OD_INT_NONZERO(c->assignee), OD_TEXT(c->group_key), OD_INT(c->now),
+                                 OD_INT(id)));
+    }
+    if (!rc)
+        rc = retarget_if_changed(c, old_priority, e);
+    json_decref(sub);
+    ctx_free(c);
+    free(c);
     return rc;
 }

@@ -74,4 +74,57 @@ OD_NODISCARD od_err od_rec_notify(od_tx *tx, const od_policy *p, int64_t id, con
                                   const char *what_zh, const char *what_en, int64_t actor, int64_t now,
                                   od_error *e);
 
+/* As od_rec_notify, to exactly `users` (an array of {"id"}) about loaded
+ * record x.  Inside tx. */
+OD_NODISCARD od_err od_rec_notify_to(od_tx *tx, const od_policy *p, const od_rec *x, const char *tpl,
+                                     const char *what_zh, const char *what_en, json_t *users, int64_t now,
+                                     od_error *e);
+
+/* After the generic PATCH wrote record id's columns (of a kind with a
+ * workflow): impact and urgency of `fields` checked as an action checks
+ * them (a priority set directly is 422 where a matrix computes it), the
+ * priority recomputed from the matrix and, when it differs from
+ * old_priority, the running clocks retargeted — the same as od_record_edit.
+ * Inside tx. */
+OD_NODISCARD od_err od_rec_wf_fields_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                        json_t *fields, const char *old_priority, od_error *e);
+
+/* A failed result of item `it` (template t) on checklist_id of record x:
+ * when the item's on_fail names a kind to create, the record it opened
+ * before, or a new one made by that kind's create action as the system
+ * actor and linked to x, becomes the result's finding
+ * (checklist_findings.c).  Inside tx. */
+OD_NODISCARD od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_template *t,
+                                       const od_cl_item *it, int64_t checklist_id, int64_t now, od_error *e);
+
+/* A vote (od_record_vote) inside tx, recorded with its channel ("web",
+ * "link"). */
+OD_NODISCARD od_err od_record_vote_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                      int64_t round_id, const od_vote_input *in, const char *channel,
+                                      od_error *e);
+
+/* ---- approval deadlines and messages (record_approvals.c) ---- */
+
+/* After approval step step_id of record rec opened at now: its due time
+ * (od_appr_times_of on the step's calendar) written on the step, the
+ * reminder and escalation deadlines ("approval:<step id>:remind",
+ * "…:escalate") and the request to the approvers (template
+ * approval.requested; not to the opener, who cannot decide it).  Inside
+ * tx. */
+OD_NODISCARD od_err od_rec_appr_opened(od_tx *tx, const od_policy *p, int64_t rec, int64_t step_id,
+                                       const od_wf_approval_def *d, json_t *approvers, int64_t opener,
+                                       int64_t now, od_error *e);
+/* The step is decided: its pending deadlines are cancelled.  Inside tx. */
+OD_NODISCARD od_err od_rec_appr_decided(od_tx *tx, int64_t rec, int64_t step_id, od_error *e);
+/* Whether a deadline kind is an approval's. */
+bool od_rec_appr_is_deadline(const char *kind);
+/* Fires an approval deadline (claimed by od_record_fire_deadline): while
+ * the step still waits, the reminder to the approvers who have not
+ * answered, or the escalation to escalate_to (default: the chairs and
+ * deputies of the step's committees and the substitutes of the approvers
+ * who have not answered), who in mode any become approvers too.  A
+ * timeline entry either way.  Inside tx. */
+OD_NODISCARD od_err od_rec_appr_fire(const od_policy *p, od_tx *tx, int64_t rec, const char *kind,
+                                     int64_t now, od_error *e);
+
 #endif

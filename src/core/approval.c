@@ -69,17 +69,22 @@ od_appr_outcome od_appr_step_outcome(const od_appr_step *s)
 {
     if (s->n_approvers == 0)
         return OD_APPR_REFUSED;
-    int approved = 0, undecided = 0;
+    int approved = 0, undecided = 0, rejected = 0;
     for (size_t i = 0; i < s->n_approvers; i++) {
         const od_appr_vote *v = latest(s, s->approvers[i]);
         if (!v || v->decision == OD_VOTE_MORE_INFO)
             undecided++;
         else if (v->decision == OD_VOTE_APPROVE)
             approved++;
+        else if (v->decision == OD_VOTE_REJECT)
+            rejected++;
     }
     int req = od_appr_required(&s->rule, s->n_approvers);
     if (approved >= req)
         return OD_APPR_ACCEPTED;
+    /* any: whichever approver answers first decides, a rejection too */
+    if (s->rule.mode == OD_APPR_ANY && rejected > 0)
+        return OD_APPR_REFUSED;
     return approved + undecided >= req ? OD_APPR_WAITING : OD_APPR_REFUSED;
 }
 
@@ -168,4 +173,24 @@ int od_appr_round_for_submit(int current_round, od_appr_outcome current)
     if (current_round <= 0)
         return 1;
     return current == OD_APPR_WAITING ? current_round : current_round + 1;
+}
+
+static int64_t work_add(const od_calendar *cal, int64_t t, int64_t ms)
+{
+    if (t == OD_NO_TIME)
+        return OD_NO_TIME;
+    if (cal)
+        return od_cal_add(cal, t, ms);
+    return ms > OD_NO_TIME - t ? OD_NO_TIME : t + ms;
+}
+
+od_appr_times od_appr_times_of(int64_t opened_at, int64_t due_ms, int64_t remind_after_ms,
+                               int64_t escalate_after_ms, const od_calendar *cal)
+{
+    int64_t due = due_ms > 0 ? due_ms : OD_APPR_DUE_DEFAULT_MS;
+    od_appr_times t = {.due_at = work_add(cal, opened_at, due)};
+    t.remind_at = remind_after_ms > 0 ? work_add(cal, opened_at, remind_after_ms) : t.due_at;
+    t.escalate_at =
+        escalate_after_ms > 0 ? work_add(cal, opened_at, escalate_after_ms) : work_add(cal, t.due_at, due);
+    return t;
 }

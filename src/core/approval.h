@@ -13,6 +13,8 @@
  *   accepted  when a >= r;
  *   waiting   when a + w >= r (still reachable);
  *   refused   otherwise (rejections and abstentions made it unreachable).
+ * Mode any is "the first answer decides": one rejection refuses the step
+ * as one approval accepts it (ServiceNow's "anyone approves or rejects").
  * A step without approvers is refused (nobody can approve it). */
 #ifndef OD_CORE_APPROVAL_H
 #define OD_CORE_APPROVAL_H
@@ -21,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
 #include "util/err.h"
 
 #define OD_APPROVERS_MAX 64
@@ -115,5 +118,22 @@ od_err od_appr_refusal_err(od_appr_refusal r);
  * re-open); refused or accepted → current + 1, the old round's votes kept
  * and no longer counted. */
 int od_appr_round_for_submit(int current_round, od_appr_outcome current);
+
+/* Deadlines of an approval step opened at `opened_at` (modules-spec §1.5,
+ * §M4 "approval step due"), in working time on calendar cal (NULL =
+ * 24×7):
+ *   due_at      opened + due (⚑ 24 h when the policy gives none);
+ *   remind_at   opened + remind_after, or due_at without one: a reminder
+ *               to the approvers who have not answered;
+ *   escalate_at opened + escalate_after, or one more `due` after due_at
+ *               without one (the spec's reminder after 1 business day,
+ *               escalation after 2).
+ * A time the calendar cannot reach is OD_NO_TIME (nothing to schedule). */
+#define OD_APPR_DUE_DEFAULT_MS (24 * 3600 * 1000LL)
+typedef struct od_appr_times {
+    int64_t due_at, remind_at, escalate_at;
+} od_appr_times;
+od_appr_times od_appr_times_of(int64_t opened_at, int64_t due_ms, int64_t remind_after_ms,
+                               int64_t escalate_after_ms, const od_calendar *cal);
 
 #endif

@@ -47,6 +47,10 @@ typedef struct od_cl_item {
     od_cl_type type;
     bool required;
     od_cl_on_fail on_fail;
+    /* on_fail: {create: KIND, link: LINK}: a failure creates a record of
+     * KIND through its workflow's create action, linked <checked record>
+     * LINK <created record>; "" = none */
+    char fail_create[OD_KEY_MAX], fail_link[OD_KEY_MAX];
     char unit[16];
     bool has_min, has_max;
     double min, max;

@@ -506,3 +506,11 @@ size_t od_wf_available(const od_wf_def *def, const od_wf_record *rec, const od_w
     }
     return n;
 }
+
+const od_wf_template *od_wf_template_find(const od_wf_def *d, const char *key)
+{
+    for (size_t i = 0; d && key && i < d->n_templates; i++)
+        if (strcmp(d->templates[i].key, key) == 0)
+            return &d->templates[i];
+    return NULL;
+}

@@ -165,6 +165,15 @@ typedef struct od_wf_clock_def {
     int line;
 } od_wf_clock_def;
 
+/* A notification text of a workflow (`templates:` of the workflow): what
+ * a `notify` effect or a clock threshold tells, zh first. */
+#define OD_WF_TEMPLATES_MAX 24
+typedef struct od_wf_template {
+    char key[OD_KEY_MAX];
+    char text_zh[OD_NAME_MAX], text_en[OD_NAME_MAX];
+    int line;
+} od_wf_template;
+
 typedef struct od_wf_def {
     char kind[OD_KEY_MAX];
     od_wf_state states[OD_WF_STATES_MAX];
@@ -175,6 +184,8 @@ typedef struct od_wf_def {
     size_t n_authorities;
     od_wf_clock_def clocks[OD_WF_CLOCKS_MAX];
     size_t n_clocks;
+    od_wf_template templates[OD_WF_TEMPLATES_MAX];
+    size_t n_templates;
     int line;
 } od_wf_def;
 
@@ -240,6 +251,8 @@ int od_prio_level_parse(const char *s);
 int od_prio_compute(const od_prio_matrix *m, const char *impact, const char *urgency);
 
 int od_wf_state_index(const od_wf_def *d, const char *key);
+/* The workflow's template with this key, NULL if none. */
+const od_wf_template *od_wf_template_find(const od_wf_def *d, const char *key);
 const od_wf_action *od_wf_action_find(const od_wf_def *d, const char *key);
 
 /* ---- the views the app fills ---- */

@@ -12,11 +12,19 @@
  * for them.  Here: the token's shape, the answer (HTML, or JSON when asked
  * for), and a POST with body fields refused (400) before the lookup.
  * Public routes: the token is the credential.  Called by the HTTP thread
- * pool. */
+ * pool.
+ *
+ * The same for deciding an approval from a message (modules-spec §1.5):
+ * GET /approve/<token> shows the record, the step and a form (comment,
+ * approve / reject); POST decides through od_appr_link_use
+ * (app/approval_links.c), from that form (form-urlencoded) or as JSON
+ * {decision, comment}. */
 #include "app/notification.h"
+#include "app/records.h"
 #include "http/handlers.h"
 #include "notify/message.h"
 #include "util/sbuf.h"
+#include "util/utf8.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
@@ -26,12 +34,15 @@
 #define TOKEN_MIN 16
 #define TOKEN_MAX 64
 
-/* The token from "/ack/<token>": [A-Za-z0-9_-]{16,64}, else NULL. */
-static const char *token_of(const od_req *r)
+/* The token from "<prefix><token>": [A-Za-z0-9_-]{16,64}, else NULL. */
+static const char *token_after(const od_req *r, const char *prefix)
 {
-    const char *t = r->path + strlen("/ack/");
+    size_t pl = strlen(prefix);
+    if (strncmp(r->path, prefix, pl) != 0)
+        return NULL;
+    const char *t = r->path + pl;
     size_t n = strlen(t);
-    if (strncmp(r->path, "/ack/", 5) != 0 || n < TOKEN_MIN || n > TOKEN_MAX)
+    if (n < TOKEN_MIN || n > TOKEN_MAX)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         char c = t[i];
@@ -40,6 +51,11 @@ static const char *token_of(const od_req *r)
             return NULL;
     }
     return t;
+}
+
+static const char *token_of(const od_req *r)
+{
+    return token_after(r, "/ack/");
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -215,4 +231,211 @@ od_err od_h_ack_post(od_req *r)
     od_ack_info i;
     rc = od_ack_link_use(r->app, token_of(r), r->who.addr, true, &i, &r->err);
     return rc ? rc : answer(r, &i);
+}
+
+/* ---- deciding an approval from a message --------------------------------- */
+
+static int apl_status(const od_apl_info *i)
+{
+    switch (i->st) {
+    case OD_APL_UNKNOWN:
+        return 404;
+    case OD_APL_EXPIRED:
+        return 410;
+    case OD_APL_USED:
+    case OD_APL_CLOSED:
+        return 409;
+    case OD_APL_REFUSED:
+        return i->status ? i->status : 409;
+    case OD_APL_LIMITED:
+        return 429;
+    default:
+        return 200;
+    }
+}
+
+static const char *apl_key(od_apl_state st)
+{
+    static const char *const k[] = {"ready",   "decided", "already_used", "expired",
+                                    "unknown", "closed",  "refused",      "rate_limited"};
+    return k[st];
+}
+
+static void apl_headline(const od_apl_info *i, char *out, size_t n)
+{
+    char t[OD_MSG_TIME_MAX];
+    switch (i->st) {
+    case OD_APL_READY:
+        snprintf(out, n, "审批：%s Approval: %s", i->step_zh, i->step_en);
+        break;
+    case OD_APL_DONE:
+        snprintf(out, n, "已提交审批意见：%s (decided: %s, %s)", i->decision, i->decision,
+                 od_msg_time(i->at, t));
+        break;
+    case OD_APL_USED:
+        snprintf(out, n, "该链接已使用过（%s）(this link has decided already: %s at %s)", i->decision,
+                 i->decision, od_msg_time(i->at, t));
+        break;
+    case OD_APL_EXPIRED:
+        snprintf(out, n,
+                 "审批链接已过期，请登录系统审批 (this approval link has expired: sign in to decide)");
+        break;
+    case OD_APL_UNKNOWN:
+        snprintf(out, n,
+                 "审批链接无效：请检查链接是否完整 (unknown approval link: check that it is complete)");
+        break;
+    case OD_APL_CLOSED:
+        snprintf(out, n, "没有等待您审批的事项 (nothing waits for your decision on this record)");
+        break;
+    case OD_APL_REFUSED:
+        snprintf(out, n, "未能提交：%s", i->message);
+        break;
+    case OD_APL_LIMITED:
+        snprintf(out, n, "尝试次数过多，请稍后再试 (too many attempts: try again in %d s)", i->retry_after);
+        break;
+    }
+}
+
+static od_err apl_answer(od_req *r, const od_apl_info *i)
+{
+    char head[700];
+    apl_headline(i, head, sizeof head);
+    r->status = apl_status(i);
+    snprintf(r->extra_header[0], sizeof r->extra_header[0], "Cache-Control: no-store");
+    if (i->st == OD_APL_LIMITED)
+        snprintf(r->extra_header[1], sizeof r->extra_header[1], "Retry-After: %d", i->retry_after);
+    if (wants_json(r) || r->json) { /* asked for, or a JSON request */
+        json_t *o = json_pack("{ss ss}", "status", apl_key(i->st), "message", head);
+        if (i->number[0] && i->st != OD_APL_UNKNOWN) {
+            json_object_set_new(o, "record", json_string(i->number));
+            json_object_set_new(o, "username", json_string(i->username));
+        }
+        if (r->status >= 400) { /* the API's error shape too */
+            static const struct {
+                int status;
+                const char *code;
+            } codes[] = {{403, "forbidden"}, {404, "not_found"},     {409, "conflict"},
+                         {410, "gone"},      {422, "unprocessable"}, {429, "rate_limited"}};
+            const char *code = "conflict";
+            for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+                if (codes[k].status == r->status)
+                    code = codes[k].code;
+            json_object_set_new(o, "error", json_pack("{ss ss sn}", "code", code, "message", head, "field"));
+        }
+        if (i->step[0])
+            json_object_set_new(o, "step", json_string(i->step));
+        if (i->decision[0])
+            json_object_set_new(o, "decision", json_string(i->decision));
+        if (i->at) {
+            char t[OD_TIME_STR_MAX];
+            json_object_set_new(o, "decided_at", json_string(od_time_format(i->at, t)));
+        }
+        int st = r->status;
+        od_err rc = od_reply(r, st, o);
+        r->status = st;
+        return rc;
+    }
+    od_sbuf b = {0};
+    od_sbuf_puts(
+        &b, "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<meta name=\"robots\" content=\"noindex\"><title>opsdesk 审批 Approval</title>"
+            "<style>body{font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em;line-height:1.5}"
+            "button{font-size:1.2em;padding:.5em "
+            "1.5em;margin-right:1em}textarea{width:100%}</style></head><body>\n"
+            "<h1 id=\"state\" data-state=\"");
+    od_sbuf_puts(&b, apl_key(i->st));
+    od_sbuf_puts(&b, "\">");
+    html_escape(&b, head);
+    od_sbuf_puts(&b, "</h1>\n");
+    if (i->number[0] && i->st != OD_APL_UNKNOWN) {
+        od_sbuf_puts(&b, "<p>记录 Record: <b>");
+        html_escape(&b, i->number);
+        od_sbuf_puts(&b, "</b> ");
+        html_escape(&b, i->title);
+        od_sbuf_puts(&b, "<br>审批人 Approver: ");
+        html_escape(&b, i->username);
+        od_sbuf_puts(&b, "</p>\n");
+    }
+    if (i->st == OD_APL_READY || i->st == OD_APL_REFUSED)
+        /* same-origin POST to this very URL; only a click decides */
+        od_sbuf_puts(&b, "<form id=\"decide\" method=\"post\" action=\"\">"
+                         "<p><label>意见 Comment（驳回时必填 required to reject）<br>"
+                         "<textarea name=\"comment\" rows=\"4\" maxlength=\"2000\"></textarea></label></p>"
+                         "<button type=\"submit\" name=\"decision\" value=\"approve\">同意 Approve</button>"
+                         "<button type=\"submit\" name=\"decision\" value=\"reject\">驳回 Reject</button>"
+                         "</form>\n<p>此链接只能使用一次。This link decides once.</p>\n");
+    od_sbuf_puts(&b, "</body></html>\n");
+    if (b.oom) {
+        free(b.p);
+        return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
+    }
+    r->raw = b.p;
+    r->raw_len = b.n;
+    r->content_type = "text/html; charset=utf-8";
+    return OD_OK;
+}
+
+od_err od_h_approve_page(od_req *r)
+{
+    od_apl_info i;
+    od_err rc = od_appr_link_use(r->app, token_after(r, "/approve/"), r->who.addr, NULL, NULL, &i, &r->err);
+    return rc ? rc : apl_answer(r, &i);
+}
+
+/* One field of a form-urlencoded body, decoded into out (n bytes); false
+ * when absent. */
+static bool form_field(const char *body, size_t len, const char *name, char *out, size_t n)
+{
+    size_t nl = strlen(name);
+    const char *p = body, *end = body + len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        if ((size_t)(stop - p) > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+            size_t vl = (size_t)(stop - p) - nl - 1;
+            if (vl >= n)
+                vl = n - 1;
+            memcpy(out, p + nl + 1, vl);
+            out[vl] = 0;
+            for (char *c = out; *c; c++)
+                if (*c == '+')
+                    *c = ' ';
+            MHD_http_unescape(out);
+            return true;
+        }
+        p = stop + 1;
+    }
+    return false;
+}
+
+static const od_field approve_fields[] = {
+    {"decision", OD_JT_STRING, true, 16}, {"comment", OD_JT_TEXT, false, 2000}, {0}};
+
+/* POST: {decision, comment} as JSON, or the page's form. */
+od_err od_h_approve_post(od_req *r)
+{
+    char decision[16] = "", comment[8192] = "";
+    if (r->json) {
+        od_err frc = od_req_fields(r, approve_fields);
+        if (frc)
+            return frc;
+        const char *d = od_req_str(r, "decision");
+        const char *c = od_req_str(r, "comment");
+        snprintf(decision, sizeof decision, "%s", d ? d : "");
+        snprintf(comment, sizeof comment, "%s", c ? c : "");
+    } else if (r->body_len) {
+        form_field(r->body, r->body_len, "decision", decision, sizeof decision);
+        form_field(r->body, r->body_len, "comment", comment, sizeof comment);
+    }
+    if (strcmp(decision, "approve") != 0 && strcmp(decision, "reject") != 0)
+        return od_error_set(&r->err, OD_E_INVALID, "decision",
+                            "decision 须为 approve 或 reject (decision must be approve or reject)");
+    if (!od_utf8_valid(comment, strlen(comment)))
+        return od_error_set(&r->err, OD_E_INVALID, "comment",
+                            "意见不是有效的 UTF-8 (comment is not valid UTF-8)");
+    od_apl_info i;
+    od_err rc =
+        od_appr_link_use(r->app, token_after(r, "/approve/"), r->who.addr, decision, comment, &i, &r->err);
+    return rc ? rc : apl_answer(r, &i);
 }

@@ -4,6 +4,7 @@
  * Shape checks here; rules in app/records.h and app/problems.h. */
 #include "app/problems.h"
 #include "http/handlers.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,13 @@ od_err od_h_problem_list(od_req *r)
     if (!rc)
         rc = od_query_int_parse("assignee_id", od_req_query(r, "assignee_id"), 0, 0, INT64_MAX, &assignee,
                                 &r->err);
+    const char *text = od_req_query(r, "q");
+    if (!rc && text && (strlen(text) > 200 || !od_utf8_valid(text, strlen(text))))
+        rc = od_error_set(&r->err, OD_E_INVALID, "q",
+                          "q 须为不超过 200 字节的文本 (q must be text of at most 200 bytes)");
+    if (!rc && text && *text && offset)
+        rc = od_error_set(&r->err, OD_E_INVALID, "offset",
+                          "搜索只返回第一页 (a search answers its first page only: no offset)");
     if (rc)
         return rc;
     od_record_query q = {.state = od_req_query(r, "state"),
@@ -88,7 +96,8 @@ od_err od_h_problem_list(od_req *r)
                          .priority = od_req_query(r, "priority"),
                          .assignee_id = assignee,
                          .limit = limit,
-                         .offset = offset};
+                         .offset = offset,
+                         .q = text};
     json_t *out = NULL;
     rc = od_problem_list(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);

@@ -25,7 +25,7 @@
 OD_HANDLER_LIST(H)
 H(dashboard) /* the wall-screen summary (h_dashboard.c) */
 /* notification: acknowledgement links (h_ack.c), the directory and notify test (h_notify.c) */
-H(ack_page) H(ack_post)
+H(ack_page) H(ack_post) H(approve_page) H(approve_post)
 H(user_notify_get) H(user_notify_put) H(me_notify_get) H(me_notify_put)
 H(notify_test) H(notify_test_get)
 /* the workflow kernel's records and committees (h_records.c) */

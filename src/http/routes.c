@@ -86,6 +86,9 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/notify/test", P(CONFIG_WRITE), od_h_notify_test, "send a test message over a channel"},
     {"GET", "/api/v1/notify/test/{id}", P(CONFIG_WRITE), od_h_notify_test_get,
      "a test message and its attempts"},
+    {"GET", "/approve/{token}", P(PUBLIC), od_h_approve_page,
+     "approval page of a decide link (does not decide)"},
+    {"POST", "/approve/{token}", P(PUBLIC), od_h_approve_post, "decide an approval through a link"},
     {"GET", "/api/v1/dashboard", P(INCIDENT_READ), od_h_dashboard, "wall-screen summary (态势总览)"},
     /* event management (R-EVT-1…4) */
     {"POST", "/api/v1/events", P(INGEST), od_h_ingest_events, "ingest events (own format; API key)"},

@@ -376,6 +376,17 @@ static void access_log(od_server *s, req_state *st, size_t bytes)
     od_log_kv(quiet ? OD_LOG_DEBUG : OD_LOG_INFO, "access", kv);
 }
 
+/* "application/x-www-form-urlencoded", parameters allowed. */
+static bool form_content_type(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    static const char want[] = "application/x-www-form-urlencoded";
+    while (h && (*h == ' ' || *h == '\t'))
+        h++;
+    return h && strncasecmp(h, want, sizeof want - 1) == 0 &&
+           (h[sizeof want - 1] == 0 || h[sizeof want - 1] == ';' || h[sizeof want - 1] == ' ');
+}
+
 /* A request body on an API route must be declared JSON: "application/json",
  * parameters (charset) allowed.  A cross-site <form enctype="text/plain">
  * cannot send that type, which closes login CSRF by form. */
@@ -602,7 +613,9 @@ static void dispatch(od_server *s, req_state *st)
                      "application/json)");
         return;
     }
-    if (r->body_len > 0) {
+    /* the decide-link page posts an HTML form (h_ack.c parses it) */
+    bool form = strncmp(r->path, "/approve/", 9) == 0 && form_content_type(r->conn);
+    if (r->body_len > 0 && !form) {
         json_error_t je;
         r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
         if (!r->json) {
@@ -670,7 +683,9 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     } else {
         /* a link token in the path (/ack/...) is not kept by caches */
         MHD_add_response_header(resp, "Cache-Control",
-                                strncmp(r->path, "/ack/", 5) == 0 ? "no-store" : "no-cache");
+                                strncmp(r->path, "/ack/", 5) == 0 || strncmp(r->path, "/approve/", 9) == 0
+                                    ? "no-store"
+                                    : "no-cache");
         if (r->static_file) /* names are not hashed: kept, but revalidated (ETag) */
             MHD_add_response_header(resp, "Vary", "Accept-Encoding");
         MHD_add_response_header(resp, "Content-Security-Policy",

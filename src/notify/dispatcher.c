@@ -80,7 +80,7 @@ static const table TABLES[2] = {{false}, {true}};
 /* A claimed row, from tx 1 to tx 2. */
 typedef struct job {
     const table *t;
-    int64_t id, incident_id;
+    int64_t id, incident_id, record_id;
     int attempts; /* after the claim */
     od_channel *ch;
     od_channel *own; /* a personal bot built for this row (freed with the job) */
@@ -335,14 +335,20 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
 /* R-NOT-4: when the row is an alarm to a recipient with something to
  * acknowledge (and its body has the template's link line), a new link for
  * this send: 128 random bits (libsodium), base64url; only the SHA-256 of the
- * token is stored, with the incident, the user and the expiry.  Inside tx 1. */
+ * token is stored, with the incident, the user and the expiry.  The same for
+ * a record's message while the record has an approval step waiting
+ * (modules-spec §1.5, decide from a message): /approve/<token>, and the
+ * approvals use case checks, when used, that the recipient may decide.
+ * Inside tx 1. */
 static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_error *e)
 {
-    if (j->t->bot || !j->recipient_id || !j->incident_id || !strstr(j->body, OD_ACK_MARK))
+    bool inc = j->incident_id != 0;
+    if (j->t->bot || !j->recipient_id || (!inc && !j->record_id) || !strstr(j->body, OD_ACK_MARK))
         return OD_OK;
     int64_t need = 0;
-    od_err rc = od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL,
-                             OD_BINDS(OD_INT(j->incident_id), OD_INT(j->recipient_id)));
+    od_err rc = inc ? od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL,
+                                   OD_BINDS(OD_INT(j->incident_id), OD_INT(j->recipient_id)))
+                    : od_tx_scalar(tx, OD_Q_APL_NEEDED, &need, NULL, OD_BINDS(OD_INT(j->record_id)));
     if (rc == OD_E_NOT_FOUND || !need)
         return OD_OK;
     if (rc)
@@ -351,11 +357,16 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
     if (!od_secret_new(token, sizeof token, "", OD_ACK_TOKEN_BYTES))
         return od_error_set(e, OD_E_INTERNAL, NULL, "libsodium");
     od_secret_hash(token, hex);
-    rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e,
-                    OD_BINDS(OD_TEXT(hex), OD_INT(j->incident_id), OD_INT(j->recipient_id),
-                             OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now),
-                             OD_INT(now + od_notify_ack_ttl_ms(d->policy))));
-    if (!rc && asprintf(&j->link, "%s/ack/%s", d->public_url, token) < 0) {
+    int64_t until = now + od_notify_ack_ttl_ms(d->policy);
+    if (inc)
+        rc = od_tx_exec(tx, OD_Q_NTF_ACK_INSERT, e,
+                        OD_BINDS(OD_TEXT(hex), OD_INT(j->incident_id), OD_INT(j->recipient_id),
+                                 OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now), OD_INT(until)));
+    else
+        rc = od_tx_exec(tx, OD_Q_APL_INSERT, e,
+                        OD_BINDS(OD_TEXT(hex), OD_INT(j->record_id), OD_INT(j->recipient_id),
+                                 OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now), OD_INT(until)));
+    if (!rc && asprintf(&j->link, "%s/%s/%s", d->public_url, inc ? "ack" : "approve", token) < 0) {
         j->link = NULL;
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
@@ -493,6 +504,7 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
             j->attempts = (int)od_rows_int(r, 5);
             j->incident_id = od_rows_null(r, 6) ? 0 : od_rows_int(r, 6);
             j->recipient_id = od_rows_null(r, 7) ? 0 : od_rows_int(r, 7);
+            j->record_id = od_rows_null(r, 8) ? 0 : od_rows_int(r, 8);
             j->claim_mono = mono;
             j->lease_until = db_now + OD_CLAIM_LEASE_MS;
             n++;

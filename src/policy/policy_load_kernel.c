@@ -7,6 +7,7 @@
  * committee, guard, effect, approval step, checklist, clock, calendar and
  * matrix named exists; a matrix has all 9 cells.  Schema:
  * docs/internals/kernel.md and docs/policy.md. */
+#include "core/record_kind.h"
 #include "core/wf.h"
 #include "policy/policy_load_int.h"
 
@@ -596,7 +597,33 @@ static void load_item(ctx *c, od_cl_item *it, const node *v, const char *path)
         od_pl_sub(p, path, "required");
         od_pl_get_bool(c, f.val[4], p, &it->required);
     }
-    if (f.val[5]) {
+    if (f.val[5] && f.val[5]->kind == N_MAP) {
+        /* {create: KIND, link: LINK}: a record made through KIND's create action */
+        od_pl_sub(p, path, "on_fail");
+        fields of = {.what = "on_fail", .names = {"create", "link"}, .n = 2};
+        if (od_pl_map_fields(c, f.val[5], p, &of)) {
+            od_pl_require_all(c, f.val[5], p, &of);
+            char q[PATH_MAX_LEN];
+            if (of.val[0]) {
+                od_pl_sub(q, p, "create");
+                get_fixed(c, of.val[0], q, it->fail_create, sizeof it->fail_create);
+                if (it->fail_create[0] && od_rkind_parse(it->fail_create) < 0)
+                    od_pl_diag(c, of.val[0]->line, of.val[0]->col,
+                               "%s: 未知记录类型 '%s' (unknown record kind '%s')", q, it->fail_create,
+                               it->fail_create);
+            }
+            if (of.val[1]) {
+                od_pl_sub(q, p, "link");
+                get_fixed(c, of.val[1], q, it->fail_link, sizeof it->fail_link);
+                if (it->fail_link[0] && od_rlink_parse(it->fail_link) < 0)
+                    od_pl_diag(c, of.val[1]->line, of.val[1]->col,
+                               "%s: 未知关联类型 '%s' (unknown link kind '%s')", q, it->fail_link,
+                               it->fail_link);
+            }
+            int t = od_cl_on_fail_parse(it->fail_create);
+            it->on_fail = t > 0 ? (od_cl_on_fail)t : OD_CL_FAIL_NONE;
+        }
+    } else if (f.val[5]) {
         od_pl_sub(p, path, "on_fail");
         int t =
             od_pl_get_enum(c, f.val[5], p, "on_fail", od_cl_on_fail_parse, on_fail_key_i, OD_CL_FAIL__COUNT);
@@ -969,7 +996,7 @@ static void load_workflow(ctx *c, od_wf_def *d, const node *kn, const node *v, c
 {
     od_pl_copy_fixed(d->kind, sizeof d->kind, kn->str);
     d->line = kn->line;
-    fields f = {.what = "key", .names = {"states", "actions", "authorities"}, .n = 3};
+    fields f = {.what = "key", .names = {"states", "actions", "authorities", "templates"}, .n = 4};
     if (!od_pl_map_fields(c, v, path, &f))
         return;
     if (!od_pl_require_all(
@@ -1025,6 +1052,33 @@ static void load_workflow(ctx *c, od_wf_def *d, const node *kn, const node *v, c
                 od_wf_authority *au = &d->authorities[d->n_authorities++];
                 od_pl_copy_fixed(au->key, sizeof au->key, ak->str);
                 load_who_list(c, f.val[2]->kids[i + 1], q, au->who, &au->n_who);
+            }
+    }
+    if (f.val[3]) {
+        /* templates: {KEY: {zh, en}}: what a notify effect or threshold tells */
+        od_pl_sub(p, path, "templates");
+        if (od_pl_want(c, f.val[3], N_MAP, p))
+            FOR_MAP(f.val[3], i)
+            {
+                const node *tk = f.val[3]->kids[i];
+                char q[PATH_MAX_LEN];
+                od_pl_sub(q, p, tk->kind == N_SCALAR ? tk->str : "?");
+                if (tk->kind != N_SCALAR || !tk->str || !tk->str[0])
+                    continue;
+                if (d->n_templates >= OD_WF_TEMPLATES_MAX) {
+                    od_pl_diag(c, tk->line, tk->col, "%s: 模板超过 %d 个 (more than %d templates)", q,
+                               OD_WF_TEMPLATES_MAX, OD_WF_TEMPLATES_MAX);
+                    break;
+                }
+                od_wf_template *t = &d->templates[d->n_templates];
+                od_pl_copy_fixed(t->key, sizeof t->key, tk->str);
+                t->line = tk->line;
+                fields ft = {.what = "key", .names = {"zh", "en"}, .n = 2};
+                if (!od_pl_map_fields(c, f.val[3]->kids[i + 1], q, &ft))
+                    continue;
+                od_pl_require_all(c, tk, q, &ft);
+                names(c, &ft, 0, 1, q, t->text_zh, t->text_en);
+                d->n_templates++;
             }
     }
     od_pl_sub(p, path, "actions");
@@ -1280,9 +1334,38 @@ static bool has_authority(const od_wf_def *d, const char *key)
  * came from the embedded default (checked after the merge). */
 #define AT(l) (dflt ? 0 : (l))
 
+/* A workflow that declares templates declares every key its notify
+ * effects and clock thresholds name. */
+static void check_templates(ctx *c, const od_wf_def *d, const char *pre, bool dflt)
+{
+    if (!d->n_templates)
+        return;
+    for (size_t i = 0; i < d->n_actions; i++)
+        for (size_t j = 0; j < d->actions[i].n_effects; j++) {
+            const od_wf_effect *fx = &d->actions[i].effects[j];
+            if (fx->kind == OD_FX_NOTIFY && !od_wf_template_find(d, fx->a))
+                od_pl_diag(
+                    c, AT(fx->line), 0,
+                    "%sworkflows.%s.actions.%s: 通知模板 '%s' 未在 templates 中声明 (notify template '%s' "
+                    "is not declared under templates)",
+                    pre, d->kind, d->actions[i].key, fx->a, fx->a);
+        }
+    for (size_t i = 0; i < d->n_clocks; i++)
+        for (size_t t = 0; t < d->clocks[i].n_thresholds; t++) {
+            const char *key = d->clocks[i].on_threshold[t];
+            if (*key && !od_wf_template_find(d, key))
+                od_pl_diag(
+                    c, AT(d->clocks[i].line), 0,
+                    "%sclocks.%s.%s: 通知模板 '%s' 未在 templates 中声明 (template '%s' is not declared "
+                    "under the workflow's templates)",
+                    pre, d->kind, d->clocks[i].name, key, key);
+        }
+}
+
 static void check_workflow(ctx *c, const od_kernel *k, const od_wf_def *d, bool dflt)
 {
     const char *pre = dflt ? "默认策略 (default policy): " : "";
+    check_templates(c, d, pre, dflt);
     bool reach[OD_WF_STATES_MAX] = {false};
     bool any_create = false;
     for (size_t i = 0; i < d->n_actions; i++) {
@@ -1368,6 +1451,16 @@ static void check_kernel(ctx *c, const od_kernel *k, bool dflt)
 {
     for (size_t i = 0; i < k->n_workflows; i++)
         check_workflow(c, k, k->workflows[i], dflt);
+    for (size_t i = 0; i < k->n_checklists; i++)
+        for (size_t j = 0; j < k->checklists[i].n_items; j++) {
+            const char *kind = k->checklists[i].items[j].fail_create;
+            if (kind[0] && !od_kernel_workflow(k, kind))
+                od_pl_diag(
+                    c, AT(k->checklists[i].line), 0,
+                    "checklists.%s.%s.on_fail.create: '%s' 类记录没有工作流 (records of kind '%s' have no "
+                    "workflow to create them)",
+                    k->checklists[i].key, k->checklists[i].items[j].key, kind, kind);
+        }
     for (size_t i = 0; i < k->n_approvals; i++)
         if (k->approvals[i].due_calendar[0] && !od_kernel_calendar(k, k->approvals[i].due_calendar))
             od_pl_diag(c, AT(k->approvals[i].line), 0, "approvals.%s: 未知日历 '%s' (unknown calendar '%s')",

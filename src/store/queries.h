@@ -26,6 +26,9 @@
 #include "store/queries_contacts.h"
 #include "store/queries_delivery_log.h"
 #include "store/queries_ci_retire.h"
+#include "store/queries_approvals.h"
+#include "store/queries_checklists.h"
+#include "store/queries_assignable.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -48,6 +51,9 @@
     OD_QUERY_LIST_CONTACTS(X)                                                                                \
     OD_QUERY_LIST_DELIVERY_LOG(X)                                                                            \
     OD_QUERY_LIST_CI_RETIRE(X)                                                                               \
+    OD_QUERY_LIST_APPROVALS(X)                                                                               \
+    OD_QUERY_LIST_CHECKLISTS(X)                                                                              \
+    OD_QUERY_LIST_ASSIGNABLE(X)                                                                              \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -15,10 +15,10 @@
                       "ON CONFLICT(cause, channel_name) DO NOTHING")                                         \
     /* claiming due rows */                                                                                  \
     X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, "                         \
-               "recipient_id FROM outbox "                                                                   \
+               "recipient_id, record_id FROM outbox "                                                        \
                "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "             \
                "LIMIT ?")                                                                                    \
-    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL "                \
+    X(DSP_BOT_DUE, "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL, NULL "          \
                    "FROM bot_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY "             \
                    "next_attempt_at, id LIMIT ?")                                                            \
     /* a claim names the claiming node and its lease (by the database clock) */                              \

@@ -37,11 +37,12 @@
     X(DL_NEXT_DUE,                                                                                           \
       "SELECT id, incident_id, kind, recipient_id, due_at, fire_at FROM deadlines WHERE fire_at "            \
       "IS NOT NULL AND fire_at <= ? ORDER BY fire_at, id LIMIT 1 FOR UPDATE SKIP LOCKED")                    \
-    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, recipient_id FROM "       \
+    X(DSP_DUE, "SELECT id, channel, address, subject, body, attempts, incident_id, recipient_id, "           \
+               "record_id FROM "                                                                             \
                "outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "      \
                "LIMIT ? FOR UPDATE SKIP LOCKED")                                                             \
     X(DSP_BOT_DUE,                                                                                           \
-      "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL FROM bot_outbox "             \
+      "SELECT id, channel_name, '', subject, body, attempts, incident_id, NULL, NULL FROM bot_outbox "       \
       "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? "              \
       "FOR UPDATE SKIP LOCKED")                                                                              \
     X(DSP_STALE_OWN,                                                                                         \

@@ -157,6 +157,9 @@ SAMPLES = {
     # empty body (never sent: it would acknowledge), so every case is a body
     # that no browser form of ours sends.
     "POST /ack/{token}": dict(user=None, token=lambda t: t.ack_token, body=lambda t: {}),
+    # a decide link (docs/problems.md): an unknown token, so every variant is a 4xx writing nothing
+    "POST /approve/{token}": dict(user=None, token=lambda t: "A" * 22,
+                                  body=lambda t: {"decision": "approve", "comment": "同意"}),
     # the directory (R-NOT-1/R-NOT-7): an administrator sets another person's
     # channels and language; a personal bot only its owner (R-SEC-SYS-2, below)
     "PUT /api/v1/users/{id}/notify": dict(user="sysadmin", ids=lambda t: [t.uid["quiet"]], body=lambda t: {
@@ -213,14 +216,15 @@ SAMPLES = {
                                   read=lambda t, r: "/api/v1/api-keys?limit=500"),
     "POST /api/v1/api-keys/{id}/revoke": dict(user="sysadmin", ids=lambda t: [t.key_victim], body=lambda t: {}),
     # the workflow kernel's records (docs/internals/records.md) and committees
-    "POST /api/v1/records": dict(user="eng", body=lambda t: {
-        "kind": "problem", "title": "坏输入问题 %d" % unique(), "impact": "high", "urgency": "low", "priority": "P2",
-        "tier": "line2", "group_key": "dba", "department": "运行部", "assignee_id": t.uid["eng"],
+    # a problem is created by its workflow's create action (who: the problem roles; priority computed)
+    "POST /api/v1/records": dict(user="pm", body=lambda t: {
+        "kind": "problem", "title": "坏输入问题 %d" % unique(), "impact": "high", "urgency": "low",
+        "tier": "line2", "group_key": "dba", "department": "运行部", "assignee_id": t.uid["pm"],
         "requester_id": t.uid["lead"], "drill": False}, read=lambda t, r: "/api/v1/records/%d" % r["id"]),
     # the version the record has now: a stale one is 409 by design
     "PATCH /api/v1/records/{id}": dict(user="eng", ids=lambda t: [t.rec], body=lambda t: {
         "version": t.srv.get("/api/v1/records/%d" % t.rec, token=t.tok["eng"]).json["version"], "title": "改",
-        "impact": "low", "urgency": "high", "priority": "P1", "tier": "line1", "group_key": "net",
+        "impact": "low", "urgency": "high", "tier": "line1", "group_key": "net",
         "department": "运行部", "assignee_id": t.uid["lead"], "requester_id": None},
         read=lambda t, r: "/api/v1/records/%d" % t.rec),
     "POST /api/v1/records/{id}/timeline": dict(user="eng", ids=lambda t: [t.rec_note], body=lambda t: {
@@ -466,7 +470,7 @@ class BadInput(harness.ServerTest):
         assert r.status == 201, r
         cls.contact = r.json["id"]
         for name in ("rec", "rec_note", "rec_link"):
-            r = s.post("/api/v1/records", {"kind": "problem", "title": "坏输入 " + name}, token=cls.tok["eng"])
+            r = s.post("/api/v1/records", {"kind": "problem", "title": "坏输入 " + name}, token=cls.tok["pm"])
             assert r.status == 201, r
             setattr(cls, name, r.json["id"])
         r = s.post("/api/v1/committees", {"key": "bi_cab", "name_zh": "变更咨询委员会", "name_en": "CAB",

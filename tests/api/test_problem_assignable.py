@@ -2,7 +2,9 @@
 problem page's assignee picker (R-PRB-1; docs/problems.md): the enabled
 accounts holding problem_solver or problem_manager, by id, for anyone who may
 read the problem (an ops engineer cannot list accounts); 404 for a missing
-record or one that is not a problem; 401 without a session."""
+record or one that is not a problem; 401 without a session.  Narrowed by
+department scope: a scoped account is offered only for problems of a
+department its scopes cover; an unscoped one for every problem."""
 import harness
 
 
@@ -19,6 +21,23 @@ class Assignable(harness.ServerTest):
         except Exception:
             cls.tearDownClass()
             raise
+
+    def test_narrowed_by_department_scope(self):
+        s = self.srv
+        net_id, _ = s.make_user("netsolver", ["problem_solver"], department="网络部", scopes=["网络部"])
+        both_id, _ = s.make_user("bothsolver", ["problem_solver"], department="网络部", scopes=["网络部", "运行部"])
+        got = {}
+        for dept in ("运行部", "网络部"):
+            r = s.post("/api/v1/problems", {"title": "范围 " + dept, "department": dept}, token=self.pm)
+            self.assertStatus(r, 201)
+            self.assertEqual(r.json["department"], dept)
+            r = s.get("/api/v1/problems/%d/assignable" % r.json["id"], token=self.pm)
+            self.assertStatus(r, 200)
+            got[dept] = [u["id"] for u in r.json["items"] if u["id"] in (net_id, both_id, self.pm_id)]
+        self.assertEqual(got["运行部"], [self.pm_id, both_id])
+        self.assertEqual(got["网络部"], [self.pm_id, net_id, both_id])
+        for uid in (net_id, both_id):  # the other test counts the unscoped holders only
+            self.assertStatus(s.post("/api/v1/users/%d/disable" % uid, {}, token=s.admin("sysadmin")), 200)
 
     def test_lists_problem_roles_only_enabled(self):
         r = self.srv.post("/api/v1/users/%d/disable" % self.gone_id, {}, token=self.srv.admin("sysadmin"))

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 import harness
 
@@ -142,6 +143,91 @@ class Problems(harness.ServerTest):
         self.assertStatus(r, 200)
         self.assertEqual(r.json["priority"], "P1")
         self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 1 * HOUR)
+
+    def test_generic_patch_retargets_like_the_problem_route(self):
+        # PATCH /api/v1/records/{id}: impact and urgency drive the priority and the clock too
+        p = self.create(impact="low", urgency="low", category="db")
+        r = self.srv.request("PATCH", "/api/v1/records/%d" % p["id"],
+                             {"version": p["version"], "impact": "high", "urgency": "high"}, token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["priority"], "P1")
+        self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 1 * HOUR)
+        g = self.get(p["id"])
+        # back down: P4's 48 h; a bad level and a priority set directly are 422, nothing changed
+        r = self.srv.request("PATCH", "/api/v1/records/%d" % p["id"],
+                             {"version": g["version"], "impact": "medium"}, token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["priority"], "P2")
+        self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 8 * HOUR)
+        g = self.get(p["id"])
+        for body in ({"impact": "huge"}, {"priority": "P5"}):
+            body["version"] = g["version"]
+            r = self.srv.request("PATCH", "/api/v1/records/%d" % p["id"], body, token=self.pm)
+            self.assertStatus(r, 422)
+        g2 = self.get(p["id"])
+        self.assertEqual((g2["version"], g2["priority"], g2["impact"]), (g["version"], "P2", "medium"))
+        self.assertEqual(self.clocks(p["id"])[0]["target_ms"], 8 * HOUR)
+
+    def test_generic_create_goes_through_the_create_action(self):
+        # POST /api/v1/records {kind: problem}: the same path as POST /api/v1/problems
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "x"}, token=self.eng)
+        self.assertStatus(r, 403)
+        self.assertIn("problem_manager", r.json["error"]["message"])
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "x", "impact": "huge"}, token=self.pm)
+        self.assertStatus(r, 422)
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "x", "priority": "P1"}, token=self.pm)
+        self.assertStatus(r, 422)
+        r = self.srv.post("/api/v1/records", {"kind": "problem", "title": "缓存击穿", "impact": "medium",
+                                              "urgency": "high"}, token=self.pm)
+        self.assertStatus(r, 201)
+        self.assertEqual((r.json["state"], r.json["priority"]), ("new", "P2"))
+        p = self.get(r.json["id"])
+        self.assertEqual(p["problem"]["recorded_by"], self.pm_id)
+        ck = self.clocks(p["id"])
+        self.assertEqual([(c["name"], c["state"], c["target_ms"]) for c in ck], [("resolve", "running", 8 * HOUR)])
+
+    def test_notification_texts_from_the_workflow_templates(self):
+        # workflows.problem.templates: what each notify effect tells, zh first
+        p = self.create(impact="low", urgency="low", category="db")
+        sent = [t for t in self.timeline(p["id"], "notify") if t["data"]["template"] == "problem.created"]
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent[0]["text"], "通知：新问题已登记，请问题经理接受 (notification: New problem recorded; "
+                                          "awaiting the problem manager)")
+        # a workflow with templates must declare every key it notifies with
+        with open(os.path.join(harness.ROOT, "policy", "default.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        bad = "\n".join(l for l in text.split("\n") if not l.strip().startswith("problem.closed:"))
+        fd, path = tempfile.mkstemp(suffix=".yaml", prefix="opsdesk-policy-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(bad)
+            out = subprocess.run([harness.BIN, "policy", "check", path], capture_output=True, text=True, timeout=60)
+        finally:
+            os.unlink(path)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("problem.closed", out.stdout + out.stderr)
+
+    def test_search_by_number_or_title(self):
+        # GET /api/v1/problems?q=: the known-error form's problem picker
+        made = []
+        for title in ("磁带库机械臂卡死_搜索", "磁带库电源故障_搜索"):
+            r = self.srv.post("/api/v1/problems", {"title": title}, token=self.pm)
+            self.assertStatus(r, 201)
+            made.append(r.json)
+        a, b = made
+        r = self.srv.get("/api/v1/problems?q=%s&limit=10" % urllib.parse.quote("磁带库"), token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual([x["id"] for x in r.json["items"]], [b["id"], a["id"]])
+        self.assertEqual(r.json["total"], 2)
+        r = self.srv.get("/api/v1/problems?q=%s" % urllib.parse.quote(a["number"]), token=self.pm)
+        self.assertEqual([x["id"] for x in r.json["items"]], [a["id"]])
+        # LIKE's wildcards are text: "_" finds only titles that hold it
+        r = self.srv.get("/api/v1/problems?q=%s" % urllib.parse.quote("卡死_搜"), token=self.pm)
+        self.assertEqual([x["id"] for x in r.json["items"]], [a["id"]])
+        r = self.srv.get("/api/v1/problems?q=%25%25%25", token=self.pm)
+        self.assertEqual(r.json["items"], [])
+        self.assertStatus(self.srv.get("/api/v1/problems?q=x&offset=5", token=self.pm), 400)
+        self.assertStatus(self.srv.get("/api/v1/problems?q=" + "x" * 201, token=self.pm), 400)
 
     # ---- every state with right and wrong actors ----
     def test_lifecycle_right_and_wrong_actors(self):

@@ -7,6 +7,7 @@
  * second vote — allowed again after more_info —, a decided step, a stale
  * round); and rounds after a rejection keeping the old votes. */
 #include "core/approval.h"
+#include "cal_fixture.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,15 +62,22 @@ static void test_outcomes(void **state)
         const char *votes;
         od_appr_outcome want;
     } rows[] = {
-        /* any: one approval accepts; waiting while someone may still approve */
+        /* any: the first answer decides — one approval accepts, one rejection
+         * refuses; abstentions and more_info leave it waiting while someone
+         * may still answer */
         {OD_APPR_ANY, 0, "---", W},
         {OD_APPR_ANY, 0, "A--", ACC},
-        {OD_APPR_ANY, 0, "R--", W},
-        {OD_APPR_ANY, 0, "RR-", W},
+        {OD_APPR_ANY, 0, "R--", REF},
+        {OD_APPR_ANY, 0, "-R-", REF},
+        {OD_APPR_ANY, 0, "RR-", REF},
         {OD_APPR_ANY, 0, "RRR", REF},
         {OD_APPR_ANY, 0, "RRB", REF},
-        {OD_APPR_ANY, 0, "RRM", W},
-        {OD_APPR_ANY, 0, "RRA", ACC},
+        {OD_APPR_ANY, 0, "RRM", REF},
+        {OD_APPR_ANY, 0, "B--", W},
+        {OD_APPR_ANY, 0, "BM-", W},
+        {OD_APPR_ANY, 0, "BBM", W},
+        {OD_APPR_ANY, 0, "BBB", REF},
+        {OD_APPR_ANY, 0, "M--", W},
         {OD_APPR_ANY, 0, "B", REF},
         /* all */
         {OD_APPR_ALL, 0, "AA-", W},
@@ -250,12 +258,60 @@ static void test_rounds(void **state)
     assert_string_equal(od_appr_decision_key(OD_VOTE_ABSTAIN), "abstain");
 }
 
+/* Deadlines of a step (R-KRN approvals due; modules-spec §1.5): defaults,
+ * explicit durations, and working time on the business calendar across
+ * the 劳动节 holidays, its 调休 Saturday and a period's end 1 ms before
+ * and at 17:30. */
+static void test_due_times(void **state)
+{
+    (void)state;
+    od_calendar biz;
+    cal_business(&biz, false);
+    const int64_t D = 510 * MIN_MS; /* one business day of 09:00–17:30 */
+    static const int64_t H = HOUR_MS;
+    struct {
+        const char *name;
+        bool business;
+        int64_t opened, due, remind, escalate;
+        int64_t want_due, want_remind, want_escalate;
+    } rows[] = {
+        {"24x7 defaults: 24 h, remind at due, escalate 24 h later", false, 0, 0, 0, 0, 24 * H, 24 * H,
+         48 * H},
+        {"24x7 explicit", false, 1000, 2 * H, 1 * H, 3 * H, 1000 + 2 * H, 1000 + 1 * H, 1000 + 3 * H},
+        {"24x7 due only: escalate one due after", false, 0, 2 * H, 0, 0, 2 * H, 2 * H, 4 * H},
+        {"business over 劳动节", true, loc(2026, 4, 30, 17, 0), D, 0, 0, loc(2026, 5, 6, 17, 0),
+         loc(2026, 5, 6, 17, 0), loc(2026, 5, 7, 17, 0)},
+        {"business onto the 调休 Saturday", true, loc(2026, 5, 8, 17, 0), D, 0, 0, loc(2026, 5, 9, 17, 0),
+         loc(2026, 5, 9, 17, 0), loc(2026, 5, 11, 17, 0)},
+        {"business 1 ms before the end of the day", true, loc(2026, 4, 30, 17, 30) - 1, 1, 0, 0,
+         loc(2026, 4, 30, 17, 30), loc(2026, 4, 30, 17, 30), loc(2026, 5, 6, 9, 0) + 1},
+        {"business at the end of the day", true, loc(2026, 4, 30, 17, 30), 1, 0, 0, loc(2026, 5, 6, 9, 0) + 1,
+         loc(2026, 5, 6, 9, 0) + 1, loc(2026, 5, 6, 9, 0) + 2},
+        {"business default 24 h of working time", true, loc(2026, 5, 6, 9, 0), 0, D, 2 * D,
+         /* 24 h of working time from Wed 09:00 = 1440 min: Wed 510 + Thu 510, Fri 09:00 + 420 min */
+         loc(2026, 5, 8, 16, 0), loc(2026, 5, 6, 17, 30), loc(2026, 5, 7, 17, 30)},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        od_appr_times t = od_appr_times_of(rows[i].opened, rows[i].due, rows[i].remind, rows[i].escalate,
+                                           rows[i].business ? &biz : NULL);
+        if (t.due_at != rows[i].want_due || t.remind_at != rows[i].want_remind ||
+            t.escalate_at != rows[i].want_escalate)
+            fail_msg("row %zu (%s): due %lld remind %lld escalate %lld", i, rows[i].name, (long long)t.due_at,
+                     (long long)t.remind_at, (long long)t.escalate_at);
+    }
+    /* a calendar without working hours reaches nothing */
+    od_calendar none;
+    memset(&none, 0, sizeof none);
+    od_appr_times t = od_appr_times_of(0, H, 0, 0, &none);
+    assert_true(t.due_at == OD_NO_TIME && t.remind_at == OD_NO_TIME && t.escalate_at == OD_NO_TIME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outcomes), cmocka_unit_test(test_latest_vote_and_delegate),
         cmocka_unit_test(test_overall),  cmocka_unit_test(test_vote_checks),
-        cmocka_unit_test(test_rounds),
+        cmocka_unit_test(test_rounds),   cmocka_unit_test(test_due_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2006,6 +2006,122 @@ static void report_sections_store(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The statements of approval deadlines, decide links, checklist findings
+ * and the problem pickers (queries_approvals.h, queries_checklists.h,
+ * queries_assignable.h): a decide link is used once (the changed-row count
+ * of APL_USE is the guard), a record needs a link only while a step waits,
+ * a decided step's deadlines are cancelled, LIKE's wildcards are text. */
+static void approvals_links_pickers(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t u = 0, rec = 0, other = 0, round = 0, step = 0, dl = 0, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "apl1", &u, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-X_1", &rec, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-XA1", &other, &e), OD_OK);
+    /* no waiting step: no link needed */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_APL_NEEDED, &n, &e, OD_BINDS(OD_INT(rec))), OD_E_NOT_FOUND);
+    od_error_clear(&e);
+    assert_int_equal(od_tx_insert(tx, OD_Q_KAPR_ROUND_INSERT, &round, &e,
+                                  OD_BINDS(OD_INT(rec), OD_INT((int64_t)1), OD_INT(u), OD_INT((int64_t)100))),
+                     OD_OK);
+    char appr[32];
+    snprintf(appr, sizeof appr, "[%lld]", (long long)u);
+    assert_int_equal(od_tx_insert(tx, OD_Q_KAPR_STEP_INSERT, &step, &e,
+                                  OD_BINDS(OD_INT(round), OD_TEXT("s1"), OD_TEXT(appr), OD_TEXT("any"),
+                                           OD_NULL(), OD_NULL(), OD_NULL())),
+                     OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_APR_STEP_DUE, &e, OD_BINDS(OD_INT((int64_t)5000), OD_INT(step))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_APL_NEEDED, &n, &e, OD_BINDS(OD_INT(rec))), OD_OK);
+    assert_int_equal(n, 1);
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_APR_STEP_GET, &r, &e, OD_BINDS(OD_INT(step))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "s1");
+    assert_string_equal(od_rows_text(r, 2), "waiting");
+    assert_int_equal(od_rows_int(r, 3), 1);
+    assert_int_equal(od_rows_int(r, 4), u);
+    assert_int_equal(od_rows_int(r, 5), rec);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_APL_WAITING, &r, &e, OD_BINDS(OD_INT(rec))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 1), round);
+    assert_string_equal(od_rows_text(r, 2), appr);
+    od_rows_close(r);
+    /* a link: found by its hash, used once */
+    assert_int_equal(od_tx_exec(tx, OD_Q_APL_INSERT, &e,
+                                OD_BINDS(OD_TEXT("hash-1"), OD_INT(rec), OD_INT(u), OD_NULL(),
+                                         OD_INT((int64_t)100), OD_INT((int64_t)200))),
+                     OD_OK);
+    int64_t link = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_APL_GET, &r, &e, OD_BINDS(OD_TEXT("hash-1"))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    link = od_rows_int(r, 0);
+    assert_int_equal(od_rows_int(r, 1), rec);
+    assert_int_equal(od_rows_int(r, 3), 200);
+    assert_true(od_rows_null(r, 4));
+    assert_string_equal(od_rows_text(r, 6), "PRB-X_1");
+    assert_string_equal(od_rows_text(r, 8), "apl1");
+    od_rows_close(r);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_APL_USE, &e,
+                                    OD_BINDS(OD_INT((int64_t)150), OD_TEXT("127.0.0.1"), OD_TEXT("approve"),
+                                             OD_INT(link))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 0 ? 1 : 0);
+    }
+    /* deadlines of the step, cancelled once it is decided */
+    assert_int_equal(od_tx_insert(tx, OD_Q_KDL_INSERT, &dl, &e,
+                                  OD_BINDS(OD_INT(rec), OD_NULL(), OD_TEXT("approval:1:remind"),
+                                           OD_INT((int64_t)300), OD_INT((int64_t)300))),
+                     OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_APR_DL_CANCEL, &e,
+                   OD_BINDS(OD_INT(rec), OD_TEXT("approval:1:remind"), OD_TEXT("approval:1:escalate"))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    /* approvers rewritten only while the step waits */
+    assert_int_equal(od_tx_exec(tx, OD_Q_APR_STEP_APPROVERS, &e, OD_BINDS(OD_TEXT("[1,2]"), OD_INT(step))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_KAPR_STEP_DECIDE, &e,
+                                OD_BINDS(OD_TEXT("accepted"), OD_INT((int64_t)160), OD_INT(step))),
+                     OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_APR_STEP_APPROVERS, &e, OD_BINDS(OD_TEXT("[3]"), OD_INT(step))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    /* the problem search: "_" is a character, not a wildcard */
+    char *like = od_store_like_pattern("X_1");
+    assert_non_null(like);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_PRB_SEARCH, &r, &e, OD_BINDS(OD_TEXT(like), OD_TEXT(like), OD_INT((int64_t)10))),
+        OD_OK);
+    int64_t found[4];
+    size_t nf = 0;
+    while (od_rows_step(r, &row) == OD_OK && row && nf < 4)
+        found[nf++] = od_rows_int(r, 0);
+    od_rows_close(r);
+    free(like);
+    assert_int_equal(nf, 1);
+    assert_int_equal(found[0], rec);
+    /* the assignee picker reads the scopes */
+    assert_int_equal(od_tx_query(tx, OD_Q_PRB_ASSIGNABLE, &r, &e, OD_BINDS(OD_INT((int64_t)-1))), OD_OK);
+    nf = 0;
+    while (od_rows_step(r, &row) == OD_OK && row)
+        nf++;
+    od_rows_close(r);
+    assert_int_equal(nf, 0); /* the contract users hold no role */
+    od_tx_rollback(tx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2036,6 +2152,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
         cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),

@@ -11,6 +11,8 @@ import { h, clear, field, button, fieldError, showError } from '../dom.js';
 import { go, can } from '../main.js';
 
 const ref = (x) => (x ? `${x.number} ${x.title}` : '');
+const PROBLEM_PICK_PAGE = 50;
+const PROBLEM_PICK_DELAY = 250;
 
 export async function knownErrorNewView(ctx) { await knownErrorForm(ctx, null); }
 export async function knownErrorEditView(ctx, [id]) { await knownErrorForm(ctx, await get(`/api/v1/known-errors/${id}`)); }
@@ -18,9 +20,10 @@ export async function knownErrorEditView(ctx, [id]) { await knownErrorForm(ctx, 
 async function knownErrorForm(ctx, k) {
   const x = k ? (k.known_error ? { ...k, ...k.known_error } : k) : {};
   const startProblem = Number(new URLSearchParams((location.hash.split('?')[1]) || '').get('problem')) || x.problem_id || 0;
-  // the pickers' lists: problems (newest first) and CIs (for ci.read)
+  // the pickers' lists: problems (the newest; more are searched on the
+  // server, GET /api/v1/problems?q=…, debounced) and CIs (for ci.read)
   const [probs, cis] = await Promise.all([
-    get('/api/v1/problems?limit=200').then((r) => r.items).catch(() => []),
+    get('/api/v1/problems?limit=' + PROBLEM_PICK_PAGE).then((r) => r.items).catch(() => []),
     can('ci.read') ? get('/api/v1/cis?limit=500').then((r) => r.items).catch(() => []) : [],
   ]);
   if (startProblem && !probs.some((p) => p.id === startProblem)) {
@@ -38,6 +41,34 @@ async function knownErrorForm(ctx, k) {
       probs.map((p) => h('option', { value: String(p.id), selected: p.id === startProblem }, ref(p)))),
     published: h('input', { type: 'checkbox', name: 'published', checked: !!x.published }),
   };
+  // the problem picker: a search on the server refills the options; the
+  // chosen problem stays among them whatever the search
+  const probQ = h('input', { type: 'search', name: 'problem_q', maxlength: 100, placeholder: t('ke.problem_search'), 'aria-label': t('ke.problem_search') });
+  const known = new Map(probs.map((p) => [p.id, p]));
+  const fillProblems = (list) => {
+    const cur = Number(inputs.problem_id.value) || 0;
+    const shown = (cur && known.has(cur) && !list.some((p) => p.id === cur) ? [known.get(cur)] : []).concat(list);
+    clear(inputs.problem_id, h('option', { value: '' }, t('ke.no_problem')),
+      shown.map((p) => h('option', { value: String(p.id), selected: p.id === cur }, ref(p))));
+  };
+  const probField = field(t('ke.problem'), inputs.problem_id); // the select keeps the label
+  inputs.problem_id.before(probQ, ' ');
+  let probSeq = 0;
+  let probTimer = null;
+  probQ.addEventListener('input', () => {
+    clearTimeout(probTimer);
+    probTimer = setTimeout(async () => {
+      const my = ++probSeq;
+      const q = probQ.value.trim();
+      try {
+        const r = await get('/api/v1/problems?limit=' + PROBLEM_PICK_PAGE + (q ? '&q=' + encodeURIComponent(q) : ''));
+        if (my !== probSeq || !ctx.alive()) return; // a later search answers instead
+        for (const p of r.items || []) known.set(p.id, p);
+        fillProblems(r.items || []);
+        inputs.problem_id.dataset.q = q;
+      } catch (e) { if (my === probSeq) showError(err, e); }
+    }, PROBLEM_PICK_DELAY);
+  });
   // CIs: chosen ones as removable chips, more added by name
   let ciIds = [...(x.ci_ids || [])];
   const ciName = (id) => { const c = cis.find((y) => y.id === id); return c ? c.name : '#' + id; };
@@ -83,7 +114,7 @@ async function knownErrorForm(ctx, k) {
     field(t('ke.title'), inputs.title, { required: true }),
     field(t('ke.symptoms'), inputs.symptoms), field(t('ke.root_cause'), inputs.root_cause),
     field(t('ke.workaround'), inputs.workaround, { hint: t('ke.workaround_hint') }),
-    field(t('ke.solution'), inputs.solution), field(t('ke.problem'), inputs.problem_id),
+    field(t('ke.solution'), inputs.solution), probField,
     h('fieldset', { class: 'field' }, h('legend', {}, t('ke.cis')), ciChips,
       can('ci.read') ? h('div', { class: 'ke-inline' }, ciAdd, ciList, button(t('ke.ci_add'), addCi, { 'data-testid': 'ke-ci-add' })) : null, ciErr),
     h('fieldset', { class: 'field' }, h('legend', {}, t('ke.match_rules')), h('small', { class: 'hint' }, t('ke.match_rules_hint')), rulesBox,

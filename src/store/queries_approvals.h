@@ -1,0 +1,35 @@
+/* queries_approvals.h — the statements of approval deadlines and of
+ * deciding from a message (src/app/record_approvals.c): a step read with
+ * its round, its due time and approvers rewritten, its deadlines
+ * cancelled, the heads of a committee and the substitutes valid now; the
+ * one-time links that decide from a message (migration 0028; minted by
+ * src/notify/dispatcher.c, used by src/app/approval_links.c). */
+#ifndef OD_QUERIES_APPROVALS_H
+#define OD_QUERIES_APPROVALS_H
+
+#define OD_QUERY_LIST_APPROVALS(X)                                                                           \
+    X(APR_STEP_GET, "SELECT s.step_key, s.approvers, s.state, r.round, COALESCE(r.opened_by, 0), "           \
+                    "r.record_id, s.mode FROM approval_steps s JOIN approval_rounds r ON r.id = "            \
+                    "s.round_id WHERE s.id = ?")                                                             \
+    X(APR_STEP_DUE, "UPDATE approval_steps SET due_at = ? WHERE id = ?")                                     \
+    X(APR_STEP_APPROVERS, "UPDATE approval_steps SET approvers = ? WHERE id = ? AND state = 'waiting'")      \
+    X(APR_DL_CANCEL, "UPDATE deadlines SET status = 'cancelled', fire_at = NULL WHERE record_id = ? "        \
+                     "AND kind IN (?, ?) AND status = 'pending'")                                            \
+    X(APR_CMT_HEADS, "SELECT m.user_id FROM committee_members m JOIN committees c ON c.id = "                \
+                     "m.committee_id WHERE c.key = ? AND m.role IN ('chair', 'deputy') UNION SELECT "        \
+                     "chair_id FROM committees WHERE key = ? AND chair_id IS NOT NULL")                      \
+    X(APR_SUBSTITUTES, "SELECT delegate_id FROM approval_delegations WHERE user_id = ? AND from_at <= ? "    \
+                       "AND until_at > ? ORDER BY id")                                                       \
+    X(APL_NEEDED, "SELECT 1 FROM approval_steps s JOIN approval_rounds r ON r.id = s.round_id WHERE "        \
+                  "r.record_id = ? AND s.state = 'waiting' LIMIT 1")                                         \
+    X(APL_INSERT, "INSERT INTO approval_links(token_hash, record_id, user_id, outbox_id, created_at, "       \
+                  "expires_at) VALUES(?,?,?,?,?,?)")                                                         \
+    X(APL_GET, "SELECT l.id, l.record_id, l.user_id, l.expires_at, l.used_at, l.decision, r.number, "        \
+               "r.title, u.username, u.roles FROM approval_links l JOIN records r ON r.id = l.record_id "    \
+               "JOIN users u ON u.id = l.user_id WHERE l.token_hash = ?")                                    \
+    X(APL_USE, "UPDATE approval_links SET used_at = ?, used_addr = ?, decision = ? WHERE id = ? AND "        \
+               "used_at IS NULL")                                                                            \
+    X(APL_WAITING, "SELECT s.step_key, r.id, s.approvers FROM approval_steps s JOIN approval_rounds r ON "   \
+                   "r.id = s.round_id WHERE r.record_id = ? AND s.state = 'waiting' ORDER BY s.id")
+
+#endif

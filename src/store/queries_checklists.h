@@ -1,0 +1,14 @@
+/* queries_checklists.h — what a failed checklist item opens (migration
+ * 0012 checklist_results.finding_record_id; src/app/checklist_findings.c):
+ * the record a result already opened, and the result pointed at it. */
+#ifndef OD_QUERIES_CHECKLISTS_H
+#define OD_QUERIES_CHECKLISTS_H
+
+#define OD_QUERY_LIST_CHECKLISTS(X)                                                                          \
+    X(CKLF_GET, "SELECT COALESCE(x.finding_record_id, 0), COALESCE(r.number, '') FROM checklist_results x "  \
+                "LEFT JOIN records r ON r.id = x.finding_record_id WHERE x.instance_id = ? AND "             \
+                "x.item_key = ?")                                                                            \
+    X(CKLF_SET, "UPDATE checklist_results SET finding_record_id = ?, finding = ? WHERE instance_id = ? "     \
+                "AND item_key = ?")
+
+#endif

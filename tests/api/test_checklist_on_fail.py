@@ -1,0 +1,118 @@
+"""test_checklist_on_fail.py — a failed checklist item opens a linked
+record (research/modules-spec.md §1.6 `on_fail`; docs/internals/kernel.md):
+policy `on_fail: {create: problem, link: parent_of}` on an item of the
+problem closure checklist.  Judged failed without a finding, the item
+creates a problem through its workflow's create action (the system actor,
+state new, its resolve clock), linked parent_of from the checked problem,
+and the result's finding is that record, so the checklist completes; judged
+failed again it keeps that record (exactly one); `opsdesk policy check`
+refuses a kind without a workflow or an unknown link kind."""
+import os
+import re
+import subprocess
+import tempfile
+
+import harness
+
+ITEM = ("      - {key: regression_ok, zh: 回归测试通过, en: Regression test passed, type: check, required: true,\n"
+        "         on_fail: {create: %s, link: %s}}\n")
+
+
+def policy(create="problem", link="parent_of"):
+    with open(os.path.join(harness.ROOT, "policy", "default.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    anchor = "      - {key: incidents_informed,"
+    i = text.index(anchor)
+    j = text.index("\n", i) + 1
+    text = text[:j] + ITEM % (create, link) + text[j:]
+    fd, path = tempfile.mkstemp(suffix=".yaml", prefix="opsdesk-policy-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+class ChecklistOnFail(harness.ServerTest):
+    policy = policy()
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        try:
+            cls.pm_id, cls.pm = s.make_user("pm", ["problem_manager"])
+            cls.solver_id, cls.solver = s.make_user("solver", ["problem_solver"])
+        except Exception:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        os.unlink(cls.policy)
+
+    def ok(self, pid, action, token, **body):
+        body["version"] = self.srv.get("/api/v1/problems/%d" % pid, token=self.pm).json["version"]
+        r = self.srv.post("/api/v1/records/%d/actions/%s" % (pid, action), body, token=token)
+        self.assertStatus(r, 200)
+
+    def put(self, pid, cid, item, value):
+        return self.srv.request("PUT", "/api/v1/records/%d/checklists/%d/items/%s" % (pid, cid, item),
+                                {"value": value}, token=self.pm)
+
+    def test_failed_item_opens_a_linked_problem_once(self):
+        r = self.srv.post("/api/v1/problems", {"title": "磁盘满", "fields": {"impact": "low", "urgency": "low",
+                                                                       "category": "storage"}},
+                          token=self.pm)
+        self.assertStatus(r, 201)
+        p = r.json
+        self.ok(p["id"], "accept", self.pm)
+        self.ok(p["id"], "assign", self.pm, fields={"assignee_id": self.solver_id})
+        self.ok(p["id"], "start", self.solver)
+        self.ok(p["id"], "resolve", self.solver, fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
+        inst = self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]
+        cid = inst["id"]
+        self.assertIn("regression_ok", [i["key"] for i in inst["items"]])
+        before = self.srv.get("/api/v1/problems?limit=200", token=self.pm).json["total"]
+        # failed without a finding: a problem is opened and becomes the finding
+        self.assertStatus(self.put(p["id"], cid, "regression_ok", False), 200)
+        after = self.srv.get("/api/v1/problems?limit=200", token=self.pm).json
+        self.assertEqual(after["total"], before + 1)
+        links = self.srv.get("/api/v1/records/%d/links" % p["id"], token=self.pm).json["items"]
+        self.assertEqual([(l["kind"], l["direction"]) for l in links], [("parent_of", "out")])
+        new_id = links[0]["to"]["id"]
+        child = self.srv.get("/api/v1/problems/%d" % new_id, token=self.pm).json
+        self.assertEqual(child["state"], "new")
+        self.assertIn("回归测试通过", child["title"])
+        self.assertEqual([c["name"] for c in self.srv.get("/api/v1/records/%d/clocks" % new_id,
+                                                           token=self.pm).json["items"]], ["resolve"])
+        res = [x for x in self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]
+               ["results"] if x["item"] == "regression_ok"][0]
+        self.assertIs(res["passed"], False)
+        self.assertEqual(res["finding"], child["number"])
+        tl = [t for t in self.srv.get("/api/v1/records/%d/timeline?limit=500" % p["id"], token=self.pm).json["items"]
+              if t["kind"] == "finding"]
+        self.assertEqual([t["data"]["number"] for t in tl], [child["number"]])
+        # failed again: the same record, no second one
+        self.assertStatus(self.put(p["id"], cid, "regression_ok", False), 200)
+        self.assertEqual(self.srv.get("/api/v1/problems?limit=200", token=self.pm).json["total"], before + 1)
+        # the rest passes: complete (the failure has its finding)
+        for item in ("ke_updated", "kb_updated", "incidents_informed"):
+            self.assertStatus(self.put(p["id"], cid, item, True), 200)
+        inst = self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]
+        self.assertEqual(inst["state"], "complete")
+
+    def test_policy_check_refuses_bad_on_fail(self):
+        for create, link, want in (("change", "parent_of", "change"), ("problem", "sibling_of", "sibling_of"),
+                                   ("kitten", "parent_of", "kitten")):
+            path = policy(create, link)
+            try:
+                out = subprocess.run([harness.BIN, "policy", "check", path], capture_output=True, text=True,
+                                     timeout=60)
+            finally:
+                os.unlink(path)
+            self.assertNotEqual(out.returncode, 0, (create, link))
+            self.assertIn(want, out.stdout + out.stderr)
+
+
+if __name__ == "__main__":
+    harness.main()
