@@ -579,8 +579,8 @@ static int serve(int argc, char **argv, bool key_new)
         od_app_free(a);
         return 1;
     }
-    if (test_clock) /* a restart never moves the test clock back */
-        od_app_restore_test_clock(a);
+    if (test_clock) /* a restart never moves the test clock back; several nodes share one */
+        od_app_join_test_clock(a);
     /* how far a step of the machine's clock is believed at once, and how long a
      * larger forward step must last before it is (docs/internals/architecture.md "Time") */
     int64_t step_tol = 0, step_confirm = 0;
