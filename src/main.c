@@ -85,6 +85,7 @@ static const od_config_key server_keys[] = {
     {"node-id", OD_CONFIG_VALUE},
     {"report-schedule", OD_CONFIG_BOOL},
     {"demo", OD_CONFIG_BOOL},
+    {"refuse-config-mismatch", OD_CONFIG_BOOL},
 };
 #define N_SERVER_KEYS (sizeof server_keys / sizeof server_keys[0])
 
@@ -253,6 +254,25 @@ static void usage(FILE *f)
         "'postgresql://USER@HOST/DB' (口令 password: PGPASSFILE or OPSDESK_DB_PASSWORD; "
         "连接池 pool: OPSDESK_DB_POOL; docs/deploy/postgresql.md)\n\n");
     od_cli_usage(f);
+}
+
+/* The SHA-256 (hex) of the file at path; false when it cannot be read. */
+static bool file_sha_hex(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[8192], sha[32];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        crypto_hash_sha256_update(&st, buf, n);
+    bool ok = !ferror(f);
+    fclose(f);
+    crypto_hash_sha256_final(&st, sha);
+    sodium_bin2hex(hex, 65, sha, sizeof sha);
+    return ok;
 }
 
 /* The policy: a file, or the embedded seed default; sha_hex (may be NULL)
@@ -608,7 +628,33 @@ static int serve(int argc, char **argv, bool key_new)
         snprintf(node_id, sizeof node_id, "%s:%s", host, port ? port + 1 : listen);
     }
     od_node_runner *beat = NULL;
-    if (od_app_node_start(a, node_id, sha, &e) != OD_OK || od_node_runner_start(a, &beat, &e) != OD_OK) {
+    char ch_sha[65] = ""; /* the channels file's hash, compared with the other nodes' */
+    if (opt(argc, argv, "--channels") && !file_sha_hex(opt(argc, argv, "--channels"), ch_sha)) {
+        fprintf(stderr, "错误 error: 无法读取渠道文件 (cannot read the channels file) %s\n",
+                opt(argc, argv, "--channels"));
+        od_app_free(a);
+        return 1;
+    }
+    if (od_app_node_start(a, node_id, sha, ch_sha, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
+        od_app_free(a);
+        return 1;
+    }
+    /* --refuse-config-mismatch: a policy or channels file that is not the
+     * cluster's stops the start instead of leaving the node not ready */
+    od_app_readiness rd;
+    od_app_ready(a, &rd);
+    if (has_flag(argc, argv, "--refuse-config-mismatch") &&
+        (rd.why & (OD_NODE_POLICY_DIFFERS | OD_NODE_CHANNELS_DIFFER))) {
+        fprintf(stderr,
+                "错误 error: 本节点的配置文件与集群不同，拒绝启动 (this node's configuration differs from "
+                "the cluster's: refusing to start): %s\n",
+                rd.reason);
+        od_app_node_forget(a);
+        od_app_free(a);
+        return 1;
+    }
+    if (od_node_runner_start(a, &beat, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
         od_app_free(a);
         return 1;
