@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher */
 #include "sched/sched.h"
+#include "sched/wake.h"
 #include "sched/node.h"         /* node heartbeat */
 #include "sched/backup_sched.h" /* scheduled backups */
 #include "sched/report_sched.h" /* scheduled O&M reports */
@@ -765,6 +766,11 @@ static int serve(int argc, char **argv, bool key_new)
         return 1;
     }
     a->dispatcher = disp;
+    /* several nodes: another node's commit wakes this node's scheduler and
+     * dispatcher (LISTEN/NOTIFY; polling is the fallback) */
+    od_wake_runner *waker = NULL;
+    if (od_wake_runner_start(a, &waker, &e) != OD_OK)
+        od_warn("节点唤醒监听未启动，仅轮询 (wake-up listener not started, polling only): %s", e.message);
     /* the address as bound: HOST:0 names the port the kernel chose */
     char bound[300];
     const char *colon = strrchr(o.listen, ':');
@@ -776,10 +782,14 @@ static int serve(int argc, char **argv, bool key_new)
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
         reload_policy(a, opt(argc, argv, "--policy"));
         reload_channels(disp, chfile, &chs, &n_chs);
+        if (chfile &&
+            file_sha_hex(chfile, ch_sha)) /* compared with the other nodes' from the next heartbeat */
+            od_app_node_set_channels(a, ch_sha);
         reload_tls(srv);
     }
     od_info("signal %d: stopping (finishing in-flight requests)", sig);
     od_server_stop(srv);
+    od_wake_runner_stop(waker);
     atomic_store(&wake_sched, NULL);
     atomic_store(&wake_disp, NULL);
     a->backup_sched = NULL;

@@ -6,6 +6,7 @@
 #include "app/audit.h"
 #include "app/cluster.h"
 #include "app/incidents.h"
+#include "app/wake.h"
 #include "notify/dispatcher.h"
 #include "store/dblock.h"
 #include "util/log.h"
@@ -23,8 +24,9 @@ void od_app_checkpoint_idle(od_app *a)
 
 void od_app_committed(od_app *a, unsigned what)
 {
-    if (a && a->on_commit && what)
-        a->on_commit(a->on_commit_arg, what);
+    od_app_wake_local(a, what);
+    if (a)
+        od_app_wake_others(a, what); /* several nodes: theirs too (wake.h) */
 }
 
 /* ---- health (/healthz) ---- */

@@ -126,6 +126,16 @@ void od_app_node_set_policy(od_app *a, const char *sha_hex)
     pthread_mutex_unlock(&n->mu);
 }
 
+void od_app_node_set_channels(od_app *a, const char *sha_hex)
+{
+    od_node *n = a->node;
+    if (!n || !sha_hex)
+        return;
+    pthread_mutex_lock(&n->mu);
+    snprintf(n->channels_sha, sizeof n->channels_sha, "%s", sha_hex);
+    pthread_mutex_unlock(&n->mu);
+}
+
 bool od_app_may_send(od_app *a, int64_t claim_mono)
 {
     if (!a->node || !a->node->multi)

@@ -36,6 +36,8 @@ bool od_app_may_claim(od_app *a);
 bool od_app_may_send(od_app *a, int64_t claim_mono);
 /* A reloaded policy's hash: reported from the next heartbeat on. */
 void od_app_node_set_policy(od_app *a, const char *sha_hex);
+/* A reloaded channels file's hash: compared from the next heartbeat on. */
+void od_app_node_set_channels(od_app *a, const char *sha_hex);
 
 typedef struct od_app_readiness {
     bool ready;

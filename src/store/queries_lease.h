@@ -22,6 +22,9 @@
     X(LEASE_RELEASE_ALL, "UPDATE opsdesk_leases SET expires_at = 0 WHERE holder = ?")                        \
     X(LEASE_LIST, "SELECT name, holder, term, expires_at FROM opsdesk_leases ORDER BY name")                 \
     /* the shared test clock: the first node to start stores its own, the others adopt it */                 \
-    X(META_PUT_ABSENT, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING")
+    X(META_PUT_ABSENT, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING")              \
+    /* wake the other nodes (channel ?, payload ?) at commit: PostgreSQL's pg_notify (queries_pg.h); */      \
+    /* nothing on SQLite, which has one node (the text only checks its binds) */                             \
+    X(WAKE_NOTIFY, "SELECT 1 FROM (SELECT CAST(? AS TEXT), CAST(? AS TEXT)) AS n")
 
 #endif
