@@ -12,6 +12,7 @@
     Chinese first, opsdesk_node_channels_differ 1, the other node ready;
   * --refuse-config-mismatch with another policy file: the node does not
     start, says why, and leaves no heartbeat row;
+  * a node 1 h ahead adopts the shared test clock (what it registers is dated there);
   * clock skew -20 s (libfaketime): /readyz 503 with its offset; it adopts
     the shared test clock (records it writes are dated at the others' time,
     not its own); nothing fires early (9 of the 10 minutes: no first report
@@ -210,6 +211,31 @@ class Housekeeping(clusterlib.Base):
         self.assertEqual(self.one("SELECT COUNT(*) FROM incident_timeline WHERE kind = 'deadline_missed' AND "
                                   "text LIKE '%%first_report%%' AND " + where), 10)
         self.assertEqual(metric(late, "opsdesk_housekeeping_runs_total", JOB) or 0, 0)
+
+    def test_5_node_ahead_adopts_the_shared_test_clock(self):
+        """A node whose machine clock is past the shared test clock (started later, or
+        ahead) runs at the shared one: what it registers is due when the others' advance
+        makes it due (cluster/test_claims' node 20 s ahead once dated its incidents past
+        the advance, and their first reports never fired)."""
+        if not os.path.exists(FAKETIME_LIB):
+            self.skipTest("libfaketime not installed (scripts/deps.sh installs faketime)")
+        st, body = self.call(self.nodes[0], "POST", "/api/v1/test/clock", {"advance_seconds": 0},
+                             token=self.sysadmin)
+        self.assertEqual(st, 200, body)
+        shared = body["now_ms"]  # the clock every node runs
+        ahead = self.node("ahead", env={"LD_PRELOAD": FAKETIME_LIB, "FAKETIME": "+3600s",
+                                       "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
+        self.nodes.append(ahead)
+        ahead.start()
+        self.assertEqual(self.one("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'test_clock_ms'"), shared)
+        r = ahead.post("/api/v1/incidents", {"title": "快钟", "ci_ids": [self.ci], "severity": "moderate",
+                                             "location": "机房A", "symptoms": "交易缓慢",
+                                             "impact_scope": "柜面业务"}, token=self.eng)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.one("SELECT detected_at FROM incidents WHERE id = %d" % r.json["id"]), shared)
+        self.assertEqual(ahead.stop(), 0)
+        self.nodes.remove(ahead)
+        ahead.cleanup()
 
 
 if __name__ == "__main__":
