@@ -42,19 +42,6 @@ typedef struct peer_cfg {
     char policy[65], channels[65]; /* the cluster's, when differing */
 } peer_cfg;
 
-/* The cluster's hash among own and peers (od_node_config_differs' rule). */
-static const char *cluster_sha(const od_node_peer *own, const od_node_peer *peers, size_t n)
-{
-    if (!od_node_config_differs(own, peers, n))
-        return own->sha;
-    for (size_t i = 0; i < n; i++) { /* the one that outvotes own: own differs from it and it does not */
-        od_node_peer me = {peers[i].sha, own->started_at, own->node_id};
-        if (strcmp(peers[i].sha, own->sha) != 0 && !od_node_config_differs(&me, peers, n))
-            return peers[i].sha;
-    }
-    return "";
-}
-
 static od_err peer_configs(od_tx *tx, const od_node *n, const char *policy, const char *channels,
                            int64_t db_now, peer_cfg *out, od_error *e)
 {
@@ -84,8 +71,8 @@ static od_err peer_configs(od_tx *tx, const od_node *n, const char *policy, cons
     od_node_peer own_p = {policy, n->started_at, n->id}, own_c = {channels, n->started_at, n->id};
     out->policy_differs = od_node_config_differs(&own_p, pp, k);
     out->channels_differs = od_node_config_differs(&own_c, cp, k);
-    snprintf(out->policy, sizeof out->policy, "%s", cluster_sha(&own_p, pp, k));
-    snprintf(out->channels, sizeof out->channels, "%s", cluster_sha(&own_c, cp, k));
+    snprintf(out->policy, sizeof out->policy, "%s", od_node_config_cluster(&own_p, pp, k));
+    snprintf(out->channels, sizeof out->channels, "%s", od_node_config_cluster(&own_c, cp, k));
     return OD_OK;
 }
 

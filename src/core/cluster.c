@@ -75,9 +75,9 @@ static size_t holders(const char *sha, const od_node_peer *own, const od_node_pe
     return c;
 }
 
-bool od_node_config_differs(const od_node_peer *own, const od_node_peer *peers, size_t n)
+const char *od_node_config_cluster(const od_node_peer *own, const od_node_peer *peers, size_t n)
 {
-    /* the cluster's hash: most holders, then the earliest holder */
+    /* most holders, then the earliest holder */
     const od_node_peer *best = own;
     size_t best_n = holders(own->sha, own, peers, n);
     for (size_t i = 0; i < n; i++) {
@@ -87,5 +87,10 @@ bool od_node_config_differs(const od_node_peer *own, const od_node_peer *peers, 
             best_n = c;
         }
     }
-    return strcmp(best->sha, own->sha) != 0;
+    return best->sha;
+}
+
+bool od_node_config_differs(const od_node_peer *own, const od_node_peer *peers, size_t n)
+{
+    return strcmp(od_node_config_cluster(own, peers, n), own->sha) != 0;
 }

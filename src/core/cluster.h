@@ -88,6 +88,8 @@ typedef struct od_node_peer {
  * of its own is the odd one even among two, and the nodes already serving
  * stay ready.  Exact ties of time and id cannot happen (ids are unique). */
 bool od_node_config_differs(const od_node_peer *own, const od_node_peer *peers, size_t n);
+/* The cluster's hash by that rule (own's or one of the peers'). */
+const char *od_node_config_cluster(const od_node_peer *own, const od_node_peer *peers, size_t n);
 
 /* A claim taken at claim_mono is still this node's to act on only if the
  * node has held its lease without a break since before it (held_since <=

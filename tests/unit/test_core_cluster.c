@@ -183,6 +183,12 @@ static void test_config_differs(void **state)
         if (od_node_config_differs(&own, peers, rows[i].n) != rows[i].want)
             fail_msg("row %zu: want %d", i, rows[i].want);
     }
+    /* the cluster's hash is named right even when another one ties with own's
+     * replacement: a (n2) against b (n1) and c, c → c */
+    od_node_peer own = {"a", 2, "n2"}, peers[] = {{"b", 1, "n1"}, {"c", 3, "n3"}, {"c", 4, "n4"}};
+    assert_string_equal(od_node_config_cluster(&own, peers, 3), "c");
+    assert_string_equal(od_node_config_cluster(&own, peers, 1), "b");
+    assert_string_equal(od_node_config_cluster(&own, peers, 0), "a");
     /* a node whose policy or channels file differs is not ready, for that reason alone */
     od_node_view v = {.beat_ok = true, .ever_beat = true, .policy_differs = true};
     assert_int_equal(od_node_unready(&v), OD_NODE_POLICY_DIFFERS);
