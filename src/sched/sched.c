@@ -74,7 +74,9 @@ static void *loop(void *arg)
          * housekeeping lease (leases.h), renewed at each ask */
         if (now - s->pc_at >= s->pc_every) {
             int64_t created = 0;
-            if (od_app_housekeeping(a, "problem_candidates", 3 * s->pc_every) &&
+            /* the lease outlives 3 asks (the loop may ask late, by up to one poll) */
+            int64_t ttl = 3 * (s->pc_every > s->poll ? s->pc_every : s->poll);
+            if (od_app_housekeeping(a, "problem_candidates", ttl) &&
                 od_pc_daily(a, od_app_now(a), &created, &e) != OD_OK)
                 od_errorlog("scheduler: problem candidates: %s", e.message);
             od_error_clear(&e);

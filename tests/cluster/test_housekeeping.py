@@ -2,7 +2,7 @@
 (docs/deploy/cluster.md):
 
   * housekeeping leases: the periodic problem-candidate job
-    (OPSDESK_TEST_HOUSEKEEPING_MS=1000: asked every second, lease 3 s) runs on
+    (OPSDESK_TEST_HOUSEKEEPING_MS=2000: asked every 2 s, lease 6 s) runs on
     one node at a time — the other node runs it 0 times while the holder
     lives; killed (-9), the holder's lease is taken over after its expiry
     with the term + 1, and the node restarted does not take it back; a clean
@@ -52,7 +52,7 @@ def metric(node, name, job=None):
 
 class Housekeeping(clusterlib.Base):
     NODES = 2
-    NODE_ENV = {"OPSDESK_TEST_HOUSEKEEPING_MS": "1000"}
+    NODE_ENV = {"OPSDESK_TEST_HOUSEKEEPING_MS": "2000"}
     CHANNELS = ("channels:\n  - name: sms-gw\n    kind: sms\n    url: http://127.0.0.1:%(http)d/sms/gw\n"
                 "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n")
 
@@ -80,8 +80,8 @@ class Housekeeping(clusterlib.Base):
         holder = self.node_by_id(l[0])
         other = [n for n in self.nodes if n is not holder][0]
         self.assertEqual(l[1], 1)
-        # both nodes ask every second for 6 s: only the holder runs the job
-        time.sleep(6)
+        # both nodes ask every 2 s for 8 s: only the holder runs the job
+        time.sleep(8)
         self.assertEqual(self.lease(), l)
         self.assertGreaterEqual(self.runs(holder), 3)
         self.assertEqual(self.runs(other), 0)
@@ -118,7 +118,7 @@ class Housekeeping(clusterlib.Base):
         with open(other_channels, "w") as f:
             f.write("channels:\n  - name: sms-gw\n    kind: sms\n    url: http://127.0.0.1:9/sms/gw\n"
                     "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\"}'\n")
-        odd = self.node("odd", env={"OPSDESK_TEST_HOUSEKEEPING_MS": "1000"})
+        odd = self.node("odd", env={"OPSDESK_TEST_HOUSEKEEPING_MS": "2000"})
         odd.channels = other_channels
         self.nodes.append(odd)
         odd.start()
@@ -168,7 +168,7 @@ class Housekeeping(clusterlib.Base):
     def test_4_clock_20s_behind(self):
         if not os.path.exists(FAKETIME_LIB):
             self.skipTest("libfaketime not installed (scripts/deps.sh installs faketime)")
-        late = self.node("late", env={"OPSDESK_TEST_HOUSEKEEPING_MS": "1000", "LD_PRELOAD": FAKETIME_LIB,
+        late = self.node("late", env={"OPSDESK_TEST_HOUSEKEEPING_MS": "2000", "LD_PRELOAD": FAKETIME_LIB,
                                       "FAKETIME": "-20s", "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
         self.nodes.append(late)
         late.start()
