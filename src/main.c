@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "notify/dispatcher.h" /* notification dispatcher */
 #include "sched/sched.h"
+#include "sched/wake.h"
 #include "sched/node.h"         /* node heartbeat */
 #include "sched/backup_sched.h" /* scheduled backups */
 #include "sched/report_sched.h" /* scheduled O&M reports */
@@ -85,6 +86,7 @@ static const od_config_key server_keys[] = {
     {"node-id", OD_CONFIG_VALUE},
     {"report-schedule", OD_CONFIG_BOOL},
     {"demo", OD_CONFIG_BOOL},
+    {"refuse-config-mismatch", OD_CONFIG_BOOL},
 };
 #define N_SERVER_KEYS (sizeof server_keys / sizeof server_keys[0])
 
@@ -225,6 +227,9 @@ static void usage(FILE *f)
         "                [--bot-allow CIDR,...] (internal ranges personal bots may reach; default none)\n"
         "                [--threads N] [--audit-key-file FILE] [--audit-anchor-log FILE] [--audit-syslog]\n"
         "                [--node-id ID]   (本节点标识，默认 主机名:端口 this node's id, default host:port)\n"
+        "                [--refuse-config-mismatch]   (策略或渠道文件与集群不同时拒绝启动 refuse to start "
+        "when the policy "
+        "or channels file is not the cluster's)\n"
         "                [--tls-cert FILE --tls-key FILE]\n"
         "                [--max-conns-per-ip N] [--request-timeout SECONDS] [--metrics-public]\n"
         "                [--clock-step-tolerance SECONDS] [--clock-step-confirm SECONDS]   (default 60, "
@@ -256,6 +261,25 @@ static void usage(FILE *f)
         "'postgresql://USER@HOST/DB' (口令 password: PGPASSFILE or OPSDESK_DB_PASSWORD; "
         "连接池 pool: OPSDESK_DB_POOL; docs/deploy/postgresql.md)\n\n");
     od_cli_usage(f);
+}
+
+/* The SHA-256 (hex) of the file at path; false when it cannot be read. */
+static bool file_sha_hex(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[8192], sha[32];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        crypto_hash_sha256_update(&st, buf, n);
+    bool ok = !ferror(f);
+    fclose(f);
+    crypto_hash_sha256_final(&st, sha);
+    sodium_bin2hex(hex, 65, sha, sizeof sha);
+    return ok;
 }
 
 /* The policy: a file, or the embedded seed default; sha_hex (may be NULL)
@@ -611,8 +635,8 @@ static int serve(int argc, char **argv, bool key_new)
         od_app_free(a);
         return 1;
     }
-    if (test_clock) /* a restart never moves the test clock back */
-        od_app_restore_test_clock(a);
+    if (test_clock) /* a restart never moves the test clock back; several nodes share one */
+        od_app_join_test_clock(a);
     /* how far a step of the machine's clock is believed at once, and how long a
      * larger forward step must last before it is (docs/internals/architecture.md "Time") */
     int64_t step_tol = 0, step_confirm = 0;
@@ -640,7 +664,33 @@ static int serve(int argc, char **argv, bool key_new)
         snprintf(node_id, sizeof node_id, "%s:%s", host, port ? port + 1 : listen);
     }
     od_node_runner *beat = NULL;
-    if (od_app_node_start(a, node_id, sha, &e) != OD_OK || od_node_runner_start(a, &beat, &e) != OD_OK) {
+    char ch_sha[65] = ""; /* the channels file's hash, compared with the other nodes' */
+    if (opt(argc, argv, "--channels") && !file_sha_hex(opt(argc, argv, "--channels"), ch_sha)) {
+        fprintf(stderr, "错误 error: 无法读取渠道文件 (cannot read the channels file) %s\n",
+                opt(argc, argv, "--channels"));
+        od_app_free(a);
+        return 1;
+    }
+    if (od_app_node_start(a, node_id, sha, ch_sha, &e) != OD_OK) {
+        fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
+        od_app_free(a);
+        return 1;
+    }
+    /* --refuse-config-mismatch: a policy or channels file that is not the
+     * cluster's stops the start instead of leaving the node not ready */
+    od_app_readiness rd;
+    od_app_ready(a, &rd);
+    if (has_flag(argc, argv, "--refuse-config-mismatch") &&
+        (rd.why & (OD_NODE_POLICY_DIFFERS | OD_NODE_CHANNELS_DIFFER))) {
+        fprintf(stderr,
+                "错误 error: 本节点的配置文件与集群不同，拒绝启动 (this node's configuration differs from "
+                "the cluster's: refusing to start): %s\n",
+                rd.reason);
+        od_app_node_forget(a);
+        od_app_free(a);
+        return 1;
+    }
+    if (od_node_runner_start(a, &beat, &e) != OD_OK) {
         fprintf(stderr, "错误 error: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
         od_app_free(a);
         return 1;
@@ -751,6 +801,11 @@ static int serve(int argc, char **argv, bool key_new)
         return 1;
     }
     a->dispatcher = disp;
+    /* several nodes: another node's commit wakes this node's scheduler and
+     * dispatcher (LISTEN/NOTIFY; polling is the fallback) */
+    od_wake_runner *waker = NULL;
+    if (od_wake_runner_start(a, &waker, &e) != OD_OK)
+        od_warn("节点唤醒监听未启动，仅轮询 (wake-up listener not started, polling only): %s", e.message);
     /* the address as bound: HOST:0 names the port the kernel chose */
     char bound[300];
     const char *colon = strrchr(o.listen, ':');
@@ -762,10 +817,14 @@ static int serve(int argc, char **argv, bool key_new)
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
         reload_policy(a, opt(argc, argv, "--policy"));
         reload_channels(disp, chfile, &chs, &n_chs);
+        if (chfile &&
+            file_sha_hex(chfile, ch_sha)) /* compared with the other nodes' from the next heartbeat */
+            od_app_node_set_channels(a, ch_sha);
         reload_tls(srv);
     }
     od_info("signal %d: stopping (finishing in-flight requests)", sig);
     od_server_stop(srv);
+    od_wake_runner_stop(waker);
     atomic_store(&wake_sched, NULL);
     atomic_store(&wake_disp, NULL);
     a->backup_sched = NULL;

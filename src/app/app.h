@@ -240,6 +240,11 @@ OD_NODISCARD od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int 
 OD_NODISCARD od_err od_app_advance_clock(od_app *a, int64_t to, int *fired, od_error *e);
 /* At start with a test clock: continues from the saved test clock. */
 void od_app_restore_test_clock(od_app *a);
+/* At the start of a server with a test clock: on a single-node store as
+ * od_app_restore_test_clock; on a shared one the stored clock is the one
+ * every node runs (the first node to start stores its own), adopted exactly
+ * even when this machine's clock is past it. */
+void od_app_join_test_clock(od_app *a);
 
 /* ---- accounts and sessions (R-SEC-SYS-1, R-SEC-SYS-2) ---- */
 typedef struct od_user_input {

@@ -6,11 +6,13 @@
 #include "app/audit.h"
 #include "app/cluster.h"
 #include "app/incidents.h"
+#include "app/wake.h"
 #include "notify/dispatcher.h"
 #include "store/dblock.h"
 #include "util/log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,8 +24,9 @@ void od_app_checkpoint_idle(od_app *a)
 
 void od_app_committed(od_app *a, unsigned what)
 {
-    if (a && a->on_commit && what)
-        a->on_commit(a->on_commit_arg, what);
+    od_app_wake_local(a, what);
+    if (a)
+        od_app_wake_others(a, what); /* several nodes: theirs too (wake.h) */
 }
 
 /* ---- health (/healthz) ---- */
@@ -206,6 +209,13 @@ static od_err postpone(od_app *a, int64_t id, int64_t at, od_error *e)
 /* One firing pass at a time: the scheduler's thread and a test-clock
  * advance never fire the same row twice. */
 static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Set (under run_mu) while this process walks a test-clock advance.  With a
+ * shared store the target is stored before the walk (the other nodes follow
+ * it), so this node must not read it back meanwhile: its clock would jump to
+ * the target in the middle of the walk and the rest would fire there at
+ * once (an escalation chain R3 -> R2 -> R1 collapsed into one step).  Read
+ * without the lock too: a commit hook of the walk's own thread may ask. */
+static atomic_int advancing;
 
 static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e)
 {
@@ -248,8 +258,13 @@ static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired
 od_err od_app_run_due(od_app *a, int64_t now, int64_t horizon, int *fired, od_error *e)
 {
     int n = 0;
+    od_err rc = OD_OK;
     pthread_mutex_lock(&run_mu);
-    od_err rc = run_due_locked(a, now, horizon, &n, e);
+    /* a test-clock advance of this process walks the due rows itself, each
+     * at its own time: the scheduler's pass (its `now` read before the walk
+     * moved on) has nothing to add and waits for the walk's end */
+    if (!atomic_load(&advancing))
+        rc = run_due_locked(a, now, horizon, &n, e);
     pthread_mutex_unlock(&run_mu);
     /* fired deadlines write messages: the dispatcher delivers them now, not
      * at its next poll (one wake for the batch) */
@@ -290,13 +305,14 @@ od_err od_app_advance_clock(od_app *a, int64_t to, int *fired_out, od_error *e)
         return od_error_set(
             e, OD_E_UNAVAILABLE, NULL,
             "本节点未就绪，不认领期限 (this node is not ready and claims no deadline): /readyz");
+    pthread_mutex_lock(&run_mu);
+    atomic_store(&advancing, 1);
     /* several nodes: they fire what comes due at the new time alongside
      * this walk (each row once: the claims), at the time they see */
     od_err rc = od_app_multi_node(a) ? save_test_clock(a, to, e) : OD_OK;
-    if (rc)
-        return rc;
-    pthread_mutex_lock(&run_mu);
     int fired = 0;
+    if (rc)
+        goto out;
     /* walk the due times in order so each fires at its own time; a periodic
      * run that would repeat up to `to` is caught up once at `to` */
     for (;;) {
@@ -329,6 +345,8 @@ od_err od_app_advance_clock(od_app *a, int64_t to, int *fired_out, od_error *e)
         od_clock_set(&a->clock, to);
     if (!rc)
         rc = save_test_clock(a, od_app_now(a), e);
+out:
+    atomic_store(&advancing, 0);
     pthread_mutex_unlock(&run_mu);
     if (fired)
         od_app_committed(a, OD_COMMIT_OUTBOX);
@@ -339,17 +357,57 @@ od_err od_app_advance_clock(od_app *a, int64_t to, int *fired_out, od_error *e)
 
 void od_app_restore_test_clock(od_app *a)
 {
-    if (!a->clock.manual)
+    if (!a->clock.manual || atomic_load(&advancing))
+        return; /* this process moves the clock itself (see `advancing`) */
+    pthread_mutex_lock(&run_mu);
+    if (atomic_load(&advancing)) { /* the walk's own thread, in a commit hook */
+        pthread_mutex_unlock(&run_mu);
         return;
+    }
     od_tx *tx = NULL;
     od_error e = {0};
     int64_t saved = 0;
-    if (od_tx_begin(a->store, false, &tx, &e) != OD_OK)
+    if (od_tx_begin(a->store, false, &tx, &e) == OD_OK) {
+        if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, OD_BINDS(OD_TEXT("test_clock_ms"))) == OD_OK &&
+            saved > od_app_now(a))
+            od_clock_set(&a->clock, saved);
+        od_tx_rollback(tx);
+    }
+    pthread_mutex_unlock(&run_mu);
+}
+
+void od_app_join_test_clock(od_app *a)
+{
+    if (!a->clock.manual)
         return;
-    if (od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, NULL, OD_BINDS(OD_TEXT("test_clock_ms"))) == OD_OK &&
-        saved > od_app_now(a))
+    if (!od_app_multi_node(a)) {
+        od_app_restore_test_clock(a);
+        return;
+    }
+    /* one test clock for all nodes: a node started later than the others (or
+     * on a machine whose clock runs ahead) would otherwise start at its own
+     * wall time, ahead of them, and date its records and deadlines there —
+     * due after the others' advance, never fired by it */
+    od_tx *tx = NULL;
+    od_error e = {0};
+    int64_t saved = 0;
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)od_app_now(a));
+    pthread_mutex_lock(&run_mu);
+    od_err rc = od_tx_begin(a->store, true, &tx, &e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_META_PUT_ABSENT, &e, OD_BINDS(OD_TEXT("test_clock_ms"), OD_TEXT(v)));
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_META_GET_INT, &saved, &e, OD_BINDS(OD_TEXT("test_clock_ms")));
+    if (!rc)
+        rc = od_tx_commit(tx, &e);
+    else
+        od_tx_rollback(tx);
+    if (!rc && saved > 0)
         od_clock_set(&a->clock, saved);
-    od_tx_rollback(tx);
+    pthread_mutex_unlock(&run_mu);
+    if (rc)
+        od_warn("测试时钟无法读取 (the shared test clock cannot be read): %s", e.message);
 }
 
 bool od_app_db_is_file(const char *db_path)

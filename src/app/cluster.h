@@ -12,9 +12,14 @@
 #define OD_NODE_ID_MAX 128
 
 /* Creates the node state (node_id: --node-id, or host:port) and writes its
- * first heartbeat; the app owns it afterwards.  policy_sha: the policy in
- * force (hex), stored in the node's row. */
-OD_NODISCARD od_err od_app_node_start(od_app *a, const char *node_id, const char *policy_sha, od_error *e);
+ * first heartbeat; the app owns it afterwards.  policy_sha, channels_sha:
+ * the SHA-256 (hex) of the policy and of the channels file in force ("" or
+ * NULL without one), stored in the node's row and compared with the other
+ * live nodes' at each heartbeat. */
+OD_NODISCARD od_err od_app_node_start(od_app *a, const char *node_id, const char *policy_sha,
+                                      const char *channels_sha, od_error *e);
+/* Removes this node's heartbeat row (a node that refuses to start). */
+void od_app_node_forget(od_app *a);
 /* One heartbeat: upserts the node's row stamped with the database clock and
  * measures the offset.  Called every OD_NODE_HEARTBEAT_MS (sched/node.c). */
 void od_app_node_beat(od_app *a);
@@ -31,6 +36,8 @@ bool od_app_may_claim(od_app *a);
 bool od_app_may_send(od_app *a, int64_t claim_mono);
 /* A reloaded policy's hash: reported from the next heartbeat on. */
 void od_app_node_set_policy(od_app *a, const char *sha_hex);
+/* A reloaded channels file's hash: compared from the next heartbeat on. */
+void od_app_node_set_channels(od_app *a, const char *sha_hex);
 
 typedef struct od_app_readiness {
     bool ready;

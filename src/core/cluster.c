@@ -19,6 +19,8 @@ unsigned od_node_unready(const od_node_view *v)
         why |= OD_NODE_LEASE_LOST;
     if (v->ever_beat && v->policy_differs)
         why |= OD_NODE_POLICY_DIFFERS;
+    if (v->ever_beat && v->channels_differs)
+        why |= OD_NODE_CHANNELS_DIFFER;
     return why;
 }
 
@@ -56,19 +58,39 @@ bool od_claim_still_held(int64_t held_since, int64_t claim_mono)
     return held_since <= claim_mono;
 }
 
-bool od_node_policy_differs(const char *own, const char *const *peers, size_t n)
+/* Whether node a comes before node b: started first, then the smaller id. */
+static bool earlier(const od_node_peer *a, const od_node_peer *b)
 {
-    size_t mine = 1;
+    if (a->started_at != b->started_at)
+        return a->started_at < b->started_at;
+    return strcmp(a->node_id, b->node_id) < 0;
+}
+
+/* How many of own and peers hold hash sha. */
+static size_t holders(const char *sha, const od_node_peer *own, const od_node_peer *peers, size_t n)
+{
+    size_t c = strcmp(own->sha, sha) == 0;
     for (size_t i = 0; i < n; i++)
-        mine += strcmp(peers[i], own) == 0;
+        c += strcmp(peers[i].sha, sha) == 0;
+    return c;
+}
+
+const char *od_node_config_cluster(const od_node_peer *own, const od_node_peer *peers, size_t n)
+{
+    /* most holders, then the earliest holder */
+    const od_node_peer *best = own;
+    size_t best_n = holders(own->sha, own, peers, n);
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(peers[i], own) == 0)
-            continue;
-        size_t theirs = 0;
-        for (size_t k = 0; k < n; k++)
-            theirs += strcmp(peers[k], peers[i]) == 0;
-        if (theirs > mine)
-            return true;
+        size_t c = holders(peers[i].sha, own, peers, n);
+        if (c > best_n || (c == best_n && earlier(&peers[i], best))) {
+            best = &peers[i];
+            best_n = c;
+        }
     }
-    return false;
+    return best->sha;
+}
+
+bool od_node_config_differs(const od_node_peer *own, const od_node_peer *peers, size_t n)
+{
+    return strcmp(od_node_config_cluster(own, peers, n), own->sha) != 0;
 }

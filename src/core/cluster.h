@@ -39,15 +39,17 @@ typedef struct od_node_view {
     bool ever_beat;        /* a heartbeat has succeeded since start */
     int64_t offset_ms;     /* node clock − database clock at the last heartbeat */
     int64_t since_beat_ms; /* monotonic ms since the last successful heartbeat */
-    bool policy_differs;   /* more live nodes run another policy than this one's (od_node_policy_differs) */
+    bool policy_differs;   /* the cluster runs another policy file (od_node_config_differs) */
+    bool channels_differs; /* the cluster runs another channels file (od_node_config_differs) */
 } od_node_view;
 
 /* Why a node is not ready (bits; 0 = ready). */
 enum {
-    OD_NODE_STORE_DOWN = 1u,     /* the last heartbeat failed, or none succeeded yet */
-    OD_NODE_SKEWED = 2u,         /* |offset| > OD_CLOCK_OFFSET_MAX_MS */
-    OD_NODE_LEASE_LOST = 4u,     /* no heartbeat for OD_NODE_SELF_FENCE_MS or more */
-    OD_NODE_POLICY_DIFFERS = 8u, /* its policy file's hash is not the cluster's */
+    OD_NODE_STORE_DOWN = 1u,       /* the last heartbeat failed, or none succeeded yet */
+    OD_NODE_SKEWED = 2u,           /* |offset| > OD_CLOCK_OFFSET_MAX_MS */
+    OD_NODE_LEASE_LOST = 4u,       /* no heartbeat for OD_NODE_SELF_FENCE_MS or more */
+    OD_NODE_POLICY_DIFFERS = 8u,   /* its policy file's hash is not the cluster's */
+    OD_NODE_CHANNELS_DIFFER = 16u, /* its channels file's hash is not the cluster's */
 };
 
 /* |offset| <= OD_CLOCK_OFFSET_MAX_MS. */
@@ -71,12 +73,24 @@ bool od_claim_may_send(int64_t lease_ms, int64_t elapsed_ms, int64_t timeout_ms)
  * OD_NODE_SELF_FENCE_MS ago — then the lease was lost in between (a partition,
  * a pause) and is held again from now. */
 int64_t od_node_held_since(bool ever_beat, int64_t held_since, int64_t last_beat, int64_t now);
-/* Whether a node whose policy hash is own runs another policy than the
- * cluster's, given the hashes of the other live nodes (peers, n of them):
- * some other hash is held by strictly more live nodes than own (this node
- * counted).  A tie differs from nobody: two nodes of two policies both stay
- * ready (an operator reloading nodes one by one passes through it). */
-bool od_node_policy_differs(const char *own, const char *const *peers, size_t n);
+/* Another live node as a configuration vote: the hash of its file (policy
+ * or channels), when it started (database clock) and its id. */
+typedef struct od_node_peer {
+    const char *sha;
+    int64_t started_at;
+    const char *node_id;
+} od_node_peer;
+/* Whether the node `own` (its file's hash, start time and id) runs another
+ * file than the cluster's, given the other live nodes (peers, n of them).
+ * The cluster's file is the hash held by the most live nodes (this one
+ * counted); among hashes held by equally many, the one of the node that
+ * started first (then the smallest node id): a node that joins with a file
+ * of its own is the odd one even among two, and the nodes already serving
+ * stay ready.  Exact ties of time and id cannot happen (ids are unique). */
+bool od_node_config_differs(const od_node_peer *own, const od_node_peer *peers, size_t n);
+/* The cluster's hash by that rule (own's or one of the peers'). */
+const char *od_node_config_cluster(const od_node_peer *own, const od_node_peer *peers, size_t n);
+
 /* A claim taken at claim_mono is still this node's to act on only if the
  * node has held its lease without a break since before it (held_since <=
  * claim_mono): a node that lost its lease meanwhile may have been counted

@@ -748,9 +748,19 @@ od_err od_dispatcher_advance(od_dispatcher *d, int64_t to, od_error *e)
 
 static void sweep(od_dispatcher *d);
 
+/* The longest sleep: OD_DISPATCH_POLL_MS, or OPSDESK_POLL_MS (100 ms to 1 h;
+ * with several nodes their wake-ups make polling the fallback). */
+static int64_t poll_ms(void)
+{
+    const char *v = getenv("OPSDESK_POLL_MS");
+    long long n = v ? atoll(v) : 0;
+    return n >= 100 && n <= 3600000 ? (int64_t)n : OD_DISPATCH_POLL_MS;
+}
+
 static void *loop(void *arg)
 {
     od_dispatcher *d = arg;
+    const int64_t poll = poll_ms();
     while (od_worker_round(&d->w)) {
         od_error e = {0};
         int64_t now = od_clock_now(d->clock), next = INT64_MAX;
@@ -762,9 +772,9 @@ static void *loop(void *arg)
             od_errorlog("dispatcher: %s", e.message);
         /* sleep until the next due row, at most OD_DISPATCH_POLL_MS; with a
          * test clock, time moves only through od_dispatcher_advance */
-        int64_t wait = next == INT64_MAX ? OD_DISPATCH_POLL_MS : next - od_clock_now(d->clock);
-        if (wait > OD_DISPATCH_POLL_MS || d->clock->manual)
-            wait = OD_DISPATCH_POLL_MS;
+        int64_t wait = next == INT64_MAX ? poll : next - od_clock_now(d->clock);
+        if (wait > poll || d->clock->manual)
+            wait = poll;
         od_worker_wait(&d->w, wait);
     }
     return NULL;

@@ -2,6 +2,7 @@
  * writes the row and keeps the node's state (app/cluster.c). */
 #include "sched/node.h"
 #include "app/cluster.h"
+#include "app/leases.h"
 #include "util/worker.h"
 
 #include <stdlib.h>
@@ -43,5 +44,6 @@ void od_node_runner_stop(od_node_runner *r)
     if (!r)
         return;
     od_worker_stop(&r->w);
+    od_app_leases_release(r->app); /* a clean stop: the others take them at once */
     free(r);
 }

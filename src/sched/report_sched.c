@@ -2,6 +2,7 @@
  * report_sched.h.  One thread (util/worker.h) wakes once a minute of wall
  * time and asks the app for what is due; `mu` makes one check at a time. */
 #include "sched/report_sched.h"
+#include "app/leases.h"
 #include "app/om_reports.h"
 #include "app/service_levels.h"
 #include "util/log.h"
@@ -22,6 +23,10 @@ static void check(od_report_sched *s, int64_t now)
 {
     od_error e = {0};
     int made = 0;
+    /* several nodes: one at a time, the holder of the job's lease (renewed
+     * each check; another node takes it over 3 checks after it expired) */
+    if (!od_app_housekeeping(s->app, "om_reports", 3 * CHECK_MS))
+        return;
     pthread_mutex_lock(&s->mu);
     od_err rc = od_report_generate_scheduled(s->app, now, &made, &e);
     size_t alerts = 0;

@@ -7,6 +7,7 @@
 #include "sched/sched.h"
 #include "app/cluster.h"
 #include "app/known_errors.h"
+#include "app/leases.h"
 #include "util/log.h"
 #include "util/worker.h"
 
@@ -17,6 +18,8 @@ struct od_sched {
     od_worker w;
     int64_t checked_at; /* wall time of the last store integrity check */
     int64_t pc_at;      /* wall time the daily problem-candidate job was last asked */
+    int64_t pc_every;   /* how often it is asked (PC_ASK_EVERY_MS; tests may shorten it) */
+    int64_t poll;       /* several nodes: the queue is looked at this often (POLL_MS) */
 };
 
 /* The store's integrity check (for /healthz) runs at start (main.c) and
@@ -24,8 +27,18 @@ struct od_sched {
 #define CHECK_EVERY_MS (6 * 3600 * 1000LL)
 /* The daily problem-candidate job (app/known_errors.h) is asked this often. */
 #define PC_ASK_EVERY_MS (3600 * 1000LL)
-/* With several nodes (a shared store) the queue is looked at this often. */
+/* With several nodes (a shared store) the queue is looked at this often
+ * (OPSDESK_POLL_MS may change it: the other nodes' wake-ups, app/wake.h,
+ * make polling the fallback). */
 #define POLL_MS 1000
+
+/* OPSDESK_POLL_MS (100 ms to 1 h), else def. */
+static int64_t poll_ms(int64_t def)
+{
+    const char *v = getenv("OPSDESK_POLL_MS");
+    long long n = v ? atoll(v) : 0;
+    return n >= 100 && n <= 3600000 ? (int64_t)n : def;
+}
 
 od_err od_sched_run_due(od_app *a, int64_t now, int *fired, od_error *e)
 {
@@ -56,10 +69,15 @@ static void *loop(void *arg)
             od_app_check_store(a);
             s->checked_at = now;
         }
-        /* proactive problem candidates: asked hourly, run daily (app decides) */
-        if (now - s->pc_at >= PC_ASK_EVERY_MS) {
+        /* proactive problem candidates: asked hourly, run daily (app
+         * decides); with several nodes only by the holder of the job's
+         * housekeeping lease (leases.h), renewed at each ask */
+        if (now - s->pc_at >= s->pc_every) {
             int64_t created = 0;
-            if (od_pc_daily(a, od_app_now(a), &created, &e) != OD_OK)
+            /* the lease outlives 3 asks (the loop may ask late, by up to one poll) */
+            int64_t ttl = 3 * (s->pc_every > s->poll ? s->pc_every : s->poll);
+            if (od_app_housekeeping(a, "problem_candidates", ttl) &&
+                od_pc_daily(a, od_app_now(a), &created, &e) != OD_OK)
                 od_errorlog("scheduler: problem candidates: %s", e.message);
             od_error_clear(&e);
             s->pc_at = now;
@@ -67,7 +85,7 @@ static void *loop(void *arg)
         /* sleep until the next fire time (at most 60 s), or a wake; with
          * several nodes at most POLL_MS: a deadline another node wrote
          * wakes nobody here */
-        int64_t most = multi ? POLL_MS : 60000;
+        int64_t most = multi ? s->poll : 60000;
         int64_t wait = next == INT64_MAX ? most : next - od_app_now(a);
         if (wait > most || a->clock.manual)
             wait = most;
@@ -91,6 +109,12 @@ od_err od_sched_start(od_app *a, od_sched **out, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     s->app = a;
     s->checked_at = od_clock_now(NULL); /* main.c checked at start */
+    s->pc_every = PC_ASK_EVERY_MS;
+    s->poll = poll_ms(POLL_MS);
+    /* tests only (tests/cluster/test_leases.py): ask every N ms, N >= 100 */
+    const char *hk = getenv("OPSDESK_TEST_HOUSEKEEPING_MS");
+    if (hk && atoll(hk) >= 100)
+        s->pc_every = atoll(hk);
     /* deadlines that came due while the server was down fire now */
     od_err rc = od_sched_run_due(a, od_app_now(a), NULL, e);
     if (!rc)

@@ -29,6 +29,7 @@
 #include "store/queries_approvals.h"
 #include "store/queries_checklists.h"
 #include "store/queries_assignable.h"
+#include "store/queries_lease.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -54,6 +55,7 @@
     OD_QUERY_LIST_APPROVALS(X)                                                                               \
     OD_QUERY_LIST_CHECKLISTS(X)                                                                              \
     OD_QUERY_LIST_ASSIGNABLE(X)                                                                              \
+    OD_QUERY_LIST_LEASE(X)                                                                                   \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

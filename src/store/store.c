@@ -295,6 +295,32 @@ od_err od_store_quick_check(od_store *s, bool *ok, char *msg, size_t n, od_error
     return s->ops->quick_check(s, ok, msg, n, e);
 }
 
+od_err od_store_listen(od_store *s, const char *channel, od_store_listener **out, od_error *e)
+{
+    *out = NULL;
+    if (!s->ops->listen)
+        return OD_OK;
+    od_err rc = s->ops->listen(s, channel, out, e);
+    if (!rc && *out)
+        (*out)->s = s;
+    return rc;
+}
+
+od_err od_store_listen_wait(od_store_listener *l, int timeout_ms, char *payload, size_t n, bool *got,
+                            od_error *e)
+{
+    *got = false;
+    if (n)
+        payload[0] = '\0';
+    return l->s->ops->listen_wait(l, timeout_ms, payload, n, got, e);
+}
+
+void od_store_listen_close(od_store_listener *l)
+{
+    if (l)
+        l->s->ops->listen_close(l);
+}
+
 int64_t od_store_last_fault(od_store *s, char *msg, size_t n)
 {
     return s->ops->last_fault(s, msg, n);

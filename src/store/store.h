@@ -131,6 +131,21 @@ int64_t od_store_last_fault(od_store *s, char *msg, size_t n);
 /* PRAGMA quick_check on a reader: *ok and, when not ok, the first problem. */
 OD_NODISCARD od_err od_store_quick_check(od_store *s, bool *ok, char *msg, size_t n, od_error *e);
 
+/* Wake-ups between nodes (PostgreSQL LISTEN/NOTIFY; docs/deploy/cluster.md).
+ * A listener is a dedicated connection that LISTENs on `channel` (letters,
+ * digits, _); *out stays NULL on a backend without them (SQLite: one node).
+ * od_store_listen_wait waits up to timeout_ms for one notification: *got
+ * and its payload; after the connection was lost and made again *got is
+ * true with an empty payload (what was sent meanwhile is unknown).  A
+ * failure leaves the listener to reconnect at the next wait.  Notifications
+ * are sent by the named query WAKE_NOTIFY inside a transaction (delivered
+ * at its commit). */
+typedef struct od_store_listener od_store_listener;
+OD_NODISCARD od_err od_store_listen(od_store *s, const char *channel, od_store_listener **out, od_error *e);
+OD_NODISCARD od_err od_store_listen_wait(od_store_listener *l, int timeout_ms, char *payload, size_t n,
+                                         bool *got, od_error *e);
+void od_store_listen_close(od_store_listener *l); /* NULL-safe */
+
 OD_NODISCARD od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e);
 /* Something to do once tx has ended: fn(arg, committed) runs after
  * od_tx_commit (committed = true when the commit succeeded) or

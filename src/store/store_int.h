@@ -75,6 +75,16 @@ struct od_store_ops {
      * broken or cannot be written. */
     od_err (*quick_check)(od_store *s, bool *ok, char *msg, size_t n, od_error *e);
     int64_t (*last_fault)(od_store *s, char *msg, size_t n);
+
+    /* store.h's listeners; NULL = the backend has none (one node). */
+    od_err (*listen)(od_store *s, const char *channel, od_store_listener **out, od_error *e);
+    od_err (*listen_wait)(od_store_listener *l, int timeout_ms, char *payload, size_t n, bool *got,
+                          od_error *e);
+    void (*listen_close)(od_store_listener *l);
+};
+/* The first member of every backend's listener. */
+struct od_store_listener {
+    od_store *s;
 };
 
 /* Whether an open in mode may go on, given the schema it found (info->found:

@@ -37,7 +37,9 @@
 #include "util/embed.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -997,6 +999,115 @@ static int64_t pg_last_fault(od_store *base, char *msg, size_t n)
     return at;
 }
 
+/* ---- listeners (LISTEN/NOTIFY) ---- */
+
+typedef struct pg_listener {
+    od_store_listener base;
+    pg_store *s;
+    PGconn *c;     /* NULL while disconnected */
+    char chan[64]; /* letters, digits, _ (checked at open) */
+} pg_listener;
+
+/* (Re)connects l and LISTENs.  LISTEN is a command of the protocol, not a
+ * query (it cannot be prepared, like SAVEPOINT): sent as plain text here. */
+static od_err listen_connect(pg_listener *l, od_error *e)
+{
+    if (l->c)
+        PQfinish(l->c);
+    l->c = connect_url(l->s->base.path);
+    char sql[96], m[300];
+    if (!l->c || PQstatus(l->c) != CONNECTION_OK) {
+        conn_msg(l->c, NULL, m, sizeof m);
+        PQfinish(l->c);
+        l->c = NULL;
+        return od_error_set(e, OD_E_UNAVAILABLE, NULL, "数据库不可达 (the database cannot be reached): %s",
+                            m);
+    }
+    PQsetNoticeProcessor(l->c, notice_ignore, NULL);
+    snprintf(sql, sizeof sql, "LISTEN %s", l->chan);
+    PGresult *r = PQexec(l->c, sql);
+    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        conn_msg(l->c, r, m, sizeof m);
+    PQclear(r);
+    if (!ok) {
+        PQfinish(l->c);
+        l->c = NULL;
+        return od_error_set(e, OD_E_STORE, NULL, "LISTEN %s: %s", l->chan, m);
+    }
+    return OD_OK;
+}
+
+static od_err pg_listen(od_store *base, const char *channel, od_store_listener **out, od_error *e)
+{
+    *out = NULL;
+    size_t n = strlen(channel);
+    if (!n || n >= 64 || strspn(channel, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+        return od_error_set(e, OD_E_INVALID, NULL, "bad channel name");
+    pg_listener *l = calloc(1, sizeof *l);
+    if (!l)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    l->s = PG_STORE(base);
+    memcpy(l->chan, channel, n + 1);
+    od_err rc = listen_connect(l, e);
+    if (rc) {
+        free(l);
+        return rc;
+    }
+    *out = &l->base;
+    return OD_OK;
+}
+
+/* Takes one notification already read on l->c; true when there was one. */
+static bool take_notify(pg_listener *l, char *payload, size_t n)
+{
+    PGnotify *nf = PQnotifies(l->c);
+    if (!nf)
+        return false;
+    snprintf(payload, n, "%s", nf->extra ? nf->extra : "");
+    PQfreemem(nf);
+    return true;
+}
+
+static od_err pg_listen_wait(od_store_listener *base, int timeout_ms, char *payload, size_t n, bool *got,
+                             od_error *e)
+{
+    pg_listener *l = (pg_listener *)base;
+    if (!l->c || PQstatus(l->c) != CONNECTION_OK) {
+        od_err rc = listen_connect(l, e);
+        if (rc)
+            return rc;
+        *got = true; /* what was sent while it was away is unknown: wake */
+        return OD_OK;
+    }
+    if (take_notify(l, payload, n)) {
+        *got = true;
+        return OD_OK;
+    }
+    struct pollfd pfd = {.fd = PQsocket(l->c), .events = POLLIN};
+    int pr = poll(&pfd, 1, timeout_ms);
+    if (pr < 0 && errno == EINTR)
+        return OD_OK;
+    if (pr > 0 && !PQconsumeInput(l->c)) {
+        char m[300];
+        conn_msg(l->c, NULL, m, sizeof m);
+        PQfinish(l->c);
+        l->c = NULL;
+        return od_error_set(e, OD_E_UNAVAILABLE, NULL,
+                            "数据库连接中断 (the database connection was lost): %s", m);
+    }
+    *got = pr > 0 && take_notify(l, payload, n);
+    return OD_OK;
+}
+
+static void pg_listen_close(od_store_listener *base)
+{
+    pg_listener *l = (pg_listener *)base;
+    if (l->c)
+        PQfinish(l->c);
+    free(l);
+}
+
 const od_store_ops od_store_pg_ops = {
     .name = "postgresql",
     .handles = pg_handles,
@@ -1022,6 +1133,9 @@ const od_store_ops od_store_pg_ops = {
     .checkpoint_idle = NULL,
     .quick_check = pg_quick_check,
     .last_fault = pg_last_fault,
+    .listen = pg_listen,
+    .listen_wait = pg_listen_wait,
+    .listen_close = pg_listen_close,
 };
 
 od_err od_store_pg_prepare_all(od_store *base, int *failed, od_error *e)

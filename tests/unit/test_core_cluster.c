@@ -143,35 +143,67 @@ static void test_held_since(void **state)
                          rows[i].want);
 }
 
-/* A node's policy differs when another hash is held by strictly more live
- * nodes than its own (itself counted); ties differ from nobody. */
-static void test_policy_differs(void **state)
+/* A node's configuration (policy or channels file) differs when another
+ * hash is held by strictly more live nodes than its own (itself counted),
+ * or by as many and the earliest-started of them (then the smallest id)
+ * holds the other; start times 1 ms apart both ways. */
+static void test_config_differs(void **state)
 {
     (void)state;
+    typedef struct {
+        const char *sha;
+        int64_t at;
+        const char *id;
+    } nd;
     static const struct {
-        const char *own;
-        const char *peers[4];
+        nd own;
+        nd peers[4];
         size_t n;
         bool want;
     } rows[] = {
-        {"a", {0}, 0, false},                 /* alone */
-        {"a", {"a", "a"}, 2, false},          /* all alike */
-        {"a", {"b"}, 1, false},               /* 1 against 1: a tie */
-        {"a", {"b", "b"}, 2, true},           /* 1 against 2 */
-        {"b", {"a", "b"}, 2, false},          /* the majority */
-        {"a", {"b", "c"}, 2, false},          /* 1, 1, 1 */
-        {"a", {"a", "b", "b"}, 3, false},     /* 2 against 2 */
-        {"a", {"b", "b", "b", "a"}, 4, true}, /* 2 against 3 */
-        {"", {"b", "b"}, 2, true},            /* no hash recorded: outvoted like any */
+        {{"a", 5, "n5"}, {{0}}, 0, false},                            /* alone */
+        {{"a", 5, "n5"}, {{"a", 1, "n1"}, {"a", 2, "n2"}}, 2, false}, /* all alike */
+        {{"a", 5, "n5"}, {{"b", 4, "n4"}}, 1, true},                  /* joins 1 ms later: odd */
+        {{"a", 5, "n5"}, {{"b", 6, "n6"}}, 1, false},                 /* was first: the cluster's */
+        {{"a", 5, "n5"}, {{"b", 5, "n4"}}, 1, true},                  /* same time: smaller id */
+        {{"a", 5, "n4"}, {{"b", 5, "n5"}}, 1, false},                 /* same time: own id smaller */
+        {{"a", 1, "n1"}, {{"b", 2, "n2"}, {"b", 3, "n3"}}, 2, true},  /* 1 against 2, however early */
+        {{"b", 9, "n9"}, {{"a", 1, "n1"}, {"b", 2, "n2"}}, 2, false}, /* the majority */
+        {{"a", 2, "n2"}, {{"b", 1, "n1"}, {"c", 3, "n3"}}, 2, true},  /* 1, 1, 1: the earliest's */
+        {{"a", 1, "n1"}, {{"b", 2, "n2"}, {"c", 3, "n3"}}, 2, false}, /* 1, 1, 1: own earliest */
+        {{"a", 4, "n4"}, {{"a", 1, "n1"}, {"b", 2, "n2"}, {"b", 3, "n3"}}, 3, false}, /* 2 against 2 */
+        {{"a", 1, "n1"}, {{"b", 2, "n2"}, {"b", 3, "n3"}, {"b", 4, "n4"}}, 3, true},  /* 1 against 3 */
+        {{"", 1, "n1"}, {{"b", 2, "n2"}, {"b", 3, "n3"}}, 2, true}, /* no hash: outvoted like any */
+        {{"", 5, "n5"}, {{"", 1, "n1"}}, 1, false},                 /* no file on either */
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        assert_int_equal(od_node_policy_differs(rows[i].own, rows[i].peers, rows[i].n), rows[i].want);
-    /* and a node whose policy differs is not ready, for that reason alone */
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        od_node_peer own = {rows[i].own.sha, rows[i].own.at, rows[i].own.id}, peers[4];
+        for (size_t k = 0; k < rows[i].n; k++)
+            peers[k] = (od_node_peer){rows[i].peers[k].sha, rows[i].peers[k].at, rows[i].peers[k].id};
+        if (od_node_config_differs(&own, peers, rows[i].n) != rows[i].want)
+            fail_msg("row %zu: want %d", i, rows[i].want);
+    }
+    /* the cluster's hash is named right even when another one ties with own's
+     * replacement: a (n2) against b (n1) and c, c → c */
+    od_node_peer own = {"a", 2, "n2"}, peers[] = {{"b", 1, "n1"}, {"c", 3, "n3"}, {"c", 4, "n4"}};
+    assert_string_equal(od_node_config_cluster(&own, peers, 3), "c");
+    assert_string_equal(od_node_config_cluster(&own, peers, 1), "b");
+    assert_string_equal(od_node_config_cluster(&own, peers, 0), "a");
+    /* a node whose policy or channels file differs is not ready, for that reason alone */
     od_node_view v = {.beat_ok = true, .ever_beat = true, .policy_differs = true};
     assert_int_equal(od_node_unready(&v), OD_NODE_POLICY_DIFFERS);
     assert_false(od_node_may_claim(&v));
     v.policy_differs = false;
+    v.channels_differs = true;
+    assert_int_equal(od_node_unready(&v), OD_NODE_CHANNELS_DIFFER);
+    assert_false(od_node_may_claim(&v));
+    v.policy_differs = true;
+    assert_int_equal(od_node_unready(&v), OD_NODE_POLICY_DIFFERS | OD_NODE_CHANNELS_DIFFER);
+    v.policy_differs = v.channels_differs = false;
     assert_int_equal(od_node_unready(&v), 0);
+    v.ever_beat = false; /* before the first heartbeat: only the store is named */
+    v.channels_differs = true;
+    assert_int_equal(od_node_unready(&v), OD_NODE_STORE_DOWN);
 }
 
 /* A claim is acted on only when the lease was held since before it. */
@@ -191,7 +223,7 @@ int main(void)
         cmocka_unit_test(test_ready_cases),     cmocka_unit_test(test_dead),
         cmocka_unit_test(test_offset_midpoint), cmocka_unit_test(test_may_send),
         cmocka_unit_test(test_held_since),      cmocka_unit_test(test_claim_still_held),
-        cmocka_unit_test(test_policy_differs),
+        cmocka_unit_test(test_config_differs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

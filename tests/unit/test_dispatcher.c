@@ -533,12 +533,13 @@ static void test_recovery_own_claims_only(void **state)
     /* node-b beats now; node-c last beat 40 s ago (dead for 30 s and more) */
     assert_int_equal(exec1(&x, OD_Q_NODE_BEAT,
                            OD_BINDS(OD_TEXT("node-b"), OD_TEXT("b1"), OD_INT(now), OD_INT(now), OD_TEXT("t"),
-                                    OD_TEXT(""), OD_INT((int64_t)0))),
+                                    OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT(""))),
                      1);
-    assert_int_equal(exec1(&x, OD_Q_NODE_BEAT,
-                           OD_BINDS(OD_TEXT("node-c"), OD_TEXT("c1"), OD_INT(now - 60000),
-                                    OD_INT(now - 40000), OD_TEXT("t"), OD_TEXT(""), OD_INT((int64_t)0))),
-                     1);
+    assert_int_equal(
+        exec1(&x, OD_Q_NODE_BEAT,
+              OD_BINDS(OD_TEXT("node-c"), OD_TEXT("c1"), OD_INT(now - 60000), OD_INT(now - 40000),
+                       OD_TEXT("t"), OD_TEXT(""), OD_INT((int64_t)0), OD_TEXT(""))),
+        1);
     assert_int_equal(exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("local"), OD_INT(now + 60000), OD_INT(own))),
                      1);
     assert_int_equal(

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/leases.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -2122,6 +2123,70 @@ static void approvals_links_pickers(void **state)
     od_tx_rollback(tx);
 }
 
+/* Housekeeping leases (app/leases.h, queries_lease.h; docs/deploy/cluster.md):
+ * one holder until its expiry, renewed by the holder, taken over by another
+ * only at or after the expiry with the term + 1 (1 ms before: refused), the
+ * fencing check exact at the boundary, a release frees at once; the shared
+ * test clock's first value wins. */
+static void leases(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_lease l;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_lease_take(tx, "job", "a", 1000, 500, &l, &e), OD_OK);
+    assert_true(l.held);
+    assert_int_equal(l.term, 1);
+    assert_int_equal(l.expires_at, 1500);
+    assert_string_equal(l.holder, "a");
+    assert_int_equal(od_lease_take(tx, "job", "b", 1499, 500, &l, &e), OD_OK); /* 1 ms before expiry */
+    assert_false(l.held);
+    assert_string_equal(l.holder, "a");
+    assert_int_equal(l.term, 1);
+    assert_int_equal(od_lease_take(tx, "job", "a", 1400, 500, &l, &e), OD_OK); /* renewed */
+    assert_true(l.held);
+    assert_int_equal(l.term, 1);
+    assert_int_equal(l.expires_at, 1900);
+    assert_int_equal(od_lease_take(tx, "other", "b", 1400, 100, &l, &e), OD_OK); /* another name */
+    assert_true(l.held);
+    assert_int_equal(l.term, 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_lease_take(tx, "job", "b", 1899, 500, &l, &e), OD_OK);
+    assert_false(l.held);
+    assert_int_equal(od_lease_take(tx, "job", "b", 1900, 500, &l, &e), OD_OK); /* at expiry: taken over */
+    assert_true(l.held);
+    assert_int_equal(l.term, 2);
+    assert_int_equal(l.expires_at, 2400);
+    assert_string_equal(l.holder, "b");
+    assert_int_equal(od_lease_take(tx, "job", "a", 1950, 500, &l, &e), OD_OK);
+    assert_false(l.held);
+    assert_string_equal(l.holder, "b");
+    bool held = true;
+    assert_int_equal(od_lease_still_held(tx, "job", "a", 1, 1950, &held, &e), OD_OK);
+    assert_false(held); /* fenced: the old holder's term is over */
+    assert_int_equal(od_lease_still_held(tx, "job", "b", 2, 2399, &held, &e), OD_OK);
+    assert_true(held);
+    assert_int_equal(od_lease_still_held(tx, "job", "b", 2, 2400, &held, &e), OD_OK);
+    assert_false(held);
+    assert_int_equal(od_lease_still_held(tx, "job", "b", 1, 2000, &held, &e), OD_OK);
+    assert_false(held);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LEASE_RELEASE_ALL, &e, OD_BINDS(OD_TEXT("b"))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 2);
+    assert_int_equal(od_lease_take(tx, "job", "a", 2000, 500, &l, &e), OD_OK); /* released: at once */
+    assert_true(l.held);
+    assert_int_equal(l.term, 3);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT_ABSENT, &e, OD_BINDS(OD_TEXT("tc"), OD_TEXT("5"))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT_ABSENT, &e, OD_BINDS(OD_TEXT("tc"), OD_TEXT("7"))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    int64_t v = 0;
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("tc"))), OD_OK);
+    assert_int_equal(v, 5);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2152,6 +2217,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(leases, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
