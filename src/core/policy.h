@@ -226,6 +226,12 @@ typedef struct od_position {
 } od_position;
 typedef struct od_readiness_policy {
     int annual_hours; /* seed 004 §7.5.2: 48 */
+    /* emergency plans (core/plan.h): the review cycle of a new plan, months
+     * (seed 000 ch. 9 §1: 6); the days a triggered review falls due in (30);
+     * the months within which every published plan is drilled (12) */
+    int plan_review_months;
+    int review_trigger_days;
+    int drill_months;
     size_t n_positions;
     od_position positions[OD_POSITION_MAX];
 } od_readiness_policy;
