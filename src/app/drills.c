@@ -34,12 +34,14 @@ static const char *const drill_modes[] = {"sandbox", "live", NULL};
 
 /* in the order of queries_drills.h DRL_GET / DRL_SAVE */
 static const dcol dcols[] = {
-    {"plan_id", DT_ID, NULL},         {"drill_type", DT_ENUM, drill_types}, {"mode", DT_ENUM, drill_modes},
-    {"goals", DT_T, NULL},            {"scenario", DT_T, NULL},             {"participants", DT_IDS, NULL},
-    {"planned_steps", DT_STRS, NULL}, {"done_steps", DT_STRS, NULL},        {"evaluation", DT_T, NULL},
-    {"lessons", DT_T, NULL},          {"scheduled_at", DT_UTIME, NULL},     {"prepared_at", DT_TIME, NULL},
-    {"started_at", DT_TIME, NULL},    {"evaluated_at", DT_TIME, NULL},      {"closed_at", DT_TIME, NULL},
-    {"incident_id", DT_RO_ID, NULL},
+    {"plan_id", DT_ID, NULL},         {"drill_type", DT_ENUM, drill_types},
+    {"mode", DT_ENUM, drill_modes},   {"goals", DT_T, NULL},
+    {"scenario", DT_T, NULL},         {"participants", DT_IDS, NULL},
+    {"planned_steps", DT_STRS, NULL}, {"done_steps", DT_STRS, NULL},
+    {"evaluation", DT_T, NULL},       {"lessons", DT_T, NULL},
+    {"scheduled_at", DT_UTIME, NULL}, {"prepared_at", DT_TIME, NULL},
+    {"started_at", DT_TIME, NULL},    {"evaluated_at", DT_TIME, NULL},
+    {"closed_at", DT_TIME, NULL},     {"incident_id", DT_RO_ID, NULL},
 };
 #define NCOLS (sizeof dcols / sizeof *dcols)
 
@@ -134,7 +136,8 @@ static od_err closing_trigger(od_tx *tx, int64_t id, int64_t plan_id, int64_t cl
     od_rec x = {0};
     rc = od_rec_load(tx, NULL, id, &x, e);
     if (!rc)
-        rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, x.number, closed_at, days, e);
+        rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, x.number, closed_at, days,
+                                            e);
     od_rec_free(&x);
     return rc;
 }
@@ -152,15 +155,16 @@ static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     if (!rc)
         rc = closing_trigger(tx, id, num(f, "plan_id"), num(f, "closed_at"), e);
     if (!rc)
-        rc = od_tx_exec(
-            tx, OD_Q_DRL_SAVE, e,
-            OD_BINDS(OD_INT_NONZERO(num(f, "plan_id")), OD_TEXT(*type ? type : drill_types[0]),
-                     OD_TEXT(*mode ? mode : drill_modes[0]), OD_TEXT(txt(f, "goals")), OD_TEXT(txt(f, "scenario")),
-                     OD_TEXT(lists[0] ? lists[0] : "[]"), OD_TEXT(lists[1] ? lists[1] : "[]"),
-                     OD_TEXT(lists[2] ? lists[2] : "[]"), OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "lessons")),
-                     OD_INT_NONZERO(num(f, "scheduled_at")), OD_INT_NONZERO(num(f, "prepared_at")),
-                     OD_INT_NONZERO(num(f, "started_at")), OD_INT_NONZERO(num(f, "evaluated_at")),
-                     OD_INT_NONZERO(num(f, "closed_at")), OD_INT_NONZERO(num(f, "incident_id")), OD_INT(id)));
+        rc = od_tx_exec(tx, OD_Q_DRL_SAVE, e,
+                        OD_BINDS(OD_INT_NONZERO(num(f, "plan_id")), OD_TEXT(*type ? type : drill_types[0]),
+                                 OD_TEXT(*mode ? mode : drill_modes[0]), OD_TEXT(txt(f, "goals")),
+                                 OD_TEXT(txt(f, "scenario")), OD_TEXT(lists[0] ? lists[0] : "[]"),
+                                 OD_TEXT(lists[1] ? lists[1] : "[]"), OD_TEXT(lists[2] ? lists[2] : "[]"),
+                                 OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "lessons")),
+                                 OD_INT_NONZERO(num(f, "scheduled_at")),
+                                 OD_INT_NONZERO(num(f, "prepared_at")), OD_INT_NONZERO(num(f, "started_at")),
+                                 OD_INT_NONZERO(num(f, "evaluated_at")), OD_INT_NONZERO(num(f, "closed_at")),
+                                 OD_INT_NONZERO(num(f, "incident_id")), OD_INT(id)));
     for (int i = 0; i < 3; i++)
         free(lists[i]);
     return rc;
@@ -190,8 +194,8 @@ static od_err drl_check(const char *key, json_t *v, od_error *e)
     case DT_UTIME:
         if (json_is_null(v) || (json_is_string(v) && od_time_parse(json_string_value(v), &ms)))
             return OD_OK;
-        return od_error_set(e, OD_E_UNPROCESSABLE, key,
-                            "%s 须为 RFC 3339 时间 (%s must be an RFC 3339 time)", key, key);
+        return od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为 RFC 3339 时间 (%s must be an RFC 3339 time)",
+                            key, key);
     case DT_T:
         if (!json_is_string(v) || strlen(json_string_value(v)) > TEXT_MAX)
             return od_error_set(e, OD_E_UNPROCESSABLE, key,
@@ -203,7 +207,8 @@ static od_err drl_check(const char *key, json_t *v, od_error *e)
             if (strcmp(c->values[i], json_string_value(v)) == 0)
                 return OD_OK;
         return od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为 %s 之一 (%s must be one of %s)", key,
-                            c->values == drill_modes ? "sandbox, live" : "functional, tabletop, full_scale", key,
+                            c->values == drill_modes ? "sandbox, live" : "functional, tabletop, full_scale",
+                            key,
                             c->values == drill_modes ? "sandbox, live" : "functional, tabletop, full_scale");
     case DT_ID:
         return json_is_null(v) || (json_is_integer(v) && json_integer_value(v) > 0)
@@ -317,7 +322,8 @@ od_err od_drill_list(od_app *a, const od_principal *who, const od_record_query *
     return rc;
 }
 
-od_err od_drill_create(od_app *a, const od_principal *who, const od_drill_input *in, json_t **out, od_error *e)
+od_err od_drill_create(od_app *a, const od_principal *who, const od_drill_input *in, json_t **out,
+                       od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
@@ -457,10 +463,10 @@ od_err od_drill_scorecard(od_app *a, const od_principal *who, int64_t id, json_t
                                    .met_at = od_rows_null(r, 3) ? 0 : od_rows_int(r, 3),
                                    .cancelled = strcmp(od_rows_text(r, 4), "cancelled") == 0};
             dl[n++] = d;
-            json_array_append_new(items, json_pack("{ss so so so ss}", "kind", od_rows_text(r, 0), "recipient_id",
-                                                   od_rec_int_col(r, 1), "due_at", od_rec_time(d.due_at),
-                                                   "met_at", od_rec_time(d.met_at), "verdict",
-                                                   od_drill_verdict_key(od_drill_judge(&d, now))));
+            json_array_append_new(items, json_pack("{ss so so so ss}", "kind", od_rows_text(r, 0),
+                                                   "recipient_id", od_rec_int_col(r, 1), "due_at",
+                                                   od_rec_time(d.due_at), "met_at", od_rec_time(d.met_at),
+                                                   "verdict", od_drill_verdict_key(od_drill_judge(&d, now))));
         }
         od_rows_close(r);
         if (!rc)
@@ -469,11 +475,11 @@ od_err od_drill_scorecard(od_app *a, const od_principal *who, int64_t id, json_t
             int64_t acked = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
             if (acked && (!first_ack || acked < first_ack))
                 first_ack = acked;
-            json_array_append_new(people,
-                                  json_pack("{sI ss ss so so}", "id", (json_int_t)od_rows_int(r, 0), "username",
-                                            od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "ack_due",
-                                            od_rec_time(od_rows_null(r, 3) ? 0 : od_rows_int(r, 3)), "acked_at",
-                                            od_rec_time(acked)));
+            json_array_append_new(people, json_pack("{sI ss ss so so}", "id", (json_int_t)od_rows_int(r, 0),
+                                                    "username", od_rows_text(r, 1), "display_name",
+                                                    od_rows_text(r, 2), "ack_due",
+                                                    od_rec_time(od_rows_null(r, 3) ? 0 : od_rows_int(r, 3)),
+                                                    "acked_at", od_rec_time(acked)));
         }
         od_rows_close(r);
     }
@@ -487,7 +493,8 @@ od_err od_drill_scorecard(od_app *a, const od_principal *who, int64_t id, json_t
             json_string_value(v);
         json_array_foreach(json_object_get(f, "done_steps"), i, v) if (nd < LIST_MAX) done[nd++] =
             json_string_value(v);
-        od_drill_score(n ? dl : &dl_none, n, now, detected, first_ack, activated, planned, np, done, nd, &card);
+        od_drill_score(n ? dl : &dl_none, n, now, detected, first_ack, activated, planned, np, done, nd,
+                       &card);
         *out = json_pack("{sI ss so so so si si si si so so so si si}", "drill_id", (json_int_t)id, "number",
                          x.number, "incident", incv, "items", items, "participants", people, "passed",
                          card.passed, "failed", card.failed, "pending", card.pending, "not_judged",
@@ -559,7 +566,7 @@ static od_err drill_due_rows(od_app *a, od_tx *tx, const od_principal *who, int6
     od_err rc = od_tx_query(tx, OD_Q_PLN_PUBLISHED_AT, &r, e, OD_NOBINDS);
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(cand, json_pack("{sI sI}", "id", (json_int_t)od_rows_int(r, 0), "published_at",
-                                               (json_int_t)od_rows_int(r, 1)));
+                                              (json_int_t)od_rows_int(r, 1)));
     od_rows_close(r);
     json_t *due = json_array();
     size_t i;
@@ -593,12 +600,12 @@ static od_err drill_due_rows(od_app *a, od_tx *tx, const od_principal *who, int6
             rc = OD_OK;
         } else if (!rc) {
             if (items && *total >= offset && *total < offset + limit)
-                json_array_append_new(
-                    items, json_pack("{sI ss ss so so so}", "plan_id", (json_int_t)x.id, "number", x.number, "title",
-                                     json_string_value(json_object_get(x.o, "title")), "published_at",
-                                     od_rec_time(num(c, "published_at")), "last_drill_at",
-                                     od_rec_time(num(c, "last_drill_at")), "drill_due_at",
-                                     od_rec_time(num(c, "drill_due_at"))));
+                json_array_append_new(items, json_pack("{sI ss ss so so so}", "plan_id", (json_int_t)x.id,
+                                                       "number", x.number, "title",
+                                                       json_string_value(json_object_get(x.o, "title")),
+                                                       "published_at", od_rec_time(num(c, "published_at")),
+                                                       "last_drill_at", od_rec_time(num(c, "last_drill_at")),
+                                                       "drill_due_at", od_rec_time(num(c, "drill_due_at"))));
             (*total)++;
         }
         od_rec_free(&x);

@@ -19,8 +19,8 @@ typedef struct od_drill_input {
                        planned_steps, done_steps, evaluation, lessons, scheduled_at */
 } od_drill_input;
 
-OD_NODISCARD od_err od_drill_create(od_app *a, const od_principal *who, const od_drill_input *in, json_t **out,
-                                    od_error *e);
+OD_NODISCARD od_err od_drill_create(od_app *a, const od_principal *who, const od_drill_input *in,
+                                    json_t **out, od_error *e);
 OD_NODISCARD od_err od_drill_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 /* q->kind is ignored (drills). */
 OD_NODISCARD od_err od_drill_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out,

@@ -25,8 +25,8 @@ static int64_t num(json_t *f, const char *k)
 od_err od_plan_trigger_review_in(od_app *a, od_tx *tx, const od_principal *who, int64_t plan_id,
                                  od_plan_trigger t, const char *cause, int64_t now, od_error *e)
 {
-    return od_plan_trigger_review_days_in(tx, who, plan_id, t, cause, now, a->policy->readiness.review_trigger_days,
-                                          e);
+    return od_plan_trigger_review_days_in(tx, who, plan_id, t, cause, now,
+                                          a->policy->readiness.review_trigger_days, e);
 }
 
 od_err od_plan_trigger_review_days_in(od_tx *tx, const od_principal *who, int64_t plan_id, od_plan_trigger t,
@@ -101,7 +101,8 @@ od_err od_plan_matching_in(od_tx *tx, int64_t incident_id, json_t *found, od_err
     if (!rc)
         rc = od_tx_query(tx, OD_Q_PLN_PUBLISHED, &r, e, OD_NOBINDS);
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        json_t *classes = json_loads(od_rows_text(r, 1), 0, NULL), *ids = json_loads(od_rows_text(r, 2), 0, NULL);
+        json_t *classes = json_loads(od_rows_text(r, 1), 0, NULL),
+               *ids = json_loads(od_rows_text(r, 2), 0, NULL);
         const char *pc[SCOPE_MAX];
         int64_t pids[SCOPE_MAX];
         size_t nc = 0, ni = 0, i;
@@ -113,8 +114,8 @@ od_err od_plan_matching_in(od_tx *tx, int64_t incident_id, json_t *found, od_err
         od_plan_scope ps = {.classes = pc, .n_classes = nc, .ci_ids = pids, .n_ci_ids = ni};
         od_plan_match m = od_plan_applies(&ps, &pi);
         if (m != OD_PLAN_NO_MATCH)
-            json_array_append_new(found, json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 0), "matched_by",
-                                                   od_plan_match_key(m)));
+            json_array_append_new(found, json_pack("{sI ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                                   "matched_by", od_plan_match_key(m)));
         json_decref(classes);
         json_decref(ids);
     }
@@ -130,8 +131,8 @@ od_err od_plan_review_on_incident_close_in(od_app *a, od_tx *tx, const od_princi
     od_err rc = od_plan_matching_in(tx, incident_id, found, e);
     size_t i;
     json_t *v;
-    json_array_foreach(found, i, v) if (!rc) rc = od_plan_trigger_review_in(
-        a, tx, who, num(v, "id"), OD_PLAN_TRIG_MAJOR_RESPONSE, number, now, e);
+    json_array_foreach(found, i, v) if (!rc) rc =
+        od_plan_trigger_review_in(a, tx, who, num(v, "id"), OD_PLAN_TRIG_MAJOR_RESPONSE, number, now, e);
     json_decref(found);
     return rc;
 }
@@ -158,8 +159,8 @@ od_err od_plan_review_on_ci_change_in(od_app *a, od_tx *tx, const od_principal *
     snprintf(cause, sizeof cause, "CI %lld %s", (long long)ci_id, ci_name ? ci_name : "");
     size_t i;
     json_t *v;
-    json_array_foreach(hit, i, v) if (!rc) rc =
-        od_plan_trigger_review_in(a, tx, who, (int64_t)json_integer_value(v), OD_PLAN_TRIG_CI_CHANGE, cause, now, e);
+    json_array_foreach(hit, i, v) if (!rc) rc = od_plan_trigger_review_in(
+        a, tx, who, (int64_t)json_integer_value(v), OD_PLAN_TRIG_CI_CHANGE, cause, now, e);
     json_decref(hit);
     return rc;
 }
@@ -187,10 +188,11 @@ od_err od_plan_activation_in(od_tx *tx, const od_principal *who, int64_t inciden
                           x.number, x.number);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_PLN_ACT_INSERT, e,
-                        OD_BINDS(OD_INT(incident_id), OD_INT(plan_id), OD_INT(ver), OD_TEXT(level), OD_INT(now),
-                                 OD_INT_NONZERO(who ? who->id : 0)));
-    json_t *d = rc ? NULL : json_pack("{sI sI ss ss}", "incident_id", (json_int_t)incident_id, "version",
-                                      (json_int_t)ver, "level", level, "plan", x.number);
+                        OD_BINDS(OD_INT(incident_id), OD_INT(plan_id), OD_INT(ver), OD_TEXT(level),
+                                 OD_INT(now), OD_INT_NONZERO(who ? who->id : 0)));
+    json_t *d = rc ? NULL
+                   : json_pack("{sI sI ss ss}", "incident_id", (json_int_t)incident_id, "version",
+                               (json_int_t)ver, "level", level, "plan", x.number);
     if (!rc) {
         char text[160];
         snprintf(text, sizeof text, "第 %lld 版被事件启动 (version %lld activated by an incident, %s)",
@@ -219,12 +221,11 @@ od_err od_plan_activations(od_app *a, const od_principal *who, int64_t incident_
     bool row = false;
     rc = od_tx_query(tx, OD_Q_PLN_ACT_LIST, &r, e, OD_BINDS(OD_INT(incident_id)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
-        json_array_append_new(items,
-                              json_pack("{sI ss ss sI ss so so}", "plan_id", (json_int_t)od_rows_int(r, 0),
-                                        "plan_number", od_rows_text(r, 1), "plan_title", od_rows_text(r, 2),
-                                        "version", (json_int_t)od_rows_int(r, 3), "level", od_rows_text(r, 4),
-                                        "activated_at", od_rec_time(od_rows_int(r, 5)), "activated_by",
-                                        od_rec_int_col(r, 6)));
+        json_array_append_new(
+            items, json_pack("{sI ss ss sI ss so so}", "plan_id", (json_int_t)od_rows_int(r, 0),
+                             "plan_number", od_rows_text(r, 1), "plan_title", od_rows_text(r, 2), "version",
+                             (json_int_t)od_rows_int(r, 3), "level", od_rows_text(r, 4), "activated_at",
+                             od_rec_time(od_rows_int(r, 5)), "activated_by", od_rec_int_col(r, 6)));
     od_rows_close(r);
     od_tx_rollback(tx);
     return od_list_done(rc, items, (int64_t)json_array_size(items), OD_PLAN_ACTIVATIONS_MAX, 0, out, e);

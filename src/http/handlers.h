@@ -58,6 +58,9 @@ H(plan_overdue) H(incident_plans)
 H(problem_assignable)
 /* training records and readiness (h_training.c) */
 H(training_list) H(training_create) H(readiness_get)
+/* drills and the plans' activations (h_drills.c) */
+H(drill_list) H(drill_create) H(drill_get) H(drill_patch) H(drill_inject) H(drill_scorecard) H(drill_overdue)
+H(incident_plan_activations)
 #undef H
     /* clang-format on */
 

@@ -21,7 +21,7 @@
     X(DRL_DAYS_SET, "UPDATE drills SET review_trigger_days = ? WHERE record_id = ?")                         \
     X(DRL_STORED, "SELECT closed_at, review_trigger_days FROM drills WHERE record_id = ?")                   \
     X(DRL_SET_INCIDENT, "UPDATE drills SET incident_id = ? WHERE record_id = ?")                             \
-    /* the participants of the sandbox drill simulating an incident (no row: not sandboxed) */              \
+    /* the participants of the sandbox drill simulating an incident (no row: not sandboxed) */               \
     X(DRL_SANDBOX, "SELECT participants FROM drills WHERE incident_id = ? AND mode = 'sandbox'")             \
     X(DRL_BY_INCIDENT, "SELECT record_id FROM drills WHERE incident_id = ?")                                 \
     /* the simulated incident: detected_at, activated_at, closed_at, state */                                \

@@ -24,9 +24,9 @@ static void judge_table(void **state)
         od_drill_verdict want;
     } t[] = {
         {0, 0, false, OD_DV_PENDING},
-        {0, 1784107800000LL - 1, false, OD_DV_PENDING}, /* 1 ms before the due time */
-        {0, 1784107800000LL, false, OD_DV_PENDING},     /* at it: not yet missed */
-        {0, 1784107800000LL + 1, false, OD_DV_FAIL},    /* 1 ms after: missed */
+        {0, 1784107800000LL - 1, false, OD_DV_PENDING},                /* 1 ms before the due time */
+        {0, 1784107800000LL, false, OD_DV_PENDING},                    /* at it: not yet missed */
+        {0, 1784107800000LL + 1, false, OD_DV_FAIL},                   /* 1 ms after: missed */
         {1784107800000LL - 1, 1784107800000LL + 9, false, OD_DV_PASS}, /* met 1 ms before */
         {1784107800000LL, 1784107800000LL + 9, false, OD_DV_PASS},     /* met at the instant */
         {1784107800000LL + 1, 1784107800000LL + 9, false, OD_DV_FAIL}, /* met 1 ms late */
@@ -58,7 +58,8 @@ static void score_table(void **state)
         {OD_DL_ACTIVATION, t0 + 15 * min, t0 + 12 * min, false},
         {OD_DL_PROGRESS, t0 + 45 * min, 0, true},
     };
-    static const char *const planned[] = {"goal", "plan", "resources", "run", "evaluate", "lessons", "review"};
+    static const char *const planned[] = {"goal",     "plan",    "resources", "run",
+                                          "evaluate", "lessons", "review"};
     static const char *const done[] = {"goal", "plan", "run", "improvise"};
     od_drill_card c;
     od_drill_score(d, 6, t0 + 20 * min, t0, t0 + 6 * min, t0 + 12 * min, planned, 7, done, 4, &c);
