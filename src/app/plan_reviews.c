@@ -204,7 +204,8 @@ od_err od_plan_activation_in(od_tx *tx, const od_principal *who, int64_t inciden
     return rc;
 }
 
-od_err od_plan_activations(od_app *a, const od_principal *who, int64_t incident_id, json_t **out, od_error *e)
+od_err od_plan_activations(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
+                           int64_t offset, json_t **out, od_error *e)
 {
     *out = NULL;
     json_t *inc = NULL;
@@ -219,7 +220,11 @@ od_err od_plan_activations(od_app *a, const od_principal *who, int64_t incident_
     json_t *items = json_array();
     od_rows *r = NULL;
     bool row = false;
-    rc = od_tx_query(tx, OD_Q_PLN_ACT_LIST, &r, e, OD_BINDS(OD_INT(incident_id)));
+    int64_t total = 0;
+    rc = od_tx_scalar(tx, OD_Q_PLN_ACT_COUNT, &total, e, OD_BINDS(OD_INT(incident_id)));
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_PLN_ACT_LIST, &r, e,
+                         OD_BINDS(OD_INT(incident_id), OD_INT(limit), OD_INT(offset)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(
             items, json_pack("{sI ss ss sI ss so so}", "plan_id", (json_int_t)od_rows_int(r, 0),
@@ -228,5 +233,5 @@ od_err od_plan_activations(od_app *a, const od_principal *who, int64_t incident_
                              od_rec_time(od_rows_int(r, 5)), "activated_by", od_rec_int_col(r, 6)));
     od_rows_close(r);
     od_tx_rollback(tx);
-    return od_list_done(rc, items, (int64_t)json_array_size(items), OD_PLAN_ACTIVATIONS_MAX, 0, out, e);
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }

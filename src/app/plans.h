@@ -87,8 +87,7 @@ OD_NODISCARD od_err od_plan_activation_in(od_tx *tx, const od_principal *who, in
 /* {items, total, limit, offset}: incident_id's plan activations, oldest
  * first: {plan_id, plan_number, plan_title, version, level, activated_at,
  * activated_by}.  404 outside who's scope. */
-#define OD_PLAN_ACTIVATIONS_MAX 100
-OD_NODISCARD od_err od_plan_activations(od_app *a, const od_principal *who, int64_t incident_id, json_t **out,
-                                        od_error *e);
+OD_NODISCARD od_err od_plan_activations(od_app *a, const od_principal *who, int64_t incident_id,
+                                        int64_t limit, int64_t offset, json_t **out, od_error *e);
 
 #endif

@@ -104,7 +104,11 @@ od_err od_h_drill_overdue(od_req *r)
 
 od_err od_h_incident_plan_activations(od_req *r)
 {
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (rc)
+        return rc;
     json_t *out = NULL;
-    od_err rc = od_plan_activations(r->app, &r->who, r->ids[0], &out, &r->err);
+    rc = od_plan_activations(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

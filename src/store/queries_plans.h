@@ -46,7 +46,8 @@
                       "activated_at, activated_by) VALUES(?,?,?,?,?,?) ON CONFLICT DO NOTHING")              \
     X(PLN_ACT_LIST, "SELECT a.plan_id, r.number, r.title, a.plan_version, a.level, a.activated_at, "         \
                     "a.activated_by FROM incident_plan_activations a JOIN records r ON r.id = a.plan_id "    \
-                    "WHERE a.incident_id = ? ORDER BY a.activated_at, a.plan_id LIMIT 100")                  \
+                    "WHERE a.incident_id = ? ORDER BY a.activated_at, a.plan_id LIMIT ? OFFSET ?")           \
+    X(PLN_ACT_COUNT, "SELECT COUNT(*) FROM incident_plan_activations WHERE incident_id = ?")                 \
     /* the newest published version of a plan (0 = none) */                                                  \
     X(PLN_VER_CURRENT, "SELECT COALESCE(MAX(number), 0) FROM plan_versions WHERE record_id = ? AND "         \
                        "published_at IS NOT NULL")

@@ -42,6 +42,9 @@ LISTS = {
     "/api/v1/plans/overdue",
     "/api/v1/incidents/{id}/plans",
     "/api/v1/trainings",
+    "/api/v1/drills",
+    "/api/v1/drills/overdue",
+    "/api/v1/incidents/{id}/activations",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",
