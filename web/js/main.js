@@ -24,6 +24,7 @@ import { problemCandidatesView } from './views/problem_candidates.js';
 import { knownErrorNewView, knownErrorEditView } from './views/known_error_form.js';
 import { recordRedirectView } from './views/record_parts.js';
 import { slaView, reportsView, reportView } from './views/sla.js';
+import { drillListView, drillNewView, drillView } from './views/drills.js';
 
 
 export const session = { me: null };
@@ -64,6 +65,9 @@ const routes = [
   // the periodic reviews (reviews.js), reached from the CMDB and events screens
   [/^\/cmdb-unverified$/, unverifiedView, 'cmdb', 'ci.read'],
   [/^\/events-review$/, eventReviewView, 'events', 'event.read'],
+  [/^\/drills$/, drillListView, 'drills', 'record.read'],
+  [/^\/drills\/new$/, drillNewView, 'drills', 'record.write'],
+  [/^\/drills\/(\d+)$/, drillView, 'drills', 'record.read'],
 ];
 
 let current = null; // {timers, charts}
