@@ -128,6 +128,7 @@ export async function drillView(ctx, [id]) {
     ].filter(Boolean);
     patch(facts, [rows, currentLang()], () => h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
     const box = edit.firstElementChild;
+    if (d.state === 'closed' && box) clear(edit); // a closed drill is not edited
     if (can('record.write') && d.state !== 'closed' && edit.dataset.version !== String(d.version) && !(box && box.open)) {
       edit.dataset.version = String(d.version);
       clear(edit, editForm());
