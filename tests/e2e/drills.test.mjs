@@ -2,7 +2,9 @@
 // ch. 9 §3; docs/drills.md): scheduled from the drills screen against a
 // published plan, prepared and started from the action bar, its simulated
 // L1 incident injected from the drill page (shown on the dashboard as a
-// live drill), the incident handled through the real path, the scorecard
+// live drill), the incident handled through the real path (activated from
+// the incident page, which shows the plan that applies and records its
+// version), the scorecard
 // showing which deadlines were met, the evaluation and lessons filed and the
 // drill closed — which makes the plan's review due.
 import { test, before, after } from 'node:test';
@@ -90,7 +92,15 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   await srv.must('POST', `/api/v1/incidents/${iid}/reports`, { kind: 'first', location: '主机房', symptoms: '连接超时', impact_scope: '全部' }, ops);
   await srv.must('POST', `/api/v1/incidents/${iid}/ack`, undefined, lead);
   await srv.must('POST', `/api/v1/incidents/${iid}/reports`, { kind: 'second', response_level: 'R1', system_impact: '核心业务中断', estimated_recovery_at: '2030-01-01T00:00:00Z' }, ops);
-  await srv.must('POST', `/api/v1/incidents/${iid}/activate`, { plan_id: planId }, lead);
+  // the leader activates from the incident page: the plan that applies is recorded with its version
+  await p.goto(srv.base + `/#/incidents/${iid}`);
+  await p.waitForSelector('[data-testid=inc-plans] table', WAIT);
+  assert.match(await p.innerText('[data-testid=inc-plans]'), /数据库故障专项预案[\s\S]*配置项[\s\S]*v1/);
+  assert.equal(await p.inputValue('[data-testid=activation-plan]'), String(planId)); // the only plan that applies
+  await p.click('[data-testid=btn-activate]');
+  await p.click('[data-testid=btn-activate-confirm]');
+  await p.waitForSelector('[data-testid=inc-activations]', WAIT);
+  assert.match(await p.innerText('[data-testid=inc-activations]'), /数据库故障专项预案 第 1 版/);
   await srv.must('POST', `/api/v1/incidents/${iid}/reports`, { kind: 'final', cause: '演练脚本', process: '切换备库', current_state: '已恢复', business_impact_minutes: 0, improvements: '无' }, ops);
   await srv.must('POST', `/api/v1/incidents/${iid}/close`, undefined, lead);
   // the scorecard: the first report met its 5-minute deadline
