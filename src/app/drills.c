@@ -387,6 +387,22 @@ od_err od_drill_inject(od_app *a, const od_principal *who, int64_t id, od_incide
     in->drill_record_id = id; /* set before any message: the sandbox applies from the first one */
     if (!rc)
         rc = od_incident_create_in(a, tx, who, in, &inc_id, e);
+    /* the registry's links: the drill simulates the incident and exercises its plan */
+    int64_t inc_rec = 0, plan_id = rc ? 0 : num(f, "plan_id");
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &inc_rec, e, OD_BINDS(OD_INT(inc_id)));
+    if (!rc) {
+        od_link_input li = {.kind = "simulates", .to_id = inc_rec};
+        rc = od_rec_link_in(tx, who, &x, &li, false, now, NULL, e);
+    }
+    if (!rc && plan_id > 0) {
+        od_link_input li = {.kind = "exercises", .to_id = plan_id};
+        rc = od_rec_link_in(tx, who, &x, &li, false, now, NULL, e);
+        if (rc == OD_E_CONFLICT || rc == OD_E_NOT_FOUND || rc == OD_E_UNPROCESSABLE) {
+            od_error_clear(e); /* linked already, or plan_id names no plan the actor sees: the field stays */
+            rc = OD_OK;
+        }
+    }
     if (!rc) {
         json_t *d = json_pack("{sI}", "incident_id", (json_int_t)inc_id);
         char text[160];

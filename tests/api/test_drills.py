@@ -44,7 +44,8 @@ def add_months(ms, n):
 USERS = (("eng", ["emergency_engineering"]), ("lead1", ["emergency_leadership"]),
          ("lead2", ["emergency_leadership"]), ("lead3", ["emergency_leadership"]),
          ("sec1", ["ops_section_head"]), ("sec2", ["ops_section_head"]),
-         ("head", ["ops_department_head"]), ("ops", ["ops_engineer", "monitoring_engineer"]))
+         ("head", ["ops_department_head"]), ("ops", ["ops_engineer", "monitoring_engineer"]),
+         ("pm", ["problem_manager"]))
 
 
 class Drills(harness.ServerTest):
@@ -191,6 +192,12 @@ class Drills(harness.ServerTest):
                          field="incident_id")
         d = s.get("/api/v1/drills/%d" % did, token=self.tok["ops"]).json
         self.assertEqual(d["drill"]["incident"]["id"], iid)
+        # the registry's links: the drill simulates its incident and exercises its plan
+        links = s.get("/api/v1/records/%d/links" % did, token=self.tok["ops"]).json["items"]
+        recs = s.get("/api/v1/records?kind=incident&limit=500", token=self.tok["ops"]).json["items"]
+        irec = [x["id"] for x in recs if x["incident_id"] == iid][0]
+        self.assertEqual(sorted((l["kind"], l["to"]["id"]) for l in links if l["direction"] == "out"),
+                         [("exercises", pid), ("simulates", irec)])
         dash = s.get("/api/v1/dashboard", token=self.tok["ops"]).json
         self.assertEqual(dash["open"]["total"], dash0["open"]["total"])
         self.assertEqual(dash["drills"]["open"]["total"], dash0["drills"]["open"]["total"] + 1)
@@ -256,6 +263,13 @@ class Drills(harness.ServerTest):
         self.assertEqual(self.act(did, "close", "lead1").json["error"]["field"], "lessons")
         before = self.plan_get(pid)
         self.assertEqual(before["review_trigger"], "")
+        # a finding becomes a follow-up record linked to the drill (parent_of)
+        r = s.post("/api/v1/problems", {"title": "部门负责人未确认告警", "fields": {"description": "演练发现"}},
+                   token=self.tok["pm"])
+        self.assertStatus(r, 201)
+        prb = r.json["id"]
+        self.assertStatus(s.post("/api/v1/records/%d/links" % did, {"kind": "parent_of", "to_id": prb},
+                                 token=self.tok["lead1"]), 201)
         closed = self.ok(did, "close", "lead1", fields={"lessons": "补充部门负责人的备用联系方式"})
         self.assertEqual(closed["state"], "closed")
         p = self.plan_get(pid)

@@ -3,20 +3,23 @@
 // schedules a drill, and the drill page: its fields (editable), the
 // workflow's actions (prepare, start, evaluate, close) from the kernel's
 // action bar, the simulated incident (injected while the drill runs, a link
-// to its incident page) and the scorecard computed from that incident's
-// real deadlines.  The page polls every 5 s.
+// to its incident page), the scorecard computed from that incident's real
+// deadlines, and the records linked to it (its plan, its incident, the
+// follow-ups of its findings).  The page polls every 5 s.
 import { t, tOr, bi, currentLang } from '../i18n.js';
 import { get, post, patch as apiPatch, qs } from '../api.js';
 import {
   h, clear, field, select, table, tr, section, badge, fmtTime, patch, pager, fieldError, showError, announce, dlName, localInputToIso,
 } from '../dom.js';
 import { go, can } from '../main.js';
-import { recStateBadge, recStateName, actionBar, timelinePart } from './record_parts.js';
+import { recStateBadge, recStateName, actionBar, timelinePart, linksPart } from './record_parts.js';
 
 const STATES = ['planned', 'prepared', 'running', 'evaluated', 'closed'];
 const TYPES = ['functional', 'tabletop', 'full_scale'];
 const MODES = ['sandbox', 'live'];
 const STEPS = ['goal', 'plan', 'resources', 'run', 'evaluate', 'lessons', 'review'];
+// a finding's follow-up record (a problem, a change, a plan revision) hangs under the drill
+const DRILL_LINKS = ['parent_of', 'evidence_of'];
 const PAGE = 50;
 
 const ext = (d) => d.drill || {};
@@ -106,8 +109,9 @@ export async function drillView(ctx, [id]) {
   const card = h('div', { 'data-testid': 'drill-scorecard' });
   const actions = actionBar(d, { onDone: async () => { await refresh(); } });
   const timeline = timelinePart(d, {});
+  const links = linksPart(d, { kinds: DRILL_LINKS });
   ctx.el.append(head, actions.el, h('div', { class: 'rec-grid' },
-    section(t('drl.fields'), facts, edit), section(t('drl.incident'), sim), section(t('drl.scorecard'), card), timeline.el));
+    section(t('drl.fields'), facts, edit), section(t('drl.incident'), sim), section(t('drl.scorecard'), card), links.el, timeline.el));
   let seenState = d.state;
 
   function render() {
@@ -221,10 +225,10 @@ export async function drillView(ctx, [id]) {
     d = await get(`/api/v1/drills/${id}`);
     if (!ctx.alive()) return;
     render();
-    await Promise.all([actions.load(d), timeline.load(d), loadCard()]);
+    await Promise.all([actions.load(d), timeline.load(d), links.load(d), loadCard()]);
   }
 
   render();
-  await Promise.all([actions.load(d), timeline.load(d), loadCard()].map((p) => p.catch((e) => card.append(h('p', { class: 'error', role: 'alert' }, bi(e.message))))));
+  await Promise.all([actions.load(d), timeline.load(d), links.load(d), loadCard()].map((p) => p.catch((e) => card.append(h('p', { class: 'error', role: 'alert' }, bi(e.message))))));
   ctx.every(5000, () => { refresh().catch(() => {}); });
 }
