@@ -223,6 +223,8 @@ typedef struct od_position {
     char name_en[OD_POSITION_NAME_LEN];
     od_roleset roles;
     int min_qualified;
+    /* a holder needs a valid certificate for the position (seed 004 §7.5.1) */
+    bool certificate_required;
 } od_position;
 typedef struct od_readiness_policy {
     int annual_hours; /* seed 004 §7.5.2: 48 */

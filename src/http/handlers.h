@@ -60,7 +60,7 @@ H(problem_assignable)
 H(training_list) H(training_create) H(readiness_get)
 /* drills and the plans' activations (h_drills.c) */
 H(drill_list) H(drill_create) H(drill_get) H(drill_patch) H(drill_inject) H(drill_scorecard) H(drill_overdue)
-H(incident_plan_activations)
+H(incident_plan_activations) H(certificate_list) H(certificate_create)
 #undef H
     /* clang-format on */
 

@@ -227,6 +227,10 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/drills/{id}/scorecard", P(RECORD_READ), od_h_drill_scorecard, "a drill's scorecard"},
     {"GET", "/api/v1/incidents/{id}/activations", P(INCIDENT_READ), od_h_incident_plan_activations,
      "the plan versions an incident's activations used"},
+    {"GET", "/api/v1/certificates", P(RECORD_READ), od_h_certificate_list,
+     "certificates held for key positions"},
+    {"POST", "/api/v1/certificates", P(RECORD_WRITE), od_h_certificate_create,
+     "record a certificate for a key position"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

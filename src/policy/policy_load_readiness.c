@@ -1,7 +1,7 @@
 /* policy_load_readiness.c — the `readiness:` section (core/policy.h
  * od_readiness_policy, core/readiness.h): the annual training hours (seed
  * 004 §7.5.2: 48) and the key positions (seed 000 ch. 9), each
- * {key, name_zh, name_en, roles, min_qualified}; the plans' review cycle
+ * {key, name_zh, name_en, roles, min_qualified, certificate_required}; the plans' review cycle
  * (plan_review_months, 6), the days a triggered review falls due in
  * (review_trigger_days, 30) and the drill interval (drill_months, 12).
  * Left out, each keeps its default and there is no key position. */
@@ -12,12 +12,13 @@
 #include <string.h>
 
 enum { RD_HOURS, RD_POSITIONS, RD_REVIEW, RD_TRIGGER, RD_DRILL, RD__COUNT };
-enum { PO_KEY, PO_NAME_ZH, PO_NAME_EN, PO_ROLES, PO_MIN, PO__COUNT };
+enum { PO_KEY, PO_NAME_ZH, PO_NAME_EN, PO_ROLES, PO_MIN, PO_CERT, PO__COUNT };
 
 static void load_position(ctx *c, od_readiness_policy *r, const node *v, const char *path)
 {
-    fields f = {
-        .what = "key", .names = {"key", "name_zh", "name_en", "roles", "min_qualified"}, .n = PO__COUNT};
+    fields f = {.what = "key",
+                .names = {"key", "name_zh", "name_en", "roles", "min_qualified", "certificate_required"},
+                .n = PO__COUNT};
     if (!od_pl_map_fields(c, v, path, &f))
         return;
     if (!f.val[PO_KEY] || !f.val[PO_NAME_ZH] || !f.val[PO_NAME_EN] || !f.val[PO_ROLES]) {
@@ -65,6 +66,10 @@ static void load_position(ctx *c, od_readiness_policy *r, const node *v, const c
         od_pl_get_int(c, f.val[PO_MIN], sub, 1, OD_READINESS_MIN_QUALIFIED_MAX, &p.min_qualified);
         if (p.min_qualified < 1)
             return;
+    }
+    if (f.val[PO_CERT]) {
+        od_pl_sub(sub, path, "certificate_required");
+        od_pl_get_bool(c, f.val[PO_CERT], sub, &p.certificate_required);
     }
     r->positions[r->n_positions++] = p;
 }

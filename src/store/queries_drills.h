@@ -36,6 +36,24 @@
     /* the last drill of a plan that closed */                                                               \
     X(DRL_LAST_CLOSED, "SELECT COALESCE(MAX(closed_at), 0) FROM drills WHERE plan_id = ? AND closed_at IS "  \
                        "NOT NULL")                                                                           \
+    /* certificates (readiness): columns id, user_id, username, display_name, position, name, issuer,        \
+     * number, issued_at, expires_at, created_by, created_at */                                              \
+    X(CERT_INSERT, "INSERT INTO certificates(user_id, position, name, issuer, number, issued_at, "           \
+                   "expires_at, created_by, created_at) VALUES(?,?,?,?,?,?,?,?,?)")                          \
+    X(CERT_GET, "SELECT c.id, c.user_id, u.username, u.display_name, c.position, c.name, c.issuer, "         \
+                "c.number, c.issued_at, c.expires_at, c.created_by, c.created_at FROM certificates c JOIN "  \
+                "users u ON u.id = c.user_id WHERE c.id = ?")                                                \
+    /* newest first; binds: user_id, user_id (0 = everyone), limit, offset */                                \
+    X(CERT_LIST, "SELECT c.id, c.user_id, u.username, u.display_name, c.position, c.name, c.issuer, "        \
+                 "c.number, c.issued_at, c.expires_at, c.created_by, c.created_at FROM certificates c JOIN " \
+                 "users u ON u.id = c.user_id WHERE (? = 0 OR c.user_id = ?) ORDER BY c.issued_at DESC, "    \
+                 "c.id DESC LIMIT ? OFFSET ?")                                                               \
+    X(CERT_COUNT, "SELECT COUNT(*) FROM certificates WHERE (? = 0 OR user_id = ?)")                          \
+    /* the certificates of enabled users not expired at ? and issued by ? (binds: now, now) */               \
+    X(CERT_CURRENT, "SELECT c.user_id, u.username, c.position, c.name, c.issued_at, c.expires_at FROM "      \
+                    "certificates c JOIN users u ON u.id = c.user_id WHERE u.disabled = 0 AND "              \
+                    "(c.expires_at IS NULL OR c.expires_at > ?) AND c.issued_at <= ? ORDER BY c.user_id, "   \
+                    "c.id")                                                                                  \
     X(PLN_PUBLISHED_AT, "SELECT record_id, published_at FROM plans WHERE published_at IS NOT NULL ORDER BY " \
                         "record_id")
 

@@ -255,6 +255,11 @@ SAMPLES = {
     "POST /api/v1/drills/{id}/inject": dict(user="drill", ids=lambda t: [t.drill_run], body=lambda t: {
         "title": "坏输入模拟事件", "ci_ids": [t.ci2], "severity": "minor", "symptoms": "现象"},
         read=lambda t, r: "/api/v1/incidents/%d" % r["id"]),
+    # certificates for key positions (docs/plans.md): the default policy has no key position, so refused
+    "POST /api/v1/certificates": dict(user="plan", body=lambda t: {
+        "user_id": t.uid["plan"], "position": "duty_engineer", "name": "坏输入证书 %d" % unique(), "issuer": "i",
+        "number": "n", "issued_at": "2020-01-01T00:00:00Z", "expires_at": "2031-01-01T00:00:00Z"},
+        read=lambda t, r: "/api/v1/certificates?user_id=%d" % t.uid["plan"]),
     # training records (docs/plans.md "Training and readiness"): written as plans are
     "POST /api/v1/trainings": dict(user="plan", body=lambda t: {
         "user_id": t.uid["plan"], "topic": "坏输入培训 %d" % unique(), "hours": 1.5,

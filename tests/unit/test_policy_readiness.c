@@ -47,7 +47,8 @@ static void test_defaults_and_positions(void **state)
         "      name_zh: 值班长\n"
         "      name_en: Duty lead\n"
         "      roles: [ops_engineer, ops_section_head]\n"
-        "    - {key: dba, name_zh: 数据库管理员, name_en: DBA, roles: [ops_engineer], min_qualified: 3}\n");
+        "    - {key: dba, name_zh: 数据库管理员, name_en: DBA, roles: [ops_engineer], min_qualified: 3,\n"
+        "       certificate_required: true}\n");
     assert_int_equal(p->readiness.annual_hours, 40);
     assert_int_equal(p->readiness.n_positions, 2);
     assert_string_equal(p->readiness.positions[0].key, "duty_lead");
@@ -58,6 +59,8 @@ static void test_defaults_and_positions(void **state)
     assert_int_equal(p->readiness.positions[0].min_qualified, OD_READINESS_MIN_QUALIFIED);
     assert_string_equal(p->readiness.positions[1].key, "dba");
     assert_int_equal(p->readiness.positions[1].min_qualified, 3);
+    assert_false(p->readiness.positions[0].certificate_required); /* default */
+    assert_true(p->readiness.positions[1].certificate_required);
     od_policy_free(p);
 }
 
@@ -96,6 +99,9 @@ static void test_bad_values(void **state)
         {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A, roles: [ops_engineer]}\n"
          "    - {key: a, name_zh: 乙, name_en: B, roles: [ops_engineer]}\n",
          4, "listed twice"},
+        {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A, roles: [ops_engineer], "
+         "certificate_required: maybe}\n",
+         3, "readiness.positions[0].certificate_required"},
         {"readiness:\n  positions:\n    - {key: a, name_zh: '', name_en: A, roles: [ops_engineer]}\n", 3,
          "readiness.positions[0].name_zh"},
         {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A, roles: [ops_engineer], team: "

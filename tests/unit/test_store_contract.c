@@ -1785,6 +1785,79 @@ static void drill_store(void **state)
     od_tx_rollback(tx);
 }
 
+/* certificates for key positions (migration 0029, queries_drills.h;
+ * docs/plans.md): inserted and read back, listed newest first per user with
+ * a count, and the current ones: not expired at now (an expiry at now is
+ * out), issued by now, of enabled users only. */
+static void certificate_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t u1 = 0, u2 = 0, c[4] = {0}, n = -1;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "crt1", &u1, &e), OD_OK);
+    assert_int_equal(user_row(tx, "crt2", &u2, &e), OD_OK);
+    /* u1: valid (expires 5000), no expiry, not yet issued (9000); u2 (disabled below): no expiry */
+    static const int64_t issued[4] = {1000, 2000, 9000, 1000}, expires[4] = {5000, 0, 0, 0};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(od_tx_insert(tx, OD_Q_CERT_INSERT, &c[i], &e,
+                                      OD_BINDS(OD_INT(i == 3 ? u2 : u1), OD_TEXT(i == 1 ? "duty" : "dba"),
+                                               OD_TEXT("证书"), OD_TEXT(""), OD_TEXT("N"), OD_INT(issued[i]),
+                                               OD_INT_NONZERO(expires[i]), OD_TEXT("eng"), OD_INT(10))),
+                         OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_CERT_GET, &r, &e, OD_BINDS(OD_INT(c[0]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 1), u1);
+    assert_string_equal(od_rows_text(r, 2), "crt1");
+    assert_string_equal(od_rows_text(r, 4), "dba");
+    assert_int_equal(od_rows_int(r, 9), 5000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CERT_COUNT, &n, &e, OD_BINDS(OD_INT(u1), OD_INT(u1))), OD_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_CERT_COUNT, &n, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)0))), OD_OK);
+    assert_true(n >= 4);
+    assert_int_equal(od_tx_query(tx, OD_Q_CERT_LIST, &r, &e,
+                                 OD_BINDS(OD_INT(u1), OD_INT(u1), OD_INT((int64_t)2), OD_INT((int64_t)0))),
+                     OD_OK);
+    static const int64_t newest[2] = {9000, 2000};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 8), newest[i]);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e,
+                                OD_BINDS(OD_INT((int64_t)1), OD_INT((int64_t)2), OD_INT(u2))),
+                     OD_OK);
+    /* at 4999: c0 and c1; at 5000 (c0's expiry): c1 only; u2's and the unissued one never */
+    static const struct {
+        int64_t now;
+        int n;
+    } at[] = {{4999, 2}, {5000, 1}};
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_CERT_CURRENT, &r, &e, OD_BINDS(OD_INT(at[k].now), OD_INT(at[k].now))),
+            OD_OK);
+        int got = 0;
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            if (od_rows_int(r, 0) != u1 && od_rows_int(r, 0) != u2)
+                continue;
+            assert_int_equal(od_rows_int(r, 0), u1);
+            got++;
+        }
+        od_rows_close(r);
+        assert_int_equal(got, at[k].n);
+    }
+    od_tx_rollback(tx);
+}
+
 static void list_cursor_and_capped_count(void **state)
 {
     fx *f = *state;
@@ -1861,6 +1934,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(certificate_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

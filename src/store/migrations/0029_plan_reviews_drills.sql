@@ -7,6 +7,7 @@
 -- cycle and the trigger's due time, core/plan.h od_plan_review_at).
 -- incident_plan_activations: which published plan version was activated,
 -- at which response level, by whom (one row per activation).
+-- certificates: a person's certificate for a key position, with its expiry.
 -- drills: the typed fields of records of kind drill, and the policy's
 -- review_trigger_days when it was created (closing it makes its plan's
 -- review due that many days later).  Portable SQL.
@@ -46,4 +47,23 @@ CREATE TABLE drills (
     review_trigger_days INTEGER NOT NULL DEFAULT 30
 );
 CREATE INDEX drills_plan ON drills(plan_id);
+
+-- certificates (资质证书; seed 004 §7.5.1: name, issuer, number, valid
+-- until) held for a key position of the policy's readiness section: a
+-- position with certificate_required counts only holders with one valid
+-- now (issued_at <= now < expires_at; expires_at NULL = no expiry).
+CREATE TABLE certificates (
+    id INTEGER PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    position TEXT NOT NULL,
+    name TEXT NOT NULL,
+    issuer TEXT NOT NULL DEFAULT '',
+    number TEXT NOT NULL DEFAULT '',
+    issued_at BIGINT NOT NULL,
+    expires_at BIGINT,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX certificates_user ON certificates(user_id, issued_at);
+CREATE INDEX certificates_expires ON certificates(expires_at);
 CREATE INDEX drills_incident ON drills(incident_id);
