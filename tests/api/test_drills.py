@@ -213,6 +213,16 @@ class Drills(harness.ServerTest):
         self.assertLessEqual(msg_to, set(parts))
         for outsider in ("lead2", "lead3", "sec2"):
             self.assertNotIn(u[outsider], msg_to)
+        # behind the server: every queued message is tagged as a drill and addressed to a participant
+        con = harness.db_connect(s.db)
+        try:
+            rows = con.execute("SELECT recipient_id, subject, body FROM outbox WHERE incident_id = ?", (iid,)).fetchall()
+        finally:
+            con.close()
+        self.assertTrue(rows)
+        for rid, subject, body in rows:
+            self.assertIn(rid, parts)
+            self.assertTrue(subject.startswith("【演练】") or subject.startswith("[DRILL]"), subject)
         # two of three acknowledge within their deadline, the department head never
         for who in ("lead1", "sec1"):
             self.assertStatus(s.post("/api/v1/incidents/%d/ack" % iid, None, token=self.tok[who]), 200)
