@@ -75,8 +75,9 @@ od_err od_certificate_create(od_app *a, const od_principal *who, const od_certif
     if (!rc)
         rc = od_tx_insert(tx, OD_Q_CERT_INSERT, &id, e,
                           OD_BINDS(OD_INT(in->user_id), OD_TEXT(in->position), OD_TEXT(in->name),
-                                   OD_TEXT(in->issuer ? in->issuer : ""), OD_TEXT(in->number ? in->number : ""),
-                                   OD_INT(issued), OD_INT_NONZERO(expires), OD_TEXT(who->username), OD_INT(now)));
+                                   OD_TEXT(in->issuer ? in->issuer : ""),
+                                   OD_TEXT(in->number ? in->number : ""), OD_INT(issued),
+                                   OD_INT_NONZERO(expires), OD_TEXT(who->username), OD_INT(now)));
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CERT_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (!rc && !(rc = od_rows_step(r, &row)) && row)
@@ -138,10 +139,10 @@ od_err od_certificates_current(od_tx *tx, int64_t now, json_t **valid, json_t **
         json_object_set_new(*valid, key, json_true());
         if (od_cert_expiring(issued, expires, now, OD_CERT_EXPIRING_DAYS)) {
             char t[OD_TIME_STR_MAX];
-            json_array_append_new(*expiring,
-                                  json_pack("{sI ss ss ss ss}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
-                                            od_rows_text(r, 1), "position", od_rows_text(r, 2), "name",
-                                            od_rows_text(r, 3), "expires_at", od_time_format(expires, t)));
+            json_array_append_new(
+                *expiring, json_pack("{sI ss ss ss ss}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
+                                     od_rows_text(r, 1), "position", od_rows_text(r, 2), "name",
+                                     od_rows_text(r, 3), "expires_at", od_time_format(expires, t)));
         }
     }
     od_rows_close(r);
