@@ -646,6 +646,66 @@ od_err od_drill_overdue(od_app *a, const od_principal *who, int64_t limit, int64
     return od_list_done(rc, items, total, limit, offset, out, e);
 }
 
+od_err od_plan_readiness_plans(od_app *a, const od_principal *who, int64_t now, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *cand = json_array(), *items = json_array();
+    od_rows *r = NULL;
+    bool row = false;
+    rc = od_tx_query(tx, OD_Q_PLN_PUBLISHED_AT, &r, e, OD_NOBINDS);
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+        json_array_append_new(cand, json_integer(od_rows_int(r, 0)));
+    od_rows_close(r);
+    size_t i;
+    json_t *v;
+    json_array_foreach(cand, i, v)
+    {
+        if (rc)
+            break;
+        int64_t pid = (int64_t)json_integer_value(v), last = 0, ver = 0;
+        od_rec x = {0};
+        rc = od_rec_load(tx, who, pid, &x, e);
+        if (rc == OD_E_NOT_FOUND) { /* outside who's scope */
+            od_error_clear(e);
+            rc = OD_OK;
+            continue;
+        }
+        json_t *f = NULL;
+        if (!rc)
+            rc = od_plan_ext.load(tx, pid, &f, e);
+        if (!rc)
+            rc = od_tx_scalar(tx, OD_Q_DRL_LAST_CLOSED, &last, e, OD_BINDS(OD_INT(pid)));
+        if (!rc)
+            rc = od_tx_scalar(tx, OD_Q_PLN_VER_CURRENT, &ver, e, OD_BINDS(OD_INT(pid)));
+        if (!rc) {
+            int64_t next = num(f, "next_review_at");
+            int64_t drill_at =
+                od_plan_drill_due(num(f, "published_at"), last, a->policy->readiness.drill_months);
+            json_array_append_new(
+                items, json_pack("{sI ss ss sI so sb ss so so sb}", "id", (json_int_t)pid, "number", x.number,
+                                 "title", json_string_value(json_object_get(x.o, "title")), "current_version",
+                                 (json_int_t)ver, "next_review_at", od_rec_time(next), "review_due",
+                                 od_plan_review_due(next, now), "review_trigger", txt(f, "review_trigger"),
+                                 "last_drill_at", od_rec_time(last), "drill_due_at", od_rec_time(drill_at),
+                                 "drill_due", od_plan_review_due(drill_at, now)));
+        }
+        json_decref(f);
+        od_rec_free(&x);
+    }
+    od_tx_rollback(tx);
+    json_decref(cand);
+    if (rc) {
+        json_decref(items);
+        return rc;
+    }
+    *out = items;
+    return OD_OK;
+}
+
 od_err od_plan_readiness_counts(od_app *a, const od_principal *who, int64_t *reviews_due, int64_t *drills_due,
                                 od_error *e)
 {

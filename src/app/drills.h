@@ -46,6 +46,12 @@ OD_NODISCARD od_err od_drill_scorecard(od_app *a, const od_principal *who, int64
  * last_drill_at, drill_due_at}, the most overdue first. */
 OD_NODISCARD od_err od_drill_overdue(od_app *a, const od_principal *who, int64_t limit, int64_t offset,
                                      json_t **out, od_error *e);
+/* The readiness view's plans (GET /api/v1/readiness "plans"): every
+ * published plan who may see: {id, number, title, current_version,
+ * next_review_at, review_due, review_trigger, last_drill_at, drill_due_at,
+ * drill_due}, by id.  *out is a new array. */
+OD_NODISCARD od_err od_plan_readiness_plans(od_app *a, const od_principal *who, int64_t now, json_t **out,
+                                            od_error *e);
 /* The dashboard's counts: plans whose review is due, plans whose drill is due. */
 OD_NODISCARD od_err od_plan_readiness_counts(od_app *a, const od_principal *who, int64_t *reviews_due,
                                              int64_t *drills_due, od_error *e);

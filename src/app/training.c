@@ -2,6 +2,7 @@
  * "Training and readiness").  Rules: core/readiness.h; statements:
  * store/queries_training.h. */
 #include "app/training.h"
+#include "app/drills.h"
 #include "app/list.h"
 #include "core/readiness.h"
 #include "util/clock.h"
@@ -232,7 +233,6 @@ static json_t *readiness_json(const od_readiness_policy *rp, const person *ps, s
 
 od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e)
 {
-    (void)who;
     *out = NULL;
     int64_t now = od_app_now(a);
     const od_readiness_policy *rp = &a->policy->readiness;
@@ -291,6 +291,16 @@ od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_err
     }
     json_decref(valid);
     json_decref(expiring);
+    /* the emergency plans: review and yearly drill (app/drills.h) */
+    json_t *plans = NULL;
+    if (!rc)
+        rc = od_plan_readiness_plans(a, who, now, &plans, e);
+    if (!rc)
+        json_object_set_new(*out, "plans", plans);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
     for (size_t i = 0; i < n; i++) {
         free(ps[i].username);
         free(ps[i].display_name);

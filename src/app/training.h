@@ -36,7 +36,9 @@ OD_NODISCARD od_err od_training_list(od_app *a, const od_principal *who, int64_t
  * gaps, and the enabled people whose training hours in the last twelve
  * months fall short of the annual hours.  A position with
  * certificate_required counts only holders with a valid certificate for it;
- * "expiring" lists the certificates expiring within 30 days. */
+ * "expiring" lists the certificates expiring within 30 days; "plans" the
+ * published emergency plans with their review and yearly drill
+ * (app/drills.h od_plan_readiness_plans). */
 OD_NODISCARD od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e);
 
 /* ---- certificates (certificates.c; seed 004 §7.5.1) ---- */

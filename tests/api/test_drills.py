@@ -11,7 +11,7 @@ deadlines (which were met, which missed), the activation recording the plan
 version, closing the drill making the plan's review due 30 days later
 (1 ms before: not listed; at: listed), an R1 response and a change to a CI
 in scope doing the same, and the plans whose yearly drill is due (1 ms
-before / at 12 months).  Runs on SQLite and PostgreSQL (OD_PG_API_SUBSET)."""
+before / at 12 months), in the drills' list and in the readiness view.  Runs on SQLite and PostgreSQL (OD_PG_API_SUBSET)."""
 import calendar
 import time
 
@@ -358,12 +358,21 @@ class Drills(harness.ServerTest):
         due = add_months(pub, 12)
         listed = lambda: [x["plan_id"] for x in s.get("/api/v1/drills/overdue?limit=100",
                                                        token=self.tok["ops"]).json["items"]]
+        def ready():
+            r = s.get("/api/v1/readiness", token=self.tok["ops"])
+            self.assertStatus(r, 200)
+            return [x for x in r.json["plans"] if x["id"] == pid][0]
+        p = ready()
+        self.assertEqual((p["current_version"], p["last_drill_at"], parse(p["drill_due_at"]), p["drill_due"]),
+                         (1, None, due, False))
         s.clock(set_to=utc(due - 1))
         self.relogin()
         self.assertNotIn(pid, listed())
+        self.assertFalse(ready()["drill_due"])
         s.clock(set_to=utc(due))
         self.relogin()
         self.assertIn(pid, listed())
+        self.assertTrue(ready()["drill_due"])  # the readiness view shows it too (R-PLAN-2)
         item = [x for x in s.get("/api/v1/drills/overdue?limit=100", token=self.tok["ops"]).json["items"]
                 if x["plan_id"] == pid][0]
         self.assertEqual((parse(item["drill_due_at"]), item["last_drill_at"]), (due, None))
