@@ -536,6 +536,85 @@ static const od_cli_opt o_drill_inject[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
+/* plans, training and readiness (docs/plans.md) */
+static const od_cli_col plan_cols[] = {
+    {"id", NULL, NULL},
+    {"number", NULL, NULL},
+    {"title", NULL, NULL},
+    {"state", NULL, NULL},
+    {"plan.current_version", "现行版本 Version", NULL},
+    {"plan.next_review_at", "下次复审 Next review", NULL},
+    {"plan.review_due", "复审到期 Review due", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_col plan_fields[] = {
+    {"id", NULL, NULL},
+    {"number", NULL, NULL},
+    {"title", NULL, NULL},
+    {"state", NULL, NULL},
+    {"department", NULL, NULL},
+    {"version", NULL, NULL},
+    {"plan.owner_id", "负责人 Owner", NULL},
+    {"plan.current_version", "现行版本 Version", NULL},
+    {"plan.review_months", "复审周期（月）Review months", NULL},
+    {"plan.published_at", "发布时间 Published at", NULL},
+    {"plan.reviewed_at", "复审时间 Reviewed at", NULL},
+    {"plan.next_review_at", "下次复审 Next review", NULL},
+    {"plan.review_due", "复审到期 Review due", NULL},
+    {"plan.review_trigger", "复审触发 Review trigger", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_view plan_view = {plan_fields, NULL};
+static const od_cli_section plan_list_sections[] = {{"items", NULL, plan_cols}, {NULL, NULL, NULL}};
+static const od_cli_view plan_list_view = {NULL, plan_list_sections};
+static const od_cli_col training_cols[] = {
+    {"id", NULL, NULL},    {"username", NULL, NULL}, {"topic", NULL, NULL},
+    {"hours", NULL, NULL}, {"held_at", NULL, NULL},  {NULL, NULL, NULL},
+};
+static const od_cli_section training_sections[] = {{"items", NULL, training_cols}, {NULL, NULL, NULL}};
+static const od_cli_view training_view = {NULL, training_sections};
+static const od_cli_col cert_cols[] = {
+    {"id", NULL, NULL},     {"username", NULL, NULL},  {"position", NULL, NULL},   {"name", NULL, NULL},
+    {"number", NULL, NULL}, {"issued_at", NULL, NULL}, {"expires_at", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section cert_sections[] = {{"items", NULL, cert_cols}, {NULL, NULL, NULL}};
+static const od_cli_view cert_list_view = {NULL, cert_sections};
+static const od_cli_col cert_fields[] = {
+    {"id", NULL, NULL},        {"username", NULL, NULL},   {"position", NULL, NULL},
+    {"name", NULL, NULL},      {"issuer", NULL, NULL},     {"number", NULL, NULL},
+    {"issued_at", NULL, NULL}, {"expires_at", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view cert_view = {cert_fields, NULL};
+static const od_cli_col ready_pos_cols[] = {
+    {"key", NULL, NULL}, {"min_qualified", NULL, NULL},        {"qualified", NULL, NULL},
+    {"gap", NULL, NULL}, {"certificate_required", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_col ready_plan_cols[] = {
+    {"number", NULL, NULL},     {"current_version", NULL, NULL}, {"next_review_at", NULL, NULL},
+    {"review_due", NULL, NULL}, {"drill_due_at", NULL, NULL},    {"drill_due", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section ready_sections[] = {{"positions", "关键岗位 Key positions", ready_pos_cols},
+                                                {"plans", "应急预案 Plans", ready_plan_cols},
+                                                {NULL, NULL, NULL}};
+static const od_cli_view ready_view = {NULL, ready_sections};
+static const od_cli_opt o_user_page[] = {
+    {"--user", "user_id", OD_CLI_INT, 0, NULL, "USER_ID"},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_cert_add[] = {
+    {"--user", "user_id", OD_CLI_INT, R, NULL, "USER_ID"},
+    {"--position", "position", OD_CLI_STR, R, NULL, "KEY"},
+    {"--name", "name", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--issuer", "issuer", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--number", "number", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--issued", "issued_at", OD_CLI_STR, R, NULL, "RFC3339"},
+    {"--expires", "expires_at", OD_CLI_STR, 0, NULL, "RFC3339"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
 static int export_report(od_cli_ctx *c, const od_cli_inv *inv);
 static int export_om_report(od_cli_ctx *c, const od_cli_inv *inv);
 
@@ -706,6 +785,20 @@ const od_cli_cmd od_cli_cmds[] = {
      "演练评分卡 a drill's scorecard: each deadline met or missed"},
     {"drill", "overdue", "GET", "/api/v1/drills/overdue", P, o_page, &drill_due_view, NULL,
      "演练到期的预案 plans whose yearly drill is due"},
+    {"plan", "list", "GET", "/api/v1/plans", P, o_problem_list, &plan_list_view, NULL,
+     "应急预案列表 list emergency plans"},
+    {"plan", "show", "GET", "/api/v1/plans/{id}", 0, o_none, &plan_view, NULL,
+     "预案详情 show a plan: versions, review cycle and trigger"},
+    {"plan", "overdue", "GET", "/api/v1/plans/overdue", P, o_page, &plan_list_view, NULL,
+     "复审到期的预案 plans whose review is due"},
+    {"training", "list", "GET", "/api/v1/trainings", P, o_user_page, &training_view, NULL,
+     "培训记录 list training records"},
+    {"training", "certs", "GET", "/api/v1/certificates", P, o_user_page, &cert_list_view, NULL,
+     "岗位资质证书 list certificates held for key positions"},
+    {"training", "cert-add", "POST", "/api/v1/certificates", 0, o_cert_add, &cert_view, NULL,
+     "记录资质证书 record a certificate for a key position"},
+    {"training", "readiness", "GET", "/api/v1/readiness", 0, o_none, &ready_view, NULL,
+     "准备度 key positions covered, plans' reviews and drills"},
     {"sla", "show", "GET", "/api/v1/service-levels", Q, o_sla_show, &sla_view, NULL,
      "服务级别指标 availability, budget, breaches, MTTA/MTTR of [--from, --to)"},
     {"sla", "services", "GET", "/api/v1/services", P, o_page, &svc_list_view, NULL, "服务列表 list services"},

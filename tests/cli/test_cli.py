@@ -679,6 +679,44 @@ class CliTest(unittest.TestCase):
         self.assertIn("fail", out)
         self.assertIn("50", out)
 
+    def test_plans_training_readiness(self):
+        self.login()
+        plan = {"id": 12, "number": "PLN-2026-000001", "title": "数据库故障专项预案", "state": "published", "version": 6,
+                "department": "运行部", "plan": {"owner_id": 3, "current_version": 1, "review_months": 6,
+                                               "published_at": "2026-03-01T00:00:00.000Z", "reviewed_at": None,
+                                               "next_review_at": "2026-04-01T00:00:00.000Z", "review_due": True,
+                                               "review_trigger": "drill"}}
+        cert = {"id": 1, "user_id": 4, "username": "zhang", "display_name": "张工", "position": "db_emergency",
+                "name": "数据库应急资格", "issuer": "运行部", "number": "DBE-1", "issued_at": "2026-01-01T00:00:00.000Z",
+                "expires_at": "2027-01-01T00:00:00.000Z", "created_by": "qian", "created_at": "2026-03-01T00:00:00.000Z"}
+        ROUTES[("GET", "/api/v1/plans/12")] = (200, plan)
+        ROUTES[("GET", "/api/v1/plans/overdue")] = (200, {"items": [plan], "total": 1, "limit": 50, "offset": 0})
+        ROUTES[("POST", "/api/v1/certificates")] = (201, cert)
+        ROUTES[("GET", "/api/v1/certificates")] = (200, {"items": [cert], "total": 1, "limit": 50, "offset": 0})
+        ROUTES[("GET", "/api/v1/readiness")] = (200, {
+            "positions": [{"key": "db_emergency", "min_qualified": 2, "qualified": 1, "gap": True,
+                           "certificate_required": True}],
+            "plans": [{"number": "PLN-2026-000001", "current_version": 1, "next_review_at": "2026-04-01T00:00:00.000Z",
+                       "review_due": True, "drill_due_at": "2027-03-01T00:00:00.000Z", "drill_due": False}]})
+        out, _ = self.run_cli("plan", "show", "12")
+        self.assertIn("PLN-2026-000001", out)
+        self.assertIn("drill", out)
+        out, _ = self.run_cli("plan", "overdue")
+        self.assertIn("数据库故障专项预案", out)
+        self.run_cli("training", "cert-add", "--user", "4", "--position", "db_emergency", "--name", "数据库应急资格",
+                     "--issued", "2026-01-01T00:00:00Z", "--expires", "2027-01-01T00:00:00Z")
+        r = self.last()
+        self.assertEqual((r["method"], r["path"], r["body"]),
+                         ("POST", "/api/v1/certificates", {"user_id": 4, "position": "db_emergency",
+                                                           "name": "数据库应急资格", "issued_at": "2026-01-01T00:00:00Z",
+                                                           "expires_at": "2027-01-01T00:00:00Z"}))
+        out, _ = self.run_cli("training", "certs", "--user", "4")
+        self.assertEqual(self.last()["query"], {"user_id": ["4"]})
+        self.assertIn("DBE-1", out)
+        out, _ = self.run_cli("training", "readiness")
+        self.assertIn("db_emergency", out)
+        self.assertIn("PLN-2026-000001", out)
+
     # ---- errors and exit codes ----
 
     def test_server_error_exit_1(self):
