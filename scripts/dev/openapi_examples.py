@@ -424,6 +424,32 @@ def run(s, samples):
                                        "held_at": "2026-01-05T09:00:00Z", "plan_id": pid}, token=pe)
     call("GET", "/api/v1/trainings?user_id=%d" % pe_id, token=pe)
     call("GET", "/api/v1/readiness", token=pe)
+    # a drill of the plan: sandbox, its simulated incident, the scorecard (docs/drills.md)
+    dr = call("POST", "/api/v1/drills", {"title": "核心数据库故障功能演练", "fields": {
+        "plan_id": pid, "goals": "检验一级响应的通知与启动", "participants": [l1_id, pe_id],
+        "planned_steps": ["goal", "plan", "resources", "run", "evaluate", "lessons", "review"]}}, token=l1)
+    did = dr["id"]
+    call("PATCH", "/api/v1/drills/%d" % did, {"version": dr["version"], "fields": {
+        "scenario": "主库磁盘故障，业务中断", "scheduled_at": "2026-12-20T02:00:00Z"}}, token=l1)
+
+    def drill_act(action, **kw):
+        body = {"version": call("GET", "/api/v1/drills/%d" % did, token=l1)["version"]}
+        body.update(kw)
+        call("POST", "/api/v1/records/%d/actions/%s" % (did, action), body, token=l1)
+    drill_act("prepare")
+    drill_act("start")
+    dinc = call("POST", "/api/v1/drills/%d/inject" % did, {"title": "【演练】核心数据库不可用", "ci_ids": [ci["id"]],
+                                                    "severity": "severe", "location": "主机房",
+                                                    "symptoms": "连接超时", "impact_scope": "全部业务"}, token=eng)
+    call("GET", "/api/v1/drills/%d" % did, token=pe)
+    call("GET", "/api/v1/drills?limit=2", token=pe)
+    call("GET", "/api/v1/drills/%d/scorecard" % did, token=pe)
+    call("POST", "/api/v1/incidents/%d/reports" % dinc["id"], {"kind": "first"}, token=eng)
+    call("POST", "/api/v1/incidents/%d/reports" % dinc["id"], {
+        "kind": "second", "response_level": "R1", "system_impact": "核心业务中断",
+        "estimated_recovery_at": "2026-12-31T00:00:00Z"}, token=eng)
+    call("POST", "/api/v1/incidents/%d/activate" % dinc["id"], {"plan_id": pid}, token=l1)
+    call("GET", "/api/v1/incidents/%d/activations" % dinc["id"], token=pe)
     call("GET", "/api/v1/audit?limit=2", token=aud_t)
     call("GET", "/api/v1/audit/verify", token=aud_t)
     call("POST", "/api/v1/auth/password", {"old_password": harness.USER_PW, "new_password": "New-pass-12"},
@@ -432,6 +458,8 @@ def run(s, samples):
     # last: a month later the plan's review is due (sessions expire on the way)
     call("POST", "/api/v1/test/clock", {"advance_seconds": 32 * 86400})
     call("GET", "/api/v1/plans/overdue", token=s.login("qian", harness.USER_PW))
+    call("POST", "/api/v1/test/clock", {"advance_seconds": 366 * 86400})
+    call("GET", "/api/v1/drills/overdue", token=s.login("qian", harness.USER_PW))
 
 
 def inject(samples):

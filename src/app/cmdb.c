@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/cmdb_retire.h"
 #include "app/list.h"
+#include "app/plans.h"
 #include "core/cmdb_vocab.h"
 #include "util/join.h"
 #include "util/utf8.h"
@@ -368,6 +369,10 @@ od_err od_ci_update(od_app *a, const od_principal *actor, int64_t id, const od_c
         rc = ci_load(tx, NULL, id, out, e);
     if (!rc)
         rc = od_audit_append(tx, now, actor, "ci.update", "ci", id, before, *out, e);
+    /* a change to a CI in a plan's scope makes the plan's review due (seed 000 ch. 9 §1) */
+    if (!rc)
+        rc = od_plan_review_on_ci_change_in(a, tx, actor, id,
+                                            json_string_value(json_object_get(*out, "name")), now, e);
     json_decref(before);
     return commit_or_rollback(tx, rc, out, e);
 }

@@ -5,6 +5,7 @@
  * scope).  Bounded: at most OPEN_ROWS_MAX open incidents, DETECTED_ROWS_MAX
  * incidents in the window and OD_DASH_DEADLINES_MAX deadlines per list. */
 #include "app/dashboard.h"
+#include "app/drills.h"
 #include "core/incident.h"
 
 #include <stdio.h>
@@ -168,6 +169,14 @@ od_err od_dashboard(od_app *a, const od_principal *who, const od_dashboard_opts 
         rc = per_day(tx, who, o, now, json_object_get(res, "per_day"),
                      json_object_get(json_object_get(res, "drills"), "per_day"), e);
     od_tx_rollback(tx);
+    /* emergency plans whose review or yearly drill is due (docs/drills.md) */
+    int64_t reviews = 0, drills = 0;
+    if (!rc)
+        rc = od_plan_readiness_counts(a, who, &reviews, &drills, e);
+    if (!rc)
+        json_object_set_new(
+            res, "plans",
+            json_pack("{sI sI}", "review_due", (json_int_t)reviews, "drill_due", (json_int_t)drills));
     if (rc) {
         json_decref(res);
         return rc;

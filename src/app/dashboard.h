@@ -21,7 +21,8 @@ typedef struct od_dashboard_opts {
  *    "open":   {"total", "by_level":{L:n}, "by_response":{R:n}, "matrix":{L:{R:n}}},
  *    "drills": {"open": {same shape}, "per_day": [n...]},
  *    "deadlines": {"missed":[D...], "upcoming":[D...]},
- *    "per_day": {"days":["YYYY-MM-DD"...], "by_level":{L:[n...]}}}
+ *    "per_day": {"days":["YYYY-MM-DD"...], "by_level":{L:[n...]}},
+ *    "plans": {"review_due": n, "drill_due": n}}   (emergency plans, app/drills.h)
  * D = {"kind", "due_at", "due_ms", "missed", "drill", "recipient":{"id","username","display_name"}|null,
  *      "incident":{"id","number","title","level","response_level"}}. */
 OD_NODISCARD od_err od_dashboard(od_app *a, const od_principal *who, const od_dashboard_opts *o, json_t **out,

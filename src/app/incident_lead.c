@@ -2,6 +2,7 @@
  * (R-ACT-1), closure (R-CLOSE-1), acknowledgement (R-NOT-4) and the
  * post-incident review filed in the case library (R-PIR-1, R-PIR-2). */
 #include "app/incidents_int.h"
+#include "app/plans.h"
 #include "app/search.h"
 #include "core/duties.h"
 
@@ -45,8 +46,8 @@ static od_err activation_of(od_tx *tx, int64_t id, int *level, int64_t *by, od_e
  * activation the new level's authority activates again, at the new level;
  * the closure is authorised by the leader who activated the plan for the
  * highest level reached. */
-static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, json_t **out,
-                          od_error *e)
+static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, int64_t plan_id,
+                          json_t **out, od_error *e)
 {
     *out = NULL;
     bool closing = act == OD_IA_CLOSE;
@@ -97,8 +98,16 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
                  : od_inc_timeline(tx, x.id, now, who, "activated", NULL, e,
                                    "启动%s应急预案 (plan activated at %s)", od_resp_name_zh(level),
                                    od_resp_key(level));
+    /* the plan version activated (plan_reviews.c); a major response makes
+     * the reviews of the plans that apply to it due (seed 000 ch. 9 §1) */
+    if (!rc && !closing && plan_id > 0)
+        rc = od_plan_activation_in(tx, who, x.id, plan_id, od_resp_key(level), now, e);
+    if (!rc && closing && x.highest == OD_RESP_R1 && !x.drill)
+        rc = od_plan_review_on_incident_close_in(a, tx, who, x.id, inc_str(&x, "number"), now, e);
     if (!rc) {
         json_t *aud = closing ? NULL : json_pack("{ss sb}", "level", od_resp_key(level), "again", again);
+        if (aud && plan_id > 0)
+            json_object_set_new(aud, "plan_id", json_integer(plan_id));
         rc = od_audit_append(tx, now, who, closing ? "incident.close" : "incident.activate", "incident", x.id,
                              NULL, aud, e);
         json_decref(aud);
@@ -109,12 +118,18 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
 
 od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
-    return lead_action(a, who, id, OD_IA_ACTIVATE, out, e);
+    return lead_action(a, who, id, OD_IA_ACTIVATE, 0, out, e);
+}
+
+od_err od_incident_activate_plan(od_app *a, const od_principal *who, int64_t id, int64_t plan_id,
+                                 json_t **out, od_error *e)
+{
+    return lead_action(a, who, id, OD_IA_ACTIVATE, plan_id, out, e);
 }
 
 od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
-    return lead_action(a, who, id, OD_IA_CLOSE, out, e);
+    return lead_action(a, who, id, OD_IA_CLOSE, 0, out, e);
 }
 
 /* The acknowledgement itself (R-NOT-4), inside tx: the recipient's row, the

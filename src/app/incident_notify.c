@@ -4,6 +4,7 @@
  * (R-NOT-3), outbox rows keyed (cause, recipient, channel) and the
  * acknowledgement deadlines and re-notification (R-NOT-4).  Runs inside the
  * caller's transaction; delivery is the dispatcher's (src/notify/). */
+#include "app/drills.h"
 #include "app/incidents_int.h"
 #include "app/notify_out.h"
 
@@ -175,7 +176,12 @@ od_err od_incident_notify_all(od_tx *tx, const od_policy *p, const inc *x, json_
                       .level = x->level,
                       .render = render_cb,
                       .arg = &ra};
-    return od_out_send(tx, p, &out, users, now, NULL, e);
+    json_t *to = NULL; /* a sandbox drill's messages reach only its participants */
+    od_err rc = od_drill_sandbox_filter(tx, x->id, x->drill, users, &to, e);
+    if (!rc)
+        rc = od_out_send(tx, p, &out, to, now, NULL, e);
+    json_decref(to);
+    return rc;
 }
 
 /* The names of the incident's CIs, ", "-joined into buf. */
@@ -282,8 +288,11 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
                                   const char *reason, const char *cause, const char *kind, const msgspec *m,
                                   int64_t now, od_error *e)
 {
-    json_t *users = NULL, *added = json_array();
-    od_err rc = od_incident_recipients_for(tx, p, level, inc_str(x, "departments"), &users, e);
+    json_t *users = NULL, *all = NULL, *added = json_array();
+    od_err rc = od_incident_recipients_for(tx, p, level, inc_str(x, "departments"), &all, e);
+    if (!rc) /* a sandbox drill's recipients are its participants only */
+        rc = od_drill_sandbox_filter(tx, x->id, x->drill, all, &users, e);
+    json_decref(all);
     int64_t ack_due = od_ack_due(p, level, now);
     size_t i;
     json_t *u;

@@ -208,6 +208,8 @@ od_err od_incident_create_in(od_app *a, od_tx *tx, const od_principal *who, cons
                      OD_TEXT(in->impact_scope ? in->impact_scope : ""), OD_TEXT(depstr ? depstr : "[]"),
                      OD_BOOL(in->drill), OD_INT_OR_NULL(who->id, who->id != 0), OD_INT(now)));
     free(depstr);
+    if (!rc && in->drill && in->drill_record_id > 0) /* the drill's simulated incident (app/drills.h) */
+        rc = od_tx_exec(tx, OD_Q_DRL_SET_INCIDENT, e, OD_BINDS(OD_INT(id), OD_INT(in->drill_record_id)));
     if (!rc) /* its row in the record registry (records.h) */
         rc = od_record_register_incident(tx, id, number, in->title, od_inc_state_key(OD_INC_DETECTED),
                                          in->drill, who->id, now, e);

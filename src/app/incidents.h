@@ -23,6 +23,10 @@ typedef struct od_incident_input {
     /* seed 000 ch. 8 §1: the handling department (NULL or "" = the policy's
      * duties.handling_department) */
     const char *handling_department;
+    /* the drill record simulating this incident (app/drills.h), 0 = none:
+     * linked before any message, so that a sandbox drill's messages reach
+     * only its participants */
+    int64_t drill_record_id;
 } od_incident_input;
 
 OD_NODISCARD od_err od_incident_create(od_app *a, const od_principal *who, const od_incident_input *in,
@@ -62,6 +66,11 @@ OD_NODISCARD od_err od_incident_report(od_app *a, const od_principal *who, int64
                                        json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out,
                                          od_error *e);
+/* The same, recording that the activation used emergency plan plan_id (its
+ * newest published version; app/plans.h od_plan_activation_in: 422 naming
+ * plan_id otherwise, and nothing changes). */
+OD_NODISCARD od_err od_incident_activate_plan(od_app *a, const od_principal *who, int64_t id, int64_t plan_id,
+                                              json_t **out, od_error *e);
 OD_NODISCARD od_err od_incident_close(od_app *a, const od_principal *who, int64_t id, json_t **out,
                                       od_error *e);
 OD_NODISCARD od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **out,

@@ -19,7 +19,7 @@
 #define LIST_MAX 64
 #define ITEM_MAX 64
 
-typedef enum ptype { PT_T = 0, PT_TIME, PT_ID, PT_INT, PT_STRS, PT_IDS } ptype;
+typedef enum ptype { PT_T = 0, PT_TIME, PT_ID, PT_INT, PT_STRS, PT_IDS, PT_RO } ptype;
 typedef struct pcol {
     const char *name;
     ptype t;
@@ -27,10 +27,11 @@ typedef struct pcol {
 
 /* in the order of queries_plans.h PLN_GET / PLN_SAVE */
 static const pcol pcols[] = {
-    {"owner_id", PT_ID},         {"scope_classes", PT_STRS}, {"scope_ci_ids", PT_IDS},
-    {"scope_services", PT_STRS}, {"review_months", PT_INT},  {"evaluation", PT_T},
-    {"review_note", PT_T},       {"evaluated_at", PT_TIME},  {"approved_at", PT_TIME},
-    {"published_at", PT_TIME},   {"reviewed_at", PT_TIME},   {"next_review_at", PT_TIME},
+    {"owner_id", PT_ID},         {"scope_classes", PT_STRS},       {"scope_ci_ids", PT_IDS},
+    {"scope_services", PT_STRS}, {"review_months", PT_INT},        {"evaluation", PT_T},
+    {"review_note", PT_T},       {"evaluated_at", PT_TIME},        {"approved_at", PT_TIME},
+    {"published_at", PT_TIME},   {"reviewed_at", PT_TIME},         {"next_review_at", PT_TIME},
+    {"review_trigger", PT_RO},   {"review_triggered_at", PT_TIME}, {"review_trigger_due_at", PT_TIME},
 };
 #define NCOLS (sizeof pcols / sizeof *pcols)
 
@@ -46,6 +47,7 @@ static json_t *default_of(ptype t)
 {
     switch (t) {
     case PT_T:
+    case PT_RO:
         return json_string("");
     case PT_INT:
         return json_integer(OD_PLAN_REVIEW_MONTHS);
@@ -69,7 +71,7 @@ static od_err pln_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
         json_t *v;
         if (!row || od_rows_null(r, (int)i))
             v = default_of(pcols[i].t);
-        else if (pcols[i].t == PT_T)
+        else if (pcols[i].t == PT_T || pcols[i].t == PT_RO)
             v = json_string(od_rows_text(r, (int)i));
         else if (pcols[i].t == PT_STRS || pcols[i].t == PT_IDS) {
             v = json_loads(od_rows_text(r, (int)i), 0, NULL);
@@ -107,7 +109,12 @@ static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     if (months < OD_PLAN_REVIEW_MONTHS_MIN || months > OD_PLAN_REVIEW_MONTHS_MAX)
         months = OD_PLAN_REVIEW_MONTHS;
     int64_t published = num(f, "published_at"), reviewed = num(f, "reviewed_at");
-    int64_t next = od_plan_next_review(published, reviewed, months);
+    int64_t trig_at = num(f, "review_triggered_at"), trig_due = num(f, "review_trigger_due_at");
+    if (trig_at <= (published > reviewed ? published : reviewed)) { /* a review or publication since */
+        trig_at = trig_due = 0;
+        json_object_set_new(f, "review_trigger", json_string(""));
+    }
+    int64_t next = od_plan_review_at(published, reviewed, months, trig_at, trig_due);
     json_object_set_new(f, "next_review_at", next ? json_integer(next) : json_null());
     char *lists[3] = {NULL, NULL, NULL};
     static const char *const lk[3] = {"scope_classes", "scope_ci_ids", "scope_services"};
@@ -124,7 +131,8 @@ static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
                                 OD_INT(months), OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "review_note")),
                                 OD_INT_NONZERO(num(f, "evaluated_at")), OD_INT_NONZERO(num(f, "approved_at")),
                                 OD_INT_NONZERO(num(f, "published_at")), OD_INT_NONZERO(num(f, "reviewed_at")),
-                                OD_INT_NONZERO(next), OD_INT(id)));
+                                OD_INT_NONZERO(next), OD_TEXT(trig_at ? txt(f, "review_trigger") : ""),
+                                OD_INT_NONZERO(trig_at), OD_INT_NONZERO(trig_due), OD_INT(id)));
     /* a publication newer than every version's stamp publishes the latest
      * version (it is frozen from then on, as every version row is) */
     if (!rc && published > 0)
@@ -150,6 +158,7 @@ static od_err pln_check(const char *key, json_t *v, od_error *e)
     size_t i;
     json_t *u;
     switch (c->t) {
+    case PT_RO:
     case PT_TIME:
         return od_error_set(
             e, OD_E_UNPROCESSABLE, key,
@@ -334,7 +343,12 @@ od_err od_plan_create(od_app *a, const od_principal *who, const od_plan_input *i
     if (rc)
         return rc;
     od_record_input r = {.kind = "plan", .title = in->title, .department = in->department};
-    rc = od_record_create_act_in(a, tx, who, &r, in->fields, &id, e);
+    /* a new plan's review cycle is the policy's (readiness.plan_review_months) unless given */
+    json_t *fields = in->fields ? json_deep_copy(in->fields) : json_object();
+    if (fields && !json_object_get(fields, "review_months"))
+        json_object_set_new(fields, "review_months", json_integer(a->policy->readiness.plan_review_months));
+    rc = od_record_create_act_in(a, tx, who, &r, fields, &id, e);
+    json_decref(fields);
     if (!rc)
         rc = od_tx_commit(tx, e);
     else

@@ -24,7 +24,7 @@
 #define CMT_MAX 16
 #define IDS_MAX 64
 
-static const od_rec_ext *const exts[] = {&od_problem_ext, &od_plan_ext};
+static const od_rec_ext *const exts[] = {&od_problem_ext, &od_plan_ext, &od_drill_ext};
 
 const od_rec_ext *od_rec_ext_of(const char *kind)
 {

@@ -34,6 +34,8 @@ const od_rec_ext *od_rec_ext_of(const char *kind);
 extern const od_rec_ext od_problem_ext;
 /* The emergency-plan module's extension (plans.c). */
 extern const od_rec_ext od_plan_ext;
+/* The drill module's extension (drills.c). */
+extern const od_rec_ext od_drill_ext;
 
 /* Writes the threshold deadlines of clock row clock_id (cancelling its
  * pending ones first) from the clock's current value: one row per

@@ -2,11 +2,13 @@
  * "Training and readiness").  Rules: core/readiness.h; statements:
  * store/queries_training.h. */
 #include "app/training.h"
+#include "app/drills.h"
 #include "app/list.h"
 #include "core/readiness.h"
 #include "util/clock.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,7 +176,15 @@ static json_t *roles_json(od_roleset roles)
     return a;
 }
 
-static json_t *readiness_json(const od_readiness_policy *rp, const person *ps, size_t n, int64_t now)
+static bool has_cert(json_t *valid, int64_t uid, const char *position)
+{
+    char key[160];
+    snprintf(key, sizeof key, "%lld/%s", (long long)uid, position);
+    return json_is_true(json_object_get(valid, key));
+}
+
+static json_t *readiness_json(const od_readiness_policy *rp, const person *ps, size_t n, int64_t now,
+                              json_t *valid)
 {
     char t[OD_TIME_STR_MAX];
     json_t *o = json_object(), *positions = json_array(), *gaps = json_array(), *under = json_array();
@@ -186,7 +196,8 @@ static json_t *readiness_json(const od_readiness_policy *rp, const person *ps, s
         json_t *po = json_object(), *people = json_array();
         int64_t q = 0;
         for (size_t i = 0; i < n; i++)
-            if (od_readiness_qualified(ps[i].roles, p->roles, ps[i].last_at, now)) {
+            if (od_readiness_qualified_cert(ps[i].roles, p->roles, ps[i].last_at, p->certificate_required,
+                                            has_cert(valid, ps[i].id, p->key), now)) {
                 q++;
                 json_array_append_new(people, json_string(ps[i].username));
             }
@@ -196,6 +207,7 @@ static json_t *readiness_json(const od_readiness_policy *rp, const person *ps, s
         json_object_set_new(po, "name_en", json_string(p->name_en));
         json_object_set_new(po, "roles", roles_json(p->roles));
         json_object_set_new(po, "min_qualified", json_integer(p->min_qualified));
+        json_object_set_new(po, "certificate_required", json_boolean(p->certificate_required));
         json_object_set_new(po, "qualified", json_integer(q));
         json_object_set_new(po, "people", people);
         json_object_set_new(po, "gap", json_boolean(gap));
@@ -221,7 +233,6 @@ static json_t *readiness_json(const od_readiness_policy *rp, const person *ps, s
 
 od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e)
 {
-    (void)who;
     *out = NULL;
     int64_t now = od_app_now(a);
     const od_readiness_policy *rp = &a->policy->readiness;
@@ -269,9 +280,27 @@ od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_err
             p->last_at = at;
     }
     od_rows_close(r);
-    od_tx_rollback(tx);
+    json_t *valid = NULL, *expiring = NULL;
     if (!rc)
-        *out = readiness_json(rp, ps, n, now);
+        rc = od_certificates_current(tx, now, &valid, &expiring, e);
+    od_tx_rollback(tx);
+    if (!rc) {
+        *out = readiness_json(rp, ps, n, now, valid);
+        json_object_set_new(*out, "expiring", expiring);
+        expiring = NULL;
+    }
+    json_decref(valid);
+    json_decref(expiring);
+    /* the emergency plans: review and yearly drill (app/drills.h) */
+    json_t *plans = NULL;
+    if (!rc)
+        rc = od_plan_readiness_plans(a, who, now, &plans, e);
+    if (!rc)
+        json_object_set_new(*out, "plans", plans);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
     for (size_t i = 0; i < n; i++) {
         free(ps[i].username);
         free(ps[i].display_name);

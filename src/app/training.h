@@ -34,7 +34,35 @@ OD_NODISCARD od_err od_training_list(od_app *a, const od_principal *who, int64_t
 /* The readiness at now: every key position of the policy with its
  * qualified people and whether it is a gap (fewer than min_qualified), the
  * gaps, and the enabled people whose training hours in the last twelve
- * months fall short of the annual hours. */
+ * months fall short of the annual hours.  A position with
+ * certificate_required counts only holders with a valid certificate for it;
+ * "expiring" lists the certificates expiring within 30 days; "plans" the
+ * published emergency plans with their review and yearly drill
+ * (app/drills.h od_plan_readiness_plans). */
 OD_NODISCARD od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e);
+
+/* ---- certificates (certificates.c; seed 004 §7.5.1) ---- */
+#define OD_CERT_TEXT_MAX 200
+typedef struct od_certificate_input {
+    int64_t user_id;
+    const char *position;   /* a key position of the policy's readiness section */
+    const char *name;       /* 1..200 bytes */
+    const char *issuer;     /* 0..200 bytes, NULL = "" */
+    const char *number;     /* 0..200 bytes, NULL = "" */
+    const char *issued_at;  /* RFC 3339, not after now */
+    const char *expires_at; /* RFC 3339 after issued_at, NULL = no expiry */
+} od_certificate_input;
+/* Records a certificate (audited "certificate.create"); 422 naming the
+ * field otherwise, nothing written.  *out = the certificate. */
+OD_NODISCARD od_err od_certificate_create(od_app *a, const od_principal *who, const od_certificate_input *in,
+                                          json_t **out, od_error *e);
+/* {items, total, limit, offset}: certificates (of user_id, 0 = everyone), newest first. */
+OD_NODISCARD od_err od_certificate_list(od_app *a, const od_principal *who, int64_t user_id, int64_t limit,
+                                        int64_t offset, json_t **out, od_error *e);
+/* Inside tx: *valid = {"<user_id>/<position>": true} for the certificates of
+ * enabled users valid at now; *expiring = those expiring within
+ * OD_CERT_EXPIRING_DAYS [{user_id, username, position, name, expires_at}]. */
+OD_NODISCARD od_err od_certificates_current(od_tx *tx, int64_t now, json_t **valid, json_t **expiring,
+                                            od_error *e);
 
 #endif

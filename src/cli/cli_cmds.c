@@ -462,6 +462,168 @@ static const od_cli_opt o_problem_act[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
+/* drills (docs/drills.md) */
+static const od_cli_col drill_cols[] = {
+    {"id", NULL, NULL},
+    {"number", NULL, NULL},
+    {"title", NULL, NULL},
+    {"state", NULL, NULL},
+    {"drill.mode", "模式 Mode", NULL},
+    {"drill.scheduled_at", "计划时间 Scheduled", NULL},
+    {"updated_at", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_col drill_fields[] = {
+    {"id", NULL, NULL},
+    {"number", NULL, NULL},
+    {"title", NULL, NULL},
+    {"state", NULL, NULL},
+    {"department", NULL, NULL},
+    {"version", NULL, NULL},
+    {"drill.plan_id", "预案 Plan", NULL},
+    {"drill.drill_type", "类型 Type", NULL},
+    {"drill.mode", "模式 Mode", NULL},
+    {"drill.goals", "目标 Goals", NULL},
+    {"drill.scenario", "场景 Scenario", NULL},
+    {"drill.participants", "参演人员 Participants", NULL},
+    {"drill.scheduled_at", "计划时间 Scheduled at", NULL},
+    {"drill.started_at", "开始时间 Started at", NULL},
+    {"drill.incident.number", "模拟事件 Simulated incident", NULL},
+    {"drill.evaluation", "评估 Evaluation", NULL},
+    {"drill.lessons", "经验教训 Lessons", NULL},
+    {"drill.closed_at", "关闭时间 Closed at", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_view drill_view = {drill_fields, NULL};
+static const od_cli_section drill_list_sections[] = {{"items", NULL, drill_cols}, {NULL, NULL, NULL}};
+static const od_cli_view drill_list_view = {NULL, drill_list_sections};
+static const od_cli_col card_fields[] = {
+    {"number", NULL, NULL},
+    {"incident.number", "模拟事件 Simulated incident", NULL},
+    {"passed", "达标 Passed", NULL},
+    {"failed", "未达标 Failed", NULL},
+    {"pending", "未到期 Pending", NULL},
+    {"score_pct", "得分 Score %", NULL},
+    {"to_ack_ms", "确认用时 To acknowledge (ms)", NULL},
+    {"to_activate_ms", "启动用时 To activate (ms)", NULL},
+    {"steps_done", "已完成步骤 Steps done", NULL},
+    {"steps_planned", "计划步骤 Steps planned", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_col card_cols[] = {
+    {"kind", NULL, NULL},   {"recipient_id", NULL, NULL}, {"due_at", NULL, NULL},
+    {"met_at", NULL, NULL}, {"verdict", NULL, NULL},      {NULL, NULL, NULL},
+};
+static const od_cli_section card_sections[] = {{"items", "期限 Deadlines", card_cols}, {NULL, NULL, NULL}};
+static const od_cli_view card_view = {card_fields, card_sections};
+static const od_cli_col drill_due_cols[] = {
+    {"plan_id", NULL, NULL},       {"number", NULL, NULL},       {"title", NULL, NULL},
+    {"last_drill_at", NULL, NULL}, {"drill_due_at", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section drill_due_sections[] = {{"items", NULL, drill_due_cols}, {NULL, NULL, NULL}};
+static const od_cli_view drill_due_view = {NULL, drill_due_sections};
+static const od_cli_opt o_drill_create[] = {
+    {"--title", "title", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--plan", "plan_id", OD_CLI_INT, 0, NULL, "PLAN_ID"},
+    {"--type", "drill_type", OD_CLI_STR, 0, "functional|tabletop|full_scale", NULL},
+    {"--mode", "mode", OD_CLI_STR, 0, "sandbox|live", NULL},
+    {"--goals", "goals", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--scenario", "scenario", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--participants", "participants", OD_CLI_INTLIST, 0, NULL, "UID,UID"},
+    {"--steps", "planned_steps", OD_CLI_LIST, 0, NULL, "STEP,STEP"},
+    {"--at", "scheduled_at", OD_CLI_STR, 0, NULL, "RFC3339"},
+    {"--department", "department", OD_CLI_STR, 0, NULL, "DEPT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_drill_inject[] = {
+    {"--title", "title", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--ci", "ci_ids", OD_CLI_INTLIST, 0, NULL, "CI_ID,CI_ID"},
+    {"--severity", "severity", OD_CLI_STR, 0, "severe|moderate|minor", NULL},
+    {"--location", "location", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--symptoms", "symptoms", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--impact-scope", "impact_scope", OD_CLI_STR, 0, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
+/* plans, training and readiness (docs/plans.md) */
+static const od_cli_col plan_cols[] = {
+    {"id", NULL, NULL},
+    {"number", NULL, NULL},
+    {"title", NULL, NULL},
+    {"state", NULL, NULL},
+    {"plan.current_version", "现行版本 Version", NULL},
+    {"plan.next_review_at", "下次复审 Next review", NULL},
+    {"plan.review_due", "复审到期 Review due", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_col plan_fields[] = {
+    {"id", NULL, NULL},
+    {"number", NULL, NULL},
+    {"title", NULL, NULL},
+    {"state", NULL, NULL},
+    {"department", NULL, NULL},
+    {"version", NULL, NULL},
+    {"plan.owner_id", "负责人 Owner", NULL},
+    {"plan.current_version", "现行版本 Version", NULL},
+    {"plan.review_months", "复审周期（月）Review months", NULL},
+    {"plan.published_at", "发布时间 Published at", NULL},
+    {"plan.reviewed_at", "复审时间 Reviewed at", NULL},
+    {"plan.next_review_at", "下次复审 Next review", NULL},
+    {"plan.review_due", "复审到期 Review due", NULL},
+    {"plan.review_trigger", "复审触发 Review trigger", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_view plan_view = {plan_fields, NULL};
+static const od_cli_section plan_list_sections[] = {{"items", NULL, plan_cols}, {NULL, NULL, NULL}};
+static const od_cli_view plan_list_view = {NULL, plan_list_sections};
+static const od_cli_col training_cols[] = {
+    {"id", NULL, NULL},    {"username", NULL, NULL}, {"topic", NULL, NULL},
+    {"hours", NULL, NULL}, {"held_at", NULL, NULL},  {NULL, NULL, NULL},
+};
+static const od_cli_section training_sections[] = {{"items", NULL, training_cols}, {NULL, NULL, NULL}};
+static const od_cli_view training_view = {NULL, training_sections};
+static const od_cli_col cert_cols[] = {
+    {"id", NULL, NULL},     {"username", NULL, NULL},  {"position", NULL, NULL},   {"name", NULL, NULL},
+    {"number", NULL, NULL}, {"issued_at", NULL, NULL}, {"expires_at", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section cert_sections[] = {{"items", NULL, cert_cols}, {NULL, NULL, NULL}};
+static const od_cli_view cert_list_view = {NULL, cert_sections};
+static const od_cli_col cert_fields[] = {
+    {"id", NULL, NULL},        {"username", NULL, NULL},   {"position", NULL, NULL},
+    {"name", NULL, NULL},      {"issuer", NULL, NULL},     {"number", NULL, NULL},
+    {"issued_at", NULL, NULL}, {"expires_at", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view cert_view = {cert_fields, NULL};
+static const od_cli_col ready_pos_cols[] = {
+    {"key", NULL, NULL}, {"min_qualified", NULL, NULL},        {"qualified", NULL, NULL},
+    {"gap", NULL, NULL}, {"certificate_required", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_col ready_plan_cols[] = {
+    {"number", NULL, NULL},     {"current_version", NULL, NULL}, {"next_review_at", NULL, NULL},
+    {"review_due", NULL, NULL}, {"drill_due_at", NULL, NULL},    {"drill_due", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section ready_sections[] = {{"positions", "关键岗位 Key positions", ready_pos_cols},
+                                                {"plans", "应急预案 Plans", ready_plan_cols},
+                                                {NULL, NULL, NULL}};
+static const od_cli_view ready_view = {NULL, ready_sections};
+static const od_cli_opt o_user_page[] = {
+    {"--user", "user_id", OD_CLI_INT, 0, NULL, "USER_ID"},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_cert_add[] = {
+    {"--user", "user_id", OD_CLI_INT, R, NULL, "USER_ID"},
+    {"--position", "position", OD_CLI_STR, R, NULL, "KEY"},
+    {"--name", "name", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--issuer", "issuer", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--number", "number", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--issued", "issued_at", OD_CLI_STR, R, NULL, "RFC3339"},
+    {"--expires", "expires_at", OD_CLI_STR, 0, NULL, "RFC3339"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
 static int export_report(od_cli_ctx *c, const od_cli_inv *inv);
 static int export_om_report(od_cli_ctx *c, const od_cli_inv *inv);
 
@@ -622,6 +784,34 @@ const od_cli_cmd od_cli_cmds[] = {
     {"problem", "act", "POST", "/api/v1/records/{id}/actions/{action}", 0, o_problem_act, &problem_view,
      od_cli_problem_act,
      "执行工作流动作 apply a workflow action (accept, assign, start, suspend, resolve, close, …)"},
+    {"drill", "list", "GET", "/api/v1/drills", P, o_problem_list, &drill_list_view, NULL,
+     "演练列表 list drills"},
+    {"drill", "show", "GET", "/api/v1/drills/{id}", 0, o_none, &drill_view, NULL,
+     "演练详情 show a drill with its typed fields"},
+    {"drill", "create", "POST", "/api/v1/drills", 0, o_drill_create, &drill_view, od_cli_drill_create,
+     "计划演练 schedule a drill (sandbox: only the participants are told)"},
+    {"drill", "act", "POST", "/api/v1/records/{id}/actions/{action}", 0, o_problem_act, &drill_view,
+     od_cli_problem_act, "演练步骤 apply a workflow action (prepare, start, evaluate, close)"},
+    {"drill", "inject", "POST", "/api/v1/drills/{id}/inject", 0, o_drill_inject, &inc_brief_view, NULL,
+     "注入模拟事件 open a running drill's simulated incident (real notification path, 【演练】)"},
+    {"drill", "scorecard", "GET", "/api/v1/drills/{id}/scorecard", 0, o_none, &card_view, NULL,
+     "演练评分卡 a drill's scorecard: each deadline met or missed"},
+    {"drill", "overdue", "GET", "/api/v1/drills/overdue", P, o_page, &drill_due_view, NULL,
+     "演练到期的预案 plans whose yearly drill is due"},
+    {"plan", "list", "GET", "/api/v1/plans", P, o_problem_list, &plan_list_view, NULL,
+     "应急预案列表 list emergency plans"},
+    {"plan", "show", "GET", "/api/v1/plans/{id}", 0, o_none, &plan_view, NULL,
+     "预案详情 show a plan: versions, review cycle and trigger"},
+    {"plan", "overdue", "GET", "/api/v1/plans/overdue", P, o_page, &plan_list_view, NULL,
+     "复审到期的预案 plans whose review is due"},
+    {"training", "list", "GET", "/api/v1/trainings", P, o_user_page, &training_view, NULL,
+     "培训记录 list training records"},
+    {"training", "certs", "GET", "/api/v1/certificates", P, o_user_page, &cert_list_view, NULL,
+     "岗位资质证书 list certificates held for key positions"},
+    {"training", "cert-add", "POST", "/api/v1/certificates", 0, o_cert_add, &cert_view, NULL,
+     "记录资质证书 record a certificate for a key position"},
+    {"training", "readiness", "GET", "/api/v1/readiness", 0, o_none, &ready_view, NULL,
+     "准备度 key positions covered, plans' reviews and drills"},
     {"sla", "show", "GET", "/api/v1/service-levels", Q, o_sla_show, &sla_view, NULL,
      "服务级别指标 availability, budget, breaches, MTTA/MTTR of [--from, --to)"},
     {"sla", "services", "GET", "/api/v1/services", P, o_page, &svc_list_view, NULL, "服务列表 list services"},

@@ -1,7 +1,8 @@
-/* cli_problems.c — the client's problem commands that the generic one does
- * not fit (docs/problems.md, docs/cli.md): `problem create` puts its field
- * options under the body's "fields"; `problem act ID ACTION` reads the
- * record's version, then applies the workflow action with it. */
+/* cli_problems.c — the client's workflow-record commands that the generic
+ * one does not fit (docs/problems.md, docs/drills.md, docs/cli.md): `problem
+ * create` and `drill create` put their field options under the body's
+ * "fields"; `problem act ID ACTION` (and `drill act`) reads the record's
+ * version, then applies the workflow action with it. */
 #include "cli/cli_int.h"
 
 #include <stdio.h>
@@ -16,7 +17,9 @@ static int show(od_cli_ctx *c, const od_cli_inv *inv, int rc, od_cli_answer *a)
     return rc;
 }
 
-int od_cli_problem_create(od_cli_ctx *c, const od_cli_inv *inv)
+/* POST path with title and department at the top of the body, every other
+ * option under "fields" (a workflow record's typed fields). */
+static int create_with_fields(od_cli_ctx *c, const od_cli_inv *inv, const char *path)
 {
     json_t *body = json_object(), *fields = json_object();
     const char *k;
@@ -30,9 +33,19 @@ int od_cli_problem_create(od_cli_ctx *c, const od_cli_inv *inv)
     }
     json_object_set_new(body, "fields", fields);
     od_cli_answer a;
-    int rc = od_cli_call(c, "POST", "/api/v1/problems", body, &a);
+    int rc = od_cli_call(c, "POST", path, body, &a);
     json_decref(body);
     return show(c, inv, rc, &a);
+}
+
+int od_cli_problem_create(od_cli_ctx *c, const od_cli_inv *inv)
+{
+    return create_with_fields(c, inv, "/api/v1/problems");
+}
+
+int od_cli_drill_create(od_cli_ctx *c, const od_cli_inv *inv)
+{
+    return create_with_fields(c, inv, "/api/v1/drills");
 }
 
 int od_cli_problem_act(od_cli_ctx *c, const od_cli_inv *inv)

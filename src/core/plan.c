@@ -61,6 +61,46 @@ bool od_plan_review_due(int64_t next_review_at, int64_t now)
     return next_review_at > 0 && now >= next_review_at;
 }
 
+const char *od_plan_trigger_key(od_plan_trigger t)
+{
+    switch (t) {
+    case OD_PLAN_TRIG_DRILL:
+        return "drill";
+    case OD_PLAN_TRIG_MAJOR_RESPONSE:
+        return "major_response";
+    case OD_PLAN_TRIG_CI_CHANGE:
+        return "ci_change";
+    default:
+        return "";
+    }
+}
+
+int64_t od_plan_trigger_due(int64_t at, int days)
+{
+    if (days < 0)
+        days = 0;
+    if (days > OD_PLAN_TRIGGER_DAYS_MAX)
+        days = OD_PLAN_TRIGGER_DAYS_MAX;
+    return at + (int64_t)days * DAY_MS;
+}
+
+int64_t od_plan_review_at(int64_t published_at, int64_t reviewed_at, int months, int64_t triggered_at,
+                          int64_t trigger_due)
+{
+    int64_t cycle = od_plan_next_review(published_at, reviewed_at, months);
+    if (!cycle)
+        return 0;
+    int64_t base = published_at > reviewed_at ? published_at : reviewed_at;
+    if (triggered_at > base && trigger_due > 0 && trigger_due < cycle)
+        return trigger_due;
+    return cycle;
+}
+
+int64_t od_plan_drill_due(int64_t published_at, int64_t last_drill_at, int months)
+{
+    return od_plan_next_review(published_at, last_drill_at, months);
+}
+
 static bool has_class(const od_plan_scope *p, const char *c)
 {
     for (size_t i = 0; c && *c && i < p->n_classes; i++)

@@ -261,7 +261,10 @@ od_policy *od_policy_new_default(void)
     p->duties.contact_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
     p->password = (od_password_policy){8, true, true, true, true};
     p->login = (od_login_policy){5, 15 * MIN_MS, 15 * MIN_MS, 12 * HOUR_MS, OD_PWCHANGE_AUTO};
-    p->readiness.annual_hours = 48; /* seed 004 §7.5.2; no key position by default */
+    p->readiness.annual_hours = 48;        /* seed 004 §7.5.2; no key position by default */
+    p->readiness.plan_review_months = 6;   /* seed 000 ch. 9 §1 */
+    p->readiness.review_trigger_days = 30; /* modules-spec §M7.3 */
+    p->readiness.drill_months = 12;        /* seed 000 ch. 9 §3 */
     return p;
 }
 

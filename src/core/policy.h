@@ -237,9 +237,17 @@ typedef struct od_position {
     char name_en[OD_POSITION_NAME_LEN];
     od_roleset roles;
     int min_qualified;
+    /* a holder needs a valid certificate for the position (seed 004 §7.5.1) */
+    bool certificate_required;
 } od_position;
 typedef struct od_readiness_policy {
     int annual_hours; /* seed 004 §7.5.2: 48 */
+    /* emergency plans (core/plan.h): the review cycle of a new plan, months
+     * (seed 000 ch. 9 §1: 6); the days a triggered review falls due in (30);
+     * the months within which every published plan is drilled (12) */
+    int plan_review_months;
+    int review_trigger_days;
+    int drill_months;
     size_t n_positions;
     od_position positions[OD_POSITION_MAX];
 } od_readiness_policy;

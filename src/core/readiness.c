@@ -17,6 +17,23 @@ bool od_readiness_qualified(od_roleset roles, od_roleset position_roles, int64_t
     return (roles & position_roles) != 0 && last_at != 0 && od_training_counts(last_at, now);
 }
 
+bool od_cert_valid(int64_t issued_at, int64_t expires_at, int64_t now)
+{
+    return issued_at <= now && (expires_at == 0 || now < expires_at);
+}
+
+bool od_cert_expiring(int64_t issued_at, int64_t expires_at, int64_t now, int days)
+{
+    return expires_at != 0 && od_cert_valid(issued_at, expires_at, now) &&
+           expires_at - now <= (int64_t)days * 86400000LL;
+}
+
+bool od_readiness_qualified_cert(od_roleset roles, od_roleset position_roles, int64_t last_at,
+                                 bool require_cert, bool has_valid_cert, int64_t now)
+{
+    return od_readiness_qualified(roles, position_roles, last_at, now) && (!require_cert || has_valid_cert);
+}
+
 bool od_readiness_gap(int64_t n_qualified, int min_qualified)
 {
     return n_qualified < (int64_t)min_qualified;

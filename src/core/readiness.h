@@ -41,6 +41,20 @@ int64_t od_training_window_floor(int64_t now);
  * (0 = none) is qualified at now for a position open to `position_roles`. */
 bool od_readiness_qualified(od_roleset roles, od_roleset position_roles, int64_t last_at, int64_t now);
 
+/* Certificates (资质证书; seed 004 §7.5.1: name, issuer, number, valid
+ * until): a certificate for a position is valid from its issue instant until
+ * 1 ms before its expiry (at expires_at it no longer is); expires_at 0 =
+ * no expiry. */
+bool od_cert_valid(int64_t issued_at, int64_t expires_at, int64_t now);
+/* Whether a valid certificate expires within `days` days of now (a warning:
+ * modules-spec §M7.6, 30 days): valid now and expires_at - now <= days. */
+bool od_cert_expiring(int64_t issued_at, int64_t expires_at, int64_t now, int days);
+/* A position that requires a certificate: qualified (od_readiness_qualified)
+ * and holding a valid certificate for it (has_valid_cert). */
+bool od_readiness_qualified_cert(od_roleset roles, od_roleset position_roles, int64_t last_at,
+                                 bool require_cert, bool has_valid_cert, int64_t now);
+#define OD_CERT_EXPIRING_DAYS 30
+
 /* Whether a position with n qualified people is a gap (n < min). */
 bool od_readiness_gap(int64_t n_qualified, int min_qualified);
 

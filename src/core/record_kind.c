@@ -20,7 +20,7 @@ static const od_rkind_def kinds[OD_RK__COUNT] = {
     [OD_RK_RISK]            = {"risk",            "RSK",   "风险",         "Risk",                 false, false},
     [OD_RK_DJB_SYSTEM]      = {"djb_system",      "DJB",   "等保定级系统", "Graded system (MLPS)", false, false},
     [OD_RK_PLAN]            = {"plan",            "PLN",   "应急预案",     "Emergency plan",       true,  false},
-    [OD_RK_DRILL]           = {"drill",           "DRL",   "演练",         "Drill",                false, false},
+    [OD_RK_DRILL]           = {"drill",           "DRL",   "演练",         "Drill",                true,  false},
     [OD_RK_REPORT]          = {"report",          "RPT",   "报告",         "Report",               false, false},
 };
 /* clang-format on */

@@ -41,7 +41,8 @@ od_err od_h_incident_create(od_req *r)
                             od_req_bool(r, "drill", false),
                             false,
                             od_req_get(r, "candidate_levels"),
-                            od_req_str(r, "handling_department")};
+                            od_req_str(r, "handling_department"),
+                            0};
     if (od_req_get(r, "detected_at"))
         (void)od_time_parse(od_req_str(r, "detected_at"), &in.detected_at);
     json_t *out = NULL;
@@ -148,9 +149,20 @@ static od_err simple(od_req *r, simple_action fn)
     return od_h_result(r, rc, 200, out);
 }
 
+/* {"plan_id"?}: the emergency plan activated (its current version is recorded). */
 od_err od_h_incident_activate(od_req *r)
 {
-    return simple(r, od_incident_activate);
+    static const od_field f[] = {{"plan_id", OD_JT_INT, false, 0}, {0}};
+    od_err rc = r->json ? od_req_fields(r, f) : OD_OK; /* no body: no plan named */
+    if (rc)
+        return rc;
+    int64_t plan_id = od_req_int(r, "plan_id", 0);
+    if (od_req_get(r, "plan_id") && plan_id <= 0)
+        return od_error_set(&r->err, OD_E_UNPROCESSABLE, "plan_id",
+                            "plan_id 须为预案编号 (plan_id must be a plan id)");
+    json_t *out = NULL;
+    rc = od_incident_activate_plan(r->app, &r->who, r->ids[0], plan_id, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
 }
 od_err od_h_incident_close(od_req *r)
 {

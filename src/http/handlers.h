@@ -66,6 +66,9 @@ H(contact_delete)
 H(delivery_log)
 /* retiring a CI (h_ci_retire.c) */
 H(ci_retire)
+/* drills and the plans' activations (h_drills.c) */
+H(drill_list) H(drill_create) H(drill_get) H(drill_patch) H(drill_inject) H(drill_scorecard) H(drill_overdue)
+H(incident_plan_activations) H(certificate_list) H(certificate_create)
 #undef H
     /* clang-format on */
 

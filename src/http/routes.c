@@ -233,6 +233,22 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/trainings", P(RECORD_READ), od_h_training_list, "list training records"},
     {"POST", "/api/v1/trainings", P(RECORD_WRITE), od_h_training_create, "record a training"},
     {"GET", "/api/v1/readiness", P(RECORD_READ), od_h_readiness_get, "key-position gaps and training hours"},
+    /* drills (research/modules-spec.md §M7; docs/drills.md); transitions:
+       /api/v1/records/{id}/actions/{action} */
+    {"GET", "/api/v1/drills", P(RECORD_READ), od_h_drill_list, "list drills"},
+    {"POST", "/api/v1/drills", P(RECORD_WRITE), od_h_drill_create, "schedule a drill"},
+    {"GET", "/api/v1/drills/overdue", P(RECORD_READ), od_h_drill_overdue, "plans whose yearly drill is due"},
+    {"GET", "/api/v1/drills/{id}", P(RECORD_READ), od_h_drill_get, "one drill"},
+    {"PATCH", "/api/v1/drills/{id}", P(RECORD_WRITE), od_h_drill_patch, "edit a drill's fields"},
+    {"POST", "/api/v1/drills/{id}/inject", P(INCIDENT_CREATE), od_h_drill_inject,
+     "open a running drill's simulated incident"},
+    {"GET", "/api/v1/drills/{id}/scorecard", P(RECORD_READ), od_h_drill_scorecard, "a drill's scorecard"},
+    {"GET", "/api/v1/incidents/{id}/activations", P(INCIDENT_READ), od_h_incident_plan_activations,
+     "the plan versions an incident's activations used"},
+    {"GET", "/api/v1/certificates", P(RECORD_READ), od_h_certificate_list,
+     "certificates held for key positions"},
+    {"POST", "/api/v1/certificates", P(RECORD_WRITE), od_h_certificate_create,
+     "record a certificate for a key position"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

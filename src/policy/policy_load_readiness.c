@@ -1,20 +1,24 @@
 /* policy_load_readiness.c — the `readiness:` section (core/policy.h
  * od_readiness_policy, core/readiness.h): the annual training hours (seed
  * 004 §7.5.2: 48) and the key positions (seed 000 ch. 9), each
- * {key, name_zh, name_en, roles, min_qualified}.  Left out, annual_hours
- * keeps 48 and there is no key position. */
+ * {key, name_zh, name_en, roles, min_qualified, certificate_required}; the plans' review cycle
+ * (plan_review_months, 6), the days a triggered review falls due in
+ * (review_trigger_days, 30) and the drill interval (drill_months, 12).
+ * Left out, each keeps its default and there is no key position. */
+#include "core/plan.h"
 #include "core/readiness.h"
 #include "policy/policy_load_int.h"
 
 #include <string.h>
 
-enum { RD_HOURS, RD_POSITIONS, RD__COUNT };
-enum { PO_KEY, PO_NAME_ZH, PO_NAME_EN, PO_ROLES, PO_MIN, PO__COUNT };
+enum { RD_HOURS, RD_POSITIONS, RD_REVIEW, RD_TRIGGER, RD_DRILL, RD__COUNT };
+enum { PO_KEY, PO_NAME_ZH, PO_NAME_EN, PO_ROLES, PO_MIN, PO_CERT, PO__COUNT };
 
 static void load_position(ctx *c, od_readiness_policy *r, const node *v, const char *path)
 {
-    fields f = {
-        .what = "key", .names = {"key", "name_zh", "name_en", "roles", "min_qualified"}, .n = PO__COUNT};
+    fields f = {.what = "key",
+                .names = {"key", "name_zh", "name_en", "roles", "min_qualified", "certificate_required"},
+                .n = PO__COUNT};
     if (!od_pl_map_fields(c, v, path, &f))
         return;
     if (!f.val[PO_KEY] || !f.val[PO_NAME_ZH] || !f.val[PO_NAME_EN] || !f.val[PO_ROLES]) {
@@ -63,18 +67,34 @@ static void load_position(ctx *c, od_readiness_policy *r, const node *v, const c
         if (p.min_qualified < 1)
             return;
     }
+    if (f.val[PO_CERT]) {
+        od_pl_sub(sub, path, "certificate_required");
+        od_pl_get_bool(c, f.val[PO_CERT], sub, &p.certificate_required);
+    }
     r->positions[r->n_positions++] = p;
 }
 
 void od_pl_load_readiness(ctx *c, od_policy *pol, const node *v)
 {
-    fields f = {.what = "key", .names = {"annual_hours", "positions"}, .n = RD__COUNT};
+    fields f = {
+        .what = "key",
+        .names = {"annual_hours", "positions", "plan_review_months", "review_trigger_days", "drill_months"},
+        .n = RD__COUNT};
     if (!od_pl_map_fields(c, v, "readiness", &f))
         return;
     od_readiness_policy *r = &pol->readiness;
     if (f.val[RD_HOURS])
         od_pl_get_int(c, f.val[RD_HOURS], "readiness.annual_hours", 0, OD_READINESS_ANNUAL_HOURS_MAX,
                       &r->annual_hours);
+    if (f.val[RD_REVIEW])
+        od_pl_get_int(c, f.val[RD_REVIEW], "readiness.plan_review_months", OD_PLAN_REVIEW_MONTHS_MIN,
+                      OD_PLAN_REVIEW_MONTHS_MAX, &r->plan_review_months);
+    if (f.val[RD_TRIGGER])
+        od_pl_get_int(c, f.val[RD_TRIGGER], "readiness.review_trigger_days", 0, OD_PLAN_TRIGGER_DAYS_MAX,
+                      &r->review_trigger_days);
+    if (f.val[RD_DRILL])
+        od_pl_get_int(c, f.val[RD_DRILL], "readiness.drill_months", 1, OD_PLAN_DRILL_MONTHS_MAX,
+                      &r->drill_months);
     const node *ps = f.val[RD_POSITIONS];
     if (!ps || !od_pl_want(c, ps, N_SEQ, "readiness.positions"))
         return;

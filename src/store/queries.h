@@ -30,6 +30,7 @@
 #include "store/queries_checklists.h"
 #include "store/queries_assignable.h"
 #include "store/queries_lease.h"
+#include "store/queries_drills.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -56,6 +57,7 @@
     OD_QUERY_LIST_CHECKLISTS(X)                                                                              \
     OD_QUERY_LIST_ASSIGNABLE(X)                                                                              \
     OD_QUERY_LIST_LEASE(X)                                                                                   \
+    OD_QUERY_LIST_DRILLS(X)                                                                                  \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -266,6 +266,22 @@ SAMPLES = {
     "POST /api/v1/plans/{id}/versions": dict(user="plan", ids=lambda t: [t.plan], body=lambda t: {
         "body": "# 坏输入预案\n\n步骤 %d" % unique()},
         read=lambda t, r: "/api/v1/plans/%d/versions/%d" % (t.plan, r["number"])),
+    # drills (docs/drills.md): edits carry the record's current version; one simulated incident per drill
+    "POST /api/v1/drills": dict(user="drill", body=lambda t: {
+        "title": "坏输入演练 %d" % unique(), "fields": {"goals": "目标", "mode": "live", "participants": [t.uid["drill"]],
+                                                      "planned_steps": ["run"], "scheduled_at": "2030-01-01T00:00:00Z"}},
+        read=lambda t, r: "/api/v1/drills/%d" % r["id"]),
+    "PATCH /api/v1/drills/{id}": dict(user="drill", ids=lambda t: [t.drill], body=lambda t: {
+        "version": t.version(t.drill), "fields": {"scenario": "场景 s", "done_steps": ["goal"]}},
+        read=lambda t, r: "/api/v1/drills/%d" % t.drill),
+    "POST /api/v1/drills/{id}/inject": dict(user="drill", ids=lambda t: [t.drill_run], body=lambda t: {
+        "title": "坏输入模拟事件", "ci_ids": [t.ci2], "severity": "minor", "symptoms": "现象"},
+        read=lambda t, r: "/api/v1/incidents/%d" % r["id"]),
+    # certificates for key positions (docs/plans.md): the default policy has no key position, so refused
+    "POST /api/v1/certificates": dict(user="plan", body=lambda t: {
+        "user_id": t.uid["plan"], "position": "duty_engineer", "name": "坏输入证书 %d" % unique(), "issuer": "i",
+        "number": "n", "issued_at": "2020-01-01T00:00:00Z", "expires_at": "2031-01-01T00:00:00Z"},
+        read=lambda t, r: "/api/v1/certificates?user_id=%d" % t.uid["plan"]),
     # training records (docs/plans.md "Training and readiness"): written as plans are
     "POST /api/v1/trainings": dict(user="plan", body=lambda t: {
         "user_id": t.uid["plan"], "topic": "坏输入培训 %d" % unique(), "hours": 1.5,
@@ -433,7 +449,8 @@ class BadInput(harness.ServerTest):
                             ("bi_pw", ["ops_engineer"]), ("bi_victim", ["ops_engineer"]),
                             ("bi_lead", ["ops_section_head"]), ("bi_quiet", []),
                             ("bi_pm", ["problem_manager"]), ("bi_pm2", ["problem_manager"]),
-                            ("bi_plan", ["emergency_engineering"]), ("bi_opsdept", ["ops_department_head"])):
+                            ("bi_plan", ["emergency_engineering"]), ("bi_opsdept", ["ops_department_head"]),
+                            ("bi_drill", ["emergency_leadership", "ops_engineer"])):
             uid, tok = s.make_user(name, roles, phone="13900000001")
             cls.uid[name[3:]] = uid
             cls.tok[name[3:]] = tok
@@ -533,6 +550,18 @@ class BadInput(harness.ServerTest):
                    token=cls.tok["plan"])
         assert r.status == 201, r
         cls.plan = r.json["id"]
+        # drills (docs/drills.md): one planned (its fields take bodies), one running (its simulated incident)
+        dt = cls.tok["drill"]
+        for name in ("drill", "drill_run"):
+            r = s.post("/api/v1/drills", {"title": "坏输入演练", "fields": {
+                "plan_id": cls.plan, "goals": "g", "scenario": "s", "participants": [cls.uid["drill"]],
+                "scheduled_at": "2030-01-01T00:00:00Z"}}, token=dt)
+            assert r.status == 201, r
+            setattr(cls, name, r.json["id"])
+        for action in ("prepare", "start"):
+            v = s.get("/api/v1/drills/%d" % cls.drill_run, token=dt).json["version"]
+            r = s.post("/api/v1/records/%d/actions/%s" % (cls.drill_run, action), {"version": v}, token=dt)
+            assert r.status == 200, (action, r)
         act(cls.prb_resolved, "resolve", fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
         cls.checklist = s.get("/api/v1/records/%d/checklists" % cls.prb_resolved, token=pm).json["items"][0]["id"]
 

@@ -45,6 +45,10 @@ LISTS = {
     "/api/v1/desks",
     "/api/v1/contacts",
     "/api/v1/deliveries",
+    "/api/v1/drills",
+    "/api/v1/drills/overdue",
+    "/api/v1/incidents/{id}/activations",
+    "/api/v1/certificates",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",

@@ -640,6 +640,83 @@ class CliTest(unittest.TestCase):
         self.assertEqual(self.last()["query"], {"q": ["连接池"], "event": ["4"]})
         self.assertIn("…连接池耗尽…", out)
 
+    # ---- drills (docs/drills.md) ----
+
+    def test_drills(self):
+        self.login()
+        dr = {"id": 21, "number": "DRL-2026-000001", "title": "数据库故障演练", "state": "planned", "version": 1,
+              "department": "运行部", "updated_at": "2026-03-01T00:00:00Z",
+              "drill": {"plan_id": 12, "drill_type": "functional", "mode": "sandbox", "goals": "检验一级响应",
+                        "scenario": "", "participants": [3, 4], "scheduled_at": "2026-03-05T02:00:00.000Z",
+                        "started_at": None, "incident": None, "evaluation": "", "lessons": "", "closed_at": None}}
+        card = {"drill_id": 21, "number": "DRL-2026-000001",
+                "incident": {"id": 7, "number": "INC-2026-000007", "level": "L1", "state": "closed"},
+                "items": [{"kind": "first_report", "recipient_id": None, "due_at": "2026-03-05T02:05:00.000Z",
+                           "met_at": "2026-03-05T02:04:00.000Z", "verdict": "pass"},
+                          {"kind": "ack", "recipient_id": 4, "due_at": "2026-03-05T02:10:00.000Z",
+                           "met_at": None, "verdict": "fail"}],
+                "participants": [], "passed": 1, "failed": 1, "pending": 0, "not_judged": 0, "score_pct": 50,
+                "to_ack_ms": None, "to_activate_ms": 240000, "steps_planned": 7, "steps_done": 5}
+        ROUTES[("POST", "/api/v1/drills")] = (201, dr)
+        ROUTES[("GET", "/api/v1/drills/21")] = (200, dr)
+        ROUTES[("GET", "/api/v1/drills")] = (200, {"items": [dr], "total": 1, "limit": 50, "offset": 0})
+        ROUTES[("GET", "/api/v1/drills/21/scorecard")] = (200, card)
+        self.run_cli("drill", "create", "--title", "数据库故障演练", "--plan", "12", "--mode", "sandbox",
+                     "--goals", "检验一级响应", "--participants", "3,4", "--at", "2026-03-05T02:00:00Z")
+        r = self.last()
+        self.assertEqual((r["method"], r["path"], r["body"]),
+                         ("POST", "/api/v1/drills", {"title": "数据库故障演练", "fields": {
+                             "plan_id": 12, "mode": "sandbox", "goals": "检验一级响应", "participants": [3, 4],
+                             "scheduled_at": "2026-03-05T02:00:00Z"}}))
+        out, _ = self.run_cli("drill", "show", "21")
+        self.assertIn("DRL-2026-000001", out)
+        self.assertIn("sandbox", out)
+        out, _ = self.run_cli("drill", "list", "--state", "planned")
+        self.assertEqual(self.last()["query"], {"state": ["planned"]})
+        self.assertIn("数据库故障演练", out)
+        out, _ = self.run_cli("drill", "scorecard", "21")
+        self.assertIn("INC-2026-000007", out)
+        self.assertIn("fail", out)
+        self.assertIn("50", out)
+
+    def test_plans_training_readiness(self):
+        self.login()
+        plan = {"id": 12, "number": "PLN-2026-000001", "title": "数据库故障专项预案", "state": "published", "version": 6,
+                "department": "运行部", "plan": {"owner_id": 3, "current_version": 1, "review_months": 6,
+                                               "published_at": "2026-03-01T00:00:00.000Z", "reviewed_at": None,
+                                               "next_review_at": "2026-04-01T00:00:00.000Z", "review_due": True,
+                                               "review_trigger": "drill"}}
+        cert = {"id": 1, "user_id": 4, "username": "zhang", "display_name": "张工", "position": "db_emergency",
+                "name": "数据库应急资格", "issuer": "运行部", "number": "DBE-1", "issued_at": "2026-01-01T00:00:00.000Z",
+                "expires_at": "2027-01-01T00:00:00.000Z", "created_by": "qian", "created_at": "2026-03-01T00:00:00.000Z"}
+        ROUTES[("GET", "/api/v1/plans/12")] = (200, plan)
+        ROUTES[("GET", "/api/v1/plans/overdue")] = (200, {"items": [plan], "total": 1, "limit": 50, "offset": 0})
+        ROUTES[("POST", "/api/v1/certificates")] = (201, cert)
+        ROUTES[("GET", "/api/v1/certificates")] = (200, {"items": [cert], "total": 1, "limit": 50, "offset": 0})
+        ROUTES[("GET", "/api/v1/readiness")] = (200, {
+            "positions": [{"key": "db_emergency", "min_qualified": 2, "qualified": 1, "gap": True,
+                           "certificate_required": True}],
+            "plans": [{"number": "PLN-2026-000001", "current_version": 1, "next_review_at": "2026-04-01T00:00:00.000Z",
+                       "review_due": True, "drill_due_at": "2027-03-01T00:00:00.000Z", "drill_due": False}]})
+        out, _ = self.run_cli("plan", "show", "12")
+        self.assertIn("PLN-2026-000001", out)
+        self.assertIn("drill", out)
+        out, _ = self.run_cli("plan", "overdue")
+        self.assertIn("数据库故障专项预案", out)
+        self.run_cli("training", "cert-add", "--user", "4", "--position", "db_emergency", "--name", "数据库应急资格",
+                     "--issued", "2026-01-01T00:00:00Z", "--expires", "2027-01-01T00:00:00Z")
+        r = self.last()
+        self.assertEqual((r["method"], r["path"], r["body"]),
+                         ("POST", "/api/v1/certificates", {"user_id": 4, "position": "db_emergency",
+                                                           "name": "数据库应急资格", "issued_at": "2026-01-01T00:00:00Z",
+                                                           "expires_at": "2027-01-01T00:00:00Z"}))
+        out, _ = self.run_cli("training", "certs", "--user", "4")
+        self.assertEqual(self.last()["query"], {"user_id": ["4"]})
+        self.assertIn("DBE-1", out)
+        out, _ = self.run_cli("training", "readiness")
+        self.assertIn("db_emergency", out)
+        self.assertIn("PLN-2026-000001", out)
+
     # ---- errors and exit codes ----
 
     def test_server_error_exit_1(self):

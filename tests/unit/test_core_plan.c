@@ -66,6 +66,69 @@ static void due_table(void **state)
     assert_false(od_plan_review_due(0, 0));
 }
 
+/* Reviews made due by a trigger (seed 000 ch. 9 §1; R-PLAN-1): due at the
+ * earlier of the cycle and the trigger's due time, only for a trigger after
+ * the last publication and the last review; 1 ms before / at the due time. */
+static void trigger_table(void **state)
+{
+    (void)state;
+    const int64_t jan = 1768469400000LL, jul = 1784107800000LL; /* 2026-01-15T09:30, + 6 months */
+    const int64_t feb = 1770000000000LL;                        /* 2026-02-02T02:40 */
+    const int64_t day = 86400000LL;
+    static const struct {
+        int64_t pub, rev;
+        int months;
+        int64_t trig_at, trig_due, want;
+    } t[] = {
+        {0, 0, 6, 0, 0, 0},                       /* never published */
+        {0, 0, 6, feb, feb + 30 * 86400000LL, 0}, /* a trigger alone: not for an unpublished plan */
+        {jan, 0, 6, 0, 0, jul},                   /* no trigger: the cycle */
+        {jan, 0, 6, feb, feb + 30 * 86400000LL, feb + 30 * 86400000LL}, /* a drill after publication */
+        {jan, 0, 6, jan, jan + 86400000LL, jul}, /* at the publication instant: covered by it */
+        {jan, 0, 6, jan + 1, jan + 1, jan + 1},  /* 1 ms after it: counts, trigger days 0 */
+        {jan, feb, 6, feb - 1, feb + 86400000LL,
+         1785638400000LL},                        /* reviewed after the trigger: cycle from the review */
+        {jan, feb, 6, feb + 1, feb + 2, feb + 2}, /* a trigger after the review */
+        {jan, 0, 6, feb, jul + 1, jul},           /* the cycle falls due sooner */
+        {jan, 0, 6, feb, jul, jul},               /* equal */
+        {jan, 0, 6, feb, 0, jul},                 /* no due time recorded */
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        assert_int_equal(od_plan_review_at(t[i].pub, t[i].rev, t[i].months, t[i].trig_at, t[i].trig_due),
+                         t[i].want);
+    /* due time of a trigger: whole days, clamped */
+    assert_int_equal(od_plan_trigger_due(feb, 30), feb + 30 * day);
+    assert_int_equal(od_plan_trigger_due(feb, 0), feb);
+    assert_int_equal(od_plan_trigger_due(feb, -5), feb);
+    assert_int_equal(od_plan_trigger_due(feb, 366), feb + 365 * day);
+    /* boundary: a review triggered by a drill, 1 ms before and at its due time */
+    int64_t due = od_plan_review_at(jan, 0, 6, feb, od_plan_trigger_due(feb, 30));
+    assert_false(od_plan_review_due(due, due - 1));
+    assert_true(od_plan_review_due(due, due));
+    assert_string_equal(od_plan_trigger_key(OD_PLAN_TRIG_DRILL), "drill");
+    assert_string_equal(od_plan_trigger_key(OD_PLAN_TRIG_MAJOR_RESPONSE), "major_response");
+    assert_string_equal(od_plan_trigger_key(OD_PLAN_TRIG_CI_CHANGE), "ci_change");
+    assert_string_equal(od_plan_trigger_key(OD_PLAN_TRIG_NONE), "");
+}
+
+/* At least one drill every 12 months (seed 000 ch. 9 §3): from the later of
+ * the last publication and the last drill; overdue at the instant. */
+static void drill_due_table(void **state)
+{
+    (void)state;
+    const int64_t jan = 1768469400000LL;   /* 2026-01-15T09:30 */
+    const int64_t jan27 = 1800005400000LL; /* 2027-01-15T09:30 */
+    const int64_t mar = 1772323199000LL;   /* 2026-02-28T23:59:59 */
+    const int64_t mar27 = 1803859199000LL; /* 2027-02-28T23:59:59 */
+    assert_int_equal(od_plan_drill_due(0, 0, 12), 0);
+    assert_int_equal(od_plan_drill_due(jan, 0, 12), jan27);
+    assert_int_equal(od_plan_drill_due(jan, mar, 12), mar27);
+    assert_int_equal(od_plan_drill_due(mar, jan, 12), mar27);
+    assert_int_equal(od_plan_drill_due(0, jan, 12), jan27);
+    assert_false(od_plan_review_due(jan27, jan27 - 1)); /* 1 ms before: not overdue */
+    assert_true(od_plan_review_due(jan27, jan27));      /* at: overdue */
+}
+
 static void applies_table(void **state)
 {
     (void)state;
@@ -111,10 +174,9 @@ static void applies_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(add_months_table),
-        cmocka_unit_test(next_review_table),
-        cmocka_unit_test(due_table),
-        cmocka_unit_test(applies_table),
+        cmocka_unit_test(add_months_table), cmocka_unit_test(next_review_table),
+        cmocka_unit_test(due_table),        cmocka_unit_test(applies_table),
+        cmocka_unit_test(trigger_table),    cmocka_unit_test(drill_due_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,12 +85,51 @@ static void gap_and_hours_table(void **state)
     assert_false(od_readiness_hours_short(0, 0));
 }
 
+/* Certificates (seed 004 §7.5.1): valid from the issue instant (1 ms
+ * before: not yet) until 1 ms before the expiry (at it: no longer); no
+ * expiry = valid from issue on; expiring within 30 days (at 30 days
+ * exactly: expiring; 1 ms more: not yet); a position requiring a
+ * certificate needs it on top of the role and the training. */
+static void cert_table(void **state)
+{
+    (void)state;
+    const int64_t day = 86400000LL, exp = jan27;
+    static const struct {
+        int64_t issued, expires, now;
+        bool valid;
+    } t[] = {
+        {1768469400000LL, 1800005400000LL, 1768469400000LL - 1, false}, /* 1 ms before issue */
+        {1768469400000LL, 1800005400000LL, 1768469400000LL, true},      /* at issue */
+        {1768469400000LL, 1800005400000LL, 1800005400000LL - 1, true},  /* 1 ms before expiry */
+        {1768469400000LL, 1800005400000LL, 1800005400000LL, false},     /* at expiry */
+        {1768469400000LL, 0, 1900000000000LL, true},                    /* no expiry */
+        {1768469400000LL, 0, 1768469400000LL - 1, false},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        assert_int_equal(od_cert_valid(t[i].issued, t[i].expires, t[i].now), t[i].valid);
+    assert_true(od_cert_expiring(jan26, exp, exp - 30 * day, 30));      /* 30 days before: warned */
+    assert_false(od_cert_expiring(jan26, exp, exp - 30 * day - 1, 30)); /* 1 ms earlier: not yet */
+    assert_true(od_cert_expiring(jan26, exp, exp - 1, 30));
+    assert_false(od_cert_expiring(jan26, exp, exp, 30)); /* expired: no longer "expiring" */
+    assert_false(od_cert_expiring(jan26, 0, jan26, 30)); /* no expiry */
+    const od_roleset ops = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER);
+    static const struct {
+        bool require, has;
+        bool q;
+    } q[] = {{false, false, true}, {false, true, true}, {true, false, false}, {true, true, true}};
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        assert_int_equal(od_readiness_qualified_cert(ops, ops, jan26, q[i].require, q[i].has, jan26), q[i].q);
+        /* without the training, no certificate qualifies */
+        assert_false(od_readiness_qualified_cert(ops, ops, 0, q[i].require, q[i].has, jan26));
+    }
+    assert_false(od_readiness_qualified_cert(0, ops, jan26, true, true, jan26)); /* without the role */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(counts_table),
-        cmocka_unit_test(floor_table),
-        cmocka_unit_test(qualified_table),
+        cmocka_unit_test(counts_table),        cmocka_unit_test(floor_table),
+        cmocka_unit_test(qualified_table),     cmocka_unit_test(cert_table),
         cmocka_unit_test(gap_and_hours_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

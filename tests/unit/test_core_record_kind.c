@@ -24,7 +24,7 @@ static const struct {
     {"routine_task", "RT", false, false}, {"vuln_assessment", "VA", false, false},
     {"vuln", "VUL", false, false},        {"risk", "RSK", false, false},
     {"djb_system", "DJB", false, false},  {"plan", "PLN", true, false},
-    {"drill", "DRL", false, false},       {"report", "RPT", false, false},
+    {"drill", "DRL", true, false},        {"report", "RPT", false, false},
 };
 
 static void test_kinds(void **state)

@@ -30,6 +30,14 @@ static void test_defaults_and_positions(void **state)
     od_policy *p = load_ok("name: x\n");
     assert_int_equal(p->readiness.annual_hours, OD_READINESS_ANNUAL_HOURS);
     assert_int_equal(p->readiness.n_positions, 0);
+    assert_int_equal(p->readiness.plan_review_months, 6); /* seed 000 ch. 9 §1 (R-PLAN-1) */
+    assert_int_equal(p->readiness.review_trigger_days, 30);
+    assert_int_equal(p->readiness.drill_months, 12); /* seed 000 ch. 9 §3 (R-PLAN-2) */
+    od_policy_free(p);
+    p = load_ok("readiness:\n  plan_review_months: 3\n  review_trigger_days: 0\n  drill_months: 6\n");
+    assert_int_equal(p->readiness.plan_review_months, 3);
+    assert_int_equal(p->readiness.review_trigger_days, 0);
+    assert_int_equal(p->readiness.drill_months, 6);
     od_policy_free(p);
     p = load_ok(
         "readiness:\n"
@@ -39,7 +47,8 @@ static void test_defaults_and_positions(void **state)
         "      name_zh: 值班长\n"
         "      name_en: Duty lead\n"
         "      roles: [ops_engineer, ops_section_head]\n"
-        "    - {key: dba, name_zh: 数据库管理员, name_en: DBA, roles: [ops_engineer], min_qualified: 3}\n");
+        "    - {key: dba, name_zh: 数据库管理员, name_en: DBA, roles: [ops_engineer], min_qualified: 3,\n"
+        "       certificate_required: true}\n");
     assert_int_equal(p->readiness.annual_hours, 40);
     assert_int_equal(p->readiness.n_positions, 2);
     assert_string_equal(p->readiness.positions[0].key, "duty_lead");
@@ -50,6 +59,8 @@ static void test_defaults_and_positions(void **state)
     assert_int_equal(p->readiness.positions[0].min_qualified, OD_READINESS_MIN_QUALIFIED);
     assert_string_equal(p->readiness.positions[1].key, "dba");
     assert_int_equal(p->readiness.positions[1].min_qualified, 3);
+    assert_false(p->readiness.positions[0].certificate_required); /* default */
+    assert_true(p->readiness.positions[1].certificate_required);
     od_policy_free(p);
 }
 
@@ -65,6 +76,12 @@ static void test_bad_values(void **state)
         {"readiness:\n  annual_hours: 2001\n", 2, "readiness.annual_hours"},
         {"readiness:\n  annual_hours: many\n", 2, "readiness.annual_hours"},
         {"readiness:\n  hours: 48\n", 2, "hours"},
+        {"readiness:\n  plan_review_months: 0\n", 2, "readiness.plan_review_months"},
+        {"readiness:\n  plan_review_months: 25\n", 2, "readiness.plan_review_months"},
+        {"readiness:\n  review_trigger_days: -1\n", 2, "readiness.review_trigger_days"},
+        {"readiness:\n  review_trigger_days: 366\n", 2, "readiness.review_trigger_days"},
+        {"readiness:\n  drill_months: 0\n", 2, "readiness.drill_months"},
+        {"readiness:\n  drill_months: 37\n", 2, "readiness.drill_months"},
         {"readiness:\n  positions: {}\n", 2, "readiness.positions"},
         {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A}\n", 3, "roles are required"},
         {"readiness:\n  positions:\n    - {key: Bad, name_zh: 甲, name_en: A, roles: [ops_engineer]}\n", 3,
@@ -82,6 +99,9 @@ static void test_bad_values(void **state)
         {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A, roles: [ops_engineer]}\n"
          "    - {key: a, name_zh: 乙, name_en: B, roles: [ops_engineer]}\n",
          4, "listed twice"},
+        {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A, roles: [ops_engineer], "
+         "certificate_required: maybe}\n",
+         3, "readiness.positions[0].certificate_required"},
         {"readiness:\n  positions:\n    - {key: a, name_zh: '', name_en: A, roles: [ops_engineer]}\n", 3,
          "readiness.positions[0].name_zh"},
         {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A, roles: [ops_engineer], team: "

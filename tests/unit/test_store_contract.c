@@ -1460,7 +1460,8 @@ static void plans_store(void **state)
         od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
                    OD_BINDS(OD_INT((int64_t)11), OD_TEXT("[\"database\"]"), OD_TEXT("[2]"), OD_TEXT("[]"),
                             OD_INT((int64_t)6), OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_NULL(),
-                            OD_INT((int64_t)7000), OD_NULL(), OD_INT((int64_t)9000), OD_INT(pln))),
+                            OD_INT((int64_t)7000), OD_NULL(), OD_INT((int64_t)9000), OD_TEXT(""), OD_NULL(),
+                            OD_NULL(), OD_INT(pln))),
         OD_OK);
     for (int64_t at = 8999; at <= 9000; at++) {
         assert_int_equal(od_tx_query(tx, OD_Q_PLN_OVERDUE, &r, &e, OD_BINDS(OD_INT(at))), OD_OK);
@@ -1594,6 +1595,270 @@ static void training_store(void **state)
     od_tx_rollback(tx);
 }
 
+/* plan review triggers, plan activations and drills (migration 0029,
+ * queries_plans.h, queries_drills.h; docs/drills.md): the trigger columns
+ * round-trip, an activation recorded once per (incident, instant, plan) and
+ * paged, a drill's row, its sandbox participants found by its incident
+ * (only in sandbox mode), the last closed drill of a plan, the simulated
+ * incident's deadlines and first acknowledgement. */
+static void drill_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t uid = 0, pln = 0, d1 = 0, d2 = 0, inc = 0, n = -1, dl = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "drl1", &uid, &e), OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-2026-000031", &pln, &e), OD_OK);
+    assert_int_equal(record_row(tx, "drill", "DRL-2026-000031", &d1, &e), OD_OK);
+    assert_int_equal(record_row(tx, "drill", "DRL-2026-000032", &d2, &e), OD_OK);
+    /* the plan's row with a pending trigger */
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
+                   OD_BINDS(OD_NULL(), OD_TEXT("[]"), OD_TEXT("[7]"), OD_TEXT("[]"), OD_INT(6), OD_TEXT(""),
+                            OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT(1000), OD_NULL(), OD_INT(5000),
+                            OD_TEXT("drill"), OD_INT(2000), OD_INT(5000), OD_INT(pln))),
+        OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_PLN_GET, &r, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 12), "drill");
+    assert_int_equal(od_rows_int(r, 13), 2000);
+    assert_int_equal(od_rows_int(r, 14), 5000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_PLN_PUBLISHED_AT, &r, &e, OD_NOBINDS), OD_OK);
+    bool seen = false;
+    while (od_rows_step(r, &row) == OD_OK && row)
+        if (od_rows_int(r, 0) == pln) {
+            seen = true;
+            assert_int_equal(od_rows_int(r, 1), 1000);
+        }
+    od_rows_close(r);
+    assert_true(seen);
+    /* no published version yet; then version 1 published, version 2 not */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PLN_VER_CURRENT, &n, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(n, 0);
+    for (int64_t v = 1; v <= 2; v++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_INSERT, &e,
+                                    OD_BINDS(OD_INT(pln), OD_INT(v), OD_TEXT("# p"), OD_TEXT("<h1>p</h1>"),
+                                             OD_INT(900), OD_INT(uid))),
+                         OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_VER_STAMP, &e,
+                                OD_BINDS(OD_INT(1000), OD_INT(pln), OD_INT(pln), OD_INT(pln), OD_INT(1000))),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PLN_VER_CURRENT, &n, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(n, 2);
+    /* a simulated incident (no CI) */
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &inc, &e,
+                                  OD_BINDS(OD_TEXT("INC-2026-000031"), OD_TEXT("t"), OD_TEXT("detected"),
+                                           OD_TEXT("L1"), OD_TEXT("severe"), OD_BOOL(false), OD_TEXT("R1"),
+                                           OD_TEXT("R1"), OD_TEXT("R1"), OD_INT(1000), OD_INT(1000),
+                                           OD_INT(9000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                           OD_TEXT("[]"), OD_BOOL(true), OD_INT(uid), OD_INT(1000))),
+                     OD_OK);
+    /* activations: the same (incident, instant, plan) once; paged */
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ACT_INSERT, &e,
+                                    OD_BINDS(OD_INT(inc), OD_INT(pln), OD_INT(2), OD_TEXT("R1"), OD_INT(1100),
+                                             OD_INT(uid))),
+                         OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PLN_ACT_INSERT, &e,
+                   OD_BINDS(OD_INT(inc), OD_INT(pln), OD_INT(2), OD_TEXT("R1"), OD_INT(1200), OD_NULL())),
+        OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PLN_ACT_COUNT, &n, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(od_tx_query(tx, OD_Q_PLN_ACT_LIST, &r, &e,
+                                 OD_BINDS(OD_INT(inc), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), pln);
+    assert_string_equal(od_rows_text(r, 1), "PLN-2026-000031");
+    assert_int_equal(od_rows_int(r, 3), 2);
+    assert_int_equal(od_rows_int(r, 5), 1200);
+    assert_true(od_rows_null(r, 6));
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* drills: d1 sandbox (the default) simulating inc, closed at 3000; d2 live, closed at 4000 */
+    for (int i = 0; i < 2; i++) {
+        int64_t d = i ? d2 : d1;
+        assert_int_equal(od_tx_exec(tx, OD_Q_DRL_ENSURE, &e, OD_BINDS(OD_INT(d))), OD_OK);
+        assert_int_equal(od_tx_exec(tx, OD_Q_DRL_ENSURE, &e, OD_BINDS(OD_INT(d))), OD_OK); /* idempotent */
+        assert_int_equal(od_tx_exec(tx, OD_Q_DRL_DAYS_SET, &e, OD_BINDS(OD_INT(i ? 0 : 30), OD_INT(d))),
+                         OD_OK);
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_DRL_SAVE, &e,
+                       OD_BINDS(OD_INT(pln), OD_TEXT("functional"), OD_TEXT(i ? "live" : "sandbox"),
+                                OD_TEXT("g"), OD_TEXT("s"), OD_TEXT("[1,2]"), OD_TEXT("[\"run\"]"),
+                                OD_TEXT("[]"), OD_TEXT(""), OD_TEXT(""), OD_INT(1000), OD_INT(1000),
+                                OD_INT(1000), OD_NULL(), OD_INT(i ? 4000 : 3000), OD_NULL(), OD_INT(d))),
+            OD_OK);
+    }
+    assert_int_equal(od_tx_exec(tx, OD_Q_DRL_SET_INCIDENT, &e, OD_BINDS(OD_INT(inc), OD_INT(d1))), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRL_GET, &r, &e, OD_BINDS(OD_INT(d1))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), pln);
+    assert_string_equal(od_rows_text(r, 2), "sandbox");
+    assert_string_equal(od_rows_text(r, 5), "[1,2]");
+    assert_int_equal(od_rows_int(r, 14), 3000);
+    assert_int_equal(od_rows_int(r, 15), inc);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRL_STORED, &r, &e, OD_BINDS(OD_INT(d2))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), 4000);
+    assert_int_equal(od_rows_int(r, 1), 0);
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRL_BY_INCIDENT, &n, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(n, d1);
+    /* the sandbox participants: found for d1's incident; not once d1 is live */
+    assert_int_equal(od_tx_query(tx, OD_Q_DRL_SANDBOX, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "[1,2]");
+    od_rows_close(r);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DRL_SET_INCIDENT, &e, OD_BINDS(OD_INT(inc), OD_INT(d2))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DRL_SET_INCIDENT, &e, OD_BINDS(OD_NULL(), OD_INT(d1))), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRL_SANDBOX, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRL_LAST_CLOSED, &n, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(n, 4000);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRL_LAST_CLOSED, &n, &e, OD_BINDS(OD_INT((int64_t)999999))),
+                     OD_OK);
+    assert_int_equal(n, 0);
+    /* the simulated incident: its row, deadlines, recipients and first acknowledgement */
+    assert_int_equal(od_tx_query(tx, OD_Q_DRL_INC, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), 1000);
+    assert_true(od_rows_null(r, 1));
+    assert_true(od_rows_null(r, 2));
+    assert_string_equal(od_rows_text(r, 4), "INC-2026-000031");
+    assert_string_equal(od_rows_text(r, 5), "L1");
+    od_rows_close(r);
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_DL_INSERT, &dl, &e,
+                     OD_BINDS(OD_INT(inc), OD_TEXT("first_report"), OD_NULL(), OD_INT(1300), OD_INT(1300))),
+        OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRL_INC_DEADLINES, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "first_report");
+    assert_int_equal(od_rows_int(r, 2), 1300);
+    assert_true(od_rows_null(r, 3));
+    assert_string_equal(od_rows_text(r, 4), "pending");
+    od_rows_close(r);
+    int64_t rid = 0;
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_RCP_INSERT, &rid, &e,
+                     OD_BINDS(OD_INT(inc), OD_INT(uid), OD_TEXT("first_report"), OD_INT(1300), OD_INT(1600))),
+        OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_RCP_ACK, &e, OD_BINDS(OD_INT(1450), OD_INT(inc), OD_INT(uid))),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRL_INC_FIRST_ACK, &n, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(n, 1450);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRL_INC_RECIPIENTS, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), uid);
+    assert_string_equal(od_rows_text(r, 1), "drl1");
+    assert_int_equal(od_rows_int(r, 3), 1600);
+    assert_int_equal(od_rows_int(r, 4), 1450);
+    od_rows_close(r);
+    /* the plans an incident shows: its level and CI categories */
+    assert_int_equal(od_tx_query(tx, OD_Q_PLN_INC_LEVEL, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "L1");
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_PLN_INC_CIS, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+}
+
+/* certificates for key positions (migration 0029, queries_drills.h;
+ * docs/plans.md): inserted and read back, listed newest first per user with
+ * a count, and the current ones: not expired at now (an expiry at now is
+ * out), issued by now, of enabled users only. */
+static void certificate_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t u1 = 0, u2 = 0, c[4] = {0}, n = -1;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "crt1", &u1, &e), OD_OK);
+    assert_int_equal(user_row(tx, "crt2", &u2, &e), OD_OK);
+    /* u1: valid (expires 5000), no expiry, not yet issued (9000); u2 (disabled below): no expiry */
+    static const int64_t issued[4] = {1000, 2000, 9000, 1000}, expires[4] = {5000, 0, 0, 0};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(od_tx_insert(tx, OD_Q_CERT_INSERT, &c[i], &e,
+                                      OD_BINDS(OD_INT(i == 3 ? u2 : u1), OD_TEXT(i == 1 ? "duty" : "dba"),
+                                               OD_TEXT("证书"), OD_TEXT(""), OD_TEXT("N"), OD_INT(issued[i]),
+                                               OD_INT_NONZERO(expires[i]), OD_TEXT("eng"), OD_INT(10))),
+                         OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_CERT_GET, &r, &e, OD_BINDS(OD_INT(c[0]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 1), u1);
+    assert_string_equal(od_rows_text(r, 2), "crt1");
+    assert_string_equal(od_rows_text(r, 4), "dba");
+    assert_int_equal(od_rows_int(r, 9), 5000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CERT_COUNT, &n, &e, OD_BINDS(OD_INT(u1), OD_INT(u1))), OD_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_CERT_COUNT, &n, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)0))), OD_OK);
+    assert_true(n >= 4);
+    assert_int_equal(od_tx_query(tx, OD_Q_CERT_LIST, &r, &e,
+                                 OD_BINDS(OD_INT(u1), OD_INT(u1), OD_INT((int64_t)2), OD_INT((int64_t)0))),
+                     OD_OK);
+    static const int64_t newest[2] = {9000, 2000};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 8), newest[i]);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e,
+                                OD_BINDS(OD_INT((int64_t)1), OD_INT((int64_t)2), OD_INT(u2))),
+                     OD_OK);
+    /* at 4999: c0 and c1; at 5000 (c0's expiry): c1 only; u2's and the unissued one never */
+    static const struct {
+        int64_t now;
+        int n;
+    } at[] = {{4999, 2}, {5000, 1}};
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_CERT_CURRENT, &r, &e, OD_BINDS(OD_INT(at[k].now), OD_INT(at[k].now))),
+            OD_OK);
+        int got = 0;
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            if (od_rows_int(r, 0) != u1 && od_rows_int(r, 0) != u2)
+                continue;
+            assert_int_equal(od_rows_int(r, 0), u1);
+            got++;
+        }
+        od_rows_close(r);
+        assert_int_equal(got, at[k].n);
+    }
+    od_tx_rollback(tx);
+}
+
 static void list_cursor_and_capped_count(void **state)
 {
     fx *f = *state;
@@ -1669,6 +1934,8 @@ static void list_cursor_and_capped_count(void **state)
                                  OD_TEXT(""), OD_INT(all), OD_INT(10), OD_INT(0))),
             OD_OK);
         while (od_rows_step(r, &row) == OD_OK && row) {
+        cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(certificate_store, setup, teardown),
             assert_true(all || od_rows_int(r, 0) != ids[2]);
             assert_int_equal(od_rows_null(r, 12), od_rows_int(r, 0) != ids[2]); /* retired_at, column 12 */
             n++;

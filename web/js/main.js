@@ -26,6 +26,7 @@ import { recordRedirectView } from './views/record_parts.js';
 import { slaView, reportsView, reportView } from './views/sla.js';
 import { contactsView, desksView } from './views/contacts.js';
 import { deliveriesView } from './views/deliveries.js';
+import { drillListView, drillNewView, drillView } from './views/drills.js';
 
 
 export const session = { me: null };
@@ -71,6 +72,9 @@ const routes = [
   [/^\/desks$/, desksView, 'policy', 'policy.read'],
   // the delivery log of every message (deliveries.js)
   [/^\/deliveries$/, deliveriesView, 'deliveries', 'incident.read'],
+  [/^\/drills$/, drillListView, 'drills', 'record.read'],
+  [/^\/drills\/new$/, drillNewView, 'drills', 'record.write'],
+  [/^\/drills\/(\d+)$/, drillView, 'drills', 'record.read'],
 ];
 
 let current = null; // {timers, charts}

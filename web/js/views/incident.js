@@ -18,6 +18,7 @@ import {
 import { session, hasRole, can } from '../main.js';
 import { serverNow } from '../api.js';
 import { problemFromIncident } from './problems.js';
+import { incidentPlansPanel } from './incident_plans.js';
 import { knownErrorsPanel } from './known_errors_panel.js';
 
 const OPEN_STATES = ['detected', 'reported', 'confirmed', 'activated'];
@@ -52,6 +53,7 @@ export async function incidentView(ctx, [id]) {
   const forms = h('div', { 'data-testid': 'report-forms' });
   const notes = h('div', { 'data-testid': 'note-form' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
+  const plans = incidentPlansPanel(id);
   let formsState = null;
   let regradeOpen = false; // the regrade form stays open across rebuilds
   let seen = null; // what was last announced: state, response level, timeline length, failures
@@ -59,6 +61,7 @@ export async function incidentView(ctx, [id]) {
   ctx.el.append(head, failedAlert, knownErrorsPanel('incident', id), actions, actErr,
     h('div', { class: 'inc-grid' },
       section(t('inc.deadlines'), deadlines),
+      section(t('iplan.title'), plans.el),
       section(t('inc.escalations'), escalations),
       section(t('inc.recipients_acks'), recipients),
       section(t('inc.deliveries'), deliveries),
@@ -114,7 +117,7 @@ export async function incidentView(ctx, [id]) {
     const mine = inc.recipients.find((r) => r.user_id === me.id);
     const mayAck = mine && !mine.acked_at && open();
     patch(actions, [inc.state, mayActivate, mayClose, mayAck, inc.activation_role, inc.closing_role, inc.response_level, inc.reactivation_due, inc.activation_required], () => [
-      mayActivate ? confirmButton(t('inc.activate'), t('inc.activate_confirm', { n: inc.number, r: respName(inc.response_level) }), () => act('activate'), { class: 'primary', 'data-testid': 'btn-activate' }) : null,
+      mayActivate ? confirmButton(t('inc.activate'), t('inc.activate_confirm', { n: inc.number, r: respName(inc.response_level) }), () => act('activate', plans.activation()), { class: 'primary', 'data-testid': 'btn-activate' }) : null,
       mayClose ? confirmButton(t('inc.close'), t('inc.close_confirm', { n: inc.number }), () => act('close'), { class: 'primary', 'data-testid': 'btn-close' }) : null,
       mayAck ? button(t('inc.ack_btn'), () => act('ack'), { 'data-testid': 'btn-ack' }) : null,
       h('a', { class: 'button', href: `#/incidents/${inc.id}/report`, 'data-testid': 'btn-print' }, t('inc.print_report')),
@@ -407,15 +410,17 @@ export async function incidentView(ctx, [id]) {
     } catch (e) { showError(actErr, e); }
   }
 
-  async function act(what) {
+  async function act(what, body) {
     try {
-      inc = await post(`/api/v1/incidents/${inc.id}/${what}`);
+      inc = await post(`/api/v1/incidents/${inc.id}/${what}`, body);
       showError(actErr, null);
       render();
+      if (what === 'activate') plans.load().catch(() => {});
     } catch (e) { showError(actErr, e); }
   }
 
   render();
+  plans.load().catch((e) => plans.el.append(h('p', { class: 'error', role: 'alert' }, bi(e.message))));
   ctx.every(3000, async () => {
     try {
       const fresh = await get(`/api/v1/incidents/${id}`);

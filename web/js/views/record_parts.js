@@ -27,6 +27,7 @@ import { ciPick } from '../ci_pick.js';
 const STATE_CATEGORY = {
   problem: { new: 'open', accepted: 'open', planned: 'open', assigned: 'open', active: 'open', suspended: 'pending', resolved: 'resolved', closed: 'closed', cancelled: 'closed' },
   known_error: { draft: 'open', published: 'resolved', retired: 'closed' },
+  drill: { planned: 'open', prepared: 'open', running: 'open', evaluated: 'resolved', closed: 'closed' },
 };
 export const LINK_KINDS = ['caused_by', 'known_error_of', 'fixed_by', 'originated_from', 'duplicate_of', 'parent_of', 'evidence_of', 'mitigates', 'exercises', 'simulates'];
 export const CI_ROLES = ['affected', 'implemented_on', 'inspected', 'evidence_source', 'in_scope'];
@@ -59,6 +60,7 @@ export const priorityBadge = (p) => (p ? badge(tOr('prio.' + p, p), 'prio-' + p)
 export function recordHref(kind, id, rec) {
   if (kind === 'problem') return `#/problems/${id}`;
   if (kind === 'known_error') return `#/known-errors/${id}`;
+  if (kind === 'drill') return `#/drills/${id}`;
   if (kind === 'incident' && rec && rec.incident_id) return `#/incidents/${rec.incident_id}`;
   return id ? `#/records/${id}` : null;
 }

@@ -1,0 +1,726 @@
+/* drills.c — the drill module (应急演练; modules-spec §M7; docs/drills.md):
+ * its typed fields (table drills, one row per record; a record without its
+ * row reads as every field empty) as the workflow kernel's extension, the
+ * simulated incident a running drill injects, the scorecard computed from
+ * that incident's real deadlines (core/drill.h), the sandbox that keeps a
+ * drill's messages to its participants, and the plans whose drill is due.
+ * The lifecycle is the policy's `workflows: drill` applied by
+ * records_act.c.  Closing a drill makes its plan's review due: the
+ * extension's save does it, inside the closing action's transaction. */
+#include "app/drills.h"
+#include "app/list.h"
+#include "app/plans.h"
+#include "app/records_kernel.h"
+#include "core/drill.h"
+#include "core/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX 8000
+#define LIST_MAX 64
+#define ITEM_MAX 64
+
+typedef enum dtype { DT_T = 0, DT_TIME, DT_UTIME, DT_ID, DT_RO_ID, DT_ENUM, DT_STRS, DT_IDS } dtype;
+typedef struct dcol {
+    const char *name;
+    dtype t;
+    const char *const *values; /* DT_ENUM: the allowed keys, the first the default */
+} dcol;
+
+static const char *const drill_types[] = {"functional", "tabletop", "full_scale", NULL};
+static const char *const drill_modes[] = {"sandbox", "live", NULL};
+
+/* in the order of queries_drills.h DRL_GET / DRL_SAVE */
+static const dcol dcols[] = {
+    {"plan_id", DT_ID, NULL},         {"drill_type", DT_ENUM, drill_types},
+    {"mode", DT_ENUM, drill_modes},   {"goals", DT_T, NULL},
+    {"scenario", DT_T, NULL},         {"participants", DT_IDS, NULL},
+    {"planned_steps", DT_STRS, NULL}, {"done_steps", DT_STRS, NULL},
+    {"evaluation", DT_T, NULL},       {"lessons", DT_T, NULL},
+    {"scheduled_at", DT_UTIME, NULL}, {"prepared_at", DT_TIME, NULL},
+    {"started_at", DT_TIME, NULL},    {"evaluated_at", DT_TIME, NULL},
+    {"closed_at", DT_TIME, NULL},     {"incident_id", DT_RO_ID, NULL},
+};
+#define NCOLS (sizeof dcols / sizeof *dcols)
+
+static const dcol *col_find(const char *k)
+{
+    for (size_t i = 0; i < NCOLS; i++)
+        if (strcmp(dcols[i].name, k) == 0)
+            return &dcols[i];
+    return NULL;
+}
+
+static json_t *default_of(const dcol *c)
+{
+    switch (c->t) {
+    case DT_T:
+        return json_string("");
+    case DT_ENUM:
+        return json_string(c->values[0]);
+    case DT_STRS:
+    case DT_IDS:
+        return json_array();
+    default:
+        return json_null();
+    }
+}
+
+static const char *txt(json_t *f, const char *k)
+{
+    const char *s = json_string_value(json_object_get(f, k));
+    return s ? s : "";
+}
+
+/* An integer field, or a time given as RFC 3339 text (scheduled_at). */
+static int64_t num(json_t *f, const char *k)
+{
+    json_t *v = json_object_get(f, k);
+    int64_t ms = 0;
+    if (json_is_string(v) && od_time_parse(json_string_value(v), &ms))
+        return ms;
+    return (int64_t)json_integer_value(v);
+}
+
+static od_err drl_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
+{
+    json_t *o = json_object();
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_DRL_GET, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    for (size_t i = 0; !rc && i < NCOLS; i++) {
+        json_t *v;
+        if (!row || od_rows_null(r, (int)i))
+            v = default_of(&dcols[i]);
+        else if (dcols[i].t == DT_T || dcols[i].t == DT_ENUM)
+            v = json_string(od_rows_text(r, (int)i));
+        else if (dcols[i].t == DT_STRS || dcols[i].t == DT_IDS) {
+            v = json_loads(od_rows_text(r, (int)i), 0, NULL);
+            if (!json_is_array(v)) {
+                json_decref(v);
+                v = json_array();
+            }
+        } else
+            v = json_integer(od_rows_int(r, (int)i));
+        json_object_set_new(o, dcols[i].name, v);
+    }
+    od_rows_close(r);
+    if (rc) {
+        json_decref(o);
+        o = NULL;
+    }
+    *out = o;
+    return rc;
+}
+
+/* The closing of a drill (closed_at set now, unset before) makes its plan's
+ * review due (seed 000 ch. 9 §1: "应急演练…后组织" the evaluation), in the
+ * closing action's transaction. */
+static od_err closing_trigger(od_tx *tx, int64_t id, int64_t plan_id, int64_t closed_at, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t was = 0, days = OD_PLAN_TRIGGER_DAYS;
+    od_err rc = od_tx_query(tx, OD_Q_DRL_STORED, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        was = od_rows_null(r, 0) ? 0 : od_rows_int(r, 0);
+        days = (int)od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    if (rc || was || !closed_at || plan_id <= 0)
+        return rc;
+    od_rec x = {0};
+    rc = od_rec_load(tx, NULL, id, &x, e);
+    if (!rc)
+        rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, x.number, closed_at, days,
+                                            e);
+    od_rec_free(&x);
+    return rc;
+}
+
+static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
+{
+    char *lists[3] = {NULL, NULL, NULL};
+    static const char *const lk[3] = {"participants", "planned_steps", "done_steps"};
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(f, lk[i]);
+        lists[i] = json_dumps(json_is_array(v) ? v : json_array(), JSON_COMPACT);
+    }
+    const char *type = txt(f, "drill_type"), *mode = txt(f, "mode");
+    od_err rc = od_tx_exec(tx, OD_Q_DRL_ENSURE, e, OD_BINDS(OD_INT(id)));
+    if (!rc)
+        rc = closing_trigger(tx, id, num(f, "plan_id"), num(f, "closed_at"), e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_DRL_SAVE, e,
+                        OD_BINDS(OD_INT_NONZERO(num(f, "plan_id")), OD_TEXT(*type ? type : drill_types[0]),
+                                 OD_TEXT(*mode ? mode : drill_modes[0]), OD_TEXT(txt(f, "goals")),
+                                 OD_TEXT(txt(f, "scenario")), OD_TEXT(lists[0] ? lists[0] : "[]"),
+                                 OD_TEXT(lists[1] ? lists[1] : "[]"), OD_TEXT(lists[2] ? lists[2] : "[]"),
+                                 OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "lessons")),
+                                 OD_INT_NONZERO(num(f, "scheduled_at")),
+                                 OD_INT_NONZERO(num(f, "prepared_at")), OD_INT_NONZERO(num(f, "started_at")),
+                                 OD_INT_NONZERO(num(f, "evaluated_at")), OD_INT_NONZERO(num(f, "closed_at")),
+                                 OD_INT_NONZERO(num(f, "incident_id")), OD_INT(id)));
+    for (int i = 0; i < 3; i++)
+        free(lists[i]);
+    return rc;
+}
+
+static od_err list_error(const char *key, const char *what_zh, const char *what_en, od_error *e)
+{
+    return od_error_set(e, OD_E_UNPROCESSABLE, key,
+                        "%s 须为%s列表，至多 64 项 (%s must be a list of at most 64 %s)", key, what_zh, key,
+                        what_en);
+}
+
+static od_err drl_check(const char *key, json_t *v, od_error *e)
+{
+    const dcol *c = col_find(key);
+    if (!c)
+        return od_error_set(e, OD_E_UNPROCESSABLE, key, "未知字段 %s (unknown field %s)", key, key);
+    size_t i;
+    json_t *u;
+    int64_t ms = 0;
+    switch (c->t) {
+    case DT_TIME:
+    case DT_RO_ID:
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, key,
+            "%s 由工作流记录，不能直接修改 (%s is recorded by the workflow, not set directly)", key, key);
+    case DT_UTIME:
+        if (json_is_null(v) || (json_is_string(v) && od_time_parse(json_string_value(v), &ms)))
+            return OD_OK;
+        return od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为 RFC 3339 时间 (%s must be an RFC 3339 time)",
+                            key, key);
+    case DT_T:
+        if (!json_is_string(v) || strlen(json_string_value(v)) > TEXT_MAX)
+            return od_error_set(e, OD_E_UNPROCESSABLE, key,
+                                "%s 须为不超过 8000 字节的字符串 (%s must be a string of at most 8000 bytes)",
+                                key, key);
+        return OD_OK;
+    case DT_ENUM:
+        for (i = 0; json_is_string(v) && c->values[i]; i++)
+            if (strcmp(c->values[i], json_string_value(v)) == 0)
+                return OD_OK;
+        return od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为 %s 之一 (%s must be one of %s)", key,
+                            c->values == drill_modes ? "sandbox, live" : "functional, tabletop, full_scale",
+                            key,
+                            c->values == drill_modes ? "sandbox, live" : "functional, tabletop, full_scale");
+    case DT_ID:
+        return json_is_null(v) || (json_is_integer(v) && json_integer_value(v) > 0)
+                   ? OD_OK
+                   : od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为预案编号 (%s must be a plan id)", key,
+                                  key);
+    case DT_STRS:
+        if (!json_is_array(v) || json_array_size(v) > LIST_MAX)
+            return list_error(key, "文本", "strings", e);
+        json_array_foreach(v, i, u)
+        {
+            if (!json_is_string(u) || !*json_string_value(u) || strlen(json_string_value(u)) > ITEM_MAX)
+                return list_error(key, "不超过 64 字节的非空文本", "non-empty strings of at most 64 bytes",
+                                  e);
+        }
+        return OD_OK;
+    case DT_IDS:
+        if (!json_is_array(v) || json_array_size(v) > LIST_MAX)
+            return list_error(key, "用户编号", "user ids", e);
+        json_array_foreach(v, i, u)
+        {
+            if (!json_is_integer(u) || json_integer_value(u) <= 0)
+                return list_error(key, "用户编号", "user ids", e);
+        }
+        return OD_OK;
+    }
+    return OD_OK;
+}
+
+static const char *const drl_flags[] = {"incident_closed", NULL};
+
+/* incident_closed: the simulated incident exists and is closed (evaluate's guard). */
+static od_err drl_computed(od_tx *tx, const od_rec *x, json_t *fields, const char *urgency, int64_t now,
+                           bool *flags, od_error *e)
+{
+    (void)x;
+    (void)urgency;
+    (void)now;
+    int64_t inc = num(fields, "incident_id");
+    flags[0] = false;
+    if (inc <= 0)
+        return OD_OK;
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_DRL_INC, &r, e, OD_BINDS(OD_INT(inc)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        flags[0] = !od_rows_null(r, 2);
+    od_rows_close(r);
+    return rc;
+}
+
+const od_rec_ext od_drill_ext = {.kind = "drill",
+                                 .load = drl_load,
+                                 .save = drl_save,
+                                 .check = drl_check,
+                                 .computed = drl_computed,
+                                 .flags = drl_flags};
+
+/* ---- the API's view ---- */
+
+static od_err drill_json(od_tx *tx, json_t *rec, int64_t now, od_error *e)
+{
+    (void)now;
+    int64_t id = (int64_t)json_integer_value(json_object_get(rec, "id"));
+    json_t *f = NULL;
+    od_err rc = drl_load(tx, id, &f, e);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < NCOLS; i++)
+        if (dcols[i].t == DT_TIME || dcols[i].t == DT_UTIME)
+            json_object_set_new(f, dcols[i].name, od_rec_time(num(f, dcols[i].name)));
+    int64_t inc = num(f, "incident_id");
+    json_t *iv = json_null();
+    od_rows *r = NULL;
+    bool row = false;
+    if (inc > 0) {
+        rc = od_tx_query(tx, OD_Q_DRL_INC, &r, e, OD_BINDS(OD_INT(inc)));
+        if (!rc && !(rc = od_rows_step(r, &row)) && row)
+            iv = json_pack("{sI ss ss ss}", "id", (json_int_t)inc, "number", od_rows_text(r, 4), "level",
+                           od_rows_text(r, 5), "state", od_rows_text(r, 3));
+        od_rows_close(r);
+    }
+    json_object_set_new(f, "incident", iv);
+    json_object_set_new(rec, "drill", f);
+    return rc;
+}
+
+od_err od_drill_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+{
+    return od_rec_get_typed(a, who, id, "drill", "演练", "drill", drill_json, out, e);
+}
+
+od_err od_drill_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out, od_error *e)
+{
+    od_record_query dq = *q;
+    dq.kind = "drill";
+    od_err rc = od_record_list(a, who, &dq, out, e);
+    if (rc)
+        return rc;
+    od_tx *tx = NULL;
+    rc = od_tx_begin(a->store, false, &tx, e);
+    size_t i;
+    json_t *it;
+    int64_t now = od_app_now(a);
+    json_array_foreach(json_object_get(*out, "items"), i, it) if (!rc) rc = drill_json(tx, it, now, e);
+    od_tx_rollback(tx);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+od_err od_drill_create(od_app *a, const od_principal *who, const od_drill_input *in, json_t **out,
+                       od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    int64_t id = 0;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    od_record_input r = {.kind = "drill", .title = in->title, .department = in->department};
+    rc = od_record_create_act_in(a, tx, who, &r, in->fields, &id, e);
+    /* the policy's days in force now: closing it makes its plan's review due that much later */
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_DRL_ENSURE, e, OD_BINDS(OD_INT(id)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_DRL_DAYS_SET, e,
+                        OD_BINDS(OD_INT(a->policy->readiness.review_trigger_days), OD_INT(id)));
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (!rc) {
+        od_app_committed(a, OD_COMMIT_DEADLINES);
+        rc = od_drill_get(a, who, id, out, e);
+    }
+    return rc;
+}
+
+od_err od_drill_update(od_app *a, const od_principal *who, int64_t id, int64_t version, json_t *fields,
+                       json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_err rc = od_record_edit(a, who, id, version, "drill", fields, e);
+    if (!rc)
+        rc = od_drill_get(a, who, id, out, e);
+    return rc;
+}
+
+od_err od_drill_inject(od_app *a, const od_principal *who, int64_t id, od_incident_input *in, json_t **out,
+                       od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_rec x = {0};
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
+    if (rc)
+        return rc;
+    rc = od_rec_must_be(x.o, id, "drill", "演练", "drill", e);
+    if (!rc && strcmp(x.state, "running") != 0)
+        rc = od_error_set(e, OD_E_CONFLICT, "state",
+                          "演练处于 %s 状态；只有进行中（running）的演练可以注入模拟事件 (the drill is %s: "
+                          "only a running drill injects its simulated incident)",
+                          x.state, x.state);
+    json_t *f = NULL;
+    if (!rc)
+        rc = drl_load(tx, id, &f, e);
+    if (!rc && num(f, "incident_id") > 0)
+        rc = od_error_set(e, OD_E_CONFLICT, "incident_id",
+                          "演练 %s 已有模拟事件 (drill %s already has its simulated incident)", x.number,
+                          x.number);
+    int64_t inc_id = 0, now = od_app_now(a);
+    in->drill = true;
+    in->drill_record_id = id; /* set before any message: the sandbox applies from the first one */
+    if (!rc)
+        rc = od_incident_create_in(a, tx, who, in, &inc_id, e);
+    /* the registry's links: the drill simulates the incident and exercises its plan */
+    int64_t inc_rec = 0, plan_id = rc ? 0 : num(f, "plan_id");
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &inc_rec, e, OD_BINDS(OD_INT(inc_id)));
+    if (!rc) {
+        od_link_input li = {.kind = "simulates", .to_id = inc_rec};
+        rc = od_rec_link_in(tx, who, &x, &li, false, now, NULL, e);
+    }
+    if (!rc && plan_id > 0) {
+        od_link_input li = {.kind = "exercises", .to_id = plan_id};
+        rc = od_rec_link_in(tx, who, &x, &li, false, now, NULL, e);
+        if (rc == OD_E_CONFLICT || rc == OD_E_NOT_FOUND || rc == OD_E_UNPROCESSABLE) {
+            od_error_clear(e); /* linked already, or plan_id names no plan the actor sees: the field stays */
+            rc = OD_OK;
+        }
+    }
+    if (!rc) {
+        json_t *d = json_pack("{sI}", "incident_id", (json_int_t)inc_id);
+        char text[160];
+        snprintf(text, sizeof text, "注入模拟事件 (simulated incident injected) #%lld", (long long)inc_id);
+        rc = od_record_timeline_add(tx, id, now, who, "drill_inject", d, text, e);
+        if (!rc)
+            rc = od_audit_append(tx, now, who, "drill.inject", "record", id, NULL, d, e);
+        json_decref(d);
+    }
+    json_decref(f);
+    od_rec_free(&x);
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (!rc) {
+        od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
+        rc = od_incident_get(a, who, inc_id, out, e);
+    }
+    return rc;
+}
+
+/* ---- the scorecard ---- */
+
+#define CARD_ITEMS_MAX 512
+
+static json_t *null_or_int(int64_t v)
+{
+    return v < 0 ? json_null() : json_integer(v);
+}
+
+od_err od_drill_scorecard(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_rec x = {0};
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_rec_load(tx, who, id, &x, e);
+    if (!rc)
+        rc = od_rec_must_be(x.o, id, "drill", "演练", "drill", e);
+    json_t *f = NULL;
+    if (!rc)
+        rc = drl_load(tx, id, &f, e);
+    int64_t now = od_app_now(a), inc = rc ? 0 : num(f, "incident_id");
+    int64_t detected = 0, activated = 0, first_ack = 0;
+    json_t *items = json_array(), *people = json_array(), *incv = json_null();
+    static od_drill_deadline dl_none;
+    od_drill_deadline *dl = calloc(CARD_ITEMS_MAX, sizeof *dl);
+    size_t n = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    if (!dl && !rc)
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc && inc > 0) {
+        rc = od_tx_query(tx, OD_Q_DRL_INC, &r, e, OD_BINDS(OD_INT(inc)));
+        if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+            detected = od_rows_int(r, 0);
+            activated = od_rows_null(r, 1) ? 0 : od_rows_int(r, 1);
+            json_decref(incv);
+            incv = json_pack("{sI ss ss ss}", "id", (json_int_t)inc, "number", od_rows_text(r, 4), "level",
+                             od_rows_text(r, 5), "state", od_rows_text(r, 3));
+        }
+        od_rows_close(r);
+        if (!rc)
+            rc = od_tx_query(tx, OD_Q_DRL_INC_DEADLINES, &r, e, OD_BINDS(OD_INT(inc)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row && n < CARD_ITEMS_MAX) {
+            int k = od_deadline_kind_parse(od_rows_text(r, 0));
+            if (!od_deadline_kind_shown(k)) /* internal timers are not judged */
+                continue;
+            od_drill_deadline d = {.kind = k,
+                                   .due_at = od_rows_int(r, 2),
+                                   .met_at = od_rows_null(r, 3) ? 0 : od_rows_int(r, 3),
+                                   .cancelled = strcmp(od_rows_text(r, 4), "cancelled") == 0};
+            dl[n++] = d;
+            json_array_append_new(items, json_pack("{ss so so so ss}", "kind", od_rows_text(r, 0),
+                                                   "recipient_id", od_rec_int_col(r, 1), "due_at",
+                                                   od_rec_time(d.due_at), "met_at", od_rec_time(d.met_at),
+                                                   "verdict", od_drill_verdict_key(od_drill_judge(&d, now))));
+        }
+        od_rows_close(r);
+        if (!rc)
+            rc = od_tx_query(tx, OD_Q_DRL_INC_RECIPIENTS, &r, e, OD_BINDS(OD_INT(inc)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+            int64_t acked = od_rows_null(r, 4) ? 0 : od_rows_int(r, 4);
+            if (acked && (!first_ack || acked < first_ack))
+                first_ack = acked;
+            json_array_append_new(people, json_pack("{sI ss ss so so}", "id", (json_int_t)od_rows_int(r, 0),
+                                                    "username", od_rows_text(r, 1), "display_name",
+                                                    od_rows_text(r, 2), "ack_due",
+                                                    od_rec_time(od_rows_null(r, 3) ? 0 : od_rows_int(r, 3)),
+                                                    "acked_at", od_rec_time(acked)));
+        }
+        od_rows_close(r);
+    }
+    od_drill_card card;
+    memset(&card, 0, sizeof card);
+    if (!rc) {
+        const char *planned[LIST_MAX], *done[LIST_MAX];
+        size_t np = 0, nd = 0, i;
+        json_t *v;
+        json_array_foreach(json_object_get(f, "planned_steps"), i, v) if (np < LIST_MAX) planned[np++] =
+            json_string_value(v);
+        json_array_foreach(json_object_get(f, "done_steps"), i, v) if (nd < LIST_MAX) done[nd++] =
+            json_string_value(v);
+        od_drill_score(n ? dl : &dl_none, n, now, detected, first_ack, activated, planned, np, done, nd,
+                       &card);
+        *out = json_pack("{sI ss so so so si si si si so so so si si}", "drill_id", (json_int_t)id, "number",
+                         x.number, "incident", incv, "items", items, "participants", people, "passed",
+                         card.passed, "failed", card.failed, "pending", card.pending, "not_judged",
+                         card.not_judged, "score_pct", null_or_int(card.score_pct), "to_ack_ms",
+                         null_or_int(card.to_ack_ms), "to_activate_ms", null_or_int(card.to_activate_ms),
+                         "steps_planned", card.steps_planned, "steps_done", card.steps_done);
+        incv = items = people = NULL;
+    }
+    json_decref(incv);
+    json_decref(items);
+    json_decref(people);
+    free(dl);
+    json_decref(f);
+    od_rec_free(&x);
+    od_tx_rollback(tx);
+    return rc;
+}
+
+/* ---- the sandbox ---- */
+
+od_err od_drill_sandbox_filter(od_tx *tx, int64_t incident_id, bool drill, json_t *users, json_t **out,
+                               od_error *e)
+{
+    *out = NULL;
+    if (!drill) {
+        *out = json_incref(users);
+        return OD_OK;
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    json_t *parts = NULL;
+    od_err rc = od_tx_query(tx, OD_Q_DRL_SANDBOX, &r, e, OD_BINDS(OD_INT(incident_id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        parts = json_loads(od_rows_text(r, 0), 0, NULL);
+    od_rows_close(r);
+    if (rc)
+        return rc;
+    if (!row) { /* no sandbox drill: a live drill reaches the real recipients, tagged */
+        json_decref(parts);
+        *out = json_incref(users);
+        return OD_OK;
+    }
+    json_t *kept = json_array();
+    size_t i, j;
+    json_t *u, *p;
+    json_array_foreach(users, i, u)
+    {
+        json_int_t uid = json_integer_value(json_object_get(u, "id"));
+        json_array_foreach(parts, j, p) if (json_integer_value(p) == uid)
+        {
+            json_array_append(kept, u);
+            break;
+        }
+    }
+    json_decref(parts);
+    *out = kept;
+    return OD_OK;
+}
+
+/* ---- plans whose drill or review is due ---- */
+
+static od_err drill_due_rows(od_app *a, od_tx *tx, const od_principal *who, int64_t now, int64_t limit,
+                             int64_t offset, json_t *items, int64_t *total, od_error *e)
+{
+    json_t *cand = json_array();
+    od_rows *r = NULL;
+    bool row = false;
+    int months = a->policy->readiness.drill_months;
+    od_err rc = od_tx_query(tx, OD_Q_PLN_PUBLISHED_AT, &r, e, OD_NOBINDS);
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+        json_array_append_new(cand, json_pack("{sI sI}", "id", (json_int_t)od_rows_int(r, 0), "published_at",
+                                              (json_int_t)od_rows_int(r, 1)));
+    od_rows_close(r);
+    json_t *due = json_array();
+    size_t i;
+    json_t *c;
+    json_array_foreach(cand, i, c)
+    {
+        if (rc)
+            break;
+        int64_t pid = num(c, "id"), last = 0;
+        rc = od_tx_scalar(tx, OD_Q_DRL_LAST_CLOSED, &last, e, OD_BINDS(OD_INT(pid)));
+        int64_t at = od_plan_drill_due(num(c, "published_at"), last, months);
+        if (!rc && od_plan_review_due(at, now)) {
+            json_object_set_new(c, "last_drill_at", json_integer(last));
+            json_object_set_new(c, "drill_due_at", json_integer(at));
+            /* most overdue first: insertion by due time */
+            size_t k = 0;
+            while (k < json_array_size(due) && num(json_array_get(due, k), "drill_due_at") <= at)
+                k++;
+            json_array_insert(due, k, c);
+        }
+    }
+    *total = 0;
+    json_array_foreach(due, i, c)
+    {
+        if (rc)
+            break;
+        od_rec x = {0};
+        rc = od_rec_load(tx, who, num(c, "id"), &x, e);
+        if (rc == OD_E_NOT_FOUND) { /* outside who's scope: neither listed nor counted */
+            od_error_clear(e);
+            rc = OD_OK;
+        } else if (!rc) {
+            if (items && *total >= offset && *total < offset + limit)
+                json_array_append_new(items, json_pack("{sI ss ss so so so}", "plan_id", (json_int_t)x.id,
+                                                       "number", x.number, "title",
+                                                       json_string_value(json_object_get(x.o, "title")),
+                                                       "published_at", od_rec_time(num(c, "published_at")),
+                                                       "last_drill_at", od_rec_time(num(c, "last_drill_at")),
+                                                       "drill_due_at", od_rec_time(num(c, "drill_due_at"))));
+            (*total)++;
+        }
+        od_rec_free(&x);
+    }
+    json_decref(due);
+    json_decref(cand);
+    return rc;
+}
+
+od_err od_drill_overdue(od_app *a, const od_principal *who, int64_t limit, int64_t offset, json_t **out,
+                        od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *items = json_array();
+    int64_t total = 0;
+    rc = drill_due_rows(a, tx, who, od_app_now(a), limit, offset, items, &total, e);
+    od_tx_rollback(tx);
+    return od_list_done(rc, items, total, limit, offset, out, e);
+}
+
+od_err od_plan_readiness_plans(od_app *a, const od_principal *who, int64_t now, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *cand = json_array(), *items = json_array();
+    od_rows *r = NULL;
+    bool row = false;
+    rc = od_tx_query(tx, OD_Q_PLN_PUBLISHED_AT, &r, e, OD_NOBINDS);
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+        json_array_append_new(cand, json_integer(od_rows_int(r, 0)));
+    od_rows_close(r);
+    size_t i;
+    json_t *v;
+    json_array_foreach(cand, i, v)
+    {
+        if (rc)
+            break;
+        int64_t pid = (int64_t)json_integer_value(v), last = 0, ver = 0;
+        od_rec x = {0};
+        rc = od_rec_load(tx, who, pid, &x, e);
+        if (rc == OD_E_NOT_FOUND) { /* outside who's scope */
+            od_error_clear(e);
+            rc = OD_OK;
+            continue;
+        }
+        json_t *f = NULL;
+        if (!rc)
+            rc = od_plan_ext.load(tx, pid, &f, e);
+        if (!rc)
+            rc = od_tx_scalar(tx, OD_Q_DRL_LAST_CLOSED, &last, e, OD_BINDS(OD_INT(pid)));
+        if (!rc)
+            rc = od_tx_scalar(tx, OD_Q_PLN_VER_CURRENT, &ver, e, OD_BINDS(OD_INT(pid)));
+        if (!rc) {
+            int64_t next = num(f, "next_review_at");
+            int64_t drill_at =
+                od_plan_drill_due(num(f, "published_at"), last, a->policy->readiness.drill_months);
+            json_array_append_new(
+                items, json_pack("{sI ss ss sI so sb ss so so sb}", "id", (json_int_t)pid, "number", x.number,
+                                 "title", json_string_value(json_object_get(x.o, "title")), "current_version",
+                                 (json_int_t)ver, "next_review_at", od_rec_time(next), "review_due",
+                                 od_plan_review_due(next, now), "review_trigger", txt(f, "review_trigger"),
+                                 "last_drill_at", od_rec_time(last), "drill_due_at", od_rec_time(drill_at),
+                                 "drill_due", od_plan_review_due(drill_at, now)));
+        }
+        json_decref(f);
+        od_rec_free(&x);
+    }
+    od_tx_rollback(tx);
+    json_decref(cand);
+    if (rc) {
+        json_decref(items);
+        return rc;
+    }
+    *out = items;
+    return OD_OK;
+}
+
+od_err od_plan_readiness_counts(od_app *a, const od_principal *who, int64_t *reviews_due, int64_t *drills_due,
+                                od_error *e)
+{
+    *reviews_due = *drills_due = 0;
+    json_t *o = NULL;
+    od_err rc = od_plan_overdue(a, who, 1, 0, &o, e);
+    if (!rc)
+        *reviews_due = (int64_t)json_integer_value(json_object_get(o, "total"));
+    json_decref(o);
+    od_tx *tx = NULL;
+    if (!rc)
+        rc = od_tx_begin(a->store, false, &tx, e);
+    if (!rc) {
+        rc = drill_due_rows(a, tx, who, od_app_now(a), 0, 0, NULL, drills_due, e);
+        od_tx_rollback(tx);
+    }
+    return rc;
+}

@@ -1,0 +1,131 @@
+// drills.test.mjs — an emergency drill in the browser (R-PLAN-2; seed 000
+// ch. 9 §3; docs/drills.md): scheduled from the drills screen against a
+// published plan, prepared and started from the action bar, its simulated
+// L1 incident injected from the drill page (shown on the dashboard as a
+// live drill), the incident handled through the real path (activated from
+// the incident page, which shows the plan that applies and records its
+// version), the scorecard
+// showing which deadlines were met, the evaluation and lessons filed and the
+// drill closed — which makes the plan's review due.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
+
+const WAIT = { timeout: 30000 };
+let srv, browser, lead, ops, leadId, opsId, planId, ciId;
+
+before(async () => {
+  srv = await new Server().start();
+  browser = await launchBrowser();
+  ({ id: leadId, token: lead } = await srv.makeUser('drl_lead', ['emergency_leadership', 'ops_engineer'], { display_name: '周总' }));
+  const l2 = await srv.makeUser('drl_lead2', ['emergency_leadership']);
+  ({ id: opsId, token: ops } = await srv.makeUser('drl_ops', ['ops_engineer', 'monitoring_engineer']));
+  const eng = await srv.makeUser('drl_eng', ['emergency_engineering']);
+  await srv.must('POST', '/api/v1/committees', { key: 'emergency_leadership', name_zh: '应急领导小组', name_en: 'Emergency leadership group',
+    chair_id: leadId, members: [l2.id], quorum: 2 }, await srv.admin('sysadmin'));
+  ciId = (await srv.must('POST', '/api/v1/cis', { name: '核心数据库 e2e-db', category: 'database', grade: 'L1', department: '运行部' }, ops)).id;
+  planId = (await srv.must('POST', '/api/v1/plans', { title: '数据库故障专项预案', fields: { owner_id: eng.id, scope_ci_ids: [ciId] } }, eng.token)).id;
+  await srv.must('POST', `/api/v1/plans/${planId}/versions`, { body: '# 数据库故障专项预案\n' }, eng.token);
+  const act = async (action, token, fields) => {
+    const v = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, eng.token)).version;
+    await srv.must('POST', `/api/v1/records/${planId}/actions/${action}`, fields ? { version: v, fields } : { version: v }, token);
+  };
+  await act('evaluate', eng.token, { evaluation: '可行' });
+  await act('submit', eng.token);
+  const round = (await srv.must('GET', `/api/v1/records/${planId}/approvals`, undefined, eng.token)).items.at(-1).id;
+  for (const tok of [lead, l2.token]) {
+    await srv.must('POST', `/api/v1/records/${planId}/approvals/${round}/votes`, { step: 'plan_approval', decision: 'approve' }, tok);
+  }
+  await act('approve', eng.token);
+  await act('publish', lead);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) assert.equal(await srv.stop(), 0, 'the server exits cleanly');
+});
+
+test('schedule, run, score, evaluate and close a drill; the plan review falls due', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const p = await ctx.newPage();
+  await p.goto(srv.base + '/#/drills');
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.fill('input[name=username]', 'drl_lead');
+  await p.fill('input[name=password]', USER_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('[data-testid=drill-list]', WAIT);
+  await p.click('[data-testid=drill-new]');
+  await p.waitForSelector('[data-testid=drill-form]', WAIT);
+  await p.fill('input[name=title]', '数据库故障功能演练');
+  await p.selectOption('select[name=plan_id]', String(planId));
+  await p.fill('textarea[name=goals]', '检验一级响应的通知与启动');
+  await p.fill('textarea[name=scenario]', '主库磁盘故障');
+  await p.fill('input[name=participants]', `${leadId},${opsId}`);
+  await p.fill('input[name=scheduled_at]', '2030-01-01T10:00');
+  await p.click('[data-testid=drill-form] button[type=submit]');
+  await p.waitForSelector('[data-testid=drill-head]', WAIT);
+  assert.match(await p.innerText('[data-testid=drill-head]'), /DRL-\d{4}-\d{6}/);
+  assert.match(await p.innerText('[data-testid=drill-mode]'), /沙盒/);
+  const drillId = Number(p.url().match(/#\/drills\/(\d+)/)[1]);
+  // prepare, then start, from the action bar
+  await p.click('[data-testid=act-prepare] button');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已准备'), null, WAIT);
+  await p.click('[data-testid=act-start] button');
+  await p.waitForSelector('[data-testid=drill-inject-form]', WAIT);
+  // the simulated incident through the real path
+  await p.fill('input[name=inc_title]', '核心数据库不可用（演练）');
+  await p.fill('input[name=ci_ids]', String(ciId));
+  await p.click('[data-testid=drill-inject-form] button[type=submit]');
+  await p.waitForSelector('[data-testid=drill-incident-link]', WAIT);
+  const incNumber = await p.innerText('[data-testid=drill-incident-link]');
+  assert.match(incNumber, /^INC-/);
+  const d = await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead);
+  const iid = d.drill.incident.id;
+  // the dashboard shows it as a live drill, apart from the real incidents
+  await p.click('a[data-nav=dashboard]');
+  await p.waitForSelector('[data-testid=kpi-drills]', WAIT);
+  await p.waitForFunction(() => document.querySelector('[data-testid=kpi-drills]').innerText.includes('1'), null, WAIT);
+  assert.match(await p.innerText('[data-testid=drills]'), new RegExp(incNumber));
+  await p.screenshot({ path: artifact('drill-dashboard.png'), fullPage: true });
+  // the response, handled by the desk and the leadership (API)
+  await srv.clock(4 * 60);
+  await srv.must('POST', `/api/v1/incidents/${iid}/reports`, { kind: 'first', location: '主机房', symptoms: '连接超时', impact_scope: '全部' }, ops);
+  await srv.must('POST', `/api/v1/incidents/${iid}/ack`, undefined, lead);
+  await srv.must('POST', `/api/v1/incidents/${iid}/reports`, { kind: 'second', response_level: 'R1', system_impact: '核心业务中断', estimated_recovery_at: '2030-01-01T00:00:00Z' }, ops);
+  // the leader activates from the incident page: the plan that applies is recorded with its version
+  await p.goto(srv.base + `/#/incidents/${iid}`);
+  await p.waitForSelector('[data-testid=inc-plans] table', WAIT);
+  assert.match(await p.innerText('[data-testid=inc-plans]'), /数据库故障专项预案[\s\S]*配置项[\s\S]*v1/);
+  assert.equal(await p.inputValue('[data-testid=activation-plan]'), String(planId)); // the only plan that applies
+  await p.click('[data-testid=btn-activate]');
+  await p.click('[data-testid=btn-activate-confirm]');
+  await p.waitForSelector('[data-testid=inc-activations]', WAIT);
+  assert.match(await p.innerText('[data-testid=inc-activations]'), /数据库故障专项预案 第 1 版/);
+  await srv.must('POST', `/api/v1/incidents/${iid}/reports`, { kind: 'final', cause: '演练脚本', process: '切换备库', current_state: '已恢复', business_impact_minutes: 0, improvements: '无' }, ops);
+  await srv.must('POST', `/api/v1/incidents/${iid}/close`, undefined, lead);
+  // the scorecard: the first report met its 5-minute deadline
+  await p.goto(srv.base + `/#/drills/${drillId}`);
+  await p.waitForSelector('[data-testid=drill-score]', WAIT);
+  const card = await p.innerText('[data-testid=drill-scorecard]');
+  assert.match(card, /首报[\s\S]*达标/);
+  assert.match(card, /4\.0 分钟/); // to the first acknowledgement
+  // evaluation, then lessons, then close
+  await p.fill('[data-testid=drill-edit-form] textarea[name=evaluation]', '通知链路正常');
+  await p.check('[data-testid=drill-edit-form] input[name=step_run]');
+  await p.click('[data-testid=drill-edit-form] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-facts]').innerText.includes('通知链路正常'), null, WAIT);
+  await p.click('[data-testid=act-evaluate] button');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已评估'), null, WAIT);
+  await p.waitForSelector('[data-testid=drill-edit-form] textarea[name=lessons]', WAIT);
+  await p.fill('[data-testid=drill-edit-form] textarea[name=lessons]', '补充备用联系人');
+  await p.click('[data-testid=drill-edit-form] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-facts]').innerText.includes('补充备用联系人'), null, WAIT);
+  await p.click('[data-testid=act-close] button');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已关闭'), null, WAIT);
+  await p.screenshot({ path: artifact('drill-closed.png'), fullPage: true });
+  // the plan's review is due 30 days after the drill closed (docs/drills.md)
+  const plan = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
+  assert.equal(plan.review_trigger, 'drill');
+  assert.equal(Date.parse(plan.next_review_at) - Date.parse(plan.review_triggered_at), 30 * 86400000);
+  await ctx.close();
+});

@@ -1,0 +1,104 @@
+/* test_core_drill.c — the drill scorecard (R-PLAN-2; seed 000 ch. 9 §3;
+ * modules-spec §M7.4), by table: every deadline judged by the real
+ * incident's rule — met at the due instant passes, 1 ms late fails, missed
+ * 1 ms after the due time fails, still pending at the instant itself,
+ * cancelled not judged —, the score, the times to acknowledge and to
+ * activate, and the steps done against those planned. */
+#include "core/drill.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static void judge_table(void **state)
+{
+    (void)state;
+    const int64_t due = 1784107800000LL;
+    static const struct {
+        int64_t met, now;
+        bool cancelled;
+        od_drill_verdict want;
+    } t[] = {
+        {0, 0, false, OD_DV_PENDING},
+        {0, 1784107800000LL - 1, false, OD_DV_PENDING},                /* 1 ms before the due time */
+        {0, 1784107800000LL, false, OD_DV_PENDING},                    /* at it: not yet missed */
+        {0, 1784107800000LL + 1, false, OD_DV_FAIL},                   /* 1 ms after: missed */
+        {1784107800000LL - 1, 1784107800000LL + 9, false, OD_DV_PASS}, /* met 1 ms before */
+        {1784107800000LL, 1784107800000LL + 9, false, OD_DV_PASS},     /* met at the instant */
+        {1784107800000LL + 1, 1784107800000LL + 9, false, OD_DV_FAIL}, /* met 1 ms late */
+        {0, 1784107800000LL + 1, true, OD_DV_NA},                      /* cancelled */
+        {1784107800000LL, 1784107800000LL + 9, true, OD_DV_PASS},      /* met, then cancelled: met counts */
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        od_drill_deadline d = {OD_DL_FIRST_REPORT, due, t[i].met, t[i].cancelled};
+        assert_int_equal(od_drill_judge(&d, t[i].now), t[i].want);
+    }
+    assert_string_equal(od_drill_verdict_key(OD_DV_PASS), "pass");
+    assert_string_equal(od_drill_verdict_key(OD_DV_FAIL), "fail");
+    assert_string_equal(od_drill_verdict_key(OD_DV_PENDING), "pending");
+    assert_string_equal(od_drill_verdict_key(OD_DV_NA), "n/a");
+}
+
+static void score_table(void **state)
+{
+    (void)state;
+    const int64_t t0 = 1784107800000LL, min = 60000;
+    /* an L1 drill: first report at +4 min (due +5), three recipients with
+     * acks due at +10: two acknowledge, one never; activation due +15 met at
+     * +12; a progress report cancelled at resolution */
+    const od_drill_deadline d[] = {
+        {OD_DL_FIRST_REPORT, t0 + 5 * min, t0 + 4 * min, false},
+        {OD_DL_ACK, t0 + 10 * min, t0 + 6 * min, false},
+        {OD_DL_ACK, t0 + 10 * min, t0 + 10 * min, false},
+        {OD_DL_ACK, t0 + 10 * min, 0, false},
+        {OD_DL_ACTIVATION, t0 + 15 * min, t0 + 12 * min, false},
+        {OD_DL_PROGRESS, t0 + 45 * min, 0, true},
+    };
+    static const char *const planned[] = {"goal",     "plan",    "resources", "run",
+                                          "evaluate", "lessons", "review"};
+    static const char *const done[] = {"goal", "plan", "run", "improvise"};
+    od_drill_card c;
+    od_drill_score(d, 6, t0 + 20 * min, t0, t0 + 6 * min, t0 + 12 * min, planned, 7, done, 4, &c);
+    assert_int_equal(c.passed, 4);
+    assert_int_equal(c.failed, 1);
+    assert_int_equal(c.pending, 0);
+    assert_int_equal(c.not_judged, 1);
+    assert_int_equal(c.score_pct, 80);
+    assert_int_equal(c.to_ack_ms, 6 * min);
+    assert_int_equal(c.to_activate_ms, 12 * min);
+    assert_int_equal(c.steps_planned, 7);
+    assert_int_equal(c.steps_done, 3);
+    /* the same card while the last ack is still ahead (at its due instant) */
+    od_drill_score(d, 6, t0 + 10 * min, t0, t0 + 6 * min, t0 + 12 * min, planned, 7, done, 4, &c);
+    assert_int_equal(c.passed, 4);
+    assert_int_equal(c.failed, 0);
+    assert_int_equal(c.pending, 1);
+    assert_int_equal(c.score_pct, 100);
+    /* 1 ms later it is missed */
+    od_drill_score(d, 6, t0 + 10 * min + 1, t0, 0, 0, NULL, 0, NULL, 0, &c);
+    assert_int_equal(c.failed, 1);
+    assert_int_equal(c.to_ack_ms, -1);
+    assert_int_equal(c.to_activate_ms, -1);
+    assert_int_equal(c.steps_planned, 0);
+    /* nothing judged yet */
+    od_drill_score(NULL, 0, t0, t0, 0, 0, NULL, 0, NULL, 0, &c);
+    assert_int_equal(c.score_pct, -1);
+    /* a step planned twice counts once */
+    static const char *const twice[] = {"run", "run"};
+    od_drill_score(NULL, 0, t0, 0, 0, 0, twice, 2, done, 4, &c);
+    assert_int_equal(c.steps_planned, 1);
+    assert_int_equal(c.steps_done, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(judge_table),
+        cmocka_unit_test(score_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
