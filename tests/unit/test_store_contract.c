@@ -1934,8 +1934,6 @@ static void list_cursor_and_capped_count(void **state)
                                  OD_TEXT(""), OD_INT(all), OD_INT(10), OD_INT(0))),
             OD_OK);
         while (od_rows_step(r, &row) == OD_OK && row) {
-        cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
-        cmocka_unit_test_setup_teardown(certificate_store, setup, teardown),
             assert_true(all || od_rows_int(r, 0) != ids[2]);
             assert_int_equal(od_rows_null(r, 12), od_rows_int(r, 0) != ids[2]); /* retired_at, column 12 */
             n++;
@@ -2489,6 +2487,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
         cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),
+        cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(certificate_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
