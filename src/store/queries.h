@@ -22,6 +22,7 @@
 #include "store/queries_levels.h"
 #include "store/queries_account.h"
 #include "store/queries_training.h"
+#include "store/queries_gen.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -40,6 +41,7 @@
     OD_QUERY_LIST_LISTS(X)                                                                                   \
     OD_QUERY_LIST_LEVELS(X)                                                                                  \
     OD_QUERY_LIST_TRAINING(X)                                                                                \
+    OD_QUERY_LIST_GEN(X)                                                                                     \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
