@@ -23,6 +23,7 @@
 #include "store/queries_account.h"
 #include "store/queries_training.h"
 #include "store/queries_gen.h"
+#include "store/queries_search.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -42,6 +43,7 @@
     OD_QUERY_LIST_LEVELS(X)                                                                                  \
     OD_QUERY_LIST_TRAINING(X)                                                                                \
     OD_QUERY_LIST_GEN(X)                                                                                     \
+    OD_QUERY_LIST_SEARCH(X)                                                                                  \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
