@@ -67,15 +67,16 @@ static bool chance(int percent)
     return rnd_below(100) < percent;
 }
 
-static const char *const DEPT_KIND[] = {"运行部", "网络部", "安全部", "开发部", "数据部",
+static const char *const DEPT_KIND[] = {"运行部",     "网络部",     "安全部", "开发部", "数据部",
                                         "柜面运营部", "信用卡中心", "渠道部", "综合部", "测试部"};
 static const char *const CATS[] = {"application", "network", "database", "server", "storage"};
 static const char *const GRADES[] = {"L1", "L2", "L3", "L4"};
 static const char *const SEVER[] = {"critical", "serious", "moderate", "minor"};
 static const char *const RESP[] = {"R1", "R2", "R3", "R4"};
-static const char *const WORDS[] = {"磁盘使用率过高", "机房温度告警", "CPU 负载升高", "内存不足",   "端口抖动",
-                                    "数据库连接超时", "证书即将到期", "备份作业失败", "交易延迟升高", "进程异常退出",
-                                    "网银登录失败",   "柜面系统卡顿", "批量作业超时", "存储延迟抖动", "DNS 解析失败"};
+static const char *const WORDS[] = {"磁盘使用率过高", "机房温度告警",   "CPU 负载升高", "内存不足",
+                                    "端口抖动",       "数据库连接超时", "证书即将到期", "备份作业失败",
+                                    "交易延迟升高",   "进程异常退出",   "网银登录失败", "柜面系统卡顿",
+                                    "批量作业超时",   "存储延迟抖动",   "DNS 解析失败"};
 #define NWORDS (sizeof WORDS / sizeof *WORDS)
 static const char *const SOURCES[] = {"alertmanager", "zabbix", "api"};
 static const char *const EV_CLASS[] = {"info", "warning", "exception", NULL};
@@ -183,11 +184,10 @@ static od_err gen_cis(gen *g)
         snprintf(attrs, sizeof attrs, "{\"ip\":\"10.%d.%d.%d\",\"owner\":\"gen-u%05" PRId64 "\"}",
                  (int)(i >> 16) & 255, (int)(i >> 8) & 255, (int)i & 255, rnd_below(g->o.users) + 1);
         int64_t id = 0;
-        rc = od_tx_insert(
-            g->tx, OD_Q_GEN_CI_INSERT, &id, &g->e,
-            OD_BINDS(OD_TEXT(name), OD_TEXT(CATS[rnd_below(5)]), OD_TEXT(GRADES[rnd_below(4)]), OD_TEXT(dept),
-                     OD_TEXT("production"), OD_TEXT(loc), OD_TEXT(attrs), OD_INT(g->t_end - rnd_below(365 * DAY)),
-                     OD_INT(g->t0), OD_INT(g->t0)));
+        rc = od_tx_insert(g->tx, OD_Q_GEN_CI_INSERT, &id, &g->e,
+                          OD_BINDS(OD_TEXT(name), OD_TEXT(CATS[rnd_below(5)]), OD_TEXT(GRADES[rnd_below(4)]),
+                                   OD_TEXT(dept), OD_TEXT("production"), OD_TEXT(loc), OD_TEXT(attrs),
+                                   OD_INT(g->t_end - rnd_below(365 * DAY)), OD_INT(g->t0), OD_INT(g->t0)));
         if (!rc && i == 0)
             g->first_ci = id;
         if (!rc && id != g->first_ci + i)
@@ -204,9 +204,9 @@ static od_err gen_cis(gen *g)
 
 static od_err relate(gen *g, int64_t src, const char *type, int64_t dst, int64_t *made)
 {
-    od_err rc = od_tx_exec(g->tx, OD_Q_REL_INSERT, &g->e,
-                           OD_BINDS(OD_INT(g->first_ci + src), OD_TEXT(type), OD_INT(g->first_ci + dst),
-                                    OD_INT(g->t0)));
+    od_err rc = od_tx_exec(
+        g->tx, OD_Q_REL_INSERT, &g->e,
+        OD_BINDS(OD_INT(g->first_ci + src), OD_TEXT(type), OD_INT(g->first_ci + dst), OD_INT(g->t0)));
     if (rc == OD_E_CONFLICT) { /* the same random pair twice: skipped */
         od_error_clear(&g->e);
         return OD_OK;
@@ -251,7 +251,10 @@ static od_err gen_relations(gen *g)
 static const char *pick_state(void)
 {
     int64_t p = rnd_below(100);
-    return p < 60 ? "reviewed" : p < 90 ? "closed" : p < 95 ? "resolved" : (const char *[]){"activated", "confirmed", "reported", "detected"}[rnd_below(4)];
+    return p < 60   ? "reviewed"
+           : p < 90 ? "closed"
+           : p < 95 ? "resolved"
+                    : (const char *[]){"activated", "confirmed", "reported", "detected"}[rnd_below(4)];
 }
 static int pick_level(void)
 {
@@ -260,8 +263,8 @@ static int pick_level(void)
 }
 static int state_rank(const char *st)
 {
-    static const char *const ORDER[] = {"detected", "reported",  "confirmed", "activated",
-                                        "resolved", "closed",    "reviewed"};
+    static const char *const ORDER[] = {"detected", "reported", "confirmed", "activated",
+                                        "resolved", "closed",   "reviewed"};
     for (int i = 0; i < 7; i++)
         if (!strcmp(st, ORDER[i]))
             return i;
@@ -271,8 +274,9 @@ static int state_rank(const char *st)
 static od_err tl(gen *g, int64_t inc, int64_t at, const char *actor, const char *kind, const char *text)
 {
     g->rows++;
-    return od_tx_exec(g->tx, OD_Q_TL_INSERT, &g->e,
-                      OD_BINDS(OD_INT(inc), OD_INT(at), OD_TEXT(actor), OD_TEXT(kind), OD_TEXT(text), OD_NULL()));
+    return od_tx_exec(
+        g->tx, OD_Q_TL_INSERT, &g->e,
+        OD_BINDS(OD_INT(inc), OD_INT(at), OD_TEXT(actor), OD_TEXT(kind), OD_TEXT(text), OD_NULL()));
 }
 
 static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
@@ -291,8 +295,8 @@ static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
     snprintf(depts, sizeof depts, "[\"%s\"]", dept);
     snprintf(ci_name, sizeof ci_name, "ci-%06" PRId64, ci1 + 1);
     snprintf(title, sizeof title, "%s：%s", word, ci_name);
-    snprintf(symptoms, sizeof symptoms, "%s，影响%s的业务处理，监控于 %" PRId64 " 发现（第 %" PRId64 " 号）", word,
-             dept, at, i + 1);
+    snprintf(symptoms, sizeof symptoms, "%s，影响%s的业务处理，监控于 %" PRId64 " 发现（第 %" PRId64 " 号）",
+             word, dept, at, i + 1);
     time_t secs = (time_t)(at / 1000);
     struct tm tmv;
     gmtime_r(&secs, &tmv);
@@ -307,15 +311,15 @@ static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
     int64_t last = reviewed ? rev : closed ? clo : resolved ? res : activated ? act : reg;
     int64_t id = 0;
     if (!rc)
-        rc = od_tx_insert(
-            g->tx, OD_Q_GEN_INC_INSERT, &id, &g->e,
-            OD_BINDS(OD_TEXT(number), OD_TEXT(title), OD_TEXT(st), OD_TEXT(GRADES[lv]), OD_TEXT(SEVER[lv]),
-                     OD_TEXT(RESP[lv]), OD_TEXT(RESP[hi]), OD_TEXT(RESP[hi]), OD_INT(at), OD_INT(reg),
-                     OD_INT(at + 4 * 3600000), OD_INT(at + 30 * 60000), OD_TEXT("机房A"), OD_TEXT(symptoms),
-                     OD_TEXT("部分柜面交易"), OD_TEXT(depts), OD_BOOL(drill), OD_INT(user),
-                     OD_INT_OR_NULL(user, activated), OD_INT_OR_NULL(act, activated), OD_INT_OR_NULL(res, resolved),
-                     OD_INT_OR_NULL(user, closed), OD_INT_OR_NULL(clo, closed), OD_INT_OR_NULL(rev, reviewed),
-                     OD_INT(last)));
+        rc = od_tx_insert(g->tx, OD_Q_GEN_INC_INSERT, &id, &g->e,
+                          OD_BINDS(OD_TEXT(number), OD_TEXT(title), OD_TEXT(st), OD_TEXT(GRADES[lv]),
+                                   OD_TEXT(SEVER[lv]), OD_TEXT(RESP[lv]), OD_TEXT(RESP[hi]),
+                                   OD_TEXT(RESP[hi]), OD_INT(at), OD_INT(reg), OD_INT(at + 4 * 3600000),
+                                   OD_INT(at + 30 * 60000), OD_TEXT("机房A"), OD_TEXT(symptoms),
+                                   OD_TEXT("部分柜面交易"), OD_TEXT(depts), OD_BOOL(drill), OD_INT(user),
+                                   OD_INT_OR_NULL(user, activated), OD_INT_OR_NULL(act, activated),
+                                   OD_INT_OR_NULL(res, resolved), OD_INT_OR_NULL(user, closed),
+                                   OD_INT_OR_NULL(clo, closed), OD_INT_OR_NULL(rev, reviewed), OD_INT(last)));
     g->rows++;
     if (!rc)
         rc = od_tx_exec(g->tx, OD_Q_INC_CI_INSERT, &g->e, OD_BINDS(OD_INT(id), OD_INT(g->first_ci + ci1)));
@@ -377,13 +381,14 @@ static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
         if (!rc)
             rc = od_tx_insert(g->tx, OD_Q_GEN_OUTBOX_INSERT, &ob, &g->e,
                               OD_BINDS(OD_TEXT(cause), OD_INT(id), OD_INT(who), OD_TEXT(CHANNELS[k]),
-                                       OD_TEXT("13900000000"), OD_TEXT("first"), OD_TEXT(dept), OD_TEXT(subject),
-                                       OD_TEXT(symptoms), OD_TEXT("sent"), OD_INT(1), OD_INT(reg), OD_INT(reg),
-                                       OD_INT(reg + 2000)));
+                                       OD_TEXT("13900000000"), OD_TEXT("first"), OD_TEXT(dept),
+                                       OD_TEXT(subject), OD_TEXT(symptoms), OD_TEXT("sent"), OD_INT(1),
+                                       OD_INT(reg), OD_INT(reg), OD_INT(reg + 2000)));
         if (!rc)
             rc = od_tx_exec(g->tx, OD_Q_DSP_DELIVERY_INSERT, &g->e,
-                            OD_BINDS(OD_INT(ob), OD_NULL(), OD_INT(id), OD_INT(reg + 2000), OD_TEXT(CHANNELS[k]),
-                                     OD_TEXT("sent"), OD_INT(200), OD_TEXT("0"), OD_TEXT("")));
+                            OD_BINDS(OD_INT(ob), OD_NULL(), OD_INT(id), OD_INT(reg + 2000),
+                                     OD_TEXT(CHANNELS[k]), OD_TEXT("sent"), OD_INT(200), OD_TEXT("0"),
+                                     OD_TEXT("")));
         if (!rc)
             rc = od_tx_exec(g->tx, OD_Q_GEN_DL_INSERT, &g->e,
                             OD_BINDS(OD_INT(id), OD_TEXT("ack"), OD_INT(who), OD_INT(reg + 15 * 60000),
@@ -393,15 +398,16 @@ static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
     if (!rc)
         rc = od_tx_exec(g->tx, OD_Q_GEN_DL_INSERT, &g->e,
                         OD_BINDS(OD_INT(id), OD_TEXT("first_report"), OD_NULL(), OD_INT(at + 30 * 60000),
-                                 OD_INT_OR_NULL(at + 20 * 60000, rank >= 1), OD_TEXT(rank >= 1 ? "met" : "missed")));
+                                 OD_INT_OR_NULL(at + 20 * 60000, rank >= 1),
+                                 OD_TEXT(rank >= 1 ? "met" : "missed")));
     if (!rc)
         rc = od_tx_exec(g->tx, OD_Q_GEN_DL_INSERT, &g->e,
                         OD_BINDS(OD_INT(id), OD_TEXT("handling"), OD_NULL(), OD_INT(at + 4 * 3600000),
                                  OD_INT_OR_NULL(res, resolved), OD_TEXT(resolved ? "met" : "missed")));
     /* the audit entry of its registration (the chain's hash, the anchor) */
     if (!rc) {
-        json_t *after = json_pack("{sI ss ss ss}", "id", (json_int_t)id, "number", number, "title", title, "level",
-                                  GRADES[lv]);
+        json_t *after = json_pack("{sI ss ss ss}", "id", (json_int_t)id, "number", number, "title", title,
+                                  "level", GRADES[lv]);
         rc = after ? od_audit_append(g->tx, reg, NULL, "incident.create", "incident", id, NULL, after, &g->e)
                    : od_error_set(&g->e, OD_E_NOMEM, NULL, "out of memory");
         json_decref(after);
@@ -416,11 +422,12 @@ static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
                  symptoms, word);
         g->rows += 2;
         rc = od_tx_exec(g->tx, OD_Q_CASE_INSERT, &g->e,
-                        OD_BINDS(OD_INT(id), OD_TEXT(number), OD_TEXT(title), OD_TEXT(GRADES[lv]), OD_TEXT(RESP[hi]),
-                                 OD_TEXT(cats), OD_TEXT(names), OD_TEXT("配置变更引起"), OD_TEXT(text),
-                                 OD_BOOL(drill), OD_INT(rev)));
+                        OD_BINDS(OD_INT(id), OD_TEXT(number), OD_TEXT(title), OD_TEXT(GRADES[lv]),
+                                 OD_TEXT(RESP[hi]), OD_TEXT(cats), OD_TEXT(names), OD_TEXT("配置变更引起"),
+                                 OD_TEXT(text), OD_BOOL(drill), OD_INT(rev)));
         if (!rc)
-            rc = od_tx_exec(g->tx, OD_Q_SD_INSERT, &g->e, OD_BINDS(OD_TEXT("case"), OD_INT(id), OD_TEXT(text)));
+            rc = od_tx_exec(g->tx, OD_Q_SD_INSERT, &g->e,
+                            OD_BINDS(OD_TEXT("case"), OD_INT(id), OD_TEXT(text)));
         if (!rc)
             (*cases)++;
     }
@@ -453,8 +460,12 @@ static od_err gen_events(gen *g)
         int64_t count = chance(30) ? 2 + rnd_below(20) : 1;
         int64_t last = first + (count - 1) * 60000;
         int64_t p = rnd_below(100);
-        const char *state = p < 60 ? "closed" : p < 75 ? "open" : p < 85 ? "filtered" : p < 90 ? "silenced"
-                                                                         : p < 95 ? "suppressed" : "handled";
+        const char *state = p < 60   ? "closed"
+                            : p < 75 ? "open"
+                            : p < 85 ? "filtered"
+                            : p < 90 ? "silenced"
+                            : p < 95 ? "suppressed"
+                                     : "handled";
         bool resolved = !strcmp(state, "closed");
         bool on_ci = chance(90);
         int64_t ci = on_ci ? rnd_below(g->o.cis) : -1;
@@ -463,17 +474,18 @@ static od_err gen_events(gen *g)
         snprintf(key, sizeof key, "ev-%09" PRId64, i + 1);
         snprintf(summary, sizeof summary, "%s %" PRId64, w, i + 1);
         if (on_ci)
-            snprintf(labels, sizeof labels, "{\"alertname\":\"%s\",\"instance\":\"ci-%06" PRId64 "\"}", w, ci + 1);
+            snprintf(labels, sizeof labels, "{\"alertname\":\"%s\",\"instance\":\"ci-%06" PRId64 "\"}", w,
+                     ci + 1);
         else
             snprintf(labels, sizeof labels, "{\"alertname\":\"%s\",\"instance\":\"none\"}", w);
         g->rows++;
         rc = od_tx_exec(g->tx, OD_Q_GEN_EV_INSERT, &g->e,
                         OD_BINDS(OD_TEXT(src), OD_TEXT(key), OD_TEXT(resolved ? "resolved" : "firing"),
-                                 OD_TEXT(state), OD_TEXT(EV_CLASS[rnd_below(4)]), OD_TEXT("warning"), OD_TEXT(summary),
-                                 OD_INT_OR_NULL(g->first_ci + ci, on_ci), OD_TEXT(labels), OD_TEXT("{}"),
-                                 OD_TEXT("{}"), OD_INT(count), OD_TEXT(""), OD_NULL(), OD_INT(first), OD_INT(last),
-                                 OD_INT(first), OD_INT(last), OD_INT_OR_NULL(last, resolved),
-                                 OD_INT(od_ev_key_hash(src, key))));
+                                 OD_TEXT(state), OD_TEXT(EV_CLASS[rnd_below(4)]), OD_TEXT("warning"),
+                                 OD_TEXT(summary), OD_INT_OR_NULL(g->first_ci + ci, on_ci), OD_TEXT(labels),
+                                 OD_TEXT("{}"), OD_TEXT("{}"), OD_INT(count), OD_TEXT(""), OD_NULL(),
+                                 OD_INT(first), OD_INT(last), OD_INT(first), OD_INT(last),
+                                 OD_INT_OR_NULL(last, resolved), OD_INT(od_ev_key_hash(src, key))));
         if (!rc)
             rc = step(g, 1);
         if (!rc && (i + 1) % 50000 == 0)
@@ -499,8 +511,15 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-    gen g = {.o = {.scale = 1.0, .incidents = -1, .events = -1, .cis = -1, .relations = -1, .users = -1,
-                   .departments = 50, .batch = 50000, .seed = 20}};
+    gen g = {.o = {.scale = 1.0,
+                   .incidents = -1,
+                   .events = -1,
+                   .cis = -1,
+                   .relations = -1,
+                   .users = -1,
+                   .departments = 50,
+                   .batch = 50000,
+                   .seed = 20}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--quiet")) {
@@ -574,8 +593,8 @@ int main(int argc, char **argv)
     if (!rc)
         rc = od_tx_scalar(g.tx, OD_Q_INC_COUNT_ALL, &existing, &g.e, OD_BINDS(OD_INT(1)));
     if (!rc && existing)
-        rc = od_error_set(&g.e, OD_E_CONFLICT, NULL, "%s already holds incidents: use a fresh `opsdesk init` database",
-                          g.o.db);
+        rc = od_error_set(&g.e, OD_E_CONFLICT, NULL,
+                          "%s already holds incidents: use a fresh `opsdesk init` database", g.o.db);
     if (!rc)
         rc = gen_users(&g);
     if (!rc)
