@@ -4,7 +4,7 @@ DB ?= var/opsdesk.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run demo test test-pg clean bench bench-lists fuzz crash format install deb
+.PHONY: all deps build run demo test test-pg clean bench bench-lists bench-scale fuzz crash format install deb
 
 all: build
 
