@@ -106,7 +106,7 @@ typedef struct gen {
     od_tx *tx;
     int64_t in_tx, t0, t_end;
     int64_t first_user, first_ci;
-    int64_t rows;
+    int64_t rows, relations;
     double started;
     od_error e;
 } gen;
@@ -195,7 +195,7 @@ static od_err gen_cis(gen *g)
         g->rows++;
         if (!rc)
             rc = step(g, 1);
-        if (!rc && (i + 1) % 10000 == 0)
+        if (!rc && (i + 1) % 10000 == 0 && i + 1 < g->o.cis)
             progress(g, "cis", i + 1, g->o.cis);
     }
     progress(g, "cis", g->o.cis, g->o.cis);
@@ -240,10 +240,11 @@ static od_err gen_relations(gen *g)
         int64_t x = lo + rnd_below(n - lo), y = lo + rnd_below(n - lo);
         if (x != y)
             rc = relate(g, x, TYPES[rnd_below(4)], y, &made);
-        if (!rc && made % 50000 == 0)
+        if (!rc && made % 50000 == 0 && made < g->o.relations)
             progress(g, "relations", made, g->o.relations);
     }
     progress(g, "relations", made, made);
+    g->relations = made;
     return rc;
 }
 
@@ -441,7 +442,7 @@ static od_err gen_incidents(gen *g, int64_t *cases)
         rc = gen_one_incident(g, i, cases);
         if (!rc)
             rc = step(g, 20);
-        if (!rc && (i + 1) % 5000 == 0)
+        if (!rc && (i + 1) % 5000 == 0 && i + 1 < g->o.incidents)
             progress(g, "incidents", i + 1, g->o.incidents);
     }
     progress(g, "incidents", g->o.incidents, g->o.incidents);
@@ -488,7 +489,7 @@ static od_err gen_events(gen *g)
                                  OD_INT_OR_NULL(last, resolved), OD_INT(od_ev_key_hash(src, key))));
         if (!rc)
             rc = step(g, 1);
-        if (!rc && (i + 1) % 50000 == 0)
+        if (!rc && (i + 1) % 50000 == 0 && i + 1 < g->o.events)
             progress(g, "events", i + 1, g->o.events);
     }
     progress(g, "events", g->o.events, g->o.events);
@@ -616,10 +617,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "\n错误 error: %s\n", g.e.message);
     } else {
         od_store_checkpoint(g.s);
-        printf("bench_gen: %" PRId64 " users, %" PRId64 " CIs, %" PRId64 " relations (asked), %" PRId64
+        printf("bench_gen: %" PRId64 " users, %" PRId64 " CIs, %" PRId64 " relations, %" PRId64
                " incidents (%" PRId64 " cases) in %.1f s, %" PRId64 " events in %.1f s; %" PRId64
                " rows in %.1f s in all\n",
-               g.o.users, g.o.cis, g.o.relations, g.o.incidents, cases, t_inc, g.o.events, t_ev, g.rows,
+               g.o.users, g.o.cis, g.relations, g.o.incidents, cases, t_inc, g.o.events, t_ev, g.rows,
                mono() - g.started);
     }
     od_store_close(g.s);
