@@ -35,3 +35,7 @@ CREATE TRIGGER cis_fts_update AFTER UPDATE OF name ON cis BEGIN
     INSERT INTO cis_fts(cis_fts, rowid, name) VALUES ('delete', old.id, old.name);
     INSERT INTO cis_fts(rowid, name) VALUES (new.id, new.name);
 END;
+
+-- The case library newest first (CASE_SEARCH orders by created_at): a page
+-- is a walk of this index, not a sort of every case.
+CREATE INDEX cases_created ON cases(created_at);
