@@ -407,6 +407,10 @@ static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t of
 static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *total, od_error *e)
 {
     /* the leading filter alone: its index answers without reading a row */
+    if (!*f->st && !*f->lv && !*f->rs && f->drill == -1 && !f->mine && !f->owned &&
+        inc_lead(f) == INC_BY_TEXT)
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, total, e,
+                            OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(cap)));
     if (!*f->rs && f->drill == -1 && !*f->qq && !f->mine && !f->owned) {
         if (*f->st && !*f->lv)
             return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE_ONLY, total, e,

@@ -103,6 +103,14 @@
       "AND (? = '' OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) "              \
       "AND (? = -1 OR drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "             \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? "               \
-      "AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")
+      "AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                      \
+    X(INC_COUNT_TEXT_ONLY,                                                                                   \
+      "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
+      "'\\%'), '_', '\\_') || '%'), c(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS "               \
+      "TEXT), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%') SELECT COUNT(*) FROM (SELECT id "              \
+      "FROM incidents WHERE number LIKE (SELECT v FROM p) ESCAPE '\\' OR title LIKE (SELECT v "              \
+      "FROM p) ESCAPE '\\' OR symptoms LIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT "                     \
+      "ic.incident_id FROM incident_cis ic JOIN cis ON cis.id = ic.ci_id WHERE cis.name LIKE "               \
+      "(SELECT v FROM c) ESCAPE '\\' LIMIT ?) t")
 
 #endif

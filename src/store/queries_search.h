@@ -30,6 +30,13 @@
       "OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 "              \
       "OR drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') "            \
       "AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND acked_at IS "            \
-      "NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")
+      "NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                                      \
+    /* the same total when q is the only filter: the index alone answers (no incident row                    \
+     * read); binds: q, q, the cap */                                                                        \
+    X(INC_COUNT_TEXT_ONLY,                                                                                   \
+      "SELECT COUNT(*) FROM (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ('\"' || "            \
+      "replace(?, '\"', '\"\"') || '\"') UNION SELECT ic.incident_id FROM incident_cis ic WHERE "            \
+      "ic.ci_id IN (SELECT rowid FROM cis_fts WHERE cis_fts MATCH ('\"' || replace(?, '\"', "                \
+      "'\"\"') || '\"')) LIMIT ?) t")
 
 #endif

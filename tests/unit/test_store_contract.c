@@ -1751,6 +1751,19 @@ static void incident_text_search(void **state)
     assert_int_equal(text_count(tx, "INC-2026", 100), 4);
     assert_int_equal(text_count(tx, "INC-2026", 2), 2);
     assert_int_equal(text_count(tx, "存储阵列", 100), 1);
+    /* ... and by the index alone when q is the only filter */
+    static const struct {
+        const char *q;
+        int64_t cap, n;
+    } only[] = {{"INC-2026", 100, 4}, {"INC-2026", 2, 2},  {"INC-2026", 4, 4},
+                {"存储阵列", 100, 1}, {"gateway", 100, 1}, {"无此内容", 100, 0}};
+    for (size_t i = 0; i < sizeof only / sizeof *only; i++) {
+        int64_t total = -1;
+        assert_int_equal(od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, &total, &e,
+                                      OD_BINDS(OD_TEXT(only[i].q), OD_TEXT(only[i].q), OD_INT(only[i].cap))),
+                         OD_OK);
+        assert_int_equal(total, only[i].n);
+    }
     /* 1-2 characters: the LIKE of INC_LIST finds them (the app's fallback) */
     od_rows *r = NULL;
     bool row = false;
