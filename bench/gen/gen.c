@@ -5,8 +5,9 @@
  * inserts) in large transactions:
  *
  *   - users in departments (no password: they cannot log in);
- *   - CIs with relations, one of them depended on by a tree of 10 100 CIs
- *     (100 direct dependents, each with 100 of its own: "impact of a CI");
+ *   - CIs with relations, one of them depended on by a tree of 9 900 CIs
+ *     (99 direct dependents, each with 99 of its own: "impact of a CI",
+ *     within the impact's limit of 10 000);
  *   - incidents over five years ending yesterday, each with its CIs, a
  *     timeline (registered, reported, activated for L1/L2, resolved, closed,
  *     reviewed as its state has come), reports (first, progress, final), an
@@ -219,13 +220,13 @@ static od_err relate(gen *g, int64_t src, const char *type, int64_t dst, int64_t
     return rc;
 }
 
-/* The impact tree first (CI 0 <- 100 CIs <- 100 CIs each), then random
+/* The impact tree first (CI 0 <- 99 CIs <- 99 CIs each), then random
  * relations among the other CIs up to --relations. */
 static od_err gen_relations(gen *g)
 {
     od_err rc = OD_OK;
     int64_t made = 0, n = g->o.cis;
-    int64_t fan = 100;
+    int64_t fan = 99;
     while (fan > 1 && 1 + fan + fan * fan > n / 2)
         fan /= 2;
     for (int64_t a = 0; !rc && a < fan && made < g->o.relations; a++) {
