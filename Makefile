@@ -4,7 +4,7 @@ DB ?= var/opsdesk.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run demo test test-pg clean bench bench-lists fuzz crash format install deb
+.PHONY: all deps build run demo test test-pg clean bench bench-lists bench-scale fuzz crash format install deb
 
 all: build
 
@@ -89,3 +89,14 @@ crash: build
 	python3 tests/crash/crash.py --rounds $(CRASH_ROUNDS) --budget $(CRASH_BUDGET) --quiet
 	OPSDESK_BIN=$(BUILD)/opsdesk OPSDESK_CLUSTER_KILL_ROUNDS=$(CRASH_ROUNDS) python3 tests/cluster/test_faults.py \
 	  Faults.test_1_kill9_under_load || [ $$? -eq 77 ]
+
+# Every list and search at scale (bench/results.md "Scale"): bench/gen fills a
+# fresh database (SCALE=0.1: 100 000 incidents, 1 000 000 events, 10 000 CIs;
+# SCALE=1: 1 M incidents, 10 M events, 100 k CIs), then each request is
+# timed (median, p99 of BENCH_N).  Not part of make test.
+SCALE ?= 0.1
+BENCH_N ?= 100
+bench-scale: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target opsdesk bench_gen
+	python3 bench/scale.py --opsdesk $(abspath $(BUILD))/opsdesk --gen $(abspath $(BUILD))/bench/bench_gen \
+	  --scale $(SCALE) --n $(BENCH_N) --dir $(BENCH_DIR)

@@ -5,6 +5,7 @@
 #include "core/duties.h"
 #include "app/list.h"
 #include "app/search.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,11 +357,15 @@ typedef struct inc_filter {
     int64_t mine, me, owned; /* awaiting my acknowledgement, my id, owned by me */
 } inc_filter;
 
-/* The index a list leads with: state, else level, else the id order. */
-enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL };
+/* The index a list leads with: the full-text index for a text q of
+ * OD_INC_TEXT_MIN characters or more (INC_LIST_TEXT: shorter ones are
+ * residual LIKE terms), else state, else level, else the id order. */
+enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL, INC_BY_TEXT };
 
 static int inc_lead(const inc_filter *f)
 {
+    if (od_utf8_count(f->qq, strlen(f->qq)) >= OD_INC_TEXT_MIN)
+        return INC_BY_TEXT;
     return *f->st ? INC_BY_STATE : *f->lv ? INC_BY_LEVEL : INC_BY_ID;
 }
 
@@ -368,6 +373,13 @@ static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t of
                        od_error *e)
 {
     switch (inc_lead(f)) {
+    case INC_BY_TEXT:
+        return od_tx_query(tx, OD_Q_INC_LIST_TEXT, r, e,
+                           OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(f->before), OD_TEXT(f->st),
+                                    OD_TEXT(f->st), OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs),
+                                    OD_TEXT(f->rs), OD_INT(f->drill), OD_INT(f->drill), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
     case INC_BY_STATE:
         return od_tx_query(tx, OD_Q_INC_LIST_STATE, r, e,
                            OD_BINDS(OD_TEXT(f->st), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
@@ -398,6 +410,10 @@ static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t of
 static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *total, od_error *e)
 {
     /* the leading filter alone: its index answers without reading a row */
+    if (!*f->st && !*f->lv && !*f->rs && f->drill == -1 && !f->mine && !f->owned &&
+        inc_lead(f) == INC_BY_TEXT)
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, total, e,
+                            OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(cap)));
     if (!*f->rs && f->drill == -1 && !*f->qq && !f->mine && !f->owned) {
         if (*f->st && !*f->lv)
             return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE_ONLY, total, e,
@@ -409,6 +425,12 @@ static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *to
             return od_tx_scalar(tx, OD_Q_INC_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
     }
     switch (inc_lead(f)) {
+    case INC_BY_TEXT:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT, total, e,
+                            OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(INT64_MAX), OD_TEXT(f->st),
+                                     OD_TEXT(f->st), OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs),
+                                     OD_TEXT(f->rs), OD_INT(f->drill), OD_INT(f->drill), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
     case INC_BY_STATE:
         return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE, total, e,
                             OD_BINDS(OD_TEXT(f->st), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),

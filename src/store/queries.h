@@ -31,6 +31,8 @@
 #include "store/queries_assignable.h"
 #include "store/queries_lease.h"
 #include "store/queries_drills.h"
+#include "store/queries_gen.h"
+#include "store/queries_search.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -58,6 +60,8 @@
     OD_QUERY_LIST_ASSIGNABLE(X)                                                                              \
     OD_QUERY_LIST_LEASE(X)                                                                                   \
     OD_QUERY_LIST_DRILLS(X)                                                                                  \
+    OD_QUERY_LIST_GEN(X)                                                                                     \
+    OD_QUERY_LIST_SEARCH(X)                                                                                  \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

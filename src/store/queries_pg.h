@@ -77,6 +77,42 @@
     X(WAKE_NOTIFY, "SELECT 1 FROM (SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))) AS n")                \
     X(EV_REPEAT_SET, "UPDATE events AS e SET count = e.count + r.n, last_seen = r.t, raw = r.raw, "          \
                      "updated_at = r.t FROM json_to_recordset(CAST(? AS json)) AS r(id BIGINT, n BIGINT, "   \
-                     "t BIGINT, raw TEXT) WHERE e.id = r.id")
+                     "t BIGINT, raw TEXT) WHERE e.id = r.id")                                                \
+    /* the incident list's text filter q (migration 0030.pg: pg_trgm indexes): ILIKE '%q%' with q            \
+     * escaped here, each pattern computed once (p, c) so the indexes serve it; the matching ids             \
+     * are one array (computed once), looked up by the primary key and sorted: never a walk of               \
+     * the whole id order, whatever the planner guesses of the matches */                                    \
+    X(INC_LIST_TEXT,                                                                                         \
+      "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
+      "'\\%'), '_', '\\_') || '%'), c(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS "               \
+      "TEXT), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%') SELECT id, departments FROM "                  \
+      "incidents WHERE id = ANY (ARRAY(SELECT id FROM incidents WHERE number LIKE (SELECT v "                \
+      "FROM p) ESCAPE '\\' OR title LIKE (SELECT v FROM p) ESCAPE '\\' OR symptoms LIKE (SELECT "            \
+      "v FROM p) ESCAPE '\\' UNION SELECT ic.incident_id FROM incident_cis ic JOIN cis ON "                  \
+      "cis.id = ic.ci_id WHERE cis.name LIKE (SELECT v FROM c) ESCAPE '\\')) AND id < ? AND (? "             \
+      "= '' OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = "            \
+      "-1 OR drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "                      \
+      "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? "               \
+      "AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")               \
+    X(INC_COUNT_TEXT,                                                                                        \
+      "SELECT COUNT(*) FROM (WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS "                 \
+      "TEXT), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'), c(v) AS (SELECT '%' || "                      \
+      "replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%') "            \
+      "SELECT 1 FROM incidents WHERE id = ANY (ARRAY(SELECT id FROM incidents WHERE number LIKE "            \
+      "(SELECT v FROM p) ESCAPE '\\' OR title LIKE (SELECT v FROM p) ESCAPE '\\' OR symptoms "               \
+      "LIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT ic.incident_id FROM incident_cis ic JOIN "            \
+      "cis ON cis.id = ic.ci_id WHERE cis.name LIKE (SELECT v FROM c) ESCAPE '\\')) AND id < ? "             \
+      "AND (? = '' OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) "              \
+      "AND (? = -1 OR drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "             \
+      "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? "               \
+      "AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                      \
+    X(INC_COUNT_TEXT_ONLY,                                                                                   \
+      "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
+      "'\\%'), '_', '\\_') || '%'), c(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS "               \
+      "TEXT), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%') SELECT COUNT(*) FROM (SELECT id "              \
+      "FROM incidents WHERE number LIKE (SELECT v FROM p) ESCAPE '\\' OR title LIKE (SELECT v "              \
+      "FROM p) ESCAPE '\\' OR symptoms LIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT "                     \
+      "ic.incident_id FROM incident_cis ic JOIN cis ON cis.id = ic.ci_id WHERE cis.name LIKE "               \
+      "(SELECT v FROM c) ESCAPE '\\' LIMIT ?) t")
 
 #endif

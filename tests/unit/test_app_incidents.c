@@ -355,6 +355,69 @@ static void test_list_total_cap(void **state)
     json_decref(out);
 }
 
+/* The text filter q (R-PERF; docs/internals/lists.md "Text search"): fewer
+ * than OD_INC_TEXT_MIN characters (counted in characters, not bytes) is the
+ * LIKE of INC_LIST, from OD_INC_TEXT_MIN on the full-text index
+ * (INC_LIST_TEXT); both give the same incidents, totals and cursor, also for
+ * a principal scoped to the incidents' department. */
+static void test_list_text_search(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    json_t *a = create("全文检索甲乙丙"), *b = create("全文检索丁戊");
+    int64_t ida = id_of(a), idb = id_of(b);
+    json_decref(a);
+    json_decref(b);
+    od_principal own = eng;
+    own.n_scopes = 1;
+    snprintf(own.scopes[0], sizeof own.scopes[0], "运行部");
+    static const struct {
+        const char *q;
+        int64_t total;
+        bool has_a, has_b;
+    } rows[] = {
+        {"甲", 1, true, false},         /* 1 character: LIKE */
+        {"乙丙", 1, true, false},       /* 2: LIKE */
+        {"甲乙丙", 1, true, false},     /* 3 = OD_INC_TEXT_MIN: full-text */
+        {"检索甲乙丙", 1, true, false}, /* 5 */
+        {"全文", 2, true, true},        /* 2: LIKE */
+        {"全文检索", 2, true, true},    /* 4: full-text */
+        {"丁戊", 1, false, true},       {"索丁戊", 1, false, true},
+        {"戊甲乙", 0, false, false},    {"全文检索甲乙丙丁", 0, false, false},
+    };
+    const od_principal *whos[] = {&eng, &own};
+    for (size_t w = 0; w < 2; w++)
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            json_t *out = NULL;
+            od_incident_query q = {.q = rows[i].q, .drill = -1, .limit = 50};
+            assert_int_equal(od_incident_list(app, whos[w], &q, &out, &e), OD_OK);
+            assert_int_equal(json_integer_value(json_object_get(out, "total")), rows[i].total);
+            json_t *items = json_object_get(out, "items");
+            assert_int_equal(json_array_size(items), rows[i].total);
+            bool ha = false, hb = false;
+            size_t k;
+            json_t *v;
+            json_array_foreach(items, k, v)
+            {
+                ha = ha || id_of(v) == ida;
+                hb = hb || id_of(v) == idb;
+            }
+            assert_int_equal(ha, rows[i].has_a);
+            assert_int_equal(hb, rows[i].has_b);
+            json_decref(out);
+        }
+    /* the cursor with a full-text q: the page below the newer one */
+    json_t *out = NULL;
+    od_incident_query q = {.q = "全文检索", .drill = -1, .limit = 1};
+    assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "next_before_id")), idb);
+    json_decref(out);
+    q.before_id = idb;
+    assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
+    assert_int_equal(id_of(json_array_get(json_object_get(out, "items"), 0)), ida);
+    json_decref(out);
+}
+
 int main(void)
 {
     /* in order: each use case on the incidents the earlier ones left */
@@ -365,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_list_query),
         cmocka_unit_test(test_list_total_cap),
         cmocka_unit_test(test_cases_follow_scopes),
+        cmocka_unit_test(test_list_text_search),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

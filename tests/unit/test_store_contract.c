@@ -20,7 +20,8 @@
  * same pending link twice conflicts, an insert ON CONFLICT DO NOTHING run
  * by exec changes nothing, a pending link resolves to its record, and a
  * UNION ALL ordered by column positions interleaves two tables by time;
- * a conflict inside a caller's savepoint; search ignoring ASCII case.
+ * a conflict inside a caller's savepoint; search ignoring ASCII case; the
+ * incident list's full-text filter (substrings of 3 characters or more).
  * PostgreSQL only: every named statement PREPAREs; two write transactions
  * at once (no process-wide lock); a failed statement does not spoil pooled
  * connections, nor reports an aborted transaction as committed; a connection
@@ -2452,6 +2453,163 @@ static void leases(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The incident list's text filter by the full-text index (migration 0030,
+ * INC_LIST_TEXT / INC_COUNT_TEXT; R-PERF, docs/internals/lists.md "Text
+ * search"): q of 3 characters or more is a substring of the number, title,
+ * symptoms or a CI's name, Chinese without spaces found from any position,
+ * ASCII case ignored, %, _ and " taken literally; the other filters, the
+ * cursor and the cap apply; an edit of the text is found by its new text
+ * only.  A q of 1-2 characters goes to INC_LIST's LIKE (the app's fallback). */
+static int64_t text_hits(od_tx *tx, const char *q, const char *st, int64_t before, int64_t *first)
+{
+    od_error e = {0};
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t n = 0;
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_INC_LIST_TEXT, &r, &e,
+                    OD_BINDS(OD_TEXT(q), OD_TEXT(q), OD_INT(before), OD_TEXT(st), OD_TEXT(st), OD_TEXT(""),
+                             OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT(-1), OD_INT(-1), OD_INT(0),
+                             OD_INT(0), OD_INT(0), OD_INT(0), OD_INT(50), OD_INT(0))),
+        OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row)
+        if (n++ == 0 && first)
+            *first = od_rows_int(r, 0);
+    od_rows_close(r);
+    return n;
+}
+
+static int64_t text_count(od_tx *tx, const char *q, int64_t cap)
+{
+    od_error e = {0};
+    int64_t total = -1;
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT, &total, &e,
+                     OD_BINDS(OD_TEXT(q), OD_TEXT(q), OD_INT(INT64_MAX), OD_TEXT(""), OD_TEXT(""),
+                              OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT(-1), OD_INT(-1),
+                              OD_INT(0), OD_INT(0), OD_INT(0), OD_INT(0), OD_INT(cap))),
+        OD_OK);
+    return total;
+}
+
+static void incident_text_search(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    static const struct {
+        const char *title, *symptoms, *state;
+    } incs[] = {
+        {"核心交易系统数据库连接超时", "", "detected"},
+        {"Payment GATEWAY timeout", "影响网银登录", "detected"},
+        {"机房温度告警", "100%_done \"quoted\" text", "detected"},
+        {"普通事件", "", "closed"},
+    };
+    int64_t ids[4] = {0}, ci = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_CI_INSERT, &ci, &e,
+                     OD_BINDS(OD_TEXT("存储阵列-A01"), OD_TEXT("storage"), OD_TEXT("L2"), OD_TEXT("Ops"),
+                              OD_TEXT("prod"), OD_TEXT(""), OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
+        OD_OK);
+    for (int i = 0; i < 4; i++) {
+        char number[32];
+        snprintf(number, sizeof number, "INC-2026-00000%d", i + 1);
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_INC_INSERT, &ids[i], &e,
+                         OD_BINDS(OD_TEXT(number), OD_TEXT(incs[i].title), OD_TEXT(incs[i].state),
+                                  OD_TEXT("L3"), OD_TEXT("moderate"), OD_INT(0), OD_TEXT("R3"), OD_TEXT("R3"),
+                                  OD_TEXT("R3"), OD_INT(1), OD_INT(1), OD_INT(2), OD_INT(2), OD_TEXT(""),
+                                  OD_TEXT(incs[i].symptoms), OD_TEXT(""), OD_TEXT("[]"), OD_INT(0), OD_INT(0),
+                                  OD_INT(1))),
+            OD_OK);
+    }
+    assert_int_equal(od_tx_exec(tx, OD_Q_INC_CI_INSERT, &e, OD_BINDS(OD_INT(ids[3]), OD_INT(ci))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    static const struct {
+        const char *q, *st;
+        int64_t n;
+        int first; /* index into ids of the newest hit, -1 = none */
+    } rows[] = {
+        {"数据库连接", "", 1, 0},     /* Chinese, 5 characters */
+        {"据库连", "", 1, 0},         /* 3 from the middle */
+        {"gateway", "", 1, 1},        /* ASCII case ignored */
+        {"TIMEOUT", "", 1, 1},        /* ... both ways */
+        {"网银登录", "", 1, 1},       /* in the symptoms */
+        {"INC-2026-00000", "", 4, 3}, /* in the number */
+        {"INC-2026-000003", "", 1, 2},
+        {"存储阵列", "", 1, 3},      /* by the name of its CI */
+        {"阵列-A0", "closed", 1, 3}, /* ... with a residual filter */
+        {"阵列-A0", "detected", 0, -1},
+        {"%_d", "", 1, 2}, /* % and _ are text, not wildcards */
+        {"0%_", "", 1, 2},
+        {"_do", "", 1, 2},
+        {"\"quoted\"", "", 1, 2}, /* quotes are text */
+        {"d\" t", "", 1, 2},
+        {"无此内容", "", 0, -1},
+        {"%%%", "", 0, -1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        int64_t first = 0;
+        assert_int_equal(text_hits(tx, rows[i].q, rows[i].st, INT64_MAX, &first), rows[i].n);
+        if (rows[i].first >= 0)
+            assert_int_equal(first, ids[rows[i].first]);
+    }
+    /* the keyset cursor: below the third, newest first */
+    int64_t first = 0;
+    assert_int_equal(text_hits(tx, "INC-2026", "", ids[2], &first), 2);
+    assert_int_equal(first, ids[1]);
+    /* the capped total */
+    assert_int_equal(text_count(tx, "INC-2026", 100), 4);
+    assert_int_equal(text_count(tx, "INC-2026", 2), 2);
+    assert_int_equal(text_count(tx, "存储阵列", 100), 1);
+    /* ... and by the index alone when q is the only filter */
+    static const struct {
+        const char *q;
+        int64_t cap, n;
+    } only[] = {{"INC-2026", 100, 4}, {"INC-2026", 2, 2},  {"INC-2026", 4, 4},
+                {"存储阵列", 100, 1}, {"gateway", 100, 1}, {"无此内容", 100, 0}};
+    for (size_t i = 0; i < sizeof only / sizeof *only; i++) {
+        int64_t total = -1;
+        assert_int_equal(od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, &total, &e,
+                                      OD_BINDS(OD_TEXT(only[i].q), OD_TEXT(only[i].q), OD_INT(only[i].cap))),
+                         OD_OK);
+        assert_int_equal(total, only[i].n);
+    }
+    /* 1-2 characters: the LIKE of INC_LIST finds them (the app's fallback) */
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t n = 0;
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_INC_LIST, &r, &e,
+                    OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                             OD_TEXT(""), OD_TEXT(""), OD_INT(-1), OD_INT(-1), OD_TEXT("网银"),
+                             OD_TEXT("%网银%"), OD_TEXT("%网银%"), OD_TEXT("%网银%"), OD_TEXT("%网银%"),
+                             OD_INT(0), OD_INT(0), OD_INT(0), OD_INT(0), OD_INT(50), OD_INT(0))),
+        OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_int_equal(od_rows_int(r, 0), ids[1]);
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 1);
+    od_tx_rollback(tx);
+
+    /* an edit of the symptoms is found by its new text, not by its old */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_INC_SET_DETAILS, &e,
+                   OD_BINDS(OD_TEXT(""), OD_TEXT("磁带库故障"), OD_TEXT(""), OD_INT(3), OD_INT(ids[1]))),
+        OD_OK);
+    assert_int_equal(text_hits(tx, "磁带库", "", INT64_MAX, &first), 1);
+    assert_int_equal(first, ids[1]);
+    assert_int_equal(text_hits(tx, "网银登录", "", INT64_MAX, NULL), 0);
+    assert_int_equal(text_hits(tx, "gateway", "", INT64_MAX, NULL), 1); /* the title stays */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2482,6 +2640,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(plans_store, setup, teardown),
         cmocka_unit_test_setup_teardown(list_cursor_and_capped_count, setup, teardown),
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(incident_text_search, setup, teardown),
         cmocka_unit_test_setup_teardown(leases, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),

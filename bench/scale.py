@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""scale.py — every list and search the UI offers, timed on generated history
+(issue "fast at scale"; bench/results.md "Scale").  `make bench-scale`.
+
+Makes a database with `opsdesk init`, fills it with bench/gen (build target
+bench_gen: users, CIs with an impact tree of 9 900 dependents, incidents
+with their timelines, reports, deliveries, audit entries and cases, events),
+serves it (`opsdesk serve` on 127.0.0.1) and times each request from one
+keep-alive client: one warm-up, then N requests; prints the median and the
+99th percentile (nearest rank) of each as a Markdown table, with the targets
+of the issue (lists and searches p99 <= 50 ms, the dashboard <= 100 ms).
+
+    python3 bench/scale.py --opsdesk BIN --gen BIN [--scale 0.1] [--n 100] [--dir /tmp]
+    python3 bench/scale.py --opsdesk BIN --db DB     (an already generated SQLite database)
+
+--scale 1 is 1 M incidents and 10 M events (bench/gen's defaults); the
+default 0.1 a tenth.  Timings are wall-clock from this client, loopback only;
+nothing asserts on them."""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_policy  # noqa: E402
+from lists import ADMIN_PW, USER_PW, free_port  # noqa: E402
+
+# (name, path, target p99 ms); {hub} is the CI the impact tree hangs on,
+# {after} / {before} the cursors of the answer before
+CASES = [
+    ('incidents, page 1', '/api/v1/incidents?limit=50', 50),
+    ('incidents, state=activated', '/api/v1/incidents?limit=50&state=activated', 50),
+    ('incidents, level=L1', '/api/v1/incidents?limit=50&level=L1', 50),
+    ('incidents, response_level=R1 (residual)', '/api/v1/incidents?limit=50&response_level=R1', 50),
+    ('incidents, deep page by cursor', '/api/v1/incidents?limit=50&before_id={half_inc}', 50),
+    ('incidents, text q (3+ chars, full-text)', '/api/v1/incidents?limit=50&q=' + urllib.parse.quote('机房温度'), 50),
+    ('incidents, text q rare (full-text)', '/api/v1/incidents?limit=50&q=' + urllib.parse.quote('第 4242 号'), 50),
+    ('incidents, text q = a CI name (full-text)', '/api/v1/incidents?limit=50&q=ci-000042', 50),
+    ('incidents, text q 2 chars (LIKE fallback)', '/api/v1/incidents?limit=50&q=' + urllib.parse.quote('机房'), 50),
+    ('incidents, text q + state', '/api/v1/incidents?limit=50&state=closed&q=' + urllib.parse.quote('证书即将'), 50),
+    ('case library, page 1', '/api/v1/cases?limit=20', 50),
+    ('case library, search', '/api/v1/cases?limit=20&q=' + urllib.parse.quote('配置变更 磁盘使用率'), 50),
+    ('events, page 1', '/api/v1/events?limit=100', 50),
+    ('events, status=firing', '/api/v1/events?limit=100&status=firing', 50),
+    ('events, ci=ci-000042', '/api/v1/events?limit=100&ci=ci-000042', 50),
+    ('events, deep page by cursor', '/api/v1/events?limit=100&after={ev_after}', 50),
+    ('CIs, page 1', '/api/v1/cis?limit=50', 50),
+    ('CIs, category=database', '/api/v1/cis?limit=50&category=database', 50),
+    ('CIs, search q', '/api/v1/cis?limit=50&q=ci-0999', 50),
+    ('CI impact (the tree root: 9 900 dependents at --scale 1)', '/api/v1/cis/{hub}/impact', 50),
+    ('audit, page 1', '/api/v1/audit?limit=50', 50),
+    ('audit, entity=incident', '/api/v1/audit?limit=50&entity=incident', 50),
+    ('deliveries of an incident', '/api/v1/incidents/{half_inc}/deliveries', 50),
+    ('incident detail', '/api/v1/incidents/{half_inc}', 50),
+    ('dashboard', '/api/v1/dashboard', 100),
+]
+
+
+class Client:
+    def __init__(self, port):
+        self.c = http.client.HTTPConnection('127.0.0.1', port, timeout=600)
+
+    def req(self, method, path, body=None, token=None):
+        h = {'Content-Type': 'application/json'}
+        if token:
+            h['Authorization'] = 'Bearer ' + token
+        self.c.request(method, path, json.dumps(body) if body is not None else None, h)
+        r = self.c.getresponse()
+        data = r.read()
+        try:
+            js = json.loads(data) if data else None
+        except ValueError:
+            js = None
+        return r.status, js
+
+    def must(self, method, path, body=None, token=None):
+        st, js = self.req(method, path, body, token)
+        if st // 100 != 2:
+            sys.exit('scale: %s %s -> %d %s' % (method, path, st, js))
+        return js
+
+
+def pct(v, p):
+    s = sorted(v)
+    k = max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))
+    return s[k]
+
+
+def rss_mb(pid):
+    try:
+        for line in open('/proc/%d/status' % pid):
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float('nan')
+
+
+def serve(binary, db, log):
+    port = free_port()
+    env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW, OPSDESK_PWHASH_COST='min')
+    policy = bench_policy.path(os.path.dirname(db))
+    t = time.time()
+    p = subprocess.Popen([binary, 'serve', '--db', db, '--listen', '127.0.0.1:%d' % port, '--policy', policy],
+                         env=env, stdout=log, stderr=log)
+    import socket
+    for _ in range(36000):
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
+            break
+        except OSError:
+            if p.poll() is not None:
+                sys.exit('scale: %s exited (log in %s)' % (binary, log.name))
+            time.sleep(0.1)
+    return p, port, time.time() - t
+
+
+def run(binary, db, n, log):
+    p, port, started = serve(binary, db, log)
+    try:
+        c = Client(port)
+        login = lambda u, pw: c.must('POST', '/api/v1/auth/login', {'username': u, 'password': pw})['token']
+        sys_t = login('sysadmin', ADMIN_PW)
+        st, _ = c.req('POST', '/api/v1/auth/login', {'username': 'bench-ops', 'password': USER_PW})
+        if st != 200:
+            sec_t = login('secadmin', ADMIN_PW)
+            uid = c.must('POST', '/api/v1/users', {'username': 'bench-ops', 'password': USER_PW,
+                                                  'display_name': 'bench ops', 'department': '运行部1'}, sys_t)['id']
+            c.must('PUT', '/api/v1/users/%d/roles' % uid,
+                   {'roles': ['ops_engineer', 'monitoring_engineer']}, sec_t)
+            st, _ = c.req('POST', '/api/v1/auth/login', {'username': 'bench-ops', 'password': USER_PW})
+        tok = login('bench-ops', USER_PW)
+        # the auditor role may not be combined with operational ones: audit read by the auditor
+        aud = login('auditor', ADMIN_PW)
+        first = c.must('GET', '/api/v1/incidents?limit=1', token=tok)
+        top = first['items'][0]['id'] if first['items'] else 1
+        hub = c.must('GET', '/api/v1/cis?limit=1', token=tok)['items'][0]['id']
+        evs = c.must('GET', '/api/v1/events?limit=100&offset=%d' % 5000, token=tok)
+        subst = {'half_inc': str(max(1, top // 2)), 'hub': str(hub), 'ev_after': urllib.parse.quote(
+            evs.get('next_after') or '')}
+        out = []
+        for name, path, target in CASES:
+            for k, v in subst.items():
+                path = path.replace('{%s}' % k, v)
+            t_ = aud if path.startswith('/api/v1/audit') else tok
+            st, js = c.req('GET', path, token=t_)  # warm-up
+            times = []
+            for _ in range(n):
+                t = time.perf_counter()
+                st, js = c.req('GET', path, token=t_)
+                times.append((time.perf_counter() - t) * 1000)
+            total = js.get('total') if isinstance(js, dict) else None
+            est = js.get('total_estimated') if isinstance(js, dict) else None
+            items = len(js['items']) if isinstance(js, dict) and isinstance(js.get('items'), list) else None
+            out.append((name, path, target, st, pct(times, 50), pct(times, 99), total, est, items))
+        return started, rss_mb(p.pid), out
+    finally:
+        p.terminate()
+        p.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--opsdesk', required=True)
+    ap.add_argument('--gen', help='bench_gen binary (not needed with --db)')
+    ap.add_argument('--db', help='an already generated SQLite database (nothing generated)')
+    ap.add_argument('--scale', type=float, default=0.1)
+    ap.add_argument('--n', type=int, default=100, help='requests per case (after one warm-up)')
+    ap.add_argument('--dir', default='/tmp')
+    ap.add_argument('--keep', action='store_true', help='keep the generated database')
+    a = ap.parse_args()
+    d = None
+    db = a.db
+    gen_s = None
+    if not db:
+        if not a.gen:
+            sys.exit('scale: --gen BIN or --db DB')
+        d = tempfile.mkdtemp(prefix='opsdesk-scale-', dir=a.dir)
+        db = os.path.join(d, 'scale.db')
+        env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW)
+        subprocess.run([a.opsdesk, 'init', '--db', db], check=True, capture_output=True, env=env)
+        t = time.time()
+        subprocess.run([a.gen, '--db', db, '--scale', str(a.scale)], check=True)
+        gen_s = time.time() - t
+    try:
+        size = sum(os.path.getsize(os.path.join(os.path.dirname(db), f)) for f in os.listdir(os.path.dirname(db))
+                   if f.startswith(os.path.basename(db)))
+        with open(os.path.join(os.path.dirname(db), 'server.log'), 'a') as log:
+            started, rss, out = run(a.opsdesk, db, a.n, log)
+        print()
+        if gen_s is not None:
+            print('generated (--scale %g) in %.0f s; ' % (a.scale, gen_s), end='')
+        print('database %.0f MB; server start %.1f s; RSS after the run %.0f MB; %d requests per row'
+              % (size / 1e6, started, rss, a.n))
+        print()
+        print('| request | median ms | p99 ms | target p99 | total (estimated), items |')
+        print('|---|---|---|---|---|')
+        for name, path, target, st, med, p99, total, est, items in out:
+            ok = '' if st == 200 else ' (HTTP %d)' % st
+            mark = '' if p99 <= target else ' ✗'
+            print('| %s `%s` | %.1f | %.1f%s | %d | %s%s, %s |' % (name, path, med, p99, mark, target, total,
+                                                                  ' (est.)' if est else '', items, ) + ok)
+    finally:
+        if d and not a.keep:
+            shutil.rmtree(d)
+        elif d:
+            print('database kept in', db)
+
+
+if __name__ == '__main__':
+    main()
