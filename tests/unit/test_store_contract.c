@@ -2222,12 +2222,12 @@ static void report_sections_store(void **state)
     assert_int_equal(od_tx_exec(tx, OD_Q_PRB_ENSURE, &e, OD_BINDS(OD_INT(p1))), OD_OK);
     assert_int_equal(od_tx_exec(tx, OD_Q_PRB_ENSURE, &e, OD_BINDS(OD_INT(p2))), OD_OK);
     assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
-    assert_int_equal(
-        od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
-                   OD_BINDS(OD_NULL(), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT("[]"), OD_INT((int64_t)6),
-                            OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT((int64_t)100),
-                            OD_INT((int64_t)150), OD_INT((int64_t)200), OD_INT(pln))),
-        OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
+                                OD_BINDS(OD_NULL(), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT("[]"),
+                                         OD_INT((int64_t)6), OD_TEXT(""), OD_TEXT(""), OD_NULL(), OD_NULL(),
+                                         OD_INT((int64_t)100), OD_INT((int64_t)150), OD_INT((int64_t)200),
+                                         OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT(pln))),
+                     OD_OK);
     static const struct {
         int q; /* 0 opened, 1 open at, 2 KE added, 3 plan overdue at, 4 plans reviewed */
         int64_t from, to, want;
