@@ -579,7 +579,7 @@ static void text(doc *d, const char *s)
     for (s = s ? s : ""; *s; s++) {
         const char *rep = NULL;
         if (d->html)
-            rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+            rep = od_html_entity(*s);
         else if (strchr("\\`*_[]<>|#", *s))
             od_sbuf_append(&d->b, "\\", 1);
         if (rep)

@@ -13,28 +13,6 @@
 #define BOTTOM 40.0
 #define TICKS 5
 
-static void esc(od_sbuf *b, const char *s)
-{
-    for (s = s ? s : ""; *s; s++) {
-        switch (*s) {
-        case '<':
-            od_sbuf_puts(b, "&lt;");
-            break;
-        case '>':
-            od_sbuf_puts(b, "&gt;");
-            break;
-        case '&':
-            od_sbuf_puts(b, "&amp;");
-            break;
-        case '"':
-            od_sbuf_puts(b, "&quot;");
-            break;
-        default:
-            od_sbuf_append(b, s, 1);
-        }
-    }
-}
-
 /* The y coordinate of value v (clipped to [lo, hi]). */
 static double y_of(const od_chart *c, double v)
 {
@@ -49,15 +27,15 @@ void od_chart_svg(od_sbuf *b, const od_chart *c, const od_chart_bar *bars, size_
 {
     double pw = W - LEFT - RIGHT, base = H - BOTTOM;
     od_sbuf_puts(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"");
-    esc(b, c->id);
+    od_sbuf_html(b, c->id);
     od_sbuf_printf(b,
                    "\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                    "font-family=\"Noto Sans CJK SC, sans-serif\" font-size=\"10\">\n<title>",
                    W, H, W, H);
-    esc(b, c->title);
+    od_sbuf_html(b, c->title);
     od_sbuf_puts(b, "</title>\n<text x=\"");
     od_sbuf_printf(b, "%.1f\" y=\"16\" font-size=\"12\" font-weight=\"bold\">", LEFT);
-    esc(b, c->title);
+    od_sbuf_html(b, c->title);
     od_sbuf_puts(b, "</text>\n");
     /* the y axis: ticks and grid lines */
     for (int t = 0; t <= TICKS; t++) {
@@ -66,7 +44,7 @@ void od_chart_svg(od_sbuf *b, const od_chart *c, const od_chart_bar *bars, size_
                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.*f",
                        LEFT, y, W - RIGHT, y, LEFT - 4, y + 3, c->decimals, v);
-        esc(b, c->unit);
+        od_sbuf_html(b, c->unit);
         od_sbuf_puts(b, "</text>\n");
     }
     od_sbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>\n", LEFT, TOP,
@@ -79,7 +57,7 @@ void od_chart_svg(od_sbuf *b, const od_chart *c, const od_chart_bar *bars, size_
         if (bars[i].has) {
             double y = y_of(c, bars[i].value);
             od_sbuf_printf(b, "<rect class=\"bar\" data-label=\"");
-            esc(b, bars[i].label);
+            od_sbuf_html(b, bars[i].label);
             od_sbuf_printf(b,
                            "\" data-value=\"%.*f\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                            "fill=\"#4a7fc1\"/>"
@@ -93,7 +71,7 @@ void od_chart_svg(od_sbuf *b, const od_chart *c, const od_chart_bar *bars, size_
         }
         od_sbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\">", cx,
                        base + 14);
-        esc(b, bars[i].label);
+        od_sbuf_html(b, bars[i].label);
         od_sbuf_puts(b, "</text>\n");
     }
     if (c->has_target && c->target >= c->lo && c->target <= c->hi) {
@@ -107,7 +85,7 @@ void od_chart_svg(od_sbuf *b, const od_chart *c, const od_chart_bar *bars, size_
                        "<text x=\"%.1f\" y=\"16\" text-anchor=\"end\" fill=\"#c0392b\" font-size=\"10\">",
                        c->decimals, c->target, LEFT, y, W - RIGHT, y, W - RIGHT - 24, W - RIGHT,
                        W - RIGHT - 28);
-        esc(b, c->target_label);
+        od_sbuf_html(b, c->target_label);
         od_sbuf_puts(b, "</text>\n");
     }
     od_sbuf_puts(b, "</svg>\n");

@@ -60,11 +60,7 @@ static void text(doc *d, const char *s)
 {
     for (s = s ? s : ""; *s; s++) {
         if (d->html) {
-            const char *rep = *s == '<'   ? "&lt;"
-                              : *s == '>' ? "&gt;"
-                              : *s == '&' ? "&amp;"
-                              : *s == '"' ? "&quot;"
-                                          : NULL;
+            const char *rep = od_html_entity(*s);
             if (rep) {
                 raw(d, rep, strlen(rep));
                 continue;

@@ -60,31 +60,6 @@ static const char *token_of(const od_req *r)
 
 /* ---- answers ------------------------------------------------------------ */
 
-static void html_escape(od_sbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            od_sbuf_puts(b, "&lt;");
-            break;
-        case '>':
-            od_sbuf_puts(b, "&gt;");
-            break;
-        case '&':
-            od_sbuf_puts(b, "&amp;");
-            break;
-        case '"':
-            od_sbuf_puts(b, "&quot;");
-            break;
-        case '\'':
-            od_sbuf_puts(b, "&#39;");
-            break;
-        default:
-            od_sbuf_append(b, s, 1);
-        }
-    }
-}
-
 static bool wants_json(const od_req *r)
 {
     const char *acc =
@@ -182,15 +157,15 @@ static od_err answer(od_req *r, const od_ack_info *i)
         "button{font-size:1.2em;padding:.5em 1.5em}</style></head><body>\n<h1 id=\"state\" data-state=\"");
     od_sbuf_puts(&b, state_key(i->st));
     od_sbuf_puts(&b, "\">");
-    html_escape(&b, head);
+    od_sbuf_html(&b, head);
     od_sbuf_puts(&b, "</h1>\n");
     if (i->number[0] && i->st != OD_ACK_UNKNOWN) {
         od_sbuf_puts(&b, "<p>事件 Incident: <b>");
-        html_escape(&b, i->number);
+        od_sbuf_html(&b, i->number);
         od_sbuf_puts(&b, "</b> ");
-        html_escape(&b, i->title);
+        od_sbuf_html(&b, i->title);
         od_sbuf_puts(&b, "<br>通知对象 Recipient: ");
-        html_escape(&b, i->username);
+        od_sbuf_html(&b, i->username);
         od_sbuf_puts(&b, "</p>\n");
     }
     if (i->st == OD_ACK_READY)
@@ -346,15 +321,15 @@ static od_err apl_answer(od_req *r, const od_apl_info *i)
             "<h1 id=\"state\" data-state=\"");
     od_sbuf_puts(&b, apl_key(i->st));
     od_sbuf_puts(&b, "\">");
-    html_escape(&b, head);
+    od_sbuf_html(&b, head);
     od_sbuf_puts(&b, "</h1>\n");
     if (i->number[0] && i->st != OD_APL_UNKNOWN) {
         od_sbuf_puts(&b, "<p>记录 Record: <b>");
-        html_escape(&b, i->number);
+        od_sbuf_html(&b, i->number);
         od_sbuf_puts(&b, "</b> ");
-        html_escape(&b, i->title);
+        od_sbuf_html(&b, i->title);
         od_sbuf_puts(&b, "<br>审批人 Approver: ");
-        html_escape(&b, i->username);
+        od_sbuf_html(&b, i->username);
         od_sbuf_puts(&b, "</p>\n");
     }
     if (i->st == OD_APL_READY || i->st == OD_APL_REFUSED)

@@ -42,6 +42,35 @@ void od_sbuf_puts(od_sbuf *b, const char *s)
     od_sbuf_append(b, s, strlen(s));
 }
 
+const char *od_html_entity(char c)
+{
+    switch (c) {
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '&':
+        return "&amp;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
+    default:
+        return NULL;
+    }
+}
+
+void od_sbuf_html(od_sbuf *b, const char *s)
+{
+    for (s = s ? s : ""; *s; s++) {
+        const char *rep = od_html_entity(*s);
+        if (rep)
+            od_sbuf_puts(b, rep);
+        else
+            od_sbuf_append(b, s, 1);
+    }
+}
+
 void od_sbuf_vprintf(od_sbuf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -38,6 +38,11 @@ void od_sbuf_int(od_sbuf *b, int64_t v);
 /* s[0..n) as a JSON string: quotes, backslashes and control characters
  * escaped, other bytes (UTF-8) as they are */
 void od_sbuf_json(od_sbuf *b, const char *s, size_t n);
+/* The HTML entity that stands for c in text and quoted attributes (< > & " '),
+ * or NULL when c stands for itself. */
+const char *od_html_entity(char c);
+/* s (NULL: nothing) escaped for HTML text and quoted attributes */
+void od_sbuf_html(od_sbuf *b, const char *s);
 void od_sbuf_json_str(od_sbuf *b, const char *s);
 /* empty again, keeping the memory (and clearing oom) */
 void od_sbuf_reset(od_sbuf *b);

@@ -119,12 +119,38 @@ static void test_oom_sticks_until_reset(void **state)
     free(b.p);
 }
 
+/* Every byte value: the five HTML specials become entities, every other byte
+ * (UTF-8 included) stands for itself; NULL writes nothing. */
+static void test_html_every_byte(void **state)
+{
+    (void)state;
+    od_sbuf b = {0};
+    for (int c = 1; c < 256; c++) {
+        char in[2] = {(char)c, 0};
+        od_sbuf_reset(&b);
+        od_sbuf_html(&b, in);
+        const char *want = c == '<'    ? "&lt;"
+                           : c == '>'  ? "&gt;"
+                           : c == '&'  ? "&amp;"
+                           : c == '"'  ? "&quot;"
+                           : c == '\'' ? "&#39;"
+                                       : in;
+        assert_string_equal(b.p, want);
+        assert_true((od_html_entity((char)c) != NULL) == (want != in));
+    }
+    od_sbuf_reset(&b);
+    od_sbuf_html(&b, NULL);
+    od_sbuf_html(&b, "机房 <b>\"A&B\"</b>");
+    assert_string_equal(b.p, "机房 &lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
+    free(b.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_and_grow),        cmocka_unit_test(test_int_limits),
         cmocka_unit_test(test_reset_keeps_memory),     cmocka_unit_test(test_json_every_byte_round_trips),
-        cmocka_unit_test(test_oom_sticks_until_reset),
+        cmocka_unit_test(test_oom_sticks_until_reset), cmocka_unit_test(test_html_every_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
