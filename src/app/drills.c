@@ -20,7 +20,6 @@
 
 #define TEXT_MAX 8000
 #define LIST_MAX 64
-#define ITEM_MAX 64
 
 typedef enum dtype { DT_T = 0, DT_TIME, DT_UTIME, DT_ID, DT_RO_ID, DT_ENUM, DT_STRS, DT_IDS } dtype;
 typedef struct dcol {
@@ -170,20 +169,11 @@ static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     return rc;
 }
 
-static od_err list_error(const char *key, const char *what_zh, const char *what_en, od_error *e)
-{
-    return od_error_set(e, OD_E_UNPROCESSABLE, key,
-                        "%s 须为%s列表，至多 64 项 (%s must be a list of at most 64 %s)", key, what_zh, key,
-                        what_en);
-}
-
 static od_err drl_check(const char *key, json_t *v, od_error *e)
 {
     const dcol *c = col_find(key);
     if (!c)
         return od_error_set(e, OD_E_UNPROCESSABLE, key, "未知字段 %s (unknown field %s)", key, key);
-    size_t i;
-    json_t *u;
     int64_t ms = 0;
     switch (c->t) {
     case DT_TIME:
@@ -203,7 +193,7 @@ static od_err drl_check(const char *key, json_t *v, od_error *e)
                                 key, key);
         return OD_OK;
     case DT_ENUM:
-        for (i = 0; json_is_string(v) && c->values[i]; i++)
+        for (size_t i = 0; json_is_string(v) && c->values[i]; i++)
             if (strcmp(c->values[i], json_string_value(v)) == 0)
                 return OD_OK;
         return od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为 %s 之一 (%s must be one of %s)", key,
@@ -216,24 +206,9 @@ static od_err drl_check(const char *key, json_t *v, od_error *e)
                    : od_error_set(e, OD_E_UNPROCESSABLE, key, "%s 须为预案编号 (%s must be a plan id)", key,
                                   key);
     case DT_STRS:
-        if (!json_is_array(v) || json_array_size(v) > LIST_MAX)
-            return list_error(key, "文本", "strings", e);
-        json_array_foreach(v, i, u)
-        {
-            if (!json_is_string(u) || !*json_string_value(u) || strlen(json_string_value(u)) > ITEM_MAX)
-                return list_error(key, "不超过 64 字节的非空文本", "non-empty strings of at most 64 bytes",
-                                  e);
-        }
-        return OD_OK;
+        return od_rec_check_strs(key, v, e);
     case DT_IDS:
-        if (!json_is_array(v) || json_array_size(v) > LIST_MAX)
-            return list_error(key, "用户编号", "user ids", e);
-        json_array_foreach(v, i, u)
-        {
-            if (!json_is_integer(u) || json_integer_value(u) <= 0)
-                return list_error(key, "用户编号", "user ids", e);
-        }
-        return OD_OK;
+        return od_rec_check_ids(key, v, "用户编号", "user ids", e);
     }
     return OD_OK;
 }

@@ -16,8 +16,6 @@
 #include <string.h>
 
 #define TEXT_MAX 8000
-#define LIST_MAX 64
-#define ITEM_MAX 64
 
 typedef enum ptype { PT_T = 0, PT_TIME, PT_ID, PT_INT, PT_STRS, PT_IDS, PT_RO } ptype;
 typedef struct pcol {
@@ -143,20 +141,11 @@ static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     return rc;
 }
 
-static od_err list_error(const char *key, const char *what_zh, const char *what_en, od_error *e)
-{
-    return od_error_set(e, OD_E_UNPROCESSABLE, key,
-                        "%s 须为%s列表，至多 64 项 (%s must be a list of at most 64 %s)", key, what_zh, key,
-                        what_en);
-}
-
 static od_err pln_check(const char *key, json_t *v, od_error *e)
 {
     const pcol *c = col_find(key);
     if (!c)
         return od_error_set(e, OD_E_UNPROCESSABLE, key, "未知字段 %s (unknown field %s)", key, key);
-    size_t i;
-    json_t *u;
     switch (c->t) {
     case PT_RO:
     case PT_TIME:
@@ -182,24 +171,9 @@ static od_err pln_check(const char *key, json_t *v, od_error *e)
                 "%s 须为 1 到 24 之间的整数（月） (%s must be an integer from 1 to 24, months)", key, key);
         return OD_OK;
     case PT_STRS:
-        if (!json_is_array(v) || json_array_size(v) > LIST_MAX)
-            return list_error(key, "文本", "strings", e);
-        json_array_foreach(v, i, u)
-        {
-            if (!json_is_string(u) || !*json_string_value(u) || strlen(json_string_value(u)) > ITEM_MAX)
-                return list_error(key, "不超过 64 字节的非空文本", "non-empty strings of at most 64 bytes",
-                                  e);
-        }
-        return OD_OK;
+        return od_rec_check_strs(key, v, e);
     case PT_IDS:
-        if (!json_is_array(v) || json_array_size(v) > LIST_MAX)
-            return list_error(key, "配置项编号", "CI ids", e);
-        json_array_foreach(v, i, u)
-        {
-            if (!json_is_integer(u) || json_integer_value(u) <= 0)
-                return list_error(key, "配置项编号", "CI ids", e);
-        }
-        return OD_OK;
+        return od_rec_check_ids(key, v, "配置项编号", "CI ids", e);
     }
     return OD_OK;
 }

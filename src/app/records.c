@@ -642,6 +642,42 @@ od_err od_record_timeline(od_app *a, const od_principal *who, int64_t id, const 
     return od_rec_view(a, who, id, timeline_fill, pg, out, e);
 }
 
+#define TYPED_LIST_MAX 64
+#define TYPED_ITEM_MAX 64
+
+static od_err typed_list_error(const char *key, const char *what_zh, const char *what_en, od_error *e)
+{
+    return od_error_set(e, OD_E_UNPROCESSABLE, key,
+                        "%s 须为%s列表，至多 64 项 (%s must be a list of at most 64 %s)", key, what_zh, key,
+                        what_en);
+}
+
+od_err od_rec_check_strs(const char *key, const json_t *v, od_error *e)
+{
+    if (!json_is_array(v) || json_array_size(v) > TYPED_LIST_MAX)
+        return typed_list_error(key, "文本", "strings", e);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *u = json_array_get(v, i);
+        if (!json_is_string(u) || !*json_string_value(u) || strlen(json_string_value(u)) > TYPED_ITEM_MAX)
+            return typed_list_error(key, "不超过 64 字节的非空文本", "non-empty strings of at most 64 bytes",
+                                    e);
+    }
+    return OD_OK;
+}
+
+od_err od_rec_check_ids(const char *key, const json_t *v, const char *what_zh, const char *what_en,
+                        od_error *e)
+{
+    if (!json_is_array(v) || json_array_size(v) > TYPED_LIST_MAX)
+        return typed_list_error(key, what_zh, what_en, e);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *u = json_array_get(v, i);
+        if (!json_is_integer(u) || json_integer_value(u) <= 0)
+            return typed_list_error(key, what_zh, what_en, e);
+    }
+    return OD_OK;
+}
+
 od_err od_rec_must_be(json_t *rec, int64_t id, const char *kind, const char *what_zh, const char *what_en,
                       od_error *e)
 {

@@ -32,6 +32,12 @@ typedef od_err (*od_rec_decorate)(od_tx *tx, json_t *rec, int64_t now, od_error 
 OD_NODISCARD od_err od_rec_get_typed(od_app *a, const od_principal *who, int64_t id, const char *kind,
                                      const char *what_zh, const char *what_en, od_rec_decorate decorate,
                                      json_t **out, od_error *e);
+/* A typed field's lists (at most 64 items), 422 naming key otherwise:
+ * non-empty strings of at most 64 bytes, or positive ids (what_zh /
+ * what_en name them, e.g. "用户编号" / "user ids"). */
+OD_NODISCARD od_err od_rec_check_strs(const char *key, const json_t *v, od_error *e);
+OD_NODISCARD od_err od_rec_check_ids(const char *key, const json_t *v, const char *what_zh,
+                                     const char *what_en, od_error *e);
 /* Begins a write transaction and loads record id for who (od_rec_load); on
  * an error nothing is left open. */
 OD_NODISCARD od_err od_rec_begin(od_app *a, const od_principal *who, int64_t id, od_tx **tx, od_rec *x,
