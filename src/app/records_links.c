@@ -2,6 +2,7 @@
  * records (pending ones to kinds no module serves yet), CIs with roles, and
  * the read views of clocks, approval rounds and checklists.  Writes run in
  * one transaction with timeline and audit entries. */
+#include "app/cmdb_retire.h"
 #include "app/list.h"
 #include "app/records_int.h"
 #include "core/wf.h"
@@ -369,6 +370,8 @@ od_err od_record_ci_add(od_app *a, const od_principal *who, int64_t id, int64_t 
     if (rc)
         return rc;
     rc = ci_in_scope(tx, who, ci_id, e);
+    if (!rc) /* a retired CI is history: not added to a record */
+        rc = od_ci_must_be_active(tx, ci_id, NULL, "ci_id", e);
     if (!rc)
         rc = od_tx_exec(
             tx, OD_Q_RCI_INSERT, e,

@@ -117,6 +117,14 @@ class CiRetire(harness.ServerTest):
                          contains="ret-old-srv")
         self.assertEqual(self.srv.get("/api/v1/maintenance-windows", token=self.eng).json["total"], 0)
         self.assertStatus(self.srv.post("/api/v1/maintenance-windows", dict(win, ci_id=keep), self.eng), 201)
+        # nor added to a workflow record (a problem): 422 naming it, the record's CIs unchanged
+        _, pm = self.srv.make_user("ret_pm", ["problem_manager"])
+        prb = self.srv.post("/api/v1/problems", {"title": "旧服务器反复宕机"}, token=pm)
+        self.assertStatus(prb, 201)
+        self.assertError(self.srv.post("/api/v1/records/%d/cis" % prb.json["id"], {"ci_id": old}, token=pm), 422,
+                         field="ci_id", contains="ret-old-srv")
+        self.assertEqual(self.srv.get("/api/v1/records/%d/cis" % prb.json["id"], token=pm).json["items"], [])
+        self.assertStatus(self.srv.post("/api/v1/records/%d/cis" % prb.json["id"], {"ci_id": keep}, token=pm), 201)
 
     def test_retired_dependency_no_longer_suppresses(self):
         up = self.ci("ret-up-db")
