@@ -6,13 +6,14 @@
 // i) and published.  Editing sends only what changed, with the version read
 // (a stale save is the server's 409, both versions named).
 import { t, bi } from '../i18n.js';
-import { get, post, patch as apiPatch } from '../api.js';
+import { get, post, qs, patch as apiPatch } from '../api.js';
 import { h, clear, field, button, fieldError, showError } from '../dom.js';
 import { go, can } from '../main.js';
 
 const ref = (x) => (x ? `${x.number} ${x.title}` : '');
 const PROBLEM_PICK_PAGE = 50;
 const PROBLEM_PICK_DELAY = 250;
+const CI_PICK_PAGE = 50;
 
 export async function knownErrorNewView(ctx) { await knownErrorForm(ctx, null); }
 export async function knownErrorEditView(ctx, [id]) { await knownErrorForm(ctx, await get(`/api/v1/known-errors/${id}`)); }
@@ -24,7 +25,8 @@ async function knownErrorForm(ctx, k) {
   // server, GET /api/v1/problems?q=…, debounced) and CIs (for ci.read)
   const [probs, cis] = await Promise.all([
     get('/api/v1/problems?limit=' + PROBLEM_PICK_PAGE).then((r) => r.items).catch(() => []),
-    can('ci.read') ? get('/api/v1/cis?limit=500').then((r) => r.items).catch(() => []) : [],
+    // the CIs already on the known error, by id (others are searched on the server as typed)
+    can('ci.read') ? Promise.all((x.ci_ids || []).map((id) => get(`/api/v1/cis/${id}`).catch(() => null))).then((l) => l.filter(Boolean)) : [],
   ]);
   if (startProblem && !probs.some((p) => p.id === startProblem)) {
     const p = await get(`/api/v1/problems/${startProblem}`).catch(() => null);
@@ -71,16 +73,31 @@ async function knownErrorForm(ctx, k) {
   });
   // CIs: chosen ones as removable chips, more added by name
   let ciIds = [...(x.ci_ids || [])];
-  const ciName = (id) => { const c = cis.find((y) => y.id === id); return c ? c.name : '#' + id; };
+  const ciKnown = new Map(cis.map((c) => [c.id, c.name])); // id → name of every CI seen
+  const ciName = (id) => ciKnown.get(id) || '#' + id;
   const ciChips = h('ul', { class: 'ke-chips', 'data-testid': 'ke-form-cis' });
   const ciAdd = h('input', { name: 'ci_add', list: 'ke-ci-list', maxlength: 200, 'aria-label': t('ke.ci_add') });
-  const ciList = h('datalist', { id: 'ke-ci-list' }, cis.map((c) => h('option', { value: c.name })));
+  const ciList = h('datalist', { id: 'ke-ci-list' });
+  // the CIs matching what is typed: GET /api/v1/cis?q=… (an older answer never overwrites a newer one)
+  let ciSeq = 0;
+  let ciTimer = null;
+  const searchCis = async (q) => {
+    const my = ++ciSeq;
+    const r = await get('/api/v1/cis' + qs({ q, limit: CI_PICK_PAGE })).catch(() => null);
+    if (!r || my !== ciSeq) return null;
+    for (const c of r.items) ciKnown.set(c.id, c.name);
+    clear(ciList, r.items.map((c) => h('option', { value: c.name })));
+    return r.items;
+  };
+  ciAdd.addEventListener('input', () => { clearTimeout(ciTimer); ciTimer = setTimeout(() => searchCis(ciAdd.value.trim()), PROBLEM_PICK_DELAY); });
   const ciErr = h('p', { class: 'error', role: 'alert', hidden: true });
   const drawCis = () => clear(ciChips, ciIds.map((id) => h('li', { class: 'chip', 'data-ci': String(id) }, ciName(id), ' ',
     button('×', () => { ciIds = ciIds.filter((y) => y !== id); drawCis(); }, { class: 'link', 'aria-label': t('ke.ci_remove', { name: ciName(id) }) }))));
-  const addCi = () => {
+  const addCi = async () => {
     const v = ciAdd.value.trim();
-    const c = cis.find((y) => y.name === v) || (/^#?\d+$/.test(v) ? { id: Number(v.replace('#', '')) } : null);
+    clearTimeout(ciTimer);
+    const found = v ? (await searchCis(v)) || [] : [];
+    const c = found.find((y) => y.name === v) || (/^#?\d+$/.test(v) ? { id: Number(v.replace('#', '')) } : null);
     if (!c) { showError(ciErr, new Error(t('ke.ci_unknown', { name: v }))); return; }
     showError(ciErr, null);
     if (!ciIds.includes(c.id)) ciIds.push(c.id);
