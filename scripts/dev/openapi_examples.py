@@ -261,8 +261,13 @@ def run(s, samples):
     call("DELETE", "/api/v1/maintenance-windows/%d" % w["id"], token=eng)
     call("POST", "/api/v1/api-keys/%d/revoke" % keys["api"]["id"], token=sys_t)
     call("GET", "/readyz")
-    # the workflow kernel: records, their links, CIs and views; committees
-    pm = eng
+    # the workflow kernel: records, their links, CIs and views; committees (a problem
+    # manager: creating a problem runs its workflow's create action)
+    u = call("POST", "/api/v1/users", {"username": "sun", "password": harness.USER_PW, "display_name": "孙经理",
+                                       "department": "运行部"}, token=sys_t)
+    call("PUT", "/api/v1/users/%d/roles" % u["id"], {"roles": ["problem_manager"]}, token=sec_t)
+    mgr = s.login("sun", harness.USER_PW)
+    pm = mgr
     prb = call("POST", "/api/v1/records", {"kind": "problem", "title": "报表服务器反复超时"}, token=pm)
     ke = call("POST", "/api/v1/known-errors", {"title": "磁盘老化导致 I/O 超时"}, token=pm)
     rid = prb["id"]
@@ -288,10 +293,6 @@ def run(s, samples):
     call("PATCH", "/api/v1/committees/%d" % cab["id"], {"quorum": 1, "name_en": "CAB"}, token=sys_t)
     call("DELETE", "/api/v1/committees/%d" % cab["id"], token=sys_t)
     # the workflow kernel applied: problems, actions, votes, checklist items (docs/problems.md)
-    u = call("POST", "/api/v1/users", {"username": "sun", "password": harness.USER_PW, "display_name": "孙经理",
-                                       "department": "运行部"}, token=sys_t)
-    call("PUT", "/api/v1/users/%d/roles" % u["id"], {"roles": ["problem_manager"]}, token=sec_t)
-    mgr = s.login("sun", harness.USER_PW)
     u2 = call("POST", "/api/v1/users", {"username": "zhou", "password": harness.USER_PW, "display_name": "周经理",
                                         "department": "运行部"}, token=sys_t)
     call("PUT", "/api/v1/users/%d/roles" % u2["id"], {"roles": ["problem_manager"]}, token=sec_t)
