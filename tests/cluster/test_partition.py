@@ -129,6 +129,9 @@ class Partition(clusterlib.Base):
         n1, n2, n3 = self.nodes
         for path in ("/sms/gw", "/sms/n3"):
             self.rcv.config(path=path, responses=[{"status": 200, "json": {}, "delay_ms": 1000}] * 100)
+        # n3 claims only while ready (its clock read through the proxy within 1 s of the database's):
+        # on a loaded machine its first heartbeats may not be, so the test starts once it is
+        self.wait_until(lambda: self.call(n3, "GET", "/readyz", timeout=5)[0] == 200, 60, "n3 ready")
         # n3 claims them all: n1 and n2 are held for the 2 s it takes (less than the self-fence)
         for n in (n1, n2):
             n.proc.send_signal(signal.SIGSTOP)
