@@ -6,6 +6,7 @@
  * incidents in the window and OD_DASH_DEADLINES_MAX deadlines per list. */
 #include "app/dashboard.h"
 #include "app/drills.h"
+#include "app/om_reports.h"
 #include "core/incident.h"
 
 #include <stdio.h>
@@ -168,6 +169,16 @@ od_err od_dashboard(od_app *a, const od_principal *who, const od_dashboard_opts 
     if (!rc)
         rc = per_day(tx, who, o, now, json_object_get(res, "per_day"),
                      json_object_get(json_object_get(res, "drills"), "per_day"), e);
+    /* O&M reports past their filing or review deadline, reviewed ones not distributed
+     * (docs/service-levels.md) */
+    int64_t unfiled = 0, unreviewed = 0, undistributed = 0;
+    if (!rc)
+        rc = od_report_dashboard_counts(tx, a->policy, now, &unfiled, &unreviewed, &undistributed, e);
+    if (!rc)
+        json_object_set_new(res, "reports",
+                            json_pack("{sI sI sI}", "unfiled_overdue", (json_int_t)unfiled,
+                                      "unreviewed_overdue", (json_int_t)unreviewed, "undistributed",
+                                      (json_int_t)undistributed));
     od_tx_rollback(tx);
     /* emergency plans whose review or yearly drill is due (docs/drills.md) */
     int64_t reviews = 0, drills = 0;

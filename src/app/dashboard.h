@@ -22,7 +22,9 @@ typedef struct od_dashboard_opts {
  *    "drills": {"open": {same shape}, "per_day": [n...]},
  *    "deadlines": {"missed":[D...], "upcoming":[D...]},
  *    "per_day": {"days":["YYYY-MM-DD"...], "by_level":{L:[n...]}},
- *    "plans": {"review_due": n, "drill_due": n}}   (emergency plans, app/drills.h)
+ *    "plans": {"review_due": n, "drill_due": n},   (emergency plans, app/drills.h)
+ *    "reports": {"unfiled_overdue": n, "unreviewed_overdue": n, "undistributed": n}}
+ *              (O&M report runs, app/om_reports.h od_report_dashboard_counts)
  * D = {"kind", "due_at", "due_ms", "missed", "drill", "recipient":{"id","username","display_name"}|null,
  *      "incident":{"id","number","title","level","response_level"}}. */
 OD_NODISCARD od_err od_dashboard(od_app *a, const od_principal *who, const od_dashboard_opts *o, json_t **out,

@@ -76,6 +76,14 @@ OD_NODISCARD od_err od_report_review(od_app *a, const od_principal *who, int64_t
  * (report.distribute).  *out has "messages_queued". */
 OD_NODISCARD od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json_t **out,
                                          od_error *e);
+/* The dashboard's report tile at now, inside the reader's transaction:
+ * unfiled_overdue (drafts generated at least sla.report_review.file_within
+ * ago, not superseded by a newer version of their period), unreviewed_overdue
+ * (filed runs at or past review_due_at) and undistributed (reviewed, not yet
+ * distributed).  The same instants the deadlines fire at. */
+OD_NODISCARD od_err od_report_dashboard_counts(od_tx *tx, const od_policy *p, int64_t now,
+                                               int64_t *unfiled_overdue, int64_t *unreviewed_overdue,
+                                               int64_t *undistributed, od_error *e);
 /* Whether a deadlines row's kind is an O&M report's review deadline. */
 bool od_report_deadline_kind(const char *kind);
 /* Fires one (record_deadlines.c, inside the claiming transaction): when the

@@ -315,6 +315,25 @@ od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json
     return rc;
 }
 
+od_err od_report_dashboard_counts(od_tx *tx, const od_policy *p, int64_t now, int64_t *unfiled_overdue,
+                                  int64_t *unreviewed_overdue, int64_t *undistributed, od_error *e)
+{
+    *unfiled_overdue = *unreviewed_overdue = *undistributed = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    /* a draft is overdue at generated_at + file_within (od_report_arm_filing), a filed run at review_due_at
+     */
+    od_err rc = od_tx_query(tx, OD_Q_OMR_DASH_COUNTS, &r, e,
+                            OD_BINDS(OD_INT(now - p->sla.report_file_ms), OD_INT(now)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        *unfiled_overdue = od_rows_int(r, 0);
+        *unreviewed_overdue = od_rows_int(r, 1);
+        *undistributed = od_rows_int(r, 2);
+    }
+    od_rows_close(r);
+    return rc;
+}
+
 bool od_report_deadline_kind(const char *kind)
 {
     return kind && (!strncmp(kind, KIND_PREFIX, strlen(KIND_PREFIX)) ||

@@ -41,6 +41,15 @@
                        "next_review_at < ?")                                                                 \
     X(OMR_PLN_REVIEWED, "SELECT COUNT(*) FROM plans WHERE reviewed_at >= ? AND reviewed_at < ?")             \
     X(OMR_DRILL_INCIDENTS, "SELECT COUNT(*) FROM incidents WHERE drill = 1 AND detected_at >= ? AND "        \
-                           "detected_at < ?")
+                           "detected_at < ?")                                                                \
+    /* the dashboard's report tile: drafts generated at or before ? (now - file_within) and not              \
+     * superseded (the newer-version probe walks the (kind, period_start, version) unique index),            \
+     * filed runs at or past their review deadline ?, reviewed runs not yet distributed */                   \
+    X(OMR_DASH_COUNTS, "SELECT COALESCE(SUM(CASE WHEN r.state = 'draft' AND r.generated_at <= ? AND NOT "    \
+                       "EXISTS (SELECT 1 FROM report_runs n WHERE n.kind = r.kind AND n.period_start = "     \
+                       "r.period_start AND n.version > r.version) THEN 1 ELSE 0 END), 0), "                  \
+                       "COALESCE(SUM(CASE WHEN r.state = 'filed' AND r.review_due_at <= ? THEN 1 ELSE 0 "    \
+                       "END), 0), COALESCE(SUM(CASE WHEN r.state = 'reviewed' THEN 1 ELSE 0 END), 0) "       \
+                       "FROM report_runs r WHERE r.state IN ('draft', 'filed', 'reviewed')")
 
 #endif

@@ -516,5 +516,96 @@ class CatchUpTest(unittest.TestCase):
             a.cleanup()
 
 
+class DashboardTileTest(harness.ServerTest):
+    """GET /api/v1/dashboard `reports` (R-SLA-6; docs/service-levels.md "仪表盘"): drafts not filed
+    within file_within (2 days; a draft superseded by a newer version of its period is not counted),
+    filed runs not reviewed by review_due_at (2 days after filing), reviewed runs not distributed.
+    Exact counts 1 ms before and at each deadline, with the test clock."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        s.clock(set_to=bj(7, "10:00"))
+        s.tokens.clear()
+        cls.tok = {}
+        for i, (name, role) in enumerate([("eng", "ops_engineer"), ("lead", "ops_section_head"),
+                                          ("head", "ops_department_head"), ("head2", "ops_department_head")]):
+            cls.tok[name] = s.make_user("dt_" + name, [role], phone="1390000%04d" % i)[1]
+
+    def relogin(self):
+        self.srv.tokens.clear()
+        for name in self.tok:
+            self.tok[name] = self.srv.login("dt_" + name, harness.USER_PW)
+
+    def at(self, ms):
+        self.srv.clock(set_to=fmt_ms(ms))
+        self.relogin()
+
+    def post(self, path, body, who, status):
+        r = self.srv.post(path, body, token=self.tok[who])
+        self.assertStatus(r, status, r.raw)
+        return r.json
+
+    def tile(self):
+        r = self.srv.get("/api/v1/dashboard", token=self.tok["eng"])
+        self.assertStatus(r, 200, r.raw)
+        x = r.json["reports"]
+        return (x["unfiled_overdue"], x["unreviewed_overdue"], x["undistributed"])
+
+    def generate(self, kind, at=None):
+        body = {"kind": kind}
+        if at:
+            body["at"] = at
+        return self.post("/api/v1/reports/runs", body, "eng", 201)
+
+    def file(self, run):
+        base = "/api/v1/reports/runs/%d" % run["id"]
+        if run["kind"] == "weekly":
+            self.post(base + "/manual", {"sections": {"next_week_plan": "巡检"}}, "eng", 200)
+        return self.post(base + "/file", None, "head", 200)
+
+    def test_tile_counts(self):
+        s = self.srv
+        self.assertEqual(self.tile(), (0, 0, 0))
+        t0 = s.now_ms()
+        draft = self.generate("weekly", bj(7, "09:00"))          # the week of 05-31: left a draft
+        old = self.generate("monthly")                           # May, version 1 …
+        newer = self.generate("monthly")                         # … superseded by version 2
+        self.assertEqual(newer["version"], old["version"] + 1)
+        self.assertEqual(self.tile(), (0, 0, 0))
+        self.at(t0 + HOUR)
+        t1 = s.now_ms()
+        pending = self.file(self.generate("weekly", bj(1, "09:00")))       # the week of 05-24: filed
+        self.assertEqual(harness_ms(pending["review"]["due_at"]), t1 + 48 * HOUR)
+        done = self.file(self.generate("weekly", bj(31, "09:00", month=5)))  # 05-17: filed and reviewed
+        self.post("/api/v1/reports/runs/%d/review" % done["id"], {}, "head2", 200)
+        self.assertEqual(self.tile(), (0, 0, 1))
+        # filing deadline of the drafts: t0 + 2 days (the superseded version 1 is not counted)
+        self.at(t0 + 48 * HOUR - 1)
+        self.assertEqual(self.tile(), (0, 0, 1))
+        self.at(t0 + 48 * HOUR)
+        self.assertEqual(self.tile(), (2, 0, 1))
+        # review deadline of the filed run: t1 + 2 days
+        self.at(t1 + 48 * HOUR - 1)
+        self.assertEqual(self.tile(), (2, 0, 1))
+        self.at(t1 + 48 * HOUR)
+        self.assertEqual(self.tile(), (2, 1, 1))
+        # late work clears them: filing, review, distribution
+        self.file(draft)
+        self.assertEqual(self.tile(), (1, 1, 1))
+        self.post("/api/v1/reports/runs/%d/review" % pending["id"], {}, "head2", 200)
+        self.assertEqual(self.tile(), (1, 0, 2))
+        self.post("/api/v1/reports/runs/%d/distribute" % done["id"], None, "lead", 200)
+        self.post("/api/v1/reports/runs/%d/distribute" % pending["id"], None, "lead", 200)
+        self.assertEqual(self.tile(), (1, 0, 0))
+        # the freshly filed draft is under review, not yet overdue: 1 ms before its deadline, then at it
+        filed_ms = s.now_ms()
+        self.at(filed_ms + 48 * HOUR - 1)
+        self.assertEqual(self.tile(), (1, 0, 0))
+        self.at(filed_ms + 48 * HOUR)
+        self.assertEqual(self.tile(), (1, 1, 0))
+
+
 if __name__ == "__main__":
     harness.main()

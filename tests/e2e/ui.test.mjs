@@ -245,6 +245,15 @@ test('dashboard: the charts are drawn from the data (1920×1080 wall screen)', a
   await wall.waitForSelector('#chart-per-day canvas', WAIT);
   await waitText(wall, '[data-testid=kpi-open]', '1');
   await waitText(wall, '[data-testid=upcoming]', '核心数据库告警');
+  // O&M reports tile (docs/service-levels.md, R-SLA-6): the API's three counts, linking to the report list,
+  // red exactly when one of them is not zero
+  const rp = (await srv.must('GET', '/api/v1/dashboard', undefined, srv.tokens.zhang)).reports;
+  const nRp = rp.unfiled_overdue + rp.unreviewed_overdue + rp.undistributed;
+  await waitText(wall, '[data-testid=kpi-reports] .kpi-value', String(nRp));
+  await waitText(wall, '[data-testid=kpi-reports]', '运维报告待办');
+  await waitText(wall, '[data-testid=kpi-reports-detail]', `归档逾期 ${rp.unfiled_overdue} · 审核逾期 ${rp.unreviewed_overdue}`);
+  assert.equal(await wall.getAttribute('[data-testid=kpi-reports]', 'href'), '#/reports');
+  assert.equal((await wall.getAttribute('[data-testid=kpi-reports]', 'class')).includes('alarm'), nRp > 0);
   const day = await canvasInk(wall, '#chart-per-day');
   assert.ok(day.canvas && day.ink > 2000, 'per-day chart has ink: ' + day.ink);
   assert.ok(day.colors.includes('14,11,0'), 'an L3 bar (#e2b007) is drawn for today');
@@ -263,6 +272,7 @@ test('English and back: the switch is remembered', async () => {
   await eng.selectOption('#lang-switch', 'en');
   await waitText(eng, 'header nav', 'Dashboard');
   await waitText(eng, 'h1', 'Situation overview');
+  await waitText(eng, '[data-testid=kpi-reports]', 'O&M reports to act on');
   assert.equal(await eng.getAttribute('html', 'lang'), 'en');
   await eng.reload();
   await waitText(eng, 'header nav', 'Case library');

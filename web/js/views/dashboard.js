@@ -3,7 +3,8 @@
 // countdowns (R-NOT-6), incidents per day by level (30 days), events per
 // hour by class (GET /api/v1/events/stats, with the ingestion queue's
 // pending / capacity; an empty chart with a note when that API is absent),
-// drills apart.  Polls every 5 s; no reload needed.
+// drills apart; O&M reports overdue (a tile linking to #/reports).  Polls
+// every 5 s; no reload needed.
 import { t, tOr, bi } from '../i18n.js';
 import { get, ApiError } from '../api.js';
 import { h, clear, patch, section, table, tr, countdown, levelBadge, respBadge, levelName, respName, dlName, fmtTime, fmtClock } from '../dom.js';
@@ -86,11 +87,25 @@ function renderKpis(el, d) {
   const nMissed = d.deadlines.missed.filter((x) => !x.drill).length;
   const card = (label, value, cls, testid) => h('div', { class: 'kpi ' + (cls || ''), 'data-testid': testid },
     h('span', { class: 'kpi-value' }, String(value)), h('span', { class: 'kpi-label' }, label));
-  patch(el, [d.open.total, d.open.by_level, nMissed, d.drills.open.total], () => [
+  const rp = d.reports || { unfiled_overdue: 0, unreviewed_overdue: 0, undistributed: 0 };
+  patch(el, [d.open.total, d.open.by_level, nMissed, d.drills.open.total, rp], () => [
     card(t('dash.open_total'), d.open.total, 'total', 'kpi-open'),
     LEVELS.map((l) => card(levelName(l), d.open.by_level[l], 'lv-' + l, 'kpi-' + l)),
     card(t('dash.missed_count'), nMissed, nMissed ? 'alarm' : '', 'kpi-missed'),
-    card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills')]);
+    card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills'),
+    reportsTile(rp)]);
+}
+
+// O&M reports past their filing or review deadline, and reviewed ones not
+// distributed (docs/service-levels.md): one tile linking to the report list,
+// red when any is counted.
+function reportsTile(rp) {
+  const n = rp.unfiled_overdue + rp.unreviewed_overdue + rp.undistributed;
+  return h('a', { class: 'kpi kpi-link' + (n ? ' alarm' : ''), href: '#/reports', 'data-testid': 'kpi-reports' },
+    h('span', { class: 'kpi-value' }, String(n)),
+    h('span', { class: 'kpi-label' }, t('dash.reports')),
+    h('span', { class: 'kpi-detail', 'data-testid': 'kpi-reports-detail' },
+      t('dash.reports_detail', { unfiled: rp.unfiled_overdue, unreviewed: rp.unreviewed_overdue, undistributed: rp.undistributed })));
 }
 
 function matrixTable(o) {
