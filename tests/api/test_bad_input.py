@@ -66,6 +66,14 @@ def unique():
     return next(SEQ)
 
 
+def retired_ci(t):
+    """A new CI of its own, retired (the sample of POST /cis/{id}/unretire)."""
+    cid = t.srv.post("/api/v1/cis", {"name": "bi-unretire-%d" % unique(), "category": "server", "grade": "L3",
+                                     "department": "运行部"}, token=t.tok["eng"]).json["id"]
+    assert t.srv.post("/api/v1/cis/%d/retire" % cid, {"reason": "下线"}, token=t.tok["eng"]).status == 200
+    return cid
+
+
 # ---- the samples: one per write route --------------------------------------
 # key "METHOD pattern": user (a key of BadInput.tok), body(t) -> dict (t: the
 # test case, for ids), read(t, resp) -> path to read the record back or None.
@@ -117,6 +125,9 @@ SAMPLES = {
         "name": "bi-retire-%d" % unique(), "category": "server", "grade": "L3", "department": "运行部"},
         token=t.tok["eng"]).json["id"]], body=lambda t: {"reason": "下线"},
         read=lambda t, r: "/api/v1/cis/%d" % r["id"]),
+    "POST /api/v1/cis/{id}/unretire": dict(user="eng", ids=lambda t: [retired_ci(t)],
+                                           body=lambda t: {"reason": "误下线"},
+                                           read=lambda t, r: "/api/v1/cis/%d" % r["id"]),
     "POST /api/v1/incidents": dict(user="eng", body=lambda t: {
         "title": "坏输入 %d" % unique(), "ci_ids": [t.ci], "severity": "minor", "location": "机房A",
         "symptoms": "慢", "impact_scope": "无", "drill": True, "detected_at": None},
