@@ -150,6 +150,8 @@ def run(s, samples):
     old = call("POST", "/api/v1/cis", {"name": "old-report-srv", "category": "server", "grade": "L3",
                                        "department": "运行部"}, token=eng)
     call("POST", "/api/v1/cis/%d/retire" % old["id"], {"reason": "设备已下线，由 report-srv 替代"}, token=eng)
+    call("POST", "/api/v1/cis/%d/unretire" % old["id"], {"reason": "误退役：设备仍在使用"}, token=eng)
+    call("POST", "/api/v1/cis/%d/retire" % old["id"], {"reason": "设备已下线，由 report-srv 替代"}, token=eng)
     wrong = call("POST", "/api/v1/cis/%d/relations" % ci2["id"], {"type": "backs_up", "target_id": ci["id"]},
                  token=eng)
     call("DELETE", "/api/v1/cis/%d/relations/%d" % (ci2["id"], wrong["id"]), token=eng)

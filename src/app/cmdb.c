@@ -733,3 +733,39 @@ od_err od_ci_retire(od_app *a, const od_principal *actor, int64_t id, const char
     json_decref(before);
     return commit_or_rollback(tx, rc, out, e);
 }
+
+od_err od_ci_unretire(od_app *a, const od_principal *actor, int64_t id, const char *reason, json_t **out,
+                      od_error *e)
+{
+    *out = NULL;
+    size_t n = reason ? od_utf8_count(reason, strlen(reason)) : 0;
+    if (!reason || n == 0 || strspn(reason, " \t\r\n") == strlen(reason))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "reason", "请说明恢复使用的原因 (a reason is required)");
+    if (n > 500)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "reason",
+                            "恢复使用的原因最多 500 个字符 (the reason is at most 500 characters)");
+    od_tx *tx = NULL;
+    json_t *before = NULL, *after = NULL;
+    int64_t now = od_app_now(a);
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = ci_load(tx, actor, id, &before, e);
+    if (!rc && json_is_null(json_object_get(before, "retired_at")))
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "配置项未退役 (the CI is not retired)");
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_CI_UNRETIRE, e, OD_BINDS(OD_INT(now), OD_INT(id)));
+    if (!rc && od_tx_changes(tx) != 1)
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "配置项未退役 (the CI is not retired)");
+    if (!rc)
+        rc = ci_load(tx, NULL, id, out, e);
+    if (!rc && !(after = json_copy(*out)))
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc && json_object_set_new(after, "reason", json_string(reason)))
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc)
+        rc = od_audit_append(tx, now, actor, "ci.unretire", "ci", id, before, after, e);
+    json_decref(before);
+    json_decref(after);
+    return commit_or_rollback(tx, rc, out, e);
+}

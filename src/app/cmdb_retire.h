@@ -19,6 +19,15 @@
 OD_NODISCARD od_err od_ci_retire(od_app *a, const od_principal *actor, int64_t id, const char *reason,
                                  json_t **out, od_error *e);
 
+/* Brings retired CI id back into service (same permission and scope as
+ * od_ci_retire): retired_at cleared (retired_reason emptied), audited
+ * "ci.unretire" with the reason (1–500 characters, required; the audit
+ * entry's after carries it as "reason").  *out: the CI.  OD_E_NOT_FOUND,
+ * OD_E_UNPROCESSABLE (reason), OD_E_CONFLICT (not retired),
+ * OD_E_FORBIDDEN (scope). */
+OD_NODISCARD od_err od_ci_unretire(od_app *a, const od_principal *actor, int64_t id, const char *reason,
+                                   json_t **out, od_error *e);
+
 /* od_ci_list with the retired CIs too when include_retired. */
 OD_NODISCARD od_err od_ci_list_all(od_app *a, const od_principal *actor, const char *category,
                                    const char *grade, const char *q, int64_t after_id, bool include_retired,

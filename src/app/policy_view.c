@@ -1,6 +1,7 @@
 /* policy_view.c — the loaded policy as JSON: categories with grading
  * guidance (R-CI-3), and the quick-reference table (速查表, R-INC-6). */
 #include "app/app.h"
+#include "core/duties.h"
 
 static json_t *roles_json(od_roleset rs)
 {
@@ -64,13 +65,16 @@ json_t *od_policy_table_json(const od_policy *p)
                       "ack_required", (p->ack_levels >> g) & 1, "ack_within_minutes",
                       (p->ack_levels >> g) & 1 ? minutes(p->ack_window_ms) : json_null()));
     }
+    /* activation_required: the plan must be activated before the final
+     * report at this level (duties.activation_required, the light path) */
     for (int r = 0; r < OD_RESP__COUNT; r++)
         json_object_set_new(responses, od_resp_key((od_resp)r),
-                            json_pack("{ss so so ss ss}", "name_zh", od_resp_name_zh((od_resp)r),
+                            json_pack("{ss so so ss ss sb}", "name_zh", od_resp_name_zh((od_resp)r),
                                       "handling_limit_minutes", minutes(p->handling_limit_ms[r]),
                                       "progress_every_minutes", minutes(p->progress_every_ms[r]),
                                       "activation_role", od_role_key(p->activation_role[r]),
-                                      "activation_role_zh", od_role_name_zh(p->activation_role[r])));
+                                      "activation_role_zh", od_role_name_zh(p->activation_role[r]),
+                                      "activation_required", od_activation_required(p, (od_resp)r)));
     /* R-NOT-4: how often and how many times an unacknowledged recipient is reminded */
     json_t *ack = json_pack("{so si}", "renotify_every_minutes", minutes(p->renotify_every_ms),
                             "renotify_max", p->renotify_max);

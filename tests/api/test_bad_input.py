@@ -66,6 +66,14 @@ def unique():
     return next(SEQ)
 
 
+def retired_ci(t):
+    """A new CI of its own, retired (the sample of POST /cis/{id}/unretire)."""
+    cid = t.srv.post("/api/v1/cis", {"name": "bi-unretire-%d" % unique(), "category": "server", "grade": "L3",
+                                     "department": "运行部"}, token=t.tok["eng"]).json["id"]
+    assert t.srv.post("/api/v1/cis/%d/retire" % cid, {"reason": "下线"}, token=t.tok["eng"]).status == 200
+    return cid
+
+
 # ---- the samples: one per write route --------------------------------------
 # key "METHOD pattern": user (a key of BadInput.tok), body(t) -> dict (t: the
 # test case, for ids), read(t, resp) -> path to read the record back or None.
@@ -117,6 +125,10 @@ SAMPLES = {
         "name": "bi-retire-%d" % unique(), "category": "server", "grade": "L3", "department": "运行部"},
         token=t.tok["eng"]).json["id"]], body=lambda t: {"reason": "下线"},
         read=lambda t, r: "/api/v1/cis/%d" % r["id"]),
+    # the reason is kept by the audit entry (ci.unretire, after.reason)
+    "POST /api/v1/cis/{id}/unretire": dict(user="eng", reader="auditor", ids=lambda t: [retired_ci(t)],
+                                           body=lambda t: {"reason": "误下线"},
+                                           read=lambda t, r: "/api/v1/audit?entity=ci&entity_id=%d" % r["id"]),
     "POST /api/v1/incidents": dict(user="eng", body=lambda t: {
         "title": "坏输入 %d" % unique(), "ci_ids": [t.ci], "severity": "minor", "location": "机房A",
         "symptoms": "慢", "impact_scope": "无", "drill": True, "detected_at": None},
@@ -444,6 +456,7 @@ class BadInput(harness.ServerTest):
         cls.srv.start()
         s = cls.srv
         cls.tok = {"sysadmin": s.admin("sysadmin"), "secadmin": s.admin("secadmin"), None: None}
+        cls.tok["auditor"] = s.admin("auditor")  # reads back what only the audit trail keeps
         cls.uid = {}
         for name, roles in (("bi_eng", ["ops_engineer", "monitoring_engineer"]), ("bi_logout", ["ops_engineer"]),
                             ("bi_pw", ["ops_engineer"]), ("bi_victim", ["ops_engineer"]),

@@ -11,6 +11,10 @@
   naming the CI, nothing written.
 * Its suppression stops: a warning on a CI that depends on it while it is
   in trouble was suppressed; once it is retired the next one goes through.
+* Back in service: POST /api/v1/cis/{id}/unretire {"reason"} (same rules for
+  the reason and the scope; 409 when not retired) clears retired_at and
+  retired_reason, audited ci.unretire with the reason; the CI is listed and
+  pickable for a new incident again.
 """
 import os
 import sys
@@ -142,6 +146,49 @@ class CiRetire(harness.ServerTest):
         a2 = self.own({"status": "firing", "dedup_key": "ret-app-2", "severity": "warning", "ci": "ret-app",
                        "labels": {"alertname": "AppErrors2"}})
         self.assertEqual(a2.json["events"][0]["state"], "open")
+
+    def unretire(self, cid, reason="误操作，设备仍在使用 retired by mistake", token=None, raw=None):
+        body = None if raw == "none" else ({"reason": reason} if raw is None else raw)
+        return self.srv.post("/api/v1/cis/%d/unretire" % cid, body, token=token or self.eng)
+
+    def test_unretire_brings_the_ci_back(self):
+        cid = self.ci("ret-back-srv")
+        # not retired: 409, nothing changed
+        self.assertError(self.unretire(cid), 409)
+        self.assertStatus(self.retire(cid, "计划下线"), 200)
+        self.assertNotIn("ret-back-srv", self.names())
+        # bad reasons, another department's writer: nothing changed
+        self.assertError(self.unretire(cid, raw="none"), 400)
+        self.assertError(self.unretire(cid, " \t "), 422, field="reason")
+        self.assertError(self.unretire(cid, "复" * 501), 422, field="reason")
+        self.assertError(self.unretire(cid, token=self.other), 404)
+        self.assertError(self.unretire(999999), 404)
+        g = self.srv.get("/api/v1/cis/%d" % cid, token=self.eng).json
+        self.assertIsNotNone(g["retired_at"])
+        self.assertEqual(g["retired_reason"], "计划下线")
+        # back in service (500 characters is the limit)
+        r = self.unretire(cid, "复" * 500)
+        self.assertStatus(r, 200)
+        self.assertIsNone(r.json["retired_at"])
+        self.assertIsNone(r.json["retired_reason"])
+        self.assertError(self.unretire(cid), 409)
+        audit = self.srv.get("/api/v1/audit?entity=ci&entity_id=%d" % cid, token=self.srv.admin("auditor"))
+        acts = [a["action"] for a in audit.json["items"]]
+        self.assertEqual(acts.count("ci.retire"), 1)
+        self.assertEqual(acts.count("ci.unretire"), 1)
+        un = [a for a in audit.json["items"] if a["action"] == "ci.unretire"][0]
+        self.assertEqual(un["after"]["reason"], "复" * 500)
+        self.assertIsNone(un["after"]["retired_at"])
+        self.assertEqual(un["before"]["retired_reason"], "计划下线")
+        # listed and pickable again
+        self.assertEqual(self.names("&q=ret-back"), ["ret-back-srv"])
+        inc = self.srv.post("/api/v1/incidents", {"title": "恢复后的服务器故障", "ci_ids": [cid], "severity": "minor",
+                                                   "location": "机房", "symptoms": "宕机", "impact_scope": "无"},
+                            token=self.eng)
+        self.assertStatus(inc, 201)
+        self.assertEqual([c["id"] for c in inc.json["cis"]], [cid])
+        # and it can be retired again
+        self.assertStatus(self.retire(cid, "再次下线"), 200)
 
 
 if __name__ == "__main__":

@@ -213,6 +213,10 @@ class PolicyViews(harness.ServerTest):
         r = self.srv.get("/api/v1/policy/table", self.ops)
         self.assertStatus(r, 200)
         self.assertEqual(r.json["response_matrix"]["L1"]["minor"], "R2")
+        # the light path (docs/policy.md activation_required, seed 000 ch. 7 §1 item 6): the plan must be
+        # activated before the final report at R1-R3, not at 非等级
+        self.assertEqual({k: v["activation_required"] for k, v in r.json["responses"].items()},
+                         {"R1": True, "R2": True, "R3": True, "NG": False})
 
     def test_ci_shows_grade_guidance(self):
         r = self.srv.post("/api/v1/cis", {"name": "pol-ids", "category": "security_device", "grade": "L1"}, self.ops)

@@ -3,6 +3,7 @@
 // the page says 已退役 with the time, offers no edit, verify or relation
 // form; the CMDB list leaves it out until 显示已退役的配置项 is ticked (then
 // marked 已退役); the registration form's CI search no longer finds it.
+// 恢复使用 brings it back (a reason, a confirmation): listed again.
 // 390 px: no horizontal scroll.  Screenshots: ci-retire-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,6 +82,24 @@ test('retire a CI from its page; it leaves the list and the pickers, its history
   await p.waitForFunction(() => document.querySelectorAll('[data-testid=ci-pick] input[type=checkbox]').length === 1, null, WAIT);
   assert.equal(await p.locator(`#ci-${S.old}`).count(), 0);
   assert.equal(await p.locator(`#ci-${S.keep}`).count(), 1);
+
+  // back into service from its page: a reason first, then the confirmation
+  await p.goto(srv.base + `/#/cmdb/${S.old}`);
+  await p.waitForSelector('[data-testid=ci-unretire-box] summary', WAIT);
+  await p.click('[data-testid=ci-unretire-box] summary');
+  await p.click('[data-testid=ci-unretire]');
+  await p.click('[data-testid=ci-unretire-confirm]');
+  await p.waitForSelector('textarea[name=unretire_reason][aria-invalid=true]', WAIT);
+  assert.ok((await srv.must('GET', `/api/v1/cis/${S.old}`, undefined, S.eng)).retired_at, 'nothing sent without a reason');
+  await p.fill('textarea[name=unretire_reason]', '替代设备延期，旧服务器继续使用');
+  await p.click('[data-testid=ci-unretire-confirm]');
+  await p.waitForSelector('select[name=rel_target]', WAIT);
+  assert.equal(await p.locator('[data-testid=ci-retired-note]').count(), 0);
+  assert.equal(await p.locator('[data-testid=ci-unretire-box]').count(), 0);
+  assert.equal(await p.locator('[data-testid=ci-retire-box]').count(), 1);
+  assert.doesNotMatch(await p.locator('h1').innerText(), /已退役/);
+  await fits(p, 'unretired');
+  assert.equal((await srv.must('GET', `/api/v1/cis/${S.old}`, undefined, S.eng)).retired_at, null);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -234,6 +234,10 @@ test('the authority closes, the review files the case, the case library finds it
   await eng.emulateMedia({ media: 'screen' });
   await eng.goto(srv.base + '/#/policy');
   await waitText(eng, '.print-doc', '一级响应');
+  // per response level, whether the plan must be activated before the final report (policy activation_required)
+  assert.equal(await eng.locator('[data-testid=activation-required-R1]').innerText(), '须先启动预案');
+  assert.equal(await eng.locator('[data-testid=activation-required-R3]').innerText(), '须先启动预案');
+  assert.match(await eng.locator('[data-testid=activation-required-NG]').innerText(), /^无须启动/);
   await eng.screenshot({ path: artifact('policy.png'), fullPage: true });
 });
 

@@ -1942,6 +1942,19 @@ static void list_cursor_and_capped_count(void **state)
         od_rows_close(r);
         assert_int_equal(n, all ? 3 : 2);
     }
+    /* back in service: cleared once, the reason emptied; then counted again */
+    assert_int_equal(od_tx_exec(tx, OD_Q_CI_UNRETIRE, &e, OD_BINDS(OD_INT(99), OD_INT(ids[2]))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_CI_UNRETIRE, &e, OD_BINDS(OD_INT(99), OD_INT(ids[2]))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0); /* not retired any more */
+    assert_int_equal(od_tx_query(tx, OD_Q_CI_RETIRED_AT, &r, &e, OD_BINDS(OD_INT(ids[2]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_true(od_rows_null(r, 0));
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(0), OD_INT(100))),
+                     OD_OK);
+    assert_int_equal(total, 5);
     od_tx_rollback(tx);
 }
 

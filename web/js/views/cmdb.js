@@ -76,6 +76,20 @@ export async function ciView(ctx, [id]) {
     retireBox = h('details', { class: 'add-box', 'data-testid': 'ci-retire-box' }, h('summary', {}, t('cmdb.retire')),
       h('p', { class: 'note' }, t('cmdb.retire_note')), field(t('cmdb.retire_reason'), reason, { required: true }), err, confirm);
   }
+  // back into service (恢复使用, audited with a reason): listed and pickable again
+  if (mayWrite() && retired) {
+    const reason = h('textarea', { name: 'unretire_reason', rows: 2, maxlength: 500 });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const confirm = confirmButton(t('cmdb.unretire'), t('cmdb.unretire_confirm', { name: ci.name }), async () => {
+      if (!reason.value.trim()) { fieldError(reason, err, t('form.required', { field: t('cmdb.unretire_reason') })); return; }
+      try {
+        await post(`/api/v1/cis/${ci.id}/unretire`, { reason: reason.value.trim() });
+        go(`#/cmdb/${ci.id}`);
+      } catch (e) { fieldError(e.field === 'reason' ? reason : null, err, e); }
+    }, { 'data-testid': 'ci-unretire' });
+    retireBox = h('details', { class: 'add-box', 'data-testid': 'ci-unretire-box' }, h('summary', {}, t('cmdb.unretire')),
+      h('p', { class: 'note' }, t('cmdb.unretire_note')), field(t('cmdb.unretire_reason'), reason, { required: true }), err, confirm);
+  }
   const cat = cats.categories.find((c) => c.key === ci.category);
   const graphEl = h('div', { class: 'chart graph', role: 'img', 'aria-label': t('cmdb.impact_graph'), 'data-testid': 'impact-graph' });
   const relErr = h('p', { class: 'error', role: 'alert', hidden: true });

@@ -1,6 +1,8 @@
 // policy.js — the loaded policy as the quick-reference table (速查表): the
 // response matrix, the handling limits and progress cadence, first-report
-// limits and recipients, acknowledgements and the authorities.  Printable.
+// limits and recipients, acknowledgements and the authorities, and per
+// response level whether the plan must be activated before the final report.
+// Printable.
 import { t } from '../i18n.js';
 import { get } from '../api.js';
 import { h, table, tr, section, levelName, respName, sevName, roleName, button } from '../dom.js';
@@ -16,8 +18,10 @@ export async function policyView(ctx) {
     h('div', { class: 'print-doc policy' },
       section(t('pol.matrix'), table([t('pol.level_sev'), ...sevs.map(sevName)],
         Object.entries(p.response_matrix).map(([l, row]) => tr(levelName(l), ...sevs.map((s) => respName(row[s])))), { cls: 'matrix' })),
-      section(t('pol.responses'), table([t('inc.response'), t('inc.handling_limit'), t('inc.progress_every'), t('inc.activation_role')],
-        Object.entries(p.responses).map(([r, x]) => tr(respName(r), mins(x.handling_limit_minutes), mins(x.progress_every_minutes), roleName(x.activation_role))))),
+      // activation_required: whether the plan must be activated before the final report (the light path when not)
+      section(t('pol.responses'), table([t('inc.response'), t('inc.handling_limit'), t('inc.progress_every'), t('inc.activation_role'), t('pol.activation_required')],
+        Object.entries(p.responses).map(([r, x]) => tr(respName(r), mins(x.handling_limit_minutes), mins(x.progress_every_minutes), roleName(x.activation_role),
+          h('span', { 'data-testid': `activation-required-${r}` }, x.activation_required === false ? t('pol.activation_not_required') : t('pol.activation_required_yes')))))),
       section(t('pol.levels'), table([t('inc.level'), t('inc.first_report_within'), t('inc.recipients'), t('pol.owning_heads'), t('inc.ack')],
         Object.entries(p.levels).map(([l, x]) => tr(levelName(l), mins(x.first_report_within_minutes), x.recipient_roles.map((r) => roleName(r.key)).join(t('common.sep')),
           x.owning_department_heads ? t('common.yes') : t('common.no'), x.ack_required ? t('inc.ack_within', { n: x.ack_within_minutes }) : t('inc.ack_none')))),
