@@ -16,6 +16,14 @@ static char *fmt_minutes(const json_t *row, const char *key)
     return json_is_null(v) ? strdup("无 none") : od_cli_text(v);
 }
 
+/* duties.activation_required: whether the plan is activated before the final report */
+static char *fmt_required(const json_t *row, const char *key)
+{
+    const json_t *v = od_cli_get(row, key);
+    return strdup(json_is_boolean(v) ? (json_is_true(v) ? "须先启动 required" : "无须启动 not required")
+                                     : "-");
+}
+
 /* ---- grade ---- */
 
 static const od_cli_col grade_fields[] = {
@@ -133,6 +141,7 @@ static const od_cli_col response_cols[] = {
     {"handling_limit_minutes", NULL, fmt_minutes},
     {"progress_every_minutes", NULL, fmt_minutes},
     {"activation", "启动权限 Activation", NULL},
+    {"activation_required", "终报前启动预案 Plan before final", fmt_required},
     {NULL, NULL, NULL},
 };
 

@@ -49,7 +49,7 @@ POLICY_TABLE = {
     },
     "responses": {
         r: {"name_zh": zh, "handling_limit_minutes": lim, "progress_every_minutes": prog,
-            "activation_role": role, "activation_role_zh": rzh}
+            "activation_role": role, "activation_role_zh": rzh, "activation_required": r != "NG"}
         for r, zh, lim, prog, role, rzh in (
             ("R1", "一级响应", 120, 30, "emergency_leadership", "应急领导小组"),
             ("R2", "二级响应", 240, 60, "ops_leader", "运维分管领导"),
@@ -590,6 +590,11 @@ class CliTest(unittest.TestCase):
         self.assertIn("所属部门负责人", out)
         self.assertIn("无 none", out)  # NG has no handling limit
         self.assertIn("运维分管领导(ops_leader)", out)
+        # duties.activation_required: the plan first at R1–R3, the light path at NG
+        acts = {l.split()[0]: l for l in lines if l.split() and l.split()[0] in ("R1", "R2", "R3", "NG")}
+        for r in ("R1", "R2", "R3"):
+            self.assertIn("须先启动 required", acts[r])
+        self.assertIn("无须启动 not required", acts["NG"])
         self.assert_aligned(out, "响应级别 Response", "中文名 Name")
         out, _ = self.run_cli("policy", "table", "--json")
         self.assertEqual(json.loads(out), POLICY_TABLE)
