@@ -278,23 +278,7 @@ od_err od_drill_get(od_app *a, const od_principal *who, int64_t id, json_t **out
 
 od_err od_drill_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out, od_error *e)
 {
-    od_record_query dq = *q;
-    dq.kind = "drill";
-    od_err rc = od_record_list(a, who, &dq, out, e);
-    if (rc)
-        return rc;
-    od_tx *tx = NULL;
-    rc = od_tx_begin(a->store, false, &tx, e);
-    size_t i;
-    json_t *it;
-    int64_t now = od_app_now(a);
-    json_array_foreach(json_object_get(*out, "items"), i, it) if (!rc) rc = drill_json(tx, it, now, e);
-    od_tx_rollback(tx);
-    if (rc) {
-        json_decref(*out);
-        *out = NULL;
-    }
-    return rc;
+    return od_rec_list_typed(a, who, q, "drill", drill_json, out, e);
 }
 
 od_err od_drill_create(od_app *a, const od_principal *who, const od_drill_input *in, json_t **out,

@@ -289,23 +289,7 @@ od_err od_plan_get(od_app *a, const od_principal *who, int64_t id, json_t **out,
 
 od_err od_plan_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out, od_error *e)
 {
-    od_record_query pq = *q;
-    pq.kind = "plan";
-    od_err rc = od_record_list(a, who, &pq, out, e);
-    if (rc)
-        return rc;
-    od_tx *tx = NULL;
-    rc = od_tx_begin(a->store, false, &tx, e);
-    size_t i;
-    json_t *it;
-    int64_t now = od_app_now(a);
-    json_array_foreach(json_object_get(*out, "items"), i, it) if (!rc) rc = plan_json(tx, it, now, e);
-    od_tx_rollback(tx);
-    if (rc) {
-        json_decref(*out);
-        *out = NULL;
-    }
-    return rc;
+    return od_rec_list_typed(a, who, q, "plan", plan_json, out, e);
 }
 
 od_err od_plan_create(od_app *a, const od_principal *who, const od_plan_input *in, json_t **out, od_error *e)

@@ -353,23 +353,7 @@ od_err od_problem_list(od_app *a, const od_principal *who, const od_record_query
 {
     if (q->q && *q->q)
         return problem_search(a, who, q->q, q->limit, out, e);
-    od_record_query pq = *q;
-    pq.kind = "problem";
-    od_err rc = od_record_list(a, who, &pq, out, e);
-    if (rc)
-        return rc;
-    od_tx *tx = NULL;
-    rc = od_tx_begin(a->store, false, &tx, e);
-    size_t i;
-    json_t *it;
-    int64_t now = od_app_now(a);
-    json_array_foreach(json_object_get(*out, "items"), i, it) if (!rc) rc = problem_json(tx, it, now, e);
-    od_tx_rollback(tx);
-    if (rc) {
-        json_decref(*out);
-        *out = NULL;
-    }
-    return rc;
+    return od_rec_list_typed(a, who, q, "problem", problem_json, out, e);
 }
 
 static od_err create_in(od_app *a, od_tx *tx, const od_principal *who, const od_problem_input *in,

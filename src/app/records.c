@@ -678,6 +678,28 @@ od_err od_rec_check_ids(const char *key, const json_t *v, const char *what_zh, c
     return OD_OK;
 }
 
+od_err od_rec_list_typed(od_app *a, const od_principal *who, const od_record_query *q, const char *kind,
+                         od_rec_decorate decorate, json_t **out, od_error *e)
+{
+    od_record_query kq = *q;
+    kq.kind = kind;
+    od_err rc = od_record_list(a, who, &kq, out, e);
+    if (rc)
+        return rc;
+    od_tx *tx = NULL;
+    rc = od_tx_begin(a->store, false, &tx, e);
+    const json_t *items = json_object_get(*out, "items");
+    int64_t now = od_app_now(a);
+    for (size_t i = 0; !rc && i < json_array_size(items); i++)
+        rc = decorate(tx, json_array_get(items, i), now, e);
+    od_tx_rollback(tx);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 od_err od_rec_must_be(json_t *rec, int64_t id, const char *kind, const char *what_zh, const char *what_en,
                       od_error *e)
 {

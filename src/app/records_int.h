@@ -38,6 +38,10 @@ OD_NODISCARD od_err od_rec_get_typed(od_app *a, const od_principal *who, int64_t
 OD_NODISCARD od_err od_rec_check_strs(const char *key, const json_t *v, od_error *e);
 OD_NODISCARD od_err od_rec_check_ids(const char *key, const json_t *v, const char *what_zh,
                                      const char *what_en, od_error *e);
+/* A module's list: od_record_list of kind for who, each item with its typed
+ * part added by decorate, read in one read transaction. */
+OD_NODISCARD od_err od_rec_list_typed(od_app *a, const od_principal *who, const od_record_query *q,
+                                      const char *kind, od_rec_decorate decorate, json_t **out, od_error *e);
 /* Begins a write transaction and loads record id for who (od_rec_load); on
  * an error nothing is left open. */
 OD_NODISCARD od_err od_rec_begin(od_app *a, const od_principal *who, int64_t id, od_tx **tx, od_rec *x,
