@@ -424,6 +424,8 @@ test('known errors: full-text search with a Chinese substring, the known-error p
   assert.equal(await p.locator('[data-testid=ke-workaround] li').count(), 3);
   assert.match(await text(p, '[data-testid=ke-facts]'), new RegExp(`所属问题\\s*${S.a.number}`));
   assert.equal(await p.locator('[data-testid=ke-facts] code.matcher').count(), 2);
+  // the links part is read by its own request after the page: wait for it before reading it
+  await waitText(p, '[data-testid=links]', S.a.number);
   assert.match(await text(p, '[data-testid=links]'), new RegExp(`已知错误所属问题[\\s\\S]*${S.a.number}`));
   await fits(p, 'ke-desktop');
   await p.context().close();
