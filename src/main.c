@@ -7,6 +7,7 @@
 #include "app/backups.h"
 #include "app/cluster.h"
 #include "app/demo.h"
+#include "app/om_reports.h"
 #include "ingest/demo_events.h"
 #include "core/wf.h"
 #include "policy/calendar_import.h"
@@ -773,6 +774,8 @@ static int serve(int argc, char **argv, bool key_new)
     snprintf(own_url, sizeof own_url, "%s://%s", o.tls_cert ? "https" : "http", o.listen);
     od_dispatcher_opts dopts = {
         .public_url = opt(argc, argv, "--public-url") ? opt(argc, argv, "--public-url") : own_url};
+    /* O&M report messages: absolute links only with --public-url (else relative, docs/configuration.md) */
+    od_report_set_links_base(opt(argc, argv, "--public-url"));
     dopts.bot_allow =
         opt(argc, argv, "--bot-allow"); /* personal bots: allowed internal ranges (docs/notify.md) */
     bool ok = !(chfile && od_channels_load_file(chfile, &chs, &n_chs, &e) != OD_OK) &&

@@ -936,31 +936,29 @@ static void render(doc *d, json_t *run)
     }
     json_t *mods = json_object_get(snap, "modules");
     if (json_is_object(mods)) {
-        heading(d, 2, "6 问题与预案 (problems, plans and drills)");
-        table_open(d);
-        const char *h6[] = {"项目 (item)", "数量 (count)"};
-        row(d, h6, 2, true);
-        static const char *const items[][3] = {
-            {"problems", "opened", "新增问题 (problems opened)"},
-            {"problems", "closed", "关闭问题 (problems closed)"},
-            {"problems", "cancelled", "取消问题 (problems cancelled)"},
-            {"problems", "open_at_end", "期末未关闭问题 (problems open at the period's end)"},
-            {"problems", "known_errors_added", "新增已知错误 (known errors added)"},
-            {"plans", "reviews_overdue", "评审逾期预案 (plans with their review overdue)"},
-            {"plans", "reviewed", "已评审预案 (plans reviewed)"},
-            {"plans", "drill_incidents", "演练事件 (drill incidents)"},
-        };
-        for (size_t m = 0; m < sizeof items / sizeof items[0]; m++) {
-            json_t *v = json_object_get(json_object_get(mods, items[m][0]), items[m][1]);
-            char num[24];
-            if (json_is_integer(v))
-                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-            else
-                snprintf(num, sizeof num, "—");
-            const char *cells[] = {items[m][2], num};
-            row(d, cells, 2, false);
+        /* the sections modules declare (om_reports_sections.c), in their order */
+        heading(d, 2, "6 各模块章节 (sections of the modules)");
+        size_t ns = 0;
+        const od_report_section *secs = od_report_sections(&ns);
+        for (size_t k = 0; k < ns; k++) {
+            if (!json_is_object(json_object_get(mods, secs[k].key)))
+                continue; /* a run made before the module declared its section */
+            heading(d, 3, secs[k].title);
+            table_open(d);
+            const char *h6[] = {"项目 (item)", "数量 (count)"};
+            row(d, h6, 2, true);
+            for (size_t m = 0; m < secs[k].n_items; m++) {
+                json_t *v = json_object_get(json_object_get(mods, secs[k].key), secs[k].items[m].key);
+                char num[24];
+                if (json_is_integer(v))
+                    snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+                else
+                    snprintf(num, sizeof num, "—");
+                const char *cells[] = {secs[k].items[m].label, num};
+                row(d, cells, 2, false);
+            }
+            table_close(d);
         }
-        table_close(d);
     }
     heading(d, 2, "人工章节 (manual sections)");
     for (const char *const *k = manual_of(json_string_value(json_object_get(run, "kind"))); *k; k++) {

@@ -15,6 +15,7 @@
  * the holders of the recipient roles (cause "report:<id>:distributed"). */
 #include "app/notify_out.h"
 #include "app/om_reports.h"
+#include "core/report_due.h"
 #include "notify/message.h"
 #include "util/clock.h"
 
@@ -30,6 +31,7 @@ typedef struct review_row {
     char number[64];
     char kind[16];
     int64_t generated_by, filed_by, due_at, reviewed_at, reviewed_by, distributed_at, distributed_by;
+    int64_t file_due_at; /* the filing deadline stored at generation (0 = none) */
     char note[2048];
 } review_row;
 
@@ -58,6 +60,7 @@ static od_err row_load(od_tx *tx, int64_t id, review_row *v, od_error *e)
         v->distributed_by = col(r, 8);
         snprintf(v->number, sizeof v->number, "%s", od_rows_text(r, 9));
         snprintf(v->kind, sizeof v->kind, "%s", od_rows_text(r, 10));
+        v->file_due_at = col(r, 11);
     }
     od_rows_close(r);
     return rc;
@@ -81,7 +84,8 @@ od_err od_report_review_json(od_tx *tx, int64_t id, int64_t now, json_t *run, od
     if (rc)
         return rc;
     json_object_set_new(run, "review",
-                        json_pack("{so so so so so so}", "due_at", time_or_null(v.due_at), "reviewed_at",
+                        json_pack("{so so so so so so so}", "file_due_at", time_or_null(v.file_due_at),
+                                  "due_at", time_or_null(v.due_at), "reviewed_at",
                                   time_or_null(v.reviewed_at), "reviewed_by", id_or_null(v.reviewed_by),
                                   "note", v.reviewed_at ? json_string(v.note) : json_null(), "distributed_at",
                                   time_or_null(v.distributed_at), "distributed_by",
@@ -97,7 +101,10 @@ od_err od_report_arm_filing(od_tx *tx, const od_policy *p, int64_t id, int64_t n
     int64_t due = now + p->sla.report_file_ms;
     char kind[64];
     snprintf(kind, sizeof kind, FILE_PREFIX "%lld", (long long)id);
-    return od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
+    od_err rc = od_tx_exec(tx, OD_Q_RPT_SET_FILE_DUE, e, OD_BINDS(OD_INT(due), OD_INT(id)));
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
+    return rc;
 }
 
 od_err od_report_arm_review(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e)
@@ -112,6 +119,23 @@ od_err od_report_arm_review(od_tx *tx, const od_policy *p, int64_t id, int64_t n
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
     return rc;
+}
+
+/* The base of the links in report messages (--public-url, no trailing '/'); "" = relative links
+ * (/#/reports/ID), as before the option was used here.  Written once by main.c before any thread
+ * starts, read only afterwards. */
+static char links_base[OD_REPORT_URL_MAX];
+
+void od_report_set_links_base(const char *url)
+{
+    snprintf(links_base, sizeof links_base, "%s", url ? url : "");
+    for (size_t n = strlen(links_base); n && links_base[n - 1] == '/';)
+        links_base[--n] = '\0';
+}
+
+const char *od_report_links_base(void)
+{
+    return links_base;
 }
 
 static char *dup_text(const char *s)
@@ -136,44 +160,47 @@ static od_err render(void *arg, od_lang lang, char **subject, char **body, od_er
 {
     const msg_arg *m = arg;
     bool weekly = !strcmp(m->v->kind, "weekly");
-    char sub[256], txt[1024];
+    char sub[256], txt[2048];
     if (m->filing && lang == OD_LANG_ZH) {
         snprintf(sub, sizeof sub, "【运维报告】%s %s 归档已逾期", weekly ? "运维周报" : "运维月报",
                  m->v->number);
-        snprintf(txt, sizeof txt, "%s %s 已生成，归档期限 %s 已过，仍未填写归档。请处理：/#/reports/%lld",
-                 weekly ? "运维周报" : "运维月报", m->v->number, m->due, (long long)m->id);
+        snprintf(txt, sizeof txt, "%s %s 已生成，归档期限 %s 已过，仍未填写归档。请处理：%s/#/reports/%lld",
+                 weekly ? "运维周报" : "运维月报", m->v->number, m->due, links_base, (long long)m->id);
     } else if (m->filing) {
         snprintf(sub, sizeof sub, "[O&M report] %s %s filing overdue",
                  weekly ? "weekly report" : "monthly report", m->v->number);
         snprintf(txt, sizeof txt,
                  "The %s %s was generated and was to be filed by %s; it is still a draft. See to it: "
-                 "/#/reports/%lld",
-                 weekly ? "weekly report" : "monthly report", m->v->number, m->due, (long long)m->id);
+                 "%s/#/reports/%lld",
+                 weekly ? "weekly report" : "monthly report", m->v->number, m->due, links_base,
+                 (long long)m->id);
     } else if (lang == OD_LANG_ZH) {
         snprintf(sub, sizeof sub, "【运维报告】%s %s%s", weekly ? "运维周报" : "运维月报", m->v->number,
                  m->overdue ? " 审核已逾期" : " 已审核分发");
         if (m->overdue)
-            snprintf(txt, sizeof txt, "%s %s 已归档，审核期限 %s 已过，仍未审核。请审核：/#/reports/%lld",
-                     weekly ? "运维周报" : "运维月报", m->v->number, m->due, (long long)m->id);
+            snprintf(txt, sizeof txt, "%s %s 已归档，审核期限 %s 已过，仍未审核。请审核：%s/#/reports/%lld",
+                     weekly ? "运维周报" : "运维月报", m->v->number, m->due, links_base, (long long)m->id);
         else
             snprintf(txt, sizeof txt,
-                     "%s %s 已审核，现予分发。查看：/#/reports/%lld "
-                     "；打印版：/api/v1/reports/runs/%lld/report.html",
-                     weekly ? "运维周报" : "运维月报", m->v->number, (long long)m->id, (long long)m->id);
+                     "%s %s 已审核，现予分发。查看：%s/#/reports/%lld "
+                     "；打印版：%s/api/v1/reports/runs/%lld/report.html",
+                     weekly ? "运维周报" : "运维月报", m->v->number, links_base, (long long)m->id, links_base,
+                     (long long)m->id);
     } else {
         snprintf(sub, sizeof sub, "[O&M report] %s %s %s", weekly ? "weekly report" : "monthly report",
                  m->v->number, m->overdue ? "review overdue" : "reviewed and distributed");
         if (m->overdue)
             snprintf(txt, sizeof txt,
                      "The %s %s was filed and its review was due at %s; it is not reviewed yet. Review it: "
-                     "/#/reports/%lld",
-                     weekly ? "weekly report" : "monthly report", m->v->number, m->due, (long long)m->id);
+                     "%s/#/reports/%lld",
+                     weekly ? "weekly report" : "monthly report", m->v->number, m->due, links_base,
+                     (long long)m->id);
         else
             snprintf(txt, sizeof txt,
-                     "The %s %s is reviewed and distributed. Read it: /#/reports/%lld ; print view: "
-                     "/api/v1/reports/runs/%lld/report.html",
-                     weekly ? "weekly report" : "monthly report", m->v->number, (long long)m->id,
-                     (long long)m->id);
+                     "The %s %s is reviewed and distributed. Read it: %s/#/reports/%lld ; print view: "
+                     "%s/api/v1/reports/runs/%lld/report.html",
+                     weekly ? "weekly report" : "monthly report", m->v->number, links_base, (long long)m->id,
+                     links_base, (long long)m->id);
     }
     *subject = dup_text(sub);
     *body = dup_text(txt);
@@ -315,20 +342,35 @@ od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json
     return rc;
 }
 
+#define DASH_RUNS_MAX 100000
+
 od_err od_report_dashboard_counts(od_tx *tx, const od_policy *p, int64_t now, int64_t *unfiled_overdue,
                                   int64_t *unreviewed_overdue, int64_t *undistributed, od_error *e)
 {
+    (void)p; /* each run carries its own deadlines (migration 0037): today's policy does not move them */
     *unfiled_overdue = *unreviewed_overdue = *undistributed = 0;
     od_rows *r = NULL;
     bool row = false;
-    /* a draft is overdue at generated_at + file_within (od_report_arm_filing), a filed run at review_due_at
-     */
-    od_err rc = od_tx_query(tx, OD_Q_OMR_DASH_COUNTS, &r, e,
-                            OD_BINDS(OD_INT(now - p->sla.report_file_ms), OD_INT(now)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        *unfiled_overdue = od_rows_int(r, 0);
-        *unreviewed_overdue = od_rows_int(r, 1);
-        *undistributed = od_rows_int(r, 2);
+    od_err rc = od_tx_query(tx, OD_Q_OMR_DASH_RUNS, &r, e, OD_BINDS(OD_INT((int64_t)DASH_RUNS_MAX)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        int st = od_report_state_parse(od_rows_text(r, 0));
+        if (st < 0)
+            continue;
+        switch (od_report_todo_at((od_report_state)st, od_rows_null(r, 1) ? OD_NO_TIME : od_rows_int(r, 1),
+                                  od_rows_null(r, 2) ? OD_NO_TIME : od_rows_int(r, 2), od_rows_int(r, 3) > 0,
+                                  now)) {
+        case OD_RPT_TODO_UNFILED_OVERDUE:
+            ++*unfiled_overdue;
+            break;
+        case OD_RPT_TODO_UNREVIEWED_OVERDUE:
+            ++*unreviewed_overdue;
+            break;
+        case OD_RPT_TODO_UNDISTRIBUTED:
+            ++*undistributed;
+            break;
+        default:
+            break;
+        }
     }
     od_rows_close(r);
     return rc;

@@ -651,8 +651,10 @@ static json_t *availability(figures *f, int64_t id, int64_t target_ppm, int64_t 
     }
     od_sla_targets t = f->p->sla;
     t.availability_ppm = (int32_t)target_ppm;
-    /* a service's own hours (the platform: 7×24, sla.acceptance) */
-    const od_calendar *cal = NULL;
+    /* a service's own hours; the platform's: sla.platform_calendar (7×24 by default) */
+    const od_calendar *cal = id || !f->p->sla.platform_calendar[0]
+                                 ? NULL
+                                 : od_kernel_calendar(f->p->kernel, f->p->sla.platform_calendar);
     for (size_t i = 0; id && i < f->n_svcs; i++)
         if (f->svcs[i].id == id)
             cal = od_kernel_calendar(f->p->kernel, f->svcs[i].cal);
@@ -804,6 +806,50 @@ static json_t *verdict_item(const od_sl_incident *i, const od_policy *p, od_sl_m
     return o;
 }
 
+typedef struct inc_cal {
+    int64_t id;
+    const od_calendar *cal;
+} inc_cal;
+
+/* The calendars of every service the period's incidents' impact intervals
+ * are on, ordered by incident (SLA_INC_CALENDARS).  *out is the caller's
+ * to free. */
+static od_err incident_calendars(od_tx *tx, const figures *f, inc_cal **out, size_t *n, od_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(
+        tx, OD_Q_SLA_INC_CALENDARS, &r, e,
+        OD_BINDS(OD_INT(f->from), OD_INT(f->to), OD_INT((int64_t)OD_SLA_INCIDENTS_MAX * OD_SL_CALS_MAX)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            inc_cal *g = realloc(*out, cap * sizeof **out);
+            if (!g) {
+                rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
+                break;
+            }
+            *out = g;
+        }
+        (*out)[(*n)++] = (inc_cal){od_rows_int(r, 0), od_kernel_calendar(f->p->kernel, od_rows_text(r, 1))};
+    }
+    od_rows_close(r);
+    return rc;
+}
+
+/* i->also: the calendars of the incident's other services (besides i->cal). */
+static void add_calendars(od_sl_incident *i, int64_t id, const inc_cal *c, size_t n, size_t *at)
+{
+    while (*at < n && c[*at].id < id)
+        ++*at;
+    for (; *at < n && c[*at].id == id; ++*at)
+        if (i->cal && c[*at].cal && c[*at].cal != i->cal && i->n_also < OD_SL_CALS_MAX - 1)
+            i->also[i->n_also++] = c[*at].cal;
+}
+
 static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, json_t *res, od_error *e)
 {
     od_sl_incident *v = calloc(OD_SLA_INCIDENTS_MAX, sizeof *v);
@@ -814,6 +860,10 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
     od_err rc = v && scratch ? OD_OK : od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
     od_rows *r = NULL;
     bool row = false;
+    inc_cal *cals = NULL;
+    size_t n_cals = 0, cal_at = 0;
+    if (!rc)
+        rc = incident_calendars(tx, f, &cals, &n_cals, e);
     if (!rc)
         rc = od_tx_query(tx, OD_Q_SLA_INCIDENTS, &r, e,
                          OD_BINDS(OD_INT(f->from), OD_INT(f->to), OD_INT((int64_t)OD_SLA_INCIDENTS_MAX)));
@@ -837,6 +887,8 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
             .drill = od_rows_int(r, 7) != 0,
             /* the hours of the service it affected (its first impact interval's) */
             .cal = od_rows_null(r, 15) ? NULL : od_kernel_calendar(f->p->kernel, od_rows_text(r, 15))};
+        /* and of the other services it affected: their hours together */
+        add_calendars(i, od_rows_int(r, 0), cals, n_cals, &cal_at);
         int64_t restored = od_rows_null(r, 10) ? i->resolved_at : od_rows_int(r, 10);
         i->restored_at = restored < 0 ? 0 : restored;
         if (i->drill) {
@@ -875,6 +927,7 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
         json_object_set_new(res, "incidents", inc);
     }
     json_decref(list);
+    free(cals);
     free(v);
     free(scratch);
     return rc;
@@ -936,9 +989,10 @@ od_err od_service_levels(od_app *a, const od_principal *who, const od_sla_query 
         }
         json_object_set_new(res, "services", list);
         json_t *pav = availability(&f, 0, f.p->sla.availability_ppm, q->from, q->to);
-        json_object_set_new(
-            res, "platform",
-            json_pack("{so so}", "members", members, "availability", pav ? pav : json_null()));
+        json_object_set_new(res, "platform",
+                            json_pack("{so ss so}", "members", members, "calendar",
+                                      f.p->sla.platform_calendar[0] ? f.p->sla.platform_calendar : "24x7",
+                                      "availability", pav ? pav : json_null()));
     }
     if (!rc)
         rc = incident_figures(tx, &f, who, res, e);
@@ -1020,9 +1074,13 @@ od_err od_sla_budget_alerts(od_app *a, int64_t now, size_t *queued, od_error *e)
     if (rc)
         return rc;
     const od_policy *p = a->policy;
+    /* the month's working time on the platform's calendar (sla.platform_calendar; 7×24 by default) */
+    const od_calendar *pcal =
+        p->sla.platform_calendar[0] ? od_kernel_calendar(p->kernel, p->sla.platform_calendar) : NULL;
+    int64_t month_ms = pcal && !pcal->always ? od_cal_between(pcal, ms, me) : me - ms;
     json_t *av = json_object_get(json_object_get(f, "platform"), "availability");
     budget_msg b = {.used_ms = json_integer_value(json_object_get(av, "downtime_ms")),
-                    .allowed_ms = od_budget_ms(me - ms, p->sla.availability_ppm),
+                    .allowed_ms = od_budget_ms(month_ms, p->sla.availability_ppm),
                     .y = y,
                     .m = m};
     json_decref(f);

@@ -224,6 +224,9 @@ typedef struct od_sla_targets {
     int64_t report_review_ms;     /* review due this long after filing (2 days) */
     int64_t report_file_ms;       /* a generated draft is to be filed within this (2 days) */
     od_roleset report_recipients; /* roles a reviewed report is distributed to */
+    /* the hours the platform's availability is measured in (sla.platform_calendar):
+     * "" = 24x7, else the key of one of the policy's calendars */
+    char platform_calendar[OD_KEY_MAX];
 } od_sla_targets;
 
 /* A key position (关键岗位; seed 000 ch. 9): the roles that may hold it and

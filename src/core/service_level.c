@@ -250,10 +250,52 @@ int64_t od_sl_target_ms(const od_sl_incident *i, const od_policy *p, od_sl_metri
     }
 }
 
+int64_t od_cal_between_any(const od_calendar *const *cals, size_t n, int64_t a, int64_t b)
+{
+    if (!n || b <= a)
+        return 0;
+    for (size_t c = 0; c < n; c++)
+        if (!cals[c] || cals[c]->always)
+            return b - a;
+    if (n == 1)
+        return od_cal_between(cals[0], a, b);
+    /* per UTC day: each calendar's working periods of the (at most two) local days that overlap
+     * it, clipped to it, merged; a day is short enough that OD_SL_CALS_MAX calendars fit */
+    od_span sp[OD_SL_CALS_MAX * 3 * OD_CAL_PERIODS_MAX];
+    int64_t total = 0;
+    int64_t w = a >= 0 ? a / OD_DAY_MS * OD_DAY_MS : -((-a + OD_DAY_MS - 1) / OD_DAY_MS) * OD_DAY_MS;
+    for (int guard = 0; w < b && guard <= OD_CAL_SCAN_DAYS * 2; w += OD_DAY_MS, guard++) {
+        int64_t lo = w > a ? w : a, hi = w + OD_DAY_MS < b ? w + OD_DAY_MS : b;
+        size_t k = 0;
+        for (size_t c = 0; c < n && c < OD_SL_CALS_MAX; c++) {
+            int64_t off = (int64_t)cals[c]->utc_offset_min * 60000, lw = w + off;
+            int64_t l0 = lw >= 0 ? lw / OD_DAY_MS : -((-lw + OD_DAY_MS - 1) / OD_DAY_MS);
+            for (int64_t ld = l0 - 1; ld <= l0 + 1; ld++) {
+                const od_cal_period *per = NULL;
+                int np = od_cal_day_periods(cals[c], (int32_t)ld, &per);
+                for (int q = 0; q < np && k < sizeof sp / sizeof sp[0]; q++)
+                    sp[k++] = (od_span){ld * OD_DAY_MS - off + per[q].start_min * 60000LL,
+                                        ld * OD_DAY_MS - off + per[q].end_min * 60000LL};
+            }
+        }
+        total += od_span_union_ms(sp, k, lo, hi);
+    }
+    return total;
+}
+
 int64_t od_sl_elapsed(const od_sl_incident *i, od_sl_metric m, int64_t from, int64_t to)
 {
-    if (m != OD_SL_HANDLING && i->cal && !i->cal->always)
-        return to > from ? od_cal_between(i->cal, from, to) : 0;
+    if (m != OD_SL_HANDLING && i->cal && !i->cal->always) {
+        if (to <= from)
+            return 0;
+        if (!i->n_also)
+            return od_cal_between(i->cal, from, to);
+        const od_calendar *cals[OD_SL_CALS_MAX] = {i->cal};
+        size_t n = 1;
+        for (size_t k = 0; k < i->n_also && n < OD_SL_CALS_MAX; k++)
+            cals[n++] = i->also[k];
+        return od_cal_between_any(cals, n, from, to);
+    }
     return to - from;
 }
 

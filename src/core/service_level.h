@@ -128,6 +128,8 @@ typedef enum od_sl_verdict {
 const char *od_sl_metric_key(od_sl_metric m);   /* "response" … */
 const char *od_sl_verdict_key(od_sl_verdict v); /* "met" … */
 
+#define OD_SL_CALS_MAX 8 /* calendars of the services one incident affected */
+
 typedef struct od_sl_incident {
     int64_t detected_at;
     int64_t engaged_at;  /* first acknowledgement or accepted assignment; 0 = none yet */
@@ -142,10 +144,24 @@ typedef struct od_sl_incident {
      * MTTA and MTTR count only its working time; handling (seed 000) stays
      * wall time.  NULL or 24x7 = wall time. */
     const od_calendar *cal;
+    /* the calendars of the other services its impact intervals are on
+     * (modules-spec §M4.2): the clocks run while any affected service is in
+     * its hours, so a minute counts when it is working time on cal or on
+     * one of these; one of them 24x7 = wall time.  Ignored when cal is
+     * NULL (an incident without impact intervals runs on wall time). */
+    const od_calendar *also[OD_SL_CALS_MAX - 1];
+    size_t n_also;
 } od_sl_incident;
 
-/* The time of metric m between from and to: working time on i->cal for
- * response and restore, wall time otherwise (to − from). */
+/* Working ms in [a, b) of the union of the hours of cals[0..n): an instant
+ * counts when it is working time on at least one of them.  n = 1 is
+ * od_cal_between; any 24x7 calendar (or NULL) makes it wall time (b − a);
+ * n = 0 or b <= a gives 0.  Walks [a, b) one UTC day at a time. */
+int64_t od_cal_between_any(const od_calendar *const *cals, size_t n, int64_t a, int64_t b);
+
+/* The time of metric m between from and to: working time on i->cal (and
+ * i->also: the union of the affected services' hours) for response and
+ * restore, wall time otherwise (to − from). */
 int64_t od_sl_elapsed(const od_sl_incident *i, od_sl_metric m, int64_t from, int64_t to);
 
 /* Whether the incident is a major fault (its highest response level is in

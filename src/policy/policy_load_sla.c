@@ -5,11 +5,24 @@
  * key is optional (the seed's values stay); a bad value is a finding with its
  * line, so `opsdesk policy check` refuses it.  Schema: docs/service-levels.md. */
 #include "core/service_level.h"
+#include "core/wf.h"
 #include "policy/policy_load_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
-enum { SK_AVAIL, SK_ACCEPT, SK_RESPONSE, SK_RESTORE, SK_MAJOR, SK_DEGRADED, SK_BUDGET, SK_REVIEW, SK__COUNT };
+enum {
+    SK_AVAIL,
+    SK_ACCEPT,
+    SK_RESPONSE,
+    SK_RESTORE,
+    SK_MAJOR,
+    SK_DEGRADED,
+    SK_BUDGET,
+    SK_REVIEW,
+    SK_PLATFORM_CAL,
+    SK__COUNT
+};
 
 static void get_percent(ctx *c, const node *n, const char *path, int64_t lo_ppm, int64_t *out)
 {
@@ -85,7 +98,8 @@ void od_pl_load_sla(ctx *c, od_policy *pol, const node *v)
 {
     fields f = {.what = "key",
                 .names = {"availability_target", "acceptance", "response_target", "restore_target",
-                          "major_fault", "degraded_weight", "budget_alert_below", "report_review"},
+                          "major_fault", "degraded_weight", "budget_alert_below", "report_review",
+                          "platform_calendar"},
                 .n = SK__COUNT};
     if (!od_pl_map_fields(c, v, "sla", &f))
         return;
@@ -122,4 +136,17 @@ void od_pl_load_sla(ctx *c, od_policy *pol, const node *v)
     }
     if (f.val[SK_REVIEW])
         load_review(c, t, f.val[SK_REVIEW]);
+    if (f.val[SK_PLATFORM_CAL]) { /* 24x7 (the default) or one of `calendars:` (loaded before sla) */
+        const char *s = NULL;
+        char sv[64];
+        if (od_pl_get_str(c, f.val[SK_PLATFORM_CAL], "sla.platform_calendar", OD_KEY_MAX - 1, &s)) {
+            if (!od_kernel_calendar(pol->kernel, s) && strcmp(s, "24x7") != 0)
+                od_pl_diag(c, f.val[SK_PLATFORM_CAL]->line, f.val[SK_PLATFORM_CAL]->col,
+                           "sla.platform_calendar: 未知日历 '%s' (unknown calendar '%s': 24x7 or one of "
+                           "calendars)",
+                           od_pl_shown(s, sv), od_pl_shown(s, sv));
+            else
+                snprintf(t->platform_calendar, sizeof t->platform_calendar, "%s", strcmp(s, "24x7") ? s : "");
+        }
+    }
 }

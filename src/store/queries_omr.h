@@ -8,8 +8,8 @@
 
 #define OD_QUERY_LIST_OMR(X)                                                                                 \
     X(RPT_REVIEW_GET, "SELECT state, generated_by, filed_by, review_due_at, reviewed_at, reviewed_by, "      \
-                      "review_note, distributed_at, distributed_by, number, kind FROM report_runs "          \
-                      "WHERE id = ?")                                                                        \
+                      "review_note, distributed_at, distributed_by, number, kind, file_due_at FROM "         \
+                      "report_runs WHERE id = ?")                                                            \
     X(RPT_SET_DUE, "UPDATE report_runs SET review_due_at = ? WHERE id = ? AND state = 'filed'")              \
     X(RPT_REVIEW, "UPDATE report_runs SET state = 'reviewed', reviewed_at = ?, reviewed_by = ?, "            \
                   "review_note = ? WHERE id = ? AND state = 'filed'")                                        \
@@ -42,14 +42,14 @@
     X(OMR_PLN_REVIEWED, "SELECT COUNT(*) FROM plans WHERE reviewed_at >= ? AND reviewed_at < ?")             \
     X(OMR_DRILL_INCIDENTS, "SELECT COUNT(*) FROM incidents WHERE drill = 1 AND detected_at >= ? AND "        \
                            "detected_at < ?")                                                                \
-    /* the dashboard's report tile: drafts generated at or before ? (now - file_within) and not              \
-     * superseded (the newer-version probe walks the (kind, period_start, version) unique index),            \
-     * filed runs at or past their review deadline ?, reviewed runs not yet distributed */                   \
-    X(OMR_DASH_COUNTS, "SELECT COALESCE(SUM(CASE WHEN r.state = 'draft' AND r.generated_at <= ? AND NOT "    \
-                       "EXISTS (SELECT 1 FROM report_runs n WHERE n.kind = r.kind AND n.period_start = "     \
-                       "r.period_start AND n.version > r.version) THEN 1 ELSE 0 END), 0), "                  \
-                       "COALESCE(SUM(CASE WHEN r.state = 'filed' AND r.review_due_at <= ? THEN 1 ELSE 0 "    \
-                       "END), 0), COALESCE(SUM(CASE WHEN r.state = 'reviewed' THEN 1 ELSE 0 END), 0) "       \
-                       "FROM report_runs r WHERE r.state IN ('draft', 'filed', 'reviewed')")
+    /* the dashboard's report tile: the runs still waiting for someone (the partial index                    \
+     * report_runs_pending, migration 0037) with their stored deadlines and whether a newer                  \
+     * version of their period exists; core/report_due.c decides which are overdue */                        \
+    X(OMR_DASH_RUNS, "SELECT r.state, r.file_due_at, r.review_due_at, (SELECT COUNT(*) FROM report_runs n "  \
+                     "WHERE n.kind = r.kind AND n.period_start = r.period_start AND n.version > "            \
+                     "r.version) FROM report_runs r WHERE r.state IN ('draft', 'filed', 'reviewed') "        \
+                     "LIMIT ?")                                                                              \
+    /* the filing deadline stored on the run when it is generated (migration 0037) */                        \
+    X(RPT_SET_FILE_DUE, "UPDATE report_runs SET file_due_at = ? WHERE id = ?")
 
 #endif

@@ -74,6 +74,12 @@
       "(SELECT s.calendar FROM outage_intervals o JOIN services s ON s.id = o.service_id "                   \
       "WHERE o.incident_id = i.id ORDER BY o.starts_at, o.id LIMIT 1) "                                      \
       "FROM incidents i WHERE i.detected_at >= ? AND i.detected_at < ? ORDER BY i.id LIMIT ?")               \
+    /* every calendar of the services the impact intervals of the incidents detected in                      \
+     * [from, to) are on (an incident on several services runs on the union of their hours) */               \
+    X(SLA_INC_CALENDARS, "SELECT DISTINCT o.incident_id, s.calendar FROM incidents i JOIN "                  \
+                         "outage_intervals o ON o.incident_id = i.id JOIN services s ON s.id = "             \
+                         "o.service_id WHERE i.detected_at >= ? AND i.detected_at < ? ORDER BY "             \
+                         "o.incident_id, s.calendar LIMIT ?")                                                \
     /* O&M report runs */                                                                                    \
     X(RPT_INSERT,                                                                                            \
       "INSERT INTO report_runs(kind, period_start, period_end, version, number, state, snapshot, "           \

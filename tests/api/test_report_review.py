@@ -131,6 +131,7 @@ class ReviewTest(harness.ServerTest):
             for b in bodies:
                 self.assertIn("/#/reports/%d" % rid, b)
                 self.assertIn(filed["number"], b)
+                self.assertNotIn("://", b)   # no --public-url: the links stay relative (docs/configuration.md)
         # the frozen document is unchanged; each step is audited
         self.assertEqual(s.get(base + "/report.json", token=self.tok["eng"]).raw, doc)
         self.assertEqual(len(self.audit(rid, "report.review")), 1)
@@ -261,7 +262,11 @@ class ReviewTest(harness.ServerTest):
         self.assertEqual(may["snapshot"]["modules"]["problems"]["opened"], 0)
         self.assertEqual(may["snapshot"]["modules"]["plans"]["drill_incidents"], 0)
         html = s.get("/api/v1/reports/runs/%d/report.html" % run["id"], token=self.tok["eng"]).raw
-        self.assertIn("6 问题与预案 (problems, plans and drills)", html)
+        # the sections are the ones declared in om_reports_sections.c, each under its own title
+        self.assertIn("6 各模块章节 (sections of the modules)", html)
+        self.assertIn("<h3>问题与已知错误 (problems and known errors)</h3>", html)
+        self.assertIn("<h3>预案与演练 (plans and drills)</h3>", html)
+        self.assertLess(html.index("问题与已知错误 (problems"), html.index("预案与演练 (plans"))
         self.assertIn("<td>演练事件 (drill incidents)</td><td>1</td>", html)
         # the XLSX workbook has the same counts on its own sheet
         from test_service_levels import get_bytes, read_xlsx
@@ -578,6 +583,9 @@ class DashboardTileTest(harness.ServerTest):
         t1 = s.now_ms()
         pending = self.file(self.generate("weekly", bj(1, "09:00")))       # the week of 05-24: filed
         self.assertEqual(harness_ms(pending["review"]["due_at"]), t1 + 48 * HOUR)
+        # each run carries the filing deadline set when it was generated (migration 0037)
+        self.assertEqual(harness_ms(pending["review"]["file_due_at"]), t1 + 48 * HOUR)
+        self.assertEqual(harness_ms(draft["review"]["file_due_at"]), t0 + 48 * HOUR)
         done = self.file(self.generate("weekly", bj(31, "09:00", month=5)))  # 05-17: filed and reviewed
         self.post("/api/v1/reports/runs/%d/review" % done["id"], {}, "head2", 200)
         self.assertEqual(self.tile(), (0, 0, 1))

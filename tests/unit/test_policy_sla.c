@@ -28,7 +28,7 @@ static od_policy *load_ok(const char *text)
 static void test_defaults_and_overrides(void **state)
 {
     (void)state;
-    od_policy *p = load_ok("name: x\n");
+    od_policy *p = load_ok("name: x\n"), *p2 = NULL;
     assert_int_equal(p->sla.availability_ppm, 995000);
     assert_int_equal(p->sla.response_ms, 30 * MIN_MS);
     assert_int_equal(p->sla.restore_ms[0], 2 * HOUR_MS);
@@ -65,6 +65,23 @@ static void test_defaults_and_overrides(void **state)
     assert_int_equal(p->sla.report_review_ms, 36 * HOUR_MS);
     assert_int_equal(p->sla.report_file_ms, 24 * HOUR_MS);
     assert_int_equal(p->sla.report_recipients, OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP));
+
+    /* the platform's hours (sla.platform_calendar): 24x7 by default, or one of `calendars:` */
+    assert_string_equal(p->sla.platform_calendar, "");
+    p2 = load_ok("calendars:\n"
+                 "  business:\n"
+                 "    zh: 工作日历\n"
+                 "    en: Business hours\n"
+                 "    utc_offset: \"+08:00\"\n"
+                 "    hours:\n"
+                 "      weekdays: [\"09:00-17:30\"]\n"
+                 "sla:\n"
+                 "  platform_calendar: business\n");
+    assert_string_equal(p2->sla.platform_calendar, "business");
+    od_policy_free(p2);
+    p2 = load_ok("sla: {platform_calendar: 24x7}\n");
+    assert_string_equal(p2->sla.platform_calendar, "");
+    od_policy_free(p2);
     od_policy_free(p);
 
     p = load_ok("sla: {availability_target: '100%'}\n");
@@ -105,6 +122,8 @@ static void test_bad_values(void **state)
         {"sla:\n  report_review: {recipients: [nobody]}\n", 2, "nobody"},
         {"sla:\n  report_review: {recipients: []}\n", 2, "no recipients"},
         {"sla:\n  report_review: {reviewers: ops_leader}\n", 2, "unknown key 'reviewers'"},
+        {"sla:\n  platform_calendar: nowhere\n", 2, "unknown calendar 'nowhere'"},
+        {"sla:\n  platform_calendar: [business]\n", 2, "platform_calendar"},
         {"sla: 99.5%\n", 1, "sla"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

@@ -2087,6 +2087,70 @@ static void desks_and_contacts(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The dashboard's report tile (queries_omr.h, migration 0037): the runs still
+ * waiting for someone, with the filing deadline stored at generation, the
+ * review deadline stored at filing and whether a newer version of the period
+ * exists; distributed runs are not read. */
+static void report_due_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t ids[4] = {0};
+    static const char *const nums[4] = {"D1", "D2", "F1", "X1"};
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 4; i++) /* D1, D2: versions 1 and 2 of one week; F1, X1: other weeks */
+        assert_int_equal(od_tx_insert(tx, OD_Q_RPT_INSERT, &ids[i], &e,
+                                      OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)(i < 2 ? 1000 : 1000 * i)),
+                                               OD_INT((int64_t)(i < 2 ? 2000 : 1000 * i + 1000)),
+                                               OD_INT((int64_t)(i == 1 ? 2 : 1)), OD_TEXT(nums[i]),
+                                               OD_TEXT("{}"), OD_INT((int64_t)3), OD_NULL())),
+                         OD_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_SET_FILE_DUE, &e, OD_BINDS(OD_INT((int64_t)(100 + i)), OD_INT(ids[i]))),
+            OD_OK);
+    for (int i = 2; i < 4; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_FILE, &e,
+                       OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_NULL(), OD_INT(ids[i]))),
+            OD_OK);
+        assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_DUE, &e, OD_BINDS(OD_INT((int64_t)500), OD_INT(ids[i]))),
+                         OD_OK);
+    }
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
+                                OD_BINDS(OD_INT((int64_t)5), OD_NULL(), OD_TEXT(""), OD_INT(ids[3]))),
+                     OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, &e, OD_BINDS(OD_INT((int64_t)6), OD_NULL(), OD_INT(ids[3]))),
+        OD_OK);
+    od_rows *r = NULL;
+    bool row = false;
+    int seen = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_OMR_DASH_RUNS, &r, &e, OD_BINDS(OD_INT((int64_t)10))), OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        const char *st = od_rows_text(r, 0);
+        int64_t fd = od_rows_int(r, 1), sup = od_rows_int(r, 3);
+        if (fd == 100) { /* D1: superseded by D2 */
+            assert_string_equal(st, "draft");
+            assert_true(od_rows_null(r, 2));
+            assert_int_equal(sup, 1);
+        } else if (fd == 101) {
+            assert_string_equal(st, "draft");
+            assert_int_equal(sup, 0);
+        } else {
+            assert_int_equal(fd, 102); /* F1; X1 (distributed) is not read */
+            assert_string_equal(st, "filed");
+            assert_int_equal(od_rows_int(r, 2), 500);
+            assert_int_equal(sup, 0);
+        }
+        seen++;
+    }
+    od_rows_close(r);
+    assert_int_equal(seen, 3);
+    od_tx_rollback(tx);
+}
+
 /* O&M report review, distribution and catch-up (queries_omr.h, migration
  * 0033): review only once from filed, distribution only once from
  * reviewed; the review deadline is a deadlines row without incident or
@@ -2657,6 +2721,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(leases, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_due_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
         cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
