@@ -25,13 +25,13 @@ const char *od_report_todo_key(od_report_todo t)
     return (unsigned)t < OD_RPT_TODO__COUNT ? TODOS[t] : "?";
 }
 
-od_report_todo od_report_todo_at(od_report_state s, int64_t file_due_at, int64_t review_due_at, bool superseded,
-                                 int64_t now)
+od_report_todo od_report_todo_at(od_report_state s, int64_t file_due_at, int64_t review_due_at,
+                                 bool superseded, int64_t now)
 {
     switch (s) {
     case OD_RPT_DRAFT:
         return !superseded && file_due_at != OD_NO_TIME && now >= file_due_at ? OD_RPT_TODO_UNFILED_OVERDUE
-                                                                               : OD_RPT_TODO_NONE;
+                                                                              : OD_RPT_TODO_NONE;
     case OD_RPT_FILED:
         return review_due_at != OD_NO_TIME && now >= review_due_at ? OD_RPT_TODO_UNREVIEWED_OVERDUE
                                                                    : OD_RPT_TODO_NONE;

@@ -42,7 +42,7 @@ const char *od_report_todo_key(od_report_todo t); /* "unfiled_overdue" … ("non
  * run's stored deadlines, OD_NO_TIME when it has none (a run made before
  * deadlines were stored, a run not filed yet); superseded: a newer version
  * of the same period exists (a superseded draft is not chased). */
-od_report_todo od_report_todo_at(od_report_state s, int64_t file_due_at, int64_t review_due_at, bool superseded,
-                                 int64_t now);
+od_report_todo od_report_todo_at(od_report_state s, int64_t file_due_at, int64_t review_due_at,
+                                 bool superseded, int64_t now);
 
 #endif

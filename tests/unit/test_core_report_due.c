@@ -59,7 +59,8 @@ static void test_todo_table(void **state)
         od_report_todo got = od_report_todo_at(rows[i].s, rows[i].file_due, rows[i].review_due,
                                                rows[i].superseded, rows[i].now);
         if (got != rows[i].want)
-            fail_msg("%s: got %s, want %s", rows[i].name, od_report_todo_key(got), od_report_todo_key(rows[i].want));
+            fail_msg("%s: got %s, want %s", rows[i].name, od_report_todo_key(got),
+                     od_report_todo_key(rows[i].want));
     }
 }
 
@@ -71,12 +72,11 @@ static void test_boundary_sweep(void **state)
         for (int64_t now = DUE - 2; now <= DUE + 2; now++)
             for (int sup = 0; sup < 2; sup++) {
                 od_report_todo got = od_report_todo_at((od_report_state)s, DUE, DUE, sup, now);
-                od_report_todo want = s == OD_RPT_DRAFT      ? (!sup && now >= DUE ? OD_RPT_TODO_UNFILED_OVERDUE
-                                                                                   : OD_RPT_TODO_NONE)
-                                      : s == OD_RPT_FILED    ? (now >= DUE ? OD_RPT_TODO_UNREVIEWED_OVERDUE
-                                                                           : OD_RPT_TODO_NONE)
-                                      : s == OD_RPT_REVIEWED ? OD_RPT_TODO_UNDISTRIBUTED
-                                                             : OD_RPT_TODO_NONE;
+                od_report_todo want =
+                    s == OD_RPT_DRAFT ? (!sup && now >= DUE ? OD_RPT_TODO_UNFILED_OVERDUE : OD_RPT_TODO_NONE)
+                    : s == OD_RPT_FILED    ? (now >= DUE ? OD_RPT_TODO_UNREVIEWED_OVERDUE : OD_RPT_TODO_NONE)
+                    : s == OD_RPT_REVIEWED ? OD_RPT_TODO_UNDISTRIBUTED
+                                           : OD_RPT_TODO_NONE;
                 if (got != want)
                     fail_msg("state %s now %lld superseded %d", od_report_state_key((od_report_state)s),
                              (long long)now, sup);

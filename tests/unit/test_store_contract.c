@@ -1256,6 +1256,31 @@ static void service_levels_store(void **state)
     assert_true(row);
     assert_string_equal(od_rows_text(r, 3), "理由");
     od_rows_close(r);
+    /* the calendars of the services each incident's intervals are on, once each, by incident:
+     * a is on svc-portal (24x7) twice and on svc-office (business), b on svc-portal, c on none */
+    int64_t office = 0;
+    assert_int_equal(od_tx_insert(tx, OD_Q_SVC_INSERT, &office, &e,
+                                  OD_BINDS(OD_TEXT("svc-office"), OD_TEXT("办公"), OD_NULL(),
+                                           OD_INT((int64_t)995000), OD_TEXT("business"), OD_INT((int64_t)0),
+                                           OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    sla_interval(tx, office, a, "incident", 1500, 2500, &e);
+    assert_int_equal(od_tx_query(tx, OD_Q_SLA_INC_CALENDARS, &r, &e,
+                                 OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)10000), OD_INT((int64_t)10))),
+                     OD_OK);
+    static const char *const want_cal[] = {"24x7", "business", "24x7"};
+    assert_true(a < b); /* made in that order */
+    int64_t want_inc[3] = {a, a, b};
+    k = 0;
+    while (!od_rows_step(r, &row) && row) {
+        assert_true(k < 3);
+        assert_int_equal(od_rows_int(r, 0), want_inc[k]);
+        /* ordered by incident, then calendar key: "24x7" < "business" */
+        assert_string_equal(od_rows_text(r, 1), want_cal[k]);
+        k++;
+    }
+    od_rows_close(r);
+    assert_int_equal(k, 3);
     /* a report run is made once per (kind, period, version): the second node's insert is skipped */
     int64_t run = 0;
     for (int i = 0; i < 2; i++) {
