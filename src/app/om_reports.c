@@ -466,8 +466,9 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
     json_t *before = NULL;
     rc = run_load(tx, id, &before, NULL, e);
     if (!rc && strcmp(json_string_value(json_object_get(before, "state")), "draft") != 0)
-        rc = od_error_set(e, OD_E_CONFLICT, "id",
-                          "报告已归档，不能修改 (the report is filed and cannot change)");
+        rc = od_error_set(
+            e, OD_E_CONFLICT, "id",
+            "报告已提交审核或已归档，不能修改 (the report is under review or filed and cannot change)");
     json_t *manual = rc ? NULL : json_deep_copy(json_object_get(before, "manual"));
     const char *key;
     json_t *v;
@@ -497,8 +498,9 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RPT_SET_MANUAL, e, OD_BINDS(OD_TEXT(text), OD_INT(id)));
     if (!rc && od_tx_changes(tx) != 1)
-        rc = od_error_set(e, OD_E_CONFLICT, "id",
-                          "报告已归档，不能修改 (the report is filed and cannot change)");
+        rc = od_error_set(
+            e, OD_E_CONFLICT, "id",
+            "报告已提交审核或已归档，不能修改 (the report is under review or filed and cannot change)");
     free(text);
     if (!rc)
         rc = run_load(tx, id, out, NULL, e);
@@ -515,9 +517,58 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
     return rc;
 }
 
-od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+od_err od_report_submit(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
     *out = NULL;
+    const od_policy *p = a->policy;
+    int64_t now = od_app_now(a), due = now + p->sla.report_review_ms;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    json_t *run = NULL;
+    rc = run_load(tx, id, &run, NULL, e);
+    json_t *missing = rc ? NULL : json_object_get(run, "missing");
+    if (!rc)
+        rc = od_report_decide(tx, p, who, id, OD_RPT_SUBMIT, json_array_size(missing) == 0, false, e);
+    if (rc == OD_E_UNPROCESSABLE) { /* name the first empty section */
+        const char *k = json_string_value(json_array_get(missing, 0));
+        od_error_clear(e);
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "sections",
+                          "提交审核前须填写人工章节：%s (fill the manual section %s first)", title_of(k), k);
+    }
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_RPT_SUBMIT, e,
+                        OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_INT(due), OD_INT(id)));
+    if (!rc && od_tx_changes(tx) != 1)
+        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已提交审核 (the report is submitted already)");
+    char kind[64];
+    snprintf(kind, sizeof kind, "report:review:%lld", (long long)id); /* the review deadline's row */
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
+    if (!rc) {
+        json_t *aud = json_pack("{sO ss}", "number", json_object_get(run, "number"), "state", "under_review");
+        json_t *before = json_pack("{ss}", "state", "draft");
+        rc = od_audit_append(tx, now, who, "report.submit", "report_run", id, before, aud, e);
+        json_decref(aud);
+        json_decref(before);
+    }
+    json_decref(run);
+    rc = finish(tx, rc, e);
+    if (!rc)
+        od_app_committed(a, OD_COMMIT_DEADLINES);
+    if (!rc)
+        rc = od_report_get(a, id, out, e);
+    return rc;
+}
+
+od_err od_report_file(od_app *a, const od_principal *who, int64_t id, const char *note, json_t **out,
+                      od_error *e)
+{
+    *out = NULL;
+    if (note && strlen(note) > 2000)
+        return od_error_set(e, OD_E_INVALID, "note",
+                            "审核意见不超过 2000 字节 (a note is at most 2000 bytes)");
     int64_t now = od_app_now(a);
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
@@ -525,13 +576,10 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **o
         return rc;
     json_t *run = NULL;
     rc = run_load(tx, id, &run, NULL, e);
-    if (!rc && strcmp(json_string_value(json_object_get(run, "state")), "draft") != 0)
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已归档 (the report is filed already)");
-    if (!rc && json_array_size(json_object_get(run, "missing"))) {
-        const char *k = json_string_value(json_array_get(json_object_get(run, "missing"), 0));
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "sections",
-                          "归档前须填写人工章节：%s (fill the manual section %s first)", title_of(k), k);
-    }
+    /* under review, by the reviewer who is neither its generator nor its submitter (core/report_due.c) */
+    if (!rc)
+        rc = od_report_decide(tx, a->policy, who, id, OD_RPT_FILE,
+                              json_array_size(json_object_get(run, "missing")) == 0, note && *note, e);
     char *doc = rc ? NULL : document_of(run);
     char hex[crypto_hash_sha256_BYTES * 2 + 1];
     if (!rc && !doc)
@@ -546,15 +594,22 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **o
     }
     if (!rc && od_tx_changes(tx) != 1)
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已归档 (the report is filed already)");
-    if (!rc) /* the review deadline (om_reports_review.c) */
-        rc = od_report_arm_review(tx, a->policy, id, now, e);
+    if (!rc) /* the filing is the review: who, when, the note */
+        rc =
+            od_tx_exec(tx, OD_Q_RPT_REVIEW, e,
+                       OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_TEXT(note ? note : ""), OD_INT(id)));
+    if (!rc) /* the filing and review deadlines (om_reports_review.c) */
+        rc = od_report_meet_deadlines(tx, id, now, e);
     free(doc);
     if (!rc)
         rc = run_load(tx, id, out, NULL, e);
     if (!rc) {
-        json_t *aud = json_pack("{sO ss}", "number", json_object_get(*out, "number"), "sha256", hex);
-        rc = od_audit_append(tx, now, who, "report.file", "report_run", id, NULL, aud, e);
+        json_t *aud = json_pack("{sO ss ss}", "number", json_object_get(*out, "number"), "sha256", hex,
+                                "note", note ? note : "");
+        json_t *before = json_pack("{ss}", "state", "under_review");
+        rc = od_audit_append(tx, now, who, "report.file", "report_run", id, before, aud, e);
         json_decref(aud);
+        json_decref(before);
     }
     json_decref(run);
     rc = finish(tx, rc, e);
@@ -562,8 +617,6 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **o
         json_decref(*out);
         *out = NULL;
     }
-    if (!rc)
-        od_app_committed(a, OD_COMMIT_DEADLINES);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #define OD_APP_OM_REPORTS_H
 
 #include "app/app.h"
+#include "core/report_due.h"
 
 #include <jansson.h>
 
@@ -30,9 +31,17 @@ OD_NODISCARD od_err od_report_get(od_app *a, int64_t id, json_t **out, od_error 
  * are refused; 409 once filed. */
 OD_NODISCARD od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json_t *sections,
                                          json_t **out, od_error *e);
-/* Files a draft whose required manual sections are filled (422 naming the
- * first missing one otherwise); 409 when already filed. */
-OD_NODISCARD od_err od_report_file(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
+/* Submits a draft whose required manual sections are filled for review
+ * (422 naming the first missing one otherwise): under_review, the review
+ * deadline armed; 409 unless a draft; audited (report.submit). */
+OD_NODISCARD od_err od_report_submit(od_app *a, const od_principal *who, int64_t id, json_t **out,
+                                     od_error *e);
+/* Files a run under review: the policy's reviewer role (403), neither its
+ * generator nor its submitter (403, actor_not); 409 unless under review.
+ * The document is frozen and hashed, the review (who, when, note) recorded,
+ * the filing and review deadlines met; audited (report.file). */
+OD_NODISCARD od_err od_report_file(od_app *a, const od_principal *who, int64_t id, const char *note,
+                                   json_t **out, od_error *e);
 /* fmt "md" | "html" | "json" | "services.csv" | "incidents.csv"; *doc is
  * the caller's to free. */
 OD_NODISCARD od_err od_report_export(od_app *a, int64_t id, const char *fmt, char **doc, od_error *e);
@@ -74,32 +83,40 @@ const od_report_section *od_report_sections(size_t *n);
 OD_NODISCARD od_err od_report_module_sections(od_app *a, int64_t from, int64_t to, json_t **out, od_error *e);
 
 /* ---- review and distribution (om_reports_review.c; modules-spec §1.10) ----
- * filed → reviewed → distributed.  Filing sets the review deadline (policy
- * sla.report_review.within) and its deadlines row. */
+ * draft → under_review → filed → distributed (core/report_due.h).
+ * Submission sets the review deadline (policy sla.report_review.within) and
+ * its deadlines row; filing meets it and the filing deadline. */
 /* Inside the generating transaction: the filing deadline, stored on the run
  * (file_due_at) and as its deadlines row. */
 OD_NODISCARD od_err od_report_arm_filing(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e);
-/* Inside the filing transaction: the filing deadline met, review_due_at and
- * the review deadline's row. */
-OD_NODISCARD od_err od_report_arm_review(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e);
-/* Adds "review" {due_at, reviewed_at, reviewed_by, note, distributed_at,
- * distributed_by} to a run's JSON, and "review_overdue" when now != 0. */
+/* Inside the filing transaction: the filing and review deadlines met. */
+OD_NODISCARD od_err od_report_meet_deadlines(od_tx *tx, int64_t id, int64_t now, od_error *e);
+/* Inside a moving transaction: whether `who` may make move `act` on run id
+ * now (core/report_due.c od_report_step_of, with the reviewer role of the
+ * policy and actor_not: generated_by, submitted_by); the refusal in e
+ * (409 field id, 403, 422 field sections / note).  OD_E_NOT_FOUND when no
+ * such run. */
+OD_NODISCARD od_err od_report_decide(od_tx *tx, const od_policy *p, const od_principal *who, int64_t id,
+                                     od_report_action act, bool sections_complete, bool note, od_error *e);
+/* Adds "review" {file_due_at, submitted_at, submitted_by, due_at,
+ * reviewed_at, reviewed_by, note, distributed_at, distributed_by} to a run's
+ * JSON, and "review_overdue" when now != 0. */
 OD_NODISCARD od_err od_report_review_json(od_tx *tx, int64_t id, int64_t now, json_t *run, od_error *e);
-/* Reviews a filed run: only a holder of the policy's reviewer role (403),
- * never whoever generated or filed it (403); 409 unless filed.  Meets the
- * review deadline; audited (report.review). */
-OD_NODISCARD od_err od_report_review(od_app *a, const od_principal *who, int64_t id, const char *note,
+/* Returns a run under review to draft: the reviewer role (403), with a note
+ * (422); 409 unless under review.  Meets the review deadline; audited
+ * (report.return). */
+OD_NODISCARD od_err od_report_return(od_app *a, const od_principal *who, int64_t id, const char *note,
                                      json_t **out, od_error *e);
-/* Distributes a reviewed run (409 otherwise): the message with the report's
+/* Distributes a filed run (409 otherwise): the message with the report's
  * link is queued to every holder of the policy's recipient roles; audited
  * (report.distribute).  *out has "messages_queued". */
 OD_NODISCARD od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json_t **out,
                                          od_error *e);
 /* The dashboard's report tile at now, inside the reader's transaction:
- * unfiled_overdue (drafts generated at least sla.report_review.file_within
- * ago, not superseded by a newer version of their period), unreviewed_overdue
- * (filed runs at or past review_due_at) and undistributed (reviewed, not yet
- * distributed).  The same instants the deadlines fire at; each run is judged
+ * unfiled_overdue (drafts and runs under review at or past their filing
+ * deadline, not superseded by a newer version of their period),
+ * unreviewed_overdue (runs under review at or past review_due_at) and
+ * undistributed (filed, not yet distributed).  The same instants the deadlines fire at; each run is judged
  * by the deadlines stored on it (file_due_at, review_due_at) through
  * core/report_due.h, not by the policy in force now (p is unused). */
 OD_NODISCARD od_err od_report_dashboard_counts(od_tx *tx, const od_policy *p, int64_t now,

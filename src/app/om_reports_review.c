@@ -1,18 +1,20 @@
-/* om_reports_review.c — review and distribution of filed O&M reports
- * (modules-spec §1.10; see om_reports.h).  Filing arms the review deadline
- * (policy sla.report_review.within): a deadlines row with neither incident
- * nor record, kind "report:review:<id>", claimed and fired once across
- * restarts and nodes by the incident scheduler (od_incident_fire_next →
+/* om_reports_review.c — review and distribution of O&M reports
+ * (modules-spec §1.10, §M4.5 "Workflow": draft → under_review → filed →
+ * distributed; the moves are core/report_due.c od_report_step_of; see
+ * om_reports.h).  Submission arms the review deadline (policy
+ * sla.report_review.within): a deadlines row with neither incident nor
+ * record, kind "report:review:<id>", claimed and fired once across restarts
+ * and nodes by the incident scheduler (od_incident_fire_next →
  * od_record_fire_deadline → od_report_fire_deadline).  When it fires and the
- * run is still only filed, the holders of the reviewer role are told once
+ * run is still under review, the holders of the reviewer role are told once
  * (outbox cause "report:<id>:review_overdue").  Generation arms the filing
  * deadline the same way (kind "report:file:<id>", policy
- * sla.report_review.file_within): a run still a draft then, and not
+ * sla.report_review.file_within): a run still a draft or under review then, and not
  * superseded by a newer version, is reported to the ops department heads
- * (cause "report:<id>:file_overdue"); filing meets it.  A review is by the policy's
- * reviewer role and never by whoever generated or filed the run; it meets
- * the deadline.  Distribution queues the message with the report's link to
- * the holders of the recipient roles (cause "report:<id>:distributed"). */
+ * (cause "report:<id>:file_overdue"); filing meets it.  The reviewer (the
+ * policy's role, never whoever generated or submitted the run) files it or
+ * returns it to draft with a note; either meets the review deadline.  Distribution queues the message with
+ * the report's link to the holders of the recipient roles (cause "report:<id>:distributed"). */
 #include "app/notify_out.h"
 #include "app/om_reports.h"
 #include "core/report_due.h"
@@ -32,8 +34,11 @@ typedef struct review_row {
     char kind[16];
     int64_t generated_by, filed_by, due_at, reviewed_at, reviewed_by, distributed_at, distributed_by;
     int64_t file_due_at; /* the filing deadline stored at generation (0 = none) */
+    int64_t submitted_by, submitted_at;
     char note[2048];
 } review_row;
+
+static od_err finish(od_tx *tx, od_err rc, od_error *e);
 
 static int64_t col(od_rows *r, int c)
 {
@@ -61,6 +66,8 @@ static od_err row_load(od_tx *tx, int64_t id, review_row *v, od_error *e)
         snprintf(v->number, sizeof v->number, "%s", od_rows_text(r, 9));
         snprintf(v->kind, sizeof v->kind, "%s", od_rows_text(r, 10));
         v->file_due_at = col(r, 11);
+        v->submitted_by = col(r, 12);
+        v->submitted_at = col(r, 13);
     }
     od_rows_close(r);
     return rc;
@@ -84,15 +91,16 @@ od_err od_report_review_json(od_tx *tx, int64_t id, int64_t now, json_t *run, od
     if (rc)
         return rc;
     json_object_set_new(run, "review",
-                        json_pack("{so so so so so so so}", "file_due_at", time_or_null(v.file_due_at),
-                                  "due_at", time_or_null(v.due_at), "reviewed_at",
+                        json_pack("{so so so so so so so so so}", "file_due_at", time_or_null(v.file_due_at),
+                                  "submitted_at", time_or_null(v.submitted_at), "submitted_by",
+                                  id_or_null(v.submitted_by), "due_at", time_or_null(v.due_at), "reviewed_at",
                                   time_or_null(v.reviewed_at), "reviewed_by", id_or_null(v.reviewed_by),
-                                  "note", v.reviewed_at ? json_string(v.note) : json_null(), "distributed_at",
+                                  "note", v.note[0] ? json_string(v.note) : json_null(), "distributed_at",
                                   time_or_null(v.distributed_at), "distributed_by",
                                   id_or_null(v.distributed_by)));
-    if (now) /* still only filed at or after its review deadline */
+    if (now) /* still under review at or after its review deadline */
         json_object_set_new(run, "review_overdue",
-                            json_boolean(!strcmp(v.state, "filed") && v.due_at && now >= v.due_at));
+                            json_boolean(!strcmp(v.state, "under_review") && v.due_at && now >= v.due_at));
     return OD_OK;
 }
 
@@ -107,17 +115,93 @@ od_err od_report_arm_filing(od_tx *tx, const od_policy *p, int64_t id, int64_t n
     return rc;
 }
 
-od_err od_report_arm_review(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e)
+od_err od_report_meet_deadlines(od_tx *tx, int64_t id, int64_t now, od_error *e)
 {
-    int64_t due = now + p->sla.report_review_ms;
     char kind[64];
     snprintf(kind, sizeof kind, FILE_PREFIX "%lld", (long long)id); /* filed: the filing deadline is met */
     od_err rc = od_tx_exec(tx, OD_Q_RPT_DL_MEET, e, OD_BINDS(OD_INT(now), OD_TEXT(kind)));
-    snprintf(kind, sizeof kind, KIND_PREFIX "%lld", (long long)id);
+    snprintf(kind, sizeof kind, KIND_PREFIX "%lld", (long long)id); /* … and the review's */
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_RPT_SET_DUE, e, OD_BINDS(OD_INT(due), OD_INT(id)));
+        rc = od_tx_exec(tx, OD_Q_RPT_DL_MEET, e, OD_BINDS(OD_INT(now), OD_TEXT(kind)));
+    return rc;
+}
+
+od_err od_report_decide(od_tx *tx, const od_policy *p, const od_principal *who, int64_t id,
+                        od_report_action act, bool sections_complete, bool note, od_error *e)
+{
+    review_row v;
+    od_err rc = row_load(tx, id, &v, e);
+    if (rc)
+        return rc;
+    int st = od_report_state_parse(v.state);
+    od_report_actor x = {.reviewer = (who->roles & OD_ROLEBIT(p->sla.report_reviewer)) != 0,
+                         .author = who->id && (who->id == v.generated_by || who->id == v.submitted_by),
+                         .lead = true, /* distribution: the route requires incident_lead */
+                         .sections_complete = sections_complete,
+                         .note = note};
+    od_report_step s = od_report_step_of(st < 0 ? OD_RPT_STATE__COUNT : (od_report_state)st, act, &x);
+    if (!s.status)
+        return OD_OK;
+    const char *role = od_role_key((od_role)p->sla.report_reviewer);
+    if (!strcmp(s.what, "reviewer"))
+        return od_error_set(e, OD_E_FORBIDDEN, NULL,
+                            "只有 %s 可以审核运维报告 (only a %s reviews O&M reports)", role, role);
+    if (!strcmp(s.what, "author"))
+        return od_error_set(e, OD_E_FORBIDDEN, "id",
+                            "不得审核自己生成或提交的报告 (the author of a report may not review it)");
+    if (!strcmp(s.what, "note"))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "note", "退回须写明意见 (a return needs a note)");
+    if (!strcmp(s.what, "sections"))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "sections",
+                            "提交审核前须填写人工章节 (fill the manual sections before submitting)");
+    if (!strcmp(s.what, "lead"))
+        return od_error_set(e, OD_E_FORBIDDEN, NULL, "需要 incident_lead 权限 (incident_lead is needed)");
+    static const char *const zh[] = {"草稿", "审核中", "已归档", "已分发"};
+    static const char *const en[] = {"a draft", "under review", "filed", "distributed"};
+    static const char *const need[][2] = {
+        {"只有草稿可以提交审核", "only a draft is submitted for review"},
+        {"只有审核中的报告可以退回", "only a report under review is returned"},
+        {"报告须先提交审核，审核通过后归档", "a report is submitted for review and filed by its reviewer"},
+        {"报告归档后才能分发", "a report is filed before it is distributed"}};
+    int k = st < 0 ? 0 : st;
+    return od_error_set(e, OD_E_CONFLICT, "id", "报告%s：%s (the report is %s: %s)", zh[k], need[act][0],
+                        en[k], need[act][1]);
+}
+
+od_err od_report_return(od_app *a, const od_principal *who, int64_t id, const char *note, json_t **out,
+                        od_error *e)
+{
+    *out = NULL;
+    if (note && strlen(note) > 2000)
+        return od_error_set(e, OD_E_INVALID, "note",
+                            "审核意见不超过 2000 字节 (a note is at most 2000 bytes)");
+    int64_t now = od_app_now(a);
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    review_row v;
+    rc = row_load(tx, id, &v, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
+        rc = od_report_decide(tx, a->policy, who, id, OD_RPT_RETURN, true, note && *note, e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_RPT_RETURN, e, OD_BINDS(OD_TEXT(note), OD_INT(id)));
+    if (!rc && od_tx_changes(tx) != 1)
+        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已不在审核中 (the report is no longer under review)");
+    char kind[64];
+    snprintf(kind, sizeof kind, KIND_PREFIX "%lld", (long long)id); /* returned: its review is done */
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_RPT_DL_MEET, e, OD_BINDS(OD_INT(now), OD_TEXT(kind)));
+    if (!rc) {
+        json_t *aud = json_pack("{ss ss ss}", "number", v.number, "state", "draft", "note", note);
+        json_t *before = json_pack("{ss}", "state", v.state);
+        rc = od_audit_append(tx, now, who, "report.return", "report_run", id, before, aud, e);
+        json_decref(aud);
+        json_decref(before);
+    }
+    rc = finish(tx, rc, e);
+    if (!rc)
+        rc = od_report_get(a, id, out, e);
     return rc;
 }
 
@@ -164,40 +248,42 @@ static od_err render(void *arg, od_lang lang, char **subject, char **body, od_er
     if (m->filing && lang == OD_LANG_ZH) {
         snprintf(sub, sizeof sub, "【运维报告】%s %s 归档已逾期", weekly ? "运维周报" : "运维月报",
                  m->v->number);
-        snprintf(txt, sizeof txt, "%s %s 已生成，归档期限 %s 已过，仍未填写归档。请处理：%s/#/reports/%lld",
+        snprintf(txt, sizeof txt, "%s %s 已生成，归档期限 %s 已过，仍未归档。请处理：%s/#/reports/%lld",
                  weekly ? "运维周报" : "运维月报", m->v->number, m->due, links_base, (long long)m->id);
     } else if (m->filing) {
         snprintf(sub, sizeof sub, "[O&M report] %s %s filing overdue",
                  weekly ? "weekly report" : "monthly report", m->v->number);
         snprintf(txt, sizeof txt,
-                 "The %s %s was generated and was to be filed by %s; it is still a draft. See to it: "
+                 "The %s %s was generated and was to be filed by %s; it is not filed yet. See to it: "
                  "%s/#/reports/%lld",
                  weekly ? "weekly report" : "monthly report", m->v->number, m->due, links_base,
                  (long long)m->id);
     } else if (lang == OD_LANG_ZH) {
         snprintf(sub, sizeof sub, "【运维报告】%s %s%s", weekly ? "运维周报" : "运维月报", m->v->number,
-                 m->overdue ? " 审核已逾期" : " 已审核分发");
+                 m->overdue ? " 审核已逾期" : " 已审核归档并分发");
         if (m->overdue)
-            snprintf(txt, sizeof txt, "%s %s 已归档，审核期限 %s 已过，仍未审核。请审核：%s/#/reports/%lld",
+            snprintf(txt, sizeof txt,
+                     "%s %s 已提交审核，审核期限 %s 已过，仍未审核归档。请审核：%s/#/reports/%lld",
                      weekly ? "运维周报" : "运维月报", m->v->number, m->due, links_base, (long long)m->id);
         else
             snprintf(txt, sizeof txt,
-                     "%s %s 已审核，现予分发。查看：%s/#/reports/%lld "
+                     "%s %s 已审核归档，现予分发。查看：%s/#/reports/%lld "
                      "；打印版：%s/api/v1/reports/runs/%lld/report.html",
                      weekly ? "运维周报" : "运维月报", m->v->number, links_base, (long long)m->id, links_base,
                      (long long)m->id);
     } else {
         snprintf(sub, sizeof sub, "[O&M report] %s %s %s", weekly ? "weekly report" : "monthly report",
-                 m->v->number, m->overdue ? "review overdue" : "reviewed and distributed");
+                 m->v->number, m->overdue ? "review overdue" : "filed and distributed");
         if (m->overdue)
-            snprintf(txt, sizeof txt,
-                     "The %s %s was filed and its review was due at %s; it is not reviewed yet. Review it: "
-                     "%s/#/reports/%lld",
-                     weekly ? "weekly report" : "monthly report", m->v->number, m->due, links_base,
-                     (long long)m->id);
+            snprintf(
+                txt, sizeof txt,
+                "The %s %s was submitted for review, due at %s; it is not reviewed and filed yet. Review it: "
+                "%s/#/reports/%lld",
+                weekly ? "weekly report" : "monthly report", m->v->number, m->due, links_base,
+                (long long)m->id);
         else
             snprintf(txt, sizeof txt,
-                     "The %s %s is reviewed and distributed. Read it: %s/#/reports/%lld ; print view: "
+                     "The %s %s is reviewed, filed and distributed. Read it: %s/#/reports/%lld ; print view: "
                      "%s/api/v1/reports/runs/%lld/report.html",
                      weekly ? "weekly report" : "monthly report", m->v->number, links_base, (long long)m->id,
                      links_base, (long long)m->id);
@@ -248,57 +334,6 @@ static od_err finish(od_tx *tx, od_err rc, od_error *e)
     return rc;
 }
 
-od_err od_report_review(od_app *a, const od_principal *who, int64_t id, const char *note, json_t **out,
-                        od_error *e)
-{
-    *out = NULL;
-    const od_policy *p = a->policy;
-    if (note && strlen(note) > 2000)
-        return od_error_set(e, OD_E_INVALID, "note",
-                            "审核意见不超过 2000 字节 (a note is at most 2000 bytes)");
-    if (!(who->roles & OD_ROLEBIT(p->sla.report_reviewer))) {
-        const char *r = od_role_key((od_role)p->sla.report_reviewer);
-        return od_error_set(e, OD_E_FORBIDDEN, NULL,
-                            "只有 %s 可以审核运维报告 (only a %s reviews O&M reports)", r, r);
-    }
-    int64_t now = od_app_now(a);
-    od_tx *tx = NULL;
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
-    review_row v;
-    rc = row_load(tx, id, &v, e);
-    if (!rc && !strcmp(v.state, "draft"))
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告尚未归档 (the report is not filed yet)");
-    else if (!rc && strcmp(v.state, "filed") != 0)
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已审核 (the report is reviewed already)");
-    if (!rc && who->id && (who->id == v.filed_by || who->id == v.generated_by))
-        rc = od_error_set(e, OD_E_FORBIDDEN, "id",
-                          "不得审核自己生成或归档的报告 (the author of a report may not review it)");
-    if (!rc)
-        rc =
-            od_tx_exec(tx, OD_Q_RPT_REVIEW, e,
-                       OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_TEXT(note ? note : ""), OD_INT(id)));
-    if (!rc && od_tx_changes(tx) != 1)
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已审核 (the report is reviewed already)");
-    char kind[64];
-    snprintf(kind, sizeof kind, KIND_PREFIX "%lld", (long long)id);
-    if (!rc)
-        rc = od_tx_exec(tx, OD_Q_RPT_DL_MEET, e, OD_BINDS(OD_INT(now), OD_TEXT(kind)));
-    if (!rc) {
-        json_t *aud =
-            json_pack("{ss ss ss}", "number", v.number, "state", "reviewed", "note", note ? note : "");
-        json_t *before = json_pack("{ss}", "state", v.state);
-        rc = od_audit_append(tx, now, who, "report.review", "report_run", id, before, aud, e);
-        json_decref(aud);
-        json_decref(before);
-    }
-    rc = finish(tx, rc, e);
-    if (!rc)
-        rc = od_report_get(a, id, out, e);
-    return rc;
-}
-
 od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -310,11 +345,8 @@ od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json
         return rc;
     review_row v;
     rc = row_load(tx, id, &v, e);
-    if (!rc && (!strcmp(v.state, "draft") || !strcmp(v.state, "filed")))
-        rc = od_error_set(e, OD_E_CONFLICT, "id",
-                          "报告须先审核再分发 (a report is reviewed before it is distributed)");
-    else if (!rc && strcmp(v.state, "reviewed") != 0)
-        rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已分发 (the report is distributed already)");
+    if (!rc)
+        rc = od_report_decide(tx, p, who, id, OD_RPT_DISTRIBUTE, true, false, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, e,
                         OD_BINDS(OD_INT(now), OD_INT_NONZERO(who->id), OD_INT(id)));
@@ -356,21 +388,12 @@ od_err od_report_dashboard_counts(od_tx *tx, const od_policy *p, int64_t now, in
         int st = od_report_state_parse(od_rows_text(r, 0));
         if (st < 0)
             continue;
-        switch (od_report_todo_at((od_report_state)st, od_rows_null(r, 1) ? OD_NO_TIME : od_rows_int(r, 1),
-                                  od_rows_null(r, 2) ? OD_NO_TIME : od_rows_int(r, 2), od_rows_int(r, 3) > 0,
-                                  now)) {
-        case OD_RPT_TODO_UNFILED_OVERDUE:
-            ++*unfiled_overdue;
-            break;
-        case OD_RPT_TODO_UNREVIEWED_OVERDUE:
-            ++*unreviewed_overdue;
-            break;
-        case OD_RPT_TODO_UNDISTRIBUTED:
-            ++*undistributed;
-            break;
-        default:
-            break;
-        }
+        unsigned t = od_report_todo_at(
+            (od_report_state)st, od_rows_null(r, 1) ? OD_NO_TIME : od_rows_int(r, 1),
+            od_rows_null(r, 2) ? OD_NO_TIME : od_rows_int(r, 2), od_rows_int(r, 3) > 0, now);
+        *unfiled_overdue += (t & OD_RPT_TODO_UNFILED_OVERDUE) != 0;
+        *unreviewed_overdue += (t & OD_RPT_TODO_UNREVIEWED_OVERDUE) != 0;
+        *undistributed += (t & OD_RPT_TODO_UNDISTRIBUTED) != 0;
     }
     od_rows_close(r);
     return rc;
@@ -392,7 +415,9 @@ od_err od_report_fire_deadline(const od_policy *p, od_tx *tx, const char *kind, 
         od_error_clear(e);
         return OD_OK;
     }
-    if (rc || strcmp(v.state, filing ? "draft" : "filed") != 0) /* filed or reviewed meanwhile */
+    /* filing: a draft or a run under review is not filed yet; review: still under review */
+    if (rc || (filing ? strcmp(v.state, "draft") != 0 && strcmp(v.state, "under_review") != 0
+                      : strcmp(v.state, "under_review") != 0))
         return rc;
     if (filing && ((rc = od_tx_scalar(tx, OD_Q_RPT_NEWER, &newer, e, OD_BINDS(OD_INT(id)))) || newer))
         return rc; /* superseded by a newer version of the period */

@@ -168,12 +168,15 @@ od_err od_h_report_run_manual(od_req *r)
     return od_h_result(r, rc, 200, out);
 }
 
+static const od_field review_fields[] = {{"note", OD_JT_STRING, false, 2000}, {0}};
+
 od_err od_h_report_run_file(od_req *r)
 {
-    od_err rc = od_req_no_fields(r);
+    od_err rc = r->json ? od_req_fields(r, review_fields) : OD_OK; /* {note?} or no body */
     json_t *out = NULL;
     if (!rc)
-        rc = od_report_file(r->app, &r->who, r->ids[0], &out, &r->err);
+        rc =
+            od_report_file(r->app, &r->who, r->ids[0], r->json ? od_req_str(r, "note") : NULL, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -243,14 +246,23 @@ od_err od_h_incident_correct_time(od_req *r)
 
 /* ---- review and distribution (src/app/om_reports_review.c) ---- */
 
-static const od_field review_fields[] = {{"note", OD_JT_STRING, false, 2000}, {0}};
-
-od_err od_h_report_run_review(od_req *r)
+od_err od_h_report_run_submit(od_req *r)
 {
-    od_err rc = od_req_fields(r, review_fields);
+    od_err rc = od_req_no_fields(r);
     json_t *out = NULL;
     if (!rc)
-        rc = od_report_review(r->app, &r->who, r->ids[0], od_req_str(r, "note"), &out, &r->err);
+        rc = od_report_submit(r->app, &r->who, r->ids[0], &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+static const od_field return_fields[] = {{"note", OD_JT_STRING, true, 2000}, {0}};
+
+od_err od_h_report_run_return(od_req *r)
+{
+    od_err rc = od_req_fields(r, return_fields);
+    json_t *out = NULL;
+    if (!rc)
+        rc = od_report_return(r->app, &r->who, r->ids[0], od_req_str(r, "note"), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 

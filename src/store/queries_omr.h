@@ -1,5 +1,6 @@
 /* queries_omr.h — the statements of O&M report review, distribution and the
- * missed-period catch-up (src/app/om_reports_review.c, migration 0033).  The
+ * missed-period catch-up (src/app/om_reports_review.c, migrations 0033 and
+ * 0037: draft → under_review → filed → distributed).  The
  * review deadline is a deadlines row with neither incident nor record (kind
  * 'report:review:<run id>'), claimed and fired once by the incident
  * scheduler (od_incident_fire_next). */
@@ -8,13 +9,19 @@
 
 #define OD_QUERY_LIST_OMR(X)                                                                                 \
     X(RPT_REVIEW_GET, "SELECT state, generated_by, filed_by, review_due_at, reviewed_at, reviewed_by, "      \
-                      "review_note, distributed_at, distributed_by, number, kind, file_due_at FROM "         \
-                      "report_runs WHERE id = ?")                                                            \
-    X(RPT_SET_DUE, "UPDATE report_runs SET review_due_at = ? WHERE id = ? AND state = 'filed'")              \
-    X(RPT_REVIEW, "UPDATE report_runs SET state = 'reviewed', reviewed_at = ?, reviewed_by = ?, "            \
-                  "review_note = ? WHERE id = ? AND state = 'filed'")                                        \
+                      "review_note, distributed_at, distributed_by, number, kind, file_due_at, "             \
+                      "submitted_by, submitted_at FROM report_runs WHERE id = ?")                            \
+    /* draft → under_review (migration 0037): who submitted it, and its review deadline */                 \
+    X(RPT_SUBMIT, "UPDATE report_runs SET state = 'under_review', submitted_at = ?, submitted_by = ?, "      \
+                  "review_due_at = ? WHERE id = ? AND state = 'draft'")                                      \
+    /* under_review → draft: returned by the reviewer with a note */                                       \
+    X(RPT_RETURN, "UPDATE report_runs SET state = 'draft', review_due_at = NULL, review_note = ? WHERE id "  \
+                  "= ? AND state = 'under_review'")                                                          \
+    /* the review recorded with the filing (RPT_FILE, same transaction) */                                   \
+    X(RPT_REVIEW, "UPDATE report_runs SET reviewed_at = ?, reviewed_by = ?, review_note = ? WHERE id = ? "   \
+                  "AND state = 'filed'")                                                                     \
     X(RPT_DISTRIBUTE, "UPDATE report_runs SET state = 'distributed', distributed_at = ?, "                   \
-                      "distributed_by = ? WHERE id = ? AND state = 'reviewed'")                              \
+                      "distributed_by = ? WHERE id = ? AND state = 'filed'")                                 \
     X(RPT_DL_INSERT, "INSERT INTO deadlines(kind, due_at, fire_at) VALUES(?,?,?)")                           \
     X(RPT_DL_MEET, "UPDATE deadlines SET met_at = ?, status = 'met', fire_at = NULL WHERE kind = ? AND "     \
                    "incident_id IS NULL AND record_id IS NULL AND status = 'pending'")                       \
@@ -47,7 +54,7 @@
      * version of their period exists; core/report_due.c decides which are overdue */                        \
     X(OMR_DASH_RUNS, "SELECT r.state, r.file_due_at, r.review_due_at, (SELECT COUNT(*) FROM report_runs n "  \
                      "WHERE n.kind = r.kind AND n.period_start = r.period_start AND n.version > "            \
-                     "r.version) FROM report_runs r WHERE r.state IN ('draft', 'filed', 'reviewed') "        \
+                     "r.version) FROM report_runs r WHERE r.state IN ('draft', 'under_review', 'filed') "    \
                      "LIMIT ?")                                                                              \
     /* the filing deadline stored on the run when it is generated (migration 0037) */                        \
     X(RPT_SET_FILE_DUE, "UPDATE report_runs SET file_due_at = ? WHERE id = ?")

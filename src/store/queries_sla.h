@@ -96,6 +96,6 @@
     X(RPT_COUNT, "SELECT COUNT(*) FROM report_runs WHERE (? = '' OR kind = ?)")                              \
     X(RPT_SET_MANUAL, "UPDATE report_runs SET manual = ? WHERE id = ? AND state = 'draft'")                  \
     X(RPT_FILE, "UPDATE report_runs SET state = 'filed', document = ?, sha256 = ?, filed_at = ?, "           \
-                "filed_by = ? WHERE id = ? AND state = 'draft'")
+                "filed_by = ? WHERE id = ? AND state = 'under_review'")
 
 #endif

@@ -336,11 +336,14 @@ SAMPLES = {
                                       read=lambda t, r: "/api/v1/reports/runs/%d" % r["id"]),
     "POST /api/v1/reports/runs/{id}/manual": dict(user="eng", ids=lambda t: [t.report], body=lambda t: {
         "sections": {"next_week_plan": "下周计划"}}, read=lambda t, r: "/api/v1/reports/runs/%d" % t.report),
-    "POST /api/v1/reports/runs/{id}/file": dict(user="lead", ids=lambda t: [t.report], body=lambda t: {}),
-    # the baseline run stays a draft: review and distribution answer 409 (or 403: not the reviewer role)
-    "POST /api/v1/reports/runs/{id}/review": dict(user="lead", ids=lambda t: [t.report],
-                                                  body=lambda t: {"note": "同意分发"}),
+    # the baseline run stays a draft: filing, return and distribution answer 409 (or 403: not the
+    # reviewer role); submission 422 (its manual section may be empty) or moves it to under_review
+    "POST /api/v1/reports/runs/{id}/file": dict(user="lead", ids=lambda t: [t.report],
+                                                body=lambda t: {"note": "同意归档"}),
     "POST /api/v1/reports/runs/{id}/distribute": dict(user="lead", ids=lambda t: [t.report], body=lambda t: {}),
+    "POST /api/v1/reports/runs/{id}/return": dict(user="lead", ids=lambda t: [t.report],
+                                                  body=lambda t: {"note": "补充数据"}),
+    "POST /api/v1/reports/runs/{id}/submit": dict(user="eng", ids=lambda t: [t.report], body=lambda t: {}),
     "POST /api/v1/incidents/{id}/correct-time": dict(user="lead", ids=lambda t: [t.inc], body=lambda t: {
         "field": "detected_at", "value": "2020-01-0%dT00:00:00Z" % (1 + unique() % 9), "reason": "更正"},
         read=lambda t, r: "/api/v1/incidents/%d" % t.inc),

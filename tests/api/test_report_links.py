@@ -84,8 +84,8 @@ class LinksTest(harness.ServerTest):
         self.assertEqual(harness_ms(run["review"]["file_due_at"]), t0 + 48 * HOUR)   # stored at generation
         base = "/api/v1/reports/runs/%d" % rid
         self.post(base + "/manual", {"sections": {"next_week_plan": "巡检"}}, "eng", 200)
-        self.post(base + "/file", None, "head", 200)
-        self.post(base + "/review", {"note": "同意"}, "head2", 200)
+        self.post(base + "/submit", None, "eng", 200)
+        self.post(base + "/file", {"note": "同意"}, "head", 200)
         d = self.post(base + "/distribute", None, "lead", 200).json
         self.assertGreaterEqual(d["messages_queued"], 3)
         self.assertEqual(harness_ms(d["review"]["file_due_at"]), t0 + 48 * HOUR)       # filing does not move it

@@ -1,11 +1,13 @@
 """test_report_review.py — O&M report review and distribution, and the missed-period catch-up
 (R-SLA-2, R-SLA-6; modules-spec §1.10, docs/service-levels.md "审核与分发"):
 
-- a filed run goes filed → reviewed → distributed; the review is by the policy's reviewer role
-  (ops_department_head) and never by whoever generated or filed the run (403); out of order: 409;
-- filing sets the review deadline (2 days): 1 ms before it nothing; at it the reviewers are told
+- a run goes draft → under_review → filed → distributed (modules-spec §M4.5 "Workflow"); its author
+  submits it once its manual sections are filled (422 before); the policy's reviewer role
+  (ops_department_head), never whoever generated or submitted it (403, actor_not), files it or
+  returns it to draft with a note; out of order: 409;
+- submission sets the review deadline (2 days): 1 ms before it nothing; at it the reviewers are told
   once (outbox cause report:<id>:review_overdue, audit report.review_overdue), however often the
-  clock moves on; a run reviewed in time is never reported overdue;
+  clock moves on; a run filed in time is never reported overdue;
 - distribution queues the message with the report's link to the recipient roles (ops_leader,
   ops_department_head); the frozen document and its hash do not change;
 - `--report-schedule` after the server was down over period boundaries generates each missed
@@ -56,6 +58,9 @@ class ReviewTest(harness.ServerTest):
                                           ("boss", "ops_leader")]):
             cls.uid[name], cls.tok[name] = s.make_user("rv_" + name, [role], phone="1380000%04d" % i,
                                                        email="rv_%s@example.cn" % name)
+        # a department head who is also an engineer: a reviewer who can be a report's author (actor_not)
+        cls.uid["headeng"], cls.tok["headeng"] = s.make_user("rv_headeng", ["ops_department_head", "ops_engineer"],
+                                                             phone="13800009999", email="rv_headeng@example.cn")
 
     def post(self, path, body, who, status=None):
         r = self.srv.post(path, body, token=self.tok[who])
@@ -68,11 +73,11 @@ class ReviewTest(harness.ServerTest):
         for name in self.tok:
             self.tok[name] = self.srv.login("rv_" + name, harness.USER_PW)
 
-    def filed_weekly(self, at, filer="head"):
-        run = self.post("/api/v1/reports/runs", {"kind": "weekly", "at": at}, "eng", 201).json
+    def submitted_weekly(self, at, author="eng"):
+        run = self.post("/api/v1/reports/runs", {"kind": "weekly", "at": at}, author, 201).json
         base = "/api/v1/reports/runs/%d" % run["id"]
         self.post(base + "/manual", {"sections": {"next_week_plan": "巡检"}}, "eng", 200)
-        return self.post(base + "/file", None, filer, 200).json
+        return self.post(base + "/submit", None, "eng", 200).json
 
     def audit(self, rid, action):
         r = self.srv.get("/api/v1/audit?entity=report_run&entity_id=%d" % rid, token=self.srv.admin("auditor"))
@@ -81,34 +86,58 @@ class ReviewTest(harness.ServerTest):
 
     def test_1_review_and_distribute(self):
         s = self.srv
+        t0 = s.now_ms()
         run = self.post("/api/v1/reports/runs", {"kind": "weekly", "at": bj(7, "09:00")}, "eng", 201).json
         rid = run["id"]
         base = "/api/v1/reports/runs/%d" % rid
+        self.assertEqual(run["state"], "draft")
         self.assertEqual(run["review"]["due_at"], None)
-        # a draft is neither reviewed nor distributed
-        self.assertError(self.post(base + "/review", {}, "head2"), 409, field="id")
+        self.assertEqual(harness_ms(run["review"]["file_due_at"]), t0 + 48 * HOUR)
+        # a draft is neither filed, returned nor distributed; it is submitted once its section is filled
+        self.assertError(self.post(base + "/file", {}, "head2"), 409, field="id")
+        self.assertError(self.post(base + "/return", {"note": "x"}, "head2"), 409, field="id")
         self.assertError(self.post(base + "/distribute", None, "lead"), 409, field="id")
+        self.assertError(self.post(base + "/submit", None, "eng"), 422, field="sections")
         self.post(base + "/manual", {"sections": {"next_week_plan": "下周巡检"}}, "eng", 200)
-        filed = self.post(base + "/file", None, "head", 200).json
-        self.assertEqual(filed["state"], "filed")
-        filed_ms = s.now_ms()
-        self.assertEqual(harness_ms(filed["review"]["due_at"]), filed_ms + 48 * HOUR)
-        doc = s.get(base + "/report.json", token=self.tok["eng"]).raw
-        # not the reviewer role: 403; the one who filed it: 403; not reviewed yet: no distribution
-        self.assertError(self.post(base + "/review", {}, "eng"), 403)
-        self.assertError(self.post(base + "/review", {}, "lead"), 403)
-        self.assertError(self.post(base + "/review", {}, "head"), 403, field="id")
+        # submitted by a department head who is also an engineer (a reviewer, but now its author)
+        sub = self.post(base + "/submit", None, "headeng", 200).json
+        self.assertEqual(sub["state"], "under_review")
+        self.assertEqual(sub["review"]["submitted_by"], self.uid["headeng"])
+        self.assertEqual(harness_ms(sub["review"]["due_at"]), s.now_ms() + 48 * HOUR)
+        self.assertIsNone(sub["sha256"])
+        self.assertError(self.post(base + "/submit", None, "eng"), 409, field="id")
+        self.assertError(self.post(base + "/manual", {"sections": {"next_week_plan": "改"}}, "eng"), 409, field="id")
         self.assertError(self.post(base + "/distribute", None, "lead"), 409, field="id")
-        self.assertError(self.post(base + "/review", {"note": "x" * 2001}, "head2"), 413, field="note")
+        # not the reviewer role: 403; the one who submitted it: 403 (actor_not)
+        self.assertError(self.post(base + "/file", {}, "eng"), 403)
+        self.assertError(self.post(base + "/file", {}, "lead"), 403)
+        self.assertError(self.post(base + "/file", {}, "headeng"), 403, field="id")
+        self.assertError(self.post(base + "/return", {"note": "x"}, "lead"), 403)
+        self.assertError(self.post(base + "/return", {"note": ""}, "head2"), 422, field="note")
+        self.assertError(self.post(base + "/file", {"note": "x" * 2001}, "head2"), 413, field="note")
         got = s.get(base, token=self.tok["eng"]).json
-        self.assertEqual(got["state"], "filed")
+        self.assertEqual(got["state"], "under_review")
         self.assertFalse(got["review_overdue"])
-        # reviewed by the other department head, with a note
-        rv = self.post(base + "/review", {"note": "同意分发"}, "head2", 200).json
-        self.assertEqual(rv["state"], "reviewed")
-        self.assertEqual(rv["review"]["reviewed_by"], self.uid["head2"])
-        self.assertEqual(rv["review"]["note"], "同意分发")
-        self.assertError(self.post(base + "/review", {}, "head2"), 409, field="id")
+        # returned to draft with a note, corrected, submitted again (by the engineer)
+        back = self.post(base + "/return", {"note": "请补充巡检范围"}, "head2", 200).json
+        self.assertEqual(back["state"], "draft")
+        self.assertEqual(back["review"]["note"], "请补充巡检范围")
+        self.assertIsNone(back["review"]["due_at"])
+        self.post(base + "/manual", {"sections": {"next_week_plan": "下周巡检：机房与网络"}}, "eng", 200)
+        self.post(base + "/submit", None, "eng", 200)
+        # the submission now is the engineer's, so the head-engineer (no longer its author) may file it
+        filed = self.post(base + "/file", {"note": "同意分发"}, "headeng", 200).json
+        self.assertEqual(filed["state"], "filed")
+        self.assertRegex(filed["sha256"], "^[0-9a-f]{64}$")
+        self.assertEqual(filed["review"]["reviewed_by"], self.uid["headeng"])
+        self.assertEqual(filed["review"]["note"], "同意分发")
+        self.assertEqual(filed["manual"]["next_week_plan"], "下周巡检：机房与网络")
+        doc = s.get(base + "/report.json", token=self.tok["eng"]).raw
+        # frozen: nothing moves it back
+        self.assertError(self.post(base + "/file", {}, "head2"), 409, field="id")
+        self.assertError(self.post(base + "/return", {"note": "x"}, "head2"), 409, field="id")
+        self.assertError(self.post(base + "/submit", None, "eng"), 409, field="id")
+        self.assertError(self.post(base + "/manual", {"sections": {"next_week_plan": "改"}}, "eng"), 409, field="id")
         # distribution: incident_lead (an engineer may not), then the recipients are told
         self.assertError(self.post(base + "/distribute", None, "eng"), 403)
         d = self.post(base + "/distribute", None, "lead", 200).json
@@ -116,12 +145,12 @@ class ReviewTest(harness.ServerTest):
         self.assertEqual(d["review"]["distributed_by"], self.uid["lead"])
         self.assertGreaterEqual(d["messages_queued"], 3)
         self.assertError(self.post(base + "/distribute", None, "lead"), 409, field="id")
-        self.assertError(self.post(base + "/review", {}, "head2"), 409, field="id")
+        self.assertError(self.post(base + "/file", {}, "head2"), 409, field="id")
         rows = outbox(s, "report:%d:%%" % rid)
         if rows is not None:
             cause = "report:%d:distributed" % rid
             self.assertEqual(rows, sorted([(self.uid["boss"], cause), (self.uid["head"], cause),
-                                           (self.uid["head2"], cause)]))
+                                           (self.uid["head2"], cause), (self.uid["headeng"], cause)]))
             db = harness.db_connect(s.db)
             try:
                 bodies = [r[0] for r in db.execute("SELECT body FROM outbox WHERE cause = ?", (cause,))]
@@ -134,12 +163,14 @@ class ReviewTest(harness.ServerTest):
                 self.assertNotIn("://", b)   # no --public-url: the links stay relative (docs/configuration.md)
         # the frozen document is unchanged; each step is audited
         self.assertEqual(s.get(base + "/report.json", token=self.tok["eng"]).raw, doc)
-        self.assertEqual(len(self.audit(rid, "report.review")), 1)
-        self.assertEqual(self.audit(rid, "report.review")[0]["after"]["note"], "同意分发")
+        self.assertEqual(len(self.audit(rid, "report.submit")), 2)
+        self.assertEqual([a["after"]["note"] for a in self.audit(rid, "report.return")], ["请补充巡检范围"])
+        self.assertEqual([a["after"]["note"] for a in self.audit(rid, "report.file")], ["同意分发"])
+        self.assertEqual(self.audit(rid, "report.file")[0]["after"]["sha256"], filed["sha256"])
         self.assertEqual(len(self.audit(rid, "report.distribute")), 1)
         lst = s.get("/api/v1/reports/runs?kind=weekly", token=self.tok["eng"]).json
         self.assertEqual([x["state"] for x in lst["items"] if x["id"] == rid], ["distributed"])
-        # the deadline was met by the review: two days on, nobody is told it is overdue
+        # the deadline was met by the filing: two days on, nobody is told it is overdue
         s.clock(set_to=bj(9, "10:00:01"))
         self.relogin()
         self.assertEqual(self.audit(rid, "report.review_overdue"), [])
@@ -148,9 +179,9 @@ class ReviewTest(harness.ServerTest):
         s = self.srv
         s.clock(set_to=bj(14, "10:00"))
         self.relogin()
-        filed = self.filed_weekly(bj(14, "09:00"), filer="boss")
-        rid = filed["id"]
-        due = harness_ms(filed["review"]["due_at"])
+        sub = self.submitted_weekly(bj(14, "09:00"), author="headeng")   # generated by the head-engineer
+        rid = sub["id"]
+        due = harness_ms(sub["review"]["due_at"])
         self.assertEqual(due, s.now_ms() + 48 * HOUR)
         # 1 ms before the deadline: nothing
         s.clock(set_to=fmt_ms(due - 1))
@@ -169,13 +200,15 @@ class ReviewTest(harness.ServerTest):
         s.clock(advance_seconds=3 * 86400)
         self.relogin()
         self.assertEqual(len(self.audit(rid, "report.review_overdue")), 1)
-        rows = outbox(s, "report:%d:%%" % rid)
+        rows = outbox(s, "report:%d:review_overdue" % rid)   # its filing is overdue too (file_overdue)
         if rows is not None:
             cause = "report:%d:review_overdue" % rid
-            self.assertEqual(rows, sorted([(self.uid["head"], cause), (self.uid["head2"], cause)]))
-        # late, but still reviewable (not by boss, who filed it)
-        self.assertError(self.post("/api/v1/reports/runs/%d/review" % rid, {}, "boss"), 403)
-        self.post("/api/v1/reports/runs/%d/review" % rid, {}, "head", 200)
+            self.assertEqual(rows, sorted([(self.uid["head"], cause), (self.uid["head2"], cause),
+                                           (self.uid["headeng"], cause)]))
+        # late, but still to be filed: not by boss (not the reviewer role), not by its generator
+        self.assertError(self.post("/api/v1/reports/runs/%d/file" % rid, {}, "boss"), 403)
+        self.assertError(self.post("/api/v1/reports/runs/%d/file" % rid, {}, "headeng"), 403, field="id")
+        self.post("/api/v1/reports/runs/%d/file" % rid, {}, "head", 200)
         got = s.get("/api/v1/reports/runs/%d" % rid, token=self.tok["eng"]).json
         self.assertFalse(got["review_overdue"])
 
@@ -392,7 +425,8 @@ class ReviewTest(harness.ServerTest):
         rows = outbox(s, "report:%d:%%" % late["id"])
         if rows is not None:
             cause = "report:%d:file_overdue" % late["id"]
-            self.assertEqual(rows, sorted([(self.uid["head"], cause), (self.uid["head2"], cause)]))
+            self.assertEqual(rows, sorted([(self.uid["head"], cause), (self.uid["head2"], cause),
+                                           (self.uid["headeng"], cause)]))
             db = harness.db_connect(s.db)
             try:
                 bodies = [r[0] for r in db.execute("SELECT body FROM outbox WHERE cause = ?", (cause,))]
@@ -564,11 +598,17 @@ class DashboardTileTest(harness.ServerTest):
             body["at"] = at
         return self.post("/api/v1/reports/runs", body, "eng", 201)
 
-    def file(self, run):
+    def submit(self, run):
         base = "/api/v1/reports/runs/%d" % run["id"]
-        if run["kind"] == "weekly":
-            self.post(base + "/manual", {"sections": {"next_week_plan": "巡检"}}, "eng", 200)
-        return self.post(base + "/file", None, "head", 200)
+        sections = ({"next_week_plan": "巡检"} if run["kind"] == "weekly"
+                    else {"improvements": "优化", "next_month_plan": "计划"})
+        self.post(base + "/manual", {"sections": sections}, "eng", 200)
+        return self.post(base + "/submit", None, "eng", 200)
+
+    def file(self, run):
+        if run["state"] == "draft":
+            run = self.submit(run)
+        return self.post("/api/v1/reports/runs/%d/file" % run["id"], None, "head", 200)
 
     def test_tile_counts(self):
         s = self.srv
@@ -581,37 +621,39 @@ class DashboardTileTest(harness.ServerTest):
         self.assertEqual(self.tile(), (0, 0, 0))
         self.at(t0 + HOUR)
         t1 = s.now_ms()
-        pending = self.file(self.generate("weekly", bj(1, "09:00")))       # the week of 05-24: filed
+        pending = self.submit(self.generate("weekly", bj(1, "09:00")))     # the week of 05-24: under review
         self.assertEqual(harness_ms(pending["review"]["due_at"]), t1 + 48 * HOUR)
         # each run carries the filing deadline set when it was generated (migration 0037)
         self.assertEqual(harness_ms(pending["review"]["file_due_at"]), t1 + 48 * HOUR)
         self.assertEqual(harness_ms(draft["review"]["file_due_at"]), t0 + 48 * HOUR)
-        done = self.file(self.generate("weekly", bj(31, "09:00", month=5)))  # 05-17: filed and reviewed
-        self.post("/api/v1/reports/runs/%d/review" % done["id"], {}, "head2", 200)
+        done = self.file(self.generate("weekly", bj(31, "09:00", month=5)))  # 05-24 again (version 2): filed
         self.assertEqual(self.tile(), (0, 0, 1))
         # filing deadline of the drafts: t0 + 2 days (the superseded version 1 is not counted)
         self.at(t0 + 48 * HOUR - 1)
         self.assertEqual(self.tile(), (0, 0, 1))
         self.at(t0 + 48 * HOUR)
         self.assertEqual(self.tile(), (2, 0, 1))
-        # review deadline of the filed run: t1 + 2 days
+        # the run under review: its review deadline t1 + 2 days (its filing is not chased: a newer
+        # version of its period exists)
         self.at(t1 + 48 * HOUR - 1)
         self.assertEqual(self.tile(), (2, 0, 1))
         self.at(t1 + 48 * HOUR)
         self.assertEqual(self.tile(), (2, 1, 1))
-        # late work clears them: filing, review, distribution
+        # late work clears them: filing, distribution
         self.file(draft)
-        self.assertEqual(self.tile(), (1, 1, 1))
-        self.post("/api/v1/reports/runs/%d/review" % pending["id"], {}, "head2", 200)
-        self.assertEqual(self.tile(), (1, 0, 2))
-        self.post("/api/v1/reports/runs/%d/distribute" % done["id"], None, "lead", 200)
-        self.post("/api/v1/reports/runs/%d/distribute" % pending["id"], None, "lead", 200)
+        self.assertEqual(self.tile(), (1, 1, 2))
+        self.file(pending)
+        self.assertEqual(self.tile(), (1, 0, 3))
+        for run in (done, pending, draft):
+            self.post("/api/v1/reports/runs/%d/distribute" % run["id"], None, "lead", 200)
         self.assertEqual(self.tile(), (1, 0, 0))
-        # the freshly filed draft is under review, not yet overdue: 1 ms before its deadline, then at it
-        filed_ms = s.now_ms()
-        self.at(filed_ms + 48 * HOUR - 1)
+        # the newest monthly draft, submitted late: still unfiled; its review due 2 days on, 1 ms before, at
+        self.submit(newer)
+        sub_ms = self.srv.now_ms()
         self.assertEqual(self.tile(), (1, 0, 0))
-        self.at(filed_ms + 48 * HOUR)
+        self.at(sub_ms + 48 * HOUR - 1)
+        self.assertEqual(self.tile(), (1, 0, 0))
+        self.at(sub_ms + 48 * HOUR)
         self.assertEqual(self.tile(), (1, 1, 0))
 
 

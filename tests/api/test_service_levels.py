@@ -423,15 +423,19 @@ class ServiceLevelTest(harness.ServerTest):
                           ("restore", 1, False)])
         rid = run["id"]
         base = "/api/v1/reports/runs/%d" % rid
-        # the manual sections must be filled before filing
-        self.assertError(self.post(base + "/file", None, who="leader"), 422, field="sections")
+        # the manual sections must be filled before the report is submitted for review; the reviewer
+        # (ops_department_head, not its author) files it
+        self.assertError(self.post(base + "/submit", None), 422, field="sections")
         self.assertError(self.post(base + "/manual", {"sections": {"plan": "x"}}), 400, field="sections")
         self.post(base + "/manual", {"sections": {"improvements": "增加存储巡检"}}, status=200)
-        self.assertError(self.post(base + "/file", None, who="leader"), 422, contains="next_month_plan")
-        self.assertError(self.post(base + "/file", None, who="eng"), 403)
+        self.assertError(self.post(base + "/submit", None), 422, contains="next_month_plan")
+        self.assertError(self.post(base + "/file", None, who="opsdept"), 409, field="id")   # not submitted
         r = self.post(base + "/manual", {"sections": {"next_month_plan": "七月升级门户"}}, status=200)
         self.assertEqual(r.json["missing"], [])
-        filed = self.post(base + "/file", None, who="leader", status=200).json
+        self.assertEqual(self.post(base + "/submit", None, status=200).json["state"], "under_review")
+        self.assertError(self.post(base + "/file", None, who="eng"), 403)
+        self.assertError(self.post(base + "/file", None, who="leader"), 403)   # not the reviewer role
+        filed = self.post(base + "/file", None, who="opsdept", status=200).json
         self.assertEqual(filed["state"], "filed")
         # the hash is the SHA-256 of the document the JSON export answers, and it is in the audit chain
         doc = self.srv.get(base + "/report.json", token=self.tok["eng"])
@@ -445,7 +449,7 @@ class ServiceLevelTest(harness.ServerTest):
         self.assertStatus(self.srv.get("/api/v1/audit/verify", token=self.srv.admin("auditor")), 200)
         # frozen
         self.assertError(self.post(base + "/manual", {"sections": {"improvements": "改"}}), 409)
-        self.assertError(self.post(base + "/file", None, who="leader"), 409)
+        self.assertError(self.post(base + "/file", None, who="opsdept"), 409)
         # exports hold the numbers
         md = self.srv.get(base + "/report.md", token=self.tok["eng"]).raw
         self.assertIn("运维月报", md)
@@ -539,14 +543,15 @@ class ServiceLevelTest(harness.ServerTest):
             self.assertTrue(cli("sla", "report-export", str(run["id"]), "--format", "xlsx").startswith(b"PK"))
             csv = cli("sla", "report-export", str(run["id"]), "--format", "services.csv").decode()
             self.assertTrue(csv.startswith("service,availability_ppm"))
-            # review and distribution (modules-spec §1.10): filed by the section head, reviewed by the
-            # department head, distributed
+            # review and distribution (modules-spec §1.10, §M4.5): submitted by the section head, filed by
+            # the department head after review, distributed
             base = "/api/v1/reports/runs/%d" % run["id"]
             self.post(base + "/manual", {"sections": {"next_week_plan": "巡检"}}, status=200)
-            self.post(base + "/file", None, who="sechead", status=200)
+            sub = json.loads(cli("sla", "report-submit", str(run["id"]), "--json"))
+            self.assertEqual(sub["state"], "under_review")
             cli("login", "--user", "sl_opsdept", "--password-stdin", stdin=harness.USER_PW + "\n")
-            rv = json.loads(cli("sla", "report-review", str(run["id"]), "--note", "同意", "--json"))
-            self.assertEqual((rv["state"], rv["review"]["note"]), ("reviewed", "同意"))
+            rv = json.loads(cli("sla", "report-file", str(run["id"]), "--note", "同意", "--json"))
+            self.assertEqual((rv["state"], rv["review"]["note"]), ("filed", "同意"))
             d = json.loads(cli("sla", "report-distribute", str(run["id"]), "--json"))
             self.assertEqual(d["state"], "distributed")
 

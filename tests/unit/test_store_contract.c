@@ -1296,7 +1296,12 @@ static void service_levels_store(void **state)
         od_tx_scalar(tx, OD_Q_RPT_MAX_VERSION, &n, &e, OD_BINDS(OD_TEXT("weekly"), OD_INT((int64_t)1000))),
         OD_OK);
     assert_int_equal(n, 1);
-    /* filing happens once; a filed run's manual sections do not change */
+    /* filing (once submitted for review, migration 0037) happens once; a filed run's manual sections
+     * do not change */
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SUBMIT, &e,
+                                OD_BINDS(OD_INT((int64_t)3), OD_INT(uid), OD_INT((int64_t)9), OD_INT(run))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
     for (int i = 0; i < 2; i++) {
         assert_int_equal(
             od_tx_exec(tx, OD_Q_RPT_FILE, &e,
@@ -2135,17 +2140,17 @@ static void report_due_store(void **state)
         assert_int_equal(
             od_tx_exec(tx, OD_Q_RPT_SET_FILE_DUE, &e, OD_BINDS(OD_INT((int64_t)(100 + i)), OD_INT(ids[i]))),
             OD_OK);
-    for (int i = 2; i < 4; i++) {
+    for (int i = 2; i < 4; i++) { /* F1 submitted (under review); X1 submitted, filed, distributed */
         assert_int_equal(
-            od_tx_exec(tx, OD_Q_RPT_FILE, &e,
-                       OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_NULL(), OD_INT(ids[i]))),
+            od_tx_exec(tx, OD_Q_RPT_SUBMIT, &e,
+                       OD_BINDS(OD_INT((int64_t)3), OD_NULL(), OD_INT((int64_t)500), OD_INT(ids[i]))),
             OD_OK);
-        assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_DUE, &e, OD_BINDS(OD_INT((int64_t)500), OD_INT(ids[i]))),
-                         OD_OK);
+        if (i == 3)
+            assert_int_equal(od_tx_exec(tx, OD_Q_RPT_FILE, &e,
+                                        OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_NULL(),
+                                                 OD_INT(ids[i]))),
+                             OD_OK);
     }
-    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
-                                OD_BINDS(OD_INT((int64_t)5), OD_NULL(), OD_TEXT(""), OD_INT(ids[3]))),
-                     OD_OK);
     assert_int_equal(
         od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, &e, OD_BINDS(OD_INT((int64_t)6), OD_NULL(), OD_INT(ids[3]))),
         OD_OK);
@@ -2164,8 +2169,8 @@ static void report_due_store(void **state)
             assert_string_equal(st, "draft");
             assert_int_equal(sup, 0);
         } else {
-            assert_int_equal(fd, 102); /* F1; X1 (distributed) is not read */
-            assert_string_equal(st, "filed");
+            assert_int_equal(fd, 102); /* F1, under review; X1 (distributed) is not read */
+            assert_string_equal(st, "under_review");
             assert_int_equal(od_rows_int(r, 2), 500);
             assert_int_equal(sup, 0);
         }
@@ -2177,10 +2182,10 @@ static void report_due_store(void **state)
 }
 
 /* O&M report review, distribution and catch-up (queries_omr.h, migration
- * 0033): review only once from filed, distribution only once from
- * reviewed; the review deadline is a deadlines row without incident or
- * record, claimed once (DL_FIRED) and met by the review; the catch-up's
- * newest period per kind. */
+ * 0033, 0037): draft → under_review → filed → distributed, each move once and
+ * only from its state, a return to draft from under_review; the review
+ * deadline is a deadlines row without incident or record, claimed once
+ * (DL_FIRED) and met by the filing; the catch-up's newest period per kind. */
 static void report_review_store(void **state)
 {
     fx *f = *state;
@@ -2208,19 +2213,41 @@ static void report_review_store(void **state)
     assert_int_equal(n, 3000);
     assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_LAST_PERIOD, &n, &e, OD_BINDS(OD_TEXT("monthly"))), OD_OK);
     assert_int_equal(n, 0);
-    /* a draft is neither reviewed nor distributed, nor given a review deadline */
-    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_DUE, &e, OD_BINDS(OD_INT((int64_t)50), OD_INT(run))), OD_OK);
-    assert_int_equal(od_tx_changes(tx), 0);
-    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
-                                OD_BINDS(OD_INT((int64_t)5), OD_INT(uid), OD_TEXT("ok"), OD_INT(run))),
-                     OD_OK);
-    assert_int_equal(od_tx_changes(tx), 0);
+    /* a draft is neither filed, returned nor distributed (migration 0037: draft → under_review →
+     * filed → distributed) */
     assert_int_equal(
         od_tx_exec(tx, OD_Q_RPT_FILE, &e,
                    OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_INT(uid), OD_INT(run))),
         OD_OK);
-    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SET_DUE, &e, OD_BINDS(OD_INT((int64_t)50), OD_INT(run))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_RETURN, &e, OD_BINDS(OD_TEXT("x"), OD_INT(run))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, &e, OD_BINDS(OD_INT((int64_t)6), OD_INT(uid), OD_INT(run))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    /* submitted once; returned to draft once; submitted again */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_SUBMIT, &e,
+                       OD_BINDS(OD_INT((int64_t)2), OD_INT(uid), OD_INT((int64_t)40), OD_INT(run))),
+            OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_RPT_RETURN, &e, OD_BINDS(OD_TEXT("补充数据"), OD_INT(run))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
+    }
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SUBMIT, &e,
+                                OD_BINDS(OD_INT((int64_t)3), OD_INT(uid), OD_INT((int64_t)50), OD_INT(run))),
+                     OD_OK);
     assert_int_equal(od_tx_changes(tx), 1);
+    /* the review is recorded only on a filed run */
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
+                                OD_BINDS(OD_INT((int64_t)5), OD_INT(uid), OD_TEXT("ok"), OD_INT(run))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
     assert_int_equal(
         od_tx_exec(tx, OD_Q_RPT_DL_INSERT, &e,
                    OD_BINDS(OD_TEXT("report:review:1"), OD_INT((int64_t)50), OD_INT((int64_t)50))),
@@ -2229,18 +2256,30 @@ static void report_review_store(void **state)
         od_tx_exec(tx, OD_Q_RPT_DL_INSERT, &e,
                    OD_BINDS(OD_TEXT("report:review:2"), OD_INT((int64_t)60), OD_INT((int64_t)60))),
         OD_OK);
-    /* distribution before the review: nothing */
+    /* distribution before the filing: nothing */
     assert_int_equal(
         od_tx_exec(tx, OD_Q_RPT_DISTRIBUTE, &e, OD_BINDS(OD_INT((int64_t)6), OD_INT(uid), OD_INT(run))),
         OD_OK);
     assert_int_equal(od_tx_changes(tx), 0);
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
-                                    OD_BINDS(OD_INT((int64_t)5), OD_INT(uid), OD_TEXT("同意"), OD_INT(run))),
-                         OD_OK);
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_RPT_FILE, &e,
+                       OD_BINDS(OD_TEXT("{}"), OD_TEXT("ab"), OD_INT((int64_t)4), OD_INT(uid), OD_INT(run))),
+            OD_OK);
         assert_int_equal(od_tx_changes(tx), i ? 0 : 1);
     }
-    /* the review meets its deadline row (once); the other stays due and is claimed once */
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_REVIEW, &e,
+                                OD_BINDS(OD_INT((int64_t)5), OD_INT(uid), OD_TEXT("同意"), OD_INT(run))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    /* a filed run is neither submitted nor returned again */
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_SUBMIT, &e,
+                                OD_BINDS(OD_INT((int64_t)7), OD_INT(uid), OD_INT((int64_t)70), OD_INT(run))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_exec(tx, OD_Q_RPT_RETURN, &e, OD_BINDS(OD_TEXT("x"), OD_INT(run))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    /* the filing meets its review deadline row (once); the other stays due and is claimed once */
     for (int i = 0; i < 2; i++) {
         assert_int_equal(
             od_tx_exec(tx, OD_Q_RPT_DL_MEET, &e, OD_BINDS(OD_INT((int64_t)5), OD_TEXT("report:review:1"))),
@@ -2287,6 +2326,8 @@ static void report_review_store(void **state)
     assert_int_equal(od_rows_int(r, 8), uid);
     assert_string_equal(od_rows_text(r, 9), "W3");
     assert_string_equal(od_rows_text(r, 10), "weekly");
+    assert_int_equal(od_rows_int(r, 12), uid); /* submitted by */
+    assert_int_equal(od_rows_int(r, 13), 3);   /* the second submission */
     od_rows_close(r);
     /* the deadline's due time; a superseded run has a newer version of its period */
     assert_int_equal(od_tx_scalar(tx, OD_Q_RPT_DL_DUE, &n, &e, OD_BINDS(OD_TEXT("report:review:2"))), OD_OK);

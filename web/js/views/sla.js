@@ -116,37 +116,42 @@ export async function reportView(ctx, [id]) {
   };
   const acts = h('div', { class: 'actions' });
   if (draft && can('incident.report')) acts.append(button(t('rpt.save'), async () => { try { await save(); go(`#/reports/${id}`); } catch (e) { clear(err, errorBox(e)); } }, { 'data-testid': 'report-save' }));
-  if (draft && can('incident.lead')) acts.append(button(t('rpt.file'), async () => {
-    try { if (can('incident.report')) await save(); await post(`${base}/file`); go(`#/reports/${id}`); } catch (e) { clear(err, errorBox(e)); }
-  }, { class: 'primary', 'data-testid': 'report-file' }));
+  // draft → under_review: the author submits it (modules-spec §M4.5 "Workflow"; docs/service-levels.md)
+  if (draft && can('incident.report')) acts.append(button(t('rpt.submit'), async () => {
+    try { await save(); await post(`${base}/submit`); go(`#/reports/${id}`); } catch (e) { clear(err, errorBox(e)); }
+  }, { class: 'primary', 'data-testid': 'report-submit' }));
   const downloads = h('p', { class: 'downloads', 'data-testid': 'report-downloads' },
     ...[['report.html', 'rpt.dl.print'], ['report.md', 'rpt.dl.md'], ['report.xlsx', 'rpt.dl.xlsx'], ['services.csv', 'rpt.dl.services'], ['incidents.csv', 'rpt.dl.incidents'], ['report.json', 'rpt.dl.json']]
       .map(([f, k]) => [h('a', { href: `${base}/${f}`, target: '_blank', rel: 'noopener', 'data-testid': 'dl-' + f }, t(k)), ' ']));
   const head = h('p', { 'data-testid': 'report-head' }, `${t('rpt.kind.' + run.kind)} · ${t('rpt.version')} ${run.version} · `,
     badge(t('rpt.state.' + run.state), run.state === 'draft' ? '' : 'ok'), run.sha256 ? [' · SHA-256 ', h('code', { 'data-testid': 'report-sha' }, run.sha256)] : null);
   ctx.el.append(h('h1', {}, run.number), head, h('div', {}, ...figures(run.snapshot.service_levels)), manual, err, acts,
-    draft ? null : reviewPanel(run, base, id), section(t('rpt.downloads'), downloads));
+    reviewPanel(run, base, id), section(t('rpt.downloads'), downloads));
 }
 
-// A filed run's review (the policy's reviewer role, not its author: the server says 403 otherwise)
-// and its distribution to the policy's recipients (docs/service-levels.md).
+// The review of a run under review — filed or returned to draft with a note by the policy's reviewer
+// role, never its author (the server says 403 otherwise) — and the distribution of a filed run to the
+// policy's recipients (docs/service-levels.md).
 function reviewPanel(run, base, id) {
   const rv = run.review || {};
   const err = h('div');
   const rows = [];
   const line = (k, ...v) => rows.push(h('p', { 'data-testid': 'review-' + k.split('.').pop() }, h('strong', {}, t(k)), ' ', ...v));
-  if (rv.due_at) line('rpt.review.due', fmtTime(rv.due_at), run.review_overdue ? [' ', badge(t('rpt.review.overdue'), 'bad')] : null);
+  if (rv.file_due_at && (run.state === 'draft' || run.state === 'under_review')) line('rpt.file_due', fmtTime(rv.file_due_at));
+  if (rv.due_at && run.state === 'under_review') line('rpt.review.due', fmtTime(rv.due_at), run.review_overdue ? [' ', badge(t('rpt.review.overdue'), 'bad')] : null);
   if (rv.reviewed_at) line('rpt.review.at', fmtTime(rv.reviewed_at));
-  if (rv.reviewed_at && rv.note) line('rpt.review.note', rv.note);
+  if (rv.note) line('rpt.review.note', rv.note);
   if (rv.distributed_at) line('rpt.distributed_at', fmtTime(rv.distributed_at));
   const acts = h('div', { class: 'actions' });
-  if (run.state === 'filed') {
-    const note = h('textarea', { name: 'note', rows: 2, maxlength: 2000, 'data-testid': 'review-note' });
-    acts.append(field(t('rpt.review.note'), note, { wide: true }), button(t('rpt.review.do'), async () => {
-      try { await post(`${base}/review`, note.value ? { note: note.value } : {}); go(`#/reports/${id}`); } catch (e) { clear(err, errorBox(e)); }
-    }, { class: 'primary', 'data-testid': 'report-review' }));
+  if (run.state === 'under_review') {
+    const note = h('textarea', { name: 'note', rows: 2, maxlength: 2000, 'data-testid': 'review-input' });
+    acts.append(field(t('rpt.review.note'), note, { wide: true }), button(t('rpt.file'), async () => {
+      try { await post(`${base}/file`, note.value ? { note: note.value } : {}); go(`#/reports/${id}`); } catch (e) { clear(err, errorBox(e)); }
+    }, { class: 'primary', 'data-testid': 'report-file' }), button(t('rpt.return'), async () => {
+      try { await post(`${base}/return`, { note: note.value }); go(`#/reports/${id}`); } catch (e) { clear(err, errorBox(e)); }
+    }, { 'data-testid': 'report-return' }));
   }
-  if (run.state === 'reviewed' && can('incident.lead')) {
+  if (run.state === 'filed' && can('incident.lead')) {
     acts.append(button(t('rpt.distribute'), async () => {
       try {
         const r = await post(`${base}/distribute`);
