@@ -793,7 +793,7 @@ od_err od_ci_retirements(od_app *a, const od_principal *who, int64_t id, json_t 
         json_t *after = od_rows_null(r, 5) ? NULL : json_loads(od_rows_text(r, 5), 0, NULL);
         const char *why = json_string_value(json_object_get(after, retire ? "retired_reason" : "reason"));
         const char *name = od_rows_null(r, 6) ? "" : od_rows_text(r, 6);
-        json_t *o = json_pack("{sI ss ss s? ss ss ss}", "audit_id", (json_int_t)od_rows_int(r, 0), "action",
+        json_t *o = json_pack("{sI ss ss so ss ss ss}", "audit_id", (json_int_t)od_rows_int(r, 0), "action",
                               retire ? "retire" : "unretire", "at", od_time_format(od_rows_int(r, 1), at),
                               "actor_id", od_rows_null(r, 2) ? json_null() : json_integer(od_rows_int(r, 2)),
                               "actor", od_rows_text(r, 3), "actor_name", *name ? name : od_rows_text(r, 3),

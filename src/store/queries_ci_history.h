@@ -8,8 +8,8 @@
 #define OD_QUERY_LIST_CI_HISTORY(X)                                                                          \
     /* binds: CI id, limit */                                                                                \
     X(CI_RETIRE_HISTORY,                                                                                     \
-      "SELECT a.id, a.at, a.actor_id, a.actor, a.action, a.after_json, u.display_name FROM audit a "        \
-      "LEFT JOIN users u ON u.id = a.actor_id WHERE a.entity = 'ci' AND a.entity_id = ? AND a.action IN "  \
+      "SELECT a.id, a.at, a.actor_id, a.actor, a.action, a.after_json, u.display_name FROM audit a "         \
+      "LEFT JOIN users u ON u.id = a.actor_id WHERE a.entity = 'ci' AND a.entity_id = ? AND a.action IN "    \
       "('ci.retire', 'ci.unretire') ORDER BY a.id DESC LIMIT ?")
 
 #endif
