@@ -268,7 +268,8 @@ function recipientsOf(g) {
 export function renderPrediction(el, g, ci, extra = {}) {
   const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
   // a rule's text glosses role names with their keys, "运行部科室负责人 (ops_section_head)": people read the names
-  const plain = (s) => s.replace(/\s*\([a-z]+(?:_[a-z]+)+\)/g, '');
+  // (a one-word key such as "liaison" too, when it is a role's)
+  const plain = (s) => s.replace(/\s*\(([a-z]+(?:_[a-z]+)*)\)/g, (m, k) => (k.includes('_') || roleName(k) !== k ? '' : m));
   // the rule in words; its requirement id stays out of the text (a tooltip at most)
   const rule = (f) => (g.rules || []).filter((r) => r.field === f).map((r) => h('div', { class: 'rule', title: r.req }, plain(bi(r.text))));
   const row = (label, value, f, testid) => h('div', { class: 'pred-row', 'data-testid': testid }, h('dt', {}, label), h('dd', {}, value, rule(f)));

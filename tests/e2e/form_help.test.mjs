@@ -1,0 +1,103 @@
+// form_help.test.mjs — what the forms tell people before they act, and the
+// skip link (probe-ui #12, #21, #22, #28): the registration form shows the
+// policy's severity definition (影响程度) for the severity chosen, and its
+// prediction names the people each recipient role will reach — exactly the
+// API's answer — with a role nobody holds flagged before saving, and the
+// rules' texts carry no role keys; the
+// account page refuses two different new passwords at the second field
+// (aria-invalid, focus) and sends nothing; the skip link (Tab, Enter)
+// focuses the content and leaves the address — a sorted list's order
+// included — alone.  Screenshots: form-help-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
+
+const WAIT = { timeout: 30000 };
+let srv, browser;
+const S = {};
+
+before(async () => {
+  srv = await new Server().start();
+  browser = await launchBrowser();
+  S.eng = (await srv.makeUser('wangjg', ['monitoring_engineer', 'ops_engineer'], { display_name: '王建国' })).token;
+  await srv.makeUser('zhaoq', ['ops_section_head'], { display_name: '赵强' });
+  S.ci = (await srv.must('POST', '/api/v1/cis', { name: 'db-main', category: 'database', grade: 'L1', department: '运行部' }, S.eng)).id;
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) assert.equal(await srv.stop(), 0, 'the server exits cleanly');
+});
+
+async function signIn(hash) {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(srv.base + '/' + hash);
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.fill('input[name=username]', 'wangjg');
+  await p.fill('input[name=password]', USER_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('header.top:not([hidden])', WAIT);
+  return { ctx, p, errors };
+}
+
+test('registration: the severity definition, and the people the prediction will reach', async () => {
+  const { ctx, p, errors } = await signIn('#/incidents/new');
+  await p.waitForSelector(`#ci-${S.ci}`, WAIT);
+  const cats = await srv.must('GET', '/api/v1/policy/categories', undefined, S.eng);
+  await p.selectOption('select[name=severity]', 'moderate');
+  await p.waitForFunction((want) => document.querySelector('[data-testid=sev-def]').innerText.trim() === want,
+    cats.severities.moderate.description.trim(), WAIT);
+  await p.selectOption('select[name=severity]', 'severe');
+  await p.waitForFunction((want) => document.querySelector('[data-testid=sev-def]').innerText.trim() === want,
+    cats.severities.severe.description.trim(), WAIT);
+  await p.check(`#ci-${S.ci}`);
+  await p.waitForSelector('[data-testid=prediction] ul.people li', WAIT);
+  const g = await srv.must('GET', `/api/v1/grading?ci_id=${S.ci}&severity=severe`, undefined, S.eng);
+  assert.ok(g.recipients && g.recipients.length >= 2, 'roles to reach');
+  const shown = await p.$$eval('[data-testid=prediction] ul.people li', (lis) => lis.map((li) => li.innerText.trim()));
+  assert.equal(shown.length, g.recipients.length);
+  const nobody = g.recipients.filter((r) => !r.people.length).length;
+  assert.ok(nobody >= 1, 'some role has nobody in this small organisation');
+  assert.equal(await p.locator('[data-testid=pred-nobody]').count(), nobody);
+  const withZhao = g.recipients.findIndex((r) => r.people.includes('赵强'));
+  assert.ok(withZhao >= 0, 'the section head is named by the API');
+  assert.match(shown[withZhao], /赵强/);
+  for (const s of shown) assert.doesNotMatch(s, /\b[a-z]+_[a-z_]+\b/, 'role names, not keys');
+  // the rules' texts name roles without their keys, one-word keys ("liaison") too
+  assert.doesNotMatch(await p.locator('[data-testid=prediction]').innerText(), /\([a-z_]+\)/);
+  await p.screenshot({ path: artifact('form-help-register.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('the account page refuses two different new passwords; the skip link keeps the address', async () => {
+  const { ctx, p, errors } = await signIn('#/account');
+  await p.waitForSelector('input[name=new_password2]', WAIT);
+  const pw = p.locator('input[type=password]');
+  await pw.nth(0).fill(USER_PW);
+  await p.fill('input[name=new_password]', 'Another-pass-2!');
+  await p.fill('input[name=new_password2]', 'Another-pass-3!');
+  await p.locator('input[name=new_password2]').press('Enter');
+  await p.waitForSelector('input[name=new_password2][aria-invalid=true]', WAIT);
+  assert.equal(await p.evaluate(() => document.activeElement.name), 'new_password2');
+  assert.match(await p.locator('#view').innerText(), /两次输入的新密码不一致/);
+  await p.screenshot({ path: artifact('form-help-password.png') });
+  // nothing was sent: the old password still signs in
+  await srv.login('wangjg', USER_PW);
+
+  await p.goto(srv.base + '/#/incidents?sort=level');
+  await p.reload(); // a fresh document: the first Tab reaches the skip link
+  await p.waitForSelector('[data-testid=incident-list] table', WAIT);
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'skip');
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => document.activeElement && document.activeElement.id === 'view', null, WAIT);
+  assert.equal(new URL(p.url()).hash, '#/incidents?sort=level');
+  assert.equal(await p.locator('[data-testid=incident-list] table').count(), 1, 'the list, not 页面不存在');
+  assert.equal(await p.inputValue('select[name=sort]'), 'level');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
