@@ -7,7 +7,9 @@
 // account page refuses two different new passwords at the second field
 // (aria-invalid, focus) and sends nothing; the skip link (Tab, Enter)
 // focuses the content and leaves the address — a sorted list's order
-// included — alone.  Screenshots: form-help-*.png.
+// included — alone; the printable report lists a report's fields in the
+// seed's order, names people by display name, shows Beijing time and ends
+// with the 填报人 / 审核人 block (#25).  Screenshots: form-help-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -98,6 +100,29 @@ test('the account page refuses two different new passwords; the skip link keeps 
   assert.equal(new URL(p.url()).hash, '#/incidents?sort=level');
   assert.equal(await p.locator('[data-testid=incident-list] table').count(), 1, 'the list, not 页面不存在');
   assert.equal(await p.inputValue('select[name=sort]'), 'level');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('the printable report: fields in the seed order, names not usernames, Beijing time, 填报人/审核人', async () => {
+  const inc = await srv.must('POST', '/api/v1/incidents', {
+    title: '主库连接数耗尽', ci_ids: [S.ci], severity: 'severe', location: '主机房', symptoms: '连接超时', impact_scope: '通关业务',
+  }, S.eng);
+  await srv.must('POST', `/api/v1/incidents/${inc.id}/reports`, { kind: 'first' }, S.eng);
+  const { ctx, p, errors } = await signIn(`#/incidents/${inc.id}/report`);
+  await p.waitForSelector('[data-testid=print-doc] article.report dt', WAIT);
+  const dts = await p.$$eval('[data-testid=print-doc] article.report dl dt', (els) => els.map((e) => e.innerText.trim()));
+  assert.deepEqual(dts, ['发生地点', '故障现象', '影响范围']);
+  assert.match(await p.locator('[data-testid=print-doc] article.report h3').first().innerText(), /王建国/);
+  const doc = await p.locator('[data-testid=print-doc]').innerText();
+  assert.doesNotMatch(doc, /wangjg/, 'display names, not usernames');
+  assert.doesNotMatch(doc, /\bsystem\b/, 'the automatic steps as 系统');
+  assert.match(doc, /北京时间 系统 /);
+  assert.doesNotMatch(doc, /\d{4}-\d\d-\d\dT\d\d:/, 'no ISO times');
+  assert.match(doc, /北京时间/);
+  const sign = await p.$$eval('table.signatures th', (ths) => ths.map((th) => th.innerText.trim()));
+  assert.deepEqual(sign.slice(0, 2), ['填报人', '审核人']);
+  await p.screenshot({ path: artifact('form-help-report.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await ctx.close();
 });
