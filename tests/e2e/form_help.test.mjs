@@ -9,7 +9,10 @@
 // focuses the content and leaves the address — a sorted list's order
 // included — alone; the printable report lists a report's fields in the
 // seed's order, names people by display name, shows Beijing time and ends
-// with the 填报人 / 审核人 block (#25).  Screenshots: form-help-*.png.
+// with the 填报人 / 审核人 block and links the server's .md / .html (#25,
+// #26); a CI's attributes are edited in its form (a bad line named at the
+// field), shown on its page and found by the CMDB search (#15).
+// Screenshots: form-help-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -120,9 +123,34 @@ test('the printable report: fields in the seed order, names not usernames, Beiji
   assert.match(doc, /北京时间 系统 /);
   assert.doesNotMatch(doc, /\d{4}-\d\d-\d\dT\d\d:/, 'no ISO times');
   assert.match(doc, /北京时间/);
+  // the server's exports are linked from the print view
+  assert.equal(await p.locator(`a[href="/api/v1/incidents/${inc.id}/report.md"]`).count(), 1);
+  assert.equal(await p.locator(`a[href="/api/v1/incidents/${inc.id}/report.html"]`).count(), 1);
   const sign = await p.$$eval('table.signatures th', (ths) => ths.map((th) => th.innerText.trim()));
   assert.deepEqual(sign.slice(0, 2), ['填报人', '审核人']);
   await p.screenshot({ path: artifact('form-help-report.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('CI attributes: edited in the form, shown on the page, found by the CMDB search', async () => {
+  const { ctx, p, errors } = await signIn(`#/cmdb/${S.ci}/edit`);
+  await p.waitForSelector('textarea[name=attributes]', WAIT);
+  // a line without 键 = 值: named at the field, nothing sent
+  await p.fill('textarea[name=attributes]', '描述 = 报关主库\n没有等号的一行');
+  await p.click('form.form button[type=submit]');
+  await p.waitForSelector('textarea[name=attributes][aria-invalid=true]', WAIT);
+  assert.deepEqual((await srv.must('GET', `/api/v1/cis/${S.ci}`, undefined, S.eng)).attributes, {});
+  await p.fill('textarea[name=attributes]', '描述 = 报关主库\n型号：Oracle 19c');
+  await p.click('form.form button[type=submit]');
+  await p.waitForSelector('[data-testid=ci-attr]', WAIT);
+  assert.deepEqual((await p.$$eval('[data-testid=ci-attr]', (dds) => dds.map((d) => d.innerText.trim()))).sort(), ['Oracle 19c', '报关主库']);
+  assert.deepEqual((await srv.must('GET', `/api/v1/cis/${S.ci}`, undefined, S.eng)).attributes, { 描述: '报关主库', 型号: 'Oracle 19c' });
+  await p.goto(srv.base + '/#/cmdb');
+  await p.waitForSelector('[data-testid=ci-list] table', WAIT);
+  await p.fill('input[name=q]', '报关');
+  await p.press('input[name=q]', 'Enter');
+  await p.waitForFunction(() => /db-main/.test(document.querySelector('[data-testid=ci-list]').innerText), null, WAIT);
   assert.deepEqual(errors, []);
   await ctx.close();
 });
