@@ -11,7 +11,8 @@
 // seed's order, names people by display name, shows Beijing time and ends
 // with the 填报人 / 审核人 block and links the server's .md / .html (#25,
 // #26); a CI's attributes are edited in its form (a bad line named at the
-// field), shown on its page and found by the CMDB search (#15).
+// field), shown on its page and found by the CMDB search (#15); a sign-in
+// attempt pending shows no stale message (#32).
 // Screenshots: form-help-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -152,5 +153,27 @@ test('CI attributes: edited in the form, shown on the page, found by the CMDB se
   await p.press('input[name=q]', 'Enter');
   await p.waitForFunction(() => /db-main/.test(document.querySelector('[data-testid=ci-list]').innerText), null, WAIT);
   assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('sign-in: the previous message is gone while a new attempt is pending', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const p = await ctx.newPage();
+  await p.goto(srv.base + '/#/login');
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('#login-error:not([hidden])', WAIT);
+  assert.match(await p.locator('#login-error').innerText(), /请输入用户名和密码/);
+  // the next attempt is held by the network for a while: no stale message meanwhile
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await p.route('**/api/v1/auth/login', async (route) => { await held; await route.continue(); });
+  await p.fill('input[name=username]', 'wangjg');
+  await p.fill('input[name=password]', USER_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('#login-error[hidden]', { ...WAIT, state: 'attached' });
+  assert.equal(await p.locator('form.login-form button[type=submit]').isDisabled(), true, 'pending');
+  release();
+  await p.waitForSelector('header.top:not([hidden])', WAIT);
   await ctx.close();
 });
