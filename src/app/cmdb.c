@@ -770,12 +770,14 @@ od_err od_ci_unretire(od_app *a, const od_principal *actor, int64_t id, const ch
     return commit_or_rollback(tx, rc, out, e);
 }
 
-od_err od_ci_retirements(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
+od_err od_ci_retirements(od_app *a, const od_principal *who, int64_t id, int64_t limit, int64_t offset,
+                         json_t **out, od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;
     od_rows *r = NULL;
     json_t *ci = NULL, *items = json_array();
+    int64_t total = 0;
     od_err rc =
         items ? od_tx_begin(a->store, false, &tx, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (rc) {
@@ -786,7 +788,10 @@ od_err od_ci_retirements(od_app *a, const od_principal *who, int64_t id, json_t 
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CI_RETIRE_HISTORY, &r, e, OD_BINDS(OD_INT(id), OD_INT(OD_CI_HISTORY_MAX)));
     bool row = false;
+    /* one CI's history is short (each entry a person's act): read whole, paged here */
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        if (total++ < offset || total > offset + limit)
+            continue;
         char at[OD_TIME_STR_MAX];
         bool retire = strcmp(od_rows_text(r, 4), "ci.retire") == 0;
         /* the reason: the CI's retired_reason after a retirement, "reason" after a return */
@@ -805,9 +810,5 @@ od_err od_ci_retirements(od_app *a, const od_principal *who, int64_t id, json_t 
     od_rows_close(r);
     od_tx_rollback(tx);
     json_decref(ci);
-    if (!rc && !(*out = json_pack("{so}", "items", items)))
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    if (rc)
-        json_decref(items);
-    return rc;
+    return od_list_done(rc, items, total, limit, offset, out, e);
 }

@@ -533,20 +533,48 @@ static od_err inc_sort_parse(const od_incident_query *qry, inc_cursor *c, od_err
 static od_err inc_sorted_rows(od_tx *tx, const inc_filter *f, const inc_cursor *c, int64_t limit,
                               int64_t offset, od_rows **r, od_error *e)
 {
-    static const od_query q[] = {OD_Q_INC_LIST,
-                                 OD_Q_INC_SORT_ID_ASC,
-                                 OD_Q_INC_SORT_DETECTED_DESC,
-                                 OD_Q_INC_SORT_DETECTED_ASC,
-                                 OD_Q_INC_SORT_LEVEL_ASC,
-                                 OD_Q_INC_SORT_LEVEL_DESC};
-    bool lv = c->sort == SORT_LVL_ASC || c->sort == SORT_LVL_DESC;
-    return od_tx_query(tx, q[c->sort], r, e,
-                       OD_BINDS(lv ? OD_TEXT(c->lv) : OD_INT(c->key), OD_INT(c->id), OD_TEXT(f->st),
-                                OD_TEXT(f->st), OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs),
-                                OD_TEXT(f->rs), OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq),
-                                OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like),
-                                OD_INT(f->mine), OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me),
-                                OD_INT(limit), OD_INT(offset)));
+    switch (c->sort) {
+    case SORT_ID_ASC:
+        return od_tx_query(tx, OD_Q_INC_SORT_ID_ASC, r, e,
+                           OD_BINDS(OD_INT(c->key), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case SORT_DET_DESC:
+        return od_tx_query(tx, OD_Q_INC_SORT_DETECTED_DESC, r, e,
+                           OD_BINDS(OD_INT(c->key), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case SORT_DET_ASC:
+        return od_tx_query(tx, OD_Q_INC_SORT_DETECTED_ASC, r, e,
+                           OD_BINDS(OD_INT(c->key), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case SORT_LVL_ASC:
+        return od_tx_query(tx, OD_Q_INC_SORT_LEVEL_ASC, r, e,
+                           OD_BINDS(OD_TEXT(c->lv), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    default: /* SORT_LVL_DESC */
+        return od_tx_query(tx, OD_Q_INC_SORT_LEVEL_DESC, r, e,
+                           OD_BINDS(OD_TEXT(c->lv), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    }
 }
 
 od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry, json_t **out,

@@ -27,7 +27,10 @@ od_err od_h_ci_unretire(od_req *r)
 
 od_err od_h_ci_retirements(od_req *r)
 {
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
     json_t *out = NULL;
-    od_err rc = od_ci_retirements(r->app, &r->who, r->ids[0], &out, &r->err);
+    if (!rc)
+        rc = od_ci_retirements(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

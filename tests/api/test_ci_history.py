@@ -1,6 +1,7 @@
 """test_ci_history.py — GET /api/v1/cis/{id}/retirements (R-CI-1; the CI
 page's 退役与恢复记录, docs/ui.md): who retired a CI or brought it back
-into service, when and why, newest first, read from the audit trail
+into service, when and why, newest first (a page of the list envelope),
+read from the audit trail
 (ci.retire / ci.unretire; no other audit entry of the CI); the person's
 display name comes along.  A CI out of the reader's department scope, or
 none, is 404; a refused retirement writes no entry."""
@@ -24,8 +25,9 @@ class CiHistory(harness.ServerTest):
             raise
 
     def history(self, token=None):
-        r = self.srv.get("/api/v1/cis/%d/retirements" % self.ci, token or self.eng)
+        r = self.srv.get("/api/v1/cis/%d/retirements?limit=500" % self.ci, token or self.eng)
         self.assertStatus(r, 200)
+        self.assertEqual((r.json["total"], r.json["offset"]), (len(r.json["items"]), 0))
         return r.json["items"]
 
     def test_history_of_retire_and_unretire(self):
@@ -47,6 +49,11 @@ class CiHistory(harness.ServerTest):
         self.assertEqual(ids, sorted(ids, reverse=True))
         self.assertGreater(h[0]["at"], h[1]["at"])
         self.assertGreater(h[1]["at"], h[2]["at"])
+        # a page of it (the list envelope): total counts every entry
+        page = s.get("/api/v1/cis/%d/retirements?limit=2&offset=1" % ci, self.eng).json
+        self.assertEqual([x["audit_id"] for x in page["items"]], ids[1:3])
+        self.assertEqual((page["total"], page["limit"], page["offset"]), (3, 2, 1))
+        self.assertError(s.get("/api/v1/cis/%d/retirements?limit=0" % ci, self.eng), 400)
         # the same entries as the audit trail's
         aud = s.get("/api/v1/audit?entity=ci&entity_id=%d&limit=500" % ci, s.admin("auditor")).json["items"]
         self.assertEqual([a["id"] for a in aud if a["action"] in ("ci.retire", "ci.unretire")], ids)

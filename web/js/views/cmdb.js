@@ -60,7 +60,7 @@ const retiredBadge = () => h('span', { class: 'badge retired', 'data-testid': 'c
 
 export async function ciView(ctx, [id]) {
   const [ci, impact, cats, history] = await Promise.all([get(`/api/v1/cis/${id}`), get(`/api/v1/cis/${id}/impact`), categories(),
-    get(`/api/v1/cis/${id}/retirements`)]);
+    get(`/api/v1/cis/${id}/retirements?limit=100`)]);
   const retired = !!ci.retired_at;
   // retiring (audited, with a reason): the CI stays in history, leaves the pickers and suppresses nothing
   let retireBox = null;
