@@ -503,7 +503,7 @@ static od_err inc_sort_parse(const od_incident_query *qry, inc_cursor *c, od_err
     if (ok) {
         errno = 0;
         long long id = strtoll(dot + 1, &end, 10);
-        ok = !errno && *end == '\0' && id >= 0 && dot[1] != '+' && dot[1] != '-';
+        ok = !errno && *end == '\0' && id >= 0 && dot[1] >= '0' && dot[1] <= '9';
         c->id = id;
     }
     if (ok && (c->sort == SORT_LVL_ASC || c->sort == SORT_LVL_DESC)) {
@@ -520,7 +520,9 @@ static od_err inc_sort_parse(const od_incident_query *qry, inc_cursor *c, od_err
         num[dot - after] = '\0';
         errno = 0;
         long long k = strtoll(num, &end, 10);
-        ok = !errno && *end == '\0' && num[0] != '+' && (c->sort != SORT_ID_ASC || (k >= 0 && k == c->id));
+        const char *d = num[0] == '-' ? num + 1 : num; /* digits only: no sign but a minus, no blank */
+        ok = !errno && *end == '\0' && *d >= '0' && *d <= '9' &&
+             (c->sort != SORT_ID_ASC || (k >= 0 && k == c->id));
         c->key = k;
     }
     if (!ok)

@@ -143,7 +143,9 @@ class IncidentSort(harness.ServerTest):
                          ("sort=detected_at&after=x.1", "after"), ("sort=detected_at&after=1.-1", "after"),
                          ("sort=detected_at&after=1.2.3", "after"), ("sort=id&after=4.5", "after"),
                          ("after=L1.2", "after"), ("sort=-id&after=3.3", "after"),
-                         ("sort=id&before_id=3", "before_id"), ("sort=level&after=L1.%2B5", "after")):
+                         ("sort=id&before_id=3", "before_id"), ("sort=level&after=L1.%2B5", "after"),
+                         ("sort=level&after=L1.%205", "after"), ("sort=detected_at&after=%201.5", "after"),
+                         ("sort=detected_at&after=%2B1.5", "after"), ("sort=detected_at&after=.5", "after")):
             r = self.srv.get("/api/v1/incidents?" + q, self.eng)
             if field is None:
                 self.assertStatus(r, 200, q)  # an empty sort is the default
