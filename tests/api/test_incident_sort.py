@@ -150,6 +150,7 @@ class IncidentSort(harness.ServerTest):
             if field is None:
                 self.assertStatus(r, 200, q)  # an empty sort is the default
                 continue
+            self.assertEqual(r.status, 400, q)
             self.assertError(r, 400, field=field)
             self.assertIn("(", r.json["error"]["message"], q)  # 中文 (English)
 
