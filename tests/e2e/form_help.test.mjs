@@ -1,6 +1,7 @@
 // form_help.test.mjs — what the forms tell people before they act, and the
-// skip link (probe-ui #12, #21, #22, #28): the registration form shows the
-// policy's severity definition (影响程度) for the severity chosen, and its
+// skip link (probe-ui #10, #12, #21, #22, #28): the registration form shows
+// the policy's severity definition (影响程度) for the severity chosen (the
+// 速查表 all three), and its
 // prediction names the people each recipient role will reach — exactly the
 // API's answer — with a role nobody holds flagged before saving, and the
 // rules' texts carry no role keys; the
@@ -75,6 +76,11 @@ test('registration: the severity definition, and the people the prediction will 
   // the rules' texts name roles without their keys, one-word keys ("liaison") too
   assert.doesNotMatch(await p.locator('[data-testid=prediction]').innerText(), /\([a-z_]+\)/);
   await p.screenshot({ path: artifact('form-help-register.png'), fullPage: true });
+  // the 速查表 carries the same definitions, one row a severity
+  await p.goto(srv.base + '/#/policy');
+  await p.waitForSelector('.sev-def', WAIT);
+  const defs = await p.$$eval('#view .sev-def', (els) => els.map((x) => x.innerText.trim()));
+  assert.deepEqual(defs, ['severe', 'moderate', 'minor'].map((k) => cats.severities[k].description.trim()));
   assert.deepEqual(errors, []);
   await ctx.close();
 });
