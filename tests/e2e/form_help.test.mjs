@@ -13,11 +13,12 @@
 // with the 填报人 / 审核人 block and links the server's .md / .html (#25,
 // #26); a CI's attributes are edited in its form (a bad line named at the
 // field), shown on its page and found by the CMDB search (#15); a sign-in
-// attempt pending shows no stale message (#32).
+// attempt pending shows no stale message (#32); the security administrator
+// sets a person's department scopes on the user page (#23).
 // Screenshots: form-help-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
+import { Server, launchBrowser, artifact, USER_PW, ADMIN_PW } from './harness.mjs';
 
 const WAIT = { timeout: 30000 };
 let srv, browser;
@@ -181,5 +182,24 @@ test('sign-in: the previous message is gone while a new attempt is pending', asy
   assert.equal(await p.locator('form.login-form button[type=submit]').isDisabled(), true, 'pending');
   release();
   await p.waitForSelector('header.top:not([hidden])', WAIT);
+  await ctx.close();
+});
+
+test('the security administrator sets a person\'s department scopes on the user page', async () => {
+  const target = await srv.makeUser('scoped1', ['ops_engineer'], { display_name: '范围测试' });
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const p = await ctx.newPage();
+  await p.goto(srv.base + `/#/users/${target.id}`);
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.fill('input[name=username]', 'secadmin');
+  await p.fill('input[name=password]', ADMIN_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('[data-testid=roles-form] input[name=scopes]', WAIT);
+  await p.fill('[data-testid=roles-form] input[name=scopes]', '运行部、技术部');
+  await p.click('[data-testid=roles-form] button[type=submit]');
+  await p.waitForSelector('[data-testid=roles-form] p.ok:not([hidden])', WAIT);
+  const u = await srv.must('GET', `/api/v1/users/${target.id}`, undefined, await srv.admin('secadmin'));
+  assert.deepEqual(u.scopes, ['运行部', '技术部']);
+  assert.deepEqual(u.roles, ['ops_engineer']);
   await ctx.close();
 });
