@@ -769,3 +769,46 @@ od_err od_ci_unretire(od_app *a, const od_principal *actor, int64_t id, const ch
     json_decref(after);
     return commit_or_rollback(tx, rc, out, e);
 }
+
+od_err od_ci_retirements(od_app *a, const od_principal *who, int64_t id, int64_t limit, int64_t offset,
+                         json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    json_t *ci = NULL, *items = json_array();
+    int64_t total = 0;
+    od_err rc =
+        items ? od_tx_begin(a->store, false, &tx, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (rc) {
+        json_decref(items);
+        return rc;
+    }
+    rc = ci_load(tx, who, id, &ci, e); /* not found, or out of the reader's scope */
+    if (!rc)
+        rc = od_tx_query(tx, OD_Q_CI_RETIRE_HISTORY, &r, e, OD_BINDS(OD_INT(id), OD_INT(OD_CI_HISTORY_MAX)));
+    bool row = false;
+    /* one CI's history is short (each entry a person's act): read whole, paged here */
+    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        if (total++ < offset || total > offset + limit)
+            continue;
+        char at[OD_TIME_STR_MAX];
+        bool retire = strcmp(od_rows_text(r, 4), "ci.retire") == 0;
+        /* the reason: the CI's retired_reason after a retirement, "reason" after a return */
+        json_t *after = od_rows_null(r, 5) ? NULL : json_loads(od_rows_text(r, 5), 0, NULL);
+        const char *why = json_string_value(json_object_get(after, retire ? "retired_reason" : "reason"));
+        const char *name = od_rows_null(r, 6) ? "" : od_rows_text(r, 6);
+        json_t *o = json_pack("{sI ss ss so ss ss ss}", "audit_id", (json_int_t)od_rows_int(r, 0), "action",
+                              retire ? "retire" : "unretire", "at", od_time_format(od_rows_int(r, 1), at),
+                              "actor_id", od_rows_null(r, 2) ? json_null() : json_integer(od_rows_int(r, 2)),
+                              "actor", od_rows_text(r, 3), "actor_name", *name ? name : od_rows_text(r, 3),
+                              "reason", why ? why : "");
+        json_decref(after);
+        if (!o || json_array_append_new(items, o))
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    json_decref(ci);
+    return od_list_done(rc, items, total, limit, offset, out, e);
+}

@@ -28,6 +28,16 @@ OD_NODISCARD od_err od_ci_retire(od_app *a, const od_principal *actor, int64_t i
 OD_NODISCARD od_err od_ci_unretire(od_app *a, const od_principal *actor, int64_t id, const char *reason,
                                    json_t **out, od_error *e);
 
+/* The retire / unretire history of CI id (CI read permission, in the
+ * reader's scope), newest first, from the audit trail (its newest
+ * OD_CI_HISTORY_MAX entries), a page of it: {items: [{"audit_id", "action":
+ * "retire"|"unretire", "at", "actor_id", "actor", "actor_name" (display
+ * name), "reason"}], total, limit, offset}.  OD_E_NOT_FOUND (no such CI, or
+ * out of scope). */
+#define OD_CI_HISTORY_MAX 10000
+OD_NODISCARD od_err od_ci_retirements(od_app *a, const od_principal *who, int64_t id, int64_t limit,
+                                      int64_t offset, json_t **out, od_error *e);
+
 /* od_ci_list with the retired CIs too when include_retired. */
 OD_NODISCARD od_err od_ci_list_all(od_app *a, const od_principal *actor, const char *category,
                                    const char *grade, const char *q, int64_t after_id, bool include_retired,

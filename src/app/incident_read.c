@@ -7,6 +7,8 @@
 #include "app/search.h"
 #include "util/utf8.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +357,7 @@ typedef struct inc_filter {
     const char *st, *lv, *rs, *qq, *like;
     int64_t drill, before;
     int64_t mine, me, owned; /* awaiting my acknowledgement, my id, owned by me */
+    bool like_only;          /* a sorted list: q is a residual LIKE whatever its length */
 } inc_filter;
 
 /* The index a list leads with: the full-text index for a text q of
@@ -364,7 +367,7 @@ enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL, INC_BY_TEXT };
 
 static int inc_lead(const inc_filter *f)
 {
-    if (od_utf8_count(f->qq, strlen(f->qq)) >= OD_INC_TEXT_MIN)
+    if (!f->like_only && od_utf8_count(f->qq, strlen(f->qq)) >= OD_INC_TEXT_MIN)
         return INC_BY_TEXT;
     return *f->st ? INC_BY_STATE : *f->lv ? INC_BY_LEVEL : INC_BY_ID;
 }
@@ -455,6 +458,127 @@ static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *to
     }
 }
 
+/* The orders other than the default (id, newest first): each walks one
+ * index from a keyset cursor (key, id) (queries_inc_sort.h). */
+enum { SORT_DEFAULT, SORT_ID_ASC, SORT_DET_DESC, SORT_DET_ASC, SORT_LVL_ASC, SORT_LVL_DESC };
+
+typedef struct inc_cursor {
+    int sort;
+    int64_t key, id; /* the key of the id and detection sorts */
+    char lv[8];      /* the key of the level sorts */
+} inc_cursor;
+
+static od_err inc_sort_parse(const od_incident_query *qry, inc_cursor *c, od_error *e)
+{
+    static const char *const names[] = {"-id", "id", "-detected_at", "detected_at", "level", "-level"};
+    const char *s = qry->sort && *qry->sort ? qry->sort : "-id", *after = qry->after ? qry->after : "";
+    memset(c, 0, sizeof *c);
+    c->sort = -1;
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+        if (strcmp(s, names[i]) == 0)
+            c->sort = i;
+    if (c->sort < 0)
+        return od_error_set(
+            e, OD_E_INVALID, "sort",
+            "sort 须为 -id、id、-detected_at、detected_at、level 或 -level (sort must be -id, id, "
+            "-detected_at, detected_at, level or -level)");
+    if (c->sort == SORT_DEFAULT && *after)
+        return od_error_set(
+            e, OD_E_INVALID, "after",
+            "按编号倒序（默认排序）时用 before_id 翻页 (the default order pages by before_id)");
+    if (c->sort != SORT_DEFAULT && qry->before_id > 0)
+        return od_error_set(e, OD_E_INVALID, "before_id",
+                            "按列排序时用 after 翻页 (a list sorted by a column pages by after)");
+    /* no cursor: from the first row of the order */
+    c->key = c->sort == SORT_DET_DESC ? INT64_MAX : c->sort == SORT_DET_ASC ? INT64_MIN : 0;
+    c->id = c->sort == SORT_DET_DESC || c->sort == SORT_LVL_DESC ? INT64_MAX
+            : c->sort == SORT_DET_ASC                            ? INT64_MIN
+                                                                 : 0;
+    snprintf(c->lv, sizeof c->lv, "%s", c->sort == SORT_LVL_DESC ? "ZZZZ" : "");
+    if (!*after)
+        return OD_OK;
+    const char *dot = strrchr(after, '.');
+    char *end = NULL;
+    bool ok = dot && dot != after && dot[1] && strlen(after) < 64;
+    if (ok) {
+        errno = 0;
+        long long id = strtoll(dot + 1, &end, 10);
+        ok = !errno && *end == '\0' && id >= 0 && dot[1] >= '0' && dot[1] <= '9';
+        c->id = id;
+    }
+    if (ok && (c->sort == SORT_LVL_ASC || c->sort == SORT_LVL_DESC)) {
+        size_t n = (size_t)(dot - after);
+        ok = n < sizeof c->lv;
+        if (ok) {
+            memcpy(c->lv, after, n);
+            c->lv[n] = '\0';
+            ok = od_grade_parse(c->lv) >= 0;
+        }
+    } else if (ok) {
+        char num[64];
+        memcpy(num, after, (size_t)(dot - after));
+        num[dot - after] = '\0';
+        errno = 0;
+        long long k = strtoll(num, &end, 10);
+        const char *d = num[0] == '-' ? num + 1 : num; /* digits only: no sign but a minus, no blank */
+        ok = !errno && *end == '\0' && *d >= '0' && *d <= '9' &&
+             (c->sort != SORT_ID_ASC || (k >= 0 && k == c->id));
+        c->key = k;
+    }
+    if (!ok)
+        return od_error_set(
+            e, OD_E_INVALID, "after",
+            "after 须为上一页的 next_after (after must be the next_after of the page before)");
+    return OD_OK;
+}
+
+static od_err inc_sorted_rows(od_tx *tx, const inc_filter *f, const inc_cursor *c, int64_t limit,
+                              int64_t offset, od_rows **r, od_error *e)
+{
+    switch (c->sort) {
+    case SORT_ID_ASC:
+        return od_tx_query(tx, OD_Q_INC_SORT_ID_ASC, r, e,
+                           OD_BINDS(OD_INT(c->key), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case SORT_DET_DESC:
+        return od_tx_query(tx, OD_Q_INC_SORT_DETECTED_DESC, r, e,
+                           OD_BINDS(OD_INT(c->key), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case SORT_DET_ASC:
+        return od_tx_query(tx, OD_Q_INC_SORT_DETECTED_ASC, r, e,
+                           OD_BINDS(OD_INT(c->key), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case SORT_LVL_ASC:
+        return od_tx_query(tx, OD_Q_INC_SORT_LEVEL_ASC, r, e,
+                           OD_BINDS(OD_TEXT(c->lv), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    default: /* SORT_LVL_DESC */
+        return od_tx_query(tx, OD_Q_INC_SORT_LEVEL_DESC, r, e,
+                           OD_BINDS(OD_TEXT(c->lv), OD_INT(c->id), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    }
+}
+
 od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry, json_t **out,
                         od_error *e)
 {
@@ -468,8 +592,14 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
                     qry->before_id > 0 ? qry->before_id : INT64_MAX,
                     0,
                     0,
-                    0};
+                    0,
+                    false};
     int64_t limit = qry->limit, offset = qry->offset;
+    inc_cursor cur;
+    od_err src = inc_sort_parse(qry, &cur, e);
+    if (src)
+        return src;
+    f.like_only = cur.sort != SORT_DEFAULT;
     /* awaiting my acknowledgement: open incidents where who is a recipient
      * who has not acknowledged (the "待我处理" list) */
     f.mine = qry->awaiting_my_ack ? 1 : 0;
@@ -502,13 +632,21 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);
     int n = 0;
-    if (!rc)
+    if (!rc && cur.sort == SORT_DEFAULT)
         rc = inc_rows(tx, &f, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset, &r, e);
+    else if (!rc)
+        rc = inc_sorted_rows(tx, &f, &cur, scoped ? (int64_t)-1 : limit, scoped ? (int64_t)0 : offset, &r, e);
     bool row = false;
+    char last_key[32] = "";
     /* scoped: visible rows are counted up to the cap too (the page is full by then) */
     while (!rc && !(scoped && pg.seen >= cap) && !(rc = od_rows_step(r, &row)) && row)
-        if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500)
+        if (scoped ? od_page_take(&pg, od_principal_in_any_scope(who, od_rows_text(r, 1))) : n < 500) {
             ids[n++] = od_rows_int(r, 0);
+            if (cur.sort == SORT_LVL_ASC || cur.sort == SORT_LVL_DESC)
+                snprintf(last_key, sizeof last_key, "%s", od_rows_text(r, 2));
+            else if (cur.sort != SORT_DEFAULT)
+                snprintf(last_key, sizeof last_key, "%lld", (long long)od_rows_int(r, 2));
+        }
     if (scoped) {
         total = pg.seen;
         estimated = pg.seen >= cap;
@@ -527,14 +665,20 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     }
     od_tx_rollback(tx);
     free(like);
-    /* a full page may have a next one: it starts below its last id */
-    json_t *next = (!rc && n > 0 && n >= limit) ? json_integer(ids[n - 1]) : NULL;
+    /* a full page may have a next one: it starts below its last id (after
+     * its last (key, id) in a sorted list) */
+    json_t *next = NULL;
+    if (!rc && n > 0 && n >= limit && cur.sort == SORT_DEFAULT)
+        next = json_integer(ids[n - 1]);
+    else if (!rc && n > 0 && n >= limit)
+        next = json_sprintf("%s.%lld", last_key, (long long)ids[n - 1]);
     rc = od_list_done(rc, items, total, limit, offset, out, e);
     if (rc) {
         json_decref(next);
         return rc;
     }
-    if ((rc = od_list_mark(*out, estimated, "next_before_id", next, e))) {
+    if ((rc = od_list_mark(*out, estimated, cur.sort == SORT_DEFAULT ? "next_before_id" : "next_after", next,
+                           e))) {
         json_decref(*out);
         *out = NULL;
     }

@@ -53,6 +53,11 @@ typedef struct od_incident_query {
     bool owned_by_me;     /* only those the reader owns */
     int64_t limit, offset;
     int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
+    /* the order: NULL, "" or "-id" = newest first (the default, paged by
+     * before_id); "id" (oldest first), "detected_at", "-detected_at",
+     * "level" (L1 first), "-level" (NG first), each paged by `after`, the
+     * opaque next_after of the page before ("<key>.<id>") */
+    const char *sort, *after;
 } od_incident_query;
 
 /* The text q (number, title, symptoms or a CI's name holding it, ASCII case

@@ -41,6 +41,8 @@ static const od_cli_col ci_fields[] = {
     {"verified_by", NULL, NULL},
     {"created_at", NULL, NULL},
     {"updated_at", NULL, NULL},
+    {"retired_at", NULL, NULL},
+    {"retired_reason", NULL, NULL},
     {NULL, NULL, NULL},
 };
 static const od_cli_col ci_cols[] = {
@@ -254,6 +256,16 @@ static const od_cli_opt o_ci_relate[] = {
     {"--target", "target_id", OD_CLI_INT, R, NULL, "ID"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
+static const od_cli_opt o_ci_reason[] = {
+    {"--reason", "reason", OD_CLI_STR, R, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_col ci_history_cols[] = {
+    {"at", NULL, NULL},    {"action", NULL, NULL}, {"actor_name", NULL, NULL},
+    {"actor", NULL, NULL}, {"reason", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section ci_history_sections[] = {{"items", NULL, ci_history_cols}, {NULL, NULL, NULL}};
+static const od_cli_view ci_history_view = {NULL, ci_history_sections};
 static const od_cli_opt o_ci_unverified[] = {
     {"--period", "period", OD_CLI_STR, 0, "week|month", NULL},
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
@@ -724,6 +736,12 @@ const od_cli_cmd od_cli_cmds[] = {
      "核实配置项 mark a CI verified"},
     {"ci", "unverified", "GET", "/api/v1/cis/unverified", P, o_ci_unverified, &unverified_view, NULL,
      "未核实清单 CIs not verified this week/month"},
+    {"ci", "retire", "POST", "/api/v1/cis/{id}/retire", 0, o_ci_reason, &ci_view, NULL,
+     "退役配置项 retire a CI (kept in history; --reason required)"},
+    {"ci", "unretire", "POST", "/api/v1/cis/{id}/unretire", 0, o_ci_reason, &ci_view, NULL,
+     "恢复使用配置项 bring a retired CI back into service (--reason required)"},
+    {"ci", "retirements", "GET", "/api/v1/cis/{id}/retirements", 0, o_none, &ci_history_view, NULL,
+     "退役与恢复记录 who retired a CI or brought it back, when, why"},
 
     {"user", "add", "POST", "/api/v1/users", 0, o_user_add, &user_view, od_cli_user_add,
      "创建用户 create a user (password: --password-stdin, --password or prompt)"},

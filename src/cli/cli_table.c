@@ -161,6 +161,12 @@ static const struct {
     {"review_due", "复审到期 Review due"},
     {"url", "地址 URL"},
     {"sha256", "哈希 SHA-256"},
+    {"retired_at", "退役时间 Retired at"},
+    {"retired_reason", "退役原因 Retirement reason"},
+    {"audit_id", "审计编号 Audit ID"},
+    {"action", "操作 Action"},
+    {"actor", "操作人 Actor"},
+    {"actor_name", "操作人姓名 Actor name"},
 };
 
 const char *od_cli_label(const char *key)

@@ -85,7 +85,9 @@ od_err od_h_incident_list(od_req *r)
                            .drill = drill,
                            .limit = limit,
                            .offset = offset,
-                           .before_id = before_id};
+                           .before_id = before_id,
+                           .sort = od_req_query(r, "sort"),
+                           .after = od_req_query(r, "after")};
     rc = od_incident_list(r->app, &r->who, &q, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

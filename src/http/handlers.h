@@ -65,7 +65,7 @@ H(contact_delete)
 /* the global delivery log (h_delivery_log.c) */
 H(delivery_log)
 /* retiring a CI and bringing it back (h_ci_retire.c) */
-H(ci_retire) H(ci_unretire)
+H(ci_retire) H(ci_unretire) H(ci_retirements)
 /* drills and the plans' activations (h_drills.c) */
 H(drill_list) H(drill_create) H(drill_get) H(drill_patch) H(drill_inject) H(drill_scorecard) H(drill_overdue)
 H(incident_plan_activations) H(certificate_list) H(certificate_create)

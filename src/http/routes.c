@@ -40,6 +40,8 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/cis/{id}/retire", P(CI_WRITE), od_h_ci_retire, "retire a CI (kept in history)"},
     {"POST", "/api/v1/cis/{id}/unretire", P(CI_WRITE), od_h_ci_unretire,
      "bring a retired CI back into service"},
+    {"GET", "/api/v1/cis/{id}/retirements", P(CI_READ), od_h_ci_retirements,
+     "who retired the CI or brought it back, when, why"},
     {"GET", "/api/v1/policy/categories", P(POLICY_READ), od_h_policy_categories,
      "categories, grades, guidance"},
     {"GET", "/api/v1/policy/table", P(POLICY_READ), od_h_policy_table, "the quick-reference table"},

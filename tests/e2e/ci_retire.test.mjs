@@ -98,8 +98,35 @@ test('retire a CI from its page; it leaves the list and the pickers, its history
   assert.equal(await p.locator('[data-testid=ci-unretire-box]').count(), 0);
   assert.equal(await p.locator('[data-testid=ci-retire-box]').count(), 1);
   assert.doesNotMatch(await p.locator('h1').innerText(), /已退役/);
+  // its history: who retired it and brought it back, when (Beijing time), why; newest first
+  const hist = await p.$$eval('[data-testid=ci-history] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.innerText.trim())));
+  assert.equal(hist.length, 2);
+  assert.deepEqual(hist.map((r) => r.slice(1)), [['恢复使用', '张伟', '替代设备延期，旧服务器继续使用'], ['退役', '张伟', '设备已下线，由 new-report-srv 替代']]);
+  for (const r of hist) assert.match(r[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 北京时间$/);
   await fits(p, 'unretired');
   assert.equal((await srv.must('GET', `/api/v1/cis/${S.old}`, undefined, S.eng)).retired_at, null);
   assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('the history in English; a CI never retired shows none', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'UTC' });
+  await ctx.addInitScript(() => localStorage.setItem('opsdesk.lang', 'en'));
+  const p = await ctx.newPage();
+  await p.goto(srv.base + `/#/cmdb/${S.old}`);
+  await p.waitForSelector('form.login-form', WAIT);
+  await p.fill('input[name=username]', 'zhang');
+  await p.fill('input[name=password]', USER_PW);
+  await p.click('form.login-form button[type=submit]');
+  await p.waitForSelector('[data-testid=ci-history] tbody tr', WAIT);
+  const text = await p.locator('[data-testid=ci-history]').innerText();
+  assert.match(text, /Time\s+Action\s+By\s+Reason/);
+  assert.match(text, /Back in service/);
+  assert.match(text, /Retired/);
+  assert.match(text, /Beijing time/);
+  await p.screenshot({ path: artifact('ci-retire-history-en.png'), fullPage: true });
+  await p.goto(srv.base + `/#/cmdb/${S.keep}`);
+  await p.waitForSelector('[data-testid=impact-graph]', WAIT);
+  assert.equal(await p.locator('[data-testid=ci-history]').count(), 0);
   await ctx.close();
 });

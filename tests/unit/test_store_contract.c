@@ -2596,6 +2596,177 @@ static void leases(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The incident list sorted by a column (queries_inc_sort.h, migration 0034;
+ * docs/internals/lists.md "Sorting by a column"): each statement gives the
+ * rows in its order — ties broken by the id the same way — from a keyset
+ * cursor (key, id), and a walk page by page from the last row's (key, id)
+ * sees every row once; a residual filter applies.  The detection times tie
+ * on purpose; the levels sort L1 < L2 < L3 < NG on both backends. */
+static int sorted_page(od_tx *tx, od_query q, bool text_key, int64_t key, const char *lv, int64_t id,
+                       const char *st, int64_t limit, int64_t *ids, char (*lvs)[8], int64_t *keys)
+{
+    od_error e = {0};
+    od_rows *r = NULL;
+    bool row = false;
+    int n = 0;
+    assert_int_equal(
+        od_tx_query(tx, q, &r, &e,
+                    OD_BINDS(text_key ? OD_TEXT(lv) : OD_INT(key), OD_INT(id), OD_TEXT(st), OD_TEXT(st),
+                             OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT(-1), OD_INT(-1),
+                             OD_TEXT(""), OD_TEXT("%"), OD_TEXT("%"), OD_TEXT("%"), OD_TEXT("%"), OD_INT(0),
+                             OD_INT(0), OD_INT(0), OD_INT(0), OD_INT(limit), OD_INT(0))),
+        OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        ids[n] = od_rows_int(r, 0);
+        if (text_key)
+            snprintf(lvs[n], sizeof lvs[n], "%s", od_rows_text(r, 2));
+        else
+            keys[n] = od_rows_int(r, 2);
+        n++;
+    }
+    od_rows_close(r);
+    return n;
+}
+
+static void incident_sorted_lists(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    /* level, detected_at, state of incidents 1..8 (ids in insertion order) */
+    static const struct {
+        const char *level, *state;
+        int64_t detected;
+    } incs[] = {
+        {"L3", "detected", 500}, {"NG", "closed", 100},   {"L1", "detected", 300}, {"L2", "detected", 300},
+        {"L1", "closed", 700},   {"NG", "detected", 300}, {"L2", "detected", 100}, {"L3", "detected", 900},
+    };
+    int64_t id[8] = {0};
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 8; i++) {
+        char number[32];
+        snprintf(number, sizeof number, "INC-2026-10000%d", i + 1);
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_INC_INSERT, &id[i], &e,
+                         OD_BINDS(OD_TEXT(number), OD_TEXT("排序"), OD_TEXT(incs[i].state),
+                                  OD_TEXT(incs[i].level), OD_TEXT("moderate"), OD_INT(0), OD_TEXT("R3"),
+                                  OD_TEXT("R3"), OD_TEXT("R3"), OD_INT(incs[i].detected), OD_INT(1000),
+                                  OD_INT(2000), OD_INT(2000), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                  OD_TEXT("[]"), OD_INT(0), OD_INT(0), OD_INT(1000))),
+            OD_OK);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    /* the expected orders, as indexes into id[] */
+    static const struct {
+        od_query q;
+        bool text_key;
+        int64_t key0, id0; /* the start cursor */
+        const char *lv0, *st;
+        int n;
+        int want[8];
+    } rows[] = {
+        {OD_Q_INC_SORT_ID_ASC, false, 0, 0, "", "", 8, {0, 1, 2, 3, 4, 5, 6, 7}},
+        {OD_Q_INC_SORT_DETECTED_ASC, false, INT64_MIN, INT64_MIN, "", "", 8, {1, 6, 2, 3, 5, 0, 4, 7}},
+        {OD_Q_INC_SORT_DETECTED_DESC, false, INT64_MAX, INT64_MAX, "", "", 8, {7, 4, 0, 5, 3, 2, 6, 1}},
+        {OD_Q_INC_SORT_LEVEL_ASC, true, 0, 0, "", "", 8, {2, 4, 3, 6, 0, 7, 1, 5}},
+        {OD_Q_INC_SORT_LEVEL_DESC, true, 0, INT64_MAX, "ZZZZ", "", 8, {5, 1, 7, 0, 6, 3, 4, 2}},
+        {OD_Q_INC_SORT_LEVEL_ASC, true, 0, 0, "", "closed", 2, {4, 1}}, /* a residual filter */
+        {OD_Q_INC_SORT_DETECTED_DESC, false, INT64_MAX, INT64_MAX, "", "detected", 6, {7, 0, 5, 3, 2, 6}},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        int64_t ids[8], keys[8];
+        char lvs[8][8];
+        /* the whole list */
+        int n = sorted_page(tx, rows[k].q, rows[k].text_key, rows[k].key0, rows[k].lv0, rows[k].id0,
+                            rows[k].st, 50, ids, lvs, keys);
+        assert_int_equal(n, rows[k].n);
+        for (int i = 0; i < n; i++)
+            assert_int_equal(ids[i], id[rows[k].want[i]]);
+        /* pages of 3 from the last row's (key, id): every row once, in order */
+        int64_t key = rows[k].key0, cid = rows[k].id0, got[8];
+        char lv[8];
+        snprintf(lv, sizeof lv, "%s", rows[k].lv0);
+        int total = 0;
+        for (int page = 0; page < 5; page++) {
+            int m = sorted_page(tx, rows[k].q, rows[k].text_key, key, lv, cid, rows[k].st, 3, ids, lvs, keys);
+            for (int i = 0; i < m; i++)
+                got[total++] = ids[i];
+            if (m < 3)
+                break;
+            cid = ids[m - 1];
+            key = keys[m - 1];
+            if (rows[k].text_key)
+                snprintf(lv, sizeof lv, "%s", lvs[m - 1]);
+        }
+        assert_int_equal(total, rows[k].n);
+        for (int i = 0; i < total; i++)
+            assert_int_equal(got[i], id[rows[k].want[i]]);
+    }
+    od_tx_rollback(tx);
+}
+
+/* A CI's retire / unretire history read from the audit trail
+ * (CI_RETIRE_HISTORY, migration 0034): only that CI's ci.retire and
+ * ci.unretire entries, newest first, with the person's display name (none
+ * for an actor without a user row), at most the limit. */
+static void ci_retire_history(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t uid = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "张伟", &uid, &e), OD_OK);
+    static const struct {
+        const char *action, *entity;
+        int64_t entity_id;
+        bool person;
+    } a[] = {
+        {"ci.retire", "ci", 987654, true},       {"ci.verify", "ci", 987654, true},
+        {"ci.retire", "ci", 987655, true},       {"ci.unretire", "ci", 987654, false},
+        {"ci.retire", "incident", 987654, true}, {"ci.retire", "ci", 987654, true},
+    };
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_AUDIT_INSERT, &e,
+                       OD_BINDS(OD_INT(900100 + i), OD_INT(1000 + i), a[i].person ? OD_INT(uid) : OD_NULL(),
+                                OD_TEXT(a[i].person ? "张伟" : "system"), OD_TEXT(a[i].action),
+                                OD_TEXT(a[i].entity), OD_INT(a[i].entity_id), OD_TEXT("{}"),
+                                OD_TEXT("{\"retired_reason\":\"r\"}"), OD_TEXT("p"), OD_TEXT("h"))),
+            OD_OK);
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t want[] = {900105, 900103, 900100};
+    int n = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_CI_RETIRE_HISTORY, &r, &e, OD_BINDS(OD_INT(987654), OD_INT(10))),
+                     OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_true(n < 3);
+        assert_int_equal(od_rows_int(r, 0), want[n]);
+        if (want[n] == 900103) {
+            assert_true(od_rows_null(r, 2));
+            assert_true(od_rows_null(r, 6));
+            assert_string_equal(od_rows_text(r, 4), "ci.unretire");
+        } else {
+            assert_int_equal(od_rows_int(r, 2), uid);
+            assert_string_equal(od_rows_text(r, 6), "张伟");
+            assert_string_equal(od_rows_text(r, 4), "ci.retire");
+        }
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 3);
+    assert_int_equal(od_tx_query(tx, OD_Q_CI_RETIRE_HISTORY, &r, &e, OD_BINDS(OD_INT(987654), OD_INT(1))),
+                     OD_OK);
+    n = 0;
+    while (od_rows_step(r, &row) == OD_OK && row)
+        n++;
+    od_rows_close(r);
+    assert_int_equal(n, 1);
+    od_tx_rollback(tx);
+}
+
 /* The incident list's text filter by the full-text index (migration 0030,
  * INC_LIST_TEXT / INC_COUNT_TEXT; R-PERF, docs/internals/lists.md "Text
  * search"): q of 3 characters or more is a substring of the number, title,
@@ -2792,6 +2963,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
         cmocka_unit_test_setup_teardown(certificate_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(incident_sorted_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(ci_retire_history, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -36,7 +36,7 @@ const RETURN_KEY = 'opsdesk.return';
 const routes = [
   [/^\/login$/, loginView, 'login', null],
   [/^\/dashboard$/, dashboardView, 'dashboard', 'incident.read'],
-  [/^\/incidents$/, incidentListView, 'incidents', 'incident.read'],
+  [/^\/incidents(?:\?.*)?$/, incidentListView, 'incidents', 'incident.read'],
   [/^\/incidents\/new$/, incidentNewView, 'incidents', 'incident.create'],
   [/^\/incidents\/(\d+)$/, incidentView, 'incidents', 'incident.read'],
   [/^\/incidents\/(\d+)\/report$/, incidentReportView, 'incidents', 'incident.read'],

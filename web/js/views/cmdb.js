@@ -59,7 +59,8 @@ export async function cmdbListView(ctx) {
 const retiredBadge = () => h('span', { class: 'badge retired', 'data-testid': 'ci-retired' }, t('cmdb.retired'));
 
 export async function ciView(ctx, [id]) {
-  const [ci, impact, cats] = await Promise.all([get(`/api/v1/cis/${id}`), get(`/api/v1/cis/${id}/impact`), categories()]);
+  const [ci, impact, cats, history] = await Promise.all([get(`/api/v1/cis/${id}`), get(`/api/v1/cis/${id}/impact`), categories(),
+    get(`/api/v1/cis/${id}/retirements?limit=100`)]);
   const retired = !!ci.retired_at;
   // retiring (audited, with a reason): the CI stays in history, leaves the pickers and suppresses nothing
   let retireBox = null;
@@ -145,6 +146,10 @@ export async function ciView(ctx, [id]) {
           ...(mayWrite() ? [r.source_id === ci.id ? confirmButton(t('cmdb.rel_remove'), t('cmdb.rel_remove_confirm', { source: r.source_name, type: relName(r.type), target: r.target_name }), async () => {
             try { await del(`/api/v1/cis/${ci.id}/relations/${r.id}`); go(`#/cmdb/${ci.id}`); } catch (e) { showError(relErr, e); }
           }, { 'data-testid': 'rel-remove' }) : ''] : [])))), relForm),
+      // who retired it or brought it back, when and why (from the audit trail), newest first
+      history.items.length ? section(t('cmdb.history_title'), h('div', { 'data-testid': 'ci-history' },
+        table([t('cmdb.history_at'), t('cmdb.history_action'), t('cmdb.history_by'), t('cmdb.history_reason')],
+          history.items.map((x) => tr(fmtTime(x.at), t('cmdb.history_' + x.action), x.actor_name || x.actor, x.reason || '—'))))) : null,
       // seed 000 ch. 9 §4: the vendors and key customers told when this CI fails (docs/contacts.md)
       section(t('contact.title'), contactsOf(ci.id)),
       section(t('cmdb.impact', { n: impact.count }), graphEl,

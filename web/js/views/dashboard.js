@@ -43,7 +43,7 @@ export async function dashboardView(ctx) {
 
   const dayChart = ctx.chart(perDay);
   const hourChart = ctx.chart(perHour);
-  const onResize = () => { dayChart.resize(); hourChart.resize(); };
+  const onResize = () => { dayChart.resize(); hourChart.resize(); fitRows(missed); fitRows(upcoming); };
   window.addEventListener('resize', onResize);
   ctx.onLeave(() => window.removeEventListener('resize', onResize));
 
@@ -117,6 +117,30 @@ function matrixTable(o) {
 
 function renderDeadlines(el, list, emptyKey) {
   patch(el, list, () => deadlineItems(list, emptyKey));
+  fitRows(el);
+}
+
+// A wall is not scrolled: the rows that do not fit in the panel's list are
+// hidden from the end and counted in "另有 N 项" (with those beyond
+// MAX_ROWS), so the count is always on the screen.
+function fitRows(el) {
+  const more = el.querySelector('[data-testid=more]');
+  if (!more) return;
+  const rows = [...el.children].filter((li) => li !== more);
+  for (const li of rows) li.hidden = false;
+  const extra = Number(more.dataset.extra) || 0;
+  let hidden = 0;
+  const show = () => {
+    more.hidden = extra + hidden === 0;
+    more.textContent = t('dash.more', { n: extra + hidden });
+  };
+  show();
+  if (!el.clientHeight) return; // not laid out (a hidden panel)
+  while (el.scrollHeight > el.clientHeight + 1 && hidden < rows.length - 1) {
+    rows[rows.length - 1 - hidden].hidden = true;
+    hidden++;
+    show();
+  }
 }
 
 function deadlineItems(list, emptyKey) {
@@ -138,7 +162,8 @@ function deadlineItems(list, emptyKey) {
       h('div', { class: 'dl-title' }, x.incident.title),
       h('div', { class: 'dl-kind' }, dlName(x.kind) + (x.people.length ? ' · ' + x.people.join(t('common.sep')) : ''))),
     countdown(x.due_at))),
-  rows.length > shown.length ? h('li', { class: 'more empty', 'data-testid': 'more' }, t('dash.more', { n: rows.length - shown.length })) : null];
+  h('li', { class: 'more empty', 'data-testid': 'more', 'data-extra': String(rows.length - shown.length), hidden: rows.length === shown.length },
+    t('dash.more', { n: rows.length - shown.length }))];
 }
 
 function renderDrills(el, d) {

@@ -144,8 +144,8 @@ export async function incidentView(ctx, [id]) {
     // the timeline only grows: new entries are appended, the ones shown (and a selection in them) stay
     // a work note is the person's own words, marked as internal
     const tlItem = (e) => (e.kind === 'note'
-      ? h('li', { class: 'tl-note', 'data-testid': 'tl-note' }, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', badge(t('note.badge'), 'note'), ' ', e.text)
-      : h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, e.actor_name || e.actor), ' ', bi(e.text)));
+      ? h('li', { class: 'tl-note', 'data-testid': 'tl-note' }, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, actorName(e)), ' ', badge(t('note.badge'), 'note'), ' ', e.text)
+      : h('li', {}, h('time', {}, fmtTime(e.at)), ' ', h('strong', {}, actorName(e)), ' ', bi(e.text)));
     const shownTl = timeline.dataset.key ? JSON.parse(timeline.dataset.key) : null;
     if (shownTl && inc.timeline.length > shownTl.length && JSON.stringify(inc.timeline.slice(0, shownTl.length)) === timeline.dataset.key) {
       timeline.append(...inc.timeline.slice(shownTl.length).map(tlItem));
@@ -431,6 +431,10 @@ export async function incidentView(ctx, [id]) {
   });
 }
 
+// Who wrote a timeline entry: the person's name; the scheduler and the
+// other automatic steps ("system") as 系统, not as the machine's word.
+const actorName = (e) => (e.actor === 'system' && (!e.actor_name || e.actor_name === 'system') ? t('audit.system') : e.actor_name || e.actor);
+
 // A report's fields in the order of its form (the seed's order), not by key.
 function orderedFields(r) {
   const order = (REPORT_FIELDS[r.kind] || REVIEW_FIELDS.map((n) => [n])).map(([n]) => n);
@@ -483,7 +487,7 @@ export async function incidentReportView(ctx, [id]) {
     h('h2', {}, t('inc.reports')), others.map(reportBlock),
     h('h2', {}, t('inc.review_title')), review ? reportBlock(review) : h('p', {}, t('report.no_review')),
     h('h2', {}, t('inc.timeline')),
-    h('ol', { class: 'timeline' }, inc.timeline.map((e) => h('li', {}, fmtTime(e.at), ' ', e.actor_name || e.actor, ' ', bi(e.text)))),
+    h('ol', { class: 'timeline' }, inc.timeline.map((e) => h('li', {}, fmtTime(e.at), ' ', actorName(e), ' ', bi(e.text)))),
     h('p', { class: 'note' }, t('report.zone_note')),
     // who filled it in and who checked it, signed on paper
     table([t('report.filled_by'), t('report.checked_by'), t('report.sign_date')], [tr(' ', ' ', ' ')], { cls: 'signatures' })));

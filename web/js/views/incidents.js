@@ -15,21 +15,59 @@ const LEVELS = ['L1', 'L2', 'L3', 'NG'];
 const RESPS = ['R1', 'R2', 'R3', 'NG'];
 const PAGE = 50;
 
+// The orders the API serves by an index (docs/internals/lists.md "Sorting
+// by a column"): the number (= registration order), the incident level,
+// the detection time; each column's first click gives its usual direction.
+const SORTS = ['-id', 'id', 'level', '-level', '-detected_at', 'detected_at'];
+const SORT_COLS = { 0: ['-id', 'id'], 3: ['level', '-level'], 5: ['-detected_at', 'detected_at'] };
+
+function sortFromHash() {
+  const k = new URLSearchParams(location.hash.split('?')[1] || '').get('sort');
+  return SORTS.includes(k) ? k : '-id';
+}
+
+// The sortable headers of the list: a button in the th, aria-sort on the
+// column the list is sorted by; a click sorts by it (again: the other way).
+function sortable(tbl, cur, setSort) {
+  const ths = tbl.tHead.rows[0].cells;
+  for (const [col, [first, second]] of Object.entries(SORT_COLS)) {
+    const th = ths[col];
+    const on = cur === first || cur === second;
+    if (on) th.setAttribute('aria-sort', cur.startsWith('-') ? 'descending' : 'ascending');
+    const label = th.textContent;
+    th.textContent = '';
+    th.append(h('button', { type: 'button', class: 'sort', 'data-testid': 'sort-' + first.replace('-', ''),
+      title: t('inc.sort_hint'), onclick: () => setSort(cur === first ? second : first) }, label));
+  }
+  return tbl;
+}
+
 export async function incidentListView(ctx) {
   const f = {
     q: h('input', { type: 'search', name: 'q' }),
-    state: select([['', t('common.all')], ...STATES.map((s) => [s, stateName(s)])], ''),
-    level: select([['', t('common.all')], ...LEVELS.map((l) => [l, levelName(l)])], ''),
-    response_level: select([['', t('common.all')], ...RESPS.map((r) => [r, respName(r)])], ''),
-    drill: select([['', t('common.all')], ['false', t('inc.real_only')], ['true', t('inc.drills_only')]], ''),
+    state: select([['', t('common.all')], ...STATES.map((s) => [s, stateName(s)])], '', { name: 'state' }),
+    level: select([['', t('common.all')], ...LEVELS.map((l) => [l, levelName(l)])], '', { name: 'level' }),
+    response_level: select([['', t('common.all')], ...RESPS.map((r) => [r, respName(r)])], '', { name: 'response_level' }),
+    drill: select([['', t('common.all')], ['false', t('inc.real_only')], ['true', t('inc.drills_only')]], '', { name: 'drill' }),
   };
+  // the order: a column's header (desktop) or the 排序 select (every width);
+  // kept in the address (#/incidents?sort=…) so that a reload keeps it
+  f.sort = select(SORTS.map((k) => [k, t('inc.sort_' + k.replace('-', 'desc_'))]), sortFromHash(), { name: 'sort' });
   let offset = 0;
-  const params = () => ({ q: f.q.value, state: f.state.value, level: f.level.value, response_level: f.response_level.value, drill: f.drill.value });
+  const params = () => ({ q: f.q.value, state: f.state.value, level: f.level.value, response_level: f.response_level.value, drill: f.drill.value,
+    sort: f.sort.value === '-id' ? '' : f.sort.value });
+  const setSort = (k) => {
+    f.sort.value = k;
+    history.replaceState(null, '', k === '-id' ? '#/incidents' : '#/incidents?sort=' + encodeURIComponent(k));
+    offset = 0;
+    load();
+  };
+  f.sort.addEventListener('change', () => setSort(f.sort.value));
   const body = h('div', { 'data-testid': 'incident-list' });
   const pg = h('div', { class: 'pager', 'data-testid': 'incident-pager' });
   const form = h('form', { class: 'filters', role: 'search' },
     field(t('inc.search'), f.q), field(t('inc.state'), f.state), field(t('inc.level'), f.level),
-    field(t('inc.response'), f.response_level), field(t('inc.drill'), f.drill),
+    field(t('inc.response'), f.response_level), field(t('inc.drill'), f.drill), field(t('inc.sort'), f.sort),
     h('button', { type: 'submit' }, t('common.search')),
     csvButton('incidents', (limit, off) => get('/api/v1/incidents' + qs({ ...params(), limit, offset: off })),
       [[t('inc.number'), (i) => i.number], [t('inc.title'), (i) => i.title], [t('inc.state'), (i) => stateName(i.state)], [t('inc.level'), (i) => levelName(i.level)],
@@ -47,11 +85,12 @@ export async function incidentListView(ctx) {
     const r = await get('/api/v1/incidents' + qs({ ...params(), limit: PAGE, offset }));
     if (!ctx.alive()) return;
     // a poll that brings nothing new leaves the list (focus, selection) alone
-    patch(body, r, () => table([t('inc.number'), t('inc.title'), t('inc.state'), t('inc.level'), t('inc.response'), t('inc.detected_at'), t('inc.handling_deadline')],
+    patch(body, [r, f.sort.value], () => sortable(table([t('inc.number'), t('inc.title'), t('inc.state'), t('inc.level'), t('inc.response'), t('inc.detected_at'), t('inc.handling_deadline')],
       r.items.map((i) => tr(h('a', { href: `#/incidents/${i.id}` }, i.number),
         h('span', {}, i.title, i.drill ? [' ', badge(t('inc.drill_badge'), 'drill')] : null),
         stateBadge(i.state), levelBadge(i.level), respBadge(i.response_level), fmtTime(i.detected_at),
-        i.handling_deadline && !['resolved', 'closed', 'reviewed'].includes(i.state) ? countdown(i.handling_deadline) : fmtTime(i.handling_deadline)))));
+        i.handling_deadline && !['resolved', 'closed', 'reviewed'].includes(i.state) ? countdown(i.handling_deadline) : fmtTime(i.handling_deadline)))),
+    f.sort.value, setSort));
     pager(pg, r, offset, PAGE, (o) => { offset = o; load(); });
   }
   // 待我处理: what waits for me — acknowledgements I owe, plans to activate,
@@ -229,7 +268,8 @@ function recipientsOf(g) {
 export function renderPrediction(el, g, ci, extra = {}) {
   const mins = (m) => (m == null ? t('common.none_limit') : t('time.minutes', { n: m }));
   // a rule's text glosses role names with their keys, "运行部科室负责人 (ops_section_head)": people read the names
-  const plain = (s) => s.replace(/\s*\([a-z]+(?:_[a-z]+)+\)/g, '');
+  // (a one-word key such as "liaison" too, when it is a role's)
+  const plain = (s) => s.replace(/\s*\(([a-z]+(?:_[a-z]+)*)\)/g, (m, k) => (k.includes('_') || roleName(k) !== k ? '' : m));
   // the rule in words; its requirement id stays out of the text (a tooltip at most)
   const rule = (f) => (g.rules || []).filter((r) => r.field === f).map((r) => h('div', { class: 'rule', title: r.req }, plain(bi(r.text))));
   const row = (label, value, f, testid) => h('div', { class: 'pred-row', 'data-testid': testid }, h('dt', {}, label), h('dd', {}, value, rule(f)));
