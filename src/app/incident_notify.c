@@ -5,6 +5,7 @@
  * acknowledgement deadlines and re-notification (R-NOT-4).  Runs inside the
  * caller's transaction; delivery is the dispatcher's (src/notify/). */
 #include "app/drills.h"
+#include "core/duties.h"
 #include "app/incidents_int.h"
 #include "app/notify_out.h"
 
@@ -293,7 +294,7 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
     if (!rc) /* a sandbox drill's recipients are its participants only */
         rc = od_drill_sandbox_filter(tx, x->id, x->drill, all, &users, e);
     json_decref(all);
-    int64_t ack_due = od_ack_due(p, level, now);
+    int64_t level_due = od_ack_due(p, level, now);
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u)
@@ -301,6 +302,10 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
         if (rc)
             break;
         int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id")), rid = 0;
+        /* seed 000 ch. 7 §2.1 item 6: the roles it names owe the
+         * acknowledgement (duties.ack_required); the others are told */
+        od_roleset roles = (od_roleset)json_integer_value(json_object_get(u, "roles"));
+        int64_t ack_due = od_ack_owed(p, level, roles) ? level_due : OD_NO_TIME;
         rc = od_tx_insert(tx, OD_Q_RCP_INSERT, &rid, NULL,
                           OD_BINDS(OD_INT(x->id), OD_INT(uid), OD_TEXT(reason), OD_INT(now),
                                    OD_INT_NONZERO(ack_due == OD_NO_TIME ? (int64_t)0 : ack_due)));

@@ -114,6 +114,7 @@ static const struct {
     {"fields", "报告内容 Fields"},
     {"ack_due", "确认期限 Ack due"},
     {"ack_overdue", "确认逾期 Ack overdue"},
+    {"ack_required", "须确认 Ack required"},
     {"notified_at", "通知时间 Notified"},
     {"unreachable_24h", "无法24小时联系 Unreachable 24h"},
     {"recipient_id", "接收人编号 Recipient ID"},

@@ -115,6 +115,14 @@ typedef enum od_closure_by {
     OD_CLOSE_BY_AUTHORITY,     /* any holder of that level's activation role */
     OD_CLOSE_BY__COUNT
 } od_closure_by;
+/* Who of a level's first-report recipients owes the acknowledgement
+ * (join the conference bridge within acknowledgement.within; seed 000
+ * ch. 7 §2.1 item 6). */
+typedef enum od_ack_reading {
+    OD_ACK_NAMED_ROLES = 0, /* the roles item 6 names (duties.ack_roles) */
+    OD_ACK_ALL_RECIPIENTS,  /* every recipient of the level's first report */
+    OD_ACK__COUNT
+} od_ack_reading;
 typedef struct od_duties {
     od_closure_by closure_by;       /* ch. 7 §2.4 */
     od_roleset confirm_roles;       /* who confirms or sets the response level (ch. 7 §2.1 item 1) */
@@ -134,6 +142,10 @@ typedef struct od_duties {
     /* grades on which vendor / customer contacts of an affected CI are told
      * with the first report, unless a contact names its own (ch. 9 §4) */
     unsigned contact_levels;
+    /* who owes the acknowledgement on an acknowledgement.levels alarm
+     * (ch. 7 §2.1 item 6): the holders of ack_roles, or every recipient */
+    od_ack_reading ack_required;
+    od_roleset ack_roles;
 } od_duties;
 
 typedef struct od_password_policy {
