@@ -264,6 +264,15 @@ typedef struct od_readiness_policy {
     od_position positions[OD_POSITION_MAX];
 } od_readiness_policy;
 
+/* The `upkeep:` section (core/upkeep.h; seed 000 ch. 9 §2, §4): the risk
+ * assessment's cycle and department, and the days a feedback entry on
+ * training or plan content must be acted on in. */
+typedef struct od_upkeep_policy {
+    int risk_months;           /* calendar months between risk assessments */
+    char risk_department[128]; /* who assesses (运行部) */
+    int feedback_days;         /* a feedback entry is acted on within */
+} od_upkeep_policy;
+
 typedef struct od_policy {
     char *name; /* free text, e.g. "seed 000 default" */
     od_category *categories;
@@ -307,6 +316,8 @@ typedef struct od_policy {
     /* The `readiness:` section (core/readiness.h; seed 000 ch. 9, seed 004
      * §7.4.2 two per key position, §7.5.2 48 hours): key positions and the annual training hours. */
     od_readiness_policy readiness;
+    /* The `upkeep:` section (core/upkeep.h): risk assessments, content feedback. */
+    od_upkeep_policy upkeep;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used
