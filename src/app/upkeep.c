@@ -58,7 +58,8 @@ static json_t *fb_row(od_rows *r, int64_t now)
     json_object_set_new(o, "due_at", time_json(r, 10));
     json_object_set_new(o, "change", addressed ? json_string(od_rows_text(r, 11)) : json_null());
     json_object_set_new(o, "change_zh",
-                        addressed && chg >= 0 ? json_string(od_fb_change_name_zh((od_fb_change)chg)) : json_null());
+                        addressed && chg >= 0 ? json_string(od_fb_change_name_zh((od_fb_change)chg))
+                                              : json_null());
     json_object_set_new(o, "resolution", addressed ? json_string(od_rows_text(r, 12)) : json_null());
     json_object_set_new(o, "addressed_at", time_json(r, 14));
     json_object_set_new(o, "overdue", json_boolean(od_feedback_overdue(od_rows_int(r, 10), addressed, now)));
@@ -73,10 +74,11 @@ static od_err load_one(od_tx *tx, od_query q, int64_t id, int64_t now, bool fb, 
     if (!rc)
         rc = od_rows_step(r, &row);
     if (!rc && !row)
-        rc = fb ? od_error_set(e, OD_E_NOT_FOUND, NULL, "反馈 %lld 不存在 (feedback %lld not found)", (long long)id,
-                               (long long)id)
-                : od_error_set(e, OD_E_NOT_FOUND, NULL, "风险评估 %lld 不存在 (risk assessment %lld not found)",
-                               (long long)id, (long long)id);
+        rc = fb ? od_error_set(e, OD_E_NOT_FOUND, NULL, "反馈 %lld 不存在 (feedback %lld not found)",
+                               (long long)id, (long long)id)
+                : od_error_set(e, OD_E_NOT_FOUND, NULL,
+                               "风险评估 %lld 不存在 (risk assessment %lld not found)", (long long)id,
+                               (long long)id);
     if (!rc)
         *out = fb ? fb_row(r, now) : risk_row(r);
     od_rows_close(r);
@@ -116,7 +118,8 @@ od_err od_risk_create(od_app *a, const od_principal *who, const od_risk_input *i
                             u->risk_department, *who->department ? who->department : "no department");
     int64_t now = od_app_now(a), held = 0, id = 0;
     if (!in->held_at || !od_time_parse(in->held_at, &held))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "held_at", "缺少或无效 held_at (held_at missing or not RFC 3339)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "held_at",
+                            "缺少或无效 held_at (held_at missing or not RFC 3339)");
     if (held > now)
         return od_error_set(e, OD_E_UNPROCESSABLE, "held_at",
                             "评估日期不能晚于现在 (held_at must not be in the future)");
@@ -278,9 +281,9 @@ od_err od_feedback_list(od_app *a, const od_principal *who, bool open, int64_t p
     int64_t o = open ? 1 : 0;
     rc = od_tx_scalar(tx, OD_Q_FB_COUNT, &total, e, OD_BINDS(OD_INT(o), OD_INT(plan_id), OD_INT(plan_id)));
     if (!rc)
-        rc = od_tx_query(
-            tx, OD_Q_FB_LIST, &r, e,
-            OD_BINDS(OD_INT(o), OD_INT(plan_id), OD_INT(plan_id), OD_INT(limit), OD_INT(offset)));
+        rc =
+            od_tx_query(tx, OD_Q_FB_LIST, &r, e,
+                        OD_BINDS(OD_INT(o), OD_INT(plan_id), OD_INT(plan_id), OD_INT(limit), OD_INT(offset)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, fb_row(r, now));
     od_rows_close(r);
@@ -308,14 +311,16 @@ od_err od_feedback_address(od_app *a, const od_principal *who, int64_t id, const
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "反馈 %lld 已处理 (feedback %lld was acted on already)",
                           (long long)id, (long long)id);
     if (!rc && od_fb_change_parse(change) < 0)
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "change",
-                          "change 须为 courses、schedule、focus、plan 或 none (change must be courses, schedule, "
-                          "focus, plan or none)");
+        rc = od_error_set(
+            e, OD_E_UNPROCESSABLE, "change",
+            "change 须为 courses、schedule、focus、plan 或 none (change must be courses, schedule, "
+            "focus, plan or none)");
     if (!rc)
         rc = need_text(resolution, "resolution", e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_FB_ADDRESS, e,
-                        OD_BINDS(OD_TEXT(change), OD_TEXT(resolution), OD_INT(who->id), OD_INT(now), OD_INT(id)));
+        rc = od_tx_exec(
+            tx, OD_Q_FB_ADDRESS, e,
+            OD_BINDS(OD_TEXT(change), OD_TEXT(resolution), OD_INT(who->id), OD_INT(now), OD_INT(id)));
     if (!rc && od_tx_changes(tx) != 1)
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "反馈 %lld 已处理 (feedback %lld was acted on already)",
                           (long long)id, (long long)id);

@@ -10,12 +10,12 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define OD_UPKEEP_SCOPE_MAX 200   /* characters */
-#define OD_UPKEEP_TEXT_MAX 4000   /* characters: findings, risks, actions, feedback, resolution */
+#define OD_UPKEEP_SCOPE_MAX 200 /* characters */
+#define OD_UPKEEP_TEXT_MAX 4000 /* characters: findings, risks, actions, feedback, resolution */
 #define OD_UPKEEP_TOPIC_MAX 200
 
 typedef struct od_risk_input {
-    const char *held_at; /* RFC 3339, not after now */
+    const char *held_at;                            /* RFC 3339, not after now */
     const char *scope, *findings, *risks, *actions; /* each non-empty */
 } od_risk_input;
 

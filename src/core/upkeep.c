@@ -31,7 +31,8 @@ bool od_feedback_overdue(int64_t due, bool addressed, int64_t now)
 static const char *const src_keys[OD_FB__COUNT] = {"assessment", "drill", "training", "incident", "review"};
 static const char *const src_zh[OD_FB__COUNT] = {"考核", "演练", "培训反馈", "实际应急响应", "评估"};
 static const char *const chg_keys[OD_FBC__COUNT] = {"courses", "schedule", "focus", "plan", "none"};
-static const char *const chg_zh[OD_FBC__COUNT] = {"课程设置", "培训时间计划", "培训重点", "预案内容", "不作调整"};
+static const char *const chg_zh[OD_FBC__COUNT] = {"课程设置", "培训时间计划", "培训重点", "预案内容",
+                                                  "不作调整"};
 
 static int parse(const char *const *keys, int n, const char *s)
 {

@@ -62,9 +62,11 @@ od_err od_h_feedback_list(od_req *r)
         plan_id = v;
     }
     if (o && strcmp(o, "true") && strcmp(o, "false"))
-        return od_error_set(&r->err, OD_E_INVALID, "open", "open 须为 true 或 false (open must be true or false)");
+        return od_error_set(&r->err, OD_E_INVALID, "open",
+                            "open 须为 true 或 false (open must be true or false)");
     json_t *out = NULL;
-    rc = od_feedback_list(r->app, &r->who, o && strcmp(o, "true") == 0, plan_id, limit, offset, &out, &r->err);
+    rc =
+        od_feedback_list(r->app, &r->who, o && strcmp(o, "true") == 0, plan_id, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
 
@@ -89,13 +91,12 @@ od_err od_h_feedback_create(od_req *r)
 
 od_err od_h_feedback_address(od_req *r)
 {
-    static const od_field f[] = {{"change", OD_JT_STRING, true, 32},
-                                 {"resolution", OD_JT_TEXT, true, OD_UPKEEP_TEXT_MAX},
-                                 {0}};
+    static const od_field f[] = {
+        {"change", OD_JT_STRING, true, 32}, {"resolution", OD_JT_TEXT, true, OD_UPKEEP_TEXT_MAX}, {0}};
     od_err rc = od_req_fields(r, f);
     json_t *out = NULL;
     if (!rc)
-        rc = od_feedback_address(r->app, &r->who, r->ids[0], od_req_str(r, "change"), od_req_str(r, "resolution"),
-                                 &out, &r->err);
+        rc = od_feedback_address(r->app, &r->who, r->ids[0], od_req_str(r, "change"),
+                                 od_req_str(r, "resolution"), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

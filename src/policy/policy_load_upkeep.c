@@ -20,8 +20,8 @@ void od_pl_load_upkeep(ctx *c, od_policy *pol, const node *v)
         od_pl_get_int(c, f.val[UK_MONTHS], "upkeep.risk_assessment_months", OD_RISK_MONTHS_MIN,
                       OD_RISK_MONTHS_MAX, &u->risk_months);
     if (f.val[UK_FEEDBACK])
-        od_pl_get_int(c, f.val[UK_FEEDBACK], "upkeep.feedback_days", OD_FEEDBACK_DAYS_MIN, OD_FEEDBACK_DAYS_MAX,
-                      &u->feedback_days);
+        od_pl_get_int(c, f.val[UK_FEEDBACK], "upkeep.feedback_days", OD_FEEDBACK_DAYS_MIN,
+                      OD_FEEDBACK_DAYS_MAX, &u->feedback_days);
     const char *s;
     if (f.val[UK_DEPT] && od_pl_get_str(c, f.val[UK_DEPT], "upkeep.risk_assessment_department",
                                         sizeof u->risk_department, &s)) {
