@@ -66,21 +66,34 @@ static json_t *fb_row(od_rows *r, int64_t now)
     return o;
 }
 
-static od_err load_one(od_tx *tx, od_query q, int64_t id, int64_t now, bool fb, json_t **out, od_error *e)
+static od_err risk_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 {
     od_rows *r = NULL;
     bool row = false;
-    od_err rc = od_tx_query(tx, q, &r, e, OD_BINDS(OD_INT(id)));
+    od_err rc = od_tx_query(tx, OD_Q_RISK_GET, &r, e, OD_BINDS(OD_INT(id)));
     if (!rc)
         rc = od_rows_step(r, &row);
     if (!rc && !row)
-        rc = fb ? od_error_set(e, OD_E_NOT_FOUND, NULL, "反馈 %lld 不存在 (feedback %lld not found)",
-                               (long long)id, (long long)id)
-                : od_error_set(e, OD_E_NOT_FOUND, NULL,
-                               "风险评估 %lld 不存在 (risk assessment %lld not found)", (long long)id,
-                               (long long)id);
+        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "风险评估 %lld 不存在 (risk assessment %lld not found)",
+                          (long long)id, (long long)id);
     if (!rc)
-        *out = fb ? fb_row(r, now) : risk_row(r);
+        *out = risk_row(r);
+    od_rows_close(r);
+    return rc;
+}
+
+static od_err fb_load(od_tx *tx, int64_t id, int64_t now, json_t **out, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_FB_GET, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc)
+        rc = od_rows_step(r, &row);
+    if (!rc && !row)
+        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "反馈 %lld 不存在 (feedback %lld not found)",
+                          (long long)id, (long long)id);
+    if (!rc)
+        *out = fb_row(r, now);
     od_rows_close(r);
     return rc;
 }
@@ -140,7 +153,7 @@ od_err od_risk_create(od_app *a, const od_principal *who, const od_risk_input *i
                       OD_BINDS(OD_INT(held), OD_INT(who->id), OD_TEXT(who->department), OD_TEXT(in->scope),
                                OD_TEXT(in->findings), OD_TEXT(in->risks), OD_TEXT(in->actions), OD_INT(now)));
     if (!rc)
-        rc = load_one(tx, OD_Q_RISK_GET, id, now, false, out, e);
+        rc = risk_load(tx, id, out, e);
     if (!rc)
         rc = od_audit_append(tx, now, who, "risk_assessment.create", "risk_assessment", id, NULL, *out, e);
     return finish(tx, rc, out, e);
@@ -259,7 +272,7 @@ od_err od_feedback_create(od_app *a, const od_principal *who, const od_feedback_
                                    OD_TEXT(in->source), OD_TEXT(in->text), OD_INT(who->id), OD_INT(now),
                                    OD_INT(od_feedback_due(now, a->policy->upkeep.feedback_days))));
     if (!rc)
-        rc = load_one(tx, OD_Q_FB_GET, id, now, true, out, e);
+        rc = fb_load(tx, id, now, out, e);
     if (!rc)
         rc = od_audit_append(tx, now, who, "feedback.create", "feedback", id, NULL, *out, e);
     return finish(tx, rc, out, e);
@@ -306,7 +319,7 @@ od_err od_feedback_address(od_app *a, const od_principal *who, int64_t id, const
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = load_one(tx, OD_Q_FB_GET, id, now, true, &before, e);
+    rc = fb_load(tx, id, now, &before, e);
     if (!rc && !json_is_null(json_object_get(before, "addressed_at")))
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "反馈 %lld 已处理 (feedback %lld was acted on already)",
                           (long long)id, (long long)id);
@@ -325,7 +338,7 @@ od_err od_feedback_address(od_app *a, const od_principal *who, int64_t id, const
         rc = od_error_set(e, OD_E_CONFLICT, NULL, "反馈 %lld 已处理 (feedback %lld was acted on already)",
                           (long long)id, (long long)id);
     if (!rc)
-        rc = load_one(tx, OD_Q_FB_GET, id, now, true, out, e);
+        rc = fb_load(tx, id, now, out, e);
     if (!rc)
         rc = od_audit_append(tx, now, who, "feedback.address", "feedback", id, before, *out, e);
     json_decref(before);

@@ -230,6 +230,34 @@ class Upkeep(harness.ServerTest):
             self.assertNotEqual(out.returncode, 0, bad)
             self.assertIn(needle, out.stdout + out.stderr, bad)
 
+    def test_4_cli(self):
+        """The command line (docs/cli.md): upkeep risk-add, risk-due, feedback-add, feedback-list."""
+        import os
+        import subprocess
+
+        def cli(*args, who="ops"):
+            env = dict(os.environ, OPSDESK_SERVER=self.srv.base, OPSDESK_TOKEN=self.tok[who])
+            return subprocess.run([harness.BIN, "upkeep"] + list(args), env=env, capture_output=True, text=True,
+                                  timeout=60)
+        held = utc(self.srv.now_ms() - 1000)
+        out = cli("risk-add", "--held", held, "--scope", "机房环境", "--findings", "UPS 电池老化",
+                  "--risks", "断电时无法支撑", "--actions", "更换电池")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("UPS 电池老化", out.stdout)
+        out = cli("risk-due", who="aud")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("运行部", out.stdout)
+        self.assertIn("已逾期 Overdue", out.stdout)
+        out = cli("risk-add", "--held", held, "--scope", "x", "--findings", "x", "--risks", "x", "--actions", "x",
+                  who="tech")
+        self.assertNotEqual(out.returncode, 0)
+        out = cli("feedback-add", "--topic", "网络安全培训", "--source", "assessment", "--text", "考核通过率低",
+                  who="eng")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        out = cli("feedback-list", "--open", "true", who="aud")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("网络安全培训", out.stdout)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -80,7 +80,8 @@ static void test_keys_both_ways(void **state)
         assert_int_equal(od_fb_source_parse(src[i]), i);
     }
     static const char *const chg[OD_FBC__COUNT] = {"courses", "schedule", "focus", "plan", "none"};
-    static const char *const chg_zh[OD_FBC__COUNT] = {"课程设置", "培训时间计划", "培训重点", "预案内容", "不作调整"};
+    static const char *const chg_zh[OD_FBC__COUNT] = {"课程设置", "培训时间计划", "培训重点", "预案内容",
+                                                      "不作调整"};
     for (int i = 0; i < OD_FBC__COUNT; i++) {
         assert_string_equal(od_fb_change_key((od_fb_change)i), chg[i]);
         assert_string_equal(od_fb_change_name_zh((od_fb_change)i), chg_zh[i]);
