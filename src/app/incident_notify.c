@@ -142,6 +142,7 @@ static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_
     v.v[OD_V_DEPARTMENT] = m->department;
     v.v[OD_V_FROM_DEPARTMENT] = m->from_department;
     v.v[OD_V_CONTACT] = m->contact;
+    v.v[OD_V_PERSON] = m->person;
     return od_msg_render(p, m->kind, lang, &v, subject, body, e);
 }
 
@@ -408,11 +409,23 @@ od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t
         if (!rc && !(rc = od_rows_step(r, &row)) && row)
             snprintf(who, sizeof who, "%s", *od_rows_text(r, 2) ? od_rows_text(r, 2) : od_rows_text(r, 1));
         od_rows_close(r);
+        r = NULL;
         if (!rc)
             rc = od_inc_timeline(tx, x->id, now, &sys, "renotify_stopped", NULL, e,
                                  "已提醒%s %d 次仍未确认，不再自动提醒，请电话联系 (%s was reminded %d times "
                                  "without acknowledging; no more automatic reminders: phone them)",
                                  who, p->renotify_max, who, p->renotify_max);
+        /* seed 000 ch. 7 §2.1 item 6: someone who must join the bridge has not:
+         * duties.ack_overdue_to are told to phone them */
+        int64_t due = now;
+        if (!rc)
+            rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(recipient)));
+        row = false;
+        if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
+            due = od_rows_int(r, 0);
+        od_rows_close(r);
+        if (!rc)
+            rc = od_incident_ack_overdue_notify(tx, p, x, recipient, who, due, now, e);
         return rc;
     }
     if (!rc)

@@ -260,6 +260,8 @@ od_policy *od_policy_new_default(void)
         OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING);
     p->duties.contact_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
     p->duties.ack_required = OD_ACK_NAMED_ROLES;
+    p->duties.ack_overdue_roles =
+        OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
     p->duties.ack_roles = OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD) |
                           OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_LIAISON);
     p->password = (od_password_policy){8, true, true, true, true};

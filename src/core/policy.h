@@ -146,6 +146,9 @@ typedef struct od_duties {
      * (ch. 7 §2.1 item 6): the holders of ack_roles, or every recipient */
     od_ack_reading ack_required;
     od_roleset ack_roles;
+    /* told when a recipient's reminders are exhausted without an
+     * acknowledgement: they phone the person (ch. 7 §2.1 item 6) */
+    od_roleset ack_overdue_roles;
 } od_duties;
 
 typedef struct od_password_policy {
@@ -185,6 +188,7 @@ typedef enum od_msg_kind {
     OD_MSG_REVIEW,            /* 处理报告 the post-incident report, submitted to the leadership group */
     OD_MSG_HANDLING_CHANGED, /* 处理部门变更 the handling department changed: both departments' heads */
     OD_MSG_CONTACT,          /* 厂商/客户通知 a vendor or key-customer contact of an affected CI */
+    OD_MSG_ACK_OVERDUE,      /* 确认逾期 reminders exhausted: duties.ack_overdue_to phone the person */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;

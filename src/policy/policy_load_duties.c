@@ -19,6 +19,7 @@ enum {
     DU_ACTIVATION_REQUIRED,
     DU_ACK_REQUIRED,
     DU_ACK_ROLES,
+    DU_ACK_OVERDUE,
     DU__COUNT
 };
 
@@ -58,7 +59,7 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
                 .names = {"closure_by", "confirm_response", "later_reports", "register_alert_levels",
                           "first_report_overdue", "reachable_24h", "review_to", "activation_in_report_window",
                           "handling_department", "contact_levels", "activation_required", "ack_required",
-                          "ack_roles"},
+                          "ack_roles", "ack_overdue_to"},
                 .n = DU__COUNT};
     if (!od_pl_map_fields(c, v, "duties", &f))
         return;
@@ -77,6 +78,8 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     }
     if (f.val[DU_ACK_ROLES])
         roles_of(c, f.val[DU_ACK_ROLES], "duties.ack_roles", false, &d->ack_roles);
+    if (f.val[DU_ACK_OVERDUE])
+        roles_of(c, f.val[DU_ACK_OVERDUE], "duties.ack_overdue_to", false, &d->ack_overdue_roles);
     if (f.val[DU_CONFIRM])
         roles_of(c, f.val[DU_CONFIRM], "duties.confirm_response", true, &d->confirm_roles);
     if (f.val[DU_LATER])

@@ -1,7 +1,9 @@
 """test_renotify_cap.py — re-notification is capped by the policy
 (acknowledgement.renotify_max, R-NOT-4): an unacknowledged recipient of an
 L1 incident is reminded every 5 minutes at most 6 times (the seed), then
-the timeline asks the desk to phone them, once; someone who acknowledges
+the timeline asks the desk to phone them, once, and duties.ack_overdue_to
+(the section head and up, the person excepted) get an ack_overdue message
+naming them (seed 000 ch. 7 §2.1 item 6); someone who acknowledges
 is reminded no more; the policy table shows the rule.  Every wait is done
 by the test clock, one re-notification period at a time.
 """
@@ -42,6 +44,12 @@ class RenotifyCapTest(ti.IncidentWorld):
         stopped = [t["text"] for t in g["timeline"] if t["kind"] == "renotify_stopped"]
         self.assertEqual(len(stopped), len(others), stopped)
         self.assertTrue(all("6 次仍未确认" in s and "请电话联系" in s for s in stopped), stopped)
+        # and duties.ack_overdue_to (section head and up, the person excepted) are told to phone
+        # them, once per person (seed 000 ch. 7 §2.1 item 6)
+        esc = sorted((m["cause"].rsplit(":", 1)[1], self.uname[m["recipient_id"]]) for m in g["messages"]
+                     if m["kind"] == "ack_overdue" and m["channel"] == "sms")
+        want = sorted((str(self.uid[u]), w) for u in others for w in ("sechead", "opsdept") if w != u)
+        self.assertEqual(esc, want)
         # and no more after that
         for _ in range(6):
             self.advance(5 * ti.MIN)
@@ -50,6 +58,8 @@ class RenotifyCapTest(ti.IncidentWorld):
             self.assertEqual(len(self.reminders(g, u)), 6, u)
         self.assertEqual(len([t for t in g["timeline"] if t["kind"] == "renotify_stopped"]), len(others))
         self.assertEqual(len(self.reminders(g, "el")), 0)
+        self.assertEqual(len([m for m in g["messages"] if m["kind"] == "ack_overdue" and m["channel"] == "sms"]),
+                         len(want))
 
     def test_policy_table_shows_the_rule_r_not_4(self):
         r = self.srv.get("/api/v1/policy/table", token=self.tok["eng"])
