@@ -427,6 +427,18 @@ def run(s, samples):
                                        "held_at": "2026-01-05T09:00:00Z", "plan_id": pid}, token=pe)
     call("GET", "/api/v1/trainings?user_id=%d" % pe_id, token=pe)
     call("GET", "/api/v1/readiness", token=pe)
+    # upkeep: the risk assessment of 运行部 and content feedback (docs/upkeep.md)
+    call("POST", "/api/v1/risk-assessments", {"held_at": "2026-11-30T09:00:00Z", "scope": "核心数据库与存储",
+                                              "findings": "主库磁盘使用率 85%", "risks": "磁盘写满导致业务中断",
+                                              "actions": "一周内扩容；增加 80% 告警"}, token=pe)
+    call("GET", "/api/v1/risk-assessments", token=pe)
+    call("GET", "/api/v1/risk-assessments/due", token=pe)
+    fb = call("POST", "/api/v1/content-feedback", {"plan_id": pid, "source": "drill",
+                                                   "text": "演练中切换步骤顺序有误"}, token=pe)
+    call("GET", "/api/v1/content-feedback?open=true", token=pe)
+    call("POST", "/api/v1/content-feedback/%d/address" % fb["id"], {"change": "plan",
+                                                                     "resolution": "预案第 3 步顺序已修订"},
+         token=pe, key=("POST", "/api/v1/content-feedback/{id}/address"))
     # a drill of the plan: sandbox, its simulated incident, the scorecard (docs/drills.md)
     dr = call("POST", "/api/v1/drills", {"title": "核心数据库故障功能演练", "fields": {
         "plan_id": pid, "goals": "检验一级响应的通知与启动", "participants": [l1_id, pe_id],

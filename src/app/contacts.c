@@ -356,17 +356,26 @@ od_err od_incident_contacts_told(od_tx *tx, const od_policy *p, const inc *x, co
     od_rows *r = NULL;
     bool row = false;
     json_t *told = json_array();
-    od_err rc = od_tx_query(tx, OD_Q_CONTACT_OF_INC, &r, e, OD_BINDS(OD_INT(x->id)));
-    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        unsigned bits = 0;
-        bool set = levels_parse(od_rows_text(r, 9), &bits);
-        if (od_vc_told(p, set, bits, x->level))
-            json_array_append_new(told, json_pack("{sI ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
-                                                  "name", od_rows_text(r, 2), "org", od_rows_text(r, 3),
-                                                  "phone", od_rows_text(r, 4), "email", od_rows_text(r, 5),
-                                                  "ci", od_rows_text(r, 7)));
+    od_err rc = OD_OK;
+    /* the contacts of the affected CIs, then those kept only per service
+     * whose service the incident touches: the service's CI is affected, or
+     * an impact (outage) interval of the service belongs to the incident */
+    for (int q = 0; q < 2 && !rc; q++) {
+        rc = q ? od_tx_query(tx, OD_Q_CONTACT_OF_INC_SERVICES, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(x->id)))
+               : od_tx_query(tx, OD_Q_CONTACT_OF_INC, &r, e, OD_BINDS(OD_INT(x->id)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+            unsigned bits = 0;
+            bool set = levels_parse(od_rows_text(r, 9), &bits);
+            if (od_vc_told(p, set, bits, x->level))
+                json_array_append_new(told,
+                                      json_pack("{sI ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
+                                                "name", od_rows_text(r, 2), "org", od_rows_text(r, 3),
+                                                "phone", od_rows_text(r, 4), "email", od_rows_text(r, 5),
+                                                "ci", od_rows_text(r, 7)));
+        }
+        od_rows_close(r);
+        r = NULL;
     }
-    od_rows_close(r);
     size_t i;
     json_t *c;
     json_array_foreach(told, i, c)
@@ -418,5 +427,18 @@ od_err od_incident_contacts_told(od_tx *tx, const od_policy *p, const inc *x, co
                                  "已通知外部联系人%s (the outside contact %s was told)", who, who);
     }
     json_decref(told);
+    return rc;
+}
+
+od_err od_incident_contacts_recheck(od_tx *tx, const od_policy *p, int64_t incident_id, int64_t now,
+                                    od_error *e)
+{
+    inc x;
+    od_err rc = od_inc_load(tx, NULL, incident_id, &x, e);
+    if (rc)
+        return rc;
+    if (x.state != OD_INC_DETECTED)
+        rc = od_incident_contacts_told(tx, p, &x, NULL, now, e);
+    od_inc_free(&x);
     return rc;
 }

@@ -27,4 +27,12 @@ OD_NODISCARD od_err od_contact_patch(od_app *a, const od_principal *who, int64_t
                                      json_t **out, od_error *e);
 OD_NODISCARD od_err od_contact_delete(od_app *a, const od_principal *who, int64_t id, od_error *e);
 
+/* Seed 000 ch. 9 §4, inside the caller's transaction: the incident
+ * `incident_id` now touches more (an impact interval put a service in it);
+ * once its first report is out, the contacts it reaches and that were not
+ * told yet are told, from the system desk.  Before the first report: nothing
+ * (they are told with it). */
+OD_NODISCARD od_err od_incident_contacts_recheck(od_tx *tx, const od_policy *p, int64_t incident_id,
+                                                 int64_t now, od_error *e);
+
 #endif

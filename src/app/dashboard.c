@@ -6,6 +6,7 @@
  * incidents in the window and OD_DASH_DEADLINES_MAX deadlines per list. */
 #include "app/dashboard.h"
 #include "app/drills.h"
+#include "app/upkeep.h"
 #include "app/om_reports.h"
 #include "core/incident.h"
 
@@ -179,6 +180,17 @@ od_err od_dashboard(od_app *a, const od_principal *who, const od_dashboard_opts 
                             json_pack("{sI sI sI}", "unfiled_overdue", (json_int_t)unfiled,
                                       "unreviewed_overdue", (json_int_t)unreviewed, "undistributed",
                                       (json_int_t)undistributed));
+    /* seed 000 ch. 9 §4, §2: the risk assessment due, feedback not acted on in time (docs/upkeep.md) */
+    bool risk_overdue = false;
+    int64_t risk_due = 0, fb_overdue = 0;
+    if (!rc)
+        rc = od_upkeep_counts(tx, a->policy, now, &risk_overdue, &risk_due, &fb_overdue, e);
+    if (!rc)
+        json_object_set_new(res, "upkeep",
+                            json_pack("{sb so sI}", "risk_assessment_overdue", risk_overdue,
+                                      "risk_assessment_due_at",
+                                      risk_due ? json_string(od_time_format(risk_due, t)) : json_null(),
+                                      "feedback_overdue", (json_int_t)fb_overdue));
     od_tx_rollback(tx);
     /* emergency plans whose review or yearly drill is due (docs/drills.md) */
     int64_t reviews = 0, drills = 0;

@@ -70,6 +70,17 @@ od_err od_incident_first_overdue_notify(od_tx *tx, const od_policy *p, const inc
     return tell(tx, p, x, p->duties.first_report_overdue_roles, 0, cause, "first_overdue", &m, now, e);
 }
 
+od_err od_incident_ack_overdue_notify(od_tx *tx, const od_policy *p, const inc *x, int64_t person,
+                                      const char *name, int64_t due, int64_t now, od_error *e)
+{
+    if (!p->duties.ack_overdue_roles)
+        return OD_OK;
+    char cause[96], t[OD_MSG_TIME_MAX];
+    snprintf(cause, sizeof cause, "inc:%lld:ack_overdue:%lld", (long long)x->id, (long long)person);
+    msgspec m = {.kind = OD_MSG_ACK_OVERDUE, .due_at = od_msg_time(due, t), .person = name};
+    return tell(tx, p, x, p->duties.ack_overdue_roles, person, cause, "ack_overdue", &m, now, e);
+}
+
 od_err od_incident_progress_remind(od_tx *tx, const od_policy *p, const inc *x, const char *cause,
                                    int64_t due, int64_t now, od_error *e)
 {

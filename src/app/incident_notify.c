@@ -5,6 +5,7 @@
  * acknowledgement deadlines and re-notification (R-NOT-4).  Runs inside the
  * caller's transaction; delivery is the dispatcher's (src/notify/). */
 #include "app/drills.h"
+#include "core/duties.h"
 #include "app/incidents_int.h"
 #include "app/notify_out.h"
 
@@ -141,6 +142,7 @@ static od_err render_msg(const od_policy *p, const inc *x, const msgspec *m, od_
     v.v[OD_V_DEPARTMENT] = m->department;
     v.v[OD_V_FROM_DEPARTMENT] = m->from_department;
     v.v[OD_V_CONTACT] = m->contact;
+    v.v[OD_V_PERSON] = m->person;
     return od_msg_render(p, m->kind, lang, &v, subject, body, e);
 }
 
@@ -293,7 +295,7 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
     if (!rc) /* a sandbox drill's recipients are its participants only */
         rc = od_drill_sandbox_filter(tx, x->id, x->drill, all, &users, e);
     json_decref(all);
-    int64_t ack_due = od_ack_due(p, level, now);
+    int64_t level_due = od_ack_due(p, level, now);
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u)
@@ -301,6 +303,10 @@ od_err od_incident_add_recipients(od_tx *tx, const od_policy *p, const inc *x, o
         if (rc)
             break;
         int64_t uid = (int64_t)json_integer_value(json_object_get(u, "id")), rid = 0;
+        /* seed 000 ch. 7 §2.1 item 6: the roles it names owe the
+         * acknowledgement (duties.ack_required); the others are told */
+        od_roleset roles = (od_roleset)json_integer_value(json_object_get(u, "roles"));
+        int64_t ack_due = od_ack_owed(p, level, roles) ? level_due : OD_NO_TIME;
         rc = od_tx_insert(tx, OD_Q_RCP_INSERT, &rid, NULL,
                           OD_BINDS(OD_INT(x->id), OD_INT(uid), OD_TEXT(reason), OD_INT(now),
                                    OD_INT_NONZERO(ack_due == OD_NO_TIME ? (int64_t)0 : ack_due)));
@@ -403,11 +409,23 @@ od_err od_incident_renotify(od_tx *tx, const od_policy *p, const inc *x, int64_t
         if (!rc && !(rc = od_rows_step(r, &row)) && row)
             snprintf(who, sizeof who, "%s", *od_rows_text(r, 2) ? od_rows_text(r, 2) : od_rows_text(r, 1));
         od_rows_close(r);
+        r = NULL;
         if (!rc)
             rc = od_inc_timeline(tx, x->id, now, &sys, "renotify_stopped", NULL, e,
                                  "已提醒%s %d 次仍未确认，不再自动提醒，请电话联系 (%s was reminded %d times "
                                  "without acknowledging; no more automatic reminders: phone them)",
                                  who, p->renotify_max, who, p->renotify_max);
+        /* seed 000 ch. 7 §2.1 item 6: someone who must join the bridge has not:
+         * duties.ack_overdue_to are told to phone them */
+        int64_t due = now;
+        if (!rc)
+            rc = od_tx_query(tx, OD_Q_RCP_GET, &r, e, OD_BINDS(OD_INT(x->id), OD_INT(recipient)));
+        row = false;
+        if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 0))
+            due = od_rows_int(r, 0);
+        od_rows_close(r);
+        if (!rc)
+            rc = od_incident_ack_overdue_notify(tx, p, x, recipient, who, due, now, e);
         return rc;
     }
     if (!rc)

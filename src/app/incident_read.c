@@ -178,6 +178,9 @@ static od_err json_recipients(od_tx *tx, const inc *x, int64_t now, json_t *rcp,
                               od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "reason",
                               od_rows_text(r, 3), "notified_at", time_or_null(od_rows_int(r, 4)), "ack_due",
                               time_or_null(due), "acked_at", time_or_null(acked));
+        /* seed 000 ch. 7 §2.1 item 6 (duties.ack_required): whether this
+         * person owes the acknowledgement, or is told only */
+        json_object_set_new(u, "ack_required", json_boolean(due != OD_NO_TIME));
         json_object_set_new(u, "ack_overdue", json_boolean(due != OD_NO_TIME && !acked && now > due));
         json_array_append_new(rcp, u);
         if (acked)

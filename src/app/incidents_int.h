@@ -43,6 +43,7 @@ typedef struct msgspec {
     const char *ci; /* the CIs' names (an incident opened by an event) */
     /* a change of the handling department (from → to); a contact's name */
     const char *department, *from_department, *contact;
+    const char *person; /* who has not acknowledged (ack_overdue) */
 } msgspec;
 
 /* incident_record.c: the record and the frame of a write action. */
@@ -151,6 +152,13 @@ OD_NODISCARD od_err od_incident_first_engineers(od_tx *tx, const od_policy *p, c
                                                 const char *cause, const msgspec *m, int64_t now,
                                                 od_error *e);
 /* A first report missed its deadline `due`: duties.first_report_overdue. */
+/* Seed 000 ch. 7 §2.1 item 6: a recipient's reminders are exhausted without
+ * an acknowledgement (due: the acknowledgement's due time): the holders of
+ * duties.ack_overdue_to but the person are told to phone them, once per
+ * person and incident. */
+OD_NODISCARD od_err od_incident_ack_overdue_notify(od_tx *tx, const od_policy *p, const inc *x,
+                                                   int64_t person, const char *name, int64_t due, int64_t now,
+                                                   od_error *e);
 OD_NODISCARD od_err od_incident_first_overdue_notify(od_tx *tx, const od_policy *p, const inc *x, int64_t due,
                                                      int64_t now, od_error *e);
 /* A progress report is due at `due`: reminds the people who file it

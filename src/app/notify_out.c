@@ -48,10 +48,11 @@ od_err od_out_audience(od_tx *tx, const od_audience *a, const char *departments_
             od_person u = {(od_roleset)od_rows_int(r, 7), od_rows_text(r, 3), sv, ns};
             if (od_recipient_selected(a, &u, dv, nd) &&
                 json_array_append_new(
-                    users, json_pack("{sI ss ss ss ss ss ss}", "id", (json_int_t)od_rows_int(r, 0),
-                                     "username", od_rows_text(r, 1), "display_name", od_rows_text(r, 2),
-                                     "department", od_rows_text(r, 3), "phone", od_rows_text(r, 4), "email",
-                                     od_rows_text(r, 5), "lang", od_rows_text(r, 6))) != 0)
+                    users,
+                    json_pack("{sI ss ss ss ss ss ss sI}", "id", (json_int_t)od_rows_int(r, 0), "username",
+                              od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "department",
+                              od_rows_text(r, 3), "phone", od_rows_text(r, 4), "email", od_rows_text(r, 5),
+                              "lang", od_rows_text(r, 6), "roles", (json_int_t)od_rows_int(r, 7))) != 0)
                 rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
         }
         free(sv);

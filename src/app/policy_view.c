@@ -76,8 +76,10 @@ json_t *od_policy_table_json(const od_policy *p)
                                       "activation_role_zh", od_role_name_zh(p->activation_role[r]),
                                       "activation_required", od_activation_required(p, (od_resp)r)));
     /* R-NOT-4: how often and how many times an unacknowledged recipient is reminded */
-    json_t *ack = json_pack("{so si}", "renotify_every_minutes", minutes(p->renotify_every_ms),
-                            "renotify_max", p->renotify_max);
+    json_t *ack =
+        json_pack("{so si ss so}", "renotify_every_minutes", minutes(p->renotify_every_ms), "renotify_max",
+                  p->renotify_max, "required_of", od_ack_reading_key(p->duties.ack_required), "roles",
+                  roles_json(p->duties.ack_required == OD_ACK_ALL_RECIPIENTS ? 0 : p->duties.ack_roles));
     return json_pack("{ss? so so so so}", "name", p->name, "response_matrix", matrix, "levels", levels,
                      "responses", responses, "acknowledgement", ack);
 }

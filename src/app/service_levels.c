@@ -6,6 +6,7 @@
  * Availability is a property of the service and is shown whole. */
 #include "app/service_levels.h"
 
+#include "app/contacts.h"
 #include "app/notify_out.h"
 #include "core/service_level.h"
 #include "core/calendar.h"
@@ -339,6 +340,8 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
         rc = interval_load(tx, id, out, NULL, e);
     if (!rc)
         rc = od_audit_append(tx, now, who, "outage.create", "outage_interval", id, NULL, *out, e);
+    if (!rc && incident_id)
+        rc = od_incident_contacts_recheck(tx, a->policy, incident_id, now, e); /* seed 000 ch. 9 §4 */
     return finish(tx, rc, out, e);
 }
 

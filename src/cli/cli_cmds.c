@@ -636,6 +636,65 @@ static const od_cli_opt o_cert_add[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
+/* upkeep: risk assessments and content feedback (docs/upkeep.md) */
+static const od_cli_col risk_cols[] = {
+    {"id", NULL, NULL},    {"held_at", NULL, NULL}, {"username", NULL, NULL}, {"scope", NULL, NULL},
+    {"risks", NULL, NULL}, {"actions", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section risk_sections[] = {{"items", NULL, risk_cols}, {NULL, NULL, NULL}};
+static const od_cli_view risk_list_view = {NULL, risk_sections};
+static const od_cli_col risk_fields[] = {
+    {"id", NULL, NULL},         {"held_at", NULL, NULL}, {"username", NULL, NULL},
+    {"department", NULL, NULL}, {"scope", NULL, NULL},   {"findings", NULL, NULL},
+    {"risks", NULL, NULL},      {"actions", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view risk_view = {risk_fields, NULL};
+static const od_cli_col risk_due_fields[] = {
+    {"department", NULL, NULL},  {"cycle_months", NULL, NULL}, {"last_held_at", NULL, NULL},
+    {"next_due_at", NULL, NULL}, {"overdue", NULL, NULL},      {NULL, NULL, NULL},
+};
+static const od_cli_view risk_due_view = {risk_due_fields, NULL};
+static const od_cli_col fb_cols[] = {
+    {"id", NULL, NULL},     {"plan_number", NULL, NULL}, {"topic", NULL, NULL},     {"source_zh", NULL, NULL},
+    {"due_at", NULL, NULL}, {"overdue", NULL, NULL},     {"change_zh", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_section fb_sections[] = {{"items", NULL, fb_cols}, {NULL, NULL, NULL}};
+static const od_cli_view fb_list_view = {NULL, fb_sections};
+static const od_cli_col fb_fields[] = {
+    {"id", NULL, NULL},           {"plan_number", NULL, NULL}, {"topic", NULL, NULL},
+    {"source_zh", NULL, NULL},    {"text", NULL, NULL},        {"due_at", NULL, NULL},
+    {"overdue", NULL, NULL},      {"change_zh", NULL, NULL},   {"resolution", NULL, NULL},
+    {"addressed_at", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view fb_view = {fb_fields, NULL};
+static const od_cli_opt o_risk_add[] = {
+    {"--held", "held_at", OD_CLI_STR, R, NULL, "RFC3339"},
+    {"--scope", "scope", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--findings", "findings", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--risks", "risks", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--actions", "actions", OD_CLI_STR, R, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_fb_list[] = {
+    {"--open", "open", OD_CLI_BOOL, 0, NULL, "true|false"},
+    {"--plan", "plan_id", OD_CLI_INT, 0, NULL, "PLAN_ID"},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_fb_add[] = {
+    {"--plan", "plan_id", OD_CLI_INT, 0, NULL, "PLAN_ID"},
+    {"--topic", "topic", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--source", "source", OD_CLI_STR, R, "assessment|drill|training|incident|review", NULL},
+    {"--text", "text", OD_CLI_STR, R, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_fb_address[] = {
+    {"--change", "change", OD_CLI_STR, R, "courses|schedule|focus|plan|none", NULL},
+    {"--resolution", "resolution", OD_CLI_STR, R, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
 static int export_report(od_cli_ctx *c, const od_cli_inv *inv);
 static int export_om_report(od_cli_ctx *c, const od_cli_inv *inv);
 
@@ -830,6 +889,18 @@ const od_cli_cmd od_cli_cmds[] = {
      "记录资质证书 record a certificate for a key position"},
     {"training", "readiness", "GET", "/api/v1/readiness", 0, o_none, &ready_view, NULL,
      "准备度 key positions covered, plans' reviews and drills"},
+    {"upkeep", "risk-list", "GET", "/api/v1/risk-assessments", P, o_page, &risk_list_view, NULL,
+     "系统风险评估记录 list risk assessments"},
+    {"upkeep", "risk-add", "POST", "/api/v1/risk-assessments", 0, o_risk_add, &risk_view, NULL,
+     "记录系统风险评估（运行部） record a risk assessment (the policy's department)"},
+    {"upkeep", "risk-due", "GET", "/api/v1/risk-assessments/due", 0, o_none, &risk_due_view, NULL,
+     "下次风险评估到期 when the next risk assessment is due"},
+    {"upkeep", "feedback-list", "GET", "/api/v1/content-feedback", P, o_fb_list, &fb_list_view, NULL,
+     "培训与预案内容反馈 feedback on training and plan content"},
+    {"upkeep", "feedback-add", "POST", "/api/v1/content-feedback", 0, o_fb_add, &fb_view, NULL,
+     "记录内容反馈 record feedback (--plan or --topic)"},
+    {"upkeep", "feedback-address", "POST", "/api/v1/content-feedback/{id}/address", 0, o_fb_address, &fb_view,
+     NULL, "处理内容反馈 act on a feedback entry: what changed and how"},
     {"sla", "show", "GET", "/api/v1/service-levels", Q, o_sla_show, &sla_view, NULL,
      "服务级别指标 availability, budget, breaches, MTTA/MTTR of [--from, --to)"},
     {"sla", "services", "GET", "/api/v1/services", P, o_page, &svc_list_view, NULL, "服务列表 list services"},

@@ -207,3 +207,22 @@ int od_closure_by_parse(const char *s)
 {
     return od_key_parse(closure_keys, OD_CLOSE_BY__COUNT, s);
 }
+
+bool od_ack_owed(const od_policy *p, od_grade level, od_roleset roles)
+{
+    if ((unsigned)level >= OD_GRADE__COUNT || !((p->ack_levels >> level) & 1u))
+        return false;
+    return p->duties.ack_required == OD_ACK_ALL_RECIPIENTS || (roles & p->duties.ack_roles) != 0;
+}
+
+static const char *const ack_keys[OD_ACK__COUNT] = {"named_roles", "all_recipients"};
+
+const char *od_ack_reading_key(od_ack_reading r)
+{
+    return od_key_name(ack_keys, OD_ACK__COUNT, (int)r);
+}
+
+int od_ack_reading_parse(const char *s)
+{
+    return od_key_parse(ack_keys, OD_ACK__COUNT, s);
+}

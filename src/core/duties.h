@@ -117,6 +117,20 @@ bool od_activation_required(const od_policy *p, od_resp level);
 OD_NODISCARD od_err od_inc_transition_at(const od_policy *p, od_resp level, od_inc_state from,
                                          od_inc_action a, od_inc_state *to, od_error *e);
 
+/* Seed 000 ch. 7 §2.1 item 6 (R-NOT-4): whether a first-report recipient
+ * holding `roles` owes the acknowledgement (join the conference bridge) on
+ * an alarm of `level`: the level is one of acknowledgement.levels, and
+ * duties.ack_required is all_recipients or the person holds one of
+ * duties.ack_roles (named_roles: the department heads, the 运行部 section
+ * heads and the liaisons the item names; the leaders it does not name are
+ * told and may acknowledge, but owe nothing). */
+bool od_ack_owed(const od_policy *p, od_grade level, od_roleset roles);
+
+/* Acknowledgement readings by key: "named_roles", "all_recipients"; -1 for
+ * another. */
+const char *od_ack_reading_key(od_ack_reading r);
+int od_ack_reading_parse(const char *s);
+
 /* Closure readings by key: "activator", "authority"; -1 for another. */
 const char *od_closure_by_key(od_closure_by c);
 int od_closure_by_parse(const char *s);

@@ -23,7 +23,8 @@ static const char *const kind_keys[OD_MSG__COUNT] = {"first",
                                                      "first_overdue",
                                                      "review",
                                                      "handling_changed",
-                                                     "contact"};
+                                                     "contact",
+                                                     "ack_overdue"};
 static const char *const lang_keys[OD_LANG__COUNT] = {"zh-CN", "en"};
 static const char *const var_names[OD_V__COUNT] = {"number",
                                                    "title",
@@ -67,7 +68,8 @@ static const char *const var_names[OD_V__COUNT] = {"number",
                                                    "desk_phone",
                                                    "department",
                                                    "from_department",
-                                                   "contact"};
+                                                   "contact",
+                                                   "person"};
 _Static_assert(sizeof var_names / sizeof *var_names == OD_V__COUNT, "one name per variable");
 
 /* R-NOT-2 (seed 000 ch. 7 §2.1 item 5): the report fields; every alarm also
@@ -107,6 +109,8 @@ static const od_msg_var req_handling[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_DEPARTME
 /* seed 000 ch. 9 §4: a vendor or customer is told which incident touches
  * which of its CIs, and when it started */
 static const od_msg_var req_contact[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_DETECTED_AT, OD_V_CI};
+/* seed 000 ch. 7 §2.1 item 6: who has not acknowledged (joined the bridge) since when */
+static const od_msg_var req_ack_overdue[] = {OD_V_NUMBER, OD_V_LEVEL, OD_V_PERSON, OD_V_DUE_AT};
 static const struct {
     const od_msg_var *v;
     size_t n;
@@ -117,7 +121,7 @@ static const struct {
     }
     R_(req_first),         R_(req_second),    R_(req_progress),    R_(req_final),   R_(req_escalation),
     R_(req_reminder),      R_(req_preminder), R_(req_event_alert), R_(req_opened),  R_(req_registered),
-    R_(req_first_overdue), R_(req_review),    R_(req_handling),    R_(req_contact),
+    R_(req_first_overdue), R_(req_review),    R_(req_handling),    R_(req_contact), R_(req_ack_overdue),
 #undef R_
 };
 

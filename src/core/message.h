@@ -65,6 +65,7 @@ typedef enum od_msg_var {
     OD_V_DEPARTMENT,      /* the handling department (after a change) */
     OD_V_FROM_DEPARTMENT, /* the handling department before the change */
     OD_V_CONTACT,         /* a vendor or customer contact's name and organisation */
+    OD_V_PERSON,          /* a person of the incident (who has not acknowledged) */
     OD_V__COUNT
 } od_msg_var;
 

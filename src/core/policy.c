@@ -259,12 +259,20 @@ od_policy *od_policy_new_default(void)
     p->duties.reachable_roles =
         OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_EMERGENCY_ENGINEERING);
     p->duties.contact_levels = (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2);
+    p->duties.ack_required = OD_ACK_NAMED_ROLES;
+    p->duties.ack_overdue_roles =
+        OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
+    p->duties.ack_roles = OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD) |
+                          OD_ROLEBIT(OD_ROLE_OPS_SECTION_HEAD) | OD_ROLEBIT(OD_ROLE_LIAISON);
     p->password = (od_password_policy){8, true, true, true, true};
     p->login = (od_login_policy){5, 15 * MIN_MS, 15 * MIN_MS, 12 * HOUR_MS, OD_PWCHANGE_AUTO};
     p->readiness.annual_hours = 48;        /* seed 004 §7.5.2; no key position by default */
     p->readiness.plan_review_months = 6;   /* seed 000 ch. 9 §1 */
     p->readiness.review_trigger_days = 30; /* modules-spec §M7.3 */
     p->readiness.drill_months = 12;        /* seed 000 ch. 9 §3 */
+    p->upkeep.risk_months = 6;             /* seed 000 ch. 9 §4 定期; core/upkeep.h */
+    p->upkeep.feedback_days = 30;
+    memcpy(p->upkeep.risk_department, ops_dept, sizeof ops_dept);
     return p;
 }
 

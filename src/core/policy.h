@@ -115,6 +115,14 @@ typedef enum od_closure_by {
     OD_CLOSE_BY_AUTHORITY,     /* any holder of that level's activation role */
     OD_CLOSE_BY__COUNT
 } od_closure_by;
+/* Who of a level's first-report recipients owes the acknowledgement
+ * (join the conference bridge within acknowledgement.within; seed 000
+ * ch. 7 §2.1 item 6). */
+typedef enum od_ack_reading {
+    OD_ACK_NAMED_ROLES = 0, /* the roles item 6 names (duties.ack_roles) */
+    OD_ACK_ALL_RECIPIENTS,  /* every recipient of the level's first report */
+    OD_ACK__COUNT
+} od_ack_reading;
 typedef struct od_duties {
     od_closure_by closure_by;       /* ch. 7 §2.4 */
     od_roleset confirm_roles;       /* who confirms or sets the response level (ch. 7 §2.1 item 1) */
@@ -134,6 +142,13 @@ typedef struct od_duties {
     /* grades on which vendor / customer contacts of an affected CI are told
      * with the first report, unless a contact names its own (ch. 9 §4) */
     unsigned contact_levels;
+    /* who owes the acknowledgement on an acknowledgement.levels alarm
+     * (ch. 7 §2.1 item 6): the holders of ack_roles, or every recipient */
+    od_ack_reading ack_required;
+    od_roleset ack_roles;
+    /* told when a recipient's reminders are exhausted without an
+     * acknowledgement: they phone the person (ch. 7 §2.1 item 6) */
+    od_roleset ack_overdue_roles;
 } od_duties;
 
 typedef struct od_password_policy {
@@ -173,6 +188,7 @@ typedef enum od_msg_kind {
     OD_MSG_REVIEW,            /* 处理报告 the post-incident report, submitted to the leadership group */
     OD_MSG_HANDLING_CHANGED, /* 处理部门变更 the handling department changed: both departments' heads */
     OD_MSG_CONTACT,          /* 厂商/客户通知 a vendor or key-customer contact of an affected CI */
+    OD_MSG_ACK_OVERDUE,      /* 确认逾期 reminders exhausted: duties.ack_overdue_to phone the person */
     OD_MSG__COUNT
 } od_msg_kind;
 typedef enum od_lang { OD_LANG_ZH = 0, OD_LANG_EN, OD_LANG__COUNT } od_lang;
@@ -255,6 +271,15 @@ typedef struct od_readiness_policy {
     od_position positions[OD_POSITION_MAX];
 } od_readiness_policy;
 
+/* The `upkeep:` section (core/upkeep.h; seed 000 ch. 9 §2, §4): the risk
+ * assessment's cycle and department, and the days a feedback entry on
+ * training or plan content must be acted on in. */
+typedef struct od_upkeep_policy {
+    int risk_months;           /* calendar months between risk assessments */
+    char risk_department[128]; /* who assesses (运行部) */
+    int feedback_days;         /* a feedback entry is acted on within */
+} od_upkeep_policy;
+
 typedef struct od_policy {
     char *name; /* free text, e.g. "seed 000 default" */
     od_category *categories;
@@ -298,6 +323,8 @@ typedef struct od_policy {
     /* The `readiness:` section (core/readiness.h; seed 000 ch. 9, seed 004
      * §7.4.2 two per key position, §7.5.2 48 hours): key positions and the annual training hours. */
     od_readiness_policy readiness;
+    /* The `upkeep:` section (core/upkeep.h): risk assessments, content feedback. */
+    od_upkeep_policy upkeep;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used

@@ -255,6 +255,16 @@ const od_route od_routes[] = {
      "certificates held for key positions"},
     {"POST", "/api/v1/certificates", P(RECORD_WRITE), od_h_certificate_create,
      "record a certificate for a key position"},
+    /* risk assessments and content feedback (seed 000 ch. 9 §2, §4; docs/upkeep.md) */
+    {"GET", "/api/v1/risk-assessments", P(RECORD_READ), od_h_risk_list, "list risk assessments"},
+    {"POST", "/api/v1/risk-assessments", P(RECORD_WRITE), od_h_risk_create, "record a risk assessment"},
+    {"GET", "/api/v1/risk-assessments/due", P(RECORD_READ), od_h_risk_due,
+     "when the next risk assessment is due"},
+    {"GET", "/api/v1/content-feedback", P(RECORD_READ), od_h_feedback_list,
+     "feedback on training and plan content"},
+    {"POST", "/api/v1/content-feedback", P(RECORD_WRITE), od_h_feedback_create, "record content feedback"},
+    {"POST", "/api/v1/content-feedback/{id}/address", P(RECORD_WRITE), od_h_feedback_address,
+     "act on a feedback entry"},
     {NULL, NULL, 0, NULL, NULL},
 };
 #undef P

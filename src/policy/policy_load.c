@@ -474,6 +474,7 @@ enum {
     TK_SLA,
     TK_DUTIES,
     TK_READINESS,
+    TK_UPKEEP,
     TK__COUNT
 };
 
@@ -503,7 +504,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
                           "clocks",
                           "sla",
                           "duties",
-                          "readiness"},
+                          "readiness",
+                          "upkeep"},
                 .n = TK__COUNT};
     if (!od_pl_map_fields(c, root, "policy", &f))
         return;
@@ -543,6 +545,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
         od_pl_load_duties(c, pol, f.val[TK_DUTIES]);
     if (f.val[TK_READINESS])
         od_pl_load_readiness(c, pol, f.val[TK_READINESS]);
+    if (f.val[TK_UPKEEP])
+        od_pl_load_upkeep(c, pol, f.val[TK_UPKEEP]);
     const node *ksec[OD_PL_KSEC__COUNT] = {f.val[TK_CALENDARS],  f.val[TK_MATRICES],  f.val[TK_APPROVALS],
                                            f.val[TK_CHECKLISTS], f.val[TK_WORKFLOWS], f.val[TK_CLOCKS]};
     od_pl_load_kernel(c, pol, ksec);

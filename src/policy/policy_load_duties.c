@@ -17,6 +17,9 @@ enum {
     DU_HANDLING,
     DU_CONTACT_LEVELS,
     DU_ACTIVATION_REQUIRED,
+    DU_ACK_REQUIRED,
+    DU_ACK_ROLES,
+    DU_ACK_OVERDUE,
     DU__COUNT
 };
 
@@ -27,6 +30,15 @@ static int closure_parse(const char *s)
 static const char *closure_key_i(int i)
 {
     return od_closure_by_key((od_closure_by)i);
+}
+
+static int ack_parse(const char *s)
+{
+    return od_ack_reading_parse(s);
+}
+static const char *ack_key_i(int i)
+{
+    return od_ack_reading_key((od_ack_reading)i);
 }
 
 static void roles_of(ctx *c, const node *v, const char *path, bool nonempty, od_roleset *out)
@@ -46,7 +58,8 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
     fields f = {.what = "key",
                 .names = {"closure_by", "confirm_response", "later_reports", "register_alert_levels",
                           "first_report_overdue", "reachable_24h", "review_to", "activation_in_report_window",
-                          "handling_department", "contact_levels", "activation_required"},
+                          "handling_department", "contact_levels", "activation_required", "ack_required",
+                          "ack_roles", "ack_overdue_to"},
                 .n = DU__COUNT};
     if (!od_pl_map_fields(c, v, "duties", &f))
         return;
@@ -57,6 +70,16 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v)
         if (k >= 0)
             d->closure_by = (od_closure_by)k;
     }
+    if (f.val[DU_ACK_REQUIRED]) {
+        int k = od_pl_get_enum(c, f.val[DU_ACK_REQUIRED], "duties.ack_required", "acknowledgement reading",
+                               ack_parse, ack_key_i, OD_ACK__COUNT);
+        if (k >= 0)
+            d->ack_required = (od_ack_reading)k;
+    }
+    if (f.val[DU_ACK_ROLES])
+        roles_of(c, f.val[DU_ACK_ROLES], "duties.ack_roles", false, &d->ack_roles);
+    if (f.val[DU_ACK_OVERDUE])
+        roles_of(c, f.val[DU_ACK_OVERDUE], "duties.ack_overdue_to", false, &d->ack_overdue_roles);
     if (f.val[DU_CONFIRM])
         roles_of(c, f.val[DU_CONFIRM], "duties.confirm_response", true, &d->confirm_roles);
     if (f.val[DU_LATER])

@@ -17,7 +17,7 @@
 
 #define NODE_MAX 100000  /* nodes in one file */
 #define CATEGORY_MAX 256 /* categories in one policy */
-#define FIELD_MAX 24     /* keys of the widest fixed mapping */
+#define FIELD_MAX 32     /* keys of the widest fixed mapping */
 #define DURATION_MAX_MS (366LL * 24 * 3600 * 1000)
 #define PATH_MAX_LEN 128
 
@@ -108,6 +108,7 @@ void od_pl_load_sla(ctx *c, od_policy *pol, const node *v); /* policy_load_sla.c
 void od_pl_load_duties(ctx *c, od_policy *pol, const node *v);
 /* policy_load_readiness.c: the `readiness:` section (core/readiness.h) */
 void od_pl_load_readiness(ctx *c, od_policy *pol, const node *v);
+void od_pl_load_upkeep(ctx *c, od_policy *pol, const node *v);
 
 /* The workflow kernel's sections (policy_load_kernel.c), in the order of
  * od_kernel.sections' bits. */

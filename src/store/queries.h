@@ -24,6 +24,7 @@
 #include "store/queries_training.h"
 #include "store/queries_omr.h"
 #include "store/queries_contacts.h"
+#include "store/queries_upkeep.h"
 #include "store/queries_delivery_log.h"
 #include "store/queries_ci_retire.h"
 #include "store/queries_approvals.h"
@@ -55,6 +56,7 @@
     OD_QUERY_LIST_OMR(X)                                                                                     \
     OD_QUERY_LIST_TRAINING(X)                                                                                \
     OD_QUERY_LIST_CONTACTS(X)                                                                                \
+    OD_QUERY_LIST_UPKEEP(X)                                                                                  \
     OD_QUERY_LIST_DELIVERY_LOG(X)                                                                            \
     OD_QUERY_LIST_CI_RETIRE(X)                                                                               \
     OD_QUERY_LIST_APPROVALS(X)                                                                               \

@@ -36,6 +36,17 @@
                       "c.service, c.levels, c.note, c.verified_at, c.created_at, c.updated_at FROM "         \
                       "incident_cis ic JOIN contacts c ON c.ci_id = ic.ci_id "                               \
                       "JOIN cis ci ON ci.id = c.ci_id WHERE ic.incident_id = ? ORDER BY c.id")               \
+    /* the contacts kept only per service (no CI) whose service, by key or                                   \
+     * name, the incident touches: the service's CI is affected, or an                                       \
+     * outage interval of the service is the incident's; column 7 is the                                     \
+     * service (binds: incident id, incident id) */                                                          \
+    X(CONTACT_OF_INC_SERVICES,                                                                               \
+      "SELECT c.id, c.kind, c.name, c.organisation, c.phone, c.email, c.ci_id, c.service, c.service, "       \
+      "c.levels, c.note, c.verified_at, c.created_at, c.updated_at FROM contacts c "                         \
+      "WHERE c.ci_id IS NULL AND c.service <> '' AND EXISTS (SELECT 1 FROM services s "                      \
+      "WHERE (s.key = c.service OR s.name = c.service) AND (s.ci_id IN (SELECT ic.ci_id FROM "               \
+      "incident_cis ic WHERE ic.incident_id = ?) OR s.id IN (SELECT o.service_id FROM "                      \
+      "outage_intervals o WHERE o.incident_id = ?))) ORDER BY c.id")                                         \
     X(CONTACT_CI_EXISTS, "SELECT COUNT(*) FROM cis WHERE id = ?")                                            \
     /* whether a contact was told already (its outbox rows, by cause) */                                     \
     X(CONTACT_TOLD, "SELECT COUNT(*) FROM outbox WHERE cause = ?")

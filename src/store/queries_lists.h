@@ -16,8 +16,9 @@
       "title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' OR "             \
       "id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM cis WHERE name "           \
       "LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') "    \
-      "AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND acked_at IS "            \
-      "NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                               \
+      "AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND ack_due IS NOT NULL "    \
+      "AND "                                                                                                 \
+      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                   \
     X(INC_LIST_STATE,                                                                                        \
       "SELECT id, departments FROM incidents WHERE state = ? AND id < ? AND (? = '' OR state = "             \
       "?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) "           \
@@ -25,7 +26,8 @@
       "ESCAPE '\\' OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM "           \
       "cis WHERE name LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "  \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND "           \
-      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                   \
+      "ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? "    \
+      "OFFSET ?")                                                                                            \
     X(INC_LIST_LEVEL,                                                                                        \
       "SELECT id, departments FROM incidents WHERE level = ? AND id < ? AND (? = '' OR state = "             \
       "?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) "           \
@@ -33,7 +35,8 @@
       "ESCAPE '\\' OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM "           \
       "cis WHERE name LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "  \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND "           \
-      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                   \
+      "ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? "    \
+      "OFFSET ?")                                                                                            \
     /* their totals: binds [key], before_id, 12 filter binds, the cap */                                     \
     X(INC_COUNT,                                                                                             \
       "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE id < ? AND (? = '' OR state = ?) AND "            \
@@ -42,7 +45,7 @@
       "'\\' OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM cis WHERE "        \
       "name LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "            \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND "           \
-      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                          \
+      "ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                  \
     X(INC_COUNT_STATE,                                                                                       \
       "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE state = ? AND id < ? AND (? = '' OR "             \
       "state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill "        \
@@ -50,7 +53,7 @@
       "? ESCAPE '\\' OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM "         \
       "cis WHERE name LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "  \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND "           \
-      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                          \
+      "ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                  \
     X(INC_COUNT_LEVEL,                                                                                       \
       "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE level = ? AND id < ? AND (? = '' OR "             \
       "state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill "        \
@@ -58,7 +61,7 @@
       "? ESCAPE '\\' OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM "         \
       "cis WHERE name LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "  \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND "           \
-      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                          \
+      "ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                  \
     /* events, newest last_seen first: binds [key], cursor (last_seen, id), 14 filter binds, limit, offset   \
      */                                                                                                      \
     X(EV_LIST,                                                                                               \

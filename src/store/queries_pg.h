@@ -93,7 +93,8 @@
       "= '' OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = "            \
       "-1 OR drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "                      \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? "               \
-      "AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")               \
+      "AND ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT "  \
+      "? OFFSET ?")                                                                                          \
     X(INC_COUNT_TEXT,                                                                                        \
       "SELECT COUNT(*) FROM (WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS "                 \
       "TEXT), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'), c(v) AS (SELECT '%' || "                      \
@@ -105,7 +106,7 @@
       "AND (? = '' OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) "              \
       "AND (? = -1 OR drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "             \
       "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? "               \
-      "AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                      \
+      "AND ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")              \
     X(INC_COUNT_TEXT_ONLY,                                                                                   \
       "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
       "'\\%'), '_', '\\_') || '%'), c(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS "               \

@@ -19,8 +19,9 @@
       "cis_fts MATCH ('\"' || replace(?, '\"', '\"\"') || '\"'))) AND id < ? AND (? = '' OR "                \
       "state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR "              \
       "drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') "               \
-      "AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND acked_at IS "            \
-      "NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                               \
+      "AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND ack_due IS NOT NULL "    \
+      "AND "                                                                                                 \
+      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")                   \
     /* its total: the same binds, the cap last */                                                            \
     X(INC_COUNT_TEXT,                                                                                        \
       "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE id IN (SELECT rowid FROM "                        \
@@ -29,8 +30,9 @@
       "WHERE cis_fts MATCH ('\"' || replace(?, '\"', '\"\"') || '\"'))) AND id < ? AND (? = '' "             \
       "OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 "              \
       "OR drill = ?) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') "            \
-      "AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND acked_at IS "            \
-      "NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                                      \
+      "AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND ack_due IS NOT NULL "    \
+      "AND "                                                                                                 \
+      "acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                                          \
     /* the same total when q is the only filter: the index alone answers (no incident row                    \
      * read); binds: q, q, the cap */                                                                        \
     X(INC_COUNT_TEXT_ONLY,                                                                                   \

@@ -289,6 +289,15 @@ SAMPLES = {
     "POST /api/v1/drills/{id}/inject": dict(user="drill", ids=lambda t: [t.drill_run], body=lambda t: {
         "title": "坏输入模拟事件", "ci_ids": [t.ci2], "severity": "minor", "symptoms": "现象"},
         read=lambda t, r: "/api/v1/incidents/%d" % r["id"]),
+    # risk assessments and content feedback (docs/upkeep.md); bi_plan is of 运行部
+    "POST /api/v1/risk-assessments": dict(user="plan", body=lambda t: {
+        "held_at": "2020-01-01T00:00:00Z", "scope": "坏输入范围", "findings": "发现 f", "risks": "风险 r",
+        "actions": "措施 a"}, read=lambda t, r: "/api/v1/risk-assessments?limit=500"),
+    "POST /api/v1/content-feedback": dict(user="plan", body=lambda t: {
+        "topic": "坏输入培训", "source": "drill", "text": "反馈 t"},
+        read=lambda t, r: "/api/v1/content-feedback?limit=500"),
+    "POST /api/v1/content-feedback/{id}/address": dict(user="plan", ids=lambda t: [t.fb], body=lambda t: {
+        "change": "focus", "resolution": "调整 r"}, read=lambda t, r: "/api/v1/content-feedback?limit=500"),
     # certificates for key positions (docs/plans.md): the default policy has no key position, so refused
     "POST /api/v1/certificates": dict(user="plan", body=lambda t: {
         "user_id": t.uid["plan"], "position": "duty_engineer", "name": "坏输入证书 %d" % unique(), "issuer": "i",
@@ -517,6 +526,10 @@ class BadInput(harness.ServerTest):
                                                 "starts_at": "2020-01-01T00:00:00Z"}, token=cls.tok["eng"])
         assert r.status == 201, r
         cls.outage = r.json["id"]
+        r = s.post("/api/v1/content-feedback", {"topic": "坏输入基线培训", "source": "assessment", "text": "基线"},
+                   token=cls.tok["plan"])
+        assert r.status == 201, r
+        cls.fb = r.json["id"]
         r = s.post("/api/v1/reports/runs", {"kind": "weekly"}, token=cls.tok["eng"])
         assert r.status == 201, r
         cls.report = r.json["id"]

@@ -60,9 +60,13 @@ class CatchUpTest(IncidentWorld):
             self.assertEqual(len(self.progress_reminders(g)), 1, g["messages"])
             # unacknowledged recipients (R-NOT-4): the missed acknowledgement and
             # the whole run of 5-minute re-notifications after it are one reminder
-            for u in ("el", "sechead", "liaison"):
+            for u in ("sechead", "liaison"):
                 rem = [m for m in g["messages"] if m["kind"] == "reminder" and m["recipient_id"] == self.uid[u]]
                 self.assertEqual(len({m["cause"] for m in rem}), 1, (u, rem))
+            # the leadership group is told, owes no acknowledgement, is never reminded
+            # (seed 000 ch. 7 §2.1 item 6, duties.ack_required)
+            self.assertEqual([m for m in g["messages"] if m["kind"] == "reminder" and m["recipient_id"] == self.uid["el"]],
+                             [])
             # the cadence goes on from the new time
             pend = [d for d in g["deadlines"] if d["kind"] == "progress" and d["state"] == "pending"]
             self.assertEqual(len(pend), 1, g["deadlines"])

@@ -417,8 +417,16 @@ class AckLinks(DeliveryWorld):
         self.assertEqual(len(tl), 1)
         self.assertIn("确认链接", tl[0]["text"])
         self.assertEqual(tl[0]["actor"], "lead")
+        # seed 000 ch. 7 §2.1 item 6 (duties.ack_required: named_roles): the leadership
+        # group is told and may acknowledge, but owes no acknowledgement, so there is no
+        # deadline of the lead's to meet; the section head's still runs
         dl = [d for d in g["deadlines"] if d["kind"] == "ack" and d.get("recipient_id") == self.uid["lead"]]
-        self.assertEqual(dl[0]["state"], "met")
+        self.assertEqual(dl, [])
+        rcp = {r["username"]: r for r in g["recipients"]}
+        self.assertFalse(rcp["lead"]["ack_required"])
+        self.assertTrue(rcp["head"]["ack_required"])
+        dl = [d for d in g["deadlines"] if d["kind"] == "ack" and d.get("recipient_id") == self.uid["head"]]
+        self.assertEqual([d["state"] for d in dl], ["pending"])
         audit = self.srv.get("/api/v1/audit?entity=incident&entity_id=%d" % inc["id"],
                              token=self.srv.admin("auditor")).json["items"]
         acks = [a for a in audit if a["action"] == "incident.ack"]

@@ -114,7 +114,7 @@ class BridgeSetTest(ti.IncidentWorld):
         self.advance(5 * MIN + 1)  # 1 s past the 5-minute acknowledgement window: reminders
         rows = outbox(self.srv, inc["id"], "reminder")
         reminded = {u for u, _ in rows}
-        self.assertEqual(reminded, ti.RECIPIENTS["L2"])
+        self.assertEqual(reminded, ti.ACKERS["L2"])  # the ops leader owes no ack (item 6)
         for user, body in rows:
             with self.subTest(user=user):
                 self.assertIn(self.EN if user == "sechead" else self.ZH, body.split("\n"))

@@ -15,6 +15,7 @@
   the desk, flagged without a phone (the reachability rule), never on a
   drill.
 """
+import datetime
 import os
 import sys
 
@@ -262,6 +263,69 @@ class ContactsTest(World):
         self.assertStatus(r, 200)
         self.assertEqual(len(self.messages(r.json, kind="contact")), 1)
         self.assertEqual(len([t for t in r.json["timeline"] if t["kind"] == "contact_told"]), 1)
+
+    def service(self, key, name, ci):
+        r = self.srv.post("/api/v1/services", {"key": key, "name": name, "ci_id": ci, "availability_target": "99.5%",
+                                               "calendar": "24x7", "platform_member": False}, token=self.tok["eng"])
+        self.assertStatus(r, 201)
+        return r.json
+
+    def interval(self, iid, service):
+        t = datetime.datetime.fromtimestamp((self.srv.now_ms() - 60000) / 1000, datetime.timezone.utc)
+        r = self.srv.post("/api/v1/incidents/%d/impact-intervals" % iid,
+                          {"service": service, "kind": "unplanned", "starts_at": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                           "note": "影响"}, token=self.tok["eng"])
+        self.assertStatus(r, 201)
+
+    def test_service_contacts_told_through_the_incident_services(self):
+        """Seed 000 ch. 9 §4 (audit #57; R-NOT-2): a vendor or key-customer contact kept
+        only per service (no CI) is told with the first report when the incident touches
+        the service: the service's CI is affected, or one of the incident's impact
+        intervals is the service's.  The contact's `service` names the service by key or
+        by name; the levels are duties.contact_levels (L1, L2) as for CI contacts; each is
+        told once; an interval added after the first report tells its service's contacts
+        then (system desk); a service the incident does not touch tells nobody."""
+        ci_a = self.make_ci("svc-contact-a", "L1")
+        ci_b = self.make_ci("svc-contact-b", "L2")
+        ci_c = self.make_ci("svc-contact-c", "L2")
+        self.service("svc-cust-a", "报关数据交换A", ci_a)
+        self.service("svc-cust-b", "舱单申报B", ci_b)
+        by_key = self.add({"kind": "customer", "name": "郑经理", "phone": "13911110001", "service": "svc-cust-a"})
+        by_name = self.add({"kind": "vendor", "name": "冯工", "phone": "13911110002", "email": "feng@v.example",
+                            "service": "舱单申报B"})
+        other = self.add({"kind": "customer", "name": "陈经理", "phone": "13911110003", "service": "无关服务"})
+        inc = self.create(ci_ids=[ci_a], severity="severe")
+        self.assertEqual(self.messages(self.get(inc["id"]), kind="contact"), [])
+        g = self.first(inc["id"])
+        msgs = self.messages(g, kind="contact")
+        self.assertEqual({(m["cause"], m["channel"]) for m in msgs},
+                         {("inc:%d:contact:%d" % (inc["id"], by_key["id"]), "sms")})
+        tl = [t["text"] for t in g["timeline"] if t["kind"] == "contact_told"]
+        self.assertEqual(len(tl), 1)
+        self.assertIn("郑经理", tl[0])
+        # an impact interval on service B after the first report: its contact is told now
+        self.interval(inc["id"], "svc-cust-b")
+        g = self.get(inc["id"])
+        msgs = self.messages(g, kind="contact")
+        want = {("inc:%d:contact:%d" % (inc["id"], by_key["id"]), "sms"),
+                ("inc:%d:contact:%d" % (inc["id"], by_name["id"]), "sms"),
+                ("inc:%d:contact:%d" % (inc["id"], by_name["id"]), "email")}
+        self.assertEqual({(m["cause"], m["channel"]) for m in msgs}, want)
+        self.assertEqual(len(msgs), 3)
+        self.assertEqual({m["desk"] for m in msgs}, {"ops_security"})
+        # a second interval on service A tells nobody twice; the unrelated contact is never told
+        self.interval(inc["id"], "svc-cust-a")
+        g = self.get(inc["id"])
+        self.assertEqual(len(self.messages(g, kind="contact")), 3)
+        self.assertNotIn(other["id"], [int(m["cause"].rsplit(":", 1)[1]) for m in self.messages(g, kind="contact")])
+        self.assertEqual(len([t for t in g["timeline"] if t["kind"] == "contact_told"]), 2)
+        # an interval before the first report: told with the first report, not before
+        inc2 = self.create(ci_ids=[ci_c], severity="severe")
+        self.interval(inc2["id"], "svc-cust-b")
+        self.assertEqual(self.messages(self.get(inc2["id"]), kind="contact"), [])
+        g2 = self.first(inc2["id"])
+        self.assertEqual({m["cause"] for m in self.messages(g2, kind="contact")},
+                         {"inc:%d:contact:%d" % (inc2["id"], by_name["id"])})
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 // a wrong relation is removed after a confirmation (R-CI-4), the CMDB search
 // finds a CI by its Chinese description; an internal work note lands in the
 // timeline and notifies nobody; "待我处理" lists the acknowledgement a
-// leader owes (R-NOT-4); the quick-reference table says how often and how
+// section head owes, not the leadership group's (told only: seed 000 ch. 7
+// §2.1 item 6, duties.ack_required) (R-NOT-4); the quick-reference table says how often and how
 // many times people are reminded; maintenance windows that have ended are
 // hidden until asked for.  Screenshots in tests/e2e/artifacts/.
 import { test, before, after } from 'node:test';
@@ -11,14 +12,14 @@ import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
 
 const WAIT = { timeout: 20000 };
-let srv, browser, eng, el, appCi, dbCi, rel, inc;
+let srv, browser, eng, el, sect, appCi, dbCi, rel, inc;
 
 before(async () => {
   srv = await new Server().start();
   browser = await launchBrowser();
   eng = await srv.makeUser('zhangw', ['ops_engineer', 'monitoring_engineer'], { display_name: '张伟' });
   el = await srv.makeUser('zhouht', ['emergency_leadership'], { display_name: '周海涛', department: '数据中心' });
-  await srv.makeUser('zhaoq', ['ops_section_head'], { display_name: '赵强' });
+  sect = await srv.makeUser('zhaoq', ['ops_section_head'], { display_name: '赵强' });
   appCi = await srv.must('POST', '/api/v1/cis', { name: 'app-core', category: 'application', grade: 'L1', department: '运行部', attributes: { 描述: '核心交易系统' } }, eng.token);
   dbCi = await srv.must('POST', '/api/v1/cis', { name: 'db-main', category: 'database', grade: 'L1', department: '运行部', attributes: { 描述: '报关主库' } }, eng.token);
   rel = await srv.must('POST', `/api/v1/cis/${appCi.id}/relations`, { type: 'depends_on', target_id: dbCi.id }, eng.token);
@@ -87,7 +88,7 @@ test('CMDB: a loop is refused, a wrong relation removed after a confirmation, a 
   await ctx.close();
 });
 
-test('a work note goes to the timeline and to nobody; the leader sees the acknowledgement owed', async () => {
+test('a work note goes to the timeline and to nobody; the section head sees the acknowledgement owed', async () => {
   const before = await srv.must('GET', `/api/v1/incidents/${inc.id}`, undefined, eng.token);
   const [ctx, p] = await signIn('zhangw', `#/incidents/${inc.id}`);
   await p.waitForSelector('[data-testid=note-text]', WAIT);
@@ -111,13 +112,18 @@ test('a work note goes to the timeline and to nobody; the leader sees the acknow
   await p.goto(srv.base + '/#/incidents');
   await p.waitForFunction(() => document.querySelector('[data-testid=mine]') && document.querySelector('[data-testid=mine]').innerText.includes('我负责的事件'), null, WAIT);
   await ctx.close();
-  // the emergency leadership member is an L1 recipient who has not acknowledged
-  const [ctx2, q] = await signIn('zhouht', '#/incidents');
+  // the emergency leadership member is an L1 recipient told only: nothing owed
+  const [ctx3, r] = await signIn('zhouht', '#/incidents');
+  await r.waitForSelector('[data-testid=mine][data-loaded]', { state: 'attached', ...WAIT });
+  assert.doesNotMatch(await r.locator('[data-testid=mine]').innerText(), /待我确认收到/, 'the leadership group owes no acknowledgement');
+  await ctx3.close();
+  // the section head is an L1 recipient who owes the acknowledgement and has not given it
+  const [ctx2, q] = await signIn('zhaoq', '#/incidents');
   const mine = q.locator('[data-testid=mine]');
   await q.waitForFunction(() => document.querySelector('[data-testid=mine]') && document.querySelector('[data-testid=mine]').innerText.includes('待我确认收到'), null, WAIT);
   assert.match(await mine.innerText(), new RegExp(inc.number));
   await q.screenshot({ path: artifact('desk-mine-ack.png'), fullPage: true });
-  await srv.must('POST', `/api/v1/incidents/${inc.id}/ack`, {}, el.token);
+  await srv.must('POST', `/api/v1/incidents/${inc.id}/ack`, {}, sect.token);
   await q.reload();
   await q.waitForSelector('[data-testid=mine][data-loaded]', { state: 'attached', ...WAIT });
   assert.doesNotMatch(await mine.innerText(), /待我确认收到/, 'acknowledged: no longer waiting');

@@ -84,6 +84,7 @@ static void test_row_keys(void **state)
                                        "notified_at",
                                        "ack_due",
                                        "ack_overdue",
+                                       "ack_required",
                                        "acked_at",
                                        "unreachable_24h",
                                        /* reports */ "kind",

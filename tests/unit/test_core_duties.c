@@ -335,6 +335,64 @@ static void test_closure_keys(void **state)
     assert_int_equal(od_closure_by_parse(NULL), -1);
 }
 
+/* Seed 000 ch. 7 §2.1 item 6 (audit #32 b; R-NOT-4): who owes the
+ * acknowledgement, every role × level × reading × acknowledgement levels.
+ * named_roles (the default): the department heads, the 运行部 section heads
+ * and the liaisons the item names; the leaders are told and owe nothing.
+ * all_recipients: everyone told.  Never on a level outside
+ * acknowledgement.levels, nor for an out-of-range level. */
+static void test_ack_owed_every_role_level_reading(void **state)
+{
+    od_policy *p = *state;
+    const od_duties keep = p->duties;
+    const unsigned keep_levels = p->ack_levels;
+    const od_roleset named = B(DEPARTMENT_HEAD) | B(OPS_DEPARTMENT_HEAD) | B(OPS_SECTION_HEAD) | B(LIAISON);
+    assert_int_equal(p->duties.ack_required, OD_ACK_NAMED_ROLES);
+    assert_int_equal(p->duties.ack_roles, named);
+    /* the default levels: L1, L2, L3 (item 6, both sentences) */
+    assert_int_equal(p->ack_levels, (1u << OD_GRADE_L1) | (1u << OD_GRADE_L2) | (1u << OD_GRADE_L3));
+    for (int reading = 0; reading < OD_ACK__COUNT; reading++)
+        for (unsigned levels = 0; levels < (1u << OD_GRADE__COUNT); levels++) {
+            p->duties.ack_required = (od_ack_reading)reading;
+            p->ack_levels = levels;
+            for (int g = -1; g <= OD_GRADE__COUNT; g++) {
+                bool level_on = g >= 0 && g < OD_GRADE__COUNT && ((levels >> g) & 1u);
+                for (int r = 0; r < OD_ROLE__COUNT; r++) {
+                    od_roleset rs = OD_ROLEBIT(r);
+                    bool want = level_on && (reading == OD_ACK_ALL_RECIPIENTS || (rs & named) != 0);
+                    assert_int_equal(od_ack_owed(p, (od_grade)g, rs), want);
+                    /* a leader who is also a section head owes it as the section head */
+                    bool both = level_on;
+                    assert_int_equal(od_ack_owed(p, (od_grade)g, rs | B(OPS_SECTION_HEAD)), both);
+                }
+                /* nobody (no role) owes it under named_roles */
+                assert_int_equal(od_ack_owed(p, (od_grade)g, 0),
+                                 level_on && reading == OD_ACK_ALL_RECIPIENTS);
+            }
+        }
+    /* the leaders the item does not name, explicitly */
+    p->duties = keep;
+    p->ack_levels = keep_levels;
+    for (int g = 0; g < OD_GRADE__COUNT; g++) {
+        assert_false(od_ack_owed(p, (od_grade)g, B(EMERGENCY_LEADERSHIP)));
+        assert_false(od_ack_owed(p, (od_grade)g, B(OPS_LEADER)));
+        assert_false(od_ack_owed(p, (od_grade)g, B(OPS_ENGINEER)));
+        assert_int_equal(od_ack_owed(p, (od_grade)g, B(LIAISON)), g != OD_GRADE_NG);
+        assert_int_equal(od_ack_owed(p, (od_grade)g, B(DEPARTMENT_HEAD)), g != OD_GRADE_NG);
+    }
+    /* an empty ack_roles under named_roles: nobody owes it */
+    p->duties.ack_roles = 0;
+    for (int r = 0; r < OD_ROLE__COUNT; r++)
+        assert_false(od_ack_owed(p, OD_GRADE_L1, OD_ROLEBIT(r)));
+    p->duties = keep;
+    assert_string_equal(od_ack_reading_key(OD_ACK_NAMED_ROLES), "named_roles");
+    assert_string_equal(od_ack_reading_key(OD_ACK_ALL_RECIPIENTS), "all_recipients");
+    assert_int_equal(od_ack_reading_parse("named_roles"), OD_ACK_NAMED_ROLES);
+    assert_int_equal(od_ack_reading_parse("all_recipients"), OD_ACK_ALL_RECIPIENTS);
+    assert_int_equal(od_ack_reading_parse("leaders"), -1);
+    assert_int_equal(od_ack_reading_parse(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_light_path_every_state_action_level),
         cmocka_unit_test(test_review_by_handling_department),
         cmocka_unit_test(test_handling_change_every_combination),
+        cmocka_unit_test(test_ack_owed_every_role_level_reading),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

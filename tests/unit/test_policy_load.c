@@ -57,6 +57,12 @@ static void assert_same_numbers(const od_policy *a, const od_policy *b)
     assert_int_equal(a->duties.review_to_roles, b->duties.review_to_roles);
     assert_int_equal(a->duties.activation_in_report_window, b->duties.activation_in_report_window);
     assert_int_equal(a->duties.activation_required, b->duties.activation_required);
+    assert_int_equal(a->duties.ack_required, b->duties.ack_required);
+    assert_int_equal(a->duties.ack_roles, b->duties.ack_roles);
+    assert_int_equal(a->duties.ack_overdue_roles, b->duties.ack_overdue_roles);
+    assert_int_equal(a->upkeep.risk_months, b->upkeep.risk_months);
+    assert_string_equal(a->upkeep.risk_department, b->upkeep.risk_department);
+    assert_int_equal(a->upkeep.feedback_days, b->upkeep.feedback_days);
     assert_int_equal(a->password.min_length, b->password.min_length);
     assert_int_equal(a->password.require_upper, b->password.require_upper);
     assert_int_equal(a->password.require_lower, b->password.require_lower);
@@ -255,6 +261,19 @@ static const err_case err_cases[] = {
     {"nobody files later reports", "duties:\n  later_reports: []\n", NULL, 2, "list at least one role", 1},
     {"unknown duty", "duties:\n  close_by: activator\n", NULL, 2, "unknown key 'close_by'", 1},
     {"bad register level", "duties:\n  register_alert_levels: [L5]\n", NULL, 2, "unknown grade 'L5'", 1},
+    /* seed 000 ch. 7 §2.1 item 6: who owes the acknowledgement (audit #32 b) */
+    {"bad ack reading", "duties:\n  ack_required: leaders\n", NULL, 2,
+     "unknown acknowledgement reading 'leaders'", 1},
+    {"bad ack role", "duties:\n  ack_roles: [liaison, chief]\n", NULL, 2, "unknown role 'chief'", 1},
+    {"bad ack overdue role", "duties:\n  ack_overdue_to: [boss]\n", NULL, 2, "unknown role 'boss'", 1},
+    /* seed 000 ch. 9 §2, §4 (docs/upkeep.md) */
+    {"risk cycle 0", "upkeep:\n  risk_assessment_months: 0\n", NULL, 2, "upkeep.risk_assessment_months", 1},
+    {"risk cycle 25", "upkeep:\n  risk_assessment_months: 25\n", NULL, 2, "upkeep.risk_assessment_months", 1},
+    {"feedback days 366", "upkeep:\n  feedback_days: 366\n", NULL, 2, "upkeep.feedback_days", 1},
+    {"feedback days 0", "upkeep:\n  feedback_days: 0\n", NULL, 2, "upkeep.feedback_days", 1},
+    {"empty risk department", "upkeep:\n  risk_assessment_department: \"\"\n", NULL, 2, "must not be empty",
+     1},
+    {"unknown upkeep key", "upkeep:\n  cadence: 3\n", NULL, 2, "unknown key 'cadence'", 1},
     {"heads of a department twice",
      "first_report:\n  L1: { within: 5m, recipients: [liaison], department_heads_of: [运行部, 运行部] }\n"
      "  L2: { within: 5m, recipients: [liaison] }\n  L3: { within: 5m, recipients: [liaison] }\n"
@@ -309,6 +328,8 @@ static void test_duties_section(void **state)
         "duties:\n  closure_by: authority\n  confirm_response: [ops_engineer, ops_section_head]\n"
         "  later_reports: [ops_engineer, ops_section_head]\n  register_alert_levels: [L1]\n"
         "  first_report_overdue: []\n  reachable_24h: [emergency_leadership, liaison]\n"
+        "  ack_required: all_recipients\n  ack_roles: [liaison]\n  ack_overdue_to: []\n"
+        "upkeep:\n  risk_assessment_months: 1\n  risk_assessment_department: 技术部\n  feedback_days: 365\n"
         "first_report:\n  L1: { within: 5m, recipients: [liaison], department_heads_of: [技术部] }\n"
         "  L2: { within: 5m, recipients: [liaison] }\n  L3: { within: 5m, recipients: [liaison] }\n"
         "  NG: { within: 5m, department_heads_of: [客服部, 运行部], recipients: [] }\n";
@@ -324,6 +345,12 @@ static void test_duties_section(void **state)
     assert_int_equal(p->duties.later_report_roles, es);
     assert_int_equal(p->duties.register_alert_levels, 1u << OD_GRADE_L1);
     assert_int_equal(p->duties.first_report_overdue_roles, 0);
+    assert_int_equal(p->duties.ack_required, OD_ACK_ALL_RECIPIENTS);
+    assert_int_equal(p->duties.ack_roles, OD_ROLEBIT(OD_ROLE_LIAISON));
+    assert_int_equal(p->duties.ack_overdue_roles, 0);
+    assert_int_equal(p->upkeep.risk_months, 1);
+    assert_string_equal(p->upkeep.risk_department, "技术部");
+    assert_int_equal(p->upkeep.feedback_days, 365);
     assert_int_equal(p->duties.reachable_roles,
                      OD_ROLEBIT(OD_ROLE_EMERGENCY_LEADERSHIP) | OD_ROLEBIT(OD_ROLE_LIAISON));
     assert_int_equal(p->first_report_recipients[OD_GRADE_L1].n_heads_of, 1);

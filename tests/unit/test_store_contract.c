@@ -2181,6 +2181,197 @@ static void report_due_store(void **state)
     od_tx_rollback(tx);
 }
 
+/* Upkeep (queries_upkeep.h, migration 0035; seed 000 ch. 9 §2, §4): the
+ * latest risk assessment (NULL when none), the list latest first and paged;
+ * content feedback listed by due time, filtered open / by plan, counted
+ * overdue at a due time (<=), acted on once.  And the service-only contacts
+ * an incident reaches through its services (queries_contacts.h
+ * CONTACT_OF_INC_SERVICES): a service of an affected CI, by key or name, or
+ * one with an outage interval of the incident. */
+static void upkeep_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t u1 = 0, pln = 0, ra[3] = {0}, fb[3] = {0}, n = -1;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "upk1", &u1, &e), OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_RISK_LAST, &r, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_true(od_rows_null(r, 0)); /* none held yet */
+    od_rows_close(r);
+    static const int64_t held[3] = {3000, 1000, 2000};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_RISK_INSERT, &ra[i], &e,
+                         OD_BINDS(OD_INT(held[i]), OD_INT(u1), OD_TEXT("运行部"), OD_TEXT("范围"),
+                                  OD_TEXT("发现"), OD_TEXT("风险"), OD_TEXT("措施"), OD_INT((int64_t)9000))),
+            OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_RISK_COUNT, &n, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(od_tx_query(tx, OD_Q_RISK_LAST, &r, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_int_equal(od_rows_int(r, 0), 3000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_RISK_GET, &r, &e, OD_BINDS(OD_INT(ra[1]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 1), 1000);
+    assert_int_equal(od_rows_int(r, 2), u1);
+    assert_string_equal(od_rows_text(r, 3), "upk1");
+    assert_string_equal(od_rows_text(r, 5), "运行部");
+    assert_string_equal(od_rows_text(r, 9), "措施");
+    od_rows_close(r);
+    /* latest first, paged: limit 2 offset 1 = the 2000 and 1000 ones */
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_RISK_LIST, &r, &e, OD_BINDS(OD_INT((int64_t)2), OD_INT((int64_t)1))), OD_OK);
+    static const int want_r[2] = {2, 1};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), ra[want_r[i]]);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* feedback: fb0 on the plan due 5000, fb1 on a topic due 4000, fb2 on the plan due 6000 */
+    assert_int_equal(record_row(tx, "plan", "PLN-2026-000035", &pln, &e), OD_OK);
+    static const int64_t due[3] = {5000, 4000, 6000};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(od_tx_insert(tx, OD_Q_FB_INSERT, &fb[i], &e,
+                                      OD_BINDS(OD_INT_OR_NULL(pln, i != 1), OD_TEXT(i == 1 ? "备份恢复" : ""),
+                                               OD_TEXT("drill"), OD_TEXT("反馈"), OD_INT(u1),
+                                               OD_INT((int64_t)100), OD_INT(due[i]))),
+                         OD_OK);
+    static const struct {
+        int64_t open, plan;
+        int n, first;
+    } q[] = {{0, 0, 3, 1}, {1, 0, 3, 1}, {0, -1, 2, 0}, {1, -1, 2, 0}};
+    for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+        int64_t p = q[k].plan ? pln : 0;
+        assert_int_equal(
+            od_tx_scalar(tx, OD_Q_FB_COUNT, &n, &e, OD_BINDS(OD_INT(q[k].open), OD_INT(p), OD_INT(p))),
+            OD_OK);
+        assert_int_equal(n, q[k].n);
+        assert_int_equal(od_tx_query(tx, OD_Q_FB_LIST, &r, &e,
+                                     OD_BINDS(OD_INT(q[k].open), OD_INT(p), OD_INT(p), OD_INT((int64_t)50),
+                                              OD_INT((int64_t)0))),
+                         OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), fb[q[k].first]);
+        od_rows_close(r);
+    }
+    /* overdue at a due time: due_at <= now */
+    static const int64_t at[4] = {3999, 4000, 5000, 6000};
+    static const int64_t over[4] = {0, 1, 2, 3};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(od_tx_scalar(tx, OD_Q_FB_OVERDUE, &n, &e, OD_BINDS(OD_INT(at[i]))), OD_OK);
+        assert_int_equal(n, over[i]);
+    }
+    /* acted on once; then neither open nor overdue */
+    assert_int_equal(od_tx_exec(tx, OD_Q_FB_ADDRESS, &e,
+                                OD_BINDS(OD_TEXT("plan"), OD_TEXT("已修订"), OD_INT(u1),
+                                         OD_INT((int64_t)7000), OD_INT(fb[0]))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_FB_ADDRESS, &e,
+                                OD_BINDS(OD_TEXT("none"), OD_TEXT("again"), OD_INT(u1), OD_INT((int64_t)8000),
+                                         OD_INT(fb[0]))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_FB_OVERDUE, &n, &e, OD_BINDS(OD_INT((int64_t)6000))), OD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_FB_COUNT, &n, &e, OD_BINDS(OD_INT((int64_t)1), OD_INT(pln), OD_INT(pln))),
+        OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(od_tx_query(tx, OD_Q_FB_GET, &r, &e, OD_BINDS(OD_INT(fb[0]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 1), pln);
+    assert_string_equal(od_rows_text(r, 2), "PLN-2026-000035");
+    assert_string_equal(od_rows_text(r, 8), "upk1");
+    assert_int_equal(od_rows_int(r, 10), 5000);
+    assert_string_equal(od_rows_text(r, 11), "plan");
+    assert_string_equal(od_rows_text(r, 12), "已修订");
+    assert_int_equal(od_rows_int(r, 14), 7000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_FB_GET, &r, &e, OD_BINDS(OD_INT(fb[1]))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(od_rows_null(r, 1));
+    assert_true(od_rows_null(r, 2));
+    assert_true(od_rows_null(r, 14));
+    assert_string_equal(od_rows_text(r, 4), "备份恢复");
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_FB_PLAN_KIND, &r, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_string_equal(od_rows_text(r, 0), "plan");
+    od_rows_close(r);
+
+    /* service-only contacts through the incident's services */
+    int64_t ci = 0, ci2 = 0, inc = 0, s1 = 0, s2 = 0, c[4] = {0};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_CI_INSERT, i ? &ci2 : &ci, &e,
+                         OD_BINDS(OD_TEXT(i ? "svc-b" : "svc-a"), OD_TEXT("database"), OD_TEXT("L1"),
+                                  OD_TEXT("运行部"), OD_TEXT("production"), OD_TEXT(""), OD_TEXT("{}"),
+                                  OD_INT((int64_t)1), OD_INT((int64_t)1))),
+            OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &inc, &e,
+                                  OD_BINDS(OD_TEXT("INC-2026-000135"), OD_TEXT("t"), OD_TEXT("detected"),
+                                           OD_TEXT("L1"), OD_TEXT("severe"), OD_BOOL(false), OD_TEXT("R1"),
+                                           OD_TEXT("R1"), OD_TEXT("R1"), OD_INT(1000), OD_INT(1000),
+                                           OD_INT(2000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                           OD_TEXT("[]"), OD_BOOL(false), OD_INT(u1), OD_INT(1000))),
+                     OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_INC_CI_INSERT, &e, OD_BINDS(OD_INT(inc), OD_INT(ci))), OD_OK);
+    /* s1 on the affected CI; s2 on the other CI */
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_SVC_INSERT, &s1, &e,
+                     OD_BINDS(OD_TEXT("s1k"), OD_TEXT("服务一"), OD_INT(ci), OD_INT((int64_t)995000),
+                              OD_TEXT("24x7"), OD_BOOL(false), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+        OD_OK);
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_SVC_INSERT, &s2, &e,
+                     OD_BINDS(OD_TEXT("s2k"), OD_TEXT("服务二"), OD_INT(ci2), OD_INT((int64_t)995000),
+                              OD_TEXT("24x7"), OD_BOOL(false), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+        OD_OK);
+    /* by s1's key, by s1's name, by s2's name, and one with a CI (never in this list) */
+    static const char *const svc[4] = {"s1k", "服务一", "服务二", "s1k"};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_CONTACT_INSERT, &c[i], &e,
+                         OD_BINDS(OD_TEXT("customer"), OD_TEXT("客户"), OD_TEXT(""), OD_TEXT("139"),
+                                  OD_TEXT(""), OD_INT_OR_NULL(ci, i == 3), OD_TEXT(svc[i]), OD_TEXT(""),
+                                  OD_TEXT(""), OD_INT((int64_t)5), OD_INT((int64_t)5), OD_INT((int64_t)5))),
+            OD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) /* an outage interval of s2 belongs to the incident: s2's contact too */
+            assert_int_equal(
+                od_tx_insert(tx, OD_Q_OUT_INSERT, &n, &e,
+                             OD_BINDS(OD_INT(s2), OD_INT(inc), OD_TEXT("unplanned"), OD_TEXT("incident"),
+                                      OD_INT((int64_t)1000), OD_NULL(), OD_NULL(), OD_BOOL(false),
+                                      OD_TEXT(""), OD_INT(u1), OD_INT((int64_t)1000), OD_INT((int64_t)1000))),
+                OD_OK);
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_CONTACT_OF_INC_SERVICES, &r, &e, OD_BINDS(OD_INT(inc), OD_INT(inc))), OD_OK);
+        int got = 0;
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            assert_int_equal(od_rows_int(r, 0), c[got]);
+            assert_true(od_rows_null(r, 6));
+            assert_string_equal(od_rows_text(r, 7), svc[got]);
+            got++;
+        }
+        od_rows_close(r);
+        assert_int_equal(got, pass ? 3 : 2);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 /* O&M report review, distribution and catch-up (queries_omr.h, migration
  * 0033, 0037): draft → under_review → filed → distributed, each move once and
  * only from its state, a return to draft from under_review; the review
@@ -2961,6 +3152,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(report_due_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
         cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),
+        cmocka_unit_test_setup_teardown(upkeep_store, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
         cmocka_unit_test_setup_teardown(certificate_store, setup, teardown),
         cmocka_unit_test_setup_teardown(incident_sorted_lists, setup, teardown),

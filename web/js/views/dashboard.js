@@ -88,12 +88,25 @@ function renderKpis(el, d) {
   const card = (label, value, cls, testid) => h('div', { class: 'kpi ' + (cls || ''), 'data-testid': testid },
     h('span', { class: 'kpi-value' }, String(value)), h('span', { class: 'kpi-label' }, label));
   const rp = d.reports || { unfiled_overdue: 0, unreviewed_overdue: 0, undistributed: 0 };
-  patch(el, [d.open.total, d.open.by_level, nMissed, d.drills.open.total, rp], () => [
+  const up = d.upkeep || { risk_assessment_overdue: false, risk_assessment_due_at: null, feedback_overdue: 0 };
+  patch(el, [d.open.total, d.open.by_level, nMissed, d.drills.open.total, rp, up], () => [
     card(t('dash.open_total'), d.open.total, 'total', 'kpi-open'),
     LEVELS.map((l) => card(levelName(l), d.open.by_level[l], 'lv-' + l, 'kpi-' + l)),
     card(t('dash.missed_count'), nMissed, nMissed ? 'alarm' : '', 'kpi-missed'),
     card(t('dash.drills_open'), d.drills.open.total, 'drill', 'kpi-drills'),
-    reportsTile(rp)]);
+    reportsTile(rp), upkeepTile(up)]);
+}
+
+// Seed 000 ch. 9 (docs/upkeep.md): the risk assessment of 运行部 when due,
+// and content feedback not acted on in time; red when any is counted.
+function upkeepTile(up) {
+  const n = (up.risk_assessment_overdue ? 1 : 0) + up.feedback_overdue;
+  return h('div', { class: 'kpi' + (n ? ' alarm' : ''), 'data-testid': 'kpi-upkeep' },
+    h('span', { class: 'kpi-value' }, String(n)),
+    h('span', { class: 'kpi-label' }, t('dash.upkeep')),
+    h('span', { class: 'kpi-detail', 'data-testid': 'kpi-upkeep-detail' },
+      t(up.risk_assessment_overdue ? 'dash.upkeep_risk_due' : 'dash.upkeep_risk_ok', { at: up.risk_assessment_due_at ? fmtTime(up.risk_assessment_due_at) : '—' }),
+      ' · ', t('dash.upkeep_feedback', { n: up.feedback_overdue })));
 }
 
 // O&M reports past their filing or review deadline, and reviewed ones not

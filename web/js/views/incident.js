@@ -134,7 +134,7 @@ export async function incidentView(ctx, [id]) {
       : h('p', { class: 'note' }, inc.next_escalation_at && open() ? [t('inc.next_escalation'), ' ', countdown(inc.next_escalation_at)] : t('inc.no_escalation'))));
 
     patch(recipients, [inc.recipients, inc.state], () => table([t('inc.recipient'), t('inc.reason'), t('inc.notified_at'), t('inc.ack_due'), t('inc.acked_at')],
-      inc.recipients.map((r) => tr([r.display_name || r.username, r.unreachable_24h ? [' ', badge(t('users.unreachable_24h'), 'bad')] : null], tOr('rcpt.' + r.reason, bi(r.reason)), fmtTime(r.notified_at), r.ack_due ? fmtTime(r.ack_due) : '—',
+      inc.recipients.map((r) => tr([r.display_name || r.username, r.unreachable_24h ? [' ', badge(t('users.unreachable_24h'), 'bad')] : null], tOr('rcpt.' + r.reason, bi(r.reason)), fmtTime(r.notified_at), r.ack_due ? fmtTime(r.ack_due) : r.ack_required === false ? t('inc.ack_none') : '—',
         r.acked_at ? h('span', { class: 'ok' }, fmtTime(r.acked_at)) : r.ack_overdue ? h('span', { class: 'bad' }, t('inc.ack_overdue'))
           : r.ack_due && open() ? countdown(r.ack_due) : r.ack_due ? t('dl.ended') : '—'))));
 
