@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2466,6 +2467,110 @@ static void leases(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The fencing check of a housekeeping job's commit (od_lease_fence,
+ * LEASE_FENCE) and the thread fence of the store (od_tx_thread_fence):
+ * held at the term 1 ms before the expiry, not at it, not at another term
+ * nor by another holder; a fenced write transaction whose check fails
+ * writes nothing; read-only transactions and other threads' are not
+ * fenced; cleared, nothing is fenced (docs/deploy/cluster.md "Housekeeping
+ * leases"). */
+typedef struct fence_probe {
+    int before, in_tx; /* calls before a begin and as a before-commit step */
+    bool held;         /* what the step answers */
+} fence_probe;
+
+static od_err probe_fence(void *arg, od_tx *tx, od_error *e)
+{
+    fence_probe *p = arg;
+    if (!tx) {
+        p->before++;
+        return OD_OK;
+    }
+    p->in_tx++;
+    bool held = false;
+    od_err rc = od_lease_fence(tx, "fjob", "a", 1, 1499, &held, e);
+    if (!rc && (!held || !p->held))
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "lease lost");
+    return rc;
+}
+
+static void *other_thread_write(void *arg)
+{
+    fx *f = arg;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    bool ok = od_tx_begin(f->s, true, &tx, &e) == OD_OK &&
+              od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fence-other"), OD_TEXT("1"))) == OD_OK &&
+              od_tx_commit(tx, &e) == OD_OK;
+    return ok ? f : NULL;
+}
+
+static void lease_fence(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_lease l;
+    bool held = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_lease_take(tx, "fjob", "a", 1000, 500, &l, &e), OD_OK);
+    assert_true(l.held);
+    assert_int_equal(od_lease_fence(tx, "fjob", "a", 1, 1499, &held, &e), OD_OK);
+    assert_true(held); /* 1 ms before the expiry */
+    assert_int_equal(od_lease_fence(tx, "fjob", "a", 1, 1500, &held, &e), OD_OK);
+    assert_false(held); /* at the expiry */
+    assert_int_equal(od_lease_fence(tx, "fjob", "a", 2, 1000, &held, &e), OD_OK);
+    assert_false(held); /* another term */
+    assert_int_equal(od_lease_fence(tx, "fjob", "b", 1, 1000, &held, &e), OD_OK);
+    assert_false(held); /* another holder */
+    assert_int_equal(od_lease_fence(tx, "nojob", "a", 1, 1000, &held, &e), OD_OK);
+    assert_false(held); /* no lease */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+
+    fence_probe p = {.held = true};
+    int64_t v = 0;
+    od_tx_thread_fence(probe_fence, &p);
+    /* held: the fenced write commits; the step ran once, before the begin once */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fenced"), OD_TEXT("1"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(p.before, 1);
+    assert_int_equal(p.in_tx, 1);
+    /* lost: the commit fails with the step's error and writes nothing */
+    p.held = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fenced"), OD_TEXT("2"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_E_CONFLICT);
+    assert_int_equal(p.in_tx, 2);
+    /* a read-only transaction is not fenced */
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("fenced"))), OD_OK);
+    assert_int_equal(v, 1);
+    od_tx_rollback(tx);
+    assert_int_equal(p.before, 2);
+    assert_int_equal(p.in_tx, 2);
+    /* another thread's transactions are not fenced */
+    pthread_t t;
+    void *res = NULL;
+    assert_int_equal(pthread_create(&t, NULL, other_thread_write, f), 0);
+    assert_int_equal(pthread_join(t, &res), 0);
+    assert_ptr_equal(res, f);
+    assert_int_equal(p.before, 2);
+    /* cleared: nothing is fenced */
+    od_tx_thread_fence(NULL, NULL);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fenced"), OD_TEXT("3"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(p.before, 2);
+    assert_int_equal(p.in_tx, 2);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("fenced"))), OD_OK);
+    assert_int_equal(v, 3);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("fence-other"))), OD_OK);
+    assert_int_equal(v, 1);
+    od_tx_rollback(tx);
+}
+
 /* The incident list's text filter by the full-text index (migration 0030,
  * INC_LIST_TEXT / INC_COUNT_TEXT; R-PERF, docs/internals/lists.md "Text
  * search"): q of 3 characters or more is a substring of the number, title,
@@ -2655,6 +2760,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
         cmocka_unit_test_setup_teardown(incident_text_search, setup, teardown),
         cmocka_unit_test_setup_teardown(leases, setup, teardown),
+        cmocka_unit_test_setup_teardown(lease_fence, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
