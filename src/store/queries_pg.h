@@ -75,6 +75,8 @@
     X(EV_KEYS_LOCK, "SELECT 0 * COUNT(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT k "     \
                     "FROM unnest(CAST(? AS BIGINT[])) AS u(k) ORDER BY k) AS s) AS l")                       \
     X(WAKE_NOTIFY, "SELECT 1 FROM (SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))) AS n")                \
+    X(LOCKOUT_GET_LOCKED, "SELECT failures, window_start, locked_at, locked_until FROM login_lockouts "      \
+                          "WHERE kind = ? AND key = ? FOR UPDATE")                                           \
     X(EV_REPEAT_SET, "UPDATE events AS e SET count = e.count + r.n, last_seen = r.t, raw = r.raw, "          \
                      "updated_at = r.t FROM json_to_recordset(CAST(? AS json)) AS r(id BIGINT, n BIGINT, "   \
                      "t BIGINT, raw TEXT) WHERE e.id = r.id")                                                \

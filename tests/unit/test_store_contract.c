@@ -2571,6 +2571,68 @@ static void lease_fence(void **state)
     od_tx_rollback(tx);
 }
 
+/* Shared login lockouts (migration 0039, queries_lockouts.h,
+ * app/login_limits.c): a row made to exist once (ENSURE twice: 1 then 0
+ * changed rows), read under its lock, written back, deleted; idle rows
+ * pruned at their idle_at (1 ms before: kept). */
+static void login_lockouts(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(1), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1); /* another kind, another row */
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_LOCKOUT_GET_LOCKED, &r, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+        OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), 0);
+    assert_int_equal(od_rows_int(r, 3), 0);
+    od_rows_close(r);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_PUT, &e,
+                                OD_BINDS(OD_INT(5), OD_INT(1000), OD_INT(2000), OD_INT(902000),
+                                         OD_INT(902000), OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_LOCKOUT_GET, &r, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), 5);
+    assert_int_equal(od_rows_int(r, 1), 1000);
+    assert_int_equal(od_rows_int(r, 2), 2000);
+    assert_int_equal(od_rows_int(r, 3), 902000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_LOCKOUT_GET, &r, &e, OD_BINDS(OD_INT(2), OD_TEXT("absent"))),
+                     OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_PRUNE, &e, OD_BINDS(OD_INT(901999))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1); /* the kind-1 row (idle_at 0) only */
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_PRUNE, &e, OD_BINDS(OD_INT(902000))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1); /* at its idle_at */
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(2), OD_TEXT("k"))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_DEL, &e, OD_BINDS(OD_INT(2), OD_TEXT("k"))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 /* The incident list's text filter by the full-text index (migration 0030,
  * INC_LIST_TEXT / INC_COUNT_TEXT; R-PERF, docs/internals/lists.md "Text
  * search"): q of 3 characters or more is a substring of the number, title,
@@ -2761,6 +2823,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(incident_text_search, setup, teardown),
         cmocka_unit_test_setup_teardown(leases, setup, teardown),
         cmocka_unit_test_setup_teardown(lease_fence, setup, teardown),
+        cmocka_unit_test_setup_teardown(login_lockouts, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
