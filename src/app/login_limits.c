@@ -78,8 +78,8 @@ int64_t od_login_limit_check(od_app *a, od_limit_kind k, const char *key, int64_
     return od_lockout_wait(&st, now);
 }
 
-bool od_login_limit_record(od_app *a, od_limit_kind k, const od_login_policy *lp, int allowance, const char *key,
-                           int64_t now)
+bool od_login_limit_record(od_app *a, od_limit_kind k, const od_login_policy *lp, int allowance,
+                           const char *key, int64_t now)
 {
     if (!shared(a, k))
         return od_limiter_record(a->limiter, k, lp, allowance, key, now);

@@ -18,8 +18,8 @@
 #include "app/limiter.h"
 
 int64_t od_login_limit_check(od_app *a, od_limit_kind k, const char *key, int64_t now);
-bool od_login_limit_record(od_app *a, od_limit_kind k, const od_login_policy *lp, int allowance, const char *key,
-                           int64_t now);
+bool od_login_limit_record(od_app *a, od_limit_kind k, const od_login_policy *lp, int allowance,
+                           const char *key, int64_t now);
 void od_login_limit_forget(od_app *a, od_limit_kind k, const char *key);
 bool od_login_limit_lift(od_app *a, od_limit_kind k, const char *key, int64_t unlocked_at, int64_t now);
 

@@ -34,6 +34,7 @@
 #include "store/queries_gen.h"
 #include "store/queries_search.h"
 #include "store/queries_lockouts.h"
+#include "store/queries_ev_insert.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -64,6 +65,7 @@
     OD_QUERY_LIST_GEN(X)                                                                                     \
     OD_QUERY_LIST_SEARCH(X)                                                                                  \
     OD_QUERY_LIST_LOCKOUTS(X)                                                                                \
+    OD_QUERY_LIST_EV_INSERT(X)                                                                               \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

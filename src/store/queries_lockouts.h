@@ -10,15 +10,16 @@
 
 #define OD_QUERY_LIST_LOCKOUTS(X)                                                                            \
     /* the state of (kind ?, key ?): failures, window_start, locked_at, locked_until */                      \
-    X(LOCKOUT_GET, "SELECT failures, window_start, locked_at, locked_until FROM login_lockouts WHERE "      \
+    X(LOCKOUT_GET, "SELECT failures, window_start, locked_at, locked_until FROM login_lockouts WHERE "       \
                    "kind = ? AND key = ?")                                                                   \
-    X(LOCKOUT_GET_LOCKED, "SELECT failures, window_start, locked_at, locked_until FROM login_lockouts "     \
+    X(LOCKOUT_GET_LOCKED, "SELECT failures, window_start, locked_at, locked_until FROM login_lockouts "      \
                           "WHERE kind = ? AND key = ?")                                                      \
-    X(LOCKOUT_ENSURE, "INSERT INTO login_lockouts(kind, key) VALUES(?, ?) ON CONFLICT(kind, key) DO "       \
+    X(LOCKOUT_ENSURE, "INSERT INTO login_lockouts(kind, key) VALUES(?, ?) ON CONFLICT(kind, key) DO "        \
                       "NOTHING")                                                                             \
     /* failures, window_start, locked_at, locked_until, idle_at of (kind ?, key ?) */                        \
-    X(LOCKOUT_PUT, "UPDATE login_lockouts SET failures = ?, window_start = ?, locked_at = ?, locked_until = " \
-                   "?, idle_at = ? WHERE kind = ? AND key = ?")                                              \
+    X(LOCKOUT_PUT,                                                                                           \
+      "UPDATE login_lockouts SET failures = ?, window_start = ?, locked_at = ?, locked_until = "             \
+      "?, idle_at = ? WHERE kind = ? AND key = ?")                                                           \
     X(LOCKOUT_DEL, "DELETE FROM login_lockouts WHERE kind = ? AND key = ?")                                  \
     /* rows that say nothing any more at ?now */                                                             \
     X(LOCKOUT_PRUNE, "DELETE FROM login_lockouts WHERE idle_at <= ?")

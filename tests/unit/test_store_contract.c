@@ -2571,6 +2571,89 @@ static void lease_fence(void **state)
     od_tx_rollback(tx);
 }
 
+/* The first occurrences of a group commit written set-based
+ * (queries_ev_insert.h, app/events_pending.c): the keys of a JSON array no
+ * event has, each once (a key twice in the array, a stored key, another
+ * source of a stored key), each with its own new id; the rows inserted by
+ * one statement with those ids, NULLs and texts as given; an event
+ * inserted after them by the ordinary statement gets the next id. */
+static void event_insert_set(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t a = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(event_row(tx, "api", "k1", &a, &e), OD_OK);
+    assert_int_equal(a, 1);
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_EV_ABSENT_IDS, &r, &e,
+                                 OD_BINDS(OD_TEXT("[{\"s\":\"api\",\"d\":\"k1\"},{\"s\":\"api\",\"d\":"
+                                                  "\"k2\"},{\"s\":\"api\",\"d\":\"k2\"},{\"s\":\"zab\","
+                                                  "\"d\":\"k1\"}]"))),
+                     OD_OK);
+    int64_t ids[2] = {0, 0};
+    static const char *const keys[][2] = {{"api", "k2"}, {"zab", "k1"}};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_string_equal(od_rows_text(r, 0), keys[i][0]);
+        assert_string_equal(od_rows_text(r, 1), keys[i][1]);
+        ids[i] = od_rows_int(r, 2);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(ids[0] + ids[1], 5); /* 2 and 3, in either order */
+    assert_true(ids[0] == 2 || ids[0] == 3);
+    char rows[2048];
+    snprintf(
+        rows, sizeof rows,
+        "[{\"id\":%lld,\"source\":\"api\",\"dedup_key\":\"k2\",\"status\":\"firing\",\"state\":"
+        "\"open\",\"class\":null,\"severity\":\"warning\",\"summary\":\"\u544a\u8b66 \\\"q\\\"\","
+        "\"ci_id\":null,\"labels\":\"{}\",\"annotations\":\"{}\",\"raw\":\"{\\\"v\\\":1}\","
+        "\"flapping\":1,\"changes\":\"[5]\",\"group_key\":\"\",\"incident_id\":null,\"incident_rule\":null,"
+        "\"window_id\":null,\"api_key_id\":null,\"first_seen\":900,\"last_seen\":1000,\"received_at\":1000,"
+        "\"updated_at\":1000,\"closed_at\":null,\"decisions\":\"[]\",\"key_hash\":7},"
+        "{\"id\":%lld,\"source\":\"zab\",\"dedup_key\":\"k1\",\"status\":\"resolved\",\"state\":"
+        "\"closed\",\"class\":\"info\",\"severity\":\"info\",\"summary\":\"\",\"ci_id\":null,"
+        "\"labels\":\"{}\",\"annotations\":\"{}\",\"raw\":\"{}\",\"flapping\":0,\"changes\":\"[]\","
+        "\"group_key\":\"g\",\"incident_id\":null,\"incident_rule\":\"r\",\"window_id\":null,"
+        "\"api_key_id\":null,\"first_seen\":1000,\"last_seen\":1000,\"received_at\":1000,\"updated_at\":"
+        "1000,\"closed_at\":1000,\"decisions\":\"[1]\",\"key_hash\":-8}]",
+        (long long)ids[0], (long long)ids[1]);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_INSERT_SET, &e, OD_BINDS(OD_TEXT(rows))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 2);
+    int64_t d = 0;
+    assert_int_equal(event_row(tx, "api", "k3", &d, &e), OD_OK);
+    assert_int_equal(d, 4); /* after the reserved ids */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_EV_BY_KEY, &r, &e, OD_BINDS(OD_TEXT(keys[i][0]), OD_TEXT(keys[i][1]))),
+            OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), ids[i]);
+        assert_string_equal(od_rows_text(r, 1), i ? "resolved" : "firing");
+        assert_string_equal(od_rows_text(r, 2), i ? "closed" : "open");
+        assert_int_equal(od_rows_null(r, 3), i == 0); /* class */
+        assert_true(od_rows_null(r, 4));              /* ci_id */
+        assert_string_equal(od_rows_text(r, 5), i ? "[]" : "[5]");
+        assert_int_equal(od_rows_int(r, 8), i ? 0 : 1); /* flapping */
+        assert_int_equal(od_rows_int(r, 9), 1);         /* count */
+        od_rows_close(r);
+    }
+    int64_t v = 0;
+    assert_int_equal(od_tx_scalar(tx, OD_Q_EV_COUNT_ALL, &v, &e,
+                                  OD_BINDS(OD_INT(INT64_MAX), OD_INT(INT64_MAX), OD_INT(100))),
+                     OD_OK);
+    assert_int_equal(v, 4);
+    od_tx_rollback(tx);
+}
+
 /* Shared login lockouts (migration 0039, queries_lockouts.h,
  * app/login_limits.c): a row made to exist once (ENSURE twice: 1 then 0
  * changed rows), read under its lock, written back, deleted; idle rows
@@ -2824,6 +2907,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(leases, setup, teardown),
         cmocka_unit_test_setup_teardown(lease_fence, setup, teardown),
         cmocka_unit_test_setup_teardown(login_lockouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_insert_set, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
