@@ -48,8 +48,11 @@ od_err od_ev_absent_load(ctx *c, const od_ingest_item *items, size_t n, od_error
     bool ok = arr != NULL;
     for (size_t i = 0; ok && i < n; i++)
         for (size_t j = 0; ok && items[i].batch && j < items[i].batch->n; j++)
-            ok = json_array_append_new(arr, json_pack("{s:s,s:s}", "s", items[i].batch->source, "d",
-                                                      items[i].batch->v[j].dedup_key)) == 0;
+            ok = json_array_append_new(
+                     arr, json_pack("{s:s,s:s,s:I}", "s", items[i].batch->source, "d",
+                                    items[i].batch->v[j].dedup_key, "h",
+                                    (json_int_t)od_ev_key_hash(items[i].batch->source,
+                                                               items[i].batch->v[j].dedup_key))) == 0;
     char *text = ok ? json_dumps(arr, JSON_COMPACT) : NULL;
     json_decref(arr);
     if (!text)

@@ -25,12 +25,17 @@ static void row_key(od_limit_kind k, const char *key, char out[SKEY_MAX])
         snprintf(out, SKEY_MAX, "%s", key ? key : "");
 }
 
-static od_err state_read(od_tx *tx, od_query q, od_limit_kind k, const char *rk, od_lockout *st, od_error *e)
+/* locked: the row stays locked to the commit (PostgreSQL) */
+static od_err state_read(od_tx *tx, bool locked, od_limit_kind k, const char *rk, od_lockout *st, od_error *e)
 {
     memset(st, 0, sizeof *st);
     od_rows *r = NULL;
     bool row = false;
-    od_err rc = od_tx_query(tx, q, &r, e, OD_BINDS(OD_INT(k), OD_TEXT(rk)));
+    od_err rc;
+    if (locked)
+        rc = od_tx_query(tx, OD_Q_LOCKOUT_GET_LOCKED, &r, e, OD_BINDS(OD_INT(k), OD_TEXT(rk)));
+    else
+        rc = od_tx_query(tx, OD_Q_LOCKOUT_GET, &r, e, OD_BINDS(OD_INT(k), OD_TEXT(rk)));
     if (!rc)
         rc = od_rows_step(r, &row);
     if (!rc && row) {
@@ -69,7 +74,7 @@ int64_t od_login_limit_check(od_app *a, od_limit_kind k, const char *key, int64_
     od_lockout st;
     od_err rc = od_tx_begin(a->store, false, &tx, &e);
     if (!rc)
-        rc = state_read(tx, OD_Q_LOCKOUT_GET, k, rk, &st, &e);
+        rc = state_read(tx, false, k, rk, &st, &e);
     od_tx_rollback(tx);
     if (rc) {
         store_warn(&e);
@@ -95,7 +100,7 @@ bool od_login_limit_record(od_app *a, od_limit_kind k, const od_login_policy *lp
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(k), OD_TEXT(rk)));
     if (!rc)
-        rc = state_read(tx, OD_Q_LOCKOUT_GET_LOCKED, k, rk, &st, &e);
+        rc = state_read(tx, true, k, rk, &st, &e);
     if (!rc) {
         locked = od_lockout_fail(&st, allowance, lp, now);
         rc = state_write(tx, k, rk, &st, od_lockout_idle_at(&st, lp), &e);
@@ -124,7 +129,7 @@ void od_login_limit_forget(od_app *a, od_limit_kind k, const char *key)
     od_lockout st;
     od_err rc = od_tx_begin(a->store, true, &tx, &e);
     if (!rc)
-        rc = state_read(tx, OD_Q_LOCKOUT_GET_LOCKED, k, rk, &st, &e);
+        rc = state_read(tx, true, k, rk, &st, &e);
     if (!rc && st.locked_until == 0) /* nothing to keep: the row goes */
         rc = od_tx_exec(tx, OD_Q_LOCKOUT_DEL, &e, OD_BINDS(OD_INT(k), OD_TEXT(rk)));
     else if (!rc && st.failures) { /* a past lockout's record stays until it is idle */
@@ -151,7 +156,7 @@ bool od_login_limit_lift(od_app *a, od_limit_kind k, const char *key, int64_t un
     bool lifted = false;
     od_err rc = od_tx_begin(a->store, true, &tx, &e);
     if (!rc)
-        rc = state_read(tx, OD_Q_LOCKOUT_GET_LOCKED, k, rk, &st, &e);
+        rc = state_read(tx, true, k, rk, &st, &e);
     if (!rc && od_lockout_lifted(&st, unlocked_at, now)) {
         lifted = true;
         rc = od_tx_exec(tx, OD_Q_LOCKOUT_DEL, &e, OD_BINDS(OD_INT(k), OD_TEXT(rk)));

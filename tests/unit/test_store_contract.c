@@ -2588,11 +2588,12 @@ static void event_insert_set(void **state)
     assert_int_equal(a, 1);
     od_rows *r = NULL;
     bool row = false;
-    assert_int_equal(od_tx_query(tx, OD_Q_EV_ABSENT_IDS, &r, &e,
-                                 OD_BINDS(OD_TEXT("[{\"s\":\"api\",\"d\":\"k1\"},{\"s\":\"api\",\"d\":"
-                                                  "\"k2\"},{\"s\":\"api\",\"d\":\"k2\"},{\"s\":\"zab\","
-                                                  "\"d\":\"k1\"}]"))),
-                     OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_EV_ABSENT_IDS, &r, &e,
+                    OD_BINDS(OD_TEXT("[{\"s\":\"api\",\"d\":\"k1\",\"h\":42},{\"s\":\"api\","
+                                     "\"d\":\"k2\",\"h\":7},{\"s\":\"api\",\"d\":\"k2\",\"h\":7},"
+                                     "{\"s\":\"zab\",\"d\":\"k1\",\"h\":-8}]"))),
+        OD_OK);
     int64_t ids[2] = {0, 0};
     static const char *const keys[][2] = {{"api", "k2"}, {"zab", "k1"}};
     for (int i = 0; i < 2; i++) {
