@@ -82,13 +82,16 @@ clean:
 # a loaded server; prints rounds, acknowledged writes, lost, duplicated.
 # Then several nodes on one throwaway PostgreSQL: CRASH_ROUNDS kill -9s of a
 # random node under load (tests/cluster/test_faults.py; `make test` runs 4
-# rounds); skipped without PostgreSQL 15.
+# rounds), and a node cut off by a black-holing TCP proxy
+# (tests/cluster/test_partition.py; `make test` runs the network-namespace
+# partition instead); skipped without PostgreSQL 15.
 CRASH_ROUNDS ?= 100
 CRASH_BUDGET ?= 1500
 crash: build
 	python3 tests/crash/crash.py --rounds $(CRASH_ROUNDS) --budget $(CRASH_BUDGET) --quiet
 	OPSDESK_BIN=$(BUILD)/opsdesk OPSDESK_CLUSTER_KILL_ROUNDS=$(CRASH_ROUNDS) python3 tests/cluster/test_faults.py \
 	  Faults.test_1_kill9_under_load || [ $$? -eq 77 ]
+	OPSDESK_BIN=$(BUILD)/opsdesk python3 tests/cluster/test_partition.py || [ $$? -eq 77 ]
 
 # Every list and search at scale (bench/results.md "Scale"): bench/gen fills a
 # fresh database (SCALE=0.1: 100 000 incidents, 1 000 000 events, 10 000 CIs;

@@ -37,6 +37,8 @@ ALLOW = {
     'CI_UNVERIFIED_COUNT': NOT_YET,
     'DL_FIRED_COUNT': NOT_YET,
     'EV_BY_KEY': 'PostgreSQL only, by its unique (source, dedup_key) index (0015); SQLite keeps the keys in memory',
+    'EV_ABSENT_IDS': 'PostgreSQL only (several nodes), by its unique (source, dedup_key) index (0015); SQLite keeps '
+                     'the keys in memory',
     'INC_LIST': CI_NAME_SEARCH,
     'INC_LIST_STATE': CI_NAME_SEARCH,
     'INC_LIST_LEVEL': CI_NAME_SEARCH,

@@ -15,6 +15,7 @@
  * disabled account and a password change revoke sessions for good. */
 #include "app/app.h"
 #include "app/limiter.h"
+#include "app/login_limits.h"
 #include "app/list.h"
 #include "core/duties.h"
 #include "core/lockout.h"
@@ -552,8 +553,8 @@ static bool lift_by_unlock(od_app *a, const char *username, const char *acct_key
     }
     if (unlocked_at <= 0)
         return false;
-    bool l1 = od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key, unlocked_at, now);
-    bool l2 = od_limiter_lift(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, unlocked_at, now);
+    bool l1 = od_login_limit_lift(a, OD_LIMIT_LOGIN_ACCOUNT, acct_key, unlocked_at, now);
+    bool l2 = od_login_limit_lift(a, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, unlocked_at, now);
     if (!l1 && !l2)
         return false;
     /* used up: one unlock lifts one lockout */
@@ -576,17 +577,17 @@ static od_err limit_check(od_app *a, const char *username, const char *addr, int
 {
     char acct_key[OD_ADDR_BUCKET_MAX + OD_USERNAME_MAX + 2];
     od_lockout_account_key(username, addr, acct_key, sizeof acct_key);
-    int64_t wait = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key, now);
-    int64_t wait_any = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, now);
+    int64_t wait = od_login_limit_check(a, OD_LIMIT_LOGIN_ACCOUNT, acct_key, now);
+    int64_t wait_any = od_login_limit_check(a, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, now);
     if (wait_any > 0 && known_network(a, username, addr, now))
         wait_any = 0;
     if ((wait > 0 || wait_any > 0) && lift_by_unlock(a, username, acct_key, now)) {
-        wait = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key, now);
-        wait_any = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, now);
+        wait = od_login_limit_check(a, OD_LIMIT_LOGIN_ACCOUNT, acct_key, now);
+        wait_any = od_login_limit_check(a, OD_LIMIT_LOGIN_ACCOUNT_ANY, username, now);
     }
     if (wait_any > wait)
         wait = wait_any;
-    int64_t wait2 = od_limiter_check(a->limiter, OD_LIMIT_LOGIN_ADDR, addr, now);
+    int64_t wait2 = od_login_limit_check(a, OD_LIMIT_LOGIN_ADDR, addr, now);
     if (wait2 > wait)
         wait = wait2;
     if (wait <= 0)
@@ -605,12 +606,12 @@ static void limit_fail(od_app *a, const char *action, const char *username, cons
     const od_login_policy *lp = &a->policy->login;
     char acct_key[OD_ADDR_BUCKET_MAX + OD_USERNAME_MAX + 2];
     od_lockout_account_key(username, addr, acct_key, sizeof acct_key);
-    bool l1 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, lp,
-                                od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT), acct_key, now);
-    bool l2 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ACCOUNT_ANY, lp,
-                                od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT_ANY), username, now);
-    bool l3 = od_limiter_record(a->limiter, OD_LIMIT_LOGIN_ADDR, lp,
-                                od_lockout_allowance(lp, OD_LOCKOUT_ADDRESS), addr, now);
+    bool l1 = od_login_limit_record(a, OD_LIMIT_LOGIN_ACCOUNT, lp,
+                                    od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT), acct_key, now);
+    bool l2 = od_login_limit_record(a, OD_LIMIT_LOGIN_ACCOUNT_ANY, lp,
+                                    od_lockout_allowance(lp, OD_LOCKOUT_ACCOUNT_ANY), username, now);
+    bool l3 = od_login_limit_record(a, OD_LIMIT_LOGIN_ADDR, lp, od_lockout_allowance(lp, OD_LOCKOUT_ADDRESS),
+                                    addr, now);
     audit_login_event(a, action, username, addr);
     const char *kv[] = {"event", action, "user", username, "addr", addr, NULL, NULL, NULL};
     od_log_kv(OD_LOG_WARN, "认证失败 (authentication failure)", kv);
@@ -632,7 +633,7 @@ static void limit_forget(od_app *a, const char *username, const char *addr)
 {
     char acct_key[OD_ADDR_BUCKET_MAX + OD_USERNAME_MAX + 2];
     od_lockout_account_key(username, addr, acct_key, sizeof acct_key);
-    od_limiter_forget(a->limiter, OD_LIMIT_LOGIN_ACCOUNT, acct_key);
+    od_login_limit_forget(a, OD_LIMIT_LOGIN_ACCOUNT, acct_key);
 }
 
 typedef struct {

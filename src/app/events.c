@@ -145,6 +145,8 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
                            : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
         rc = c.shared ? od_ev_keys_lock(&c, items, n, e) : od_ev_keys_load(&c, e);
+    if (!rc && c.shared && !savepoints) /* first occurrences written set-based (events_pending.c) */
+        rc = od_ev_absent_load(&c, items, n, e);
     if (!rc)
         rc = windows_load(&c, e);
     if (!rc)
@@ -159,6 +161,8 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
             break;
         }
     }
+    if (!rc && !failed)
+        rc = od_ev_pending_flush(&c, e);
     if (!rc && !failed)
         rc = od_ev_repeats_flush(&c, e);
     if (!rc && !failed)
@@ -191,6 +195,7 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
     }
     od_ev_groups_clear(w);
     od_ev_repeats_free(&c);
+    od_ev_pending_free(&c);
     windows_free(&c);
     json_decref(c.ci_cache);
     free(c.labels.p);

@@ -87,6 +87,18 @@ typedef struct ctx {
         } * v;
         size_t cap, n; /* cap: a power of two */
     } reps;
+    /* several nodes, no savepoints (events_pending.c): the keys of this
+     * commit no event had when they were locked, each with the id reserved
+     * for its event, and the new events not inserted yet */
+    struct {
+        struct ev_absent {
+            char *source, *key; /* NULL = free slot */
+            int64_t id;
+            bool taken; /* its first occurrence came */
+        } * v;
+        size_t cap; /* a power of two; 0: not in use */
+    } absent;
+    json_t *pending; /* array of rows for EV_INSERT_SET, or NULL */
 } ctx;
 
 typedef struct decision {
@@ -177,6 +189,21 @@ void od_ev_repeats_free(ctx *c);
 od_err od_ev_keys_lock(ctx *c, const od_ingest_item *items, size_t n, od_error *e);
 /* Several nodes: locks (CI, rule) before looking for its open incident. */
 od_err od_ev_incident_lock(ctx *c, int64_t ci_id, const char *rule, od_error *e);
+
+/* ---- first occurrences written set-based (events_pending.c) ---- */
+/* Several nodes, without savepoints, after the keys are locked: finds which
+ * keys of items no event has, one statement, and reserves an id for each. */
+od_err od_ev_absent_load(ctx *c, const od_ingest_item *items, size_t n, od_error *e);
+/* Of (source, key): 1 when it was absent and this is its first occurrence
+ * (now taken; its id in *id), 2 when absent but taken already (its row may
+ * be pending: flush before reading it), 0 when not absent (or not in use). */
+int od_ev_absent_take(ctx *c, const char *source, const char *key, int64_t *id);
+/* A new event's row, for EV_INSERT_SET (row is stolen). */
+od_err od_ev_pending_add(ctx *c, json_t *row, od_error *e);
+/* Inserts the pending rows now (one statement; nothing when none): before a
+ * statement that reads events, and before the commit. */
+od_err od_ev_pending_flush(ctx *c, od_error *e);
+void od_ev_pending_free(ctx *c);
 
 /* ---- texts (events_text.c) ---- */
 /* An object of string values in its own key order (else jansson's text). */

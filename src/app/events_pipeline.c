@@ -311,7 +311,9 @@ static od_err incident_open(ctx *c, const od_event_in *ev, const char *source, c
     od_principal sys;
     od_principal_system(&sys);
     int64_t inc = 0;
-    od_err rc = od_incident_create_in(c->a, c->tx, &sys, &in, &inc, e);
+    od_err rc = od_ev_pending_flush(c, e); /* what the incident's creation may read is written */
+    if (!rc)
+        rc = od_incident_create_in(c->a, c->tx, &sys, &in, &inc, e);
     json_decref(ids);
     if (rc)
         return rc;
@@ -344,7 +346,9 @@ static od_err incident_step(ctx *c, const od_event_in *ev, const char *source, c
         if (rc)
             return rc;
         od_rows *r = NULL;
-        rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, OD_BINDS(OD_INT(o->ci_id), OD_TEXT(rname)));
+        rc = od_ev_pending_flush(c, e); /* the events this commit attached */
+        if (!rc)
+            rc = od_tx_query(c->tx, OD_Q_EV_OPEN_INCIDENT, &r, e, OD_BINDS(OD_INT(o->ci_id), OD_TEXT(rname)));
         bool row = false;
         if (!rc)
             rc = od_rows_step(r, &row);
@@ -406,10 +410,12 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
     for (int i = 0; i < OD_CI_REL__COUNT; i++)
         k[i] = (c->ep->dependency_kinds >> i) & 1 ? od_ci_rel_key((od_ci_rel)i) : "";
     _Static_assert(OD_CI_REL__COUNT == 4, "EV_UPSTREAM binds four relation kinds");
-    od_err rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e,
-                            OD_BINDS(OD_INT(o->ci_id), OD_TEXT(k[0]), OD_TEXT(k[1]), OD_TEXT(k[2]),
-                                     OD_TEXT(k[3]), OD_TEXT(k[0]), OD_TEXT(k[1]), OD_TEXT(k[2]),
-                                     OD_TEXT(k[3]), OD_INT((int64_t)c->ep->dependency_max_depth)));
+    od_err rc = od_ev_pending_flush(c, e); /* the firing events of this commit count */
+    if (!rc)
+        rc = od_tx_query(c->tx, OD_Q_EV_UPSTREAM, &r, e,
+                         OD_BINDS(OD_INT(o->ci_id), OD_TEXT(k[0]), OD_TEXT(k[1]), OD_TEXT(k[2]),
+                                  OD_TEXT(k[3]), OD_TEXT(k[0]), OD_TEXT(k[1]), OD_TEXT(k[2]), OD_TEXT(k[3]),
+                                  OD_INT((int64_t)c->ep->dependency_max_depth)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         if (nu == cap) {
@@ -505,6 +511,15 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
 static od_err stored_load(ctx *c, const char *source, const char *key, stored *st, od_error *e)
 {
     memset(st, 0, sizeof *st);
+    if (c->absent.cap) { /* several nodes: the keys no event had at their lock (events_pending.c) */
+        int64_t id = 0;
+        int k = od_ev_absent_take(c, source, key, &id);
+        if (k == 1) /* its first occurrence: nothing stored */
+            return OD_OK;
+        od_err rc = k == 2 ? od_ev_pending_flush(c, e) : OD_OK; /* its row, if pending, is read below */
+        if (rc)
+            return rc;
+    }
     int64_t ids[4];
     size_t n = c->shared ? 1 : od_event_keys_find(c->keys, (uint64_t)od_ev_key_hash(source, key), ids, 4);
     if (n > 4) /* four events with one 64-bit hash: never seen; refuse rather than guess */
@@ -572,6 +587,8 @@ static od_err incident_resolved(ctx *c, int64_t inc, const od_event_in *ev, od_e
              ev->summary[0] ? ev->summary : ev->dedup_key, ev->dedup_key);
     od_err rc = timeline(c, inc, "event_resolved", text, e);
     int64_t firing = 0;
+    if (!rc)
+        rc = od_ev_pending_flush(c, e);
     if (!rc)
         rc = od_tx_scalar(c->tx, OD_Q_EV_INC_FIRING, &firing, e, OD_BINDS(OD_INT(inc)));
     if (!rc && firing == 0)
@@ -681,6 +698,27 @@ static od_err row_write(ctx *c, one *x, od_error *e)
     }
     int64_t first = ev->starts_at > 0 && ev->starts_at <= c->now ? ev->starts_at : c->now;
     int64_t hash = od_ev_key_hash(source, ev->dedup_key);
+    int64_t rid = 0;
+    if (c->absent.cap && od_ev_absent_take(c, source, ev->dedup_key, &rid) == 2 && rid > 0) {
+        /* several nodes: its id was reserved; the row is inserted with the
+         * commit's other new events (events_pending.c) */
+        x->id = rid;
+        json_t *row = json_pack(
+            "{s:I,s:s,s:s,s:s,s:s,s:s?,s:s,s:s,s:o,s:s,s:s,s:s,s:i,s:s,s:s,s:o,s:s?,s:o,s:o,s:I,s:I,s:I,s:I,"
+            "s:o,"
+            "s:s,s:I}",
+            "id", (json_int_t)rid, "source", source, "dedup_key", ev->dedup_key, "status", status, "state",
+            od_event_state_key(o->state), "class", cls, "severity", ev->severity, "summary", ev->summary,
+            "ci_id", o->ci_id ? json_integer(o->ci_id) : json_null(), "labels", labels, "annotations", ann,
+            "raw", x->raw, "flapping", x->flapping ? 1 : 0, "changes", changes, "group_key", o->group_key,
+            "incident_id", o->incident_id ? json_integer(o->incident_id) : json_null(), "incident_rule", rule,
+            "window_id", o->window_id ? json_integer(o->window_id) : json_null(), "api_key_id",
+            x->b->api_key_id ? json_integer(x->b->api_key_id) : json_null(), "first_seen", (json_int_t)first,
+            "last_seen", (json_int_t)c->now, "received_at", (json_int_t)c->now, "updated_at",
+            (json_int_t)c->now, "closed_at", closed ? json_integer(closed) : json_null(), "decisions",
+            c->decs.p, "key_hash", (json_int_t)hash);
+        return od_ev_pending_add(c, row, e);
+    }
     od_err rc =
         od_tx_insert(c->tx, OD_Q_EV_INSERT, &x->id, e,
                      OD_BINDS(OD_TEXT(source), OD_TEXT(ev->dedup_key), OD_TEXT(status),

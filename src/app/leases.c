@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 od_err od_lease_take(od_tx *tx, const char *name, const char *holder, int64_t now, int64_t ttl_ms,
                      od_lease *out, od_error *e)
@@ -42,6 +43,66 @@ od_err od_lease_still_held(od_tx *tx, const char *name, const char *holder, int6
     od_err rc = od_tx_scalar(tx, OD_Q_LEASE_STILL_HELD, &n, e,
                              OD_BINDS(OD_TEXT(name), OD_TEXT(holder), OD_INT(term), OD_INT(now)));
     *held = !rc && n == 1;
+    return rc;
+}
+
+od_err od_lease_fence(od_tx *tx, const char *name, const char *holder, int64_t term, int64_t now, bool *held,
+                      od_error *e)
+{
+    od_err rc = od_tx_exec(tx, OD_Q_LEASE_FENCE, e,
+                           OD_BINDS(OD_TEXT(name), OD_TEXT(holder), OD_INT(term), OD_INT(now)));
+    *held = !rc && od_tx_changes(tx) == 1;
+    return rc;
+}
+
+/* The fence of the job a thread runs (od_app_housekeeping .. _done). */
+typedef struct job_fence {
+    od_app *a;
+    char name[48];
+    int64_t term;
+} job_fence;
+static _Thread_local job_fence fence;
+static bool fence_paused_once; /* process-wide: the test pause happens once */
+
+/* tests only (tests/cluster/test_fencing.py): before the first fenced write
+ * transaction of the process begins, log and wait this many ms, so that a
+ * test can pause the node (SIGSTOP) in the middle of a job */
+static void test_pause(job_fence *f)
+{
+    const char *v = getenv("OPSDESK_TEST_FENCE_PAUSE_MS");
+    long long ms = v ? strtoll(v, NULL, 10) : 0;
+    if (ms <= 0 || ms > 60000 || __atomic_exchange_n(&fence_paused_once, true, __ATOMIC_SEQ_CST))
+        return;
+    od_info("内务作业 %s 的写事务即将开始，任期 %" PRId64 " (housekeeping job %s: write transaction about "
+            "to begin, term %" PRId64 ")",
+            f->name, f->term, f->name, f->term);
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static od_err fence_check(void *arg, od_tx *tx, od_error *e)
+{
+    job_fence *f = arg;
+    if (!tx) { /* before the transaction begins */
+        test_pause(f);
+        return OD_OK;
+    }
+    int64_t now = od_clock_now(NULL);
+    bool held = false;
+    od_err rc = od_tx_scalar(tx, OD_Q_DB_NOW, &now, e, OD_BINDS(OD_INT(now)));
+    if (!rc)
+        rc = od_lease_fence(tx, f->name, od_app_node_id(f->a), f->term, now, &held, e);
+    if (!rc && !held) {
+        od_warn("内务租约 %s 已不属于本节点（任期 %" PRId64
+                "），本轮作业不写入 (housekeeping lease %s no longer "
+                "held by this node at term %" PRId64 ": this round writes nothing)",
+                f->name, f->term, f->name, f->term);
+        rc = od_error_set(e, OD_E_CONFLICT, NULL,
+                          "内务租约 %s 已失（任期 %" PRId64 "） (housekeeping lease %s lost at term %" PRId64
+                          ")",
+                          f->name, f->term, f->name, f->term);
+    }
     return rc;
 }
 
@@ -106,7 +167,20 @@ bool od_app_housekeeping(od_app *a, const char *name, int64_t ttl_ms)
         l.held = false;
     }
     note(name, l.held, l.held ? l.term : 0);
+    if (l.held) {
+        fence.a = a;
+        snprintf(fence.name, sizeof fence.name, "%s", name);
+        fence.term = l.term;
+        od_tx_thread_fence(fence_check, &fence);
+    }
     return l.held;
+}
+
+void od_app_housekeeping_done(od_app *a)
+{
+    (void)a;
+    od_tx_thread_fence(NULL, NULL);
+    fence.a = NULL;
 }
 
 void od_app_leases_release(od_app *a)

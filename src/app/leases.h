@@ -29,11 +29,25 @@ OD_NODISCARD od_err od_lease_take(od_tx *tx, const char *name, const char *holde
 OD_NODISCARD od_err od_lease_still_held(od_tx *tx, const char *name, const char *holder, int64_t term,
                                         int64_t now, bool *held, od_error *e);
 
+/* The fencing check at a job's commit, in tx: like od_lease_still_held,
+ * but it also locks the lease row to the commit (PostgreSQL), so another
+ * node's takeover waits for this transaction and never overlaps it. */
+OD_NODISCARD od_err od_lease_fence(od_tx *tx, const char *name, const char *holder, int64_t term, int64_t now,
+                                   bool *held, od_error *e);
+
 /* Whether this node may run housekeeping job `name` now: on a shared store
  * it takes or renews the job's lease for ttl_ms (one short transaction, the
  * database clock) and only while it may claim work at all (cluster.h); on a
- * single-node store always.  A run is counted for /metrics. */
+ * single-node store always.  A run is counted for /metrics.
+ * When it returns true on a shared store, every write transaction the
+ * calling thread begins until od_app_housekeeping_done is fenced
+ * (od_tx_thread_fence): it commits only while this node still holds the
+ * lease at the term it took, by the database clock; otherwise it rolls
+ * back with OD_E_CONFLICT and the round writes nothing.  Call
+ * od_app_housekeeping_done after the job, whatever it returned. */
 bool od_app_housekeeping(od_app *a, const char *name, int64_t ttl_ms);
+/* Ends the calling thread's fence (above); harmless when none. */
+void od_app_housekeeping_done(od_app *a);
 /* Gives up every lease this node holds (a clean stop): others take them at
  * their next round instead of after the expiry. */
 void od_app_leases_release(od_app *a);

@@ -32,6 +32,7 @@ static void check(od_report_sched *s, int64_t now)
     size_t alerts = 0;
     od_error e2 = {0};
     od_err rc2 = od_sla_budget_alerts(s->app, now, &alerts, &e2);
+    od_app_housekeeping_done(s->app); /* its write transactions were fenced by the lease's term */
     pthread_mutex_unlock(&s->mu);
     if (rc)
         od_warn("定时运维报告失败 scheduled O&M report failed: %s", e.message);

@@ -76,9 +76,11 @@ static void *loop(void *arg)
             int64_t created = 0;
             /* the lease outlives 3 asks (the loop may ask late, by up to one poll) */
             int64_t ttl = 3 * (s->pc_every > s->poll ? s->pc_every : s->poll);
+            /* its write transactions are fenced by the lease's term (leases.h) */
             if (od_app_housekeeping(a, "problem_candidates", ttl) &&
                 od_pc_daily(a, od_app_now(a), &created, &e) != OD_OK)
                 od_errorlog("scheduler: problem candidates: %s", e.message);
+            od_app_housekeeping_done(a);
             od_error_clear(&e);
             s->pc_at = now;
         }

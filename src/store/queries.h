@@ -36,6 +36,8 @@
 #include "store/queries_search.h"
 #include "store/queries_inc_sort.h"
 #include "store/queries_ci_history.h"
+#include "store/queries_lockouts.h"
+#include "store/queries_ev_insert.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -68,6 +70,8 @@
     OD_QUERY_LIST_SEARCH(X)                                                                                  \
     OD_QUERY_LIST_INC_SORT(X)                                                                                \
     OD_QUERY_LIST_CI_HISTORY(X)                                                                              \
+    OD_QUERY_LIST_LOCKOUTS(X)                                                                                \
+    OD_QUERY_LIST_EV_INSERT(X)                                                                               \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

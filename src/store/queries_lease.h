@@ -18,6 +18,10 @@
     /* whether ?holder still holds ?name at term ? at ?now (the fencing check): 1 or 0 */                    \
     X(LEASE_STILL_HELD, "SELECT COUNT(*) FROM opsdesk_leases WHERE name = ? AND holder = ? AND term = ? "    \
                         "AND expires_at > ?")                                                                \
+    /* the fencing check at a job's commit: 1 changed row while ?holder holds ?name at term ? at ?now; */    \
+    /* an UPDATE, so on PostgreSQL the row stays locked to the commit and a takeover waits for it */         \
+    X(LEASE_FENCE, "UPDATE opsdesk_leases SET term = term WHERE name = ? AND holder = ? AND term = ? AND "   \
+                   "expires_at > ?")                                                                         \
     /* a node that stops gives its leases up: others take them at once */                                    \
     X(LEASE_RELEASE_ALL, "UPDATE opsdesk_leases SET expires_at = 0 WHERE holder = ?")                        \
     X(LEASE_LIST, "SELECT name, holder, term, expires_at FROM opsdesk_leases ORDER BY name")                 \

@@ -75,6 +75,26 @@
     X(EV_KEYS_LOCK, "SELECT 0 * COUNT(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT k "     \
                     "FROM unnest(CAST(? AS BIGINT[])) AS u(k) ORDER BY k) AS s) AS l")                       \
     X(WAKE_NOTIFY, "SELECT 1 FROM (SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))) AS n")                \
+    X(LOCKOUT_GET_LOCKED, "SELECT failures, window_start, locked_at, locked_until FROM login_lockouts "      \
+                          "WHERE kind = ? AND key = ? FOR UPDATE")                                           \
+    X(EV_ABSENT_IDS,                                                                                         \
+      "SELECT k.s, k.d, nextval(pg_get_serial_sequence('events', 'id')) FROM (SELECT "                       \
+      "DISTINCT s, d FROM json_to_recordset(CAST(? AS json)) AS r(s TEXT, d TEXT)) AS k WHERE "              \
+      "NOT EXISTS (SELECT 1 FROM events e WHERE e.source = k.s AND e.dedup_key = k.d) ORDER BY "             \
+      "k.s, k.d")                                                                                            \
+    X(EV_INSERT_SET,                                                                                         \
+      "INSERT INTO events(id, source, dedup_key, status, state, class, severity, summary, ci_id, labels, "   \
+      "annotations, raw, count, flapping, changes, group_key, incident_id, incident_rule, window_id, "       \
+      "api_key_id, first_seen, last_seen, received_at, updated_at, closed_at, decisions, key_hash) SELECT "  \
+      "r.id, r.source, r.dedup_key, r.status, r.state, r.class, r.severity, r.summary, r.ci_id, r.labels, "  \
+      "r.annotations, r.raw, 1, r.flapping, r.changes, r.group_key, r.incident_id, r.incident_rule, "        \
+      "r.window_id, r.api_key_id, r.first_seen, r.last_seen, r.received_at, r.updated_at, r.closed_at, "     \
+      "r.decisions, r.key_hash FROM json_to_recordset(CAST(? AS json)) AS r(id BIGINT, source TEXT, "        \
+      "dedup_key TEXT, status TEXT, state TEXT, class TEXT, severity TEXT, summary TEXT, ci_id BIGINT, "     \
+      "labels TEXT, annotations TEXT, raw TEXT, flapping INTEGER, changes TEXT, group_key TEXT, "            \
+      "incident_id BIGINT, incident_rule TEXT, window_id BIGINT, api_key_id BIGINT, first_seen BIGINT, "     \
+      "last_seen BIGINT, received_at BIGINT, updated_at BIGINT, closed_at BIGINT, decisions TEXT, "          \
+      "key_hash BIGINT) ORDER BY r.id")                                                                      \
     X(EV_REPEAT_SET, "UPDATE events AS e SET count = e.count + r.n, last_seen = r.t, raw = r.raw, "          \
                      "updated_at = r.t FROM json_to_recordset(CAST(? AS json)) AS r(id BIGINT, n BIGINT, "   \
                      "t BIGINT, raw TEXT) WHERE e.id = r.id")                                                \

@@ -133,9 +133,34 @@ int od_store_schema_version(od_store *s)
     return s->ops->schema_version(s);
 }
 
+/* od_tx_thread_fence: per thread (a job runs on its scheduler's thread). */
+static _Thread_local struct {
+    od_tx_last fn;
+    void *arg;
+} thread_fence;
+
+void od_tx_thread_fence(od_tx_last fn, void *arg)
+{
+    thread_fence.fn = fn;
+    thread_fence.arg = arg;
+}
+
 od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e)
 {
-    return s->ops->tx_begin(s, write, out, e);
+    od_tx_last fence = write ? thread_fence.fn : NULL;
+    void *arg = thread_fence.arg;
+    if (fence) {
+        *out = NULL;
+        od_err rc = fence(arg, NULL, e);
+        if (rc)
+            return rc;
+    }
+    od_err rc = s->ops->tx_begin(s, write, out, e);
+    if (!rc && fence && (rc = od_tx_before_commit(*out, fence, arg, e))) {
+        od_tx_rollback(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 /* The hooks are copied out first: the backend frees tx when it ends. */
 typedef struct hooks {

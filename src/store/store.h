@@ -165,6 +165,14 @@ typedef od_err (*od_tx_last)(void *arg, od_tx *tx, od_error *e);
 OD_NODISCARD od_err od_tx_before_commit(od_tx *tx, od_tx_last fn, void *arg, od_error *e);
 /* The arg of the before-commit fn set on tx, or NULL. */
 void *od_tx_last_arg(od_tx *tx, od_tx_last fn);
+/* A fence on the write transactions the calling thread begins, until it
+ * is cleared (fn NULL): before each begins, fn(arg, NULL, e) runs (an
+ * error: it does not begin); once begun, fn(arg, tx, e) is its first
+ * before-commit step (od_tx_before_commit), so it runs before the audit
+ * chain's.  A housekeeping job (app/leases.c) checks there that its lease
+ * is still held at its fencing term: a node that lost the lease mid-job
+ * writes nothing.  Read-only transactions are not fenced. */
+void od_tx_thread_fence(od_tx_last fn, void *arg);
 OD_NODISCARD od_err od_tx_commit(od_tx *tx, od_error *e);
 void od_tx_rollback(od_tx *tx); /* NULL-safe */
 

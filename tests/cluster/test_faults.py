@@ -93,6 +93,11 @@ class Faults(clusterlib.Base):
         incidents, msgs, kills = [], [], 0
         self.slow_receiver(20000, SEND_DELAY_MS)
         for rnd in range(ROUNDS):
+            if rnd and rnd % 30 == 0:
+                # each round moves the test clock 11 min: sign in again before the
+                # sessions' 12 h (policy session_ttl) run out (make crash: 100 rounds)
+                type(self).eng = self.nodes[0].login("eng", harness.USER_PW)
+                type(self).sysadmin = self.nodes[0].login("sysadmin", harness.ADMIN_PW)
             live = self.live()
             made = self.parallel(60, lambda i: self.incident(live[i % len(live)]))
             queued = self.parallel(24, lambda i: self.message(live[i % len(live)]))

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2958,6 +2959,256 @@ static void ci_retire_history(void **state)
     od_tx_rollback(tx);
 }
 
+/* The fencing check of a housekeeping job's commit (od_lease_fence,
+ * LEASE_FENCE) and the thread fence of the store (od_tx_thread_fence):
+ * held at the term 1 ms before the expiry, not at it, not at another term
+ * nor by another holder; a fenced write transaction whose check fails
+ * writes nothing; read-only transactions and other threads' are not
+ * fenced; cleared, nothing is fenced (docs/deploy/cluster.md "Housekeeping
+ * leases"). */
+typedef struct fence_probe {
+    int before, in_tx; /* calls before a begin and as a before-commit step */
+    bool held;         /* what the step answers */
+} fence_probe;
+
+static od_err probe_fence(void *arg, od_tx *tx, od_error *e)
+{
+    fence_probe *p = arg;
+    if (!tx) {
+        p->before++;
+        return OD_OK;
+    }
+    p->in_tx++;
+    bool held = false;
+    od_err rc = od_lease_fence(tx, "fjob", "a", 1, 1499, &held, e);
+    if (!rc && (!held || !p->held))
+        rc = od_error_set(e, OD_E_CONFLICT, NULL, "lease lost");
+    return rc;
+}
+
+static void *other_thread_write(void *arg)
+{
+    fx *f = arg;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    bool ok = od_tx_begin(f->s, true, &tx, &e) == OD_OK &&
+              od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fence-other"), OD_TEXT("1"))) == OD_OK &&
+              od_tx_commit(tx, &e) == OD_OK;
+    return ok ? f : NULL;
+}
+
+static void lease_fence(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_lease l;
+    bool held = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_lease_take(tx, "fjob", "a", 1000, 500, &l, &e), OD_OK);
+    assert_true(l.held);
+    assert_int_equal(od_lease_fence(tx, "fjob", "a", 1, 1499, &held, &e), OD_OK);
+    assert_true(held); /* 1 ms before the expiry */
+    assert_int_equal(od_lease_fence(tx, "fjob", "a", 1, 1500, &held, &e), OD_OK);
+    assert_false(held); /* at the expiry */
+    assert_int_equal(od_lease_fence(tx, "fjob", "a", 2, 1000, &held, &e), OD_OK);
+    assert_false(held); /* another term */
+    assert_int_equal(od_lease_fence(tx, "fjob", "b", 1, 1000, &held, &e), OD_OK);
+    assert_false(held); /* another holder */
+    assert_int_equal(od_lease_fence(tx, "nojob", "a", 1, 1000, &held, &e), OD_OK);
+    assert_false(held); /* no lease */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+
+    fence_probe p = {.held = true};
+    int64_t v = 0;
+    od_tx_thread_fence(probe_fence, &p);
+    /* held: the fenced write commits; the step ran once, before the begin once */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fenced"), OD_TEXT("1"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(p.before, 1);
+    assert_int_equal(p.in_tx, 1);
+    /* lost: the commit fails with the step's error and writes nothing */
+    p.held = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fenced"), OD_TEXT("2"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_E_CONFLICT);
+    assert_int_equal(p.in_tx, 2);
+    /* a read-only transaction is not fenced */
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("fenced"))), OD_OK);
+    assert_int_equal(v, 1);
+    od_tx_rollback(tx);
+    assert_int_equal(p.before, 2);
+    assert_int_equal(p.in_tx, 2);
+    /* another thread's transactions are not fenced */
+    pthread_t t;
+    void *res = NULL;
+    assert_int_equal(pthread_create(&t, NULL, other_thread_write, f), 0);
+    assert_int_equal(pthread_join(t, &res), 0);
+    assert_ptr_equal(res, f);
+    assert_int_equal(p.before, 2);
+    /* cleared: nothing is fenced */
+    od_tx_thread_fence(NULL, NULL);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("fenced"), OD_TEXT("3"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(p.before, 2);
+    assert_int_equal(p.in_tx, 2);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("fenced"))), OD_OK);
+    assert_int_equal(v, 3);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_META_GET_INT, &v, &e, OD_BINDS(OD_TEXT("fence-other"))), OD_OK);
+    assert_int_equal(v, 1);
+    od_tx_rollback(tx);
+}
+
+/* The first occurrences of a group commit written set-based
+ * (queries_ev_insert.h, app/events_pending.c): the keys of a JSON array no
+ * event has, each once (a key twice in the array, a stored key, another
+ * source of a stored key), each with its own new id; the rows inserted by
+ * one statement with those ids, NULLs and texts as given; an event
+ * inserted after them by the ordinary statement gets the next id. */
+static void event_insert_set(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t a = 0;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(event_row(tx, "api", "k1", &a, &e), OD_OK);
+    assert_int_equal(a, 1);
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_EV_ABSENT_IDS, &r, &e,
+                    OD_BINDS(OD_TEXT("[{\"s\":\"api\",\"d\":\"k1\",\"h\":42},{\"s\":\"api\","
+                                     "\"d\":\"k2\",\"h\":7},{\"s\":\"api\",\"d\":\"k2\",\"h\":7},"
+                                     "{\"s\":\"zab\",\"d\":\"k1\",\"h\":-8}]"))),
+        OD_OK);
+    int64_t ids[2] = {0, 0};
+    static const char *const keys[][2] = {{"api", "k2"}, {"zab", "k1"}};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_string_equal(od_rows_text(r, 0), keys[i][0]);
+        assert_string_equal(od_rows_text(r, 1), keys[i][1]);
+        ids[i] = od_rows_int(r, 2);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(ids[0] + ids[1], 5); /* 2 and 3, in either order */
+    assert_true(ids[0] == 2 || ids[0] == 3);
+    char rows[2048];
+    snprintf(
+        rows, sizeof rows,
+        "[{\"id\":%lld,\"source\":\"api\",\"dedup_key\":\"k2\",\"status\":\"firing\",\"state\":"
+        "\"open\",\"class\":null,\"severity\":\"warning\",\"summary\":\"\u544a\u8b66 \\\"q\\\"\","
+        "\"ci_id\":null,\"labels\":\"{}\",\"annotations\":\"{}\",\"raw\":\"{\\\"v\\\":1}\","
+        "\"flapping\":1,\"changes\":\"[5]\",\"group_key\":\"\",\"incident_id\":null,\"incident_rule\":null,"
+        "\"window_id\":null,\"api_key_id\":null,\"first_seen\":900,\"last_seen\":1000,\"received_at\":1000,"
+        "\"updated_at\":1000,\"closed_at\":null,\"decisions\":\"[]\",\"key_hash\":7},"
+        "{\"id\":%lld,\"source\":\"zab\",\"dedup_key\":\"k1\",\"status\":\"resolved\",\"state\":"
+        "\"closed\",\"class\":\"info\",\"severity\":\"info\",\"summary\":\"\",\"ci_id\":null,"
+        "\"labels\":\"{}\",\"annotations\":\"{}\",\"raw\":\"{}\",\"flapping\":0,\"changes\":\"[]\","
+        "\"group_key\":\"g\",\"incident_id\":null,\"incident_rule\":\"r\",\"window_id\":null,"
+        "\"api_key_id\":null,\"first_seen\":1000,\"last_seen\":1000,\"received_at\":1000,\"updated_at\":"
+        "1000,\"closed_at\":1000,\"decisions\":\"[1]\",\"key_hash\":-8}]",
+        (long long)ids[0], (long long)ids[1]);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_INSERT_SET, &e, OD_BINDS(OD_TEXT(rows))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 2);
+    int64_t d = 0;
+    assert_int_equal(event_row(tx, "api", "k3", &d, &e), OD_OK);
+    assert_int_equal(d, 4); /* after the reserved ids */
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_EV_BY_KEY, &r, &e, OD_BINDS(OD_TEXT(keys[i][0]), OD_TEXT(keys[i][1]))),
+            OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), ids[i]);
+        assert_string_equal(od_rows_text(r, 1), i ? "resolved" : "firing");
+        assert_string_equal(od_rows_text(r, 2), i ? "closed" : "open");
+        assert_int_equal(od_rows_null(r, 3), i == 0); /* class */
+        assert_true(od_rows_null(r, 4));              /* ci_id */
+        assert_string_equal(od_rows_text(r, 5), i ? "[]" : "[5]");
+        assert_int_equal(od_rows_int(r, 8), i ? 0 : 1); /* flapping */
+        assert_int_equal(od_rows_int(r, 9), 1);         /* count */
+        od_rows_close(r);
+    }
+    int64_t v = 0;
+    assert_int_equal(od_tx_scalar(tx, OD_Q_EV_COUNT_ALL, &v, &e,
+                                  OD_BINDS(OD_INT(INT64_MAX), OD_INT(INT64_MAX), OD_INT(100))),
+                     OD_OK);
+    assert_int_equal(v, 4);
+    od_tx_rollback(tx);
+}
+
+/* Shared login lockouts (migration 0039, queries_lockouts.h,
+ * app/login_limits.c): a row made to exist once (ENSURE twice: 1 then 0
+ * changed rows), read under its lock, written back, deleted; idle rows
+ * pruned at their idle_at (1 ms before: kept). */
+static void login_lockouts(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(1), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1); /* another kind, another row */
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_LOCKOUT_GET_LOCKED, &r, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+        OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), 0);
+    assert_int_equal(od_rows_int(r, 3), 0);
+    od_rows_close(r);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_PUT, &e,
+                                OD_BINDS(OD_INT(5), OD_INT(1000), OD_INT(2000), OD_INT(902000),
+                                         OD_INT(902000), OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_LOCKOUT_GET, &r, &e, OD_BINDS(OD_INT(0), OD_TEXT("4:10.0.0.0/24 u"))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), 5);
+    assert_int_equal(od_rows_int(r, 1), 1000);
+    assert_int_equal(od_rows_int(r, 2), 2000);
+    assert_int_equal(od_rows_int(r, 3), 902000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_LOCKOUT_GET, &r, &e, OD_BINDS(OD_INT(2), OD_TEXT("absent"))),
+                     OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_PRUNE, &e, OD_BINDS(OD_INT(901999))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1); /* the kind-1 row (idle_at 0) only */
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_PRUNE, &e, OD_BINDS(OD_INT(902000))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1); /* at its idle_at */
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_ENSURE, &e, OD_BINDS(OD_INT(2), OD_TEXT("k"))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_LOCKOUT_DEL, &e, OD_BINDS(OD_INT(2), OD_TEXT("k"))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 /* The incident list's text filter by the full-text index (migration 0030,
  * INC_LIST_TEXT / INC_COUNT_TEXT; R-PERF, docs/internals/lists.md "Text
  * search"): q of 3 characters or more is a substring of the number, title,
@@ -3147,6 +3398,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(training_store, setup, teardown),
         cmocka_unit_test_setup_teardown(incident_text_search, setup, teardown),
         cmocka_unit_test_setup_teardown(leases, setup, teardown),
+        cmocka_unit_test_setup_teardown(lease_fence, setup, teardown),
+        cmocka_unit_test_setup_teardown(login_lockouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_insert_set, setup, teardown),
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_due_store, setup, teardown),
