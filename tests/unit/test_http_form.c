@@ -77,15 +77,15 @@ static void test_decoding(void **state)
         {"decision=approve&comment=a+b", "decision", true, "approve"},
         {"decision=approve&comment=a+b", "comment", true, "a b"},
         {"comment=%41%42%43", "comment", true, "ABC"},
-        {"comment=100%", "comment", true, "100%"},       /* a lone '%' kept */
-        {"comment=%4", "comment", true, "%4"},           /* short escape kept */
-        {"comment=%zz1", "comment", true, "%zz1"},       /* not hex */
-        {"comment=", "comment", true, ""},               /* empty value */
-        {"comments=x&comment=y", "comment", true, "y"},  /* a longer name is not it */
-        {"xcomment=x", "comment", false, ""},            /* nor a name ending in it */
-        {"comment", "comment", false, ""},               /* no '=' */
-        {"", "comment", false, ""},                      /* empty body */
-        {"a=1&&comment=z&", "comment", true, "z"},       /* empty parts skipped */
+        {"comment=100%", "comment", true, "100%"},      /* a lone '%' kept */
+        {"comment=%4", "comment", true, "%4"},          /* short escape kept */
+        {"comment=%zz1", "comment", true, "%zz1"},      /* not hex */
+        {"comment=", "comment", true, ""},              /* empty value */
+        {"comments=x&comment=y", "comment", true, "y"}, /* a longer name is not it */
+        {"xcomment=x", "comment", false, ""},           /* nor a name ending in it */
+        {"comment", "comment", false, ""},              /* no '=' */
+        {"", "comment", false, ""},                     /* empty body */
+        {"a=1&&comment=z&", "comment", true, "z"},      /* empty parts skipped */
         {"comment=first&comment=second", "comment", true, "first"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
