@@ -69,6 +69,8 @@ H(ci_retire) H(ci_unretire)
 /* drills and the plans' activations (h_drills.c) */
 H(drill_list) H(drill_create) H(drill_get) H(drill_patch) H(drill_inject) H(drill_scorecard) H(drill_overdue)
 H(incident_plan_activations) H(certificate_list) H(certificate_create)
+/* a password reset by the system administrator (h_user_reset.c) */
+H(user_reset_password)
 #undef H
     /* clang-format on */
 
