@@ -88,12 +88,17 @@ static void test_lag_and_overdue(void **state)
 
     /* an engineer registers an incident: its first-report deadline is set */
     json_t *out = NULL;
-    od_user_input ui = {.username = "eng", .password = "User-pass-1!", .display_name = "eng",
-                        .department = "运行部", .phone = "13800000000", .email = "u@example.cn"};
+    od_user_input ui = {.username = "eng",
+                        .password = "User-pass-1!",
+                        .display_name = "eng",
+                        .department = "运行部",
+                        .phone = "13800000000",
+                        .email = "u@example.cn"};
     assert_int_equal(od_user_create(app, &sys, &ui, &out, &e), OD_OK);
     int64_t uid = (int64_t)json_integer_value(json_object_get(out, "id"));
     json_decref(out);
-    assert_int_equal(od_user_set_roles(app, &sys, uid, OD_ROLEBIT(OD_ROLE_OPS_ENGINEER), NULL, &out, &e), OD_OK);
+    assert_int_equal(od_user_set_roles(app, &sys, uid, OD_ROLEBIT(OD_ROLE_OPS_ENGINEER), NULL, &out, &e),
+                     OD_OK);
     json_decref(out);
     od_principal eng = {.id = uid, .roles = OD_ROLEBIT(OD_ROLE_OPS_ENGINEER)};
     snprintf(eng.username, sizeof eng.username, "eng");
@@ -102,8 +107,12 @@ static void test_lag_and_overdue(void **state)
     assert_int_equal(od_ci_create(app, &eng, &ci, &out, &e), OD_OK);
     json_t *ids = json_pack("[I]", json_integer_value(json_object_get(out, "id")));
     json_decref(out);
-    od_incident_input in = {.title = "交易缓慢", .location = "机房A", .symptoms = "交易缓慢",
-                            .impact_scope = "柜面业务", .ci_ids = ids, .severity = "moderate"};
+    od_incident_input in = {.title = "交易缓慢",
+                            .location = "机房A",
+                            .symptoms = "交易缓慢",
+                            .impact_scope = "柜面业务",
+                            .ci_ids = ids,
+                            .severity = "moderate"};
     if (od_incident_create(app, &eng, &in, &out, &e) != OD_OK)
         fail_msg("create: %s", e.message);
     json_decref(out);
