@@ -116,6 +116,11 @@ static od_err validate_username(const char *u, od_error *e)
  * change it first (policy login.initial_password_change; absent: on, except on a
  * test-clock server, which is a test).  Every new account is marked
  * anyway: the mark is the fact, the policy decides whether it binds. */
+/* users.must_change_password: 1 for an initial password (changed first when
+ * initial_change_required), MUST_CHANGE_RESET for a password an
+ * administrator reset, which its holder always changes first. */
+#define MUST_CHANGE_RESET 2
+
 static bool initial_change_required(const od_app *a)
 {
     switch (a->policy->login.initial_password_change) {
@@ -843,7 +848,8 @@ od_err od_auth_resolve(od_app *a, const char *token, od_principal *p, od_error *
     if (!rc && ok) { /* the initial password still to change (migration 0022) */
         int64_t must = 0;
         rc = od_tx_scalar(tx, OD_Q_USER_MUST_CHANGE_GET, &must, e, OD_BINDS(OD_INT(p->id)));
-        p->must_change_password = must != 0 && initial_change_required(a);
+        /* 1: an initial password (the policy decides); 2: a reset one, always */
+        p->must_change_password = must == MUST_CHANGE_RESET || (must != 0 && initial_change_required(a));
     }
     od_tx_rollback(tx);
     if (rc)
@@ -871,7 +877,11 @@ od_err od_auth_logout(od_app *a, const od_principal *p, od_error *e)
     return od_tx_commit(tx, e);
 }
 
-od_err od_user_reset_password(od_app *a, const char *username, const char *by, char **out_pw, od_error *e)
+/* The reset itself: a new random password to change at the next sign-in,
+ * sessions revoked, lockout lifted, audited as `actor` with how it came
+ * (`via`). */
+static od_err reset_password(od_app *a, const od_principal *actor, const char *username, const char *via,
+                             char **out_pw, od_error *e)
 {
     *out_pw = NULL;
     /* random, with the classes a default policy asks for, as od_app_init_admins makes them */
@@ -905,17 +915,14 @@ od_err od_user_reset_password(od_app *a, const char *username, const char *by, c
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_USER_SET_PASSWORD, e, OD_BINDS(OD_TEXT(h), OD_INT(now), OD_INT(uid)));
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_USER_MUST_CHANGE_SET, e, OD_BINDS(OD_INT(1), OD_INT(uid)));
+        rc = od_tx_exec(tx, OD_Q_USER_MUST_CHANGE_SET, e, OD_BINDS(OD_INT(MUST_CHANGE_RESET), OD_INT(uid)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_SESSION_REVOKE_USER, e, OD_BINDS(OD_INT(now), OD_INT(uid)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_LOGIN_UNLOCK_PUT, e, OD_BINDS(OD_TEXT(username), OD_INT(now)));
     if (!rc) {
-        od_principal p;
-        od_principal_system(&p);
-        snprintf(p.username, sizeof p.username, "%s", by && by[0] ? by : "system");
-        json_t *info = json_pack("{ss ss}", "username", username, "via", "opsdesk user reset-password");
-        rc = od_audit_append(tx, now, &p, "user.reset_password", "user", uid, NULL, info, e);
+        json_t *info = json_pack("{ss ss}", "username", username, "via", via);
+        rc = od_audit_append(tx, now, actor, "user.reset_password", "user", uid, NULL, info, e);
         json_decref(info);
     }
     if (!rc)
@@ -926,6 +933,50 @@ od_err od_user_reset_password(od_app *a, const char *username, const char *by, c
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     sodium_memzero(pw, sizeof pw);
     return rc;
+}
+
+od_err od_user_reset_password(od_app *a, const char *username, const char *by, char **out_pw, od_error *e)
+{
+    od_principal p;
+    od_principal_system(&p);
+    snprintf(p.username, sizeof p.username, "%s", by && by[0] ? by : "system");
+    return reset_password(a, &p, username, "opsdesk user reset-password", out_pw, e);
+}
+
+od_err od_user_reset_password_api(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_err rc = od_user_guard(a, actor, id, OD_UA_RESET_PASSWORD, 0, e);
+    if (rc)
+        return rc;
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    char username[OD_USERNAME_MAX] = "";
+    rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_tx_query(tx, OD_Q_USER_GET, &r, e, OD_BINDS(OD_INT(id)));
+    bool row = false;
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        snprintf(username, sizeof username, "%s", od_rows_text(r, 1));
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc)
+        return rc;
+    if (!row)
+        return od_error_set(e, OD_E_NOT_FOUND, NULL, "用户 %lld 不存在 (no user %lld)", (long long)id,
+                            (long long)id);
+    char *pw = NULL;
+    rc = reset_password(a, actor, username, "api", &pw, e);
+    if (rc)
+        return rc;
+    *out = json_pack("{sI ss ss sb}", "id", (json_int_t)id, "username", username, "temporary_password", pw,
+                     "must_change_password", 1);
+    sodium_memzero(pw, strlen(pw));
+    free(pw);
+    if (!*out)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    return OD_OK;
 }
 
 od_err od_user_unlock(od_app *a, const char *username, const char *by, od_error *e)

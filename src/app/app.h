@@ -300,6 +300,13 @@ OD_NODISCARD od_err od_user_unlock(od_app *a, const char *username, const char *
  * password).  *out_pw (malloc'd) is the new password, to print once. */
 OD_NODISCARD od_err od_user_reset_password(od_app *a, const char *username, const char *by, char **out_pw,
                                            od_error *e);
+/* The same reset by a system administrator through the API (POST
+ * /api/v1/users/{id}/reset-password), checked by od_authz_user_act
+ * (OD_UA_RESET_PASSWORD: not one's own, not an overseer's) and audited as
+ * the actor (via "api").  *out = {id, username, temporary_password,
+ * must_change_password}: the password is shown this once. */
+OD_NODISCARD od_err od_user_reset_password_api(od_app *a, const od_principal *actor, int64_t id, json_t **out,
+                                               od_error *e);
 
 /* ---- CMDB (R-CI-1…5) ---- */
 typedef struct od_ci_input {

@@ -2,6 +2,7 @@
  * raising the response level, the time rule, and the scheduler's handler
  * for one due deadline row.  Internal deadline kinds (escalation,
  * progress_remind, renotify) are timers; the others are shown to people. */
+#include "app/sched_metrics.h"
 #include "app/records_kernel.h"
 #include "app/cluster.h"
 #include "app/incidents_int.h"
@@ -454,6 +455,7 @@ static od_err dl_claim_next(od_tx *tx, int64_t now, dl_row *d, bool *found, od_e
     if (*found) {
         d->id = od_rows_int(r, 0);
         d->inc_id = od_rows_int(r, 1);
+        d->fire = od_rows_null(r, 5) ? 0 : od_rows_int(r, 5);
     }
     od_rows_close(r);
     return rc;
@@ -489,6 +491,8 @@ od_err od_incident_fire_next(od_app *a, int64_t now, int64_t horizon, int64_t *i
         else
             od_tx_rollback(tx);
         *fired = *fired && rc == OD_OK;
+        if (*fired)
+            od_sched_lag_observe(now - f.d.fire);
         return rc;
     }
     /* the incident first (every writer of one incident waits here), then
@@ -502,6 +506,7 @@ od_err od_incident_fire_next(od_app *a, int64_t now, int64_t horizon, int64_t *i
         return rc;
     }
     const char *done = NULL;
+    int64_t fire_at = f.d.fire; /* as claimed: firing may move it on */
     rc = fire_kind(&f, &done, e);
     if (!rc && done)
         rc = mark_fired(&f, done, e);
@@ -512,5 +517,7 @@ od_err od_incident_fire_next(od_app *a, int64_t now, int64_t horizon, int64_t *i
     }
     rc = od_tx_commit(tx, e);
     *fired = rc == OD_OK;
+    if (*fired)
+        od_sched_lag_observe(now - fire_at);
     return rc;
 }

@@ -93,8 +93,9 @@ od_roleset od_admin_roles(void)
 const char *od_user_act_key(od_user_act a)
 {
     static const char *keys[OD_UA__COUNT] = {
-        [OD_UA_SET_ROLES] = "set_roles", [OD_UA_DISABLE] = "disable", [OD_UA_ENABLE] = "enable",
-        [OD_UA_EDIT_CONTACT] = "edit",   [OD_UA_SET_BOT] = "set_bot",
+        [OD_UA_SET_ROLES] = "set_roles", [OD_UA_DISABLE] = "disable",
+        [OD_UA_ENABLE] = "enable",       [OD_UA_EDIT_CONTACT] = "edit",
+        [OD_UA_SET_BOT] = "set_bot",     [OD_UA_RESET_PASSWORD] = "reset_password",
     };
     return (unsigned)a < OD_UA__COUNT ? keys[a] : "?";
 }
@@ -131,6 +132,19 @@ od_err od_authz_user_act(const od_user_act_req *q, od_error *e)
             return od_error_set(e, OD_E_FORBIDDEN, "bot_url",
                                 "个人机器人只能由本人设置 (a personal bot is set by its owner only: "
                                 "PUT /api/v1/auth/me/notify)");
+        return OD_OK;
+    case OD_UA_RESET_PASSWORD:
+        if (q->self)
+            return od_error_set(
+                e, OD_E_FORBIDDEN, NULL,
+                "不能重置自己的密码，请修改密码 (you cannot reset your own password; change it: "
+                "POST /api/v1/auth/password)");
+        if (overseer)
+            return od_error_set(
+                e, OD_E_FORBIDDEN, NULL,
+                "三权分立：不能重置安全管理员或审计员的密码；须在服务器上执行 opsdesk user reset-password "
+                "(separation of duties: the security administrator's or the auditor's password is reset on "
+                "the server machine with opsdesk user reset-password)");
         return OD_OK;
     case OD_UA_ENABLE:
         return OD_OK;

@@ -61,8 +61,9 @@ typedef enum od_user_act {
     OD_UA_SET_ROLES, /* assign roles (security_admin) */
     OD_UA_DISABLE,   /* disable an account (system_admin) */
     OD_UA_ENABLE,
-    OD_UA_EDIT_CONTACT, /* display name, department, phone, e-mail, language (system_admin) */
-    OD_UA_SET_BOT,      /* the account's personal bot: where its alarms and ack links go */
+    OD_UA_EDIT_CONTACT,   /* display name, department, phone, e-mail, language (system_admin) */
+    OD_UA_SET_BOT,        /* the account's personal bot: where its alarms and ack links go */
+    OD_UA_RESET_PASSWORD, /* a new temporary password, changed at the next sign-in (system_admin) */
     OD_UA__COUNT
 } od_user_act;
 
@@ -83,6 +84,11 @@ typedef struct od_user_act_req {
  *    or the auditor (it would silence its own overseers; the security
  *    administrator first removes their administrator role, an audited act
  *    of its own), nor edit their contact data;
+ *  - the system administrator resets no one's password but operational
+ *    accounts' and other system administrators' (the security
+ *    administrator's or the auditor's would let it sign in as its overseer;
+ *    theirs is reset on the server machine, `opsdesk user reset-password`),
+ *    and not its own (POST /api/v1/auth/password changes it);
  *  - a personal bot is set only by its owner (PUT /api/v1/auth/me/notify):
  *    an administrator could otherwise send someone's alarms, with their
  *    acknowledgement links, to an endpoint of its choice.

@@ -21,6 +21,7 @@
  * {decision, comment}. */
 #include "app/notification.h"
 #include "app/records.h"
+#include "http/form.h"
 #include "http/handlers.h"
 #include "notify/message.h"
 #include "util/sbuf.h"
@@ -358,32 +359,6 @@ od_err od_h_approve_page(od_req *r)
     return rc ? rc : apl_answer(r, &i);
 }
 
-/* One field of a form-urlencoded body, decoded into out (n bytes); false
- * when absent. */
-static bool form_field(const char *body, size_t len, const char *name, char *out, size_t n)
-{
-    size_t nl = strlen(name);
-    const char *p = body, *end = body + len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *stop = amp ? amp : end;
-        if ((size_t)(stop - p) > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
-            size_t vl = (size_t)(stop - p) - nl - 1;
-            if (vl >= n)
-                vl = n - 1;
-            memcpy(out, p + nl + 1, vl);
-            out[vl] = 0;
-            for (char *c = out; *c; c++)
-                if (*c == '+')
-                    *c = ' ';
-            MHD_http_unescape(out);
-            return true;
-        }
-        p = stop + 1;
-    }
-    return false;
-}
-
 static const od_field approve_fields[] = {
     {"decision", OD_JT_STRING, true, 16}, {"comment", OD_JT_TEXT, false, 2000}, {0}};
 
@@ -400,8 +375,8 @@ od_err od_h_approve_post(od_req *r)
         snprintf(decision, sizeof decision, "%s", d ? d : "");
         snprintf(comment, sizeof comment, "%s", c ? c : "");
     } else if (r->body_len) {
-        form_field(r->body, r->body_len, "decision", decision, sizeof decision);
-        form_field(r->body, r->body_len, "comment", comment, sizeof comment);
+        od_form_field(r->body, r->body_len, "decision", decision, sizeof decision);
+        od_form_field(r->body, r->body_len, "comment", comment, sizeof comment);
     }
     if (strcmp(decision, "approve") != 0 && strcmp(decision, "reject") != 0)
         return od_error_set(&r->err, OD_E_INVALID, "decision",

@@ -71,6 +71,8 @@ H(drill_list) H(drill_create) H(drill_get) H(drill_patch) H(drill_inject) H(dril
 H(incident_plan_activations) H(certificate_list) H(certificate_create)
 /* risk assessments and content feedback (h_upkeep.c) */
 H(risk_list) H(risk_create) H(risk_due) H(feedback_list) H(feedback_create) H(feedback_address)
+/* a password reset by the system administrator (h_user_reset.c) */
+H(user_reset_password)
 #undef H
     /* clang-format on */
 

@@ -2,6 +2,7 @@
  * one latency histogram, database size.  Counters are process-wide atomics
  * on purpose (one registry per process, as Prometheus clients do). */
 #include "app/cluster.h"
+#include "app/sched_metrics.h"
 #include "http/http.h"
 #include "notify/dispatcher.h"
 #include "sched/backup_sched.h"
@@ -97,6 +98,11 @@ char *od_metrics_render(od_app *app)
     if (nm) {
         od_sbuf_puts(&b, nm);
         free(nm);
+    }
+    char *sm = od_sched_metrics(app); /* the deadline scheduler's lag */
+    if (sm) {
+        od_sbuf_puts(&b, sm);
+        free(sm);
     }
     char *bm = od_backup_sched_metrics(app->backup_sched); /* scheduled backups */
     if (bm) {

@@ -22,6 +22,8 @@ const od_route od_routes[] = {
     {"PUT", "/api/v1/users/{id}/roles", P(ROLE_ASSIGN), od_h_user_roles, "assign roles and scopes"},
     {"POST", "/api/v1/users/{id}/disable", P(USER_WRITE), od_h_user_disable, "disable an account"},
     {"POST", "/api/v1/users/{id}/enable", P(USER_WRITE), od_h_user_enable, "enable an account"},
+    {"POST", "/api/v1/users/{id}/reset-password", P(USER_WRITE), od_h_user_reset_password,
+     "a new temporary password, changed at the next sign-in"},
     {"GET", "/api/v1/audit", P(AUDIT_READ), od_h_audit_list, "read the audit trail"},
     {"GET", "/api/v1/audit/verify", P(AUDIT_READ), od_h_audit_verify, "verify the audit chain"},
     {"POST", "/api/v1/cis", P(CI_WRITE), od_h_ci_create, "create a CI"},

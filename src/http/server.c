@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <strings.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -65,8 +66,11 @@ typedef struct req_state {
     od_req r;
     size_t cap;
     bool too_large;
-    bool dispatched;  /* a suspended request is answered on resume */
-    bool bad_framing; /* two lengths, or no or two Hosts (ambiguous_framing): 400, then close */
+    bool dispatched;        /* a suspended request is answered on resume */
+    bool bad_framing;       /* two lengths, or no or two Hosts (ambiguous_framing): 400, then close */
+    bool headers_too_large; /* header fields over HEADER_FIELDS_MAX: 431, then close */
+    bool headers_near_full; /* the headers nearly fill the connection's pool (answer_unbuilt) */
+    bool queued;            /* an answer was given to libmicrohttpd */
     struct timespec t0;
 } req_state;
 
@@ -406,8 +410,32 @@ static bool json_content_type(struct MHD_Connection *c)
     return *h == 0 || *h == ';';
 }
 
+/* Each connection's memory pool: the request's headers and libmicrohttpd's
+ * read and write buffers (a body is copied out in chunks, so its size does
+ * not depend on this).  libmicrohttpd zeroes the whole pool before each
+ * request of a kept-alive connection, so its size is paid per request:
+ * 64 -> 16 KiB took one-alert requests from 32-33 k to 34-38 k per second
+ * (bench/events_vs_alertmanager.sh, distinct 1/req c32, alternating runs);
+ * above 32 KiB libmicrohttpd also maps each pool with mmap.
+ * The pool is twice HEADER_FIELDS_MAX.  Up to HEADER_FIELDS_MAX bytes of
+ * header fields (the Cookie field counted twice: libmicrohttpd keeps a
+ * parsed copy) and HEADER_FIELDS_COUNT_MAX fields, a request is served;
+ * above, while the headers fit the pool, it is answered 431 with the usual
+ * JSON error; headers larger than the pool get libmicrohttpd's own 431 (an
+ * HTML body); headers that fit it but leave no room for the answer get
+ * answer_unbuilt's 431 (libmicrohttpd alone closed the connection without
+ * an answer: a 16 KB cookie did so with a 16 KiB pool)
+ * (tests/api/test_header_limits.py). */
+#define HEADER_FIELDS_MAX ((size_t)16 * 1024)
+#define HEADER_FIELDS_COUNT_MAX 100
+#define CONN_MEMORY (2 * HEADER_FIELDS_MAX)
+/* headers this close to CONN_MEMORY may leave no room for the answer */
+#define NEAR_FULL_MARGIN ((size_t)4096)
+
 typedef struct framing {
     unsigned content_length, transfer_encoding, host;
+    size_t bytes;  /* the header fields as sent, "name: value\r\n" each, the Cookie field twice */
+    size_t fields; /* how many */
 } framing;
 
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -415,6 +443,10 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
     (void)kind;
     (void)value;
     framing *f = cls;
+    size_t vl = value ? strlen(value) : 0;
+    /* libmicrohttpd keeps a parsed copy of the cookies in the same pool */
+    f->bytes += strlen(key) + vl + 4 + (strcasecmp(key, "Cookie") == 0 ? vl : 0);
+    f->fields++;
     if (strcasecmp(key, "Content-Length") == 0)
         f->content_length++;
     else if (strcasecmp(key, "Transfer-Encoding") == 0)
@@ -429,10 +461,13 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
  * in front may frame it otherwise (request smuggling).  Section 3.2: an
  * HTTP/1.1 request has exactly one Host, an older one at most one.  Refused
  * with 400, and the connection is closed after the answer. */
-static bool ambiguous_framing(struct MHD_Connection *c, const char *version)
+static bool ambiguous_framing(struct MHD_Connection *c, const char *version, size_t *header_bytes,
+                              size_t *fields)
 {
-    framing f = {0, 0, 0};
+    framing f = {0, 0, 0, 0, 0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    *header_bytes = f.bytes;
+    *fields = f.fields;
     bool http11 = version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
     return f.content_length > 1 || f.transfer_encoding > 1 || (f.content_length && f.transfer_encoding) ||
            f.host > 1 || (http11 && f.host == 0);
@@ -516,9 +551,25 @@ static bool static_file(od_req *r)
     return true;
 }
 
+/* The 431 text (dispatch and answer_unbuilt). */
+static const char *headers_message(char *buf, size_t n)
+{
+    snprintf(buf, n,
+             "请求头字段合计超过 %zu 字节或多于 %d 个（Cookie 计两次；常见原因：过大或过多的 Cookie） "
+             "(request header fields over %zu bytes in all, the Cookie field counted twice, or more "
+             "than %d of them; often cookies too large or too many)",
+             HEADER_FIELDS_MAX, HEADER_FIELDS_COUNT_MAX, HEADER_FIELDS_MAX, HEADER_FIELDS_COUNT_MAX);
+    return buf;
+}
+
 static void dispatch(od_server *s, req_state *st)
 {
     od_req *r = &st->r;
+    if (st->headers_too_large) {
+        char m[sizeof r->err.message];
+        od_error_set(&r->err, OD_E_TOO_LARGE, "headers", "%s", headers_message(m, sizeof m));
+        return;
+    }
     if (st->bad_framing) {
         od_error_set(&r->err, OD_E_INVALID, NULL,
                      "请求头有歧义：Content-Length / Transfer-Encoding 重复或并存，或 Host "
@@ -635,6 +686,8 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     od_req *r = &st->r;
     if (r->err.code)
         error_body(r);
+    if (st->headers_too_large)
+        r->status = 431; /* Request Header Fields Too Large (RFC 6585) */
     const char *data = NULL;
     size_t len = 0;
     char *dumped = NULL;
@@ -706,9 +759,10 @@ static enum MHD_Result respond(od_server *s, req_state *st)
     }
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"opsdesk\"");
-    if (st->too_large || st->bad_framing)
+    if (st->too_large || st->bad_framing || st->headers_too_large)
         MHD_add_response_header(resp, "Connection", "close");
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    st->queued = ret == MHD_YES;
     MHD_destroy_response(resp);
     size_t idx = r->route ? (size_t)(r->route - od_routes) : od_routes_count();
     od_metrics_observe(idx, r->status, since(&st->t0));
@@ -737,8 +791,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > st->cap)
             st->too_large = true;
-        st->bad_framing = ambiguous_framing(conn, version);
+        size_t header_bytes = 0, fields = 0;
+        st->bad_framing = ambiguous_framing(conn, version, &header_bytes, &fields);
+        st->headers_near_full = header_bytes >= CONN_MEMORY - NEAR_FULL_MARGIN;
         *con_cls = st;
+        if (header_bytes > HEADER_FIELDS_MAX || fields > HEADER_FIELDS_COUNT_MAX) {
+            /* answered at once: no body is read into a pool the headers filled */
+            st->headers_too_large = true;
+            st->dispatched = true;
+            conn_set_busy(s, conn, true);
+            dispatch(s, st);
+            return respond(s, st);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
@@ -771,14 +835,49 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return respond(s, st);
 }
 
+/* libmicrohttpd 0.9.75 builds an answer's status line and header fields in
+ * the connection's pool.  Headers that nearly fill it leave no room, and it
+ * then closes the connection with no answer at all ("failed to create
+ * response header").  Such a request (its headers within NEAR_FULL_MARGIN
+ * of CONN_MEMORY, its answer queued, the connection ended in error) gets
+ * this 431 written to the socket or the TLS session before libmicrohttpd
+ * closes it.  An answer already under way ends in error only when the
+ * socket failed, and then this write fails too. */
+static void answer_unbuilt(struct MHD_Connection *c)
+{
+    char text[512], body[640], msg[1024];
+    /* the text has no character JSON escapes */
+    int bl = snprintf(body, sizeof body,
+                      "{\"error\":{\"code\":\"too_large\",\"message\":\"%s\",\"field\":\"headers\"}}",
+                      headers_message(text, sizeof text));
+    if (bl <= 0 || (size_t)bl >= sizeof body)
+        return;
+    int n = snprintf(msg, sizeof msg,
+                     "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json; "
+                     "charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\nCache-Control: no-store\r\n"
+                     "X-Content-Type-Options: nosniff\r\n\r\n%s",
+                     bl, body);
+    if (n <= 0 || (size_t)n >= sizeof msg)
+        return;
+    const union MHD_ConnectionInfo *tls = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (tls && tls->tls_session) {
+        (void)gnutls_record_send((gnutls_session_t)tls->tls_session, msg, (size_t)n);
+        return;
+    }
+    const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (fd)
+        (void)send(fd->connect_fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)toe;
     conn_set_busy(cls, conn, false); /* the next request's deadline starts now */
     req_state *st = *con_cls;
     if (!st)
         return;
+    if (toe == MHD_REQUEST_TERMINATED_WITH_ERROR && st->queued && st->headers_near_full)
+        answer_unbuilt(conn);
     json_decref(st->r.json);
     json_decref(st->r.resp);
     free(st->r.body);
@@ -862,15 +961,6 @@ static void conn_limits(od_server *s)
         s->o.per_ip_limit = limit / 2;
     }
 }
-
-/* Each connection's memory pool: the request's headers and libmicrohttpd's
- * read and write buffers (a body is copied out in chunks, so its size does
- * not depend on this).  libmicrohttpd zeroes the whole pool before each
- * request of a kept-alive connection, so its size is paid per request:
- * 64 -> 16 KiB took one-alert requests from 32-33 k to 34-38 k per second
- * (bench/events_vs_alertmanager.sh, distinct 1/req c32, alternating runs).
- * 16 KiB still takes 8 KiB of headers (tests/api/test_foundation.py). */
-#define CONN_MEMORY ((size_t)16 * 1024)
 
 od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od_error *e)
 {

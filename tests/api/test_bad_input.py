@@ -111,6 +111,7 @@ SAMPLES = {
         "roles": ["ops_engineer"], "scopes": ["运行部"]}, read=lambda t, r: "/api/v1/users/%d" % t.victim),
     "POST /api/v1/users/{id}/disable": dict(user="sysadmin", ids=lambda t: [t.victim], body=lambda t: {}),
     "POST /api/v1/users/{id}/enable": dict(user="sysadmin", ids=lambda t: [t.victim], body=lambda t: {}),
+    "POST /api/v1/users/{id}/reset-password": dict(user="sysadmin", ids=lambda t: [t.victim], body=lambda t: {}),
     "POST /api/v1/cis": dict(user="eng", body=lambda t: {
         "name": "bi-ci-%d" % unique(), "category": "application", "grade": "L3", "department": "运行部",
         "environment": "production", "location": "机房A", "attributes": {"k": "v"}},

@@ -174,6 +174,17 @@ static void test_user_acts(void **state)
         {OD_UA_SET_BOT, false, 0, 0, F, "anyone else's"},
         {OD_UA_SET_BOT, true, LEAD, 0, K, "one's own"},
         {OD_UA_SET_BOT, true, SYS, 0, K, "one's own, as an administrator"},
+        /* password reset (the system administrator's act) */
+        {OD_UA_RESET_PASSWORD, false, SEC, 0, F, "the security administrator's"},
+        {OD_UA_RESET_PASSWORD, false, AUD, 0, F, "the auditor's"},
+        {OD_UA_RESET_PASSWORD, false, SEC | AUD, 0, F,
+         "an overseer holding both (never valid, still refused)"},
+        {OD_UA_RESET_PASSWORD, true, SYS, 0, F, "one's own"},
+        {OD_UA_RESET_PASSWORD, true, ENG, 0, F, "one's own, as anyone"},
+        {OD_UA_RESET_PASSWORD, false, SYS, 0, K, "another system administrator"},
+        {OD_UA_RESET_PASSWORD, false, ENG, 0, K, "an engineer"},
+        {OD_UA_RESET_PASSWORD, false, LEAD | ENG, 0, K, "an operational account"},
+        {OD_UA_RESET_PASSWORD, false, 0, 0, K, "an account without roles"},
     };
     bool acts_seen[OD_UA__COUNT] = {0};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -194,6 +205,7 @@ static void test_user_acts(void **state)
     od_error e = {0};
     assert_int_equal(od_authz_user_act(&bad, &e), OD_E_INTERNAL);
     assert_string_equal(od_user_act_key(OD_UA_SET_BOT), "set_bot");
+    assert_string_equal(od_user_act_key(OD_UA_RESET_PASSWORD), "reset_password");
     assert_string_equal(od_user_act_key(OD_UA__COUNT), "?");
 }
 

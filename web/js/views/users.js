@@ -89,10 +89,24 @@ export async function userView(ctx, [id]) {
     u.unreachable_24h ? h('dd', { 'data-testid': 'user-unreachable' }, badge(t('users.unreachable_24h'), 'bad'), ' ', t('users.unreachable_hint')) : null,
     h('dt', {}, t('users.created_at')), h('dd', {}, fmtTime(u.created_at)));
   const stateErr = h('p', { class: 'error', role: 'alert', hidden: true });
+  // a password reset: the new temporary password is shown once, here; the
+  // overseers' passwords are reset on the server machine (the API refuses)
+  const tempPw = h('div', { class: 'ok', role: 'status', hidden: true, 'data-testid': 'user-temp-password' });
+  const overseer = u.roles.includes('security_admin') || u.roles.includes('auditor');
   const actions = isSys() ? h('div', { class: 'actions' },
     button(u.disabled ? t('users.enable') : t('users.disable'), async () => {
       try { await post(`/api/v1/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`); go(`#/users/${u.id}`); } catch (e) { showError(stateErr, e); }
-    }), stateErr) : null;
+    }),
+    overseer ? null : button(t('users.reset_password'), async () => {
+      if (!window.confirm(t('users.reset_confirm', { name: u.display_name || u.username }))) return;
+      try {
+        const r = await post(`/api/v1/users/${u.id}/reset-password`);
+        showError(stateErr, null);
+        clear(tempPw);
+        tempPw.append(t('users.temp_password'), ' ', h('code', {}, r.temporary_password), h('br'), t('users.temp_password_hint'));
+        tempPw.hidden = false;
+      } catch (e) { showError(stateErr, e); }
+    }, { 'data-testid': 'user-reset-password' }), stateErr, tempPw) : null;
   ctx.el.append(...[h('p', { class: 'crumbs' }, h('a', { href: '#/users' }, t('users.title')), ' / ', u.username),
     h('h1', {}, u.display_name || u.username), section(t('account.me'), facts, actions),
     isSys() ? section(t('users.contact'), contactForm(u)) : null,
