@@ -6,10 +6,12 @@
  * drill's messages to its participants, and the plans whose drill is due.
  * The lifecycle is the policy's `workflows: drill` applied by
  * records_act.c.  Closing a drill makes its plan's review due: the
- * extension's save does it, inside the closing action's transaction. */
+ * module's post-action hook (record_hooks.h) does it, inside the closing
+ * action's transaction. */
 #include "app/drills.h"
 #include "app/list.h"
 #include "app/plans.h"
+#include "app/record_hooks.h"
 #include "app/records_kernel.h"
 #include "core/drill.h"
 #include "core/plan.h"
@@ -116,28 +118,26 @@ static od_err drl_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     return rc;
 }
 
-/* The closing of a drill (closed_at set now, unset before) makes its plan's
- * review due (seed 000 ch. 9 §1: "应急演练…后组织" the evaluation), in the
- * closing action's transaction. */
-static od_err closing_trigger(od_tx *tx, int64_t id, int64_t plan_id, int64_t closed_at, od_error *e)
+/* The drill's post-action hook (record_hooks.h), in the action's
+ * transaction: closing a drill makes its plan's review due (seed 000 ch. 9
+ * §1: "应急演练…后组织" the evaluation) by the days stored at its creation. */
+od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e)
 {
+    if (ev->created || !ev->closing)
+        return OD_OK;
+    int64_t plan_id = num(ev->fields, "plan_id"), closed_at = num(ev->fields, "closed_at");
+    if (plan_id <= 0)
+        return OD_OK;
     od_rows *r = NULL;
     bool row = false;
-    int64_t was = 0, days = OD_PLAN_TRIGGER_DAYS;
-    od_err rc = od_tx_query(tx, OD_Q_DRL_STORED, &r, e, OD_BINDS(OD_INT(id)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        was = od_rows_null(r, 0) ? 0 : od_rows_int(r, 0);
+    int days = OD_PLAN_TRIGGER_DAYS;
+    od_err rc = od_tx_query(tx, OD_Q_DRL_STORED, &r, e, OD_BINDS(OD_INT(ev->id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 1))
         days = (int)od_rows_int(r, 1);
-    }
     od_rows_close(r);
-    if (rc || was || !closed_at || plan_id <= 0)
-        return rc;
-    od_rec x = {0};
-    rc = od_rec_load(tx, NULL, id, &x, e);
     if (!rc)
-        rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, x.number, closed_at, days,
-                                            e);
-    od_rec_free(&x);
+        rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, ev->number,
+                                            closed_at > 0 ? closed_at : ev->now, days, e);
     return rc;
 }
 
@@ -151,8 +151,6 @@ static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     }
     const char *type = txt(f, "drill_type"), *mode = txt(f, "mode");
     od_err rc = od_tx_exec(tx, OD_Q_DRL_ENSURE, e, OD_BINDS(OD_INT(id)));
-    if (!rc)
-        rc = closing_trigger(tx, id, num(f, "plan_id"), num(f, "closed_at"), e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_DRL_SAVE, e,
                         OD_BINDS(OD_INT_NONZERO(num(f, "plan_id")), OD_TEXT(*type ? type : drill_types[0]),
