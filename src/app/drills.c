@@ -265,6 +265,10 @@ static od_err drill_json(od_tx *tx, json_t *rec, int64_t now, od_error *e)
         od_rows_close(r);
     }
     json_object_set_new(f, "incident", iv);
+    json_t *found = NULL;
+    if (!rc)
+        rc = od_drill_findings_in(tx, id, &found, e);
+    json_object_set_new(f, "findings", found ? found : json_array());
     json_object_set_new(rec, "drill", f);
     return rc;
 }

@@ -245,6 +245,8 @@ const od_route od_routes[] = {
     {"POST", "/api/v1/drills/{id}/inject", P(INCIDENT_CREATE), od_h_drill_inject,
      "open a running drill's simulated incident"},
     {"GET", "/api/v1/drills/{id}/scorecard", P(RECORD_READ), od_h_drill_scorecard, "a drill's scorecard"},
+    {"POST", "/api/v1/drills/{id}/findings", P(RECORD_WRITE), od_h_drill_finding,
+     "a drill finding turned into a follow-up record"},
     {"GET", "/api/v1/incidents/{id}/activations", P(INCIDENT_READ), od_h_incident_plan_activations,
      "the plan versions an incident's activations used"},
     {"GET", "/api/v1/certificates", P(RECORD_READ), od_h_certificate_list,

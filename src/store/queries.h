@@ -31,6 +31,7 @@
 #include "store/queries_assignable.h"
 #include "store/queries_lease.h"
 #include "store/queries_drills.h"
+#include "store/queries_drill_ext.h"
 #include "store/queries_gen.h"
 #include "store/queries_search.h"
 
@@ -60,6 +61,7 @@
     OD_QUERY_LIST_ASSIGNABLE(X)                                                                              \
     OD_QUERY_LIST_LEASE(X)                                                                                   \
     OD_QUERY_LIST_DRILLS(X)                                                                                  \
+    OD_QUERY_LIST_DRILL_EXT(X)                                                                               \
     OD_QUERY_LIST_GEN(X)                                                                                     \
     OD_QUERY_LIST_SEARCH(X)                                                                                  \
     /* meta */                                                                                               \

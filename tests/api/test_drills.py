@@ -48,6 +48,12 @@ USERS = (("eng", ["emergency_engineering"]), ("lead1", ["emergency_leadership"])
          ("pm", ["problem_manager"]))
 
 
+def s_get(srv, path, tok):
+    r = srv.get(path, token=tok)
+    assert r.status == 200, r
+    return r.json
+
+
 class Drills(harness.ServerTest):
     @classmethod
     def setUpClass(cls):
@@ -146,6 +152,50 @@ class Drills(harness.ServerTest):
                     business_impact_minutes=0, improvements="无")
         r = self.srv.post("/api/v1/incidents/%d/close" % iid, None, token=self.tok[closer])
         self.assertStatus(r, 200)
+
+    def findings(self, did):
+        s, u = self.srv, self.uid
+        path = "/api/v1/drills/%d/findings" % did
+
+        def problems():
+            return s.get("/api/v1/records?kind=problem&limit=1", token=self.tok["pm"]).json["total"]
+        n0 = problems()
+        # bad input: a clear error naming the field, nothing made
+        self.assertError(s.post(path, {"kind": "incident", "title": "x"}, token=self.tok["lead1"]), 422, field="kind")
+        self.assertError(s.post(path, {"kind": "problem"}, token=self.tok["lead1"]), 422, field="title")
+        self.assertError(s.post("/api/v1/drills/%d/findings" % self.plan_id_of(did), {"title": "x"},
+                                token=self.tok["lead1"]), 404)
+        self.assertEqual(problems(), n0)
+        drill = s.get("/api/v1/drills/%d" % did, token=self.tok["ops"]).json
+        r = s.post(path, {"title": "部门负责人未确认告警", "description": "演练中部门负责人未在期限内确认"},
+                   token=self.tok["lead1"])
+        self.assertStatus(r, 201)
+        prb = r.json
+        self.assertEqual((prb["kind"], prb["state"], prb["department"], prb["requester_id"]),
+                         ("problem", "new", drill["department"], u["lead1"]))
+        self.assertTrue(prb["number"].startswith("PRB-"))
+        self.assertEqual(problems(), n0 + 1)
+        got = s.get("/api/v1/problems/%d" % prb["id"], token=self.tok["pm"]).json
+        self.assertEqual(got["problem"]["description"], "演练中部门负责人未在期限内确认")
+        links = s.get("/api/v1/records/%d/links" % prb["id"], token=self.tok["pm"]).json["items"]
+        self.assertEqual([(l["kind"], l["to"]["id"]) for l in links if l["direction"] == "out"],
+                         [("originated_from", did)])
+        # an action item kind (routine task, change) is not served by any module yet: 422, nothing made
+        self.assertError(s.post(path, {"kind": "routine_task", "title": "补充备用联系方式"}, token=self.tok["lead1"]),
+                         422, field="kind")
+        r = s.post(path, {"title": "备用联系方式未登记"}, token=self.tok["lead1"])
+        self.assertStatus(r, 201)
+        prb2 = r.json
+        found = s.get("/api/v1/drills/%d" % did, token=self.tok["ops"]).json["drill"]["findings"]
+        self.assertEqual([(f["id"], f["kind"], f["number"]) for f in found],
+                         [(prb["id"], "problem", prb["number"]), (prb2["id"], "problem", prb2["number"])])
+        self.assertEqual(problems(), n0 + 2)
+        tl = s.get("/api/v1/records/%d/timeline" % did, token=self.tok["ops"]).json["items"]
+        self.assertEqual([t["kind"] for t in tl].count("drill_finding"), 2)
+        return prb
+
+    def plan_id_of(self, did):
+        return s_get(self.srv, "/api/v1/drills/%d" % did, self.tok["ops"])["drill"]["plan_id"]
 
     # ---- tests ----
     def test_drill_in_sandbox_scorecard_and_review(self):
@@ -280,6 +330,8 @@ class Drills(harness.ServerTest):
         prb = r.json["id"]
         self.assertStatus(s.post("/api/v1/records/%d/links" % did, {"kind": "parent_of", "to_id": prb},
                                  token=self.tok["lead1"]), 201)
+        # R-PLAN-2: a finding becomes its follow-up record in one step, linked originated_from the drill
+        self.findings(did)
         closed = self.ok(did, "close", "lead1", fields={"lessons": "补充部门负责人的备用联系方式"})
         self.assertEqual(closed["state"], "closed")
         p = self.plan_get(pid)
@@ -393,6 +445,11 @@ class Drills(harness.ServerTest):
         self.assertError(s.get("/api/v1/drills/999999", token=tok), 404)
         self.assertError(s.get("/api/v1/drills/999999/scorecard", token=tok), 404)
         self.assertError(s.get("/api/v1/incidents/999999/activations", token=tok), 404)
+        # a planned drill has no findings yet: 409 naming state, nothing made
+        did = s.post("/api/v1/drills", {"title": "未准备的演练"}, token=tok).json["id"]
+        self.assertError(s.post("/api/v1/drills/%d/findings" % did, {"title": "x"}, token=tok), 409, field="state")
+        self.assertEqual(s.get("/api/v1/drills/%d" % did, token=tok).json["drill"]["findings"], [])
+        self.assertError(s.post("/api/v1/drills/999999/findings", {"title": "x"}, token=tok), 404)
 
 
 if __name__ == "__main__":

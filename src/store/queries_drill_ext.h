@@ -1,0 +1,15 @@
+/* queries_drill_ext.h — more statements of the drill module (应急演练;
+ * src/app/drill_findings.c, drill_due.c, drill_script.c; migration 0038):
+ * the follow-up records a drill's findings opened, the due notices of plan
+ * reviews and drills, participants' roles and scores, and the scripted
+ * injects. */
+#ifndef OD_QUERIES_DRILL_EXT_H
+#define OD_QUERIES_DRILL_EXT_H
+
+#define OD_QUERY_LIST_DRILL_EXT(X)                                                                           \
+    /* the records that originated from drill ?: id, number, kind, title, state */                           \
+    X(DRLX_FINDINGS, "SELECT r.id, r.number, r.kind, r.title, r.state FROM record_links l JOIN records r "   \
+                     "ON r.id = l.from_id WHERE l.to_id = ? AND l.kind = 'originated_from' AND "             \
+                     "l.state = 'active' ORDER BY r.id")
+
+#endif
