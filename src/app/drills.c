@@ -162,6 +162,9 @@ static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
                                  OD_INT_NONZERO(num(f, "prepared_at")), OD_INT_NONZERO(num(f, "started_at")),
                                  OD_INT_NONZERO(num(f, "evaluated_at")), OD_INT_NONZERO(num(f, "closed_at")),
                                  OD_INT_NONZERO(num(f, "incident_id")), OD_INT(id)));
+    /* the organizer's notices of the scheduled time, until the drill starts (drill_due.c) */
+    if (!rc)
+        rc = od_due_notice_sync(tx, id, "drill", num(f, "started_at") ? 0 : num(f, "scheduled_at"), e);
     for (int i = 0; i < 3; i++)
         free(lists[i]);
     return rc;

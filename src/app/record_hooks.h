@@ -37,4 +37,23 @@ OD_NODISCARD od_err od_rec_after_act(od_tx *tx, const od_rec_act_event *ev, od_e
  * review due; starting it schedules its scripted injects. */
 OD_NODISCARD od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e);
 
+/* ---- due notices (drill_due.c; docs/drills.md) ----
+ * A plan's review date (plan owner) and a scheduled drill's time (its
+ * organizer, the record's creator) each get two record deadlines, kind
+ * "due:<what>:soon" (core/drill.h od_due_notice_at: 14 days before) and
+ * "due:<what>:due" (at the instant), fired once by the scheduler's claim
+ * (od_record_fire_deadline), so never again after a restart.  Sync: the
+ * record's due date is now due_at (0 = none): pending notices of another
+ * date are cancelled; a notice of this date is written unless one is
+ * pending or has fired already (exactly once per due date).  Inside tx. */
+OD_NODISCARD od_err od_due_notice_sync(od_tx *tx, int64_t rec, const char *what, int64_t due_at, od_error *e);
+/* Whether a record deadline kind is a due notice. */
+bool od_due_notice_is_deadline(const char *kind);
+/* Fires due notice deadline row id of record rec (claimed by
+ * od_record_fire_deadline): the message through the outbox
+ * (od_rec_notify_to) to the plan's owner or the drill's organizer, and the
+ * record's timeline entry "notify".  Inside tx. */
+OD_NODISCARD od_err od_due_notice_fire(const od_policy *p, od_tx *tx, int64_t id, int64_t rec,
+                                       const char *kind, int64_t now, od_error *e);
+
 #endif

@@ -72,3 +72,41 @@ void od_drill_score(const od_drill_deadline *d, size_t n, int64_t now, int64_t d
             out->steps_done++;
     }
 }
+
+/* ---- due notices ---- */
+
+static const char *const notice_keys[OD_DUE__COUNT] = {"soon", "due"};
+
+const char *od_due_notice_key(od_due_notice n)
+{
+    return (unsigned)n < OD_DUE__COUNT ? notice_keys[n] : "?";
+}
+
+int od_due_notice_parse(const char *s)
+{
+    for (int i = 0; s && i < OD_DUE__COUNT; i++)
+        if (strcmp(notice_keys[i], s) == 0)
+            return i;
+    return -1;
+}
+
+int64_t od_due_notice_at(od_due_notice n, int64_t due_at)
+{
+    if (due_at <= 0)
+        return 0;
+    switch (n) {
+    case OD_DUE_SOON: {
+        int64_t at = due_at - (int64_t)OD_DUE_NOTICE_LEAD_DAYS * 86400000LL;
+        return at > 0 ? at : 1;
+    }
+    case OD_DUE_NOW:
+        return due_at;
+    default:
+        return 0;
+    }
+}
+
+bool od_due_notice_fires(int64_t fire_at, int64_t now)
+{
+    return fire_at > 0 && now >= fire_at;
+}

@@ -49,4 +49,19 @@ void od_drill_score(const od_drill_deadline *d, size_t n, int64_t now, int64_t d
                     int64_t first_ack_at, int64_t activated_at, const char *const *planned, size_t n_planned,
                     const char *const *done, size_t n_done, od_drill_card *out);
 
+/* ---- due notices (plan reviews, scheduled drills; docs/drills.md) ----
+ * Each due date gets two notices: "soon" OD_DUE_NOTICE_LEAD_DAYS before it
+ * (at once when that is already past) and "due" at the instant itself. */
+#define OD_DUE_NOTICE_LEAD_DAYS 14
+typedef enum od_due_notice { OD_DUE_SOON = 0, OD_DUE_NOW, OD_DUE__COUNT } od_due_notice;
+/* "soon", "due"; "?" out of range. */
+const char *od_due_notice_key(od_due_notice n);
+/* -1 for an unknown key. */
+int od_due_notice_parse(const char *s);
+/* When notice n of due date due_at fires; 0 when there is no due date
+ * (due_at <= 0) or n is out of range. */
+int64_t od_due_notice_at(od_due_notice n, int64_t due_at);
+/* Whether a notice set to fire at fire_at (> 0) fires at now: at the instant, not 1 ms before. */
+bool od_due_notice_fires(int64_t fire_at, int64_t now);
+
 #endif

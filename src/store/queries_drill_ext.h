@@ -10,6 +10,14 @@
     /* the records that originated from drill ?: id, number, kind, title, state */                           \
     X(DRLX_FINDINGS, "SELECT r.id, r.number, r.kind, r.title, r.state FROM record_links l JOIN records r "   \
                      "ON r.id = l.from_id WHERE l.to_id = ? AND l.kind = 'originated_from' AND "             \
-                     "l.state = 'active' ORDER BY r.id")
+                     "l.state = 'active' ORDER BY r.id")                                                     \
+    /* due notices (drill_due.c): record deadlines of kind due:<what>:<soon|due>, due_at = the due date */   \
+    X(DRLX_DUE_PENDING, "SELECT id, due_at FROM deadlines WHERE record_id = ? AND incident_id IS NULL AND "  \
+                        "kind = ? AND status = 'pending'")                                                   \
+    X(DRLX_DUE_CANCEL, "UPDATE deadlines SET status = 'cancelled', fire_at = NULL WHERE record_id = ? AND "  \
+                       "incident_id IS NULL AND kind = ? AND status = 'pending'")                            \
+    X(DRLX_DUE_DONE,                                                                                         \
+      "SELECT COUNT(*) FROM deadlines WHERE record_id = ? AND incident_id IS NULL AND kind = "               \
+      "? AND due_at = ? AND status NOT IN ('pending', 'cancelled')")
 
 #endif

@@ -356,6 +356,83 @@ class Drills(harness.ServerTest):
         self.assertEqual(parse(p["next_review_at"]), add_months(s.now_ms(), 6))
         self.assertNotIn(pid, self.overdue())
 
+    # ---- due notices (R-PLAN-1) ----
+    def sent(self, rec, uid):
+        con = harness.db_connect(self.srv.db)
+        try:
+            return con.execute("SELECT COUNT(*) FROM outbox WHERE record_id = ? AND recipient_id = ?",
+                               (rec, uid)).fetchone()[0]
+        finally:
+            con.close()
+
+    def notices(self, rec):
+        tl = self.srv.get("/api/v1/records/%d/timeline?limit=500" % rec, token=self.tok["lead1"]).json["items"]
+        return sorted((t["data"]["template"], t["data"]["recipients"]) for t in tl
+                      if t["kind"] == "notify" and t["data"]["template"].startswith("due:"))
+
+    def at(self, ms):
+        self.srv.clock(set_to=utc(ms))
+        self.relogin()
+
+    def test_due_notices(self):
+        """The plan owner is told 14 days before the review falls due and at
+        the due instant (not 1 ms before), each once per due date, never again
+        after a restart; the organizer likewise for a scheduled drill."""
+        s, u = self.srv, self.uid
+        pid = self.plan([self.ci("核心数据库 notice-db")])
+        due = parse(self.plan_get(pid)["next_review_at"])
+        soon = due - 14 * DAY
+        r = s.post("/api/v1/drills", {"title": "通知演练", "fields": {
+            "plan_id": pid, "scheduled_at": utc(s.now_ms() + 40 * DAY)}}, token=self.tok["lead1"])
+        self.assertStatus(r, 201)
+        did = r.json["id"]
+        sched = parse(r.json["drill"]["scheduled_at"])
+        self.assertEqual((self.notices(pid), self.notices(did)), ([], []))
+        # the drill's organizer: 14 days before its time, then at it
+        self.at(sched - 14 * DAY - 1)
+        self.assertEqual(self.notices(did), [])
+        self.at(sched - 14 * DAY)
+        self.assertEqual(self.notices(did), [("due:drill:soon", [u["lead1"]])])
+        self.at(sched - 1)
+        self.assertEqual(len(self.notices(did)), 1)
+        self.at(sched)
+        self.assertEqual(self.notices(did), [("due:drill:due", [u["lead1"]]), ("due:drill:soon", [u["lead1"]])])
+        self.assertGreaterEqual(self.sent(did, u["lead1"]), 2)
+        # the plan's owner
+        self.at(soon - 1)
+        self.assertEqual(self.notices(pid), [])
+        self.at(soon)
+        self.assertEqual(self.notices(pid), [("due:review:soon", [u["eng"]])])
+        n_soon = self.sent(pid, u["eng"])
+        self.assertGreaterEqual(n_soon, 1)
+        self.at(due - 1)
+        self.assertEqual(len(self.notices(pid)), 1)
+        self.at(due)
+        self.assertEqual(self.notices(pid), [("due:review:due", [u["eng"]]), ("due:review:soon", [u["eng"]])])
+        n_due = self.sent(pid, u["eng"])
+        self.assertGreater(n_due, n_soon)
+        self.assertIn(pid, self.overdue())
+        # a restart sends none of them again
+        self.assertEqual(s.stop(), 0)
+        s.start()
+        s.tokens = {}
+        self.relogin()
+        s.clock(0)
+        s.clock(3600)
+        self.relogin()
+        self.assertEqual(len(self.notices(pid)), 2)
+        self.assertEqual(len(self.notices(did)), 2)
+        self.assertEqual((self.sent(pid, u["eng"]), self.sent(did, u["lead1"])) ,
+                         (n_due, self.sent(did, u["lead1"])))
+        # the review sets the next date: its notices are scheduled afresh, once
+        self.ok(pid, "review", "eng", reason="已复审")
+        nxt = parse(self.plan_get(pid)["next_review_at"])
+        self.assertEqual(nxt, add_months(s.now_ms(), 6))
+        self.at(nxt - 14 * DAY)
+        self.assertEqual(len(self.notices(pid)), 3)
+        self.at(nxt)
+        self.assertEqual(len(self.notices(pid)), 4)
+
     def test_r1_response_and_ci_change_make_the_review_due(self):
         s = self.srv
         db = self.ci("核心数据库 r1-db")

@@ -94,10 +94,57 @@ static void score_table(void **state)
     assert_int_equal(c.steps_done, 1);
 }
 
+/* R-PLAN-1: the due notices of a plan review or a scheduled drill: "soon"
+ * 14 days before the due date, "due" at it; each fires at its instant, not
+ * 1 ms before. */
+static void due_notice_table(void **state)
+{
+    (void)state;
+    const int64_t due = 1784107800000LL, day = 86400000LL;
+    static const struct {
+        int n;
+        int64_t due, want;
+    } at[] = {
+        {OD_DUE_SOON, 1784107800000LL, 1784107800000LL - 14 * 86400000LL},
+        {OD_DUE_NOW, 1784107800000LL, 1784107800000LL},
+        {OD_DUE_SOON, 0, 0},                 /* no due date: no notice */
+        {OD_DUE_NOW, -5, 0},                 /* nor a negative one */
+        {OD_DUE_SOON, 86400000LL, 1},        /* the lead before the epoch: at once */
+        {OD_DUE__COUNT, 1784107800000LL, 0}, /* out of range */
+        {-1, 1784107800000LL, 0},
+    };
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        assert_int_equal(od_due_notice_at((od_due_notice)at[i].n, at[i].due), at[i].want);
+    static const struct {
+        int64_t fire_at, now;
+        bool want;
+    } fires[] = {
+        {1784107800000LL, 1784107800000LL - 1, false}, /* 1 ms before */
+        {1784107800000LL, 1784107800000LL, true},      /* at the instant */
+        {1784107800000LL, 1784107800000LL + 1, true},  /* after (a restart catches up) */
+        {0, 1784107800000LL, false},                   /* no notice */
+    };
+    for (size_t i = 0; i < sizeof fires / sizeof *fires; i++)
+        assert_int_equal(od_due_notice_fires(fires[i].fire_at, fires[i].now), fires[i].want);
+    /* the soon notice's boundary, 1 ms before and at */
+    int64_t soon = od_due_notice_at(OD_DUE_SOON, due);
+    assert_int_equal(due - soon, 14 * day);
+    assert_false(od_due_notice_fires(soon, soon - 1));
+    assert_true(od_due_notice_fires(soon, soon));
+    assert_string_equal(od_due_notice_key(OD_DUE_SOON), "soon");
+    assert_string_equal(od_due_notice_key(OD_DUE_NOW), "due");
+    assert_string_equal(od_due_notice_key(OD_DUE__COUNT), "?");
+    assert_int_equal(od_due_notice_parse("soon"), OD_DUE_SOON);
+    assert_int_equal(od_due_notice_parse("due"), OD_DUE_NOW);
+    assert_int_equal(od_due_notice_parse("late"), -1);
+    assert_int_equal(od_due_notice_parse(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(judge_table),
+        cmocka_unit_test(due_notice_table),
         cmocka_unit_test(score_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
