@@ -56,6 +56,20 @@ OD_NODISCARD od_err od_plan_readiness_plans(od_app *a, const od_principal *who, 
 OD_NODISCARD od_err od_plan_readiness_counts(od_app *a, const od_principal *who, int64_t *reviews_due,
                                              int64_t *drills_due, od_error *e);
 
+/* A manual score (core/drill.h): item (communication, coordination,
+ * command, handling; 422 naming item), score 1–5 (422 naming score), for
+ * the drill (user_id 0) or one of its participants (422 naming user_id);
+ * only while the drill is running or evaluated (409 naming state).  The
+ * same item and person again replaces the score.  Timeline "drill_score",
+ * audit "drill.score"; *out = the scorecard (its "manual" part: items,
+ * overall, participants with role, scores and average, scores). */
+typedef struct od_drill_score_input {
+    const char *item, *note;
+    int64_t user_id, score;
+} od_drill_score_input;
+OD_NODISCARD od_err od_drill_score_put(od_app *a, const od_principal *who, int64_t id,
+                                       const od_drill_score_input *in, json_t **out, od_error *e);
+
 /* A drill finding turned into a follow-up record in one step
  * (drill_findings.c): kind problem (the default; the only follow-up kind a
  * module serves yet: 422 naming kind otherwise), title required (422), description optional (a

@@ -247,6 +247,8 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/drills/{id}/scorecard", P(RECORD_READ), od_h_drill_scorecard, "a drill's scorecard"},
     {"POST", "/api/v1/drills/{id}/findings", P(RECORD_WRITE), od_h_drill_finding,
      "a drill finding turned into a follow-up record"},
+    {"PUT", "/api/v1/drills/{id}/scores", P(RECORD_WRITE), od_h_drill_score,
+     "a manual 1-5 score of a drill's scorecard item"},
     {"GET", "/api/v1/incidents/{id}/activations", P(INCIDENT_READ), od_h_incident_plan_activations,
      "the plan versions an incident's activations used"},
     {"GET", "/api/v1/certificates", P(RECORD_READ), od_h_certificate_list,

@@ -18,6 +18,16 @@
                        "incident_id IS NULL AND kind = ? AND status = 'pending'")                            \
     X(DRLX_DUE_DONE,                                                                                         \
       "SELECT COUNT(*) FROM deadlines WHERE record_id = ? AND incident_id IS NULL AND kind = "               \
-      "? AND due_at = ? AND status NOT IN ('pending', 'cancelled')")
+      "? AND due_at = ? AND status NOT IN ('pending', 'cancelled')")                                         \
+    /* manual scores (drills.c): item, user_id (0 = the drill), score, note, scored_by, scored_at */         \
+    X(DRLX_SCORE_PUT,                                                                                        \
+      "INSERT INTO drill_scores(record_id, item, user_id, score, note, scored_by, "                          \
+      "scored_at) VALUES(?,?,?,?,?,?,?) ON CONFLICT(record_id, item, user_id) DO UPDATE SET "                \
+      "score = excluded.score, note = excluded.note, scored_by = excluded.scored_by, "                       \
+      "scored_at = excluded.scored_at")                                                                      \
+    X(DRLX_SCORES, "SELECT item, user_id, score, note, scored_by, scored_at FROM drill_scores WHERE "        \
+                   "record_id = ? ORDER BY user_id, item")                                                   \
+    /* whether user ? exists and is active: disabled */                                                      \
+    X(DRLX_USER_ACTIVE, "SELECT disabled FROM users WHERE id = ?")
 
 #endif

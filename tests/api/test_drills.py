@@ -433,6 +433,66 @@ class Drills(harness.ServerTest):
         self.at(nxt)
         self.assertEqual(len(self.notices(pid)), 4)
 
+    def test_participants_and_manual_scores(self):
+        """R-PLAN-2: participants are active users with a role in the drill;
+        manual 1–5 scores per scorecard item, for the drill and per
+        participant, with the totals of core/drill.c."""
+        s, u = self.srv, self.uid
+        tok = self.tok["lead1"]
+        gone, _ = s.make_user("drl_gone", ["ops_engineer"])
+        self.assertStatus(s.post("/api/v1/users/%d/disable" % gone, token=s.admin("sysadmin")), 200)
+        total = s.get("/api/v1/drills", token=tok).json["total"]
+        for parts, roles, field, text in (([999999], {}, "participants", "999999"),
+                                          ([gone], {}, "participants", "disabled"),
+                                          ([u["ops"]], {str(u["sec1"]): "observer"}, "participant_roles", "participant"),
+                                          ([u["ops"]], {str(u["ops"]): "boss"}, "participant_roles", "commander"),
+                                          ([u["ops"]], {"x": "observer"}, "participant_roles", "role")):
+            r = s.post("/api/v1/drills", {"title": "参演人员", "fields": {"participants": parts,
+                                                                       "participant_roles": roles}}, token=tok)
+            self.assertError(r, 422, field=field, contains=text)
+        self.assertEqual(s.get("/api/v1/drills", token=tok).json["total"], total)  # nothing written
+        db = self.ci("核心数据库 score-db")
+        pid = self.plan([db])
+        roles = {str(u["lead1"]): "commander", str(u["ops"]): "operator"}
+        r = s.post("/api/v1/drills", {"title": "评分演练", "fields": {
+            "plan_id": pid, "goals": "评分", "scenario": "主库故障", "participants": [u["lead1"], u["ops"]],
+            "participant_roles": roles, "scheduled_at": utc(s.now_ms() + DAY)}}, token=tok)
+        self.assertStatus(r, 201)
+        did = r.json["id"]
+        self.assertEqual(r.json["drill"]["participant_roles"], roles)
+        path = "/api/v1/drills/%d/scores" % did
+        # not before the drill runs
+        self.assertError(s.request("PUT", path, {"item": "command", "score": 4}, token=tok), 409, field="state")
+        self.ok(did, "prepare", "lead1")
+        self.ok(did, "start", "lead1")
+        for body, field in (({"item": "speed", "score": 3}, "item"), ({"item": "command", "score": 0}, "score"),
+                            ({"item": "command", "score": 6}, "score"),
+                            ({"item": "command", "score": 3, "user_id": u["sec1"]}, "user_id")):
+            self.assertError(s.request("PUT", path, body, token=tok), 422, field=field)
+        self.assertEqual(s.get("/api/v1/drills/%d/scorecard" % did, token=tok).json["manual"]["scores"], 0)
+        for body in ({"item": "communication", "score": 4, "note": "通报及时"}, {"item": "command", "score": 3},
+                     {"item": "command", "score": 5},  # the same item again replaces it
+                     {"item": "command", "score": 3, "user_id": u["lead1"]},
+                     {"item": "handling", "score": 2, "user_id": u["lead1"]},
+                     {"item": "handling", "score": 5, "user_id": u["ops"]}):
+            r = s.request("PUT", path, body, token=tok)
+            self.assertStatus(r, 200)
+        m = r.json["manual"]
+        self.assertEqual([(i["item"], i["score"]) for i in m["items"]],
+                         [("communication", 4), ("coordination", None), ("command", 5), ("handling", None)])
+        self.assertEqual(m["items"][0]["note"], "通报及时")
+        self.assertEqual((m["overall"], m["scores"]), (4.5, 5))
+        self.assertEqual([(p["user_id"], p["role"], p["scores"], p["average"]) for p in m["participants"]],
+                         [(u["lead1"], "commander", {"command": 3, "handling": 2}, 2.5),
+                          (u["ops"], "operator", {"handling": 5}, 5.0)])
+        tl = s.get("/api/v1/records/%d/timeline?limit=500" % did, token=tok).json["items"]
+        self.assertEqual([t["kind"] for t in tl].count("drill_score"), 6)
+        # a participant disabled later stays on the drill; a new one must be active
+        d = s.get("/api/v1/drills/%d" % did, token=tok).json
+        r = s.request("PATCH", "/api/v1/drills/%d" % did, {"version": d["version"], "fields": {
+            "participants": [u["lead1"], u["ops"], gone]}}, token=tok)
+        self.assertError(r, 422, field="participants", contains="disabled")
+
     def test_r1_response_and_ci_change_make_the_review_due(self):
         s = self.srv
         db = self.ci("核心数据库 r1-db")

@@ -694,6 +694,13 @@ class CliTest(unittest.TestCase):
                          ("POST", "/api/v1/drills/21/findings", {"title": "部门负责人未确认告警", "kind": "problem",
                                                                  "description": "演练中未确认"}))
         self.assertIn("PRB-2026-000004", out)
+        # manual 1–5 scores per scorecard item, for the drill or a participant
+        ROUTES[("PUT", "/api/v1/drills/21/scores")] = (200, card)
+        self.run_cli("drill", "score", "21", "--item", "command", "--score", "4", "--user", "3", "--note", "指挥清晰")
+        r = self.last()
+        self.assertEqual((r["method"], r["path"], r["body"]),
+                         ("PUT", "/api/v1/drills/21/scores", {"item": "command", "score": 4, "user_id": 3,
+                                                              "note": "指挥清晰"}))
 
     def test_plans_training_readiness(self):
         self.login()

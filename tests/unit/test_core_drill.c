@@ -140,11 +140,87 @@ static void due_notice_table(void **state)
     assert_int_equal(od_due_notice_parse(NULL), -1);
 }
 
+/* R-PLAN-2: manual 1–5 scores per scorecard item and per participant:
+ * 0 and 6 are not scores, the overall mean in hundredths rounded half up. */
+static void manual_scores_table(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t v;
+        bool ok;
+    } valid[] = {{0, false}, {1, true}, {3, true}, {5, true}, {6, false}, {-1, false}};
+    for (size_t i = 0; i < sizeof valid / sizeof *valid; i++)
+        assert_int_equal(od_drill_score_valid(valid[i].v), valid[i].ok);
+    static const char *const keys[] = {"communication", "coordination", "command", "handling"};
+    for (int i = 0; i < OD_DI__COUNT; i++) {
+        assert_string_equal(od_drill_item_key((od_drill_item)i), keys[i]);
+        assert_int_equal(od_drill_item_parse(keys[i]), i);
+    }
+    assert_int_equal(od_drill_item_parse("speed"), -1);
+    assert_int_equal(od_drill_item_parse(NULL), -1);
+    assert_string_equal(od_drill_item_key(OD_DI__COUNT), "?");
+    static const struct {
+        od_drill_mscore s[6];
+        size_t n;
+        int items_scored, overall, scores, p7, p7n;
+    } t[] = {
+        {{{0}}, 0, 0, -1, 0, -1, 0}, /* nothing scored */
+        {{{OD_DI_COMMUNICATION, 0, 4}}, 1, 1, 400, 1, -1, 0},
+        /* 4 and 5: 450; a participant's 3 and 2: 250 */
+        {{{OD_DI_COMMUNICATION, 0, 4}, {OD_DI_COMMAND, 0, 5}, {OD_DI_COMMAND, 7, 3}, {OD_DI_HANDLING, 7, 2}},
+         4,
+         2,
+         450,
+         4,
+         250,
+         2},
+        /* 5, 4, 4: 433.33 → 433; 0 and 6 do not count; an unknown item neither */
+        {{{OD_DI_COMMUNICATION, 0, 5},
+          {OD_DI_COORDINATION, 0, 4},
+          {OD_DI_COMMAND, 0, 4},
+          {OD_DI_HANDLING, 0, 0},
+          {OD_DI_HANDLING, 7, 6},
+          {OD_DI__COUNT, 0, 3}},
+         6,
+         3,
+         433,
+         3,
+         -1,
+         0},
+        /* 5, 5, 4: 466.67 → 467 (half up); participant 7: 1 → 100 */
+        {{{OD_DI_COMMUNICATION, 0, 5},
+          {OD_DI_COORDINATION, 0, 5},
+          {OD_DI_COMMAND, 0, 4},
+          {OD_DI_COMMAND, 7, 1}},
+         4,
+         3,
+         467,
+         4,
+         100,
+         1},
+        /* 1, 2: 150 exactly; another participant's score is not 7's */
+        {{{OD_DI_COMMUNICATION, 0, 1}, {OD_DI_HANDLING, 0, 2}, {OD_DI_HANDLING, 8, 5}}, 3, 2, 150, 3, -1, 0},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        od_drill_mtotals m;
+        od_drill_manual_totals(t[i].s, t[i].n, &m);
+        assert_int_equal(m.items_scored, t[i].items_scored);
+        assert_int_equal(m.overall_x100, t[i].overall);
+        assert_int_equal(m.scores, t[i].scores);
+        int cnt = -1;
+        assert_int_equal(od_drill_participant_avg(t[i].s, t[i].n, 7, &cnt), t[i].p7);
+        assert_int_equal(cnt, t[i].p7n);
+    }
+    od_drill_mscore one = {OD_DI_COMMAND, 7, 3};
+    assert_int_equal(od_drill_participant_avg(&one, 1, 0, NULL), -1); /* 0 is not a participant */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(judge_table),
         cmocka_unit_test(due_notice_table),
+        cmocka_unit_test(manual_scores_table),
         cmocka_unit_test(score_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
