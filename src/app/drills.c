@@ -23,7 +23,18 @@
 #define TEXT_MAX 8000
 #define LIST_MAX 64
 
-typedef enum dtype { DT_T = 0, DT_TIME, DT_UTIME, DT_ID, DT_RO_ID, DT_ENUM, DT_STRS, DT_IDS, DT_ROLES } dtype;
+typedef enum dtype {
+    DT_T = 0,
+    DT_TIME,
+    DT_UTIME,
+    DT_ID,
+    DT_RO_ID,
+    DT_ENUM,
+    DT_STRS,
+    DT_IDS,
+    DT_ROLES,
+    DT_SCRIPT
+} dtype;
 typedef struct dcol {
     const char *name;
     dtype t;
@@ -56,7 +67,11 @@ static const dcol dcols[] = {
     {"closed_at", DT_TIME, NULL},
     {"incident_id", DT_RO_ID, NULL},
     {"participant_roles", DT_ROLES, drill_roles},
+    {"script", DT_SCRIPT, NULL},
 };
+#define SCRIPT_MAX 20
+#define SCRIPT_TEXT_MAX 300
+#define SCRIPT_OFFSET_MAX 1440 /* minutes: a day */
 #define NCOLS (sizeof dcols / sizeof *dcols)
 
 static const dcol *col_find(const char *k)
@@ -76,6 +91,7 @@ static json_t *default_of(const dcol *c)
         return json_string(c->values[0]);
     case DT_STRS:
     case DT_IDS:
+    case DT_SCRIPT:
         return json_array();
     case DT_ROLES:
         return json_object();
@@ -114,7 +130,7 @@ static od_err drl_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
             v = default_of(&dcols[i]);
         else if (dcols[i].t == DT_T || dcols[i].t == DT_ENUM)
             v = json_string(od_rows_text(r, (int)i));
-        else if (dcols[i].t == DT_STRS || dcols[i].t == DT_IDS) {
+        else if (dcols[i].t == DT_STRS || dcols[i].t == DT_IDS || dcols[i].t == DT_SCRIPT) {
             v = json_loads(od_rows_text(r, (int)i), 0, NULL);
             if (!json_is_array(v)) {
                 json_decref(v);
@@ -142,8 +158,34 @@ static od_err drl_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
 /* The drill's post-action hook (record_hooks.h), in the action's
  * transaction: closing a drill makes its plan's review due (seed 000 ch. 9
  * §1: "应急演练…后组织" the evaluation) by the days stored at its creation. */
+/* The drill starts: each scripted inject becomes a record deadline
+ * "inject:<n>" at started_at + its offset, fired once by the scheduler
+ * (od_drill_inject_fire). */
+static od_err schedule_script(od_tx *tx, const od_rec_act_event *ev, od_error *e)
+{
+    int64_t start = num(ev->fields, "started_at");
+    if (start <= 0)
+        start = ev->now;
+    size_t i;
+    json_t *it;
+    od_err rc = OD_OK;
+    json_array_foreach(json_object_get(ev->fields, "script"), i, it)
+    {
+        if (rc)
+            break;
+        char kind[32];
+        snprintf(kind, sizeof kind, "inject:%zu", i);
+        int64_t at = start + (int64_t)json_integer_value(json_object_get(it, "offset_min")) * 60000, id = 0;
+        rc = od_tx_insert(tx, OD_Q_KDL_INSERT, &id, e,
+                          OD_BINDS(OD_INT(ev->id), OD_NULL(), OD_TEXT(kind), OD_INT(at), OD_INT(at)));
+    }
+    return rc;
+}
+
 od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e)
 {
+    if (!ev->created && ev->to && strcmp(ev->to, "running") == 0 && strcmp(ev->from, "running") != 0)
+        return schedule_script(tx, ev, e);
     if (ev->created || !ev->closing)
         return OD_OK;
     int64_t plan_id = num(ev->fields, "plan_id"), closed_at = num(ev->fields, "closed_at");
@@ -219,8 +261,9 @@ static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
         lists[i] = json_dumps(json_is_array(v) ? v : json_array(), JSON_COMPACT);
     }
     const char *type = txt(f, "drill_type"), *mode = txt(f, "mode");
-    json_t *rv = json_object_get(f, "participant_roles");
+    json_t *rv = json_object_get(f, "participant_roles"), *sv = json_object_get(f, "script");
     char *roles = json_is_object(rv) ? json_dumps(rv, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *script = json_is_array(sv) ? json_dumps(sv, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     od_err rc = od_tx_exec(tx, OD_Q_DRL_ENSURE, e, OD_BINDS(OD_INT(id)));
     if (!rc)
         rc = check_people(tx, id, f, e);
@@ -235,8 +278,9 @@ static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
                                 OD_INT_NONZERO(num(f, "scheduled_at")), OD_INT_NONZERO(num(f, "prepared_at")),
                                 OD_INT_NONZERO(num(f, "started_at")), OD_INT_NONZERO(num(f, "evaluated_at")),
                                 OD_INT_NONZERO(num(f, "closed_at")), OD_INT_NONZERO(num(f, "incident_id")),
-                                OD_TEXT(roles ? roles : "{}"), OD_INT(id)));
+                                OD_TEXT(roles ? roles : "{}"), OD_TEXT(script ? script : "[]"), OD_INT(id)));
     free(roles);
+    free(script);
     /* the organizer's notices of the scheduled time, until the drill starts (drill_due.c) */
     if (!rc)
         rc = od_due_notice_sync(tx, id, "drill", num(f, "started_at") ? 0 : num(f, "scheduled_at"), e);
@@ -285,6 +329,25 @@ static od_err drl_check(const char *key, json_t *v, od_error *e)
         return od_rec_check_strs(key, v, e);
     case DT_IDS:
         return od_rec_check_ids(key, v, "用户编号", "user ids", e);
+    case DT_SCRIPT: {
+        bool ok = json_is_array(v) && json_array_size(v) <= SCRIPT_MAX;
+        size_t i;
+        json_t *it;
+        json_array_foreach(v, i, it)
+        {
+            json_t *off = json_object_get(it, "offset_min"), *t = json_object_get(it, "text");
+            ok = ok && json_is_object(it) && json_object_size(it) == 2 && json_is_integer(off) &&
+                 json_integer_value(off) >= 1 && json_integer_value(off) <= SCRIPT_OFFSET_MAX &&
+                 json_is_string(t) && *json_string_value(t) &&
+                 strlen(json_string_value(t)) <= SCRIPT_TEXT_MAX;
+        }
+        return ok ? OD_OK
+                  : od_error_set(
+                        e, OD_E_UNPROCESSABLE, key,
+                        "%s 须为至多 20 项 {offset_min: 1–1440 分钟, text: 不超过 300 字节} (%s must be at "
+                        "most 20 items of {offset_min: 1-1440 minutes, text: at most 300 bytes})",
+                        key, key);
+    }
     case DT_ROLES: {
         const char *k;
         json_t *r;
@@ -921,5 +984,53 @@ od_err od_drill_score_put(od_app *a, const od_principal *who, int64_t id, const 
         od_tx_rollback(tx);
     if (!rc)
         rc = od_drill_scorecard(a, who, id, out, e);
+    return rc;
+}
+
+/* ---- scripted injects ---- */
+
+bool od_drill_inject_is_deadline(const char *kind)
+{
+    return kind && strncmp(kind, "inject:", 7) == 0;
+}
+
+od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e)
+{
+    size_t n = (size_t)strtoul(kind + 7, NULL, 10);
+    od_rec x = {0};
+    json_t *f = NULL;
+    od_err rc = od_rec_load(tx, NULL, rec, &x, e);
+    if (!rc)
+        rc = drl_load(tx, rec, &f, e);
+    json_t *it = rc ? NULL : json_array_get(json_object_get(f, "script"), n);
+    const char *text = it ? json_string_value(json_object_get(it, "text")) : NULL;
+    int64_t inc = rc ? 0 : num(f, "incident_id");
+    bool live = !rc && text && inc > 0 && strcmp(x.state, "running") == 0;
+    json_t *d = json_pack("{sI ss si sb}", "incident_id", (json_int_t)inc, "text", text ? text : "", "index",
+                          (int)n, "delivered", live);
+    if (live) { /* into the simulated incident's timeline, tagged */
+        char *body = NULL;
+        if (asprintf(&body, "【演练】[DRILL] 注入 (inject) %s：%s", x.number, text) < 0)
+            body = NULL;
+        char *dd = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!body)
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        else
+            rc = od_tx_exec(tx, OD_Q_TL_INSERT, e,
+                            OD_BINDS(OD_INT(inc), OD_INT(now), OD_TEXT("system"), OD_TEXT("drill_inject"),
+                                     OD_TEXT(body), OD_TEXT(dd ? dd : "{}")));
+        free(body);
+        free(dd);
+    }
+    if (!rc) {
+        char t[600];
+        snprintf(t, sizeof t, "%s：%s (%s: %s)",
+                 live ? "脚本注入" : "脚本注入未送达（演练未在进行或无模拟事件）", text ? text : "",
+                 live ? "scripted inject" : "scripted inject not delivered", text ? text : "");
+        rc = od_record_timeline_add(tx, rec, now, NULL, "drill_script", d, t, e);
+    }
+    json_decref(d);
+    json_decref(f);
+    od_rec_free(&x);
     return rc;
 }

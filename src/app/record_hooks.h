@@ -37,6 +37,15 @@ OD_NODISCARD od_err od_rec_after_act(od_tx *tx, const od_rec_act_event *ev, od_e
  * review due; starting it schedules its scripted injects. */
 OD_NODISCARD od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e);
 
+/* A drill's scripted inject deadline ("inject:<n>", scheduled when the
+ * drill starts at started_at + the item's offset): fired once by the
+ * scheduler's claim; while the drill runs with its simulated incident, the
+ * item's text goes into the incident's timeline tagged 【演练】[DRILL]
+ * (kind drill_inject); the drill's timeline records it either way
+ * (drill_script, delivered true/false).  Inside tx. */
+bool od_drill_inject_is_deadline(const char *kind);
+OD_NODISCARD od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e);
+
 /* ---- due notices (drill_due.c; docs/drills.md) ----
  * A plan's review date (plan owner) and a scheduled drill's time (its
  * organizer, the record's creator) each get two record deadlines, kind

@@ -493,6 +493,55 @@ class Drills(harness.ServerTest):
             "participants": [u["lead1"], u["ops"], gone]}}, token=tok)
         self.assertError(r, 422, field="participants", contains="disabled")
 
+    def test_scripted_injects(self):
+        """R-PLAN-2: a drill script of injects at offsets after the start; the
+        scheduler fires each once into the running drill's simulated incident,
+        tagged 【演练】 (at its instant, not 1 ms before), never again."""
+        s, u = self.srv, self.uid
+        tok = self.tok["lead1"]
+        for script in ([{"offset_min": 0, "text": "x"}], [{"offset_min": 1441, "text": "x"}],
+                       [{"offset_min": 5, "text": ""}], [{"offset_min": 5}], [{"offset_min": 5, "text": "x", "y": 1}],
+                       [{"offset_min": 5, "text": "x"}] * 21, {"offset_min": 5}):
+            r = s.post("/api/v1/drills", {"title": "脚本", "fields": {"script": script}}, token=tok)
+            self.assertError(r, 422, field="script")
+        db = self.ci("核心交换机 inject-sw", category="network")
+        pid = self.plan([db])
+        script = [{"offset_min": 5, "text": "核心交换机宕机"}, {"offset_min": 10, "text": "第二次告警"}]
+        r = s.post("/api/v1/drills", {"title": "脚本注入演练", "fields": {
+            "plan_id": pid, "goals": "检验", "scenario": "交换机故障", "participants": [u["lead1"], u["ops"]],
+            "scheduled_at": utc(s.now_ms() + DAY), "script": script}}, token=tok)
+        self.assertStatus(r, 201)
+        did = r.json["id"]
+        self.assertEqual(r.json["drill"]["script"], script)
+        self.ok(did, "prepare", "lead1")
+        self.ok(did, "start", "lead1")
+        t0 = parse(s.get("/api/v1/drills/%d" % did, token=tok).json["drill"]["started_at"])
+        r = s.post("/api/v1/drills/%d/inject" % did, {"title": "【演练】核心交换机故障", "ci_ids": [db],
+                                                       "severity": "moderate"}, token=self.tok["ops"])
+        self.assertStatus(r, 201)
+        iid = r.json["id"]
+
+        def injected():
+            tl = self.incident(iid, "lead1")["timeline"]
+            return [t["text"] for t in tl if t["kind"] == "drill_inject"]
+        self.at(t0 + 5 * MIN - 1)
+        self.assertEqual(injected(), [])
+        self.at(t0 + 5 * MIN)
+        got = injected()
+        self.assertEqual(len(got), 1)
+        self.assertTrue(got[0].startswith("【演练】"), got)
+        self.assertIn("核心交换机宕机", got[0])
+        self.at(t0 + 10 * MIN - 1)
+        self.assertEqual(len(injected()), 1)
+        self.at(t0 + 10 * MIN)
+        self.assertEqual(len(injected()), 2)
+        self.assertIn("第二次告警", injected()[-1] + injected()[0])
+        self.at(t0 + 3 * 3600 * SEC)
+        self.assertEqual(len(injected()), 2)
+        tl = s.get("/api/v1/records/%d/timeline?limit=500" % did, token=tok).json["items"]
+        self.assertEqual(sorted(t["data"]["index"] for t in tl if t["kind"] == "drill_script"), [0, 1])
+        self.assertTrue(all(t["data"]["delivered"] for t in tl if t["kind"] == "drill_script"))
+
     def test_r1_response_and_ci_change_make_the_review_due(self):
         s = self.srv
         db = self.ci("核心数据库 r1-db")

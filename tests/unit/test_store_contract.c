@@ -1698,7 +1698,8 @@ static void drill_store(void **state)
                                 OD_TEXT("g"), OD_TEXT("s"), OD_TEXT("[1,2]"), OD_TEXT("[\"run\"]"),
                                 OD_TEXT("[]"), OD_TEXT(""), OD_TEXT(""), OD_INT(1000), OD_INT(1000),
                                 OD_INT(1000), OD_NULL(), OD_INT(i ? 4000 : 3000), OD_NULL(),
-                                OD_TEXT(i ? "{}" : "{\"1\":\"commander\"}"), OD_INT(d))),
+                                OD_TEXT(i ? "{}" : "{\"1\":\"commander\"}"),
+                                OD_TEXT(i ? "[]" : "[{\"offset_min\":5,\"text\":\"x\"}]"), OD_INT(d))),
             OD_OK);
     }
     assert_int_equal(od_tx_exec(tx, OD_Q_DRL_SET_INCIDENT, &e, OD_BINDS(OD_INT(inc), OD_INT(d1))), OD_OK);
@@ -1711,6 +1712,7 @@ static void drill_store(void **state)
     assert_int_equal(od_rows_int(r, 14), 3000);
     assert_int_equal(od_rows_int(r, 15), inc);
     assert_string_equal(od_rows_text(r, 16), "{\"1\":\"commander\"}");
+    assert_string_equal(od_rows_text(r, 17), "[{\"offset_min\":5,\"text\":\"x\"}]");
     od_rows_close(r);
     assert_int_equal(od_tx_query(tx, OD_Q_DRL_STORED, &r, &e, OD_BINDS(OD_INT(d2))), OD_OK);
     assert_int_equal(od_rows_step(r, &row), OD_OK);
