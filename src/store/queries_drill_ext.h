@@ -28,6 +28,16 @@
     X(DRLX_SCORES, "SELECT item, user_id, score, note, scored_by, scored_at FROM drill_scores WHERE "        \
                    "record_id = ? ORDER BY user_id, item")                                                   \
     /* whether user ? exists and is active: disabled */                                                      \
-    X(DRLX_USER_ACTIVE, "SELECT disabled FROM users WHERE id = ?")
+    X(DRLX_USER_ACTIVE, "SELECT disabled FROM users WHERE id = ?")                                           \
+    /* a scoped reader's training and certificate lists (training.c, certificates.c): every matching row     \
+     * with the person's department last; binds: user_id, user_id (0 = everyone) */                          \
+    X(DRLX_TRN_ALL, "SELECT t.id, t.user_id, u.username, u.display_name, t.topic, t.minutes, t.held_at, "    \
+                    "t.plan_id, t.created_by, t.created_at, u.department FROM trainings t JOIN users u ON "  \
+                    "u.id = t.user_id WHERE (? = 0 OR t.user_id = ?) ORDER BY t.held_at DESC, t.id DESC")    \
+    X(DRLX_CERT_ALL,                                                                                         \
+      "SELECT c.id, c.user_id, u.username, u.display_name, c.position, c.name, c.issuer, "                   \
+      "c.number, c.issued_at, c.expires_at, c.created_by, c.created_at, u.department FROM "                  \
+      "certificates c JOIN users u ON u.id = c.user_id WHERE (? = 0 OR c.user_id = ?) ORDER BY "             \
+      "c.issued_at DESC, c.id DESC")
 
 #endif

@@ -1918,6 +1918,28 @@ static void drill_ext_store(void **state)
             assert_int_equal(od_rows_int(r, 0), act[i].disabled);
         od_rows_close(r);
     }
+    /* a scoped reader's lists: every row with the person's department last */
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_CERT_INSERT, &id, &e,
+                     OD_BINDS(OD_INT(uid), OD_TEXT("duty_engineer"), OD_TEXT("值班资格"), OD_TEXT(""),
+                              OD_TEXT(""), OD_INT(100), OD_NULL(), OD_INT(uid), OD_INT(100))),
+        OD_OK);
+    for (int k = 0; k < 2; k++) {
+        int64_t who = k ? gone : 0; /* everyone, then a user without any */
+        assert_int_equal(od_tx_query(tx, OD_Q_DRLX_CERT_ALL, &r, &e, OD_BINDS(OD_INT(who), OD_INT(who))),
+                         OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_int_equal(row, k == 0);
+        if (row) {
+            assert_int_equal(od_rows_int(r, 0), id);
+            assert_string_equal(od_rows_text(r, 12), "d");
+        }
+        od_rows_close(r);
+    }
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLX_TRN_ALL, &r, &e, OD_BINDS(OD_INT(uid), OD_INT(uid))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
     od_tx_rollback(tx);
 }
 
