@@ -459,6 +459,9 @@ def run(s, samples):
     call("GET", "/api/v1/drills/%d" % did, token=pe)
     call("GET", "/api/v1/drills?limit=2", token=pe)
     call("GET", "/api/v1/drills/%d/scorecard" % did, token=pe)
+    call("POST", "/api/v1/drills/%d/findings" % did, {"kind": "problem", "title": "部门负责人未确认告警",
+                                                      "description": "演练中部门负责人未在期限内确认"}, token=l1)
+    call("PUT", "/api/v1/drills/%d/scores" % did, {"item": "communication", "score": 4, "note": "通报及时"}, token=l1)
     call("POST", "/api/v1/incidents/%d/reports" % dinc["id"], {"kind": "first"}, token=eng)
     call("POST", "/api/v1/incidents/%d/reports" % dinc["id"], {
         "kind": "second", "response_level": "R1", "system_impact": "核心业务中断",

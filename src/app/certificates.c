@@ -102,7 +102,6 @@ od_err od_certificate_create(od_app *a, const od_principal *who, const od_certif
 od_err od_certificate_list(od_app *a, const od_principal *who, int64_t user_id, int64_t limit, int64_t offset,
                            json_t **out, od_error *e)
 {
-    (void)who;
     *out = NULL;
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
@@ -112,6 +111,16 @@ od_err od_certificate_list(od_app *a, const od_principal *who, int64_t user_id, 
     int64_t total = 0;
     od_rows *r = NULL;
     bool row = false;
+    if (who && who->n_scopes > 0) { /* a scoped reader: the people of the departments in scope only */
+        od_page pg = od_page_start(limit, offset);
+        rc = od_tx_query(tx, OD_Q_DRLX_CERT_ALL, &r, e, OD_BINDS(OD_INT(user_id), OD_INT(user_id)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            if (od_page_take(&pg, od_principal_in_scope(who, od_rows_text(r, 12))))
+                json_array_append_new(items, cert_row(r));
+        od_rows_close(r);
+        od_tx_rollback(tx);
+        return od_list_done(rc, items, pg.seen, limit, offset, out, e);
+    }
     rc = od_tx_scalar(tx, OD_Q_CERT_COUNT, &total, e, OD_BINDS(OD_INT(user_id), OD_INT(user_id)));
     if (!rc)
         rc = od_tx_query(tx, OD_Q_CERT_LIST, &r, e,

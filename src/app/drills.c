@@ -6,10 +6,12 @@
  * drill's messages to its participants, and the plans whose drill is due.
  * The lifecycle is the policy's `workflows: drill` applied by
  * records_act.c.  Closing a drill makes its plan's review due: the
- * extension's save does it, inside the closing action's transaction. */
+ * module's post-action hook (record_hooks.h) does it, inside the closing
+ * action's transaction. */
 #include "app/drills.h"
 #include "app/list.h"
 #include "app/plans.h"
+#include "app/record_hooks.h"
 #include "app/records_kernel.h"
 #include "core/drill.h"
 #include "core/plan.h"
@@ -21,7 +23,18 @@
 #define TEXT_MAX 8000
 #define LIST_MAX 64
 
-typedef enum dtype { DT_T = 0, DT_TIME, DT_UTIME, DT_ID, DT_RO_ID, DT_ENUM, DT_STRS, DT_IDS } dtype;
+typedef enum dtype {
+    DT_T = 0,
+    DT_TIME,
+    DT_UTIME,
+    DT_ID,
+    DT_RO_ID,
+    DT_ENUM,
+    DT_STRS,
+    DT_IDS,
+    DT_ROLES,
+    DT_SCRIPT
+} dtype;
 typedef struct dcol {
     const char *name;
     dtype t;
@@ -30,18 +43,35 @@ typedef struct dcol {
 
 static const char *const drill_types[] = {"functional", "tabletop", "full_scale", NULL};
 static const char *const drill_modes[] = {"sandbox", "live", NULL};
+/* a participant's role in the drill (participant_roles: user id → role) */
+static const char *const drill_roles[] = {"commander", "coordinator", "operator",
+                                          "observer",  "evaluator",   NULL};
+#define ROLES_TEXT "commander, coordinator, operator, observer, evaluator"
 
 /* in the order of queries_drills.h DRL_GET / DRL_SAVE */
 static const dcol dcols[] = {
-    {"plan_id", DT_ID, NULL},         {"drill_type", DT_ENUM, drill_types},
-    {"mode", DT_ENUM, drill_modes},   {"goals", DT_T, NULL},
-    {"scenario", DT_T, NULL},         {"participants", DT_IDS, NULL},
-    {"planned_steps", DT_STRS, NULL}, {"done_steps", DT_STRS, NULL},
-    {"evaluation", DT_T, NULL},       {"lessons", DT_T, NULL},
-    {"scheduled_at", DT_UTIME, NULL}, {"prepared_at", DT_TIME, NULL},
-    {"started_at", DT_TIME, NULL},    {"evaluated_at", DT_TIME, NULL},
-    {"closed_at", DT_TIME, NULL},     {"incident_id", DT_RO_ID, NULL},
+    {"plan_id", DT_ID, NULL},
+    {"drill_type", DT_ENUM, drill_types},
+    {"mode", DT_ENUM, drill_modes},
+    {"goals", DT_T, NULL},
+    {"scenario", DT_T, NULL},
+    {"participants", DT_IDS, NULL},
+    {"planned_steps", DT_STRS, NULL},
+    {"done_steps", DT_STRS, NULL},
+    {"evaluation", DT_T, NULL},
+    {"lessons", DT_T, NULL},
+    {"scheduled_at", DT_UTIME, NULL},
+    {"prepared_at", DT_TIME, NULL},
+    {"started_at", DT_TIME, NULL},
+    {"evaluated_at", DT_TIME, NULL},
+    {"closed_at", DT_TIME, NULL},
+    {"incident_id", DT_RO_ID, NULL},
+    {"participant_roles", DT_ROLES, drill_roles},
+    {"script", DT_SCRIPT, NULL},
 };
+#define SCRIPT_MAX 20
+#define SCRIPT_TEXT_MAX 300
+#define SCRIPT_OFFSET_MAX 1440 /* minutes: a day */
 #define NCOLS (sizeof dcols / sizeof *dcols)
 
 static const dcol *col_find(const char *k)
@@ -61,7 +91,10 @@ static json_t *default_of(const dcol *c)
         return json_string(c->values[0]);
     case DT_STRS:
     case DT_IDS:
+    case DT_SCRIPT:
         return json_array();
+    case DT_ROLES:
+        return json_object();
     default:
         return json_null();
     }
@@ -97,11 +130,17 @@ static od_err drl_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
             v = default_of(&dcols[i]);
         else if (dcols[i].t == DT_T || dcols[i].t == DT_ENUM)
             v = json_string(od_rows_text(r, (int)i));
-        else if (dcols[i].t == DT_STRS || dcols[i].t == DT_IDS) {
+        else if (dcols[i].t == DT_STRS || dcols[i].t == DT_IDS || dcols[i].t == DT_SCRIPT) {
             v = json_loads(od_rows_text(r, (int)i), 0, NULL);
             if (!json_is_array(v)) {
                 json_decref(v);
                 v = json_array();
+            }
+        } else if (dcols[i].t == DT_ROLES) {
+            v = json_loads(od_rows_text(r, (int)i), 0, NULL);
+            if (!json_is_object(v)) {
+                json_decref(v);
+                v = json_object();
             }
         } else
             v = json_integer(od_rows_int(r, (int)i));
@@ -116,28 +155,100 @@ static od_err drl_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     return rc;
 }
 
-/* The closing of a drill (closed_at set now, unset before) makes its plan's
- * review due (seed 000 ch. 9 §1: "应急演练…后组织" the evaluation), in the
- * closing action's transaction. */
-static od_err closing_trigger(od_tx *tx, int64_t id, int64_t plan_id, int64_t closed_at, od_error *e)
+/* The drill's post-action hook (record_hooks.h), in the action's
+ * transaction: closing a drill makes its plan's review due (seed 000 ch. 9
+ * §1: "应急演练…后组织" the evaluation) by the days stored at its creation. */
+/* The drill starts: each scripted inject becomes a record deadline
+ * "inject:<n>" at started_at + its offset, fired once by the scheduler
+ * (od_drill_inject_fire). */
+static od_err schedule_script(od_tx *tx, const od_rec_act_event *ev, od_error *e)
 {
+    int64_t start = num(ev->fields, "started_at");
+    if (start <= 0)
+        start = ev->now;
+    size_t i;
+    json_t *it;
+    od_err rc = OD_OK;
+    json_array_foreach(json_object_get(ev->fields, "script"), i, it)
+    {
+        if (rc)
+            break;
+        char kind[32];
+        snprintf(kind, sizeof kind, "inject:%zu", i);
+        int64_t at = start + (int64_t)json_integer_value(json_object_get(it, "offset_min")) * 60000, id = 0;
+        rc = od_tx_insert(tx, OD_Q_KDL_INSERT, &id, e,
+                          OD_BINDS(OD_INT(ev->id), OD_NULL(), OD_TEXT(kind), OD_INT(at), OD_INT(at)));
+    }
+    return rc;
+}
+
+od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e)
+{
+    if (!ev->created && ev->to && strcmp(ev->to, "running") == 0 && strcmp(ev->from, "running") != 0)
+        return schedule_script(tx, ev, e);
+    if (ev->created || !ev->closing)
+        return OD_OK;
+    int64_t plan_id = num(ev->fields, "plan_id"), closed_at = num(ev->fields, "closed_at");
+    if (plan_id <= 0)
+        return OD_OK;
     od_rows *r = NULL;
     bool row = false;
-    int64_t was = 0, days = OD_PLAN_TRIGGER_DAYS;
-    od_err rc = od_tx_query(tx, OD_Q_DRL_STORED, &r, e, OD_BINDS(OD_INT(id)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        was = od_rows_null(r, 0) ? 0 : od_rows_int(r, 0);
+    int days = OD_PLAN_TRIGGER_DAYS;
+    od_err rc = od_tx_query(tx, OD_Q_DRL_STORED, &r, e, OD_BINDS(OD_INT(ev->id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 1))
         days = (int)od_rows_int(r, 1);
-    }
     od_rows_close(r);
-    if (rc || was || !closed_at || plan_id <= 0)
-        return rc;
-    od_rec x = {0};
-    rc = od_rec_load(tx, NULL, id, &x, e);
     if (!rc)
-        rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, x.number, closed_at, days,
-                                            e);
-    od_rec_free(&x);
+        rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, ev->number,
+                                            closed_at > 0 ? closed_at : ev->now, days, e);
+    return rc;
+}
+
+static bool id_listed(json_t *ids, int64_t uid)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) if (json_integer_value(v) == uid) return true;
+    return false;
+}
+
+/* The participants a save adds must exist and be active (those stored
+ * before stay, even if disabled since); every role names a participant. */
+static od_err check_people(od_tx *tx, int64_t id, json_t *f, od_error *e)
+{
+    json_t *parts = json_object_get(f, "participants"), *was = NULL;
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_DRL_GET, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row && !od_rows_null(r, 5))
+        was = json_loads(od_rows_text(r, 5), 0, NULL);
+    od_rows_close(r);
+    size_t i;
+    json_t *v;
+    json_array_foreach(parts, i, v)
+    {
+        int64_t uid = (int64_t)json_integer_value(v), disabled = -1;
+        if (rc || id_listed(was, uid))
+            continue;
+        rc = od_tx_query(tx, OD_Q_DRLX_USER_ACTIVE, &r, e, OD_BINDS(OD_INT(uid)));
+        if (!rc && !(rc = od_rows_step(r, &row)) && row)
+            disabled = od_rows_int(r, 0);
+        od_rows_close(r);
+        if (!rc && disabled != 0)
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "participants", "参演人员 %lld %s (participant %lld %s)",
+                              (long long)uid, disabled < 0 ? "不存在" : "已停用", (long long)uid,
+                              disabled < 0 ? "does not exist" : "is disabled");
+    }
+    json_decref(was);
+    const char *k;
+    json_object_foreach(json_object_get(f, "participant_roles"), k, v)
+    {
+        if (rc)
+            break;
+        if (!id_listed(parts, strtoll(k, NULL, 10)))
+            rc = od_error_set(e, OD_E_UNPROCESSABLE, "participant_roles",
+                              "用户 %s 不是参演人员 (user %s is not a participant)", k, k);
+    }
     return rc;
 }
 
@@ -150,20 +261,29 @@ static od_err drl_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
         lists[i] = json_dumps(json_is_array(v) ? v : json_array(), JSON_COMPACT);
     }
     const char *type = txt(f, "drill_type"), *mode = txt(f, "mode");
+    json_t *rv = json_object_get(f, "participant_roles"), *sv = json_object_get(f, "script");
+    char *roles = json_is_object(rv) ? json_dumps(rv, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *script = json_is_array(sv) ? json_dumps(sv, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     od_err rc = od_tx_exec(tx, OD_Q_DRL_ENSURE, e, OD_BINDS(OD_INT(id)));
     if (!rc)
-        rc = closing_trigger(tx, id, num(f, "plan_id"), num(f, "closed_at"), e);
+        rc = check_people(tx, id, f, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_DRL_SAVE, e,
-                        OD_BINDS(OD_INT_NONZERO(num(f, "plan_id")), OD_TEXT(*type ? type : drill_types[0]),
-                                 OD_TEXT(*mode ? mode : drill_modes[0]), OD_TEXT(txt(f, "goals")),
-                                 OD_TEXT(txt(f, "scenario")), OD_TEXT(lists[0] ? lists[0] : "[]"),
-                                 OD_TEXT(lists[1] ? lists[1] : "[]"), OD_TEXT(lists[2] ? lists[2] : "[]"),
-                                 OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "lessons")),
-                                 OD_INT_NONZERO(num(f, "scheduled_at")),
-                                 OD_INT_NONZERO(num(f, "prepared_at")), OD_INT_NONZERO(num(f, "started_at")),
-                                 OD_INT_NONZERO(num(f, "evaluated_at")), OD_INT_NONZERO(num(f, "closed_at")),
-                                 OD_INT_NONZERO(num(f, "incident_id")), OD_INT(id)));
+        rc =
+            od_tx_exec(tx, OD_Q_DRL_SAVE, e,
+                       OD_BINDS(OD_INT_NONZERO(num(f, "plan_id")), OD_TEXT(*type ? type : drill_types[0]),
+                                OD_TEXT(*mode ? mode : drill_modes[0]), OD_TEXT(txt(f, "goals")),
+                                OD_TEXT(txt(f, "scenario")), OD_TEXT(lists[0] ? lists[0] : "[]"),
+                                OD_TEXT(lists[1] ? lists[1] : "[]"), OD_TEXT(lists[2] ? lists[2] : "[]"),
+                                OD_TEXT(txt(f, "evaluation")), OD_TEXT(txt(f, "lessons")),
+                                OD_INT_NONZERO(num(f, "scheduled_at")), OD_INT_NONZERO(num(f, "prepared_at")),
+                                OD_INT_NONZERO(num(f, "started_at")), OD_INT_NONZERO(num(f, "evaluated_at")),
+                                OD_INT_NONZERO(num(f, "closed_at")), OD_INT_NONZERO(num(f, "incident_id")),
+                                OD_TEXT(roles ? roles : "{}"), OD_TEXT(script ? script : "[]"), OD_INT(id)));
+    free(roles);
+    free(script);
+    /* the organizer's notices of the scheduled time, until the drill starts (drill_due.c) */
+    if (!rc)
+        rc = od_due_notice_sync(tx, id, "drill", num(f, "started_at") ? 0 : num(f, "scheduled_at"), e);
     for (int i = 0; i < 3; i++)
         free(lists[i]);
     return rc;
@@ -209,6 +329,45 @@ static od_err drl_check(const char *key, json_t *v, od_error *e)
         return od_rec_check_strs(key, v, e);
     case DT_IDS:
         return od_rec_check_ids(key, v, "用户编号", "user ids", e);
+    case DT_SCRIPT: {
+        bool ok = json_is_array(v) && json_array_size(v) <= SCRIPT_MAX;
+        size_t i;
+        json_t *it;
+        json_array_foreach(v, i, it)
+        {
+            json_t *off = json_object_get(it, "offset_min"), *t = json_object_get(it, "text");
+            ok = ok && json_is_object(it) && json_object_size(it) == 2 && json_is_integer(off) &&
+                 json_integer_value(off) >= 1 && json_integer_value(off) <= SCRIPT_OFFSET_MAX &&
+                 json_is_string(t) && *json_string_value(t) &&
+                 strlen(json_string_value(t)) <= SCRIPT_TEXT_MAX;
+        }
+        return ok ? OD_OK
+                  : od_error_set(
+                        e, OD_E_UNPROCESSABLE, key,
+                        "%s 须为至多 20 项 {offset_min: 1–1440 分钟, text: 不超过 300 字节} (%s must be at "
+                        "most 20 items of {offset_min: 1-1440 minutes, text: at most 300 bytes})",
+                        key, key);
+    }
+    case DT_ROLES: {
+        const char *k;
+        json_t *r;
+        bool ok = json_is_object(v) && json_object_size(v) <= LIST_MAX;
+        json_object_foreach(v, k, r)
+        {
+            char *end = NULL;
+            long long uid = strtoll(k, &end, 10);
+            bool known = false;
+            for (size_t i = 0; json_is_string(r) && c->values[i]; i++)
+                known = known || strcmp(c->values[i], json_string_value(r)) == 0;
+            ok = ok && *k && !*end && uid > 0 && known;
+        }
+        return ok ? OD_OK
+                  : od_error_set(
+                        e, OD_E_UNPROCESSABLE, key,
+                        "%s 须为 {用户编号: 角色} 对象，角色为 %s 之一 (%s must be an object of user id "
+                        "to role, a role one of %s)",
+                        key, ROLES_TEXT, key, ROLES_TEXT);
+    }
     }
     return OD_OK;
 }
@@ -267,6 +426,10 @@ static od_err drill_json(od_tx *tx, json_t *rec, int64_t now, od_error *e)
         od_rows_close(r);
     }
     json_object_set_new(f, "incident", iv);
+    json_t *found = NULL;
+    if (!rc)
+        rc = od_drill_findings_in(tx, id, &found, e);
+    json_object_set_new(f, "findings", found ? found : json_array());
     json_object_set_new(rec, "drill", f);
     return rc;
 }
@@ -386,6 +549,76 @@ od_err od_drill_inject(od_app *a, const od_principal *who, int64_t id, od_incide
 
 /* ---- the scorecard ---- */
 
+#define SCORES_MAX 1024
+
+static json_t *x100(int v)
+{
+    return v < 0 ? json_null() : json_real(v / 100.0);
+}
+
+/* The manual part (core/drill.h od_drill_manual_totals): {items: [{item,
+ * score|null, note}], overall|null, participants: [{user_id, role, scores:
+ * {item: n}, average|null}], scores}. */
+static od_err manual_json(od_tx *tx, int64_t id, json_t *f, json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_drill_mscore *ms = calloc(SCORES_MAX, sizeof *ms);
+    if (!ms)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    json_t *notes = json_object();
+    size_t n = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_DRLX_SCORES, &r, e, OD_BINDS(OD_INT(id)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row && n < SCORES_MAX) {
+        ms[n] = (od_drill_mscore){.item = od_drill_item_parse(od_rows_text(r, 0)),
+                                  .user_id = od_rows_int(r, 1),
+                                  .score = (int)od_rows_int(r, 2)};
+        if (ms[n].user_id == 0)
+            json_object_set_new(notes, od_rows_text(r, 0), json_string(od_rows_text(r, 3)));
+        n++;
+    }
+    od_rows_close(r);
+    if (rc) {
+        free(ms);
+        json_decref(notes);
+        return rc;
+    }
+    od_drill_mtotals t;
+    od_drill_manual_totals(ms, n, &t);
+    json_t *items = json_array(), *people = json_array();
+    for (int i = 0; i < OD_DI__COUNT; i++) {
+        const char *k = od_drill_item_key((od_drill_item)i);
+        json_t *note = json_object_get(notes, k);
+        json_array_append_new(items, json_pack("{ss so ss}", "item", k, "score",
+                                               t.per_item[i] ? json_integer(t.per_item[i]) : json_null(),
+                                               "note", note ? json_string_value(note) : ""));
+    }
+    size_t i;
+    json_t *v;
+    json_t *roles = json_object_get(f, "participant_roles");
+    json_array_foreach(json_object_get(f, "participants"), i, v)
+    {
+        int64_t uid = (int64_t)json_integer_value(v);
+        char key[32];
+        snprintf(key, sizeof key, "%lld", (long long)uid);
+        json_t *sc = json_object();
+        for (size_t j = 0; j < n; j++)
+            if (ms[j].user_id == uid && ms[j].item >= 0)
+                json_object_set_new(sc, od_drill_item_key((od_drill_item)ms[j].item),
+                                    json_integer(ms[j].score));
+        const char *role = json_string_value(json_object_get(roles, key));
+        json_array_append_new(people, json_pack("{sI ss so so}", "user_id", (json_int_t)uid, "role",
+                                                role ? role : "", "scores", sc, "average",
+                                                x100(od_drill_participant_avg(ms, n, uid, NULL))));
+    }
+    *out = json_pack("{so so so si}", "items", items, "overall", x100(t.overall_x100), "participants", people,
+                     "scores", t.scores);
+    free(ms);
+    json_decref(notes);
+    return OD_OK;
+}
+
 #define CARD_ITEMS_MAX 512
 
 static json_t *null_or_int(int64_t v)
@@ -470,14 +703,20 @@ od_err od_drill_scorecard(od_app *a, const od_principal *who, int64_t id, json_t
             json_string_value(v);
         od_drill_score(n ? dl : &dl_none, n, now, detected, first_ack, activated, planned, np, done, nd,
                        &card);
-        *out = json_pack("{sI ss so so so si si si si so so so si si}", "drill_id", (json_int_t)id, "number",
-                         x.number, "incident", incv, "items", items, "participants", people, "passed",
-                         card.passed, "failed", card.failed, "pending", card.pending, "not_judged",
-                         card.not_judged, "score_pct", null_or_int(card.score_pct), "to_ack_ms",
-                         null_or_int(card.to_ack_ms), "to_activate_ms", null_or_int(card.to_activate_ms),
-                         "steps_planned", card.steps_planned, "steps_done", card.steps_done);
+        json_t *manual = NULL;
+        rc = manual_json(tx, id, f, &manual, e);
+        if (rc)
+            goto done;
+        *out =
+            json_pack("{sI ss so so so si si si si so so so si si so}", "drill_id", (json_int_t)id, "number",
+                      x.number, "incident", incv, "items", items, "participants", people, "passed",
+                      card.passed, "failed", card.failed, "pending", card.pending, "not_judged",
+                      card.not_judged, "score_pct", null_or_int(card.score_pct), "to_ack_ms",
+                      null_or_int(card.to_ack_ms), "to_activate_ms", null_or_int(card.to_activate_ms),
+                      "steps_planned", card.steps_planned, "steps_done", card.steps_done, "manual", manual);
         incv = items = people = NULL;
     }
+done:
     json_decref(incv);
     json_decref(items);
     json_decref(people);
@@ -681,5 +920,117 @@ od_err od_plan_readiness_counts(od_app *a, const od_principal *who, int64_t *rev
         rc = drill_due_rows(a, tx, who, od_app_now(a), 0, 0, NULL, drills_due, e);
         od_tx_rollback(tx);
     }
+    return rc;
+}
+
+/* ---- manual scores ---- */
+
+od_err od_drill_score_put(od_app *a, const od_principal *who, int64_t id, const od_drill_score_input *in,
+                          json_t **out, od_error *e)
+{
+    *out = NULL;
+    int item = od_drill_item_parse(in->item);
+    if (item < 0)
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "item",
+            "item 须为 communication、coordination、command、handling 之一 (item must be one of "
+            "communication, coordination, command, handling)");
+    if (!od_drill_score_valid(in->score))
+        return od_error_set(e, OD_E_UNPROCESSABLE, "score", "score 须为 1–5 的整数 (score must be 1 to 5)");
+    if (in->user_id < 0)
+        return od_error_set(e, OD_E_UNPROCESSABLE, "user_id",
+                            "user_id 须为参演人员 (user_id must be a participant)");
+    od_tx *tx = NULL;
+    od_rec x = {0};
+    od_err rc = od_rec_begin(a, who, id, &tx, &x, e);
+    if (rc)
+        return rc;
+    rc = od_rec_must_be(x.o, id, "drill", "演练", "drill", e);
+    if (!rc && strcmp(x.state, "running") != 0 && strcmp(x.state, "evaluated") != 0)
+        rc =
+            od_error_set(e, OD_E_CONFLICT, "state",
+                         "演练处于 %s 状态：进行中或已评估的演练才能评分 (the drill is %s: only a running or "
+                         "evaluated drill is scored)",
+                         x.state, x.state);
+    json_t *f = NULL;
+    if (!rc)
+        rc = drl_load(tx, id, &f, e);
+    if (!rc && in->user_id > 0 && !id_listed(json_object_get(f, "participants"), in->user_id))
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "user_id",
+                          "用户 %lld 不是参演人员 (user %lld is not a participant)", (long long)in->user_id,
+                          (long long)in->user_id);
+    int64_t now = od_app_now(a);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_DRLX_SCORE_PUT, e,
+                        OD_BINDS(OD_INT(id), OD_TEXT(in->item), OD_INT(in->user_id), OD_INT(in->score),
+                                 OD_TEXT(in->note ? in->note : ""), OD_INT_NONZERO(who ? who->id : 0),
+                                 OD_INT(now)));
+    if (!rc) {
+        json_t *d = json_pack("{ss sI sI ss}", "item", in->item, "user_id", (json_int_t)in->user_id, "score",
+                              (json_int_t)in->score, "note", in->note ? in->note : "");
+        char text[300];
+        snprintf(text, sizeof text, "评分：%s %lld 分%s (score: %s %lld)", in->item, (long long)in->score,
+                 in->user_id ? "（参演人员）" : "", in->item, (long long)in->score);
+        rc = od_record_timeline_add(tx, id, now, who, "drill_score", d, text, e);
+        if (!rc)
+            rc = od_audit_append(tx, now, who, "drill.score", "record", id, NULL, d, e);
+        json_decref(d);
+    }
+    json_decref(f);
+    od_rec_free(&x);
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (!rc)
+        rc = od_drill_scorecard(a, who, id, out, e);
+    return rc;
+}
+
+/* ---- scripted injects ---- */
+
+bool od_drill_inject_is_deadline(const char *kind)
+{
+    return kind && strncmp(kind, "inject:", 7) == 0;
+}
+
+od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e)
+{
+    size_t n = (size_t)strtoul(kind + 7, NULL, 10);
+    od_rec x = {0};
+    json_t *f = NULL;
+    od_err rc = od_rec_load(tx, NULL, rec, &x, e);
+    if (!rc)
+        rc = drl_load(tx, rec, &f, e);
+    json_t *it = rc ? NULL : json_array_get(json_object_get(f, "script"), n);
+    const char *text = it ? json_string_value(json_object_get(it, "text")) : NULL;
+    int64_t inc = rc ? 0 : num(f, "incident_id");
+    bool live = !rc && text && inc > 0 && strcmp(x.state, "running") == 0;
+    json_t *d = json_pack("{sI ss si sb}", "incident_id", (json_int_t)inc, "text", text ? text : "", "index",
+                          (int)n, "delivered", live);
+    if (live) { /* into the simulated incident's timeline, tagged */
+        char *body = NULL;
+        if (asprintf(&body, "【演练】[DRILL] 注入 (inject) %s：%s", x.number, text) < 0)
+            body = NULL;
+        char *dd = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!body)
+            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        else
+            rc = od_tx_exec(tx, OD_Q_TL_INSERT, e,
+                            OD_BINDS(OD_INT(inc), OD_INT(now), OD_TEXT("system"), OD_TEXT("drill_inject"),
+                                     OD_TEXT(body), OD_TEXT(dd ? dd : "{}")));
+        free(body);
+        free(dd);
+    }
+    if (!rc) {
+        char t[600];
+        snprintf(t, sizeof t, "%s：%s (%s: %s)",
+                 live ? "脚本注入" : "脚本注入未送达（演练未在进行或无模拟事件）", text ? text : "",
+                 live ? "scripted inject" : "scripted inject not delivered", text ? text : "");
+        rc = od_record_timeline_add(tx, rec, now, NULL, "drill_script", d, t, e);
+    }
+    json_decref(d);
+    json_decref(f);
+    od_rec_free(&x);
     return rc;
 }

@@ -56,6 +56,37 @@ OD_NODISCARD od_err od_plan_readiness_plans(od_app *a, const od_principal *who, 
 OD_NODISCARD od_err od_plan_readiness_counts(od_app *a, const od_principal *who, int64_t *reviews_due,
                                              int64_t *drills_due, od_error *e);
 
+/* A manual score (core/drill.h): item (communication, coordination,
+ * command, handling; 422 naming item), score 1–5 (422 naming score), for
+ * the drill (user_id 0) or one of its participants (422 naming user_id);
+ * only while the drill is running or evaluated (409 naming state).  The
+ * same item and person again replaces the score.  Timeline "drill_score",
+ * audit "drill.score"; *out = the scorecard (its "manual" part: items,
+ * overall, participants with role, scores and average, scores). */
+typedef struct od_drill_score_input {
+    const char *item, *note;
+    int64_t user_id, score;
+} od_drill_score_input;
+OD_NODISCARD od_err od_drill_score_put(od_app *a, const od_principal *who, int64_t id,
+                                       const od_drill_score_input *in, json_t **out, od_error *e);
+
+/* A drill finding turned into a follow-up record in one step
+ * (drill_findings.c): kind problem (the default; the only follow-up kind a
+ * module serves yet: 422 naming kind otherwise), title required (422), description optional (a
+ * problem's description); not while the drill is planned (409 naming
+ * state).  The record is made by its kind's create action as the system
+ * actor, in the drill's department, requester = who, linked
+ * originated_from the drill; timeline entries on both, audit
+ * "drill.finding".  *out = the new record. */
+typedef struct od_drill_finding_input {
+    const char *kind, *title, *description;
+} od_drill_finding_input;
+OD_NODISCARD od_err od_drill_finding(od_app *a, const od_principal *who, int64_t id,
+                                     const od_drill_finding_input *in, json_t **out, od_error *e);
+/* The records that originated from drill id: a new array of {id, number,
+ * kind, title, state}, by id.  Inside tx. */
+OD_NODISCARD od_err od_drill_findings_in(od_tx *tx, int64_t id, json_t **out, od_error *e);
+
 /* Sandbox (inside the incident's transaction): when incident incident_id
  * is simulated by a drill in sandbox mode, *out = a new array of the
  * members of users (borrowed, [{"id"}…]) who are the drill's participants;

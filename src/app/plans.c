@@ -5,6 +5,7 @@
  * the policy's `workflows: plan` applied by records_act.c; the review rule
  * is core/plan.h. */
 #include "app/plans.h"
+#include "app/record_hooks.h"
 #include "app/incidents.h"
 #include "app/list.h"
 #include "app/records_kernel.h"
@@ -136,6 +137,9 @@ static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     if (!rc && published > 0)
         rc = od_tx_exec(tx, OD_Q_PLN_VER_STAMP, e,
                         OD_BINDS(OD_INT(published), OD_INT(id), OD_INT(id), OD_INT(id), OD_INT(published)));
+    /* the owner's notices of the review date (drill_due.c) */
+    if (!rc)
+        rc = od_due_notice_sync(tx, id, "review", next, e);
     for (int i = 0; i < 3; i++)
         free(lists[i]);
     return rc;

@@ -5,6 +5,7 @@
  * SKIP LOCKED on PostgreSQL), so each fires exactly once across restarts
  * and nodes. */
 #include "app/om_reports.h"
+#include "app/record_hooks.h"
 #include "app/records_kernel.h"
 
 #include <stdio.h>
@@ -131,6 +132,10 @@ od_err od_record_fire_deadline(const od_policy *p, od_tx *tx, int64_t id, int64_
         rc = od_report_fire_deadline(p, tx, kind, now, e);
     else if (rec && od_rec_appr_is_deadline(kind))
         rc = od_rec_appr_fire(p, tx, rec, kind, now, e);
+    else if (rec && od_due_notice_is_deadline(kind)) /* a plan review's or a drill's due notice */
+        rc = od_due_notice_fire(p, tx, id, rec, kind, now, e);
+    else if (rec && od_drill_inject_is_deadline(kind)) /* a drill's scripted inject */
+        rc = od_drill_inject_fire(tx, rec, kind, now, e);
     else if (rec) {
         json_t *data = json_pack("{ss}", "deadline", kind);
         char text[300];

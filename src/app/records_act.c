@@ -8,6 +8,7 @@
  * checklist.c and sla_clock.c do. */
 #include "app/records.h"
 #include "app/notify_out.h"
+#include "app/record_hooks.h"
 #include "app/records_kernel.h"
 #include "core/message.h"
 #include "core/record_kind.h"
@@ -1137,6 +1138,22 @@ static od_err apply_decision(act_ctx *c, const od_wf_decision *d, const char *ac
         default: /* set_time applied above, clock ops in clock_ops */
             break;
         }
+    }
+    /* the module's post-action hook, in this transaction (record_hooks.c) */
+    if (!rc) {
+        od_rec_act_event ev = {.policy = c->policy,
+                               .who = who,
+                               .id = id,
+                               .kind = jstr(c->x.o, "kind"),
+                               .number = c->x.number,
+                               .action = action,
+                               .from = from_state,
+                               .to = to,
+                               .created = created,
+                               .closing = closing,
+                               .fields = c->ext_fields,
+                               .now = d->at};
+        rc = od_rec_after_act(tx, &ev, e);
     }
     return rc;
 }

@@ -131,7 +131,6 @@ od_err od_training_create(od_app *a, const od_principal *who, const od_training_
 od_err od_training_list(od_app *a, const od_principal *who, int64_t user_id, int64_t limit, int64_t offset,
                         json_t **out, od_error *e)
 {
-    (void)who;
     *out = NULL;
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
@@ -141,6 +140,21 @@ od_err od_training_list(od_app *a, const od_principal *who, int64_t user_id, int
     int64_t total = 0;
     od_rows *r = NULL;
     bool row = false;
+    if (who && who->n_scopes > 0) { /* a scoped reader: the people of the departments in scope only */
+        od_page pg = od_page_start(limit, offset);
+        rc = od_tx_query(tx, OD_Q_DRLX_TRN_ALL, &r, e, OD_BINDS(OD_INT(user_id), OD_INT(user_id)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            if (od_page_take(&pg, od_principal_in_scope(who, od_rows_text(r, 10))))
+                json_array_append_new(items, training_row(r));
+        od_rows_close(r);
+        od_tx_rollback(tx);
+        if (rc) {
+            json_decref(items);
+            return rc;
+        }
+        *out = od_list_envelope(items, pg.seen, limit, offset);
+        return OD_OK;
+    }
     rc = od_tx_query(tx, OD_Q_TRN_COUNT, &r, e, OD_BINDS(OD_INT(user_id), OD_INT(user_id)));
     if (!rc && !(rc = od_rows_step(r, &row)) && row)
         total = od_rows_int(r, 0);

@@ -557,6 +557,25 @@ static const od_cli_opt o_drill_inject[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
+static const od_cli_opt o_drill_finding[] = {
+    {"--title", "title", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--kind", "kind", OD_CLI_STR, 0, "problem", NULL},
+    {"--description", "description", OD_CLI_STR, 0, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_drill_score[] = {
+    {"--item", "item", OD_CLI_STR, R, "communication|coordination|command|handling", NULL},
+    {"--score", "score", OD_CLI_INT, R, NULL, "1-5"},
+    {"--user", "user_id", OD_CLI_INT, 0, NULL, "UID"},
+    {"--note", "note", OD_CLI_STR, 0, NULL, "TEXT"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_col finding_fields[] = {
+    {"id", NULL, NULL},    {"number", NULL, NULL},     {"kind", NULL, NULL},         {"title", NULL, NULL},
+    {"state", NULL, NULL}, {"department", NULL, NULL}, {"requester_id", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_view finding_view = {finding_fields, NULL};
+
 /* plans, training and readiness (docs/plans.md) */
 static const od_cli_col plan_cols[] = {
     {"id", NULL, NULL},
@@ -875,6 +894,10 @@ const od_cli_cmd od_cli_cmds[] = {
      "演练评分卡 a drill's scorecard: each deadline met or missed"},
     {"drill", "overdue", "GET", "/api/v1/drills/overdue", P, o_page, &drill_due_view, NULL,
      "演练到期的预案 plans whose yearly drill is due"},
+    {"drill", "finding", "POST", "/api/v1/drills/{id}/findings", 0, o_drill_finding, &finding_view, NULL,
+     "演练发现生成后续记录 a drill finding turned into its follow-up problem"},
+    {"drill", "score", "PUT", "/api/v1/drills/{id}/scores", 0, o_drill_score, &card_view, NULL,
+     "演练人工评分 a manual 1-5 score of a scorecard item, for the drill or a participant (--user)"},
     {"plan", "list", "GET", "/api/v1/plans", P, o_problem_list, &plan_list_view, NULL,
      "应急预案列表 list emergency plans"},
     {"plan", "show", "GET", "/api/v1/plans/{id}", 0, o_none, &plan_view, NULL,

@@ -49,4 +49,57 @@ void od_drill_score(const od_drill_deadline *d, size_t n, int64_t now, int64_t d
                     int64_t first_ack_at, int64_t activated_at, const char *const *planned, size_t n_planned,
                     const char *const *done, size_t n_done, od_drill_card *out);
 
+/* ---- manual scores (1–5) per scorecard item and per participant ----
+ * The items people judge that no deadline shows (seed 000 ch. 9 §3 step 5
+ * "评估"): communication 沟通, coordination 协调, command 指挥, handling
+ * 处置.  A score is one item for the whole drill (user_id 0) or for one
+ * participant. */
+#define OD_DRILL_SCORE_MIN 1
+#define OD_DRILL_SCORE_MAX 5
+typedef enum od_drill_item {
+    OD_DI_COMMUNICATION = 0,
+    OD_DI_COORDINATION,
+    OD_DI_COMMAND,
+    OD_DI_HANDLING,
+    OD_DI__COUNT
+} od_drill_item;
+const char *od_drill_item_key(od_drill_item i); /* "?" out of range */
+int od_drill_item_parse(const char *s);         /* -1 unknown */
+bool od_drill_score_valid(int64_t score);       /* 1 … 5 */
+
+typedef struct od_drill_mscore {
+    int item;        /* od_drill_item */
+    int64_t user_id; /* 0 = the drill as a whole */
+    int score;       /* 1 … 5; others are not counted */
+} od_drill_mscore;
+
+/* Averages in hundredths (4.5 → 450), -1 when nothing was scored.
+ * per_item: the overall (user 0) scores of each item; overall: the mean of
+ * those item scores; per participant: od_drill_participant_avg. */
+typedef struct od_drill_mtotals {
+    int per_item[OD_DI__COUNT]; /* the overall score of each item, 0 = not scored */
+    int items_scored;
+    int overall_x100; /* mean of the scored items' overall scores, rounded half up; -1 = none */
+    int scores;       /* every valid score counted, overall and per participant */
+} od_drill_mtotals;
+void od_drill_manual_totals(const od_drill_mscore *s, size_t n, od_drill_mtotals *out);
+/* Mean of participant user_id's valid scores over the items in hundredths,
+ * rounded half up; -1 when they have none.  *count = their scores. */
+int od_drill_participant_avg(const od_drill_mscore *s, size_t n, int64_t user_id, int *count);
+
+/* ---- due notices (plan reviews, scheduled drills; docs/drills.md) ----
+ * Each due date gets two notices: "soon" OD_DUE_NOTICE_LEAD_DAYS before it
+ * (at once when that is already past) and "due" at the instant itself. */
+#define OD_DUE_NOTICE_LEAD_DAYS 14
+typedef enum od_due_notice { OD_DUE_SOON = 0, OD_DUE_NOW, OD_DUE__COUNT } od_due_notice;
+/* "soon", "due"; "?" out of range. */
+const char *od_due_notice_key(od_due_notice n);
+/* -1 for an unknown key. */
+int od_due_notice_parse(const char *s);
+/* When notice n of due date due_at fires; 0 when there is no due date
+ * (due_at <= 0) or n is out of range. */
+int64_t od_due_notice_at(od_due_notice n, int64_t due_at);
+/* Whether a notice set to fire at fire_at (> 0) fires at now: at the instant, not 1 ms before. */
+bool od_due_notice_fires(int64_t fire_at, int64_t now);
+
 #endif

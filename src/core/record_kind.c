@@ -58,14 +58,17 @@ char *od_record_number(od_rkind k, int year, int64_t seq, char buf[OD_RECORD_NUM
 #define ANY 0xffffffffu
 #define SAME 0u /* duplicate_of: the kind of the source */
 
+/* from → to, and a second pair from2 → to2 (0 = none): a drill's finding's
+ * follow-up (a problem, change or routine task) originated from the drill. */
 static const struct {
     const char *key;
-    unsigned from, to;
+    unsigned from, to, from2, to2;
 } links[OD_RL__COUNT] = {
     [OD_RL_CAUSED_BY] = {"caused_by", K(INCIDENT), K(PROBLEM) | K(CHANGE)},
     [OD_RL_KNOWN_ERROR_OF] = {"known_error_of", K(KNOWN_ERROR), K(PROBLEM)},
     [OD_RL_FIXED_BY] = {"fixed_by", K(PROBLEM) | K(KNOWN_ERROR), K(CHANGE)},
-    [OD_RL_ORIGINATED_FROM] = {"originated_from", K(CHANGE), K(REQUEST) | K(PROBLEM) | K(INCIDENT) | K(VULN)},
+    [OD_RL_ORIGINATED_FROM] = {"originated_from", K(CHANGE), K(REQUEST) | K(PROBLEM) | K(INCIDENT) | K(VULN),
+                               K(PROBLEM) | K(CHANGE) | K(ROUTINE_TASK), K(DRILL)},
     [OD_RL_DUPLICATE_OF] = {"duplicate_of", ANY, SAME},
     [OD_RL_PARENT_OF] = {"parent_of", ANY, ANY},
     [OD_RL_MITIGATES] = {"mitigates", K(CHANGE) | K(VULN), K(RISK)},
@@ -114,7 +117,11 @@ od_err od_rlink_check(od_rlink l, od_rkind from, od_rkind to, bool same, od_erro
     if (same)
         return od_error_set(e, OD_E_UNPROCESSABLE, "to",
                             "记录不能关联自身 (a record cannot be linked to itself)");
-    unsigned fm = links[l].from, tm = links[l].to == SAME ? (1u << from) : links[l].to;
+    unsigned fm = links[l].from | links[l].from2, tm = 0;
+    if (links[l].from & (1u << from))
+        tm |= links[l].to == SAME ? (1u << from) : links[l].to;
+    if (links[l].from2 & (1u << from))
+        tm |= links[l].to2;
     char allowed[256];
     if (!(fm & (1u << from)))
         return od_error_set(e, OD_E_UNPROCESSABLE, "kind",

@@ -161,3 +161,41 @@ od_err od_h_certificate_create(od_req *r)
     rc = od_certificate_create(r->app, &r->who, &in, &out, &r->err);
     return od_h_result(r, rc, 201, out);
 }
+
+/* A finding turned into a follow-up record (problem, change, routine task). */
+od_err od_h_drill_finding(od_req *r)
+{
+    static const od_field f[] = {{"kind", OD_JT_STRING, false, 32},
+                                 {"title", OD_JT_TEXT, true, 300},
+                                 {"description", OD_JT_TEXT, false, 8000},
+                                 {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    od_drill_finding_input in = {.kind = od_req_str(r, "kind"),
+                                 .title = od_req_str(r, "title"),
+                                 .description = od_req_str(r, "description")};
+    json_t *out = NULL;
+    rc = od_drill_finding(r->app, &r->who, r->ids[0], &in, &out, &r->err);
+    return od_h_result(r, rc, 201, out);
+}
+
+/* A manual 1–5 score of one scorecard item, for the drill or a participant. */
+od_err od_h_drill_score(od_req *r)
+{
+    static const od_field f[] = {{"item", OD_JT_STRING, true, 32},
+                                 {"score", OD_JT_INT, true, 0},
+                                 {"user_id", OD_JT_INT, false, 0},
+                                 {"note", OD_JT_TEXT, false, 2000},
+                                 {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    od_drill_score_input in = {.item = od_req_str(r, "item"),
+                               .note = od_req_str(r, "note"),
+                               .user_id = od_req_int(r, "user_id", 0),
+                               .score = od_req_int(r, "score", 0)};
+    json_t *out = NULL;
+    rc = od_drill_score_put(r->app, &r->who, r->ids[0], &in, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

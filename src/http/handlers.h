@@ -68,6 +68,8 @@ H(delivery_log)
 H(ci_retire) H(ci_unretire) H(ci_retirements)
 /* drills and the plans' activations (h_drills.c) */
 H(drill_list) H(drill_create) H(drill_get) H(drill_patch) H(drill_inject) H(drill_scorecard) H(drill_overdue)
+H(drill_finding) /* a drill finding turned into a follow-up record */
+H(drill_score) /* a manual 1–5 score of a scorecard item */
 H(incident_plan_activations) H(certificate_list) H(certificate_create)
 /* risk assessments and content feedback (h_upkeep.c) */
 H(risk_list) H(risk_create) H(risk_due) H(feedback_list) H(feedback_create) H(feedback_address)

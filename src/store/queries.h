@@ -32,6 +32,7 @@
 #include "store/queries_assignable.h"
 #include "store/queries_lease.h"
 #include "store/queries_drills.h"
+#include "store/queries_drill_ext.h"
 #include "store/queries_gen.h"
 #include "store/queries_search.h"
 #include "store/queries_inc_sort.h"
@@ -66,6 +67,7 @@
     OD_QUERY_LIST_ASSIGNABLE(X)                                                                              \
     OD_QUERY_LIST_LEASE(X)                                                                                   \
     OD_QUERY_LIST_DRILLS(X)                                                                                  \
+    OD_QUERY_LIST_DRILL_EXT(X)                                                                               \
     OD_QUERY_LIST_GEN(X)                                                                                     \
     OD_QUERY_LIST_SEARCH(X)                                                                                  \
     OD_QUERY_LIST_INC_SORT(X)                                                                                \

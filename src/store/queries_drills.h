@@ -5,19 +5,19 @@
  * Drill columns, in order (app/drills.c dcols): plan_id, drill_type, mode,
  * goals, scenario, participants, planned_steps, done_steps, evaluation,
  * lessons, scheduled_at, prepared_at, started_at, evaluated_at, closed_at,
- * incident_id. */
+ * incident_id, participant_roles, script (migration 0038). */
 #ifndef OD_QUERIES_DRILLS_H
 #define OD_QUERIES_DRILLS_H
 
 #define OD_QUERY_LIST_DRILLS(X)                                                                              \
     X(DRL_GET, "SELECT plan_id, drill_type, mode, goals, scenario, participants, planned_steps, "            \
                "done_steps, evaluation, lessons, scheduled_at, prepared_at, started_at, evaluated_at, "      \
-               "closed_at, incident_id FROM drills WHERE record_id = ?")                                     \
+               "closed_at, incident_id, participant_roles, script FROM drills WHERE record_id = ?")          \
     X(DRL_ENSURE, "INSERT INTO drills(record_id) VALUES(?) ON CONFLICT(record_id) DO NOTHING")               \
     X(DRL_SAVE, "UPDATE drills SET plan_id = ?, drill_type = ?, mode = ?, goals = ?, scenario = ?, "         \
                 "participants = ?, planned_steps = ?, done_steps = ?, evaluation = ?, lessons = ?, "         \
                 "scheduled_at = ?, prepared_at = ?, started_at = ?, evaluated_at = ?, closed_at = ?, "       \
-                "incident_id = ? WHERE record_id = ?")                                                       \
+                "incident_id = ?, participant_roles = ?, script = ? WHERE record_id = ?")                    \
     X(DRL_DAYS_SET, "UPDATE drills SET review_trigger_days = ? WHERE record_id = ?")                         \
     X(DRL_STORED, "SELECT closed_at, review_trigger_days FROM drills WHERE record_id = ?")                   \
     X(DRL_SET_INCIDENT, "UPDATE drills SET incident_id = ? WHERE record_id = ?")                             \

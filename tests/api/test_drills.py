@@ -48,6 +48,12 @@ USERS = (("eng", ["emergency_engineering"]), ("lead1", ["emergency_leadership"])
          ("pm", ["problem_manager"]))
 
 
+def s_get(srv, path, tok):
+    r = srv.get(path, token=tok)
+    assert r.status == 200, r
+    return r.json
+
+
 class Drills(harness.ServerTest):
     @classmethod
     def setUpClass(cls):
@@ -146,6 +152,50 @@ class Drills(harness.ServerTest):
                     business_impact_minutes=0, improvements="无")
         r = self.srv.post("/api/v1/incidents/%d/close" % iid, None, token=self.tok[closer])
         self.assertStatus(r, 200)
+
+    def findings(self, did):
+        s, u = self.srv, self.uid
+        path = "/api/v1/drills/%d/findings" % did
+
+        def problems():
+            return s.get("/api/v1/records?kind=problem&limit=1", token=self.tok["pm"]).json["total"]
+        n0 = problems()
+        # bad input: a clear error naming the field, nothing made
+        self.assertError(s.post(path, {"kind": "incident", "title": "x"}, token=self.tok["lead1"]), 422, field="kind")
+        self.assertError(s.post(path, {"kind": "problem"}, token=self.tok["lead1"]), 422, field="title")
+        self.assertError(s.post("/api/v1/drills/%d/findings" % self.plan_id_of(did), {"title": "x"},
+                                token=self.tok["lead1"]), 404)
+        self.assertEqual(problems(), n0)
+        drill = s.get("/api/v1/drills/%d" % did, token=self.tok["ops"]).json
+        r = s.post(path, {"title": "部门负责人未确认告警", "description": "演练中部门负责人未在期限内确认"},
+                   token=self.tok["lead1"])
+        self.assertStatus(r, 201)
+        prb = r.json
+        self.assertEqual((prb["kind"], prb["state"], prb["department"], prb["requester_id"]),
+                         ("problem", "new", drill["department"], u["lead1"]))
+        self.assertTrue(prb["number"].startswith("PRB-"))
+        self.assertEqual(problems(), n0 + 1)
+        got = s.get("/api/v1/problems/%d" % prb["id"], token=self.tok["pm"]).json
+        self.assertEqual(got["problem"]["description"], "演练中部门负责人未在期限内确认")
+        links = s.get("/api/v1/records/%d/links" % prb["id"], token=self.tok["pm"]).json["items"]
+        self.assertEqual([(l["kind"], l["to"]["id"]) for l in links if l["direction"] == "out"],
+                         [("originated_from", did)])
+        # an action item kind (routine task, change) is not served by any module yet: 422, nothing made
+        self.assertError(s.post(path, {"kind": "routine_task", "title": "补充备用联系方式"}, token=self.tok["lead1"]),
+                         422, field="kind")
+        r = s.post(path, {"title": "备用联系方式未登记"}, token=self.tok["lead1"])
+        self.assertStatus(r, 201)
+        prb2 = r.json
+        found = s.get("/api/v1/drills/%d" % did, token=self.tok["ops"]).json["drill"]["findings"]
+        self.assertEqual([(f["id"], f["kind"], f["number"]) for f in found],
+                         [(prb["id"], "problem", prb["number"]), (prb2["id"], "problem", prb2["number"])])
+        self.assertEqual(problems(), n0 + 2)
+        tl = s.get("/api/v1/records/%d/timeline" % did, token=self.tok["ops"]).json["items"]
+        self.assertEqual([t["kind"] for t in tl].count("drill_finding"), 2)
+        return prb
+
+    def plan_id_of(self, did):
+        return s_get(self.srv, "/api/v1/drills/%d" % did, self.tok["ops"])["drill"]["plan_id"]
 
     # ---- tests ----
     def test_drill_in_sandbox_scorecard_and_review(self):
@@ -283,6 +333,8 @@ class Drills(harness.ServerTest):
         prb = r.json["id"]
         self.assertStatus(s.post("/api/v1/records/%d/links" % did, {"kind": "parent_of", "to_id": prb},
                                  token=self.tok["lead1"]), 201)
+        # R-PLAN-2: a finding becomes its follow-up record in one step, linked originated_from the drill
+        self.findings(did)
         closed = self.ok(did, "close", "lead1", fields={"lessons": "补充部门负责人的备用联系方式"})
         self.assertEqual(closed["state"], "closed")
         p = self.plan_get(pid)
@@ -306,6 +358,192 @@ class Drills(harness.ServerTest):
         self.assertEqual(p["review_trigger"], "")
         self.assertEqual(parse(p["next_review_at"]), add_months(s.now_ms(), 6))
         self.assertNotIn(pid, self.overdue())
+
+    # ---- due notices (R-PLAN-1) ----
+    def sent(self, rec, uid):
+        con = harness.db_connect(self.srv.db)
+        try:
+            return con.execute("SELECT COUNT(*) FROM outbox WHERE record_id = ? AND recipient_id = ?",
+                               (rec, uid)).fetchone()[0]
+        finally:
+            con.close()
+
+    def notices(self, rec):
+        tl = self.srv.get("/api/v1/records/%d/timeline?limit=500" % rec, token=self.tok["lead1"]).json["items"]
+        return sorted((t["data"]["template"], t["data"]["recipients"]) for t in tl
+                      if t["kind"] == "notify" and t["data"]["template"].startswith("due:"))
+
+    def at(self, ms):
+        self.srv.clock(set_to=utc(ms))
+        self.relogin()
+
+    def test_due_notices(self):
+        """The plan owner is told 14 days before the review falls due and at
+        the due instant (not 1 ms before), each once per due date, never again
+        after a restart; the organizer likewise for a scheduled drill."""
+        s, u = self.srv, self.uid
+        pid = self.plan([self.ci("核心数据库 notice-db")])
+        due = parse(self.plan_get(pid)["next_review_at"])
+        soon = due - 14 * DAY
+        r = s.post("/api/v1/drills", {"title": "通知演练", "fields": {
+            "plan_id": pid, "scheduled_at": utc(s.now_ms() + 40 * DAY)}}, token=self.tok["lead1"])
+        self.assertStatus(r, 201)
+        did = r.json["id"]
+        sched = parse(r.json["drill"]["scheduled_at"])
+        self.assertEqual((self.notices(pid), self.notices(did)), ([], []))
+        # the drill's organizer: 14 days before its time, then at it
+        self.at(sched - 14 * DAY - 1)
+        self.assertEqual(self.notices(did), [])
+        self.at(sched - 14 * DAY)
+        self.assertEqual(self.notices(did), [("due:drill:soon", [u["lead1"]])])
+        self.at(sched - 1)
+        self.assertEqual(len(self.notices(did)), 1)
+        self.at(sched)
+        self.assertEqual(self.notices(did), [("due:drill:due", [u["lead1"]]), ("due:drill:soon", [u["lead1"]])])
+        self.assertGreaterEqual(self.sent(did, u["lead1"]), 2)
+        # the plan's owner
+        self.at(soon - 1)
+        self.assertEqual(self.notices(pid), [])
+        self.at(soon)
+        self.assertEqual(self.notices(pid), [("due:review:soon", [u["eng"]])])
+        n_soon = self.sent(pid, u["eng"])
+        self.assertGreaterEqual(n_soon, 1)
+        self.at(due - 1)
+        self.assertEqual(len(self.notices(pid)), 1)
+        self.at(due)
+        self.assertEqual(self.notices(pid), [("due:review:due", [u["eng"]]), ("due:review:soon", [u["eng"]])])
+        n_due = self.sent(pid, u["eng"])
+        self.assertGreater(n_due, n_soon)
+        self.assertIn(pid, self.overdue())
+        # a restart sends none of them again
+        self.assertEqual(s.stop(), 0)
+        s.start()
+        s.tokens = {}
+        self.relogin()
+        s.clock(0)
+        s.clock(3600)
+        self.relogin()
+        self.assertEqual(len(self.notices(pid)), 2)
+        self.assertEqual(len(self.notices(did)), 2)
+        self.assertEqual((self.sent(pid, u["eng"]), self.sent(did, u["lead1"])) ,
+                         (n_due, self.sent(did, u["lead1"])))
+        # the review sets the next date: its notices are scheduled afresh, once
+        self.ok(pid, "review", "eng", reason="已复审")
+        nxt = parse(self.plan_get(pid)["next_review_at"])
+        self.assertEqual(nxt, add_months(s.now_ms(), 6))
+        self.at(nxt - 14 * DAY)
+        self.assertEqual(len(self.notices(pid)), 3)
+        self.at(nxt)
+        self.assertEqual(len(self.notices(pid)), 4)
+
+    def test_participants_and_manual_scores(self):
+        """R-PLAN-2: participants are active users with a role in the drill;
+        manual 1–5 scores per scorecard item, for the drill and per
+        participant, with the totals of core/drill.c."""
+        s, u = self.srv, self.uid
+        tok = self.tok["lead1"]
+        gone, _ = s.make_user("drl_gone", ["ops_engineer"])
+        self.assertStatus(s.post("/api/v1/users/%d/disable" % gone, token=s.admin("sysadmin")), 200)
+        total = s.get("/api/v1/drills", token=tok).json["total"]
+        for parts, roles, field, text in (([999999], {}, "participants", "999999"),
+                                          ([gone], {}, "participants", "disabled"),
+                                          ([u["ops"]], {str(u["sec1"]): "observer"}, "participant_roles", "participant"),
+                                          ([u["ops"]], {str(u["ops"]): "boss"}, "participant_roles", "commander"),
+                                          ([u["ops"]], {"x": "observer"}, "participant_roles", "role")):
+            r = s.post("/api/v1/drills", {"title": "参演人员", "fields": {"participants": parts,
+                                                                       "participant_roles": roles}}, token=tok)
+            self.assertError(r, 422, field=field, contains=text)
+        self.assertEqual(s.get("/api/v1/drills", token=tok).json["total"], total)  # nothing written
+        db = self.ci("核心数据库 score-db")
+        pid = self.plan([db])
+        roles = {str(u["lead1"]): "commander", str(u["ops"]): "operator"}
+        r = s.post("/api/v1/drills", {"title": "评分演练", "fields": {
+            "plan_id": pid, "goals": "评分", "scenario": "主库故障", "participants": [u["lead1"], u["ops"]],
+            "participant_roles": roles, "scheduled_at": utc(s.now_ms() + DAY)}}, token=tok)
+        self.assertStatus(r, 201)
+        did = r.json["id"]
+        self.assertEqual(r.json["drill"]["participant_roles"], roles)
+        path = "/api/v1/drills/%d/scores" % did
+        # not before the drill runs
+        self.assertError(s.request("PUT", path, {"item": "command", "score": 4}, token=tok), 409, field="state")
+        self.ok(did, "prepare", "lead1")
+        self.ok(did, "start", "lead1")
+        for body, field in (({"item": "speed", "score": 3}, "item"), ({"item": "command", "score": 0}, "score"),
+                            ({"item": "command", "score": 6}, "score"),
+                            ({"item": "command", "score": 3, "user_id": u["sec1"]}, "user_id")):
+            self.assertError(s.request("PUT", path, body, token=tok), 422, field=field)
+        self.assertEqual(s.get("/api/v1/drills/%d/scorecard" % did, token=tok).json["manual"]["scores"], 0)
+        for body in ({"item": "communication", "score": 4, "note": "通报及时"}, {"item": "command", "score": 3},
+                     {"item": "command", "score": 5},  # the same item again replaces it
+                     {"item": "command", "score": 3, "user_id": u["lead1"]},
+                     {"item": "handling", "score": 2, "user_id": u["lead1"]},
+                     {"item": "handling", "score": 5, "user_id": u["ops"]}):
+            r = s.request("PUT", path, body, token=tok)
+            self.assertStatus(r, 200)
+        m = r.json["manual"]
+        self.assertEqual([(i["item"], i["score"]) for i in m["items"]],
+                         [("communication", 4), ("coordination", None), ("command", 5), ("handling", None)])
+        self.assertEqual(m["items"][0]["note"], "通报及时")
+        self.assertEqual((m["overall"], m["scores"]), (4.5, 5))
+        self.assertEqual([(p["user_id"], p["role"], p["scores"], p["average"]) for p in m["participants"]],
+                         [(u["lead1"], "commander", {"command": 3, "handling": 2}, 2.5),
+                          (u["ops"], "operator", {"handling": 5}, 5.0)])
+        tl = s.get("/api/v1/records/%d/timeline?limit=500" % did, token=tok).json["items"]
+        self.assertEqual([t["kind"] for t in tl].count("drill_score"), 6)
+        # a participant disabled later stays on the drill; a new one must be active
+        d = s.get("/api/v1/drills/%d" % did, token=tok).json
+        r = s.request("PATCH", "/api/v1/drills/%d" % did, {"version": d["version"], "fields": {
+            "participants": [u["lead1"], u["ops"], gone]}}, token=tok)
+        self.assertError(r, 422, field="participants", contains="disabled")
+
+    def test_scripted_injects(self):
+        """R-PLAN-2: a drill script of injects at offsets after the start; the
+        scheduler fires each once into the running drill's simulated incident,
+        tagged 【演练】 (at its instant, not 1 ms before), never again."""
+        s, u = self.srv, self.uid
+        tok = self.tok["lead1"]
+        for script in ([{"offset_min": 0, "text": "x"}], [{"offset_min": 1441, "text": "x"}],
+                       [{"offset_min": 5, "text": ""}], [{"offset_min": 5}], [{"offset_min": 5, "text": "x", "y": 1}],
+                       [{"offset_min": 5, "text": "x"}] * 21, {"offset_min": 5}):
+            r = s.post("/api/v1/drills", {"title": "脚本", "fields": {"script": script}}, token=tok)
+            self.assertError(r, 422, field="script")
+        db = self.ci("核心交换机 inject-sw", category="network")
+        pid = self.plan([db])
+        script = [{"offset_min": 5, "text": "核心交换机宕机"}, {"offset_min": 10, "text": "第二次告警"}]
+        r = s.post("/api/v1/drills", {"title": "脚本注入演练", "fields": {
+            "plan_id": pid, "goals": "检验", "scenario": "交换机故障", "participants": [u["lead1"], u["ops"]],
+            "scheduled_at": utc(s.now_ms() + DAY), "script": script}}, token=tok)
+        self.assertStatus(r, 201)
+        did = r.json["id"]
+        self.assertEqual(r.json["drill"]["script"], script)
+        self.ok(did, "prepare", "lead1")
+        self.ok(did, "start", "lead1")
+        t0 = parse(s.get("/api/v1/drills/%d" % did, token=tok).json["drill"]["started_at"])
+        r = s.post("/api/v1/drills/%d/inject" % did, {"title": "【演练】核心交换机故障", "ci_ids": [db],
+                                                       "severity": "moderate"}, token=self.tok["ops"])
+        self.assertStatus(r, 201)
+        iid = r.json["id"]
+
+        def injected():
+            tl = self.incident(iid, "lead1")["timeline"]
+            return [t["text"] for t in tl if t["kind"] == "drill_inject"]
+        self.at(t0 + 5 * MIN - 1)
+        self.assertEqual(injected(), [])
+        self.at(t0 + 5 * MIN)
+        got = injected()
+        self.assertEqual(len(got), 1)
+        self.assertTrue(got[0].startswith("【演练】"), got)
+        self.assertIn("核心交换机宕机", got[0])
+        self.at(t0 + 10 * MIN - 1)
+        self.assertEqual(len(injected()), 1)
+        self.at(t0 + 10 * MIN)
+        self.assertEqual(len(injected()), 2)
+        self.assertIn("第二次告警", injected()[-1] + injected()[0])
+        self.at(t0 + 3 * 3600 * SEC)
+        self.assertEqual(len(injected()), 2)
+        tl = s.get("/api/v1/records/%d/timeline?limit=500" % did, token=tok).json["items"]
+        self.assertEqual(sorted(t["data"]["index"] for t in tl if t["kind"] == "drill_script"), [0, 1])
+        self.assertTrue(all(t["data"]["delivered"] for t in tl if t["kind"] == "drill_script"))
 
     def test_r1_response_and_ci_change_make_the_review_due(self):
         s = self.srv
@@ -396,6 +634,11 @@ class Drills(harness.ServerTest):
         self.assertError(s.get("/api/v1/drills/999999", token=tok), 404)
         self.assertError(s.get("/api/v1/drills/999999/scorecard", token=tok), 404)
         self.assertError(s.get("/api/v1/incidents/999999/activations", token=tok), 404)
+        # a planned drill has no findings yet: 409 naming state, nothing made
+        did = s.post("/api/v1/drills", {"title": "未准备的演练"}, token=tok).json["id"]
+        self.assertError(s.post("/api/v1/drills/%d/findings" % did, {"title": "x"}, token=tok), 409, field="state")
+        self.assertEqual(s.get("/api/v1/drills/%d" % did, token=tok).json["drill"]["findings"], [])
+        self.assertError(s.post("/api/v1/drills/999999/findings", {"title": "x"}, token=tok), 404)
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ class Records(harness.ServerTest):
                 self.assertEqual((r.json["to_kind"], r.json["to_ref"]), ("change", chg))
         # kinds whose source is a kind no module serves yet, and wrong pairs: 422 naming what is allowed
         bad = [
-            (prb, {"kind": "originated_from", "to_id": irec["id"]}, "kind", "change"),
+            (prb, {"kind": "originated_from", "to_id": irec["id"]}, "to", "drill"),  # a problem's: a drill finding's
             (prb, {"kind": "mitigates", "to_ref": "RSK-%d-000001" % y}, "kind", "change/vuln"),
             (prb, {"kind": "exercises", "to_id": prb2["id"]}, "kind", "drill"),
             (prb, {"kind": "parent_of", "to_ref": "PLN-%d-999999" % y}, "to_ref", "PLN-"),  # plans are served

@@ -208,6 +208,36 @@ class Training(harness.ServerTest):
         self.assertEqual(r["positions"][1]["qualified"], 0)
         self.assertEqual(r["gaps"], ["duty_engineer", "emergency_lead"])
 
+    def test_3_department_scope(self):
+        """Training and certificate lists are filtered by the reader's
+        department scope, like incidents (R-SEC-SYS-2): a scoped reader sees
+        the people of the departments in scope only, paged and counted."""
+        s = self.srv
+        s.tokens = {}  # the administrators' sessions ran out while the clock moved
+        x_id, _ = s.make_user("net1", ["ops_engineer"], department="网络部")
+        y_id, _ = s.make_user("net2", ["ops_engineer"], department="网络部")
+        _, scoped = s.make_user("netread", ["auditor"], department="网络部", scopes=["网络部"])
+        mine = [self.record(uid, 2, "2030-03-0%dT09:00:00Z" % (i + 1))["id"] for i, uid in
+                enumerate((x_id, y_id, x_id))]
+        self.record(self.a_id, 1, "2030-03-05T09:00:00Z")  # 运行部: out of scope
+        r = s.get("/api/v1/trainings?limit=2", token=scoped)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["total"], 3)
+        self.assertEqual([i["id"] for i in r.json["items"]], [mine[2], mine[1]])  # newest first
+        r = s.get("/api/v1/trainings?limit=2&offset=2", token=scoped)
+        self.assertEqual([i["id"] for i in r.json["items"]], [mine[0]])
+        r = s.get("/api/v1/trainings?user_id=%d" % self.a_id, token=scoped)
+        self.assertEqual((r.json["total"], r.json["items"]), (0, []))
+        self.assertGreater(self.count(), 3)  # the unscoped auditor sees everyone
+        for uid in (x_id, self.a_id):
+            body = {"user_id": uid, "position": "duty_engineer", "name": "值班资格",
+                    "issued_at": "2030-01-01T00:00:00Z"}
+            self.assertStatus(s.post("/api/v1/certificates", body, token=self.eng), 201)
+        r = s.get("/api/v1/certificates", token=scoped)
+        self.assertEqual([(c["user_id"], r.json["total"]) for c in r.json["items"]], [(x_id, 1)])
+        r = s.get("/api/v1/certificates", token=self.aud)
+        self.assertGreaterEqual(r.json["total"], 2)
+
 
 if __name__ == "__main__":
     harness.main()

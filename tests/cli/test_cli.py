@@ -683,6 +683,24 @@ class CliTest(unittest.TestCase):
         self.assertIn("INC-2026-000007", out)
         self.assertIn("fail", out)
         self.assertIn("50", out)
+        # R-PLAN-2: a finding becomes its follow-up record in one step
+        ROUTES[("POST", "/api/v1/drills/21/findings")] = (201, {
+            "id": 30, "number": "PRB-2026-000004", "kind": "problem", "title": "部门负责人未确认告警",
+            "state": "new", "department": "运行部", "requester_id": 3})
+        out, _ = self.run_cli("drill", "finding", "21", "--title", "部门负责人未确认告警", "--kind", "problem",
+                              "--description", "演练中未确认")
+        r = self.last()
+        self.assertEqual((r["method"], r["path"], r["body"]),
+                         ("POST", "/api/v1/drills/21/findings", {"title": "部门负责人未确认告警", "kind": "problem",
+                                                                 "description": "演练中未确认"}))
+        self.assertIn("PRB-2026-000004", out)
+        # manual 1–5 scores per scorecard item, for the drill or a participant
+        ROUTES[("PUT", "/api/v1/drills/21/scores")] = (200, card)
+        self.run_cli("drill", "score", "21", "--item", "command", "--score", "4", "--user", "3", "--note", "指挥清晰")
+        r = self.last()
+        self.assertEqual((r["method"], r["path"], r["body"]),
+                         ("PUT", "/api/v1/drills/21/scores", {"item": "command", "score": 4, "user_id": 3,
+                                                              "note": "指挥清晰"}))
 
     def test_plans_training_readiness(self):
         self.login()

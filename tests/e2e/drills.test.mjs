@@ -6,7 +6,8 @@
 // the incident page, which shows the plan that applies and records its
 // version), the scorecard
 // showing which deadlines were met, the evaluation and lessons filed and the
-// drill closed — which makes the plan's review due.
+// drill closed — which makes the plan's review due; a finding is turned into
+// its follow-up problem from the drill page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -116,6 +117,13 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   await p.waitForFunction(() => document.querySelector('[data-testid=drill-facts]').innerText.includes('通知链路正常'), null, WAIT);
   await p.click('[data-testid=act-evaluate] button');
   await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已评估'), null, WAIT);
+  // a finding becomes its follow-up problem in one step, linked originated_from the drill
+  await p.fill('[data-testid=drill-finding-form] input[name=finding_title]', '部门负责人未确认告警');
+  await p.fill('[data-testid=drill-finding-form] textarea[name=finding_description]', '演练中未在期限内确认');
+  await p.click('[data-testid=drill-finding-form] button[type=submit]');
+  await p.waitForFunction(() => /PRB-\d{4}-\d+[\s\S]*部门负责人未确认告警/.test(document.querySelector('[data-testid=drill-findings]').innerText), null, WAIT);
+  const found = (await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead)).drill.findings;
+  assert.deepEqual(found.map((f) => [f.kind, f.title]), [['problem', '部门负责人未确认告警']]);
   await p.waitForSelector('[data-testid=drill-edit-form] textarea[name=lessons]', WAIT);
   await p.fill('[data-testid=drill-edit-form] textarea[name=lessons]', '补充备用联系人');
   await p.click('[data-testid=drill-edit-form] button[type=submit]');

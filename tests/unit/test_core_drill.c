@@ -94,10 +94,133 @@ static void score_table(void **state)
     assert_int_equal(c.steps_done, 1);
 }
 
+/* R-PLAN-1: the due notices of a plan review or a scheduled drill: "soon"
+ * 14 days before the due date, "due" at it; each fires at its instant, not
+ * 1 ms before. */
+static void due_notice_table(void **state)
+{
+    (void)state;
+    const int64_t due = 1784107800000LL, day = 86400000LL;
+    static const struct {
+        int n;
+        int64_t due, want;
+    } at[] = {
+        {OD_DUE_SOON, 1784107800000LL, 1784107800000LL - 14 * 86400000LL},
+        {OD_DUE_NOW, 1784107800000LL, 1784107800000LL},
+        {OD_DUE_SOON, 0, 0},                 /* no due date: no notice */
+        {OD_DUE_NOW, -5, 0},                 /* nor a negative one */
+        {OD_DUE_SOON, 86400000LL, 1},        /* the lead before the epoch: at once */
+        {OD_DUE__COUNT, 1784107800000LL, 0}, /* out of range */
+        {-1, 1784107800000LL, 0},
+    };
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        assert_int_equal(od_due_notice_at((od_due_notice)at[i].n, at[i].due), at[i].want);
+    static const struct {
+        int64_t fire_at, now;
+        bool want;
+    } fires[] = {
+        {1784107800000LL, 1784107800000LL - 1, false}, /* 1 ms before */
+        {1784107800000LL, 1784107800000LL, true},      /* at the instant */
+        {1784107800000LL, 1784107800000LL + 1, true},  /* after (a restart catches up) */
+        {0, 1784107800000LL, false},                   /* no notice */
+    };
+    for (size_t i = 0; i < sizeof fires / sizeof *fires; i++)
+        assert_int_equal(od_due_notice_fires(fires[i].fire_at, fires[i].now), fires[i].want);
+    /* the soon notice's boundary, 1 ms before and at */
+    int64_t soon = od_due_notice_at(OD_DUE_SOON, due);
+    assert_int_equal(due - soon, 14 * day);
+    assert_false(od_due_notice_fires(soon, soon - 1));
+    assert_true(od_due_notice_fires(soon, soon));
+    assert_string_equal(od_due_notice_key(OD_DUE_SOON), "soon");
+    assert_string_equal(od_due_notice_key(OD_DUE_NOW), "due");
+    assert_string_equal(od_due_notice_key(OD_DUE__COUNT), "?");
+    assert_int_equal(od_due_notice_parse("soon"), OD_DUE_SOON);
+    assert_int_equal(od_due_notice_parse("due"), OD_DUE_NOW);
+    assert_int_equal(od_due_notice_parse("late"), -1);
+    assert_int_equal(od_due_notice_parse(NULL), -1);
+}
+
+/* R-PLAN-2: manual 1–5 scores per scorecard item and per participant:
+ * 0 and 6 are not scores, the overall mean in hundredths rounded half up. */
+static void manual_scores_table(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t v;
+        bool ok;
+    } valid[] = {{0, false}, {1, true}, {3, true}, {5, true}, {6, false}, {-1, false}};
+    for (size_t i = 0; i < sizeof valid / sizeof *valid; i++)
+        assert_int_equal(od_drill_score_valid(valid[i].v), valid[i].ok);
+    static const char *const keys[] = {"communication", "coordination", "command", "handling"};
+    for (int i = 0; i < OD_DI__COUNT; i++) {
+        assert_string_equal(od_drill_item_key((od_drill_item)i), keys[i]);
+        assert_int_equal(od_drill_item_parse(keys[i]), i);
+    }
+    assert_int_equal(od_drill_item_parse("speed"), -1);
+    assert_int_equal(od_drill_item_parse(NULL), -1);
+    assert_string_equal(od_drill_item_key(OD_DI__COUNT), "?");
+    static const struct {
+        od_drill_mscore s[6];
+        size_t n;
+        int items_scored, overall, scores, p7, p7n;
+    } t[] = {
+        {{{0}}, 0, 0, -1, 0, -1, 0}, /* nothing scored */
+        {{{OD_DI_COMMUNICATION, 0, 4}}, 1, 1, 400, 1, -1, 0},
+        /* 4 and 5: 450; a participant's 3 and 2: 250 */
+        {{{OD_DI_COMMUNICATION, 0, 4}, {OD_DI_COMMAND, 0, 5}, {OD_DI_COMMAND, 7, 3}, {OD_DI_HANDLING, 7, 2}},
+         4,
+         2,
+         450,
+         4,
+         250,
+         2},
+        /* 5, 4, 4: 433.33 → 433; 0 and 6 do not count; an unknown item neither */
+        {{{OD_DI_COMMUNICATION, 0, 5},
+          {OD_DI_COORDINATION, 0, 4},
+          {OD_DI_COMMAND, 0, 4},
+          {OD_DI_HANDLING, 0, 0},
+          {OD_DI_HANDLING, 7, 6},
+          {OD_DI__COUNT, 0, 3}},
+         6,
+         3,
+         433,
+         3,
+         -1,
+         0},
+        /* 5, 5, 4: 466.67 → 467 (half up); participant 7: 1 → 100 */
+        {{{OD_DI_COMMUNICATION, 0, 5},
+          {OD_DI_COORDINATION, 0, 5},
+          {OD_DI_COMMAND, 0, 4},
+          {OD_DI_COMMAND, 7, 1}},
+         4,
+         3,
+         467,
+         4,
+         100,
+         1},
+        /* 1, 2: 150 exactly; another participant's score is not 7's */
+        {{{OD_DI_COMMUNICATION, 0, 1}, {OD_DI_HANDLING, 0, 2}, {OD_DI_HANDLING, 8, 5}}, 3, 2, 150, 3, -1, 0},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        od_drill_mtotals m;
+        od_drill_manual_totals(t[i].s, t[i].n, &m);
+        assert_int_equal(m.items_scored, t[i].items_scored);
+        assert_int_equal(m.overall_x100, t[i].overall);
+        assert_int_equal(m.scores, t[i].scores);
+        int cnt = -1;
+        assert_int_equal(od_drill_participant_avg(t[i].s, t[i].n, 7, &cnt), t[i].p7);
+        assert_int_equal(cnt, t[i].p7n);
+    }
+    od_drill_mscore one = {OD_DI_COMMAND, 7, 3};
+    assert_int_equal(od_drill_participant_avg(&one, 1, 0, NULL), -1); /* 0 is not a participant */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(judge_table),
+        cmocka_unit_test(due_notice_table),
+        cmocka_unit_test(manual_scores_table),
         cmocka_unit_test(score_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,18 +74,20 @@ static void test_numbers(void **state)
 #define SAME_KIND 0x80000000u
 static const struct {
     const char *key;
-    unsigned from, to;
+    unsigned from, to, from2, to2; /* a second pair, 0 = none */
 } links[] = {
-    {"caused_by", K(INCIDENT), K(PROBLEM) | K(CHANGE)},
-    {"known_error_of", K(KNOWN_ERROR), K(PROBLEM)},
-    {"fixed_by", K(PROBLEM) | K(KNOWN_ERROR), K(CHANGE)},
-    {"originated_from", K(CHANGE), K(REQUEST) | K(PROBLEM) | K(INCIDENT) | K(VULN)},
-    {"duplicate_of", ALL, SAME_KIND},
-    {"parent_of", ALL, ALL},
-    {"mitigates", K(CHANGE) | K(VULN), K(RISK)},
-    {"exercises", K(DRILL), K(PLAN)},
-    {"simulates", K(DRILL), K(INCIDENT)},
-    {"evidence_of", ALL, ALL},
+    {"caused_by", K(INCIDENT), K(PROBLEM) | K(CHANGE), 0, 0},
+    {"known_error_of", K(KNOWN_ERROR), K(PROBLEM), 0, 0},
+    {"fixed_by", K(PROBLEM) | K(KNOWN_ERROR), K(CHANGE), 0, 0},
+    /* and a drill's finding's follow-up (R-PLAN-2) */
+    {"originated_from", K(CHANGE), K(REQUEST) | K(PROBLEM) | K(INCIDENT) | K(VULN),
+     K(PROBLEM) | K(CHANGE) | K(ROUTINE_TASK), K(DRILL)},
+    {"duplicate_of", ALL, SAME_KIND, 0, 0},
+    {"parent_of", ALL, ALL, 0, 0},
+    {"mitigates", K(CHANGE) | K(VULN), K(RISK), 0, 0},
+    {"exercises", K(DRILL), K(PLAN), 0, 0},
+    {"simulates", K(DRILL), K(INCIDENT), 0, 0},
+    {"evidence_of", ALL, ALL, 0, 0},
 };
 
 static void test_link_kinds(void **state)
@@ -112,8 +114,11 @@ static void test_every_link_cell(void **state)
     for (int l = 0; l < OD_RL__COUNT; l++)
         for (int f = 0; f < OD_RK__COUNT; f++)
             for (int t = 0; t < OD_RK__COUNT; t++) {
-                bool from_ok = links[l].from & (1u << f);
-                bool to_ok = links[l].to == SAME_KIND ? f == t : (links[l].to & (1u << t)) != 0;
+                bool from1 = links[l].from & (1u << f), from2 = links[l].from2 & (1u << f);
+                bool from_ok = from1 || from2;
+                bool to_ok =
+                    (from1 && (links[l].to == SAME_KIND ? f == t : (links[l].to & (1u << t)) != 0)) ||
+                    (from2 && (links[l].to2 & (1u << t)) != 0);
                 od_error e = {0};
                 od_err rc = od_rlink_check((od_rlink)l, (od_rkind)f, (od_rkind)t, false, &e);
                 if (from_ok && to_ok) {
@@ -134,9 +139,17 @@ static void test_every_link_cell(void **state)
                 assert_string_equal(e2.field, "to");
                 assert_non_null(strstr(e2.message, "itself"));
             }
-    /* caused_by 2, known_error_of 1, fixed_by 2, originated_from 4, duplicate_of 14, parent_of and
-     * evidence_of 196 each, mitigates 2, exercises 1, simulates 1 */
-    assert_int_equal(allowed, 2 + 1 + 2 + 4 + 14 + 196 + 2 + 1 + 1 + 196);
+    /* caused_by 2, known_error_of 1, fixed_by 2, originated_from 4 + 3 (problem, change, routine_task
+     * → drill), duplicate_of 14, parent_of and evidence_of 196 each, mitigates 2, exercises 1,
+     * simulates 1 */
+    assert_int_equal(allowed, 2 + 1 + 2 + 4 + 3 + 14 + 196 + 2 + 1 + 1 + 196);
+    /* the second pair widens only its own sources: a problem originates from a drill, not an incident */
+    od_error e4 = {0};
+    assert_int_equal(od_rlink_check(OD_RL_ORIGINATED_FROM, OD_RK_PROBLEM, OD_RK_DRILL, false, &e4), OD_OK);
+    assert_int_equal(od_rlink_check(OD_RL_ORIGINATED_FROM, OD_RK_PROBLEM, OD_RK_INCIDENT, false, &e4),
+                     OD_E_UNPROCESSABLE);
+    assert_string_equal(e4.field, "to");
+    assert_non_null(strstr(e4.message, "goes to drill, not to incident"));
     assert_int_equal(allowed + refused, OD_RL__COUNT * OD_RK__COUNT * OD_RK__COUNT);
     od_error e = {0};
     assert_int_equal(od_rlink_check(OD_RL__COUNT, OD_RK_PROBLEM, OD_RK_PROBLEM, false, &e),

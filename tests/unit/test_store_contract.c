@@ -1728,7 +1728,9 @@ static void drill_store(void **state)
                        OD_BINDS(OD_INT(pln), OD_TEXT("functional"), OD_TEXT(i ? "live" : "sandbox"),
                                 OD_TEXT("g"), OD_TEXT("s"), OD_TEXT("[1,2]"), OD_TEXT("[\"run\"]"),
                                 OD_TEXT("[]"), OD_TEXT(""), OD_TEXT(""), OD_INT(1000), OD_INT(1000),
-                                OD_INT(1000), OD_NULL(), OD_INT(i ? 4000 : 3000), OD_NULL(), OD_INT(d))),
+                                OD_INT(1000), OD_NULL(), OD_INT(i ? 4000 : 3000), OD_NULL(),
+                                OD_TEXT(i ? "{}" : "{\"1\":\"commander\"}"),
+                                OD_TEXT(i ? "[]" : "[{\"offset_min\":5,\"text\":\"x\"}]"), OD_INT(d))),
             OD_OK);
     }
     assert_int_equal(od_tx_exec(tx, OD_Q_DRL_SET_INCIDENT, &e, OD_BINDS(OD_INT(inc), OD_INT(d1))), OD_OK);
@@ -1740,6 +1742,8 @@ static void drill_store(void **state)
     assert_string_equal(od_rows_text(r, 5), "[1,2]");
     assert_int_equal(od_rows_int(r, 14), 3000);
     assert_int_equal(od_rows_int(r, 15), inc);
+    assert_string_equal(od_rows_text(r, 16), "{\"1\":\"commander\"}");
+    assert_string_equal(od_rows_text(r, 17), "[{\"offset_min\":5,\"text\":\"x\"}]");
     od_rows_close(r);
     assert_int_equal(od_tx_query(tx, OD_Q_DRL_STORED, &r, &e, OD_BINDS(OD_INT(d2))), OD_OK);
     assert_int_equal(od_rows_step(r, &row), OD_OK);
@@ -1812,6 +1816,158 @@ static void drill_store(void **state)
     assert_string_equal(od_rows_text(r, 0), "L1");
     od_rows_close(r);
     assert_int_equal(od_tx_query(tx, OD_Q_PLN_INC_CIS, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    od_tx_rollback(tx);
+}
+
+/* The drill module's further statements (queries_drill_ext.h, migration
+ * 0038; docs/drills.md): the records that originated from a drill, the due
+ * notices (pending, cancelled, fired once per due date), the manual scores
+ * (upserted per item and person) and whether a user is active. */
+static void drill_ext_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t uid = 0, gone = 0, d = 0, p1 = 0, p2 = 0, other = 0, n = -1, id = 0, dl1 = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "dx1", &uid, &e), OD_OK);
+    assert_int_equal(user_row(tx, "dx2", &gone, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_USER_SET_DISABLED, &e, OD_BINDS(OD_INT(1), OD_INT(5), OD_INT(gone))),
+                     OD_OK);
+    assert_int_equal(record_row(tx, "drill", "DRL-2026-000041", &d, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000041", &p1, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000042", &p2, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000043", &other, &e), OD_OK);
+    /* findings: p2 and p1 originated from d (active); other's link is pending, p1's parent_of does not count
+     */
+    const struct {
+        int64_t from;
+        const char *kind, *state;
+    } links[] = {{p2, "originated_from", "active"},
+                 {p1, "originated_from", "active"},
+                 {other, "originated_from", "pending"},
+                 {p1, "parent_of", "active"}};
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_RLINK_INSERT, &id, &e,
+                         OD_BINDS(OD_INT(links[i].from), OD_INT(d), OD_TEXT(links[i].kind), OD_TEXT("drill"),
+                                  OD_NULL(), OD_TEXT(links[i].state), OD_INT(uid), OD_INT(100))),
+            OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLX_FINDINGS, &r, &e, OD_BINDS(OD_INT(d))), OD_OK);
+    int64_t want[] = {p1, p2};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), want[i]);
+        assert_string_equal(od_rows_text(r, 2), "problem");
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* due notices: one pending per kind; cancelled; a fired one is found by its due date */
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_KDL_INSERT, &dl1, &e,
+                     OD_BINDS(OD_INT(d), OD_NULL(), OD_TEXT("due:drill:due"), OD_INT(5000), OD_INT(5000))),
+        OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_DRLX_DUE_PENDING, &r, &e, OD_BINDS(OD_INT(d), OD_TEXT("due:drill:due"))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), dl1);
+    assert_int_equal(od_rows_int(r, 1), 5000);
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRLX_DUE_DONE, &n, &e,
+                                  OD_BINDS(OD_INT(d), OD_TEXT("due:drill:due"), OD_INT(5000))),
+                     OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_DL_FIRED, &e, OD_BINDS(OD_TEXT("fired"), OD_TEXT("n1"), OD_INT(dl1))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRLX_DUE_DONE, &n, &e,
+                                  OD_BINDS(OD_INT(d), OD_TEXT("due:drill:due"), OD_INT(5000))),
+                     OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_KDL_INSERT, &id, &e,
+                     OD_BINDS(OD_INT(d), OD_NULL(), OD_TEXT("due:drill:due"), OD_INT(7000), OD_INT(7000))),
+        OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DRLX_DUE_CANCEL, &e, OD_BINDS(OD_INT(d), OD_TEXT("due:drill:due"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1); /* the pending one only */
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_DRLX_DUE_PENDING, &r, &e, OD_BINDS(OD_INT(d), OD_TEXT("due:drill:due"))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRLX_DUE_DONE, &n, &e,
+                                  OD_BINDS(OD_INT(d), OD_TEXT("due:drill:due"), OD_INT(7000))),
+                     OD_OK);
+    assert_int_equal(n, 0); /* cancelled is not done */
+    /* manual scores: the same item and person again replaces the score */
+    const struct {
+        const char *item;
+        int64_t user, score;
+    } sc[] = {{"command", 0, 3}, {"command", uid, 2}, {"command", 0, 5}, {"handling", uid, 4}};
+    for (size_t i = 0; i < sizeof sc / sizeof *sc; i++)
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_DRLX_SCORE_PUT, &e,
+                       OD_BINDS(OD_INT(d), OD_TEXT(sc[i].item), OD_INT(sc[i].user), OD_INT(sc[i].score),
+                                OD_TEXT("n"), OD_INT(uid), OD_INT(100 + (int64_t)i))),
+            OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLX_SCORES, &r, &e, OD_BINDS(OD_INT(d))), OD_OK);
+    const struct {
+        const char *item;
+        int64_t user, score, at;
+    } got[] = {{"command", 0, 5, 102}, {"command", uid, 2, 101}, {"handling", uid, 4, 103}};
+    for (size_t i = 0; i < sizeof got / sizeof *got; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_string_equal(od_rows_text(r, 0), got[i].item);
+        assert_int_equal(od_rows_int(r, 1), got[i].user);
+        assert_int_equal(od_rows_int(r, 2), got[i].score);
+        assert_int_equal(od_rows_int(r, 5), got[i].at);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* active users: 0 enabled, 1 disabled, no row for nobody */
+    const struct {
+        int64_t id;
+        bool row;
+        int64_t disabled;
+    } act[] = {{uid, true, 0}, {gone, true, 1}, {999999, false, 0}};
+    for (size_t i = 0; i < sizeof act / sizeof *act; i++) {
+        assert_int_equal(od_tx_query(tx, OD_Q_DRLX_USER_ACTIVE, &r, &e, OD_BINDS(OD_INT(act[i].id))), OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_int_equal(row, act[i].row);
+        if (row)
+            assert_int_equal(od_rows_int(r, 0), act[i].disabled);
+        od_rows_close(r);
+    }
+    /* a scoped reader's lists: every row with the person's department last */
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_CERT_INSERT, &id, &e,
+                     OD_BINDS(OD_INT(uid), OD_TEXT("duty_engineer"), OD_TEXT("值班资格"), OD_TEXT(""),
+                              OD_TEXT(""), OD_INT(100), OD_NULL(), OD_INT(uid), OD_INT(100))),
+        OD_OK);
+    for (int k = 0; k < 2; k++) {
+        int64_t who = k ? gone : 0; /* everyone, then a user without any */
+        assert_int_equal(od_tx_query(tx, OD_Q_DRLX_CERT_ALL, &r, &e, OD_BINDS(OD_INT(who), OD_INT(who))),
+                         OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_int_equal(row, k == 0);
+        if (row) {
+            assert_int_equal(od_rows_int(r, 0), id);
+            assert_string_equal(od_rows_text(r, 12), "d");
+        }
+        od_rows_close(r);
+    }
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLX_TRN_ALL, &r, &e, OD_BINDS(OD_INT(uid), OD_INT(uid))), OD_OK);
     assert_int_equal(od_rows_step(r, &row), OD_OK);
     assert_false(row);
     od_rows_close(r);
@@ -3409,6 +3565,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(upkeep_store, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_store, setup, teardown),
         cmocka_unit_test_setup_teardown(certificate_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(drill_ext_store, setup, teardown),
         cmocka_unit_test_setup_teardown(incident_sorted_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(ci_retire_history, setup, teardown),
     };

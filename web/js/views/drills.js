@@ -4,8 +4,9 @@
 // workflow's actions (prepare, start, evaluate, close) from the kernel's
 // action bar, the simulated incident (injected while the drill runs, a link
 // to its incident page), the scorecard computed from that incident's real
-// deadlines, and the records linked to it (its plan, its incident, the
-// follow-ups of its findings).  The page polls every 5 s.
+// deadlines, the findings turned into follow-up records in one step (a
+// problem linked originated_from the drill), and
+// the records linked to it (its plan, its incident).  The page polls every 5 s.
 import { t, tOr, bi, currentLang } from '../i18n.js';
 import { get, post, patch as apiPatch, qs } from '../api.js';
 import {
@@ -18,6 +19,7 @@ const STATES = ['planned', 'prepared', 'running', 'evaluated', 'closed'];
 const TYPES = ['functional', 'tabletop', 'full_scale'];
 const MODES = ['sandbox', 'live'];
 const STEPS = ['goal', 'plan', 'resources', 'run', 'evaluate', 'lessons', 'review'];
+const FINDING_KINDS = ['problem']; // the follow-up kinds a module serves
 // a finding's follow-up record (a problem, a change, a plan revision) hangs under the drill
 const DRILL_LINKS = ['parent_of', 'evidence_of'];
 const PAGE = 50;
@@ -107,11 +109,14 @@ export async function drillView(ctx, [id]) {
   const edit = h('div', { 'data-testid': 'drill-edit' });
   const sim = h('div', { 'data-testid': 'drill-incident' });
   const card = h('div', { 'data-testid': 'drill-scorecard' });
+  const finds = h('div', { 'data-testid': 'drill-findings' });
+  const findForm = h('div', { 'data-testid': 'drill-finding-new' });
   const actions = actionBar(d, { onDone: async () => { await refresh(); } });
   const timeline = timelinePart(d, {});
   const links = linksPart(d, { kinds: DRILL_LINKS });
   ctx.el.append(head, actions.el, h('div', { class: 'rec-grid' },
-    section(t('drl.fields'), facts, edit), section(t('drl.incident'), sim), section(t('drl.scorecard'), card), links.el, timeline.el));
+    section(t('drl.fields'), facts, edit), section(t('drl.incident'), sim), section(t('drl.scorecard'), card),
+    section(t('drl.findings'), finds, findForm), links.el, timeline.el));
   let seenState = d.state;
 
   function render() {
@@ -141,10 +146,47 @@ export async function drillView(ctx, [id]) {
       ? h('p', {}, h('a', { href: `#/incidents/${x.incident.id}`, 'data-testid': 'drill-incident-link' }, x.incident.number), ' ',
         badge(t('inc.drill_badge'), 'drill'), ' ', x.incident.level, ' · ', tOr('state.' + x.incident.state, x.incident.state))
       : d.state === 'running' && can('incident.create') ? injectForm() : h('p', { class: 'note' }, t('drl.no_incident'))));
+    const found = x.findings || [];
+    patch(finds, [found, currentLang()], () => (found.length
+      ? table([t('drl.number'), t('drl.finding_kind'), t('drl.title'), t('drl.state')],
+        found.map((f) => tr(h('a', { href: f.kind === 'problem' ? `#/problems/${f.id}` : `#/records/${f.id}` }, f.number),
+          tOr('drl.fkind_' + f.kind, f.kind), f.title, recStateName(f.kind, f.state))), { cls: 'drill-findings' })
+      : h('p', { class: 'note' }, t('drl.no_findings'))));
+    const findable = can('record.write') && d.state !== 'planned';
+    if (!findable) clear(findForm);
+    else if (!findForm.firstElementChild) findForm.append(findingForm());
     if (d.state !== seenState) {
       announce(t('live.rec_state', { n: d.number, s: recStateName('drill', d.state, d) }));
       seenState = d.state;
     }
+  }
+
+  function findingForm() {
+    const kind = select(FINDING_KINDS.map((k) => [k, t('drl.fkind_' + k)]), 'problem', { name: 'finding_kind' });
+    const title = h('input', { name: 'finding_title', maxlength: 300 });
+    const description = h('textarea', { name: 'finding_description', rows: 2, maxlength: 8000 });
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    const form = h('form', { class: 'form', 'data-testid': 'drill-finding-form', novalidate: true },
+      field(t('drl.finding_kind'), kind), field(t('drl.finding_title'), title, { required: true }),
+      field(t('drl.finding_desc'), description), err, h('button', { type: 'submit' }, t('drl.finding_add')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!title.value.trim()) {
+        fieldError(title, err, t('form.required', { field: t('drl.finding_title') }));
+        return;
+      }
+      const body = { kind: kind.value, title: title.value.trim() };
+      if (description.value.trim()) body.description = description.value.trim();
+      try {
+        const r = await post(`/api/v1/drills/${d.id}/findings`, body);
+        announce(t('drl.finding_added', { n: r.number }));
+        title.value = '';
+        description.value = '';
+        err.hidden = true;
+        await refresh();
+      } catch (e) { fieldError({ kind, title, description }[e.field] || null, err, e); }
+    });
+    return form;
   }
 
   function injectForm() {

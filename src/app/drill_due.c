@@ -1,0 +1,107 @@
+/* drill_due.c — the due notices of plan reviews and scheduled drills; see
+ * record_hooks.h.  The rule (when each notice fires) is core/drill.h's. */
+#include "app/plans.h"
+#include "app/record_hooks.h"
+#include "app/records_kernel.h"
+#include "core/drill.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DUE_PREFIX "due:"
+
+static void notice_kind(const char *what, od_due_notice n, char out[OD_KEY_MAX])
+{
+    snprintf(out, OD_KEY_MAX, DUE_PREFIX "%s:%s", what, od_due_notice_key(n));
+}
+
+od_err od_due_notice_sync(od_tx *tx, int64_t rec, const char *what, int64_t due_at, od_error *e)
+{
+    od_err rc = OD_OK;
+    for (int n = 0; !rc && n < OD_DUE__COUNT; n++) {
+        char kind[OD_KEY_MAX];
+        notice_kind(what, (od_due_notice)n, kind);
+        od_rows *r = NULL;
+        bool row = false, same = false;
+        rc = od_tx_query(tx, OD_Q_DRLX_DUE_PENDING, &r, e, OD_BINDS(OD_INT(rec), OD_TEXT(kind)));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            same = same || (due_at > 0 && od_rows_int(r, 1) == due_at);
+        od_rows_close(r);
+        if (rc || same)
+            continue;
+        rc = od_tx_exec(tx, OD_Q_DRLX_DUE_CANCEL, e, OD_BINDS(OD_INT(rec), OD_TEXT(kind)));
+        int64_t done = 0, at = od_due_notice_at((od_due_notice)n, due_at), id = 0;
+        if (rc || at <= 0)
+            continue;
+        rc = od_tx_scalar(tx, OD_Q_DRLX_DUE_DONE, &done, e,
+                          OD_BINDS(OD_INT(rec), OD_TEXT(kind), OD_INT(due_at)));
+        if (!rc && done == 0)
+            rc = od_tx_insert(tx, OD_Q_KDL_INSERT, &id, e,
+                              OD_BINDS(OD_INT(rec), OD_NULL(), OD_TEXT(kind), OD_INT(due_at), OD_INT(at)));
+    }
+    return rc;
+}
+
+bool od_due_notice_is_deadline(const char *kind)
+{
+    return kind && strncmp(kind, DUE_PREFIX, strlen(DUE_PREFIX)) == 0;
+}
+
+od_err od_due_notice_fire(const od_policy *p, od_tx *tx, int64_t id, int64_t rec, const char *kind,
+                          int64_t now, od_error *e)
+{
+    char what[OD_KEY_MAX] = "";
+    const char *w = kind + strlen(DUE_PREFIX), *c = strrchr(kind, ':');
+    if (c > w)
+        snprintf(what, sizeof what, "%.*s", (int)(c - w), w);
+    int n = c ? od_due_notice_parse(c + 1) : -1;
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t due_at = 0;
+    od_err rc = od_tx_query(tx, OD_Q_KDL_GET, &r, e, OD_BINDS(OD_INT(id)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        due_at = od_rows_int(r, 4);
+    od_rows_close(r);
+    od_rec x = {0};
+    if (!rc)
+        rc = od_rec_load(tx, NULL, rec, &x, e);
+    if (rc)
+        return rc;
+    int64_t to = 0;
+    char zh[300], en[300], at[OD_TIME_STR_MAX];
+    od_time_format(due_at, at);
+    if (strcmp(what, "review") == 0) { /* the plan's owner */
+        json_t *f = NULL;
+        rc = od_plan_ext.load(tx, rec, &f, e);
+        to = rc ? 0 : (int64_t)json_integer_value(json_object_get(f, "owner_id"));
+        if (to <= 0) /* no owner named: who created the plan */
+            to = (int64_t)json_integer_value(json_object_get(x.o, "created_by"));
+        json_decref(f);
+        if (n == OD_DUE_SOON) {
+            snprintf(zh, sizeof zh, "预案复审将于 %s 到期", at);
+            snprintf(en, sizeof en, "the plan's review falls due at %s", at);
+        } else {
+            snprintf(zh, sizeof zh, "预案复审已到期（%s），请组织复审", at);
+            snprintf(en, sizeof en, "the plan's review is due (since %s): review it", at);
+        }
+    } else { /* a drill: its organizer */
+        to = (int64_t)json_integer_value(json_object_get(x.o, "created_by"));
+        if (n == OD_DUE_SOON) {
+            snprintf(zh, sizeof zh, "演练计划于 %s 进行", at);
+            snprintf(en, sizeof en, "the drill is scheduled at %s", at);
+        } else {
+            snprintf(zh, sizeof zh, "演练已到计划时间（%s）仍未开始", at);
+            snprintf(en, sizeof en, "the drill's scheduled time (%s) has come and it has not started", at);
+        }
+    }
+    char tpl[OD_KEY_MAX];
+    snprintf(tpl, sizeof tpl, "%s", kind);
+    json_t *users = json_array();
+    if (to > 0)
+        json_array_append_new(users, json_pack("{sI}", "id", (json_int_t)to));
+    if (!rc)
+        rc = od_rec_notify_to(tx, p, &x, tpl, zh, en, users, now, e);
+    json_decref(users);
+    od_rec_free(&x);
+    return rc;
+}

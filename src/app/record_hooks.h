@@ -1,0 +1,68 @@
+/* record_hooks.h — the workflow kernel's post-action hooks (modules-spec
+ * §1.5; docs/internals/kernel.md): after an action of a record's workflow
+ * has written its state change and effects, inside the same write
+ * transaction, the hook its module declared for the record's kind runs (a
+ * C function table in record_hooks.c, one row per kind).  A hook's error
+ * rolls the whole action back.  Private to app/. */
+#ifndef OD_APP_RECORD_HOOKS_H
+#define OD_APP_RECORD_HOOKS_H
+
+#include "app/records_int.h"
+
+/* What an action did, as the hook sees it. */
+typedef struct od_rec_act_event {
+    const od_policy *policy;
+    const od_principal *who; /* the actor, NULL for the system */
+    int64_t id;              /* the record */
+    const char *kind, *number;
+    const char *action;
+    const char *from, *to; /* state keys; from is "" for the create action */
+    bool created;          /* the create action */
+    bool closing;          /* to is a state of category closed */
+    json_t *fields;        /* the module's typed fields as saved (borrowed; may be NULL) */
+    int64_t now;           /* the action's instant */
+} od_rec_act_event;
+
+typedef od_err (*od_rec_after_act_fn)(od_tx *tx, const od_rec_act_event *ev, od_error *e);
+
+typedef struct od_rec_hook {
+    const char *kind;
+    od_rec_after_act_fn after_act;
+} od_rec_hook;
+
+/* Runs the hook declared for ev->kind, if any.  Inside tx. */
+OD_NODISCARD od_err od_rec_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e);
+
+/* The drill module's hook (drills.c): closing a drill makes its plan's
+ * review due; starting it schedules its scripted injects. */
+OD_NODISCARD od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e);
+
+/* A drill's scripted inject deadline ("inject:<n>", scheduled when the
+ * drill starts at started_at + the item's offset): fired once by the
+ * scheduler's claim; while the drill runs with its simulated incident, the
+ * item's text goes into the incident's timeline tagged 【演练】[DRILL]
+ * (kind drill_inject); the drill's timeline records it either way
+ * (drill_script, delivered true/false).  Inside tx. */
+bool od_drill_inject_is_deadline(const char *kind);
+OD_NODISCARD od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e);
+
+/* ---- due notices (drill_due.c; docs/drills.md) ----
+ * A plan's review date (plan owner) and a scheduled drill's time (its
+ * organizer, the record's creator) each get two record deadlines, kind
+ * "due:<what>:soon" (core/drill.h od_due_notice_at: 14 days before) and
+ * "due:<what>:due" (at the instant), fired once by the scheduler's claim
+ * (od_record_fire_deadline), so never again after a restart.  Sync: the
+ * record's due date is now due_at (0 = none): pending notices of another
+ * date are cancelled; a notice of this date is written unless one is
+ * pending or has fired already (exactly once per due date).  Inside tx. */
+OD_NODISCARD od_err od_due_notice_sync(od_tx *tx, int64_t rec, const char *what, int64_t due_at, od_error *e);
+/* Whether a record deadline kind is a due notice. */
+bool od_due_notice_is_deadline(const char *kind);
+/* Fires due notice deadline row id of record rec (claimed by
+ * od_record_fire_deadline): the message through the outbox
+ * (od_rec_notify_to) to the plan's owner or the drill's organizer, and the
+ * record's timeline entry "notify".  Inside tx. */
+OD_NODISCARD od_err od_due_notice_fire(const od_policy *p, od_tx *tx, int64_t id, int64_t rec,
+                                       const char *kind, int64_t now, od_error *e);
+
+#endif
