@@ -130,6 +130,79 @@ def fmt_row(name, vals, unit="ms"):
     return "| %s | %d | %.1f | %.1f | %.1f |" % (name, len(vals), statistics.median(vals), pct(vals, 99), max(vals))
 
 
+OPS = ["list", "get", "create"]
+
+
+def interactive(c, body, rate, seconds):
+    """The interactive client: list, get, create in turn at `rate` requests/s
+    for `seconds`; returns ({op: [ms]}, {(op, status): count})."""
+    lat = {op: [] for op in OPS}
+    errors = {}
+    created = []
+    period = 1.0 / rate
+    t0 = nxt = time.time()
+    i = 0
+    while True:
+        now = time.time()
+        if now - t0 >= seconds:
+            break
+        if now < nxt:
+            time.sleep(nxt - now)
+        nxt += period
+        op = OPS[i % 3]
+        i += 1
+        s = time.perf_counter()
+        if op == "list":
+            st, obj = c.call("GET", "/api/v1/incidents?limit=20")
+        elif op == "get":
+            st, obj = c.call("GET", "/api/v1/incidents/%d" % (created[-1] if created else 1))
+        else:
+            st, obj = c.call("POST", "/api/v1/incidents", body)
+            if st == 201:
+                created.append(obj["id"])
+        ms = (time.perf_counter() - s) * 1000
+        if st // 100 == 2:
+            lat[op].append(ms)
+        else:
+            errors[(op, st)] = errors.get((op, st), 0) + 1
+    return lat, errors
+
+
+class Sink:
+    """The loopback SMS gateway: answers 200 and notes when each message
+    (its idempotency key, "opsdesk-<outbox id>") arrived."""
+
+    def __init__(self):
+        import http.server
+        got = self.got = {}
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                at = time.time()
+                try:
+                    ref = json.loads(raw).get("ref", "")
+                except ValueError:
+                    ref = ""
+                got.setdefault(ref, []).append(at)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--opsdesk", default=os.path.join(ROOT, "build", "opsdesk"))
@@ -144,11 +217,14 @@ def main():
     ap.add_argument("--conns", type=int, default=32, help="ingestion connections (default 32)")
     ap.add_argument("--wrk-threads", type=int, default=1)
     ap.add_argument("--serve-args", default="", help="more `opsdesk serve` options")
+    ap.add_argument("--alone", type=int, default=0,
+                    help="seconds of the interactive client alone before the storm (default: a quarter of it)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     a = ap.parse_args()
     if a.quick:
         a.duration = 20
     within = a.within or max(3, a.duration // 3)
+    a.alone = a.alone or max(5, a.duration // 4)
     if not shutil.which("wrk"):
         raise SystemExit("storm: wrk is required (apt-get install wrk)")
     if not os.access(a.opsdesk, os.X_OK):
@@ -175,16 +251,13 @@ def main():
 
 
 def run(a, tmp, within, procs):
-    # the loopback sink: tests/notify/receivers.py
-    rcv = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "notify", "receivers.py")],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    procs.append(rcv)
-    sink = json.loads(rcv.stdout.readline())["http"]
+    load0 = " ".join(open("/proc/loadavg").read().split()[:3])
+    sink = Sink()
     channels = os.path.join(tmp, "channels.yaml")
     with open(channels, "w", encoding="utf-8") as f:
         f.write("channels:\n  - name: sms-gw\n    kind: sms\n    url: http://127.0.0.1:%d/sms/gw\n"
                 "    body: '{\"phone\": \"{{to}}\", \"content\": \"{{text}}\", \"ref\": \"{{idempotency_key}}\"}'\n"
-                "    max_chars: 2000\n" % sink)
+                "    max_chars: 2000\n" % sink.port)
     policy = storm_policy(tmp, within)
     db = os.path.join(tmp, "opsdesk.db")
     env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW, OPSDESK_PWHASH_COST="min")
@@ -227,6 +300,9 @@ def run(a, tmp, within, procs):
     body = {"title": "storm: core switch port flapping", "ci_ids": [ci], "severity": "moderate",
             "location": "机房A", "symptoms": "port flapping on uplink", "impact_scope": "one rack"}
 
+    # the same interactive client alone first: the reference of this run
+    alone, _ = interactive(c, body, a.rate, a.alone) if a.alone else ({}, {})
+
     # the deadlines that come due together inside the storm
     t_pre = time.time()
     for _ in range(a.deadlines):
@@ -241,36 +317,7 @@ def run(a, tmp, within, procs):
                                env=wrk_env, stdout=wo, stderr=subprocess.STDOUT)
     procs.append(wrk)
     t0 = time.time()
-    lat = {"list": [], "get": [], "create": []}
-    errors = {}
-    created = []
-    ops = ["list", "get", "create"]
-    i = 0
-    period = 1.0 / a.rate
-    nxt = t0
-    while True:
-        now = time.time()
-        if now - t0 >= a.duration:
-            break
-        if now < nxt:
-            time.sleep(nxt - now)
-        nxt += period
-        op = ops[i % 3]
-        i += 1
-        s = time.perf_counter()
-        if op == "list":
-            st, obj = c.call("GET", "/api/v1/incidents?limit=20")
-        elif op == "get":
-            st, obj = c.call("GET", "/api/v1/incidents/%d" % (created[-1] if created else 1))
-        else:
-            st, obj = c.call("POST", "/api/v1/incidents", body)
-            if st == 201:
-                created.append(obj["id"])
-        ms = (time.perf_counter() - s) * 1000
-        if st // 100 == 2:
-            lat[op].append(ms)
-        else:
-            errors[(op, st)] = errors.get((op, st), 0) + 1
+    lat, errors = interactive(c, body, a.rate, a.duration)
     wrk.wait(timeout=a.duration + 60)
     t_end = time.time()
 
@@ -297,10 +344,13 @@ def run(a, tmp, within, procs):
     dl_unfired = [r for r in dl if r[3] is None]
     fired_twice = q.execute("""SELECT count(*) FROM (SELECT incident_id FROM incident_timeline
                                WHERE kind = 'deadline_missed' GROUP BY incident_id HAVING count(*) > 1)""").fetchone()[0]
-    ob = q.execute("SELECT created_at, sent_at, status FROM outbox WHERE created_at >= ? AND created_at < ?",
+    ob = q.execute("SELECT id, created_at, status FROM outbox WHERE created_at >= ? AND created_at < ?",
                    (start_ms - int(pre_s * 1000) - 1000, end_ms)).fetchall()
-    ob_lag = [r[1] - r[0] for r in ob if r[2] == "sent" and r[1] is not None]
+    # created (the server's clock) -> arrived at the sink (this machine's clock: the same real clock)
+    ob_lag = [sink.got["opsdesk-%d" % r[0]][0] * 1000 - r[1] for r in ob if sink.got.get("opsdesk-%d" % r[0])]
     ob_unsent = sum(1 for r in ob if r[2] != "sent")
+    ob_dups = sum(1 for v in sink.got.values() if len(v) > 1)
+    sink.close()
     events = q.execute("SELECT count(*) FROM events").fetchone()[0]
     q.close()
 
@@ -312,10 +362,11 @@ def run(a, tmp, within, procs):
     rps = re.search(r"Requests/sec:\s+([\d.]+)", txt)
     rps = float(rps.group(1)) if rps else 0.0
 
-    inter = lat["list"] + lat["get"] + lat["create"]
+    inter = [v for op in OPS for v in lat[op]]
     print("opsdesk storm: %d s of ingestion (wrk -t%d -c%d, %d distinct alerts per request) on %d CPUs; %s UTC"
           % (a.duration, a.wrk_threads, a.conns, a.batch, os.cpu_count(), time.strftime("%Y-%m-%dT%H:%M",
                                                                                        time.gmtime(t0))))
+    print("load average before the run: %s (the machine is shared)" % load0)
     print("ingestion: %.0f requests/s, %.0f alerts/s offered; %d non-2xx (503: queue full); %d events stored"
           % (rps, rps * a.batch, bad, events))
     print("interactive: %.0f requests/s asked, %d answered 2xx, errors %s"
@@ -323,11 +374,13 @@ def run(a, tmp, within, procs):
     print()
     print("| what | n | median ms | p99 ms | max ms |")
     print("|---|---|---|---|---|")
-    for op in ops:
-        print(fmt_row("interactive " + op, lat[op]))
-    print(fmt_row("interactive, all", inter))
+    for op in OPS:
+        print(fmt_row("interactive %s, alone (%d s before the storm)" % (op, a.alone), alone.get(op, [])))
+        print(fmt_row("interactive %s, in the storm" % op, lat[op]))
+    print(fmt_row("interactive, all, alone", [v for op in OPS for v in alone.get(op, [])]))
+    print(fmt_row("interactive, all, in the storm", inter))
     print(fmt_row("deadline due → fired", dl_lag))
-    print(fmt_row("dispatcher created → sent", ob_lag))
+    print(fmt_row("dispatcher created → at the sink", ob_lag))
     print()
     worst_dl = max(dl_lag) if dl_lag else float("nan")
     rows = [
@@ -336,8 +389,8 @@ def run(a, tmp, within, procs):
          "%d due in the storm, %d fired, %d not fired, worst %.0f ms, fired twice %d"
          % (len(dl), len(dl_lag), len(dl_unfired), worst_dl, fired_twice)),
         ("dispatcher lag ≤ 2 s", bool(ob_lag) and not ob_unsent and max(ob_lag) <= 2000,
-         "%d messages, %d not sent after the drain, p99 %.0f ms, max %.0f ms"
-         % (len(ob), ob_unsent, pct(ob_lag, 99), max(ob_lag) if ob_lag else float("nan"))),
+         "%d messages, %d not sent after the drain, %d received twice, p99 %.0f ms, max %.0f ms"
+         % (len(ob), ob_unsent, ob_dups, pct(ob_lag, 99), max(ob_lag) if ob_lag else float("nan"))),
     ]
     print("| target | result | figures |")
     print("|---|---|---|")
