@@ -2,6 +2,7 @@
  * post-incident review and the case library. */
 #include "app/incidents.h"
 #include "http/handlers.h"
+#include "http/incident_writer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,19 @@ od_err od_h_incident_create(od_req *r)
                             0};
     if (od_req_get(r, "detected_at"))
         (void)od_time_parse(od_req_str(r, "detected_at"), &in.detected_at);
+    /* the group commit: answered (201 or the error) after the commit it
+     * shares with the creates around it */
+    od_req_suspend(r);
+    if (od_incw_submit(od_server_incident_writer(r->srv), r, &in))
+        return OD_OK;
+    /* not queued (stopping, full): alone, on this thread */
     json_t *out = NULL;
     rc = od_incident_create(r->app, &r->who, &in, &out, &r->err);
-    return od_h_result(r, rc, 201, out);
+    rc = od_h_result(r, rc, 201, out);
+    if (rc && !r->err.code)
+        r->err.code = rc;
+    od_req_resume(r);
+    return OD_OK;
 }
 
 od_err od_h_incident_list(od_req *r)

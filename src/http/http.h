@@ -119,6 +119,8 @@ void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX]);
  * and calls od_req_resume() (from any thread) — the answer is then sent. */
 struct od_ingest;
 struct od_ingest *od_server_ingest(const od_server *s);
+/* the group commit of incident creates (http/incident_writer.h) */
+struct od_incw *od_server_incident_writer(const od_server *s);
 void od_req_suspend(od_req *r);
 void od_req_resume(od_req *r);
 

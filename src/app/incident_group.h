@@ -1,0 +1,28 @@
+/* incident_group.h — incident creates sharing one commit (issue 20, "writes
+ * that share commits"; docs/internals/storm.md).  A group of creates runs in
+ * one write transaction, each member after its own savepoint: a member that
+ * fails is rolled back to it (its audit entries dropped, so the chain stays
+ * gapless) and answered with its error, the others commit together, with one
+ * fsync.  Each member's answer (od_incident_get) is read after the commit. */
+#ifndef OD_INCIDENT_GROUP_H
+#define OD_INCIDENT_GROUP_H
+
+#include "app/incidents.h"
+
+/* One create: who and in are the caller's (borrowed until the call
+ * returns); rc, err and out (the incident, owned by the caller; NULL on
+ * error) are set by od_incident_create_group. */
+typedef struct od_inc_create_member {
+    const od_principal *who;
+    const od_incident_input *in;
+    od_err rc;
+    od_error *err;
+    json_t *out;
+} od_inc_create_member;
+
+/* Runs the n members as one group (n >= 1).  A store error of the group
+ * (begin, a savepoint, the commit) is every member's error; PostgreSQL's
+ * OD_E_RETRY runs the whole group again (a few times). */
+void od_incident_create_group(od_app *a, od_inc_create_member *m, size_t n);
+
+#endif
