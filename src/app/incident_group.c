@@ -66,7 +66,7 @@ void od_incident_create_group(od_app *a, od_inc_create_member *m, size_t n)
         for (size_t i = 0; i < n; i++) {
             m[i].rc = OD_OK;
             memset(m[i].err, 0, sizeof *m[i].err);
-            m[i].out = NULL;
+            m[i].id = 0;
         }
         memset(&ge, 0, sizeof ge);
         rc = attempt(a, m, ids, n, &ge);
@@ -82,6 +82,6 @@ void od_incident_create_group(od_app *a, od_inc_create_member *m, size_t n)
     od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
     for (size_t i = 0; i < n; i++)
         if (!m[i].rc)
-            m[i].rc = od_incident_get(a, m[i].who, ids[i], &m[i].out, m[i].err);
+            m[i].id = ids[i];
     free(ids);
 }

@@ -3,21 +3,22 @@
  * one write transaction, each member after its own savepoint: a member that
  * fails is rolled back to it (its audit entries dropped, so the chain stays
  * gapless) and answered with its error, the others commit together, with one
- * fsync.  Each member's answer (od_incident_get) is read after the commit. */
+ * fsync. */
 #ifndef OD_INCIDENT_GROUP_H
 #define OD_INCIDENT_GROUP_H
 
 #include "app/incidents.h"
 
 /* One create: who and in are the caller's (borrowed until the call
- * returns); rc, err and out (the incident, owned by the caller; NULL on
- * error) are set by od_incident_create_group. */
+ * returns); rc, err and id (the incident's, 0 on error) are set by
+ * od_incident_create_group.  The caller reads the incident
+ * (od_incident_get) after the call, on whichever thread answers. */
 typedef struct od_inc_create_member {
     const od_principal *who;
     const od_incident_input *in;
     od_err rc;
     od_error *err;
-    json_t *out;
+    int64_t id;
 } od_inc_create_member;
 
 /* Runs the n members as one group (n >= 1).  A store error of the group

@@ -54,6 +54,11 @@ typedef struct od_req {
      * answers given later (group commit): see od_req_suspend */
     od_api_key api_key;
     bool suspended;
+    /* set before od_req_resume: run on the HTTP thread that answers the
+     * resumed request, before the answer is sent (e.g. the read of what a
+     * group commit wrote, so that it is not made on the writer's thread) */
+    void (*on_resume)(struct od_req *r);
+    int64_t resume_id;
 } od_req;
 
 typedef od_err (*od_handler)(od_req *r);

@@ -27,6 +27,19 @@ struct od_incw {
     uint64_t groups, members; /* run so far (metrics) */
 };
 
+/* On the HTTP thread, after the resume: the incident as created (a read
+ * transaction), the 201's body. */
+static void answer(od_req *r)
+{
+    json_t *out = NULL;
+    od_err rc = od_incident_get(r->app, &r->who, r->resume_id, &out, &r->err);
+    if (rc && !r->err.code)
+        r->err.code = rc;
+    if (!rc && od_reply(r, 201, out) != OD_OK) {
+        /* out of memory: r->err says so */
+    }
+}
+
 static void run(od_incw *w, node *first, size_t n)
 {
     od_inc_create_member m[OD_INCW_GROUP_MAX];
@@ -41,8 +54,9 @@ static void run(od_incw *w, node *first, size_t n)
         if (m[i].rc) {
             if (!r->err.code)
                 r->err.code = m[i].rc;
-        } else if (od_reply(r, 201, m[i].out) != OD_OK) {
-            /* out of memory: r->err says so */
+        } else {
+            r->resume_id = m[i].id;
+            r->on_resume = answer;
         }
         free(x);
         od_req_resume(r);

@@ -768,8 +768,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    if (st->dispatched) /* resumed after its group commit */
+    if (st->dispatched) { /* resumed after its group commit */
+        if (st->r.on_resume)
+            st->r.on_resume(&st->r);
         return respond(s, st);
+    }
     st->dispatched = true;
     conn_set_busy(s, conn, true); /* the request is whole: its deadline is met */
     dispatch(s, st);
