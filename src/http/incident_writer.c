@@ -12,7 +12,9 @@
 
 typedef struct node {
     od_req *r;
-    od_incident_input in;
+    od_inc_write_kind kind;
+    od_incident_input in; /* CREATE */
+    int64_t target;       /* ACK */
     struct node *next;
 } node;
 
@@ -27,17 +29,27 @@ struct od_incw {
     uint64_t groups, members; /* run so far (metrics) */
 };
 
-/* On the HTTP thread, after the resume: the incident as created (a read
- * transaction), the 201's body. */
-static void answer(od_req *r)
+/* On the HTTP thread, after the resume: the incident as written (a read
+ * transaction), the answer's body. */
+static void answer(od_req *r, int status)
 {
     json_t *out = NULL;
     od_err rc = od_incident_get(r->app, &r->who, r->resume_id, &out, &r->err);
     if (rc && !r->err.code)
         r->err.code = rc;
-    if (!rc && od_reply(r, 201, out) != OD_OK) {
+    if (!rc && od_reply(r, status, out) != OD_OK) {
         /* out of memory: r->err says so */
     }
+}
+
+static void answer_created(od_req *r)
+{
+    answer(r, 201);
+}
+
+static void answer_acked(od_req *r)
+{
+    answer(r, 200);
 }
 
 static void run(od_incw *w, node *first, size_t n)
@@ -45,7 +57,8 @@ static void run(od_incw *w, node *first, size_t n)
     od_inc_create_member m[OD_INCW_GROUP_MAX];
     size_t i = 0;
     for (node *x = first; x; x = x->next, i++)
-        m[i] = (od_inc_create_member){.who = &x->r->who, .in = &x->in, .err = &x->r->err};
+        m[i] = (od_inc_create_member){
+            .kind = x->kind, .who = &x->r->who, .in = &x->in, .target = x->target, .err = &x->r->err};
     od_incident_create_group(w->app, m, n);
     i = 0;
     for (node *x = first; x; i++) {
@@ -56,7 +69,7 @@ static void run(od_incw *w, node *first, size_t n)
                 r->err.code = m[i].rc;
         } else {
             r->resume_id = m[i].id;
-            r->on_resume = answer;
+            r->on_resume = x->kind == OD_INC_WRITE_ACK ? answer_acked : answer_created;
         }
         free(x);
         od_req_resume(r);
@@ -114,7 +127,7 @@ od_err od_incw_start(od_app *a, od_incw **out, od_error *e)
     return OD_OK;
 }
 
-bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in)
+static bool submit(od_incw *w, od_req *r, od_inc_write_kind kind, const od_incident_input *in, int64_t target)
 {
     if (!w)
         return false;
@@ -122,7 +135,10 @@ bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in)
     if (!n)
         return false;
     n->r = r;
-    n->in = *in;
+    n->kind = kind;
+    if (in)
+        n->in = *in;
+    n->target = target;
     pthread_mutex_lock(&w->mu);
     bool ok = !w->stop && w->queued < OD_INCW_QUEUE_MAX;
     if (ok) {
@@ -138,6 +154,16 @@ bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in)
     if (!ok)
         free(n);
     return ok;
+}
+
+bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in)
+{
+    return submit(w, r, OD_INC_WRITE_CREATE, in, 0);
+}
+
+bool od_incw_submit_ack(od_incw *w, od_req *r, int64_t id)
+{
+    return submit(w, r, OD_INC_WRITE_ACK, NULL, id);
 }
 
 void od_incw_counts(od_incw *w, uint64_t *groups, uint64_t *members)

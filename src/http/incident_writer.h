@@ -1,5 +1,6 @@
-/* incident_writer.h — the group commit of incident creates (issue 20;
- * docs/internals/storm.md).  POST /api/v1/incidents suspends its request
+/* incident_writer.h — the group commit of incident creates and
+ * acknowledgements (issue 20; docs/internals/storm.md).  POST
+ * /api/v1/incidents (and …/ack) suspends its request
  * and queues it here; one writer thread takes everything queued (at most
  * OD_INCW_GROUP_MAX), runs it as one transaction with a savepoint per
  * request (app/incident_group.h), and answers and resumes each request
@@ -22,6 +23,8 @@ OD_NODISCARD od_err od_incw_start(od_app *a, od_incw **out, od_error *e);
  * JSON stay r's).  false when the writer is stopping or full: r was not
  * queued (the caller runs the create itself). */
 bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in);
+/* The same for an acknowledgement (R-NOT-4) of incident id by r's user. */
+bool od_incw_submit_ack(od_incw *w, od_req *r, int64_t id);
 /* Group commits run so far and the requests they held (metrics). */
 void od_incw_counts(od_incw *w, uint64_t *groups, uint64_t *members);
 /* Answers everything queued, then stops the thread.  NULL-safe. */

@@ -5,6 +5,9 @@ request after its own savepoint.  Exact counts, no timing:
 
 * 24 creates at once → 24 incidents, numbers consecutive (no number taken
   by a request and given back lost), each answered 201 with its own body;
+* acknowledgements (R-NOT-4) at once, one by a non-recipient (403 inside
+  the group) and one repeated (200, nothing written) → every recipient's
+  acknowledgement kept once, the audit grown by exactly one per ack;
 * mixed with creates that fail inside the transaction (a CI that does not
   exist: checked after the incident's number and row were written) → the
   failing ones answered 4xx with nothing of them kept, the others all
@@ -116,6 +119,49 @@ class IncidentGroup(harness.ServerTest):
         self.assertEqual(self.members(), m0 + 1 + N)
         titles = {i["title"] for i in self.srv.get("/api/v1/incidents?limit=200", token=self.eng).json["items"]}
         self.assertEqual({t for t in titles if t.startswith("mixed ")}, {"mixed %d" % k for k in range(N) if k not in bad})
+
+    def test_3_concurrent_acknowledgements(self):
+        """R-NOT-4: acknowledgements share commits too; one of them is not a
+        recipient (403 inside the group: nothing of it kept), one acknowledges
+        again (200, nothing written)."""
+        s = self.srv
+        heads = [s.make_user("grp-head%d" % k, ["ops_section_head"], phone="1380000010%d" % k)[1]
+                 for k in range(7)]
+        _, eng2 = s.make_user("grp-eng2", ["ops_engineer"])
+        r = s.post("/api/v1/incidents", self.body(0, self.ci, "ack"), token=self.eng)
+        self.assertStatus(r, 201)
+        iid = r.json["id"]
+        r = s.post("/api/v1/incidents/%d/reports" % iid, {"kind": "first"}, token=self.eng)  # R-NOT-1: recipients told
+        self.assertStatus(r, 201)
+        r = s.get("/api/v1/incidents/%d" % iid, token=self.eng)
+        names = {x["username"] for x in r.json["recipients"]}
+        self.assertTrue({"grp-head%d" % k for k in range(7)} <= names, names)
+        self.assertNotIn("grp-eng2", names)
+        rows0, m0 = self.audit_rows(), self.members()
+        r = s.post("/api/v1/incidents/%d/ack" % iid, token=heads[0])
+        self.assertStatus(r, 200)
+        per_ack = self.audit_rows() - rows0
+        self.assertGreater(per_ack, 0)
+        out = [None] * 8
+        toks = heads[1:] + [heads[0], eng2]
+        gate = threading.Barrier(len(toks))
+
+        def one(i):
+            gate.wait()
+            out[i] = s.post("/api/v1/incidents/%d/ack" % iid, token=toks[i])
+        ts = [threading.Thread(target=one, args=(i,)) for i in range(len(toks))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=120)
+        for r in out[:7]:
+            self.assertStatus(r, 200)
+        self.assertError(out[7], 403)
+        self.assertEqual(self.audit_rows(), rows0 + 7 * per_ack)
+        self.assertEqual(self.members(), m0 + 1 + 8)
+        inc = s.get("/api/v1/incidents/%d" % iid, token=self.eng).json
+        acked = {x["username"] for x in inc["recipients"] if x.get("acked_at")}
+        self.assertEqual({n for n in acked if n.startswith("grp-")}, {"grp-head%d" % k for k in range(7)})
 
 
 if __name__ == "__main__":
