@@ -38,6 +38,9 @@ static od_err attempt(od_app *a, od_inc_create_member *m, int64_t *ids, size_t n
         if (m[i].kind == OD_INC_WRITE_ACK) {
             ids[i] = m[i].target;
             m[i].rc = od_incident_ack_in(a, tx, m[i].who, m[i].target, m[i].err);
+        } else if (m[i].kind == OD_INC_WRITE_REPORT) {
+            ids[i] = m[i].target;
+            m[i].rc = od_incident_report_in(a, tx, m[i].who, m[i].target, m[i].body, m[i].err);
         } else {
             m[i].rc = od_incident_create_in(a, tx, m[i].who, m[i].in, &ids[i], m[i].err);
         }

@@ -1,4 +1,4 @@
-/* incident_group.h — incident creates and acknowledgements sharing one commit (issue 20, "writes
+/* incident_group.h — incident creates, reports and acknowledgements sharing one commit (issue 20, "writes
  * that share commits"; docs/internals/storm.md).  A group of creates runs in
  * one write transaction, each member after its own savepoint: a member that
  * fails is rolled back to it (its audit entries dropped, so the chain stays
@@ -13,6 +13,7 @@
 typedef enum od_inc_write_kind {
     OD_INC_WRITE_CREATE, /* od_incident_create_in(in) */
     OD_INC_WRITE_ACK,    /* od_incident_ack_in(target) */
+    OD_INC_WRITE_REPORT, /* od_incident_report_in(target, body) */
 } od_inc_write_kind;
 
 /* One write: who and in are the caller's (borrowed until the call
@@ -23,7 +24,8 @@ typedef struct od_inc_create_member {
     od_inc_write_kind kind;
     const od_principal *who;
     const od_incident_input *in; /* CREATE */
-    int64_t target;              /* ACK: the incident */
+    int64_t target;              /* ACK, REPORT: the incident */
+    json_t *body;                /* REPORT: the request (borrowed) */
     od_err rc;
     od_error *err;
     int64_t id;
@@ -33,6 +35,10 @@ typedef struct od_inc_create_member {
  * member; od_incident_ack is the same in a transaction of its own). */
 OD_NODISCARD od_err od_incident_ack_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
                                        od_error *e);
+/* R-NOT-1..2: a report on incident id, inside tx (od_incident_report is the
+ * same in a transaction of its own). */
+OD_NODISCARD od_err od_incident_report_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                          json_t *body, od_error *e);
 
 /* Runs the n members as one group (n >= 1).  A store error of the group
  * (begin, a savepoint, the commit) is every member's error; PostgreSQL's

@@ -89,12 +89,12 @@ od_err od_h_metrics(od_req *r)
         od_sbuf b = {0};
         od_sbuf_puts(&b, m);
         od_sbuf_printf(&b,
-                       "# HELP opsdesk_incident_group_commits_total Group commits of incident creates and "
-                       "acknowledgements.\n"
+                       "# HELP opsdesk_incident_group_commits_total Group commits of incident writes "
+                       "(creates, reports, acknowledgements).\n"
                        "# TYPE opsdesk_incident_group_commits_total counter\n"
                        "opsdesk_incident_group_commits_total %llu\n"
-                       "# HELP opsdesk_incident_group_members_total Incident creates and acknowledgements "
-                       "run in group commits.\n"
+                       "# HELP opsdesk_incident_group_members_total Incident writes run in group "
+                       "commits.\n"
                        "# TYPE opsdesk_incident_group_members_total counter\n"
                        "opsdesk_incident_group_members_total %llu\n",
                        (unsigned long long)groups, (unsigned long long)members);

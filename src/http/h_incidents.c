@@ -143,9 +143,18 @@ od_err od_h_incident_report(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
+    /* the group commit (http/incident_writer.h): answered after the commit */
+    od_req_suspend(r);
+    if (od_incw_submit_report(od_server_incident_writer(r->srv), r, r->ids[0]))
+        return OD_OK;
+    /* not queued (stopping, full): alone, on this thread */
     json_t *out = NULL;
     rc = od_incident_report(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
-    return od_h_result(r, rc, 201, out);
+    rc = od_h_result(r, rc, 201, out);
+    if (rc && !r->err.code)
+        r->err.code = rc;
+    od_req_resume(r);
+    return OD_OK;
 }
 
 typedef od_err (*simple_action)(od_app *, const od_principal *, int64_t, json_t **, od_error *);

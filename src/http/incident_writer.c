@@ -14,7 +14,8 @@ typedef struct node {
     od_req *r;
     od_inc_write_kind kind;
     od_incident_input in; /* CREATE */
-    int64_t target;       /* ACK */
+    int64_t target;       /* ACK, REPORT */
+    json_t *body;         /* REPORT: r's */
     struct node *next;
 } node;
 
@@ -57,8 +58,12 @@ static void run(od_incw *w, node *first, size_t n)
     od_inc_create_member m[OD_INCW_GROUP_MAX];
     size_t i = 0;
     for (node *x = first; x; x = x->next, i++)
-        m[i] = (od_inc_create_member){
-            .kind = x->kind, .who = &x->r->who, .in = &x->in, .target = x->target, .err = &x->r->err};
+        m[i] = (od_inc_create_member){.kind = x->kind,
+                                      .who = &x->r->who,
+                                      .in = &x->in,
+                                      .target = x->target,
+                                      .body = x->body,
+                                      .err = &x->r->err};
     od_incident_create_group(w->app, m, n);
     i = 0;
     for (node *x = first; x; i++) {
@@ -69,7 +74,8 @@ static void run(od_incw *w, node *first, size_t n)
                 r->err.code = m[i].rc;
         } else {
             r->resume_id = m[i].id;
-            r->on_resume = x->kind == OD_INC_WRITE_ACK ? answer_acked : answer_created;
+            r->on_resume =
+                x->kind == OD_INC_WRITE_ACK ? answer_acked : answer_created; /* create, report: 201 */
         }
         free(x);
         od_req_resume(r);
@@ -127,7 +133,8 @@ od_err od_incw_start(od_app *a, od_incw **out, od_error *e)
     return OD_OK;
 }
 
-static bool submit(od_incw *w, od_req *r, od_inc_write_kind kind, const od_incident_input *in, int64_t target)
+static bool submit(od_incw *w, od_req *r, od_inc_write_kind kind, const od_incident_input *in, int64_t target,
+                   json_t *body)
 {
     if (!w)
         return false;
@@ -139,6 +146,7 @@ static bool submit(od_incw *w, od_req *r, od_inc_write_kind kind, const od_incid
     if (in)
         n->in = *in;
     n->target = target;
+    n->body = body;
     pthread_mutex_lock(&w->mu);
     bool ok = !w->stop && w->queued < OD_INCW_QUEUE_MAX;
     if (ok) {
@@ -158,12 +166,17 @@ static bool submit(od_incw *w, od_req *r, od_inc_write_kind kind, const od_incid
 
 bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in)
 {
-    return submit(w, r, OD_INC_WRITE_CREATE, in, 0);
+    return submit(w, r, OD_INC_WRITE_CREATE, in, 0, NULL);
 }
 
 bool od_incw_submit_ack(od_incw *w, od_req *r, int64_t id)
 {
-    return submit(w, r, OD_INC_WRITE_ACK, NULL, id);
+    return submit(w, r, OD_INC_WRITE_ACK, NULL, id, NULL);
+}
+
+bool od_incw_submit_report(od_incw *w, od_req *r, int64_t id)
+{
+    return submit(w, r, OD_INC_WRITE_REPORT, NULL, id, r->json);
 }
 
 void od_incw_counts(od_incw *w, uint64_t *groups, uint64_t *members)

@@ -25,6 +25,8 @@ OD_NODISCARD od_err od_incw_start(od_app *a, od_incw **out, od_error *e);
 bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in);
 /* The same for an acknowledgement (R-NOT-4) of incident id by r's user. */
 bool od_incw_submit_ack(od_incw *w, od_req *r, int64_t id);
+/* The same for a report (R-NOT-1..2) on incident id, r's JSON body. */
+bool od_incw_submit_report(od_incw *w, od_req *r, int64_t id);
 /* Group commits run so far and the requests they held (metrics). */
 void od_incw_counts(od_incw *w, uint64_t *groups, uint64_t *members);
 /* Answers everything queued, then stops the thread.  NULL-safe. */

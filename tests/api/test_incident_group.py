@@ -5,6 +5,8 @@ request after its own savepoint.  Exact counts, no timing:
 
 * 24 creates at once → 24 incidents, numbers consecutive (no number taken
   by a request and given back lost), each answered 201 with its own body;
+* first reports (R-NOT-1) at once, two on one incident → exactly one of
+  those filed, the other refused inside the group with nothing kept;
 * acknowledgements (R-NOT-4) at once, one by a non-recipient (403 inside
   the group) and one repeated (200, nothing written) → every recipient's
   acknowledgement kept once, the audit grown by exactly one per ack;
@@ -162,6 +164,44 @@ class IncidentGroup(harness.ServerTest):
         inc = s.get("/api/v1/incidents/%d" % iid, token=self.eng).json
         acked = {x["username"] for x in inc["recipients"] if x.get("acked_at")}
         self.assertEqual({n for n in acked if n.startswith("grp-")}, {"grp-head%d" % k for k in range(7)})
+
+    def test_4_concurrent_reports(self):
+        """R-NOT-1: first reports share commits; two at once on one incident →
+        exactly one filed (the other refused inside the group, nothing of it
+        kept)."""
+        s = self.srv
+        ids = []
+        for k in range(7):
+            r = s.post("/api/v1/incidents", self.body(k, self.ci, "report"), token=self.eng)
+            self.assertStatus(r, 201)
+            ids.append(r.json["id"])
+        rows0, m0 = self.audit_rows(), self.members()
+        r = s.post("/api/v1/incidents/%d/reports" % ids[6], {"kind": "first"}, token=self.eng)
+        self.assertStatus(r, 201)
+        per_report = self.audit_rows() - rows0
+        self.assertGreater(per_report, 0)
+        targets = ids[:6] + [ids[0]]
+        out = [None] * len(targets)
+        gate = threading.Barrier(len(targets))
+
+        def one(i):
+            gate.wait()
+            out[i] = s.post("/api/v1/incidents/%d/reports" % targets[i], {"kind": "first"}, token=self.eng)
+        ts = [threading.Thread(target=one, args=(i,)) for i in range(len(targets))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=120)
+        for r in out[1:6]:
+            self.assertStatus(r, 201)
+        pair = sorted(r.status for r in (out[0], out[6]))
+        self.assertEqual(pair[0], 201, out)
+        self.assertIn(pair[1], (409, 422), out)
+        self.assertEqual(self.audit_rows(), rows0 + 7 * per_report)
+        self.assertEqual(self.members(), m0 + 1 + 7)
+        for iid in ids:
+            inc = s.get("/api/v1/incidents/%d" % iid, token=self.eng).json
+            self.assertEqual([x["kind"] for x in inc["reports"] if x["kind"] == "first"], ["first"], iid)
 
 
 if __name__ == "__main__":
