@@ -208,6 +208,10 @@ void od_app_db_unlock(od_db_lock *l);
 /* Lets the store do its idle maintenance (a WAL checkpoint the writer
  * deferred); the event writer calls it between group commits. */
 void od_app_checkpoint_idle(od_app *a);
+/* Whether other writers are contending for the store's writer now or
+ * lately (store.h od_store_write_contended): the event writer then takes
+ * smaller groups. */
+bool od_app_write_contended(od_app *a);
 
 /* Starts the outbox dispatcher on the app's store, clock and policy
  * (notify/dispatcher.h od_dispatcher_start_opts). */

@@ -22,6 +22,11 @@ void od_app_checkpoint_idle(od_app *a)
     od_store_checkpoint_idle(a->store);
 }
 
+bool od_app_write_contended(od_app *a)
+{
+    return od_store_write_contended(a->store);
+}
+
 void od_app_committed(od_app *a, unsigned what)
 {
     od_app_wake_local(a, what);

@@ -419,6 +419,27 @@ static void pending_free(void *arg, bool committed)
     free(l);
 }
 
+static od_err flush(void *arg, od_tx *tx, od_error *e);
+
+size_t od_audit_mark(od_tx *tx)
+{
+    pending_list *l = od_tx_last_arg(tx, flush);
+    return l ? l->n : 0;
+}
+
+void od_audit_rewind(od_tx *tx, size_t mark)
+{
+    pending_list *l = od_tx_last_arg(tx, flush);
+    while (l && l->n > mark) {
+        pending *p = &l->v[--l->n];
+        free(p->actor);
+        free(p->action);
+        free(p->entity);
+        free(p->before);
+        free(p->after);
+    }
+}
+
 /* Appends one entry to the chain now, inside tx (the lock is held). */
 static od_err append_now(od_tx *tx, const pending *p, od_error *e)
 {

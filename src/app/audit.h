@@ -50,4 +50,11 @@ OD_NODISCARD od_err od_audit_anchor_log_check(const char *path, od_error *e);
  * *adopted says whether it did.  Never replaces an existing anchor. */
 OD_NODISCARD od_err od_audit_anchor_adopt(od_store *s, bool *adopted, od_error *e);
 
+/* A group commit's savepoints (app/incident_group.c): the number of audit
+ * entries tx has queued so far, and dropping those queued after `mark`
+ * (their member was rolled back to its savepoint: never chained, so `seq`
+ * stays gapless). */
+size_t od_audit_mark(od_tx *tx);
+void od_audit_rewind(od_tx *tx, size_t mark);
+
 #endif

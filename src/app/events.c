@@ -141,7 +141,7 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
              .shared = od_store_multi_node(a->store)};
     *retry = false;
     c.ci_cache = json_object();
-    od_err rc = c.ci_cache ? od_tx_begin(a->store, true, &c.tx, e)
+    od_err rc = c.ci_cache ? od_tx_begin_bulk(a->store, &c.tx, e)
                            : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     if (!rc)
         rc = c.shared ? od_ev_keys_lock(&c, items, n, e) : od_ev_keys_load(&c, e);

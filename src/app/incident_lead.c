@@ -2,6 +2,7 @@
  * (R-ACT-1), closure (R-CLOSE-1), acknowledgement (R-NOT-4) and the
  * post-incident review filed in the case library (R-PIR-1, R-PIR-2). */
 #include "app/incidents_int.h"
+#include "app/incident_group.h"
 #include "app/plans.h"
 #include "app/search.h"
 #include "core/duties.h"
@@ -191,6 +192,18 @@ od_err od_incident_ack(od_app *a, const od_principal *who, int64_t id, json_t **
     rc = ack_in_tx(tx, who, &x, "api", NULL, now, NULL, e);
     od_inc_free(&x);
     return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_ack_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, od_error *e)
+{
+    inc x;
+    od_inc_state to;
+    od_err rc = od_inc_action_in(a, tx, who, id, OD_IA_ACK, &x, &to, e);
+    if (rc)
+        return rc;
+    rc = ack_in_tx(tx, who, &x, "api", NULL, od_app_now(a), NULL, e);
+    od_inc_free(&x);
+    return rc;
 }
 
 od_err od_incident_ack_tx(od_tx *tx, const od_principal *who, int64_t id, json_t *detail, int64_t now,

@@ -153,6 +153,19 @@ od_err od_inc_commit_and_get(od_app *a, od_tx *tx, od_err rc, const od_principal
     return od_incident_get(a, who, id, out, e);
 }
 
+/* Inside tx: loads the incident (locked) and checks the lifecycle
+ * (R-CLOSE-2); on error x is freed. */
+od_err od_inc_action_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, od_inc_action act, inc *x,
+                        od_inc_state *to, od_error *e)
+{
+    od_err rc = inc_load_q(tx, true, who, id, x, e);
+    if (!rc)
+        rc = od_inc_transition_at(a->policy, x->cur, x->state, act, to, e);
+    if (rc)
+        od_inc_free(x);
+    return rc;
+}
+
 /* Begins a write tx, loads the incident and checks the lifecycle (R-CLOSE-2). */
 od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, od_tx **tx,
                            inc *x, od_inc_state *to, od_error *e)
@@ -160,11 +173,8 @@ od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_in
     od_err rc = od_tx_begin(a->store, true, tx, e);
     if (rc)
         return rc;
-    rc = inc_load_q(*tx, true, who, id, x, e);
-    if (!rc)
-        rc = od_inc_transition_at(a->policy, x->cur, x->state, act, to, e);
+    rc = od_inc_action_in(a, *tx, who, id, act, x, to, e);
     if (rc) {
-        od_inc_free(x);
         od_tx_rollback(*tx);
         *tx = NULL;
     }

@@ -2,6 +2,7 @@
  * second, progress and final; each checks its fields, moves the lifecycle,
  * meets or moves its deadlines and notifies its recipients. */
 #include "app/incidents_int.h"
+#include "app/incident_group.h"
 #include "app/service_levels.h"
 #include "core/duties.h"
 
@@ -345,13 +346,23 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
                           od_error *e)
 {
     *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_report_in(a, tx, who, id, body, e);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_report_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, json_t *body,
+                             od_error *e)
+{
     report_ctx r = {.p = a->policy, .who = who, .body = body};
     od_err rc = report_start(&r, e);
     if (rc)
         return rc;
-    od_tx *tx = NULL;
     r.now = od_app_now(a);
-    rc = od_inc_begin_action(a, who, id, r.act, &tx, &r.x, &r.to, e);
+    rc = od_inc_action_in(a, tx, who, id, r.act, &r.x, &r.to, e);
     if (rc)
         return rc;
     rc = report_fields(&r, e);
@@ -380,5 +391,5 @@ od_err od_incident_report(od_app *a, const od_principal *who, int64_t id, json_t
         rc = report_record(tx, &r, e);
     json_decref(r.fields);
     od_inc_free(&r.x);
-    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+    return rc;
 }

@@ -62,6 +62,9 @@ OD_NODISCARD od_err od_inc_timeline(od_tx *tx, int64_t inc_id, int64_t now, cons
 /* A deadline row (nothing when due is OD_NO_TIME). */
 OD_NODISCARD od_err od_incident_deadline_add(od_tx *tx, int64_t inc_id, od_deadline_kind k, int64_t recipient,
                                              int64_t due, int64_t fire, od_error *e);
+/* od_inc_begin_action inside a transaction the caller began (a group commit). */
+OD_NODISCARD od_err od_inc_action_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                     od_inc_action act, inc *x, od_inc_state *to, od_error *e);
 /* Begins a write transaction, loads the incident and checks the lifecycle
  * step act (R-CLOSE-2); on error nothing is left open. */
 OD_NODISCARD od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act,

@@ -3,6 +3,7 @@
 #include "app/cluster.h"
 #include "core/authz.h"
 #include "http/handlers.h"
+#include "http/incident_writer.h"
 #include "ingest/queue.h"
 #include "util/sbuf.h"
 #include "notify/dispatcher.h"
@@ -74,6 +75,29 @@ od_err od_h_metrics(od_req *r)
             "# HELP opsdesk_ingest_queue_capacity Events the ingestion queue holds before it answers 503.\n"
             "# TYPE opsdesk_ingest_queue_capacity gauge\nopsdesk_ingest_queue_capacity %zu\n",
             od_ingest_pending(g), od_ingest_capacity(g));
+        free(m);
+        if (b.oom) {
+            free(b.p);
+            return od_error_set(&r->err, OD_E_NOMEM, NULL, "out of memory");
+        }
+        m = b.p;
+    }
+    struct od_incw *w = od_server_incident_writer(r->srv);
+    if (w) { /* the group commit of incident creates (docs/internals/storm.md) */
+        uint64_t groups = 0, members = 0;
+        od_incw_counts(w, &groups, &members);
+        od_sbuf b = {0};
+        od_sbuf_puts(&b, m);
+        od_sbuf_printf(&b,
+                       "# HELP opsdesk_incident_group_commits_total Group commits of incident writes "
+                       "(creates, reports, acknowledgements).\n"
+                       "# TYPE opsdesk_incident_group_commits_total counter\n"
+                       "opsdesk_incident_group_commits_total %llu\n"
+                       "# HELP opsdesk_incident_group_members_total Incident writes run in group "
+                       "commits.\n"
+                       "# TYPE opsdesk_incident_group_members_total counter\n"
+                       "opsdesk_incident_group_members_total %llu\n",
+                       (unsigned long long)groups, (unsigned long long)members);
         free(m);
         if (b.oom) {
             free(b.p);

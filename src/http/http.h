@@ -54,6 +54,11 @@ typedef struct od_req {
      * answers given later (group commit): see od_req_suspend */
     od_api_key api_key;
     bool suspended;
+    /* set before od_req_resume: run on the HTTP thread that answers the
+     * resumed request, before the answer is sent (e.g. the read of what a
+     * group commit wrote, so that it is not made on the writer's thread) */
+    void (*on_resume)(struct od_req *r);
+    int64_t resume_id;
 } od_req;
 
 typedef od_err (*od_handler)(od_req *r);
@@ -119,6 +124,8 @@ void od_http_csrf_token(const char *session_token, char out[OD_CSRF_TOKEN_MAX]);
  * and calls od_req_resume() (from any thread) — the answer is then sent. */
 struct od_ingest;
 struct od_ingest *od_server_ingest(const od_server *s);
+/* the group commit of incident creates (http/incident_writer.h) */
+struct od_incw *od_server_incident_writer(const od_server *s);
 void od_req_suspend(od_req *r);
 void od_req_resume(od_req *r);
 

@@ -9,6 +9,7 @@
 #include "http/static_cache.h"
 #include "app/pwpool.h"
 #include "ingest/queue.h" /* event ingestion group commit */
+#include "http/incident_writer.h"
 #include "util/embed.h"
 #include "util/join.h"
 #include "util/cidr.h"
@@ -51,6 +52,7 @@ struct od_server {
     od_server_opts o;
     od_tls *tls; /* NULL: plain HTTP */
     struct od_ingest *ingest;
+    struct od_incw *incw; /* incident creates' group commit */
     /* the request deadline (conn_entry): the open connections, and the
      * thread that cuts the late ones once a second */
     pthread_mutex_t conns_mu;
@@ -120,6 +122,11 @@ static bool csrf_ok(od_req *r)
 struct od_ingest *od_server_ingest(const od_server *s)
 {
     return s->ingest;
+}
+
+struct od_incw *od_server_incident_writer(const od_server *s)
+{
+    return s->incw;
 }
 
 void od_req_suspend(od_req *r)
@@ -825,8 +832,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    if (st->dispatched) /* resumed after its group commit */
+    if (st->dispatched) { /* resumed after its group commit */
+        if (st->r.on_resume)
+            st->r.on_resume(&st->r);
         return respond(s, st);
+    }
     st->dispatched = true;
     conn_set_busy(s, conn, true); /* the request is whole: its deadline is met */
     dispatch(s, st);
@@ -1002,6 +1012,10 @@ od_err od_server_start(od_app *app, const od_server_opts *o, od_server **out, od
         od_server_stop(s);
         return OD_E_INTERNAL;
     }
+    if (od_incw_start(app, &s->incw, e) != OD_OK) {
+        od_server_stop(s);
+        return OD_E_INTERNAL;
+    }
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (o->tls_cert || o->tls_key) {
@@ -1087,6 +1101,8 @@ void od_server_stop(od_server *s)
     /* commit and answer every queued ingestion request before the
      * daemon stops (it refuses to stop with suspended connections) */
     od_ingest_stop(s->ingest);
+    od_incw_stop(s->incw); /* the same for queued incident creates */
+    s->incw = NULL;
     od_pwpool_stop(s->app ? s->app->pwpool : NULL); /* sign-ins in progress answer and resume first */
     if (s->d)
         MHD_stop_daemon(s->d);

@@ -1,6 +1,7 @@
 /* queue.c — the group-commit writer; contract in queue.h.
  *
- *   submit ──> [queue] ──writer: take all (≤ TX_EVENTS_MAX)──> od_events_ingest
+ *   submit ──> [queue] ──writer: take all (≤ TX_EVENTS_MAX; ≤ TX_EVENTS_SHARED while
+ *              other writers contend)──> od_events_ingest
  *                                   (one transaction, a savepoint per request)
  *              ──commit──> done(arg, item) for each, in order ──> free
  *
@@ -78,7 +79,11 @@ static node *take(od_ingest *g, size_t *n, size_t *ev)
     node *first = g->head, *last = g->head;
     *n = 1;
     *ev = events_of(first);
-    while (last->next && *ev + events_of(last->next) <= OD_INGEST_TX_EVENTS_MAX) {
+    pthread_mutex_unlock(&g->mu);
+    /* other writers waiting: a smaller group, which they wait behind */
+    size_t most = od_app_write_contended(g->app) ? OD_INGEST_TX_EVENTS_SHARED : OD_INGEST_TX_EVENTS_MAX;
+    pthread_mutex_lock(&g->mu);
+    while (last->next && *ev + events_of(last->next) <= most) {
         last = last->next;
         *ev += events_of(last);
         (*n)++;

@@ -19,6 +19,10 @@
 
 #define OD_INGEST_QUEUE_DEFAULT 20000 /* events */
 #define OD_INGEST_TX_EVENTS_MAX 20000 /* events per transaction */
+/* events per transaction while other writers contend for the store's
+ * writer (od_app_write_contended): each waits behind at most one such
+ * transaction (bench/storm.py; bench/results.md "Storm") */
+#define OD_INGEST_TX_EVENTS_SHARED 1000
 
 typedef struct od_ingest od_ingest;
 

@@ -162,6 +162,22 @@ od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e)
     }
     return rc;
 }
+
+od_err od_tx_begin_bulk(od_store *s, od_tx **out, od_error *e)
+{
+    return s->ops->tx_begin_bulk ? s->ops->tx_begin_bulk(s, out, e) : s->ops->tx_begin(s, true, out, e);
+}
+
+int od_store_writers_waiting(od_store *s)
+{
+    return s->ops->writers_waiting ? s->ops->writers_waiting(s) : 0;
+}
+
+bool od_store_write_contended(od_store *s)
+{
+    return s->ops->write_contended && s->ops->write_contended(s);
+}
+
 /* The hooks are copied out first: the backend frees tx when it ends. */
 typedef struct hooks {
     int n;

@@ -147,6 +147,23 @@ OD_NODISCARD od_err od_store_listen_wait(od_store_listener *l, int timeout_ms, c
 void od_store_listen_close(od_store_listener *l); /* NULL-safe */
 
 OD_NODISCARD od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *e);
+/* A write transaction for bulk work (the ingestion writer's group
+ * commits) that must not starve the others: on SQLite, where writers take
+ * turns, it begins only once no other writer is waiting or writing, or
+ * after OD_TX_BULK_YIELD_MS of waiting for them (its own share never drops
+ * to nothing); the other writers do not wait for it to begin.  Elsewhere
+ * the same as od_tx_begin(s, true, ...). */
+#define OD_TX_BULK_YIELD_MS 100
+OD_NODISCARD od_err od_tx_begin_bulk(od_store *s, od_tx **out, od_error *e);
+/* Writers other than bulk ones now writing or waiting to (SQLite; 0 where
+ * writers do not take turns). */
+int od_store_writers_waiting(od_store *s);
+/* Whether such a writer has begun in the last OD_STORE_CONTENDED_MS (or
+ * one is waiting): a bulk writer then keeps its transactions small, so
+ * that none of them waits long behind one (issue 20: the ingestion's
+ * share of the writer).  Always false where writers do not take turns. */
+#define OD_STORE_CONTENDED_MS 1000
+bool od_store_write_contended(od_store *s);
 /* Something to do once tx has ended: fn(arg, committed) runs after
  * od_tx_commit (committed = true when the commit succeeded) or
  * od_tx_rollback, outside the transaction; e.g. to announce what became

@@ -66,6 +66,14 @@ struct od_store_ops {
     bool (*rows_null)(od_rows *r, int col);
     void (*rows_close)(od_rows *r); /* r is never NULL here */
 
+    /* store.h's od_tx_begin_bulk: a write transaction that lets the other
+     * writers waiting go first; NULL = tx_begin(s, true, ...). */
+    od_err (*tx_begin_bulk)(od_store *s, od_tx **out, od_error *e);
+    /* store.h's od_store_writers_waiting and od_store_write_contended;
+     * NULL = 0 and false. */
+    int (*writers_waiting)(od_store *s);
+    bool (*write_contended)(od_store *s);
+
     /* WAL maintenance of backends that have one; NULL = nothing to do. */
     void (*checkpoint)(od_store *s);
     void (*checkpoint_idle)(od_store *s);

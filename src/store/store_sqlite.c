@@ -62,6 +62,13 @@ typedef struct sq_store {
     od_store base;
     conn writer;
     pthread_mutex_t write_lock;
+    /* Writers other than bulk ones (od_tx_begin_bulk) waiting for or
+     * holding write_lock; a bulk writer begins when it is 0 (gate_cv) or
+     * after OD_TX_BULK_YIELD_MS.  Under gate_mu. */
+    pthread_mutex_t gate_mu;
+    pthread_cond_t gate_cv;
+    int urgent;
+    int64_t urgent_at; /* monotonic ms an urgent writer last asked (under gate_mu) */
     conn readers[READERS_MAX];
     int n_readers;
     pthread_mutex_t pool_lock;
@@ -78,6 +85,7 @@ typedef struct sq_tx {
     sq_store *s;
     conn *c;
     bool write;
+    bool urgent; /* counted in sq_store.urgent */
     int64_t changes;
 } sq_tx;
 
@@ -324,6 +332,8 @@ static od_err sq_open(const char *path, od_store_mode mode, od_store_schema *inf
     s->base.ops = &od_store_sqlite_ops;
     s->base.path = strdup(path);
     pthread_mutex_init(&s->write_lock, NULL);
+    pthread_mutex_init(&s->gate_mu, NULL);
+    pthread_cond_init(&s->gate_cv, NULL);
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_cond_init(&s->pool_cond, NULL);
     s->may_create = mode == OD_STORE_CREATE;
@@ -359,6 +369,8 @@ static void sq_close(od_store *base)
         conn_close(&s->writer);
     }
     pthread_mutex_destroy(&s->write_lock);
+    pthread_mutex_destroy(&s->gate_mu);
+    pthread_cond_destroy(&s->gate_cv);
     pthread_mutex_destroy(&s->pool_lock);
     pthread_cond_destroy(&s->pool_cond);
     free(s->base.path);
@@ -376,8 +388,17 @@ static void sq_checkpoint(od_store *base)
 static void sq_checkpoint_idle(od_store *base)
 {
     sq_store *s = SQ_STORE(base);
+    /* the bulk writer asks between its transactions: a writer waiting
+     * goes first, the checkpoint waits for the next pause */
+    pthread_mutex_lock(&s->gate_mu);
+    int waiting = s->urgent;
+    pthread_mutex_unlock(&s->gate_mu);
     pthread_mutex_lock(&s->write_lock);
     s->ckpt_deferred = true;
+    if (waiting) {
+        pthread_mutex_unlock(&s->write_lock);
+        return;
+    }
     int want = 4 * s->wal_last_tx; /* about four transactions' worth */
     want = want < CKPT_PAGES ? CKPT_PAGES : want > CKPT_IDLE_PAGES ? CKPT_IDLE_PAGES : want;
     if (s->wal_pages >= want) {
@@ -443,7 +464,65 @@ static void reader_give(sq_store *s, conn *c)
     pthread_mutex_unlock(&s->pool_lock);
 }
 
-static od_err sq_tx_begin(od_store *base, bool write, od_tx **out, od_error *e)
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int sq_writers_waiting(od_store *base)
+{
+    sq_store *s = SQ_STORE(base);
+    pthread_mutex_lock(&s->gate_mu);
+    int n = s->urgent;
+    pthread_mutex_unlock(&s->gate_mu);
+    return n;
+}
+
+static bool sq_write_contended(od_store *base)
+{
+    sq_store *s = SQ_STORE(base);
+    pthread_mutex_lock(&s->gate_mu);
+    bool c = s->urgent > 0 || (s->urgent_at && mono_ms() - s->urgent_at < OD_STORE_CONTENDED_MS);
+    pthread_mutex_unlock(&s->gate_mu);
+    return c;
+}
+
+/* The write lock: taken by a writer that counts as urgent (any but a bulk
+ * one), or by a bulk writer once no urgent one waits (at most
+ * OD_TX_BULK_YIELD_MS of waiting). */
+static void writer_take(sq_store *s, bool urgent)
+{
+    pthread_mutex_lock(&s->gate_mu);
+    if (urgent) {
+        s->urgent++;
+        s->urgent_at = mono_ms();
+    } else if (s->urgent) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += OD_TX_BULK_YIELD_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        while (s->urgent && pthread_cond_timedwait(&s->gate_cv, &s->gate_mu, &until) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&s->gate_mu);
+    pthread_mutex_lock(&s->write_lock);
+}
+
+static void writer_give(sq_store *s, bool urgent)
+{
+    pthread_mutex_unlock(&s->write_lock);
+    if (!urgent)
+        return;
+    pthread_mutex_lock(&s->gate_mu);
+    if (--s->urgent == 0)
+        pthread_cond_broadcast(&s->gate_cv);
+    pthread_mutex_unlock(&s->gate_mu);
+}
+
+static od_err tx_begin(od_store *base, bool write, bool bulk, od_tx **out, od_error *e)
 {
     sq_store *s = SQ_STORE(base);
     *out = NULL;
@@ -454,7 +533,8 @@ static od_err sq_tx_begin(od_store *base, bool write, od_tx **out, od_error *e)
     tx->s = s;
     tx->write = write;
     if (write) {
-        pthread_mutex_lock(&s->write_lock);
+        tx->urgent = !bulk;
+        writer_take(s, tx->urgent);
         tx->c = &s->writer;
     } else {
         tx->c = reader_take(s, e);
@@ -466,7 +546,7 @@ static od_err sq_tx_begin(od_store *base, bool write, od_tx **out, od_error *e)
     if (sqlite3_exec(tx->c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         od_err r = db_err(tx->c->db, e, "begin");
         if (write)
-            pthread_mutex_unlock(&s->write_lock);
+            writer_give(s, tx->urgent);
         else
             reader_give(s, tx->c);
         free(tx);
@@ -476,10 +556,20 @@ static od_err sq_tx_begin(od_store *base, bool write, od_tx **out, od_error *e)
     return OD_OK;
 }
 
+static od_err sq_tx_begin(od_store *base, bool write, od_tx **out, od_error *e)
+{
+    return tx_begin(base, write, false, out, e);
+}
+
+static od_err sq_tx_begin_bulk(od_store *base, od_tx **out, od_error *e)
+{
+    return tx_begin(base, true, true, out, e);
+}
+
 static void tx_release(sq_tx *tx)
 {
     if (tx->write)
-        pthread_mutex_unlock(&tx->s->write_lock);
+        writer_give(tx->s, tx->urgent);
     else
         reader_give(tx->s, tx->c);
     free(tx);
@@ -732,6 +822,9 @@ const od_store_ops od_store_sqlite_ops = {
     .size = sq_size,
     .schema_version = sq_schema_version,
     .tx_begin = sq_tx_begin,
+    .tx_begin_bulk = sq_tx_begin_bulk,
+    .writers_waiting = sq_writers_waiting,
+    .write_contended = sq_write_contended,
     .tx_commit = sq_tx_commit,
     .tx_rollback = sq_tx_rollback,
     .exec = sq_exec,

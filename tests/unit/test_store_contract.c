@@ -3522,6 +3522,41 @@ static void incident_text_search(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* A bulk write transaction (od_tx_begin_bulk, the ingestion writer's) is a
+ * write transaction like any other: it commits and rolls back.  On SQLite
+ * the other writers are counted while they write or wait (the bulk writer
+ * yields to them; issue 20, bench/storm.py) and a bulk one is not; where
+ * writers do not take turns nothing is counted. */
+static void bulk_writer_takes_turns(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    bool turns = !is_pg();
+    assert_int_equal(od_store_writers_waiting(f->s), 0);
+    assert_int_equal(od_tx_begin_bulk(f->s, &tx, &e), OD_OK);
+    assert_int_equal(od_store_writers_waiting(f->s), 0); /* a bulk writer is not counted */
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("bulk"), OD_TEXT("1"))), OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin_bulk(f->s, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_META_PUT, &e, OD_BINDS(OD_TEXT("bulk-undone"), OD_TEXT("1"))),
+                     OD_OK);
+    od_tx_rollback(tx);
+    char *v = get(f->s, "bulk");
+    assert_string_equal(v, "1");
+    free(v);
+    assert_null(get(f->s, "bulk-undone"));
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_store_writers_waiting(f->s), turns ? 1 : 0);
+    assert_int_equal(od_store_write_contended(f->s), turns);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_store_writers_waiting(f->s), 0);
+    od_tx *rd = NULL; /* readers are never counted */
+    assert_int_equal(od_tx_begin(f->s, false, &rd, &e), OD_OK);
+    assert_int_equal(od_store_writers_waiting(f->s), 0);
+    od_tx_rollback(rd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3560,6 +3595,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(approvals_links_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(report_review_store, setup, teardown),
         cmocka_unit_test_setup_teardown(report_due_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_writer_takes_turns, setup, teardown),
         cmocka_unit_test_setup_teardown(report_sections_store, setup, teardown),
         cmocka_unit_test_setup_teardown(desks_and_contacts, setup, teardown),
         cmocka_unit_test_setup_teardown(upkeep_store, setup, teardown),

@@ -1,0 +1,95 @@
+/* incident_group.c — incident creates sharing one commit; contract in
+ * incident_group.h. */
+#include "app/incident_group.h"
+#include "app/audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GROUP_ATTEMPTS 3
+
+/* Every member not yet failed gets the group's error. */
+static void group_fail(od_inc_create_member *m, size_t n, od_err rc, const od_error *ge)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].rc)
+            continue;
+        m[i].rc = rc;
+        *m[i].err = *ge;
+        if (!m[i].err->code)
+            m[i].err->code = rc;
+    }
+}
+
+/* One attempt: one transaction, a savepoint per member.  Returns the
+ * group's own error (then nothing of any member was written). */
+static od_err attempt(od_app *a, od_inc_create_member *m, int64_t *ids, size_t n, od_error *ge)
+{
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, ge);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t mark = od_audit_mark(tx);
+        rc = od_tx_exec(tx, OD_Q_EV_SP_BEGIN, ge, OD_NOBINDS);
+        if (rc)
+            break;
+        ids[i] = 0;
+        if (m[i].kind == OD_INC_WRITE_ACK) {
+            ids[i] = m[i].target;
+            m[i].rc = od_incident_ack_in(a, tx, m[i].who, m[i].target, m[i].err);
+        } else if (m[i].kind == OD_INC_WRITE_REPORT) {
+            ids[i] = m[i].target;
+            m[i].rc = od_incident_report_in(a, tx, m[i].who, m[i].target, m[i].body, m[i].err);
+        } else {
+            m[i].rc = od_incident_create_in(a, tx, m[i].who, m[i].in, &ids[i], m[i].err);
+        }
+        if (m[i].rc == OD_E_RETRY) { /* PostgreSQL: the whole transaction is lost */
+            rc = OD_E_RETRY;
+            *ge = *m[i].err;
+            break;
+        }
+        if (m[i].rc) { /* this member alone is undone */
+            if (!m[i].err->code)
+                m[i].err->code = m[i].rc;
+            od_audit_rewind(tx, mark);
+            rc = od_tx_exec(tx, OD_Q_EV_SP_ROLLBACK, ge, OD_NOBINDS);
+        }
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_EV_SP_RELEASE, ge, OD_NOBINDS);
+    }
+    if (rc) {
+        od_tx_rollback(tx);
+        return rc;
+    }
+    return od_tx_commit(tx, ge);
+}
+
+void od_incident_create_group(od_app *a, od_inc_create_member *m, size_t n)
+{
+    int64_t *ids = calloc(n, sizeof *ids);
+    od_error ge = {0};
+    od_err rc = ids ? OD_OK : od_error_set(&ge, OD_E_NOMEM, NULL, "out of memory");
+    for (int k = 1; !rc; k++) {
+        for (size_t i = 0; i < n; i++) {
+            m[i].rc = OD_OK;
+            memset(m[i].err, 0, sizeof *m[i].err);
+            m[i].id = 0;
+        }
+        memset(&ge, 0, sizeof ge);
+        rc = attempt(a, m, ids, n, &ge);
+        if (rc != OD_E_RETRY || k == GROUP_ATTEMPTS)
+            break;
+        rc = OD_OK;
+    }
+    if (rc) {
+        group_fail(m, n, rc, &ge);
+        free(ids);
+        return;
+    }
+    od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
+    for (size_t i = 0; i < n; i++)
+        if (!m[i].rc)
+            m[i].id = ids[i];
+    free(ids);
+}

@@ -1,0 +1,48 @@
+/* incident_group.h — incident creates, reports and acknowledgements sharing one commit (issue 20, "writes
+ * that share commits"; docs/internals/storm.md).  A group of creates runs in
+ * one write transaction, each member after its own savepoint: a member that
+ * fails is rolled back to it (its audit entries dropped, so the chain stays
+ * gapless) and answered with its error, the others commit together, with one
+ * fsync. */
+#ifndef OD_INCIDENT_GROUP_H
+#define OD_INCIDENT_GROUP_H
+
+#include "app/incidents.h"
+
+/* What a member writes. */
+typedef enum od_inc_write_kind {
+    OD_INC_WRITE_CREATE, /* od_incident_create_in(in) */
+    OD_INC_WRITE_ACK,    /* od_incident_ack_in(target) */
+    OD_INC_WRITE_REPORT, /* od_incident_report_in(target, body) */
+} od_inc_write_kind;
+
+/* One write: who and in are the caller's (borrowed until the call
+ * returns); rc, err and id (the incident's, 0 on error) are set by
+ * od_incident_create_group.  The caller reads the incident
+ * (od_incident_get) after the call, on whichever thread answers. */
+typedef struct od_inc_create_member {
+    od_inc_write_kind kind;
+    const od_principal *who;
+    const od_incident_input *in; /* CREATE */
+    int64_t target;              /* ACK, REPORT: the incident */
+    json_t *body;                /* REPORT: the request (borrowed) */
+    od_err rc;
+    od_error *err;
+    int64_t id;
+} od_inc_create_member;
+
+/* R-NOT-4: who acknowledges incident id, inside tx (the group commit's
+ * member; od_incident_ack is the same in a transaction of its own). */
+OD_NODISCARD od_err od_incident_ack_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                       od_error *e);
+/* R-NOT-1..2: a report on incident id, inside tx (od_incident_report is the
+ * same in a transaction of its own). */
+OD_NODISCARD od_err od_incident_report_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                          json_t *body, od_error *e);
+
+/* Runs the n members as one group (n >= 1).  A store error of the group
+ * (begin, a savepoint, the commit) is every member's error; PostgreSQL's
+ * OD_E_RETRY runs the whole group again (a few times). */
+void od_incident_create_group(od_app *a, od_inc_create_member *m, size_t n);
+
+#endif

@@ -1,0 +1,202 @@
+/* incident_writer.c — the group commit of incident creates; contract in
+ * incident_writer.h.
+ *
+ *   submit ──> [queue] ──writer: take ≤ GROUP_MAX──> od_incident_create_group
+ *              (one transaction, a savepoint per request, one commit)
+ *              ──> each request answered (201 or its error) and resumed */
+#include "http/incident_writer.h"
+#include "app/incident_group.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+typedef struct node {
+    od_req *r;
+    od_inc_write_kind kind;
+    od_incident_input in; /* CREATE */
+    int64_t target;       /* ACK, REPORT */
+    json_t *body;         /* REPORT: r's */
+    struct node *next;
+} node;
+
+struct od_incw {
+    od_app *app;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    node *head, *tail;
+    size_t queued;
+    bool stop;
+    uint64_t groups, members; /* run so far (metrics) */
+};
+
+/* On the HTTP thread, after the resume: the incident as written (a read
+ * transaction), the answer's body. */
+static void answer(od_req *r, int status)
+{
+    json_t *out = NULL;
+    od_err rc = od_incident_get(r->app, &r->who, r->resume_id, &out, &r->err);
+    if (rc && !r->err.code)
+        r->err.code = rc;
+    if (!rc && od_reply(r, status, out) != OD_OK) {
+        /* out of memory: r->err says so */
+    }
+}
+
+static void answer_created(od_req *r)
+{
+    answer(r, 201);
+}
+
+static void answer_acked(od_req *r)
+{
+    answer(r, 200);
+}
+
+static void run(od_incw *w, node *first, size_t n)
+{
+    od_inc_create_member m[OD_INCW_GROUP_MAX];
+    size_t i = 0;
+    for (node *x = first; x; x = x->next, i++)
+        m[i] = (od_inc_create_member){.kind = x->kind,
+                                      .who = &x->r->who,
+                                      .in = &x->in,
+                                      .target = x->target,
+                                      .body = x->body,
+                                      .err = &x->r->err};
+    od_incident_create_group(w->app, m, n);
+    i = 0;
+    for (node *x = first; x; i++) {
+        node *next = x->next;
+        od_req *r = x->r;
+        if (m[i].rc) {
+            if (!r->err.code)
+                r->err.code = m[i].rc;
+        } else {
+            r->resume_id = m[i].id;
+            r->on_resume =
+                x->kind == OD_INC_WRITE_ACK ? answer_acked : answer_created; /* create, report: 201 */
+        }
+        free(x);
+        od_req_resume(r);
+        x = next;
+    }
+}
+
+static void *writer(void *arg)
+{
+    od_incw *w = arg;
+    pthread_setname_np(pthread_self(), "od-incw");
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->head)
+            break;
+        node *first = w->head, *last = first;
+        size_t n = 1;
+        while (last->next && n < OD_INCW_GROUP_MAX) {
+            last = last->next;
+            n++;
+        }
+        w->head = last->next;
+        if (!w->head)
+            w->tail = NULL;
+        last->next = NULL;
+        w->queued -= n;
+        w->groups++;
+        w->members += n;
+        pthread_mutex_unlock(&w->mu);
+        run(w, first, n);
+        pthread_mutex_lock(&w->mu);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+od_err od_incw_start(od_app *a, od_incw **out, od_error *e)
+{
+    *out = NULL;
+    od_incw *w = calloc(1, sizeof *w);
+    if (!w)
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    w->app = a;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    if (pthread_create(&w->thread, NULL, writer, w) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
+        free(w);
+        return od_error_set(e, OD_E_INTERNAL, NULL, "cannot start the incident writer thread");
+    }
+    *out = w;
+    return OD_OK;
+}
+
+static bool submit(od_incw *w, od_req *r, od_inc_write_kind kind, const od_incident_input *in, int64_t target,
+                   json_t *body)
+{
+    if (!w)
+        return false;
+    node *n = calloc(1, sizeof *n);
+    if (!n)
+        return false;
+    n->r = r;
+    n->kind = kind;
+    if (in)
+        n->in = *in;
+    n->target = target;
+    n->body = body;
+    pthread_mutex_lock(&w->mu);
+    bool ok = !w->stop && w->queued < OD_INCW_QUEUE_MAX;
+    if (ok) {
+        if (w->tail)
+            w->tail->next = n;
+        else
+            w->head = n;
+        w->tail = n;
+        w->queued++;
+        pthread_cond_signal(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (!ok)
+        free(n);
+    return ok;
+}
+
+bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in)
+{
+    return submit(w, r, OD_INC_WRITE_CREATE, in, 0, NULL);
+}
+
+bool od_incw_submit_ack(od_incw *w, od_req *r, int64_t id)
+{
+    return submit(w, r, OD_INC_WRITE_ACK, NULL, id, NULL);
+}
+
+bool od_incw_submit_report(od_incw *w, od_req *r, int64_t id)
+{
+    return submit(w, r, OD_INC_WRITE_REPORT, NULL, id, r->json);
+}
+
+void od_incw_counts(od_incw *w, uint64_t *groups, uint64_t *members)
+{
+    pthread_mutex_lock(&w->mu);
+    *groups = w->groups;
+    *members = w->members;
+    pthread_mutex_unlock(&w->mu);
+}
+
+void od_incw_stop(od_incw *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stop = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w);
+}

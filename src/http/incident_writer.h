@@ -1,0 +1,35 @@
+/* incident_writer.h — the group commit of incident creates and
+ * acknowledgements (issue 20; docs/internals/storm.md).  POST
+ * /api/v1/incidents (and …/ack) suspends its request
+ * and queues it here; one writer thread takes everything queued (at most
+ * OD_INCW_GROUP_MAX), runs it as one transaction with a savepoint per
+ * request (app/incident_group.h), and answers and resumes each request
+ * after the commit. */
+#ifndef OD_HTTP_INCIDENT_WRITER_H
+#define OD_HTTP_INCIDENT_WRITER_H
+
+#include "app/incidents.h"
+#include "http/http.h"
+
+#include <stdint.h>
+
+#define OD_INCW_GROUP_MAX 64
+#define OD_INCW_QUEUE_MAX 1024 /* requests queued; beyond, the create runs on its own thread */
+
+typedef struct od_incw od_incw;
+
+OD_NODISCARD od_err od_incw_start(od_app *a, od_incw **out, od_error *e);
+/* Queues the create of suspended request r (in is copied; its strings and
+ * JSON stay r's).  false when the writer is stopping or full: r was not
+ * queued (the caller runs the create itself). */
+bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in);
+/* The same for an acknowledgement (R-NOT-4) of incident id by r's user. */
+bool od_incw_submit_ack(od_incw *w, od_req *r, int64_t id);
+/* The same for a report (R-NOT-1..2) on incident id, r's JSON body. */
+bool od_incw_submit_report(od_incw *w, od_req *r, int64_t id);
+/* Group commits run so far and the requests they held (metrics). */
+void od_incw_counts(od_incw *w, uint64_t *groups, uint64_t *members);
+/* Answers everything queued, then stops the thread.  NULL-safe. */
+void od_incw_stop(od_incw *w);
+
+#endif

@@ -1,0 +1,208 @@
+"""test_incident_group.py — incident creates share commits (issue 20, "writes
+that share commits"; R-INC-1, R-AUD-1): POST /api/v1/incidents is answered
+after a group commit (http/incident_writer.c, app/incident_group.c), each
+request after its own savepoint.  Exact counts, no timing:
+
+* 24 creates at once → 24 incidents, numbers consecutive (no number taken
+  by a request and given back lost), each answered 201 with its own body;
+* first reports (R-NOT-1) at once, two on one incident → exactly one of
+  those filed, the other refused inside the group with nothing kept;
+* acknowledgements (R-NOT-4) at once, one by a non-recipient (403 inside
+  the group) and one repeated (200, nothing written) → every recipient's
+  acknowledgement kept once, the audit grown by exactly one per ack;
+* mixed with creates that fail inside the transaction (a CI that does not
+  exist: checked after the incident's number and row were written) → the
+  failing ones answered 4xx with nothing of them kept, the others all
+  committed; the audit chain verifies and grew by exactly one create's
+  entries per incident.
+Runs on SQLite and PostgreSQL (OPSDESK_TEST_DB=pg).
+"""
+import os
+import re
+import sys
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+N = 24
+
+
+class IncidentGroup(harness.ServerTest):
+    extra_args = ["--metrics-public"]
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        _, cls.eng = s.make_user("grp-eng", ["ops_engineer"])
+        _, cls.aud = s.make_user("grp-auditor", ["auditor"])
+        r = s.post("/api/v1/cis", {"name": "grp-core-switch", "category": "network", "grade": "L3",
+                                   "department": "运行部", "location": "机房A"}, token=cls.eng)
+        assert r.status == 201, r
+        cls.ci = r.json["id"]
+
+    def body(self, k, ci, prefix="group"):
+        return {"title": "%s %d" % (prefix, k), "ci_ids": [ci], "severity": "moderate", "location": "机房A",
+                "symptoms": "port flapping", "impact_scope": "one rack"}
+
+    def at_once(self, bodies):
+        """POSTs every body from its own thread, all released together."""
+        out = [None] * len(bodies)
+        gate = threading.Barrier(len(bodies))
+
+        def one(i):
+            gate.wait()
+            out[i] = self.srv.post("/api/v1/incidents", bodies[i], token=self.eng)
+        ts = [threading.Thread(target=one, args=(i,)) for i in range(len(bodies))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=120)
+        return out
+
+    def audit_rows(self):
+        r = self.srv.get("/api/v1/audit/verify", token=self.aud)
+        self.assertStatus(r, 200)
+        self.assertTrue(r.json["ok"], r.json)
+        return r.json["rows"]
+
+    def total(self):
+        return self.srv.get("/api/v1/incidents?limit=1&drill=false", token=self.eng).json["total"]
+
+    def members(self):
+        """opsdesk_incident_group_members_total: creates run by the group commit."""
+        r = self.srv.get("/metrics")
+        self.assertStatus(r, 200)
+        m = re.search(r"^opsdesk_incident_group_members_total (\d+)$", (r.raw.decode() if isinstance(r.raw, bytes) else r.raw), re.M)
+        self.assertIsNotNone(m)
+        return int(m.group(1))
+
+    @staticmethod
+    def seq(number):
+        return int(re.search(r"(\d+)$", number).group(1))
+
+    def test_1_concurrent_creates_all_committed(self):
+        rows0, total0, m0 = self.audit_rows(), self.total(), self.members()
+        r = self.srv.post("/api/v1/incidents", self.body(0, self.ci), token=self.eng)
+        self.assertStatus(r, 201)
+        per_create = self.audit_rows() - rows0
+        self.assertGreater(per_create, 0)
+        first = self.seq(r.json["number"])
+        rs = self.at_once([self.body(k + 1, self.ci) for k in range(N)])
+        for r in rs:
+            self.assertStatus(r, 201)
+        self.assertEqual(sorted(r.json["title"] for r in rs), sorted("group %d" % (k + 1) for k in range(N)))
+        self.assertEqual(len({r.json["id"] for r in rs}), N)
+        self.assertEqual(sorted(self.seq(r.json["number"]) for r in rs), list(range(first + 1, first + 1 + N)))
+        self.assertEqual(self.total(), total0 + 1 + N)
+        self.assertEqual(self.audit_rows(), rows0 + (1 + N) * per_create)
+        self.assertEqual(self.members(), m0 + 1 + N)  # each create through the group commit, once
+
+    def test_2_a_failing_member_does_not_undo_the_others(self):
+        rows0, total0, m0 = self.audit_rows(), self.total(), self.members()
+        r = self.srv.post("/api/v1/incidents", self.body(0, self.ci), token=self.eng)
+        self.assertStatus(r, 201)
+        per_create = self.audit_rows() - rows0
+        first = self.seq(r.json["number"])
+        bad = {k for k in range(N) if k % 4 == 1}
+        rs = self.at_once([self.body(k, 987654321 if k in bad else self.ci, "mixed") for k in range(N)])
+        good = [r for k, r in enumerate(rs) if k not in bad]
+        for k, r in enumerate(rs):
+            if k in bad:
+                self.assertIn(r.status, (404, 422), r)
+                self.assertIn("error", r.json)
+            else:
+                self.assertStatus(r, 201)
+        self.assertEqual(sorted(self.seq(r.json["number"]) for r in good),
+                         list(range(first + 1, first + 1 + len(good))))
+        self.assertEqual(self.total(), total0 + 1 + len(good))
+        self.assertEqual(self.audit_rows(), rows0 + (1 + len(good)) * per_create)
+        self.assertEqual(self.members(), m0 + 1 + N)
+        titles = {i["title"] for i in self.srv.get("/api/v1/incidents?limit=200", token=self.eng).json["items"]}
+        self.assertEqual({t for t in titles if t.startswith("mixed ")}, {"mixed %d" % k for k in range(N) if k not in bad})
+
+    def test_3_concurrent_acknowledgements(self):
+        """R-NOT-4: acknowledgements share commits too; one of them is not a
+        recipient (403 inside the group: nothing of it kept), one acknowledges
+        again (200, nothing written)."""
+        s = self.srv
+        heads = [s.make_user("grp-head%d" % k, ["ops_section_head"], phone="1380000010%d" % k)[1]
+                 for k in range(7)]
+        _, eng2 = s.make_user("grp-eng2", ["ops_engineer"])
+        r = s.post("/api/v1/incidents", self.body(0, self.ci, "ack"), token=self.eng)
+        self.assertStatus(r, 201)
+        iid = r.json["id"]
+        r = s.post("/api/v1/incidents/%d/reports" % iid, {"kind": "first"}, token=self.eng)  # R-NOT-1: recipients told
+        self.assertStatus(r, 201)
+        r = s.get("/api/v1/incidents/%d" % iid, token=self.eng)
+        names = {x["username"] for x in r.json["recipients"]}
+        self.assertTrue({"grp-head%d" % k for k in range(7)} <= names, names)
+        self.assertNotIn("grp-eng2", names)
+        rows0, m0 = self.audit_rows(), self.members()
+        r = s.post("/api/v1/incidents/%d/ack" % iid, token=heads[0])
+        self.assertStatus(r, 200)
+        per_ack = self.audit_rows() - rows0
+        self.assertGreater(per_ack, 0)
+        out = [None] * 8
+        toks = heads[1:] + [heads[0], eng2]
+        gate = threading.Barrier(len(toks))
+
+        def one(i):
+            gate.wait()
+            out[i] = s.post("/api/v1/incidents/%d/ack" % iid, token=toks[i])
+        ts = [threading.Thread(target=one, args=(i,)) for i in range(len(toks))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=120)
+        for r in out[:7]:
+            self.assertStatus(r, 200)
+        self.assertError(out[7], 403)
+        self.assertEqual(self.audit_rows(), rows0 + 7 * per_ack)
+        self.assertEqual(self.members(), m0 + 1 + 8)
+        inc = s.get("/api/v1/incidents/%d" % iid, token=self.eng).json
+        acked = {x["username"] for x in inc["recipients"] if x.get("acked_at")}
+        self.assertEqual({n for n in acked if n.startswith("grp-")}, {"grp-head%d" % k for k in range(7)})
+
+    def test_4_concurrent_reports(self):
+        """R-NOT-1: first reports share commits; two at once on one incident →
+        exactly one filed (the other refused inside the group, nothing of it
+        kept)."""
+        s = self.srv
+        ids = []
+        for k in range(7):
+            r = s.post("/api/v1/incidents", self.body(k, self.ci, "report"), token=self.eng)
+            self.assertStatus(r, 201)
+            ids.append(r.json["id"])
+        rows0, m0 = self.audit_rows(), self.members()
+        r = s.post("/api/v1/incidents/%d/reports" % ids[6], {"kind": "first"}, token=self.eng)
+        self.assertStatus(r, 201)
+        per_report = self.audit_rows() - rows0
+        self.assertGreater(per_report, 0)
+        targets = ids[:6] + [ids[0]]
+        out = [None] * len(targets)
+        gate = threading.Barrier(len(targets))
+
+        def one(i):
+            gate.wait()
+            out[i] = s.post("/api/v1/incidents/%d/reports" % targets[i], {"kind": "first"}, token=self.eng)
+        ts = [threading.Thread(target=one, args=(i,)) for i in range(len(targets))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=120)
+        for r in out[1:6]:
+            self.assertStatus(r, 201)
+        pair = sorted(r.status for r in (out[0], out[6]))
+        self.assertEqual(pair[0], 201, out)
+        self.assertIn(pair[1], (409, 422), out)
+        self.assertEqual(self.audit_rows(), rows0 + 7 * per_report)
+        self.assertEqual(self.members(), m0 + 1 + 7)
+        for iid in ids:
+            inc = s.get("/api/v1/incidents/%d" % iid, token=self.eng).json
+            self.assertEqual([x["kind"] for x in inc["reports"] if x["kind"] == "first"], ["first"], iid)
+
+
+if __name__ == "__main__":
+    harness.main()
