@@ -191,6 +191,7 @@ typedef enum od_apl_state {
     OD_APL_CLOSED,  /* nothing waits for this recipient's decision any more */
     OD_APL_REFUSED, /* the vote was refused (message: why); the link stays unused */
     OD_APL_LIMITED, /* too many failed lookups from this address */
+    OD_APL_STALE,   /* the link's step was re-submitted as a new round since */
 } od_apl_state;
 typedef struct od_apl_info {
     od_apl_state st;
@@ -200,12 +201,17 @@ typedef struct od_apl_info {
     int status;        /* REFUSED: the HTTP status of the refusal */
     int64_t at;        /* when decided (DONE, USED) */
     int64_t expires_at;
-    int retry_after; /* seconds (LIMITED) */
+    int retry_after;     /* seconds (LIMITED) */
+    char step_state[16]; /* CLOSED, STALE: the state of the link's step ("accepted", …) */
+    unsigned decisions;  /* READY: the decisions the step allows (bit 1u << od_appr_decision) */
+    unsigned comment_on; /* READY: the decisions that need a comment */
 } od_apl_info;
 
 /* Looks the link with this token up and, when decision is not NULL
- * ("approve", "reject", …), votes as the link's recipient on the first
- * waiting step of the record they approve, channel "link", and marks the
+ * ("approve", "reject", "more_info", "abstain"), votes as the link's
+ * recipient on the step the link names (links minted before migration 0036:
+ * the first waiting step of the record they approve), channel "link"; a
+ * decided step is CLOSED, one re-submitted since STALE.  Marks the
  * link used, in one transaction; a refused vote (self-approval, a missing
  * comment, …) writes nothing and leaves the link usable.  Unknown and
  * expired tokens count as failures of addr in the app's limiter, as for
