@@ -400,6 +400,17 @@ static bool parse_who(ctx *c, const node *n, const char *path, od_wf_who *w)
         w->kind = OD_WHO_SYSTEM;
         return true;
     }
+    if (strcmp(s, "superior") == 0) { /* the approver's department heads: escalations only */
+        if (!strstr(path, "escalate_to")) {
+            od_pl_diag(
+                c, n->line, n->col,
+                "%s: superior 只能用于审批的 escalate_to (superior is for an approval's escalate_to only)",
+                path);
+            return false;
+        }
+        w->kind = OD_WHO_SUPERIOR;
+        return true;
+    }
     if (strncmp(s, "field:", 6) == 0) {
         w->kind = OD_WHO_FIELD;
         key = s + 6;

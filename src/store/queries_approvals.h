@@ -18,6 +18,10 @@
     X(APR_CMT_HEADS, "SELECT m.user_id FROM committee_members m JOIN committees c ON c.id = "                \
                      "m.committee_id WHERE c.key = ? AND m.role IN ('chair', 'deputy') UNION SELECT "        \
                      "chair_id FROM committees WHERE key = ? AND chair_id IS NOT NULL")                      \
+    /* escalate_to superior: the enabled accounts of an approver's (non-empty) department, the app keeps     \
+     * the department heads */                                                                               \
+    X(APR_SUPERIORS, "SELECT h.id, h.roles FROM users h JOIN users u ON u.department = h.department WHERE "  \
+                     "u.id = ? AND u.department <> '' AND h.id <> u.id AND h.disabled = 0 ORDER BY h.id")    \
     X(APR_SUBSTITUTES, "SELECT delegate_id FROM approval_delegations WHERE user_id = ? AND from_at <= ? "    \
                        "AND until_at > ? ORDER BY id")                                                       \
     /* the waiting steps of a record, newest first: a link names the one its recipient approves */           \
