@@ -7,3 +7,8 @@
 -- Links minted before this migration have no step and decide the first
 -- waiting step of their recipient, as before.
 ALTER TABLE approval_links ADD COLUMN step_id BIGINT REFERENCES approval_steps(id);
+
+-- Checklist texts with placeholders ({{record.number}}, {{ci.name}}, …)
+-- are expanded when the checklist opens and kept here, as JSON
+-- {item key: [zh, en]} ('' when no item of the template has one).
+ALTER TABLE checklist_instances ADD COLUMN texts TEXT NOT NULL DEFAULT '';
