@@ -48,7 +48,8 @@ typedef struct od_record_query {
     int64_t assignee_id;
     int64_t limit, offset;
     int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
-    const char *q;     /* problems: text in the number or title (NULL / "" = any) */
+    const char *q;     /* text in the number or title (NULL / "" = any): 3 characters or more by the
+                          full-text index records_fts (migration 0036), 1-2 by a LIKE */
 } od_record_query;
 /* {items, total, limit, offset, total_estimated, next_before_id} of the
  * records who may see, newest first. */

@@ -3,9 +3,8 @@
 
 #include <string.h>
 
-const char *const od_ph_names[] = {"record.number",     "record.title",    "record.kind",
-                                   "record.department", "record.priority", "ci.name", "ci.names",
-                                   NULL};
+const char *const od_ph_names[] = {"record.number",   "record.title", "record.kind", "record.department",
+                                   "record.priority", "ci.name",      "ci.names",    NULL};
 
 #define NAME_MAX_LEN 48
 
