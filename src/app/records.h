@@ -73,6 +73,14 @@ OD_NODISCARD od_err od_record_set_state(od_tx *tx, const od_principal *who, int6
                                         int64_t expected_version, const char *new_state, bool closing,
                                         const char *action, int64_t now, od_error *e);
 
+/* Corrects a workflow time of record id (recorded_at, or a field a
+ * set_time effect of its kind's workflow names) to at, with a reason, on
+ * the version read: 409 stale, 422 no reason / not such a time / not
+ * recorded yet / in the future.  Timeline "time_corrected", audit
+ * "record.correct_time" (before, after, reason).  *out: the record. */
+OD_NODISCARD od_err od_record_correct_time(od_app *a, const od_principal *who, int64_t id, int64_t version,
+                                           const char *field, int64_t at, const char *reason, json_t **out,
+                                           od_error *e);
 /* A timeline entry on record id inside tx (text whole; data borrowed, may be NULL). */
 OD_NODISCARD od_err od_record_timeline_add(od_tx *tx, int64_t id, int64_t now, const od_principal *who,
                                            const char *kind, json_t *data, const char *text, od_error *e);

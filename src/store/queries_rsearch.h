@@ -15,27 +15,33 @@
       "r.urgency, r.priority, r.tier, r.assignee_id, r.group_key, r.department, r.requester_id, "            \
       "r.created_by, r.incident_id, r.drill, r.created_at, COALESCE(i.updated_at, r.updated_at), "           \
       "COALESCE(i.closed_at, r.closed_at), r.version, COALESCE(i.departments, '') FROM records "             \
-      "r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ('\"' || replace(?, '\"', "  \
-      "'\"\"') || '\"')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "  \
-      "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) ORDER BY r.id DESC LIMIT ? OFFSET ?")                    \
+      "r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.id IN (SELECT rowid FROM records_fts WHERE "  \
+      "records_fts MATCH ('\"' || replace(?, '\"', "                                                         \
+      "'\"\"') || '\"')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) " \
+      "= ?) AND (? = 0 OR "                                                                                  \
+      "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) ORDER BY r.id "    \
+      "DESC LIMIT ? OFFSET ?")                                                                               \
     X(REC_COUNT_TEXT,                                                                                        \
       "SELECT COUNT(*) FROM (SELECT 1 FROM records r LEFT JOIN incidents i ON i.id = r.incident_id "         \
-      "WHERE r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ('\"' || replace(?, '\"', "  \
-      "'\"\"') || '\"')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "  \
-      "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) LIMIT ?) t")                                         \
+      "WHERE r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ('\"' || replace(?, '\"', "      \
+      "'\"\"') || '\"')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) " \
+      "= ?) AND (? = 0 OR "                                                                                  \
+      "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) LIMIT ?) t")       \
     /* q of 1-2 characters: two LIKE patterns (%q%, escaped), any ASCII case */                              \
     X(REC_LIST_LIKE,                                                                                         \
       "SELECT r.id, r.kind, r.number, COALESCE(i.title, r.title), COALESCE(i.state, r.state), r.impact, "    \
       "r.urgency, r.priority, r.tier, r.assignee_id, r.group_key, r.department, r.requester_id, "            \
       "r.created_by, r.incident_id, r.drill, r.created_at, COALESCE(i.updated_at, r.updated_at), "           \
       "COALESCE(i.closed_at, r.closed_at), r.version, COALESCE(i.departments, '') FROM records "             \
-      "r LEFT JOIN incidents i ON i.id = r.incident_id WHERE (LOWER(r.number) LIKE LOWER(?) ESCAPE '\\' OR LOWER(r.title) LIKE LOWER(?) ESCAPE '\\') AND "   \
-      "r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "  \
-      "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) ORDER BY r.id DESC LIMIT ? OFFSET ?")                    \
+      "r LEFT JOIN incidents i ON i.id = r.incident_id WHERE (LOWER(r.number) LIKE LOWER(?) ESCAPE '\\' OR " \
+      "LOWER(r.title) LIKE LOWER(?) ESCAPE '\\') AND "                                                       \
+      "r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "    \
+      "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) ORDER BY r.id "    \
+      "DESC LIMIT ? OFFSET ?")                                                                               \
     X(REC_COUNT_LIKE,                                                                                        \
       "SELECT COUNT(*) FROM (SELECT 1 FROM records r LEFT JOIN incidents i ON i.id = r.incident_id "         \
       "WHERE (LOWER(r.number) LIKE LOWER(?) ESCAPE '\\' OR LOWER(r.title) LIKE LOWER(?) ESCAPE '\\') AND "   \
-      "r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "  \
+      "r.id < ? AND (? = '' OR r.kind = ?) AND (? = '' OR COALESCE(i.state, r.state) = ?) AND (? = 0 OR "    \
       "r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' OR r.priority = ?) LIMIT ?) t")
 
 #endif
