@@ -65,9 +65,8 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         rc = od_tx_exec(tx, OD_Q_CKLF_SET, e,
                         OD_BINDS(OD_INT(rec), OD_TEXT(number), OD_INT(checklist_id), OD_TEXT(it->key)));
     if (!rc && created) {
-        json_t *data =
-            json_pack("{sI ss sI ss ss}", "checklist_id", (json_int_t)checklist_id, "item", it->key,
-                      "record_id", (json_int_t)rec, "number", number, "kind", kind);
+        json_t *data = json_pack("{sI ss sI ss ss}", "checklist_id", (json_int_t)checklist_id, "item",
+                                 it->key, "record_id", (json_int_t)rec, "number", number, "kind", kind);
         char text[800];
         snprintf(text, sizeof text, "检查项 %s 未通过，已创建 %s (checklist item %s failed: %s opened)",
                  it->text_zh, number, it->text_en, number);

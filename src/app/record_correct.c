@@ -37,20 +37,21 @@ static od_err correct_in(od_app *a, od_tx *tx, const od_principal *who, od_rec *
     const od_rec_ext *ext = od_rec_ext_of(kind ? kind : "");
     const od_wf_def *def = od_kernel_workflow(a->policy ? a->policy->kernel : NULL, kind ? kind : "");
     if (version != x->version)
-        return od_error_set(e, OD_E_CONFLICT, "version",
-                            "记录已被他人修改：您的版本为 %lld，当前版本为 %lld，请刷新后重试 (the record was "
-                            "changed meanwhile: your version is %lld, the current version is %lld; reload "
-                            "and retry)",
-                            (long long)version, (long long)x->version, (long long)version,
-                            (long long)x->version);
+        return od_error_set(
+            e, OD_E_CONFLICT, "version",
+            "记录已被他人修改：您的版本为 %lld，当前版本为 %lld，请刷新后重试 (the record was "
+            "changed meanwhile: your version is %lld, the current version is %lld; reload "
+            "and retry)",
+            (long long)version, (long long)x->version, (long long)version, (long long)x->version);
     if (!reason || !*reason)
         return od_error_set(e, OD_E_UNPROCESSABLE, "reason",
                             "更正时间须说明原因 (a time correction needs a reason)");
     if (!ext || !time_field(def, field))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "field",
-                            "%s 不是该记录可更正的时间（recorded_at 或流程写入的时间）(%s is not a time of this "
-                            "record that can be corrected: recorded_at or a time its workflow sets)",
-                            field, field);
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "field",
+            "%s 不是该记录可更正的时间（recorded_at 或流程写入的时间）(%s is not a time of this "
+            "record that can be corrected: recorded_at or a time its workflow sets)",
+            field, field);
     if (at > now)
         return od_error_set(e, OD_E_UNPROCESSABLE, "value",
                             "更正后的时间不能晚于现在 (a corrected time cannot be in the future)");
