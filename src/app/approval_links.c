@@ -21,7 +21,7 @@ static const od_login_policy link_guard = {
     .max_failures = 20, .window_ms = 10 * 60 * 1000, .lockout_ms = 10 * 60 * 1000, .session_ttl_ms = 0};
 
 typedef struct link_row {
-    int64_t id, rec, uid, used;
+    int64_t id, rec, uid, used, step_id;
     od_roleset roles;
 } link_row;
 
@@ -53,9 +53,22 @@ static od_err link_find(od_tx *tx, const char *hex, link_row *l, od_apl_info *in
         copy(info->title, sizeof info->title, od_rows_text(r, 7));
         copy(info->username, sizeof info->username, od_rows_text(r, 8));
         l->roles = (od_roleset)od_rows_int(r, 9);
+        l->step_id = od_rows_int(r, 10);
     }
     od_rows_close(r);
     return rc;
+}
+
+/* The names and the allowed decisions of step `key` into info. */
+static void step_names(const od_policy *p, const char *key, od_apl_info *info)
+{
+    copy(info->step, sizeof info->step, key);
+    const od_wf_approval_def *d = od_kernel_approval(p ? p->kernel : NULL, info->step);
+    copy(info->step_zh, sizeof info->step_zh, d ? d->name_zh : info->step);
+    copy(info->step_en, sizeof info->step_en, d ? d->name_en : info->step);
+    unsigned all = (1u << OD_VOTE__COUNT) - 1;
+    info->decisions = d && d->rule.decisions_allowed ? d->rule.decisions_allowed & all : all;
+    info->comment_on = d ? d->rule.comment_required_on : (1u << OD_VOTE_REJECT) | (1u << OD_VOTE_MORE_INFO);
 }
 
 /* The first waiting step of the record with uid among its approvers:
@@ -77,10 +90,41 @@ static od_err waiting_step(od_tx *tx, const od_policy *p, const link_row *l, od_
         if (!mine)
             continue;
         *round_id = od_rows_int(r, 1);
-        copy(info->step, sizeof info->step, od_rows_text(r, 0));
-        const od_wf_approval_def *d = od_kernel_approval(p ? p->kernel : NULL, info->step);
-        copy(info->step_zh, sizeof info->step_zh, d ? d->name_zh : info->step);
-        copy(info->step_en, sizeof info->step_en, d ? d->name_en : info->step);
+        step_names(p, od_rows_text(r, 0), info);
+    }
+    od_rows_close(r);
+    return rc;
+}
+
+/* The step a link names (migration 0036): READY with *round_id when it
+ * waits and the recipient approves it; STALE when the approval was
+ * re-submitted as a later round since; else CLOSED, with the step's state. */
+static od_err named_step(od_tx *tx, const od_policy *p, const link_row *l, od_apl_info *info,
+                         int64_t *round_id, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    *round_id = 0;
+    info->st = OD_APL_CLOSED;
+    od_err rc = od_tx_query(tx, OD_Q_APL_STEP, &r, e, OD_BINDS(OD_INT(l->step_id), OD_INT(l->rec)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        step_names(p, od_rows_text(r, 0), info);
+        copy(info->step_state, sizeof info->step_state, od_rows_text(r, 2));
+        bool waiting = strcmp(info->step_state, "waiting") == 0, mine = false;
+        json_t *a = json_loads(od_rows_text(r, 3), 0, NULL);
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v)
+        {
+            mine = mine || (int64_t)json_integer_value(v) == l->uid;
+        }
+        json_decref(a);
+        if (od_rows_int(r, 4) > 0)
+            info->st = OD_APL_STALE;
+        else if (waiting && mine) {
+            info->st = OD_APL_READY;
+            *round_id = od_rows_int(r, 1);
+        }
     }
     od_rows_close(r);
     return rc;
@@ -158,9 +202,13 @@ od_err od_appr_link_use(od_app *a, const char *token, const char *addr, const ch
         od_limiter_fail(a->limiter, &link_guard, key, now);
         info->st = OD_APL_EXPIRED;
     } else if (!rc) {
-        rc = waiting_step(tx, a->policy, &l, info, &round_id, e);
-        if (!rc)
-            info->st = round_id ? OD_APL_READY : OD_APL_CLOSED;
+        if (l.step_id)
+            rc = named_step(tx, a->policy, &l, info, &round_id, e);
+        else {
+            rc = waiting_step(tx, a->policy, &l, info, &round_id, e);
+            if (!rc)
+                info->st = round_id ? OD_APL_READY : OD_APL_CLOSED;
+        }
     }
     if (!rc && info->st == OD_APL_READY && decision) {
         rc = link_vote(a, tx, &l, round_id, addr, decision, comment, now, info, e);

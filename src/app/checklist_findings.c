@@ -14,7 +14,15 @@
 od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_template *t,
                           const od_cl_item *it, int64_t checklist_id, int64_t now, od_error *e)
 {
-    if (!it->fail_create[0])
+    /* {create, link}, or a scalar on_fail naming a kind with a workflow (problem): that kind, linked
+     * parent_of from the checked record; the others (finding, event, incident) open nothing here */
+    const char *kind = it->fail_create, *link = it->fail_link;
+    const char *scalar = it->on_fail != OD_CL_FAIL_NONE ? od_cl_on_fail_key(it->on_fail) : NULL;
+    if (!kind[0] && scalar && a->policy && od_kernel_workflow(a->policy->kernel, scalar)) {
+        kind = scalar;
+        link = "parent_of";
+    }
+    if (!kind[0])
         return OD_OK;
     od_rows *r = NULL;
     bool row = false;
@@ -34,7 +42,7 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         snprintf(title, sizeof title, "%s 检查未通过：%s (%s: %s failed)", x->number, it->text_zh, t->name_en,
                  it->text_en[0] ? it->text_en : it->key);
         json_t *o = x->o;
-        od_record_input in = {.kind = it->fail_create,
+        od_record_input in = {.kind = kind,
                               .title = title,
                               .department = json_string_value(json_object_get(o, "department")),
                               .drill = json_is_true(json_object_get(o, "drill"))};
@@ -47,8 +55,8 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         if (!rc)
             snprintf(number, sizeof number, "%s", y.number);
         od_rec_free(&y);
-        if (!rc && it->fail_link[0]) {
-            od_link_input li = {.kind = it->fail_link, .to_id = rec};
+        if (!rc && link[0]) {
+            od_link_input li = {.kind = link, .to_id = rec};
             rc = od_rec_link_in(tx, &sys, x, &li, true, now, NULL, e);
         }
         created = true;
@@ -57,9 +65,8 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         rc = od_tx_exec(tx, OD_Q_CKLF_SET, e,
                         OD_BINDS(OD_INT(rec), OD_TEXT(number), OD_INT(checklist_id), OD_TEXT(it->key)));
     if (!rc && created) {
-        json_t *data =
-            json_pack("{sI ss sI ss ss}", "checklist_id", (json_int_t)checklist_id, "item", it->key,
-                      "record_id", (json_int_t)rec, "number", number, "kind", it->fail_create);
+        json_t *data = json_pack("{sI ss sI ss ss}", "checklist_id", (json_int_t)checklist_id, "item",
+                                 it->key, "record_id", (json_int_t)rec, "number", number, "kind", kind);
         char text[800];
         snprintf(text, sizeof text, "检查项 %s 未通过，已创建 %s (checklist item %s failed: %s opened)",
                  it->text_zh, number, it->text_en, number);

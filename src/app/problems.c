@@ -298,62 +298,10 @@ od_err od_problem_get(od_app *a, const od_principal *who, int64_t id, json_t **o
     return od_rec_get_typed(a, who, id, "problem", "问题", "problem", problem_json, out, e);
 }
 
-/* The search of a picker: the newest problems whose number or title holds
- * text, that who may see (od_problem_get: out of scope is skipped), at most
- * limit of them among the newest SEARCH_SCAN matches.  total counts the
- * visible ones found. */
-#define SEARCH_SCAN 500
-static od_err problem_search(od_app *a, const od_principal *who, const char *text, int64_t limit,
-                             json_t **out, od_error *e)
-{
-    char *like = od_store_like_pattern(text);
-    if (!like)
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    int64_t ids[SEARCH_SCAN];
-    size_t n = 0;
-    od_tx *tx = NULL;
-    od_rows *r = NULL;
-    bool row = false;
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
-    if (!rc)
-        rc = od_tx_query(tx, OD_Q_PRB_SEARCH, &r, e,
-                         OD_BINDS(OD_TEXT(like), OD_TEXT(like), OD_INT((int64_t)SEARCH_SCAN)));
-    while (!rc && n < SEARCH_SCAN && !(rc = od_rows_step(r, &row)) && row)
-        ids[n++] = od_rows_int(r, 0);
-    od_rows_close(r);
-    if (tx)
-        od_tx_rollback(tx);
-    free(like);
-    json_t *items = json_array();
-    int64_t total = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
-        json_t *p = NULL;
-        rc = od_problem_get(a, who, ids[i], &p, e);
-        if (rc == OD_E_NOT_FOUND) { /* out of who's scope */
-            od_error_clear(e);
-            rc = OD_OK;
-            continue;
-        }
-        if (!rc && total++ < limit)
-            json_array_append_new(items, p);
-        else
-            json_decref(p);
-    }
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    *out = json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
-                     "offset", (json_int_t)0);
-    return OD_OK;
-}
-
 od_err od_problem_list(od_app *a, const od_principal *who, const od_record_query *q, json_t **out,
                        od_error *e)
 {
-    if (q->q && *q->q)
-        return problem_search(a, who, q->q, q->limit, out, e);
-    return od_rec_list_typed(a, who, q, "problem", problem_json, out, e);
+    return od_rec_list_typed(a, who, q, "problem", problem_json, out, e); /* q: records_fts (0036) */
 }
 
 static od_err create_in(od_app *a, od_tx *tx, const od_principal *who, const od_problem_input *in,

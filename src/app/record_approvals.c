@@ -191,6 +191,25 @@ static od_err resolve_who(od_tx *tx, const od_rec *x, const od_wf_who *w, json_t
     return rc;
 }
 
+/* escalate_to superior: for each approver who has not answered, the
+ * department heads (department_head, ops_department_head) of their
+ * department; an approver without a department has none. */
+static od_err superiors(od_tx *tx, const step_info *s, json_t *users, od_error *e)
+{
+    const od_roleset heads = OD_ROLEBIT(OD_ROLE_DEPARTMENT_HEAD) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD);
+    od_err rc = OD_OK;
+    for (size_t i = 0; !rc && i < s->n_pending; i++) {
+        od_rows *r = NULL;
+        bool row = false;
+        rc = od_tx_query(tx, OD_Q_APR_SUPERIORS, &r, e, OD_BINDS(OD_INT(s->pending[i])));
+        while (!rc && !(rc = od_rows_step(r, &row)) && row)
+            if ((od_roleset)od_rows_int(r, 1) & heads)
+                add_id(users, od_rows_int(r, 0));
+        od_rows_close(r);
+    }
+    return rc;
+}
+
 /* Whom an escalation goes to: escalate_to, else the heads of the step's
  * committees and the substitutes (valid now) of who has not answered. */
 static od_err escalation_targets(od_tx *tx, const od_wf_approval_def *d, const od_rec *x, const step_info *s,
@@ -198,7 +217,8 @@ static od_err escalation_targets(od_tx *tx, const od_wf_approval_def *d, const o
 {
     od_err rc = OD_OK;
     for (size_t i = 0; d && !rc && i < d->n_escalate_to; i++)
-        rc = resolve_who(tx, x, &d->escalate_to[i], users, e);
+        rc = d->escalate_to[i].kind == OD_WHO_SUPERIOR ? superiors(tx, s, users, e)
+                                                       : resolve_who(tx, x, &d->escalate_to[i], users, e);
     if (rc || (d && d->n_escalate_to))
         return rc;
     for (size_t i = 0; d && !rc && i < d->n_approvers; i++)

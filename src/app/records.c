@@ -367,9 +367,28 @@ od_err od_record_get(od_app *a, const od_principal *who, int64_t id, json_t **ou
 
 /* The records' page, led by the kind, else the assignee, else the id order
  * (queries_lists.h), from below before. */
-static od_err rec_rows(od_tx *tx, const char *k, const char *st, int64_t as, const char *dep, const char *pr,
-                       int64_t before, int64_t limit, int64_t offset, od_rows **r, od_error *e)
+/* The text filter q (migration 0036): the full-text index for
+ * OD_REC_TEXT_MIN characters or more, else a LIKE (like: q's pattern). */
+#define OD_REC_TEXT_MIN 3
+typedef struct rec_text {
+    const char *q, *like;
+} rec_text;
+
+static od_err rec_rows(od_tx *tx, const rec_text *t, const char *k, const char *st, int64_t as,
+                       const char *dep, const char *pr, int64_t before, int64_t limit, int64_t offset,
+                       od_rows **r, od_error *e)
 {
+    if (t->like)
+        return od_tx_query(tx, OD_Q_REC_LIST_LIKE, r, e,
+                           OD_BINDS(OD_TEXT(t->like), OD_TEXT(t->like), OD_INT(before), OD_TEXT(k),
+                                    OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
+                                    OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr), OD_INT(limit),
+                                    OD_INT(offset)));
+    if (t->q)
+        return od_tx_query(tx, OD_Q_REC_LIST_TEXT, r, e,
+                           OD_BINDS(OD_TEXT(t->q), OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
+                                    OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep),
+                                    OD_TEXT(pr), OD_TEXT(pr), OD_INT(limit), OD_INT(offset)));
     if (*k)
         return od_tx_query(tx, OD_Q_REC_LIST_KIND, r, e,
                            OD_BINDS(OD_TEXT(k), OD_INT(before), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
@@ -387,9 +406,19 @@ static od_err rec_rows(od_tx *tx, const char *k, const char *st, int64_t as, con
 }
 
 /* Their total over every page, counted to cap rows. */
-static od_err rec_count(od_tx *tx, const char *k, const char *st, int64_t as, const char *dep, const char *pr,
-                        int64_t cap, int64_t *total, od_error *e)
+static od_err rec_count(od_tx *tx, const rec_text *t, const char *k, const char *st, int64_t as,
+                        const char *dep, const char *pr, int64_t cap, int64_t *total, od_error *e)
 {
+    if (t->like)
+        return od_tx_scalar(tx, OD_Q_REC_COUNT_LIKE, total, e,
+                            OD_BINDS(OD_TEXT(t->like), OD_TEXT(t->like), OD_INT(INT64_MAX), OD_TEXT(k),
+                                     OD_TEXT(k), OD_TEXT(st), OD_TEXT(st), OD_INT(as), OD_INT(as),
+                                     OD_TEXT(dep), OD_TEXT(dep), OD_TEXT(pr), OD_TEXT(pr), OD_INT(cap)));
+    if (t->q)
+        return od_tx_scalar(tx, OD_Q_REC_COUNT_TEXT, total, e,
+                            OD_BINDS(OD_TEXT(t->q), OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
+                                     OD_TEXT(st), OD_INT(as), OD_INT(as), OD_TEXT(dep), OD_TEXT(dep),
+                                     OD_TEXT(pr), OD_TEXT(pr), OD_INT(cap)));
     if (*k)
         return od_tx_scalar(tx, OD_Q_REC_COUNT_KIND, total, e,
                             OD_BINDS(OD_TEXT(k), OD_INT(INT64_MAX), OD_TEXT(k), OD_TEXT(k), OD_TEXT(st),
@@ -418,11 +447,20 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
     if (*pr && !(strlen(pr) == 2 && pr[0] == 'P' && pr[1] >= '1' && pr[1] <= '5'))
         return od_error_set(e, OD_E_INVALID, "priority",
                             "优先级须为 P1…P5 (priority must be one of P1, P2, P3, P4, P5): %s", pr);
+    rec_text t = {0};
+    char *like = NULL;
+    if (q->q && *q->q) {
+        if (od_utf8_count(q->q, strlen(q->q)) >= OD_REC_TEXT_MIN)
+            t.q = q->q;
+        else if (!(t.like = like = od_store_like_pattern(q->q)))
+            return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
     od_tx *tx = NULL;
     od_rows *r = NULL;
     json_t *items = json_array();
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc) {
+        free(like);
         json_decref(items);
         return rc;
     }
@@ -432,9 +470,9 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
     od_page pg = od_page_start(limit, offset);
     int64_t cap = od_list_count_cap(a, limit, offset), before = q->before_id > 0 ? q->before_id : INT64_MAX;
     if (!scoped)
-        rc = rec_count(tx, k, st, as, dep, pr, cap, &total, e);
+        rc = rec_count(tx, &t, k, st, as, dep, pr, cap, &total, e);
     if (!rc)
-        rc = rec_rows(tx, k, st, as, dep, pr, before, scoped ? (int64_t)-1 : limit,
+        rc = rec_rows(tx, &t, k, st, as, dep, pr, before, scoped ? (int64_t)-1 : limit,
                       scoped ? (int64_t)0 : offset, &r, e);
     bool row = false;
     int64_t last = 0, n = 0;
@@ -447,6 +485,7 @@ od_err od_record_list(od_app *a, const od_principal *who, const od_record_query 
         }
     od_rows_close(r);
     od_tx_rollback(tx);
+    free(like);
     bool estimated = scoped ? pg.seen >= cap : total >= cap;
     if (scoped)
         total = pg.seen;

@@ -48,7 +48,8 @@ typedef struct od_record_query {
     int64_t assignee_id;
     int64_t limit, offset;
     int64_t before_id; /* keyset cursor: only ids below it (0 = from the newest) */
-    const char *q;     /* problems: text in the number or title (NULL / "" = any) */
+    const char *q;     /* text in the number or title (NULL / "" = any): 3 characters or more by the
+                          full-text index records_fts (migration 0036), 1-2 by a LIKE */
 } od_record_query;
 /* {items, total, limit, offset, total_estimated, next_before_id} of the
  * records who may see, newest first. */
@@ -72,6 +73,14 @@ OD_NODISCARD od_err od_record_set_state(od_tx *tx, const od_principal *who, int6
                                         int64_t expected_version, const char *new_state, bool closing,
                                         const char *action, int64_t now, od_error *e);
 
+/* Corrects a workflow time of record id (recorded_at, or a field a
+ * set_time effect of its kind's workflow names) to at, with a reason, on
+ * the version read: 409 stale, 422 no reason / not such a time / not
+ * recorded yet / in the future.  Timeline "time_corrected", audit
+ * "record.correct_time" (before, after, reason).  *out: the record. */
+OD_NODISCARD od_err od_record_correct_time(od_app *a, const od_principal *who, int64_t id, int64_t version,
+                                           const char *field, int64_t at, const char *reason, json_t **out,
+                                           od_error *e);
 /* A timeline entry on record id inside tx (text whole; data borrowed, may be NULL). */
 OD_NODISCARD od_err od_record_timeline_add(od_tx *tx, int64_t id, int64_t now, const od_principal *who,
                                            const char *kind, json_t *data, const char *text, od_error *e);
@@ -191,6 +200,7 @@ typedef enum od_apl_state {
     OD_APL_CLOSED,  /* nothing waits for this recipient's decision any more */
     OD_APL_REFUSED, /* the vote was refused (message: why); the link stays unused */
     OD_APL_LIMITED, /* too many failed lookups from this address */
+    OD_APL_STALE,   /* the link's step was re-submitted as a new round since */
 } od_apl_state;
 typedef struct od_apl_info {
     od_apl_state st;
@@ -200,12 +210,17 @@ typedef struct od_apl_info {
     int status;        /* REFUSED: the HTTP status of the refusal */
     int64_t at;        /* when decided (DONE, USED) */
     int64_t expires_at;
-    int retry_after; /* seconds (LIMITED) */
+    int retry_after;     /* seconds (LIMITED) */
+    char step_state[16]; /* CLOSED, STALE: the state of the link's step ("accepted", …) */
+    unsigned decisions;  /* READY: the decisions the step allows (bit 1u << od_appr_decision) */
+    unsigned comment_on; /* READY: the decisions that need a comment */
 } od_apl_info;
 
 /* Looks the link with this token up and, when decision is not NULL
- * ("approve", "reject", …), votes as the link's recipient on the first
- * waiting step of the record they approve, channel "link", and marks the
+ * ("approve", "reject", "more_info", "abstain"), votes as the link's
+ * recipient on the step the link names (links minted before migration 0036:
+ * the first waiting step of the record they approve), channel "link"; a
+ * decided step is CLOSED, one re-submitted since STALE.  Marks the
  * link used, in one transaction; a refused vote (self-approval, a missing
  * comment, …) writes nothing and leaves the link usable.  Unknown and
  * expired tokens count as failures of addr in the app's limiter, as for

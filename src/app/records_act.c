@@ -847,6 +847,8 @@ static od_err fx_open_checklist(act_ctx *c, const char *tpl, const char *phase, 
     od_err rc = od_tx_insert(
         c->tx, OD_Q_KCKL_INSERT, &id, e,
         OD_BINDS(OD_INT(c->x.id), OD_TEXT(phase), OD_TEXT(tpl), OD_INT(t->version), OD_INT(c->now)));
+    if (!rc)
+        rc = od_rec_checklist_texts(c->tx, id, t, c->x.id, c->x.o, c->priority, e);
     if (!rc) {
         json_t *data = json_pack("{sI ss ss si}", "checklist_id", (json_int_t)id, "phase", phase, "template",
                                  tpl, "version", t->version);

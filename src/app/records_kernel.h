@@ -118,6 +118,16 @@ OD_NODISCARD od_err od_rec_appr_opened(od_tx *tx, const od_policy *p, int64_t re
                                        int64_t now, od_error *e);
 /* The step is decided: its pending deadlines are cancelled.  Inside tx. */
 OD_NODISCARD od_err od_rec_appr_decided(od_tx *tx, int64_t rec, int64_t step_id, od_error *e);
+/* A checklist instance just opened (fx open_checklist): the texts of the
+ * template's items with placeholders ({{record.number}}, {{ci.name}}, …;
+ * core/placeholder.h) expanded from the record's view `rec` (its
+ * priority as the action leaves it) and CIs, kept on the instance
+ * (checklist_instances.texts, migration 0036) so the checklist reads as it
+ * opened.  Nothing is written when no item has a placeholder.  Inside tx
+ * (src/app/checklist_texts.c). */
+OD_NODISCARD od_err od_rec_checklist_texts(od_tx *tx, int64_t instance_id, const od_cl_template *t,
+                                           int64_t rec, const json_t *view, const char *priority,
+                                           od_error *e);
 /* Whether a deadline kind is an approval's. */
 bool od_rec_appr_is_deadline(const char *kind);
 /* Fires an approval deadline (claimed by od_record_fire_deadline): while

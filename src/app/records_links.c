@@ -526,6 +526,11 @@ static od_err checklists_fill(od_tx *tx, const od_principal *who, int64_t id, js
                               (json_int_t)od_rows_int(r, 3), "state", od_rows_text(r, 4), "results");
         json_object_set_new(o, "opened_at", tcol(r, 5));
         json_object_set_new(o, "completed_at", tcol(r, 6));
+        json_t *texts = json_loads(od_rows_text(r, 7), 0, NULL); /* expanded when it opened; removed below */
+        if (json_is_object(texts))
+            json_object_set_new(o, "_texts", texts);
+        else
+            json_decref(texts);
         json_array_append_new(items, o);
     }
     od_rows_close(r);
@@ -575,15 +580,23 @@ od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id, cons
     {
         const od_cl_template *t =
             od_kernel_checklist(k, json_string_value(json_object_get(inst, "template")));
-        if (!t || t->version != json_integer_value(json_object_get(inst, "template_version")))
+        json_t *texts = json_incref(json_object_get(inst, "_texts"));
+        json_object_del(inst, "_texts");
+        if (!t || t->version != json_integer_value(json_object_get(inst, "template_version"))) {
+            json_decref(texts);
             continue;
+        }
         json_object_set_new(inst, "template_zh", json_string(t->name_zh));
         json_object_set_new(inst, "template_en", json_string(t->name_en));
         json_t *defs = json_array();
         for (size_t j = 0; j < t->n_items; j++) {
             const od_cl_item *it = &t->items[j];
-            json_t *d = json_pack("{ss ss ss ss sb}", "key", it->key, "text_zh", it->text_zh, "text_en",
-                                  it->text_en, "type", od_cl_type_key(it->type), "required", it->required);
+            json_t *x = json_object_get(texts, it->key); /* [zh, en] as it opened */
+            const char *zh = json_string_value(json_array_get(x, 0)),
+                       *en = json_string_value(json_array_get(x, 1));
+            json_t *d =
+                json_pack("{ss ss ss ss sb}", "key", it->key, "text_zh", zh ? zh : it->text_zh, "text_en",
+                          en ? en : it->text_en, "type", od_cl_type_key(it->type), "required", it->required);
             if (it->unit[0])
                 json_object_set_new(d, "unit", json_string(it->unit));
             if (it->has_min)
@@ -599,6 +612,7 @@ od_err od_record_checklists(od_app *a, const od_principal *who, int64_t id, cons
             json_array_append_new(defs, d);
         }
         json_object_set_new(inst, "items", defs);
+        json_decref(texts);
     }
     return OD_OK;
 }

@@ -183,6 +183,8 @@ static bool who_matches(const od_wf_who *w, const od_wf_record *r, const od_wf_a
         return holds_field(r, w->key, a->user_id);
     case OD_WHO_SYSTEM:
         return a->system;
+    case OD_WHO_SUPERIOR:
+        return false;
     }
     return false;
 }
@@ -205,7 +207,9 @@ static void who_list(const od_wf_who *w, size_t n, char *out, size_t size)
                           : w[i].kind == OD_WHO_FIELD   ? "field:"
                                                         : "";
         int k = snprintf(out + len, size - len, "%s%s%s", i ? " / " : "", pre,
-                         w[i].kind == OD_WHO_SYSTEM ? "system" : w[i].key);
+                         w[i].kind == OD_WHO_SYSTEM     ? "system"
+                         : w[i].kind == OD_WHO_SUPERIOR ? "superior"
+                                                        : w[i].key);
         if (k < 0)
             break;
         len += (size_t)k;

@@ -58,6 +58,8 @@ typedef enum od_wf_who_kind {
     OD_WHO_COMMITTEE, /* committee:<key> */
     OD_WHO_FIELD,     /* field:<name>: the actor holds that record field (assignee, requester, …) */
     OD_WHO_SYSTEM,    /* system: a rule or job acting, not a person */
+    OD_WHO_SUPERIOR,  /* superior (an approval's escalate_to only): the heads of the department of each
+                         approver who has not answered; matches no actor */
 } od_wf_who_kind;
 
 typedef struct od_wf_who {

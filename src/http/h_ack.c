@@ -22,6 +22,7 @@
 #include "app/notification.h"
 #include "app/records.h"
 #include "http/form.h"
+#include "core/approval.h"
 #include "http/handlers.h"
 #include "notify/message.h"
 #include "util/sbuf.h"
@@ -217,6 +218,7 @@ static int apl_status(const od_apl_info *i)
     case OD_APL_UNKNOWN:
         return 404;
     case OD_APL_EXPIRED:
+    case OD_APL_STALE:
         return 410;
     case OD_APL_USED:
     case OD_APL_CLOSED:
@@ -232,9 +234,30 @@ static int apl_status(const od_apl_info *i)
 
 static const char *apl_key(od_apl_state st)
 {
-    static const char *const k[] = {"ready",   "decided", "already_used", "expired",
-                                    "unknown", "closed",  "refused",      "rate_limited"};
+    static const char *const k[] = {"ready",  "decided", "already_used", "expired", "unknown",
+                                    "closed", "refused", "rate_limited", "stale"};
     return k[st];
+}
+
+static const char *step_state_zh(const char *st)
+{
+    return strcmp(st, "accepted") == 0 ? "已通过" : strcmp(st, "refused") == 0 ? "已驳回" : st;
+}
+
+/* The page's buttons: the decisions the step allows, in the vote order. */
+static void apl_buttons(od_sbuf *b, const od_apl_info *i)
+{
+    static const char *const label[OD_VOTE__COUNT] = {"同意 Approve", "驳回 Reject", "需补充信息 More info",
+                                                      "弃权 Abstain"};
+    for (int d = 0; d < OD_VOTE__COUNT; d++) {
+        if (!(i->decisions & (1u << d)))
+            continue;
+        od_sbuf_puts(b, "<button type=\"submit\" name=\"decision\" value=\"");
+        od_sbuf_puts(b, od_appr_decision_key((od_appr_decision)d));
+        od_sbuf_puts(b, "\">");
+        od_sbuf_puts(b, label[d]);
+        od_sbuf_puts(b, "</button>");
+    }
 }
 
 static void apl_headline(const od_apl_info *i, char *out, size_t n)
@@ -261,7 +284,17 @@ static void apl_headline(const od_apl_info *i, char *out, size_t n)
                  "审批链接无效：请检查链接是否完整 (unknown approval link: check that it is complete)");
         break;
     case OD_APL_CLOSED:
-        snprintf(out, n, "没有等待您审批的事项 (nothing waits for your decision on this record)");
+        if (i->step_state[0])
+            snprintf(out, n, "审批“%s”已结束（%s），无需再审批 (the approval %s is decided already: %s)",
+                     i->step_zh, step_state_zh(i->step_state), i->step_en, i->step_state);
+        else
+            snprintf(out, n, "没有等待您审批的事项 (nothing waits for your decision on this record)");
+        break;
+    case OD_APL_STALE:
+        snprintf(out, n,
+                 "审批“%s”已重新提交，此链接属于旧的一轮，请使用最新消息中的链接 (the approval %s was "
+                 "re-submitted: this link is for an earlier round, use the latest message's link)",
+                 i->step_zh, i->step_en);
         break;
     case OD_APL_REFUSED:
         snprintf(out, n, "未能提交：%s", i->message);
@@ -334,13 +367,15 @@ static od_err apl_answer(od_req *r, const od_apl_info *i)
         od_sbuf_puts(&b, "</p>\n");
     }
     if (i->st == OD_APL_READY || i->st == OD_APL_REFUSED)
-        /* same-origin POST to this very URL; only a click decides */
+    /* same-origin POST to this very URL; only a click decides */
+    {
         od_sbuf_puts(&b, "<form id=\"decide\" method=\"post\" action=\"\">"
-                         "<p><label>意见 Comment（驳回时必填 required to reject）<br>"
-                         "<textarea name=\"comment\" rows=\"4\" maxlength=\"2000\"></textarea></label></p>"
-                         "<button type=\"submit\" name=\"decision\" value=\"approve\">同意 Approve</button>"
-                         "<button type=\"submit\" name=\"decision\" value=\"reject\">驳回 Reject</button>"
-                         "</form>\n<p>此链接只能使用一次。This link decides once.</p>\n");
+                         "<p><label>意见 Comment（驳回、需补充信息时必填 required to reject or ask for more "
+                         "information）<br>"
+                         "<textarea name=\"comment\" rows=\"4\" maxlength=\"2000\"></textarea></label></p>");
+        apl_buttons(&b, i);
+        od_sbuf_puts(&b, "</form>\n<p>此链接只能使用一次。This link decides once.</p>\n");
+    }
     od_sbuf_puts(&b, "</body></html>\n");
     if (b.oom) {
         free(b.p);
@@ -378,9 +413,10 @@ od_err od_h_approve_post(od_req *r)
         od_form_field(r->body, r->body_len, "decision", decision, sizeof decision);
         od_form_field(r->body, r->body_len, "comment", comment, sizeof comment);
     }
-    if (strcmp(decision, "approve") != 0 && strcmp(decision, "reject") != 0)
+    if (od_appr_decision_parse(decision) < 0)
         return od_error_set(&r->err, OD_E_INVALID, "decision",
-                            "decision 须为 approve 或 reject (decision must be approve or reject)");
+                            "decision 须为 approve、reject、more_info 或 abstain (decision must be approve, "
+                            "reject, more_info or abstain)");
     if (!od_utf8_valid(comment, strlen(comment)))
         return od_error_set(&r->err, OD_E_INVALID, "comment",
                             "意见不是有效的 UTF-8 (comment is not valid UTF-8)");

@@ -86,9 +86,6 @@ od_err od_h_problem_list(od_req *r)
     if (!rc && text && (strlen(text) > 200 || !od_utf8_valid(text, strlen(text))))
         rc = od_error_set(&r->err, OD_E_INVALID, "q",
                           "q 须为不超过 200 字节的文本 (q must be text of at most 200 bytes)");
-    if (!rc && text && *text && offset)
-        rc = od_error_set(&r->err, OD_E_INVALID, "offset",
-                          "搜索只返回第一页 (a search answers its first page only: no offset)");
     if (rc)
         return rc;
     od_record_query q = {.state = od_req_query(r, "state"),

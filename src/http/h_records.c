@@ -3,6 +3,8 @@
  * checklists) and of committees.  Shape checks here; rules in app/records.h. */
 #include "app/records.h"
 #include "http/handlers.h"
+#include "util/clock.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +49,14 @@ od_err od_h_record_list(od_req *r)
     if (!rc)
         rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &before_id,
                                 &r->err);
+    const char *text = od_req_query(r, "q");
+    if (!rc && text && (strlen(text) > 200 || !od_utf8_valid(text, strlen(text))))
+        rc = od_error_set(&r->err, OD_E_INVALID, "q",
+                          "q 须为不超过 200 字节的文本 (q must be text of at most 200 bytes)");
     if (rc)
         return rc;
-    od_record_query q = {.kind = od_req_query(r, "kind"),
+    od_record_query q = {.q = text,
+                         .kind = od_req_query(r, "kind"),
                          .state = od_req_query(r, "state"),
                          .department = od_req_query(r, "department"),
                          .assignee_id = assignee,
@@ -251,5 +258,25 @@ od_err od_h_committee_list(od_req *r)
     json_t *out = NULL;
     if (!rc)
         rc = od_committee_list(r->app, limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+static const od_field record_correct_fields[] = {{"version", OD_JT_INT, true, 0},
+                                                 {"field", OD_JT_STRING, true, 64},
+                                                 {"value", OD_JT_TIME, true, 0},
+                                                 {"reason", OD_JT_STRING, true, 2000},
+                                                 {0}};
+
+/* POST /api/v1/records/{id}/correct-time {version, field, value, reason} */
+od_err od_h_record_correct_time(od_req *r)
+{
+    od_err rc = od_req_fields(r, record_correct_fields);
+    json_t *out = NULL;
+    int64_t at = 0;
+    if (!rc && !od_time_parse(od_req_str(r, "value"), &at))
+        rc = od_error_set(&r->err, OD_E_INVALID, "value", "时间格式错误 (value is not a time)");
+    if (!rc)
+        rc = od_record_correct_time(r->app, &r->who, r->ids[0], od_req_int(r, "version", 0),
+                                    od_req_str(r, "field"), at, od_req_str(r, "reason"), &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }

@@ -35,6 +35,7 @@ H(record_clocks) H(record_approvals) H(record_checklists)
 H(committee_create) H(committee_list) H(committee_get) H(committee_patch) H(committee_delete)
 /* the workflow kernel applied, and problems (h_problems.c) */
 H(record_actions) H(record_act) H(record_vote) H(record_checklist_item)
+H(record_correct_time) /* an audited correction of a workflow time (h_records.c) */
 H(problem_list) H(problem_create) H(problem_get) H(problem_patch) H(problem_review) H(incident_problem)
 H(delegation_create) H(delegation_list)
 /* service levels: services, impact intervals, figures (h_sla.c) */

@@ -148,6 +148,8 @@ const od_route od_routes[] = {
      "vote on an approval step"},
     {"PUT", "/api/v1/records/{id}/checklists/{checklist_id}/items/{item_key}", P(RECORD_WRITE),
      od_h_record_checklist_item, "record a checklist item's result"},
+    {"POST", "/api/v1/records/{id}/correct-time", P(RECORD_WRITE), od_h_record_correct_time,
+     "correct a workflow time, with a reason (audited)"},
     {"GET", "/api/v1/problems", P(RECORD_READ), od_h_problem_list, "list problems"},
     {"POST", "/api/v1/problems", P(RECORD_WRITE), od_h_problem_create, "create a problem"},
     {"GET", "/api/v1/problems/{id}", P(RECORD_READ), od_h_problem_get, "one problem"},

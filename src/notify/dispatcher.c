@@ -340,15 +340,41 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
  * (modules-spec §1.5, decide from a message): /approve/<token>, and the
  * approvals use case checks, when used, that the recipient may decide.
  * Inside tx 1. */
+/* The step a record message's link decides: the newest waiting step of the
+ * record with the recipient among its approvers; *step_id 0 when there is
+ * none (an escalation told to someone who may not decide gets no link). */
+static od_err approval_step_of(od_tx *tx, const job *j, int64_t *step_id, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    *step_id = 0;
+    od_err rc = od_tx_query(tx, OD_Q_APL_NEEDED, &r, e, OD_BINDS(OD_INT(j->record_id)));
+    while (!rc && !*step_id && !(rc = od_rows_step(r, &row)) && row) {
+        json_t *a = json_loads(od_rows_text(r, 1), 0, NULL);
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v)
+        {
+            if ((int64_t)json_integer_value(v) == j->recipient_id)
+                *step_id = od_rows_int(r, 0);
+        }
+        json_decref(a);
+    }
+    od_rows_close(r);
+    return rc;
+}
+
 static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_error *e)
 {
     bool inc = j->incident_id != 0;
     if (j->t->bot || !j->recipient_id || (!inc && !j->record_id) || !strstr(j->body, OD_ACK_MARK))
         return OD_OK;
-    int64_t need = 0;
+    int64_t need = 0, step_id = 0;
     od_err rc = inc ? od_tx_scalar(tx, OD_Q_NTF_ACK_NEEDED, &need, NULL,
                                    OD_BINDS(OD_INT(j->incident_id), OD_INT(j->recipient_id)))
-                    : od_tx_scalar(tx, OD_Q_APL_NEEDED, &need, NULL, OD_BINDS(OD_INT(j->record_id)));
+                    : approval_step_of(tx, j, &step_id, e);
+    if (!inc)
+        need = step_id != 0;
     if (rc == OD_E_NOT_FOUND || !need)
         return OD_OK;
     if (rc)
@@ -365,7 +391,8 @@ static od_err mint_link(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_err
     else
         rc = od_tx_exec(tx, OD_Q_APL_INSERT, e,
                         OD_BINDS(OD_TEXT(hex), OD_INT(j->record_id), OD_INT(j->recipient_id),
-                                 OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now), OD_INT(until)));
+                                 OD_INT_OR_NULL(j->id, j->id != 0), OD_INT(now), OD_INT(until),
+                                 OD_INT(step_id)));
     if (!rc && asprintf(&j->link, "%s/%s/%s", d->public_url, inc ? "ack" : "approve", token) < 0) {
         j->link = NULL;
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");

@@ -7,6 +7,7 @@
  * committee, guard, effect, approval step, checklist, clock, calendar and
  * matrix named exists; a matrix has all 9 cells.  Schema:
  * docs/internals/kernel.md and docs/policy.md. */
+#include "core/placeholder.h"
 #include "core/record_kind.h"
 #include "core/wf.h"
 #include "policy/policy_load_int.h"
@@ -400,6 +401,17 @@ static bool parse_who(ctx *c, const node *n, const char *path, od_wf_who *w)
         w->kind = OD_WHO_SYSTEM;
         return true;
     }
+    if (strcmp(s, "superior") == 0) { /* the approver's department heads: escalations only */
+        if (!strstr(path, "escalate_to")) {
+            od_pl_diag(
+                c, n->line, n->col,
+                "%s: superior 只能用于审批的 escalate_to (superior is for an approval's escalate_to only)",
+                path);
+            return false;
+        }
+        w->kind = OD_WHO_SUPERIOR;
+        return true;
+    }
     if (strncmp(s, "field:", 6) == 0) {
         w->kind = OD_WHO_FIELD;
         key = s + 6;
@@ -587,6 +599,21 @@ static void load_item(ctx *c, od_cl_item *it, const node *v, const char *path)
         get_fixed(c, f.val[0], p, it->key, sizeof it->key);
     }
     names(c, &f, 1, 2, path, it->text_zh, it->text_en);
+    for (int l = 1; l <= 2; l++) { /* placeholders: only the known ones, well formed */
+        char bad[64], sk[64];
+        od_ph_status st =
+            f.val[l] ? od_ph_check(l == 1 ? it->text_zh : it->text_en, bad, sizeof bad) : OD_PH_OK;
+        if (st == OD_PH_UNKNOWN)
+            od_pl_diag(c, f.val[l]->line, f.val[l]->col,
+                       "%s.%s: 未知占位符 '%s'（可用 record.number、record.title、record.kind、"
+                       "record.department、record.priority、ci.name、ci.names）(unknown placeholder '%s')",
+                       path, l == 1 ? "zh" : "en", od_pl_shown(bad, sk), od_pl_shown(bad, sk));
+        else if (st != OD_PH_OK)
+            od_pl_diag(
+                c, f.val[l]->line, f.val[l]->col,
+                "%s.%s: 占位符格式错误 '%s'，应为 {{name}} (malformed placeholder '%s': write {{name}})",
+                path, l == 1 ? "zh" : "en", od_pl_shown(bad, sk), od_pl_shown(bad, sk));
+    }
     if (f.val[3]) {
         od_pl_sub(p, path, "type");
         int t = od_pl_get_enum(c, f.val[3], p, "item type", od_cl_type_parse, type_key_i, OD_CL__TYPES);

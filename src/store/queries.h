@@ -39,6 +39,7 @@
 #include "store/queries_ci_history.h"
 #include "store/queries_lockouts.h"
 #include "store/queries_ev_insert.h"
+#include "store/queries_rsearch.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -74,6 +75,7 @@
     OD_QUERY_LIST_CI_HISTORY(X)                                                                              \
     OD_QUERY_LIST_LOCKOUTS(X)                                                                                \
     OD_QUERY_LIST_EV_INSERT(X)                                                                               \
+    OD_QUERY_LIST_RSEARCH(X)                                                                                 \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -7,8 +7,6 @@
 
 #define OD_QUERY_LIST_ASSIGNABLE(X)                                                                          \
     X(PRB_ASSIGNABLE, "SELECT id, username, display_name, department, scopes FROM users WHERE disabled = 0 " \
-                      "AND (roles & ?) != 0 ORDER BY id")                                                    \
-    X(PRB_SEARCH, "SELECT id FROM records WHERE kind = 'problem' AND (number LIKE ? ESCAPE '\\' OR title "   \
-                  "LIKE ? ESCAPE '\\') ORDER BY id DESC LIMIT ?")
+                      "AND (roles & ?) != 0 ORDER BY id")
 
 #endif

@@ -9,6 +9,11 @@
                 "LEFT JOIN records r ON r.id = x.finding_record_id WHERE x.instance_id = ? AND "             \
                 "x.item_key = ?")                                                                            \
     X(CKLF_SET, "UPDATE checklist_results SET finding_record_id = ?, finding = ? WHERE instance_id = ? "     \
-                "AND item_key = ?")
+                "AND item_key = ?")                                                                          \
+    /* the texts of an instance's items as it opened, placeholders expanded (migration 0036) */              \
+    X(CKLT_SET, "UPDATE checklist_instances SET texts = ? WHERE id = ?")                                     \
+    X(CKLT_CI_NAMES,                                                                                         \
+      "SELECT c.name FROM record_cis rc JOIN cis c ON c.id = rc.ci_id WHERE rc.record_id = ? "               \
+      "ORDER BY c.id")
 
 #endif

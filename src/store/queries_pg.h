@@ -134,6 +134,30 @@
       "FROM incidents WHERE number LIKE (SELECT v FROM p) ESCAPE '\\' OR title LIKE (SELECT v "              \
       "FROM p) ESCAPE '\\' OR symptoms LIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT "                     \
       "ic.incident_id FROM incident_cis ic JOIN cis ON cis.id = ic.ci_id WHERE cis.name LIKE "               \
-      "(SELECT v FROM c) ESCAPE '\\' LIMIT ?) t")
+      "(SELECT v FROM c) ESCAPE '\\' LIMIT ?) t")                                                            \
+    /* the records' text filter q (migration 0036.pg: pg_trgm indexes on number and title): ILIKE '%q%'      \
+     * with q escaped here, the pattern computed once; the matching ids are one array */                     \
+    X(REC_LIST_TEXT,                                                                                         \
+      "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
+      "'\\%'), '_', '\\_') || '%') "                                                                         \
+      "SELECT r.id, r.kind, r.number, COALESCE(i.title, r.title), COALESCE(i.state, r.state), "              \
+      "r.impact, r.urgency, r.priority, r.tier, r.assignee_id, r.group_key, r.department, "                  \
+      "r.requester_id, r.created_by, r.incident_id, r.drill, r.created_at, COALESCE(i.updated_at, "          \
+      "r.updated_at), COALESCE(i.closed_at, r.closed_at), r.version, COALESCE(i.departments, '') "           \
+      "FROM records r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.id = ANY (ARRAY(SELECT id FROM " \
+      "records WHERE number ILIKE (SELECT v FROM p) ESCAPE "                                                 \
+      "'\\' OR title ILIKE (SELECT v FROM p) ESCAPE '\\')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? "  \
+      "= '' OR COALESCE(i.state, "                                                                           \
+      "r.state) = ?) AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' "         \
+      "OR r.priority = ?) ORDER BY r.id DESC LIMIT ? OFFSET ?")                                              \
+    X(REC_COUNT_TEXT,                                                                                        \
+      "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
+      "'\\%'), '_', '\\_') || '%') SELECT COUNT(*) FROM (SELECT 1 FROM records r LEFT JOIN incidents i ON "  \
+      "i.id = r.incident_id WHERE r.id = ANY (ARRAY(SELECT id FROM records WHERE number ILIKE (SELECT v "    \
+      "FROM p) ESCAPE "                                                                                      \
+      "'\\' OR title ILIKE (SELECT v FROM p) ESCAPE '\\')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? "  \
+      "= '' OR COALESCE(i.state, "                                                                           \
+      "r.state) = ?) AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' "         \
+      "OR r.priority = ?) LIMIT ?) t")
 
 #endif

@@ -76,8 +76,8 @@
                  "v.comment, v.channel, v.at FROM approval_votes v JOIN approval_steps s ON s.id = "         \
                  "v.step_id JOIN approval_rounds r ON r.id = s.round_id LEFT JOIN users u ON u.id = "        \
                  "v.user_id WHERE r.record_id = ? ORDER BY v.id")                                            \
-    X(CKL_INSTANCES, "SELECT id, phase, template_key, template_version, state, opened_at, completed_at "     \
-                     "FROM checklist_instances WHERE record_id = ? ORDER BY id")                             \
+    X(CKL_INSTANCES, "SELECT id, phase, template_key, template_version, state, opened_at, completed_at, "    \
+                     "texts FROM checklist_instances WHERE record_id = ? ORDER BY id")                       \
     X(CKL_RESULTS, "SELECT x.instance_id, x.item_key, x.value, x.passed, x.by_id, x.at, x.evidence, "        \
                    "x.finding_record_id, x.note, x.finding FROM checklist_results x JOIN "                   \
                    "checklist_instances i ON i.id = x.instance_id WHERE i.record_id = ? ORDER BY x.id")      \

@@ -5,9 +5,11 @@ loopback.  The request to approve reaches each approver but the opener
 with a one-time link (/approve/<token>, minted like the acknowledgement
 links); GET shows the step and writes nothing; POST decides once, from the
 page's form or as JSON, recorded with channel "link"; a refused vote (no
-comment on reject, self-approval) leaves the link usable; a used link is
-409, a decided step 409 for the others' links, an expired link 410 (1 ms
-after its lifetime, valid at it), an unknown one 404."""
+comment on reject or more_info) leaves the link usable; a used link is
+409, a decided step 409 for the others' links (naming the step), a link
+of a round re-submitted since 410, an expired link 410 (1 ms after its
+lifetime, valid at it), an unknown one 404; more_info and abstain decide
+from the link too."""
 import json
 import os
 import re
@@ -51,7 +53,16 @@ class ApprovalLinks(unittest.TestCase):
         cls.rcv = Receivers()
         cls.tmp = tempfile.mkdtemp(prefix="opsdesk-apl-")
         try:
-            cls.srv = harness.Server(tmp=cls.tmp, channels=channels_file(cls.tmp, cls.rcv),
+            # the workaround-only step also allows abstaining (the default policy does not)
+            src = open(os.path.join(os.path.dirname(__file__), "..", "..", "policy", "default.yaml"),
+                       encoding="utf-8").read()
+            old = "    decisions: [approve, reject, more_info]\n    comment_required_on: [reject, more_info]\n" \
+                  "  major_review:"
+            assert old in src
+            pol = os.path.join(cls.tmp, "policy.yaml")
+            with open(pol, "w", encoding="utf-8") as f:
+                f.write(src.replace(old, old.replace("more_info]\n    comment", "more_info, abstain]\n    comment")))
+            cls.srv = harness.Server(tmp=cls.tmp, channels=channels_file(cls.tmp, cls.rcv), policy=pol,
                                      extra_env={"OPSDESK_TEST_DINGTALK_SECRET": DT_SECRET})
             cls.srv.init()
             cls.srv.start()
@@ -168,9 +179,9 @@ class ApprovalLinks(unittest.TestCase):
         st, j = self.post_json("A" * 22, decision="approve")
         self.assertEqual((st, j["status"]), (404, "unknown"))
 
-    def test_self_approval_refused_through_an_old_link(self):
-        # round 1 (opened by the solver) sends pm a link; pm2 rejects; pm
-        # re-submits round 2 and may not decide it with the old link
+    def test_old_round_link_is_stale(self):
+        # round 1 (opened by the solver) sends pm a link naming its step; pm2
+        # rejects; pm re-submits round 2: the old link is for round 1 (410)
         pid = self.active()
         self.ok(pid, "decide_workaround_only", self.solver, reason="成本过高", fields={"workaround": "定期重启"})
         [tok] = self.links("13900000011", 1)
@@ -178,17 +189,62 @@ class ApprovalLinks(unittest.TestCase):
         r = self.srv.post("/api/v1/records/%d/approvals/%d/votes" % (pid, rid),
                           {"step": "workaround_only", "decision": "reject", "comment": "需根治"}, token=self.pm2)
         self.assertStatus(r, 200)
+        # the step is decided: the link says so, naming the step (409)
+        st, j = self.post_json(tok, decision="approve")
+        self.assertEqual((st, j["status"], j["step"]), (409, "closed", "workaround_only"))
+        self.assertIn("已结束", j["message"])
+        self.assertIn("decided already: refused", j["message"])
+        st, page = http(self.url(tok))
+        self.assertEqual(st, 409)
+        self.assertIn('data-state="closed"', page)
+        self.assertNotIn('<form id="decide"', page)
         self.ok(pid, "decide_workaround_only", self.pm, reason="再次申请")
         self.assertEqual([x["round"] for x in self.rounds(pid)], [1, 2])
         st, j = self.post_json(tok, decision="approve")
-        self.assertEqual((st, j["status"]), (403, "refused"))
-        self.assertIn("申请人不能审批自己的申请", j["message"])
+        self.assertEqual((st, j["status"]), (410, "stale"))
+        self.assertIn("旧的一轮", j["message"])
+        self.assertIn("earlier round", j["message"])
         self.assertEqual(self.rounds(pid)[-1]["state"], "waiting")
-        # pm2 decides round 2 from the link of its request
-        toks = self.links("13900000012", 1)
+        # the opener of round 2 (pm) gets no link for it; pm2 decides round 2 from its own
+        toks = self.links("13900000012", 2)
+        self.assertEqual(len(toks), 2)
+        self.assertEqual(len(self.links("13900000011", 1)), 1)
+        st, j = self.post_json(toks[0], decision="approve")  # pm2's round-1 link
+        self.assertEqual((st, j["status"]), (410, "stale"))
         st, j = self.post_json(toks[-1], decision="approve")
         self.assertEqual((st, j["status"]), (200, "decided"))
         self.assertEqual(self.rounds(pid)[-1]["state"], "accepted")
+
+    def test_more_info_and_abstain(self):
+        pid = self.active()
+        self.ok(pid, "decide_workaround_only", self.solver, reason="成本过高", fields={"workaround": "定期重启"})
+        [tok] = self.links("13900000011", 1)
+        [tok2] = self.links("13900000012", 1)
+        st, page = http(self.url(tok))
+        self.assertEqual(st, 200)
+        for d in ("approve", "reject", "more_info", "abstain"):
+            self.assertIn('name="decision" value="%s"' % d, page)
+        self.assertIn("需补充信息", page)
+        self.assertIn("弃权", page)
+        # more_info needs a comment, like reject: refused, the link stays usable
+        st, j = self.post_json(tok, decision="more_info")
+        self.assertEqual((st, j["status"]), (422, "refused"))
+        body = urllib.parse.urlencode({"comment": "请补充成本估算", "decision": "more_info"})
+        st, page = http(self.url(tok), "POST", body, "application/x-www-form-urlencoded")
+        self.assertEqual(st, 200, page)
+        self.assertIn('data-state="decided"', page)
+        # abstain without a comment
+        st, j = self.post_json(tok2, decision="abstain")
+        self.assertEqual((st, j["status"], j["decision"]), (200, "decided", "abstain"))
+        rnd = self.rounds(pid)[-1]
+        self.assertEqual(rnd["state"], "waiting")  # neither decides a step in mode any
+        votes = sorted((v["user_id"], v["decision"], v["channel"], v["comment"])
+                       for s in rnd["steps"] for v in s["votes"])
+        self.assertEqual(votes, sorted([(self.pm_id, "more_info", "link", "请补充成本估算"),
+                                        (self.pm2_id, "abstain", "link", "")]))
+        # each link decided once
+        st, j = self.post_json(tok, decision="approve")
+        self.assertEqual((st, j["status"]), (409, "already_used"))
 
     def test_z_link_expires(self):
         pid = self.active()

@@ -357,6 +357,10 @@ SAMPLES = {
     "POST /api/v1/incidents/{id}/correct-time": dict(user="lead", ids=lambda t: [t.inc], body=lambda t: {
         "field": "detected_at", "value": "2020-01-0%dT00:00:00Z" % (1 + unique() % 9), "reason": "更正"},
         read=lambda t, r: "/api/v1/incidents/%d" % t.inc),
+    "POST /api/v1/records/{id}/correct-time": dict(user="pm", ids=lambda t: [t.prb_active], body=lambda t: {
+        "version": t.version(t.prb_active), "field": "recorded_at",
+        "value": "2020-01-0%dT00:00:00Z" % (1 + unique() % 9), "reason": "更正"},
+        read=lambda t, r: "/api/v1/records/%d/timeline?limit=500" % t.prb_active),
     # the known-error database (docs/known-errors.md): match rules are matchers, a bad one is 422
     "POST /api/v1/known-errors": dict(user="eng", body=lambda t: {
         "title": "坏输入已知错误 %d" % unique(), "department": "运行部", "symptoms": "症状", "root_cause": "原因",

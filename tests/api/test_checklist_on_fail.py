@@ -15,7 +15,9 @@ import tempfile
 import harness
 
 ITEM = ("      - {key: regression_ok, zh: 回归测试通过, en: Regression test passed, type: check, required: true,\n"
-        "         on_fail: {create: %s, link: %s}}\n")
+        "         on_fail: {create: %s, link: %s}}\n"
+        "      - {key: backup_ok, zh: 备份已验证, en: Backup verified, type: check, required: false,\n"
+        "         on_fail: problem}\n")
 
 
 def policy(create="problem", link="parent_of"):
@@ -58,6 +60,31 @@ class ChecklistOnFail(harness.ServerTest):
     def put(self, pid, cid, item, value):
         return self.srv.request("PUT", "/api/v1/records/%d/checklists/%d/items/%s" % (pid, cid, item),
                                 {"value": value}, token=self.pm)
+
+    def test_scalar_on_fail_problem_opens_one_too(self):
+        # the plain form `on_fail: problem` creates a problem as well, linked parent_of
+        r = self.srv.post("/api/v1/problems", {"title": "备份失败", "fields": {"impact": "low", "urgency": "low",
+                                                                         "category": "storage"}},
+                          token=self.pm)
+        self.assertStatus(r, 201)
+        p = r.json
+        self.ok(p["id"], "accept", self.pm)
+        self.ok(p["id"], "assign", self.pm, fields={"assignee_id": self.solver_id})
+        self.ok(p["id"], "start", self.solver)
+        self.ok(p["id"], "resolve", self.solver, fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
+        cid = self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]["id"]
+        before = self.srv.get("/api/v1/problems?limit=200", token=self.pm).json["total"]
+        self.assertStatus(self.put(p["id"], cid, "backup_ok", False), 200)
+        self.assertStatus(self.put(p["id"], cid, "backup_ok", False), 200)
+        self.assertEqual(self.srv.get("/api/v1/problems?limit=200", token=self.pm).json["total"], before + 1)
+        links = self.srv.get("/api/v1/records/%d/links" % p["id"], token=self.pm).json["items"]
+        self.assertEqual([(l["kind"], l["direction"]) for l in links], [("parent_of", "out")])
+        child = self.srv.get("/api/v1/problems/%d" % links[0]["to"]["id"], token=self.pm).json
+        self.assertEqual(child["state"], "new")
+        self.assertIn("备份已验证", child["title"])
+        res = [x for x in self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]
+               ["results"] if x["item"] == "backup_ok"][0]
+        self.assertEqual(res["finding"], child["number"])
 
     def test_failed_item_opens_a_linked_problem_once(self):
         r = self.srv.post("/api/v1/problems", {"title": "磁盘满", "fields": {"impact": "low", "urgency": "low",

@@ -226,7 +226,10 @@ class Problems(harness.ServerTest):
         self.assertEqual([x["id"] for x in r.json["items"]], [a["id"]])
         r = self.srv.get("/api/v1/problems?q=%25%25%25", token=self.pm)
         self.assertEqual(r.json["items"], [])
-        self.assertStatus(self.srv.get("/api/v1/problems?q=x&offset=5", token=self.pm), 400)
+        # a search pages like the list (the full-text index, migration 0036)
+        r = self.srv.get("/api/v1/problems?q=%s&limit=1&offset=1" % urllib.parse.quote("磁带库"), token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(([x["id"] for x in r.json["items"]], r.json["total"]), ([a["id"]], 2))
         self.assertStatus(self.srv.get("/api/v1/problems?q=" + "x" * 201, token=self.pm), 400)
 
     # ---- every state with right and wrong actors ----
