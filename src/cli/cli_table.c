@@ -132,6 +132,7 @@ static const struct {
     {"unreachable_24h", "无法24小时联系 Unreachable 24h"},
     {"recipient_id", "接收人编号 Recipient ID"},
     {"assignee_id", "处理人编号 Assignee ID"},
+    {"requester_id", "提出人编号 Requester ID"},
     {"availability_target", "可用率目标 Availability target"},
     {"ci", "配置项 CI"},
     {"closed_at", "关闭时间 Closed"},
