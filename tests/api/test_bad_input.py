@@ -290,6 +290,12 @@ SAMPLES = {
     "POST /api/v1/drills/{id}/inject": dict(user="drill", ids=lambda t: [t.drill_run], body=lambda t: {
         "title": "坏输入模拟事件", "ci_ids": [t.ci2], "severity": "minor", "symptoms": "现象"},
         read=lambda t, r: "/api/v1/incidents/%d" % r["id"]),
+    "POST /api/v1/drills/{id}/findings": dict(user="drill", ids=lambda t: [t.drill_run], body=lambda t: {
+        "title": "坏输入发现 %d" % unique(), "description": "演练发现"},
+        read=lambda t, r: "/api/v1/drills/%d" % t.drill_run),
+    "PUT /api/v1/drills/{id}/scores": dict(user="drill", ids=lambda t: [t.drill_run], body=lambda t: {
+        "item": "command", "score": 4, "note": "坏输入评分"},
+        read=lambda t, r: "/api/v1/drills/%d/scorecard" % t.drill_run),
     # risk assessments and content feedback (docs/upkeep.md); bi_plan is of 运行部
     "POST /api/v1/risk-assessments": dict(user="plan", body=lambda t: {
         "held_at": "2020-01-01T00:00:00Z", "scope": "坏输入范围", "findings": "发现 f", "risks": "风险 r",
