@@ -33,6 +33,7 @@
 #include "store/queries_drills.h"
 #include "store/queries_gen.h"
 #include "store/queries_search.h"
+#include "store/queries_reads.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -62,6 +63,7 @@
     OD_QUERY_LIST_DRILLS(X)                                                                                  \
     OD_QUERY_LIST_GEN(X)                                                                                     \
     OD_QUERY_LIST_SEARCH(X)                                                                                  \
+    OD_QUERY_LIST_READS(X)                                                                                   \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
