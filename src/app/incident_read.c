@@ -583,9 +583,10 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
             tx, OD_Q_CASE_COUNT, &total, e,
             OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
     if (!rc)
+        /* the incident's departments are read only for a scoped reader */
         rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e,
-                         OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat),
-                                  OD_TEXT(clike), OD_INT(paged ? (int64_t)-1 : limit),
+                         OD_BINDS(OD_INT(scoped ? 1 : 0), OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv),
+                                  OD_TEXT(cat), OD_TEXT(clike), OD_INT(paged ? (int64_t)-1 : limit),
                                   OD_INT(paged ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {

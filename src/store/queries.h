@@ -216,8 +216,9 @@
     X(CASE_INSERT, "INSERT INTO cases(incident_id, number, title, level, highest_response, "                 \
                    "categories, ci_names, cause, text, drill, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)")    \
     X(CASE_SEARCH, "SELECT incident_id, number, title, level, highest_response, categories, "                \
-                   "ci_names, cause, drill, created_at, (SELECT departments FROM incidents WHERE "           \
-                   "incidents.id = cases.incident_id) FROM cases WHERE (? = '' OR text LIKE ? "              \
+                   "ci_names, cause, drill, created_at, CASE WHEN ? = 1 THEN (SELECT departments FROM "      \
+                   "incidents WHERE incidents.id = cases.incident_id) ELSE '[]' END FROM cases WHERE (? = "  \
+                   "'' OR text LIKE ? "                                                                      \
                    "ESCAPE '\\') AND (? = '' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE "         \
                    "'\\') ORDER BY created_at DESC LIMIT ? OFFSET ?")                                        \
     X(CASE_COUNT, "SELECT COUNT(*) FROM cases WHERE (? = '' OR text LIKE ? ESCAPE '\\') AND "                \
