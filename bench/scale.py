@@ -121,7 +121,7 @@ def serve(binary, db, log):
     return p, port, time.time() - t
 
 
-def run(binary, db, n, log):
+def run(binary, db, n, log, only=None):
     p, port, started = serve(binary, db, log)
     try:
         c = Client(port)
@@ -146,6 +146,8 @@ def run(binary, db, n, log):
             evs.get('next_after') or '')}
         out = []
         for name, path, target in CASES:
+            if only and only not in name:
+                continue
             for k, v in subst.items():
                 path = path.replace('{%s}' % k, v)
             t_ = aud if path.startswith('/api/v1/audit') else tok
@@ -174,6 +176,7 @@ def main():
     ap.add_argument('--n', type=int, default=100, help='requests per case (after one warm-up)')
     ap.add_argument('--dir', default='/tmp')
     ap.add_argument('--keep', action='store_true', help='keep the generated database')
+    ap.add_argument('--only', help='time only the rows whose name holds this text (e.g. dashboard)')
     a = ap.parse_args()
     d = None
     db = a.db
@@ -192,7 +195,7 @@ def main():
         size = sum(os.path.getsize(os.path.join(os.path.dirname(db), f)) for f in os.listdir(os.path.dirname(db))
                    if f.startswith(os.path.basename(db)))
         with open(os.path.join(os.path.dirname(db), 'server.log'), 'a') as log:
-            started, rss, out = run(a.opsdesk, db, a.n, log)
+            started, rss, out = run(a.opsdesk, db, a.n, log, a.only)
         print()
         if gen_s is not None:
             print('generated (--scale %g) in %.0f s; ' % (a.scale, gen_s), end='')

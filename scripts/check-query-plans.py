@@ -50,6 +50,8 @@ ALLOW = {
     'INC_SORT_DETECTED_ASC': CI_NAME_SEARCH,
     'INC_SORT_LEVEL_ASC': CI_NAME_SEARCH,
     'INC_SORT_LEVEL_DESC': CI_NAME_SEARCH,
+    'INC_LIST_RESP': CI_NAME_SEARCH,
+    'INC_COUNT_RESP': CI_NAME_SEARCH,
     'KE_LIST': NOT_YET,
     'PC_CI_COUNTS': 'the daily candidates job groups every incident-CI pair (a background sweep; issue 20: by date)',
     'PC_CI_R1_COUNTS': 'the daily candidates job groups every incident-CI pair (a background sweep; issue 20: by date)',

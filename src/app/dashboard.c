@@ -1,15 +1,18 @@
 /* dashboard.c — the wall-screen summary (态势总览; see dashboard.h).
- * Three queries (queries_dashboard.h) in one read transaction; counting is
- * done here so that the reader's scopes apply row by row, the same rule as
- * the incident list (a row is visible when one of its departments is in
- * scope).  Bounded: at most OPEN_ROWS_MAX open incidents, DETECTED_ROWS_MAX
- * incidents in the window and OD_DASH_DEADLINES_MAX deadlines per list. */
+ * Three queries (queries_dashboard.h) in one read transaction.  The counts
+ * come grouped by the database (level, response level, drill, day, and the
+ * incidents' departments), so that the reader's scopes apply here group by
+ * group, the same rule as the incident list (an incident is visible when one
+ * of its departments is in scope), without a row per incident.  Bounded: at
+ * most OPEN_ROWS_MAX and DETECTED_ROWS_MAX groups and OD_DASH_DEADLINES_MAX
+ * deadlines per list. */
 #include "app/dashboard.h"
 #include "app/drills.h"
 #include "app/upkeep.h"
 #include "app/om_reports.h"
 #include "core/incident.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,19 +35,19 @@ static json_t *counts_new(void)
     return o;
 }
 
-static void bump(json_t *obj, const char *key)
+static void bump(json_t *obj, const char *key, int64_t n)
 {
     json_t *v = json_object_get(obj, key);
     if (json_is_integer(v))
-        json_integer_set(v, json_integer_value(v) + 1);
+        json_integer_set(v, json_integer_value(v) + n);
 }
 
-static void count_open(json_t *c, const char *level, const char *resp)
+static void count_open(json_t *c, const char *level, const char *resp, int64_t n)
 {
-    bump(c, "total");
-    bump(json_object_get(c, "by_level"), level);
-    bump(json_object_get(c, "by_response"), resp);
-    bump(json_object_get(json_object_get(c, "matrix"), level), resp);
+    bump(c, "total", n);
+    bump(json_object_get(c, "by_level"), level, n);
+    bump(json_object_get(c, "by_response"), resp, n);
+    bump(json_object_get(json_object_get(c, "matrix"), level), resp, n);
 }
 
 static od_err open_counts(od_tx *tx, const od_principal *who, json_t *real, json_t *drill, od_error *e)
@@ -54,7 +57,8 @@ static od_err open_counts(od_tx *tx, const od_principal *who, json_t *real, json
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (od_principal_in_any_scope(who, od_rows_text(r, 3)))
-            count_open(od_rows_int(r, 2) ? drill : real, od_rows_text(r, 0), od_rows_text(r, 1));
+            count_open(od_rows_int(r, 2) ? drill : real, od_rows_text(r, 0), od_rows_text(r, 1),
+                       od_rows_int(r, 4));
     od_rows_close(r);
     return rc;
 }
@@ -75,25 +79,35 @@ static json_t *deadline_json(od_rows *r, int64_t now)
                      "response_level", od_rows_text(r, 8));
 }
 
-static od_err deadlines(od_tx *tx, const od_principal *who, int64_t now, json_t *missed, json_t *upcoming,
-                        od_error *e)
+/* The deadlines due in [from, to), earliest first, into list until it holds
+ * OD_DASH_DEADLINES_MAX: the missed ones (due before now) and the upcoming
+ * ones are read by two walks of the index, each stopping when its list is
+ * full. */
+static od_err deadlines_in(od_tx *tx, const od_principal *who, int64_t now, int64_t from, int64_t to,
+                           json_t *list, od_error *e)
 {
     od_rows *r = NULL;
-    /* earliest first: the missed ones come first, so a generous limit keeps both lists filled */
-    od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e, OD_BINDS(OD_INT((int64_t)OPEN_ROWS_MAX)));
+    od_err rc = od_tx_query(tx, OD_Q_DASH_DEADLINES, &r, e,
+                            OD_BINDS(OD_INT(from), OD_INT(to), OD_INT((int64_t)OPEN_ROWS_MAX)));
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+    while (!rc && json_array_size(list) < OD_DASH_DEADLINES_MAX && !(rc = od_rows_step(r, &row)) && row) {
         /* which deadlines people see, and when one is missed: core/incident.h */
         if (!od_deadline_kind_shown(od_deadline_kind_parse(od_rows_text(r, 0))) ||
             !od_principal_in_any_scope(who, od_rows_text(r, 10)))
             continue;
-        json_t *list = od_deadline_state_at(od_rows_int(r, 1), 0, now) == OD_DLS_MISSED ? missed : upcoming;
-        if (json_array_size(list) < OD_DASH_DEADLINES_MAX)
-            json_array_append_new(list, deadline_json(r, now));
-        else if (list == upcoming)
-            break;
+        json_array_append_new(list, deadline_json(r, now));
     }
     od_rows_close(r);
+    return rc;
+}
+
+static od_err deadlines(od_tx *tx, const od_principal *who, int64_t now, json_t *missed, json_t *upcoming,
+                        od_error *e)
+{
+    /* missed: due before now (od_deadline_state_at) */
+    od_err rc = deadlines_in(tx, who, now, INT64_MIN, now, missed, e);
+    if (!rc)
+        rc = deadlines_in(tx, who, now, now, INT64_MAX, upcoming, e);
     return rc;
 }
 
@@ -112,18 +126,19 @@ static od_err per_day(od_tx *tx, const od_principal *who, const od_dashboard_opt
     json_t *days = json_array(), *by_level = json_object();
     json_int_t counts[OD_GRADE__COUNT][OD_DASH_DAYS_MAX] = {{0}}, drills[OD_DASH_DAYS_MAX] = {0};
     od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e,
-                            OD_BINDS(OD_INT(from), OD_INT(to), OD_INT((int64_t)DETECTED_ROWS_MAX)));
+    od_err rc =
+        od_tx_query(tx, OD_Q_DASH_DETECTED, &r, e,
+                    OD_BINDS(OD_INT(from), OD_INT(from), OD_INT(to), OD_INT((int64_t)DETECTED_ROWS_MAX)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        int64_t idx = (od_rows_int(r, 0) - from) / DAY_MS;
+        int64_t idx = od_rows_int(r, 0), n = od_rows_int(r, 4);
         int g = od_grade_parse(od_rows_text(r, 1));
         if (idx < 0 || idx >= o->days || g < 0 || !od_principal_in_any_scope(who, od_rows_text(r, 3)))
             continue;
         if (od_rows_int(r, 2))
-            drills[idx]++;
+            drills[idx] += n;
         else
-            counts[g][idx]++;
+            counts[g][idx] += n;
     }
     od_rows_close(r);
     for (int d = 0; d < o->days; d++) {

@@ -366,13 +366,13 @@ typedef struct inc_filter {
 /* The index a list leads with: the full-text index for a text q of
  * OD_INC_TEXT_MIN characters or more (INC_LIST_TEXT: shorter ones are
  * residual LIKE terms), else state, else level, else the id order. */
-enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL, INC_BY_TEXT };
+enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL, INC_BY_RESP, INC_BY_TEXT };
 
 static int inc_lead(const inc_filter *f)
 {
     if (!f->like_only && od_utf8_count(f->qq, strlen(f->qq)) >= OD_INC_TEXT_MIN)
         return INC_BY_TEXT;
-    return *f->st ? INC_BY_STATE : *f->lv ? INC_BY_LEVEL : INC_BY_ID;
+    return *f->st ? INC_BY_STATE : *f->lv ? INC_BY_LEVEL : *f->rs ? INC_BY_RESP : INC_BY_ID;
 }
 
 static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t offset, od_rows **r,
@@ -402,6 +402,14 @@ static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t of
                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
                                     OD_INT(offset)));
+    case INC_BY_RESP:
+        return od_tx_query(tx, OD_Q_INC_LIST_RESP, r, e,
+                           OD_BINDS(OD_TEXT(f->rs), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
     default:
         return od_tx_query(tx, OD_Q_INC_LIST, r, e,
                            OD_BINDS(OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
@@ -420,6 +428,8 @@ static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *to
         inc_lead(f) == INC_BY_TEXT)
         return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, total, e,
                             OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(cap)));
+    if (*f->rs && !*f->st && !*f->lv && f->drill == -1 && !*f->qq && !f->mine && !f->owned)
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_RESP_ONLY, total, e, OD_BINDS(OD_TEXT(f->rs), OD_INT(cap)));
     if (!*f->rs && f->drill == -1 && !*f->qq && !f->mine && !f->owned) {
         if (*f->st && !*f->lv)
             return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE_ONLY, total, e,
@@ -447,6 +457,13 @@ static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *to
     case INC_BY_LEVEL:
         return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL, total, e,
                             OD_BINDS(OD_TEXT(f->lv), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    case INC_BY_RESP:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_RESP, total, e,
+                            OD_BINDS(OD_TEXT(f->rs), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
                                      OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
                                      OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
                                      OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
@@ -713,9 +730,10 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
             tx, OD_Q_CASE_COUNT, &total, e,
             OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
     if (!rc)
+        /* the incident's departments are read only for a scoped reader */
         rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e,
-                         OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat),
-                                  OD_TEXT(clike), OD_INT(paged ? (int64_t)-1 : limit),
+                         OD_BINDS(OD_INT(scoped ? 1 : 0), OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv),
+                                  OD_TEXT(cat), OD_TEXT(clike), OD_INT(paged ? (int64_t)-1 : limit),
                                   OD_INT(paged ? (int64_t)0 : offset)));
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {

@@ -40,6 +40,7 @@
 #include "store/queries_lockouts.h"
 #include "store/queries_ev_insert.h"
 #include "store/queries_rsearch.h"
+#include "store/queries_reads.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -76,6 +77,7 @@
     OD_QUERY_LIST_LOCKOUTS(X)                                                                                \
     OD_QUERY_LIST_EV_INSERT(X)                                                                               \
     OD_QUERY_LIST_RSEARCH(X)                                                                                 \
+    OD_QUERY_LIST_READS(X)                                                                                   \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
@@ -228,8 +230,9 @@
     X(CASE_INSERT, "INSERT INTO cases(incident_id, number, title, level, highest_response, "                 \
                    "categories, ci_names, cause, text, drill, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)")    \
     X(CASE_SEARCH, "SELECT incident_id, number, title, level, highest_response, categories, "                \
-                   "ci_names, cause, drill, created_at, (SELECT departments FROM incidents WHERE "           \
-                   "incidents.id = cases.incident_id) FROM cases WHERE (? = '' OR text LIKE ? "              \
+                   "ci_names, cause, drill, created_at, CASE WHEN ? = 1 THEN (SELECT departments FROM "      \
+                   "incidents WHERE incidents.id = cases.incident_id) ELSE '[]' END FROM cases WHERE (? = "  \
+                   "'' OR text LIKE ? "                                                                      \
                    "ESCAPE '\\') AND (? = '' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE "         \
                    "'\\') ORDER BY created_at DESC LIMIT ? OFFSET ?")                                        \
     X(CASE_COUNT, "SELECT COUNT(*) FROM cases WHERE (? = '' OR text LIKE ? ESCAPE '\\') AND "                \

@@ -625,6 +625,14 @@ class LifecycleTest(IncidentWorld):
         r = self.srv.get("/api/v1/cases?q=nosuchwordanywhere", token=self.tok["eng"])
         self.assertEqual(r.json["items"], [])
         self.assertEqual(r.json["total"], 0)
+        # R-SEC-SYS-2 a scoped reader finds the case only within its departments (the incident's
+        # departments are read for scoped readers only)
+        _, inside = self.srv.make_user("case_in", ["ops_engineer"], department=CI_DEPT, scopes=[CI_DEPT])
+        _, outside = self.srv.make_user("case_out", ["ops_engineer"], department=OTHER_DEPT, scopes=[OTHER_DEPT])
+        for tok, want in ((inside, [iid]), (outside, [])):
+            r = self.srv.get("/api/v1/cases?q=quasarflux", token=tok)
+            self.assertStatus(r, 200)
+            self.assertEqual(([c["incident_id"] for c in r.json["items"]], r.json["total"]), (want, len(want)))
         # R-PIR-3 export
         r = self.srv.get("/api/v1/incidents/%d/report.md" % iid, token=self.tok["eng"])
         self.assertStatus(r, 200)
