@@ -92,14 +92,15 @@ def retired_ci(t):
 #   is taken as its decimal text (Zabbix).
 SAMPLES = {
     "POST /api/v1/test/clock": dict(user=None, body=lambda t: {"advance_seconds": 0}),
+    # a failed sign-in is audited and, on PostgreSQL, counted in the lockouts shared by every node
     "POST /api/v1/auth/login": dict(user=None, body=lambda t: {"username": "bi_eng", "password": "Wrong-pass-1!"},
-                                    writes_ok={"audit"}, last=True),
+                                    writes_ok={"audit", "login_lockouts"}, last=True),
     "POST /api/v1/auth/logout": dict(user="logout", body=lambda t: {}),
     # a wrong old password counts like a failed login: audited (password.fail),
     # then the account and the address are locked out (429) — so it runs last too
     "POST /api/v1/auth/password": dict(user="pw", body=lambda t: {"old_password": "Wrong-pass-1!",
                                                                    "new_password": "New-pass-1!x"},
-                                       writes_ok={"audit"}, last=True),
+                                       writes_ok={"audit", "login_lockouts"}, last=True),
     "POST /api/v1/users": dict(user="sysadmin", body=lambda t: {
         "username": "bi_u%d" % unique(), "password": harness.USER_PW, "display_name": "显示名",
         "department": "运行部", "phone": "13800000000", "email": "a@example.cn", "lang": "zh-CN"},
