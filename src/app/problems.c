@@ -248,7 +248,7 @@ static od_err prb_check(const char *key, json_t *v, od_error *e)
     }
 }
 
-static const char *const prb_flags[] = {"workaround_required", NULL};
+static const char *const prb_flags[] = {"workaround_required", "review_entry", NULL};
 
 static od_err prb_computed(od_tx *tx, const od_rec *x, json_t *fields, const char *urgency, int64_t now,
                            bool *flags, od_error *e)
@@ -259,6 +259,12 @@ static od_err prb_computed(od_tx *tx, const od_rec *x, json_t *fields, const cha
                              OD_BINDS(OD_INT(x->id), OD_INT(od_prb_recur_since(now))));
     if (!rc)
         flags[0] = od_prb_workaround_required(urgency, n);
+    /* review_entry: a review entry exists (problem_entries.c; the close
+     * guard of a major problem) */
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_PRBE_REVIEWS, &n, e, OD_BINDS(OD_INT(x->id)));
+    if (!rc)
+        flags[1] = n > 0;
     return rc;
 }
 
@@ -286,7 +292,7 @@ static od_err problem_json(od_tx *tx, json_t *rec, int64_t now, od_error *e)
                                 od_rec_time(json_is_integer(v) ? json_integer_value(v) : 0));
         }
     od_rec x = {.id = id};
-    bool flags[1] = {false};
+    bool flags[2] = {false, false};
     rc = prb_computed(tx, &x, f, json_string_value(json_object_get(rec, "urgency")), now, flags, e);
     json_object_set_new(f, "workaround_required", json_boolean(flags[0]));
     json_object_set_new(rec, "problem", f);

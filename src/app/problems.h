@@ -37,4 +37,14 @@ OD_NODISCARD od_err od_problem_review(od_app *a, const od_principal *who, int64_
                                       const char *review, const char *major_reason, json_t **out,
                                       od_error *e);
 
+/* Entries (problem_entries.c): POST adds one of kind investigation |
+ * workaround | root_cause | review with text (a review also carries review:
+ * {what, why, prevent, actions[]}), author who, audited, on the timeline;
+ * 422 naming the field, nothing written.  GET: newest first, the list
+ * envelope. */
+OD_NODISCARD od_err od_problem_entry_add(od_app *a, const od_principal *who, int64_t id, const char *kind,
+                                         const char *text, json_t *review, json_t **out, od_error *e);
+OD_NODISCARD od_err od_problem_entries(od_app *a, const od_principal *who, int64_t id, int64_t limit,
+                                       int64_t offset, json_t **out, od_error *e);
+
 #endif

@@ -215,3 +215,31 @@ od_err od_h_delegation_list(od_req *r)
     rc = od_delegation_list(r->app, &r->who, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
+
+/* ---- problem entries ---- */
+
+od_err od_h_problem_entry_create(od_req *r)
+{
+    static const od_field f[] = {{"kind", OD_JT_STRING, false, 32},
+                                 {"text", OD_JT_TEXT, false, 8000},
+                                 {"review", OD_JT_OBJECT, false, 0},
+                                 {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_problem_entry_add(r->app, &r->who, r->ids[0], od_req_str(r, "kind"), od_req_str(r, "text"),
+                              json_object_get(r->json, "review"), &out, &r->err);
+    return od_h_result(r, rc, 201, out);
+}
+
+od_err od_h_problem_entries(od_req *r)
+{
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (rc)
+        return rc;
+    json_t *out = NULL;
+    rc = od_problem_entries(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

@@ -475,6 +475,14 @@ class Problems(harness.ServerTest):
                              {"value": True}, token=self.pm)
         r = self.act(p, "close", self.pm)
         self.assertStatus(r, 409)
+        self.assertEqual(r.json["error"]["field"], "review_entry")
+        # the structured review entry first (test_problem_entries.py), then the approval
+        r = self.srv.post("/api/v1/problems/%d/entries" % p["id"],
+                          {"kind": "review", "text": "复盘", "review": {"what": "a", "why": "b", "prevent": "c",
+                                                                      "actions": ["d"]}}, token=self.solver)
+        self.assertStatus(r, 201)
+        r = self.act(p, "close", self.pm)
+        self.assertStatus(r, 409)
         self.assertEqual(r.json["error"]["field"], "major_review")
         # the review is filed by the assignee; the problem manager approves
         g = self.get(p["id"])
