@@ -326,6 +326,11 @@ SAMPLES = {
     "POST /api/v1/problems/{id}/review": dict(user="pm", ids=lambda t: [t.prb_resolved], body=lambda t: {
         "version": t.version(t.prb_resolved), "review": "复盘 r", "major_reason": "影响大"},
         read=lambda t, r: "/api/v1/problems/%d" % t.prb_resolved),
+    # problem entries (docs/problems.md "Entries"): a review entry with its structured review
+    "POST /api/v1/problems/{id}/entries": dict(user="pm", ids=lambda t: [t.prb_active], body=lambda t: {
+        "kind": "review", "text": "复盘 e", "review": {"what": "w", "why": "y", "prevent": "p",
+                                                      "actions": ["a1", "a2"]}},
+        read=lambda t, r: "/api/v1/problems/%d/entries?limit=500" % t.prb_active),
     "POST /api/v1/approval-delegations": dict(user="pm", body=lambda t: {
         "delegate_id": t.uid["lead"], "from": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z"},
         read=lambda t, r: "/api/v1/approval-delegations?limit=500"),

@@ -52,11 +52,12 @@ LISTS = {
     "/api/v1/cis/{id}/retirements",
     "/api/v1/risk-assessments",
     "/api/v1/content-feedback",
+    "/api/v1/problems/{id}/entries",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",
         "/api/v1/incidents/{id}/deliveries", "/api/v1/records", "/api/v1/records/{id}/timeline",
-        "/api/v1/deliveries"}
+        "/api/v1/deliveries", "/api/v1/problems/{id}/entries"}
 
 
 def get_routes():
@@ -96,6 +97,15 @@ class ListEnvelope(harness.ServerTest):
             # attempts are the delivery log
             r = s.post("/api/v1/incidents/%d/reports" % cls.inc_ids[0], {"kind": "first"}, token=eng)
             assert r.status == 201, r
+            # a problem with two entries (docs/problems.md "Entries")
+            pm = s.make_user("pm", ["problem_manager"])[1]
+            r = s.post("/api/v1/problems", {"title": "列表问题"}, token=pm)
+            assert r.status == 201, r
+            cls.prb_id = r.json["id"]
+            for text in ("查看日志", "重启"):
+                r = s.post("/api/v1/problems/%d/entries" % cls.prb_id, {"kind": "investigation", "text": text},
+                           token=pm)
+                assert r.status == 201, r
             s.clock(60)
         except BaseException:
             s.cleanup()
@@ -106,6 +116,8 @@ class ListEnvelope(harness.ServerTest):
             return path.replace("{id}", str(self.inc_ids[0]))
         if path.startswith("/api/v1/cis/"):
             return path.replace("{id}", str(self.ci_id))
+        if path == "/api/v1/problems/{id}/entries":
+            return path.replace("{id}", str(self.prb_id))
         if path.startswith("/api/v1/users/"):
             return path.replace("{id}", str(self.eng_id))
         return path.replace("{id}", "1")
