@@ -51,8 +51,8 @@ static od_err text_part(json_t *o, const char *key, const char *name, od_error *
     if (!s || blank(s) || od_utf8_count(s, json_string_length(v)) > REVIEW_PART_MAX)
         return od_error_set(
             e, OD_E_UNPROCESSABLE, name,
-            "%s 须为不超过 4000 个字符的非空文本 (%s must be non-empty text of at most 4000 characters)", name,
-            name);
+            "%s 须为不超过 4000 个字符的非空文本 (%s must be non-empty text of at most 4000 characters)",
+            name, name);
     return OD_OK;
 }
 
@@ -65,10 +65,12 @@ static od_err review_check(json_t *rv, od_error *e)
                             "why, prevent, actions})");
     const char *key;
     json_t *v;
-    json_object_foreach(rv, key, v) if (strcmp(key, "what") != 0 && strcmp(key, "why") != 0 &&
-                                        strcmp(key, "prevent") != 0 && strcmp(key, "actions") != 0)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "review", "review 中有未知字段 %s (unknown field review.%s)",
-                            key, key);
+    json_object_foreach(
+        rv, key, v) if (strcmp(key, "what") != 0 && strcmp(key, "why") != 0 && strcmp(key, "prevent") != 0 &&
+                        strcmp(key, "actions") !=
+                            0) return od_error_set(e, OD_E_UNPROCESSABLE, "review",
+                                                   "review 中有未知字段 %s (unknown field review.%s)", key,
+                                                   key);
     od_err rc = text_part(rv, "what", "review.what", e);
     if (!rc)
         rc = text_part(rv, "why", "review.why", e);
@@ -87,9 +89,10 @@ static od_err review_check(json_t *rv, od_error *e)
             ok = false;
     }
     if (!ok)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "review.actions",
-                            "review.actions 须为 1–32 项非空文本，每项不超过 500 个字符 (review.actions must be "
-                            "1 to 32 non-empty texts of at most 500 characters each)");
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "review.actions",
+            "review.actions 须为 1–32 项非空文本，每项不超过 500 个字符 (review.actions must be "
+            "1 to 32 non-empty texts of at most 500 characters each)");
     return OD_OK;
 }
 
@@ -100,7 +103,8 @@ static od_err entry_check(const char *kind, const char *text, json_t *review, od
                             "kind 的取值不对 (kind must be one of: investigation, workaround, root_cause, "
                             "review)");
     if (!text || blank(text))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "text", "缺少必填字段 text (required field text is missing)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "text",
+                            "缺少必填字段 text (required field text is missing)");
     if (od_utf8_count(text, strlen(text)) > ENTRY_TEXT_MAX)
         return od_error_set(e, OD_E_UNPROCESSABLE, "text",
                             "text 不能超过 8000 个字符 (text must be at most 8000 characters)");
@@ -124,8 +128,8 @@ static json_t *entry_json(int64_t id, const char *kind, const char *text, json_t
     return o;
 }
 
-od_err od_problem_entry_add(od_app *a, const od_principal *who, int64_t id, const char *kind, const char *text,
-                            json_t *review, json_t **out, od_error *e)
+od_err od_problem_entry_add(od_app *a, const od_principal *who, int64_t id, const char *kind,
+                            const char *text, json_t *review, json_t **out, od_error *e)
 {
     *out = NULL;
     od_tx *tx = NULL;

@@ -3609,6 +3609,78 @@ static void bulk_writer_takes_turns(void **state)
     od_tx_rollback(rd);
 }
 
+/* Problem entries (migration 0040; docs/problems.md "Entries"): listed
+ * newest first (same time: the later id first) with the author's name by a
+ * left join (none: ""), paged by LIMIT/OFFSET, counted, the structured review
+ * kept as text or NULL, and review entries counted for the close gate. */
+static void problem_entries_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t prb = 0, other = 0, uid = 0, ids[3] = {0}, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000077", &prb, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000078", &other, &e), OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &uid, &e,
+                                  OD_BINDS(OD_TEXT("entry-author"), OD_TEXT("x"), OD_TEXT("作者"),
+                                           OD_TEXT("运行部"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0),
+                                           OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PRBE_REVIEWS, &n, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+    assert_int_equal(n, 0);
+    static const char *const kinds[] = {"investigation", "review", "workaround"};
+    static const int64_t at[] = {10, 20, 20};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(od_tx_insert(tx, OD_Q_PRBE_INSERT, &ids[i], &e,
+                                      OD_BINDS(OD_INT(prb), OD_TEXT(kinds[i]), OD_TEXT("正文"),
+                                               i == 1 ? OD_TEXT("{\"what\":\"w\"}") : OD_NULL(),
+                                               i == 2 ? OD_NULL() : OD_INT(uid), OD_INT(at[i]))),
+                         OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_PRBE_INSERT, &n, &e,
+                                  OD_BINDS(OD_INT(other), OD_TEXT("review"), OD_TEXT("x"), OD_TEXT("{}"),
+                                           OD_NULL(), OD_INT((int64_t)5))),
+                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PRBE_COUNT, &n, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PRBE_REVIEWS, &n, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+    assert_int_equal(n, 1);
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_query(tx, OD_Q_PRBE_LIST, &r, &e,
+                                 OD_BINDS(OD_INT(prb), OD_INT((int64_t)50), OD_INT((int64_t)0))),
+                     OD_OK);
+    static const int order[] = {2, 1, 0};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        int k = order[i];
+        assert_int_equal(od_rows_int(r, 0), ids[k]);
+        assert_string_equal(od_rows_text(r, 1), kinds[k]);
+        assert_string_equal(od_rows_text(r, 2), "正文");
+        assert_int_equal(od_rows_null(r, 3), k != 1);
+        if (k == 1)
+            assert_string_equal(od_rows_text(r, 3), "{\"what\":\"w\"}");
+        assert_int_equal(od_rows_null(r, 4), k == 2);
+        assert_string_equal(od_rows_text(r, 5), k == 2 ? "" : "entry-author");
+        assert_int_equal(od_rows_int(r, 6), at[k]);
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* a page: the second only */
+    assert_int_equal(od_tx_query(tx, OD_Q_PRBE_LIST, &r, &e,
+                                 OD_BINDS(OD_INT(prb), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), ids[1]);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3656,6 +3728,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(drill_ext_store, setup, teardown),
         cmocka_unit_test_setup_teardown(incident_sorted_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(ci_retire_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(problem_entries_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
