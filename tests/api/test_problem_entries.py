@@ -53,6 +53,7 @@ class ProblemEntries(harness.ServerTest):
     def test_entries_listed_newest_first(self):
         p = self.create()
         self.assertEqual(self.entries(p["id"])["items"], [])
+        version = self.get(p["id"])["version"]
         texts = [("investigation", "查看连接池日志"), ("workaround", "定期重启应用"),
                  ("root_cause", "连接泄漏"), ("review", "复盘")]
         made = []
@@ -66,7 +67,8 @@ class ProblemEntries(harness.ServerTest):
                              (kind, text, self.solver_id, "solver"))
             self.assertIsNotNone(r.json["created_at"])
             made.append(r.json["id"])
-        self.assertEqual(made[3] > made[0], True)
+        self.assertGreater(made[3], made[0])
+        self.assertEqual(self.get(p["id"])["version"], version)  # an entry is no edit of the record
         env = self.entries(p["id"])
         self.assertEqual(env["total"], 4)
         self.assertEqual([e["id"] for e in env["items"]], list(reversed(made)))
