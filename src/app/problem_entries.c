@@ -144,7 +144,7 @@ od_err od_problem_entry_add(od_app *a, const od_principal *who, int64_t id, cons
     char *rv = !rc && json_is_object(review) ? json_dumps(review, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (!rc)
         rc = od_tx_insert(tx, OD_Q_PRBE_INSERT, &eid, e,
-                          OD_BINDS(OD_INT(id), OD_TEXT(kind), OD_TEXT(text), rv ? OD_TEXT(rv) : OD_NULL(),
+                          OD_BINDS(OD_INT(id), OD_TEXT(kind), OD_TEXT(text), OD_TEXT(rv),
                                    OD_INT_NONZERO(author), OD_INT(now)));
     free(rv);
     json_t *entry = NULL;
