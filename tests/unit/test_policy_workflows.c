@@ -11,7 +11,8 @@
  * step / checklist / matrix, a matrix with a missing cell) comes with its
  * line and a bilingual message.  Requirements: R-PRB-1 (the states),
  * R-PRB-2 (the matrix and targets), R-PRB-4 (workaround required),
- * R-PRB-6 (the review gate; only the problem manager closes). */
+ * R-PRB-6 (the review gate: a review entry, then the approval; only the
+ * problem manager closes). */
 #include "core/wf.h"
 #include "policy/policy_load.h"
 
@@ -258,9 +259,12 @@ static void test_problem_lifecycle(void **st)
         {"resolved", "close", "assignee", NULL, NULL, NULL, true, false, F403, "problem_manager", NONE},
         {"resolved", "close", "pm", NULL, NULL, NULL, false, false, F409, "close", NONE},
         {"resolved", "close", "pm", NULL, NULL, NULL, true, false, OD_OK, "closed", NONE},
-        {"resolved", "close", "pm", "major", NULL, NULL, true, false, F409, "major_review", NONE},
+        {"resolved", "close", "pm", "major", NULL, NULL, true, false, F409, "review_entry", NONE},
+        {"resolved", "close", "pm", "major", NULL, "major_review", true, false, F409, "review_entry", NONE},
+        {"resolved", "close", "pm", "major review_entry", NULL, NULL, true, false, F409, "major_review", NONE},
         {"resolved", "file_review", "assignee", "major review", NULL, NULL, false, false, OD_OK, "resolved", NONE},
-        {"resolved", "close", "pm", "major", NULL, "major_review", true, false, OD_OK, "closed", NONE},
+        {"resolved", "close", "pm", "major review_entry", NULL, "major_review", true, false, OD_OK, "closed", NONE},
+        {"resolved", "close", "pm", "review_entry", NULL, NULL, true, false, OD_OK, "closed", NONE},
         {"active", "close", "pm", NULL, NULL, NULL, true, false, F409, "resolved", NONE},
         {"closed", "reopen", "pm", NULL, NULL, NULL, false, false, F409, "reason", NONE},
         {"closed", "reopen", "pm", NULL, NULL, NULL, false, true, OD_OK, "active", NONE},
