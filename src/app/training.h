@@ -45,7 +45,8 @@ OD_NODISCARD od_err od_readiness_get(od_app *a, const od_principal *who, json_t 
  * {year, from, to, annual_hours, items, total, limit, offset}, items =
  * every enabled person (a scoped reader: of the departments in scope only),
  * by id: {user_id, username, display_name, department, hours, short_by,
- * met}; met = hours >= annual_hours.  year OD_TRAINING_YEAR_MIN..MAX. */
+ * met}; met = hours >= annual_hours.  year OD_TRAINING_YEAR_MIN..MAX, 0 =
+ * the current year. */
 #define OD_TRAINING_YEAR_MIN 2000
 #define OD_TRAINING_YEAR_MAX 2999
 OD_NODISCARD od_err od_training_hours(od_app *a, const od_principal *who, int year, int64_t limit,

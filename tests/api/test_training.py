@@ -282,7 +282,10 @@ class Training(harness.ServerTest):
         sr = year(2030, scoped)
         self.assertEqual([i["username"] for i in sr["items"]], ["net1", "net2", "netread"])
         self.assertEqual(sr["total"], 3)
-        for q in ("", "?year=", "?year=abc", "?year=1999", "?year=3000", "?year=2030x"):
+        # no year: the current one (the test clock is at 2031-03-01)
+        r = s.get("/api/v1/training/hours", token=self.aud)
+        self.assertEqual((r.json["year"], r.json["limit"], r.json["offset"]), (2031, 50, 0))
+        for q in ("?year=", "?year=abc", "?year=1999", "?year=3000", "?year=2030x"):
             self.assertError(s.get("/api/v1/training/hours" + q, token=self.aud), 400, field="year")
 
 
