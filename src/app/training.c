@@ -355,7 +355,7 @@ od_err od_training_hours(od_app *a, const od_principal *who, int year, int64_t l
     *out = NULL;
     if (year == 0) { /* the current year in Beijing time */
         char t[OD_TIME_STR_MAX];
-        year = atoi(od_time_format(od_app_now(a) + 8 * 3600 * 1000LL, t));
+        year = (int)strtol(od_time_format(od_app_now(a) + 8 * 3600 * 1000LL, t), NULL, 10);
     }
     if (year < OD_TRAINING_YEAR_MIN || year > OD_TRAINING_YEAR_MAX)
         return od_error_set(e, OD_E_INVALID, "year", "year 须在 %d 到 %d 之间 (year must be from %d to %d)",
