@@ -391,3 +391,32 @@ od_err od_training_hours(od_app *a, const od_principal *who, int year, int64_t l
     json_object_set_new(*out, "annual_hours", json_integer(annual));
     return OD_OK;
 }
+
+od_err od_readiness_roster(od_app *a, const od_principal *who, json_t **out, od_error *e)
+{
+    *out = NULL;
+    json_t *rd = NULL;
+    od_err rc = od_readiness_get(a, who, &rd, e);
+    if (rc)
+        return rc;
+    static const char *const keep[] = {"key",       "name_zh", "name_en", "min_qualified",
+                                       "qualified", "people",  "gap"};
+    json_t *o = json_object(), *positions = json_array(), *p;
+    size_t i;
+    json_object_set(o, "at", json_object_get(rd, "at"));
+    json_array_foreach(json_object_get(rd, "positions"), i, p)
+    {
+        json_t *q = json_object();
+        for (size_t k = 0; k < sizeof keep / sizeof *keep; k++)
+            json_object_set(q, keep[k], json_object_get(p, keep[k]));
+        json_object_set_new(
+            q, "below_two",
+            json_boolean(json_integer_value(json_object_get(p, "qualified")) < OD_READINESS_MIN_QUALIFIED));
+        json_array_append_new(positions, q);
+    }
+    json_object_set_new(o, "positions", positions);
+    json_object_set(o, "gaps", json_object_get(rd, "gaps"));
+    json_decref(rd);
+    *out = o;
+    return OD_OK;
+}

@@ -71,3 +71,10 @@ od_err od_h_training_hours(od_req *r)
     rc = od_training_hours(r->app, &r->who, (int)v, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
+
+od_err od_h_readiness_roster(od_req *r)
+{
+    json_t *out = NULL;
+    od_err rc = od_readiness_roster(r->app, &r->who, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

@@ -77,7 +77,7 @@ H(risk_list) H(risk_create) H(risk_due) H(feedback_list) H(feedback_create) H(fe
 /* a password reset by the system administrator (h_user_reset.c) */
 H(user_reset_password)
 /* training hours per person in a year (h_training.c) */
-H(training_hours)
+H(training_hours) H(readiness_roster)
 #undef H
     /* clang-format on */
 

@@ -288,6 +288,23 @@ class Training(harness.ServerTest):
         for q in ("?year=", "?year=abc", "?year=1999", "?year=3000", "?year=2030x"):
             self.assertError(s.get("/api/v1/training/hours" + q, token=self.aud), 400, field="year")
 
+    def test_5_roster(self):
+        """GET /api/v1/readiness/roster (seed 000 ch. 9, R-PLAN-3): per key
+        position the qualified people as readiness counts them, below_two
+        when fewer than two.  At 2031-03-01 (after tests 2-4): duty_engineer
+        has opsa, net1 and net2 (trained 2030-03-01..05); emergency_lead
+        none (lead's trainings expired at T0 + 12 months)."""
+        r = self.srv.get("/api/v1/readiness/roster", token=self.aud)
+        self.assertStatus(r, 200)
+        pos = {p["key"]: p for p in r.json["positions"]}
+        self.assertEqual(list(pos), ["duty_engineer", "emergency_lead"])
+        duty, lead = pos["duty_engineer"], pos["emergency_lead"]
+        self.assertEqual(sorted(duty["people"]), ["net1", "net2", "opsa"])
+        self.assertEqual((duty["qualified"], duty["gap"], duty["below_two"]), (3, False, False))
+        self.assertEqual((lead["qualified"], lead["people"], lead["gap"], lead["below_two"]), (0, [], True, True))
+        self.assertEqual(lead["name_zh"], "应急指挥")
+        self.assertEqual(r.json["gaps"], ["emergency_lead"])
+
 
 if __name__ == "__main__":
     harness.main()
