@@ -427,6 +427,8 @@ def run(s, samples):
                                        "held_at": "2026-01-05T09:00:00Z", "plan_id": pid}, token=pe)
     call("GET", "/api/v1/trainings?user_id=%d" % pe_id, token=pe)
     call("GET", "/api/v1/readiness", token=pe)
+    call("GET", "/api/v1/training/hours", token=pe)
+    call("GET", "/api/v1/readiness/roster", token=pe)
     # upkeep: the risk assessment of 运行部 and content feedback (docs/upkeep.md)
     call("POST", "/api/v1/risk-assessments", {"held_at": "2026-11-30T09:00:00Z", "scope": "核心数据库与存储",
                                               "findings": "主库磁盘使用率 85%", "risks": "磁盘写满导致业务中断",

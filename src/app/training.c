@@ -322,3 +322,101 @@ od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_err
     free(ps);
     return rc;
 }
+
+/* [start, end) of a calendar year in Beijing time (UTC+8) */
+static void year_bounds(int year, int64_t *from, int64_t *to)
+{
+    char b[40];
+    snprintf(b, sizeof b, "%04d-01-01T00:00:00+08:00", year);
+    if (!od_time_parse(b, from))
+        *from = 0;
+    snprintf(b, sizeof b, "%04d-01-01T00:00:00+08:00", year + 1);
+    if (!od_time_parse(b, to))
+        *to = 0;
+}
+
+static json_t *year_row(od_rows *r, int annual_hours)
+{
+    int64_t minutes = od_rows_int(r, 4), target = (int64_t)annual_hours * 60;
+    json_t *o = json_object();
+    json_object_set_new(o, "user_id", json_integer(od_rows_int(r, 0)));
+    json_object_set_new(o, "username", json_string(od_rows_text(r, 1)));
+    json_object_set_new(o, "display_name", json_string(od_rows_text(r, 2)));
+    json_object_set_new(o, "department", json_string(od_rows_text(r, 3)));
+    json_object_set_new(o, "hours", hours_json(minutes));
+    json_object_set_new(o, "short_by", hours_json(minutes < target ? target - minutes : 0));
+    json_object_set_new(o, "met", json_boolean(!od_readiness_hours_short(minutes, annual_hours)));
+    return o;
+}
+
+od_err od_training_hours(od_app *a, const od_principal *who, int year, int64_t limit, int64_t offset,
+                         json_t **out, od_error *e)
+{
+    *out = NULL;
+    if (year == 0) { /* the current year in Beijing time */
+        char t[OD_TIME_STR_MAX];
+        year = (int)strtol(od_time_format(od_app_now(a) + 8 * 3600 * 1000LL, t), NULL, 10);
+    }
+    if (year < OD_TRAINING_YEAR_MIN || year > OD_TRAINING_YEAR_MAX)
+        return od_error_set(e, OD_E_INVALID, "year", "year 须在 %d 到 %d 之间 (year must be from %d to %d)",
+                            OD_TRAINING_YEAR_MIN, OD_TRAINING_YEAR_MAX, OD_TRAINING_YEAR_MIN,
+                            OD_TRAINING_YEAR_MAX);
+    int annual = a->policy->readiness.annual_hours;
+    int64_t from = 0, to = 0;
+    year_bounds(year, &from, &to);
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    json_t *items = json_array();
+    od_page pg = od_page_start(limit, offset);
+    od_rows *r = NULL;
+    bool row = false;
+    bool scoped = who && who->n_scopes > 0;
+    rc = od_tx_query(tx, OD_Q_TRN_YEAR_MINUTES, &r, e, OD_BINDS(OD_INT(from), OD_INT(to)));
+    while (!rc && !(rc = od_rows_step(r, &row)) && row)
+        if (od_page_take(&pg, !scoped || od_principal_in_scope(who, od_rows_text(r, 3))))
+            json_array_append_new(items, year_row(r, annual));
+    od_rows_close(r);
+    od_tx_rollback(tx);
+    if (rc) {
+        json_decref(items);
+        return rc;
+    }
+    char t[OD_TIME_STR_MAX];
+    *out = od_list_envelope(items, pg.seen, limit, offset);
+    json_object_set_new(*out, "year", json_integer(year));
+    json_object_set_new(*out, "from", json_string(od_time_format(from, t)));
+    json_object_set_new(*out, "to", json_string(od_time_format(to, t)));
+    json_object_set_new(*out, "annual_hours", json_integer(annual));
+    return OD_OK;
+}
+
+od_err od_readiness_roster(od_app *a, const od_principal *who, json_t **out, od_error *e)
+{
+    *out = NULL;
+    json_t *rd = NULL;
+    od_err rc = od_readiness_get(a, who, &rd, e);
+    if (rc)
+        return rc;
+    static const char *const keep[] = {"key",       "name_zh", "name_en", "min_qualified",
+                                       "qualified", "people",  "gap"};
+    json_t *o = json_object(), *positions = json_array(), *p;
+    size_t i;
+    json_object_set(o, "at", json_object_get(rd, "at"));
+    json_array_foreach(json_object_get(rd, "positions"), i, p)
+    {
+        json_t *q = json_object();
+        for (size_t k = 0; k < sizeof keep / sizeof *keep; k++)
+            json_object_set(q, keep[k], json_object_get(p, keep[k]));
+        json_object_set_new(
+            q, "below_two",
+            json_boolean(json_integer_value(json_object_get(p, "qualified")) < OD_READINESS_MIN_QUALIFIED));
+        json_array_append_new(positions, q);
+    }
+    json_object_set_new(o, "positions", positions);
+    json_object_set(o, "gaps", json_object_get(rd, "gaps"));
+    json_decref(rd);
+    *out = o;
+    return OD_OK;
+}

@@ -41,6 +41,25 @@ OD_NODISCARD od_err od_training_list(od_app *a, const od_principal *who, int64_t
  * (app/drills.h od_plan_readiness_plans). */
 OD_NODISCARD od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e);
 
+/* Hours per person in a calendar year (Beijing time, seed 004 §7.4.2):
+ * {year, from, to, annual_hours, items, total, limit, offset}, items =
+ * every enabled person (a scoped reader: of the departments in scope only),
+ * by id: {user_id, username, display_name, department, hours, short_by,
+ * met}; met = hours >= annual_hours.  year OD_TRAINING_YEAR_MIN..MAX, 0 =
+ * the current year. */
+#define OD_TRAINING_YEAR_MIN 2000
+#define OD_TRAINING_YEAR_MAX 2999
+OD_NODISCARD od_err od_training_hours(od_app *a, const od_principal *who, int year, int64_t limit,
+                                      int64_t offset, json_t **out, od_error *e);
+
+/* The duty roster at now: {at, positions: [{key, name_zh, name_en,
+ * min_qualified, qualified, people, gap, below_two}], gaps}, the key
+ * positions of od_readiness_get with the people qualified for them (same
+ * rule: role + a training that counts, and a valid certificate where
+ * required); below_two = fewer than OD_READINESS_MIN_QUALIFIED (seed 000
+ * ch. 9). */
+OD_NODISCARD od_err od_readiness_roster(od_app *a, const od_principal *who, json_t **out, od_error *e);
+
 /* ---- certificates (certificates.c; seed 004 §7.5.1) ---- */
 #define OD_CERT_TEXT_MAX 200
 typedef struct od_certificate_input {

@@ -53,3 +53,28 @@ od_err od_h_readiness_get(od_req *r)
     od_err rc = od_readiness_get(r->app, &r->who, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
+
+od_err od_h_training_hours(od_req *r)
+{
+    int64_t limit, offset;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (rc)
+        return rc;
+    const char *y = od_req_query(r, "year"); /* absent: the current year */
+    char *end = NULL;
+    long v = y ? strtol(y, &end, 10) : 0;
+    if (y && (!*y || *end || v < OD_TRAINING_YEAR_MIN || v > OD_TRAINING_YEAR_MAX))
+        return od_error_set(
+            &r->err, OD_E_INVALID, "year", "year 须为 %d 到 %d 的年份 (year must be a year from %d to %d)",
+            OD_TRAINING_YEAR_MIN, OD_TRAINING_YEAR_MAX, OD_TRAINING_YEAR_MIN, OD_TRAINING_YEAR_MAX);
+    json_t *out = NULL;
+    rc = od_training_hours(r->app, &r->who, (int)v, limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
+od_err od_h_readiness_roster(od_req *r)
+{
+    json_t *out = NULL;
+    od_err rc = od_readiness_roster(r->app, &r->who, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

@@ -78,6 +78,8 @@ H(incident_plan_activations) H(certificate_list) H(certificate_create)
 H(risk_list) H(risk_create) H(risk_due) H(feedback_list) H(feedback_create) H(feedback_address)
 /* a password reset by the system administrator (h_user_reset.c) */
 H(user_reset_password)
+/* training hours per person in a year (h_training.c) */
+H(training_hours) H(readiness_roster)
 #undef H
     /* clang-format on */
 

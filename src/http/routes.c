@@ -266,6 +266,10 @@ const od_route od_routes[] = {
      "certificates held for key positions"},
     {"POST", "/api/v1/certificates", P(RECORD_WRITE), od_h_certificate_create,
      "record a certificate for a key position"},
+    {"GET", "/api/v1/training/hours", P(RECORD_READ), od_h_training_hours,
+     "training hours per person in a year against the annual target"},
+    {"GET", "/api/v1/readiness/roster", P(RECORD_READ), od_h_readiness_roster,
+     "the people qualified per key position"},
     /* risk assessments and content feedback (seed 000 ch. 9 §2, §4; docs/upkeep.md) */
     {"GET", "/api/v1/risk-assessments", P(RECORD_READ), od_h_risk_list, "list risk assessments"},
     {"POST", "/api/v1/risk-assessments", P(RECORD_WRITE), od_h_risk_create, "record a risk assessment"},

@@ -25,6 +25,12 @@
      * one row per training (held_at, minutes NULL when none), by user */                                    \
     X(TRN_READINESS, "SELECT u.id, u.username, u.display_name, u.roles, t.held_at, t.minutes FROM users u "  \
                      "LEFT JOIN trainings t ON t.user_id = u.id AND t.held_at >= ? AND t.held_at <= ? "      \
-                     "WHERE u.disabled = 0 ORDER BY u.id, t.held_at")
+                     "WHERE u.disabled = 0 ORDER BY u.id, t.held_at")                                        \
+    /* hours per person in a year: every enabled user with the minutes of the                                \
+     * trainings held in [from, to) (0 when none), by user; binds: from, to */                               \
+    X(TRN_YEAR_MINUTES, "SELECT u.id, u.username, u.display_name, u.department, "                            \
+                        "CAST(COALESCE(SUM(t.minutes), 0) AS BIGINT) FROM users u LEFT JOIN trainings t "    \
+                        "ON t.user_id = u.id AND t.held_at >= ? AND t.held_at < ? WHERE u.disabled = 0 "     \
+                        "GROUP BY u.id, u.username, u.display_name, u.department ORDER BY u.id")
 
 #endif

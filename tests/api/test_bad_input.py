@@ -957,7 +957,8 @@ def _test_events_and_windows_scope_catalogue(self):
         self.expect_rejected("matchers %r" % json.dumps(ms)[:60], "POST", "/api/v1/maintenance-windows", win,
                              body(matchers=ms))
     for path in ("/api/v1/events?class=bogus", "/api/v1/events/stats?hours=0", "/api/v1/events/stats?hours=745",
-                 "/api/v1/events/review?week=2026-W99", "/api/v1/events?limit=-1"):
+                 "/api/v1/events/review?week=2026-W99", "/api/v1/events?limit=-1",
+                 "/api/v1/training/hours?year=abc", "/api/v1/training/hours?year=1999"):
         r = s.get(path, self.tok["eng"])
         if r.status != 400 or "error" not in (r.json or {}):
             self.problem("GET %s: expected 400 with an error body, got %r" % (path, r))

@@ -238,6 +238,73 @@ class Training(harness.ServerTest):
         r = s.get("/api/v1/certificates", token=self.aud)
         self.assertGreaterEqual(r.json["total"], 2)
 
+    def test_4_hours_per_year(self):
+        """GET /api/v1/training/hours?year=YYYY (seed 004 §7.4.2, R-PLAN-3):
+        each enabled person's training hours in a calendar year in Beijing
+        time against the 48 h target; the year starts at 00:00 Beijing time
+        (16:00Z the day before): 1 ms before counts in the previous year;
+        scoped readers see their departments' people only; a bad year is
+        400 naming the field."""
+        s = self.srv
+        for hours, at in ((1, "2029-12-31T15:59:59.999Z"), (2, "2029-12-31T16:00:00.000Z"),
+                          (4, "2030-12-31T15:59:59.999Z"), (8, "2030-12-31T16:00:00.000Z")):
+            self.record(self.eng_id, hours, at, topic="跨年培训")
+
+        def year(y, token=None):
+            r = s.get("/api/v1/training/hours?year=%d&limit=500" % y, token=token or self.aud)
+            self.assertStatus(r, 200)
+            return r.json
+
+        r = year(2030)
+        self.assertEqual((r["year"], r["annual_hours"]), (2030, 48))
+        self.assertEqual((r["from"], r["to"]), ("2029-12-31T16:00:00.000Z", "2030-12-31T16:00:00.000Z"))
+        self.assertEqual(r["total"], len(r["items"]))
+        ids = [i["user_id"] for i in r["items"]]
+        self.assertEqual(ids, sorted(ids))
+        by = {i["username"]: i for i in r["items"]}
+        self.assertEqual(by["eng"]["hours"], 6)  # 2 + 4: the 1 h and 8 h fall in 2029 and 2031
+        self.assertEqual((by["eng"]["short_by"], by["eng"]["met"]), (42, False))
+        self.assertEqual((by["lead"]["hours"], by["lead"]["short_by"], by["lead"]["met"]), (48, 0, True))
+        self.assertEqual(by["opsa"]["hours"], 2.5)
+        self.assertEqual(by["opsb"]["hours"], 0.25)
+        self.assertEqual((by["net1"]["hours"], by["net2"]["hours"]), (4, 2))
+        self.assertEqual((by["aud"]["hours"], by["aud"]["short_by"]), (0, 48))
+        self.assertEqual(by["net1"]["department"], "网络部")
+        self.assertEqual({u: i["hours"] for u, i in
+                          ((i["username"], i) for i in year(2029)["items"]) if i["hours"]}, {"eng": 1})
+        self.assertEqual({u: i["hours"] for u, i in
+                          ((i["username"], i) for i in year(2031)["items"]) if i["hours"]}, {"eng": 8})
+        # paged: total counts beyond the page
+        p = s.get("/api/v1/training/hours?year=2030&limit=1&offset=1", token=self.aud)
+        self.assertEqual((p.json["total"], [i["user_id"] for i in p.json["items"]]), (r["total"], ids[1:2]))
+        # a scoped reader: the people of 网络部 only (net1, net2 and netread)
+        scoped = s.login("netread", harness.USER_PW)
+        sr = year(2030, scoped)
+        self.assertEqual([i["username"] for i in sr["items"]], ["net1", "net2", "netread"])
+        self.assertEqual(sr["total"], 3)
+        # no year: the current one (the test clock is at 2031-03-01)
+        r = s.get("/api/v1/training/hours", token=self.aud)
+        self.assertEqual((r.json["year"], r.json["limit"], r.json["offset"]), (2031, 50, 0))
+        for q in ("?year=", "?year=abc", "?year=1999", "?year=3000", "?year=2030x"):
+            self.assertError(s.get("/api/v1/training/hours" + q, token=self.aud), 400, field="year")
+
+    def test_5_roster(self):
+        """GET /api/v1/readiness/roster (seed 000 ch. 9, R-PLAN-3): per key
+        position the qualified people as readiness counts them, below_two
+        when fewer than two.  At 2031-03-01 (after tests 2-4): duty_engineer
+        has opsa, net1 and net2 (trained 2030-03-01..05); emergency_lead
+        none (lead's trainings expired at T0 + 12 months)."""
+        r = self.srv.get("/api/v1/readiness/roster", token=self.aud)
+        self.assertStatus(r, 200)
+        pos = {p["key"]: p for p in r.json["positions"]}
+        self.assertEqual(list(pos), ["duty_engineer", "emergency_lead"])
+        duty, lead = pos["duty_engineer"], pos["emergency_lead"]
+        self.assertEqual(sorted(duty["people"]), ["net1", "net2", "opsa"])
+        self.assertEqual((duty["qualified"], duty["gap"], duty["below_two"]), (3, False, False))
+        self.assertEqual((lead["qualified"], lead["people"], lead["gap"], lead["below_two"]), (0, [], True, True))
+        self.assertEqual(lead["name_zh"], "应急指挥")
+        self.assertEqual(r.json["gaps"], ["emergency_lead"])
+
 
 if __name__ == "__main__":
     harness.main()

@@ -1624,6 +1624,36 @@ static void training_store(void **state)
         assert_int_equal(got2, 1);
         assert_int_equal(got3, 0); /* disabled */
     }
+    /* minutes per enabled user in [from, to) (to excluded), 0 when none, by id */
+    static const struct {
+        int64_t from, to, u1_min;
+    } yr[] = {{1000, 2001, 180}, {1000, 2000, 30}, {1001, 2001, 150}, {2001, 3000, 0}};
+    for (size_t k = 0; k < sizeof yr / sizeof *yr; k++) {
+        int seen1 = 0, seen2 = 0, seen3 = 0;
+        int64_t last = 0;
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_TRN_YEAR_MINUTES, &r, &e, OD_BINDS(OD_INT(yr[k].from), OD_INT(yr[k].to))),
+            OD_OK);
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            int64_t uid = od_rows_int(r, 0);
+            assert_true(uid > last);
+            last = uid;
+            if (uid == u1) {
+                seen1++;
+                assert_string_equal(od_rows_text(r, 1), "trn1");
+                assert_int_equal(od_rows_int(r, 4), yr[k].u1_min);
+            } else if (uid == u2) {
+                seen2++;
+                assert_false(od_rows_null(r, 4));
+                assert_int_equal(od_rows_int(r, 4), 0);
+            } else if (uid == u3)
+                seen3++;
+        }
+        od_rows_close(r);
+        assert_int_equal(seen1, 1);
+        assert_int_equal(seen2, 1);
+        assert_int_equal(seen3, 0); /* disabled */
+    }
     od_tx_rollback(tx);
 }
 
