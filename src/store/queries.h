@@ -41,6 +41,7 @@
 #include "store/queries_ev_insert.h"
 #include "store/queries_rsearch.h"
 #include "store/queries_reads.h"
+#include "store/queries_cisearch.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -78,6 +79,7 @@
     OD_QUERY_LIST_EV_INSERT(X)                                                                               \
     OD_QUERY_LIST_RSEARCH(X)                                                                                 \
     OD_QUERY_LIST_READS(X)                                                                                   \
+    OD_QUERY_LIST_CISEARCH(X)                                                                                \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
