@@ -14,7 +14,7 @@
     X(CI_LIST_TEXT,                                                                                          \
       "SELECT id, name, category, grade, department, environment, location, attributes, "                    \
       "last_verified_at, verified_by, created_at, updated_at, retired_at, retired_reason FROM cis WHERE "    \
-      "(id IN (SELECT rowid FROM cis_q_fts WHERE cis_q_fts MATCH ('\"' || replace(?, '\"', '\"\"') || "     \
+      "(id IN (SELECT rowid FROM cis_q_fts WHERE cis_q_fts MATCH ('\"' || replace(?, '\"', '\"\"') || "      \
       "'\"')) OR category = ?) AND id > ? AND (? = '' OR category = ?) AND (? = '' OR grade = ?) AND (? = "  \
       "'' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR "    \
       "attributes LIKE ? ESCAPE '\\' OR category = ?) AND (? = 1 OR retired_at IS NULL) ORDER BY id LIMIT "  \
