@@ -212,9 +212,26 @@ typedef struct ci_filter {
     int64_t all; /* 1: the retired CIs too */
 } ci_filter;
 
-/* The CMDB's page, led by the category, else the grade, else the id order. */
+/* A text filter of this many characters (Unicode) or more is served by the
+ * full-text index (CI_LIST_TEXT / CI_COUNT_TEXT, migration 0043); shorter
+ * ones by the LIKE terms of CI_LIST*. */
+#define OD_CI_TEXT_MIN 3
+
+static bool ci_by_text(const ci_filter *f)
+{
+    return od_utf8_count(f->qq, strlen(f->qq)) >= OD_CI_TEXT_MIN;
+}
+
+/* The CMDB's page: a text filter of 3 characters or more led by the
+ * full-text index, else by the category, else the grade, else the id order. */
 static od_err ci_rows(od_tx *tx, const ci_filter *f, int64_t limit, int64_t offset, od_rows **r, od_error *e)
 {
+    if (ci_by_text(f))
+        return od_tx_query(tx, OD_Q_CI_LIST_TEXT, r, e,
+                           OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qcat), OD_INT(f->after), OD_TEXT(f->c),
+                                    OD_TEXT(f->c), OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like),
+                                    OD_TEXT(f->qcat), OD_INT(f->all), OD_INT(limit), OD_INT(offset)));
     if (*f->c)
         return od_tx_query(tx, OD_Q_CI_LIST_CATEGORY, r, e,
                            OD_BINDS(OD_TEXT(f->c), OD_INT(f->after), OD_TEXT(f->c), OD_TEXT(f->c),
@@ -247,6 +264,12 @@ static od_err ci_count(od_tx *tx, const ci_filter *f, int64_t cap, int64_t *tota
                                 OD_BINDS(OD_TEXT(f->g), OD_INT(f->all), OD_INT(cap)));
         return od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, total, e, OD_BINDS(OD_INT(f->all), OD_INT(cap)));
     }
+    if (ci_by_text(f))
+        return od_tx_scalar(tx, OD_Q_CI_COUNT_TEXT, total, e,
+                            OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qcat), OD_INT((int64_t)0), OD_TEXT(f->c),
+                                     OD_TEXT(f->c), OD_TEXT(f->g), OD_TEXT(f->g), OD_TEXT(f->qq),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like),
+                                     OD_TEXT(f->qcat), OD_INT(f->all), OD_INT(cap)));
     if (*f->c)
         return od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY, total, e,
                             OD_BINDS(OD_TEXT(f->c), OD_INT((int64_t)0), OD_TEXT(f->c), OD_TEXT(f->c),

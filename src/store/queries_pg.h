@@ -158,6 +158,30 @@
       "'\\' OR title ILIKE (SELECT v FROM p) ESCAPE '\\')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? "  \
       "= '' OR COALESCE(i.state, "                                                                           \
       "r.state) = ?) AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' "         \
-      "OR r.priority = ?) LIMIT ?) t")
+      "OR r.priority = ?) LIMIT ?) t")                                                                       \
+    /* the CI list's text filter q (migration 0043.pg: pg_trgm indexes on name, location, department,        \
+     * attributes): ILIKE '%q%' with q escaped here, the matching ids one array; the residual terms          \
+     * are those of CI_LIST */                                                                               \
+    X(CI_LIST_TEXT,                                                                                          \
+      "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
+      "'\\%'), '_', '\\_') || '%') "                                                                         \
+      "SELECT id, name, category, grade, department, environment, location, attributes, "                    \
+      "last_verified_at, verified_by, created_at, updated_at, retired_at, retired_reason FROM cis "          \
+      "WHERE id = ANY (ARRAY(SELECT id FROM cis WHERE name LIKE (SELECT v FROM p) ESCAPE '\\' OR "           \
+      "location LIKE (SELECT v FROM p) ESCAPE '\\' OR department LIKE (SELECT v FROM p) ESCAPE '\\' OR "     \
+      "attributes LIKE (SELECT v FROM p) ESCAPE '\\' OR category = ?)) AND id > ? AND (? = '' OR "           \
+      "category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? "   \
+      "ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) AND "  \
+      "(? = 1 OR retired_at IS NULL) ORDER BY id LIMIT ? OFFSET ?")                                          \
+    X(CI_COUNT_TEXT,                                                                                         \
+      "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
+      "'\\%'), '_', '\\_') || '%') "                                                                         \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM cis "                                                             \
+      "WHERE id = ANY (ARRAY(SELECT id FROM cis WHERE name LIKE (SELECT v FROM p) ESCAPE '\\' OR "           \
+      "location LIKE (SELECT v FROM p) ESCAPE '\\' OR department LIKE (SELECT v FROM p) ESCAPE '\\' OR "     \
+      "attributes LIKE (SELECT v FROM p) ESCAPE '\\' OR category = ?)) AND id > ? AND (? = '' OR "           \
+      "category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? "   \
+      "ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) AND "  \
+      "(? = 1 OR retired_at IS NULL) LIMIT ?) t")
 
 #endif

@@ -3711,6 +3711,91 @@ static void problem_entries_store(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The CI list's text filter by the full-text index (migration 0043,
+ * CI_LIST_TEXT / CI_COUNT_TEXT; R-CI-4, docs/internals/lists.md "Text search
+ * of CIs"): q of 3 characters or more is a substring of the name, location,
+ * department or attributes, Chinese from any position, ASCII case ignored,
+ * %, _ and " literal; the category named by q, the other filters and the cap
+ * apply; an update is found by its new text only. */
+static int64_t ci_text(od_tx *tx, const char *q, const char *qcat, const char *grade, int64_t cap,
+                       int64_t *count)
+{
+    od_error e = {0};
+    char *like = od_store_like_pattern(q);
+    assert_non_null(like);
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t n = 0;
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_CI_LIST_TEXT, &r, &e,
+                    OD_BINDS(OD_TEXT(q), OD_TEXT(qcat), OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(grade),
+                             OD_TEXT(grade), OD_TEXT(q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                             OD_TEXT(like), OD_TEXT(qcat), OD_INT(0), OD_INT(50), OD_INT(0))),
+        OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row)
+        n++;
+    od_rows_close(r);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_CI_COUNT_TEXT, count, &e,
+                     OD_BINDS(OD_TEXT(q), OD_TEXT(qcat), OD_INT(0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(grade),
+                              OD_TEXT(grade), OD_TEXT(q), OD_TEXT(like), OD_TEXT(like), OD_TEXT(like),
+                              OD_TEXT(like), OD_TEXT(qcat), OD_INT(0), OD_INT(cap))),
+        OD_OK);
+    free(like);
+    return n;
+}
+
+static void ci_text_search(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    static const struct {
+        const char *name, *category, *grade, *dept, *loc, *attrs;
+    } cis[] = {
+        {"核心交易数据库-01", "database", "L1", "运维部", "机房东区", "{\"vendor\":\"Oracle\"}"},
+        {"Payment-GW", "application", "L2", "网络部", "楼3", "{\"note\":\"100%_done \\\"q\\\"\"}"},
+        {"edge-router", "network", "L1", "网络部", "机房东区", "{\"owner\":\"zhangSan\"}"},
+    };
+    int64_t ids[3] = {0}, count = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_CI_INSERT, &ids[i], &e,
+                         OD_BINDS(OD_TEXT(cis[i].name), OD_TEXT(cis[i].category), OD_TEXT(cis[i].grade),
+                                  OD_TEXT(cis[i].dept), OD_TEXT("production"), OD_TEXT(cis[i].loc),
+                                  OD_TEXT(cis[i].attrs), OD_INT(1), OD_INT(1))),
+            OD_OK);
+    static const struct {
+        const char *q, *qcat, *grade;
+        int64_t n;
+    } cases[] = {
+        {"交易数据", "", "", 1},   {"机房东区", "", "", 2}, {"payment", "", "", 1},
+        {"PAYMENT-gw", "", "", 1}, {"ORACLE", "", "", 1},   {"zhangsan", "", "", 1},
+        {"网络部", "", "", 2},     {"100%_d", "", "", 1},   {"0%d", "", "", 0},
+        {"\"q\\", "", "", 1},      {"nothing", "", "", 0},  {"机房东区", "", "L2", 0},
+        {"机房东区", "", "L1", 2}, {"数据库", "", "", 1},   {"xyz", "network", "", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t n = ci_text(tx, cases[i].q, cases[i].qcat, cases[i].grade, 100, &count);
+        if (n != cases[i].n || count != cases[i].n)
+            fail_msg("%s q=%s: %lld rows, count %lld, want %lld", cur_ops->name, cases[i].q, (long long)n,
+                     (long long)count, (long long)cases[i].n);
+    }
+    assert_int_equal(ci_text(tx, "机房东区", "", "", 1, &count), 2);
+    assert_int_equal(count, 1); /* the cap */
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_CI_UPDATE, &e,
+                   OD_BINDS(OD_TEXT("edge-switch"), OD_TEXT("network"), OD_TEXT("L1"), OD_TEXT("网络部"),
+                            OD_TEXT("production"), OD_TEXT("楼9"), OD_TEXT("{}"), OD_INT(2), OD_INT(ids[2]))),
+        OD_OK);
+    assert_int_equal(ci_text(tx, "机房东区", "", "", 100, &count), 1);
+    assert_int_equal(ci_text(tx, "edge-router", "", "", 100, &count), 0);
+    assert_int_equal(ci_text(tx, "EDGE-SWITCH", "", "", 100, &count), 1);
+    assert_int_equal(ci_text(tx, "zhangsan", "", "", 100, &count), 0);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3758,6 +3843,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(drill_ext_store, setup, teardown),
         cmocka_unit_test_setup_teardown(incident_sorted_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(ci_retire_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(ci_text_search, setup, teardown),
         cmocka_unit_test_setup_teardown(problem_entries_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
