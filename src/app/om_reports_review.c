@@ -299,6 +299,16 @@ static od_err render(void *arg, od_lang lang, char **subject, char **body, od_er
     return OD_OK;
 }
 
+/* Removes the run's generator and submitter from users: they may not file it. */
+static void drop_authors(json_t *users, const review_row *v)
+{
+    for (size_t i = json_array_size(users); i-- > 0;) {
+        json_int_t id = json_integer_value(json_object_get(json_array_get(users, i), "id"));
+        if (id && (id == v->generated_by || id == v->submitted_by))
+            json_array_remove(users, i);
+    }
+}
+
 /* Queues the message to every active holder of `roles`. */
 static od_err tell(od_tx *tx, const od_policy *p, od_roleset roles, msg_arg *m, int64_t now, size_t *n,
                    od_error *e)
@@ -320,6 +330,8 @@ static od_err tell(od_tx *tx, const od_policy *p, od_roleset roles, msg_arg *m, 
                       .level = m->overdue ? OD_GRADE_L2 : OD_GRADE_L3,
                       .render = render,
                       .arg = m};
+    if (!rc && m->overdue && !m->filing) /* a review reminder: only those who may file it (actor_not) */
+        drop_authors(users, m->v);
     if (!rc)
         rc = od_out_send(tx, p, &msg, users, now, n, e);
     json_decref(users);
