@@ -1,4 +1,4 @@
-/* incident_group.h — incident creates, reports and acknowledgements sharing one commit (issue 20, "writes
+/* incident_group.h — incident creates, reports and acknowledgements sharing one commit ("writes
  * that share commits"; docs/internals/storm.md).  A group of creates runs in
  * one write transaction, each member after its own savepoint: a member that
  * fails is rolled back to it (its audit entries dropped, so the chain stays

@@ -1,5 +1,5 @@
 /* incident_writer.h — the group commit of incident creates and
- * acknowledgements (issue 20; docs/internals/storm.md).  POST
+ * acknowledgements (docs/internals/storm.md).  POST
  * /api/v1/incidents (and …/ack) suspends its request
  * and queues it here; one writer thread takes everything queued (at most
  * OD_INCW_GROUP_MAX), runs it as one transaction with a savepoint per

@@ -160,7 +160,7 @@ OD_NODISCARD od_err od_tx_begin_bulk(od_store *s, od_tx **out, od_error *e);
 int od_store_writers_waiting(od_store *s);
 /* Whether such a writer has begun in the last OD_STORE_CONTENDED_MS (or
  * one is waiting): a bulk writer then keeps its transactions small, so
- * that none of them waits long behind one (issue 20: the ingestion's
+ * that none of them waits long behind one (the ingestion's
  * share of the writer).  Always false where writers do not take turns. */
 #define OD_STORE_CONTENDED_MS 1000
 bool od_store_write_contended(od_store *s);

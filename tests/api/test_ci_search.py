@@ -1,4 +1,4 @@
-"""test_ci_search.py — the CI list's text filter q (R-CI-4; issue 20 "reads
+"""test_ci_search.py — the CI list's text filter q (R-CI-4; "reads
 that stay fast"): a q of 3 characters or more is served by the full-text
 index (migration 0043: FTS5 trigram on SQLite, pg_trgm on PostgreSQL), 1–2
 characters by LIKE, and both find exactly what the LIKE search found: a

@@ -1,4 +1,4 @@
-"""test_incident_group.py — incident creates share commits (issue 20, "writes
+"""test_incident_group.py — incident creates share commits ("writes
 that share commits"; R-INC-1, R-AUD-1): POST /api/v1/incidents is answered
 after a group commit (http/incident_writer.c, app/incident_group.c), each
 request after its own savepoint.  Exact counts, no timing:

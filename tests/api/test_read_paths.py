@@ -1,4 +1,4 @@
-"""test_read_paths.py — read paths at scale (issue 20; docs/internals/lists.md
+"""test_read_paths.py — read paths at scale (docs/internals/lists.md
 "The dashboard, the response level filter and the CI impact"), checked for the
 same answers as before:
 

@@ -1,4 +1,4 @@
-"""test_storm.py — exact counts under an alert storm (issue 20, storm isolation;
+"""test_storm.py — exact counts under an alert storm (storm isolation;
 R-NOT-1, R-NOT-6, R-NOT-3): a real-clock server keeps ingesting alerts from
 four client threads while incidents are created, their first-report
 deadlines come due and their messages go out to a loopback SMS gateway
