@@ -40,10 +40,26 @@ OD_NODISCARD od_err od_problem_review(od_app *a, const od_principal *who, int64_
 /* Entries (problem_entries.c): POST adds one of kind investigation |
  * workaround | root_cause | review with text (a review also carries review:
  * {what, why, prevent, actions[]}), author who, audited, on the timeline;
- * 422 naming the field, nothing written.  GET: newest first, the list
+ * a workaround or root-cause entry sets the typed field of that name (the
+ * record's version bumped, audited record.update); 422 naming the field,
+ * nothing written.  GET: newest first, the list
  * envelope. */
 OD_NODISCARD od_err od_problem_entry_add(od_app *a, const od_principal *who, int64_t id, const char *kind,
                                          const char *text, json_t *review, json_t **out, od_error *e);
+/* PATCH an entry: the new text (and review, for a review entry; kept when
+ * absent), optionally the entry's version (409 when stale) and a reason.
+ * Only the entry's author or a problem manager (403); 404 for an entry not
+ * of this problem; 422 naming the field.  The text replaced is kept
+ * (problem_entry_revisions, the entry's history); a workaround or root-cause
+ * entry that is the newest of its kind sets the typed field again. */
+typedef struct od_problem_entry_change {
+    int64_t version; /* 0: any */
+    const char *text;
+    json_t *review; /* borrowed, may be NULL */
+    const char *reason;
+} od_problem_entry_change;
+OD_NODISCARD od_err od_problem_entry_edit(od_app *a, const od_principal *who, int64_t id, int64_t entry_id,
+                                          const od_problem_entry_change *in, json_t **out, od_error *e);
 OD_NODISCARD od_err od_problem_entries(od_app *a, const od_principal *who, int64_t id, int64_t limit,
                                        int64_t offset, json_t **out, od_error *e);
 

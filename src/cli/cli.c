@@ -95,6 +95,8 @@ static void cmd_usage(FILE *out, const od_cli_cmd *c)
         fputs(" ID", out);
     if (c->path && strstr(c->path, "{action}"))
         fputs(" ACTION", out);
+    if (c->path && strstr(c->path, "{entry}"))
+        fputs(" ENTRY", out);
     for (const od_cli_opt *o = c->opts; o && o->name; o++) {
         bool req = o->flags & OD_CLI_REQUIRED;
         const char *meta = o->choices ? o->choices : o->meta ? o->meta : "VALUE";
@@ -272,7 +274,9 @@ static int parse_args(od_cli_ctx *c, const od_cli_cmd *cmd, int argc, char **arg
                       globals *g)
 {
     bool wants_id = cmd->path && strstr(cmd->path, "{id}");
-    bool wants_arg = cmd->path && strstr(cmd->path, "{action}");
+    /* the second positional: an ACTION key, or an ENTRY id (a positive integer) */
+    bool entry = cmd->path && strstr(cmd->path, "{entry}");
+    bool wants_arg = cmd->path && (strstr(cmd->path, "{action}") || entry);
     for (; i < argc; i++) {
         const char *a = argv[i];
         int gr = global_opt(argc, argv, &i, c, &g->server, &g->token);
@@ -303,6 +307,13 @@ static int parse_args(od_cli_ctx *c, const od_cli_cmd *cmd, int argc, char **arg
             continue;
         }
         long long id = 0;
+        if (wants_id && inv->id && wants_arg && !inv->arg && entry) {
+            if (!parse_int(a, 1, &id))
+                return usage_err(c, cmd, "ENTRY 必须是正整数 (ENTRY must be a positive integer), got '%s'",
+                                 a);
+            inv->arg = a;
+            continue;
+        }
         if (wants_id && inv->id && wants_arg && !inv->arg) {
             for (const char *k = a; *k; k++)
                 if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_'))
@@ -320,7 +331,8 @@ static int parse_args(od_cli_ctx *c, const od_cli_cmd *cmd, int argc, char **arg
     if (wants_id && !inv->id)
         return usage_err(c, cmd, "缺少 ID (missing ID)");
     if (wants_arg && !inv->arg)
-        return usage_err(c, cmd, "缺少 ACTION (missing ACTION)");
+        return entry ? usage_err(c, cmd, "缺少 ENTRY (missing ENTRY)")
+                     : usage_err(c, cmd, "缺少 ACTION (missing ACTION)");
     for (const od_cli_opt *o = cmd->opts; o && o->name; o++)
         if ((o->flags & OD_CLI_REQUIRED) &&
             !json_object_get((o->flags & OD_CLI_LOCAL) ? inv->local : inv->params, o->key))

@@ -473,6 +473,51 @@ static const od_cli_opt o_problem_act[] = {
     {"--reason", "reason", OD_CLI_STR, 0, NULL, "TEXT"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
+/* problem entries (docs/problems.md "Entries") */
+static const od_cli_col problem_entry_cols[] = {
+    {"id", NULL, NULL},
+    {"kind_zh", "类型 Kind", NULL},
+    {"author", "作者 Author", NULL},
+    {"created_at", NULL, NULL},
+    {"version", NULL, NULL},
+    {"edited_by", "修改人 Edited by", NULL},
+    {"text", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_col problem_entry_fields[] = {
+    {"id", NULL, NULL},
+    {"kind_zh", "类型 Kind", NULL},
+    {"author", "作者 Author", NULL},
+    {"created_at", NULL, NULL},
+    {"version", NULL, NULL},
+    {"edited_by", "修改人 Edited by", NULL},
+    {"edited_at", "修改时间 Edited at", NULL},
+    {"text", NULL, NULL},
+    {"review.what", "发生了什么 What happened", NULL},
+    {"review.why", "原因 Why", NULL},
+    {"review.prevent", "如何防止 Prevention", NULL},
+    {"review.actions", "改进措施 Actions", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section problem_entry_sections[] = {{"items", NULL, problem_entry_cols},
+                                                        {NULL, NULL, NULL}};
+static const od_cli_view problem_entries_view = {NULL, problem_entry_sections};
+static const od_cli_view problem_entry_view = {problem_entry_fields, NULL};
+static const od_cli_opt o_problem_entry[] = {
+    {"--kind", "kind", OD_CLI_STR, R, "investigation|workaround|root_cause|review", NULL},
+    {"--text", "text", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--what", "what", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--why", "why", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--prevent", "prevent", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--actions", "actions", OD_CLI_LIST, 0, NULL, "A,B"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_problem_entry_edit[] = {
+    {"--text", "text", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--reason", "reason", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--version", "version", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
 
 /* drills (docs/drills.md) */
 static const od_cli_col drill_cols[] = {
@@ -880,6 +925,15 @@ const od_cli_cmd od_cli_cmds[] = {
     {"problem", "act", "POST", "/api/v1/records/{id}/actions/{action}", 0, o_problem_act, &problem_view,
      od_cli_problem_act,
      "执行工作流动作 apply a workflow action (accept, assign, start, suspend, resolve, close, …)"},
+    {"problem", "entries", "GET", "/api/v1/problems/{id}/entries", P, o_page, &problem_entries_view, NULL,
+     "问题的调查与复盘条目 a problem's entries, newest first"},
+    {"problem", "entry", "POST", "/api/v1/problems/{id}/entries", 0, o_problem_entry, &problem_entry_view,
+     od_cli_problem_entry,
+     "添加条目 add an entry (a workaround or root cause sets the problem's field; a review needs --what "
+     "--why --prevent --actions)"},
+    {"problem", "entry-edit", "PATCH", "/api/v1/problems/{id}/entries/{entry}", 0, o_problem_entry_edit,
+     &problem_entry_view, od_cli_problem_entry_edit,
+     "修改条目 edit an entry (its author or the problem manager; the old text is kept)"},
     {"drill", "list", "GET", "/api/v1/drills", P, o_problem_list, &drill_list_view, NULL,
      "演练列表 list drills"},
     {"drill", "show", "GET", "/api/v1/drills/{id}", 0, o_none, &drill_view, NULL,

@@ -149,7 +149,8 @@ struct od_cli_cmd;
 typedef struct od_cli_inv {
     const struct od_cli_cmd *cmd;
     const char *id;  /* the ID positional (checked: a positive integer) or NULL */
-    const char *arg; /* the ACTION positional of a path with "{action}" ([a-z0-9_]) or NULL */
+    const char *arg; /* the ACTION positional of a path with "{action}" ([a-z0-9_]), the ENTRY of one
+                      * with "{entry}" (a positive integer), or NULL */
     json_t *params;  /* options to send: body or query (owned object) */
     json_t *local;   /* OD_CLI_LOCAL options (owned object) */
 } od_cli_inv;
@@ -198,6 +199,9 @@ int od_cli_user_add(od_cli_ctx *c, const od_cli_inv *inv);
  * `problem act ID ACTION` (the record's version read first). */
 int od_cli_problem_create(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_problem_act(od_cli_ctx *c, const od_cli_inv *inv);
+/* problem entry ID (review fields under "review") and entry-edit ID ENTRY (cli_problems.c) */
+int od_cli_problem_entry(od_cli_ctx *c, const od_cli_inv *inv);
+int od_cli_problem_entry_edit(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_drill_create(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_grade(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_policy_table(od_cli_ctx *c, const od_cli_inv *inv);

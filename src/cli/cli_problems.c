@@ -71,3 +71,43 @@ int od_cli_problem_act(od_cli_ctx *c, const od_cli_inv *inv)
     json_decref(body);
     return show(c, inv, rc, &a);
 }
+
+/* `problem entry ID --kind K --text T [--what --why --prevent --actions a,b]`:
+ * the review's four options go under "review" (docs/problems.md "Entries"). */
+int od_cli_problem_entry(od_cli_ctx *c, const od_cli_inv *inv)
+{
+    static const char *const parts[] = {"what", "why", "prevent", "actions"};
+    json_t *body = json_deep_copy(inv->params), *review = json_object();
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        json_t *v = json_object_get(body, parts[i]);
+        if (v) {
+            json_object_set(review, parts[i], v);
+            json_object_del(body, parts[i]);
+        }
+    }
+    if (json_object_size(review))
+        json_object_set(body, "review", review);
+    json_decref(review);
+    char path[128];
+    od_cli_answer a;
+    int w = snprintf(path, sizeof path, "/api/v1/problems/%s/entries", inv->id);
+    if (w < 0 || (size_t)w >= sizeof path) {
+        json_decref(body);
+        return OD_CLI_EXIT_USAGE;
+    }
+    int rc = od_cli_call(c, "POST", path, body, &a);
+    json_decref(body);
+    return show(c, inv, rc, &a);
+}
+
+/* `problem entry-edit ID ENTRY --text T [--reason R]`. */
+int od_cli_problem_entry_edit(od_cli_ctx *c, const od_cli_inv *inv)
+{
+    char path[160];
+    od_cli_answer a;
+    int w = snprintf(path, sizeof path, "/api/v1/problems/%s/entries/%s", inv->id, inv->arg);
+    if (w < 0 || (size_t)w >= sizeof path)
+        return OD_CLI_EXIT_USAGE;
+    int rc = od_cli_call(c, "PATCH", path, inv->params, &a);
+    return show(c, inv, rc, &a);
+}

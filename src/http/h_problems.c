@@ -243,3 +243,22 @@ od_err od_h_problem_entries(od_req *r)
     rc = od_problem_entries(r->app, &r->who, r->ids[0], limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
 }
+
+od_err od_h_problem_entry_patch(od_req *r)
+{
+    static const od_field f[] = {{"version", OD_JT_INT, false, 0},
+                                 {"text", OD_JT_TEXT, true, 8000},
+                                 {"review", OD_JT_OBJECT, false, 0},
+                                 {"reason", OD_JT_TEXT, false, 2000},
+                                 {0}};
+    od_err rc = od_req_fields(r, f);
+    if (rc)
+        return rc;
+    od_problem_entry_change in = {.version = od_req_int(r, "version", 0),
+                                  .text = od_req_str(r, "text"),
+                                  .review = json_object_get(r->json, "review"),
+                                  .reason = od_req_str(r, "reason")};
+    json_t *out = NULL;
+    rc = od_problem_entry_edit(r->app, &r->who, r->ids[0], r->ids[1], &in, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}

@@ -58,7 +58,7 @@ H(plan_overdue) H(incident_plans)
 /* who a problem may be assigned to (h_problem_assignable.c) */
 H(problem_assignable)
 /* a problem's entries (h_problems.c) */
-H(problem_entry_create) H(problem_entries)
+H(problem_entry_create) H(problem_entries) H(problem_entry_patch)
 /* training records and readiness (h_training.c) */
 H(training_list) H(training_create) H(readiness_get)
 /* seed 000 to the letter: the handling department (h_incidents.c), desk owners

@@ -231,6 +231,8 @@ const od_route od_routes[] = {
     {"GET", "/api/v1/problems/{id}/entries", P(RECORD_READ), od_h_problem_entries, "a problem's entries"},
     {"POST", "/api/v1/problems/{id}/entries", P(RECORD_WRITE), od_h_problem_entry_create,
      "add a problem entry"},
+    {"PATCH", "/api/v1/problems/{id}/entries/{entry_id}", P(RECORD_WRITE), od_h_problem_entry_patch,
+     "edit a problem entry (its author or the problem manager)"},
     /* emergency plans (research/modules-spec.md §M7); transitions: /api/v1/records/{id}/actions/{action} */
     {"GET", "/api/v1/plans", P(RECORD_READ), od_h_plan_list, "list emergency plans"},
     {"POST", "/api/v1/plans", P(RECORD_WRITE), od_h_plan_create, "create an emergency plan"},

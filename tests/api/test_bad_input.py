@@ -331,6 +331,11 @@ SAMPLES = {
         "kind": "review", "text": "复盘 e", "review": {"what": "w", "why": "y", "prevent": "p",
                                                       "actions": ["a1", "a2"]}},
         read=lambda t, r: "/api/v1/problems/%d/entries?limit=500" % t.prb_active),
+    # editing an entry (docs/problems.md "Entries"): pm wrote it, its current version
+    "PATCH /api/v1/problems/{id}/entries/{entry_id}": dict(user="pm", ids=lambda t: [t.prb_active, t.prb_entry],
+        body=lambda t: {"version": t.entry_version(), "text": "改 e", "reason": "补充",
+                        "review": {"what": "w2", "why": "y2", "prevent": "p2", "actions": ["a3"]}},
+        read=lambda t, r: "/api/v1/problems/%d/entries?limit=500" % t.prb_active),
     "POST /api/v1/approval-delegations": dict(user="pm", body=lambda t: {
         "delegate_id": t.uid["lead"], "from": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z"},
         read=lambda t, r: "/api/v1/approval-delegations?limit=500"),
@@ -591,6 +596,10 @@ class BadInput(harness.ServerTest):
         cls.prb_active, cls.prb_resolved = ids
         act(cls.prb_active, "decide_workaround_only", reason="成本高", fields={"workaround": "重启"})
         cls.round = s.get("/api/v1/records/%d/approvals" % cls.prb_active, token=pm).json["items"][0]["id"]
+        r = s.post("/api/v1/problems/%d/entries" % cls.prb_active, {"kind": "review", "text": "复盘 0", "review": {
+            "what": "w", "why": "y", "prevent": "p", "actions": ["a1"]}}, token=pm)
+        assert r.status == 201, r
+        cls.prb_entry = r.json["id"]
         # an emergency plan in draft (docs/plans.md): its fields and versions take bodies
         r = s.post("/api/v1/plans", {"title": "坏输入预案", "fields": {"owner_id": cls.uid["plan"]}},
                    token=cls.tok["plan"])
@@ -610,6 +619,10 @@ class BadInput(harness.ServerTest):
             assert r.status == 200, (action, r)
         act(cls.prb_resolved, "resolve", fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
         cls.checklist = s.get("/api/v1/records/%d/checklists" % cls.prb_resolved, token=pm).json["items"][0]["id"]
+
+    def entry_version(self):
+        items = self.srv.get("/api/v1/problems/%d/entries?limit=500" % self.prb_active, token=self.tok["pm"]).json
+        return [e for e in items["items"] if e["id"] == self.prb_entry][0]["version"]
 
     def version(self, rid):
         return self.srv.get("/api/v1/records/%d" % rid, token=self.tok["pm"]).json["version"]
