@@ -2,7 +2,8 @@
 // list (filters state, priority, assignee, department; the age of each
 // problem; pager and CSV like the other lists), the create form, the
 // problem page (fields, state, clocks, approvals, checklists, links, CIs,
-// timeline, the workflow's actions with why one is refused) built from the
+// timeline, the workflow's actions with why one is refused; the entries of
+// investigation and review, problem_entries.js) built from the
 // kernel's generic parts (record_parts.js), and the "create a problem from
 // this incident" button of the incident page.  The page polls every 5 s and
 // rebuilds only the parts whose data changed; a state change is announced.
@@ -16,6 +17,7 @@ import {
   recStateBadge, recStateName, priorityBadge, age, personName, actionBar, clocksPart, approvalsPart, checklistsPart, timelinePart,
   linksPart, cisPart, PRIORITIES, LEVELS3, levelName3,
 } from './record_parts.js';
+import { entriesPart } from './problem_entries.js';
 
 const STATES = ['new', 'accepted', 'planned', 'assigned', 'active', 'suspended', 'resolved', 'closed', 'cancelled'];
 const DOMAINS = ['network', 'host', 'middleware', 'database', 'application', 'other'];
@@ -138,6 +140,8 @@ export async function problemView(ctx, [id]) {
   let p = await get(`/api/v1/problems/${id}`);
   // the assignee picker's people (problem roles; operations roles cannot list accounts)
   const assignable = can('record.write') ? await get(`/api/v1/problems/${id}/assignable`).then((r) => r.items).catch(() => []) : [];
+  // a route that started meanwhile (a language switch, then a link) owns the view now: never draw twice
+  if (!ctx.alive()) return;
   const head = h('div', { class: 'rec-head', 'data-testid': 'problem-head' });
   const facts = h('div', { 'data-testid': 'problem-facts' });
   const edit = h('div', { 'data-testid': 'problem-edit' });
@@ -156,10 +160,12 @@ export async function problemView(ctx, [id]) {
     cis: cisPart(p),
   };
   parts.timeline = timelinePart(p, { ciName: parts.cis.name });
+  // 调查与复盘: a workaround or root-cause entry sets the field shown above
+  parts.entries = entriesPart(p, { onChange: () => refresh(false) });
   ctx.el.append(head, parts.actions.el,
     h('div', { class: 'rec-grid' },
       section(t('prb.fields'), facts, edit),
-      parts.clocks.el, parts.links.el, parts.cis.el, parts.approvals.el, parts.checklists.el, parts.timeline.el));
+      parts.entries.el, parts.clocks.el, parts.links.el, parts.cis.el, parts.approvals.el, parts.checklists.el, parts.timeline.el));
   let seenState = p.state;
 
   function render() {
@@ -274,7 +280,7 @@ export async function problemView(ctx, [id]) {
     p = await get(`/api/v1/problems/${id}`);
     if (!ctx.alive()) return;
     render();
-    const loads = [parts.actions.load(p), parts.clocks.load(p), parts.links.load(p), parts.timeline.load(p)];
+    const loads = [parts.actions.load(p), parts.clocks.load(p), parts.links.load(p), parts.timeline.load(p), parts.entries.load(p)];
     if (all) loads.push(parts.approvals.load(p), parts.checklists.load(p), parts.cis.load(p));
     await Promise.all(loads);
   }
