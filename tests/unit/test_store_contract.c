@@ -3711,6 +3711,116 @@ static void problem_entries_store(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* Editing a problem entry (migration 0044; docs/problems.md "Entries"):
+ * the replaced text kept as a revision row first, then the entry updated
+ * only at its version (a stale version changes no row); PRBE_GET reads one
+ * entry of its own record only, with its version and editor; PRBE_REVS lists
+ * a record's revisions per entry in version order; PRBE_NEWEST_OF is the
+ * newest entry of a kind (the same time: the later id). */
+static void problem_entry_revisions_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t prb = 0, other = 0, uid = 0, a = 0, b = 0, c = 0, n = -1;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000087", &prb, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000088", &other, &e), OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_USER_INSERT, &uid, &e,
+                                  OD_BINDS(OD_TEXT("entry-editor"), OD_TEXT("x"), OD_TEXT("编辑"),
+                                           OD_TEXT("运行部"), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0),
+                                           OD_TEXT("[]"), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_PRBE_INSERT, &a, &e,
+                                  OD_BINDS(OD_INT(prb), OD_TEXT("workaround"), OD_TEXT("旧"), OD_NULL(),
+                                           OD_INT(uid), OD_INT((int64_t)10))),
+                     OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_PRBE_INSERT, &b, &e,
+                                  OD_BINDS(OD_INT(prb), OD_TEXT("workaround"), OD_TEXT("新"), OD_NULL(),
+                                           OD_INT(uid), OD_INT((int64_t)10))),
+                     OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_PRBE_INSERT, &c, &e,
+                                  OD_BINDS(OD_INT(other), OD_TEXT("workaround"), OD_TEXT("别的"), OD_NULL(),
+                                           OD_NULL(), OD_INT((int64_t)30))),
+                     OD_OK);
+    /* the newest workaround of prb: the same time, the later id */
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_PRBE_NEWEST_OF, &n, &e, OD_BINDS(OD_INT(prb), OD_TEXT("workaround"))), OD_OK);
+    assert_int_equal(n, b);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_PRBE_NEWEST_OF, &n, &e, OD_BINDS(OD_INT(prb), OD_TEXT("review"))),
+                     OD_E_NOT_FOUND);
+    od_error_clear(&e);
+    /* an edit of a at version 1: revision first, then the entry */
+    assert_int_equal(od_tx_exec(tx, OD_Q_PRBE_REV_INSERT, &e,
+                                OD_BINDS(OD_INT(a), OD_INT(prb), OD_INT((int64_t)1), OD_TEXT("旧"), OD_NULL(),
+                                         OD_INT(uid), OD_INT((int64_t)20), OD_TEXT("补充"))),
+                     OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PRBE_UPDATE, &e,
+                                OD_BINDS(OD_TEXT("旧（改）"), OD_NULL(), OD_INT((int64_t)20), OD_INT(uid),
+                                         OD_INT(a), OD_INT((int64_t)1))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    /* a stale version changes nothing */
+    assert_int_equal(od_tx_exec(tx, OD_Q_PRBE_UPDATE, &e,
+                                OD_BINDS(OD_TEXT("x"), OD_NULL(), OD_INT((int64_t)21), OD_INT(uid), OD_INT(a),
+                                         OD_INT((int64_t)1))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PRBE_REV_INSERT, &e,
+                   OD_BINDS(OD_INT(a), OD_INT(prb), OD_INT((int64_t)2), OD_TEXT("旧（改）"),
+                            OD_TEXT("{\"what\":\"w\"}"), OD_NULL(), OD_INT((int64_t)25), OD_TEXT(""))),
+        OD_OK);
+    od_rows *r = NULL;
+    bool row = false;
+    /* one entry, of its own record only */
+    assert_int_equal(od_tx_query(tx, OD_Q_PRBE_GET, &r, &e, OD_BINDS(OD_INT(a), OD_INT(prb))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), a);
+    assert_string_equal(od_rows_text(r, 2), "旧（改）");
+    assert_string_equal(od_rows_text(r, 5), "entry-editor");
+    assert_int_equal(od_rows_int(r, 7), 2);
+    assert_int_equal(od_rows_int(r, 8), 20);
+    assert_string_equal(od_rows_text(r, 9), "entry-editor");
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_PRBE_GET, &r, &e, OD_BINDS(OD_INT(b), OD_INT(prb))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 7), 1); /* never edited: version 1, no editor */
+    assert_true(od_rows_null(r, 8));
+    assert_true(od_rows_null(r, 9));
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_PRBE_GET, &r, &e, OD_BINDS(OD_INT(c), OD_INT(prb))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* the record's revisions: entry a's two, in version order */
+    assert_int_equal(od_tx_query(tx, OD_Q_PRBE_REVS, &r, &e, OD_BINDS(OD_INT(prb))), OD_OK);
+    static const char *const texts[] = {"旧", "旧（改）"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), a);
+        assert_int_equal(od_rows_int(r, 1), i + 1);
+        assert_string_equal(od_rows_text(r, 2), texts[i]);
+        assert_int_equal(od_rows_null(r, 3), i == 0);
+        assert_int_equal(od_rows_null(r, 4), i == 1);
+        if (i == 0)
+            assert_string_equal(od_rows_text(r, 4), "entry-editor");
+        assert_int_equal(od_rows_int(r, 5), i == 0 ? 20 : 25);
+        assert_string_equal(od_rows_text(r, 6), i == 0 ? "补充" : "");
+    }
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_query(tx, OD_Q_PRBE_REVS, &r, &e, OD_BINDS(OD_INT(other))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 /* The CI list's text filter by the full-text index (migration 0043,
  * CI_LIST_TEXT / CI_COUNT_TEXT; R-CI-4, docs/internals/lists.md "Text search
  * of CIs"): q of 3 characters or more is a substring of the name, location,
@@ -3845,6 +3955,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(ci_retire_history, setup, teardown),
         cmocka_unit_test_setup_teardown(ci_text_search, setup, teardown),
         cmocka_unit_test_setup_teardown(problem_entries_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(problem_entry_revisions_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
