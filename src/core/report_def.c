@@ -103,8 +103,8 @@ size_t od_report_defs_default(od_report_def *defs)
     static const char *const mo_m[] = {"improvements", "next_month_plan", NULL};
     static const char *const qu_m[] = {"quarter_summary", "improvements", "next_quarter_plan", NULL};
     static const char *const yr_m[] = {"annual_summary", "improvements", "next_year_plan", NULL};
-    def_set(&defs[0], "weekly", "运维周报", "weekly O&M report", "W", OD_RPERIOD_WEEK, OD_RSCHED_FIRST_DAY, wk_s,
-            wk_m);
+    def_set(&defs[0], "weekly", "运维周报", "weekly O&M report", "W", OD_RPERIOD_WEEK, OD_RSCHED_FIRST_DAY,
+            wk_s, wk_m);
     def_set(&defs[1], "monthly", "运维月报", "monthly O&M report", "M", OD_RPERIOD_MONTH,
             OD_RSCHED_FIRST_WORKING_DAY, mo_s, mo_m);
     def_set(&defs[2], "quarterly", "季度报告", "quarterly O&M report", "Q", OD_RPERIOD_QUARTER,

@@ -5,6 +5,7 @@
 #include "core/service_level.h"
 
 #include "core/calendar.h"
+#include "core/report_def.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -394,37 +395,11 @@ int od_report_kind_parse(const char *s)
     return -1;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 void od_report_period_at(od_report_kind k, int64_t now, int utc_offset_min, int64_t *start, int64_t *end,
                          int64_t *gen_at)
 {
-    int64_t off = (int64_t)utc_offset_min * 60000, gen_off = (int64_t)OD_REPORT_GEN_MIN * 60000;
-    int32_t day = (int32_t)floor_div(now + off, OD_DAY_MS); /* local day of now */
-    int32_t first;                                          /* the local day of the generation */
-    if (k == OD_REPORT_WEEKLY) {
-        first = day - od_cal_weekday(day);
-        if ((int64_t)first * OD_DAY_MS + gen_off - off > now)
-            first -= 7;
-        *start = ((int64_t)first - 7) * OD_DAY_MS - off;
-    } else {
-        int y, m, d;
-        od_cal_civil_from_days(day, &y, &m, &d);
-        first = od_cal_days_from_civil(y, m, 1);
-        if ((int64_t)first * OD_DAY_MS + gen_off - off > now) {
-            if (--m == 0) {
-                m = 12;
-                y--;
-            }
-            first = od_cal_days_from_civil(y, m, 1);
-        }
-        int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
-        *start = (int64_t)od_cal_days_from_civil(py, pm, 1) * OD_DAY_MS - off;
-    }
-    *end = (int64_t)first * OD_DAY_MS - off;
-    *gen_at = *end + gen_off;
+    /* the built-in weekly and monthly definitions (core/report_def.c) on a 24x7 calendar */
+    od_report_def defs[OD_RDEF_MAX];
+    od_report_defs_default(defs);
+    od_report_def_period_at(&defs[k == OD_REPORT_MONTHLY ? 1 : 0], NULL, now, utc_offset_min, start, end, gen_at);
 }

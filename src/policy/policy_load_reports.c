@@ -26,7 +26,18 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { RK_ZH, RK_EN, RK_CODE, RK_PERIOD, RK_SECTIONS, RK_MANUAL, RK_SCHEDULE, RK_FILE, RK_REVIEWER, RK_RECIP };
+enum {
+    RK_ZH,
+    RK_EN,
+    RK_CODE,
+    RK_PERIOD,
+    RK_SECTIONS,
+    RK_MANUAL,
+    RK_SCHEDULE,
+    RK_FILE,
+    RK_REVIEWER,
+    RK_RECIP
+};
 
 static const char *section_key_i(int i)
 {
@@ -88,8 +99,8 @@ static void load_schedule(ctx *c, const od_policy *pol, od_report_def *d, const 
             }
             if (hh < 0 || hh > 23)
                 od_pl_diag(c, f.val[1]->line, f.val[1]->col,
-                           "%s: 时间无效 '%s' (bad time '%s': write HH:MM, 00:00–23:59)", p, od_pl_shown(s, sv),
-                           od_pl_shown(s, sv));
+                           "%s: 时间无效 '%s' (bad time '%s': write HH:MM, 00:00–23:59)", p,
+                           od_pl_shown(s, sv), od_pl_shown(s, sv));
             else
                 d->sched_min = hh * 60 + mm;
         }
@@ -109,17 +120,19 @@ static void load_schedule(ctx *c, const od_policy *pol, od_report_def *d, const 
     }
 }
 
-static void load_def(ctx *c, od_policy *pol, od_report_def *d, const node *kn, const node *v, const char *path)
+static void load_def(ctx *c, od_policy *pol, od_report_def *d, const node *kn, const node *v,
+                     const char *path)
 {
     fields f = {.what = "key",
-                .names = {"zh", "en", "code", "period", "sections", "manual", "schedule", "file_within", "reviewer",
-                          "recipients"},
+                .names = {"zh", "en", "code", "period", "sections", "manual", "schedule", "file_within",
+                          "reviewer", "recipients"},
                 .n = 10};
     if (!od_pl_map_fields(c, v, path, &f))
         return;
     od_pl_require_all(
         c, kn, path,
-        &(fields){.what = "key", .names = {"zh", "en", "period"}, .n = 3, .key = {f.key[0], f.key[1], f.key[3]}});
+        &(fields){
+            .what = "key", .names = {"zh", "en", "period"}, .n = 3, .key = {f.key[0], f.key[1], f.key[3]}});
     char p[PATH_MAX_LEN];
     if (f.val[RK_ZH]) {
         od_pl_sub(p, path, "zh");
@@ -131,7 +144,8 @@ static void load_def(ctx *c, od_policy *pol, od_report_def *d, const node *kn, c
     }
     if (f.val[RK_PERIOD]) {
         od_pl_sub(p, path, "period");
-        int k = od_pl_get_enum(c, f.val[RK_PERIOD], p, "period", od_rperiod_parse, period_key_i, OD_RPERIOD__COUNT);
+        int k = od_pl_get_enum(c, f.val[RK_PERIOD], p, "period", od_rperiod_parse, period_key_i,
+                               OD_RPERIOD__COUNT);
         if (k >= 0)
             d->period = (od_rperiod)k;
     }
@@ -151,8 +165,8 @@ static void load_def(ctx *c, od_policy *pol, od_report_def *d, const node *kn, c
     uint64_t bits = 0;
     if (f.val[RK_SECTIONS]) {
         od_pl_sub(p, path, "sections");
-        if (od_pl_get_enum_set(c, f.val[RK_SECTIONS], p, "section", od_rsection_find, section_key_i, (int)ncat,
-                               &bits))
+        if (od_pl_get_enum_set(c, f.val[RK_SECTIONS], p, "section", od_rsection_find, section_key_i,
+                               (int)ncat, &bits))
             d->sections = (uint32_t)bits;
     }
     if (f.val[RK_MANUAL]) {
@@ -171,9 +185,10 @@ static void load_def(ctx *c, od_policy *pol, od_report_def *d, const node *kn, c
                                "%s: '%s' 不是人工章节 ('%s' is not a manual section)", p,
                                od_pl_shown(cat[s].key, sv), od_pl_shown(cat[s].key, sv));
                 else if (!(d->sections & (1u << s)))
-                    od_pl_diag(c, m->kids[i]->line, m->kids[i]->col,
-                               "%s: 人工章节 '%s' 不在 sections 中 (manual section '%s' is not among the sections)",
-                               p, od_pl_shown(cat[s].key, sv), od_pl_shown(cat[s].key, sv));
+                    od_pl_diag(
+                        c, m->kids[i]->line, m->kids[i]->col,
+                        "%s: 人工章节 '%s' 不在 sections 中 (manual section '%s' is not among the sections)",
+                        p, od_pl_shown(cat[s].key, sv), od_pl_shown(cat[s].key, sv));
             }
         }
     }
@@ -187,7 +202,8 @@ static void load_def(ctx *c, od_policy *pol, od_report_def *d, const node *kn, c
     }
     if (f.val[RK_REVIEWER]) {
         od_pl_sub(p, path, "reviewer");
-        int role = od_pl_get_enum(c, f.val[RK_REVIEWER], p, "role", od_role_parse, od_pl_role_key_i, OD_ROLE__COUNT);
+        int role =
+            od_pl_get_enum(c, f.val[RK_REVIEWER], p, "role", od_role_parse, od_pl_role_key_i, OD_ROLE__COUNT);
         if (role >= 0)
             d->reviewer = role;
     }
