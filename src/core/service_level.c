@@ -401,5 +401,6 @@ void od_report_period_at(od_report_kind k, int64_t now, int utc_offset_min, int6
     /* the built-in weekly and monthly definitions (core/report_def.c) on a 24x7 calendar */
     od_report_def defs[OD_RDEF_MAX];
     od_report_defs_default(defs);
-    od_report_def_period_at(&defs[k == OD_REPORT_MONTHLY ? 1 : 0], NULL, now, utc_offset_min, start, end, gen_at);
+    od_report_def_period_at(&defs[k == OD_REPORT_MONTHLY ? 1 : 0], NULL, now, utc_offset_min, start, end,
+                            gen_at);
 }
