@@ -31,10 +31,10 @@ static void test_period_bounds(void **state)
     (void)state;
     const struct {
         od_rperiod p;
-        int y, m, d;       /* a local day */
-        int sy, sm, sd;    /* the start of its period */
-        int ny, nm, nd;    /* the start of the next */
-        int py, pm, pd;    /* the start of the one before */
+        int y, m, d;    /* a local day */
+        int sy, sm, sd; /* the start of its period */
+        int ny, nm, nd; /* the start of the next */
+        int py, pm, pd; /* the start of the one before */
     } rows[] = {
         {OD_RPERIOD_WEEK, 2026, 1, 1, 2025, 12, 29, 2026, 1, 5, 2025, 12, 22},
         {OD_RPERIOD_WEEK, 2026, 1, 4, 2025, 12, 29, 2026, 1, 5, 2025, 12, 22},
@@ -80,7 +80,7 @@ static void test_period_at(void **state)
         int def;  /* 0 weekly, 1 monthly, 2 quarterly, 3 annual */
         bool cal; /* on the business calendar (else 24x7) */
         int y, m, d, h, mi;
-        int64_t ms; /* added to the local time */
+        int64_t ms;                 /* added to the local time */
         int sy, sm, sd, ey, em, ed; /* the period reported on, [start, end) */
         int gy, gm, gd;             /* the day of its generation, at 09:00 */
     } rows[] = {
@@ -88,30 +88,37 @@ static void test_period_at(void **state)
         {"weekly 1 ms before", 0, false, 2027, 6, 7, 9, 0, -1, 2027, 5, 24, 2027, 5, 31, 2027, 5, 31},
         {"monthly 24x7 at the 1st 09:00", 1, false, 2027, 7, 1, 9, 0, 0, 2027, 6, 1, 2027, 7, 1, 2027, 7, 1},
         {"monthly 24x7 1 ms before", 1, false, 2027, 7, 1, 9, 0, -1, 2027, 5, 1, 2027, 6, 1, 2027, 6, 1},
-        {"monthly: Feb 2026 starts on a Sunday", 1, true, 2026, 2, 2, 9, 0, 0, 2026, 1, 1, 2026, 2, 1, 2026, 2, 2},
-        {"monthly: 1 ms before Monday 2 Feb", 1, true, 2026, 2, 2, 9, 0, -1, 2025, 12, 1, 2026, 1, 1, 2026, 1, 4},
-        {"monthly: 1 Feb (Sunday) is no working day", 1, true, 2026, 2, 1, 12, 0, 0, 2025, 12, 1, 2026, 1, 1, 2026,
-         1, 4},
-        {"monthly: May 2026 after 劳动节 (6 May)", 1, true, 2026, 5, 6, 9, 0, 0, 2026, 4, 1, 2026, 5, 1, 2026, 5, 6},
+        {"monthly: Feb 2026 starts on a Sunday", 1, true, 2026, 2, 2, 9, 0, 0, 2026, 1, 1, 2026, 2, 1, 2026,
+         2, 2},
+        {"monthly: 1 ms before Monday 2 Feb", 1, true, 2026, 2, 2, 9, 0, -1, 2025, 12, 1, 2026, 1, 1, 2026, 1,
+         4},
+        {"monthly: 1 Feb (Sunday) is no working day", 1, true, 2026, 2, 1, 12, 0, 0, 2025, 12, 1, 2026, 1, 1,
+         2026, 1, 4},
+        {"monthly: May 2026 after 劳动节 (6 May)", 1, true, 2026, 5, 6, 9, 0, 0, 2026, 4, 1, 2026, 5, 1, 2026,
+         5, 6},
         {"monthly: 1 ms before 6 May", 1, true, 2026, 5, 6, 9, 0, -1, 2026, 3, 1, 2026, 4, 1, 2026, 4, 1},
         {"quarterly 24x7 at 1 Apr 09:00", 2, false, 2026, 4, 1, 9, 0, 0, 2026, 1, 1, 2026, 4, 1, 2026, 4, 1},
         {"quarterly 24x7 1 ms before", 2, false, 2026, 4, 1, 9, 0, -1, 2025, 10, 1, 2026, 1, 1, 2026, 1, 1},
-        {"quarterly: Q1 2026 from the 调休 Sunday 4 Jan", 2, true, 2026, 1, 4, 9, 0, 0, 2025, 10, 1, 2026, 1, 1, 2026,
-         1, 4},
-        {"quarterly: 1 ms before 4 Jan 09:00", 2, true, 2026, 1, 4, 9, 0, -1, 2025, 7, 1, 2025, 10, 1, 2025, 10, 1},
+        {"quarterly: Q1 2026 from the 调休 Sunday 4 Jan", 2, true, 2026, 1, 4, 9, 0, 0, 2025, 10, 1, 2026, 1,
+         1, 2026, 1, 4},
+        {"quarterly: 1 ms before 4 Jan 09:00", 2, true, 2026, 1, 4, 9, 0, -1, 2025, 7, 1, 2025, 10, 1, 2025,
+         10, 1},
         {"quarterly: 1 Jan 2026 is 元旦", 2, true, 2026, 1, 1, 9, 0, 0, 2025, 7, 1, 2025, 10, 1, 2025, 10, 1},
-        {"quarterly: Q4 from 8 Oct after 国庆", 2, true, 2026, 10, 8, 9, 0, 0, 2026, 7, 1, 2026, 10, 1, 2026, 10, 8},
-        {"quarterly: 1 ms before 8 Oct 09:00", 2, true, 2026, 10, 8, 9, 0, -1, 2026, 4, 1, 2026, 7, 1, 2026, 7, 1},
-        {"quarterly: the end of a quarter", 2, true, 2026, 12, 31, 23, 59, 59999, 2026, 7, 1, 2026, 10, 1, 2026, 10,
-         8},
+        {"quarterly: Q4 from 8 Oct after 国庆", 2, true, 2026, 10, 8, 9, 0, 0, 2026, 7, 1, 2026, 10, 1, 2026,
+         10, 8},
+        {"quarterly: 1 ms before 8 Oct 09:00", 2, true, 2026, 10, 8, 9, 0, -1, 2026, 4, 1, 2026, 7, 1, 2026,
+         7, 1},
+        {"quarterly: the end of a quarter", 2, true, 2026, 12, 31, 23, 59, 59999, 2026, 7, 1, 2026, 10, 1,
+         2026, 10, 8},
         {"annual 24x7 at 1 Jan 09:00", 3, false, 2027, 1, 1, 9, 0, 0, 2026, 1, 1, 2027, 1, 1, 2027, 1, 1},
         {"annual 24x7 1 ms before", 3, false, 2027, 1, 1, 9, 0, -1, 2025, 1, 1, 2026, 1, 1, 2026, 1, 1},
-        {"annual: 2025 from the 调休 Sunday 4 Jan 2026", 3, true, 2026, 1, 4, 9, 0, 0, 2025, 1, 1, 2026, 1, 1, 2026,
-         1, 4},
+        {"annual: 2025 from the 调休 Sunday 4 Jan 2026", 3, true, 2026, 1, 4, 9, 0, 0, 2025, 1, 1, 2026, 1, 1,
+         2026, 1, 4},
         {"annual: 1 ms before", 3, true, 2026, 1, 4, 9, 0, -1, 2024, 1, 1, 2025, 1, 1, 2025, 1, 1},
-        {"annual: Jan 2 2026 is still 元旦", 3, true, 2026, 1, 2, 12, 0, 0, 2024, 1, 1, 2025, 1, 1, 2025, 1, 1},
-        {"annual: 2027 has no holiday list: Friday 1 Jan works", 3, true, 2027, 1, 1, 9, 0, 0, 2026, 1, 1, 2027, 1, 1,
-         2027, 1, 1},
+        {"annual: Jan 2 2026 is still 元旦", 3, true, 2026, 1, 2, 12, 0, 0, 2024, 1, 1, 2025, 1, 1, 2025, 1,
+         1},
+        {"annual: 2027 has no holiday list: Friday 1 Jan works", 3, true, 2027, 1, 1, 9, 0, 0, 2026, 1, 1,
+         2027, 1, 1, 2027, 1, 1},
     };
     for (size_t i = 0; i < N(rows); i++) {
         int64_t start, end, gen;
@@ -202,8 +209,8 @@ static void test_legacy_period_at(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_period_bounds),     cmocka_unit_test(test_period_at),
-        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_catalog_against_sections),
+        cmocka_unit_test(test_period_bounds),    cmocka_unit_test(test_period_at),
+        cmocka_unit_test(test_defaults),         cmocka_unit_test(test_catalog_against_sections),
         cmocka_unit_test(test_legacy_period_at),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

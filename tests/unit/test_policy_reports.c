@@ -108,7 +108,8 @@ static void test_file_definitions(void **state)
     assert_int_equal(p->sla.n_reports, 2);
     const od_report_def *q = &p->sla.reports[0], *s = &p->sla.reports[1];
     assert_string_equal(q->code, "Q");
-    assert_int_equal(q->sections, bit("trend") | bit("problems") | bit("quarter_summary") | bit("next_quarter_plan"));
+    assert_int_equal(q->sections,
+                     bit("trend") | bit("problems") | bit("quarter_summary") | bit("next_quarter_plan"));
     assert_int_equal(q->required, bit("quarter_summary"));
     assert_true(q->scheduled);
     assert_int_equal(q->sched_min, 8 * 60 + 30);
@@ -136,7 +137,8 @@ static void test_bad_values(void **state)
         {"sla:\n  reports:\n    q:\n      zh: 季\n      en: q\n", 3, "period"},
         {DEF("      sections: [problems]\n      manual: [next_week_plan]\n"), 8,
          "manual section 'next_week_plan' is not among the sections"},
-        {DEF("      sections: [problems]\n      manual: [problems]\n"), 8, "'problems' is not a manual section"},
+        {DEF("      sections: [problems]\n      manual: [problems]\n"), 8,
+         "'problems' is not a manual section"},
         {DEF("      manual: [nothing]\n"), 7, "nothing"},
         {DEF("      reviewer: boss\n"), 7, "boss"},
         {DEF("      recipients: [nobody]\n"), 7, "nobody"},
