@@ -1,8 +1,9 @@
-/* om_reports.c — weekly and monthly O&M report runs (see om_reports.h).
- * The automatic sections are the service-level figures of the period
- * (od_service_levels, read for every department: a report covers the whole
- * desk) and, for the monthly report, the platform's availability for each of
- * the 12 months up to the period.  The filed document is
+/* om_reports.c — O&M report runs of the policy's definitions (see
+ * om_reports.h).  The automatic sections are the service-level figures of
+ * the period (od_service_levels, read for every department: a report covers
+ * the whole desk) and, when the definition lists them, the platform's
+ * availability for each of the 12 months up to the period's end (trend),
+ * the self-assessment and the modules' sections.  The filed document is
  * json_dumps({number, kind, period_start, period_end, version, generated_at,
  * snapshot, manual}, compact, sorted keys); its SHA-256 (hex) is stored and
  * audited, and GET …/report.json of a filed run answers exactly those bytes,
