@@ -879,6 +879,7 @@ static int cmd_policy_check(int argc, char **argv)
     od_clock clk;
     od_clock_init_system(&clk);
     od_policy_kernel_print(stdout, p, od_clock_now(&clk));
+    od_policy_reports_print(stdout, p);
     od_policy_free(p);
     free(src);
     return 0;

@@ -1,8 +1,9 @@
-/* om_reports.c — weekly and monthly O&M report runs (see om_reports.h).
- * The automatic sections are the service-level figures of the period
- * (od_service_levels, read for every department: a report covers the whole
- * desk) and, for the monthly report, the platform's availability for each of
- * the 12 months up to the period.  The filed document is
+/* om_reports.c — O&M report runs of the policy's definitions (see
+ * om_reports.h).  The automatic sections are the service-level figures of
+ * the period (od_service_levels, read for every department: a report covers
+ * the whole desk) and, when the definition lists them, the platform's
+ * availability for each of the 12 months up to the period's end (trend),
+ * the self-assessment and the modules' sections.  The filed document is
  * json_dumps({number, kind, period_start, period_end, version, generated_at,
  * snapshot, manual}, compact, sorted keys); its SHA-256 (hex) is stored and
  * audited, and GET …/report.json of a filed run answers exactly those bytes,
@@ -23,26 +24,48 @@
 
 #define BEIJING_MIN 480
 
-/* Manual sections per kind; all required (modules-spec §M4.5). */
-static const char *const manual_weekly[] = {"next_week_plan", NULL};
-static const char *const manual_monthly[] = {"improvements", "next_month_plan", NULL};
-static const char *const titles[][2] = {
-    {"next_week_plan", "下周运维服务规划 (next week's plan)"},
-    {"improvements", "优化完善建议 (optimization and improvement suggestions)"},
-    {"next_month_plan", "下月运维服务规划 (next month's plan)"},
-};
-
-static const char *const *manual_of(const char *kind)
+/* The manual sections of a kind (its definition's, sla.reports): every
+ * manual section it lists (fillable) or only the required ones, as bits of
+ * the section catalog (core/report_def.h).  An undefined kind has none. */
+static uint32_t manual_bits(const od_policy *p, const char *kind, bool required_only)
 {
-    return !strcmp(kind, "monthly") ? manual_monthly : manual_weekly;
+    const od_report_def *d = od_report_def_of(p, kind);
+    if (!d)
+        return 0;
+    if (required_only)
+        return d->required;
+    size_t n = 0;
+    const od_rsection_info *cat = od_rsection_catalog(&n);
+    uint32_t b = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cat[i].type == OD_RSEC_MANUAL && (d->sections & (1u << i)))
+            b |= 1u << i;
+    return b | d->required;
 }
 
 static const char *title_of(const char *key)
 {
-    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-        if (!strcmp(titles[i][0], key))
-            return titles[i][1];
-    return key;
+    size_t n = 0;
+    const od_rsection_info *cat = od_rsection_catalog(&n);
+    int i = od_rsection_find(key);
+    return i >= 0 ? cat[i].title : key;
+}
+
+/* The kinds the policy defines, for messages: "weekly, monthly, …". */
+static void kinds_list(const od_policy *p, char *out, size_t size)
+{
+    size_t at = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < p->sla.n_reports && at < size; i++)
+        at += (size_t)snprintf(out + at, size - at, "%s%s", i ? ", " : "", p->sla.reports[i].key);
+}
+
+static od_err bad_kind(const od_policy *p, od_error *e)
+{
+    char list[256];
+    kinds_list(p, list, sizeof list);
+    return od_error_set(e, OD_E_INVALID, "kind", "kind 须为已定义的报告之一：%s (kind: one of %s)", list,
+                        list);
 }
 
 static od_err finish(od_tx *tx, od_err rc, od_error *e)
@@ -119,7 +142,13 @@ static json_t *self_assessment(const od_policy *p, json_t *sl)
 }
 
 /* The automatic sections of a run. */
-static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t end, json_t **out,
+static bool has_section(const od_report_def *d, const char *key)
+{
+    int i = od_rsection_find(key);
+    return i >= 0 && (d->sections & (1u << i));
+}
+
+static od_err build_snapshot(od_app *a, const od_report_def *def, int64_t start, int64_t end, json_t **out,
                              od_error *e)
 {
     json_t *sl = NULL;
@@ -132,14 +161,21 @@ static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t
         json_decref(snap);
         return rc;
     }
+    /* the module sections the definition lists; a module section the catalog
+     * does not know yet is in every report */
+    size_t ns = 0;
+    const od_report_section *secs = od_report_sections(&ns);
+    for (size_t i = 0; i < ns; i++)
+        if (od_rsection_find(secs[i].key) >= 0 && !has_section(def, secs[i].key))
+            json_object_del(mods, secs[i].key);
     json_object_set_new(snap, "modules", mods);
-    if (k == OD_REPORT_MONTHLY) /* seed 004 §3.1.8: each table 3.1.7 target, met or not */
+    if (has_section(def, "self_assessment")) /* seed 004 §3.1.8: each table 3.1.7 target, met or not */
         json_object_set_new(snap, "self_assessment", self_assessment(a->policy, sl));
-    if (k == OD_REPORT_MONTHLY) { /* 12-month trend of the platform */
+    if (has_section(def, "trend")) { /* the platform's 12 months up to the period's last month */
         json_t *trend = json_array();
-        int64_t mid = start + (end - start) / 2 + (int64_t)BEIJING_MIN * 60000;
+        int64_t last = end - 1 + (int64_t)BEIJING_MIN * 60000;
         int y, m, d;
-        od_cal_civil_from_days((int32_t)(mid / OD_DAY_MS), &y, &m, &d);
+        od_cal_civil_from_days((int32_t)(last / OD_DAY_MS), &y, &m, &d);
         for (int i = 11; !rc && i >= 0; i--) {
             int yy = y, mm = m - i;
             while (mm < 1) {
@@ -173,7 +209,7 @@ static od_err build_snapshot(od_app *a, od_report_kind k, int64_t start, int64_t
     return OD_OK;
 }
 
-static json_t *run_json(od_rows *r)
+static json_t *run_json(const od_policy *p, od_rows *r)
 {
     char t[4][OD_TIME_STR_MAX];
     json_t *o = json_pack("{sI ss ss ss sI ss ss ss}", "id", (json_int_t)od_rows_int(r, 0), "kind",
@@ -191,20 +227,36 @@ static json_t *run_json(od_rows *r)
     json_object_set_new(o, "period_start_ms", json_integer(od_rows_int(r, 2)));
     json_object_set_new(o, "period_end_ms", json_integer(od_rows_int(r, 3)));
     json_object_set_new(o, "generated_at_ms", json_integer(od_rows_int(r, 11)));
-    json_t *req = json_array(), *missing = json_array(), *manual = json_object_get(o, "manual");
-    for (const char *const *k = manual_of(od_rows_text(r, 1)); *k; k++) {
-        json_array_append_new(req, json_pack("{ss ss}", "key", *k, "title", title_of(*k)));
-        const char *v = json_string_value(json_object_get(manual, *k));
+    json_t *req = json_array(), *missing = json_array(), *all = json_array();
+    json_t *manual = json_object_get(o, "manual");
+    size_t n = 0;
+    const od_rsection_info *cat = od_rsection_catalog(&n);
+    uint32_t fill = manual_bits(p, od_rows_text(r, 1), false),
+             need = manual_bits(p, od_rows_text(r, 1), true);
+    for (size_t i = 0; i < n; i++) {
+        if (!(fill & (1u << i)))
+            continue;
+        bool required = (need & (1u << i)) != 0;
+        json_array_append_new(
+            all, json_pack("{ss ss sb}", "key", cat[i].key, "title", cat[i].title, "required", required));
+        if (!required)
+            continue;
+        json_array_append_new(req, json_pack("{ss ss}", "key", cat[i].key, "title", cat[i].title));
+        const char *v = json_string_value(json_object_get(manual, cat[i].key));
         if (!v || !*v)
-            json_array_append_new(missing, json_string(*k));
+            json_array_append_new(missing, json_string(cat[i].key));
     }
+    json_object_set_new(o, "title",
+                        json_pack("{ss ss}", "zh", od_report_title_of(p, od_rows_text(r, 1), true), "en",
+                                  od_report_title_of(p, od_rows_text(r, 1), false)));
+    json_object_set_new(o, "manual_sections", all);
     json_object_set_new(o, "required_sections", req);
     json_object_set_new(o, "missing", missing);
     return o;
 }
 
 /* The run (and, when doc is set, the stored document of a filed run). */
-static od_err run_load(od_tx *tx, int64_t id, json_t **out, char **doc, od_error *e)
+static od_err run_load(const od_policy *p, od_tx *tx, int64_t id, json_t **out, char **doc, od_error *e)
 {
     od_rows *r = NULL;
     bool row = false;
@@ -212,7 +264,7 @@ static od_err run_load(od_tx *tx, int64_t id, json_t **out, char **doc, od_error
     if (!rc && !(rc = od_rows_step(r, &row)) && !row)
         rc = od_error_set(e, OD_E_NOT_FOUND, "id", "报告不存在 (report run not found)");
     if (!rc) {
-        *out = run_json(r);
+        *out = run_json(p, r);
         if (doc && !od_rows_null(r, 9))
             *doc = strdup(od_rows_text(r, 9));
     }
@@ -251,9 +303,6 @@ od_err od_report_generate(od_app *a, const od_principal *who, const char *kind, 
     return generate(a, who, kind, at, 0, out, e);
 }
 
-/* The catch-up reaches back at most this many periods (a year). */
-static const int catchup_max[OD_REPORT__COUNT] = {53, 12};
-
 od_err od_report_generate_scheduled(od_app *a, int64_t now, int *made, od_error *e)
 {
     od_principal sys;
@@ -261,9 +310,14 @@ od_err od_report_generate_scheduled(od_app *a, int64_t now, int *made, od_error 
     snprintf(sys.username, sizeof sys.username, "%s", "system");
     int n = 0;
     od_err rc = OD_OK;
-    for (int k = 0; !rc && k < OD_REPORT__COUNT; k++) {
-        const char *key = od_report_kind_key((od_report_kind)k);
+    const od_policy *p = a->policy;
+    for (size_t k = 0; !rc && k < p->sla.n_reports; k++) {
+        const od_report_def *def = &p->sla.reports[k];
+        const char *key = def->key;
+        const od_calendar *cal = od_report_calendar_of(p, def);
         int64_t last = 0;
+        if (!def->scheduled) /* generated by hand only */
+            continue;
         od_tx *tx = NULL;
         rc = od_tx_begin(a->store, false, &tx, e);
         if (!rc)
@@ -275,10 +329,10 @@ od_err od_report_generate_scheduled(od_app *a, int64_t now, int *made, od_error 
          * force (missed while the server was down); none at all yet: only
          * the one in force.  Their generation times, newest first. */
         int64_t gens[53], at = now;
-        int ng = 0;
-        while (ng < catchup_max[k]) {
+        int ng = 0, max = od_rperiod_catchup(def->period); /* at most a year back */
+        while (ng < max && ng < 53) {
             int64_t start, end, gen;
-            od_report_period_at((od_report_kind)k, at, BEIJING_MIN, &start, &end, &gen);
+            od_report_def_period_at(def, cal, at, BEIJING_MIN, &start, &end, &gen);
             if (last && start <= last)
                 break;
             gens[ng++] = gen;
@@ -307,16 +361,17 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
                        int64_t fixed_version, json_t **out, od_error *e)
 {
     *out = NULL;
-    int k = od_report_kind_parse(kind);
-    if (k < 0)
-        return od_error_set(e, OD_E_INVALID, "kind", "kind 须为 weekly 或 monthly (kind: weekly or monthly)");
+    const od_report_def *def = od_report_def_of(a->policy, kind);
+    if (!def)
+        return bad_kind(a->policy, e);
     int64_t now = od_app_now(a), start, end, gen;
     if (at > now)
         return od_error_set(e, OD_E_UNPROCESSABLE, "at",
                             "不能为将来的期间生成报告 (at cannot lie in the future)");
-    od_report_period_at((od_report_kind)k, at ? at : now, BEIJING_MIN, &start, &end, &gen);
+    od_report_def_period_at(def, od_report_calendar_of(a->policy, def), at ? at : now, BEIJING_MIN, &start,
+                            &end, &gen);
     json_t *snap = NULL;
-    od_err rc = build_snapshot(a, (od_report_kind)k, start, end, &snap, e);
+    od_err rc = build_snapshot(a, def, start, end, &snap, e);
     if (rc)
         return rc;
     od_tx *tx = NULL;
@@ -341,7 +396,7 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
         od_rows_close(r);
         json_t *prev = NULL;
         if (!rc && prev_id)
-            rc = run_load(tx, prev_id, &prev, NULL, e);
+            rc = run_load(a->policy, tx, prev_id, &prev, NULL, e);
         if (!rc && prev) {
             json_t *before = headline(json_object_get(prev, "snapshot")), *after = headline(snap),
                    *diff = json_object();
@@ -363,8 +418,7 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
     char number[64], *text = NULL;
     int y, m, d;
     od_cal_civil_from_days((int32_t)((start + (int64_t)BEIJING_MIN * 60000) / OD_DAY_MS), &y, &m, &d);
-    snprintf(number, sizeof number, "OMR-%c-%04d%02d%02d-v%lld", k == OD_REPORT_WEEKLY ? 'W' : 'M', y, m, d,
-             (long long)version);
+    snprintf(number, sizeof number, "OMR-%s-%04d%02d%02d-v%lld", def->code, y, m, d, (long long)version);
     if (!rc && !(text = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS)))
         rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
     if (!rc)
@@ -376,7 +430,7 @@ static od_err generate(od_app *a, const od_principal *who, const char *kind, int
     if (!rc) /* the filing deadline (om_reports_review.c) */
         rc = od_report_arm_filing(tx, a->policy, id, now, e);
     if (!rc)
-        rc = run_load(tx, id, out, NULL, e);
+        rc = run_load(a->policy, tx, id, out, NULL, e);
     if (!rc) {
         json_t *aud = json_pack("{sO sO sO}", "number", json_object_get(*out, "number"), "kind",
                                 json_object_get(*out, "kind"), "version", json_object_get(*out, "version"));
@@ -397,8 +451,8 @@ od_err od_report_list(od_app *a, const char *kind, int64_t limit, int64_t offset
 {
     *out = NULL;
     const char *k = kind ? kind : "";
-    if (*k && od_report_kind_parse(k) < 0)
-        return od_error_set(e, OD_E_INVALID, "kind", "kind 须为 weekly 或 monthly (kind: weekly or monthly)");
+    if (*k && !od_report_def_of(a->policy, k))
+        return bad_kind(a->policy, e);
     od_tx *tx = NULL;
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
@@ -442,7 +496,7 @@ od_err od_report_get(od_app *a, int64_t id, json_t **out, od_error *e)
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = run_load(tx, id, out, NULL, e);
+    rc = run_load(a->policy, tx, id, out, NULL, e);
     if (!rc)
         rc = od_report_review_json(tx, id, od_app_now(a), *out, e);
     od_tx_rollback(tx);
@@ -464,7 +518,7 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
     if (rc)
         return rc;
     json_t *before = NULL;
-    rc = run_load(tx, id, &before, NULL, e);
+    rc = run_load(a->policy, tx, id, &before, NULL, e);
     if (!rc && strcmp(json_string_value(json_object_get(before, "state")), "draft") != 0)
         rc = od_error_set(
             e, OD_E_CONFLICT, "id",
@@ -475,10 +529,10 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
     if (!rc)
         json_object_foreach(sections, key, v)
         {
-            bool known = false;
-            for (const char *const *k = manual_of(json_string_value(json_object_get(before, "kind"))); *k;
-                 k++)
-                known |= !strcmp(*k, key);
+            int ix = od_rsection_find(key);
+            bool known = ix >= 0 &&
+                         (manual_bits(a->policy, json_string_value(json_object_get(before, "kind")), false) &
+                          (1u << ix));
             if (!known) {
                 rc = od_error_set(e, OD_E_INVALID, "sections",
                                   "未知的人工章节 %s (unknown manual section %s)", key, key);
@@ -503,7 +557,7 @@ od_err od_report_set_manual(od_app *a, const od_principal *who, int64_t id, json
             "报告已提交审核或已归档，不能修改 (the report is under review or filed and cannot change)");
     free(text);
     if (!rc)
-        rc = run_load(tx, id, out, NULL, e);
+        rc = run_load(a->policy, tx, id, out, NULL, e);
     if (!rc)
         rc = od_audit_append(tx, od_app_now(a), who, "report.manual", "report_run", id,
                              json_object_get(before, "manual"), manual, e);
@@ -527,7 +581,7 @@ od_err od_report_submit(od_app *a, const od_principal *who, int64_t id, json_t *
     if (rc)
         return rc;
     json_t *run = NULL;
-    rc = run_load(tx, id, &run, NULL, e);
+    rc = run_load(a->policy, tx, id, &run, NULL, e);
     json_t *missing = rc ? NULL : json_object_get(run, "missing");
     if (!rc)
         rc = od_report_decide(tx, p, who, id, OD_RPT_SUBMIT, json_array_size(missing) == 0, false, e);
@@ -575,7 +629,7 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, const char
     if (rc)
         return rc;
     json_t *run = NULL;
-    rc = run_load(tx, id, &run, NULL, e);
+    rc = run_load(a->policy, tx, id, &run, NULL, e);
     /* under review, by the reviewer who is neither its generator nor its submitter (core/report_due.c) */
     if (!rc)
         rc = od_report_decide(tx, a->policy, who, id, OD_RPT_FILE,
@@ -602,7 +656,7 @@ od_err od_report_file(od_app *a, const od_principal *who, int64_t id, const char
         rc = od_report_meet_deadlines(tx, id, now, e);
     free(doc);
     if (!rc)
-        rc = run_load(tx, id, out, NULL, e);
+        rc = run_load(a->policy, tx, id, out, NULL, e);
     if (!rc) {
         json_t *aud = json_pack("{sO ss ss}", "number", json_object_get(*out, "number"), "sha256", hex,
                                 "note", note ? note : "");
@@ -842,11 +896,10 @@ static void render(doc *d, json_t *run)
 {
     json_t *snap = json_object_get(run, "snapshot"), *sl = json_object_get(snap, "service_levels");
     json_t *inc = json_object_get(sl, "incidents");
-    bool weekly = !strcmp(json_string_value(json_object_get(run, "kind")), "weekly");
-    char title[160];
-    snprintf(title, sizeof title, "%s %s",
-             weekly ? "运维周报 (weekly O&M report)" : "运维月报 (monthly O&M report)",
-             json_string_value(json_object_get(run, "number")));
+    json_t *tt = json_object_get(run, "title");
+    char title[400];
+    snprintf(title, sizeof title, "%s (%s) %s", json_string_value(json_object_get(tt, "zh")),
+             json_string_value(json_object_get(tt, "en")), json_string_value(json_object_get(run, "number")));
     if (d->html)
         od_sbuf_puts(&d->b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
     if (d->html) {
@@ -1014,9 +1067,11 @@ static void render(doc *d, json_t *run)
         }
     }
     heading(d, 2, "人工章节 (manual sections)");
-    for (const char *const *k = manual_of(json_string_value(json_object_get(run, "kind"))); *k; k++) {
-        heading(d, 3, title_of(*k));
-        const char *v = json_string_value(json_object_get(json_object_get(run, "manual"), *k));
+    json_array_foreach(json_object_get(run, "manual_sections"), i, s)
+    {
+        const char *k = json_string_value(json_object_get(s, "key"));
+        heading(d, 3, title_of(k));
+        const char *v = json_string_value(json_object_get(json_object_get(run, "manual"), k));
         if (d->html)
             od_sbuf_puts(&d->b, "<p>");
         text(d, v && *v ? v : "（未填写 not filled）");
@@ -1100,7 +1155,7 @@ od_err od_report_export(od_app *a, int64_t id, const char *fmt, char **out, od_e
         return rc;
     json_t *run = NULL;
     char *stored = NULL;
-    rc = run_load(tx, id, &run, &stored, e);
+    rc = run_load(a->policy, tx, id, &run, &stored, e);
     od_tx_rollback(tx);
     if (rc)
         return rc;
@@ -1138,7 +1193,7 @@ od_err od_report_export_xlsx(od_app *a, int64_t id, char **out, size_t *len, od_
     if (rc)
         return rc;
     json_t *run = NULL;
-    rc = run_load(tx, id, &run, NULL, e);
+    rc = run_load(a->policy, tx, id, &run, NULL, e);
     od_tx_rollback(tx);
     if (!rc)
         rc = od_report_xlsx(run, out, len, e);

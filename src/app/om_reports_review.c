@@ -31,7 +31,7 @@
 typedef struct review_row {
     char state[16];
     char number[64];
-    char kind[16];
+    char kind[OD_RDEF_KEY_MAX];
     int64_t generated_by, filed_by, due_at, reviewed_at, reviewed_by, distributed_at, distributed_by;
     int64_t file_due_at; /* the filing deadline stored at generation (0 = none) */
     int64_t submitted_by, submitted_at;
@@ -106,10 +106,14 @@ od_err od_report_review_json(od_tx *tx, int64_t id, int64_t now, json_t *run, od
 
 od_err od_report_arm_filing(od_tx *tx, const od_policy *p, int64_t id, int64_t now, od_error *e)
 {
-    int64_t due = now + p->sla.report_file_ms;
+    review_row v;
+    od_err rc = row_load(tx, id, &v, e);
+    if (rc)
+        return rc;
+    int64_t due = now + od_report_file_ms_of(p, v.kind);
     char kind[64];
     snprintf(kind, sizeof kind, FILE_PREFIX "%lld", (long long)id);
-    od_err rc = od_tx_exec(tx, OD_Q_RPT_SET_FILE_DUE, e, OD_BINDS(OD_INT(due), OD_INT(id)));
+    rc = od_tx_exec(tx, OD_Q_RPT_SET_FILE_DUE, e, OD_BINDS(OD_INT(due), OD_INT(id)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_RPT_DL_INSERT, e, OD_BINDS(OD_TEXT(kind), OD_INT(due), OD_INT(due)));
     return rc;
@@ -134,7 +138,7 @@ od_err od_report_decide(od_tx *tx, const od_policy *p, const od_principal *who, 
     if (rc)
         return rc;
     int st = od_report_state_parse(v.state);
-    od_report_actor x = {.reviewer = (who->roles & OD_ROLEBIT(p->sla.report_reviewer)) != 0,
+    od_report_actor x = {.reviewer = (who->roles & OD_ROLEBIT(od_report_reviewer_of(p, v.kind))) != 0,
                          .author = who->id && (who->id == v.generated_by || who->id == v.submitted_by),
                          .lead = true, /* distribution: the route requires incident_lead */
                          .sections_complete = sections_complete,
@@ -142,7 +146,7 @@ od_err od_report_decide(od_tx *tx, const od_policy *p, const od_principal *who, 
     od_report_step s = od_report_step_of(st < 0 ? OD_RPT_STATE__COUNT : (od_report_state)st, act, &x);
     if (!s.status)
         return OD_OK;
-    const char *role = od_role_key((od_role)p->sla.report_reviewer);
+    const char *role = od_role_key((od_role)od_report_reviewer_of(p, v.kind));
     if (!strcmp(s.what, "reviewer"))
         return od_error_set(e, OD_E_FORBIDDEN, NULL,
                             "只有 %s 可以审核运维报告 (only a %s reviews O&M reports)", role, role);
@@ -233,6 +237,7 @@ static char *dup_text(const char *s)
 
 typedef struct msg_arg {
     const review_row *v;
+    const od_policy *p;
     int64_t id;
     bool overdue;
     bool filing;               /* overdue: the filing deadline (else the review's) */
@@ -243,50 +248,45 @@ typedef struct msg_arg {
 static od_err render(void *arg, od_lang lang, char **subject, char **body, od_error *e)
 {
     const msg_arg *m = arg;
-    bool weekly = !strcmp(m->v->kind, "weekly");
+    const char *zh = od_report_title_of(m->p, m->v->kind, true),
+               *en = od_report_title_of(m->p, m->v->kind, false);
     char sub[256], txt[2048];
     if (m->filing && lang == OD_LANG_ZH) {
-        snprintf(sub, sizeof sub, "【运维报告】%s %s 归档已逾期", weekly ? "运维周报" : "运维月报",
-                 m->v->number);
-        snprintf(txt, sizeof txt, "%s %s 已生成，归档期限 %s 已过，仍未归档。请处理：%s/#/reports/%lld",
-                 weekly ? "运维周报" : "运维月报", m->v->number, m->due, links_base, (long long)m->id);
+        snprintf(sub, sizeof sub, "【运维报告】%s %s 归档已逾期", zh, m->v->number);
+        snprintf(txt, sizeof txt, "%s %s 已生成，归档期限 %s 已过，仍未归档。请处理：%s/#/reports/%lld", zh,
+                 m->v->number, m->due, links_base, (long long)m->id);
     } else if (m->filing) {
-        snprintf(sub, sizeof sub, "[O&M report] %s %s filing overdue",
-                 weekly ? "weekly report" : "monthly report", m->v->number);
+        snprintf(sub, sizeof sub, "[O&M report] %s %s filing overdue", en, m->v->number);
         snprintf(txt, sizeof txt,
                  "The %s %s was generated and was to be filed by %s; it is not filed yet. See to it: "
                  "%s/#/reports/%lld",
-                 weekly ? "weekly report" : "monthly report", m->v->number, m->due, links_base,
-                 (long long)m->id);
+                 en, m->v->number, m->due, links_base, (long long)m->id);
     } else if (lang == OD_LANG_ZH) {
-        snprintf(sub, sizeof sub, "【运维报告】%s %s%s", weekly ? "运维周报" : "运维月报", m->v->number,
+        snprintf(sub, sizeof sub, "【运维报告】%s %s%s", zh, m->v->number,
                  m->overdue ? " 审核已逾期" : " 已审核归档并分发");
         if (m->overdue)
             snprintf(txt, sizeof txt,
-                     "%s %s 已提交审核，审核期限 %s 已过，仍未审核归档。请审核：%s/#/reports/%lld",
-                     weekly ? "运维周报" : "运维月报", m->v->number, m->due, links_base, (long long)m->id);
+                     "%s %s 已提交审核，审核期限 %s 已过，仍未审核归档。请审核：%s/#/reports/%lld", zh,
+                     m->v->number, m->due, links_base, (long long)m->id);
         else
             snprintf(txt, sizeof txt,
                      "%s %s 已审核归档，现予分发。查看：%s/#/reports/%lld "
                      "；打印版：%s/api/v1/reports/runs/%lld/report.html",
-                     weekly ? "运维周报" : "运维月报", m->v->number, links_base, (long long)m->id, links_base,
-                     (long long)m->id);
+                     zh, m->v->number, links_base, (long long)m->id, links_base, (long long)m->id);
     } else {
-        snprintf(sub, sizeof sub, "[O&M report] %s %s %s", weekly ? "weekly report" : "monthly report",
-                 m->v->number, m->overdue ? "review overdue" : "filed and distributed");
+        snprintf(sub, sizeof sub, "[O&M report] %s %s %s", en, m->v->number,
+                 m->overdue ? "review overdue" : "filed and distributed");
         if (m->overdue)
             snprintf(
                 txt, sizeof txt,
                 "The %s %s was submitted for review, due at %s; it is not reviewed and filed yet. Review it: "
                 "%s/#/reports/%lld",
-                weekly ? "weekly report" : "monthly report", m->v->number, m->due, links_base,
-                (long long)m->id);
+                en, m->v->number, m->due, links_base, (long long)m->id);
         else
             snprintf(txt, sizeof txt,
                      "The %s %s is reviewed, filed and distributed. Read it: %s/#/reports/%lld ; print view: "
                      "%s/api/v1/reports/runs/%lld/report.html",
-                     weekly ? "weekly report" : "monthly report", m->v->number, links_base, (long long)m->id,
-                     links_base, (long long)m->id);
+                     en, m->v->number, links_base, (long long)m->id, links_base, (long long)m->id);
     }
     *subject = dup_text(sub);
     *body = dup_text(txt);
@@ -365,9 +365,9 @@ od_err od_report_distribute(od_app *a, const od_principal *who, int64_t id, json
     if (!rc && od_tx_changes(tx) != 1)
         rc = od_error_set(e, OD_E_CONFLICT, "id", "报告已分发 (the report is distributed already)");
     size_t n = 0;
-    msg_arg m = {.v = &v, .id = id, .overdue = false};
+    msg_arg m = {.v = &v, .p = p, .id = id, .overdue = false};
     if (!rc)
-        rc = tell(tx, p, p->sla.report_recipients, &m, now, &n, e);
+        rc = tell(tx, p, od_report_recipients_of(p, v.kind), &m, now, &n, e);
     if (!rc) {
         json_t *aud =
             json_pack("{ss ss sI}", "number", v.number, "state", "distributed", "messages", (json_int_t)n);
@@ -433,13 +433,14 @@ od_err od_report_fire_deadline(const od_policy *p, od_tx *tx, const char *kind, 
         return rc;
     if (filing && ((rc = od_tx_scalar(tx, OD_Q_RPT_NEWER, &newer, e, OD_BINDS(OD_INT(id)))) || newer))
         return rc; /* superseded by a newer version of the period */
-    msg_arg m = {.v = &v, .id = id, .overdue = true, .filing = filing};
+    msg_arg m = {.v = &v, .p = p, .id = id, .overdue = true, .filing = filing};
     int64_t due = v.due_at;
     if (filing && (rc = od_tx_scalar(tx, OD_Q_RPT_DL_DUE, &due, e, OD_BINDS(OD_TEXT(kind)))))
         return rc;
     od_msg_time(due ? due : now, m.due);
     size_t n = 0;
-    rc = tell(tx, p, filing ? OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD) : OD_ROLEBIT(p->sla.report_reviewer),
+    rc = tell(tx, p,
+              filing ? OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD) : OD_ROLEBIT(od_report_reviewer_of(p, v.kind)),
               &m, now, &n, e);
     if (!rc) {
         od_principal sys;

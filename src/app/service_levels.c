@@ -824,9 +824,9 @@ static od_err incident_calendars(od_tx *tx, const figures *f, inc_cal **out, siz
     size_t cap = 0;
     od_rows *r = NULL;
     bool row = false;
-    od_err rc = od_tx_query(
-        tx, OD_Q_SLA_INC_CALENDARS, &r, e,
-        OD_BINDS(OD_INT(f->from), OD_INT(f->to), OD_INT((int64_t)OD_SLA_INCIDENTS_MAX * OD_SL_CALS_MAX)));
+    od_err rc = od_tx_query(tx, OD_Q_SLA_INC_CALENDARS, &r, e,
+                            OD_BINDS(OD_INT(f->from), OD_INT(f->to),
+                                     OD_INT((int64_t)OD_SLA_INCIDENTS_MAX * (OD_CALENDARS_MAX + 1))));
     while (!rc && !(rc = od_rows_step(r, &row)) && row) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -843,14 +843,20 @@ static od_err incident_calendars(od_tx *tx, const figures *f, inc_cal **out, siz
     return rc;
 }
 
-/* i->also: the calendars of the incident's other services (besides i->cal). */
-static void add_calendars(od_sl_incident *i, int64_t id, const inc_cal *c, size_t n, size_t *at)
+/* i->also: the calendars of the incident's other services (besides i->cal),
+ * every one of them (no limit): a slice of buf (as long as c), from *used on. */
+static void add_calendars(od_sl_incident *i, int64_t id, const inc_cal *c, size_t n, size_t *at,
+                          const od_calendar **buf, size_t *used)
 {
     while (*at < n && c[*at].id < id)
         ++*at;
+    i->also = buf ? buf + *used : NULL;
+    i->n_also = 0;
     for (; *at < n && c[*at].id == id; ++*at)
-        if (i->cal && c[*at].cal && c[*at].cal != i->cal && i->n_also < OD_SL_CALS_MAX - 1)
-            i->also[i->n_also++] = c[*at].cal;
+        if (buf && i->cal && c[*at].cal && c[*at].cal != i->cal) {
+            buf[(*used)++] = c[*at].cal;
+            i->n_also++;
+        }
 }
 
 static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, json_t *res, od_error *e)
@@ -864,9 +870,12 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
     od_rows *r = NULL;
     bool row = false;
     inc_cal *cals = NULL;
-    size_t n_cals = 0, cal_at = 0;
+    size_t n_cals = 0, cal_at = 0, also_used = 0;
+    const od_calendar **also = NULL; /* the incidents' other calendars, sliced per incident */
     if (!rc)
         rc = incident_calendars(tx, f, &cals, &n_cals, e);
+    if (!rc && n_cals && !(also = calloc(n_cals, sizeof *also)))
+        rc = od_error_set(e, OD_E_NOMEM, NULL, "内存不足 (out of memory)");
     if (!rc)
         rc = od_tx_query(tx, OD_Q_SLA_INCIDENTS, &r, e,
                          OD_BINDS(OD_INT(f->from), OD_INT(f->to), OD_INT((int64_t)OD_SLA_INCIDENTS_MAX)));
@@ -891,7 +900,7 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
             /* the hours of the service it affected (its first impact interval's) */
             .cal = od_rows_null(r, 15) ? NULL : od_kernel_calendar(f->p->kernel, od_rows_text(r, 15))};
         /* and of the other services it affected: their hours together */
-        add_calendars(i, od_rows_int(r, 0), cals, n_cals, &cal_at);
+        add_calendars(i, od_rows_int(r, 0), cals, n_cals, &cal_at, also, &also_used);
         int64_t restored = od_rows_null(r, 10) ? i->resolved_at : od_rows_int(r, 10);
         i->restored_at = restored < 0 ? 0 : restored;
         if (i->drill) {
@@ -931,6 +940,7 @@ static od_err incident_figures(od_tx *tx, figures *f, const od_principal *who, j
     }
     json_decref(list);
     free(cals);
+    free(also);
     free(v);
     free(scratch);
     return rc;

@@ -806,12 +806,12 @@ static const od_cli_col svc_cols[] = {
 static const od_cli_section svc_sections[] = {{"items", NULL, svc_cols}, {NULL, NULL, NULL}};
 static const od_cli_view svc_list_view = {NULL, svc_sections};
 static const od_cli_opt o_report_generate[] = {
-    {"--kind", "kind", OD_CLI_STR, R, "weekly|monthly", NULL},
+    {"--kind", "kind", OD_CLI_STR, R, NULL, "KIND"}, /* the policy's definitions (sla.reports) */
     {"--at", "at", OD_CLI_STR, 0, NULL, "RFC3339"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 static const od_cli_opt o_report_list[] = {
-    {"--kind", "kind", OD_CLI_STR, 0, "weekly|monthly", NULL},
+    {"--kind", "kind", OD_CLI_STR, 0, NULL, "KIND"},
     {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
     {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
     {NULL, NULL, 0, 0, NULL, NULL},
@@ -982,7 +982,8 @@ const od_cli_cmd od_cli_cmds[] = {
      "服务级别指标 availability, budget, breaches, MTTA/MTTR of [--from, --to)"},
     {"sla", "services", "GET", "/api/v1/services", P, o_page, &svc_list_view, NULL, "服务列表 list services"},
     {"sla", "report-generate", "POST", "/api/v1/reports/runs", 0, o_report_generate, &run_view, NULL,
-     "生成运维周报/月报 generate a weekly or monthly O&M report (next version)"},
+     "生成运维报告 generate an O&M report of a kind the policy defines: weekly, monthly, quarterly, annual … "
+     "(next version)"},
     {"sla", "reports", "GET", "/api/v1/reports/runs", P, o_report_list, &run_list_view, NULL,
      "运维报告列表 list O&M report runs"},
     {"sla", "report-file", "POST", "/api/v1/reports/runs/{id}/file", 0, o_report_review, &run_view, NULL,
@@ -997,6 +998,18 @@ const od_cli_cmd od_cli_cmds[] = {
      "提交运维报告审核 submit a draft report for review"},
     {"sla", "report-return", "POST", "/api/v1/reports/runs/{id}/return", 0, o_report_review, &run_view, NULL,
      "退回审核中的运维报告 return a report under review to draft (--note required)"},
+    /* the same commands as `opsdesk report …` (modules-spec §M4: report generate|list|file|export) */
+    {"report", "generate", "POST", "/api/v1/reports/runs", 0, o_report_generate, &run_view, NULL,
+     "生成运维报告 generate an O&M report (--kind weekly|monthly|quarterly|annual …, the policy's "
+     "sla.reports)"},
+    {"report", "list", "GET", "/api/v1/reports/runs", P, o_report_list, &run_list_view, NULL,
+     "运维报告列表 list O&M report runs"},
+    {"report", "submit", "POST", "/api/v1/reports/runs/{id}/submit", 0, o_none, &run_view, NULL,
+     "提交运维报告审核 submit a draft report for review"},
+    {"report", "file", "POST", "/api/v1/reports/runs/{id}/file", 0, o_report_review, &run_view, NULL,
+     "审核并归档运维报告 file a report under review (frozen, hash audited)"},
+    {"report", "export", "GET", "/api/v1/reports/runs/{id}/report", OD_CLI_RAW, o_report_export, NULL,
+     export_om_report, "导出运维报告 print a report as md, html, json, csv, or write xlsx to stdout"},
     {"ke", "list", "GET", "/api/v1/known-errors", P, o_ke_list, &ke_list_view, NULL,
      "已知错误列表 list known errors"},
     {"ke", "show", "GET", "/api/v1/known-errors/{id}", 0, o_none, &ke_view, NULL,

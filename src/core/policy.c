@@ -207,6 +207,7 @@ od_policy *od_policy_new_default(void)
                               .report_file_ms = 48 * HOUR_MS,
                               .report_recipients =
                                   OD_ROLEBIT(OD_ROLE_OPS_LEADER) | OD_ROLEBIT(OD_ROLE_OPS_DEPARTMENT_HEAD)};
+    p->sla.n_reports = od_report_defs_default(p->sla.reports);
     p->first_report_ms[OD_GRADE_L1] = 5 * MIN_MS;
     p->first_report_ms[OD_GRADE_L2] = 5 * MIN_MS;
     p->first_report_ms[OD_GRADE_L3] = 10 * MIN_MS;

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/report_def.h"
+
 typedef enum od_grade { OD_GRADE_L1 = 0, OD_GRADE_L2, OD_GRADE_L3, OD_GRADE_NG, OD_GRADE__COUNT } od_grade;
 typedef enum od_severity { OD_SEV_SEVERE = 0, OD_SEV_MODERATE, OD_SEV_MINOR, OD_SEV__COUNT } od_severity;
 typedef enum od_resp { OD_RESP_R1 = 0, OD_RESP_R2, OD_RESP_R3, OD_RESP_NG, OD_RESP__COUNT } od_resp;
@@ -243,6 +245,10 @@ typedef struct od_sla_targets {
     /* the hours the platform's availability is measured in (sla.platform_calendar):
      * "" = 24x7, else the key of one of the policy's calendars */
     char platform_calendar[OD_KEY_MAX];
+    /* the O&M report definitions (sla.reports; core/report_def.h): what a
+     * report has, when it is generated, who reviews it and receives it */
+    od_report_def reports[OD_RDEF_MAX];
+    size_t n_reports;
 } od_sla_targets;
 
 /* A key position (关键岗位; seed 000 ch. 9): the roles that may hold it and

@@ -5,6 +5,7 @@
 #include "core/service_level.h"
 
 #include "core/calendar.h"
+#include "core/report_def.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -250,37 +251,56 @@ int64_t od_sl_target_ms(const od_sl_incident *i, const od_policy *p, od_sl_metri
     }
 }
 
-int64_t od_cal_between_any(const od_calendar *const *cals, size_t n, int64_t a, int64_t b)
+/* The calendar c of x[0..nx) followed by y[0..ny). */
+static const od_calendar *cal_at(const od_calendar *const *x, size_t nx, const od_calendar *const *y,
+                                 size_t c)
 {
+    return c < nx ? x[c] : y[c - nx];
+}
+
+/* od_cal_between_any of the calendars x[0..nx) and y[0..ny) together. */
+static int64_t between_union(const od_calendar *const *x, size_t nx, const od_calendar *const *y, size_t ny,
+                             int64_t a, int64_t b)
+{
+    size_t n = nx + ny;
     if (!n || b <= a)
         return 0;
     for (size_t c = 0; c < n; c++)
-        if (!cals[c] || cals[c]->always)
+        if (!cal_at(x, nx, y, c) || cal_at(x, nx, y, c)->always)
             return b - a;
     if (n == 1)
-        return od_cal_between(cals[0], a, b);
-    /* per UTC day: each calendar's working periods of the (at most two) local days that overlap
-     * it, clipped to it, merged; a day is short enough that OD_SL_CALS_MAX calendars fit */
-    od_span sp[OD_SL_CALS_MAX * 3 * OD_CAL_PERIODS_MAX];
+        return od_cal_between(cal_at(x, nx, y, 0), a, b);
+    /* per UTC day: each calendar's working periods of the (at most three) local days that overlap
+     * it, added to the day's disjoint union and merged again, one calendar at a time, so any
+     * number of calendars fits (the union of a day holds at most OD_SL_DAY_SPANS_MAX spans) */
+    od_span sp[OD_SL_DAY_SPANS_MAX + 3 * OD_CAL_PERIODS_MAX];
     int64_t total = 0;
     int64_t w = a >= 0 ? a / OD_DAY_MS * OD_DAY_MS : -((-a + OD_DAY_MS - 1) / OD_DAY_MS) * OD_DAY_MS;
     for (int guard = 0; w < b && guard <= OD_CAL_SCAN_DAYS * 2; w += OD_DAY_MS, guard++) {
         int64_t lo = w > a ? w : a, hi = w + OD_DAY_MS < b ? w + OD_DAY_MS : b;
         size_t k = 0;
-        for (size_t c = 0; c < n && c < OD_SL_CALS_MAX; c++) {
-            int64_t off = (int64_t)cals[c]->utc_offset_min * 60000, lw = w + off;
+        for (size_t c = 0; c < n; c++) {
+            const od_calendar *cal = cal_at(x, nx, y, c);
+            int64_t off = (int64_t)cal->utc_offset_min * 60000, lw = w + off;
             int64_t l0 = lw >= 0 ? lw / OD_DAY_MS : -((-lw + OD_DAY_MS - 1) / OD_DAY_MS);
             for (int64_t ld = l0 - 1; ld <= l0 + 1; ld++) {
                 const od_cal_period *per = NULL;
-                int np = od_cal_day_periods(cals[c], (int32_t)ld, &per);
+                int np = od_cal_day_periods(cal, (int32_t)ld, &per);
                 for (int q = 0; q < np && k < sizeof sp / sizeof sp[0]; q++)
                     sp[k++] = (od_span){ld * OD_DAY_MS - off + per[q].start_min * 60000LL,
                                         ld * OD_DAY_MS - off + per[q].end_min * 60000LL};
             }
+            k = od_span_union(sp, k, lo, hi); /* the day's union so far: disjoint, in order */
         }
-        total += od_span_union_ms(sp, k, lo, hi);
+        for (size_t q = 0; q < k; q++)
+            total += sp[q].end - sp[q].start;
     }
     return total;
+}
+
+int64_t od_cal_between_any(const od_calendar *const *cals, size_t n, int64_t a, int64_t b)
+{
+    return between_union(cals, n, NULL, 0, a, b);
 }
 
 int64_t od_sl_elapsed(const od_sl_incident *i, od_sl_metric m, int64_t from, int64_t to)
@@ -290,11 +310,7 @@ int64_t od_sl_elapsed(const od_sl_incident *i, od_sl_metric m, int64_t from, int
             return 0;
         if (!i->n_also)
             return od_cal_between(i->cal, from, to);
-        const od_calendar *cals[OD_SL_CALS_MAX] = {i->cal};
-        size_t n = 1;
-        for (size_t k = 0; k < i->n_also && n < OD_SL_CALS_MAX; k++)
-            cals[n++] = i->also[k];
-        return od_cal_between_any(cals, n, from, to);
+        return between_union(&i->cal, 1, i->also, i->n_also, from, to); /* any number of calendars */
     }
     return to - from;
 }
@@ -394,37 +410,12 @@ int od_report_kind_parse(const char *s)
     return -1;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 void od_report_period_at(od_report_kind k, int64_t now, int utc_offset_min, int64_t *start, int64_t *end,
                          int64_t *gen_at)
 {
-    int64_t off = (int64_t)utc_offset_min * 60000, gen_off = (int64_t)OD_REPORT_GEN_MIN * 60000;
-    int32_t day = (int32_t)floor_div(now + off, OD_DAY_MS); /* local day of now */
-    int32_t first;                                          /* the local day of the generation */
-    if (k == OD_REPORT_WEEKLY) {
-        first = day - od_cal_weekday(day);
-        if ((int64_t)first * OD_DAY_MS + gen_off - off > now)
-            first -= 7;
-        *start = ((int64_t)first - 7) * OD_DAY_MS - off;
-    } else {
-        int y, m, d;
-        od_cal_civil_from_days(day, &y, &m, &d);
-        first = od_cal_days_from_civil(y, m, 1);
-        if ((int64_t)first * OD_DAY_MS + gen_off - off > now) {
-            if (--m == 0) {
-                m = 12;
-                y--;
-            }
-            first = od_cal_days_from_civil(y, m, 1);
-        }
-        int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
-        *start = (int64_t)od_cal_days_from_civil(py, pm, 1) * OD_DAY_MS - off;
-    }
-    *end = (int64_t)first * OD_DAY_MS - off;
-    *gen_at = *end + gen_off;
+    /* the built-in weekly and monthly definitions (core/report_def.c) on a 24x7 calendar */
+    od_report_def defs[OD_RDEF_MAX];
+    od_report_defs_default(defs);
+    od_report_def_period_at(&defs[k == OD_REPORT_MONTHLY ? 1 : 0], NULL, now, utc_offset_min, start, end,
+                            gen_at);
 }

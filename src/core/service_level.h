@@ -128,7 +128,10 @@ typedef enum od_sl_verdict {
 const char *od_sl_metric_key(od_sl_metric m);   /* "response" … */
 const char *od_sl_verdict_key(od_sl_verdict v); /* "met" … */
 
-#define OD_SL_CALS_MAX 8 /* calendars of the services one incident affected */
+/* The disjoint working spans one UTC day can hold: every period starts and
+ * ends on a whole local minute, so merged spans are at least a minute long
+ * and a minute apart (720), plus the two pieces clipped at a span's ends. */
+#define OD_SL_DAY_SPANS_MAX 736
 
 typedef struct od_sl_incident {
     int64_t detected_at;
@@ -148,15 +151,17 @@ typedef struct od_sl_incident {
      * (modules-spec §M4.2): the clocks run while any affected service is in
      * its hours, so a minute counts when it is working time on cal or on
      * one of these; one of them 24x7 = wall time.  Ignored when cal is
-     * NULL (an incident without impact intervals runs on wall time). */
-    const od_calendar *also[OD_SL_CALS_MAX - 1];
+     * NULL (an incident without impact intervals runs on wall time).  Any
+     * number: the caller owns the array. */
+    const od_calendar *const *also;
     size_t n_also;
 } od_sl_incident;
 
 /* Working ms in [a, b) of the union of the hours of cals[0..n): an instant
  * counts when it is working time on at least one of them.  n = 1 is
  * od_cal_between; any 24x7 calendar (or NULL) makes it wall time (b − a);
- * n = 0 or b <= a gives 0.  Walks [a, b) one UTC day at a time. */
+ * n = 0 or b <= a gives 0.  Any number of calendars: walks [a, b) one UTC
+ * day at a time, merging each calendar's periods into the day's union. */
 int64_t od_cal_between_any(const od_calendar *const *cals, size_t n, int64_t a, int64_t b);
 
 /* The time of metric m between from and to: working time on i->cal (and

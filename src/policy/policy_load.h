@@ -66,5 +66,7 @@ void od_policy_diags_print(FILE *f, const char *path, const od_policy_diags *dia
  * workflow) and a warning for every business calendar whose holiday list
  * does not cover now's year or ends within 60 days (modules-spec §1.4). */
 void od_policy_kernel_print(FILE *f, const od_policy *p, int64_t now);
+/* The O&M report definitions (sla.reports) as `opsdesk policy check` prints them. */
+void od_policy_reports_print(FILE *f, const od_policy *p);
 
 #endif

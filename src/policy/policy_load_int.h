@@ -104,6 +104,8 @@ void od_pl_load_templates(ctx *c, od_policy *pol, const node *v);
 void od_pl_load_notify(ctx *c, od_policy *pol, const node *v);
 void od_pl_load_events(ctx *c, od_policy *pol, const node *v);
 void od_pl_load_sla(ctx *c, od_policy *pol, const node *v); /* policy_load_sla.c */
+/* policy_load_reports.c: sla.reports, the O&M report definitions (core/report_def.h) */
+void od_pl_load_reports(ctx *c, od_policy *pol, const node *v);
 /* policy_load_duties.c: the `duties:` section (core/duties.h) */
 void od_pl_load_duties(ctx *c, od_policy *pol, const node *v);
 /* policy_load_readiness.c: the `readiness:` section (core/readiness.h) */

@@ -21,6 +21,7 @@ enum {
     SK_BUDGET,
     SK_REVIEW,
     SK_PLATFORM_CAL,
+    SK_REPORTS,
     SK__COUNT
 };
 
@@ -99,7 +100,7 @@ void od_pl_load_sla(ctx *c, od_policy *pol, const node *v)
     fields f = {.what = "key",
                 .names = {"availability_target", "acceptance", "response_target", "restore_target",
                           "major_fault", "degraded_weight", "budget_alert_below", "report_review",
-                          "platform_calendar"},
+                          "platform_calendar", "reports"},
                 .n = SK__COUNT};
     if (!od_pl_map_fields(c, v, "sla", &f))
         return;
@@ -149,4 +150,6 @@ void od_pl_load_sla(ctx *c, od_policy *pol, const node *v)
                 snprintf(t->platform_calendar, sizeof t->platform_calendar, "%s", strcmp(s, "24x7") ? s : "");
         }
     }
+    if (f.val[SK_REPORTS]) /* after report_review and platform_calendar: the definitions default to them */
+        od_pl_load_reports(c, pol, f.val[SK_REPORTS]);
 }

@@ -138,7 +138,7 @@ static void test_incident_clocks(void **state)
           .restored_at = may(13, 19, 0, 0),
           .highest_response = OD_RESP_R3,
           .cal = &B,
-          .also = {&E},
+          .also = (const od_calendar *const[]){&E},
           .n_also = 1},
          OD_SL_RESTORE,
          may(20, 0, 0, 0),
@@ -149,7 +149,7 @@ static void test_incident_clocks(void **state)
           .restored_at = may(13, 19, 0, 1),
           .highest_response = OD_RESP_R3,
           .cal = &B,
-          .also = {&E},
+          .also = (const od_calendar *const[]){&E},
           .n_also = 1},
          OD_SL_RESTORE,
          may(20, 0, 0, 0),
@@ -169,20 +169,28 @@ static void test_incident_clocks(void **state)
           .restored_at = may(14, 10, 30, 0),
           .highest_response = OD_RESP_R3,
           .cal = &B,
-          .also = {&E},
+          .also = (const od_calendar *const[]){&E},
           .n_also = 1},
          OD_SL_RESTORE,
          may(20, 0, 0, 0),
          OD_SLV_BREACHED,
          5 * HOUR_MS + 90 * MIN_MS},
         {"restore pending at the target (not restored)",
-         {.detected_at = wed1700, .highest_response = OD_RESP_R3, .cal = &B, .also = {&E}, .n_also = 1},
+         {.detected_at = wed1700,
+          .highest_response = OD_RESP_R3,
+          .cal = &B,
+          .also = (const od_calendar *const[]){&E},
+          .n_also = 1},
          OD_SL_RESTORE,
          may(13, 19, 0, 0),
          OD_SLV_PENDING,
          2 * HOUR_MS},
         {"restore breached 1 ms past (not restored)",
-         {.detected_at = wed1700, .highest_response = OD_RESP_R3, .cal = &B, .also = {&E}, .n_also = 1},
+         {.detected_at = wed1700,
+          .highest_response = OD_RESP_R3,
+          .cal = &B,
+          .also = (const od_calendar *const[]){&E},
+          .n_also = 1},
          OD_SL_RESTORE,
          may(13, 19, 0, 1),
          OD_SLV_BREACHED,
@@ -192,7 +200,7 @@ static void test_incident_clocks(void **state)
          {.detected_at = may(16, 12, 0, 0),
           .engaged_at = may(16, 17, 30, 0),
           .cal = &B,
-          .also = {&E},
+          .also = (const od_calendar *const[]){&E},
           .n_also = 1},
          OD_SL_RESPONSE,
          may(20, 0, 0, 0),
@@ -202,7 +210,7 @@ static void test_incident_clocks(void **state)
          {.detected_at = may(16, 12, 0, 0),
           .engaged_at = may(16, 17, 30, 1),
           .cal = &B,
-          .also = {&E},
+          .also = (const od_calendar *const[]){&E},
           .n_also = 1},
          OD_SL_RESPONSE,
          may(20, 0, 0, 0),
@@ -212,14 +220,17 @@ static void test_incident_clocks(void **state)
          {.detected_at = may(16, 12, 0, 0),
           .engaged_at = may(16, 12, 30, 1),
           .cal = &B,
-          .also = {&W},
+          .also = (const od_calendar *const[]){&W},
           .n_also = 1},
          OD_SL_RESPONSE,
          may(20, 0, 0, 0),
          OD_SLV_BREACHED,
          30 * MIN_MS + 1},
         {"no first calendar: the others are ignored (wall time)",
-         {.detected_at = may(16, 12, 0, 0), .engaged_at = may(16, 12, 30, 0), .also = {&E}, .n_also = 1},
+         {.detected_at = may(16, 12, 0, 0),
+          .engaged_at = may(16, 12, 30, 0),
+          .also = (const od_calendar *const[]){&E},
+          .n_also = 1},
          OD_SL_RESPONSE,
          may(20, 0, 0, 0),
          OD_SLV_MET,
@@ -231,7 +242,7 @@ static void test_incident_clocks(void **state)
           .initial_response = OD_RESP_R3,
           .highest_response = OD_RESP_R3,
           .cal = &B,
-          .also = {&E},
+          .also = (const od_calendar *const[]){&E},
           .n_also = 1},
          OD_SL_HANDLING,
          may(20, 0, 0, 0),
@@ -259,11 +270,78 @@ static void test_incident_clocks(void **state)
     od_policy_free(p);
 }
 
+/* More than 8 calendars on one incident: every one counts (no limit).
+ * Calendar k (k = 0 … 11) works one hour a day, 06:00+k – 07:00+k UTC+8,
+ * each two hours apart from the next (k even: the odd ones are shifted by
+ * one hour and merge with their neighbours), so the union of n calendars
+ * is known by hand. */
+static void test_many_calendars(void **state)
+{
+    (void)state;
+    static od_calendar C[12];
+    const od_calendar *ptr[12];
+    for (int k = 0; k < 12; k++) {
+        memset(&C[k], 0, sizeof C[k]);
+        C[k].key[0] = (char)('a' + k);
+        C[k].utc_offset_min = 480;
+        for (int w = 0; w < 7; w++) {
+            C[k].week[w][0] = (od_cal_period){(6 + k) * 60, (7 + k) * 60};
+            C[k].n_periods[w] = 1;
+        }
+        ptr[k] = &C[k];
+    }
+    const struct {
+        const char *name;
+        size_t n;
+        int64_t a, b, want;
+    } rows[] = {
+        {"8 calendars: 06:00-14:00", 8, may(13, 0, 0, 0), may(14, 0, 0, 0), 8 * HOUR_MS},
+        {"9 calendars: the ninth counts (06:00-15:00)", 9, may(13, 0, 0, 0), may(14, 0, 0, 0), 9 * HOUR_MS},
+        {"12 calendars: 06:00-18:00", 12, may(13, 0, 0, 0), may(14, 0, 0, 0), 12 * HOUR_MS},
+        {"12 calendars over two days", 12, may(13, 0, 0, 0), may(15, 0, 0, 0), 24 * HOUR_MS},
+        {"12 calendars, 1 ms before the twelfth closes", 12, may(13, 17, 0, 0), may(13, 18, 0, -1),
+         HOUR_MS - 1},
+        {"12 calendars, at the twelfth's closing", 12, may(13, 17, 0, 0), may(13, 18, 0, 0), HOUR_MS},
+        {"12 calendars, after the closing counts nothing", 12, may(13, 18, 0, 0), may(13, 23, 0, 0), 0},
+        {"10 calendars: 1 ms before the tenth opens", 10, may(13, 15, 0, -1), may(13, 15, 0, 0), 1},
+        {"10 calendars: at the tenth's closing", 10, may(13, 16, 0, 0), may(13, 16, 30, 0), 0},
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        int64_t got = od_cal_between_any(ptr, rows[i].n, rows[i].a, rows[i].b);
+        if (got != rows[i].want)
+            fail_msg("%s: got %lld, want %lld", rows[i].name, (long long)got, (long long)rows[i].want);
+        /* the incident's clock on cal = C[0] and also = the others, the same union */
+        od_sl_incident inc = {.cal = ptr[0], .also = ptr + 1, .n_also = rows[i].n - 1};
+        got = od_sl_elapsed(&inc, OD_SL_RESTORE, rows[i].a, rows[i].b);
+        if (got != rows[i].want)
+            fail_msg("%s (incident): got %lld, want %lld", rows[i].name, (long long)got,
+                     (long long)rows[i].want);
+    }
+    /* restore of an incident detected 06:00 on 12 calendars: 2 h of working time at 08:00; the
+     * ninth calendar's hour (14:00-15:00) is counted for MTTR */
+    od_policy *p = od_policy_new_default();
+    assert_non_null(p);
+    od_sl_incident inc = {.detected_at = may(13, 6, 0, 0),
+                          .restored_at = may(13, 15, 0, 0),
+                          .highest_response = OD_RESP_R3,
+                          .cal = ptr[0],
+                          .also = ptr + 1,
+                          .n_also = 11};
+    assert_int_equal(od_sl_elapsed(&inc, OD_SL_RESTORE, inc.detected_at, inc.restored_at), 9 * HOUR_MS);
+    assert_int_equal(od_sl_verdict_of(&inc, p, OD_SL_RESTORE, 0), OD_SLV_BREACHED);
+    inc.restored_at = may(13, 8, 0, 0);
+    assert_int_equal(od_sl_verdict_of(&inc, p, OD_SL_RESTORE, 0), OD_SLV_MET);
+    inc.restored_at = may(13, 8, 0, 1);
+    assert_int_equal(od_sl_verdict_of(&inc, p, OD_SL_RESTORE, 0), OD_SLV_BREACHED);
+    od_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_between_any),
         cmocka_unit_test(test_incident_clocks),
+        cmocka_unit_test(test_many_calendars),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

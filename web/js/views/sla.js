@@ -1,4 +1,4 @@
-// sla.js — service levels (服务级别, R-SLA-1/2/5) and the weekly and monthly
+// sla.js — service levels (服务级别, R-SLA-1/2/5) and the weekly, monthly, quarterly and annual
 // O&M reports (运维周报/月报, R-SLA-6): a month's availability per service
 // and for the platform with the downtime budget, a 12-month trend, the
 // incidents with their response / restore / handling verdicts; the report
@@ -89,7 +89,7 @@ export async function reportsView(ctx) {
   const body = h('div', { 'data-testid': 'report-list' });
   const err = errorBox(null);
   const actions = can('incident.report') ? h('div', { class: 'actions' },
-    ...['weekly', 'monthly'].map((k) => button(t('rpt.generate.' + k), async () => {
+    ...['weekly', 'monthly', 'quarterly', 'annual'].map((k) => button(t('rpt.generate.' + k), async () => {
       try { const r = await post('/api/v1/reports/runs', { kind: k }); go(`#/reports/${r.id}`); } catch (e) { clear(err, errorBox(e)); }
     }, { 'data-testid': 'report-generate-' + k }))) : null;
   ctx.el.append(h('h1', {}, t('rpt.title')), actions, err, body);
