@@ -356,11 +356,15 @@ def run(s, samples):
     call("GET", "/api/v1/reports/runs?limit=2", token=eng)
     call("POST", "/api/v1/reports/runs/%d/manual" % run["id"], {"sections": {"next_week_plan": "下周升级报表服务"}},
          token=eng)
-    call("POST", "/api/v1/reports/runs/%d/file" % run["id"], token=users["li"][1])
+    call("POST", "/api/v1/reports/runs/%d/submit" % run["id"], token=eng)
+    call("POST", "/api/v1/reports/runs/%d/return" % run["id"], {"note": "请补充下周计划的责任人"}, token=head)
+    call("POST", "/api/v1/reports/runs/%d/manual" % run["id"],
+         {"sections": {"next_week_plan": "下周升级报表服务（负责人：张工）"}}, token=eng)
+    call("POST", "/api/v1/reports/runs/%d/submit" % run["id"], token=eng)
+    call("POST", "/api/v1/reports/runs/%d/file" % run["id"], {"note": "同意分发"}, token=head)
     call("GET", "/api/v1/reports/runs/%d" % run["id"], token=eng)
     for view in ("report.md", "report.html", "report.json", "services.csv", "incidents.csv"):
         call("GET", "/api/v1/reports/runs/%d/%s" % (run["id"], view), token=eng)
-    call("POST", "/api/v1/reports/runs/%d/review" % run["id"], {"note": "同意分发"}, token=head)
     call("POST", "/api/v1/reports/runs/%d/distribute" % run["id"], token=users["li"][1])
     # the known-error database and problem candidates
     kerr = call("POST", "/api/v1/known-errors", {"title": "数据盘写满导致入库失败", "symptoms": "入库任务报 ENOSPC",
