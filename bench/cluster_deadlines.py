@@ -134,9 +134,12 @@ class Lag(RealClock, clusterlib.Base):
     @classmethod
     def measure(cls):
         t = time.time()
-        cal = cls.register([t + 3600 + i for i in range(200)])  # due in an hour: calibration only
+        cal = cls.register([t + FIRST_REPORT_S] * 200)  # detected now: calibration only
         rate = len(cal) / (time.time() - t)
         lead = (N_LAG / rate) * 1.3 + 10
+        if lead + LAG_WINDOW > FIRST_REPORT_S - 10:  # detected_at may not be in the future
+            raise SystemExit("cluster_deadlines: registering %d incidents at %.0f/s takes too long for due times "
+                             "within %d s; lower LAG_DEADLINES" % (N_LAG, rate, FIRST_REPORT_S))
         log("lag: registration %.0f incidents/s; the %d first reports come due from %.0f s on, over %.0f s"
             % (rate, N_LAG, lead, LAG_WINDOW))
         t0 = time.time() + lead
