@@ -84,7 +84,13 @@ QUIET_S = float(os.environ.get("QUIET_S", "20"))
 SETTLE_MAX_S = float(os.environ.get("SETTLE_MAX_S", "150"))
 AM_BIN = "prometheus-alertmanager"
 KEY_RE = re.compile(rb"amb-[a-z]+-[0-9]+-[0-9]+")
+# its own namespace and subnets (10.213.216-253.x: the cluster test uses 10.213.16-215.x)
 tpn.NS = "odbench-am-%d" % os.getpid()
+tpn.K = 216 + os.getpid() % 38
+tpn.DB_HOST, tpn.DB_NS = "10.213.%d.1" % tpn.K, "10.213.%d.2" % tpn.K
+tpn.CTL_HOST, tpn.CTL_NS = "10.213.%d.5" % tpn.K, "10.213.%d.6" % tpn.K
+tpn.LINKS = {"db": ("oda%dd" % (os.getpid() % 100000), "oda%ddn" % (os.getpid() % 100000)),
+             "ctl": ("oda%dc" % (os.getpid() % 100000), "oda%dcn" % (os.getpid() % 100000))}
 
 
 def log(msg):
