@@ -154,7 +154,6 @@ class Lag(RealClock, clusterlib.Base):
                 break
             time.sleep(2)
         rows = cls.fired_rows("AND d.incident_id IN (%s)" % ids)
-        early = dict((r[0], r[2]) for r in reg)
         late_reg = [r for r in reg if r[1] - r[2] < 1.0]
         late_ids = set(r[0] for r in late_reg)
         lags = [(fired - due) / 1000.0 for iid, due, fired, _ in rows if iid not in late_ids]
@@ -165,7 +164,6 @@ class Lag(RealClock, clusterlib.Base):
                "registered_late": len(late_reg), "lag_p50": pct(lags, 50), "lag_p99": pct(lags, 99),
                "lag_max": max(lags) if lags else float("nan"), "lag_mean": statistics.mean(lags) if lags else 0,
                "early": sum(1 for x in lags if x < 0), "by": by, "twice": cls.fired_twice(), "rate": rate}
-        del early
         log("lag: %r" % res)
         return res
 
