@@ -679,8 +679,12 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
     job *jobs = calloc(2 * OD_DISPATCH_BATCH, sizeof *jobs);
     if (!rc && !jobs)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    while (!rc) {
-        size_t nj = 0, seen = 0;
+    for (int round = 0; !rc; round++) {
+        /* asked again before every later round: a node that stopped being
+         * ready during the pass (lease lost, clock skew) claims nothing more */
+        if (round > 0 && !may_claim(d))
+            break;
+        size_t nj = 0, seen = 0, given_back = 0;
         rc = claim(d, now, jobs, &nj, &seen, sent, e);
         if (rc || seen == 0)
             break;
@@ -698,13 +702,17 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
                 od_claim_may_send(OD_CLAIM_LEASE_MS, od_clock_mono_ms() - jobs[k].claim_mono,
                                   od_channel_timeout_ms(jobs[k].ch)))
                 send_job(d, &jobs[k]);
+            else
+                given_back++;
             od_err rk = record(d, &jobs[k], now, sent, e);
             if (!rc)
                 rc = rk;
         }
         for (size_t k = 0; k < nj; k++)
             job_free(&jobs[k]);
-        if (stopping(d))
+        /* every claim of the round given back unsent: claiming them again at
+         * once would only give them back again (a spin); the next pass retries */
+        if (stopping(d) || (nj > 0 && given_back == nj))
             break;
     }
     free(jobs);

@@ -5,8 +5,8 @@
  * back-off).  Cases: retry then success, permanent failure, attempt limit,
  * crash recovery (exactly once), inbox / unconfigured channel, DingTalk rate
  * limit (25 messages, never more than 20 in a minute of clock time), back-off
- * table, metrics.  Each case gets its own store and dispatcher; channels are
- * shared, each case uses its own receiver path.  Needs python3. */
+ * table, metrics, no send without the node's lease (given back, no spin).  Each case gets its own store and
+ * dispatcher; channels are shared, each case uses its own receiver path.  Needs python3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,7 +114,7 @@ static void fx_open(fx *x, const char *name)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
-static void fx_start(fx *x, const char *const *names)
+static void fx_start_opts(fx *x, const char *const *names, const od_dispatcher_opts *o)
 {
     od_channel *sel[8];
     size_t n = 0;
@@ -130,7 +132,12 @@ static void fx_start(fx *x, const char *const *names)
         memcpy(x->arr, sel, n * sizeof *x->arr);
     od_error e = {0};
     od_dispatcher_env env = {x->a->store, &x->a->clock, x->a->policy};
-    assert_int_equal(od_dispatcher_start(&env, x->arr, n, &x->d, &e), OD_OK);
+    assert_int_equal(od_dispatcher_start_opts(&env, x->arr, n, o, &x->d, &e), OD_OK);
+}
+
+static void fx_start(fx *x, const char *const *names)
+{
+    fx_start_opts(x, names, NULL);
 }
 
 static void fx_stop(fx *x)
@@ -255,11 +262,12 @@ static int setup(void **state)
         "  - {name: sms_crash, kind: sms, url: 'http://127.0.0.1:%d/sms/crash', body: '{{to}} {{text}}'}\n"
         "  - {name: sms_stale, kind: sms, url: 'http://127.0.0.1:%d/sms/stale', body: '{{to}} {{text}}'}\n"
         "  - {name: sms_nodes, kind: sms, url: 'http://127.0.0.1:%d/sms/nodes', body: '{{to}} {{text}}'}\n"
+        "  - {name: sms_lease, kind: sms, url: 'http://127.0.0.1:%d/sms/lease', body: '{{to}} {{text}}'}\n"
         /* burst 1: see docs/notify.md "Dispatcher" on the default burst */
         "  - {name: ding_rl, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/rl?access_token=r',"
         " secret_file: %s/ding.secret, rate_limit: 20/min, burst: 1}\n"
         "  - {name: hook, kind: webhook, url: 'http://127.0.0.1:%d/webhook/fan'}\n",
-        hp, hp, hp, hp, hp, hp, hp, G.dir, hp);
+        hp, hp, hp, hp, hp, hp, hp, hp, G.dir, hp);
     snprintf(path, sizeof path, "%s/channels.yaml", G.dir);
     write_file(path, cfg);
     od_error e = {0};
@@ -574,6 +582,82 @@ static void test_recovery_own_claims_only(void **state)
     fx_close(&x);
 }
 
+/* The node's lease as the dispatcher sees it (od_dispatcher_opts): may_claim
+ * answers true `claims` more times, then false; may_send answers false
+ * until it was asked `spin` times (a dispatcher that claimed and gave back
+ * in a loop would then send). */
+static struct {
+    atomic_int claims, claim_calls, send_calls, spin;
+} L;
+
+static bool lease_may_claim(void *arg)
+{
+    (void)arg;
+    atomic_fetch_add(&L.claim_calls, 1);
+    return atomic_fetch_sub(&L.claims, 1) > 0;
+}
+
+static bool lease_may_send(void *arg, int64_t claim_mono)
+{
+    (void)claim_mono;
+    (void)arg;
+    return atomic_fetch_add(&L.send_calls, 1) + 1 >= atomic_load(&L.spin);
+}
+
+/* R-OPS-1 (docs/deploy/cluster.md "The partition bound"): a claimed message
+ * is sent only while the node still holds its lease; otherwise it is given
+ * back unsent (pending, the attempt undone) and the pass ends — it neither
+ * claims again while the node may not claim nor spins claiming and giving
+ * back.  Once the node may send, the message goes out once, with its
+ * idempotency key. */
+static void test_no_send_without_lease(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "lease");
+    json_decref(control("/_config", "{\"path\": \"/sms/lease\", \"responses\": []}"));
+    atomic_store(&L.claims, 0);
+    atomic_store(&L.spin, 50);
+    const char *names[] = {"sms_lease", NULL};
+    od_dispatcher_opts o = {.node_id = "n-lease", .may_claim = lease_may_claim, .may_send = lease_may_send};
+    fx_start_opts(&x, names, &o);
+    int64_t id = put_row(&x, "lease-1", "sms", "13800000010");
+    od_error e = {0};
+    /* not ready: nothing claimed */
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    char st[16];
+    int attempts = 0, all = 0, ok = 0;
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "pending");
+    assert_int_equal(attempts, 0);
+    assert_int_equal(atomic_load(&L.send_calls), 0);
+    /* ready for one round, then the lease is lost: claimed once, given back, no second round */
+    atomic_store(&L.claims, 1);
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    assert_int_equal(atomic_load(&L.send_calls), 1);
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "pending");
+    assert_int_equal(attempts, 0);
+    rx_count("/sms/lease", NULL, &all, &ok);
+    assert_int_equal(all, 0);
+    /* the lease held (ready, and may send): sent once, with its key */
+    atomic_store(&L.claims, 1000);
+    atomic_store(&L.spin, 0);
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    fx_stop(&x);
+    row_state(&x, id, st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    assert_int_equal(attempts, 1);
+    char key[48];
+    snprintf(key, sizeof key, "opsdesk-%lld", (long long)id);
+    rx_count("/sms/lease", key, &all, &ok);
+    assert_int_equal(all, 1);
+    assert_int_equal(ok, 1);
+    rx_count("/sms/lease", NULL, &all, &ok);
+    assert_int_equal(all, 1);
+    fx_close(&x);
+}
+
 static void test_inbox_and_unconfigured(void **state)
 {
     (void)state;
@@ -684,11 +768,12 @@ static void test_bot_fanout_once_per_cause(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_backoff_table),       cmocka_unit_test(test_retry_then_success),
-        cmocka_unit_test(test_permanent_failure),   cmocka_unit_test(test_attempt_limit),
-        cmocka_unit_test(test_crash_recovery),      cmocka_unit_test(test_inbox_and_unconfigured),
-        cmocka_unit_test(test_dingtalk_rate_limit), cmocka_unit_test(test_bot_fanout_once_per_cause),
-        cmocka_unit_test(test_stale_claim_dropped), cmocka_unit_test(test_recovery_own_claims_only),
+        cmocka_unit_test(test_backoff_table),         cmocka_unit_test(test_retry_then_success),
+        cmocka_unit_test(test_permanent_failure),     cmocka_unit_test(test_attempt_limit),
+        cmocka_unit_test(test_crash_recovery),        cmocka_unit_test(test_inbox_and_unconfigured),
+        cmocka_unit_test(test_dingtalk_rate_limit),   cmocka_unit_test(test_bot_fanout_once_per_cause),
+        cmocka_unit_test(test_stale_claim_dropped),   cmocka_unit_test(test_recovery_own_claims_only),
+        cmocka_unit_test(test_no_send_without_lease),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
