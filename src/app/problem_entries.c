@@ -232,6 +232,20 @@ static od_err feed_field(od_tx *tx, const od_principal *who, od_rec *x, const ch
     return rc;
 }
 
+/* A closed or cancelled problem's entries are its record: nothing is added
+ * or edited after closure (the typed fields they feed would change too). */
+static od_err not_closed(const od_app *a, const od_rec *x, od_error *e)
+{
+    const od_wf_def *d = od_kernel_workflow(a->policy ? a->policy->kernel : NULL, "problem");
+    int i = d ? od_wf_state_index(d, x->state) : -1;
+    if (i >= 0 && d->states[i].category == OD_WF_CLOSED)
+        return od_error_set(e, OD_E_CONFLICT, "state",
+                            "问题已处于 %s 状态，条目不能再添加或修改 (the problem is %s: entries can no "
+                            "longer be added or edited)",
+                            x->state, x->state);
+    return OD_OK;
+}
+
 od_err od_problem_entry_add(od_app *a, const od_principal *who, int64_t id, const char *kind,
                             const char *text, json_t *review, json_t **out, od_error *e)
 {
@@ -243,6 +257,8 @@ od_err od_problem_entry_add(od_app *a, const od_principal *who, int64_t id, cons
         return rc;
     int64_t now = od_app_now(a), eid = 0, author = who ? who->id : 0;
     rc = od_rec_must_be(x.o, id, "problem", "问题", "problem", e);
+    if (!rc)
+        rc = not_closed(a, &x, e);
     if (!rc)
         rc = entry_check(kind, text, review, e);
     char *rv = !rc && json_is_object(review) ? json_dumps(review, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -376,6 +392,8 @@ od_err od_problem_entry_edit(od_app *a, const od_principal *who, int64_t id, int
     rc = od_rec_must_be(x.o, id, "problem", "问题", "problem", e);
     if (!rc)
         rc = entry_load(tx, id, entry_id, &cur, e);
+    if (!rc)
+        rc = not_closed(a, &x, e);
     if (!rc)
         rc = may_edit(tx, who, &x, cur, e);
     int64_t version = cur ? (int64_t)json_integer_value(json_object_get(cur, "version")) : 0;

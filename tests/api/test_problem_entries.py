@@ -194,7 +194,17 @@ class ProblemEntries(harness.ServerTest):
         for item in inst["items"]:
             self.srv.request("PUT", "/api/v1/records/%d/checklists/%d/items/%s" % (pid, inst["id"], item["key"]),
                              {"value": True}, token=self.pm)
+        eid = self.add(pid, {"kind": "investigation", "text": "关闭前的调查"}).json["id"]
         self.assertStatus(self.act(pid, "close", self.pm), 200)
+        # closed: the entries are the record now; nothing added or edited, nothing written
+        before = self.srv.get("/api/v1/problems/%d/entries" % pid, token=self.pm).json
+        version = self.get(pid)["version"]
+        r = self.add(pid, {"kind": "root_cause", "text": "关闭后补写"})
+        self.assertEqual((r.status, r.json["error"]["field"]), (409, "state"))
+        r = self.edit(pid, eid, {"text": "关闭后改写"}, token=self.pm)
+        self.assertEqual((r.status, r.json["error"]["field"]), (409, "state"))
+        self.assertEqual(self.srv.get("/api/v1/problems/%d/entries" % pid, token=self.pm).json, before)
+        self.assertEqual(self.get(pid)["version"], version)
 
     def edit(self, pid, eid, body, token=None):
         return self.srv.request("PATCH", "/api/v1/problems/%d/entries/%d" % (pid, eid), body,
