@@ -45,8 +45,8 @@ od_err od_course_load(od_tx *tx, int64_t id, json_t **out, od_error *e)
     if (!rc)
         rc = od_rows_step(r, &row);
     if (!rc && !row)
-        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "培训课程 %lld 不存在 (course %lld not found)", (long long)id,
-                          (long long)id);
+        rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "培训课程 %lld 不存在 (course %lld not found)",
+                          (long long)id, (long long)id);
     if (!rc)
         *out = course_row(r);
     od_rows_close(r);
@@ -82,8 +82,8 @@ static od_err check_course(const od_readiness_policy *rp, const od_course_input 
     f->title = in->title ? in->title : json_string_value(json_object_get(cur, "title"));
     if (!chars_ok(f->title, 1, OD_COURSE_TITLE_MAX))
         return od_error_set(e, OD_E_UNPROCESSABLE, "title",
-                            "课程名称须为 1 到 %d 个字符 (title must be 1 to %d characters)", OD_COURSE_TITLE_MAX,
-                            OD_COURSE_TITLE_MAX);
+                            "课程名称须为 1 到 %d 个字符 (title must be 1 to %d characters)",
+                            OD_COURSE_TITLE_MAX, OD_COURSE_TITLE_MAX);
     if (in->has_hours) {
         double m = in->hours * 60.0;
         if (!(in->hours > 0 && in->hours <= OD_COURSE_HOURS_MAX && llround(m) >= 1))
@@ -94,10 +94,12 @@ static od_err check_course(const od_readiness_policy *rp, const od_course_input 
     } else if (cur) {
         f->minutes = llround(json_number_value(json_object_get(cur, "hours")) * 60.0);
     } else {
-        return od_error_set(e, OD_E_UNPROCESSABLE, "hours", "缺少必填字段 hours (required field hours is missing)");
+        return od_error_set(e, OD_E_UNPROCESSABLE, "hours",
+                            "缺少必填字段 hours (required field hours is missing)");
     }
-    f->description =
-        in->description ? in->description : cur ? json_string_value(json_object_get(cur, "description")) : "";
+    f->description = in->description ? in->description
+                     : cur           ? json_string_value(json_object_get(cur, "description"))
+                                     : "";
     if (!chars_ok(f->description, 0, OD_COURSE_TEXT_MAX))
         return od_error_set(e, OD_E_UNPROCESSABLE, "description",
                             "课程说明至多 %d 个字符 (description must be at most %d characters)",
@@ -107,8 +109,8 @@ static od_err check_course(const od_readiness_policy *rp, const od_course_input 
                                    : OD_COURSE_VALIDITY_DEFAULT;
     if (f->validity < 1 || f->validity > OD_COURSE_VALIDITY_MAX)
         return od_error_set(e, OD_E_UNPROCESSABLE, "validity_months",
-                            "有效期须为 1 到 %d 个月 (validity_months must be from 1 to %d)", OD_COURSE_VALIDITY_MAX,
-                            OD_COURSE_VALIDITY_MAX);
+                            "有效期须为 1 到 %d 个月 (validity_months must be from 1 to %d)",
+                            OD_COURSE_VALIDITY_MAX, OD_COURSE_VALIDITY_MAX);
     f->active = in->has_active ? in->active : cur ? json_is_true(json_object_get(cur, "active")) : true;
     json_t *pos = in->positions ? in->positions : cur ? json_object_get(cur, "positions") : NULL;
     json_t *keys = json_array(), *v;
@@ -122,10 +124,11 @@ static od_err check_course(const od_readiness_policy *rp, const od_course_input 
         json_array_foreach(keys, j, w) again = again || (k && strcmp(json_string_value(w), k) == 0);
         if (!known_position(rp, k) || again) {
             json_decref(keys);
-            return od_error_set(e, OD_E_UNPROCESSABLE, "positions",
-                                "positions 第 %zu 项“%s”%s (positions item %zu \"%s\" %s)", i + 1, k ? k : "",
-                                again ? "重复" : "不是策略 readiness.positions 中的关键岗位", i + 1, k ? k : "",
-                                again ? "is repeated" : "is not a key position of the policy's readiness section");
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, "positions",
+                "positions 第 %zu 项“%s”%s (positions item %zu \"%s\" %s)", i + 1, k ? k : "",
+                again ? "重复" : "不是策略 readiness.positions 中的关键岗位", i + 1, k ? k : "",
+                again ? "is repeated" : "is not a key position of the policy's readiness section");
         }
         json_array_append(keys, v);
     }
@@ -155,7 +158,8 @@ od_err od_course_create(od_app *a, const od_principal *who, const od_course_inpu
         if (!rc)
             rc = od_course_load(tx, id, out, e);
         if (!rc)
-            rc = od_audit_append(tx, now, who, "training_course.create", "training_course", id, NULL, *out, e);
+            rc =
+                od_audit_append(tx, now, who, "training_course.create", "training_course", id, NULL, *out, e);
         if (!rc)
             rc = od_tx_commit(tx, e);
         else
@@ -185,8 +189,9 @@ od_err od_course_update(od_app *a, const od_principal *who, int64_t id, const od
         rc = check_course(&a->policy->readiness, in, before, &f, e);
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_CRS_UPDATE, e,
-                        OD_BINDS(OD_TEXT(f.title), OD_INT(f.minutes), OD_TEXT(f.positions), OD_TEXT(f.description),
-                                 OD_INT(f.validity), OD_BOOL(f.active), OD_INT(now), OD_INT(id)));
+                        OD_BINDS(OD_TEXT(f.title), OD_INT(f.minutes), OD_TEXT(f.positions),
+                                 OD_TEXT(f.description), OD_INT(f.validity), OD_BOOL(f.active), OD_INT(now),
+                                 OD_INT(id)));
     if (!rc)
         rc = od_course_load(tx, id, out, e);
     if (!rc)
@@ -232,7 +237,8 @@ od_err od_course_list(od_app *a, const od_principal *who, bool active_only, int6
     bool row = false;
     rc = od_tx_scalar(tx, OD_Q_CRS_COUNT, &total, e, OD_BINDS(OD_BOOL(active_only)));
     if (!rc)
-        rc = od_tx_query(tx, OD_Q_CRS_LIST, &r, e, OD_BINDS(OD_BOOL(active_only), OD_INT(limit), OD_INT(offset)));
+        rc = od_tx_query(tx, OD_Q_CRS_LIST, &r, e,
+                         OD_BINDS(OD_BOOL(active_only), OD_INT(limit), OD_INT(offset)));
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         json_array_append_new(items, course_row(r));
     od_rows_close(r);

@@ -21,13 +21,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OD_COURSE_TITLE_MAX 200        /* characters */
-#define OD_COURSE_TEXT_MAX 4000        /* description, materials: characters */
-#define OD_COURSE_HOURS_MAX 200        /* one course's hours */
-#define OD_COURSE_VALIDITY_MAX 120     /* months */
-#define OD_COURSE_VALIDITY_DEFAULT 12  /* modules-spec §M7.3: 12 months per course */
-#define OD_SESSION_LOCATION_MAX 200    /* characters */
-#define OD_SESSION_ATTENDEES_MAX 200   /* people per session */
+#define OD_COURSE_TITLE_MAX 200       /* characters */
+#define OD_COURSE_TEXT_MAX 4000       /* description, materials: characters */
+#define OD_COURSE_HOURS_MAX 200       /* one course's hours */
+#define OD_COURSE_VALIDITY_MAX 120    /* months */
+#define OD_COURSE_VALIDITY_DEFAULT 12 /* modules-spec §M7.3: 12 months per course */
+#define OD_SESSION_LOCATION_MAX 200   /* characters */
+#define OD_SESSION_ATTENDEES_MAX 200  /* people per session */
 #define OD_SESSION_SCORE_MAX 100
 
 /* A course's fields; has_* false = absent (create: the default; update:
@@ -51,8 +51,8 @@ OD_NODISCARD od_err od_course_create(od_app *a, const od_principal *who, const o
                                      json_t **out, od_error *e);
 /* Changes the fields given (audited "training_course.update", before and
  * after); 404 for an unknown id; 422 as for create. */
-OD_NODISCARD od_err od_course_update(od_app *a, const od_principal *who, int64_t id, const od_course_input *in,
-                                     json_t **out, od_error *e);
+OD_NODISCARD od_err od_course_update(od_app *a, const od_principal *who, int64_t id,
+                                     const od_course_input *in, json_t **out, od_error *e);
 OD_NODISCARD od_err od_course_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 /* {items, total, limit, offset}: courses by title (active_only: the active ones). */
 OD_NODISCARD od_err od_course_list(od_app *a, const od_principal *who, bool active_only, int64_t limit,

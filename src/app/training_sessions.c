@@ -37,7 +37,8 @@ static json_t *session_row(od_rows *r)
     json_object_set_new(o, "location", json_string(od_rows_text(r, 9)));
     json_object_set_new(o, "materials", json_string(od_rows_text(r, 10)));
     json_object_set_new(o, "results_at", time_json(r, 11));
-    json_object_set_new(o, "results_by", od_rows_null(r, 12) ? json_null() : json_string(od_rows_text(r, 12)));
+    json_object_set_new(o, "results_by",
+                        od_rows_null(r, 12) ? json_null() : json_string(od_rows_text(r, 12)));
     json_object_set_new(o, "created_by", json_string(od_rows_text(r, 13)));
     json_object_set_new(o, "created_at", time_json(r, 14));
     json_object_set_new(o, "attendee_count", json_integer(od_rows_int(r, 15)));
@@ -77,12 +78,12 @@ static od_err session_load(od_tx *tx, const od_principal *who, int64_t id, json_
             continue;
         visible = true;
         const char *as = od_rows_text(r, 5);
-        json_array_append_new(
-            att, json_pack("{sI ss ss ss sb so so}", "user_id", (json_int_t)od_rows_int(r, 0), "username",
-                           od_rows_text(r, 1), "display_name", od_rows_text(r, 2), "department",
-                           od_rows_text(r, 3), "attended", od_rows_int(r, 4) != 0, "assessment",
-                           *as ? json_string(as) : json_null(), "score",
-                           od_rows_null(r, 6) ? json_null() : json_integer(od_rows_int(r, 6))));
+        json_array_append_new(att,
+                              json_pack("{sI ss ss ss sb so so}", "user_id", (json_int_t)od_rows_int(r, 0),
+                                        "username", od_rows_text(r, 1), "display_name", od_rows_text(r, 2),
+                                        "department", od_rows_text(r, 3), "attended", od_rows_int(r, 4) != 0,
+                                        "assessment", *as ? json_string(as) : json_null(), "score",
+                                        od_rows_null(r, 6) ? json_null() : json_integer(od_rows_int(r, 6))));
     }
     od_rows_close(r);
     if (!rc && (!*out || !visible))
@@ -114,8 +115,9 @@ static od_err enabled_user(od_tx *tx, int64_t uid, const char *field, od_error *
     bool ok = !rc && row && od_rows_int(r, 1) == 0;
     od_rows_close(r);
     if (!rc && !ok)
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, field, "用户 %lld 不存在或已停用 (user %lld not found or disabled)",
-                          (long long)uid, (long long)uid);
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, field,
+                          "用户 %lld 不存在或已停用 (user %lld not found or disabled)", (long long)uid,
+                          (long long)uid);
     return rc;
 }
 
@@ -135,7 +137,8 @@ static bool seen_before(json_t *list, size_t i, int64_t uid)
     return false;
 }
 
-static od_err check_session(od_tx *tx, const od_session_input *in, int64_t *starts, int64_t *ends, od_error *e)
+static od_err check_session(od_tx *tx, const od_session_input *in, int64_t *starts, int64_t *ends,
+                            od_error *e)
 {
     od_rows *r = NULL;
     bool row = false;
@@ -154,18 +157,20 @@ static od_err check_session(od_tx *tx, const od_session_input *in, int64_t *star
         return od_error_set(e, OD_E_UNPROCESSABLE, "starts_at",
                             "缺少或无效 starts_at (starts_at missing or not RFC 3339)");
     if (!in->ends_at || !od_time_parse(in->ends_at, ends) || *ends <= *starts)
-        return od_error_set(e, OD_E_UNPROCESSABLE, "ends_at",
-                            "结束时间须为晚于开始时间的 RFC 3339 时间 (ends_at must be an RFC 3339 time after starts_at)");
+        return od_error_set(
+            e, OD_E_UNPROCESSABLE, "ends_at",
+            "结束时间须为晚于开始时间的 RFC 3339 时间 (ends_at must be an RFC 3339 time after starts_at)");
     rc = enabled_user(tx, in->trainer_id, "trainer_id", e);
     if (rc)
         return rc;
     if (!chars_ok(in->location, OD_SESSION_LOCATION_MAX))
-        return od_error_set(e, OD_E_UNPROCESSABLE, "location", "地点至多 %d 个字符 (location must be at most %d characters)",
+        return od_error_set(e, OD_E_UNPROCESSABLE, "location",
+                            "地点至多 %d 个字符 (location must be at most %d characters)",
                             OD_SESSION_LOCATION_MAX, OD_SESSION_LOCATION_MAX);
     if (!chars_ok(in->materials, OD_COURSE_TEXT_MAX))
         return od_error_set(e, OD_E_UNPROCESSABLE, "materials",
-                            "培训资料至多 %d 个字符 (materials must be at most %d characters)", OD_COURSE_TEXT_MAX,
-                            OD_COURSE_TEXT_MAX);
+                            "培训资料至多 %d 个字符 (materials must be at most %d characters)",
+                            OD_COURSE_TEXT_MAX, OD_COURSE_TEXT_MAX);
     if (json_array_size(in->attendees) > OD_SESSION_ATTENDEES_MAX)
         return od_error_set(e, OD_E_UNPROCESSABLE, "attendees", "学员至多 %d 人 (at most %d attendees)",
                             OD_SESSION_ATTENDEES_MAX, OD_SESSION_ATTENDEES_MAX);
@@ -175,13 +180,15 @@ static od_err check_session(od_tx *tx, const od_session_input *in, int64_t *star
     {
         int64_t uid = item_user(v);
         if (!json_is_object(v) || json_object_size(v) != 1 || !uid)
-            return od_error_set(e, OD_E_UNPROCESSABLE, "attendees",
-                                "attendees 第 %zu 项须为 {user_id}，user_id 为正整数 (attendees item %zu must be "
-                                "{user_id} with a positive integer)",
-                                i + 1, i + 1);
+            return od_error_set(
+                e, OD_E_UNPROCESSABLE, "attendees",
+                "attendees 第 %zu 项须为 {user_id}，user_id 为正整数 (attendees item %zu must be "
+                "{user_id} with a positive integer)",
+                i + 1, i + 1);
         if (seen_before(in->attendees, i, uid))
             return od_error_set(e, OD_E_UNPROCESSABLE, "attendees",
-                                "学员 %lld 重复 (attendee %lld is listed twice)", (long long)uid, (long long)uid);
+                                "学员 %lld 重复 (attendee %lld is listed twice)", (long long)uid,
+                                (long long)uid);
         rc = enabled_user(tx, uid, "attendees", e);
         if (rc)
             return rc;
@@ -201,8 +208,8 @@ od_err od_session_create(od_app *a, const od_principal *who, const od_session_in
     rc = check_session(tx, in, &starts, &ends, e);
     if (!rc)
         rc = od_tx_insert(tx, OD_Q_SES_INSERT, &id, e,
-                          OD_BINDS(OD_INT(in->course_id), OD_INT(starts), OD_INT(ends), OD_INT(in->trainer_id),
-                                   OD_TEXT(in->location ? in->location : ""),
+                          OD_BINDS(OD_INT(in->course_id), OD_INT(starts), OD_INT(ends),
+                                   OD_INT(in->trainer_id), OD_TEXT(in->location ? in->location : ""),
                                    OD_TEXT(in->materials ? in->materials : ""), OD_TEXT(who->username),
                                    OD_INT(now)));
     json_t *v;
@@ -308,8 +315,8 @@ typedef struct result {
 
 static od_err bad_item(od_error *e, size_t i, const char *zh, const char *en)
 {
-    return od_error_set(e, OD_E_UNPROCESSABLE, "attendees", "attendees 第 %zu 项：%s (attendees item %zu: %s)", i + 1,
-                        zh, i + 1, en);
+    return od_error_set(e, OD_E_UNPROCESSABLE, "attendees",
+                        "attendees 第 %zu 项：%s (attendees item %zu: %s)", i + 1, zh, i + 1, en);
 }
 
 static od_err check_result(json_t *v, size_t i, json_t *session, result *out, od_error *e)
@@ -342,15 +349,16 @@ static od_err check_result(json_t *v, size_t i, json_t *session, result *out, od
         return bad_item(e, i, "attended 须为 true 或 false", "attended must be true or false");
     out->attended = json_is_true(at);
     out->assessment = as ? json_string_value(as) : out->attended ? NULL : "absent";
-    bool ok = out->assessment && (out->attended ? strcmp(out->assessment, "pass") == 0 ||
-                                                      strcmp(out->assessment, "fail") == 0
-                                                : strcmp(out->assessment, "absent") == 0);
+    bool ok = out->assessment &&
+              (out->attended ? strcmp(out->assessment, "pass") == 0 || strcmp(out->assessment, "fail") == 0
+                             : strcmp(out->assessment, "absent") == 0);
     if (!ok)
         return bad_item(e, i, "出席者的考核须为 pass 或 fail，缺席者为 absent",
                         "assessment must be pass or fail for who attended, absent for who did not");
     out->score = -1;
     if (sc && !json_is_null(sc)) {
-        if (!json_is_integer(sc) || json_integer_value(sc) < 0 || json_integer_value(sc) > OD_SESSION_SCORE_MAX)
+        if (!json_is_integer(sc) || json_integer_value(sc) < 0 ||
+            json_integer_value(sc) > OD_SESSION_SCORE_MAX)
             return bad_item(e, i, "score 须为 0 到 100 的整数", "score must be an integer from 0 to 100");
         if (!out->attended)
             return bad_item(e, i, "缺席者不能有成绩", "who did not attend has no score");
@@ -379,7 +387,8 @@ static od_err apply_result(od_tx *tx, const od_principal *who, int64_t sid, int6
         rc = od_tx_exec(tx, OD_Q_CERT_SES_DELETE, e, OD_BINDS(OD_INT(sid), OD_INT(x->uid)));
     if (rc || !x->attended || strcmp(x->assessment, "pass") != 0)
         return rc;
-    int64_t expires = od_plan_add_months(starts, (int)json_integer_value(json_object_get(course, "validity_months")));
+    int64_t expires =
+        od_plan_add_months(starts, (int)json_integer_value(json_object_get(course, "validity_months")));
     char number[48];
     snprintf(number, sizeof number, "TS-%lld-%lld", (long long)sid, (long long)x->uid);
     json_t *p;
@@ -387,9 +396,9 @@ static od_err apply_result(od_tx *tx, const od_principal *who, int64_t sid, int6
     json_array_foreach(json_object_get(course, "positions"), i, p)
     {
         rc = od_tx_exec(tx, OD_Q_CERT_SES_INSERT, e,
-                        OD_BINDS(OD_INT(x->uid), OD_TEXT(json_string_value(p)), OD_TEXT(title), OD_TEXT(number),
-                                 OD_INT(starts), OD_INT(expires), OD_TEXT(who->username), OD_INT(now),
-                                 OD_INT(sid)));
+                        OD_BINDS(OD_INT(x->uid), OD_TEXT(json_string_value(p)), OD_TEXT(title),
+                                 OD_TEXT(number), OD_INT(starts), OD_INT(expires), OD_TEXT(who->username),
+                                 OD_INT(now), OD_INT(sid)));
         if (rc)
             break;
     }
@@ -412,9 +421,11 @@ od_err od_session_results(od_app *a, const od_principal *who, int64_t id, json_t
     if (!rc)
         rc = od_course_load(tx, json_integer_value(json_object_get(before, "course_id")), &course, e);
     if (!rc && now < starts)
-        rc = od_error_set(e, OD_E_CONFLICT, NULL, "场次尚未开始，不能记录结果 (the session has not started yet)");
+        rc = od_error_set(e, OD_E_CONFLICT, NULL,
+                          "场次尚未开始，不能记录结果 (the session has not started yet)");
     if (!rc && (n == 0 || n > OD_SESSION_ATTENDEES_MAX))
-        rc = od_error_set(e, OD_E_UNPROCESSABLE, "attendees", "attendees 须有 1 到 %d 项 (attendees must hold 1 to %d items)",
+        rc = od_error_set(e, OD_E_UNPROCESSABLE, "attendees",
+                          "attendees 须有 1 到 %d 项 (attendees must hold 1 to %d items)",
                           OD_SESSION_ATTENDEES_MAX, OD_SESSION_ATTENDEES_MAX);
     if (!rc && !(xs = calloc(n, sizeof *xs)))
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
@@ -426,7 +437,8 @@ od_err od_session_results(od_app *a, const od_principal *who, int64_t id, json_t
     for (size_t i = 0; !rc && i < n; i++)
         rc = apply_result(tx, who, id, starts, course, &xs[i], now, e);
     if (!rc)
-        rc = od_tx_exec(tx, OD_Q_SES_RESULTS_MARK, e, OD_BINDS(OD_INT(now), OD_TEXT(who->username), OD_INT(id)));
+        rc = od_tx_exec(tx, OD_Q_SES_RESULTS_MARK, e,
+                        OD_BINDS(OD_INT(now), OD_TEXT(who->username), OD_INT(id)));
     if (!rc)
         rc = session_load(tx, NULL, id, out, NULL, e);
     if (!rc)
@@ -438,7 +450,8 @@ od_err od_session_results(od_app *a, const od_principal *who, int64_t id, json_t
             json_is_true(json_object_get(v, "attended"));
         json_object_set_new(*out, "trainings", json_integer(n_trn));
         json_object_set_new(*out, "certificates", json_integer(n_cert));
-        rc = od_audit_append(tx, now, who, "training_session.results", "training_session", id, before, *out, e);
+        rc = od_audit_append(tx, now, who, "training_session.results", "training_session", id, before, *out,
+                             e);
     }
     if (!rc)
         rc = od_tx_commit(tx, e);

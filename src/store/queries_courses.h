@@ -28,13 +28,31 @@
                   "validity_months = ?, active = ?, updated_at = ? WHERE id = ?")                            \
     X(SES_INSERT, "INSERT INTO training_sessions(course_id, starts_at, ends_at, trainer_id, location, "      \
                   "materials, created_by, created_at) VALUES(?,?,?,?,?,?,?,?)")                              \
-    X(SES_GET, "SELECT s.id, s.course_id, c.title, c.minutes, s.starts_at, s.ends_at, s.trainer_id, u.username, " "u.display_name, s.location, s.materials, s.results_at, s.results_by, s.created_by, s.created_at, " "(SELECT COUNT(*) FROM training_attendees a WHERE a.session_id = s.id), u.department " "FROM training_sessions s JOIN training_courses c ON c.id = s.course_id JOIN users u ON " "u.id = s.trainer_id " "WHERE s.id = ?")                                                                 \
+    X(SES_GET,                                                                                               \
+      "SELECT s.id, s.course_id, c.title, c.minutes, s.starts_at, s.ends_at, s.trainer_id, u.username, "     \
+      "u.display_name, s.location, s.materials, s.results_at, s.results_by, s.created_by, s.created_at, "    \
+      "(SELECT COUNT(*) FROM training_attendees a WHERE a.session_id = s.id), u.department "                 \
+      "FROM training_sessions s JOIN training_courses c ON c.id = s.course_id JOIN users u ON "              \
+      "u.id = s.trainer_id "                                                                                 \
+      "WHERE s.id = ?")                                                                                      \
     /* newest first; binds: course_id, course_id (0 = every course), limit, offset */                        \
-    X(SES_LIST, "SELECT s.id, s.course_id, c.title, c.minutes, s.starts_at, s.ends_at, s.trainer_id, u.username, " "u.display_name, s.location, s.materials, s.results_at, s.results_by, s.created_by, s.created_at, " "(SELECT COUNT(*) FROM training_attendees a WHERE a.session_id = s.id), u.department " "FROM training_sessions s JOIN training_courses c ON c.id = s.course_id JOIN users u ON " "u.id = s.trainer_id " "WHERE (? = 0 OR s.course_id = ?) ORDER BY s.starts_at DESC, s.id DESC "         \
-                            "LIMIT ? OFFSET ?")                                                              \
+    X(SES_LIST,                                                                                              \
+      "SELECT s.id, s.course_id, c.title, c.minutes, s.starts_at, s.ends_at, s.trainer_id, u.username, "     \
+      "u.display_name, s.location, s.materials, s.results_at, s.results_by, s.created_by, s.created_at, "    \
+      "(SELECT COUNT(*) FROM training_attendees a WHERE a.session_id = s.id), u.department "                 \
+      "FROM training_sessions s JOIN training_courses c ON c.id = s.course_id JOIN users u ON "              \
+      "u.id = s.trainer_id "                                                                                 \
+      "WHERE (? = 0 OR s.course_id = ?) ORDER BY s.starts_at DESC, s.id DESC "                               \
+      "LIMIT ? OFFSET ?")                                                                                    \
     X(SES_COUNT, "SELECT COUNT(*) FROM training_sessions WHERE (? = 0 OR course_id = ?)")                    \
     /* a scoped reader's list: every session of course_id (0 = all), newest first */                         \
-    X(SES_ALL, "SELECT s.id, s.course_id, c.title, c.minutes, s.starts_at, s.ends_at, s.trainer_id, u.username, " "u.display_name, s.location, s.materials, s.results_at, s.results_by, s.created_by, s.created_at, " "(SELECT COUNT(*) FROM training_attendees a WHERE a.session_id = s.id), u.department " "FROM training_sessions s JOIN training_courses c ON c.id = s.course_id JOIN users u ON " "u.id = s.trainer_id " "WHERE (? = 0 OR s.course_id = ?) ORDER BY s.starts_at DESC, s.id DESC")          \
+    X(SES_ALL,                                                                                               \
+      "SELECT s.id, s.course_id, c.title, c.minutes, s.starts_at, s.ends_at, s.trainer_id, u.username, "     \
+      "u.display_name, s.location, s.materials, s.results_at, s.results_by, s.created_by, s.created_at, "    \
+      "(SELECT COUNT(*) FROM training_attendees a WHERE a.session_id = s.id), u.department "                 \
+      "FROM training_sessions s JOIN training_courses c ON c.id = s.course_id JOIN users u ON "              \
+      "u.id = s.trainer_id "                                                                                 \
+      "WHERE (? = 0 OR s.course_id = ?) ORDER BY s.starts_at DESC, s.id DESC")                               \
     /* the departments of the attendees of every session (scoped readers) */                                 \
     X(SES_ATT_DEPTS, "SELECT a.session_id, u.department FROM training_attendees a JOIN users u ON "          \
                      "u.id = a.user_id")                                                                     \
@@ -58,8 +76,9 @@
     /* a session's certificate for one position of a passed course; binds:                                   \
      * user_id, position, name, number, issued_at, expires_at, created_by,                                   \
      * created_at, session_id */                                                                             \
-    X(CERT_SES_INSERT, "INSERT INTO certificates(user_id, position, name, issuer, number, issued_at, "       \
-                       "expires_at, created_by, created_at, session_id) VALUES(?,?,?,'opsdesk',?,?,?,?,?,?)") \
+    X(CERT_SES_INSERT,                                                                                       \
+      "INSERT INTO certificates(user_id, position, name, issuer, number, issued_at, "                        \
+      "expires_at, created_by, created_at, session_id) VALUES(?,?,?,'opsdesk',?,?,?,?,?,?)")                 \
     /* binds: session_id, user_id */                                                                         \
     X(CERT_SES_DELETE, "DELETE FROM certificates WHERE session_id = ? AND user_id = ?")                      \
     /* the count of a session's certificates (tests, the results answer); binds: session_id */               \
