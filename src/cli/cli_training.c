@@ -48,7 +48,8 @@ int od_cli_session_results(od_cli_ctx *c, const od_cli_inv *inv)
                 char *end = NULL;
                 long n = strtol(sc, &end, 10);
                 if (!*sc || *end) {
-                    fprintf(c->err, "错误 error: --score %s=%s: 成绩须为整数 (the score must be an integer)\n", id,
+                    fprintf(c->err,
+                            "错误 error: --score %s=%s: 成绩须为整数 (the score must be an integer)\n", id,
                             sc);
                     json_decref(o);
                     json_decref(att);
