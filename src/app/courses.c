@@ -122,7 +122,8 @@ static od_err check_course(const od_readiness_policy *rp, const od_course_input 
         json_t *w;
         size_t j;
         json_array_foreach(keys, j, w) again = again || (k && strcmp(json_string_value(w), k) == 0);
-        if (!known_position(rp, k) || again) {
+        /* the keys stored before stay even when a later policy dropped one */
+        if ((in->positions && !known_position(rp, k)) || again) {
             json_decref(keys);
             return od_error_set(
                 e, OD_E_UNPROCESSABLE, "positions",
