@@ -128,6 +128,7 @@ test('a course, a session and its results change the hours and the roster', asyn
   assert.doesNotMatch(roster, /王强/);
   assert.match(roster, /已覆盖/);
   assert.equal(await p.locator('tr[data-position=duty_engineer].below-two').count(), 0);
+  await p.waitForFunction(() => document.querySelector('[data-testid=trn-sessions]').innerText.includes('已记录'), null, WAIT);
   assert.match(await p.innerText('[data-testid=trn-sessions]'), /值班应急处置培训[\s\S]*孙工[\s\S]*三楼培训室[\s\S]*3[\s\S]*已记录/);
   await fits(p, 'desktop');
   await p.screenshot({ path: artifact('training-desktop.png'), fullPage: true });
