@@ -85,12 +85,10 @@ static od_err check_course(const od_readiness_policy *rp, const od_course_input 
                             "课程名称须为 1 到 %d 个字符 (title must be 1 to %d characters)",
                             OD_COURSE_TITLE_MAX, OD_COURSE_TITLE_MAX);
     if (in->has_hours) {
-        double m = in->hours * 60.0;
-        if (!(in->hours > 0 && in->hours <= OD_COURSE_HOURS_MAX && llround(m) >= 1))
+        if (!od_course_hours_ok(in->hours, &f->minutes))
             return od_error_set(e, OD_E_UNPROCESSABLE, "hours",
                                 "学时须大于 0 且不超过 %d 小时 (hours must be more than 0 and at most %d)",
                                 OD_COURSE_HOURS_MAX, OD_COURSE_HOURS_MAX);
-        f->minutes = llround(m);
     } else if (cur) {
         f->minutes = llround(json_number_value(json_object_get(cur, "hours")) * 60.0);
     } else {
@@ -107,7 +105,7 @@ static od_err check_course(const od_readiness_policy *rp, const od_course_input 
     f->validity = in->has_validity ? in->validity_months
                   : cur            ? json_integer_value(json_object_get(cur, "validity_months"))
                                    : OD_COURSE_VALIDITY_DEFAULT;
-    if (f->validity < 1 || f->validity > OD_COURSE_VALIDITY_MAX)
+    if (!od_course_validity_ok(f->validity))
         return od_error_set(e, OD_E_UNPROCESSABLE, "validity_months",
                             "有效期须为 1 到 %d 个月 (validity_months must be from 1 to %d)",
                             OD_COURSE_VALIDITY_MAX, OD_COURSE_VALIDITY_MAX);

@@ -10,25 +10,23 @@
  * (the course's hours; once per session and person, so recording again
  * never doubles them) and, per pass, one certificate per position of the
  * course (certificates.c), valid from the session's start for
- * validity_months (the certificates' expiry rule, core/readiness.h).  The
+ * validity_months (the certificates' expiry rule, core/readiness.h); the
+ * rules are core/course.h.  The
  * yearly hours and the roster (training.h) then count them. */
 #ifndef OD_APP_COURSES_H
 #define OD_APP_COURSES_H
 
 #include "app/app.h"
+#include "core/course.h"
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OD_COURSE_TITLE_MAX 200       /* characters */
-#define OD_COURSE_TEXT_MAX 4000       /* description, materials: characters */
-#define OD_COURSE_HOURS_MAX 200       /* one course's hours */
-#define OD_COURSE_VALIDITY_MAX 120    /* months */
-#define OD_COURSE_VALIDITY_DEFAULT 12 /* modules-spec §M7.3: 12 months per course */
-#define OD_SESSION_LOCATION_MAX 200   /* characters */
-#define OD_SESSION_ATTENDEES_MAX 200  /* people per session */
-#define OD_SESSION_SCORE_MAX 100
+#define OD_COURSE_TITLE_MAX 200      /* characters */
+#define OD_COURSE_TEXT_MAX 4000      /* description, materials: characters */
+#define OD_SESSION_LOCATION_MAX 200  /* characters */
+#define OD_SESSION_ATTENDEES_MAX 200 /* people per session */
 
 /* A course's fields; has_* false = absent (create: the default; update:
  * unchanged).  positions: a borrowed JSON array of position keys or NULL. */

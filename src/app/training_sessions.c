@@ -7,7 +7,7 @@
 #include "app/courses.h"
 #include "app/courses_int.h"
 #include "app/list.h"
-#include "core/plan.h"
+#include "core/course.h"
 #include "util/utf8.h"
 
 #include <math.h>
@@ -348,22 +348,25 @@ static od_err check_result(json_t *v, size_t i, json_t *session, result *out, od
     if (!json_is_boolean(at))
         return bad_item(e, i, "attended 须为 true 或 false", "attended must be true or false");
     out->attended = json_is_true(at);
-    out->assessment = as ? json_string_value(as) : out->attended ? NULL : "absent";
-    bool ok = out->assessment &&
-              (out->attended ? strcmp(out->assessment, "pass") == 0 || strcmp(out->assessment, "fail") == 0
-                             : strcmp(out->assessment, "absent") == 0);
-    if (!ok)
+    if (as && !json_is_string(as))
+        return bad_item(e, i, "assessment 须为 pass、fail 或 absent",
+                        "assessment must be pass, fail or absent");
+    bool has_score = sc && !json_is_null(sc);
+    if (has_score && !json_is_integer(sc))
+        return bad_item(e, i, "score 须为 0 到 100 的整数", "score must be an integer from 0 to 100");
+    switch (od_course_result_check(out->attended, json_string_value(as), has_score, json_integer_value(sc))) {
+    case OD_COURSE_RESULT_OK:
+        break;
+    case OD_COURSE_RESULT_ASSESSMENT:
         return bad_item(e, i, "出席者的考核须为 pass 或 fail，缺席者为 absent",
                         "assessment must be pass or fail for who attended, absent for who did not");
-    out->score = -1;
-    if (sc && !json_is_null(sc)) {
-        if (!json_is_integer(sc) || json_integer_value(sc) < 0 ||
-            json_integer_value(sc) > OD_SESSION_SCORE_MAX)
-            return bad_item(e, i, "score 须为 0 到 100 的整数", "score must be an integer from 0 to 100");
-        if (!out->attended)
-            return bad_item(e, i, "缺席者不能有成绩", "who did not attend has no score");
-        out->score = json_integer_value(sc);
+    case OD_COURSE_RESULT_SCORE:
+        return bad_item(e, i, "score 须为 0 到 100 的整数", "score must be an integer from 0 to 100");
+    case OD_COURSE_RESULT_SCORE_ABSENT:
+        return bad_item(e, i, "缺席者不能有成绩", "who did not attend has no score");
     }
+    out->assessment = as ? json_string_value(as) : "absent";
+    out->score = has_score ? json_integer_value(sc) : -1;
     return OD_OK;
 }
 
@@ -377,7 +380,7 @@ static od_err apply_result(od_tx *tx, const od_principal *who, int64_t sid, int6
                                     OD_INT_OR_NULL(x->score, x->score >= 0), OD_INT(sid), OD_INT(x->uid)));
     const char *title = json_string_value(json_object_get(course, "title"));
     int64_t minutes = llround(json_number_value(json_object_get(course, "hours")) * 60.0);
-    if (!rc && x->attended)
+    if (!rc && od_course_earns_hours(x->attended))
         rc = od_tx_exec(tx, OD_Q_TRN_SES_UPSERT, e,
                         OD_BINDS(OD_INT(x->uid), OD_TEXT(title), OD_INT(minutes), OD_INT(starts),
                                  OD_TEXT(who->username), OD_INT(now), OD_INT(sid)));
@@ -385,10 +388,10 @@ static od_err apply_result(od_tx *tx, const od_principal *who, int64_t sid, int6
         rc = od_tx_exec(tx, OD_Q_TRN_SES_DELETE, e, OD_BINDS(OD_INT(sid), OD_INT(x->uid)));
     if (!rc)
         rc = od_tx_exec(tx, OD_Q_CERT_SES_DELETE, e, OD_BINDS(OD_INT(sid), OD_INT(x->uid)));
-    if (rc || !x->attended || strcmp(x->assessment, "pass") != 0)
+    if (rc || !od_course_earns_positions(x->attended, x->assessment))
         return rc;
     int64_t expires =
-        od_plan_add_months(starts, (int)json_integer_value(json_object_get(course, "validity_months")));
+        od_course_qualified_until(starts, json_integer_value(json_object_get(course, "validity_months")));
     char number[48];
     snprintf(number, sizeof number, "TS-%lld-%lld", (long long)sid, (long long)x->uid);
     json_t *p;
