@@ -28,7 +28,8 @@ static bool is(const char *s, const char *want)
 
 od_course_result od_course_result_check(bool attended, const char *assessment, bool has_score, int64_t score)
 {
-    bool ok = attended ? is(assessment, "pass") || is(assessment, "fail") : !assessment || is(assessment, "absent");
+    bool ok =
+        attended ? is(assessment, "pass") || is(assessment, "fail") : !assessment || is(assessment, "absent");
     if (!ok)
         return OD_COURSE_RESULT_ASSESSMENT;
     if (has_score && (score < 0 || score > OD_SESSION_SCORE_MAX))

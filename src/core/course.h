@@ -29,8 +29,8 @@ bool od_course_validity_ok(int64_t months);
 /* The verdict on one attendee's result. */
 typedef enum od_course_result {
     OD_COURSE_RESULT_OK = 0,
-    OD_COURSE_RESULT_ASSESSMENT, /* assessment unknown or not matching attendance */
-    OD_COURSE_RESULT_SCORE,      /* score outside 0..OD_SESSION_SCORE_MAX */
+    OD_COURSE_RESULT_ASSESSMENT,  /* assessment unknown or not matching attendance */
+    OD_COURSE_RESULT_SCORE,       /* score outside 0..OD_SESSION_SCORE_MAX */
     OD_COURSE_RESULT_SCORE_ABSENT /* a score for who did not attend */
 } od_course_result;
 /* assessment: "pass", "fail" or "absent" (NULL = not given: "absent" for

@@ -24,10 +24,9 @@ static void hours_table(void **state)
         bool ok;
         int64_t minutes;
     } t[] = {
-        {-1, false, 0},      {0, false, 0},        {0.008, false, 0},   /* 0.48 minute rounds to 0 */
-        {0.0084, true, 1},   {1.0 / 60, true, 1},  {0.5, true, 30},     {7.5, true, 450},
-        {8, true, 480},      {199.99, true, 11999}, {200, true, 12000}, {200.001, false, 0},
-        {201, false, 0},     {1e300, false, 0},
+        {-1, false, 0},        {0, false, 0},       {0.008, false, 0}, /* 0.48 minute rounds to 0 */
+        {0.0084, true, 1},     {1.0 / 60, true, 1}, {0.5, true, 30},     {7.5, true, 450}, {8, true, 480},
+        {199.99, true, 11999}, {200, true, 12000},  {200.001, false, 0}, {201, false, 0},  {1e300, false, 0},
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         int64_t m = -1;
