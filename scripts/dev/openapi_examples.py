@@ -433,6 +433,23 @@ def run(s, samples):
     call("GET", "/api/v1/readiness", token=pe)
     call("GET", "/api/v1/training/hours", token=pe)
     call("GET", "/api/v1/readiness/roster", token=pe)
+    # training courses and sessions (docs/plans.md "Courses and sessions")
+    crs = call("POST", "/api/v1/training/courses", {"title": "数据库故障应急处置", "hours": 8, "positions": [],
+                                                    "description": "预案要点、主备切换与恢复验证",
+                                                    "validity_months": 12}, token=pe)
+    call("GET", "/api/v1/training/courses", token=pe)
+    call("GET", "/api/v1/training/courses/%d" % crs["id"], token=pe)
+    call("PATCH", "/api/v1/training/courses/%d" % crs["id"], {"description": "预案要点、主备切换、恢复验证与复盘"},
+         token=pe)
+    ses = call("POST", "/api/v1/training/sessions", {
+        "course_id": crs["id"], "starts_at": "2026-01-06T01:00:00Z", "ends_at": "2026-01-06T09:00:00Z",
+        "trainer_id": pe_id, "location": "三楼培训室", "materials": "https://wiki.example.cn/db-failover",
+        "attendees": [{"user_id": zid}, {"user_id": users["li"][0]}]}, token=pe)
+    call("POST", "/api/v1/training/sessions/%d/results" % ses["id"], {"attendees": [
+        {"user_id": zid, "attended": True, "assessment": "pass", "score": 92},
+        {"user_id": users["li"][0], "attended": False, "assessment": "absent"}]}, token=pe)
+    call("GET", "/api/v1/training/sessions", token=pe)
+    call("GET", "/api/v1/training/sessions/%d" % ses["id"], token=pe)
     # upkeep: the risk assessment of 运行部 and content feedback (docs/upkeep.md)
     call("POST", "/api/v1/risk-assessments", {"held_at": "2026-11-30T09:00:00Z", "scope": "核心数据库与存储",
                                               "findings": "主库磁盘使用率 85%", "risks": "磁盘写满导致业务中断",

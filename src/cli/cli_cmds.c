@@ -700,6 +700,112 @@ static const od_cli_opt o_cert_add[] = {
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
+/* training courses and sessions, hours and roster (docs/plans.md "Courses and sessions") */
+static const od_cli_col course_cols[] = {
+    {"id", NULL, NULL},        {"title", NULL, NULL},           {"hours", NULL, NULL},
+    {"positions", NULL, NULL}, {"validity_months", NULL, NULL}, {"active", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section course_sections[] = {{"items", NULL, course_cols}, {NULL, NULL, NULL}};
+static const od_cli_view course_list_view = {NULL, course_sections};
+static const od_cli_col course_fields[] = {
+    {"id", NULL, NULL},
+    {"title", NULL, NULL},
+    {"hours", NULL, NULL},
+    {"positions", NULL, NULL},
+    {"validity_months", NULL, NULL},
+    {"active", NULL, NULL},
+    {"description", "说明 Description", NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_view course_view = {course_fields, NULL};
+static const od_cli_col session_cols[] = {
+    {"id", NULL, NULL},
+    {"course_title", NULL, NULL},
+    {"hours", NULL, NULL},
+    {"starts_at", NULL, NULL},
+    {"trainer_username", NULL, NULL},
+    {"location", NULL, NULL},
+    {"attendee_count", NULL, NULL},
+    {"results_at", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section session_sections[] = {{"items", NULL, session_cols}, {NULL, NULL, NULL}};
+static const od_cli_view session_list_view = {NULL, session_sections};
+static const od_cli_col session_fields[] = {
+    {"id", NULL, NULL},           {"course_title", NULL, NULL},
+    {"hours", NULL, NULL},        {"starts_at", NULL, NULL},
+    {"ends_at", NULL, NULL},      {"trainer_username", NULL, NULL},
+    {"location", NULL, NULL},     {"materials", "资料 Materials", NULL},
+    {"results_at", NULL, NULL},   {"trainings", NULL, NULL},
+    {"certificates", NULL, NULL}, {NULL, NULL, NULL},
+};
+static const od_cli_col attendee_cols[] = {
+    {"user_id", NULL, NULL},  {"username", NULL, NULL},   {"display_name", NULL, NULL},
+    {"attended", NULL, NULL}, {"assessment", NULL, NULL}, {"score", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section attendee_sections[] = {{"attendees", "学员 Attendees", attendee_cols},
+                                                   {NULL, NULL, NULL}};
+static const od_cli_view session_view = {session_fields, attendee_sections};
+static const od_cli_col hours_cols[] = {
+    {"user_id", NULL, NULL},    {"username", NULL, NULL}, {"display_name", NULL, NULL},
+    {"department", NULL, NULL}, {"hours", NULL, NULL},    {"short_by", NULL, NULL},
+    {"met", NULL, NULL},        {NULL, NULL, NULL},
+};
+static const od_cli_section hours_sections[] = {{"items", NULL, hours_cols}, {NULL, NULL, NULL}};
+static const od_cli_view hours_view = {NULL, hours_sections};
+static const od_cli_col roster_cols[] = {
+    {"key", NULL, NULL},    {"name_zh", NULL, NULL}, {"min_qualified", NULL, NULL}, {"qualified", NULL, NULL},
+    {"people", NULL, NULL}, {"gap", NULL, NULL},     {"below_two", NULL, NULL},     {NULL, NULL, NULL},
+};
+static const od_cli_section roster_sections[] = {{"positions", "关键岗位值守 Key positions", roster_cols},
+                                                 {NULL, NULL, NULL}};
+static const od_cli_view roster_view = {NULL, roster_sections};
+static const od_cli_opt o_course_list[] = {
+    {"--active", "active", OD_CLI_BOOL, 0, "true|false", NULL},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_course_add[] = {
+    {"--title", "title", OD_CLI_STR, R, NULL, "TEXT"},
+    {"--hours", "hours", OD_CLI_INT, R, NULL, "N"},
+    {"--positions", "positions", OD_CLI_LIST, 0, NULL, "KEY,KEY"},
+    {"--description", "description", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--validity-months", "validity_months", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_session_list[] = {
+    {"--course", "course_id", OD_CLI_INT, 0, NULL, "COURSE_ID"},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_session_add[] = {
+    {"--course", "course_id", OD_CLI_INT, R, NULL, "COURSE_ID"},
+    {"--starts", "starts_at", OD_CLI_STR, R, NULL, "RFC3339"},
+    {"--ends", "ends_at", OD_CLI_STR, R, NULL, "RFC3339"},
+    {"--trainer", "trainer_id", OD_CLI_INT, R, NULL, "USER_ID"},
+    {"--location", "location", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--materials", "materials", OD_CLI_STR, 0, NULL, "TEXT"},
+    {"--attendees", "attendees", OD_CLI_INTLIST, L, NULL, "USER_ID,USER_ID"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_session_results[] = {
+    {"--pass", "pass", OD_CLI_INTLIST, L, NULL, "USER_ID,USER_ID"},
+    {"--fail", "fail", OD_CLI_INTLIST, L, NULL, "USER_ID,USER_ID"},
+    {"--absent", "absent", OD_CLI_INTLIST, L, NULL, "USER_ID,USER_ID"},
+    {"--score", "score", OD_CLI_KV, L, NULL, "USER_ID=SCORE"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+static const od_cli_opt o_hours[] = {
+    {"--year", "year", OD_CLI_INT, 0, NULL, "YYYY"},
+    {"--limit", "limit", OD_CLI_INT, 0, NULL, "N"},
+    {"--offset", "offset", OD_CLI_INT, 0, NULL, "N"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
 /* upkeep: risk assessments and content feedback (docs/upkeep.md) */
 static const od_cli_col risk_cols[] = {
     {"id", NULL, NULL},    {"held_at", NULL, NULL}, {"username", NULL, NULL}, {"scope", NULL, NULL},
@@ -966,6 +1072,23 @@ const od_cli_cmd od_cli_cmds[] = {
      "记录资质证书 record a certificate for a key position"},
     {"training", "readiness", "GET", "/api/v1/readiness", 0, o_none, &ready_view, NULL,
      "准备度 key positions covered, plans' reviews and drills"},
+    {"training", "courses", "GET", "/api/v1/training/courses", P, o_course_list, &course_list_view, NULL,
+     "培训课程 list training courses"},
+    {"training", "course-add", "POST", "/api/v1/training/courses", 0, o_course_add, &course_view, NULL,
+     "新建培训课程 create a course (--positions: key positions a pass qualifies for)"},
+    {"training", "sessions", "GET", "/api/v1/training/sessions", P, o_session_list, &session_list_view, NULL,
+     "培训场次 list training sessions"},
+    {"training", "session", "GET", "/api/v1/training/sessions/{id}", 0, o_none, &session_view, NULL,
+     "培训场次详情 show a session with its attendees"},
+    {"training", "session-add", "POST", "/api/v1/training/sessions", 0, o_session_add, &session_view,
+     od_cli_session_add, "安排培训场次 schedule a session (--attendees: user ids)"},
+    {"training", "session-results", "POST", "/api/v1/training/sessions/{id}/results", 0, o_session_results,
+     &session_view, od_cli_session_results,
+     "记录出勤与考核 record attendance and assessment (--pass, --fail, --absent, --score ID=N)"},
+    {"training", "hours", "GET", "/api/v1/training/hours", P, o_hours, &hours_view, NULL,
+     "年度学时 training hours per person in a year against 48"},
+    {"training", "roster", "GET", "/api/v1/readiness/roster", 0, o_none, &roster_view, NULL,
+     "关键岗位值守 the qualified people per key position (fewer than two flagged)"},
     {"upkeep", "risk-list", "GET", "/api/v1/risk-assessments", P, o_page, &risk_list_view, NULL,
      "系统风险评估记录 list risk assessments"},
     {"upkeep", "risk-add", "POST", "/api/v1/risk-assessments", 0, o_risk_add, &risk_view, NULL,

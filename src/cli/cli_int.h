@@ -202,6 +202,11 @@ int od_cli_problem_act(od_cli_ctx *c, const od_cli_inv *inv);
 /* problem entry ID (review fields under "review") and entry-edit ID ENTRY (cli_problems.c) */
 int od_cli_problem_entry(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_problem_entry_edit(od_cli_ctx *c, const od_cli_inv *inv);
+/* cli_training.c: `training session-add` (--attendees ids → [{user_id}])
+ * and `training session-results ID` (--pass/--fail/--absent ids, --score
+ * ID=N → the attendees' results). */
+int od_cli_session_add(od_cli_ctx *c, const od_cli_inv *inv);
+int od_cli_session_results(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_drill_create(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_grade(od_cli_ctx *c, const od_cli_inv *inv);
 int od_cli_policy_table(od_cli_ctx *c, const od_cli_inv *inv);

@@ -80,6 +80,9 @@ H(risk_list) H(risk_create) H(risk_due) H(feedback_list) H(feedback_create) H(fe
 H(user_reset_password)
 /* training hours per person in a year (h_training.c) */
 H(training_hours) H(readiness_roster)
+/* training courses and sessions (h_courses.c) */
+H(training_course_list) H(training_course_create) H(training_course_get) H(training_course_patch)
+H(training_session_list) H(training_session_create) H(training_session_get) H(training_session_results)
 #undef H
     /* clang-format on */
 

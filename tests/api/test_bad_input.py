@@ -74,6 +74,26 @@ def retired_ci(t):
     return cid
 
 
+def bi_course(t):
+    """A training course of its own (the samples of the course and session routes)."""
+    if not getattr(type(t), "bi_course_id", None):
+        r = t.srv.post("/api/v1/training/courses", {"title": "坏输入课程", "hours": 2}, token=t.tok["plan"])
+        assert r.status == 201, r
+        type(t).bi_course_id = r.json["id"]
+    return type(t).bi_course_id
+
+
+def bi_session(t):
+    """A training session of bi_course, held in 2020, with the plan writer attending."""
+    if not getattr(type(t), "bi_session_id", None):
+        r = t.srv.post("/api/v1/training/sessions", {
+            "course_id": bi_course(t), "starts_at": "2020-01-01T01:00:00Z", "ends_at": "2020-01-01T03:00:00Z",
+            "trainer_id": t.uid["plan"], "attendees": [{"user_id": t.uid["plan"]}]}, token=t.tok["plan"])
+        assert r.status == 201, r
+        type(t).bi_session_id = r.json["id"]
+    return type(t).bi_session_id
+
+
 # ---- the samples: one per write route --------------------------------------
 # key "METHOD pattern": user (a key of BadInput.tok), body(t) -> dict (t: the
 # test case, for ids), read(t, resp) -> path to read the record back or None.
@@ -90,6 +110,8 @@ def retired_ci(t):
 # ignored: top-level fields of a foreign format opsdesk does not use: 4xx, or
 #   2xx with the record readable.  int_as_text: a number for a string field
 #   is taken as its decimal text (Zabbix).
+# number: fields that are any JSON number (hours): an integer for a fraction is
+#   not a wrong type.
 SAMPLES = {
     "POST /api/v1/test/clock": dict(user=None, body=lambda t: {"advance_seconds": 0}),
     # a failed sign-in is audited and, on PostgreSQL, counted in the lockouts shared by every node
@@ -316,6 +338,22 @@ SAMPLES = {
         "user_id": t.uid["plan"], "topic": "坏输入培训 %d" % unique(), "hours": 1.5,
         "held_at": "2020-01-01T00:00:00Z"},
         read=lambda t, r: "/api/v1/trainings?user_id=%d" % t.uid["plan"]),
+    # training courses and sessions (docs/plans.md "Courses and sessions"): written as plans are;
+    # the default policy has no key position, so a course names none
+    "POST /api/v1/training/courses": dict(user="plan", body=lambda t: {
+        "title": "坏输入课程 %d" % unique(), "hours": 2.5, "positions": [], "description": "说明 d",
+        "validity_months": 12, "active": True}, number={"hours"},
+        read=lambda t, r: "/api/v1/training/courses/%d" % r["id"]),
+    "PATCH /api/v1/training/courses/{id}": dict(user="plan", ids=lambda t: [bi_course(t)], body=lambda t: {
+        "title": "坏输入课程改", "hours": 3, "description": "改 d", "active": True},
+        number={"hours"}, read=lambda t, r: "/api/v1/training/courses/%d" % bi_course(t)),
+    "POST /api/v1/training/sessions": dict(user="plan", body=lambda t: {
+        "course_id": bi_course(t), "starts_at": "2020-01-02T01:00:00Z", "ends_at": "2020-01-02T03:00:00Z",
+        "trainer_id": t.uid["plan"], "location": "地点 l", "materials": "资料 m",
+        "attendees": [{"user_id": t.uid["plan"]}]}, read=lambda t, r: "/api/v1/training/sessions/%d" % r["id"]),
+    "POST /api/v1/training/sessions/{id}/results": dict(user="plan", ids=lambda t: [bi_session(t)], body=lambda t: {
+        "attendees": [{"user_id": t.uid["plan"], "attended": True, "assessment": "pass", "score": 80}]},
+        read=lambda t, r: "/api/v1/training/sessions/%d" % bi_session(t)),
     "POST /api/v1/problems": dict(user="pm", body=lambda t: {
         "title": "坏输入问题 %d" % unique(), "tier": "line2", "department": "运行部", "requester_id": t.uid["lead"],
         "drill": False, "fields": {"description": "描述", "impact": "high", "urgency": "low", "domain": "database"}},
@@ -835,6 +873,8 @@ class BadInput(harness.ServerTest):
                         continue
                     if isinstance(orig, list) and isinstance(v, list):
                         continue
+                    if key in spec.get("number", ()) and type(v) in (int, float) and type(orig) in (int, float):
+                        continue  # a JSON number: an integer and a fraction are both the right type
                     what = "field %s wrong type %r" % (key, v)
                     if spec.get("int_as_text") and isinstance(orig, str) and type(v) is int:
                         # Zabbix: a parameter sent as a number is its decimal text; the raw body keeps it

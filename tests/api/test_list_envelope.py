@@ -54,6 +54,8 @@ LISTS = {
     "/api/v1/content-feedback",
     "/api/v1/problems/{id}/entries",
     "/api/v1/training/hours",
+    "/api/v1/training/courses",
+    "/api/v1/training/sessions",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",

@@ -3639,6 +3639,187 @@ static void bulk_writer_takes_turns(void **state)
     od_tx_rollback(rd);
 }
 
+/* Training courses and sessions (migration 0042, queries_courses.h): a
+ * course inserted, read, listed (active only or all) and updated; a session
+ * with its attendees, its visible departments, its results; the training of
+ * an attendee upserted once per session and person (recording again changes
+ * it in place: no second row, R-PLAN-3 hours never doubled) and deleted; the
+ * session's certificates inserted, counted and deleted. */
+static void course_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t u1 = 0, u2 = 0, c1 = 0, c2 = 0, s1 = 0, n = -1;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "crs1", &u1, &e), OD_OK);
+    assert_int_equal(user_row(tx, "crs2", &u2, &e), OD_OK);
+    static const char *const titles[2] = {"值班培训", "网络培训"};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_CRS_INSERT, i ? &c2 : &c1, &e,
+                         OD_BINDS(OD_TEXT(titles[i]), OD_INT((int64_t)480), OD_TEXT("[\"duty\"]"),
+                                  OD_TEXT("d"), OD_INT((int64_t)12), OD_BOOL(i == 0), OD_TEXT("eng"),
+                                  OD_INT((int64_t)100), OD_INT((int64_t)100))),
+            OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_CRS_GET, &r, &e, OD_BINDS(OD_INT(c1))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 1), "值班培训");
+    assert_int_equal(od_rows_int(r, 2), 480);
+    assert_string_equal(od_rows_text(r, 3), "[\"duty\"]");
+    assert_int_equal(od_rows_int(r, 5), 12);
+    assert_int_equal(od_rows_int(r, 6), 1);
+    od_rows_close(r);
+    /* active only: c1; all: both, by title */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CRS_COUNT, &n, &e, OD_BINDS(OD_BOOL(true))), OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CRS_COUNT, &n, &e, OD_BINDS(OD_BOOL(false))), OD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(od_tx_query(tx, OD_Q_CRS_LIST, &r, &e,
+                                 OD_BINDS(OD_BOOL(false), OD_INT((int64_t)1), OD_INT((int64_t)1))),
+                     OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    int64_t second = od_rows_int(r, 0);
+    od_rows_close(r);
+    assert_int_equal(second, strcmp(titles[0], titles[1]) < 0 ? c2 : c1);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_CRS_UPDATE, &e,
+                   OD_BINDS(OD_TEXT("网络培训二"), OD_INT((int64_t)90), OD_TEXT("[]"), OD_TEXT(""),
+                            OD_INT((int64_t)6), OD_BOOL(true), OD_INT((int64_t)200), OD_INT(c2))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CRS_COUNT, &n, &e, OD_BINDS(OD_BOOL(true))), OD_OK);
+    assert_int_equal(n, 2);
+    /* a session of c1 by u1 with u1 and u2 attending */
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_SES_INSERT, &s1, &e,
+                     OD_BINDS(OD_INT(c1), OD_INT((int64_t)1000), OD_INT((int64_t)2000), OD_INT(u1),
+                              OD_TEXT("三楼"), OD_TEXT("资料"), OD_TEXT("eng"), OD_INT((int64_t)300))),
+        OD_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_ATT_INSERT, &e, OD_BINDS(OD_INT(s1), OD_INT(i ? u2 : u1))),
+                         OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_SES_GET, &r, &e, OD_BINDS(OD_INT(s1))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 1), c1);
+    assert_string_equal(od_rows_text(r, 2), "值班培训");
+    assert_int_equal(od_rows_int(r, 3), 480);
+    assert_int_equal(od_rows_int(r, 4), 1000);
+    assert_string_equal(od_rows_text(r, 7), "crs1");
+    assert_true(od_rows_null(r, 11)); /* no results yet */
+    assert_int_equal(od_rows_int(r, 15), 2);
+    assert_string_equal(od_rows_text(r, 16), "d");
+    od_rows_close(r);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_SES_COUNT, &n, &e, OD_BINDS(OD_INT(c1), OD_INT(c1))), OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_SES_COUNT, &n, &e, OD_BINDS(OD_INT(c2), OD_INT(c2))), OD_OK);
+    assert_int_equal(n, 0);
+    static const od_query lists[2] = {OD_Q_SES_LIST, OD_Q_SES_ALL};
+    for (int i = 0; i < 2; i++) {
+        if (i == 0)
+            assert_int_equal(
+                od_tx_query(tx, lists[i], &r, &e,
+                            OD_BINDS(OD_INT(c1), OD_INT(c1), OD_INT((int64_t)10), OD_INT((int64_t)0))),
+                OD_OK);
+        else
+            assert_int_equal(od_tx_query(tx, lists[i], &r, &e, OD_BINDS(OD_INT(c1), OD_INT(c1))), OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_true(row);
+        assert_int_equal(od_rows_int(r, 0), s1);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_false(row);
+        od_rows_close(r);
+    }
+    int depts = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_SES_ATT_DEPTS, &r, &e, OD_NOBINDS), OD_OK);
+    while (!od_rows_step(r, &row) && row)
+        depts += od_rows_int(r, 0) == s1 && strcmp(od_rows_text(r, 1), "d") == 0;
+    od_rows_close(r);
+    assert_int_equal(depts, 2);
+    /* results: u1 passed with 90, u2 absent */
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_ATT_SET, &e,
+                   OD_BINDS(OD_BOOL(true), OD_TEXT("pass"), OD_INT((int64_t)90), OD_INT(s1), OD_INT(u1))),
+        OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_ATT_SET, &e,
+                   OD_BINDS(OD_BOOL(false), OD_TEXT("absent"), OD_NULL(), OD_INT(s1), OD_INT(u2))),
+        OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_ATT_LIST, &r, &e, OD_BINDS(OD_INT(s1))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), u1);
+    assert_string_equal(od_rows_text(r, 1), "crs1");
+    assert_int_equal(od_rows_int(r, 4), 1);
+    assert_string_equal(od_rows_text(r, 5), "pass");
+    assert_int_equal(od_rows_int(r, 6), 90);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), u2);
+    assert_string_equal(od_rows_text(r, 5), "absent");
+    assert_true(od_rows_null(r, 6));
+    od_rows_close(r);
+    /* the training of u1: twice upserted, one row with the second minutes */
+    for (int64_t m = 480; m <= 490; m += 10)
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_TRN_SES_UPSERT, &e,
+                       OD_BINDS(OD_INT(u1), OD_TEXT("值班培训"), OD_INT(m), OD_INT((int64_t)1000),
+                                OD_TEXT("eng"), OD_INT((int64_t)400), OD_INT(s1))),
+            OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_TRN_COUNT, &n, &e, OD_BINDS(OD_INT(u1), OD_INT(u1))), OD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_TRN_YEAR_MINUTES, &r, &e, OD_BINDS(OD_INT((int64_t)0), OD_INT((int64_t)5000))),
+        OD_OK);
+    int64_t mins = -1;
+    while (!od_rows_step(r, &row) && row)
+        if (od_rows_int(r, 0) == u1)
+            mins = od_rows_int(r, 4);
+    od_rows_close(r);
+    assert_int_equal(mins, 490);
+    /* certificates of the session: two positions for u1, counted, deleted */
+    static const char *const pos[2] = {"duty", "net"};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_CERT_SES_INSERT, &e,
+                                    OD_BINDS(OD_INT(u1), OD_TEXT(pos[i]), OD_TEXT("值班培训"),
+                                             OD_TEXT("TS-1"), OD_INT((int64_t)1000), OD_INT((int64_t)9000),
+                                             OD_TEXT("eng"), OD_INT((int64_t)400), OD_INT(s1))),
+                         OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CERT_SES_COUNT, &n, &e, OD_BINDS(OD_INT(s1))), OD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_CERT_CURRENT, &r, &e, OD_BINDS(OD_INT((int64_t)8999), OD_INT((int64_t)8999))),
+        OD_OK);
+    int certs = 0;
+    while (!od_rows_step(r, &row) && row)
+        certs += od_rows_int(r, 0) == u1 && strcmp(od_rows_text(r, 1), "crs1") == 0;
+    od_rows_close(r);
+    assert_int_equal(certs, 2);
+    assert_int_equal(od_tx_exec(tx, OD_Q_CERT_SES_DELETE, &e, OD_BINDS(OD_INT(s1), OD_INT(u1))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 2);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CERT_SES_COUNT, &n, &e, OD_BINDS(OD_INT(s1))), OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(od_tx_exec(tx, OD_Q_TRN_SES_DELETE, &e, OD_BINDS(OD_INT(s1), OD_INT(u1))), OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_TRN_COUNT, &n, &e, OD_BINDS(OD_INT(u1), OD_INT(u1))), OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_SES_RESULTS_MARK, &e, OD_BINDS(OD_INT((int64_t)500), OD_TEXT("eng"), OD_INT(s1))),
+        OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_SES_GET, &r, &e, OD_BINDS(OD_INT(s1))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 11), 500);
+    assert_string_equal(od_rows_text(r, 12), "eng");
+    od_rows_close(r);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 /* Problem entries (migration 0040; docs/problems.md "Entries"): listed
  * newest first (same time: the later id first) with the author's name by a
  * left join (none: ""), paged by LIMIT/OFFSET, counted, the structured review
@@ -3956,6 +4137,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(ci_text_search, setup, teardown),
         cmocka_unit_test_setup_teardown(problem_entries_store, setup, teardown),
         cmocka_unit_test_setup_teardown(problem_entry_revisions_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(course_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -27,6 +27,7 @@ import { slaView, reportsView, reportView } from './views/sla.js';
 import { contactsView, desksView } from './views/contacts.js';
 import { deliveriesView } from './views/deliveries.js';
 import { drillListView, drillNewView, drillView } from './views/drills.js';
+import { trainingView, trainingSessionView } from './views/training.js';
 
 
 export const session = { me: null };
@@ -75,6 +76,8 @@ const routes = [
   [/^\/drills$/, drillListView, 'drills', 'record.read'],
   [/^\/drills\/new$/, drillNewView, 'drills', 'record.write'],
   [/^\/drills\/(\d+)$/, drillView, 'drills', 'record.read'],
+  [/^\/training$/, trainingView, 'training', 'record.read'],
+  [/^\/training\/sessions\/(\d+)$/, trainingSessionView, 'training', 'record.read'],
 ];
 
 let current = null; // {timers, charts}
