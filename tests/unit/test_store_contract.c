@@ -3061,6 +3061,38 @@ static void approvals_links_pickers(void **state)
         OD_OK);
     assert_int_equal(cnt, 1);
     free(like);
+    /* the record's text (migration 0045): a known error's symptoms, root cause and workaround are
+     * found by q, and follow an update */
+    assert_int_equal(od_tx_exec(tx, OD_Q_KE_INSERT, &e,
+                                OD_BINDS(OD_INT(rec), OD_TEXT("阵列缓存电池失效"), OD_TEXT("cause QZ"),
+                                         OD_TEXT("workaround QW"), OD_TEXT(""), OD_NULL(), OD_TEXT("[]"),
+                                         OD_INT((int64_t)0), OD_NULL())),
+                     OD_OK);
+    static const struct {
+        const char *q;
+        int64_t before, after;
+    } texts[] = {{"缓存电池", 1, 0},
+                 {"CAUSE QZ", 1, 1},
+                 {"workaround qw", 1, 0},
+                 {"控制器固件", 0, 1},
+                 {"失效cause", 0, 0}};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            assert_int_equal(od_tx_exec(tx, OD_Q_KE_UPDATE, &e,
+                                        OD_BINDS(OD_TEXT("控制器固件缺陷"), OD_TEXT("cause QZ"),
+                                                 OD_TEXT("none"), OD_TEXT(""), OD_NULL(), OD_TEXT("[]"),
+                                                 OD_INT((int64_t)0), OD_NULL(), OD_INT(rec))),
+                             OD_OK);
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            assert_int_equal(od_tx_scalar(tx, OD_Q_REC_COUNT_TEXT, &cnt, &e,
+                                          OD_BINDS(OD_TEXT(texts[i].q), OD_INT(INT64_MAX), OD_TEXT(""),
+                                                   OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0),
+                                                   OD_INT((int64_t)0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                                   OD_TEXT(""), OD_INT((int64_t)100))),
+                             OD_OK);
+            assert_int_equal(cnt, pass ? texts[i].after : texts[i].before);
+        }
+    }
     /* the assignee picker reads the scopes */
     assert_int_equal(od_tx_query(tx, OD_Q_PRB_ASSIGNABLE, &r, &e, OD_BINDS(OD_INT((int64_t)-1))), OD_OK);
     nf = 0;
