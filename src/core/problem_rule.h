@@ -34,7 +34,7 @@ typedef struct od_pcr_policy {
 /* Bounds the loader holds the keys to (`opsdesk policy check`). */
 #define OD_PCR_MIN_INCIDENTS_MIN 2
 #define OD_PCR_MIN_INCIDENTS_MAX 1000
-#define OD_PCR_WINDOW_MIN_MS (24LL * 3600 * 1000)        /* 1 day */
+#define OD_PCR_WINDOW_MIN_MS (24LL * 3600 * 1000)       /* 1 day */
 #define OD_PCR_WINDOW_MAX_MS (366LL * 24 * 3600 * 1000) /* 366 days */
 
 /* The defaults (modules-spec §M2.3 ⚑): 3 incidents on one CI in 30 days,

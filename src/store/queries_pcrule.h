@@ -14,8 +14,9 @@
     X(PC_RULE_INCIDENTS, "SELECT DISTINCT i.id, i.registered_at FROM incidents i JOIN events e ON "          \
                          "e.incident_id = i.id WHERE i.registered_at >= ? AND i.registered_at <= ? AND "     \
                          "i.drill = 0 AND e.incident_rule = ? ORDER BY i.id")                                \
-    X(PC_RULE_CIS, "SELECT DISTINCT ic.ci_id FROM incidents i JOIN events e ON e.incident_id = i.id JOIN "   \
-                   "incident_cis ic ON ic.incident_id = i.id WHERE i.registered_at >= ? AND i.registered_at " \
-                   "<= ? AND i.drill = 0 AND e.incident_rule = ? ORDER BY ic.ci_id")
+    X(PC_RULE_CIS,                                                                                           \
+      "SELECT DISTINCT ic.ci_id FROM incidents i JOIN events e ON e.incident_id = i.id JOIN "                \
+      "incident_cis ic ON ic.incident_id = i.id WHERE i.registered_at >= ? AND i.registered_at "             \
+      "<= ? AND i.drill = 0 AND e.incident_rule = ? ORDER BY ic.ci_id")
 
 #endif

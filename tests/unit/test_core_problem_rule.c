@@ -82,7 +82,8 @@ static void test_window_table(void **state)
 static void test_keys(void **state)
 {
     (void)state;
-    static const char *const want[OD_PCR__COUNT] = {"ci_recurrence", "r1_recurrence", "event_rule_recurrence"};
+    static const char *const want[OD_PCR__COUNT] = {"ci_recurrence", "r1_recurrence",
+                                                    "event_rule_recurrence"};
     for (int k = 0; k < OD_PCR__COUNT; k++) {
         assert_string_equal(od_pcr_key(k), want[k]);
         assert_int_equal(od_pcr_parse(want[k]), k);
