@@ -93,7 +93,8 @@ static od_err ci_has_open_problem(od_tx *tx, int64_t ci, bool *open, od_error *e
     return rc;
 }
 
-/* Gathers (id, registered_at) rows into ids; first/last/n. */
+/* Gathers the (id, registered_at) rows of r (the query's result rc) into
+ * ids; first/last/n; closes r. */
 static od_err gather(od_rows *r, od_err rc, json_t *ids, int64_t *first, int64_t *last, int64_t *n)
 {
     bool row = false;
@@ -146,7 +147,8 @@ static od_err scan_ci(od_tx *tx, int k, const od_pcr_rule *ru, int64_t ci, int64
     od_rows *r = NULL;
     json_t *ids = json_array(), *cis = json_pack("[I]", (json_int_t)ci);
     int64_t first = 0, last = 0, n = 0;
-    rc = gather(r, rule_incidents(tx, k, ru, ci, now, &r, e), ids, &first, &last, &n);
+    rc = rule_incidents(tx, k, ru, ci, now, &r, e);
+    rc = gather(r, rc, ids, &first, &last, &n);
     char key[32];
     snprintf(key, sizeof key, "%lld", (long long)ci);
     if (!rc)
@@ -181,10 +183,9 @@ static od_err scan_event_rule(od_tx *tx, const od_pcr_rule *ru, const char *rule
         all_open = all_open && open;
     }
     if (!rc && !(all_open && json_array_size(cis) > 0)) {
-        rc = gather(r,
-                    od_tx_query(tx, OD_Q_PC_RULE_INCIDENTS, &r, e,
-                                OD_BINDS(OD_INT(from), OD_INT(now), OD_TEXT(rule))),
-                    ids, &first, &last, &n);
+        rc = od_tx_query(tx, OD_Q_PC_RULE_INCIDENTS, &r, e,
+                         OD_BINDS(OD_INT(from), OD_INT(now), OD_TEXT(rule)));
+        rc = gather(r, rc, ids, &first, &last, &n);
         char key[RULE_KEY_MAX];
         snprintf(key, sizeof key, "rule:%s", rule);
         int64_t ci0 = json_array_size(cis) ? json_integer_value(json_array_get(cis, 0)) : 0;
