@@ -55,6 +55,9 @@ ALLOW = {
     'KE_LIST': NOT_YET,
     'PC_CI_COUNTS': 'the daily candidates job groups every incident-CI pair (a background sweep; issue 20: by date)',
     'PC_CI_R1_COUNTS': 'the daily candidates job groups every incident-CI pair (a background sweep; issue 20: by date)',
+    'PC_RULE_COUNTS': 'the daily candidates job groups the events that opened incidents by rule (a background sweep)',
+    'PC_RULE_INCIDENTS': 'the daily candidates job: one event rule\'s incidents, once a day per rule over its threshold',
+    'PC_RULE_CIS': 'the daily candidates job: one event rule\'s CIs, once a day per rule over its threshold',
 }
 
 

@@ -6,7 +6,9 @@
  * one record.  Using it votes as that recipient through the vote use case
  * (od_record_vote_in, channel "link"), so every rule of a vote holds —
  * self-approval, comments, a decided step — and the link is marked used in
- * the same transaction: it decides once.  Failed lookups count per client
+ * the same transaction: it decides once — except more_info, after which
+ * the step still waits for the recipient, so the same link decides later.
+ * Failed lookups count per client
  * address in the app's limiter, as for acknowledgement links. */
 #include "app/limiter.h"
 #include "app/records_kernel.h"
@@ -149,10 +151,17 @@ static od_err link_vote(od_app *a, od_tx *tx, const link_row *l, int64_t round_i
         od_error_clear(e);
         return rc; /* rolled back: the link stays usable */
     }
-    if (!rc)
+    /* more_info is not the recipient's decision: the step still waits for
+     * it (core/approval.h counts a latest more_info as undecided, and the
+     * vote use case lets that voter vote again), so the link stays usable
+     * and decides when the requester has answered.  Every other decision,
+     * abstain included, is final for the voter (a second vote is refused):
+     * the link is used up. */
+    bool final = strcmp(decision, "more_info") != 0;
+    if (!rc && final)
         rc = od_tx_exec(tx, OD_Q_APL_USE, e,
                         OD_BINDS(OD_INT(now), OD_TEXT(addr), OD_TEXT(decision), OD_INT(l->id)));
-    if (!rc && od_tx_changes(tx) != 1) { /* another click used it first */
+    if (!rc && final && od_tx_changes(tx) != 1) { /* another click used it first */
         info->st = OD_APL_USED;
         return OD_E_CONFLICT;
     }

@@ -6,10 +6,67 @@
  * (checklist_results.finding_record_id), so the item counts as handled for
  * checklist_complete.  Once per result: judging the item failed again keeps
  * the record it opened.  Runs inside the caller's transaction. */
+#include "app/incidents.h"
 #include "app/records_kernel.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The checked record's first CI (its own CIs, then an incident's), 0 when
+ * it has none. */
+static od_err first_ci(od_tx *tx, int64_t rec, int64_t *ci, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    *ci = 0;
+    od_err rc = od_tx_query(tx, OD_Q_RCI_LIST, &r, e, OD_BINDS(OD_INT(rec), OD_INT(rec)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        *ci = od_rows_int(r, 0);
+    od_rows_close(r);
+    return rc;
+}
+
+/* on_fail: incident — an incident on the checked record's first CI through
+ * the incident register use case (od_incident_create_in, the system actor:
+ * its number, level, deadlines and first report as for any incident), at
+ * the item's declared severity or else the policy's lowest (minor), its
+ * record linked parent_of from the checked record.  *rec: the incident's
+ * record; 0 when the checked record has no CI (nothing is opened: the
+ * person records the finding). */
+static od_err open_incident(od_app *a, od_tx *tx, const od_rec *x, const od_cl_item *it, const char *title,
+                            int64_t now, int64_t *rec, char *number, size_t nsize, od_error *e)
+{
+    int64_t ci = 0, inc = 0;
+    *rec = 0;
+    od_err rc = first_ci(tx, x->id, &ci, e);
+    if (rc || !ci)
+        return rc;
+    od_principal sys;
+    od_principal_system(&sys);
+    json_t *cis = json_pack("[I]", (json_int_t)ci);
+    od_severity sev =
+        it->fail_severity > 0 ? (od_severity)(it->fail_severity - 1) : (od_severity)(OD_SEV__COUNT - 1);
+    od_incident_input in = {.title = title,
+                            .symptoms = title,
+                            .ci_ids = cis,
+                            .severity = od_severity_key(sev),
+                            .drill = json_is_true(json_object_get(x->o, "drill"))};
+    rc = od_incident_create_in(a, tx, &sys, &in, &inc, e);
+    json_decref(cis);
+    if (!rc)
+        rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, rec, e, OD_BINDS(OD_INT(inc)));
+    od_rec y = {0};
+    if (!rc)
+        rc = od_rec_load(tx, NULL, *rec, &y, e);
+    if (!rc)
+        snprintf(number, nsize, "%s", y.number);
+    od_rec_free(&y);
+    if (!rc) {
+        od_link_input li = {.kind = "parent_of", .to_id = *rec};
+        rc = od_rec_link_in(tx, &sys, x, &li, true, now, NULL, e);
+    }
+    return rc;
+}
 
 od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_template *t,
                           const od_cl_item *it, int64_t checklist_id, int64_t now, od_error *e)
@@ -22,7 +79,8 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         kind = scalar;
         link = "parent_of";
     }
-    if (!kind[0])
+    bool incident = !kind[0] && it->on_fail == OD_CL_FAIL_INCIDENT;
+    if (!kind[0] && !incident)
         return OD_OK;
     od_rows *r = NULL;
     bool row = false;
@@ -41,23 +99,30 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         char title[640];
         snprintf(title, sizeof title, "%s 检查未通过：%s (%s: %s failed)", x->number, it->text_zh, t->name_en,
                  it->text_en[0] ? it->text_en : it->key);
-        json_t *o = x->o;
-        od_record_input in = {.kind = kind,
-                              .title = title,
-                              .department = json_string_value(json_object_get(o, "department")),
-                              .drill = json_is_true(json_object_get(o, "drill"))};
-        json_t *fields = json_object();
-        rc = od_record_create_act_in(a, tx, &sys, &in, fields, &rec, e);
-        json_decref(fields);
-        od_rec y = {0};
-        if (!rc)
-            rc = od_rec_load(tx, NULL, rec, &y, e);
-        if (!rc)
-            snprintf(number, sizeof number, "%s", y.number);
-        od_rec_free(&y);
-        if (!rc && link[0]) {
-            od_link_input li = {.kind = link, .to_id = rec};
-            rc = od_rec_link_in(tx, &sys, x, &li, true, now, NULL, e);
+        if (incident) {
+            kind = "incident";
+            rc = open_incident(a, tx, x, it, title, now, &rec, number, sizeof number, e);
+            if (!rc && !rec)
+                return OD_OK; /* no CI: nothing opened */
+        } else {
+            json_t *o = x->o;
+            od_record_input in = {.kind = kind,
+                                  .title = title,
+                                  .department = json_string_value(json_object_get(o, "department")),
+                                  .drill = json_is_true(json_object_get(o, "drill"))};
+            json_t *fields = json_object();
+            rc = od_record_create_act_in(a, tx, &sys, &in, fields, &rec, e);
+            json_decref(fields);
+            od_rec y = {0};
+            if (!rc)
+                rc = od_rec_load(tx, NULL, rec, &y, e);
+            if (!rc)
+                snprintf(number, sizeof number, "%s", y.number);
+            od_rec_free(&y);
+            if (!rc && link[0]) {
+                od_link_input li = {.kind = link, .to_id = rec};
+                rc = od_rec_link_in(tx, &sys, x, &li, true, now, NULL, e);
+            }
         }
         created = true;
     }

@@ -67,17 +67,15 @@ OD_NODISCARD od_err od_ke_event_problem(od_app *a, od_tx *tx, int64_t incident_i
                                         int64_t *problem_id, od_error *e);
 
 /* ---- proactive problem candidates (§M2.12) ---- */
-#define OD_PC_MIN_INCIDENTS 3
-#define OD_PC_WINDOW_MS (30LL * 24 * 3600 * 1000)
-#define OD_PC_R1_MIN_INCIDENTS 2
-#define OD_PC_R1_WINDOW_MS (90LL * 24 * 3600 * 1000)
-/* The daily job: proposes a candidate for every CI with at least
- * OD_PC_MIN_INCIDENTS incidents (drills excluded) registered in the
- * OD_PC_WINDOW_MS before now (rule ci_recurrence), or at least
- * OD_PC_R1_MIN_INCIDENTS that reached R1 in OD_PC_R1_WINDOW_MS (rule
- * r1_recurrence); not for a CI with an open problem; never twice for the
- * same CIs (a unique key: several nodes running it at once propose each
- * once).  *created: how many were new. */
+/* The daily job: proposes a candidate for every CI or event rule over an
+ * enabled rule of the policy's problem_candidates (core/problem_rule.h;
+ * drills excluded): ci_recurrence (incidents on one CI), r1_recurrence
+ * (incidents that reached R1 on one CI), event_rule_recurrence (incidents
+ * opened by one event rule; key "rule:<name>", every CI of its incidents);
+ * not for a CI with an open problem (an event rule: when every one of its
+ * CIs has one); never twice for the same CI or event rule (a unique key:
+ * several nodes running it at once propose each once).  *created: how many
+ * were new. */
 OD_NODISCARD od_err od_pc_scan(od_app *a, int64_t now, int64_t *created, od_error *e);
 /* The daily job (the scheduler's thread asks every hour): runs the scan
  * when the last one (any node's, kept in meta) is a day old or more.  Two

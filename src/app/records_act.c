@@ -1524,6 +1524,8 @@ od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, i
     rc = od_rec_commit(tx, rc, NULL, e);
     if (rc)
         return rc;
+    /* what a failed item opened (an incident's deadlines and first report, a record's clocks) */
+    od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
     od_record_page pg = {.limit = 100, .offset = 0};
     return od_record_checklists(a, who, id, &pg, out, e);
 }

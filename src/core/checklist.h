@@ -51,6 +51,9 @@ typedef struct od_cl_item {
      * KIND through its workflow's create action, linked <checked record>
      * LINK <created record>; "" = none */
     char fail_create[OD_KEY_MAX], fail_link[OD_KEY_MAX];
+    /* severity: the severity of the incident a failure opens (on_fail:
+     * incident): od_severity + 1; 0 = not declared (the policy's lowest) */
+    int fail_severity;
     char unit[16];
     bool has_min, has_max;
     double min, max;

@@ -274,6 +274,7 @@ od_policy *od_policy_new_default(void)
     p->upkeep.risk_months = 6;             /* seed 000 ch. 9 §4 定期; core/upkeep.h */
     p->upkeep.feedback_days = 30;
     memcpy(p->upkeep.risk_department, ops_dept, sizeof ops_dept);
+    od_pcr_defaults(&p->candidates); /* modules-spec §M2.3; core/problem_rule.h */
     return p;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/report_def.h"
+#include "core/problem_rule.h"
 
 typedef enum od_grade { OD_GRADE_L1 = 0, OD_GRADE_L2, OD_GRADE_L3, OD_GRADE_NG, OD_GRADE__COUNT } od_grade;
 typedef enum od_severity { OD_SEV_SEVERE = 0, OD_SEV_MODERATE, OD_SEV_MINOR, OD_SEV__COUNT } od_severity;
@@ -331,6 +332,8 @@ typedef struct od_policy {
     od_readiness_policy readiness;
     /* The `upkeep:` section (core/upkeep.h): risk assessments, content feedback. */
     od_upkeep_policy upkeep;
+    /* The `problem_candidates:` section (core/problem_rule.h; R-PRB-5). */
+    od_pcr_policy candidates;
 } od_policy;
 
 /* The seed's defaults (seed 000), without categories' guidance text.  Used

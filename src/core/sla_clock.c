@@ -93,6 +93,27 @@ od_err od_sla_retarget(od_sla_clock *k, const od_calendar *cal, int64_t target_m
     return OD_OK;
 }
 
+od_err od_sla_move(od_sla_clock *k, const od_calendar *cal, int64_t old_at, int64_t new_at, bool *moved)
+{
+    *moved = false;
+    if (k->state == OD_SLA_NONE || old_at == new_at)
+        return OD_OK;
+    od_sla_clock n = *k;
+    bool ended = k->state == OD_SLA_STOPPED || k->state == OD_SLA_CANCELLED;
+    if (n.started_at == old_at)
+        n.started_at = new_at;
+    if (ended && n.stopped_at == old_at)
+        n.stopped_at = new_at;
+    if (n.started_at == k->started_at && n.stopped_at == k->stopped_at)
+        return OD_OK;
+    if ((k->state == OD_SLA_PAUSED && n.started_at > n.paused_at) || (ended && n.started_at > n.stopped_at))
+        return OD_E_CONFLICT;
+    n.due_at = due_of(&n, cal);
+    *k = n;
+    *moved = true;
+    return OD_OK;
+}
+
 int64_t od_sla_elapsed(const od_sla_clock *k, const od_calendar *cal, int64_t now)
 {
     int64_t end;

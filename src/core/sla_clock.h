@@ -71,6 +71,15 @@ OD_NODISCARD od_err od_sla_apply(od_sla_clock *k, const od_calendar *cal, od_sla
  * pause time is not lost, and recomputes due_at; a recorded breach stays
  * even when the new target lies later.  Any state except none. */
 OD_NODISCARD od_err od_sla_retarget(od_sla_clock *k, const od_calendar *cal, int64_t target_ms);
+/* A corrected time (a record's time field moved from old_at to new_at,
+ * docs/internals/kernel.md "Time corrections"): a clock that started at
+ * old_at starts at new_at, one stopped or cancelled at old_at stops at
+ * new_at, and due_at is recomputed (pause time kept); a recorded breach
+ * stays frozen.  *moved: whether anything changed.  OD_E_CONFLICT, the
+ * clock unchanged, when the move would put the start after the pause or the
+ * stop (or the stop before the start). */
+OD_NODISCARD od_err od_sla_move(od_sla_clock *k, const od_calendar *cal, int64_t old_at, int64_t new_at,
+                                bool *moved);
 /* Records the breach if the clock is running and now >= due_at (what the
  * scheduler calls when the 100 % row fires).  Returns whether the clock is
  * breached (now or before). */

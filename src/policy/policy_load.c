@@ -475,6 +475,7 @@ enum {
     TK_DUTIES,
     TK_READINESS,
     TK_UPKEEP,
+    TK_CANDIDATES,
     TK__COUNT
 };
 
@@ -505,7 +506,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
                           "sla",
                           "duties",
                           "readiness",
-                          "upkeep"},
+                          "upkeep",
+                          "problem_candidates"},
                 .n = TK__COUNT};
     if (!od_pl_map_fields(c, root, "policy", &f))
         return;
@@ -547,6 +549,8 @@ static void load_root(ctx *c, od_policy *pol, const node *root)
         od_pl_load_readiness(c, pol, f.val[TK_READINESS]);
     if (f.val[TK_UPKEEP])
         od_pl_load_upkeep(c, pol, f.val[TK_UPKEEP]);
+    if (f.val[TK_CANDIDATES])
+        od_pl_load_candidates(c, pol, f.val[TK_CANDIDATES]);
     const node *ksec[OD_PL_KSEC__COUNT] = {f.val[TK_CALENDARS],  f.val[TK_MATRICES],  f.val[TK_APPROVALS],
                                            f.val[TK_CHECKLISTS], f.val[TK_WORKFLOWS], f.val[TK_CLOCKS]};
     od_pl_load_kernel(c, pol, ksec);

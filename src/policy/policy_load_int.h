@@ -111,6 +111,8 @@ void od_pl_load_duties(ctx *c, od_policy *pol, const node *v);
 /* policy_load_readiness.c: the `readiness:` section (core/readiness.h) */
 void od_pl_load_readiness(ctx *c, od_policy *pol, const node *v);
 void od_pl_load_upkeep(ctx *c, od_policy *pol, const node *v);
+/* policy_load_candidates.c: the `problem_candidates:` section (core/problem_rule.h) */
+void od_pl_load_candidates(ctx *c, od_policy *pol, const node *v);
 
 /* The workflow kernel's sections (policy_load_kernel.c), in the order of
  * od_kernel.sections' bits. */

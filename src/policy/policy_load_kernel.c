@@ -585,8 +585,8 @@ static void load_item(ctx *c, od_cl_item *it, const node *v, const char *path)
 {
     fields f = {.what = "key",
                 .names = {"key", "zh", "en", "type", "required", "on_fail", "unit", "min", "max", "options",
-                          "fail_on"},
-                .n = 11};
+                          "fail_on", "severity"},
+                .n = 12};
     if (!od_pl_map_fields(c, v, path, &f))
         return;
     od_pl_require_all(
@@ -654,8 +654,23 @@ static void load_item(ctx *c, od_cl_item *it, const node *v, const char *path)
         od_pl_sub(p, path, "on_fail");
         int t =
             od_pl_get_enum(c, f.val[5], p, "on_fail", od_cl_on_fail_parse, on_fail_key_i, OD_CL_FAIL__COUNT);
-        if (t >= 0)
+        if (t == OD_CL_FAIL_FINDING)
+            od_pl_diag(
+                c, f.val[5]->line, f.val[5]->col,
+                "%s: finding 不是记录类型：未通过的项都须记录发现；写 problem、incident 或 event，或省略 "
+                "on_fail "
+                "(finding names no record kind: every failed item needs a finding recorded anyway; write "
+                "problem, incident or event, or leave on_fail out)",
+                p);
+        else if (t >= 0)
             it->on_fail = (od_cl_on_fail)t;
+    }
+    if (f.val[11]) {
+        od_pl_sub(p, path, "severity");
+        int sv =
+            od_pl_get_enum(c, f.val[11], p, "severity", od_severity_parse, od_pl_sev_key_i, OD_SEV__COUNT);
+        if (sv >= 0)
+            it->fail_severity = sv + 1;
     }
     if (f.val[6]) {
         od_pl_sub(p, path, "unit");

@@ -135,7 +135,7 @@
       "FROM p) ESCAPE '\\' OR symptoms LIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT "                     \
       "ic.incident_id FROM incident_cis ic JOIN cis ON cis.id = ic.ci_id WHERE cis.name LIKE "               \
       "(SELECT v FROM c) ESCAPE '\\' LIMIT ?) t")                                                            \
-    /* the records' text filter q (migration 0036.pg: pg_trgm indexes on number and title): ILIKE '%q%'      \
+    /* the records' text filter q (0036.pg: number, title; 0045.pg: problem and known-error texts): ILIKE    \
      * with q escaped here, the pattern computed once; the matching ids are one array */                     \
     X(REC_LIST_TEXT,                                                                                         \
       "WITH p(v) AS (SELECT '%' || replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), '%', "            \
@@ -146,7 +146,11 @@
       "r.updated_at), COALESCE(i.closed_at, r.closed_at), r.version, COALESCE(i.departments, '') "           \
       "FROM records r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.id = ANY (ARRAY(SELECT id FROM " \
       "records WHERE number ILIKE (SELECT v FROM p) ESCAPE "                                                 \
-      "'\\' OR title ILIKE (SELECT v FROM p) ESCAPE '\\')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? "  \
+      "'\\' OR title ILIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT record_id FROM problems WHERE "        \
+      "description ILIKE (SELECT v FROM p) ESCAPE '\\' OR root_cause ILIKE (SELECT v FROM p) ESCAPE '\\' "   \
+      "OR workaround ILIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT record_id FROM known_errors WHERE "    \
+      "symptoms ILIKE (SELECT v FROM p) ESCAPE '\\' OR root_cause ILIKE (SELECT v FROM p) ESCAPE '\\' "      \
+      "OR workaround ILIKE (SELECT v FROM p) ESCAPE '\\')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? "  \
       "= '' OR COALESCE(i.state, "                                                                           \
       "r.state) = ?) AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' "         \
       "OR r.priority = ?) ORDER BY r.id DESC LIMIT ? OFFSET ?")                                              \
@@ -155,7 +159,11 @@
       "'\\%'), '_', '\\_') || '%') SELECT COUNT(*) FROM (SELECT 1 FROM records r LEFT JOIN incidents i ON "  \
       "i.id = r.incident_id WHERE r.id = ANY (ARRAY(SELECT id FROM records WHERE number ILIKE (SELECT v "    \
       "FROM p) ESCAPE "                                                                                      \
-      "'\\' OR title ILIKE (SELECT v FROM p) ESCAPE '\\')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? "  \
+      "'\\' OR title ILIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT record_id FROM problems WHERE "        \
+      "description ILIKE (SELECT v FROM p) ESCAPE '\\' OR root_cause ILIKE (SELECT v FROM p) ESCAPE '\\' "   \
+      "OR workaround ILIKE (SELECT v FROM p) ESCAPE '\\' UNION SELECT record_id FROM known_errors WHERE "    \
+      "symptoms ILIKE (SELECT v FROM p) ESCAPE '\\' OR root_cause ILIKE (SELECT v FROM p) ESCAPE '\\' "      \
+      "OR workaround ILIKE (SELECT v FROM p) ESCAPE '\\')) AND r.id < ? AND (? = '' OR r.kind = ?) AND (? "  \
       "= '' OR COALESCE(i.state, "                                                                           \
       "r.state) = ?) AND (? = 0 OR r.assignee_id = ?) AND (? = '' OR r.department = ?) AND (? = '' "         \
       "OR r.priority = ?) LIMIT ?) t")                                                                       \

@@ -9,7 +9,8 @@ comment on reject or more_info) leaves the link usable; a used link is
 409, a decided step 409 for the others' links (naming the step), a link
 of a round re-submitted since 410, an expired link 410 (1 ms after its
 lifetime, valid at it), an unknown one 404; more_info and abstain decide
-from the link too."""
+from the link too — abstain is final (the link used up), more_info leaves
+the step waiting for the recipient, so the same link decides later."""
 import json
 import os
 import re
@@ -242,7 +243,27 @@ class ApprovalLinks(unittest.TestCase):
                        for s in rnd["steps"] for v in s["votes"])
         self.assertEqual(votes, sorted([(self.pm_id, "more_info", "link", "请补充成本估算"),
                                         (self.pm2_id, "abstain", "link", "")]))
-        # each link decided once
+        # abstain is final for its voter (a second vote is refused): that link is used up, and the
+        # web refuses a second vote as well
+        st, j = self.post_json(tok2, decision="approve")
+        self.assertEqual((st, j["status"]), (409, "already_used"))
+        step = rnd["steps"][0]
+        r = self.srv.post("/api/v1/records/%d/approvals/%d/votes" % (pid, rnd["id"]),
+                          {"step": step["key"], "decision": "approve"}, token=self.pm2)
+        self.assertEqual(r.status, 409, r)
+        # more_info is not a decision: the step still waits for pm, so the same link stays usable —
+        # the page offers the decisions again, and once the requester has answered it decides
+        st, page = http(self.url(tok))
+        self.assertEqual(st, 200)
+        self.assertIn('data-state="ready"', page)
+        st, j = self.post_json(tok, decision="approve")
+        self.assertEqual((st, j["status"], j["decision"]), (200, "decided", "approve"))
+        rnd = self.rounds(pid)[-1]
+        self.assertEqual(rnd["state"], "accepted")
+        votes = sorted((v["user_id"], v["decision"], v["channel"]) for s in rnd["steps"] for v in s["votes"])
+        self.assertEqual(votes, sorted([(self.pm_id, "more_info", "link"), (self.pm_id, "approve", "link"),
+                                        (self.pm2_id, "abstain", "link")]))
+        # now used up: decided once
         st, j = self.post_json(tok, decision="approve")
         self.assertEqual((st, j["status"]), (409, "already_used"))
 

@@ -6,7 +6,11 @@ creates a problem through its workflow's create action (the system actor,
 state new, its resolve clock), linked parent_of from the checked problem,
 and the result's finding is that record, so the checklist completes; judged
 failed again it keeps that record (exactly one); `opsdesk policy check`
-refuses a kind without a workflow or an unknown link kind."""
+refuses a kind without a workflow or an unknown link kind.  `on_fail:
+incident` opens one incident (the item's declared severity, else minor) on
+the checked record's first CI through the incident register use case,
+linked parent_of, once per item; without a CI nothing is opened.  `on_fail:
+finding` is refused by `opsdesk policy check` (it names no record kind)."""
 import os
 import re
 import subprocess
@@ -17,7 +21,10 @@ import harness
 ITEM = ("      - {key: regression_ok, zh: 回归测试通过, en: Regression test passed, type: check, required: true,\n"
         "         on_fail: {create: %s, link: %s}}\n"
         "      - {key: backup_ok, zh: 备份已验证, en: Backup verified, type: check, required: false,\n"
-        "         on_fail: problem}\n")
+        "         on_fail: problem}\n"
+        "      - {key: power_ok, zh: 电源冗余正常, en: Power redundancy OK, type: check, required: false,\n"
+        "         on_fail: incident, severity: moderate}\n"
+        "      - {key: fan_ok, zh: 风扇正常, en: Fans OK, type: check, required: false, on_fail: incident}\n")
 
 
 def policy(create="problem", link="parent_of"):
@@ -43,6 +50,7 @@ class ChecklistOnFail(harness.ServerTest):
         try:
             cls.pm_id, cls.pm = s.make_user("pm", ["problem_manager"])
             cls.solver_id, cls.solver = s.make_user("solver", ["problem_solver"])
+            cls.eng_id, cls.eng = s.make_user("eng", ["ops_engineer"])
         except Exception:
             cls.tearDownClass()
             raise
@@ -127,6 +135,78 @@ class ChecklistOnFail(harness.ServerTest):
             self.assertStatus(self.put(p["id"], cid, item, True), 200)
         inst = self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]
         self.assertEqual(inst["state"], "complete")
+
+    def resolved(self, title, ci=None):
+        r = self.srv.post("/api/v1/problems", {"title": title, "fields": {"impact": "low", "urgency": "low",
+                                                                        "category": "power"}}, token=self.pm)
+        self.assertStatus(r, 201)
+        p = r.json
+        if ci:
+            self.assertStatus(self.srv.post("/api/v1/records/%d/cis" % p["id"], {"ci_id": ci}, token=self.pm), 201)
+        self.ok(p["id"], "accept", self.pm)
+        self.ok(p["id"], "assign", self.pm, fields={"assignee_id": self.solver_id})
+        self.ok(p["id"], "start", self.solver)
+        self.ok(p["id"], "resolve", self.solver, fields={"root_cause": "x", "solution": "y", "solution_evidence": "z"})
+        cid = self.srv.get("/api/v1/records/%d/checklists" % p["id"], token=self.pm).json["items"][0]["id"]
+        return p, cid
+
+    def incidents(self):
+        r = self.srv.get("/api/v1/incidents?limit=500", token=self.pm)
+        self.assertStatus(r, 200)
+        return r.json
+
+    def result(self, pid, item):
+        return [x for x in self.srv.get("/api/v1/records/%d/checklists" % pid, token=self.pm).json["items"][0]
+                ["results"] if x["item"] == item][0]
+
+    def test_on_fail_incident_once_on_the_first_ci(self):
+        r = self.srv.post("/api/v1/cis", {"name": "ckl-ups-1", "category": "server", "grade": "L2",
+                                          "department": "运行部"}, token=self.eng)
+        self.assertStatus(r, 201)
+        ci = r.json["id"]
+        p, cid = self.resolved("UPS 切换失败", ci=ci)
+        before = self.incidents()["total"]
+        # failed twice: one incident (the item's declared severity), through the incident register use case
+        self.assertStatus(self.put(p["id"], cid, "power_ok", False), 200)
+        self.assertStatus(self.put(p["id"], cid, "power_ok", False), 200)
+        self.assertEqual(self.incidents()["total"], before + 1)
+        links = self.srv.get("/api/v1/records/%d/links" % p["id"], token=self.pm).json["items"]
+        self.assertEqual([(l["kind"], l["direction"], l["to"]["kind"]) for l in links],
+                         [("parent_of", "out", "incident")])
+        rec = self.srv.get("/api/v1/records/%d" % links[0]["to"]["id"], token=self.pm).json
+        inc = self.srv.get("/api/v1/incidents/%d" % rec["incident_id"], token=self.pm).json
+        self.assertEqual(inc["severity"], "moderate")
+        self.assertEqual([c["id"] for c in inc["cis"]], [ci])
+        self.assertIn("电源冗余正常", inc["title"])
+        self.assertTrue(inc["number"].startswith("INC-"))
+        self.assertEqual(self.result(p["id"], "power_ok")["finding"], inc["number"])
+        tl = [t for t in self.srv.get("/api/v1/records/%d/timeline?limit=500" % p["id"], token=self.pm).json["items"]
+              if t["kind"] == "finding"]
+        self.assertEqual([(t["data"]["number"], t["data"]["kind"]) for t in tl], [(inc["number"], "incident")])
+        # no declared severity: the policy's lowest
+        self.assertStatus(self.put(p["id"], cid, "fan_ok", False), 200)
+        self.assertEqual(self.incidents()["total"], before + 2)
+        fan = self.result(p["id"], "fan_ok")["finding"]
+        got = [i for i in self.incidents()["items"] if i["number"] == fan]
+        self.assertEqual([i["severity"] for i in got], ["minor"])
+        # a record without a CI: nothing is opened, the person records the finding
+        q, qcid = self.resolved("无配置项的问题")
+        self.assertStatus(self.put(q["id"], qcid, "fan_ok", False), 200)
+        self.assertEqual(self.incidents()["total"], before + 2)
+        self.assertIn(self.result(q["id"], "fan_ok")["finding"], (None, ""))
+
+    def test_policy_check_refuses_on_fail_finding(self):
+        path = policy()
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace("on_fail: incident}", "on_fail: finding}"))
+        try:
+            out = subprocess.run([harness.BIN, "policy", "check", path], capture_output=True, text=True, timeout=60)
+        finally:
+            os.unlink(path)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("finding names no record kind", out.stdout + out.stderr)
 
     def test_policy_check_refuses_bad_on_fail(self):
         for create, link, want in (("change", "parent_of", "change"), ("problem", "sibling_of", "sibling_of"),

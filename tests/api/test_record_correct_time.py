@@ -6,9 +6,22 @@ and the audit keep before, after and the reason; refused (nothing changed):
 no reason, a stale version, a field that is not a workflow time, a time not
 recorded yet, a time in the future (1 ms after now; now itself accepted),
 another kind without times; 404 for a missing record."""
+import calendar
+import re
 import time
 
 import harness
+
+MIN = 60 * 1000
+
+
+def parse_ms(t):
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,3}))?(Z|[+-]\d\d:\d\d)$", t)
+    ms = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")) * 1000 + int((m.group(2) or "0").ljust(3, "0"))
+    if m.group(3) != "Z":
+        sign = 1 if m.group(3)[0] == "+" else -1
+        ms -= sign * (int(m.group(3)[1:3]) * 60 + int(m.group(3)[4:6])) * 60000
+    return ms
 
 
 def utc(ms):
@@ -34,6 +47,61 @@ class RecordCorrectTime(harness.ServerTest):
         body = {"version": self.get(pid)["version"] if version is None else version, "field": field,
                 "value": value, "reason": reason}
         return self.srv.post("/api/v1/records/%d/correct-time" % pid, body, token=self.pm)
+
+    def clock(self, pid):
+        r = self.srv.get("/api/v1/records/%d/clocks" % pid, token=self.pm)
+        self.assertStatus(r, 200)
+        return r.json["items"][0]
+
+    def timeline(self, pid, kind):
+        r = self.srv.get("/api/v1/records/%d/timeline?limit=500" % pid, token=self.pm)
+        self.assertStatus(r, 200)
+        return [t for t in r.json["items"] if t["kind"] == kind]
+
+    def percents(self, pid):
+        return [t["data"]["percent"] for t in self.timeline(pid, "threshold")]
+
+    def test_correction_moves_the_clock(self):
+        # P1: the resolve clock's target is 1 h, started when the problem was recorded (t0)
+        r = self.srv.post("/api/v1/problems", {"title": "核心库频繁锁等待", "fields": {
+            "impact": "high", "urgency": "high", "category": "database"}}, token=self.pm)
+        self.assertStatus(r, 201)
+        pid = r.json["id"]
+        t0 = parse_ms(self.get(pid)["problem"]["recorded_at"])
+        ck = self.clock(pid)
+        self.assertEqual((ck["name"], parse_ms(ck["started_at"]), parse_ms(ck["due_at"])), ("resolve", t0, t0 + 60 * MIN))
+        self.srv.clock(set_to=utc(t0 + 10 * MIN))
+        # recorded 20 min earlier in fact: the clock starts then, due 40 min after t0
+        self.assertStatus(self.correct(pid, "recorded_at", utc(t0 - 20 * MIN)), 200)
+        ck = self.clock(pid)
+        self.assertEqual((parse_ms(ck["started_at"]), parse_ms(ck["due_at"])), (t0 - 20 * MIN, t0 + 40 * MIN))
+        moved = self.timeline(pid, "clock_moved")
+        self.assertEqual([(m["data"]["clock"], m["data"]["field"]) for m in moved], [("resolve", "recorded_at")])
+        # the 50 % threshold moved to now (t0 + 10 min): due at once; the others at their new instants
+        self.srv.clock(0)
+        self.assertEqual(self.percents(pid), [50])
+        self.srv.clock(set_to=utc(t0 + 25 * MIN - 1))
+        self.assertEqual(self.percents(pid), [50])
+        self.srv.clock(set_to=utc(t0 + 25 * MIN))
+        self.assertEqual(self.percents(pid), [50, 75])
+        # 1 ms before the moved 100 %: no breach; at it: breached (not at the old t0 + 60 min)
+        self.srv.clock(set_to=utc(t0 + 40 * MIN - 1))
+        self.assertEqual(self.percents(pid), [50, 75])
+        self.assertIsNone(self.clock(pid)["breached_at"])
+        self.srv.clock(set_to=utc(t0 + 40 * MIN))
+        self.assertEqual(self.percents(pid), [50, 75, 100])
+        self.assertEqual(parse_ms(self.clock(pid)["breached_at"]), t0 + 40 * MIN)
+        # corrected again, later: the breach recorded stays frozen, no threshold fires twice
+        self.assertStatus(self.correct(pid, "recorded_at", utc(t0 - 10 * MIN)), 200)
+        ck = self.clock(pid)
+        self.assertEqual((parse_ms(ck["due_at"]), parse_ms(ck["breached_at"])), (t0 + 50 * MIN, t0 + 40 * MIN))
+        self.srv.clock(set_to=utc(t0 + 2 * 60 * MIN))
+        self.assertEqual(self.percents(pid), [50, 75, 100])
+        # each correction of the instant the clock started from moves it again
+        self.assertStatus(self.correct(pid, "recorded_at", utc(t0 - 15 * MIN)), 200)
+        self.assertEqual(len(self.timeline(pid, "clock_moved")), 3)
+        self.assertStatus(self.correct(pid, "recorded_at", utc(t0 - 15 * MIN + 1)), 200)
+        self.assertEqual(parse_ms(self.clock(pid)["started_at"]), t0 - 15 * MIN + 1)
 
     def test_correct_a_problem_time(self):
         r = self.srv.post("/api/v1/problems", {"title": "备份作业失败", "fields": {"impact": "low", "urgency": "low",

@@ -73,6 +73,46 @@ class RecordSearch(harness.ServerTest):
         r = self.srv.get("/api/v1/records?q=" + "x" * 201, token=self.pm)
         self.assertError(r, 400, field="q")
 
+    def test_record_text_description_cause_workaround(self):
+        # the record's text (migration 0045): a problem's description, root cause and workaround, a
+        # known error's symptoms, root cause and workaround — found by q like the title, both backends
+        r = self.srv.post("/api/v1/problems", {"title": "间歇性故障甲", "fields": {"description": "磁盘阵列缓存电池失效"}},
+                          token=self.pm)
+        self.assertStatus(r, 201)
+        p = r.json
+        r = self.srv.post("/api/v1/known-errors", {"title": "间歇性故障乙", "symptoms": "BGP session flapping",
+                                                   "root_cause": "光模块老化", "workaround": "切换备用链路 LinkB7"},
+                          token=self.pm)
+        self.assertStatus(r, 201)
+        ke = r.json
+        self.assertEqual(self.ids("缓存电池"), [p["id"]])
+        self.assertEqual(self.ids("session flap"), [ke["id"]])
+        self.assertEqual(self.ids("SESSION FLAP"), [ke["id"]])
+        self.assertEqual(self.ids("光模块"), [ke["id"]])
+        self.assertEqual(self.ids("linkb7"), [ke["id"]])
+        self.assertEqual(self.q("间歇性故障")["total"], 2)
+        # a phrase never spans two texts: the end of the symptoms and the start of the root cause
+        self.assertEqual(self.ids("flapping光模"), [])
+        # edited: found by the new text, no longer by the old one
+        r = self.srv.request("PATCH", "/api/v1/problems/%d" % p["id"],
+                             {"version": p["version"], "fields": {"description": "控制器固件缺陷",
+                                                                  "workaround": "临时关闭写缓存 WCACHE-OFF"}},
+                             token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(self.ids("缓存电池"), [])
+        self.assertEqual(self.ids("固件缺陷"), [p["id"]])
+        self.assertEqual(self.ids("wcache-off"), [p["id"]])
+        self.assertEqual(self.ids("wcache-off", kind="known_error"), [])
+        r = self.srv.request("PATCH", "/api/v1/known-errors/%d" % ke["id"],
+                             {"version": ke["version"], "symptoms": "链路丢包"}, token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(self.ids("session flap"), [])
+        self.assertEqual(self.ids("链路丢包"), [ke["id"]])
+        self.assertEqual(self.ids("光模块"), [ke["id"]])  # the root cause it kept
+        # the problem list's q reaches the text too
+        r = self.srv.get("/api/v1/problems?q=%s" % urllib.parse.quote("固件缺陷"), token=self.pm)
+        self.assertEqual([x["id"] for x in r.json["items"]], [p["id"]])
+
 
 if __name__ == "__main__":
     harness.main()

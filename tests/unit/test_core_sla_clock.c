@@ -221,12 +221,84 @@ static void test_business(void **state)
     assert_true(od_sla_observe(&s, loc(2026, 2, 24, 10, 0)));
 }
 
+/* A corrected start or stop (od_sla_move): the start moved by -20 min
+ * moves every threshold with it (1 ms before / at the moved 100 %), pause
+ * time kept, a recorded breach frozen, a stop moved, refusals unchanged. */
+static void test_move(void **state)
+{
+    (void)state;
+    od_cal_init_24x7(&all);
+    const int64_t t0 = 10 * HOUR_MS, back = t0 - 20 * MIN_MS;
+    bool moved = false;
+    static const struct {
+        int pct;
+        int64_t at; /* from the moved start */
+    } rows[] = {{50, 30 * MIN_MS}, {75, 45 * MIN_MS}, {100, HOUR_MS}};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        od_sla_clock k = started(&all, HOUR_MS, t0);
+        assert_int_equal(od_sla_move(&k, &all, t0, back, &moved), OD_OK);
+        assert_true(moved);
+        assert_int_equal(k.started_at, back);
+        int64_t at = od_sla_threshold_at(&k, &all, rows[i].pct);
+        assert_int_equal(at, back + rows[i].at);
+        assert_true(od_sla_permille(&k, &all, at - 1) < rows[i].pct * 10);
+        assert_true(od_sla_permille(&k, &all, at) >= rows[i].pct * 10);
+        if (rows[i].pct == 100) {
+            assert_int_equal(k.due_at, back + HOUR_MS);
+            assert_false(od_sla_observe(&k, at - 1));
+            assert_true(od_sla_observe(&k, at));
+        }
+    }
+    /* another instant: nothing moves */
+    od_sla_clock k = started(&all, HOUR_MS, t0);
+    assert_int_equal(od_sla_move(&k, &all, t0 + 1, back, &moved), OD_OK);
+    assert_false(moved);
+    assert_int_equal(k.started_at, t0);
+    assert_int_equal(k.due_at, t0 + HOUR_MS);
+    /* paused 10 min after 10 min, resumed: the pause is kept, due = start + target + pause */
+    assert_int_equal(od_sla_apply(&k, &all, OD_SLA_OP_PAUSE, t0 + 10 * MIN_MS), OD_OK);
+    assert_int_equal(od_sla_apply(&k, &all, OD_SLA_OP_RESUME, t0 + 20 * MIN_MS), OD_OK);
+    assert_int_equal(od_sla_move(&k, &all, t0, back, &moved), OD_OK);
+    assert_int_equal(k.due_at, back + HOUR_MS + 10 * MIN_MS);
+    /* a breach recorded stays, also when the move puts the due time later */
+    k = started(&all, HOUR_MS, t0);
+    assert_true(od_sla_observe(&k, t0 + HOUR_MS));
+    assert_int_equal(od_sla_move(&k, &all, t0, t0 + 30 * MIN_MS, &moved), OD_OK);
+    assert_true(moved);
+    assert_int_equal(k.breached_at, t0 + HOUR_MS);
+    assert_int_equal(k.due_at, t0 + 90 * MIN_MS);
+    /* a stop moved */
+    k = started(&all, HOUR_MS, t0);
+    assert_int_equal(od_sla_apply(&k, &all, OD_SLA_OP_STOP, t0 + 40 * MIN_MS), OD_OK);
+    assert_int_equal(od_sla_move(&k, &all, t0 + 40 * MIN_MS, t0 + 30 * MIN_MS, &moved), OD_OK);
+    assert_true(moved);
+    assert_int_equal(k.stopped_at, t0 + 30 * MIN_MS);
+    assert_int_equal(od_sla_elapsed(&k, &all, t0 + 2 * HOUR_MS), 30 * MIN_MS);
+    /* refused, unchanged: a start after the stop, a start after the pause */
+    od_sla_clock before = k;
+    assert_int_equal(od_sla_move(&k, &all, t0, t0 + 31 * MIN_MS, &moved), OD_E_CONFLICT);
+    assert_false(moved);
+    assert_memory_equal(&k, &before, sizeof k);
+    k = started(&all, HOUR_MS, t0);
+    assert_int_equal(od_sla_apply(&k, &all, OD_SLA_OP_PAUSE, t0 + 10 * MIN_MS), OD_OK);
+    assert_int_equal(od_sla_move(&k, &all, t0, t0 + 10 * MIN_MS + 1, &moved), OD_E_CONFLICT);
+    assert_int_equal(od_sla_move(&k, &all, t0, t0 + 10 * MIN_MS, &moved), OD_OK); /* at the pause: allowed */
+    /* a clock never started: nothing */
+    od_sla_clock none = {.due_at = OD_NO_TIME};
+    assert_int_equal(od_sla_move(&none, &all, 0, back, &moved), OD_OK);
+    assert_false(moved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_thresholds_24x7), cmocka_unit_test(test_pause_resume),
-        cmocka_unit_test(test_breach_frozen),   cmocka_unit_test(test_no_target),
-        cmocka_unit_test(test_transitions),     cmocka_unit_test(test_business),
+        cmocka_unit_test(test_thresholds_24x7),
+        cmocka_unit_test(test_pause_resume),
+        cmocka_unit_test(test_breach_frozen),
+        cmocka_unit_test(test_no_target),
+        cmocka_unit_test(test_transitions),
+        cmocka_unit_test(test_business),
+        cmocka_unit_test(test_move),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

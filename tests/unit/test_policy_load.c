@@ -63,6 +63,11 @@ static void assert_same_numbers(const od_policy *a, const od_policy *b)
     assert_int_equal(a->upkeep.risk_months, b->upkeep.risk_months);
     assert_string_equal(a->upkeep.risk_department, b->upkeep.risk_department);
     assert_int_equal(a->upkeep.feedback_days, b->upkeep.feedback_days);
+    for (int k = 0; k < OD_PCR__COUNT; k++) {
+        assert_int_equal(a->candidates.rule[k].enabled, b->candidates.rule[k].enabled);
+        assert_int_equal(a->candidates.rule[k].min_incidents, b->candidates.rule[k].min_incidents);
+        assert_int_equal(a->candidates.rule[k].window_ms, b->candidates.rule[k].window_ms);
+    }
     assert_int_equal(a->password.min_length, b->password.min_length);
     assert_int_equal(a->password.require_upper, b->password.require_upper);
     assert_int_equal(a->password.require_lower, b->password.require_lower);
@@ -274,6 +279,21 @@ static const err_case err_cases[] = {
     {"empty risk department", "upkeep:\n  risk_assessment_department: \"\"\n", NULL, 2, "must not be empty",
      1},
     {"unknown upkeep key", "upkeep:\n  cadence: 3\n", NULL, 2, "unknown key 'cadence'", 1},
+    /* R-PRB-5: the proactive candidate rules (docs/problems.md) */
+    {"candidates one incident", "problem_candidates:\n  ci_recurrence: {min_incidents: 1}\n", NULL, 2,
+     "problem_candidates.ci_recurrence.min_incidents", 1},
+    {"candidates too many", "problem_candidates:\n  r1_recurrence: {min_incidents: 1001}\n", NULL, 2,
+     "problem_candidates.r1_recurrence.min_incidents", 1},
+    {"candidates window short", "problem_candidates:\n  event_rule_recurrence: {within: 23h}\n", NULL, 2,
+     "must be from 1d to 366d", 1},
+    {"candidates window zero", "problem_candidates:\n  ci_recurrence: {within: 0}\n", NULL, 2,
+     "must be longer than 0", 1},
+    {"candidates bad enabled", "problem_candidates:\n  ci_recurrence: {enabled: maybe}\n", NULL, 2,
+     "problem_candidates.ci_recurrence.enabled", 1},
+    {"candidates unknown rule", "problem_candidates:\n  category_recurrence: {min_incidents: 3}\n", NULL, 2,
+     "unknown rule 'category_recurrence'", 1},
+    {"candidates unknown key", "problem_candidates:\n  ci_recurrence: {count: 3}\n", NULL, 2,
+     "unknown key 'count'", 1},
     {"heads of a department twice",
      "first_report:\n  L1: { within: 5m, recipients: [liaison], department_heads_of: [运行部, 运行部] }\n"
      "  L2: { within: 5m, recipients: [liaison] }\n  L3: { within: 5m, recipients: [liaison] }\n"

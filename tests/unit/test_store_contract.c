@@ -978,6 +978,115 @@ static void search_index_shared(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* R-PRB-5 event_rule_recurrence (queries_pcrule.h): incidents opened by
+ * one event rule in [from, now], counted once however many events name
+ * them, drills excluded; their CIs once each. */
+static int64_t pcr_inc(od_tx *tx, int i, int64_t at, int64_t drill, od_error *e)
+{
+    char number[32];
+    int64_t id = 0;
+    snprintf(number, sizeof number, "INC-2026-09%04d", i);
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_INC_INSERT, &id, e,
+                     OD_BINDS(OD_TEXT(number), OD_TEXT("t"), OD_TEXT("detected"), OD_TEXT("L3"),
+                              OD_TEXT("minor"), OD_INT(0), OD_TEXT("R3"), OD_TEXT("R3"), OD_TEXT("R3"),
+                              OD_INT(at), OD_INT(at), OD_NULL(), OD_INT(at + 1), OD_TEXT(""), OD_TEXT(""),
+                              OD_TEXT(""), OD_TEXT("[]"), OD_INT(drill), OD_NULL(), OD_INT(at))),
+        OD_OK);
+    return id;
+}
+
+static void pcr_event(od_tx *tx, const char *key, int64_t inc, const char *rule, od_error *e)
+{
+    int64_t id = 0;
+    assert_int_equal(
+        od_tx_insert(tx, OD_Q_EV_INSERT, &id, e,
+                     OD_BINDS(OD_TEXT("pcr"), OD_TEXT(key), OD_TEXT("firing"), OD_TEXT("handled"),
+                              OD_TEXT("exception"), OD_TEXT("critical"), OD_TEXT("s"), OD_NULL(),
+                              OD_TEXT("{}"), OD_TEXT("{}"), OD_TEXT("{}"), OD_INT(0), OD_TEXT("[]"),
+                              OD_TEXT(""), OD_INT(inc), OD_TEXT(rule), OD_NULL(), OD_NULL(), OD_INT(1),
+                              OD_INT(1), OD_INT(1), OD_INT(1), OD_NULL(), OD_TEXT("[]"), OD_INT(7))),
+        OD_OK);
+}
+
+static void candidate_event_rule(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t ci[2] = {0};
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_insert(tx, OD_Q_CI_INSERT, &ci[i], &e,
+                                      OD_BINDS(OD_TEXT(i ? "pcr-b" : "pcr-a"), OD_TEXT("server"),
+                                               OD_TEXT("L3"), OD_TEXT("Ops"), OD_TEXT("prod"), OD_TEXT(""),
+                                               OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
+                         OD_OK);
+    int64_t a = pcr_inc(tx, 1, 100, 0, &e), b = pcr_inc(tx, 2, 200, 0, &e), c = pcr_inc(tx, 3, 300, 0, &e);
+    int64_t d = pcr_inc(tx, 4, 250, 1, &e); /* a drill */
+    pcr_event(tx, "k1", a, "r-a", &e);
+    pcr_event(tx, "k2", a, "r-a", &e); /* joined the same incident */
+    pcr_event(tx, "k3", b, "r-a", &e);
+    pcr_event(tx, "k4", c, "r-a", &e);
+    pcr_event(tx, "k5", d, "r-a", &e);
+    pcr_event(tx, "k6", c, "r-b", &e);
+    int64_t on[4][2] = {{a, ci[0]}, {b, ci[0]}, {c, ci[1]}, {d, ci[1]}};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_INC_CI_INSERT, &e, OD_BINDS(OD_INT(on[i][0]), OD_INT(on[i][1]))),
+                         OD_OK);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    static const struct {
+        int64_t from, now, min;
+        const char *rule; /* the one row's rule, NULL = none */
+        int64_t count;
+    } rows[] = {
+        {100, 300, 3, "r-a", 3}, {101, 300, 3, NULL, 0}, {101, 300, 2, "r-a", 2},
+        {100, 299, 3, NULL, 0},  {100, 300, 4, NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        od_rows *r = NULL;
+        bool row = false;
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_PC_RULE_COUNTS, &r, &e,
+                        OD_BINDS(OD_INT(rows[i].from), OD_INT(rows[i].now), OD_INT(rows[i].min))),
+            OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_int_equal(row, rows[i].rule != NULL);
+        if (row) {
+            assert_string_equal(od_rows_text(r, 0), rows[i].rule);
+            assert_int_equal(od_rows_int(r, 1), rows[i].count);
+            assert_int_equal(od_rows_step(r, &row), OD_OK);
+            assert_false(row);
+        }
+        od_rows_close(r);
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t want_inc[3] = {a, b, c}, n = 0;
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_PC_RULE_INCIDENTS, &r, &e, OD_BINDS(OD_INT(100), OD_INT(300), OD_TEXT("r-a"))),
+        OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_true(n < 3);
+        assert_int_equal(od_rows_int(r, 0), want_inc[n]);
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 3);
+    n = 0;
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_PC_RULE_CIS, &r, &e, OD_BINDS(OD_INT(100), OD_INT(300), OD_TEXT("r-a"))), OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_true(n < 2);
+        assert_int_equal(od_rows_int(r, 0), ci[n]);
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(n, 2);
+    od_tx_rollback(tx);
+}
+
 /* ---- PostgreSQL only ---- */
 
 static bool is_pg(void)
@@ -2952,6 +3061,38 @@ static void approvals_links_pickers(void **state)
         OD_OK);
     assert_int_equal(cnt, 1);
     free(like);
+    /* the record's text (migration 0045): a known error's symptoms, root cause and workaround are
+     * found by q, and follow an update */
+    assert_int_equal(od_tx_exec(tx, OD_Q_KE_INSERT, &e,
+                                OD_BINDS(OD_INT(rec), OD_TEXT("阵列缓存电池失效"), OD_TEXT("cause QZ"),
+                                         OD_TEXT("workaround QW"), OD_TEXT(""), OD_NULL(), OD_TEXT("[]"),
+                                         OD_INT((int64_t)0), OD_NULL())),
+                     OD_OK);
+    static const struct {
+        const char *q;
+        int64_t before, after;
+    } texts[] = {{"缓存电池", 1, 0},
+                 {"CAUSE QZ", 1, 1},
+                 {"workaround qw", 1, 0},
+                 {"控制器固件", 0, 1},
+                 {"失效cause", 0, 0}};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            assert_int_equal(od_tx_exec(tx, OD_Q_KE_UPDATE, &e,
+                                        OD_BINDS(OD_TEXT("控制器固件缺陷"), OD_TEXT("cause QZ"),
+                                                 OD_TEXT("none"), OD_TEXT(""), OD_NULL(), OD_TEXT("[]"),
+                                                 OD_INT((int64_t)0), OD_NULL(), OD_INT(rec))),
+                             OD_OK);
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            assert_int_equal(od_tx_scalar(tx, OD_Q_REC_COUNT_TEXT, &cnt, &e,
+                                          OD_BINDS(OD_TEXT(texts[i].q), OD_INT(INT64_MAX), OD_TEXT(""),
+                                                   OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)0),
+                                                   OD_INT((int64_t)0), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                                   OD_TEXT(""), OD_INT((int64_t)100))),
+                             OD_OK);
+            assert_int_equal(cnt, pass ? texts[i].after : texts[i].before);
+        }
+    }
     /* the assignee picker reads the scopes */
     assert_int_equal(od_tx_query(tx, OD_Q_PRB_ASSIGNABLE, &r, &e, OD_BINDS(OD_INT((int64_t)-1))), OD_OK);
     nf = 0;
@@ -4138,6 +4279,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(problem_entries_store, setup, teardown),
         cmocka_unit_test_setup_teardown(problem_entry_revisions_store, setup, teardown),
         cmocka_unit_test_setup_teardown(course_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(candidate_event_rule, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
