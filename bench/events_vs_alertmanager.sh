@@ -108,9 +108,14 @@ stop_server() {
   stop_pg
 }
 cleanup() {
-  local p
+  local p d
   for p in ${WRK_PIDS[@]+"${WRK_PIDS[@]}"}; do kill -KILL "$p" 2>/dev/null || true; done
   stop_server
+  # servers a killed run_spread subshell left: only processes whose command line names this run's $TMP
+  for p in $(cat "$TMP/started-pids" 2>/dev/null); do
+    grep -qF "$TMP" "/proc/$p/cmdline" 2>/dev/null && kill -KILL "$p" 2>/dev/null || true
+  done
+  for d in $(cat "$TMP/started-pg" 2>/dev/null); do PGDIR=$d; stop_pg; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -132,9 +137,9 @@ start_od() {
 # an Alertmanager-integration API key of the server on port $1 (login as the bootstrap sysadmin)
 od_token() {
   local p=$1 sys
-  sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -d '{"username":"sysadmin","password":"Admin-pass-1"}' |
+  sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"sysadmin","password":"Admin-pass-1"}' |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-  curl -s http://127.0.0.1:$p/api/v1/api-keys -H "Authorization: Bearer $sys" \
+  curl -s http://127.0.0.1:$p/api/v1/api-keys -H "Authorization: Bearer $sys" -H 'Content-Type: application/json' \
        -d '{"name":"bench","integration":"alertmanager"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'
 }
 
@@ -205,21 +210,25 @@ median() { python3 -c 'import sys,statistics; m=statistics.median(float(x) for x
 # opsdesk nodes on one fresh throwaway PostgreSQL, one per port given
 start_odpg() {
   PGDIR=$(mktemp -d "/tmp/opsdesk-evbench-pg-XXXXXX")
+  echo "$PGDIR" >>"$TMP/started-pg"   # for the main shell's cleanup if this subshell is killed
   local url i=0 p
   url=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import pgtmp
 print(pgtmp.Pg(sys.argv[2], fsync=True).start().url())' "$ROOT/tests/pg" "$PGDIR")
   # a server database has no directory for the default audit key file: one key for every node
   export OPSDESK_AUDIT_KEY_FILE=$TMP/audit-$RANDOM.key
-  OPSDESK_ADMIN_PASSWORD=Admin-pass-1 "$BIN" init --db "$url" >/dev/null
+  OPSDESK_ADMIN_PASSWORD=Admin-pass-1 "$BIN" init --db "$url" >/dev/null || return 1
+  local policy
+  policy=$(python3 "$ROOT/bench/bench_policy.py" "$TMP") || return 1  # once: the same file for every node
   for p in "$@"; do
-    "$BIN" serve --db "$url" --listen 127.0.0.1:$p --node-id "bench$i" --policy "$(python3 "$ROOT/bench/bench_policy.py" "$TMP")" \
+    "$BIN" serve --db "$url" --listen 127.0.0.1:$p --node-id "bench$i" --policy "$policy" \
       ${OPSDESK_SERVE_ARGS:-} >"$TMP/od$i.log" 2>&1 &
     PIDS+=($!)
+    echo $! >>"$TMP/started-pids"
     i=$((i + 1))
   done
   PID=${PIDS[0]}
-  for p in "$@"; do wait_port "$p" || { echo "events_vs_alertmanager: node on port $p did not start:" >&2; cat "$TMP"/od*.log >&2; return 1; }; done
-  TOKEN=$(od_token "$1")
+  for p in "$@"; do wait_port "$p" || { echo "events_vs_alertmanager: node on port $p did not start:" >&2; tail -n 5 "$TMP"/od*.log >&2; return 1; }; done
+  TOKEN=$(od_token "$1") || return 1
 }
 
 # Alertmanager peers, one per port given; two or more gossip with each other on loopback
@@ -239,15 +248,18 @@ start_amc() {
     prometheus-alertmanager --config.file="$dir/am.yml" --storage.path="$dir" --web.listen-address=127.0.0.1:$p \
       "${args[@]}" >"$TMP/am$i.log" 2>&1 &
     PIDS+=($!)
+    echo $! >>"$TMP/started-pids"
     i=$((i + 1))
   done
   PID=${PIDS[0]}
-  for p in "$@"; do wait_port "$p" || { echo "events_vs_alertmanager: Alertmanager on port $p did not start:" >&2; cat "$TMP"/am*.log >&2; return 1; }; done
+  for p in "$@"; do wait_port "$p" || { echo "events_vs_alertmanager: Alertmanager on port $p did not start:" >&2; tail -n 5 "$TMP"/am*.log >&2; return 1; }; done
   if [ "$n" -gt 1 ]; then  # every peer sees the others before the load starts
+    local formed=0
     for _ in $(seq 100); do
-      curl -s "http://127.0.0.1:$1/api/v2/status" | python3 -c 'import json,sys; sys.exit(len(json.load(sys.stdin)["cluster"]["peers"]) != int(sys.argv[1]))' "$n" && break
+      curl -s "http://127.0.0.1:$1/api/v2/status" | python3 -c 'import json,sys; sys.exit(len(json.load(sys.stdin)["cluster"]["peers"]) != int(sys.argv[1]))' "$n" 2>/dev/null && { formed=1; break; }
       sleep 0.2
     done
+    [ "$formed" = 1 ] || { echo "events_vs_alertmanager: the $n Alertmanager peers did not form a cluster within 20 s" >&2; return 1; }
   fi
   TOKEN=
 }
@@ -265,15 +277,18 @@ pg_pss_mb() {
 # one run of server kind $1 (sqlite|pg|am) with $2 nodes: prints "alerts_s p50 p99 rss pg_pss non2xx errors"
 run_spread() {
   local kind=$1 n=$2 load=$3 batch=$4 conns=$5 ports=() i c t lua_target=od
-  # called in $( ): a subshell, which has no EXIT trap of its own and no errexit
-  set -e
+  # called in $( ): a subshell, which has no EXIT trap of its own; errexit does not hold inside
+  # `out=$(…) || …`, so every step that can fail exits explicitly
   trap 'for p in ${WRK_PIDS[@]+"${WRK_PIDS[@]}"}; do kill -KILL "$p" 2>/dev/null || true; done; stop_server' EXIT
+  trap 'exit 130' INT TERM
   for i in $(seq "$n"); do ports+=("$(port)"); done
+  TOKEN=
   case $kind in
-    sqlite) start_od "${ports[0]}" ;;
-    pg) start_odpg "${ports[@]}" ;;
-    am) start_amc "${ports[@]}"; lua_target=am ;;
+    sqlite) start_od "${ports[0]}" || exit 1 ;;
+    pg) start_odpg "${ports[@]}" || exit 1 ;;
+    am) start_amc "${ports[@]}" || exit 1; lua_target=am ;;
   esac
+  [ "$kind" = am ] || [ -n "$TOKEN" ] || { echo "events_vs_alertmanager: no API key from the $kind server" >&2; exit 1; }
   WRK_PIDS=()
   for i in $(seq 0 $((n - 1))); do
     c=$((conns / n + (i < conns % n ? 1 : 0)))
@@ -288,7 +303,7 @@ run_spread() {
   for p in "${PIDS[@]:-$PID}"; do rss=$((rss + $(rss_mb "$p"))); done
   [ "$kind" = pg ] && pss=$(pg_pss_mb)
   stop_server
-  python3 - "$TMP" "$n" "$batch" "$rss" "$pss" <<'PY'
+  python3 - "$TMP" "$n" "$batch" "$rss" "$pss" <<'PY' || exit 1
 import collections, os, re, sys
 tmp, n, batch, rss, pss = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 req_s = non2xx = errors = 0
@@ -299,7 +314,8 @@ for i in range(n):
     if not m:
         sys.exit("events_vs_alertmanager: wrk %d gave no result:\n%s" % (i, out))
     kv = dict(re.findall(r"(\w+)=([\d.]+)", m.group(1)))
-    req_s += float(kv["req_s"])
+    # alerts answered 2xx only: a run whose answers are errors must not look fast
+    req_s += float(kv["req_s"]) * (1 - int(kv["non2xx"]) / max(float(kv["requests"]), 1))
     non2xx += int(kv["non2xx"])
     errors += int(kv["errors"])
     for line in open(os.path.join(tmp, "hist%d" % i)):
