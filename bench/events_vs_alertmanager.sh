@@ -104,7 +104,8 @@ stop_server() {
     kill -KILL "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
-  PID= PIDS=()
+  PID=
+  PIDS=()
   stop_pg
 }
 cleanup() {
@@ -242,8 +243,8 @@ start_amc() {
     printf 'route: {receiver: "null", group_by: [alertname], group_wait: 30s}\nreceivers: [{name: "null"}]\n' >"$dir/am.yml"
     args=(--cluster.listen-address=)
     if [ "$n" -gt 1 ]; then
-      args=(--cluster.listen-address=127.0.0.1:${cports[i]} --cluster.advertise-address=127.0.0.1:${cports[i]})
-      for j in $(seq 0 $((n - 1))); do [ "$j" = "$i" ] || args+=(--cluster.peer=127.0.0.1:${cports[j]}); done
+      args=("--cluster.listen-address=127.0.0.1:${cports[i]}" "--cluster.advertise-address=127.0.0.1:${cports[i]}")
+      for j in $(seq 0 $((n - 1))); do [ "$j" = "$i" ] || args+=("--cluster.peer=127.0.0.1:${cports[j]}"); done
     fi
     prometheus-alertmanager --config.file="$dir/am.yml" --storage.path="$dir" --web.listen-address=127.0.0.1:$p \
       "${args[@]}" >"$TMP/am$i.log" 2>&1 &
