@@ -4,7 +4,7 @@ DB ?= var/opsdesk.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run demo test test-pg clean bench bench-lists bench-scale bench-storm bench-cluster-am fuzz crash format install deb
+.PHONY: all deps build run demo test test-pg clean bench bench-lists bench-scale bench-storm bench-cluster-am bench-events-cluster fuzz crash format install deb
 
 all: build
 
@@ -126,3 +126,14 @@ bench-cluster-am: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS) --target opsdesk
 	OPSDESK_BIN=$(abspath $(BUILD))/opsdesk python3 bench/cluster_vs_alertmanager.py
 	OPSDESK_BIN=$(abspath $(BUILD))/opsdesk python3 bench/cluster_deadlines.py
+
+# Event ingestion, one table in one run (bench/results.md "Ingestion: SQLite, PostgreSQL nodes,
+# Alertmanager cluster"): opsdesk on SQLite, on a throwaway PostgreSQL with EVBENCH_NODES nodes,
+# Alertmanager alone and 3 peers, the same wrk load spread over the nodes.  Not part of make test.
+EVBENCH_NODES ?= 1..3
+EVBENCH_SECONDS ?= 10
+EVBENCH_RUNS ?= 1
+bench-events-cluster: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target opsdesk
+	OPSDESK_BIN=$(abspath $(BUILD))/opsdesk BENCH_DURATION=$(EVBENCH_SECONDS) BENCH_RUNS=$(EVBENCH_RUNS) \
+	  bash bench/events_vs_alertmanager.sh --db postgres --nodes $(EVBENCH_NODES)
