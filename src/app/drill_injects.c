@@ -66,7 +66,8 @@ static od_err look(od_app *a, const queued *q, const char *key, bool *stored, ch
     od_err rc = od_tx_begin(a->store, false, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_DRLI_EVENT, &count, e, OD_BINDS(OD_INT(q->inc), OD_TEXT(DRILL_SOURCE), OD_TEXT(key)));
+    rc = od_tx_scalar(tx, OD_Q_DRLI_EVENT, &count, e,
+                      OD_BINDS(OD_INT(q->inc), OD_TEXT(DRILL_SOURCE), OD_TEXT(key)));
     od_rows *r = NULL;
     bool row = false;
     ci[0] = 0;
@@ -102,12 +103,13 @@ static od_err ingest(od_app *a, const queued *q, const char *key, const char *ci
     snprintf(summary, sizeof summary, "【演练】[DRILL] %s：%s", q->number, q->text);
     snprintf(rec, sizeof rec, "%lld", (long long)q->rec);
     snprintf(idx, sizeof idx, "%lld", (long long)q->idx);
-    json_t *labels = ev ? od_event_batch_keep(b, json_pack("{ss ss ss}", "drill_id", rec, "drill", q->number,
-                                                             "inject", idx))
+    json_t *labels = ev ? od_event_batch_keep(
+                              b, json_pack("{ss ss ss}", "drill_id", rec, "drill", q->number, "inject", idx))
                         : NULL;
-    json_t *raw = labels ? od_event_batch_keep(b, json_pack("{ss ss ss si}", "source", DRILL_SOURCE, "drill",
-                                                             q->number, "text", q->text, "inject", (int)q->idx))
-                         : NULL;
+    json_t *raw = labels
+                      ? od_event_batch_keep(b, json_pack("{ss ss ss si}", "source", DRILL_SOURCE, "drill",
+                                                         q->number, "text", q->text, "inject", (int)q->idx))
+                      : NULL;
     json_t *ann = raw ? od_event_batch_keep(b, json_object()) : NULL;
     if (ann) {
         b->drill_incident = q->inc;

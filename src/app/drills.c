@@ -201,6 +201,8 @@ od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e)
     if (!rc)
         rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, ev->number,
                                             closed_at > 0 ? closed_at : ev->now, days, e);
+    if (!rc) /* the plan's next yearly drill counts from this one */
+        rc = od_plan_drill_notice_sync(tx, plan_id, e);
     return rc;
 }
 

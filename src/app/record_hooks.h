@@ -60,13 +60,23 @@ OD_NODISCARD od_err od_drill_injects_deliver(od_app *a, od_error *e);
 /* ---- due notices (drill_due.c; docs/drills.md) ----
  * A plan's review date (plan owner) and a scheduled drill's time (its
  * organizer, the record's creator) each get two record deadlines, kind
- * "due:<what>:soon" (core/drill.h od_due_notice_at: 14 days before) and
+ * "due:<what>:soon" (core/drill.h od_due_notice_at: the policy's
+ * readiness.notice_lead_days, 14, before) and
  * "due:<what>:due" (at the instant), fired once by the scheduler's claim
  * (od_record_fire_deadline), so never again after a restart.  Sync: the
  * record's due date is now due_at (0 = none): pending notices of another
  * date are cancelled; a notice of this date is written unless one is
  * pending or has fired already (exactly once per due date).  Inside tx. */
 OD_NODISCARD od_err od_due_notice_sync(od_tx *tx, int64_t rec, const char *what, int64_t due_at, od_error *e);
+/* A published plan's yearly drill (core/plan.h od_plan_drill_due: the later
+ * of its publication and its last closed drill + readiness.drill_months)
+ * synced like a review date, kind "due:annual:soon|due", to the plan's
+ * owner; no notice for a plan never published.  Called by the plan's save
+ * and by a drill of it closing.  Inside tx. */
+OD_NODISCARD od_err od_plan_drill_notice_sync(od_tx *tx, int64_t plan_id, od_error *e);
+/* The policy's readiness.notice_lead_days and drill_months the syncs use
+ * from now on (the app's creation and each policy reload). */
+void od_due_notice_policy(const od_policy *p);
 /* Whether a record deadline kind is a due notice. */
 bool od_due_notice_is_deadline(const char *kind);
 /* Fires due notice deadline row id of record rec (claimed by

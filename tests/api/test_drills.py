@@ -368,10 +368,11 @@ class Drills(harness.ServerTest):
         finally:
             con.close()
 
-    def notices(self, rec):
+    def notices(self, rec, what=("review", "drill")):
         tl = self.srv.get("/api/v1/records/%d/timeline?limit=500" % rec, token=self.tok["lead1"]).json["items"]
         return sorted((t["data"]["template"], t["data"]["recipients"]) for t in tl
-                      if t["kind"] == "notify" and t["data"]["template"].startswith("due:"))
+                      if t["kind"] == "notify" and t["data"]["template"].split(":")[:2] in
+                      [["due", w] for w in what])
 
     def at(self, ms):
         self.srv.clock(set_to=utc(ms))
