@@ -20,6 +20,8 @@
     X(DRLI_INC_CI, "SELECT c.name FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id WHERE "                 \
                    "ic.incident_id = ? ORDER BY c.id LIMIT 1")                                               \
     /* due notices (drill_due.c): the pending ones of record ? and kind ?: id, due_at, fire_at */            \
+    /* the readiness view's scope (readiness_scope.c): every user's department */                            \
+    X(DRLI_USER_DEPTS, "SELECT id, department FROM users")                                                   \
     X(DRLI_DUE_PENDING, "SELECT id, due_at, fire_at FROM deadlines WHERE record_id = ? AND incident_id IS "  \
                         "NULL AND kind = ? AND status = 'pending'")
 
