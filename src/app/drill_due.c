@@ -6,6 +6,7 @@
 #include "app/records_kernel.h"
 #include "core/drill.h"
 #include "core/plan.h"
+#include "core/readiness.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,11 +14,12 @@
 
 #define DUE_PREFIX "due:"
 
-/* The policy's readiness.notice_lead_days and drill_months in force
- * (od_due_notice_policy): the record saves that sync the notices see no
- * policy (od_rec_ext.save). */
+/* The policy's readiness.notice_lead_days, drill_months and annual_hours
+ * in force (od_due_notice_policy): the record saves that sync the notices,
+ * and the O&M report's counts, see no policy (od_rec_ext.save). */
 static atomic_int lead_days = OD_DUE_NOTICE_LEAD_DAYS;
 static atomic_int drill_months = OD_PLAN_DRILL_MONTHS;
+static atomic_int annual_hours = OD_READINESS_ANNUAL_HOURS;
 
 void od_due_notice_policy(const od_policy *p)
 {
@@ -27,6 +29,14 @@ void od_due_notice_policy(const od_policy *p)
                  p->readiness.notice_lead_days > 0 ? p->readiness.notice_lead_days : OD_DUE_NOTICE_LEAD_DAYS);
     atomic_store(&drill_months,
                  p->readiness.drill_months > 0 ? p->readiness.drill_months : OD_PLAN_DRILL_MONTHS);
+    atomic_store(&annual_hours, p->readiness.annual_hours);
+}
+
+void od_readiness_in_force(int *lead, int *months, int *hours)
+{
+    *lead = atomic_load(&lead_days);
+    *months = atomic_load(&drill_months);
+    *hours = atomic_load(&annual_hours);
 }
 
 static void notice_kind(const char *what, od_due_notice n, char out[OD_KEY_MAX])

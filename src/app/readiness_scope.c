@@ -47,7 +47,7 @@ void od_readiness_scope_filter(const json_t *users, json_t *list)
     if (!users || !json_is_array(list))
         return;
     for (size_t i = json_array_size(list); i-- > 0;)
-        if (!od_readiness_scope_has(users, (int64_t)json_integer_value(
-                                               json_object_get(json_array_get(list, i), "user_id"))))
+        if (!od_readiness_scope_has(
+                users, (int64_t)json_integer_value(json_object_get(json_array_get(list, i), "user_id"))))
             json_array_remove(list, i);
 }

@@ -77,6 +77,9 @@ OD_NODISCARD od_err od_plan_drill_notice_sync(od_tx *tx, int64_t plan_id, od_err
 /* The policy's readiness.notice_lead_days and drill_months the syncs use
  * from now on (the app's creation and each policy reload). */
 void od_due_notice_policy(const od_policy *p);
+/* The readiness.notice_lead_days, drill_months and annual_hours in force
+ * (for what runs without the policy at hand: the O&M report's counts). */
+void od_readiness_in_force(int *lead_days, int *drill_months, int *annual_hours);
 /* Whether a record deadline kind is a due notice. */
 bool od_due_notice_is_deadline(const char *kind);
 /* Fires due notice deadline row id of record rec (claimed by

@@ -44,6 +44,7 @@
 #include "store/queries_prb_entries.h"
 #include "store/queries_cisearch.h"
 #include "store/queries_drill_inject.h"
+#include "store/queries_omr_readiness.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -84,6 +85,7 @@
     OD_QUERY_LIST_PRB_ENTRIES(X)                                                                             \
     OD_QUERY_LIST_CISEARCH(X)                                                                                \
     OD_QUERY_LIST_DRILL_INJECT(X)                                                                            \
+    OD_QUERY_LIST_OMR_READINESS(X)                                                                           \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

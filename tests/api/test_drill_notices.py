@@ -113,6 +113,17 @@ class YearlyDrillNotices(_Base):
         self.assertEqual(len(self.notices(pid, ("annual",))), 2)
         self.assertEqual(len(self.notices(pid, ("review",))), 2)
         self.assertEqual(self.sent(pid, u["eng"]), before)
+        # the O&M report's readiness section (om_reports_readiness.c): a month
+        # after the due date the plan is published, its review overdue, its
+        # yearly drill due; no drill closed, no training held
+        self.at(due + 40 * DAY)
+        r = s.post("/api/v1/reports/runs", {"kind": "monthly"}, token=self.tok["ops"])
+        self.assertStatus(r, 201)
+        users = s.get("/api/v1/users?limit=500", token=s.admin("sysadmin")).json["items"]
+        self.assertEqual(r.json["snapshot"]["modules"]["readiness"], {
+            "plans_published": 1, "plans_current": 0, "reviews_due_soon": 0, "reviews_overdue": 1,
+            "drills_closed": 0, "drill_score_x100": 0, "yearly_drill_due": 1,
+            "training_short": len([x for x in users if not x["disabled"]])})
 
 
 class NoticeWakesTheScheduler(_Base):
