@@ -64,8 +64,9 @@ static od_err hours_short(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_er
     (void)from;
     int lead, months, hours;
     od_readiness_in_force(&lead, &months, &hours);
-    return od_tx_scalar(tx, OD_Q_OMRR_HOURS_SHORT, n, e,
-                        OD_BINDS(OD_INT(od_plan_add_months(to, -12)), OD_INT(to), OD_INT((int64_t)hours * 60)));
+    return od_tx_scalar(
+        tx, OD_Q_OMRR_HOURS_SHORT, n, e,
+        OD_BINDS(OD_INT(od_plan_add_months(to, -12)), OD_INT(to), OD_INT((int64_t)hours * 60)));
 }
 
 const od_report_item od_readiness_report_items[OD_READINESS_REPORT_ITEMS] = {

@@ -7,7 +7,9 @@
 // version), the scorecard
 // showing which deadlines were met, the evaluation and lessons filed and the
 // drill closed — which makes the plan's review due; a finding is turned into
-// its follow-up problem from the drill page.
+// its follow-up problem from the drill page; the participants are shown with
+// their roles and the evaluator enters 1–5 scores for the drill and for a
+// participant, the totals shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -68,6 +70,12 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   assert.match(await p.innerText('[data-testid=drill-head]'), /DRL-\d{4}-\d{6}/);
   assert.match(await p.innerText('[data-testid=drill-mode]'), /沙盒/);
   const drillId = Number(p.url().match(/#\/drills\/(\d+)/)[1]);
+  // the participants' roles in the drill (set through the API; shown on the page)
+  const v0 = (await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead)).version;
+  await srv.must('PATCH', `/api/v1/drills/${drillId}`, { version: v0, fields: { participant_roles: { [leadId]: 'commander', [opsId]: 'operator' } } }, lead);
+  await p.reload();
+  await p.waitForSelector('[data-testid=drill-scores] .drill-participants', WAIT);
+  assert.match(await p.innerText('[data-testid=drill-scores]'), /总指挥[\s\S]*处置/);
   // prepare, then start, from the action bar
   await p.click('[data-testid=act-prepare] button');
   await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已准备'), null, WAIT);
@@ -124,6 +132,24 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   await p.waitForFunction(() => /PRB-\d{4}-\d+[\s\S]*部门负责人未确认告警/.test(document.querySelector('[data-testid=drill-findings]').innerText), null, WAIT);
   const found = (await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead)).drill.findings;
   assert.deepEqual(found.map((f) => [f.kind, f.title]), [['problem', '部门负责人未确认告警']]);
+  // the evaluator's 1–5 scores: the whole drill's command, then the operator's handling
+  await p.waitForSelector('[data-testid=drill-score-form]', WAIT);
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_item]', 'command');
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_value]', '4');
+  await p.fill('[data-testid=drill-score-form] input[name=score_note]', '指挥有序');
+  await p.click('[data-testid=drill-score-form] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-overall]').innerText.includes('4.00'), null, WAIT);
+  assert.match(await p.innerText('[data-testid=drill-scores] .drill-manual'), /指挥\s+4\s+指挥有序/);
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_target]', String(opsId));
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_item]', 'handling');
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_value]', '5');
+  await p.click('[data-testid=drill-score-form] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-scores] .drill-participants').innerText.includes('5.00'), null, WAIT);
+  const manual = (await srv.must('GET', `/api/v1/drills/${drillId}/scorecard`, undefined, lead)).manual;
+  assert.equal(manual.overall, 4);
+  assert.deepEqual(manual.participants.map((x) => [x.user_id, x.role, x.scores, x.average]),
+    [[leadId, 'commander', {}, null], [opsId, 'operator', { handling: 5 }, 5]]);
+  await p.screenshot({ path: artifact('drill-scores.png'), fullPage: true });
   await p.waitForSelector('[data-testid=drill-edit-form] textarea[name=lessons]', WAIT);
   await p.fill('[data-testid=drill-edit-form] textarea[name=lessons]', '补充备用联系人');
   await p.click('[data-testid=drill-edit-form] button[type=submit]');
