@@ -6,7 +6,8 @@
 // the incident page, which shows the plan that applies and records its
 // version), the scorecard
 // showing which deadlines were met, the evaluation and lessons filed and the
-// drill closed — which makes the plan's review due; a finding is turned into
+// drill closed — which makes the plan's review due, then reviewed from the
+// plan's page with the lessons; a finding is turned into
 // its follow-up problem from the drill page; the participants are shown with
 // their roles and the evaluator enters 1–5 scores for the drill and for a
 // participant, the totals shown.
@@ -161,5 +162,20 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   const plan = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
   assert.equal(plan.review_trigger, 'drill');
   assert.equal(Date.parse(plan.next_review_at) - Date.parse(plan.review_triggered_at), 30 * 86400000);
+  // the seventh step: the plan is reviewed from its page with the drill's lessons
+  await p.goto(srv.base + `/#/records/${planId}`);
+  await p.waitForSelector('[data-testid=act-review] button', WAIT);
+  await p.click('[data-testid=act-review] button');
+  await p.waitForSelector('[data-testid=act-form-review] textarea[name=reason]', WAIT);
+  await p.fill('[data-testid=act-form-review] textarea[name=reason]', '按演练经验补充备用联系人');
+  await p.click('[data-testid=act-form-review] button[type=submit]');
+  await p.waitForFunction(async (id) => {
+    const r = await fetch(`/api/v1/plans/${id}`);
+    return r.ok && (await r.json()).plan.reviewed_at !== null;
+  }, planId, WAIT);
+  const reviewed = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
+  assert.equal(reviewed.review_trigger, ''); // the review clears the drill's trigger
+  assert.ok(Date.parse(reviewed.next_review_at) > Date.parse(plan.next_review_at));
+  await p.screenshot({ path: artifact('drill-plan-reviewed.png'), fullPage: true });
   await ctx.close();
 });
