@@ -5,6 +5,7 @@
 #include "app/events.h"
 #include "app/limiter.h"
 #include "app/pwpool.h"
+#include "app/record_hooks.h"
 #include "core/scope.h"
 #include "util/log.h"
 
@@ -23,6 +24,7 @@ od_err od_app_new(od_store *store, od_policy *policy, const char *policy_source,
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     a->store = store;
     a->policy = policy;
+    od_due_notice_policy(policy); /* the due notices' lead and yearly drill cycle (record_hooks.h) */
     a->policy_source = strdup(policy_source ? policy_source : "");
     if (manual_clock)
         od_clock_init_manual(&a->clock, od_clock_now(NULL));

@@ -6,6 +6,7 @@
 #include "app/audit.h"
 #include "app/cluster.h"
 #include "app/incidents.h"
+#include "app/record_hooks.h"
 #include "app/wake.h"
 #include "notify/dispatcher.h"
 #include "store/dblock.h"
@@ -255,6 +256,11 @@ static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired
         if (done)
             n++;
     }
+    /* a drill's scripted injects this pass (or one stopped before its end)
+     * queued: into the event ingestion now, at this pass's time */
+    od_error de = {0};
+    if (od_app_may_claim(a) && od_drill_injects_deliver(a, &de) != OD_OK)
+        od_errorlog("scheduler: drill injects: %s", de.message);
     if (fired)
         *fired = n;
     return OD_OK;

@@ -201,6 +201,8 @@ od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od_error *e)
     if (!rc)
         rc = od_plan_trigger_review_days_in(tx, NULL, plan_id, OD_PLAN_TRIG_DRILL, ev->number,
                                             closed_at > 0 ? closed_at : ev->now, days, e);
+    if (!rc) /* the plan's next yearly drill counts from this one */
+        rc = od_plan_drill_notice_sync(tx, plan_id, e);
     return rc;
 }
 
@@ -1008,20 +1010,9 @@ od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t no
     bool live = !rc && text && inc > 0 && strcmp(x.state, "running") == 0;
     json_t *d = json_pack("{sI ss si sb}", "incident_id", (json_int_t)inc, "text", text ? text : "", "index",
                           (int)n, "delivered", live);
-    if (live) { /* into the simulated incident's timeline, tagged */
-        char *body = NULL;
-        if (asprintf(&body, "【演练】[DRILL] 注入 (inject) %s：%s", x.number, text) < 0)
-            body = NULL;
-        char *dd = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-        if (!body)
-            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-        else
-            rc = od_tx_exec(tx, OD_Q_TL_INSERT, e,
-                            OD_BINDS(OD_INT(inc), OD_INT(now), OD_TEXT("system"), OD_TEXT("drill_inject"),
-                                     OD_TEXT(body), OD_TEXT(dd ? dd : "{}")));
-        free(body);
-        free(dd);
-    }
+    if (live) /* queued in this claim; ingested as an event right after it (drill_injects.c) */
+        rc = od_tx_exec(tx, OD_Q_DRLI_QUEUE, e,
+                        OD_BINDS(OD_INT(rec), OD_INT((int64_t)n), OD_INT(inc), OD_TEXT(text), OD_INT(now)));
     if (!rc) {
         char t[600];
         snprintf(t, sizeof t, "%s：%s (%s: %s)",

@@ -227,6 +227,7 @@ od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, si
      * transaction (OD_E_RETRY): run it again, a few times, before the
      * senders see 503.  (The key locks are taken in order; rows such as
      * correlation groups are not.) */
+    pthread_mutex_lock(&od_ev_ingest_mu);
     for (int attempt = 1;; attempt++) {
         rc = ingest_run(a, w, ep, now, items, n, false, &retry, e);
         if (!rc && retry)
@@ -237,6 +238,7 @@ od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, si
         items_reset(items, n);
         memset(e, 0, sizeof *e);
     }
+    pthread_mutex_unlock(&od_ev_ingest_mu);
     od_event_policy_free(dflt);
     return rc;
 }

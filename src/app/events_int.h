@@ -15,6 +15,8 @@
 #include "core/event_decision.h"
 #include "util/sbuf.h"
 
+#include <pthread.h>
+
 #define DEC_MAX 12
 #define GROUPS_MEM 1024 /* group slots; at most half are used, then the database directly */
 
@@ -98,7 +100,8 @@ typedef struct ctx {
         } * v;
         size_t cap; /* a power of two; 0: not in use */
     } absent;
-    json_t *pending; /* array of rows for EV_INSERT_SET, or NULL */
+    json_t *pending;        /* array of rows for EV_INSERT_SET, or NULL */
+    int64_t drill_incident; /* the batch being processed: its od_event_batch.drill_incident */
 } ctx;
 
 typedef struct decision {
@@ -152,6 +155,13 @@ void od_ev_dec_args(outcome *o, od_dec_code code, const char *rule, const od_dec
 #define DEC(o, code, rule, ...)                                                                              \
     od_ev_dec_args(o, code, rule, (const od_dec_arg[]){__VA_ARGS__},                                         \
                    (int)(sizeof((const od_dec_arg[]){__VA_ARGS__}) / sizeof(od_dec_arg)))
+
+/* The de-duplication table (app/event_keys.h) is one writer's at a time:
+ * the ingestion queue's writer thread and a drill's scripted injects
+ * (drill_injects.c, delivered from the scheduler's thread) take turns
+ * under this lock (events_writer.c) for od_events_ingest and
+ * od_events_keys_load. */
+extern pthread_mutex_t od_ev_ingest_mu;
 
 /* One event through the pipeline; its element of the answer into res. */
 od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_sbuf *res, od_error *e);

@@ -453,6 +453,28 @@ static od_err dependency_step(ctx *c, outcome *o, bool *suppressed, od_error *e)
 
 /* ---- steps 2, 4, 5, 6, 7 for a new or re-firing event -------------------- */
 
+/* A drill's scripted inject (R-PLAN-2) that its rules kept (not filtered,
+ * informational or silenced): attached to the drill's simulated incident,
+ * on its timeline with the drill tag; it opens no incident and alerts no
+ * one (the drill's sandbox decides who hears of the incident). */
+static od_err drill_attach(ctx *c, const od_event_in *ev, const char *source, outcome *o, od_error *e)
+{
+    char number[40] = "";
+    od_rows *r = NULL;
+    od_err rc = od_tx_query(c->tx, OD_Q_EV_INC_NUMBER, &r, e, OD_BINDS(OD_INT(c->drill_incident)));
+    rc = first_text(r, rc, number, sizeof number);
+    if (rc)
+        return rc;
+    o->incident_id = c->drill_incident;
+    snprintf(o->incident_rule, sizeof o->incident_rule, "drill");
+    o->state = OD_EVS_HANDLED;
+    DEC(o, OD_DEC_INCIDENT_ATTACHED, "drill", S(number));
+    char text[700];
+    snprintf(text, sizeof text, "【演练】[DRILL] 注入 (inject) %s（告警 event %s %s）", ev->summary, source,
+             ev->dedup_key);
+    return timeline(c, c->drill_incident, "drill_inject", text, e);
+}
+
 static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const od_labels *ls, int ci_grade,
                        const char *ci_name, outcome *o, od_error *e)
 {
@@ -479,6 +501,8 @@ static od_err pipeline(ctx *c, const od_event_in *ev, const char *source, const 
         DEC(o, OD_DEC_SILENCED, c->wins[w].name, I(c->wins[w].w.id), S(c->wins[w].name));
         return OD_OK;
     }
+    if (c->drill_incident) /* a drill's inject: into the drill's incident, nobody alerted */
+        return drill_attach(c, ev, source, o, e);
     if (cr.cls == OD_EVC_EXCEPTION) {
         bool alert = false;
         od_err rc = incident_step(c, ev, source, ls, ci_name, o, &alert, e);
@@ -793,6 +817,7 @@ od_err od_ev_process(ctx *c, const od_event_batch *b, const od_event_in *ev, od_
                               NULL, 0);
         goto out;
     }
+    c->drill_incident = b->drill_incident;
     x->o = (outcome){.state = OD_EVS_OPEN, .cls = -1, .ci_id = ci_id};
     x->flap = st->flap;
     x->flapping = st->flapping;

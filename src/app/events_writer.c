@@ -265,8 +265,11 @@ static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
     return OD_OK;
 }
 
+pthread_mutex_t od_ev_ingest_mu = PTHREAD_MUTEX_INITIALIZER;
+
 od_err od_events_keys_load(od_app *a, size_t *count, od_error *e)
 {
+    pthread_mutex_lock(&od_ev_ingest_mu);
     od_tx *tx = NULL;
     od_err rc = a->event_keys || od_store_multi_node(a->store) ? OD_OK : od_tx_begin(a->store, false, &tx, e);
     if (!rc && tx) {
@@ -274,6 +277,7 @@ od_err od_events_keys_load(od_app *a, size_t *count, od_error *e)
         od_tx_rollback(tx);
     }
     *count = a->event_keys ? od_event_keys_count(a->event_keys) : 0;
+    pthread_mutex_unlock(&od_ev_ingest_mu);
     return rc;
 }
 

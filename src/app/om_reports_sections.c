@@ -16,6 +16,7 @@
  * before the period's end (as stored when the report is generated), plans
  * reviewed in the period, drill incidents detected in it.  Read only. */
 #include "app/om_reports.h"
+#include "app/om_reports_readiness.h"
 
 #include <string.h>
 
@@ -75,6 +76,7 @@ static const od_report_item plans_items[] = {
 static const od_report_section SECTIONS[] = {
     {"problems", "问题与已知错误 (problems and known errors)", ITEMS(problems_items)},
     {"plans", "预案与演练 (plans and drills)", ITEMS(plans_items)},
+    {"readiness", "应急准备 (readiness)", od_readiness_report_items, OD_READINESS_REPORT_ITEMS},
 };
 
 const od_report_section *od_report_sections(size_t *n)

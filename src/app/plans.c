@@ -140,6 +140,8 @@ static od_err pln_save(od_tx *tx, int64_t id, json_t *f, od_error *e)
     /* the owner's notices of the review date (drill_due.c) */
     if (!rc)
         rc = od_due_notice_sync(tx, id, "review", next, e);
+    if (!rc) /* and of its yearly drill */
+        rc = od_plan_drill_notice_sync(tx, id, e);
     for (int i = 0; i < 3; i++)
         free(lists[i]);
     return rc;

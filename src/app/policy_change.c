@@ -3,6 +3,7 @@
  * (meta key "policy_sha256"), and the swap of a reloaded policy (app.h). */
 #include "app/app.h"
 #include "app/cluster.h"
+#include "app/record_hooks.h"
 #include "store/queries.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -78,6 +79,7 @@ od_err od_app_policy_replace(od_app *a, od_policy *p, const char *sha_hex, od_er
     if (rc)
         return rc; /* nothing recorded: the old policy stays */
     od_policy *old = __atomic_exchange_n(&a->policy, p, __ATOMIC_ACQ_REL);
+    od_due_notice_policy(p);            /* the due notices' lead and yearly drill cycle (record_hooks.h) */
     od_app_node_set_policy(a, sha_hex); /* compared with the other nodes' (cluster.c) */
     a->retired_policies[a->n_retired_policies++] = old;
     return OD_OK;

@@ -40,22 +40,46 @@ OD_NODISCARD od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od
 /* A drill's scripted inject deadline ("inject:<n>", scheduled when the
  * drill starts at started_at + the item's offset): fired once by the
  * scheduler's claim; while the drill runs with its simulated incident, the
- * item's text goes into the incident's timeline tagged 【演练】[DRILL]
- * (kind drill_inject); the drill's timeline records it either way
- * (drill_script, delivered true/false).  Inside tx. */
+ * item is queued (drill_inject_queue) for od_drill_injects_deliver; the
+ * drill's timeline records it either way (drill_script, delivered
+ * true/false).  Inside tx. */
 bool od_drill_inject_is_deadline(const char *kind);
 OD_NODISCARD od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e);
+/* Ingests the queued injects (drill_injects.c; R-PLAN-2) through the real
+ * event ingestion (od_events_ingest): one event each, source "drill",
+ * de-duplication key "drill:<record id>:inject:<n>", labels drill_id,
+ * drill and inject, the incident's first CI, severity critical, summary
+ * tagged 【演练】[DRILL]; the event rules (filters, classification, windows)
+ * apply and the event joins the drill's simulated incident (its timeline:
+ * drill_inject) instead of opening one or alerting anyone.  An inject whose
+ * event is stored already (a stop between the ingestion and the queue's
+ * clean-up) is not ingested again.  Called by the scheduler's pass after
+ * its claims (app_runtime.c), outside any transaction. */
+OD_NODISCARD od_err od_drill_injects_deliver(od_app *a, od_error *e);
 
 /* ---- due notices (drill_due.c; docs/drills.md) ----
  * A plan's review date (plan owner) and a scheduled drill's time (its
  * organizer, the record's creator) each get two record deadlines, kind
- * "due:<what>:soon" (core/drill.h od_due_notice_at: 14 days before) and
+ * "due:<what>:soon" (core/drill.h od_due_notice_at: the policy's
+ * readiness.notice_lead_days, 14, before) and
  * "due:<what>:due" (at the instant), fired once by the scheduler's claim
  * (od_record_fire_deadline), so never again after a restart.  Sync: the
  * record's due date is now due_at (0 = none): pending notices of another
  * date are cancelled; a notice of this date is written unless one is
  * pending or has fired already (exactly once per due date).  Inside tx. */
 OD_NODISCARD od_err od_due_notice_sync(od_tx *tx, int64_t rec, const char *what, int64_t due_at, od_error *e);
+/* A published plan's yearly drill (core/plan.h od_plan_drill_due: the later
+ * of its publication and its last closed drill + readiness.drill_months)
+ * synced like a review date, kind "due:annual:soon|due", to the plan's
+ * owner; no notice for a plan never published.  Called by the plan's save
+ * and by a drill of it closing.  Inside tx. */
+OD_NODISCARD od_err od_plan_drill_notice_sync(od_tx *tx, int64_t plan_id, od_error *e);
+/* The policy's readiness.notice_lead_days and drill_months the syncs use
+ * from now on (the app's creation and each policy reload). */
+void od_due_notice_policy(const od_policy *p);
+/* The readiness.notice_lead_days, drill_months and annual_hours in force
+ * (for what runs without the policy at hand: the O&M report's counts). */
+void od_readiness_in_force(int *lead_days, int *drill_months, int *annual_hours);
 /* Whether a record deadline kind is a due notice. */
 bool od_due_notice_is_deadline(const char *kind);
 /* Fires due notice deadline row id of record rec (claimed by

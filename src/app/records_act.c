@@ -1206,7 +1206,9 @@ od_err od_record_act(od_app *a, const od_principal *who, int64_t id, const char 
     ctx_free(c);
     free(c);
     rc = od_rec_commit(tx, rc, out, e);
-    if (!rc && touched)
+    /* the clocks' deadlines (touched), and any a module's save or hook
+     * wrote (due notices, a drill's injects): the scheduler looks again */
+    if (!rc)
         od_app_committed(a, OD_COMMIT_DEADLINES);
     return rc;
 }

@@ -294,9 +294,23 @@ od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_err
             p->last_at = at;
     }
     od_rows_close(r);
-    json_t *valid = NULL, *expiring = NULL;
+    json_t *valid = NULL, *expiring = NULL, *scope = NULL;
+    /* a scoped reader: the people of the departments in its scope only */
+    if (!rc)
+        rc = od_readiness_scope_users(tx, who, &scope, e);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!rc && od_readiness_scope_has(scope, ps[i].id)) {
+            ps[kept++] = ps[i];
+        } else {
+            free(ps[i].username);
+            free(ps[i].display_name);
+        }
+    n = kept;
     if (!rc)
         rc = od_certificates_current(tx, now, &valid, &expiring, e);
+    od_readiness_scope_filter(scope, expiring);
+    json_decref(scope);
     od_tx_rollback(tx);
     if (!rc) {
         *out = readiness_json(rp, ps, n, now, valid);

@@ -84,4 +84,14 @@ OD_NODISCARD od_err od_certificate_list(od_app *a, const od_principal *who, int6
 OD_NODISCARD od_err od_certificates_current(od_tx *tx, int64_t now, json_t **valid, json_t **expiring,
                                             od_error *e);
 
+/* The readiness view's department scope (readiness_scope.c; R-SEC-SYS-2):
+ * *users = {"<user id>": true} for the people of the departments in a
+ * scoped who's scope, NULL (everyone) for an unscoped one or the system.
+ * Inside tx. */
+OD_NODISCARD od_err od_readiness_scope_users(od_tx *tx, const od_principal *who, json_t **users, od_error *e);
+/* Whether user_id is in users (NULL: everyone is). */
+bool od_readiness_scope_has(const json_t *users, int64_t user_id);
+/* Removes the elements of list (objects with a "user_id") not in users. */
+void od_readiness_scope_filter(const json_t *users, json_t *list);
+
 #endif

@@ -90,13 +90,15 @@ int od_due_notice_parse(const char *s)
     return -1;
 }
 
-int64_t od_due_notice_at(od_due_notice n, int64_t due_at)
+int64_t od_due_notice_at(od_due_notice n, int64_t due_at, int lead_days)
 {
     if (due_at <= 0)
         return 0;
     switch (n) {
     case OD_DUE_SOON: {
-        int64_t at = due_at - (int64_t)OD_DUE_NOTICE_LEAD_DAYS * 86400000LL;
+        if (lead_days < 1 || lead_days > OD_DUE_NOTICE_LEAD_DAYS_MAX)
+            lead_days = OD_DUE_NOTICE_LEAD_DAYS;
+        int64_t at = due_at - (int64_t)lead_days * 86400000LL;
         return at > 0 ? at : 1;
     }
     case OD_DUE_NOW:

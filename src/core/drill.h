@@ -87,18 +87,23 @@ void od_drill_manual_totals(const od_drill_mscore *s, size_t n, od_drill_mtotals
  * rounded half up; -1 when they have none.  *count = their scores. */
 int od_drill_participant_avg(const od_drill_mscore *s, size_t n, int64_t user_id, int *count);
 
-/* ---- due notices (plan reviews, scheduled drills; docs/drills.md) ----
- * Each due date gets two notices: "soon" OD_DUE_NOTICE_LEAD_DAYS before it
- * (at once when that is already past) and "due" at the instant itself. */
+/* ---- due notices (plan reviews, yearly drills, scheduled drills;
+ * docs/drills.md) ----
+ * Each due date gets two notices: "soon" the policy's
+ * readiness.notice_lead_days (OD_DUE_NOTICE_LEAD_DAYS by default, 1 to
+ * OD_DUE_NOTICE_LEAD_DAYS_MAX) before it (at once when that is already
+ * past) and "due" at the instant itself. */
 #define OD_DUE_NOTICE_LEAD_DAYS 14
+#define OD_DUE_NOTICE_LEAD_DAYS_MAX 365
 typedef enum od_due_notice { OD_DUE_SOON = 0, OD_DUE_NOW, OD_DUE__COUNT } od_due_notice;
 /* "soon", "due"; "?" out of range. */
 const char *od_due_notice_key(od_due_notice n);
 /* -1 for an unknown key. */
 int od_due_notice_parse(const char *s);
-/* When notice n of due date due_at fires; 0 when there is no due date
- * (due_at <= 0) or n is out of range. */
-int64_t od_due_notice_at(od_due_notice n, int64_t due_at);
+/* When notice n of due date due_at fires, the soon one lead_days before
+ * (lead_days outside 1..OD_DUE_NOTICE_LEAD_DAYS_MAX: the default); 0 when
+ * there is no due date (due_at <= 0) or n is out of range. */
+int64_t od_due_notice_at(od_due_notice n, int64_t due_at, int lead_days);
 /* Whether a notice set to fire at fire_at (> 0) fires at now: at the instant, not 1 ms before. */
 bool od_due_notice_fires(int64_t fire_at, int64_t now);
 

@@ -271,6 +271,7 @@ od_policy *od_policy_new_default(void)
     p->readiness.plan_review_months = 6;   /* seed 000 ch. 9 §1 */
     p->readiness.review_trigger_days = 30; /* modules-spec §M7.3 */
     p->readiness.drill_months = 12;        /* seed 000 ch. 9 §3 */
+    p->readiness.notice_lead_days = 14;    /* docs/drills.md "Due notices" */
     p->upkeep.risk_months = 6;             /* seed 000 ch. 9 §4 定期; core/upkeep.h */
     p->upkeep.feedback_days = 30;
     memcpy(p->upkeep.risk_department, ops_dept, sizeof ops_dept);

@@ -274,6 +274,9 @@ typedef struct od_readiness_policy {
     int plan_review_months;
     int review_trigger_days;
     int drill_months;
+    /* the days before a review, a yearly drill or a scheduled drill falls
+     * due that its owner is told (core/drill.h; 14, 1..365) */
+    int notice_lead_days;
     size_t n_positions;
     od_position positions[OD_POSITION_MAX];
 } od_readiness_policy;

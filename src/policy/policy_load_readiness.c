@@ -5,13 +5,14 @@
  * (plan_review_months, 6), the days a triggered review falls due in
  * (review_trigger_days, 30) and the drill interval (drill_months, 12).
  * Left out, each keeps its default and there is no key position. */
+#include "core/drill.h"
 #include "core/plan.h"
 #include "core/readiness.h"
 #include "policy/policy_load_int.h"
 
 #include <string.h>
 
-enum { RD_HOURS, RD_POSITIONS, RD_REVIEW, RD_TRIGGER, RD_DRILL, RD__COUNT };
+enum { RD_HOURS, RD_POSITIONS, RD_REVIEW, RD_TRIGGER, RD_DRILL, RD_LEAD, RD__COUNT };
 enum { PO_KEY, PO_NAME_ZH, PO_NAME_EN, PO_ROLES, PO_MIN, PO_CERT, PO__COUNT };
 
 static void load_position(ctx *c, od_readiness_policy *r, const node *v, const char *path)
@@ -76,10 +77,10 @@ static void load_position(ctx *c, od_readiness_policy *r, const node *v, const c
 
 void od_pl_load_readiness(ctx *c, od_policy *pol, const node *v)
 {
-    fields f = {
-        .what = "key",
-        .names = {"annual_hours", "positions", "plan_review_months", "review_trigger_days", "drill_months"},
-        .n = RD__COUNT};
+    fields f = {.what = "key",
+                .names = {"annual_hours", "positions", "plan_review_months", "review_trigger_days",
+                          "drill_months", "notice_lead_days"},
+                .n = RD__COUNT};
     if (!od_pl_map_fields(c, v, "readiness", &f))
         return;
     od_readiness_policy *r = &pol->readiness;
@@ -95,6 +96,9 @@ void od_pl_load_readiness(ctx *c, od_policy *pol, const node *v)
     if (f.val[RD_DRILL])
         od_pl_get_int(c, f.val[RD_DRILL], "readiness.drill_months", 1, OD_PLAN_DRILL_MONTHS_MAX,
                       &r->drill_months);
+    if (f.val[RD_LEAD]) /* the due notices' lead (core/drill.h): 0 or past a year refused */
+        od_pl_get_int(c, f.val[RD_LEAD], "readiness.notice_lead_days", 1, OD_DUE_NOTICE_LEAD_DAYS_MAX,
+                      &r->notice_lead_days);
     const node *ps = f.val[RD_POSITIONS];
     if (!ps || !od_pl_want(c, ps, N_SEQ, "readiness.positions"))
         return;

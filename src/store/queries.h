@@ -45,6 +45,8 @@
 #include "store/queries_cisearch.h"
 #include "store/queries_courses.h"
 #include "store/queries_pcrule.h"
+#include "store/queries_drill_inject.h"
+#include "store/queries_omr_readiness.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -86,6 +88,8 @@
     OD_QUERY_LIST_CISEARCH(X)                                                                                \
     OD_QUERY_LIST_COURSES(X)                                                                                 \
     OD_QUERY_LIST_PCRULE(X)                                                                                  \
+    OD_QUERY_LIST_DRILL_INJECT(X)                                                                            \
+    OD_QUERY_LIST_OMR_READINESS(X)                                                                           \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

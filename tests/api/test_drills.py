@@ -368,10 +368,11 @@ class Drills(harness.ServerTest):
         finally:
             con.close()
 
-    def notices(self, rec):
+    def notices(self, rec, what=("review", "drill")):
         tl = self.srv.get("/api/v1/records/%d/timeline?limit=500" % rec, token=self.tok["lead1"]).json["items"]
         return sorted((t["data"]["template"], t["data"]["recipients"]) for t in tl
-                      if t["kind"] == "notify" and t["data"]["template"].startswith("due:"))
+                      if t["kind"] == "notify" and t["data"]["template"].split(":")[:2] in
+                      [["due", w] for w in what])
 
     def at(self, ms):
         self.srv.clock(set_to=utc(ms))
@@ -544,6 +545,30 @@ class Drills(harness.ServerTest):
         tl = s.get("/api/v1/records/%d/timeline?limit=500" % did, token=tok).json["items"]
         self.assertEqual(sorted(t["data"]["index"] for t in tl if t["kind"] == "drill_script"), [0, 1])
         self.assertTrue(all(t["data"]["delivered"] for t in tl if t["kind"] == "drill_script"))
+        # each inject came through the event ingestion: one event of source
+        # "drill" per inject, its key the drill's and the inject's, classified
+        # by the event rules, on the drill's CI, attached to its incident
+        evs = self.drill_events(did)
+        self.assertEqual(sorted(e["dedup_key"] for e in evs),
+                         ["drill:%d:inject:0" % did, "drill:%d:inject:1" % did])
+        for ev in evs:
+            ev = s.get("/api/v1/events/%d" % ev["id"], token=self.tok["ops"]).json
+            self.assertEqual((ev["incident"]["id"], ev["state"], ev["class"], ev["count"], ev["ci"]["id"]),
+                             (iid, "handled", "exception", 1, db))
+            self.assertEqual((ev["labels"]["drill_id"], ev["source"]), (str(did), "drill"))
+            self.assertTrue(ev["summary"].startswith("【演练】[DRILL] DRL-"), ev)
+        # a restart fires and ingests nothing again
+        self.assertEqual(s.stop(), 0)
+        s.start()
+        self.relogin()
+        self.at(t0 + 4 * 3600 * SEC)
+        self.assertEqual(len(injected()), 2)
+        self.assertEqual([e["count"] for e in self.drill_events(did)], [1, 1])
+
+    def drill_events(self, did):
+        r = self.srv.get("/api/v1/events?source=drill&limit=100", token=self.tok["ops"])
+        self.assertStatus(r, 200)
+        return [e for e in r.json["items"] if e["dedup_key"].startswith("drill:%d:" % did)]
 
     def test_r1_response_and_ci_change_make_the_review_due(self):
         s = self.srv

@@ -287,9 +287,15 @@ class ReviewTest(harness.ServerTest):
         self.relogin()
         run = self.post("/api/v1/reports/runs", {"kind": "monthly"}, "eng", 201).json
         self.assertEqual(run["number"], "OMR-M-20270601-v1")
+        # the readiness section (om_reports_readiness.c): no plan, drill or training here, so
+        # every enabled person is short of the annual hours
+        users = s.get("/api/v1/users?limit=500", token=s.admin("sysadmin")).json["items"]
         self.assertEqual(run["snapshot"]["modules"], {
             "problems": {"opened": 2, "closed": 0, "cancelled": 1, "open_at_end": 1, "known_errors_added": 1},
-            "plans": {"reviews_overdue": 0, "reviewed": 0, "drill_incidents": 1}})
+            "plans": {"reviews_overdue": 0, "reviewed": 0, "drill_incidents": 1},
+            "readiness": {"plans_published": 0, "plans_current": 0, "reviews_due_soon": 0, "reviews_overdue": 0,
+                          "drills_closed": 0, "drill_score_x100": 0, "yearly_drill_due": 0,
+                          "training_short": len([u for u in users if not u["disabled"]])}})
         # May, before any of it: all zero
         may = self.post("/api/v1/reports/runs", {"kind": "monthly", "at": bj(1, "09:00", month=6)}, "eng", 201).json
         self.assertEqual(may["snapshot"]["modules"]["problems"]["opened"], 0)
@@ -300,6 +306,7 @@ class ReviewTest(harness.ServerTest):
         self.assertIn("<h3>问题与已知错误 (problems and known errors)</h3>", html)
         self.assertIn("<h3>预案与演练 (plans and drills)</h3>", html)
         self.assertLess(html.index("问题与已知错误 (problems"), html.index("预案与演练 (plans"))
+        self.assertLess(html.index("预案与演练 (plans"), html.index("<h3>应急准备 (readiness)</h3>"))
         self.assertIn("<td>演练事件 (drill incidents)</td><td>1</td>", html)
         # the XLSX workbook has the same counts on its own sheet
         from test_service_levels import get_bytes, read_xlsx
@@ -311,7 +318,8 @@ class ReviewTest(harness.ServerTest):
         self.assertEqual(got[("problems", "opened")], 2)
         self.assertEqual(got[("problems", "cancelled")], 1)
         self.assertEqual(got[("plans", "drill_incidents")], 1)
-        self.assertEqual(len(got), 8)
+        self.assertEqual(got[("readiness", "plans_published")], 0)
+        self.assertEqual(len(got), 16)
 
     def _incident(self, ci):
         iid = self.post("/api/v1/incidents", {"title": "t", "ci_ids": [ci], "severity": "moderate",

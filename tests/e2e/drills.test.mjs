@@ -6,8 +6,11 @@
 // the incident page, which shows the plan that applies and records its
 // version), the scorecard
 // showing which deadlines were met, the evaluation and lessons filed and the
-// drill closed — which makes the plan's review due; a finding is turned into
-// its follow-up problem from the drill page.
+// drill closed — which makes the plan's review due, then reviewed from the
+// plan's page with the lessons; a finding is turned into
+// its follow-up problem from the drill page; the participants are shown with
+// their roles and the evaluator enters 1–5 scores for the drill and for a
+// participant, the totals shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
@@ -68,6 +71,12 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   assert.match(await p.innerText('[data-testid=drill-head]'), /DRL-\d{4}-\d{6}/);
   assert.match(await p.innerText('[data-testid=drill-mode]'), /沙盒/);
   const drillId = Number(p.url().match(/#\/drills\/(\d+)/)[1]);
+  // the participants' roles in the drill (set through the API; shown on the page)
+  const v0 = (await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead)).version;
+  await srv.must('PATCH', `/api/v1/drills/${drillId}`, { version: v0, fields: { participant_roles: { [leadId]: 'commander', [opsId]: 'operator' } } }, lead);
+  await p.reload();
+  await p.waitForSelector('[data-testid=drill-scores] .drill-participants', WAIT);
+  assert.match(await p.innerText('[data-testid=drill-scores]'), /总指挥[\s\S]*处置/);
   // prepare, then start, from the action bar
   await p.click('[data-testid=act-prepare] button');
   await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已准备'), null, WAIT);
@@ -124,6 +133,24 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   await p.waitForFunction(() => /PRB-\d{4}-\d+[\s\S]*部门负责人未确认告警/.test(document.querySelector('[data-testid=drill-findings]').innerText), null, WAIT);
   const found = (await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead)).drill.findings;
   assert.deepEqual(found.map((f) => [f.kind, f.title]), [['problem', '部门负责人未确认告警']]);
+  // the evaluator's 1–5 scores: the whole drill's command, then the operator's handling
+  await p.waitForSelector('[data-testid=drill-score-form]', WAIT);
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_item]', 'command');
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_value]', '4');
+  await p.fill('[data-testid=drill-score-form] input[name=score_note]', '指挥有序');
+  await p.click('[data-testid=drill-score-form] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-overall]').innerText.includes('4.00'), null, WAIT);
+  assert.match(await p.innerText('[data-testid=drill-scores] .drill-manual'), /指挥\s+4\s+指挥有序/);
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_target]', String(opsId));
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_item]', 'handling');
+  await p.selectOption('[data-testid=drill-score-form] select[name=score_value]', '5');
+  await p.click('[data-testid=drill-score-form] button[type=submit]');
+  await p.waitForFunction(() => document.querySelector('[data-testid=drill-scores] .drill-participants').innerText.includes('5.00'), null, WAIT);
+  const manual = (await srv.must('GET', `/api/v1/drills/${drillId}/scorecard`, undefined, lead)).manual;
+  assert.equal(manual.overall, 4);
+  assert.deepEqual(manual.participants.map((x) => [x.user_id, x.role, x.scores, x.average]),
+    [[leadId, 'commander', {}, null], [opsId, 'operator', { handling: 5 }, 5]]);
+  await p.screenshot({ path: artifact('drill-scores.png'), fullPage: true });
   await p.waitForSelector('[data-testid=drill-edit-form] textarea[name=lessons]', WAIT);
   await p.fill('[data-testid=drill-edit-form] textarea[name=lessons]', '补充备用联系人');
   await p.click('[data-testid=drill-edit-form] button[type=submit]');
@@ -135,5 +162,20 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   const plan = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
   assert.equal(plan.review_trigger, 'drill');
   assert.equal(Date.parse(plan.next_review_at) - Date.parse(plan.review_triggered_at), 30 * 86400000);
+  // the seventh step: the plan is reviewed from its page with the drill's lessons
+  await p.goto(srv.base + `/#/records/${planId}`);
+  await p.waitForSelector('[data-testid=act-review] button', WAIT);
+  await p.click('[data-testid=act-review] button');
+  await p.waitForSelector('[data-testid=act-form-review] textarea[name=reason]', WAIT);
+  await p.fill('[data-testid=act-form-review] textarea[name=reason]', '按演练经验补充备用联系人');
+  await p.click('[data-testid=act-form-review] button[type=submit]');
+  await p.waitForFunction(async (id) => {
+    const r = await fetch(`/api/v1/plans/${id}`);
+    return r.ok && (await r.json()).plan.reviewed_at !== null;
+  }, planId, WAIT);
+  const reviewed = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
+  assert.equal(reviewed.review_trigger, ''); // the review clears the drill's trigger
+  assert.ok(Date.parse(reviewed.next_review_at) > Date.parse(plan.next_review_at));
+  await p.screenshot({ path: artifact('drill-plan-reviewed.png'), fullPage: true });
   await ctx.close();
 });

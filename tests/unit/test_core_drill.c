@@ -103,18 +103,29 @@ static void due_notice_table(void **state)
     const int64_t due = 1784107800000LL, day = 86400000LL;
     static const struct {
         int n;
-        int64_t due, want;
+        int64_t due;
+        int lead;
+        int64_t want;
     } at[] = {
-        {OD_DUE_SOON, 1784107800000LL, 1784107800000LL - 14 * 86400000LL},
-        {OD_DUE_NOW, 1784107800000LL, 1784107800000LL},
-        {OD_DUE_SOON, 0, 0},                 /* no due date: no notice */
-        {OD_DUE_NOW, -5, 0},                 /* nor a negative one */
-        {OD_DUE_SOON, 86400000LL, 1},        /* the lead before the epoch: at once */
-        {OD_DUE__COUNT, 1784107800000LL, 0}, /* out of range */
-        {-1, 1784107800000LL, 0},
+        {OD_DUE_SOON, 1784107800000LL, 14, 1784107800000LL - 14 * 86400000LL},
+        {OD_DUE_NOW, 1784107800000LL, 14, 1784107800000LL},
+        {OD_DUE_SOON, 0, 14, 0},                 /* no due date: no notice */
+        {OD_DUE_NOW, -5, 14, 0},                 /* nor a negative one */
+        {OD_DUE_SOON, 86400000LL, 14, 1},        /* the lead before the epoch: at once */
+        {OD_DUE__COUNT, 1784107800000LL, 14, 0}, /* out of range */
+        {-1, 1784107800000LL, 14, 0},
+        /* readiness.notice_lead_days (R-PLAN-1): 1 and 365 are the bounds */
+        {OD_DUE_SOON, 1784107800000LL, 1, 1784107800000LL - 86400000LL},
+        {OD_DUE_SOON, 1784107800000LL, 30, 1784107800000LL - 30 * 86400000LL},
+        {OD_DUE_SOON, 1784107800000LL, 365, 1784107800000LL - 365 * 86400000LL},
+        {OD_DUE_NOW, 1784107800000LL, 365, 1784107800000LL}, /* the due notice does not move */
+        /* outside the bounds: the default 14 */
+        {OD_DUE_SOON, 1784107800000LL, 0, 1784107800000LL - 14 * 86400000LL},
+        {OD_DUE_SOON, 1784107800000LL, 366, 1784107800000LL - 14 * 86400000LL},
+        {OD_DUE_SOON, 1784107800000LL, -1, 1784107800000LL - 14 * 86400000LL},
     };
     for (size_t i = 0; i < sizeof at / sizeof *at; i++)
-        assert_int_equal(od_due_notice_at((od_due_notice)at[i].n, at[i].due), at[i].want);
+        assert_int_equal(od_due_notice_at((od_due_notice)at[i].n, at[i].due, at[i].lead), at[i].want);
     static const struct {
         int64_t fire_at, now;
         bool want;
@@ -127,7 +138,7 @@ static void due_notice_table(void **state)
     for (size_t i = 0; i < sizeof fires / sizeof *fires; i++)
         assert_int_equal(od_due_notice_fires(fires[i].fire_at, fires[i].now), fires[i].want);
     /* the soon notice's boundary, 1 ms before and at */
-    int64_t soon = od_due_notice_at(OD_DUE_SOON, due);
+    int64_t soon = od_due_notice_at(OD_DUE_SOON, due, OD_DUE_NOTICE_LEAD_DAYS);
     assert_int_equal(due - soon, 14 * day);
     assert_false(od_due_notice_fires(soon, soon - 1));
     assert_true(od_due_notice_fires(soon, soon));

@@ -33,6 +33,14 @@ static void test_defaults_and_positions(void **state)
     assert_int_equal(p->readiness.plan_review_months, 6); /* seed 000 ch. 9 §1 (R-PLAN-1) */
     assert_int_equal(p->readiness.review_trigger_days, 30);
     assert_int_equal(p->readiness.drill_months, 12); /* seed 000 ch. 9 §3 (R-PLAN-2) */
+    assert_int_equal(p->readiness.notice_lead_days, 14);
+    od_policy_free(p);
+    /* the due notices' lead (R-PLAN-1, R-PLAN-2): 1 and 365 are the bounds */
+    p = load_ok("readiness:\n  notice_lead_days: 1\n");
+    assert_int_equal(p->readiness.notice_lead_days, 1);
+    od_policy_free(p);
+    p = load_ok("readiness:\n  notice_lead_days: 365\n");
+    assert_int_equal(p->readiness.notice_lead_days, 365);
     od_policy_free(p);
     p = load_ok("readiness:\n  plan_review_months: 3\n  review_trigger_days: 0\n  drill_months: 6\n");
     assert_int_equal(p->readiness.plan_review_months, 3);
@@ -82,6 +90,9 @@ static void test_bad_values(void **state)
         {"readiness:\n  review_trigger_days: 366\n", 2, "readiness.review_trigger_days"},
         {"readiness:\n  drill_months: 0\n", 2, "readiness.drill_months"},
         {"readiness:\n  drill_months: 37\n", 2, "readiness.drill_months"},
+        {"readiness:\n  notice_lead_days: 0\n", 2, "readiness.notice_lead_days"},
+        {"readiness:\n  notice_lead_days: -3\n", 2, "readiness.notice_lead_days"},
+        {"readiness:\n  notice_lead_days: 366\n", 2, "readiness.notice_lead_days"},
         {"readiness:\n  positions: {}\n", 2, "readiness.positions"},
         {"readiness:\n  positions:\n    - {key: a, name_zh: 甲, name_en: A}\n", 3, "roles are required"},
         {"readiness:\n  positions:\n    - {key: Bad, name_zh: 甲, name_en: A, roles: [ops_engineer]}\n", 3,

@@ -1965,6 +1965,104 @@ static void drill_store(void **state)
  * 0038; docs/drills.md): the records that originated from a drill, the due
  * notices (pending, cancelled, fired once per due date), the manual scores
  * (upserted per item and person) and whether a user is active. */
+/* A drill's scripted injects on their way to the event ingestion (migration
+ * 0047, R-PLAN-2): queued once (a second queueing of the same inject does
+ * nothing), read oldest first with the drill's number, removed when
+ * delivered; the O&M report's readiness counts over the plans. */
+static void drill_inject_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t uid = 0, d1 = 0, pln = 0, inc = 0, n = -1;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "dri1", &uid, &e), OD_OK);
+    assert_int_equal(record_row(tx, "drill", "DRL-2026-000041", &d1, &e), OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-2026-000041", &pln, &e), OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_INC_INSERT, &inc, &e,
+                                  OD_BINDS(OD_TEXT("INC-2026-000041"), OD_TEXT("t"), OD_TEXT("detected"),
+                                           OD_TEXT("L1"), OD_TEXT("severe"), OD_BOOL(false), OD_TEXT("R1"),
+                                           OD_TEXT("R1"), OD_TEXT("R1"), OD_INT(1000), OD_INT(1000),
+                                           OD_INT(9000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                           OD_TEXT("[]"), OD_BOOL(true), OD_INT(uid), OD_INT(1000))),
+                     OD_OK);
+    for (int i = 0; i < 2; i++) /* the second: nothing */
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_DRLI_QUEUE, &e,
+                       OD_BINDS(OD_INT(d1), OD_INT(1), OD_INT(inc), OD_TEXT("第二次告警"), OD_INT(6000 + i))),
+            OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_DRLI_QUEUE, &e,
+                   OD_BINDS(OD_INT(d1), OD_INT(0), OD_INT(inc), OD_TEXT("核心交换机宕机"), OD_INT(5000))),
+        OD_OK);
+    int64_t idx[2] = {-1, -1};
+    int k = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_PENDING, &r, &e, OD_NOBINDS), OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_true(k < 2);
+        assert_int_equal(od_rows_int(r, 0), d1);
+        assert_int_equal(od_rows_int(r, 2), inc);
+        assert_string_equal(od_rows_text(r, 4), "DRL-2026-000041");
+        assert_string_equal(od_rows_text(r, 3), k == 0 ? "核心交换机宕机" : "第二次告警");
+        idx[k++] = od_rows_int(r, 1);
+    }
+    od_rows_close(r);
+    assert_int_equal(k, 2);
+    assert_int_equal(idx[0], 0); /* oldest first */
+    assert_int_equal(idx[1], 1);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DRLI_DONE, &e, OD_BINDS(OD_INT(d1), OD_INT(0))), OD_OK);
+    k = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_PENDING, &r, &e, OD_NOBINDS), OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row)
+        k++;
+    od_rows_close(r);
+    assert_int_equal(k, 1);
+    /* its event, once attached to the incident, is found */
+    assert_int_equal(od_tx_scalar(tx, OD_Q_DRLI_EVENT, &n, &e,
+                                  OD_BINDS(OD_INT(inc), OD_TEXT("drill"), OD_TEXT("drill:1:inject:0"))),
+                     OD_OK);
+    assert_int_equal(n, 0);
+    /* the report's readiness counts: one plan published at 1000, review due at 5000 */
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
+                   OD_BINDS(OD_NULL(), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT("[]"), OD_INT(6), OD_TEXT(""),
+                            OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT(1000), OD_NULL(), OD_INT(5000),
+                            OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT(pln))),
+        OD_OK);
+    static const struct {
+        int64_t to, lead_end;
+        int64_t published, current, soon, overdue;
+    } at[] = {
+        {1000, 2000, 0, 0, 0, 0}, /* published at the period's end: not before it */
+        {1001, 2000, 1, 1, 0, 0}, /* review due after the lead */
+        {1001, 5000, 1, 1, 0, 0}, /* due at the lead's end: still current (not 1 ms before it) */
+        {1001, 5001, 1, 0, 1, 0}, /* due within the lead */
+        {5000, 6000, 1, 0, 1, 0}, /* due at the end: soon, not overdue */
+        {5001, 6000, 1, 0, 0, 1}, /* overdue */
+    };
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        int64_t v[4] = {-1, -1, -1, -1};
+        assert_int_equal(od_tx_scalar(tx, OD_Q_OMRR_PUBLISHED, &v[0], &e, OD_BINDS(OD_INT(at[i].to))), OD_OK);
+        assert_int_equal(od_tx_scalar(tx, OD_Q_OMRR_CURRENT, &v[1], &e,
+                                      OD_BINDS(OD_INT(at[i].to), OD_INT(at[i].lead_end))),
+                         OD_OK);
+        assert_int_equal(od_tx_scalar(tx, OD_Q_OMRR_DUE_SOON, &v[2], &e,
+                                      OD_BINDS(OD_INT(at[i].to), OD_INT(at[i].to), OD_INT(at[i].lead_end))),
+                         OD_OK);
+        assert_int_equal(
+            od_tx_scalar(tx, OD_Q_OMRR_OVERDUE, &v[3], &e, OD_BINDS(OD_INT(at[i].to), OD_INT(at[i].to))),
+            OD_OK);
+        assert_int_equal(v[0], at[i].published);
+        assert_int_equal(v[1], at[i].current);
+        assert_int_equal(v[2], at[i].soon);
+        assert_int_equal(v[3], at[i].overdue);
+    }
+    od_tx_rollback(tx);
+}
+
 static void drill_ext_store(void **state)
 {
     fx *f = *state;
@@ -4280,6 +4378,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(problem_entry_revisions_store, setup, teardown),
         cmocka_unit_test_setup_teardown(course_store, setup, teardown),
         cmocka_unit_test_setup_teardown(candidate_event_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(drill_inject_store, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;

@@ -6,7 +6,8 @@
 // to its incident page), the scorecard computed from that incident's real
 // deadlines, the findings turned into follow-up records in one step (a
 // problem linked originated_from the drill), and
-// the records linked to it (its plan, its incident).  The page polls every 5 s.
+// the records linked to it (its plan, its incident), the participants with
+// their roles and the manual scores (drill_scores.js).  The page polls every 5 s.
 import { t, tOr, bi, currentLang } from '../i18n.js';
 import { get, post, patch as apiPatch, qs } from '../api.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../dom.js';
 import { go, can } from '../main.js';
 import { recStateBadge, recStateName, actionBar, timelinePart, linksPart } from './record_parts.js';
+import { scoresPart } from './drill_scores.js';
 
 const STATES = ['planned', 'prepared', 'running', 'evaluated', 'closed'];
 const TYPES = ['functional', 'tabletop', 'full_scale'];
@@ -114,9 +116,11 @@ export async function drillView(ctx, [id]) {
   const actions = actionBar(d, { onDone: async () => { await refresh(); } });
   const timeline = timelinePart(d, {});
   const links = linksPart(d, { kinds: DRILL_LINKS });
+  const scores = scoresPart(); // participants' roles and the manual 1–5 scores (drill_scores.js)
+  scores.onSaved(async () => { await refresh(); });
   ctx.el.append(head, actions.el, h('div', { class: 'rec-grid' },
     section(t('drl.fields'), facts, edit), section(t('drl.incident'), sim), section(t('drl.scorecard'), card),
-    section(t('drl.findings'), finds, findForm), links.el, timeline.el));
+    section(t('drl.scores'), scores.el), section(t('drl.findings'), finds, findForm), links.el, timeline.el));
   let seenState = d.state;
 
   function render() {
@@ -250,6 +254,7 @@ export async function drillView(ctx, [id]) {
   async function loadCard() {
     const c = await get(`/api/v1/drills/${d.id}/scorecard`);
     if (!ctx.alive()) return;
+    scores.load(d, c);
     patch(card, [c, currentLang()], () => (c.incident ? [
       h('dl', { class: 'facts', 'data-testid': 'drill-score' },
         h('dt', {}, t('drl.score')), h('dd', {}, c.score_pct === null ? '—' : c.score_pct + ' %'),

@@ -486,7 +486,21 @@ export async function recordRedirectView(ctx, [id]) {
     location.replace(href);
     return;
   }
-  ctx.el.append(h('p', { class: 'crumbs' }, kindName(rec.kind, rec)), h('h1', {}, rec.number, ' ', rec.title), recStateBadge(rec));
+  // a kind without its own screen (an emergency plan, …): its workflow's
+  // actions and its timeline, so its steps (a plan's review after a drill)
+  // are taken here
+  let cur = rec;
+  const head = h('div', { 'data-testid': 'rec-state' }, recStateBadge(rec));
+  const timeline = timelinePart(rec, {});
+  const actions = actionBar(rec, { onDone: async () => {
+    cur = await get(`/api/v1/records/${id}`);
+    if (!ctx.alive()) return;
+    head.replaceChildren(recStateBadge(cur));
+    await Promise.all([actions.load(cur), timeline.load(cur)]);
+  } });
+  ctx.el.append(h('p', { class: 'crumbs' }, kindName(rec.kind, rec)), h('h1', {}, rec.number, ' ', rec.title), head,
+    actions.el, timeline.el);
+  await Promise.all([actions.load(cur), timeline.load(cur)]);
 }
 
 export function timelinePart(rec, { ciName } = {}) {

@@ -1,0 +1,81 @@
+/* om_reports_readiness.c — the O&M report's readiness section (应急准备;
+ * seed 000 ch. 9: plans reviewed every six months and drilled every year;
+ * seed 004 §7.4.2: 48 training hours a person a year; research/modules-spec.md
+ * §M7 "readiness ... as a report section"; R-PLAN-1..3).  Its items, each a
+ * count over the report's period [from, to) or the state at its end:
+ * published plans, of them current, review due within the notice lead,
+ * review overdue; drills closed in the period and the mean of their manual
+ * whole-drill scores (hundredths); published plans whose yearly drill is
+ * due at the end; enabled people short of the annual training hours over
+ * the twelve months before the end.  The lead, the drill cycle and the
+ * annual hours are the policy's in force (record_hooks.h
+ * od_readiness_in_force). */
+#include "app/om_reports_readiness.h"
+#include "app/record_hooks.h"
+#include "core/plan.h"
+
+#define DAY_MS 86400000LL
+
+static int64_t lead_end(int64_t to)
+{
+    int lead, months, hours;
+    od_readiness_in_force(&lead, &months, &hours);
+    return to + (int64_t)lead * DAY_MS;
+}
+
+static od_err published(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    (void)from;
+    return od_tx_scalar(tx, OD_Q_OMRR_PUBLISHED, n, e, OD_BINDS(OD_INT(to)));
+}
+static od_err current(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    (void)from;
+    return od_tx_scalar(tx, OD_Q_OMRR_CURRENT, n, e, OD_BINDS(OD_INT(to), OD_INT(lead_end(to))));
+}
+static od_err due_soon(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    (void)from;
+    return od_tx_scalar(tx, OD_Q_OMRR_DUE_SOON, n, e, OD_BINDS(OD_INT(to), OD_INT(to), OD_INT(lead_end(to))));
+}
+static od_err overdue(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    (void)from;
+    return od_tx_scalar(tx, OD_Q_OMRR_OVERDUE, n, e, OD_BINDS(OD_INT(to), OD_INT(to)));
+}
+static od_err drills_closed(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    return od_tx_scalar(tx, OD_Q_OMRR_DRILLS_CLOSED, n, e, OD_BINDS(OD_INT(from), OD_INT(to)));
+}
+static od_err drill_score(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    return od_tx_scalar(tx, OD_Q_OMRR_SCORE_X100, n, e, OD_BINDS(OD_INT(from), OD_INT(to)));
+}
+static od_err drill_due(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    (void)from;
+    int lead, months, hours;
+    od_readiness_in_force(&lead, &months, &hours);
+    int64_t cut = od_plan_add_months(to, -months);
+    return od_tx_scalar(tx, OD_Q_OMRR_DRILL_DUE, n, e, OD_BINDS(OD_INT(cut), OD_INT(cut), OD_INT(to)));
+}
+static od_err hours_short(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e)
+{
+    (void)from;
+    int lead, months, hours;
+    od_readiness_in_force(&lead, &months, &hours);
+    return od_tx_scalar(
+        tx, OD_Q_OMRR_HOURS_SHORT, n, e,
+        OD_BINDS(OD_INT(od_plan_add_months(to, -12)), OD_INT(to), OD_INT((int64_t)hours * 60)));
+}
+
+const od_report_item od_readiness_report_items[OD_READINESS_REPORT_ITEMS] = {
+    {"plans_published", "已发布预案 (plans published)", published},
+    {"plans_current", "复审未到期预案 (plans with their review not due)", current},
+    {"reviews_due_soon", "复审即将到期预案 (plans with their review due soon)", due_soon},
+    {"reviews_overdue", "复审已逾期预案 (plans with their review overdue)", overdue},
+    {"drills_closed", "完成演练 (drills closed)", drills_closed},
+    {"drill_score_x100", "演练人工评分均值×100 (mean manual drill score ×100)", drill_score},
+    {"yearly_drill_due", "年度演练到期预案 (plans whose yearly drill is due)", drill_due},
+    {"training_short", "培训学时不足人员 (people short of the annual training hours)", hours_short},
+};
