@@ -43,6 +43,7 @@ static const od_rsection_info catalog[] = {
     {"self_assessment", OD_RSEC_AUTO, "服务质量自评 (service-quality self-assessment)"},
     {"problems", OD_RSEC_MODULE, "问题与已知错误 (problems and known errors)"},
     {"plans", OD_RSEC_MODULE, "预案与演练 (plans and drills)"},
+    {"readiness", OD_RSEC_MODULE, "应急准备 (readiness)"},
     {"next_week_plan", OD_RSEC_MANUAL, "下周运维服务规划 (next week's plan)"},
     {"quarter_summary", OD_RSEC_MANUAL, "季度工作总结 (the quarter's summary)"},
     {"annual_summary", OD_RSEC_MANUAL, "年度工作总结 (the year's summary)"},
@@ -99,7 +100,7 @@ size_t od_report_defs_default(od_report_def *defs)
 {
     static const char *const wk_s[] = {"problems", "plans", NULL};
     static const char *const wk_m[] = {"next_week_plan", NULL};
-    static const char *const mo_s[] = {"trend", "self_assessment", "problems", "plans", NULL};
+    static const char *const mo_s[] = {"trend", "self_assessment", "problems", "plans", "readiness", NULL};
     static const char *const mo_m[] = {"improvements", "next_month_plan", NULL};
     static const char *const qu_m[] = {"quarter_summary", "improvements", "next_quarter_plan", NULL};
     static const char *const yr_m[] = {"annual_summary", "improvements", "next_year_plan", NULL};

@@ -118,7 +118,7 @@ class QuarterlyAnnualTest(harness.ServerTest):
         self.assertEqual(trend[10]["availability_ppm"], 995535)
         self.assertEqual([x["indicator"] for x in run["snapshot"]["self_assessment"]],
                          ["availability", "acceptance", "response", "restore"])
-        self.assertEqual(sorted(run["snapshot"]["modules"]), ["plans", "problems"])
+        self.assertEqual(sorted(run["snapshot"]["modules"]), ["plans", "problems", "readiness"])
         self.assertEqual(run["missing"], ["quarter_summary", "improvements", "next_quarter_plan"])
         self.assertEqual([x["key"] for x in run["manual_sections"]],
                          ["quarter_summary", "improvements", "next_quarter_plan"])
