@@ -43,6 +43,7 @@
 #include "store/queries_reads.h"
 #include "store/queries_prb_entries.h"
 #include "store/queries_cisearch.h"
+#include "store/queries_cases.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -82,6 +83,7 @@
     OD_QUERY_LIST_READS(X)                                                                                   \
     OD_QUERY_LIST_PRB_ENTRIES(X)                                                                             \
     OD_QUERY_LIST_CISEARCH(X)                                                                                \
+    OD_QUERY_LIST_CASES(X)                                                                                   \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \
