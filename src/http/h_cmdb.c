@@ -118,9 +118,16 @@ od_err od_h_ci_unrelate(od_req *r)
 
 od_err od_h_ci_impact(od_req *r)
 {
-    json_t *out = NULL;
-    od_err rc = od_ci_impact(r->app, &r->who, r->ids[0], &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    char *text = NULL;
+    size_t len = 0;
+    od_err rc = od_ci_impact_text(r->app, &r->who, r->ids[0], &text, &len, &r->err);
+    if (rc)
+        return rc;
+    r->raw = text;
+    r->raw_len = len;
+    r->status = 200;
+    r->content_type = "application/json; charset=utf-8";
+    return OD_OK;
 }
 
 od_err od_h_ci_verify(od_req *r)

@@ -16,28 +16,28 @@
 #ifndef OD_QUERIES_CASES_H
 #define OD_QUERIES_CASES_H
 
-#define OD_QUERY_LIST_CASES(X) \
-    X(CASE_SEARCH_FTS, \
-      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body MATCH ? AND source = 'case') SELECT " \
-      "incident_id, number, title, level, highest_response, categories, ci_names, cause, drill, " \
-      "created_at, CASE WHEN ? = 1 THEN (SELECT departments FROM incidents WHERE incidents.id = " \
-      "cases.incident_id) ELSE '[]' END FROM cases WHERE incident_id IN (SELECT id FROM hits) AND (? = " \
-      "'' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE '\\') ORDER BY created_at DESC, " \
-      "incident_id DESC LIMIT ? OFFSET ?") \
-    X(CASE_COUNT_FTS, \
-      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body MATCH ? AND source = 'case') SELECT " \
-      "COUNT(*) FROM cases WHERE incident_id IN (SELECT id FROM hits) AND (? = '' OR level = ?) AND (? " \
-      "= '' OR categories LIKE ? ESCAPE '\\')") \
-    X(CASE_SEARCH_LIKE, \
-      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body LIKE ? ESCAPE '\\' AND source = " \
-      "'case') SELECT incident_id, number, title, level, highest_response, categories, ci_names, " \
-      "cause, drill, created_at, CASE WHEN ? = 1 THEN (SELECT departments FROM incidents WHERE " \
-      "incidents.id = cases.incident_id) ELSE '[]' END FROM cases WHERE incident_id IN (SELECT id FROM " \
-      "hits) AND (? = '' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE '\\') ORDER BY " \
-      "created_at DESC, incident_id DESC LIMIT ? OFFSET ?") \
-    X(CASE_COUNT_LIKE, \
-      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body LIKE ? ESCAPE '\\' AND source = " \
-      "'case') SELECT COUNT(*) FROM cases WHERE incident_id IN (SELECT id FROM hits) AND (? = '' OR " \
+#define OD_QUERY_LIST_CASES(X)                                                                               \
+    X(CASE_SEARCH_FTS,                                                                                       \
+      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body MATCH ? AND source = 'case') SELECT "     \
+      "incident_id, number, title, level, highest_response, categories, ci_names, cause, drill, "            \
+      "created_at, CASE WHEN ? = 1 THEN (SELECT departments FROM incidents WHERE incidents.id = "            \
+      "cases.incident_id) ELSE '[]' END FROM cases WHERE incident_id IN (SELECT id FROM hits) AND (? = "     \
+      "'' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE '\\') ORDER BY created_at DESC, "            \
+      "incident_id DESC LIMIT ? OFFSET ?")                                                                   \
+    X(CASE_COUNT_FTS,                                                                                        \
+      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body MATCH ? AND source = 'case') SELECT "     \
+      "COUNT(*) FROM cases WHERE incident_id IN (SELECT id FROM hits) AND (? = '' OR level = ?) AND (? "     \
+      "= '' OR categories LIKE ? ESCAPE '\\')")                                                              \
+    X(CASE_SEARCH_LIKE,                                                                                      \
+      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body LIKE ? ESCAPE '\\' AND source = "         \
+      "'case') SELECT incident_id, number, title, level, highest_response, categories, ci_names, "           \
+      "cause, drill, created_at, CASE WHEN ? = 1 THEN (SELECT departments FROM incidents WHERE "             \
+      "incidents.id = cases.incident_id) ELSE '[]' END FROM cases WHERE incident_id IN (SELECT id FROM "     \
+      "hits) AND (? = '' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE '\\') ORDER BY "              \
+      "created_at DESC, incident_id DESC LIMIT ? OFFSET ?")                                                  \
+    X(CASE_COUNT_LIKE,                                                                                       \
+      "WITH hits(id) AS (SELECT ref_id FROM search_docs WHERE body LIKE ? ESCAPE '\\' AND source = "         \
+      "'case') SELECT COUNT(*) FROM cases WHERE incident_id IN (SELECT id FROM hits) AND (? = '' OR "        \
       "level = ?) AND (? = '' OR categories LIKE ? ESCAPE '\\')")
 
 #endif
