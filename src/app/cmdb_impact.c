@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IMPACT_MAX 10000                 /* CIs an answer shows (as od_ci_impact) */
+#define IMPACT_MAX 10000                  /* CIs an answer shows (as od_ci_impact) */
 #define IMPACT_EDGES_MAX (4 * IMPACT_MAX) /* edges held; more: od_ci_impact walks CI by CI */
 
 /* s[0..n) as jansson writes a string (JSON_COMPACT, UTF-8 kept): quote,
@@ -181,8 +181,8 @@ static bool idset_add(idset *s, int64_t id)
 
 /* Reads the edges (sorted) and their CIs' text; *truncated when there were
  * more than IMPACT_EDGES_MAX. */
-static od_err read_edges(od_tx *tx, const od_principal *actor, int64_t id, od_sbuf *arena, edge **out, size_t *n,
-                         bool *truncated, od_error *e)
+static od_err read_edges(od_tx *tx, const od_principal *actor, int64_t id, od_sbuf *arena, edge **out,
+                         size_t *n, bool *truncated, od_error *e)
 {
     *out = NULL;
     *n = 0;
@@ -311,7 +311,8 @@ static od_err put_root(od_tx *tx, const od_principal *actor, int64_t id, od_sbuf
     return rc;
 }
 
-od_err od_ci_impact_text(od_app *a, const od_principal *actor, int64_t id, char **out, size_t *len, od_error *e)
+od_err od_ci_impact_text(od_app *a, const od_principal *actor, int64_t id, char **out, size_t *len,
+                         od_error *e)
 {
     *out = NULL;
     *len = 0;

@@ -107,7 +107,8 @@ static void same(const od_principal *who, int64_t id, int64_t want_count)
     json_t *tree = NULL;
     char *text = NULL;
     size_t len = 0;
-    od_err r1 = od_ci_impact(app, who, id, &tree, &e1), r2 = od_ci_impact_text(app, who, id, &text, &len, &e2);
+    od_err r1 = od_ci_impact(app, who, id, &tree, &e1),
+           r2 = od_ci_impact_text(app, who, id, &text, &len, &e2);
     assert_int_equal(r1, r2);
     if (r1) {
         assert_string_equal(e1.message, e2.message);
