@@ -12,6 +12,14 @@ of the issue (lists and searches p99 <= 50 ms, the dashboard <= 100 ms).
 
     python3 bench/scale.py --opsdesk BIN --gen BIN [--scale 0.1] [--n 100] [--dir /tmp]
     python3 bench/scale.py --opsdesk BIN --db DB     (an already generated SQLite database)
+    python3 bench/scale.py --opsdesk BIN --gen BIN --pg [--scale 0.01]   (PostgreSQL 15 of
+        tests/pg/pgtmp.py: a throwaway cluster, fsync off, the same tables and requests)
+
+The clock starts when the server is ready: its port open and, on SQLite, the
+event de-duplication keys loaded (the log line "loaded N event
+de-duplication keys", which a server with events writes once its ingestion
+thread has read them; until then the start-up load shares the machine with
+the first rows).  "server start" is that time.
 
 --scale 1 is 1 M incidents and 10 M events (bench/gen's defaults); the
 default 0.1 a tenth.  Timings are wall-clock from this client, loopback only;
@@ -20,6 +28,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -102,10 +111,29 @@ def rss_mb(pid):
     return float('nan')
 
 
+KEYS_LOADED = 'event de-duplication keys in'
+
+
+def wait_keys(log, start, timeout=3600):
+    """Waits until the server's log (from offset start: this server's part)
+    says the event keys are loaded (SQLite with events); False when the
+    timeout passed first."""
+    t = time.time()
+    while time.time() - t < timeout:
+        log.flush()
+        with open(log.name, 'rb') as f:
+            f.seek(start)
+            text = f.read().decode('utf-8', 'replace')
+        if KEYS_LOADED in text or 'event ingestion:' in text:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def serve(binary, db, log):
     port = free_port()
     env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW, OPSDESK_PWHASH_COST='min')
-    policy = bench_policy.path(os.path.dirname(db))
+    policy = bench_policy.path(os.path.dirname(log.name))
     t = time.time()
     p = subprocess.Popen([binary, 'serve', '--db', db, '--listen', '127.0.0.1:%d' % port, '--policy', policy],
                          env=env, stdout=log, stderr=log)
@@ -121,7 +149,12 @@ def serve(binary, db, log):
     return p, port, time.time() - t
 
 
-def run(binary, db, n, log, only=None):
+def run(binary, db, n, log, only=None, pg=False):
+    t0 = time.time()
+    log.seek(0, os.SEEK_END)
+    log.write('--- scale.py: serving %s\n' % db)
+    log.flush()
+    start = log.tell()
     p, port, started = serve(binary, db, log)
     try:
         c = Client(port)
@@ -141,6 +174,12 @@ def run(binary, db, n, log, only=None):
         first = c.must('GET', '/api/v1/incidents?limit=1', token=tok)
         top = first['items'][0]['id'] if first['items'] else 1
         hub = c.must('GET', '/api/v1/cis?limit=1', token=tok)['items'][0]['id']
+        # ready: on SQLite the ingestion thread loads every event key first (only
+        # PostgreSQL's unique index needs no such load)
+        if not pg and c.must('GET', '/api/v1/events?limit=1', token=tok)['items']:
+            if not wait_keys(log, start):
+                sys.exit('scale: the event keys were not loaded within an hour (log in %s)' % log.name)
+        started = time.time() - t0
         evs = c.must('GET', '/api/v1/events?limit=100&offset=%d' % 5000, token=tok)
         subst = {'half_inc': str(max(1, top // 2)), 'hub': str(hub), 'ev_after': urllib.parse.quote(
             evs.get('next_after') or '')}
@@ -167,40 +206,100 @@ def run(binary, db, n, log, only=None):
         p.wait()
 
 
+GROWING = re.compile(r'^(incidents|events|audit|cases|cis|ci_relations|deadlines|deliveries|outbox|bot_outbox|'
+                     r'records|record_\w+|incident_\w+|event_\w+|approval_\w+|checklist_\w+|sessions|ack_links|'
+                     r'search_docs)$')
+
+
+def explain(a, pg, db, d):
+    """PostgreSQL: every statement the requests run, planned on the generated
+    data (auto_explain logs each plan; one request per row); prints the
+    statements whose plan reads a growing table whole (Seq Scan)."""
+    pg.psql("ALTER DATABASE scale SET session_preload_libraries = 'auto_explain'")
+    pg.psql("ALTER DATABASE scale SET auto_explain.log_min_duration = 0")
+    logpath = os.path.join(pg.dir, 'log')
+    start = os.path.getsize(logpath)
+    with open(os.path.join(d, 'server-explain.log'), 'a+') as log:
+        run(a.opsdesk, db, 1, log, a.only, pg=True)
+    pg.psql("ALTER DATABASE scale RESET session_preload_libraries")
+    with open(logpath, 'rb') as f:
+        f.seek(start)
+        text = f.read().decode('utf-8', 'replace')
+    plans = text.split('plan:')[1:]
+    seq = {}
+    for p in plans:
+        m = re.search(r'Query Text: (.*?)\n\s*\S.*?\(cost', p, re.S)
+        q = ' '.join((m.group(1) if m else p[:200]).split())
+        for t in re.findall(r'Seq Scan on (\w+)', p):
+            if GROWING.match(t):
+                seq.setdefault((t, q[:160]), 0)
+                seq[(t, q[:160])] += 1
+    print()
+    print('PostgreSQL plans of the requests above (auto_explain, %d statements planned): %d read a growing '
+          'table whole' % (len(plans), len(seq)))
+    for (t, q), n in sorted(seq.items()):
+        print('- Seq Scan on %s (%d×): `%s`' % (t, n, q))
+
+
+def generate(a, state):
+    """Makes the database: state['db'], ['d'] (its directory), ['pg'], ['gen_s']."""
+    if a.pg:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tests', 'pg'))
+        import pgtmp
+        state['d'] = tempfile.mkdtemp(prefix='opsdesk-scale-pg-', dir=a.dir)
+        os.chmod(state['d'], 0o755)
+        state['pg'] = pgtmp.Pg().start()
+        state['db'] = state['pg'].createdb('scale')
+        os.environ['OPSDESK_AUDIT_KEY_FILE'] = os.path.join(state['d'], 'audit.key')
+    else:
+        state['d'] = tempfile.mkdtemp(prefix='opsdesk-scale-', dir=a.dir)
+        state['db'] = os.path.join(state['d'], 'scale.db')
+    env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW)
+    subprocess.run([a.opsdesk, 'init', '--db', state['db']], check=True, capture_output=True, env=env)
+    t = time.time()
+    subprocess.run([a.gen, '--db', state['db'], '--scale', str(a.scale)], check=True, env=env)
+    state['gen_s'] = time.time() - t
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--opsdesk', required=True)
     ap.add_argument('--gen', help='bench_gen binary (not needed with --db)')
-    ap.add_argument('--db', help='an already generated SQLite database (nothing generated)')
+    ap.add_argument('--db', help='an already generated SQLite database, or the URL of a PostgreSQL one '
+                    '(nothing generated)')
     ap.add_argument('--scale', type=float, default=0.1)
     ap.add_argument('--n', type=int, default=100, help='requests per case (after one warm-up)')
     ap.add_argument('--dir', default='/tmp')
     ap.add_argument('--keep', action='store_true', help='keep the generated database')
     ap.add_argument('--only', help='time only the rows whose name holds this text (e.g. dashboard)')
+    ap.add_argument('--pg', action='store_true', help='generate and serve on a throwaway PostgreSQL 15 '
+                    '(then list the plans that read a growing table whole)')
     a = ap.parse_args()
-    d = None
-    db = a.db
-    gen_s = None
-    if not db:
-        if not a.gen:
-            sys.exit('scale: --gen BIN or --db DB')
-        d = tempfile.mkdtemp(prefix='opsdesk-scale-', dir=a.dir)
-        db = os.path.join(d, 'scale.db')
-        env = dict(os.environ, OPSDESK_ADMIN_PASSWORD=ADMIN_PW)
-        subprocess.run([a.opsdesk, 'init', '--db', db], check=True, capture_output=True, env=env)
-        t = time.time()
-        subprocess.run([a.gen, '--db', db, '--scale', str(a.scale)], check=True)
-        gen_s = time.time() - t
+    if not a.db and not a.gen:
+        sys.exit('scale: --gen BIN or --db DB')
+    state = {'db': a.db, 'd': None, 'pg': None, 'gen_s': None}
     try:
-        size = sum(os.path.getsize(os.path.join(os.path.dirname(db), f)) for f in os.listdir(os.path.dirname(db))
-                   if f.startswith(os.path.basename(db)))
-        with open(os.path.join(os.path.dirname(db), 'server.log'), 'a') as log:
-            started, rss, out = run(a.opsdesk, db, a.n, log, a.only)
+        if not a.db:
+            generate(a, state)
+        db, d, pg, gen_s = state['db'], state['d'], state['pg'], state['gen_s']
+        url = db.startswith('postgres')  # --db URL: a PostgreSQL database generated before (--pg --keep)
+        if pg:
+            size = int(pg.psql("SELECT pg_database_size('scale')").strip())
+            logname = os.path.join(d, 'server.log')
+        elif url:
+            size = float('nan')
+            logname = os.path.join(a.dir, 'server-pg.log')
+        else:
+            size = sum(os.path.getsize(os.path.join(os.path.dirname(db), f))
+                       for f in os.listdir(os.path.dirname(db)) if f.startswith(os.path.basename(db)))
+            logname = os.path.join(os.path.dirname(db), 'server.log')
+        with open(logname, 'a+') as log:
+            started, rss, out = run(a.opsdesk, db, a.n, log, a.only, pg=bool(pg) or url)
         print()
         if gen_s is not None:
             print('generated (--scale %g) in %.0f s; ' % (a.scale, gen_s), end='')
-        print('database %.0f MB; server start %.1f s; RSS after the run %.0f MB; %d requests per row'
-              % (size / 1e6, started, rss, a.n))
+        print('%sdatabase %.0f MB; server start (ready) %.1f s; RSS after the run %.0f MB; %d requests per row'
+              % ('PostgreSQL 15; ' if pg or url else 'SQLite; ', size / 1e6, started, rss, a.n))
         print()
         print('| request | median ms | p99 ms | target p99 | total (estimated), items |')
         print('|---|---|---|---|---|')
@@ -209,11 +308,20 @@ def main():
             mark = '' if p99 <= target else ' ✗'
             print('| %s `%s` | %.1f | %.1f%s | %d | %s%s, %s |' % (name, path, med, p99, mark, target, total,
                                                                   ' (est.)' if est else '', items, ) + ok)
+        sys.stdout.flush()
+        if pg:
+            explain(a, pg, db, d)
     finally:
+        pg, d = state['pg'], state['d']
+        if pg and not a.keep:
+            pg.stop()
+        elif pg:
+            print('PostgreSQL cluster kept running in %s: %s (stop: python3 tests/pg/pgtmp.py stop %s)'
+                  % (pg.dir, state['db'], pg.dir))
         if d and not a.keep:
             shutil.rmtree(d)
         elif d:
-            print('database kept in', db)
+            print('database kept in', state['db'])
 
 
 if __name__ == '__main__':

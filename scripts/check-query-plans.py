@@ -31,8 +31,8 @@ ALLOW = {
     'EV_CI_COUNT': 'ingestion cache: counts the CIs once per CMDB version change, before loading them',
     'EV_CI_ALL': 'ingestion cache: loads every CI once per CMDB version change (only when few enough)',
     'CASE_COUNT': NOT_YET,
-    'CASE_SEARCH': 'walks cases_created newest first (0030): a page without filters reads its rows; the text and '
-                   'scope filters are applied in C over the walk (issue 20: not yet by the index)',
+    'CASE_SEARCH': 'walks cases_created newest first (0030): a page without filters reads its rows; a text query '
+                   'goes to CASE_SEARCH_FTS / CASE_SEARCH_LIKE (queries_cases.h), a scope is applied in C',
     'CI_UNVERIFIED': NOT_YET,
     'CI_UNVERIFIED_COUNT': NOT_YET,
     'DL_FIRED_COUNT': NOT_YET,

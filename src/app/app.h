@@ -334,6 +334,11 @@ OD_NODISCARD od_err od_ci_add_relation(od_app *a, const od_principal *actor, int
 OD_NODISCARD od_err od_ci_remove_relation(od_app *a, const od_principal *actor, int64_t id, int64_t rel_id,
                                           od_error *e);
 OD_NODISCARD od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
+/* The same answer as JSON text (*out malloc'd, *len bytes), written in one
+ * pass without a tree: the bytes json_dumps(JSON_COMPACT) gives of
+ * od_ci_impact's (cmdb_impact.c). */
+OD_NODISCARD od_err od_ci_impact_text(od_app *a, const od_principal *actor, int64_t id, char **out,
+                                      size_t *len, od_error *e);
 OD_NODISCARD od_err od_ci_verify(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e);
 /* CIs not verified in the period ("week" | "month") ending now. */
 OD_NODISCARD od_err od_ci_unverified(od_app *a, const od_principal *actor, const char *period, int64_t limit,

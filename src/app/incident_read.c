@@ -5,6 +5,7 @@
 #include "core/duties.h"
 #include "app/list.h"
 #include "app/search.h"
+#include "core/known_error.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -705,40 +706,14 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     return rc;
 }
 
-od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
-                       od_error *e)
+/* The case library's rows of one statement into items: for a scoped
+ * reader only those in its scopes, paged here (pg); else every row. */
+static od_err case_rows(od_rows *r, const od_principal *who, bool scoped, od_page *pg, json_t *items)
 {
-    const char *lv = qry->level ? qry->level : "", *cat = qry->category ? qry->category : "";
-    int64_t limit = qry->limit, offset = qry->offset;
-    char *clike = od_store_like_pattern(cat);
-    od_tx *tx = NULL;
-    od_rows *r = NULL;
-    json_t *items = json_array();
-    od_search_hits hits = {0};
-    od_err rc =
-        !clike ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory") : od_tx_begin(a->store, false, &tx, e);
-    int64_t total = 0;
-    /* the text query runs on the full-text index shared with the known
-     * errors (search.h); then, as for scoped principals (od_incident_list),
-     * the page and the total are taken here over the cases that pass */
-    if (!rc)
-        rc = od_search_run(tx, OD_SEARCH_SOURCE_CASE, qry->q, &hits, e);
-    bool scoped = who && who->id != 0 && who->n_scopes > 0, paged = scoped || !hits.all;
-    od_page pg = od_page_start(limit, offset);
-    if (!rc && !paged)
-        rc = od_tx_scalar(
-            tx, OD_Q_CASE_COUNT, &total, e,
-            OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
-    if (!rc)
-        /* the incident's departments are read only for a scoped reader */
-        rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e,
-                         OD_BINDS(OD_INT(scoped ? 1 : 0), OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv),
-                                  OD_TEXT(cat), OD_TEXT(clike), OD_INT(paged ? (int64_t)-1 : limit),
-                                  OD_INT(paged ? (int64_t)0 : offset)));
     bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        if (paged && !od_page_take(&pg, od_search_hit(&hits, od_rows_int(r, 0), NULL) &&
-                                            (!scoped || od_principal_in_any_scope(who, od_rows_text(r, 10)))))
+    od_err rc;
+    while (!(rc = od_rows_step(r, &row)) && row) {
+        if (scoped && !od_page_take(pg, od_principal_in_any_scope(who, od_rows_text(r, 10))))
             continue;
         json_t *cats = json_loads(od_rows_text(r, 5), 0, NULL),
                *names = json_loads(od_rows_text(r, 6), 0, NULL);
@@ -750,11 +725,74 @@ od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *
                       "ci_names", names ? names : json_array(), "cause", od_rows_text(r, 7), "drill",
                       (int)od_rows_int(r, 8), "filed_at", time_or_null(od_rows_int(r, 9))));
     }
+    return rc;
+}
+
+od_err od_cases_search(od_app *a, const od_principal *who, const od_case_query *qry, json_t **out,
+                       od_error *e)
+{
+    const char *lv = qry->level ? qry->level : "", *cat = qry->category ? qry->category : "";
+    int64_t limit = qry->limit, offset = qry->offset;
+    od_search_mode mode = OD_SEARCH_ALL;
+    char expr[OD_SEARCH_EXPR_MAX];
+    od_err rc = od_search_plan(qry->q, &mode, expr, e);
+    if (rc)
+        return rc;
+    /* the text as the statement binds it: the FTS5 expression, a LIKE
+     * pattern of the whole query, or no text ("" and "%") */
+    char *tlike = od_store_like_pattern(mode == OD_SEARCH_LIKE ? expr : "");
+    char *clike = od_store_like_pattern(cat);
+    od_tx *tx = NULL;
+    od_rows *r = NULL;
+    json_t *items = json_array();
+    rc = !clike || !tlike ? od_error_set(e, OD_E_NOMEM, NULL, "out of memory")
+                          : od_tx_begin(a->store, false, &tx, e);
+    int64_t total = 0;
+    /* the text query is served by the full-text index shared with the known
+     * errors (queries_cases.h): one statement gives the page and one the
+     * total; a scoped reader's page and total are taken here over the
+     * matches it may see (as od_incident_list) */
+    bool scoped = who && who->id != 0 && who->n_scopes > 0;
+    const char *text = mode == OD_SEARCH_FTS ? expr : tlike;
+    int64_t lim = scoped ? (int64_t)-1 : limit, off = scoped ? (int64_t)0 : offset;
+    /* the total (a scoped reader's is counted below), then the rows; the
+     * incident's departments are read only for a scoped reader */
+    if (!rc && mode == OD_SEARCH_ALL) {
+        if (!scoped)
+            rc = od_tx_scalar(
+                tx, OD_Q_CASE_COUNT, &total, e,
+                OD_BINDS(OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
+        if (!rc)
+            rc = od_tx_query(tx, OD_Q_CASE_SEARCH, &r, e,
+                             OD_BINDS(OD_INT(scoped ? 1 : 0), OD_TEXT(""), OD_TEXT("%"), OD_TEXT(lv),
+                                      OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike), OD_INT(lim), OD_INT(off)));
+    } else if (!rc && mode == OD_SEARCH_FTS) {
+        if (!scoped)
+            rc =
+                od_tx_scalar(tx, OD_Q_CASE_COUNT_FTS, &total, e,
+                             OD_BINDS(OD_TEXT(text), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
+        if (!rc)
+            rc = od_tx_query(tx, OD_Q_CASE_SEARCH_FTS, &r, e,
+                             OD_BINDS(OD_TEXT(text), OD_INT(scoped ? 1 : 0), OD_TEXT(lv), OD_TEXT(lv),
+                                      OD_TEXT(cat), OD_TEXT(clike), OD_INT(lim), OD_INT(off)));
+    } else if (!rc) {
+        if (!scoped)
+            rc =
+                od_tx_scalar(tx, OD_Q_CASE_COUNT_LIKE, &total, e,
+                             OD_BINDS(OD_TEXT(text), OD_TEXT(lv), OD_TEXT(lv), OD_TEXT(cat), OD_TEXT(clike)));
+        if (!rc)
+            rc = od_tx_query(tx, OD_Q_CASE_SEARCH_LIKE, &r, e,
+                             OD_BINDS(OD_TEXT(text), OD_INT(scoped ? 1 : 0), OD_TEXT(lv), OD_TEXT(lv),
+                                      OD_TEXT(cat), OD_TEXT(clike), OD_INT(lim), OD_INT(off)));
+    }
+    od_page pg = od_page_start(limit, offset);
+    if (!rc)
+        rc = case_rows(r, who, scoped, &pg, items);
     od_rows_close(r);
     od_tx_rollback(tx);
-    od_search_hits_free(&hits);
     free(clike);
-    if (paged)
+    free(tlike);
+    if (scoped)
         total = pg.seen;
     return od_list_done(rc, items, total, limit, offset, out, e);
 }

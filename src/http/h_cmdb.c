@@ -118,9 +118,16 @@ od_err od_h_ci_unrelate(od_req *r)
 
 od_err od_h_ci_impact(od_req *r)
 {
-    json_t *out = NULL;
-    od_err rc = od_ci_impact(r->app, &r->who, r->ids[0], &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    char *text = NULL;
+    size_t len = 0;
+    od_err rc = od_ci_impact_text(r->app, &r->who, r->ids[0], &text, &len, &r->err);
+    if (rc)
+        return rc;
+    r->raw = text;
+    r->raw_len = len;
+    r->status = 200;
+    r->content_type = "application/json; charset=utf-8";
+    return OD_OK;
 }
 
 od_err od_h_ci_verify(od_req *r)
@@ -166,12 +173,11 @@ od_err od_h_grading(od_req *r)
                             "severity 须为 severe/moderate/minor (severity must be "
                             "severe, moderate or minor)");
     if (ci) {
-        char *end;
-        long long id = strtoll(ci, &end, 10);
-        if (*end || id <= 0)
-            return od_error_set(&r->err, OD_E_INVALID, "ci_id",
-                                "ci_id 须为正整数 (ci_id must be a positive integer)");
-        od_err rc = od_ci_get(r->app, &r->who, id, &ci_json, &r->err);
+        int64_t id = 0;
+        od_err rc = od_req_query_id(r, "ci_id", &id);
+        if (rc)
+            return rc;
+        rc = od_ci_get(r->app, &r->who, id, &ci_json, &r->err);
         if (rc)
             return rc;
         level = od_grade_parse(json_string_value(json_object_get(ci_json, "grade")));

@@ -37,15 +37,8 @@ od_err od_h_contact_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     if (rc)
         return rc;
-    const char *c = od_req_query(r, "ci_id");
-    if (c) {
-        char *end = NULL;
-        long long v = strtoll(c, &end, 10);
-        if (!*c || *end || v <= 0)
-            return od_error_set(&r->err, OD_E_INVALID, "ci_id",
-                                "ci_id 须为正整数 (ci_id must be a positive integer)");
-        ci_id = v;
-    }
+    if ((rc = od_req_query_id(r, "ci_id", &ci_id)))
+        return rc;
     json_t *out = NULL;
     rc = od_contact_list(r->app, &r->who, ci_id, od_req_query(r, "kind"), limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);

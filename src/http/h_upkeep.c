@@ -52,15 +52,9 @@ od_err od_h_feedback_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     if (rc)
         return rc;
-    const char *p = od_req_query(r, "plan_id"), *o = od_req_query(r, "open");
-    if (p) {
-        char *end = NULL;
-        long long v = strtoll(p, &end, 10);
-        if (!*p || *end || v <= 0)
-            return od_error_set(&r->err, OD_E_INVALID, "plan_id",
-                                "plan_id 须为正整数 (plan_id must be a positive integer)");
-        plan_id = v;
-    }
+    const char *o = od_req_query(r, "open");
+    if ((rc = od_req_query_id(r, "plan_id", &plan_id)))
+        return rc;
     if (o && strcmp(o, "true") && strcmp(o, "false"))
         return od_error_set(&r->err, OD_E_INVALID, "open",
                             "open 须为 true 或 false (open must be true or false)");

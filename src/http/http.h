@@ -189,4 +189,10 @@ OD_NODISCARD od_err od_req_no_fields(od_req *r);
 OD_NODISCARD od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min,
                                        int64_t max, int64_t *out, od_error *e);
 
+/* A positive integer id in the query (ci_id=, plan_id=): absent → *out = 0
+ * and OD_OK; present and not an integer from 1 to INT64_MAX → OD_E_INVALID
+ * naming `name` ("ci_id 须为正整数 (ci_id must be a positive integer)"). */
+OD_NODISCARD od_err od_query_id_parse(const char *name, const char *s, int64_t *out, od_error *e);
+OD_NODISCARD od_err od_req_query_id(od_req *r, const char *name, int64_t *out);
+
 #endif

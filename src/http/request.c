@@ -247,6 +247,26 @@ od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t
     return OD_OK;
 }
 
+od_err od_query_id_parse(const char *name, const char *s, int64_t *out, od_error *e)
+{
+    *out = 0;
+    if (!s)
+        return OD_OK;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno == ERANGE || v <= 0)
+        return od_error_set(e, OD_E_INVALID, name, "%s 须为正整数 (%s must be a positive integer)", name,
+                            name);
+    *out = v;
+    return OD_OK;
+}
+
+od_err od_req_query_id(od_req *r, const char *name, int64_t *out)
+{
+    return od_query_id_parse(name, od_req_query(r, name), out, &r->err);
+}
+
 static od_err query_int(od_req *r, const char *name, int64_t dflt, int64_t min, int64_t max, int64_t *out)
 {
     return od_query_int_parse(name, od_req_query(r, name), dflt, min, max, out, &r->err);

@@ -47,6 +47,7 @@
 #include "store/queries_pcrule.h"
 #include "store/queries_drill_inject.h"
 #include "store/queries_omr_readiness.h"
+#include "store/queries_cases.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -90,6 +91,7 @@
     OD_QUERY_LIST_PCRULE(X)                                                                                  \
     OD_QUERY_LIST_DRILL_INJECT(X)                                                                            \
     OD_QUERY_LIST_OMR_READINESS(X)                                                                           \
+    OD_QUERY_LIST_CASES(X)                                                                                   \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

@@ -190,6 +190,29 @@
       "attributes LIKE (SELECT v FROM p) ESCAPE '\\' OR category = ?)) AND id > ? AND (? = '' OR "           \
       "category = ?) AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? "   \
       "ESCAPE '\\' OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) AND "  \
-      "(? = 1 OR retired_at IS NULL) LIMIT ?) t")
+      "(? = 1 OR retired_at IS NULL) LIMIT ?) t")                                                            \
+    /* the case library's text search (queries_cases.h): the first term by its trigram index, every term as  \
+     * SD_MATCH_FTS */                                                                                       \
+    X(CASE_SEARCH_FTS,                                                                                       \
+      "WITH q(e) AS (SELECT CAST(? AS TEXT)), t(term) AS (SELECT replace(m.a[1], '\"\"', '\"') FROM q, "     \
+      "regexp_matches(q.e, '\"((?:[^\"]|\"\")*)\"', 'g') AS m(a)), p(v) AS (SELECT '%' || "                  \
+      "replace(replace(replace(replace((regexp_match(q.e, '^\"((?:[^\"]|\"\")*)\"'))[1], '\"\"', "           \
+      "'\"'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' FROM q), hits(id) AS (SELECT d.ref_id "         \
+      "FROM search_docs d WHERE d.source = 'case' AND d.body LIKE (SELECT v FROM p) ESCAPE '\\' AND "        \
+      "NOT EXISTS (SELECT 1 FROM t WHERE strpos(lower(d.body), lower(t.term)) = 0)) SELECT "                 \
+      "incident_id, number, title, level, highest_response, categories, ci_names, cause, drill, "            \
+      "created_at, CASE WHEN ? = 1 THEN (SELECT departments FROM incidents WHERE incidents.id = "            \
+      "cases.incident_id) ELSE '[]' END FROM cases WHERE incident_id = ANY (ARRAY(SELECT id FROM "           \
+      "hits)) AND (? = '' OR level = ?) AND (? = '' OR categories LIKE ? ESCAPE '\\') ORDER BY "             \
+      "created_at DESC, incident_id DESC LIMIT ? OFFSET ?")                                                  \
+    X(CASE_COUNT_FTS,                                                                                        \
+      "WITH q(e) AS (SELECT CAST(? AS TEXT)), t(term) AS (SELECT replace(m.a[1], '\"\"', '\"') FROM q, "     \
+      "regexp_matches(q.e, '\"((?:[^\"]|\"\")*)\"', 'g') AS m(a)), p(v) AS (SELECT '%' || "                  \
+      "replace(replace(replace(replace((regexp_match(q.e, '^\"((?:[^\"]|\"\")*)\"'))[1], '\"\"', "           \
+      "'\"'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' FROM q), hits(id) AS (SELECT d.ref_id "         \
+      "FROM search_docs d WHERE d.source = 'case' AND d.body LIKE (SELECT v FROM p) ESCAPE '\\' AND "        \
+      "NOT EXISTS (SELECT 1 FROM t WHERE strpos(lower(d.body), lower(t.term)) = 0)) SELECT COUNT(*) "        \
+      "FROM cases WHERE incident_id = ANY (ARRAY(SELECT id FROM hits)) AND (? = '' OR level = ?) AND "       \
+      "(? = '' OR categories LIKE ? ESCAPE '\\')")
 
 #endif

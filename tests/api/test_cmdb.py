@@ -242,6 +242,10 @@ class PolicyViews(harness.ServerTest):
         r = self.srv.get("/api/v1/grading?ci_id=%d&severity=severe" % cid, self.ops)
         self.assertStatus(r, 200)
         self.assertEqual((r.json["level"], r.json["ci"]["id"]), ("L2", cid))
+        for bad in ("0", "-2", "ci", ""):
+            err = self.assertError(self.srv.get("/api/v1/grading?severity=severe&ci_id=" + bad, self.ops), 400,
+                                   field="ci_id")
+            self.assertEqual(err["message"], "ci_id 须为正整数 (ci_id must be a positive integer)", bad)
 
 
 if __name__ == "__main__":

@@ -194,6 +194,9 @@ class ContactsTest(World):
         lst = self.srv.get("/api/v1/contacts?ci_id=%d" % self.ci["L2"], self.tok["mon"]).json
         self.assertEqual([x["id"] for x in lst["items"]], [c["id"]])
         self.assertEqual(lst["total"], 1)
+        for bad in ("0", "-1", "abc", "", "2.5"):
+            err = self.assertError(self.srv.get("/api/v1/contacts?ci_id=" + bad, self.tok["mon"]), 400, field="ci_id")
+            self.assertEqual(err["message"], "ci_id 须为正整数 (ci_id must be a positive integer)", bad)
         lst = self.srv.get("/api/v1/contacts?kind=customer", self.tok["mon"]).json
         self.assertEqual([x["id"] for x in lst["items"]], [s["id"]])
         r = self.srv.request("PATCH", "/api/v1/contacts/%d" % s["id"], {"phone": "13933334444", "levels": None},

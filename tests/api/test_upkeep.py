@@ -181,6 +181,10 @@ class Upkeep(harness.ServerTest):
         self.assertEqual([x["id"] for x in lst["items"]], [f1["id"], f2["id"]])
         self.assertTrue(all(x["overdue"] for x in lst["items"]))
         self.assertEqual(self.srv.get("/api/v1/content-feedback?plan_id=%d" % pid, token=self.tok["aud"]).json["total"], 1)
+        for bad in ("0", "-3", "x", "", "1x", "99999999999999999999"):
+            err = self.assertError(self.srv.get("/api/v1/content-feedback?plan_id=" + bad, token=self.tok["aud"]),
+                                   400, field="plan_id")
+            self.assertEqual(err["message"], "plan_id 须为正整数 (plan_id must be a positive integer)", bad)
         # acted on: what changed and how; bad input names the field, nothing changed
         url = "/api/v1/content-feedback/%d/address" % f2["id"]
         self.assertError(self.srv.post(url, {"change": "mood", "resolution": "x"}, token=self.tok["eng"]), 422,

@@ -4,7 +4,7 @@
  * percent-decoded with libmicrohttpd's own MHD_http_unescape (what MHD does
  * before od_req_query returns a value), then every value goes through the
  * validators handlers apply to query parameters: od_query_int_parse with the
- * bounds of limit/offset/entity_id, and od_time_parse.  Invariants: an
+ * bounds of limit/offset/entity_id, od_query_id_parse, and od_time_parse.  Invariants: an
  * accepted integer is within its bounds and is what strtoll reads; a refused
  * one names the parameter and leaves the default; decoding never grows a
  * value; an accepted time formats and reparses to itself. */
@@ -36,6 +36,13 @@ static void check_value(const char *name, const char *v)
             FUZZ_CHECK(e.message[0]);
         }
     }
+    /* a positive id (ci_id=, plan_id=): accepted means at least 1 and what strtoll reads */
+    od_error ie = {0};
+    int64_t id = -1;
+    if (od_query_id_parse("ci_id", v, &id, &ie) == OD_OK)
+        FUZZ_CHECK(id >= 1 && id == strtoll(v, NULL, 10));
+    else
+        FUZZ_CHECK(id == 0 && strcmp(ie.field, "ci_id") == 0 && ie.message[0]);
     int64_t t;
     if (od_time_parse(v, &t)) {
         char buf[OD_TIME_STR_MAX];

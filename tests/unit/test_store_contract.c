@@ -4326,6 +4326,100 @@ static void ci_text_search(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* The case library's search (queries_cases.h): the page and the total of
+ * the cases whose document holds every term (any ASCII case, Chinese, a
+ * doubled quote, a backslash, LIKE's own % and _ taken literally), with
+ * the level and category filters, newest first and ties by incident id,
+ * limit/offset (every term has 3 characters or more, as od_search_plan
+ * makes them); the LIKE forms for short queries.  PostgreSQL finds the
+ * first term by its trigram index and checks every term on the rows. */
+static void case_page(od_tx *tx, bool fts, const char *text, const char *level, const char *cat,
+                      int64_t limit, int64_t offset, const int64_t *want, int64_t want_total)
+{
+    od_error e = {0};
+    od_rows *r = NULL;
+    char clike[64];
+    snprintf(clike, sizeof clike, "%%%s%%", cat);
+    assert_int_equal(
+        fts ? od_tx_query(tx, OD_Q_CASE_SEARCH_FTS, &r, &e,
+                          OD_BINDS(OD_TEXT(text), OD_INT((int64_t)0), OD_TEXT(level), OD_TEXT(level),
+                                   OD_TEXT(cat), OD_TEXT(clike), OD_INT(limit), OD_INT(offset)))
+            : od_tx_query(tx, OD_Q_CASE_SEARCH_LIKE, &r, &e,
+                          OD_BINDS(OD_TEXT(text), OD_INT((int64_t)0), OD_TEXT(level), OD_TEXT(level),
+                                   OD_TEXT(cat), OD_TEXT(clike), OD_INT(limit), OD_INT(offset))),
+        OD_OK);
+    bool row = false;
+    int n = 0;
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        if (want[n] == 0)
+            fail_msg("%s: more rows than expected (%lld)", text, (long long)od_rows_int(r, 0));
+        assert_int_equal(od_rows_int(r, 0), want[n]);
+        n++;
+    }
+    od_rows_close(r);
+    assert_int_equal(want[n], 0);
+    int64_t total = -1;
+    assert_int_equal(fts ? od_tx_scalar(tx, OD_Q_CASE_COUNT_FTS, &total, &e,
+                                        OD_BINDS(OD_TEXT(text), OD_TEXT(level), OD_TEXT(level), OD_TEXT(cat),
+                                                 OD_TEXT(clike)))
+                         : od_tx_scalar(tx, OD_Q_CASE_COUNT_LIKE, &total, &e,
+                                        OD_BINDS(OD_TEXT(text), OD_TEXT(level), OD_TEXT(level), OD_TEXT(cat),
+                                                 OD_TEXT(clike))),
+                     OD_OK);
+    assert_int_equal(total, want_total);
+}
+
+static void case_search_by_index(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    static const struct {
+        const char *number, *level, *cats, *text;
+        int64_t created;
+    } cs[] = {
+        {"INC-C-1", "L3", "[\"storage\"]", "磁盘使用率 100%_full say\"hi\" A\\B", 1000},
+        {"INC-C-2", "L3", "[\"storage\"]", "磁盘使用率过高 quasar", 2000},
+        {"INC-C-3", "L1", "[\"network\"]", "network 网络抖动告警 QUASAR 1000x_", 2000},
+    };
+    int64_t id[3];
+    for (int i = 0; i < 3; i++) {
+        id[i] = sla_incident(tx, cs[i].number, &e);
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_CASE_INSERT, &e,
+                       OD_BINDS(OD_INT(id[i]), OD_TEXT(cs[i].number), OD_TEXT("t"), OD_TEXT(cs[i].level),
+                                OD_TEXT("R3"), OD_TEXT(cs[i].cats), OD_TEXT("[]"), OD_TEXT("c"),
+                                OD_TEXT(cs[i].text), OD_INT((int64_t)0), OD_INT(cs[i].created))),
+            OD_OK);
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_SD_INSERT, &e, OD_BINDS(OD_TEXT("case"), OD_INT(id[i]), OD_TEXT(cs[i].text))),
+            OD_OK);
+    }
+    /* a known error holding the same words is not a case */
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_SD_INSERT, &e,
+                   OD_BINDS(OD_TEXT("known_error"), OD_INT(id[0]), OD_TEXT("quasar 磁盘使用率"))),
+        OD_OK);
+    const int64_t none[] = {0}, c1[] = {id[0], 0}, c3[] = {id[2], 0}, c21[] = {id[1], id[0], 0},
+                  c32[] = {id[2], id[1], 0}, c2[] = {id[1], 0};
+    case_page(tx, true, "\"磁盘使用率\"", "", "", 50, 0, c21, 2);
+    case_page(tx, true, "\"quasar\"", "", "", 50, 0, c32, 2); /* a tie at 2000: the higher id first */
+    case_page(tx, true, "\"QuAsAr\" \"网络抖动\"", "", "", 50, 0, c3, 1);
+    case_page(tx, true, "\"网络抖动\" \"磁盘使用率\"", "", "", 50, 0, none, 0);
+    case_page(tx, true, "\"100%_\"", "", "", 50, 0, c1, 1);
+    case_page(tx, true, "\"y\"\"hi\"\"\"", "", "", 50, 0, c1, 1); /* the term y"hi" */
+    case_page(tx, true, "\"A\\B\"", "", "", 50, 0, c1, 1);
+    case_page(tx, true, "\"quasar\"", "L1", "", 50, 0, c3, 1);
+    case_page(tx, true, "\"quasar\"", "", "storage", 50, 0, c2, 1);
+    case_page(tx, true, "\"quasar\"", "", "", 1, 1, c2, 2);
+    case_page(tx, true, "\"quasar\"", "", "", 1, 2, none, 2);
+    case_page(tx, false, "%抖动%", "", "", 50, 0, c3, 1);
+    case_page(tx, false, "%QUASAR%", "", "", 50, 0, c32, 2);
+    case_page(tx, false, "%%", "L3", "", 50, 0, c21, 2);
+    od_tx_rollback(tx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -4350,6 +4444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(kernel_applied, setup, teardown),
         cmocka_unit_test_setup_teardown(service_levels_store, setup, teardown),
         cmocka_unit_test_setup_teardown(search_index_shared, setup, teardown),
+        cmocka_unit_test_setup_teardown(case_search_by_index, setup, teardown),
         cmocka_unit_test_setup_teardown(activation_level, setup, teardown),
         cmocka_unit_test_setup_teardown(level_provisional, setup, teardown),
         cmocka_unit_test_setup_teardown(event_dedup_statements, setup, teardown),
