@@ -203,6 +203,33 @@ class Sink:
         self.srv.server_close()
 
 
+def cpu_sample(*pids):
+    """Jiffies: the machine's (busy, total) from /proc/stat, then each pid's utime+stime."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]  # idle + iowait
+    out = [sum(v) - idle, sum(v)]
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                st = f.read().rsplit(")", 1)[1].split()
+            out.append(int(st[11]) + int(st[12]))
+        except OSError:
+            out.append(0)
+    return out
+
+
+def cpu_report(a, b):
+    """The storm's CPU: shares of the machine's capacity (all CPUs) used by everything, the server
+    and wrk (the rest is other processes, this script included)."""
+    total = (b[1] - a[1]) or 1
+    busy, srv, wrk = b[0] - a[0], b[2] - a[2], b[3] - a[3]
+    return ("CPU during the storm (/proc/stat, share of %d CPUs): machine busy %.0f %%, opsdesk %.0f %%, "
+            "wrk %.0f %%, everything else %.0f %%, idle %.0f %%"
+            % (os.cpu_count(), 100 * busy / total, 100 * srv / total, 100 * wrk / total,
+               100 * (busy - srv - wrk) / total, 100 * (total - busy) / total))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--opsdesk", default=os.path.join(ROOT, "build", "opsdesk"))
@@ -317,7 +344,9 @@ def run(a, tmp, within, procs):
                                env=wrk_env, stdout=wo, stderr=subprocess.STDOUT)
     procs.append(wrk)
     t0 = time.time()
+    cpu0 = cpu_sample(srv.pid, wrk.pid)
     lat, errors = interactive(c, body, a.rate, a.duration)
+    cpu1 = cpu_sample(srv.pid, wrk.pid)
     wrk.wait(timeout=a.duration + 60)
     t_end = time.time()
 
@@ -344,8 +373,16 @@ def run(a, tmp, within, procs):
     dl_unfired = [r for r in dl if r[3] is None]
     fired_twice = q.execute("""SELECT count(*) FROM (SELECT incident_id FROM incident_timeline
                                WHERE kind = 'deadline_missed' GROUP BY incident_id HAVING count(*) > 1)""").fetchone()[0]
-    ob = q.execute("SELECT id, created_at, status FROM outbox WHERE created_at >= ? AND created_at < ?",
+    ob = q.execute("""SELECT o.id, o.created_at, o.status,
+                         (SELECT min(d.at) FROM deliveries d WHERE d.outbox_id = o.id AND d.status = 'sent')
+                      FROM outbox o WHERE o.created_at >= ? AND o.created_at < ?""",
                    (start_ms - int(pre_s * 1000) - 1000, end_ms)).fetchall()
+    # where a message's time goes: created -> the dispatcher's pass that sent it began (the
+    # delivery's `at` is the pass's time) -> arrived at the sink (claim, the sends and records
+    # before it in that pass, its own send)
+    ob_wait = [r[3] - r[1] for r in ob if r[3] is not None]
+    ob_pass = [sink.got["opsdesk-%d" % r[0]][0] * 1000 - r[3] for r in ob
+               if r[3] is not None and sink.got.get("opsdesk-%d" % r[0])]
     # created (the server's clock) -> arrived at the sink (this machine's clock: the same real clock)
     ob_lag = [sink.got["opsdesk-%d" % r[0]][0] * 1000 - r[1] for r in ob if sink.got.get("opsdesk-%d" % r[0])]
     ob_unsent = sum(1 for r in ob if r[2] != "sent")
@@ -381,6 +418,10 @@ def run(a, tmp, within, procs):
     print(fmt_row("interactive, all, in the storm", inter))
     print(fmt_row("deadline due → fired", dl_lag))
     print(fmt_row("dispatcher created → at the sink", ob_lag))
+    print(fmt_row("  of which created → its pass began", ob_wait))
+    print(fmt_row("  of which pass began → at the sink", ob_pass))
+    print()
+    print(cpu_report(cpu0, cpu1))
     print()
     worst_dl = max(dl_lag) if dl_lag else float("nan")
     rows = [
