@@ -493,8 +493,8 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
 /* Tx 1: the bot fan-out (first batch of a pass), then up to
  * OD_DISPATCH_BATCH due rows of each table.  *seen is how many rows it
  * looked at (0 = nothing due). */
-static od_err claim(od_dispatcher *d, int64_t now, bool first, job *jobs, size_t *nj, size_t *seen,
-                    int *sent, od_error *e)
+static od_err claim(od_dispatcher *d, int64_t now, bool first, job *jobs, size_t *nj, size_t *seen, int *sent,
+                    od_error *e)
 {
     od_tx *tx = NULL;
     od_rows *r = NULL;
@@ -769,17 +769,27 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
     bool *taken = calloc(2 * OD_DISPATCH_BATCH, sizeof *taken);
     if (!jobs || !taken)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    /* where a long pass spent its time (logged when it took a second or more) */
+    int64_t t0 = od_clock_mono_ms(), t_claim = 0, t_send = 0, t_record = 0, waves = 0, msgs = 0;
     for (bool first = true; !rc; first = false) {
         size_t nj = 0, seen = 0;
+        int64_t t = od_clock_mono_ms();
         rc = claim(d, now, first, jobs, &nj, &seen, sent, e);
+        t_claim += od_clock_mono_ms() - t;
         if (rc || seen == 0)
             break;
         memset(taken, 0, 2 * OD_DISPATCH_BATCH * sizeof *taken);
         job *w[OD_DISPATCH_SENDERS];
         for (size_t n; (n = next_wave(jobs, nj, taken, w)) > 0;) {
+            t = od_clock_mono_ms();
             if (!rc)
                 send_wave(d, w, n);
+            int64_t t1 = od_clock_mono_ms();
             od_err rk = record_wave(d, w, n, now, sent, e);
+            t_send += t1 - t;
+            t_record += od_clock_mono_ms() - t1;
+            waves++;
+            msgs += (int64_t)n;
             if (!rc)
                 rc = rk;
         }
@@ -790,6 +800,12 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
     }
     free(taken);
     free(jobs);
+    int64_t took = od_clock_mono_ms() - t0;
+    if (msgs)
+        od_log(took >= 1000 ? OD_LOG_INFO : OD_LOG_DEBUG,
+               "dispatcher: a pass of %" PRId64 " ms: %" PRId64 " message(s) in %" PRId64
+               " wave(s); claims %" PRId64 " ms, sends %" PRId64 " ms, records %" PRId64 " ms",
+               took, msgs, waves, t_claim, t_send, t_record);
     return rc;
 }
 

@@ -36,9 +36,9 @@
 /* Messages sent at once (a wave), each on its own thread; the wave's
  * results are recorded in one write transaction.  A kill -9 during a wave
  * can repeat at most this many messages (with their idempotency keys). */
-#define OD_DISPATCH_SENDERS 8
+#define OD_DISPATCH_SENDERS 16
 /* Of which at most this many on one channel (one gateway, one bot). */
-#define OD_DISPATCH_SENDERS_PER_CHANNEL 4
+#define OD_DISPATCH_SENDERS_PER_CHANNEL 8
 /* Back-off: 5 s * 2^(attempts-1), at most 10 min, then +-20 % jitter. */
 #define OD_DISPATCH_BACKOFF_BASE_MS 5000
 #define OD_DISPATCH_BACKOFF_CAP_MS (10 * 60 * 1000)

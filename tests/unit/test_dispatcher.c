@@ -6,8 +6,8 @@
  * crash recovery (exactly once), inbox / unconfigured channel, DingTalk rate
  * limit (25 messages, never more than 20 in a minute of clock time), back-off
  * table, metrics, waves of concurrent sends (each message once, a stale
- * member of a wave recording nothing while the others commit).  Each case gets its own store and dispatcher; channels are
- * shared, each case uses its own receiver path.  Needs python3. */
+ * member of a wave recording nothing while the others commit).  Each case gets its own store and dispatcher;
+ * channels are shared, each case uses its own receiver path.  Needs python3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
