@@ -219,6 +219,36 @@ def cpu_sample(*pids):
     return out
 
 
+def thread_sample(pid):
+    """Per server thread (/proc/PID/task/TID/schedstat): name, ns on a CPU, ns runnable but
+    waiting for a CPU (the run queue)."""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                name = f.read().strip()
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                run, wait = [int(x) for x in f.read().split()[:2]]
+        except OSError:
+            continue
+        out[tid] = (name, run, wait)
+    return out
+
+
+def thread_report(a, b, seconds):
+    """Seconds on a CPU and seconds waiting for one, by thread name, during the storm."""
+    by = {}
+    for tid, (name, run, wait) in b.items():
+        r0, w0 = a.get(tid, (name, 0, 0))[1:]
+        n, rs, ws = by.get(name, (0, 0, 0))
+        by[name] = (n + 1, rs + run - r0, ws + wait - w0)
+    rows = sorted(by.items(), key=lambda kv: -(kv[1][1] + kv[1][2]))
+    return ("server threads during the %.0f-s storm (schedstat; name ×count: s on a CPU / s runnable "
+            "waiting for a CPU): " % seconds
+            + "; ".join("%s ×%d: %.1f / %.1f" % (name, n, rs / 1e9, ws / 1e9) for name, (n, rs, ws) in rows
+                        if rs + ws > 1e7))
+
+
 def cpu_report(a, b):
     """The storm's CPU: shares of the machine's capacity (all CPUs) used by everything, the server
     and wrk (the rest is other processes, this script included)."""
@@ -344,9 +374,9 @@ def run(a, tmp, within, procs):
                                env=wrk_env, stdout=wo, stderr=subprocess.STDOUT)
     procs.append(wrk)
     t0 = time.time()
-    cpu0 = cpu_sample(srv.pid, wrk.pid)
+    cpu0, th0 = cpu_sample(srv.pid, wrk.pid), thread_sample(srv.pid)
     lat, errors = interactive(c, body, a.rate, a.duration)
-    cpu1 = cpu_sample(srv.pid, wrk.pid)
+    cpu1, th1 = cpu_sample(srv.pid, wrk.pid), thread_sample(srv.pid)
     wrk.wait(timeout=a.duration + 60)
     t_end = time.time()
 
@@ -422,6 +452,7 @@ def run(a, tmp, within, procs):
     print(fmt_row("  of which pass began → at the sink", ob_pass))
     print()
     print(cpu_report(cpu0, cpu1))
+    print(thread_report(th0, th1, t_end - t0))
     print()
     worst_dl = max(dl_lag) if dl_lag else float("nan")
     rows = [
