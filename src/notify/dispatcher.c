@@ -702,6 +702,7 @@ typedef struct sender {
 static void *sender_main(void *arg)
 {
     sender *s = arg;
+    pthread_setname_np(pthread_self(), "od-send");
     send_job(s->d, s->j);
     return NULL;
 }
