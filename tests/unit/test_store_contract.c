@@ -299,7 +299,7 @@ static void dispatcher_wave_record_fenced(void **state)
     const int64_t lease_a = 1000, lease_b = 2000;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
     for (int i = 0; i < 3; i++) {
-        char cause[16];
+        char cause[24];
         snprintf(cause, sizeof cause, "wave-%d", i);
         assert_int_equal(
             od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &id[i], &e,
