@@ -194,13 +194,86 @@ class Sink:
                 self.end_headers()
                 self.wfile.write(b"{}")
 
-        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        class Server(http.server.ThreadingHTTPServer):
+            # a gateway's listen backlog, not socketserver's 5: the dispatcher opens up to
+            # OD_DISPATCH_SENDERS_PER_CHANNEL connections at once, and a SYN dropped on a full
+            # backlog is retried by the kernel after 1, 3, 7, 15 s (seen: p99 15 s with 5)
+            request_queue_size = 128
+
+        self.srv = Server(("127.0.0.1", 0), H)
         self.port = self.srv.server_address[1]
         threading.Thread(target=self.srv.serve_forever, daemon=True).start()
 
     def close(self):
         self.srv.shutdown()
         self.srv.server_close()
+
+
+def cpu_sample(*pids):
+    """Jiffies: the machine's (busy, total) from /proc/stat, then each pid's utime+stime."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]  # idle + iowait
+    out = [sum(v) - idle, sum(v)]
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                st = f.read().rsplit(")", 1)[1].split()
+            out.append(int(st[11]) + int(st[12]))
+        except OSError:
+            out.append(0)
+    return out
+
+
+def listen_overflows():
+    """The machine's count of connections dropped on a full listen queue (/proc/net/netstat)."""
+    with open("/proc/net/netstat") as f:
+        lines = f.read().splitlines()
+    for head, vals in zip(lines[::2], lines[1::2]):
+        if head.startswith("TcpExt:"):
+            return dict(zip(head.split()[1:], map(int, vals.split()[1:]))).get("ListenOverflows", 0)
+    return 0
+
+
+def thread_sample(pid):
+    """Per server thread (/proc/PID/task/TID/schedstat): name, ns on a CPU, ns runnable but
+    waiting for a CPU (the run queue)."""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                name = f.read().strip()
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                run, wait = [int(x) for x in f.read().split()[:2]]
+        except OSError:
+            continue
+        out[tid] = (name, run, wait)
+    return out
+
+
+def thread_report(a, b, seconds):
+    """Seconds on a CPU and seconds waiting for one, by thread name, during the storm."""
+    by = {}
+    for tid, (name, run, wait) in b.items():
+        r0, w0 = a.get(tid, (name, 0, 0))[1:]
+        n, rs, ws = by.get(name, (0, 0, 0))
+        by[name] = (n + 1, rs + run - r0, ws + wait - w0)
+    rows = sorted(by.items(), key=lambda kv: -(kv[1][1] + kv[1][2]))
+    return ("server threads during the %.0f-s storm (schedstat; name ×count: s on a CPU / s runnable "
+            "waiting for a CPU): " % seconds
+            + "; ".join("%s ×%d: %.1f / %.1f" % (name, n, rs / 1e9, ws / 1e9) for name, (n, rs, ws) in rows
+                        if rs + ws > 1e7))
+
+
+def cpu_report(a, b):
+    """The storm's CPU: shares of the machine's capacity (all CPUs) used by everything, the server
+    and wrk (the rest is other processes, this script included)."""
+    total = (b[1] - a[1]) or 1
+    busy, srv, wrk = b[0] - a[0], b[2] - a[2], b[3] - a[3]
+    return ("CPU during the storm (/proc/stat, share of %d CPUs): machine busy %.0f %%, opsdesk %.0f %%, "
+            "wrk %.0f %%, everything else %.0f %%, idle %.0f %%"
+            % (os.cpu_count(), 100 * busy / total, 100 * srv / total, 100 * wrk / total,
+               100 * (busy - srv - wrk) / total, 100 * (total - busy) / total))
 
 
 def main():
@@ -317,7 +390,9 @@ def run(a, tmp, within, procs):
                                env=wrk_env, stdout=wo, stderr=subprocess.STDOUT)
     procs.append(wrk)
     t0 = time.time()
+    cpu0, th0, ovf0 = cpu_sample(srv.pid, wrk.pid), thread_sample(srv.pid), listen_overflows()
     lat, errors = interactive(c, body, a.rate, a.duration)
+    cpu1, th1, ovf1 = cpu_sample(srv.pid, wrk.pid), thread_sample(srv.pid), listen_overflows()
     wrk.wait(timeout=a.duration + 60)
     t_end = time.time()
 
@@ -344,8 +419,16 @@ def run(a, tmp, within, procs):
     dl_unfired = [r for r in dl if r[3] is None]
     fired_twice = q.execute("""SELECT count(*) FROM (SELECT incident_id FROM incident_timeline
                                WHERE kind = 'deadline_missed' GROUP BY incident_id HAVING count(*) > 1)""").fetchone()[0]
-    ob = q.execute("SELECT id, created_at, status FROM outbox WHERE created_at >= ? AND created_at < ?",
+    ob = q.execute("""SELECT o.id, o.created_at, o.status,
+                         (SELECT min(d.at) FROM deliveries d WHERE d.outbox_id = o.id AND d.status = 'sent')
+                      FROM outbox o WHERE o.created_at >= ? AND o.created_at < ?""",
                    (start_ms - int(pre_s * 1000) - 1000, end_ms)).fetchall()
+    # where a message's time goes: created -> the dispatcher's pass that sent it began (the
+    # delivery's `at` is the pass's time) -> arrived at the sink (claim, the sends and records
+    # before it in that pass, its own send)
+    ob_wait = [r[3] - r[1] for r in ob if r[3] is not None]
+    ob_pass = [sink.got["opsdesk-%d" % r[0]][0] * 1000 - r[3] for r in ob
+               if r[3] is not None and sink.got.get("opsdesk-%d" % r[0])]
     # created (the server's clock) -> arrived at the sink (this machine's clock: the same real clock)
     ob_lag = [sink.got["opsdesk-%d" % r[0]][0] * 1000 - r[1] for r in ob if sink.got.get("opsdesk-%d" % r[0])]
     ob_unsent = sum(1 for r in ob if r[2] != "sent")
@@ -381,6 +464,12 @@ def run(a, tmp, within, procs):
     print(fmt_row("interactive, all, in the storm", inter))
     print(fmt_row("deadline due → fired", dl_lag))
     print(fmt_row("dispatcher created → at the sink", ob_lag))
+    print(fmt_row("  of which created → its pass began", ob_wait))
+    print(fmt_row("  of which pass began → at the sink", ob_pass))
+    print()
+    print(cpu_report(cpu0, cpu1))
+    print(thread_report(th0, th1, t_end - t0))
+    print("listen queue overflows on this machine during the storm (TcpExtListenOverflows): %d" % (ovf1 - ovf0))
     print()
     worst_dl = max(dl_lag) if dl_lag else float("nan")
     rows = [

@@ -118,6 +118,9 @@ od_err od_delivery_retry(od_app *a, const od_principal *who, int64_t message_id,
     rc = od_tx_commit(tx, e);
     if (rc)
         return rc;
+    /* read before waking the dispatcher: the answer shows the message as this
+     * commit left it ('pending'), not already claimed by a pass */
+    rc = od_incident_get(a, who, incident_id, out, e);
     od_app_committed(a, OD_COMMIT_OUTBOX);
-    return od_incident_get(a, who, incident_id, out, e);
+    return rc;
 }

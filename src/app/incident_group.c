@@ -1,4 +1,4 @@
-/* incident_group.c — incident creates sharing one commit; contract in
+/* incident_group.c — incident writes sharing one commit; contract in
  * incident_group.h. */
 #include "app/incident_group.h"
 #include "app/audit.h"
@@ -21,6 +21,28 @@ static void group_fail(od_inc_create_member *m, size_t n, od_err rc, const od_er
     }
 }
 
+/* One member's write inside tx (after its savepoint). */
+static od_err member_run(od_app *a, od_tx *tx, od_inc_create_member *m, int64_t *id)
+{
+    switch (m->kind) {
+    case OD_INC_WRITE_CREATE:
+        return od_incident_create_in(a, tx, m->who, m->in, id, m->err);
+    case OD_INC_WRITE_ACK:
+        return od_incident_ack_in(a, tx, m->who, m->target, m->err);
+    case OD_INC_WRITE_REPORT:
+        return od_incident_report_in(a, tx, m->who, m->target, m->body, m->err);
+    case OD_INC_WRITE_CLOSE:
+        return od_incident_close_in(a, tx, m->who, m->target, m->err);
+    case OD_INC_WRITE_ACTIVATE:
+        return od_incident_activate_in(a, tx, m->who, m->target, m->plan_id, m->err);
+    case OD_INC_WRITE_REGRADE:
+        return od_incident_regrade_in(a, tx, m->who, m->target, m->body, m->err);
+    case OD_INC_WRITE_NOTE:
+        return od_incident_note_in(a, tx, m->who, m->target, m->text, m->err);
+    }
+    return od_error_set(m->err, OD_E_INTERNAL, NULL, "unknown incident write");
+}
+
 /* One attempt: one transaction, a savepoint per member.  Returns the
  * group's own error (then nothing of any member was written). */
 static od_err attempt(od_app *a, od_inc_create_member *m, int64_t *ids, size_t n, od_error *ge)
@@ -34,16 +56,8 @@ static od_err attempt(od_app *a, od_inc_create_member *m, int64_t *ids, size_t n
         rc = od_tx_exec(tx, OD_Q_EV_SP_BEGIN, ge, OD_NOBINDS);
         if (rc)
             break;
-        ids[i] = 0;
-        if (m[i].kind == OD_INC_WRITE_ACK) {
-            ids[i] = m[i].target;
-            m[i].rc = od_incident_ack_in(a, tx, m[i].who, m[i].target, m[i].err);
-        } else if (m[i].kind == OD_INC_WRITE_REPORT) {
-            ids[i] = m[i].target;
-            m[i].rc = od_incident_report_in(a, tx, m[i].who, m[i].target, m[i].body, m[i].err);
-        } else {
-            m[i].rc = od_incident_create_in(a, tx, m[i].who, m[i].in, &ids[i], m[i].err);
-        }
+        ids[i] = m[i].kind == OD_INC_WRITE_CREATE ? 0 : m[i].target;
+        m[i].rc = member_run(a, tx, &m[i], &ids[i]);
         if (m[i].rc == OD_E_RETRY) { /* PostgreSQL: the whole transaction is lost */
             rc = OD_E_RETRY;
             *ge = *m[i].err;

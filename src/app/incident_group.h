@@ -1,5 +1,6 @@
-/* incident_group.h — incident creates, reports and acknowledgements sharing one commit ("writes
- * that share commits"; docs/internals/storm.md).  A group of creates runs in
+/* incident_group.h — incident writes sharing one commit ("writes that share
+ * commits"; docs/internals/storm.md): creates, reports, acknowledgements,
+ * closures, plan activations, regrades and work notes.  A group of creates runs in
  * one write transaction, each member after its own savepoint: a member that
  * fails is rolled back to it (its audit entries dropped, so the chain stays
  * gapless) and answered with its error, the others commit together, with one
@@ -11,9 +12,13 @@
 
 /* What a member writes. */
 typedef enum od_inc_write_kind {
-    OD_INC_WRITE_CREATE, /* od_incident_create_in(in) */
-    OD_INC_WRITE_ACK,    /* od_incident_ack_in(target) */
-    OD_INC_WRITE_REPORT, /* od_incident_report_in(target, body) */
+    OD_INC_WRITE_CREATE,   /* od_incident_create_in(in) */
+    OD_INC_WRITE_ACK,      /* od_incident_ack_in(target) */
+    OD_INC_WRITE_REPORT,   /* od_incident_report_in(target, body) */
+    OD_INC_WRITE_CLOSE,    /* od_incident_close_in(target) */
+    OD_INC_WRITE_ACTIVATE, /* od_incident_activate_in(target, plan_id) */
+    OD_INC_WRITE_REGRADE,  /* od_incident_regrade_in(target, body) */
+    OD_INC_WRITE_NOTE,     /* od_incident_note_in(target, text) */
 } od_inc_write_kind;
 
 /* One write: who and in are the caller's (borrowed until the call
@@ -24,8 +29,10 @@ typedef struct od_inc_create_member {
     od_inc_write_kind kind;
     const od_principal *who;
     const od_incident_input *in; /* CREATE */
-    int64_t target;              /* ACK, REPORT: the incident */
-    json_t *body;                /* REPORT: the request (borrowed) */
+    int64_t target;              /* every kind but CREATE: the incident */
+    json_t *body;                /* REPORT, REGRADE: the request (borrowed) */
+    int64_t plan_id;             /* ACTIVATE: the plan named, 0 = none */
+    const char *text;            /* NOTE: the note (borrowed) */
     od_err rc;
     od_error *err;
     int64_t id;
@@ -39,6 +46,21 @@ OD_NODISCARD od_err od_incident_ack_in(od_app *a, od_tx *tx, const od_principal 
  * same in a transaction of its own). */
 OD_NODISCARD od_err od_incident_report_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
                                           json_t *body, od_error *e);
+
+/* R-CLOSE-1: closes incident id, inside tx (od_incident_close is the same in
+ * a transaction of its own). */
+OD_NODISCARD od_err od_incident_close_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                         od_error *e);
+/* R-ACT-1: activates the plan of incident id (plan_id 0: none named),
+ * inside tx (od_incident_activate_plan in a transaction of its own). */
+OD_NODISCARD od_err od_incident_activate_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                            int64_t plan_id, od_error *e);
+/* Regrades incident id (body as od_incident_regrade's), inside tx. */
+OD_NODISCARD od_err od_incident_regrade_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                           json_t *body, od_error *e);
+/* A work note on incident id (as od_incident_note), inside tx. */
+OD_NODISCARD od_err od_incident_note_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                        const char *text, od_error *e);
 
 /* Runs the n members as one group (n >= 1).  A store error of the group
  * (begin, a savepoint, the commit) is every member's error; PostgreSQL's

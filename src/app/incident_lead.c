@@ -47,16 +47,14 @@ static od_err activation_of(od_tx *tx, int64_t id, int *level, int64_t *by, od_e
  * activation the new level's authority activates again, at the new level;
  * the closure is authorised by the leader who activated the plan for the
  * highest level reached. */
-static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, int64_t plan_id,
-                          json_t **out, od_error *e)
+static od_err lead_action_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, od_inc_action act,
+                             int64_t plan_id, od_error *e)
 {
-    *out = NULL;
     bool closing = act == OD_IA_CLOSE;
-    od_tx *tx = NULL;
     inc x;
     od_inc_state to;
     int64_t now = od_app_now(a);
-    od_err rc = od_inc_begin_load(a, who, id, &tx, &x, e);
+    od_err rc = od_inc_load_in(tx, who, id, &x, e);
     if (rc)
         return rc;
     int activated = OD_NOT_ACTIVATED;
@@ -114,7 +112,31 @@ static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc
         json_decref(aud);
     }
     od_inc_free(&x);
+    return rc;
+}
+
+/* lead_action_in in a transaction of its own. */
+static od_err lead_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act, int64_t plan_id,
+                          json_t **out, od_error *e)
+{
+    *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = lead_action_in(a, tx, who, id, act, plan_id, e);
     return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_activate_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, int64_t plan_id,
+                               od_error *e)
+{
+    return lead_action_in(a, tx, who, id, OD_IA_ACTIVATE, plan_id, e);
+}
+
+od_err od_incident_close_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, od_error *e)
+{
+    return lead_action_in(a, tx, who, id, OD_IA_CLOSE, 0, e);
 }
 
 od_err od_incident_activate(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)

@@ -6,6 +6,7 @@
  * incidents may write a note or set the owner, in any state; the auditor
  * reads them.  One transaction each. */
 #include "app/incidents_int.h"
+#include "app/incident_group.h"
 #include "core/authz.h"
 #include "util/utf8.h"
 
@@ -98,6 +99,17 @@ od_err od_incident_note(od_app *a, const od_principal *who, int64_t id, const ch
                         od_error *e)
 {
     *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_note_in(a, tx, who, id, text, e);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_note_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, const char *text,
+                           od_error *e)
+{
     if (!may_handle(who->roles))
         return od_error_set(
             e, OD_E_FORBIDDEN, NULL,
@@ -114,22 +126,16 @@ od_err od_incident_note(od_app *a, const od_principal *who, int64_t id, const ch
         return od_error_set(e, OD_E_TOO_LARGE, "text",
                             "工作记录超过 %d 个字符 (the note is over %d characters)", NOTE_MAX_CHARS,
                             NOTE_MAX_CHARS);
-    od_tx *tx = NULL;
     inc x;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_inc_load(tx, who, id, &x, e);
     if (rc)
         return rc;
-    rc = od_inc_load(tx, who, id, &x, e);
-    if (rc) {
-        od_tx_rollback(tx);
-        return rc;
-    }
     rc = od_inc_timeline(tx, x.id, now, who, "note", NULL, e, "%.*s", (int)(len - n), text + n);
     json_t *after = json_pack("{ss#}", "note", text + n, (int)(len - n));
     if (!rc)
         rc = od_audit_append(tx, now, who, "incident.note", "incident", x.id, NULL, after, e);
     json_decref(after);
     od_inc_free(&x);
-    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+    return rc;
 }

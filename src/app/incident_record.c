@@ -204,6 +204,11 @@ static const char *field_name_zh(const char *k)
     return k;
 }
 
+od_err od_inc_load_in(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e)
+{
+    return inc_load_q(tx, true, who, id, x, e);
+}
+
 od_err od_inc_begin_load(od_app *a, const od_principal *who, int64_t id, od_tx **tx, inc *x, od_error *e)
 {
     od_err rc = od_tx_begin(a->store, true, tx, e);

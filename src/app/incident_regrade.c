@@ -2,6 +2,7 @@
  * response level) with a reason: core/regrade.h decides, this file writes
  * the new levels, deadlines, escalation record and notifications. */
 #include "app/incidents_int.h"
+#include "app/incident_group.h"
 #include "core/duties.h"
 #include "core/regrade.h"
 
@@ -184,6 +185,16 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
 {
     *out = NULL;
     od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_regrade_in(a, tx, who, id, body, e);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_regrade_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, json_t *body,
+                              od_error *e)
+{
     od_inc_state to;
     regrade_ctx rg = {.p = a->policy, .who = who, .body = body, .now = od_app_now(a)};
     od_err rc = regrade_parse(body, &rg.q, e);
@@ -193,7 +204,7 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
         rc = od_confirm_check(a->policy, who->roles, e);
     if (rc)
         return rc;
-    rc = od_inc_begin_action(a, who, id, OD_IA_REGRADE, &tx, &rg.x, &to, e);
+    rc = od_inc_action_in(a, tx, who, id, OD_IA_REGRADE, &rg.x, &to, e);
     if (rc)
         return rc;
     json_t *before = json_deep_copy(rg.x.row), *deps = NULL;
@@ -207,5 +218,5 @@ od_err od_incident_regrade(od_app *a, const od_principal *who, int64_t id, json_
     json_decref(before);
     json_decref(deps);
     od_inc_free(&rg.x);
-    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+    return rc;
 }

@@ -69,6 +69,9 @@ OD_NODISCARD od_err od_inc_action_in(od_app *a, od_tx *tx, const od_principal *w
  * step act (R-CLOSE-2); on error nothing is left open. */
 OD_NODISCARD od_err od_inc_begin_action(od_app *a, const od_principal *who, int64_t id, od_inc_action act,
                                         od_tx **tx, inc *x, od_inc_state *to, od_error *e);
+/* od_inc_begin_load inside a transaction the caller began (a group commit):
+ * incident id loaded locked, within who's scope. */
+OD_NODISCARD od_err od_inc_load_in(od_tx *tx, const od_principal *who, int64_t id, inc *x, od_error *e);
 /* The frame of a write action without the lifecycle check: begins tx and
  * loads incident id locked, within who's scope (the caller decides what
  * the state allows); on error nothing is left open. */

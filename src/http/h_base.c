@@ -90,7 +90,7 @@ od_err od_h_metrics(od_req *r)
         od_sbuf_puts(&b, m);
         od_sbuf_printf(&b,
                        "# HELP opsdesk_incident_group_commits_total Group commits of incident writes "
-                       "(creates, reports, acknowledgements).\n"
+                       "(creates, reports, acknowledgements, activations, closures, regrades, notes).\n"
                        "# TYPE opsdesk_incident_group_commits_total counter\n"
                        "opsdesk_incident_group_commits_total %llu\n"
                        "# HELP opsdesk_incident_group_members_total Incident writes run in group "

@@ -110,6 +110,40 @@ od_err od_h_incident_get(od_req *r)
     return od_h_result(r, rc, 200, out);
 }
 
+/* The write w alone, on this thread, in a transaction of its own. */
+static od_err write_alone(od_req *r, const od_incw_write *w, json_t **out)
+{
+    switch (w->kind) {
+    case OD_INC_WRITE_CLOSE:
+        return od_incident_close(r->app, &r->who, w->target, out, &r->err);
+    case OD_INC_WRITE_ACTIVATE:
+        return od_incident_activate_plan(r->app, &r->who, w->target, w->plan_id, out, &r->err);
+    case OD_INC_WRITE_REGRADE:
+        return od_incident_regrade(r->app, &r->who, w->target, w->body, out, &r->err);
+    case OD_INC_WRITE_NOTE:
+        return od_incident_note(r->app, &r->who, w->target, w->text, out, &r->err);
+    default:
+        return od_error_set(&r->err, OD_E_INTERNAL, NULL, "not an incident action");
+    }
+}
+
+/* The group commit (http/incident_writer.h): r is suspended and queued,
+ * answered with status after the commit it shares; when it cannot be
+ * queued (stopping, full) it runs alone on this thread. */
+static od_err grouped(od_req *r, const od_incw_write *w, int status)
+{
+    od_req_suspend(r);
+    if (od_incw_submit_write(od_server_incident_writer(r->srv), r, w))
+        return OD_OK;
+    json_t *out = NULL;
+    od_err rc = write_alone(r, w, &out);
+    rc = od_h_result(r, rc, status, out);
+    if (rc && !r->err.code)
+        r->err.code = rc;
+    od_req_resume(r);
+    return OD_OK;
+}
+
 od_err od_h_incident_patch(od_req *r)
 {
     static const od_field f[] = {{"severity", OD_JT_STRING, false, 16},
@@ -120,9 +154,8 @@ od_err od_h_incident_patch(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_regrade(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return grouped(r, &(od_incw_write){.kind = OD_INC_WRITE_REGRADE, .target = r->ids[0], .body = r->json},
+                   200);
 }
 
 od_err od_h_incident_report(od_req *r)
@@ -182,13 +215,14 @@ od_err od_h_incident_activate(od_req *r)
     if (od_req_get(r, "plan_id") && plan_id <= 0)
         return od_error_set(&r->err, OD_E_UNPROCESSABLE, "plan_id",
                             "plan_id 须为预案编号 (plan_id must be a plan id)");
-    json_t *out = NULL;
-    rc = od_incident_activate_plan(r->app, &r->who, r->ids[0], plan_id, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_ACTIVATE, .target = r->ids[0], .plan_id = plan_id}, 200);
 }
 od_err od_h_incident_close(od_req *r)
 {
-    return simple(r, od_incident_close);
+    if (r->json && (!json_is_object(r->json) || json_object_size(r->json) > 0))
+        return simple(r, od_incident_close); /* the same 400 */
+    return grouped(r, &(od_incw_write){.kind = OD_INC_WRITE_CLOSE, .target = r->ids[0]}, 200);
 }
 /* R-NOT-4 through the group commit (http/incident_writer.h), answered
  * after the commit it shares. */
@@ -271,9 +305,9 @@ od_err od_h_incident_note(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_note(r->app, &r->who, r->ids[0], od_req_str(r, "text"), &out, &r->err);
-    return od_h_result(r, rc, 201, out);
+    return grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_NOTE, .target = r->ids[0], .text = od_req_str(r, "text")},
+        201);
 }
 
 od_err od_h_incident_owner(od_req *r)

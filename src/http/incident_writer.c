@@ -1,4 +1,4 @@
-/* incident_writer.c — the group commit of incident creates; contract in
+/* incident_writer.c — the group commit of incident writes; contract in
  * incident_writer.h.
  *
  *   submit ──> [queue] ──writer: take ≤ GROUP_MAX──> od_incident_create_group
@@ -14,8 +14,10 @@ typedef struct node {
     od_req *r;
     od_inc_write_kind kind;
     od_incident_input in; /* CREATE */
-    int64_t target;       /* ACK, REPORT */
-    json_t *body;         /* REPORT: r's */
+    int64_t target;       /* every kind but CREATE */
+    json_t *body;         /* REPORT, REGRADE: r's */
+    int64_t plan_id;      /* ACTIVATE */
+    const char *text;     /* NOTE: r's */
     struct node *next;
 } node;
 
@@ -63,6 +65,8 @@ static void run(od_incw *w, node *first, size_t n)
                                       .in = &x->in,
                                       .target = x->target,
                                       .body = x->body,
+                                      .plan_id = x->plan_id,
+                                      .text = x->text,
                                       .err = &x->r->err};
     od_incident_create_group(w->app, m, n);
     i = 0;
@@ -74,8 +78,10 @@ static void run(od_incw *w, node *first, size_t n)
                 r->err.code = m[i].rc;
         } else {
             r->resume_id = m[i].id;
-            r->on_resume =
-                x->kind == OD_INC_WRITE_ACK ? answer_acked : answer_created; /* create, report: 201 */
+            /* create, report, note: 201 (a new record or entry); the others 200 */
+            bool created = x->kind == OD_INC_WRITE_CREATE || x->kind == OD_INC_WRITE_REPORT ||
+                           x->kind == OD_INC_WRITE_NOTE;
+            r->on_resume = created ? answer_created : answer_acked;
         }
         free(x);
         od_req_resume(r);
@@ -136,17 +142,25 @@ od_err od_incw_start(od_app *a, od_incw **out, od_error *e)
 static bool submit(od_incw *w, od_req *r, od_inc_write_kind kind, const od_incident_input *in, int64_t target,
                    json_t *body)
 {
+    return od_incw_submit_write(w, r,
+                                &(od_incw_write){.kind = kind, .in = in, .target = target, .body = body});
+}
+
+bool od_incw_submit_write(od_incw *w, od_req *r, const od_incw_write *wr)
+{
     if (!w)
         return false;
     node *n = calloc(1, sizeof *n);
     if (!n)
         return false;
     n->r = r;
-    n->kind = kind;
-    if (in)
-        n->in = *in;
-    n->target = target;
-    n->body = body;
+    n->kind = wr->kind;
+    if (wr->in)
+        n->in = *wr->in;
+    n->target = wr->target;
+    n->body = wr->body;
+    n->plan_id = wr->plan_id;
+    n->text = wr->text;
     pthread_mutex_lock(&w->mu);
     bool ok = !w->stop && w->queued < OD_INCW_QUEUE_MAX;
     if (ok) {

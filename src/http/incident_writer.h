@@ -1,6 +1,6 @@
-/* incident_writer.h — the group commit of incident creates and
- * acknowledgements (docs/internals/storm.md).  POST
- * /api/v1/incidents (and …/ack) suspends its request
+/* incident_writer.h — the group commit of incident writes
+ * (docs/internals/storm.md).  POST /api/v1/incidents (and …/reports, …/ack,
+ * …/close, …/activate, …/notes, PATCH …/{id}) suspends its request
  * and queues it here; one writer thread takes everything queued (at most
  * OD_INCW_GROUP_MAX), runs it as one transaction with a savepoint per
  * request (app/incident_group.h), and answers and resumes each request
@@ -8,6 +8,7 @@
 #ifndef OD_HTTP_INCIDENT_WRITER_H
 #define OD_HTTP_INCIDENT_WRITER_H
 
+#include "app/incident_group.h"
 #include "app/incidents.h"
 #include "http/http.h"
 
@@ -27,6 +28,18 @@ bool od_incw_submit(od_incw *w, od_req *r, const od_incident_input *in);
 bool od_incw_submit_ack(od_incw *w, od_req *r, int64_t id);
 /* The same for a report (R-NOT-1..2) on incident id, r's JSON body. */
 bool od_incw_submit_report(od_incw *w, od_req *r, int64_t id);
+/* Any member kind (app/incident_group.h): what the member writes; in, body
+ * and text stay r's (borrowed until r is answered). */
+typedef struct od_incw_write {
+    od_inc_write_kind kind;
+    const od_incident_input *in; /* CREATE (copied) */
+    int64_t target;              /* the incident, every kind but CREATE */
+    json_t *body;                /* REPORT, REGRADE */
+    int64_t plan_id;             /* ACTIVATE (0: none named) */
+    const char *text;            /* NOTE */
+} od_incw_write;
+/* Queues suspended request r's write; false as od_incw_submit. */
+bool od_incw_submit_write(od_incw *w, od_req *r, const od_incw_write *wr);
 /* Group commits run so far and the requests they held (metrics). */
 void od_incw_counts(od_incw *w, uint64_t *groups, uint64_t *members);
 /* Answers everything queued, then stops the thread.  NULL-safe. */

@@ -1,6 +1,7 @@
 /* dispatcher.c — the outbox dispatcher; the contract is in dispatcher.h.
  *
- *   pending --claim (tx 1)--> sending --send (no tx)--> record (tx 2):
+ *   pending --claim (tx 1)--> sending --send (no tx, a wave of up to
+ *   OD_DISPATCH_SENDERS at once)--> record (tx 2, the whole wave):
  *       OD_OK                                 → sent      (delivery 'sent')
  *       retryable, attempts < MAX_ATTEMPTS    → pending   (delivery 'retry', next = now + back-off)
  *       otherwise                             → failed    (delivery 'failed')
@@ -11,9 +12,9 @@
  *
  * Invariants: a row is 'sending' only between tx 1 and its tx 2, or after
  * a crash; a row that got OD_OK is never sent again by us (only the crash
- * window between its send and its own tx 2 can repeat it — one message at
- * most, tx 2 runs per row — and the idempotency key covers that where the
- * channel supports one).  One pass at a time
+ * window between its send and its wave's tx 2 can repeat it — one wave,
+ * OD_DISPATCH_SENDERS messages, at most — and the idempotency key covers
+ * that where the channel supports one).  One pass at a time
  * (run_mu); the worker thread and od_dispatcher_run_once/_advance share it. */
 #include "notify/dispatcher.h"
 #include "core/cluster.h"
@@ -92,6 +93,8 @@ typedef struct job {
     int64_t lease_until; /* database time the claim's lease ends */
     od_err rc;
     od_send_result r;
+    int outcome; /* ST_* to count once the wave's record commits; -1: none */
+    size_t slot; /* its counter */
 } job;
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -249,14 +252,12 @@ static od_err row_defer(od_tx *tx, const job *j, int64_t at, od_error *e)
 /* ---- fan-out to the group bots ----------------------------------------- */
 
 /* Copies every outbox row not yet seen (id above the watermark in meta) to
- * each configured bot, once per cause.  One write transaction. */
-static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
+ * each configured bot, once per cause.  Inside the claim's transaction (tx
+ * 1), so a pass waits for the write lock once before its sends. */
+static od_err fanout(od_dispatcher *d, od_tx *tx, int64_t now, od_error *e)
 {
-    od_tx *tx = NULL;
     od_rows *r = NULL;
-    od_err rc = od_tx_begin(d->store, true, &tx, e);
-    if (rc)
-        return rc;
+    od_err rc = OD_OK;
     int64_t mark = 0;
     if (od_tx_scalar(tx, OD_Q_META_GET_INT, &mark, NULL, OD_BINDS(OD_TEXT(FANOUT_META_KEY))) != OD_OK)
         mark = 0;
@@ -323,11 +324,7 @@ static od_err fanout(od_dispatcher *d, int64_t now, od_error *e)
         snprintf(buf, sizeof buf, "%" PRId64, last);
         rc = od_tx_exec(tx, OD_Q_META_PUT, e, OD_BINDS(OD_TEXT(FANOUT_META_KEY), OD_TEXT(buf)));
     }
-    if (rc) {
-        od_tx_rollback(tx);
-        return rc;
-    }
-    return od_tx_commit(tx, e);
+    return rc;
 }
 
 /* ---- claim (tx 1) ------------------------------------------------------ */
@@ -493,9 +490,10 @@ static od_err claim_row(od_dispatcher *d, od_tx *tx, job *j, const char *chan, i
     return rc;
 }
 
-/* Tx 1: looks at up to OD_DISPATCH_BATCH due rows of each table.  *seen is
- * how many rows it looked at (0 = nothing due). */
-static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t *seen, int *sent,
+/* Tx 1: the bot fan-out (first batch of a pass), then up to
+ * OD_DISPATCH_BATCH due rows of each table.  *seen is how many rows it
+ * looked at (0 = nothing due). */
+static od_err claim(od_dispatcher *d, int64_t now, bool first, job *jobs, size_t *nj, size_t *seen, int *sent,
                     od_error *e)
 {
     od_tx *tx = NULL;
@@ -508,6 +506,8 @@ static od_err claim(od_dispatcher *d, int64_t now, job *jobs, size_t *nj, size_t
         return rc;
     /* the lease runs on the database clock (SQLite: this node's) */
     rc = od_tx_scalar(tx, OD_Q_DB_NOW, &db_now, e, OD_BINDS(OD_INT(od_clock_now(NULL))));
+    if (!rc && first)
+        rc = fanout(d, tx, now, e);
     for (size_t t = 0; !rc && t < 2; t++) {
         job rows[OD_DISPATCH_BATCH];
         char chans[OD_DISPATCH_BATCH][NAME_MAX_LEN];
@@ -590,20 +590,21 @@ static void send_job(od_dispatcher *d, job *j)
     free(text);
 }
 
-static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *sent, od_error *e)
+/* Writes one job's result inside the wave's transaction; j->outcome says
+ * what to count once it commits (-1: nothing, the row was given back). */
+static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, od_error *e)
 {
     const char *name = od_channel_name(j->ch);
-    size_t slot = j->own ? d->n_chs + 2 : slot_of(d, j->ch);
+    j->outcome = -1;
+    j->slot = j->own ? d->n_chs + 2 : slot_of(d, j->ch);
     if (!j->sent_tried)
         return row_unclaim(d, tx, j, e);
     if (j->rc == OD_OK) {
         od_err rc = finish(d, tx, j, "sent", now, now, e);
         if (!rc)
             rc = log_delivery(tx, j, now, name, "sent", j->r.http_status, j->r.vendor_code, "", e);
-        if (!rc) {
-            count(d, slot, ST_SENT);
-            (*sent)++;
-        }
+        if (!rc)
+            j->outcome = ST_SENT;
         return rc;
     }
     const char *err = j->r.error[0] ? j->r.error : od_err_str(j->rc);
@@ -618,41 +619,62 @@ static od_err record_job(od_dispatcher *d, od_tx *tx, job *j, int64_t now, int *
         if (!rc)
             rc = log_delivery(tx, j, now, name, "retry", j->r.http_status, j->r.vendor_code, err, e);
         if (!rc)
-            count(d, slot, ST_RETRIED);
+            j->outcome = ST_RETRIED;
         return rc;
     }
     od_err rc = finish(d, tx, j, "failed", now, 0, e);
     if (!rc)
         rc = log_delivery(tx, j, now, name, "failed", j->r.http_status, j->r.vendor_code, err, e);
-    if (!rc) {
-        count(d, slot, ST_FAILED);
-        od_warn("notification %s %" PRId64 " failed on %s after %d attempt(s): %s",
-                j->t->bot ? "bot" : "outbox", j->id, name, j->attempts, err);
-    }
+    if (!rc)
+        j->outcome = ST_FAILED;
     return rc;
 }
 
-/* Tx 2 of one job.  A stale claim (the row is no longer 'sending' by this
- * node: another node re-queued it after our lease) records nothing. */
-static od_err record(od_dispatcher *d, job *j, int64_t now, int *sent, od_error *e)
+/* Tx 2 of one wave: every job's result in one write transaction (one wait
+ * for the write lock, one fsync).  Each row is written only while our claim
+ * holds (finish/row_unclaim are the row's first write and change nothing
+ * otherwise): a stale claim — another node re-queued the row after our
+ * lease — records nothing for that row and the others still commit.
+ * PostgreSQL's OD_E_RETRY runs the transaction again (the sends are not
+ * repeated).  Counts and *sent move only after the commit. */
+#define RECORD_ATTEMPTS 3
+static od_err record_wave(od_dispatcher *d, job **w, size_t n, int64_t now, int *sent, od_error *e)
 {
-    od_tx *tx = NULL;
-    int n = 0;
-    od_err rc = od_tx_begin(d->store, true, &tx, e);
-    if (!rc)
-        rc = record_job(d, tx, j, now, &n, e);
-    if (rc) {
-        od_tx_rollback(tx);
-        if (rc == OD_E_CONFLICT) {
-            od_error_clear(e);
-            return OD_OK;
+    od_err rc = OD_OK;
+    for (int attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
+        od_tx *tx = NULL;
+        od_error_clear(e);
+        rc = od_tx_begin(d->store, true, &tx, e);
+        for (size_t k = 0; !rc && k < n; k++) {
+            rc = record_job(d, tx, w[k], now, e);
+            if (rc == OD_E_CONFLICT) { /* stale claim: nothing of this row was written */
+                w[k]->outcome = -1;
+                od_error_clear(e);
+                rc = OD_OK;
+            }
         }
-        return rc;
+        if (!rc)
+            rc = od_tx_commit(tx, e);
+        else if (tx)
+            od_tx_rollback(tx);
+        if (rc != OD_E_RETRY)
+            break;
     }
-    rc = od_tx_commit(tx, e);
-    if (!rc)
-        *sent += n;
-    return rc;
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < n; k++) {
+        job *j = w[k];
+        if (j->outcome < 0)
+            continue;
+        count(d, j->slot, j->outcome);
+        if (j->outcome == ST_SENT)
+            (*sent)++;
+        else if (j->outcome == ST_FAILED)
+            od_warn("notification %s %" PRId64 " failed on %s after %d attempt(s): %s",
+                    j->t->bot ? "bot" : "outbox", j->id, od_channel_name(j->ch), j->attempts,
+                    j->r.error[0] ? j->r.error : od_err_str(j->rc));
+    }
+    return OD_OK;
 }
 
 /* ---- passes ------------------------------------------------------------ */
@@ -670,41 +692,111 @@ static bool may_send(od_dispatcher *d, const job *j)
     return d->may_send ? d->may_send(d->may_claim_arg, j->claim_mono) : may_claim(d);
 }
 
-/* One pass at `now`; run_mu held. */
+typedef struct sender {
+    od_dispatcher *d;
+    job *j;
+    pthread_t th;
+    bool started;
+} sender;
+
+static void *sender_main(void *arg)
+{
+    sender *s = arg;
+    pthread_setname_np(pthread_self(), "od-send");
+    send_job(s->d, s->j);
+    return NULL;
+}
+
+/* The next wave: up to OD_DISPATCH_SENDERS jobs not yet taken, at most
+ * OD_DISPATCH_SENDERS_PER_CHANNEL of them on one channel (a personal bot is
+ * a channel of its own).  Returns how many went into w. */
+static size_t next_wave(job *jobs, size_t nj, bool *taken, job **w)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < nj && n < OD_DISPATCH_SENDERS; k++) {
+        if (taken[k])
+            continue;
+        size_t same = 0;
+        for (size_t i = 0; i < n; i++)
+            same += w[i]->ch == jobs[k].ch;
+        if (same >= OD_DISPATCH_SENDERS_PER_CHANNEL)
+            continue;
+        taken[k] = true;
+        w[n++] = &jobs[k];
+    }
+    return n;
+}
+
+/* Sends a wave's jobs at once: each on a thread of its own, the last on the
+ * calling thread (also the fallback when a thread cannot start).  A send
+ * starts only while the claim's lease outlasts it with margin (by this
+ * machine's monotonic clock) and this node may still claim; otherwise the
+ * job is left unsent and its row given back when the wave is recorded. */
+/* Sends the wave's rows that may still go out; returns how many went. */
+static size_t send_wave(od_dispatcher *d, job **w, size_t n)
+{
+    sender s[OD_DISPATCH_SENDERS];
+    size_t go = 0;
+    for (size_t k = 0; k < n; k++) {
+        job *j = w[k];
+        if (stopping(d) || !may_send(d, j) ||
+            !od_claim_may_send(OD_CLAIM_LEASE_MS, od_clock_mono_ms() - j->claim_mono,
+                               od_channel_timeout_ms(j->ch)))
+            continue;
+        s[go++] = (sender){.d = d, .j = j};
+    }
+    for (size_t k = 0; k + 1 < go; k++)
+        s[k].started = pthread_create(&s[k].th, NULL, sender_main, &s[k]) == 0;
+    for (size_t k = 0; k < go; k++)
+        if (k + 1 == go || !s[k].started)
+            send_job(d, s[k].j);
+    for (size_t k = 0; k + 1 < go; k++)
+        if (s[k].started)
+            pthread_join(s[k].th, NULL);
+    return go;
+}
+
+/* One pass at `now`; run_mu held.  Claimed rows go out in waves of at most
+ * OD_DISPATCH_SENDERS concurrent sends, each wave's results recorded in one
+ * transaction right after it: a crash (kill -9) can then repeat at most the
+ * one wave in flight (with the idempotency keys), not the whole batch
+ * (tests/crash bounds the resends per kill).  After a failed record the
+ * rest of the batch is not sent but given back (unclaimed); what cannot be
+ * given back stays 'sending' until the next start. */
 static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
 {
     if (!may_claim(d)) /* not ready (clock off the database's, lease lost): claim nothing */
         return OD_OK;
-    od_err rc = fanout(d, now, e);
+    od_err rc = OD_OK;
     job *jobs = calloc(2 * OD_DISPATCH_BATCH, sizeof *jobs);
-    if (!rc && !jobs)
+    bool *taken = calloc(2 * OD_DISPATCH_BATCH, sizeof *taken);
+    if (!jobs || !taken)
         rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    for (int round = 0; !rc; round++) {
+    /* where a long pass spent its time (logged when it took a second or more) */
+    int64_t t0 = od_clock_mono_ms(), t_claim = 0, t_send = 0, t_record = 0, waves = 0, msgs = 0;
+    for (bool first = true; !rc; first = false) {
         /* asked again before every later round: a node that stopped being
          * ready during the pass (lease lost, clock skew) claims nothing more */
-        if (round > 0 && !may_claim(d))
+        if (!first && !may_claim(d))
             break;
-        size_t nj = 0, seen = 0, given_back = 0;
-        rc = claim(d, now, jobs, &nj, &seen, sent, e);
+        size_t nj = 0, seen = 0, went = 0;
+        int64_t t = od_clock_mono_ms();
+        rc = claim(d, now, first, jobs, &nj, &seen, sent, e);
+        t_claim += od_clock_mono_ms() - t;
         if (rc || seen == 0)
             break;
-        /* Each result is recorded in its own transaction right after its
-         * send: a crash (kill -9) can then repeat at most the one message in
-         * flight (with its idempotency key), not the whole batch (found by
-         * tests/crash: 65 resends in 5 kills).  After a failed record the
-         * rest of the batch is not sent but given back (unclaimed); what
-         * cannot be given back stays 'sending' until the next start. */
-        for (size_t k = 0; k < nj; k++) {
-            /* a send starts only while the claim's lease outlasts it with
-             * margin (by this machine's monotonic clock) and this node may
-             * still claim; otherwise the row is given back */
-            if (!rc && !stopping(d) && may_send(d, &jobs[k]) &&
-                od_claim_may_send(OD_CLAIM_LEASE_MS, od_clock_mono_ms() - jobs[k].claim_mono,
-                                  od_channel_timeout_ms(jobs[k].ch)))
-                send_job(d, &jobs[k]);
-            else
-                given_back++;
-            od_err rk = record(d, &jobs[k], now, sent, e);
+        memset(taken, 0, 2 * OD_DISPATCH_BATCH * sizeof *taken);
+        job *w[OD_DISPATCH_SENDERS];
+        for (size_t n; (n = next_wave(jobs, nj, taken, w)) > 0;) {
+            t = od_clock_mono_ms();
+            if (!rc)
+                went += send_wave(d, w, n);
+            int64_t t1 = od_clock_mono_ms();
+            od_err rk = record_wave(d, w, n, now, sent, e);
+            t_send += t1 - t;
+            t_record += od_clock_mono_ms() - t1;
+            waves++;
+            msgs += (int64_t)n;
             if (!rc)
                 rc = rk;
         }
@@ -712,10 +804,17 @@ static od_err pass(od_dispatcher *d, int64_t now, int *sent, od_error *e)
             job_free(&jobs[k]);
         /* every claim of the round given back unsent: claiming them again at
          * once would only give them back again (a spin); the next pass retries */
-        if (stopping(d) || (nj > 0 && given_back == nj))
+        if (stopping(d) || (nj > 0 && went == 0))
             break;
     }
+    free(taken);
     free(jobs);
+    int64_t took = od_clock_mono_ms() - t0;
+    if (msgs)
+        od_log(took >= 1000 ? OD_LOG_INFO : OD_LOG_DEBUG,
+               "dispatcher: a pass of %" PRId64 " ms: %" PRId64 " message(s) in %" PRId64
+               " wave(s); claims %" PRId64 " ms, sends %" PRId64 " ms, records %" PRId64 " ms",
+               took, msgs, waves, t_claim, t_send, t_record);
     return rc;
 }
 

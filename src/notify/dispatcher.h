@@ -13,8 +13,9 @@
  * Time: scheduling (next_attempt_at, back-off, the channel rate limit) uses
  * the app clock, so a test clock drives it; signatures and the e-mail Date
  * use the wall clock, because vendors check them against real time.
- * Threading: one worker thread; od_dispatcher_run_once / _advance may be
- * called from other threads and are serialized with it.  Details:
+ * Threading: one worker thread, which starts short-lived sender threads for
+ * the sends of a wave (OD_DISPATCH_SENDERS); od_dispatcher_run_once /
+ * _advance may be called from other threads and are serialized with it.  Details:
  * docs/notify.md, "Dispatcher". */
 #ifndef OD_NOTIFY_DISPATCHER_H
 #define OD_NOTIFY_DISPATCHER_H
@@ -32,6 +33,12 @@
 #define OD_DISPATCH_MAX_ATTEMPTS 8
 /* Rows claimed per table per batch. */
 #define OD_DISPATCH_BATCH 32
+/* Messages sent at once (a wave), each on its own thread; the wave's
+ * results are recorded in one write transaction.  A kill -9 during a wave
+ * can repeat at most this many messages (with their idempotency keys). */
+#define OD_DISPATCH_SENDERS 16
+/* Of which at most this many on one channel (one gateway, one bot). */
+#define OD_DISPATCH_SENDERS_PER_CHANNEL 8
 /* Back-off: 5 s * 2^(attempts-1), at most 10 min, then +-20 % jitter. */
 #define OD_DISPATCH_BACKOFF_BASE_MS 5000
 #define OD_DISPATCH_BACKOFF_CAP_MS (10 * 60 * 1000)

@@ -2,6 +2,7 @@
 #include "util/worker.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 
 od_err od_worker_start(od_worker *w, void *(*fn)(void *), void *arg, const char *what, od_error *e)
@@ -19,6 +20,13 @@ od_err od_worker_start(od_worker *w, void *(*fn)(void *), void *arg, const char 
         return od_error_set(e, OD_E_INTERNAL, NULL, "无法启动线程 (cannot start the %s thread)", what);
     }
     w->started = true;
+    /* "od-" + what, cut to the kernel's 15 characters: a name for top, perf and schedstat */
+    char name[16];
+    snprintf(name, sizeof name, "od-%s", what);
+    for (char *c = name; *c; c++)
+        if (*c == ' ')
+            *c = '-';
+    pthread_setname_np(w->thread, name);
     return OD_OK;
 }
 

@@ -10,6 +10,11 @@ request after its own savepoint.  Exact counts, no timing:
 * acknowledgements (R-NOT-4) at once, one by a non-recipient (403 inside
   the group) and one repeated (200, nothing written) → every recipient's
   acknowledgement kept once, the audit grown by exactly one per ack;
+* plan activations (R-ACT-1), closures (R-CLOSE-1), regrades and work
+  notes at once, with two closes of one incident (exactly one wins, the
+  other 409 with nothing kept) and an activation of a closed incident
+  (409 inside the group) → every other
+  write kept once, the audit grown by exactly one write's entries each;
 * mixed with creates that fail inside the transaction (a CI that does not
   exist: checked after the incident's number and row were written) → the
   failing ones answered 4xx with nothing of them kept, the others all
@@ -17,10 +22,12 @@ request after its own savepoint.  Exact counts, no timing:
   entries per incident.
 Runs on SQLite and PostgreSQL (OPSDESK_TEST_DB=pg).
 """
+import datetime
 import os
 import re
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -77,6 +84,28 @@ class IncidentGroup(harness.ServerTest):
         m = re.search(r"^opsdesk_incident_group_members_total (\d+)$", (r.raw.decode() if isinstance(r.raw, bytes) else r.raw), re.M)
         self.assertIsNotNone(m)
         return int(m.group(1))
+
+    def burst(self, calls):
+        """Runs (method, path, body, token) calls from their own threads, released together."""
+        out = [None] * len(calls)
+        gate = threading.Barrier(len(calls))
+
+        def one(i):
+            m, path, body, tok = calls[i]
+            gate.wait()
+            out[i] = self.srv.request(m, path, body, token=tok)
+        ts = [threading.Thread(target=one, args=(i,)) for i in range(len(calls))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=120)
+        return out
+
+    def audit_grew(self, fn):
+        """Calls fn(); returns (its result, how many audit rows it added)."""
+        rows0 = self.audit_rows()
+        out = fn()
+        return out, self.audit_rows() - rows0
 
     @staticmethod
     def seq(number):
@@ -202,6 +231,78 @@ class IncidentGroup(harness.ServerTest):
         for iid in ids:
             inc = s.get("/api/v1/incidents/%d" % iid, token=self.eng).json
             self.assertEqual([x["kind"] for x in inc["reports"] if x["kind"] == "first"], ["first"], iid)
+
+    def test_5_concurrent_lead_actions_regrades_and_notes(self):
+        """R-ACT-1, R-CLOSE-1: activations, closures, regrades and work notes
+        share commits; two closes of one incident at once → one wins."""
+        s = self.srv
+        _, lead = s.make_user("grp-opsdept", ["ops_department_head"])
+        soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime(
+            "%Y-%m-%dT%H:%M:%S.000Z")
+        ids = []
+        for k in range(10):
+            r = s.post("/api/v1/incidents", self.body(k, self.ci, "lead"), token=self.eng)
+            self.assertStatus(r, 201)
+            iid = r.json["id"]
+            ids.append(iid)
+            for body in ({"kind": "first"}, {"kind": "second", "response_level": "R3", "system_impact": "慢",
+                                               "estimated_recovery_at": soon}):
+                r = s.post("/api/v1/incidents/%d/reports" % iid, body, token=self.eng)
+                self.assertStatus(r, 201)
+        final = {"kind": "final", "cause": "电源", "process": "切换", "current_state": "已恢复",
+                 "business_impact_minutes": 5, "improvements": "巡检"}
+        inc = "/api/v1/incidents/%d"
+        # one of each alone first: how many audit entries each write adds
+        r, per_act = self.audit_grew(lambda: s.post(inc % ids[9] + "/activate", None, token=lead))
+        self.assertStatus(r, 200)
+        self.assertStatus(s.post(inc % ids[9] + "/reports", final, token=self.eng), 201)
+        r, per_close = self.audit_grew(lambda: s.post(inc % ids[9] + "/close", None, token=lead))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["state"], "closed")
+        r, per_note = self.audit_grew(lambda: s.post(inc % ids[8] + "/notes", {"text": "alone"}, token=self.eng))
+        self.assertStatus(r, 201)
+        regrade = {"severity": "severe", "reason": "扩大 wider"}
+        r, per_regrade = self.audit_grew(lambda: s.request("PATCH", inc % ids[8], regrade, token=self.eng))
+        self.assertStatus(r, 200)
+        for n in (per_act, per_close, per_note, per_regrade):
+            self.assertGreater(n, 0)
+
+        # activations at once: six, and one of the closed incident (409 inside the group)
+        m0 = self.members()
+        out, grew = self.audit_grew(lambda: self.burst(
+            [("POST", inc % i + "/activate", None, lead) for i in ids[:6]] +
+            [("POST", inc % ids[9] + "/activate", None, lead)]))
+        for r in out[:6]:
+            self.assertStatus(r, 200)
+            self.assertEqual(r.json["state"], "activated")
+        self.assertError(out[6], 409)
+        self.assertEqual(grew, 6 * per_act)
+        self.assertEqual(self.members(), m0 + 7)
+        self.assertEqual(s.get(inc % ids[9], token=self.eng).json["state"], "closed")
+        for i in ids[:6]:
+            self.assertStatus(s.post(inc % i + "/reports", final, token=self.eng), 201)
+
+        # closes at once, two of them on ids[0], with notes and a regrade in the same burst
+        m0 = self.members()
+        calls = ([("POST", inc % i + "/close", None, lead) for i in ids[:6]] +
+                 [("POST", inc % ids[0] + "/close", None, lead)] +
+                 [("POST", inc % ids[7] + "/notes", {"text": "note %d" % k}, self.eng) for k in range(4)] +
+                 [("PATCH", inc % ids[6], regrade, self.eng)])
+        out, grew = self.audit_grew(lambda: self.burst(calls))
+        for r in out[1:6]:
+            self.assertStatus(r, 200)
+            self.assertEqual(r.json["state"], "closed")
+        pair = sorted(r.status for r in (out[0], out[6]))
+        self.assertEqual(pair, [200, 409], (out[0], out[6]))
+        for r in out[7:11]:
+            self.assertStatus(r, 201)
+        self.assertStatus(out[11], 200)
+        self.assertEqual(grew, 6 * per_close + 4 * per_note + per_regrade)
+        self.assertEqual(self.members(), m0 + len(calls))
+        closed = [t for t in s.get(inc % ids[0], token=self.eng).json["timeline"] if t["kind"] == "closed"]
+        self.assertEqual(len(closed), 1)
+        notes = [t["text"] for t in s.get(inc % ids[7], token=self.eng).json["timeline"] if t["kind"] == "note"]
+        self.assertEqual(sorted(notes), ["note %d" % k for k in range(4)])
 
 
 if __name__ == "__main__":

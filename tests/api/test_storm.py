@@ -8,7 +8,7 @@ deadlines come due and their messages go out to a loopback SMS gateway
   "deadline_missed" entry per incident, the deadline row no longer pending);
 * every message the incidents wrote was sent exactly once (each outbox row
   sent, the gateway received each idempotency key once, as many requests as
-  messages);
+  messages) and its result recorded once (one delivery per message, 'sent');
 * every alert answered 202 is stored once (events total = alerts accepted);
 * the audit chain verifies.
 
@@ -182,6 +182,14 @@ class StormCounts(unittest.TestCase):
         self.assertEqual(len(sms), len(msgs))
         self.assertEqual(len(set(keys)), len(keys), log.get("dups"))
         self.assertEqual(log.get("dups") or {}, {})
+        # each result recorded once (the dispatcher records a wave of sends in one
+        # transaction): exactly one delivery per message, 'sent', and no other
+        outbox = []
+        for i in ids:
+            r = s.get("/api/v1/incidents/%d/deliveries?limit=500" % i, token=eng)
+            self.assertStatus(r, 200)
+            outbox += [(d["outbox_id"], d["status"]) for d in r.json["items"]]
+        self.assertEqual(sorted(outbox), sorted((m["id"], "sent") for m in msgs))
         # ingestion: every accepted alert stored once, nothing else refused
         accepted = sum(ld.accepted for ld in loaders)
         self.assertEqual([c for ld in loaders for c in ld.other], [])

@@ -13,7 +13,7 @@ starts no send after the cut (at most the one already at the receiver
 completes); n1 and n2 re-queue n3's claims once it is dead and send every
 message; after the heal n3 is ready again, records nothing for the claims
 it lost and still sends nothing of them: each message received once, except
-the one in flight at the cut (at most twice, same idempotency key).
+the wave in flight at the cut (at most twice, same idempotency key).
 Exact counts, no latencies.
 """
 import os
@@ -168,7 +168,9 @@ class Partition(clusterlib.Base):
             self.wait_until(all_sent, 120, "every message sent by n1 and n2")
             took_over = time.time() - cut_at
             after_cut = len(self.receipts("/sms/n3"))
-            self.assertLessEqual(after_cut, at_cut + 1)  # only the send already under way ends
+            # only the wave already under way ends: at most OD_DISPATCH_SENDERS_PER_CHANNEL (8,
+            # notify/dispatcher.h) sends on this gateway
+            self.assertLessEqual(after_cut, at_cut + 8)
         finally:
             self.proxy.heal()
         self.wait_until(lambda: self.call(n3, "GET", "/readyz", timeout=5)[0] == 200, 60, "n3 ready after the heal")
@@ -180,7 +182,7 @@ class Partition(clusterlib.Base):
         sys.stderr.write("partition: n3 sent %d before the cut, %d after it; the others sent the rest %.1f s after "
                          "the cut; received twice: %r\n" % (at_cut, after_cut - at_cut, took_over, twice))
         self.assertEqual([m for m, c in counts.items() if c == 0], [])
-        self.assertLessEqual(len(twice), after_cut - at_cut)  # only the one in flight at the cut
+        self.assertLessEqual(len(twice), after_cut - at_cut)  # only the wave in flight at the cut
         self.assertTrue(all(counts[m] <= 2 for m in msgs))
         by = dict(self.sql("SELECT claimed_by, COUNT(*) FROM outbox WHERE " + in_msgs + " GROUP BY 1"))
         self.assertEqual(sum(int(v) for v in by.values()), len(msgs))

@@ -251,6 +251,7 @@ def main():
     ap.add_argument("--smtp-port", type=int, default=0)
     ap.add_argument("--no-smtp", action="store_true")
     a = ap.parse_args()
+    ThreadingHTTPServer.request_queue_size = 128  # a gateway's backlog: senders connect at once
     httpd = ThreadingHTTPServer(("127.0.0.1", a.http_port), Handler)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

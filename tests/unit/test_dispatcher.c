@@ -5,8 +5,10 @@
  * back-off).  Cases: retry then success, permanent failure, attempt limit,
  * crash recovery (exactly once), inbox / unconfigured channel, DingTalk rate
  * limit (25 messages, never more than 20 in a minute of clock time), back-off
- * table, metrics, no send without the node's lease (given back, no spin).  Each case gets its own store and
- * dispatcher; channels are shared, each case uses its own receiver path.  Needs python3. */
+ * table, metrics, no send without the node's lease (given back, no spin), waves of concurrent sends
+ * (each message once, a stale member of a wave recording nothing while the others commit).  Each case
+ * gets its own store and dispatcher; channels are shared, each case uses its own receiver path.
+ * Needs python3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -263,11 +265,13 @@ static int setup(void **state)
         "  - {name: sms_stale, kind: sms, url: 'http://127.0.0.1:%d/sms/stale', body: '{{to}} {{text}}'}\n"
         "  - {name: sms_nodes, kind: sms, url: 'http://127.0.0.1:%d/sms/nodes', body: '{{to}} {{text}}'}\n"
         "  - {name: sms_lease, kind: sms, url: 'http://127.0.0.1:%d/sms/lease', body: '{{to}} {{text}}'}\n"
+        "  - {name: sms_wa, kind: sms, url: 'http://127.0.0.1:%d/sms/wa', body: '{{to}} {{text}}'}\n"
+        "  - {name: sms_wb, kind: sms, url: 'http://127.0.0.1:%d/sms/wb', body: '{{to}} {{text}}'}\n"
         /* burst 1: see docs/notify.md "Dispatcher" on the default burst */
         "  - {name: ding_rl, kind: dingtalk, url: 'http://127.0.0.1:%d/dingtalk/rl?access_token=r',"
         " secret_file: %s/ding.secret, rate_limit: 20/min, burst: 1}\n"
         "  - {name: hook, kind: webhook, url: 'http://127.0.0.1:%d/webhook/fan'}\n",
-        hp, hp, hp, hp, hp, hp, hp, hp, G.dir, hp);
+        hp, hp, hp, hp, hp, hp, hp, hp, hp, hp, G.dir, hp);
     snprintf(path, sizeof path, "%s/channels.yaml", G.dir);
     write_file(path, cfg);
     od_error e = {0};
@@ -765,6 +769,108 @@ static void test_bot_fanout_once_per_cause(void **state)
     fx_close(&x);
 }
 
+/* Waves (R-NOT-7): 30 rows on each of two gateways, more than one claim
+ * batch, sent up to OD_DISPATCH_SENDERS at once and recorded a wave per
+ * transaction: every message reaches its gateway exactly once (its own
+ * idempotency key once), every row is 'sent' after one attempt, and the
+ * log has exactly one 'sent' delivery per row. */
+#define WAVE_ROWS 30
+static void test_waves_exactly_once(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "waves");
+    const char *chan[2] = {"sms_wa", "sms_wb"}, *path[2] = {"/sms/wa", "/sms/wb"};
+    int64_t ids[2][WAVE_ROWS];
+    for (int c = 0; c < 2; c++)
+        for (int i = 0; i < WAVE_ROWS; i++) {
+            char cause[32];
+            snprintf(cause, sizeof cause, "wave-%d-%d", c, i);
+            ids[c][i] = put_row(&x, cause, chan[c], "13800000010");
+        }
+    const char *names[] = {"sms_wa", "sms_wb", NULL};
+    fx_start(&x, names);
+    od_error e = {0};
+    assert_int_equal(od_dispatcher_run_once(x.d, T0, NULL, &e), OD_OK);
+    fx_stop(&x);
+    for (int c = 0; c < 2; c++) {
+        int all = 0, ok = 0;
+        rx_count(path[c], NULL, &all, &ok);
+        assert_int_equal(all, WAVE_ROWS);
+        assert_int_equal(ok, WAVE_ROWS);
+        for (int i = 0; i < WAVE_ROWS; i++) {
+            char key[48], st[16];
+            int attempts = 0;
+            snprintf(key, sizeof key, "opsdesk-%lld", (long long)ids[c][i]);
+            rx_count(path[c], key, &all, &ok);
+            assert_int_equal(all, 1);
+            row_state(&x, ids[c][i], st, sizeof st, &attempts);
+            assert_string_equal(st, "sent");
+            assert_int_equal(attempts, 1);
+        }
+    }
+    json_t *log = deliveries(&x);
+    assert_int_equal(count_status(log, "sent"), 2 * WAVE_ROWS);
+    assert_int_equal(json_array_size(json_object_get(log, "items")), 2 * WAVE_ROWS);
+    json_decref(log);
+    fx_close(&x);
+}
+
+/* A wave whose one row another node took over meanwhile (fencing,
+ * docs/deploy/cluster.md): the others' results commit in the wave's
+ * transaction, the stale one records nothing and stays the other node's. */
+static void test_wave_with_stale_member(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, "wavestale");
+    json_decref(control("/_config", "{\"path\": \"/sms/stale\", \"responses\": [{\"status\": 200, "
+                                    "\"body\": \"{}\", \"delay_ms\": 1500}, {\"status\": 200, "
+                                    "\"body\": \"{}\", \"delay_ms\": 1500}, {\"status\": 200, "
+                                    "\"body\": \"{}\", \"delay_ms\": 1500}]}"));
+    int64_t id[3];
+    for (int i = 0; i < 3; i++) {
+        char cause[32];
+        snprintf(cause, sizeof cause, "wavestale-%d", i);
+        id[i] = put_row(&x, cause, "sms_stale", "13800000011");
+    }
+    const char *names[] = {"sms_stale", NULL};
+    char st[16] = "";
+    int attempts = 0, before = 0, ok = 0;
+    rx_count("/sms/stale", NULL, &before, &ok); /* test_stale_claim_dropped's */
+    fx_start(&x, names); /* the worker claims the three rows and sends them (1.5 s each, at once) */
+    for (int i = 0; i < 200 && strcmp(st, "sending") != 0; i++) {
+        usleep(10000);
+        row_state(&x, id[1], st, sizeof st, &attempts);
+    }
+    assert_string_equal(st, "sending");
+    assert_int_equal(exec1(&x, OD_Q_DSP_REQUEUE, OD_BINDS(OD_INT(id[1]), OD_TEXT("local"))), 1);
+    assert_int_equal(
+        exec1(&x, OD_Q_DSP_CLAIM, OD_BINDS(OD_TEXT("node-b"), OD_INT(wall_ms() + 60000), OD_INT(id[1]))), 1);
+    for (int i = 0; i < 600; i++) { /* until the wave is recorded */
+        row_state(&x, id[2], st, sizeof st, &attempts);
+        if (strcmp(st, "sent") == 0)
+            break;
+        usleep(10000);
+    }
+    fx_stop(&x);
+    int all = 0;
+    rx_count("/sms/stale", NULL, &all, &ok);
+    assert_int_equal(all - before, 3);
+    row_state(&x, id[0], st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    row_state(&x, id[2], st, sizeof st, &attempts);
+    assert_string_equal(st, "sent");
+    row_state(&x, id[1], st, sizeof st, &attempts);
+    assert_string_equal(st, "sending"); /* node-b's claim stands */
+    json_t *log = deliveries(&x);
+    assert_int_equal(count_status(log, "sent"), 2);
+    assert_int_equal(json_array_size(json_object_get(log, "items")), 2);
+    json_decref(log);
+    json_decref(control("/_config", "{\"path\": \"/sms/stale\", \"responses\": []}"));
+    fx_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -773,6 +879,7 @@ int main(void)
         cmocka_unit_test(test_crash_recovery),        cmocka_unit_test(test_inbox_and_unconfigured),
         cmocka_unit_test(test_dingtalk_rate_limit),   cmocka_unit_test(test_bot_fanout_once_per_cause),
         cmocka_unit_test(test_stale_claim_dropped),   cmocka_unit_test(test_recovery_own_claims_only),
+        cmocka_unit_test(test_waves_exactly_once),    cmocka_unit_test(test_wave_with_stale_member),
         cmocka_unit_test(test_no_send_without_lease),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

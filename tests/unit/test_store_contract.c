@@ -285,6 +285,86 @@ static void insert_gives_id_and_conflicts(void **state)
     assert_int_equal(od_tx_commit(tx, &e), OD_OK);
 }
 
+/* R-NOT-7, docs/deploy/cluster.md: the dispatcher records a wave of sends in
+ * one transaction, each row only while its claim is still this node's under
+ * the lease it took.  Three rows claimed by node-a, one of them re-queued and
+ * claimed by node-b meanwhile: in node-a's one transaction the other two are
+ * finished (a delivery each), the third changes nothing and stays node-b's. */
+static void dispatcher_wave_record_fenced(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t id[3] = {0};
+    const int64_t lease_a = 1000, lease_b = 2000;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 3; i++) {
+        char cause[24];
+        snprintf(cause, sizeof cause, "wave-%d", i);
+        assert_int_equal(
+            od_tx_insert(tx, OD_Q_DSP_BOT_INSERT, &id[i], &e,
+                         OD_BINDS(OD_TEXT(cause), OD_NULL(), OD_TEXT("hook"), OD_TEXT("first"), OD_TEXT(""),
+                                  OD_TEXT("s"), OD_TEXT("b"), OD_INT(1), OD_INT(1))),
+            OD_OK);
+        assert_int_equal(od_tx_exec(tx, OD_Q_DSP_BOT_CLAIM, &e,
+                                    OD_BINDS(OD_TEXT("node-a"), OD_INT(lease_a), OD_INT(id[i]))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), 1);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_DSP_BOT_REQUEUE, &e, OD_BINDS(OD_INT(id[1]), OD_TEXT("node-a"))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_DSP_BOT_CLAIM, &e, OD_BINDS(OD_TEXT("node-b"), OD_INT(lease_b), OD_INT(id[1]))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    /* node-a's wave: one transaction */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, &e,
+                                    OD_BINDS(OD_TEXT("sent"), OD_INT(5), OD_INT(5), OD_INT(id[i]),
+                                             OD_TEXT("node-a"), OD_INT(lease_a))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), i == 1 ? 0 : 1);
+        if (i == 1)
+            continue;
+        assert_int_equal(od_tx_exec(tx, OD_Q_DSP_DELIVERY_INSERT, &e,
+                                    OD_BINDS(OD_NULL(), OD_INT(id[i]), OD_NULL(), OD_INT(5), OD_TEXT("hook"),
+                                             OD_TEXT("sent"), OD_INT(200), OD_TEXT(""), OD_TEXT(""))),
+                         OD_OK);
+    }
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    /* what is left 'sending': node-b's claim only */
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_DSP_BOT_STALE_OWN, &r, &e, OD_BINDS(OD_TEXT("node-a"), OD_INT((int64_t)10))),
+        OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    assert_int_equal(
+        od_tx_query(tx, OD_Q_DSP_BOT_STALE_OWN, &r, &e, OD_BINDS(OD_TEXT("node-b"), OD_INT((int64_t)10))),
+        OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_int_equal(od_rows_int(r, 0), id[1]);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
+    od_rows_close(r);
+    /* node-b's own result, under its lease, still lands */
+    assert_int_equal(od_tx_exec(tx, OD_Q_DSP_BOT_FINISH, &e,
+                                OD_BINDS(OD_TEXT("sent"), OD_INT(6), OD_INT(6), OD_INT(id[1]),
+                                         OD_TEXT("node-b"), OD_INT(lease_b))),
+                     OD_OK);
+    assert_int_equal(od_tx_changes(tx), 1);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+}
+
 /* Migration 0016 (seed 000 ch. 7 §2.2, §2.4; R-ACT-1, R-CLOSE-1): the level
  * an incident's plan was activated at and by whom, NULL before, then
  * replaced by a re-activation; the same on both backends. */
@@ -4474,6 +4554,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(course_store, setup, teardown),
         cmocka_unit_test_setup_teardown(candidate_event_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_inject_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(dispatcher_wave_record_fenced, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
     int failed = 0, ran = 0;
