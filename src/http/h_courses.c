@@ -6,7 +6,6 @@
 #include "http/handlers.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 od_err od_h_training_course_list(od_req *r)
@@ -81,15 +80,9 @@ od_err od_h_training_session_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     if (rc)
         return rc;
-    const char *c = od_req_query(r, "course_id");
-    if (c) {
-        char *end = NULL;
-        long long v = strtoll(c, &end, 10);
-        if (!*c || *end || v <= 0)
-            return od_error_set(&r->err, OD_E_INVALID, "course_id",
-                                "course_id 须为正整数 (course_id must be a positive integer)");
-        course_id = v;
-    }
+    rc = od_req_query_id(r, "course_id", &course_id);
+    if (rc)
+        return rc;
     json_t *out = NULL;
     rc = od_session_list(r->app, &r->who, course_id, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);

@@ -14,15 +14,9 @@ od_err od_h_training_list(od_req *r)
     od_err rc = od_req_page(r, &limit, &offset);
     if (rc)
         return rc;
-    const char *u = od_req_query(r, "user_id");
-    if (u) {
-        char *end = NULL;
-        long long v = strtoll(u, &end, 10);
-        if (!*u || *end || v <= 0)
-            return od_error_set(&r->err, OD_E_INVALID, "user_id",
-                                "user_id 须为正整数 (user_id must be a positive integer)");
-        user_id = v;
-    }
+    rc = od_req_query_id(r, "user_id", &user_id);
+    if (rc)
+        return rc;
     json_t *out = NULL;
     rc = od_training_list(r->app, &r->who, user_id, limit, offset, &out, &r->err);
     return od_h_result(r, rc, 200, out);
