@@ -187,6 +187,8 @@ test('problem page: state, clocks with marks and breach, links with a pending on
   assert.equal(await p.getAttribute('[data-testid=clock-resolve]', 'data-breached'), 'false');
   assert.match(await text(p, '[data-testid=clock-resolve]'), /目标\s*08:00:00[\s\S]*已用时间\s*05:00:\d\d/);
   // links: the change not served yet is pending; the known error links in
+  // the links panel loads on its own request: wait for its rows
+  await p.waitForSelector(`[data-testid=link-${S.pendingLink.id}]`, WAIT);
   const links = p.locator('[data-testid=links] tbody tr');
   assert.equal(await links.count(), 2);
   assert.match(await p.locator(`[data-testid=link-${S.pendingLink.id}]`).innerText(), /由变更解决[\s\S]*CHG-2026-000007[\s\S]*待定/);
