@@ -21,54 +21,10 @@
 #define IMPACT_MAX 10000                  /* CIs an answer shows (as od_ci_impact) */
 #define IMPACT_EDGES_MAX (4 * IMPACT_MAX) /* edges held; more: od_ci_impact walks CI by CI */
 
-/* s[0..n) as jansson writes a string (JSON_COMPACT, UTF-8 kept): quote,
- * backslash, \b \f \n \r \t, other control characters as \u00XX. */
-static void put_str(od_sbuf *b, const char *s, size_t n)
-{
-    od_sbuf_append(b, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        od_sbuf_append(b, s + run, i - run);
-        run = i + 1;
-        char esc[8];
-        switch (ch) {
-        case '"':
-            od_sbuf_append(b, "\\\"", 2);
-            break;
-        case '\\':
-            od_sbuf_append(b, "\\\\", 2);
-            break;
-        case '\b':
-            od_sbuf_append(b, "\\b", 2);
-            break;
-        case '\f':
-            od_sbuf_append(b, "\\f", 2);
-            break;
-        case '\n':
-            od_sbuf_append(b, "\\n", 2);
-            break;
-        case '\r':
-            od_sbuf_append(b, "\\r", 2);
-            break;
-        case '\t':
-            od_sbuf_append(b, "\\t", 2);
-            break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04X", ch);
-            od_sbuf_append(b, esc, 6);
-        }
-    }
-    od_sbuf_append(b, s + run, n - run);
-    od_sbuf_append(b, "\"", 1);
-}
-
 static void put_key_str(od_sbuf *b, const char *key, const char *s)
 {
     od_sbuf_puts(b, key);
-    put_str(b, s, strlen(s));
+    od_sbuf_json(b, s, strlen(s));
 }
 
 static void put_key_time(od_sbuf *b, const char *key, od_rows *r, int col)
@@ -80,7 +36,7 @@ static void put_key_time(od_sbuf *b, const char *key, od_rows *r, int col)
     }
     char t[OD_TIME_STR_MAX];
     od_time_format(od_rows_int(r, col), t);
-    put_str(b, t, strlen(t));
+    od_sbuf_json(b, t, strlen(t));
 }
 
 static int dump_cb(const char *buf, size_t size, void *data)
@@ -116,10 +72,10 @@ static void put_ci(od_sbuf *b, od_rows *r)
     char t[OD_TIME_STR_MAX];
     od_sbuf_puts(b, ",\"created_at\":");
     od_time_format(od_rows_int(r, 10), t);
-    put_str(b, t, strlen(t));
+    od_sbuf_json(b, t, strlen(t));
     od_sbuf_puts(b, ",\"updated_at\":");
     od_time_format(od_rows_int(r, 11), t);
-    put_str(b, t, strlen(t));
+    od_sbuf_json(b, t, strlen(t));
     put_key_time(b, ",\"last_verified_at\":", r, 8);
     od_sbuf_puts(b, ",\"verified_by\":");
     if (od_rows_null(r, 9))
@@ -131,7 +87,7 @@ static void put_ci(od_sbuf *b, od_rows *r)
     if (od_rows_null(r, 12))
         od_sbuf_append(b, "null", 4);
     else
-        put_str(b, od_rows_text(r, 13), strlen(od_rows_text(r, 13)));
+        od_sbuf_json(b, od_rows_text(r, 13), strlen(od_rows_text(r, 13)));
 }
 
 /* One edge of the walk: its dependent CI's text is arena[off, off + len). */
@@ -276,7 +232,7 @@ static od_err walk(const edge *v, size_t n, const od_sbuf *arena, int64_t root, 
                 od_sbuf_puts(b, ",\"via\":");
                 od_sbuf_int(b, cur);
                 od_sbuf_puts(b, ",\"relation\":");
-                put_str(b, v[i].type, strlen(v[i].type));
+                od_sbuf_json(b, v[i].type, strlen(v[i].type));
                 od_sbuf_append(b, "}", 1);
                 ++*count;
             }

@@ -117,6 +117,12 @@ void od_sbuf_json(od_sbuf *b, const char *s, size_t n)
         case '\\':
             od_sbuf_append(b, "\\\\", 2);
             break;
+        case '\b':
+            od_sbuf_append(b, "\\b", 2);
+            break;
+        case '\f':
+            od_sbuf_append(b, "\\f", 2);
+            break;
         case '\n':
             od_sbuf_append(b, "\\n", 2);
             break;
@@ -127,7 +133,7 @@ void od_sbuf_json(od_sbuf *b, const char *s, size_t n)
             od_sbuf_append(b, "\\t", 2);
             break;
         default:
-            snprintf(esc, sizeof esc, "\\u%04x", ch);
+            snprintf(esc, sizeof esc, "\\u%04X", ch);
             od_sbuf_append(b, esc, 6);
         }
         run = i + 1;

@@ -35,8 +35,9 @@ void od_sbuf_puts(od_sbuf *b, const char *s);
 void od_sbuf_printf(od_sbuf *b, const char *fmt, ...) OD_PRINTF(2, 3);
 void od_sbuf_vprintf(od_sbuf *b, const char *fmt, va_list ap) OD_PRINTF(2, 0);
 void od_sbuf_int(od_sbuf *b, int64_t v);
-/* s[0..n) as a JSON string: quotes, backslashes and control characters
- * escaped, other bytes (UTF-8) as they are */
+/* s[0..n) as a JSON string, byte for byte as jansson writes one (JSON_COMPACT,
+ * UTF-8 kept): quote, backslash, \b \f \n \r \t, other control characters as
+ * \u00XX (upper case), other bytes as they are */
 void od_sbuf_json(od_sbuf *b, const char *s, size_t n);
 /* The HTML entity that stands for c in text and quoted attributes (< > & " '),
  * or NULL when c stands for itself. */

@@ -93,10 +93,18 @@ static void test_json_every_byte_round_trips(void **state)
     assert_memory_equal(json_string_value(json_array_get(v, 0)), in, n);
     assert_string_equal(json_string_value(json_array_get(v, 1)), "");
     json_decref(v);
+    /* the same bytes as jansson writes, for every byte */
+    od_sbuf_reset(&b);
+    od_sbuf_json(&b, in, n);
+    json_t *js = json_stringn(in, n);
+    char *want = json_dumps(js, JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_string_equal(b.p, want);
+    free(want);
+    json_decref(js);
     /* the escapes themselves */
     od_sbuf_reset(&b);
-    od_sbuf_json_str(&b, "a\"b\\c\n\r\t\x01\x1f/");
-    assert_string_equal(b.p, "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u001f/\"");
+    od_sbuf_json_str(&b, "a\"b\\c\n\r\t\b\f\x01\x1f/");
+    assert_string_equal(b.p, "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001F/\"");
     free(b.p);
 }
 
