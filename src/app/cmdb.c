@@ -540,89 +540,10 @@ od_err od_ci_remove_relation(od_app *a, const od_principal *actor, int64_t id, i
     return od_tx_commit(tx, e);
 }
 
-/* One dependency edge into a CI of the impact walk: its dependent CI
- * (CI_GET's JSON, taken by the walk the first time the CI is reached). */
-typedef struct {
-    int64_t target, rel, source;
-    char type[16];
-    json_t *ci;
-} impact_edge;
-
-/* By target, then relation id: the order REL_DEPENDENTS reads one CI's edges in. */
-static int impact_edge_cmp(const void *pa, const void *pb)
-{
-    const impact_edge *a = pa, *b = pb;
-    if (a->target != b->target)
-        return a->target < b->target ? -1 : 1;
-    return a->rel < b->rel ? -1 : a->rel > b->rel;
-}
-
-/* Every edge the walk can follow, in (target, relation id) order, by one
- * recursive statement (CI_IMPACT_EDGES); *truncated when there were more
- * than IMPACT_EDGES_MAX (the caller then walks CI by CI). */
-#define IMPACT_EDGES_MAX (4 * IMPACT_MAX)
-static od_err impact_edges(od_tx *tx, int64_t id, impact_edge **out, size_t *n, bool *truncated, od_error *e)
-{
-    *out = NULL;
-    *n = 0;
-    *truncated = false;
-    od_rows *r = NULL;
-    od_err rc = od_tx_query(tx, OD_Q_CI_IMPACT_EDGES, &r, e,
-                            OD_BINDS(OD_INT(id), OD_INT((int64_t)IMPACT_EDGES_MAX + 1)));
-    impact_edge *v = NULL;
-    size_t cap = 0;
-    bool row = false;
-    while (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        if (*n == IMPACT_EDGES_MAX) {
-            *truncated = true;
-            break;
-        }
-        if (*n == cap) {
-            impact_edge *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof *v);
-            if (!nv) {
-                rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-                break;
-            }
-            v = nv;
-        }
-        impact_edge *x = &v[(*n)++];
-        x->source = od_rows_int(r, 0);
-        x->target = od_rows_int(r, 14);
-        x->rel = od_rows_int(r, 16);
-        snprintf(x->type, sizeof x->type, "%s", od_rows_text(r, 15));
-        x->ci = ci_row_json(r);
-    }
-    od_rows_close(r);
-    if (v)
-        qsort(v, *n, sizeof *v, impact_edge_cmp);
-    *out = v;
-    return rc;
-}
-
-static void impact_edges_free(impact_edge *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        json_decref(v[i].ci);
-    free(v);
-}
-
-/* The first edge into `target` (the edges are sorted by target). */
-static size_t impact_first(const impact_edge *v, size_t n, int64_t target)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].target < target)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* Breadth-first over "who depends on me" edges; `seen` stops cycles.  The
- * edges come from one statement (impact_edges); when there are too many of
- * them to hold, each CI's dependents are read by their own query. */
+/* Breadth-first over "who depends on me" edges, each CI's dependents read by
+ * their own query; `seen` stops cycles.  The answer od_ci_impact_text
+ * writes from one statement when the edges fit in memory, and this walk
+ * when they do not. */
 od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -632,19 +553,6 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
     if (rc)
         return rc;
     rc = ci_load(tx, actor, id, &root, e);
-    impact_edge *edges = NULL;
-    size_t nedges = 0;
-    bool by_set = false;
-    if (!rc) {
-        bool truncated = false;
-        rc = impact_edges(tx, id, &edges, &nedges, &truncated, e);
-        by_set = !rc && !truncated;
-        if (!by_set) {
-            impact_edges_free(edges, nedges);
-            edges = NULL;
-            nedges = 0;
-        }
-    }
     int64_t *queue = NULL, *depth = NULL;
     size_t head = 0, tail = 0, cap = 0;
     json_t *seen = json_object(), *items = json_array();
@@ -674,56 +582,43 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
     while (!rc && head < tail) {
         int64_t cur = queue[head], d = depth[head];
         head++;
-        int64_t deps[256];
-        char types[256][16];
-        json_t *cis[256];
-        int nd = 0;
-        size_t from = 0;
-        if (by_set) {
-            from = impact_first(edges, nedges, cur);
-        } else {
-            od_rows *r = NULL;
-            rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, OD_BINDS(OD_INT(cur)));
-            bool row = false;
-            while (!rc && !(rc = od_rows_step(r, &row)) && row && nd < 256) {
-                deps[nd] = od_rows_int(r, 0);
-                snprintf(types[nd], sizeof types[nd], "%s", od_rows_text(r, 1));
-                cis[nd++] = NULL;
+        /* this CI's dependents, all of them, before any is loaded */
+        struct dependent {
+            int64_t id;
+            char type[16];
+        } *deps = NULL;
+        size_t nd = 0, dcap = 0;
+        od_rows *r = NULL;
+        rc = od_tx_query(tx, OD_Q_REL_DEPENDENTS, &r, e, OD_BINDS(OD_INT(cur)));
+        bool row = false;
+        while (!rc && !(rc = od_rows_step(r, &row)) && row) {
+            if (nd == dcap) {
+                struct dependent *nv = realloc(deps, (dcap = dcap ? dcap * 2 : 64) * sizeof *deps);
+                if (!nv) {
+                    rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+                    break;
+                }
+                deps = nv;
             }
-            od_rows_close(r);
+            deps[nd].id = od_rows_int(r, 0);
+            snprintf(deps[nd].type, sizeof deps[nd].type, "%s", od_rows_text(r, 1));
+            nd++;
         }
-        for (int i = 0; !rc;) {
-            int64_t dep;
-            const char *type;
+        od_rows_close(r);
+        for (size_t i = 0; !rc && i < nd; i++) {
+            int64_t dep = deps[i].id;
+            const char *type = deps[i].type;
             json_t *ci = NULL;
-            if (by_set) {
-                if (from >= nedges || edges[from].target != cur)
-                    break;
-                dep = edges[from].source;
-                type = edges[from].type;
-                ci = edges[from].ci;
-                edges[from++].ci = NULL;
-            } else {
-                if (i >= nd)
-                    break;
-                dep = deps[i];
-                type = types[i];
-                ci = cis[i++];
-            }
             snprintf(key, sizeof key, "%lld", (long long)dep);
-            if (json_object_get(seen, key)) {
-                json_decref(ci);
+            if (json_object_get(seen, key))
                 continue;
-            }
             json_object_set_new(seen, key, json_true());
             if (json_array_size(items) >= IMPACT_MAX) {
-                json_decref(ci);
                 rc = od_error_set(e, OD_E_TOO_LARGE, NULL, "影响范围超过 %d 个配置项 (impact exceeds %d CIs)",
                                   IMPACT_MAX, IMPACT_MAX);
                 break;
             }
-            if (!ci)
-                rc = ci_load(tx, NULL, dep, &ci, e);
+            rc = ci_load(tx, NULL, dep, &ci, e);
             if (rc)
                 break;
             json_object_set_new(ci, "depth", json_integer(d + 1));
@@ -737,9 +632,9 @@ od_err od_ci_impact(od_app *a, const od_principal *actor, int64_t id, json_t **o
                 json_decref(ci);
             PUSH(dep, d + 1);
         }
+        free(deps);
     }
 #undef PUSH
-    impact_edges_free(edges, nedges);
     free(queue);
     free(depth);
     json_decref(seen);

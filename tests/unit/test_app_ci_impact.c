@@ -6,8 +6,10 @@
  * needs escaping (quotes, backslashes, tabs, Chinese) and whose attributes
  * hold numbers, nulls, arrays and escapes, a verified CI; from the root, a
  * middle CI and a leaf; for a reader scoped to one department (the walk
- * goes on through CIs it may not see, R-SEC-SYS-2); and the same 404 for a
- * CI that does not exist or is out of scope. */
+ * goes on through CIs it may not see, R-SEC-SYS-2); a CI with 300 direct
+ * dependents; and the same 404 for a CI that does not exist or is out of
+ * scope. od_ci_impact is the CI-by-CI walk the text answer falls back to
+ * when the edges are too many to hold. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,10 +146,25 @@ static void test_scoped_reader(void **state)
     same(&sys, 987654, -1); /* no such CI */
 }
 
+/* 300 direct dependents of one CI: the CI-by-CI walk reads them all (none
+ * cut at a fixed batch), in the one-statement answer's order */
+static void test_wide(void **state)
+{
+    (void)state;
+    int64_t hub = make_ci("hub", "server", "运行部", NULL);
+    for (int i = 0; i < 300; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "wide-%03d", i);
+        relate(make_ci(name, "application", "运行部", NULL), "depends_on", hub);
+    }
+    same(&sys, hub, 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_bytes),
+        cmocka_unit_test(test_wide),
         cmocka_unit_test(test_scoped_reader),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
