@@ -21,8 +21,8 @@ static json_t *def_json(const od_policy *p, const od_report_def *d)
         if (!(d->sections >> i & 1u))
             continue;
         bool required = d->required >> i & 1u;
-        json_array_append_new(secs, json_pack("{ss ss ss sb}", "key", cat[i].key, "title", cat[i].title, "kind",
-                                              SEC_KIND[cat[i].type], "required", required));
+        json_array_append_new(secs, json_pack("{ss ss ss sb}", "key", cat[i].key, "title", cat[i].title,
+                                              "kind", SEC_KIND[cat[i].type], "required", required));
         if (required)
             json_array_append_new(req, json_string(cat[i].key));
     }
