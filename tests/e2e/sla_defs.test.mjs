@@ -5,7 +5,8 @@
 // reader's language, and the run list's kind filter offers the same five;
 // the custom report is generated from its button (OMR-SEC-…, its title in
 // the head), and the filter shows only the runs of the chosen kind.
-// Screenshots: tests/e2e/artifacts/report-defs-*.png.
+// Screenshots (desktop, and English on a 390 px phone without horizontal
+// scroll): tests/e2e/artifacts/report-defs-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -106,5 +107,11 @@ test('in English the definitions carry their English titles', async () => {
     && document.querySelector('[data-testid=report-list] tbody tr a').innerText.startsWith('OMR-SEC-'), null, WAIT);
   assert.deepEqual(await rows(p), [['OMR-SEC-20270201-v1', 'special security report']]);
   await p.screenshot({ path: artifact('report-defs-en.png'), fullPage: true });
+  // on a 390 px phone the five buttons wrap: no horizontal scroll
+  await p.setViewportSize({ width: 390, height: 844 });
+  await p.waitForTimeout(150);
+  const m = await p.evaluate(() => ({ sw: document.documentElement.scrollWidth, bw: document.body.scrollWidth, iw: window.innerWidth }));
+  assert.ok(m.sw <= m.iw && m.bw <= m.iw, `${m.sw}/${m.bw} px wide on a ${m.iw} px screen`);
+  await p.screenshot({ path: artifact('report-defs-phone.png'), fullPage: true });
   await ctx.close();
 });
