@@ -354,6 +354,7 @@ def run(s, samples):
                                                            "reason": "监控告警记录更早"}, token=head)
     run = call("POST", "/api/v1/reports/runs", {"kind": "weekly"}, token=eng)
     call("GET", "/api/v1/reports/runs?limit=2", token=eng)
+    call("GET", "/api/v1/reports/definitions?limit=2", token=eng)
     call("POST", "/api/v1/reports/runs/%d/manual" % run["id"], {"sections": {"next_week_plan": "下周升级报表服务"}},
          token=eng)
     call("POST", "/api/v1/reports/runs/%d/submit" % run["id"], token=eng)

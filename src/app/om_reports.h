@@ -77,6 +77,12 @@ od_roleset od_report_recipients_of(const od_policy *p, const char *kind);
 int64_t od_report_file_ms_of(const od_policy *p, const char *kind);
 const char *od_report_title_of(const od_policy *p, const char *kind, bool zh);
 const od_calendar *od_report_calendar_of(const od_policy *p, const od_report_def *d);
+/* The definitions of the policy in force as a list envelope (om_reports_deflist.c):
+ * {items:[{key, code, title:{zh,en}, period, sections:[{key, title, kind
+ * (auto|module|manual), required}], required:[key], schedule:{on, at, calendar}
+ * | null, file_within_minutes, reviewer, recipients:[role]}], total, limit, offset};
+ * reviewer, recipients and the filing deadline resolved against sla.report_review. */
+OD_NODISCARD od_err od_report_def_list(od_app *a, int64_t limit, int64_t offset, json_t **out, od_error *e);
 
 /* A section a module adds to every report, declared as data in
  * om_reports_sections.c SECTIONS[]: its key in the snapshot (modules.<key>),

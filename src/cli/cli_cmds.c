@@ -934,6 +934,23 @@ static const od_cli_col run_cols[] = {
 };
 static const od_cli_section run_sections[] = {{"items", NULL, run_cols}, {NULL, NULL, NULL}};
 static const od_cli_view run_list_view = {NULL, run_sections};
+/* the policy's report definitions (GET /api/v1/reports/definitions) */
+static const od_cli_col rdef_cols[] = {
+    {"key", NULL, NULL},
+    {"code", NULL, NULL},
+    {"title.zh", "标题 Title", NULL},
+    {"title.en", "英文标题 English title", NULL},
+    {"period", NULL, NULL},
+    {"schedule.on", "生成日 Generated on", NULL},
+    {"schedule.at", "生成时刻 Generated at", NULL},
+    {"required", NULL, NULL},
+    {"file_within_minutes", NULL, NULL},
+    {"reviewer", NULL, NULL},
+    {"recipients", NULL, NULL},
+    {NULL, NULL, NULL},
+};
+static const od_cli_section rdef_sections[] = {{"items", NULL, rdef_cols}, {NULL, NULL, NULL}};
+static const od_cli_view rdef_list_view = {NULL, rdef_sections};
 static const od_cli_opt o_report_review[] = {
     {"--note", "note", OD_CLI_STR, 0, NULL, "TEXT"},
     {NULL, NULL, 0, 0, NULL, NULL},
@@ -1133,6 +1150,8 @@ const od_cli_cmd od_cli_cmds[] = {
      "审核并归档运维报告 file a report under review (frozen, hash audited)"},
     {"report", "export", "GET", "/api/v1/reports/runs/{id}/report", OD_CLI_RAW, o_report_export, NULL,
      export_om_report, "导出运维报告 print a report as md, html, json, csv, or write xlsx to stdout"},
+    {"report", "definitions", "GET", "/api/v1/reports/definitions", P, o_page, &rdef_list_view, NULL,
+     "运维报告定义 list the policy's O&M report definitions (sla.reports)"},
     {"ke", "list", "GET", "/api/v1/known-errors", P, o_ke_list, &ke_list_view, NULL,
      "已知错误列表 list known errors"},
     {"ke", "show", "GET", "/api/v1/known-errors/{id}", 0, o_none, &ke_view, NULL,

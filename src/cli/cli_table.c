@@ -198,6 +198,11 @@ static const struct {
     {"action", "操作 Action"},
     {"actor", "操作人 Actor"},
     {"actor_name", "操作人姓名 Actor name"},
+    {"code", "编号代码 Code"},
+    {"required", "必填章节 Required sections"},
+    {"file_within_minutes", "归档期限(分钟) File within (min)"},
+    {"reviewer", "审核角色 Reviewer"},
+    {"recipients", "分发角色 Recipients"},
 };
 
 const char *od_cli_label(const char *key)

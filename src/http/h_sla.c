@@ -152,6 +152,16 @@ od_err od_h_report_run_list(od_req *r)
     return od_h_result(r, rc, 200, out);
 }
 
+od_err od_h_report_def_list(od_req *r)
+{
+    int64_t limit, offset;
+    json_t *out = NULL;
+    od_err rc = od_req_page(r, &limit, &offset);
+    if (!rc)
+        rc = od_report_def_list(r->app, limit, offset, &out, &r->err);
+    return od_h_result(r, rc, 200, out);
+}
+
 od_err od_h_report_run_get(od_req *r)
 {
     json_t *out = NULL;

@@ -44,6 +44,7 @@ H(outage_get) H(outage_correct) H(outage_approve) H(service_levels)
 H(report_run_create) H(report_run_list) H(report_run_get) H(report_run_manual) H(report_run_file)
 H(report_run_md) H(report_run_html) H(report_run_json) H(report_run_services_csv) H(report_run_incidents_csv)
 H(report_run_xlsx) H(incident_correct_time) H(report_run_distribute) H(report_run_submit) H(report_run_return)
+H(report_def_list)
 /* the CMDB, continued (h_cmdb.c) */
 H(ci_unrelate)
 /* internal work notes on an incident (h_incidents.c) */

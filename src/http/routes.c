@@ -211,6 +211,8 @@ const od_route od_routes[] = {
      "submit a draft O&M report for review"},
     {"POST", "/api/v1/reports/runs/{id}/return", P(INCIDENT_READ), od_h_report_run_return,
      "return an O&M report under review to draft with a note (the policy's reviewer role)"},
+    {"GET", "/api/v1/reports/definitions", P(INCIDENT_READ), od_h_report_def_list,
+     "the O&M report definitions of the policy in force"},
     /* the known-error database and proactive problem candidates (research/modules-spec.md §M2) */
     {"GET", "/api/v1/known-errors", P(RECORD_READ), od_h_known_error_list, "list known errors"},
     {"POST", "/api/v1/known-errors", P(RECORD_WRITE), od_h_known_error_create, "create a known error"},

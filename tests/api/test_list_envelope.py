@@ -56,11 +56,13 @@ LISTS = {
     "/api/v1/training/hours",
     "/api/v1/training/courses",
     "/api/v1/training/sessions",
+    "/api/v1/reports/definitions",
 }
 # lists that hold at least two rows in this world, so limit=1 shows total > 1
 MANY = {"/api/v1/users", "/api/v1/audit", "/api/v1/cis", "/api/v1/cis/unverified", "/api/v1/incidents",
         "/api/v1/incidents/{id}/deliveries", "/api/v1/records", "/api/v1/records/{id}/timeline",
-        "/api/v1/deliveries", "/api/v1/problems/{id}/entries"}
+        "/api/v1/deliveries", "/api/v1/problems/{id}/entries",
+        "/api/v1/reports/definitions"}
 
 
 def get_routes():

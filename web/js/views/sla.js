@@ -3,7 +3,7 @@
 // and for the platform with the downtime budget, a 12-month trend, the
 // incidents with their response / restore / handling verdicts; the report
 // list, and a report page whose manual sections are filled, then filed.
-import { t } from '../i18n.js';
+import { t, tOr, currentLang } from '../i18n.js';
 import { get, post, qs } from '../api.js';
 import { h, clear, field, select, table, tr, badge, fmtTime, fmtDuration, section, button, errorBox, levelBadge } from '../dom.js';
 import { can, go } from '../main.js';
@@ -85,18 +85,32 @@ export async function slaView(ctx) {
   await load();
 }
 
+// The generate buttons and the kind filter list the policy's report definitions (sla.reports,
+// GET /api/v1/reports/definitions) by their title in the reader's language (R-SLA-6).
+const defTitle = (d) => (currentLang() === 'en' ? d.title.en : d.title.zh);
+const kindTitle = (defs, k) => { const d = defs.find((x) => x.key === k); return d ? defTitle(d) : tOr('rpt.kind.' + k, k); };
+
 export async function reportsView(ctx) {
   const body = h('div', { 'data-testid': 'report-list' });
   const err = errorBox(null);
-  const actions = can('incident.report') ? h('div', { class: 'actions' },
-    ...['weekly', 'monthly', 'quarterly', 'annual'].map((k) => button(t('rpt.generate.' + k), async () => {
-      try { const r = await post('/api/v1/reports/runs', { kind: k }); go(`#/reports/${r.id}`); } catch (e) { clear(err, errorBox(e)); }
-    }, { 'data-testid': 'report-generate-' + k }))) : null;
-  ctx.el.append(h('h1', {}, t('rpt.title')), actions, err, body);
-  const r = await get('/api/v1/reports/runs' + qs({ limit: 100 }));
-  clear(body, table([t('rpt.number'), t('rpt.kind'), t('rpt.period'), t('rpt.version'), t('rpt.state'), t('rpt.generated')],
-    r.items.map((x) => tr(h('a', { href: `#/reports/${x.id}` }, x.number), t('rpt.kind.' + x.kind), `${fmtTime(x.period_start, { zone: false, seconds: false })} — ${fmtTime(x.period_end, { zone: false, seconds: false })}`,
-      String(x.version), badge(t('rpt.state.' + x.state), x.state === 'draft' ? '' : 'ok'), fmtTime(x.generated_at)))));
+  const defs = (await get('/api/v1/reports/definitions' + qs({ limit: 500 }))).items;
+  if (!ctx.alive()) return;
+  const actions = can('incident.report') ? h('div', { class: 'actions', 'data-testid': 'report-generate' },
+    ...defs.map((d) => button(t('rpt.generate', { title: defTitle(d) }), async () => {
+      try { const r = await post('/api/v1/reports/runs', { kind: d.key }); go(`#/reports/${r.id}`); } catch (e) { clear(err, errorBox(e)); }
+    }, { 'data-testid': 'report-generate-' + d.key }))) : null;
+  const kind = select([['', t('rpt.kind.all')], ...defs.map((d) => [d.key, defTitle(d)])], '', { name: 'kind', 'data-testid': 'report-kind' });
+  const filters = h('form', { class: 'filters' }, field(t('rpt.kind'), kind));
+  ctx.el.append(h('h1', {}, t('rpt.title')), actions, err, filters, body);
+  async function load() {
+    const r = await get('/api/v1/reports/runs' + qs({ limit: 100, kind: kind.value || undefined }));
+    if (!ctx.alive()) return;
+    clear(body, table([t('rpt.number'), t('rpt.kind'), t('rpt.period'), t('rpt.version'), t('rpt.state'), t('rpt.generated')],
+      r.items.map((x) => tr(h('a', { href: `#/reports/${x.id}` }, x.number), kindTitle(defs, x.kind), `${fmtTime(x.period_start, { zone: false, seconds: false })} — ${fmtTime(x.period_end, { zone: false, seconds: false })}`,
+        String(x.version), badge(t('rpt.state.' + x.state), x.state === 'draft' ? '' : 'ok'), fmtTime(x.generated_at)))));
+  }
+  kind.addEventListener('change', () => load().catch((e) => clear(err, errorBox(e))));
+  await load();
 }
 
 export async function reportView(ctx, [id]) {
@@ -123,7 +137,7 @@ export async function reportView(ctx, [id]) {
   const downloads = h('p', { class: 'downloads', 'data-testid': 'report-downloads' },
     ...[['report.html', 'rpt.dl.print'], ['report.md', 'rpt.dl.md'], ['report.xlsx', 'rpt.dl.xlsx'], ['services.csv', 'rpt.dl.services'], ['incidents.csv', 'rpt.dl.incidents'], ['report.json', 'rpt.dl.json']]
       .map(([f, k]) => [h('a', { href: `${base}/${f}`, target: '_blank', rel: 'noopener', 'data-testid': 'dl-' + f }, t(k)), ' ']));
-  const head = h('p', { 'data-testid': 'report-head' }, `${t('rpt.kind.' + run.kind)} · ${t('rpt.version')} ${run.version} · `,
+  const head = h('p', { 'data-testid': 'report-head' }, `${run.title ? defTitle(run) : tOr('rpt.kind.' + run.kind, run.kind)} · ${t('rpt.version')} ${run.version} · `,
     badge(t('rpt.state.' + run.state), run.state === 'draft' ? '' : 'ok'), run.sha256 ? [' · SHA-256 ', h('code', { 'data-testid': 'report-sha' }, run.sha256)] : null);
   ctx.el.append(h('h1', {}, run.number), head, h('div', {}, ...figures(run.snapshot.service_levels)), manual, err, acts,
     reviewPanel(run, base, id), section(t('rpt.downloads'), downloads));
