@@ -39,6 +39,12 @@ static od_err member_run(od_app *a, od_tx *tx, od_inc_create_member *m, int64_t 
         return od_incident_regrade_in(a, tx, m->who, m->target, m->body, m->err);
     case OD_INC_WRITE_NOTE:
         return od_incident_note_in(a, tx, m->who, m->target, m->text, m->err);
+    case OD_INC_WRITE_OWNER:
+        return od_incident_owner_in(a, tx, m->who, m->target, m->user_id, m->err);
+    case OD_INC_WRITE_HANDLING:
+        return od_incident_handling_in(a, tx, m->who, m->target, m->text, m->reason, m->err);
+    case OD_INC_WRITE_REVIEW:
+        return od_incident_review_in(a, tx, m->who, m->target, m->body, m->err);
     }
     return od_error_set(m->err, OD_E_INTERNAL, NULL, "unknown incident write");
 }

@@ -122,6 +122,12 @@ static od_err write_alone(od_req *r, const od_incw_write *w, json_t **out)
         return od_incident_regrade(r->app, &r->who, w->target, w->body, out, &r->err);
     case OD_INC_WRITE_NOTE:
         return od_incident_note(r->app, &r->who, w->target, w->text, out, &r->err);
+    case OD_INC_WRITE_OWNER:
+        return od_incident_set_owner(r->app, &r->who, w->target, w->user_id, out, &r->err);
+    case OD_INC_WRITE_HANDLING:
+        return od_incident_set_handling(r->app, &r->who, w->target, w->text, w->reason, out, &r->err);
+    case OD_INC_WRITE_REVIEW:
+        return od_incident_review(r->app, &r->who, w->target, w->body, out, &r->err);
     default:
         return od_error_set(&r->err, OD_E_INTERNAL, NULL, "not an incident action");
     }
@@ -258,9 +264,8 @@ od_err od_h_incident_review(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_review(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return grouped(r, &(od_incw_write){.kind = OD_INC_WRITE_REVIEW, .target = r->ids[0], .body = r->json},
+                   200);
 }
 
 static od_err export(od_req *r, const char *fmt, const char *ctype)
@@ -316,9 +321,11 @@ od_err od_h_incident_owner(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_set_owner(r->app, &r->who, r->ids[0], od_req_int(r, "user_id", 0), &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return grouped(r,
+                   &(od_incw_write){.kind = OD_INC_WRITE_OWNER,
+                                    .target = r->ids[0],
+                                    .user_id = od_req_int(r, "user_id", 0)},
+                   200);
 }
 
 /* seed 000 ch. 8 §1: the handling department, changed with a reason */
@@ -329,8 +336,10 @@ od_err od_h_incident_handling(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_set_handling(r->app, &r->who, r->ids[0], od_req_str(r, "department"),
-                                  od_req_str(r, "reason"), &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return grouped(r,
+                   &(od_incw_write){.kind = OD_INC_WRITE_HANDLING,
+                                    .target = r->ids[0],
+                                    .text = od_req_str(r, "department"),
+                                    .reason = od_req_str(r, "reason")},
+                   200);
 }

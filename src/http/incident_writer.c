@@ -17,7 +17,9 @@ typedef struct node {
     int64_t target;       /* every kind but CREATE */
     json_t *body;         /* REPORT, REGRADE: r's */
     int64_t plan_id;      /* ACTIVATE */
-    const char *text;     /* NOTE: r's */
+    const char *text;     /* NOTE, HANDLING: r's */
+    int64_t user_id;      /* OWNER */
+    const char *reason;   /* HANDLING: r's */
     struct node *next;
 } node;
 
@@ -67,6 +69,8 @@ static void run(od_incw *w, node *first, size_t n)
                                       .body = x->body,
                                       .plan_id = x->plan_id,
                                       .text = x->text,
+                                      .user_id = x->user_id,
+                                      .reason = x->reason,
                                       .err = &x->r->err};
     od_incident_create_group(w->app, m, n);
     i = 0;
@@ -161,6 +165,8 @@ bool od_incw_submit_write(od_incw *w, od_req *r, const od_incw_write *wr)
     n->body = wr->body;
     n->plan_id = wr->plan_id;
     n->text = wr->text;
+    n->user_id = wr->user_id;
+    n->reason = wr->reason;
     pthread_mutex_lock(&w->mu);
     bool ok = !w->stop && w->queued < OD_INCW_QUEUE_MAX;
     if (ok) {

@@ -1,6 +1,7 @@
 /* incident_writer.h — the group commit of incident writes
  * (docs/internals/storm.md).  POST /api/v1/incidents (and …/reports, …/ack,
- * …/close, …/activate, …/notes, PATCH …/{id}) suspends its request
+ * …/close, …/activate, …/notes, …/review, PUT …/owner,
+ * …/handling-department, PATCH …/{id}) suspends its request
  * and queues it here; one writer thread takes everything queued (at most
  * OD_INCW_GROUP_MAX), runs it as one transaction with a savepoint per
  * request (app/incident_group.h), and answers and resumes each request
@@ -34,9 +35,11 @@ typedef struct od_incw_write {
     od_inc_write_kind kind;
     const od_incident_input *in; /* CREATE (copied) */
     int64_t target;              /* the incident, every kind but CREATE */
-    json_t *body;                /* REPORT, REGRADE */
+    json_t *body;                /* REPORT, REGRADE, REVIEW */
     int64_t plan_id;             /* ACTIVATE (0: none named) */
-    const char *text;            /* NOTE */
+    const char *text;            /* NOTE; HANDLING: the department */
+    int64_t user_id;             /* OWNER (0: clears it) */
+    const char *reason;          /* HANDLING */
 } od_incw_write;
 /* Queues suspended request r's write; false as od_incw_submit. */
 bool od_incw_submit_write(od_incw *w, od_req *r, const od_incw_write *wr);

@@ -19,7 +19,11 @@ request after its own savepoint.  Exact counts, no timing:
   exist: checked after the incident's number and row were written) → the
   failing ones answered 4xx with nothing of them kept, the others all
   committed; the audit chain verifies and grew by exactly one create's
-  entries per incident.
+  entries per incident;
+* owner changes, handling-department changes and post-incident reviews
+  (R-PIR-1) mixed in one burst with a work note, one owner that does not
+  exist (422 inside the group) and two writes racing on one incident each
+  → the failing ones left nothing, the others all kept once.
 Runs on SQLite and PostgreSQL (OPSDESK_TEST_DB=pg).
 """
 import datetime
@@ -303,6 +307,95 @@ class IncidentGroup(harness.ServerTest):
         self.assertEqual(len(closed), 1)
         notes = [t["text"] for t in s.get(inc % ids[7], token=self.eng).json["timeline"] if t["kind"] == "note"]
         self.assertEqual(sorted(notes), ["note %d" % k for k in range(4)])
+
+
+    def test_6_owner_handling_and_review_share_commits(self):
+        """Owner changes, handling-department changes (seed 000 ch. 8 §1) and
+        post-incident reviews (R-PIR-1) share commits, mixed in one burst:
+        an owner that does not exist (422 inside the group, after the
+        incident was loaded: nothing of it kept), two handling changes of one
+        incident (one wins, the other refused) and two reviews of one incident
+        (one wins, the other 409) → every other write kept once, the audit
+        chain verifies and grew by exactly each kept write's entries (R-AUD-1)."""
+        s = self.srv
+        _, lead = s.make_user("grp-opsdept6", ["ops_department_head"], department="运行部")
+        owner_id, _ = s.make_user("grp-owner6", ["ops_engineer"])
+        soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime(
+            "%Y-%m-%dT%H:%M:%S.000Z")
+        final = {"kind": "final", "cause": "电源", "process": "切换", "current_state": "已恢复",
+                 "business_impact_minutes": 5, "improvements": "巡检"}
+        review = {"cause_analysis": "电源老化", "lessons": "巡检未覆盖", "improvements": "纳入月度巡检",
+                  "measures": "更换电源", "result": "30 分钟恢复"}
+        inc = "/api/v1/incidents/%d"
+        ids = []
+        for k in range(11):
+            r = s.post("/api/v1/incidents", self.body(k, self.ci, "desk"), token=self.eng)
+            self.assertStatus(r, 201)
+            ids.append(r.json["id"])
+        closed = ids[8:]  # taken to closed: reviewed later
+        for iid in closed:
+            for body in ({"kind": "first"}, {"kind": "second", "response_level": "R3", "system_impact": "慢",
+                                               "estimated_recovery_at": soon}):
+                self.assertStatus(s.post(inc % iid + "/reports", body, token=self.eng), 201)
+            self.assertStatus(s.post(inc % iid + "/activate", None, token=lead), 200)
+            self.assertStatus(s.post(inc % iid + "/reports", final, token=self.eng), 201)
+            self.assertStatus(s.post(inc % iid + "/close", None, token=lead), 200)
+        handling = {"department": "技术部", "reason": "故障定位在应用层"}
+
+        # one of each alone first: how many audit entries each write adds
+        r, per_owner = self.audit_grew(
+            lambda: s.request("PUT", inc % ids[7] + "/owner", {"user_id": owner_id}, token=self.eng))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["owner"]["id"], owner_id)
+        r, per_handling = self.audit_grew(
+            lambda: s.request("PUT", inc % ids[7] + "/handling-department", handling, token=lead))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["handling_department"], "技术部")
+        r, per_review = self.audit_grew(lambda: s.post(inc % closed[2] + "/review", review, token=self.eng))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["state"], "reviewed")
+        r, per_note = self.audit_grew(lambda: s.post(inc % ids[7] + "/notes", {"text": "alone"}, token=self.eng))
+        self.assertStatus(r, 201)
+        for n in (per_owner, per_handling, per_review, per_note):
+            self.assertGreater(n, 0)
+
+        m0 = self.members()
+        calls = ([("PUT", inc % i + "/owner", {"user_id": owner_id}, self.eng) for i in ids[:4]] +
+                 [("PUT", inc % ids[4] + "/owner", {"user_id": 987654321}, self.eng)] +
+                 [("PUT", inc % i + "/handling-department", handling, lead) for i in (ids[5], ids[6], ids[6])] +
+                 [("POST", inc % i + "/review", review, self.eng) for i in (closed[0], closed[1], closed[1])] +
+                 [("POST", inc % ids[4] + "/notes", {"text": "mixed"}, self.eng)])
+        out, grew = self.audit_grew(lambda: self.burst(calls))
+        for r in out[:4]:
+            self.assertStatus(r, 200)
+            self.assertEqual(r.json["owner"]["id"], owner_id)
+        err = self.assertError(out[4], 422)
+        self.assertEqual(err["field"], "user_id")
+        self.assertStatus(out[5], 200)
+        self.assertEqual(out[5].json["handling_department"], "技术部")
+        pair = sorted(r.status for r in (out[6], out[7]))
+        self.assertEqual(pair[0], 200, (out[6], out[7]))
+        self.assertIn(pair[1], (403, 422), (out[6], out[7]))
+        self.assertStatus(out[8], 200)
+        self.assertEqual(out[8].json["state"], "reviewed")
+        pair = sorted(r.status for r in (out[9], out[10]))
+        self.assertEqual(pair, [200, 409], (out[9], out[10]))
+        self.assertStatus(out[11], 201)
+        self.assertEqual(grew, 4 * per_owner + 2 * per_handling + 2 * per_review + per_note)
+        self.assertEqual(self.members(), m0 + len(calls))
+        g = s.get(inc % ids[4], token=self.eng).json
+        self.assertIsNone(g["owner"])  # the failed owner change left nothing
+        self.assertEqual([t for t in g["timeline"] if t["kind"] == "owner"], [])
+        self.assertEqual([t["text"] for t in g["timeline"] if t["kind"] == "note"], ["mixed"])
+        g = s.get(inc % ids[6], token=self.eng).json
+        self.assertEqual(g["handling_department"], "技术部")
+        self.assertEqual(len([t for t in g["timeline"] if t["kind"] == "handling_changed"]), 1)
+        g = s.get(inc % closed[1], token=self.eng).json
+        self.assertEqual(len([x for x in g["reports"] if x["kind"] == "review"]), 1)
+        self.assertEqual(len([t for t in g["timeline"] if t["kind"] == "reviewed"]), 1)
+        cases = s.get("/api/v1/cases?q=%E7%94%B5%E6%BA%90%E8%80%81%E5%8C%96&limit=50", token=self.eng).json
+        self.assertEqual(sorted(c["incident_id"] for c in cases["items"] if c["incident_id"] in ids),
+                         sorted(closed))
 
 
 if __name__ == "__main__":
