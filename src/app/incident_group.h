@@ -23,6 +23,12 @@ typedef enum od_inc_write_kind {
     OD_INC_WRITE_OWNER,    /* od_incident_owner_in(target, user_id) */
     OD_INC_WRITE_HANDLING, /* od_incident_handling_in(target, text, reason) */
     OD_INC_WRITE_REVIEW,   /* od_incident_review_in(target, body) */
+    /* the writes below answer with *out (what the write returns), not the
+     * incident */
+    OD_INC_WRITE_INTERVAL,         /* od_outage_add_in(target, body) */
+    OD_INC_WRITE_INTERVAL_CORRECT, /* od_outage_correct_in(target: the interval, body) */
+    OD_INC_WRITE_CORRECT_TIME,     /* od_incident_correct_time_in(target, body) */
+    OD_INC_WRITE_APPLY_KE,         /* od_ke_apply_in(target, ke_id) */
 } od_inc_write_kind;
 
 /* One write: who and in are the caller's (borrowed until the call
@@ -34,14 +40,16 @@ typedef struct od_inc_create_member {
     const od_principal *who;
     const od_incident_input *in; /* CREATE */
     int64_t target;              /* every kind but CREATE: the incident */
-    json_t *body;                /* REPORT, REGRADE, REVIEW: the request (borrowed) */
-    int64_t plan_id;             /* ACTIVATE: the plan named, 0 = none */
-    const char *text;            /* NOTE: the note; HANDLING: the department (borrowed) */
-    int64_t user_id;             /* OWNER: the new owner, 0 = none */
-    const char *reason;          /* HANDLING: why (borrowed) */
+    json_t *body;       /* REPORT, REGRADE, REVIEW, INTERVAL*, CORRECT_TIME: the request (borrowed) */
+    int64_t plan_id;    /* ACTIVATE: the plan named, 0 = none */
+    const char *text;   /* NOTE: the note; HANDLING: the department (borrowed) */
+    int64_t user_id;    /* OWNER: the new owner, 0 = none */
+    const char *reason; /* HANDLING: why (borrowed) */
+    int64_t ke_id;      /* APPLY_KE: the known error */
     od_err rc;
     od_error *err;
     int64_t id;
+    json_t *out; /* INTERVAL*, CORRECT_TIME, APPLY_KE: the answer (owned by the caller after the call) */
 } od_inc_create_member;
 
 /* R-NOT-4: who acknowledges incident id, inside tx (the group commit's
@@ -80,6 +88,12 @@ OD_NODISCARD od_err od_incident_handling_in(od_app *a, od_tx *tx, const od_princ
  * od_incident_review), inside tx. */
 OD_NODISCARD od_err od_incident_review_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
                                           json_t *body, od_error *e);
+
+/* The loaded row of incident id (the columns by name; NULL ones as null),
+ * inside tx: OD_E_NOT_FOUND as od_incident_get when it does not exist or
+ * lies outside who's scope.  *row: new, the caller's. */
+OD_NODISCARD od_err od_incident_row_in(od_tx *tx, const od_principal *who, int64_t id, json_t **row,
+                                       od_error *e);
 
 /* Runs the n members as one group (n >= 1).  A store error of the group
  * (begin, a savepoint, the commit) is every member's error; PostgreSQL's

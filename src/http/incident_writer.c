@@ -20,6 +20,7 @@ typedef struct node {
     const char *text;     /* NOTE, HANDLING: r's */
     int64_t user_id;      /* OWNER */
     const char *reason;   /* HANDLING: r's */
+    int64_t ke_id;        /* APPLY_KE */
     struct node *next;
 } node;
 
@@ -71,6 +72,7 @@ static void run(od_incw *w, node *first, size_t n)
                                       .text = x->text,
                                       .user_id = x->user_id,
                                       .reason = x->reason,
+                                      .ke_id = x->ke_id,
                                       .err = &x->r->err};
     od_incident_create_group(w->app, m, n);
     i = 0;
@@ -80,6 +82,12 @@ static void run(od_incw *w, node *first, size_t n)
         if (m[i].rc) {
             if (!r->err.code)
                 r->err.code = m[i].rc;
+        } else if (m[i].out) {
+            /* the write's own answer, read in its transaction: sent as is
+             * (a new interval 201, the others 200) */
+            int status = x->kind == OD_INC_WRITE_INTERVAL ? 201 : 200;
+            if (od_reply(r, status, m[i].out) != OD_OK && !r->err.code)
+                r->err.code = OD_E_NOMEM;
         } else {
             r->resume_id = m[i].id;
             /* create, report, note: 201 (a new record or entry); the others 200 */
@@ -167,6 +175,7 @@ bool od_incw_submit_write(od_incw *w, od_req *r, const od_incw_write *wr)
     n->text = wr->text;
     n->user_id = wr->user_id;
     n->reason = wr->reason;
+    n->ke_id = wr->ke_id;
     pthread_mutex_lock(&w->mu);
     bool ok = !w->stop && w->queued < OD_INCW_QUEUE_MAX;
     if (ok) {
