@@ -23,7 +23,16 @@ request after its own savepoint.  Exact counts, no timing:
 * owner changes, handling-department changes and post-incident reviews
   (R-PIR-1) mixed in one burst with a work note, one owner that does not
   exist (422 inside the group) and two writes racing on one incident each
-  → the failing ones left nothing, the others all kept once.
+  → the failing ones left nothing, the others all kept once;
+* impact intervals (added, corrected; R-SLA-5), incident time corrections
+  and known-error applications mixed in one burst with a create and a note,
+  each answered with its own body as before; failing members inside the
+  group (a service that does not exist, an incident that does not exist, a
+  known error not published, a create naming a CI that does not exist,
+  written before it failed) and a known error applied twice at once on one
+  incident (exactly one applies, the other answers "already" and writes
+  nothing) → the failing ones left nothing, the chain verifies and grew by
+  exactly each kept write's entries (R-AUD-1).
 Runs on SQLite and PostgreSQL (OPSDESK_TEST_DB=pg).
 """
 import datetime
@@ -396,6 +405,119 @@ class IncidentGroup(harness.ServerTest):
         cases = s.get("/api/v1/cases?q=%E7%94%B5%E6%BA%90%E8%80%81%E5%8C%96&limit=50", token=self.eng).json
         self.assertEqual(sorted(c["incident_id"] for c in cases["items"] if c["incident_id"] in ids),
                          sorted(closed))
+
+    def test_7_intervals_time_corrections_and_known_errors_share_commits(self):
+        s = self.srv
+        _, sechead = s.make_user("grp-sechead7", ["ops_section_head"])
+        _, pm = s.make_user("grp-pm7", ["problem_manager"])
+        r = s.post("/api/v1/services", {"key": "svc-grp7", "name": "分组服务", "ci_id": self.ci}, token=self.eng)
+        self.assertStatus(r, 201)
+        kes = []
+        for k, published in ((0, True), (1, True), (2, False)):
+            r = s.post("/api/v1/known-errors", {"title": "grp7 已知错误 %d" % k, "workaround": "重启 %d" % k},
+                       token=pm)
+            self.assertStatus(r, 201)
+            if published:
+                r = s.request("PATCH", "/api/v1/known-errors/%d" % r.json["id"],
+                              {"version": 1, "published": True}, token=pm)
+                self.assertStatus(r, 200)
+            kes.append(r.json["id"])
+        inc = "/api/v1/incidents/%d"
+        ids = []
+        for k in range(10):
+            r = s.post("/api/v1/incidents", self.body(k, self.ci, "span"), token=self.eng)
+            self.assertStatus(r, 201)
+            ids.append(r.json["id"])
+
+        def at(minutes_ago):
+            t = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=minutes_ago)
+            return t.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+        def span(start, end, service="svc-grp7"):
+            return {"service": service, "kind": "unplanned", "starts_at": at(start), "ends_at": at(end)}
+
+        def ctime(minutes_ago):
+            return {"field": "detected_at", "value": at(minutes_ago), "reason": "告警记录更早 earlier alert"}
+
+        # one of each alone first: how many audit entries each write adds, and the answers as before
+        r, per_interval = self.audit_grew(
+            lambda: s.post(inc % ids[9] + "/impact-intervals", span(50, 40), token=self.eng))
+        self.assertStatus(r, 201)
+        self.assertEqual((r.json["service"]["key"], r.json["kind"], r.json["incident_id"]),
+                         ("svc-grp7", "unplanned", ids[9]))
+        iv0 = r.json["id"]
+        r, per_correct = self.audit_grew(lambda: s.post(
+            "/api/v1/outage-intervals/%d/correct" % iv0, {"ends_at": at(35), "reason": "更晚恢复"}, token=self.eng))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["id"], iv0)
+        r, per_ctime = self.audit_grew(lambda: s.post(inc % ids[9] + "/correct-time", ctime(30), token=sechead))
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["field"], r.json["id"]), ("detected_at", ids[9]))
+        r, per_apply = self.audit_grew(lambda: s.post(inc % ids[9] + "/apply-known-error", {"ke_id": kes[0]},
+                                                      token=self.eng))
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["applied"], r.json["already"], r.json["incident_id"]), (True, False, ids[9]))
+        r, per_note = self.audit_grew(lambda: s.post(inc % ids[9] + "/notes", {"text": "alone"}, token=self.eng))
+        self.assertStatus(r, 201)
+        r, per_create = self.audit_grew(
+            lambda: s.post("/api/v1/incidents", self.body(99, self.ci, "span"), token=self.eng))
+        self.assertStatus(r, 201)
+        for n in (per_interval, per_correct, per_ctime, per_apply, per_note, per_create):
+            self.assertGreater(n, 0)
+        r = s.post(inc % ids[8] + "/impact-intervals", span(40, 30), token=self.eng)
+        self.assertStatus(r, 201)
+        iv1 = r.json["id"]
+
+        m0, total0 = self.members(), self.total()
+        calls = ([("POST", inc % i + "/impact-intervals", span(20, 10), self.eng) for i in ids[:4]] +   # 0-3
+                 [("POST", inc % ids[4] + "/impact-intervals", span(20, 10, "svc-none"), self.eng)] +   # 4: 422
+                 [("POST", "/api/v1/outage-intervals/%d/correct" % iv1,
+                   {"starts_at": at(45), "reason": "更早开始"}, self.eng)] +                             # 5
+                 [("POST", inc % i + "/correct-time", ctime(25), sechead) for i in ids[4:7]] +          # 6-8
+                 [("POST", inc % 987654321 + "/correct-time", ctime(25), sechead)] +                    # 9: 404
+                 [("POST", inc % ids[7] + "/apply-known-error", {"ke_id": kes[1]}, self.eng)] * 2 +     # 10-11
+                 [("POST", inc % ids[6] + "/apply-known-error", {"ke_id": kes[1]}, self.eng)] +         # 12
+                 [("POST", inc % ids[5] + "/apply-known-error", {"ke_id": kes[2]}, self.eng)] +         # 13: 422
+                 [("POST", "/api/v1/incidents", self.body(100, self.ci, "span"), self.eng)] +           # 14
+                 [("POST", "/api/v1/incidents", self.body(101, 987654321, "span"), self.eng)] +         # 15: 4xx
+                 [("POST", inc % ids[3] + "/notes", {"text": "mixed"}, self.eng)])                      # 16
+        out, grew = self.audit_grew(lambda: self.burst(calls))
+        for k in range(4):
+            self.assertStatus(out[k], 201)
+            self.assertEqual((out[k].json["incident_id"], out[k].json["service"]["key"]), (ids[k], "svc-grp7"))
+        self.assertError(out[4], 422, field="service")
+        self.assertStatus(out[5], 200)
+        self.assertEqual(out[5].json["id"], iv1)
+        for k in range(6, 9):
+            self.assertStatus(out[k], 200)
+            self.assertEqual((out[k].json["id"], out[k].json["field"]), (ids[k - 2], "detected_at"))
+        self.assertError(out[9], 404)
+        for k in (10, 11, 12):
+            self.assertStatus(out[k], 200)
+        self.assertEqual(sorted((out[k].json["applied"], out[k].json["already"]) for k in (10, 11)),
+                         [(False, True), (True, False)])
+        self.assertEqual((out[12].json["applied"], out[12].json["incident_id"]), (True, ids[6]))
+        self.assertError(out[13], 422, field="ke_id")
+        self.assertStatus(out[14], 201)
+        self.assertIn(out[15].status, (404, 422), out[15])
+        self.assertStatus(out[16], 201)
+        self.assertEqual(grew, 4 * per_interval + per_correct + 3 * per_ctime + 2 * per_apply + per_create +
+                         per_note)
+        self.assertEqual(self.members(), m0 + len(calls))
+        self.assertEqual(self.total(), total0 + 1)
+        # what the failing ones would have written is not there
+        r = s.get(inc % ids[4] + "/impact-intervals", token=self.eng)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["total"], 0)
+        for k in range(4):
+            r = s.get(inc % ids[k] + "/impact-intervals", token=self.eng)
+            self.assertEqual(r.json["total"], 1, ids[k])
+        ke = s.get("/api/v1/known-errors/%d" % kes[1], token=pm).json
+        self.assertEqual(ke["uses"], 2)
+        self.assertEqual(s.get("/api/v1/known-errors/%d" % kes[2], token=pm).json["uses"], 0)
+        titles = {i["title"] for i in s.get("/api/v1/incidents?limit=200", token=self.eng).json["items"]}
+        self.assertIn("span 100", titles)
+        self.assertNotIn("span 101", titles)
 
 
 if __name__ == "__main__":
