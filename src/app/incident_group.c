@@ -4,6 +4,7 @@
 #include "app/audit.h"
 #include "app/incidents_int.h"
 #include "app/known_errors.h"
+#include "app/problems.h"
 #include "app/service_levels.h"
 
 #include <stdlib.h>
@@ -58,6 +59,8 @@ static od_err member_run(od_app *a, od_tx *tx, od_inc_create_member *m, int64_t 
         return od_incident_correct_time_in(a, tx, m->who, m->target, m->body, &m->out, m->err);
     case OD_INC_WRITE_APPLY_KE:
         return od_ke_apply_in(a, tx, m->who, m->target, m->ke_id, &m->out, m->err);
+    case OD_INC_WRITE_PROBLEM:
+        return od_problem_from_incident_in(a, tx, m->who, m->target, m->problem, id, m->err);
     }
     return od_error_set(m->err, OD_E_INTERNAL, NULL, "unknown incident write");
 }

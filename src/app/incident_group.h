@@ -29,10 +29,13 @@ typedef enum od_inc_write_kind {
     OD_INC_WRITE_INTERVAL_CORRECT, /* od_outage_correct_in(target: the interval, body) */
     OD_INC_WRITE_CORRECT_TIME,     /* od_incident_correct_time_in(target, body) */
     OD_INC_WRITE_APPLY_KE,         /* od_ke_apply_in(target, ke_id) */
+    /* id: the new problem's, not the incident's */
+    OD_INC_WRITE_PROBLEM, /* od_problem_from_incident_in(target, problem) */
 } od_inc_write_kind;
 
 /* One write: who and in are the caller's (borrowed until the call
- * returns); rc, err and id (the incident's, 0 on error) are set by
+ * returns); rc, err and id (the incident's, PROBLEM: the problem's; 0 on
+ * error) are set by
  * od_incident_create_group.  The caller reads the incident
  * (od_incident_get) after the call, on whichever thread answers. */
 typedef struct od_inc_create_member {
@@ -46,6 +49,7 @@ typedef struct od_inc_create_member {
     int64_t user_id;    /* OWNER: the new owner, 0 = none */
     const char *reason; /* HANDLING: why (borrowed) */
     int64_t ke_id;      /* APPLY_KE: the known error */
+    const struct od_problem_input *problem; /* PROBLEM (borrowed) */
     od_err rc;
     od_error *err;
     int64_t id;

@@ -2,6 +2,7 @@
  * post-incident review and the case library. */
 #include "app/incidents.h"
 #include "app/known_errors.h"
+#include "app/problems.h"
 #include "app/service_levels.h"
 #include "http/handlers.h"
 #include "http/incident_writer.h"
@@ -138,6 +139,8 @@ static od_err write_alone(od_req *r, const od_incw_write *w, json_t **out)
         return od_incident_correct_time(r->app, &r->who, w->target, w->body, out, &r->err);
     case OD_INC_WRITE_APPLY_KE:
         return od_ke_apply(r->app, &r->who, w->target, w->ke_id, out, &r->err);
+    case OD_INC_WRITE_PROBLEM:
+        return od_problem_from_incident(r->app, &r->who, w->target, w->problem, out, &r->err);
     default:
         return od_error_set(&r->err, OD_E_INTERNAL, NULL, "not an incident action");
     }
