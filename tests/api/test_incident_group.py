@@ -32,7 +32,12 @@ request after its own savepoint.  Exact counts, no timing:
   written before it failed) and a known error applied twice at once on one
   incident (exactly one applies, the other answers "already" and writes
   nothing) → the failing ones left nothing, the chain verifies and grew by
-  exactly each kept write's entries (R-AUD-1).
+  exactly each kept write's entries (R-AUD-1);
+* problems created from incidents (linked caused_by, the incident's CIs)
+  in one burst with a regrade: one of an incident that does not exist
+  (404) and one with a field the workflow refuses, both inside the group →
+  each good one answered 201 with its problem, nothing of the failing ones
+  kept.
 Runs on SQLite and PostgreSQL (OPSDESK_TEST_DB=pg).
 """
 import datetime
@@ -518,6 +523,50 @@ class IncidentGroup(harness.ServerTest):
         titles = {i["title"] for i in s.get("/api/v1/incidents?limit=200", token=self.eng).json["items"]}
         self.assertIn("span 100", titles)
         self.assertNotIn("span 101", titles)
+
+    def test_8_problems_from_incidents_share_commits(self):
+        s = self.srv
+        _, pm = s.make_user("grp-pm8", ["problem_manager"])
+        inc = "/api/v1/incidents/%d"
+        ids = []
+        for k in range(6):
+            r = s.post("/api/v1/incidents", self.body(k, self.ci, "root"), token=self.eng)
+            self.assertStatus(r, 201)
+            ids.append(r.json["id"])
+        r, per_problem = self.audit_grew(lambda: s.post(inc % ids[5] + "/problem", {"fields": {"impact": "medium"}},
+                                                        token=pm))
+        self.assertStatus(r, 201)
+        self.assertEqual((r.json["title"], r.json["problem"]["source"]), ("root 5", "incident"))
+        regrade = {"severity": "severe", "reason": "扩大 wider"}
+        r, per_regrade = self.audit_grew(lambda: s.request("PATCH", inc % ids[5], regrade, token=self.eng))
+        self.assertStatus(r, 200)
+        self.assertGreater(per_problem, 0)
+        self.assertGreater(per_regrade, 0)
+
+        def problems():
+            return s.get("/api/v1/problems?limit=500", token=pm).json["total"]
+
+        p0, m0 = problems(), self.members()
+        calls = ([("POST", inc % i + "/problem", {"fields": {"impact": "medium"}}, pm) for i in ids[:4]] +
+                 [("POST", inc % 987654321 + "/problem", {}, pm)] +
+                 [("POST", inc % ids[4] + "/problem", {"title": "root bad", "tier": "nonsense"}, pm)] +
+                 [("PATCH", inc % ids[4], regrade, self.eng)])
+        out, grew = self.audit_grew(lambda: self.burst(calls))
+        for k in range(4):
+            self.assertStatus(out[k], 201)
+            self.assertEqual((out[k].json["title"], out[k].json["problem"]["source"]), ("root %d" % k, "incident"))
+            links = s.get("/api/v1/records/%d/links" % out[k].json["id"], token=pm).json["items"]
+            self.assertEqual([(x["kind"], x["direction"]) for x in links], [("caused_by", "in")])
+        self.assertEqual(len({out[k].json["id"] for k in range(4)}), 4)
+        self.assertError(out[4], 404)
+        self.assertIn(out[5].status, (400, 422), out[5])
+        self.assertStatus(out[6], 200)
+        self.assertEqual(out[6].json["severity"], "severe")
+        self.assertEqual(grew, 4 * per_problem + per_regrade)
+        self.assertEqual(problems(), p0 + 4)
+        self.assertEqual(self.members(), m0 + len(calls))
+        titles = {x["title"] for x in s.get("/api/v1/problems?limit=500", token=pm).json["items"]}
+        self.assertNotIn("root bad", titles)
 
 
 if __name__ == "__main__":
