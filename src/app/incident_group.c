@@ -2,6 +2,10 @@
  * incident_group.h. */
 #include "app/incident_group.h"
 #include "app/audit.h"
+#include "app/incidents_int.h"
+#include "app/known_errors.h"
+#include "app/problems.h"
+#include "app/service_levels.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +16,8 @@
 static void group_fail(od_inc_create_member *m, size_t n, od_err rc, const od_error *ge)
 {
     for (size_t i = 0; i < n; i++) {
+        json_decref(m[i].out);
+        m[i].out = NULL;
         if (m[i].rc)
             continue;
         m[i].rc = rc;
@@ -39,6 +45,22 @@ static od_err member_run(od_app *a, od_tx *tx, od_inc_create_member *m, int64_t 
         return od_incident_regrade_in(a, tx, m->who, m->target, m->body, m->err);
     case OD_INC_WRITE_NOTE:
         return od_incident_note_in(a, tx, m->who, m->target, m->text, m->err);
+    case OD_INC_WRITE_OWNER:
+        return od_incident_owner_in(a, tx, m->who, m->target, m->user_id, m->err);
+    case OD_INC_WRITE_HANDLING:
+        return od_incident_handling_in(a, tx, m->who, m->target, m->text, m->reason, m->err);
+    case OD_INC_WRITE_REVIEW:
+        return od_incident_review_in(a, tx, m->who, m->target, m->body, m->err);
+    case OD_INC_WRITE_INTERVAL:
+        return od_outage_add_in(a, tx, m->who, m->target, m->body, &m->out, m->err);
+    case OD_INC_WRITE_INTERVAL_CORRECT:
+        return od_outage_correct_in(a, tx, m->who, m->target, m->body, &m->out, m->err);
+    case OD_INC_WRITE_CORRECT_TIME:
+        return od_incident_correct_time_in(a, tx, m->who, m->target, m->body, &m->out, m->err);
+    case OD_INC_WRITE_APPLY_KE:
+        return od_ke_apply_in(a, tx, m->who, m->target, m->ke_id, &m->out, m->err);
+    case OD_INC_WRITE_PROBLEM:
+        return od_problem_from_incident_in(a, tx, m->who, m->target, m->problem, id, m->err);
     }
     return od_error_set(m->err, OD_E_INTERNAL, NULL, "unknown incident write");
 }
@@ -66,6 +88,8 @@ static od_err attempt(od_app *a, od_inc_create_member *m, int64_t *ids, size_t n
         if (m[i].rc) { /* this member alone is undone */
             if (!m[i].err->code)
                 m[i].err->code = m[i].rc;
+            json_decref(m[i].out);
+            m[i].out = NULL;
             od_audit_rewind(tx, mark);
             rc = od_tx_exec(tx, OD_Q_EV_SP_ROLLBACK, ge, OD_NOBINDS);
         }
@@ -89,6 +113,8 @@ void od_incident_create_group(od_app *a, od_inc_create_member *m, size_t n)
             m[i].rc = OD_OK;
             memset(m[i].err, 0, sizeof *m[i].err);
             m[i].id = 0;
+            json_decref(m[i].out); /* a retried attempt answers anew */
+            m[i].out = NULL;
         }
         memset(&ge, 0, sizeof ge);
         rc = attempt(a, m, ids, n, &ge);
@@ -106,4 +132,16 @@ void od_incident_create_group(od_app *a, od_inc_create_member *m, size_t n)
         if (!m[i].rc)
             m[i].id = ids[i];
     free(ids);
+}
+
+od_err od_incident_row_in(od_tx *tx, const od_principal *who, int64_t id, json_t **row, od_error *e)
+{
+    *row = NULL;
+    inc x;
+    od_err rc = od_inc_load(tx, who, id, &x, e);
+    if (rc)
+        return rc;
+    *row = json_incref(x.row);
+    od_inc_free(&x);
+    return OD_OK;
 }

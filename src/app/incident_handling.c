@@ -6,6 +6,7 @@
  * are told (message handling_changed), the new department's then being owed
  * the progress and final reports.  One transaction. */
 #include "app/incidents_int.h"
+#include "app/incident_group.h"
 #include "app/notify_out.h"
 #include "core/duties.h"
 #include "util/utf8.h"
@@ -47,6 +48,17 @@ od_err od_incident_set_handling(od_app *a, const od_principal *who, int64_t id, 
                                 const char *reason, json_t **out, od_error *e)
 {
     *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_handling_in(a, tx, who, id, department, reason, e);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_handling_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                               const char *department, const char *reason, od_error *e)
+{
     if (!reason || !*reason)
         return od_error_set(
             e, OD_E_UNPROCESSABLE, "reason",
@@ -60,17 +72,11 @@ od_err od_incident_set_handling(od_app *a, const od_principal *who, int64_t id, 
                             "部门名称超过 %d 字节 (the department name is over %d bytes)", DEPT_MAX_BYTES,
                             DEPT_MAX_BYTES);
     const od_policy *p = a->policy;
-    od_tx *tx = NULL;
     inc x;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_inc_load(tx, who, id, &x, e);
     if (rc)
         return rc;
-    rc = od_inc_load(tx, who, id, &x, e);
-    if (rc) {
-        od_tx_rollback(tx);
-        return rc;
-    }
     char from[DEPT_MAX_BYTES + 1] = "";
     od_rows *r = NULL;
     bool row = false;
@@ -98,5 +104,5 @@ od_err od_incident_set_handling(od_app *a, const od_principal *who, int64_t id, 
     if (!rc)
         rc = tell_heads(tx, p, &x, was_copy, department, who, reason, now, e);
     od_inc_free(&x);
-    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+    return rc;
 }

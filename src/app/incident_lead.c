@@ -247,12 +247,22 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
                           od_error *e)
 {
     *out = NULL;
-    static const char *const req[] = {"cause_analysis", "lessons", "improvements", "measures", "result"};
     od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_review_in(a, tx, who, id, body, e);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_review_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, json_t *body,
+                             od_error *e)
+{
+    static const char *const req[] = {"cause_analysis", "lessons", "improvements", "measures", "result"};
     inc x;
     od_inc_state to;
     int64_t now = od_app_now(a);
-    od_err rc = od_inc_begin_action(a, who, id, OD_IA_REVIEW, &tx, &x, &to, e);
+    od_err rc = od_inc_action_in(a, tx, who, id, OD_IA_REVIEW, &x, &to, e);
     if (rc)
         return rc;
     rc = od_inc_missing_fields(body, req, 5, NULL, e);
@@ -341,5 +351,5 @@ od_err od_incident_review(od_app *a, const od_principal *who, int64_t id, json_t
         rc = od_audit_append(tx, now, who, "incident.review", "incident", x.id, NULL, fields, e);
     json_decref(fields);
     od_inc_free(&x);
-    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+    return rc;
 }

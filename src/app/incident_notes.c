@@ -39,22 +39,27 @@ od_err od_incident_set_owner(od_app *a, const od_principal *who, int64_t id, int
                              od_error *e)
 {
     *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_owner_in(a, tx, who, id, user_id, e);
+    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+}
+
+od_err od_incident_owner_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, int64_t user_id,
+                            od_error *e)
+{
     if (!may_handle(who->roles))
         return od_error_set(
             e, OD_E_FORBIDDEN, NULL,
             "只有处置或领导事件的人员可以指定负责人 (only those who report on or lead incidents "
             "may set the owner)");
-    od_tx *tx = NULL;
     inc x;
     int64_t now = od_app_now(a);
-    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    od_err rc = od_inc_load(tx, who, id, &x, e);
     if (rc)
         return rc;
-    rc = od_inc_load(tx, who, id, &x, e);
-    if (rc) {
-        od_tx_rollback(tx);
-        return rc;
-    }
     /* the new owner: an enabled account that may handle incidents */
     char name[OD_NAME_MAX] = "";
     if (user_id) {
@@ -92,7 +97,7 @@ od_err od_incident_set_owner(od_app *a, const od_principal *who, int64_t id, int
     json_decref(before);
     json_decref(after);
     od_inc_free(&x);
-    return od_inc_commit_and_get(a, tx, rc, who, id, out, e);
+    return rc;
 }
 
 od_err od_incident_note(od_app *a, const od_principal *who, int64_t id, const char *text, json_t **out,

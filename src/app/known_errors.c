@@ -4,6 +4,7 @@
  * the search plan) are core's (core/known_error.h); records are created
  * through the registry (app/records.h). */
 #include "app/known_errors.h"
+#include "app/incident_group.h"
 #include "app/incidents.h"
 #include "app/events.h"
 #include "app/list.h"
@@ -742,16 +743,33 @@ od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int6
                    od_error *e)
 {
     *out = NULL;
-    json_t *inc = NULL;
-    od_err rc = od_incident_get(a, who, incident_id, &inc, e);
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    od_tx *tx = NULL;
+    rc = od_ke_apply_in(a, tx, who, incident_id, ke_id, out, e);
+    if (!rc)
+        rc = od_tx_commit(tx, e);
+    else
+        od_tx_rollback(tx);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+od_err od_ke_apply_in(od_app *a, od_tx *tx, const od_principal *who, int64_t incident_id, int64_t ke_id,
+                      json_t **out, od_error *e)
+{
+    *out = NULL;
+    json_t *inc = NULL;
+    od_err rc = od_incident_row_in(tx, who, incident_id, &inc, e);
+    if (rc)
+        return rc;
     ke_row k = {0};
     int64_t now = od_app_now(a), inc_rec = 0;
-    rc = od_tx_begin(a->store, true, &tx, e);
-    if (!rc)
-        rc = ke_load(tx, who, ke_id, &k, e);
+    rc = ke_load(tx, who, ke_id, &k, e);
     if (rc == OD_E_NOT_FOUND) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_UNPROCESSABLE, "ke_id", "已知错误 %lld 不存在 (known error %lld not found)",
@@ -812,9 +830,7 @@ od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int6
                       "incident_id", (json_int_t)incident_id);
         json_object_set(*out, "problem_id", json_object_get(k.o, "problem_id"));
         json_object_set_new(*out, "problem_linked", json_boolean(linked));
-        rc = od_tx_commit(tx, e);
-    } else
-        od_tx_rollback(tx);
+    }
     if (rc) {
         json_decref(*out);
         *out = NULL;

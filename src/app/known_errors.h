@@ -55,6 +55,10 @@ OD_NODISCARD od_err od_ke_for_event(od_app *a, const od_principal *who, int64_t 
  * the link does not exist yet. */
 OD_NODISCARD od_err od_ke_apply(od_app *a, const od_principal *who, int64_t incident_id, int64_t ke_id,
                                 json_t **out, od_error *e);
+/* od_ke_apply inside a transaction the caller began (the incident group
+ * commit, app/incident_group.h): nothing committed or rolled back here. */
+OD_NODISCARD od_err od_ke_apply_in(od_app *a, od_tx *tx, const od_principal *who, int64_t incident_id,
+                                   int64_t ke_id, json_t **out, od_error *e);
 
 /* An event whose incident rule says `problem: true` (R-EVT-2): inside the
  * ingestion's transaction, after the event opened or attached incident

@@ -354,11 +354,20 @@ od_err od_problem_from_incident(od_app *a, const od_principal *who, int64_t inci
 {
     *out = NULL;
     od_tx *tx = NULL;
-    int64_t id = 0, rec = 0;
+    int64_t id = 0;
     od_err rc = od_tx_begin(a->store, true, &tx, e);
     if (rc)
         return rc;
-    rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &rec, e, OD_BINDS(OD_INT(incident_id)));
+    rc = od_problem_from_incident_in(a, tx, who, incident_id, in, &id, e);
+    return answer(a, who, tx, rc, id, out, e);
+}
+
+od_err od_problem_from_incident_in(od_app *a, od_tx *tx, const od_principal *who, int64_t incident_id,
+                                   const od_problem_input *in, int64_t *problem_id, od_error *e)
+{
+    *problem_id = 0;
+    int64_t id = 0, rec = 0;
+    od_err rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &rec, e, OD_BINDS(OD_INT(incident_id)));
     if (rc == OD_E_NOT_FOUND) {
         od_error_clear(e);
         rc = od_error_set(e, OD_E_NOT_FOUND, NULL, "事件 %lld 不存在 (incident %lld not found)",
@@ -397,7 +406,9 @@ od_err od_problem_from_incident(od_app *a, const od_principal *who, int64_t inci
                                  OD_INT_NONZERO(who ? who->id : 0), OD_INT(od_app_now(a))));
     json_decref(fields);
     od_rec_free(&x);
-    return answer(a, who, tx, rc, id, out, e);
+    if (!rc)
+        *problem_id = id;
+    return rc;
 }
 
 od_err od_problem_update(od_app *a, const od_principal *who, int64_t id, int64_t version, json_t *fields,

@@ -25,6 +25,12 @@ OD_NODISCARD od_err od_problem_create(od_app *a, const od_principal *who, const 
  * source "incident", the incident's title unless one is given. */
 OD_NODISCARD od_err od_problem_from_incident(od_app *a, const od_principal *who, int64_t incident_id,
                                              const od_problem_input *in, json_t **out, od_error *e);
+/* od_problem_from_incident inside a transaction the caller began (the
+ * incident group commit, app/incident_group.h): *problem_id the new
+ * problem's; nothing committed or rolled back here. */
+OD_NODISCARD od_err od_problem_from_incident_in(od_app *a, od_tx *tx, const od_principal *who,
+                                                int64_t incident_id, const od_problem_input *in,
+                                                int64_t *problem_id, od_error *e);
 OD_NODISCARD od_err od_problem_get(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e);
 /* q->kind is ignored (problems). */
 OD_NODISCARD od_err od_problem_list(od_app *a, const od_principal *who, const od_record_query *q,

@@ -279,6 +279,18 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
                      od_error *e)
 {
     *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_outage_add_in(a, tx, who, incident_id, body, out, e);
+    return finish(tx, rc, out, e);
+}
+
+od_err od_outage_add_in(od_app *a, od_tx *tx, const od_principal *who, int64_t incident_id, json_t *body,
+                        json_t **out, od_error *e)
+{
+    *out = NULL;
     const char *svc = str_of(body, "service"), *kind_s = str_of(body, "kind");
     const char *note = str_of(body, "note");
     json_t *win = json_object_get(body, "window_id");
@@ -303,10 +315,6 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
     if (json_is_integer(win) && kind != OD_OUTAGE_PLANNED)
         return od_error_set(e, OD_E_UNPROCESSABLE, "window_id",
                             "只有计划停机可关联维护窗口 (only a planned interval has a window)");
-    od_tx *tx = NULL;
-    rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
     bool drill = false;
     if (incident_id)
         rc = incident_visible(tx, who, incident_id, &drill, e);
@@ -342,7 +350,11 @@ od_err od_outage_add(od_app *a, const od_principal *who, int64_t incident_id, js
         rc = od_audit_append(tx, now, who, "outage.create", "outage_interval", id, NULL, *out, e);
     if (!rc && incident_id)
         rc = od_incident_contacts_recheck(tx, a->policy, incident_id, now, e); /* seed 000 ch. 9 §4 */
-    return finish(tx, rc, out, e);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 od_err od_outage_of_incident(od_app *a, const od_principal *who, int64_t incident_id, int64_t limit,
@@ -410,6 +422,18 @@ od_err od_outage_correct(od_app *a, const od_principal *who, int64_t id, json_t 
                          od_error *e)
 {
     *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_outage_correct_in(a, tx, who, id, body, out, e);
+    return finish(tx, rc, out, e);
+}
+
+od_err od_outage_correct_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, json_t *body,
+                            json_t **out, od_error *e)
+{
+    *out = NULL;
     const char *reason = str_of(body, "reason");
     int64_t now = od_app_now(a), new_start = 0, new_end = 0;
     bool has_s = false, has_e = false;
@@ -423,10 +447,6 @@ od_err od_outage_correct(od_app *a, const od_principal *who, int64_t id, json_t 
     if (!has_s && !has_e)
         return od_error_set(e, OD_E_UNPROCESSABLE, "starts_at",
                             "须给出 starts_at 或 ends_at (give starts_at or ends_at)");
-    od_tx *tx = NULL;
-    rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
     json_t *before = NULL;
     rc = interval_load(tx, id, &before, NULL, e);
     int64_t old_start = 0, old_end = 0;
@@ -466,7 +486,11 @@ od_err od_outage_correct(od_app *a, const od_principal *who, int64_t id, json_t 
         json_decref(after);
     }
     json_decref(before);
-    return finish(tx, rc, out, e);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 od_err od_outage_approve(od_app *a, const od_principal *who, int64_t id, json_t **out, od_error *e)
@@ -502,6 +526,18 @@ od_err od_incident_correct_time(od_app *a, const od_principal *who, int64_t id, 
                                 od_error *e)
 {
     *out = NULL;
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (rc)
+        return rc;
+    rc = od_incident_correct_time_in(a, tx, who, id, body, out, e);
+    return finish(tx, rc, out, e);
+}
+
+od_err od_incident_correct_time_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id, json_t *body,
+                                   json_t **out, od_error *e)
+{
+    *out = NULL;
     const char *field = str_of(body, "field"), *reason = str_of(body, "reason");
     int64_t value = 0, now = od_app_now(a);
     bool has = false;
@@ -517,10 +553,6 @@ od_err od_incident_correct_time(od_app *a, const od_principal *who, int64_t id, 
     if (value > now)
         return od_error_set(e, OD_E_UNPROCESSABLE, "value",
                             "时间不能在将来 (the time cannot lie in the future)");
-    od_tx *tx = NULL;
-    rc = od_tx_begin(a->store, true, &tx, e);
-    if (rc)
-        return rc;
     od_rows *r = NULL;
     bool row = false;
     int64_t det = 0, reg = 0;
@@ -560,7 +592,11 @@ od_err od_incident_correct_time(od_app *a, const od_principal *who, int64_t id, 
         rc = od_audit_append(tx, now, who, "incident.correct_time", "incident", id, before, *out, e);
         json_decref(before);
     }
-    return finish(tx, rc, out, e);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 od_err od_sla_check_resolution(od_tx *tx, int64_t incident_id, od_error *e)

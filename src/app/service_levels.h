@@ -53,6 +53,17 @@ OD_NODISCARD od_err od_outage_approve(od_app *a, const od_principal *who, int64_
 OD_NODISCARD od_err od_incident_correct_time(od_app *a, const od_principal *who, int64_t id, json_t *body,
                                              json_t **out, od_error *e);
 
+/* od_outage_add, od_outage_correct and od_incident_correct_time inside a
+ * transaction the caller began (the incident group commit,
+ * app/incident_group.h): nothing committed or rolled back here; on error
+ * *out is NULL and the caller undoes what was written. */
+OD_NODISCARD od_err od_outage_add_in(od_app *a, od_tx *tx, const od_principal *who, int64_t incident_id,
+                                     json_t *body, json_t **out, od_error *e);
+OD_NODISCARD od_err od_outage_correct_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                         json_t *body, json_t **out, od_error *e);
+OD_NODISCARD od_err od_incident_correct_time_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,
+                                                json_t *body, json_t **out, od_error *e);
+
 /* Inside the incident's resolution: OD_E_UNPROCESSABLE when the incident
  * affected a service (one of its CIs is a service's CI) and has no impact
  * interval. */

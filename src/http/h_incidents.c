@@ -1,6 +1,9 @@
 /* h_incidents.c — handlers for incidents, reports, authority actions, the
  * post-incident review and the case library. */
 #include "app/incidents.h"
+#include "app/known_errors.h"
+#include "app/problems.h"
+#include "app/service_levels.h"
 #include "http/handlers.h"
 #include "http/incident_writer.h"
 
@@ -122,15 +125,29 @@ static od_err write_alone(od_req *r, const od_incw_write *w, json_t **out)
         return od_incident_regrade(r->app, &r->who, w->target, w->body, out, &r->err);
     case OD_INC_WRITE_NOTE:
         return od_incident_note(r->app, &r->who, w->target, w->text, out, &r->err);
+    case OD_INC_WRITE_OWNER:
+        return od_incident_set_owner(r->app, &r->who, w->target, w->user_id, out, &r->err);
+    case OD_INC_WRITE_HANDLING:
+        return od_incident_set_handling(r->app, &r->who, w->target, w->text, w->reason, out, &r->err);
+    case OD_INC_WRITE_REVIEW:
+        return od_incident_review(r->app, &r->who, w->target, w->body, out, &r->err);
+    case OD_INC_WRITE_INTERVAL:
+        return od_outage_add(r->app, &r->who, w->target, w->body, out, &r->err);
+    case OD_INC_WRITE_INTERVAL_CORRECT:
+        return od_outage_correct(r->app, &r->who, w->target, w->body, out, &r->err);
+    case OD_INC_WRITE_CORRECT_TIME:
+        return od_incident_correct_time(r->app, &r->who, w->target, w->body, out, &r->err);
+    case OD_INC_WRITE_APPLY_KE:
+        return od_ke_apply(r->app, &r->who, w->target, w->ke_id, out, &r->err);
+    case OD_INC_WRITE_PROBLEM:
+        return od_problem_from_incident(r->app, &r->who, w->target, w->problem, out, &r->err);
     default:
         return od_error_set(&r->err, OD_E_INTERNAL, NULL, "not an incident action");
     }
 }
 
-/* The group commit (http/incident_writer.h): r is suspended and queued,
- * answered with status after the commit it shares; when it cannot be
- * queued (stopping, full) it runs alone on this thread. */
-static od_err grouped(od_req *r, const od_incw_write *w, int status)
+/* The group commit (http/incident_writer.h). */
+od_err od_h_incident_grouped(od_req *r, const od_incw_write *w, int status)
 {
     od_req_suspend(r);
     if (od_incw_submit_write(od_server_incident_writer(r->srv), r, w))
@@ -154,8 +171,8 @@ od_err od_h_incident_patch(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    return grouped(r, &(od_incw_write){.kind = OD_INC_WRITE_REGRADE, .target = r->ids[0], .body = r->json},
-                   200);
+    return od_h_incident_grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_REGRADE, .target = r->ids[0], .body = r->json}, 200);
 }
 
 od_err od_h_incident_report(od_req *r)
@@ -215,14 +232,14 @@ od_err od_h_incident_activate(od_req *r)
     if (od_req_get(r, "plan_id") && plan_id <= 0)
         return od_error_set(&r->err, OD_E_UNPROCESSABLE, "plan_id",
                             "plan_id 须为预案编号 (plan_id must be a plan id)");
-    return grouped(
+    return od_h_incident_grouped(
         r, &(od_incw_write){.kind = OD_INC_WRITE_ACTIVATE, .target = r->ids[0], .plan_id = plan_id}, 200);
 }
 od_err od_h_incident_close(od_req *r)
 {
     if (r->json && (!json_is_object(r->json) || json_object_size(r->json) > 0))
         return simple(r, od_incident_close); /* the same 400 */
-    return grouped(r, &(od_incw_write){.kind = OD_INC_WRITE_CLOSE, .target = r->ids[0]}, 200);
+    return od_h_incident_grouped(r, &(od_incw_write){.kind = OD_INC_WRITE_CLOSE, .target = r->ids[0]}, 200);
 }
 /* R-NOT-4 through the group commit (http/incident_writer.h), answered
  * after the commit it shares. */
@@ -258,9 +275,8 @@ od_err od_h_incident_review(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_review(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return od_h_incident_grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_REVIEW, .target = r->ids[0], .body = r->json}, 200);
 }
 
 static od_err export(od_req *r, const char *fmt, const char *ctype)
@@ -305,7 +321,7 @@ od_err od_h_incident_note(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    return grouped(
+    return od_h_incident_grouped(
         r, &(od_incw_write){.kind = OD_INC_WRITE_NOTE, .target = r->ids[0], .text = od_req_str(r, "text")},
         201);
 }
@@ -316,9 +332,11 @@ od_err od_h_incident_owner(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_set_owner(r->app, &r->who, r->ids[0], od_req_int(r, "user_id", 0), &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return od_h_incident_grouped(r,
+                                 &(od_incw_write){.kind = OD_INC_WRITE_OWNER,
+                                                  .target = r->ids[0],
+                                                  .user_id = od_req_int(r, "user_id", 0)},
+                                 200);
 }
 
 /* seed 000 ch. 8 §1: the handling department, changed with a reason */
@@ -329,8 +347,10 @@ od_err od_h_incident_handling(od_req *r)
     od_err rc = od_req_fields(r, f);
     if (rc)
         return rc;
-    json_t *out = NULL;
-    rc = od_incident_set_handling(r->app, &r->who, r->ids[0], od_req_str(r, "department"),
-                                  od_req_str(r, "reason"), &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    return od_h_incident_grouped(r,
+                                 &(od_incw_write){.kind = OD_INC_WRITE_HANDLING,
+                                                  .target = r->ids[0],
+                                                  .text = od_req_str(r, "department"),
+                                                  .reason = od_req_str(r, "reason")},
+                                 200);
 }

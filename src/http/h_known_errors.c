@@ -4,6 +4,7 @@
  * checks here; rules in app/known_errors.h. */
 #include "app/known_errors.h"
 #include "http/handlers.h"
+#include "http/incident_writer.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -128,10 +129,13 @@ od_err od_h_incident_apply_known_error(od_req *r)
 {
     static const od_field f[] = {{"ke_id", OD_JT_INT, true, 0}, {0}};
     od_err rc = od_req_fields(r, f);
-    json_t *out = NULL;
-    if (!rc)
-        rc = od_ke_apply(r->app, &r->who, r->ids[0], od_req_int(r, "ke_id", 0), &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    if (rc)
+        return rc;
+    return od_h_incident_grouped(r,
+                                 &(od_incw_write){.kind = OD_INC_WRITE_APPLY_KE,
+                                                  .target = r->ids[0],
+                                                  .ke_id = od_req_int(r, "ke_id", 0)},
+                                 200);
 }
 
 od_err od_h_problem_candidates(od_req *r)

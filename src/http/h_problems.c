@@ -4,6 +4,7 @@
  * Shape checks here; rules in app/records.h and app/problems.h. */
 #include "app/problems.h"
 #include "http/handlers.h"
+#include "http/incident_writer.h"
 #include "util/utf8.h"
 
 #include <stdlib.h>
@@ -143,9 +144,9 @@ od_err od_h_incident_problem(od_req *r)
     if (rc)
         return rc;
     od_problem_input in = r->json ? problem_input(r) : (od_problem_input){0};
-    json_t *out = NULL;
-    rc = od_problem_from_incident(r->app, &r->who, r->ids[0], &in, &out, &r->err);
-    return od_h_result(r, rc, 201, out);
+    /* the group commit of incident writes (http/incident_writer.h) */
+    return od_h_incident_grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_PROBLEM, .target = r->ids[0], .problem = &in}, 201);
 }
 
 od_err od_h_problem_get(od_req *r)

@@ -5,6 +5,7 @@
 #include "app/om_reports.h"
 #include "app/service_levels.h"
 #include "http/handlers.h"
+#include "http/incident_writer.h"
 #include "util/clock.h"
 
 #include <string.h>
@@ -62,10 +63,10 @@ od_err od_h_incident_intervals(od_req *r)
 od_err od_h_incident_interval_add(od_req *r)
 {
     od_err rc = od_req_fields(r, interval_fields);
-    json_t *out = NULL;
-    if (!rc)
-        rc = od_outage_add(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
-    return od_h_result(r, rc, 201, out);
+    if (rc)
+        return rc;
+    return od_h_incident_grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_INTERVAL, .target = r->ids[0], .body = r->json}, 201);
 }
 
 od_err od_h_outage_create(od_req *r)
@@ -87,10 +88,11 @@ od_err od_h_outage_get(od_req *r)
 od_err od_h_outage_correct(od_req *r)
 {
     od_err rc = od_req_fields(r, correct_fields);
-    json_t *out = NULL;
-    if (!rc)
-        rc = od_outage_correct(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    if (rc)
+        return rc;
+    return od_h_incident_grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_INTERVAL_CORRECT, .target = r->ids[0], .body = r->json},
+        200);
 }
 
 od_err od_h_outage_approve(od_req *r)
@@ -248,10 +250,10 @@ static const od_field correct_time_fields[] = {{"field", OD_JT_STRING, true, 16}
 od_err od_h_incident_correct_time(od_req *r)
 {
     od_err rc = od_req_fields(r, correct_time_fields);
-    json_t *out = NULL;
-    if (!rc)
-        rc = od_incident_correct_time(r->app, &r->who, r->ids[0], r->json, &out, &r->err);
-    return od_h_result(r, rc, 200, out);
+    if (rc)
+        return rc;
+    return od_h_incident_grouped(
+        r, &(od_incw_write){.kind = OD_INC_WRITE_CORRECT_TIME, .target = r->ids[0], .body = r->json}, 200);
 }
 
 /* ---- review and distribution (src/app/om_reports_review.c) ---- */

@@ -6,6 +6,7 @@
  *              ──> each request answered (201 or its error) and resumed */
 #include "http/incident_writer.h"
 #include "app/incident_group.h"
+#include "app/problems.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,11 +14,15 @@
 typedef struct node {
     od_req *r;
     od_inc_write_kind kind;
-    od_incident_input in; /* CREATE */
-    int64_t target;       /* every kind but CREATE */
-    json_t *body;         /* REPORT, REGRADE: r's */
-    int64_t plan_id;      /* ACTIVATE */
-    const char *text;     /* NOTE: r's */
+    od_incident_input in;     /* CREATE */
+    int64_t target;           /* every kind but CREATE */
+    json_t *body;             /* REPORT, REGRADE: r's */
+    int64_t plan_id;          /* ACTIVATE */
+    const char *text;         /* NOTE, HANDLING: r's */
+    int64_t user_id;          /* OWNER */
+    const char *reason;       /* HANDLING: r's */
+    int64_t ke_id;            /* APPLY_KE */
+    od_problem_input problem; /* PROBLEM (its strings and fields r's) */
     struct node *next;
 } node;
 
@@ -55,6 +60,18 @@ static void answer_acked(od_req *r)
     answer(r, 200);
 }
 
+/* A problem from an incident: the problem as written, 201. */
+static void answer_problem(od_req *r)
+{
+    json_t *out = NULL;
+    od_err rc = od_problem_get(r->app, &r->who, r->resume_id, &out, &r->err);
+    if (rc && !r->err.code)
+        r->err.code = rc;
+    if (!rc && od_reply(r, 201, out) != OD_OK) {
+        /* out of memory: r->err says so */
+    }
+}
+
 static void run(od_incw *w, node *first, size_t n)
 {
     od_inc_create_member m[OD_INCW_GROUP_MAX];
@@ -67,6 +84,10 @@ static void run(od_incw *w, node *first, size_t n)
                                       .body = x->body,
                                       .plan_id = x->plan_id,
                                       .text = x->text,
+                                      .user_id = x->user_id,
+                                      .reason = x->reason,
+                                      .ke_id = x->ke_id,
+                                      .problem = &x->problem,
                                       .err = &x->r->err};
     od_incident_create_group(w->app, m, n);
     i = 0;
@@ -76,12 +97,20 @@ static void run(od_incw *w, node *first, size_t n)
         if (m[i].rc) {
             if (!r->err.code)
                 r->err.code = m[i].rc;
+        } else if (m[i].out) {
+            /* the write's own answer, read in its transaction: sent as is
+             * (a new interval 201, the others 200) */
+            int status = x->kind == OD_INC_WRITE_INTERVAL ? 201 : 200;
+            if (od_reply(r, status, m[i].out) != OD_OK && !r->err.code)
+                r->err.code = OD_E_NOMEM;
         } else {
             r->resume_id = m[i].id;
             /* create, report, note: 201 (a new record or entry); the others 200 */
             bool created = x->kind == OD_INC_WRITE_CREATE || x->kind == OD_INC_WRITE_REPORT ||
                            x->kind == OD_INC_WRITE_NOTE;
-            r->on_resume = created ? answer_created : answer_acked;
+            r->on_resume = x->kind == OD_INC_WRITE_PROBLEM ? answer_problem
+                           : created                       ? answer_created
+                                                           : answer_acked;
         }
         free(x);
         od_req_resume(r);
@@ -161,6 +190,11 @@ bool od_incw_submit_write(od_incw *w, od_req *r, const od_incw_write *wr)
     n->body = wr->body;
     n->plan_id = wr->plan_id;
     n->text = wr->text;
+    n->user_id = wr->user_id;
+    n->reason = wr->reason;
+    n->ke_id = wr->ke_id;
+    if (wr->problem)
+        n->problem = *wr->problem;
     pthread_mutex_lock(&w->mu);
     bool ok = !w->stop && w->queued < OD_INCW_QUEUE_MAX;
     if (ok) {
