@@ -92,7 +92,7 @@ static void def_set(od_report_def *d, const char *key, const char *zh, const cha
     d->required = bits_of(required);
     d->scheduled = true;
     d->sched_day = day;
-    d->sched_min = 9 * 60;
+    d->sched_min = 8 * 60;
     d->reviewer = -1;
 }
 

@@ -9,7 +9,7 @@
  *       code: W                            # OMR-W-…; default the period's letter
  *       sections: [problems, plans, next_week_plan]
  *       manual: [next_week_plan]           # must be filled before submitting
- *       schedule: {on: first_day, at: "09:00"}   # or first_working_day [, calendar: KEY]
+ *       schedule: {on: first_day, at: "08:00"}   # or first_working_day [, calendar: KEY]
  *       file_within: 2d                    # default sla.report_review.file_within
  *       reviewer: ops_department_head      # default sla.report_review.reviewer
  *       recipients: [ops_leader]           # default sla.report_review.recipients
@@ -247,7 +247,7 @@ void od_pl_load_reports(ctx *c, od_policy *pol, const node *v)
         od_report_def *d = &t->reports[t->n_reports];
         memset(d, 0, sizeof *d);
         d->reviewer = -1;
-        d->sched_min = 9 * 60;
+        d->sched_min = 8 * 60;
         od_pl_copy_fixed(d->key, sizeof d->key, kn->str);
         load_def(c, pol, d, kn, val, path);
         for (size_t k = 0; k < t->n_reports; k++)

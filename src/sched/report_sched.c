@@ -69,7 +69,8 @@ od_err od_report_sched_start(od_app *a, od_report_sched **out, od_error *e)
         free(s);
         return rc;
     }
-    od_info("定时运维报告 scheduled O&M reports: weekly Monday 09:00, monthly the 1st 09:00 (UTC+8)");
+    od_info("定时运维报告 scheduled O&M reports: at the schedules of sla.reports (shipped: weekly Monday "
+            "08:00, the others the first working day 08:00, UTC+8)");
     *out = s;
     return OD_OK;
 }

@@ -1,6 +1,7 @@
 /* report_sched.h — scheduled O&M reports (R-SLA-2; `opsdesk serve
- * --report-schedule`): the weekly report generated from Monday 09:00 and the
- * monthly one from the 1st 09:00 (Beijing time) for the period before, as
+ * --report-schedule`): each report of the policy's sla.reports generated at its
+ * schedule (shipped: weekly from Monday 08:00, monthly, quarterly and annual
+ * from the first working day 08:00, Beijing time) for the period before, as
  * version 1 (app/om_reports.h od_report_generate_scheduled; once across
  * nodes).  With the system clock a thread checks once a minute; with the test
  * clock the thread stays idle and od_report_sched_advance (called by POST

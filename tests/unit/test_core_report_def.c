@@ -82,42 +82,44 @@ static void test_period_at(void **state)
         int y, m, d, h, mi;
         int64_t ms;                 /* added to the local time */
         int sy, sm, sd, ey, em, ed; /* the period reported on, [start, end) */
-        int gy, gm, gd;             /* the day of its generation, at 09:00 */
+        int gy, gm, gd;             /* the day of its generation, at 08:00 */
     } rows[] = {
-        {"weekly at Monday 09:00", 0, false, 2027, 6, 7, 9, 0, 0, 2027, 5, 31, 2027, 6, 7, 2027, 6, 7},
-        {"weekly 1 ms before", 0, false, 2027, 6, 7, 9, 0, -1, 2027, 5, 24, 2027, 5, 31, 2027, 5, 31},
-        {"monthly 24x7 at the 1st 09:00", 1, false, 2027, 7, 1, 9, 0, 0, 2027, 6, 1, 2027, 7, 1, 2027, 7, 1},
-        {"monthly 24x7 1 ms before", 1, false, 2027, 7, 1, 9, 0, -1, 2027, 5, 1, 2027, 6, 1, 2027, 6, 1},
-        {"monthly: Feb 2026 starts on a Sunday", 1, true, 2026, 2, 2, 9, 0, 0, 2026, 1, 1, 2026, 2, 1, 2026,
-         2, 2},
-        {"monthly: 1 ms before Monday 2 Feb", 1, true, 2026, 2, 2, 9, 0, -1, 2025, 12, 1, 2026, 1, 1, 2026, 1,
+        {"weekly at Monday 08:00", 0, false, 2027, 6, 7, 8, 0, 0, 2027, 5, 31, 2027, 6, 7, 2027, 6, 7},
+        {"weekly 1 ms before", 0, false, 2027, 6, 7, 8, 0, -1, 2027, 5, 24, 2027, 5, 31, 2027, 5, 31},
+        {"monthly 24x7 at the 1st 08:00", 1, false, 2027, 7, 1, 8, 0, 0, 2027, 6, 1, 2027, 7, 1, 2027, 7, 1},
+        {"monthly 24x7 1 ms before", 1, false, 2027, 7, 1, 8, 0, -1, 2027, 5, 1, 2027, 6, 1, 2027, 6, 1},
+        {"monthly: Feb 2026 starts on a Sunday; 08:00 Mon 2 Feb, before its 09:00 hours", 1, true, 2026, 2, 2,
+         8, 0, 0, 2026, 1, 1, 2026, 2, 1, 2026, 2, 2},
+        {"monthly: 2 Feb 1 ms before its hours open at 09:00: generated at 08:00", 1, true, 2026, 2, 2, 9, 0,
+         -1, 2026, 1, 1, 2026, 2, 1, 2026, 2, 2},
+        {"monthly: 1 ms before Monday 2 Feb", 1, true, 2026, 2, 2, 8, 0, -1, 2025, 12, 1, 2026, 1, 1, 2026, 1,
          4},
         {"monthly: 1 Feb (Sunday) is no working day", 1, true, 2026, 2, 1, 12, 0, 0, 2025, 12, 1, 2026, 1, 1,
          2026, 1, 4},
-        {"monthly: May 2026 after 劳动节 (6 May)", 1, true, 2026, 5, 6, 9, 0, 0, 2026, 4, 1, 2026, 5, 1, 2026,
+        {"monthly: May 2026 after 劳动节 (6 May)", 1, true, 2026, 5, 6, 8, 0, 0, 2026, 4, 1, 2026, 5, 1, 2026,
          5, 6},
-        {"monthly: 1 ms before 6 May", 1, true, 2026, 5, 6, 9, 0, -1, 2026, 3, 1, 2026, 4, 1, 2026, 4, 1},
-        {"quarterly 24x7 at 1 Apr 09:00", 2, false, 2026, 4, 1, 9, 0, 0, 2026, 1, 1, 2026, 4, 1, 2026, 4, 1},
-        {"quarterly 24x7 1 ms before", 2, false, 2026, 4, 1, 9, 0, -1, 2025, 10, 1, 2026, 1, 1, 2026, 1, 1},
-        {"quarterly: Q1 2026 from the 调休 Sunday 4 Jan", 2, true, 2026, 1, 4, 9, 0, 0, 2025, 10, 1, 2026, 1,
+        {"monthly: 1 ms before 6 May", 1, true, 2026, 5, 6, 8, 0, -1, 2026, 3, 1, 2026, 4, 1, 2026, 4, 1},
+        {"quarterly 24x7 at 1 Apr 08:00", 2, false, 2026, 4, 1, 8, 0, 0, 2026, 1, 1, 2026, 4, 1, 2026, 4, 1},
+        {"quarterly 24x7 1 ms before", 2, false, 2026, 4, 1, 8, 0, -1, 2025, 10, 1, 2026, 1, 1, 2026, 1, 1},
+        {"quarterly: Q1 2026 from the 调休 Sunday 4 Jan", 2, true, 2026, 1, 4, 8, 0, 0, 2025, 10, 1, 2026, 1,
          1, 2026, 1, 4},
-        {"quarterly: 1 ms before 4 Jan 09:00", 2, true, 2026, 1, 4, 9, 0, -1, 2025, 7, 1, 2025, 10, 1, 2025,
+        {"quarterly: 1 ms before 4 Jan 08:00", 2, true, 2026, 1, 4, 8, 0, -1, 2025, 7, 1, 2025, 10, 1, 2025,
          10, 1},
-        {"quarterly: 1 Jan 2026 is 元旦", 2, true, 2026, 1, 1, 9, 0, 0, 2025, 7, 1, 2025, 10, 1, 2025, 10, 1},
-        {"quarterly: Q4 from 8 Oct after 国庆", 2, true, 2026, 10, 8, 9, 0, 0, 2026, 7, 1, 2026, 10, 1, 2026,
+        {"quarterly: 1 Jan 2026 is 元旦", 2, true, 2026, 1, 1, 8, 0, 0, 2025, 7, 1, 2025, 10, 1, 2025, 10, 1},
+        {"quarterly: Q4 from 8 Oct after 国庆", 2, true, 2026, 10, 8, 8, 0, 0, 2026, 7, 1, 2026, 10, 1, 2026,
          10, 8},
-        {"quarterly: 1 ms before 8 Oct 09:00", 2, true, 2026, 10, 8, 9, 0, -1, 2026, 4, 1, 2026, 7, 1, 2026,
+        {"quarterly: 1 ms before 8 Oct 08:00", 2, true, 2026, 10, 8, 8, 0, -1, 2026, 4, 1, 2026, 7, 1, 2026,
          7, 1},
         {"quarterly: the end of a quarter", 2, true, 2026, 12, 31, 23, 59, 59999, 2026, 7, 1, 2026, 10, 1,
          2026, 10, 8},
-        {"annual 24x7 at 1 Jan 09:00", 3, false, 2027, 1, 1, 9, 0, 0, 2026, 1, 1, 2027, 1, 1, 2027, 1, 1},
-        {"annual 24x7 1 ms before", 3, false, 2027, 1, 1, 9, 0, -1, 2025, 1, 1, 2026, 1, 1, 2026, 1, 1},
-        {"annual: 2025 from the 调休 Sunday 4 Jan 2026", 3, true, 2026, 1, 4, 9, 0, 0, 2025, 1, 1, 2026, 1, 1,
+        {"annual 24x7 at 1 Jan 08:00", 3, false, 2027, 1, 1, 8, 0, 0, 2026, 1, 1, 2027, 1, 1, 2027, 1, 1},
+        {"annual 24x7 1 ms before", 3, false, 2027, 1, 1, 8, 0, -1, 2025, 1, 1, 2026, 1, 1, 2026, 1, 1},
+        {"annual: 2025 from the 调休 Sunday 4 Jan 2026", 3, true, 2026, 1, 4, 8, 0, 0, 2025, 1, 1, 2026, 1, 1,
          2026, 1, 4},
-        {"annual: 1 ms before", 3, true, 2026, 1, 4, 9, 0, -1, 2024, 1, 1, 2025, 1, 1, 2025, 1, 1},
+        {"annual: 1 ms before", 3, true, 2026, 1, 4, 8, 0, -1, 2024, 1, 1, 2025, 1, 1, 2025, 1, 1},
         {"annual: Jan 2 2026 is still 元旦", 3, true, 2026, 1, 2, 12, 0, 0, 2024, 1, 1, 2025, 1, 1, 2025, 1,
          1},
-        {"annual: 2027 has no holiday list: Friday 1 Jan works", 3, true, 2027, 1, 1, 9, 0, 0, 2026, 1, 1,
+        {"annual: 2027 has no holiday list: Friday 1 Jan works", 3, true, 2027, 1, 1, 8, 0, 0, 2026, 1, 1,
          2027, 1, 1, 2027, 1, 1},
     };
     for (size_t i = 0; i < N(rows); i++) {
@@ -127,7 +129,7 @@ static void test_period_at(void **state)
         print_message("%s\n", rows[i].name);
         assert_int_equal(start, loc(rows[i].sy, rows[i].sm, rows[i].sd, 0, 0));
         assert_int_equal(end, loc(rows[i].ey, rows[i].em, rows[i].ed, 0, 0));
-        assert_int_equal(gen, loc(rows[i].gy, rows[i].gm, rows[i].gd, 9, 0));
+        assert_int_equal(gen, loc(rows[i].gy, rows[i].gm, rows[i].gd, 8, 0));
         assert_true(gen <= now);
     }
     /* a calendar without working hours: the first day */
@@ -151,7 +153,7 @@ static void test_defaults(void **state)
         assert_string_equal(defs[i].key, keys[i]);
         assert_string_equal(defs[i].code, codes[i]);
         assert_true(defs[i].scheduled);
-        assert_int_equal(defs[i].sched_min, 540);
+        assert_int_equal(defs[i].sched_min, 480); /* 08:00 (modules-spec §M4.4) */
         assert_int_equal(defs[i].reviewer, -1);
         assert_int_equal(defs[i].recipients, 0);
         assert_int_equal(defs[i].file_ms, 0);
@@ -198,10 +200,10 @@ static void test_legacy_period_at(void **state)
 {
     (void)state;
     int64_t s1, e1, g1;
-    od_report_period_at(OD_REPORT_MONTHLY, loc(2026, 2, 1, 9, 0), 480, &s1, &e1, &g1);
+    od_report_period_at(OD_REPORT_MONTHLY, loc(2026, 2, 1, 8, 0), 480, &s1, &e1, &g1);
     assert_int_equal(s1, loc(2026, 1, 1, 0, 0));
-    assert_int_equal(g1, loc(2026, 2, 1, 9, 0));
-    od_report_period_at(OD_REPORT_WEEKLY, loc(2026, 2, 2, 8, 59), 480, &s1, &e1, &g1);
+    assert_int_equal(g1, loc(2026, 2, 1, 8, 0));
+    od_report_period_at(OD_REPORT_WEEKLY, loc(2026, 2, 2, 7, 59), 480, &s1, &e1, &g1);
     assert_int_equal(s1, loc(2026, 1, 19, 0, 0));
     assert_int_equal(e1, loc(2026, 1, 26, 0, 0));
 }

@@ -458,8 +458,8 @@ static void test_keys(void **state)
     assert_string_equal(od_sl_verdict_key(OD_SLV_BREACHED), "breached");
 }
 
-/* The scheduled report in force: 1 ms before and at Monday 09:00 / the 1st
- * 09:00 Beijing time, across a year's end. */
+/* The scheduled report in force: 1 ms before and at Monday 08:00 / the 1st
+ * 08:00 Beijing time, across a year's end. */
 static void test_report_period(void **state)
 {
     (void)state;
@@ -467,27 +467,27 @@ static void test_report_period(void **state)
         od_report_kind k;
         int y, mo, d, h, mi;
         int64_t delta;   /* added to the local time */
-        int gy, gmo, gd; /* the generation day (09:00) */
+        int gy, gmo, gd; /* the generation day (08:00) */
         int sy, smo, sd; /* period start (00:00) */
     } rows[] = {
-        {OD_REPORT_WEEKLY, 2027, 6, 7, 9, 0, 0, 2027, 6, 7, 2027, 5, 31},
-        {OD_REPORT_WEEKLY, 2027, 6, 7, 9, 0, -1, 2027, 5, 31, 2027, 5, 24},
+        {OD_REPORT_WEEKLY, 2027, 6, 7, 8, 0, 0, 2027, 6, 7, 2027, 5, 31},
+        {OD_REPORT_WEEKLY, 2027, 6, 7, 8, 0, -1, 2027, 5, 31, 2027, 5, 24},
         {OD_REPORT_WEEKLY, 2027, 6, 13, 23, 59, 0, 2027, 6, 7, 2027, 5, 31},
         {OD_REPORT_WEEKLY, 2027, 6, 14, 0, 0, 0, 2027, 6, 7, 2027, 5, 31},
-        {OD_REPORT_WEEKLY, 2027, 1, 4, 9, 0, 0, 2027, 1, 4, 2026, 12, 28},
-        {OD_REPORT_WEEKLY, 2027, 1, 4, 9, 0, -1, 2026, 12, 28, 2026, 12, 21},
-        {OD_REPORT_MONTHLY, 2027, 7, 1, 9, 0, 0, 2027, 7, 1, 2027, 6, 1},
-        {OD_REPORT_MONTHLY, 2027, 7, 1, 9, 0, -1, 2027, 6, 1, 2027, 5, 1},
+        {OD_REPORT_WEEKLY, 2027, 1, 4, 8, 0, 0, 2027, 1, 4, 2026, 12, 28},
+        {OD_REPORT_WEEKLY, 2027, 1, 4, 8, 0, -1, 2026, 12, 28, 2026, 12, 21},
+        {OD_REPORT_MONTHLY, 2027, 7, 1, 8, 0, 0, 2027, 7, 1, 2027, 6, 1},
+        {OD_REPORT_MONTHLY, 2027, 7, 1, 8, 0, -1, 2027, 6, 1, 2027, 5, 1},
         {OD_REPORT_MONTHLY, 2027, 7, 31, 23, 59, 0, 2027, 7, 1, 2027, 6, 1},
-        {OD_REPORT_MONTHLY, 2027, 1, 1, 9, 0, 0, 2027, 1, 1, 2026, 12, 1},
-        {OD_REPORT_MONTHLY, 2027, 1, 1, 9, 0, -1, 2026, 12, 1, 2026, 11, 1},
-        {OD_REPORT_MONTHLY, 2028, 3, 1, 9, 0, 0, 2028, 3, 1, 2028, 2, 1},
+        {OD_REPORT_MONTHLY, 2027, 1, 1, 8, 0, 0, 2027, 1, 1, 2026, 12, 1},
+        {OD_REPORT_MONTHLY, 2027, 1, 1, 8, 0, -1, 2026, 12, 1, 2026, 11, 1},
+        {OD_REPORT_MONTHLY, 2028, 3, 1, 8, 0, 0, 2028, 3, 1, 2028, 2, 1},
     };
     for (size_t i = 0; i < N(rows); i++) {
         int64_t start, end, gen;
         int64_t now = loc(rows[i].y, rows[i].mo, rows[i].d, rows[i].h, rows[i].mi) + rows[i].delta;
         od_report_period_at(rows[i].k, now, 480, &start, &end, &gen);
-        int64_t want_gen = loc(rows[i].gy, rows[i].gmo, rows[i].gd, 9, 0);
+        int64_t want_gen = loc(rows[i].gy, rows[i].gmo, rows[i].gd, 8, 0);
         if (gen != want_gen || start != loc(rows[i].sy, rows[i].smo, rows[i].sd, 0, 0) ||
             end != loc(rows[i].gy, rows[i].gmo, rows[i].gd, 0, 0))
             fail_msg("row %zu", i);

@@ -45,6 +45,8 @@ static void test_defaults(void **state)
     assert_string_equal(p->sla.reports[0].key, "weekly");
     assert_string_equal(p->sla.reports[2].key, "quarterly");
     assert_string_equal(p->sla.reports[3].key, "annual");
+    for (size_t i = 0; i < 4; i++) /* 08:00 (modules-spec §M4.4) */
+        assert_int_equal(p->sla.reports[i].sched_min, 8 * 60);
     od_policy_free(p);
 }
 
@@ -61,7 +63,8 @@ static void test_shipped(void **state)
     assert_string_equal(w->key, "weekly");
     assert_int_equal(w->period, OD_RPERIOD_WEEK);
     assert_int_equal(w->sched_day, OD_RSCHED_FIRST_DAY);
-    assert_int_equal(w->sched_min, 9 * 60);
+    for (size_t i = 0; i < 4; i++) /* weekly Monday 08:00, the others the first working day 08:00 */
+        assert_int_equal(p->sla.reports[i].sched_min, 8 * 60);
     assert_int_equal(w->required, bit("next_week_plan"));
     assert_int_equal(w->sections, bit("problems") | bit("plans") | bit("next_week_plan"));
     assert_string_equal(m->key, "monthly");
@@ -104,9 +107,17 @@ static void test_file_definitions(void **state)
                            "      zh: 专项报告\n"
                            "      en: special report\n"
                            "      period: month\n"
-                           "      code: SP\n");
-    assert_int_equal(p->sla.n_reports, 2);
-    const od_report_def *q = &p->sla.reports[0], *s = &p->sla.reports[1];
+                           "      code: SP\n"
+                           "    audit:\n"
+                           "      zh: 审计报告\n"
+                           "      en: audit report\n"
+                           "      period: month\n"
+                           "      code: AU\n"
+                           "      schedule: {on: first_day}\n");
+    assert_int_equal(p->sla.n_reports, 3);
+    const od_report_def *q = &p->sla.reports[0], *s = &p->sla.reports[1], *au = &p->sla.reports[2];
+    assert_true(au->scheduled);
+    assert_int_equal(au->sched_min, 8 * 60); /* `at` left out: 08:00 */
     assert_string_equal(q->code, "Q");
     assert_int_equal(q->sections,
                      bit("trend") | bit("problems") | bit("quarter_summary") | bit("next_quarter_plan"));
