@@ -75,7 +75,7 @@ class DefinitionListTest(harness.ServerTest):
         # a shipped one: defaults from sla.report_review (ops_department_head, 2 d, two recipients)
         weekly = items[0]
         self.assertEqual(weekly["title"], {"zh": "运维周报", "en": "weekly O&M report"})
-        self.assertEqual(weekly["schedule"], {"on": "first_day", "at": "09:00", "calendar": "24x7"})
+        self.assertEqual(weekly["schedule"], {"on": "first_day", "at": "08:00", "calendar": "24x7"})
         self.assertEqual(weekly["sections"], [sec("problems", PROBLEMS, "module"), sec("plans", PLANS, "module"),
                                               sec("next_week_plan", "下周运维服务规划 (next week's plan)",
                                                   "manual", True)])
@@ -83,7 +83,7 @@ class DefinitionListTest(harness.ServerTest):
         self.assertEqual(sorted(weekly["recipients"]), ["ops_department_head", "ops_leader"])
         quarterly = items[2]
         self.assertEqual(quarterly["code"], "Q")
-        self.assertEqual(quarterly["schedule"], {"on": "first_working_day", "at": "09:00", "calendar": "business"})
+        self.assertEqual(quarterly["schedule"], {"on": "first_working_day", "at": "08:00", "calendar": "business"})
         self.assertEqual(quarterly["required"], ["quarter_summary", "improvements", "next_quarter_plan"])
         self.assertEqual(quarterly["file_within_minutes"], 5 * 24 * 60)
         self.assertEqual([s["key"] for s in items[1]["sections"]][:5],

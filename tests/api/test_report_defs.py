@@ -10,7 +10,8 @@ acknowledged after 10 min.
 
 Quarterly and annual reports are generated on the first working day of the quarter / January on
 the business calendar (2027 has no holiday list loaded: Friday 1 Jan 2027 works; 2028-01-01 is a
-Saturday, so the 2027 annual report is in force from Monday 2028-01-03 09:00).  Runs on SQLite and
+Saturday, so the 2027 annual report is in force from Monday 2028-01-03 08:00, before the calendar's
+09:00 working hours: the first working day is a date, the time is wall-clock).  Runs on SQLite and
 PostgreSQL (OD_PG_API_SUBSET)."""
 import os
 import subprocess
@@ -91,11 +92,11 @@ class QuarterlyAnnualTest(harness.ServerTest):
         self.at(bj(2027, 4, 2, "10:00"))
         self.assertError(self.post("/api/v1/reports/runs", {"kind": "daily"}), 400, field="kind",
                          contains="quarterly")
-        # 1 ms before 1 Apr 09:00 the report in force is Q4 2026's
-        r = self.post("/api/v1/reports/runs", {"kind": "quarterly", "at": "2027-04-01T08:59:59.999+08:00"},
+        # 1 ms before 1 Apr 08:00 the report in force is Q4 2026's
+        r = self.post("/api/v1/reports/runs", {"kind": "quarterly", "at": "2027-04-01T07:59:59.999+08:00"},
                       status=201)
         self.assertEqual(r.json["number"], "OMR-Q-20261001-v1")
-        run = self.post("/api/v1/reports/runs", {"kind": "quarterly", "at": bj(2027, 4, 1, "09:00")},
+        run = self.post("/api/v1/reports/runs", {"kind": "quarterly", "at": bj(2027, 4, 1, "08:00")},
                         status=201).json
         self.assertEqual(run["number"], "OMR-Q-20270101-v1")
         self.assertEqual(run["title"], {"zh": "季度报告", "en": "quarterly O&M report"})
@@ -145,12 +146,12 @@ class QuarterlyAnnualTest(harness.ServerTest):
     def test_3_annual(self):
         """The annual report of 2027: the year's availability and budget, a 12-month trend."""
         self.at(bj(2028, 1, 5, "10:00"))
-        r = self.post("/api/v1/reports/runs", {"kind": "annual", "at": "2028-01-03T08:59:59.999+08:00"},
+        r = self.post("/api/v1/reports/runs", {"kind": "annual", "at": "2028-01-03T07:59:59.999+08:00"},
                       status=201)
         self.assertEqual(r.json["number"], "OMR-Y-20260101-v1")     # 1 ms before: 2026's is in force
         self.assertEqual((r.json["period_start_ms"], r.json["period_end_ms"]),
                          (bj_ms(2026, 1, 1), bj_ms(2027, 1, 1)))
-        run = self.post("/api/v1/reports/runs", {"kind": "annual", "at": bj(2028, 1, 3, "09:00")}, status=201).json
+        run = self.post("/api/v1/reports/runs", {"kind": "annual", "at": bj(2028, 1, 3, "08:00")}, status=201).json
         self.assertEqual(run["number"], "OMR-Y-20270101-v1")
         self.assertEqual((run["period_start_ms"], run["period_end_ms"]), (bj_ms(2027, 1, 1), bj_ms(2028, 1, 1)))
         av = run["snapshot"]["service_levels"]["platform"]["availability"]
@@ -185,7 +186,7 @@ class QuarterlyAnnualTest(harness.ServerTest):
 
 
 class QuarterlyScheduleTest(harness.ServerTest):
-    """`--report-schedule`: quarterly and annual runs from the first working day 09:00 of the quarter
+    """`--report-schedule`: quarterly and annual runs from the first working day 08:00 of the quarter
     and of January on the business calendar, each period once; the missed quarters caught up."""
     extra_args = ["--report-schedule"]
 
@@ -197,13 +198,13 @@ class QuarterlyScheduleTest(harness.ServerTest):
 
     def test_schedule(self):
         s = self.srv
-        # 1 ms before 2027-01-01 09:00 (a Friday; 2027 has no holiday list): the runs in force are
+        # 1 ms before 2027-01-01 08:00 (a Friday; 2027 has no holiday list): the runs in force are
         # Q3 2026's (generated 2026-10-08, the first working day after 国庆) and 2025's (2026-01-04,
         # the 调休 Sunday after 元旦)
-        s.clock(set_to="2027-01-01T08:59:59.999+08:00")
+        s.clock(set_to="2027-01-01T07:59:59.999+08:00")
         s.make_user("qs_eng", ["ops_engineer"])
         self.assertEqual(self.numbers(), ["OMR-Q-20260701-v1", "OMR-Y-20250101-v1"])
-        s.clock(set_to=bj(2027, 1, 1, "09:00"))
+        s.clock(set_to=bj(2027, 1, 1, "08:00"))
         self.assertEqual(self.numbers(), ["OMR-Q-20260701-v1", "OMR-Q-20261001-v1", "OMR-Y-20250101-v1",
                                           "OMR-Y-20260101-v1"])
         s.clock(set_to=bj(2027, 1, 2, "09:00"))     # nothing new: each period once

@@ -402,7 +402,7 @@ class ServiceLevelTest(harness.ServerTest):
         a late correction and a regeneration make version 2 with the differences."""
         import hashlib
         mid = type(self).manual_id
-        r = self.post("/api/v1/reports/runs", {"kind": "monthly", "at": bj(1, "09:00", month=7)}, status=201)
+        r = self.post("/api/v1/reports/runs", {"kind": "monthly", "at": bj(1, "08:00", month=7)}, status=201)
         run = r.json
         self.assertEqual(run["number"], "OMR-M-20270601-v1")
         self.assertEqual((run["state"], run["version"]), ("draft", 1))
@@ -501,8 +501,8 @@ class ServiceLevelTest(harness.ServerTest):
         self.assertEqual(self.srv.get(base, token=self.tok["eng"]).json["snapshot"]["service_levels"]["platform"]
                          ["availability"]["availability_ppm"], 995138)
 
-        # the weekly report in force on Monday 06-07 09:00 covers 05-31 – 06-07
-        w = self.post("/api/v1/reports/runs", {"kind": "weekly", "at": bj(7, "09:00")}, status=201).json
+        # the weekly report in force on Monday 06-07 08:00 covers 05-31 – 06-07
+        w = self.post("/api/v1/reports/runs", {"kind": "weekly", "at": bj(7, "08:00")}, status=201).json
         self.assertEqual(w["number"], "OMR-W-20270531-v1")
         self.assertEqual(w["required_sections"][0]["key"], "next_week_plan")
         self.assertEqual(w["snapshot"]["service_levels"]["incidents"]["total"], 2)
@@ -535,7 +535,7 @@ class ServiceLevelTest(harness.ServerTest):
             self.assertIn("99.491", out)  # 3 h 40 min after the late correction of test_8
             self.assertIn("svc-portal", out)
             self.assertIn("svc-web", cli("sla", "services").decode())
-            run = json.loads(cli("sla", "report-generate", "--kind", "weekly", "--at", bj(14, "09:00"), "--json"))
+            run = json.loads(cli("sla", "report-generate", "--kind", "weekly", "--at", bj(14, "08:00"), "--json"))
             self.assertEqual(run["number"], "OMR-W-20270607-v1")
             self.assertIn("OMR-W-20270607-v1", cli("sla", "reports", "--kind", "weekly").decode())
             md = cli("sla", "report-export", str(run["id"]), "--format", "md").decode()
@@ -581,8 +581,8 @@ class ServiceLevelTest(harness.ServerTest):
         self.assertEqual(entries[0]["before"]["detected_at"], "2027-06-02T17:00:00.000Z")
 
 class ReportScheduleTest(harness.ServerTest):
-    """`--report-schedule`: the weekly report from Monday 09:00 and the monthly one from the
-    1st 09:00 (Beijing time) for the period before, each period once (R-SLA-2)."""
+    """`--report-schedule`: the weekly report from Monday 08:00 and the monthly one from the
+    1st 08:00 (Beijing time) for the period before, each period once (R-SLA-2; modules-spec §M4.4)."""
     extra_args = ["--report-schedule"]
 
     def numbers(self, tok):
@@ -593,16 +593,16 @@ class ReportScheduleTest(harness.ServerTest):
 
     def test_schedule(self):
         s = self.srv
-        s.clock(set_to=bj(7, "08:59"))    # 1 ms … a minute before Monday 09:00
+        s.clock(set_to="2027-06-07T07:59:59.999+08:00")    # 1 ms before Monday 08:00
         _, tok = s.make_user("sched_eng", ["ops_engineer"])
         self.assertEqual(self.numbers(tok), ["OMR-M-20270501-v1", "OMR-W-20270524-v1"])
-        s.clock(set_to=bj(7, "09:00"))
+        s.clock(set_to=bj(7, "08:00"))
         self.assertEqual(self.numbers(tok), ["OMR-M-20270501-v1", "OMR-W-20270524-v1", "OMR-W-20270531-v1"])
         s.clock(set_to=bj(7, "09:30"))    # nothing new: each period once
         s.clock(set_to=bj(13, "23:00"))
         tok = s.login("sched_eng", harness.USER_PW)
         self.assertEqual(len(self.numbers(tok)), 3)
-        s.clock(set_to=bj(1, "09:00", month=7))
+        s.clock(set_to=bj(1, "08:00", month=7))
         tok = s.login("sched_eng", harness.USER_PW)
         # the Mondays 06-14, 06-21 and 06-28 passed unseen: their weeks are caught up once
         # (test_report_review.py restarts the server over the gap)
