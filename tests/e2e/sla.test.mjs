@@ -51,7 +51,7 @@ test('service levels of March; the weekly report filled, submitted for review an
   assert.match(await p.innerText('[data-testid=sla-body]'), /CIM 门户/);
   await p.screenshot({ path: artifact('sla-month.png'), fullPage: true });
 
-  // the weekly report of 03-01 – 03-08 (in force since Monday 03-08 09:00)
+  // the weekly report of 03-01 – 03-08 (in force since Monday 03-08 08:00)
   await p.click('a[data-nav=reports]');
   await p.click('[data-testid=report-generate-weekly]');
   await p.waitForSelector('[data-testid=report-head]', WAIT);
