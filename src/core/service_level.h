@@ -213,8 +213,6 @@ typedef enum od_report_kind { OD_REPORT_WEEKLY = 0, OD_REPORT_MONTHLY, OD_REPORT
 const char *od_report_kind_key(od_report_kind k); /* "weekly", "monthly" */
 int od_report_kind_parse(const char *s);          /* -1 if unknown */
 
-#define OD_REPORT_GEN_MIN (8 * 60) /* generated at 08:00 local time */
-
 /* The scheduled run in force at now, local time at utc_offset_min: the most
  * recent generation time at or before now (weekly: a Monday 08:00; monthly:
  * the 1st 08:00) in *gen_at, and the period it reports on in [*start, *end):
