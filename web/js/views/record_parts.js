@@ -61,6 +61,7 @@ export function recordHref(kind, id, rec) {
   if (kind === 'problem') return `#/problems/${id}`;
   if (kind === 'known_error') return `#/known-errors/${id}`;
   if (kind === 'drill') return `#/drills/${id}`;
+  if (kind === 'plan') return `#/plans/${id}`;
   if (kind === 'incident' && rec && rec.incident_id) return `#/incidents/${rec.incident_id}`;
   return id ? `#/records/${id}` : null;
 }
