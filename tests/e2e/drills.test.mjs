@@ -84,6 +84,7 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   assert.match(await p.innerText('[data-testid=drill-scores] .drill-participants'), /周总[\s\S]*总指挥[\s\S]*drl_ops[\s\S]*处置/);
   assert.doesNotMatch(await p.innerText('[data-testid=drill-scores] .drill-participants'), /#\d/);
   assert.match(await p.innerText('[data-testid=drill-facts]'), /周总 \(drl_lead\) · 总指挥/);
+  assert.match(await p.innerText('[data-testid=drill-plan-link]'), /^PLN-\d{4}-\d{6} /); // the plan by number, not #id
   // prepare, then start, from the action bar
   await p.click('[data-testid=act-prepare] button');
   await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已准备'), null, WAIT);

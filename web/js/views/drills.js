@@ -112,6 +112,9 @@ export async function drillView(ctx, [id]) {
   const ppl = await drillPeople();
   const names = peopleNames(ppl);
   const who = (uid) => names.get(uid) || '#' + uid;
+  // the drill's plan by its number and title, not its id
+  const planOf = ext(d).plan_id ? await get(`/api/v1/plans/${ext(d).plan_id}`).catch(() => null) : null;
+  const planLabel = (pid) => (planOf && planOf.id === pid ? `${planOf.number} ${planOf.title}` : '#' + pid);
   const head = h('div', { class: 'rec-head', 'data-testid': 'drill-head' });
   const facts = h('div', { 'data-testid': 'drill-facts' });
   const edit = h('div', { 'data-testid': 'drill-edit' });
@@ -137,7 +140,7 @@ export async function drillView(ctx, [id]) {
       h('div', { class: 'badges' }, recStateBadge(d), h('span', { 'data-testid': 'drill-mode' }, badge(modeName(x.mode), 'mode-' + x.mode)))]);
     const rows = [
       [t('drl.number'), d.number], [t('drl.type'), typeName(x.drill_type)], [t('drl.mode'), modeName(x.mode)],
-      [t('drl.plan'), x.plan_id ? h('a', { href: `#/plans/${x.plan_id}`, 'data-testid': 'drill-plan-link' }, '#' + x.plan_id) : '—'],
+      [t('drl.plan'), x.plan_id ? h('a', { href: `#/plans/${x.plan_id}`, 'data-testid': 'drill-plan-link' }, planLabel(x.plan_id)) : '—'],
       [t('drl.goals'), x.goals || '—'], [t('drl.scenario'), x.scenario || '—'],
       [t('drl.participants'), (x.participants || []).map((u) => {
         const r = (x.participant_roles || {})[String(u)];
