@@ -216,6 +216,11 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   assert.match(await e.innerText('[data-testid=plan-versions]'), /第 1 版\s+已被取代[\s\S]*第 2 版\s+已发布/);
   assert.match(await e.innerText('[data-testid=rec-timeline]'), /按演练经验补充备用联系人/);
   await e.screenshot({ path: artifact('drill-plan-updated.png'), fullPage: true });
+  // the plan list: the plan with its current version
+  await e.goto(srv.base + '/#/plans');
+  await e.waitForSelector(`[data-testid=plan-list] a[href="#/plans/${planId}"]`, WAIT);
+  assert.match(await e.innerText('[data-testid=plan-list]'), /PLN-\d{4}-\d{6}\s+数据库故障专项预案\s+已发布\s+\(已解决\)\s+第 2 版/);
+  await e.screenshot({ path: artifact('drill-plan-list.png'), fullPage: true });
   await ectx.close();
   const updated = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
   assert.equal(updated.current_version, 2);

@@ -75,7 +75,7 @@ export async function planListView(ctx) {
     if (!ctx.alive()) return;
     patch(body, [r, currentLang()], () => (r.items.length ? table(
       [t('pln.number'), t('pln.title'), t('pln.state'), t('pln.current'), t('pln.next_review')],
-      r.items.map((x) => tr(h('a', { href: `#/plans/${x.id}` }, x.number), x.title, recStateBadge(x),
+      r.items.map((x) => tr(h('a', { href: `#/plans/${x.id}` }, x.number), x.title, recStateBadge({ kind: 'plan', ...x }),
         ext(x).current_version ? t('pln.vn', { n: ext(x).current_version }) : '—',
         [fmtTime(ext(x).next_review_at), ext(x).review_due ? [' ', badge(t('pln.review_due'), 'overdue')] : null])),
       { cls: 'plans' }) : h('p', { class: 'note' }, t('pln.none'))));

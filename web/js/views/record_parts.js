@@ -28,6 +28,7 @@ const STATE_CATEGORY = {
   problem: { new: 'open', accepted: 'open', planned: 'open', assigned: 'open', active: 'open', suspended: 'pending', resolved: 'resolved', closed: 'closed', cancelled: 'closed' },
   known_error: { draft: 'open', published: 'resolved', retired: 'closed' },
   drill: { planned: 'open', prepared: 'open', running: 'open', evaluated: 'resolved', closed: 'closed' },
+  plan: { draft: 'open', evaluated: 'open', submitted: 'open', approved: 'open', published: 'resolved' },
 };
 export const LINK_KINDS = ['caused_by', 'known_error_of', 'fixed_by', 'originated_from', 'duplicate_of', 'parent_of', 'evidence_of', 'mitigates', 'exercises', 'simulates'];
 export const CI_ROLES = ['affected', 'implemented_on', 'inspected', 'evidence_source', 'in_scope'];
