@@ -1064,6 +1064,32 @@ static void render(doc *d, json_t *run)
                 row(d, cells, 2, false);
             }
             table_close(d);
+            const od_report_detail *dt = secs[k].detail;
+            json_t *rows = dt ? json_object_get(json_object_get(mods, secs[k].key), dt->key) : NULL;
+            if (json_is_array(rows)) { /* the section's table of rows (e.g. per plan) */
+                heading(d, 4, dt->title);
+                table_open(d);
+                row(d, dt->cols, dt->n_cols, true);
+                size_t ri;
+                json_t *rv;
+                json_array_foreach(rows, ri, rv)
+                {
+                    char nums[OD_REPORT_DETAIL_COLS_MAX][24];
+                    const char *cells[OD_REPORT_DETAIL_COLS_MAX];
+                    for (size_t c = 0; c < dt->n_cols; c++) {
+                        json_t *v = json_object_get(rv, dt->fields[c]);
+                        if (json_is_string(v))
+                            cells[c] = json_string_value(v);
+                        else if (json_is_integer(v)) {
+                            snprintf(nums[c], sizeof nums[c], "%lld", (long long)json_integer_value(v));
+                            cells[c] = nums[c];
+                        } else
+                            cells[c] = "—";
+                    }
+                    row(d, cells, dt->n_cols, false);
+                }
+                table_close(d);
+            }
         }
     }
     heading(d, 2, "人工章节 (manual sections)");

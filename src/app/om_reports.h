@@ -94,10 +94,25 @@ typedef struct od_report_item {
     const char *key, *label;
     od_err (*count)(od_tx *tx, int64_t from, int64_t to, int64_t *n, od_error *e);
 } od_report_item;
+/* A section's table of rows (e.g. one per plan): the array at key in the
+ * section, its bilingual title, and per column its bilingual heading and
+ * the row's field (a string or an integer; null or absent shows "—"). */
+#define OD_REPORT_DETAIL_COLS_MAX 8
+typedef struct od_report_detail {
+    const char *key, *title;
+    size_t n_cols;
+    const char *cols[OD_REPORT_DETAIL_COLS_MAX], *fields[OD_REPORT_DETAIL_COLS_MAX];
+} od_report_detail;
+/* fill (may be NULL): run after the counts, inside the same read
+ * transaction, with the policy in force: sets the items whose count is
+ * NULL and the detail's array.  detail (may be NULL): shown after the
+ * counts. */
 typedef struct od_report_section {
     const char *key, *title;
     const od_report_item *items;
     size_t n_items;
+    od_err (*fill)(od_app *a, od_tx *tx, int64_t from, int64_t to, json_t *sec, od_error *e);
+    const od_report_detail *detail;
 } od_report_section;
 /* The declared sections, in the order they are shown. */
 const od_report_section *od_report_sections(size_t *n);

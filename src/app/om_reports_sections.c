@@ -74,9 +74,10 @@ static const od_report_item plans_items[] = {
 /* In the order they are shown.  A later module (changes, requests, routine work, security)
  * appends its entry here. */
 static const od_report_section SECTIONS[] = {
-    {"problems", "问题与已知错误 (problems and known errors)", ITEMS(problems_items)},
-    {"plans", "预案与演练 (plans and drills)", ITEMS(plans_items)},
-    {"readiness", "应急准备 (readiness)", od_readiness_report_items, OD_READINESS_REPORT_ITEMS},
+    {"problems", "问题与已知错误 (problems and known errors)", ITEMS(problems_items), NULL, NULL},
+    {"plans", "预案与演练 (plans and drills)", ITEMS(plans_items), NULL, NULL},
+    {"readiness", "应急准备 (readiness)", od_readiness_report_items, OD_READINESS_REPORT_ITEMS,
+     od_readiness_report_fill, &od_readiness_report_detail},
 };
 
 const od_report_section *od_report_sections(size_t *n)
@@ -97,9 +98,13 @@ od_err od_report_module_sections(od_app *a, int64_t from, int64_t to, json_t **o
         json_t *sec = json_object();
         for (size_t i = 0; !rc && i < SECTIONS[s].n_items; i++) {
             int64_t n = 0;
+            if (!SECTIONS[s].items[i].count)
+                continue; /* set by the section's fill */
             if (!(rc = SECTIONS[s].items[i].count(tx, from, to, &n, e)))
                 json_object_set_new(sec, SECTIONS[s].items[i].key, json_integer((json_int_t)n));
         }
+        if (!rc && SECTIONS[s].fill)
+            rc = SECTIONS[s].fill(a, tx, from, to, sec, e);
         json_object_set_new(mods, SECTIONS[s].key, sec);
     }
     od_tx_rollback(tx);

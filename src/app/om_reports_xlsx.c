@@ -140,6 +140,8 @@ static void modules_sheet(lxw_workbook *wb, lxw_format *bold, json_t *mods)
     {
         json_object_foreach(sec, key, v)
         {
+            if (json_is_array(v))
+                continue; /* a section's table of rows (e.g. per plan): not a count */
             worksheet_write_string(ws, r, 0, mod, NULL);
             worksheet_write_string(ws, r, 1, key, NULL);
             num_or_blank(ws, r, 2, v);

@@ -245,15 +245,13 @@ static json_t *readiness_json(const od_readiness_policy *rp, const person *ps, s
     return o;
 }
 
-od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e)
+/* Inside tx: the key positions, gaps, people short of hours and expiring
+ * certificates at now (od_readiness_get without the plans); who NULL = everyone. */
+static od_err readiness_people(od_tx *tx, const od_readiness_policy *rp, const od_principal *who, int64_t now,
+                               json_t **out, od_error *e)
 {
     *out = NULL;
-    int64_t now = od_app_now(a);
-    const od_readiness_policy *rp = &a->policy->readiness;
-    od_tx *tx = NULL;
-    od_err rc = od_tx_begin(a->store, false, &tx, e);
-    if (rc)
-        return rc;
+    od_err rc = OD_OK;
     person *ps = NULL;
     size_t n = 0, cap = 0;
     od_rows *r = NULL;
@@ -311,7 +309,6 @@ od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_err
         rc = od_certificates_current(tx, now, &valid, &expiring, e);
     od_readiness_scope_filter(scope, expiring);
     json_decref(scope);
-    od_tx_rollback(tx);
     if (!rc) {
         *out = readiness_json(rp, ps, n, now, valid);
         json_object_set_new(*out, "expiring", expiring);
@@ -319,6 +316,24 @@ od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_err
     }
     json_decref(valid);
     json_decref(expiring);
+    for (size_t i = 0; i < n; i++) {
+        free(ps[i].username);
+        free(ps[i].display_name);
+    }
+    free(ps);
+    return rc;
+}
+
+od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_error *e)
+{
+    *out = NULL;
+    int64_t now = od_app_now(a);
+    od_tx *tx = NULL;
+    od_err rc = od_tx_begin(a->store, false, &tx, e);
+    if (rc)
+        return rc;
+    rc = readiness_people(tx, &a->policy->readiness, who, now, out, e);
+    od_tx_rollback(tx);
     /* the emergency plans: review and yearly drill (app/drills.h) */
     json_t *plans = NULL;
     if (!rc)
@@ -329,11 +344,6 @@ od_err od_readiness_get(od_app *a, const od_principal *who, json_t **out, od_err
         json_decref(*out);
         *out = NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        free(ps[i].username);
-        free(ps[i].display_name);
-    }
-    free(ps);
     return rc;
 }
 
@@ -406,13 +416,9 @@ od_err od_training_hours(od_app *a, const od_principal *who, int year, int64_t l
     return OD_OK;
 }
 
-od_err od_readiness_roster(od_app *a, const od_principal *who, json_t **out, od_error *e)
+/* The roster of a readiness object (od_readiness_roster); takes rd. */
+static json_t *roster_of(json_t *rd)
 {
-    *out = NULL;
-    json_t *rd = NULL;
-    od_err rc = od_readiness_get(a, who, &rd, e);
-    if (rc)
-        return rc;
     static const char *const keep[] = {"key",       "name_zh", "name_en", "min_qualified",
                                        "qualified", "people",  "gap"};
     json_t *o = json_object(), *positions = json_array(), *p;
@@ -431,6 +437,27 @@ od_err od_readiness_roster(od_app *a, const od_principal *who, json_t **out, od_
     json_object_set_new(o, "positions", positions);
     json_object_set(o, "gaps", json_object_get(rd, "gaps"));
     json_decref(rd);
-    *out = o;
+    return o;
+}
+
+od_err od_readiness_roster(od_app *a, const od_principal *who, json_t **out, od_error *e)
+{
+    *out = NULL;
+    json_t *rd = NULL;
+    od_err rc = od_readiness_get(a, who, &rd, e);
+    if (rc)
+        return rc;
+    *out = roster_of(rd);
+    return OD_OK;
+}
+
+od_err od_readiness_roster_at(od_tx *tx, const od_policy *p, int64_t at, json_t **out, od_error *e)
+{
+    *out = NULL;
+    json_t *rd = NULL;
+    od_err rc = readiness_people(tx, &p->readiness, NULL, at, &rd, e);
+    if (rc)
+        return rc;
+    *out = roster_of(rd);
     return OD_OK;
 }

@@ -59,6 +59,11 @@ OD_NODISCARD od_err od_training_hours(od_app *a, const od_principal *who, int ye
  * required); below_two = fewer than OD_READINESS_MIN_QUALIFIED (seed 000
  * ch. 9). */
 OD_NODISCARD od_err od_readiness_roster(od_app *a, const od_principal *who, json_t **out, od_error *e);
+/* The same roster inside tx at instant at, over everyone (no department
+ * scope): the O&M report's readiness section counts its positions below
+ * two at the period's end (om_reports_readiness.c). */
+OD_NODISCARD od_err od_readiness_roster_at(od_tx *tx, const od_policy *p, int64_t at, json_t **out,
+                                           od_error *e);
 
 /* ---- certificates (certificates.c; seed 004 §7.5.1) ---- */
 #define OD_CERT_TEXT_MAX 200

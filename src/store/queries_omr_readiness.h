@@ -34,6 +34,16 @@
      * hours; binds: to - 12 months, to, annual minutes */                                                   \
     X(OMRR_HOURS_SHORT, "SELECT COUNT(*) FROM users u WHERE u.disabled = 0 AND COALESCE((SELECT "            \
                         "SUM(t.minutes) FROM trainings t WHERE t.user_id = u.id AND t.held_at >= ? AND "     \
-                        "t.held_at < ?), 0) < ?")
+                        "t.held_at < ?), 0) < ?")                                                            \
+    /* per plan published before the end, by id (creation order): id, number, title, and its last drill      \
+     * closed before the end (number, closed_at, the mean of its whole-drill manual scores in hundredths,    \
+     * NULL when unscored), all NULL when none; binds: to, to */                                             \
+    X(OMRR_PLAN_DRILLS,                                                                                      \
+      "SELECT r.id, r.number, r.title, dr.number, d.closed_at, (SELECT CAST(ROUND(AVG(s.score) * 100) AS "   \
+      "BIGINT) FROM drill_scores s WHERE s.record_id = d.record_id AND s.user_id = 0) FROM plans p JOIN "    \
+      "records r ON r.id = p.record_id LEFT JOIN drills d ON d.record_id = (SELECT d2.record_id "            \
+      "FROM drills d2 WHERE d2.plan_id = p.record_id AND d2.closed_at < ? ORDER BY d2.closed_at DESC, "      \
+      "d2.record_id DESC LIMIT 1) LEFT JOIN records dr ON dr.id = d.record_id WHERE p.published_at IS NOT "  \
+      "NULL AND p.published_at < ? ORDER BY p.record_id")
 
 #endif

@@ -9,6 +9,7 @@ the real clock, a save that moves a drill's time to two seconds ahead wakes
 the scheduler: its "due" notice is sent long before the scheduler's next
 look (60 s; OPSDESK_POLL_MS is an hour).  Runs on SQLite and PostgreSQL
 (OD_PG_API_SUBSET)."""
+import calendar
 import os
 import tempfile
 import time
@@ -18,6 +19,24 @@ import test_drills
 from test_drills import DAY, USERS, add_months, parse, utc
 
 LEAD = 20
+POSITIONS = """  positions:
+    - key: duty_engineer
+      name_zh: 值班工程师
+      name_en: Duty engineer
+      roles: [ops_engineer]
+    - key: commander
+      name_zh: 应急指挥
+      name_en: Emergency commander
+      roles: [emergency_leadership]
+"""
+BEIJING = 8 * 3600 * 1000
+
+
+def next_month_start(ms):
+    """The first instant (Beijing time) of the month after the one holding ms."""
+    t = time.gmtime((ms + BEIJING) // 1000)
+    y, m = (t.tm_year + 1, 1) if t.tm_mon == 12 else (t.tm_year, t.tm_mon + 1)
+    return calendar.timegm((y, m, 1, 0, 0, 0)) * 1000 - BEIJING
 
 
 def policy_file(extra_login=None):
@@ -26,6 +45,10 @@ def policy_file(extra_login=None):
     old = "  notice_lead_days: 14 "
     assert text.count(old) == 1
     text = text.replace(old, "  notice_lead_days: %d " % LEAD)
+    # two key positions (the O&M report counts those below two qualified people)
+    old = "  positions: []\n"
+    assert text.count(old) == 1
+    text = text.replace(old, POSITIONS)
     if extra_login:
         assert "  session_ttl: 12h\n" in text
         text = text.replace("  session_ttl: 12h\n", "  session_ttl: 12h\n" + extra_login, 1)
@@ -67,7 +90,8 @@ class _Base(harness.ServerTest):
 
 
 # the helpers of test_drills (plans, actions, notices, the test clock)
-for _name in ("relogin", "ci", "rec", "act", "ok", "plan", "plan_get", "sent", "notices", "at"):
+for _name in ("relogin", "ci", "rec", "act", "ok", "plan", "plan_get", "sent", "notices", "at", "report", "second",
+              "final_and_close"):
     setattr(_Base, _name, getattr(test_drills.Drills, _name))
 
 
@@ -76,7 +100,8 @@ class YearlyDrillNotices(_Base):
 
     def test_yearly_drill_notices_with_the_policy_lead(self):
         s, u = self.srv, self.uid
-        pid = self.plan([self.ci("核心数据库 yearly-db")])
+        db = self.ci("核心数据库 yearly-db")
+        pid = self.plan([db])
         published = parse(self.plan_get(pid)["published_at"])
         due = add_months(published, 12)  # readiness.drill_months
         review = parse(self.plan_get(pid)["next_review_at"])
@@ -120,10 +145,56 @@ class YearlyDrillNotices(_Base):
         r = s.post("/api/v1/reports/runs", {"kind": "monthly"}, token=self.tok["ops"])
         self.assertStatus(r, 201)
         users = s.get("/api/v1/users?limit=500", token=s.admin("sysadmin")).json["items"]
+        plan = s.get("/api/v1/plans/%d" % pid, token=self.tok["ops"]).json
         self.assertEqual(r.json["snapshot"]["modules"]["readiness"], {
             "plans_published": 1, "plans_current": 0, "reviews_due_soon": 0, "reviews_overdue": 1,
             "drills_closed": 0, "drill_score_x100": 0, "yearly_drill_due": 1,
-            "training_short": len([x for x in users if not x["disabled"]])})
+            "training_short": len([x for x in users if not x["disabled"]]),
+            # no one trained: both key positions below two (the duty roster's rule)
+            "positions_below_two": 2,
+            "plans": [{"plan_id": pid, "number": plan["number"], "title": plan["title"], "drill_number": None,
+                       "drill_closed_at": None, "drill_score_x100": None}]})
+        # R-PLAN-2, R-PLAN-3: a drill of the plan closed with its whole-drill scores (4 and 3), and
+        # trainings for lead1, lead2 (commander: two qualified) and ops (duty engineer: one, below two);
+        # the next month's report shows the plan's last drill with its date and score
+        tok = self.tok["lead1"]
+        r = s.post("/api/v1/drills", {"title": "报告演练", "fields": {
+            "plan_id": pid, "goals": "检验", "scenario": "主库故障", "participants": [u["lead1"], u["ops"]],
+            "scheduled_at": utc(s.now_ms() + DAY)}}, token=tok)
+        self.assertStatus(r, 201)
+        did, dnum = r.json["id"], r.json["number"]
+        self.ok(did, "prepare", "lead1")
+        self.ok(did, "start", "lead1")
+        for item, score in (("command", 4), ("handling", 3)):
+            self.assertStatus(s.request("PUT", "/api/v1/drills/%d/scores" % did, {"item": item, "score": score},
+                                        token=tok), 200)
+        r = s.post("/api/v1/drills/%d/inject" % did, {"title": "【演练】核心数据库不可用", "ci_ids": [db],
+                                                       "severity": "severe", "symptoms": "连接超时",
+                                                       "location": "主机房", "impact_scope": "全部业务"},
+                   token=self.tok["ops"])
+        self.assertStatus(r, 201)
+        iid = r.json["id"]
+        self.report(iid, "first")
+        self.second(iid)
+        self.assertStatus(s.post("/api/v1/incidents/%d/activate" % iid, {"plan_id": pid}, token=tok), 200)
+        self.final_and_close(iid, "lead1")
+        self.ok(did, "evaluate", "eng", fields={"evaluation": "通知及时"})
+        self.ok(did, "close", "lead1", fields={"lessons": "补充备用联系人"})
+        closed_at = s.now_ms()
+        for who in ("lead1", "lead2", "ops"):
+            self.assertStatus(s.post("/api/v1/trainings", {"user_id": u[who], "topic": "应急预案培训", "hours": 8,
+                                                           "held_at": utc(closed_at - DAY)}, token=self.tok["eng"]), 201)
+        self.at(next_month_start(closed_at) + DAY)
+        r = s.post("/api/v1/reports/runs", {"kind": "monthly"}, token=self.tok["ops"])
+        self.assertStatus(r, 201)
+        rd = r.json["snapshot"]["modules"]["readiness"]
+        self.assertEqual(rd["plans"], [{"plan_id": pid, "number": plan["number"], "title": plan["title"],
+                                        "drill_number": dnum, "drill_closed_at": utc(closed_at),
+                                        "drill_score_x100": 350}])
+        self.assertEqual((rd["positions_below_two"], rd["drills_closed"], rd["drill_score_x100"],
+                          rd["yearly_drill_due"]), (1, 1, 350, 0))
+        md = s.get("/api/v1/reports/runs/%d/report.md" % r.json["id"], token=self.tok["ops"]).raw
+        self.assertIn("| %s | %s | %s | %s | 350 |" % (plan["number"], plan["title"], dnum, utc(closed_at)), md)
 
 
 class NoticeWakesTheScheduler(_Base):

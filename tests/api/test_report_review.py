@@ -295,7 +295,9 @@ class ReviewTest(harness.ServerTest):
             "plans": {"reviews_overdue": 0, "reviewed": 0, "drill_incidents": 1},
             "readiness": {"plans_published": 0, "plans_current": 0, "reviews_due_soon": 0, "reviews_overdue": 0,
                           "drills_closed": 0, "drill_score_x100": 0, "yearly_drill_due": 0,
-                          "training_short": len([u for u in users if not u["disabled"]])}})
+                          "training_short": len([u for u in users if not u["disabled"]]),
+                          # the default policy declares no key position; no plan published
+                          "positions_below_two": 0, "plans": []}})
         # May, before any of it: all zero
         may = self.post("/api/v1/reports/runs", {"kind": "monthly", "at": bj(1, "08:00", month=6)}, "eng", 201).json
         self.assertEqual(may["snapshot"]["modules"]["problems"]["opened"], 0)
@@ -308,6 +310,8 @@ class ReviewTest(harness.ServerTest):
         self.assertLess(html.index("问题与已知错误 (problems"), html.index("预案与演练 (plans"))
         self.assertLess(html.index("预案与演练 (plans"), html.index("<h3>应急准备 (readiness)</h3>"))
         self.assertIn("<td>演练事件 (drill incidents)</td><td>1</td>", html)
+        self.assertIn("<td>合格人员不足两人的关键岗位 (key positions below two qualified people)</td><td>0</td>", html)
+        self.assertIn("<h4>各预案上次演练 (last drill per plan)</h4>", html)
         # the XLSX workbook has the same counts on its own sheet
         from test_service_levels import get_bytes, read_xlsx
         status, _, data = get_bytes(s, "/api/v1/reports/runs/%d/report.xlsx" % run["id"], self.tok["eng"])
@@ -319,7 +323,8 @@ class ReviewTest(harness.ServerTest):
         self.assertEqual(got[("problems", "cancelled")], 1)
         self.assertEqual(got[("plans", "drill_incidents")], 1)
         self.assertEqual(got[("readiness", "plans_published")], 0)
-        self.assertEqual(len(got), 16)
+        self.assertEqual(got[("readiness", "positions_below_two")], 0)
+        self.assertEqual(len(got), 17)  # the per-plan table is not a count: not on this sheet
 
     def _incident(self, ci):
         iid = self.post("/api/v1/incidents", {"title": "t", "ci_ids": [ci], "severity": "moderate",

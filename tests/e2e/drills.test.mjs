@@ -6,25 +6,27 @@
 // the incident page, which shows the plan that applies and records its
 // version), the scorecard
 // showing which deadlines were met, the evaluation and lessons filed and the
-// drill closed — which makes the plan's review due, then reviewed from the
-// plan's page with the lessons; a finding is turned into
+// drill closed — which makes the plan's review due, then the plan updated
+// from its page: a new version drafted from the lessons (the change note is
+// the revise reason), evaluated, approved by the committee and published,
+// rendered on the plan page; a finding is turned into
 // its follow-up problem from the drill page; the participants are shown with
-// their roles and the evaluator enters 1–5 scores for the drill and for a
+// their roles (picked by name on the drill form) and the evaluator enters 1–5 scores for the drill and for a
 // participant, the totals shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
 
 const WAIT = { timeout: 30000 };
-let srv, browser, lead, ops, leadId, opsId, planId, ciId;
+let srv, browser, lead, ops, leadId, opsId, planId, ciId, eng, l2;
 
 before(async () => {
   srv = await new Server().start();
   browser = await launchBrowser();
   ({ id: leadId, token: lead } = await srv.makeUser('drl_lead', ['emergency_leadership', 'ops_engineer'], { display_name: '周总' }));
-  const l2 = await srv.makeUser('drl_lead2', ['emergency_leadership']);
+  l2 = await srv.makeUser('drl_lead2', ['emergency_leadership']);
   ({ id: opsId, token: ops } = await srv.makeUser('drl_ops', ['ops_engineer', 'monitoring_engineer']));
-  const eng = await srv.makeUser('drl_eng', ['emergency_engineering']);
+  eng = await srv.makeUser('drl_eng', ['emergency_engineering'], { display_name: '吴工' });
   await srv.must('POST', '/api/v1/committees', { key: 'emergency_leadership', name_zh: '应急领导小组', name_en: 'Emergency leadership group',
     chair_id: leadId, members: [l2.id], quorum: 2 }, await srv.admin('sysadmin'));
   ciId = (await srv.must('POST', '/api/v1/cis', { name: '核心数据库 e2e-db', category: 'database', grade: 'L1', department: '运行部' }, ops)).id;
@@ -64,19 +66,25 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   await p.selectOption('select[name=plan_id]', String(planId));
   await p.fill('textarea[name=goals]', '检验一级响应的通知与启动');
   await p.fill('textarea[name=scenario]', '主库磁盘故障');
-  await p.fill('input[name=participants]', `${leadId},${opsId}`);
+  // the participants picked by name, each with a role in the drill
+  await p.check(`[data-testid=drill-people] input[name=participant][value="${leadId}"]`);
+  await p.selectOption(`[data-testid=drill-people] select[name=role-${leadId}]`, 'commander');
+  await p.check(`[data-testid=drill-people] input[name=participant][value="${opsId}"]`);
+  await p.selectOption(`[data-testid=drill-people] select[name=role-${opsId}]`, 'operator');
   await p.fill('input[name=scheduled_at]', '2030-01-01T10:00');
   await p.click('[data-testid=drill-form] button[type=submit]');
   await p.waitForSelector('[data-testid=drill-head]', WAIT);
   assert.match(await p.innerText('[data-testid=drill-head]'), /DRL-\d{4}-\d{6}/);
   assert.match(await p.innerText('[data-testid=drill-mode]'), /沙盒/);
   const drillId = Number(p.url().match(/#\/drills\/(\d+)/)[1]);
-  // the participants' roles in the drill (set through the API; shown on the page)
-  const v0 = (await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead)).version;
-  await srv.must('PATCH', `/api/v1/drills/${drillId}`, { version: v0, fields: { participant_roles: { [leadId]: 'commander', [opsId]: 'operator' } } }, lead);
-  await p.reload();
+  // the participants' roles in the drill, saved with it and shown by name
+  const d0 = (await srv.must('GET', `/api/v1/drills/${drillId}`, undefined, lead)).drill;
+  assert.deepEqual([d0.participants, d0.participant_roles], [[leadId, opsId], { [leadId]: 'commander', [opsId]: 'operator' }]);
   await p.waitForSelector('[data-testid=drill-scores] .drill-participants', WAIT);
-  assert.match(await p.innerText('[data-testid=drill-scores]'), /总指挥[\s\S]*处置/);
+  assert.match(await p.innerText('[data-testid=drill-scores] .drill-participants'), /周总[\s\S]*总指挥[\s\S]*drl_ops[\s\S]*处置/);
+  assert.doesNotMatch(await p.innerText('[data-testid=drill-scores] .drill-participants'), /#\d/);
+  assert.match(await p.innerText('[data-testid=drill-facts]'), /周总 \(drl_lead\) · 总指挥/);
+  assert.match(await p.innerText('[data-testid=drill-plan-link]'), /^PLN-\d{4}-\d{6} /); // the plan by number, not #id
   // prepare, then start, from the action bar
   await p.click('[data-testid=act-prepare] button');
   await p.waitForFunction(() => document.querySelector('[data-testid=drill-head]').innerText.includes('已准备'), null, WAIT);
@@ -162,20 +170,64 @@ test('schedule, run, score, evaluate and close a drill; the plan review falls du
   const plan = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
   assert.equal(plan.review_trigger, 'drill');
   assert.equal(Date.parse(plan.next_review_at) - Date.parse(plan.review_triggered_at), 30 * 86400000);
-  // the seventh step: the plan is reviewed from its page with the drill's lessons
-  await p.goto(srv.base + `/#/records/${planId}`);
-  await p.waitForSelector('[data-testid=act-review] button', WAIT);
-  await p.click('[data-testid=act-review] button');
-  await p.waitForSelector('[data-testid=act-form-review] textarea[name=reason]', WAIT);
-  await p.fill('[data-testid=act-form-review] textarea[name=reason]', '按演练经验补充备用联系人');
-  await p.click('[data-testid=act-form-review] button[type=submit]');
-  await p.waitForFunction(async (id) => {
-    const r = await fetch(`/api/v1/plans/${id}`);
-    return r.ok && (await r.json()).plan.reviewed_at !== null;
-  }, planId, WAIT);
-  const reviewed = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
-  assert.equal(reviewed.review_trigger, ''); // the review clears the drill's trigger
-  assert.ok(Date.parse(reviewed.next_review_at) > Date.parse(plan.next_review_at));
-  await p.screenshot({ path: artifact('drill-plan-reviewed.png'), fullPage: true });
+  // the sixth and seventh steps: the plan updated from its page with the drill's lessons —
+  // a new version drafted (the change note is the revise reason), evaluated, approved by
+  // the committee, published; the owner (emergency engineering) drafts it
+  const ectx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const e = await ectx.newPage();
+  await e.goto(srv.base + `/#/plans/${planId}`);
+  await e.waitForSelector('form.login-form', WAIT);
+  await e.fill('input[name=username]', 'drl_eng');
+  await e.fill('input[name=password]', USER_PW);
+  await e.click('form.login-form button[type=submit]');
+  await e.waitForSelector('[data-testid=plan-current] h1', WAIT);
+  assert.equal(await e.innerText('[data-testid=plan-current] h1'), '数据库故障专项预案'); // v1 rendered from its Markdown
+  assert.match(await e.innerText('[data-testid=plan-facts]'), /演练关闭/); // the review trigger
+  await e.waitForSelector('[data-testid=plan-draft-form] textarea[name=plan_body]', WAIT);
+  assert.equal(await e.inputValue('[data-testid=plan-draft-form] textarea[name=plan_body]'), '# 数据库故障专项预案\n'); // drafted from v1
+  await e.fill('[data-testid=plan-draft-form] textarea[name=plan_body]',
+    '# 数据库故障专项预案\n\n## 联系人\n\n- **备用联系人**：值班经理\n\n<script>alert(1)</script>\n');
+  await e.fill('[data-testid=plan-draft-form] textarea[name=change_note]', '按演练经验补充备用联系人');
+  await e.click('[data-testid=plan-draft-form] button[type=submit]');
+  await e.waitForFunction(() => /第 2 版/.test(document.querySelector('[data-testid=plan-versions]').innerText), null, WAIT);
+  assert.match(await e.innerText('[data-testid=plan-head]'), /草稿/);
+  await e.fill('[data-testid=plan-eval-form] textarea[name=evaluation]', '已按演练教训修订');
+  await e.click('[data-testid=plan-eval-form] button[type=submit]');
+  await e.waitForFunction(() => document.querySelector('[data-testid=plan-facts]').innerText.includes('已按演练教训修订'), null, WAIT);
+  await e.click('[data-testid=act-evaluate] button');
+  await e.waitForFunction(() => document.querySelector('[data-testid=plan-head]').innerText.includes('已评估'), null, WAIT);
+  await e.click('[data-testid=act-submit] button');
+  await e.waitForFunction(() => document.querySelector('[data-testid=plan-head]').innerText.includes('审批'), null, WAIT);
+  // the emergency leadership group's two votes (its quorum)
+  const round = (await srv.must('GET', `/api/v1/records/${planId}/approvals`, undefined, lead)).items.at(-1).id;
+  for (const tok of [lead, l2.token]) {
+    await srv.must('POST', `/api/v1/records/${planId}/approvals/${round}/votes`, { step: 'plan_approval', decision: 'approve' }, tok);
+  }
+  await e.reload();
+  await e.waitForSelector('[data-testid=act-approve] button.primary', WAIT);
+  await e.click('[data-testid=act-approve] button');
+  await e.waitForFunction(() => document.querySelector('[data-testid=plan-head]').innerText.includes('已批准'), null, WAIT);
+  await e.click('[data-testid=act-publish] button');
+  await e.waitForFunction(() => document.querySelector('[data-testid=plan-head]').innerText.includes('已发布'), null, WAIT);
+  await e.waitForFunction(() => document.querySelector('[data-testid=plan-current] h3').innerText.includes('第 2 版'), null, WAIT);
+  assert.equal(await e.innerText('[data-testid=plan-current] h2'), '联系人');
+  assert.equal(await e.innerText('[data-testid=plan-current] li strong'), '备用联系人');
+  assert.equal(await e.locator('[data-testid=plan-current] script').count(), 0); // raw HTML never reaches the page
+  assert.match(await e.innerText('[data-testid=plan-versions]'), /第 1 版\s+已被取代[\s\S]*第 2 版\s+已发布/);
+  assert.match(await e.innerText('[data-testid=rec-timeline]'), /按演练经验补充备用联系人/);
+  await e.screenshot({ path: artifact('drill-plan-updated.png'), fullPage: true });
+  // the plan list: the plan with its current version
+  await e.goto(srv.base + '/#/plans');
+  await e.waitForSelector(`[data-testid=plan-list] a[href="#/plans/${planId}"]`, WAIT);
+  assert.match(await e.innerText('[data-testid=plan-list]'), /PLN-\d{4}-\d{6}\s+数据库故障专项预案\s+已发布\s+\(已解决\)\s+第 2 版/);
+  await e.screenshot({ path: artifact('drill-plan-list.png'), fullPage: true });
+  await ectx.close();
+  const updated = (await srv.must('GET', `/api/v1/plans/${planId}`, undefined, lead)).plan;
+  assert.equal(updated.current_version, 2);
+  assert.deepEqual(updated.versions.map((v) => [v.number, v.state]), [[1, 'superseded'], [2, 'published']]);
+  assert.equal(updated.review_trigger, ''); // the new publication clears the drill's trigger
+  assert.ok(Date.parse(updated.next_review_at) > Date.parse(plan.next_review_at));
+  const v2 = await srv.must('GET', `/api/v1/plans/${planId}/versions/2`, undefined, lead);
+  assert.ok(!v2.html.includes('<script'));
   await ctx.close();
 });

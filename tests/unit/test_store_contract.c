@@ -2143,6 +2143,92 @@ static void drill_inject_store(void **state)
     od_tx_rollback(tx);
 }
 
+/* The O&M report's per-plan last drill (queries_omr_readiness.h OMRR_PLAN_DRILLS; R-PLAN-1,
+ * R-PLAN-2): plans published before the end, each with its last drill closed before the end and
+ * the mean of that drill's whole-drill manual scores in hundredths (participants' scores apart). */
+static void readiness_plan_drills_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t uid = 0, pln = 0, draft = 0, d1 = 0, d2 = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(user_row(tx, "rpd1", &uid, &e), OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-2026-000061", &pln, &e), OD_OK);
+    assert_int_equal(record_row(tx, "plan", "PLN-2026-000062", &draft, &e), OD_OK);
+    assert_int_equal(record_row(tx, "drill", "DRL-2026-000061", &d1, &e), OD_OK);
+    assert_int_equal(record_row(tx, "drill", "DRL-2026-000062", &d2, &e), OD_OK);
+    /* one plan published at 1000, one never published */
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(draft))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_PLN_SAVE, &e,
+                   OD_BINDS(OD_NULL(), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT("[]"), OD_INT(6), OD_TEXT(""),
+                            OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT(1000), OD_NULL(), OD_INT(5000),
+                            OD_TEXT(""), OD_NULL(), OD_NULL(), OD_INT(pln))),
+        OD_OK);
+    /* its drills closed at 3000 (scored 4 and 3, a participant 1) and at 4000 (unscored) */
+    const int64_t drills[2] = {d1, d2}, closed[2] = {3000, 4000};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_DRL_ENSURE, &e, OD_BINDS(OD_INT(drills[i]))), OD_OK);
+        assert_int_equal(
+            od_tx_exec(tx, OD_Q_DRL_SAVE, &e,
+                       OD_BINDS(OD_INT(pln), OD_TEXT("functional"), OD_TEXT("sandbox"), OD_TEXT(""),
+                                OD_TEXT(""), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT("[]"), OD_TEXT(""),
+                                OD_TEXT(""), OD_NULL(), OD_NULL(), OD_NULL(), OD_NULL(), OD_INT(closed[i]),
+                                OD_NULL(), OD_TEXT("{}"), OD_TEXT("[]"), OD_INT(drills[i]))),
+            OD_OK);
+    }
+    static const struct {
+        const char *item;
+        int64_t user, score;
+    } sc[] = {{"command", 0, 4}, {"handling", 0, 3}, {"handling", 1, 1}};
+    for (size_t i = 0; i < sizeof sc / sizeof *sc; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_DRLX_SCORE_PUT, &e,
+                                    OD_BINDS(OD_INT(d1), OD_TEXT(sc[i].item), OD_INT(sc[i].user ? uid : 0),
+                                             OD_INT(sc[i].score), OD_TEXT(""), OD_NULL(), OD_INT(2500))),
+                         OD_OK);
+    static const struct {
+        int64_t to;
+        int rows;                 /* 0 or 1: the published plan */
+        const char *drill;        /* NULL: none */
+        int64_t closed_at, score; /* score -1: NULL */
+    } at[] = {
+        {1000, 0, NULL, 0, 0},                   /* published at the end: not before it */
+        {1001, 1, NULL, 0, 0},                   /* no drill closed yet */
+        {3000, 1, NULL, 0, 0},                   /* closed at the end: not before it */
+        {3001, 1, "DRL-2026-000061", 3000, 350}, /* the whole-drill mean of 4 and 3 */
+        {4000, 1, "DRL-2026-000061", 3000, 350},
+        {4001, 1, "DRL-2026-000062", 4000, -1}, /* the last one, unscored */
+    };
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        int n = 0;
+        assert_int_equal(
+            od_tx_query(tx, OD_Q_OMRR_PLAN_DRILLS, &r, &e, OD_BINDS(OD_INT(at[i].to), OD_INT(at[i].to))),
+            OD_OK);
+        while (od_rows_step(r, &row) == OD_OK && row) {
+            n++;
+            assert_int_equal(od_rows_int(r, 0), pln);
+            assert_string_equal(od_rows_text(r, 1), "PLN-2026-000061");
+            if (!at[i].drill) {
+                assert_true(od_rows_null(r, 3) && od_rows_null(r, 4) && od_rows_null(r, 5));
+                continue;
+            }
+            assert_string_equal(od_rows_text(r, 3), at[i].drill);
+            assert_int_equal(od_rows_int(r, 4), at[i].closed_at);
+            if (at[i].score < 0)
+                assert_true(od_rows_null(r, 5));
+            else
+                assert_int_equal(od_rows_int(r, 5), at[i].score);
+        }
+        od_rows_close(r);
+        assert_int_equal(n, at[i].rows);
+    }
+    od_tx_rollback(tx);
+}
+
 static void drill_ext_store(void **state)
 {
     fx *f = *state;
@@ -4554,6 +4640,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(course_store, setup, teardown),
         cmocka_unit_test_setup_teardown(candidate_event_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_inject_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(readiness_plan_drills_store, setup, teardown),
         cmocka_unit_test_setup_teardown(dispatcher_wave_record_fenced, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */

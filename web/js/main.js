@@ -27,6 +27,7 @@ import { slaView, reportsView, reportView } from './views/sla.js';
 import { contactsView, desksView } from './views/contacts.js';
 import { deliveriesView } from './views/deliveries.js';
 import { drillListView, drillNewView, drillView } from './views/drills.js';
+import { planListView, planView } from './views/plans.js';
 import { trainingView, trainingSessionView } from './views/training.js';
 
 
@@ -78,6 +79,8 @@ const routes = [
   [/^\/drills\/(\d+)$/, drillView, 'drills', 'record.read'],
   [/^\/training$/, trainingView, 'training', 'record.read'],
   [/^\/training\/sessions\/(\d+)$/, trainingSessionView, 'training', 'record.read'],
+  [/^\/plans$/, planListView, 'plans', 'record.read'],
+  [/^\/plans\/(\d+)$/, planView, 'plans', 'record.read'],
 ];
 
 let current = null; // {timers, charts}

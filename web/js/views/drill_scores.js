@@ -18,14 +18,14 @@ const itemName = (k) => tOr('drl.item_' + k, k);
 const roleName = (k) => (k ? tOr('drl.role_' + k, k) : '—');
 const num = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(2));
 
-// names of the users the scorecard knows (its participant recipients)
-function namesOf(card) {
-  const m = new Map();
+// names of the users: the people list's (drill_people.js), then the scorecard's recipients
+function namesOf(card, known) {
+  const m = new Map(known || []);
   for (const u of card.participants || []) m.set(u.id, u.display_name || u.username);
   return m;
 }
 
-export function scoresPart() {
+export function scoresPart(known) {
   const el = h('div', { 'data-testid': 'drill-scores' });
   const view = h('div', {});
   const formBox = h('div', {});
@@ -34,7 +34,7 @@ export function scoresPart() {
 
   function load(d, card) {
     const man = (card && card.manual) || { items: [], participants: [], overall: null };
-    const names = namesOf(card || {});
+    const names = namesOf(card || {}, known);
     const who = (uid) => names.get(uid) || '#' + uid;
     clear(view,
       h('h3', {}, t('drl.participants_roles')),

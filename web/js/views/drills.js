@@ -16,6 +16,7 @@ import {
 import { go, can } from '../main.js';
 import { recStateBadge, recStateName, actionBar, timelinePart, linksPart } from './record_parts.js';
 import { scoresPart } from './drill_scores.js';
+import { drillPeople, peopleNames, participantPicker } from './drill_people.js';
 
 const STATES = ['planned', 'prepared', 'running', 'evaluated', 'closed'];
 const TYPES = ['functional', 'tabletop', 'full_scale'];
@@ -64,6 +65,7 @@ export async function drillListView(ctx) {
 
 export async function drillNewView(ctx) {
   const plans = await get('/api/v1/plans' + qs({ state: 'published', limit: 500 })).then((r) => r.items).catch(() => []);
+  const people = participantPicker(await drillPeople());
   const inputs = {
     title: h('input', { name: 'title', maxlength: 300 }),
     plan_id: select([['', t('drl.no_plan')], ...plans.map((p) => [String(p.id), `${p.number} ${p.title}`])], plans.length === 1 ? String(plans[0].id) : '', { name: 'plan_id' }),
@@ -71,7 +73,6 @@ export async function drillNewView(ctx) {
     mode: select(MODES.map((k) => [k, modeName(k)]), 'sandbox', { name: 'mode' }),
     goals: h('textarea', { name: 'goals', rows: 2, maxlength: 8000 }),
     scenario: h('textarea', { name: 'scenario', rows: 3, maxlength: 8000 }),
-    participants: h('input', { name: 'participants', maxlength: 600 }),
     scheduled_at: h('input', { name: 'scheduled_at', type: 'datetime-local' }),
   };
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -79,7 +80,7 @@ export async function drillNewView(ctx) {
     field(t('drl.title'), inputs.title, { required: true }), field(t('drl.plan'), inputs.plan_id),
     h('div', { class: 'two' }, field(t('drl.type'), inputs.drill_type), field(t('drl.mode'), inputs.mode, { hint: t('drl.mode_hint') })),
     field(t('drl.goals'), inputs.goals), field(t('drl.scenario'), inputs.scenario),
-    field(t('drl.participants'), inputs.participants, { hint: t('drl.participants_hint') }),
+    h('fieldset', {}, h('legend', {}, t('drl.participants')), h('p', { class: 'note' }, t('drl.participants_hint')), people.el),
     field(t('drl.scheduled_at'), inputs.scheduled_at),
     err, h('button', { type: 'submit', class: 'primary' }, t('drl.create')));
   form.addEventListener('submit', async (ev) => {
@@ -92,7 +93,9 @@ export async function drillNewView(ctx) {
     const fields = { drill_type: inputs.drill_type.value, mode: inputs.mode.value, planned_steps: STEPS };
     if (inputs.plan_id.value) fields.plan_id = Number(inputs.plan_id.value);
     for (const k of ['goals', 'scenario']) if (inputs[k].value.trim()) fields[k] = inputs[k].value.trim();
-    if (inputs.participants.value.trim()) fields.participants = ids(inputs.participants.value);
+    const who = people.value();
+    if (who.participants.length) fields.participants = who.participants;
+    if (Object.keys(who.participant_roles).length) fields.participant_roles = who.participant_roles;
     if (inputs.scheduled_at.value) fields.scheduled_at = localInputToIso(inputs.scheduled_at.value);
     try {
       const d = await post('/api/v1/drills', { title, fields });
@@ -106,6 +109,12 @@ export async function drillNewView(ctx) {
 
 export async function drillView(ctx, [id]) {
   let d = await get(`/api/v1/drills/${id}`);
+  const ppl = await drillPeople();
+  const names = peopleNames(ppl);
+  const who = (uid) => names.get(uid) || '#' + uid;
+  // the drill's plan by its number and title, not its id
+  const planOf = ext(d).plan_id ? await get(`/api/v1/plans/${ext(d).plan_id}`).catch(() => null) : null;
+  const planLabel = (pid) => (planOf && planOf.id === pid ? `${planOf.number} ${planOf.title}` : '#' + pid);
   const head = h('div', { class: 'rec-head', 'data-testid': 'drill-head' });
   const facts = h('div', { 'data-testid': 'drill-facts' });
   const edit = h('div', { 'data-testid': 'drill-edit' });
@@ -116,7 +125,7 @@ export async function drillView(ctx, [id]) {
   const actions = actionBar(d, { onDone: async () => { await refresh(); } });
   const timeline = timelinePart(d, {});
   const links = linksPart(d, { kinds: DRILL_LINKS });
-  const scores = scoresPart(); // participants' roles and the manual 1–5 scores (drill_scores.js)
+  const scores = scoresPart(names); // participants' roles and the manual 1–5 scores (drill_scores.js)
   scores.onSaved(async () => { await refresh(); });
   ctx.el.append(head, actions.el, h('div', { class: 'rec-grid' },
     section(t('drl.fields'), facts, edit), section(t('drl.incident'), sim), section(t('drl.scorecard'), card),
@@ -131,9 +140,12 @@ export async function drillView(ctx, [id]) {
       h('div', { class: 'badges' }, recStateBadge(d), h('span', { 'data-testid': 'drill-mode' }, badge(modeName(x.mode), 'mode-' + x.mode)))]);
     const rows = [
       [t('drl.number'), d.number], [t('drl.type'), typeName(x.drill_type)], [t('drl.mode'), modeName(x.mode)],
-      [t('drl.plan'), x.plan_id ? h('a', { href: `#/records/${x.plan_id}` }, '#' + x.plan_id) : '—'],
+      [t('drl.plan'), x.plan_id ? h('a', { href: `#/plans/${x.plan_id}`, 'data-testid': 'drill-plan-link' }, planLabel(x.plan_id)) : '—'],
       [t('drl.goals'), x.goals || '—'], [t('drl.scenario'), x.scenario || '—'],
-      [t('drl.participants'), (x.participants || []).join(', ') || '—'],
+      [t('drl.participants'), (x.participants || []).map((u) => {
+        const r = (x.participant_roles || {})[String(u)];
+        return r ? `${who(u)} · ${tOr('drl.role_' + r, r)}` : who(u);
+      }).join(t('common.sep')) || '—'],
       [t('drl.scheduled_at'), fmtTime(x.scheduled_at)], [t('drl.started_at'), fmtTime(x.started_at)],
       [t('drl.steps_done'), (x.done_steps || []).map(stepName).join(', ') || '—'],
       [t('drl.evaluation'), x.evaluation || '—'], [t('drl.lessons'), x.lessons || '—'],
@@ -217,23 +229,25 @@ export async function drillView(ctx, [id]) {
     const inputs = {
       goals: h('textarea', { name: 'goals', rows: 2, maxlength: 8000, value: x.goals || '' }),
       scenario: h('textarea', { name: 'scenario', rows: 2, maxlength: 8000, value: x.scenario || '' }),
-      participants: h('input', { name: 'participants', maxlength: 600, value: (x.participants || []).join(',') }),
       evaluation: h('textarea', { name: 'evaluation', rows: 3, maxlength: 8000, value: x.evaluation || '' }),
       lessons: h('textarea', { name: 'lessons', rows: 3, maxlength: 8000, value: x.lessons || '' }),
     };
     const steps = STEPS.map((k) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'step_' + k, checked: (x.done_steps || []).includes(k) }), ' ', stepName(k)));
+    const people = participantPicker(ppl, x.participants || [], x.participant_roles || {});
+    const wasPeople = JSON.stringify(people.value());
     const was = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value]));
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
     const form = h('form', { class: 'form', 'data-testid': 'drill-edit-form', novalidate: true },
       field(t('drl.goals'), inputs.goals), field(t('drl.scenario'), inputs.scenario),
-      field(t('drl.participants'), inputs.participants, { hint: t('drl.participants_hint') }),
+      h('fieldset', {}, h('legend', {}, t('drl.participants')), people.el),
       h('fieldset', {}, h('legend', {}, t('drl.steps_done')), steps),
       field(t('drl.evaluation'), inputs.evaluation), field(t('drl.lessons'), inputs.lessons),
       err, h('button', { type: 'submit', class: 'primary' }, t('common.save')));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const fields = {};
-      for (const [k, el] of Object.entries(inputs)) if (el.value !== was[k]) fields[k] = k === 'participants' ? ids(el.value) : el.value;
+      for (const [k, el] of Object.entries(inputs)) if (el.value !== was[k]) fields[k] = el.value;
+      if (JSON.stringify(people.value()) !== wasPeople) Object.assign(fields, people.value());
       const done = STEPS.filter((k, i) => steps[i].querySelector('input').checked);
       if (done.join() !== (x.done_steps || []).join()) fields.done_steps = done;
       if (!Object.keys(fields).length) {

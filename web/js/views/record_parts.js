@@ -28,6 +28,7 @@ const STATE_CATEGORY = {
   problem: { new: 'open', accepted: 'open', planned: 'open', assigned: 'open', active: 'open', suspended: 'pending', resolved: 'resolved', closed: 'closed', cancelled: 'closed' },
   known_error: { draft: 'open', published: 'resolved', retired: 'closed' },
   drill: { planned: 'open', prepared: 'open', running: 'open', evaluated: 'resolved', closed: 'closed' },
+  plan: { draft: 'open', evaluated: 'open', submitted: 'open', approved: 'open', published: 'resolved' },
 };
 export const LINK_KINDS = ['caused_by', 'known_error_of', 'fixed_by', 'originated_from', 'duplicate_of', 'parent_of', 'evidence_of', 'mitigates', 'exercises', 'simulates'];
 export const CI_ROLES = ['affected', 'implemented_on', 'inspected', 'evidence_source', 'in_scope'];
@@ -61,6 +62,7 @@ export function recordHref(kind, id, rec) {
   if (kind === 'problem') return `#/problems/${id}`;
   if (kind === 'known_error') return `#/known-errors/${id}`;
   if (kind === 'drill') return `#/drills/${id}`;
+  if (kind === 'plan') return `#/plans/${id}`;
   if (kind === 'incident' && rec && rec.incident_id) return `#/incidents/${rec.incident_id}`;
   return id ? `#/records/${id}` : null;
 }
