@@ -5,6 +5,7 @@
  * use case alert senders go through, then removes them from the queue.  See
  * record_hooks.h. */
 #include "app/events.h"
+#include "app/internal_events.h"
 #include "app/record_hooks.h"
 
 #include <stdio.h>
@@ -94,49 +95,31 @@ static od_err done(od_app *a, const queued *q, od_error *e)
     return rc;
 }
 
-/* One inject as a one-event batch through od_events_ingest. */
+/* One inject through od_internal_event_ingest (internal_events.c), the
+ * one-event batch the queue of internal events goes through too. */
 static od_err ingest(od_app *a, const queued *q, const char *key, const char *ci, od_error *e)
 {
-    od_event_batch *b = od_event_batch_new(DRILL_SOURCE, 0);
-    od_event_in *ev = b ? od_event_batch_add(b) : NULL;
     char summary[700], rec[24], idx[24];
     snprintf(summary, sizeof summary, "【演练】[DRILL] %s：%s", q->number, q->text);
     snprintf(rec, sizeof rec, "%lld", (long long)q->rec);
     snprintf(idx, sizeof idx, "%lld", (long long)q->idx);
-    json_t *labels = ev ? od_event_batch_keep(
-                              b, json_pack("{ss ss ss}", "drill_id", rec, "drill", q->number, "inject", idx))
-                        : NULL;
-    json_t *raw = labels
-                      ? od_event_batch_keep(b, json_pack("{ss ss ss si}", "source", DRILL_SOURCE, "drill",
-                                                         q->number, "text", q->text, "inject", (int)q->idx))
-                      : NULL;
-    json_t *ann = raw ? od_event_batch_keep(b, json_object()) : NULL;
-    if (ann) {
-        b->drill_incident = q->inc;
-        ev->dedup_key = od_event_batch_str(b, key);
-        ev->severity = "critical";
-        ev->summary = od_event_batch_str(b, summary);
-        ev->ci_name = ci[0] ? od_event_batch_str(b, ci) : NULL;
-        ev->firing = true;
-        ev->labels = labels;
-        ev->annotations = ann;
-        ev->raw = raw;
-    }
-    if (!ann || !ev->dedup_key || !ev->summary || (ci[0] && !ev->ci_name)) {
-        od_event_batch_free(b);
+    od_internal_event ev = {
+        .source = DRILL_SOURCE,
+        .dedup_key = key,
+        .severity = "critical",
+        .summary = summary,
+        .ci = ci,
+        .labels = json_pack("{ss ss ss}", "drill_id", rec, "drill", q->number, "inject", idx),
+        .raw = json_pack("{ss ss ss si}", "source", DRILL_SOURCE, "drill", q->number, "text", q->text,
+                         "inject", (int)q->idx),
+        .drill_incident = q->inc,
+    };
+    if (!ev.labels || !ev.raw) {
+        json_decref(ev.labels);
+        json_decref(ev.raw);
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
-    od_event_writer *w = od_event_writer_new();
-    od_ingest_item item = {.batch = b};
-    od_err rc = w ? od_events_ingest(a, w, &item, 1, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    if (!rc && item.rc) {
-        *e = item.err;
-        rc = item.rc;
-    }
-    free(item.result);
-    od_event_writer_free(w);
-    od_event_batch_free(b);
-    return rc;
+    return od_internal_event_ingest(a, &ev, e);
 }
 
 od_err od_drill_injects_deliver(od_app *a, od_error *e)

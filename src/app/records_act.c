@@ -10,6 +10,8 @@
 #include "app/notify_out.h"
 #include "app/record_hooks.h"
 #include "app/records_kernel.h"
+#include "app/internal_events.h"
+#include "util/log.h"
 #include "core/message.h"
 #include "core/record_kind.h"
 
@@ -1528,6 +1530,11 @@ od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, i
         return rc;
     /* what a failed item opened (an incident's deadlines and first report, a record's clocks) */
     od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
+    /* the event an on_fail: event item queued: through the ingestion now
+     * (what a failure leaves queued, the scheduler's next pass delivers) */
+    od_error de = {0};
+    if (od_internal_events_deliver(a, &de) != OD_OK)
+        od_errorlog("checklist: internal events: %s", de.message);
     od_record_page pg = {.limit = 100, .offset = 0};
     return od_record_checklists(a, who, id, &pg, out, e);
 }
