@@ -68,8 +68,8 @@ typedef struct queued {
 /* What a source does once its event is stored (inside tx, with the row's
  * removal): event: its id; incident: the incident it opened or joined (0:
  * none). */
-typedef od_err (*after_fn)(od_app *a, od_tx *tx, const queued *q, int64_t event, int64_t incident, int64_t now,
-                           od_error *e);
+typedef od_err (*after_fn)(od_app *a, od_tx *tx, const queued *q, int64_t event, int64_t incident,
+                           int64_t now, od_error *e);
 
 static od_err ckl_after(od_app *a, od_tx *tx, const queued *q, int64_t event, int64_t incident, int64_t now,
                         od_error *e)
@@ -145,7 +145,9 @@ static od_err stored(od_tx *tx, const queued *q, int64_t *id, int64_t *inc, od_e
     od_rows *r = NULL;
     bool row = false;
     *id = *inc = 0;
-    od_err rc = od_tx_query(tx, OD_Q_IEVQ_EVENT, &r, e, OD_BINDS(OD_INT(q->queued_at - LOOK_BACK_MS), OD_TEXT(q->source), OD_TEXT(q->key)));
+    od_err rc =
+        od_tx_query(tx, OD_Q_IEVQ_EVENT, &r, e,
+                    OD_BINDS(OD_INT(q->queued_at - LOOK_BACK_MS), OD_TEXT(q->source), OD_TEXT(q->key)));
     if (!rc && !(rc = od_rows_step(r, &row)) && row) {
         *id = od_rows_int(r, 0);
         *inc = od_rows_int(r, 1);
@@ -172,9 +174,10 @@ static od_err ingest(od_app *a, const queued *q, od_error *e)
     snprintf(rec, sizeof rec, "%lld", (long long)q->rec);
     snprintf(ref, sizeof ref, "%lld", (long long)q->ref);
     snprintf(refkey, sizeof refkey, "%s_id", q->source);
-    json_t *labels = json_pack("{ss ss ss ss}", "record", q->number, "record_id", rec, "item", q->item, refkey, ref);
-    json_t *raw = json_pack("{ss ss ss ss ss}", "source", q->source, "record", q->number, "item", q->item, "summary",
-                            q->summary, "severity", q->severity);
+    json_t *labels =
+        json_pack("{ss ss ss ss}", "record", q->number, "record_id", rec, "item", q->item, refkey, ref);
+    json_t *raw = json_pack("{ss ss ss ss ss}", "source", q->source, "record", q->number, "item", q->item,
+                            "summary", q->summary, "severity", q->severity);
     if (!labels || !raw) {
         json_decref(labels);
         json_decref(raw);

@@ -10,13 +10,14 @@
                   "summary, ci_name, queued_at) VALUES(?,?,?,?,?,?,?,?,?) "                                  \
                   "ON CONFLICT(source, dedup_key) DO NOTHING")                                               \
     /* the queued events, oldest first: source, dedup_key, record_id, ref_id, item, severity, summary,       \
-     * ci_name, the record's number, queued_at */                                                                       \
-    X(IEVQ_PENDING, "SELECT q.source, q.dedup_key, q.record_id, q.ref_id, q.item, q.severity, q.summary, "   \
-                    "q.ci_name, r.number, q.queued_at FROM internal_event_queue q JOIN records r ON r.id = q.record_id "  \
-                    "ORDER BY q.queued_at, q.source, q.dedup_key LIMIT 100")                                 \
-    X(IEVQ_DONE, "DELETE FROM internal_event_queue WHERE source = ? AND dedup_key = ?")                     \
-    /* the first stored event of (source, dedup_key) received since ? (the row's queued_at, less a margin): \
-     * id, its incident (0: none); SQLite has no index on the key (0007), the time bounds the read         \
+     * ci_name, the record's number, queued_at */                                                            \
+    X(IEVQ_PENDING,                                                                                          \
+      "SELECT q.source, q.dedup_key, q.record_id, q.ref_id, q.item, q.severity, q.summary, "                 \
+      "q.ci_name, r.number, q.queued_at FROM internal_event_queue q JOIN records r ON r.id = q.record_id "   \
+      "ORDER BY q.queued_at, q.source, q.dedup_key LIMIT 100")                                               \
+    X(IEVQ_DONE, "DELETE FROM internal_event_queue WHERE source = ? AND dedup_key = ?")                      \
+    /* the first stored event of (source, dedup_key) received since ? (the row's queued_at, less a margin):  \
+     * id, its incident (0: none); SQLite has no index on the key (0007), the time bounds the read           \
      * (events_received, 0005) */                                                                            \
     X(IEVQ_EVENT, "SELECT id, COALESCE(incident_id, 0) FROM events WHERE received_at >= ? AND source = ? "   \
                   "AND dedup_key = ? ORDER BY id LIMIT 1")                                                   \
