@@ -118,16 +118,16 @@ static od_err queue_event(od_tx *tx, const od_rec *x, const od_cl_template *t, c
 od_err od_rec_ckl_event_finding(od_app *a, od_tx *tx, int64_t rec, int64_t checklist_id, const char *item,
                                 int64_t event, int64_t incident, int64_t now, od_error *e)
 {
-    (void)a;
     if (!incident) {
         char text[48];
         snprintf(text, sizeof text, "event:%lld", (long long)event);
-        return od_tx_exec(tx, OD_Q_IEVQ_CKL_FINDING, e,
-                          OD_BINDS(OD_TEXT(text), OD_INT(checklist_id), OD_TEXT(item)));
+        od_err rc = od_tx_exec(tx, OD_Q_IEVQ_CKL_FINDING, e,
+                               OD_BINDS(OD_TEXT(text), OD_INT(checklist_id), OD_TEXT(item)));
+        return rc ? rc : od_rec_ckl_restate(a, tx, rec, checklist_id, now, e);
     }
     od_rows *r = NULL;
     bool row = false;
-    int64_t had = 0, irec = 0;
+    int64_t had = 0, irec = 0, linked = 0;
     od_err rc = od_tx_query(tx, OD_Q_CKLF_GET, &r, e, OD_BINDS(OD_INT(checklist_id), OD_TEXT(item)));
     if (!rc && !(rc = od_rows_step(r, &row)) && row)
         had = od_rows_int(r, 0);
@@ -142,7 +142,10 @@ od_err od_rec_ckl_event_finding(od_app *a, od_tx *tx, int64_t rec, int64_t check
         rc = od_rec_load(tx, NULL, irec, &y, e);
     od_principal sys;
     od_principal_system(&sys);
-    if (!rc) {
+    if (!rc) /* the incident another item's event opened: linked once */
+        rc = od_tx_scalar(tx, OD_Q_IEVQ_LINKED, &linked, e,
+                          OD_BINDS(OD_INT(rec), OD_TEXT("parent_of"), OD_INT(irec)));
+    if (!rc && !linked) {
         od_link_input li = {.kind = "parent_of", .to_id = irec};
         rc = od_rec_link_in(tx, &sys, &x, &li, true, now, NULL, e);
     }
@@ -160,6 +163,8 @@ od_err od_rec_ckl_event_finding(od_app *a, od_tx *tx, int64_t rec, int64_t check
         rc = od_record_timeline_add(tx, rec, now, NULL, "finding", data, text, e);
         json_decref(data);
     }
+    if (!rc)
+        rc = od_rec_ckl_restate(a, tx, rec, checklist_id, now, e);
     od_rec_free(&x);
     od_rec_free(&y);
     return rc;

@@ -5,6 +5,7 @@
 #include "app/internal_events.h"
 #include "app/events.h"
 #include "app/records_kernel.h"
+#include "util/log.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -221,13 +222,23 @@ od_err od_internal_events_deliver(od_app *a, od_error *e)
     queued *v = NULL;
     size_t n = 0;
     od_err rc = pending_read(a, &v, &n, e);
-    for (size_t i = 0; !rc && i < n; i++) {
+    bool read = rc == OD_OK;
+    /* a row that fails stays queued for the next pass and holds up no other;
+     * the first failure is the answer */
+    for (size_t i = 0; read && rc != OD_E_NOMEM && i < n; i++) {
         int64_t id = 0;
-        rc = look(a, &v[i], &id, e);
-        if (!rc && !id)
-            rc = ingest(a, &v[i], e);
-        if (!rc)
-            rc = done(a, &v[i], e);
+        od_error ie = {0};
+        od_err r = look(a, &v[i], &id, &ie);
+        if (!r && !id)
+            r = ingest(a, &v[i], &ie);
+        if (!r)
+            r = done(a, &v[i], &ie);
+        if (r)
+            od_errorlog("internal event %s %s: %s", v[i].source, v[i].key, ie.message);
+        if (r && !rc) {
+            rc = r;
+            *e = ie;
+        }
     }
     for (size_t i = 0; i < n; i++) {
         free(v[i].summary);

@@ -41,7 +41,9 @@ OD_NODISCARD od_err od_internal_event_queue(od_tx *tx, const char *source, const
  * second failure of the same item) is not ingested again.  Labels: record
  * (its number), record_id, item and <source>_id (the reference); the CI.
  * Then, in one transaction with the row's removal, the source's follow-up
- * (checklist: od_rec_ckl_event_finding).  Outside any transaction. */
+ * (checklist: od_rec_ckl_event_finding).  A row that fails stays queued
+ * for the next pass (logged) and holds up no other; the first failure is
+ * the answer.  Outside any transaction. */
 OD_NODISCARD od_err od_internal_events_deliver(od_app *a, od_error *e);
 
 #endif

@@ -1449,6 +1449,26 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
 
 /* ---- checklist results ---- */
 
+od_err od_rec_ckl_restate(od_app *a, od_tx *tx, int64_t rec, int64_t checklist_id, int64_t now, od_error *e)
+{
+    ckl_row rows[CKL_MAX];
+    size_t n = 0;
+    od_err rc = ckl_rows(tx, rec, rows, CKL_MAX, &n, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (rows[i].id != checklist_id)
+            continue;
+        bool complete = false;
+        const char *missing = NULL;
+        rc = ckl_judge(tx, od_kernel_checklist(a->policy->kernel, rows[i].tpl), checklist_id, &complete,
+                       &missing, e);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_KCKL_STATE, e,
+                            OD_BINDS(OD_TEXT(complete ? "complete" : "open"), OD_INT_OR_NULL(now, complete),
+                                     OD_INT(checklist_id)));
+    }
+    return rc;
+}
+
 od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, int64_t checklist_id,
                                const char *item_key, json_t *value, const char *note, const char *finding,
                                json_t **out, od_error *e)

@@ -21,6 +21,8 @@
      * (events_received, 0005) */                                                                            \
     X(IEVQ_EVENT, "SELECT id, COALESCE(incident_id, 0) FROM events WHERE received_at >= ? AND source = ? "   \
                   "AND dedup_key = ? ORDER BY id LIMIT 1")                                                   \
+    /* whether record ? links kind ? to record ? already (an event joined the incident of another) */        \
+    X(IEVQ_LINKED, "SELECT COUNT(*) FROM record_links WHERE from_id = ? AND kind = ? AND to_id = ?")         \
     /* a checklist result whose failure raised an event that opened no incident: the event as its finding */ \
     X(IEVQ_CKL_FINDING, "UPDATE checklist_results SET finding = ? WHERE instance_id = ? AND item_key = ? "   \
                         "AND finding_record_id IS NULL")

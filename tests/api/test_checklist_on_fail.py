@@ -35,7 +35,9 @@ ITEM = ("      - {key: regression_ok, zh: 回归测试通过, en: Regression tes
         "      - {key: fan_ok, zh: 风扇正常, en: Fans OK, type: check, required: false, on_fail: incident}\n"
         "      - {key: alarm_ok, zh: 告警已清除, en: Alarms cleared, type: check, required: false,\n"
         "         on_fail: event, severity: severe}\n"
-        "      - {key: log_ok, zh: 日志已归档, en: Logs archived, type: check, required: false, on_fail: event}\n")
+        "      - {key: log_ok, zh: 日志已归档, en: Logs archived, type: check, required: false, on_fail: event}\n"
+        "      - {key: alarm2_ok, zh: 二次告警已清除, en: Second alarms cleared, type: check, on_fail: event,\n"
+        "         severity: severe, required: false}\n")
 
 
 def policy(create="problem", link="parent_of"):
@@ -302,6 +304,34 @@ class ChecklistOnFail(harness.ServerTest):
         con = harness.db_connect(s.db)
         self.assertEqual(con.execute("SELECT COUNT(*) FROM internal_event_queue").fetchone()[0], 0)
         con.close()
+
+    def test_on_fail_event_joins_and_completes(self):
+        # every required item passed, the failed event items last: the
+        # delivered findings complete the checklist; a second item's event
+        # joining the incident the first opened links it once
+        s = self.srv
+        r = s.post("/api/v1/cis", {"name": "ckl-ev-sw-2", "category": "server", "grade": "L2",
+                                   "department": "运行部"}, token=self.eng)
+        self.assertStatus(r, 201)
+        p, cid = self.resolved("交换机二次告警", ci=r.json["id"])
+        before = self.incidents()["total"]
+        for item in ("regression_ok", "ke_updated", "kb_updated", "incidents_informed"):
+            self.assertStatus(self.put(p["id"], cid, item, True), 200)
+        r = self.put(p["id"], cid, "alarm_ok", False)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["items"][0]["state"], "complete")
+        r = self.put(p["id"], cid, "alarm2_ok", False)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["items"][0]["state"], "complete")
+        keys = ["checklist:%d:alarm_ok" % cid, "checklist:%d:alarm2_ok" % cid]
+        evs = sorted((x for x in self.checklist_events() if x["dedup_key"] in keys), key=lambda x: x["id"])
+        self.assertEqual([x["dedup_key"] for x in evs], keys)
+        self.assertEqual(self.incidents()["total"], before + 1)
+        links = s.get("/api/v1/records/%d/links" % p["id"], token=self.pm).json["items"]
+        self.assertEqual([(l["kind"], l["direction"], l["to"]["kind"]) for l in links],
+                         [("parent_of", "out", "incident")])
+        number = s.get("/api/v1/records/%d" % links[0]["to"]["id"], token=self.pm).json["number"]
+        self.assertEqual([self.result(p["id"], k)["finding"] for k in ("alarm_ok", "alarm2_ok")], [number, number])
 
     def test_policy_check_refuses_unknown_item_severity(self):
         path = policy()
