@@ -1,7 +1,8 @@
 /* internal_events.c — events the server raises itself through the real
- * event ingestion (internal_events.h): the one-event batch both the drill
- * injects (drill_injects.c) and the queue of internal events (a failed
- * checklist item's `on_fail: event`, checklist_findings.c) go through. */
+ * event ingestion (internal_events.h): one queue of internal events, each
+ * row with its source (a drill's scripted inject, drills.c; a failed
+ * checklist item's `on_fail: event`, checklist_findings.c), delivered as
+ * one-event batches through od_events_ingest. */
 #include "app/internal_events.h"
 #include "app/events.h"
 #include "app/records_kernel.h"
@@ -72,25 +73,65 @@ typedef struct queued {
 typedef od_err (*after_fn)(od_app *a, od_tx *tx, const queued *q, int64_t event, int64_t incident,
                            int64_t now, od_error *e);
 
+/* A source's labels and raw payload (new references; NULL: out of memory)
+ * and what else its event carries. */
+typedef void (*shape_fn)(const queued *q, od_internal_event *ev);
+
+/* A failed checklist item: labels record (its number), record_id, item and
+ * checklist_id. */
+static void ckl_shape(const queued *q, od_internal_event *ev)
+{
+    char rec[24], ref[24];
+    snprintf(rec, sizeof rec, "%lld", (long long)q->rec);
+    snprintf(ref, sizeof ref, "%lld", (long long)q->ref);
+    ev->labels = json_pack("{ss ss ss ss}", "record", q->number, "record_id", rec, "item", q->item,
+                           "checklist_id", ref);
+    ev->raw = json_pack("{ss ss ss ss ss}", "source", q->source, "record", q->number, "item", q->item,
+                        "summary", q->summary, "severity", q->severity);
+}
+
 static od_err ckl_after(od_app *a, od_tx *tx, const queued *q, int64_t event, int64_t incident, int64_t now,
                         od_error *e)
 {
     return od_rec_ckl_event_finding(a, tx, q->rec, q->ref, q->item, event, incident, now, e);
 }
 
+/* A drill's scripted inject (R-PLAN-2; drills.c): labels drill_id, drill
+ * (its number) and inject (the index); it joins the drill's simulated
+ * incident (ref) instead of opening one or alerting anyone. */
+static void drill_shape(const queued *q, od_internal_event *ev)
+{
+    char rec[24];
+    snprintf(rec, sizeof rec, "%lld", (long long)q->rec);
+    ev->labels = json_pack("{ss ss ss}", "drill_id", rec, "drill", q->number, "inject", q->item);
+    ev->raw = json_pack("{ss ss ss ss}", "source", q->source, "drill", q->number, "inject", q->item,
+                        "summary", q->summary);
+    ev->drill_incident = q->ref;
+}
+
 static const struct {
     const char *source;
-    after_fn after;
+    shape_fn shape;
+    after_fn after; /* NULL: none */
 } SOURCES[] = {
-    {OD_CKL_EVENT_SOURCE, ckl_after},
+    {OD_CKL_EVENT_SOURCE, ckl_shape, ckl_after},
+    {OD_IEV_DRILL, drill_shape, NULL},
 };
 
-static after_fn after_of(const char *source)
+/* The source's entry; an unknown source (a newer node's) gets the checklist
+ * shape and no follow-up. */
+static size_t source_of(const char *source)
 {
     for (size_t i = 0; i < sizeof SOURCES / sizeof *SOURCES; i++)
         if (strcmp(SOURCES[i].source, source) == 0)
-            return SOURCES[i].after;
-    return NULL;
+            return i;
+    return 0;
+}
+
+static after_fn after_of(const char *source)
+{
+    size_t i = source_of(source);
+    return strcmp(SOURCES[i].source, source) == 0 ? SOURCES[i].after : NULL;
 }
 
 static od_err pending_read(od_app *a, queued **out, size_t *n, od_error *e)
@@ -171,26 +212,17 @@ static od_err look(od_app *a, const queued *q, int64_t *id, od_error *e)
 
 static od_err ingest(od_app *a, const queued *q, od_error *e)
 {
-    char rec[24], ref[24], refkey[48];
-    snprintf(rec, sizeof rec, "%lld", (long long)q->rec);
-    snprintf(ref, sizeof ref, "%lld", (long long)q->ref);
-    snprintf(refkey, sizeof refkey, "%s_id", q->source);
-    json_t *labels =
-        json_pack("{ss ss ss ss}", "record", q->number, "record_id", rec, "item", q->item, refkey, ref);
-    json_t *raw = json_pack("{ss ss ss ss ss}", "source", q->source, "record", q->number, "item", q->item,
-                            "summary", q->summary, "severity", q->severity);
-    if (!labels || !raw) {
-        json_decref(labels);
-        json_decref(raw);
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    }
     od_internal_event ev = {.source = q->source,
                             .dedup_key = q->key,
                             .severity = q->severity,
                             .summary = q->summary,
-                            .ci = q->ci,
-                            .labels = labels,
-                            .raw = raw};
+                            .ci = q->ci};
+    SOURCES[source_of(q->source)].shape(q, &ev);
+    if (!ev.labels || !ev.raw) {
+        json_decref(ev.labels);
+        json_decref(ev.raw);
+        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    }
     return od_internal_event_ingest(a, &ev, e);
 }
 

@@ -2045,16 +2045,16 @@ static void drill_store(void **state)
  * 0038; docs/drills.md): the records that originated from a drill, the due
  * notices (pending, cancelled, fired once per due date), the manual scores
  * (upserted per item and person) and whether a user is active. */
-/* A drill's scripted injects on their way to the event ingestion (migration
- * 0047, R-PLAN-2): queued once (a second queueing of the same inject does
- * nothing), read oldest first with the drill's number, removed when
- * delivered; the O&M report's readiness counts over the plans. */
+/* A drill's scripted injects (R-PLAN-2; queued as internal events, see
+ * internal_event_store): the simulated incident's first CI their events
+ * carry (none, then the lowest id); the O&M report's readiness counts over
+ * the plans. */
 static void drill_inject_store(void **state)
 {
     fx *f = *state;
     od_error e = {0};
     od_tx *tx = NULL;
-    int64_t uid = 0, d1 = 0, pln = 0, inc = 0, n = -1;
+    int64_t uid = 0, d1 = 0, pln = 0, inc = 0;
     od_rows *r = NULL;
     bool row = false;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
@@ -2068,42 +2068,26 @@ static void drill_inject_store(void **state)
                                            OD_INT(9000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
                                            OD_TEXT("[]"), OD_BOOL(true), OD_INT(uid), OD_INT(1000))),
                      OD_OK);
-    for (int i = 0; i < 2; i++) /* the second: nothing */
-        assert_int_equal(
-            od_tx_exec(tx, OD_Q_DRLI_QUEUE, &e,
-                       OD_BINDS(OD_INT(d1), OD_INT(1), OD_INT(inc), OD_TEXT("第二次告警"), OD_INT(6000 + i))),
-            OD_OK);
-    assert_int_equal(
-        od_tx_exec(tx, OD_Q_DRLI_QUEUE, &e,
-                   OD_BINDS(OD_INT(d1), OD_INT(0), OD_INT(inc), OD_TEXT("核心交换机宕机"), OD_INT(5000))),
-        OD_OK);
-    int64_t idx[2] = {-1, -1};
-    int k = 0;
-    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_PENDING, &r, &e, OD_NOBINDS), OD_OK);
-    while (od_rows_step(r, &row) == OD_OK && row) {
-        assert_true(k < 2);
-        assert_int_equal(od_rows_int(r, 0), d1);
-        assert_int_equal(od_rows_int(r, 2), inc);
-        assert_string_equal(od_rows_text(r, 4), "DRL-2026-000041");
-        assert_string_equal(od_rows_text(r, 3), k == 0 ? "核心交换机宕机" : "第二次告警");
-        idx[k++] = od_rows_int(r, 1);
-    }
+    /* the incident's first CI (the inject's event's CI): none, then the lowest id */
+    int64_t c1 = 0, c2 = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_INC_CI, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
     od_rows_close(r);
-    assert_int_equal(k, 2);
-    assert_int_equal(idx[0], 0); /* oldest first */
-    assert_int_equal(idx[1], 1);
-    assert_int_equal(od_tx_exec(tx, OD_Q_DRLI_DONE, &e, OD_BINDS(OD_INT(d1), OD_INT(0))), OD_OK);
-    k = 0;
-    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_PENDING, &r, &e, OD_NOBINDS), OD_OK);
-    while (od_rows_step(r, &row) == OD_OK && row)
-        k++;
+    for (int i = 0; i < 2; i++) /* "dri-sw-2" first: the lower id */
+        assert_int_equal(od_tx_insert(tx, OD_Q_CI_INSERT, i ? &c1 : &c2, &e,
+                                      OD_BINDS(OD_TEXT(i ? "dri-sw-1" : "dri-sw-2"), OD_TEXT("network"),
+                                               OD_TEXT("A"), OD_TEXT("Net"), OD_TEXT("prod"), OD_TEXT("DC1"),
+                                               OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
+                         OD_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_INC_CI_INSERT, &e, OD_BINDS(OD_INT(inc), OD_INT(i ? c1 : c2))),
+                         OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_INC_CI, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "dri-sw-2");
     od_rows_close(r);
-    assert_int_equal(k, 1);
-    /* its event, once attached to the incident, is found */
-    assert_int_equal(od_tx_scalar(tx, OD_Q_DRLI_EVENT, &n, &e,
-                                  OD_BINDS(OD_INT(inc), OD_TEXT("drill"), OD_TEXT("drill:1:inject:0"))),
-                     OD_OK);
-    assert_int_equal(n, 0);
     /* the report's readiness counts: one plan published at 1000, review due at 5000 */
     assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
     assert_int_equal(

@@ -5,7 +5,10 @@
 -- queue is ingested with od_events_ingest and each row removed.  A row left
 -- by a stop in between is delivered at the next pass; its key keeps it one
 -- event.  record_id: the record it is about; ref_id and item: the source's
--- own reference (a checklist instance and its item key).  Portable SQL.
+-- own reference (a checklist instance and its item key; a drill's simulated
+-- incident and the inject's index).  The drill injects' own queue of 0047
+-- is folded in: what a stop left there moves here, then it is dropped.
+-- Portable SQL.
 CREATE TABLE internal_event_queue (
     source TEXT NOT NULL,
     dedup_key TEXT NOT NULL,
@@ -18,3 +21,14 @@ CREATE TABLE internal_event_queue (
     queued_at BIGINT NOT NULL,
     PRIMARY KEY (source, dedup_key)
 );
+
+INSERT INTO internal_event_queue(source, dedup_key, record_id, ref_id, item, severity, summary, ci_name,
+                                 queued_at)
+SELECT 'drill', 'drill:' || CAST(q.record_id AS TEXT) || ':inject:' || CAST(q.idx AS TEXT), q.record_id,
+       q.incident_id, CAST(q.idx AS TEXT), 'critical', '【演练】[DRILL] ' || r.number || '：' || q.text,
+       COALESCE((SELECT c.name FROM incident_cis ic JOIN cis c ON c.id = ic.ci_id
+                 WHERE ic.incident_id = q.incident_id ORDER BY c.id LIMIT 1), ''),
+       q.queued_at
+FROM drill_inject_queue q JOIN records r ON r.id = q.record_id;
+
+DROP TABLE drill_inject_queue;
