@@ -246,6 +246,30 @@ static od_err done(od_app *a, const queued *q, od_error *e)
     return rc;
 }
 
+/* How long a node's claim on a row holds: a node that stopped between
+ * the claim and the row's removal leaves it to the next pass after it. */
+#define CLAIM_MS (60LL * 1000)
+
+/* Claims the row for this delivery (several nodes share the queue): *mine
+ * false when another node holds it or it is gone. */
+static od_err claim(od_app *a, const queued *q, bool *mine, od_error *e)
+{
+    od_tx *tx = NULL;
+    int64_t now = od_app_now(a);
+    *mine = false;
+    od_err rc = od_tx_begin(a->store, true, &tx, e);
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_IEVQ_CLAIM, e,
+                        OD_BINDS(OD_INT(now + CLAIM_MS), OD_TEXT(q->source), OD_TEXT(q->key), OD_INT(now)));
+    if (!rc)
+        *mine = od_tx_changes(tx) == 1;
+    if (!rc)
+        return od_tx_commit(tx, e);
+    if (tx)
+        od_tx_rollback(tx);
+    return rc;
+}
+
 static pthread_mutex_t deliver_mu = PTHREAD_MUTEX_INITIALIZER;
 
 od_err od_internal_events_deliver(od_app *a, od_error *e)
@@ -260,7 +284,12 @@ od_err od_internal_events_deliver(od_app *a, od_error *e)
     for (size_t i = 0; read && rc != OD_E_NOMEM && i < n; i++) {
         int64_t id = 0;
         od_error ie = {0};
-        od_err r = look(a, &v[i], &id, &ie);
+        bool mine = false;
+        od_err r = claim(a, &v[i], &mine, &ie);
+        if (!r && !mine)
+            continue;
+        if (!r)
+            r = look(a, &v[i], &id, &ie);
         if (!r && !id)
             r = ingest(a, &v[i], &ie);
         if (!r)

@@ -44,7 +44,9 @@ OD_NODISCARD od_err od_internal_event_queue(od_tx *tx, const char *source, const
                                             const char *summary, const char *ci, int64_t now, od_error *e);
 
 /* Ingests the queued events, oldest first, one at a time (one delivery at
- * a time in this process): an event whose (source, dedup_key) is stored
+ * a time in this process; each row claimed first for a minute, so that of
+ * several nodes sharing the queue one ingests it, and a node that stopped
+ * mid-way leaves it to a pass after that): an event whose (source, dedup_key) is stored
  * already (a stop between its ingestion and the queue's clean-up, or a
  * second failure of the same item) is not ingested again.  Labels by
  * source: checklist: record (its number), record_id, item, checklist_id;

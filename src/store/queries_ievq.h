@@ -16,6 +16,9 @@
       "q.ci_name, r.number, q.queued_at FROM internal_event_queue q JOIN records r ON r.id = q.record_id "   \
       "ORDER BY q.queued_at, q.source, q.dedup_key LIMIT 100")                                               \
     X(IEVQ_DONE, "DELETE FROM internal_event_queue WHERE source = ? AND dedup_key = ?")                      \
+    /* claims (source, dedup_key) until ? if its claim lapsed by ?: 1 row changed, this node delivers it */  \
+    X(IEVQ_CLAIM, "UPDATE internal_event_queue SET claimed_until = ? WHERE source = ? AND dedup_key = ? "    \
+                  "AND claimed_until <= ?")                                                                  \
     /* the first stored event of (source, dedup_key) received since ? (the row's queued_at, less a margin):  \
      * id, its incident (0: none); SQLite has no index on the key (0007), the time bounds the read           \
      * (events_received, 0005) */                                                                            \

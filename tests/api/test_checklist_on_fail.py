@@ -333,6 +333,37 @@ class ChecklistOnFail(harness.ServerTest):
         number = s.get("/api/v1/records/%d" % links[0]["to"]["id"], token=self.pm).json["number"]
         self.assertEqual([self.result(p["id"], k)["finding"] for k in ("alarm_ok", "alarm2_ok")], [number, number])
 
+    def test_on_fail_event_claimed_by_another_node(self):
+        # a row another node claimed (several nodes share the queue) is left
+        # to it until its claim lapses, then delivered once
+        s = self.srv
+        p, cid = self.resolved("告警他节点认领")
+        self.assertStatus(self.put(p["id"], cid, "log_ok", False), 200)
+        logk = "checklist:%d:log_ok" % cid
+        self.assertEqual(len([x for x in self.checklist_events() if x["dedup_key"] == logk]), 1)
+        # alarm2_ok judged failed, its row claimed for 60 s by another node
+        key = "checklist:%d:alarm2_ok" % cid
+        now = s.now_ms()
+        con = harness.db_connect(s.db)
+        val, passed = con.execute("SELECT value, passed FROM checklist_results WHERE instance_id = ? AND "
+                                  "item_key = ?", (cid, "log_ok")).fetchone()
+        con.execute("INSERT INTO checklist_results(instance_id, item_key, value, passed, at) VALUES(?,?,?,?,?)",
+                    (cid, "alarm2_ok", val, passed, now))
+        con.execute("INSERT INTO internal_event_queue(source, dedup_key, record_id, ref_id, item, severity, "
+                    "summary, ci_name, queued_at, claimed_until) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                    ("checklist", key, p["id"], cid, "alarm2_ok", "warning", "claimed", "", now, now + 60000))
+        con.commit()
+        con.close()
+        # any checklist result set delivers the queue after its commit
+        s.clock(59)
+        self.assertStatus(self.put(p["id"], cid, "kb_updated", True), 200)
+        self.assertEqual([x for x in self.checklist_events() if x["dedup_key"] == key], [])
+        s.clock(1)
+        self.assertStatus(self.put(p["id"], cid, "ke_updated", True), 200)
+        evs = [x for x in self.checklist_events() if x["dedup_key"] == key]
+        self.assertEqual([x["count"] for x in evs], [1])
+        self.assertEqual(self.result(p["id"], "alarm2_ok")["finding"], "event:%d" % evs[0]["id"])
+
     def test_policy_check_refuses_unknown_item_severity(self):
         path = policy()
         with open(path, encoding="utf-8") as f:

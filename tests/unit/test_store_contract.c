@@ -2130,7 +2130,8 @@ static void drill_inject_store(void **state)
 /* The queue of internal events (migration 0049; app/internal_events.c,
  * a failed checklist item's on_fail: event, R-EVT-1): queued once per
  * (source, key) (a second queueing does nothing), read oldest first with
- * the record's number and queued_at, removed when delivered; the stored
+ * the record's number and queued_at, claimed by one delivery until its claim
+ * lapses (1 ms before: not again; at it: again), removed when delivered; the stored
  * event of a key found from the row's time on, not before; the result's
  * finding set to the event only while it has no finding record; the link
  * to an incident's record seen once made. */
@@ -2183,8 +2184,24 @@ static void internal_event_store(void **state)
     }
     od_rows_close(r);
     assert_int_equal(k, 2);
+    /* claimed once: a second claim before it lapses changes nothing, at its end it takes it */
+    static const struct {
+        int64_t now, changed;
+    } claims[] = {{7000, 1}, {67000 - 1, 0}, {67000, 1}};
+    for (size_t i = 0; i < sizeof claims / sizeof *claims; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_IEVQ_CLAIM, &e,
+                                    OD_BINDS(OD_INT(claims[i].now + 60000), OD_TEXT("checklist"),
+                                             OD_TEXT("checklist:1:a"), OD_INT(claims[i].now))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), claims[i].changed);
+    }
     assert_int_equal(
         od_tx_exec(tx, OD_Q_IEVQ_DONE, &e, OD_BINDS(OD_TEXT("checklist"), OD_TEXT("checklist:1:a"))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_IEVQ_CLAIM, &e,
+                   OD_BINDS(OD_INT(200000), OD_TEXT("checklist"), OD_TEXT("checklist:1:a"), OD_INT(140000))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0); /* gone */
     k = 0;
     assert_int_equal(od_tx_query(tx, OD_Q_IEVQ_PENDING, &r, &e, OD_NOBINDS), OD_OK);
     while (od_rows_step(r, &row) == OD_OK && row)

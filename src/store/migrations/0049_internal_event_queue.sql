@@ -19,6 +19,9 @@ CREATE TABLE internal_event_queue (
     summary TEXT NOT NULL,
     ci_name TEXT NOT NULL,
     queued_at BIGINT NOT NULL,
+    -- a delivering node's claim (several nodes share the queue): until then
+    -- no other node ingests the row; a node that stopped lets it lapse
+    claimed_until BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (source, dedup_key)
 );
 
