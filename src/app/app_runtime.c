@@ -6,6 +6,7 @@
 #include "app/audit.h"
 #include "app/cluster.h"
 #include "app/incidents.h"
+#include "app/internal_events.h"
 #include "app/record_hooks.h"
 #include "app/wake.h"
 #include "notify/dispatcher.h"
@@ -256,11 +257,13 @@ static od_err run_due_locked(od_app *a, int64_t now, int64_t horizon, int *fired
         if (done)
             n++;
     }
-    /* a drill's scripted injects this pass (or one stopped before its end)
-     * queued: into the event ingestion now, at this pass's time */
-    od_error de = {0};
-    if (od_app_may_claim(a) && od_drill_injects_deliver(a, &de) != OD_OK)
-        od_errorlog("scheduler: drill injects: %s", de.message);
+    /* the internal events queued: a drill's scripted injects this pass (or
+     * one stopped before its end) claimed, and what a use case queued and a
+     * stop left (the first pass at start delivers them), into the event
+     * ingestion now (internal_events.h) */
+    od_error ie = {0};
+    if (od_app_may_claim(a) && od_internal_events_deliver(a, &ie) != OD_OK)
+        od_errorlog("scheduler: internal events: %s", ie.message);
     if (fired)
         *fired = n;
     return OD_OK;

@@ -7,21 +7,27 @@
  * checklist_complete.  Once per result: judging the item failed again keeps
  * the record it opened.  Runs inside the caller's transaction. */
 #include "app/incidents.h"
+#include "app/internal_events.h"
 #include "app/records_kernel.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* The checked record's first CI (its own CIs, then an incident's), 0 when
- * it has none. */
-static od_err first_ci(od_tx *tx, int64_t rec, int64_t *ci, od_error *e)
+ * it has none; its name into name (may be NULL). */
+static od_err first_ci(od_tx *tx, int64_t rec, int64_t *ci, char *name, size_t nsize, od_error *e)
 {
     od_rows *r = NULL;
     bool row = false;
     *ci = 0;
+    if (name)
+        name[0] = 0;
     od_err rc = od_tx_query(tx, OD_Q_RCI_LIST, &r, e, OD_BINDS(OD_INT(rec), OD_INT(rec)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
         *ci = od_rows_int(r, 0);
+        if (name)
+            snprintf(name, nsize, "%s", od_rows_text(r, 1));
+    }
     od_rows_close(r);
     return rc;
 }
@@ -38,7 +44,7 @@ static od_err open_incident(od_app *a, od_tx *tx, const od_rec *x, const od_cl_i
 {
     int64_t ci = 0, inc = 0;
     *rec = 0;
-    od_err rc = first_ci(tx, x->id, &ci, e);
+    od_err rc = first_ci(tx, x->id, &ci, NULL, 0, e);
     if (rc || !ci)
         return rc;
     od_principal sys;
@@ -68,11 +74,107 @@ static od_err open_incident(od_app *a, od_tx *tx, const od_rec *x, const od_cl_i
     return rc;
 }
 
+/* The event severity an item's `severity:` stands for under the event
+ * rules (policy events.classification and incidents): severe "critical",
+ * moderate "high", minor (and undeclared: the lowest) "warning". */
+static const char *event_severity(const od_cl_item *it)
+{
+    static const char *const map[OD_SEV__COUNT] = {"critical", "high", "warning"};
+    return it->fail_severity > 0 && it->fail_severity <= OD_SEV__COUNT ? map[it->fail_severity - 1]
+                                                                       : map[OD_SEV__COUNT - 1];
+}
+
+/* on_fail: event — the event queued in this transaction (internal_events.h),
+ * ingested after its commit; not when the result has its record already. */
+static od_err queue_event(od_tx *tx, const od_rec *x, const od_cl_template *t, const od_cl_item *it,
+                          int64_t checklist_id, int64_t now, od_error *e)
+{
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t rec = 0, ci = 0;
+    char number[OD_RECORD_NUMBER_MAX] = "";
+    od_err rc = od_tx_query(tx, OD_Q_CKLF_GET, &r, e, OD_BINDS(OD_INT(checklist_id), OD_TEXT(it->key)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        rec = od_rows_int(r, 0);
+        snprintf(number, sizeof number, "%s", od_rows_text(r, 1));
+    }
+    od_rows_close(r);
+    if (!rc && rec) /* judged failed again: the incident its event opened stays the finding */
+        return od_tx_exec(tx, OD_Q_CKLF_SET, e,
+                          OD_BINDS(OD_INT(rec), OD_TEXT(number), OD_INT(checklist_id), OD_TEXT(it->key)));
+    if (rc)
+        return rc;
+    char name[OD_NAME_MAX], key[160], summary[640];
+    rc = first_ci(tx, x->id, &ci, name, sizeof name, e);
+    snprintf(key, sizeof key, "checklist:%lld:%s", (long long)checklist_id, it->key);
+    snprintf(summary, sizeof summary, "%s 检查未通过：%s (%s: %s failed)", x->number, it->text_zh, t->name_en,
+             it->text_en[0] ? it->text_en : it->key);
+    if (!rc)
+        rc = od_internal_event_queue(tx, OD_CKL_EVENT_SOURCE, key, x->id, checklist_id, it->key,
+                                     event_severity(it), summary, name, now, e);
+    return rc;
+}
+
+od_err od_rec_ckl_event_finding(od_app *a, od_tx *tx, int64_t rec, int64_t checklist_id, const char *item,
+                                int64_t event, int64_t incident, int64_t now, od_error *e)
+{
+    if (!incident) {
+        char text[48];
+        snprintf(text, sizeof text, "event:%lld", (long long)event);
+        od_err rc = od_tx_exec(tx, OD_Q_IEVQ_CKL_FINDING, e,
+                               OD_BINDS(OD_TEXT(text), OD_INT(checklist_id), OD_TEXT(item)));
+        return rc ? rc : od_rec_ckl_restate(a, tx, rec, checklist_id, now, e);
+    }
+    od_rows *r = NULL;
+    bool row = false;
+    int64_t had = 0, irec = 0, linked = 0;
+    od_err rc = od_tx_query(tx, OD_Q_CKLF_GET, &r, e, OD_BINDS(OD_INT(checklist_id), OD_TEXT(item)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        had = od_rows_int(r, 0);
+    od_rows_close(r);
+    if (rc || had)
+        return rc;
+    rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &irec, e, OD_BINDS(OD_INT(incident)));
+    od_rec x = {0}, y = {0};
+    if (!rc)
+        rc = od_rec_load(tx, NULL, rec, &x, e);
+    if (!rc)
+        rc = od_rec_load(tx, NULL, irec, &y, e);
+    od_principal sys;
+    od_principal_system(&sys);
+    if (!rc) /* the incident another item's event opened: linked once */
+        rc = od_tx_scalar(tx, OD_Q_IEVQ_LINKED, &linked, e,
+                          OD_BINDS(OD_INT(rec), OD_TEXT("parent_of"), OD_INT(irec)));
+    if (!rc && !linked) {
+        od_link_input li = {.kind = "parent_of", .to_id = irec};
+        rc = od_rec_link_in(tx, &sys, &x, &li, true, now, NULL, e);
+    }
+    if (!rc)
+        rc = od_tx_exec(tx, OD_Q_CKLF_SET, e,
+                        OD_BINDS(OD_INT(irec), OD_TEXT(y.number), OD_INT(checklist_id), OD_TEXT(item)));
+    if (!rc) {
+        json_t *data = json_pack("{sI ss sI ss ss sI}", "checklist_id", (json_int_t)checklist_id, "item",
+                                 item, "record_id", (json_int_t)irec, "number", y.number, "kind", "incident",
+                                 "event_id", (json_int_t)event);
+        char text[400];
+        snprintf(text, sizeof text,
+                 "检查项 %s 未通过，事件 %lld 进入 %s (checklist item %s failed: event %lld, %s)", item,
+                 (long long)event, y.number, item, (long long)event, y.number);
+        rc = od_record_timeline_add(tx, rec, now, NULL, "finding", data, text, e);
+        json_decref(data);
+    }
+    if (!rc)
+        rc = od_rec_ckl_restate(a, tx, rec, checklist_id, now, e);
+    od_rec_free(&x);
+    od_rec_free(&y);
+    return rc;
+}
+
 od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_template *t,
                           const od_cl_item *it, int64_t checklist_id, int64_t now, od_error *e)
 {
     /* {create, link}, or a scalar on_fail naming a kind with a workflow (problem): that kind, linked
-     * parent_of from the checked record; the others (finding, event, incident) open nothing here */
+     * parent_of from the checked record; event is queued (queue_event); finding opens nothing */
     const char *kind = it->fail_create, *link = it->fail_link;
     const char *scalar = it->on_fail != OD_CL_FAIL_NONE ? od_cl_on_fail_key(it->on_fail) : NULL;
     if (!kind[0] && scalar && a->policy && od_kernel_workflow(a->policy->kernel, scalar)) {
@@ -80,6 +182,8 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         link = "parent_of";
     }
     bool incident = !kind[0] && it->on_fail == OD_CL_FAIL_INCIDENT;
+    if (!kind[0] && it->on_fail == OD_CL_FAIL_EVENT)
+        return queue_event(tx, x, t, it, checklist_id, now, e);
     if (!kind[0] && !incident)
         return OD_OK;
     od_rows *r = NULL;

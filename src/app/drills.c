@@ -9,6 +9,7 @@
  * module's post-action hook (record_hooks.h) does it, inside the closing
  * action's transaction. */
 #include "app/drills.h"
+#include "app/internal_events.h"
 #include "app/list.h"
 #include "app/plans.h"
 #include "app/record_hooks.h"
@@ -996,6 +997,27 @@ bool od_drill_inject_is_deadline(const char *kind)
     return kind && strncmp(kind, "inject:", 7) == 0;
 }
 
+/* Inject n of drill x as an internal event (internal_events.h): source
+ * "drill", key "drill:<id>:inject:<n>", critical, summary tagged
+ * 【演练】[DRILL], the simulated incident's first CI; ref: the incident. */
+static od_err inject_queue(od_tx *tx, const od_rec *x, size_t n, int64_t inc, const char *text, int64_t now,
+                           od_error *e)
+{
+    char key[96], idx[24], summary[700], ci[OD_NAME_MAX] = "";
+    od_rows *r = NULL;
+    bool row = false;
+    od_err rc = od_tx_query(tx, OD_Q_DRLI_INC_CI, &r, e, OD_BINDS(OD_INT(inc)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row)
+        snprintf(ci, sizeof ci, "%s", od_rows_text(r, 0));
+    od_rows_close(r);
+    snprintf(key, sizeof key, "drill:%lld:inject:%zu", (long long)x->id, n);
+    snprintf(idx, sizeof idx, "%zu", n);
+    snprintf(summary, sizeof summary, "【演练】[DRILL] %s：%s", x->number, text);
+    return rc ? rc
+              : od_internal_event_queue(tx, OD_IEV_DRILL, key, x->id, inc, idx, "critical", summary, ci, now,
+                                        e);
+}
+
 od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e)
 {
     size_t n = (size_t)strtoul(kind + 7, NULL, 10);
@@ -1010,9 +1032,8 @@ od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t no
     bool live = !rc && text && inc > 0 && strcmp(x.state, "running") == 0;
     json_t *d = json_pack("{sI ss si sb}", "incident_id", (json_int_t)inc, "text", text ? text : "", "index",
                           (int)n, "delivered", live);
-    if (live) /* queued in this claim; ingested as an event right after it (drill_injects.c) */
-        rc = od_tx_exec(tx, OD_Q_DRLI_QUEUE, e,
-                        OD_BINDS(OD_INT(rec), OD_INT((int64_t)n), OD_INT(inc), OD_TEXT(text), OD_INT(now)));
+    if (live) /* queued in this claim; ingested as an event right after it (internal_events.c) */
+        rc = inject_queue(tx, &x, n, inc, text, now, e);
     if (!rc) {
         char t[600];
         snprintf(t, sizeof t, "%s：%s (%s: %s)",

@@ -157,8 +157,10 @@ void od_ev_dec_args(outcome *o, od_dec_code code, const char *rule, const od_dec
                    (int)(sizeof((const od_dec_arg[]){__VA_ARGS__}) / sizeof(od_dec_arg)))
 
 /* The de-duplication table (app/event_keys.h) is one writer's at a time:
- * the ingestion queue's writer thread and a drill's scripted injects
- * (drill_injects.c, delivered from the scheduler's thread) take turns
+ * the ingestion queue's writer thread and the internal events (a drill's
+ * scripted injects, a checklist's on_fail: event; internal_events.c,
+ * delivered from the scheduler's thread or after a checklist's commit) take
+ * turns
  * under this lock (events_writer.c) for od_events_ingest and
  * od_events_keys_load. */
 extern pthread_mutex_t od_ev_ingest_mu;

@@ -86,6 +86,8 @@ OD_NODISCARD od_err od_pc_scan(od_app *a, int64_t now, int64_t *created, od_erro
  * nodes racing both scan; the unique CI key proposes each candidate once. */
 #define OD_PC_SCAN_EVERY_MS (24LL * 3600 * 1000)
 OD_NODISCARD od_err od_pc_daily(od_app *a, int64_t now, int64_t *created, od_error *e);
+/* The list envelope plus "rules": the policy's rules by key, {enabled,
+ * min_incidents, within_days} (the screen's texts). */
 OD_NODISCARD od_err od_pc_list(od_app *a, const char *state, int64_t limit, int64_t offset, json_t **out,
                                od_error *e);
 /* Accepting an open candidate creates a problem record (title given or

@@ -278,6 +278,20 @@ od_err od_pc_daily(od_app *a, int64_t now, int64_t *created, od_error *e)
     return od_pc_scan(a, now, created, e);
 }
 
+/* The policy's rules: {key: {enabled, min_incidents, within_days}}. */
+static json_t *pc_rules_json(const od_pcr_policy *pp)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < OD_PCR__COUNT; k++) {
+        const od_pcr_rule *r = &pp->rule[k];
+        json_object_set_new(o, od_pcr_key(k),
+                            json_pack("{sb sI sI}", "enabled", r->enabled, "min_incidents",
+                                      (json_int_t)r->min_incidents, "within_days",
+                                      (json_int_t)od_pcr_window_days(r)));
+    }
+    return o;
+}
+
 od_err od_pc_list(od_app *a, const char *state, int64_t limit, int64_t offset, json_t **out, od_error *e)
 {
     *out = NULL;
@@ -297,7 +311,10 @@ od_err od_pc_list(od_app *a, const char *state, int64_t limit, int64_t offset, j
         json_array_append_new(items, pc_json(r));
     od_rows_close(r);
     od_tx_rollback(tx);
-    return od_list_done(rc, items, total, limit, offset, out, e);
+    rc = od_list_done(rc, items, total, limit, offset, out, e);
+    if (!rc) /* the rules the scan runs under, for the screen's texts (R-PRB-5) */
+        json_object_set_new(*out, "rules", pc_rules_json(&a->policy->candidates));
+    return rc;
 }
 
 static od_err pc_load(od_tx *tx, int64_t id, json_t **o, od_error *e)

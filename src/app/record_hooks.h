@@ -40,22 +40,17 @@ OD_NODISCARD od_err od_drill_after_act(od_tx *tx, const od_rec_act_event *ev, od
 /* A drill's scripted inject deadline ("inject:<n>", scheduled when the
  * drill starts at started_at + the item's offset): fired once by the
  * scheduler's claim; while the drill runs with its simulated incident, the
- * item is queued (drill_inject_queue) for od_drill_injects_deliver; the
- * drill's timeline records it either way (drill_script, delivered
- * true/false).  Inside tx. */
+ * item is queued as an internal event (internal_events.h, source "drill":
+ * key "drill:<record id>:inject:<n>", labels drill_id, drill and inject,
+ * the incident's first CI, severity critical, summary tagged 【演练】[DRILL])
+ * and ingested right after the claim through the real event ingestion
+ * (R-PLAN-2): the event rules (filters, classification, windows) apply and
+ * the event joins the drill's simulated incident (its timeline:
+ * drill_inject) instead of opening one or alerting anyone; the drill's
+ * timeline records it either way (drill_script, delivered true/false).
+ * Inside tx. */
 bool od_drill_inject_is_deadline(const char *kind);
 OD_NODISCARD od_err od_drill_inject_fire(od_tx *tx, int64_t rec, const char *kind, int64_t now, od_error *e);
-/* Ingests the queued injects (drill_injects.c; R-PLAN-2) through the real
- * event ingestion (od_events_ingest): one event each, source "drill",
- * de-duplication key "drill:<record id>:inject:<n>", labels drill_id,
- * drill and inject, the incident's first CI, severity critical, summary
- * tagged 【演练】[DRILL]; the event rules (filters, classification, windows)
- * apply and the event joins the drill's simulated incident (its timeline:
- * drill_inject) instead of opening one or alerting anyone.  An inject whose
- * event is stored already (a stop between the ingestion and the queue's
- * clean-up) is not ingested again.  Called by the scheduler's pass after
- * its claims (app_runtime.c), outside any transaction. */
-OD_NODISCARD od_err od_drill_injects_deliver(od_app *a, od_error *e);
 
 /* ---- due notices (drill_due.c; docs/drills.md) ----
  * A plan's review date (plan owner) and a scheduled drill's time (its

@@ -10,6 +10,8 @@
 #include "app/notify_out.h"
 #include "app/record_hooks.h"
 #include "app/records_kernel.h"
+#include "app/internal_events.h"
+#include "util/log.h"
 #include "core/message.h"
 #include "core/record_kind.h"
 
@@ -1447,6 +1449,26 @@ od_err od_record_vote(od_app *a, const od_principal *who, int64_t id, int64_t ro
 
 /* ---- checklist results ---- */
 
+od_err od_rec_ckl_restate(od_app *a, od_tx *tx, int64_t rec, int64_t checklist_id, int64_t now, od_error *e)
+{
+    ckl_row rows[CKL_MAX];
+    size_t n = 0;
+    od_err rc = ckl_rows(tx, rec, rows, CKL_MAX, &n, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (rows[i].id != checklist_id)
+            continue;
+        bool complete = false;
+        const char *missing = NULL;
+        rc = ckl_judge(tx, od_kernel_checklist(a->policy->kernel, rows[i].tpl), checklist_id, &complete,
+                       &missing, e);
+        if (!rc)
+            rc = od_tx_exec(tx, OD_Q_KCKL_STATE, e,
+                            OD_BINDS(OD_TEXT(complete ? "complete" : "open"), OD_INT_OR_NULL(now, complete),
+                                     OD_INT(checklist_id)));
+    }
+    return rc;
+}
+
 od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, int64_t checklist_id,
                                const char *item_key, json_t *value, const char *note, const char *finding,
                                json_t **out, od_error *e)
@@ -1528,6 +1550,11 @@ od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, i
         return rc;
     /* what a failed item opened (an incident's deadlines and first report, a record's clocks) */
     od_app_committed(a, OD_COMMIT_DEADLINES | OD_COMMIT_OUTBOX);
+    /* the event an on_fail: event item queued: through the ingestion now
+     * (what a failure leaves queued, the scheduler's next pass delivers) */
+    od_error de = {0};
+    if (od_internal_events_deliver(a, &de) != OD_OK)
+        od_errorlog("checklist: internal events: %s", de.message);
     od_record_page pg = {.limit = 100, .offset = 0};
     return od_record_checklists(a, who, id, &pg, out, e);
 }

@@ -99,6 +99,26 @@ OD_NODISCARD od_err od_rec_wf_fields_in(od_app *a, od_tx *tx, const od_principal
 OD_NODISCARD od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_template *t,
                                        const od_cl_item *it, int64_t checklist_id, int64_t now, od_error *e);
 
+/* on_fail: event (checklist_findings.c): od_rec_ckl_on_fail queues the
+ * event (internal_events.h; source "checklist", de-duplication key
+ * "checklist:<instance>:<item>"); once it is stored, this makes it the
+ * result's finding inside tx: the incident it opened or joined (its
+ * record, linked parent_of from record rec, as for on_fail: incident),
+ * else the event itself ("event:<id>").  A result that has its finding
+ * keeps it; an incident linked already (another item's event joined it) is
+ * not linked twice.  Then the instance is judged again
+ * (od_rec_ckl_restate). */
+#define OD_CKL_EVENT_SOURCE "checklist"
+OD_NODISCARD od_err od_rec_ckl_event_finding(od_app *a, od_tx *tx, int64_t rec, int64_t checklist_id,
+                                             const char *item, int64_t event, int64_t incident, int64_t now,
+                                             od_error *e);
+
+/* Judges checklist instance checklist_id of record rec again from its
+ * results (a finding set after the result, as od_rec_ckl_event_finding
+ * does): its state complete or open. */
+OD_NODISCARD od_err od_rec_ckl_restate(od_app *a, od_tx *tx, int64_t rec, int64_t checklist_id, int64_t now,
+                                       od_error *e);
+
 /* A vote (od_record_vote) inside tx, recorded with its channel ("web",
  * "link"). */
 OD_NODISCARD od_err od_record_vote_in(od_app *a, od_tx *tx, const od_principal *who, int64_t id,

@@ -38,7 +38,7 @@ typedef struct od_event_batch {
     size_t n, cap;
     json_t *hold; /* owns every borrowed value above */
     char *body;   /* a copy of the request body (raw_text points into it), or NULL */
-    /* a drill's scripted injects (source "drill", app/drill_injects.c): the
+    /* a drill's scripted injects (source "drill", app/internal_events.c): the
      * drill's simulated incident every event of the batch joins instead of
      * opening or alerting anything (R-PLAN-2); 0 for every other batch */
     int64_t drill_incident;

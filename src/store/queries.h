@@ -48,6 +48,7 @@
 #include "store/queries_drill_inject.h"
 #include "store/queries_omr_readiness.h"
 #include "store/queries_cases.h"
+#include "store/queries_ievq.h"
 
 #define OD_QUERY_LIST(X)                                                                                     \
     OD_QUERY_LIST_NOTIFY(X)                                                                                  \
@@ -92,6 +93,7 @@
     OD_QUERY_LIST_DRILL_INJECT(X)                                                                            \
     OD_QUERY_LIST_OMR_READINESS(X)                                                                           \
     OD_QUERY_LIST_CASES(X)                                                                                   \
+    OD_QUERY_LIST_IEVQ(X)                                                                                    \
     /* meta */                                                                                               \
     X(META_GET, "SELECT value FROM meta WHERE key = ?")                                                      \
     X(META_PUT, "INSERT INTO meta(key, value) VALUES(?, ?) "                                                 \

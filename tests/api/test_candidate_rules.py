@@ -12,6 +12,8 @@
 * The window: the rule's first incident counts at exactly `within` after it
   was registered and not 1 ms later.
 * A disabled rule proposes nothing.
+* The list answers the rules it runs under (`rules`: enabled, min_incidents,
+  within_days), which the candidates screen shows.
 """
 import calendar
 import os
@@ -124,6 +126,14 @@ class CandidateRules(harness.ServerTest):
         c = self.cands(str(cid))[0]
         self.assertEqual((c["rule"], c["incident_count"]), ("ci_recurrence", 4))
 
+    def test_list_answers_the_policy_rules(self):
+        r = self.srv.get("/api/v1/problems/candidates?limit=1", token=self.pm)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["rules"], {
+            "ci_recurrence": {"enabled": True, "min_incidents": 4, "within_days": 30},
+            "r1_recurrence": {"enabled": True, "min_incidents": 2, "within_days": 90},
+            "event_rule_recurrence": {"enabled": True, "min_incidents": 3, "within_days": 10}})
+
     def test_event_rule_recurrence(self):
         names = ["pcr-ev-a", "pcr-ev-b", "pcr-ev-c"]
         cis = [self.ci(n) for n in names]
@@ -223,6 +233,8 @@ class CandidateRulesOff(harness.ServerTest):
         self.assertStatus(r, 200)
         items = self.srv.get("/api/v1/problems/candidates?limit=500", token=self.pm).json["items"]
         self.assertEqual([c for c in items if c["rule"] == "event_rule_recurrence"], [])
+        rules = self.srv.get("/api/v1/problems/candidates", token=self.pm).json["rules"]
+        self.assertEqual(rules["event_rule_recurrence"], {"enabled": False, "min_incidents": 3, "within_days": 10})
 
 
 if __name__ == "__main__":

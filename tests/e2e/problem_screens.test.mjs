@@ -1,11 +1,17 @@
 // problem_screens.test.mjs — the problem module's screens beyond the walk
 // (R-PRB-1, R-PRB-3; docs/known-errors.md, docs/internals/record-ui.md), against
 // a real server: a proactive candidate dismissed after a confirmation (cancel
-// first: nothing changes), the candidates screen in English; the known-error
+// first: nothing changes), the candidates screen in English with the
+// policy's rule windows and thresholds (R-PRB-5: ci_recurrence set to 45 days
+// here, shown as 45, never a fixed 30); the known-error
 // edit form's stale save (the server's 409, what was typed kept, a second
 // save goes through) and a rule refused by the server on edit, shown at it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Server, launchBrowser, artifact, USER_PW } from './harness.mjs';
 
 const WAIT = { timeout: 30000 };
@@ -14,7 +20,13 @@ const U = {};
 const errors = [];
 
 before(async () => {
-  srv = await new Server().start();
+  const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const text = readFileSync(join(ROOT, 'policy', 'default.yaml'), 'utf8');
+  const old = '  ci_recurrence: {min_incidents: 3, within: 30d}\n';
+  assert.equal(text.split(old).length, 2, 'the default ci_recurrence rule, once');
+  const file = join(mkdtempSync(join(tmpdir(), 'opsdesk-e2e-pcr-')), 'policy.yaml');
+  writeFileSync(file, text.replace(old, '  ci_recurrence: {min_incidents: 3, within: 45d}\n'));
+  srv = await new Server().start(['--policy', file]);
   browser = await launchBrowser();
   U.liu = await srv.makeUser('liu', ['problem_manager'], { display_name: '刘问题' });
   U.zhang = await srv.makeUser('zhang', ['ops_engineer'], { display_name: '张值班' });
@@ -49,6 +61,10 @@ test('a candidate is dismissed only after the confirmation; the screen in Englis
   await p.goto(srv.base + '/#/problems/candidates');
   const row = `[data-testid=cand][data-id="${c.id}"]`;
   await p.waitForSelector(row, WAIT);
+  assert.match(await p.locator(row).innerText(), /同一配置项 45 天内反复发生事件/);
+  assert.equal(await p.locator('[data-testid=cand-hint]').innerText(),
+    '每日扫描（策略规则）：同一配置项 45 天内 3 起及以上事件；同一配置项 90 天内 2 起及以上达到 R1 的事件；' +
+    '同一事件规则 30 天内开启 3 起及以上事件。接受即创建问题（来源：主动发现）。');
   await p.click(`${row} [data-testid=cand-dismiss]`);
   await p.click(`${row} [data-testid=cand-dismiss-cancel]`);
   assert.equal((await get('/api/v1/problems/candidates?state=open')).items.length, 1, 'cancel changes nothing');
@@ -68,7 +84,8 @@ test('a candidate is dismissed only after the confirmation; the screen in Englis
   await en.waitForSelector('[data-testid=cand-list]', WAIT);
   await en.selectOption('select[name=state]', '');
   await en.waitForSelector(row, WAIT);
-  assert.match(await en.locator(row).innerText(), /Recurring incidents on one CI in 30 days[\s\S]*Dismissed/);
+  assert.match(await en.locator(row).innerText(), /Recurring incidents on one CI in 45 days[\s\S]*Dismissed/);
+  assert.match(await en.locator('[data-testid=cand-hint]').innerText(), /^Daily scan \(policy rules\): 3 or more incidents on one CI in 45 days; 2 or more reaching R1 on one CI in 90 days;/);
   await en.screenshot({ path: artifact('screens-candidates-en.png'), fullPage: true });
   await en.context().close();
 });

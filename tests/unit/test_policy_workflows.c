@@ -404,6 +404,17 @@ static void test_refusals(void **st)
     expect("checklists:\n  c:\n    items:\n      - {key: x, zh: 甲, type: choice, options: [ok, bad], "
            "fail_on: [worse]}\n",
            13, "not one of the item's options");
+    /* an item's severity: the generic enum check (severe | moderate | minor), for on_fail: event and
+     * incident alike (R-INC-1) */
+    expect("checklists:\n  c:\n    items:\n      - {key: x, zh: 甲, type: check, on_fail: event, "
+           "severity: apocalyptic}\n",
+           13, "unknown severity 'apocalyptic' (expected one of: severe");
+    expect("checklists:\n  c:\n    items:\n      - {key: x, zh: 甲, type: check, on_fail: incident, "
+           "severity: Severe}\n",
+           13, "unknown severity 'Severe'");
+    expect("checklists:\n  c:\n    items:\n      - {key: x, zh: 甲, type: check, on_fail: event, "
+           "severity: severe}\n",
+           0, NULL);
     /* the default workflows need the approvals a file's own approvals: section dropped */
     static const char only_approvals[] = "version: 1\napprovals:\n  s:\n    approvers: [problem_manager]\n";
     od_policy_diags *d = malloc(sizeof *d);

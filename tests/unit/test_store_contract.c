@@ -2045,16 +2045,16 @@ static void drill_store(void **state)
  * 0038; docs/drills.md): the records that originated from a drill, the due
  * notices (pending, cancelled, fired once per due date), the manual scores
  * (upserted per item and person) and whether a user is active. */
-/* A drill's scripted injects on their way to the event ingestion (migration
- * 0047, R-PLAN-2): queued once (a second queueing of the same inject does
- * nothing), read oldest first with the drill's number, removed when
- * delivered; the O&M report's readiness counts over the plans. */
+/* A drill's scripted injects (R-PLAN-2; queued as internal events, see
+ * internal_event_store): the simulated incident's first CI their events
+ * carry (none, then the lowest id); the O&M report's readiness counts over
+ * the plans. */
 static void drill_inject_store(void **state)
 {
     fx *f = *state;
     od_error e = {0};
     od_tx *tx = NULL;
-    int64_t uid = 0, d1 = 0, pln = 0, inc = 0, n = -1;
+    int64_t uid = 0, d1 = 0, pln = 0, inc = 0;
     od_rows *r = NULL;
     bool row = false;
     assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
@@ -2068,42 +2068,26 @@ static void drill_inject_store(void **state)
                                            OD_INT(9000), OD_INT(1300), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
                                            OD_TEXT("[]"), OD_BOOL(true), OD_INT(uid), OD_INT(1000))),
                      OD_OK);
-    for (int i = 0; i < 2; i++) /* the second: nothing */
-        assert_int_equal(
-            od_tx_exec(tx, OD_Q_DRLI_QUEUE, &e,
-                       OD_BINDS(OD_INT(d1), OD_INT(1), OD_INT(inc), OD_TEXT("第二次告警"), OD_INT(6000 + i))),
-            OD_OK);
-    assert_int_equal(
-        od_tx_exec(tx, OD_Q_DRLI_QUEUE, &e,
-                   OD_BINDS(OD_INT(d1), OD_INT(0), OD_INT(inc), OD_TEXT("核心交换机宕机"), OD_INT(5000))),
-        OD_OK);
-    int64_t idx[2] = {-1, -1};
-    int k = 0;
-    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_PENDING, &r, &e, OD_NOBINDS), OD_OK);
-    while (od_rows_step(r, &row) == OD_OK && row) {
-        assert_true(k < 2);
-        assert_int_equal(od_rows_int(r, 0), d1);
-        assert_int_equal(od_rows_int(r, 2), inc);
-        assert_string_equal(od_rows_text(r, 4), "DRL-2026-000041");
-        assert_string_equal(od_rows_text(r, 3), k == 0 ? "核心交换机宕机" : "第二次告警");
-        idx[k++] = od_rows_int(r, 1);
-    }
+    /* the incident's first CI (the inject's event's CI): none, then the lowest id */
+    int64_t c1 = 0, c2 = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_INC_CI, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_false(row);
     od_rows_close(r);
-    assert_int_equal(k, 2);
-    assert_int_equal(idx[0], 0); /* oldest first */
-    assert_int_equal(idx[1], 1);
-    assert_int_equal(od_tx_exec(tx, OD_Q_DRLI_DONE, &e, OD_BINDS(OD_INT(d1), OD_INT(0))), OD_OK);
-    k = 0;
-    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_PENDING, &r, &e, OD_NOBINDS), OD_OK);
-    while (od_rows_step(r, &row) == OD_OK && row)
-        k++;
+    for (int i = 0; i < 2; i++) /* "dri-sw-2" first: the lower id */
+        assert_int_equal(od_tx_insert(tx, OD_Q_CI_INSERT, i ? &c1 : &c2, &e,
+                                      OD_BINDS(OD_TEXT(i ? "dri-sw-1" : "dri-sw-2"), OD_TEXT("network"),
+                                               OD_TEXT("A"), OD_TEXT("Net"), OD_TEXT("prod"), OD_TEXT("DC1"),
+                                               OD_TEXT("{}"), OD_INT(1), OD_INT(1))),
+                         OD_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(od_tx_exec(tx, OD_Q_INC_CI_INSERT, &e, OD_BINDS(OD_INT(inc), OD_INT(i ? c1 : c2))),
+                         OD_OK);
+    assert_int_equal(od_tx_query(tx, OD_Q_DRLI_INC_CI, &r, &e, OD_BINDS(OD_INT(inc))), OD_OK);
+    assert_int_equal(od_rows_step(r, &row), OD_OK);
+    assert_true(row);
+    assert_string_equal(od_rows_text(r, 0), "dri-sw-2");
     od_rows_close(r);
-    assert_int_equal(k, 1);
-    /* its event, once attached to the incident, is found */
-    assert_int_equal(od_tx_scalar(tx, OD_Q_DRLI_EVENT, &n, &e,
-                                  OD_BINDS(OD_INT(inc), OD_TEXT("drill"), OD_TEXT("drill:1:inject:0"))),
-                     OD_OK);
-    assert_int_equal(n, 0);
     /* the report's readiness counts: one plan published at 1000, review due at 5000 */
     assert_int_equal(od_tx_exec(tx, OD_Q_PLN_ENSURE, &e, OD_BINDS(OD_INT(pln))), OD_OK);
     assert_int_equal(
@@ -2226,6 +2210,143 @@ static void readiness_plan_drills_store(void **state)
         od_rows_close(r);
         assert_int_equal(n, at[i].rows);
     }
+    od_tx_rollback(tx);
+}
+
+/* The queue of internal events (migration 0049; app/internal_events.c,
+ * a failed checklist item's on_fail: event, R-EVT-1): queued once per
+ * (source, key) (a second queueing does nothing), read oldest first with
+ * the record's number and queued_at, claimed by one delivery until its claim
+ * lapses (1 ms before: not again; at it: again), removed when delivered; the stored
+ * event of a key found from the row's time on, not before; the result's
+ * finding set to the event only while it has no finding record; the link
+ * to an incident's record seen once made. */
+static void internal_event_store(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t rec = 0, inc = 0, inst = 0, ev = 0, n = -1, link = 0;
+    od_rows *r = NULL;
+    bool row = false;
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(record_row(tx, "problem", "PRB-2026-000049", &rec, &e), OD_OK);
+    assert_int_equal(record_row(tx, "incident", "INC-2026-000049", &inc, &e), OD_OK);
+    assert_int_equal(od_tx_insert(tx, OD_Q_KCKL_INSERT, &inst, &e,
+                                  OD_BINDS(OD_INT(rec), OD_TEXT("close"), OD_TEXT("problem_closure"),
+                                           OD_INT(1), OD_INT(100))),
+                     OD_OK);
+    for (int i = 0; i < 2; i++) /* the second: nothing */
+        assert_int_equal(od_tx_exec(tx, OD_Q_IEVQ_QUEUE, &e,
+                                    OD_BINDS(OD_TEXT("checklist"), OD_TEXT("checklist:1:b"), OD_INT(rec),
+                                             OD_INT(inst), OD_TEXT("b"), OD_TEXT("warning"), OD_TEXT("乙"),
+                                             OD_TEXT(""), OD_INT(6000 + i))),
+                         OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_IEVQ_QUEUE, &e,
+                   OD_BINDS(OD_TEXT("checklist"), OD_TEXT("checklist:1:a"), OD_INT(rec), OD_INT(inst),
+                            OD_TEXT("a"), OD_TEXT("critical"), OD_TEXT("甲"), OD_TEXT("sw-1"), OD_INT(5000))),
+        OD_OK);
+    static const struct {
+        const char *key, *item, *severity, *summary, *ci;
+        int64_t at;
+    } want[] = {{"checklist:1:a", "a", "critical", "甲", "sw-1", 5000},
+                {"checklist:1:b", "b", "warning", "乙", "", 6000}};
+    int k = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_IEVQ_PENDING, &r, &e, OD_NOBINDS), OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_true(k < 2);
+        assert_string_equal(od_rows_text(r, 0), "checklist");
+        assert_string_equal(od_rows_text(r, 1), want[k].key);
+        assert_int_equal(od_rows_int(r, 2), rec);
+        assert_int_equal(od_rows_int(r, 3), inst);
+        assert_string_equal(od_rows_text(r, 4), want[k].item);
+        assert_string_equal(od_rows_text(r, 5), want[k].severity);
+        assert_string_equal(od_rows_text(r, 6), want[k].summary);
+        assert_string_equal(od_rows_text(r, 7), want[k].ci);
+        assert_string_equal(od_rows_text(r, 8), "PRB-2026-000049");
+        assert_int_equal(od_rows_int(r, 9), want[k].at);
+        k++;
+    }
+    od_rows_close(r);
+    assert_int_equal(k, 2);
+    /* claimed once: a second claim before it lapses changes nothing, at its end it takes it */
+    static const struct {
+        int64_t now, changed;
+    } claims[] = {{7000, 1}, {67000 - 1, 0}, {67000, 1}};
+    for (size_t i = 0; i < sizeof claims / sizeof *claims; i++) {
+        assert_int_equal(od_tx_exec(tx, OD_Q_IEVQ_CLAIM, &e,
+                                    OD_BINDS(OD_INT(claims[i].now + 60000), OD_TEXT("checklist"),
+                                             OD_TEXT("checklist:1:a"), OD_INT(claims[i].now))),
+                         OD_OK);
+        assert_int_equal(od_tx_changes(tx), claims[i].changed);
+    }
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_IEVQ_DONE, &e, OD_BINDS(OD_TEXT("checklist"), OD_TEXT("checklist:1:a"))), OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_IEVQ_CLAIM, &e,
+                   OD_BINDS(OD_INT(200000), OD_TEXT("checklist"), OD_TEXT("checklist:1:a"), OD_INT(140000))),
+        OD_OK);
+    assert_int_equal(od_tx_changes(tx), 0); /* gone */
+    k = 0;
+    assert_int_equal(od_tx_query(tx, OD_Q_IEVQ_PENDING, &r, &e, OD_NOBINDS), OD_OK);
+    while (od_rows_step(r, &row) == OD_OK && row)
+        k++;
+    od_rows_close(r);
+    assert_int_equal(k, 1);
+    /* the stored event of the key (received at 1000): from 1000 on, not from 1001 */
+    assert_int_equal(event_row(tx, "checklist", "checklist:1:b", &ev, &e), OD_OK);
+    for (int64_t from = 999; from <= 1001; from++) {
+        r = NULL;
+        assert_int_equal(od_tx_query(tx, OD_Q_IEVQ_EVENT, &r, &e,
+                                     OD_BINDS(OD_INT(from), OD_TEXT("checklist"), OD_TEXT("checklist:1:b"))),
+                         OD_OK);
+        assert_int_equal(od_rows_step(r, &row), OD_OK);
+        assert_int_equal(row, from <= 1000);
+        if (row) {
+            assert_int_equal(od_rows_int(r, 0), ev);
+            assert_int_equal(od_rows_int(r, 1), 0); /* no incident */
+        }
+        od_rows_close(r);
+    }
+    /* the event as the finding: only while the result has no finding record */
+    assert_int_equal(od_tx_exec(tx, OD_Q_KCKL_RESULT_SET, &e,
+                                OD_BINDS(OD_INT(inst), OD_TEXT("b"), OD_TEXT("false"), OD_BOOL(false),
+                                         OD_NULL(), OD_INT(100), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""))),
+                     OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_KCKL_RESULT_SET, &e,
+                                OD_BINDS(OD_INT(inst), OD_TEXT("c"), OD_TEXT("false"), OD_BOOL(false),
+                                         OD_NULL(), OD_INT(100), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""))),
+                     OD_OK);
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_CKLF_SET, &e,
+                   OD_BINDS(OD_INT(inc), OD_TEXT("INC-2026-000049"), OD_INT(inst), OD_TEXT("c"))),
+        OD_OK);
+    for (int i = 0; i < 2; i++) {
+        const char *item = i ? "c" : "b";
+        assert_int_equal(od_tx_exec(tx, OD_Q_IEVQ_CKL_FINDING, &e,
+                                    OD_BINDS(OD_TEXT("event:7"), OD_INT(inst), OD_TEXT(item))),
+                         OD_OK);
+    }
+    assert_int_equal(od_tx_query(tx, OD_Q_KCKL_RESULTS, &r, &e, OD_BINDS(OD_INT(inst))), OD_OK);
+    k = 0;
+    while (od_rows_step(r, &row) == OD_OK && row) {
+        assert_string_equal(od_rows_text(r, 0), k ? "c" : "b");
+        assert_string_equal(od_rows_text(r, 4), k ? "INC-2026-000049" : "event:7");
+        k++;
+    }
+    od_rows_close(r);
+    assert_int_equal(k, 2);
+    /* the link to the incident's record: none, then one */
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_IEVQ_LINKED, &n, &e, OD_BINDS(OD_INT(rec), OD_TEXT("parent_of"), OD_INT(inc))),
+        OD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(link_row(tx, rec, inc, "parent_of", "INC-2026-000049", &link, &e), OD_OK);
+    assert_int_equal(
+        od_tx_scalar(tx, OD_Q_IEVQ_LINKED, &n, &e, OD_BINDS(OD_INT(rec), OD_TEXT("parent_of"), OD_INT(inc))),
+        OD_OK);
+    assert_int_equal(n, 1);
     od_tx_rollback(tx);
 }
 
@@ -4641,6 +4762,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(candidate_event_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(drill_inject_store, setup, teardown),
         cmocka_unit_test_setup_teardown(readiness_plan_drills_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(internal_event_store, setup, teardown),
         cmocka_unit_test_setup_teardown(dispatcher_wave_record_fenced, setup, teardown),
     };
     setenv("OPSDESK_DB_POOL", "3", 1); /* PostgreSQL: few connections, reused often */
