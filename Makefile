@@ -99,10 +99,11 @@ crash: build
 # timed (median, p99 of BENCH_N).  Not part of make test.
 SCALE ?= 0.1
 BENCH_N ?= 100
+BENCH_UI ?= 10
 bench-scale: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS) --target opsdesk bench_gen
 	python3 bench/scale.py --opsdesk $(abspath $(BUILD))/opsdesk --gen $(abspath $(BUILD))/bench/bench_gen \
-	  --scale $(SCALE) --n $(BENCH_N) --dir $(BENCH_DIR)
+	  --scale $(SCALE) --n $(BENCH_N) --dir $(BENCH_DIR) --ui $(BENCH_UI)
 
 # The desk during an alert storm (bench/results.md "Storm"): STORM_SECONDS of
 # ingestion at its maximum rate (wrk) while an interactive client lists, reads

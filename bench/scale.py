@@ -149,7 +149,18 @@ def serve(binary, db, log):
     return p, port, time.time() - t
 
 
-def run(binary, db, n, log, only=None, pg=False):
+def ui_paint(port, n):
+    """The UI's first meaningful paint of the dashboard and the incident list
+    (bench/ui_paint.mjs, headless Chromium), signed in as bench-ops: a list of
+    dicts, one per screen."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run(['node', os.path.join(root, 'bench', 'ui_paint.mjs'), '--base', 'http://127.0.0.1:%d' % port,
+                          '--user', 'bench-ops', '--password', USER_PW, '--n', str(n)],
+                         check=True, capture_output=True, text=True, cwd=root)
+    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith('{')]
+
+
+def run(binary, db, n, log, only=None, pg=False, ui=0):
     t0 = time.time()
     log.seek(0, os.SEEK_END)
     log.write('--- scale.py: serving %s\n' % db)
@@ -200,7 +211,8 @@ def run(binary, db, n, log, only=None, pg=False):
             est = js.get('total_estimated') if isinstance(js, dict) else None
             items = len(js['items']) if isinstance(js, dict) and isinstance(js.get('items'), list) else None
             out.append((name, path, target, st, pct(times, 50), pct(times, 99), total, est, items))
-        return started, rss_mb(p.pid), out
+        paint = ui_paint(port, ui) if ui else []
+        return started, rss_mb(p.pid), out, paint
     finally:
         p.terminate()
         p.wait()
@@ -272,6 +284,9 @@ def main():
     ap.add_argument('--dir', default='/tmp')
     ap.add_argument('--keep', action='store_true', help='keep the generated database')
     ap.add_argument('--only', help='time only the rows whose name holds this text (e.g. dashboard)')
+    ap.add_argument('--ui', type=int, default=0, metavar='N',
+                    help='also time the UI\'s first meaningful paint of the dashboard and the incident list, '
+                    'N visits each (bench/ui_paint.mjs, headless Chromium; target <= 1 s)')
     ap.add_argument('--pg', action='store_true', help='generate and serve on a throwaway PostgreSQL 15 '
                     '(then list the plans that read a growing table whole)')
     a = ap.parse_args()
@@ -294,7 +309,7 @@ def main():
                        for f in os.listdir(os.path.dirname(db)) if f.startswith(os.path.basename(db)))
             logname = os.path.join(os.path.dirname(db), 'server.log')
         with open(logname, 'a+') as log:
-            started, rss, out = run(a.opsdesk, db, a.n, log, a.only, pg=bool(pg) or url)
+            started, rss, out, paint = run(a.opsdesk, db, a.n, log, a.only, pg=bool(pg) or url, ui=a.ui)
         print()
         if gen_s is not None:
             print('generated (--scale %g) in %.0f s; ' % (a.scale, gen_s), end='')
@@ -308,6 +323,18 @@ def main():
             mark = '' if p99 <= target else ' ✗'
             print('| %s `%s` | %.1f | %.1f%s | %d | %s%s, %s |' % (name, path, med, p99, mark, target, total,
                                                                   ' (est.)' if est else '', items, ) + ok)
+        if paint:
+            print()
+            print('UI, headless Chromium, %d visits per screen (ms from the navigation\'s start; target: meaningful '
+                  '<= 1 000 ms)' % a.ui)
+            print()
+            print('| screen | first contentful paint, median | meaningful, new context: median / max | '
+                  'meaningful, cache warm: median / max |')
+            print('|---|---|---|---|')
+            for r in paint:
+                mark = '' if r['meaningful_cold_max_ms'] <= 1000 and r['meaningful_warm_max_ms'] <= 1000 else ' ✗'
+                print('| %s | %s | %s / %s%s | %s / %s |' % (r['screen'], r['fcp_median_ms'], r['meaningful_cold_median_ms'],
+                      r['meaningful_cold_max_ms'], mark, r['meaningful_warm_median_ms'], r['meaningful_warm_max_ms']))
         sys.stdout.flush()
         if pg:
             explain(a, pg, db, d)

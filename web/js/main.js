@@ -32,6 +32,11 @@ import { trainingView, trainingSessionView } from './views/training.js';
 
 
 export const session = { me: null };
+// index.html loads echarts async: it does not hold up the modules or the first paint
+const echartsReady = new Promise((ok) => {
+  if (window.echarts) ok();
+  else document.getElementById('echarts-lib').addEventListener('load', ok, { once: true });
+});
 const RETURN_KEY = 'opsdesk.return';
 
 // [path, view, nav key, permission the screen needs (null = any signed-in person)]
@@ -204,12 +209,34 @@ function newCtx(el) {
     el, timers: [], charts: [], cleanups: [],
     every(ms, fn) { this.timers.push(setInterval(fn, ms)); },
     chart(container) {
-      const c = window.echarts.init(container, null, { renderer: 'canvas' });
-      // every option goes through textChart: tooltips are text, never HTML
-      const setOption = c.setOption.bind(c);
-      c.setOption = (option, ...rest) => setOption(textChart(option), ...rest);
-      this.charts.push(c);
-      return c;
+      const make = () => {
+        const c = window.echarts.init(container, null, { renderer: 'canvas' });
+        // every option goes through textChart: tooltips are text, never HTML
+        const setOption = c.setOption.bind(c);
+        c.setOption = (option, ...rest) => setOption(textChart(option), ...rest);
+        return c;
+      };
+      if (window.echarts) {
+        const c = make();
+        this.charts.push(c);
+        return c;
+      }
+      // echarts (1 MB) loads on its own, after the first paint: until it has,
+      // the chart keeps the options it is given and draws the last ones then
+      let real = null, gone = false;
+      const queued = [];
+      const chart = {
+        setOption: (...a) => (real ? real.setOption(...a) : queued.push(a)),
+        resize: () => real && real.resize(),
+        dispose: () => { gone = true; if (real) real.dispose(); },
+      };
+      echartsReady.then(() => {
+        if (gone) return;
+        real = make();
+        for (const a of queued) real.setOption(...a);
+      });
+      this.charts.push(chart);
+      return chart;
     },
     onLeave(fn) { this.cleanups.push(fn); },
     alive() { return current === this; },
