@@ -211,6 +211,44 @@ GROWING = re.compile(r'^(incidents|events|audit|cases|cis|ci_relations|deadlines
                      r'search_docs)$')
 
 
+def pg_rewrite(sql):
+    """store_pg.c's rewrite(): `?` -> `$n`, LIKE -> ILIKE, LIMIT ? / OFFSET ? kept negative-safe"""
+    out, n, quote, i = [], 0, False, 0
+    while i < len(sql):
+        ch = sql[i]
+        if ch == "'":
+            quote = not quote
+            out.append(ch)
+        elif not quote and sql.startswith('LIMIT ?', i):
+            n += 1
+            out.append('LIMIT NULLIF(GREATEST($%d::bigint, -1), -1)' % n)
+            i += 6
+        elif not quote and sql.startswith('OFFSET ?', i):
+            n += 1
+            out.append('OFFSET GREATEST($%d::bigint, 0)' % n)
+            i += 7
+        elif not quote and ch == '?':
+            n += 1
+            out.append('$%d' % n)
+        elif (not quote and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == '_'))
+              and sql[i:i + 4].upper() == 'LIKE' and not (sql[i + 4:i + 5].isalnum() or sql[i + 4:i + 5] == '_')):
+            out.append('ILIKE')
+            i += 3
+        else:
+            out.append(ch)
+        i += 1
+    return ''.join(out)
+
+
+def pg_names():
+    """{the statement as PostgreSQL runs it, whitespace collapsed: its name in src/store/queries*.h}"""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'scripts'))
+    import sqlqueries
+    qs = sqlqueries.portable_queries()
+    qs.update(sqlqueries.pg_overrides())
+    return {' '.join(pg_rewrite(sqlqueries.unescape(sql)).split()): name for name, sql in qs.items()}
+
+
 def explain(a, pg, db, d):
     """PostgreSQL: every statement the requests run, planned on the generated
     data (auto_explain logs each plan; one request per row); prints the
@@ -226,19 +264,21 @@ def explain(a, pg, db, d):
         f.seek(start)
         text = f.read().decode('utf-8', 'replace')
     plans = text.split('plan:')[1:]
+    names = pg_names()
     seq = {}
     for p in plans:
         m = re.search(r'Query Text: (.*?)\n\s*\S.*?\(cost', p, re.S)
         q = ' '.join((m.group(1) if m else p[:200]).split())
+        name = names.get(q, '?')
         for t in re.findall(r'Seq Scan on (\w+)', p):
             if GROWING.match(t):
-                seq.setdefault((t, q[:160]), 0)
-                seq[(t, q[:160])] += 1
+                seq.setdefault((t, name, q[:160]), 0)
+                seq[(t, name, q[:160])] += 1
     print()
     print('PostgreSQL plans of the requests above (auto_explain, %d statements planned): %d read a growing '
           'table whole' % (len(plans), len(seq)))
-    for (t, q), n in sorted(seq.items()):
-        print('- Seq Scan on %s (%d×): `%s`' % (t, n, q))
+    for (t, name, q), n in sorted(seq.items()):
+        print('- Seq Scan on %s (%d×) %s: `%s`' % (t, n, name, q))
 
 
 def generate(a, state):
@@ -278,6 +318,7 @@ def main():
     if not a.db and not a.gen:
         sys.exit('scale: --gen BIN or --db DB')
     state = {'db': a.db, 'd': None, 'pg': None, 'gen_s': None}
+    load0 = os.getloadavg()[0]
     try:
         if not a.db:
             generate(a, state)
@@ -298,8 +339,10 @@ def main():
         print()
         if gen_s is not None:
             print('generated (--scale %g) in %.0f s; ' % (a.scale, gen_s), end='')
-        print('%sdatabase %.0f MB; server start (ready) %.1f s; RSS after the run %.0f MB; %d requests per row'
-              % ('PostgreSQL 15; ' if pg or url else 'SQLite; ', size / 1e6, started, rss, a.n))
+        print('%sdatabase %.0f MB; server start (ready) %.1f s; RSS after the run %.0f MB; %d requests per row; '
+              'load average %.1f at the start, %.1f at the end (1 min)'
+              % ('PostgreSQL 15; ' if pg or url else 'SQLite; ', size / 1e6, started, rss, a.n, load0,
+                 os.getloadavg()[0]))
         print()
         print('| request | median ms | p99 ms | target p99 | total (estimated), items |')
         print('|---|---|---|---|---|')
