@@ -33,8 +33,8 @@
  *
  * Set mode (--sets; the default on PostgreSQL, where each statement is a
  * round trip): the rows of the tables whose ids nothing here needs
- * (timeline, reports, recipients, deadlines, deliveries, incident CIs,
- * events) are gathered per table and written --set-rows (500) at a time by
+ * (timeline, reports, recipients, deadlines, messages and their deliveries,
+ * incident CIs, events) are gathered per table and written --set-rows (500) at a time by
  * one statement (queries_gen.h GEN_*_SET, a JSON array of rows).  The rows
  * and their ids are the same as with --rows (one statement per row, the
  * default on SQLite): each table gets its rows in the same order. */
@@ -113,7 +113,8 @@ static void dept_name(int64_t i, char *out, size_t n)
     snprintf(out, n, "%s%" PRId64, DEPT_KIND[i % 10], i / 10 + 1);
 }
 
-enum { S_INC_CI, S_TL, S_REP, S_RCP, S_DL, S_DELIVERY, S_EV, S_COUNT };
+/* the sets, in the order they are written (a message before its delivery) */
+enum { S_INC_CI, S_TL, S_REP, S_RCP, S_DL, S_OUTBOX, S_DELIVERY, S_EV, S_COUNT };
 
 typedef struct gen {
     gen_opts o;
@@ -129,9 +130,9 @@ typedef struct gen {
     int64_t set_rows, stmts; /* rows per set statement; statements run */
 } gen;
 
-static const od_query SET_Q[S_COUNT] = {OD_Q_GEN_INC_CI_SET, OD_Q_GEN_TL_SET, OD_Q_GEN_REP_SET,
-                                        OD_Q_GEN_RCP_SET,    OD_Q_GEN_DL_SET, OD_Q_GEN_DELIVERY_SET,
-                                        OD_Q_GEN_EV_SET};
+static const od_query SET_Q[S_COUNT] = {OD_Q_GEN_INC_CI_SET,   OD_Q_GEN_TL_SET, OD_Q_GEN_REP_SET,
+                                        OD_Q_GEN_RCP_SET,      OD_Q_GEN_DL_SET, OD_Q_GEN_OUTBOX_SET,
+                                        OD_Q_GEN_DELIVERY_SET, OD_Q_GEN_EV_SET};
 
 /* One set's rows in one statement (set mode). */
 static od_err set_flush(gen *g, int s)
@@ -158,7 +159,10 @@ static od_err sets_flush(gen *g)
         rc = set_flush(g, s);
     return rc;
 }
-/* A row for set s (stolen); the set is written once it holds --set-rows. */
+/* A row for set s (stolen); the set is written once it holds --set-rows.
+ * Each message has its delivery, added right after it: the deliveries' set
+ * writes the messages' first (a delivery finds its message by its unique
+ * cause, recipient and channel). */
 static od_err set_add(gen *g, int s, json_t *row)
 {
     if (!row)
@@ -169,7 +173,10 @@ static od_err set_add(gen *g, int s, json_t *row)
     }
     if (json_array_append_new(g->set[s], row) != 0)
         return od_error_set(&g->e, OD_E_NOMEM, NULL, "out of memory");
-    return (int64_t)json_array_size(g->set[s]) >= g->set_rows ? set_flush(g, s) : OD_OK;
+    if (s == S_OUTBOX || (int64_t)json_array_size(g->set[s]) < g->set_rows)
+        return OD_OK;
+    od_err rc = s == S_DELIVERY ? set_flush(g, S_OUTBOX) : OD_OK;
+    return rc ? rc : set_flush(g, s);
 }
 static json_t *int_or_null(int64_t v, bool present)
 {
@@ -485,7 +492,12 @@ static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
         snprintf(cause, sizeof cause, "first:%" PRId64, id);
         snprintf(subject, sizeof subject, "【%s】%s %s", RESP[hi], number, title);
         int64_t ob = 0;
-        if (!rc)
+        if (!rc && g->sets)
+            rc = set_add(g, S_OUTBOX,
+                         json_pack("[sIIsssssssIIII]", cause, (json_int_t)id, (json_int_t)who, CHANNELS[k],
+                                   "13900000000", "first", dept, subject, symptoms, "sent", (json_int_t)1,
+                                   (json_int_t)reg, (json_int_t)reg, (json_int_t)(reg + 2000)));
+        else if (!rc)
             rc = od_tx_insert(g->tx, OD_Q_GEN_OUTBOX_INSERT, &ob, &g->e,
                               OD_BINDS(OD_TEXT(cause), OD_INT(id), OD_INT(who), OD_TEXT(CHANNELS[k]),
                                        OD_TEXT("13900000000"), OD_TEXT("first"), OD_TEXT(dept),
@@ -493,8 +505,8 @@ static od_err gen_one_incident(gen *g, int64_t i, int64_t *cases)
                                        OD_INT(reg), OD_INT(reg), OD_INT(reg + 2000)));
         if (!rc && g->sets)
             rc = set_add(g, S_DELIVERY,
-                         json_pack("[InIIssIss]", (json_int_t)ob, (json_int_t)id, (json_int_t)(reg + 2000),
-                                   CHANNELS[k], "sent", (json_int_t)200, "0", ""));
+                         json_pack("[sIsIIssIss]", cause, (json_int_t)who, CHANNELS[k], (json_int_t)id,
+                                   (json_int_t)(reg + 2000), CHANNELS[k], "sent", (json_int_t)200, "0", ""));
         else if (!rc)
             rc = od_tx_exec(g->tx, OD_Q_DSP_DELIVERY_INSERT, &g->e,
                             OD_BINDS(OD_INT(ob), OD_NULL(), OD_INT(id), OD_INT(reg + 2000),

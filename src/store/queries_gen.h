@@ -50,12 +50,21 @@
       "json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "              \
       "json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), NULL FROM"     \
       " json_each(?) ORDER BY key")                                                                          \
+    X(GEN_OUTBOX_SET,                                                                                        \
+      "INSERT INTO outbox(cause, incident_id, recipient_id, channel, address, kind, desk, subject, "         \
+      "body, status, attempts, next_attempt_at, created_at, sent_at) SELECT json_extract(value, "            \
+      "'$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), "     \
+      "json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), "              \
+      "json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), "              \
+      "json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]'), "           \
+      "json_extract(value, '$[13]') FROM json_each(?) ORDER BY key")                                         \
     X(GEN_DELIVERY_SET,                                                                                      \
       "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, status, http_status, "            \
-      "vendor_code, error) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "                \
-      "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), "              \
-      "json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), "              \
-      "json_extract(value, '$[8]') FROM json_each(?) ORDER BY key")                                          \
+      "vendor_code, error) SELECT o.id, NULL, json_extract(j.value, '$[3]'), json_extract(j.value, "         \
+      "'$[4]'), json_extract(j.value, '$[5]'), json_extract(j.value, '$[6]'), json_extract(j.value, "        \
+      "'$[7]'), json_extract(j.value, '$[8]'), json_extract(j.value, '$[9]') FROM json_each(?) j JOIN "      \
+      "outbox o ON o.cause = json_extract(j.value, '$[0]') AND o.recipient_id = json_extract(j.value, "      \
+      "'$[1]') AND o.channel = json_extract(j.value, '$[2]') ORDER BY j.key")                                \
     X(GEN_EV_SET,                                                                                            \
       "INSERT INTO events(source, dedup_key, status, state, class, severity, summary, ci_id, labels, "       \
       "annotations, raw, count, flapping, changes, group_key, incident_id, first_seen, last_seen, "          \

@@ -237,11 +237,19 @@
       "CAST(r.v->>0 AS BIGINT), r.v->>1, CAST(r.v->>2 AS BIGINT), CAST(r.v->>3 AS BIGINT), CAST(r.v->>4"     \
       " AS BIGINT), r.v->>5, NULL FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) "     \
       "ORDER BY r.n")                                                                                        \
+    X(GEN_OUTBOX_SET,                                                                                        \
+      "INSERT INTO outbox(cause, incident_id, recipient_id, channel, address, kind, desk, subject, "         \
+      "body, status, attempts, next_attempt_at, created_at, sent_at) SELECT r.v->>0, CAST(r.v->>1 AS "       \
+      "BIGINT), CAST(r.v->>2 AS BIGINT), r.v->>3, r.v->>4, r.v->>5, r.v->>6, r.v->>7, r.v->>8, "             \
+      "r.v->>9, CAST(r.v->>10 AS BIGINT), CAST(r.v->>11 AS BIGINT), CAST(r.v->>12 AS BIGINT), "              \
+      "CAST(r.v->>13 AS BIGINT) FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) "       \
+      "ORDER BY r.n")                                                                                        \
     X(GEN_DELIVERY_SET,                                                                                      \
       "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, status, http_status, "            \
-      "vendor_code, error) SELECT CAST(r.v->>0 AS BIGINT), CAST(r.v->>1 AS BIGINT), CAST(r.v->>2 AS "        \
-      "BIGINT), CAST(r.v->>3 AS BIGINT), r.v->>4, r.v->>5, CAST(r.v->>6 AS BIGINT), r.v->>7, r.v->>8 "       \
-      "FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) ORDER BY r.n")                   \
+      "vendor_code, error) SELECT o.id, NULL, CAST(r.v->>3 AS BIGINT), CAST(r.v->>4 AS BIGINT), "            \
+      "r.v->>5, r.v->>6, CAST(r.v->>7 AS BIGINT), r.v->>8, r.v->>9 FROM json_array_elements(CAST(? AS "      \
+      "json)) WITH ORDINALITY AS r(v, n) JOIN outbox o ON o.cause = r.v->>0 AND o.recipient_id = "           \
+      "CAST(r.v->>1 AS BIGINT) AND o.channel = r.v->>2 ORDER BY r.n")                                        \
     X(GEN_EV_SET,                                                                                            \
       "INSERT INTO events(source, dedup_key, status, state, class, severity, summary, ci_id, labels, "       \
       "annotations, raw, count, flapping, changes, group_key, incident_id, first_seen, last_seen, "          \

@@ -43,7 +43,9 @@ SUMS = {
     'deadlines': 'count(*), sum(id), sum((id % 997) * incident_id), sum(recipient_id), count(recipient_id), '
                  'sum(due_at - R), sum(met_at - R), count(met_at), sum(length(status)), count(fire_at), '
                  'sum(length(kind))',
-    'outbox': 'count(*), sum(id), sum((id % 997) * incident_id), sum(recipient_id)',
+    'outbox': 'count(*), sum(id), sum((id % 997) * incident_id), sum((id % 997) * recipient_id), '
+              'sum(length(channel)), sum(length(cause)), sum(length(subject)), sum(length(body)), sum(length(desk)), '
+              'sum(attempts), sum(next_attempt_at - R), sum(sent_at - R), sum(length(status))',
     'deliveries': 'count(*), sum(id), sum((id % 997) * outbox_id), sum(incident_id), sum(at - R), sum(http_status), '
                   'count(bot_id), sum(length(channel)), sum(length(vendor_code)), sum(length(error))',
     'events': 'count(*), sum(id), sum((id % 997) * ci_id), count(ci_id), sum(first_seen - R), sum(closed_at - R), '
