@@ -26,6 +26,8 @@
                      "ci_id, labels, annotations, raw, count, flapping, changes, group_key, incident_id, "   \
                      "first_seen, last_seen, received_at, updated_at, closed_at, decisions, key_hash) "      \
                      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,0,'[]',?,?,?,?,?,?,?,'[]',?)")                          \
+    /* PostgreSQL, after the rows: the planner's statistics */                                               \
+    X(GEN_ANALYZE, "ANALYZE")                                                                                \
     /* set mode (PostgreSQL: one statement per table and batch, not one round trip per row): a JSON          \
      * array of rows, each an array of the columns in order; PostgreSQL overrides in queries_pg.h */         \
     X(GEN_INC_CI_SET, "INSERT INTO incident_cis(incident_id, ci_id) SELECT json_extract(value, '$[0]'), "    \
