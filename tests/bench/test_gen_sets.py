@@ -95,7 +95,7 @@ def main():
             subprocess.run([opsdesk, 'init', '--db', db], check=True, capture_output=True, env=env)
             r = subprocess.run([gen, '--db', db] + ARGS + extra, check=True, capture_output=True, text=True, env=env)
             print(r.stdout.strip())
-            if '(%s)' % mode not in r.stdout:
+            if '(%s' % mode not in r.stdout:
                 failures.append('%s %s: expected "%s" in %r' % (db, extra, mode, r.stdout))
             v = subprocess.run([opsdesk, 'audit', 'verify', '--db', db], capture_output=True, text=True, env=env)
             if v.returncode != 0:
