@@ -304,7 +304,11 @@ def generate(a, state):
         state['d'] = tempfile.mkdtemp(prefix='opsdesk-scale-pg-', dir=a.dir)
         os.chmod(state['d'], 0o755)
         state['pg'] = pgtmp.Pg().start()
-        state['db'] = state['pg'].createdb('scale')
+        # LC_CTYPE: docs/deploy/postgresql.md advises 'C.UTF-8' for Chinese text search at scale (pg_trgm takes
+        # trigrams only from the characters LC_CTYPE classes as letters or digits: none of the Chinese under 'C')
+        state['pg'].psql("CREATE DATABASE scale TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE '%s'"
+                         % a.pg_ctype.replace("'", "''"))
+        state['db'] = state['pg'].url('scale')
         os.environ['OPSDESK_AUDIT_KEY_FILE'] = os.path.join(state['d'], 'audit.key')
     else:
         state['d'] = tempfile.mkdtemp(prefix='opsdesk-scale-', dir=a.dir)
@@ -334,6 +338,8 @@ def main():
     ap.add_argument('--dir', default='/tmp')
     ap.add_argument('--keep', action='store_true', help='keep the generated database')
     ap.add_argument('--only', help='time only the rows whose name holds this text (e.g. dashboard)')
+    ap.add_argument('--pg-ctype', default='C.UTF-8', help="--pg: the database's LC_CTYPE (C.UTF-8, as "
+                    "docs/deploy/postgresql.md advises; 'C' as the test clusters)")
     ap.add_argument('--pg', action='store_true', help='generate and serve on a throwaway PostgreSQL 15 '
                     '(then list the plans that read a growing table whole)')
     a = ap.parse_args()
@@ -348,6 +354,7 @@ def main():
         url = db.startswith('postgres')  # --db URL: a PostgreSQL database generated before (--pg --keep)
         if pg:
             size = int(pg.psql("SELECT pg_database_size('scale')").strip())
+            print('PostgreSQL database scale: LC_COLLATE C, LC_CTYPE %s' % a.pg_ctype)
             logname = os.path.join(d, 'server.log')
         elif url:
             size = float('nan')
