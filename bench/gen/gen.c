@@ -34,10 +34,11 @@
  * Set mode (--sets; the default on PostgreSQL, where each statement is a
  * round trip): the rows of the tables whose ids nothing here needs
  * (timeline, reports, recipients, deadlines, messages and their deliveries,
- * incident CIs, events) are gathered per table and written --set-rows (500) at a time by
- * one statement (queries_gen.h GEN_*_SET, a JSON array of rows).  The rows
- * and their ids are the same as with --rows (one statement per row, the
- * default on SQLite): each table gets its rows in the same order. */
+ * incident CIs, events) are gathered per table and written --set-rows (500)
+ * at a time by one statement (queries_gen.h GEN_*_SET, a JSON array of
+ * rows).  The rows and their ids are the same as with --rows (one statement
+ * per row, the default on SQLite): each table gets its rows in the same
+ * order (ctest bench/gen-sets).  PostgreSQL gets an ANALYZE at the end. */
 #include "app/app.h"
 #include "app/audit.h"
 #include "app/events_int.h"
