@@ -14,6 +14,8 @@ of the issue (lists and searches p99 <= 50 ms, the dashboard <= 100 ms).
     python3 bench/scale.py --opsdesk BIN --db DB     (an already generated SQLite database)
     python3 bench/scale.py --opsdesk BIN --gen BIN --pg [--scale 0.01]   (PostgreSQL 15 of
         tests/pg/pgtmp.py: a throwaway cluster, fsync off, the same tables and requests)
+    python3 bench/scale.py --opsdesk BIN --db URL --pg [--n 0]   (the cluster kept by --pg --keep:
+        its plans again, e.g. after a migration; --n 0: no timing)
 
 The clock starts when the server is ready: its port open and, on SQLite, the
 event de-duplication keys loaded (the log line "loaded N event
@@ -223,34 +225,87 @@ GROWING = re.compile(r'^(incidents|events|audit|cases|cis|ci_relations|deadlines
                      r'search_docs)$')
 
 
+def pg_rewrite(sql):
+    """store_pg.c's rewrite(): `?` -> `$n`, LIKE -> ILIKE, LIMIT ? / OFFSET ? kept negative-safe"""
+    out, n, quote, i = [], 0, False, 0
+    while i < len(sql):
+        ch = sql[i]
+        if ch == "'":
+            quote = not quote
+            out.append(ch)
+        elif not quote and sql.startswith('LIMIT ?', i):
+            n += 1
+            out.append('LIMIT NULLIF(GREATEST($%d::bigint, -1), -1)' % n)
+            i += 6
+        elif not quote and sql.startswith('OFFSET ?', i):
+            n += 1
+            out.append('OFFSET GREATEST($%d::bigint, 0)' % n)
+            i += 7
+        elif not quote and ch == '?':
+            n += 1
+            out.append('$%d' % n)
+        elif (not quote and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == '_'))
+              and sql[i:i + 4].upper() == 'LIKE' and not (sql[i + 4:i + 5].isalnum() or sql[i + 4:i + 5] == '_')):
+            out.append('ILIKE')
+            i += 3
+        else:
+            out.append(ch)
+        i += 1
+    return ''.join(out)
+
+
+def pg_names():
+    """{the statement as PostgreSQL runs it, whitespace collapsed: its name in src/store/queries*.h}"""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'scripts'))
+    import sqlqueries
+    qs = sqlqueries.portable_queries()
+    qs.update(sqlqueries.pg_overrides())
+    return {' '.join(pg_rewrite(sqlqueries.unescape(sql)).split()): name for name, sql in qs.items()}
+
+
 def explain(a, pg, db, d):
     """PostgreSQL: every statement the requests run, planned on the generated
     data (auto_explain logs each plan; one request per row); prints the
-    statements whose plan reads a growing table whole (Seq Scan)."""
-    pg.psql("ALTER DATABASE scale SET session_preload_libraries = 'auto_explain'")
-    pg.psql("ALTER DATABASE scale SET auto_explain.log_min_duration = 0")
+    statements whose plan reads a growing table whole (Seq Scan), with the
+    most rows one run of it read there (auto_explain.log_analyze: the rows
+    returned and removed by its filter, times its loops; a scan under a LIMIT
+    stops early) against the table's rows."""
+    name = urllib.parse.urlparse(db).path.lstrip('/')
+    pg.psql("ALTER DATABASE \"%s\" SET session_preload_libraries = 'auto_explain'" % name)
+    pg.psql("ALTER DATABASE \"%s\" SET auto_explain.log_min_duration = 0" % name)
+    pg.psql("ALTER DATABASE \"%s\" SET auto_explain.log_analyze = on" % name)
     logpath = os.path.join(pg.dir, 'log')
     start = os.path.getsize(logpath)
     with open(os.path.join(d, 'server-explain.log'), 'a+') as log:
         run(a.opsdesk, db, 1, log, a.only, pg=True)
-    pg.psql("ALTER DATABASE scale RESET session_preload_libraries")
+    pg.psql("ALTER DATABASE \"%s\" RESET session_preload_libraries" % name)
+    pg.psql("ALTER DATABASE \"%s\" RESET auto_explain.log_analyze" % name)
+    sizes = dict(line.split('|') for line in pg.psql(
+        "SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+        "'public'::regnamespace", db=name).split())
     with open(logpath, 'rb') as f:
         f.seek(start)
         text = f.read().decode('utf-8', 'replace')
     plans = text.split('plan:')[1:]
+    names = pg_names()
     seq = {}
     for p in plans:
         m = re.search(r'Query Text: (.*?)\n\s*\S.*?\(cost', p, re.S)
         q = ' '.join((m.group(1) if m else p[:200]).split())
-        for t in re.findall(r'Seq Scan on (\w+)', p):
+        name = names.get(q, '?')
+        for m in re.finditer(r'Seq Scan on (\w+)[^\n]*?(?:rows=(\d+) loops=(\d+)\))?\n((?:[ \t]+(?!->)[^\n]*\n)*)', p):
+            t = m.group(1)
             if GROWING.match(t):
-                seq.setdefault((t, q[:160]), 0)
-                seq[(t, q[:160])] += 1
+                removed = re.search(r'Rows Removed by Filter: (\d+)', m.group(4))
+                read = (int(m.group(2) or 0) + int(removed.group(1) if removed else 0)) * int(m.group(3) or 1)
+                n, most = seq.get((t, name, q[:160]), (0, 0))
+                seq[(t, name, q[:160])] = (n + 1, max(most, read))
     print()
     print('PostgreSQL plans of the requests above (auto_explain, %d statements planned): %d read a growing '
           'table whole' % (len(plans), len(seq)))
-    for (t, q), n in sorted(seq.items()):
-        print('- Seq Scan on %s (%d×): `%s`' % (t, n, q))
+    for (t, name, q), (n, most) in sorted(seq.items()):
+        print('- Seq Scan on %s (%d×, at most %d of its ~%s rows read) %s: `%s`'
+              % (t, n, most, sizes.get(t, '?'), name, q))
 
 
 def generate(a, state):
@@ -261,7 +316,11 @@ def generate(a, state):
         state['d'] = tempfile.mkdtemp(prefix='opsdesk-scale-pg-', dir=a.dir)
         os.chmod(state['d'], 0o755)
         state['pg'] = pgtmp.Pg().start()
-        state['db'] = state['pg'].createdb('scale')
+        # LC_CTYPE: docs/deploy/postgresql.md advises 'C.UTF-8' for Chinese text search at scale (pg_trgm takes
+        # trigrams only from the characters LC_CTYPE classes as letters or digits: none of the Chinese under 'C')
+        state['pg'].psql("CREATE DATABASE scale TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE '%s'"
+                         % a.pg_ctype.replace("'", "''"))
+        state['db'] = state['pg'].url('scale')
         os.environ['OPSDESK_AUDIT_KEY_FILE'] = os.path.join(state['d'], 'audit.key')
     else:
         state['d'] = tempfile.mkdtemp(prefix='opsdesk-scale-', dir=a.dir)
@@ -271,6 +330,12 @@ def generate(a, state):
     t = time.time()
     subprocess.run([a.gen, '--db', state['db'], '--scale', str(a.scale)], check=True, env=env)
     state['gen_s'] = time.time() - t
+    if a.pg:
+        # the state autovacuum leaves a while after a bulk load: statistics and the visibility map (an
+        # index-only scan reads no table page); not in the generation's time
+        t = time.time()
+        state['pg'].psql('VACUUM (ANALYZE)', db='scale')
+        print('scale: VACUUM (ANALYZE) after the generator: %.0f s' % (time.time() - t))
 
 
 def main():
@@ -280,19 +345,23 @@ def main():
     ap.add_argument('--db', help='an already generated SQLite database, or the URL of a PostgreSQL one '
                     '(nothing generated)')
     ap.add_argument('--scale', type=float, default=0.1)
-    ap.add_argument('--n', type=int, default=100, help='requests per case (after one warm-up)')
+    ap.add_argument('--n', type=int, default=100, help='requests per case (after one warm-up); with --db URL --pg, '
+                    '0: the plans only')
     ap.add_argument('--dir', default='/tmp')
     ap.add_argument('--keep', action='store_true', help='keep the generated database')
     ap.add_argument('--only', help='time only the rows whose name holds this text (e.g. dashboard)')
     ap.add_argument('--ui', type=int, default=0, metavar='N',
                     help='also time the UI\'s first meaningful paint of the dashboard and the incident list, '
                     'N visits each (bench/ui_paint.mjs, headless Chromium; target <= 1 s)')
+    ap.add_argument('--pg-ctype', default='C.UTF-8', help="--pg: the database's LC_CTYPE (C.UTF-8, as "
+                    "docs/deploy/postgresql.md advises; 'C' as the test clusters)")
     ap.add_argument('--pg', action='store_true', help='generate and serve on a throwaway PostgreSQL 15 '
                     '(then list the plans that read a growing table whole)')
     a = ap.parse_args()
     if not a.db and not a.gen:
         sys.exit('scale: --gen BIN or --db DB')
     state = {'db': a.db, 'd': None, 'pg': None, 'gen_s': None}
+    load0 = os.getloadavg()[0]
     try:
         if not a.db:
             generate(a, state)
@@ -300,6 +369,7 @@ def main():
         url = db.startswith('postgres')  # --db URL: a PostgreSQL database generated before (--pg --keep)
         if pg:
             size = int(pg.psql("SELECT pg_database_size('scale')").strip())
+            print('PostgreSQL database scale: LC_COLLATE C, LC_CTYPE %s' % a.pg_ctype)
             logname = os.path.join(d, 'server.log')
         elif url:
             size = float('nan')
@@ -308,34 +378,21 @@ def main():
             size = sum(os.path.getsize(os.path.join(os.path.dirname(db), f))
                        for f in os.listdir(os.path.dirname(db)) if f.startswith(os.path.basename(db)))
             logname = os.path.join(os.path.dirname(db), 'server.log')
+        if url and a.pg and not pg:
+            # a cluster kept by --pg --keep: its plans again (e.g. after a migration), timing only with --n
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tests',
+                                            'pg'))
+            import pgtmp
+            kept = pgtmp.Pg(urllib.parse.parse_qs(urllib.parse.urlparse(db).query)['host'][0])
+            kept.started = True
+            if a.n > 0:
+                with open(logname, 'a+') as log:
+                    print_times(a, run(a.opsdesk, db, a.n, log, a.only, pg=True), None, float('nan'), True, load0)
+            explain(a, kept, db, a.dir)
+            return
         with open(logname, 'a+') as log:
-            started, rss, out, paint = run(a.opsdesk, db, a.n, log, a.only, pg=bool(pg) or url, ui=a.ui)
-        print()
-        if gen_s is not None:
-            print('generated (--scale %g) in %.0f s; ' % (a.scale, gen_s), end='')
-        print('%sdatabase %.0f MB; server start (ready) %.1f s; RSS after the run %.0f MB; %d requests per row'
-              % ('PostgreSQL 15; ' if pg or url else 'SQLite; ', size / 1e6, started, rss, a.n))
-        print()
-        print('| request | median ms | p99 ms | target p99 | total (estimated), items |')
-        print('|---|---|---|---|---|')
-        for name, path, target, st, med, p99, total, est, items in out:
-            ok = '' if st == 200 else ' (HTTP %d)' % st
-            mark = '' if p99 <= target else ' ✗'
-            print('| %s `%s` | %.1f | %.1f%s | %d | %s%s, %s |' % (name, path, med, p99, mark, target, total,
-                                                                  ' (est.)' if est else '', items, ) + ok)
-        if paint:
-            print()
-            print('UI, headless Chromium, %d visits per screen (ms from the navigation\'s start; target: meaningful '
-                  '<= 1 000 ms)' % a.ui)
-            print()
-            print('| screen | first contentful paint, median | meaningful, new context: median / max | '
-                  'meaningful, cache warm: median / max |')
-            print('|---|---|---|---|')
-            for r in paint:
-                mark = '' if r['meaningful_cold_max_ms'] <= 1000 and r['meaningful_warm_max_ms'] <= 1000 else ' ✗'
-                print('| %s | %s | %s / %s%s | %s / %s |' % (r['screen'], r['fcp_median_ms'], r['meaningful_cold_median_ms'],
-                      r['meaningful_cold_max_ms'], mark, r['meaningful_warm_median_ms'], r['meaningful_warm_max_ms']))
-        sys.stdout.flush()
+            print_times(a, run(a.opsdesk, db, a.n, log, a.only, pg=bool(pg) or url, ui=a.ui), gen_s, size, pg or url,
+                        load0)
         if pg:
             explain(a, pg, db, d)
     finally:
@@ -343,12 +400,44 @@ def main():
         if pg and not a.keep:
             pg.stop()
         elif pg:
-            print('PostgreSQL cluster kept running in %s: %s (stop: python3 tests/pg/pgtmp.py stop %s)'
-                  % (pg.dir, state['db'], pg.dir))
+            print('PostgreSQL cluster kept running in %s: %s (stop: python3 tests/pg/pgtmp.py stop %s; serve it '
+                  'with OPSDESK_AUDIT_KEY_FILE=%s)' % (pg.dir, state['db'], pg.dir, os.environ['OPSDESK_AUDIT_KEY_FILE']))
         if d and not a.keep:
             shutil.rmtree(d)
         elif d:
             print('database kept in', state['db'])
+
+
+def print_times(a, res, gen_s, size, pg, load0):
+    started, rss, out, paint = res
+    print()
+    if gen_s is not None:
+        print('generated (--scale %g) in %.0f s; ' % (a.scale, gen_s), end='')
+    print('%sdatabase %.0f MB; server start (ready) %.1f s; RSS after the run %.0f MB; %d requests per row; '
+          'load average %.1f at the start, %.1f at the end (1 min)'
+          % ('PostgreSQL 15; ' if pg else 'SQLite; ', size / 1e6, started, rss, a.n, load0,
+             os.getloadavg()[0]))
+    print()
+    print('| request | median ms | p99 ms | target p99 | total (estimated), items |')
+    print('|---|---|---|---|---|')
+    for name, path, target, st, med, p99, total, est, items in out:
+        ok = '' if st == 200 else ' (HTTP %d)' % st
+        mark = '' if p99 <= target else ' ✗'
+        print('| %s `%s` | %.1f | %.1f%s | %d | %s%s, %s |' % (name, path, med, p99, mark, target, total,
+                                                              ' (est.)' if est else '', items, ) + ok)
+    if paint:
+        print()
+        print('UI, headless Chromium, %d visits per screen (ms from the navigation\'s start; target: meaningful '
+              '<= 1 000 ms)' % a.ui)
+        print()
+        print('| screen | first contentful paint, median | meaningful, new context: median / max | '
+              'meaningful, cache warm: median / max |')
+        print('|---|---|---|---|')
+        for r in paint:
+            mark = '' if r['meaningful_cold_max_ms'] <= 1000 and r['meaningful_warm_max_ms'] <= 1000 else ' ✗'
+            print('| %s | %s | %s / %s%s | %s / %s |' % (r['screen'], r['fcp_median_ms'], r['meaningful_cold_median_ms'],
+                  r['meaningful_cold_max_ms'], mark, r['meaningful_warm_median_ms'], r['meaningful_warm_max_ms']))
+    sys.stdout.flush()
 
 
 if __name__ == '__main__':

@@ -213,6 +213,51 @@
       "FROM search_docs d WHERE d.source = 'case' AND d.body LIKE (SELECT v FROM p) ESCAPE '\\' AND "        \
       "NOT EXISTS (SELECT 1 FROM t WHERE strpos(lower(d.body), lower(t.term)) = 0)) SELECT COUNT(*) "        \
       "FROM cases WHERE incident_id = ANY (ARRAY(SELECT id FROM hits)) AND (? = '' OR level = ?) AND "       \
-      "(? = '' OR categories LIKE ? ESCAPE '\\')")
+      "(? = '' OR categories LIKE ? ESCAPE '\\')")                                                           \
+    /* the scale generator's set inserts (queries_gen.h): json_array_elements in array order */              \
+    X(GEN_INC_CI_SET,                                                                                        \
+      "INSERT INTO incident_cis(incident_id, ci_id) SELECT CAST(r.v->>0 AS BIGINT), CAST(r.v->>1 AS "        \
+      "BIGINT) FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) ORDER BY r.n")           \
+    X(GEN_TL_SET,                                                                                            \
+      "INSERT INTO incident_timeline(incident_id, at, actor, kind, text, data) SELECT CAST(r.v->>0 AS "      \
+      "BIGINT), CAST(r.v->>1 AS BIGINT), r.v->>2, r.v->>3, r.v->>4, r.v->>5 FROM "                           \
+      "json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) ORDER BY r.n")                        \
+    X(GEN_REP_SET,                                                                                           \
+      "INSERT INTO incident_reports(incident_id, kind, at, author_id, author, desk, body) SELECT "           \
+      "CAST(r.v->>0 AS BIGINT), r.v->>1, CAST(r.v->>2 AS BIGINT), CAST(r.v->>3 AS BIGINT), r.v->>4, "        \
+      "r.v->>5, r.v->>6 FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) ORDER BY "      \
+      "r.n")                                                                                                 \
+    X(GEN_RCP_SET,                                                                                           \
+      "INSERT INTO incident_recipients(incident_id, user_id, reason, notified_at, ack_due, acked_at) "       \
+      "SELECT CAST(r.v->>0 AS BIGINT), CAST(r.v->>1 AS BIGINT), r.v->>2, CAST(r.v->>3 AS BIGINT), "          \
+      "CAST(r.v->>4 AS BIGINT), CAST(r.v->>5 AS BIGINT) FROM json_array_elements(CAST(? AS json)) WITH "     \
+      "ORDINALITY AS r(v, n) ORDER BY r.n")                                                                  \
+    X(GEN_DL_SET,                                                                                            \
+      "INSERT INTO deadlines(incident_id, kind, recipient_id, due_at, met_at, status, fire_at) SELECT "      \
+      "CAST(r.v->>0 AS BIGINT), r.v->>1, CAST(r.v->>2 AS BIGINT), CAST(r.v->>3 AS BIGINT), CAST(r.v->>4"     \
+      " AS BIGINT), r.v->>5, NULL FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) "     \
+      "ORDER BY r.n")                                                                                        \
+    X(GEN_OUTBOX_SET,                                                                                        \
+      "INSERT INTO outbox(cause, incident_id, recipient_id, channel, address, kind, desk, subject, "         \
+      "body, status, attempts, next_attempt_at, created_at, sent_at) SELECT r.v->>0, CAST(r.v->>1 AS "       \
+      "BIGINT), CAST(r.v->>2 AS BIGINT), r.v->>3, r.v->>4, r.v->>5, r.v->>6, r.v->>7, r.v->>8, "             \
+      "r.v->>9, CAST(r.v->>10 AS BIGINT), CAST(r.v->>11 AS BIGINT), CAST(r.v->>12 AS BIGINT), "              \
+      "CAST(r.v->>13 AS BIGINT) FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(v, n) "       \
+      "ORDER BY r.n")                                                                                        \
+    X(GEN_DELIVERY_SET,                                                                                      \
+      "INSERT INTO deliveries(outbox_id, bot_id, incident_id, at, channel, status, http_status, "            \
+      "vendor_code, error) SELECT o.id, NULL, CAST(r.v->>3 AS BIGINT), CAST(r.v->>4 AS BIGINT), "            \
+      "r.v->>5, r.v->>6, CAST(r.v->>7 AS BIGINT), r.v->>8, r.v->>9 FROM json_array_elements(CAST(? AS "      \
+      "json)) WITH ORDINALITY AS r(v, n) JOIN outbox o ON o.cause = r.v->>0 AND o.recipient_id = "           \
+      "CAST(r.v->>1 AS BIGINT) AND o.channel = r.v->>2 ORDER BY r.n")                                        \
+    X(GEN_EV_SET,                                                                                            \
+      "INSERT INTO events(source, dedup_key, status, state, class, severity, summary, ci_id, labels, "       \
+      "annotations, raw, count, flapping, changes, group_key, incident_id, first_seen, last_seen, "          \
+      "received_at, updated_at, closed_at, decisions, key_hash) SELECT r.v->>0, r.v->>1, r.v->>2, "          \
+      "r.v->>3, r.v->>4, r.v->>5, r.v->>6, CAST(r.v->>7 AS BIGINT), r.v->>8, r.v->>9, r.v->>10, "            \
+      "CAST(r.v->>11 AS BIGINT), 0, '[]', r.v->>12, CAST(r.v->>13 AS BIGINT), CAST(r.v->>14 AS BIGINT),"     \
+      " CAST(r.v->>15 AS BIGINT), CAST(r.v->>16 AS BIGINT), CAST(r.v->>17 AS BIGINT), CAST(r.v->>18 AS "     \
+      "BIGINT), '[]', CAST(r.v->>19 AS BIGINT) FROM json_array_elements(CAST(? AS json)) WITH "              \
+      "ORDINALITY AS r(v, n) ORDER BY r.n")
 
 #endif
