@@ -14,6 +14,10 @@
 #   BENCH_DURATION  seconds per run (default 20)   BENCH_RUNS  runs per point (default 3)
 #   BENCH_CONNS     connection counts (default "1 8")
 #   BENCH_THREADS   server --threads (default: the server's default)
+#   BENCH_RATE      requests/s: an open-loop run at this fixed rate with h2load instead of wrk
+#                   (BENCH_RATE_CONNS connections, default 10; per-request latencies)
+#   BENCH_KEEP      keep the temporary directory (database, server log)
+#   BENCH_INIT_SQL  SQL run on the new database with sqlite3 before the server starts (experiments)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,7 +45,7 @@ cleanup() {
     kill -TERM "$PID"
     wait "$PID" 2>/dev/null || true
   fi
-  rm -rf "$TMP"
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept: $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 
@@ -53,6 +57,7 @@ export OPSDESK_ADMIN_PASSWORD=$ADMIN_PW
 export OPSDESK_PWHASH_COST=min
 
 "$BIN" init --db "$DB" >/dev/null
+[ -n "${BENCH_INIT_SQL:-}" ] && sqlite3 "$DB" "$BENCH_INIT_SQL"
 serve_args=(serve --db "$DB" --listen "127.0.0.1:$PORT" --policy "$(python3 "$(dirname "$0")/bench_policy.py" "$TMP")")
 [ -n "${BENCH_THREADS:-}" ] && serve_args+=(--threads "$BENCH_THREADS")
 "$BIN" "${serve_args[@]}" >"$TMP/server.log" 2>&1 &
@@ -94,6 +99,39 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOK"
 wrk.body = [[$BODY]]
 EOF
+
+if [ -n "${BENCH_RATE:-}" ]; then
+  # Open loop at a fixed rate: h2load sends BENCH_RATE requests/s over BENCH_RATE_CONNS
+  # connections (each at its share of the rate) whatever the answers' times; every
+  # request's latency comes from h2load's per-request log.
+  command -v h2load >/dev/null || { SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo; $SUDO apt-get install -y nghttp2-client >/dev/null; }
+  RC=${BENCH_RATE_CONNS:-10}
+  printf '%s' "$BODY" >"$TMP/body.json"
+  echo "opsdesk incident create at a fixed rate: $BENCH_RATE req/s over $RC connections (h2load --rps), ${DUR}s per run, $RUNS runs"
+  echo "binary $BIN; database $DB; $(nproc) CPUs shared by server and h2load; $(date -u +%Y-%m-%dT%H:%MZ); load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "| run | sent | 2xx | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for r in $(seq 1 "$RUNS"); do
+    rm -f "$TMP/h2.log"
+    h2load --h1 -c "$RC" --rps "$(python3 -c "print($BENCH_RATE/$RC)")" -D "$DUR" -d "$TMP/body.json" \
+      -H 'Content-Type: application/json' -H "Authorization: Bearer $TOK" \
+      --log-file "$TMP/h2.log" "$BASE/api/v1/incidents" >"$TMP/h2.out" 2>&1 || { cat "$TMP/h2.out" >&2; exit 1; }
+    python3 - "$r" "$TMP/h2.log" "$DUR" <<'PY'
+import sys
+run, path, dur = sys.argv[1], sys.argv[2], float(sys.argv[3])
+rows = [l.split("\t") for l in open(path) if l.strip()]
+lat = sorted(int(r[2]) / 1000.0 for r in rows)
+ok = sum(1 for r in rows if r[1].startswith("2"))
+def q(p):
+    return lat[min(len(lat) - 1, int(p * len(lat)))]
+print("| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (run, len(rows), ok, len(rows) / dur,
+      q(0.5), q(0.9), q(0.99), q(0.999), lat[-1]))
+PY
+  done
+  COUNT=$(api GET "/api/v1/incidents?limit=1" "$TOK" | jget total)
+  echo "incidents in the database: $COUNT"
+  exit 0
+fi
 
 echo "opsdesk incident create: POST /api/v1/incidents, ${DUR}s per run, median of $RUNS runs [min..max]"
 echo "binary $BIN; database $DB; $(nproc) CPUs shared by server and wrk; $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -187,7 +187,10 @@ static json_t *int_or_null(int64_t v, bool present)
 static od_err begin(gen *g)
 {
     g->in_tx = 0;
-    return od_tx_begin(g->s, true, &g->tx, &g->e);
+    od_err rc = od_tx_begin(g->s, true, &g->tx, &g->e);
+    /* the full-text entries of the transaction's incidents and records in one
+     * statement per index at its commit, not an index segment per statement */
+    return rc ? rc : od_tx_defer_search(g->tx, &g->e);
 }
 /* Commits every --batch units of work (an incident and its rows, an event,
  * ...), so a transaction writes tens of thousands of rows on SQLite.  On

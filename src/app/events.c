@@ -143,6 +143,8 @@ static od_err ingest_run(od_app *a, od_event_writer *w, const od_event_policy *e
     c.ci_cache = json_object();
     od_err rc = c.ci_cache ? od_tx_begin_bulk(a->store, &c.tx, e)
                            : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+    if (!rc) /* the incidents it opens indexed once, at the commit */
+        rc = od_tx_defer_search(c.tx, e);
     if (!rc)
         rc = c.shared ? od_ev_keys_lock(&c, items, n, e) : od_ev_keys_load(&c, e);
     if (!rc && c.shared && !savepoints) /* first occurrences written set-based (events_pending.c) */

@@ -73,6 +73,8 @@ static od_err attempt(od_app *a, od_inc_create_member *m, int64_t *ids, size_t n
     od_err rc = od_tx_begin(a->store, true, &tx, ge);
     if (rc)
         return rc;
+    /* the members' full-text entries written once, at the commit */
+    rc = od_tx_defer_search(tx, ge);
     for (size_t i = 0; i < n && !rc; i++) {
         size_t mark = od_audit_mark(tx);
         rc = od_tx_exec(tx, OD_Q_EV_SP_BEGIN, ge, OD_NOBINDS);

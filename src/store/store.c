@@ -218,6 +218,11 @@ od_err od_tx_commit(od_tx *tx, od_error *e)
     return rc;
 }
 
+od_err od_tx_defer_search(od_tx *tx, od_error *e)
+{
+    return tx->s->ops->defer_search ? tx->s->ops->defer_search(tx, e) : OD_OK;
+}
+
 void od_tx_rollback(od_tx *tx)
 {
     if (!tx)

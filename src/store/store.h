@@ -155,6 +155,15 @@ OD_NODISCARD od_err od_tx_begin(od_store *s, bool write, od_tx **out, od_error *
  * the same as od_tx_begin(s, true, ...). */
 #define OD_TX_BULK_YIELD_MS 100
 OD_NODISCARD od_err od_tx_begin_bulk(od_store *s, od_tx **out, od_error *e);
+/* The full-text entries of the incidents and records write transaction tx
+ * inserts from now on are written once, just before its commit, from the
+ * rows as they are then (a row deleted before it has none).  For a group
+ * commit, whose members each run in a savepoint: SQLite's FTS5 writes the
+ * entries it holds to a new index segment at every savepoint and at every
+ * statement that may roll back, so without this a group wrote one segment
+ * per member and per index (migration 0050).  A no-op where the text
+ * indexes take their entries with each row (PostgreSQL). */
+OD_NODISCARD od_err od_tx_defer_search(od_tx *tx, od_error *e);
 /* Writers other than bulk ones now writing or waiting to (SQLite; 0 where
  * writers do not take turns). */
 int od_store_writers_waiting(od_store *s);

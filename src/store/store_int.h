@@ -69,6 +69,8 @@ struct od_store_ops {
     /* store.h's od_tx_begin_bulk: a write transaction that lets the other
      * writers waiting go first; NULL = tx_begin(s, true, ...). */
     od_err (*tx_begin_bulk)(od_store *s, od_tx **out, od_error *e);
+    /* store.h's od_tx_defer_search; NULL = nothing to defer. */
+    od_err (*defer_search)(od_tx *tx, od_error *e);
     /* store.h's od_store_writers_waiting and od_store_write_contended;
      * NULL = 0 and false. */
     int (*writers_waiting)(od_store *s);

@@ -52,9 +52,24 @@ static const char *const query_sql[OD_Q__COUNT] = {
 #undef OD_Q_SQL
 };
 
+/* The writer's statements of od_tx_defer_search (migration 0050): flag on,
+ * then before the commit each index's pending entries, and both tables
+ * emptied. */
+static const char *const search_sql[] = {
+    "INSERT OR IGNORE INTO search_defer(on_) VALUES (1)",
+    "INSERT INTO incidents_fts(rowid, number, title, symptoms) SELECT i.id, i.number, i.title, i.symptoms "
+    "FROM search_pending p JOIN incidents i ON i.id = p.id WHERE p.tbl = 'incidents'",
+    "INSERT INTO records_fts(rowid, number, title) SELECT r.id, r.number, r.title FROM search_pending p "
+    "JOIN records r ON r.id = p.id WHERE p.tbl = 'records'",
+    "DELETE FROM search_pending",
+    "DELETE FROM search_defer",
+};
+#define SEARCH_SQL_N (sizeof search_sql / sizeof search_sql[0])
+
 typedef struct conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[OD_Q__COUNT];
+    sqlite3_stmt *search[SEARCH_SQL_N];
     bool busy;
 } conn;
 
@@ -85,7 +100,8 @@ typedef struct sq_tx {
     sq_store *s;
     conn *c;
     bool write;
-    bool urgent; /* counted in sq_store.urgent */
+    bool urgent;          /* counted in sq_store.urgent */
+    bool search_deferred; /* od_tx_defer_search: index before the commit */
     int64_t changes;
 } sq_tx;
 
@@ -186,6 +202,8 @@ static void conn_close(conn *c)
 {
     for (int i = 0; i < OD_Q__COUNT; i++)
         sqlite3_finalize(c->stmts[i]);
+    for (size_t i = 0; i < SEARCH_SQL_N; i++)
+        sqlite3_finalize(c->search[i]);
     sqlite3_close(c->db);
     memset(c, 0, sizeof *c);
 }
@@ -575,10 +593,48 @@ static void tx_release(sq_tx *tx)
     free(tx);
 }
 
+/* Runs search_sql[from..to) on tx's connection, each prepared once. */
+static od_err search_run(sq_tx *tx, size_t from, size_t to, od_error *e)
+{
+    conn *c = tx->c;
+    for (size_t i = from; i < to; i++) {
+        if (!c->search[i] && sqlite3_prepare_v3(c->db, search_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                                &c->search[i], NULL) != SQLITE_OK)
+            return db_err(c->db, e, "search index");
+        int rc = sqlite3_step(c->search[i]);
+        sqlite3_reset(c->search[i]);
+        if (rc != SQLITE_DONE)
+            return db_err(c->db, e, "search index");
+    }
+    return OD_OK;
+}
+
+/* od_tx_defer_search (migration 0050): while search_defer has its row, the
+ * insert triggers note new rows in search_pending instead of indexing
+ * them; before the commit their entries are written in one statement per
+ * index and the row is removed. */
+static od_err sq_defer_search(od_tx *base, od_error *e)
+{
+    sq_tx *tx = SQ_TX(base);
+    if (!tx->write)
+        return od_error_set(e, OD_E_INTERNAL, NULL, "od_tx_defer_search outside a write transaction");
+    if (tx->search_deferred)
+        return OD_OK;
+    od_err rc = search_run(tx, 0, 1, e);
+    if (!rc)
+        tx->search_deferred = true;
+    return rc;
+}
+
 static od_err sq_tx_commit(od_tx *base, od_error *e)
 {
     sq_tx *tx = SQ_TX(base);
     od_err rc = OD_OK;
+    if (tx->search_deferred && (rc = search_run(tx, 1, SEARCH_SQL_N, e)) != OD_OK) {
+        sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+        tx_release(tx);
+        return rc;
+    }
     if (sqlite3_exec(tx->c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_err(tx->c->db, e, "commit");
         sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
@@ -826,6 +882,7 @@ const od_store_ops od_store_sqlite_ops = {
     .writers_waiting = sq_writers_waiting,
     .write_contended = sq_write_contended,
     .tx_commit = sq_tx_commit,
+    .defer_search = sq_defer_search,
     .tx_rollback = sq_tx_rollback,
     .exec = sq_exec,
     .changes = sq_changes,

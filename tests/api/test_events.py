@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+import urllib.parse
 
 import harness
 
@@ -384,6 +385,12 @@ class Events(harness.ServerTest):
         inc3 = self.srv.get("/api/v1/incidents/%d" % ev3["incident"]["id"], self.eng).json
         self.assertEqual((inc3["level"], inc3["severity"], inc3["response_level"]), ("L1", "moderate", "R1"))
         self.assertEqual(self.srv.get("/api/v1/incidents?limit=500", self.eng).json["total"], before + 1)
+        # both found by the text search: their full-text entries are written at the commit of the
+        # ingestion's group (od_tx_defer_search), by title and by number
+        found = self.srv.get("/api/v1/incidents?q=" + urllib.parse.quote("主库不可用"), self.eng).json
+        self.assertEqual(sorted(i["id"] for i in found["items"]), sorted([inc_id, inc3["id"]]))
+        rec = self.srv.get("/api/v1/records?q=" + urllib.parse.quote(inc3["number"]), self.eng).json
+        self.assertEqual([x["number"] for x in rec["items"]], [inc3["number"]])
         # resolving every attached event is shown on the incident, which stays open
         self.own(dict(crit, dedup_key="inc-1", status="resolved"))
         self.own(dict(crit, dedup_key="inc-2", status="resolved"))

@@ -4656,6 +4656,117 @@ static void case_page(od_tx *tx, bool fts, const char *text, const char *level, 
     assert_int_equal(total, want_total);
 }
 
+/* od_tx_defer_search (a group commit's full-text entries written once, at
+ * its commit): after the commit the incidents and records text searches
+ * find exactly the rows that were kept — a member undone by its savepoint
+ * leaves no entry, an id taken again after such an undo is found once, a
+ * row whose text changed in the same transaction is found by its new
+ * text, a row indexed before and changed in a deferring transaction by its
+ * new text only; a deferring transaction rolled back leaves the next
+ * (not deferring) one indexing at once.  PostgreSQL: a no-op, same answers. */
+static int64_t deferred_hits(od_store *s, const char *q, bool records)
+{
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t n = -1;
+    assert_int_equal(od_tx_begin(s, false, &tx, &e), OD_OK);
+    if (records)
+        assert_int_equal(
+            od_tx_scalar(tx, OD_Q_REC_COUNT_TEXT, &n, &e,
+                         OD_BINDS(OD_TEXT(q), OD_INT(INT64_MAX), OD_TEXT(""), OD_TEXT(""), OD_TEXT(""),
+                                  OD_TEXT(""), OD_INT((int64_t)0), OD_INT((int64_t)0), OD_TEXT(""),
+                                  OD_TEXT(""), OD_TEXT(""), OD_TEXT(""), OD_INT((int64_t)100))),
+            OD_OK);
+    else
+        assert_int_equal(od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, &n, &e,
+                                      OD_BINDS(OD_TEXT(q), OD_TEXT(q), OD_INT((int64_t)100))),
+                         OD_OK);
+    od_tx_rollback(tx);
+    return n;
+}
+
+static void set_symptoms(od_tx *tx, int64_t id, const char *text)
+{
+    od_error e = {0};
+    assert_int_equal(
+        od_tx_exec(tx, OD_Q_INC_SET_DETAILS, &e,
+                   OD_BINDS(OD_TEXT(""), OD_TEXT(text), OD_TEXT(""), OD_INT((int64_t)1), OD_INT(id))),
+        OD_OK);
+}
+
+static void search_deferred(void **state)
+{
+    fx *f = *state;
+    od_error e = {0};
+    od_tx *tx = NULL;
+    int64_t id = 0, rid = 0;
+    /* indexed at once: no deferring */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    int64_t before = sla_incident(tx, "DEFERX-0", &e);
+    set_symptoms(tx, before, "旧的描述 oldtext");
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(deferred_hits(f->s, "DEFERX", false), 1);
+
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_defer_search(tx, &e), OD_OK);
+    assert_int_equal(od_tx_defer_search(tx, &e), OD_OK); /* twice: the same */
+    /* member 1 kept: an incident and a record */
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, OD_NOBINDS), OD_OK);
+    sla_incident(tx, "DEFERX-1", &e);
+    assert_int_equal(record_row(tx, "problem", "DEFERX-R1", &rid, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, OD_NOBINDS), OD_OK);
+    /* member 2 undone */
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, OD_NOBINDS), OD_OK);
+    id = sla_incident(tx, "DEFERX-2", &e);
+    assert_int_equal(record_row(tx, "problem", "DEFERX-R2", &rid, &e), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_ROLLBACK, &e, OD_NOBINDS), OD_OK);
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, OD_NOBINDS), OD_OK);
+    /* member 3: the next id (SQLite takes member 2's again), its text changed */
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_BEGIN, &e, OD_NOBINDS), OD_OK);
+    int64_t id3 = sla_incident(tx, "DEFERX-3", &e);
+    if (strcmp(cur_ops->name, "sqlite") == 0)
+        assert_int_equal(id3, id);
+    set_symptoms(tx, id3, "量子纠缠态 quantum");
+    assert_int_equal(od_tx_exec(tx, OD_Q_EV_SP_RELEASE, &e, OD_NOBINDS), OD_OK);
+    /* a row indexed before, its text changed here */
+    set_symptoms(tx, before, "纠缠态 newtext");
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+
+    assert_int_equal(deferred_hits(f->s, "DEFERX", false), 3);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-1", false), 1);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-2", false), 0);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-3", false), 1);
+    assert_int_equal(deferred_hits(f->s, "量子纠缠", false), 1);
+    assert_int_equal(deferred_hits(f->s, "QUANTUM", false), 1);
+    assert_int_equal(deferred_hits(f->s, "纠缠态", false), 2);
+    assert_int_equal(deferred_hits(f->s, "newtext", false), 1);
+    assert_int_equal(deferred_hits(f->s, "oldtext", false), 0);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-R", true), 1);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-R1", true), 1);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-R2", true), 0);
+
+    /* a deferring transaction rolled back: nothing; the next one indexes at once */
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    assert_int_equal(od_tx_defer_search(tx, &e), OD_OK);
+    sla_incident(tx, "DEFERX-5", &e);
+    od_tx_rollback(tx);
+    assert_int_equal(od_tx_begin(f->s, true, &tx, &e), OD_OK);
+    sla_incident(tx, "DEFERX-6", &e);
+    assert_int_equal(od_tx_commit(tx, &e), OD_OK);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-5", false), 0);
+    assert_int_equal(deferred_hits(f->s, "DEFERX-6", false), 1);
+    assert_int_equal(deferred_hits(f->s, "DEFERX", false), 4);
+
+    /* outside a write transaction: refused */
+    assert_int_equal(od_tx_begin(f->s, false, &tx, &e), OD_OK);
+    od_err rc = od_tx_defer_search(tx, &e);
+    if (strcmp(cur_ops->name, "sqlite") == 0)
+        assert_int_equal(rc, OD_E_INTERNAL);
+    else
+        assert_int_equal(rc, OD_OK);
+    od_tx_rollback(tx);
+}
+
 static void case_search_by_index(void **state)
 {
     fx *f = *state;
@@ -4732,6 +4843,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(service_levels_store, setup, teardown),
         cmocka_unit_test_setup_teardown(search_index_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(case_search_by_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_deferred, setup, teardown),
         cmocka_unit_test_setup_teardown(activation_level, setup, teardown),
         cmocka_unit_test_setup_teardown(level_provisional, setup, teardown),
         cmocka_unit_test_setup_teardown(event_dedup_statements, setup, teardown),
