@@ -546,8 +546,8 @@ static od_err stored_load(ctx *c, const char *source, const char *key, stored *s
     }
     int64_t ids[4];
     size_t n = c->shared ? 1 : od_event_keys_find(c->keys, (uint64_t)od_ev_key_hash(source, key), ids, 4);
-    if (n > 4) /* four events with one 64-bit hash: never seen; refuse rather than guess */
-        return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key hash", n);
+    if (n > 4) /* five events under one 32-bit tag: never seen; refuse rather than guess */
+        return od_error_set(e, OD_E_INTERNAL, NULL, "de-duplication: %zu events share one key tag", n);
     for (size_t i = 0; i < n && !st->have; i++) {
         od_rows *r = NULL;
         od_err rc = c->shared

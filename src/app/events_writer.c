@@ -240,6 +240,17 @@ int64_t od_ev_key_hash(const char *source, const char *key)
     return (int64_t)od_fnv1a_str(od_fnv1a_byte(od_fnv1a_str(KEY_HASH_SEED, source), 0), key);
 }
 
+/* Why od_event_keys_add refused id. */
+static od_err keys_full(int64_t id, od_error *e)
+{
+    if (id > (int64_t)OD_EVENT_KEYS_ID_MAX)
+        return od_error_set(e, OD_E_INTERNAL, NULL,
+                            "事件编号 %lld 超出去重表范围 (event id %lld is beyond the de-duplication table's "
+                            "range of %u)",
+                            (long long)id, (long long)id, OD_EVENT_KEYS_ID_MAX);
+    return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+}
+
 /* The table of key hashes, read from the events once per app, by the
  * ingestion writer before its first transaction (od_events_keys_load) or in
  * it. */
@@ -255,7 +266,7 @@ static od_err keys_read(od_app *a, od_tx *tx, od_error *e)
     bool row = false;
     while (!rc && !(rc = od_rows_step(r, &row)) && row)
         if (!od_event_keys_add(k, (uint64_t)od_rows_int(r, 0), od_rows_int(r, 1)))
-            rc = od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+            rc = keys_full(od_rows_int(r, 1), e);
     od_rows_close(r);
     if (rc) {
         od_event_keys_free(k);
@@ -299,7 +310,7 @@ od_err od_ev_key_added(ctx *c, uint64_t hash, int64_t id, od_error *e)
         c->cap_added = cap;
     }
     if (!od_event_keys_add(c->keys, hash, id))
-        return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
+        return keys_full(id, e);
     c->added[c->n_added++] = (struct added_key){hash, id};
     return OD_OK;
 }
