@@ -151,14 +151,16 @@
     X(CI_UPDATE, "UPDATE cis SET name = ?, category = ?, grade = ?, department = ?, "                        \
                  "environment = ?, location = ?, attributes = ?, updated_at = ? WHERE id = ?")               \
     X(CI_VERIFY, "UPDATE cis SET last_verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ?")        \
+    /* +retired_at: not by cis_retired (0051), which is for counting; a walk of                              \
+     * every CI in service and a sort would be slower than this scan in id order */                          \
     X(CI_UNVERIFIED, "SELECT id, name, category, grade, department, environment, location, "                 \
                      "attributes, last_verified_at, verified_by, created_at, updated_at, retired_at, "       \
                      "retired_reason FROM "                                                                  \
                      "cis "                                                                                  \
-                     "WHERE (last_verified_at IS NULL OR last_verified_at < ?) AND retired_at IS NULL "      \
+                     "WHERE (last_verified_at IS NULL OR last_verified_at < ?) AND +retired_at IS NULL "     \
                      "ORDER BY id LIMIT ? OFFSET ?")                                                         \
     X(CI_UNVERIFIED_COUNT, "SELECT COUNT(*) FROM cis WHERE (last_verified_at IS NULL OR "                    \
-                           "last_verified_at < ?) AND retired_at IS NULL")                                   \
+                           "last_verified_at < ?) AND +retired_at IS NULL")                                  \
     X(REL_INSERT, "INSERT INTO ci_relations(source_id, type, target_id, created_at) "                        \
                   "VALUES(?,?,?,?)")                                                                         \
     X(REL_OF_CI, "SELECT r.id, r.source_id, r.type, r.target_id, s.name, t.name FROM ci_relations "          \

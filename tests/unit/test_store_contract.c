@@ -2606,10 +2606,9 @@ static void list_cursor_and_capped_count(void **state)
     od_rows_close(r);
     assert_int_equal(n, 1);
     int64_t total = -1;
-    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(0), OD_INT(3))), OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_LIVE, &total, &e, OD_BINDS(OD_INT(3))), OD_OK);
     assert_int_equal(total, 3); /* the cap */
-    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(0), OD_INT(100))),
-                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_LIVE, &total, &e, OD_BINDS(OD_INT(100))), OD_OK);
     assert_int_equal(total, 5);
     assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, &total, &e,
                                   OD_BINDS(OD_TEXT("network"), OD_INT(0), OD_INT(100))),
@@ -2631,8 +2630,9 @@ static void list_cursor_and_capped_count(void **state)
     assert_int_equal(od_tx_scalar(tx, OD_Q_CI_RETIRED_AT, &total, &e, OD_BINDS(OD_INT(ids[2]))), OD_OK);
     assert_int_equal(total, 77);
     for (int all = 0; all <= 1; all++) {
-        assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(all), OD_INT(100))),
-                         OD_OK);
+        assert_int_equal(
+            od_tx_scalar(tx, all ? OD_Q_CI_COUNT_ALL : OD_Q_CI_COUNT_LIVE, &total, &e, OD_BINDS(OD_INT(100))),
+            OD_OK);
         assert_int_equal(total, all ? 5 : 4);
         assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_CATEGORY_ONLY, &total, &e,
                                       OD_BINDS(OD_TEXT("server"), OD_INT(all), OD_INT(100))),
@@ -2663,8 +2663,7 @@ static void list_cursor_and_capped_count(void **state)
     assert_true(row);
     assert_true(od_rows_null(r, 0));
     od_rows_close(r);
-    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, &total, &e, OD_BINDS(OD_INT(0), OD_INT(100))),
-                     OD_OK);
+    assert_int_equal(od_tx_scalar(tx, OD_Q_CI_COUNT_LIVE, &total, &e, OD_BINDS(OD_INT(100))), OD_OK);
     assert_int_equal(total, 5);
     od_tx_rollback(tx);
 }
