@@ -17,9 +17,9 @@ OPSDESK_ADMIN_PASSWORD=Admin-pass-1 "$BIN" init --db "$db" >/dev/null
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.05; done
-sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -d '{"username":"sysadmin","password":"Admin-pass-1"}' |
+sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -H "Content-Type: application/json" -d '{"username":"sysadmin","password":"Admin-pass-1"}' |
       python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-TOKEN=$(curl -s http://127.0.0.1:$p/api/v1/api-keys -H "Authorization: Bearer $sys" \
+TOKEN=$(curl -s http://127.0.0.1:$p/api/v1/api-keys -H "Authorization: Bearer $sys" -H "Content-Type: application/json" \
         -d '{"name":"bench","integration":"alertmanager"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 threads=2; [ "$CONNS" -lt 2 ] && threads=1
 TARGET=od KIND=$KIND BATCH=$BATCH TOKEN=$TOKEN wrk -t$threads -c$CONNS -d$((DUR + 2))s --latency \
