@@ -48,6 +48,10 @@ CASES = [
     ('incidents, page 1', '/api/v1/incidents?limit=50', 50),
     ('incidents, state=activated', '/api/v1/incidents?limit=50&state=activated', 50),
     ('incidents, level=L1', '/api/v1/incidents?limit=50&level=L1', 50),
+    # the incident list's 待我处理 (web/js/views/incidents.js loadMine), every 10 s on the screen
+    ('incidents, awaiting my acknowledgement', '/api/v1/incidents?limit=100&awaiting_my_ack=true', 50),
+    ('incidents, owner=me', '/api/v1/incidents?limit=100&owner=me', 50),
+    ('incidents, state=resolved (100)', '/api/v1/incidents?limit=100&state=resolved', 50),
     ('incidents, response_level=R1 (residual)', '/api/v1/incidents?limit=50&response_level=R1', 50),
     ('incidents, deep page by cursor', '/api/v1/incidents?limit=50&before_id={half_inc}', 50),
     ('incidents, text q (3+ chars, full-text)', '/api/v1/incidents?limit=50&q=' + urllib.parse.quote('机房温度'), 50),

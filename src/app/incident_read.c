@@ -367,58 +367,75 @@ typedef struct inc_filter {
 /* The index a list leads with: the full-text index for a text q of
  * OD_INC_TEXT_MIN characters or more (INC_LIST_TEXT: shorter ones are
  * residual LIKE terms), else state, else level, else the id order. */
-enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL, INC_BY_RESP, INC_BY_TEXT };
+enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL, INC_BY_RESP, INC_BY_TEXT, INC_BY_MINE, INC_BY_OWNED };
 
+/* The filter that leads: the full-text index, else the acknowledgements
+ * owed or the owner (few rows each), else state, level, response level. */
 static int inc_lead(const inc_filter *f)
 {
     if (!f->like_only && od_utf8_count(f->qq, strlen(f->qq)) >= OD_INC_TEXT_MIN)
         return INC_BY_TEXT;
+    if (f->mine)
+        return INC_BY_MINE;
+    if (f->owned)
+        return INC_BY_OWNED;
     return *f->st ? INC_BY_STATE : *f->lv ? INC_BY_LEVEL : *f->rs ? INC_BY_RESP : INC_BY_ID;
+}
+
+/* A lead with its own statements, led by one key: their list and count and
+ * the key's bind (the rest of the binds are the same for each). */
+typedef struct {
+    od_query list, count;
+    od_bind key;
+} inc_keyed;
+
+static bool inc_keyed_lead(const inc_filter *f, int lead, inc_keyed *k)
+{
+    switch (lead) {
+    case INC_BY_STATE:
+        *k = (inc_keyed){OD_Q_INC_LIST_STATE, OD_Q_INC_COUNT_STATE, OD_TEXT(f->st)};
+        return true;
+    case INC_BY_LEVEL:
+        *k = (inc_keyed){OD_Q_INC_LIST_LEVEL, OD_Q_INC_COUNT_LEVEL, OD_TEXT(f->lv)};
+        return true;
+    case INC_BY_RESP:
+        *k = (inc_keyed){OD_Q_INC_LIST_RESP, OD_Q_INC_COUNT_RESP, OD_TEXT(f->rs)};
+        return true;
+    case INC_BY_MINE:
+        *k = (inc_keyed){OD_Q_INC_LIST_MINE, OD_Q_INC_COUNT_MINE, OD_INT(f->me)};
+        return true;
+    case INC_BY_OWNED:
+        *k = (inc_keyed){OD_Q_INC_LIST_OWNED, OD_Q_INC_COUNT_OWNED, OD_INT(f->me)};
+        return true;
+    }
+    return false;
 }
 
 static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t offset, od_rows **r,
                        od_error *e)
 {
-    switch (inc_lead(f)) {
-    case INC_BY_TEXT:
+    int lead = inc_lead(f);
+    inc_keyed k;
+    if (lead == INC_BY_TEXT)
         return od_tx_query(tx, OD_Q_INC_LIST_TEXT, r, e,
                            OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(f->before), OD_TEXT(f->st),
                                     OD_TEXT(f->st), OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs),
                                     OD_TEXT(f->rs), OD_INT(f->drill), OD_INT(f->drill), OD_INT(f->mine),
                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
                                     OD_INT(offset)));
-    case INC_BY_STATE:
-        return od_tx_query(tx, OD_Q_INC_LIST_STATE, r, e,
-                           OD_BINDS(OD_TEXT(f->st), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
-                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
-                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
-                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
-                                    OD_INT(offset)));
-    case INC_BY_LEVEL:
-        return od_tx_query(tx, OD_Q_INC_LIST_LEVEL, r, e,
-                           OD_BINDS(OD_TEXT(f->lv), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
-                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
-                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
-                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
-                                    OD_INT(offset)));
-    case INC_BY_RESP:
-        return od_tx_query(tx, OD_Q_INC_LIST_RESP, r, e,
-                           OD_BINDS(OD_TEXT(f->rs), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
-                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
-                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
-                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
-                                    OD_INT(offset)));
-    default:
-        return od_tx_query(tx, OD_Q_INC_LIST, r, e,
-                           OD_BINDS(OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+    if (inc_keyed_lead(f, lead, &k))
+        return od_tx_query(tx, k.list, r, e,
+                           OD_BINDS(k.key, OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
                                     OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
                                     OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
                                     OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
-    }
+    return od_tx_query(tx, OD_Q_INC_LIST, r, e,
+                       OD_BINDS(OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+                                OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
+                                OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
+                                OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
+                                OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
 }
 
 /* The total of every page (the cursor left out), counted to cap rows. */
@@ -441,42 +458,27 @@ static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *to
         if (!*f->st && !*f->lv)
             return od_tx_scalar(tx, OD_Q_INC_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
     }
-    switch (inc_lead(f)) {
-    case INC_BY_TEXT:
+    int lead = inc_lead(f);
+    inc_keyed k;
+    if (lead == INC_BY_TEXT)
         return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT, total, e,
                             OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(INT64_MAX), OD_TEXT(f->st),
                                      OD_TEXT(f->st), OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs),
                                      OD_TEXT(f->rs), OD_INT(f->drill), OD_INT(f->drill), OD_INT(f->mine),
                                      OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
-    case INC_BY_STATE:
-        return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE, total, e,
-                            OD_BINDS(OD_TEXT(f->st), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
-                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
-                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
-                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
-    case INC_BY_LEVEL:
-        return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL, total, e,
-                            OD_BINDS(OD_TEXT(f->lv), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
-                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
-                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
-                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
-    case INC_BY_RESP:
-        return od_tx_scalar(tx, OD_Q_INC_COUNT_RESP, total, e,
-                            OD_BINDS(OD_TEXT(f->rs), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
-                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
-                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
-                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
-                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
-    default:
-        return od_tx_scalar(tx, OD_Q_INC_COUNT, total, e,
-                            OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+    if (inc_keyed_lead(f, lead, &k))
+        return od_tx_scalar(tx, k.count, total, e,
+                            OD_BINDS(k.key, OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
                                      OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
                                      OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
                                      OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
                                      OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
-    }
+    return od_tx_scalar(tx, OD_Q_INC_COUNT, total, e,
+                        OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+                                 OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
+                                 OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
+                                 OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
+                                 OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
 }
 
 /* The orders other than the default (id, newest first): each walks one

@@ -151,6 +151,45 @@
     X(AUDIT_COUNT_ACTOR,                                                                                     \
       "SELECT COUNT(*) FROM (SELECT 1 FROM audit WHERE actor = ? AND id < ? AND (? = '' OR entity "          \
       "= ?) AND (? = 0 OR entity_id = ?) AND (? = '' OR actor = ?) LIMIT ?) t")                              \
+    /* led by the acknowledgements a user owes (awaiting_my_ack: incident_recipients(user_id, acked_at))     \
+     * and by the owner (owner=me: incidents(owner_id)): the lists of 待我处理 read their own rows, not  \
+     * every incident; binds: the user's id, then as INC_LIST_STATE or INC_COUNT_STATE */                    \
+    X(INC_LIST_MINE,                                                                                         \
+      "SELECT id, departments FROM incidents WHERE id IN (SELECT incident_id FROM incident_recipients "      \
+      "WHERE user_id = ? AND acked_at IS NULL AND ack_due IS NOT NULL) AND id < ? AND (? = '' OR state "     \
+      "= ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND "     \
+      "(? = '' OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' "     \
+      "OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM cis WHERE name "        \
+      "LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "                 \
+      "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND "           \
+      "ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT "      \
+      "? OFFSET ?")                                                                                          \
+    X(INC_LIST_OWNED,                                                                                        \
+      "SELECT id, departments FROM incidents WHERE owner_id = ? AND id < ? AND (? = '' OR state = ?) "       \
+      "AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = ?) AND (? = "     \
+      "'' OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? ESCAPE '\\' OR "       \
+      "id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM cis WHERE name LIKE "      \
+      "? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', 'activated') AND "     \
+      "id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND ack_due IS NOT NULL "        \
+      "AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")               \
+    X(INC_COUNT_MINE,                                                                                        \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE id IN (SELECT incident_id FROM "                  \
+      "incident_recipients WHERE user_id = ? AND acked_at IS NULL AND ack_due IS NOT NULL) AND id < ? "      \
+      "AND (? = '' OR state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = "     \
+      "-1 OR drill = ?) AND (? = '' OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR "            \
+      "symptoms LIKE ? ESCAPE '\\' OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN "           \
+      "(SELECT id FROM cis WHERE name LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', "           \
+      "'reported', 'confirmed', 'activated') AND id IN (SELECT incident_id FROM incident_recipients "        \
+      "WHERE user_id = ? AND ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) "       \
+      "LIMIT ?) t")                                                                                          \
+    X(INC_COUNT_OWNED,                                                                                       \
+      "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE owner_id = ? AND id < ? AND (? = '' OR "          \
+      "state = ?) AND (? = '' OR level = ?) AND (? = '' OR response_level = ?) AND (? = -1 OR drill = "      \
+      "?) AND (? = '' OR title LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR symptoms LIKE ? "          \
+      "ESCAPE '\\' OR id IN (SELECT incident_id FROM incident_cis WHERE ci_id IN (SELECT id FROM cis "       \
+      "WHERE name LIKE ? ESCAPE '\\'))) AND (? = 0 OR (state IN ('detected', 'reported', 'confirmed', "      \
+      "'activated') AND id IN (SELECT incident_id FROM incident_recipients WHERE user_id = ? AND "           \
+      "ack_due IS NOT NULL AND acked_at IS NULL))) AND (? = 0 OR owner_id = ?) LIMIT ?) t")                  \
     /* the totals when the leading filter is the only one: an index alone answers (covering) */              \
     X(INC_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE state >= '' LIMIT ?) t")           \
     X(INC_COUNT_STATE_ONLY, "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE state = ? LIMIT ?) t")      \
@@ -196,9 +235,9 @@
       "AND (? = '' OR grade = ?) AND (? = '' OR name LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\' "     \
       "OR department LIKE ? ESCAPE '\\' OR attributes LIKE ? ESCAPE '\\' OR category = ?) AND (? = 1 OR "    \
       "retired_at IS NULL) LIMIT ?) t")                                                                      \
-    /* every CI, retired ones too: a walk of the narrow category index; binds: the cap */                   \
+    /* every CI, retired ones too: a walk of the narrow category index; binds: the cap */                    \
     X(CI_COUNT_ALL, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category >= '' LIMIT ?) t")               \
-    /* the CIs in service: the index of migration 0051 alone, no row read; binds: the cap */                \
+    /* the CIs in service: the index of migration 0051 alone, no row read; binds: the cap */                 \
     X(CI_COUNT_LIVE, "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE retired_at IS NULL LIMIT ?) t")          \
     X(CI_COUNT_CATEGORY_ONLY,                                                                                \
       "SELECT COUNT(*) FROM (SELECT 1 FROM cis WHERE category = ? AND (? = 1 OR retired_at IS NULL) "        \

@@ -108,6 +108,40 @@ class IncidentDeskTest(ti.IncidentWorld):
                              self.srv.admin("auditor")).json["items"]
         self.assertEqual(len([a for a in items if a["action"] == "incident.owner"]), 3)
 
+    def page(self, who, **params):
+        r = self.srv.get("/api/v1/incidents?" + urllib.parse.urlencode(params), token=self.tok[who])
+        self.assertStatus(r, 200)
+        return [i["id"] for i in r.json["items"]], r.json["total"]
+
+    def test_my_lists_with_filters_and_pages(self):
+        # owner=me and awaiting_my_ack lead their own statements (the owner's index, the
+        # acknowledgements owed): the other filters, pages, the cursor and the total still hold
+        a = self.create("L3", "minor", title="mine a")["id"]
+        b = self.create("L1", "moderate", title="mine b")["id"]
+        c = self.create("L3", "minor", title="mine c")["id"]
+        self.create("L3", "minor", title="nobody's")
+        for i in (a, b, c):
+            self.assertStatus(self.owner(i, self.uid["eng"]), 200)
+        self.assertEqual(self.page("eng", owner="me", limit=100), ([c, b, a], 3))
+        self.assertEqual(self.page("eng", owner="me", level="L1", limit=100), ([b], 1))
+        self.assertEqual(self.page("eng", owner="me", level="L3", state="detected", limit=100), ([c, a], 2))
+        self.assertEqual(self.page("eng", owner="me", limit=1, offset=1), ([b], 3))
+        self.assertEqual(self.page("eng", owner="me", limit=100, before_id=c), ([b, a], 3))
+        self.assertEqual(self.page("eng", owner="me", q="mine b", limit=100), ([b], 1))
+        self.assertEqual(self.page("sechead", owner="me", limit=100), ([], 0))
+        # the acknowledgements the section head owes: two L1 incidents reported, one L3 not
+        d = self.create("L1", "moderate", title="ack d")["id"]
+        self.first(b)
+        self.first(d)
+        self.assertEqual(self.page("sechead", awaiting_my_ack="true", limit=100), ([d, b], 2))
+        self.assertEqual(self.page("sechead", awaiting_my_ack="true", limit=1), ([d], 2))
+        self.assertEqual(self.page("sechead", awaiting_my_ack="true", limit=100, before_id=d), ([b], 2))
+        self.assertEqual(self.page("sechead", awaiting_my_ack="true", owner="me", limit=100), ([], 0))
+        self.assertEqual(self.page("eng", awaiting_my_ack="true", owner="me", limit=100), ([], 0))
+        self.assertEqual(self.page("sechead", awaiting_my_ack="true", q="ack d", limit=100), ([d], 1))
+        self.assertStatus(self.action(d, "ack", "sechead"), 200)
+        self.assertEqual(self.page("sechead", awaiting_my_ack="true", limit=100), ([b], 1))
+
     def test_search_by_ci_name(self):
         other = self.make_ci("库存系统-db", "L3")
         a = self.create("L3", "minor", title="甲故障")["id"]
