@@ -22,6 +22,13 @@ static bool match(const char *pat, const char *path, int64_t ids[OD_PATH_PARAMS_
 {
     *n_ids = 0;
     while (*pat && *path) {
+        if (*pat != '{') { /* a literal character: most of every pattern */
+            if (*pat != *path)
+                return false;
+            pat++;
+            path++;
+            continue;
+        }
         size_t tl = strncmp(pat, "{token}", 7) == 0       ? 7
                     : strncmp(pat, "{action}", 8) == 0    ? 8
                     : strncmp(pat, "{item_key}", 10) == 0 ? 10
@@ -40,29 +47,23 @@ static bool match(const char *pat, const char *path, int64_t ids[OD_PATH_PARAMS_
             path = se;
             continue;
         }
-        if (*pat == '{') {
-            const char *pe = strchr(pat, '}');
-            if (!pe)
-                return false;
-            const char *se = path;
-            int64_t v = 0;
-            while (*se && *se != '/') {
-                if (*se < '0' || *se > '9' || se - path >= 18)
-                    return false;
-                v = v * 10 + (*se - '0');
-                se++;
-            }
-            if (se == path || v <= 0 || *n_ids >= OD_PATH_PARAMS_MAX)
-                return false;
-            ids[(*n_ids)++] = v;
-            pat = pe + 1;
-            path = se;
-            continue;
-        }
-        if (*pat != *path)
+        /* a numeric id ({id}, {rid}, ...) */
+        const char *pe = strchr(pat, '}');
+        if (!pe)
             return false;
-        pat++;
-        path++;
+        const char *se = path;
+        int64_t v = 0;
+        while (*se && *se != '/') {
+            if (*se < '0' || *se > '9' || se - path >= 18)
+                return false;
+            v = v * 10 + (*se - '0');
+            se++;
+        }
+        if (se == path || v <= 0 || *n_ids >= OD_PATH_PARAMS_MAX)
+            return false;
+        ids[(*n_ids)++] = v;
+        pat = pe + 1;
+        path = se;
     }
     return *pat == 0 && *path == 0;
 }
