@@ -262,8 +262,9 @@ static od_err ci_count(od_tx *tx, const ci_filter *f, int64_t cap, int64_t *tota
         if (*f->g)
             return od_tx_scalar(tx, OD_Q_CI_COUNT_GRADE_ONLY, total, e,
                                 OD_BINDS(OD_TEXT(f->g), OD_INT(f->all), OD_INT(cap)));
-        return od_tx_scalar(tx, f->all ? OD_Q_CI_COUNT_ALL : OD_Q_CI_COUNT_LIVE, total, e,
-                            OD_BINDS(OD_INT(cap)));
+        if (f->all)
+            return od_tx_scalar(tx, OD_Q_CI_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
+        return od_tx_scalar(tx, OD_Q_CI_COUNT_LIVE, total, e, OD_BINDS(OD_INT(cap)));
     }
     if (ci_by_text(f))
         return od_tx_scalar(tx, OD_Q_CI_COUNT_TEXT, total, e,

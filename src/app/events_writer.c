@@ -244,10 +244,11 @@ int64_t od_ev_key_hash(const char *source, const char *key)
 static od_err keys_full(int64_t id, od_error *e)
 {
     if (id > (int64_t)OD_EVENT_KEYS_ID_MAX)
-        return od_error_set(e, OD_E_INTERNAL, NULL,
-                            "事件编号 %lld 超出去重表范围 (event id %lld is beyond the de-duplication table's "
-                            "range of %u)",
-                            (long long)id, (long long)id, OD_EVENT_KEYS_ID_MAX);
+        return od_error_set(
+            e, OD_E_INTERNAL, NULL,
+            "事件编号 %lld 超出去重表范围 (event id %lld is beyond the de-duplication table's "
+            "range of %u)",
+            (long long)id, (long long)id, OD_EVENT_KEYS_ID_MAX);
     return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
 }
 

@@ -382,60 +382,65 @@ static int inc_lead(const inc_filter *f)
     return *f->st ? INC_BY_STATE : *f->lv ? INC_BY_LEVEL : *f->rs ? INC_BY_RESP : INC_BY_ID;
 }
 
-/* A lead with its own statements, led by one key: their list and count and
- * the key's bind (the rest of the binds are the same for each). */
-typedef struct {
-    od_query list, count;
-    od_bind key;
-} inc_keyed;
-
-static bool inc_keyed_lead(const inc_filter *f, int lead, inc_keyed *k)
-{
-    switch (lead) {
-    case INC_BY_STATE:
-        *k = (inc_keyed){OD_Q_INC_LIST_STATE, OD_Q_INC_COUNT_STATE, OD_TEXT(f->st)};
-        return true;
-    case INC_BY_LEVEL:
-        *k = (inc_keyed){OD_Q_INC_LIST_LEVEL, OD_Q_INC_COUNT_LEVEL, OD_TEXT(f->lv)};
-        return true;
-    case INC_BY_RESP:
-        *k = (inc_keyed){OD_Q_INC_LIST_RESP, OD_Q_INC_COUNT_RESP, OD_TEXT(f->rs)};
-        return true;
-    case INC_BY_MINE:
-        *k = (inc_keyed){OD_Q_INC_LIST_MINE, OD_Q_INC_COUNT_MINE, OD_INT(f->me)};
-        return true;
-    case INC_BY_OWNED:
-        *k = (inc_keyed){OD_Q_INC_LIST_OWNED, OD_Q_INC_COUNT_OWNED, OD_INT(f->me)};
-        return true;
-    }
-    return false;
-}
-
 static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t offset, od_rows **r,
                        od_error *e)
 {
-    int lead = inc_lead(f);
-    inc_keyed k;
-    if (lead == INC_BY_TEXT)
+    switch (inc_lead(f)) {
+    case INC_BY_TEXT:
         return od_tx_query(tx, OD_Q_INC_LIST_TEXT, r, e,
                            OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(f->before), OD_TEXT(f->st),
                                     OD_TEXT(f->st), OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs),
                                     OD_TEXT(f->rs), OD_INT(f->drill), OD_INT(f->drill), OD_INT(f->mine),
                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
                                     OD_INT(offset)));
-    if (inc_keyed_lead(f, lead, &k))
-        return od_tx_query(tx, k.list, r, e,
-                           OD_BINDS(k.key, OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+    case INC_BY_MINE:
+        return od_tx_query(tx, OD_Q_INC_LIST_MINE, r, e,
+                           OD_BINDS(OD_INT(f->me), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case INC_BY_OWNED:
+        return od_tx_query(tx, OD_Q_INC_LIST_OWNED, r, e,
+                           OD_BINDS(OD_INT(f->me), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case INC_BY_STATE:
+        return od_tx_query(tx, OD_Q_INC_LIST_STATE, r, e,
+                           OD_BINDS(OD_TEXT(f->st), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case INC_BY_LEVEL:
+        return od_tx_query(tx, OD_Q_INC_LIST_LEVEL, r, e,
+                           OD_BINDS(OD_TEXT(f->lv), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    case INC_BY_RESP:
+        return od_tx_query(tx, OD_Q_INC_LIST_RESP, r, e,
+                           OD_BINDS(OD_TEXT(f->rs), OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st),
+                                    OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                    OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                    OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                    OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(limit),
+                                    OD_INT(offset)));
+    default:
+        return od_tx_query(tx, OD_Q_INC_LIST, r, e,
+                           OD_BINDS(OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
                                     OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
                                     OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
                                     OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
-    return od_tx_query(tx, OD_Q_INC_LIST, r, e,
-                       OD_BINDS(OD_INT(f->before), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
-                                OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
-                                OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
-                                OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
-                                OD_INT(f->owned), OD_INT(f->me), OD_INT(limit), OD_INT(offset)));
+    }
 }
 
 /* The total of every page (the cursor left out), counted to cap rows. */
@@ -458,27 +463,56 @@ static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *to
         if (!*f->st && !*f->lv)
             return od_tx_scalar(tx, OD_Q_INC_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
     }
-    int lead = inc_lead(f);
-    inc_keyed k;
-    if (lead == INC_BY_TEXT)
+    switch (inc_lead(f)) {
+    case INC_BY_TEXT:
         return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT, total, e,
                             OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(INT64_MAX), OD_TEXT(f->st),
                                      OD_TEXT(f->st), OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs),
                                      OD_TEXT(f->rs), OD_INT(f->drill), OD_INT(f->drill), OD_INT(f->mine),
                                      OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
-    if (inc_keyed_lead(f, lead, &k))
-        return od_tx_scalar(tx, k.count, total, e,
-                            OD_BINDS(k.key, OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
+    case INC_BY_MINE:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_MINE, total, e,
+                            OD_BINDS(OD_INT(f->me), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    case INC_BY_OWNED:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_OWNED, total, e,
+                            OD_BINDS(OD_INT(f->me), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    case INC_BY_STATE:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE, total, e,
+                            OD_BINDS(OD_TEXT(f->st), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    case INC_BY_LEVEL:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL, total, e,
+                            OD_BINDS(OD_TEXT(f->lv), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    case INC_BY_RESP:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_RESP, total, e,
+                            OD_BINDS(OD_TEXT(f->rs), OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st),
+                                     OD_TEXT(f->lv), OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs),
+                                     OD_INT(f->drill), OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like),
+                                     OD_TEXT(f->like), OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine),
+                                     OD_INT(f->me), OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    default:
+        return od_tx_scalar(tx, OD_Q_INC_COUNT, total, e,
+                            OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
                                      OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
                                      OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
                                      OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
                                      OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
-    return od_tx_scalar(tx, OD_Q_INC_COUNT, total, e,
-                        OD_BINDS(OD_INT(INT64_MAX), OD_TEXT(f->st), OD_TEXT(f->st), OD_TEXT(f->lv),
-                                 OD_TEXT(f->lv), OD_TEXT(f->rs), OD_TEXT(f->rs), OD_INT(f->drill),
-                                 OD_INT(f->drill), OD_TEXT(f->qq), OD_TEXT(f->like), OD_TEXT(f->like),
-                                 OD_TEXT(f->like), OD_TEXT(f->like), OD_INT(f->mine), OD_INT(f->me),
-                                 OD_INT(f->owned), OD_INT(f->me), OD_INT(cap)));
+    }
 }
 
 /* The orders other than the default (id, newest first): each walks one

@@ -21,7 +21,7 @@ static void empty_add_find_remove(void **state)
     assert_non_null(k);
     int64_t ids[4];
     assert_int_equal(od_event_keys_find(k, 42, ids, 4), 0);
-    assert_false(od_event_keys_add(k, 42, 0)); /* ids start at 1 */
+    assert_false(od_event_keys_add(k, 42, 0));                                 /* ids start at 1 */
     assert_false(od_event_keys_add(k, 42, (int64_t)OD_EVENT_KEYS_ID_MAX + 1)); /* and end here */
     assert_true(od_event_keys_add(k, 41, (int64_t)OD_EVENT_KEYS_ID_MAX));
     assert_int_equal(od_event_keys_find(k, 41, ids, 4), 1);
