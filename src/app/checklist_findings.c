@@ -9,6 +9,7 @@
 #include "app/incidents.h"
 #include "app/internal_events.h"
 #include "app/records_kernel.h"
+#include "core/event.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -74,14 +75,31 @@ static od_err open_incident(od_app *a, od_tx *tx, const od_rec *x, const od_cl_i
     return rc;
 }
 
-/* The event severity an item's `severity:` stands for under the event
- * rules (policy events.classification and incidents): severe "critical",
- * moderate "high", minor (and undeclared: the lowest) "warning". */
-static const char *event_severity(const od_cl_item *it)
+/* The record a result's finding names (0: none yet) and its number. */
+static od_err finding_get(od_tx *tx, int64_t checklist_id, const char *item, int64_t *rec, char *number,
+                          size_t nsize, od_error *e)
 {
-    static const char *const map[OD_SEV__COUNT] = {"critical", "high", "warning"};
-    return it->fail_severity > 0 && it->fail_severity <= OD_SEV__COUNT ? map[it->fail_severity - 1]
-                                                                       : map[OD_SEV__COUNT - 1];
+    od_rows *r = NULL;
+    bool row = false;
+    *rec = 0;
+    if (number)
+        number[0] = 0;
+    od_err rc = od_tx_query(tx, OD_Q_CKLF_GET, &r, e, OD_BINDS(OD_INT(checklist_id), OD_TEXT(item)));
+    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
+        *rec = od_rows_int(r, 0);
+        if (number)
+            snprintf(number, nsize, "%s", od_rows_text(r, 1));
+    }
+    od_rows_close(r);
+    return rc;
+}
+
+/* What a failed item's record or event is called: "<number> 检查未通过：<item> (<template>: <item> failed)".
+ */
+static void fail_title(const od_rec *x, const od_cl_template *t, const od_cl_item *it, char *out, size_t n)
+{
+    snprintf(out, n, "%s 检查未通过：%s (%s: %s failed)", x->number, it->text_zh, t->name_en,
+             it->text_en[0] ? it->text_en : it->key);
 }
 
 /* on_fail: event — the event queued in this transaction (internal_events.h),
@@ -89,16 +107,9 @@ static const char *event_severity(const od_cl_item *it)
 static od_err queue_event(od_tx *tx, const od_rec *x, const od_cl_template *t, const od_cl_item *it,
                           int64_t checklist_id, int64_t now, od_error *e)
 {
-    od_rows *r = NULL;
-    bool row = false;
     int64_t rec = 0, ci = 0;
-    char number[OD_RECORD_NUMBER_MAX] = "";
-    od_err rc = od_tx_query(tx, OD_Q_CKLF_GET, &r, e, OD_BINDS(OD_INT(checklist_id), OD_TEXT(it->key)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        rec = od_rows_int(r, 0);
-        snprintf(number, sizeof number, "%s", od_rows_text(r, 1));
-    }
-    od_rows_close(r);
+    char number[OD_RECORD_NUMBER_MAX];
+    od_err rc = finding_get(tx, checklist_id, it->key, &rec, number, sizeof number, e);
     if (!rc && rec) /* judged failed again: the incident its event opened stays the finding */
         return od_tx_exec(tx, OD_Q_CKLF_SET, e,
                           OD_BINDS(OD_INT(rec), OD_TEXT(number), OD_INT(checklist_id), OD_TEXT(it->key)));
@@ -107,11 +118,10 @@ static od_err queue_event(od_tx *tx, const od_rec *x, const od_cl_template *t, c
     char name[OD_NAME_MAX], key[160], summary[640];
     rc = first_ci(tx, x->id, &ci, name, sizeof name, e);
     snprintf(key, sizeof key, "checklist:%lld:%s", (long long)checklist_id, it->key);
-    snprintf(summary, sizeof summary, "%s 检查未通过：%s (%s: %s failed)", x->number, it->text_zh, t->name_en,
-             it->text_en[0] ? it->text_en : it->key);
+    fail_title(x, t, it, summary, sizeof summary);
     if (!rc)
         rc = od_internal_event_queue(tx, OD_CKL_EVENT_SOURCE, key, x->id, checklist_id, it->key,
-                                     event_severity(it), summary, name, now, e);
+                                     od_event_severity_label(it->fail_severity - 1), summary, name, now, e);
     return rc;
 }
 
@@ -125,13 +135,8 @@ od_err od_rec_ckl_event_finding(od_app *a, od_tx *tx, int64_t rec, int64_t check
                                OD_BINDS(OD_TEXT(text), OD_INT(checklist_id), OD_TEXT(item)));
         return rc ? rc : od_rec_ckl_restate(a, tx, rec, checklist_id, now, e);
     }
-    od_rows *r = NULL;
-    bool row = false;
     int64_t had = 0, irec = 0, linked = 0;
-    od_err rc = od_tx_query(tx, OD_Q_CKLF_GET, &r, e, OD_BINDS(OD_INT(checklist_id), OD_TEXT(item)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && row)
-        had = od_rows_int(r, 0);
-    od_rows_close(r);
+    od_err rc = finding_get(tx, checklist_id, item, &had, NULL, 0, e);
     if (rc || had)
         return rc;
     rc = od_tx_scalar(tx, OD_Q_REC_OF_INCIDENT, &irec, e, OD_BINDS(OD_INT(incident)));
@@ -186,23 +191,15 @@ od_err od_rec_ckl_on_fail(od_app *a, od_tx *tx, const od_rec *x, const od_cl_tem
         return queue_event(tx, x, t, it, checklist_id, now, e);
     if (!kind[0] && !incident)
         return OD_OK;
-    od_rows *r = NULL;
-    bool row = false;
     int64_t rec = 0;
-    char number[OD_RECORD_NUMBER_MAX] = "";
-    od_err rc = od_tx_query(tx, OD_Q_CKLF_GET, &r, e, OD_BINDS(OD_INT(checklist_id), OD_TEXT(it->key)));
-    if (!rc && !(rc = od_rows_step(r, &row)) && row) {
-        rec = od_rows_int(r, 0);
-        snprintf(number, sizeof number, "%s", od_rows_text(r, 1));
-    }
-    od_rows_close(r);
+    char number[OD_RECORD_NUMBER_MAX];
+    od_err rc = finding_get(tx, checklist_id, it->key, &rec, number, sizeof number, e);
     bool created = false;
     if (!rc && !rec) {
         od_principal sys;
         od_principal_system(&sys);
         char title[640];
-        snprintf(title, sizeof title, "%s 检查未通过：%s (%s: %s failed)", x->number, it->text_zh, t->name_en,
-                 it->text_en[0] ? it->text_en : it->key);
+        fail_title(x, t, it, title, sizeof title);
         if (incident) {
             kind = "incident";
             rc = open_incident(a, tx, x, it, title, now, &rec, number, sizeof number, e);

@@ -244,3 +244,15 @@ od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, si
     od_event_policy_free(dflt);
     return rc;
 }
+
+od_err od_events_ingest_batch(od_app *a, od_event_writer *w, od_event_batch *b, od_error *e)
+{
+    od_ingest_item it = {.batch = b};
+    od_err rc = od_events_ingest(a, w, &it, 1, e);
+    if (!rc && it.rc) {
+        rc = it.rc;
+        *e = it.err;
+    }
+    free(it.result);
+    return rc;
+}

@@ -39,6 +39,10 @@ void od_event_writer_free(od_event_writer *w);
  * whole failed (then every item has it).  After a commit it wakes the scheduler and the dispatcher. */
 OD_NODISCARD od_err od_events_ingest(od_app *a, od_event_writer *w, od_ingest_item *items, size_t n,
                                      od_error *e);
+/* One batch through od_events_ingest (the server's own events, the demo):
+ * the batch's error is the call's; its answer text is dropped.  b stays
+ * the caller's. */
+OD_NODISCARD od_err od_events_ingest_batch(od_app *a, od_event_writer *w, od_event_batch *b, od_error *e);
 /* Reads the de-duplication table (app/event_keys.h) from the events if it
  * is not in memory yet; *count = the keys it holds.  The ingestion writer
  * calls it before its first transaction (a million events take about half

@@ -40,13 +40,7 @@ od_err od_internal_event_ingest(od_app *a, od_internal_event *in, od_error *e)
         return od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     }
     od_event_writer *w = od_event_writer_new();
-    od_ingest_item item = {.batch = b};
-    od_err rc = w ? od_events_ingest(a, w, &item, 1, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    if (!rc && item.rc) {
-        *e = item.err;
-        rc = item.rc;
-    }
-    free(item.result);
+    od_err rc = w ? od_events_ingest_batch(a, w, b, e) : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
     od_event_writer_free(w);
     od_event_batch_free(b);
     return rc;

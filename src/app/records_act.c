@@ -396,6 +396,19 @@ static od_err ckl_judge(od_tx *tx, const od_cl_template *t, int64_t id, bool *co
     return rc;
 }
 
+/* Instance id judged against template t and its state written: complete
+ * (at now) or open. */
+static od_err ckl_state_set(od_tx *tx, const od_cl_template *t, int64_t id, int64_t now, od_error *e)
+{
+    bool complete = false;
+    const char *missing = NULL;
+    od_err rc = ckl_judge(tx, t, id, &complete, &missing, e);
+    return rc ? rc
+              : od_tx_exec(tx, OD_Q_KCKL_STATE, e,
+                           OD_BINDS(OD_TEXT(complete ? "complete" : "open"), OD_INT_OR_NULL(now, complete),
+                                    OD_INT(id)));
+}
+
 static od_err ckl_rows(od_tx *tx, int64_t rec, ckl_row *out, size_t max, size_t *n, od_error *e)
 {
     od_rows *r = NULL;
@@ -1454,18 +1467,9 @@ od_err od_rec_ckl_restate(od_app *a, od_tx *tx, int64_t rec, int64_t checklist_i
     ckl_row rows[CKL_MAX];
     size_t n = 0;
     od_err rc = ckl_rows(tx, rec, rows, CKL_MAX, &n, e);
-    for (size_t i = 0; !rc && i < n; i++) {
-        if (rows[i].id != checklist_id)
-            continue;
-        bool complete = false;
-        const char *missing = NULL;
-        rc = ckl_judge(tx, od_kernel_checklist(a->policy->kernel, rows[i].tpl), checklist_id, &complete,
-                       &missing, e);
-        if (!rc)
-            rc = od_tx_exec(tx, OD_Q_KCKL_STATE, e,
-                            OD_BINDS(OD_TEXT(complete ? "complete" : "open"), OD_INT_OR_NULL(now, complete),
-                                     OD_INT(checklist_id)));
-    }
+    for (size_t i = 0; !rc && i < n; i++)
+        if (rows[i].id == checklist_id)
+            rc = ckl_state_set(tx, od_kernel_checklist(a->policy->kernel, rows[i].tpl), checklist_id, now, e);
     return rc;
 }
 
@@ -1525,14 +1529,8 @@ od_err od_record_checklist_set(od_app *a, const od_principal *who, int64_t id, i
         /* a failure the person gave no finding for: what the item's on_fail opens */
         if (!rc && !passed && !(finding && *finding))
             rc = od_rec_ckl_on_fail(a, tx, &x, t, it, checklist_id, now, e);
-        bool complete = false;
-        const char *missing = NULL;
         if (!rc)
-            rc = ckl_judge(tx, t, checklist_id, &complete, &missing, e);
-        if (!rc)
-            rc = od_tx_exec(tx, OD_Q_KCKL_STATE, e,
-                            OD_BINDS(OD_TEXT(complete ? "complete" : "open"), OD_INT_OR_NULL(now, complete),
-                                     OD_INT(checklist_id)));
+            rc = ckl_state_set(tx, t, checklist_id, now, e);
         json_t *data = json_pack("{sI ss sb sO}", "checklist_id", (json_int_t)checklist_id, "item", item_key,
                                  "passed", passed, "value", value);
         char text[400];

@@ -272,6 +272,12 @@ int od_event_class_parse(const char *s)
     return od_key_parse(class_keys, OD_EVC__COUNT, s);
 }
 
+const char *od_event_severity_label(int sev)
+{
+    static const char *const labels[OD_SEV__COUNT] = {"critical", "high", "warning"};
+    return sev >= 0 && sev < OD_SEV__COUNT ? labels[sev] : labels[OD_SEV_MINOR];
+}
+
 const char *od_event_action_key(od_event_action a)
 {
     static const char *const k[OD_EVA__COUNT] = {"none", "alert", "webhook"};

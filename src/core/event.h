@@ -108,6 +108,13 @@ typedef enum od_event_class {
 const char *od_event_class_key(od_event_class c); /* "info" ... */
 const char *od_event_class_name_zh(od_event_class c);
 int od_event_class_parse(const char *s);
+/* The alert severity label of an event the server raises for an incident
+ * severity (a failed checklist item's on_fail: event): severe "critical",
+ * moderate "high", minor "warning" — the labels the shipped incident rules
+ * (policy events.incidents: critical-severe, high-moderate, the default
+ * minor) read back as that severity.  sev outside od_severity (an item
+ * that declares none): "warning", the lowest. */
+const char *od_event_severity_label(int sev);
 
 typedef enum od_event_action {
     OD_EVA_NONE = 0,   /* record only */

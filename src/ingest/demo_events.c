@@ -22,15 +22,8 @@ static od_err ingest(od_app *a, od_event_writer *w, json_t *body, bool zabbix, o
     od_event_batch *b = body ? od_event_batch_new(zabbix ? "zabbix" : "alertmanager", 0) : NULL;
     od_err rc = b ? (zabbix ? od_ingest_parse_zabbix(body, b, e) : od_ingest_parse_alertmanager(body, b, e))
                   : od_error_set(e, OD_E_NOMEM, NULL, "out of memory");
-    if (!rc) {
-        od_ingest_item it = {.batch = b};
-        rc = od_events_ingest(a, w, &it, 1, e);
-        if (!rc && it.rc) {
-            rc = it.rc;
-            *e = it.err;
-        }
-        free(it.result);
-    }
+    if (!rc)
+        rc = od_events_ingest_batch(a, w, b, e);
     od_event_batch_free(b);
     json_decref(body);
     return rc;

@@ -50,6 +50,33 @@ static void test_default_file_events(void **state)
     od_policy_free(p);
 }
 
+/* od_event_severity_label: the label of each incident severity is read
+ * back as that severity by the shipped incident rules (a failed checklist
+ * item's event opens its incident at the item's severity); an undeclared
+ * or out-of-range severity is the lowest. */
+static void test_severity_label_round_trip(void **state)
+{
+    (void)state;
+    od_policy *p = NULL;
+    od_policy_diags d;
+    assert_int_equal(od_policy_load_file("policy/default.yaml", &p, &d), OD_OK);
+    const od_event_policy *ep = p->events;
+    for (int sev = -1; sev <= OD_SEV__COUNT; sev++) {
+        const char *label = od_event_severity_label(sev);
+        od_label l[] = {{"severity", label}, {"alertname", "checklist"}};
+        od_labels ls = {l, 2};
+        int rule = od_event_incident_rule(ep, &ls);
+        assert_true(rule >= 0);
+        int want = sev >= 0 && sev < OD_SEV__COUNT ? sev : OD_SEV_MINOR;
+        assert_int_equal(ep->incidents.v[rule].severity, want);
+    }
+    assert_string_equal(od_event_severity_label(OD_SEV_SEVERE), "critical");
+    assert_string_equal(od_event_severity_label(OD_SEV_MODERATE), "high");
+    assert_string_equal(od_event_severity_label(OD_SEV_MINOR), "warning");
+    assert_string_equal(od_event_severity_label(-1), "warning");
+    od_policy_free(p);
+}
+
 static void test_section_overrides(void **state)
 {
     (void)state;
@@ -165,6 +192,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_file_events),
+        cmocka_unit_test(test_severity_label_round_trip),
         cmocka_unit_test(test_section_overrides),
         cmocka_unit_test(test_errors_with_lines),
     };
