@@ -140,7 +140,8 @@ def main():
         subprocess.run([a.bins[0], 'init', '--db', db], check=True, capture_output=True, env=env)
         t = time.time()
         subprocess.run([sys.executable, os.path.join(HERE, 'gen', 'gen_lists.py'), '--db', db, '--incidents',
-                        str(a.incidents), '--events', str(a.events)], check=True)
+                        str(a.incidents), '--events', str(a.events), '--ext',
+                        os.path.join(os.path.dirname(a.bins[-1]), 'od_bigram.so')], check=True)
         print('generated in %.0f s; database %.0f MB' % (time.time() - t, os.path.getsize(db) / 1e6))
         results = []
         with open(os.path.join(d, 'server.log'), 'w') as log:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# install.sh — `make install`: the binary, the systemd unit, an example
+# install.sh — `make install`: the binary (and beside it the sqlite3 shell's
+# tokenizer extension od_bigram.so), the systemd unit, an example
 # configuration, the default policy and the operator documentation under
 # DESTDIR + PREFIX (docs/deploy/install.md).  Files are installed with the
 # modes they must have; the configuration is never overwritten.
@@ -16,6 +17,8 @@ unitdir=${UNITDIR:-$prefix/lib/systemd/system}
 install -d -m 0755 "$dest$prefix/bin" "$dest$unitdir" "$dest$prefix/share/opsdesk" \
     "$dest$prefix/share/doc/opsdesk"
 install -m 0755 "$bin" "$dest$prefix/bin/opsdesk"
+# the full-text tokenizer for the sqlite3 shell (docs/operations.md)
+install -D -m 0644 "$(dirname "$bin")/od_bigram.so" "$dest$prefix/lib/opsdesk/od_bigram.so"
 sed "s|/usr/bin/opsdesk|$prefix/bin/opsdesk|; s|/usr/share/doc/opsdesk|$prefix/share/doc/opsdesk|" \
     "$root/packaging/opsdesk.service" >"$dest$unitdir/opsdesk.service"
 chmod 0644 "$dest$unitdir/opsdesk.service"

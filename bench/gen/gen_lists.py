@@ -6,14 +6,21 @@ spread over five years).  For bench/lists.sh (bench/results.md, "Lists at
 scale"); a first part of issue 20's generator (no timelines, reports,
 deliveries, relations or users yet).
 
-    python3 bench/gen/gen_lists.py --db DB [--incidents 200000] [--events 1000000] [--cis 1000] [--seed 20]
+    python3 bench/gen/gen_lists.py --db DB --ext build/od_bigram.so [--incidents 200000] [--events 1000000]
+        [--cis 1000] [--seed 20]
+
+The full-text triggers are dropped while the rows go in and put back after;
+the indexes are then rebuilt by the sqlite3 shell with opsdesk's od_bigram
+tokenizer loaded (--ext: Python's sqlite3 cannot load it).
 
 The rows are deterministic for a seed.  Columns follow
 src/store/migrations/0001, 0002 and 0005 (SQLite schema)."""
 import argparse
+import os
 import json
 import random
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -105,6 +112,7 @@ def main():
     ap.add_argument('--events', type=int, default=1000000)
     ap.add_argument('--cis', type=int, default=1000)
     ap.add_argument('--seed', type=int, default=20)
+    ap.add_argument('--ext', required=True, help="opsdesk's od_bigram.so (built beside the binary)")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     c = sqlite3.connect(a.db)
@@ -114,14 +122,26 @@ def main():
         sys.exit('gen_lists: %s already holds incidents or events (use a fresh `opsdesk init` database)' % a.db)
     t = time.time()
     now = int(t * 1000)
+    triggers = c.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql LIKE '%\\_fts%' "
+                         "ESCAPE '\\'").fetchall()
+    for name, _ in triggers:
+        c.execute('DROP TRIGGER %s' % name)
+    c.commit()
     gen_cis(c, rnd, a.cis, now)
     c.commit()
     gen_incidents(c, rnd, a.incidents, a.cis)
     t1 = time.time()
     gen_events(c, rnd, a.events, a.cis)
     t2 = time.time()
-    c.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+    for _, sql in triggers:
+        c.execute(sql)
+    c.commit()
     c.close()
+    tables = [r[0] for r in sqlite3.connect(a.db).execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE %fts5%'")]
+    subprocess.run(['sqlite3', '-cmd', '.load %s' % os.path.splitext(os.path.abspath(a.ext))[0], a.db,
+                    ''.join("INSERT INTO %s(%s) VALUES ('rebuild');" % (n, n) for n in tables) +
+                    'PRAGMA wal_checkpoint(TRUNCATE);'], check=True, capture_output=True)
     print('gen_lists: %d CIs, %d incidents (%.1f s), %d events (%.1f s) into %s'
           % (a.cis, a.incidents, t1 - t, a.events, t2 - t1, a.db))
 

@@ -67,6 +67,7 @@ typedef struct od_app {
     struct od_pwpool *pwpool; /* password hashing off the HTTP threads (pwpool.h); NULL when not serving */
     struct od_node *node;     /* this node among several (cluster.c); NULL when not serving */
     int64_t list_count_more;  /* lists count totals to offset + limit + this (list.h); 0 = the default */
+    int64_t list_count_more_rows; /* the same for totals that read their rows (od_list_count_cap_rows) */
 } od_app;
 
 /* What a commit wrote, for od_app.on_commit (bits). */

@@ -362,18 +362,19 @@ typedef struct inc_filter {
     int64_t drill, before;
     int64_t mine, me, owned; /* awaiting my acknowledgement, my id, owned by me */
     bool like_only;          /* a sorted list: q is a residual LIKE whatever its length */
+    int text_min;            /* od_store_text_index_min */
 } inc_filter;
 
 /* The index a list leads with: the full-text index for a text q of
- * OD_INC_TEXT_MIN characters or more (INC_LIST_TEXT: shorter ones are
- * residual LIKE terms), else state, else level, else the id order. */
+ * od_store_text_index_min characters or more (INC_LIST_TEXT: shorter ones
+ * are residual LIKE terms), else state, else level, else the id order. */
 enum { INC_BY_ID, INC_BY_STATE, INC_BY_LEVEL, INC_BY_RESP, INC_BY_TEXT, INC_BY_MINE, INC_BY_OWNED };
 
 /* The filter that leads: the full-text index, else the acknowledgements
  * owed or the owner (few rows each), else state, level, response level. */
 static int inc_lead(const inc_filter *f)
 {
-    if (!f->like_only && od_utf8_count(f->qq, strlen(f->qq)) >= OD_INC_TEXT_MIN)
+    if (!f->like_only && *f->qq && od_utf8_count(f->qq, strlen(f->qq)) >= (size_t)f->text_min)
         return INC_BY_TEXT;
     if (f->mine)
         return INC_BY_MINE;
@@ -443,25 +444,37 @@ static od_err inc_rows(od_tx *tx, const inc_filter *f, int64_t limit, int64_t of
     }
 }
 
-/* The total of every page (the cursor left out), counted to cap rows. */
+/* The total of every page (the cursor left out), counted to cap rows.
+ * By the leading index alone when no other filter is given (no row read);
+ * else the residual filters read each row counted, and cap is the smaller
+ * od_list_count_cap_rows (inc_count_reads_rows). */
+static bool inc_count_reads_rows(const inc_filter *f)
+{
+    bool others = f->drill != -1 || f->mine || f->owned;
+    if (inc_lead(f) == INC_BY_TEXT)
+        return others || *f->st || *f->lv || *f->rs;
+    if (others || *f->qq)
+        return true;
+    return *f->rs ? *f->st || *f->lv : *f->st && *f->lv;
+}
+
 static od_err inc_count(od_tx *tx, const inc_filter *f, int64_t cap, int64_t *total, od_error *e)
 {
     /* the leading filter alone: its index answers without reading a row */
-    if (!*f->st && !*f->lv && !*f->rs && f->drill == -1 && !f->mine && !f->owned &&
-        inc_lead(f) == INC_BY_TEXT)
-        return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, total, e,
-                            OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(cap)));
-    if (*f->rs && !*f->st && !*f->lv && f->drill == -1 && !*f->qq && !f->mine && !f->owned)
-        return od_tx_scalar(tx, OD_Q_INC_COUNT_RESP_ONLY, total, e, OD_BINDS(OD_TEXT(f->rs), OD_INT(cap)));
-    if (!*f->rs && f->drill == -1 && !*f->qq && !f->mine && !f->owned) {
-        if (*f->st && !*f->lv)
+    if (!inc_count_reads_rows(f)) {
+        if (inc_lead(f) == INC_BY_TEXT)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_TEXT_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->qq), OD_TEXT(f->qq), OD_INT(cap)));
+        if (*f->rs)
+            return od_tx_scalar(tx, OD_Q_INC_COUNT_RESP_ONLY, total, e,
+                                OD_BINDS(OD_TEXT(f->rs), OD_INT(cap)));
+        if (*f->st)
             return od_tx_scalar(tx, OD_Q_INC_COUNT_STATE_ONLY, total, e,
                                 OD_BINDS(OD_TEXT(f->st), OD_INT(cap)));
-        if (!*f->st && *f->lv)
+        if (*f->lv)
             return od_tx_scalar(tx, OD_Q_INC_COUNT_LEVEL_ONLY, total, e,
                                 OD_BINDS(OD_TEXT(f->lv), OD_INT(cap)));
-        if (!*f->st && !*f->lv)
-            return od_tx_scalar(tx, OD_Q_INC_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
+        return od_tx_scalar(tx, OD_Q_INC_COUNT_ALL, total, e, OD_BINDS(OD_INT(cap)));
     }
     switch (inc_lead(f)) {
     case INC_BY_TEXT:
@@ -650,7 +663,8 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
                     0,
                     0,
                     0,
-                    false};
+                    false,
+                    od_store_text_index_min(a->store)};
     int64_t limit = qry->limit, offset = qry->offset;
     inc_cursor cur;
     od_err src = inc_sort_parse(qry, &cur, e);
@@ -683,8 +697,9 @@ od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_qu
     bool scoped = who && who->id != 0 && who->n_scopes > 0;
     int64_t cap = od_list_count_cap(a, limit, offset);
     if (!scoped) {
-        rc = inc_count(tx, &f, cap, &total, e);
-        estimated = total >= cap;
+        int64_t ccap = inc_count_reads_rows(&f) ? od_list_count_cap_rows(a, limit, offset) : cap;
+        rc = inc_count(tx, &f, ccap, &total, e);
+        estimated = total >= ccap;
     }
     int64_t ids[500];
     od_page pg = od_page_start(limit < 500 ? limit : 500, offset);

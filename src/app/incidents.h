@@ -61,10 +61,11 @@ typedef struct od_incident_query {
 } od_incident_query;
 
 /* The text q (number, title, symptoms or a CI's name holding it, ASCII case
- * ignored) is looked up in a full-text index (migration 0030) when it has
- * this many characters or more; a shorter q is a substring match over the
- * rows the other filters give (a scan when it matches rarely). */
-#define OD_INC_TEXT_MIN 3
+ * ignored) is looked up in a full-text index when it has
+ * od_store_text_index_min characters or more (SQLite: 2 — migration 0030's
+ * trigrams for 3 or more, 0052's pairs for exactly 2, a Chinese word such as
+ * 网络; PostgreSQL: 3); a shorter q is a substring match over the rows the
+ * other filters give (a scan when it matches rarely). */
 /* A page of the incidents who may see: {items, total, limit, offset}. */
 OD_NODISCARD od_err od_incident_list(od_app *a, const od_principal *who, const od_incident_query *qry,
                                      json_t **out, od_error *e);

@@ -31,6 +31,19 @@ static inline int64_t od_list_count_cap(const od_app *a, int64_t limit, int64_t 
     return offset + limit + (a->list_count_more > 0 ? a->list_count_more : OD_LIST_COUNT_MORE);
 }
 
+/* The cap of a total that reads each row it counts (a residual filter
+ * beside the index that leads, e.g. a text search with a state): 1 000
+ * beyond the page, so that it stays a few thousand row reads.
+ * a->list_count_more_rows (tests), else a->list_count_more, replaces it. */
+#define OD_LIST_COUNT_MORE_ROWS INT64_C(1000)
+static inline int64_t od_list_count_cap_rows(const od_app *a, int64_t limit, int64_t offset)
+{
+    int64_t more = a->list_count_more_rows > 0 ? a->list_count_more_rows
+                   : a->list_count_more > 0    ? a->list_count_more
+                                               : OD_LIST_COUNT_MORE_ROWS;
+    return offset + limit + more;
+}
+
 /* Adds to the envelope env "total_estimated": estimated and the cursor of
  * the next page, name: next (stolen; NULL = null, the last page). */
 OD_NODISCARD od_err od_list_mark(json_t *env, bool estimated, const char *name, json_t *next, od_error *e);

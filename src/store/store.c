@@ -128,6 +128,11 @@ bool od_store_multi_node(const od_store *s)
     return s->ops != &od_store_sqlite_ops;
 }
 
+int od_store_text_index_min(const od_store *s)
+{
+    return s->ops == &od_store_sqlite_ops ? 2 : 3;
+}
+
 int od_store_schema_version(od_store *s)
 {
     return s->ops->schema_version(s);

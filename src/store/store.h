@@ -122,6 +122,11 @@ const char *od_store_path(const od_store *s);
  * must then lock rows and every node polls its queues.  False for SQLite,
  * whose file one process holds (store/dblock.h). */
 bool od_store_multi_node(const od_store *s);
+/* The fewest characters of a text query the incident list's full-text
+ * indexes find: 2 on SQLite (trigram tables, and od_bigram tables for two
+ * characters: migration 0052), 3 on PostgreSQL (pg_trgm takes no trigram
+ * from a shorter pattern). */
+int od_store_text_index_min(const od_store *s);
 /* Applied schema version. */
 int od_store_schema_version(od_store *s);
 /* The last storage fault (corrupt page, I/O error, full disk, read-only

@@ -9,6 +9,7 @@
  * one table of operations (od_store_sqlite_ops, store_int.h); every
  * function below is reached through it. */
 #include "store/store_int.h"
+#include "store/fts_bigram.h"
 #include "util/embed.h"
 
 #include <pthread.h>
@@ -58,6 +59,8 @@ static const char *const query_sql[OD_Q__COUNT] = {
 static const char *const search_sql[] = {
     "INSERT OR IGNORE INTO search_defer(on_) VALUES (1)",
     "INSERT INTO incidents_fts(rowid, number, title, symptoms) SELECT i.id, i.number, i.title, i.symptoms "
+    "FROM search_pending p JOIN incidents i ON i.id = p.id WHERE p.tbl = 'incidents'",
+    "INSERT INTO incidents_fts2(rowid, number, title, symptoms) SELECT i.id, i.number, i.title, i.symptoms "
     "FROM search_pending p JOIN incidents i ON i.id = p.id WHERE p.tbl = 'incidents'",
     "INSERT INTO records_fts(rowid, number, title) SELECT r.id, r.number, r.title FROM search_pending p "
     "JOIN records r ON r.id = p.id WHERE p.tbl = 'records'",
@@ -173,6 +176,10 @@ static void create_private(const char *path)
 static od_err conn_open(sq_store *s, conn *c, od_error *e)
 {
     memset(c, 0, sizeof *c);
+    /* the tokenizer of incidents_fts2 and cis_fts2 (migration 0052) */
+    if (od_fts_bigram_register_all() != SQLITE_OK)
+        return od_error_set(e, OD_E_STORE, NULL,
+                            "无法注册全文分词器 (cannot register the od_bigram tokenizer)");
     if (s->may_create)
         create_private(s->base.path);
     int rc = sqlite3_open_v2(

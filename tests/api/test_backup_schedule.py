@@ -32,8 +32,11 @@ def metric(srv, name, labels=""):
 
 def counts(db_path):
     with sqlite3.connect("file:%s?mode=ro" % db_path, uri=True) as db:
+        # the od_bigram tables cannot be read here (Python's sqlite3 cannot load
+        # the tokenizer); their shadow tables, which hold the index, are counted
         tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+                                           "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE '%od_bigram%' "
+                                           "ORDER BY name")]
         c = {t: db.execute('SELECT COUNT(*) FROM "%s"' % t).fetchone()[0] for t in tables}
         c["audit head"] = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
         return c

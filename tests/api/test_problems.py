@@ -653,6 +653,11 @@ class Downgrade(harness.ServerTest):
         and columns gone, deadlines as 0012 left them, its row in
         schema_migrations deleted (tests/cli/test_admin_commands.py's
         previous release)."""
+        with harness.tokenizer_stand_in(path):
+            Downgrade.downgrade_tables(path)
+
+    @staticmethod
+    def downgrade_tables(path):
         db = sqlite3.connect(path)
         db.execute("PRAGMA foreign_keys = OFF")
         for t in ("problems", "approval_delegations"):

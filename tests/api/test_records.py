@@ -499,6 +499,11 @@ class Backfill(harness.ServerTest):
     def downgrade(path):
         """Takes the database back to before migration 0012: its tables and
         columns gone, its row in schema_migrations deleted."""
+        with harness.tokenizer_stand_in(path):
+            Backfill.downgrade_tables(path)
+
+    @staticmethod
+    def downgrade_tables(path):
         db = sqlite3.connect(path)
         db.execute("PRAGMA foreign_keys = OFF")
         tables = ["committee_members", "committees", "checklist_results", "checklist_instances", "approval_votes",

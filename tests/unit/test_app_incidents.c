@@ -355,11 +355,12 @@ static void test_list_total_cap(void **state)
     json_decref(out);
 }
 
-/* The text filter q (R-PERF; docs/internals/lists.md "Text search"): fewer
- * than OD_INC_TEXT_MIN characters (counted in characters, not bytes) is the
- * LIKE of INC_LIST, from OD_INC_TEXT_MIN on the full-text index
- * (INC_LIST_TEXT); both give the same incidents, totals and cursor, also for
- * a principal scoped to the incidents' department. */
+/* The text filter q (R-PERF; docs/internals/lists.md "Text search"): one
+ * character is the LIKE of INC_LIST; two (counted in characters, not bytes)
+ * are found by the pairs index (od_bigram, migration 0052), three or more by
+ * the trigram index (INC_LIST_TEXT); all give the same incidents, totals and
+ * cursor, also for a principal scoped to the incidents' department (an
+ * edited text: store contract search_deferred). */
 static void test_list_text_search(void **state)
 {
     (void)state;
@@ -371,19 +372,31 @@ static void test_list_text_search(void **state)
     od_principal own = eng;
     own.n_scopes = 1;
     snprintf(own.scopes[0], sizeof own.scopes[0], "运行部");
+    json_t *all = NULL;
+    od_incident_query qa = {.drill = -1, .limit = 50};
+    assert_int_equal(od_incident_list(app, &eng, &qa, &all, &e), OD_OK);
+    int64_t n_all = (int64_t)json_integer_value(json_object_get(all, "total")); /* every one is on app-L3 */
+    json_decref(all);
     static const struct {
         const char *q;
-        int64_t total;
+        int64_t total; /* -1: every incident */
         bool has_a, has_b;
     } rows[] = {
         {"甲", 1, true, false},         /* 1 character: LIKE */
-        {"乙丙", 1, true, false},       /* 2: LIKE */
-        {"甲乙丙", 1, true, false},     /* 3 = OD_INC_TEXT_MIN: full-text */
+        {"乙丙", 1, true, false},       /* 2: pairs */
+        {"甲乙丙", 1, true, false},     /* 3: trigrams */
         {"检索甲乙丙", 1, true, false}, /* 5 */
-        {"全文", 2, true, true},        /* 2: LIKE */
-        {"全文检索", 2, true, true},    /* 4: full-text */
+        {"全文", 2, true, true},        /* 2 */
+        {"文检", 2, true, true},        /* 2, inside */
+        {"全文检索", 2, true, true},    /* 4 */
         {"丁戊", 1, false, true},       {"索丁戊", 1, false, true},
+        {"戊甲", 0, false, false}, /* 2: the end of one title and the start of another */
+        {"丙交", 0, false, false}, /* 2: the end of the title and the start of the symptoms */
         {"戊甲乙", 0, false, false},    {"全文检索甲乙丙丁", 0, false, false},
+        {"l3", -1, true, true}, /* 2: the CI app-L3's name, ASCII case ignored */
+        {"P-", -1, true, true},         {"p-l3", -1, true, true},
+        {"\"", 0, false, false}, /* a quote: text, not syntax */
+        {"\"\"", 0, false, false},
     };
     const od_principal *whos[] = {&eng, &own};
     for (size_t w = 0; w < 2; w++)
@@ -391,9 +404,10 @@ static void test_list_text_search(void **state)
             json_t *out = NULL;
             od_incident_query q = {.q = rows[i].q, .drill = -1, .limit = 50};
             assert_int_equal(od_incident_list(app, whos[w], &q, &out, &e), OD_OK);
-            assert_int_equal(json_integer_value(json_object_get(out, "total")), rows[i].total);
+            int64_t want = rows[i].total < 0 ? n_all : rows[i].total;
+            assert_int_equal(json_integer_value(json_object_get(out, "total")), want);
             json_t *items = json_object_get(out, "items");
-            assert_int_equal(json_array_size(items), rows[i].total);
+            assert_int_equal(json_array_size(items), want);
             bool ha = false, hb = false;
             size_t k;
             json_t *v;
@@ -418,6 +432,67 @@ static void test_list_text_search(void **state)
     json_decref(out);
 }
 
+/* A total that reads its rows (a residual filter beside the leading index:
+ * text with a state, state with a level) is capped at the smaller
+ * od_list_count_cap_rows and flagged estimated when it reaches it; the same
+ * filters alone are counted by their index to the larger cap (exact). */
+static void test_list_total_reads_rows(void **state)
+{
+    (void)state;
+    od_error e = {0};
+    for (int i = 0; i < 4; i++)
+        json_decref(create("容量测试甲"));
+    app->list_count_more = 100;
+    app->list_count_more_rows = 1;
+    static const struct {
+        const char *q, *state, *level;
+        int64_t total;
+        bool estimated;
+    } rows[] = {
+        {"容量测试", NULL, NULL, 4, false},      /* the full-text index alone */
+        {"容量", NULL, NULL, 4, false},          /* the pairs index alone */
+        {"容量测试", "detected", NULL, 3, true}, /* text and state: cap 2 + 1 */
+        {"容量", "detected", NULL, 3, true},     {"容量测试", "closed", NULL, 0, false},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        json_t *out = NULL;
+        od_incident_query q = {
+            .q = rows[i].q, .state = rows[i].state, .level = rows[i].level, .drill = -1, .limit = 2};
+        assert_int_equal(od_incident_list(app, &eng, &q, &out, &e), OD_OK);
+        if (json_integer_value(json_object_get(out, "total")) != rows[i].total ||
+            json_is_true(json_object_get(out, "total_estimated")) != rows[i].estimated)
+            fail_msg("row %zu: total %lld estimated %d", i,
+                     (long long)json_integer_value(json_object_get(out, "total")),
+                     json_is_true(json_object_get(out, "total_estimated")));
+        assert_int_equal(json_array_size(json_object_get(out, "items")),
+                         rows[i].total < 2 ? rows[i].total : 2);
+        json_decref(out);
+    }
+    /* state and level: rows read; state alone: its index (every incident here is detected) */
+    json_t *out = NULL;
+    od_incident_query both = {.state = "detected", .level = "", .drill = -1, .limit = 2};
+    assert_int_equal(od_incident_list(app, &eng, &both, &out, &e), OD_OK);
+    int64_t all = (int64_t)json_integer_value(json_object_get(out, "total"));
+    assert_true(all > 3);
+    assert_false(json_is_true(json_object_get(out, "total_estimated")));
+    json_decref(out);
+    json_t *first = NULL;
+    od_incident_query lv = {.drill = -1, .limit = 1}; /* the newest: one of the four */
+    assert_int_equal(od_incident_list(app, &eng, &lv, &first, &e), OD_OK);
+    const char *level =
+        json_string_value(json_object_get(json_array_get(json_object_get(first, "items"), 0), "level"));
+    assert_non_null(level);
+    both.level = level;
+    assert_int_equal(od_incident_list(app, &eng, &both, &out, &e), OD_OK);
+    /* the four above are detected at that level: more than the cap of 3 */
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 3);
+    assert_true(json_is_true(json_object_get(out, "total_estimated")));
+    json_decref(out);
+    json_decref(first);
+    app->list_count_more = 0;
+    app->list_count_more_rows = 0;
+}
+
 int main(void)
 {
     /* in order: each use case on the incidents the earlier ones left */
@@ -429,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_list_total_cap),
         cmocka_unit_test(test_cases_follow_scopes),
         cmocka_unit_test(test_list_text_search),
+        cmocka_unit_test(test_list_total_reads_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4740,6 +4740,10 @@ static void search_deferred(void **state)
     assert_int_equal(deferred_hits(f->s, "纠缠态", false), 2);
     assert_int_equal(deferred_hits(f->s, "newtext", false), 1);
     assert_int_equal(deferred_hits(f->s, "oldtext", false), 0);
+    /* two characters (SQLite: the od_bigram tables of migration 0052, written with the others) */
+    assert_int_equal(deferred_hits(f->s, "量子", false), 1);
+    assert_int_equal(deferred_hits(f->s, "纠缠", false), 2);
+    assert_int_equal(deferred_hits(f->s, "旧的", false), 0);
     assert_int_equal(deferred_hits(f->s, "DEFERX-R", true), 1);
     assert_int_equal(deferred_hits(f->s, "DEFERX-R1", true), 1);
     assert_int_equal(deferred_hits(f->s, "DEFERX-R2", true), 0);

@@ -264,15 +264,18 @@ export function isoToLocalInput(ms) {
 }
 
 // The pager under a list envelope {items,total}: where we are, previous, next.
+// A total the server stopped counting (total_estimated: at least that many)
+// reads "at least N", and there is no last page to jump to.
 export function pager(el, r, offset, size, goTo) {
+  const est = r.total_estimated === true;
   const last = r.total ? Math.floor((r.total - 1) / size) * size : 0;
   const b = (key, testid, disabled, to) => h('button', { type: 'button', 'data-testid': testid, disabled, onclick: () => goTo(to) }, t(key));
-  patch(el, [r.total, r.items.length, offset, size], () => [
-    h('span', { 'data-testid': 'page-info' }, t('common.page_info', { from: r.total ? offset + 1 : 0, to: offset + r.items.length, total: r.total })),
+  patch(el, [r.total, est, r.items.length, offset, size], () => [
+    h('span', { 'data-testid': 'page-info' }, t(est ? 'common.page_info_more' : 'common.page_info', { from: r.total ? offset + 1 : 0, to: offset + r.items.length, total: r.total })),
     b('common.first', 'page-first', offset === 0, 0),
     b('common.prev', 'page-prev', offset === 0, Math.max(0, offset - size)),
     b('common.next', 'page-next', offset + size >= r.total, offset + size),
-    b('common.last', 'page-last', offset >= last, last)]);
+    b('common.last', 'page-last', est || offset >= last, last)]);
 }
 
 // "导出 CSV": every row of the list as it is filtered, fetched a page of 500
