@@ -30,12 +30,12 @@ OPSDESK_ADMIN_PASSWORD=Admin-pass-1 "$BIN" init --db "$TMP/proto.db" >/dev/null 
 "$BIN" serve --db "$TMP/proto.db" --listen 127.0.0.1:$p --policy "$(python3 "$(dirname "$0")/bench_policy.py" "$TMP")" >"$TMP/od.log" 2>&1 &
 PID=$!
 for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.05; done
-sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -d '{"username":"sysadmin","password":"Admin-pass-1"}' |
+sys=$(curl -s http://127.0.0.1:$p/api/v1/auth/login -H "Content-Type: application/json" -d '{"username":"sysadmin","password":"Admin-pass-1"}' |
       python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-key=$(curl -s http://127.0.0.1:$p/api/v1/api-keys -H "Authorization: Bearer $sys" \
+key=$(curl -s http://127.0.0.1:$p/api/v1/api-keys -H "Authorization: Bearer $sys" -H "Content-Type: application/json" \
       -d '{"name":"floor","integration":"alertmanager"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 # the alert of bench/events_wrk.lua (distinct kind)
-curl -s -o /dev/null http://127.0.0.1:$p/api/v1/integrations/alertmanager -H "Authorization: Bearer $key" \
+curl -s -o /dev/null http://127.0.0.1:$p/api/v1/integrations/alertmanager -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
   -d '{"version":"4","status":"firing","alerts":[{"labels":{"alertname":"Bench1","instance":"h-1-1-1","severity":"warning"},"annotations":{"summary":"bench alert"},"startsAt":"2026-05-01T10:00:00Z","status":"firing"}]}'
 kill -TERM $PID; wait $PID 2>/dev/null || true; PID=
 
