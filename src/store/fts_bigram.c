@@ -5,8 +5,8 @@
  * a search fell back to reading every row (docs/internals/lists.md "Text
  * search").  A longer query is the phrase of its overlapping pairs, which
  * matches exactly where the text holds it.  A text of one character gives
- * no token.  Characters are UTF-8 code points; a byte that starts no valid
- * sequence counts as one character.
+ * no token; a NUL ends the text.  Characters are UTF-8 code points; a byte
+ * that starts no valid sequence counts as one character.
  *
  * Built twice: into opsdesk (od_fts_bigram_register_all registers it for
  * every SQLite connection the process opens), and with OD_FTS_BIGRAM_LOADABLE
@@ -22,6 +22,7 @@ SQLITE_EXTENSION_INIT1
 #endif
 
 #include <stddef.h>
+#include <string.h>
 
 /* The length in bytes of the character at p (n bytes left): 1 for ASCII and
  * for a byte that starts no valid sequence. */
@@ -62,6 +63,11 @@ static int bigram_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *t
     (void)t;
     (void)flags;
     const unsigned char *p = (const unsigned char *)text;
+    /* the text ends at a NUL, as for SQLite's own tokenizers: FTS5 keeps no
+     * term with a NUL in it (such a term made its index unreadable) */
+    const unsigned char *nul = n > 0 ? memchr(p, 0, (size_t)n) : NULL;
+    if (nul)
+        n = (int)(nul - p);
     if (n <= 0)
         return SQLITE_OK;
     int a = 0, alen = char_len(p, n);
