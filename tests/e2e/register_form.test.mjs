@@ -75,6 +75,9 @@ test('only a candidate level (no CI) registers the incident at it, provisional, 
   await page.check('#cand-L3');
   await page.check('#cand-L1');
   await page.waitForSelector('[data-testid=pred-level-prov]', WAIT);
+  // the prediction is asked again at each change: wait for the answer to the second one
+  // (the first, L3 alone, already shows it provisional)
+  await page.waitForFunction(() => (document.querySelector('[data-testid=pred-level]') || {}).innerText?.includes('一级'), null, WAIT).catch(() => {});
   assert.match(await text(page, 'pred-level'), /一级/, 'the highest candidate: L1');
   assert.match(await text(page, 'pred-activation'), /应急领导小组/, 'activation by the L1 authority (就高)');
   await page.fill('input[name=handling_department]', '技术部');
