@@ -87,6 +87,9 @@ od_err od_h_incident_list(od_req *r)
                             "awaiting_my_ack 须为 true 或 false (awaiting_my_ack must be true or false)");
     int64_t before_id = 0;
     rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &before_id, &r->err);
+    const char *text = NULL;
+    if (!rc)
+        rc = od_req_query_text(r, "q", &text);
     if (rc)
         return rc;
     json_t *out = NULL;
@@ -95,7 +98,7 @@ od_err od_h_incident_list(od_req *r)
                            .owned_by_me = ow && *ow,
                            .level = od_req_query(r, "level"),
                            .response = od_req_query(r, "response_level"),
-                           .q = od_req_query(r, "q"),
+                           .q = text,
                            .drill = drill,
                            .limit = limit,
                            .offset = offset,

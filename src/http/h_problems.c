@@ -5,7 +5,6 @@
 #include "app/problems.h"
 #include "http/handlers.h"
 #include "http/incident_writer.h"
-#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,10 +82,9 @@ od_err od_h_problem_list(od_req *r)
     if (!rc)
         rc = od_query_int_parse("assignee_id", od_req_query(r, "assignee_id"), 0, 0, INT64_MAX, &assignee,
                                 &r->err);
-    const char *text = od_req_query(r, "q");
-    if (!rc && text && (strlen(text) > 200 || !od_utf8_valid(text, strlen(text))))
-        rc = od_error_set(&r->err, OD_E_INVALID, "q",
-                          "q 须为不超过 200 字节的文本 (q must be text of at most 200 bytes)");
+    const char *text = NULL;
+    if (!rc)
+        rc = od_req_query_text(r, "q", &text);
     if (rc)
         return rc;
     od_record_query q = {.state = od_req_query(r, "state"),

@@ -4,7 +4,6 @@
 #include "app/records.h"
 #include "http/handlers.h"
 #include "util/clock.h"
-#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +48,9 @@ od_err od_h_record_list(od_req *r)
     if (!rc)
         rc = od_query_int_parse("before_id", od_req_query(r, "before_id"), 0, 1, INT64_MAX, &before_id,
                                 &r->err);
-    const char *text = od_req_query(r, "q");
-    if (!rc && text && (strlen(text) > 200 || !od_utf8_valid(text, strlen(text))))
-        rc = od_error_set(&r->err, OD_E_INVALID, "q",
-                          "q 须为不超过 200 字节的文本 (q must be text of at most 200 bytes)");
+    const char *text = NULL;
+    if (!rc)
+        rc = od_req_query_text(r, "q", &text);
     if (rc)
         return rc;
     od_record_query q = {.q = text,

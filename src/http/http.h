@@ -166,6 +166,11 @@ json_t *od_req_get(od_req *r, const char *name); /* borrowed */
 
 /* Query string parameter (NULL if absent). */
 const char *od_req_query(od_req *r, const char *name);
+/* A text search parameter: *out = the parameter (NULL if absent); refused
+ * (OD_E_INVALID naming it, *out NULL) when it is longer than
+ * OD_QUERY_TEXT_MAX bytes or not valid UTF-8. */
+#define OD_QUERY_TEXT_MAX 200
+OD_NODISCARD od_err od_req_query_text(od_req *r, const char *name, const char **out);
 /* limit/offset from the query: default 50, max 500. */
 OD_NODISCARD od_err od_req_page(od_req *r, int64_t *limit, int64_t *offset);
 

@@ -229,6 +229,18 @@ const char *od_req_query(od_req *r, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+od_err od_req_query_text(od_req *r, const char *name, const char **out)
+{
+    const char *v = od_req_query(r, name);
+    *out = NULL;
+    if (v && (strlen(v) > OD_QUERY_TEXT_MAX || !od_utf8_valid(v, strlen(v))))
+        return od_error_set(&r->err, OD_E_INVALID, name,
+                            "%s 须为不超过 %d 字节的文本 (%s must be text of at most %d bytes)", name,
+                            OD_QUERY_TEXT_MAX, name, OD_QUERY_TEXT_MAX);
+    *out = v;
+    return OD_OK;
+}
+
 od_err od_query_int_parse(const char *name, const char *s, int64_t dflt, int64_t min, int64_t max,
                           int64_t *out, od_error *e)
 {

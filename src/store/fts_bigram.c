@@ -5,8 +5,9 @@
  * a search fell back to reading every row (docs/internals/lists.md "Text
  * search").  A longer query is the phrase of its overlapping pairs, which
  * matches exactly where the text holds it.  A text of one character gives
- * no token; a NUL ends the text.  Characters are UTF-8 code points; a byte
- * that starts no valid sequence counts as one character.
+ * no token; a NUL ends the text.  Characters are split by od_utf8_decode
+ * (util/utf8.h), as od_utf8_count counts them: a byte of an ill-formed
+ * sequence is one character.
  *
  * Built twice: into opsdesk (od_fts_bigram_register_all registers it for
  * every SQLite connection the process opens), and with OD_FTS_BIGRAM_LOADABLE
@@ -21,25 +22,11 @@ SQLITE_EXTENSION_INIT1
 #include <sqlite3.h>
 #endif
 
-#include <stddef.h>
-#include <string.h>
+#include "util/utf8.h"
 
-/* The length in bytes of the character at p (n bytes left): 1 for ASCII and
- * for a byte that starts no valid sequence. */
-static int char_len(const unsigned char *p, int n)
-{
-    int len = p[0] < 0x80             ? 1
-              : (p[0] & 0xE0) == 0xC0 ? 2
-              : (p[0] & 0xF0) == 0xE0 ? 3
-              : (p[0] & 0xF8) == 0xF0 ? 4
-                                      : 1;
-    if (len > n)
-        return 1;
-    for (int i = 1; i < len; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 1;
-    return len;
-}
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 static int bigram_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
@@ -70,9 +57,10 @@ static int bigram_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *t
         n = (int)(nul - p);
     if (n <= 0)
         return SQLITE_OK;
-    int a = 0, alen = char_len(p, n);
+    uint32_t cp;
+    int a = 0, alen = (int)od_utf8_decode(text, (size_t)n, &cp);
     while (a + alen < n) {
-        int b = a + alen, blen = char_len(p + b, n - b);
+        int b = a + alen, blen = (int)od_utf8_decode(text + b, (size_t)(n - b), &cp);
         char buf[8];
         int k = 0;
         for (int i = a; i < b + blen; i++)
@@ -107,7 +95,8 @@ static int bigram_register(sqlite3 *db)
 
 #ifdef OD_FTS_BIGRAM_LOADABLE
 /* the entry point SQLite derives from the file name od_bigram.so */
-int sqlite3_odbigram_init(sqlite3 *db, char **err, const sqlite3_api_routines *api);
+__attribute__((visibility("default"))) int sqlite3_odbigram_init(sqlite3 *db, char **err,
+                                                                 const sqlite3_api_routines *api);
 int sqlite3_odbigram_init(sqlite3 *db, char **err, const sqlite3_api_routines *api)
 {
     (void)err;

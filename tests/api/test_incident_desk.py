@@ -142,6 +142,18 @@ class IncidentDeskTest(ti.IncidentWorld):
         self.assertStatus(self.action(d, "ack", "sechead"), 200)
         self.assertEqual(self.page("sechead", awaiting_my_ack="true", limit=100), ([b], 1))
 
+    def test_search_text_refused_when_too_long_or_not_utf8(self):
+        # q: at most 200 bytes of valid UTF-8 (od_req_query_text, as the records and problems)
+        a = self.create("L3", "minor", title="查询长度 a")["id"]
+        self.assertEqual(self.page("eng", q="查询长度 a", limit=100), ([a], 1))
+        self.assertEqual(self.page("eng", q="x" * 200, limit=100), ([], 0))
+        for raw in ("x" * 201, "%FF%FE", "%E6%9F"):
+            r = self.srv.get("/api/v1/incidents?q=" + (raw if "%" in raw else urllib.parse.quote(raw)),
+                             token=self.tok["eng"])
+            self.assertError(r, 400, field="q")
+        r = self.srv.get("/api/v1/problems?q=" + "y" * 201, token=self.tok["eng"])
+        self.assertError(r, 400, field="q")
+
     def test_search_by_ci_name(self):
         other = self.make_ci("库存系统-db", "L3")
         a = self.create("L3", "minor", title="甲故障")["id"]
