@@ -244,7 +244,10 @@ export async function eventsView(ctx) {
 
     function fill(w) {
       name.value = w ? w.name : '';
-      starts.value = isoToLocalInput(w ? Date.parse(w.starts_at) : serverNow());
+      // a new window starts in the minute before the server's now: the input keeps whole minutes and
+      // serverNow() is estimated to the second, so "this minute" could lie ahead of the server's clock
+      // and the window not yet silence the alert that made someone open it
+      starts.value = isoToLocalInput(w ? Date.parse(w.starts_at) : serverNow() - 60e3);
       ends.value = isoToLocalInput(w ? Date.parse(w.ends_at) : serverNow() + 2 * 3600e3);
       ciPickW.set(w && w.ci ? w.ci.id : null, w && w.ci ? w.ci.name : '');
       comment.value = w ? w.comment || '' : '';
